@@ -1,0 +1,273 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import type { CycleReport } from '../src/watcher/poll-cycle.js';
+import { BUSY_STEP_MS } from './poll-constants.js';
+import type { WorldInfo, WorldSpec, WorldStats } from './poll-world.js';
+import { type RpcChild, startRpc } from './rpc.js';
+
+/** The watcher's defaults (`defaultWatcherOptions`): connections of one provider polled at once… */
+export const CONNECTIONS_PER_PROVIDER = 2;
+/** …and `get` calls per connection at once. The naive poller gets the same bounds. */
+export const GETS_PER_CONNECTION = 4;
+const PROVIDERS = ['huawei-oms', 'ncp', 'upcloud'] as const;
+type Provider = (typeof PROVIDERS)[number];
+
+export interface CycleFigures {
+  ms: number;
+  /** HTTP requests the simulators served (retries and UpCloud's closing empty page included). */
+  providerRequests: number;
+  byProvider: Record<Provider, number>;
+  slackCalls: number;
+  slackByMethod: Record<string, number>;
+  /** Calls the fake Slack answered 429 (it enforces the tiers during every measured cycle). */
+  slack429: number;
+  rssMb: number;
+}
+
+export interface PollScaleRow {
+  store: 'memory' | 'redis';
+  watches: number;
+  connections: number;
+  rttMs: number;
+  setupMs: number;
+  /** Steady state: nothing changed since the last cycle (median of the idle cycles). */
+  idle: CycleFigures;
+  /** Every resource moved 10 points, and `transitions` of them finished or failed. */
+  busy: CycleFigures & { transitions: number; editsDeferred: number };
+  /** After the busy cycle: cycles until every transition reply was out, and the 429s meanwhile. */
+  catchUp: { cycles: number; seconds: number; repliesLeft: number; slack429: number };
+  /** List pages the connections need at the least, per provider. */
+  pages: Record<Provider, number>;
+  /** ⌈pages ÷ concurrency⌉ × RTT, per provider (each has its own lanes), the largest. */
+  floorMs: number;
+  idleToFloor: number;
+  busyToFloor: number;
+  naive?: { ms: number; providerRequests: number; floorMs: number };
+  /** Naive provider requests ÷ the watcher's, in the same run. */
+  requestRatio?: number;
+  peakRssMb: number;
+}
+
+export interface PollScaleOptions {
+  sizes: number[];
+  store: 'memory' | 'redis';
+  rttMs?: number;
+  /** Run the naive poller too (sizes at most this). */
+  naiveUpTo?: number;
+  idleCycles?: number;
+  connections?: WorldSpec['connections'];
+  redisUrl?: string;
+  log?: (line: string) => void;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/**
+ * Poll cost at scale: `size` watched resources spread evenly over 100 connections of the three
+ * providers (one simulator each, `rttMs` added to every request), the real watcher in its own
+ * process, the fake Slack enforcing the rate-limit tiers. Idle and busy cycles, a naive poller in
+ * the same run, the physical floor, RSS.
+ */
+export async function runPollScale(options: PollScaleOptions): Promise<PollScaleRow[]> {
+  const rows: PollScaleRow[] = [];
+  for (const size of options.sizes) rows.push(await runOne(size, options));
+  return rows;
+}
+
+async function runOne(size: number, options: PollScaleOptions): Promise<PollScaleRow> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const rttMs = options.rttMs ?? 50;
+  const spec: WorldSpec = {
+    connections: options.connections ?? { oms: 34, ncp: 33, upcloud: 33 },
+    perConnection: 0,
+    finishShare: 0.01,
+    failShare: 0.01,
+    seed: 20260601,
+  };
+  const connectionCount = spec.connections.oms + spec.connections.ncp + spec.connections.upcloud;
+  spec.perConnection = Math.round(size / connectionCount);
+  const watches = spec.perConnection * connectionCount;
+  const prefix = `bench:watch:${randomBytes(4).toString('hex')}:`;
+  const redisUrl = options.redisUrl ?? process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const world = await startRpc('poll-world.js');
+  let watcher: RpcChild | undefined;
+  try {
+    const info = await world.call<WorldInfo>('start', spec, 600_000);
+    // BENCH_CPU_PROF_DIR=dir writes a CPU profile of the watcher process there (see README).
+    const profile = process.env.BENCH_CPU_PROF_DIR;
+    watcher = await startRpc('poll-watcher.js', {
+      execArgv: [
+        '--max-old-space-size=2048',
+        '--expose-gc',
+        ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
+      ],
+    });
+    await watcher.call('start', {
+      fakeSlackUrl: info.fakeSlackUrl,
+      connections: info.connections,
+      storeUrl: options.store === 'redis' ? redisUrl : 'memory://',
+      keyPrefix: prefix,
+    });
+    // Setup (not measured): every resource watched, its card posted. Slack limits are off for it.
+    const setup = await watcher.call<{ watches: number; ms: number }>(
+      'watchAll',
+      { concurrency: 16 },
+      3_600_000,
+    );
+    log(
+      `  ${options.store} ${watches}: ${setup.watches} watches set up in ${(setup.ms / 1000).toFixed(1)} s`,
+    );
+    if (setup.watches !== watches) throw new Error(`expected ${watches} watches, got ${setup.watches}`);
+    await world.call('latency', { ms: rttMs });
+    await world.call('tiers', { on: true });
+    await watcher.call('cycle', {}, 1_800_000); // first observation with the latency on
+
+    const measure = async (): Promise<CycleFigures & { report: CycleReport }> => {
+      await world.call('resetStats');
+      const { report, ms, memory } = await watcher!.call<{
+        report: CycleReport;
+        ms: number;
+        memory: { rssMb: number };
+      }>('cycle', {}, 1_800_000);
+      const stats = await world.call<WorldStats>('stats');
+      const { total, ...byProvider } = stats.requests;
+      return {
+        report,
+        ms,
+        providerRequests: total,
+        byProvider,
+        slackCalls: stats.slackTotal,
+        slackByMethod: stats.slackCalls,
+        slack429: stats.throttledTotal,
+        rssMb: memory.rssMb,
+      };
+    };
+    const idles: Awaited<ReturnType<typeof measure>>[] = [];
+    for (let i = 0; i < (options.idleCycles ?? 3); i++) idles.push(await measure());
+    const idle = idles.find((c) => c.ms === median(idles.map((x) => x.ms)))!;
+    log(
+      `  idle cycle ${idle.ms} ms (${idles.map((c) => c.ms).join(', ')}), ${idle.providerRequests} requests`,
+    );
+
+    const before = await watcher.call<{ editsDeferred: number }>('stats');
+    await world.call('advance', { ms: BUSY_STEP_MS });
+    const busy = await measure();
+    const after = await watcher.call<{ editsDeferred: number }>('stats');
+    log(
+      `  busy cycle ${busy.ms} ms, ${busy.slackCalls} Slack calls, ${busy.slack429} answered 429, ${info.transitions} transitions`,
+    );
+
+    // Catch-up: cycles (1 s apart, bounded) until every reply of the busy step is out.
+    await world.call('resetStats');
+    const catchStarted = performance.now();
+    let cycles = 0;
+    let left = (await watcher.call<{ outbox: number }>('backlog')).outbox;
+    while (left > 0 && cycles < 30 && performance.now() - catchStarted < 180_000) {
+      await sleep(1_000);
+      await watcher.call('cycle', {}, 1_800_000);
+      cycles++;
+      left = (await watcher.call<{ outbox: number }>('backlog')).outbox;
+    }
+    const catchStats = await world.call<WorldStats>('stats');
+    const catchUp = {
+      cycles,
+      seconds: round1((performance.now() - catchStarted) / 1000),
+      repliesLeft: left,
+      slack429: catchStats.throttledTotal,
+    };
+
+    let naive: PollScaleRow['naive'];
+    if (size <= (options.naiveUpTo ?? Number.POSITIVE_INFINITY)) {
+      await world.call('resetStats');
+      const result = await watcher.call<{ ms: number; gets: number; failures: number }>(
+        'naive',
+        { connectionsPerProvider: CONNECTIONS_PER_PROVIDER, getsPerConnection: GETS_PER_CONNECTION },
+        3_600_000,
+      );
+      const stats = await world.call<WorldStats>('stats');
+      const lanes = CONNECTIONS_PER_PROVIDER * GETS_PER_CONNECTION;
+      const perProvider = spec.perConnection;
+      const counts = [spec.connections.oms, spec.connections.ncp, spec.connections.upcloud];
+      naive = {
+        ms: result.ms,
+        providerRequests: stats.requests.total,
+        floorMs: Math.max(...counts.map((c) => Math.ceil((c * perProvider) / lanes))) * rttMs,
+      };
+      log(`  naive poller ${result.ms} ms, ${stats.requests.total} requests (${result.failures} failed)`);
+    }
+    const memory = await watcher.call<{ peakRssMb: number }>('memory');
+    // The pages each connection needs at the least: ⌈n ÷ 100⌉, and one more (empty) for UpCloud
+    // when its last page is full, as its list has no total.
+    const needed = (p: Provider) =>
+      Math.ceil(spec.perConnection / 100) + (p === 'upcloud' && spec.perConnection % 100 === 0 ? 1 : 0);
+    const perProvider = {
+      'huawei-oms': spec.connections.oms,
+      ncp: spec.connections.ncp,
+      upcloud: spec.connections.upcloud,
+    };
+    const pages = Object.fromEntries(PROVIDERS.map((p) => [p, perProvider[p] * needed(p)])) as Record<
+      Provider,
+      number
+    >;
+    const floorMs = Math.max(...PROVIDERS.map((p) => Math.ceil(pages[p] / CONNECTIONS_PER_PROVIDER))) * rttMs;
+    const { report: _idleReport, ...idleFigures } = idle;
+    const { report: _busyReport, ...busyFigures } = busy;
+    return {
+      store: options.store,
+      watches,
+      connections: connectionCount,
+      rttMs,
+      setupMs: setup.ms,
+      idle: idleFigures,
+      busy: {
+        ...busyFigures,
+        transitions: info.transitions,
+        editsDeferred: after.editsDeferred - before.editsDeferred,
+      },
+      catchUp,
+      pages,
+      floorMs,
+      idleToFloor: Math.round((idle.ms / floorMs) * 100) / 100,
+      busyToFloor: Math.round((busy.ms / floorMs) * 100) / 100,
+      naive,
+      requestRatio: naive ? round1(naive.providerRequests / idle.providerRequests) : undefined,
+      peakRssMb: memory.peakRssMb,
+    };
+  } finally {
+    await watcher?.call('stop', {}, 60_000).catch(() => undefined);
+    await watcher?.stop();
+    await world.call('stop', {}, 60_000).catch(() => undefined);
+    await world.stop();
+    if (options.store === 'redis') await cleanRedis(redisUrl, prefix);
+  }
+}
+
+async function cleanRedis(url: string, prefix: string): Promise<void> {
+  const { createClient } = await import('@redis/client');
+  const client = createClient({ url });
+  await client.connect();
+  try {
+    for await (const batch of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 }))
+      if (batch.length > 0) await client.del(batch);
+  } finally {
+    await client.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const sizes = (process.argv.find((a) => a.startsWith('--sizes='))?.slice(8) ?? '1000')
+    .split(',')
+    .map(Number);
+  const store = process.argv.includes('--redis') ? 'redis' : 'memory';
+  runPollScale({ sizes, store })
+    .then((rows) => {
+      console.log(JSON.stringify(rows, null, 2));
+      process.exit(0);
+    })
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,190 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import path from 'node:path';
+import { createConfig } from '../src/config.js';
+import type { Connection } from '../src/connections/connection.js';
+import { ConnectionRegistry } from '../src/connections/connection-registry.js';
+import type { MigrationResource } from '../src/domain/migration-resource.js';
+import { createLogger } from '../src/logger.js';
+import { PoolRegistry } from '../src/providers/http/http-client.js';
+import { SecretRegistry } from '../src/secrets.js';
+import { SlackClients } from '../src/slack/slack-clients.js';
+import { createStore, type Store } from '../src/store/create-store.js';
+import { type CycleReport, forEachLimited, groupBy } from '../src/watcher/poll-cycle.js';
+import { Watcher } from '../src/watcher/watcher.js';
+import { BENCH_BOT_TOKEN, BENCH_TEAM } from './poll-constants.js';
+import { serveRpc } from './rpc.js';
+
+/**
+ * The process under test in the poll benchmark: the real watcher (its poll cycle, outbox, store)
+ * with default settings, and beside it a naive poller (one GET per watched resource) over the same
+ * provider clients. Its RSS is the watcher's alone: simulators and fake Slack run elsewhere.
+ */
+let watcher: Watcher;
+let registry: ConnectionRegistry;
+let pools: PoolRegistry;
+let store: Store;
+let connections: Connection[] = [];
+const secrets = new SecretRegistry();
+
+const mb = (n: number) => Math.round((n / 1024 ** 2) * 10) / 10;
+
+function memory() {
+  const m = process.memoryUsage();
+  return {
+    rssMb: mb(m.rss),
+    heapUsedMb: mb(m.heapUsed),
+    heapTotalMb: mb(m.heapTotal),
+    externalMb: mb(m.external + m.arrayBuffers),
+    peakRssMb: mb(process.resourceUsage().maxRSS * 1024),
+  };
+}
+
+/** Live data only: the heap after a full collection (needs `--expose-gc`). */
+function liveHeap(): { heapAfterGcMb: number; rssAfterGcMb: number } {
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  return { heapAfterGcMb: mb(m.heapUsed), rssAfterGcMb: mb(m.rss) };
+}
+
+async function start(params: {
+  fakeSlackUrl: string;
+  connections: Connection[];
+  storeUrl: string;
+  keyPrefix: string;
+}): Promise<void> {
+  connections = params.connections;
+  const config = createConfig({
+    SLACK_SIGNING_SECRET: 'bench-signing-secret-0123456789abcdef',
+    SLACK_BOT_TOKEN: BENCH_BOT_TOKEN,
+    SLACK_API_URL: `${params.fakeSlackUrl}/api/`,
+    STORE_URL: params.storeUrl,
+    POLL_INTERVAL_SECONDS: '0',
+    LOG_LEVEL: 'error',
+  });
+  secrets.add(BENCH_BOT_TOKEN);
+  // Warnings (a 429 kept in the outbox, say) are expected under load; errors are shown.
+  const logger = createLogger({ level: 'error', destination: process.stderr });
+  store = await createStore(config.storeUrl, logger);
+  pools = new PoolRegistry();
+  registry = new ConnectionRegistry(connections, { pools, logger });
+  watcher = await Watcher.create(
+    { config, logger, store, connections: registry, slackClients: new SlackClients(config, logger), secrets },
+    { keyPrefix: params.keyPrefix },
+  );
+}
+
+/** Lists every connection's resources (pages of 100) and watches each, one channel per connection. */
+async function watchAll(params: { concurrency: number }): Promise<{ watches: number; ms: number }> {
+  const started = performance.now();
+  let watches = 0;
+  await forEachLimited(connections, 4, async (connection) => {
+    const provider = registry.provider(connection);
+    const kind = provider.kinds[0]!;
+    const resources: MigrationResource[] = [];
+    for (let page = 0; page < 1_000; page++) {
+      const { resources: batch, total } = await provider.list({ kind, limit: 100, offset: page * 100 });
+      resources.push(...batch);
+      if (batch.length < 100 || (total !== undefined && resources.length >= total)) break;
+    }
+    const channelId = `C0B${connection.name.replace(/[^a-z0-9]/g, '').toUpperCase()}`;
+    await forEachLimited(resources, params.concurrency, async (resource) => {
+      await watcher.watch({
+        teamId: BENCH_TEAM,
+        channelId,
+        connection: connection.name,
+        kind,
+        id: resource.id,
+        by: 'bench',
+        resource,
+      });
+      watches++;
+    });
+  });
+  return { watches, ms: Math.round(performance.now() - started) };
+}
+
+async function cycle(): Promise<{ report: CycleReport; ms: number; memory: ReturnType<typeof memory> }> {
+  const profiling = await startProfile();
+  const started = performance.now();
+  const report = await watcher.runCycle();
+  const ms = Math.round(performance.now() - started);
+  await profiling?.stop();
+  if (!report) throw new Error('a cycle was already running');
+  return { report, ms, memory: memory() };
+}
+
+/** BENCH_CYCLE_PROF_DIR=dir: a CPU profile of each measured cycle (not of the setup) is written there. */
+async function startProfile(): Promise<{ stop(): Promise<void> } | undefined> {
+  const dir = process.env.BENCH_CYCLE_PROF_DIR;
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, `cycle-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
+/**
+ * What a poller without list passes does: one GET per watched resource, under the same bounds as
+ * the watcher (connections per provider at once, GETs per connection at once). Nothing is stored
+ * or sent to Slack: this is only its provider cost.
+ */
+async function naive(params: { connectionsPerProvider: number; getsPerConnection: number }) {
+  const started = performance.now();
+  const watched = (await watcher.store.loadAll()).map((w) => w.record.watch);
+  const byConnection = groupBy(watched, (w) => w.connection);
+  const byProvider = groupBy([...byConnection], ([name]) => registry.get(BENCH_TEAM, name).provider);
+  let gets = 0;
+  let failures = 0;
+  await Promise.all(
+    [...byProvider.values()].map((list) =>
+      forEachLimited(list, params.connectionsPerProvider, async ([name, items]) => {
+        const provider = registry.provider(registry.get(BENCH_TEAM, name));
+        await forEachLimited(items, params.getsPerConnection, async (w) => {
+          gets++;
+          await provider.get(w.kind, w.id).catch(() => {
+            failures++;
+          });
+        });
+      }),
+    ),
+  );
+  return { ms: Math.round(performance.now() - started), gets, failures };
+}
+
+/** What is still waiting for Slack (outbox entries, dirty cards), after the measured cycles. */
+async function backlog(): Promise<{ outbox: number; dirtyCards: number }> {
+  const all = await watcher.store.loadAll();
+  return {
+    outbox: all.reduce((n, w) => n + w.record.outbox.length, 0),
+    dirtyCards: all.filter((w) => w.record.card.dirty).length,
+  };
+}
+
+serveRpc({
+  start,
+  watchAll,
+  cycle,
+  naive,
+  backlog,
+  memory,
+  liveHeap,
+  stats: () => ({ ...watcher.outbox.stats }),
+  async stop() {
+    await watcher.stop();
+    await pools.close();
+    await store.close();
+  },
+});

@@ -1,0 +1,203 @@
+import type { Connection } from '../src/connections/connection.js';
+import { FakeSlack } from '../src/fake-slack/fake-slack.js';
+import { SimGatewayAuth } from '../src/providers/huawei-oms/simulator/auth.js';
+import { OmsSimulator } from '../src/providers/huawei-oms/simulator/index.js';
+import { SimNcpGatewayAuth } from '../src/providers/ncp/simulator/auth.js';
+import { NcpSimulator } from '../src/providers/ncp/simulator/index.js';
+import { UpCloudSimulator } from '../src/providers/upcloud/simulator/index.js';
+import { SimClock, type Simulator, seededRandom } from '../src/simulators/kit.js';
+import { BENCH_BOT_TOKEN, BENCH_TEAM, BUSY_STEP_MS, TOTAL_BYTES } from './poll-constants.js';
+import { serveRpc } from './rpc.js';
+
+/**
+ * The poll benchmark's world, in its own process: one provider simulator per connection (OMS
+ * projects, NCP accounts, UpCloud services), all on loopback and on one simulated clock, and a
+ * fake Slack that enforces the rate-limit tiers when asked. Driven over IPC by `poll-scale.ts`.
+ */
+const PROJECT_ID = '0215ef11e49d4743be23dd97a156bbbb';
+const HW_AK = 'HWBENCHACCESSKEY00001';
+const HW_SK = 'hw-bench-secret-key-00000000000000000001';
+const NCP_AK = 'NCPBENCHACCESSKEY0001';
+const NCP_SK = 'ncp-bench-secret-key-000000000000000001';
+const UPCLOUD_TOKEN = 'ucat_upcloud-bench-token-00000000000001';
+const SPEED = (0.1 * TOTAL_BYTES) / (BUSY_STEP_MS / 1000);
+
+export interface WorldSpec {
+  connections: { oms: number; ncp: number; upcloud: number };
+  /** Resources per connection (all watched). */
+  perConnection: number;
+  /** Shares of resources that finish or fail during the busy step. */
+  finishShare: number;
+  failShare: number;
+  seed: number;
+}
+
+export interface WorldInfo {
+  fakeSlackUrl: string;
+  connections: Connection[];
+  /** Resources that end during the busy step: state changes the watcher must report. */
+  transitions: number;
+}
+
+export interface WorldStats {
+  requests: { 'huawei-oms': number; ncp: number; upcloud: number; total: number };
+  slackCalls: Record<string, number>;
+  slackTotal: number;
+  throttled: Record<string, number>;
+  throttledTotal: number;
+}
+
+const sims: { provider: Connection['provider']; sim: Simulator }[] = [];
+const clock = new SimClock();
+clock.freeze(Date.now());
+const fakeSlack = new FakeSlack({ botToken: BENCH_BOT_TOKEN, teamId: BENCH_TEAM });
+
+async function start(spec: WorldSpec): Promise<WorldInfo> {
+  await fakeSlack.start();
+  const random = seededRandom(spec.seed);
+  const connections: Connection[] = [];
+  let transitions = 0;
+  let n = 0;
+  /** The next resource's fate: most move 10 points in the busy step, a few end in it. */
+  const fate = () => {
+    const r = random();
+    const ends = r < spec.finishShare ? 'finish' : r < spec.finishShare + spec.failShare ? 'fail' : 'move';
+    if (ends !== 'move') transitions++;
+    return { ends, progress: ends === 'finish' ? 0.95 : ends === 'fail' ? 0.45 : 0.2, name: `bench-${n++}` };
+  };
+  const source = {
+    name: 'bench-src',
+    accessKey: 'BENCHSOURCEKEY000001',
+    secretKey: 'bench-source-secret-01',
+  };
+  for (let i = 0; i < spec.connections.oms; i++) {
+    const sim = await new OmsSimulator({ projectId: PROJECT_ID, keys: { [HW_AK]: HW_SK }, clock }).start();
+    // Signatures are checked against real time; resources move only when the bench moves the clock.
+    (sim as { auth: SimGatewayAuth }).auth = new SimGatewayAuth({
+      keys: { [HW_AK]: HW_SK },
+      users: [],
+      now: Date.now,
+    });
+    for (let j = 0; j < spec.perConnection; j++) {
+      const f = fate();
+      sim.addTask({
+        name: f.name,
+        status: 2,
+        totalSize: TOTAL_BYTES,
+        speed: SPEED,
+        progress: f.progress,
+        ...(f.ends === 'fail' ? { failAt: 0.5, failCode: 'TRF.0004' } : {}),
+      });
+    }
+    sims.push({ provider: 'huawei-oms', sim });
+    connections.push({
+      name: `hw-${String(i).padStart(3, '0')}`,
+      provider: 'huawei-oms',
+      endpoint: sim.url,
+      projectId: PROJECT_ID,
+      auth: { type: 'aksk', accessKey: HW_AK, secretKey: HW_SK },
+      storage: { source },
+    });
+  }
+  for (let i = 0; i < spec.connections.ncp; i++) {
+    const sim = await new NcpSimulator({ keys: { [NCP_AK]: NCP_SK }, clock }).start();
+    (sim as { auth: SimNcpGatewayAuth }).auth = new SimNcpGatewayAuth({
+      keys: { [NCP_AK]: NCP_SK },
+      now: Date.now,
+    });
+    for (let j = 0; j < spec.perConnection; j++) {
+      const f = fate();
+      sim.addPolicy({
+        title: f.name,
+        jobState: 'STARTED',
+        totalSize: TOTAL_BYTES,
+        speed: SPEED,
+        progress: f.progress,
+        ...(f.ends === 'fail' ? { failAt: 0.5 } : {}),
+      });
+    }
+    sims.push({ provider: 'ncp', sim });
+    connections.push({
+      name: `ncp-${String(i).padStart(3, '0')}`,
+      provider: 'ncp',
+      endpoint: sim.url,
+      region: 'KR',
+      auth: { type: 'aksk', accessKey: NCP_AK, secretKey: NCP_SK },
+      storage: { source },
+    });
+  }
+  for (let i = 0; i < spec.connections.upcloud; i++) {
+    const serviceId = `1200ecde-db95-4d1d-9c2c-${String(i).padStart(12, '0')}`;
+    const sim = await new UpCloudSimulator({
+      serviceIds: [serviceId],
+      tokens: [UPCLOUD_TOKEN],
+      clock,
+    }).start();
+    for (let j = 0; j < spec.perConnection; j++) {
+      const f = fate();
+      sim.addJob({
+        name: f.name,
+        serviceId,
+        status: 'running',
+        totalBytes: TOTAL_BYTES,
+        speed: SPEED,
+        progress: f.progress,
+        ...(f.ends === 'fail' ? { failAt: 0.5, failMessage: 'Access denied to the source bucket.' } : {}),
+      });
+    }
+    sims.push({ provider: 'upcloud', sim });
+    connections.push({
+      name: `up-${String(i).padStart(3, '0')}`,
+      provider: 'upcloud',
+      endpoint: sim.url,
+      serviceId,
+      auth: { type: 'bearer', token: UPCLOUD_TOKEN },
+      storage: { source },
+    });
+  }
+  return { fakeSlackUrl: fakeSlack.url, connections, transitions };
+}
+
+function stats(): WorldStats {
+  const requests = { 'huawei-oms': 0, ncp: 0, upcloud: 0, total: 0 };
+  for (const { provider, sim } of sims) {
+    requests[provider] += sim.server.requestCount;
+    requests.total += sim.server.requestCount;
+  }
+  const count = (methods: string[]) => {
+    const out: Record<string, number> = {};
+    for (const m of methods) out[m] = (out[m] ?? 0) + 1;
+    return out;
+  };
+  return {
+    requests,
+    slackCalls: count(fakeSlack.calls.map((c) => c.method)),
+    slackTotal: fakeSlack.calls.length,
+    throttled: count(fakeSlack.throttled.map((t) => t.method)),
+    throttledTotal: fakeSlack.throttled.length,
+  };
+}
+
+serveRpc({
+  start,
+  stats,
+  resetStats() {
+    for (const { sim } of sims) sim.server.resetRequestCount();
+    fakeSlack.clear();
+    fakeSlack.throttled.length = 0;
+  },
+  /** Added to every provider request (simulated round trip). */
+  latency({ ms }: { ms: number }) {
+    for (const { sim } of sims) sim.faults.configure({ latencyMs: ms });
+  },
+  /** Moves the simulated clock: running resources progress, some end. */
+  advance({ ms }: { ms: number }) {
+    clock.advance(ms);
+  },
+  tiers({ on }: { on: boolean }) {
+    fakeSlack.setTierLimits(on);
+  },
+  async stop() {
+    await Promise.all([fakeSlack.stop(), ...sims.map(({ sim }) => sim.stop())]);
+  },
+});

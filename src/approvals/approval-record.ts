@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { RESOURCE_KINDS } from '../domain/migration-resource.js';
+import { PROVIDER_IDS } from '../providers/provider-ids.js';
+
+export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'expired', 'failed'] as const;
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+
+const isoDate = z.iso.datetime();
+const slackId = z.string().min(1).max(40);
+
+/**
+ * One request to create a migration, from the modal's submission to its decision. `request` is the
+ * provider's validated create request: it never holds a key (the provider schemas refuse key fields;
+ * keys come from the connection when the resource is created).
+ */
+export const approvalRecordSchema = z.strictObject({
+  id: z.string().regex(/^[a-f0-9]{10}$/),
+  team: slackId,
+  requester: slackId,
+  /** Where the request was made: the resource card and the requester's notices go there. */
+  channel: slackId,
+  connection: z.string().min(1).max(40),
+  provider: z.enum(PROVIDER_IDS),
+  kind: z.enum(RESOURCE_KINDS),
+  request: z.record(z.string(), z.unknown()),
+  status: z.enum(APPROVAL_STATUSES),
+  createdAt: isoDate,
+  expiresAt: isoDate,
+  decidedBy: slackId.optional(),
+  decidedAt: isoDate.optional(),
+  /** The approval request message (in the approvals channel). */
+  message: z.strictObject({ channel: slackId, ts: z.string().min(1).max(40) }).optional(),
+  resourceId: z.string().min(1).max(1024).optional(),
+  resourceName: z.string().max(1024).optional(),
+  /** Why creating failed, as the provider said it (scrubbed of any known secret). */
+  failure: z
+    .strictObject({
+      message: z.string().max(1000),
+      provider: z.string().max(40).optional(),
+      operation: z.string().max(200).optional(),
+      httpStatus: z.number().int().optional(),
+      errorCode: z.string().max(100).optional(),
+      requestId: z.string().max(200).optional(),
+    })
+    .optional(),
+});
+export type ApprovalRecord = z.infer<typeof approvalRecordSchema>;

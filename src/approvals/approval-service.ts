@@ -1,0 +1,487 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AccessControl } from '../access/access-control.js';
+import type { AuditEntry, AuditLog } from '../audit/audit-log.js';
+import type { ConnectionRegistry } from '../connections/connection-registry.js';
+import type { MigrationResource, ResourceKind } from '../domain/migration-resource.js';
+import {
+  AppError,
+  asAppError,
+  ErrorCode,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  ProviderError,
+} from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { ResourceAction } from '../providers/types.js';
+import type { ResourceResolver } from '../resources/resolve-resource.js';
+import type { SecretRegistry } from '../secrets.js';
+import type { SettingsStore } from '../settings/workspace-settings.js';
+import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
+import type { Store } from '../store/create-store.js';
+import type { ApprovalRecord } from './approval-record.js';
+import { ApprovalStore } from './approval-store.js';
+import { createTarget, validateCreateRequest } from './create-request.js';
+
+export const DEFAULT_APPROVAL_TTL_HOURS = 24;
+export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
+
+/** How the service talks to people; implemented over Slack in `slack/approval-messenger.ts`. */
+export interface ApprovalMessenger {
+  /** Posts the request with Approve / Reject in `channel`; returns where the message is. */
+  postRequest(record: ApprovalRecord, channel: string): Promise<{ channel: string; ts: string }>;
+  /** Redraws the request message from the record (who decided, when, the outcome). */
+  updateRequest(record: ApprovalRecord): Promise<void>;
+  /** Tells the requester what happened to their request (sent, created, failed, rejected, expired). */
+  tellRequester(record: ApprovalRecord): Promise<void>;
+  /** Posts the new resource's card where the request was made. */
+  postCreated(
+    record: ApprovalRecord,
+    resource: MigrationResource | undefined,
+    actions: ResourceAction[],
+  ): Promise<void>;
+}
+
+export interface ApprovalServiceOptions {
+  store: Store;
+  settings: SettingsStore;
+  connections: ConnectionRegistry;
+  resolver: ResourceResolver;
+  access: AccessControl;
+  audit: AuditLog;
+  messenger: ApprovalMessenger;
+  secrets: SecretRegistry;
+  logger: Logger;
+  now?: () => number;
+  /** How often pending requests are checked for expiry (default one minute). */
+  sweepIntervalMs?: number;
+  /**
+   * Atomic compare-and-set shared by every replica (Redis when STORE_URL is redis://). With it, one
+   * decision wins across replicas, not only inside this process.
+   */
+  atomic?: AtomicKv;
+}
+
+export interface NewRequest {
+  team: string;
+  requester: string;
+  channel: string;
+  connection: string;
+  kind: ResourceKind;
+  /** The provider create request built from the modal; validated again here. */
+  request: unknown;
+  op: string;
+}
+
+export interface DecisionInput {
+  team: string;
+  id: string;
+  /** Who clicked. */
+  by: string;
+  /** Where the button was clicked (channel-scoped grants apply there). */
+  channel?: string;
+  op: string;
+}
+
+export type Decision =
+  | { outcome: 'created'; record: ApprovalRecord; resource?: MigrationResource }
+  | { outcome: 'failed'; record: ApprovalRecord }
+  | { outcome: 'rejected'; record: ApprovalRecord }
+  /** Someone else decided first (double click, two approvers racing). */
+  | { outcome: 'already-decided'; record: ApprovalRecord }
+  | { outcome: 'expired'; record: ApprovalRecord };
+
+/**
+ * Requests to create a migration, and their decisions: approve (approver role, never the
+ * requester), reject, or expire. Each decision is taken once: the record is re-read and changed under
+ * a per-request lock, and the decision is claimed with an atomic compare-and-set shared by all
+ * replicas, so a double click or two approvers racing yield one decision and the other click is
+ * told who decided.
+ */
+export class ApprovalService {
+  readonly records: ApprovalStore;
+  readonly #o: ApprovalServiceOptions;
+  readonly #now: () => number;
+  readonly #locks = new Map<string, Promise<void>>();
+  #timer: NodeJS.Timeout | undefined;
+  #sweeping: Promise<unknown> | undefined;
+
+  constructor(options: ApprovalServiceOptions) {
+    this.#o = options;
+    this.#now = options.now ?? Date.now;
+    this.records = new ApprovalStore(options.store);
+  }
+
+  /**
+   * Stores a pending request, posts it to the approvals channel and tells the requester. When the
+   * post fails, the request is marked failed (nobody could approve it) and the requester is told.
+   */
+  async request(input: NewRequest): Promise<ApprovalRecord> {
+    const connection = this.#o.connections.get(input.team, input.connection);
+    const target = createTarget(connection.provider, input.kind);
+    const entry = {
+      team: input.team,
+      user: input.requester,
+      channel: input.channel,
+      action: 'create.request',
+      op: input.op,
+    };
+    const request = validateCreateRequest(target.provider, target.kind, input.request);
+    const settings = await this.#o.settings.get(input.team);
+    const now = this.#now();
+    const ttlHours = settings.approvalTtlHours ?? DEFAULT_APPROVAL_TTL_HOURS;
+    let record = await this.records.save({
+      id: randomBytes(5).toString('hex'),
+      team: input.team,
+      requester: input.requester,
+      channel: input.channel,
+      connection: connection.name,
+      provider: target.provider,
+      kind: target.kind,
+      request,
+      status: 'pending',
+      createdAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + ttlHours * 3_600_000).toISOString(),
+    });
+    const target_ = `approval:${record.id}`;
+    try {
+      const message = await this.#o.messenger.postRequest(record, settings.approvalsChannel ?? input.channel);
+      record = await this.records.save({ ...record, message });
+    } catch (error) {
+      // Nobody can approve a request nobody sees: it fails at once, and the requester is told why.
+      record = await this.records.save({
+        ...record,
+        status: 'failed',
+        decidedAt: new Date(this.#now()).toISOString(),
+        failure: this.#failure(error),
+      });
+      await this.#audit({
+        ...entry,
+        target: target_,
+        result: 'failed',
+        detail: 'could not post the request',
+      });
+      this.#o.logger.error({ err: error, approval: record.id }, 'could not post the approval request');
+      await this.#notify('tell requester', () => this.#o.messenger.tellRequester(record));
+      return record;
+    }
+    await this.#audit({
+      ...entry,
+      target: target_,
+      result: 'ok',
+      detail: `${target.label} on ${connection.name}`,
+    });
+    await this.#notify('tell requester', () => this.#o.messenger.tellRequester(record));
+    return record;
+  }
+
+  async get(team: string, id: string): Promise<ApprovalRecord> {
+    const record = await this.records.get(team, id);
+    if (!record) {
+      throw new NotFoundError(
+        `Approval request ${id} no longer exists (decided requests are kept for 30 days).`,
+      );
+    }
+    return record;
+  }
+
+  /** Approves and creates: refuses the requester and anyone without the approver role. */
+  async approve(input: DecisionInput): Promise<Decision> {
+    const settled = await this.#settled(input);
+    if (settled) return settled;
+    const pending = await this.get(input.team, input.id);
+    if (pending.requester === input.by) {
+      const message =
+        'You asked for this migration yourself, so someone else with the approver role must approve it. ' +
+        'Nothing was created.';
+      await this.#audit({
+        ...this.#entry(input, 'create.approve'),
+        result: 'refused',
+        detail: 'self-approval refused',
+      });
+      throw new ForbiddenError(message);
+    }
+    await this.#requireApprover(input, 'create.approve', 'approve migration requests');
+    const decided = await this.#decide(input, 'approved');
+    if (decided.outcome !== 'approved') return decided;
+    await this.#audit({ ...this.#entry(input, 'create.approve'), result: 'ok' });
+    await this.#notify('update request', () => this.#o.messenger.updateRequest(decided.record));
+    return this.#create(decided.record, input.op);
+  }
+
+  /** Rejects a pending request (approver role); the requester is told. */
+  async reject(input: DecisionInput): Promise<Decision> {
+    const settled = await this.#settled(input);
+    if (settled) return settled;
+    await this.#requireApprover(input, 'create.reject', 'reject migration requests');
+    const decided = await this.#decide(input, 'rejected');
+    if (decided.outcome !== 'approved' && decided.outcome !== 'rejected') return decided;
+    await this.#audit({ ...this.#entry(input, 'create.reject'), result: 'ok' });
+    await this.#notify('update request', () => this.#o.messenger.updateRequest(decided.record));
+    await this.#notify('tell requester', () => this.#o.messenger.tellRequester(decided.record));
+    return { outcome: 'rejected', record: decided.record };
+  }
+
+  /** Marks every pending request past its expiry as expired; returns them. */
+  async expireDue(now: number = this.#now()): Promise<ApprovalRecord[]> {
+    const expired: ApprovalRecord[] = [];
+    for (const entry of await this.records.pending()) {
+      if (Date.parse(entry.expiresAt) > now) break;
+      try {
+        const done = await this.#locked(entry.team, entry.id, async () => {
+          const record = await this.records.get(entry.team, entry.id);
+          if (record?.status !== 'pending' || Date.parse(record.expiresAt) > now) return undefined;
+          const op = randomBytes(4).toString('hex');
+          if (!(await this.#claim(record, `expired:sweep:${op}`))) return undefined;
+          return this.#expire(record, now, op);
+        });
+        if (done) expired.push(done);
+      } catch (error) {
+        this.#o.logger.error({ err: error, approval: entry.id }, 'could not expire an approval request');
+      }
+    }
+    return expired;
+  }
+
+  /** Starts the periodic expiry sweep (unref'd: it never keeps the process alive). */
+  start(): void {
+    if (this.#timer) return;
+    const interval = this.#o.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
+    this.#timer = setInterval(() => {
+      this.#sweeping ??= this.expireDue()
+        .catch((error: unknown) => this.#o.logger.error({ err: error }, 'approval expiry sweep failed'))
+        .finally(() => {
+          this.#sweeping = undefined;
+        });
+    }, interval);
+    this.#timer.unref();
+  }
+
+  /** Stops the sweep and waits for a running one to finish. */
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#sweeping;
+  }
+
+  // ----- helpers -------------------------------------------------------------------------------------
+
+  /** Already decided, or expired now: the decision to report instead of acting. */
+  async #settled(input: DecisionInput): Promise<Decision | undefined> {
+    return this.#locked(input.team, input.id, async () => {
+      const record = await this.get(input.team, input.id);
+      if (record.status !== 'pending') return { outcome: 'already-decided', record };
+      const now = this.#now();
+      if (Date.parse(record.expiresAt) <= now) {
+        if (!(await this.#claim(record, `expired:${input.by}:${input.op}`))) {
+          return { outcome: 'already-decided', record: await this.#decidedElsewhere(record) };
+        }
+        return { outcome: 'expired', record: await this.#expire(record, now, input.op) };
+      }
+      return undefined;
+    });
+  }
+
+  /** Takes the decision under the lock, unless someone else took one first or it expired meanwhile. */
+  async #decide(
+    input: DecisionInput,
+    status: 'approved' | 'rejected',
+  ): Promise<Decision | { outcome: 'approved'; record: ApprovalRecord }> {
+    return this.#locked(input.team, input.id, async () => {
+      const record = await this.get(input.team, input.id);
+      if (record.status !== 'pending') return { outcome: 'already-decided', record };
+      const now = this.#now();
+      if (Date.parse(record.expiresAt) <= now) {
+        if (!(await this.#claim(record, `expired:${input.by}:${input.op}`))) {
+          return { outcome: 'already-decided', record: await this.#decidedElsewhere(record) };
+        }
+        return { outcome: 'expired', record: await this.#expire(record, now, input.op) };
+      }
+      if (!(await this.#claim(record, `${status}:${input.by}:${input.op}`))) {
+        return { outcome: 'already-decided', record: await this.#decidedElsewhere(record) };
+      }
+      const saved = await this.records.save({
+        ...record,
+        status,
+        decidedBy: input.by,
+        decidedAt: new Date(now).toISOString(),
+      });
+      return status === 'approved'
+        ? { outcome: 'approved', record: saved }
+        : { outcome: 'rejected', record: saved };
+    });
+  }
+
+  async #create(approved: ApprovalRecord, op: string): Promise<Decision> {
+    const entry = {
+      team: approved.team,
+      user: approved.decidedBy ?? approved.requester,
+      channel: approved.message?.channel,
+      action: 'create',
+      op,
+    };
+    try {
+      const connection = this.#o.connections.get(approved.team, approved.connection);
+      const provider = this.#o.connections.provider(connection);
+      if (!provider.create) throw new InvalidInputError(`${provider.id} cannot create resources.`);
+      const created = await provider.create(approved.kind, approved.request);
+      const record = await this.records.save({
+        ...approved,
+        resourceId: created.id,
+        resourceName: created.name.slice(0, 1024),
+      });
+      await this.#audit({
+        ...entry,
+        target: `${connection.name}:${created.id}`,
+        result: 'ok',
+        detail: `approval ${approved.id}`,
+      });
+      let resource: MigrationResource | undefined;
+      let actions: ResourceAction[] = [];
+      try {
+        resource = await provider.get(approved.kind, created.id);
+        actions = provider.actionsFor(resource);
+        await this.#o.resolver.index.remember(approved.team, [
+          { connection: connection.name, kind: resource.kind, id: resource.id, name: resource.name },
+        ]);
+      } catch (error) {
+        this.#o.logger.warn({ err: error, id: created.id }, 'created, but could not read the new resource');
+      }
+      await this.#notify('update request', () => this.#o.messenger.updateRequest(record));
+      await this.#notify('post card', () => this.#o.messenger.postCreated(record, resource, actions));
+      await this.#notify('tell requester', () => this.#o.messenger.tellRequester(record));
+      return { outcome: 'created', record, resource };
+    } catch (error) {
+      const failure = this.#failure(error);
+      this.#o.logger.warn({ err: error, approval: approved.id }, 'approved, but creating failed');
+      const record = await this.records.save({ ...approved, status: 'failed', failure });
+      await this.#audit({
+        ...entry,
+        target: `approval:${approved.id}`,
+        result: 'failed',
+        detail: failure.message.slice(0, 500),
+      });
+      await this.#notify('update request', () => this.#o.messenger.updateRequest(record));
+      await this.#notify('tell requester', () => this.#o.messenger.tellRequester(record));
+      return { outcome: 'failed', record };
+    }
+  }
+
+  async #expire(record: ApprovalRecord, now: number, op: string): Promise<ApprovalRecord> {
+    const expired = await this.records.save({
+      ...record,
+      status: 'expired',
+      decidedAt: new Date(now).toISOString(),
+    });
+    await this.#audit({
+      team: record.team,
+      user: record.requester,
+      channel: record.message?.channel,
+      action: 'create.expire',
+      target: `approval:${record.id}`,
+      result: 'ok',
+      detail: 'expired without a decision',
+      op,
+    });
+    await this.#notify('update request', () => this.#o.messenger.updateRequest(expired));
+    await this.#notify('tell requester', () => this.#o.messenger.tellRequester(expired));
+    return expired;
+  }
+
+  async #requireApprover(input: DecisionInput, action: string, what: string): Promise<void> {
+    try {
+      await this.#o.access.require(
+        { teamId: input.team, userId: input.by, channelId: input.channel },
+        'approve',
+        what,
+      );
+    } catch (error) {
+      if (error instanceof AppError && error.code === ErrorCode.Forbidden) {
+        await this.#audit({ ...this.#entry(input, action), result: 'refused', detail: 'needs approve' });
+      }
+      throw error;
+    }
+  }
+
+  #entry(input: DecisionInput, action: string): Omit<AuditEntry, 'at' | 'result'> {
+    return {
+      team: input.team,
+      user: input.by,
+      channel: input.channel,
+      action,
+      target: `approval:${input.id}`,
+      op: input.op,
+    };
+  }
+
+  async #audit(entry: Omit<AuditEntry, 'at'>): Promise<void> {
+    await this.#o.audit
+      .record(entry)
+      .catch((error: unknown) => this.#o.logger.error({ err: error }, 'audit record failed'));
+  }
+
+  /** Slack being down must not undo a decision: notices are best effort, and logged when lost. */
+  async #notify(what: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.#o.logger.error({ err: error }, `approval: could not ${what}`);
+    }
+  }
+
+  #failure(error: unknown): NonNullable<ApprovalRecord['failure']> {
+    const scrub = (text: string | undefined, max: number) =>
+      text === undefined ? undefined : this.#o.secrets.scrub(text).slice(0, max);
+    const e = asAppError(error);
+    const message =
+      e.code === ErrorCode.Internal
+        ? 'Something went wrong on our side.'
+        : (scrub(e.message, 1000) ?? 'unknown error');
+    if (!(e instanceof ProviderError)) return { message };
+    return {
+      message,
+      provider: e.provider,
+      operation: scrub(e.operation, 200),
+      httpStatus: e.httpStatus,
+      errorCode: scrub(e.errorCode, 100),
+      requestId: scrub(e.requestId, 200),
+    };
+  }
+
+  /** Serializes work on one request inside this process. */
+  /** True when this decision is the first for the request, across every replica sharing the store. */
+  async #claim(record: ApprovalRecord, token: string): Promise<boolean> {
+    const atomic = this.#o.atomic;
+    if (!atomic) return true;
+    const key = `approval-decision:${record.team}:${record.id}`;
+    const holder = await atomic.update(key, (current) => (current === undefined ? token : SKIP));
+    return holder === token;
+  }
+
+  /** Another replica claimed the decision: wait briefly for its record, so the click is told who decided. */
+  async #decidedElsewhere(record: ApprovalRecord): Promise<ApprovalRecord> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const current = await this.records.get(record.team, record.id);
+      if (current && current.status !== 'pending') return current;
+      await sleep(100);
+    }
+    return record;
+  }
+
+  async #locked<T>(team: string, id: string, work: () => Promise<T>): Promise<T> {
+    const key = `${team}:${id}`;
+    const previous = this.#locks.get(key) ?? Promise.resolve();
+    const run = previous.then(work);
+    const tail = run.then(
+      () => {},
+      () => {},
+    );
+    this.#locks.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.#locks.get(key) === tail) this.#locks.delete(key);
+    }
+  }
+}

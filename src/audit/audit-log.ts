@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import type { Logger } from '../logger.js';
+import type { SettingsStore } from '../settings/workspace-settings.js';
+import type { AtomicKv } from '../store/atomic-kv.js';
+import { readJson } from '../store/open-atomic-kv.js';
+
+export const auditEntrySchema = z.object({
+  at: z.string(),
+  team: z.string(),
+  user: z.string(),
+  channel: z.string().optional(),
+  /** `pause`, `approve`, `access.grant`, … */
+  action: z.string(),
+  /** What it was done to: `hw-prod:1912…`, a user, a request id. */
+  target: z.string().optional(),
+  result: z.enum(['ok', 'refused', 'failed']),
+  detail: z.string().max(500).optional(),
+  op: z.string(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+/** Entries kept per workspace in the store; older ones drop off (the audit channel keeps everything). */
+const MAX_ENTRIES = 1_000;
+
+export type AuditPoster = (teamId: string, channel: string, entry: AuditEntry) => Promise<void>;
+
+function parseEntries(raw: string | undefined): AuditEntry[] {
+  const value = readJson(raw);
+  return value === undefined ? [] : z.array(auditEntrySchema).parse(value);
+}
+
+/**
+ * Who did what, when, and how it ended: every action and decision, kept in the store (appended
+ * with compare-and-set, so replicas writing at once lose nothing) and posted to the workspace's
+ * audit channel when one is set.
+ */
+export class AuditLog {
+  readonly #kv: AtomicKv;
+  readonly #settings: SettingsStore;
+  readonly #post: AuditPoster;
+  readonly #logger: Logger;
+
+  constructor(kv: AtomicKv, settings: SettingsStore, post: AuditPoster, logger: Logger) {
+    this.#kv = kv;
+    this.#settings = settings;
+    this.#post = post;
+    this.#logger = logger;
+  }
+
+  async record(entry: Omit<AuditEntry, 'at'>): Promise<AuditEntry> {
+    const full = auditEntrySchema.parse({ ...entry, at: new Date().toISOString() });
+    this.#logger.info({ audit: full }, 'audit');
+    await this.#kv.update(`audit:${full.team}`, (raw) =>
+      JSON.stringify([full, ...parseEntries(raw)].slice(0, MAX_ENTRIES)),
+    );
+    const channel = (await this.#settings.get(full.team)).auditChannel;
+    if (channel) {
+      await this.#post(full.team, channel, full).catch((error: unknown) =>
+        this.#logger.warn({ err: error, channel }, 'could not post to the audit channel'),
+      );
+    }
+    return full;
+  }
+
+  /** Newest first. */
+  async recent(teamId: string, limit = 50): Promise<AuditEntry[]> {
+    return parseEntries(await this.#kv.get(`audit:${teamId}`)).slice(0, limit);
+  }
+}

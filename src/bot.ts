@@ -1,0 +1,174 @@
+import { AccessControl } from './access/access-control.js';
+import { GrantStore } from './access/grant-store.js';
+import { CachedSlackDirectory } from './access/slack-directory.js';
+import { ApprovalService } from './approvals/approval-service.js';
+import { AuditLog } from './audit/audit-log.js';
+import { postAuditEntry } from './audit/post-audit-entry.js';
+import type { Config } from './config.js';
+import type { Connection } from './connections/connection.js';
+import { ConnectionRegistry } from './connections/connection-registry.js';
+import { ConnectionStore } from './connections/connection-store.js';
+import { loadConnectionsFile } from './connections/load-connections-file.js';
+import { SecretBox } from './crypto/secret-box.js';
+import { createLogger, type Logger } from './logger.js';
+import { PoolRegistry } from './providers/http/http-client.js';
+import { ResourceResolver } from './resources/resolve-resource.js';
+import { ResourceIndex } from './resources/resource-index.js';
+import { SecretRegistry } from './secrets.js';
+import { SettingsStore } from './settings/workspace-settings.js';
+import { slackApprovalMessenger } from './slack/approval-messenger.js';
+import type { AppDeps } from './slack/context.js';
+import { createSlackApp } from './slack/create-slack-app.js';
+import { KeyvInstallationStore } from './slack/installation-store.js';
+import { SlackClients } from './slack/slack-clients.js';
+import { createStore } from './store/create-store.js';
+import { openAtomicKv } from './store/open-atomic-kv.js';
+import { Watcher, type WatcherOptions } from './watcher/watcher.js';
+
+export interface BotOptions {
+  env?: Record<string, string | undefined>;
+  /** Connections given directly (tests, playground) instead of the connections file. */
+  connections?: Connection[];
+  logger?: Logger;
+  secrets?: SecretRegistry;
+  /** Watcher settings beyond the config (tests: clock, key prefix, lease period). */
+  watcher?: Partial<WatcherOptions>;
+  /** Approval requests: the expiry sweep's interval (default 60 s) and clock (tests). */
+  approvals?: { sweepIntervalMs?: number; now?: () => number };
+}
+
+export interface RunningBot {
+  deps: AppDeps;
+  /** The port the HTTP receiver listens on (useful with PORT=0). */
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: config → logger → store → connections → providers → Slack app, in that
+ * order, and an idempotent stop that closes them in reverse.
+ */
+export async function startBot(config: Config, options: BotOptions = {}): Promise<RunningBot> {
+  const secrets = options.secrets ?? new SecretRegistry();
+  secrets.add(config.slack.botToken);
+  secrets.add(config.slack.signingSecret);
+  secrets.add(config.slack.appToken);
+  secrets.add(config.slack.oauth?.clientSecret);
+  secrets.add(config.slack.oauth?.stateSecret);
+  for (const key of config.encryptionKeys?.split(',') ?? [])
+    secrets.add(key.slice(key.indexOf(':') + 1).trim());
+  const logger =
+    options.logger ?? createLogger({ level: config.logLevel, scrub: (line) => secrets.scrub(line) });
+  const connections =
+    options.connections ??
+    (config.connectionsFile
+      ? loadConnectionsFile(config.connectionsFile, options.env ?? process.env, secrets)
+      : []);
+  for (const c of connections) registerConnectionSecrets(secrets, c);
+  if (connections.length === 0)
+    logger.warn(
+      'no connections file: admins add connections with /migrate connect, or set MIGRATE_BOT_CONNECTIONS (see README)',
+    );
+
+  const store = await createStore(config.storeUrl, logger);
+  const pools = new PoolRegistry();
+  // Secrets stored by the bot (connections added from Slack, OAuth tokens) are sealed with this key ring.
+  const box = config.encryptionKeys ? SecretBox.fromKeyRing(config.encryptionKeys) : undefined;
+  // Shared state that replicas change concurrently (connections, grants, settings, audit, approval decisions).
+  const state = await openAtomicKv(
+    config.storeUrl,
+    store,
+    /^rediss?:/.test(config.storeUrl) ? 'migrate-bot:state:' : 'state:',
+    logger,
+  );
+  const connectionStore = new ConnectionStore(state, box, secrets, {
+    allowedEndpoints: config.allowedEndpoints,
+  });
+  const registry = new ConnectionRegistry(
+    connections,
+    { pools, logger },
+    { store: connectionStore, multiWorkspace: config.slack.oauth !== undefined },
+  );
+  const resolver = new ResourceResolver(registry, new ResourceIndex(store), logger);
+  const installations =
+    config.slack.oauth && box ? new KeyvInstallationStore(store, box, secrets, logger) : undefined;
+  const slackClients = new SlackClients(config, logger, { installations });
+  const settings = new SettingsStore(state);
+  const access = new AccessControl(
+    new GrantStore(state),
+    new CachedSlackDirectory((teamId) => slackClients.forTeam(teamId), logger),
+    logger,
+  );
+  const audit = new AuditLog(state, settings, postAuditEntry(slackClients, secrets), logger);
+  const watcher = await Watcher.create(
+    { config, logger, store, connections: registry, slackClients, secrets },
+    options.watcher,
+  );
+  const approvals = new ApprovalService({
+    atomic: state,
+    store,
+    settings,
+    connections: registry,
+    resolver,
+    access,
+    audit,
+    secrets,
+    logger,
+    messenger: slackApprovalMessenger(slackClients, secrets, settings, watcher, logger),
+    ...options.approvals,
+  });
+  const deps: AppDeps = {
+    config,
+    logger,
+    store,
+    connections: registry,
+    resolver,
+    secrets,
+    access,
+    audit,
+    settings,
+    slackClients,
+    watcher,
+    approvals,
+  };
+  const slack = createSlackApp(deps);
+  const port = await slack.start();
+  watcher.start();
+  approvals.start();
+  logger.info(
+    { mode: config.slack.mode, port, store: store.kind, connections: connections.length },
+    'migrate-bot started',
+  );
+
+  let stopping: Promise<void> | undefined;
+  return {
+    deps,
+    port,
+    stop: () => {
+      stopping ??= (async () => {
+        await approvals.stop();
+        await watcher
+          .stop()
+          .catch((error: unknown) => logger.warn({ err: error }, 'watcher did not stop cleanly'));
+        await slack
+          .stop()
+          .catch((error: unknown) => logger.warn({ err: error }, 'Slack app did not stop cleanly'));
+        await pools.close();
+        await state.close();
+        await store.close();
+        logger.info('migrate-bot stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+function registerConnectionSecrets(secrets: SecretRegistry, c: Connection): void {
+  const auth = c.auth;
+  if (auth.type === 'aksk') [auth.secretKey, auth.securityToken].forEach((s) => secrets.add(s));
+  if (auth.type === 'token' || auth.type === 'basic') secrets.add(auth.password);
+  if (auth.type === 'bearer') secrets.add(auth.token);
+  for (const cred of [c.storage.source, c.storage.destination]) {
+    [cred?.secretKey, cred?.securityToken, cred?.jsonAuthFile].forEach((s) => secrets.add(s));
+  }
+}

@@ -1,0 +1,223 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { parseAllowList } from './connections/endpoint-policy.js';
+import { parseKeyRing } from './crypto/secret-box.js';
+import { ConfigError } from './errors.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+const urlString = (hint: string) =>
+  z.string().refine((value) => URL.canParse(value) && /^https?:/.test(value), {
+    message: `must be an http(s) URL (${hint})`,
+  });
+
+const storeUrl = z
+  .string()
+  .refine((value) => /^(sqlite:\/\/.+|redis:\/\/.+|rediss:\/\/.+|memory:\/\/.*)$/.test(value), {
+    message: 'must be sqlite://<path>, redis://host:port or memory://',
+  });
+
+/** Every setting, validated once at start-up; see README "Configuration". */
+export const configSchema = z
+  .object({
+    SLACK_SIGNING_SECRET: z
+      .string({ message: 'is required (Slack app → Basic Information → Signing Secret)' })
+      .min(1),
+    // One workspace: SLACK_BOT_TOKEN. Many workspaces (OAuth): the three SLACK_CLIENT_* / STATE
+    // settings instead; createConfig checks that exactly one of the two sets is given.
+    SLACK_BOT_TOKEN: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^xox[bp]-/, 'must be a bot token starting with xoxb-')
+        .optional(),
+    ),
+    SLACK_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+    SLACK_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+    SLACK_STATE_SECRET: z.preprocess(
+      emptyToUndefined,
+      z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 32)').optional(),
+    ),
+    SLACK_REDIRECT_URI: z.preprocess(emptyToUndefined, urlString('the OAuth redirect URL').optional()),
+    MIGRATE_BOT_ENCRYPTION_KEYS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .superRefine((value, ctx) => {
+          for (const problem of parseKeyRing(value).problems)
+            ctx.addIssue({ code: 'custom', message: problem });
+        })
+        .optional(),
+    ),
+    MIGRATE_BOT_ALLOWED_ENDPOINTS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .superRefine((value, ctx) => {
+          for (const problem of parseAllowList(value).problems)
+            ctx.addIssue({ code: 'custom', message: problem });
+        })
+        .optional(),
+    ),
+    SLACK_APP_TOKEN: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^xapp-/, 'must be an app-level token starting with xapp- (or unset for HTTP mode)')
+        .optional(),
+    ),
+    PORT: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: 'must be a port number' })
+        .int()
+        .min(0, 'must be a port number (0 picks a free one)')
+        .max(65535, 'must be a port number')
+        .default(3000),
+    ),
+    HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+    SLACK_API_URL: z.preprocess(
+      emptyToUndefined,
+      urlString('Slack Web API base').default('https://slack.com/api/'),
+    ),
+    STORE_URL: z.preprocess(emptyToUndefined, storeUrl.optional()),
+    MIGRATE_BOT_CONNECTIONS: z.preprocess(emptyToUndefined, z.string().optional()),
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    ),
+    POLL_INTERVAL_SECONDS: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: 'must be a number of seconds' })
+        .int('must be a whole number of seconds')
+        .min(0, 'must be 0 (watcher schedule off) or more seconds')
+        .max(86_400, 'must be at most 86400 seconds')
+        .default(30),
+    ),
+    STALL_MINUTES: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: 'must be a number of minutes' })
+        .positive('must be more than 0 minutes')
+        .max(10_080, 'must be at most 10080 minutes (a week)')
+        .default(30),
+    ),
+    DIGEST_HOUR_UTC: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: 'must be an hour from 0 to 23 (or unset for no digest)' })
+        .int('must be a whole hour from 0 to 23')
+        .min(0, 'must be an hour from 0 to 23')
+        .max(23, 'must be an hour from 0 to 23')
+        .optional(),
+    ),
+  })
+  .transform((env) => ({
+    slack: {
+      signingSecret: env.SLACK_SIGNING_SECRET,
+      /** Single-workspace mode; undefined in OAuth mode. */
+      botToken: env.SLACK_BOT_TOKEN,
+      appToken: env.SLACK_APP_TOKEN,
+      apiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/`,
+      mode: env.SLACK_APP_TOKEN ? ('socket' as const) : ('http' as const),
+      /** Many-workspace mode (OAuth install, installation store); undefined with SLACK_BOT_TOKEN. */
+      oauth:
+        env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET && env.SLACK_STATE_SECRET && !env.SLACK_BOT_TOKEN
+          ? {
+              clientId: env.SLACK_CLIENT_ID,
+              clientSecret: env.SLACK_CLIENT_SECRET,
+              stateSecret: env.SLACK_STATE_SECRET,
+              redirectUri: env.SLACK_REDIRECT_URI,
+              scopes: [...BOT_SCOPES],
+            }
+          : undefined,
+    },
+    /** `k2:<base64>,k1:<base64>`: the first encrypts, all decrypt (see crypto/secret-box.ts). */
+    encryptionKeys: env.MIGRATE_BOT_ENCRYPTION_KEYS,
+    /** Origins (or URL prefixes) connections from Slack may use besides the providers' own hosts. */
+    allowedEndpoints: parseAllowList(env.MIGRATE_BOT_ALLOWED_ENDPOINTS).entries.map((u) => u.href),
+    http: { port: env.PORT, host: env.HOST },
+    storeUrl: env.STORE_URL ?? `sqlite://${path.resolve('data', 'migrate-bot.sqlite')}`,
+    connectionsFile: env.MIGRATE_BOT_CONNECTIONS,
+    logLevel: env.LOG_LEVEL,
+    watcher: {
+      pollIntervalSeconds: env.POLL_INTERVAL_SECONDS,
+      stallMinutes: env.STALL_MINUTES,
+      digestHourUtc: env.DIGEST_HOUR_UTC,
+    },
+  }));
+
+export type Config = z.output<typeof configSchema>;
+
+/** The bot scopes an OAuth install asks for; the same list as `manifest.yml`. */
+export const BOT_SCOPES = [
+  'commands',
+  'chat:write',
+  'users:read',
+  'usergroups:read',
+  // The watcher looks up its own post after a crash between Slack's answer and saving the ts.
+  'channels:history',
+  'groups:history',
+] as const;
+
+/** Parses settings from an env-like object; throws one ConfigError listing every problem and its fix. */
+export function createConfig(env: Record<string, string | undefined>): Config {
+  const result = configSchema.safeParse(env);
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => {
+        const name = issue.path.join('.') || '(settings)';
+        const message = issue.message.startsWith('Invalid input') ? 'is required' : issue.message;
+        return `  - ${name} ${/^(is|must) /.test(message) ? message : `is invalid: ${message}`}`;
+      });
+  problems.push(...slackAuthProblems(env).map((p) => `  - ${p}`));
+  if (result.success && problems.length === 0) return result.data;
+  return failConfig(problems);
+}
+
+/** Exactly one way to authenticate to Slack: one bot token, or the OAuth settings (then a key ring). */
+function slackAuthProblems(raw: Record<string, string | undefined>): string[] {
+  const set = (name: string) => (raw[name] ?? '') !== '';
+  const oauthNames = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'];
+  const oauthGiven = oauthNames.filter(set);
+  if (set('SLACK_BOT_TOKEN')) {
+    return oauthGiven.length > 0
+      ? [
+          `${oauthGiven.join(', ')} must be unset with SLACK_BOT_TOKEN: use SLACK_BOT_TOKEN for one workspace, ` +
+            'or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET (and no SLACK_BOT_TOKEN) to install over OAuth',
+        ]
+      : [];
+  }
+  if (oauthGiven.length === 0) {
+    return [
+      'SLACK_BOT_TOKEN is required (Slack app → OAuth & Permissions → Bot User OAuth Token, xoxb-…), ' +
+        'or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET to install the app in many workspaces over OAuth',
+    ];
+  }
+  const problems: string[] = [];
+  const hints: Record<string, string> = {
+    SLACK_CLIENT_ID: 'Slack app → Basic Information → App Credentials → Client ID',
+    SLACK_CLIENT_SECRET: 'Slack app → Basic Information → App Credentials → Client Secret',
+    SLACK_STATE_SECRET: 'any random string of 16+ characters, e.g. openssl rand -hex 32',
+  };
+  for (const name of oauthNames) {
+    if (!set(name)) problems.push(`${name} is required for OAuth (${hints[name]})`);
+  }
+  if (!set('MIGRATE_BOT_ENCRYPTION_KEYS')) {
+    problems.push(
+      'MIGRATE_BOT_ENCRYPTION_KEYS is required for OAuth (installation tokens are stored encrypted): ' +
+        'generate a key with openssl rand -base64 32 and set MIGRATE_BOT_ENCRYPTION_KEYS=k1:<key>',
+    );
+  }
+  return problems;
+}
+
+function failConfig(problems: string[]): never {
+  throw new ConfigError(
+    `migrate-bot cannot start: ${problems.length} setting${problems.length === 1 ? '' : 's'} to fix\n${problems.join('\n')}\n` +
+      'Set them in the environment (see README → Configuration).',
+  );
+}

@@ -1,0 +1,199 @@
+import { AppError, ConfigError, NotFoundError, StoreUnavailableError } from '../errors.js';
+import { createProvider } from '../providers/registry.js';
+import type { MigrationProvider, ProviderDeps } from '../providers/types.js';
+import type { Connection } from './connection.js';
+import type { ConnectionStore, StoredConnectionInfo } from './connection-store.js';
+
+/** How long a workspace's stored connections are served from memory before `sync` reads them again. */
+export const STORED_CONNECTIONS_TTL_MS = 5_000;
+
+export interface ConnectionRegistryOptions {
+  /** Connections added from Slack (`/migrate connect`); without it only file connections exist. */
+  store?: ConnectionStore;
+  ttlMs?: number;
+  /** OAuth mode: every file connection must name its workspace, or all workspaces would share it. */
+  multiWorkspace?: boolean;
+}
+
+/** A stored connection that cannot be used (no key, tampered, endpoint no longer allowed). */
+export interface BrokenConnection {
+  info: StoredConnectionInfo;
+  error: string;
+}
+
+interface TeamCache {
+  loadedAt: number;
+  connections: Connection[];
+  broken: BrokenConnection[];
+  /** Set when the last read failed: a miss is then "store unavailable", never "not found". */
+  error?: AppError;
+}
+
+/**
+ * The connections each workspace can use, and one provider client per connection (built lazily,
+ * then reused so pools and IAM tokens are shared).
+ *
+ * Connections come from the connections file (read-only, "configured as code") and from the
+ * store (added from Slack). The lookups stay synchronous: `sync(teamId)` loads a workspace's
+ * stored connections into memory, and runs before every Slack listener (a global middleware) and
+ * wherever background work for a workspace starts; the copy is re-read after a few seconds, so a
+ * change made through another replica shows up quickly.
+ */
+export class ConnectionRegistry {
+  readonly #connections: Connection[];
+  readonly #deps: ProviderDeps;
+  readonly #providers = new WeakMap<Connection, MigrationProvider>();
+  readonly #store: ConnectionStore | undefined;
+  readonly #ttlMs: number;
+  readonly #teams = new Map<string, TeamCache>();
+  readonly #syncing = new Map<string, Promise<void>>();
+  readonly #storedInfo = new WeakMap<Connection, StoredConnectionInfo>();
+  /** Reused while a record is unchanged, so its provider (pools, IAM token) is kept. */
+  readonly #byFingerprint = new Map<string, Connection>();
+
+  constructor(connections: Connection[], deps: ProviderDeps, options: ConnectionRegistryOptions = {}) {
+    this.#connections = connections;
+    this.#deps = deps;
+    this.#store = options.store;
+    this.#ttlMs = options.ttlMs ?? STORED_CONNECTIONS_TTL_MS;
+    if (options.multiWorkspace) {
+      const unbound = connections.filter((c) => c.team === undefined).map((c) => c.name);
+      if (unbound.length > 0) {
+        throw new ConfigError(
+          `MIGRATE_BOT_CONNECTIONS: with OAuth (many workspaces) every connection needs a team; ${unbound.join(', ')} ` +
+            'has none, so every workspace that installs the app could use it. Add `team: T…` to each.',
+        );
+      }
+    }
+  }
+
+  /** The store of connections added from Slack, when there is one. */
+  get store(): ConnectionStore | undefined {
+    return this.#store;
+  }
+
+  /** Connections of a workspace: its own, plus those not bound to any workspace. */
+  forTeam(teamId: string): Connection[] {
+    const fromFile = this.#connections.filter((c) => c.team === undefined || c.team === teamId);
+    return [...fromFile, ...(this.#teams.get(teamId)?.connections ?? [])];
+  }
+
+  /** Stored connections of the workspace that cannot be used right now, with the reason. */
+  brokenForTeam(teamId: string): BrokenConnection[] {
+    return this.#teams.get(teamId)?.broken ?? [];
+  }
+
+  /** Whether a connection was added from Slack (else it comes from the connections file). */
+  isStored(connection: Connection): boolean {
+    return this.#storedInfo.has(connection);
+  }
+
+  storedInfo(connection: Connection): StoredConnectionInfo | undefined {
+    return this.#storedInfo.get(connection);
+  }
+
+  /** A file connection of this workspace by that name (those cannot be changed from Slack). */
+  fileConnection(teamId: string, name: string): Connection | undefined {
+    return this.#connections.find((c) => c.name === name && (c.team === undefined || c.team === teamId));
+  }
+
+  get(teamId: string, name: string): Connection {
+    const found = this.forTeam(teamId).find((c) => c.name === name);
+    if (!found) {
+      const failure = this.#teams.get(teamId)?.error;
+      if (failure) throw failure;
+      const names = this.forTeam(teamId).map((c) => c.name);
+      throw new NotFoundError(
+        names.length === 0
+          ? `No connection named "${name}": this workspace has no connections yet. An admin adds one with \`/migrate connect\` (or in the connections file, see README).`
+          : `No connection named "${name}". This workspace has: ${names.join(', ')}.`,
+      );
+    }
+    return found;
+  }
+
+  provider(connection: Connection): MigrationProvider {
+    let provider = this.#providers.get(connection);
+    if (!provider) {
+      provider = createProvider(connection, this.#deps);
+      this.#providers.set(connection, provider);
+    }
+    return provider;
+  }
+
+  /** A throwaway provider for a connection that is not registered yet (the check before saving). */
+  probe(connection: Connection): MigrationProvider {
+    return createProvider(connection, this.#deps);
+  }
+
+  /**
+   * Loads the workspace's stored connections unless the copy in memory is younger than the TTL.
+   * Concurrent calls share one read. Never throws: a store failure is remembered and reported by
+   * `get` (as "store unavailable") while the last good copy keeps serving.
+   */
+  async sync(teamId: string, options: { force?: boolean } = {}): Promise<void> {
+    const store = this.#store;
+    if (!store || !teamId) return;
+    const cached = this.#teams.get(teamId);
+    if (!options.force && cached && !cached.error && Date.now() - cached.loadedAt < this.#ttlMs) return;
+    let running = this.#syncing.get(teamId);
+    if (!running) {
+      running = this.#load(store, teamId).finally(() => this.#syncing.delete(teamId));
+      this.#syncing.set(teamId, running);
+    }
+    await running;
+  }
+
+  /** Forgets the workspace's copy, so the next `sync` reads the store (after connect/disconnect). */
+  invalidate(teamId: string): void {
+    const cached = this.#teams.get(teamId);
+    if (cached) cached.loadedAt = 0;
+  }
+
+  async #load(store: ConnectionStore, teamId: string): Promise<void> {
+    try {
+      const loaded = await store.load(teamId);
+      const connections: Connection[] = [];
+      const broken: BrokenConnection[] = [];
+      for (const entry of loaded) {
+        if (entry.error !== undefined) {
+          broken.push({ info: entry.info, error: entry.error });
+        } else if (this.fileConnection(teamId, entry.info.name)) {
+          broken.push({
+            info: entry.info,
+            error: 'the connections file now has a connection with the same name, which takes precedence.',
+          });
+        } else {
+          const key = `${teamId}\n${entry.fingerprint}`;
+          const connection = this.#byFingerprint.get(key) ?? entry.connection;
+          this.#byFingerprint.set(key, connection);
+          this.#storedInfo.set(connection, entry.info);
+          connections.push(connection);
+        }
+      }
+      for (const [key, connection] of this.#byFingerprint) {
+        if (key.startsWith(`${teamId}\n`) && !connections.includes(connection))
+          this.#byFingerprint.delete(key);
+      }
+      this.#teams.set(teamId, { loadedAt: Date.now(), connections, broken });
+    } catch (error) {
+      const previous = this.#teams.get(teamId);
+      const failure =
+        error instanceof AppError
+          ? error
+          : new StoreUnavailableError(
+              'Could not read the connections of this workspace; try again shortly.',
+              {
+                cause: error,
+              },
+            );
+      this.#deps.logger.error({ err: error, team: teamId }, 'could not load stored connections');
+      this.#teams.set(teamId, {
+        loadedAt: previous?.loadedAt ?? 0,
+        connections: previous?.connections ?? [],
+        broken: previous?.broken ?? [],
+        error: failure,
+      });
+    }
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * One error model for the whole bot. Every failure a user can see is one of these classes;
+ * anything else is wrapped with `asAppError` and shown as an internal error (and logged).
+ */
+export const ErrorCode = {
+  InvalidInput: 'invalid_input',
+  NotFound: 'not_found',
+  Ambiguous: 'ambiguous',
+  Forbidden: 'forbidden',
+  Config: 'config',
+  Store: 'store_unavailable',
+  ProviderRequest: 'provider_request',
+  ProviderAuth: 'provider_auth',
+  ProviderUnavailable: 'provider_unavailable',
+  ProviderResponse: 'provider_bad_response',
+  Internal: 'internal',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** Bad input from a user: the message is shown as is, nothing was changed. */
+export class InvalidInputError extends AppError {
+  constructor(message: string) {
+    super(ErrorCode.InvalidInput, message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message: string) {
+    super(ErrorCode.NotFound, message);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message: string) {
+    super(ErrorCode.Forbidden, message);
+  }
+}
+
+export class ConfigError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.Config, message, options);
+  }
+}
+
+/** The store (SQLite, Redis) failed: never to be mistaken for "not found". */
+export class StoreUnavailableError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.Store, message, options);
+  }
+}
+
+export interface ProviderErrorDetails {
+  provider: string;
+  operation: string;
+  httpStatus?: number;
+  errorCode?: string;
+  errorMessage?: string;
+  requestId?: string;
+}
+
+/**
+ * A provider answered with an error (or did not answer). Carries the provider's own code, message
+ * and request id so Slack can explain it and an operator can quote the id to support.
+ */
+export class ProviderError extends AppError {
+  readonly provider: string;
+  readonly operation: string;
+  readonly httpStatus: number | undefined;
+  readonly errorCode: string | undefined;
+  readonly errorMessage: string | undefined;
+  readonly requestId: string | undefined;
+
+  constructor(code: ErrorCode, details: ProviderErrorDetails, options?: { cause?: unknown }) {
+    super(code, describeProviderError(details), options);
+    this.provider = details.provider;
+    this.operation = details.operation;
+    this.httpStatus = details.httpStatus;
+    this.errorCode = details.errorCode;
+    this.errorMessage = details.errorMessage;
+    this.requestId = details.requestId;
+  }
+
+  /** 429, 5xx and network failures: worth retrying later, never a verdict on the resource. */
+  get retryable(): boolean {
+    return this.code === ErrorCode.ProviderUnavailable;
+  }
+}
+
+function describeProviderError(d: ProviderErrorDetails): string {
+  const status = d.httpStatus ? ` (HTTP ${d.httpStatus})` : '';
+  const code = d.errorCode ? ` ${d.errorCode}` : '';
+  const msg = d.errorMessage ? `: ${d.errorMessage}` : '';
+  return `${d.provider} ${d.operation} failed${status}${code}${msg}`;
+}
+
+/** Classify a provider HTTP status into the error code the rest of the bot reasons about. */
+export function providerErrorCodeFor(httpStatus: number | undefined): ErrorCode {
+  if (httpStatus === undefined || httpStatus === 429 || httpStatus >= 500)
+    return ErrorCode.ProviderUnavailable;
+  if (httpStatus === 401 || httpStatus === 403) return ErrorCode.ProviderAuth;
+  return ErrorCode.ProviderRequest;
+}
+
+export function asAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new AppError(ErrorCode.Internal, message, { cause: error });
+}

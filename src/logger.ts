@@ -1,0 +1,73 @@
+import { type DestinationStream, type Logger, pino } from 'pino';
+
+export type { Logger };
+
+/**
+ * Paths pino blanks out wherever they appear. Secret *values* are also scrubbed from log lines by
+ * the secret registry (see `secrets.ts`), because a secret can turn up inside an error message.
+ */
+export const REDACTED_PATHS = [
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  '*.headers.authorization',
+  'headers["x-auth-token"]',
+  '*.headers["x-auth-token"]',
+  'token',
+  '*.token',
+  'password',
+  '*.password',
+  'secret',
+  '*.secret',
+  'secretKey',
+  '*.secretKey',
+  'sk',
+  '*.sk',
+  'src_sk',
+  'dst_sk',
+  '*.src_sk',
+  '*.dst_sk',
+  'accessKey',
+  '*.accessKey',
+  'credentials',
+  '*.credentials',
+  'botToken',
+  '*.botToken',
+  'refreshToken',
+  '*.refreshToken',
+  'securityToken',
+  '*.securityToken',
+  'jsonAuthFile',
+  '*.jsonAuthFile',
+  'clientSecret',
+  '*.clientSecret',
+  'client_secret',
+  '*.client_secret',
+  'stateSecret',
+  '*.stateSecret',
+];
+
+export interface LoggerOptions {
+  level: string;
+  /** Where lines go; tests pass a capture stream. */
+  destination?: DestinationStream;
+  /** Extra scrubbing of known secret values from each serialized line. */
+  scrub?: (line: string) => string;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const destination = options.destination ?? pino.destination({ dest: 1, sync: false });
+  const scrub = options.scrub;
+  const stream: DestinationStream = scrub
+    ? { write: (line: string) => destination.write(scrub(line)) }
+    : destination;
+  return pino(
+    {
+      level: options.level,
+      base: { app: 'migrate-bot' },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    stream,
+  );
+}

@@ -1,0 +1,315 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
+import type { ZodType } from 'zod';
+import { AppError, ErrorCode, ProviderError, providerErrorCodeFor } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import { canonicalQueryString, type Query } from './encode.js';
+import {
+  backoffDelayMs,
+  DEFAULT_RETRY_POLICY,
+  isRetryableStatus,
+  parseRetryAfterMs,
+  type RetryPolicy,
+} from './retry-policy.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface HttpRequest {
+  /** Name of the provider operation, for errors and logs (`ListTasks`). */
+  operation: string;
+  method: HttpMethod;
+  /** Absolute path below the endpoint, already encoded (`/v2/p1/tasks/123`). */
+  path: string;
+  query?: Query;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Only idempotent calls are retried. Defaults: GET/PUT/DELETE yes, POST no. */
+  idempotent?: boolean;
+}
+
+/** The request as it goes on the wire: signers read and add headers here, once per attempt. */
+export interface OutgoingRequest {
+  method: HttpMethod;
+  url: URL;
+  /** Path plus query exactly as sent. */
+  pathWithQuery: string;
+  canonicalQuery: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+export interface ParsedProviderError {
+  errorCode?: string;
+  errorMessage?: string;
+  requestId?: string;
+}
+
+export interface HttpTimeouts {
+  connectMs: number;
+  /** Time to the response headers and between body chunks. */
+  readMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 5_000, readMs: 15_000 };
+
+export interface HttpClientOptions {
+  provider: string;
+  baseUrl: string;
+  pools: PoolRegistry;
+  logger: Logger;
+  /** Adds auth headers to each attempt (timestamps and signatures must be fresh per attempt). */
+  authenticate: (request: OutgoingRequest) => Promise<void> | void;
+  /** Reads the provider's own error body. */
+  parseError: (response: HttpResponse) => ParsedProviderError;
+  timeouts?: HttpTimeouts;
+  retry?: RetryPolicy;
+  /** How bytes move; defaults to the pooled undici transport. Fixture tests pass `fetchTransport`. */
+  transport?: Transport;
+}
+
+export type Transport = (request: OutgoingRequest) => Promise<HttpResponse>;
+
+/** The production transport: a keep-alive undici pool per origin. */
+export function poolTransport(pools: PoolRegistry): Transport {
+  return async (request) => {
+    const res = await pools.get(request.url.origin).request({
+      method: request.method,
+      path: request.pathWithQuery,
+      headers: request.headers,
+      body: request.body,
+    });
+    const text = await res.body.text();
+    const headers: Record<string, string> = {};
+    for (const [key, value] of Object.entries(res.headers)) {
+      if (value !== undefined) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    return { status: res.statusCode, headers, text };
+  };
+}
+
+/** Goes through `globalThis.fetch`, which nock intercepts: for fixture tests built from the seeds. */
+export const fetchTransport: Transport = async (request) => {
+  const res = await fetch(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+  });
+  const headers: Record<string, string> = {};
+  res.headers.forEach((value, key) => {
+    headers[key.toLowerCase()] = value;
+  });
+  return { status: res.status, headers, text: await res.text() };
+};
+
+/** One undici pool per endpoint origin, shared by every client that talks to it. */
+export class PoolRegistry {
+  readonly #pools = new Map<string, Pool>();
+  readonly #timeouts: HttpTimeouts;
+
+  constructor(timeouts: HttpTimeouts = DEFAULT_TIMEOUTS) {
+    this.#timeouts = timeouts;
+  }
+
+  get(origin: string): Pool {
+    let pool = this.#pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, {
+        connections: 16,
+        connect: { timeout: this.#timeouts.connectMs },
+        headersTimeout: this.#timeouts.readMs,
+        bodyTimeout: this.#timeouts.readMs,
+      });
+      this.#pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  async close(): Promise<void> {
+    const pools = [...this.#pools.values()];
+    this.#pools.clear();
+    await Promise.allSettled(pools.map((p) => p.close()));
+  }
+}
+
+/**
+ * The HTTP layer every provider client shares: pooling, timeouts, retries with jittered backoff
+ * (idempotent calls only, honouring Retry-After), and one typed error for every failure.
+ */
+export class HttpClient {
+  readonly #options: HttpClientOptions;
+  readonly #base: URL;
+  readonly #retry: RetryPolicy;
+  readonly #transport: Transport;
+
+  constructor(options: HttpClientOptions) {
+    this.#options = options;
+    this.#transport = options.transport ?? poolTransport(options.pools);
+    this.#base = new URL(options.baseUrl);
+    this.#retry = options.retry ?? DEFAULT_RETRY_POLICY;
+  }
+
+  get baseUrl(): URL {
+    return this.#base;
+  }
+
+  /** Sends the request and validates the JSON body against `schema`. */
+  async json<T>(request: HttpRequest, schema: ZodType<T>): Promise<T> {
+    const response = await this.send(request);
+    const data = this.#parseJson(request, response);
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) {
+      throw new ProviderError(
+        ErrorCode.ProviderResponse,
+        {
+          provider: this.#options.provider,
+          operation: request.operation,
+          httpStatus: response.status,
+          errorMessage: `unexpected response shape: ${parsed.error.issues
+            .slice(0, 3)
+            .map((i) => `${i.path.join('.') || '(root)'} ${i.message}`)
+            .join('; ')}`,
+        },
+        { cause: parsed.error },
+      );
+    }
+    return parsed.data;
+  }
+
+  /** Sends the request; resolves with any 2xx response, throws `ProviderError` otherwise. */
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    const idempotent = request.idempotent ?? request.method !== 'POST';
+    const maxAttempts = idempotent ? this.#retry.retries + 1 : 1;
+    let lastError: ProviderError | undefined;
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      let response: HttpResponse;
+      try {
+        response = await this.#attempt(request);
+      } catch (error) {
+        // Auth hooks (token fetches) fail with their own typed errors: those are final here.
+        if (error instanceof AppError) throw error;
+        lastError = this.#networkError(request, error);
+        if (attempt + 1 < maxAttempts) await sleep(backoffDelayMs(this.#retry, attempt));
+        continue;
+      }
+      if (response.status >= 200 && response.status < 300) {
+        if (idempotent && this.#looksTruncated(response) && attempt + 1 < maxAttempts) {
+          lastError = this.#malformed(request, response);
+          await sleep(backoffDelayMs(this.#retry, attempt));
+          continue;
+        }
+        return response;
+      }
+      lastError = this.#httpError(request, response);
+      if (!isRetryableStatus(response.status) || attempt + 1 >= maxAttempts) break;
+      const retryAfter = parseRetryAfterMs(response.headers['retry-after']);
+      if (retryAfter !== undefined && retryAfter > this.#retry.maxRetryAfterMs) break;
+      await sleep(retryAfter ?? backoffDelayMs(this.#retry, attempt));
+    }
+    throw lastError ?? new Error('unreachable');
+  }
+
+  async #attempt(request: HttpRequest): Promise<HttpResponse> {
+    const canonicalQuery = canonicalQueryString(request.query);
+    const basePath = this.#base.pathname.replace(/\/$/, '');
+    const path = `${basePath}${request.path}`;
+    const pathWithQuery = canonicalQuery ? `${path}?${canonicalQuery}` : path;
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const outgoing: OutgoingRequest = {
+      method: request.method,
+      url: new URL(pathWithQuery, this.#base.origin),
+      pathWithQuery,
+      canonicalQuery,
+      headers: {
+        accept: 'application/json',
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...request.headers,
+      },
+      body,
+    };
+    await this.#options.authenticate(outgoing);
+    const started = performance.now();
+    const { status, headers, text } = await this.#transport(outgoing);
+    this.#options.logger.debug(
+      {
+        provider: this.#options.provider,
+        operation: request.operation,
+        method: request.method,
+        path,
+        status,
+        ms: Math.round(performance.now() - started),
+      },
+      'provider call',
+    );
+    return { status, headers, text };
+  }
+
+  #parseJson(request: HttpRequest, response: HttpResponse): unknown {
+    if (response.text.trim() === '') return {};
+    try {
+      return JSON.parse(response.text);
+    } catch (cause) {
+      throw this.#malformed(request, response, cause);
+    }
+  }
+
+  #looksTruncated(response: HttpResponse): boolean {
+    const text = response.text.trim();
+    if (text === '' || !(response.headers['content-type'] ?? '').includes('json')) return false;
+    try {
+      JSON.parse(text);
+      return false;
+    } catch {
+      return true;
+    }
+  }
+
+  #malformed(request: HttpRequest, response: HttpResponse, cause?: unknown): ProviderError {
+    // A body that is not JSON is a transport fault (a proxy page, a cut connection), not a verdict.
+    return new ProviderError(
+      ErrorCode.ProviderUnavailable,
+      {
+        provider: this.#options.provider,
+        operation: request.operation,
+        httpStatus: response.status,
+        errorMessage: 'the response body was not valid JSON',
+      },
+      { cause },
+    );
+  }
+
+  #httpError(request: HttpRequest, response: HttpResponse): ProviderError {
+    let parsed: ParsedProviderError = {};
+    try {
+      parsed = this.#options.parseError(response);
+    } catch {
+      // A provider error body we cannot read still yields an error with the HTTP status.
+    }
+    return new ProviderError(providerErrorCodeFor(response.status), {
+      provider: this.#options.provider,
+      operation: request.operation,
+      httpStatus: response.status,
+      ...parsed,
+      errorMessage: parsed.errorMessage ?? (response.text.slice(0, 300) || undefined),
+    });
+  }
+
+  #networkError(request: HttpRequest, error: unknown): ProviderError {
+    const code = (error as { code?: string }).code;
+    const message = error instanceof Error ? error.message : String(error);
+    return new ProviderError(
+      ErrorCode.ProviderUnavailable,
+      {
+        provider: this.#options.provider,
+        operation: request.operation,
+        errorMessage: code ? `${code}: ${message}` : message,
+      },
+      { cause: error },
+    );
+  }
+}

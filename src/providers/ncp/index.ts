@@ -1,0 +1,169 @@
+import type { Connection } from '../../connections/connection.js';
+import type { MigrationResource, NormalizedState, ResourceKind } from '../../domain/migration-resource.js';
+import { InvalidInputError } from '../../errors.js';
+import type { ListQuery, MigrationProvider, ProviderDeps, ResourceAction, ResourcePage } from '../types.js';
+import { NcpObjectMigrationClient } from './client.js';
+import { mapPolicy } from './map.js';
+import { type NcpCreatePolicyRequest, type NcpPolicyBody, ncpCreatePolicyRequestSchema } from './schemas.js';
+
+export { type NcpCreatePolicyRequest, ncpCreatePolicyRequestSchema } from './schemas.js';
+
+const KINDS = ['policy'] as const satisfies readonly ResourceKind[];
+/** Page size used when the bot has to read several pages to filter on state itself. */
+const SCAN_PAGE_SIZE = 100;
+/** Bounds a state-filtered listing at 2,000 policies. */
+const MAX_SCAN_PAGES = 20;
+
+/** NCP Object Migration behind the common provider interface: one resource kind, the policy. */
+export class NcpProvider implements MigrationProvider {
+  readonly id = 'ncp' as const;
+  readonly kinds = KINDS;
+  readonly connection: string;
+  readonly #client: NcpObjectMigrationClient;
+  readonly #conn: Connection;
+
+  constructor(connection: Connection, deps: ProviderDeps, now?: () => number) {
+    this.connection = connection.name;
+    this.#conn = connection;
+    this.#client = new NcpObjectMigrationClient(connection, deps, now);
+  }
+
+  /**
+   * The API has no state filter: without one, `offset`/`limit` map onto `page`/`limit` when they
+   * line up; otherwise the bot reads pages (bounded) and filters and slices them itself.
+   */
+  async list(query: ListQuery): Promise<ResourcePage> {
+    this.#onlyPolicies(query.kind);
+    const wanted = query.states?.length ? new Set<NormalizedState>(query.states) : undefined;
+    // Newest first, like the other providers; a fixed order also keeps pages stable.
+    const order = { order: 'createTime', sortBy: 'desc' } as const;
+    if (!wanted && query.limit > 0 && query.offset % query.limit === 0) {
+      const page = await this.#client.listPolicies({
+        ...order,
+        limit: query.limit,
+        page: query.offset / query.limit,
+      });
+      return { resources: page.jobList.map((p) => mapPolicy(p, this.connection)), total: page.num };
+    }
+    const matching: MigrationResource[] = [];
+    for (let page = 0; page < MAX_SCAN_PAGES; page++) {
+      const { jobList } = await this.#client.listPolicies({ ...order, limit: SCAN_PAGE_SIZE, page });
+      for (const policy of jobList) {
+        const resource = mapPolicy(policy, this.connection);
+        if (!wanted || wanted.has(resource.state)) matching.push(resource);
+      }
+      if (jobList.length < SCAN_PAGE_SIZE) {
+        return {
+          resources: matching.slice(query.offset, query.offset + query.limit),
+          total: matching.length,
+        };
+      }
+    }
+    // Stopped at the bound: the total is not known.
+    return { resources: matching.slice(query.offset, query.offset + query.limit) };
+  }
+
+  async get(kind: ResourceKind, id: string): Promise<MigrationResource> {
+    this.#onlyPolicies(kind);
+    return mapPolicy(await this.#client.getPolicy(id), this.connection);
+  }
+
+  actionsFor(resource: MigrationResource): ResourceAction[] {
+    return actionsForPolicyState(resource.state);
+  }
+
+  async checkConnection(): Promise<void> {
+    await this.#client.listPolicies({ limit: 1, page: 0 });
+  }
+
+  async create(kind: ResourceKind, request: unknown): Promise<{ id: string; name: string }> {
+    this.#onlyPolicies(kind);
+    const policy = await this.#client.createPolicy(this.#policyBody(parseCreateRequest(request)));
+    return { id: policy.title, name: policy.title };
+  }
+
+  async pause(kind: ResourceKind, id: string): Promise<void> {
+    this.#onlyPolicies(kind);
+    await this.#client.pausePolicy(id);
+  }
+
+  /** NCP has no resume call: Start is used to resume a paused (or failed) policy [I]. */
+  async resume(kind: ResourceKind, id: string): Promise<void> {
+    this.#onlyPolicies(kind);
+    await this.#client.startPolicy(id);
+  }
+
+  async delete(kind: ResourceKind, id: string): Promise<void> {
+    this.#onlyPolicies(kind);
+    await this.#client.deletePolicy(id);
+  }
+
+  /** The source bucket keys come from the connection, never from the user's request. */
+  #policyBody(request: NcpCreatePolicyRequest): NcpPolicyBody {
+    const source = this.#conn.storage.source;
+    if (!source?.accessKey || !source.secretKey) {
+      const keyNames =
+        request.sourceCspType === 'Azure'
+          ? 'accessKey = the storage account name, secretKey = the account access key'
+          : 'accessKey and secretKey of the AWS account';
+      throw new InvalidInputError(
+        `Connection ${this.connection} has no source storage credentials, which NCP needs to read the ` +
+          `${request.sourceCspType} bucket. Add \`storage.source\` to the connection (${keyNames}).`,
+      );
+    }
+    return {
+      title: request.title,
+      source: {
+        sourceCspType: request.sourceCspType,
+        regionName: request.sourceRegion,
+        bucketName: request.sourceBucket,
+        ...(request.sourcePrefix ? { prefix: request.sourcePrefix } : {}),
+        accessKey: source.accessKey,
+        secretKey: source.secretKey,
+      },
+      target: {
+        bucketName: request.targetBucket,
+        ...(request.targetPrefix ? { prefix: request.targetPrefix } : {}),
+      },
+    };
+  }
+
+  #onlyPolicies(kind: ResourceKind): void {
+    if (kind !== 'policy') throw new InvalidInputError(`ncp has no ${kind} resources, only policies`);
+  }
+}
+
+/** Validates a user's create request, naming each bad field and why. */
+export function parseCreateRequest(request: unknown): NcpCreatePolicyRequest {
+  const parsed = ncpCreatePolicyRequestSchema.safeParse(request);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const field = issue.path.join('.');
+    return field ? `${field} ${issue.message}` : issue.message;
+  });
+  throw new InvalidInputError(`Invalid NCP policy request: ${problems.join('; ')}`);
+}
+
+/**
+ * Start is offered for ready, paused and failed policies (start as resume/retry is [I]); pause only
+ * while migrating. Delete is offered whenever the policy is not migrating: the docs state no rule,
+ * so a running policy is paused first to be safe [I].
+ */
+export function actionsForPolicyState(state: NormalizedState): ResourceAction[] {
+  switch (state) {
+    case 'running':
+      return ['pause'];
+    case 'queued':
+    case 'paused':
+    case 'failed':
+      return ['resume', 'delete'];
+    case 'succeeded':
+      return ['delete'];
+    default:
+      return [];
+  }
+}
+
+export function createNcpProvider(connection: Connection, deps: ProviderDeps): MigrationProvider {
+  return new NcpProvider(connection, deps);
+}

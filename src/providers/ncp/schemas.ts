@@ -1,0 +1,186 @@
+import { z } from 'zod';
+
+/**
+ * NCP Object Migration shapes. Field names, enums and limits come from providers.md §1.2–1.5 and the
+ * policy object of seed 000. Responses are parsed tolerantly (unknown keys kept, nulls accepted);
+ * request bodies strictly, so a bad request never leaves the bot.
+ */
+
+export const NCP_JOB_STATES = ['INITIALIZED', 'STARTED', 'PAUSED', 'DELETED', 'DONE', 'ERROR'] as const;
+export type NcpJobState = (typeof NCP_JOB_STATES)[number];
+
+export const NCP_SOURCE_CSP_TYPES = ['AWS', 'Azure'] as const;
+export type NcpSourceCspType = (typeof NCP_SOURCE_CSP_TYPES)[number];
+
+/** The "sort target" of GetMigrationJobList (§1.3). */
+export const NCP_LIST_ORDERS = [
+  'createTime',
+  'updateTime',
+  'title',
+  'sourceBucketName',
+  'targetBucketName',
+] as const;
+export type NcpListOrder = (typeof NCP_LIST_ORDERS)[number];
+export const NCP_SORT_DIRECTIONS = ['asc', 'desc'] as const;
+export type NcpSortDirection = (typeof NCP_SORT_DIRECTIONS)[number];
+
+export const NCP_TITLE_MAX_BYTES = 100;
+
+/**
+ * Title rule (§1.1): at most 100 bytes, and the only special characters allowed are `.`, `-` and `_`.
+ * `.` and `..` alone are refused too: URL normalization would turn `/policy/..` into another path.
+ */
+export const policyTitleSchema = z
+  .string()
+  .min(1, 'is required')
+  .refine((title) => Buffer.byteLength(title, 'utf8') <= NCP_TITLE_MAX_BYTES, {
+    message: `must be at most ${NCP_TITLE_MAX_BYTES} bytes`,
+  })
+  .regex(/^[A-Za-z0-9._-]*$/, 'may contain only letters, digits, ".", "-" and "_"')
+  .refine((title) => title !== '.' && title !== '..', { message: 'cannot be "." or ".."' });
+
+/** Why `title` is not a valid policy title, or undefined when it is. */
+export function policyTitleProblem(title: string): string | undefined {
+  const parsed = policyTitleSchema.safeParse(title);
+  return parsed.success ? undefined : parsed.error.issues[0]?.message;
+}
+
+const required = z.string().min(1, 'is required');
+
+/** Body of CreateMigrationJob and UpdateMigrationJob (§1.2). `secretKey` is a secret: never log the body. */
+export const ncpPolicyBodySchema = z.object({
+  title: policyTitleSchema,
+  source: z.object({
+    sourceCspType: z.enum(NCP_SOURCE_CSP_TYPES),
+    regionName: required,
+    bucketName: required,
+    prefix: z.string().optional(),
+    /** AWS: access key. Azure: storage account name. */
+    accessKey: required,
+    /** AWS: secret key. Azure: account access key. */
+    secretKey: required,
+  }),
+  target: z.object({
+    bucketName: required,
+    prefix: z.string().optional(),
+  }),
+});
+export type NcpPolicyBody = z.infer<typeof ncpPolicyBodySchema>;
+
+/**
+ * What a user gives to create a policy. Bucket keys are not part of it: they come from the
+ * connection's `storage.source`, so they never pass through Slack. There is no target region: NCP
+ * takes it from the `x-ncp-region_code` header, i.e. the connection's region.
+ */
+export const ncpCreatePolicyRequestSchema = z.strictObject({
+  title: policyTitleSchema,
+  sourceCspType: z.enum(NCP_SOURCE_CSP_TYPES),
+  sourceRegion: required,
+  sourceBucket: required,
+  sourcePrefix: z.string().optional(),
+  targetBucket: required,
+  targetPrefix: z.string().optional(),
+});
+export type NcpCreatePolicyRequest = z.infer<typeof ncpCreatePolicyRequestSchema>;
+
+const text = z
+  .string()
+  .nullish()
+  .transform((value) => value ?? undefined);
+
+/**
+ * Sizes and counts. The doc says Number/Long/Integer; values may pass 2^31, and a Long serialized as
+ * a string is accepted too [I]. JSON numbers above 2^53 lose precision, which is fine for display.
+ */
+const amount = z
+  .union([z.number(), z.string().regex(/^\d+$/).transform(Number)])
+  .nullish()
+  .transform((value) => value ?? undefined);
+
+/** ISO 8601 in the current doc; older editions said "Date", so epoch milliseconds are accepted too [I]. */
+const time = z
+  .union([z.string(), z.number()])
+  .nullish()
+  .transform((value) => value ?? undefined);
+
+/** The policy object returned by Create, Get, Start, Pause, Delete and in `jobList` (§1.4, seed 000). */
+export const ncpPolicySchema = z
+  .looseObject({
+    title: z.string(),
+    sourceBucketName: text,
+    sourceRegionName: text,
+    sourceCspType: text,
+    sourceEndpoint: text,
+    sourcePrefix: text,
+    targetBucketName: text,
+    /** The misspelling of older doc editions. */
+    targetBuketName: text,
+    targetRegionName: text,
+    targetEndpoint: text,
+    targetPrefix: text,
+    // A string, not an enum: an unknown state maps to 'unknown' instead of failing the whole call.
+    jobState: text,
+    createTime: time,
+    updateTime: time,
+    estimatedDone: z
+      .boolean()
+      .nullish()
+      .transform((value) => value ?? undefined),
+    estimatedSize: amount,
+    migratedSize: amount,
+    skippedSize: amount,
+    estimatedObjectNum: amount,
+    migratedObjectNum: amount,
+    skippedObjectNum: amount,
+  })
+  .transform(({ targetBuketName, ...policy }) => ({
+    ...policy,
+    targetBucketName: policy.targetBucketName ?? targetBuketName,
+  }));
+export type NcpPolicy = z.output<typeof ncpPolicySchema>;
+
+/** GetMigrationJobList response (§1.3). */
+export const ncpPolicyListSchema = z.looseObject({
+  /** Whether Object Storage is subscribed. */
+  objStrContracted: z
+    .boolean()
+    .nullish()
+    .transform((value) => value ?? undefined),
+  /** "Number of policies" [I: read as the total, not the page size]. */
+  num: amount,
+  jobList: z
+    .array(ncpPolicySchema)
+    .nullish()
+    .transform((value) => value ?? []),
+});
+export type NcpPolicyList = z.output<typeof ncpPolicyListSchema>;
+
+/**
+ * The Update response is not documented [I]: a policy object when there is one, anything else (an
+ * empty body included) is accepted as success.
+ */
+export const ncpUpdateResponseSchema = z.union([
+  ncpPolicySchema,
+  z.unknown().transform((): undefined => undefined),
+]);
+
+const errorCode = z.union([z.string(), z.number()]).transform(String);
+
+/**
+ * API Gateway error body `{"error":{"errorCode":"200","message":"…","details":"…"}}` (§1.8). Object
+ * Migration's own error bodies are undocumented, so a top-level `message` is accepted too [I].
+ */
+export const ncpErrorBodySchema = z.looseObject({
+  error: z
+    .union([
+      z.looseObject({
+        errorCode: errorCode.optional(),
+        message: z.string().optional(),
+        details: z.unknown().optional(),
+      }),
+      z.string(),
+    ])
+    .optional(),
+  errorCode: errorCode.optional(),
+  message: z.string().optional(),
+});

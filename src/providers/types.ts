@@ -1,0 +1,74 @@
+import type { MigrationResource, NormalizedState, ResourceKind } from '../domain/migration-resource.js';
+import type { Logger } from '../logger.js';
+import type { PoolRegistry, Transport } from './http/http-client.js';
+import type { ProviderId } from './provider-ids.js';
+
+/** Things a user can do to a resource. A provider offers only those it implements. */
+export const RESOURCE_ACTIONS = ['pause', 'resume', 'delete', 'retry', 'cancel'] as const;
+export type ResourceAction = (typeof RESOURCE_ACTIONS)[number];
+
+export interface ListQuery {
+  kind: ResourceKind;
+  /** Filter on the normalized state; providers filter server-side where they can. */
+  states?: readonly NormalizedState[];
+  limit: number;
+  offset: number;
+  /** OMS task-group id, to list the tasks of one group. */
+  groupId?: string;
+}
+
+export interface ResourcePage {
+  resources: MigrationResource[];
+  /** Total matching resources when the provider says so. */
+  total?: number;
+}
+
+/**
+ * A provider client bound to one connection's endpoint and credentials. Providers never import
+ * Slack code: they speak in `MigrationResource`s and throw `ProviderError`s.
+ */
+export interface MigrationProvider {
+  readonly id: ProviderId;
+  readonly connection: string;
+  /** The resource kinds this provider has, the first being the default. */
+  readonly kinds: readonly ResourceKind[];
+
+  list(query: ListQuery): Promise<ResourcePage>;
+  get(kind: ResourceKind, id: string): Promise<MigrationResource>;
+  /** The actions that make sense for this resource in its current state. */
+  actionsFor(resource: MigrationResource): ResourceAction[];
+  /** A cheap authenticated read, to check that a connection works. */
+  checkConnection(): Promise<void>;
+
+  /**
+   * Creates a resource from a provider-specific request (validated by the provider's own zod
+   * schema; invalid input throws `InvalidInputError` naming the field). Secrets in the request
+   * come from storage credentials and are never echoed back.
+   */
+  create?(kind: ResourceKind, request: unknown): Promise<{ id: string; name: string }>;
+  /** Replaces the traffic-limiting windows (OMS tasks and task groups). */
+  setBandwidth?(kind: ResourceKind, id: string, windows: readonly BandwidthWindow[]): Promise<void>;
+  /** Tells a synchronization task that these objects changed (OMS sync tasks). */
+  syncEvent?(kind: ResourceKind, id: string, objectKeys: readonly string[]): Promise<void>;
+
+  pause?(kind: ResourceKind, id: string): Promise<void>;
+  resume?(kind: ResourceKind, id: string): Promise<void>;
+  delete?(kind: ResourceKind, id: string): Promise<void>;
+  retry?(kind: ResourceKind, id: string): Promise<void>;
+  cancel?(kind: ResourceKind, id: string): Promise<void>;
+}
+
+/** A traffic-limiting window: `HH:MM` to `HH:MM` at most `maxBytesPerSecond`. */
+export interface BandwidthWindow {
+  start: string;
+  end: string;
+  maxBytesPerSecond: number;
+}
+
+/** What every provider factory gets: shared infrastructure, never Slack objects. */
+export interface ProviderDeps {
+  pools: PoolRegistry;
+  logger: Logger;
+  /** Overrides the pooled transport (fixture tests use `fetchTransport`, which nock intercepts). */
+  transport?: Transport;
+}

@@ -1,0 +1,243 @@
+import type { Connection } from '../../connections/connection.js';
+import { ConfigError, InvalidInputError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import { encodePathSegment } from '../http/encode.js';
+import { HttpClient, type HttpResponse, type ParsedProviderError } from '../http/http-client.js';
+import type { ProviderDeps } from '../types.js';
+import {
+  type CreateJobBody,
+  createJobBodySchema,
+  jobSchema,
+  legacyErrorSchema,
+  listJobsResponseSchema,
+  type Problem,
+  problemSchema,
+  type UpCloudJob,
+} from './schemas.js';
+
+const PROVIDER = 'upcloud';
+export const DEFAULT_ENDPOINT = 'https://api.upcloud.com';
+const API_VERSION_PATH = '/1.3';
+const JOB_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** [I] object-storage-2 lists take `limit` 0..100 and `offset`; the jobs page shows no parameters. */
+export const MAX_PAGE_SIZE = 100;
+/** Listing stops after this many pages whatever the server says: 5,000 jobs at the default size. */
+export const MAX_PAGES = 50;
+
+export interface ListJobsPage {
+  limit: number;
+  offset: number;
+}
+
+/**
+ * The base URL with the API version in it, whichever way the endpoint was configured
+ * (`https://api.upcloud.com` or `https://api.upcloud.com/1.3`): paths below are version-free.
+ */
+export function apiBaseUrl(endpoint: string | undefined): string {
+  let url: URL;
+  try {
+    url = new URL(endpoint?.trim() || DEFAULT_ENDPOINT);
+  } catch (cause) {
+    throw new ConfigError(`upcloud endpoint "${endpoint}" is not a URL`, { cause });
+  }
+  const path = url.pathname.replace(/\/+$/, '');
+  url.pathname = path.endsWith(API_VERSION_PATH) ? path : `${path}${API_VERSION_PATH}`;
+  return url.toString();
+}
+
+/**
+ * Error bodies are read by Content-Type, as the official Go SDK does (providers.md §2.5):
+ * `application/problem+json` is RFC 7807, anything else the legacy `{"error":{…}}`. A JSON body in
+ * neither expected shape is tried as the other one before falling back to the raw text, because
+ * proxies (and the simulator kit's injected faults) label problem bodies plain `application/json`.
+ */
+export function parseUpCloudError(response: HttpResponse): ParsedProviderError {
+  const raw = response.text.trim();
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    return { errorMessage: raw.slice(0, 300) || undefined };
+  }
+  const isProblem = (response.headers['content-type'] ?? '')
+    .toLowerCase()
+    .includes('application/problem+json');
+  const parsers = isProblem ? [fromProblem, fromLegacy] : [fromLegacy, fromProblem];
+  for (const parse of parsers) {
+    const parsed = parse(body);
+    if (parsed) return parsed;
+  }
+  return { errorMessage: raw.slice(0, 300) || undefined };
+}
+
+function fromProblem(body: unknown): ParsedProviderError | undefined {
+  const parsed = problemSchema.safeParse(body);
+  if (!parsed.success) return undefined;
+  const problem = parsed.data;
+  return {
+    errorCode: problemErrorCode(problem),
+    errorMessage: problemMessage(problem),
+    requestId: problem.correlation_id,
+  };
+}
+
+function fromLegacy(body: unknown): ParsedProviderError | undefined {
+  const parsed = legacyErrorSchema.safeParse(body);
+  if (!parsed.success) return undefined;
+  const { error_code, error_message } = parsed.data.error;
+  if (!error_code && !error_message) return undefined;
+  return { errorCode: error_code, errorMessage: error_message };
+}
+
+/** `…/errors#ERROR_RESOURCE_NOT_FOUND` → `RESOURCE_NOT_FOUND` (the SDK's `Problem.ErrorCode()`). */
+export function problemErrorCode(problem: Pick<Problem, 'type'>): string | undefined {
+  const hash = problem.type.indexOf('#');
+  if (hash < 0) return undefined;
+  return problem.type.slice(hash + 1).replace(/^ERROR_/, '') || undefined;
+}
+
+/** The title, plus which parameters were invalid and why: that is what a user needs to fix a request. */
+function problemMessage(problem: Problem): string | undefined {
+  const params = (problem.invalid_params ?? [])
+    .map((p) => [p.name, p.reason].filter(Boolean).join(': '))
+    .filter(Boolean);
+  const title = problem.title?.trim();
+  if (params.length === 0) return title || undefined;
+  return `${title || 'Invalid request'} (${params.join('; ')})`;
+}
+
+/** The Managed Object Storage jobs API of one service, authenticated with a token or HTTP Basic. */
+export class UpCloudJobsClient {
+  readonly #http: HttpClient;
+  readonly #jobsPath: string;
+  readonly #logger: Logger;
+
+  constructor(connection: Connection, deps: ProviderDeps) {
+    if (!connection.serviceId) {
+      throw new ConfigError(
+        `connection ${connection.name}: serviceId (the Object Storage service UUID) is required`,
+      );
+    }
+    this.#jobsPath = `/object-storage-2/${encodePathSegment(connection.serviceId)}/jobs`;
+    this.#logger = deps.logger;
+    const authorization = authorizationHeader(connection);
+    this.#http = new HttpClient({
+      provider: PROVIDER,
+      baseUrl: apiBaseUrl(connection.endpoint),
+      pools: deps.pools,
+      logger: deps.logger,
+      transport: deps.transport,
+      parseError: parseUpCloudError,
+      authenticate: (request) => {
+        request.headers.authorization = authorization;
+      },
+    });
+  }
+
+  /** One page of jobs. `limit`/`offset` are [I], see `MAX_PAGE_SIZE`. */
+  async listJobs(page: ListJobsPage = { limit: MAX_PAGE_SIZE, offset: 0 }): Promise<UpCloudJob[]> {
+    if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > MAX_PAGE_SIZE) {
+      throw new InvalidInputError(`limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
+    }
+    if (!Number.isInteger(page.offset) || page.offset < 0) {
+      throw new InvalidInputError('offset must be a whole number, 0 or more');
+    }
+    return this.#http.json(
+      {
+        operation: 'ListJobs',
+        method: 'GET',
+        path: this.#jobsPath,
+        query: { limit: page.limit, offset: page.offset },
+      },
+      listJobsResponseSchema,
+    );
+  }
+
+  /**
+   * Every job, page by page. Bounded three ways: a short page ends the listing, a page with no job
+   * not seen before ends it (a server that ignores `offset` would otherwise repeat itself forever),
+   * and `MAX_PAGES` caps it.
+   */
+  async listAllJobs(pageSize: number = MAX_PAGE_SIZE): Promise<UpCloudJob[]> {
+    const jobs = new Map<string, UpCloudJob>();
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const batch = await this.listJobs({ limit: pageSize, offset: page * pageSize });
+      let added = 0;
+      for (const job of batch) {
+        if (jobs.has(job.uuid)) continue;
+        jobs.set(job.uuid, job);
+        added++;
+      }
+      if (batch.length < pageSize || added === 0) return [...jobs.values()];
+    }
+    this.#logger.warn({ provider: PROVIDER, pages: MAX_PAGES, jobs: jobs.size }, 'job listing truncated');
+    return [...jobs.values()];
+  }
+
+  async getJob(jobUuid: string): Promise<UpCloudJob> {
+    return this.#http.json({ operation: 'GetJob', method: 'GET', path: this.#jobPath(jobUuid) }, jobSchema);
+  }
+
+  /** The body is checked against the documented attributes before anything is sent. */
+  async createJob(body: CreateJobBody): Promise<UpCloudJob> {
+    const valid = createJobBodySchema.safeParse(body);
+    if (!valid.success) {
+      throw new InvalidInputError(`UpCloud job request is invalid: ${describeIssues(valid.error.issues)}`);
+    }
+    return this.#http.json(
+      { operation: 'CreateJob', method: 'POST', path: this.#jobsPath, body: valid.data },
+      jobSchema,
+    );
+  }
+
+  /** [I] DELETE …/jobs/{uuid}: a 200 with the job, or a 204 (then `undefined`). */
+  async cancelJob(jobUuid: string): Promise<UpCloudJob | undefined> {
+    const request = { operation: 'CancelJob', method: 'DELETE', path: this.#jobPath(jobUuid) } as const;
+    const response = await this.#http.send(request);
+    if (response.status === 204 || response.text.trim() === '') return undefined;
+    const parsed = jobSchema.safeParse(safeJson(response.text));
+    // The cancel went through either way; a body we cannot read is not worth failing it for.
+    if (!parsed.success) {
+      this.#logger.debug({ provider: PROVIDER, operation: request.operation }, 'cancel body not a job');
+      return undefined;
+    }
+    return parsed.data;
+  }
+
+  #jobPath(jobUuid: string): string {
+    if (!JOB_UUID.test(jobUuid)) {
+      throw new InvalidInputError(
+        `"${jobUuid}" is not an UpCloud job UUID (like a1b2c3d4-e5f6-7890-abcd-ef1234567890)`,
+      );
+    }
+    return `${this.#jobsPath}/${encodePathSegment(jobUuid)}`;
+  }
+}
+
+/** Bearer is recommended; Basic still works but is deprecated (providers.md §2.4). */
+function authorizationHeader(connection: Connection): string {
+  const auth = connection.auth;
+  if (auth.type === 'bearer') return `Bearer ${auth.token}`;
+  if (auth.type === 'basic') {
+    return `Basic ${Buffer.from(`${auth.username}:${auth.password}`, 'utf8').toString('base64')}`;
+  }
+  throw new ConfigError(`connection ${connection.name}: upcloud takes auth type bearer or basic`);
+}
+
+export function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
+  return issues
+    .slice(0, 5)
+    .map((issue) =>
+      issue.path.length ? `${issue.path.map(String).join('.')} ${issue.message}` : issue.message,
+    )
+    .join('; ');
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

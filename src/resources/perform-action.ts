@@ -1,0 +1,48 @@
+import type { Capability } from '../access/roles.js';
+import type { MigrationResource } from '../domain/migration-resource.js';
+import { InvalidInputError } from '../errors.js';
+import type { MigrationProvider, ResourceAction } from '../providers/types.js';
+
+const PAST_TENSE: Record<ResourceAction, string> = {
+  pause: 'paused',
+  resume: 'resumed',
+  retry: 'restarted (failed objects only)',
+  delete: 'deleted',
+  cancel: 'cancelled',
+};
+
+/** Deleting and cancelling need the admin role; the other actions an operator may take. */
+export function capabilityFor(action: ResourceAction): Capability {
+  return action === 'delete' || action === 'cancel' ? 'delete' : 'operate';
+}
+
+export function pastTense(action: ResourceAction): string {
+  return PAST_TENSE[action];
+}
+
+/**
+ * Runs an action if the provider offers it for the resource's current state; otherwise says why
+ * not, naming what can be done instead. Returns the resource as it is afterwards (undefined once deleted).
+ */
+export async function performAction(
+  provider: MigrationProvider,
+  resource: MigrationResource,
+  action: ResourceAction,
+): Promise<MigrationResource | undefined> {
+  const allowed = provider.actionsFor(resource);
+  const run = provider[action]?.bind(provider);
+  if (!run) {
+    throw new InvalidInputError(
+      `${provider.id} ${resource.kind}s cannot be ${PAST_TENSE[action]} from Slack.`,
+    );
+  }
+  if (!allowed.includes(action)) {
+    const instead = allowed.length > 0 ? ` You can: ${allowed.join(', ')}.` : '';
+    throw new InvalidInputError(
+      `${resource.name} is ${resource.state}, so it cannot be ${PAST_TENSE[action]} now.${instead}`,
+    );
+  }
+  await run(resource.kind, resource.id);
+  if (action === 'delete') return undefined;
+  return provider.get(resource.kind, resource.id);
+}

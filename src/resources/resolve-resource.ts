@@ -1,0 +1,175 @@
+import type { Connection } from '../connections/connection.js';
+import type { ConnectionRegistry } from '../connections/connection-registry.js';
+import type { MigrationResource, ResourceKind, ResourceRef } from '../domain/migration-resource.js';
+import { AppError, ErrorCode, InvalidInputError, NotFoundError, ProviderError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { MigrationProvider } from '../providers/types.js';
+import type { IndexEntry, ResourceIndex } from './resource-index.js';
+
+export const MIN_PREFIX_LENGTH = 4;
+/** Candidates offered as buttons when a prefix is ambiguous. */
+const MAX_CANDIDATES = 10;
+/** Pages of 100 read per connection and kind when refreshing the index (bounds the work). */
+const MAX_INDEX_PAGES = 20;
+const PAGE_SIZE = 100;
+
+export class AmbiguousRefError extends AppError {
+  readonly candidates: IndexEntry[];
+  constructor(ref: string, matches: IndexEntry[]) {
+    super(
+      ErrorCode.Ambiguous,
+      `"${ref}" matches ${matches.length} resources; pick one or type more of the id.`,
+    );
+    this.candidates = matches.slice(0, MAX_CANDIDATES);
+  }
+}
+
+export interface Resolved {
+  connection: Connection;
+  provider: MigrationProvider;
+  resource: MigrationResource;
+}
+
+/**
+ * Turns what a user typed (`hw-prod:191297…`, a full id, or a unique prefix of ≥ 4 characters)
+ * into one resource of the workspace.
+ */
+export class ResourceResolver {
+  readonly #connections: ConnectionRegistry;
+  readonly #index: ResourceIndex;
+  readonly #logger: Logger;
+
+  constructor(connections: ConnectionRegistry, index: ResourceIndex, logger: Logger) {
+    this.#connections = connections;
+    this.#index = index;
+    this.#logger = logger;
+  }
+
+  get index(): ResourceIndex {
+    return this.#index;
+  }
+
+  /** Fetches a resource whose connection and kind are known (buttons carry them). */
+  async fetch(teamId: string, connectionName: string, kind: ResourceKind, id: string): Promise<Resolved> {
+    const connection = this.#connections.get(teamId, connectionName);
+    const provider = this.#connections.provider(connection);
+    const resource = await provider.get(kind, id);
+    return { connection, provider, resource };
+  }
+
+  async resolve(teamId: string, ref: ResourceRef): Promise<Resolved> {
+    const connections = ref.connection
+      ? [this.#connections.get(teamId, ref.connection)]
+      : this.#connections.forTeam(teamId);
+    if (connections.length === 0) {
+      throw new NotFoundError(
+        'This workspace has no connections yet. An admin adds one with `/migrate connect` (or in the connections file, see README).',
+      );
+    }
+    if (ref.id.length < MIN_PREFIX_LENGTH) {
+      throw new InvalidInputError(
+        `"${ref.id}" is too short: give the full id or at least ${MIN_PREFIX_LENGTH} characters of it.`,
+      );
+    }
+    const names = new Set(connections.map((c) => c.name));
+    const inScope = (entries: IndexEntry[]) => entries.filter((e) => names.has(e.connection));
+
+    const { fresh, entries } = await this.#index.read(teamId);
+    // A fresh index answers hits; a miss may be a resource created since, so a miss always re-reads.
+    let match = fresh ? pick(ref, inScope(entries)) : undefined;
+    if (!match) match = pick(ref, inScope(await this.refreshIndex(teamId)));
+    if (match) return this.#fetchEntry(teamId, match);
+    // Not listed (older than the pages we index, or just created): ask each connection directly.
+    return this.#getDirect(teamId, ref.id, connections);
+  }
+
+  /** Re-reads every connection's resources (bounded pages) into the index. */
+  async refreshIndex(teamId: string): Promise<IndexEntry[]> {
+    const connections = this.#connections.forTeam(teamId);
+    const results = await Promise.allSettled(connections.map((c) => this.#listAll(c)));
+    const entries: IndexEntry[] = [];
+    results.forEach((result, i) => {
+      if (result.status === 'fulfilled') entries.push(...result.value);
+      else
+        this.#logger.warn(
+          { err: result.reason, connection: connections[i]?.name },
+          'index refresh failed for connection',
+        );
+    });
+    await this.#index.replace(teamId, entries);
+    return entries;
+  }
+
+  async #listAll(connection: Connection): Promise<IndexEntry[]> {
+    const provider = this.#connections.provider(connection);
+    const entries: IndexEntry[] = [];
+    for (const kind of provider.kinds) {
+      for (let page = 0; page < MAX_INDEX_PAGES; page++) {
+        const { resources, total } = await provider.list({
+          kind,
+          limit: PAGE_SIZE,
+          offset: page * PAGE_SIZE,
+        });
+        entries.push(
+          ...resources.map((r) => ({ connection: r.connection, kind: r.kind, id: r.id, name: r.name })),
+        );
+        if (resources.length < PAGE_SIZE || (total !== undefined && (page + 1) * PAGE_SIZE >= total)) break;
+      }
+    }
+    return entries;
+  }
+
+  async #fetchEntry(teamId: string, entry: IndexEntry): Promise<Resolved> {
+    try {
+      return await this.fetch(teamId, entry.connection, entry.kind, entry.id);
+    } catch (error) {
+      if (error instanceof ProviderError && error.httpStatus === 404) {
+        await this.#index.forget(teamId, entry);
+        throw new NotFoundError(
+          `${entry.connection}:${entry.id} no longer exists (it may have been deleted).`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async #getDirect(teamId: string, id: string, connections: Connection[]): Promise<Resolved> {
+    const failures: ProviderError[] = [];
+    for (const connection of connections) {
+      const provider = this.#connections.provider(connection);
+      for (const kind of provider.kinds) {
+        try {
+          const resource = await provider.get(kind, id);
+          await this.#index.remember(teamId, [
+            { connection: connection.name, kind, id: resource.id, name: resource.name },
+          ]);
+          return { connection, provider, resource };
+        } catch (error) {
+          if (error instanceof InvalidInputError) continue; // not an id this provider/kind can have
+          if (error instanceof ProviderError && (error.httpStatus === 404 || error.httpStatus === 400))
+            continue;
+          if (error instanceof ProviderError) failures.push(error);
+          else throw error;
+        }
+      }
+    }
+    // A provider that could not answer may hold the resource: say so rather than "not found".
+    if (failures[0]) throw failures[0];
+    const where =
+      connections.length === 1
+        ? `connection ${connections[0]!.name}`
+        : `any of ${connections.length} connections`;
+    throw new NotFoundError(`No resource "${id}" in ${where}. Try \`/migrate list\` to see what exists.`);
+  }
+}
+
+/** Exact id first, then a unique prefix. */
+function pick(ref: ResourceRef, entries: IndexEntry[]): IndexEntry | undefined {
+  const exact = entries.filter((e) => e.id === ref.id);
+  if (exact.length === 1) return exact[0];
+  if (exact.length > 1) throw new AmbiguousRefError(ref.id, exact);
+  const prefixed = entries.filter((e) => e.id.startsWith(ref.id));
+  if (prefixed.length === 1) return prefixed[0];
+  if (prefixed.length > 1) throw new AmbiguousRefError(ref.id, prefixed);
+  return undefined;
+}

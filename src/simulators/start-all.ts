@@ -1,0 +1,46 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startSeededSimulators } from './seeded-simulators.js';
+
+/**
+ * `npm run simulators`: the three provider simulators on fixed loopback ports, seeded, with a
+ * connections file and the environment variables that point the real bot at them.
+ */
+async function main(): Promise<void> {
+  const sims = await startSeededSimulators({
+    oms: Number(process.env.OMS_SIM_PORT ?? 4101),
+    ncp: Number(process.env.NCP_SIM_PORT ?? 4102),
+    upcloud: Number(process.env.UPCLOUD_SIM_PORT ?? 4103),
+  });
+  const dir = path.resolve('data');
+  mkdirSync(dir, { recursive: true });
+  const connectionsFile = path.join(dir, 'simulators.connections.yml');
+  writeFileSync(connectionsFile, sims.connectionsYaml);
+  const envFile = path.join(dir, 'simulators.env');
+  const exports = Object.entries({ ...sims.env, MIGRATE_BOT_CONNECTIONS: connectionsFile }).map(
+    ([k, v]) => `export ${k}=${v}`,
+  );
+  writeFileSync(envFile, `${exports.join('\n')}\n`, { mode: 0o600 });
+  console.log(
+    [
+      'Provider simulators running on loopback:',
+      `  huawei-oms  ${sims.oms.url}   (tasks, sync tasks, task groups, buckets, regions)`,
+      `  ncp         ${sims.ncp.url}   (migration policies)`,
+      `  upcloud     ${sims.upcloud.url}   (data-migration jobs, service ${sims.serviceId})`,
+      '',
+      `Connections file: ${connectionsFile}`,
+      `Point the bot at them:  source ${envFile} && npm start   (with your Slack settings)`,
+      'Fault injection: POST <simulator>/__sim/faults {"settings":{"rate5xx":0.2,"latencyMs":50}}',
+    ].join('\n'),
+  );
+  const stop = () => {
+    sims.stop().finally(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

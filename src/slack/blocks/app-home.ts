@@ -1,0 +1,121 @@
+import type { KnownBlock } from '@slack/types';
+import type { Role } from '../../access/roles.js';
+import type { MigrationResource } from '../../domain/migration-resource.js';
+import { encodeResourceButton } from '../resource-button.js';
+import { formatBytes, formatPercent, progressBar } from './format.js';
+import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
+import { resourceRef, STATE_LABELS } from './resource-card.js';
+
+export interface ConnectionHealth {
+  name: string;
+  provider: string;
+  host: string;
+  /** undefined when healthy; otherwise what went wrong, already explained. */
+  problem?: string;
+}
+
+export interface HomeView {
+  role: Role;
+  connections: ConnectionHealth[];
+  running: MigrationResource[];
+  failed: MigrationResource[];
+  /** Lines describing requests waiting for an approver, when the approvals feature provides them. */
+  pendingApprovals: string[];
+  /** Connections whose resources could not be read. */
+  unreadable: string[];
+}
+
+/** Rows per section, so the Home tab stays within 100 blocks. */
+export const HOME_ROWS = 15;
+
+export function renderAppHome(view: HomeView): KnownBlock[] {
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: 'migrate-bot' } },
+    {
+      type: 'context',
+      elements: [
+        { type: 'mrkdwn', text: `Your role: *${view.role}* · type \`/migrate help\` anywhere for commands` },
+      ],
+    },
+    {
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: 'home.refresh',
+          text: { type: 'plain_text', text: 'Refresh' },
+          value: 'refresh',
+        },
+      ],
+    },
+    { type: 'divider' },
+    section(
+      '*Connections*',
+      view.connections.length === 0
+        ? 'None configured yet: see the README (connections file) or `/migrate connect`.'
+        : view.connections
+            .map(
+              (c) =>
+                `${c.problem ? ':warning:' : ':large_green_circle:'} ${code(c.name)} · ${escapeMrkdwn(c.provider)} · ${code(c.host)}${c.problem ? ` — ${escapeMrkdwn(c.problem)}` : ''}`,
+            )
+            .join('\n'),
+    ),
+  ];
+  if (view.pendingApprovals.length > 0) {
+    blocks.push(
+      { type: 'divider' },
+      section('*Waiting for approval*', view.pendingApprovals.slice(0, HOME_ROWS).join('\n')),
+    );
+  }
+  blocks.push(
+    { type: 'divider' },
+    section(`*Running* (${view.running.length})`, view.running.length ? '' : 'Nothing is running.'),
+  );
+  blocks.push(...view.running.slice(0, HOME_ROWS).map(resourceRow));
+  blocks.push(
+    { type: 'divider' },
+    section(`*Failed* (${view.failed.length})`, view.failed.length ? '' : 'Nothing has failed.'),
+  );
+  blocks.push(...view.failed.slice(0, HOME_ROWS).map(resourceRow));
+  if (view.unreadable.length > 0) {
+    blocks.push({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: truncate(`:warning: Could not read: ${view.unreadable.map(code).join(', ')}`, 3000),
+        },
+      ],
+    });
+  }
+  return blocks;
+}
+
+function section(title: string, body: string): KnownBlock {
+  return {
+    type: 'section',
+    text: { type: 'mrkdwn', text: truncate(body ? `${title}\n${body}` : title, 3000) },
+  };
+}
+
+function resourceRow(r: MigrationResource): KnownBlock {
+  const progress =
+    r.progress !== undefined ? `${progressBar(r.progress, 8)} ${formatPercent(r.progress)} · ` : '';
+  const error = r.lastError?.code ? ` · ${code(r.lastError.code)}` : '';
+  return {
+    type: 'section',
+    text: {
+      type: 'mrkdwn',
+      text: truncate(
+        `*${escapeMrkdwn(r.name)}* ${STATE_LABELS[r.state]}\n${progress}${formatBytes(r.bytes.done)} of ${formatBytes(r.bytes.total)}${error} · ${code(resourceRef(r))}`,
+        3000,
+      ),
+    },
+    accessory: {
+      type: 'button',
+      action_id: 'home.open',
+      text: { type: 'plain_text', text: 'Open' },
+      value: encodeResourceButton(r),
+    },
+  };
+}

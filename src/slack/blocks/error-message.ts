@@ -1,0 +1,80 @@
+import type { KnownBlock } from '@slack/types';
+import { explainForDisplay } from '../../catalogue/explain.js';
+import { type AppError, ErrorCode, ProviderError } from '../../errors.js';
+import type { AmbiguousRefError } from '../../resources/resolve-resource.js';
+import { encodeResourceButton } from '../resource-button.js';
+import { code, escapeControl, escapeMrkdwn, truncate } from './mrkdwn.js';
+
+export interface RenderedMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+/** What a user sees when something went wrong: what happened, why, and what to do. */
+export function renderError(error: AppError, opId: string): RenderedMessage {
+  if (error instanceof ProviderError) return renderProviderError(error, opId);
+  const prefix: Record<string, string> = {
+    [ErrorCode.InvalidInput]: ':warning:',
+    [ErrorCode.NotFound]: ':mag:',
+    [ErrorCode.Forbidden]: ':no_entry:',
+    [ErrorCode.Store]: ':construction:',
+    [ErrorCode.Config]: ':gear:',
+  };
+  const icon = prefix[error.code];
+  const text = icon
+    ? `${icon} ${escapeControl(error.message)}`
+    : `:boom: Something went wrong on our side. Nothing was changed. Reference ${code(opId)}.`;
+  return {
+    text: truncate(text, 3000),
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } }],
+  };
+}
+
+function renderProviderError(error: ProviderError, opId: string): RenderedMessage {
+  const headline =
+    error.code === ErrorCode.ProviderUnavailable
+      ? `:cloud: ${escapeMrkdwn(error.provider)} is not answering right now (${escapeMrkdwn(error.operation)}${error.httpStatus ? `, HTTP ${error.httpStatus}` : ''}). Nothing was changed; try again in a minute.`
+      : error.code === ErrorCode.ProviderAuth
+        ? `:lock: ${escapeMrkdwn(error.provider)} rejected the connection's credentials (${escapeMrkdwn(error.operation)}, HTTP ${error.httpStatus}). An admin needs to check the connection.`
+        : `:x: ${escapeMrkdwn(error.provider)} refused ${escapeMrkdwn(error.operation)} (HTTP ${error.httpStatus ?? '—'}).`;
+  const lines = [headline];
+  if (error.errorCode) {
+    const explained = explainForDisplay(error.errorCode, error.httpStatus);
+    lines.push(`${code(error.errorCode)} ${escapeMrkdwn(truncate(error.errorMessage ?? '', 500))}`);
+    if (explained.known) {
+      lines.push(`*What it means:* ${escapeMrkdwn(explained.description ?? explained.title)}`);
+      if (explained.solution) lines.push(`*Fix:* ${escapeMrkdwn(explained.solution)}`);
+    }
+  } else if (error.errorMessage && error.code !== ErrorCode.ProviderUnavailable) {
+    lines.push(`> ${escapeMrkdwn(truncate(error.errorMessage, 500))}`);
+  }
+  const context = [`op ${code(opId)}`];
+  if (error.requestId) context.push(`provider request id ${code(error.requestId)}`);
+  const text = truncate(lines.join('\n'), 3000);
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] },
+    ],
+  };
+}
+
+export function renderAmbiguous(error: AmbiguousRefError): RenderedMessage {
+  const text = `:twisted_rightwards_arrows: ${escapeControl(error.message)}`;
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text } },
+      {
+        type: 'actions',
+        elements: error.candidates.map((c) => ({
+          type: 'button' as const,
+          action_id: `resource.open:${c.connection}:${c.id}`.slice(0, 255),
+          text: { type: 'plain_text' as const, text: truncate(`${c.name} (${c.id})`, 75) },
+          value: encodeResourceButton(c),
+        })),
+      },
+    ],
+  };
+}

@@ -1,0 +1,182 @@
+import type { ActionsBlock, Button, KnownBlock, SectionBlock } from '@slack/types';
+import { explainForDisplay } from '../../catalogue/explain.js';
+import type { MigrationResource, NormalizedState } from '../../domain/migration-resource.js';
+import type { ResourceAction } from '../../providers/types.js';
+import { encodeResourceButton } from '../resource-button.js';
+import {
+  formatBytes,
+  formatCount,
+  formatDuration,
+  formatPercent,
+  formatTimestamp,
+  progressBar,
+} from './format.js';
+import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
+
+export const STATE_LABELS: Record<NormalizedState, string> = {
+  queued: ':hourglass_flowing_sand: Waiting',
+  running: ':arrows_counterclockwise: Migrating',
+  pausing: ':double_vertical_bar: Pausing',
+  paused: ':double_vertical_bar: Paused',
+  retrying: ':repeat: Retrying',
+  succeeded: ':white_check_mark: Succeeded',
+  failed: ':x: Failed',
+  cancelled: ':no_entry_sign: Cancelled',
+  deleting: ':wastebasket: Deleting',
+  deleted: ':wastebasket: Deleted',
+  monitoring: ':eyes: Monitoring',
+  unknown: ':grey_question: Unknown',
+};
+
+const ACTION_LABELS: Record<ResourceAction, string> = {
+  pause: 'Pause',
+  resume: 'Resume',
+  retry: 'Retry failed objects',
+  delete: 'Delete',
+  cancel: 'Cancel',
+};
+
+/** Actions that destroy something or stop work get a confirm dialog with `style: danger`. */
+const CONFIRMS: Partial<Record<ResourceAction, { verb: string; text: (name: string) => string }>> = {
+  delete: {
+    verb: 'Delete',
+    text: (name) => `Delete ${name}? The task and its progress record are removed; migrated objects stay.`,
+  },
+  cancel: { verb: 'Cancel job', text: (name) => `Cancel ${name}? It cannot be resumed afterwards.` },
+  pause: { verb: 'Pause', text: (name) => `Pause ${name}? It stops transferring until someone resumes it.` },
+};
+
+export function resourceRef(resource: Pick<MigrationResource, 'connection' | 'id'>): string {
+  return `${resource.connection}:${resource.id}`;
+}
+
+export interface CardOptions {
+  /** Shown above the card (e.g. "Paused by @ana · op 7f3a"). */
+  notice?: string;
+  /** Omit buttons (e.g. for a resource that no longer exists). */
+  withActions?: boolean;
+  /** The Watch button (`resource.watch`: follow this resource in the channel); on unless false. */
+  watch?: boolean;
+}
+
+/** The task card: one message that tells the whole state of a resource. */
+export function renderResourceCard(
+  resource: MigrationResource,
+  actions: readonly ResourceAction[],
+  options: CardOptions = {},
+): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
+  if (options.notice)
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(options.notice, 3000) }] });
+  blocks.push({
+    type: 'header',
+    text: { type: 'plain_text', text: truncate(resource.name, 150), emoji: false },
+  });
+  blocks.push({
+    type: 'section',
+    text: { type: 'mrkdwn', text: truncate(stateLine(resource), 3000) },
+  });
+  blocks.push({ type: 'section', fields: fields(resource) });
+  const error = errorSection(resource);
+  if (error) blocks.push(error);
+  blocks.push({
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: truncate(
+          `${code(resourceRef(resource))} · ${resource.provider} ${resource.kind} · status ${escapeMrkdwn(resource.rawStatus)}` +
+            (resource.startedAt ? ` · started ${formatTimestamp(resource.startedAt)}` : '') +
+            ` · checked ${formatTimestamp(new Date())}`,
+          3000,
+        ),
+      },
+    ],
+  });
+  if (options.withActions !== false) blocks.push(actionsBlock(resource, actions, options.watch !== false));
+  return blocks;
+}
+
+function stateLine(r: MigrationResource): string {
+  const label = `*${STATE_LABELS[r.state]}*`;
+  if (r.progress === undefined) return label;
+  return `${label}   ${progressBar(r.progress)} *${formatPercent(r.progress)}*`;
+}
+
+function fields(r: MigrationResource): { type: 'mrkdwn'; text: string }[] {
+  const objects = [`${formatCount(r.objects.done)} / ${formatCount(r.objects.total)}`];
+  if (r.objects.failed) objects.push(`${formatCount(r.objects.failed)} failed`);
+  if (r.objects.skipped) objects.push(`${formatCount(r.objects.skipped)} skipped`);
+  const list: [string, string][] = [
+    ['Data', `${formatBytes(r.bytes.done)} / ${formatBytes(r.bytes.total)}`],
+    ['Objects', objects.join(' · ')],
+    ['Speed', r.speed ? `${formatBytes(r.speed)}/s` : '—'],
+    ['ETA', r.etaSeconds !== undefined ? formatDuration(r.etaSeconds) : '—'],
+    ['Source', endpointText(r.source)],
+    ['Destination', endpointText(r.destination)],
+  ];
+  return list.map(([label, value]) => ({ type: 'mrkdwn', text: truncate(`*${label}*\n${value}`, 2000) }));
+}
+
+function endpointText(e: MigrationResource['source']): string {
+  const where = [e.cloud, e.region]
+    .filter(Boolean)
+    .map((s) => escapeMrkdwn(s!))
+    .join(' ');
+  const bucket = e.bucket ? code(e.bucket + (e.prefix ? `/${e.prefix}` : '')) : '';
+  return [where, bucket].filter(Boolean).join(' → ') || '—';
+}
+
+function errorSection(r: MigrationResource): SectionBlock | undefined {
+  if (!r.lastError) return undefined;
+  const explained = explainForDisplay(r.lastError.code);
+  const lines = [
+    `:warning: *Last error* ${r.lastError.code ? code(r.lastError.code) : ''}`,
+    r.lastError.message ? `> ${escapeMrkdwn(r.lastError.message)}` : '',
+    explained.known ? `*What it means:* ${escapeMrkdwn(explained.title)}` : escapeMrkdwn(explained.title),
+    explained.solution ? `*Fix:* ${escapeMrkdwn(explained.solution)}` : '',
+    r.failedObjectList
+      ? `Failed objects are listed in ${code(r.failedObjectList)} (destination bucket).`
+      : '',
+  ].filter(Boolean);
+  return { type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } };
+}
+
+function actionsBlock(r: MigrationResource, actions: readonly ResourceAction[], watch = false): ActionsBlock {
+  const value = encodeResourceButton(r);
+  const buttons: Button[] = actions.map((action) => {
+    const button: Button = {
+      type: 'button',
+      action_id: `resource.${action}`,
+      text: { type: 'plain_text', text: ACTION_LABELS[action] },
+      value,
+    };
+    if (action === 'resume' || action === 'retry') button.style = 'primary';
+    const confirm = CONFIRMS[action];
+    if (confirm) {
+      if (action !== 'pause') button.style = 'danger';
+      button.confirm = {
+        title: { type: 'plain_text', text: truncate(`${confirm.verb} ${r.kind}?`, 100) },
+        text: { type: 'plain_text', text: truncate(confirm.text(r.name), 300) },
+        confirm: { type: 'plain_text', text: confirm.verb },
+        deny: { type: 'plain_text', text: 'Keep it' },
+        style: action === 'pause' ? 'primary' : 'danger',
+      };
+    }
+    return button;
+  });
+  if (watch)
+    buttons.push({
+      type: 'button',
+      action_id: 'resource.watch',
+      text: { type: 'plain_text', text: 'Watch' },
+      value,
+    });
+  buttons.push({
+    type: 'button',
+    action_id: 'resource.refresh',
+    text: { type: 'plain_text', text: 'Refresh' },
+    value,
+  });
+  return { type: 'actions', block_id: `resource:${truncate(resourceRef(r), 200)}`, elements: buttons };
+}

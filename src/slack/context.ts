@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import type { KnownBlock } from '@slack/types';
+import type { AccessControl } from '../access/access-control.js';
+import type { Capability, Role } from '../access/roles.js';
+import type { ApprovalService } from '../approvals/approval-service.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Config } from '../config.js';
+import type { ConnectionRegistry } from '../connections/connection-registry.js';
+import { AppError, ErrorCode } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { ResourceResolver } from '../resources/resolve-resource.js';
+import type { SecretRegistry } from '../secrets.js';
+import type { SettingsStore } from '../settings/workspace-settings.js';
+import type { Store } from '../store/create-store.js';
+import type { Watcher } from '../watcher/watcher.js';
+import type { SlackClients } from './slack-clients.js';
+
+/** Everything listeners need, built once in `main.ts`. */
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  connections: ConnectionRegistry;
+  resolver: ResourceResolver;
+  secrets: SecretRegistry;
+  access: AccessControl;
+  audit: AuditLog;
+  settings: SettingsStore;
+  slackClients: SlackClients;
+  watcher: Watcher;
+  approvals: ApprovalService;
+}
+
+export interface Reply {
+  text: string;
+  blocks?: KnownBlock[];
+  /** Post to the channel instead of only to the user. */
+  share?: boolean;
+  /** Replace the message the button was on. */
+  replaceOriginal?: boolean;
+}
+
+/** The one object every handler gets (probot style): who asked, where, and how to answer. */
+export interface HandlerContext {
+  deps: AppDeps;
+  teamId: string;
+  userId: string;
+  channelId: string | undefined;
+  /** The interaction's `trigger_id` (commands, buttons): opens a modal within 3 s, once. */
+  triggerId?: string;
+  /** Short id quoted in replies and logs, so a user's report can be matched to the log. */
+  opId: string;
+  logger: Logger;
+  reply(message: Reply): Promise<void>;
+  /** Checks the caller's role; throws a ForbiddenError saying which role `what` needs. */
+  require(capability: Capability, what: string): Promise<Role>;
+  /** Runs `work` and records it in the audit log as ok, refused or failed (then rethrows). */
+  audited<T>(action: string, target: string | undefined, work: () => Promise<T>): Promise<T>;
+}
+
+const REFUSALS = new Set<string>([
+  ErrorCode.Forbidden,
+  ErrorCode.InvalidInput,
+  ErrorCode.NotFound,
+  ErrorCode.Ambiguous,
+]);
+
+type RespondFn = (message: Record<string, unknown>) => Promise<unknown>;
+
+export function createHandlerContext(
+  deps: AppDeps,
+  who: { teamId: string; userId: string; channelId: string | undefined; triggerId?: string },
+  respond: RespondFn,
+  surface: string,
+): HandlerContext {
+  const opId = randomBytes(4).toString('hex');
+  const logger = deps.logger.child({ op: opId, team: who.teamId, user: who.userId, surface });
+  const principal = { teamId: who.teamId, userId: who.userId, channelId: who.channelId };
+  return {
+    deps,
+    ...who,
+    opId,
+    logger,
+    async require(capability, what) {
+      try {
+        return await deps.access.require(principal, capability, what);
+      } catch (error) {
+        // A refusal is a decision worth auditing, like an action.
+        if (error instanceof AppError && error.code === ErrorCode.Forbidden) {
+          await deps.audit
+            .record({
+              team: who.teamId,
+              user: who.userId,
+              channel: who.channelId,
+              action: what,
+              result: 'refused',
+              detail: `needs ${capability}`,
+              op: opId,
+            })
+            .catch((auditError: unknown) => logger.error({ err: auditError }, 'audit record failed'));
+        }
+        throw error;
+      }
+    },
+    async audited(action, target, work) {
+      const entry = { team: who.teamId, user: who.userId, channel: who.channelId, action, target, op: opId };
+      try {
+        const result = await work();
+        await deps.audit.record({ ...entry, result: 'ok' });
+        return result;
+      } catch (error) {
+        const refused = error instanceof AppError && REFUSALS.has(error.code);
+        const detail = error instanceof Error ? error.message.slice(0, 500) : String(error).slice(0, 500);
+        await deps.audit
+          .record({ ...entry, result: refused ? 'refused' : 'failed', detail })
+          .catch((auditError: unknown) => logger.error({ err: auditError }, 'audit record failed'));
+        throw error;
+      }
+    },
+    async reply(message) {
+      const payload: Record<string, unknown> = {
+        text: message.text,
+        blocks: message.blocks,
+        response_type: message.share ? 'in_channel' : 'ephemeral',
+      };
+      if (message.replaceOriginal) payload.replace_original = true;
+      await respond(scrubPayload(deps.secrets, payload));
+    },
+  };
+}
+
+/** Last line of defence: no known secret value leaves in a Slack payload, whatever built it. */
+export function scrubPayload<T>(secrets: SecretRegistry, payload: T): T {
+  const json = JSON.stringify(payload);
+  const scrubbed = secrets.scrub(json);
+  // Nothing masked (the usual case): the payload goes out as it is, without a second parse. It is
+  // serialized to the same JSON on the wire either way.
+  return scrubbed === json ? payload : (JSON.parse(scrubbed) as T);
+}

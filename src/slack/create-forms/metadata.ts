@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { RESOURCE_KINDS } from '../../domain/migration-resource.js';
+import { InvalidInputError } from '../../errors.js';
+import { PROVIDER_IDS } from '../../providers/provider-ids.js';
+
+/**
+ * What the create modals carry in `private_metadata`: where and for whom, never a secret and never
+ * the form's values (Slack keeps those in `view.state`).
+ */
+const formMetadataSchema = z.strictObject({
+  /** connection name */
+  c: z.string().min(1).max(40),
+  p: z.enum(PROVIDER_IDS),
+  k: z.enum(RESOURCE_KINDS),
+  /** channel the request was made in (absent from a global shortcut) */
+  ch: z.string().max(40).optional(),
+  /** requester */
+  r: z.string().min(1).max(40),
+});
+const pickerMetadataSchema = z.strictObject({
+  ch: z.string().max(40).optional(),
+  r: z.string().min(1).max(40),
+});
+
+export interface FormMetadata {
+  connection: string;
+  provider: z.infer<typeof formMetadataSchema>['p'];
+  kind: z.infer<typeof formMetadataSchema>['k'];
+  channel?: string;
+  requester: string;
+}
+export interface PickerMetadata {
+  channel?: string;
+  requester: string;
+}
+
+export function encodeFormMetadata(m: FormMetadata): string {
+  return JSON.stringify(
+    formMetadataSchema.parse({ c: m.connection, p: m.provider, k: m.kind, ch: m.channel, r: m.requester }),
+  );
+}
+
+export function decodeFormMetadata(raw: string | undefined): FormMetadata {
+  const parsed = formMetadataSchema.safeParse(safeJson(raw));
+  if (!parsed.success)
+    throw new InvalidInputError('This form is from an older version of the bot. Open it again.');
+  const d = parsed.data;
+  return { connection: d.c, provider: d.p, kind: d.k, channel: d.ch, requester: d.r };
+}
+
+export function encodePickerMetadata(m: PickerMetadata): string {
+  return JSON.stringify(pickerMetadataSchema.parse({ ch: m.channel, r: m.requester }));
+}
+
+export function decodePickerMetadata(raw: string | undefined): PickerMetadata {
+  const parsed = pickerMetadataSchema.safeParse(safeJson(raw));
+  if (!parsed.success)
+    throw new InvalidInputError('This form is from an older version of the bot. Open it again.');
+  return { channel: parsed.data.ch, requester: parsed.data.r };
+}
+
+function safeJson(raw: string | undefined): unknown {
+  try {
+    return JSON.parse(raw ?? '');
+  } catch {
+    return undefined;
+  }
+}

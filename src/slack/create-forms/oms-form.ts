@@ -1,0 +1,207 @@
+import { toBandwidthPolicy } from '../../providers/huawei-oms/bandwidth.js';
+import {
+  type OmsBucketSource,
+  omsCreateTaskGroupRequestSchema,
+  omsCreateTaskRequestSchema,
+} from '../../providers/huawei-oms/index.js';
+import {
+  BUCKET_CLOUD_TYPES,
+  CONSISTENCY_CHECKS,
+  DST_STORAGE_POLICIES,
+  OBJECT_OVERWRITE_MODES,
+  TASK_GROUP_TYPES,
+  TASK_PRIORITIES,
+  TASK_TYPES,
+} from '../../providers/huawei-oms/schemas.js';
+import { parseBandwidthWindows } from './bandwidth-windows.js';
+import { type FieldMap, type FormResult, validateWithSchema } from './form-result.js';
+import { type FormValues, lines } from './view-state.js';
+
+export type OmsCreateKind = 'task' | 'task-group';
+
+/** Field names double as block ids (`src_region` carries the cloud as a variant: `src_region.AWS`). */
+export const OMS_LABELS = {
+  task_type: 'Task type',
+  src_cloud: 'Source cloud',
+  src_region: 'Source region',
+  src_bucket: 'Source bucket',
+  src_app_id: 'App ID',
+  src_objects: 'Objects or prefixes',
+  list_file: 'List file',
+  dst_region: 'Destination region',
+  dst_bucket: 'Destination bucket',
+  dst_prefix: 'Save under prefix',
+  overwrite: 'Overwrite mode',
+  consistency: 'Consistency check',
+  storage_class: 'Storage class',
+  priority: 'Task priority',
+  description: 'Description',
+  bandwidth: 'Bandwidth windows',
+} as const;
+export type OmsField = keyof typeof OMS_LABELS;
+
+export const OMS_TASK_TYPE_LABELS: Record<string, string> = {
+  object: 'Objects (keys or folders)',
+  prefix: 'Prefixes',
+  list: 'Object list file',
+  url_list: 'URL list file',
+  PREFIX: 'Prefixes',
+  LIST: 'Object list file',
+  URL_LIST: 'URL list file',
+};
+
+export const OMS_DEFAULTS = {
+  task: { task_type: 'prefix', priority: 'MEDIUM' },
+  'task-group': { task_type: 'PREFIX' },
+  overwrite: 'SIZE_LAST_MODIFIED_COMPARISON_OVERWRITE',
+  consistency: 'size_last_modified',
+  storage_class: 'STANDARD',
+} as const;
+
+export function omsTaskTypes(kind: OmsCreateKind): readonly string[] {
+  return kind === 'task' ? TASK_TYPES : TASK_GROUP_TYPES;
+}
+
+const NODE_FIELDS: Record<string, Record<string, OmsField>> = {
+  src_node: {
+    cloud_type: 'src_cloud',
+    region: 'src_region',
+    bucket: 'src_bucket',
+    app_id: 'src_app_id',
+    object_key: 'src_objects',
+    list_file: 'list_file',
+  },
+  dst_node: { region: 'dst_region', bucket: 'dst_bucket', save_prefix: 'dst_prefix' },
+};
+const TOP_FIELDS: Record<string, OmsField> = {
+  task_type: 'task_type',
+  object_overwrite_mode: 'overwrite',
+  consistency_check: 'consistency',
+  dst_storage_policy: 'storage_class',
+  task_priority: 'priority',
+  description: 'description',
+  bandwidth_policy: 'bandwidth',
+};
+
+const OMS_FIELD_MAP: FieldMap = {
+  labels: OMS_LABELS,
+  fallback: 'task_type',
+  fieldFor(path) {
+    const [first, second] = path;
+    if (typeof first !== 'string') return undefined;
+    if (first in NODE_FIELDS) return typeof second === 'string' ? NODE_FIELDS[first]?.[second] : undefined;
+    return TOP_FIELDS[first];
+  },
+};
+
+const USES_OBJECT_KEYS = new Set(['object', 'prefix', 'PREFIX']);
+const URL_LISTS = new Set(['url_list', 'URL_LIST']);
+
+/**
+ * The OMS modal's values → `omsCreateTaskRequestSchema` / `omsCreateTaskGroupRequestSchema` input.
+ * Checks what only the form knows (a list file written `bucket/key`, bandwidth lines, a bucket option
+ * that was an error message), then lets the provider schema name every other problem.
+ */
+export function omsRequestFromForm(kind: OmsCreateKind, v: FormValues): FormResult {
+  const errors: Record<string, string> = {};
+  const taskType =
+    v.task_type ?? (kind === 'task' ? OMS_DEFAULTS.task.task_type : OMS_DEFAULTS['task-group'].task_type);
+  if (!omsTaskTypes(kind).includes(taskType)) {
+    errors.task_type = `Task type must be one of ${omsTaskTypes(kind).join(', ')}.`;
+  }
+  if (!v.src_cloud) errors.src_cloud = 'Pick the cloud the data comes from.';
+  else if (!(BUCKET_CLOUD_TYPES as readonly string[]).includes(v.src_cloud)) {
+    errors.src_cloud = `OMS cannot migrate from ${v.src_cloud.slice(0, 40)}.`;
+  }
+  if (v.src_bucket?.startsWith('__')) {
+    errors.src_bucket = 'Pick a bucket from the list (type to search), or leave it empty for a URL list.';
+  }
+  const objects = lines(v.src_objects);
+  if (objects.length > 0 && !USES_OBJECT_KEYS.has(taskType)) {
+    errors.src_objects = `Objects and prefixes are not used by a ${OMS_TASK_TYPE_LABELS[taskType] ?? taskType} task: clear them, or pick Prefixes as the task type.`;
+  }
+  let listFile: { obs_bucket: string; list_file_key: string } | undefined;
+  if (v.list_file) {
+    const slash = v.list_file.indexOf('/');
+    if (slash <= 0 || slash === v.list_file.length - 1) {
+      errors.list_file = 'List file must be written <OBS bucket>/<object key>, e.g. my-lists/objects.txt.';
+    } else {
+      listFile = { obs_bucket: v.list_file.slice(0, slash), list_file_key: v.list_file.slice(slash + 1) };
+    }
+  }
+  // The provider schema's conditional rules (checkSource) run only once the rest parses; asking
+  // them here too shows every problem in one go, in the form's words.
+  const urlList = URL_LISTS.has(taskType);
+  if (urlList && v.src_cloud && v.src_cloud !== 'URLSource') {
+    errors.src_cloud ??= `Source cloud must be URLSource for a ${OMS_TASK_TYPE_LABELS[taskType]} task.`;
+  }
+  if (!urlList && !v.src_region)
+    errors.src_region ??= 'Pick the source region (needed unless the task type is URL list).';
+  if (!urlList && !v.src_bucket)
+    errors.src_bucket ??= 'Pick the source bucket (needed unless the task type is URL list).';
+  if ((urlList || taskType.toLowerCase() === 'list') && !v.list_file) {
+    errors.list_file ??= `A ${OMS_TASK_TYPE_LABELS[taskType]} task needs the list file: <OBS bucket>/<object key>.`;
+  }
+  if (v.src_cloud === 'Tencent' && !v.src_app_id)
+    errors.src_app_id ??= 'App ID is required when the source cloud is Tencent.';
+  const bandwidth = parseBandwidthWindows(v.bandwidth);
+  if (!bandwidth.ok) errors.bandwidth = bandwidth.error;
+
+  const request: Record<string, unknown> = {
+    task_type: taskType,
+    src_node: compact({
+      cloud_type: v.src_cloud,
+      region: v.src_region,
+      bucket: v.src_bucket?.startsWith('__') ? undefined : v.src_bucket,
+      app_id: v.src_app_id,
+      object_key: objects.length > 0 && USES_OBJECT_KEYS.has(taskType) ? objects : undefined,
+      list_file: listFile,
+    }),
+    dst_node: compact({ region: v.dst_region, bucket: v.dst_bucket, save_prefix: v.dst_prefix }),
+    ...compact({
+      object_overwrite_mode: v.overwrite,
+      consistency_check: v.consistency,
+      dst_storage_policy: v.storage_class,
+      description: v.description,
+      bandwidth_policy:
+        bandwidth.ok && bandwidth.windows.length > 0 ? bandwidth.windows.map(toBandwidthPolicy) : undefined,
+    }),
+  };
+  if (kind === 'task') {
+    if (v.priority) request.task_priority = v.priority;
+    return validateWithSchema(omsCreateTaskRequestSchema, request, OMS_FIELD_MAP, errors);
+  }
+  return validateWithSchema(omsCreateTaskGroupRequestSchema, request, OMS_FIELD_MAP, errors);
+}
+
+/** What the submit handler checks with OMS's prefix check: the listed keys in the source bucket. */
+export function omsPrefixCheck(
+  request: Record<string, unknown>,
+): { source: OmsBucketSource; prefixes: string[] } | undefined {
+  const src = request.src_node as
+    | { cloud_type?: string; region?: string; bucket?: string; app_id?: string; object_key?: string[] }
+    | undefined;
+  const type = String(request.task_type ?? '');
+  if (!src?.object_key?.length || !src.bucket || !src.region || !src.cloud_type) return undefined;
+  if (URL_LISTS.has(type) || !USES_OBJECT_KEYS.has(type)) return undefined;
+  return {
+    source: {
+      cloudType: src.cloud_type as OmsBucketSource['cloudType'],
+      region: src.region,
+      bucket: src.bucket,
+      appId: src.app_id,
+    },
+    prefixes: src.object_key,
+  };
+}
+
+export const OMS_CHOICES = {
+  overwrite: OBJECT_OVERWRITE_MODES,
+  consistency: CONSISTENCY_CHECKS,
+  storage_class: DST_STORAGE_POLICIES,
+  priority: TASK_PRIORITIES,
+} as const;
+
+function compact<T extends Record<string, unknown>>(record: T): Partial<T> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

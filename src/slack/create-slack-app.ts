@@ -1,0 +1,151 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import {
+  type AnyMiddlewareArgs,
+  App,
+  HTTPReceiver,
+  type HTTPReceiverOptions,
+  type InstallationQuery,
+  type Middleware,
+  type Receiver,
+  SocketModeReceiver,
+} from '@slack/bolt';
+import { asAppError } from '../errors.js';
+import { boltLogger } from './bolt-logger.js';
+import type { AppDeps } from './context.js';
+import { registerListeners } from './listeners/index.js';
+
+export interface SlackApp {
+  app: App;
+  /** Resolves with the port the HTTP server listens on. */
+  start(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Bolt with the HTTP receiver (`/slack/events`, `/healthz`) or Socket Mode when an app token is set. */
+export function createSlackApp(deps: AppDeps): SlackApp {
+  const { config } = deps;
+  const logger = boltLogger(deps.logger);
+  const healthz = {
+    path: '/healthz',
+    method: ['GET'],
+    handler: (_req: IncomingMessage, res: ServerResponse) => {
+      deps.store.healthy().then(
+        (storeOk) => {
+          res.writeHead(storeOk ? 200 : 503, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({ status: storeOk ? 'ok' : 'degraded', store: storeOk ? 'ok' : 'unreachable' }),
+          );
+        },
+        () => {
+          res.writeHead(503).end();
+        },
+      );
+    },
+  };
+  const oauth = oauthReceiverOptions(deps);
+  const receiver: Receiver =
+    config.slack.mode === 'socket'
+      ? new SocketModeReceiver({
+          appToken: config.slack.appToken!,
+          logger,
+          customRoutes: [healthz],
+          ...oauth,
+        })
+      : new HTTPReceiver({
+          signingSecret: config.slack.signingSecret,
+          endpoints: '/slack/events',
+          customRoutes: [healthz],
+          logger,
+          // Ack first, then work: the response goes out as soon as ack() is called.
+          processBeforeResponse: false,
+          ...oauth,
+        });
+  // OAuth: Bolt authorizes each request through the same serialized authorize() (token refresh) as
+  // background work, so two refreshes of one installation never race in this process.
+  const installer = (receiver as { installer?: { authorize: unknown } }).installer;
+  if (installer)
+    installer.authorize = (source: InstallationQuery<boolean>) => deps.slackClients.authorize(source);
+  const app = new App({
+    token: config.slack.botToken,
+    receiver,
+    logger,
+    clientOptions: { slackApiUrl: config.slack.apiUrl },
+    // No listener reads `context.conversation`; Bolt's default store builds an Error per request.
+    convoStore: false,
+  });
+  app.use(syncWorkspace(deps));
+  registerListeners(app, deps);
+  app.error(async (error) => {
+    deps.logger.error({ err: error, code: asAppError(error).code }, 'unhandled listener error');
+  });
+  return {
+    app,
+    async start() {
+      const server =
+        config.slack.mode === 'socket'
+          ? await app.start(config.http.port)
+          : await app.start({ port: config.http.port, host: config.http.host });
+      const address = (server as Server | undefined)?.address?.();
+      return typeof address === 'object' && address ? address.port : config.http.port;
+    },
+    async stop() {
+      await app.stop();
+    },
+  };
+}
+
+/** OAuth distribution: `/slack/install`, the redirect, and Bolt's installation store (ours, on Keyv). */
+type OAuthReceiverOptions = Partial<
+  Pick<
+    HTTPReceiverOptions,
+    'clientId' | 'clientSecret' | 'stateSecret' | 'scopes' | 'installationStore' | 'redirectUri'
+  >
+> & {
+  installerOptions?: { installPath: string; redirectUriPath: string; clientOptions: { slackApiUrl: string } };
+};
+
+function oauthReceiverOptions(deps: AppDeps): OAuthReceiverOptions {
+  const oauth = deps.config.slack.oauth;
+  const installationStore = deps.slackClients.installations;
+  if (!oauth || !installationStore) return {};
+  return {
+    clientId: oauth.clientId,
+    clientSecret: oauth.clientSecret,
+    stateSecret: oauth.stateSecret,
+    scopes: oauth.scopes,
+    installationStore,
+    redirectUri: oauth.redirectUri,
+    installerOptions: {
+      installPath: '/slack/install',
+      redirectUriPath: oauth.redirectUri ? new URL(oauth.redirectUri).pathname : '/slack/oauth_redirect',
+      clientOptions: { slackApiUrl: deps.config.slack.apiUrl },
+    },
+  };
+}
+
+/** Longest a request waits for its workspace's stored connections, so the 3-second ack is never at risk. */
+const SYNC_WAIT_MS = 1_000;
+
+/**
+ * Before any listener: load the workspace's connections added from Slack (cached for a few
+ * seconds) and, for org-wide installs, remember which installation serves the workspace.
+ */
+function syncWorkspace(deps: AppDeps): Middleware<AnyMiddlewareArgs> {
+  return async ({ context, next }) => {
+    const teamId = context.teamId;
+    if (teamId) {
+      const work = Promise.all([
+        deps.connections.sync(teamId),
+        deps.slackClients
+          .noteWorkspace(teamId, context.enterpriseId, context.isEnterpriseInstall === true)
+          .catch((error: unknown) =>
+            deps.logger.warn({ err: error }, 'could not record the org-wide install'),
+          ),
+      ]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, SYNC_WAIT_MS)))]);
+      clearTimeout(timer);
+    }
+    await next();
+  };
+}

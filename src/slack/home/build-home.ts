@@ -1,0 +1,80 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { explainForDisplay } from '../../catalogue/explain.js';
+import type { MigrationResource } from '../../domain/migration-resource.js';
+import { asAppError, ProviderError } from '../../errors.js';
+import { HOME_ROWS, type HomeView } from '../blocks/app-home.js';
+import type { AppDeps } from '../context.js';
+
+/** Each provider gets this long; a slow one is shown as "not answering", the Home tab still opens. */
+const CALL_BUDGET_MS = 2_500;
+
+async function withBudget<T>(work: Promise<T>): Promise<T> {
+  return Promise.race([
+    work,
+    sleep(CALL_BUDGET_MS).then(() => {
+      throw new Error(`no answer within ${CALL_BUDGET_MS / 1000} s`);
+    }),
+  ]);
+}
+
+function describeProblem(error: unknown): string {
+  if (error instanceof ProviderError && error.errorCode) {
+    const explained = explainForDisplay(error.errorCode, error.httpStatus);
+    return `${error.errorCode}: ${explained.known ? explained.title : (error.errorMessage ?? '')}`.slice(
+      0,
+      200,
+    );
+  }
+  return asAppError(error).message.slice(0, 200);
+}
+
+/** Gathers what the Home tab shows: connection health, running and failed resources of every connection. */
+export async function buildHome(
+  deps: AppDeps,
+  who: { teamId: string; userId: string },
+  pendingApprovals: () => Promise<string[]> = async () => [],
+): Promise<HomeView> {
+  const role = await deps.access.roleOf({ teamId: who.teamId, userId: who.userId });
+  const connections = deps.connections.forTeam(who.teamId);
+  const results = await Promise.all(
+    connections.map(async (connection) => {
+      const provider = deps.connections.provider(connection);
+      const host = URL.canParse(connection.endpoint)
+        ? new URL(connection.endpoint).host
+        : connection.endpoint;
+      try {
+        const page = await withBudget(
+          provider.list({
+            kind: provider.kinds[0]!,
+            states: ['running', 'retrying', 'failed'],
+            limit: HOME_ROWS * 2,
+            offset: 0,
+          }),
+        );
+        return {
+          health: { name: connection.name, provider: connection.provider, host },
+          resources: page.resources,
+        };
+      } catch (error) {
+        return {
+          health: {
+            name: connection.name,
+            provider: connection.provider,
+            host,
+            problem: describeProblem(error),
+          },
+          resources: [] as MigrationResource[],
+        };
+      }
+    }),
+  );
+  const all = results.flatMap((r) => r.resources);
+  return {
+    role,
+    connections: results.map((r) => r.health),
+    running: all.filter((r) => r.state === 'running' || r.state === 'retrying'),
+    failed: all.filter((r) => r.state === 'failed'),
+    pendingApprovals: await pendingApprovals().catch(() => []),
+    unreadable: results.filter((r) => r.health.problem).map((r) => r.health.name),
+  };
+}

@@ -1,0 +1,159 @@
+import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
+import { z } from 'zod';
+import type { SecretBox } from '../crypto/secret-box.js';
+import type { Logger } from '../logger.js';
+import type { SecretRegistry } from '../secrets.js';
+import type { Store } from '../store/create-store.js';
+
+/**
+ * Bolt's installation store (OAuth mode) on the bot's Keyv store. An org-wide install is kept
+ * under its enterprise id, any other under its workspace id:
+ *
+ * - `installation:enterprise:<E…>` and `installation:team:<T…>`: `{ v, sealed }`, the whole
+ *   installation (bot token, refresh token, expiry) sealed with the SecretBox and bound to the key.
+ * - `installation-team:<T…>`: the enterprise id of an org-wide install seen serving workspace T,
+ *   so background work that only knows the workspace id finds the installation.
+ */
+
+const recordSchema = z.object({
+  v: z.literal(1),
+  teamId: z.string().optional(),
+  enterpriseId: z.string().optional(),
+  isEnterpriseInstall: z.boolean(),
+  savedAt: z.string(),
+  sealed: z.string().min(1),
+});
+type InstallationRecord = z.infer<typeof recordSchema>;
+
+/** What the bot relies on in a decrypted installation; the rest is kept as Slack sent it. */
+const installationSchema = z.looseObject({
+  team: z.looseObject({ id: z.string() }).optional(),
+  enterprise: z.looseObject({ id: z.string() }).optional(),
+  isEnterpriseInstall: z.boolean().optional(),
+  bot: z
+    .looseObject({
+      token: z.string().min(1),
+      refreshToken: z.string().optional(),
+      expiresAt: z.number().optional(),
+    })
+    .optional(),
+  user: z.looseObject({ token: z.string().optional(), refreshToken: z.string().optional() }).optional(),
+});
+
+const ID = /^[TE][A-Z0-9]{2,}$/;
+
+function installationKey(where: {
+  enterpriseId?: string;
+  teamId?: string;
+  isEnterpriseInstall: boolean;
+}): string {
+  if (where.isEnterpriseInstall) {
+    if (!where.enterpriseId || !ID.test(where.enterpriseId))
+      throw new Error('An org-wide install needs an enterprise id.');
+    return `installation:enterprise:${where.enterpriseId}`;
+  }
+  if (!where.teamId || !ID.test(where.teamId)) throw new Error('An installation needs a workspace id.');
+  return `installation:team:${where.teamId}`;
+}
+
+export class KeyvInstallationStore implements InstallationStore {
+  readonly #store: Store;
+  readonly #box: SecretBox;
+  readonly #secrets: SecretRegistry;
+  readonly #logger: Logger;
+  readonly #aliasesSeen = new Set<string>();
+
+  constructor(store: Store, box: SecretBox, secrets: SecretRegistry, logger: Logger) {
+    this.#store = store;
+    this.#box = box;
+    this.#secrets = secrets;
+    this.#logger = logger;
+  }
+
+  async storeInstallation<AuthVersion extends 'v1' | 'v2'>(
+    installation: Installation<AuthVersion, boolean>,
+  ): Promise<void> {
+    const isEnterpriseInstall = installation.isEnterpriseInstall === true;
+    const where = {
+      teamId: installation.team?.id,
+      enterpriseId: installation.enterprise?.id,
+      isEnterpriseInstall,
+    };
+    const key = installationKey(where);
+    this.#registerSecrets(installation);
+    const record: InstallationRecord = {
+      v: 1,
+      ...where,
+      savedAt: new Date().toISOString(),
+      sealed: this.#box.sealJson(installation, key),
+    };
+    await this.#store.set(key, record);
+    this.#logger.info(
+      { team: where.teamId, enterprise: where.enterpriseId, orgWide: isEnterpriseInstall },
+      'installation saved',
+    );
+  }
+
+  async fetchInstallation(query: InstallationQuery<boolean>): Promise<Installation<'v1' | 'v2', boolean>> {
+    for (const key of await this.#candidateKeys(query)) {
+      const raw = await this.#store.get<unknown>(key);
+      if (raw === undefined) continue;
+      const record = recordSchema.parse(raw);
+      const installation = installationSchema.parse(this.#box.openJson(record.sealed, key));
+      this.#registerSecrets(installation);
+      return installation as unknown as Installation<'v1' | 'v2', boolean>;
+    }
+    throw new Error(
+      `No installation for ${query.isEnterpriseInstall ? `organization ${query.enterpriseId}` : `workspace ${query.teamId}`}: install the app at /slack/install.`,
+    );
+  }
+
+  async deleteInstallation(query: InstallationQuery<boolean>): Promise<void> {
+    const key = installationKey({
+      teamId: query.teamId,
+      enterpriseId: query.enterpriseId,
+      isEnterpriseInstall: query.isEnterpriseInstall,
+    });
+    await this.#store.delete(key);
+    this.#logger.info(
+      { team: query.teamId, enterprise: query.enterpriseId, orgWide: query.isEnterpriseInstall },
+      'installation deleted',
+    );
+  }
+
+  /** Records that workspace `teamId` is served by the org-wide install of `enterpriseId`. */
+  async rememberOrgWorkspace(teamId: string, enterpriseId: string): Promise<void> {
+    const alias = `${teamId}:${enterpriseId}`;
+    if (this.#aliasesSeen.has(alias) || !ID.test(teamId) || !ID.test(enterpriseId)) return;
+    await this.#store.set(`installation-team:${teamId}`, enterpriseId);
+    this.#aliasesSeen.add(alias);
+  }
+
+  async #candidateKeys(query: InstallationQuery<boolean>): Promise<string[]> {
+    if (query.isEnterpriseInstall) return [installationKey(query)];
+    const keys: string[] = [];
+    if (query.teamId && ID.test(query.teamId))
+      keys.push(installationKey({ ...query, isEnterpriseInstall: false }));
+    let enterpriseId = query.enterpriseId;
+    if (!enterpriseId && query.teamId && ID.test(query.teamId)) {
+      enterpriseId = await this.#store.get<string>(`installation-team:${query.teamId}`);
+    }
+    if (enterpriseId && ID.test(enterpriseId))
+      keys.push(installationKey({ enterpriseId, isEnterpriseInstall: true }));
+    return keys;
+  }
+
+  #registerSecrets(installation: {
+    bot?: { token?: string; refreshToken?: string };
+    user?: { token?: string; refreshToken?: string };
+  }): void {
+    for (const value of [
+      installation.bot?.token,
+      installation.bot?.refreshToken,
+      installation.user?.token,
+      installation.user?.refreshToken,
+    ]) {
+      this.#secrets.add(value);
+    }
+  }
+}

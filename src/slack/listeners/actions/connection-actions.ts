@@ -1,0 +1,94 @@
+import type {
+  AllMiddlewareArgs,
+  App,
+  BlockAction,
+  ButtonAction,
+  SlackActionMiddlewareArgs,
+  StaticSelectAction,
+} from '@slack/bolt';
+import { z } from 'zod';
+import { InvalidInputError, NotFoundError } from '../../../errors.js';
+import { DISCONNECT_ACTION } from '../../blocks/connection-list.js';
+import { code } from '../../blocks/mrkdwn.js';
+import { buttonHandler } from '../../button-handler.js';
+import { CONNECTION_WORD } from '../../command-text.js';
+import {
+  CONNECT_CALLBACK_ID,
+  CONNECT_FORM_ACTION,
+  choiceFrom,
+  connectModal,
+  decodeMetadata,
+  type StateValues,
+} from '../../connection-form.js';
+import { type AppDeps, scrubPayload } from '../../context.js';
+import { refuseFileConnection } from '../commands/subcommands/disconnect.js';
+
+type SelectArgs = SlackActionMiddlewareArgs<BlockAction<StaticSelectAction>> & AllMiddlewareArgs;
+
+/** The Disconnect button carries only the connection's name; the workspace comes from the signed payload. */
+const disconnectValueSchema = z.object({ n: z.string().regex(CONNECTION_WORD) });
+
+export function register(app: App, deps: AppDeps): void {
+  app.action<BlockAction<ButtonAction>>(DISCONNECT_ACTION, disconnectButton(deps));
+  app.action<BlockAction<StaticSelectAction>>(
+    { action_id: CONNECT_FORM_ACTION, type: 'block_actions' },
+    connectFormChanged(deps),
+  );
+}
+
+/** Disconnect (the confirm dialog already ran on the client): removes a connection added from Slack. */
+export function disconnectButton(deps: AppDeps) {
+  return buttonHandler(deps, async (ctx, args) => {
+    const parsed = disconnectValueSchema.safeParse(safeJson(args.action.value));
+    if (!parsed.success)
+      throw new InvalidInputError('This button is from an older version of the bot. Run the command again.');
+    const name = parsed.data.n;
+    await ctx.require('manage', 'remove connections');
+    refuseFileConnection(ctx, name);
+    const store = deps.connections.store;
+    await ctx.audited('disconnect', name, async () => {
+      const removed = (await store?.remove(ctx.teamId, name)) ?? false;
+      if (!removed) {
+        throw new NotFoundError(`No connection named "${name}" was added from Slack in this workspace.`);
+      }
+    });
+    deps.connections.invalidate(ctx.teamId);
+    await deps.connections.sync(ctx.teamId, { force: true });
+    ctx.logger.info({ connection: name }, 'connection removed');
+    const text = `:white_check_mark: Disconnected ${code(name)} by <@${ctx.userId}>; its stored credentials are deleted. · op ${code(ctx.opId)}`;
+    await ctx.reply({
+      text,
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+      replaceOriginal: true,
+    });
+  });
+}
+
+/** Provider or sign-in method changed in the connect modal: redraw it for that choice (what was typed stays). */
+export function connectFormChanged(deps: AppDeps) {
+  return async ({ ack, body, client, logger }: SelectArgs): Promise<void> => {
+    await ack();
+    const view = body.view;
+    if (!view || view.callback_id !== CONNECT_CALLBACK_ID) return;
+    const next = connectModal(
+      choiceFrom(view.state.values as StateValues),
+      decodeMetadata(view.private_metadata),
+    );
+    try {
+      await client.views.update(
+        scrubPayload(deps.secrets, { view_id: view.id, hash: view.hash, view: next }),
+      );
+    } catch (error) {
+      // hash_conflict: another change redrew the modal first; that redraw wins.
+      logger.warn(error);
+    }
+  };
+}
+
+function safeJson(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? '') as unknown;
+  } catch {
+    return undefined;
+  }
+}

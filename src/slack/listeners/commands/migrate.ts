@@ -1,0 +1,47 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { z } from 'zod';
+import { InvalidInputError } from '../../../errors.js';
+import { afterAck } from '../../after-ack.js';
+import { closest, splitCommand } from '../../command-text.js';
+import { type AppDeps, createHandlerContext } from '../../context.js';
+import { runSafely } from '../../run-safely.js';
+import { findSubcommand, subcommandNames } from './subcommands/index.js';
+
+/** The fields of a slash-command payload the bot relies on. */
+const commandPayloadSchema = z.object({
+  team_id: z.string().min(1),
+  user_id: z.string().min(1),
+  channel_id: z.string().optional(),
+  trigger_id: z.string().optional(),
+  text: z.string().max(4000).default(''),
+});
+
+export function migrateCommand(deps: AppDeps) {
+  return async ({ command, ack, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    await ack();
+    await afterAck();
+    const payload = commandPayloadSchema.parse(command);
+    const ctx = createHandlerContext(
+      deps,
+      {
+        teamId: payload.team_id,
+        userId: payload.user_id,
+        channelId: payload.channel_id,
+        triggerId: payload.trigger_id,
+      },
+      respond,
+      'command',
+    );
+    await runSafely(ctx, async () => {
+      const { head, args, share } = splitCommand(payload.text);
+      const subcommand = findSubcommand(head ?? 'help');
+      if (!subcommand) {
+        const suggestion = closest(head ?? '', subcommandNames());
+        throw new InvalidInputError(
+          `Unknown subcommand \`${(head ?? '').slice(0, 40)}\`.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''} Try \`/migrate help\`.`,
+        );
+      }
+      await subcommand.execute(ctx, args, share);
+    });
+  };
+}

@@ -1,0 +1,39 @@
+import type { HandlerContext } from '../../context.js';
+
+/**
+ * One `/migrate <name>` subcommand: its own parser and handler in its own file, listed once in
+ * `subcommands/index.ts`. Help is generated from `usage` and `summary`.
+ */
+export interface SubcommandDefinition<Parsed> {
+  name: string;
+  aliases?: readonly string[];
+  usage: string;
+  summary: string;
+  /** Turns the words after the subcommand into input; throws InvalidInputError with a specific message. */
+  parse(args: string[], share: boolean): Parsed;
+  run(ctx: HandlerContext, parsed: Parsed): Promise<void>;
+}
+
+/** A subcommand with its input type sealed inside, so different ones sit in one list. */
+export interface Subcommand {
+  name: string;
+  aliases: readonly string[];
+  usage: string;
+  summary: string;
+  execute(ctx: HandlerContext, args: string[], share: boolean): Promise<void>;
+  /** Parses without running: throws the same InvalidInputError `execute` would (used by the fuzz tests). */
+  check(args: string[], share: boolean): void;
+}
+
+export function defineSubcommand<Parsed>(definition: SubcommandDefinition<Parsed>): Subcommand {
+  return {
+    name: definition.name,
+    aliases: definition.aliases ?? [],
+    usage: definition.usage,
+    summary: definition.summary,
+    execute: (ctx, args, share) => definition.run(ctx, definition.parse(args, share)),
+    check: (args, share) => {
+      definition.parse(args, share);
+    },
+  };
+}

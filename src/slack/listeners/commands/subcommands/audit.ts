@@ -1,0 +1,37 @@
+import { auditLine } from '../../../../audit/post-audit-entry.js';
+import { InvalidInputError } from '../../../../errors.js';
+import { truncate } from '../../../blocks/mrkdwn.js';
+import { defineSubcommand } from '../subcommand.js';
+
+export const auditCommand = defineSubcommand<{ count: number }>({
+  name: 'audit',
+  usage: '/migrate audit [count]',
+  summary: 'The latest actions and decisions in this workspace (admins).',
+  parse: (args) => {
+    const count = args[0] === undefined ? 20 : Number(args[0]);
+    if (!Number.isInteger(count) || count < 1 || count > 40 || args.length > 1) {
+      throw new InvalidInputError('`/migrate audit` takes an optional count from 1 to 40.');
+    }
+    return { count };
+  },
+  async run(ctx, { count }) {
+    await ctx.require('manage', 'read the audit log');
+    const entries = await ctx.deps.audit.recent(ctx.teamId, count);
+    await ctx.reply({
+      text: `Last ${entries.length} audit entries`,
+      blocks: [
+        {
+          type: 'section',
+          text: {
+            type: 'mrkdwn',
+            text: truncate(
+              entries.map((e) => `${e.at.slice(0, 16)}Z ${auditLine(e)}`).join('\n') ||
+                'Nothing recorded yet.',
+              3000,
+            ),
+          },
+        },
+      ],
+    });
+  },
+});

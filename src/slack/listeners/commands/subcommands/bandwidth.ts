@@ -1,0 +1,76 @@
+import type { ResourceRef } from '../../../../domain/migration-resource.js';
+import { InvalidInputError } from '../../../../errors.js';
+import type { BandwidthWindow } from '../../../../providers/types.js';
+import { formatBytes } from '../../../blocks/format.js';
+import { renderResourceCard } from '../../../blocks/resource-card.js';
+import { parseRef, refuseShare } from '../../../command-text.js';
+import { defineSubcommand } from '../subcommand.js';
+
+const WINDOW = /^(\d{1,2}:\d{2})-(\d{1,2}:\d{2})=(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)(?:\/s|ps)?$/i;
+const UNIT: Record<string, number> = {
+  b: 1,
+  kb: 1024,
+  kib: 1024,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+};
+
+/** `00:00-06:00=200MB/s` → a window; MB means MiB, as the OMS console does (1 MB/s = 1,048,576 B/s). */
+export function parseBandwidthWindow(word: string): BandwidthWindow {
+  const match = WINDOW.exec(word);
+  if (!match) {
+    throw new InvalidInputError(
+      `"${word.slice(0, 40)}" is not a bandwidth window. Write \`HH:MM-HH:MM=<rate>\`, e.g. \`00:00-06:00=200MB/s\`.`,
+    );
+  }
+  const [, start, end, amount, unit] = match;
+  const pad = (t: string) => t.padStart(5, '0');
+  return {
+    start: pad(start!),
+    end: pad(end!),
+    maxBytesPerSecond: Math.round(Number(amount) * UNIT[unit!.toLowerCase()]!),
+  };
+}
+
+export const bandwidthCommand = defineSubcommand<{ ref: ResourceRef; windows: BandwidthWindow[] }>({
+  name: 'bandwidth',
+  aliases: ['limit'],
+  usage: '/migrate bandwidth <id> HH:MM-HH:MM=<rate> …',
+  summary:
+    'Set traffic limits of an OMS task or task group, e.g. `00:00-06:00=200MB/s 18:00-23:59=50MB/s` (`off` removes them).',
+  parse: (args, share) => {
+    refuseShare('bandwidth', share);
+    const [refWord, ...windowWords] = args;
+    if (windowWords.length === 0) {
+      throw new InvalidInputError(
+        'Give the windows after the id, e.g. `/migrate bandwidth 1912 00:00-06:00=200MB/s`, or `off`.',
+      );
+    }
+    const ref = parseRef('bandwidth', refWord ? [refWord] : []);
+    const off = windowWords.length === 1 && windowWords[0]!.toLowerCase() === 'off';
+    return { ref, windows: off ? [] : windowWords.map(parseBandwidthWindow) };
+  },
+  async run(ctx, { ref, windows }) {
+    await ctx.require('operate', 'change bandwidth limits');
+    const { provider, resource } = await ctx.deps.resolver.resolve(ctx.teamId, ref);
+    if (!provider.setBandwidth) {
+      throw new InvalidInputError(`${provider.id} ${resource.kind}s have no bandwidth limits.`);
+    }
+    const setBandwidth = provider.setBandwidth.bind(provider);
+    await ctx.audited('bandwidth', `${resource.connection}:${resource.id}`, () =>
+      setBandwidth(resource.kind, resource.id, windows),
+    );
+    const after = await provider.get(resource.kind, resource.id);
+    const summary = windows.length
+      ? windows.map((w) => `${w.start}–${w.end} at most ${formatBytes(w.maxBytesPerSecond)}/s`).join(', ')
+      : 'no limits';
+    await ctx.reply({
+      text: `Bandwidth of ${resource.name} set: ${summary}`,
+      blocks: renderResourceCard(after, provider.actionsFor(after), {
+        notice: `:control_knobs: Bandwidth set by <@${ctx.userId}>: ${summary} · op \`${ctx.opId}\``,
+      }),
+    });
+  },
+});

@@ -1,0 +1,62 @@
+import { ConfigError, InvalidInputError } from '../../../../errors.js';
+import { isProviderId, PROVIDER_IDS, type ProviderId } from '../../../../providers/provider-ids.js';
+import { refuseShare } from '../../../command-text.js';
+import { connectModal, defaultChoice } from '../../../connection-form.js';
+import { scrubPayload } from '../../../context.js';
+import { defineSubcommand } from '../subcommand.js';
+
+/** Words people type for a provider. */
+const PROVIDER_WORDS: Record<string, ProviderId> = {
+  huawei: 'huawei-oms',
+  oms: 'huawei-oms',
+  hw: 'huawei-oms',
+  naver: 'ncp',
+  ncloud: 'ncp',
+};
+
+/** `/migrate connect [provider]`: opens the add-a-connection modal (admins). */
+export const connectCommand = defineSubcommand<{ provider?: ProviderId }>({
+  name: 'connect',
+  usage: '/migrate connect [huawei-oms|ncp|upcloud]',
+  summary:
+    'Admins: a form to add a connection; it is tested before it is saved and its secrets are stored encrypted.',
+  parse: (args, share) => {
+    refuseShare('connect', share);
+    if (args.length > 1)
+      throw new InvalidInputError('`/migrate connect` takes at most a provider: huawei-oms, ncp or upcloud.');
+    const word = args[0]?.toLowerCase();
+    if (word === undefined) return {};
+    const provider = isProviderId(word) ? word : PROVIDER_WORDS[word];
+    if (!provider) {
+      throw new InvalidInputError(
+        `Unknown provider "${word.slice(0, 30)}": use one of ${PROVIDER_IDS.join(', ')}, or none to choose in the form.`,
+      );
+    }
+    return { provider };
+  },
+  async run(ctx, { provider }) {
+    await ctx.require('manage', 'add connections');
+    if (!ctx.deps.connections.store?.enabled) {
+      throw new ConfigError(
+        'This bot cannot store connections yet: whoever runs it sets MIGRATE_BOT_ENCRYPTION_KEYS (see README → Configuration), ' +
+          'or adds the connection to the connections file.',
+      );
+    }
+    if (!ctx.triggerId) {
+      throw new InvalidInputError(
+        'Slack did not send what is needed to open a form; run `/migrate connect` again.',
+      );
+    }
+    const client = await ctx.deps.slackClients.forTeam(ctx.teamId, 'interactive');
+    const view = connectModal(defaultChoice(provider), { channel: ctx.channelId });
+    try {
+      await client.views.open(scrubPayload(ctx.deps.secrets, { trigger_id: ctx.triggerId, view }));
+    } catch (error) {
+      ctx.logger.warn({ err: error }, 'could not open the connect modal');
+      throw new InvalidInputError(
+        'The form could not be opened (Slack allows 3 seconds after the command); run `/migrate connect` again.',
+      );
+    }
+    ctx.logger.info({ provider: provider ?? 'choose' }, 'connect modal opened');
+  },
+});

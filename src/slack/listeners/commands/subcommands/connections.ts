@@ -1,0 +1,74 @@
+import { explainForDisplay } from '../../../../catalogue/explain.js';
+import type { Connection } from '../../../../connections/connection.js';
+import { asAppError, InvalidInputError, ProviderError } from '../../../../errors.js';
+import { type Health, renderConnectionList } from '../../../blocks/connection-list.js';
+import type { HandlerContext } from '../../../context.js';
+import { defineSubcommand } from '../subcommand.js';
+
+/** Each connection's check gets this long; they all run at once. */
+const HEALTH_TIMEOUT_MS = 5_000;
+
+/** Runs every connection's cheap read in parallel, each bounded by a timeout. */
+export async function connectionHealth(
+  ctx: HandlerContext,
+  connections: Connection[],
+): Promise<Map<string, Health>> {
+  const results = await Promise.all(
+    connections.map(async (c): Promise<[string, Health]> => {
+      const started = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), HEALTH_TIMEOUT_MS);
+      });
+      try {
+        const outcome = await Promise.race([ctx.deps.connections.provider(c).checkConnection(), timeout]);
+        if (outcome === 'timeout') return [c.name, { state: 'timeout', seconds: HEALTH_TIMEOUT_MS / 1000 }];
+        return [c.name, { state: 'ok', ms: Date.now() - started }];
+      } catch (error) {
+        return [c.name, healthOfError(error)];
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
+  return new Map(results);
+}
+
+function healthOfError(error: unknown): Health {
+  const e = asAppError(error);
+  if (!(e instanceof ProviderError)) return { state: 'error', summary: e.message.slice(0, 300) };
+  const parts = [e.httpStatus ? `HTTP ${e.httpStatus}` : 'no answer', e.errorCode, e.errorMessage].filter(
+    Boolean,
+  );
+  const explained = e.errorCode ? explainForDisplay(e.errorCode, e.httpStatus) : undefined;
+  return {
+    state: 'error',
+    summary: parts.join(' · ').slice(0, 300),
+    explanation: explained?.known
+      ? [explained.description, explained.solution ? `Fix: ${explained.solution}` : undefined]
+          .filter(Boolean)
+          .join(' ')
+          .slice(0, 600)
+      : e.code === 'provider_auth'
+        ? 'The provider rejected the credentials: an admin reconnects with new ones.'
+        : undefined,
+  };
+}
+
+/** `/migrate connections`: this workspace's connections, where they come from, and whether they answer. */
+export const connectionsCommand = defineSubcommand<{ share: boolean }>({
+  name: 'connections',
+  aliases: ['conns'],
+  usage: '/migrate connections',
+  summary: 'Connections of this workspace with provider, endpoint, storage credential names and health.',
+  parse: (args, share) => {
+    if (args.length > 0) throw new InvalidInputError('`/migrate connections` takes no arguments.');
+    return { share };
+  },
+  async run(ctx, { share }) {
+    await ctx.require('view', 'see connections');
+    await ctx.deps.connections.sync(ctx.teamId);
+    const health = await connectionHealth(ctx, ctx.deps.connections.forTeam(ctx.teamId));
+    await ctx.reply({ ...renderConnectionList(ctx.deps.connections, ctx.teamId, health), share });
+  },
+});

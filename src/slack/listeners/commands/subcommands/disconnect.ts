@@ -1,0 +1,43 @@
+import { InvalidInputError } from '../../../../errors.js';
+import { renderDisconnectPrompt } from '../../../blocks/connection-list.js';
+import { CONNECTION_WORD, refuseShare } from '../../../command-text.js';
+import type { HandlerContext } from '../../../context.js';
+import { defineSubcommand } from '../subcommand.js';
+
+/** A file connection cannot be removed from Slack: the file is the source of truth. */
+export function refuseFileConnection(ctx: HandlerContext, name: string): void {
+  if (ctx.deps.connections.fileConnection(ctx.teamId, name)) {
+    throw new InvalidInputError(
+      `${name} is configured as code: edit the connections file (MIGRATE_BOT_CONNECTIONS) and restart the bot to remove it.`,
+    );
+  }
+}
+
+/** `/migrate disconnect <name>` never removes at once: it answers with a Disconnect button behind a confirm. */
+export const disconnectCommand = defineSubcommand<{ name: string }>({
+  name: 'disconnect',
+  usage: '/migrate disconnect <name>',
+  summary: 'Admins: remove a connection added from Slack, after a confirmation.',
+  parse: (args, share) => {
+    refuseShare('disconnect', share);
+    const [name, ...extra] = args;
+    if (!name || extra.length > 0)
+      throw new InvalidInputError(
+        '`/migrate disconnect` takes one connection name, e.g. `/migrate disconnect hw-prod`.',
+      );
+    if (!CONNECTION_WORD.test(name))
+      throw new InvalidInputError(
+        `"${name.slice(0, 40)}" is not a connection name: see \`/migrate connections\`.`,
+      );
+    return { name };
+  },
+  async run(ctx, { name }) {
+    await ctx.require('manage', 'remove connections');
+    refuseFileConnection(ctx, name);
+    const registry = ctx.deps.connections;
+    await registry.sync(ctx.teamId, { force: true });
+    const broken = registry.brokenForTeam(ctx.teamId).find((b) => b.info.name === name);
+    const target = broken ?? registry.get(ctx.teamId, name);
+    await ctx.reply(renderDisconnectPrompt(registry, target));
+  },
+});

@@ -1,0 +1,48 @@
+import type { ResourceRef } from '../../../../domain/migration-resource.js';
+import { InvalidInputError } from '../../../../errors.js';
+import { code } from '../../../blocks/mrkdwn.js';
+import { parseRef, refuseShare } from '../../../command-text.js';
+import { defineSubcommand } from '../subcommand.js';
+
+export const syncEventCommand = defineSubcommand<{ ref: ResourceRef; keys: string[] }>({
+  name: 'sync-event',
+  aliases: ['sync-objects'],
+  usage: '/migrate sync-event <sync task id> <object key> …',
+  summary: 'Tell an OMS synchronization task that these objects changed, so it copies them now.',
+  parse: (args, share) => {
+    refuseShare('sync-event', share);
+    const [refWord, ...keys] = args;
+    if (keys.length === 0)
+      throw new InvalidInputError(
+        'Give the object keys after the id, e.g. `/migrate sync-event 8a1f photos/2026/a.jpg`.',
+      );
+    if (keys.length > 100)
+      throw new InvalidInputError(`At most 100 object keys at a time; got ${keys.length}.`);
+    return { ref: parseRef('sync-event', refWord ? [refWord] : []), keys };
+  },
+  async run(ctx, { ref, keys }) {
+    await ctx.require('operate', 'send sync events');
+    const { provider, resource } = await ctx.deps.resolver.resolve(ctx.teamId, ref);
+    if (!provider.syncEvent || resource.kind !== 'sync-task') {
+      throw new InvalidInputError(
+        `${resource.name} is a ${resource.kind}; sync events go to OMS synchronization tasks.`,
+      );
+    }
+    const syncEvent = provider.syncEvent.bind(provider);
+    await ctx.audited('sync-event', `${resource.connection}:${resource.id}`, () =>
+      syncEvent(resource.kind, resource.id, keys),
+    );
+    await ctx.reply({
+      text: `Sent ${keys.length} object key(s) to ${resource.name}.`,
+      blocks: [
+        {
+          type: 'section',
+          text: {
+            type: 'mrkdwn',
+            text: `:arrows_counterclockwise: Sent ${keys.length} changed object key(s) to ${code(`${resource.connection}:${resource.id}`)} · op ${code(ctx.opId)}`,
+          },
+        },
+      ],
+    });
+  },
+});

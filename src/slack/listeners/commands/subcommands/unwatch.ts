@@ -1,0 +1,35 @@
+import { InvalidInputError, NotFoundError } from '../../../../errors.js';
+import { code, escapeMrkdwn } from '../../../blocks/mrkdwn.js';
+import { defineSubcommand } from '../subcommand.js';
+import { parseWatchArgs, type WatchArgs, watchChannel } from './watch.js';
+
+export const unwatchCommand = defineSubcommand<WatchArgs>({
+  name: 'unwatch',
+  aliases: ['unfollow', 'unsubscribe'],
+  usage: '/migrate unwatch <id> [#channel]',
+  summary: 'Stop following a migration in a channel (the card stays, it is no longer updated).',
+  parse: (args, share) => parseWatchArgs('unwatch', args, share),
+  async run(ctx, { ref, channel }) {
+    const channelId = await watchChannel(ctx, channel, 'unwatch migrations');
+    // Matched against the watches, not the provider: a resource that is gone can still be unwatched.
+    const matches = await ctx.deps.watcher.find(ctx.teamId, channelId, ref);
+    if (matches.length === 0)
+      throw new NotFoundError(
+        `Nothing matching "${ref.id.slice(0, 60)}" is watched in <#${channelId}>. \`/migrate watches\` lists what is.`,
+      );
+    if (matches.length > 1)
+      throw new InvalidInputError(
+        `"${ref.id.slice(0, 60)}" matches ${matches.length} watches in <#${channelId}>: ` +
+          `${matches
+            .slice(0, 5)
+            .map((m) => code(`${m.watch.connection}:${m.watch.id}`))
+            .join(', ')}. Give more of the id, or \`connection:id\`.`,
+      );
+    const record = matches[0]!;
+    const target = `${record.watch.connection}:${record.watch.id}`;
+    await ctx.audited('unwatch', target, () => ctx.deps.watcher.unwatch(record.watch));
+    await ctx.reply({
+      text: `:no_bell: Stopped watching *${escapeMrkdwn(record.snapshot.name)}* ${code(target)} in <#${channelId}>.`,
+    });
+  },
+});

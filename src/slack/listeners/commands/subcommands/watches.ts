@@ -1,0 +1,62 @@
+import type { KnownBlock } from '@slack/types';
+import { InvalidInputError } from '../../../../errors.js';
+import { formatPercent } from '../../../blocks/format.js';
+import { code, escapeMrkdwn, truncate } from '../../../blocks/mrkdwn.js';
+import { STATE_LABELS } from '../../../blocks/resource-card.js';
+import { isChannelWord, parseChannel } from '../../../mentions.js';
+import { defineSubcommand } from '../subcommand.js';
+
+const MAX_SECTIONS = 40;
+
+export const watchesCommand = defineSubcommand<{ channel?: string; share: boolean }>({
+  name: 'watches',
+  aliases: ['watching', 'subscriptions'],
+  usage: '/migrate watches [#channel]',
+  summary: "What this workspace watches, by channel, with each resource's last known state.",
+  parse: (args, share) => {
+    if (args.length > 1 || (args[0] !== undefined && !isChannelWord(args[0])))
+      throw new InvalidInputError(
+        '`/migrate watches` takes at most a channel, e.g. `/migrate watches #migrations`.',
+      );
+    return args[0] ? { channel: parseChannel(args[0]), share } : { share };
+  },
+  async run(ctx, { channel, share }) {
+    await ctx.require('view', 'see watches');
+    const records = await ctx.deps.watcher.list(ctx.teamId, channel);
+    if (records.length === 0) {
+      await ctx.reply({
+        text: channel
+          ? `Nothing is watched in <#${channel}>. \`/migrate watch <id> <#${channel}>\` starts.`
+          : 'Nothing is watched in this workspace yet. `/migrate watch <id>` starts.',
+        share,
+      });
+      return;
+    }
+    const byChannel = new Map<string, typeof records>();
+    for (const r of records)
+      byChannel.set(r.watch.channelId, [...(byChannel.get(r.watch.channelId) ?? []), r]);
+    const blocks: KnownBlock[] = [];
+    for (const [channelId, list] of byChannel) {
+      const lines = list.map((r) => {
+        const s = r.snapshot;
+        const state = r.state === 'gone' ? ':grey_question: Gone' : STATE_LABELS[s.state];
+        const progress =
+          s.progress !== undefined && r.state !== 'gone' ? ` ${formatPercent(s.progress)}` : '';
+        const by = /^[UW][A-Z0-9]+$/.test(r.watch.by) ? ` · by <@${r.watch.by}>` : '';
+        return `• ${escapeMrkdwn(truncate(s.name, 80))} ${code(`${r.watch.connection}:${r.watch.id}`)}: ${state}${progress}${by}`;
+      });
+      for (let i = 0; i < lines.length && blocks.length < MAX_SECTIONS; i += 20) {
+        const head = i === 0 ? `*<#${channelId}>* (${list.length})\n` : '';
+        blocks.push({
+          type: 'section',
+          text: { type: 'mrkdwn', text: truncate(head + lines.slice(i, i + 20).join('\n'), 3000) },
+        });
+      }
+    }
+    await ctx.reply({
+      text: `${records.length} watched migration${records.length === 1 ? '' : 's'} in ${byChannel.size} channel${byChannel.size === 1 ? '' : 's'}`,
+      blocks,
+      share,
+    });
+  },
+});

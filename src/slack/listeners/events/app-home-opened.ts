@@ -1,0 +1,35 @@
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
+import { renderAppHome } from '../../blocks/app-home.js';
+import { type AppDeps, scrubPayload } from '../../context.js';
+import { buildHome } from '../../home/build-home.js';
+
+type HomeClient = AllMiddlewareArgs['client'];
+
+/** Builds and publishes the Home tab of one user. */
+export async function publishHome(
+  deps: AppDeps,
+  client: HomeClient,
+  teamId: string,
+  userId: string,
+): Promise<void> {
+  const view = await buildHome(deps, { teamId, userId });
+  await client.views.publish(
+    scrubPayload(deps.secrets, { user_id: userId, view: { type: 'home', blocks: renderAppHome(view) } }),
+  );
+}
+
+export function appHomeOpened(deps: AppDeps) {
+  return async ({
+    event,
+    client,
+    context,
+    logger,
+  }: SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs) => {
+    if (event.tab !== 'home') return;
+    try {
+      await publishHome(deps, client, context.teamId ?? '', event.user);
+    } catch (error) {
+      logger.error(error);
+    }
+  };
+}

@@ -1,0 +1,46 @@
+import type { AllMiddlewareArgs, App, GlobalShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
+import { asAppError, ErrorCode } from '../../../errors.js';
+import { messageModal } from '../../blocks/create/flow-modals.js';
+import { type AppDeps, createHandlerContext } from '../../context.js';
+import { openCreate } from '../views/create-flow.js';
+
+export const CREATE_SHORTCUT = 'migrate_create';
+
+/** Global shortcuts: "New migration" opens the create flow (no channel: the form asks for one). */
+export function register(app: App, deps: AppDeps): void {
+  app.shortcut<GlobalShortcut>(CREATE_SHORTCUT, createShortcut(deps));
+}
+
+export function createShortcut(deps: AppDeps) {
+  return async ({ ack, shortcut }: SlackShortcutMiddlewareArgs<GlobalShortcut> & AllMiddlewareArgs) => {
+    await ack();
+    const teamId = shortcut.team?.id ?? shortcut.user.team_id ?? '';
+    const ctx = createHandlerContext(
+      deps,
+      { teamId, userId: shortcut.user.id, channelId: undefined, triggerId: shortcut.trigger_id },
+      async () => undefined,
+      'shortcut',
+    );
+    try {
+      await ctx.require('create', 'ask for new migrations');
+      await openCreate(deps, { teamId, userId: ctx.userId }, shortcut.trigger_id, [], ctx.logger);
+    } catch (error) {
+      // Nothing has used the trigger yet: a small modal says what went wrong.
+      const e = asAppError(error);
+      ctx.logger.info({ err: error, code: e.code }, 'create shortcut refused');
+      const text =
+        e.code === ErrorCode.Internal
+          ? `Something went wrong on our side. Nothing was requested. Reference \`${ctx.opId}\`.`
+          : e.message;
+      try {
+        const client = await deps.slackClients.forTeam(teamId);
+        await client.views.open({
+          trigger_id: shortcut.trigger_id,
+          view: messageModal('New migration', `:no_entry: ${text}`),
+        });
+      } catch (openError) {
+        ctx.logger.warn({ err: openError }, 'could not show the shortcut error');
+      }
+    }
+  };
+}

@@ -1,0 +1,293 @@
+import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { ModalView } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import { explainForDisplay } from '../../../catalogue/explain.js';
+import type { Connection } from '../../../connections/connection.js';
+import { AppError, asAppError, ErrorCode, ProviderError } from '../../../errors.js';
+import { describeConnection } from '../../blocks/connection-list.js';
+import { code, escapeMrkdwn } from '../../blocks/mrkdwn.js';
+import {
+  BLOCK,
+  blockId,
+  CONNECT_CALLBACK_ID,
+  type ConnectMetadata,
+  choiceFrom,
+  connectModal,
+  decodeMetadata,
+  messageModal,
+  parseConnectForm,
+  type StateValues,
+} from '../../connection-form.js';
+import { type AppDeps, createHandlerContext, type HandlerContext, scrubPayload } from '../../context.js';
+
+/** Slack waits 3 s for the ack; the check gets what is left of 2.5 s, the rest is for saving. */
+const CHECK_BUDGET_MS = 2_500;
+/** A check still running after the ack is given this long before the modal says it failed. */
+const SLOW_CHECK_LIMIT_MS = 30_000;
+
+type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+/** Blocks whose values are secrets: registered for scrubbing before anything else happens. */
+const SECRET_BLOCKS = [
+  BLOCK.secretKey,
+  BLOCK.securityToken,
+  BLOCK.iamPassword,
+  BLOCK.token,
+  BLOCK.password,
+  BLOCK.srcSecretKey,
+  BLOCK.srcGcsJson,
+  BLOCK.dstSecretKey,
+];
+
+export function register(app: App, deps: AppDeps): void {
+  app.view<ViewSubmitAction>(CONNECT_CALLBACK_ID, connectSubmission(deps));
+}
+
+/**
+ * Submission of the `/migrate connect` modal: validate (inline errors), test the connection with a
+ * cheap read, then store it encrypted and audit it. A check that outlasts the ack budget is
+ * finished after the ack, and the modal is updated with the outcome.
+ */
+export function connectSubmission(deps: AppDeps) {
+  return async ({ ack, body, view, client }: SubmitArgs): Promise<void> => {
+    const started = Date.now();
+    const values = view.state.values as StateValues;
+    registerTypedSecrets(deps, values);
+    const teamId = body.team?.id ?? body.user.team_id ?? view.team_id;
+    const meta = decodeMetadata(view.private_metadata);
+    const ctx = createHandlerContext(
+      deps,
+      { teamId, userId: body.user.id, channelId: meta.channel },
+      async () => undefined,
+      'view',
+    );
+    const answer = (response: Parameters<SubmitArgs['ack']>[0]) => ack(scrubPayload(deps.secrets, response));
+    const errors = (map: Record<string, string>) =>
+      answer({ response_action: 'errors', errors: truncateErrors(map) });
+
+    try {
+      await ctx.require('manage', 'add connections');
+    } catch (error) {
+      await errors({ [BLOCK.name]: asAppError(error).message });
+      return;
+    }
+    const parsed = parseConnectForm(values, teamId, deps.config.allowedEndpoints);
+    if (!parsed.ok) {
+      ctx.logger.info({ fields: Object.keys(parsed.errors) }, 'connect form refused');
+      await errors(parsed.errors);
+      return;
+    }
+    const { connection } = parsed;
+    const refusal = await nameOrStoreProblem(deps, teamId, connection.name);
+    if (refusal) {
+      await errors({ [BLOCK.name]: refusal });
+      return;
+    }
+
+    const check = runCheck(deps, connection);
+    const early = await Promise.race([check, sleep(Math.max(0, CHECK_BUDGET_MS - (Date.now() - started)))]);
+    if (early !== undefined) {
+      if (early.ok) await answer({ response_action: 'update', view: await save(ctx, connection, meta) });
+      else {
+        await recordFailedCheck(ctx, connection, early.error);
+        await errors(checkErrors(connection, early.error));
+      }
+      return;
+    }
+
+    // Slow provider: ack now with a "testing" modal, finish with views.update.
+    await answer({
+      response_action: 'update',
+      view: messageModal(
+        'Testing the connection',
+        `:hourglass_flowing_sand: Testing ${code(connection.name)} against ${code(new URL(connection.endpoint).host)}… ` +
+          'This modal updates when the provider answers.',
+        meta,
+      ),
+    });
+    const late = (await Promise.race([check, sleep(SLOW_CHECK_LIMIT_MS)])) ?? {
+      ok: false as const,
+      error: new AppError(
+        ErrorCode.ProviderUnavailable,
+        `no answer within ${SLOW_CHECK_LIMIT_MS / 1000} s from ${new URL(connection.endpoint).host}`,
+      ),
+    };
+    let next: ModalView;
+    if (late.ok) next = await save(ctx, connection, meta);
+    else {
+      await recordFailedCheck(ctx, connection, late.error);
+      const problems = Object.values(checkErrors(connection, late.error));
+      next = connectModal(choiceFrom(values), meta, {
+        prefill: parsed.prefill,
+        notice: `:x: *The connection test failed:* ${escapeMrkdwn(problems.join(' '))}\nRe-enter the secrets and try again.`,
+      });
+    }
+    await updateView(client, view.id, next, deps, ctx);
+  };
+}
+
+function registerTypedSecrets(deps: AppDeps, values: StateValues): void {
+  for (const [id, elements] of Object.entries(values ?? {})) {
+    if (!SECRET_BLOCKS.some((b) => id === b) || !elements || typeof elements !== 'object') continue;
+    for (const element of Object.values(elements)) {
+      const value = typeof element?.value === 'string' ? element.value.trim() : undefined;
+      if (!value) continue;
+      deps.secrets.add(value);
+      deps.secrets.add(JSON.stringify(value).slice(1, -1));
+    }
+  }
+}
+
+async function nameOrStoreProblem(deps: AppDeps, teamId: string, name: string): Promise<string | undefined> {
+  const store = deps.connections.store;
+  if (!store?.enabled) {
+    return (
+      'This bot cannot store connections yet: whoever runs it sets MIGRATE_BOT_ENCRYPTION_KEYS ' +
+      '(see README → Configuration), or adds the connection to the connections file.'
+    );
+  }
+  if (deps.connections.fileConnection(teamId, name))
+    return `${name} is already a connection configured as code (in the connections file): pick another name.`;
+  await deps.connections.sync(teamId, { force: true });
+  const taken =
+    deps.connections.forTeam(teamId).some((c) => c.name === name) ||
+    deps.connections.brokenForTeam(teamId).some((b) => b.info.name === name);
+  return taken
+    ? `This workspace already has a connection named ${name}: pick another name, or \`/migrate disconnect ${name}\` first.`
+    : undefined;
+}
+
+type CheckOutcome = { ok: true } | { ok: false; error: unknown };
+
+function runCheck(deps: AppDeps, connection: Connection): Promise<CheckOutcome> {
+  return deps.connections
+    .probe(connection)
+    .checkConnection()
+    .then(
+      (): CheckOutcome => ({ ok: true }),
+      (error: unknown): CheckOutcome => ({ ok: false, error }),
+    );
+}
+
+async function save(ctx: HandlerContext, connection: Connection, meta: ConnectMetadata): Promise<ModalView> {
+  const { deps } = ctx;
+  try {
+    await ctx.audited('connect', connection.name, () =>
+      deps.connections.store!.add(ctx.teamId, connection, ctx.userId),
+    );
+  } catch (error) {
+    const e = asAppError(error);
+    ctx.logger.warn({ code: e.code, reason: e.message }, 'connection not saved');
+    return messageModal(
+      'Not saved',
+      `:x: The connection works, but it could not be saved: ${escapeMrkdwn(e.message)}`,
+      meta,
+    );
+  }
+  deps.connections.invalidate(ctx.teamId);
+  await deps.connections.sync(ctx.teamId, { force: true });
+  ctx.logger.info({ connection: connection.name, provider: connection.provider }, 'connection added');
+  const added = deps.connections.forTeam(ctx.teamId).find((c) => c.name === connection.name);
+  const summary = added ? describeConnection(deps.connections, added) : code(connection.name);
+  return messageModal(
+    'Connection saved',
+    `:white_check_mark: Tested and saved.\n${summary}\n\nTry \`/migrate list ${connection.name}\`, or see all with \`/migrate connections\`.`,
+    meta,
+  );
+}
+
+async function recordFailedCheck(ctx: HandlerContext, connection: Connection, error: unknown): Promise<void> {
+  const e = asAppError(error);
+  ctx.logger.info({ connection: connection.name, code: e.code, reason: e.message }, 'connection test failed');
+  await ctx.deps.audit
+    .record({
+      team: ctx.teamId,
+      user: ctx.userId,
+      channel: ctx.channelId,
+      action: 'connect',
+      target: connection.name,
+      result: 'refused',
+      detail: `connection test failed: ${e.message}`.slice(0, 500),
+      op: ctx.opId,
+    })
+    .catch((auditError: unknown) => ctx.logger.error({ err: auditError }, 'audit record failed'));
+}
+
+/** The block a failed check points at, with what the provider said and what to do. */
+export function checkErrors(connection: Connection, error: unknown): Record<string, string> {
+  const provider = connection.provider;
+  const credentialBlock = (): string => {
+    switch (connection.auth.type) {
+      case 'aksk':
+        return BLOCK.secretKey;
+      case 'token':
+        return BLOCK.iamPassword;
+      case 'bearer':
+        return BLOCK.token;
+      case 'basic':
+        return BLOCK.password;
+    }
+  };
+  const endpointBlock = blockId('endpoint', provider);
+  const e = asAppError(error);
+  if (!(e instanceof ProviderError)) {
+    const cause = e.cause instanceof Error ? ` (${e.cause.message})` : '';
+    return { [endpointBlock]: `Could not reach ${new URL(connection.endpoint).host}: ${e.message}${cause}` };
+  }
+  const status = e.httpStatus ? `HTTP ${e.httpStatus}` : 'no HTTP answer';
+  const providerCode = e.errorCode ? ` ${e.errorCode}` : '';
+  const said = e.errorMessage ? `: ${e.errorMessage}` : '';
+  const explained = e.errorCode ? explainForDisplay(e.errorCode, e.httpStatus) : undefined;
+  const fix = explained?.known
+    ? ` Fix: ${explained.solution || explained.description || explained.title}`
+    : '';
+  const head = `${status}${providerCode}${said}.`;
+  if (e.code === ErrorCode.ProviderAuth) {
+    const what =
+      connection.auth.type === 'token'
+        ? 'the IAM user, password or account name'
+        : connection.auth.type === 'aksk'
+          ? 'the access key pair'
+          : 'these credentials';
+    return { [credentialBlock()]: `The provider rejected ${what} (${head})${fix}` };
+  }
+  if (e.code === ErrorCode.ProviderUnavailable) {
+    return {
+      [endpointBlock]: e.httpStatus
+        ? `${new URL(connection.endpoint).host} is not answering right now (${head}) Try again in a minute.`
+        : `No answer from ${new URL(connection.endpoint).host}: check the endpoint (${e.errorMessage ?? e.message}).`,
+    };
+  }
+  if (e.httpStatus === 404) {
+    const target =
+      provider === 'huawei-oms' ? BLOCK.projectId : provider === 'upcloud' ? BLOCK.serviceId : endpointBlock;
+    const what =
+      provider === 'huawei-oms' ? 'project id' : provider === 'upcloud' ? 'service UUID' : 'endpoint';
+    return { [target]: `Not found: check the ${what} (${head})${fix}` };
+  }
+  return { [endpointBlock]: `The provider refused the test request (${head})${fix}` };
+}
+
+function truncateErrors(map: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(map).map(([k, v]) => [k, v.length > 300 ? `${v.slice(0, 299)}…` : v]),
+  );
+}
+
+async function updateView(
+  client: WebClient,
+  viewId: string,
+  view: ModalView,
+  deps: AppDeps,
+  ctx: HandlerContext,
+): Promise<void> {
+  try {
+    await client.views.update(scrubPayload(deps.secrets, { view_id: viewId, view }));
+  } catch (error) {
+    ctx.logger.error({ err: error }, 'could not update the connect modal');
+  }
+}
+
+function sleep(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
+}

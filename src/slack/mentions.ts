@@ -1,0 +1,36 @@
+import { InvalidInputError } from '../errors.js';
+
+/** A user or user group named in a command: `<@U…|name>`, `<!subteam^S…|@name>` or a bare id. */
+export interface Subject {
+  kind: 'user' | 'usergroup';
+  id: string;
+}
+
+const USER = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^([UW][A-Z0-9]{2,})$/;
+const USERGROUP = /^<!subteam\^(S[A-Z0-9]+)(?:\|[^>]*)?>$|^(S[A-Z0-9]{2,})$/;
+const CHANNEL = /^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$|^([CG][A-Z0-9]{2,})$/;
+
+export function parseSubject(word: string | undefined): Subject {
+  const user = word ? USER.exec(word) : null;
+  if (user) return { kind: 'user', id: (user[1] ?? user[2])! };
+  const group = word ? USERGROUP.exec(word) : null;
+  if (group) return { kind: 'usergroup', id: (group[1] ?? group[2])! };
+  throw new InvalidInputError(
+    `"${(word ?? '').slice(0, 40)}" is not a person or user group: mention one, e.g. @ana or @ops-team.`,
+  );
+}
+
+export function parseChannel(word: string): string {
+  const match = CHANNEL.exec(word);
+  if (!match)
+    throw new InvalidInputError(`"${word.slice(0, 40)}" is not a channel: mention one, e.g. #migrations.`);
+  return (match[1] ?? match[2])!;
+}
+
+export function isChannelWord(word: string): boolean {
+  return CHANNEL.test(word);
+}
+
+export function subjectMention(subject: Subject): string {
+  return subject.kind === 'user' ? `<@${subject.id}>` : `<!subteam^${subject.id}>`;
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { RESOURCE_KINDS, type ResourceKind } from '../domain/migration-resource.js';
+import { InvalidInputError } from '../errors.js';
+
+/** What a card's buttons carry: where the resource lives, never any credential. */
+const buttonValueSchema = z.object({
+  c: z.string().min(1).max(40),
+  k: z.enum(RESOURCE_KINDS),
+  id: z.string().min(1).max(1024),
+});
+
+export interface ButtonTarget {
+  connection: string;
+  kind: ResourceKind;
+  id: string;
+}
+
+export function encodeResourceButton(r: { connection: string; kind: ResourceKind; id: string }): string {
+  return JSON.stringify({ c: r.connection, k: r.kind, id: r.id });
+}
+
+export function decodeResourceButton(value: string | undefined): ButtonTarget {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(value ?? '');
+  } catch {
+    throw new InvalidInputError('This button is from an older version of the bot. Run the command again.');
+  }
+  const parsed = buttonValueSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new InvalidInputError('This button is from an older version of the bot. Run the command again.');
+  return { connection: parsed.data.c, kind: parsed.data.k, id: parsed.data.id };
+}

@@ -1,0 +1,34 @@
+import { asAppError, ErrorCode } from '../errors.js';
+import { AmbiguousRefError } from '../resources/resolve-resource.js';
+import { renderAmbiguous, renderError } from './blocks/error-message.js';
+import type { HandlerContext } from './context.js';
+
+/** Expected failures the user can act on; everything else is a bug worth an error log. */
+const USER_FACING = new Set<string>([
+  ErrorCode.InvalidInput,
+  ErrorCode.NotFound,
+  ErrorCode.Ambiguous,
+  ErrorCode.Forbidden,
+]);
+
+/**
+ * Runs a handler after its ack: any failure becomes a specific reply to the user (never silence),
+ * and is logged once with the op id the reply quotes.
+ */
+export async function runSafely(ctx: HandlerContext, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (thrown) {
+    const error = asAppError(thrown);
+    if (USER_FACING.has(error.code))
+      ctx.logger.info({ code: error.code, reason: error.message }, 'request refused');
+    else ctx.logger.error({ err: thrown, code: error.code }, 'request failed');
+    const message =
+      error instanceof AmbiguousRefError ? renderAmbiguous(error) : renderError(error, ctx.opId);
+    try {
+      await ctx.reply({ ...message, replaceOriginal: false });
+    } catch (replyError) {
+      ctx.logger.error({ err: replyError }, 'could not tell the user about a failure');
+    }
+  }
+}

@@ -1,0 +1,138 @@
+import { StoreUnavailableError } from '../errors.js';
+import type { Store } from './create-store.js';
+
+/**
+ * The few primitives shared state needs where several replicas may race (the watcher, approval
+ * decisions, grants, settings, the audit log): a read-modify-write on one key (compare-and-set
+ * underneath), a set of record keys, leases and a windowed counter. Two implementations: Redis
+ * (several replicas) and the bot's Keyv store with in-process locks (SQLite or memory: this
+ * process is the only replica).
+ *
+ * Values are JSON strings; a failure of the backing store is a `StoreUnavailableError`, never an
+ * empty answer.
+ */
+export interface AtomicKv {
+  readonly kind: 'redis' | 'local';
+  get(key: string): Promise<string | undefined>;
+  getMany(keys: readonly string[]): Promise<(string | undefined)[]>;
+  /**
+   * Atomic read-modify-write: `fn` gets the current value and returns the new one (`undefined`
+   * deletes, `SKIP` leaves it as is). `fn` may run more than once when another writer wins a race,
+   * so it must be pure. Resolves with what was written (or the current value on `SKIP`).
+   */
+  update(
+    key: string,
+    fn: (current: string | undefined) => string | undefined | typeof SKIP,
+  ): Promise<string | undefined>;
+  setAdd(set: string, member: string): Promise<void>;
+  setRemove(set: string, member: string): Promise<void>;
+  setMembers(set: string): Promise<string[]>;
+  /** `SET name holder NX PX ttl`, or extends the lease when `holder` has it already. */
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Compare-and-delete: only the holder releases. */
+  releaseLease(name: string, holder: string): Promise<void>;
+  /** Counts a hit in the fixed window `windowMs` wide that `now` falls in; returns the count so far. */
+  hit(key: string, windowMs: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export const SKIP: unique symbol = Symbol('skip');
+
+/** Keyv store + in-process locks. Only correct while this process is the only replica. */
+export class LocalAtomicKv implements AtomicKv {
+  readonly kind = 'local' as const;
+  readonly #store: Store;
+  readonly #prefix: string;
+  readonly #locks = new Map<string, Promise<unknown>>();
+  readonly #leases = new Map<string, { holder: string; expiresAt: number }>();
+  readonly #windows = new Map<string, number>();
+
+  constructor(store: Store, prefix: string) {
+    this.#store = store;
+    this.#prefix = prefix;
+  }
+
+  get(key: string): Promise<string | undefined> {
+    return this.#store.get<string>(this.#prefix + key);
+  }
+
+  getMany(keys: readonly string[]): Promise<(string | undefined)[]> {
+    return Promise.all(keys.map((k) => this.get(k)));
+  }
+
+  update(
+    key: string,
+    fn: (current: string | undefined) => string | undefined | typeof SKIP,
+  ): Promise<string | undefined> {
+    return this.#locked(key, async () => {
+      const current = await this.get(key);
+      const next = fn(current);
+      if (next === SKIP) return current;
+      if (next === undefined) await this.#store.delete(this.#prefix + key);
+      else await this.#store.set(this.#prefix + key, next);
+      return next;
+    });
+  }
+
+  async setAdd(set: string, member: string): Promise<void> {
+    await this.update(set, (raw) => {
+      const members = parseList(raw);
+      return members.includes(member) ? SKIP : JSON.stringify([...members, member]);
+    });
+  }
+
+  async setRemove(set: string, member: string): Promise<void> {
+    await this.update(set, (raw) => {
+      const members = parseList(raw);
+      return members.includes(member) ? JSON.stringify(members.filter((m) => m !== member)) : SKIP;
+    });
+  }
+
+  async setMembers(set: string): Promise<string[]> {
+    return parseList(await this.get(set));
+  }
+
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    const lease = this.#leases.get(name);
+    if (lease && lease.expiresAt > now && lease.holder !== holder) return false;
+    this.#leases.set(name, { holder, expiresAt: now + ttlMs });
+    return true;
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    if (this.#leases.get(name)?.holder === holder) this.#leases.delete(name);
+  }
+
+  async hit(key: string, windowMs: number): Promise<number> {
+    const window = `${key}:${Math.floor(Date.now() / windowMs)}`;
+    const count = (this.#windows.get(window) ?? 0) + 1;
+    if (this.#windows.size > 1_000) this.#windows.clear();
+    this.#windows.set(window, count);
+    return count;
+  }
+
+  async close(): Promise<void> {
+    // The Keyv store belongs to the bot, which closes it.
+  }
+
+  /** Serialises work per key: the previous holder's promise is awaited, whatever its outcome. */
+  async #locked<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.#locks.get(key) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const settled = run.catch(() => undefined);
+    this.#locks.set(key, settled);
+    try {
+      return await run;
+    } finally {
+      if (this.#locks.get(key) === settled) this.#locks.delete(key);
+    }
+  }
+}
+
+function parseList(raw: string | undefined): string[] {
+  if (raw === undefined) return [];
+  const parsed: unknown = JSON.parse(raw);
+  if (!Array.isArray(parsed)) throw new StoreUnavailableError('The watch index is corrupt.');
+  return parsed.filter((m): m is string => typeof m === 'string');
+}

@@ -1,0 +1,88 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import KeyvRedis from '@keyv/redis';
+import KeyvSqlite from '@keyv/sqlite';
+import Keyv, { type KeyvStoreAdapter } from 'keyv';
+import { StoreUnavailableError } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+/**
+ * A key-value store over Keyv. Keys are namespaced by the caller (`ns:key`); every failure of the
+ * backing store is a `StoreUnavailableError`, never a silent "not found".
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'redis' | 'memory';
+  get<T>(key: string): Promise<T | undefined>;
+  set<T>(key: string, value: T, ttlMs?: number): Promise<void>;
+  delete(key: string): Promise<boolean>;
+  /** Round-trips a probe value; false when the store cannot be reached. */
+  healthy(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function createStore(url: string, logger: Logger): Promise<Store> {
+  const { kind, adapter } = createAdapter(url);
+  const keyv = new Keyv({ store: adapter, throwOnErrors: true, namespace: 'migrate-bot' });
+  keyv.on('error', (error: unknown) => logger.error({ err: error, store: kind }, 'store error'));
+  const guard = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (cause) {
+      throw new StoreUnavailableError(`The ${kind} store failed during ${operation}; try again shortly.`, {
+        cause,
+      });
+    }
+  };
+  return {
+    kind,
+    get: <T>(key: string) => guard('get', () => keyv.get<T>(key)),
+    set: async <T>(key: string, value: T, ttlMs?: number) => {
+      await guard('set', () => keyv.set(key, value, ttlMs));
+    },
+    delete: (key: string) => guard('delete', () => keyv.delete(key)),
+    healthy: async () => {
+      try {
+        await keyv.set('health:probe', Date.now(), 10_000);
+        return (await keyv.get('health:probe')) !== undefined;
+      } catch {
+        return false;
+      }
+    },
+    close: async () => {
+      try {
+        await keyv.disconnect();
+      } catch (error) {
+        logger.warn({ err: error }, 'store did not close cleanly');
+      }
+    },
+  };
+}
+
+function createAdapter(url: string): {
+  kind: Store['kind'];
+  adapter: KeyvStoreAdapter | Map<unknown, unknown>;
+} {
+  if (url.startsWith('memory://')) return { kind: 'memory', adapter: new Map() };
+  if (url.startsWith('sqlite://')) {
+    const file = url.slice('sqlite://'.length);
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    return { kind: 'sqlite', adapter: new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5_000 }) };
+  }
+  if (url.startsWith('redis://') || url.startsWith('rediss://')) {
+    const adapter = new KeyvRedis(
+      {
+        url,
+        // Fail fast while disconnected instead of queueing: a store outage is an error (and
+        // `/healthz` says degraded), not a request that hangs until Redis is back.
+        disableOfflineQueue: true,
+        socket: {
+          connectTimeout: 2_000,
+          reconnectStrategy: (retries: number) => Math.min(retries * 200, 2_000),
+        },
+      },
+      { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: 2_000 },
+    );
+    return { kind: 'redis', adapter };
+  }
+  throw new StoreUnavailableError(`Unsupported STORE_URL ${url}: use sqlite://, redis:// or memory://`);
+}

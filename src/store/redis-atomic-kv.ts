@@ -1,0 +1,166 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createClient } from '@redis/client';
+import { StoreUnavailableError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { type AtomicKv, SKIP } from './atomic-kv.js';
+
+function newClient(url: string) {
+  return createClient({
+    url,
+    // Fail fast while disconnected instead of queueing: a store outage is an error, not a wait.
+    disableOfflineQueue: true,
+    socket: { connectTimeout: 2_000, reconnectStrategy: (retries: number) => Math.min(retries * 200, 2_000) },
+  });
+}
+type RedisClient = ReturnType<typeof newClient>;
+
+/** Compare-and-set on one key: ARGV = expectPresent(0|1), expected, writePresent(0|1), next. */
+const COMPARE_AND_SET = `
+local cur = redis.call('GET', KEYS[1])
+if ARGV[1] == '0' then
+  if cur ~= false then return 0 end
+elseif cur ~= ARGV[2] then
+  return 0
+end
+if ARGV[3] == '0' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[4]) end
+return 1`;
+
+/** The lease pattern: extend only if we hold it (the acquire is a plain SET NX PX). */
+const EXTEND_IF_HOLDER = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0`;
+
+const DELETE_IF_HOLDER = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`;
+
+const WINDOW_HIT = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n`;
+
+const MAX_CAS_ATTEMPTS = 50;
+
+/**
+ * Redis primitives for several replicas: every write of a watch record is a compare-and-set (Lua),
+ * leases are `SET NX PX` plus compare-and-extend / compare-and-delete scripts, and the edit budget
+ * is an `INCR` per fixed window. Its own connection (same URL as STORE_URL), keys under `prefix`.
+ */
+export class RedisAtomicKv implements AtomicKv {
+  readonly kind = 'redis' as const;
+  readonly #client: RedisClient;
+  readonly #prefix: string;
+
+  private constructor(client: RedisClient, prefix: string) {
+    this.#client = client;
+    this.#prefix = prefix;
+  }
+
+  static async connect(url: string, prefix: string, logger: Logger): Promise<RedisAtomicKv> {
+    const client = newClient(url);
+    client.on('error', (error: unknown) => logger.warn({ err: error }, 'redis connection error'));
+    try {
+      await client.connect();
+    } catch (cause) {
+      client.destroy();
+      throw new StoreUnavailableError('Could not connect to Redis.', { cause });
+    }
+    return new RedisAtomicKv(client, prefix);
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return this.#run('get', async () => (await this.#client.get(this.#prefix + key)) ?? undefined);
+  }
+
+  async getMany(keys: readonly string[]): Promise<(string | undefined)[]> {
+    if (keys.length === 0) return [];
+    return this.#run('mget', async () => {
+      const values = await this.#client.mGet(keys.map((k) => this.#prefix + k));
+      return values.map((v) => v ?? undefined);
+    });
+  }
+
+  async update(
+    key: string,
+    fn: (current: string | undefined) => string | undefined | typeof SKIP,
+  ): Promise<string | undefined> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const current = await this.get(key);
+      const next = fn(current);
+      if (next === SKIP) return current;
+      const written = await this.#eval(
+        'update',
+        COMPARE_AND_SET,
+        [this.#prefix + key],
+        [current === undefined ? '0' : '1', current ?? '', next === undefined ? '0' : '1', next ?? ''],
+      );
+      if (written === 1) return next;
+      // Lost a race: back off a random few milliseconds so contending writers spread out.
+      await sleep(Math.random() * Math.min(50, 2 ** attempt));
+    }
+    throw new StoreUnavailableError(`The record ${key} changed too often to update; try again.`);
+  }
+
+  async setAdd(set: string, member: string): Promise<void> {
+    await this.#run('sadd', () => this.#client.sAdd(this.#prefix + set, member));
+  }
+
+  async setRemove(set: string, member: string): Promise<void> {
+    await this.#run('srem', () => this.#client.sRem(this.#prefix + set, member));
+  }
+
+  async setMembers(set: string): Promise<string[]> {
+    return this.#run('smembers', () => this.#client.sMembers(this.#prefix + set));
+  }
+
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    const key = this.#prefix + name;
+    const set = await this.#run('lease', () =>
+      this.#client.sendCommand<string | null>(['SET', key, holder, 'NX', 'PX', String(ttlMs)]),
+    );
+    if (set === 'OK') return true;
+    return (await this.#eval('lease', EXTEND_IF_HOLDER, [key], [holder, String(ttlMs)])) === 1;
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    await this.#eval('release', DELETE_IF_HOLDER, [this.#prefix + name], [holder]);
+  }
+
+  async hit(key: string, windowMs: number): Promise<number> {
+    const window = Math.floor(Date.now() / windowMs);
+    return this.#eval('hit', WINDOW_HIT, [`${this.#prefix}${key}:${window}`], [String(windowMs + 1_000)]);
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.#client.close();
+    } catch {
+      this.#client.destroy();
+    }
+  }
+
+  /** Drops the connection without releasing anything: what a replica that dies looks like. */
+  destroy(): void {
+    this.#client.destroy();
+  }
+
+  async #eval(operation: string, script: string, keys: string[], args: string[]): Promise<number> {
+    return this.#run(operation, async () =>
+      Number(await this.#client.sendCommand(['EVAL', script, String(keys.length), ...keys, ...args])),
+    );
+  }
+
+  async #run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (cause) {
+      throw new StoreUnavailableError(`Redis failed during ${operation}; try again shortly.`, {
+        cause,
+      });
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import type { AtomicKv } from '../store/atomic-kv.js';
+
+/**
+ * Per-connection leases: the replica holding `lease:conn:<name>` polls that connection, and keeps
+ * it cycle after cycle by extending the lease. A replica that dies stops extending, so its work
+ * moves to another replica within one lease period. Leases only avoid doing the work twice;
+ * exactly-once does not depend on them (every record write is a compare-and-set).
+ */
+export class Leases {
+  readonly #backend: AtomicKv;
+  readonly #holder: string;
+  readonly #ttlMs: number;
+  readonly #held = new Set<string>();
+
+  constructor(backend: AtomicKv, holder: string, ttlMs: number) {
+    this.#backend = backend;
+    this.#holder = holder;
+    this.#ttlMs = ttlMs;
+  }
+
+  get holder(): string {
+    return this.#holder;
+  }
+
+  /** Acquires or extends; false when another replica holds it. */
+  async hold(name: string): Promise<boolean> {
+    const ok = await this.#backend.acquireLease(`lease:${name}`, this.#holder, this.#ttlMs);
+    if (ok) this.#held.add(name);
+    else this.#held.delete(name);
+    return ok;
+  }
+
+  /** On a clean stop, hands the work over at once instead of after the lease period. */
+  async releaseAll(): Promise<void> {
+    const names = [...this.#held];
+    this.#held.clear();
+    await Promise.allSettled(names.map((n) => this.#backend.releaseLease(`lease:${n}`, this.#holder)));
+  }
+}

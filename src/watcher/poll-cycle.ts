@@ -1,0 +1,417 @@
+import type { Connection } from '../connections/connection.js';
+import type { ConnectionRegistry } from '../connections/connection-registry.js';
+import type { ResourceKind } from '../domain/migration-resource.js';
+import { AppError, NotFoundError, ProviderError, StoreUnavailableError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { MigrationProvider } from '../providers/types.js';
+import { SKIP } from '../store/atomic-kv.js';
+import type { Leases } from './lease.js';
+import { renderConnectionNotice, renderDigest, renderEventReply } from './notifications.js';
+import type { Outbox } from './outbox.js';
+import { type DiffSettings, diff, type Observation } from './transitions.js';
+import {
+  type ChannelRecord,
+  channelKey,
+  emptyMailbox,
+  enqueue,
+  type HealthRecord,
+  healthKey,
+  type OutboxEntry,
+  type WatchRecord,
+  type WatchStore,
+} from './watch-store.js';
+
+export interface CycleSettings extends DiffSettings {
+  /** List page size (OMS allows 100). */
+  pageSize: number;
+  /** Pages read per connection and kind before falling back to `get` for what is still missing. */
+  maxPages: number;
+  /** Failed cycles in a row before a connection is reported down and backed off. */
+  failThreshold: number;
+  /** Longest backoff, in cycles skipped. */
+  maxSkipCycles: number;
+  /** Concurrent `get` calls per connection. */
+  getsPerConnection: number;
+  /** Connections of one provider polled at once. */
+  connectionsPerProvider: number;
+  /** Hour (UTC) of the daily digest; undefined turns it off. */
+  digestHourUtc?: number;
+}
+
+export interface CycleReport {
+  watches: number;
+  connections: number;
+  /** Connections this replica polled (it held their lease). */
+  polled: number;
+  leasedElsewhere: number;
+  backedOff: number;
+  failedConnections: number;
+  providerRequests: number;
+  events: number;
+  ms: number;
+}
+
+type Loaded = { key: string; record: WatchRecord };
+
+/**
+ * One poll cycle: watches grouped by connection, one list pass per connection and kind (pages of
+ * `pageSize`, stopping once every watched id is seen), `get` only for what the list did not show,
+ * then each watch's transition written with its notifications in one atomic write, then delivery.
+ */
+export class PollCycle {
+  readonly #store: WatchStore;
+  readonly #outbox: Outbox;
+  readonly #leases: Leases;
+  readonly #connections: ConnectionRegistry;
+  readonly #logger: Logger;
+  readonly #now: () => number;
+  readonly #settings: CycleSettings;
+  /** Channels whose digest of `day` is out, so later cycles of the day skip the digest pass. */
+  #digested: { day: string; channels: Set<string> } = { day: '', channels: new Set() };
+
+  constructor(deps: {
+    store: WatchStore;
+    outbox: Outbox;
+    leases: Leases;
+    connections: ConnectionRegistry;
+    logger: Logger;
+    now: () => number;
+    settings: CycleSettings;
+  }) {
+    this.#store = deps.store;
+    this.#outbox = deps.outbox;
+    this.#leases = deps.leases;
+    this.#connections = deps.connections;
+    this.#logger = deps.logger;
+    this.#now = deps.now;
+    this.#settings = deps.settings;
+  }
+
+  async run(): Promise<CycleReport> {
+    const started = performance.now();
+    const all = await this.#store.loadAll();
+    const report: CycleReport = {
+      watches: all.length,
+      connections: 0,
+      polled: 0,
+      leasedElsewhere: 0,
+      backedOff: 0,
+      failedConnections: 0,
+      providerRequests: 0,
+      events: 0,
+      ms: 0,
+    };
+    // Connections added from Slack live in the store: load each workspace's before resolving.
+    await Promise.all(
+      [...new Set(all.map((w) => w.record.watch.teamId))].map((t) => this.#connections.sync(t)),
+    );
+    // One group per connection (a file connection shared by workspaces is polled once).
+    const groups = new Map<string, { connection: Connection | undefined; watches: Loaded[] }>();
+    for (const w of all) {
+      const connection = this.#connectionOf(w.record.watch.teamId, w.record.watch.connection);
+      const id = connection
+        ? connectionId(connection)
+        : `${w.record.watch.teamId}/${w.record.watch.connection}`;
+      const group = groups.get(id) ?? { connection, watches: [] };
+      group.watches.push(w);
+      groups.set(id, group);
+    }
+    report.connections = groups.size;
+    // Bounded per provider: each provider's connections are polled a few at a time.
+    const byProvider = groupBy([...groups], ([, g]) => g.connection?.provider ?? 'unknown');
+    await Promise.all(
+      [...byProvider.values()].map((list) =>
+        forEachLimited(list, this.#settings.connectionsPerProvider, ([id, g]) =>
+          this.#pollConnection(id, g.connection, g.watches, report),
+        ),
+      ),
+    );
+    await this.#digests(all);
+    report.ms = Math.round(performance.now() - started);
+    return report;
+  }
+
+  /** Undefined when the connection is gone from the configuration or cannot be read right now. */
+  #connectionOf(teamId: string, name: string): Connection | undefined {
+    try {
+      return this.#connections.get(teamId, name);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      this.#logger.warn({ err: error, team: teamId, connection: name }, 'watched connection not available');
+      return undefined;
+    }
+  }
+
+  async #pollConnection(
+    id: string,
+    connection: Connection | undefined,
+    watches: Loaded[],
+    report: CycleReport,
+  ): Promise<void> {
+    if (!(await this.#leases.hold(`conn:${id}`))) {
+      report.leasedElsewhere++;
+      return;
+    }
+    report.polled++;
+    const name = connection?.name ?? watches[0]!.record.watch.connection;
+    const hKey = healthKey(id);
+    const health = await this.#store.read<HealthRecord>(hKey);
+    const active = watches.filter((w) => !w.record.ended);
+    const latest = new Map<string, WatchRecord>();
+    if (!connection) {
+      // Not polled: nothing is concluded about its resources (never "vanished" for a config change).
+    } else if (health && health.skip > 0) {
+      report.backedOff++;
+      await this.#store.update<HealthRecord>(hKey, (h) =>
+        h ? { ...h, skip: Math.max(0, h.skip - 1) } : SKIP,
+      );
+    } else if (active.length > 0) {
+      const provider = this.#connections.provider(connection);
+      let observations: Map<string, Observation> | undefined;
+      try {
+        observations = await this.#observe(provider, active, report);
+      } catch (error) {
+        if (error instanceof StoreUnavailableError) throw error;
+        report.failedConnections++;
+        this.#logger.warn({ err: error, connection: name }, 'watched connection did not answer');
+        await this.#unhealthy(hKey, name, watches, error);
+      }
+      if (observations) {
+        await this.#healthy(hKey, name, watches);
+        for (const { key } of active) {
+          const observation = observations.get(key);
+          if (!observation) continue;
+          const applied = await this.#apply(key, observation);
+          report.events += applied.added;
+          if (applied.record) latest.set(key, applied.record);
+        }
+      }
+    }
+    await this.#outbox.drain(hKey);
+    // Card edits share a per-workspace budget: state changes first, then the longest-unedited cards,
+    // so a few busy cards never starve the rest.
+    const order = (w: Loaded) => {
+      const r = latest.get(w.key) ?? w.record;
+      return [r.card.dirty && r.card.shownState !== r.snapshot.state ? 0 : 1, r.card.editedAt ?? 0] as const;
+    };
+    const ordered = [...watches].sort((a, b) => {
+      const [x, y] = [order(a), order(b)];
+      return x[0] - y[0] || x[1] - y[1];
+    });
+    await forEachLimited(ordered, 4, ({ key }) => this.#outbox.drain(key).then(() => undefined));
+  }
+
+  /** Lists each watched kind page by page, then confirms what the list did not show with `get`. */
+  async #observe(
+    provider: MigrationProvider,
+    watches: Loaded[],
+    report: CycleReport,
+  ): Promise<Map<string, Observation>> {
+    const out = new Map<string, Observation>();
+    const byKind = groupBy(watches, (w) => w.record.watch.kind);
+    for (const [kind, group] of byKind) {
+      const wanted = new Map(group.map((w) => [w.record.watch.id, w.key]));
+      const seen = new Set<string>();
+      for (let page = 0; page < this.#settings.maxPages && seen.size < wanted.size; page++) {
+        report.providerRequests++;
+        const { resources, total } = await provider.list({
+          kind: kind as ResourceKind,
+          limit: this.#settings.pageSize,
+          offset: page * this.#settings.pageSize,
+        });
+        for (const resource of resources) {
+          const key = wanted.get(resource.id);
+          if (key === undefined || seen.has(resource.id)) continue;
+          seen.add(resource.id);
+          out.set(key, { resource, actions: provider.actionsFor(resource) });
+        }
+        const end = (page + 1) * this.#settings.pageSize;
+        if (resources.length < this.#settings.pageSize || (total !== undefined && end >= total)) break;
+      }
+      // Not in the list: fetched one by one; a 404 confirms it is gone (never assumed from a list).
+      const missing = [...wanted].filter(([id]) => !seen.has(id));
+      await forEachLimited(missing, this.#settings.getsPerConnection, async ([id, key]) => {
+        report.providerRequests++;
+        try {
+          const resource = await provider.get(kind as ResourceKind, id);
+          out.set(key, { resource, actions: provider.actionsFor(resource) });
+        } catch (error) {
+          if ((error instanceof ProviderError && error.httpStatus === 404) || error instanceof NotFoundError)
+            out.set(key, { gone: true });
+          else throw error;
+        }
+      });
+    }
+    return out;
+  }
+
+  /** Writes the transition and its notifications in one compare-and-set; returns events added. */
+  async #apply(key: string, observation: Observation): Promise<{ added: number; record?: WatchRecord }> {
+    const now = this.#now();
+    let added = 0;
+    const record = await this.#store.update<WatchRecord>(key, (current) => {
+      if (!current || current.ended) return SKIP;
+      const { record, events } = diff(current, observation, now, this.#settings);
+      const entries: OutboxEntry[] = events.map(({ event, key: dedupKey }) => {
+        const reply = renderEventReply(event, record, now);
+        return {
+          key: dedupKey,
+          type: 'reply',
+          event,
+          teamId: record.watch.teamId,
+          channel: record.watch.channelId,
+          text: reply.text,
+          blocks: reply.blocks,
+          broadcast: reply.broadcast,
+          createdAt: Date.now(),
+          attempts: 0,
+        };
+      });
+      const next = enqueue(record, entries);
+      added = next.outbox.length - record.outbox.length;
+      return JSON.stringify(next) === JSON.stringify(current) ? SKIP : next;
+    });
+    return { added, record };
+  }
+
+  async #healthy(hKey: string, name: string, watches: Loaded[]): Promise<void> {
+    const now = this.#now();
+    await this.#store.update<HealthRecord>(hKey, (h) => {
+      if (!h || (h.failures === 0 && !h.down && h.skip === 0)) return SKIP;
+      const next: HealthRecord = { ...h, failures: 0, skip: 0, down: false, since: undefined };
+      if (!h.down) return next;
+      return enqueue(next, this.#notices(watches, name, 'up', h.outage, h.since ?? now, now));
+    });
+  }
+
+  async #unhealthy(hKey: string, name: string, watches: Loaded[], error: unknown): Promise<void> {
+    const now = this.#now();
+    const { failThreshold, maxSkipCycles } = this.#settings;
+    await this.#store.update<HealthRecord>(hKey, (current) => {
+      const h: HealthRecord = current ?? { ...emptyMailbox(), failures: 0, down: false, outage: 0, skip: 0 };
+      const next: HealthRecord = { ...h, failures: h.failures + 1, since: h.since ?? now };
+      if (next.failures < failThreshold) return next;
+      next.skip = Math.min(maxSkipCycles, 2 ** (next.failures - failThreshold));
+      if (h.down) return next;
+      next.down = true;
+      next.outage = h.outage + 1;
+      return enqueue(
+        next,
+        this.#notices(watches, name, 'down', next.outage, next.since ?? now, now, reasonOf(error)),
+      );
+    });
+  }
+
+  /** One notice per channel watching the connection, keyed by (team, channel, connection, outage, kind). */
+  #notices(
+    watches: Loaded[],
+    name: string,
+    kind: 'down' | 'up',
+    outage: number,
+    since: number,
+    now: number,
+    reason?: string,
+  ): OutboxEntry[] {
+    const channels = new Map(watches.map((w) => [`${w.record.watch.teamId}:${w.record.watch.channelId}`, w]));
+    const rendered = renderConnectionNotice(kind, name, since, now, reason);
+    return [...channels].map(([where, w]) => ({
+      key: `${where}:${name}:outage${outage}:${kind}`,
+      type: 'notice',
+      event: kind === 'down' ? 'connection-down' : 'connection-up',
+      teamId: w.record.watch.teamId,
+      channel: w.record.watch.channelId,
+      text: rendered.text,
+      blocks: rendered.blocks,
+      createdAt: Date.now(),
+      attempts: 0,
+    }));
+  }
+
+  /** Once a day at `digestHourUtc`, one message per channel; the day is claimed by compare-and-set. */
+  async #digests(all: Loaded[]): Promise<void> {
+    const hour = this.#settings.digestHourUtc;
+    if (hour === undefined || all.length === 0) return;
+    const now = new Date(this.#now());
+    if (now.getUTCHours() < hour) return;
+    const day = now.toISOString().slice(0, 10);
+    if (this.#digested.day !== day) this.#digested = { day, channels: new Set() };
+    const done = this.#digested.channels;
+    const due = all.some((w) => !done.has(channelKey(w.record.watch.teamId, w.record.watch.channelId)));
+    if (!due) return;
+    // Read again: the digest shows the states this cycle just observed.
+    const fresh = await this.#store.loadAll();
+    const byChannel = groupBy(fresh, (w) => channelKey(w.record.watch.teamId, w.record.watch.channelId));
+    for (const [key, watches] of byChannel) {
+      const { teamId, channelId } = watches[0]!.record.watch;
+      const stored = await this.#store.update<ChannelRecord>(key, (current) => {
+        if (current?.digestDay === day) return SKIP;
+        const base: ChannelRecord = current ?? { ...emptyMailbox(), teamId, channelId, digest: {} };
+        const rendered = renderDigest(
+          day,
+          watches.map((w) => ({ record: w.record, before: base.digest[w.key] })),
+        );
+        const digest = Object.fromEntries(
+          watches.map((w) => [w.key, { state: w.record.state, progress: w.record.snapshot.progress }]),
+        );
+        return enqueue({ ...base, digestDay: day, digest }, [
+          {
+            key: `${teamId}:${channelId}:digest:${day}`,
+            type: 'notice',
+            event: 'digest',
+            teamId,
+            channel: channelId,
+            text: rendered.text,
+            blocks: rendered.blocks,
+            createdAt: Date.now(),
+            attempts: 0,
+          },
+        ]);
+      });
+      if (stored && stored.outbox.length > 0) await this.#outbox.drain(key);
+      const after = await this.#store.read<ChannelRecord>(key);
+      if (after?.digestDay === day && after.outbox.length === 0) done.add(key);
+    }
+  }
+}
+
+/** A file connection without a team is one connection for every workspace; stored ones are per team. */
+function connectionId(connection: Connection): string {
+  return `${connection.team ?? '*'}/${connection.name}`;
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof ProviderError) {
+    if (error.httpStatus === 401 || error.httpStatus === 403)
+      return `HTTP ${error.httpStatus}: credentials refused`;
+    if (error.httpStatus) return `HTTP ${error.httpStatus}${error.errorCode ? ` ${error.errorCode}` : ''}`;
+    return 'no answer';
+  }
+  return 'unexpected error';
+}
+
+export function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const list = out.get(key);
+    if (list) list.push(item);
+    else out.set(key, [item]);
+  }
+  return out;
+}
+
+/** Runs `work` over `items` with at most `limit` at a time; the first failure rejects. */
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  });
+  await Promise.all(workers);
+}

@@ -1,0 +1,165 @@
+import {
+  type MigrationResource,
+  type NormalizedState,
+  TERMINAL_STATES,
+} from '../domain/migration-resource.js';
+import type { ResourceAction } from '../providers/types.js';
+import { dedupBase, type StateEvent, type WatchEvent, type WatchRecord } from './watch-store.js';
+
+/** What one poll saw of a watched resource: the resource, or confirmed gone (404 on `get`). */
+export type Observation = { resource: MigrationResource; actions: ResourceAction[] } | { gone: true };
+
+export interface DiffSettings {
+  /** A running resource whose progress has not moved for this long is reported stalled once. */
+  stallMs: number;
+  /** Progress change (0..1) that is worth a card edit on its own. */
+  progressStep: number;
+  /** Any other change is shown on the card at most this often. */
+  minEditMs: number;
+}
+
+export interface DetectedEvent {
+  event: WatchEvent;
+  /** Deterministic: (team, channel, connection, kind, id, run, transition number, event). */
+  key: string;
+}
+
+const MOVING: ReadonlySet<NormalizedState> = new Set(['running', 'retrying']);
+/** States whose stall and progress we track. */
+const TERMINAL = (s: NormalizedState | 'gone'): boolean => s !== 'gone' && TERMINAL_STATES.has(s);
+
+/** The state a freshly watched resource starts from: nothing is notified for what already happened. */
+export function baseline(
+  resource: MigrationResource,
+): Pick<WatchRecord, 'state' | 'run' | 'seq' | 'started' | 'lastEvent' | 'stalled' | 'stallSeq' | 'ended'> {
+  const s = resource.state;
+  const lastEvent: StateEvent | undefined =
+    s === 'paused' ? 'paused' : TERMINAL(s) ? (s as StateEvent) : undefined;
+  return {
+    state: s,
+    run: 1,
+    seq: 0,
+    started: s !== 'queued' && s !== 'unknown',
+    lastEvent,
+    stalled: false,
+    stallSeq: 0,
+    ended: false,
+  };
+}
+
+/**
+ * Compares one observation with what was last notified and returns the next record and the events
+ * to notify. Pure: the same record and observation always give the same events and keys, so a
+ * replica that loses a compare-and-set race recomputes and finds nothing new.
+ */
+export function diff(
+  record: WatchRecord,
+  observation: Observation,
+  now: number,
+  settings: DiffSettings,
+): { record: WatchRecord; events: DetectedEvent[] } {
+  const r: WatchRecord = { ...record, card: { ...record.card } };
+  const base = dedupBase(r.watch);
+  const events: DetectedEvent[] = [];
+  const emit = (event: StateEvent) => {
+    r.seq += 1;
+    r.lastEvent = event;
+    events.push({ event, key: `${base}:r${r.run}.${r.seq}:${event}` });
+  };
+  const emitStall = (event: 'stalled' | 'moving') =>
+    events.push({ event, key: `${base}:r${r.run}:stall${r.stallSeq}:${event}` });
+
+  if ('gone' in observation) {
+    if (r.state === 'gone') return { record: r, events };
+    if (r.lastEvent !== 'deleted') emit(r.state === 'deleting' ? 'deleted' : 'vanished');
+    r.state = 'gone';
+    r.ended = true;
+    r.stalled = false;
+    r.card.dirty = true;
+    return { record: r, events };
+  }
+
+  const resource = observation.resource;
+  const prev = r.state;
+  const cur = resource.state;
+  r.snapshot = resource;
+  r.actions = observation.actions;
+
+  if (cur !== prev) {
+    if (TERMINAL(prev) && !TERMINAL(cur)) {
+      // Started again after it ended: a new run with its own dedup keys.
+      r.run += 1;
+      r.seq = 0;
+      r.started = false;
+      r.lastEvent = undefined;
+      if (prev === 'failed') {
+        emit('retrying');
+        r.started = true;
+      }
+    }
+    switch (cur) {
+      case 'running':
+      case 'monitoring':
+        if (r.lastEvent === 'paused') emit('resumed');
+        else if (!r.started) emit('started');
+        r.started = true;
+        break;
+      case 'retrying':
+        if (r.lastEvent !== 'retrying') emit('retrying');
+        r.started = true;
+        break;
+      case 'paused':
+        if (r.lastEvent !== 'paused') emit('paused');
+        break;
+      case 'failed':
+      case 'succeeded':
+      case 'cancelled':
+      case 'deleted':
+        if (r.lastEvent !== cur) emit(cur);
+        if (cur === 'deleted') r.ended = true;
+        break;
+      default:
+        // queued, pausing, deleting, unknown: the card shows them, the thread does not.
+        break;
+    }
+    r.state = cur;
+    r.card.dirty = true;
+  }
+
+  // Stall detection, on the bytes done (or the progress) while the resource says it is moving.
+  const mark = resource.bytes.done ?? resource.progress;
+  if (MOVING.has(cur) && mark !== undefined) {
+    const wasMoving = prev !== 'gone' && MOVING.has(prev) && r.progressMark !== undefined;
+    if (!wasMoving || mark !== r.progressMark) {
+      if (r.stalled && wasMoving) {
+        emitStall('moving');
+        r.stallSeq += 1;
+      }
+      r.stalled = false;
+      r.progressMark = mark;
+      r.movedAt = now;
+      if (resource.speed) r.lastSpeed = resource.speed;
+    } else if (!r.stalled && now - r.movedAt >= settings.stallMs) {
+      emitStall('stalled');
+      r.stalled = true;
+    }
+  } else {
+    // Paused, queued, ended…: not moving is expected, so the stall clock restarts when it runs again.
+    if (r.stalled) r.stallSeq += 1;
+    r.stalled = false;
+    r.progressMark = undefined;
+  }
+
+  // Card edits only on a meaningful change: state (above), a progress step, or after a while.
+  if (!r.card.dirty) {
+    const shown = r.card.shownProgress;
+    const progress = resource.progress;
+    if (
+      progress !== undefined &&
+      (shown === undefined || Math.abs(progress - shown) >= settings.progressStep)
+    )
+      r.card.dirty = true;
+    else if (progress !== shown && now - (r.card.editedAt ?? 0) >= settings.minEditMs) r.card.dirty = true;
+  }
+  return { record: r, events };
+}

@@ -1,0 +1,225 @@
+import type { KnownBlock } from '@slack/types';
+import type { MigrationResource, NormalizedState, ResourceKind } from '../domain/migration-resource.js';
+import type { ResourceAction } from '../providers/types.js';
+import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
+
+/** Where a resource is watched: one parent card per (workspace, channel, resource). */
+export interface WatchTarget {
+  teamId: string;
+  channelId: string;
+  connection: string;
+  kind: ResourceKind;
+  id: string;
+}
+
+export interface Watch extends WatchTarget {
+  /** Who asked (a user id), or the flow that did (`create`). */
+  by: string;
+  createdAt: number;
+}
+
+/** Thread replies about a resource's state, in the order they can happen. */
+export type StateEvent =
+  | 'started'
+  | 'paused'
+  | 'resumed'
+  | 'retrying'
+  | 'failed'
+  | 'succeeded'
+  | 'cancelled'
+  | 'deleted'
+  | 'vanished';
+export type WatchEvent = StateEvent | 'stalled' | 'moving';
+export type NoticeEvent = 'connection-down' | 'connection-up' | 'digest';
+
+/**
+ * A notification waiting for Slack. Written, with its dedup key, in the same atomic write as the
+ * state change that caused it, and removed only once Slack confirmed it. `sending` marks a post in
+ * flight, so a replay after a crash knows the post may already be in Slack.
+ */
+export interface OutboxEntry {
+  key: string;
+  /** The parent card, a reply in its thread, or a top-level message (connection notices, digest). */
+  type: 'parent' | 'reply' | 'notice';
+  event?: WatchEvent | NoticeEvent;
+  teamId: string;
+  channel: string;
+  /** Rendered when the event happened (the parent card is rendered when sent, from the snapshot). */
+  text?: string;
+  blocks?: KnownBlock[];
+  broadcast?: boolean;
+  /** Wall-clock ms (a lookup after a crash searches Slack from here). */
+  createdAt: number;
+  attempts: number;
+  /** Wall-clock ms before which it is not tried again (Retry-After, backoff). */
+  notBefore?: number;
+  sending?: { by: string; at: number };
+}
+
+export interface Mailbox {
+  outbox: OutboxEntry[];
+  /** Dedup keys Slack confirmed recently (bounded), a second guard against enqueuing twice. */
+  sent: string[];
+}
+
+/** Everything the watcher persists about one watch. */
+export interface WatchRecord extends Mailbox {
+  watch: Watch;
+  /** The latest observation; renderers draw from it and never call providers. */
+  snapshot: MigrationResource;
+  actions: ResourceAction[];
+  /** Last state notified (`gone` once the resource no longer exists). */
+  state: NormalizedState | 'gone';
+  /** Run (attempt) counter: a failed or finished resource that starts again begins a new run. */
+  run: number;
+  /** Transitions notified in this run; part of every dedup key. */
+  seq: number;
+  lastEvent?: StateEvent;
+  /** Whether `started` (or the run's first sign of life) was already notified in this run. */
+  started: boolean;
+  /** Bytes done (or progress) when it last moved, and when (watcher clock). */
+  progressMark?: number;
+  movedAt: number;
+  stalled: boolean;
+  /** Last speed seen while moving, for the stall reply. */
+  lastSpeed?: number;
+  stallSeq: number;
+  parentTs?: string;
+  card: { dirty: boolean; shownState?: string; shownProgress?: number; editedAt?: number };
+  /** The resource is gone: notify what is left, then the watch is removed. */
+  ended: boolean;
+}
+
+/** A connection's health, shared by every channel watching it. */
+export interface HealthRecord extends Mailbox {
+  failures: number;
+  since?: number;
+  down: boolean;
+  /** Outage counter, part of the notices' dedup keys. */
+  outage: number;
+  /** Cycles to skip before trying again (backoff). */
+  skip: number;
+}
+
+/** Per-channel state: the daily digest. */
+export interface ChannelRecord extends Mailbox {
+  teamId: string;
+  channelId: string;
+  digestDay?: string;
+  /** What the last digest showed, by watch key, to say what changed since. */
+  digest: Record<string, { state: string; progress?: number }>;
+}
+
+const SENT_KEPT = 50;
+
+export function emptyMailbox(): Mailbox {
+  return { outbox: [], sent: [] };
+}
+
+/** Records a confirmed delivery: out of the outbox, into the recent-keys list. */
+export function markSent<T extends Mailbox>(record: T, key: string): T {
+  return {
+    ...record,
+    outbox: record.outbox.filter((e) => e.key !== key),
+    sent: [...record.sent.filter((k) => k !== key), key].slice(-SENT_KEPT),
+  };
+}
+
+/** Appends entries whose keys are neither waiting nor recently sent (enqueueing is idempotent). */
+export function enqueue<T extends Mailbox>(record: T, entries: readonly OutboxEntry[]): T {
+  const known = new Set([...record.outbox.map((e) => e.key), ...record.sent]);
+  const fresh = entries.filter((e) => !known.has(e.key));
+  return fresh.length === 0 ? record : { ...record, outbox: [...record.outbox, ...fresh] };
+}
+
+const enc = encodeURIComponent;
+
+export const INDEX_KEY = 'index';
+
+export function watchKey(t: WatchTarget): string {
+  return `w:${enc(t.teamId)}:${enc(t.channelId)}:${enc(t.connection)}:${t.kind}:${enc(t.id)}`;
+}
+
+export function healthKey(connection: string): string {
+  return `conn:${enc(connection)}`;
+}
+
+export function channelKey(teamId: string, channelId: string): string {
+  return `ch:${enc(teamId)}:${enc(channelId)}`;
+}
+
+/** The stable part of every dedup key: (team, channel, connection, kind, id). */
+export function dedupBase(t: WatchTarget): string {
+  return `${t.teamId}:${t.channelId}:${t.connection}:${t.kind}:${t.id}`;
+}
+
+const DATE_FIELDS = new Set(['startedAt', 'createdAt', 'updatedAt']);
+
+function decode<T>(raw: string): T {
+  // Resource snapshots carry Dates; the watcher's own times are numbers and stay numbers.
+  return JSON.parse(raw, (key, value: unknown) =>
+    DATE_FIELDS.has(key) && typeof value === 'string' ? new Date(value) : value,
+  ) as T;
+}
+
+/** Typed records over a `AtomicKv`: JSON in, JSON out, every write atomic per record. */
+export class WatchStore {
+  readonly backend: AtomicKv;
+
+  constructor(backend: AtomicKv) {
+    this.backend = backend;
+  }
+
+  async read<T>(key: string): Promise<T | undefined> {
+    const raw = await this.backend.get(key);
+    return raw === undefined ? undefined : decode<T>(raw);
+  }
+
+  /**
+   * Atomic read-modify-write of one record; `fn` may run again if another replica wrote first, so
+   * it must only compute. Returns the record as stored afterwards.
+   */
+  async update<T>(
+    key: string,
+    fn: (current: T | undefined) => T | undefined | typeof SKIP,
+  ): Promise<T | undefined> {
+    const raw = await this.backend.update(key, (current) => {
+      const next = fn(current === undefined ? undefined : decode<T>(current));
+      return next === SKIP ? SKIP : next === undefined ? undefined : JSON.stringify(next);
+    });
+    return raw === undefined ? undefined : decode<T>(raw);
+  }
+
+  /** Creates the record unless it exists; always (re)indexes it. True when it was created. */
+  async create(key: string, record: WatchRecord): Promise<boolean> {
+    let created = false;
+    await this.update<WatchRecord>(key, (current) => {
+      created = current === undefined;
+      return current === undefined ? record : SKIP;
+    });
+    await this.backend.setAdd(INDEX_KEY, key);
+    return created;
+  }
+
+  async remove(key: string): Promise<boolean> {
+    let existed = false;
+    await this.update<WatchRecord>(key, (current) => {
+      existed = current !== undefined;
+      return undefined;
+    });
+    await this.backend.setRemove(INDEX_KEY, key);
+    return existed;
+  }
+
+  /** Every watch record (one `MGET` on Redis). A store failure throws: never "nothing to do". */
+  async loadAll(): Promise<{ key: string; record: WatchRecord }[]> {
+    const keys = (await this.backend.setMembers(INDEX_KEY)).sort();
+    const raws = await this.backend.getMany(keys);
+    const out: { key: string; record: WatchRecord }[] = [];
+    keys.forEach((key, i) => {
+      const raw = raws[i];
+      if (raw !== undefined) out.push({ key, record: decode<WatchRecord>(raw) });
+    });
+    return out;
+  }
+}

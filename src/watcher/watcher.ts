@@ -1,0 +1,266 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Config } from '../config.js';
+import type { ConnectionRegistry } from '../connections/connection-registry.js';
+import type { MigrationResource, ResourceKind } from '../domain/migration-resource.js';
+import { InvalidInputError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { SecretRegistry } from '../secrets.js';
+import type { SlackClients } from '../slack/slack-clients.js';
+import type { AtomicKv } from '../store/atomic-kv.js';
+import type { Store } from '../store/create-store.js';
+import { openAtomicKv } from '../store/open-atomic-kv.js';
+import { Leases } from './lease.js';
+import { Outbox, type OutboxSettings } from './outbox.js';
+import { type CycleReport, type CycleSettings, PollCycle } from './poll-cycle.js';
+import { baseline } from './transitions.js';
+import { dedupBase, type WatchRecord, WatchStore, type WatchTarget, watchKey } from './watch-store.js';
+
+export interface WatcherOptions extends CycleSettings, OutboxSettings {
+  /** Seconds between cycles; 0 turns the schedule off (tests call `runCycle()`). */
+  pollIntervalSeconds: number;
+  /** Key namespace (Redis: `migrate-bot:watch:`; the Keyv store adds its own `migrate-bot` namespace). */
+  keyPrefix: string;
+  /** A replica that dies hands its connections over after this long. */
+  leaseMs: number;
+  /** The watcher's clock (stall detection, coalescing); tests use the simulators' clock. */
+  now: () => number;
+  /** This replica's name in leases and `sending` marks. */
+  holder: string;
+}
+
+export interface WatcherDeps {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  connections: ConnectionRegistry;
+  slackClients: SlackClients;
+  secrets: SecretRegistry;
+}
+
+/** What other flows call to watch a resource (e.g. creation with approval auto-watches). */
+export interface WatchRequest extends WatchTarget {
+  by: string;
+  /** The resource as just read, to skip one `get`. */
+  resource?: MigrationResource;
+}
+
+export interface WatchResult {
+  created: boolean;
+  key: string;
+  /** The parent card is in the channel already (false: it is in the outbox, Slack was busy). */
+  posted: boolean;
+}
+
+export function defaultWatcherOptions(config: Config): WatcherOptions {
+  const interval = config.watcher.pollIntervalSeconds;
+  return {
+    pollIntervalSeconds: interval,
+    stallMs: config.watcher.stallMinutes * 60_000,
+    digestHourUtc: config.watcher.digestHourUtc,
+    progressStep: 0.05,
+    minEditMs: 5 * 60_000,
+    pageSize: 100,
+    maxPages: 20,
+    failThreshold: 3,
+    maxSkipCycles: 10,
+    getsPerConnection: 4,
+    connectionsPerProvider: 2,
+    sendingStaleMs: 60_000,
+    slackBackoffMs: 2_000,
+    // Tier 3 is ~50/min per workspace: 7 per 10 s window is at most 49 in any minute.
+    editBudget: { windowMs: 10_000, max: 7 },
+    lookupSent: true,
+    keyPrefix: /^rediss?:\/\//.test(config.storeUrl) ? 'migrate-bot:watch:' : 'watch:',
+    leaseMs: Math.max(30_000, 2 * interval * 1000 + 10_000),
+    now: Date.now,
+    holder: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+  };
+}
+
+/**
+ * The watcher: persisted watches, polled per connection on a node-cron schedule (never two cycles
+ * at once), notified through a persisted outbox, exactly once across restarts and replicas.
+ */
+export class Watcher {
+  readonly options: WatcherOptions;
+  readonly store: WatchStore;
+  readonly outbox: Outbox;
+  readonly #deps: WatcherDeps;
+  readonly #backend: AtomicKv;
+  readonly #leases: Leases;
+  readonly #cycle: PollCycle;
+  readonly #logger: Logger;
+  #task: ScheduledTask | undefined;
+  #current: Promise<CycleReport> | undefined;
+  #lastStart = 0;
+  #stopped: Promise<void> | undefined;
+  cycles = 0;
+
+  private constructor(deps: WatcherDeps, backend: AtomicKv, options: WatcherOptions) {
+    this.#deps = deps;
+    this.#backend = backend;
+    this.options = options;
+    this.#logger = deps.logger.child({ component: 'watcher' });
+    this.store = new WatchStore(backend);
+    this.#leases = new Leases(backend, options.holder, options.leaseMs);
+    this.outbox = new Outbox({
+      store: this.store,
+      slackClients: deps.slackClients,
+      secrets: deps.secrets,
+      logger: this.#logger,
+      holder: options.holder,
+      now: options.now,
+      settings: options,
+    });
+    this.#cycle = new PollCycle({
+      store: this.store,
+      outbox: this.outbox,
+      leases: this.#leases,
+      connections: deps.connections,
+      logger: this.#logger,
+      now: options.now,
+      settings: options,
+    });
+  }
+
+  /** Redis when STORE_URL is redis:// (several replicas), otherwise the bot's store in-process. */
+  static async create(deps: WatcherDeps, overrides: Partial<WatcherOptions> = {}): Promise<Watcher> {
+    const options = { ...defaultWatcherOptions(deps.config), ...overrides };
+    const url = deps.config.storeUrl;
+    const backend = await openAtomicKv(url, deps.store, options.keyPrefix, deps.logger);
+    return new Watcher(deps, backend, options);
+  }
+
+  get backendKind(): AtomicKv['kind'] {
+    return this.#backend.kind;
+  }
+
+  /**
+   * Watches a resource in a channel: one parent card there, events in its thread. Idempotent (the
+   * same resource in the same channel is one watch). Posts the card at once when Slack lets it.
+   */
+  async watch(request: WatchRequest): Promise<WatchResult> {
+    await this.#deps.connections.sync(request.teamId);
+    const connection = this.#deps.connections.get(request.teamId, request.connection);
+    const provider = this.#deps.connections.provider(connection);
+    const resource = request.resource ?? (await provider.get(request.kind, request.id));
+    const target: WatchTarget = {
+      teamId: request.teamId,
+      channelId: request.channelId,
+      connection: connection.name,
+      kind: resource.kind,
+      id: resource.id,
+    };
+    const key = watchKey(target);
+    const now = this.options.now();
+    const record: WatchRecord = {
+      watch: { ...target, by: request.by, createdAt: now },
+      snapshot: resource,
+      actions: provider.actionsFor(resource),
+      ...baseline(resource),
+      movedAt: now,
+      card: { dirty: false },
+      outbox: [
+        {
+          key: `${dedupBase(target)}:parent`,
+          type: 'parent',
+          teamId: target.teamId,
+          channel: target.channelId,
+          createdAt: Date.now(),
+          attempts: 0,
+        },
+      ],
+      sent: [],
+    };
+    const created = await this.store.create(key, record);
+    const drained = await this.outbox.drain(key);
+    if (drained.parentError) {
+      await this.store.remove(key);
+      throw new InvalidInputError(
+        drained.parentError === 'not_in_channel' || drained.parentError === 'channel_not_found'
+          ? `I can't post in <#${target.channelId}>: invite me there first (\`/invite @migrate\`), then watch again.`
+          : `Slack refused the card for <#${target.channelId}> (${drained.parentError}); nothing is watched.`,
+      );
+    }
+    const stored = await this.store.read<WatchRecord>(key);
+    return { created, key, posted: stored?.parentTs !== undefined };
+  }
+
+  async unwatch(target: WatchTarget): Promise<boolean> {
+    return this.store.remove(watchKey(target));
+  }
+
+  /** Every watch of a workspace (optionally one channel), for `/migrate watches`. */
+  async list(teamId: string, channelId?: string): Promise<WatchRecord[]> {
+    return (await this.store.loadAll())
+      .map((w) => w.record)
+      .filter((r) => r.watch.teamId === teamId && (!channelId || r.watch.channelId === channelId));
+  }
+
+  /** Watches matching what a user typed: `connection:id`, a full id or a unique prefix. */
+  async find(
+    teamId: string,
+    channelId: string | undefined,
+    ref: { connection?: string; id: string; kind?: ResourceKind },
+  ): Promise<WatchRecord[]> {
+    const watches = (await this.list(teamId, channelId)).filter(
+      (r) => !ref.connection || r.watch.connection === ref.connection,
+    );
+    const exact = watches.filter((r) => r.watch.id === ref.id);
+    return exact.length > 0 ? exact : watches.filter((r) => r.watch.id.startsWith(ref.id));
+  }
+
+  /** One cycle now; resolves undefined when a cycle is already running (cycles never overlap). */
+  async runCycle(): Promise<CycleReport | undefined> {
+    if (this.#current || this.#stopped) return undefined;
+    this.#lastStart = Date.now();
+    const current = this.#cycle.run().then((report) => {
+      this.cycles++;
+      this.#logger.debug({ ...report }, 'watch cycle done');
+      return report;
+    });
+    this.#current = current;
+    try {
+      return await current;
+    } finally {
+      this.#current = undefined;
+    }
+  }
+
+  /** Starts the node-cron schedule (none when the interval is 0). */
+  start(): void {
+    const interval = this.options.pollIntervalSeconds;
+    if (interval <= 0 || this.#task || this.#stopped) return;
+    // Whole divisors of a minute map onto the seconds field; other intervals tick every second.
+    const even = interval < 60 && 60 % interval === 0;
+    this.#task = cron.schedule(even ? `*/${interval} * * * * *` : '* * * * * *', () => this.#tick(even), {
+      name: 'migrate-bot-watcher',
+      noOverlap: true,
+    });
+    this.#logger.info({ intervalSeconds: interval, backend: this.#backend.kind }, 'watcher started');
+  }
+
+  async #tick(even: boolean): Promise<void> {
+    if (!even && Date.now() - this.#lastStart < this.options.pollIntervalSeconds * 1000) return;
+    try {
+      await this.runCycle();
+    } catch (error) {
+      // A store outage is an error worth a log line every cycle, never a silent "nothing to do".
+      this.#logger.error({ err: error }, 'watch cycle failed');
+    }
+  }
+
+  /** Stops the schedule, lets a running cycle finish, hands leases over, closes its connection. */
+  stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      await this.#task?.destroy();
+      this.#task = undefined;
+      await this.#current?.catch(() => undefined);
+      await this.#leases.releaseAll().catch(() => undefined);
+      await this.#backend.close();
+    })();
+    return this.#stopped;
+  }
+}

@@ -1,0 +1,238 @@
+import { randomBytes } from 'node:crypto';
+import { type Config, createConfig } from '../../src/config.js';
+import { ConnectionRegistry } from '../../src/connections/connection-registry.js';
+import { FakeSlack, type RecordedCall } from '../../src/fake-slack/fake-slack.js';
+import type { Logger } from '../../src/logger.js';
+import { type HttpTimeouts, PoolRegistry } from '../../src/providers/http/http-client.js';
+import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
+import { OmsSimulator } from '../../src/providers/huawei-oms/simulator/index.js';
+import { SecretRegistry } from '../../src/secrets.js';
+import { SimClock } from '../../src/simulators/kit.js';
+import { SlackClients } from '../../src/slack/slack-clients.js';
+import { createStore, type Store } from '../../src/store/create-store.js';
+import { Watcher, type WatcherOptions } from '../../src/watcher/watcher.js';
+import { captureLogger } from '../helpers/capture-logger.js';
+import { SlackHistoryProxy } from './slack-history-proxy.js';
+import { BOT_TOKEN, HW_AK, HW_SK, omsConnection, PROJECT_ID, SIGNING_SECRET } from './test-bot.js';
+
+export const TEAM = 'T0FAKE001';
+export const CHANNEL = 'C0WATCH01';
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const MiB = 1024 ** 2;
+export const GiB = 1024 ** 3;
+
+/**
+ * Simulator, fake Slack (behind the history proxy) and a frozen clock the tests move by hand. The
+ * watcher reads the simulator's clock plus `skewMs`: the simulator's gateway refuses signatures more
+ * than 15 minutes off its clock, so long jumps (stalls, digests) move only the watcher's time.
+ */
+export interface WatchWorld {
+  fakeSlack: FakeSlack;
+  proxy: SlackHistoryProxy;
+  oms: OmsSimulator;
+  clock: SimClock;
+  /** An OMS provider on the simulator, for tests to change and read tasks the way users would. */
+  provider: HuaweiOmsProvider;
+  skewMs: number;
+  now(): number;
+  stop(): Promise<void>;
+}
+
+export async function startWorld(): Promise<WatchWorld> {
+  const clock = new SimClock();
+  clock.freeze(Date.now());
+  const fakeSlack = await new FakeSlack({ botToken: BOT_TOKEN }).start();
+  const proxy = await new SlackHistoryProxy(fakeSlack).start();
+  const oms = await new OmsSimulator({
+    projectId: PROJECT_ID,
+    keys: { [HW_AK]: HW_SK },
+    clock,
+    timings: { scheduleDelayMs: 2_000, pauseDelayMs: 1_500 },
+  }).start();
+  const pools = new PoolRegistry();
+  const provider = new HuaweiOmsProvider(omsConnection('hw-prod', oms.url), {
+    pools,
+    logger: captureLogger('fatal').logger,
+  });
+  const world: WatchWorld = {
+    fakeSlack,
+    proxy,
+    oms,
+    clock,
+    provider,
+    skewMs: 0,
+    now: () => clock.now() + world.skewMs,
+    stop: async () => {
+      await pools.close();
+      await proxy.stop();
+      await Promise.all([fakeSlack.stop(), oms.stop()]);
+    },
+  };
+  return world;
+}
+
+export interface RigOptions {
+  /** `memory://` (default), `sqlite://…` or Redis. */
+  storeUrl?: string;
+  /** Talk to the fake directly (no history look-ups) instead of through the proxy. */
+  withoutHistory?: boolean;
+  watcher?: Partial<WatcherOptions>;
+  timeouts?: HttpTimeouts;
+  store?: Store;
+  /** Replaces the Slack clients (to simulate a process dying mid-call). */
+  slackClients?: (config: Config, logger: Logger) => SlackClients;
+}
+
+/** One watcher "replica": its own store connection, Slack clients, provider pools and clock reader. */
+export interface Rig {
+  watcher: Watcher;
+  store: Store;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+export function uniquePrefix(): string {
+  return `test:watch:${randomBytes(5).toString('hex')}:`;
+}
+
+export async function startRig(world: WatchWorld, options: RigOptions = {}): Promise<Rig> {
+  const { logger, lines } = captureLogger('debug');
+  const config = createConfig({
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_API_URL: options.withoutHistory ? world.fakeSlack.apiUrl : world.proxy.apiUrl,
+    STORE_URL: options.storeUrl ?? 'memory://',
+    POLL_INTERVAL_SECONDS: '0',
+  });
+  const secrets = new SecretRegistry();
+  secrets.add(BOT_TOKEN);
+  secrets.add(HW_SK);
+  const store = options.store ?? (await createStore(config.storeUrl, logger));
+  const pools = new PoolRegistry(options.timeouts);
+  const connections = new ConnectionRegistry([omsConnection('hw-prod', world.oms.url)], { pools, logger });
+  const watcher = await Watcher.create(
+    {
+      config,
+      logger,
+      store,
+      connections,
+      slackClients: options.slackClients?.(config, logger) ?? new SlackClients(config, logger),
+      secrets,
+    },
+    {
+      now: () => world.now(),
+      slackBackoffMs: 50,
+      sendingStaleMs: 200,
+      leaseMs: 5_000,
+      ...options.watcher,
+    },
+  );
+  return {
+    watcher,
+    store,
+    logs: lines,
+    stop: async () => {
+      await watcher.stop();
+      await pools.close();
+      if (!options.store) await store.close();
+    },
+  };
+}
+
+export interface Notification {
+  key: string;
+  event: string;
+  thread: boolean;
+  broadcast: boolean;
+  body: Record<string, unknown>;
+}
+
+/** Every watcher post Slack accepted, with the dedup key its metadata carries. */
+export function notifications(fake: FakeSlack): Notification[] {
+  return fake.callsTo('chat.postMessage').flatMap((call: RecordedCall) => {
+    const metadata = call.body.metadata as { event_payload?: { key?: string } } | undefined;
+    const key = metadata?.event_payload?.key;
+    if (!key) return [];
+    return [
+      {
+        key,
+        event: key.slice(key.lastIndexOf(':') + 1),
+        thread: typeof call.body.thread_ts === 'string',
+        broadcast: call.body.reply_broadcast === true || call.body.reply_broadcast === 'true',
+        body: call.body,
+      },
+    ];
+  });
+}
+
+export function postsPerKey(fake: FakeSlack): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const n of notifications(fake)) counts.set(n.key, (counts.get(n.key) ?? 0) + 1);
+  return counts;
+}
+
+/** The conversation as a list: `post parent`, `reply started`, `edit Migrating 40%`… */
+export function trace(fake: FakeSlack, channel = CHANNEL): string[] {
+  return fake.calls
+    .filter(
+      (c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && c.body.channel === channel,
+    )
+    .map((c) => {
+      if (c.method === 'chat.update') {
+        const text = JSON.stringify(c.body.blocks);
+        const state = /([A-Z][a-z]+)$/.exec(String(c.body.text))?.[1] ?? '?';
+        const pct = /\*(\d+(?:\.\d)?%)\*/.exec(text)?.[1];
+        return `edit ${state}${pct ? ` ${pct}` : ''}`;
+      }
+      const key =
+        (c.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key ?? '';
+      const event = key.slice(key.lastIndexOf(':') + 1);
+      return event === 'parent' ? 'post parent' : `${c.body.thread_ts ? 'reply' : 'post'} ${event}`;
+    });
+}
+
+/**
+ * Slack clients whose `chat.postMessage` reaches Slack, then never returns to the caller while
+ * `freeze(args)` says so: a replica that dies between Slack's success and recording it.
+ */
+export function freezingSlackClients(freeze: (args: Record<string, unknown>) => boolean) {
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const factory = (config: Config, logger: Logger): SlackClients =>
+    new (class extends SlackClients {
+      override async forTeam(...args: Parameters<SlackClients['forTeam']>) {
+        const client = await super.forTeam(...args);
+        const postMessage = client.chat.postMessage.bind(client.chat);
+        const chat = {
+          ...client.chat,
+          postMessage: async (payload: Parameters<typeof postMessage>[0]) => {
+            const answer = await postMessage(payload);
+            if (freeze(payload as unknown as Record<string, unknown>)) {
+              await released;
+              throw new Error('this replica was frozen after Slack answered');
+            }
+            return answer;
+          },
+        };
+        const wrapped = Object.create(client, { chat: { value: chat } }) as typeof client;
+        return wrapped;
+      }
+    })(config, logger);
+  return { factory, release: () => release() };
+}
+
+/** Deletes every Redis key under a test prefix. */
+export async function cleanRedis(prefix: string): Promise<void> {
+  const { createClient } = await import('@redis/client');
+  const client = createClient({ url: REDIS_URL });
+  await client.connect();
+  try {
+    const keys: string[] = [];
+    for await (const batch of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) keys.push(...batch);
+    if (keys.length > 0) await client.del(keys);
+  } finally {
+    await client.close();
+  }
+}

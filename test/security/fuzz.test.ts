@@ -1,0 +1,131 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../src/errors.js';
+import { code, escapeMrkdwn } from '../../src/slack/blocks/mrkdwn.js';
+import { splitCommand } from '../../src/slack/command-text.js';
+import { decodeListPage } from '../../src/slack/list-query.js';
+import { findSubcommand, subcommandNames } from '../../src/slack/listeners/commands/subcommands/index.js';
+import { decodeResourceButton } from '../../src/slack/resource-button.js';
+
+const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 100_000);
+
+/** Words users type, mixed with hostile and mobile-mangled ones. */
+const word = fc.oneof(
+  fc.constantFrom(
+    ...subcommandNames(),
+    'share',
+    '—share',
+    '--share',
+    'all',
+    'failed',
+    'running',
+    'hw-prod',
+    'groups',
+    'ncp',
+  ),
+  fc.constantFrom(
+    '<@U123|bob>',
+    '<!channel>',
+    '<#C123|x>',
+    '<!subteam^S1|@ops>',
+    '00:00-06:00=200MB/s',
+    'off',
+    '1912',
+    'hw-prod:191297407830872',
+  ),
+  fc.string({ maxLength: 12 }),
+  fc.stringMatching(/^[0-9]{1,20}$/),
+  fc.string({ unit: 'binary', maxLength: 8 }),
+);
+const commandText = fc.array(word, { maxLength: 8 }).map((words) => words.join(' '));
+
+/** Either a parsed command or a specific refusal; nothing else may escape the parser. */
+function parseOutcome(text: string): 'parsed' | 'refused' {
+  const { head, args, share } = splitCommand(text);
+  const subcommand = findSubcommand(head ?? 'help');
+  if (!subcommand) return 'refused';
+  try {
+    subcommand.check(args, share);
+    return 'parsed';
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidInputError);
+    const message = (error as Error).message;
+    expect(message.length).toBeGreaterThan(20);
+    expect(message.length).toBeLessThan(1_500);
+    return 'refused';
+  }
+}
+
+describe(`property-based fuzzing (${FUZZ_RUNS.toLocaleString('en-US')} cases each)`, () => {
+  it('the command parser answers every input with a result or a specific refusal', () => {
+    const counts = { parsed: 0, refused: 0 };
+    fc.assert(
+      fc.property(commandText, (text) => {
+        counts[parseOutcome(text)]++;
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+    console.log(`command parser: ${counts.parsed} parsed, ${counts.refused} refused, 0 unhandled`);
+    expect(counts.parsed + counts.refused).toBe(FUZZ_RUNS);
+    expect(counts.parsed).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('button values are decoded or refused specifically, never trusted blindly', () => {
+    const value = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.json({ maxDepth: 3 }),
+      fc.record({ c: fc.string(), k: fc.string(), id: fc.string() }).map((v) => JSON.stringify(v)),
+      fc.record({ n: fc.integer(), s: fc.array(fc.string()), k: fc.string() }).map((v) => JSON.stringify(v)),
+    );
+    let refused = 0;
+    fc.assert(
+      fc.property(value, (raw) => {
+        for (const decode of [decodeResourceButton, decodeListPage]) {
+          try {
+            decode(raw);
+          } catch (error) {
+            expect(error).toBeInstanceOf(InvalidInputError);
+            refused++;
+          }
+        }
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+    expect(refused).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('provider strings are inert in mrkdwn: no mention, link or formatting survives', () => {
+    const hostile = fc
+      .array(
+        fc.oneof(
+          fc.constantFrom(
+            '<!channel>',
+            '<!here>',
+            '<@U0ADMIN>',
+            '<#C0GEN>',
+            '<https://evil.example|click>',
+            '*b*',
+            '_i_',
+            '~s~',
+            '`c`',
+            '&',
+            '<',
+            '>',
+          ),
+          fc.string({ maxLength: 6 }),
+        ),
+        { maxLength: 10 },
+      )
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(hostile, (text) => {
+        for (const rendered of [escapeMrkdwn(text), code(text)]) {
+          expect(rendered).not.toMatch(/<[!@#]|<https?:/);
+          expect(rendered.replace(/&(amp|lt|gt);/g, '')).not.toContain('&');
+        }
+        expect(escapeMrkdwn(text)).not.toMatch(/[*~`]/);
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+  }, 120_000);
+});

@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeFormMetadata } from '../../src/slack/create-forms/metadata.js';
+import { ConnectBot } from '../harness/connect-bot.js';
+import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
+import { buttons } from '../harness/test-bot.js';
+
+/**
+ * The RBAC matrix for modals and the approval buttons (commands and card buttons are in
+ * test/slack/access.test.ts): every role submits the create form and the connect form directly (a
+ * modal opened earlier, or a forged submission naming the submitter as requester), and clicks
+ * Approve and Reject on someone else's request. Checks run on the server: 0 unauthorized successes.
+ */
+const ADMIN = 'U0ALICE01';
+const VIEWER = 'U0VIEW001';
+const OPERATOR = 'U0OPER001';
+const APPROVER = 'U0APPR001';
+/** Asks for the migrations the others decide on (nobody approves their own). */
+const REQUESTER = 'U0OPER002';
+const TEAM = 'T0FAKE001';
+const APPROVALS = 'C0APPROVE';
+
+const c = new ConnectBot();
+const t = c.t;
+const ix = new Interactions(t);
+let views: ViewTracker;
+let form: ShownView;
+
+const ROLES = [
+  { user: VIEWER, role: 'viewer', create: false, connect: false, decide: false },
+  { user: OPERATOR, role: 'operator', create: true, connect: false, decide: false },
+  { user: APPROVER, role: 'approver', create: true, connect: false, decide: true },
+  { user: ADMIN, role: 'admin', create: true, connect: true, decide: true },
+] as const;
+
+const OMS_VALUES = {
+  task_type: 'prefix',
+  src_cloud: 'AWS',
+  src_region: 'us-east-1',
+  src_bucket: 'src-bucket',
+  src_objects: 'photos/',
+  dst_region: 'cn-north-4',
+  dst_bucket: 'dst-bucket',
+  result_channel: 'C0FAKE001',
+};
+
+const tally = { attempts: 0, unauthorizedSuccesses: 0, refusals: 0 };
+
+beforeAll(async () => {
+  await c.start();
+  views = new ViewTracker(t.fakeSlack);
+  await t.ask(`access grant <@${OPERATOR}|oper> operator`);
+  await t.ask(`access grant <@${APPROVER}|appr> approver`);
+  await t.ask(`access grant <@${REQUESTER}|req> operator`);
+  await t.ask(`settings approvals <#${APPROVALS}|approvals>`);
+  // The create form as the bot drew it (opened by the admin); each role submits it as its own.
+  const before = views.shown.length;
+  await t.command('create hw-prod task', { userId: ADMIN });
+  form = await t.fakeSlack.waitFor(() =>
+    views.shown
+      .slice(before)
+      .find((v) => v.view.callback_id === 'migrate_create.form' && v.method === 'views.update'),
+  );
+});
+afterAll(async () => {
+  views?.stop();
+  await c.stop();
+  console.log(
+    `[security] modal and approval RBAC: ${tally.attempts} attempts, ${tally.refusals} refused, ${tally.unauthorizedSuccesses} unauthorized successes`,
+  );
+});
+
+function record(allowed: boolean, succeeded: boolean): void {
+  tally.attempts++;
+  if (!succeeded) tally.refusals++;
+  if (succeeded && !allowed) tally.unauthorizedSuccesses++;
+}
+
+/** The create form as if opened by `user`: its metadata names them as the requester. */
+function formFor(user: string): ShownView {
+  const view = {
+    ...form.view,
+    private_metadata: encodeFormMetadata({
+      connection: 'hw-prod',
+      provider: 'huawei-oms',
+      kind: 'task',
+      channel: 'C0FAKE001',
+      requester: user,
+    }),
+  };
+  return { ...form, view };
+}
+
+/** Another operator's request, posted to the approvals channel: its id and message ts. */
+async function operatorRequest(): Promise<{ id: string; ts: string }> {
+  const since = t.fakeSlack.calls.length;
+  const res = await ix.submit(formFor(REQUESTER), OMS_VALUES, { userId: REQUESTER });
+  expect(res.body).toBeUndefined();
+  const call = await t.fakeSlack.waitFor(() =>
+    t.fakeSlack.calls
+      .slice(since)
+      .find((x) => x.method === 'chat.postMessage' && x.body.channel === APPROVALS),
+  );
+  const id = buttons(call.body).find((b) => b.action_id === 'approval.approve')!.value;
+  for (let i = 0; i < 100; i++) {
+    const stored = await t.bot.deps.approvals.get(TEAM, id);
+    if (stored.message) return { id, ts: stored.message.ts };
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('the request never got its message ts');
+}
+
+let clicks = 0;
+async function decide(request: { id: string; ts: string }, action: 'approve' | 'reject', userId: string) {
+  const responseId = `rbac-${++clicks}`;
+  const res = await ix.clickMessage(
+    {
+      actionId: `approval.${action}`,
+      value: request.id,
+      channelId: APPROVALS,
+      messageTs: request.ts,
+      responseUrl: t.fakeSlack.responseUrl(responseId),
+    },
+    { userId },
+  );
+  expect(res.status).toBe(200);
+  return String((await t.answer(responseId)).text ?? '');
+}
+
+describe.each(ROLES)('$role', ({ user, create, connect, decide: mayDecide }) => {
+  it('submits the create form directly', async () => {
+    const since = t.fakeSlack.calls.length;
+    const res = await ix.submit(formFor(user), OMS_VALUES, { userId: user });
+    expect(res.status).toBe(200);
+    const refusal = JSON.stringify(res.body ?? {});
+    const posted = await t.fakeSlack
+      .waitFor(
+        () =>
+          t.fakeSlack.calls
+            .slice(since)
+            .find((x) => x.method === 'chat.postMessage' && x.body.channel === APPROVALS),
+        create ? 5_000 : 500,
+      )
+      .catch(() => undefined);
+    record(create, posted !== undefined);
+    expect(posted !== undefined).toBe(create);
+    if (!create) expect(refusal).toContain('You need the operator role');
+  });
+
+  it('submits the connect form directly', async () => {
+    const view = await c.openConnect('connect', { userId: ADMIN });
+    const name = `hw-${user.slice(2, 6).toLowerCase()}`;
+    const ack = await c.submit(view, c.omsValues(name), { userId: user });
+    const saved = t.bot.deps.connections.forTeam(TEAM).some((x) => x.name === name);
+    record(connect, saved);
+    expect(saved).toBe(connect);
+    if (!connect) expect(JSON.stringify(ack.body)).toContain('You need the admin role');
+  });
+
+  it('approves and rejects someone else’s request', async () => {
+    for (const action of ['approve', 'reject'] as const) {
+      const request = await operatorRequest();
+      const tasksBefore = t.oms.tasks.size;
+      const reply = await decide(request, action, user);
+      const status = (await t.bot.deps.approvals.get(TEAM, request.id)).status;
+      const decided = status !== 'pending';
+      record(mayDecide, decided);
+      expect(decided).toBe(mayDecide);
+      if (!mayDecide) {
+        expect(reply).toContain('You need the approver role');
+        expect(t.oms.tasks.size).toBe(tasksBefore);
+      } else {
+        expect(status).toBe(action === 'approve' ? 'approved' : 'rejected');
+        expect(t.oms.tasks.size).toBe(tasksBefore + (action === 'approve' ? 1 : 0));
+      }
+    }
+  });
+});
+
+describe('totals', () => {
+  it('no role did what it may not', () => {
+    expect(tally.unauthorizedSuccesses).toBe(0);
+    expect(tally.attempts).toBe(ROLES.length * 4);
+  });
+});

@@ -1,0 +1,62 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { StoreUnavailableError } from '../../src/errors.js';
+import { createStore } from '../../src/store/create-store.js';
+import { captureLogger } from '../helpers/capture-logger.js';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const { logger } = captureLogger('fatal');
+
+const backends = [
+  ['memory', () => 'memory://'],
+  [
+    'sqlite',
+    () => `sqlite://${path.join(mkdtempSync(path.join(tmpdir(), 'mb-store-')), 'nested', 'bot.sqlite')}`,
+  ],
+  ['redis', () => REDIS_URL],
+] as const;
+
+describe.each(backends)('%s store', (_name, url) => {
+  it('stores, reads, expires and deletes values', async () => {
+    const store = await createStore(url(), logger);
+    try {
+      const key = `test:${Math.random().toString(36).slice(2)}`;
+      expect(await store.get(key)).toBeUndefined();
+      await store.set(key, { a: 1, when: 'now' });
+      expect(await store.get(key)).toEqual({ a: 1, when: 'now' });
+      await store.set(`${key}:short`, 'x', 30);
+      await new Promise((r) => setTimeout(r, 80));
+      expect(await store.get(`${key}:short`)).toBeUndefined();
+      expect(await store.delete(key)).toBe(true);
+      expect(await store.get(key)).toBeUndefined();
+      expect(await store.healthy()).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('store outage', () => {
+  it('reports an unreachable Redis as an error, never as "not found"', async () => {
+    const store = await createStore('redis://127.0.0.1:1', logger);
+    try {
+      await expect(store.get('anything')).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.set('anything', 1)).rejects.toThrow(/redis store failed during set/);
+      expect(await store.healthy()).toBe(false);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('persists SQLite data across reopen', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'mb-store-')), 'bot.sqlite');
+    const first = await createStore(`sqlite://${file}`, logger);
+    await first.set('k', 'kept');
+    await first.close();
+    const second = await createStore(`sqlite://${file}`, logger);
+    expect(await second.get('k')).toBe('kept');
+    await second.close();
+  });
+});

@@ -1,0 +1,150 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
+import {
+  CHANNEL,
+  GiB,
+  MiB,
+  notifications,
+  postsPerKey,
+  type Rig,
+  startRig,
+  startWorld,
+  TEAM,
+  trace,
+  type WatchWorld,
+} from '../harness/watcher-rig.js';
+
+let world: WatchWorld;
+let rig: Rig;
+let provider: HuaweiOmsProvider;
+
+beforeEach(async () => {
+  world = await startWorld();
+  provider = world.provider;
+  rig = await startRig(world);
+});
+afterEach(async () => {
+  await rig.stop();
+  await world.stop();
+});
+
+const watch = (id: string, channelId = CHANNEL) =>
+  rig.watcher.watch({ teamId: TEAM, channelId, connection: 'hw-prod', kind: 'task', id, by: 'U0ALICE01' });
+
+async function pending(): Promise<number> {
+  const all = await rig.watcher.store.loadAll();
+  return all.reduce((n, { record }) => n + record.outbox.length + (record.card.dirty ? 1 : 0), 0);
+}
+
+/** Cycles until nothing is waiting for Slack (bounded). */
+async function drainAll(limitMs = 5_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while ((await pending()) > 0) {
+    if (Date.now() > deadline) throw new Error('outbox did not drain');
+    await rig.watcher.runCycle();
+    await sleep(25);
+  }
+}
+
+describe('Slack delivery through the outbox', () => {
+  it('a 429 delays a reply until Retry-After, never loses or repeats it', async () => {
+    const task = world.oms.addTask({ name: 'rate-limited', status: 1, speed: 10 * MiB });
+    await watch(task.id);
+    world.fakeSlack.rateLimit('chat.postMessage', 1, 1);
+    world.clock.advance(2_000);
+    await rig.watcher.runCycle(); // started: 429, stays in the outbox
+    expect(notifications(world.fakeSlack).map((n) => n.event)).toEqual(['parent']);
+    await rig.watcher.runCycle(); // within Retry-After: the workspace waits, nothing is tried
+    expect(rig.watcher.outbox.stats.rateLimited).toBe(1);
+    expect(world.fakeSlack.calls.length).toBe(1);
+    await sleep(1_050);
+    await rig.watcher.runCycle();
+    expect(trace(world.fakeSlack)).toEqual(['post parent', 'reply started', 'edit Migrating 0%']);
+    expect([...postsPerKey(world.fakeSlack).values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('a Slack outage holds every notification, then delivers them in order, once', async () => {
+    const task = world.oms.addTask({ name: 'outage', status: 1, totalSize: GiB, speed: 10 * MiB });
+    world.fakeSlack.setDown(true);
+    const result = await watch(task.id);
+    expect(result.posted).toBe(false); // the card waits in the outbox
+    world.clock.advance(2_000);
+    await rig.watcher.runCycle(); // started
+    await provider.pause('task', task.id);
+    world.clock.advance(1_500);
+    await rig.watcher.runCycle(); // paused
+    await provider.resume('task', task.id);
+    world.clock.advance(2_000);
+    await rig.watcher.runCycle(); // resumed
+    expect(world.fakeSlack.calls.length).toBe(0);
+    const record = (await rig.watcher.store.loadAll())[0]!.record;
+    expect(record.outbox.map((e) => e.key.split(':').pop())).toEqual([
+      'parent',
+      'started',
+      'paused',
+      'resumed',
+    ]);
+
+    world.fakeSlack.setDown(false);
+    await drainAll();
+    // The card is drawn from the latest snapshot when it is finally posted: no edit needed.
+    expect(trace(world.fakeSlack)).toEqual(['post parent', 'reply started', 'reply paused', 'reply resumed']);
+    expect([...postsPerKey(world.fakeSlack).values()]).toEqual([1, 1, 1, 1]);
+    const replies = notifications(world.fakeSlack).filter((n) => n.thread);
+    expect(new Set(replies.map((r) => r.body.thread_ts))).toEqual(new Set(['1700000000.000001']));
+  });
+
+  it('keeps card edits within the workspace budget and catches up later', async () => {
+    await rig.stop();
+    rig = await startRig(world, { watcher: { editBudget: { windowMs: 1_000, max: 3 } } });
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const task = world.oms.addTask({ name: `bulk-${i}`, status: 2, totalSize: 10 * GiB, speed: 100 * MiB });
+      ids.push(task.id);
+    }
+    for (const id of ids) await watch(id);
+    world.fakeSlack.clear();
+    world.clock.advance(20_000); // every card moves ~20 points
+    await rig.watcher.runCycle();
+    const firstBurst = world.fakeSlack.callsTo('chat.update').length;
+    expect(firstBurst).toBeLessThanOrEqual(3);
+    expect(rig.watcher.outbox.stats.editsDeferred).toBeGreaterThan(0);
+    await drainAll(8_000);
+    expect(world.fakeSlack.callsTo('chat.update').length).toBe(8); // each card once, none lost
+    // Never more than 3 in any one-second window.
+    const times = world.fakeSlack.callsTo('chat.update').map((c) => c.at);
+    for (const t of times) expect(times.filter((u) => u >= t && u < t + 1_000).length).toBeLessThanOrEqual(6);
+  });
+
+  it('shares the edit budget fairly: busy cards do not starve the others', async () => {
+    await rig.stop();
+    rig = await startRig(world, { watcher: { editBudget: { windowMs: 500, max: 2 } } });
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++)
+      ids.push(
+        world.oms.addTask({ name: `busy-${i}`, status: 2, totalSize: 100 * GiB, speed: 500 * MiB }).id,
+      );
+    for (const id of ids) await watch(id);
+    world.fakeSlack.clear();
+    for (let i = 0; i < 12; i++) {
+      world.clock.advance(20_000); // every card moves ~10 points per cycle
+      await rig.watcher.runCycle();
+      await sleep(260);
+    }
+    const edited = new Set(world.fakeSlack.callsTo('chat.update').map((c) => c.body.ts));
+    expect(edited.size).toBe(8);
+  });
+
+  it('a chat.update 429 leaves the card dirty and edits it on a later cycle', async () => {
+    const task = world.oms.addTask({ name: 'edit-429', status: 2, totalSize: 10 * GiB, speed: 100 * MiB });
+    await watch(task.id);
+    world.fakeSlack.rateLimit('chat.update', 1, 1);
+    world.clock.advance(20_000);
+    await rig.watcher.runCycle();
+    expect(world.fakeSlack.callsTo('chat.update').length).toBe(0);
+    await sleep(1_050);
+    await rig.watcher.runCycle();
+    expect(world.fakeSlack.callsTo('chat.update').length).toBe(1);
+  });
+});
