@@ -398,6 +398,22 @@ describe('UpCloudProvider against the simulator', () => {
     await expect(provider.list({ kind: 'task', limit: 1, offset: 0 })).rejects.toThrow(InvalidInputError);
   });
 
+  it('maps an unfiltered page onto one request of the API paging', async () => {
+    for (let i = 0; i < 5; i++) sim.addJob({ name: `j${i}` });
+    const provider = new UpCloudProvider(connection(), { pools, logger });
+    const before = sim.server.requestCount;
+    const first = await provider.list({ kind: 'job', limit: 2, offset: 0 });
+    const last = await provider.list({ kind: 'job', limit: 2, offset: 4 });
+    expect(sim.server.requestCount - before).toBe(2);
+    expect(first.resources).toHaveLength(2);
+    expect(first.total).toBeUndefined();
+    expect(last.resources).toHaveLength(1);
+    expect(last.total).toBe(5);
+    const all = await provider.list({ kind: 'job', limit: 10, offset: 0 });
+    expect(new Set([...first.resources, ...last.resources].map((r) => r.id)).size).toBe(3);
+    expect(all.resources.map((r) => r.id)).toEqual(expect.arrayContaining(first.resources.map((r) => r.id)));
+  });
+
   it('creates from a user request with the keys from storage.source, and cancels', async () => {
     const provider = new UpCloudProvider(connection(), { pools, logger });
     const created = await provider.create('job', {

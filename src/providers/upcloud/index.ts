@@ -2,7 +2,7 @@ import type { Connection } from '../../connections/connection.js';
 import type { MigrationResource, NormalizedState, ResourceKind } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
 import type { ListQuery, MigrationProvider, ProviderDeps, ResourceAction, ResourcePage } from '../types.js';
-import { describeIssues, UpCloudJobsClient } from './client.js';
+import { describeIssues, MAX_PAGE_SIZE, UpCloudJobsClient } from './client.js';
 import { mapJob } from './map.js';
 import { type CreateJobBody, JOB_TYPE, type UpCloudJob, upcloudCreateJobRequestSchema } from './schemas.js';
 
@@ -24,10 +24,20 @@ export class UpCloudProvider implements MigrationProvider {
     this.#client = new UpCloudJobsClient(connection, deps);
   }
 
-  /** The API documents no status filter, so every job is read (bounded) and filtered here. */
+  /**
+   * Without a state filter a page maps straight onto the API's paging, so a poller reading page by
+   * page costs one request per page. The API documents no status filter, so a filtered list reads
+   * every job (bounded) and filters here.
+   */
   async list(query: ListQuery): Promise<ResourcePage> {
     this.#onlyJobs(query.kind);
     const wanted = query.states?.length ? new Set(query.states) : undefined;
+    if (!wanted && query.limit > 0 && query.limit <= MAX_PAGE_SIZE && query.offset % query.limit === 0) {
+      const jobs = await this.#client.listJobs({ limit: query.limit, offset: query.offset });
+      const resources = jobs.slice(0, query.limit).map((job) => this.#map(job));
+      // The list carries no total; a short page tells it exactly.
+      return jobs.length < query.limit ? { resources, total: query.offset + jobs.length } : { resources };
+    }
     const jobs = (await this.#client.listAllJobs()).map((job) => this.#map(job));
     const matching = wanted ? jobs.filter((job) => wanted.has(job.state)) : jobs;
     return {
