@@ -16,6 +16,7 @@ import {
   enqueue,
   type HealthRecord,
   healthKey,
+  type LoadedWatch,
   type OutboxEntry,
   type WatchRecord,
   type WatchStore,
@@ -51,7 +52,7 @@ export interface CycleReport {
   ms: number;
 }
 
-type Loaded = { key: string; record: WatchRecord };
+type Loaded = LoadedWatch;
 
 /**
  * One poll cycle: watches grouped by connection, one list pass per connection and kind (pages of
@@ -178,12 +179,12 @@ export class PollCycle {
       }
       if (observations) {
         await this.#healthy(hKey, name, watches);
-        for (const { key } of active) {
-          const observation = observations.get(key);
+        for (const loaded of active) {
+          const observation = observations.get(loaded.key);
           if (!observation) continue;
-          const applied = await this.#apply(key, observation);
+          const applied = await this.#apply(loaded, observation);
           report.events += applied.added;
-          if (applied.record) latest.set(key, applied.record);
+          if (applied.record) latest.set(loaded.key, applied.record);
         }
       }
     }
@@ -194,7 +195,12 @@ export class PollCycle {
       const r = latest.get(w.key) ?? w.record;
       return [r.card.dirty && r.card.shownState !== r.snapshot.state ? 0 : 1, r.card.editedAt ?? 0] as const;
     };
-    const ordered = [...watches].sort((a, b) => {
+    // Only records with something to do are read again: most watches, most cycles, have nothing.
+    const due = watches.filter((w) => {
+      const r = latest.get(w.key) ?? w.record;
+      return r.outbox.length > 0 || r.card.dirty || r.ended;
+    });
+    const ordered = due.sort((a, b) => {
       const [x, y] = [order(a), order(b)];
       return x[0] - y[0] || x[1] - y[1];
     });
@@ -245,33 +251,47 @@ export class PollCycle {
     return out;
   }
 
-  /** Writes the transition and its notifications in one compare-and-set; returns events added. */
-  async #apply(key: string, observation: Observation): Promise<{ added: number; record?: WatchRecord }> {
+  /**
+   * Writes the transition and its notifications in one compare-and-set; returns events added. When
+   * the observation changes nothing in the record as loaded this cycle, nothing is written: this
+   * replica holds the connection's lease, so no newer observation can be lost by skipping.
+   */
+  async #apply(loaded: Loaded, observation: Observation): Promise<{ added: number; record?: WatchRecord }> {
     const now = this.#now();
+    const planned = this.#next(loaded.record, observation, now);
+    if (planned.added === 0 && JSON.stringify(planned.record) === loaded.raw) {
+      return { added: 0, record: loaded.record };
+    }
     let added = 0;
-    const record = await this.#store.update<WatchRecord>(key, (current) => {
+    const record = await this.#store.update<WatchRecord>(loaded.key, (current) => {
       if (!current || current.ended) return SKIP;
-      const { record, events } = diff(current, observation, now, this.#settings);
-      const entries: OutboxEntry[] = events.map(({ event, key: dedupKey }) => {
-        const reply = renderEventReply(event, record, now);
-        return {
-          key: dedupKey,
-          type: 'reply',
-          event,
-          teamId: record.watch.teamId,
-          channel: record.watch.channelId,
-          text: reply.text,
-          blocks: reply.blocks,
-          broadcast: reply.broadcast,
-          createdAt: Date.now(),
-          attempts: 0,
-        };
-      });
-      const next = enqueue(record, entries);
-      added = next.outbox.length - record.outbox.length;
-      return JSON.stringify(next) === JSON.stringify(current) ? SKIP : next;
+      const next = this.#next(current, observation, now);
+      added = next.added;
+      return JSON.stringify(next.record) === JSON.stringify(current) ? SKIP : next.record;
     });
     return { added, record };
+  }
+
+  /** The record after an observation, with the replies its events need in its outbox. */
+  #next(current: WatchRecord, observation: Observation, now: number): { record: WatchRecord; added: number } {
+    const { record, events } = diff(current, observation, now, this.#settings);
+    const entries: OutboxEntry[] = events.map(({ event, key: dedupKey }) => {
+      const reply = renderEventReply(event, record, now);
+      return {
+        key: dedupKey,
+        type: 'reply',
+        event,
+        teamId: record.watch.teamId,
+        channel: record.watch.channelId,
+        text: reply.text,
+        blocks: reply.blocks,
+        broadcast: reply.broadcast,
+        createdAt: Date.now(),
+        attempts: 0,
+      };
+    });
+    const next = enqueue(record, entries);
+    return { record: next, added: next.outbox.length - record.outbox.length };
   }
 
   async #healthy(hKey: string, name: string, watches: Loaded[]): Promise<void> {

@@ -153,13 +153,28 @@ export function dedupBase(t: WatchTarget): string {
   return `${t.teamId}:${t.channelId}:${t.connection}:${t.kind}:${t.id}`;
 }
 
-const DATE_FIELDS = new Set(['startedAt', 'createdAt', 'updatedAt']);
+const SNAPSHOT_DATES = ['startedAt', 'createdAt', 'updatedAt'] as const;
 
 function decode<T>(raw: string): T {
-  // Resource snapshots carry Dates; the watcher's own times are numbers and stay numbers.
-  return JSON.parse(raw, (key, value: unknown) =>
-    DATE_FIELDS.has(key) && typeof value === 'string' ? new Date(value) : value,
-  ) as T;
+  const value = JSON.parse(raw) as { snapshot?: Record<string, unknown> } | null;
+  // Only a resource snapshot carries Dates (the watcher's own times are numbers). Restoring them
+  // here rather than with a reviver keeps `JSON.parse` on its fast path: every cycle decodes every
+  // watch.
+  const snapshot = value?.snapshot;
+  if (snapshot && typeof snapshot === 'object') {
+    for (const field of SNAPSHOT_DATES) {
+      const date = snapshot[field];
+      if (typeof date === 'string') snapshot[field] = new Date(date);
+    }
+  }
+  return value as T;
+}
+
+export interface LoadedWatch {
+  key: string;
+  record: WatchRecord;
+  /** The stored JSON `record` was decoded from. */
+  raw: string;
 }
 
 /** Typed records over a `AtomicKv`: JSON in, JSON out, every write atomic per record. */
@@ -211,14 +226,17 @@ export class WatchStore {
     return existed;
   }
 
-  /** Every watch record (one `MGET` on Redis). A store failure throws: never "nothing to do". */
-  async loadAll(): Promise<{ key: string; record: WatchRecord }[]> {
+  /**
+   * Every watch record (one `MGET` on Redis), with the JSON it was read from (a caller can tell
+   * "unchanged" without writing). A store failure throws: never "nothing to do".
+   */
+  async loadAll(): Promise<LoadedWatch[]> {
     const keys = (await this.backend.setMembers(INDEX_KEY)).sort();
     const raws = await this.backend.getMany(keys);
-    const out: { key: string; record: WatchRecord }[] = [];
+    const out: LoadedWatch[] = [];
     keys.forEach((key, i) => {
       const raw = raws[i];
-      if (raw !== undefined) out.push({ key, record: decode<WatchRecord>(raw) });
+      if (raw !== undefined) out.push({ key, record: decode<WatchRecord>(raw), raw });
     });
     return out;
   }
