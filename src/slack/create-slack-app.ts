@@ -2,7 +2,6 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import {
   type AnyMiddlewareArgs,
   App,
-  HTTPReceiver,
   type HTTPReceiverOptions,
   type InstallationQuery,
   type Middleware,
@@ -10,6 +9,7 @@ import {
   SocketModeReceiver,
 } from '@slack/bolt';
 import { asAppError } from '../errors.js';
+import { AckFirstReceiver } from './ack-first-receiver.js';
 import { boltLogger } from './bolt-logger.js';
 import type { AppDeps } from './context.js';
 import { registerListeners } from './listeners/index.js';
@@ -51,13 +51,11 @@ export function createSlackApp(deps: AppDeps): SlackApp {
           customRoutes: [healthz],
           ...oauth,
         })
-      : new HTTPReceiver({
+      : new AckFirstReceiver({
           signingSecret: config.slack.signingSecret,
           endpoints: '/slack/events',
           customRoutes: [healthz],
           logger,
-          // Ack first, then work: the response goes out as soon as ack() is called.
-          processBeforeResponse: false,
           ...oauth,
         });
   // OAuth: Bolt authorizes each request through the same serialized authorize() (token refresh) as

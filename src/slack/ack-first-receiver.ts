@@ -1,0 +1,130 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  type App,
+  HTTPReceiver,
+  type HTTPReceiverOptions,
+  HTTPResponseAck,
+  HTTPModuleFunctions as http,
+  type Logger,
+  type ReceiverEvent,
+} from '@slack/bolt';
+
+/** Bolt's default: past Slack's 3 s, so an unacknowledged request is logged, not silently kept. */
+const UNHANDLED_REQUEST_TIMEOUT_MS = 3_001;
+
+/**
+ * Requests whose acknowledgement carries nothing: slash commands, button clicks and shortcuts.
+ * Every listener of ours acks those empty and answers through `respond`, `chat.*` or `views.*`;
+ * a view submission or an options request must stay on Bolt's path, as its ack is the answer.
+ */
+export function acksEmpty(body: Record<string, unknown>): boolean {
+  if (typeof body.command === 'string') return true;
+  return body.type === 'block_actions' || body.type === 'shortcut' || body.type === 'message_action';
+}
+
+/**
+ * Bolt's HTTP receiver, except that commands, button clicks and shortcuts get their empty 200 as
+ * soon as the signature checks, before Bolt authorizes the request and runs the middleware of
+ * every listener. Under a burst those steps, not the network, are most of the time to the ack.
+ * The listeners still call `ack()` (a no-op here), so Socket Mode behaves the same. Everything else
+ * (events, view submissions, options, OAuth, `/healthz`) is Bolt's own handling, unchanged.
+ */
+export class AckFirstReceiver extends HTTPReceiver {
+  readonly #signingSecret: string;
+  readonly #log: Logger;
+  #app: App | undefined;
+
+  constructor(options: HTTPReceiverOptions & { signingSecret: string; logger: Logger }) {
+    super({
+      ...options,
+      processBeforeResponse: false,
+      unhandledRequestTimeoutMillis: UNHANDLED_REQUEST_TIMEOUT_MS,
+    });
+    this.#signingSecret = options.signingSecret;
+    this.#log = options.logger;
+    const routeOthers = this.requestListener;
+    const endpoints = new Set(
+      typeof options.endpoints === 'string' ? [options.endpoints] : (options.endpoints ?? ['/slack/events']),
+    );
+    // `requestListener` is the receiver's public entry point (what its server calls).
+    this.requestListener = (req, res) => {
+      const path = (req.url ?? '').split('?')[0] ?? '';
+      if (req.method === 'POST' && endpoints.has(path)) void this.#handle(req, res);
+      else routeOthers(req, res);
+    };
+  }
+
+  override init(app: App): void {
+    super.init(app);
+    this.#app = app;
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let buffered: Awaited<ReturnType<typeof http.parseAndVerifyHTTPRequest>>;
+    try {
+      buffered = await http.parseAndVerifyHTTPRequest(
+        { enabled: true, signingSecret: this.#signingSecret },
+        req,
+      );
+    } catch (error) {
+      if (http.isRawBodyError(error) && (error.type === 'entity.too.large' || error.statusCode === 413)) {
+        http.buildNoBodyResponse(res, 413);
+        return;
+      }
+      this.#log.warn(`Failed to parse and verify the request data: ${(error as Error).message}`);
+      http.buildNoBodyResponse(res, 401);
+      return;
+    }
+    let body: Record<string, unknown>;
+    try {
+      body = http.parseHTTPRequestBody(buffered);
+    } catch (error) {
+      this.#log.warn(`Malformed request body: ${(error as Error).message}`);
+      http.buildNoBodyResponse(res, 400);
+      return;
+    }
+    if (body.ssl_check === '1') return http.buildSSLCheckResponse(res);
+    if (body.type === 'url_verification') return http.buildUrlVerificationResponse(res, body);
+    const event: Omit<ReceiverEvent, 'ack'> = {
+      body,
+      retryNum: http.extractRetryNumFromHTTPRequest(req),
+      retryReason: http.extractRetryReasonFromHTTPRequest(req),
+      customProperties: {},
+    };
+    if (acksEmpty(body)) {
+      http.buildNoBodyResponse(res, 200);
+      // The next turn: acks of requests already read go out before this one's work starts.
+      setImmediate(() => {
+        this.#process({ ...event, ack: async () => {} }).catch((error: unknown) =>
+          this.#log.error('listener failed after an early ack', error),
+        );
+      });
+      return;
+    }
+    const ack = new HTTPResponseAck({
+      logger: this.#log,
+      processBeforeResponse: false,
+      unhandledRequestTimeoutMillis: UNHANDLED_REQUEST_TIMEOUT_MS,
+      httpRequest: buffered,
+      httpRequestBody: body,
+      httpResponse: res,
+    });
+    try {
+      await this.#process({ ...event, ack: ack.bind() });
+    } catch (error) {
+      const acknowledged = await http.defaultProcessEventErrorHandler({
+        error: error as Error,
+        logger: this.#log,
+        request: req,
+        response: res,
+        storedResponse: ack.storedResponse,
+      });
+      if (acknowledged) ack.ack();
+    }
+  }
+
+  async #process(event: ReceiverEvent): Promise<void> {
+    if (!this.#app) throw new Error('the receiver was not initialised by an App');
+    await this.#app.processEvent(event);
+  }
+}
