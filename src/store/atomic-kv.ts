@@ -45,7 +45,8 @@ export class LocalAtomicKv implements AtomicKv {
   readonly #prefix: string;
   readonly #locks = new Map<string, Promise<unknown>>();
   readonly #leases = new Map<string, { holder: string; expiresAt: number }>();
-  readonly #windows = new Map<string, number>();
+  /** Per counter: the window it counts in and its count (one entry per key, so it stays small). */
+  readonly #windows = new Map<string, { window: number; count: number }>();
 
   constructor(store: Store, prefix: string) {
     this.#store = store;
@@ -105,10 +106,10 @@ export class LocalAtomicKv implements AtomicKv {
   }
 
   async hit(key: string, windowMs: number): Promise<number> {
-    const window = `${key}:${Math.floor(Date.now() / windowMs)}`;
-    const count = (this.#windows.get(window) ?? 0) + 1;
-    if (this.#windows.size > 1_000) this.#windows.clear();
-    this.#windows.set(window, count);
+    const window = Math.floor(Date.now() / windowMs);
+    const current = this.#windows.get(key);
+    const count = current?.window === window ? current.count + 1 : 1;
+    this.#windows.set(key, { window, count });
     return count;
   }
 

@@ -18,8 +18,19 @@ export interface OutboxSettings {
   sendingStaleMs: number;
   /** First backoff after a Slack outage or network error; doubles per attempt, capped at 5 min. */
   slackBackoffMs: number;
+  /**
+   * However long the backoffs, one post per workspace is tried this often while Slack fails, and
+   * once Slack takes one, everything that failed before it is due again: a long outage does not
+   * delay the catch-up by the backoff.
+   */
+  recoveryProbeMs: number;
   /** Parent-card edits per workspace: at most `max` per fixed `windowMs` window. */
   editBudget: { windowMs: number; max: number };
+  /**
+   * Posts per channel and per workspace, counted in the store so replicas share them. A post whose
+   * window is spent waits for the next one (up to `maxWaitMs`), or the next cycle. Off when unset.
+   */
+  postPace?: { perChannel: Window; perWorkspace: Window; maxWaitMs: number };
   /**
    * Before re-sending a post whose sender died mid-call, look for it in the channel
    * (`conversations.history`/`replies` with message metadata). Needs the `channels:history` and
@@ -29,6 +40,11 @@ export interface OutboxSettings {
   lookupSent: boolean;
 }
 
+export interface Window {
+  windowMs: number;
+  max: number;
+}
+
 export interface DeliveryStats {
   posts: number;
   edits: number;
@@ -36,6 +52,8 @@ export interface DeliveryStats {
   /** Posts sent again after a sender died mid-call and the lookup could not tell. */
   blindResends: number;
   editsDeferred: number;
+  /** Posts that waited for their channel's or workspace's window (`postPace`). */
+  postsPaced: number;
   rateLimited: number;
   slackErrors: number;
   dropped: number;
@@ -48,6 +66,7 @@ export function emptyDeliveryStats(): DeliveryStats {
     lookups: 0,
     blindResends: 0,
     editsDeferred: 0,
+    postsPaced: 0,
     rateLimited: 0,
     slackErrors: 0,
     dropped: 0,
@@ -100,6 +119,9 @@ export class Outbox {
   readonly #draining = new Set<string>();
   /** Team → end of the edit window whose budget is known to be spent (saves a counter hit per card). */
   readonly #budgetSpentUntil = new Map<string, number>();
+  /** Team → wall-clock ms Slack last took a call of ours, and when a backed-off post last probed it. */
+  readonly #deliveredAt = new Map<string, number>();
+  readonly #probedAt = new Map<string, number>();
 
   constructor(deps: {
     store: WatchStore;
@@ -146,7 +168,7 @@ export class Outbox {
     const record = await this.#store.read<AnyRecord>(key);
     const entry = record?.outbox[0];
     if (!record || !entry) return 'idle';
-    if (this.paused(entry.teamId) || (entry.notBefore ?? 0) > Date.now()) return 'idle';
+    if (this.paused(entry.teamId) || !this.#due(entry)) return 'idle';
     if (entry.type === 'reply' && !record.parentTs && !record.outbox.some((e) => e.type === 'parent')) {
       this.#logger.warn({ key: entry.key }, 'thread reply without a parent card: dropped');
       await this.#drop(key, entry, 'no parent card');
@@ -161,6 +183,7 @@ export class Outbox {
         return 'sent';
       }
     }
+    if (!(await this.#postingSlot(entry))) return 'idle';
     const at = Date.now();
     const claimed = await this.#store.update<AnyRecord>(key, (current) => {
       const e = current?.outbox.find((x) => x.key === entry.key);
@@ -184,8 +207,49 @@ export class Outbox {
       return permanent ? 'sent' : 'idle';
     }
     this.stats.posts++;
+    this.#deliveredAt.set(entry.teamId, Date.now());
     await this.#confirm(key, entry, ts, claimed.snapshot);
     return 'sent';
+  }
+
+  /**
+   * Takes a posting slot in the entry's channel and workspace, waiting for the next window when the
+   * current one is spent and the wait is short. Slack's per-channel limit (about one post per second,
+   * short bursts allowed) is what several replies ending in one cycle would otherwise break.
+   */
+  async #postingSlot(entry: OutboxEntry): Promise<boolean> {
+    const pace = this.#settings.postPace;
+    if (!pace) return true;
+    const windows: [string, Window][] = [
+      [`posts:${entry.teamId}:${entry.channel}`, pace.perChannel],
+      [`posts:${entry.teamId}`, pace.perWorkspace],
+    ];
+    const started = performance.now();
+    // Bounded: one wait per window at most, and never past `maxWaitMs` in all.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      let waitMs = 0;
+      for (const [key, window] of windows) {
+        if ((await this.#store.backend.hit(key, window.windowMs)) <= window.max) continue;
+        waitMs = window.windowMs - (Date.now() % window.windowMs);
+        break;
+      }
+      if (waitMs === 0) return true;
+      if (attempt === 0) this.stats.postsPaced++;
+      if (performance.now() - started + waitMs > pace.maxWaitMs) return false;
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+    return false;
+  }
+
+  #due(entry: OutboxEntry): boolean {
+    const now = Date.now();
+    if ((entry.notBefore ?? 0) <= now) return true;
+    // Slack took a post since this one failed: the outage its backoff was for is over.
+    if (entry.failedAt !== undefined && entry.failedAt < (this.#deliveredAt.get(entry.teamId) ?? 0))
+      return true;
+    if (now - (this.#probedAt.get(entry.teamId) ?? 0) < this.#settings.recoveryProbeMs) return false;
+    this.#probedAt.set(entry.teamId, now);
+    return true;
   }
 
   #stale(entry: OutboxEntry): boolean {
@@ -293,15 +357,20 @@ export class Outbox {
       { key: entry.key, err: error, retryInMs: waitMs },
       'Slack did not take a notification; it stays in the outbox',
     );
-    this.#pauseTeam(entry.teamId, waitMs);
-    const notBefore = Date.now() + waitMs;
+    // Slack's Retry-After pauses the workspace as asked; an outage only until the next probe.
+    this.#pauseTeam(
+      entry.teamId,
+      error instanceof WebAPIRateLimitedError ? waitMs : Math.min(waitMs, this.#settings.recoveryProbeMs),
+    );
+    const failedAt = Date.now();
+    const notBefore = failedAt + waitMs;
     await this.#store.update<AnyRecord>(key, (current) => {
       if (!current?.outbox.some((x) => x.key === entry.key)) return SKIP;
       return {
         ...current,
         outbox: current.outbox.map((x) =>
           x.key === entry.key
-            ? { ...x, notBefore, sending: uncertain ? { by: this.#holder, at: 0 } : undefined }
+            ? { ...x, notBefore, failedAt, sending: uncertain ? { by: this.#holder, at: 0 } : undefined }
             : x,
         ),
       };
@@ -375,6 +444,7 @@ export class Outbox {
         }) as unknown as Parameters<WebClient['chat']['update']>[0],
       );
       this.stats.edits++;
+      this.#deliveredAt.set(teamId, Date.now());
     } catch (error) {
       this.stats.slackErrors++;
       if (error instanceof WebAPIRateLimitedError) {

@@ -204,7 +204,11 @@ export class PollCycle {
       const [x, y] = [order(a), order(b)];
       return x[0] - y[0] || x[1] - y[1];
     });
-    await forEachLimited(ordered, 4, ({ key }) => this.#outbox.drain(key).then(() => undefined));
+    // One channel's records one after another (posts there are paced), four channels at a time.
+    const byChannel = groupBy(ordered, (w) => `${w.record.watch.teamId}:${w.record.watch.channelId}`);
+    await forEachLimited([...byChannel.values()], 4, async (records) => {
+      for (const { key } of records) await this.#outbox.drain(key);
+    });
   }
 
   /** Lists each watched kind page by page, then confirms what the list did not show with `get`. */

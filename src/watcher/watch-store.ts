@@ -53,6 +53,8 @@ export interface OutboxEntry {
   attempts: number;
   /** Wall-clock ms before which it is not tried again (Retry-After, backoff). */
   notBefore?: number;
+  /** Wall-clock ms of the last failed try: a post Slack took after it ends the backoff. */
+  failedAt?: number;
   sending?: { by: string; at: number };
 }
 

@@ -69,8 +69,16 @@ export function defaultWatcherOptions(config: Config): WatcherOptions {
     connectionsPerProvider: 2,
     sendingStaleMs: 60_000,
     slackBackoffMs: 2_000,
+    recoveryProbeMs: 30_000,
     // Tier 3 is ~50/min per workspace: 7 per 10 s window is at most 49 in any minute.
     editBudget: { windowMs: 10_000, max: 7 },
+    // chat.postMessage: about 1 per second per channel (bursts allowed), and a workspace-wide cap
+    // Slack does not publish: 40 per 10 s is at most 280 in any minute.
+    postPace: {
+      perChannel: { windowMs: 1_000, max: 1 },
+      perWorkspace: { windowMs: 10_000, max: 40 },
+      maxWaitMs: 2_500,
+    },
     lookupSent: true,
     keyPrefix: /^rediss?:\/\//.test(config.storeUrl) ? 'migrate-bot:watch:' : 'watch:',
     leaseMs: Math.max(30_000, 2 * interval * 1000 + 10_000),

@@ -122,7 +122,9 @@ export async function startRig(world: WatchWorld, options: RigOptions = {}): Pro
     {
       now: () => world.now(),
       slackBackoffMs: 50,
+      recoveryProbeMs: 200,
       sendingStaleMs: 200,
+      postPace: TEST_POST_PACE,
       leaseMs: 5_000,
       ...options.watcher,
     },
@@ -222,6 +224,13 @@ export function freezingSlackClients(freeze: (args: Record<string, unknown>) => 
     })(config, logger);
   return { factory, release: () => release() };
 }
+
+/** Slack's posting pace scaled to test speed (20× the real one): paced, but never the bottleneck. */
+export const TEST_POST_PACE = {
+  perChannel: { windowMs: 50, max: 1 },
+  perWorkspace: { windowMs: 50, max: 10 },
+  maxWaitMs: 150,
+};
 
 /** Deletes every Redis key under a test prefix. */
 export async function cleanRedis(prefix: string): Promise<void> {

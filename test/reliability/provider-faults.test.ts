@@ -12,7 +12,7 @@ import { createStore, type Store } from '../../src/store/create-store.js';
 import { healthKey } from '../../src/watcher/watch-store.js';
 import { Watcher } from '../../src/watcher/watcher.js';
 import { BOT_TOKEN, HW_AK, HW_SK, omsConnection, PROJECT_ID, SIGNING_SECRET } from '../harness/test-bot.js';
-import { GiB, MiB, notifications, postsPerKey, TEAM } from '../harness/watcher-rig.js';
+import { GiB, MiB, notifications, postsPerKey, TEAM, TEST_POST_PACE } from '../harness/watcher-rig.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
 /**
@@ -104,7 +104,7 @@ beforeAll(async () => {
       slackClients: new SlackClients(config, logger),
       secrets,
     },
-    { now: () => clock.now(), slackBackoffMs: 50, leaseMs: 5_000 },
+    { now: () => clock.now(), slackBackoffMs: 50, leaseMs: 5_000, postPace: TEST_POST_PACE },
   );
 });
 afterAll(async () => {

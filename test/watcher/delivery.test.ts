@@ -48,6 +48,37 @@ async function drainAll(limitMs = 5_000): Promise<void> {
 }
 
 describe('Slack delivery through the outbox', () => {
+  it('paces posts per channel: replies ending together in one channel stay within Slack’s tier, none lost', async () => {
+    await rig.stop();
+    // The production pace (1 post per second per channel) against the fake enforcing Slack's tiers.
+    rig = await startRig(world, {
+      watcher: {
+        postPace: {
+          perChannel: { windowMs: 1_000, max: 1 },
+          perWorkspace: { windowMs: 10_000, max: 40 },
+          maxWaitMs: 2_500,
+        },
+      },
+    });
+    const tasks = Array.from({ length: 5 }, (_, i) =>
+      world.oms.addTask({ name: `together-${i}`, status: 1, totalSize: GiB, speed: 100 * MiB }),
+    );
+    for (const task of tasks) await watch(task.id);
+    world.fakeSlack.setTierLimits(true);
+    world.clock.advance(2_000); // every task starts in the same cycle…
+    await rig.watcher.runCycle();
+    await drainAll(20_000);
+    world.clock.advance(60_000); // …and finishes in the same cycle
+    await rig.watcher.runCycle();
+    await drainAll(20_000);
+    expect(notifications(world.fakeSlack).filter((n) => n.event === 'started')).toHaveLength(5);
+    const replies = notifications(world.fakeSlack).filter((n) => n.event === 'succeeded');
+    expect(replies).toHaveLength(5);
+    expect(world.fakeSlack.throttled.filter((t) => t.method === 'chat.postMessage')).toEqual([]);
+    expect(rig.watcher.outbox.stats.postsPaced).toBeGreaterThan(0);
+    expect([...postsPerKey(world.fakeSlack).values()].every((n) => n === 1)).toBe(true);
+  }, 60_000);
+
   it('a 429 delays a reply until Retry-After, never loses or repeats it', async () => {
     const task = world.oms.addTask({ name: 'rate-limited', status: 1, speed: 10 * MiB });
     await watch(task.id);

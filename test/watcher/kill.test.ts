@@ -19,6 +19,7 @@ import {
   startRig,
   startWorld,
   TEAM,
+  TEST_POST_PACE,
   uniquePrefix,
   type WatchWorld,
 } from '../harness/watcher-rig.js';
@@ -72,7 +73,14 @@ function startReplica(): ChildProcess & { ready: Promise<boolean> } {
           POLL_INTERVAL_SECONDS: '0',
         },
         connections: [omsConnection('hw-prod', world.oms.url)],
-        watcher: { keyPrefix: prefix, leaseMs: LEASE_MS, sendingStaleMs: LEASE_MS, slackBackoffMs: 100 },
+        watcher: {
+          keyPrefix: prefix,
+          leaseMs: LEASE_MS,
+          sendingStaleMs: LEASE_MS,
+          slackBackoffMs: 100,
+          recoveryProbeMs: 200,
+          postPace: TEST_POST_PACE,
+        },
         cycleMs: 30,
       }),
     },
