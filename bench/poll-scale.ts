@@ -198,16 +198,16 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
       log(`  naive poller ${result.ms} ms, ${stats.requests.total} requests (${result.failures} failed)`);
     }
     const memory = await watcher.call<{ peakRssMb: number }>('memory');
-    // The pages each connection needs at the least: ⌈n ÷ 100⌉, and one more (empty) for UpCloud
-    // when its last page is full, as its list has no total.
-    const needed = (p: Provider) =>
-      Math.ceil(spec.perConnection / 100) + (p === 'upcloud' && spec.perConnection % 100 === 0 ? 1 : 0);
+    // The pages each connection needs at the least: ⌈n ÷ 100⌉. Every resource is watched here, so
+    // the last page shows the last watched id and no closing page is needed, even for UpCloud,
+    // whose list has no total.
+    const needed = Math.ceil(spec.perConnection / 100);
     const perProvider = {
       'huawei-oms': spec.connections.oms,
       ncp: spec.connections.ncp,
       upcloud: spec.connections.upcloud,
     };
-    const pages = Object.fromEntries(PROVIDERS.map((p) => [p, perProvider[p] * needed(p)])) as Record<
+    const pages = Object.fromEntries(PROVIDERS.map((p) => [p, perProvider[p] * needed])) as Record<
       Provider,
       number
     >;
