@@ -58,6 +58,8 @@ export interface PollScaleOptions {
   idleCycles?: number;
   connections?: WorldSpec['connections'];
   redisUrl?: string;
+  /** Node flags of the watcher process (default: the Dockerfile's `NODE_OPTIONS`). */
+  watcherFlags?: string[];
   log?: (line: string) => void;
 }
 
@@ -99,7 +101,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
     const profile = process.env.BENCH_CPU_PROF_DIR;
     watcher = await startRpc('poll-watcher.js', {
       execArgv: [
-        '--max-old-space-size=2048',
+        ...(options.watcherFlags ?? ['--max-old-space-size=2048']),
         '--expose-gc',
         ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
       ],

@@ -78,6 +78,19 @@ async function start(params: {
 async function watchAll(params: { concurrency: number }): Promise<{ watches: number; ms: number }> {
   const started = performance.now();
   let watches = 0;
+  // Setup is not measured: 10,000 cards at Slack's pace (about 4 posts a second per workspace)
+  // would take 40 minutes, so the watcher's posting pace is off while the cards are posted.
+  const pace = watcher.options.postPace;
+  watcher.options.postPace = undefined;
+  try {
+    await postCards(params.concurrency, () => watches++);
+  } finally {
+    watcher.options.postPace = pace;
+  }
+  return { watches, ms: Math.round(performance.now() - started) };
+}
+
+async function postCards(concurrency: number, counted: () => void): Promise<void> {
   await forEachLimited(connections, 4, async (connection) => {
     const provider = registry.provider(connection);
     const kind = provider.kinds[0]!;
@@ -88,7 +101,7 @@ async function watchAll(params: { concurrency: number }): Promise<{ watches: num
       if (batch.length < 100 || (total !== undefined && resources.length >= total)) break;
     }
     const channelId = `C0B${connection.name.replace(/[^a-z0-9]/g, '').toUpperCase()}`;
-    await forEachLimited(resources, params.concurrency, async (resource) => {
+    await forEachLimited(resources, concurrency, async (resource) => {
       await watcher.watch({
         teamId: BENCH_TEAM,
         channelId,
@@ -98,10 +111,9 @@ async function watchAll(params: { concurrency: number }): Promise<{ watches: num
         by: 'bench',
         resource,
       });
-      watches++;
+      counted();
     });
   });
-  return { watches, ms: Math.round(performance.now() - started) };
 }
 
 async function cycle(): Promise<{ report: CycleReport; ms: number; memory: ReturnType<typeof memory> }> {

@@ -30,7 +30,14 @@ export interface OutboxSettings {
    * Posts per channel and per workspace, counted in the store so replicas share them. A post whose
    * window is spent waits for the next one (up to `maxWaitMs`), or the next cycle. Off when unset.
    */
-  postPace?: { perChannel: Window; perWorkspace: Window; maxWaitMs: number };
+  postPace?: {
+    perChannel: Window;
+    perWorkspace: Window;
+    /** Longest wait for one post. */
+    maxWaitMs: number;
+    /** Longest a poll cycle's delivery pass waits for windows in all; the rest goes next cycle. */
+    cycleWaitMs: number;
+  };
   /**
    * Before re-sending a post whose sender died mid-call, look for it in the channel
    * (`conversations.history`/`replies` with message metadata). Needs the `channels:history` and
@@ -147,13 +154,17 @@ export class Outbox {
   }
 
   /** Delivers what is due in one record (watch, connection or channel), then edits its card. */
-  async drain(key: string): Promise<DrainResult> {
+  /**
+   * `waitUntil` (a `performance.now()` time) bounds how long posts wait for their pace window, so
+   * a poll cycle's delivery pass cannot hold up the next poll; by default, one `maxWaitMs`.
+   */
+  async drain(key: string, waitUntil?: number): Promise<DrainResult> {
     if (this.#draining.has(key)) return {};
     this.#draining.add(key);
     try {
       const result: DrainResult = {};
       for (let i = 0; i < MAX_SENDS_PER_DRAIN; i++) {
-        const outcome = await this.#sendNext(key, result);
+        const outcome = await this.#sendNext(key, result, waitUntil);
         if (outcome !== 'sent') break;
       }
       await this.#editCard(key);
@@ -164,7 +175,7 @@ export class Outbox {
     }
   }
 
-  async #sendNext(key: string, result: DrainResult): Promise<'sent' | 'idle'> {
+  async #sendNext(key: string, result: DrainResult, waitUntil?: number): Promise<'sent' | 'idle'> {
     const record = await this.#store.read<AnyRecord>(key);
     const entry = record?.outbox[0];
     if (!record || !entry) return 'idle';
@@ -183,7 +194,7 @@ export class Outbox {
         return 'sent';
       }
     }
-    if (!(await this.#postingSlot(entry))) return 'idle';
+    if (!(await this.#postingSlot(entry, waitUntil))) return 'idle';
     const at = Date.now();
     const claimed = await this.#store.update<AnyRecord>(key, (current) => {
       const e = current?.outbox.find((x) => x.key === entry.key);
@@ -217,15 +228,16 @@ export class Outbox {
    * current one is spent and the wait is short. Slack's per-channel limit (about one post per second,
    * short bursts allowed) is what several replies ending in one cycle would otherwise break.
    */
-  async #postingSlot(entry: OutboxEntry): Promise<boolean> {
+  async #postingSlot(entry: OutboxEntry, waitUntil?: number): Promise<boolean> {
     const pace = this.#settings.postPace;
     if (!pace) return true;
+    const started = performance.now();
+    const deadline = Math.min(started + pace.maxWaitMs, waitUntil ?? Number.POSITIVE_INFINITY);
     const windows: [string, Window][] = [
       [`posts:${entry.teamId}:${entry.channel}`, pace.perChannel],
       [`posts:${entry.teamId}`, pace.perWorkspace],
     ];
-    const started = performance.now();
-    // Bounded: one wait per window at most, and never past `maxWaitMs` in all.
+    // Bounded: a few waits at most, and never past the deadline.
     for (let attempt = 0; attempt < 3; attempt++) {
       let waitMs = 0;
       for (const [key, window] of windows) {
@@ -235,7 +247,7 @@ export class Outbox {
       }
       if (waitMs === 0) return true;
       if (attempt === 0) this.stats.postsPaced++;
-      if (performance.now() - started + waitMs > pace.maxWaitMs) return false;
+      if (performance.now() + waitMs > deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
     return false;

@@ -7,7 +7,7 @@ import type { MigrationProvider } from '../providers/types.js';
 import { SKIP } from '../store/atomic-kv.js';
 import type { Leases } from './lease.js';
 import { renderConnectionNotice, renderDigest, renderEventReply } from './notifications.js';
-import type { Outbox } from './outbox.js';
+import type { Outbox, OutboxSettings } from './outbox.js';
 import { type DiffSettings, diff, type Observation } from './transitions.js';
 import {
   type ChannelRecord,
@@ -22,7 +22,7 @@ import {
   type WatchStore,
 } from './watch-store.js';
 
-export interface CycleSettings extends DiffSettings {
+export interface CycleSettings extends DiffSettings, Pick<OutboxSettings, 'postPace'> {
   /** List page size (OMS allows 100). */
   pageSize: number;
   /** Pages read per connection and kind before falling back to `get` for what is still missing. */
@@ -67,6 +67,8 @@ export class PollCycle {
   readonly #logger: Logger;
   readonly #now: () => number;
   readonly #settings: CycleSettings;
+  /** Until when (`performance.now()`) this cycle's posts may wait for their pace window. */
+  #waitUntil = 0;
   /** Channels whose digest of `day` is out, so later cycles of the day skip the digest pass. */
   #digested: { day: string; channels: Set<string> } = { day: '', channels: new Set() };
 
@@ -90,6 +92,7 @@ export class PollCycle {
 
   async run(): Promise<CycleReport> {
     const started = performance.now();
+    this.#waitUntil = started + (this.#settings.postPace?.cycleWaitMs ?? 0);
     const all = await this.#store.loadAll();
     const report: CycleReport = {
       watches: all.length,
@@ -207,7 +210,7 @@ export class PollCycle {
     // One channel's records one after another (posts there are paced), four channels at a time.
     const byChannel = groupBy(ordered, (w) => `${w.record.watch.teamId}:${w.record.watch.channelId}`);
     await forEachLimited([...byChannel.values()], 4, async (records) => {
-      for (const { key } of records) await this.#outbox.drain(key);
+      for (const { key } of records) await this.#outbox.drain(key, this.#waitUntil);
     });
   }
 

@@ -78,6 +78,8 @@ export function defaultWatcherOptions(config: Config): WatcherOptions {
       perChannel: { windowMs: 1_000, max: 1 },
       perWorkspace: { windowMs: 10_000, max: 40 },
       maxWaitMs: 2_500,
+      // A burst beyond what fits is delivered over the next cycles rather than delaying the polls.
+      cycleWaitMs: 10_000,
     },
     lookupSent: true,
     keyPrefix: /^rediss?:\/\//.test(config.storeUrl) ? 'migrate-bot:watch:' : 'watch:',

@@ -230,6 +230,7 @@ export const TEST_POST_PACE = {
   perChannel: { windowMs: 50, max: 1 },
   perWorkspace: { windowMs: 50, max: 10 },
   maxWaitMs: 150,
+  cycleWaitMs: 500,
 };
 
 /** Deletes every Redis key under a test prefix. */

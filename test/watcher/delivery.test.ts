@@ -57,6 +57,7 @@ describe('Slack delivery through the outbox', () => {
           perChannel: { windowMs: 1_000, max: 1 },
           perWorkspace: { windowMs: 10_000, max: 40 },
           maxWaitMs: 2_500,
+          cycleWaitMs: 10_000,
         },
       },
     });

@@ -49,7 +49,11 @@ beforeAll(async () => {
   // Creates the watches and reads the records; it never runs a cycle itself.
   observer = await startRig(world, { storeUrl: REDIS_URL, watcher: { keyPrefix: prefix } });
 }, 200_000);
+/** Every replica started, so none outlives the test, whatever way it ends. */
+const replicas = new Set<ChildProcess>();
+
 afterAll(async () => {
+  await Promise.all([...replicas].map(kill9));
   await observer?.stop();
   await pools.close();
   await world?.stop();
@@ -93,6 +97,8 @@ function startReplica(): ChildProcess & { ready: Promise<boolean> } {
     child.once('exit', () => resolve(false));
   });
   child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[replica ${child.pid}] ${chunk}`));
+  replicas.add(child);
+  child.once('exit', () => replicas.delete(child));
   return child;
 }
 
