@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import type { CycleReport } from '../src/watcher/poll-cycle.js';
@@ -58,7 +59,7 @@ export interface PollScaleOptions {
   idleCycles?: number;
   connections?: WorldSpec['connections'];
   redisUrl?: string;
-  /** Node flags of the watcher process (default: the Dockerfile's `NODE_OPTIONS`). */
+  /** Node flags of the watcher process (default: the Dockerfile's `NODE_OPTIONS`, as deployed). */
   watcherFlags?: string[];
   log?: (line: string) => void;
 }
@@ -72,6 +73,13 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
  * process, the fake Slack enforcing the rate-limit tiers. Idle and busy cycles, a naive poller in
  * the same run, the physical floor, RSS.
  */
+/** The `NODE_OPTIONS` the Dockerfile sets: the benchmark measures the watcher as it is deployed. */
+export function productionNodeFlags(dockerfile = readFileSync('Dockerfile', 'utf8')): string[] {
+  const line = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile);
+  if (!line) throw new Error('the Dockerfile sets no NODE_OPTIONS="…" line');
+  return line[1]!.split(/\s+/).filter(Boolean);
+}
+
 export async function runPollScale(options: PollScaleOptions): Promise<PollScaleRow[]> {
   const rows: PollScaleRow[] = [];
   for (const size of options.sizes) rows.push(await runOne(size, options));
@@ -101,7 +109,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
     const profile = process.env.BENCH_CPU_PROF_DIR;
     watcher = await startRpc('poll-watcher.js', {
       execArgv: [
-        ...(options.watcherFlags ?? ['--max-old-space-size=2048']),
+        ...(options.watcherFlags ?? productionNodeFlags()),
         '--expose-gc',
         ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
       ],
