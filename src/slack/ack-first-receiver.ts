@@ -9,6 +9,11 @@ import {
   type ReceiverEvent,
 } from '@slack/bolt';
 
+/**
+ * Acknowledged requests whose work runs at once; the others wait their turn. High enough that a
+ * shortcut's `trigger_id` (valid 3 s) never waits long, low enough to leave the CPU to acks.
+ */
+export const MAX_RUNNING = 16;
 /** Bolt's default: past Slack's 3 s, so an unacknowledged request is logged, not silently kept. */
 const UNHANDLED_REQUEST_TIMEOUT_MS = 3_001;
 
@@ -33,6 +38,8 @@ export class AckFirstReceiver extends HTTPReceiver {
   readonly #signingSecret: string;
   readonly #log: Logger;
   #app: App | undefined;
+  readonly #waiting: ReceiverEvent[] = [];
+  #running = 0;
 
   constructor(options: HTTPReceiverOptions & { signingSecret: string; logger: Logger }) {
     super({
@@ -93,12 +100,8 @@ export class AckFirstReceiver extends HTTPReceiver {
     };
     if (acksEmpty(body)) {
       http.buildNoBodyResponse(res, 200);
-      // The next turn: acks of requests already read go out before this one's work starts.
-      setImmediate(() => {
-        this.#process({ ...event, ack: async () => {} }).catch((error: unknown) =>
-          this.#log.error('listener failed after an early ack', error),
-        );
-      });
+      this.#waiting.push({ ...event, ack: async () => {} });
+      this.#startWork();
       return;
     }
     const ack = new HTTPResponseAck({
@@ -120,6 +123,25 @@ export class AckFirstReceiver extends HTTPReceiver {
         storedResponse: ack.storedResponse,
       });
       if (acknowledged) ack.ack();
+    }
+  }
+
+  /**
+   * Runs acknowledged requests, `MAX_RUNNING` at a time, each from the next turn of the event loop:
+   * under a burst the acks of requests still arriving are not kept waiting behind a burst of replies.
+   */
+  #startWork(): void {
+    while (this.#running < MAX_RUNNING && this.#waiting.length > 0) {
+      const event = this.#waiting.shift()!;
+      this.#running++;
+      setImmediate(() => {
+        this.#process(event)
+          .catch((error: unknown) => this.#log.error('listener failed after an early ack', error))
+          .finally(() => {
+            this.#running--;
+            this.#startWork();
+          });
+      });
     }
   }
 

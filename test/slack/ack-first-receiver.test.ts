@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AckFirstReceiver, acksEmpty } from '../../src/slack/ack-first-receiver.js';
+import { AckFirstReceiver, acksEmpty, MAX_RUNNING } from '../../src/slack/ack-first-receiver.js';
 import { boltLogger } from '../../src/slack/bolt-logger.js';
 import {
   blockActionBody,
@@ -23,6 +23,8 @@ function gate(): { wait: Promise<void>; open: () => void } {
 }
 
 const commandGate = gate();
+const slowGate = gate();
+const slow = { running: 0, peak: 0, done: 0 };
 const listenerRan: string[] = [];
 let url = '';
 let app: App;
@@ -50,6 +52,14 @@ beforeAll(async () => {
     listenerRan.push('command');
     await ack();
   });
+  app.action('slow', async ({ ack }) => {
+    await ack();
+    slow.running++;
+    slow.peak = Math.max(slow.peak, slow.running);
+    await slowGate.wait;
+    slow.running--;
+    slow.done++;
+  });
   app.action('refresh', async ({ ack }) => {
     listenerRan.push('button');
     await ack();
@@ -66,6 +76,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   commandGate.open();
+  slowGate.open();
   await app.stop();
 });
 
@@ -92,6 +103,19 @@ describe('AckFirstReceiver', () => {
     const answer = await postSigned(`${url}/slack/events`, SECRET, body, FORM);
     expect(answer).toMatchObject({ status: 200, text: '' });
     await expect.poll(() => listenerRan.includes('button')).toBe(true);
+  });
+
+  it(`acks a burst at once, runs its work ${MAX_RUNNING} at a time, and loses none`, async () => {
+    const body = blockActionBody({ actionId: 'slow', value: 'v', responseUrl: 'http://127.0.0.1:9/unused' });
+    const burst = MAX_RUNNING * 2 + 8;
+    const answers = await Promise.all(
+      Array.from({ length: burst }, () => postSigned(`${url}/slack/events`, SECRET, body, FORM)),
+    );
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    await expect.poll(() => slow.running).toBe(MAX_RUNNING);
+    slowGate.open();
+    await expect.poll(() => slow.done).toBe(burst);
+    expect(slow.peak).toBe(MAX_RUNNING);
   });
 
   it('leaves a view submission on Bolt’s path: the ack carries the field errors', async () => {
