@@ -8,6 +8,7 @@ import { SKIP } from '../store/atomic-kv.js';
 import type { Leases } from './lease.js';
 import { renderConnectionNotice, renderDigest, renderEventReply } from './notifications.js';
 import type { Outbox, OutboxSettings } from './outbox.js';
+import { sameJson } from './same-json.js';
 import { type DiffSettings, diff, type Observation } from './transitions.js';
 import {
   type ChannelRecord,
@@ -266,7 +267,7 @@ export class PollCycle {
   async #apply(loaded: Loaded, observation: Observation): Promise<{ added: number; record?: WatchRecord }> {
     const now = this.#now();
     const planned = this.#next(loaded.record, observation, now);
-    if (planned.added === 0 && JSON.stringify(planned.record) === loaded.raw) {
+    if (planned.added === 0 && sameJson(planned.record, loaded.record)) {
       return { added: 0, record: loaded.record };
     }
     let added = 0;
@@ -274,7 +275,7 @@ export class PollCycle {
       if (!current || current.ended) return SKIP;
       const next = this.#next(current, observation, now);
       added = next.added;
-      return JSON.stringify(next.record) === JSON.stringify(current) ? SKIP : next.record;
+      return sameJson(next.record, current) ? SKIP : next.record;
     });
     return { added, record };
   }

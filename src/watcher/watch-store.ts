@@ -175,8 +175,6 @@ function decode<T>(raw: string): T {
 export interface LoadedWatch {
   key: string;
   record: WatchRecord;
-  /** The stored JSON `record` was decoded from. */
-  raw: string;
 }
 
 /** Typed records over a `AtomicKv`: JSON in, JSON out, every write atomic per record. */
@@ -228,17 +226,14 @@ export class WatchStore {
     return existed;
   }
 
-  /**
-   * Every watch record (one `MGET` on Redis), with the JSON it was read from (a caller can tell
-   * "unchanged" without writing). A store failure throws: never "nothing to do".
-   */
+  /** Every watch record (one `MGET` on Redis). A store failure throws: never "nothing to do". */
   async loadAll(): Promise<LoadedWatch[]> {
     const keys = (await this.backend.setMembers(INDEX_KEY)).sort();
     const raws = await this.backend.getMany(keys);
     const out: LoadedWatch[] = [];
     keys.forEach((key, i) => {
       const raw = raws[i];
-      if (raw !== undefined) out.push({ key, record: decode<WatchRecord>(raw), raw });
+      if (raw !== undefined) out.push({ key, record: decode<WatchRecord>(raw) });
     });
     return out;
   }

@@ -164,6 +164,18 @@ describe('OMS form → create request', () => {
     );
   });
 
+  it('refuses a task type named like an object property, in words (found by the fuzzer)', () => {
+    for (const kind of ['task', 'task-group'] as const)
+      for (const taskType of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+        const result = omsRequestFromForm(kind, { ...OMS_OK, task_type: taskType, src_objects: 'photos/' });
+        expect(result.ok).toBe(false);
+        if (result.ok) continue;
+        expect(Object.keys(result.errors)).toEqual(['task_type']);
+        expect(result.errors.task_type).toMatch(/^Task type must be one of /);
+        expect(JSON.stringify(result.errors)).not.toContain('[object');
+      }
+  });
+
   it('checks the listed keys of object and prefix tasks only', () => {
     const result = omsRequestFromForm('task', OMS_OK);
     expect(result.ok && omsPrefixCheck(result.request)).toEqual({

@@ -6,8 +6,7 @@ import { splitCommand } from '../../src/slack/command-text.js';
 import { decodeListPage } from '../../src/slack/list-query.js';
 import { findSubcommand, subcommandNames } from '../../src/slack/listeners/commands/subcommands/index.js';
 import { decodeResourceButton } from '../../src/slack/resource-button.js';
-
-const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 100_000);
+import { FUZZ_OPTIONS, FUZZ_RUNS } from './fuzz-settings.js';
 
 /** Words users type, mixed with hostile and mobile-mangled ones. */
 const word = fc.oneof(
@@ -63,7 +62,7 @@ describe(`property-based fuzzing (${FUZZ_RUNS.toLocaleString('en-US')} cases eac
       fc.property(commandText, (text) => {
         counts[parseOutcome(text)]++;
       }),
-      { numRuns: FUZZ_RUNS },
+      FUZZ_OPTIONS,
     );
     console.log(`command parser: ${counts.parsed} parsed, ${counts.refused} refused, 0 unhandled`);
     expect(counts.parsed + counts.refused).toBe(FUZZ_RUNS);
@@ -89,7 +88,7 @@ describe(`property-based fuzzing (${FUZZ_RUNS.toLocaleString('en-US')} cases eac
           }
         }
       }),
-      { numRuns: FUZZ_RUNS },
+      FUZZ_OPTIONS,
     );
     expect(refused).toBeGreaterThan(0);
   }, 120_000);
@@ -125,7 +124,7 @@ describe(`property-based fuzzing (${FUZZ_RUNS.toLocaleString('en-US')} cases eac
         }
         expect(escapeMrkdwn(text)).not.toMatch(/[*~`]/);
       }),
-      { numRuns: FUZZ_RUNS },
+      FUZZ_OPTIONS,
     );
   }, 120_000);
 });

@@ -17,6 +17,7 @@ import { NCP_LABELS } from '../../src/slack/create-forms/ncp-form.js';
 import { OMS_LABELS } from '../../src/slack/create-forms/oms-form.js';
 import { UPCLOUD_LABELS } from '../../src/slack/create-forms/upcloud-form.js';
 import { errorsForBlocks, readForm } from '../../src/slack/create-forms/view-state.js';
+import { FUZZ_OPTIONS, FUZZ_RUNS } from './fuzz-settings.js';
 
 /**
  * Every view submission the bot parses, fuzzed with generated `view.state.values` (what Slack sends
@@ -25,7 +26,6 @@ import { errorsForBlocks, readForm } from '../../src/slack/create-forms/view-sta
  * names its field with a specific message; whatever is accepted passes the provider's own schema
  * and, for endpoints, the SSRF policy.
  */
-const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 100_000);
 
 const CREATE_FORMS = [
   { provider: 'huawei-oms', kind: 'task', fields: Object.keys(OMS_LABELS) },
@@ -310,7 +310,7 @@ describe(`view submissions, fuzzed (${FUZZ_RUNS.toLocaleString('en-US')} generat
           }
         },
       ),
-      { numRuns: FUZZ_RUNS },
+      FUZZ_OPTIONS,
     );
     console.log(
       `create forms: ${FUZZ_RUNS} states × 4 forms: ${counts.accepted} accepted, ${counts.refused} refused with ${counts.fieldErrors} field errors, 0 unhandled`,
@@ -351,7 +351,7 @@ describe(`view submissions, fuzzed (${FUZZ_RUNS.toLocaleString('en-US')} generat
           }
         },
       ),
-      { numRuns: FUZZ_RUNS },
+      FUZZ_OPTIONS,
     );
     console.log(
       `connect form: ${FUZZ_RUNS} states: ${counts.accepted} accepted, ${counts.refused} refused with ${counts.fieldErrors} field errors, 0 unhandled`,

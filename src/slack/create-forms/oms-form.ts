@@ -106,9 +106,10 @@ export function omsRequestFromForm(kind: OmsCreateKind, v: FormValues): FormResu
   const errors: Record<string, string> = {};
   const taskType =
     v.task_type ?? (kind === 'task' ? OMS_DEFAULTS.task.task_type : OMS_DEFAULTS['task-group'].task_type);
-  if (!omsTaskTypes(kind).includes(taskType)) {
-    errors.task_type = `Task type must be one of ${omsTaskTypes(kind).join(', ')}.`;
-  }
+  const knownType = omsTaskTypes(kind).includes(taskType);
+  if (!knownType) errors.task_type = `Task type must be one of ${omsTaskTypes(kind).join(', ')}.`;
+  // Typed text, so never a key looked up as is (`__proto__` would find Object's prototype).
+  const typeLabel = Object.hasOwn(OMS_TASK_TYPE_LABELS, taskType) ? OMS_TASK_TYPE_LABELS[taskType] : taskType;
   if (!v.src_cloud) errors.src_cloud = 'Pick the cloud the data comes from.';
   else if (!(BUCKET_CLOUD_TYPES as readonly string[]).includes(v.src_cloud)) {
     errors.src_cloud = `OMS cannot migrate from ${v.src_cloud.slice(0, 40)}.`;
@@ -117,8 +118,8 @@ export function omsRequestFromForm(kind: OmsCreateKind, v: FormValues): FormResu
     errors.src_bucket = 'Pick a bucket from the list (type to search), or leave it empty for a URL list.';
   }
   const objects = lines(v.src_objects);
-  if (objects.length > 0 && !USES_OBJECT_KEYS.has(taskType)) {
-    errors.src_objects = `Objects and prefixes are not used by a ${OMS_TASK_TYPE_LABELS[taskType] ?? taskType} task: clear them, or pick Prefixes as the task type.`;
+  if (knownType && objects.length > 0 && !USES_OBJECT_KEYS.has(taskType)) {
+    errors.src_objects = `Objects and prefixes are not used by a ${typeLabel} task: clear them, or pick Prefixes as the task type.`;
   }
   let listFile: { obs_bucket: string; list_file_key: string } | undefined;
   if (v.list_file) {
@@ -133,14 +134,14 @@ export function omsRequestFromForm(kind: OmsCreateKind, v: FormValues): FormResu
   // them here too shows every problem in one go, in the form's words.
   const urlList = URL_LISTS.has(taskType);
   if (urlList && v.src_cloud && v.src_cloud !== 'URLSource') {
-    errors.src_cloud ??= `Source cloud must be URLSource for a ${OMS_TASK_TYPE_LABELS[taskType]} task.`;
+    errors.src_cloud ??= `Source cloud must be URLSource for a ${typeLabel} task.`;
   }
   if (!urlList && !v.src_region)
     errors.src_region ??= 'Pick the source region (needed unless the task type is URL list).';
   if (!urlList && !v.src_bucket)
     errors.src_bucket ??= 'Pick the source bucket (needed unless the task type is URL list).';
   if ((urlList || taskType.toLowerCase() === 'list') && !v.list_file) {
-    errors.list_file ??= `A ${OMS_TASK_TYPE_LABELS[taskType]} task needs the list file: <OBS bucket>/<object key>.`;
+    errors.list_file ??= `A ${typeLabel} task needs the list file: <OBS bucket>/<object key>.`;
   }
   if (v.src_cloud === 'Tencent' && !v.src_app_id)
     errors.src_app_id ??= 'App ID is required when the source cloud is Tencent.';
