@@ -25,7 +25,7 @@ export interface OutboxSettings {
    */
   recoveryProbeMs: number;
   /** Parent-card edits per workspace: at most `max` per fixed `windowMs` window. */
-  editBudget: { windowMs: number; max: number };
+  editBudget: Window;
   /**
    * Posts per channel and per workspace, counted in the store so replicas share them. A post whose
    * window is spent waits for the next one (up to `maxWaitMs`), or the next cycle. Off when unset.
@@ -153,8 +153,8 @@ export class Outbox {
     return (this.#pausedUntil.get(teamId) ?? 0) > Date.now();
   }
 
-  /** Delivers what is due in one record (watch, connection or channel), then edits its card. */
   /**
+   * Delivers what is due in one record (watch, connection or channel), then edits its card.
    * `waitUntil` (a `performance.now()` time) bounds how long posts wait for their pace window, so
    * a poll cycle's delivery pass cannot hold up the next poll; by default, one `maxWaitMs`.
    */

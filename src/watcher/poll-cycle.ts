@@ -17,7 +17,6 @@ import {
   enqueue,
   type HealthRecord,
   healthKey,
-  type LoadedWatch,
   type OutboxEntry,
   type WatchRecord,
   type WatchStore,
@@ -53,7 +52,7 @@ export interface CycleReport {
   ms: number;
 }
 
-type Loaded = LoadedWatch;
+type Loaded = { key: string; record: WatchRecord };
 
 /**
  * One poll cycle: watches grouped by connection, one list pass per connection and kind (pages of
@@ -68,8 +67,6 @@ export class PollCycle {
   readonly #logger: Logger;
   readonly #now: () => number;
   readonly #settings: CycleSettings;
-  /** Until when (`performance.now()`) this cycle's posts may wait for their pace window. */
-  #waitUntil = 0;
   /** Channels whose digest of `day` is out, so later cycles of the day skip the digest pass. */
   #digested: { day: string; channels: Set<string> } = { day: '', channels: new Set() };
 
@@ -93,7 +90,8 @@ export class PollCycle {
 
   async run(): Promise<CycleReport> {
     const started = performance.now();
-    this.#waitUntil = started + (this.#settings.postPace?.cycleWaitMs ?? 0);
+    // Until when (`performance.now()`) this cycle's posts may wait for their pace window.
+    const waitUntil = started + (this.#settings.postPace?.cycleWaitMs ?? 0);
     const all = await this.#store.loadAll();
     const report: CycleReport = {
       watches: all.length,
@@ -127,7 +125,7 @@ export class PollCycle {
     await Promise.all(
       [...byProvider.values()].map((list) =>
         forEachLimited(list, this.#settings.connectionsPerProvider, ([id, g]) =>
-          this.#pollConnection(id, g.connection, g.watches, report),
+          this.#pollConnection(id, g.connection, g.watches, report, waitUntil),
         ),
       ),
     );
@@ -152,6 +150,7 @@ export class PollCycle {
     connection: Connection | undefined,
     watches: Loaded[],
     report: CycleReport,
+    waitUntil: number,
   ): Promise<void> {
     if (!(await this.#leases.hold(`conn:${id}`))) {
       report.leasedElsewhere++;
@@ -211,7 +210,7 @@ export class PollCycle {
     // One channel's records one after another (posts there are paced), four channels at a time.
     const byChannel = groupBy(ordered, (w) => `${w.record.watch.teamId}:${w.record.watch.channelId}`);
     await forEachLimited([...byChannel.values()], 4, async (records) => {
-      for (const { key } of records) await this.#outbox.drain(key, this.#waitUntil);
+      for (const { key } of records) await this.#outbox.drain(key, waitUntil);
     });
   }
 

@@ -172,11 +172,6 @@ function decode<T>(raw: string): T {
   return value as T;
 }
 
-export interface LoadedWatch {
-  key: string;
-  record: WatchRecord;
-}
-
 /** Typed records over a `AtomicKv`: JSON in, JSON out, every write atomic per record. */
 export class WatchStore {
   readonly backend: AtomicKv;
@@ -227,10 +222,10 @@ export class WatchStore {
   }
 
   /** Every watch record (one `MGET` on Redis). A store failure throws: never "nothing to do". */
-  async loadAll(): Promise<LoadedWatch[]> {
+  async loadAll(): Promise<{ key: string; record: WatchRecord }[]> {
     const keys = (await this.backend.setMembers(INDEX_KEY)).sort();
     const raws = await this.backend.getMany(keys);
-    const out: LoadedWatch[] = [];
+    const out: { key: string; record: WatchRecord }[] = [];
     keys.forEach((key, i) => {
       const raw = raws[i];
       if (raw !== undefined) out.push({ key, record: decode<WatchRecord>(raw) });

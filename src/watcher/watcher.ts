@@ -53,6 +53,18 @@ export interface WatchResult {
   posted: boolean;
 }
 
+/**
+ * chat.postMessage: about 1 per second per channel (bursts allowed), and a workspace-wide cap Slack
+ * does not publish: 40 per 10 s is at most 280 in any minute.
+ */
+export const DEFAULT_POST_PACE: NonNullable<OutboxSettings['postPace']> = {
+  perChannel: { windowMs: 1_000, max: 1 },
+  perWorkspace: { windowMs: 10_000, max: 40 },
+  maxWaitMs: 2_500,
+  // A burst beyond what fits is delivered over the next cycles rather than delaying the polls.
+  cycleWaitMs: 10_000,
+};
+
 export function defaultWatcherOptions(config: Config): WatcherOptions {
   const interval = config.watcher.pollIntervalSeconds;
   return {
@@ -72,15 +84,7 @@ export function defaultWatcherOptions(config: Config): WatcherOptions {
     recoveryProbeMs: 30_000,
     // Tier 3 is ~50/min per workspace: 7 per 10 s window is at most 49 in any minute.
     editBudget: { windowMs: 10_000, max: 7 },
-    // chat.postMessage: about 1 per second per channel (bursts allowed), and a workspace-wide cap
-    // Slack does not publish: 40 per 10 s is at most 280 in any minute.
-    postPace: {
-      perChannel: { windowMs: 1_000, max: 1 },
-      perWorkspace: { windowMs: 10_000, max: 40 },
-      maxWaitMs: 2_500,
-      // A burst beyond what fits is delivered over the next cycles rather than delaying the polls.
-      cycleWaitMs: 10_000,
-    },
+    postPace: DEFAULT_POST_PACE,
     lookupSent: true,
     keyPrefix: /^rediss?:\/\//.test(config.storeUrl) ? 'migrate-bot:watch:' : 'watch:',
     leaseMs: Math.max(30_000, 2 * interval * 1000 + 10_000),

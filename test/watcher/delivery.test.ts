@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
+import { DEFAULT_POST_PACE } from '../../src/watcher/watcher.js';
 import {
   CHANNEL,
   GiB,
@@ -51,16 +52,7 @@ describe('Slack delivery through the outbox', () => {
   it('paces posts per channel: replies ending together in one channel stay within Slack’s tier, none lost', async () => {
     await rig.stop();
     // The production pace (1 post per second per channel) against the fake enforcing Slack's tiers.
-    rig = await startRig(world, {
-      watcher: {
-        postPace: {
-          perChannel: { windowMs: 1_000, max: 1 },
-          perWorkspace: { windowMs: 10_000, max: 40 },
-          maxWaitMs: 2_500,
-          cycleWaitMs: 10_000,
-        },
-      },
-    });
+    rig = await startRig(world, { watcher: { postPace: DEFAULT_POST_PACE } });
     const tasks = Array.from({ length: 5 }, (_, i) =>
       world.oms.addTask({ name: `together-${i}`, status: 1, totalSize: GiB, speed: 100 * MiB }),
     );
