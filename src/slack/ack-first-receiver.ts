@@ -8,6 +8,7 @@ import {
   type Logger,
   type ReceiverEvent,
 } from '@slack/bolt';
+import { receiveSlackRequest } from './verified-request.js';
 
 /**
  * Acknowledged requests whose work runs at once; the others wait their turn. High enough that a
@@ -56,7 +57,9 @@ export class AckFirstReceiver extends HTTPReceiver {
     // `requestListener` is the receiver's public entry point (what its server calls).
     this.requestListener = (req, res) => {
       const path = (req.url ?? '').split('?')[0] ?? '';
-      if (req.method === 'POST' && endpoints.has(path)) void this.#handle(req, res);
+      // Whatever goes wrong with one request is that request's failure, never the process's.
+      if (req.method === 'POST' && endpoints.has(path))
+        this.#handle(req, res).catch((error: unknown) => this.#failed(res, error));
       else routeOthers(req, res);
     };
   }
@@ -66,32 +69,26 @@ export class AckFirstReceiver extends HTTPReceiver {
     this.#app = app;
   }
 
+  /** Last resort: a request whose handling threw gets a 500 (or its connection closed), and a log line. */
+  #failed(res: ServerResponse, error: unknown): void {
+    this.#log.error('the receiver failed on a request', error);
+    if (!res.headersSent) http.buildNoBodyResponse(res, 500);
+    else res.destroy();
+  }
+
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let buffered: Awaited<ReturnType<typeof http.parseAndVerifyHTTPRequest>>;
-    try {
-      buffered = await http.parseAndVerifyHTTPRequest(
-        { enabled: true, signingSecret: this.#signingSecret },
-        req,
-      );
-    } catch (error) {
-      if (http.isRawBodyError(error) && (error.type === 'entity.too.large' || error.statusCode === 413)) {
-        http.buildNoBodyResponse(res, 413);
-        return;
-      }
-      this.#log.warn(`Failed to parse and verify the request data: ${(error as Error).message}`);
-      http.buildNoBodyResponse(res, 401);
-      return;
-    }
-    let body: Record<string, unknown>;
-    try {
-      body = http.parseHTTPRequestBody(buffered);
-    } catch (error) {
-      this.#log.warn(`Malformed request body: ${(error as Error).message}`);
-      http.buildNoBodyResponse(res, 400);
-      return;
-    }
-    if (body.ssl_check === '1') return http.buildSSLCheckResponse(res);
+    const request = await receiveSlackRequest(req, res, {
+      signingSecret: this.#signingSecret,
+      logger: this.#log,
+    });
+    if (!request) return;
+    if (request.kind === 'ssl_check') return http.buildSSLCheckResponse(res);
+    const { body, buffered } = request;
     if (body.type === 'url_verification') return http.buildUrlVerificationResponse(res, body);
+    if (body.type === 'app_rate_limited') {
+      this.#log.warn('Slack reports this app over its Events API rate limit: events are being dropped');
+      return http.buildNoBodyResponse(res, 200);
+    }
     const event: Omit<ReceiverEvent, 'ack'> = {
       body,
       retryNum: http.extractRetryNumFromHTTPRequest(req),

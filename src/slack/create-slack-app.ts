@@ -13,6 +13,7 @@ import { AckFirstReceiver } from './ack-first-receiver.js';
 import { boltLogger } from './bolt-logger.js';
 import type { AppDeps } from './context.js';
 import { registerListeners } from './listeners/index.js';
+import { guardSocketMode } from './socket-mode-guard.js';
 
 export interface SlackApp {
   app: App;
@@ -45,12 +46,15 @@ export function createSlackApp(deps: AppDeps): SlackApp {
   const oauth = oauthReceiverOptions(deps);
   const receiver: Receiver =
     config.slack.mode === 'socket'
-      ? new SocketModeReceiver({
-          appToken: config.slack.appToken!,
+      ? guardSocketMode(
+          new SocketModeReceiver({
+            appToken: config.slack.appToken!,
+            logger,
+            customRoutes: [healthz],
+            ...oauth,
+          }),
           logger,
-          customRoutes: [healthz],
-          ...oauth,
-        })
+        )
       : new AckFirstReceiver({
           signingSecret: config.slack.signingSecret,
           endpoints: '/slack/events',

@@ -1,0 +1,163 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQueryString } from 'node:querystring';
+import type { BufferedIncomingMessage, Logger } from '@slack/bolt';
+import { checkSlackEnvelope } from './slack-envelope.js';
+
+/**
+ * Largest request body read. Slack's payloads are a few kilobytes (a modal's state at most tens);
+ * anything past this is refused while it arrives, before a byte of it is checked or kept.
+ */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** Slack's rule: a request whose timestamp is more than 5 minutes from now, either way, is a replay. */
+export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
+
+const FORM = 'application/x-www-form-urlencoded';
+
+export type SlackRequest =
+  /** Slack's unsigned SSL check (`ssl_check=1`): answered 200, nothing else in it is read. */
+  | { kind: 'ssl_check' }
+  | { kind: 'payload'; body: Record<string, unknown>; buffered: BufferedIncomingMessage };
+
+export interface VerifyOptions {
+  signingSecret: string;
+  logger: Logger;
+  /** Unix milliseconds; tests only. */
+  now?: () => number;
+}
+
+/**
+ * Reads a POST to the events endpoint the safe way round: the body with a byte limit while it
+ * streams in (413), then the signature and timestamp over the raw bytes (401), then the payload
+ * parsed and its envelope checked (400). Every refusal is answered here and gives `undefined`;
+ * nothing about a refused request reaches Bolt, and nothing in it can throw out of this function.
+ */
+export async function receiveSlackRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: VerifyOptions,
+): Promise<SlackRequest | undefined> {
+  const read = await readBody(req, MAX_BODY_BYTES);
+  if (read === 'too-large') {
+    options.logger.warn(`Refused a request body over ${MAX_BODY_BYTES} bytes`);
+    refuseTooLarge(req, res);
+    return undefined;
+  }
+  if (read === 'aborted') {
+    req.socket.destroy();
+    return undefined;
+  }
+  const form = mediaType(req.headers['content-type']) === FORM;
+  // As in Bolt: Slack's SSL check is not signed, so it is answered without reading anything else.
+  if (form && parseQueryString(read.toString('utf8')).ssl_check === '1') return { kind: 'ssl_check' };
+  const refusal = signatureProblem(req, read, options.signingSecret, (options.now ?? Date.now)());
+  if (refusal) {
+    options.logger.warn(`Failed to verify the request: ${refusal}`);
+    answer(res, 401);
+    return undefined;
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseBody(read, form);
+  } catch (error) {
+    options.logger.warn(`Malformed request body: ${(error as Error).message}`);
+    answer(res, 400);
+    return undefined;
+  }
+  const envelope = checkSlackEnvelope(parsed);
+  if (!envelope.ok) {
+    options.logger.warn(`Refused a signed request of an unexpected shape: ${envelope.reason}`);
+    answer(res, 400);
+    return undefined;
+  }
+  // Bolt's ack and error handlers take the request with its raw body, as its own parser leaves it.
+  const buffered = req as BufferedIncomingMessage;
+  buffered.rawBody = read;
+  return { kind: 'payload', body: envelope.body, buffered };
+}
+
+/**
+ * The body, counted as it arrives. A declared length over the limit is refused before reading; a
+ * chunked body is refused at the chunk that crosses it, and nothing more is read.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large' | 'aborted'> {
+  // A client gone mid-body must not become an unhandled 'error' event.
+  req.on('error', () => {});
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve('too-large');
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const finish = (result: Buffer | 'too-large' | 'aborted') => {
+      req.off('data', onData).off('end', onEnd).off('close', onClose);
+      resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > limit) {
+        req.pause();
+        finish('too-large');
+      } else chunks.push(chunk);
+    };
+    const onEnd = () => finish(Buffer.concat(chunks, received));
+    // 'close' before 'end': the client went away with the body unfinished.
+    const onClose = () => finish('aborted');
+    req.on('data', onData).once('end', onEnd).once('close', onClose);
+  });
+}
+
+/**
+ * 413 and the connection closed once the answer is out: the rest of the body is never read (an
+ * open keep-alive connection would make Node drain it).
+ */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
+  res.once('finish', () => req.socket.destroy());
+  res.once('close', () => req.socket.destroy());
+  res.writeHead(413, { connection: 'close' });
+  res.end();
+}
+
+/** What is wrong with the signature or timestamp, or `undefined` when the request is Slack's. */
+function signatureProblem(
+  req: IncomingMessage,
+  rawBody: Buffer,
+  signingSecret: string,
+  nowMs: number,
+): string | undefined {
+  const timestampHeader = req.headers['x-slack-request-timestamp'];
+  const signatureHeader = req.headers['x-slack-signature'];
+  if (typeof timestampHeader !== 'string' || !/^\d{1,12}$/.test(timestampHeader))
+    return 'missing or malformed x-slack-request-timestamp';
+  if (typeof signatureHeader !== 'string') return 'missing x-slack-signature';
+  const timestamp = Number(timestampHeader);
+  // Both ways: a timestamp in the future is no fresher than one in the past, and would otherwise
+  // make a captured request replayable until then.
+  if (Math.abs(nowMs / 1000 - timestamp) > MAX_CLOCK_SKEW_SECONDS)
+    return `x-slack-request-timestamp is more than ${MAX_CLOCK_SKEW_SECONDS / 60} minutes from now`;
+  const expected = createHmac('sha256', signingSecret)
+    .update(`v0:${timestampHeader}:`)
+    .update(rawBody)
+    .digest();
+  const match = /^v0=([0-9a-f]{64})$/.exec(signatureHeader);
+  // Same length (32 bytes) on both sides, so the comparison time says nothing about the secret.
+  if (!match || !timingSafeEqual(Buffer.from(match[1]!, 'hex'), expected)) return 'signature mismatch';
+  return undefined;
+}
+
+/** Interactive payloads come as form field `payload` (JSON); slash commands as the form fields. */
+function parseBody(rawBody: Buffer, form: boolean): unknown {
+  const text = rawBody.toString('utf8');
+  if (!form) return JSON.parse(text);
+  const fields = parseQueryString(text);
+  if (typeof fields.payload === 'string') return JSON.parse(fields.payload);
+  return { ...fields };
+}
+
+function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+function answer(res: ServerResponse, status: number): void {
+  res.writeHead(status);
+  res.end();
+}
