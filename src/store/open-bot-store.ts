@@ -33,8 +33,7 @@ const ROLLING_UPDATE =
 export async function openBotStore(storeUrl: string, logger: Logger, waitMs: number): Promise<BotStore> {
   const prefix = /^rediss?:/.test(storeUrl) ? 'migrate-bot:state:' : 'state:';
   if (/^rediss?:\/\//.test(storeUrl)) return openRedis(storeUrl, prefix, logger, waitMs);
-  const file = storeUrl.startsWith('sqlite://') ? storeUrl.slice('sqlite://'.length) : undefined;
-  const lock = file && file !== ':memory:' ? await claimSqliteFile(storeUrl, path.resolve(file)) : undefined;
+  const lock = await claimSqliteStore(storeUrl);
   try {
     const store = await createStore(storeUrl, logger);
     const state = await openAtomicKv(storeUrl, store, prefix, logger);
@@ -43,6 +42,15 @@ export async function openBotStore(storeUrl: string, logger: Logger, waitMs: num
     await lock?.release();
     throw error;
   }
+}
+
+/**
+ * With a SQLite file store: this process's claim on it (see sqlite-process-lock.ts), or the
+ * ConfigError that says why not. Undefined for the other stores.
+ */
+export async function claimSqliteStore(storeUrl: string): Promise<ProcessLock | undefined> {
+  const file = storeUrl.startsWith('sqlite://') ? storeUrl.slice('sqlite://'.length) : undefined;
+  return file && file !== ':memory:' ? claimSqliteFile(storeUrl, path.resolve(file)) : undefined;
 }
 
 /** Makes the directory, checks the database file opens (before a lock file is made beside it), takes the lock. */
