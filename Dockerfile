@@ -10,7 +10,9 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production PORT=3000 STORE_URL=sqlite:///app/data/migrate-bot.sqlite
+# MIGRATE_BOT_IMAGE marks the image: the playground (a local try-out with a fake Slack) never runs
+# here, and missing Slack settings are reported as the configuration error they are.
+ENV NODE_ENV=production MIGRATE_BOT_IMAGE=1 PORT=3000 STORE_URL=sqlite:///app/data/migrate-bot.sqlite
 # A bounded heap: V8 then collects each poll cycle's garbage instead of growing into it (RSS at
 # 10,000 watches about 185 MB instead of 330 MB, same cycle time; 50,000 fit). The poll benchmark
 # runs the watcher with these same flags (bench/poll-scale.ts reads them from this line).

@@ -21,8 +21,7 @@ import type { AppDeps } from './slack/context.js';
 import { createSlackApp } from './slack/create-slack-app.js';
 import { KeyvInstallationStore } from './slack/installation-store.js';
 import { SlackClients } from './slack/slack-clients.js';
-import { createStore } from './store/create-store.js';
-import { openAtomicKv } from './store/open-atomic-kv.js';
+import { openBotStore } from './store/open-bot-store.js';
 import { Watcher, type WatcherOptions } from './watcher/watcher.js';
 
 export interface BotOptions {
@@ -70,17 +69,13 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       'no connections file: admins add connections with /migrate connect, or set MIGRATE_BOT_CONNECTIONS (see README)',
     );
 
-  const store = await createStore(config.storeUrl, logger);
+  // Opened within a bounded wait before anything listens: a store that cannot be used stops the
+  // start-up with one message (a ConfigError) instead of a bot that says it started and then fails.
+  const botStore = await openBotStore(config.storeUrl, logger, config.storeConnectTimeoutSeconds * 1000);
+  const { store, state } = botStore;
   const pools = new PoolRegistry();
   // Secrets stored by the bot (connections added from Slack, OAuth tokens) are sealed with this key ring.
   const box = config.encryptionKeys ? SecretBox.fromKeyRing(config.encryptionKeys) : undefined;
-  // Shared state that replicas change concurrently (connections, grants, settings, audit, approval decisions).
-  const state = await openAtomicKv(
-    config.storeUrl,
-    store,
-    /^rediss?:/.test(config.storeUrl) ? 'migrate-bot:state:' : 'state:',
-    logger,
-  );
   const connectionStore = new ConnectionStore(state, box, secrets, {
     allowedEndpoints: config.allowedEndpoints,
   });
@@ -154,8 +149,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
           .stop()
           .catch((error: unknown) => logger.warn({ err: error }, 'Slack app did not stop cleanly'));
         await pools.close();
-        await state.close();
-        await store.close();
+        await botStore.close();
         logger.info('migrate-bot stopped');
       })();
       return stopping;

@@ -83,6 +83,14 @@ export const configSchema = z
       urlString('Slack Web API base').default('https://slack.com/api/'),
     ),
     STORE_URL: z.preprocess(emptyToUndefined, storeUrl.optional()),
+    STORE_CONNECT_TIMEOUT_SECONDS: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: 'must be a number of seconds' })
+        .positive('must be more than 0 seconds')
+        .max(600, 'must be at most 600 seconds')
+        .default(10),
+    ),
     MIGRATE_BOT_CONNECTIONS: z.preprocess(emptyToUndefined, z.string().optional()),
     LOG_LEVEL: z.preprocess(
       emptyToUndefined,
@@ -141,6 +149,8 @@ export const configSchema = z
     allowedEndpoints: parseAllowList(env.MIGRATE_BOT_ALLOWED_ENDPOINTS).entries.map((u) => u.href),
     http: { port: env.PORT, host: env.HOST },
     storeUrl: env.STORE_URL ?? `sqlite://${path.resolve('data', 'migrate-bot.sqlite')}`,
+    /** How long start-up waits for the store (Redis) before it stops with one message. */
+    storeConnectTimeoutSeconds: env.STORE_CONNECT_TIMEOUT_SECONDS,
     connectionsFile: env.MIGRATE_BOT_CONNECTIONS,
     logLevel: env.LOG_LEVEL,
     watcher: {

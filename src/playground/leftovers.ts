@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { type AtomicKv, LocalAtomicKv } from '../store/atomic-kv.js';
 import { createStore } from '../store/create-store.js';
+import { claimSqliteStore } from '../store/open-bot-store.js';
 import { RedisAtomicKv } from '../store/redis-atomic-kv.js';
 import { WatchStore } from '../watcher/watch-store.js';
 import { defaultWatcherOptions } from '../watcher/watcher.js';
@@ -23,6 +24,8 @@ export interface Leftovers {
 export async function dropLeftovers(config: Config, teamId: string, logger: Logger): Promise<Leftovers> {
   const dropped: Leftovers = { watches: 0, requests: 0 };
   if (config.storeUrl.startsWith('memory://')) return dropped;
+  // Another bot (a second playground) on the same SQLite file stops here, before anything of its is dropped.
+  const lock = await claimSqliteStore(config.storeUrl);
   const store = await createStore(config.storeUrl, logger);
   let backend: AtomicKv | undefined;
   try {
@@ -46,6 +49,7 @@ export async function dropLeftovers(config: Config, teamId: string, logger: Logg
   } finally {
     await backend?.close();
     await store.close();
+    await lock?.release();
   }
   if (dropped.watches > 0 || dropped.requests > 0)
     logger.info(dropped, 'playground: dropped watches and open requests left from an earlier run');

@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import { AppError, ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { enterOp } from '../op-scope.js';
 import type { ResourceResolver } from '../resources/resolve-resource.js';
 import type { SecretRegistry } from '../secrets.js';
 import type { SettingsStore } from '../settings/workspace-settings.js';
@@ -74,6 +75,7 @@ export function createHandlerContext(
   surface: string,
 ): HandlerContext {
   const opId = randomBytes(4).toString('hex');
+  enterOp(opId);
   const logger = deps.logger.child({ op: opId, team: who.teamId, user: who.userId, surface });
   const principal = { teamId: who.teamId, userId: who.userId, channelId: who.channelId };
   return {

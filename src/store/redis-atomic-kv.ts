@@ -45,6 +45,9 @@ return n`;
 
 const MAX_CAS_ATTEMPTS = 50;
 
+/** How long a connection waits for Redis before it gives up (the bot's start-up: STORE_CONNECT_TIMEOUT_SECONDS). */
+export const STORE_CONNECT_WAIT_MS = 10_000;
+
 /**
  * Redis primitives for several replicas: every write of a watch record is a compare-and-set (Lua),
  * leases are `SET NX PX` plus compare-and-extend / compare-and-delete scripts, and the edit budget
@@ -60,16 +63,52 @@ export class RedisAtomicKv implements AtomicKv {
     this.#prefix = prefix;
   }
 
-  static async connect(url: string, prefix: string, logger: Logger): Promise<RedisAtomicKv> {
+  /**
+   * Connects within `waitMs` (the client retries meanwhile), or throws a StoreUnavailableError
+   * saying how many attempts failed and the last error: an unreachable Redis stops the start-up
+   * with one message instead of a retry warning every 2 s for ever.
+   */
+  static async connect(
+    url: string,
+    prefix: string,
+    logger: Logger,
+    options: { waitMs?: number } = {},
+  ): Promise<RedisAtomicKv> {
+    const waitMs = options.waitMs ?? STORE_CONNECT_WAIT_MS;
     const client = newClient(url);
-    client.on('error', (error: unknown) => logger.warn({ err: error }, 'redis connection error'));
+    let connected = false;
+    let failedAttempts = 0;
+    let lastError: unknown;
+    client.on('error', (error: unknown) => {
+      if (connected) return logger.warn({ err: error }, 'redis connection error');
+      // While connecting, each failed attempt is counted for the one message below, not logged.
+      failedAttempts++;
+      lastError = error;
+      logger.debug({ err: error, attempt: failedAttempts }, 'redis not reachable yet');
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const connecting = client.connect().then(() => true);
+    // After a timeout the client is destroyed and `connect()` rejects: nobody waits for it then.
+    connecting.catch(() => undefined);
     try {
-      await client.connect();
+      connected = await Promise.race([
+        connecting,
+        new Promise<false>((resolve) => {
+          timer = setTimeout(() => resolve(false), waitMs);
+        }),
+      ]);
     } catch (cause) {
-      client.destroy();
-      throw new StoreUnavailableError('Could not connect to Redis.', { cause });
+      lastError = cause;
+    } finally {
+      clearTimeout(timer);
     }
-    return new RedisAtomicKv(client, prefix);
+    if (connected) return new RedisAtomicKv(client, prefix);
+    client.destroy();
+    const reason = lastError instanceof Error ? lastError.message : String(lastError ?? 'no answer');
+    throw new StoreUnavailableError(
+      `Redis did not answer within ${waitMs / 1000} s (${failedAttempts} failed connection attempt${failedAttempts === 1 ? '' : 's'}; last error: ${reason}).`,
+      { cause: lastError },
+    );
   }
 
   async get(key: string): Promise<string | undefined> {

@@ -1,0 +1,60 @@
+import type { Logger } from './logger.js';
+import { currentOp } from './op-scope.js';
+
+export interface ProcessHandlers {
+  /** The bot is up: a signal from now on stops it cleanly before the process exits. */
+  started(stop: () => Promise<void>): void;
+}
+
+/**
+ * Installed first thing, before any start-up work, so that:
+ * - SIGTERM/SIGINT always end the process with code 0 (during a long start-up too, where the
+ *   default would be 143), after a clean stop once the bot runs; a second signal exits at once;
+ * - a promise rejected with nobody to handle it (a bug) is logged with the op id of the request it
+ *   came from, and the bot keeps serving every other request instead of exiting;
+ * - an uncaught exception is logged likewise, then the process exits 1: after a synchronous throw
+ *   nobody caught, its state cannot be trusted (Node's own advice), and the platform restarts it.
+ */
+export function installProcessHandlers(
+  logger: Logger,
+  exit: (code: number) => never = process.exit,
+): ProcessHandlers {
+  let stop: (() => Promise<void>) | undefined;
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting for the clean stop');
+      exit(1);
+    }
+    stopping = true;
+    if (!stop) {
+      logger.info({ signal }, 'stopped during start-up');
+      exit(0);
+    }
+    stop().then(
+      () => exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'did not stop cleanly');
+        exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('unhandledRejection', (reason: unknown) => {
+    logger.error(
+      { err: reason, op: currentOp() },
+      'unhandled promise rejection (a bug): logged, the bot keeps running',
+    );
+  });
+  process.on('uncaughtException', (error: Error) => {
+    logger.fatal({ err: error, op: currentOp() }, 'uncaught exception (a bug): exiting');
+    logger.flush();
+    exit(1);
+  });
+  return {
+    started(stopBot) {
+      stop = stopBot;
+    },
+  };
+}
