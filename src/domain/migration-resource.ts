@@ -106,19 +106,6 @@ export function unreadableResource(
   };
 }
 
-/**
- * The state in words for a person: the normalized state, except that a status the bot does not know
- * shows the provider's own value ("unknown (12)") and an unreadable item says so.
- */
-export function describeState(
-  resource: Pick<MigrationResource, 'state' | 'rawStatus' | 'unreadable'>,
-): string {
-  if (resource.unreadable) return 'unreadable';
-  if (resource.state !== 'unknown') return resource.state;
-  const raw = resource.rawStatus.trim();
-  return raw ? `unknown (${raw})` : 'unknown';
-}
-
 /** A user's way of naming a resource: `connection:id`, or an id/prefix to resolve. */
 export interface ResourceRef {
   connection?: string;
