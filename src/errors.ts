@@ -13,6 +13,7 @@ export const ErrorCode = {
   ProviderAuth: 'provider_auth',
   ProviderUnavailable: 'provider_unavailable',
   ProviderResponse: 'provider_bad_response',
+  OutcomeUnknown: 'outcome_unknown',
   Internal: 'internal',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -55,6 +56,16 @@ export class ConfigError extends AppError {
 export class StoreUnavailableError extends AppError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorCode.Store, message, options);
+  }
+}
+
+/**
+ * A change was sent and the provider took it (or may have), but its answer did not say what it did:
+ * never reported as a failure. The message says what may have happened and how to check.
+ */
+export class OutcomeUnknownError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.OutcomeUnknown, message, options);
   }
 }
 

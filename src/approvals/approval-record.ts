@@ -41,6 +41,8 @@ export const approvalRecordSchema = z.strictObject({
       httpStatus: z.number().int().optional(),
       errorCode: z.string().max(100).optional(),
       requestId: z.string().max(200).optional(),
+      /** The provider took the request but did not say what it made: it may have been created. */
+      outcomeUnknown: z.boolean().optional(),
     })
     .optional(),
 });

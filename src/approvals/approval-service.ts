@@ -11,6 +11,7 @@ import {
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
+  OutcomeUnknownError,
   ProviderError,
 } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -438,6 +439,7 @@ export class ApprovalService {
       e.code === ErrorCode.Internal
         ? 'Something went wrong on our side.'
         : (scrub(e.message, 1000) ?? 'unknown error');
+    if (e instanceof OutcomeUnknownError) return { message, outcomeUnknown: true };
     if (!(e instanceof ProviderError)) return { message };
     return {
       message,

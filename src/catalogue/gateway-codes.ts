@@ -53,6 +53,18 @@ const huaweiGatewayCodes: CatalogueEntry[] = [
     provider: 'huawei-oms',
   },
   {
+    code: 'APIGW.0307',
+    httpStatus: 401,
+    message: 'The token must be updated.',
+    description:
+      'Huawei API Gateway rejected the IAM token because it has expired (a token lasts 24 hours) or IAM ' +
+      "invalidated it early (the user's password, access keys or permissions changed).",
+    solution:
+      'The bot fetches a new token and retries once by itself. If this keeps coming back, check the IAM user, ' +
+      'password and domain of the connection.',
+    provider: 'huawei-oms',
+  },
+  {
     code: 'APIGW.0308',
     message: 'Request throttled.',
     description: 'Huawei API Gateway throttled the request because too many requests were sent.',

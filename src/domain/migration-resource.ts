@@ -74,6 +74,36 @@ export interface MigrationResource {
   createdAt?: Date;
   updatedAt?: Date;
   elapsedSeconds?: number;
+  /**
+   * Set on a list item the provider returned but that could not be read (a missing or garbled id, a
+   * field of the wrong type). Only `id` (the provider's, when it had a usable one), `kind` and
+   * `connection` are real; the rest of the page is unaffected. Never returned by `get`.
+   */
+  unreadable?: { reason: string };
+}
+
+/** The id shown for an unreadable item that had no usable id of its own. */
+export const NO_ID = '(no id)';
+
+/** A list item that could not be read, standing in its place so the page still shows it. */
+export function unreadableResource(
+  where: Pick<MigrationResource, 'provider' | 'connection' | 'kind'>,
+  id: string | undefined,
+  reason: string,
+): MigrationResource {
+  const shownId = id || NO_ID;
+  return {
+    ...where,
+    id: shownId,
+    name: `unreadable ${where.kind} ${shownId}`,
+    state: 'unknown',
+    rawStatus: '',
+    bytes: {},
+    objects: {},
+    source: {},
+    destination: {},
+    unreadable: { reason },
+  };
 }
 
 /** A user's way of naming a resource: `connection:id`, or an id/prefix to resolve. */

@@ -234,7 +234,8 @@ export class PollCycle {
         });
         for (const resource of resources) {
           const key = wanted.get(resource.id);
-          if (key === undefined || seen.has(resource.id)) continue;
+          // An unreadable list item is no observation: the resource is read on its own below.
+          if (key === undefined || seen.has(resource.id) || resource.unreadable) continue;
           seen.add(resource.id);
           out.set(key, { resource, actions: provider.actionsFor(resource) });
         }

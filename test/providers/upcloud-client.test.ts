@@ -87,7 +87,7 @@ describe('UpCloudJobsClient against the simulator', () => {
     const a = sim.addJob({ name: 'photos', status: 'running', progress: 0.25 });
     sim.addJob({ name: 'logs', status: 'failed', failMessage: 'Access Denied' });
     sim.addJob({ name: 'elsewhere', serviceId: OTHER_SERVICE });
-    const jobs = await client().listAllJobs();
+    const jobs = (await client().listAllJobs()).jobs;
     expect(jobs.map((j) => j.name).sort()).toEqual(['logs', 'photos']);
     const shown = await client().getJob(a.uuid);
     expect(shown).toMatchObject({ uuid: a.uuid, name: 'photos', status: 'running', type: 'data-migration' });
@@ -98,7 +98,7 @@ describe('UpCloudJobsClient against the simulator', () => {
   it('authenticates with HTTP Basic too', async () => {
     sim.addJob({ name: 'basic' });
     const basic = new UpCloudJobsClient(connection({ auth: { type: 'basic', ...USER } }), { pools, logger });
-    expect((await basic.listAllJobs()).map((j) => j.name)).toEqual(['basic']);
+    expect((await basic.listAllJobs()).jobs.map((j) => j.name)).toEqual(['basic']);
   });
 
   it('rejects a wrong token with the problem+json AUTHENTICATION_FAILED error', async () => {
@@ -288,7 +288,7 @@ describe('UpCloudJobsClient against the simulator', () => {
   it('pages through every job and stops on a short page', async () => {
     for (let i = 0; i < 12; i++) sim.addJob({ name: `job-${String(i).padStart(2, '0')}` });
     sim.server.resetRequestCount();
-    const jobs = await client().listAllJobs(5);
+    const jobs = (await client().listAllJobs(5)).jobs;
     expect(jobs).toHaveLength(12);
     expect(new Set(jobs.map((j) => j.uuid)).size).toBe(12);
     expect(sim.server.requestCount).toBe(3);
@@ -298,7 +298,7 @@ describe('UpCloudJobsClient against the simulator', () => {
   it('keeps working when the endpoint is configured with the /1.3 suffix', async () => {
     sim.addJob({ name: 'versioned' });
     const versioned = new UpCloudJobsClient(connection({ endpoint: `${sim.url}/1.3/` }), { pools, logger });
-    expect((await versioned.listAllJobs()).map((j) => j.name)).toEqual(['versioned']);
+    expect((await versioned.listAllJobs()).jobs.map((j) => j.name)).toEqual(['versioned']);
     expect(apiBaseUrl(undefined)).toBe('https://api.upcloud.com/1.3');
     expect(() => apiBaseUrl('not a url')).toThrow(ConfigError);
   });

@@ -1,15 +1,12 @@
 import type { ZodType } from 'zod';
 import type { AccessKeyPair, Connection } from '../../connections/connection.js';
-import { ConfigError, ErrorCode, InvalidInputError, ProviderError } from '../../errors.js';
+import { ConfigError, InvalidInputError, ProviderError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
 import { encodePathSegment } from '../http/encode.js';
-import {
-  HttpClient,
-  type HttpMethod,
-  type HttpResponse,
-  type OutgoingRequest,
-  type ParsedProviderError,
-} from '../http/http-client.js';
+import { HttpClient, type HttpMethod, type OutgoingRequest } from '../http/http-client.js';
+import { logUnreadable, readItems, type UnreadableItem } from '../list-items.js';
 import type { ProviderDeps } from '../types.js';
+import { isTokenRejection, parseOmsError, reclassified } from './errors.js';
 import { IamTokenCache } from './iam-token.js';
 import {
   type BandwidthPolicyReq,
@@ -43,7 +40,6 @@ import {
   listTaskGroupsRespSchema,
   listTasksRespSchema,
   listVersionsRespSchema,
-  omsErrorBodySchema,
   type RetryTaskGroupReq,
   retryTaskGroupReqSchema,
   type ShowBucketCdnInfoReq,
@@ -69,6 +65,7 @@ import {
   startSyncTaskReqSchema,
   startTaskGroupReqSchema,
   startTaskReqSchema,
+  syncTaskInfoSchema,
   syncTaskStatisticsRespSchema,
   type TaskGroupResp,
   type TaskResp,
@@ -113,16 +110,13 @@ export interface SyncStatisticsParams {
   endTime: Date | number;
 }
 
-export function parseOmsError(response: HttpResponse): ParsedProviderError {
-  const parsed = omsErrorBodySchema.safeParse(JSON.parse(response.text));
-  const requestId = response.headers['x-request-id'];
-  if (!parsed.success) return { requestId };
-  const body = parsed.data;
-  return {
-    errorCode: body.error_code ?? body.error?.code,
-    errorMessage: body.error_msg ?? body.error?.message,
-    requestId: body.request_id ?? requestId,
-  };
+export { parseOmsError } from './errors.js';
+
+/** A page of a list operation: the items that could be read, and those that could not. */
+export interface OmsPage {
+  count?: number;
+  /** Items that did not match their schema, by id; already logged. */
+  unreadable: UnreadableItem[];
 }
 
 interface Call {
@@ -142,10 +136,12 @@ interface Call {
 export class OmsClient {
   readonly #http: HttpClient;
   readonly #projectPath: string;
+  readonly #logger: Logger;
   #tokens: IamTokenCache | undefined;
 
   constructor(connection: Connection, deps: ProviderDeps, now: () => Date = () => new Date()) {
     if (!connection.projectId) throw new ConfigError(`connection ${connection.name}: projectId is required`);
+    this.#logger = deps.logger;
     this.#projectPath = `/v2/${encodePathSegment(connection.projectId)}`;
     const auth = connection.auth;
     if (auth.type === 'token') {
@@ -175,6 +171,9 @@ export class OmsClient {
       transport: deps.transport,
       parseError: parseOmsError,
       authenticate: async (request) => {
+        // Seed 002 §3 makes Content-Type mandatory on every request, and the official SDK always
+        // sends it, bodiless GET and DELETE included. Set before signing: every header is signed.
+        request.headers['content-type'] ??= 'application/json';
         if (auth.type === 'aksk') signWithAkSk(request, auth, now());
         else if (this.#tokens) request.headers['x-auth-token'] = await this.#tokens.get();
       },
@@ -205,7 +204,7 @@ export class OmsClient {
   // ----- 5.2 Migration tasks ------------------------------------------------------------------------
 
   /** GET /v2/{project_id}/tasks (5.2.1). */
-  async listTasks(params: ListTasksParams = {}): Promise<{ tasks: TaskResp[]; count?: number }> {
+  async listTasks(params: ListTasksParams = {}): Promise<OmsPage & { tasks: TaskResp[] }> {
     checkPage(params.limit, params.offset, LIMITS.taskOffsetMax);
     if (
       params.status !== undefined &&
@@ -214,7 +213,7 @@ export class OmsClient {
       throw new InvalidInputError('status must be a task status from 1 to 7');
     }
     if (params.groupId !== undefined) this.#groupPath(params.groupId);
-    return this.#json(
+    const resp = await this.#json(
       {
         operation: 'ListTasks',
         method: 'GET',
@@ -228,6 +227,8 @@ export class OmsClient {
       },
       listTasksRespSchema,
     );
+    const { items, unreadable } = this.#items('ListTasks', resp.tasks, taskRespSchema, 'id');
+    return { tasks: items, unreadable, count: resp.count ?? undefined };
   }
 
   /** GET /v2/{project_id}/tasks/{task_id} (5.2.2). */
@@ -307,7 +308,7 @@ export class OmsClient {
   }
 
   /** GET /v2/{project_id}/sync-tasks (5.3.2). */
-  async listSyncTasks(params: ListSyncTasksParams = {}): Promise<{ tasks: SyncTaskInfo[]; count?: number }> {
+  async listSyncTasks(params: ListSyncTasksParams = {}): Promise<OmsPage & { tasks: SyncTaskInfo[] }> {
     checkPage(params.limit, params.offset, LIMITS.syncTaskOffsetMax);
     if (params.status !== undefined && !SYNC_TASK_STATUSES.includes(params.status)) {
       throw new InvalidInputError(`status must be one of ${SYNC_TASK_STATUSES.join(', ')}`);
@@ -321,7 +322,8 @@ export class OmsClient {
       },
       listSyncTasksRespSchema,
     );
-    return { tasks: resp.tasks, count: resp.count ?? undefined };
+    const read = this.#items('ListSyncTasks', resp.tasks, syncTaskInfoSchema, 'sync_task_id');
+    return { tasks: read.items, unreadable: read.unreadable, count: resp.count ?? undefined };
   }
 
   /** POST /v2/{project_id}/sync-tasks (5.3.3): at most five per tenant; starts by itself. */
@@ -403,7 +405,7 @@ export class OmsClient {
   /** GET /v2/{project_id}/taskgroups (5.4.1). */
   async listTaskGroups(
     params: ListTaskGroupsParams = {},
-  ): Promise<{ taskGroups: TaskGroupResp[]; count?: number }> {
+  ): Promise<OmsPage & { taskGroups: TaskGroupResp[] }> {
     checkPage(params.limit, params.offset, LIMITS.taskGroupOffsetMax);
     if (
       params.status !== undefined &&
@@ -420,7 +422,8 @@ export class OmsClient {
       },
       listTaskGroupsRespSchema,
     );
-    return { taskGroups: resp.taskgroups, count: resp.count ?? undefined };
+    const read = this.#items('ListTaskGroup', resp.taskgroups, taskGroupRespSchema, 'group_id');
+    return { taskGroups: read.items, unreadable: read.unreadable, count: resp.count ?? undefined };
   }
 
   /** POST /v2/{project_id}/taskgroups (5.4.2): the group creates its tasks. */
@@ -606,6 +609,13 @@ export class OmsClient {
     return `${this.#projectPath}/sync-tasks/${encodePathSegment(syncTaskId)}`;
   }
 
+  /** Reads a page's items one by one; the unreadable ones are logged with their ids. */
+  #items<T>(operation: string, raw: unknown[], schema: ZodType<T>, idField: string) {
+    const read = readItems(raw, schema, idField);
+    logUnreadable(this.#logger, { provider: PROVIDER, operation }, read.unreadable);
+    return read;
+  }
+
   async #json<T>(call: Call, schema: ZodType<T>): Promise<T> {
     return this.#withToken(() => this.#http.json(call, schema));
   }
@@ -614,16 +624,25 @@ export class OmsClient {
     await this.#withToken(() => this.#http.send(call));
   }
 
-  /** A rejected token is forgotten once and the call tried again with a fresh one. */
+  /**
+   * Errors are classified by their OMS code (`classifyOmsError`). A token the gateway says is expired
+   * or invalid (`TOKEN_REFRESH_CODES`) is forgotten once and the call tried again with a fresh one;
+   * any other refusal, a 403 included, leaves the cached token alone.
+   */
   async #withToken<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (error) {
-      if (this.#tokens && error instanceof ProviderError && error.code === ErrorCode.ProviderAuth) {
+      if (!(error instanceof ProviderError)) throw error;
+      if (this.#tokens && isTokenRejection(error)) {
         this.#tokens.invalidate();
-        return fn();
+        try {
+          return await fn();
+        } catch (retryError) {
+          throw retryError instanceof ProviderError ? reclassified(retryError) : retryError;
+        }
       }
-      throw error;
+      throw reclassified(error);
     }
   }
 }

@@ -12,6 +12,7 @@ import type {
 } from '../types.js';
 import { toBandwidthPolicy } from './bandwidth.js';
 import { OmsClient } from './client.js';
+import { listByStatus, pageResources, statusesFor } from './list-by-status.js';
 import {
   mapSyncTask,
   mapTask,
@@ -33,7 +34,10 @@ import {
   type ShowRegionInfoResp,
   type SourceCdnReq,
   type StartTaskReq,
+  type SyncTaskInfo,
   sourceCdnReqSchema,
+  type TaskGroupResp,
+  type TaskResp,
 } from './schemas.js';
 import { parseOrThrow } from './validation.js';
 
@@ -79,14 +83,16 @@ export class HuaweiOmsProvider implements MigrationProvider {
 
   async list(query: ListQuery): Promise<ResourcePage> {
     const kind = this.#kind(query.kind);
+    const where = { connection: this.connection, kind };
     if (kind === 'task') {
       const statuses = statusesFor(query.states, (s) => {
         const status = TASK_STATUS_BY_STATE[s];
         return status === undefined ? [] : [status];
       });
-      return this.#listByStatus(query, statuses, async (status, limit, offset) => {
+      return listByStatus(query, statuses, async (status, limit, offset) => {
         const page = await this.#client.listTasks({ limit, offset, status, groupId: query.groupId });
-        return { items: page.tasks.map((t) => mapTask(t, this.connection)), count: page.count };
+        const map = (t: TaskResp) => mapTask(t, this.connection);
+        return { items: pageResources(where, page.tasks, map, page.unreadable), count: page.count };
       });
     }
     if (query.groupId !== undefined) {
@@ -94,20 +100,32 @@ export class HuaweiOmsProvider implements MigrationProvider {
     }
     if (kind === 'task-group') {
       const statuses = statusesFor(query.states, (s) => TASK_GROUP_STATUSES_BY_STATE[s] ?? []);
-      return this.#listByStatus(query, statuses, async (status, limit, offset) => {
-        const page = await this.#client.listTaskGroups({ limit, offset, status });
-        return { items: page.taskGroups.map((g) => mapTaskGroup(g, this.connection)), count: page.count };
-      });
+      return listByStatus(
+        query,
+        statuses,
+        async (status, limit, offset) => {
+          const page = await this.#client.listTaskGroups({ limit, offset, status });
+          const map = (g: TaskGroupResp) => mapTaskGroup(g, this.connection);
+          return { items: pageResources(where, page.taskGroups, map, page.unreadable), count: page.count };
+        },
+        LIMITS.taskGroupOffsetMax,
+      );
     }
     const statuses = statusesFor(query.states, (s) => {
       const status = SYNC_TASK_STATUS_BY_STATE[s];
       return status === undefined ? [] : [status];
     });
     if (query.offset > LIMITS.syncTaskOffsetMax) return { resources: [], total: undefined };
-    return this.#listByStatus(query, statuses, async (status, limit, offset) => {
-      const page = await this.#client.listSyncTasks({ limit, offset, status });
-      return { items: page.tasks.map((t) => mapSyncTask(t, this.connection)), count: page.count };
-    });
+    return listByStatus(
+      query,
+      statuses,
+      async (status, limit, offset) => {
+        const page = await this.#client.listSyncTasks({ limit, offset, status });
+        const map = (t: SyncTaskInfo) => mapSyncTask(t, this.connection);
+        return { items: pageResources(where, page.tasks, map, page.unreadable), count: page.count };
+      },
+      LIMITS.syncTaskOffsetMax,
+    );
   }
 
   async get(kind: ResourceKind, id: string): Promise<MigrationResource> {
@@ -413,31 +431,6 @@ export class HuaweiOmsProvider implements MigrationProvider {
 
   // ----- helpers -------------------------------------------------------------------------------------
 
-  async #listByStatus<S>(
-    query: ListQuery,
-    statuses: S[] | 'all' | 'none',
-    fetch: (
-      status: S | undefined,
-      limit: number,
-      offset: number,
-    ) => Promise<{ items: MigrationResource[]; count?: number }>,
-  ): Promise<ResourcePage> {
-    if (statuses === 'none') return { resources: [], total: 0 };
-    if (statuses === 'all' || statuses.length === 1) {
-      const status = statuses === 'all' ? undefined : statuses[0];
-      const page = await fetch(status, query.limit, query.offset);
-      return { resources: page.items, total: page.count };
-    }
-    // OMS filters on one status per call: ask once per status from the start, merge, then page.
-    const window = Math.min(LIMITS.pageSize.max, query.offset + query.limit);
-    const pages = await Promise.all(statuses.map((status) => fetch(status, window, 0)));
-    const all = pages.flatMap((p) => p.items);
-    return {
-      resources: all.slice(query.offset, query.offset + query.limit),
-      total: pages.reduce((sum, p) => sum + (p.count ?? p.items.length), 0),
-    };
-  }
-
   /** StartTask needs the bucket keys again; they come from the connection's storage credentials. */
   #startBody(onlyFailedObjects: boolean): StartTaskReq {
     const { source } = this.#conn.storage;
@@ -500,16 +493,6 @@ export class HuaweiOmsProvider implements MigrationProvider {
     }
     return kind as OmsKind;
   }
-}
-
-/** undefined: no filter; 'none': a state no status has, so nothing can match. */
-function statusesFor<S>(
-  states: readonly NormalizedState[] | undefined,
-  lookup: (state: NormalizedState) => S[],
-): S[] | 'all' | 'none' {
-  if (!states || states.length === 0) return 'all';
-  const statuses = [...new Set(states.flatMap(lookup))];
-  return statuses.length === 0 ? 'none' : statuses;
 }
 
 function required(value: string | undefined, field: string): string {

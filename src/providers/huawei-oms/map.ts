@@ -84,13 +84,42 @@ function errorOf(reason: unknown): ResourceError | undefined {
 
 const orUndefined = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
 
+/** Text shown on a card: a missing, null or empty value is no value. */
+const textOf = (value: string | null | undefined): string | undefined => value || undefined;
+
+/** A count, size, speed or duration: negative or non-finite values (a `-1` for "unknown") are no value. */
+function amount(value: number | null | undefined): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
 function dateOf(ms: number | null | undefined): Date | undefined {
-  return ms ? new Date(ms) : undefined;
+  const value = amount(ms);
+  return value ? new Date(value) : undefined;
+}
+
+/** The provider's status as shown: the raw value as text, or '' when there was none. */
+function rawStatusOf(status: number | string | null | undefined): string {
+  return status === null || status === undefined ? '' : String(status).slice(0, 100);
+}
+
+/**
+ * A numeric OMS status (a number, or a string of digits) → its normalized state; any other value,
+ * or one the table does not have, is `unknown` (the card then shows the raw value).
+ */
+function stateOf(
+  table: Readonly<Record<number, NormalizedState>>,
+  status: number | string | null | undefined,
+): NormalizedState {
+  const n = typeof status === 'string' && /^\d{1,3}$/.test(status.trim()) ? Number(status) : status;
+  return typeof n === 'number' && Object.hasOwn(table, n) ? table[n]! : 'unknown';
 }
 
 export function mapTask(task: TaskResp, connection: string): MigrationResource {
-  const state = TASK_STATE_BY_STATUS[task.status] ?? 'unknown';
+  const state = stateOf(TASK_STATE_BY_STATUS, task.status);
   const record = task.failed_object_record;
+  const progress = amount(task.progress);
+  const leftTime = amount(task.left_time);
+  const totalTime = amount(task.total_time);
   return {
     provider: 'huawei-oms',
     connection,
@@ -98,35 +127,34 @@ export function mapTask(task: TaskResp, connection: string): MigrationResource {
     id: task.id,
     name: task.name || `task ${task.id}`,
     state,
-    rawStatus: String(task.status),
-    progress: task.progress,
-    bytes: { done: task.complete_size, total: task.total_size },
+    rawStatus: rawStatusOf(task.status),
+    progress: progress === undefined ? undefined : Math.min(1, progress),
+    bytes: { done: amount(task.complete_size), total: amount(task.total_size) },
     objects: {
-      done: task.successful_num,
-      failed: task.failed_num,
-      skipped: task.skipped_num,
-      total: task.total_num,
+      done: amount(task.successful_num),
+      failed: amount(task.failed_num),
+      skipped: amount(task.skipped_num),
+      total: amount(task.total_num),
     },
-    speed: state === 'running' || state === 'retrying' ? task.migrate_speed : undefined,
-    etaSeconds:
-      task.left_time !== undefined && state === 'running' ? Math.round(task.left_time / 1000) : undefined,
+    speed: state === 'running' || state === 'retrying' ? amount(task.migrate_speed) : undefined,
+    etaSeconds: leftTime !== undefined && state === 'running' ? Math.round(leftTime / 1000) : undefined,
     source: {
-      cloud: task.src_node?.cloud_type,
-      region: task.src_node?.region,
-      bucket: task.src_node?.bucket,
-      prefix: task.task_type === 'prefix' ? task.src_node?.object_key?.join(', ') : undefined,
+      cloud: textOf(task.src_node?.cloud_type),
+      region: textOf(task.src_node?.region),
+      bucket: textOf(task.src_node?.bucket),
+      prefix: task.task_type === 'prefix' ? textOf(task.src_node?.object_key?.join(', ')) : undefined,
     },
     destination: {
       cloud: 'HuaweiCloud',
-      region: task.dst_node?.region,
-      bucket: task.dst_node?.bucket,
-      prefix: task.dst_node?.save_prefix || undefined,
+      region: textOf(task.dst_node?.region),
+      bucket: textOf(task.dst_node?.bucket),
+      prefix: textOf(task.dst_node?.save_prefix),
     },
     lastError: errorOf(task.error_reason),
-    failedObjectList: record?.list_file_key || undefined,
-    groupId: task.group_id || undefined,
-    startedAt: task.start_time ? new Date(task.start_time) : undefined,
-    elapsedSeconds: task.total_time !== undefined ? Math.round(task.total_time / 1000) : undefined,
+    failedObjectList: textOf(record?.list_file_key),
+    groupId: textOf(task.group_id),
+    startedAt: dateOf(task.start_time),
+    elapsedSeconds: totalTime !== undefined ? Math.round(totalTime / 1000) : undefined,
   };
 }
 
@@ -135,9 +163,9 @@ export function mapTask(task: TaskResp, connection: string): MigrationResource {
  * as the group's whole size (a completed group has both equal), whatever the table's wording says.
  */
 export function mapTaskGroup(group: TaskGroupResp, connection: string): MigrationResource {
-  const state = TASK_GROUP_STATE_BY_STATUS[group.status] ?? 'unknown';
-  const total = orUndefined(group.total_size);
-  const done = orUndefined(group.complete_size);
+  const state = stateOf(TASK_GROUP_STATE_BY_STATUS, group.status);
+  const total = amount(group.total_size);
+  const done = amount(group.complete_size);
   const progress =
     state === 'succeeded'
       ? 1
@@ -147,7 +175,8 @@ export function mapTaskGroup(group: TaskGroupResp, connection: string): Migratio
   const src = group.src_node ?? undefined;
   const dst = group.dst_node ?? undefined;
   const active = state === 'running';
-  const speed = orUndefined(group.migrate_speed);
+  const speed = amount(group.migrate_speed);
+  const totalTime = amount(group.total_time);
   const taskType = group.task_type?.toUpperCase();
   return {
     provider: 'huawei-oms',
@@ -156,14 +185,14 @@ export function mapTaskGroup(group: TaskGroupResp, connection: string): Migratio
     id: group.group_id,
     name: group.description || groupName(src?.bucket, dst?.bucket) || `task group ${group.group_id}`,
     state,
-    rawStatus: String(group.status),
+    rawStatus: rawStatusOf(group.status),
     progress,
     bytes: { done, total },
     objects: {
-      done: orUndefined(group.success_num),
-      failed: orUndefined(group.fail_num),
-      skipped: orUndefined(group.skip_num),
-      total: orUndefined(group.total_num),
+      done: amount(group.success_num),
+      failed: amount(group.fail_num),
+      skipped: amount(group.skip_num),
+      total: amount(group.total_num),
     },
     speed: active ? speed : undefined,
     etaSeconds:
@@ -188,7 +217,7 @@ export function mapTaskGroup(group: TaskGroupResp, connection: string): Migratio
     lastError: errorOf(group.error_reason),
     failedObjectList: group.failed_object_record?.list_file_key || undefined,
     startedAt: dateOf(group.start_time),
-    elapsedSeconds: group.total_time ? Math.round(group.total_time / 1000) : undefined,
+    elapsedSeconds: totalTime ? Math.round(totalTime / 1000) : undefined,
   };
 }
 
@@ -201,7 +230,10 @@ function groupName(src: string | null | undefined, dst: string | null | undefine
  * progress; the counters are those of the month asked about (only ShowSyncTask returns them).
  */
 export function mapSyncTask(task: SyncTaskInfo | ShowSyncTaskResp, connection: string): MigrationResource {
-  const state = SYNC_TASK_STATE_BY_STATUS[task.status as SyncTaskStatus] ?? 'unknown';
+  const status = task.status ?? '';
+  const state = Object.hasOwn(SYNC_TASK_STATE_BY_STATUS, status)
+    ? SYNC_TASK_STATE_BY_STATUS[status as SyncTaskStatus]
+    : 'unknown';
   const monthly = task as Partial<ShowSyncTaskResp>;
   return {
     provider: 'huawei-oms',
@@ -210,13 +242,13 @@ export function mapSyncTask(task: SyncTaskInfo | ShowSyncTaskResp, connection: s
     id: task.sync_task_id,
     name: task.description || groupName(task.src_bucket, task.dst_bucket) || `sync task ${task.sync_task_id}`,
     state,
-    rawStatus: task.status,
-    bytes: { done: orUndefined(monthly.monthly_size) },
+    rawStatus: rawStatusOf(task.status),
+    bytes: { done: amount(monthly.monthly_size) },
     objects: {
-      done: orUndefined(monthly.monthly_success_object),
-      failed: orUndefined(monthly.monthly_failure_object),
-      skipped: orUndefined(monthly.monthly_skip_object),
-      total: orUndefined(monthly.monthly_acceptance_request),
+      done: amount(monthly.monthly_success_object),
+      failed: amount(monthly.monthly_failure_object),
+      skipped: amount(monthly.monthly_skip_object),
+      total: amount(monthly.monthly_acceptance_request),
     },
     source: {
       cloud: canonicalCloud(task.src_cloud_type),

@@ -1,5 +1,6 @@
 import type { AccessKeyPair, Connection } from '../../connections/connection.js';
 import { ConfigError, InvalidInputError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
 import { encodePathSegment } from '../http/encode.js';
 import {
   HttpClient,
@@ -8,6 +9,7 @@ import {
   type OutgoingRequest,
   type ParsedProviderError,
 } from '../http/http-client.js';
+import { logUnreadable, readItems, type UnreadableItem } from '../list-items.js';
 import type { ProviderDeps } from '../types.js';
 import {
   NCP_LIST_ORDERS,
@@ -15,7 +17,6 @@ import {
   type NcpListOrder,
   type NcpPolicy,
   type NcpPolicyBody,
-  type NcpPolicyList,
   type NcpSortDirection,
   ncpErrorBodySchema,
   ncpPolicyBodySchema,
@@ -39,6 +40,15 @@ export interface ListPoliciesParams {
   limit?: number;
   /** 0-based page number. */
   page?: number;
+}
+
+/** A page of GetMigrationJobList: the policies that could be read, and those that could not. */
+export interface NcpPolicyList {
+  objStrContracted?: boolean;
+  num?: number;
+  jobList: NcpPolicy[];
+  /** Items that did not match the policy schema, by title; already logged. */
+  unreadable: UnreadableItem[];
 }
 
 /**
@@ -67,6 +77,7 @@ export function parseNcpError(response: HttpResponse): ParsedProviderError {
 /** The seven Object Migration calls of providers.md §1.1, signed with API Gateway signature v2. */
 export class NcpObjectMigrationClient {
   readonly #http: HttpClient;
+  readonly #logger: Logger;
 
   /** `now` is injectable so tests can sign with a fixed or simulated clock. */
   constructor(connection: Connection, deps: ProviderDeps, now: () => number = Date.now) {
@@ -75,6 +86,7 @@ export class NcpObjectMigrationClient {
       throw new ConfigError(`connection ${connection.name}: ncp takes auth type aksk (the NCP API key pair)`);
     }
     const region = connection.region || NCP_DEFAULT_REGION;
+    this.#logger = deps.logger;
     this.#http = new HttpClient({
       provider: PROVIDER,
       baseUrl: connection.endpoint || NCP_DEFAULT_ENDPOINT,
@@ -98,15 +110,19 @@ export class NcpObjectMigrationClient {
   /** GetMigrationJobList: GET /policies. */
   async listPolicies(params: ListPoliciesParams = {}): Promise<NcpPolicyList> {
     checkListParams(params);
-    return this.#http.json(
+    const operation = 'GetMigrationJobList';
+    const { jobList, ...rest } = await this.#http.json(
       {
-        operation: 'GetMigrationJobList',
+        operation,
         method: 'GET',
         path: `${API}/policies`,
         query: { order: params.order, sortBy: params.sortBy, limit: params.limit, page: params.page },
       },
       ncpPolicyListSchema,
     );
+    const read = readItems(jobList, ncpPolicySchema, 'title');
+    logUnreadable(this.#logger, { provider: PROVIDER, operation }, read.unreadable);
+    return { ...rest, jobList: read.items, unreadable: read.unreadable };
   }
 
   /** GetMigrationJob: GET /policy/{title}. */

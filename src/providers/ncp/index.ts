@@ -1,8 +1,13 @@
 import type { Connection } from '../../connections/connection.js';
-import type { MigrationResource, NormalizedState, ResourceKind } from '../../domain/migration-resource.js';
+import {
+  type MigrationResource,
+  type NormalizedState,
+  type ResourceKind,
+  unreadableResource,
+} from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
 import type { ListQuery, MigrationProvider, ProviderDeps, ResourceAction, ResourcePage } from '../types.js';
-import { NcpObjectMigrationClient } from './client.js';
+import { NcpObjectMigrationClient, type NcpPolicyList } from './client.js';
 import { mapPolicy } from './map.js';
 import { type NcpCreatePolicyRequest, type NcpPolicyBody, ncpCreatePolicyRequestSchema } from './schemas.js';
 
@@ -43,16 +48,17 @@ export class NcpProvider implements MigrationProvider {
         limit: query.limit,
         page: query.offset / query.limit,
       });
-      return { resources: page.jobList.map((p) => mapPolicy(p, this.connection)), total: page.num };
+      return { resources: this.#resources(page), total: page.num };
     }
     const matching: MigrationResource[] = [];
     for (let page = 0; page < MAX_SCAN_PAGES; page++) {
-      const { jobList } = await this.#client.listPolicies({ ...order, limit: SCAN_PAGE_SIZE, page });
-      for (const policy of jobList) {
-        const resource = mapPolicy(policy, this.connection);
-        if (!wanted || wanted.has(resource.state)) matching.push(resource);
+      const list = await this.#client.listPolicies({ ...order, limit: SCAN_PAGE_SIZE, page });
+      const resources = this.#resources(list);
+      // An unreadable policy cannot be checked against the filter: it is shown rather than hidden.
+      for (const resource of resources) {
+        if (!wanted || wanted.has(resource.state) || resource.unreadable) matching.push(resource);
       }
-      if (jobList.length < SCAN_PAGE_SIZE) {
+      if (resources.length < SCAN_PAGE_SIZE) {
         return {
           resources: matching.slice(query.offset, query.offset + query.limit),
           total: matching.length,
@@ -61,6 +67,15 @@ export class NcpProvider implements MigrationProvider {
     }
     // Stopped at the bound: the total is not known.
     return { resources: matching.slice(query.offset, query.offset + query.limit) };
+  }
+
+  /** A page's policies, then one stand-in per policy that could not be read. */
+  #resources(page: NcpPolicyList): MigrationResource[] {
+    const where = { provider: 'ncp', connection: this.connection, kind: 'policy' } as const;
+    return [
+      ...page.jobList.map((p) => mapPolicy(p, this.connection)),
+      ...page.unreadable.map((u) => unreadableResource(where, u.id, u.reason)),
+    ];
   }
 
   async get(kind: ResourceKind, id: string): Promise<MigrationResource> {

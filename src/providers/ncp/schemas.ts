@@ -106,7 +106,8 @@ const time = z
 /** The policy object returned by Create, Get, Start, Pause, Delete and in `jobList` (§1.4, seed 000). */
 export const ncpPolicySchema = z
   .looseObject({
-    title: z.string(),
+    // The policy's id: the one field an item cannot be read without.
+    title: z.string().min(1),
     sourceBucketName: text,
     sourceRegionName: text,
     sourceCspType: text,
@@ -139,7 +140,10 @@ export const ncpPolicySchema = z
   }));
 export type NcpPolicy = z.output<typeof ncpPolicySchema>;
 
-/** GetMigrationJobList response (§1.3). */
+/**
+ * GetMigrationJobList response (§1.3). `jobList` items are read one by one by the client
+ * (`readItems`), so one malformed policy is reported instead of failing the whole page.
+ */
 export const ncpPolicyListSchema = z.looseObject({
   /** Whether Object Storage is subscribed. */
   objStrContracted: z
@@ -149,11 +153,10 @@ export const ncpPolicyListSchema = z.looseObject({
   /** "Number of policies" [I: read as the total, not the page size]. */
   num: amount,
   jobList: z
-    .array(ncpPolicySchema)
+    .array(z.unknown())
     .nullish()
     .transform((value) => value ?? []),
 });
-export type NcpPolicyList = z.output<typeof ncpPolicyListSchema>;
 
 /**
  * The Update response is not documented [I]: a policy object when there is one, anything else (an
@@ -174,13 +177,13 @@ export const ncpErrorBodySchema = z.looseObject({
   error: z
     .union([
       z.looseObject({
-        errorCode: errorCode.optional(),
-        message: z.string().optional(),
+        errorCode: errorCode.nullish().transform((value) => value ?? undefined),
+        message: text,
         details: z.unknown().optional(),
       }),
       z.string(),
     ])
-    .optional(),
-  errorCode: errorCode.optional(),
-  message: z.string().optional(),
+    .nullish(),
+  errorCode: errorCode.nullish().transform((value) => value ?? undefined),
+  message: text,
 });

@@ -1,8 +1,9 @@
 import type { Connection } from '../../connections/connection.js';
-import { ConfigError, InvalidInputError } from '../../errors.js';
+import { ConfigError, InvalidInputError, OutcomeUnknownError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { encodePathSegment } from '../http/encode.js';
 import { HttpClient, type HttpResponse, type ParsedProviderError } from '../http/http-client.js';
+import { logUnreadable, readItems, type UnreadableItem } from '../list-items.js';
 import type { ProviderDeps } from '../types.js';
 import {
   type CreateJobBody,
@@ -29,6 +30,18 @@ export interface ListJobsPage {
   limit: number;
   offset: number;
 }
+
+/** Jobs that could be read, and those that could not (by uuid when they had one; already logged). */
+export interface JobsRead {
+  jobs: UpCloudJob[];
+  unreadable: UnreadableItem[];
+}
+
+/**
+ * [I] How long before a create was sent a job with the same name may say it was created and still
+ * count as the job that create made (clocks differ; 15 minutes, like Huawei's gateway allows).
+ */
+export const CREATED_AT_SKEW_MS = 15 * 60 * 1000;
 
 /**
  * The base URL with the API version in it, whichever way the endpoint was configured
@@ -78,7 +91,7 @@ function fromProblem(body: unknown): ParsedProviderError | undefined {
   return {
     errorCode: problemErrorCode(problem),
     errorMessage: problemMessage(problem),
-    requestId: problem.correlation_id,
+    requestId: problem.correlation_id ?? undefined,
   };
 }
 
@@ -87,7 +100,7 @@ function fromLegacy(body: unknown): ParsedProviderError | undefined {
   if (!parsed.success) return undefined;
   const { error_code, error_message } = parsed.data.error;
   if (!error_code && !error_message) return undefined;
-  return { errorCode: error_code, errorMessage: error_message };
+  return { errorCode: error_code ?? undefined, errorMessage: error_message ?? undefined };
 }
 
 /** `…/errors#ERROR_RESOURCE_NOT_FOUND` → `RESOURCE_NOT_FOUND` (the SDK's `Problem.ErrorCode()`). */
@@ -137,21 +150,25 @@ export class UpCloudJobsClient {
 
   /** One page of jobs. `limit`/`offset` are [I], see `MAX_PAGE_SIZE`. */
   async listJobs(page: ListJobsPage = { limit: MAX_PAGE_SIZE, offset: 0 }): Promise<UpCloudJob[]> {
+    return (await this.listJobsPage(page)).jobs;
+  }
+
+  /** One page of jobs, with the items that could not be read. */
+  async listJobsPage(page: ListJobsPage = { limit: MAX_PAGE_SIZE, offset: 0 }): Promise<JobsRead> {
     if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > MAX_PAGE_SIZE) {
       throw new InvalidInputError(`limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
     }
     if (!Number.isInteger(page.offset) || page.offset < 0) {
       throw new InvalidInputError('offset must be a whole number, 0 or more');
     }
-    return this.#http.json(
-      {
-        operation: 'ListJobs',
-        method: 'GET',
-        path: this.#jobsPath,
-        query: { limit: page.limit, offset: page.offset },
-      },
+    const operation = 'ListJobs';
+    const raw = await this.#http.json(
+      { operation, method: 'GET', path: this.#jobsPath, query: { limit: page.limit, offset: page.offset } },
       listJobsResponseSchema,
     );
+    const read = readItems(raw, jobSchema, 'uuid');
+    logUnreadable(this.#logger, { provider: PROVIDER, operation }, read.unreadable);
+    return { jobs: read.items, unreadable: read.unreadable };
   }
 
   /**
@@ -159,35 +176,87 @@ export class UpCloudJobsClient {
    * not seen before ends it (a server that ignores `offset` would otherwise repeat itself forever),
    * and `MAX_PAGES` caps it.
    */
-  async listAllJobs(pageSize: number = MAX_PAGE_SIZE): Promise<UpCloudJob[]> {
+  async listAllJobs(pageSize: number = MAX_PAGE_SIZE): Promise<JobsRead> {
     const jobs = new Map<string, UpCloudJob>();
+    const unreadable = new Map<string, UnreadableItem>();
     for (let page = 0; page < MAX_PAGES; page++) {
-      const batch = await this.listJobs({ limit: pageSize, offset: page * pageSize });
+      const batch = await this.listJobsPage({ limit: pageSize, offset: page * pageSize });
       let added = 0;
-      for (const job of batch) {
+      for (const job of batch.jobs) {
         if (jobs.has(job.uuid)) continue;
         jobs.set(job.uuid, job);
         added++;
       }
-      if (batch.length < pageSize || added === 0) return [...jobs.values()];
+      batch.unreadable.forEach((item, i) => {
+        const key = item.id ?? `#${page * pageSize}:${i}`;
+        if (unreadable.has(key)) return;
+        unreadable.set(key, item);
+        added++;
+      });
+      if (batch.jobs.length + batch.unreadable.length < pageSize || added === 0) {
+        return { jobs: [...jobs.values()], unreadable: [...unreadable.values()] };
+      }
     }
     this.#logger.warn({ provider: PROVIDER, pages: MAX_PAGES, jobs: jobs.size }, 'job listing truncated');
-    return [...jobs.values()];
+    return { jobs: [...jobs.values()], unreadable: [...unreadable.values()] };
   }
 
   async getJob(jobUuid: string): Promise<UpCloudJob> {
     return this.#http.json({ operation: 'GetJob', method: 'GET', path: this.#jobPath(jobUuid) }, jobSchema);
   }
 
-  /** The body is checked against the documented attributes before anything is sent. */
+  /**
+   * The body is checked against the documented attributes before anything is sent. A 2xx answer
+   * without a readable job (a 201 with no body, say) does not mean the create failed: the job is
+   * looked up by name first, and if it cannot be told apart an `OutcomeUnknownError` says it may
+   * have been created and how to check — never that it failed.
+   */
   async createJob(body: CreateJobBody): Promise<UpCloudJob> {
     const valid = createJobBodySchema.safeParse(body);
     if (!valid.success) {
       throw new InvalidInputError(`UpCloud job request is invalid: ${describeIssues(valid.error.issues)}`);
     }
-    return this.#http.json(
-      { operation: 'CreateJob', method: 'POST', path: this.#jobsPath, body: valid.data },
-      jobSchema,
+    const sentAt = Date.now();
+    const operation = 'CreateJob';
+    const response = await this.#http.send({
+      operation,
+      method: 'POST',
+      path: this.#jobsPath,
+      body: valid.data,
+    });
+    const parsed = jobSchema.safeParse(safeJson(response.text));
+    if (parsed.success) return parsed.data;
+    this.#logger.warn(
+      { provider: PROVIDER, operation, status: response.status },
+      'create answered without a job; looking it up by name',
+    );
+    return this.#findCreated(valid.data.name, response.status, sentAt);
+  }
+
+  /** The job a create just made, by name: one with that name not created well before the request. */
+  async #findCreated(name: string, status: number, sentAt: number): Promise<UpCloudJob> {
+    const unknown = (detail: string, cause?: unknown) =>
+      new OutcomeUnknownError(
+        `UpCloud accepted the request to create job "${name}" (HTTP ${status}) but its answer did not say ` +
+          `which job it created, and ${detail}. The job may have been created: list the connection's jobs ` +
+          `and look for "${name}" before creating it again.`,
+        { cause },
+      );
+    let jobs: UpCloudJob[];
+    try {
+      jobs = (await this.listAllJobs()).jobs;
+    } catch (error) {
+      throw unknown('the job list could not be read to find it', error);
+    }
+    const candidates = jobs.filter((job) => {
+      if (job.name !== name) return false;
+      const created = job.created_at ? Date.parse(job.created_at) : Number.NaN;
+      return Number.isNaN(created) || created >= sentAt - CREATED_AT_SKEW_MS;
+    });
+    if (candidates.length === 1) return candidates[0]!;
+    if (candidates.length === 0) throw unknown(`no job named "${name}" is in the list yet`);
+    throw unknown(
+      `${candidates.length} recent jobs are named "${name}" (${candidates.map((j) => j.uuid).join(', ')})`,
     );
   }
 

@@ -1,8 +1,13 @@
 import type { Connection } from '../../connections/connection.js';
-import type { MigrationResource, NormalizedState, ResourceKind } from '../../domain/migration-resource.js';
+import {
+  type MigrationResource,
+  type NormalizedState,
+  type ResourceKind,
+  unreadableResource,
+} from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
 import type { ListQuery, MigrationProvider, ProviderDeps, ResourceAction, ResourcePage } from '../types.js';
-import { describeIssues, MAX_PAGE_SIZE, UpCloudJobsClient } from './client.js';
+import { describeIssues, type JobsRead, MAX_PAGE_SIZE, UpCloudJobsClient } from './client.js';
 import { mapJob } from './map.js';
 import { type CreateJobBody, JOB_TYPE, type UpCloudJob, upcloudCreateJobRequestSchema } from './schemas.js';
 
@@ -33,13 +38,16 @@ export class UpCloudProvider implements MigrationProvider {
     this.#onlyJobs(query.kind);
     const wanted = query.states?.length ? new Set(query.states) : undefined;
     if (!wanted && query.limit > 0 && query.limit <= MAX_PAGE_SIZE && query.offset % query.limit === 0) {
-      const jobs = await this.#client.listJobs({ limit: query.limit, offset: query.offset });
-      const resources = jobs.slice(0, query.limit).map((job) => this.#map(job));
+      const page = this.#resources(
+        await this.#client.listJobsPage({ limit: query.limit, offset: query.offset }),
+      );
+      const resources = page.slice(0, query.limit);
       // The list carries no total; a short page tells it exactly.
-      return jobs.length < query.limit ? { resources, total: query.offset + jobs.length } : { resources };
+      return page.length < query.limit ? { resources, total: query.offset + page.length } : { resources };
     }
-    const jobs = (await this.#client.listAllJobs()).map((job) => this.#map(job));
-    const matching = wanted ? jobs.filter((job) => wanted.has(job.state)) : jobs;
+    const jobs = this.#resources(await this.#client.listAllJobs());
+    // An unreadable job cannot be checked against the filter: it is shown rather than hidden.
+    const matching = wanted ? jobs.filter((job) => wanted.has(job.state) || job.unreadable) : jobs;
     return {
       resources: matching.slice(query.offset, query.offset + query.limit),
       total: matching.length,
@@ -97,6 +105,15 @@ export class UpCloudProvider implements MigrationProvider {
       },
       target: { bucket: r.targetBucket, prefix: r.targetPrefix },
     };
+  }
+
+  /** Jobs as resources, then one stand-in per job that could not be read. */
+  #resources(read: JobsRead): MigrationResource[] {
+    const where = { provider: 'upcloud', connection: this.connection, kind: 'job' } as const;
+    return [
+      ...read.jobs.map((job) => this.#map(job)),
+      ...read.unreadable.map((u) => unreadableResource(where, u.id, u.reason)),
+    ];
   }
 
   #map(job: UpCloudJob): MigrationResource {

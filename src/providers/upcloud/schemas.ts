@@ -95,11 +95,12 @@ export type UpCloudJob = z.infer<typeof jobSchema>;
 
 /**
  * GET …/jobs. Other object-storage-2 lists answer with a bare array; an object wrapping a `jobs`
- * array is accepted too [I].
+ * array is accepted too [I]. Items are read one by one by the client (`readItems`), so one
+ * malformed job is reported instead of failing the whole page.
  */
 export const listJobsResponseSchema = z
-  .union([z.array(jobSchema), z.looseObject({ jobs: z.array(jobSchema) })])
-  .transform((body) => (Array.isArray(body) ? body : body.jobs));
+  .union([z.array(z.unknown()), z.looseObject({ jobs: z.array(z.unknown()).nullish() })])
+  .transform((body) => (Array.isArray(body) ? body : (body.jobs ?? [])));
 
 // ---------------------------------------------------------------------------------------------
 // Requests
@@ -196,19 +197,19 @@ export type UpCloudCreateJobRequest = z.infer<typeof upcloudCreateJobRequestSche
 /** RFC 7807 body, sent with `Content-Type: application/problem+json`. */
 export const problemSchema = z.looseObject({
   type: z.string(),
-  title: z.string().optional(),
-  status: z.number().optional(),
-  correlation_id: z.string().optional(),
+  title: z.string().nullish(),
+  status: z.number().nullish(),
+  correlation_id: z.string().nullish(),
   invalid_params: z
-    .array(z.looseObject({ name: z.string().optional(), reason: z.string().optional() }))
-    .optional(),
+    .array(z.looseObject({ name: z.string().nullish(), reason: z.string().nullish() }))
+    .nullish(),
 });
 export type Problem = z.infer<typeof problemSchema>;
 
 /** The deprecated format, still returned by parts of the API: `{"error":{"error_code","error_message"}}`. */
 export const legacyErrorSchema = z.looseObject({
   error: z.looseObject({
-    error_code: z.string().optional(),
-    error_message: z.string().optional(),
+    error_code: z.string().nullish(),
+    error_message: z.string().nullish(),
   }),
 });

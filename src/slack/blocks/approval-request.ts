@@ -31,6 +31,9 @@ export function outcomeLine(record: ApprovalRecord): string {
         ? `:white_check_mark: Approved by ${by} ${at} · created ${ref(record)}`
         : `:gear: Approved by ${by} ${at} · creating…`;
     case 'failed':
+      if (record.failure?.outcomeUnknown) {
+        return `:grey_question: Approved by ${by} ${at}; the provider took the request but did not say what it created. It may have been created: check before asking again.`;
+      }
       return record.decidedBy
         ? `:x: Approved by ${by} ${at}, but creating failed. Nothing was created.`
         : ':x: This request could not be posted for approval. Nothing was created.';
@@ -183,9 +186,11 @@ export function renderRequesterNotice(record: ApprovalRecord, approvalsChannel?:
       break;
     case 'failed':
       lines.push(
-        record.decidedBy
-          ? `:x: ${by} approved your request ${id}, but creating the ${what} failed. Nothing was created.`
-          : `:x: Your request for a new ${what} could not be posted for approval. Nothing was created.`,
+        record.failure?.outcomeUnknown
+          ? `:grey_question: ${by} approved your request ${id}; the provider took it but did not say what it created. The ${what} may have been created: check before asking again.`
+          : record.decidedBy
+            ? `:x: ${by} approved your request ${id}, but creating the ${what} failed. Nothing was created.`
+            : `:x: Your request for a new ${what} could not be posted for approval. Nothing was created.`,
       );
       if (record.failure) lines.push(...failureLines(record.failure));
       break;

@@ -19,6 +19,7 @@ export function renderError(error: AppError, opId: string): RenderedMessage {
     [ErrorCode.Forbidden]: ':no_entry:',
     [ErrorCode.Store]: ':construction:',
     [ErrorCode.Config]: ':gear:',
+    [ErrorCode.OutcomeUnknown]: ':grey_question:',
   };
   const icon = prefix[error.code];
   const text = icon

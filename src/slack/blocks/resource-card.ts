@@ -28,6 +28,17 @@ export const STATE_LABELS: Record<NormalizedState, string> = {
   unknown: ':grey_question: Unknown',
 };
 
+/**
+ * The state as a person reads it: a status the bot does not know shows the provider's own value
+ * ("Unknown (12)"), and a list item that could not be read says so.
+ */
+export function stateLabel(r: Pick<MigrationResource, 'state' | 'rawStatus' | 'unreadable'>): string {
+  if (r.unreadable) return ':warning: Unreadable';
+  const raw = r.rawStatus.trim();
+  if (r.state === 'unknown' && raw) return `${STATE_LABELS.unknown} (${escapeMrkdwn(truncate(raw, 40))})`;
+  return STATE_LABELS[r.state];
+}
+
 const ACTION_LABELS: Record<ResourceAction, string> = {
   pause: 'Pause',
   resume: 'Resume',
@@ -98,7 +109,7 @@ export function renderResourceCard(
 }
 
 function stateLine(r: MigrationResource): string {
-  const label = `*${STATE_LABELS[r.state]}*`;
+  const label = `*${stateLabel(r)}*`;
   if (r.progress === undefined) return label;
   return `${label}   ${progressBar(r.progress)} *${formatPercent(r.progress)}*`;
 }

@@ -4,7 +4,7 @@ import { encodeListPage, type ListQuery } from '../list-query.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { formatBytes, formatPercent, progressBar } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
-import { resourceRef, STATE_LABELS } from './resource-card.js';
+import { resourceRef, stateLabel } from './resource-card.js';
 
 /** Slack allows 50 blocks per message: 2 header blocks, one per row, one footer, leaving room. */
 export const MAX_LIST_ROWS = 40;
@@ -29,6 +29,12 @@ export function renderResourceList(view: ListView): KnownBlock[] {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: view.emptyHint ?? 'Nothing matches.' } });
   }
   for (const r of view.resources.slice(0, MAX_LIST_ROWS)) {
+    if (r.unreadable) {
+      // Nothing to open: the provider's record could not be read (its id, when it had one, is shown).
+      const text = `*Unreadable ${r.kind}*  ${code(resourceRef(r))}\nThe provider returned it in a shape the bot cannot read; the other rows are complete.`;
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } });
+      continue;
+    }
     const progress =
       r.progress !== undefined ? `${progressBar(r.progress, 8)} ${formatPercent(r.progress)} · ` : '';
     blocks.push({
@@ -36,7 +42,7 @@ export function renderResourceList(view: ListView): KnownBlock[] {
       text: {
         type: 'mrkdwn',
         text: truncate(
-          `*${escapeMrkdwn(r.name)}*  ${STATE_LABELS[r.state]}\n${progress}${formatBytes(r.bytes.done)} of ${formatBytes(r.bytes.total)} · ${code(resourceRef(r))}`,
+          `*${escapeMrkdwn(r.name)}*  ${stateLabel(r)}\n${progress}${formatBytes(r.bytes.done)} of ${formatBytes(r.bytes.total)} · ${code(resourceRef(r))}`,
           3000,
         ),
       },

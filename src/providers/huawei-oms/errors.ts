@@ -1,0 +1,79 @@
+import { ErrorCode, ProviderError } from '../../errors.js';
+import type { HttpResponse, ParsedProviderError } from '../http/http-client.js';
+import { omsErrorBodySchema } from './schemas.js';
+
+/**
+ * API Gateway codes that say the IAM token itself is no good: APIGW.0307 "The token must be updated"
+ * (an expired token, providers.md §3.3) and APIGW.0301 "Incorrect IAM authentication information"
+ * (a token IAM revoked early: password, AK or permission changes invalidate tokens, §3.3). These,
+ * and only these, make a token connection forget its cached token and ask IAM again, once.
+ */
+export const TOKEN_REFRESH_CODES: ReadonlySet<string> = new Set(['APIGW.0301', 'APIGW.0307']);
+
+/**
+ * Codes that mean the connection's credentials were not accepted (rather than that OMS refused the
+ * operation): the gateway's authentication codes, and the catalogue's "Illegal token" (CMM.0154).
+ */
+const CREDENTIAL_CODES: ReadonlySet<string> = new Set([
+  ...TOKEN_REFRESH_CODES,
+  'APIGW.0303',
+  'APIGW.0305',
+  'CMM.0154',
+]);
+
+/** Reads `{"error_code","error_msg","request_id"}` or the SDK's `{error:{code,message}}`. */
+export function parseOmsError(response: HttpResponse): ParsedProviderError {
+  const parsed = omsErrorBodySchema.safeParse(JSON.parse(response.text));
+  const requestId = response.headers['x-request-id'];
+  if (!parsed.success) return { requestId };
+  const body = parsed.data;
+  return {
+    errorCode: body.error_code ?? body.error?.code ?? undefined,
+    errorMessage: body.error_msg ?? body.error?.message ?? undefined,
+    requestId: body.request_id ?? requestId,
+  };
+}
+
+/**
+ * What an OMS error means for the bot, from the code in its body first and the HTTP status second.
+ * OMS documents 403 as an ordinary refusal of stop, delete and the task-group operations (OMS.0095
+ * "you do not have permission to access the task or the task does not exist", S3M.0054 "invalid task
+ * ID", …; seed 002 §6.2), so a 403 is a refused request, not bad credentials, unless its code is one
+ * of the gateway's authentication codes. A 401 stays an authentication failure (Table 6-1).
+ */
+export function classifyOmsError(httpStatus: number | undefined, errorCode: string | undefined): ErrorCode {
+  if (httpStatus === undefined || httpStatus === 429 || httpStatus >= 500)
+    return ErrorCode.ProviderUnavailable;
+  const code = errorCode?.trim().toUpperCase();
+  if (code && CREDENTIAL_CODES.has(code)) return ErrorCode.ProviderAuth;
+  if (httpStatus === 401) return ErrorCode.ProviderAuth;
+  return ErrorCode.ProviderRequest;
+}
+
+/** The same error, classified by `classifyOmsError` (the shared HTTP layer knows only the status). */
+export function reclassified(error: ProviderError): ProviderError {
+  if (error.httpStatus === undefined) return error;
+  const code = classifyOmsError(error.httpStatus, error.errorCode);
+  if (code === error.code) return error;
+  return new ProviderError(
+    code,
+    {
+      provider: error.provider,
+      operation: error.operation,
+      httpStatus: error.httpStatus,
+      errorCode: error.errorCode,
+      errorMessage: error.errorMessage,
+      requestId: error.requestId,
+    },
+    { cause: error.cause },
+  );
+}
+
+/** Whether this failure means the cached IAM token should be replaced (and the call tried once more). */
+export function isTokenRejection(error: unknown): boolean {
+  return (
+    error instanceof ProviderError &&
+    error.errorCode !== undefined &&
+    TOKEN_REFRESH_CODES.has(error.errorCode.trim().toUpperCase())
+  );
+}

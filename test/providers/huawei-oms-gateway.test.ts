@@ -1,0 +1,206 @@
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Connection } from '../../src/connections/connection.js';
+import { ErrorCode, ProviderError } from '../../src/errors.js';
+import { fetchTransport, PoolRegistry } from '../../src/providers/http/http-client.js';
+import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
+import { parseHuaweiAuthorization, signHuaweiRequest } from '../../src/providers/huawei-oms/signer.js';
+import { SEED_LIST_GROUPS } from '../fixtures/oms-seed-responses.js';
+import { captureLogger } from '../helpers/capture-logger.js';
+
+// Issue #11, defects 3, 4 and 6 against nock: a 403 is classified by its OMS code (a refusal keeps the
+// cached token; only the gateway's token-expiry codes fetch a new one), and a state that maps to
+// several task-group statuses is paged through in full, and every request carries the Content-Type
+// seed 002 §3 makes mandatory, signed.
+
+const OMS = 'https://oms.cn-north-4.myhuaweicloud.com';
+const IAM = 'https://iam.myhuaweicloud.com';
+const PROJECT = '0215ef11e49d4743be23dd97a156dddd';
+const TASK = '191297407830872';
+const pools = new PoolRegistry();
+const { logger } = captureLogger('fatal');
+
+const tokenAuth: Connection['auth'] = {
+  type: 'token',
+  iamEndpoint: IAM,
+  user: 'ops',
+  password: 'iam-password-value',
+  domain: 'acme',
+};
+const aksk: Connection['auth'] = {
+  type: 'aksk',
+  accessKey: 'HWEXAMPLEACCESSKEY01',
+  secretKey: 'hw-secret-0001',
+};
+
+function provider(auth: Connection['auth']): HuaweiOmsProvider {
+  return new HuaweiOmsProvider(
+    { name: 'hw', provider: 'huawei-oms', endpoint: OMS, projectId: PROJECT, auth, storage: {} },
+    { pools, logger, transport: fetchTransport },
+  );
+}
+
+/** IAM answers every token request with a new token; returns how many were asked for. */
+function iam(): { requests: () => number } {
+  let n = 0;
+  nock(IAM)
+    .post('/v3/auth/tokens')
+    .query({ nocatalog: 'true' })
+    .times(5)
+    .reply(() => {
+      n++;
+      return [
+        201,
+        { token: { expires_at: new Date(Date.now() + 86_400_000).toISOString() } },
+        { 'x-subject-token': `token-${n}` },
+      ];
+    });
+  return { requests: () => n };
+}
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+afterAll(async () => {
+  nock.enableNetConnect();
+  await pools.close();
+});
+
+async function failure(promise: Promise<unknown>): Promise<ProviderError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ProviderError);
+  return error as ProviderError;
+}
+
+describe('403 is a refusal unless the gateway says the credentials are bad', () => {
+  it('OMS.0095 on stop: a refused request, the token is kept (one IAM request in all)', async () => {
+    const tokens = iam();
+    nock(OMS).post(`/v2/${PROJECT}/tasks/${TASK}/stop`).matchHeader('x-auth-token', 'token-1').reply(403, {
+      error_code: 'OMS.0095',
+      error_msg: 'You do not have permission to access the task or the task does not exist.',
+    });
+    nock(OMS)
+      .delete(`/v2/${PROJECT}/tasks/${TASK}`)
+      .matchHeader('x-auth-token', 'token-1')
+      .reply(403, { error_code: 'OMS.0206', error_msg: 'Insufficient permissions.' });
+    const hw = provider(tokenAuth);
+    const stop = await failure(hw.pause('task', TASK));
+    expect(stop).toMatchObject({ code: ErrorCode.ProviderRequest, httpStatus: 403, errorCode: 'OMS.0095' });
+    const del = await failure(hw.delete('task', TASK));
+    expect(del).toMatchObject({ code: ErrorCode.ProviderRequest, errorCode: 'OMS.0206' });
+    expect(tokens.requests()).toBe(1);
+    expect(nock.pendingMocks().filter((m) => m.includes(OMS))).toEqual([]);
+  });
+
+  it('a task-group refusal with AK/SK is not an auth failure either', async () => {
+    nock(OMS)
+      .put(`/v2/${PROJECT}/taskgroups/g-1/stop`)
+      .reply(403, { error_code: 'OMS.0207', error_msg: 'Admission check failed.' });
+    const error = await failure(provider(aksk).pause('task-group', 'g-1'));
+    expect(error.code).toBe(ErrorCode.ProviderRequest);
+  });
+
+  it('APIGW.0307 (token must be updated): one new token, and the call goes through', async () => {
+    const tokens = iam();
+    nock(OMS)
+      .post(`/v2/${PROJECT}/tasks/${TASK}/stop`)
+      .matchHeader('x-auth-token', 'token-1')
+      .reply(401, { error_code: 'APIGW.0307', error_msg: 'The token must be updated.' });
+    nock(OMS).post(`/v2/${PROJECT}/tasks/${TASK}/stop`).matchHeader('x-auth-token', 'token-2').reply(200);
+    await provider(tokenAuth).pause('task', TASK);
+    expect(tokens.requests()).toBe(2);
+  });
+
+  it('a gateway credential code on a 403 is an auth failure; a bare 401 too, but neither refreshes', async () => {
+    const tokens = iam();
+    nock(OMS)
+      .post(`/v2/${PROJECT}/tasks/${TASK}/stop`)
+      .reply(403, { error_code: 'APIGW.0303', error_msg: 'Incorrect app authentication information.' });
+    nock(OMS).delete(`/v2/${PROJECT}/tasks/${TASK}`).reply(401, 'Unauthorized');
+    const hw = provider(tokenAuth);
+    expect((await failure(hw.pause('task', TASK))).code).toBe(ErrorCode.ProviderAuth);
+    expect((await failure(hw.delete('task', TASK))).code).toBe(ErrorCode.ProviderAuth);
+    expect(tokens.requests()).toBe(1);
+  });
+});
+
+describe('a state that maps to several task-group statuses', () => {
+  /** `n` groups of one status, as OMS would page them (offset/limit, count = n). */
+  function groupsOfStatus(status: number, n: number): void {
+    const template = SEED_LIST_GROUPS.taskgroups[0]!;
+    const all = Array.from({ length: n }, (_, i) => ({ ...template, group_id: `s${status}-${i}`, status }));
+    nock(OMS)
+      .get(`/v2/${PROJECT}/taskgroups`)
+      .query((q) => q.status === String(status))
+      .times(10)
+      .reply((uri) => {
+        const q = new URL(uri, OMS).searchParams;
+        const offset = Number(q.get('offset'));
+        const limit = Number(q.get('limit'));
+        expect(limit).toBeLessThanOrEqual(100);
+        return [200, { count: n, taskgroups: all.slice(offset, offset + limit) }];
+      });
+  }
+
+  it('failed (4 and 5) with more than 100 of each: every one is returned', async () => {
+    groupsOfStatus(4, 130);
+    groupsOfStatus(5, 150);
+    const page = await provider(aksk).list({ kind: 'task-group', states: ['failed'], limit: 300, offset: 0 });
+    expect(page.total).toBe(280);
+    expect(page.resources).toHaveLength(280);
+    expect(new Set(page.resources.map((r) => r.id)).size).toBe(280);
+    expect(page.resources.every((r) => r.state === 'failed')).toBe(true);
+  });
+
+  it('a later page of the merged list reaches past the first 100 of a status', async () => {
+    groupsOfStatus(1, 120);
+    groupsOfStatus(2, 30);
+    const page = await provider(aksk).list({
+      kind: 'task-group',
+      states: ['running'],
+      limit: 20,
+      offset: 100,
+    });
+    expect(page.resources.map((r) => r.id)).toEqual(Array.from({ length: 20 }, (_, i) => `s1-${100 + i}`));
+    expect(page.total).toBe(150);
+  });
+});
+
+describe('Content-Type on every request (seed 002 §3), signed like any other header', () => {
+  it('GET and DELETE without a body send application/json, and the signature covers it', async () => {
+    const seen: { method: string; path: string; headers: Record<string, string> }[] = [];
+    const record = (method: string) =>
+      function (this: { req: { headers: Record<string, string>; path: string } }, uri: string) {
+        seen.push({ method, path: uri, headers: { ...this.req.headers } });
+        return [200, method === 'GET' ? { id: Number(TASK), name: 'photos', status: 2 } : ''] as const;
+      };
+    nock(OMS)
+      .get(`/v2/${PROJECT}/tasks/${TASK}`)
+      .matchHeader('content-type', 'application/json')
+      .reply(record('GET'));
+    nock(OMS)
+      .delete(`/v2/${PROJECT}/tasks/${TASK}`)
+      .matchHeader('content-type', 'application/json')
+      .reply(record('DELETE'));
+    const hw = provider(aksk);
+    await hw.get('task', TASK);
+    await hw.delete('task', TASK);
+    expect(seen.map((s) => s.method)).toEqual(['GET', 'DELETE']);
+    for (const request of seen) {
+      const authorization = request.headers.authorization!;
+      const parsed = parseHuaweiAuthorization(authorization);
+      expect(parsed?.signedHeaders).toContain('content-type');
+      const signed = Object.fromEntries(
+        parsed!.signedHeaders.map((name) => [name, request.headers[name] ?? '']),
+      );
+      const expected = signHuaweiRequest(
+        { method: request.method, path: request.path, canonicalQuery: '', headers: signed, body: '' },
+        aksk.type === 'aksk' ? aksk.accessKey : '',
+        aksk.type === 'aksk' ? aksk.secretKey : '',
+      );
+      expect(authorization).toBe(expected);
+    }
+  });
+});
