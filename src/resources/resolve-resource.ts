@@ -48,12 +48,7 @@ export class ResourceResolver {
   readonly #logger: Logger;
   readonly #offering: KindOffering;
 
-  constructor(
-    connections: ConnectionRegistry,
-    index: ResourceIndex,
-    logger: Logger,
-    offering: KindOffering,
-  ) {
+  constructor(connections: ConnectionRegistry, index: ResourceIndex, logger: Logger, offering: KindOffering) {
     this.#connections = connections;
     this.#index = index;
     this.#logger = logger;
