@@ -12,6 +12,7 @@ import { loadConnectionsFile } from './connections/load-connections-file.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { createLogger, type Logger } from './logger.js';
 import { PoolRegistry } from './providers/http/http-client.js';
+import { KindOffering } from './resources/kind-offering.js';
 import { ResourceResolver } from './resources/resolve-resource.js';
 import { ResourceIndex } from './resources/resource-index.js';
 import { SecretRegistry } from './secrets.js';
@@ -84,7 +85,9 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     { pools, logger },
     { store: connectionStore, multiWorkspace: config.slack.oauth !== undefined },
   );
-  const resolver = new ResourceResolver(registry, new ResourceIndex(store), logger);
+  // Kinds a connection does not offer (an OMS region without sync tasks), shared by lookups and the watcher.
+  const offering = new KindOffering(store);
+  const resolver = new ResourceResolver(registry, new ResourceIndex(store), logger, offering);
   const installations =
     config.slack.oauth && box ? new KeyvInstallationStore(store, box, secrets, logger) : undefined;
   const slackClients = new SlackClients(config, logger, { installations });
@@ -96,7 +99,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   );
   const audit = new AuditLog(state, settings, postAuditEntry(slackClients, secrets), logger);
   const watcher = await Watcher.create(
-    { config, logger, store, connections: registry, slackClients, secrets },
+    { config, logger, store, connections: registry, slackClients, secrets, offering },
     options.watcher,
   );
   const approvals = new ApprovalService({

@@ -14,6 +14,7 @@ export const ErrorCode = {
   ProviderUnavailable: 'provider_unavailable',
   ProviderResponse: 'provider_bad_response',
   OutcomeUnknown: 'outcome_unknown',
+  NotOffered: 'not_offered',
   Internal: 'internal',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -119,6 +120,25 @@ export function providerErrorCodeFor(httpStatus: number | undefined): ErrorCode 
     return ErrorCode.ProviderUnavailable;
   if (httpStatus === 401 || httpStatus === 403) return ErrorCode.ProviderAuth;
   return ErrorCode.ProviderRequest;
+}
+
+/**
+ * The connection's provider has no API for this kind of resource there (an OMS region without the
+ * synchronization-task API answers its gateway's 404 APIGW.0101). Not a failure of the call: the
+ * kind is absent, so lookups, lists and the watcher skip it instead of reporting an outage.
+ */
+export class KindNotOfferedError extends AppError {
+  readonly connection: string;
+  readonly kind: string;
+  constructor(connection: string, kind: string, options?: { cause?: unknown }) {
+    super(
+      ErrorCode.NotOffered,
+      `Connection ${connection} does not offer the resource kind ${kind}: the provider has no API for it there (its region may not have it).`,
+      options,
+    );
+    this.connection = connection;
+    this.kind = kind;
+  }
 }
 
 export function asAppError(error: unknown): AppError {

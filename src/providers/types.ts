@@ -33,7 +33,13 @@ export interface MigrationProvider {
   /** The resource kinds this provider has, the first being the default. */
   readonly kinds: readonly ResourceKind[];
 
+  /**
+   * Throws `KindNotOfferedError` (errors.ts) when the provider has no API for `query.kind` at this
+   * connection's endpoint (an OMS region without synchronization tasks): callers remember that per
+   * connection and kind and skip it, rather than treating it as an outage or as an empty list.
+   */
   list(query: ListQuery): Promise<ResourcePage>;
+  /** Throws `KindNotOfferedError` too, when the provider says the kind's API is absent. */
   get(kind: ResourceKind, id: string): Promise<MigrationResource>;
   /** The actions that make sense for this resource in its current state. */
   actionsFor(resource: MigrationResource): ResourceAction[];

@@ -1,9 +1,17 @@
 import type { Connection } from '../connections/connection.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import type { MigrationResource, ResourceKind, ResourceRef } from '../domain/migration-resource.js';
-import { AppError, ErrorCode, InvalidInputError, NotFoundError, ProviderError } from '../errors.js';
+import {
+  AppError,
+  ErrorCode,
+  InvalidInputError,
+  KindNotOfferedError,
+  NotFoundError,
+  ProviderError,
+} from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { MigrationProvider } from '../providers/types.js';
+import type { KindOffering } from './kind-offering.js';
 import type { IndexEntry, ResourceIndex } from './resource-index.js';
 
 export const MIN_PREFIX_LENGTH = 4;
@@ -38,15 +46,22 @@ export class ResourceResolver {
   readonly #connections: ConnectionRegistry;
   readonly #index: ResourceIndex;
   readonly #logger: Logger;
+  readonly #offering: KindOffering;
 
-  constructor(connections: ConnectionRegistry, index: ResourceIndex, logger: Logger) {
+  constructor(connections: ConnectionRegistry, index: ResourceIndex, logger: Logger, offering: KindOffering) {
     this.#connections = connections;
     this.#index = index;
     this.#logger = logger;
+    this.#offering = offering;
   }
 
   get index(): ResourceIndex {
     return this.#index;
+  }
+
+  /** Which kinds each connection does not offer (learned once, re-checked every few hours). */
+  get offering(): KindOffering {
+    return this.#offering;
   }
 
   /** Fetches a resource whose connection and kind are known (buttons carry them). */
@@ -83,38 +98,44 @@ export class ResourceResolver {
     return this.#getDirect(teamId, ref.id, connections);
   }
 
-  /** Re-reads every connection's resources (bounded pages) into the index. */
+  /**
+   * Re-reads every connection's resources (bounded pages) into the index, each kind on its own: a
+   * kind the connection does not offer is skipped, and a kind that fails now keeps the entries it
+   * had, so one kind never costs the lookup of the others.
+   */
   async refreshIndex(teamId: string): Promise<IndexEntry[]> {
     const connections = this.#connections.forTeam(teamId);
-    const results = await Promise.allSettled(connections.map((c) => this.#listAll(c)));
-    const entries: IndexEntry[] = [];
-    results.forEach((result, i) => {
-      if (result.status === 'fulfilled') entries.push(...result.value);
-      else
-        this.#logger.warn(
-          { err: result.reason, connection: connections[i]?.name },
-          'index refresh failed for connection',
+    const previous = (await this.#index.read(teamId)).entries;
+    const perConnection = await Promise.all(
+      connections.map(async (connection) => {
+        const provider = this.#connections.provider(connection);
+        const outcomes = await this.#offering.each(connection, provider.kinds, (kind) =>
+          this.#listKind(provider, kind),
         );
-    });
+        return outcomes.flatMap((outcome) => {
+          if (outcome.status === 'ok') return outcome.value;
+          if (outcome.status === 'not-offered') return [];
+          this.#logger.warn(
+            { err: outcome.error, connection: connection.name, kind: outcome.kind },
+            'index refresh failed for this kind; its previous entries are kept',
+          );
+          return previous.filter((e) => e.connection === connection.name && e.kind === outcome.kind);
+        });
+      }),
+    );
+    const entries = perConnection.flat();
     await this.#index.replace(teamId, entries);
     return entries;
   }
 
-  async #listAll(connection: Connection): Promise<IndexEntry[]> {
-    const provider = this.#connections.provider(connection);
+  async #listKind(provider: MigrationProvider, kind: ResourceKind): Promise<IndexEntry[]> {
     const entries: IndexEntry[] = [];
-    for (const kind of provider.kinds) {
-      for (let page = 0; page < MAX_INDEX_PAGES; page++) {
-        const { resources, total } = await provider.list({
-          kind,
-          limit: PAGE_SIZE,
-          offset: page * PAGE_SIZE,
-        });
-        entries.push(
-          ...resources.map((r) => ({ connection: r.connection, kind: r.kind, id: r.id, name: r.name })),
-        );
-        if (resources.length < PAGE_SIZE || (total !== undefined && (page + 1) * PAGE_SIZE >= total)) break;
-      }
+    for (let page = 0; page < MAX_INDEX_PAGES; page++) {
+      const { resources, total } = await provider.list({ kind, limit: PAGE_SIZE, offset: page * PAGE_SIZE });
+      entries.push(
+        ...resources.map((r) => ({ connection: r.connection, kind: r.kind, id: r.id, name: r.name })),
+      );
+      if (resources.length < PAGE_SIZE || (total !== undefined && (page + 1) * PAGE_SIZE >= total)) break;
     }
     return entries;
   }
@@ -137,7 +158,8 @@ export class ResourceResolver {
     const failures: ProviderError[] = [];
     for (const connection of connections) {
       const provider = this.#connections.provider(connection);
-      for (const kind of provider.kinds) {
+      const absent = await this.#offering.notOffered(connection, provider.kinds);
+      for (const kind of provider.kinds.filter((k) => !absent.has(k))) {
         try {
           const resource = await provider.get(kind, id);
           await this.#index.remember(teamId, [
@@ -146,6 +168,10 @@ export class ResourceResolver {
           return { connection, provider, resource };
         } catch (error) {
           if (error instanceof InvalidInputError) continue; // not an id this provider/kind can have
+          if (error instanceof KindNotOfferedError) {
+            await this.#offering.markNotOffered(connection, kind);
+            continue;
+          }
           if (error instanceof ProviderError && (error.httpStatus === 404 || error.httpStatus === 400))
             continue;
           if (error instanceof ProviderError) failures.push(error);

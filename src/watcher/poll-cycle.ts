@@ -1,12 +1,12 @@
 import type { Connection } from '../connections/connection.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
-import type { ResourceKind } from '../domain/migration-resource.js';
-import { AppError, NotFoundError, ProviderError, StoreUnavailableError } from '../errors.js';
+import { AppError, ProviderError, StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { MigrationProvider } from '../providers/types.js';
+import type { KindOffering } from '../resources/kind-offering.js';
 import { SKIP } from '../store/atomic-kv.js';
 import type { Leases } from './lease.js';
 import { renderConnectionNotice, renderDigest, renderEventReply } from './notifications.js';
+import { forEachLimited, groupBy, observeConnection } from './observe.js';
 import type { Outbox, OutboxSettings } from './outbox.js';
 import { sameJson } from './same-json.js';
 import { type DiffSettings, diff, type Observation } from './transitions.js';
@@ -52,7 +52,7 @@ export interface CycleReport {
   ms: number;
 }
 
-type Loaded = { key: string; record: WatchRecord };
+export type Loaded = { key: string; record: WatchRecord };
 
 /**
  * One poll cycle: watches grouped by connection, one list pass per connection and kind (pages of
@@ -64,6 +64,7 @@ export class PollCycle {
   readonly #outbox: Outbox;
   readonly #leases: Leases;
   readonly #connections: ConnectionRegistry;
+  readonly #offering: KindOffering;
   readonly #logger: Logger;
   readonly #now: () => number;
   readonly #settings: CycleSettings;
@@ -75,6 +76,7 @@ export class PollCycle {
     outbox: Outbox;
     leases: Leases;
     connections: ConnectionRegistry;
+    offering: KindOffering;
     logger: Logger;
     now: () => number;
     settings: CycleSettings;
@@ -83,6 +85,7 @@ export class PollCycle {
     this.#outbox = deps.outbox;
     this.#leases = deps.leases;
     this.#connections = deps.connections;
+    this.#offering = deps.offering;
     this.#logger = deps.logger;
     this.#now = deps.now;
     this.#settings = deps.settings;
@@ -173,7 +176,13 @@ export class PollCycle {
       const provider = this.#connections.provider(connection);
       let observations: Map<string, Observation> | undefined;
       try {
-        observations = await this.#observe(provider, active, report);
+        observations = await observeConnection(
+          { offering: this.#offering, logger: this.#logger, settings: this.#settings },
+          connection,
+          provider,
+          active,
+          report,
+        );
       } catch (error) {
         if (error instanceof StoreUnavailableError) throw error;
         report.failedConnections++;
@@ -212,51 +221,6 @@ export class PollCycle {
     await forEachLimited([...byChannel.values()], 4, async (records) => {
       for (const { key } of records) await this.#outbox.drain(key, waitUntil);
     });
-  }
-
-  /** Lists each watched kind page by page, then confirms what the list did not show with `get`. */
-  async #observe(
-    provider: MigrationProvider,
-    watches: Loaded[],
-    report: CycleReport,
-  ): Promise<Map<string, Observation>> {
-    const out = new Map<string, Observation>();
-    const byKind = groupBy(watches, (w) => w.record.watch.kind);
-    for (const [kind, group] of byKind) {
-      const wanted = new Map(group.map((w) => [w.record.watch.id, w.key]));
-      const seen = new Set<string>();
-      for (let page = 0; page < this.#settings.maxPages && seen.size < wanted.size; page++) {
-        report.providerRequests++;
-        const { resources, total } = await provider.list({
-          kind: kind as ResourceKind,
-          limit: this.#settings.pageSize,
-          offset: page * this.#settings.pageSize,
-        });
-        for (const resource of resources) {
-          const key = wanted.get(resource.id);
-          // An unreadable list item is no observation: the resource is read on its own below.
-          if (key === undefined || seen.has(resource.id) || resource.unreadable) continue;
-          seen.add(resource.id);
-          out.set(key, { resource, actions: provider.actionsFor(resource) });
-        }
-        const end = (page + 1) * this.#settings.pageSize;
-        if (resources.length < this.#settings.pageSize || (total !== undefined && end >= total)) break;
-      }
-      // Not in the list: fetched one by one; a 404 confirms it is gone (never assumed from a list).
-      const missing = [...wanted].filter(([id]) => !seen.has(id));
-      await forEachLimited(missing, this.#settings.getsPerConnection, async ([id, key]) => {
-        report.providerRequests++;
-        try {
-          const resource = await provider.get(kind as ResourceKind, id);
-          out.set(key, { resource, actions: provider.actionsFor(resource) });
-        } catch (error) {
-          if ((error instanceof ProviderError && error.httpStatus === 404) || error instanceof NotFoundError)
-            out.set(key, { gone: true });
-          else throw error;
-        }
-      });
-    }
-    return out;
   }
 
   /**
@@ -417,29 +381,4 @@ function reasonOf(error: unknown): string {
   return 'unexpected error';
 }
 
-export function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
-  const out = new Map<K, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const list = out.get(key);
-    if (list) list.push(item);
-    else out.set(key, [item]);
-  }
-  return out;
-}
-
-/** Runs `work` over `items` with at most `limit` at a time; the first failure rejects. */
-export async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await work(item);
-    }
-  });
-  await Promise.all(workers);
-}
+export { forEachLimited, groupBy } from './observe.js';

@@ -6,6 +6,7 @@ import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import type { MigrationResource, ResourceKind } from '../domain/migration-resource.js';
 import { InvalidInputError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { KindOffering } from '../resources/kind-offering.js';
 import type { SecretRegistry } from '../secrets.js';
 import type { SlackClients } from '../slack/slack-clients.js';
 import type { AtomicKv } from '../store/atomic-kv.js';
@@ -37,6 +38,8 @@ export interface WatcherDeps {
   connections: ConnectionRegistry;
   slackClients: SlackClients;
   secrets: SecretRegistry;
+  /** Kinds each connection does not offer; the bot shares its own, otherwise one over `store`. */
+  offering?: KindOffering;
 }
 
 /** What other flows call to watch a resource (e.g. creation with approval auto-watches). */
@@ -133,6 +136,7 @@ export class Watcher {
       outbox: this.outbox,
       leases: this.#leases,
       connections: deps.connections,
+      offering: deps.offering ?? new KindOffering(deps.store, { now: options.now }),
       logger: this.#logger,
       now: options.now,
       settings: options,

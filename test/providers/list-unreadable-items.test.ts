@@ -168,7 +168,13 @@ describe('how they are shown', () => {
         count: 2,
       });
     const page = await hw().list({ kind: 'task', limit: 10, offset: 0 });
-    const blocks = renderResourceList({ title: 'Tasks', resources: page.resources, total: 2, failures: [] });
+    const blocks = renderResourceList({
+      title: 'Tasks',
+      resources: page.resources,
+      total: 2,
+      failures: [],
+      answered: 1,
+    });
     const rows = blocks.filter((b) => b.type === 'section') as {
       text: { text: string };
       accessory?: unknown;

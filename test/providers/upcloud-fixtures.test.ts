@@ -230,7 +230,7 @@ describe('UpCloud jobs against the seed examples', () => {
     });
   });
 
-  it('falls back to the raw text for a body it cannot parse', async () => {
+  it('keeps only the status of a body that is not JSON (a proxy page), never its text', async () => {
     nock(ENDPOINT)
       .post(JOBS_PATH)
       .reply(403, '<html><body>403 Forbidden by proxy</body></html>', { 'content-type': 'text/html' });
@@ -247,7 +247,8 @@ describe('UpCloud jobs against the seed examples', () => {
       code: ErrorCode.ProviderAuth,
       httpStatus: 403,
       errorCode: undefined,
-      errorMessage: '<html><body>403 Forbidden by proxy</body></html>',
+      // A proxy's page is never kept: only a JSON body carries the provider's own words.
+      errorMessage: undefined,
     });
   });
 

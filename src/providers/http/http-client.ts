@@ -290,12 +290,17 @@ export class HttpClient {
     } catch {
       // A provider error body we cannot read still yields an error with the HTTP status.
     }
+    // Only a JSON error body says anything of the provider's own: an HTML or text body is a proxy's or
+    // gateway's page (server banners, internal host names) and never becomes part of a message.
+    const structured = isJsonText(response.text)
+      ? { errorCode: parsed.errorCode, errorMessage: parsed.errorMessage }
+      : {};
     return new ProviderError(providerErrorCodeFor(response.status), {
       provider: this.#options.provider,
       operation: request.operation,
       httpStatus: response.status,
-      ...parsed,
-      errorMessage: parsed.errorMessage ?? (response.text.slice(0, 300) || undefined),
+      requestId: parsed.requestId,
+      ...structured,
     });
   }
 
@@ -311,5 +316,14 @@ export class HttpClient {
       },
       { cause: error },
     );
+  }
+}
+
+function isJsonText(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null;
+  } catch {
+    return false;
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Connection, StorageCredential } from '../../connections/connection.js';
 import type { MigrationResource, NormalizedState, ResourceKind } from '../../domain/migration-resource.js';
-import { InvalidInputError } from '../../errors.js';
+import { InvalidInputError, KindNotOfferedError, ProviderError } from '../../errors.js';
 import type {
   BandwidthWindow,
   ListQuery,
@@ -120,12 +120,30 @@ export class HuaweiOmsProvider implements MigrationProvider {
       query,
       statuses,
       async (status, limit, offset) => {
-        const page = await this.#client.listSyncTasks({ limit, offset, status });
+        const page = await this.#client
+          .listSyncTasks({ limit, offset, status })
+          .catch((error: unknown) => this.#syncApiAbsent(error, 'list'));
         const map = (t: SyncTaskInfo) => mapSyncTask(t, this.connection);
         return { items: pageResources(where, page.tasks, map, page.unreadable), count: page.count };
       },
       LIMITS.syncTaskOffsetMax,
     );
+  }
+
+  /**
+   * The synchronization-task API exists only in CN North-Beijing4 and CN East-Shanghai1 (seed 002
+   * §5.3, seed 004). Elsewhere the API Gateway answers that the API does not exist (APIGW.0101, 404):
+   * that is "this kind is not offered here", not an outage. A 404 on the collection itself can mean
+   * nothing else, whatever its code; a single task's 404 is only "absent API" with the gateway code.
+   */
+  #syncApiAbsent(error: unknown, call: 'list' | 'get'): never {
+    if (
+      error instanceof ProviderError &&
+      (error.errorCode === 'APIGW.0101' || (call === 'list' && error.httpStatus === 404))
+    ) {
+      throw new KindNotOfferedError(this.connection, 'sync-task', { cause: error });
+    }
+    throw error;
   }
 
   async get(kind: ResourceKind, id: string): Promise<MigrationResource> {
@@ -135,7 +153,12 @@ export class HuaweiOmsProvider implements MigrationProvider {
       case 'task-group':
         return mapTaskGroup(await this.#client.showTaskGroup(id), this.connection);
       case 'sync-task':
-        return mapSyncTask(await this.#client.showSyncTask(id, Date.now()), this.connection);
+        return mapSyncTask(
+          await this.#client
+            .showSyncTask(id, Date.now())
+            .catch((error: unknown) => this.#syncApiAbsent(error, 'get')),
+          this.connection,
+        );
     }
   }
 

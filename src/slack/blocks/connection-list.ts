@@ -2,6 +2,8 @@ import type { KnownBlock } from '@slack/types';
 import type { Connection } from '../../connections/connection.js';
 import type { BrokenConnection, ConnectionRegistry } from '../../connections/connection-registry.js';
 import type { StoredConnectionInfo } from '../../connections/connection-store.js';
+import type { ResourceKind } from '../../domain/migration-resource.js';
+import { KIND_PLURALS, NOT_OFFERED_RECHECK_MS } from '../../resources/kind-offering.js';
 import { maskSecret } from '../../secrets.js';
 import { AUTH_LABELS } from '../connection-form.js';
 import { code, escapeControl, escapeMrkdwn, truncate } from './mrkdwn.js';
@@ -24,6 +26,19 @@ export type Health =
   | { state: 'ok'; ms: number }
   | { state: 'error'; summary: string; explanation?: string }
   | { state: 'timeout'; seconds: number };
+
+/** A kind the connection's provider has no API for there, and when that was last seen. */
+export interface AbsentKind {
+  kind: ResourceKind;
+  checkedAt: number;
+}
+
+function absentLine(absent: readonly AbsentKind[] | undefined): string {
+  if (!absent || absent.length === 0) return '';
+  const kinds = absent.map((a) => KIND_PLURALS[a.kind]).join(', ');
+  const checked = new Date(Math.min(...absent.map((a) => a.checkedAt))).toISOString().slice(0, 16);
+  return `:heavy_minus_sign: Not offered here: ${kinds} (the provider has no API for them at this endpoint; seen ${checked.replace('T', ' ')} UTC, checked again after ${NOT_OFFERED_RECHECK_MS / 3_600_000} h).`;
+}
 
 /** A user id from a signed payload, shown as a mention; anything else is shown as code. */
 function who(userId: string): string {
@@ -84,6 +99,7 @@ export function renderConnectionList(
   registry: ConnectionRegistry,
   teamId: string,
   health: ReadonlyMap<string, Health>,
+  absent: ReadonlyMap<string, readonly AbsentKind[]> = new Map(),
 ): { text: string; blocks: KnownBlock[] } {
   const connections = registry.forTeam(teamId);
   const broken = registry.brokenForTeam(teamId);
@@ -101,7 +117,9 @@ export function renderConnectionList(
   ];
   const sections = [
     ...connections.map((c) =>
-      [describeConnection(registry, c), healthLine(health.get(c.name))].filter(Boolean).join('\n'),
+      [describeConnection(registry, c), healthLine(health.get(c.name)), absentLine(absent.get(c.name))]
+        .filter(Boolean)
+        .join('\n'),
     ),
     ...broken.map(brokenText),
   ];

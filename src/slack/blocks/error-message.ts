@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { explainForDisplay } from '../../catalogue/explain.js';
-import { type AppError, ErrorCode, ProviderError } from '../../errors.js';
+import { type AppError, asAppError, ErrorCode, ProviderError } from '../../errors.js';
 import type { AmbiguousRefError } from '../../resources/resolve-resource.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { code, escapeControl, escapeMrkdwn, truncate } from './mrkdwn.js';
@@ -20,6 +20,7 @@ export function renderError(error: AppError, opId: string): RenderedMessage {
     [ErrorCode.Store]: ':construction:',
     [ErrorCode.Config]: ':gear:',
     [ErrorCode.OutcomeUnknown]: ':grey_question:',
+    [ErrorCode.NotOffered]: ':information_source:',
   };
   const icon = prefix[error.code];
   const text = icon
@@ -59,6 +60,31 @@ function renderProviderError(error: ProviderError, opId: string): RenderedMessag
       { type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] },
     ],
   };
+}
+
+/**
+ * Why a connection (or one kind of it) could not be read, in one mrkdwn sentence naming it, built
+ * from the error's typed fields only: never a provider's body, so a proxy's page cannot leak here.
+ */
+export function describeUnreadable(connection: string, error: unknown): string {
+  const e = asAppError(error);
+  const name = code(connection);
+  if (e instanceof ProviderError) {
+    const http = e.httpStatus ? `HTTP ${e.httpStatus}` : 'no answer';
+    switch (e.code) {
+      case ErrorCode.ProviderUnavailable:
+        return `${name} is not answering (${http}); try again in a minute.`;
+      case ErrorCode.ProviderAuth:
+        return `${name} rejected the connection's credentials (${http}); an admin needs to check the connection.`;
+      case ErrorCode.ProviderResponse:
+        return `${name} answered with something the bot cannot read (${http}).`;
+      default:
+        return `${name} refused the request (${http}${e.errorCode ? ` ${code(e.errorCode)}` : ''}).`;
+    }
+  }
+  if (e.code === ErrorCode.InvalidInput || e.code === ErrorCode.Store || e.code === ErrorCode.NotFound)
+    return `${name}: ${escapeMrkdwn(truncate(e.message, 300))}`;
+  return `${name} could not be read (an unexpected error on our side).`;
 }
 
 export function renderAmbiguous(error: AmbiguousRefError): RenderedMessage {

@@ -1,5 +1,6 @@
 import type { Button, KnownBlock } from '@slack/types';
-import type { MigrationResource } from '../../domain/migration-resource.js';
+import type { MigrationResource, ResourceKind } from '../../domain/migration-resource.js';
+import { KIND_PLURALS } from '../../resources/kind-offering.js';
 import { encodeListPage, type ListQuery } from '../list-query.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { formatBytes, formatPercent, progressBar } from './format.js';
@@ -9,24 +10,52 @@ import { resourceRef, stateLabel } from './resource-card.js';
 /** Slack allows 50 blocks per message: 2 header blocks, one per row, one footer, leaving room. */
 export const MAX_LIST_ROWS = 40;
 
+/** Something that could not be listed: a whole connection, or one kind of it. */
+export interface ListGap {
+  connection: string;
+  /** Unset when every kind the connection was asked for failed. */
+  kind?: ResourceKind;
+  /** One escaped mrkdwn sentence saying why (`describeUnreadable`), never a provider's body. */
+  reason: string;
+}
+
 export interface ListView {
   title: string;
   /** The rows of this page. */
   resources: MigrationResource[];
   /** Total matching, when the providers told us. */
   total: number;
-  /** Connections that could not be read, with why (shown, never hidden as "no tasks"). */
-  failures: { connection: string; message: string }[];
+  /** What could not be read, with why (shown, never hidden as "no tasks"). */
+  failures: ListGap[];
+  /** Kinds asked for by name that a connection does not offer (its region has no API for them). */
+  notOffered?: { connection: string; kind: ResourceKind }[];
+  /** How many connection-and-kind lists answered: with none, an empty page is no verdict. */
+  answered: number;
   paging?: { query: ListQuery; page: number; pageSize: number; hasNext: boolean };
   emptyHint?: string;
+}
+
+function gapLine(gap: ListGap): string {
+  if (!gap.kind) return `:warning: ${gap.reason} Nothing from ${code(gap.connection)} is shown.`;
+  return `:warning: ${KIND_PLURALS[gap.kind]} of ${code(gap.connection)} could not be listed: ${gap.reason}`;
+}
+
+function notOfferedLine(n: { connection: string; kind: ResourceKind }): string {
+  return `:information_source: ${code(n.connection)} does not offer ${KIND_PLURALS[n.kind]}: the provider has no API for them there.`;
 }
 
 export function renderResourceList(view: ListView): KnownBlock[] {
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: truncate(view.title, 150) } },
   ];
-  if (view.resources.length === 0) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: view.emptyHint ?? 'Nothing matches.' } });
+  const empty = view.resources.length === 0;
+  const absent = (view.notOffered ?? []).map(notOfferedLine);
+  if (empty) {
+    // A failed call is never presented as an empty result: the section says what could not be read.
+    const lines = [...view.failures.map(gapLine), ...absent];
+    if (view.answered > 0 || lines.length === 0)
+      lines.push(lines.length > 0 ? 'Nothing matches in the rest.' : (view.emptyHint ?? 'Nothing matches.'));
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } });
   }
   for (const r of view.resources.slice(0, MAX_LIST_ROWS)) {
     if (r.unreadable) {
@@ -56,15 +85,15 @@ export function renderResourceList(view: ListView): KnownBlock[] {
   }
   const shown = Math.min(view.resources.length, MAX_LIST_ROWS);
   const first = view.paging ? view.paging.page * view.paging.pageSize : 0;
-  const notes = [
-    shown === 0 ? `${view.total} in all.` : `Showing ${first + 1}–${first + shown} of ${view.total}.`,
-  ];
+  const notes: string[] = [];
+  if (!empty) notes.push(`Showing ${first + 1}–${first + shown} of ${view.total}.`);
+  else if (view.failures.length === 0 && absent.length === 0) notes.push(`${view.total} in all.`);
   if (view.total > first + shown && !view.paging?.hasNext) {
     notes.push('Narrow it with a state or a connection, e.g. `/migrate list failed`.');
   }
-  for (const f of view.failures)
-    notes.push(`:warning: ${code(f.connection)} could not be read: ${escapeMrkdwn(f.message)}`);
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(notes.join(' '), 3000) }] });
+  if (!empty) notes.push(...view.failures.map(gapLine), ...absent);
+  if (notes.length > 0)
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(notes.join(' '), 3000) }] });
   const paging = view.paging;
   if (paging && (paging.page > 0 || paging.hasNext)) {
     const buttons: Button[] = [];

@@ -70,6 +70,11 @@ export interface OmsSimulatorOptions {
   limits?: Partial<SimLimits>;
   /** Source buckets the bucket queries see; a small default set when unset. */
   buckets?: SimBucket[];
+  /**
+   * A region without the synchronization-task API (it exists only in CN North-Beijing4 and CN
+   * East-Shanghai1, seed 002 §5.3): every sync-task route gets the gateway's 404 APIGW.0101.
+   */
+  withoutSyncTasks?: boolean;
 }
 
 const PROJECT = '/v2/:project_id';
@@ -214,7 +219,8 @@ export class OmsSimulator extends Simulator implements SimContext {
     };
     registerTaskRoutes(scoped, this, PROJECT);
     registerTaskGroupRoutes(scoped, this, PROJECT);
-    registerSyncTaskRoutes(scoped, this, PROJECT);
+    // Unregistered, a route falls through to the gateway's "API does not exist" (404 APIGW.0101).
+    if (!this.#options.withoutSyncTasks) registerSyncTaskRoutes(scoped, this, PROJECT);
     registerCatalogRoutes(scoped, this, PROJECT, this.#options.storageKeys);
     return router;
   }

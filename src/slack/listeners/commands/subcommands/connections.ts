@@ -1,7 +1,7 @@
 import { explainForDisplay } from '../../../../catalogue/explain.js';
 import type { Connection } from '../../../../connections/connection.js';
 import { asAppError, InvalidInputError, ProviderError } from '../../../../errors.js';
-import { type Health, renderConnectionList } from '../../../blocks/connection-list.js';
+import { type AbsentKind, type Health, renderConnectionList } from '../../../blocks/connection-list.js';
 import type { HandlerContext } from '../../../context.js';
 import { defineSubcommand } from '../subcommand.js';
 
@@ -32,6 +32,21 @@ export async function connectionHealth(
     }),
   );
   return new Map(results);
+}
+
+/** Kinds each connection was found not to offer (learned by lookups, lists and the watcher). */
+async function kindsNotOffered(
+  ctx: HandlerContext,
+  connections: Connection[],
+): Promise<Map<string, AbsentKind[]>> {
+  const entries = await Promise.all(
+    connections.map(async (c): Promise<[string, AbsentKind[]]> => {
+      const kinds = ctx.deps.connections.provider(c).kinds;
+      const absent = await ctx.deps.resolver.offering.notOffered(c, kinds);
+      return [c.name, [...absent].map(([kind, checkedAt]) => ({ kind, checkedAt }))];
+    }),
+  );
+  return new Map(entries);
 }
 
 function healthOfError(error: unknown): Health {
@@ -68,7 +83,11 @@ export const connectionsCommand = defineSubcommand<{ share: boolean }>({
   async run(ctx, { share }) {
     await ctx.require('view', 'see connections');
     await ctx.deps.connections.sync(ctx.teamId);
-    const health = await connectionHealth(ctx, ctx.deps.connections.forTeam(ctx.teamId));
-    await ctx.reply({ ...renderConnectionList(ctx.deps.connections, ctx.teamId, health), share });
+    const connections = ctx.deps.connections.forTeam(ctx.teamId);
+    const [health, absent] = await Promise.all([
+      connectionHealth(ctx, connections),
+      kindsNotOffered(ctx, connections),
+    ]);
+    await ctx.reply({ ...renderConnectionList(ctx.deps.connections, ctx.teamId, health, absent), share });
   },
 });

@@ -1,6 +1,6 @@
-import type { MigrationResource } from '../../../../domain/migration-resource.js';
-import { asAppError } from '../../../../errors.js';
-import { MAX_LIST_ROWS, renderResourceList } from '../../../blocks/resource-list.js';
+import type { MigrationResource, ResourceKind } from '../../../../domain/migration-resource.js';
+import { describeUnreadable } from '../../../blocks/error-message.js';
+import { type ListGap, MAX_LIST_ROWS, renderResourceList } from '../../../blocks/resource-list.js';
 import type { HandlerContext } from '../../../context.js';
 import { type ListQuery, parseListQuery } from '../../../list-query.js';
 import { defineSubcommand } from '../subcommand.js';
@@ -10,8 +10,9 @@ export const PAGE_SIZE = 20;
 const MAX_PAGE = Math.floor((MAX_LIST_ROWS * 25) / PAGE_SIZE);
 
 /**
- * Lists one kind (or each connection's default kind) across the workspace's connections, merged,
- * one page at a time; a connection that cannot be read is named, never shown as "no tasks".
+ * Lists one kind (or every kind) across the workspace's connections, merged, one page at a time.
+ * Each connection's kinds are listed on their own: a kind the connection does not offer is skipped
+ * (learned once), and one that cannot be read is named, never shown as "no tasks".
  */
 export async function listResources(
   ctx: HandlerContext,
@@ -19,36 +20,54 @@ export async function listResources(
   replaceOriginal = false,
 ): Promise<void> {
   await ctx.require('view', 'see migrations');
-  const { connections, resolver } = ctx.deps;
+  const { connections, resolver, logger } = ctx.deps;
   const page = Math.min(query.page, MAX_PAGE);
   const targets = (
     query.connection ? [connections.get(ctx.teamId, query.connection)] : connections.forTeam(ctx.teamId)
   )
     .filter((c) => !query.provider || c.provider === query.provider)
-    .map((connection) => ({ connection, provider: connections.provider(connection) }))
-    .filter(({ provider }) => !query.kind || provider.kinds.includes(query.kind));
+    .map((connection) => {
+      const provider = connections.provider(connection);
+      const kinds: readonly ResourceKind[] = query.kind
+        ? provider.kinds.filter((k) => k === query.kind)
+        : provider.kinds;
+      return { connection, provider, kinds };
+    })
+    .filter(({ kinds }) => kinds.length > 0);
   const wanted = (page + 1) * PAGE_SIZE;
-  const results = await Promise.allSettled(
-    targets.map(({ provider }) =>
-      provider.list({
-        kind: query.kind ?? provider.kinds[0]!,
-        states: query.states,
-        limit: Math.min(100, wanted),
-        offset: 0,
-      }),
+  const outcomes = await Promise.all(
+    targets.map(({ connection, provider, kinds }) =>
+      resolver.offering.each(connection, kinds, (kind) =>
+        provider.list({ kind, states: query.states, limit: Math.min(100, wanted), offset: 0 }),
+      ),
     ),
   );
   const resources: MigrationResource[] = [];
-  const failures: { connection: string; message: string }[] = [];
+  const failures: ListGap[] = [];
+  const notOffered: { connection: string; kind: ResourceKind }[] = [];
   let total = 0;
-  results.forEach((result, i) => {
+  let answered = 0;
+  outcomes.forEach((perKind, i) => {
     const name = targets[i]!.connection.name;
-    if (result.status === 'fulfilled') {
-      resources.push(...result.value.resources);
-      total += result.value.total ?? result.value.resources.length;
-    } else {
-      failures.push({ connection: name, message: asAppError(result.reason).message });
+    const failed = perKind.flatMap((o) => (o.status === 'failed' ? [o] : []));
+    for (const outcome of perKind) {
+      if (outcome.status === 'ok') {
+        answered++;
+        resources.push(...outcome.value.resources);
+        total += outcome.value.total ?? outcome.value.resources.length;
+      } else if (outcome.status === 'not-offered') {
+        // Said only when that kind was asked for by name: otherwise it is simply not part of the list.
+        if (query.kind) notOffered.push({ connection: name, kind: outcome.kind });
+      } else {
+        logger.warn({ err: outcome.error, connection: name, kind: outcome.kind }, 'list failed');
+      }
     }
+    // Every kind asked for failed: one line for the connection rather than one per kind.
+    if (failed.length > 0 && failed.length === perKind.length)
+      failures.push({ connection: name, reason: describeUnreadable(name, failed[0]!.error) });
+    else
+      for (const f of failed)
+        failures.push({ connection: name, kind: f.kind, reason: describeUnreadable(name, f.error) });
   });
   await resolver.index.remember(
     ctx.teamId,
@@ -60,13 +79,22 @@ export async function listResources(
     query.kind ? `${query.kind}s` : '',
     query.states ? [...new Set(query.states)].join('/') : '',
   ].filter(Boolean);
+  const unread = [...new Set(failures.map((f) => f.connection))].join(', ');
+  const summary =
+    resources.length === 0 && unread
+      ? `Could not list migrations: ${unread} could not be read`
+      : resources.length === 0 && answered === 0 && notOffered.length > 0
+        ? `${[...new Set(notOffered.map((n) => n.connection))].join(', ')}: no such resources offered there`
+        : `${total} resource(s)${filters.length ? ` · ${filters.join(' · ')}` : ''}${unread ? ` (not everything could be listed from ${unread})` : ''}`;
   await ctx.reply({
-    text: `${total} resource(s)${filters.length ? ` · ${filters.join(' · ')}` : ''}`,
+    text: summary,
     blocks: renderResourceList({
       title: `Migrations${filters.length ? ` · ${filters.join(' · ')}` : ''}`,
       resources: shown,
       total,
       failures,
+      notOffered,
+      answered,
       paging: { query, page, pageSize: PAGE_SIZE, hasNext: wanted < total && page < MAX_PAGE },
       emptyHint: targets.length === 0 ? 'No connection here has that kind of resource.' : undefined,
     }),

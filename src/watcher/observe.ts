@@ -1,0 +1,125 @@
+import type { Connection } from '../connections/connection.js';
+import type { ResourceKind } from '../domain/migration-resource.js';
+import { KindNotOfferedError, NotFoundError, ProviderError, StoreUnavailableError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { MigrationProvider } from '../providers/types.js';
+import type { KindOffering } from '../resources/kind-offering.js';
+import type { CycleReport, CycleSettings, Loaded } from './poll-cycle.js';
+import type { Observation } from './transitions.js';
+
+export interface ObserveDeps {
+  offering: KindOffering;
+  logger: Logger;
+  settings: Pick<CycleSettings, 'pageSize' | 'maxPages' | 'getsPerConnection'>;
+}
+
+/**
+ * Observes one connection's watches, each kind on its own: a kind the connection does not offer is
+ * not polled, and a kind that fails leaves its watches unobserved this cycle while the other kinds
+ * are still polled. Throws (the connection is down) only when no kind could be observed.
+ */
+export async function observeConnection(
+  deps: ObserveDeps,
+  connection: Connection,
+  provider: MigrationProvider,
+  watches: Loaded[],
+  report: CycleReport,
+): Promise<Map<string, Observation>> {
+  const out = new Map<string, Observation>();
+  const byKind = groupBy(watches, (w) => w.record.watch.kind as ResourceKind);
+  const absent = await deps.offering.notOffered(connection, [...byKind.keys()]);
+  let failure: unknown;
+  let answered = 0;
+  for (const [kind, group] of byKind) {
+    if (absent.has(kind)) continue;
+    try {
+      for (const [key, observation] of await observeKind(deps, provider, kind, group, report))
+        out.set(key, observation);
+      answered++;
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error;
+      if (error instanceof KindNotOfferedError) {
+        await deps.offering.markNotOffered(connection, kind);
+        continue;
+      }
+      failure ??= error;
+      deps.logger.warn(
+        { err: error, connection: connection.name, kind },
+        'watched kind could not be polled this cycle',
+      );
+    }
+  }
+  if (failure !== undefined && answered === 0) throw failure;
+  return out;
+}
+
+/**
+ * Lists one kind page by page (stopping once every watched id is seen), then confirms what the list
+ * did not show with `get`. All or nothing: a failure part-way observes none of the kind.
+ */
+async function observeKind(
+  deps: ObserveDeps,
+  provider: MigrationProvider,
+  kind: ResourceKind,
+  group: Loaded[],
+  report: CycleReport,
+): Promise<Map<string, Observation>> {
+  const { pageSize, maxPages, getsPerConnection } = deps.settings;
+  const out = new Map<string, Observation>();
+  const wanted = new Map(group.map((w) => [w.record.watch.id, w.key]));
+  const seen = new Set<string>();
+  for (let page = 0; page < maxPages && seen.size < wanted.size; page++) {
+    report.providerRequests++;
+    const { resources, total } = await provider.list({ kind, limit: pageSize, offset: page * pageSize });
+    for (const resource of resources) {
+      const key = wanted.get(resource.id);
+      // An unreadable list item is no observation: the resource is read on its own below.
+      if (key === undefined || seen.has(resource.id) || resource.unreadable) continue;
+      seen.add(resource.id);
+      out.set(key, { resource, actions: provider.actionsFor(resource) });
+    }
+    const end = (page + 1) * pageSize;
+    if (resources.length < pageSize || (total !== undefined && end >= total)) break;
+  }
+  // Not in the list: fetched one by one; a 404 confirms it is gone (never assumed from a list).
+  const missing = [...wanted].filter(([id]) => !seen.has(id));
+  await forEachLimited(missing, getsPerConnection, async ([id, key]) => {
+    report.providerRequests++;
+    try {
+      const resource = await provider.get(kind, id);
+      out.set(key, { resource, actions: provider.actionsFor(resource) });
+    } catch (error) {
+      if ((error instanceof ProviderError && error.httpStatus === 404) || error instanceof NotFoundError)
+        out.set(key, { gone: true });
+      else throw error;
+    }
+  });
+  return out;
+}
+
+export function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const list = out.get(key);
+    if (list) list.push(item);
+    else out.set(key, [item]);
+  }
+  return out;
+}
+
+/** Runs `work` over `items` with at most `limit` at a time; the first failure rejects. */
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  });
+  await Promise.all(workers);
+}
