@@ -1,5 +1,8 @@
 # syntax=docker/dockerfile:1
-FROM node:20-bookworm-slim AS build
+# Node 26 (LTS "Lithium", active LTS since 2026-10-28; Node 20 reached its end of life in April
+# 2026). Both stages use the same line: the build stage's node_modules (sqlite3's native addon) run
+# in the second.
+FROM node:26-bookworm-slim AS build
 WORKDIR /app
 # sqlite3 builds from source when no prebuilt binary can be fetched.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
@@ -9,7 +12,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:26-bookworm-slim
 # MIGRATE_BOT_IMAGE marks the image: the playground (a local try-out with a fake Slack) never runs
 # here, and missing Slack settings are reported as the configuration error they are.
 ENV NODE_ENV=production MIGRATE_BOT_IMAGE=1 PORT=3000 STORE_URL=sqlite:///app/data/migrate-bot.sqlite
@@ -26,5 +29,5 @@ USER node
 EXPOSE 3000
 VOLUME ["/app/data"]
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "dist/src/main.js"]

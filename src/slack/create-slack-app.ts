@@ -22,27 +22,11 @@ export interface SlackApp {
   stop(): Promise<void>;
 }
 
-/** Bolt with the HTTP receiver (`/slack/events`, `/healthz`) or Socket Mode when an app token is set. */
+/** Bolt with the HTTP receiver (`/slack/events`, health routes) or Socket Mode when an app token is set. */
 export function createSlackApp(deps: AppDeps): SlackApp {
   const { config } = deps;
   const logger = boltLogger(deps.logger);
-  const healthz = {
-    path: '/healthz',
-    method: ['GET'],
-    handler: (_req: IncomingMessage, res: ServerResponse) => {
-      deps.store.healthy().then(
-        (storeOk) => {
-          res.writeHead(storeOk ? 200 : 503, { 'content-type': 'application/json' });
-          res.end(
-            JSON.stringify({ status: storeOk ? 'ok' : 'degraded', store: storeOk ? 'ok' : 'unreachable' }),
-          );
-        },
-        () => {
-          res.writeHead(503).end();
-        },
-      );
-    },
-  };
+  const health = healthRoutes(deps);
   const oauth = oauthReceiverOptions(deps);
   const receiver: Receiver =
     config.slack.mode === 'socket'
@@ -50,7 +34,7 @@ export function createSlackApp(deps: AppDeps): SlackApp {
           new SocketModeReceiver({
             appToken: config.slack.appToken!,
             logger,
-            customRoutes: [healthz],
+            customRoutes: health,
             ...oauth,
           }),
           logger,
@@ -58,7 +42,7 @@ export function createSlackApp(deps: AppDeps): SlackApp {
       : new AckFirstReceiver({
           signingSecret: config.slack.signingSecret,
           endpoints: '/slack/events',
-          customRoutes: [healthz],
+          customRoutes: health,
           logger,
           ...oauth,
         });
@@ -94,6 +78,35 @@ export function createSlackApp(deps: AppDeps): SlackApp {
       await app.stop();
     },
   };
+}
+
+/**
+ * `/livez` answers 200 whenever this process serves HTTP and never looks at the store, so a Redis
+ * outage does not get every replica restarted at once; `/readyz` (and `/healthz`, its older name)
+ * answers 503 while the store cannot be reached, which takes the replica out of the Service.
+ */
+function healthRoutes(deps: AppDeps) {
+  const ready = (_req: IncomingMessage, res: ServerResponse) => {
+    deps.store.healthy().then(
+      (storeOk) => {
+        res.writeHead(storeOk ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({ status: storeOk ? 'ok' : 'degraded', store: storeOk ? 'ok' : 'unreachable' }),
+        );
+      },
+      () => {
+        res.writeHead(503).end();
+      },
+    );
+  };
+  const live = (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+  };
+  return [
+    { path: '/livez', method: ['GET'], handler: live },
+    { path: '/readyz', method: ['GET'], handler: ready },
+    { path: '/healthz', method: ['GET'], handler: ready },
+  ];
 }
 
 /** OAuth distribution: `/slack/install`, the redirect, and Bolt's installation store (ours, on Keyv). */
