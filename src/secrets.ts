@@ -201,6 +201,11 @@ export function maskStrings<T>(
   const visit = (node: unknown): unknown => {
     if (typeof node === 'string') return mask(node);
     if (node === null || typeof node !== 'object') return node;
+    // A boxed string serializes as its text: masked too, and still boxed.
+    if (node instanceof String) {
+      const masked = mask(node.valueOf());
+      return masked === node.valueOf() ? node : new String(masked);
+    }
     if (walked.has(node)) return walked.get(node);
     walked.set(node, node);
     const result = Array.isArray(node) ? visitArray(node) : visitObject(node);
