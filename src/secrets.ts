@@ -131,65 +131,63 @@ export function maskSecret(_value: string): string {
 }
 
 /**
- * Secrets indexed by their first characters, each as typed and as written inside JSON (escaped
- * quotes, backslashes, newlines), so a text is searched in one pass whatever their number.
+ * A set of secrets as one regular expression, each as typed and as written inside JSON (escaped
+ * quotes, backslashes, newlines): a text is searched in one pass whatever their number.
  */
 class SecretTable {
-  readonly #byPrefix = new Map<string, string[]>();
-  readonly #firstChars = new Set<number>();
+  readonly #pattern: RegExp | undefined;
 
   constructor(values: Iterable<string>) {
-    for (const value of values) {
-      for (const form of new Set([value, JSON.stringify(value).slice(1, -1)])) {
-        const prefix = form.slice(0, MIN_SECRET_LENGTH);
-        const list = this.#byPrefix.get(prefix) ?? [];
-        list.push(form);
-        this.#byPrefix.set(prefix, list);
-        this.#firstChars.add(form.charCodeAt(0));
-      }
-    }
-    // Longest first: where two forms start at the same place, the longer one is masked.
-    for (const list of this.#byPrefix.values()) list.sort((a, b) => b.length - a.length);
+    const forms = new Set<string>();
+    for (const value of values) forms.add(value).add(JSON.stringify(value).slice(1, -1));
+    // Longest first: where two secrets start at the same place, the longer one is masked.
+    const sorted = [...forms].sort((a, b) => b.length - a.length);
+    this.#pattern = sorted.length === 0 ? undefined : new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
   }
 
-  /** Length of the longest secret starting at `i` (0: none). */
-  matchAt(text: string, i: number): number {
-    if (!this.#firstChars.has(text.charCodeAt(i))) return 0;
-    const candidates = this.#byPrefix.get(text.slice(i, i + MIN_SECRET_LENGTH));
-    return candidates?.find((form) => text.startsWith(form, i))?.length ?? 0;
+  /** Adds the [start, end) of every occurrence, overlapping ones included. */
+  collect(text: string, into: [number, number][]): void {
+    const pattern = this.#pattern;
+    if (!pattern) return;
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+      into.push([match.index, match.index + match[0].length]);
+      pattern.lastIndex = match.index + 1; // a secret can start inside another
+    }
   }
+}
+
+function escapeRegExp(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Every occurrence of a secret replaced; overlapping or touching ones become one mask. */
 function maskText(text: string, tables: readonly SecretTable[]): string {
-  if (typeof text !== 'string') return text;
+  if (typeof text !== 'string' || text.length < MIN_SECRET_LENGTH) return text;
+  const found: [number, number][] = [];
+  for (const table of tables) table.collect(text, found);
+  if (found.length === 0) return text;
+  found.sort((a, b) => a[0] - b[0]);
   let out = '';
   let copiedUpTo = 0;
-  let runStart = -1;
-  let runEnd = -1;
-  for (let i = 0; i <= text.length - MIN_SECRET_LENGTH; i++) {
-    let length = 0;
-    for (const table of tables) length = Math.max(length, table.matchAt(text, i));
-    if (length === 0) continue;
-    if (runStart >= 0 && i <= runEnd) {
-      runEnd = Math.max(runEnd, i + length);
+  let [runStart, runEnd] = found[0]!;
+  for (const [start, end] of found) {
+    if (start <= runEnd) {
+      runEnd = Math.max(runEnd, end);
       continue;
     }
-    if (runStart >= 0) {
-      out += text.slice(copiedUpTo, runStart) + maskSecret('');
-      copiedUpTo = runEnd;
-    }
-    runStart = i;
-    runEnd = i + length;
+    out += text.slice(copiedUpTo, runStart) + maskSecret('');
+    copiedUpTo = runEnd;
+    [runStart, runEnd] = [start, end];
   }
-  if (runStart < 0) return text;
   return out + text.slice(copiedUpTo, runStart) + maskSecret('') + text.slice(runEnd);
 }
 
 /**
  * `value` with `mask` applied to every string in it (and to keys when asked, for log lines): plain
  * objects and arrays are walked, anything else is kept as it is. Nothing is parsed or serialized,
- * so the result has the input's shape, and the input is never changed.
+ * so the result has the input's shape, and the input is never changed. What is walked is what
+ * JSON sends: own enumerable keys; a copy keeps the rest of the original (symbols, hidden keys).
  */
 export function maskStrings<T>(
   value: T,
@@ -216,8 +214,9 @@ export function maskStrings<T>(
     let copy: unknown[] | undefined;
     for (let i = 0; i < array.length; i++) {
       if (!(i in array)) continue; // a hole stays a hole
-      const next = visit(array[i]);
-      if (!Object.is(next, array[i])) {
+      const before = read(array, i);
+      const next = visit(before);
+      if (!Object.is(next, before)) {
         copy ??= Array.prototype.slice.call(array) as unknown[];
         copy[i] = next;
       }
@@ -226,23 +225,42 @@ export function maskStrings<T>(
   };
   const visitObject = (object: object): object => {
     const prototype = Object.getPrototypeOf(object) as object | null;
-    // Dates, buffers, class instances: not payload data, left alone.
+    // Dates, maps, buffers, class instances: not payload data, left alone.
     if (prototype !== Object.prototype && prototype !== null) return object;
-    let changed = false;
-    const entries = Reflect.ownKeys(object).map((key): [PropertyKey, PropertyDescriptor] => {
-      const descriptor = Object.getOwnPropertyDescriptor(object, key) ?? {};
-      const maskedKey = options.keys && typeof key === 'string' ? mask(key) : key;
-      if (maskedKey !== key) changed = true;
-      if (!('value' in descriptor)) return [maskedKey, descriptor]; // a getter is not called
-      const next = visit(descriptor.value);
-      if (Object.is(next, descriptor.value)) return [maskedKey, descriptor];
-      changed = true;
-      return [maskedKey, { ...descriptor, value: next }];
-    });
-    if (!changed) return object;
-    const copy = Object.create(prototype) as object;
-    for (const [key, descriptor] of entries) Object.defineProperty(copy, key, descriptor);
-    return copy;
+    const changes: [string, unknown][] = [];
+    let keysChanged = false;
+    for (const key of Object.keys(object)) {
+      const before = read(object, key);
+      const next = visit(before);
+      if (!Object.is(next, before)) changes.push([key, next]);
+      if (options.keys && mask(key) !== key) keysChanged = true;
+    }
+    if (changes.length === 0 && !keysChanged) return object;
+    const copy = Object.create(prototype) as Record<string, unknown>;
+    Object.defineProperties(copy, Object.getOwnPropertyDescriptors(object));
+    for (const [key, next] of changes)
+      Object.defineProperty(copy, key, { value: next, writable: true, enumerable: true, configurable: true });
+    if (!keysChanged) return copy;
+    const renamed = Object.create(prototype) as Record<string, unknown>;
+    for (const key of Object.keys(copy))
+      Object.defineProperty(renamed, mask(key), {
+        value: copy[key],
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    return renamed;
   };
   return visit(value) as T;
+}
+
+const UNREADABLE = Symbol('unreadable');
+
+/** A property whose getter throws is left as it is. */
+function read(object: object, key: PropertyKey): unknown {
+  try {
+    return (object as Record<PropertyKey, unknown>)[key];
+  } catch {
+    return UNREADABLE;
+  }
 }

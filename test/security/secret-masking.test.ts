@@ -131,6 +131,29 @@ describe(`payload masking (${FUZZ_RUNS.toLocaleString('en-US')} cases)`, () => {
     expect(scrubPayload(registry.forTeam('T0OTHER01'), payload)).toBe(payload);
   });
 
+  it('odd payloads: a cycle, a throwing getter, symbol and hidden keys are kept; nothing throws', () => {
+    const registry = new SecretRegistry();
+    registry.add('secret-value-1');
+    const tag = Symbol('tag');
+    const payload: Record<PropertyKey, unknown> = { text: 'has secret-value-1', [tag]: 'secret-value-1' };
+    payload.self = payload;
+    Object.defineProperty(payload, 'hidden', { value: 'kept', enumerable: false });
+    Object.defineProperty(payload, 'broken', {
+      enumerable: true,
+      get() {
+        throw new Error('getter');
+      },
+    });
+    const masked = scrubPayload(registry.forTeam(undefined), payload);
+    expect(masked === payload).toBe(false);
+    expect(masked.text).toBe(`has ${MASK}`);
+    expect(masked.self).toBe(payload); // the cycle points back at the original, as it was walked
+    expect(masked[tag]).toBe('secret-value-1'); // symbols are never sent to Slack
+    expect(Object.getOwnPropertyDescriptor(masked, 'hidden')?.value).toBe('kept');
+    expect(() => Object.getOwnPropertyDescriptor(masked, 'broken')?.get?.()).toThrow('getter');
+    expect(payload.text).toBe('has secret-value-1');
+  });
+
   it('overlapping secrets are masked as one, with nothing of either left', () => {
     const registry = new SecretRegistry();
     registry.add('abcdef-123');
