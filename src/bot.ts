@@ -7,7 +7,7 @@ import { postAuditEntry } from './audit/post-audit-entry.js';
 import type { Config } from './config.js';
 import type { Connection } from './connections/connection.js';
 import { ConnectionRegistry } from './connections/connection-registry.js';
-import { ConnectionStore } from './connections/connection-store.js';
+import { ConnectionStore, registerConnectionSecrets } from './connections/connection-store.js';
 import { loadConnectionsFile } from './connections/load-connections-file.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { createLogger, type Logger } from './logger.js';
@@ -58,12 +58,11 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   for (const key of config.encryptionKeys?.split(',') ?? [])
     secrets.add(key.slice(key.indexOf(':') + 1).trim());
   const logger =
-    options.logger ?? createLogger({ level: config.logLevel, scrub: (line) => secrets.scrub(line) });
+    options.logger ?? createLogger({ level: config.logLevel, scrub: (line) => secrets.scrubLogLine(line) });
   const connections =
     options.connections ??
-    (config.connectionsFile
-      ? loadConnectionsFile(config.connectionsFile, options.env ?? process.env, secrets)
-      : []);
+    (config.connectionsFile ? loadConnectionsFile(config.connectionsFile, options.env ?? process.env) : []);
+  // Each connection's secrets are masked in its own workspace's messages (all of them without a team).
   for (const c of connections) registerConnectionSecrets(secrets, c);
   if (connections.length === 0)
     logger.warn(
@@ -158,14 +157,4 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       return stopping;
     },
   };
-}
-
-function registerConnectionSecrets(secrets: SecretRegistry, c: Connection): void {
-  const auth = c.auth;
-  if (auth.type === 'aksk') [auth.secretKey, auth.securityToken].forEach((s) => secrets.add(s));
-  if (auth.type === 'token' || auth.type === 'basic') secrets.add(auth.password);
-  if (auth.type === 'bearer') secrets.add(auth.token);
-  for (const cred of [c.storage.source, c.storage.destination]) {
-    [cred?.secretKey, cred?.securityToken, cred?.jsonAuthFile].forEach((s) => secrets.add(s));
-  }
 }

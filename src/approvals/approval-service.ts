@@ -155,7 +155,7 @@ export class ApprovalService {
         ...record,
         status: 'failed',
         decidedAt: new Date(this.#now()).toISOString(),
-        failure: this.#failure(error),
+        failure: this.#failure(error, record.team),
       });
       await this.#audit({
         ...entry,
@@ -354,7 +354,7 @@ export class ApprovalService {
       await this.#notify('tell requester', () => this.#o.messenger.tellRequester(record));
       return { outcome: 'created', record, resource };
     } catch (error) {
-      const failure = this.#failure(error);
+      const failure = this.#failure(error, approved.team);
       this.#o.logger.warn({ err: error, approval: approved.id }, 'approved, but creating failed');
       const record = await this.records.save({ ...approved, status: 'failed', failure });
       await this.#audit({
@@ -431,9 +431,11 @@ export class ApprovalService {
     }
   }
 
-  #failure(error: unknown): NonNullable<ApprovalRecord['failure']> {
+  /** What the requester's workspace is shown of a failure: its own secrets and the bot's masked. */
+  #failure(error: unknown, team: string): NonNullable<ApprovalRecord['failure']> {
+    const masker = this.#o.secrets.forTeam(team);
     const scrub = (text: string | undefined, max: number) =>
-      text === undefined ? undefined : this.#o.secrets.scrub(text).slice(0, max);
+      text === undefined ? undefined : masker.text(text).slice(0, max);
     const e = asAppError(error);
     const message =
       e.code === ErrorCode.Internal

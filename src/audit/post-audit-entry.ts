@@ -23,7 +23,7 @@ export function postAuditEntry(clients: SlackClients, secrets: SecretRegistry): 
     const client = await clients.forTeam(teamId, 'background');
     const text = auditLine(entry);
     await client.chat.postMessage(
-      scrubPayload(secrets, { channel, text, unfurl_links: false, unfurl_media: false }),
+      scrubPayload(secrets.forTeam(teamId), { channel, text, unfurl_links: false, unfurl_media: false }),
     );
   };
 }

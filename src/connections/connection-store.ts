@@ -128,7 +128,6 @@ export class ConnectionStore {
   async add(teamId: string, connection: Connection, createdBy: string): Promise<StoredConnectionInfo> {
     const box = this.#requireBox();
     const sealedPart = sealedPartSchema.parse({ auth: connection.auth, storage: connection.storage });
-    registerConnectionSecrets(this.#secrets, connection);
     const stored: StoredRecord = storedRecordSchema.parse({
       name: connection.name,
       provider: connection.provider,
@@ -156,6 +155,9 @@ export class ConnectionStore {
       }
       return serialize([...record.connections.map((c) => this.#rewrap(teamId, c)), stored]);
     });
+    // Saved: from now on its secrets are masked in this workspace's messages (not before, so a
+    // refused submission changes nothing).
+    registerConnectionSecrets(this.#secrets, connection, teamId);
     return infoOf(stored);
   }
 
@@ -232,7 +234,7 @@ export class ConnectionStore {
         destination: secrets.storage.destination as StorageCredential | undefined,
       },
     };
-    registerConnectionSecrets(this.#secrets, connection);
+    registerConnectionSecrets(this.#secrets, connection, teamId);
     return { info, connection, fingerprint: stored.sealed };
   }
 
@@ -285,14 +287,11 @@ export function connectionSecretValues(c: Connection): string[] {
 }
 
 /**
- * Registers each value as typed and as it appears inside JSON (a log line, a Slack payload), where
- * quotes, backslashes and newlines are escaped.
+ * Registers a connection's secret values under the workspace it belongs to (no team: a connection
+ * serving every workspace). The registry also masks each as written inside JSON.
  */
-export function registerConnectionSecrets(secrets: SecretRegistry, c: Connection): void {
-  for (const value of connectionSecretValues(c)) {
-    secrets.add(value);
-    secrets.add(JSON.stringify(value).slice(1, -1));
-  }
+export function registerConnectionSecrets(secrets: SecretRegistry, c: Connection, team = c.team): void {
+  for (const value of connectionSecretValues(c)) secrets.addForTeam(team, value);
 }
 
 /** A service-account JSON's private key can turn up on its own (in an error), so it is registered too. */

@@ -3,7 +3,6 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { PROVIDER_IDS } from '../providers/provider-ids.js';
-import type { SecretRegistry } from '../secrets.js';
 import type { Connection, ConnectionAuth, StorageCredential } from './connection.js';
 
 /** Names appear in refs like `hw-prod:1912…`, so they cannot contain `:` or spaces. */
@@ -70,25 +69,20 @@ const fileSchema = z.strictObject({
  * Reads connections-as-code (YAML or JSON, format in the README). Secrets are never written in
  * the file: it names the environment variables that hold them. Every problem is reported at once.
  */
-export function loadConnectionsFile(
-  filePath: string,
-  env: Record<string, string | undefined>,
-  secrets: SecretRegistry,
-): Connection[] {
+export function loadConnectionsFile(filePath: string, env: Record<string, string | undefined>): Connection[] {
   let text: string;
   try {
     text = readFileSync(filePath, 'utf8');
   } catch (cause) {
     throw new ConfigError(`MIGRATE_BOT_CONNECTIONS: cannot read ${filePath}`, { cause });
   }
-  return parseConnections(text, filePath, env, secrets);
+  return parseConnections(text, filePath, env);
 }
 
 export function parseConnections(
   text: string,
   source: string,
   env: Record<string, string | undefined>,
-  secrets: SecretRegistry,
 ): Connection[] {
   let raw: unknown;
   try {
@@ -113,7 +107,6 @@ export function parseConnections(
       problems.push(`${where}: environment variable ${name} is not set`);
       return undefined;
     }
-    secrets.add(value);
     return value;
   };
 

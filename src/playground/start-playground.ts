@@ -133,7 +133,7 @@ export async function startPlayground(env: Record<string, string | undefined>) {
     });
     // The bot's own secret registry and logger, made here so the clean-up before it starts logs alike.
     const secrets = new SecretRegistry();
-    const logger = createLogger({ level: config.logLevel, scrub: (line) => secrets.scrub(line) });
+    const logger = createLogger({ level: config.logLevel, scrub: (line) => secrets.scrubLogLine(line) });
     await dropLeftovers(config, TEAM.id, logger);
     bot = await startBot(config, { connections: sims.connections, secrets, logger });
   } catch (error) {

@@ -42,7 +42,14 @@ export function slackApprovalMessenger(
       const client = await clients.forTeam(record.team);
       const message = renderApprovalRequest(record);
       const posted = await client.chat
-        .postMessage(scrubPayload(secrets, { channel, ...message, unfurl_links: false, unfurl_media: false }))
+        .postMessage(
+          scrubPayload(secrets.forTeam(record.team), {
+            channel,
+            ...message,
+            unfurl_links: false,
+            unfurl_media: false,
+          }),
+        )
         .catch((error: unknown) => {
           const code = (error as { data?: { error?: unknown } }).data?.error;
           if (code === 'not_in_channel' || code === 'channel_not_found' || code === 'is_archived') {
@@ -60,7 +67,7 @@ export function slackApprovalMessenger(
       if (!record.message) return;
       const client = await clients.forTeam(record.team);
       await client.chat.update(
-        scrubPayload(secrets, {
+        scrubPayload(secrets.forTeam(record.team), {
           channel: record.message.channel,
           ts: record.message.ts,
           ...renderApprovalRequest(record),
@@ -74,7 +81,7 @@ export function slackApprovalMessenger(
           ? record.message.channel
           : (await settings.get(record.team)).approvalsChannel;
       await client.chat.postEphemeral(
-        scrubPayload(secrets, {
+        scrubPayload(secrets.forTeam(record.team), {
           channel: record.channel,
           user: record.requester,
           ...renderRequesterNotice(record, approvals ?? record.channel),
@@ -116,7 +123,7 @@ export function slackApprovalMessenger(
             },
           ];
       await client.chat.postMessage(
-        scrubPayload(secrets, {
+        scrubPayload(secrets.forTeam(record.team), {
           channel: record.channel,
           text: `New migration ${escapeMrkdwn(name)} created (${record.connection}:${record.resourceId ?? ''})`,
           blocks,

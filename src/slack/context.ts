@@ -10,7 +10,7 @@ import { AppError, ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { enterOp } from '../op-scope.js';
 import type { ResourceResolver } from '../resources/resolve-resource.js';
-import type { SecretRegistry } from '../secrets.js';
+import type { Masker, SecretRegistry } from '../secrets.js';
 import type { SettingsStore } from '../settings/workspace-settings.js';
 import type { Store } from '../store/create-store.js';
 import type { Watcher } from '../watcher/watcher.js';
@@ -126,16 +126,16 @@ export function createHandlerContext(
         response_type: message.share ? 'in_channel' : 'ephemeral',
       };
       if (message.replaceOriginal) payload.replace_original = true;
-      await respond(scrubPayload(deps.secrets, payload));
+      await respond(scrubPayload(deps.secrets.forTeam(who.teamId), payload));
     },
   };
 }
 
-/** Last line of defence: no known secret value leaves in a Slack payload, whatever built it. */
-export function scrubPayload<T>(secrets: SecretRegistry, payload: T): T {
-  const json = JSON.stringify(payload);
-  const scrubbed = secrets.scrub(json);
-  // Nothing masked (the usual case): the payload goes out as it is, without a second parse. It is
-  // serialized to the same JSON on the wire either way.
-  return scrubbed === json ? payload : (JSON.parse(scrubbed) as T);
+/**
+ * Last line of defence: no known secret value leaves in a Slack payload, whatever built it. `masker`
+ * is the receiving workspace's (`deps.secrets.forTeam(teamId)`): its own secrets and the bot's. Only
+ * string values change, so the payload keeps its shape whatever the secrets look like.
+ */
+export function scrubPayload<T>(masker: Masker, payload: T): T {
+  return masker.payload(payload);
 }

@@ -143,6 +143,10 @@ export class KeyvInstallationStore implements InstallationStore {
     return keys;
   }
 
+  /**
+   * Bot-wide: Slack issues these tokens (nothing typed by a user), and an org-wide install serves
+   * many workspaces, so each is masked everywhere.
+   */
   #registerSecrets(installation: {
     bot?: { token?: string; refreshToken?: string };
     user?: { token?: string; refreshToken?: string };

@@ -294,7 +294,9 @@ export class Outbox {
       if (entry.broadcast) payload.reply_broadcast = true;
     }
     const answer = await client.chat.postMessage(
-      scrubPayload(this.#secrets, payload) as unknown as Parameters<WebClient['chat']['postMessage']>[0],
+      scrubPayload(this.#secrets.forTeam(entry.teamId), payload) as unknown as Parameters<
+        WebClient['chat']['postMessage']
+      >[0],
     );
     if (!answer.ts) throw new Error('chat.postMessage answered without a ts');
     return answer.ts;
@@ -448,7 +450,7 @@ export class Outbox {
     try {
       const client = await this.#client(teamId);
       await client.chat.update(
-        scrubPayload(this.#secrets, {
+        scrubPayload(this.#secrets.forTeam(teamId), {
           channel: record.watch.channelId,
           ts: record.parentTs,
           text: rendered.text,

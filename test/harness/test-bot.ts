@@ -35,7 +35,7 @@ export class TestBot {
     keys: { [HW_AK]: HW_SK },
     timings: { scheduleDelayMs: 1_000, pauseDelayMs: 1_000, speedBytesPerSecond: 1024 ** 3 },
   });
-  readonly logs = captureLogger('debug', (line) => this.secrets.scrub(line));
+  readonly logs = captureLogger('debug', (line) => this.secrets.scrubLogLine(line));
   readonly secrets = new SecretRegistry();
   bot!: RunningBot;
   url = '';

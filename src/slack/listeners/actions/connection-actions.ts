@@ -70,13 +70,14 @@ export function connectFormChanged(deps: AppDeps) {
     await ack();
     const view = body.view;
     if (!view || view.callback_id !== CONNECT_CALLBACK_ID) return;
+    const teamId = body.team?.id ?? body.user.team_id ?? view.team_id;
     const next = connectModal(
       choiceFrom(view.state.values as StateValues),
       decodeMetadata(view.private_metadata),
     );
     try {
       await client.views.update(
-        scrubPayload(deps.secrets, { view_id: view.id, hash: view.hash, view: next }),
+        scrubPayload(deps.secrets.forTeam(teamId), { view_id: view.id, hash: view.hash, view: next }),
       );
     } catch (error) {
       // hash_conflict: another change redrew the modal first; that redraw wins.

@@ -47,7 +47,7 @@ export function homeOpen(deps: AppDeps) {
         ],
       });
       await args.client.views.open(
-        scrubPayload(deps.secrets, {
+        scrubPayload(deps.secrets.forTeam(teamId), {
           trigger_id: trigger,
           view: {
             type: 'modal',

@@ -14,7 +14,10 @@ export async function publishHome(
 ): Promise<void> {
   const view = await buildHome(deps, { teamId, userId });
   await client.views.publish(
-    scrubPayload(deps.secrets, { user_id: userId, view: { type: 'home', blocks: renderAppHome(view) } }),
+    scrubPayload(deps.secrets.forTeam(teamId), {
+      user_id: userId,
+      view: { type: 'home', blocks: renderAppHome(view) },
+    }),
   );
 }
 

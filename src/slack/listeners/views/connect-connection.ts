@@ -4,6 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import { explainForDisplay } from '../../../catalogue/explain.js';
 import type { Connection } from '../../../connections/connection.js';
 import { AppError, asAppError, ErrorCode, ProviderError } from '../../../errors.js';
+import type { Masker } from '../../../secrets.js';
 import { describeConnection } from '../../blocks/connection-list.js';
 import { code, escapeMrkdwn } from '../../blocks/mrkdwn.js';
 import {
@@ -30,7 +31,10 @@ const SLOW_CHECK_LIMIT_MS = 30_000;
 
 type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
-/** Blocks whose values are secrets: registered for scrubbing before anything else happens. */
+/**
+ * Blocks whose values are secrets. What is typed there is masked in this submission's own answers
+ * (never echoed back), and becomes a masking rule of the workspace only once the connection is saved.
+ */
 const SECRET_BLOCKS = [
   BLOCK.secretKey,
   BLOCK.securityToken,
@@ -55,8 +59,8 @@ export function connectSubmission(deps: AppDeps) {
   return async ({ ack, body, view, client }: SubmitArgs): Promise<void> => {
     const started = Date.now();
     const values = view.state.values as StateValues;
-    registerTypedSecrets(deps, values);
     const teamId = body.team?.id ?? body.user.team_id ?? view.team_id;
+    const masker = deps.secrets.forTeam(teamId).with(typedSecrets(values));
     const meta = decodeMetadata(view.private_metadata);
     const ctx = createHandlerContext(
       deps,
@@ -64,7 +68,7 @@ export function connectSubmission(deps: AppDeps) {
       async () => undefined,
       'view',
     );
-    const answer = (response: Parameters<SubmitArgs['ack']>[0]) => ack(scrubPayload(deps.secrets, response));
+    const answer = (response: Parameters<SubmitArgs['ack']>[0]) => ack(scrubPayload(masker, response));
     const errors = (map: Record<string, string>) =>
       answer({ response_action: 'errors', errors: truncateErrors(map) });
 
@@ -92,7 +96,7 @@ export function connectSubmission(deps: AppDeps) {
     if (early !== undefined) {
       if (early.ok) await answer({ response_action: 'update', view: await save(ctx, connection, meta) });
       else {
-        await recordFailedCheck(ctx, connection, early.error);
+        await recordFailedCheck(ctx, masker, connection, early.error);
         await errors(checkErrors(connection, early.error));
       }
       return;
@@ -118,27 +122,27 @@ export function connectSubmission(deps: AppDeps) {
     let next: ModalView;
     if (late.ok) next = await save(ctx, connection, meta);
     else {
-      await recordFailedCheck(ctx, connection, late.error);
+      await recordFailedCheck(ctx, masker, connection, late.error);
       const problems = Object.values(checkErrors(connection, late.error));
       next = connectModal(choiceFrom(values), meta, {
         prefill: parsed.prefill,
         notice: `:x: *The connection test failed:* ${escapeMrkdwn(problems.join(' '))}\nRe-enter the secrets and try again.`,
       });
     }
-    await updateView(client, view.id, next, deps, ctx);
+    await updateView(client, view.id, next, masker, ctx);
   };
 }
 
-function registerTypedSecrets(deps: AppDeps, values: StateValues): void {
+function typedSecrets(values: StateValues): string[] {
+  const typed: string[] = [];
   for (const [id, elements] of Object.entries(values ?? {})) {
     if (!SECRET_BLOCKS.some((b) => id === b) || !elements || typeof elements !== 'object') continue;
     for (const element of Object.values(elements)) {
       const value = typeof element?.value === 'string' ? element.value.trim() : undefined;
-      if (!value) continue;
-      deps.secrets.add(value);
-      deps.secrets.add(JSON.stringify(value).slice(1, -1));
+      if (value) typed.push(value);
     }
   }
+  return typed;
 }
 
 async function nameOrStoreProblem(deps: AppDeps, teamId: string, name: string): Promise<string | undefined> {
@@ -199,9 +203,16 @@ async function save(ctx: HandlerContext, connection: Connection, meta: ConnectMe
   );
 }
 
-async function recordFailedCheck(ctx: HandlerContext, connection: Connection, error: unknown): Promise<void> {
+/** The provider's answer is logged and audited with what was typed masked: it is not registered. */
+async function recordFailedCheck(
+  ctx: HandlerContext,
+  masker: Masker,
+  connection: Connection,
+  error: unknown,
+): Promise<void> {
   const e = asAppError(error);
-  ctx.logger.info({ connection: connection.name, code: e.code, reason: e.message }, 'connection test failed');
+  const reason = masker.text(e.message);
+  ctx.logger.info({ connection: connection.name, code: e.code, reason }, 'connection test failed');
   await ctx.deps.audit
     .record({
       team: ctx.teamId,
@@ -210,7 +221,7 @@ async function recordFailedCheck(ctx: HandlerContext, connection: Connection, er
       action: 'connect',
       target: connection.name,
       result: 'refused',
-      detail: `connection test failed: ${e.message}`.slice(0, 500),
+      detail: `connection test failed: ${reason}`.slice(0, 500),
       op: ctx.opId,
     })
     .catch((auditError: unknown) => ctx.logger.error({ err: auditError }, 'audit record failed'));
@@ -281,11 +292,11 @@ async function updateView(
   client: WebClient,
   viewId: string,
   view: ModalView,
-  deps: AppDeps,
+  masker: Masker,
   ctx: HandlerContext,
 ): Promise<void> {
   try {
-    await client.views.update(scrubPayload(deps.secrets, { view_id: viewId, view }));
+    await client.views.update(scrubPayload(masker, { view_id: viewId, view }));
   } catch (error) {
     ctx.logger.error({ err: error }, 'could not update the connect modal');
   }

@@ -109,7 +109,10 @@ export async function openCreate(
   const connection = deps.connections.get(who.teamId, choice.connection);
   const simple = simpleForm(connection, choice, who);
   if (simple) {
-    await client.views.open({ trigger_id: triggerId, view: scrubPayload(deps.secrets, simple) });
+    await client.views.open({
+      trigger_id: triggerId,
+      view: scrubPayload(deps.secrets.forTeam(who.teamId), simple),
+    });
     return;
   }
   const opened = await client.views.open({
@@ -161,7 +164,7 @@ export async function fillOmsForm(
     await client.views.update({
       view_id: view.viewId,
       ...(view.hash ? { hash: view.hash } : {}),
-      view: scrubPayload(deps.secrets, next),
+      view: scrubPayload(deps.secrets.forTeam(who.teamId), next),
     });
   } catch (error) {
     // Closed meanwhile, or a newer update won (hash_conflict): nothing to do.

@@ -118,7 +118,7 @@ export function pickSubmission(deps: AppDeps) {
     const connection = deps.connections.get(teamId, choice.connection);
     const simple = simpleForm(connection, choice, requester);
     if (simple) {
-      await ack({ response_action: 'update', view: scrubPayload(deps.secrets, simple) });
+      await ack({ response_action: 'update', view: scrubPayload(deps.secrets.forTeam(teamId), simple) });
       return;
     }
     await ack({
@@ -222,7 +222,7 @@ async function checkPrefixes(
     const explained =
       e instanceof ProviderError && e.errorCode ? explainForDisplay(e.errorCode, e.httpStatus) : undefined;
     const reason = explained?.known ? explained.title : e.message;
-    return `Could not check these in ${check.source.bucket}: ${deps.secrets.scrub(reason)}. Fix the source, or submit again.`;
+    return `Could not check these in ${check.source.bucket}: ${deps.secrets.forTeam(teamId).text(reason)}. Fix the source, or submit again.`;
   }
 }
 
@@ -234,10 +234,19 @@ async function checkPrefixes(
 export function bucketSuggestions(deps: AppDeps) {
   return async ({ ack, body }: SuggestionArgs): Promise<void> => {
     const answer = (options: PlainTextOption[]) => ack({ options });
+    let teamId: string | undefined;
+    // Masked before it is cut short, so no part of a secret is left.
     const fail = (reason: string) =>
-      answer([option(`Could not list buckets: ${deps.secrets.scrub(reason)}`, '__error')!]);
+      answer([
+        option(
+          `Could not list buckets: ${truncate(deps.secrets.forTeam(teamId).text(reason), 60)}`,
+          '__error',
+        )!,
+      ]);
     try {
-      const { teamId, userId } = teamOf(body);
+      const who = teamOf(body);
+      teamId = who.teamId;
+      const { userId } = who;
       const meta = decodeFormMetadata(body.view?.private_metadata);
       const { values } = readForm(body.view?.state);
       if (!values.src_cloud) {
@@ -267,7 +276,7 @@ export function bucketSuggestions(deps: AppDeps) {
       deps.logger.info({ err: error, code: e.code }, 'bucket suggestions failed');
       const explained =
         e instanceof ProviderError && e.errorCode ? explainForDisplay(e.errorCode, e.httpStatus) : undefined;
-      await fail(truncate(explained?.known ? explained.title : e.message, 60));
+      await fail(explained?.known ? explained.title : e.message);
     }
   };
 }
@@ -297,7 +306,7 @@ export function sourceCloudChanged(deps: AppDeps) {
       await client.views.update({
         view_id: view.id,
         hash: view.hash,
-        view: scrubPayload(deps.secrets, next),
+        view: scrubPayload(deps.secrets.forTeam(teamId), next),
       });
     } catch (error) {
       logger.info({ err: error }, 'create form not redrawn for the new cloud');

@@ -50,7 +50,9 @@ export const connectCommand = defineSubcommand<{ provider?: ProviderId }>({
     const client = await ctx.deps.slackClients.forTeam(ctx.teamId, 'interactive');
     const view = connectModal(defaultChoice(provider), { channel: ctx.channelId });
     try {
-      await client.views.open(scrubPayload(ctx.deps.secrets, { trigger_id: ctx.triggerId, view }));
+      await client.views.open(
+        scrubPayload(ctx.deps.secrets.forTeam(ctx.teamId), { trigger_id: ctx.triggerId, view }),
+      );
     } catch (error) {
       ctx.logger.warn({ err: error }, 'could not open the connect modal');
       throw new InvalidInputError(

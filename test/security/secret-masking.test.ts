@@ -1,0 +1,173 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { SecretRegistry } from '../../src/secrets.js';
+import { scrubPayload } from '../../src/slack/context.js';
+import { FUZZ_OPTIONS, FUZZ_RUNS } from './fuzz-settings.js';
+
+/**
+ * Payload masking (issue #10, defect 1): whatever the secrets and whatever the payload, scrubbing
+ * changes string values only, keeps the shape (same keys, same non-string values, same JSON
+ * validity), never throws, and leaves no secret in a string. A workspace's secret never changes
+ * another workspace's payload.
+ */
+
+const MASK = '••••••';
+/** Printable text with the characters that matter to JSON and to regular expressions. */
+const text = fc.string({
+  unit: fc.constantFrom(...'ab "\\:{}[],.*+?^$()|\n\t\u2028é😀'.split(''), 'a', 'b', 'c'),
+  maxLength: 12,
+});
+const secret = fc.oneof(
+  fc.string({ unit: fc.constantFrom(...'ab "\\:{}[],.*+?^$()|\n'.split('')), minLength: 4, maxLength: 12 }),
+  fc.constantFrom('"blocks":', 'running', '"text":"', '\\"', '}]}', 'section', 'mrkdwn'),
+);
+
+/** A payload whose strings and keys are built from the secrets and other text. */
+function payloadWith(secrets: string[]) {
+  const piece = fc.oneof(text, fc.constantFrom(...secrets));
+  const str = fc.array(piece, { maxLength: 4 }).map((parts) => parts.join(''));
+  return fc.anything({
+    key: fc.oneof(str, fc.constantFrom('__proto__', 'constructor', 'blocks', 'text')),
+    values: [str, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined)],
+    maxDepth: 4,
+    withNullPrototype: true,
+    withSparseArray: true,
+    withDate: true,
+    withMap: true,
+    withBoxedValues: true,
+    withTypedArray: true,
+    withBigInt: true,
+  });
+}
+
+const cases = fc
+  .uniqueArray(secret, { minLength: 1, maxLength: 4 })
+  .chain((secrets) => fc.tuple(fc.constant(secrets), payloadWith(secrets)));
+
+/**
+ * Same shape: same types and keys throughout, non-strings identical, strings free of secrets. Plain
+ * checks rather than `expect` in the walk: it runs on every node of every case.
+ */
+function sameShapeProblem(
+  before: unknown,
+  after: unknown,
+  secrets: string[],
+  path = '$',
+): string | undefined {
+  const masked = secrets.filter((s) => s.length >= 6);
+  if (typeof before === 'string' || before instanceof String) {
+    if (typeof after !== typeof before) return `${path}: ${typeof before} became ${typeof after}`;
+    const [from, to] = [before.valueOf(), (after as string | string).valueOf()];
+    const left = masked.find((s) => to.includes(s));
+    if (left !== undefined) return `${path}: ${JSON.stringify(left)} left in ${JSON.stringify(to)}`;
+    const forms = masked.flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]);
+    if (after !== before && !forms.some((f) => from.includes(f))) return `${path}: changed without a secret`;
+    return undefined;
+  }
+  const plain =
+    before !== null &&
+    typeof before === 'object' &&
+    (Array.isArray(before) || [Object.prototype, null].includes(Object.getPrototypeOf(before)));
+  if (!plain) return Object.is(after, before) ? undefined : `${path}: a non-string value was replaced`;
+  if (Array.isArray(after) !== Array.isArray(before)) return `${path}: array-ness changed`;
+  if (Object.getPrototypeOf(after) !== Object.getPrototypeOf(before)) return `${path}: prototype changed`;
+  const keys = Reflect.ownKeys(before as object);
+  const keysAfter = Reflect.ownKeys(after as object);
+  if (keys.length !== keysAfter.length || keys.some((k, i) => k !== keysAfter[i]))
+    return `${path}: keys changed`;
+  for (const key of keys) {
+    const from = Object.getOwnPropertyDescriptor(before, key)!;
+    const to = Object.getOwnPropertyDescriptor(after, key)!;
+    const problem = sameShapeProblem(from.value, to.value, secrets, `${path}.${String(key)}`);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+describe(`payload masking (${FUZZ_RUNS.toLocaleString('en-US')} cases)`, () => {
+  it('changes only string values, keeps the shape and JSON validity, never throws, leaves no secret', () => {
+    let maskedCases = 0;
+    fc.assert(
+      fc.property(cases, ([secrets, payload]) => {
+        const registry = new SecretRegistry();
+        for (const s of secrets) registry.addForTeam('T0OWNER01', s);
+        const snapshot = fc.stringify(payload);
+        const masked = scrubPayload(registry.forTeam('T0OWNER01'), payload);
+        const problem = sameShapeProblem(payload, masked, secrets);
+        if (problem) throw new Error(problem);
+        if (masked !== payload) maskedCases++;
+        if (fc.stringify(payload) !== snapshot) throw new Error('the input was changed');
+        let json: string | undefined;
+        try {
+          json = JSON.stringify(payload);
+        } catch {
+          return; // BigInt: not JSON before either
+        }
+        if (json !== undefined) JSON.parse(JSON.stringify(masked));
+        // Another workspace's payload is the very same object.
+        if (!Object.is(scrubPayload(registry.forTeam('T0OTHER01'), payload), payload))
+          throw new Error("another workspace's payload changed");
+      }),
+      FUZZ_OPTIONS,
+    );
+    console.log(`payload masking: ${maskedCases} of ${FUZZ_RUNS} payloads had a secret masked`);
+    expect(maskedCases).toBeGreaterThan(FUZZ_RUNS / 10);
+  }, 300_000);
+
+  it('examples: a secret like `"blocks":` or a word is masked inside strings only', () => {
+    const registry = new SecretRegistry();
+    registry.addForTeam('T0OWNER01', '"blocks":');
+    registry.addForTeam('T0OWNER01', 'running');
+    const payload = {
+      text: 'still running',
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'raw {"blocks":[]} and running' } }],
+      response_type: 'ephemeral',
+    };
+    expect(scrubPayload(registry.forTeam('T0OWNER01'), payload)).toEqual({
+      text: `still ${MASK}`,
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `raw {${MASK}[]} and ${MASK}` } }],
+      response_type: 'ephemeral',
+    });
+    expect(scrubPayload(registry.forTeam('T0OTHER01'), payload)).toBe(payload);
+  });
+
+  it('odd payloads: a cycle, a throwing getter, symbol and hidden keys are kept; nothing throws', () => {
+    const registry = new SecretRegistry();
+    registry.add('secret-value-1');
+    const tag = Symbol('tag');
+    const payload: Record<PropertyKey, unknown> = { text: 'has secret-value-1', [tag]: 'secret-value-1' };
+    payload.self = payload;
+    Object.defineProperty(payload, 'hidden', { value: 'kept', enumerable: false });
+    Object.defineProperty(payload, 'broken', {
+      enumerable: true,
+      get() {
+        throw new Error('getter');
+      },
+    });
+    const masked = scrubPayload(registry.forTeam(undefined), payload);
+    expect(masked === payload).toBe(false);
+    expect(masked.text).toBe(`has ${MASK}`);
+    expect(masked.self).toBe(payload); // the cycle points back at the original, as it was walked
+    expect(masked[tag]).toBe('secret-value-1'); // symbols are never sent to Slack
+    expect(Object.getOwnPropertyDescriptor(masked, 'hidden')?.value).toBe('kept');
+    expect(() => Object.getOwnPropertyDescriptor(masked, 'broken')?.get?.()).toThrow('getter');
+    expect(payload.text).toBe('has secret-value-1');
+  });
+
+  it('overlapping secrets are masked as one, with nothing of either left', () => {
+    const registry = new SecretRegistry();
+    registry.add('abcdef-123');
+    registry.add('123-ghijkl');
+    expect(registry.forTeam(undefined).text('x abcdef-123-ghijkl y')).toBe(`x ${MASK} y`);
+  });
+
+  it('log lines: every workspace masked, the line stays JSON whatever the secret', () => {
+    const registry = new SecretRegistry();
+    registry.addForTeam('T0OWNER01', '","level":');
+    registry.addForTeam('T0OTHER01', 'other-team-secret');
+    const line = `${JSON.stringify({ level: 30, msg: 'x","level": and other-team-secret', 'other-team-secret': 1 })}\n`;
+    const scrubbed = registry.scrubLogLine(line);
+    expect(scrubbed.endsWith('\n')).toBe(true);
+    expect(JSON.parse(scrubbed)).toEqual({ level: 30, msg: `x${MASK} and ${MASK}`, [MASK]: 1 });
+  });
+});
