@@ -502,10 +502,12 @@ export class Outbox {
     );
     const now = this.#now();
     for (const { key } of inChannel) {
-      await this.#store.update<WatchRecord>(key, (current) =>
-        current && !current.broken ? markBroken(current, reason, now) : SKIP,
-      );
-      this.#logger.error({ key, reason }, 'watch broken: Slack refuses its channel');
+      let marked = false;
+      await this.#store.update<WatchRecord>(key, (current) => {
+        marked = current !== undefined && !current.broken;
+        return marked && current ? markBroken(current, reason, now) : SKIP;
+      });
+      if (marked) this.#logger.error({ key, reason }, 'watch broken: Slack refuses its channel');
     }
     // The record being drained (if any) sends its own; drain skips it here.
     for (const { key } of inChannel) await this.drain(key);

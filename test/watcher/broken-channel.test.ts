@@ -4,6 +4,8 @@ import { type ChannelGone, type WatchRecord, watchKey } from '../../src/watcher/
 import { messageText, TestBot } from '../harness/test-bot.js';
 import {
   cleanRedis,
+  GiB,
+  MiB,
   notifications,
   postsPerKey,
   REDIS_URL,
@@ -284,5 +286,44 @@ describe('replicas breaking the same channel at once', () => {
     expect(
       [...postsPerKey(world.fakeSlack)].filter(([key]) => key.endsWith(':dm')).map(([, n]) => n),
     ).toEqual([1, 1, 1]);
+  });
+});
+
+describe('a card edit Slack refuses', () => {
+  let world: WatchWorld;
+  let rig: Rig;
+  afterAll(async () => {
+    await rig?.stop();
+    await world?.stop();
+  });
+
+  it('breaks the watch like a post does; the repair redraws the card', async () => {
+    world = await startWorld();
+    rig = await startRig(world);
+    const task = world.oms.addTask({ name: 'edited', status: 1, totalSize: 10 * GiB, speed: 100 * MiB });
+    const target = { teamId: RIG_TEAM, channelId: RIG_CHANNEL, connection: 'hw-prod', kind: 'task' as const };
+    await rig.watcher.watch({ ...target, id: task.id, by: 'U0ALICE01' });
+    world.clock.advance(2_000);
+    await rig.watcher.runCycle(); // started
+    world.fakeSlack.channels.removeBot(RIG_CHANNEL);
+    const edits = () => world.fakeSlack.callsTo('chat.update').filter((c) => c.body.channel === RIG_CHANNEL);
+    const dms = () =>
+      world.fakeSlack.callsTo('chat.postMessage').filter((c) => c.body.channel === 'U0ALICE01');
+    const editsBefore = edits().length;
+    for (let i = 0; i < 3; i++) {
+      world.clock.advance(20_000); // 20% more each time: an edit is due, no thread reply
+      await rig.watcher.runCycle();
+    }
+    const [broken] = await rig.watcher.list(RIG_TEAM);
+    expect(broken?.broken?.reason).toBe('not_in_channel');
+    expect(broken?.card.dirty).toBe(true);
+    expect(edits()).toHaveLength(editsBefore + 1);
+    expect(dms()).toHaveLength(1);
+
+    world.fakeSlack.channels.inviteBot(RIG_CHANNEL);
+    const again = await rig.watcher.watch({ ...target, id: task.id, by: 'U0ALICE01' });
+    expect(again.repaired).toBe(true);
+    expect(edits()).toHaveLength(editsBefore + 2);
+    expect(dms()).toHaveLength(1);
   });
 });
