@@ -98,7 +98,19 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   );
   const audit = new AuditLog(state, settings, postAuditEntry(slackClients, secrets), logger);
   const watcher = await Watcher.create(
-    { config, logger, store, connections: registry, slackClients, secrets, offering },
+    {
+      config,
+      logger,
+      store,
+      connections: registry,
+      slackClients,
+      secrets,
+      offering,
+      // A watch that breaks (Slack refuses its channel) is recorded and told to the audit channel.
+      audit: async (note) => {
+        await audit.record({ ...note, team: note.teamId, result: 'failed' });
+      },
+    },
     options.watcher,
   );
   const approvals = new ApprovalService({

@@ -171,6 +171,9 @@ export const BOT_SCOPES = [
   // The watcher looks up its own post after a crash between Slack's answer and saving the ts.
   'channels:history',
   'groups:history',
+  // `member_joined_channel`: the bot invited back to a channel repairs the watches that broke there.
+  'channels:read',
+  'groups:read',
 ] as const;
 
 /** Parses settings from an env-like object; throws one ConfigError listing every problem and its fix. */

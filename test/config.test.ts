@@ -97,6 +97,8 @@ describe('createConfig', () => {
           'usergroups:read',
           'channels:history',
           'groups:history',
+          'channels:read',
+          'groups:read',
         ],
       });
       expect(config.encryptionKeys).toBe(`k1:${key}`);

@@ -14,7 +14,9 @@ export function auditLine(entry: AuditEntry): string {
   const target = entry.target ? ` ${code(entry.target)}` : '';
   const detail = entry.detail ? ` — ${escapeMrkdwn(entry.detail.slice(0, 200))}` : '';
   const where = entry.channel ? ` in <#${entry.channel}>` : '';
-  return `${RESULT_ICON[entry.result]} <@${entry.user}> *${escapeMrkdwn(entry.action)}*${target}${where} · ${entry.result}${detail} · op ${code(entry.op)}`;
+  // The watcher records what happens to a watch with no person behind it (e.g. `watcher`).
+  const who = /^[UW][A-Z0-9]+$/.test(entry.user) ? `<@${entry.user}>` : code(entry.user);
+  return `${RESULT_ICON[entry.result]} ${who} *${escapeMrkdwn(entry.action)}*${target}${where} · ${entry.result}${detail} · op ${code(entry.op)}`;
 }
 
 /** Posts each audit entry as one line to the workspace's audit channel. */

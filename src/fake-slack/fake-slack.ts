@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { blockLimitProblems, type Surface } from './block-limits.js';
+import { FakeChannels } from './fake-channels.js';
 import { FakeSlackOAuth } from './fake-oauth.js';
 
 /** One Web API call or response_url post as the fake received it. */
@@ -102,6 +103,8 @@ export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   /** OAuth installs and token rotation (`oauth.v2.access`); tokens it issues are accepted too. */
   readonly oauth = new FakeSlackOAuth();
+  /** Remove the bot from a channel, archive or delete one: posts there then fail as in Slack. */
+  readonly channels = new FakeChannels();
   readonly responses: RecordedCall[] = [];
   /** response_url posts refused for breaking Block Kit limits. */
   readonly rejected: RecordedCall[] = [];
@@ -364,6 +367,8 @@ export class FakeSlack {
       }
     }
     const channel = String(body.channel ?? 'C0FAKE001');
+    const refusal = this.channels.refusal(method, channel);
+    if (refusal) return { ok: false, error: refusal };
     switch (method) {
       case 'auth.test':
         return {
@@ -389,7 +394,7 @@ export class FakeSlack {
       case 'views.publish':
         return { ok: true, view: { id: `V${this.#nextTs().replace('.', '')}`, ...(body.view as object) } };
       case 'conversations.info':
-        return { ok: true, channel: { id: channel, name: 'migrations', is_member: true } };
+        return this.channels.info(channel);
       case 'users.info': {
         const user = String(body.user ?? '');
         const admin = this.admins.has(user);

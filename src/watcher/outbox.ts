@@ -4,8 +4,19 @@ import type { SecretRegistry } from '../secrets.js';
 import { scrubPayload } from '../slack/context.js';
 import type { SlackClients } from '../slack/slack-clients.js';
 import { SKIP } from '../store/atomic-kv.js';
+import { channelGoneError, isHeld, markBroken } from './broken-channel.js';
 import { renderParentCard } from './notifications.js';
 import {
+  type DeliveryStats,
+  type DrainOptions,
+  type DrainResult,
+  emptyDeliveryStats,
+  type OutboxSettings,
+  type WatchAuditor,
+  type Window,
+} from './outbox-settings.js';
+import {
+  type ChannelGone,
   type Mailbox,
   markSent,
   type OutboxEntry,
@@ -13,72 +24,7 @@ import {
   type WatchStore,
 } from './watch-store.js';
 
-export interface OutboxSettings {
-  /** A `sending` mark older than this belongs to a sender that died (wall clock). */
-  sendingStaleMs: number;
-  /** First backoff after a Slack outage or network error; doubles per attempt, capped at 5 min. */
-  slackBackoffMs: number;
-  /**
-   * However long the backoffs, one post per workspace is tried this often while Slack fails, and
-   * once Slack takes one, everything that failed before it is due again: a long outage does not
-   * delay the catch-up by the backoff.
-   */
-  recoveryProbeMs: number;
-  /** Parent-card edits per workspace: at most `max` per fixed `windowMs` window. */
-  editBudget: Window;
-  /**
-   * Posts per channel and per workspace, counted in the store so replicas share them. A post whose
-   * window is spent waits for the next one (up to `maxWaitMs`), or the next cycle. Off when unset.
-   */
-  postPace?: {
-    perChannel: Window;
-    perWorkspace: Window;
-    /** Longest wait for one post. */
-    maxWaitMs: number;
-    /** Longest a poll cycle's delivery pass waits for windows in all; the rest goes next cycle. */
-    cycleWaitMs: number;
-  };
-  /**
-   * Before re-sending a post whose sender died mid-call, look for it in the channel
-   * (`conversations.history`/`replies` with message metadata). Needs the `channels:history` and
-   * `groups:history` scopes; without them (or when this is off) such a post is sent again, so that
-   * narrow window is at-least-once.
-   */
-  lookupSent: boolean;
-}
-
-export interface Window {
-  windowMs: number;
-  max: number;
-}
-
-export interface DeliveryStats {
-  posts: number;
-  edits: number;
-  lookups: number;
-  /** Posts sent again after a sender died mid-call and the lookup could not tell. */
-  blindResends: number;
-  editsDeferred: number;
-  /** Posts that waited for their channel's or workspace's window (`postPace`). */
-  postsPaced: number;
-  rateLimited: number;
-  slackErrors: number;
-  dropped: number;
-}
-
-export function emptyDeliveryStats(): DeliveryStats {
-  return {
-    posts: 0,
-    edits: 0,
-    lookups: 0,
-    blindResends: 0,
-    editsDeferred: 0,
-    postsPaced: 0,
-    rateLimited: 0,
-    slackErrors: 0,
-    dropped: 0,
-  };
-}
+export * from './outbox-settings.js';
 
 /** Slack errors after which trying again cannot help (the entry is dropped and logged). */
 const TRANSIENT_PLATFORM_ERRORS = new Set([
@@ -96,12 +42,8 @@ const TRANSIENT_PLATFORM_ERRORS = new Set([
 const MAX_SENDS_PER_DRAIN = 50;
 const MAX_BACKOFF_MS = 5 * 60_000;
 
-type AnyRecord = Mailbox & Partial<Pick<WatchRecord, 'parentTs' | 'card' | 'snapshot' | 'ended' | 'watch'>>;
-
-export interface DrainResult {
-  /** Set when the parent card could not be posted at all (e.g. the bot is not in the channel). */
-  parentError?: string;
-}
+type AnyRecord = Mailbox &
+  Partial<Pick<WatchRecord, 'parentTs' | 'card' | 'snapshot' | 'ended' | 'watch' | 'broken'>>;
 
 /**
  * Delivers outbox entries to Slack, in order per record, through the background client only.
@@ -129,6 +71,7 @@ export class Outbox {
   /** Team → wall-clock ms Slack last took a call of ours, and when a backed-off post last probed it. */
   readonly #deliveredAt = new Map<string, number>();
   readonly #probedAt = new Map<string, number>();
+  readonly #audit: WatchAuditor | undefined;
 
   constructor(deps: {
     store: WatchStore;
@@ -138,6 +81,7 @@ export class Outbox {
     holder: string;
     now: () => number;
     settings: OutboxSettings;
+    audit?: WatchAuditor;
   }) {
     this.#store = deps.store;
     this.#slack = deps.slackClients;
@@ -146,6 +90,7 @@ export class Outbox {
     this.#holder = deps.holder;
     this.#now = deps.now;
     this.#settings = deps.settings;
+    this.#audit = deps.audit;
   }
 
   /** True while Slack asked this workspace's deliveries to wait. */
@@ -155,19 +100,22 @@ export class Outbox {
 
   /**
    * Delivers what is due in one record (watch, connection or channel), then edits its card.
-   * `waitUntil` (a `performance.now()` time) bounds how long posts wait for their pace window, so
-   * a poll cycle's delivery pass cannot hold up the next poll; by default, one `maxWaitMs`.
+   * `waitUntil` bounds how long posts wait for their pace window, so a poll cycle's delivery pass
+   * cannot hold up the next poll; by default, one `maxWaitMs`.
    */
-  async drain(key: string, waitUntil?: number): Promise<DrainResult> {
+  async drain(key: string, options: DrainOptions = {}): Promise<DrainResult> {
     if (this.#draining.has(key)) return {};
     this.#draining.add(key);
     try {
       const result: DrainResult = {};
-      for (let i = 0; i < MAX_SENDS_PER_DRAIN; i++) {
-        const outcome = await this.#sendNext(key, result, waitUntil);
-        if (outcome !== 'sent') break;
+      // A second pass when the card edit found the channel gone: the DM and audit entry go out now.
+      for (let pass = 0; pass < 2; pass++) {
+        for (let i = 0; i < MAX_SENDS_PER_DRAIN; i++) {
+          const outcome = await this.#sendNext(key, result, options);
+          if (outcome !== 'sent') break;
+        }
+        if (result.channelError || !(await this.#editCard(key))) break;
       }
-      await this.#editCard(key);
       await this.#removeIfFinished(key);
       return result;
     } finally {
@@ -175,9 +123,10 @@ export class Outbox {
     }
   }
 
-  async #sendNext(key: string, result: DrainResult, waitUntil?: number): Promise<'sent' | 'idle'> {
+  async #sendNext(key: string, result: DrainResult, options: DrainOptions): Promise<'sent' | 'idle'> {
     const record = await this.#store.read<AnyRecord>(key);
-    const entry = record?.outbox[0];
+    // In order per record; a broken watch's own posts wait, its DM and audit entry do not.
+    const entry = record?.outbox.find((e) => options.direct || !isHeld(record, e));
     if (!record || !entry) return 'idle';
     if (this.paused(entry.teamId) || !this.#due(entry)) return 'idle';
     if (entry.type === 'reply' && !record.parentTs && !record.outbox.some((e) => e.type === 'parent')) {
@@ -194,7 +143,7 @@ export class Outbox {
         return 'sent';
       }
     }
-    if (!(await this.#postingSlot(entry, waitUntil))) return 'idle';
+    if (!(await this.#postingSlot(entry, options.waitUntil))) return 'idle';
     const at = Date.now();
     const claimed = await this.#store.update<AnyRecord>(key, (current) => {
       const e = current?.outbox.find((x) => x.key === entry.key);
@@ -213,12 +162,20 @@ export class Outbox {
     try {
       ts = await this.#post(claimed, entry);
     } catch (error) {
+      const gone = entry.type === 'dm' ? undefined : channelGoneError(error);
+      if (gone) {
+        this.stats.slackErrors++;
+        if (options.direct) result.channelError = gone;
+        return (await this.#channelGone(key, record, entry, gone, options.direct)) ? 'sent' : 'idle';
+      }
       const permanent = await this.#failed(key, entry, error);
       if (permanent && entry.type === 'parent') result.parentError = permanent;
       return permanent ? 'sent' : 'idle';
     }
-    this.stats.posts++;
-    this.#deliveredAt.set(entry.teamId, Date.now());
+    if (entry.type !== 'audit') {
+      this.stats.posts++;
+      this.#deliveredAt.set(entry.teamId, Date.now());
+    }
     await this.#confirm(key, entry, ts, claimed.snapshot);
     return 'sent';
   }
@@ -230,7 +187,7 @@ export class Outbox {
    */
   async #postingSlot(entry: OutboxEntry, waitUntil?: number): Promise<boolean> {
     const pace = this.#settings.postPace;
-    if (!pace) return true;
+    if (!pace || entry.type === 'audit') return true;
     const started = performance.now();
     const deadline = Math.min(started + pace.maxWaitMs, waitUntil ?? Number.POSITIVE_INFINITY);
     const windows: [string, Window][] = [
@@ -275,6 +232,10 @@ export class Outbox {
   }
 
   async #post(record: AnyRecord, entry: OutboxEntry): Promise<string> {
+    if (entry.type === 'audit') {
+      if (entry.audit) await this.#audit?.(entry.audit);
+      return 'audit';
+    }
     const client = await this.#client(entry.teamId);
     const content =
       entry.type === 'parent' && record.snapshot
@@ -316,6 +277,8 @@ export class Outbox {
     await this.#store.update<AnyRecord>(key, (current) => {
       if (!current) return SKIP;
       const next = markSent(current, entry.key);
+      // Slack took a post in the watch's channel: it is not broken (any more).
+      if (isHeld(current, entry)) delete next.broken;
       if (entry.type === 'parent' && current.card && current.snapshot) {
         next.parentTs = ts;
         next.card = {
@@ -399,7 +362,8 @@ export class Outbox {
 
   /** The message carrying this entry's dedup key, if Slack has it (undefined: absent or unknown). */
   async #lookup(record: AnyRecord, entry: OutboxEntry): Promise<string | undefined> {
-    if (!this.#settings.lookupSent) return undefined;
+    // A DM's channel is a user id, which history does not take: that narrow window is at-least-once.
+    if (!this.#settings.lookupSent || entry.type === 'dm' || entry.type === 'audit') return undefined;
     try {
       const client = await this.#client(entry.teamId);
       const oldest = String(Math.floor(entry.createdAt / 1000) - 60);
@@ -430,21 +394,25 @@ export class Outbox {
     }
   }
 
-  /** Redraws the parent card when it changed meaningfully, within the workspace's edit budget. */
-  async #editCard(key: string): Promise<void> {
+  /**
+   * Redraws the parent card when it changed meaningfully, within the workspace's edit budget.
+   * True when Slack refused the channel (the watch is then broken, the card stays dirty).
+   */
+  async #editCard(key: string): Promise<boolean> {
     const record = await this.#store.read<AnyRecord>(key);
-    if (!record?.card?.dirty || !record.parentTs || !record.snapshot || !record.watch) return;
+    if (!record?.card?.dirty || !record.parentTs || !record.snapshot || !record.watch || record.broken)
+      return false;
     const teamId = record.watch.teamId;
-    if (this.paused(teamId)) return;
+    if (this.paused(teamId)) return false;
     const budget = this.#settings.editBudget;
     if ((this.#budgetSpentUntil.get(teamId) ?? 0) > Date.now()) {
       this.stats.editsDeferred++;
-      return; // this window's budget is spent: stays dirty, a later cycle edits it
+      return false; // this window's budget is spent: stays dirty, a later cycle edits it
     }
     if ((await this.#store.backend.hit(`edits:${teamId}`, budget.windowMs)) > budget.max) {
       this.#budgetSpentUntil.set(teamId, (Math.floor(Date.now() / budget.windowMs) + 1) * budget.windowMs);
       this.stats.editsDeferred++;
-      return;
+      return false;
     }
     const rendered = renderParentCard(record as WatchRecord);
     try {
@@ -461,16 +429,22 @@ export class Outbox {
       this.#deliveredAt.set(teamId, Date.now());
     } catch (error) {
       this.stats.slackErrors++;
+      const gone = channelGoneError(error);
+      if (gone) {
+        await this.breakChannel(teamId, record.watch.channelId, gone);
+        return true;
+      }
       if (error instanceof WebAPIRateLimitedError) {
         this.stats.rateLimited++;
         this.#pauseTeam(teamId, Math.max(1, error.retryAfter) * 1000);
-        return;
+        return false;
       }
       if (!(error instanceof WebAPIPlatformError)) {
         this.#pauseTeam(teamId, this.#settings.slackBackoffMs);
-        return;
+        return false;
       }
-      if (error instanceof WebAPIPlatformError && TRANSIENT_PLATFORM_ERRORS.has(error.data.error)) return;
+      if (error instanceof WebAPIPlatformError && TRANSIENT_PLATFORM_ERRORS.has(error.data.error))
+        return false;
       this.#logger.error({ err: error, key }, 'card edit refused by Slack; the card is left as it is');
     }
     const shown = { state: record.snapshot.state, progress: record.snapshot.progress };
@@ -489,6 +463,56 @@ export class Outbox {
         },
       };
     });
+    return false;
+  }
+
+  /**
+   * Slack refused the entry's channel. The claim is released; a watch's entry stays, held (in a
+   * `direct` drain nothing more happens: the caller tells the person). Otherwise every watch in that
+   * channel breaks, and a connection notice or digest there is dropped (its watches say why). True
+   * when draining should go on (the DM and audit entry are due).
+   */
+  async #channelGone(
+    key: string,
+    record: AnyRecord,
+    entry: OutboxEntry,
+    reason: ChannelGone,
+    direct = false,
+  ): Promise<boolean> {
+    this.#logger.warn({ key: entry.key, reason, channel: entry.channel }, 'Slack refused the channel');
+    if (!record.watch) {
+      await this.#drop(key, entry, reason);
+    } else {
+      await this.#store.update<AnyRecord>(key, (current) => {
+        if (!current?.outbox.some((x) => x.key === entry.key)) return SKIP;
+        const outbox = current.outbox.map((x) => (x.key === entry.key ? { ...x, sending: undefined } : x));
+        return { ...current, outbox };
+      });
+    }
+    if (direct) return false;
+    await this.breakChannel(entry.teamId, entry.channel, reason);
+    return true;
+  }
+
+  /**
+   * Marks every watch in the channel broken (once per breakage: a compare-and-set, so one replica
+   * adds each watch's DM and audit entry), then delivers those entries.
+   */
+  async breakChannel(teamId: string, channelId: string, reason: ChannelGone): Promise<void> {
+    const inChannel = (await this.#store.loadAll()).filter(
+      (w) => w.record.watch.teamId === teamId && w.record.watch.channelId === channelId && !w.record.broken,
+    );
+    const now = this.#now();
+    for (const { key } of inChannel) {
+      let marked = false;
+      await this.#store.update<WatchRecord>(key, (current) => {
+        marked = current !== undefined && !current.broken;
+        return marked && current ? markBroken(current, reason, now) : SKIP;
+      });
+      if (marked) this.#logger.error({ key, reason }, 'watch broken: Slack refuses its channel');
+    }
+    // The record being drained (if any) sends its own; drain skips it here.
+    for (const { key } of inChannel) await this.drain(key);
   }
 
   /** An ended watch whose last notifications are out is removed. */

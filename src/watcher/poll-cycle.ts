@@ -4,6 +4,7 @@ import { AppError, ProviderError, StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { KindOffering } from '../resources/kind-offering.js';
 import { SKIP } from '../store/atomic-kv.js';
+import { isHeld } from './broken-channel.js';
 import type { Leases } from './lease.js';
 import { renderConnectionNotice, renderDigest, renderEventReply } from './notifications.js';
 import { forEachLimited, groupBy, observeConnection } from './observe.js';
@@ -163,7 +164,9 @@ export class PollCycle {
     const name = connection?.name ?? watches[0]!.record.watch.connection;
     const hKey = healthKey(id);
     const health = await this.#store.read<HealthRecord>(hKey);
-    const active = watches.filter((w) => !w.record.ended);
+    // A broken watch is not polled: nothing can be posted about it; once repaired, the next poll
+    // compares what was last notified with the resource as it is then.
+    const active = watches.filter((w) => !w.record.ended && !w.record.broken);
     const latest = new Map<string, WatchRecord>();
     if (!connection) {
       // Not polled: nothing is concluded about its resources (never "vanished" for a config change).
@@ -210,7 +213,7 @@ export class PollCycle {
     // Only records with something to do are read again: most watches, most cycles, have nothing.
     const due = watches.filter((w) => {
       const r = latest.get(w.key) ?? w.record;
-      return r.outbox.length > 0 || r.card.dirty || r.ended;
+      return r.outbox.some((e) => !isHeld(r, e)) || (r.card.dirty && !r.broken) || r.ended;
     });
     const ordered = due.sort((a, b) => {
       const [x, y] = [order(a), order(b)];
@@ -219,7 +222,7 @@ export class PollCycle {
     // One channel's records one after another (posts there are paced), four channels at a time.
     const byChannel = groupBy(ordered, (w) => `${w.record.watch.teamId}:${w.record.watch.channelId}`);
     await forEachLimited([...byChannel.values()], 4, async (records) => {
-      for (const { key } of records) await this.#outbox.drain(key, waitUntil);
+      for (const { key } of records) await this.#outbox.drain(key, { waitUntil });
     });
   }
 
@@ -304,7 +307,11 @@ export class PollCycle {
     now: number,
     reason?: string,
   ): OutboxEntry[] {
-    const channels = new Map(watches.map((w) => [`${w.record.watch.teamId}:${w.record.watch.channelId}`, w]));
+    // Not in a broken watch's channel: Slack refuses it, and the watch's creator was told already.
+    const reachable = watches.filter((w) => !w.record.broken);
+    const channels = new Map(
+      reachable.map((w) => [`${w.record.watch.teamId}:${w.record.watch.channelId}`, w]),
+    );
     const rendered = renderConnectionNotice(kind, name, since, now, reason);
     return [...channels].map(([where, w]) => ({
       key: `${where}:${name}:outage${outage}:${kind}`,
@@ -328,10 +335,12 @@ export class PollCycle {
     const day = now.toISOString().slice(0, 10);
     if (this.#digested.day !== day) this.#digested = { day, channels: new Set() };
     const done = this.#digested.channels;
-    const due = all.some((w) => !done.has(channelKey(w.record.watch.teamId, w.record.watch.channelId)));
+    const due = all.some(
+      (w) => !w.record.broken && !done.has(channelKey(w.record.watch.teamId, w.record.watch.channelId)),
+    );
     if (!due) return;
     // Read again: the digest shows the states this cycle just observed.
-    const fresh = await this.#store.loadAll();
+    const fresh = (await this.#store.loadAll()).filter((w) => !w.record.broken);
     const byChannel = groupBy(fresh, (w) => channelKey(w.record.watch.teamId, w.record.watch.channelId));
     for (const [key, watches] of byChannel) {
       const { teamId, channelId } = watches[0]!.record.watch;

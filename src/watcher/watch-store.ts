@@ -30,7 +30,22 @@ export type StateEvent =
   | 'deleted'
   | 'vanished';
 export type WatchEvent = StateEvent | 'stalled' | 'moving';
-export type NoticeEvent = 'connection-down' | 'connection-up' | 'digest';
+export type NoticeEvent = 'connection-down' | 'connection-up' | 'digest' | 'broken' | 'repaired';
+
+/** Slack's answers that mean the bot cannot post in a channel any more (until someone acts). */
+export type ChannelGone = 'not_in_channel' | 'channel_not_found' | 'is_archived';
+
+/** What the audit channel is told about a watch, delivered through the outbox like a post. */
+export interface WatchAuditNote {
+  teamId: string;
+  /** The watch's creator when a person, else the watcher itself. */
+  user: string;
+  channel: string;
+  action: string;
+  target: string;
+  detail: string;
+  op: string;
+}
 
 /**
  * A notification waiting for Slack. Written, with its dedup key, in the same atomic write as the
@@ -39,8 +54,11 @@ export type NoticeEvent = 'connection-down' | 'connection-up' | 'digest';
  */
 export interface OutboxEntry {
   key: string;
-  /** The parent card, a reply in its thread, or a top-level message (connection notices, digest). */
-  type: 'parent' | 'reply' | 'notice';
+  /**
+   * The parent card, a reply in its thread, a top-level message (connection notices, digest), a
+   * direct message to a person (`channel` is their user id), or an audit-log entry (`audit`).
+   */
+  type: 'parent' | 'reply' | 'notice' | 'dm' | 'audit';
   event?: WatchEvent | NoticeEvent;
   teamId: string;
   channel: string;
@@ -56,6 +74,7 @@ export interface OutboxEntry {
   /** Wall-clock ms of the last failed try: a post Slack took after it ends the backoff. */
   failedAt?: number;
   sending?: { by: string; at: number };
+  audit?: WatchAuditNote;
 }
 
 export interface Mailbox {
@@ -90,6 +109,20 @@ export interface WatchRecord extends Mailbox {
   card: { dirty: boolean; shownState?: string; shownProgress?: number; editedAt?: number };
   /** The resource is gone: notify what is left, then the watch is removed. */
   ended: boolean;
+  /**
+   * Set while Slack refuses the watch's channel: its card and replies are held in the outbox (not
+   * retried, not dropped) and the resource is not polled, until a post there succeeds again.
+   */
+  broken?: BrokenState;
+  /** How many times this watch broke: part of the DM's and audit entry's dedup keys. */
+  breaks?: number;
+}
+
+export interface BrokenState {
+  reason: ChannelGone;
+  /** Watcher clock, ms. */
+  since: number;
+  episode: number;
 }
 
 /** A connection's health, shared by every channel watching it. */

@@ -9,14 +9,22 @@ import type { Logger } from '../logger.js';
 import { KindOffering } from '../resources/kind-offering.js';
 import type { SecretRegistry } from '../secrets.js';
 import type { SlackClients } from '../slack/slack-clients.js';
-import type { AtomicKv } from '../store/atomic-kv.js';
+import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import type { Store } from '../store/create-store.js';
 import { openAtomicKv } from '../store/open-atomic-kv.js';
+import { brokenFix, prepareRepair } from './broken-channel.js';
 import { Leases } from './lease.js';
-import { Outbox, type OutboxSettings } from './outbox.js';
+import { Outbox, type OutboxSettings, type WatchAuditor } from './outbox.js';
 import { type CycleReport, type CycleSettings, PollCycle } from './poll-cycle.js';
 import { baseline } from './transitions.js';
-import { dedupBase, type WatchRecord, WatchStore, type WatchTarget, watchKey } from './watch-store.js';
+import {
+  type ChannelGone,
+  dedupBase,
+  type WatchRecord,
+  WatchStore,
+  type WatchTarget,
+  watchKey,
+} from './watch-store.js';
 
 export interface WatcherOptions extends CycleSettings, OutboxSettings {
   /** Seconds between cycles; 0 turns the schedule off (tests call `runCycle()`). */
@@ -40,6 +48,8 @@ export interface WatcherDeps {
   secrets: SecretRegistry;
   /** Kinds each connection does not offer; the bot shares its own, otherwise one over `store`. */
   offering?: KindOffering;
+  /** Where a broken watch is recorded (the bot's audit log, which posts to the audit channel). */
+  audit?: WatchAuditor;
 }
 
 /** What other flows call to watch a resource (e.g. creation with approval auto-watches). */
@@ -54,6 +64,8 @@ export interface WatchResult {
   key: string;
   /** The parent card is in the channel already (false: it is in the outbox, Slack was busy). */
   posted: boolean;
+  /** It was broken (Slack refused its channel) and Slack takes posts there again. */
+  repaired?: boolean;
 }
 
 /**
@@ -130,6 +142,7 @@ export class Watcher {
       holder: options.holder,
       now: options.now,
       settings: options,
+      audit: deps.audit,
     });
     this.#cycle = new PollCycle({
       store: this.store,
@@ -193,17 +206,74 @@ export class Watcher {
       sent: [],
     };
     const created = await this.store.create(key, record);
-    const drained = await this.outbox.drain(key);
-    if (drained.parentError) {
+    if (!created) return this.#watchAgain(key, target);
+    const drained = await this.outbox.drain(key, { direct: true });
+    if (drained.channelError || drained.parentError) {
       await this.store.remove(key);
       throw new InvalidInputError(
-        drained.parentError === 'not_in_channel' || drained.parentError === 'channel_not_found'
-          ? `I can't post in <#${target.channelId}>: invite me there first (\`/invite @migrate\`), then watch again.`
+        drained.channelError
+          ? `I can't post in <#${target.channelId}> (${drained.channelError}): ${brokenFix(record, drained.channelError)}`
           : `Slack refused the card for <#${target.channelId}> (${drained.parentError}); nothing is watched.`,
       );
     }
     const stored = await this.store.read<WatchRecord>(key);
     return { created, key, posted: stored?.parentTs !== undefined };
+  }
+
+  /**
+   * The resource is watched in that channel already. A broken watch is repaired when Slack takes a
+   * post there again; an active one whose channel Slack now refuses breaks (its creator is told).
+   */
+  async #watchAgain(key: string, target: WatchTarget): Promise<WatchResult> {
+    const before = await this.store.read<WatchRecord>(key);
+    if (before?.broken) return this.#repair(key, true);
+    const drained = await this.outbox.drain(key, { direct: true });
+    if (drained.channelError) {
+      await this.outbox.breakChannel(target.teamId, target.channelId, drained.channelError);
+      throw this.#cannotPost(before ?? { watch: { ...target, by: '', createdAt: 0 } }, drained.channelError);
+    }
+    const stored = await this.store.read<WatchRecord>(key);
+    return { created: false, key, posted: stored?.parentTs !== undefined };
+  }
+
+  /** Tries a broken watch's held posts; `loud` throws what the person has to do when it fails. */
+  async #repair(key: string, loud: boolean): Promise<WatchResult> {
+    await this.store.update<WatchRecord>(key, (r) => (r?.broken ? prepareRepair(r) : SKIP));
+    const drained = await this.outbox.drain(key, { direct: true });
+    const reason = drained.channelError;
+    const after = reason
+      ? await this.store.update<WatchRecord>(key, (r) =>
+          r?.broken ? { ...r, broken: { ...r.broken, reason } } : SKIP,
+        )
+      : await this.store.read<WatchRecord>(key);
+    const repaired = after !== undefined && !after.broken;
+    if (repaired) this.#logger.info({ key }, 'broken watch repaired');
+    if (!repaired && loud) {
+      if (after?.broken) throw this.#cannotPost(after, after.broken.reason);
+      throw new InvalidInputError('Slack did not take the post just now; the watch resumes on the next try.');
+    }
+    return { created: false, key, posted: after?.parentTs !== undefined, repaired };
+  }
+
+  #cannotPost(record: Pick<WatchRecord, 'watch'>, reason: ChannelGone): InvalidInputError {
+    return new InvalidInputError(
+      `I can't post in <#${record.watch.channelId}> (${reason}); the watch there is broken until this is fixed: ${brokenFix(record, reason)}`,
+    );
+  }
+
+  /**
+   * The bot joined a channel (`member_joined_channel`): every broken watch there is tried again.
+   * Returns the watches repaired.
+   */
+  async repairChannel(teamId: string, channelId: string): Promise<WatchRecord[]> {
+    const broken = (await this.store.loadAll()).filter(
+      (w) => w.record.watch.teamId === teamId && w.record.watch.channelId === channelId && w.record.broken,
+    );
+    const repaired: WatchRecord[] = [];
+    for (const { key, record } of broken) {
+      if ((await this.#repair(key, false)).repaired) repaired.push(record);
+    }
+    return repaired;
   }
 
   async unwatch(target: WatchTarget): Promise<boolean> {

@@ -23,6 +23,19 @@ export interface HomeView {
   pendingApprovals: string[];
   /** Connections whose resources could not be read. */
   unreadable: string[];
+  /** Watches whose channel Slack refuses: nothing is posted about them until someone fixes it. */
+  brokenWatches?: BrokenWatchRow[];
+}
+
+export interface BrokenWatchRow {
+  name: string;
+  /** `connection:id`. */
+  ref: string;
+  channelId: string;
+  /** What happened, already explained (mrkdwn the bot wrote). */
+  what: string;
+  /** The steps that fix it (mrkdwn the bot wrote). */
+  fix: string;
 }
 
 /** Rows per section, so the Home tab stays within 100 blocks. */
@@ -61,6 +74,22 @@ export function renderAppHome(view: HomeView): KnownBlock[] {
             .join('\n'),
     ),
   ];
+  const broken = view.brokenWatches ?? [];
+  if (broken.length > 0) {
+    blocks.push(
+      { type: 'divider' },
+      section(
+        `*:no_entry: Broken watches* (${broken.length}): nothing reaches their channel`,
+        broken
+          .slice(0, HOME_ROWS)
+          .map(
+            (w) =>
+              `• *${escapeMrkdwn(truncate(w.name, 80))}* ${code(w.ref)} in <#${w.channelId}>: ${w.what}\n    _To fix it:_ ${w.fix}`,
+          )
+          .join('\n'),
+      ),
+    );
+  }
   if (view.pendingApprovals.length > 0) {
     blocks.push(
       { type: 'divider' },

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { explainForDisplay } from '../../catalogue/explain.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { asAppError, ProviderError } from '../../errors.js';
+import { brokenFix, brokenLabel } from '../../watcher/broken-channel.js';
 import { HOME_ROWS, type HomeView } from '../blocks/app-home.js';
 import type { AppDeps } from '../context.js';
 
@@ -69,6 +70,8 @@ export async function buildHome(
     }),
   );
   const all = results.flatMap((r) => r.resources);
+  // From the watcher's store only (no provider call): a store outage must not keep the tab closed.
+  const watches = await deps.watcher.list(who.teamId).catch(() => []);
   return {
     role,
     connections: results.map((r) => r.health),
@@ -76,5 +79,18 @@ export async function buildHome(
     failed: all.filter((r) => r.state === 'failed'),
     pendingApprovals: await pendingApprovals().catch(() => []),
     unreadable: results.filter((r) => r.health.problem).map((r) => r.health.name),
+    brokenWatches: watches.flatMap((r) =>
+      r.broken
+        ? [
+            {
+              name: r.snapshot.name,
+              ref: `${r.watch.connection}:${r.watch.id}`,
+              channelId: r.watch.channelId,
+              what: brokenLabel(r.broken),
+              fix: brokenFix(r, r.broken.reason),
+            },
+          ]
+        : [],
+    ),
   };
 }

@@ -62,10 +62,12 @@ export const watchCommand = defineSubcommand<WatchArgs>({
       }),
     );
     const what = `*${escapeMrkdwn(resource.name)}* ${code(target)}`;
-    const text = result.created
-      ? `:eyes: Watching ${what} in <#${channelId}>: one card kept up to date, events in its thread.` +
-        (result.posted ? '' : ' Slack is busy; the card appears as soon as it takes it.')
-      : `:eyes: ${what} is already watched in <#${channelId}>.`;
+    const text = result.repaired
+      ? `:white_check_mark: Watching ${what} in <#${channelId}> again: I can post there now, and what was held goes to the card's thread.`
+      : result.created
+        ? `:eyes: Watching ${what} in <#${channelId}>: one card kept up to date, events in its thread.` +
+          (result.posted ? '' : ' Slack is busy; the card appears as soon as it takes it.')
+        : `:eyes: ${what} is already watched in <#${channelId}>.`;
     await ctx.reply({ text });
   },
 });

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { InvalidInputError } from '../../../../errors.js';
+import { brokenFix, brokenLabel } from '../../../../watcher/broken-channel.js';
 import { formatPercent } from '../../../blocks/format.js';
 import { code, escapeMrkdwn, truncate } from '../../../blocks/mrkdwn.js';
 import { STATE_LABELS } from '../../../blocks/resource-card.js';
@@ -43,7 +44,11 @@ export const watchesCommand = defineSubcommand<{ channel?: string; share: boolea
         const progress =
           s.progress !== undefined && r.state !== 'gone' ? ` ${formatPercent(s.progress)}` : '';
         const by = /^[UW][A-Z0-9]+$/.test(r.watch.by) ? ` · by <@${r.watch.by}>` : '';
-        return `• ${escapeMrkdwn(truncate(s.name, 80))} ${code(`${r.watch.connection}:${r.watch.id}`)}: ${state}${progress}${by}`;
+        const line = `• ${escapeMrkdwn(truncate(s.name, 80))} ${code(`${r.watch.connection}:${r.watch.id}`)}: `;
+        // A broken watch says so first: nothing reaches the channel until someone fixes it.
+        if (r.broken)
+          return `${line}:no_entry: *Broken*, nothing is posted: ${brokenLabel(r.broken)}; last known ${state}${progress}${by}\n    _To fix it:_ ${brokenFix(r, r.broken.reason)}`;
+        return `${line}${state}${progress}${by}`;
       });
       for (let i = 0; i < lines.length && blocks.length < MAX_SECTIONS; i += 20) {
         const head = i === 0 ? `*<#${channelId}>* (${list.length})\n` : '';
@@ -53,8 +58,9 @@ export const watchesCommand = defineSubcommand<{ channel?: string; share: boolea
         });
       }
     }
+    const broken = records.filter((r) => r.broken).length;
     await ctx.reply({
-      text: `${records.length} watched migration${records.length === 1 ? '' : 's'} in ${byChannel.size} channel${byChannel.size === 1 ? '' : 's'}`,
+      text: `${records.length} watched migration${records.length === 1 ? '' : 's'} in ${byChannel.size} channel${byChannel.size === 1 ? '' : 's'}${broken ? `, ${broken} broken` : ''}`,
       blocks,
       share,
     });
