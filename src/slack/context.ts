@@ -13,6 +13,7 @@ import type { SecretRegistry } from '../secrets.js';
 import type { SettingsStore } from '../settings/workspace-settings.js';
 import type { Store } from '../store/create-store.js';
 import type { Watcher } from '../watcher/watcher.js';
+import type { InteractiveBudget } from './interactive-budget.js';
 import type { SlackClients } from './slack-clients.js';
 
 /** Everything listeners need, built once in `main.ts`. */
@@ -29,6 +30,8 @@ export interface AppDeps {
   slackClients: SlackClients;
   watcher: Watcher;
   approvals: ApprovalService;
+  /** Time budget of commands and buttons; `INTERACTIVE_BUDGET` unless a test shortens it. */
+  interactiveBudget?: InteractiveBudget;
 }
 
 export interface Reply {
