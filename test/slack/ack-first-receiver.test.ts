@@ -1,7 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AckFirstReceiver, acksEmpty, MAX_RUNNING_PER_WORKSPACE } from '../../src/slack/ack-first-receiver.js';
+import {
+  AckFirstReceiver,
+  acksEmpty,
+  MAX_RUNNING_PER_WORKSPACE,
+} from '../../src/slack/ack-first-receiver.js';
 import { boltLogger } from '../../src/slack/bolt-logger.js';
 import {
   blockActionBody,
