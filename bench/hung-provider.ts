@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
+import { isInterimAnswer } from '../src/slack/interactive-budget.js';
 import { slashCommandBody } from '../test/harness/slack-requests.js';
 import { type BotProcess, burst, startBotProcess, stopBotProcess } from './ack-latency.js';
 import { BENCH_TASK_ID, HUNG_WORKSPACE } from './hung-constants.js';
@@ -43,7 +44,6 @@ export interface HungProviderResult extends HungProviderOptions {
   replyP99Ratio: number;
 }
 
-const INTERIM = /not answering yet|taking longer than usual/;
 const ANSWER_WAIT_MS = 90_000;
 
 interface RecordedPost {
@@ -162,8 +162,8 @@ async function answers(
 ): Promise<Map<string, { at: number; interimFirst: boolean }>> {
   const found = new Map<string, { at: number; interimFirst: boolean }>();
   for (const id of ids) {
-    const posts = await postsWhen(bot, id, (p) => p.some((post) => !INTERIM.test(JSON.stringify(post.body))));
-    const answer = posts.find((p) => !INTERIM.test(JSON.stringify(p.body)))!;
+    const posts = await postsWhen(bot, id, (p) => p.some((post) => !isInterimAnswer(post.body)));
+    const answer = posts.find((p) => !isInterimAnswer(p.body))!;
     found.set(id, { at: answer.at, interimFirst: posts[0] !== answer });
   }
   return found;

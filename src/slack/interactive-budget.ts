@@ -65,6 +65,13 @@ export async function answerInTime(
   }
 }
 
+/** Whether a posted message is the interim "not answering yet" (clients waiting for the answer skip it). */
+export function isInterimAnswer(message: { text?: unknown }): boolean {
+  return typeof message.text === 'string' && INTERIM_MARK.test(message.text);
+}
+
+const INTERIM_MARK = /^:hourglass_flowing_sand: .*(not answering yet|taking longer than usual)/;
+
 /** The posts of one request, in order: at most one interim, the answers, or the give-up. */
 class Answers {
   readonly #ctx: HandlerContext;

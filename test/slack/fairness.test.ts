@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../src/fake-slack/fake-slack.js';
 import { OmsSimulator } from '../../src/providers/huawei-oms/simulator/index.js';
 import { INTERACTIVE_CALLS_PER_CONNECTION } from '../../src/providers/interactive-calls.js';
+import { isInterimAnswer } from '../../src/slack/interactive-budget.js';
 import { HW_AK, HW_SK, messageText, omsConnection, PROJECT_ID, TestBot } from '../harness/test-bot.js';
 
 /**
@@ -77,7 +78,7 @@ describe('one hung provider', () => {
 
     // Every other answer arrives, and every hung command says which connection it waits for,
     // while the hung provider still holds every request.
-    const finalOf = (id: string) => postsTo(id).find((p) => !messageText(p.body).includes(INTERIM));
+    const finalOf = (id: string) => postsTo(id).find((p) => !isInterimAnswer(p.body));
     await t.fakeSlack.waitFor(() => othersIds.every((id) => finalOf(id) !== undefined), 20_000);
     await t.fakeSlack.waitFor(() => hungIds.every((id) => postsTo(id).length >= 1), 20_000);
     for (const id of otherWorkspace.map((c) => c.responseId))
