@@ -79,7 +79,7 @@ class Answers {
   /** Posts go out one after another, so an answer never overtakes the interim it replaces. */
   #chain: Promise<void> = Promise.resolve();
   #answered = false;
-  /** An interim message is showing and no answer replaced it yet. */
+  /** An interim message is showing and no answer came after it yet. */
   #interimShowing = false;
   #closed = false;
 
@@ -109,8 +109,9 @@ class Answers {
       return Promise.resolve();
     }
     this.#answered = true;
-    if (!this.#interimShowing || this.#surface !== 'command') return this.#post(message);
+    const replacesInterim = this.#interimShowing && this.#surface === 'command';
     this.#interimShowing = false;
+    if (!replacesInterim) return this.#post(message);
     if (!message.share) return this.#post({ ...message, replaceOriginal: true });
     // An ephemeral message cannot become a channel message: the answer is posted to the channel,
     // and the interim (seen only by the asker) says where it went.
@@ -119,7 +120,8 @@ class Answers {
   }
 
   giveUp(connections: string[], afterMs: number): void {
-    if (this.#closed || (this.#answered && !this.#interimShowing)) return;
+    // A request that has answered may go on working (and answer again) as long as it needs.
+    if (this.#closed || this.#answered) return;
     this.#closed = true;
     this.#ctx.logger.warn({ waitingOn: connections }, 'gave up waiting for the answer');
     const what = connections.length > 0 ? `${names(connections)} did not answer` : 'No answer came';

@@ -107,6 +107,21 @@ describe('one hung provider', () => {
     }
   }, 90_000);
 
+  it('posts a shared answer to the channel after an interim, and the interim says where it went', async () => {
+    hung.faults.configure({ hold: true });
+    const { responseId } = await t.command(`status hw-hung:${hungTaskId} share`, { teamId: TEAM_A });
+    expect(messageText(await t.answer(responseId))).toContain(`*hw-hung* is ${INTERIM}`);
+    hung.faults.configure({ hold: false });
+    const shared = await t.answer(responseId, 2);
+    expect(shared).toMatchObject({ response_type: 'in_channel' });
+    expect(shared.replace_original).toBeFalsy();
+    expect(messageText(shared)).toContain('stuck-task');
+    expect(await t.answer(responseId, 3)).toMatchObject({
+      text: 'Answered in the channel.',
+      replace_original: true,
+    });
+  });
+
   it('gives a button click on a hung connection its own interim message, then the answer where it goes', async () => {
     hung.faults.configure({ hold: true });
     const click = await t.click(
