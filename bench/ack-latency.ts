@@ -34,10 +34,12 @@ export interface AckLatencyResult {
   rows: AckRow[];
 }
 
-interface BotProcess {
+export interface BotProcess {
   children: ChildProcess[];
   eventsUrl: string;
   fakeSlackUrl: string;
+  /** With `hungProvider`: the OMS simulator behind the `hw-hung` connection. */
+  hungOmsUrl?: string;
 }
 
 const OWN_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bot-process.js');
@@ -60,17 +62,26 @@ async function spawnRole(
   return { child, info: JSON.parse(first) as Record<string, string> };
 }
 
-/** The world (simulator + fake Slack) and the bot (or a floor) each in their own process. */
-async function startBotProcess(target: AckTarget, providerLatencyMs: number): Promise<BotProcess> {
+/**
+ * The world (simulator + fake Slack) and the bot (or a floor) each in their own process. With
+ * `hungProvider`, a second simulator serves the `hw-hung` connection of one workspace.
+ */
+export async function startBotProcess(
+  target: AckTarget,
+  providerLatencyMs: number,
+  options: { hungProvider?: boolean } = {},
+): Promise<BotProcess> {
   const world = await spawnRole({
     BENCH_ROLE: 'world',
     BENCH_PROVIDER_LATENCY_MS: String(providerLatencyMs),
+    BENCH_HUNG_PROVIDER: options.hungProvider ? '1' : '',
   });
   const bot = await spawnRole(
     {
       BENCH_ROLE: target.role,
       BENCH_OMS_URL: world.info.omsUrl!,
       BENCH_FAKE_SLACK_URL: world.info.fakeSlackUrl!,
+      BENCH_HUNG_OMS_URL: world.info.hungOmsUrl ?? '',
     },
     target.script,
   );
@@ -78,17 +89,18 @@ async function startBotProcess(target: AckTarget, providerLatencyMs: number): Pr
     children: [bot.child, world.child],
     eventsUrl: bot.info.eventsUrl!,
     fakeSlackUrl: world.info.fakeSlackUrl!,
+    hungOmsUrl: world.info.hungOmsUrl,
   };
 }
 
-async function stopBotProcess(bot: BotProcess): Promise<void> {
+export async function stopBotProcess(bot: BotProcess): Promise<void> {
   for (const child of bot.children) {
     child.kill('SIGTERM');
     await Promise.race([new Promise((resolve) => child.once('exit', resolve)), sleep(5_000)]);
   }
 }
 
-function signedHeaders(body: string): Record<string, string> {
+export function signedHeaders(body: string): Record<string, string> {
   const timestamp = Math.floor(Date.now() / 1000);
   return {
     'content-type': FORM,
@@ -98,7 +110,7 @@ function signedHeaders(body: string): Record<string, string> {
 }
 
 /** Fires `count` signed requests at once; returns each one's time to the HTTP answer (the ack). */
-async function burst(pool: Pool, eventsPath: string, bodies: string[]): Promise<number[]> {
+export async function burst(pool: Pool, eventsPath: string, bodies: string[]): Promise<number[]> {
   return Promise.all(
     bodies.map(async (body) => {
       const started = performance.now();

@@ -4,8 +4,19 @@ import type { AddressInfo } from 'node:net';
 import bolt from '@slack/bolt';
 import { startBot } from '../src/bot.js';
 import { createConfig } from '../src/config.js';
+import type { Connection } from '../src/connections/connection.js';
 import { createLogger } from '../src/logger.js';
-import { BOT_TOKEN, omsConnection, SIGNING_SECRET, TestBot } from '../test/harness/test-bot.js';
+import { OmsSimulator } from '../src/providers/huawei-oms/simulator/index.js';
+import {
+  BOT_TOKEN,
+  HW_AK,
+  HW_SK,
+  omsConnection,
+  PROJECT_ID,
+  SIGNING_SECRET,
+  TestBot,
+} from '../test/harness/test-bot.js';
+import { BENCH_TASK_ID, HUNG_WORKSPACE } from './hung-constants.js';
 
 /**
  * Benchmark processes, so the load generator, the bot and the world it talks to (provider
@@ -17,10 +28,18 @@ import { BOT_TOKEN, omsConnection, SIGNING_SECRET, TestBot } from '../test/harne
 async function world(): Promise<void> {
   const t = new TestBot();
   await Promise.all([t.fakeSlack.start(), t.oms.start()]);
-  t.oms.addTask({ id: '191297407830872', name: 'bench-task', status: 2 });
+  t.oms.addTask({ id: BENCH_TASK_ID, name: 'bench-task', status: 2 });
   const latencyMs = Number(process.env.BENCH_PROVIDER_LATENCY_MS ?? 0);
   if (latencyMs > 0) t.oms.faults.configure({ latencyMs });
-  process.stdout.write(`${JSON.stringify({ omsUrl: t.oms.url, fakeSlackUrl: t.fakeSlack.url })}\n`);
+  const info: Record<string, string> = { omsUrl: t.oms.url, fakeSlackUrl: t.fakeSlack.url };
+  if (process.env.BENCH_HUNG_PROVIDER === '1') {
+    // A second OMS, for one workspace's connection: the load generator holds its requests.
+    const hung = await new OmsSimulator({ projectId: PROJECT_ID, keys: { [HW_AK]: HW_SK } }).start();
+    hung.addTask({ id: BENCH_TASK_ID, name: 'bench-task', status: 2 });
+    if (latencyMs > 0) hung.faults.configure({ latencyMs });
+    info.hungOmsUrl = hung.url;
+  }
+  process.stdout.write(`${JSON.stringify(info)}\n`);
 }
 
 async function bot(): Promise<void> {
@@ -33,8 +52,11 @@ async function bot(): Promise<void> {
     STORE_URL: 'memory://',
     LOG_LEVEL: 'warn',
   });
+  const connections: Connection[] = [omsConnection('hw-prod', process.env.BENCH_OMS_URL ?? '')];
+  if (process.env.BENCH_HUNG_OMS_URL)
+    connections.push(omsConnection('hw-hung', process.env.BENCH_HUNG_OMS_URL, { team: HUNG_WORKSPACE }));
   const running = await startBot(config, {
-    connections: [omsConnection('hw-prod', process.env.BENCH_OMS_URL ?? '')],
+    connections,
     logger: createLogger({ level: 'warn' }),
   });
   process.stdout.write(`${JSON.stringify({ eventsUrl: `http://127.0.0.1:${running.port}/slack/events` })}\n`);

@@ -3,13 +3,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type AckLatencyResult, type AckRow, type AckTarget, runAckLatency } from './ack-latency.js';
+import { type HungProviderResult, hungProviderSection, runHungProvider } from './hung-provider.js';
 import { type PollScaleRow, runPollScale } from './poll-scale.js';
 import type { LatencySummary } from './stats.js';
 
 /**
  * `npm run bench` (full) or `npm run bench -- --smoke` (short, for CI): every benchmark on
  * loopback, bounded, then bench/results/report.{md,json}. Options:
- *   --only=ack|poll                run one benchmark
+ *   --only=ack|hung|poll           run one benchmark
  *   --compare=<dir>                also measure the bot of another build (its compiled bench dir,
  *                                  e.g. the previous commit's `dist-bench`), side by side
  *   --compare-label=<text>         its row label (e.g. "previous commit 127da31")
@@ -23,6 +24,8 @@ const REPLY_TARGET_MS = RTT_MS + 30;
 const REQUEST_RATIO_TARGET = 20;
 const FLOOR_RATIO_TARGET = 1.1;
 const RSS_TARGET_MB = 150;
+/** Issue #15: other workspaces' ack and answer p99 while one provider hangs ÷ the same without. */
+const HUNG_RATIO_TARGET = 1.2;
 
 interface Target {
   what: string;
@@ -54,7 +57,7 @@ async function main(): Promise<void> {
     const saved = JSON.parse(readFileSync(path.join(outDir, 'report.json'), 'utf8')) as Parameters<
       typeof renderMarkdown
     >[0];
-    saved.targets = evaluate(saved.ack, saved.poll);
+    saved.targets = evaluate(saved.ack, saved.poll, saved.hung);
     writeFileSync(path.join(outDir, 'report.json'), `${JSON.stringify(saved, null, 2)}\n`);
     writeFileSync(path.join(outDir, 'report.md'), renderMarkdown(saved));
     console.log(`bench: re-rendered ${path.relative(process.cwd(), outDir)}/report.md`);
@@ -75,7 +78,7 @@ async function main(): Promise<void> {
   );
 
   let ack: AckLatencyResult | undefined;
-  if (only !== 'poll') {
+  if (only === undefined || only === 'ack') {
     const targets: AckTarget[] = [
       { name: 'migrate-bot (this build)', role: 'bot' },
       ...(compare
@@ -101,8 +104,18 @@ async function main(): Promise<void> {
     console.log('bench: ack latency done');
   }
 
+  let hung: HungProviderResult | undefined;
+  if (only === undefined || only === 'hung') {
+    hung = await runHungProvider(
+      smoke
+        ? { hungBurst: 40, others: 50, workspaces: 3, rounds: 3 }
+        : { hungBurst: 100, others: 100, workspaces: 5, rounds: 5 },
+    );
+    console.log('bench: hung provider done');
+  }
+
   const poll: PollScaleRow[] = [];
-  if (only !== 'ack') {
+  if (only === undefined || only === 'poll') {
     const log = (line: string) => console.log(`bench: ${line}`);
     if (smoke) poll.push(...(await runPollScale({ sizes: [1000], store: 'memory', idleCycles: 2, log })));
     else {
@@ -111,7 +124,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const targets = evaluate(ack, poll);
+  const targets = evaluate(ack, poll, hung);
   const report = {
     date: new Date(started).toISOString(),
     seconds: Math.round((Date.now() - started) / 1000),
@@ -119,6 +132,7 @@ async function main(): Promise<void> {
     machine: { ...machine, loadAverageAtEnd: os.loadavg().map((n) => Math.round(n * 100) / 100) },
     targets,
     ack,
+    hung,
     poll,
   };
   mkdirSync(outDir, { recursive: true });
@@ -130,7 +144,11 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-function evaluate(ack: AckLatencyResult | undefined, poll: PollScaleRow[]): Target[] {
+function evaluate(
+  ack: AckLatencyResult | undefined,
+  poll: PollScaleRow[],
+  hung: HungProviderResult | undefined,
+): Target[] {
   const out: Target[] = [];
   const bot = ack?.rows.find((r) => r.role === 'bot');
   const full = ack?.concurrency === 200;
@@ -152,6 +170,21 @@ function evaluate(ack: AckLatencyResult | undefined, poll: PollScaleRow[]): Targ
       figure: `${reply.p95} ms (p50 ${reply.p50})`,
       met: reply.p95 <= REPLY_TARGET_MS,
     });
+  }
+  if (hung) {
+    // Judged on the full run's 500 answers per condition; the smoke run's p99 is nearly its maximum.
+    const judged = hung.rounds * hung.others >= 500;
+    const note = judged ? '' : ' (smoke; judged on the full run)';
+    for (const [what, ratio, withHang, without] of [
+      ['ack', hung.ackP99Ratio, hung.hang.ack, hung.noHang.ack],
+      ['answer', hung.replyP99Ratio, hung.hang.reply, hung.noHang.reply],
+    ] as const)
+      out.push({
+        what: `other workspaces' ${what} p99 while one provider hangs ÷ without${note}`,
+        target: `≤ ${HUNG_RATIO_TARGET}×`,
+        figure: `${ratio}× (${withHang.p99} vs ${without.p99} ms)`,
+        met: judged ? ratio <= HUNG_RATIO_TARGET : null,
+      });
   }
   const tenK = poll.filter((r) => r.watches === 10_000);
   for (const r of tenK.length > 0 ? tenK : poll.slice(-1)) {
@@ -197,6 +230,7 @@ function renderMarkdown(report: {
   machine: Record<string, unknown>;
   targets: Target[];
   ack: AckLatencyResult | undefined;
+  hung?: HungProviderResult;
   poll: PollScaleRow[];
 }): string {
   const m = report.machine;
@@ -219,6 +253,7 @@ function renderMarkdown(report: {
     '',
   ];
   if (report.ack) lines.push(...ackSection(report.ack));
+  if (report.hung) lines.push(...hungProviderSection(report.hung));
   if (report.poll.length > 0) lines.push(...pollSection(report.poll));
   const notes = path.resolve('bench', 'notes.md');
   if (existsSync(notes)) lines.push(readFileSync(notes, 'utf8').trim(), '');

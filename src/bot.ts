@@ -21,6 +21,7 @@ import { slackApprovalMessenger } from './slack/approval-messenger.js';
 import type { AppDeps } from './slack/context.js';
 import { createSlackApp } from './slack/create-slack-app.js';
 import { KeyvInstallationStore } from './slack/installation-store.js';
+import type { InteractiveBudget } from './slack/interactive-budget.js';
 import { SlackClients } from './slack/slack-clients.js';
 import { openBotStore } from './store/open-bot-store.js';
 import { Watcher, type WatcherOptions } from './watcher/watcher.js';
@@ -35,6 +36,8 @@ export interface BotOptions {
   watcher?: Partial<WatcherOptions>;
   /** Approval requests: the expiry sweep's interval (default 60 s) and clock (tests). */
   approvals?: { sweepIntervalMs?: number; now?: () => number };
+  /** Time budget of commands and buttons (tests shorten it); `INTERACTIVE_BUDGET` by default. */
+  interactiveBudget?: InteractiveBudget;
 }
 
 export interface RunningBot {
@@ -139,6 +142,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     slackClients,
     watcher,
     approvals,
+    interactiveBudget: options.interactiveBudget,
   };
   const slack = createSlackApp(deps);
   const port = await slack.start();

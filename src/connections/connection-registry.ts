@@ -1,4 +1,5 @@
 import { AppError, ConfigError, NotFoundError, StoreUnavailableError } from '../errors.js';
+import { limitInteractiveCalls } from '../providers/interactive-calls.js';
 import { createProvider } from '../providers/registry.js';
 import type { MigrationProvider, ProviderDeps } from '../providers/types.js';
 import type { Connection } from './connection.js';
@@ -112,10 +113,11 @@ export class ConnectionRegistry {
     return found;
   }
 
+  /** The connection's provider; the calls of interactive requests share one bulkhead per connection. */
   provider(connection: Connection): MigrationProvider {
     let provider = this.#providers.get(connection);
     if (!provider) {
-      provider = createProvider(connection, this.#deps);
+      provider = limitInteractiveCalls(createProvider(connection, this.#deps));
       this.#providers.set(connection, provider);
     }
     return provider;

@@ -178,8 +178,9 @@ export class Conversation {
       this.#update(source.ts, body, false);
       return true;
     }
+    const ts = this.#localTs();
     this.#add({
-      ts: this.#localTs(),
+      ts,
       channel: context.channel,
       author: BOT_USER_ID,
       ...content(body),
@@ -188,6 +189,8 @@ export class Conversation {
       visibleTo: body.response_type === 'in_channel' ? undefined : context.userId,
       ...(context.command ? { command: context.command, requestedBy: context.userId } : {}),
     });
+    // A command's response_url replaces the message the command produced (e.g. "not answering yet").
+    if (context.command && !context.sourceTs) context.sourceTs = ts;
     return true;
   }
 

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isInterimAnswer } from '../slack/interactive-budget.js';
 import { blocksToText } from './blocks-to-text.js';
 import { USERS } from './people.js';
 import { FORM, postSignedToBot } from './signed-request.js';
@@ -24,7 +25,9 @@ export async function sendPlaygroundCommand(
     const posts = (await (await fetch(`${info.fakeSlackUrl}/__fake/responses/${responseId}`)).json()) as {
       body: { text?: string; blocks?: unknown[] };
     }[];
-    if (posts[0]) return blocksToText(posts[0].body.blocks ?? [], posts[0].body.text ?? '');
+    // A slow provider first gets "not answering yet"; the answer replaces it.
+    const answered = posts.find((post) => !isInterimAnswer(post.body));
+    if (answered) return blocksToText(answered.body.blocks ?? [], answered.body.text ?? '');
     await sleep(100);
   }
   throw new Error('no answer within 10 s');

@@ -102,6 +102,8 @@ export const faultSettingsSchema = z.object({
   rate5xx: z.number().min(0).max(1).default(0),
   /** Probability of answering 200 with a truncated JSON body. */
   rateMalformed: z.number().min(0).max(1).default(0),
+  /** A provider that hangs: requests get no answer while this is true, then proceed in order. */
+  hold: z.boolean().default(false),
 });
 export type FaultSettings = z.infer<typeof faultSettingsSchema>;
 
@@ -135,6 +137,9 @@ export class FaultInjector {
   settings: FaultSettings = faultSettingsSchema.parse({});
   readonly #queue: ScriptedFault[] = [];
   readonly #random: () => number;
+  /** Resolves the requests held by `hold` when it is turned off (or the faults are reset). */
+  #unhold: (() => void) | undefined;
+  #held: Promise<void> | undefined;
 
   constructor(random: () => number = seededRandom(42)) {
     this.#random = random;
@@ -142,6 +147,20 @@ export class FaultInjector {
 
   configure(settings: Partial<FaultSettings>): void {
     this.settings = faultSettingsSchema.parse({ ...this.settings, ...settings });
+    if (!this.settings.hold) this.#letGo();
+  }
+
+  /** Resolves at once, or, while `hold` is on, when it is turned off. */
+  whileHeld(): Promise<void> {
+    if (!this.settings.hold) return Promise.resolve();
+    this.#held ??= new Promise<void>((resolve) => (this.#unhold = resolve));
+    return this.#held;
+  }
+
+  #letGo(): void {
+    this.#unhold?.();
+    this.#unhold = undefined;
+    this.#held = undefined;
   }
 
   /** The next requests get these faults, in order, before any random ones. */
@@ -152,6 +171,7 @@ export class FaultInjector {
   reset(): void {
     this.settings = faultSettingsSchema.parse({});
     this.#queue.length = 0;
+    this.#letGo();
   }
 
   next(method: string, path: string): ScriptedFault | undefined {
@@ -221,6 +241,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       return;
     }
     requestCount++;
+    await faults.whileHeld();
     const fault = faults.next(base.method, base.path);
     const delay = (fault?.delayMs ?? 0) + faults.settings.latencyMs;
     if (delay > 0) await sleep(delay);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type App,
+  type Context,
   HTTPReceiver,
   type HTTPReceiverOptions,
   HTTPResponseAck,
@@ -8,6 +9,7 @@ import {
   type Logger,
   type ReceiverEvent,
 } from '@slack/bolt';
+import { FairWorkQueue } from './fair-work-queue.js';
 import { receiveSlackRequest } from './verified-request.js';
 
 /**
@@ -15,6 +17,8 @@ import { receiveSlackRequest } from './verified-request.js';
  * shortcut's `trigger_id` (valid 3 s) never waits long, low enough to leave the CPU to acks.
  */
 export const MAX_RUNNING = 16;
+/** Slots one workspace may hold: the other half stays open to the other workspaces. */
+export const MAX_RUNNING_PER_WORKSPACE = 8;
 /** Bolt's default: past Slack's 3 s, so an unacknowledged request is logged, not silently kept. */
 const UNHANDLED_REQUEST_TIMEOUT_MS = 3_001;
 
@@ -28,6 +32,27 @@ export function acksEmpty(body: Record<string, unknown>): boolean {
   return body.type === 'block_actions' || body.type === 'shortcut' || body.type === 'message_action';
 }
 
+/** The workspace a request comes from: `team_id` (commands), `team.id` or `user.team_id` (interactions). */
+export function workspaceOf(body: Record<string, unknown>): string {
+  if (typeof body.team_id === 'string') return body.team_id;
+  const team = body.team as { id?: unknown } | null | undefined;
+  if (typeof team?.id === 'string') return team.id;
+  const user = body.user as { team_id?: unknown } | undefined;
+  return typeof user?.team_id === 'string' ? user.team_id : '';
+}
+
+/** The key under which a queued request's listener finds `release` in Bolt's `context`. */
+const RELEASE_KEY = 'releaseWorkSlot';
+
+/**
+ * Gives the request's work slot back early (the rest of its work waits on a provider, not the CPU).
+ * A no-op for requests that hold no slot (Socket Mode, Bolt's own path).
+ */
+export function workSlotReleaser(context: Context): () => void {
+  const release = context[RELEASE_KEY] as unknown;
+  return typeof release === 'function' ? (release as () => void) : () => {};
+}
+
 /**
  * Bolt's HTTP receiver, except that commands, button clicks and shortcuts get their empty 200 as
  * soon as the signature checks, before Bolt authorizes the request and runs the middleware of
@@ -39,8 +64,8 @@ export class AckFirstReceiver extends HTTPReceiver {
   readonly #signingSecret: string;
   readonly #log: Logger;
   #app: App | undefined;
-  readonly #waiting: ReceiverEvent[] = [];
-  #running = 0;
+  /** Acknowledged work, fair across workspaces: see `FairWorkQueue`. */
+  readonly #work: FairWorkQueue;
 
   constructor(options: HTTPReceiverOptions & { signingSecret: string; logger: Logger }) {
     super({
@@ -50,6 +75,11 @@ export class AckFirstReceiver extends HTTPReceiver {
     });
     this.#signingSecret = options.signingSecret;
     this.#log = options.logger;
+    this.#work = new FairWorkQueue({
+      maxRunning: MAX_RUNNING,
+      maxRunningPerKey: MAX_RUNNING_PER_WORKSPACE,
+      onError: (error) => this.#log.error('listener failed after an early ack', error),
+    });
     const routeOthers = this.requestListener;
     const endpoints = new Set(
       typeof options.endpoints === 'string' ? [options.endpoints] : (options.endpoints ?? ['/slack/events']),
@@ -97,8 +127,9 @@ export class AckFirstReceiver extends HTTPReceiver {
     };
     if (acksEmpty(body)) {
       http.buildNoBodyResponse(res, 200);
-      this.#waiting.push({ ...event, ack: async () => {} });
-      this.#startWork();
+      this.#work.push(workspaceOf(body), (release) =>
+        this.#process({ ...event, customProperties: { [RELEASE_KEY]: release }, ack: async () => {} }),
+      );
       return;
     }
     const ack = new HTTPResponseAck({
@@ -120,25 +151,6 @@ export class AckFirstReceiver extends HTTPReceiver {
         storedResponse: ack.storedResponse,
       });
       if (acknowledged) ack.ack();
-    }
-  }
-
-  /**
-   * Runs acknowledged requests, `MAX_RUNNING` at a time, each from the next turn of the event loop:
-   * under a burst the acks of requests still arriving are not kept waiting behind a burst of replies.
-   */
-  #startWork(): void {
-    while (this.#running < MAX_RUNNING && this.#waiting.length > 0) {
-      const event = this.#waiting.shift()!;
-      this.#running++;
-      setImmediate(() => {
-        this.#process(event)
-          .catch((error: unknown) => this.#log.error('listener failed after an early ack', error))
-          .finally(() => {
-            this.#running--;
-            this.#startWork();
-          });
-      });
     }
   }
 

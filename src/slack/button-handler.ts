@@ -1,8 +1,9 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
+import { workSlotReleaser } from './ack-first-receiver.js';
 import { afterAck } from './after-ack.js';
 import { type AppDeps, createHandlerContext, type HandlerContext } from './context.js';
-import { runSafely } from './run-safely.js';
+import { answerInTime } from './interactive-budget.js';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -24,13 +25,19 @@ export function whoClicked(body: unknown): { teamId: string; userId: string; cha
 
 /**
  * Every button listener: ack at once, build the handler context from the signed payload, run the
- * work with failures answered to the clicker (the confirm dialog, if any, already ran on the client).
+ * work with failures answered to the clicker and within the interactive time budget (the confirm
+ * dialog, if any, already ran on the client).
  */
 export function buttonHandler(deps: AppDeps, work: (ctx: HandlerContext, args: ButtonArgs) => Promise<void>) {
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
     await afterAck();
-    const ctx = createHandlerContext(deps, whoClicked(args.body), args.respond, 'button');
-    await runSafely(ctx, () => work(ctx, args));
+    const clicked = createHandlerContext(deps, whoClicked(args.body), args.respond, 'button');
+    const options = {
+      surface: 'button',
+      releaseSlot: workSlotReleaser(args.context),
+      budget: deps.interactiveBudget,
+    } as const;
+    await answerInTime(clicked, options, (ctx) => work(ctx, args));
   };
 }

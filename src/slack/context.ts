@@ -14,6 +14,7 @@ import type { Masker, SecretRegistry } from '../secrets.js';
 import type { SettingsStore } from '../settings/workspace-settings.js';
 import type { Store } from '../store/create-store.js';
 import type { Watcher } from '../watcher/watcher.js';
+import type { InteractiveBudget } from './interactive-budget.js';
 import type { SlackClients } from './slack-clients.js';
 
 /** Everything listeners need, built once in `main.ts`. */
@@ -30,6 +31,8 @@ export interface AppDeps {
   slackClients: SlackClients;
   watcher: Watcher;
   approvals: ApprovalService;
+  /** Time budget of commands and buttons; `INTERACTIVE_BUDGET` unless a test shortens it. */
+  interactiveBudget?: InteractiveBudget;
 }
 
 export interface Reply {

@@ -4,6 +4,7 @@ import type { Connection } from '../../src/connections/connection.js';
 import { FakeSlack } from '../../src/fake-slack/fake-slack.js';
 import { OmsSimulator } from '../../src/providers/huawei-oms/simulator/index.js';
 import { SecretRegistry } from '../../src/secrets.js';
+import type { InteractiveBudget } from '../../src/slack/interactive-budget.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 import {
   blockActionBody,
@@ -22,6 +23,11 @@ export const HW_AK = 'HWSIMACCESSKEY000001';
 export const HW_SK = 'hw-sim-secret-key-0000000000000000000001';
 export const SRC_SK = 'source-bucket-secret-key-000000000001';
 export const DST_SK = 'destination-bucket-secret-key-00000001';
+/**
+ * Long enough that a loaded test machine never sees "not answering yet" where a test expects the
+ * answer itself; the fairness tests pass their own.
+ */
+export const TEST_INTERACTIVE_BUDGET: InteractiveBudget = { firstAnswerMs: 20_000, giveUpMs: 60_000 };
 
 /**
  * The whole bot over loopback: OMS simulator, fake Slack, and the real Bolt app on an ephemeral
@@ -47,6 +53,7 @@ export class TestBot {
       /** Extra settings (e.g. `POLL_INTERVAL_SECONDS: '0'` to drive the watcher by hand). */
       env?: Record<string, string>;
       watcher?: BotOptions['watcher'];
+      interactiveBudget?: InteractiveBudget;
     } = {},
   ): Promise<this> {
     await Promise.all([this.fakeSlack.start(), this.oms.start()]);
@@ -67,6 +74,7 @@ export class TestBot {
       logger: this.logs.logger,
       secrets: this.secrets,
       watcher: options.watcher,
+      interactiveBudget: options.interactiveBudget ?? TEST_INTERACTIVE_BUDGET,
     });
     this.url = `http://127.0.0.1:${port}`;
     return this;

@@ -78,6 +78,26 @@ describe('the playground conversation, rebuilt from what the bot sends', () => {
     expect(conversation.applyResponsePost('unknown', { text: 'x' })).toBe(false);
   });
 
+  it('replaces the message a command produced when its response_url answers with replace_original', () => {
+    const { conversation } = withChanges();
+    const command = conversation.newResponse({
+      userId: ALICE,
+      channel: CHANNEL,
+      command: '/migrate status x',
+    });
+    conversation.applyResponsePost(command, {
+      text: ':hourglass_flowing_sand: *hw-prod* is not answering yet',
+    });
+    const [interim] = conversation.snapshot().messages;
+    conversation.applyResponsePost(command, { replace_original: true, text: 'the card', blocks: card('x') });
+    expect(conversation.snapshot().messages).toHaveLength(1);
+    expect(conversation.message(interim!.ts)).toMatchObject({
+      text: 'the card',
+      visibleTo: ALICE,
+      version: 2,
+    });
+  });
+
   it('opens modals for the user whose trigger it was, updates them and applies submission answers', () => {
     const { conversation } = withChanges();
     const trigger = conversation.newTrigger(BOB);

@@ -1,7 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AckFirstReceiver, acksEmpty, MAX_RUNNING } from '../../src/slack/ack-first-receiver.js';
+import {
+  AckFirstReceiver,
+  acksEmpty,
+  MAX_RUNNING_PER_WORKSPACE,
+} from '../../src/slack/ack-first-receiver.js';
 import { boltLogger } from '../../src/slack/bolt-logger.js';
 import {
   blockActionBody,
@@ -105,17 +109,17 @@ describe('AckFirstReceiver', () => {
     await expect.poll(() => listenerRan.includes('button')).toBe(true);
   });
 
-  it(`acks a burst at once, runs its work ${MAX_RUNNING} at a time, and loses none`, async () => {
+  it(`acks a burst at once, runs one workspace's work ${MAX_RUNNING_PER_WORKSPACE} at a time, and loses none`, async () => {
     const body = blockActionBody({ actionId: 'slow', value: 'v', responseUrl: 'http://127.0.0.1:9/unused' });
-    const burst = MAX_RUNNING * 2 + 8;
+    const burst = MAX_RUNNING_PER_WORKSPACE * 4 + 8;
     const answers = await Promise.all(
       Array.from({ length: burst }, () => postSigned(`${url}/slack/events`, SECRET, body, FORM)),
     );
     expect(answers.every((a) => a.status === 200)).toBe(true);
-    await expect.poll(() => slow.running).toBe(MAX_RUNNING);
+    await expect.poll(() => slow.running).toBe(MAX_RUNNING_PER_WORKSPACE);
     slowGate.open();
     await expect.poll(() => slow.done).toBe(burst);
-    expect(slow.peak).toBe(MAX_RUNNING);
+    expect(slow.peak).toBe(MAX_RUNNING_PER_WORKSPACE);
   });
 
   it('leaves a view submission on Bolt’s path: the ack carries the field errors', async () => {

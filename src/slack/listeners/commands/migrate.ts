@@ -1,10 +1,11 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import { InvalidInputError } from '../../../errors.js';
+import { workSlotReleaser } from '../../ack-first-receiver.js';
 import { afterAck } from '../../after-ack.js';
 import { closest, splitCommand } from '../../command-text.js';
 import { type AppDeps, createHandlerContext } from '../../context.js';
-import { runSafely } from '../../run-safely.js';
+import { answerInTime } from '../../interactive-budget.js';
 import { findSubcommand, subcommandNames } from './subcommands/index.js';
 
 /** The fields of a slash-command payload the bot relies on. */
@@ -17,11 +18,16 @@ const commandPayloadSchema = z.object({
 });
 
 export function migrateCommand(deps: AppDeps) {
-  return async ({ command, ack, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+  return async ({
+    command,
+    ack,
+    respond,
+    context,
+  }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
     await afterAck();
     const payload = commandPayloadSchema.parse(command);
-    const ctx = createHandlerContext(
+    const asked = createHandlerContext(
       deps,
       {
         teamId: payload.team_id,
@@ -32,7 +38,12 @@ export function migrateCommand(deps: AppDeps) {
       respond,
       'command',
     );
-    await runSafely(ctx, async () => {
+    const options = {
+      surface: 'command',
+      releaseSlot: workSlotReleaser(context),
+      budget: deps.interactiveBudget,
+    } as const;
+    await answerInTime(asked, options, async (ctx) => {
       const { head, args, share } = splitCommand(payload.text);
       const subcommand = findSubcommand(head ?? 'help');
       if (!subcommand) {

@@ -1,0 +1,153 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { ErrorCode, ProviderError } from '../errors.js';
+import type { MigrationProvider } from './types.js';
+
+/**
+ * Provider calls made for a person waiting on an answer (a command, a button) run inside an
+ * `InteractiveCallScope`; the watcher's calls run outside any, with no limit but their own. Inside
+ * a scope, calls to one connection go through that connection's bulkhead, so a provider that hangs
+ * holds at most `INTERACTIVE_CALLS_PER_CONNECTION` of them; the scope also learns which connections
+ * it is waiting on, to name them to the user. Nothing here knows about Slack.
+ */
+export const INTERACTIVE_CALLS_PER_CONNECTION = 4;
+
+export interface InteractiveCallScope {
+  /** Called when a call has to queue for its connection: the request stops holding a work slot. */
+  onQueued(): void;
+  /** Calls in flight or queued, by connection name. */
+  readonly pending: Map<string, number>;
+  /** Aborted when the request gives up: its queued calls leave the queue and fail. */
+  readonly signal: AbortSignal;
+}
+
+const scopes = new AsyncLocalStorage<InteractiveCallScope>();
+
+/** Runs `work` (and everything it starts) as an interactive request. */
+export function runInteractive<T>(scope: InteractiveCallScope, work: () => Promise<T>): Promise<T> {
+  return scopes.run(scope, work);
+}
+
+export function newInteractiveScope(onQueued: () => void, signal: AbortSignal): InteractiveCallScope {
+  return { onQueued, pending: new Map(), signal };
+}
+
+/** Connections the scope's calls are waiting on now, in the order they were first called. */
+export function waitingOn(scope: InteractiveCallScope): string[] {
+  return [...scope.pending].filter(([, count]) => count > 0).map(([name]) => name);
+}
+
+/** At most `limit` interactive calls to one connection at once; the others queue, oldest first. */
+export class ConnectionBulkhead {
+  readonly #limit: number;
+  readonly #queue: (() => void)[] = [];
+  #inFlight = 0;
+
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  async run<T>(
+    scope: InteractiveCallScope,
+    call: () => Promise<T>,
+    describe: () => ProviderError,
+  ): Promise<T> {
+    if (this.#inFlight >= this.#limit) await this.#wait(scope, describe);
+    else this.#inFlight++;
+    try {
+      return await call();
+    } finally {
+      const next = this.#queue.shift();
+      // The permit goes straight to the next queued call; the count only drops when nobody waits.
+      if (next) next();
+      else this.#inFlight--;
+    }
+  }
+
+  #wait(scope: InteractiveCallScope, describe: () => ProviderError): Promise<void> {
+    if (scope.signal.aborted) return Promise.reject(describe());
+    scope.onQueued();
+    return new Promise<void>((resolve, reject) => {
+      const admit = () => {
+        scope.signal.removeEventListener('abort', leave);
+        resolve();
+      };
+      const leave = () => {
+        const index = this.#queue.indexOf(admit);
+        if (index >= 0) this.#queue.splice(index, 1);
+        reject(describe());
+      };
+      scope.signal.addEventListener('abort', leave, { once: true });
+      this.#queue.push(admit);
+    });
+  }
+}
+
+/** The provider calls that reach the network (`actionsFor` is local). */
+const REMOTE_METHODS = [
+  'list',
+  'get',
+  'checkConnection',
+  'create',
+  'setBandwidth',
+  'syncEvent',
+  'pause',
+  'resume',
+  'delete',
+  'retry',
+  'cancel',
+] as const satisfies readonly (keyof MigrationProvider)[];
+
+/**
+ * The same provider (same class, for `instanceof`), with each remote call inside an interactive
+ * scope going through one bulkhead of this connection and counted in the scope's `pending`. Calls
+ * outside a scope (the watcher) go straight through. Every method runs on the provider itself, so
+ * its private fields work.
+ */
+export function limitInteractiveCalls<P extends MigrationProvider>(
+  provider: P,
+  limit = INTERACTIVE_CALLS_PER_CONNECTION,
+): P {
+  const bulkhead = new ConnectionBulkhead(limit);
+  const remote = new Set<PropertyKey>(REMOTE_METHODS);
+  const limited =
+    (method: string, original: (...args: unknown[]) => Promise<unknown>) =>
+    (...args: unknown[]): Promise<unknown> => {
+      const scope = scopes.getStore();
+      if (!scope) return original.apply(provider, args);
+      const name = provider.connection;
+      scope.pending.set(name, (scope.pending.get(name) ?? 0) + 1);
+      const gaveUp = () =>
+        new ProviderError(ErrorCode.ProviderUnavailable, {
+          provider: provider.id,
+          operation: method,
+          errorMessage: `stopped waiting for ${name}`,
+        });
+      return bulkhead
+        .run(scope, () => original.apply(provider, args), gaveUp)
+        .finally(() => {
+          scope.pending.set(name, (scope.pending.get(name) ?? 1) - 1);
+        });
+    };
+  const cache = new Map<PropertyKey, unknown>();
+  return new Proxy(provider, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      let bound = cache.get(property);
+      if (!bound) {
+        const fn = value as (...args: unknown[]) => Promise<unknown>;
+        bound = remote.has(property) ? limited(String(property), fn) : fn.bind(target);
+        cache.set(property, bound);
+      }
+      return bound;
+    },
+  });
+}

@@ -1,0 +1,146 @@
+import { newInteractiveScope, runInteractive, waitingOn } from '../providers/interactive-calls.js';
+import { code, escapeMrkdwn } from './blocks/mrkdwn.js';
+import type { HandlerContext, Reply } from './context.js';
+import { runSafely } from './run-safely.js';
+
+export interface InteractiveBudget {
+  /** The person hears something within this: the answer, or which connection is not answering. */
+  firstAnswerMs: number;
+  /** After this the request stops waiting and says so. The watcher's calls have no such limit. */
+  giveUpMs: number;
+}
+
+/**
+ * A person waits a few seconds for a first answer, and Slack's response_url stays valid for 30
+ * minutes; 30 s covers a slow provider answer after one retry and is well short of that.
+ */
+export const INTERACTIVE_BUDGET: InteractiveBudget = { firstAnswerMs: 2_500, giveUpMs: 30_000 };
+
+/**
+ * Commands answer on their own response_url, so the interim message is replaced by the answer.
+ * A button's response_url replaces the message the button is on (a card, an approval request), so
+ * there the interim is a message of its own and the answer goes where it always does.
+ */
+export type InteractiveSurface = 'command' | 'button';
+
+export interface InteractiveOptions {
+  surface: InteractiveSurface;
+  /** Gives the request's work slot back (see `FairWorkQueue`). */
+  releaseSlot: () => void;
+  budget?: InteractiveBudget;
+}
+
+/**
+ * Every interactive request's work after its ack: failures answered (`runSafely`), provider calls
+ * in an interactive scope (one bulkhead per connection), and a time budget. When no answer has gone
+ * out after `firstAnswerMs`, the work gives its slot back and the person is told which connection
+ * is not answering yet; the answer, when it comes, replaces that message. After `giveUpMs` the
+ * request says it stopped waiting, and whatever the work answers later is dropped.
+ */
+export async function answerInTime(
+  ctx: HandlerContext,
+  options: InteractiveOptions,
+  work: (ctx: HandlerContext) => Promise<void>,
+): Promise<void> {
+  const budget = options.budget ?? INTERACTIVE_BUDGET;
+  const answers = new Answers(ctx, options.surface);
+  const giveUp = new AbortController();
+  // A call that has to queue for its connection needs no CPU: it gives the slot back at once.
+  const scope = newInteractiveScope(options.releaseSlot, giveUp.signal);
+  const timed: HandlerContext = { ...ctx, reply: (message) => answers.reply(message) };
+  const firstAnswerTimer = setTimeout(() => {
+    options.releaseSlot();
+    answers.interim(waitingOn(scope));
+  }, budget.firstAnswerMs);
+  const giveUpTimer = setTimeout(() => {
+    // Closed first, so the failures the abort causes are not answered after the give-up message.
+    answers.giveUp(waitingOn(scope), budget.giveUpMs);
+    giveUp.abort();
+  }, budget.giveUpMs);
+  try {
+    await runInteractive(scope, () => runSafely(timed, () => work(timed)));
+  } finally {
+    clearTimeout(firstAnswerTimer);
+    clearTimeout(giveUpTimer);
+  }
+}
+
+/** Whether a posted message is the interim "not answering yet" (clients waiting for the answer skip it). */
+export function isInterimAnswer(message: { text?: unknown }): boolean {
+  return typeof message.text === 'string' && INTERIM_MARK.test(message.text);
+}
+
+const INTERIM_MARK = /^:hourglass_flowing_sand: .*(not answering yet|taking longer than usual)/;
+
+/** The posts of one request, in order: at most one interim, the answers, or the give-up. */
+class Answers {
+  readonly #ctx: HandlerContext;
+  readonly #surface: InteractiveSurface;
+  /** Posts go out one after another, so an answer never overtakes the interim it replaces. */
+  #chain: Promise<void> = Promise.resolve();
+  #answered = false;
+  /** An interim message is showing and no answer came after it yet. */
+  #interimShowing = false;
+  #closed = false;
+
+  constructor(ctx: HandlerContext, surface: InteractiveSurface) {
+    this.#ctx = ctx;
+    this.#surface = surface;
+  }
+
+  interim(connections: string[]): void {
+    if (this.#answered || this.#closed) return;
+    this.#interimShowing = true;
+    this.#ctx.logger.info({ waitingOn: connections }, 'no answer within the first-answer budget');
+    const who =
+      connections.length > 0 ? `${names(connections)} ${connections.length > 1 ? 'are' : 'is'}` : '';
+    const text =
+      this.#surface === 'command'
+        ? `:hourglass_flowing_sand: ${who ? `${who} not answering yet` : 'This is taking longer than usual'}, I will update this message.`
+        : `:hourglass_flowing_sand: ${who ? `${who} not answering yet` : 'This is taking longer than usual'}; the answer will follow here when it comes.`;
+    this.#post({ text }).catch((error: unknown) =>
+      this.#ctx.logger.warn({ err: error }, 'could not post the interim answer'),
+    );
+  }
+
+  reply(message: Reply): Promise<void> {
+    if (this.#closed) {
+      this.#ctx.logger.info('answer dropped: the request had given up waiting');
+      return Promise.resolve();
+    }
+    this.#answered = true;
+    const replacesInterim = this.#interimShowing && this.#surface === 'command';
+    this.#interimShowing = false;
+    if (!replacesInterim) return this.#post(message);
+    if (!message.share) return this.#post({ ...message, replaceOriginal: true });
+    // An ephemeral message cannot become a channel message: the answer is posted to the channel,
+    // and the interim (seen only by the asker) says where it went.
+    const shared = this.#post({ ...message, replaceOriginal: false });
+    return shared.then(() => this.#post({ text: 'Answered in the channel.', replaceOriginal: true }));
+  }
+
+  giveUp(connections: string[], afterMs: number): void {
+    // A request that has answered may go on working (and answer again) as long as it needs.
+    if (this.#closed || this.#answered) return;
+    this.#closed = true;
+    this.#ctx.logger.warn({ waitingOn: connections }, 'gave up waiting for the answer');
+    const what = connections.length > 0 ? `${names(connections)} did not answer` : 'No answer came';
+    const text = `:hourglass: ${what} within ${Math.round(afterMs / 1000)} s, so I stopped waiting. If you asked for a change, check it with \`/migrate status\` before trying again. Reference ${code(this.#ctx.opId)}.`;
+    const replace = this.#interimShowing && this.#surface === 'command';
+    this.#post({ text, replaceOriginal: replace }).catch((error: unknown) =>
+      this.#ctx.logger.warn({ err: error }, 'could not post the give-up message'),
+    );
+  }
+
+  #post(message: Reply): Promise<void> {
+    const sent = this.#chain.then(() => this.#ctx.reply(message));
+    this.#chain = sent.catch(() => {});
+    return sent;
+  }
+}
+
+/** `*hw-prod*`, `*hw-prod* and *ncp-kr*`, `*a*, *b* and *c*`. */
+function names(connections: string[]): string {
+  const bold = connections.map((name) => `*${escapeMrkdwn(name)}*`);
+  return bold.length > 1 ? `${bold.slice(0, -1).join(', ')} and ${bold.at(-1)}` : bold[0]!;
+}
