@@ -13,10 +13,13 @@ import {
   type ConnectMetadata,
   choiceFrom,
   connectModal,
+  credentialBlock,
   decodeMetadata,
   messageModal,
+  notFoundBlock,
   parseConnectForm,
   type StateValues,
+  secretBlockIds,
 } from '../../connection-form.js';
 import { type AppDeps, createHandlerContext, type HandlerContext, scrubPayload } from '../../context.js';
 
@@ -31,16 +34,7 @@ const SLOW_CHECK_LIMIT_MS = 30_000;
 type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 /** Blocks whose values are secrets: registered for scrubbing before anything else happens. */
-const SECRET_BLOCKS = [
-  BLOCK.secretKey,
-  BLOCK.securityToken,
-  BLOCK.iamPassword,
-  BLOCK.token,
-  BLOCK.password,
-  BLOCK.srcSecretKey,
-  BLOCK.srcGcsJson,
-  BLOCK.dstSecretKey,
-];
+const SECRET_BLOCKS = secretBlockIds();
 
 export function register(app: App, deps: AppDeps): void {
   app.view<ViewSubmitAction>(CONNECT_CALLBACK_ID, connectSubmission(deps));
@@ -219,18 +213,6 @@ async function recordFailedCheck(ctx: HandlerContext, connection: Connection, er
 /** The block a failed check points at, with what the provider said and what to do. */
 export function checkErrors(connection: Connection, error: unknown): Record<string, string> {
   const provider = connection.provider;
-  const credentialBlock = (): string => {
-    switch (connection.auth.type) {
-      case 'aksk':
-        return BLOCK.secretKey;
-      case 'token':
-        return BLOCK.iamPassword;
-      case 'bearer':
-        return BLOCK.token;
-      case 'basic':
-        return BLOCK.password;
-    }
-  };
   const endpointBlock = blockId('endpoint', provider);
   const e = asAppError(error);
   if (!(e instanceof ProviderError)) {
@@ -252,7 +234,7 @@ export function checkErrors(connection: Connection, error: unknown): Record<stri
         : connection.auth.type === 'aksk'
           ? 'the access key pair'
           : 'these credentials';
-    return { [credentialBlock()]: `The provider rejected ${what} (${head})${fix}` };
+    return { [credentialBlock(connection)]: `The provider rejected ${what} (${head})${fix}` };
   }
   if (e.code === ErrorCode.ProviderUnavailable) {
     return {
@@ -262,11 +244,8 @@ export function checkErrors(connection: Connection, error: unknown): Record<stri
     };
   }
   if (e.httpStatus === 404) {
-    const target =
-      provider === 'huawei-oms' ? BLOCK.projectId : provider === 'upcloud' ? BLOCK.serviceId : endpointBlock;
-    const what =
-      provider === 'huawei-oms' ? 'project id' : provider === 'upcloud' ? 'service UUID' : 'endpoint';
-    return { [target]: `Not found: check the ${what} (${head})${fix}` };
+    const { block, what } = notFoundBlock(connection);
+    return { [block]: `Not found: check the ${what} (${head})${fix}` };
   }
   return { [endpointBlock]: `The provider refused the test request (${head})${fix}` };
 }
