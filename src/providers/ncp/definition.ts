@@ -15,7 +15,7 @@ export const ncpDefinition: ProviderDefinition = {
   id: 'ncp',
   label: 'NAVER Cloud Object Migration',
   shortName: 'NCP Object Migration',
-  aliases: ['naver'],
+  aliases: ['naver', 'ncloud'],
   kinds: ['policy'],
   connect: {
     endpoint: {
