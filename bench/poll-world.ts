@@ -47,7 +47,7 @@ export interface WorldStats {
   throttledTotal: number;
 }
 
-const sims: { provider: Connection['provider']; sim: Simulator }[] = [];
+const sims: { provider: 'huawei-oms' | 'ncp' | 'upcloud'; sim: Simulator }[] = [];
 const clock = new SimClock();
 clock.freeze(Date.now());
 const fakeSlack = new FakeSlack({ botToken: BENCH_BOT_TOKEN, teamId: BENCH_TEAM });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RESOURCE_KINDS } from '../domain/migration-resource.js';
-import { PROVIDER_IDS } from '../providers/provider-ids.js';
+import { providerIdSchema } from '../providers/provider-ids.js';
 
 export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'expired', 'failed'] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
@@ -20,7 +20,7 @@ export const approvalRecordSchema = z.strictObject({
   /** Where the request was made: the resource card and the requester's notices go there. */
   channel: slackId,
   connection: z.string().min(1).max(40),
-  provider: z.enum(PROVIDER_IDS),
+  provider: providerIdSchema,
   kind: z.enum(RESOURCE_KINDS),
   request: z.record(z.string(), z.unknown()),
   status: z.enum(APPROVAL_STATUSES),

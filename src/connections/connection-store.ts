@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { AppError, ConfigError, ErrorCode, InvalidInputError } from '../errors.js';
-import { PROVIDER_IDS, type ProviderId } from '../providers/provider-ids.js';
+import { type ProviderId, providerIdSchema } from '../providers/provider-ids.js';
 import type { SecretRegistry } from '../secrets.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import type { Connection, ConnectionAuth, StorageCredential } from './connection.js';
@@ -20,7 +20,7 @@ const TEAM_ID = /^[TE][A-Z0-9]{2,}$/;
 
 const storedRecordSchema = z.object({
   name: NAME,
-  provider: z.enum(PROVIDER_IDS),
+  provider: providerIdSchema,
   endpoint: z.string().min(1).max(2048),
   projectId: z.string().min(1).max(1024).optional(),
   region: z.string().min(1).max(64).optional(),

@@ -1,4 +1,7 @@
+import { InvalidInputError } from '../errors.js';
+import type { EndpointRule } from '../providers/definition.js';
 import type { ProviderId } from '../providers/provider-ids.js';
+import { providerDefinition } from '../providers/registry.js';
 
 /**
  * SSRF guard for endpoints typed into Slack. The bot sends signed requests (and, for Huawei IAM, a
@@ -7,41 +10,24 @@ import type { ProviderId } from '../providers/provider-ids.js';
  * `MIGRATE_BOT_ALLOWED_ENDPOINTS` (simulators, private gateways). Connections configured as code
  * are not checked: the file is written by whoever runs the bot.
  *
- * Documented hosts (reference/providers.md): Huawei OMS `https://oms.<region>.myhuaweicloud.com`,
- * Huawei IAM `https://iam.myhuaweicloud.com` or `https://iam.<region>.myhuaweicloud.com`, NCP
- * `https://objectmigration.apigw.ntruss.com` (no gov/fin variant is documented for Object
- * Migration), UpCloud `https://api.upcloud.com`.
+ * The documented hosts are declared by each provider (`connect.endpoint`, `connect.iamEndpoint` in
+ * `providers/<id>/definition.ts`).
  */
 export type EndpointKind = 'api' | 'iam';
 
-const REGION = '[a-z]{2}-[a-z]+-\\d{1,2}';
+function ruleFor(provider: ProviderId, kind: EndpointKind): EndpointRule {
+  const connect = providerDefinition(provider).connect;
+  const rule = kind === 'iam' ? connect.iamEndpoint : connect.endpoint;
+  if (!rule) throw new InvalidInputError(`${provider} has no ${kind} endpoint.`);
+  return rule;
+}
 
-const HOSTS: Record<ProviderId, { pattern: RegExp; example: string }> = {
-  'huawei-oms': {
-    pattern: new RegExp(`^oms\\.${REGION}\\.myhuaweicloud\\.com$`),
-    example: 'https://oms.cn-north-4.myhuaweicloud.com',
-  },
-  ncp: {
-    pattern: /^objectmigration\.apigw\.ntruss\.com$/,
-    example: 'https://objectmigration.apigw.ntruss.com',
-  },
-  upcloud: { pattern: /^api\.upcloud\.com$/, example: 'https://api.upcloud.com' },
-};
-
-const IAM = {
-  pattern: new RegExp(`^iam(\\.${REGION})?\\.myhuaweicloud\\.com$`),
-  example: 'https://iam.myhuaweicloud.com',
-};
-
-export const DEFAULT_ENDPOINTS: Record<ProviderId, string | undefined> = {
-  'huawei-oms': undefined,
-  ncp: 'https://objectmigration.apigw.ntruss.com',
-  upcloud: 'https://api.upcloud.com',
-};
-export const DEFAULT_IAM_ENDPOINT = 'https://iam.myhuaweicloud.com';
+export function defaultEndpoint(provider: ProviderId, kind: EndpointKind = 'api'): string | undefined {
+  return ruleFor(provider, kind).default;
+}
 
 export function endpointExample(provider: ProviderId, kind: EndpointKind = 'api'): string {
-  return kind === 'iam' ? IAM.example : HOSTS[provider].example;
+  return ruleFor(provider, kind).example;
 }
 
 export type EndpointVerdict = { ok: true; url: string } | { ok: false; message: string };
@@ -75,7 +61,7 @@ export function checkEndpoint(
   allowList: readonly string[],
 ): EndpointVerdict {
   const what = kind === 'iam' ? 'The IAM endpoint' : 'The endpoint';
-  const expected = kind === 'iam' ? IAM : HOSTS[provider];
+  const expected = ruleFor(provider, kind);
   const text = value.trim();
   if (!URL.canParse(text))
     return { ok: false, message: `${what} is not a URL: use e.g. ${expected.example}` };
@@ -99,7 +85,7 @@ export function checkEndpoint(
   if (url.port !== '')
     return { ok: false, message: `${what} must use the default HTTPS port: drop ":${url.port}".` };
   if (!expected.pattern.test(url.hostname)) {
-    const name = kind === 'iam' ? 'Huawei IAM' : provider;
+    const name = expected.name ?? provider;
     return {
       ok: false,
       message:

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { PROVIDER_IDS } from '../providers/provider-ids.js';
+import { providerIdSchema } from '../providers/provider-ids.js';
+import { providerDefinition } from '../providers/registry.js';
 import type { Connection, ConnectionAuth, StorageCredential } from './connection.js';
 
 /** Names appear in refs like `hw-prod:1912…`, so they cannot contain `:` or spaces. */
@@ -51,7 +52,7 @@ const connectionSchema = z.strictObject({
     .string()
     .regex(/^[TE][A-Z0-9]+$/, 'must be a Slack team id such as T0123ABCD')
     .optional(),
-  provider: z.enum(PROVIDER_IDS, { message: `must be one of ${PROVIDER_IDS.join(', ')}` }),
+  provider: providerIdSchema,
   endpoint: z.url({ message: 'must be a URL such as https://oms.cn-north-4.myhuaweicloud.com' }),
   projectId: z.string().min(1).max(1024).optional(),
   region: z.string().min(1).max(64).optional(),
@@ -128,8 +129,9 @@ export function parseConnections(
     const key = `${c.team ?? '*'}/${c.name}`;
     if (seen.has(key)) problems.push(`${where}: the name ${c.name} is used twice in the same workspace`);
     seen.add(key);
-    if (c.provider === 'huawei-oms' && !c.projectId) problems.push(`${where}: huawei-oms needs projectId`);
-    if (c.provider === 'upcloud' && !c.serviceId) problems.push(`${where}: upcloud needs serviceId`);
+    for (const key of providerDefinition(c.provider).connect.fileRequires ?? []) {
+      if (!(c as Record<string, unknown>)[key]) problems.push(`${where}: ${c.provider} needs ${key}`);
+    }
     const storageRef = (ref: string | undefined, role: string) => {
       if (!ref) return undefined;
       const found = storage.get(ref);

@@ -1,6 +1,7 @@
-export const PROVIDER_IDS = ['huawei-oms', 'ncp', 'upcloud'] as const;
-export type ProviderId = (typeof PROVIDER_IDS)[number];
+/**
+ * A provider id: the name of its folder under `src/providers/`. The list derives from the registry
+ * (one line per provider), so a new provider never edits this file.
+ */
+export type ProviderId = string;
 
-export function isProviderId(value: string): value is ProviderId {
-  return (PROVIDER_IDS as readonly string[]).includes(value);
-}
+export { isProviderId, PROVIDER_IDS, providerIdSchema } from './registry.js';

@@ -1,26 +1,72 @@
+import { z } from 'zod';
 import type { Connection } from '../connections/connection.js';
-import { ConfigError } from '../errors.js';
-import { createHuaweiOmsProvider } from './huawei-oms/index.js';
-import { createNcpProvider } from './ncp/index.js';
-import { isProviderId, PROVIDER_IDS, type ProviderId } from './provider-ids.js';
+import { ConfigError, InvalidInputError } from '../errors.js';
+import type { CreateFormDefinition, ProviderDefinition } from './definition.js';
+import { huaweiOmsDefinition } from './huawei-oms/definition.js';
+import { ncpDefinition } from './ncp/definition.js';
 import type { MigrationProvider, ProviderDeps } from './types.js';
-import { createUpCloudProvider } from './upcloud/index.js';
+import { upcloudDefinition } from './upcloud/definition.js';
 
-export type ProviderFactory = (connection: Connection, deps: ProviderDeps) => MigrationProvider;
+/** One line per folder under `src/providers/`: everything else about a provider is in its folder. */
+const DEFINITIONS = new Map<string, ProviderDefinition>();
+/** The registered ids, in registration order (the same array grows when a provider is registered). */
+export const PROVIDER_IDS: string[] = [];
 
-/** One entry per folder under `src/providers/` that implements `MigrationProvider`. */
-export const PROVIDER_FACTORIES: Record<ProviderId, ProviderFactory> = {
-  'huawei-oms': createHuaweiOmsProvider,
-  ncp: createNcpProvider,
-  upcloud: createUpCloudProvider,
-};
+/** Adds a provider; tests register their own the same way the built-in ones are. */
+export function registerProvider(definition: ProviderDefinition): void {
+  if (DEFINITIONS.has(definition.id)) {
+    throw new ConfigError(`Provider "${definition.id}" is registered twice.`);
+  }
+  DEFINITIONS.set(definition.id, definition);
+  PROVIDER_IDS.push(definition.id);
+}
+
+registerProvider(huaweiOmsDefinition);
+registerProvider(ncpDefinition);
+registerProvider(upcloudDefinition);
+
+export function isProviderId(value: string): boolean {
+  return DEFINITIONS.has(value);
+}
+
+export function providerDefinitions(): ProviderDefinition[] {
+  return [...DEFINITIONS.values()];
+}
+
+export function providerDefinition(id: string): ProviderDefinition {
+  const definition = DEFINITIONS.get(id);
+  if (!definition) {
+    throw new ConfigError(`Unknown provider "${id}"; valid providers: ${PROVIDER_IDS.join(', ')}`);
+  }
+  return definition;
+}
 
 export function createProvider(connection: Connection, deps: ProviderDeps): MigrationProvider {
-  const id: string = connection.provider;
-  if (!isProviderId(id)) {
+  const definition = DEFINITIONS.get(connection.provider);
+  if (!definition) {
     throw new ConfigError(
-      `Unknown provider "${id}" for connection ${connection.name}; valid providers: ${PROVIDER_IDS.join(', ')}`,
+      `Unknown provider "${connection.provider}" for connection ${connection.name}; valid providers: ${PROVIDER_IDS.join(', ')}`,
     );
   }
-  return PROVIDER_FACTORIES[id](connection, deps);
+  return definition.create(connection, deps);
 }
+
+/** What can be created from Slack, with the provider it belongs to. */
+export interface CreateTarget extends CreateFormDefinition {
+  provider: string;
+}
+
+export function createTargets(): CreateTarget[] {
+  return providerDefinitions().flatMap((d) => d.createForms.map((form) => ({ ...form, provider: d.id })));
+}
+
+export function createTarget(provider: string, kind: string): CreateTarget {
+  const target = createTargets().find((t) => t.provider === provider && t.kind === kind);
+  if (!target) throw new InvalidInputError(`${provider} ${kind} resources cannot be created from Slack.`);
+  return target;
+}
+
+/** A registered provider id, checked when parsed (stored records, files, view metadata). */
+export const providerIdSchema = z.string().refine(isProviderId, {
+  error: () => `must be one of ${PROVIDER_IDS.join(', ')}`,
+});

@@ -1,5 +1,6 @@
 import type { MigrationResource, NormalizedState, ResourceKind } from '../domain/migration-resource.js';
 import type { Logger } from '../logger.js';
+import type { BucketQuery } from './definition.js';
 import type { PoolRegistry, Transport } from './http/http-client.js';
 import type { ProviderId } from './provider-ids.js';
 
@@ -56,6 +57,12 @@ export interface MigrationProvider {
   setBandwidth?(kind: ResourceKind, id: string, windows: readonly BandwidthWindow[]): Promise<void>;
   /** Tells a synchronization task that these objects changed (OMS sync tasks). */
   syncEvent?(kind: ResourceKind, id: string, objectKeys: readonly string[]): Promise<void>;
+
+  /**
+   * Buckets the connection's source keys can see on `query.cloud` (the create form's bucket picker).
+   * Only providers whose create forms have a `bucket` item implement it.
+   */
+  listSourceBuckets?(query: BucketQuery): Promise<string[]>;
 
   pause?(kind: ResourceKind, id: string): Promise<void>;
   resume?(kind: ResourceKind, id: string): Promise<void>;

@@ -1,22 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { ApprovalRecord } from '../../src/approvals/approval-record.js';
-import {
-  CREATE_TARGETS,
-  describeBandwidth,
-  summarizeCreateRequest,
-} from '../../src/approvals/create-request.js';
+import { createTargets, summarizeCreateRequest } from '../../src/approvals/create-request.js';
 import { blockLimitProblems } from '../../src/fake-slack/block-limits.js';
+import {
+  omsPrefixCheck,
+  omsRequestFromForm,
+  parseOmsBandwidth as parseBandwidthWindows,
+} from '../../src/providers/huawei-oms/create-form.js';
+import { regionsOf } from '../../src/providers/huawei-oms/create-form-items.js';
+import { describeBandwidth } from '../../src/providers/huawei-oms/summary.js';
+import { ncpRequestFromForm } from '../../src/providers/ncp/create-form.js';
+import { upcloudRequestFromForm } from '../../src/providers/upcloud/create-form.js';
 import { renderApprovalRequest, renderRequesterNotice } from '../../src/slack/blocks/approval-request.js';
 import { pickerModal } from '../../src/slack/blocks/create/flow-modals.js';
-import { renderOmsModal } from '../../src/slack/blocks/create/oms-modal.js';
-import { renderNcpModal, renderUpCloudModal } from '../../src/slack/blocks/create/simple-modals.js';
-import { parseBandwidthWindows } from '../../src/slack/create-forms/bandwidth-windows.js';
 import { decodeFormMetadata, encodeFormMetadata } from '../../src/slack/create-forms/metadata.js';
-import { ncpRequestFromForm } from '../../src/slack/create-forms/ncp-form.js';
-import { omsPrefixCheck, omsRequestFromForm } from '../../src/slack/create-forms/oms-form.js';
-import { upcloudRequestFromForm } from '../../src/slack/create-forms/upcloud-form.js';
 import { errorsForBlocks, readForm } from '../../src/slack/create-forms/view-state.js';
-import { createChoices, regionsOf } from '../../src/slack/listeners/views/create-flow.js';
+import { createChoices } from '../../src/slack/listeners/views/create-flow.js';
+import { renderNcpModal, renderOmsModal, renderUpCloudModal } from '../harness/create-form-views.js';
 import { stateFor, viewLimitProblems } from '../harness/interactions.js';
 
 const MB = 1024 ** 2;
@@ -379,7 +379,7 @@ describe('renderers stay within Block Kit limits', () => {
       renderNcpModal({ connection: 'ncp-kr', needsChannel: true, privateMetadata: '{}' }),
       renderUpCloudModal({ connection: 'up-fi', needsChannel: false, privateMetadata: '{}' }),
       pickerModal(
-        CREATE_TARGETS.map((target) => ({ connection: 'c'.repeat(40), target })),
+        createTargets().map((target) => ({ connection: 'c'.repeat(40), target })),
         '{}',
       ),
     ];

@@ -2,6 +2,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connections/connection.js';
 import { fetchTransport, PoolRegistry } from '../../src/providers/http/http-client.js';
+import { OmsClient } from '../../src/providers/huawei-oms/client.js';
 import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
 import { type CreateTaskReq, versionStatus } from '../../src/providers/huawei-oms/schemas.js';
 import {
@@ -23,22 +24,28 @@ const PROJECT = '2c0689c860ad4728a497c91ec0844383';
 const pools = new PoolRegistry();
 const { logger } = captureLogger('fatal');
 
+/** The raw OMS client (the provider no longer exposes it): seed examples call operations directly. */
+function client(): OmsClient {
+  return new OmsClient(connection(), { pools, logger, transport: fetchTransport });
+}
+
 function provider(storage: Connection['storage'] = {}): HuaweiOmsProvider {
-  return new HuaweiOmsProvider(
-    {
-      name: 'hw',
-      provider: 'huawei-oms',
-      endpoint: ENDPOINT,
-      projectId: PROJECT,
-      auth: {
-        type: 'aksk',
-        accessKey: 'QTWAOYTTINDUT2QVKYUC',
-        secretKey: 'MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc',
-      },
-      storage,
+  return new HuaweiOmsProvider(connection(storage), { pools, logger, transport: fetchTransport });
+}
+
+function connection(storage: Connection['storage'] = {}): Connection {
+  return {
+    name: 'hw',
+    provider: 'huawei-oms',
+    endpoint: ENDPOINT,
+    projectId: PROJECT,
+    auth: {
+      type: 'aksk',
+      accessKey: 'QTWAOYTTINDUT2QVKYUC',
+      secretKey: 'MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc',
     },
-    { pools, logger, transport: fetchTransport },
-  );
+    storage,
+  };
 }
 
 /** The storage keys the examples print (`"src_ak" : "src_ak"`…). */
@@ -64,7 +71,7 @@ afterAll(async () => {
 describe('API versions (5.1)', () => {
   it('lists versions whose status is printed as an object', async () => {
     oms().get('/').reply(200, SEED_VERSIONS);
-    const versions = await provider().client.listApiVersions();
+    const versions = await client().listApiVersions();
     expect(versions.map((v) => v.id)).toEqual(['v1', 'v1']);
     expect(versions.map(versionStatus)).toEqual(['SUPPORTED', 'SUPPORTED']);
   });
@@ -81,10 +88,10 @@ describe('API versions (5.1)', () => {
     oms()
       .get('/v1')
       .reply(200, { id: 'v1', links: [], status: 'DEPRECATED', updated: '2020-01-01T12:00:00Z' });
-    const v2 = await provider().client.showApiVersion('v2');
+    const v2 = await client().showApiVersion('v2');
     expect(v2.id).toBe('v2');
     expect(versionStatus(v2)).toBe('SUPPORTED');
-    expect(versionStatus(await provider().client.showApiVersion('v1'))).toBe('DEPRECATED');
+    expect(versionStatus(await client().showApiVersion('v1'))).toBe('DEPRECATED');
   });
 });
 
@@ -180,7 +187,7 @@ describe('migration tasks (5.2)', () => {
       },
     };
     oms().post(p('/tasks'), example).reply(200, { id: 200429548242937, task_name: 'task_name' });
-    await expect(provider().client.createTask(example)).resolves.toEqual({
+    await expect(client().createTask(example)).resolves.toEqual({
       id: '200429548242937',
       taskName: 'task_name',
     });
@@ -216,9 +223,9 @@ describe('migration tasks (5.2)', () => {
     oms()
       .post(p('/tasks/batch-update'), { ids: [111, 222], bandwidth_policy })
       .reply(200);
-    const client = provider().client;
-    await client.batchUpdateTasks({ group_id: 'xxxxxxxx', bandwidth_policy });
-    await client.batchUpdateTasks({ ids: [111, 222], bandwidth_policy });
+    const omsClient = client();
+    await omsClient.batchUpdateTasks({ group_id: 'xxxxxxxx', bandwidth_policy });
+    await omsClient.batchUpdateTasks({ ids: [111, 222], bandwidth_policy });
   });
 });
 
@@ -257,7 +264,7 @@ describe('synchronization tasks (5.3)', () => {
       .get(p('/sync-tasks/0d146099-8cf4-437d-b6ef-88e043771c8b/statistics'))
       .query({ data_type: 'REQUEST', start_time: '1700150400000', end_time: '1700236800000' })
       .reply(200, SEED_STATISTICS);
-    const stats = await provider().client.showSyncTaskStatistics('0d146099-8cf4-437d-b6ef-88e043771c8b', {
+    const stats = await client().showSyncTaskStatistics('0d146099-8cf4-437d-b6ef-88e043771c8b', {
       dataTypes: ['REQUEST'],
       startTime: 1700150400000,
       endTime: 1700236800000,
@@ -465,7 +472,7 @@ describe('migration task groups (5.4)', () => {
       destination: { name: 'd', accessKey: 'dst_AK', secretKey: 'dst_AK' },
     });
     await hw.resume('task-group', id);
-    await hw.client.retryTaskGroup(id, {
+    await client().retryTaskGroup(id, {
       src_ak: 'src_AK',
       src_sk: 'src_SK',
       dst_ak: 'dst_AK',

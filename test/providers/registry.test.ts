@@ -5,7 +5,7 @@ import type { Connection } from '../../src/connections/connection.js';
 import { ConfigError } from '../../src/errors.js';
 import { PoolRegistry } from '../../src/providers/http/http-client.js';
 import { PROVIDER_IDS } from '../../src/providers/provider-ids.js';
-import { createProvider, PROVIDER_FACTORIES } from '../../src/providers/registry.js';
+import { createProvider, providerDefinitions } from '../../src/providers/registry.js';
 import { RESOURCE_ACTIONS } from '../../src/providers/types.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
@@ -38,7 +38,11 @@ describe('provider registry', () => {
 
   it('registers exactly the provider folders, under their folder names', () => {
     expect([...folders].sort()).toEqual([...PROVIDER_IDS].sort());
-    expect(Object.keys(PROVIDER_FACTORIES).sort()).toEqual([...PROVIDER_IDS].sort());
+    expect(
+      providerDefinitions()
+        .map((d) => d.id)
+        .sort(),
+    ).toEqual([...PROVIDER_IDS].sort());
   });
 
   it.each(PROVIDER_IDS)('%s implements the MigrationProvider interface', (id) => {

@@ -4,18 +4,17 @@ import { validateCreateRequest } from '../../src/approvals/create-request.js';
 import { checkEndpoint } from '../../src/connections/endpoint-policy.js';
 import { CONNECTION_NAME } from '../../src/connections/load-connections-file.js';
 import { InvalidInputError } from '../../src/errors.js';
-import { PROVIDER_IDS } from '../../src/providers/provider-ids.js';
+import { OMS_LABELS } from '../../src/providers/huawei-oms/create-form.js';
+import { NCP_LABELS } from '../../src/providers/ncp/create-form.js';
+import { UPCLOUD_LABELS } from '../../src/providers/upcloud/create-form.js';
 import {
-  BLOCK,
+  connectBlockIds,
   decodeMetadata,
   parseConnectForm,
   type StateValues,
 } from '../../src/slack/connection-form.js';
 import { requestFromForm } from '../../src/slack/create-forms/index.js';
 import { decodeFormMetadata, decodePickerMetadata } from '../../src/slack/create-forms/metadata.js';
-import { NCP_LABELS } from '../../src/slack/create-forms/ncp-form.js';
-import { OMS_LABELS } from '../../src/slack/create-forms/oms-form.js';
-import { UPCLOUD_LABELS } from '../../src/slack/create-forms/upcloud-form.js';
 import { errorsForBlocks, readForm } from '../../src/slack/create-forms/view-state.js';
 import { FUZZ_OPTIONS, FUZZ_RUNS } from './fuzz-settings.js';
 
@@ -34,10 +33,7 @@ const CREATE_FORMS = [
   { provider: 'upcloud', kind: 'job', fields: Object.keys(UPCLOUD_LABELS) },
 ] as const;
 
-const CONNECT_BLOCKS = [
-  ...Object.values(BLOCK).filter((b) => b !== 'endpoint' && b !== 'auth_type'),
-  ...PROVIDER_IDS.flatMap((p) => [`endpoint.${p}`, `auth_type.${p}`]),
-];
+const CONNECT_BLOCKS = connectBlockIds();
 
 /** Values users type or pick, hostile ones and noise. */
 const text = fc.oneof(

@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import type { Connection, StorageCredential } from '../../connections/connection.js';
 import type { MigrationResource, NormalizedState, ResourceKind } from '../../domain/migration-resource.js';
 import { InvalidInputError, KindNotOfferedError, ProviderError } from '../../errors.js';
+import type { BucketQuery } from '../definition.js';
 import type {
   BandwidthWindow,
   ListQuery,
@@ -11,6 +11,7 @@ import type {
   ResourcePage,
 } from '../types.js';
 import { toBandwidthPolicy } from './bandwidth.js';
+import { type OmsBucketSource, omsBucketSourceSchema } from './bucket-source.js';
 import { OmsClient } from './client.js';
 import { listByStatus, pageResources, statusesFor } from './list-by-status.js';
 import {
@@ -22,7 +23,6 @@ import {
   TASK_STATUS_BY_STATE,
 } from './map.js';
 import {
-  BUCKET_CLOUD_TYPES,
   type CloudVendorEndType,
   LIMITS,
   type ListBucketObjectsResp,
@@ -41,6 +41,7 @@ import {
 } from './schemas.js';
 import { parseOrThrow } from './validation.js';
 
+export { type OmsBucketSource, omsBucketSourceSchema } from './bucket-source.js';
 export {
   type OmsCreateSyncTaskRequest,
   type OmsCreateTaskGroupRequest,
@@ -52,15 +53,6 @@ export {
 
 const KINDS = ['task', 'task-group', 'sync-task'] as const satisfies readonly ResourceKind[];
 type OmsKind = (typeof KINDS)[number];
-
-/** Where the bucket queries of the create modal look: the source cloud (keys from `storage.source`). */
-export const omsBucketSourceSchema = z.strictObject({
-  cloudType: z.enum(BUCKET_CLOUD_TYPES),
-  region: z.string().max(100).optional(),
-  bucket: z.string().max(100).optional(),
-  appId: z.string().max(255).optional(),
-});
-export type OmsBucketSource = z.input<typeof omsBucketSourceSchema>;
 
 /** Huawei Cloud OMS behind the common provider interface: tasks, task groups and synchronization tasks. */
 export class HuaweiOmsProvider implements MigrationProvider {
@@ -74,11 +66,6 @@ export class HuaweiOmsProvider implements MigrationProvider {
     this.connection = connection.name;
     this.#conn = connection;
     this.#client = new OmsClient(connection, deps);
-  }
-
-  /** The underlying client, for callers that need an operation the interface does not have. */
-  get client(): OmsClient {
-    return this.#client;
   }
 
   async list(query: ListQuery): Promise<ResourcePage> {
@@ -340,7 +327,7 @@ export class HuaweiOmsProvider implements MigrationProvider {
     }
   }
 
-  // ----- for the create modal (not part of MigrationProvider) -----------------------------------------
+  // ----- for the create form (not part of MigrationProvider) -----------------------------------------
 
   /** Clouds OMS migrates from (`src`) or to (`dst`). */
   async listCloudVendors(type: CloudVendorEndType = 'src'): Promise<string[]> {
@@ -357,6 +344,11 @@ export class HuaweiOmsProvider implements MigrationProvider {
         s.service_name?.toUpperCase() === wanted ||
         s.region_list.some((r) => r.cloud_type?.toUpperCase() === wanted),
     );
+  }
+
+  /** The create form's bucket picker: `listBuckets` on the cloud chosen in the form. */
+  async listSourceBuckets(query: BucketQuery): Promise<string[]> {
+    return this.listBuckets({ cloudType: query.cloud as OmsBucketSource['cloudType'] });
   }
 
   /** Buckets the source keys (`storage.source`) can see on `source.cloudType`. */

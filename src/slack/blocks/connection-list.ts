@@ -3,6 +3,7 @@ import type { Connection } from '../../connections/connection.js';
 import type { BrokenConnection, ConnectionRegistry } from '../../connections/connection-registry.js';
 import type { StoredConnectionInfo } from '../../connections/connection-store.js';
 import type { ResourceKind } from '../../domain/migration-resource.js';
+import { isProviderId, providerDefinition } from '../../providers/registry.js';
 import { KIND_PLURALS, NOT_OFFERED_RECHECK_MS } from '../../resources/kind-offering.js';
 import { maskSecret } from '../../secrets.js';
 import { AUTH_LABELS } from '../connection-form.js';
@@ -16,11 +17,10 @@ import { code, escapeControl, escapeMrkdwn, truncate } from './mrkdwn.js';
 
 export const DISCONNECT_ACTION = 'connection.disconnect';
 
-const PROVIDER_NAMES: Record<string, string> = {
-  'huawei-oms': 'Huawei OMS',
-  ncp: 'NCP Object Migration',
-  upcloud: 'UpCloud',
-};
+/** The provider's short name from its definition; an unknown id is shown as it is. */
+function providerName(id: string): string {
+  return isProviderId(id) ? providerDefinition(id).shortName : id;
+}
 
 export type Health =
   | { state: 'ok'; ms: number }
@@ -66,7 +66,7 @@ function origin(info: StoredConnectionInfo | undefined): string {
 export function describeConnection(registry: ConnectionRegistry, c: Connection): string {
   const info = registry.storedInfo(c);
   return [
-    `*${code(c.name)}* · ${PROVIDER_NAMES[c.provider] ?? escapeMrkdwn(c.provider)} · ${code(host(c.endpoint))}`,
+    `*${code(c.name)}* · ${escapeMrkdwn(providerName(c.provider))} · ${code(host(c.endpoint))}`,
     `Source: ${origin(info)} · Sign-in: ${AUTH_LABELS[c.auth.type]} ${maskSecret('')} · ` +
       `Storage credentials: ${storageLine({ source: c.storage.source?.name, destination: c.storage.destination?.name })}`,
   ].join('\n');
@@ -86,7 +86,7 @@ function healthLine(health: Health | undefined): string {
 
 function brokenText(b: BrokenConnection): string {
   return [
-    `*${code(b.info.name)}* · ${PROVIDER_NAMES[b.info.provider] ?? b.info.provider} · ${code(host(b.info.endpoint))}`,
+    `*${code(b.info.name)}* · ${escapeMrkdwn(providerName(b.info.provider))} · ${code(host(b.info.endpoint))}`,
     `Source: ${origin(b.info)} · Storage credentials: ${storageLine(b.info.storageNames)}`,
     `:warning: Cannot be used: ${escapeMrkdwn(b.error)} Remove it with \`/migrate disconnect ${b.info.name}\`.`,
   ].join('\n');

@@ -1,20 +1,12 @@
 import type { ResourceKind } from '../../domain/migration-resource.js';
-import { InvalidInputError } from '../../errors.js';
+import type { FormValues } from '../../providers/definition.js';
+import type { FormResult } from '../../providers/form-result.js';
 import type { ProviderId } from '../../providers/provider-ids.js';
-import type { FormResult } from './form-result.js';
-import { ncpRequestFromForm } from './ncp-form.js';
-import { omsRequestFromForm } from './oms-form.js';
-import { upcloudRequestFromForm } from './upcloud-form.js';
-import type { FormValues } from './view-state.js';
+import { createTarget } from '../../providers/registry.js';
 
-export type { FormResult } from './form-result.js';
+export type { FormResult } from '../../providers/form-result.js';
 
-/** The create modal's values → the provider's create request, or per-field errors. */
+/** The create modal's values → the provider's create request, or per-field errors (the provider decides). */
 export function requestFromForm(provider: ProviderId, kind: ResourceKind, values: FormValues): FormResult {
-  if (provider === 'huawei-oms' && (kind === 'task' || kind === 'task-group')) {
-    return omsRequestFromForm(kind, values);
-  }
-  if (provider === 'ncp' && kind === 'policy') return ncpRequestFromForm(values);
-  if (provider === 'upcloud' && kind === 'job') return upcloudRequestFromForm(values);
-  throw new InvalidInputError(`${provider} ${kind} resources cannot be created from Slack.`);
+  return createTarget(provider, kind).toRequest(values);
 }

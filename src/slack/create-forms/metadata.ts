@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import { RESOURCE_KINDS } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
-import { PROVIDER_IDS } from '../../providers/provider-ids.js';
+import { providerIdSchema } from '../../providers/provider-ids.js';
 
 /**
+ * The one codec of what modals carry in `private_metadata` (create, picker and connect modals).
  * What the create modals carry in `private_metadata`: where and for whom, never a secret and never
  * the form's values (Slack keeps those in `view.state`).
  */
 const formMetadataSchema = z.strictObject({
   /** connection name */
   c: z.string().min(1).max(40),
-  p: z.enum(PROVIDER_IDS),
+  p: providerIdSchema,
   k: z.enum(RESOURCE_KINDS),
   /** channel the request was made in (absent from a global shortcut) */
   ch: z.string().max(40).optional(),
@@ -57,6 +58,23 @@ export function decodePickerMetadata(raw: string | undefined): PickerMetadata {
   if (!parsed.success)
     throw new InvalidInputError('This form is from an older version of the bot. Open it again.');
   return { channel: parsed.data.ch, requester: parsed.data.r };
+}
+
+/** The connect modal's metadata: only where the command was typed (never a secret). */
+const connectMetadataSchema = z.object({ v: z.literal(1), c: z.string().max(40).optional() });
+
+export interface ConnectMetadata {
+  channel?: string;
+}
+
+export function encodeConnectMetadata(meta: ConnectMetadata): string {
+  return JSON.stringify({ v: 1, c: meta.channel });
+}
+
+/** Lenient: a connect modal with unreadable metadata still works, it just has no channel. */
+export function decodeConnectMetadata(raw: string | undefined): ConnectMetadata {
+  const parsed = connectMetadataSchema.safeParse(safeJson(raw));
+  return parsed.success ? { channel: parsed.data.c } : {};
 }
 
 function safeJson(raw: string | undefined): unknown {

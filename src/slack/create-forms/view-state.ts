@@ -1,22 +1,28 @@
 import { z } from 'zod';
+import type { FormValues } from '../../providers/definition.js';
+
+/**
+ * The one reader of a modal's `view.state.values`, for the create and the connect forms alike.
+ */
 
 /** One input's state as Slack sends it in `view.state.values[block_id][action_id]`. */
 const inputStateSchema = z.looseObject({
-  type: z.string(),
+  type: z.string().optional(),
   value: z.string().nullish(),
   selected_option: z.looseObject({ value: z.string() }).nullish(),
   selected_conversation: z.string().nullish(),
   selected_channel: z.string().nullish(),
 });
-export const viewStateValuesSchema = z.record(z.string(), z.record(z.string(), inputStateSchema));
+const blockStateSchema = z.record(z.string(), inputStateSchema);
 
-/** A form's values by field name (the block id up to its first `.`), trimmed; empty inputs are absent. */
-export type FormValues = Partial<Record<string, string>>;
+export type { FormValues } from '../../providers/definition.js';
 
 export interface ReadForm {
   values: FormValues;
   /** Field name → the block id it was read from (some block ids carry a variant: `src_region.AWS`). */
   blockIds: Record<string, string>;
+  /** Values by full block id (`endpoint.ncp`), for forms whose block ids carry a variant that matters. */
+  byBlock: Record<string, string>;
 }
 
 export function fieldOf(blockId: string): string {
@@ -28,25 +34,29 @@ export function fieldOf(blockId: string): string {
 export function readForm(state: unknown): ReadForm {
   const values: FormValues = {};
   const blockIds: Record<string, string> = {};
-  const parsed = viewStateValuesSchema.safeParse(
-    (state as { values?: unknown } | undefined)?.values ?? state ?? {},
-  );
-  if (!parsed.success) return { values, blockIds };
-  for (const [blockId, actions] of Object.entries(parsed.data)) {
-    const input = Object.values(actions)[0];
+  const byBlock: Record<string, string> = {};
+  const raw: unknown = (state as { values?: unknown } | undefined)?.values ?? state ?? {};
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { values, blockIds, byBlock };
+  for (const [blockId, actions] of Object.entries(raw)) {
+    // Each block on its own: a shape Slack never sends reads as an empty field, not an empty form.
+    const parsed = blockStateSchema.safeParse(actions);
+    const input = parsed.success ? Object.values(parsed.data)[0] : undefined;
     if (!input) continue;
     const field = fieldOf(blockId);
     blockIds[field] = blockId;
-    const raw =
+    const picked =
       input.selected_option?.value ??
       input.selected_conversation ??
       input.selected_channel ??
       input.value ??
       undefined;
-    const value = raw?.trim();
-    if (value) values[field] = value;
+    const value = picked?.trim();
+    if (value) {
+      values[field] = value;
+      byBlock[blockId] = value;
+    }
   }
-  return { values, blockIds };
+  return { values, blockIds, byBlock };
 }
 
 /** Field errors keyed by the block ids Slack must get back in `response_action: "errors"`. */
@@ -59,12 +69,4 @@ export function errorsForBlocks(
     out[blockIds[field] ?? field] = message.length > 2000 ? `${message.slice(0, 1999)}…` : message;
   }
   return out;
-}
-
-/** Lines of a multi-line input, trimmed, without blanks. */
-export function lines(text: string | undefined): string[] {
-  return (text ?? '')
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter(Boolean);
 }

@@ -9,10 +9,8 @@ export const CREATE_CALLBACKS = {
   done: 'migrate_create.done',
 } as const;
 
-/** Action ids are `create.<field>`; block ids are the field name (plus a `.variant` for some). */
+/** The one modal kit: create and connect forms are built from these. Action ids are `create.<field>`; block ids are the field name (plus a `.variant` for some). */
 export const ACTION_PREFIX = 'create.';
-export const SRC_BUCKET_ACTION = 'create.src_bucket';
-export const SRC_CLOUD_ACTION = 'create.src_cloud';
 /** Field of the channel picker shown when the request channel is not known (global shortcut). */
 export const RESULT_CHANNEL_FIELD = 'result_channel';
 
@@ -37,6 +35,8 @@ interface InputCommon {
   field: string;
   /** Block id when it differs from the field (`src_region.AWS`). */
   blockId?: string;
+  /** Action id when it is not `create.<field>` (the connect form's inputs are all `value`). */
+  actionId?: string;
   label: string;
   hint?: string;
   optional?: boolean;
@@ -53,7 +53,7 @@ export function textInput(
     ...(i.hint ? { hint: plain(i.hint, 2000) } : {}),
     element: {
       type: 'plain_text_input',
-      action_id: `${ACTION_PREFIX}${i.field}`,
+      action_id: i.actionId ?? `${ACTION_PREFIX}${i.field}`,
       multiline: i.multiline ?? false,
       ...(i.maxLength ? { max_length: i.maxLength } : {}),
       ...(i.placeholder ? { placeholder: plain(i.placeholder, 150) } : {}),
@@ -75,7 +75,7 @@ export function selectInput(
     ...(i.hint ? { hint: plain(i.hint, 2000) } : {}),
     element: {
       type: 'static_select',
-      action_id: `${ACTION_PREFIX}${i.field}`,
+      action_id: i.actionId ?? `${ACTION_PREFIX}${i.field}`,
       options: i.choices.slice(0, 100),
       placeholder: plain(i.placeholder ?? 'Choose…', 150),
       ...(initial ? { initial_option: initial } : {}),
@@ -93,7 +93,7 @@ export function externalSelectInput(i: InputCommon & { initial?: string; placeho
     ...(i.hint ? { hint: plain(i.hint, 2000) } : {}),
     element: {
       type: 'external_select',
-      action_id: `${ACTION_PREFIX}${i.field}`,
+      action_id: i.actionId ?? `${ACTION_PREFIX}${i.field}`,
       min_query_length: 0,
       placeholder: plain(i.placeholder ?? 'Type to search…', 150),
       ...(initial ? { initial_option: initial } : {}),
@@ -110,7 +110,7 @@ export function channelInput(i: InputCommon & { initial?: string }): InputBlock 
     ...(i.hint ? { hint: plain(i.hint, 2000) } : {}),
     element: {
       type: 'conversations_select',
-      action_id: `${ACTION_PREFIX}${i.field}`,
+      action_id: i.actionId ?? `${ACTION_PREFIX}${i.field}`,
       filter: { include: ['public', 'private'], exclude_bot_users: true },
       ...(i.initial ? { initial_conversation: i.initial } : {}),
     },
@@ -143,4 +143,8 @@ export function modal(m: {
     ...(m.privateMetadata ? { private_metadata: m.privateMetadata } : {}),
     blocks: m.blocks.slice(0, 100),
   };
+}
+
+export function divider(): KnownBlock {
+  return { type: 'divider' };
 }

@@ -14,10 +14,13 @@ import {
   type ConnectMetadata,
   choiceFrom,
   connectModal,
+  credentialBlock,
   decodeMetadata,
   messageModal,
+  notFoundBlock,
   parseConnectForm,
   type StateValues,
+  secretBlockIds,
 } from '../../connection-form.js';
 import { type AppDeps, createHandlerContext, type HandlerContext, scrubPayload } from '../../context.js';
 
@@ -32,19 +35,11 @@ const SLOW_CHECK_LIMIT_MS = 30_000;
 type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 /**
- * Blocks whose values are secrets. What is typed there is masked in this submission's own answers
- * (never echoed back), and becomes a masking rule of the workspace only once the connection is saved.
+ * Blocks whose values are secrets (as the providers declare them). What is typed there is masked in
+ * this submission's own answers (never echoed back), and becomes a masking rule of the workspace
+ * only once the connection is saved.
  */
-const SECRET_BLOCKS = [
-  BLOCK.secretKey,
-  BLOCK.securityToken,
-  BLOCK.iamPassword,
-  BLOCK.token,
-  BLOCK.password,
-  BLOCK.srcSecretKey,
-  BLOCK.srcGcsJson,
-  BLOCK.dstSecretKey,
-];
+const secretBlocks = (): readonly string[] => secretBlockIds();
 
 export function register(app: App, deps: AppDeps): void {
   app.view<ViewSubmitAction>(CONNECT_CALLBACK_ID, connectSubmission(deps));
@@ -135,8 +130,9 @@ export function connectSubmission(deps: AppDeps) {
 
 function typedSecrets(values: StateValues): string[] {
   const typed: string[] = [];
+  const blocks = secretBlocks();
   for (const [id, elements] of Object.entries(values ?? {})) {
-    if (!SECRET_BLOCKS.some((b) => id === b) || !elements || typeof elements !== 'object') continue;
+    if (!blocks.some((b) => id === b) || !elements || typeof elements !== 'object') continue;
     for (const element of Object.values(elements)) {
       const value = typeof element?.value === 'string' ? element.value.trim() : undefined;
       if (value) typed.push(value);
@@ -230,18 +226,6 @@ async function recordFailedCheck(
 /** The block a failed check points at, with what the provider said and what to do. */
 export function checkErrors(connection: Connection, error: unknown): Record<string, string> {
   const provider = connection.provider;
-  const credentialBlock = (): string => {
-    switch (connection.auth.type) {
-      case 'aksk':
-        return BLOCK.secretKey;
-      case 'token':
-        return BLOCK.iamPassword;
-      case 'bearer':
-        return BLOCK.token;
-      case 'basic':
-        return BLOCK.password;
-    }
-  };
   const endpointBlock = blockId('endpoint', provider);
   const e = asAppError(error);
   if (!(e instanceof ProviderError)) {
@@ -263,7 +247,7 @@ export function checkErrors(connection: Connection, error: unknown): Record<stri
         : connection.auth.type === 'aksk'
           ? 'the access key pair'
           : 'these credentials';
-    return { [credentialBlock()]: `The provider rejected ${what} (${head})${fix}` };
+    return { [credentialBlock(connection)]: `The provider rejected ${what} (${head})${fix}` };
   }
   if (e.code === ErrorCode.ProviderUnavailable) {
     return {
@@ -273,11 +257,8 @@ export function checkErrors(connection: Connection, error: unknown): Record<stri
     };
   }
   if (e.httpStatus === 404) {
-    const target =
-      provider === 'huawei-oms' ? BLOCK.projectId : provider === 'upcloud' ? BLOCK.serviceId : endpointBlock;
-    const what =
-      provider === 'huawei-oms' ? 'project id' : provider === 'upcloud' ? 'service UUID' : 'endpoint';
-    return { [target]: `Not found: check the ${what} (${head})${fix}` };
+    const { block, what } = notFoundBlock(connection);
+    return { [block]: `Not found: check the ${what} (${head})${fix}` };
   }
   return { [endpointBlock]: `The provider refused the test request (${head})${fix}` };
 }

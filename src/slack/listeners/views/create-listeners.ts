@@ -11,40 +11,32 @@ import type { PlainTextOption } from '@slack/types';
 import { z } from 'zod';
 import { explainForDisplay } from '../../../catalogue/explain.js';
 import { AppError, asAppError, ErrorCode, ProviderError } from '../../../errors.js';
-import { HuaweiOmsProvider } from '../../../providers/huawei-oms/index.js';
+import { createTarget } from '../../../providers/registry.js';
+import { withTimeout } from '../../../providers/with-timeout.js';
 import {
   type CreateChoice,
   choiceValue,
   loadingModal,
   messageModal,
 } from '../../blocks/create/flow-modals.js';
-import { option, RESULT_CHANNEL_FIELD } from '../../blocks/create/modal-kit.js';
+import { ACTION_PREFIX, option, RESULT_CHANNEL_FIELD } from '../../blocks/create/modal-kit.js';
+import { NOTE_VALUE_PREFIX } from '../../blocks/create/render-form.js';
 import { truncate } from '../../blocks/mrkdwn.js';
 import { type AppDeps, createHandlerContext, type HandlerContext, scrubPayload } from '../../context.js';
 import { requestFromForm } from '../../create-forms/index.js';
 import { decodeFormMetadata, decodePickerMetadata, type FormMetadata } from '../../create-forms/metadata.js';
-import { omsPrefixCheck } from '../../create-forms/oms-form.js';
 import { errorsForBlocks, readForm } from '../../create-forms/view-state.js';
 import { runSafely } from '../../run-safely.js';
-import {
-  createChoices,
-  fillOmsForm,
-  omsForm,
-  type Requester,
-  simpleForm,
-  withTimeout,
-} from './create-flow.js';
+import { createChoices, fillLoadedForm, immediateForm, loadedForm, type Requester } from './create-flow.js';
 
 type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type SuggestionArgs = SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs;
 type SelectArgs = SlackActionMiddlewareArgs<BlockAction<StaticSelectAction>> & AllMiddlewareArgs;
 
-/** Slack waits 3 s for a view submission's answer: the prefix check gets at most this much. */
-const PREFIX_CHECK_BUDGET_MS = 2_000;
+/** Slack waits 3 s for a view submission's answer: a provider's form check gets at most this much. */
+const FORM_CHECK_BUDGET_MS = 2_500;
 /** …and a block_suggestion's: the bucket list gets at most this much. */
 const BUCKET_LIST_BUDGET_MS = 2_500;
-/** Parallel prefix checks (OMS checks one prefix per call). */
-const PREFIX_CHECK_LANES = 5;
 
 const who = z.object({
   team: z.object({ id: z.string().min(1) }).nullish(),
@@ -116,9 +108,9 @@ export function pickSubmission(deps: AppDeps) {
       return;
     }
     const connection = deps.connections.get(teamId, choice.connection);
-    const simple = simpleForm(connection, choice, requester);
-    if (simple) {
-      await ack({ response_action: 'update', view: scrubPayload(deps.secrets.forTeam(teamId), simple) });
+    const immediate = immediateForm(connection, choice, requester);
+    if (immediate) {
+      await ack({ response_action: 'update', view: scrubPayload(deps.secrets.forTeam(teamId), immediate) });
       return;
     }
     await ack({
@@ -126,13 +118,13 @@ export function pickSubmission(deps: AppDeps) {
       view: loadingModal(choice.target.title, `the ${choice.target.label} form`),
     });
     const client = await deps.slackClients.forTeam(teamId);
-    await fillOmsForm(deps, client, { viewId: view.id }, connection, choice, requester, ctx.logger);
+    await fillLoadedForm(deps, client, { viewId: view.id }, connection, choice, requester, ctx.logger);
   };
 }
 
 /**
  * Submission of a create form: field errors inline (`response_action: "errors"`, one message per
- * invalid field), OMS prefixes checked in the source bucket, then the modal closes and the request
+ * invalid field), then the provider's own check (OMS: the prefixes exist in the source bucket), then the modal closes and the request
  * goes to the approvals channel.
  */
 export function formSubmission(deps: AppDeps) {
@@ -166,9 +158,8 @@ export function formSubmission(deps: AppDeps) {
     const result = requestFromForm(meta.provider, meta.kind, values);
     const errors = result.ok ? {} : { ...result.errors };
     if (!channelId) errors[RESULT_CHANNEL_FIELD] = 'Pick the channel where the new migration is posted.';
-    if (result.ok && Object.keys(errors).length === 0 && meta.provider === 'huawei-oms') {
-      const problem = await checkPrefixes(deps, teamId, meta.connection, result.request);
-      if (problem) errors.src_objects = problem;
+    if (result.ok && Object.keys(errors).length === 0) {
+      Object.assign(errors, await providerCheck(deps, teamId, meta, result.request));
     }
     if (!result.ok || Object.keys(errors).length > 0) {
       ctx.logger.info({ fields: Object.keys(errors) }, 'create form refused');
@@ -190,46 +181,30 @@ export function formSubmission(deps: AppDeps) {
   };
 }
 
-/** Every listed object or prefix must exist in the source bucket; undefined when they all do. */
-async function checkPrefixes(
+/** The form's provider check (`check` in its definition), bounded; messages scrubbed of secrets. */
+async function providerCheck(
   deps: AppDeps,
   teamId: string,
-  connectionName: string,
+  meta: FormMetadata,
   request: Record<string, unknown>,
-): Promise<string | undefined> {
-  const check = omsPrefixCheck(request);
-  if (!check) return undefined;
-  const provider = deps.connections.provider(deps.connections.get(teamId, connectionName));
-  if (!(provider instanceof HuaweiOmsProvider)) return undefined;
-  const size = Math.ceil(check.prefixes.length / PREFIX_CHECK_LANES);
-  const lanes: string[][] = [];
-  for (let i = 0; i < check.prefixes.length; i += size) lanes.push(check.prefixes.slice(i, i + size));
-  try {
-    const results = (
-      await withTimeout(
-        Promise.all(lanes.map((lane) => provider.checkPrefixes(check.source, lane))),
-        PREFIX_CHECK_BUDGET_MS,
-        'OMS did not answer in time',
-      )
-    ).flat();
-    const missing = results.filter((r) => !r.exists).map((r) => r.prefix);
-    if (missing.length === 0) return undefined;
-    const shown = missing.slice(0, 5).join(', ');
-    const more = missing.length > 5 ? ` and ${missing.length - 5} more` : '';
-    return `Nothing in ${check.source.bucket} (${check.source.region}) starts with ${shown}${more}. Check the spelling, or remove ${missing.length > 1 ? 'them' : 'it'}.`;
-  } catch (error) {
-    const e = asAppError(error);
-    const explained =
-      e instanceof ProviderError && e.errorCode ? explainForDisplay(e.errorCode, e.httpStatus) : undefined;
-    const reason = explained?.known ? explained.title : e.message;
-    return `Could not check these in ${check.source.bucket}: ${deps.secrets.forTeam(teamId).text(reason)}. Fix the source, or submit again.`;
-  }
+): Promise<Record<string, string>> {
+  const form = createTarget(meta.provider, meta.kind);
+  if (!form.check) return {};
+  const provider = deps.connections.provider(deps.connections.get(teamId, meta.connection));
+  const problems = await withTimeout(
+    form.check(provider, request),
+    FORM_CHECK_BUDGET_MS,
+    'the provider did not answer in time',
+  ).catch((error: unknown) => ({ [Object.keys(form.labels)[0]!]: asAppError(error).message }));
+  return Object.fromEntries(
+    Object.entries(problems).map(([k, v]) => [k, deps.secrets.forTeam(teamId).text(v)]),
+  );
 }
 
 /**
- * Options for the source-bucket `external_select`: OMS's list-buckets with the connection's source
- * keys, for the cloud chosen in the form, filtered by what was typed. Slack waits 3 s; a failure is
- * shown as a single option saying why.
+ * Options for a form's `bucket` item (`external_select`): the provider's `listSourceBuckets` with the
+ * connection's source keys, where the form's `bucketQuery` says, filtered by what was typed. Slack
+ * waits 3 s; a failure is shown as a single option saying why.
  */
 export function bucketSuggestions(deps: AppDeps) {
   return async ({ ack, body }: SuggestionArgs): Promise<void> => {
@@ -240,7 +215,7 @@ export function bucketSuggestions(deps: AppDeps) {
       answer([
         option(
           `Could not list buckets: ${truncate(deps.secrets.forTeam(teamId).text(reason), 60)}`,
-          '__error',
+          `${NOTE_VALUE_PREFIX}error`,
         )!,
       ]);
     try {
@@ -249,20 +224,24 @@ export function bucketSuggestions(deps: AppDeps) {
       const { userId } = who;
       const meta = decodeFormMetadata(body.view?.private_metadata);
       const { values } = readForm(body.view?.state);
-      if (!values.src_cloud) {
-        await answer([option('Pick the source cloud first', '__none')!]);
+      const where = createTarget(meta.provider, meta.kind).bucketQuery?.(values) ?? {
+        ok: false as const,
+        message: 'This form lists no buckets',
+      };
+      if (!where.ok) {
+        await answer([option(where.message, `${NOTE_VALUE_PREFIX}none`)!]);
         return;
       }
       await deps.access.require({ teamId, userId, channelId: meta.channel }, 'create', 'list buckets');
       const provider = deps.connections.provider(deps.connections.get(teamId, meta.connection));
-      if (!(provider instanceof HuaweiOmsProvider)) {
-        await fail('not a Huawei OMS connection');
+      if (!provider.listSourceBuckets) {
+        await fail(`${provider.id} connections cannot list buckets`);
         return;
       }
       const buckets = await withTimeout(
-        provider.listBuckets({ cloudType: values.src_cloud as never }),
+        provider.listSourceBuckets(where.query),
         BUCKET_LIST_BUDGET_MS,
-        'OMS did not answer in time',
+        'the provider did not answer in time',
       );
       const query = body.value.trim().toLowerCase();
       const matching = buckets
@@ -281,8 +260,11 @@ export function bucketSuggestions(deps: AppDeps) {
   };
 }
 
-/** Another source cloud was chosen: redraw the form with that cloud's regions, keeping what was typed. */
-export function sourceCloudChanged(deps: AppDeps) {
+/**
+ * A select the form redraws on (`redraw` in its definition) changed: redraw the form with the new
+ * choice, keeping what was typed and dropping the fields that depended on the old one.
+ */
+export function formRedraw(deps: AppDeps) {
   return async ({ ack, body }: SelectArgs): Promise<void> => {
     await ack();
     const view = body.view;
@@ -292,16 +274,21 @@ export function sourceCloudChanged(deps: AppDeps) {
     try {
       const meta = decodeFormMetadata(view.private_metadata);
       const { values } = readForm(view.state);
-      const cloud = body.actions[0]?.selected_option?.value ?? values.src_cloud;
+      const action = body.actions[0];
+      const field = action?.action_id.slice(ACTION_PREFIX.length) ?? '';
       const connection = deps.connections.get(teamId, meta.connection);
       const choice = createChoices([connection], [meta.kind])[0]!;
-      const next = await omsForm(
-        deps,
-        connection,
-        choice,
-        { teamId, userId, channelId: meta.channel },
-        { cloud, initial: { ...values, src_cloud: cloud, src_region: undefined, src_bucket: undefined } },
-      );
+      const who = { teamId, userId, channelId: meta.channel };
+      const redraw = choice.target
+        .items({ connection, data: undefined, values })
+        .find((item) => item.type === 'select' && item.field === field && item.redraw);
+      if (redraw?.type !== 'select' || !redraw.redraw) return;
+      const kept: Record<string, string | undefined> = {
+        ...values,
+        [field]: action?.selected_option?.value ?? values[field],
+      };
+      for (const cleared of redraw.redraw.clears) kept[cleared] = undefined;
+      const next = await loadedForm(deps, connection, choice, who, kept);
       const client = await deps.slackClients.forTeam(teamId);
       await client.views.update({
         view_id: view.id,
@@ -309,7 +296,7 @@ export function sourceCloudChanged(deps: AppDeps) {
         view: scrubPayload(deps.secrets.forTeam(teamId), next),
       });
     } catch (error) {
-      logger.info({ err: error }, 'create form not redrawn for the new cloud');
+      logger.info({ err: error }, 'create form not redrawn');
     }
   };
 }

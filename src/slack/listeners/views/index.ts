@@ -1,14 +1,20 @@
 import type { App, BlockAction, StaticSelectAction, ViewSubmitAction } from '@slack/bolt';
-import { CREATE_CALLBACKS, SRC_BUCKET_ACTION, SRC_CLOUD_ACTION } from '../../blocks/create/modal-kit.js';
+import { ACTION_PREFIX, CREATE_CALLBACKS } from '../../blocks/create/modal-kit.js';
 import type { AppDeps } from '../../context.js';
 import * as connectConnection from './connect-connection.js';
-import { bucketSuggestions, formSubmission, pickSubmission, sourceCloudChanged } from './create-listeners.js';
+import { bucketSuggestions, formRedraw, formSubmission, pickSubmission } from './create-listeners.js';
 
-/** The create modals: the picker and form submissions, bucket suggestions, and the source-cloud redraw. */
+/** Every `create.<field>` action: only bucket items ask for options, only redraw selects dispatch. */
+const CREATE_ACTION = new RegExp(`^${ACTION_PREFIX.replace('.', '\\.')}`);
+
+/** The create modals: the picker and form submissions, bucket suggestions, and redraws on a changed select. */
 export function register(app: App, deps: AppDeps): void {
   connectConnection.register(app, deps);
   app.view<ViewSubmitAction>(CREATE_CALLBACKS.pick, pickSubmission(deps));
   app.view<ViewSubmitAction>(CREATE_CALLBACKS.form, formSubmission(deps));
-  app.options({ action_id: SRC_BUCKET_ACTION }, bucketSuggestions(deps));
-  app.action<BlockAction<StaticSelectAction>>(SRC_CLOUD_ACTION, sourceCloudChanged(deps));
+  app.options({ action_id: CREATE_ACTION }, bucketSuggestions(deps));
+  app.action<BlockAction<StaticSelectAction>>(
+    { type: 'block_actions', action_id: CREATE_ACTION },
+    formRedraw(deps),
+  );
 }

@@ -1,37 +1,21 @@
 import type { ResourceRef } from '../../../../domain/migration-resource.js';
 import { InvalidInputError } from '../../../../errors.js';
+import { parseBandwidthWindow } from '../../../../providers/bandwidth-grammar.js';
 import type { BandwidthWindow } from '../../../../providers/types.js';
 import { formatBytes } from '../../../blocks/format.js';
 import { renderResourceCard } from '../../../blocks/resource-card.js';
 import { parseRef, refuseShare } from '../../../command-text.js';
 import { defineSubcommand } from '../subcommand.js';
 
-const WINDOW = /^(\d{1,2}:\d{2})-(\d{1,2}:\d{2})=(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)(?:\/s|ps)?$/i;
-const UNIT: Record<string, number> = {
-  b: 1,
-  kb: 1024,
-  kib: 1024,
-  mb: 1024 ** 2,
-  mib: 1024 ** 2,
-  gb: 1024 ** 3,
-  gib: 1024 ** 3,
-};
-
-/** `00:00-06:00=200MB/s` → a window; MB means MiB, as the OMS console does (1 MB/s = 1,048,576 B/s). */
-export function parseBandwidthWindow(word: string): BandwidthWindow {
-  const match = WINDOW.exec(word);
-  if (!match) {
+/** One word of `/migrate bandwidth` → a window, in the grammar the create forms use too. */
+export function parseBandwidthWindowWord(word: string): BandwidthWindow {
+  const window = parseBandwidthWindow(word);
+  if (!window) {
     throw new InvalidInputError(
       `"${word.slice(0, 40)}" is not a bandwidth window. Write \`HH:MM-HH:MM=<rate>\`, e.g. \`00:00-06:00=200MB/s\`.`,
     );
   }
-  const [, start, end, amount, unit] = match;
-  const pad = (t: string) => t.padStart(5, '0');
-  return {
-    start: pad(start!),
-    end: pad(end!),
-    maxBytesPerSecond: Math.round(Number(amount) * UNIT[unit!.toLowerCase()]!),
-  };
+  return window;
 }
 
 export const bandwidthCommand = defineSubcommand<{ ref: ResourceRef; windows: BandwidthWindow[] }>({
@@ -50,7 +34,7 @@ export const bandwidthCommand = defineSubcommand<{ ref: ResourceRef; windows: Ba
     }
     const ref = parseRef('bandwidth', refWord ? [refWord] : []);
     const off = windowWords.length === 1 && windowWords[0]!.toLowerCase() === 'off';
-    return { ref, windows: off ? [] : windowWords.map(parseBandwidthWindow) };
+    return { ref, windows: off ? [] : windowWords.map(parseBandwidthWindowWord) };
   },
   async run(ctx, { ref, windows }) {
     await ctx.require('operate', 'change bandwidth limits');

@@ -1,32 +1,37 @@
 import { ConfigError, InvalidInputError } from '../../../../errors.js';
 import { isProviderId, PROVIDER_IDS, type ProviderId } from '../../../../providers/provider-ids.js';
+import { providerDefinitions } from '../../../../providers/registry.js';
 import { refuseShare } from '../../../command-text.js';
 import { connectModal, defaultChoice } from '../../../connection-form.js';
 import { scrubPayload } from '../../../context.js';
 import { defineSubcommand } from '../subcommand.js';
 
-/** Words people type for a provider. */
-const PROVIDER_WORDS: Record<string, ProviderId> = {
-  huawei: 'huawei-oms',
-  oms: 'huawei-oms',
-  hw: 'huawei-oms',
-  naver: 'ncp',
-  ncloud: 'ncp',
-};
+/** A provider id, or a word people type for one (each provider's `aliases`). */
+function providerFor(word: string): ProviderId | undefined {
+  if (isProviderId(word)) return word;
+  return providerDefinitions().find((d) => d.aliases?.includes(word))?.id;
+}
+
+/** `huawei-oms, ncp or upcloud` */
+function providerList(): string {
+  return PROVIDER_IDS.length > 1
+    ? `${PROVIDER_IDS.slice(0, -1).join(', ')} or ${PROVIDER_IDS.at(-1)}`
+    : PROVIDER_IDS.join('');
+}
 
 /** `/migrate connect [provider]`: opens the add-a-connection modal (admins). */
 export const connectCommand = defineSubcommand<{ provider?: ProviderId }>({
   name: 'connect',
-  usage: '/migrate connect [huawei-oms|ncp|upcloud]',
+  usage: `/migrate connect [${PROVIDER_IDS.join('|')}]`,
   summary:
     'Admins: a form to add a connection; it is tested before it is saved and its secrets are stored encrypted.',
   parse: (args, share) => {
     refuseShare('connect', share);
     if (args.length > 1)
-      throw new InvalidInputError('`/migrate connect` takes at most a provider: huawei-oms, ncp or upcloud.');
+      throw new InvalidInputError(`\`/migrate connect\` takes at most a provider: ${providerList()}.`);
     const word = args[0]?.toLowerCase();
     if (word === undefined) return {};
-    const provider = isProviderId(word) ? word : PROVIDER_WORDS[word];
+    const provider = providerFor(word);
     if (!provider) {
       throw new InvalidInputError(
         `Unknown provider "${word.slice(0, 30)}": use one of ${PROVIDER_IDS.join(', ')}, or none to choose in the form.`,

@@ -1,6 +1,6 @@
-import { upcloudCreateJobRequestSchema } from '../../providers/upcloud/index.js';
-import { type FieldMap, type FormResult, validateWithSchema } from './form-result.js';
-import type { FormValues } from './view-state.js';
+import type { FormValues } from '../definition.js';
+import { type FieldMap, type FormResult, validateWithSchema } from '../form-result.js';
+import { upcloudCreateJobRequestSchema } from './schemas.js';
 
 export const UPCLOUD_LABELS = {
   name: 'Job name',

@@ -1,6 +1,6 @@
-import { ncpCreatePolicyRequestSchema } from '../../providers/ncp/index.js';
-import { type FieldMap, type FormResult, validateWithSchema } from './form-result.js';
-import type { FormValues } from './view-state.js';
+import type { FormValues } from '../definition.js';
+import { type FieldMap, type FormResult, validateWithSchema } from '../form-result.js';
+import { ncpCreatePolicyRequestSchema } from './schemas.js';
 
 export const NCP_LABELS = {
   title: 'Policy title',

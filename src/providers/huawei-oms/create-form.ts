@@ -1,21 +1,19 @@
-import { toBandwidthPolicy } from '../../providers/huawei-oms/bandwidth.js';
-import {
-  type OmsBucketSource,
-  omsCreateTaskGroupRequestSchema,
-  omsCreateTaskRequestSchema,
-} from '../../providers/huawei-oms/index.js';
+import { lines, parseBandwidthLines } from '../bandwidth-grammar.js';
+import type { FormValues } from '../definition.js';
+import { type FieldMap, type FormResult, validateWithSchema } from '../form-result.js';
+import { bandwidthProblem, toBandwidthPolicy } from './bandwidth.js';
+import type { OmsBucketSource } from './bucket-source.js';
 import {
   BUCKET_CLOUD_TYPES,
   CONSISTENCY_CHECKS,
   DST_STORAGE_POLICIES,
   OBJECT_OVERWRITE_MODES,
+  omsCreateTaskGroupRequestSchema,
+  omsCreateTaskRequestSchema,
   TASK_GROUP_TYPES,
   TASK_PRIORITIES,
   TASK_TYPES,
-} from '../../providers/huawei-oms/schemas.js';
-import { parseBandwidthWindows } from './bandwidth-windows.js';
-import { type FieldMap, type FormResult, validateWithSchema } from './form-result.js';
-import { type FormValues, lines } from './view-state.js';
+} from './schemas.js';
 
 export type OmsCreateKind = 'task' | 'task-group';
 
@@ -145,7 +143,7 @@ export function omsRequestFromForm(kind: OmsCreateKind, v: FormValues): FormResu
   }
   if (v.src_cloud === 'Tencent' && !v.src_app_id)
     errors.src_app_id ??= 'App ID is required when the source cloud is Tencent.';
-  const bandwidth = parseBandwidthWindows(v.bandwidth);
+  const bandwidth = parseOmsBandwidth(v.bandwidth);
   if (!bandwidth.ok) errors.bandwidth = bandwidth.error;
 
   const request: Record<string, unknown> = {
@@ -194,6 +192,19 @@ export function omsPrefixCheck(
     },
     prefixes: src.object_key,
   };
+}
+
+/** The shared grammar, then OMS's own rules (at most 5, no overlap, 1–200 MB/s). */
+export function parseOmsBandwidth(text: string | undefined) {
+  const parsed = parseBandwidthLines(text);
+  if (!parsed.ok) return parsed;
+  const problem = bandwidthProblem(parsed.windows.map(toBandwidthPolicy));
+  if (problem)
+    return {
+      ok: false as const,
+      error: `${problem.message.charAt(0).toUpperCase()}${problem.message.slice(1)}.`,
+    };
+  return parsed;
 }
 
 export const OMS_CHOICES = {

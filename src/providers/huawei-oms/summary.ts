@@ -1,0 +1,55 @@
+import type { CreateSummary } from '../definition.js';
+import { joinPath } from '../shared-fields.js';
+import { parseHhMm } from './bandwidth.js';
+import type { OmsCreateTaskGroupRequest, OmsCreateTaskRequest } from './schemas.js';
+
+const MAX_OBJECTS_SHOWN = 5;
+
+/** What an OMS task or task-group request will create, for the approval message (raw values). */
+export function summarizeOms(what: string, request: Record<string, unknown>): CreateSummary {
+  const r = request as unknown as OmsCreateTaskRequest | OmsCreateTaskGroupRequest;
+  const src = r.src_node;
+  const list = src.list_file ? `list ${joinPath(src.list_file.obs_bucket, src.list_file.list_file_key)}` : '';
+  const source = [src.cloud_type ?? 'AWS', src.region, src.bucket ? `· ${src.bucket}` : '', list]
+    .filter(Boolean)
+    .join(' ');
+  const details: { label: string; value: string }[] = [];
+  const add = (label: string, value: string | undefined) => {
+    if (value) details.push({ label, value });
+  };
+  add('Task type', r.task_type);
+  add('Overwrite', r.object_overwrite_mode);
+  add('Consistency check', r.consistency_check);
+  add('Storage class', r.dst_storage_policy);
+  if ('task_priority' in r) add('Priority', r.task_priority);
+  add('Bandwidth', r.bandwidth_policy?.length ? describeBandwidth(r.bandwidth_policy) : undefined);
+  const keys = src.object_key ?? [];
+  return {
+    what,
+    name: r.description || undefined,
+    source,
+    destination: `HuaweiCloud ${r.dst_node.region} · ${joinPath(r.dst_node.bucket, r.dst_node.save_prefix)}`,
+    objects:
+      keys.length > 0
+        ? { shown: keys.slice(0, MAX_OBJECTS_SHOWN), more: Math.max(0, keys.length - MAX_OBJECTS_SHOWN) }
+        : undefined,
+    details,
+  };
+}
+
+/** `00:00–06:00 ≤ 200 MB/s, 22:00–23:00 ≤ 50 MB/s` */
+export function describeBandwidth(
+  policies: readonly { start: string; end: string; max_bandwidth: number }[],
+): string {
+  return policies
+    .map((p) => {
+      const overnight = (parseHhMm(p.end) ?? 0) < (parseHhMm(p.start) ?? 0) ? ' (next day)' : '';
+      return `${p.start}–${p.end}${overnight} ≤ ${formatRate(p.max_bandwidth)}`;
+    })
+    .join(', ');
+}
+
+function formatRate(bytesPerSecond: number): string {
+  const mb = bytesPerSecond / 1024 ** 2;
+  return Number.isInteger(mb) ? `${mb} MB/s` : `${mb.toFixed(1)} MB/s`;
+}
