@@ -11,6 +11,7 @@ import { ConnectionStore } from './connections/connection-store.js';
 import { loadConnectionsFile } from './connections/load-connections-file.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { createLogger, type Logger } from './logger.js';
+import { BotMetrics } from './metrics/metrics.js';
 import { PoolRegistry } from './providers/http/http-client.js';
 import { KindOffering } from './resources/kind-offering.js';
 import { ResourceResolver } from './resources/resolve-resource.js';
@@ -74,7 +75,13 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   // start-up with one message (a ConfigError) instead of a bot that says it started and then fails.
   const botStore = await openBotStore(config.storeUrl, logger, config.storeConnectTimeoutSeconds * 1000);
   const { store, state } = botStore;
-  const pools = new PoolRegistry();
+  // Read at scrape time from the watcher and approvals built below (a scrape waits for the HTTP server).
+  const metrics = new BotMetrics({
+    delivery: () => watcher.outbox.stats,
+    leasesHeld: () => watcher.leases.held,
+    approvalsPending: async () => (await approvals.records.pending()).length,
+  });
+  const pools = new PoolRegistry(undefined, (call) => metrics.providerCall(call));
   // Secrets stored by the bot (connections added from Slack, OAuth tokens) are sealed with this key ring.
   const box = config.encryptionKeys ? SecretBox.fromKeyRing(config.encryptionKeys) : undefined;
   const connectionStore = new ConnectionStore(state, box, secrets, {
@@ -99,7 +106,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   );
   const audit = new AuditLog(state, settings, postAuditEntry(slackClients, secrets), logger);
   const watcher = await Watcher.create(
-    { config, logger, store, connections: registry, slackClients, secrets, offering },
+    { config, logger, store, connections: registry, slackClients, secrets, offering, metrics },
     options.watcher,
   );
   const approvals = new ApprovalService({
@@ -128,6 +135,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     slackClients,
     watcher,
     approvals,
+    metrics,
   };
   const slack = createSlackApp(deps);
   const port = await slack.start();

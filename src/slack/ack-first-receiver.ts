@@ -28,6 +28,25 @@ export function acksEmpty(body: Record<string, unknown>): boolean {
   return body.type === 'block_actions' || body.type === 'shortcut' || body.type === 'message_action';
 }
 
+/** The kind of a Slack request, as a metric label: command, action, shortcut, view, options, event. */
+export function requestKind(body: Record<string, unknown>): string {
+  if (typeof body.command === 'string') return 'command';
+  const kinds: Record<string, string> = {
+    block_actions: 'action',
+    interactive_message: 'action',
+    shortcut: 'shortcut',
+    message_action: 'shortcut',
+    view_submission: 'view',
+    view_closed: 'view',
+    block_suggestion: 'options',
+    event_callback: 'event',
+  };
+  return kinds[String(body.type)] ?? 'other';
+}
+
+/** Told how long each acknowledged request took to ack (seconds), by kind. */
+export type AckObserver = (kind: string, seconds: number) => void;
+
 /**
  * Bolt's HTTP receiver, except that commands, button clicks and shortcuts get their empty 200 as
  * soon as the signature checks, before Bolt authorizes the request and runs the middleware of
@@ -38,11 +57,12 @@ export function acksEmpty(body: Record<string, unknown>): boolean {
 export class AckFirstReceiver extends HTTPReceiver {
   readonly #signingSecret: string;
   readonly #log: Logger;
+  readonly #onAck: AckObserver | undefined;
   #app: App | undefined;
   readonly #waiting: ReceiverEvent[] = [];
   #running = 0;
 
-  constructor(options: HTTPReceiverOptions & { signingSecret: string; logger: Logger }) {
+  constructor(options: HTTPReceiverOptions & { signingSecret: string; logger: Logger; onAck?: AckObserver }) {
     super({
       ...options,
       processBeforeResponse: false,
@@ -50,6 +70,7 @@ export class AckFirstReceiver extends HTTPReceiver {
     });
     this.#signingSecret = options.signingSecret;
     this.#log = options.logger;
+    this.#onAck = options.onAck;
     const routeOthers = this.requestListener;
     const endpoints = new Set(
       typeof options.endpoints === 'string' ? [options.endpoints] : (options.endpoints ?? ['/slack/events']),
@@ -77,6 +98,7 @@ export class AckFirstReceiver extends HTTPReceiver {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const received = performance.now();
     const request = await receiveSlackRequest(req, res, {
       signingSecret: this.#signingSecret,
       logger: this.#log,
@@ -84,6 +106,8 @@ export class AckFirstReceiver extends HTTPReceiver {
     if (!request) return;
     if (request.kind === 'ssl_check') return http.buildSSLCheckResponse(res);
     const { body, buffered } = request;
+    const kind = requestKind(body);
+    res.once('finish', () => this.#onAck?.(kind, (performance.now() - received) / 1000));
     if (body.type === 'url_verification') return http.buildUrlVerificationResponse(res, body);
     if (body.type === 'app_rate_limited') {
       this.#log.warn('Slack reports this app over its Events API rate limit: events are being dropped');

@@ -30,7 +30,8 @@ export function buttonHandler(deps: AppDeps, work: (ctx: HandlerContext, args: B
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
     await afterAck();
-    const ctx = createHandlerContext(deps, whoClicked(args.body), args.respond, 'button');
+    const who = { ...whoClicked(args.body), what: args.action.action_id };
+    const ctx = createHandlerContext(deps, who, args.respond, 'button');
     await runSafely(ctx, () => work(ctx, args));
   };
 }

@@ -11,6 +11,8 @@ export class Leases {
   readonly #holder: string;
   readonly #ttlMs: number;
   readonly #held = new Set<string>();
+  /** Whether the last attempt reached the backend (readiness: a replica whose leases fail polls nothing). */
+  #working = true;
 
   constructor(backend: AtomicKv, holder: string, ttlMs: number) {
     this.#backend = backend;
@@ -22,9 +24,28 @@ export class Leases {
     return this.#holder;
   }
 
+  /** Leases this replica holds now. */
+  get heldCount(): number {
+    return this.#held.size;
+  }
+
+  /** False when the last attempt to acquire or extend a lease failed (the store did not answer). */
+  get working(): boolean {
+    return this.#working;
+  }
+
   /** Acquires or extends; false when another replica holds it. */
   async hold(name: string): Promise<boolean> {
-    const ok = await this.#backend.acquireLease(`lease:${name}`, this.#holder, this.#ttlMs);
+    const ok = await this.#backend.acquireLease(`lease:${name}`, this.#holder, this.#ttlMs).then(
+      (acquired) => {
+        this.#working = true;
+        return acquired;
+      },
+      (error: unknown) => {
+        this.#working = false;
+        throw error;
+      },
+    );
     if (ok) this.#held.add(name);
     else this.#held.delete(name);
     return ok;

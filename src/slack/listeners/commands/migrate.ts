@@ -35,6 +35,7 @@ export function migrateCommand(deps: AppDeps) {
     await runSafely(ctx, async () => {
       const { head, args, share } = splitCommand(payload.text);
       const subcommand = findSubcommand(head ?? 'help');
+      ctx.what = subcommand?.name ?? 'unknown subcommand';
       if (!subcommand) {
         const suggestion = closest(head ?? '', subcommandNames());
         throw new InvalidInputError(

@@ -18,9 +18,15 @@ import {
   loadingModal,
   messageModal,
 } from '../../blocks/create/flow-modals.js';
-import { option, RESULT_CHANNEL_FIELD } from '../../blocks/create/modal-kit.js';
+import { CREATE_CALLBACKS, option, RESULT_CHANNEL_FIELD } from '../../blocks/create/modal-kit.js';
 import { truncate } from '../../blocks/mrkdwn.js';
-import { type AppDeps, createHandlerContext, type HandlerContext, scrubPayload } from '../../context.js';
+import {
+  type AppDeps,
+  createHandlerContext,
+  type HandlerContext,
+  requestDone,
+  scrubPayload,
+} from '../../context.js';
 import { requestFromForm } from '../../create-forms/index.js';
 import { decodeFormMetadata, decodePickerMetadata, type FormMetadata } from '../../create-forms/metadata.js';
 import { omsPrefixCheck } from '../../create-forms/oms-form.js';
@@ -154,9 +160,11 @@ export function formSubmission(deps: AppDeps) {
     const channelId = meta.channel ?? values[RESULT_CHANNEL_FIELD];
     const requester: Requester = { teamId, userId, channelId };
     const ctx = viewContext(deps, requester, 'view');
+    ctx.what = CREATE_CALLBACKS.form;
     try {
       await ctx.require('create', 'ask for new migrations');
     } catch (error) {
+      requestDone(ctx, 'refused');
       await ack({
         response_action: 'update',
         view: messageModal('New migration', asAppError(error).message),
@@ -172,6 +180,7 @@ export function formSubmission(deps: AppDeps) {
     }
     if (!result.ok || Object.keys(errors).length > 0) {
       ctx.logger.info({ fields: Object.keys(errors) }, 'create form refused');
+      requestDone(ctx, 'refused');
       await ack({ response_action: 'errors', errors: errorsForBlocks(errors, blockIds) });
       return;
     }
