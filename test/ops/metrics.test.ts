@@ -55,9 +55,9 @@ describe('/metrics', () => {
     expect(value('migrate_bot_requests_total{surface="command",what="help",outcome="ok"}')).toBe(1);
     expect(value('migrate_bot_requests_total{surface="command",what="watch",outcome="ok"}')).toBe(1);
     expect(value('migrate_bot_requests_total{surface="command",what="status",outcome="refused"}')).toBe(1);
-    expect(
-      value('migrate_bot_requests_total{surface="button",what="resource.refresh",outcome="ok"}'),
-    ).toBe(1);
+    expect(value('migrate_bot_requests_total{surface="button",what="resource.refresh",outcome="ok"}')).toBe(
+      1,
+    );
     expect(value('migrate_bot_request_seconds_count{surface="command"}')).toBe(3);
 
     const okCalls = [...samples].filter(([name]) =>
@@ -118,7 +118,9 @@ describe('/metrics', () => {
     await t.ask('frobnicate');
     const { samples } = await scrape(t);
     expect(
-      samples.get('migrate_bot_requests_total{surface="command",what="unknown subcommand",outcome="refused"}'),
+      samples.get(
+        'migrate_bot_requests_total{surface="command",what="unknown subcommand",outcome="refused"}',
+      ),
     ).toBe(1);
   });
 });
