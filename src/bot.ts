@@ -11,6 +11,7 @@ import { ConnectionStore, registerConnectionSecrets } from './connections/connec
 import { loadConnectionsFile } from './connections/load-connections-file.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { createLogger, type Logger } from './logger.js';
+import { BotMetrics } from './metrics/metrics.js';
 import { PoolRegistry } from './providers/http/http-client.js';
 import { KindOffering } from './resources/kind-offering.js';
 import { ResourceResolver } from './resources/resolve-resource.js';
@@ -76,7 +77,13 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   // start-up with one message (a ConfigError) instead of a bot that says it started and then fails.
   const botStore = await openBotStore(config.storeUrl, logger, config.storeConnectTimeoutSeconds * 1000);
   const { store, state } = botStore;
-  const pools = new PoolRegistry();
+  // Read at scrape time from the watcher and approvals built below (a scrape waits for the HTTP server).
+  const metrics = new BotMetrics({
+    delivery: () => watcher.outbox.stats,
+    leasesHeld: () => watcher.leases.held,
+    approvalsPending: async () => (await approvals.records.pending()).length,
+  });
+  const pools = new PoolRegistry(undefined, (call) => metrics.providerCall(call));
   // Secrets stored by the bot (connections added from Slack, OAuth tokens) are sealed with this key ring.
   const box = config.encryptionKeys ? SecretBox.fromKeyRing(config.encryptionKeys) : undefined;
   const connectionStore = new ConnectionStore(state, box, secrets, {
@@ -109,6 +116,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       slackClients,
       secrets,
       offering,
+      metrics,
       // A watch that breaks (Slack refuses its channel) is recorded and told to the audit channel.
       audit: async (note) => {
         await audit.record({ ...note, team: note.teamId, result: 'failed' });
@@ -143,6 +151,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     watcher,
     approvals,
     interactiveBudget: options.interactiveBudget,
+    metrics,
   };
   const slack = createSlackApp(deps);
   const port = await slack.start();

@@ -65,9 +65,32 @@ export function createLogger(options: LoggerOptions): Logger {
     {
       level: options.level,
       base: { app: 'migrate-bot' },
+      // `"level":"info"`, not pino's number: log pipelines filter on the label without a lookup table.
+      formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     stream,
   );
+}
+
+/** node-cron 4's logger interface (its default prints coloured text to the console). */
+export interface CronLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string | Error, err?: Error): void;
+  debug(message: string | Error, err?: Error): void;
+}
+
+/** node-cron's warnings (missed executions, overlaps) as JSON lines of ours, never raw console text. */
+export function cronLogger(logger: Logger): CronLogger {
+  const log = logger.child({ component: 'node-cron' });
+  const line = (level: 'error' | 'debug', message: string | Error, err?: Error) =>
+    message instanceof Error ? log[level]({ err: message }, message.message) : log[level]({ err }, message);
+  return {
+    info: (message) => log.info(message),
+    warn: (message) => log.warn(message),
+    error: (message, err) => line('error', message, err),
+    debug: (message, err) => line('debug', message, err),
+  };
 }

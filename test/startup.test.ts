@@ -90,7 +90,7 @@ describe('a store that cannot be used stops the start-up with one message and ex
     expect(bot.stderr).toContain('Fix: start Redis there');
     // One message, not a warning per retry; and the password is shown to nobody.
     expect(bot.stderr.match(/cannot start/g)).toHaveLength(1);
-    expect(bot.logLines().filter((l) => l.level === 40 || l.level === 50)).toHaveLength(1); // "no connections file"
+    expect(bot.logLines().filter((l) => l.level === 'warn' || l.level === 'error')).toHaveLength(1); // "no connections file"
     expect(bot.output).not.toContain('hunter2-redis-pw');
     expect(bot.output).not.toContain('migrate-bot started');
   }, 30_000);
@@ -201,7 +201,11 @@ describe('an unexpected rejection inside a request', () => {
     await bot.waitFor(/unhandled promise rejection/);
     const logged = bot.logLines().filter((l) => String(l.msg).startsWith('unhandled promise rejection'));
     expect(logged).toHaveLength(1);
-    expect(logged[0]).toMatchObject({ level: 50, op, err: { message: 'test: a rejection nobody handles' } });
+    expect(logged[0]).toMatchObject({
+      level: 'error',
+      op,
+      err: { message: 'test: a rejection nobody handles' },
+    });
 
     expect(await ask(port, 'help')).toContain('migrate-bot help');
     expect(bot.child.exitCode).toBeNull();

@@ -122,6 +122,7 @@ export class FakeSlack {
   readonly #windows = new Map<string, number[]>();
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
   #down = false;
+  #botTokenRevoked = false;
   #tsCounter = 0;
   #server = createServer((req, res) => {
     this.#handle(req, res).catch(() => {
@@ -192,6 +193,11 @@ export class FakeSlack {
   /** The next `count` calls to `method` answer HTTP 429 with Retry-After. */
   rateLimit(method: string, retryAfterSeconds: number, count = 1): void {
     this.#rateLimits.push({ method, retryAfterSeconds, remaining: count });
+  }
+
+  /** The bot token stops working (an admin revoked it): calls with it get `invalid_auth`. */
+  revokeBotToken(revoked = true): void {
+    this.#botTokenRevoked = revoked;
   }
 
   /** While down, every request gets a 503 (a Slack outage). */
@@ -354,7 +360,8 @@ export class FakeSlack {
 
   #answer(method: string, token: string | undefined, body: Record<string, unknown>): Record<string, unknown> {
     if (method === 'oauth.v2.access') return this.oauth.access(body);
-    if (token !== this.#options.botToken && !this.oauth.accepts(token))
+    const botToken = this.#botTokenRevoked ? undefined : this.#options.botToken;
+    if (token !== botToken && !this.oauth.accepts(token))
       return { ok: false, error: token ? 'invalid_auth' : 'not_authed' };
     const surface: Surface | undefined = method.startsWith('chat.') ? 'message' : VIEW_SURFACE[method];
     const blocks =

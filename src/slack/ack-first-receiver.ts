@@ -53,6 +53,25 @@ export function workSlotReleaser(context: Context): () => void {
   return typeof release === 'function' ? (release as () => void) : () => {};
 }
 
+/** The kind of a Slack request, as a metric label: command, action, shortcut, view, options, event. */
+export function requestKind(body: Record<string, unknown>): string {
+  if (typeof body.command === 'string') return 'command';
+  const kinds: Record<string, string> = {
+    block_actions: 'action',
+    interactive_message: 'action',
+    shortcut: 'shortcut',
+    message_action: 'shortcut',
+    view_submission: 'view',
+    view_closed: 'view',
+    block_suggestion: 'options',
+    event_callback: 'event',
+  };
+  return kinds[String(body.type)] ?? 'other';
+}
+
+/** Told how long each acknowledged request took to ack (seconds), by kind. */
+export type AckObserver = (kind: string, seconds: number) => void;
+
 /**
  * Bolt's HTTP receiver, except that commands, button clicks and shortcuts get their empty 200 as
  * soon as the signature checks, before Bolt authorizes the request and runs the middleware of
@@ -63,11 +82,12 @@ export function workSlotReleaser(context: Context): () => void {
 export class AckFirstReceiver extends HTTPReceiver {
   readonly #signingSecret: string;
   readonly #log: Logger;
+  readonly #onAck: AckObserver | undefined;
   #app: App | undefined;
   /** Acknowledged work, fair across workspaces: see `FairWorkQueue`. */
   readonly #work: FairWorkQueue;
 
-  constructor(options: HTTPReceiverOptions & { signingSecret: string; logger: Logger }) {
+  constructor(options: HTTPReceiverOptions & { signingSecret: string; logger: Logger; onAck?: AckObserver }) {
     super({
       ...options,
       processBeforeResponse: false,
@@ -80,6 +100,7 @@ export class AckFirstReceiver extends HTTPReceiver {
       maxRunningPerKey: MAX_RUNNING_PER_WORKSPACE,
       onError: (error) => this.#log.error('listener failed after an early ack', error),
     });
+    this.#onAck = options.onAck;
     const routeOthers = this.requestListener;
     const endpoints = new Set(
       typeof options.endpoints === 'string' ? [options.endpoints] : (options.endpoints ?? ['/slack/events']),
@@ -107,6 +128,7 @@ export class AckFirstReceiver extends HTTPReceiver {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const received = performance.now();
     const request = await receiveSlackRequest(req, res, {
       signingSecret: this.#signingSecret,
       logger: this.#log,
@@ -114,6 +136,8 @@ export class AckFirstReceiver extends HTTPReceiver {
     if (!request) return;
     if (request.kind === 'ssl_check') return http.buildSSLCheckResponse(res);
     const { body, buffered } = request;
+    const kind = requestKind(body);
+    res.once('finish', () => this.#onAck?.(kind, (performance.now() - received) / 1000));
     if (body.type === 'url_verification') return http.buildUrlVerificationResponse(res, body);
     if (body.type === 'app_rate_limited') {
       this.#log.warn('Slack reports this app over its Events API rate limit: events are being dropped');

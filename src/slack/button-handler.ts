@@ -32,7 +32,12 @@ export function buttonHandler(deps: AppDeps, work: (ctx: HandlerContext, args: B
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
     await afterAck();
-    const clicked = createHandlerContext(deps, whoClicked(args.body), args.respond, 'button');
+    const clicked = createHandlerContext(
+      deps,
+      { ...whoClicked(args.body), what: args.action.action_id },
+      args.respond,
+      'button',
+    );
     const options = {
       surface: 'button',
       releaseSlot: workSlotReleaser(args.context),

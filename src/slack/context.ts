@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import { AppError, ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { BotMetrics, RequestOutcome } from '../metrics/metrics.js';
 import { enterOp } from '../op-scope.js';
 import type { ResourceResolver } from '../resources/resolve-resource.js';
 import type { Masker, SecretRegistry } from '../secrets.js';
@@ -33,6 +34,8 @@ export interface AppDeps {
   approvals: ApprovalService;
   /** Time budget of commands and buttons; `INTERACTIVE_BUDGET` unless a test shortens it. */
   interactiveBudget?: InteractiveBudget;
+  /** Prometheus metrics (`/metrics`); absent in tests that build deps by hand. */
+  metrics?: BotMetrics;
 }
 
 export interface Reply {
@@ -54,6 +57,12 @@ export interface HandlerContext {
   triggerId?: string;
   /** Short id quoted in replies and logs, so a user's report can be matched to the log. */
   opId: string;
+  /** command, button, view or shortcut. */
+  surface: string;
+  /** What was asked (subcommand, action id, view): set by the listener once known; never user text. */
+  what: string;
+  /** `performance.now()` when the request's handling began. */
+  startedAt: number;
   logger: Logger;
   reply(message: Reply): Promise<void>;
   /** Checks the caller's role; throws a ForbiddenError saying which role `what` needs. */
@@ -73,10 +82,11 @@ type RespondFn = (message: Record<string, unknown>) => Promise<unknown>;
 
 export function createHandlerContext(
   deps: AppDeps,
-  who: { teamId: string; userId: string; channelId: string | undefined; triggerId?: string },
+  who: { teamId: string; userId: string; channelId: string | undefined; triggerId?: string; what?: string },
   respond: RespondFn,
   surface: string,
 ): HandlerContext {
+  const startedAt = performance.now();
   const opId = randomBytes(4).toString('hex');
   enterOp(opId);
   const logger = deps.logger.child({ op: opId, team: who.teamId, user: who.userId, surface });
@@ -85,6 +95,9 @@ export function createHandlerContext(
     deps,
     ...who,
     opId,
+    surface,
+    what: who.what ?? surface,
+    startedAt,
     logger,
     async require(capability, what) {
       try {
@@ -132,6 +145,16 @@ export function createHandlerContext(
       await respond(scrubPayload(deps.secrets.forTeam(who.teamId), payload));
     },
   };
+}
+
+/**
+ * The one info line per command, button and view (op, team, user and surface come from the
+ * context's logger), and its metrics. `what` is a subcommand name or an action id, never user text.
+ */
+export function requestDone(ctx: HandlerContext, outcome: RequestOutcome): void {
+  const ms = Math.round(performance.now() - ctx.startedAt);
+  ctx.logger.info({ what: ctx.what, outcome, ms }, 'request done');
+  ctx.deps.metrics?.requestDone(ctx.surface, ctx.what, outcome, ms);
 }
 
 /**

@@ -13,6 +13,7 @@ import { AckFirstReceiver } from './ack-first-receiver.js';
 import { boltLogger } from './bolt-logger.js';
 import type { AppDeps } from './context.js';
 import { registerListeners } from './listeners/index.js';
+import { SlackAuthCheck } from './slack-auth-check.js';
 import { guardSocketMode } from './socket-mode-guard.js';
 
 export interface SlackApp {
@@ -44,6 +45,7 @@ export function createSlackApp(deps: AppDeps): SlackApp {
           endpoints: '/slack/events',
           customRoutes: health,
           logger,
+          onAck: (kind, seconds) => deps.metrics?.ackObserved(kind, seconds),
           ...oauth,
         });
   // OAuth: Bolt authorizes each request through the same serialized authorize() (token refresh) as
@@ -81,18 +83,23 @@ export function createSlackApp(deps: AppDeps): SlackApp {
 }
 
 /**
- * `/livez` answers 200 whenever this process serves HTTP and never looks at the store, so a Redis
- * outage does not get every replica restarted at once; `/readyz` (and `/healthz`, its older name)
- * answers 503 while the store cannot be reached, which takes the replica out of the Service.
+ * `/livez` answers 200 whenever this process serves HTTP and never looks at the store or Slack, so a
+ * Redis outage does not get every replica restarted at once. `/readyz` (and `/healthz`, its older
+ * name) answers 503 while the store cannot be reached, Slack says the bot token is invalid (a cached
+ * `auth.test`, single-token mode only), or, with Redis, the last lease attempt failed: the replica
+ * leaves the Service until they recover. `/metrics` is the Prometheus text format.
  */
 function healthRoutes(deps: AppDeps) {
+  const botToken = deps.config.slack.oauth ? undefined : deps.config.slack.botToken;
+  const slackAuth = new SlackAuthCheck(
+    botToken ? async () => (await deps.slackClients.forTeam('', 'background')).auth.test() : undefined,
+  );
   const ready = (_req: IncomingMessage, res: ServerResponse) => {
-    deps.store.healthy().then(
-      (storeOk) => {
-        res.writeHead(storeOk ? 200 : 503, { 'content-type': 'application/json' });
-        res.end(
-          JSON.stringify({ status: storeOk ? 'ok' : 'degraded', store: storeOk ? 'ok' : 'unreachable' }),
-        );
+    readiness(deps, slackAuth).then(
+      (report) => {
+        const ok = report.store === 'ok' && report.slack !== 'invalid' && report.leases !== 'failing';
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ status: ok ? 'ok' : 'degraded', ...report }));
       },
       () => {
         res.writeHead(503).end();
@@ -102,11 +109,30 @@ function healthRoutes(deps: AppDeps) {
   const live = (_req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
   };
+  const metrics = (_req: IncomingMessage, res: ServerResponse) => {
+    if (!deps.metrics) return void res.writeHead(404).end();
+    deps.metrics.scrape().then(
+      ({ contentType, body }) => res.writeHead(200, { 'content-type': contentType }).end(body),
+      (error: unknown) => {
+        deps.logger.warn({ err: error }, 'metrics scrape failed');
+        res.writeHead(500).end();
+      },
+    );
+  };
   return [
     { path: '/livez', method: ['GET'], handler: live },
     { path: '/readyz', method: ['GET'], handler: ready },
     { path: '/healthz', method: ['GET'], handler: ready },
+    { path: '/metrics', method: ['GET'], handler: metrics },
   ];
+}
+
+async function readiness(deps: AppDeps, slackAuth: SlackAuthCheck) {
+  const [storeOk, slack] = await Promise.all([deps.store.healthy(), slackAuth.state()]);
+  // Leases only matter with replicas sharing Redis; one process on a local store holds them all.
+  const leases =
+    deps.watcher.backendKind !== 'redis' ? 'n/a' : deps.watcher.leases.working ? 'ok' : 'failing';
+  return { store: storeOk ? 'ok' : 'unreachable', slack, leases };
 }
 
 /** OAuth distribution: `/slack/install`, the redirect, and Bolt's installation store (ours, on Keyv). */

@@ -1,7 +1,7 @@
 import { asAppError, ErrorCode } from '../errors.js';
 import { AmbiguousRefError } from '../resources/resolve-resource.js';
 import { renderAmbiguous, renderError } from './blocks/error-message.js';
-import type { HandlerContext } from './context.js';
+import { type HandlerContext, requestDone } from './context.js';
 
 /** Expected failures the user can act on; everything else is a bug worth an error log. */
 const USER_FACING = new Set<string>([
@@ -18,8 +18,10 @@ const USER_FACING = new Set<string>([
 export async function runSafely(ctx: HandlerContext, work: () => Promise<void>): Promise<void> {
   try {
     await work();
+    requestDone(ctx, 'ok');
   } catch (thrown) {
     const error = asAppError(thrown);
+    requestDone(ctx, USER_FACING.has(error.code) ? 'refused' : 'failed');
     if (USER_FACING.has(error.code))
       ctx.logger.info({ code: error.code, reason: error.message }, 'request refused');
     else ctx.logger.error({ err: thrown, code: error.code }, 'request failed');

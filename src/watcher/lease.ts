@@ -11,6 +11,8 @@ export class Leases {
   readonly #holder: string;
   readonly #ttlMs: number;
   readonly #held = new Set<string>();
+  /** When the last attempt failed, if it did (readiness: a replica whose leases fail polls nothing). */
+  #failedAt: number | undefined;
 
   constructor(backend: AtomicKv, holder: string, ttlMs: number) {
     this.#backend = backend;
@@ -22,9 +24,31 @@ export class Leases {
     return this.#holder;
   }
 
+  /** Leases this replica holds now. */
+  get heldCount(): number {
+    return this.#held.size;
+  }
+
+  /**
+   * False when the last attempt to acquire or extend a lease failed (the store did not answer) within
+   * the last lease period; a replica with no watches makes no attempts, so an old failure expires.
+   */
+  get working(): boolean {
+    return this.#failedAt === undefined || Date.now() - this.#failedAt > this.#ttlMs;
+  }
+
   /** Acquires or extends; false when another replica holds it. */
   async hold(name: string): Promise<boolean> {
-    const ok = await this.#backend.acquireLease(`lease:${name}`, this.#holder, this.#ttlMs);
+    const ok = await this.#backend.acquireLease(`lease:${name}`, this.#holder, this.#ttlMs).then(
+      (acquired) => {
+        this.#failedAt = undefined;
+        return acquired;
+      },
+      (error: unknown) => {
+        this.#failedAt = Date.now();
+        throw error;
+      },
+    );
     if (ok) this.#held.add(name);
     else this.#held.delete(name);
     return ok;

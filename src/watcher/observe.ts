@@ -70,6 +70,7 @@ async function observeKind(
   const seen = new Set<string>();
   for (let page = 0; page < maxPages && seen.size < wanted.size; page++) {
     report.providerRequests++;
+    report.pages++;
     const { resources, total } = await provider.list({ kind, limit: pageSize, offset: page * pageSize });
     for (const resource of resources) {
       const key = wanted.get(resource.id);

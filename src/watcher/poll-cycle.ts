@@ -49,7 +49,12 @@ export interface CycleReport {
   backedOff: number;
   failedConnections: number;
   providerRequests: number;
+  /** List pages read (part of `providerRequests`). */
+  pages: number;
   events: number;
+  /** Outbox entries waiting at the start of the cycle, and the age of the oldest (0 when none). */
+  outboxDepth: number;
+  outboxOldestMs: number;
   ms: number;
 }
 
@@ -105,7 +110,9 @@ export class PollCycle {
       backedOff: 0,
       failedConnections: 0,
       providerRequests: 0,
+      pages: 0,
       events: 0,
+      ...outboxBacklog(all, Date.now()),
       ms: 0,
     };
     // Connections added from Slack live in the store: load each workspace's before resolving.
@@ -388,6 +395,17 @@ function reasonOf(error: unknown): string {
     return 'no answer';
   }
   return 'unexpected error';
+}
+
+/** Entries still to deliver and the age of the oldest (its `createdAt` is wall-clock ms). */
+function outboxBacklog(all: Loaded[], now: number): { outboxDepth: number; outboxOldestMs: number } {
+  let outboxDepth = 0;
+  let oldest = now;
+  for (const { record } of all) {
+    outboxDepth += record.outbox.length;
+    for (const entry of record.outbox) oldest = Math.min(oldest, entry.createdAt);
+  }
+  return { outboxDepth, outboxOldestMs: Math.max(0, now - oldest) };
 }
 
 export { forEachLimited, groupBy } from './observe.js';

@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import type { MigrationResource, ResourceKind } from '../domain/migration-resource.js';
 import { InvalidInputError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { cronLogger, type Logger } from '../logger.js';
 import { KindOffering } from '../resources/kind-offering.js';
 import type { SecretRegistry } from '../secrets.js';
 import type { SlackClients } from '../slack/slack-clients.js';
@@ -50,6 +50,8 @@ export interface WatcherDeps {
   offering?: KindOffering;
   /** Where a broken watch is recorded (the bot's audit log, which posts to the audit channel). */
   audit?: WatchAuditor;
+  /** Each cycle's report goes to the metrics (`/metrics`) instead of a debug line. */
+  metrics?: { cycleDone(report: CycleReport): void };
 }
 
 /** What other flows call to watch a resource (e.g. creation with approval auto-watches). */
@@ -166,6 +168,11 @@ export class Watcher {
 
   get backendKind(): AtomicKv['kind'] {
     return this.#backend.kind;
+  }
+
+  /** Leases held and whether the last lease attempt reached the store (for `/metrics`, `/readyz`). */
+  get leases(): { held: number; working: boolean } {
+    return { held: this.#leases.heldCount, working: this.#leases.working };
   }
 
   /**
@@ -306,7 +313,7 @@ export class Watcher {
     this.#lastStart = Date.now();
     const current = this.#cycle.run().then((report) => {
       this.cycles++;
-      this.#logger.debug({ ...report }, 'watch cycle done');
+      this.#deps.metrics?.cycleDone(report);
       return report;
     });
     this.#current = current;
@@ -326,6 +333,7 @@ export class Watcher {
     this.#task = cron.schedule(even ? `*/${interval} * * * * *` : '* * * * * *', () => this.#tick(even), {
       name: 'migrate-bot-watcher',
       noOverlap: true,
+      logger: cronLogger(this.#logger),
     });
     this.#logger.info({ intervalSeconds: interval, backend: this.#backend.kind }, 'watcher started');
   }

@@ -772,7 +772,7 @@ describe('secrets and limits over the whole run', () => {
 
   it('logged no error along the way (the one expected warning is the refused OMS create)', () => {
     expect(t.logs.lines.filter((l) => /"level":(50|60)/.test(l))).toEqual([]);
-    const warnings = t.logs.lines.filter((l) => /"level":40/.test(l));
+    const warnings = t.logs.lines.filter((l) => /"level":"warn"/.test(l));
     expect(warnings.every((l) => l.includes('OMS.0080'))).toBe(true);
   });
 

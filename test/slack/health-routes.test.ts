@@ -22,8 +22,9 @@ async function probe(path: string): Promise<{ status: number; body: unknown }> {
 describe('health routes', () => {
   it('answer 200 on /livez, /readyz and /healthz while the store is reachable', async () => {
     expect(await probe('/livez')).toEqual({ status: 200, body: { status: 'ok' } });
-    expect(await probe('/readyz')).toEqual({ status: 200, body: { status: 'ok', store: 'ok' } });
-    expect(await probe('/healthz')).toEqual({ status: 200, body: { status: 'ok', store: 'ok' } });
+    const ready = { status: 200, body: { status: 'ok', store: 'ok', slack: 'ok', leases: 'n/a' } };
+    expect(await probe('/readyz')).toEqual(ready);
+    expect(await probe('/healthz')).toEqual(ready);
   });
 
   it('keep /livez at 200 while the store is unreachable, so an outage restarts no replica; readiness says 503', async () => {
@@ -37,7 +38,10 @@ describe('health routes', () => {
     try {
       expect(await probe('/livez')).toEqual({ status: 200, body: { status: 'ok' } });
       expect(storeChecks).toBe(0);
-      const unreachable = { status: 503, body: { status: 'degraded', store: 'unreachable' } };
+      const unreachable = {
+        status: 503,
+        body: { status: 'degraded', store: 'unreachable', slack: 'ok', leases: 'n/a' },
+      };
       expect(await probe('/readyz')).toEqual(unreachable);
       expect(await probe('/healthz')).toEqual(unreachable);
       expect(storeChecks).toBe(2);

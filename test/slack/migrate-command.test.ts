@@ -277,7 +277,7 @@ describe('request signing', () => {
   it('serves /healthz', async () => {
     const res = await fetch(`${t.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', store: 'ok' });
+    expect(await res.json()).toEqual({ status: 'ok', store: 'ok', slack: 'ok', leases: 'n/a' });
   });
 
   it('publishes the Home tab on app_home_opened', async () => {

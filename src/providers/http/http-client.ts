@@ -107,13 +107,25 @@ export const fetchTransport: Transport = async (request) => {
   return { status: res.status, headers, text: await res.text() };
 };
 
+/** Told of every provider request once it ends (retries included): the bot's metrics. */
+export type ProviderCallObserver = (call: {
+  provider: string;
+  operation: string;
+  ms: number;
+  /** The error code when the request failed. */
+  error?: string;
+}) => void;
+
 /** One undici pool per endpoint origin, shared by every client that talks to it. */
 export class PoolRegistry {
   readonly #pools = new Map<string, Pool>();
   readonly #timeouts: HttpTimeouts;
+  /** Every client gets its pools here, so this is where provider requests are observed. */
+  readonly observe: ProviderCallObserver | undefined;
 
-  constructor(timeouts: HttpTimeouts = DEFAULT_TIMEOUTS) {
+  constructor(timeouts: HttpTimeouts = DEFAULT_TIMEOUTS, observe?: ProviderCallObserver) {
     this.#timeouts = timeouts;
+    this.observe = observe;
   }
 
   get(origin: string): Pool {
@@ -183,6 +195,22 @@ export class HttpClient {
 
   /** Sends the request; resolves with any 2xx response, throws `ProviderError` otherwise. */
   async send(request: HttpRequest): Promise<HttpResponse> {
+    const observe = this.#options.pools.observe;
+    if (!observe) return this.#sendWithRetries(request);
+    const call = { provider: this.#options.provider, operation: request.operation };
+    const started = performance.now();
+    try {
+      const response = await this.#sendWithRetries(request);
+      observe({ ...call, ms: performance.now() - started });
+      return response;
+    } catch (error) {
+      const code = error instanceof AppError ? error.code : ErrorCode.Internal;
+      observe({ ...call, ms: performance.now() - started, error: code });
+      throw error;
+    }
+  }
+
+  async #sendWithRetries(request: HttpRequest): Promise<HttpResponse> {
     const idempotent = request.idempotent ?? request.method !== 'POST';
     const maxAttempts = idempotent ? this.#retry.retries + 1 : 1;
     let lastError: ProviderError | undefined;

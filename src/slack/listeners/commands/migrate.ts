@@ -46,6 +46,7 @@ export function migrateCommand(deps: AppDeps) {
     await answerInTime(asked, options, async (ctx) => {
       const { head, args, share } = splitCommand(payload.text);
       const subcommand = findSubcommand(head ?? 'help');
+      ctx.what = subcommand?.name ?? 'unknown subcommand';
       if (!subcommand) {
         const suggestion = closest(head ?? '', subcommandNames());
         throw new InvalidInputError(

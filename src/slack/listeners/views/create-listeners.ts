@@ -19,10 +19,21 @@ import {
   loadingModal,
   messageModal,
 } from '../../blocks/create/flow-modals.js';
-import { ACTION_PREFIX, option, RESULT_CHANNEL_FIELD } from '../../blocks/create/modal-kit.js';
+import {
+  ACTION_PREFIX,
+  CREATE_CALLBACKS,
+  option,
+  RESULT_CHANNEL_FIELD,
+} from '../../blocks/create/modal-kit.js';
 import { NOTE_VALUE_PREFIX } from '../../blocks/create/render-form.js';
 import { truncate } from '../../blocks/mrkdwn.js';
-import { type AppDeps, createHandlerContext, type HandlerContext, scrubPayload } from '../../context.js';
+import {
+  type AppDeps,
+  createHandlerContext,
+  type HandlerContext,
+  requestDone,
+  scrubPayload,
+} from '../../context.js';
 import { requestFromForm } from '../../create-forms/index.js';
 import { decodeFormMetadata, decodePickerMetadata, type FormMetadata } from '../../create-forms/metadata.js';
 import { errorsForBlocks, readForm } from '../../create-forms/view-state.js';
@@ -146,9 +157,11 @@ export function formSubmission(deps: AppDeps) {
     const channelId = meta.channel ?? values[RESULT_CHANNEL_FIELD];
     const requester: Requester = { teamId, userId, channelId };
     const ctx = viewContext(deps, requester, 'view');
+    ctx.what = CREATE_CALLBACKS.form;
     try {
       await ctx.require('create', 'ask for new migrations');
     } catch (error) {
+      requestDone(ctx, 'refused');
       await ack({
         response_action: 'update',
         view: messageModal('New migration', asAppError(error).message),
@@ -163,6 +176,7 @@ export function formSubmission(deps: AppDeps) {
     }
     if (!result.ok || Object.keys(errors).length > 0) {
       ctx.logger.info({ fields: Object.keys(errors) }, 'create form refused');
+      requestDone(ctx, 'refused');
       await ack({ response_action: 'errors', errors: errorsForBlocks(errors, blockIds) });
       return;
     }

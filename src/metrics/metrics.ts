@@ -1,0 +1,246 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The watcher's cumulative Slack delivery counters (the outbox's `DeliveryStats`). */
+export interface DeliveryCounts {
+  posts: number;
+  edits: number;
+  editsDeferred: number;
+  rateLimited: number;
+  slackErrors: number;
+  dropped: number;
+}
+
+/** What one poll cycle did (the watcher's `CycleReport`). */
+export interface CycleCounts {
+  ms: number;
+  watches: number;
+  pages: number;
+  providerRequests: number;
+  failedConnections: number;
+  events: number;
+  outboxDepth: number;
+  outboxOldestMs: number;
+}
+
+/** One provider HTTP request, retries included, as the HTTP client saw it. */
+export interface ProviderCall {
+  provider: string;
+  operation: string;
+  ms: number;
+  /** The error code (`provider_unavailable`, …) when the request failed. */
+  error?: string;
+}
+
+/** Read at scrape time, so a gauge is never older than the scrape. */
+export interface MetricSources {
+  delivery?: () => DeliveryCounts;
+  leasesHeld?: () => number;
+  approvalsPending?: () => Promise<number>;
+}
+
+export type RequestOutcome = 'ok' | 'refused' | 'failed';
+
+const PREFIX = 'migrate_bot_';
+/** Acks must land within Slack's 3 s: buckets around that budget. */
+const ACK_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5];
+const CALL_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const CYCLE_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+/** Action ids are ours, but some carry a suffix (`resource.open:<id>`): only the stable part is a label. */
+export function labelOf(what: string): string {
+  return (what.split(':')[0] ?? '').replace(/[^A-Za-z0-9._ -]/g, '').slice(0, 48) || 'unknown';
+}
+
+/**
+ * The bot's Prometheus metrics, in a registry of its own (several bots can run in one process, as
+ * the tests do; the global default registry would mix them). Counters the watcher already keeps
+ * (`DeliveryStats`) are read at scrape time and added as deltas, so delivery code needs no hooks.
+ */
+export class BotMetrics {
+  readonly registry = new Registry();
+  readonly #acks: Histogram<'kind'>;
+  readonly #requests: Counter<'surface' | 'what' | 'outcome'>;
+  readonly #requestSeconds: Histogram<'surface'>;
+  readonly #providerRequests: Counter<'provider' | 'operation' | 'outcome'>;
+  readonly #providerSeconds: Histogram<'provider' | 'operation'>;
+  readonly #providerErrors: Counter<'provider' | 'code'>;
+  readonly #cycles: Counter;
+  readonly #cycleSeconds: Histogram;
+  readonly #cyclePages: Counter;
+  readonly #cycleRequests: Counter;
+  readonly #cycleFailedConnections: Counter;
+  readonly #cycleEvents: Counter;
+  readonly #watches: Gauge;
+  readonly #outboxDepth: Gauge;
+  readonly #outboxOldest: Gauge;
+
+  constructor(sources: MetricSources = {}) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
+    this.#acks = new Histogram({
+      name: `${PREFIX}slack_ack_seconds`,
+      help: 'Time from receiving a Slack request to its HTTP acknowledgement, by kind',
+      labelNames: ['kind'],
+      buckets: ACK_BUCKETS,
+      registers,
+    });
+    this.#requests = new Counter({
+      name: `${PREFIX}requests_total`,
+      help: 'Commands, buttons and view submissions handled, by surface, what and outcome (ok, refused, failed)',
+      labelNames: ['surface', 'what', 'outcome'],
+      registers,
+    });
+    this.#requestSeconds = new Histogram({
+      name: `${PREFIX}request_seconds`,
+      help: 'Time to handle a command, button or view submission after its ack',
+      labelNames: ['surface'],
+      buckets: CALL_BUCKETS,
+      registers,
+    });
+    this.#providerRequests = new Counter({
+      name: `${PREFIX}provider_requests_total`,
+      help: 'Provider API requests (retries included in one request), by provider, operation and outcome',
+      labelNames: ['provider', 'operation', 'outcome'],
+      registers,
+    });
+    this.#providerSeconds = new Histogram({
+      name: `${PREFIX}provider_request_seconds`,
+      help: 'Provider API request latency, retries included',
+      labelNames: ['provider', 'operation'],
+      buckets: CALL_BUCKETS,
+      registers,
+    });
+    this.#providerErrors = new Counter({
+      name: `${PREFIX}provider_errors_total`,
+      help: 'Failed provider API requests, by provider and error code',
+      labelNames: ['provider', 'code'],
+      registers,
+    });
+    this.#cycles = new Counter({
+      name: `${PREFIX}poll_cycles_total`,
+      help: 'Watcher poll cycles run',
+      registers,
+    });
+    this.#cycleSeconds = new Histogram({
+      name: `${PREFIX}poll_cycle_seconds`,
+      help: 'Watcher poll cycle duration',
+      buckets: CYCLE_BUCKETS,
+      registers,
+    });
+    this.#cyclePages = new Counter({
+      name: `${PREFIX}poll_pages_total`,
+      help: 'List pages read by poll cycles',
+      registers,
+    });
+    this.#cycleRequests = new Counter({
+      name: `${PREFIX}poll_provider_requests_total`,
+      help: 'Provider requests (list pages and gets) made by poll cycles',
+      registers,
+    });
+    this.#cycleFailedConnections = new Counter({
+      name: `${PREFIX}poll_connections_failed_total`,
+      help: 'Connections that did not answer in a poll cycle',
+      registers,
+    });
+    this.#cycleEvents = new Counter({
+      name: `${PREFIX}poll_events_total`,
+      help: 'Notifications (state changes, progress, stalls) found by poll cycles',
+      registers,
+    });
+    this.#watches = new Gauge({
+      name: `${PREFIX}watches`,
+      help: 'Watches at the last poll cycle',
+      registers,
+    });
+    this.#outboxDepth = new Gauge({
+      name: `${PREFIX}outbox_depth`,
+      help: 'Slack notifications waiting in the outbox at the start of the last poll cycle',
+      registers,
+    });
+    this.#outboxOldest = new Gauge({
+      name: `${PREFIX}outbox_oldest_age_seconds`,
+      help: 'Age of the oldest waiting notification at the start of the last poll cycle (0 when none)',
+      registers,
+    });
+    this.#deliveryCounters(sources.delivery);
+    const { leasesHeld, approvalsPending } = sources;
+    new Gauge({
+      name: `${PREFIX}leases_held`,
+      help: 'Connection leases this replica holds (it polls those connections)',
+      registers,
+      collect() {
+        this.set(leasesHeld?.() ?? 0);
+      },
+    });
+    new Gauge({
+      name: `${PREFIX}approvals_pending`,
+      help: 'Migration requests waiting for an approver',
+      registers,
+      async collect() {
+        // A store outage shows as a failed /readyz; the gauge keeps its last value.
+        const pending = await approvalsPending?.().catch(() => undefined);
+        if (pending !== undefined) this.set(pending);
+      },
+    });
+  }
+
+  /** Kinds: command, action, shortcut, view, options, event. */
+  ackObserved(kind: string, seconds: number): void {
+    this.#acks.observe({ kind }, seconds);
+  }
+
+  requestDone(surface: string, what: string, outcome: RequestOutcome, ms: number): void {
+    this.#requests.inc({ surface, what: labelOf(what), outcome });
+    this.#requestSeconds.observe({ surface }, ms / 1000);
+  }
+
+  providerCall(call: ProviderCall): void {
+    const { provider, operation } = call;
+    this.#providerRequests.inc({ provider, operation, outcome: call.error ? 'error' : 'ok' });
+    this.#providerSeconds.observe({ provider, operation }, call.ms / 1000);
+    if (call.error) this.#providerErrors.inc({ provider, code: call.error });
+  }
+
+  cycleDone(report: CycleCounts): void {
+    this.#cycles.inc();
+    this.#cycleSeconds.observe(report.ms / 1000);
+    this.#cyclePages.inc(report.pages);
+    this.#cycleRequests.inc(report.providerRequests);
+    this.#cycleFailedConnections.inc(report.failedConnections);
+    this.#cycleEvents.inc(report.events);
+    this.#watches.set(report.watches);
+    this.#outboxDepth.set(report.outboxDepth);
+    this.#outboxOldest.set(report.outboxOldestMs / 1000);
+  }
+
+  /** The text a scrape gets, and its content type (`text/plain; version=0.0.4`). */
+  async scrape(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  #deliveryCounters(read: MetricSources['delivery']): void {
+    const names: Record<keyof DeliveryCounts, [string, string]> = {
+      posts: ['slack_posts_total', 'Notifications posted to Slack by the watcher'],
+      edits: ['slack_edits_total', 'Watch cards edited in Slack'],
+      editsDeferred: ['slack_edits_deferred_total', 'Card edits put off to stay within the edit budget'],
+      rateLimited: ['slack_rate_limited_total', 'Slack answers of 429 (ratelimited) to the watcher'],
+      slackErrors: ['slack_errors_total', 'Slack errors on watcher posts and edits (429s included)'],
+      dropped: ['outbox_dropped_total', 'Notifications dropped after a permanent Slack error'],
+    };
+    const seen: Partial<DeliveryCounts> = {};
+    for (const [field, [name, help]] of Object.entries(names) as [keyof DeliveryCounts, [string, string]][]) {
+      new Counter({
+        name: `${PREFIX}${name}`,
+        help,
+        registers: [this.registry],
+        collect() {
+          // The outbox counts since start; the counter takes the growth since the last scrape.
+          const now = read?.()[field] ?? 0;
+          const delta = now - (seen[field] ?? 0);
+          if (delta > 0) this.inc(delta);
+          seen[field] = now;
+        },
+      });
+    }
+  }
+}

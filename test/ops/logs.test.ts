@@ -1,0 +1,141 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FakeSlack } from '../../src/fake-slack/fake-slack.js';
+import { encodeResourceButton } from '../../src/slack/resource-button.js';
+import { BotProcess } from '../harness/bot-process.js';
+import { compileBot } from '../harness/compiled-bot.js';
+import { postSigned, slashCommandBody } from '../harness/slack-requests.js';
+import { BOT_TOKEN, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
+
+/**
+ * Every line on stdout is JSON with a string level; node-cron's own warnings go through the same
+ * logger; and each command, button and view gets one info line saying who asked what, how it ended
+ * and how long it took, without secrets.
+ */
+let fakeSlack: FakeSlack;
+let dist: string;
+const processes: BotProcess[] = [];
+
+beforeAll(async () => {
+  dist = compileBot();
+  fakeSlack = await new FakeSlack({ botToken: BOT_TOKEN }).start();
+}, 200_000);
+afterAll(async () => {
+  await Promise.all(processes.map((p) => p.kill()));
+  await fakeSlack?.stop();
+});
+
+describe('logs of the compiled bot in production', () => {
+  it('are JSON lines with a string level, with one info line per command naming op, team, user, what, outcome and ms', async () => {
+    const bot = new BotProcess(
+      dist,
+      {
+        NODE_ENV: 'production',
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_API_URL: fakeSlack.apiUrl,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        STORE_URL: 'memory://',
+        // The node-cron schedule runs (every second) while the process is up.
+        POLL_INTERVAL_SECONDS: '1',
+      },
+      { cwd: dist },
+    );
+    processes.push(bot);
+    const port = await bot.startedPort();
+    const http = await postSigned(
+      `http://127.0.0.1:${port}/slack/events`,
+      SIGNING_SECRET,
+      slashCommandBody({ text: 'help', response_url: fakeSlack.responseUrl('logs-1') }),
+      'application/x-www-form-urlencoded',
+    );
+    expect(http.status).toBe(200);
+    await bot.waitFor(/"msg":"request done"/, 10_000);
+    await bot.waitFor(/"msg":"watcher started"/, 10_000);
+    await bot.kill();
+
+    const lines = bot.stdout.split('\n').filter((line) => line !== '');
+    expect(lines.length).toBeGreaterThan(3);
+    for (const line of lines) {
+      const parsed = JSON.parse(line) as Record<string, unknown>;
+      expect(typeof parsed.level, line).toBe('string');
+    }
+    const done = bot.logLines().filter((l) => l.msg === 'request done');
+    expect(done).toHaveLength(1);
+    expect(done[0]).toMatchObject({
+      level: 'info',
+      op: expect.stringMatching(/^[0-9a-f]{8}$/),
+      team: 'T0FAKE001',
+      user: 'U0ALICE01',
+      surface: 'command',
+      what: 'help',
+      outcome: 'ok',
+      ms: expect.any(Number),
+    });
+    expect(bot.output).not.toContain(BOT_TOKEN);
+    expect(bot.output).not.toContain(SIGNING_SECRET);
+    expect(bot.output).not.toContain('\u001b['); // no coloured console text
+  }, 60_000);
+});
+
+describe('node-cron', () => {
+  const t = new TestBot();
+  beforeAll(async () => {
+    await t.start({ env: { POLL_INTERVAL_SECONDS: '0' } });
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  it('warns through pino (a JSON line of ours), never on the console, when a cycle outlasts its tick', async () => {
+    const consoleWarn = vi.spyOn(console, 'warn');
+    const watcher = t.bot.deps.watcher;
+    // The first cycle hangs until released, so the next tick finds the task still running.
+    let release: () => void = () => undefined;
+    const loadAll = watcher.store.loadAll.bind(watcher.store);
+    watcher.store.loadAll = async () => {
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return loadAll();
+    };
+    watcher.options.pollIntervalSeconds = 1;
+    watcher.start();
+    try {
+      const warned = () => t.logs.lines.find((l) => l.includes('"component":"node-cron"'));
+      for (let i = 0; i < 100 && !warned(); i++) await sleep(50);
+      const line = JSON.parse(warned() ?? '{}') as Record<string, unknown>;
+      expect(line).toMatchObject({ level: 'warn', component: 'node-cron' });
+      expect(String(line.msg)).toMatch(/overlap|missed execution/);
+      expect(consoleWarn).not.toHaveBeenCalled();
+    } finally {
+      release();
+      consoleWarn.mockRestore();
+      watcher.store.loadAll = loadAll;
+    }
+  }, 15_000);
+
+  it('a button and a command each get one "request done" line with what was asked, never the typed text', async () => {
+    const before = t.logs.lines.length;
+    await t.ask('watch not-a-task-id-xoxb-looking-text');
+    await t.ask('no-such-subcommand secret-looking-text');
+    const click = await t.click(
+      'resource.refresh',
+      encodeResourceButton({ connection: 'hw-prod', kind: 'task', id: 'no-such-task' }),
+    );
+    await click.answer();
+    const done = t.logs.lines
+      .slice(before)
+      .filter((l) => l.includes('"msg":"request done"'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(done.map((d) => [d.surface, d.what, d.outcome])).toEqual([
+      ['command', 'watch', 'refused'],
+      ['command', 'unknown subcommand', 'refused'],
+      ['button', 'resource.refresh', expect.stringMatching(/^(refused|failed)$/)],
+    ]);
+    for (const d of done)
+      expect(Object.keys(d)).toEqual(expect.arrayContaining(['op', 'team', 'user', 'ms']));
+    expect(JSON.stringify(done)).not.toContain('secret-looking-text');
+  });
+});
