@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeSlack } from '../src/fake-slack/fake-slack.js';
+import { FakeSlack } from '../dev/fake-slack/fake-slack.js';
 import { BotProcess, closedPort } from './harness/bot-process.js';
 import { compileBot } from './harness/compiled-bot.js';
 import { postSigned, slashCommandBody } from './harness/slack-requests.js';

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlayground } from '../../src/playground/start-playground.js';
+import { startPlayground } from '../../dev/playground/start-playground.js';
 
 /**
  * The playground page in headless Chromium (Debian's `chromium`, driven by playwright-core),

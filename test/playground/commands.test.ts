@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PlaygroundMessage } from '../../src/playground/conversation.js';
-import { findWebRoot } from '../../src/playground/page-server.js';
-import { sendPlaygroundCommand } from '../../src/playground/send-command.js';
-import { startPlayground } from '../../src/playground/start-playground.js';
+import type { PlaygroundMessage } from '../../dev/playground/conversation.js';
+import { findWebRoot } from '../../dev/playground/page-server.js';
+import { sendPlaygroundCommand } from '../../dev/playground/send-command.js';
+import { startPlayground } from '../../dev/playground/start-playground.js';
 
 let playground: Awaited<ReturnType<typeof startPlayground>>;
 
@@ -70,9 +70,9 @@ describe('the playground page server', () => {
 
   it('finds the page from src/ and from dist/ alike', () => {
     const root = path.resolve('.');
-    const web = path.join(root, 'src', 'playground', 'web');
-    expect(findWebRoot(path.join(root, 'src', 'playground'))).toBe(web);
-    expect(findWebRoot(path.join(root, 'dist', 'src', 'playground'))).toBe(web);
+    const web = path.join(root, 'dev', 'playground', 'web');
+    expect(findWebRoot(path.join(root, 'dev', 'playground'))).toBe(web);
+    expect(findWebRoot(path.join(root, 'dist', 'dev', 'playground'))).toBe(web);
   });
 
   it('turns the composer into a signed command and the response_url answer into a message', async () => {

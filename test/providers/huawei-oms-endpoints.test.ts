@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { GiB, OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { ProviderError } from '../../src/errors.js';
 import { PoolRegistry } from '../../src/providers/http/http-client.js';
 import { OmsClient } from '../../src/providers/huawei-oms/client.js';
-import { GiB, OmsSimulator } from '../../src/providers/huawei-oms/simulator/index.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
 // Every one of the 33 operations of seed 002 §5 against the simulator over loopback: one success and at
