@@ -24,7 +24,8 @@ const tooLong = [];
 for (const root of ROOTS)
   for (const file of sourceFiles(root)) {
     const lines = readFileSync(file, 'utf8').split('\n').length - 1;
-    if (lines > LIMIT && !PENDING_SPLIT.has(file.split(path.sep).join('/'))) tooLong.push(`${file}: ${lines} lines`);
+    if (lines > LIMIT && !PENDING_SPLIT.has(file.split(path.sep).join('/')))
+      tooLong.push(`${file}: ${lines} lines`);
   }
 if (tooLong.length > 0) {
   console.error(`Files over ${LIMIT} lines (split them by job):\n  ${tooLong.join('\n  ')}`);
