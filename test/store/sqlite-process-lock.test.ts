@@ -16,7 +16,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const { logger } = captureLogger('silent');
 
 // The cross-process case (a second bot process refused, the lock gone after kill -9) is in
-// test/startup.test.ts; SQLite's locks also hold between two connections of one process.
+// test/app/startup.test.ts; SQLite's locks also hold between two connections of one process.
 describe('one bot per SQLite store', () => {
   it('refuses a second claim until the first is released', async () => {
     const url = `sqlite://${path.join(dir, 'claimed.sqlite')}`;

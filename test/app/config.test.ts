@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createConfig } from '../src/config.js';
-import { ConfigError } from '../src/errors.js';
+import { createConfig } from '../../src/config.js';
+import { ConfigError } from '../../src/errors.js';
 
 const valid = { SLACK_SIGNING_SECRET: 'shhh', SLACK_BOT_TOKEN: 'xoxb-1-2-3' };
 

@@ -2,13 +2,13 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeSlack } from '../dev/fake-slack/fake-slack.js';
-import { BotProcess, closedPort } from './harness/bot-process.js';
-import { compileBot } from './harness/compiled-bot.js';
-import { postSigned, slashCommandBody } from './harness/slack-requests.js';
-import { BOT_TOKEN, SIGNING_SECRET } from './harness/test-bot.js';
+import { FakeSlack } from '../../dev/fake-slack/fake-slack.js';
+import { BotProcess, closedPort } from '../harness/bot-process.js';
+import { compileBot } from '../harness/compiled-bot.js';
+import { postSigned, slashCommandBody } from '../harness/slack-requests.js';
+import { BOT_TOKEN, SIGNING_SECRET } from '../harness/test-bot.js';
 
-const REJECTING_SUBCOMMAND = path.join(import.meta.dirname, 'fixtures', 'rejecting-subcommand.mjs');
+const REJECTING_SUBCOMMAND = path.join(import.meta.dirname, '..', 'fixtures', 'rejecting-subcommand.mjs');
 
 let dist: string;
 let fakeSlack: FakeSlack;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { productionNodeFlags } from '../bench/poll-scale.js';
+import { productionNodeFlags } from '../../bench/poll-scale.js';
 
 describe('the deployed Node flags', () => {
   it('are read from the Dockerfile, so the poll benchmark measures the watcher as deployed', () => {
