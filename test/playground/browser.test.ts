@@ -390,10 +390,9 @@ describe('the playground page, driven in a browser', { timeout: 120_000 }, () =>
     try {
       // The page itself never scrolls, either way: the messages and the thread scroll inside it.
       const noSidewaysScroll = () =>
-        page.evaluate(
-          () =>
-            document.documentElement.scrollWidth <= window.innerWidth + 1 &&
-            document.documentElement.scrollHeight <= window.innerHeight + 1,
+        page.evaluate<boolean>(
+          `document.documentElement.scrollWidth <= window.innerWidth + 1 &&
+           document.documentElement.scrollHeight <= window.innerHeight + 1`,
         );
       await type('/migrate list');
       await message('media-s3-to-ncp');
