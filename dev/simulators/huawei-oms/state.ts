@@ -1,4 +1,4 @@
-import type { TaskResp } from '../../../src/providers/huawei-oms/schemas.js';
+import type { JsonObject } from './request-types.js';
 
 export const GiB = 1024 ** 3;
 
@@ -220,7 +220,7 @@ function fail(task: SimTask): void {
   task.failCode = undefined;
 }
 
-export function toTaskResp(task: SimTask): TaskResp {
+export function toTaskResp(task: SimTask): JsonObject {
   const running = task.status === 2 || task.status === 6;
   const remaining = task.totalSize - task.completeSize;
   const o = task.options ?? {};

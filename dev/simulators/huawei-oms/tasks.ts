@@ -1,23 +1,9 @@
 import { z } from 'zod';
-import {
-  batchUpdateTasksReqSchema,
-  createTaskReqSchema,
-  LIMITS,
-  startTaskReqSchema,
-  TASK_TYPES,
-  updateBandwidthPolicyReqSchema,
-} from '../../../src/providers/huawei-oms/schemas.js';
 import { json, type SimRequest, type SimResponse } from '../kit.js';
-import {
-  intParam,
-  isResponse,
-  OK,
-  omsError,
-  pageParams,
-  parseBody,
-  type Routes,
-  type SimContext,
-} from './common.js';
+import { intParam, isResponse, OK, omsError, pageParams, type Routes, type SimContext } from './common.js';
+import { checkRequest } from './request-check.js';
+import type { BandwidthBody, BatchUpdateTasksBody, CreateTaskBody, StartTaskBody } from './request-types.js';
+import { LIMITS, TASK_TYPES } from './seed-values.js';
 import { pauseTask, restartTask, type SeedTask, type SimTask, toTaskResp } from './state.js';
 
 export const seedTaskSchema: z.ZodType<SeedTask> = z.object({
@@ -98,7 +84,7 @@ function listTasks(ctx: SimContext, request: SimRequest): SimResponse {
 }
 
 function createTask(ctx: SimContext, request: SimRequest): SimResponse {
-  const body = parseBody(request, createTaskReqSchema);
+  const body = checkRequest<CreateTaskBody>(request, 'CreateTask');
   if (isResponse(body)) return body;
   if (body.dst_node.region !== ctx.region) {
     return omsError(
@@ -170,7 +156,7 @@ export function stopTask(ctx: SimContext, task: SimTask): SimResponse {
 }
 
 function startTask(ctx: SimContext, task: SimTask, request: SimRequest): SimResponse {
-  const body = parseBody(request, startTaskReqSchema);
+  const body = checkRequest<StartTaskBody>(request, 'StartTask');
   if (isResponse(body)) return body;
   if (task.taskType !== 'url_list' && !body.json_auth_file && (!body.src_ak || !body.src_sk)) {
     return omsError(400, 'OMS.1004', 'Some required parameters are missing: src_ak and src_sk.');
@@ -188,7 +174,7 @@ function deleteTask(ctx: SimContext, task: SimTask): SimResponse {
 }
 
 function updateBandwidth(task: SimTask, request: SimRequest): SimResponse {
-  const body = parseBody(request, updateBandwidthPolicyReqSchema);
+  const body = checkRequest<BandwidthBody>(request, 'UpdateBandwidthPolicy');
   if (isResponse(body)) return body;
   // "update the traffic limiting rules for a migration task before it is completed" (5.2.7)
   if (task.status === 5) {
@@ -202,8 +188,11 @@ function updateBandwidth(task: SimTask, request: SimRequest): SimResponse {
 const PRIORITY_STATUSES = new Set([1, 3, 4]);
 
 function batchUpdate(ctx: SimContext, request: SimRequest): SimResponse {
-  const body = parseBody(request, batchUpdateTasksReqSchema);
+  const body = checkRequest<BatchUpdateTasksBody>(request, 'BatchUpdateTasks');
   if (isResponse(body)) return body;
+  // Table 5-67: the tasks are those of `group_id` or those listed in `ids`; one of them is needed.
+  if (!body.group_id && !body.ids?.length)
+    return omsError(400, 'OMS.1004', 'Some required parameters are missing: group_id or ids.');
   const targets: SimTask[] = [];
   if (body.group_id) {
     const group = ctx.taskGroup(body.group_id);

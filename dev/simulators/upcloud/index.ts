@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { JOB_STATUSES, type JobStatus } from '../../../src/providers/upcloud/schemas.js';
 import {
   type FaultInjector,
   json,
@@ -19,6 +18,8 @@ import {
   DEFAULT_TIMINGS,
   FINISHED,
   GiB,
+  JOB_STATUSES,
+  type JobStatus,
   type JobTimings,
   type SimJob,
   toJobJson,
