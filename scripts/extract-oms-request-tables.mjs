@@ -51,7 +51,20 @@ export const OPERATIONS = {
   CheckPrefix: { section: '5.5.5', body: '5-204', objects: {} },
 };
 
-const STOP = new Set(['characters', 'object', 'objects', 'string', 'strings', 'default', 'bytes', 'seconds', 'false', 'true', 'value', 'values']);
+const STOP = new Set([
+  'characters',
+  'object',
+  'objects',
+  'string',
+  'strings',
+  'default',
+  'bytes',
+  'seconds',
+  'false',
+  'true',
+  'value',
+  'values',
+]);
 const TABLE = /^\s*Table (5-\d+) (.*)$/;
 
 export function extractTables(text) {
@@ -95,7 +108,8 @@ export function extractTables(text) {
       i++;
       continue;
     }
-    if (/^\s*\d+\.\d+\.\d+ [A-Z]/.test(lines[i]) || lines[i].startsWith('Example Request')) current = undefined;
+    if (/^\s*\d+\.\d+\.\d+ [A-Z]/.test(lines[i]) || lines[i].startsWith('Example Request'))
+      current = undefined;
     const row = current ? rowStart(i) : undefined;
     if (!row) {
       i++;
@@ -168,7 +182,10 @@ export function requestTables(text) {
       table: spec.body,
       fields: body.rows,
       objects: Object.fromEntries(
-        Object.entries(spec.objects).map(([at, t]) => [at, { table: t, title: tables[t].title, fields: tables[t].rows }]),
+        Object.entries(spec.objects).map(([at, t]) => [
+          at,
+          { table: t, title: tables[t].title, fields: tables[t].rows },
+        ]),
       ),
     };
   }
