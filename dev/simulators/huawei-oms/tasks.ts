@@ -35,24 +35,34 @@ export function registerTaskRoutes(router: Routes, ctx: SimContext, project: str
     .add('GET', `${project}/tasks`, (r) => listTasks(ctx, r))
     .add('POST', `${project}/tasks`, (r) => createTask(ctx, r))
     .add('POST', `${project}/tasks/batch-update`, (r) => batchUpdate(ctx, r))
-    .add('GET', `${project}/tasks/:task_id`, (r) => withTask(ctx, r, (t) => json(200, toTaskResp(t))))
-    .add('POST', `${project}/tasks/:task_id/stop`, (r) => withTask(ctx, r, (t) => stopTask(ctx, t)))
-    .add('POST', `${project}/tasks/:task_id/start`, (r) => withTask(ctx, r, (t) => startTask(ctx, t, r)))
-    .add('DELETE', `${project}/tasks/:task_id`, (r) => withTask(ctx, r, (t) => deleteTask(ctx, t)))
+    .add('GET', `${project}/tasks/:task_id`, (r) => withTask(ctx, r, 404, (t) => json(200, toTaskResp(t))))
+    .add('POST', `${project}/tasks/:task_id/stop`, (r) => withTask(ctx, r, 403, (t) => stopTask(ctx, t)))
+    .add('POST', `${project}/tasks/:task_id/start`, (r) => withTask(ctx, r, 400, (t) => startTask(ctx, t, r)))
+    .add('DELETE', `${project}/tasks/:task_id`, (r) => withTask(ctx, r, 403, (t) => deleteTask(ctx, t)))
     .add('PUT', `${project}/tasks/:task_id/bandwidth-policy`, (r) =>
-      withTask(ctx, r, (t) => updateBandwidth(t, r)),
+      withTask(ctx, r, 400, (t) => updateBandwidth(t, r)),
     );
 }
 
+/**
+ * An unknown task answers with the status its operation documents (seed 002 §5.2): ShowTask 404;
+ * StopTask and DeleteTask list 400 and 403, and the catalogue's OMS.0095 "no permission to access
+ * the task or the task does not exist" is the 403 one; StartTask and UpdateBandwidthPolicy list
+ * only 400, so the 400 OMS.0095.
+ */
 function withTask(
   ctx: SimContext,
   request: SimRequest,
+  missing: 400 | 403 | 404,
   handler: (task: SimTask) => SimResponse,
 ): SimResponse {
   const id = request.params.task_id ?? '';
   if (!LIMITS.taskId.test(id)) return omsError(400, 'OMS.0054', 'Invalid task ID. Enter a valid task ID.');
   const task = ctx.task(id);
-  if (!task) return omsError(404, 'OMS.0054', `Task ${id} does not exist.`);
+  if (!task)
+    return missing === 404
+      ? omsError(404, 'OMS.0054', `Task ${id} does not exist.`)
+      : omsError(missing, 'OMS.0095', `Task ${id} does not exist, or you may not access it.`);
   return handler(task);
 }
 
