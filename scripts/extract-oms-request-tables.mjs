@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Writes dev/simulators/huawei-oms/seed-request-tables.json from seed 002: for each OMS operation
+// Writes dev/simulators/huawei-oms/seed-request-tables.json (and seed-examples.json, the example
+// responses the simulator can seed itself with) from seed 002: for each OMS operation
 // with a request body, its "Request body parameters" table and the tables of the objects it nests
 // (name, mandatory, type, lengths, value range, array length, enumerated values), as the seed
 // prints them. The OMS simulator checks requests against this file, never against the client's
@@ -192,9 +193,48 @@ export function requestTables(text) {
   return out;
 }
 
+/** The example responses the simulator seeds itself with (addDocumentedExamples), as printed. */
+const EXAMPLES = {
+  ShowTask: ['5.2.2', 'dst_node'],
+  ListSyncTasks: ['5.3.2', 'tasks'],
+  ShowTaskGroup: ['5.4.3', 'group_id'],
+};
+
+export function exampleResponses(text) {
+  const lines = text.split('\n');
+  const out = {};
+  let section = '';
+  for (let i = 0; i < lines.length; i++) {
+    const heading = /^\s*(5\.\d\.\d) /.exec(lines[i]);
+    if (heading) section = heading[1];
+    if (!lines[i].trim().startsWith('{')) continue;
+    let depth = 0;
+    let j = i;
+    for (; j < lines.length; j++) {
+      depth += (lines[j].match(/\{/g) ?? []).length - (lines[j].match(/\}/g) ?? []).length;
+      if (depth <= 0) break;
+    }
+    for (const [name, [wanted, key]] of Object.entries(EXAMPLES)) {
+      if (section !== wanted || out[name]) continue;
+      try {
+        const value = JSON.parse(lines.slice(i, j + 1).join('\n'));
+        if (key in value) out[name] = value;
+      } catch {
+        // not JSON as printed
+      }
+    }
+    i = j;
+  }
+  for (const name of Object.keys(EXAMPLES)) if (!out[name]) throw new Error(`no ${name} example in the seed`);
+  return out;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const seed = process.argv[2] ?? path.resolve('..', 'shared', 'seeds', '002_6e351bb1246169fa.txt');
   const out = process.argv[3] ?? path.resolve('dev', 'simulators', 'huawei-oms', 'seed-request-tables.json');
-  writeFileSync(out, `${JSON.stringify(requestTables(readFileSync(seed, 'utf8')), null, 1)}\n`);
-  console.log(`wrote ${out}`);
+  const text = readFileSync(seed, 'utf8');
+  writeFileSync(out, `${JSON.stringify(requestTables(text), null, 1)}\n`);
+  const examples = path.join(path.dirname(out), 'seed-examples.json');
+  writeFileSync(examples, `${JSON.stringify(exampleResponses(text), null, 1)}\n`);
+  console.log(`wrote ${out} and ${examples}`);
 }

@@ -2,9 +2,14 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
+import seedExamples from '../../dev/simulators/huawei-oms/seed-examples.json' with { type: 'json' };
 import seedTables from '../../dev/simulators/huawei-oms/seed-request-tables.json' with { type: 'json' };
 // @ts-expect-error: a plain .mjs script without types
-import { requestTables } from '../../scripts/extract-oms-request-tables.mjs';
+import { exampleResponses, requestTables } from '../../scripts/extract-oms-request-tables.mjs';
+import { PoolRegistry } from '../../src/providers/http/http-client.js';
+import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
+import { HW_AK, HW_SK, omsConnection, PROJECT_ID } from '../harness/test-bot.js';
+import { captureLogger } from '../helpers/capture-logger.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const SEED = path.resolve(ROOT, '..', 'shared', 'seeds', '002_6e351bb1246169fa.txt');
@@ -130,6 +135,37 @@ describe('the simulators follow the seeds, not the client', () => {
       const answer = await post('/tasks', body);
       expect(answer.status).toBe(400);
       expect(answer.body.error_code).toBe(code);
+    });
+  });
+
+  describe('seeded with the seed’s own example responses', () => {
+    const sim = new OmsSimulator({ projectId: PROJECT_ID, keys: { [HW_AK]: HW_SK } });
+    const pools = new PoolRegistry();
+    let provider: HuaweiOmsProvider;
+    beforeAll(async () => {
+      await sim.start();
+      provider = new HuaweiOmsProvider(omsConnection('hw-doc', sim.url), {
+        pools,
+        logger: captureLogger('fatal').logger,
+      });
+    });
+    afterAll(async () => {
+      await pools.close();
+      await sim.stop();
+    });
+
+    it('are the examples printed in seed 002, re-read from it here', () => {
+      expect(exampleResponses(readFileSync(SEED, 'utf8'))).toEqual(seedExamples);
+    });
+
+    it('serves them back, and the client reads each: placeholders, status 0 and null counters included', async () => {
+      const seeded = sim.addDocumentedExamples();
+      const task = await provider.get('task', seeded.tasks[0]!.id);
+      expect(task).toMatchObject({ id: '0', name: 'string', state: 'unknown', rawStatus: '0' });
+      const group = await provider.get('task-group', '9522a7e5-b4fc-44b9-93e1-4dbadbd86e67');
+      expect(group).toMatchObject({ state: 'paused', bytes: { total: 27814708666 } });
+      const sync = await provider.get('sync-task', 'd18befdd-eb82-41f3-8019-bbb593d74a3e');
+      expect(sync).toMatchObject({ state: 'monitoring', name: expect.any(String) });
     });
   });
 });

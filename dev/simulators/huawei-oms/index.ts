@@ -14,6 +14,7 @@ import type { ShapeRules, ShapeSettings } from '../shapes.js';
 import { SimGatewayAuth, type SimIamUser } from './auth.js';
 import { DEFAULT_BUCKETS, registerCatalogRoutes, type SimBucket, SimBuckets } from './catalog.js';
 import { DEFAULT_LIMITS, omsError, type Routes, type SimContext, type SimLimits } from './common.js';
+import { documentedExamples } from './documented-examples.js';
 import {
   advanceTaskGroup,
   newTaskGroup,
@@ -205,6 +206,16 @@ export class OmsSimulator extends Simulator implements SimContext {
     const task = this.syncTasks.get(id);
     if (task) advanceSyncTask(this, task);
     return task;
+  }
+
+  /** Seeds the task, task group and sync task of seed 002's example responses (documented-examples.ts). */
+  addDocumentedExamples(): { tasks: SimTask[]; groups: SimTaskGroup[]; syncTasks: SimSyncTask[] } {
+    const examples = documentedExamples();
+    return {
+      tasks: examples.tasks.map((t) => this.addTask(t)),
+      groups: examples.groups.map((g) => this.addTaskGroup(g)),
+      syncTasks: examples.syncTasks.map((t) => this.addSyncTask(t)),
+    };
   }
 
   addBucket(bucket: SimBucket): SimBucket {
