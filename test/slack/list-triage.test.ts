@@ -42,7 +42,9 @@ describe('/migrate list in triage order', () => {
     const answer = await t.ask('list hw-t');
     const blocks = (answer.blocks ?? []) as { text?: { text?: string } }[];
     const rows = blocks.map((b) => b.text?.text ?? '');
-    expect(rows.find((r) => r.includes('broken-one'))).toMatch(/\n`TRF\.0015` · failed <!date\^\d+\^\{ago\}\|/);
+    expect(rows.find((r) => r.includes('broken-one'))).toMatch(
+      /\n`TRF\.0015` · failed <!date\^\d+\^\{ago\}\|/,
+    );
     expect(rows.find((r) => r.includes('sync-triage-1') || r.includes('Monitoring'))).toBeDefined();
     expect(rows.join('\n')).not.toContain('— of —');
   });
