@@ -43,6 +43,17 @@ module.exports = {
       from: { path: '^src/slack/blocks/' },
       to: { path: [PROVIDER_FOLDER, '^src/providers/http/'] },
     },
+    {
+      name: 'simulators-follow-the-seeds-not-the-client',
+      comment:
+        'A simulator that shares the client’s schemas or mapping cannot catch the client’s mistakes; only the signing protocol and URL encoding are shared.',
+      severity: 'error',
+      from: { path: '^dev/simulators/' },
+      to: {
+        path: '^src/providers/',
+        pathNot: ['^src/providers/[^/]+/signer\\.ts$', '^src/providers/http/encode\\.ts$'],
+      },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { blockLimitProblems, type Surface } from './block-limits.js';
 import { FakeChannels } from './fake-channels.js';
+import { FakeFiles } from './fake-files.js';
 import { FakeSlackOAuth } from './fake-oauth.js';
 
 /** One Web API call or response_url post as the fake received it. */
@@ -105,6 +106,8 @@ export class FakeSlack {
   readonly oauth = new FakeSlackOAuth();
   /** Remove the bot from a channel, archive or delete one: posts there then fail as in Slack. */
   readonly channels = new FakeChannels();
+  /** Files shared with Slack's two-step upload, bytes included. */
+  readonly files = new FakeFiles();
   readonly responses: RecordedCall[] = [];
   /** response_url posts refused for breaking Block Kit limits. */
   readonly rejected: RecordedCall[] = [];
@@ -239,7 +242,8 @@ export class FakeSlack {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
+    const bytes = await readBody(req);
+    const raw = bytes.toString('utf8');
     const url = new URL(req.url ?? '/', this.url);
     if (this.#down) {
       res.writeHead(503, { 'content-type': 'text/plain' }).end('service unavailable');
@@ -253,6 +257,13 @@ export class FakeSlack {
       const body =
         id !== undefined ? this.responsesTo(id) : url.pathname === '/__fake/calls' ? this.calls : undefined;
       res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(body ?? {}));
+      return;
+    }
+    if (url.pathname.startsWith('/upload/') && req.method === 'POST') {
+      const received = this.files.receive(decodeURIComponent(url.pathname.slice('/upload/'.length)), bytes);
+      res
+        .writeHead(received ? 200 : 404, { 'content-type': 'text/plain' })
+        .end(received ? 'OK' : 'not found');
       return;
     }
     if (url.pathname.startsWith('/response/')) {
@@ -407,6 +418,20 @@ export class FakeSlack {
         const admin = this.admins.has(user);
         return { ok: true, user: { id: user, name: user.toLowerCase(), is_admin: admin, is_owner: false } };
       }
+      case 'files.getUploadURLExternal':
+        return this.files.getUploadUrl(this.url, body);
+      case 'files.completeUploadExternal':
+        return this.files.complete(body);
+      case 'functions.completeSuccess':
+        return typeof body.function_execution_id === 'string' &&
+          body.outputs &&
+          typeof body.outputs === 'object'
+          ? { ok: true }
+          : { ok: false, error: 'invalid_arguments' };
+      case 'functions.completeError':
+        return typeof body.function_execution_id === 'string' && typeof body.error === 'string'
+          ? { ok: true }
+          : { ok: false, error: 'invalid_arguments' };
       case 'usergroups.users.list': {
         const members = this.usergroups.get(String(body.usergroup ?? ''));
         return members ? { ok: true, users: members } : { ok: false, error: 'no_such_subteam' };
@@ -422,10 +447,10 @@ export class FakeSlack {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** Web API calls come form-encoded with JSON-encoded nested values, or as JSON. */

@@ -1,8 +1,10 @@
+import { mrkdwnToText } from './mrkdwn-to-text.js';
+
 type Node = Record<string, unknown>;
 
 /** A terminal rendering of Block Kit, good enough to read a card. */
-export function blocksToText(blocks: unknown[], fallback: string): string {
-  if (blocks.length === 0) return fallback;
+export function blocksToText(blocks: unknown[], fallback: string, options: { ansi?: boolean } = {}): string {
+  if (blocks.length === 0) return mrkdwnToText(fallback, options);
   const lines: string[] = [];
   for (const block of blocks as Node[]) {
     const text = (block.text as Node | undefined)?.text;
@@ -29,5 +31,5 @@ export function blocksToText(blocks: unknown[], fallback: string): string {
         break;
     }
   }
-  return lines.join('\n').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return mrkdwnToText(lines.join('\n'), options);
 }

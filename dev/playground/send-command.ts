@@ -11,6 +11,7 @@ export async function sendPlaygroundCommand(
   info: PlaygroundInfo,
   text: string,
   user = USERS[0]!,
+  options: { ansi?: boolean } = {},
 ): Promise<string> {
   const responseId = `try-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   const body = slashCommandBody(
@@ -27,7 +28,7 @@ export async function sendPlaygroundCommand(
     }[];
     // A slow provider first gets "not answering yet"; the answer replaces it.
     const answered = posts.find((post) => !isInterimAnswer(post.body));
-    if (answered) return blocksToText(answered.body.blocks ?? [], answered.body.text ?? '');
+    if (answered) return blocksToText(answered.body.blocks ?? [], answered.body.text ?? '', options);
     await sleep(100);
   }
   throw new Error('no answer within 10 s');

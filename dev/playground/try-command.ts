@@ -11,7 +11,9 @@ async function main(): Promise<void> {
     console.error('No playground is running: start one with `npm start` (without Slack credentials) first.');
     process.exit(1);
   }
-  console.log(await sendPlaygroundCommand(info, process.argv.slice(2).join(' ')));
+  // Bold as the terminal shows it when it is one; plain text when piped.
+  const ansi = process.stdout.isTTY === true && !process.env.NO_COLOR;
+  console.log(await sendPlaygroundCommand(info, process.argv.slice(2).join(' '), undefined, { ansi }));
 }
 
 main().catch((error: unknown) => {

@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { NO_SHAPES, reshape, type ShapeRules, type ShapeSettings, shapeSettingsSchema } from './shapes.js';
 
 /**
  * Small building blocks shared by the provider simulators: a router, fault injection and an HTTP
@@ -200,6 +201,9 @@ export interface SimServerOptions {
   faultContentType?: string;
   /** Extra `/__sim/*` routes (seeding, clock control). */
   control?: Router;
+  /** Shapes mode at start (see shapes.ts) and what the provider's answers must keep. */
+  shapes?: Partial<ShapeSettings>;
+  shapeRules?: ShapeRules;
   port?: number;
 }
 
@@ -207,6 +211,8 @@ export interface SimServer {
   url: string;
   port: number;
   faults: FaultInjector;
+  /** Turns shapes mode on or off (`POST /__sim/shapes` does the same). */
+  setShapes(settings: Partial<ShapeSettings>): void;
   /** Requests served per `METHOD /route-pattern`-free key (`GET /v2/p/tasks`), excluding control calls. */
   readonly requestCount: number;
   resetRequestCount(): void;
@@ -215,6 +221,8 @@ export interface SimServer {
 
 export async function startSimServer(options: SimServerOptions): Promise<SimServer> {
   const faults = options.faults ?? new FaultInjector();
+  let shapes: ShapeSettings = { ...NO_SHAPES, ...options.shapes };
+  const shapeRules: ShapeRules = options.shapeRules ?? { keep: [], enums: [] };
   let requestCount = 0;
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -276,7 +284,12 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       send(res, { ...response, body: text.slice(0, Math.max(1, Math.floor(text.length / 2))) });
       return;
     }
-    send(res, response);
+    send(
+      res,
+      response.status < 300 && typeof response.body === 'object'
+        ? { ...response, body: reshape(response.body, shapes, shapeRules) }
+        : response,
+    );
   }
 
   function faultResponse(status: number, body: unknown, headers: Record<string, string> = {}): SimResponse {
@@ -287,6 +300,12 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
   async function control(request: Omit<SimRequest, 'params'>): Promise<SimResponse> {
     if (request.path === '/__sim/health')
       return json(200, { ok: true, name: options.name, requests: requestCount });
+    if (request.path === '/__sim/shapes' && request.method === 'POST') {
+      const body = shapeSettingsSchema.partial().safeParse(readJson({ ...request, params: {} }) ?? {});
+      if (!body.success) return json(400, { error: body.error.message });
+      shapes = { ...shapes, ...body.data };
+      return json(200, { shapes });
+    }
     if (request.path === '/__sim/faults' && request.method === 'POST') {
       const body = z
         .object({
@@ -312,6 +331,9 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     url: `http://127.0.0.1:${port}`,
     port,
     faults,
+    setShapes(settings) {
+      shapes = { ...shapes, ...settings };
+    },
     get requestCount() {
       return requestCount;
     },
@@ -378,6 +400,11 @@ export abstract class Simulator {
 
   get faults(): FaultInjector {
     return this.server.faults;
+  }
+
+  /** Shapes mode (shapes.ts): nulls, undocumented fields, unknown enumeration values. */
+  setShapes(settings: Partial<ShapeSettings>): void {
+    this.server.setShapes(settings);
   }
 
   get server(): SimServer {

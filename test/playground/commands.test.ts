@@ -54,6 +54,15 @@ describe('playground (npm start without Slack credentials)', () => {
     expect(card).toContain('catalog-images-by-list');
     expect(card).toContain('TRF.0013');
   });
+
+  it('prints readable text in the terminal: no raw *bold*, :emoji: or <links>', async () => {
+    for (const command of ['list', 'status 2044', 'help']) {
+      const text = await sendPlaygroundCommand(playground.info, command);
+      expect(text, command).not.toMatch(
+        /(^|\s)\*[^*\s][^*]*\*(\s|$)|:[a-z_]+:|<[@#!]|<https?:|&(lt|gt|amp);/m,
+      );
+    }
+  });
 });
 
 describe('the playground page server', () => {

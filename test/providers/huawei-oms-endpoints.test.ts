@@ -264,7 +264,7 @@ describe('5.2 migration tasks', () => {
   it('7. StartTask: a failed task restarts; OMS.0065 when running, OMS.1004 without source keys', async () => {
     const failed = sim.addTask({ name: 'failed', status: 4 });
     await client().startTask(failed.id, { ...startKeys, migrate_failed_object: true });
-    expect(await client().showTask(failed.id)).toMatchObject({ status: 1, error_reason: '' });
+    expect(await client().showTask(failed.id)).toMatchObject({ status: 1, error_reason: null });
     const running = sim.addTask({ name: 'running', status: 2 });
     await omsError(client().startTask(running.id, startKeys), 400, 'OMS.0065');
     await omsError(client().startTask(failed.id, { dst_ak: DST.ak, dst_sk: DST.sk }), 400, 'OMS.1004');

@@ -1,13 +1,14 @@
-import {
-  checkPrefixReqSchema,
-  LIMITS,
-  listBucketObjectsReqSchema,
-  listBucketsReqSchema,
-  showBucketCdnInfoReqSchema,
-  showBucketRegionReqSchema,
-} from '../../../src/providers/huawei-oms/schemas.js';
 import { json, type SimRequest, type SimResponse } from '../kit.js';
-import { isResponse, omsError, parseBody, type Routes, type SimContext } from './common.js';
+import { isResponse, omsError, type Routes, type SimContext } from './common.js';
+import { checkRequest } from './request-check.js';
+import type {
+  BucketRegionBody,
+  CdnInfoBody,
+  CheckPrefixBody,
+  ListBucketsBody,
+  ListObjectsBody,
+} from './request-types.js';
+import { LIMITS } from './seed-values.js';
 
 export interface SimObject {
   key: string;
@@ -208,7 +209,7 @@ export function registerCatalogRoutes(
       return json(200, versionResp(r, version));
     })
     .add('POST', `${storage}/buckets`, (r) => {
-      const body = parseBody(r, listBucketsReqSchema);
+      const body = checkRequest<ListBucketsBody>(r, 'ShowBucketList');
       if (isResponse(body)) return body;
       const problem = keysProblem(body);
       if (problem) return problem;
@@ -218,7 +219,7 @@ export function registerCatalogRoutes(
       );
     })
     .add('POST', `${storage}/buckets/regions`, (r) => {
-      const body = parseBody(r, showBucketRegionReqSchema);
+      const body = checkRequest<BucketRegionBody>(r, 'ShowBucketRegion');
       if (isResponse(body)) return body;
       const problem = keysProblem(body);
       if (problem) return problem;
@@ -233,7 +234,7 @@ export function registerCatalogRoutes(
       });
     })
     .add('POST', `${storage}/buckets/prefix`, (r) => {
-      const body = parseBody(r, checkPrefixReqSchema);
+      const body = checkRequest<CheckPrefixBody>(r, 'CheckPrefix');
       if (isResponse(body)) return body;
       const problem = keysProblem(body);
       if (problem) return problem;
@@ -248,7 +249,7 @@ export function registerCatalogRoutes(
       return json(200, { exist: bucket.objects.some((o) => o.key.startsWith(body.file_name)) });
     })
     .add('POST', `${storage}/buckets/objects`, (r) => {
-      const body = parseBody(r, listBucketObjectsReqSchema);
+      const body = checkRequest<ListObjectsBody>(r, 'ShowBucketObjects');
       if (isResponse(body)) return body;
       const problem = keysProblem(body);
       if (problem) return problem;
@@ -279,7 +280,7 @@ function cdnInfo(
   request: SimRequest,
   keysProblem: (body: { cloud_type: string; ak?: string; sk?: string }) => SimResponse | undefined,
 ): SimResponse {
-  const body = parseBody(request, showBucketCdnInfoReqSchema);
+  const body = checkRequest<CdnInfoBody>(request, 'ShowCdnInfo');
   if (isResponse(body)) return body;
   const problem = keysProblem(body);
   if (problem) return problem;

@@ -1,7 +1,5 @@
-import type { z } from 'zod';
 import { explain } from '../../../src/catalogue/explain.js';
-import { issuePath } from '../../../src/providers/huawei-oms/validation.js';
-import { readJson, type SimClock, type SimHandler, type SimRequest, type SimResponse } from '../kit.js';
+import type { SimClock, SimHandler, SimRequest, SimResponse } from '../kit.js';
 import { huaweiError } from './auth.js';
 import type { SimBuckets } from './catalog.js';
 import type { SimTaskGroup } from './groups.js';
@@ -82,28 +80,6 @@ export function pageParams(
 
 export function isResponse(value: unknown): value is SimResponse {
   return typeof value === 'object' && value !== null && 'status' in value && typeof value.status === 'number';
-}
-
-/**
- * Reads and checks a JSON body with the same schema the client uses, answering like OMS: OMS.0067
- * for a body that is not JSON, OMS.1004 for a missing field, the refinement's own code (OMS.0078,
- * OMS.008x…) where it has one, OMS.0001 otherwise. Messages name the field, never its value.
- */
-export function parseBody<S extends z.ZodType>(request: SimRequest, schema: S): z.output<S> | SimResponse {
-  const body = readJson(request);
-  if (body === undefined && request.rawBody.trim() !== '') {
-    return omsError(400, 'OMS.0067');
-  }
-  const parsed = schema.safeParse(body ?? {});
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const path = issuePath(issue.path) || 'body';
-  const params = (issue as { params?: { omsCode?: string } }).params;
-  if (params?.omsCode) return omsError(400, params.omsCode, `${path}: ${issue.message}`);
-  if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
-    return omsError(400, 'OMS.1004', `Some required parameters are missing: ${path}.`);
-  }
-  return omsError(400, 'OMS.0001', `Invalid parameter settings: ${path} ${issue.message}.`);
 }
 
 export function uuid(): string {

@@ -1,14 +1,4 @@
 import { z } from 'zod';
-import { canonicalCloud } from '../../../src/providers/huawei-oms/map.js';
-import {
-  createTaskGroupReqSchema,
-  LIMITS,
-  retryTaskGroupReqSchema,
-  startTaskGroupReqSchema,
-  TASK_GROUP_TYPES,
-  type taskGroupRespSchema,
-  updateBandwidthPolicyReqSchema,
-} from '../../../src/providers/huawei-oms/schemas.js';
 import { json, type SimRequest, type SimResponse } from '../kit.js';
 import {
   intParam,
@@ -16,11 +6,13 @@ import {
   OK,
   omsError,
   pageParams,
-  parseBody,
   type Routes,
   type SimContext,
   uuid,
 } from './common.js';
+import { checkRequest } from './request-check.js';
+import type { BandwidthBody, CreateTaskGroupBody, JsonObject, StartTaskGroupBody } from './request-types.js';
+import { cloudAsDocumented, LIMITS, TASK_GROUP_TYPES } from './seed-values.js';
 import { GiB, pauseTask, restartTask, type SimTask, type SimTaskOptions } from './state.js';
 
 type GroupTaskType = (typeof TASK_GROUP_TYPES)[number];
@@ -202,7 +194,7 @@ function createTasks(ctx: SimContext, group: SimTaskGroup, at: number, taskStatu
         taskType: group.taskType === 'PREFIX' ? 'prefix' : group.taskType === 'LIST' ? 'list' : 'url_list',
         groupId: group.id,
         src: {
-          cloud_type: canonicalCloud(group.src.cloud_type) ?? group.src.cloud_type,
+          cloud_type: cloudAsDocumented(group.src.cloud_type),
           region: group.src.region,
           bucket: group.src.bucket,
           object_key:
@@ -293,7 +285,7 @@ export function advanceTaskGroup(ctx: SimContext, group: SimTaskGroup): boolean 
 }
 
 /** TaskGroupResp (Table 5-117): counters aggregate the group's tasks; clouds in upper case as printed. */
-export function toTaskGroupResp(ctx: SimContext, group: SimTaskGroup): z.input<typeof taskGroupRespSchema> {
+export function toTaskGroupResp(ctx: SimContext, group: SimTaskGroup): JsonObject {
   const tasks = group.taskIds.map((id) => ctx.tasks.get(id)).filter((t): t is SimTask => t !== undefined);
   const sum = (f: (task: SimTask) => number) => tasks.reduce((total, task) => total + f(task), 0);
   const count = (...statuses: number[]) => tasks.filter((task) => statuses.includes(task.status)).length;
@@ -411,7 +403,7 @@ function listGroups(ctx: SimContext, request: SimRequest): SimResponse {
 }
 
 function createGroup(ctx: SimContext, request: SimRequest): SimResponse {
-  const body = parseBody(request, createTaskGroupReqSchema);
+  const body = checkRequest<CreateTaskGroupBody>(request, 'CreateTaskGroup');
   if (isResponse(body)) return body;
   if (body.dst_node.region !== ctx.region) {
     return omsError(
@@ -505,7 +497,7 @@ function keysMissing(
 
 /** Only paused groups resume (5.4.6). */
 function startGroup(ctx: SimContext, group: SimTaskGroup, request: SimRequest): SimResponse {
-  const body = parseBody(request, startTaskGroupReqSchema);
+  const body = checkRequest<StartTaskGroupBody>(request, 'StartTaskGroup');
   if (isResponse(body)) return body;
   if (keysMissing(group, body))
     return omsError(400, 'OMS.1004', 'Some required parameters are missing: src_ak and src_sk.');
@@ -519,7 +511,7 @@ function startGroup(ctx: SimContext, group: SimTaskGroup, request: SimRequest): 
 
 /** Only groups whose creation or migration failed restart (5.4.7). */
 function retryGroup(ctx: SimContext, group: SimTaskGroup, request: SimRequest): SimResponse {
-  const body = parseBody(request, retryTaskGroupReqSchema);
+  const body = checkRequest<StartTaskGroupBody>(request, 'RetryTaskGroup');
   if (isResponse(body)) return body;
   if (group.status !== 4 && group.status !== 5) return omsError(400, 'OMS.1040');
   const now = ctx.clock.now();
@@ -539,7 +531,7 @@ function retryGroup(ctx: SimContext, group: SimTaskGroup, request: SimRequest): 
 
 /** Traffic limits change until the group completes (5.4.8); its unfinished tasks follow. */
 function updateGroup(ctx: SimContext, group: SimTaskGroup, request: SimRequest): SimResponse {
-  const body = parseBody(request, updateBandwidthPolicyReqSchema);
+  const body = checkRequest<BandwidthBody>(request, 'UpdateTaskGroupBandwidthPolicy');
   if (isResponse(body)) return body;
   if (group.status === 6 || group.status === 8 || group.status === 9) return omsError(400, 'OMS.1036');
   group.bandwidthPolicy = body.bandwidth_policy;

@@ -10,6 +10,7 @@ import {
   type SimServerOptions,
   Simulator,
 } from '../kit.js';
+import type { ShapeRules, ShapeSettings } from '../shapes.js';
 import { SimGatewayAuth, type SimIamUser } from './auth.js';
 import { DEFAULT_BUCKETS, registerCatalogRoutes, type SimBucket, SimBuckets } from './catalog.js';
 import { DEFAULT_LIMITS, omsError, type Routes, type SimContext, type SimLimits } from './common.js';
@@ -41,6 +42,20 @@ import {
 } from './sync-tasks.js';
 import { registerTaskRoutes, seedTaskSchema } from './tasks.js';
 
+/** Shapes mode keeps what identifies an item; these fields are enumerations. */
+const SHAPE_RULES: ShapeRules = {
+  keep: ['id', 'name', 'status', 'group_id', 'sync_task_id', 'count', 'token', 'exist'],
+  enums: [
+    'status',
+    'task_type',
+    'group_type',
+    'task_priority',
+    'dst_storage_policy',
+    'object_overwrite_mode',
+    'consistency_check',
+  ],
+};
+
 export type { SimBucket } from './catalog.js';
 export type { SimLimits } from './common.js';
 export type { SeedTaskGroup, SimTaskGroup } from './groups.js';
@@ -51,6 +66,8 @@ export type { SeedSyncTask, SimSyncTask } from './sync-tasks.js';
 export type SimPermission = 'none' | 'readonly';
 
 export interface OmsSimulatorOptions {
+  /** Shapes mode from the start (see ../shapes.ts); `setShapes` or `POST /__sim/shapes` later. */
+  shapes?: Partial<ShapeSettings>;
   projectId: string;
   /** AK → SK accepted by the gateway. */
   keys?: Record<string, string>;
@@ -123,6 +140,8 @@ export class OmsSimulator extends Simulator implements SimContext {
       router: this.#routes(),
       control: this.#controlRoutes(),
       faults: this.#options.faults,
+      shapes: this.#options.shapes,
+      shapeRules: SHAPE_RULES,
       port: this.#options.port,
       authenticate: (request) => this.auth.check(request) ?? this.#checkPermission(request),
       faultBody: (status) =>

@@ -1,4 +1,4 @@
-import type { TaskResp } from '../../../src/providers/huawei-oms/schemas.js';
+import type { JsonObject } from './request-types.js';
 
 export const GiB = 1024 ** 3;
 
@@ -220,12 +220,13 @@ function fail(task: SimTask): void {
   task.failCode = undefined;
 }
 
-export function toTaskResp(task: SimTask): TaskResp {
+export function toTaskResp(task: SimTask): JsonObject {
   const running = task.status === 2 || task.status === 6;
   const remaining = task.totalSize - task.completeSize;
   const o = task.options ?? {};
   return {
-    id: task.id,
+    // A Long, as in every example of seed 002 (`"id" : 191297407830872`), never a string.
+    id: Number(task.id),
     name: task.name,
     status: task.status,
     description: task.description,
@@ -246,11 +247,12 @@ export function toTaskResp(task: SimTask): TaskResp {
     start_time: task.startedAt ?? 0,
     total_time: task.accumulatedMs,
     is_query_over: true,
-    error_reason: task.errorReason ?? '',
+    error_reason: task.errorReason ?? null,
     failed_object_record: task.failedListKey
       ? { result: true, list_file_key: task.failedListKey, error_code: '' }
       : { result: false, list_file_key: '', error_code: '' },
-    src_node: task.src,
+    // The seed's examples print absent optional objects as null (ShowTaskGroup's `list_file`).
+    src_node: { ...task.src, list_file: task.src.list_file ?? null, app_id: task.src.app_id ?? null },
     dst_node: task.dst,
     bandwidth_policy: task.bandwidthPolicy,
     enable_kms: o.enable_kms ?? false,
@@ -264,8 +266,8 @@ export function toTaskResp(task: SimTask): TaskResp {
           notify_error_message: '',
           topic_name: o.smn_topic,
         }
-      : undefined,
-    source_cdn: o.source_cdn,
+      : null,
+    source_cdn: o.source_cdn ?? null,
     object_overwrite_mode: o.object_overwrite_mode ?? 'SIZE_LAST_MODIFIED_COMPARISON_OVERWRITE',
     dst_storage_policy: o.dst_storage_policy ?? 'STANDARD',
     consistency_check: o.consistency_check ?? 'size_last_modified',

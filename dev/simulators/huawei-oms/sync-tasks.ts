@@ -1,26 +1,20 @@
 import { z } from 'zod';
+import { json, type SimRequest, type SimResponse } from '../kit.js';
+import { isResponse, OK, omsError, pageParams, type Routes, type SimContext, uuid } from './common.js';
+import { checkRequest } from './request-check.js';
+import type {
+  CreateSyncEventsBody,
+  CreateSyncTaskBody,
+  JsonObject,
+  StartSyncTaskBody,
+} from './request-types.js';
 import {
-  createSyncEventsReqSchema,
-  createSyncTaskReqSchema,
   LIMITS,
   SYNC_STATISTIC_DATA_TYPES,
   SYNC_TASK_STATUSES,
   type SyncStatisticDataType,
   type SyncTaskStatus,
-  type showSyncTaskRespSchema,
-  startSyncTaskReqSchema,
-} from '../../../src/providers/huawei-oms/schemas.js';
-import { json, type SimRequest, type SimResponse } from '../kit.js';
-import {
-  isResponse,
-  OK,
-  omsError,
-  pageParams,
-  parseBody,
-  type Routes,
-  type SimContext,
-  uuid,
-} from './common.js';
+} from './seed-values.js';
 
 /** A synchronization task: it waits for events and copies the objects they name (seed 002 §5.3). */
 export interface SimSyncTask {
@@ -178,7 +172,7 @@ function toSyncTaskInfo(task: SimSyncTask) {
 }
 
 /** ShowSyncTaskResp (Table 5-92): the counters are those of query_time's month (UTC). */
-function toShowSyncTaskResp(task: SimSyncTask, queryTime: number): z.input<typeof showSyncTaskRespSchema> {
+function toShowSyncTaskResp(task: SimSyncTask, queryTime: number): JsonObject {
   const [from, to] = monthOf(queryTime);
   return {
     ...toSyncTaskInfo(task),
@@ -226,7 +220,7 @@ export function registerSyncTaskRoutes(router: Routes, ctx: SimContext, project:
     )
     .add('POST', `${base}/:sync_task_id/start`, (r) =>
       withSyncTask(ctx, r, { missing: 400, deleted: 400 }, (t) => {
-        const body = parseBody(r, startSyncTaskReqSchema);
+        const body = checkRequest<StartSyncTaskBody>(r, 'StartSyncTask');
         if (isResponse(body)) return body;
         if (t.status === 'SYNCHRONIZING') return omsError(400, 'OMS.0065');
         t.status = 'SYNCHRONIZING';
@@ -279,7 +273,7 @@ function listSyncTasks(ctx: SimContext, request: SimRequest): SimResponse {
 }
 
 function createSyncTask(ctx: SimContext, request: SimRequest): SimResponse {
-  const body = parseBody(request, createSyncTaskReqSchema);
+  const body = checkRequest<CreateSyncTaskBody>(request, 'CreateSyncTask');
   if (isResponse(body)) return body;
   if (body.dst_region !== ctx.region) {
     return omsError(
@@ -381,7 +375,7 @@ function events(ctx: SimContext, request: SimRequest): SimResponse {
   const task = id.length <= LIMITS.syncTaskIdMax ? ctx.syncTask(id) : undefined;
   if (!task) return omsError(404, 'OMS.2002');
   if (task.deletedAt !== undefined) return omsError(400, 'OMS.1011');
-  const body = parseBody(request, createSyncEventsReqSchema);
+  const body = checkRequest<CreateSyncEventsBody>(request, 'CreateSyncEvents');
   if (isResponse(body)) return body;
   if (task.status !== 'SYNCHRONIZING') return omsError(400, 'OMS.1012');
   const now = ctx.clock.now();

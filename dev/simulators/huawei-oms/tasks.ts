@@ -1,23 +1,9 @@
 import { z } from 'zod';
-import {
-  batchUpdateTasksReqSchema,
-  createTaskReqSchema,
-  LIMITS,
-  startTaskReqSchema,
-  TASK_TYPES,
-  updateBandwidthPolicyReqSchema,
-} from '../../../src/providers/huawei-oms/schemas.js';
 import { json, type SimRequest, type SimResponse } from '../kit.js';
-import {
-  intParam,
-  isResponse,
-  OK,
-  omsError,
-  pageParams,
-  parseBody,
-  type Routes,
-  type SimContext,
-} from './common.js';
+import { intParam, isResponse, OK, omsError, pageParams, type Routes, type SimContext } from './common.js';
+import { checkRequest } from './request-check.js';
+import type { BandwidthBody, BatchUpdateTasksBody, CreateTaskBody, StartTaskBody } from './request-types.js';
+import { LIMITS, TASK_TYPES } from './seed-values.js';
 import { pauseTask, restartTask, type SeedTask, type SimTask, toTaskResp } from './state.js';
 
 export const seedTaskSchema: z.ZodType<SeedTask> = z.object({
@@ -49,24 +35,34 @@ export function registerTaskRoutes(router: Routes, ctx: SimContext, project: str
     .add('GET', `${project}/tasks`, (r) => listTasks(ctx, r))
     .add('POST', `${project}/tasks`, (r) => createTask(ctx, r))
     .add('POST', `${project}/tasks/batch-update`, (r) => batchUpdate(ctx, r))
-    .add('GET', `${project}/tasks/:task_id`, (r) => withTask(ctx, r, (t) => json(200, toTaskResp(t))))
-    .add('POST', `${project}/tasks/:task_id/stop`, (r) => withTask(ctx, r, (t) => stopTask(ctx, t)))
-    .add('POST', `${project}/tasks/:task_id/start`, (r) => withTask(ctx, r, (t) => startTask(ctx, t, r)))
-    .add('DELETE', `${project}/tasks/:task_id`, (r) => withTask(ctx, r, (t) => deleteTask(ctx, t)))
+    .add('GET', `${project}/tasks/:task_id`, (r) => withTask(ctx, r, 404, (t) => json(200, toTaskResp(t))))
+    .add('POST', `${project}/tasks/:task_id/stop`, (r) => withTask(ctx, r, 403, (t) => stopTask(ctx, t)))
+    .add('POST', `${project}/tasks/:task_id/start`, (r) => withTask(ctx, r, 400, (t) => startTask(ctx, t, r)))
+    .add('DELETE', `${project}/tasks/:task_id`, (r) => withTask(ctx, r, 403, (t) => deleteTask(ctx, t)))
     .add('PUT', `${project}/tasks/:task_id/bandwidth-policy`, (r) =>
-      withTask(ctx, r, (t) => updateBandwidth(t, r)),
+      withTask(ctx, r, 400, (t) => updateBandwidth(t, r)),
     );
 }
 
+/**
+ * An unknown task answers with the status its operation documents (seed 002 §5.2): ShowTask 404;
+ * StopTask and DeleteTask list 400 and 403, and the catalogue's OMS.0095 "no permission to access
+ * the task or the task does not exist" is the 403 one; StartTask and UpdateBandwidthPolicy list
+ * only 400, so the 400 OMS.0095.
+ */
 function withTask(
   ctx: SimContext,
   request: SimRequest,
+  missing: 400 | 403 | 404,
   handler: (task: SimTask) => SimResponse,
 ): SimResponse {
   const id = request.params.task_id ?? '';
   if (!LIMITS.taskId.test(id)) return omsError(400, 'OMS.0054', 'Invalid task ID. Enter a valid task ID.');
   const task = ctx.task(id);
-  if (!task) return omsError(404, 'OMS.0054', `Task ${id} does not exist.`);
+  if (!task)
+    return missing === 404
+      ? omsError(404, 'OMS.0054', `Task ${id} does not exist.`)
+      : omsError(missing, 'OMS.0095', `Task ${id} does not exist, or you may not access it.`);
   return handler(task);
 }
 
@@ -98,7 +94,7 @@ function listTasks(ctx: SimContext, request: SimRequest): SimResponse {
 }
 
 function createTask(ctx: SimContext, request: SimRequest): SimResponse {
-  const body = parseBody(request, createTaskReqSchema);
+  const body = checkRequest<CreateTaskBody>(request, 'CreateTask');
   if (isResponse(body)) return body;
   if (body.dst_node.region !== ctx.region) {
     return omsError(
@@ -170,7 +166,7 @@ export function stopTask(ctx: SimContext, task: SimTask): SimResponse {
 }
 
 function startTask(ctx: SimContext, task: SimTask, request: SimRequest): SimResponse {
-  const body = parseBody(request, startTaskReqSchema);
+  const body = checkRequest<StartTaskBody>(request, 'StartTask');
   if (isResponse(body)) return body;
   if (task.taskType !== 'url_list' && !body.json_auth_file && (!body.src_ak || !body.src_sk)) {
     return omsError(400, 'OMS.1004', 'Some required parameters are missing: src_ak and src_sk.');
@@ -188,7 +184,7 @@ function deleteTask(ctx: SimContext, task: SimTask): SimResponse {
 }
 
 function updateBandwidth(task: SimTask, request: SimRequest): SimResponse {
-  const body = parseBody(request, updateBandwidthPolicyReqSchema);
+  const body = checkRequest<BandwidthBody>(request, 'UpdateBandwidthPolicy');
   if (isResponse(body)) return body;
   // "update the traffic limiting rules for a migration task before it is completed" (5.2.7)
   if (task.status === 5) {
@@ -202,8 +198,11 @@ function updateBandwidth(task: SimTask, request: SimRequest): SimResponse {
 const PRIORITY_STATUSES = new Set([1, 3, 4]);
 
 function batchUpdate(ctx: SimContext, request: SimRequest): SimResponse {
-  const body = parseBody(request, batchUpdateTasksReqSchema);
+  const body = checkRequest<BatchUpdateTasksBody>(request, 'BatchUpdateTasks');
   if (isResponse(body)) return body;
+  // Table 5-67: the tasks are those of `group_id` or those listed in `ids`; one of them is needed.
+  if (!body.group_id && !body.ids?.length)
+    return omsError(400, 'OMS.1004', 'Some required parameters are missing: group_id or ids.');
   const targets: SimTask[] = [];
   if (body.group_id) {
     const group = ctx.taskGroup(body.group_id);

@@ -11,6 +11,7 @@ import {
   type SimServerOptions,
   Simulator,
 } from '../kit.js';
+import type { ShapeRules, ShapeSettings } from '../shapes.js';
 import { GATEWAY_ERRORS, gatewayError, gatewayErrorBody, header, SimNcpGatewayAuth } from './auth.js';
 import {
   advancePolicy,
@@ -23,10 +24,18 @@ import {
   toPolicyObject,
 } from './state.js';
 
+/** Shapes mode keeps what identifies an item; these fields are enumerations. */
+const SHAPE_RULES: ShapeRules = {
+  keep: ['title', 'jobState'],
+  enums: ['jobState', 'sourceCspType'],
+};
+
 export { GATEWAY_ERRORS, MAX_SKEW_MS } from './auth.js';
 export { GiB, MiB, type PolicyTimings, type SimPolicy } from './state.js';
 
 export interface NcpSimulatorOptions {
+  /** Shapes mode from the start (see ../shapes.ts); `setShapes` or `POST /__sim/shapes` later. */
+  shapes?: Partial<ShapeSettings>;
   /** Access key → secret key accepted by the gateway. */
   keys?: Record<string, string>;
   clock?: SimClock;
@@ -111,6 +120,8 @@ export class NcpSimulator extends Simulator {
       router: this.#routes(),
       control: this.#controlRoutes(),
       faults: this.#options.faults,
+      shapes: this.#options.shapes,
+      shapeRules: SHAPE_RULES,
       port: this.#options.port,
       authenticate: (request) => this.auth.check(request),
       faultBody: (status) => gatewayErrorBody(this.#faultError(status)),

@@ -1,4 +1,10 @@
-import type { NcpJobState, NcpSourceCspType } from '../../../src/providers/ncp/schemas.js';
+/**
+ * Policy states as NAVER Cloud documents them (seed 000 prints `jobState: "PAUSED"`; the full list is
+ * in reference/providers.md §1), and the source clouds a policy migrates from. The simulator's own
+ * copy: it never imports the client's schemas.
+ */
+export type NcpJobState = 'INITIALIZED' | 'STARTED' | 'PAUSED' | 'DELETED' | 'DONE' | 'ERROR';
+export type NcpSourceCspType = 'AWS' | 'Azure';
 
 export const MiB = 1024 ** 2;
 export const GiB = 1024 ** 3;

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { JOB_STATUSES, type JobStatus } from '../../../src/providers/upcloud/schemas.js';
 import {
   type FaultInjector,
   json,
@@ -12,6 +11,7 @@ import {
   type SimServerOptions,
   Simulator,
 } from '../kit.js';
+import type { ShapeRules, ShapeSettings } from '../shapes.js';
 import { problem, problemBody, type SimBasicUser, SimUpCloudAuth } from './auth.js';
 import {
   advanceJob,
@@ -19,14 +19,24 @@ import {
   DEFAULT_TIMINGS,
   FINISHED,
   GiB,
+  JOB_STATUSES,
+  type JobStatus,
   type JobTimings,
   type SimJob,
   toJobJson,
 } from './state.js';
 
+/** Shapes mode keeps what identifies an item; these fields are enumerations. */
+const SHAPE_RULES: ShapeRules = {
+  keep: ['uuid', 'name', 'status'],
+  enums: ['status', 'type'],
+};
+
 export { GiB, type SimJob } from './state.js';
 
 export interface UpCloudSimulatorOptions {
+  /** Shapes mode from the start (see ../shapes.ts); `setShapes` or `POST /__sim/shapes` later. */
+  shapes?: Partial<ShapeSettings>;
   /** Object Storage service UUIDs that exist; jobs live under one of them. */
   serviceIds: readonly string[];
   /** API tokens accepted as `Authorization: Bearer …`. */
@@ -132,6 +142,8 @@ export class UpCloudSimulator extends Simulator {
       router: this.#routes(),
       control: this.#controlRoutes(),
       faults: this.#options.faults,
+      shapes: this.#options.shapes,
+      shapeRules: SHAPE_RULES,
       port: this.#options.port,
       authenticate: (request) => this.auth.check(request),
       // The kit labels these application/json; the bodies are still UpCloud's problem documents [I].

@@ -1,4 +1,6 @@
-import type { JobStatus } from '../../../src/providers/upcloud/schemas.js';
+/** Job states as seed 001's table lists them. The simulator's own copy of the seed's enumeration. */
+export const JOB_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export const GiB = 1024 ** 3;
 

@@ -3,14 +3,7 @@ import { explainForDisplay } from '../../catalogue/explain.js';
 import type { MigrationResource, NormalizedState } from '../../domain/migration-resource.js';
 import type { ResourceAction } from '../../providers/types.js';
 import { encodeResourceButton } from '../resource-button.js';
-import {
-  formatBytes,
-  formatCount,
-  formatDuration,
-  formatPercent,
-  formatTimestamp,
-  progressBar,
-} from './format.js';
+import { etaText, formatBytes, formatCount, formatPercent, progressBar, slackDate } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 
 export const STATE_LABELS: Record<NormalizedState, string> = {
@@ -61,7 +54,12 @@ export function resourceRef(resource: Pick<MigrationResource, 'connection' | 'id
   return `${resource.connection}:${resource.id}`;
 }
 
+/** Data older than this is flagged on the card, with Refresh as the way to fresh figures. */
+const STALE_AFTER_MS = 10 * 60_000;
+
 export interface CardOptions {
+  /** When the figures were read from the provider (default: now, as the card is built from a fresh read). */
+  checkedAt?: Date;
   /** Shown above the card (e.g. "Paused by @ana · op 7f3a"). */
   notice?: string;
   /** Omit buttons (e.g. for a resource that no longer exists). */
@@ -92,40 +90,58 @@ export function renderResourceCard(
   if (error) blocks.push(error);
   blocks.push({
     type: 'context',
-    elements: [
-      {
-        type: 'mrkdwn',
-        text: truncate(
-          `${code(resourceRef(resource))} · ${resource.provider} ${resource.kind} · status ${escapeMrkdwn(resource.rawStatus)}` +
-            (resource.startedAt ? ` · started ${formatTimestamp(resource.startedAt)}` : '') +
-            ` · checked ${formatTimestamp(new Date())}`,
-          3000,
-        ),
-      },
-    ],
+    elements: [{ type: 'mrkdwn', text: truncate(footer(resource, options.checkedAt ?? new Date()), 3000) }],
   });
   if (options.withActions !== false) blocks.push(actionsBlock(resource, actions, options.watch !== false));
   return blocks;
 }
 
+/**
+ * The first line, compact enough for a phone: state · percent · speed · ETA as a clock time. What
+ * is not known is left out rather than shown as a dash.
+ */
 function stateLine(r: MigrationResource): string {
-  const label = `*${stateLabel(r)}*`;
-  if (r.progress === undefined) return label;
-  return `${label}   ${progressBar(r.progress)} *${formatPercent(r.progress)}*`;
+  const parts = [`*${stateLabel(r)}*`];
+  if (r.progress !== undefined) parts.push(`${progressBar(r.progress, 8)} *${formatPercent(r.progress)}*`);
+  const moving = r.state === 'running' || r.state === 'retrying';
+  if (moving && r.speed) parts.push(`${formatBytes(r.speed)}/s`);
+  const eta = moving ? etaText(r.etaSeconds) : undefined;
+  if (eta) parts.push(eta);
+  return parts.join(' · ');
+}
+
+/** Where to find it, and how fresh the figures are; the provider's raw status only when unmapped. */
+function footer(r: MigrationResource, checkedAt: Date): string {
+  const parts = [code(resourceRef(r)), `${r.provider} ${r.kind}`];
+  if (r.startedAt) parts.push(`started ${slackDate(r.startedAt)}`);
+  parts.push(`checked ${slackDate(checkedAt, '{ago}')}`);
+  const line = parts.join(' · ');
+  return Date.now() - checkedAt.getTime() > STALE_AFTER_MS
+    ? `:warning: These figures may be out of date: press Refresh. ${line}`
+    : line;
 }
 
 function fields(r: MigrationResource): { type: 'mrkdwn'; text: string }[] {
-  const objects = [`${formatCount(r.objects.done)} / ${formatCount(r.objects.total)}`];
+  const objects = [
+    [r.objects.done, r.objects.total]
+      .filter((n) => n !== undefined)
+      .map(formatCount)
+      .join(' / '),
+  ];
   if (r.objects.failed) objects.push(`${formatCount(r.objects.failed)} failed`);
   if (r.objects.skipped) objects.push(`${formatCount(r.objects.skipped)} skipped`);
-  const list: [string, string][] = [
-    ['Data', `${formatBytes(r.bytes.done)} / ${formatBytes(r.bytes.total)}`],
-    ['Objects', objects.join(' · ')],
-    ['Speed', r.speed ? `${formatBytes(r.speed)}/s` : '—'],
-    ['ETA', r.etaSeconds !== undefined ? formatDuration(r.etaSeconds) : '—'],
-    ['Source', endpointText(r.source)],
-    ['Destination', endpointText(r.destination)],
-  ];
+  const list: [string, string][] = [];
+  if (r.bytes.done !== undefined || r.bytes.total !== undefined)
+    list.push([
+      'Data',
+      [r.bytes.done, r.bytes.total]
+        .filter((n) => n !== undefined)
+        .map(formatBytes)
+        .join(' / '),
+    ]);
+  if (r.objects.done !== undefined || r.objects.total !== undefined)
+    list.push(['Objects', objects.join(' · ')]);
+  list.push(['Source', endpointText(r.source)], ['Destination', endpointText(r.destination)]);
   return list.map(([label, value]) => ({ type: 'mrkdwn', text: truncate(`*${label}*\n${value}`, 2000) }));
 }
 
