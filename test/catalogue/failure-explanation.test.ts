@@ -45,6 +45,20 @@ describe('the failure explanation', () => {
     expect(multiLine).toContain('> 3 objects failed see list');
   });
 
+  it('says where the failed objects are listed, before the next step', () => {
+    const lines = explainFailure({
+      code: 'TRF.0004',
+      failedObjectList: { path: 'oms/failed_object_lists/42/failed_list.txt', bucket: 'photos-obs' },
+    }).lines;
+    expect(lines.at(-2)).toBe(
+      'Failed objects are listed in `oms/failed_object_lists/42/failed_list.txt` in the destination bucket `photos-obs`.',
+    );
+    expect(lines.at(-1)).toMatch(/^\*Next step:\*/);
+    expect(failureExplanationText({ code: 'TRF.0004', failedObjectList: { path: 'a.txt' } })).toContain(
+      'Failed objects are listed in `a.txt` (destination bucket).',
+    );
+  });
+
   it('leaves out "What it means" when it only repeats the title', () => {
     const text = failureExplanationText({ code: 'S3M.0063' });
     expect(text).not.toContain('What it means');

@@ -26,6 +26,8 @@ export interface FailureInput {
   codeClass?: CodeClass;
   /** The reader may fix the connection (an admin reading a private reply): picks the next step's wording. */
   canFixConnection?: boolean;
+  /** Where the provider listed the objects that failed (a path in the destination bucket). */
+  failedObjectList?: { path: string; bucket?: string };
 }
 
 export interface FailureExplanation {
@@ -34,7 +36,7 @@ export interface FailureExplanation {
   known: boolean;
   codeClass: CodeClass;
   nextStep: NextStep;
-  /** mrkdwn lines, provider text escaped: title, what it means, fix, quote, next step. */
+  /** mrkdwn lines, provider text escaped: title, what it means, fix, quote, failed-object list, next step. */
   lines: string[];
   /** Plain fallback for notifications (`text` of a message). */
   summary: string;
@@ -89,6 +91,12 @@ export function explainFailure(input: FailureInput): FailureExplanation {
   const quote = oneLine(input.providerMessage ?? '');
   if (quote && !said.some((text) => loose(text) === loose(quote))) {
     lines.push(`> ${escapeMrkdwn(truncate(quote, LIMITS.quote))}`);
+  }
+
+  if (input.failedObjectList) {
+    const { path, bucket } = input.failedObjectList;
+    const where = bucket ? ` in the destination bucket ${code(bucket)}` : ' (destination bucket)';
+    lines.push(`Failed objects are listed in ${code(truncate(path, 300))}${where}.`);
   }
 
   const advice = input.canFixConnection ? (nextStep.adminAdvice ?? nextStep.advice) : nextStep.advice;
