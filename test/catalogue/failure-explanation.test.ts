@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   explainFailure,
@@ -74,6 +75,46 @@ describe('the failure explanation', () => {
     expect(text).not.toContain('<https://');
     expect(text).toContain('&lt;!channel&gt;');
     expect(text).not.toMatch(/\*now\*/);
+  });
+
+  it('keeps any provider message and failed-object path inert (property)', () => {
+    const hostile = fc
+      .array(
+        fc.oneof(
+          fc.constantFrom(
+            '<!channel>',
+            '<@U0ADMIN>',
+            '<https://evil.example|x>',
+            '*b*',
+            '~s~',
+            '`c`',
+            '&',
+            '\n',
+            '\n> ',
+          ),
+          fc.string({ maxLength: 6 }),
+        ),
+        { maxLength: 10 },
+      )
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(hostile, hostile, fc.constantFrom('TRF.0004', 'OMS.4242', ''), (message, path, code) => {
+        const text = failureExplanationText({
+          code,
+          providerMessage: message,
+          failedObjectList: { path, bucket: 'b' },
+        });
+        expect(text).not.toMatch(/<[!@#]|<https?:/);
+        expect(text.replace(/&(amp|lt|gt);/g, '')).not.toContain('&');
+        // The quote stays one line: a provider's newline cannot start a line of its own.
+        expect(text.split('\n').filter((line) => line.startsWith('>')).length).toBeLessThanOrEqual(1);
+        // The path stays on its own single line, inside one inline code span.
+        const listed = text.split('\n').find((line) => line.startsWith('Failed objects are listed'));
+        if (path.trim()) expect(listed).toMatch(/ in the destination bucket `b`\.$/);
+        else expect(listed).toBeUndefined();
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('cuts a long provider message and keeps the section under Slack limits', () => {

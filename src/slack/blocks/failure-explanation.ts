@@ -93,10 +93,12 @@ export function explainFailure(input: FailureInput): FailureExplanation {
     lines.push(`> ${escapeMrkdwn(truncate(quote, LIMITS.quote))}`);
   }
 
-  if (input.failedObjectList) {
-    const { path, bucket } = input.failedObjectList;
+  // One line each, so a provider's newline cannot split the inline code.
+  const listPath = oneLine(input.failedObjectList?.path ?? '');
+  if (listPath) {
+    const bucket = oneLine(input.failedObjectList?.bucket ?? '');
     const where = bucket ? ` in the destination bucket ${code(bucket)}` : ' (destination bucket)';
-    lines.push(`Failed objects are listed in ${code(truncate(path, 300))}${where}.`);
+    lines.push(`Failed objects are listed in ${code(truncate(listPath, 300))}${where}.`);
   }
 
   const advice = input.canFixConnection ? (nextStep.adminAdvice ?? nextStep.advice) : nextStep.advice;
