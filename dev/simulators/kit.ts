@@ -301,9 +301,12 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     if (request.path === '/__sim/health')
       return json(200, { ok: true, name: options.name, requests: requestCount });
     if (request.path === '/__sim/shapes' && request.method === 'POST') {
-      const body = shapeSettingsSchema.partial().safeParse(readJson({ ...request, params: {} }) ?? {});
+      const body = shapeSettingsSchema.safeParse(readJson({ ...request, params: {} }) ?? {});
       if (!body.success) return json(400, { error: body.error.message });
-      shapes = { ...shapes, ...body.data };
+      shapes = {
+        ...shapes,
+        ...Object.fromEntries(Object.entries(body.data).filter(([, v]) => v !== undefined)),
+      };
       return json(200, { shapes });
     }
     if (request.path === '/__sim/faults' && request.method === 'POST') {

@@ -9,12 +9,17 @@ import { z } from 'zod';
  * - `extraFields`: every object gets fields the documentation does not have;
  * - `unknownEnums`: every other item of a list gets values outside the documented enumerations.
  */
-export const shapeSettingsSchema = z.object({
-  nulls: z.boolean().default(false),
-  extraFields: z.boolean().default(false),
-  unknownEnums: z.boolean().default(false),
+/** A change of settings: only what is given changes (no defaults, unlike zod's `.partial()` of defaults). */
+export const shapeSettingsSchema = z.strictObject({
+  nulls: z.boolean().optional(),
+  extraFields: z.boolean().optional(),
+  unknownEnums: z.boolean().optional(),
 });
-export type ShapeSettings = z.infer<typeof shapeSettingsSchema>;
+export interface ShapeSettings {
+  nulls: boolean;
+  extraFields: boolean;
+  unknownEnums: boolean;
+}
 
 export const NO_SHAPES: ShapeSettings = { nulls: false, extraFields: false, unknownEnums: false };
 
