@@ -129,10 +129,13 @@ describe('the failure explanation', () => {
     expect(text.length).toBeLessThanOrEqual(300);
   });
 
-  it('picks the entry for the HTTP status and shows the status once', () => {
+  it('picks the entry for the HTTP status, leaving the status to the lead', () => {
     const text = failureExplanationText({ code: 'OMS.0095', httpStatus: 403 });
-    expect(text).toContain('`OMS.0095` (HTTP 403)');
-    expect(text).toContain('Check whether you have the required permissions.');
+    expect(text).toContain('*Fix:* Check whether you have the required permissions.');
+    expect(failureExplanationText({ code: 'OMS.0095', httpStatus: 400 })).toContain(
+      '*Fix:* Check the access permissions.',
+    );
+    expect(text).not.toContain('403');
   });
 
   it('says plainly when the code is unknown, and still quotes the provider', () => {

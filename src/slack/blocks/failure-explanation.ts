@@ -18,7 +18,10 @@ import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 export interface FailureInput {
   /** The provider's error code as reported (any spelling `explain` accepts). */
   code?: string;
-  /** The HTTP status it came with, when there was one: picks between entries listed under two. */
+  /**
+   * The HTTP status it came with, when there was one: picks between entries listed under two. Not
+   * printed: a surface that tells an HTTP story ("refused StartTask (HTTP 400)") says it in its lead.
+   */
   httpStatus?: number;
   /** The provider's own message. Shown escaped and cut, and left out when it repeats the catalogue. */
   providerMessage?: string;
@@ -73,8 +76,7 @@ export function explainFailure(input: FailureInput): FailureExplanation {
 
   if (display.known) {
     const message = messageOf(display.title, display.code);
-    const status = input.httpStatus ? ` (HTTP ${input.httpStatus})` : '';
-    lines.push(`${code(display.code)}${status} *${escapeMrkdwn(truncate(message, LIMITS.title))}*`);
+    lines.push(`${code(display.code)} *${escapeMrkdwn(truncate(message, LIMITS.title))}*`);
     said.push(message);
     if (display.description && loose(display.description) !== loose(message)) {
       lines.push(`*What it means:* ${escapeMrkdwn(truncate(display.description, LIMITS.field))}`);
