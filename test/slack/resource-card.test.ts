@@ -75,6 +75,34 @@ describe('the resource card', () => {
     expect(old).toContain('These figures may be out of date: press Refresh.');
   });
 
+  it('explains the last error as everywhere else, and lets its class choose the main button', () => {
+    const partial = renderResourceCard(
+      resource({
+        state: 'failed',
+        rawStatus: '4',
+        lastError: { code: 'TRF.0004', message: 'Some objects failed.' },
+      }),
+      ['resume', 'retry', 'delete'],
+    );
+    const buttons = (
+      partial.find((b) => b.type === 'actions') as { elements: { text: { text: string }; style?: string }[] }
+    ).elements;
+    expect(buttons[0]).toMatchObject({ text: { text: 'Retry failed objects' }, style: 'primary' });
+    expect(buttons.filter((b) => b.style === 'primary')).toHaveLength(1);
+    const text = textOf(partial);
+    expect(text.match(/TRF\.0004/g)).toHaveLength(1);
+    expect(text).toContain('Fix');
+
+    // A permissions failure: retrying cannot help, so nothing is offered as the main button.
+    const denied = renderResourceCard(
+      resource({ state: 'failed', rawStatus: '4', lastError: { code: 'TRF.0051' } }),
+      ['resume', 'retry', 'delete'],
+    );
+    const deniedButtons = (denied.find((b) => b.type === 'actions') as { elements: { style?: string }[] })
+      .elements;
+    expect(deniedButtons.some((b) => b.style === 'primary')).toBe(false);
+  });
+
   it('rounds estimates the way people say them', () => {
     expect(aboutDuration(2693)).toBe('about 45 min');
     expect(aboutDuration(600)).toBe('about 10 min');

@@ -1,8 +1,8 @@
 import type { ActionsBlock, Button, KnownBlock, SectionBlock } from '@slack/types';
-import { explainForDisplay } from '../../catalogue/explain.js';
 import type { MigrationResource, NormalizedState } from '../../domain/migration-resource.js';
 import type { ResourceAction } from '../../providers/types.js';
 import { encodeResourceButton } from '../resource-button.js';
+import { explainFailure, failureMainAction, renderFailureExplanation } from './failure-explanation.js';
 import { etaText, formatBytes, formatCount, formatPercent, progressBar, slackDate } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 
@@ -154,31 +154,34 @@ function endpointText(e: MigrationResource['source']): string {
   return [where, bucket].filter(Boolean).join(' → ') || '—';
 }
 
+/** The last error, explained exactly as the thread and the channel explain it (failure-explanation.ts). */
 function errorSection(r: MigrationResource): SectionBlock | undefined {
   if (!r.lastError) return undefined;
-  const explained = explainForDisplay(r.lastError.code);
-  const lines = [
-    `:warning: *Last error* ${r.lastError.code ? code(r.lastError.code) : ''}`,
-    r.lastError.message ? `> ${escapeMrkdwn(r.lastError.message)}` : '',
-    explained.known ? `*What it means:* ${escapeMrkdwn(explained.title)}` : escapeMrkdwn(explained.title),
-    explained.solution ? `*Fix:* ${escapeMrkdwn(explained.solution)}` : '',
-    r.failedObjectList
-      ? `Failed objects are listed in ${code(r.failedObjectList)} (destination bucket).`
-      : '',
-  ].filter(Boolean);
-  return { type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } };
+  const failedObjectList = r.failedObjectList
+    ? { path: r.failedObjectList, bucket: r.destination.bucket }
+    : undefined;
+  return renderFailureExplanation(
+    { code: r.lastError.code, providerMessage: r.lastError.message, failedObjectList },
+    ':warning: *Last error*',
+  ).blocks[0] as SectionBlock;
 }
 
 function actionsBlock(r: MigrationResource, actions: readonly ResourceAction[], watch = false): ActionsBlock {
   const value = encodeResourceButton(r);
-  const buttons: Button[] = actions.map((action) => {
+  // After a failure the failure's class picks the one main button (retrying a permissions or
+  // configuration failure cannot help); otherwise Resume and Retry lead, as the next step.
+  const main = r.lastError
+    ? failureMainAction(explainFailure({ code: r.lastError.code }), actions)
+    : actions.find((a) => a === 'resume' || a === 'retry');
+  const ordered = main ? [main as ResourceAction, ...actions.filter((a) => a !== main)] : [...actions];
+  const buttons: Button[] = ordered.map((action) => {
     const button: Button = {
       type: 'button',
       action_id: `resource.${action}`,
       text: { type: 'plain_text', text: ACTION_LABELS[action] },
       value,
     };
-    if (action === 'resume' || action === 'retry') button.style = 'primary';
+    if (action === main) button.style = 'primary';
     const confirm = CONFIRMS[action];
     if (confirm) {
       if (action !== 'pause') button.style = 'danger';
