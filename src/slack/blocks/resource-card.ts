@@ -1,4 +1,4 @@
-import type { ActionsBlock, Button, KnownBlock, SectionBlock } from '@slack/types';
+import type { ActionsBlock, Button, ConfirmationDialog, KnownBlock, SectionBlock } from '@slack/types';
 import type { MigrationResource, NormalizedState } from '../../domain/migration-resource.js';
 import type { ResourceAction } from '../../providers/types.js';
 import { encodeResourceButton } from '../resource-button.js';
@@ -32,7 +32,8 @@ export function stateLabel(r: Pick<MigrationResource, 'state' | 'rawStatus' | 'u
   return STATE_LABELS[r.state];
 }
 
-const ACTION_LABELS: Record<ResourceAction, string> = {
+/** The words on a button for each action: the same on the card, in threads and in pickers. */
+export const ACTION_LABELS: Record<ResourceAction, string> = {
   pause: 'Pause',
   resume: 'Resume',
   retry: 'Retry failed objects',
@@ -49,6 +50,28 @@ const CONFIRMS: Partial<Record<ResourceAction, { verb: string; text: (name: stri
   cancel: { verb: 'Cancel job', text: (name) => `Cancel ${name}? It cannot be resumed afterwards.` },
   pause: { verb: 'Pause', text: (name) => `Pause ${name}? It stops transferring until someone resumes it.` },
 };
+
+/** The confirm dialog of an action that stops or destroys something (undefined for the others). */
+export function confirmFor(
+  action: ResourceAction,
+  kind: string,
+  name: string,
+): ConfirmationDialog | undefined {
+  const confirm = CONFIRMS[action];
+  if (!confirm) return undefined;
+  return {
+    title: { type: 'plain_text', text: truncate(`${confirm.verb} ${kind}?`, 100) },
+    text: { type: 'plain_text', text: truncate(confirm.text(name), 300) },
+    confirm: { type: 'plain_text', text: confirm.verb },
+    deny: { type: 'plain_text', text: 'Keep it' },
+    style: action === 'pause' ? 'primary' : 'danger',
+  };
+}
+
+/** A state as plain words (no emoji), for button labels and other plain text. */
+export function stateWords(state: NormalizedState): string {
+  return STATE_LABELS[state].replace(/^:[a-z_]+: /, '');
+}
 
 export function resourceRef(resource: Pick<MigrationResource, 'connection' | 'id'>): string {
   return `${resource.connection}:${resource.id}`;
@@ -182,16 +205,10 @@ function actionsBlock(r: MigrationResource, actions: readonly ResourceAction[], 
       value,
     };
     if (action === main) button.style = 'primary';
-    const confirm = CONFIRMS[action];
+    const confirm = confirmFor(action, r.kind, r.name);
     if (confirm) {
       if (action !== 'pause') button.style = 'danger';
-      button.confirm = {
-        title: { type: 'plain_text', text: truncate(`${confirm.verb} ${r.kind}?`, 100) },
-        text: { type: 'plain_text', text: truncate(confirm.text(r.name), 300) },
-        confirm: { type: 'plain_text', text: confirm.verb },
-        deny: { type: 'plain_text', text: 'Keep it' },
-        style: action === 'pause' ? 'primary' : 'danger',
-      };
+      button.confirm = confirm;
     }
     return button;
   });

@@ -72,7 +72,13 @@ export async function listResources(
   });
   await resolver.index.remember(
     ctx.teamId,
-    resources.map((r) => ({ connection: r.connection, kind: r.kind, id: r.id, name: r.name })),
+    resources.map((r) => ({
+      connection: r.connection,
+      kind: r.kind,
+      id: r.id,
+      name: r.name,
+      state: r.state,
+    })),
   );
   const ordered = orderForTriage(resources);
   const shown = ordered.slice(page * PAGE_SIZE, wanted);
