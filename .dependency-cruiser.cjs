@@ -36,6 +36,14 @@ module.exports = {
       to: { path: ['^src/slack/', '^node_modules/@slack/'] },
     },
     {
+      name: 'use-cases-never-see-slack',
+      comment:
+        'One use case, many surfaces: src/use-cases takes a context and returns domain results; surfaces in slack/ parse and reply.',
+      severity: 'error',
+      from: { path: '^src/use-cases/' },
+      to: { path: ['^src/slack/', '^node_modules/@slack/'] },
+    },
+    {
       name: 'renderers-never-call-providers',
       comment:
         'slack/blocks turns domain models and provider-declared data (through the registry) into Block Kit; it never reaches a client.',

@@ -22,7 +22,7 @@ describe('/migrate over signed HTTP', () => {
     expect(http.text).toBe('');
     const answer = await t.answer(responseId);
     expect(answer.response_type).toBe('ephemeral');
-    expect(messageText(answer)).toContain('/migrate status <id>');
+    expect(messageText(answer)).toContain('/migrate status &lt;id&gt;');
     expect(messageText(answer)).toContain('`hw-prod`');
   });
 

@@ -57,8 +57,8 @@ export function renderHelp(view: HelpView): KnownBlock[] {
       {
         type: 'mrkdwn',
         text: view.everything
-          ? 'Add `share` to `status`, `list` or `explain` to post the answer to the channel.'
-          : 'More: `/migrate help all` lists every command. Add `share` to `status` or `list` to post to the channel.',
+          ? 'Add `share` to `status`, `list` or `explain` to post the answer to the channel. States: waiting, running, paused, failed, succeeded, all.'
+          : 'More: `/migrate help all` lists every command. Add `share` to `status` or `list` to post to the channel. States: waiting, running, paused, failed, succeeded, all.',
       },
     ],
   });

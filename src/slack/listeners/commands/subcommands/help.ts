@@ -27,14 +27,14 @@ const NEEDS: Readonly<Record<string, Capability>> = {
 /** The handful that short help shows, in this order, each with an example from this workspace. */
 const ESSENTIALS: readonly {
   name: string;
-  example: (connection: string | undefined, id: string) => string;
+  example: (connection: string | undefined, id: string | undefined) => string | undefined;
 }[] = [
   { name: 'list', example: (c) => (c ? `/migrate list ${c} failed` : '/migrate list failed') },
-  { name: 'status', example: (_, id) => `/migrate status ${id}` },
+  { name: 'status', example: (_, id) => (id ? `/migrate status ${id}` : undefined) },
   { name: 'explain', example: () => '/migrate explain TRF.0015' },
-  { name: 'watch', example: (_, id) => `/migrate watch ${id}` },
-  { name: 'pause', example: (_, id) => `/migrate pause ${id}` },
-  { name: 'resume', example: (_, id) => `/migrate resume ${id}` },
+  { name: 'watch', example: (_, id) => (id ? `/migrate watch ${id}` : undefined) },
+  { name: 'pause', example: (_, id) => (id ? `/migrate pause ${id}` : undefined) },
+  { name: 'resume', example: (_, id) => (id ? `/migrate resume ${id}` : undefined) },
   { name: 'create', example: () => '/migrate create' },
   { name: 'connect', example: () => '/migrate connect' },
   { name: 'access', example: () => '/migrate access' },

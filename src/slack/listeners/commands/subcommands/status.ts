@@ -1,8 +1,7 @@
 import type { ResourceRef } from '../../../../domain/migration-resource.js';
-import { escapeMrkdwn } from '../../../blocks/mrkdwn.js';
-import { renderResourceCard } from '../../../blocks/resource-card.js';
+import { showResource } from '../../../../use-cases/show-resource.js';
+import { renderShown } from '../../../blocks/use-case-replies.js';
 import { parseRef } from '../../../command-text.js';
-import type { HandlerContext } from '../../../context.js';
 import { defineSubcommand } from '../subcommand.js';
 
 export const status = defineSubcommand<{ ref: ResourceRef; share: boolean }>({
@@ -11,13 +10,7 @@ export const status = defineSubcommand<{ ref: ResourceRef; share: boolean }>({
   usage: '/migrate status <id>',
   summary: 'Show a card. A unique prefix of 4+ characters is enough; `connection:id` picks a connection.',
   parse: (args, share) => ({ ref: parseRef('status', args), share }),
-  async run(ctx: HandlerContext, { ref, share }) {
-    await ctx.require('view', 'see migrations');
-    const { provider, resource } = await ctx.deps.resolver.resolve(ctx.teamId, ref);
-    await ctx.reply({
-      text: `${escapeMrkdwn(resource.name)}: ${resource.state}`,
-      blocks: renderResourceCard(resource, provider.actionsFor(resource)),
-      share,
-    });
+  async run(ctx, { ref, share }) {
+    await ctx.reply({ ...renderShown(await showResource(ctx, { ref })), share });
   },
 });

@@ -1,6 +1,7 @@
 import type { ResourceRef } from '../../../../domain/migration-resource.js';
 import { InvalidInputError } from '../../../../errors.js';
-import { code, escapeMrkdwn } from '../../../blocks/mrkdwn.js';
+import { watchResource } from '../../../../use-cases/watch-resource.js';
+import { renderWatched } from '../../../blocks/use-case-replies.js';
 import { parseRef, refuseShare } from '../../../command-text.js';
 import type { HandlerContext } from '../../../context.js';
 import { isChannelWord, parseChannel } from '../../../mentions.js';
@@ -47,27 +48,6 @@ export const watchCommand = defineSubcommand<WatchArgs>({
     'Follow a migration in a channel: one card kept current, events in its thread, failure and completion also in the channel.',
   parse: (args, share) => parseWatchArgs('watch', args, share),
   async run(ctx, { ref, channel }) {
-    const channelId = await watchChannel(ctx, channel, 'watch migrations');
-    const { resource } = await ctx.deps.resolver.resolve(ctx.teamId, ref);
-    const target = `${resource.connection}:${resource.id}`;
-    const result = await ctx.audited('watch', target, () =>
-      ctx.deps.watcher.watch({
-        teamId: ctx.teamId,
-        channelId,
-        connection: resource.connection,
-        kind: resource.kind,
-        id: resource.id,
-        by: ctx.userId,
-        resource,
-      }),
-    );
-    const what = `*${escapeMrkdwn(resource.name)}* ${code(target)}`;
-    const text = result.repaired
-      ? `:white_check_mark: Watching ${what} in <#${channelId}> again: I can post there now, and what was held goes to the card's thread.`
-      : result.created
-        ? `:eyes: Watching ${what} in <#${channelId}>: one card kept up to date, events in its thread.` +
-          (result.posted ? '' : ' Slack is busy; the card appears as soon as it takes it.')
-        : `:eyes: ${what} is already watched in <#${channelId}>.`;
-    await ctx.reply({ text });
+    await ctx.reply(renderWatched(await watchResource(ctx, { ref }, channel)));
   },
 });

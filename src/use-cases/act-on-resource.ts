@@ -1,0 +1,35 @@
+import type { MigrationResource } from '../domain/migration-resource.js';
+import type { ResourceAction } from '../providers/types.js';
+import { capabilityFor, performAction } from '../resources/perform-action.js';
+import { keepingTheVerb } from '../resources/resolve-resource.js';
+import { findResource, type ResourceTarget, type UseCaseContext } from './context.js';
+
+export interface Acted {
+  action: ResourceAction;
+  /** As it was before. */
+  resource: MigrationResource;
+  /** As the provider shows it afterwards; undefined once it is gone (deleted). */
+  after: MigrationResource | undefined;
+  /** What its new state allows. */
+  actions: ResourceAction[];
+}
+
+/**
+ * Pause, resume, retry, delete or cancel: `/migrate pause <id>`, the card's buttons, a picker's
+ * buttons and workflow steps all come here. The role is checked on the server, every attempt is
+ * audited, and an ambiguous id answers with a picker that keeps the verb.
+ */
+export async function actOnResource(
+  ctx: UseCaseContext,
+  target: ResourceTarget,
+  action: ResourceAction,
+): Promise<Acted> {
+  await ctx.require(capabilityFor(action), `${action} migrations`);
+  const { provider, resource } = await keepingTheVerb(action, () => findResource(ctx, target));
+  const after = await ctx.audited(action, `${resource.connection}:${resource.id}`, () =>
+    performAction(provider, resource, action),
+  );
+  ctx.logger.info({ action, connection: resource.connection, id: resource.id }, 'resource action done');
+  if (!after) await ctx.deps.resolver.index.forget(ctx.teamId, resource);
+  return { action, resource, after, actions: after ? provider.actionsFor(after) : [] };
+}

@@ -1,0 +1,42 @@
+import type { Capability, Role } from '../access/roles.js';
+import type { ResourceKind, ResourceRef } from '../domain/migration-resource.js';
+import type { Logger } from '../logger.js';
+import type { ResourceResolver } from '../resources/resolve-resource.js';
+import type { Watcher } from '../watcher/watcher.js';
+
+/**
+ * What a use case needs from whoever calls it, whatever the surface (command, button, shortcut,
+ * view, workflow step): who asks, in which workspace and channel, the services, and the two checks
+ * every action makes (role, audit). Slack's HandlerContext satisfies it; use cases never see Slack.
+ */
+export interface UseCaseContext {
+  teamId: string;
+  userId: string;
+  channelId: string | undefined;
+  opId: string;
+  logger: Logger;
+  deps: { resolver: ResourceResolver; watcher: Watcher; access: AccessChecker };
+  /** Checks the caller's role; throws a ForbiddenError saying which role `what` needs. */
+  require(capability: Capability, what: string): Promise<Role>;
+  /** Runs `work` and records it in the audit log as ok, refused or failed (then rethrows). */
+  audited<T>(action: string, target: string | undefined, work: () => Promise<T>): Promise<T>;
+}
+
+export interface AccessChecker {
+  require(
+    who: { teamId: string; userId: string; channelId?: string },
+    capability: Capability,
+    what: string,
+  ): Promise<Role>;
+}
+
+/** Which resource: what a person typed (an id, a prefix, `connection:id`), or exactly (from a button). */
+export type ResourceTarget =
+  | { ref: ResourceRef }
+  | { exact: { connection: string; kind: ResourceKind; id: string } };
+
+export async function findResource(ctx: UseCaseContext, target: ResourceTarget) {
+  return 'ref' in target
+    ? ctx.deps.resolver.resolve(ctx.teamId, target.ref)
+    : ctx.deps.resolver.fetch(ctx.teamId, target.exact.connection, target.exact.kind, target.exact.id);
+}
