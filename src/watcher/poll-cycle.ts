@@ -6,7 +6,7 @@ import type { KindOffering } from '../resources/kind-offering.js';
 import { SKIP } from '../store/atomic-kv.js';
 import { isHeld } from './broken-channel.js';
 import type { Leases } from './lease.js';
-import { renderConnectionNotice, renderDigest, renderEventReply } from './notifications.js';
+import { type ConnectionNote, type DigestNote, eventNote, isBroadcast } from './notification.js';
 import { forEachLimited, groupBy, observeConnection } from './observe.js';
 import type { Outbox, OutboxSettings } from './outbox.js';
 import { sameJson } from './same-json.js';
@@ -257,21 +257,17 @@ export class PollCycle {
   /** The record after an observation, with the replies its events need in its outbox. */
   #next(current: WatchRecord, observation: Observation, now: number): { record: WatchRecord; added: number } {
     const { record, events } = diff(current, observation, now, this.#settings);
-    const entries: OutboxEntry[] = events.map(({ event, key: dedupKey }) => {
-      const reply = renderEventReply(event, record, now);
-      return {
-        key: dedupKey,
-        type: 'reply',
-        event,
-        teamId: record.watch.teamId,
-        channel: record.watch.channelId,
-        text: reply.text,
-        blocks: reply.blocks,
-        broadcast: reply.broadcast,
-        createdAt: Date.now(),
-        attempts: 0,
-      };
-    });
+    const entries: OutboxEntry[] = events.map(({ event, key: dedupKey }) => ({
+      key: dedupKey,
+      type: 'reply',
+      event,
+      teamId: record.watch.teamId,
+      channel: record.watch.channelId,
+      note: eventNote(event, record, now),
+      broadcast: isBroadcast(event),
+      createdAt: Date.now(),
+      attempts: 0,
+    }));
     const next = enqueue(record, entries);
     return { record: next, added: next.outbox.length - record.outbox.length };
   }
@@ -319,15 +315,21 @@ export class PollCycle {
     const channels = new Map(
       reachable.map((w) => [`${w.record.watch.teamId}:${w.record.watch.channelId}`, w]),
     );
-    const rendered = renderConnectionNotice(kind, name, since, now, reason);
+    const note: ConnectionNote = {
+      kind: 'connection',
+      state: kind,
+      connection: name,
+      since,
+      at: now,
+      reason,
+    };
     return [...channels].map(([where, w]) => ({
       key: `${where}:${name}:outage${outage}:${kind}`,
       type: 'notice',
       event: kind === 'down' ? 'connection-down' : 'connection-up',
       teamId: w.record.watch.teamId,
       channel: w.record.watch.channelId,
-      text: rendered.text,
-      blocks: rendered.blocks,
+      note,
       createdAt: Date.now(),
       attempts: 0,
     }));
@@ -354,10 +356,20 @@ export class PollCycle {
       const stored = await this.#store.update<ChannelRecord>(key, (current) => {
         if (current?.digestDay === day) return SKIP;
         const base: ChannelRecord = current ?? { ...emptyMailbox(), teamId, channelId, digest: {} };
-        const rendered = renderDigest(
+        const note: DigestNote = {
+          kind: 'digest',
           day,
-          watches.map((w) => ({ record: w.record, before: base.digest[w.key] })),
-        );
+          items: watches.map(({ key: watchKey, record: { snapshot: r, state } }) => ({
+            name: r.name,
+            connection: r.connection,
+            kind: r.kind,
+            id: r.id,
+            state: r.state,
+            watchState: state,
+            progress: r.progress,
+            before: base.digest[watchKey],
+          })),
+        };
         const digest = Object.fromEntries(
           watches.map((w) => [w.key, { state: w.record.state, progress: w.record.snapshot.progress }]),
         );
@@ -368,8 +380,7 @@ export class PollCycle {
             event: 'digest',
             teamId,
             channel: channelId,
-            text: rendered.text,
-            blocks: rendered.blocks,
+            note,
             createdAt: Date.now(),
             attempts: 0,
           },
