@@ -5,9 +5,10 @@ import type {
   ResourceError,
   ResourceKind,
 } from '../domain/migration-resource.js';
+import { ProviderError } from '../errors.js';
 import type { ProviderId } from '../providers/provider-ids.js';
 import type { ResourceAction } from '../providers/types.js';
-import type { BrokenState, WatchEvent, WatchRecord } from './watch-store.js';
+import type { BrokenState, OutboxEntry, WatchEvent, WatchRecord } from './watch-store.js';
 
 /**
  * What the watcher tells Slack, as data: which resource, what happened, and the figures as they
@@ -164,4 +165,66 @@ export function eventNote(event: WatchEvent, record: WatchRecord, now: number): 
     note.lastSpeed = record.lastSpeed;
   }
   return note;
+}
+
+/** The digest of one channel's watches; `before` is what the previous digest showed, by watch key. */
+export function digestNote(
+  day: string,
+  watches: readonly { key: string; record: WatchRecord }[],
+  before: Readonly<Record<string, { state: string; progress?: number }>>,
+): DigestNote {
+  return {
+    kind: 'digest',
+    day,
+    items: watches.map(({ key, record: { snapshot: r, state } }) => ({
+      name: r.name,
+      connection: r.connection,
+      kind: r.kind,
+      id: r.id,
+      state: r.state,
+      watchState: state,
+      progress: r.progress,
+      before: before[key],
+    })),
+  };
+}
+
+/**
+ * A connection went down or came back: one notice per channel watching it, keyed by (team, channel,
+ * connection, outage, kind).
+ */
+export function connectionNotices(
+  watches: readonly { record: WatchRecord }[],
+  connection: string,
+  state: 'down' | 'up',
+  outage: number,
+  since: number,
+  now: number,
+  reason?: string,
+): OutboxEntry[] {
+  // Not in a broken watch's channel: Slack refuses it, and the watch's creator was told already.
+  const reachable = watches.filter((w) => !w.record.broken);
+  const channels = new Map(reachable.map((w) => [`${w.record.watch.teamId}:${w.record.watch.channelId}`, w]));
+  const note: ConnectionNote = { kind: 'connection', state, connection, since, at: now, reason };
+  return [...channels].map(([where, w]) => ({
+    key: `${where}:${connection}:outage${outage}:${state}`,
+    type: 'notice',
+    event: state === 'down' ? 'connection-down' : 'connection-up',
+    teamId: w.record.watch.teamId,
+    channel: w.record.watch.channelId,
+    note,
+    createdAt: Date.now(),
+    attempts: 0,
+  }));
+}
+
+/** Why a connection is down, in a few words from the error's typed fields (never a provider's body). */
+export function reasonOf(error: unknown): string {
+  if (error instanceof ProviderError) {
+    if (error.httpStatus === 401 || error.httpStatus === 403)
+      return `HTTP ${error.httpStatus}: credentials refused`;
+    if (error.httpStatus) return `HTTP ${error.httpStatus}${error.errorCode ? ` ${error.errorCode}` : ''}`;
+    return 'no answer';
+  }
+  return 'unexpected error';
 }

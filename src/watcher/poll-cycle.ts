@@ -1,12 +1,12 @@
 import type { Connection } from '../connections/connection.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
-import { AppError, ProviderError, StoreUnavailableError } from '../errors.js';
+import { AppError, StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { KindOffering } from '../resources/kind-offering.js';
 import { SKIP } from '../store/atomic-kv.js';
 import { isHeld } from './broken-channel.js';
 import type { Leases } from './lease.js';
-import { type ConnectionNote, type DigestNote, eventNote, isBroadcast } from './notification.js';
+import { connectionNotices, digestNote, eventNote, isBroadcast, reasonOf } from './notification.js';
 import { forEachLimited, groupBy, observeConnection } from './observe.js';
 import type { Outbox, OutboxSettings } from './outbox.js';
 import { sameJson } from './same-json.js';
@@ -278,7 +278,7 @@ export class PollCycle {
       if (!h || (h.failures === 0 && !h.down && h.skip === 0)) return SKIP;
       const next: HealthRecord = { ...h, failures: 0, skip: 0, down: false, since: undefined };
       if (!h.down) return next;
-      return enqueue(next, this.#notices(watches, name, 'up', h.outage, h.since ?? now, now));
+      return enqueue(next, connectionNotices(watches, name, 'up', h.outage, h.since ?? now, now));
     });
   }
 
@@ -295,44 +295,9 @@ export class PollCycle {
       next.outage = h.outage + 1;
       return enqueue(
         next,
-        this.#notices(watches, name, 'down', next.outage, next.since ?? now, now, reasonOf(error)),
+        connectionNotices(watches, name, 'down', next.outage, next.since ?? now, now, reasonOf(error)),
       );
     });
-  }
-
-  /** One notice per channel watching the connection, keyed by (team, channel, connection, outage, kind). */
-  #notices(
-    watches: Loaded[],
-    name: string,
-    kind: 'down' | 'up',
-    outage: number,
-    since: number,
-    now: number,
-    reason?: string,
-  ): OutboxEntry[] {
-    // Not in a broken watch's channel: Slack refuses it, and the watch's creator was told already.
-    const reachable = watches.filter((w) => !w.record.broken);
-    const channels = new Map(
-      reachable.map((w) => [`${w.record.watch.teamId}:${w.record.watch.channelId}`, w]),
-    );
-    const note: ConnectionNote = {
-      kind: 'connection',
-      state: kind,
-      connection: name,
-      since,
-      at: now,
-      reason,
-    };
-    return [...channels].map(([where, w]) => ({
-      key: `${where}:${name}:outage${outage}:${kind}`,
-      type: 'notice',
-      event: kind === 'down' ? 'connection-down' : 'connection-up',
-      teamId: w.record.watch.teamId,
-      channel: w.record.watch.channelId,
-      note,
-      createdAt: Date.now(),
-      attempts: 0,
-    }));
   }
 
   /** Once a day at `digestHourUtc`, one message per channel; the day is claimed by compare-and-set. */
@@ -356,20 +321,7 @@ export class PollCycle {
       const stored = await this.#store.update<ChannelRecord>(key, (current) => {
         if (current?.digestDay === day) return SKIP;
         const base: ChannelRecord = current ?? { ...emptyMailbox(), teamId, channelId, digest: {} };
-        const note: DigestNote = {
-          kind: 'digest',
-          day,
-          items: watches.map(({ key: watchKey, record: { snapshot: r, state } }) => ({
-            name: r.name,
-            connection: r.connection,
-            kind: r.kind,
-            id: r.id,
-            state: r.state,
-            watchState: state,
-            progress: r.progress,
-            before: base.digest[watchKey],
-          })),
-        };
+        const note = digestNote(day, watches, base.digest);
         const digest = Object.fromEntries(
           watches.map((w) => [w.key, { state: w.record.state, progress: w.record.snapshot.progress }]),
         );
@@ -396,16 +348,6 @@ export class PollCycle {
 /** A file connection without a team is one connection for every workspace; stored ones are per team. */
 function connectionId(connection: Connection): string {
   return `${connection.team ?? '*'}/${connection.name}`;
-}
-
-function reasonOf(error: unknown): string {
-  if (error instanceof ProviderError) {
-    if (error.httpStatus === 401 || error.httpStatus === 403)
-      return `HTTP ${error.httpStatus}: credentials refused`;
-    if (error.httpStatus) return `HTTP ${error.httpStatus}${error.errorCode ? ` ${error.errorCode}` : ''}`;
-    return 'no answer';
-  }
-  return 'unexpected error';
 }
 
 /** Entries still to deliver and the age of the oldest (its `createdAt` is wall-clock ms). */
