@@ -5,9 +5,9 @@ import { SecretRegistry } from '../../src/secrets.js';
 import { SlackSender } from '../../src/slack/sender.js';
 import { SlackApiError } from '../../src/slack/slack-api-error.js';
 import { SlackClients } from '../../src/slack/slack-clients.js';
-import { captureLogger } from '../helpers/capture-logger.js';
 import { SlackHistoryProxy } from '../harness/slack-history-proxy.js';
 import { BOT_TOKEN, SIGNING_SECRET } from '../harness/test-bot.js';
+import { captureLogger } from '../helpers/capture-logger.js';
 
 /**
  * The sender is the one door to Slack (issue #12, rule 2): every kind of call it makes (post, DM,
@@ -86,7 +86,8 @@ describe('SlackSender', () => {
     await slack.updateView(opened.id ?? 'V1', modal('update view'));
     await slack.publishHome('U0ALICE01', { type: 'home', blocks: leaky('home').blocks });
     await slack.respond(
-      async (message) => fetch(fake.responseUrl('sender-1'), { method: 'POST', body: JSON.stringify(message) }),
+      async (message) =>
+        fetch(fake.responseUrl('sender-1'), { method: 'POST', body: JSON.stringify(message) }),
       { response_type: 'ephemeral', ...leaky('respond') },
     );
     let acked: unknown;
