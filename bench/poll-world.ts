@@ -1,11 +1,11 @@
+import { FakeSlack } from '../dev/fake-slack/fake-slack.js';
+import { SimGatewayAuth } from '../dev/simulators/huawei-oms/auth.js';
+import { OmsSimulator } from '../dev/simulators/huawei-oms/index.js';
+import { SimClock, type Simulator, seededRandom } from '../dev/simulators/kit.js';
+import { SimNcpGatewayAuth } from '../dev/simulators/ncp/auth.js';
+import { NcpSimulator } from '../dev/simulators/ncp/index.js';
+import { UpCloudSimulator } from '../dev/simulators/upcloud/index.js';
 import type { Connection } from '../src/connections/connection.js';
-import { FakeSlack } from '../src/fake-slack/fake-slack.js';
-import { SimGatewayAuth } from '../src/providers/huawei-oms/simulator/auth.js';
-import { OmsSimulator } from '../src/providers/huawei-oms/simulator/index.js';
-import { SimNcpGatewayAuth } from '../src/providers/ncp/simulator/auth.js';
-import { NcpSimulator } from '../src/providers/ncp/simulator/index.js';
-import { UpCloudSimulator } from '../src/providers/upcloud/simulator/index.js';
-import { SimClock, type Simulator, seededRandom } from '../src/simulators/kit.js';
 import { BENCH_BOT_TOKEN, BENCH_TEAM, BUSY_STEP_MS, TOTAL_BYTES } from './poll-constants.js';
 import { serveRpc } from './rpc.js';
 

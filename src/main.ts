@@ -1,9 +1,7 @@
-import path from 'node:path';
 import { startBot } from './bot.js';
 import { createConfig } from './config.js';
 import { ConfigError, StoreUnavailableError } from './errors.js';
 import { createLogger } from './logger.js';
-import { PLAYGROUND_FILE, startPlayground } from './playground/start-playground.js';
 import { installProcessHandlers, type ProcessHandlers } from './process-handlers.js';
 import { SecretRegistry } from './secrets.js';
 
@@ -35,45 +33,36 @@ function wantsPlayground(env: NodeJS.ProcessEnv): boolean {
   return !hasSlackSettings(env) && !isProduction(env);
 }
 
+/** What `dev/playground/local-try-out.ts` offers; declared here because `src/` never imports `dev/`. */
+interface LocalTryOut {
+  startLocalTryOut(env: NodeJS.ProcessEnv): Promise<{ stop: () => Promise<void>; banner: string }>;
+}
+
+/**
+ * The playground lives in `dev/`, outside the production build: it is loaded only here, for a local
+ * try-out, by a path the compiler does not follow, so `npm run build` and the image never contain it.
+ */
+async function loadLocalTryOut(): Promise<LocalTryOut> {
+  const entry = new URL('../dev/playground/local-try-out.js', import.meta.url);
+  try {
+    return (await import(entry.href)) as LocalTryOut;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new ConfigError(
+      'No Slack settings are set, and this build has no playground (it is built by `npm start` from a ' +
+        'clone, not by `npm run build`). Set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (see README).',
+    );
+  }
+}
+
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 async function main(handlers: ProcessHandlers, secrets: SecretRegistry): Promise<void> {
   if (wantsPlayground(process.env)) {
-    const playground = await startPlayground(process.env);
+    const tryOut = await loadLocalTryOut();
+    const playground = await tryOut.startLocalTryOut(process.env);
     handlers.started(playground.stop);
-    const { info } = playground;
-    console.log(
-      [
-        '',
-        'migrate-bot is running in playground mode: no Slack credentials are set, so a fake Slack and',
-        'the three provider simulators run beside it on loopback, seeded with resources in many states.',
-        '',
-        `  Open ${info.pageUrl} to try it: a Slack-like channel where you type /migrate …`,
-        '',
-        ...(info.watched
-          ? [
-              `  #migrations already watches ${info.watched}, which fails with TRF.0015`,
-              '  about 15 s after start: its card is edited and the failure, explained, is posted in its thread',
-              '  and in the channel. /migrate create asks for a new migration: switch to Bob to approve it.',
-              '',
-            ]
-          : []),
-        `  bot          ${info.botUrl}/slack/events (signed requests, as from Slack)`,
-        `  fake Slack   ${info.fakeSlackUrl}/api/`,
-        ...Object.entries(info.simulators).map(([id, url]) => `  ${id.padEnd(12)} ${url}`),
-        `  watcher      ${info.pollIntervalSeconds > 0 ? `polls every ${info.pollIntervalSeconds} s` : 'schedule off'} (POLL_INTERVAL_SECONDS)`,
-        '',
-        "Admins (Dana) can add a simulator with /migrate connect: its address and this run's keys are",
-        `in ${path.relative(process.cwd(), PLAYGROUND_FILE)} (readable by you only).`,
-        '',
-        'Or from another terminal (answers print as text):',
-        '  npm run try -- list',
-        '  npm run try -- status 2044',
-        '  npm run try -- pause 191297407830872',
-        '',
-        'To run against a real workspace, set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (see README).',
-      ].join('\n'),
-    );
+    console.log(playground.banner);
   } else {
     let config: ReturnType<typeof createConfig>;
     try {

@@ -10,7 +10,7 @@ import {
   ProviderError,
 } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { MigrationProvider } from '../providers/types.js';
+import type { MigrationProvider, ResourceAction } from '../providers/types.js';
 import type { KindOffering } from './kind-offering.js';
 import type { IndexEntry, ResourceIndex } from './resource-index.js';
 
@@ -23,12 +23,31 @@ const PAGE_SIZE = 100;
 
 export class AmbiguousRefError extends AppError {
   readonly candidates: IndexEntry[];
+  /** The whole id matched, in several connections: typing more cannot help, only a connection can. */
+  readonly sameIdInConnections: boolean;
+  /** What the person asked to do (`pause`…): the picker's buttons do it, not only open a card. */
+  action?: ResourceAction;
   constructor(ref: string, matches: IndexEntry[]) {
+    const sameId = matches.every((m) => m.id === ref);
+    const connections = [...new Set(matches.map((m) => m.connection))];
     super(
       ErrorCode.Ambiguous,
-      `"${ref}" matches ${matches.length} resources; pick one or type more of the id.`,
+      sameId
+        ? `"${ref}" exists in ${connections.length} connections (${connections.join(', ')}): pick the one you mean.`
+        : `"${ref}" matches ${matches.length} resources; pick one or type more of the id.`,
     );
+    this.sameIdInConnections = sameId;
     this.candidates = matches.slice(0, MAX_CANDIDATES);
+  }
+}
+
+/** Runs `work`, and if it finds several resources, remembers that the person wanted `action`. */
+export async function keepingTheVerb<T>(action: ResourceAction, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof AmbiguousRefError) error.action = action;
+    throw error;
   }
 }
 
@@ -133,7 +152,13 @@ export class ResourceResolver {
     for (let page = 0; page < MAX_INDEX_PAGES; page++) {
       const { resources, total } = await provider.list({ kind, limit: PAGE_SIZE, offset: page * PAGE_SIZE });
       entries.push(
-        ...resources.map((r) => ({ connection: r.connection, kind: r.kind, id: r.id, name: r.name })),
+        ...resources.map((r) => ({
+          connection: r.connection,
+          kind: r.kind,
+          id: r.id,
+          name: r.name,
+          state: r.state,
+        })),
       );
       if (resources.length < PAGE_SIZE || (total !== undefined && (page + 1) * PAGE_SIZE >= total)) break;
     }
@@ -163,7 +188,13 @@ export class ResourceResolver {
         try {
           const resource = await provider.get(kind, id);
           await this.#index.remember(teamId, [
-            { connection: connection.name, kind, id: resource.id, name: resource.name },
+            {
+              connection: connection.name,
+              kind,
+              id: resource.id,
+              name: resource.name,
+              state: resource.state,
+            },
           ]);
           return { connection, provider, resource };
         } catch (error) {

@@ -1,4 +1,4 @@
-import type { ResourceKind } from '../domain/migration-resource.js';
+import type { NormalizedState, ResourceKind } from '../domain/migration-resource.js';
 import type { Store } from '../store/create-store.js';
 
 export interface IndexEntry {
@@ -6,6 +6,8 @@ export interface IndexEntry {
   kind: ResourceKind;
   id: string;
   name: string;
+  /** As last listed: candidates of an ambiguous id show it (it may have moved on since). */
+  state?: NormalizedState;
 }
 
 interface StoredIndex {

@@ -47,6 +47,8 @@ export class LocalAtomicKv implements AtomicKv {
   readonly #leases = new Map<string, { holder: string; expiresAt: number }>();
   /** Per counter: the window it counts in and its count (one entry per key, so it stays small). */
   readonly #windows = new Map<string, { window: number; count: number }>();
+  /** Sets already checked for the single-list form of earlier versions. */
+  readonly #migrated = new Map<string, Promise<void>>();
 
   constructor(store: Store, prefix: string) {
     this.#store = store;
@@ -75,22 +77,56 @@ export class LocalAtomicKv implements AtomicKv {
     });
   }
 
+  /**
+   * A set is kept in `SET_SHARDS` JSON lists by a hash of the member, so adding one member rewrites
+   * one small list (about 1/64 of the set) instead of the whole set: adding 10,000 watches wrote
+   * 10,000 ever-longer lists before (quadratic; about 30 s on the embedded store).
+   */
   async setAdd(set: string, member: string): Promise<void> {
-    await this.update(set, (raw) => {
+    await this.#migrateLegacySet(set);
+    await this.update(shardKey(set, member), (raw) => {
       const members = parseList(raw);
       return members.includes(member) ? SKIP : JSON.stringify([...members, member]);
     });
   }
 
   async setRemove(set: string, member: string): Promise<void> {
-    await this.update(set, (raw) => {
+    await this.#migrateLegacySet(set);
+    await this.update(shardKey(set, member), (raw) => {
       const members = parseList(raw);
-      return members.includes(member) ? JSON.stringify(members.filter((m) => m !== member)) : SKIP;
+      if (!members.includes(member)) return SKIP;
+      const rest = members.filter((m) => m !== member);
+      return rest.length === 0 ? undefined : JSON.stringify(rest);
     });
   }
 
   async setMembers(set: string): Promise<string[]> {
-    return parseList(await this.get(set));
+    await this.#migrateLegacySet(set);
+    const shards = await this.getMany(Array.from({ length: SET_SHARDS }, (_, i) => `${set}#${i}`));
+    return shards.flatMap((raw) => parseList(raw));
+  }
+
+  /** A set written by an earlier version as one list moves into the shards, once. */
+  #migrateLegacySet(set: string): Promise<void> {
+    // Single flight: a remove racing the move could otherwise see the member come back.
+    let migration = this.#migrated.get(set);
+    if (!migration) {
+      migration = this.#moveLegacySet(set);
+      this.#migrated.set(set, migration);
+      migration.catch(() => this.#migrated.delete(set));
+    }
+    return migration;
+  }
+
+  async #moveLegacySet(set: string): Promise<void> {
+    const legacy = parseList(await this.get(set));
+    for (const member of legacy) {
+      await this.update(shardKey(set, member), (raw) => {
+        const members = parseList(raw);
+        return members.includes(member) ? SKIP : JSON.stringify([...members, member]);
+      });
+    }
+    if (legacy.length > 0) await this.update(set, () => undefined);
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
@@ -129,6 +165,18 @@ export class LocalAtomicKv implements AtomicKv {
       if (this.#locks.get(key) === settled) this.#locks.delete(key);
     }
   }
+}
+
+const SET_SHARDS = 64;
+
+/** FNV-1a: cheap, stable across versions and processes (the shard is part of the stored key). */
+function shardKey(set: string, member: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < member.length; i++) {
+    hash ^= member.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return `${set}#${(hash >>> 0) % SET_SHARDS}`;
 }
 
 function parseList(raw: string | undefined): string[] {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { blockLimitProblems } from '../../dev/fake-slack/block-limits.js';
+import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import { NcpSimulator } from '../../dev/simulators/ncp/index.js';
+import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
 import type { Connection } from '../../src/connections/connection.js';
-import { blockLimitProblems } from '../../src/fake-slack/block-limits.js';
-import type { RecordedCall } from '../../src/fake-slack/fake-slack.js';
-import { NcpSimulator } from '../../src/providers/ncp/simulator/index.js';
-import { UpCloudSimulator } from '../../src/providers/upcloud/simulator/index.js';
 import {
   Interactions,
   optionProblems,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { blockLimitProblems } from '../../dev/fake-slack/block-limits.js';
 import type { ApprovalRecord } from '../../src/approvals/approval-record.js';
 import { createTargets, summarizeCreateRequest } from '../../src/approvals/create-request.js';
-import { blockLimitProblems } from '../../src/fake-slack/block-limits.js';
 import {
   omsPrefixCheck,
   omsRequestFromForm,

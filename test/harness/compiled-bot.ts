@@ -7,7 +7,7 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const COMPILED_DIR = path.join(ROOT, 'test-artifacts', 'watcher-build');
 
 /**
- * Compiles `src/` with tsc (incrementally) for tests that run the bot as child processes: there is
+ * Compiles `src/` and `dev/` with tsc (incrementally) for tests that run the bot as child processes: there is
  * no TypeScript loader at run time on Node 20. Emits even when another file has a type error
  * (typecheck is a separate step); fails only when the entry point is missing.
  */
@@ -18,7 +18,7 @@ export function compileBot(): string {
     [
       tsc,
       '-p',
-      path.join(ROOT, 'tsconfig.build.json'),
+      path.join(ROOT, 'tsconfig.local.json'),
       '--outDir',
       COMPILED_DIR,
       '--incremental',

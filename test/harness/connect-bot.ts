@@ -1,7 +1,7 @@
+import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
+import { NcpSimulator } from '../../dev/simulators/ncp/index.js';
+import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
 import { generateKey } from '../../src/crypto/secret-box.js';
-import { OmsSimulator } from '../../src/providers/huawei-oms/simulator/index.js';
-import { NcpSimulator } from '../../src/providers/ncp/simulator/index.js';
-import { UpCloudSimulator } from '../../src/providers/upcloud/simulator/index.js';
 import { FORM, postSigned } from './slack-requests.js';
 import { SIGNING_SECRET, TestBot, type Who } from './test-bot.js';
 import { type ModalWho, type OpenedView, postViewSubmission, type ViewAck, viewSelectBody } from './views.js';

@@ -1,5 +1,5 @@
-import { blockLimitProblems } from '../../src/fake-slack/block-limits.js';
-import type { FakeSlack, RecordedCall } from '../../src/fake-slack/fake-slack.js';
+import { blockLimitProblems } from '../../dev/fake-slack/block-limits.js';
+import type { FakeSlack, RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { FORM, postSigned } from './slack-requests.js';
 import { SIGNING_SECRET, type TestBot } from './test-bot.js';
 

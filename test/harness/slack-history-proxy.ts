@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FakeSlack } from '../../src/fake-slack/fake-slack.js';
+import type { FakeSlack } from '../../dev/fake-slack/fake-slack.js';
 
 interface LoggedMessage {
   channel: string;

@@ -1,8 +1,8 @@
+import { FakeSlack } from '../../dev/fake-slack/fake-slack.js';
+import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { type BotOptions, type RunningBot, startBot } from '../../src/bot.js';
 import { createConfig } from '../../src/config.js';
 import type { Connection } from '../../src/connections/connection.js';
-import { FakeSlack } from '../../src/fake-slack/fake-slack.js';
-import { OmsSimulator } from '../../src/providers/huawei-oms/simulator/index.js';
 import { SecretRegistry } from '../../src/secrets.js';
 import type { InteractiveBudget } from '../../src/slack/interactive-budget.js';
 import { captureLogger } from '../helpers/capture-logger.js';

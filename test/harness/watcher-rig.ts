@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { FakeSlack, type RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
+import { SimClock } from '../../dev/simulators/kit.js';
 import { type Config, createConfig } from '../../src/config.js';
 import { ConnectionRegistry } from '../../src/connections/connection-registry.js';
-import { FakeSlack, type RecordedCall } from '../../src/fake-slack/fake-slack.js';
 import type { Logger } from '../../src/logger.js';
 import { type HttpTimeouts, PoolRegistry } from '../../src/providers/http/http-client.js';
 import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
-import { OmsSimulator } from '../../src/providers/huawei-oms/simulator/index.js';
 import { SecretRegistry } from '../../src/secrets.js';
-import { SimClock } from '../../src/simulators/kit.js';
 import { SlackClients } from '../../src/slack/slack-clients.js';
 import { watchSlackFor } from '../../src/slack/watch-slack.js';
 import { createStore, type Store } from '../../src/store/create-store.js';

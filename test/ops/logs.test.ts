@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { FakeSlack } from '../../src/fake-slack/fake-slack.js';
+import { FakeSlack } from '../../dev/fake-slack/fake-slack.js';
 import { encodeResourceButton } from '../../src/slack/resource-button.js';
 import { BotProcess } from '../harness/bot-process.js';
 import { compileBot } from '../harness/compiled-bot.js';

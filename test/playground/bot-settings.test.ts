@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { playgroundBotSettings } from '../../dev/playground/bot-settings.js';
+import { dropLeftovers } from '../../dev/playground/leftovers.js';
 import { ApprovalStore } from '../../src/approvals/approval-store.js';
 import { createConfig } from '../../src/config.js';
-import { playgroundBotSettings } from '../../src/playground/bot-settings.js';
-import { dropLeftovers } from '../../src/playground/leftovers.js';
 import { LocalAtomicKv } from '../../src/store/atomic-kv.js';
 import { createStore } from '../../src/store/create-store.js';
 import { type WatchRecord, WatchStore, watchKey } from '../../src/watcher/watch-store.js';

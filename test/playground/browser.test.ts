@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlayground } from '../../src/playground/start-playground.js';
+import { startPlayground } from '../../dev/playground/start-playground.js';
 
 /**
  * The playground page in headless Chromium (Debian's `chromium`, driven by playwright-core),
@@ -384,5 +384,49 @@ describe('the playground page, driven in a browser', { timeout: 120_000 }, () =>
 
     await modal.locator('.modal-cancel').click();
     await modal.waitFor({ state: 'detached' });
+  });
+  it('9. at phone width (390×844): no sideways scrolling, dialogs centred, the thread as an overlay', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      // The page itself never scrolls, either way: the messages and the thread scroll inside it.
+      const noSidewaysScroll = () =>
+        page.evaluate<boolean>(
+          `document.documentElement.scrollWidth <= window.innerWidth + 1 &&
+           document.documentElement.scrollHeight <= window.innerHeight + 1`,
+        );
+      await type('/migrate list');
+      await message('media-s3-to-ncp');
+      await shot('09-phone-list');
+      expect(await noSidewaysScroll()).toBe(true);
+
+      await type('/migrate status 191297407830875');
+      const card = await message(/static-site-assets[\s\S]*Source/);
+      await card.scrollIntoViewIfNeeded();
+      await shot('09-phone-card');
+      expect(await noSidewaysScroll()).toBe(true);
+      const box = await card.boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= 391).toBe(true);
+
+      // A confirmation is centred on the screen (Delete asks first; cancelled here).
+      await card.locator('.bk-button', { hasText: 'Delete' }).click();
+      const dialog = page.locator('#confirm-layer .confirm');
+      await dialog.waitFor();
+      await shot('09-phone-confirm');
+      const d = (await dialog.boundingBox())!;
+      expect(Math.abs(d.x + d.width / 2 - 195)).toBeLessThanOrEqual(2);
+      expect(d.x).toBeGreaterThanOrEqual(0);
+      await page.locator('#confirm-layer .confirm-deny').click();
+      await dialog.waitFor({ state: 'detached' });
+
+      // The failure thread of step 6 opens over the channel, full width.
+      await page.locator('#messages .message .thread-summary').last().click();
+      const thread = page.locator('.thread');
+      await thread.waitFor();
+      await shot('09-phone-thread');
+      expect((await thread.boundingBox())!.width).toBeGreaterThanOrEqual(389);
+      expect(await noSidewaysScroll()).toBe(true);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
   });
 });

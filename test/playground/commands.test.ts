@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PlaygroundMessage } from '../../src/playground/conversation.js';
-import { findWebRoot } from '../../src/playground/page-server.js';
-import { sendPlaygroundCommand } from '../../src/playground/send-command.js';
-import { startPlayground } from '../../src/playground/start-playground.js';
+import type { PlaygroundMessage } from '../../dev/playground/conversation.js';
+import { findWebRoot } from '../../dev/playground/page-server.js';
+import { sendPlaygroundCommand } from '../../dev/playground/send-command.js';
+import { startPlayground } from '../../dev/playground/start-playground.js';
 
 let playground: Awaited<ReturnType<typeof startPlayground>>;
 
@@ -54,6 +54,15 @@ describe('playground (npm start without Slack credentials)', () => {
     expect(card).toContain('catalog-images-by-list');
     expect(card).toContain('TRF.0013');
   });
+
+  it('prints readable text in the terminal: no raw *bold*, :emoji: or <links>', async () => {
+    for (const command of ['list', 'status 2044', 'help']) {
+      const text = await sendPlaygroundCommand(playground.info, command);
+      expect(text, command).not.toMatch(
+        /(^|\s)\*[^*\s][^*]*\*(\s|$)|:[a-z_]+:|<[@#!]|<https?:|&(lt|gt|amp);/m,
+      );
+    }
+  });
 });
 
 describe('the playground page server', () => {
@@ -70,9 +79,9 @@ describe('the playground page server', () => {
 
   it('finds the page from src/ and from dist/ alike', () => {
     const root = path.resolve('.');
-    const web = path.join(root, 'src', 'playground', 'web');
-    expect(findWebRoot(path.join(root, 'src', 'playground'))).toBe(web);
-    expect(findWebRoot(path.join(root, 'dist', 'src', 'playground'))).toBe(web);
+    const web = path.join(root, 'dev', 'playground', 'web');
+    expect(findWebRoot(path.join(root, 'dev', 'playground'))).toBe(web);
+    expect(findWebRoot(path.join(root, 'dist', 'dev', 'playground'))).toBe(web);
   });
 
   it('turns the composer into a signed command and the response_url answer into a message', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Conversation, type ConversationChange } from '../../src/playground/conversation.js';
+import { Conversation, type ConversationChange } from '../../dev/playground/conversation.js';
 
 const ALICE = 'U0ALICE01';
 const BOB = 'U0BOB0001';

@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Conversation } from '../../src/playground/conversation.js';
-import { Interactions } from '../../src/playground/interactions.js';
-import { slackSignature } from '../../src/playground/signed-request.js';
+import { Conversation } from '../../dev/playground/conversation.js';
+import { Interactions } from '../../dev/playground/interactions.js';
+import { slackSignature } from '../../dev/playground/signed-request.js';
 
 /**
  * What the page's actions become, checked against a stand-in app that verifies Slack's signature

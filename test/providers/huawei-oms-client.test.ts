@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { ErrorCode, InvalidInputError, ProviderError } from '../../src/errors.js';
 import { PoolRegistry } from '../../src/providers/http/http-client.js';
 import { OmsClient } from '../../src/providers/huawei-oms/client.js';
 import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
-import { OmsSimulator } from '../../src/providers/huawei-oms/simulator/index.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
 const PROJECT = '0215ef11e49d4743be23dd97a156aaaa';

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { GiB, OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { ProviderError } from '../../src/errors.js';
 import { PoolRegistry } from '../../src/providers/http/http-client.js';
 import { OmsClient } from '../../src/providers/huawei-oms/client.js';
-import { GiB, OmsSimulator } from '../../src/providers/huawei-oms/simulator/index.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
 // Every one of the 33 operations of seed 002 §5 against the simulator over loopback: one success and at
@@ -264,7 +264,7 @@ describe('5.2 migration tasks', () => {
   it('7. StartTask: a failed task restarts; OMS.0065 when running, OMS.1004 without source keys', async () => {
     const failed = sim.addTask({ name: 'failed', status: 4 });
     await client().startTask(failed.id, { ...startKeys, migrate_failed_object: true });
-    expect(await client().showTask(failed.id)).toMatchObject({ status: 1, error_reason: '' });
+    expect(await client().showTask(failed.id)).toMatchObject({ status: 1, error_reason: null });
     const running = sim.addTask({ name: 'running', status: 2 });
     await omsError(client().startTask(running.id, startKeys), 400, 'OMS.0065');
     await omsError(client().startTask(failed.id, { dst_ak: DST.ak, dst_sk: DST.sk }), 400, 'OMS.1004');

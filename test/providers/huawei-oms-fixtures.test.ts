@@ -1,10 +1,11 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connections/connection.js';
 import { ProviderError } from '../../src/errors.js';
 import { fetchTransport, PoolRegistry } from '../../src/providers/http/http-client.js';
 import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { useStrictNock } from '../helpers/strict-nock.js';
 
 // Example response of "5.2.1 Listing Migration Tasks" (seed 002), as printed.
 const SEED_LIST_EXAMPLE = {
@@ -70,15 +71,10 @@ const connection: Connection = {
 };
 const provider = new HuaweiOmsProvider(connection, { pools, logger, transport: fetchTransport });
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending, 'every fixture must be used').toEqual([]);
-});
-afterAll(async () => {
-  nock.enableNetConnect();
-  await pools.close();
+useStrictNock({
+  afterAll: async () => {
+    await pools.close();
+  },
 });
 
 describe('Huawei OMS against the seed example responses', () => {

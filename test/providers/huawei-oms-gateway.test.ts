@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connections/connection.js';
 import { ErrorCode, ProviderError } from '../../src/errors.js';
 import { fetchTransport, PoolRegistry } from '../../src/providers/http/http-client.js';
@@ -7,6 +7,7 @@ import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
 import { parseHuaweiAuthorization, signHuaweiRequest } from '../../src/providers/huawei-oms/signer.js';
 import { SEED_LIST_GROUPS } from '../fixtures/oms-seed-responses.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { useStrictNock } from '../helpers/strict-nock.js';
 
 // Issue #11, defects 3, 4 and 6 against nock: a 403 is classified by its OMS code (a refusal keeps the
 // cached token; only the gateway's token-expiry codes fetch a new one), and a state that maps to
@@ -58,11 +59,11 @@ function iam(): { requests: () => number } {
   return { requests: () => n };
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(async () => {
-  nock.enableNetConnect();
-  await pools.close();
+useStrictNock({
+  afterAll: async () => {
+    await pools.close();
+  },
+  allowUnused: true,
 });
 
 async function failure(promise: Promise<unknown>): Promise<ProviderError> {

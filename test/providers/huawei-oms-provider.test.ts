@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { GiB, OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { InvalidInputError, ProviderError } from '../../src/errors.js';
 import { PoolRegistry } from '../../src/providers/http/http-client.js';
 import { createHuaweiOmsProvider, HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
-import { GiB, OmsSimulator } from '../../src/providers/huawei-oms/simulator/index.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
 // HuaweiOmsProvider over the simulator: the three kinds through the common interface, the create-modal

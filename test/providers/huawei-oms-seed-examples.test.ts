@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connections/connection.js';
 import { fetchTransport, PoolRegistry } from '../../src/providers/http/http-client.js';
 import { OmsClient } from '../../src/providers/huawei-oms/client.js';
@@ -15,6 +15,7 @@ import {
   VERSION_STATUS_FRAGMENT,
 } from '../fixtures/oms-seed-responses.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { useStrictNock } from '../helpers/strict-nock.js';
 
 // Every request and response below is an example printed in seed 002 §5 (or seed 004), as printed:
 // nulls, odd values and all. Where a request example leaves out a mandatory parameter, the test says so.
@@ -57,15 +58,10 @@ const EXAMPLE_KEYS: Connection['storage'] = {
 const oms = () => nock(ENDPOINT);
 const p = (path: string) => `/v2/${PROJECT}${path}`;
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending, 'every fixture must be used').toEqual([]);
-});
-afterAll(async () => {
-  nock.enableNetConnect();
-  await pools.close();
+useStrictNock({
+  afterAll: async () => {
+    await pools.close();
+  },
 });
 
 describe('API versions (5.1)', () => {

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connections/connection.js';
 import type { MigrationResource } from '../../src/domain/migration-resource.js';
 import { fetchTransport, PoolRegistry } from '../../src/providers/http/http-client.js';
@@ -12,6 +12,7 @@ import { SEED_POLICY } from '../fixtures/ncp-seed-policy.js';
 import { SEED_LIST_GROUPS, SEED_TASK } from '../fixtures/oms-seed-responses.js';
 import { UPCLOUD_JOB } from '../fixtures/provider-response-cases.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { useStrictNock } from '../helpers/strict-nock.js';
 
 // Issue #11, defect 1: one malformed item in a list page used to fail the whole page ("unexpected
 // response shape"), emptying `/migrate list`. Now the rest of the page is used, the bad item is logged
@@ -50,16 +51,13 @@ const upcloud = () =>
     deps,
   );
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  lines.length = 0;
-  expect(pending, 'every fixture must be used').toEqual([]);
-});
-afterAll(async () => {
-  nock.enableNetConnect();
-  await pools.close();
+useStrictNock({
+  afterEach: () => {
+    lines.length = 0;
+  },
+  afterAll: async () => {
+    await pools.close();
+  },
 });
 
 const warnings = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GiB, NcpSimulator } from '../../dev/simulators/ncp/index.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { ConfigError, ErrorCode, InvalidInputError, ProviderError } from '../../src/errors.js';
 import { PoolRegistry } from '../../src/providers/http/http-client.js';
@@ -6,7 +7,6 @@ import { NcpObjectMigrationClient, parseNcpError } from '../../src/providers/ncp
 import { NcpProvider } from '../../src/providers/ncp/index.js';
 import type { NcpPolicyBody } from '../../src/providers/ncp/schemas.js';
 import { signNcpRequest } from '../../src/providers/ncp/signer.js';
-import { GiB, NcpSimulator } from '../../src/providers/ncp/simulator/index.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
 const AK = 'NCPSIMACCESSKEY00001';

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connections/connection.js';
 import { ErrorCode, ProviderError } from '../../src/errors.js';
 import { fetchTransport, PoolRegistry } from '../../src/providers/http/http-client.js';
@@ -8,6 +8,7 @@ import { NcpProvider } from '../../src/providers/ncp/index.js';
 import { signNcpRequest } from '../../src/providers/ncp/signer.js';
 import { SEED_POLICY } from '../fixtures/ncp-seed-policy.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { useStrictNock } from '../helpers/strict-nock.js';
 
 // The real base URL (providers.md §1.1); nock intercepts it, nothing leaves the machine.
 const ENDPOINT = 'https://objectmigration.apigw.ntruss.com';
@@ -26,15 +27,10 @@ const connection: Connection = {
 const deps = { pools, logger, transport: fetchTransport };
 const provider = new NcpProvider(connection, deps, () => TIMESTAMP);
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending, 'every fixture must be used').toEqual([]);
-});
-afterAll(async () => {
-  nock.enableNetConnect();
-  await pools.close();
+useStrictNock({
+  afterAll: async () => {
+    await pools.close();
+  },
 });
 
 describe('NCP Object Migration against the seed 000 example', () => {

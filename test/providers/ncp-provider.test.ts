@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GiB, NcpSimulator } from '../../dev/simulators/ncp/index.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { ErrorCode, InvalidInputError, ProviderError } from '../../src/errors.js';
 import { PoolRegistry } from '../../src/providers/http/http-client.js';
 import { NcpProvider, ncpCreatePolicyRequestSchema } from '../../src/providers/ncp/index.js';
-import { GiB, NcpSimulator } from '../../src/providers/ncp/simulator/index.js';
 import { createProvider } from '../../src/providers/registry.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 

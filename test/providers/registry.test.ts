@@ -60,7 +60,7 @@ describe('provider registry', () => {
 
   it.each(PROVIDER_IDS)('%s folder has the common files', (id) => {
     const files = new Set(readdirSync(path.join(PROVIDERS_DIR, id)));
-    for (const file of ['index.ts', 'client.ts', 'schemas.ts', 'map.ts', 'README.md', 'simulator']) {
+    for (const file of ['index.ts', 'client.ts', 'schemas.ts', 'map.ts', 'README.md']) {
       expect(files.has(file), `${id}/${file}`).toBe(true);
     }
   });

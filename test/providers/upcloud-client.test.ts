@@ -1,4 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SimClock } from '../../dev/simulators/kit.js';
+import { GiB, UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { ConfigError, ErrorCode, InvalidInputError, ProviderError } from '../../src/errors.js';
 import { PoolRegistry } from '../../src/providers/http/http-client.js';
@@ -6,8 +8,6 @@ import { createProvider } from '../../src/providers/registry.js';
 import { apiBaseUrl, parseUpCloudError, UpCloudJobsClient } from '../../src/providers/upcloud/client.js';
 import { UpCloudProvider } from '../../src/providers/upcloud/index.js';
 import type { CreateJobBody } from '../../src/providers/upcloud/schemas.js';
-import { GiB, UpCloudSimulator } from '../../src/providers/upcloud/simulator/index.js';
-import { SimClock } from '../../src/simulators/kit.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
 const SERVICE = '0ab2f83f-03f3-4c48-9a38-0a3e89c6d024';

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApprovalRecord } from '../../src/approvals/approval-record.js';
 import { ErrorCode, OutcomeUnknownError } from '../../src/errors.js';
 import { fetchTransport, PoolRegistry } from '../../src/providers/http/http-client.js';
@@ -7,6 +7,7 @@ import { UpCloudProvider } from '../../src/providers/upcloud/index.js';
 import { outcomeLine, renderRequesterNotice } from '../../src/slack/blocks/approval-request.js';
 import { UPCLOUD_JOB } from '../fixtures/provider-response-cases.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { useStrictNock } from '../helpers/strict-nock.js';
 
 // Issue #11, defect 5: an UpCloud create answered with a 2xx but no job body used to be reported as a
 // failure although the job had been created. Now the job is found by name in the list; when it cannot
@@ -51,15 +52,10 @@ const job = (uuid: string, name: string, createdAgoMs: number) => ({
 const NEW_UUID = 'c1b2c3d4-e5f6-7890-abcd-ef1234567890';
 const OLD_UUID = 'd1b2c3d4-e5f6-7890-abcd-ef1234567890';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending, 'every fixture must be used').toEqual([]);
-});
-afterAll(async () => {
-  nock.enableNetConnect();
-  await pools.close();
+useStrictNock({
+  afterAll: async () => {
+    await pools.close();
+  },
 });
 
 async function outcome(promise: Promise<unknown>): Promise<OutcomeUnknownError> {

@@ -1,11 +1,12 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connections/connection.js';
 import { ErrorCode, ProviderError } from '../../src/errors.js';
 import { fetchTransport, PoolRegistry } from '../../src/providers/http/http-client.js';
 import { parseUpCloudError, UpCloudJobsClient } from '../../src/providers/upcloud/client.js';
 import { UpCloudProvider } from '../../src/providers/upcloud/index.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { useStrictNock } from '../helpers/strict-nock.js';
 
 // Values from seed 001's examples: the service and job UUIDs of its curl lines, and its create body.
 const ENDPOINT = 'https://api.upcloud.com';
@@ -69,15 +70,10 @@ const deps = { pools, logger, transport: fetchTransport };
 const provider = new UpCloudProvider(connection, deps);
 const BASIC = `Basic ${Buffer.from('your_username:your_password').toString('base64')}`;
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending, 'every fixture must be used').toEqual([]);
-});
-afterAll(async () => {
-  nock.enableNetConnect();
-  await pools.close();
+useStrictNock({
+  afterAll: async () => {
+    await pools.close();
+  },
 });
 
 async function rejection(promise: Promise<unknown>): Promise<ProviderError> {

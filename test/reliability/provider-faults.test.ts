@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeSlack } from '../../dev/fake-slack/fake-slack.js';
+import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
+import { FaultInjector, type ScriptedFault, SimClock, seededRandom } from '../../dev/simulators/kit.js';
 import { createConfig } from '../../src/config.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { ConnectionRegistry } from '../../src/connections/connection-registry.js';
-import { FakeSlack } from '../../src/fake-slack/fake-slack.js';
 import { PoolRegistry } from '../../src/providers/http/http-client.js';
-import { OmsSimulator } from '../../src/providers/huawei-oms/simulator/index.js';
 import { SecretRegistry } from '../../src/secrets.js';
-import { FaultInjector, type ScriptedFault, SimClock, seededRandom } from '../../src/simulators/kit.js';
 import { SlackClients } from '../../src/slack/slack-clients.js';
 import { watchSlackFor } from '../../src/slack/watch-slack.js';
 import { createStore, type Store } from '../../src/store/create-store.js';

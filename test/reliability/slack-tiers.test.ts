@@ -1,6 +1,6 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeSlack } from '../../src/fake-slack/fake-slack.js';
+import { FakeSlack } from '../../dev/fake-slack/fake-slack.js';
 
 /** The fake Slack's rate-limit tiers, which the poll benchmark counts 429s against. */
 const TOKEN = 'xoxb-tiers-0000';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { generateKey } from '../../src/crypto/secret-box.js';
-import { OmsSimulator } from '../../src/providers/huawei-oms/simulator/index.js';
 import { messageText, omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
 import { type OpenedView, postViewSubmission } from '../harness/views.js';
 

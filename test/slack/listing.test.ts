@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { OmsSimulator } from '../../src/providers/huawei-oms/simulator/index.js';
+import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { HW_AK, HW_SK, messageText, omsConnection, PROJECT_ID, TestBot } from '../harness/test-bot.js';
 
 /** Provider calls the bot made, by operation name, from its debug log ("provider call"). */

@@ -74,7 +74,7 @@ describe('/migrate over signed HTTP', () => {
       buttons(answer)
         .map((b) => b.text)
         .sort(),
-    ).toEqual(['a (555500000000001)', 'b (555500000000002)']);
+    ).toEqual(['a (555500000000001) · Paused', 'b (555500000000002) · Paused']);
   });
 
   it('explains a failed task with the catalogue entry and where the failed-object list is', async () => {

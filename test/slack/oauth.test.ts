@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { BOT_SCOPES } from '../../src/config.js';
 import { generateKey } from '../../src/crypto/secret-box.js';
-import { OmsSimulator } from '../../src/providers/huawei-oms/simulator/index.js';
 import { FORM, postSigned } from '../harness/slack-requests.js';
 import { messageText, omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
 import { type OpenedView, postViewSubmission } from '../harness/views.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeSlack } from '../../dev/fake-slack/fake-slack.js';
 import { createConfig } from '../../src/config.js';
-import { FakeSlack } from '../../src/fake-slack/fake-slack.js';
 import { SecretRegistry } from '../../src/secrets.js';
 import { SlackSender } from '../../src/slack/sender.js';
 import { SlackApiError } from '../../src/slack/slack-api-error.js';

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { dropLeftovers } from '../../dev/playground/leftovers.js';
 import { createConfig } from '../../src/config.js';
-import { dropLeftovers } from '../../src/playground/leftovers.js';
 import { LocalAtomicKv } from '../../src/store/atomic-kv.js';
 import { createStore } from '../../src/store/create-store.js';
 import { claimSqliteStore, openBotStore } from '../../src/store/open-bot-store.js';
@@ -16,7 +16,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const { logger } = captureLogger('silent');
 
 // The cross-process case (a second bot process refused, the lock gone after kill -9) is in
-// test/startup.test.ts; SQLite's locks also hold between two connections of one process.
+// test/app/startup.test.ts; SQLite's locks also hold between two connections of one process.
 describe('one bot per SQLite store', () => {
   it('refuses a second claim until the first is released', async () => {
     const url = `sqlite://${path.join(dir, 'claimed.sqlite')}`;

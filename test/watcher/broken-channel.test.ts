@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../src/fake-slack/fake-slack.js';
+import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { type ChannelGone, type WatchRecord, watchKey } from '../../src/watcher/watch-store.js';
 import { messageText, TestBot } from '../harness/test-bot.js';
 import {

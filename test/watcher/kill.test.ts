@@ -2,10 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../dev/simulators/kit.js';
 import type { NormalizedState } from '../../src/domain/migration-resource.js';
 import { PoolRegistry } from '../../src/providers/http/http-client.js';
 import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
-import { seededRandom } from '../../src/simulators/kit.js';
 import { compileBot } from '../harness/compiled-bot.js';
 import { BOT_TOKEN, omsConnection, SIGNING_SECRET } from '../harness/test-bot.js';
 import {

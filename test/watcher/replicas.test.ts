@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../dev/simulators/kit.js';
 import type { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
-import { seededRandom } from '../../src/simulators/kit.js';
 import type { CycleReport } from '../../src/watcher/poll-cycle.js';
 import {
   CHANNEL,

@@ -10,7 +10,9 @@ import type {
   ResourceAction,
   ResourcePage,
 } from '../types.js';
+import { actionsForSyncTaskState, actionsForTaskGroup, actionsForTaskState } from './actions.js';
 import { toBandwidthPolicy } from './bandwidth.js';
+import { OmsBucketLookups } from './bucket-lookups.js';
 import { type OmsBucketSource, omsBucketSourceSchema } from './bucket-source.js';
 import { OmsClient } from './client.js';
 import { listByStatus, pageResources, statusesFor } from './list-by-status.js';
@@ -39,6 +41,7 @@ import {
   type TaskGroupResp,
   type TaskResp,
 } from './schemas.js';
+import { OmsStorageKeys } from './storage-keys.js';
 import { parseOrThrow } from './validation.js';
 
 export { type OmsBucketSource, omsBucketSourceSchema } from './bucket-source.js';
@@ -60,12 +63,14 @@ export class HuaweiOmsProvider implements MigrationProvider {
   readonly kinds = KINDS;
   readonly connection: string;
   readonly #client: OmsClient;
-  readonly #conn: Connection;
+  readonly #keys: OmsStorageKeys;
+  readonly #buckets: OmsBucketLookups;
 
   constructor(connection: Connection, deps: ProviderDeps) {
     this.connection = connection.name;
-    this.#conn = connection;
     this.#client = new OmsClient(connection, deps);
+    this.#keys = new OmsStorageKeys(connection);
+    this.#buckets = new OmsBucketLookups(this.#client, this.#keys);
   }
 
   async list(query: ListQuery): Promise<ResourcePage> {
@@ -169,8 +174,8 @@ export class HuaweiOmsProvider implements MigrationProvider {
       case 'task': {
         const req = parseOrThrow(omsCreateTaskRequestSchema, request, 'OMS task request');
         const urlList = req.task_type === 'url_list';
-        const src = urlList ? {} : this.#sourceKeys('create a task', req.src_node.cloud_type);
-        const dst = this.#destinationKeys('create a task');
+        const src = urlList ? {} : this.#keys.sourceKeys('create a task', req.src_node.cloud_type);
+        const dst = this.#keys.destinationKeys('create a task');
         const created = await this.#client.createTask({
           ...req,
           src_node: {
@@ -192,8 +197,8 @@ export class HuaweiOmsProvider implements MigrationProvider {
       case 'task-group': {
         const req = parseOrThrow(omsCreateTaskGroupRequestSchema, request, 'OMS task group request');
         const urlList = req.task_type === 'URL_LIST';
-        const src = urlList ? {} : this.#sourceKeys('create a task group', req.src_node.cloud_type);
-        const dst = this.#destinationKeys('create a task group');
+        const src = urlList ? {} : this.#keys.sourceKeys('create a task group', req.src_node.cloud_type);
+        const dst = this.#keys.destinationKeys('create a task group');
         const created = await this.#client.createTaskGroup({
           ...req,
           src_node: {
@@ -211,8 +216,8 @@ export class HuaweiOmsProvider implements MigrationProvider {
       }
       case 'sync-task': {
         const req = parseOrThrow(omsCreateSyncTaskRequestSchema, request, 'OMS synchronization task request');
-        const src = this.#sourceKeys('create a synchronization task');
-        const dst = this.#destinationKeys('create a synchronization task');
+        const src = this.#keys.sourceKeys('create a synchronization task');
+        const dst = this.#keys.destinationKeys('create a synchronization task');
         const created = await this.#client.createSyncTask({
           ...req,
           src_ak: src.accessKey ?? '',
@@ -239,9 +244,9 @@ export class HuaweiOmsProvider implements MigrationProvider {
   async resume(kind: ResourceKind, id: string): Promise<void> {
     switch (this.#kind(kind)) {
       case 'task':
-        return this.#client.startTask(id, this.#startBody(false));
+        return this.#client.startTask(id, this.#keys.startBody(false));
       case 'task-group': {
-        const body = this.#startBody(false);
+        const body = this.#keys.startBody(false);
         return this.#client.startTaskGroup(id, {
           src_ak: body.src_ak,
           src_sk: body.src_sk,
@@ -251,8 +256,8 @@ export class HuaweiOmsProvider implements MigrationProvider {
         });
       }
       case 'sync-task': {
-        const src = this.#sourceKeys('start a synchronization task');
-        const dst = this.#destinationKeys('start a synchronization task');
+        const src = this.#keys.sourceKeys('start a synchronization task');
+        const dst = this.#keys.destinationKeys('start a synchronization task');
         return this.#client.startSyncTask(id, {
           src_ak: src.accessKey ?? '',
           src_sk: src.secretKey ?? '',
@@ -267,9 +272,9 @@ export class HuaweiOmsProvider implements MigrationProvider {
   async retry(kind: ResourceKind, id: string): Promise<void> {
     switch (this.#kind(kind)) {
       case 'task':
-        return this.#client.startTask(id, this.#startBody(true));
+        return this.#client.startTask(id, this.#keys.startBody(true));
       case 'task-group': {
-        const body = this.#startBody(true);
+        const body = this.#keys.startBody(true);
         return this.#client.retryTaskGroup(id, {
           src_ak: body.src_ak,
           src_sk: body.src_sk,
@@ -327,180 +332,38 @@ export class HuaweiOmsProvider implements MigrationProvider {
     }
   }
 
-  // ----- for the create form (not part of MigrationProvider) -----------------------------------------
+  // ----- for the create form (not part of MigrationProvider): see bucket-lookups.ts ------------------
 
-  /** Clouds OMS migrates from (`src`) or to (`dst`). */
-  async listCloudVendors(type: CloudVendorEndType = 'src'): Promise<string[]> {
-    return this.#client.listCloudVendors(type);
+  listCloudVendors(type: CloudVendorEndType = 'src'): Promise<string[]> {
+    return this.#buckets.listCloudVendors(type);
   }
-
-  /** Regions per cloud vendor; with `cloudType`, only that vendor's. */
-  async listRegions(cloudType?: string): Promise<ShowRegionInfoResp[]> {
-    const services = await this.#client.listRegions();
-    if (!cloudType) return services;
-    const wanted = cloudType.toUpperCase();
-    return services.filter(
-      (s) =>
-        s.service_name?.toUpperCase() === wanted ||
-        s.region_list.some((r) => r.cloud_type?.toUpperCase() === wanted),
-    );
+  listRegions(cloudType?: string): Promise<ShowRegionInfoResp[]> {
+    return this.#buckets.listRegions(cloudType);
   }
-
   /** The create form's bucket picker: `listBuckets` on the cloud chosen in the form. */
-  async listSourceBuckets(query: BucketQuery): Promise<string[]> {
-    return this.listBuckets({ cloudType: query.cloud as OmsBucketSource['cloudType'] });
+  listSourceBuckets(query: BucketQuery): Promise<string[]> {
+    return this.#buckets.listBuckets({ cloudType: query.cloud as OmsBucketSource['cloudType'] });
   }
-
-  /** Buckets the source keys (`storage.source`) can see on `source.cloudType`. */
-  async listBuckets(source: OmsBucketSource): Promise<string[]> {
-    const s = parseOrThrow(omsBucketSourceSchema, source, 'bucket source');
-    return this.#client.listBuckets({
-      cloud_type: s.cloudType,
-      app_id: s.appId,
-      ...this.#bucketKeys(s.cloudType),
-    });
+  listBuckets(source: OmsBucketSource): Promise<string[]> {
+    return this.#buckets.listBuckets(source);
   }
-
-  /** The region of `source.bucket` and whether OMS can migrate from it. */
-  async bucketRegion(source: OmsBucketSource): Promise<ShowBucketRegionResp> {
-    const s = parseOrThrow(omsBucketSourceSchema, source, 'bucket source');
-    return this.#client.showBucketRegion({
-      cloud_type: s.cloudType,
-      app_id: s.appId,
-      bucket_name: required(s.bucket, 'bucket'),
-      ...this.#bucketKeys(s.cloudType),
-    });
+  bucketRegion(source: OmsBucketSource): Promise<ShowBucketRegionResp> {
+    return this.#buckets.bucketRegion(source);
   }
-
-  /** Whether `source.bucket` (in `source.region`) has objects under each prefix; one OMS call per prefix. */
-  async checkPrefixes(
-    source: OmsBucketSource,
-    prefixes: readonly string[],
-  ): Promise<{ prefix: string; exists: boolean }[]> {
-    const s = parseOrThrow(omsBucketSourceSchema, source, 'bucket source');
-    if (prefixes.length > LIMITS.objectKeysMax) {
-      throw new InvalidInputError(
-        `At most ${LIMITS.objectKeysMax} prefixes can be checked (a task takes at most 500).`,
-      );
-    }
-    const keys = this.#bucketKeys(s.cloudType);
-    const bucket = required(s.bucket, 'bucket');
-    const region = required(s.region, 'region');
-    const results: { prefix: string; exists: boolean }[] = [];
-    for (const prefix of prefixes) {
-      const exists = await this.#client.checkPrefix({
-        cloud_type: s.cloudType,
-        app_id: s.appId,
-        bucket_name: bucket,
-        file_name: prefix,
-        data_center: region,
-        ak: keys.ak,
-        sk: keys.sk,
-        json_auth_file: keys.json_auth_file,
-        security_token: this.#conn.storage.source?.securityToken,
-      });
-      results.push({ prefix, exists });
-    }
-    return results;
+  checkPrefixes(source: OmsBucketSource, prefixes: readonly string[]) {
+    return this.#buckets.checkPrefixes(source, prefixes);
   }
-
-  /** One page of `source.bucket` under `path` (which ends with `/`, or is empty for the root). */
-  async listBucketObjects(
+  listBucketObjects(
     source: OmsBucketSource,
     page: { path?: string; pageSize?: number; after?: string } = {},
-  ): Promise<ListBucketObjectsResp> {
-    const s = parseOrThrow(omsBucketSourceSchema, source, 'bucket source');
-    return this.#client.listBucketObjects({
-      cloud_type: s.cloudType,
-      app_id: s.appId,
-      bucket_name: required(s.bucket, 'bucket'),
-      data_center: required(s.region, 'region'),
-      file_path: page.path ?? '',
-      page_size: page.pageSize ?? LIMITS.bucketPageSizeMax,
-      behind_filename: page.after ?? '',
-      ...this.#bucketKeys(s.cloudType),
-    });
+  ) {
+    return this.#buckets.listBucketObjects(source, page);
   }
-
-  /** Whether `source.bucket` can be read through a CDN domain, checking `keys` if given. */
-  async bucketCdnInfo(
-    source: OmsBucketSource,
-    cdn: SourceCdnReq,
-    keys?: readonly string[],
-  ): Promise<ShowBucketCdnInfoResp> {
-    const s = parseOrThrow(omsBucketSourceSchema, source, 'bucket source');
-    const sourceCdn = parseOrThrow(sourceCdnReqSchema, cdn, 'CDN settings');
-    if (s.cloudType === 'Google') throw new InvalidInputError('cloudType Google has no CDN query in OMS.');
-    const k = this.#bucketKeys(s.cloudType);
-    return this.#client.showBucketCdnInfo({
-      cloud_type: s.cloudType,
-      app_id: s.appId,
-      bucket: required(s.bucket, 'bucket'),
-      region: required(s.region, 'region'),
-      ak: k.ak ?? '',
-      sk: k.sk ?? '',
-      prefix: keys ? { keys: [...keys] } : undefined,
-      source_cdn: sourceCdn,
-    });
+  bucketCdnInfo(source: OmsBucketSource, cdn: SourceCdnReq, keys?: readonly string[]) {
+    return this.#buckets.bucketCdnInfo(source, cdn, keys);
   }
 
   // ----- helpers -------------------------------------------------------------------------------------
-
-  /** StartTask needs the bucket keys again; they come from the connection's storage credentials. */
-  #startBody(onlyFailedObjects: boolean): StartTaskReq {
-    const { source } = this.#conn.storage;
-    const destination = this.#destinationKeys('start a task');
-    return {
-      src_ak: source?.accessKey,
-      src_sk: source?.secretKey,
-      src_security_token: source?.securityToken,
-      json_auth_file: source?.jsonAuthFile,
-      dst_ak: destination.accessKey,
-      dst_sk: destination.secretKey,
-      dst_security_token: destination.securityToken,
-      migrate_failed_object: onlyFailedObjects,
-    };
-  }
-
-  #sourceKeys(
-    purpose: string,
-    cloudType?: string,
-  ): Partial<Pick<StorageCredential, 'accessKey' | 'secretKey' | 'securityToken' | 'jsonAuthFile'>> {
-    const source = this.#conn.storage.source;
-    const googleFile = cloudType === 'Google' && !!source?.jsonAuthFile;
-    if (!googleFile && (!source?.accessKey || !source.secretKey)) {
-      throw new InvalidInputError(
-        `Connection ${this.connection} has no source storage credentials (storage.source.accessKey and ` +
-          `storage.source.secretKey), which OMS needs to ${purpose}. Add \`storage.source\` to the connection.`,
-      );
-    }
-    return {
-      accessKey: source?.accessKey,
-      secretKey: source?.secretKey,
-      securityToken: source?.securityToken,
-      jsonAuthFile: source?.jsonAuthFile,
-    };
-  }
-
-  #destinationKeys(purpose: string): { accessKey: string; secretKey: string; securityToken?: string } {
-    const destination = this.#conn.storage.destination;
-    if (!destination?.accessKey || !destination.secretKey) {
-      throw new InvalidInputError(
-        `Connection ${this.connection} has no destination storage credentials (storage.destination.accessKey ` +
-          `and storage.destination.secretKey), which OMS needs to ${purpose}. Add \`storage.destination\` to the connection.`,
-      );
-    }
-    return {
-      accessKey: destination.accessKey,
-      secretKey: destination.secretKey,
-      securityToken: destination.securityToken,
-    };
-  }
-
-  #bucketKeys(cloudType: string): { ak?: string; sk?: string; json_auth_file?: string } {
-    const keys = this.#sourceKeys('read the source buckets', cloudType);
-    return { ak: keys.accessKey, sk: keys.secretKey, json_auth_file: keys.jsonAuthFile };
-  }
 
   #kind(kind: ResourceKind): OmsKind {
     if (!(KINDS as readonly string[]).includes(kind)) {
@@ -515,64 +378,7 @@ function required(value: string | undefined, field: string): string {
   return value;
 }
 
-/** Only paused or failed tasks start; a running task must be paused before it can be deleted. */
-export function actionsForTaskState(state: NormalizedState): ResourceAction[] {
-  switch (state) {
-    case 'running':
-      return ['pause'];
-    case 'queued':
-      return ['pause', 'delete'];
-    case 'paused':
-      return ['resume', 'delete'];
-    case 'failed':
-      return ['resume', 'retry', 'delete'];
-    case 'succeeded':
-      return ['delete'];
-    default:
-      return [];
-  }
-}
-
-/**
- * Task-group rules (5.4.4–5.4.7): pause only while creating/executing (1, and 2, its monitoring
- * phase); resume only when paused; restart (retry) only after creation or migration failed; and
- * "task groups in the Creating, Executing, or Paused state cannot be deleted" — nor, inferred, while
- * pausing or already being deleted.
- */
-export function actionsForTaskGroup(rawStatus: string, state: NormalizedState): ResourceAction[] {
-  switch (Number(rawStatus)) {
-    case 0:
-      return ['delete'];
-    case 1:
-    case 2:
-      return ['pause'];
-    case 3:
-      return ['resume'];
-    case 4:
-    case 5:
-      return ['retry', 'delete'];
-    case 6:
-      return ['delete'];
-    case 7:
-    case 8:
-    case 9:
-      return [];
-    default:
-      return state === 'failed' ? ['retry'] : [];
-  }
-}
-
-/** A synchronizing task can only be stopped; a stopped one started again or deleted (5.3.6–5.3.8). */
-export function actionsForSyncTaskState(state: NormalizedState): ResourceAction[] {
-  switch (state) {
-    case 'monitoring':
-      return ['pause'];
-    case 'paused':
-      return ['resume', 'delete'];
-    default:
-      return [];
-  }
-}
+export { actionsForSyncTaskState, actionsForTaskGroup, actionsForTaskState } from './actions.js';
 
 export function createHuaweiOmsProvider(connection: Connection, deps: ProviderDeps): MigrationProvider {
   return new HuaweiOmsProvider(connection, deps);

@@ -4,6 +4,7 @@ import { type AppError, asAppError, ErrorCode, ProviderError } from '../../error
 import type { AmbiguousRefError } from '../../resources/resolve-resource.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { code, escapeControl, escapeMrkdwn, truncate } from './mrkdwn.js';
+import { ACTION_LABELS, confirmFor, stateWords } from './resource-card.js';
 
 export interface RenderedMessage {
   text: string;
@@ -87,20 +88,36 @@ export function describeUnreadable(connection: string, error: unknown): string {
   return `${name} could not be read (an unexpected error on our side).`;
 }
 
+/**
+ * Several resources match: one button per candidate, naming its connection, name and state, that
+ * does what was asked (Pause… behind the card's own confirmation) or, for a lookup, opens the card.
+ */
 export function renderAmbiguous(error: AmbiguousRefError): RenderedMessage {
   const text = `:twisted_rightwards_arrows: ${escapeControl(error.message)}`;
+  const action = error.action;
   return {
     text,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text } },
       {
         type: 'actions',
-        elements: error.candidates.map((c) => ({
-          type: 'button' as const,
-          action_id: `resource.open:${c.connection}:${c.id}`.slice(0, 255),
-          text: { type: 'plain_text' as const, text: truncate(`${c.name} (${c.id})`, 75) },
-          value: encodeResourceButton(c),
-        })),
+        elements: error.candidates.map((c) => {
+          const state = c.state ? ` · ${stateWords(c.state)}` : '';
+          const label = error.sameIdInConnections
+            ? `${c.connection} · ${c.name}${state}`
+            : `${c.name} (${c.id})${state}`;
+          const confirm = action ? confirmFor(action, c.kind, c.name) : undefined;
+          return {
+            type: 'button' as const,
+            action_id: `resource.${action ?? 'open'}:${c.connection}:${c.id}`.slice(0, 255),
+            text: {
+              type: 'plain_text' as const,
+              text: truncate(action ? `${ACTION_LABELS[action]} ${label}` : label, 75),
+            },
+            value: encodeResourceButton(c),
+            ...(confirm ? { confirm } : {}),
+          };
+        }),
       },
     ],
   };

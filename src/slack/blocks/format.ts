@@ -42,3 +42,35 @@ export function formatTimestamp(date: Date | undefined): string {
   if (!date || Number.isNaN(date.getTime())) return '—';
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
+
+/**
+ * A time every reader sees in their own time zone: Slack's `<!date^…>` with `token` (`{time}`,
+ * `{date_short_pretty}`, `{ago}`…) and a UTC fallback for clients that cannot render it.
+ */
+export function slackDate(date: Date | undefined, token = '{date_short_pretty} {time}'): string {
+  if (!date || Number.isNaN(date.getTime())) return '—';
+  return `<!date^${Math.floor(date.getTime() / 1000)}^${token}|${formatTimestamp(date)}>`;
+}
+
+/**
+ * A rough duration for an estimate, without false precision: "about 40 min", "about 3 h",
+ * "about 2 days" (never "44 min 53 s").
+ */
+export function aboutDuration(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '—';
+  if (seconds < 90) return 'under 2 min';
+  const minutes = seconds / 60;
+  if (minutes < 60) return `about ${minutes < 15 ? Math.round(minutes) : Math.round(minutes / 5) * 5} min`;
+  const hours = minutes / 60;
+  if (hours < 10) return `about ${Math.round(hours * 2) / 2} h`.replace('.5 h', '½ h');
+  if (hours < 48) return `about ${Math.round(hours)} h`;
+  return `about ${Math.round(hours / 24)} days`;
+}
+
+/** "ETA 08:41, about 40 min": the clock time in the reader's zone, then the rough remaining time. */
+export function etaText(etaSeconds: number | undefined, now = new Date()): string | undefined {
+  if (etaSeconds === undefined || !Number.isFinite(etaSeconds) || etaSeconds < 0) return undefined;
+  const at = new Date(now.getTime() + etaSeconds * 1000);
+  const token = etaSeconds < 20 * 3600 ? '{time}' : '{date_short_pretty} {time}';
+  return `ETA ${slackDate(at, token)}, ${aboutDuration(etaSeconds)}`;
+}

@@ -3,7 +3,7 @@ import type { MigrationResource, ResourceKind } from '../../domain/migration-res
 import { KIND_PLURALS } from '../../resources/kind-offering.js';
 import { encodeListPage, type ListQuery } from '../list-query.js';
 import { encodeResourceButton } from '../resource-button.js';
-import { formatBytes, formatPercent, progressBar } from './format.js';
+import { formatBytes, formatCount, formatPercent, progressBar, slackDate } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { resourceRef, stateLabel } from './resource-card.js';
 
@@ -21,8 +21,10 @@ export interface ListGap {
 
 export interface ListView {
   title: string;
-  /** The rows of this page. */
+  /** The rows of this page, in triage order. */
   resources: MigrationResource[];
+  /** "3 failed · 2 paused · 5 running" over everything listed (not only this page). */
+  summary?: string;
   /** Total matching, when the providers told us. */
   total: number;
   /** What could not be read, with why (shown, never hidden as "no tasks"). */
@@ -48,6 +50,8 @@ export function renderResourceList(view: ListView): KnownBlock[] {
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: truncate(view.title, 150) } },
   ];
+  if (view.summary)
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(view.summary, 3000) }] });
   const empty = view.resources.length === 0;
   const absent = (view.notOffered ?? []).map(notOfferedLine);
   if (empty) {
@@ -64,14 +68,12 @@ export function renderResourceList(view: ListView): KnownBlock[] {
       blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } });
       continue;
     }
-    const progress =
-      r.progress !== undefined ? `${progressBar(r.progress, 8)} ${formatPercent(r.progress)} · ` : '';
     blocks.push({
       type: 'section',
       text: {
         type: 'mrkdwn',
         text: truncate(
-          `*${escapeMrkdwn(r.name)}*  ${stateLabel(r)}\n${progress}${formatBytes(r.bytes.done)} of ${formatBytes(r.bytes.total)} · ${code(resourceRef(r))}`,
+          `*${escapeMrkdwn(r.name)}*  ${stateLabel(r)}\n${rowDetail(r)}${code(resourceRef(r))}`,
           3000,
         ),
       },
@@ -107,6 +109,26 @@ export function renderResourceList(view: ListView): KnownBlock[] {
     blocks.push({ type: 'actions', elements: buttons });
   }
   return blocks;
+}
+
+/**
+ * What the second line of a row says: a failure's code and when it failed; progress and bytes for
+ * what moves; for a synchronization task (no total, it never ends) what it moved, not "— of —".
+ */
+function rowDetail(r: MigrationResource): string {
+  const parts: string[] = [];
+  if (r.state === 'failed') {
+    if (r.lastError?.code) parts.push(code(r.lastError.code));
+    const at = r.updatedAt ?? r.startedAt;
+    if (at) parts.push(`failed ${slackDate(at, '{ago}')}`);
+  }
+  if (r.progress !== undefined) parts.push(`${progressBar(r.progress, 8)} ${formatPercent(r.progress)}`);
+  if (r.bytes.total !== undefined)
+    parts.push(`${formatBytes(r.bytes.done ?? 0)} of ${formatBytes(r.bytes.total)}`);
+  else if (r.bytes.done !== undefined) parts.push(`${formatBytes(r.bytes.done)} moved`);
+  else if (r.objects.done !== undefined) parts.push(`${formatCount(r.objects.done)} objects moved`);
+  else if (r.state === 'monitoring') parts.push('continuous sync');
+  return parts.length > 0 ? `${parts.join(' · ')} · ` : '';
 }
 
 function pageButton(actionId: string, label: string, value: string): Button {

@@ -9,7 +9,7 @@ import { watchButton } from './watch-button.js';
 export function register(app: App, deps: AppDeps): void {
   connectionActions.register(app, deps);
   app.action<BlockAction<ButtonAction>>(
-    /^resource\.(pause|resume|retry|delete|cancel)$/,
+    /^resource\.(pause|resume|retry|delete|cancel)(:|$)/,
     resourceActionButton(deps),
   );
   app.action<BlockAction<ButtonAction>>('resource.refresh', resourceViewButton(deps, 'refresh'));

@@ -12,7 +12,7 @@ export function resourceActionButton(deps: AppDeps) {
   return buttonHandler(deps, async (ctx, args) => {
     const action = z
       .enum(RESOURCE_ACTIONS)
-      .parse(args.action.action_id.slice('resource.'.length)) as ResourceAction;
+      .parse(args.action.action_id.slice('resource.'.length).split(':')[0]) as ResourceAction;
     const target = decodeResourceButton(args.action.value);
     await ctx.require(capabilityFor(action), `${action} migrations`);
     const { provider, resource } = await deps.resolver.fetch(

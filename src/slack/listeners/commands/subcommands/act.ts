@@ -1,6 +1,7 @@
 import type { ResourceRef } from '../../../../domain/migration-resource.js';
 import type { ResourceAction } from '../../../../providers/types.js';
 import { capabilityFor, pastTense, performAction } from '../../../../resources/perform-action.js';
+import { keepingTheVerb } from '../../../../resources/resolve-resource.js';
 import { escapeMrkdwn } from '../../../blocks/mrkdwn.js';
 import { renderResourceCard } from '../../../blocks/resource-card.js';
 import { parseRef, refuseShare } from '../../../command-text.js';
@@ -14,7 +15,9 @@ export async function actOnResource(
   action: ResourceAction,
 ): Promise<void> {
   await ctx.require(capabilityFor(action), `${action} migrations`);
-  const { provider, resource } = await ctx.deps.resolver.resolve(ctx.teamId, ref);
+  const { provider, resource } = await keepingTheVerb(action, () =>
+    ctx.deps.resolver.resolve(ctx.teamId, ref),
+  );
   const after = await ctx.audited(action, `${resource.connection}:${resource.id}`, () =>
     performAction(provider, resource, action),
   );

@@ -1,37 +1,95 @@
+import type { KnownBlock } from '@slack/types';
+import { roleAllows } from '../../../../access/roles.js';
 import { explainForDisplay } from '../../../../catalogue/explain.js';
+import { type CodeLookup, lookUpCode } from '../../../../catalogue/suggest.js';
 import { InvalidInputError } from '../../../../errors.js';
-import { code, escapeMrkdwn } from '../../../blocks/mrkdwn.js';
+import { renderFailureExplanation } from '../../../blocks/failure-explanation.js';
+import { code, escapeMrkdwn, truncate } from '../../../blocks/mrkdwn.js';
 import { defineSubcommand } from '../subcommand.js';
 
-const CODE = /^[A-Za-z_]+[.:][A-Za-z0-9_.]+$|^[A-Z_]{3,}$/;
+/**
+ * What may be a code, before the catalogue is asked: a prefix and digits in any spelling (`TRF.0015`,
+ * `trf.15`, `TRF15`, `ncp:200`, `OMS_INTERNAL.002000`), bare digits (`15`), or one word code
+ * (`INSUFFICIENT_CREDITS`, `forbidden`). Anything else (sentences, markup, paths) is refused.
+ */
+const NUMBERED = /^[A-Za-z][A-Za-z0-9_ -]{0,20}?[\s._:#-]*\d{1,8}$/;
+const DIGITS = /^\d{1,8}$/;
+const WORD = /^[A-Za-z][A-Za-z_-]{1,40}$/;
+const MAX_TYPED = 48;
+
+const EXAMPLES =
+  '`/migrate explain TRF.0015` (`trf.15` works too), `OMS.0063`, `APIGW.0301`, `ncp:200` or `INSUFFICIENT_CREDITS`';
+
+function refuse(typed: string): never {
+  const shown = truncate(typed.replace(/[^\x20-\x7E]|[*~]/g, '?'), 40);
+  throw new InvalidInputError(
+    `"${shown}" is not an error code. Give one code as the provider shows it, e.g. ${EXAMPLES}.`,
+  );
+}
+
+/** Words after `explain` → the text to look up; a code split by a space (`trf 15`) is one code. */
+function parseCode(args: string[]): string {
+  if (args.length === 0) throw new InvalidInputError(`Give one error code, e.g. ${EXAMPLES}.`);
+  const typed = args.join(' ');
+  if (typed.length > MAX_TYPED || args.length > 3) refuse(typed);
+  const bare = typed.replace(/[.,;:!?]+$/, '');
+  if (NUMBERED.test(bare) || DIGITS.test(bare)) return bare;
+  if (args.length === 1 && WORD.test(bare)) return bare;
+  // Several words are a code only when the catalogue knows one like it ("insufficient credits").
+  if (args.every((word) => WORD.test(word)) && lookUpCode(bare).kind !== 'unknown') return bare;
+  return refuse(typed);
+}
+
+/** The catalogue's message for a code, for a list of suggestions. */
+function messageFor(suggested: string): string {
+  const display = explainForDisplay(suggested);
+  const prefix = `${display.code}: `;
+  return display.title.startsWith(prefix) ? display.title.slice(prefix.length) : display.title;
+}
+
+function suggestionsMessage(lookup: Extract<CodeLookup, { kind: 'suggestions' }>) {
+  const typed = lookup.typed.toUpperCase();
+  const lines = [
+    `:mag: ${code(typed)} is not in the error catalogue. Did you mean one of these?`,
+    ...lookup.codes.map((c) => `• ${code(c)} ${escapeMrkdwn(truncate(messageFor(c), 200))}`),
+    `Ask again with the one you meant, e.g. \`/migrate explain ${lookup.codes[0]}\`.`,
+  ];
+  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } }];
+  return { text: `${typed} is not in the error catalogue. Did you mean ${lookup.codes.join(', ')}?`, blocks };
+}
 
 export const explainCommand = defineSubcommand<{ code: string; share: boolean }>({
   name: 'explain',
   aliases: ['why'],
   usage: '/migrate explain <error code>',
-  summary: 'What an error code means and how to fix it, e.g. `/migrate explain TRF.0015`.',
-  parse: (args, share) => {
-    if (args.length !== 1 || !CODE.test(args[0]!)) {
-      throw new InvalidInputError(
-        'Give one error code, e.g. `/migrate explain TRF.0015`, `OMS.0063` or `APIGW.0301`.',
-      );
+  summary: 'What an error code means, how to fix it and what to do next, e.g. `/migrate explain TRF.0015`.',
+  parse: (args, share) => ({ code: parseCode(args), share }),
+  async run(ctx, { code: typed, share }) {
+    const role = await ctx.require('view', 'read the error catalogue');
+    // A shared answer is read by the channel, so it gives everyone's next step, not an admin's.
+    const canFixConnection = !share && roleAllows(role, 'manage');
+    const lookup = lookUpCode(typed);
+    switch (lookup.kind) {
+      case 'exact':
+      case 'corrected': {
+        const lead = lookup.kind === 'corrected' ? `:mag: Did you mean ${code(lookup.code)}?` : undefined;
+        const { text, blocks } = renderFailureExplanation({ code: lookup.code, canFixConnection }, lead);
+        const fallback = lookup.kind === 'corrected' ? `Did you mean ${lookup.code}? ${text}` : text;
+        await ctx.reply({ text: truncate(fallback, 300), blocks, share });
+        return;
+      }
+      case 'suggestions':
+        await ctx.reply({ ...suggestionsMessage(lookup), share });
+        return;
+      case 'unknown': {
+        const { title } = explainForDisplay(typed);
+        const text = `:grey_question: ${escapeMrkdwn(truncate(title, 300))}`;
+        await ctx.reply({
+          text: title,
+          blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+          share,
+        });
+      }
     }
-    return { code: args[0]!, share };
-  },
-  async run(ctx, { code: wanted, share }) {
-    await ctx.require('view', 'read the error catalogue');
-    const entry = explainForDisplay(wanted);
-    const lines = entry.known
-      ? [
-          `*${code(entry.code)}* ${escapeMrkdwn(entry.title)}`,
-          entry.description ? `*What it means:* ${escapeMrkdwn(entry.description)}` : '',
-          entry.solution ? `*Fix:* ${escapeMrkdwn(entry.solution)}` : '',
-        ]
-      : [`:grey_question: ${escapeMrkdwn(entry.title)}`];
-    await ctx.reply({
-      text: entry.known ? `${entry.code}: ${entry.title}` : entry.title,
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: lines.filter(Boolean).join('\n') } }],
-      share,
-    });
   },
 });

@@ -1,16 +1,89 @@
-import { renderHelp } from '../../../blocks/help.js';
+import type { Capability } from '../../../../access/roles.js';
+import { roleAllows } from '../../../../access/roles.js';
+import { type HelpEntry, renderHelp } from '../../../blocks/help.js';
 import { defineSubcommand, type Subcommand } from '../subcommand.js';
 
+/**
+ * What each subcommand needs (the same checks its handler makes on the server); help uses it only
+ * to show a person what they can run. A subcommand not listed needs `view`.
+ */
+const NEEDS: Readonly<Record<string, Capability>> = {
+  pause: 'operate',
+  resume: 'operate',
+  retry: 'operate',
+  bandwidth: 'operate',
+  'sync-event': 'operate',
+  watch: 'operate',
+  unwatch: 'operate',
+  create: 'create',
+  delete: 'delete',
+  access: 'manage',
+  settings: 'manage',
+  audit: 'manage',
+  connect: 'manage',
+  disconnect: 'manage',
+};
+
+/** The handful that short help shows, in this order, each with an example from this workspace. */
+const ESSENTIALS: readonly {
+  name: string;
+  example: (connection: string | undefined, id: string) => string;
+}[] = [
+  { name: 'list', example: (c) => (c ? `/migrate list ${c} failed` : '/migrate list failed') },
+  { name: 'status', example: (_, id) => `/migrate status ${id}` },
+  { name: 'explain', example: () => '/migrate explain TRF.0015' },
+  { name: 'watch', example: (_, id) => `/migrate watch ${id}` },
+  { name: 'pause', example: (_, id) => `/migrate pause ${id}` },
+  { name: 'resume', example: (_, id) => `/migrate resume ${id}` },
+  { name: 'create', example: () => '/migrate create' },
+  { name: 'connect', example: () => '/migrate connect' },
+  { name: 'access', example: () => '/migrate access' },
+];
+
 export function helpSubcommand(all: () => readonly Subcommand[]): Subcommand {
-  return defineSubcommand<Record<string, never>>({
+  return defineSubcommand<{ everything: boolean }>({
     name: 'help',
     aliases: ['?'],
-    usage: '/migrate help',
-    summary: 'This help.',
-    parse: () => ({}),
-    async run(ctx) {
+    usage: '/migrate help [all]',
+    summary: 'What you can do here; `help all` lists every command.',
+    parse: (args) => ({ everything: args[0]?.toLowerCase() === 'all' }),
+    async run(ctx, { everything }) {
+      const role = await ctx.require('view', 'use migrate-bot');
       const names = ctx.deps.connections.forTeam(ctx.teamId).map((c) => c.name);
-      await ctx.reply({ text: 'migrate-bot help', blocks: renderHelp(all(), names) });
+      const byName = new Map(all().map((s) => [s.name, s]));
+      // An id this workspace really has (the start of it is enough), so the examples run as shown.
+      const { entries: indexed } = await ctx.deps.resolver.index.read(ctx.teamId);
+      const id = indexed[0]
+        ? uniquePrefix(
+            indexed[0].id,
+            indexed.map((e) => e.id),
+          )
+        : '<id>';
+      const entry = (s: Subcommand, example?: string): HelpEntry => ({
+        usage: s.usage,
+        summary: s.summary,
+        example,
+        needs: roleAllows(role, NEEDS[s.name] ?? 'view') ? undefined : (NEEDS[s.name] ?? 'view'),
+      });
+      const entries = everything
+        ? all().map((s) => entry(s))
+        : ESSENTIALS.flatMap(({ name, example }) => {
+            const s = byName.get(name);
+            return s && roleAllows(role, NEEDS[name] ?? 'view') ? [entry(s, example(names[0], id))] : [];
+          });
+      await ctx.reply({
+        text: 'migrate-bot help',
+        blocks: renderHelp({ entries, role, connections: names, everything }),
+      });
     },
   });
+}
+
+/** The shortest start of `id` (4 characters at least) that no other id shares. */
+function uniquePrefix(id: string, ids: readonly string[]): string {
+  for (let n = 4; n < id.length; n++) {
+    const prefix = id.slice(0, n);
+    if (ids.filter((other) => other.startsWith(prefix)).length === 1) return prefix;
+  }
+  return id;
 }

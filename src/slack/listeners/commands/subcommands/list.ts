@@ -1,4 +1,5 @@
 import type { MigrationResource, ResourceKind } from '../../../../domain/migration-resource.js';
+import { orderForTriage, triageSummary } from '../../../../resources/triage.js';
 import { describeUnreadable } from '../../../blocks/error-message.js';
 import { type ListGap, MAX_LIST_ROWS, renderResourceList } from '../../../blocks/resource-list.js';
 import type { HandlerContext } from '../../../context.js';
@@ -71,9 +72,16 @@ export async function listResources(
   });
   await resolver.index.remember(
     ctx.teamId,
-    resources.map((r) => ({ connection: r.connection, kind: r.kind, id: r.id, name: r.name })),
+    resources.map((r) => ({
+      connection: r.connection,
+      kind: r.kind,
+      id: r.id,
+      name: r.name,
+      state: r.state,
+    })),
   );
-  const shown = resources.slice(page * PAGE_SIZE, wanted);
+  const ordered = orderForTriage(resources);
+  const shown = ordered.slice(page * PAGE_SIZE, wanted);
   const filters = [
     query.connection ? `in ${query.connection}` : query.provider ? `on ${query.provider}` : '',
     query.kind ? `${query.kind}s` : '',
@@ -91,6 +99,7 @@ export async function listResources(
     blocks: renderResourceList({
       title: `Migrations${filters.length ? ` · ${filters.join(' · ')}` : ''}`,
       resources: shown,
+      summary: triageSummary(resources),
       total,
       failures,
       notOffered,

@@ -1,0 +1,83 @@
+/**
+ * The seams of migrate-bot, enforced by `npm run lint` (README, "Layout"). Each rule names the
+ * boundary it keeps; a new exception needs a reason next to it.
+ */
+const PROVIDER_FOLDER = '^src/providers/(?!http/)([^/]+)/';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'src-never-imports-dev',
+      comment:
+        'The playground, fake Slack and simulators live in dev/ and are not part of the production build or image.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^dev/' },
+    },
+    {
+      name: 'only-the-provider-folder-knows-the-provider',
+      comment:
+        'Code outside src/providers/<id>/ reaches a provider only through the registry and the MigrationProvider interface.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/providers/(?!http/)[^/]+/', '^src/providers/registry\\.ts$'] },
+      to: { path: PROVIDER_FOLDER },
+    },
+    {
+      name: 'providers-do-not-know-each-other',
+      severity: 'error',
+      from: { path: PROVIDER_FOLDER },
+      to: { path: PROVIDER_FOLDER, pathNot: '^src/providers/$1/' },
+    },
+    {
+      name: 'providers-never-import-slack',
+      comment: 'Data flows one way: providers return domain models; Slack code renders them.',
+      severity: 'error',
+      from: { path: '^src/providers/' },
+      to: { path: ['^src/slack/', '^node_modules/@slack/'] },
+    },
+    {
+      name: 'only-slack-talks-to-slack',
+      comment:
+        'The watcher, approvals and audit hand data to slack/ (watcher/watch-slack.ts, the audit poster, the approval messenger); rendering and sending happen there, through the one sender.',
+      severity: 'error',
+      from: { path: '^src/(watcher|approvals|audit)/' },
+      // Also when node_modules is a link (a worktree's resolves outside the repository).
+      to: { path: ['^src/slack/', '(^|/)node_modules/@slack/'] },
+    },
+    {
+      name: 'web-api-only-in-slack',
+      comment: 'Web API clients are made and called in src/slack/ only (the sender is the one door).',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/slack/' },
+      to: { path: '(^|/)node_modules/@slack/web-api/' },
+    },
+    {
+      name: 'renderers-never-call-providers',
+      comment:
+        'slack/blocks turns domain models and provider-declared data (through the registry) into Block Kit; it never reaches a client.',
+      severity: 'error',
+      from: { path: '^src/slack/blocks/' },
+      to: { path: [PROVIDER_FOLDER, '^src/providers/http/'] },
+    },
+    {
+      name: 'simulators-follow-the-seeds-not-the-client',
+      comment:
+        'A simulator that shares the client’s schemas or mapping cannot catch the client’s mistakes; only the signing protocol and URL encoding are shared.',
+      severity: 'error',
+      from: { path: '^dev/simulators/' },
+      to: {
+        path: '^src/providers/',
+        pathNot: ['^src/providers/[^/]+/signer\\.ts$', '^src/providers/http/encode\\.ts$'],
+      },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
+  },
+};

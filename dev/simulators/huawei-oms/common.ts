@@ -1,0 +1,87 @@
+import { explain } from '../../../src/catalogue/explain.js';
+import type { SimClock, SimHandler, SimRequest, SimResponse } from '../kit.js';
+import { huaweiError } from './auth.js';
+import type { SimBuckets } from './catalog.js';
+import type { SimTaskGroup } from './groups.js';
+import type { SeedTask, SimTask, TaskTimings } from './state.js';
+import type { SimSyncTask } from './sync-tasks.js';
+
+/** Quotas from the seed: 1,500 tasks a day and 1,500 waiting (5.2.3), 5 sync tasks (5.3.3), 100 groups a day (OMS.1037). */
+export interface SimLimits {
+  tasksPerDay: number;
+  waitingTasks: number;
+  taskGroupsPerDay: number;
+  syncTasks: number;
+}
+
+export const DEFAULT_LIMITS: SimLimits = {
+  tasksPerDay: 1_500,
+  waitingTasks: 1_500,
+  taskGroupsPerDay: 100,
+  syncTasks: 5,
+};
+
+/** Where the per-resource files add their routes (a `Router`, or one that checks the project first). */
+export interface Routes {
+  add(method: string, pattern: string, handler: SimHandler): Routes;
+}
+
+/** What the per-resource route files share: the simulator's state and clock. */
+export interface SimContext {
+  readonly projectId: string;
+  /** The region of the service endpoint: destinations must be there. */
+  readonly region: string;
+  readonly clock: SimClock;
+  readonly timings: TaskTimings;
+  readonly limits: SimLimits;
+  readonly tasks: Map<string, SimTask>;
+  readonly taskGroups: Map<string, SimTaskGroup>;
+  readonly syncTasks: Map<string, SimSyncTask>;
+  readonly buckets: SimBuckets;
+  /** Creation times (virtual ms) of tasks and groups created through the API, for the daily quotas. */
+  readonly taskCreations: number[];
+  readonly taskGroupCreations: number[];
+  addTask(seed: SeedTask, at?: number): SimTask;
+  /** The task advanced to now. */
+  task(id: string): SimTask | undefined;
+  /** The group (and its tasks) advanced to now; undefined once deleted. */
+  taskGroup(id: string): SimTaskGroup | undefined;
+  syncTask(id: string): SimSyncTask | undefined;
+}
+
+/** An OMS error body; the message defaults to the catalogue's (seed 002 §6.2). */
+export function omsError(status: number, code: string, message?: string): SimResponse {
+  return huaweiError(status, code, message ?? explain(code, status)?.message ?? code);
+}
+
+export const OK: SimResponse = { status: 200 };
+
+/** An integer query parameter; NaN when present but not an integer. */
+export function intParam(value: string | null, fallback: number): number {
+  if (value === null) return fallback;
+  return /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+}
+
+/** limit/offset as OMS checks them (Tables 5-12, 5-77, 5-114). */
+export function pageParams(
+  request: SimRequest,
+  offsetMax: number,
+): { limit: number; offset: number } | SimResponse {
+  const limit = intParam(request.query.get('limit'), 10);
+  const offset = intParam(request.query.get('offset'), 0);
+  if (Number.isNaN(limit) || limit < 1 || limit > 100) {
+    return omsError(400, 'OMS.0001', 'Invalid parameter settings: limit must be 1 to 100.');
+  }
+  if (Number.isNaN(offset) || offset < 0 || offset > offsetMax) {
+    return omsError(400, 'OMS.0001', `Invalid parameter settings: offset must be 0 to ${offsetMax}.`);
+  }
+  return { limit, offset };
+}
+
+export function isResponse(value: unknown): value is SimResponse {
+  return typeof value === 'object' && value !== null && 'status' in value && typeof value.status === 'number';
+}
+
+export function uuid(): string {
+  return crypto.randomUUID();
+}

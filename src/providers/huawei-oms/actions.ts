@@ -1,0 +1,61 @@
+import type { NormalizedState } from '../../domain/migration-resource.js';
+import type { ResourceAction } from '../types.js';
+
+/** Only paused or failed tasks start; a running task must be paused before it can be deleted. */
+export function actionsForTaskState(state: NormalizedState): ResourceAction[] {
+  switch (state) {
+    case 'running':
+      return ['pause'];
+    case 'queued':
+      return ['pause', 'delete'];
+    case 'paused':
+      return ['resume', 'delete'];
+    case 'failed':
+      return ['resume', 'retry', 'delete'];
+    case 'succeeded':
+      return ['delete'];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Task-group rules (5.4.4–5.4.7): pause only while creating/executing (1, and 2, its monitoring
+ * phase); resume only when paused; restart (retry) only after creation or migration failed; and
+ * "task groups in the Creating, Executing, or Paused state cannot be deleted" — nor, inferred, while
+ * pausing or already being deleted.
+ */
+export function actionsForTaskGroup(rawStatus: string, state: NormalizedState): ResourceAction[] {
+  switch (Number(rawStatus)) {
+    case 0:
+      return ['delete'];
+    case 1:
+    case 2:
+      return ['pause'];
+    case 3:
+      return ['resume'];
+    case 4:
+    case 5:
+      return ['retry', 'delete'];
+    case 6:
+      return ['delete'];
+    case 7:
+    case 8:
+    case 9:
+      return [];
+    default:
+      return state === 'failed' ? ['retry'] : [];
+  }
+}
+
+/** A synchronizing task can only be stopped; a stopped one started again or deleted (5.3.6–5.3.8). */
+export function actionsForSyncTaskState(state: NormalizedState): ResourceAction[] {
+  switch (state) {
+    case 'monitoring':
+      return ['pause'];
+    case 'paused':
+      return ['resume', 'delete'];
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,59 @@
+import type { MigrationResource } from '../domain/migration-resource.js';
+import { ratesOf, type ThroughputSample } from './throughput-samples.js';
+
+/** What the thread of a finished task or group is told: figures only, rendered by slack/blocks. */
+export interface CompletionReport {
+  id: string;
+  name: string;
+  connection: string;
+  state: MigrationResource['state'];
+  durationSeconds?: number;
+  averageBytesPerSecond?: number;
+  peakBytesPerSecond?: number;
+  bytesMoved?: number;
+  bytesTotal?: number;
+  objectsMoved?: number;
+  objectsSkipped?: number;
+  objectsFailed?: number;
+  /** Where the provider put the list of objects that failed, if it did. */
+  failedObjectList?: string;
+  /** Enough samples to draw a throughput chart (at least two intervals). */
+  chartable: boolean;
+}
+
+/**
+ * The report from the resource's last observation and the samples the watcher kept. The provider's
+ * own figures win where it reports them (elapsed time, bytes); samples fill in what it does not.
+ */
+export function completionReport(
+  resource: MigrationResource,
+  samples: readonly ThroughputSample[],
+): CompletionReport {
+  const rates = ratesOf(samples);
+  const first = samples[0];
+  const last = samples.at(-1);
+  const sampledSeconds = first && last && last.at > first.at ? (last.at - first.at) / 1000 : undefined;
+  const durationSeconds = resource.elapsedSeconds ?? sampledSeconds;
+  const bytesMoved = resource.bytes.done ?? last?.bytes;
+  const averageBytesPerSecond =
+    durationSeconds && durationSeconds > 0 && bytesMoved !== undefined
+      ? bytesMoved / durationSeconds
+      : undefined;
+  const peak = rates.reduce((max, r) => Math.max(max, r.bytesPerSecond), 0);
+  return {
+    id: resource.id,
+    name: resource.name,
+    connection: resource.connection,
+    state: resource.state,
+    durationSeconds,
+    averageBytesPerSecond,
+    peakBytesPerSecond: rates.length > 0 ? peak : undefined,
+    bytesMoved,
+    bytesTotal: resource.bytes.total,
+    objectsMoved: resource.objects.done,
+    objectsSkipped: resource.objects.skipped,
+    objectsFailed: resource.objects.failed,
+    failedObjectList: resource.failedObjectList,
+    chartable: rates.length >= 2,
+  };
+}

@@ -1,0 +1,58 @@
+import type { MigrationResource, NormalizedState } from '../domain/migration-resource.js';
+
+/**
+ * The order an on-call engineer reads a list in: what needs a person first (failed), then what may
+ * need one (paused, pausing), then what is moving, waiting, and what is done. Unreadable items come
+ * right after the failures: they may hide one.
+ */
+const TRIAGE_RANK: Record<NormalizedState, number> = {
+  failed: 0,
+  unknown: 2,
+  paused: 3,
+  pausing: 3,
+  retrying: 4,
+  running: 4,
+  deleting: 4,
+  monitoring: 5,
+  queued: 6,
+  succeeded: 7,
+  cancelled: 8,
+  deleted: 9,
+};
+
+function rank(r: MigrationResource): number {
+  return r.unreadable ? 1 : TRIAGE_RANK[r.state];
+}
+
+/** Sorted for triage; within a group, the most recently changed first, then by name. */
+export function orderForTriage(resources: readonly MigrationResource[]): MigrationResource[] {
+  return [...resources].sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      (b.updatedAt?.getTime() ?? b.startedAt?.getTime() ?? 0) -
+        (a.updatedAt?.getTime() ?? a.startedAt?.getTime() ?? 0) ||
+      a.name.localeCompare(b.name),
+  );
+}
+
+/** The groups a summary line counts, in triage order, with their words. */
+const SUMMARY: { label: string; states: readonly NormalizedState[] }[] = [
+  { label: 'failed', states: ['failed'] },
+  { label: 'paused', states: ['paused', 'pausing'] },
+  { label: 'running', states: ['running', 'retrying', 'deleting'] },
+  { label: 'syncing', states: ['monitoring'] },
+  { label: 'waiting', states: ['queued'] },
+  { label: 'succeeded', states: ['succeeded'] },
+];
+
+/** "3 failed · 2 paused · 5 running": the groups that have anything, in triage order. */
+export function triageSummary(resources: readonly MigrationResource[]): string {
+  const parts: string[] = [];
+  const unreadable = resources.filter((r) => r.unreadable).length;
+  for (const group of SUMMARY) {
+    const n = resources.filter((r) => !r.unreadable && group.states.includes(r.state)).length;
+    if (n > 0) parts.push(`${n} ${group.label}`);
+    if (group.label === 'failed' && unreadable > 0) parts.push(`${unreadable} unreadable`);
+  }
+  return parts.join(' · ');
+}

@@ -1,0 +1,23 @@
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+
+/**
+ * The one way a test file uses nock: no real connection leaves the process, and every interceptor a
+ * test declares must be used by that test (an unused fixture means the code under test skipped a
+ * request it should have made). `allowUnused` is for tests that declare alternatives on purpose.
+ */
+export function useStrictNock(
+  options: { afterEach?: () => void; afterAll?: () => Promise<void> | void; allowUnused?: boolean } = {},
+): void {
+  beforeAll(() => nock.disableNetConnect());
+  afterEach(() => {
+    const pending = nock.pendingMocks();
+    nock.cleanAll();
+    options.afterEach?.();
+    if (!options.allowUnused) expect(pending, 'every fixture must be used').toEqual([]);
+  });
+  afterAll(async () => {
+    nock.enableNetConnect();
+    await options.afterAll?.();
+  });
+}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import type { MigrationResource } from '../../src/domain/migration-resource.js';
+import { completionReport } from '../../src/reports/completion-report.js';
+import { throughputChartPng } from '../../src/reports/throughput-chart.js';
+import {
+  addSample,
+  MAX_SAMPLES,
+  ratesOf,
+  type ThroughputSample,
+} from '../../src/reports/throughput-samples.js';
+
+const MB = 1_000_000;
+
+function finished(overrides: Partial<MigrationResource> = {}): MigrationResource {
+  return {
+    provider: 'huawei-oms',
+    connection: 'hw-prod',
+    kind: 'task',
+    id: '191297407830872',
+    name: 'photos-aws-to-obs',
+    state: 'succeeded',
+    rawStatus: '5',
+    bytes: { done: 600 * MB, total: 600 * MB },
+    objects: { done: 1200, skipped: 3, failed: 0, total: 1203 },
+    source: {},
+    destination: {},
+    ...overrides,
+  };
+}
+
+/** One sample a minute: 10 MB/s for 5 minutes, then 30 MB/s for 5 minutes. */
+function twoSpeeds(): ThroughputSample[] {
+  let series: ThroughputSample[] = [];
+  let bytes = 0;
+  for (let minute = 0; minute <= 10; minute++) {
+    series = addSample(series, { at: minute * 60_000, bytes });
+    bytes += (minute < 5 ? 10 : 30) * MB * 60;
+  }
+  return series;
+}
+
+describe('throughput samples', () => {
+  it('turn into rates between polls', () => {
+    const rates = ratesOf(twoSpeeds());
+    expect(rates).toHaveLength(10);
+    expect(rates[0]).toEqual({ elapsedSeconds: 60, bytesPerSecond: 10 * MB });
+    expect(rates.at(-1)).toEqual({ elapsedSeconds: 600, bytesPerSecond: 30 * MB });
+  });
+
+  it('stay bounded for a task watched for days, keeping the first and the newest', () => {
+    let series: ThroughputSample[] = [];
+    for (let i = 0; i < 10_000; i++) series = addSample(series, { at: i * 30_000, bytes: i * MB });
+    expect(series.length).toBeLessThanOrEqual(MAX_SAMPLES);
+    expect(series[0]).toEqual({ at: 0, bytes: 0 });
+    expect(series.at(-1)).toEqual({ at: 9_999 * 30_000, bytes: 9_999 * MB });
+  });
+
+  it('ignore a sample from the past or a repeated poll (a replay after a restart)', () => {
+    const series = addSample([{ at: 1000, bytes: 5 }], { at: 1000, bytes: 9 });
+    expect(addSample(series, { at: 500, bytes: 1 })).toEqual([{ at: 1000, bytes: 5 }]);
+  });
+});
+
+describe('the completion report', () => {
+  it('has duration, average and peak throughput, bytes and objects', () => {
+    const report = completionReport(finished({ elapsedSeconds: 600 }), twoSpeeds());
+    expect(report.durationSeconds).toBe(600);
+    expect(report.averageBytesPerSecond).toBe(1 * MB);
+    expect(report.peakBytesPerSecond).toBe(30 * MB);
+    expect(report).toMatchObject({
+      bytesMoved: 600 * MB,
+      objectsMoved: 1200,
+      objectsSkipped: 3,
+      objectsFailed: 0,
+    });
+    expect(report.chartable).toBe(true);
+  });
+
+  it('falls back to the samples when the provider reports no elapsed time, and says where failed objects are', () => {
+    const report = completionReport(
+      finished({
+        state: 'failed',
+        objects: { done: 10, failed: 2 },
+        failedObjectList: 'obs://logs/failed.txt',
+      }),
+      twoSpeeds(),
+    );
+    expect(report.durationSeconds).toBe(600);
+    expect(report.failedObjectList).toBe('obs://logs/failed.txt');
+  });
+
+  it('has no chart and no peak for a task seen once', () => {
+    const report = completionReport(finished(), [{ at: 0, bytes: 0 }]);
+    expect(report.chartable).toBe(false);
+    expect(report.peakBytesPerSecond).toBeUndefined();
+  });
+});
+
+describe('the throughput chart', () => {
+  it('is a PNG drawn from the samples', async () => {
+    const png = await throughputChartPng(twoSpeeds(), { title: 'photos-aws-to-obs' });
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    // IHDR: width and height at bytes 16..24, twice the spec's size (zoom 2) plus axes and title.
+    expect(png.readUInt32BE(16)).toBeGreaterThan(1000);
+    expect(png.readUInt32BE(20)).toBeGreaterThan(360);
+  });
+});
