@@ -41,7 +41,23 @@ module.exports = {
         'One use case, many surfaces: src/use-cases takes a context and returns domain results; surfaces in slack/ parse and reply.',
       severity: 'error',
       from: { path: '^src/use-cases/' },
-      to: { path: ['^src/slack/', '^node_modules/@slack/'] },
+      to: { path: ['^src/slack/', '(^|/)node_modules/@slack/'] },
+    },
+    {
+      name: 'only-slack-talks-to-slack',
+      comment:
+        'The watcher, approvals and audit hand data to slack/ (watcher/watch-slack.ts, the audit poster, the approval messenger); rendering and sending happen there, through the one sender.',
+      severity: 'error',
+      from: { path: '^src/(watcher|approvals|audit)/' },
+      // Also when node_modules is a link (a worktree's resolves outside the repository).
+      to: { path: ['^src/slack/', '(^|/)node_modules/@slack/'] },
+    },
+    {
+      name: 'web-api-only-in-slack',
+      comment: 'Web API clients are made and called in src/slack/ only (the sender is the one door).',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/slack/' },
+      to: { path: '(^|/)node_modules/@slack/web-api/' },
     },
     {
       name: 'renderers-never-call-providers',

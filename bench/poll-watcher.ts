@@ -9,6 +9,7 @@ import { createLogger } from '../src/logger.js';
 import { PoolRegistry } from '../src/providers/http/http-client.js';
 import { SecretRegistry } from '../src/secrets.js';
 import { SlackClients } from '../src/slack/slack-clients.js';
+import { watchSlackFor } from '../src/slack/watch-slack.js';
 import { createStore, type Store } from '../src/store/create-store.js';
 import { type CycleReport, forEachLimited, groupBy } from '../src/watcher/poll-cycle.js';
 import { Watcher } from '../src/watcher/watcher.js';
@@ -69,7 +70,13 @@ async function start(params: {
   pools = new PoolRegistry();
   registry = new ConnectionRegistry(connections, { pools, logger });
   watcher = await Watcher.create(
-    { config, logger, store, connections: registry, slackClients: new SlackClients(config, logger), secrets },
+    {
+      config,
+      logger,
+      store,
+      connections: registry,
+      slack: watchSlackFor(new SlackClients(config, logger), secrets),
+    },
     { keyPrefix: params.keyPrefix },
   );
 }

@@ -3,7 +3,6 @@ import { GrantStore } from './access/grant-store.js';
 import { CachedSlackDirectory } from './access/slack-directory.js';
 import { ApprovalService } from './approvals/approval-service.js';
 import { AuditLog } from './audit/audit-log.js';
-import { postAuditEntry } from './audit/post-audit-entry.js';
 import type { Config } from './config.js';
 import type { Connection } from './connections/connection.js';
 import { ConnectionRegistry } from './connections/connection-registry.js';
@@ -19,11 +18,14 @@ import { ResourceIndex } from './resources/resource-index.js';
 import { SecretRegistry } from './secrets.js';
 import { SettingsStore } from './settings/workspace-settings.js';
 import { slackApprovalMessenger } from './slack/approval-messenger.js';
+import { slackAuditPoster } from './slack/audit-poster.js';
 import type { AppDeps } from './slack/context.js';
 import { createSlackApp } from './slack/create-slack-app.js';
 import { KeyvInstallationStore } from './slack/installation-store.js';
 import type { InteractiveBudget } from './slack/interactive-budget.js';
+import { SlackSender } from './slack/sender.js';
 import { SlackClients } from './slack/slack-clients.js';
+import { SlackWatchDelivery } from './slack/watch-slack.js';
 import { openBotStore } from './store/open-bot-store.js';
 import { Watcher, type WatcherOptions } from './watcher/watcher.js';
 
@@ -100,21 +102,22 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const installations =
     config.slack.oauth && box ? new KeyvInstallationStore(store, box, secrets, logger) : undefined;
   const slackClients = new SlackClients(config, logger, { installations });
+  // The one door to Slack: every message and view of every module leaves through it, scrubbed.
+  const sender = new SlackSender(slackClients, secrets);
   const settings = new SettingsStore(state);
   const access = new AccessControl(
     new GrantStore(state),
     new CachedSlackDirectory((teamId) => slackClients.forTeam(teamId), logger),
     logger,
   );
-  const audit = new AuditLog(state, settings, postAuditEntry(slackClients, secrets), logger);
+  const audit = new AuditLog(state, settings, slackAuditPoster(sender), logger);
   const watcher = await Watcher.create(
     {
       config,
       logger,
       store,
       connections: registry,
-      slackClients,
-      secrets,
+      slack: new SlackWatchDelivery(sender),
       offering,
       metrics,
       // A watch that breaks (Slack refuses its channel) is recorded and told to the audit channel.
@@ -134,7 +137,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     audit,
     secrets,
     logger,
-    messenger: slackApprovalMessenger(slackClients, secrets, settings, watcher, logger),
+    messenger: slackApprovalMessenger(sender, settings, watcher, logger),
     ...options.approvals,
   });
   const deps: AppDeps = {
@@ -148,6 +151,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     audit,
     settings,
     slackClients,
+    sender,
     watcher,
     approvals,
     interactiveBudget: options.interactiveBudget,

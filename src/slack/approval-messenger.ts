@@ -2,13 +2,12 @@ import type { ApprovalMessenger } from '../approvals/approval-service.js';
 import type { MigrationResource, ResourceKind } from '../domain/migration-resource.js';
 import { InvalidInputError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { SecretRegistry } from '../secrets.js';
 import type { SettingsStore } from '../settings/workspace-settings.js';
 import { createdNotice, renderApprovalRequest, renderRequesterNotice } from './blocks/approval-request.js';
 import { code, escapeMrkdwn } from './blocks/mrkdwn.js';
 import { renderResourceCard } from './blocks/resource-card.js';
-import { scrubPayload } from './context.js';
-import type { SlackClients } from './slack-clients.js';
+import type { SlackSender } from './sender.js';
+import { slackErrorCode } from './slack-api-error.js';
 
 /** What the approval flow needs of the watcher (structural, so it is optional for this module). */
 export interface ResourceWatcher {
@@ -28,65 +27,51 @@ export interface ResourceWatcher {
  * place after the decision), the requester's ephemeral notices in the channel where they asked, and
  * the new resource's card there. With a watcher, the new resource is watched in that channel and
  * the watcher's card (edited as the migration moves) is the card; without one, or when watching
- * fails, a static card is posted. Every payload is scrubbed of known secrets.
+ * fails, a static card is posted. The service hands it records (data); rendering happens here and
+ * every message leaves through the sender.
  */
 export function slackApprovalMessenger(
-  clients: SlackClients,
-  secrets: SecretRegistry,
+  sender: SlackSender,
   settings: SettingsStore,
   watcher?: ResourceWatcher,
   logger?: Logger,
 ): ApprovalMessenger {
   return {
     async postRequest(record, channel) {
-      const client = await clients.forTeam(record.team);
       const message = renderApprovalRequest(record);
-      const posted = await client.chat
-        .postMessage(
-          scrubPayload(secrets.forTeam(record.team), {
-            channel,
-            ...message,
-            unfurl_links: false,
-            unfurl_media: false,
-          }),
-        )
-        .catch((error: unknown) => {
-          const code = (error as { data?: { error?: unknown } }).data?.error;
-          if (code === 'not_in_channel' || code === 'channel_not_found' || code === 'is_archived') {
-            throw new InvalidInputError(
-              `I can't post the request in <#${channel}> (${code}): invite me there (\`/invite @migrate\`), ` +
-                'or an admin picks another channel with `/migrate settings approvals #channel`.',
-            );
-          }
-          throw error;
-        });
-      if (!posted.ts) throw new Error('chat.postMessage answered without a ts');
-      return { channel: posted.channel ?? channel, ts: posted.ts };
+      try {
+        return await sender
+          .to(record.team)
+          .post({ channel, ...message, unfurl_links: false, unfurl_media: false });
+      } catch (error) {
+        const code = slackErrorCode(error);
+        if (code === 'not_in_channel' || code === 'channel_not_found' || code === 'is_archived') {
+          throw new InvalidInputError(
+            `I can't post the request in <#${channel}> (${code}): invite me there (\`/invite @migrate\`), ` +
+              'or an admin picks another channel with `/migrate settings approvals #channel`.',
+          );
+        }
+        throw error;
+      }
     },
     async updateRequest(record) {
       if (!record.message) return;
-      const client = await clients.forTeam(record.team);
-      await client.chat.update(
-        scrubPayload(secrets.forTeam(record.team), {
-          channel: record.message.channel,
-          ts: record.message.ts,
-          ...renderApprovalRequest(record),
-        }),
-      );
+      await sender.to(record.team).update({
+        channel: record.message.channel,
+        ts: record.message.ts,
+        ...renderApprovalRequest(record),
+      });
     },
     async tellRequester(record) {
-      const client = await clients.forTeam(record.team);
       const approvals =
         record.message?.channel && record.message.channel !== record.channel
           ? record.message.channel
           : (await settings.get(record.team)).approvalsChannel;
-      await client.chat.postEphemeral(
-        scrubPayload(secrets.forTeam(record.team), {
-          channel: record.channel,
-          user: record.requester,
-          ...renderRequesterNotice(record, approvals ?? record.channel),
-        }),
-      );
+      await sender.to(record.team).ephemeral({
+        channel: record.channel,
+        user: record.requester,
+        ...renderRequesterNotice(record, approvals ?? record.channel),
+      });
     },
     async postCreated(record, resource, actions) {
       if (watcher && record.resourceId) {
@@ -108,7 +93,6 @@ export function slackApprovalMessenger(
           );
         }
       }
-      const client = await clients.forTeam(record.team);
       const notice = createdNotice(record);
       const name = resource?.name ?? record.resourceName ?? record.resourceId ?? '';
       const blocks = resource
@@ -122,14 +106,12 @@ export function slackApprovalMessenger(
               },
             },
           ];
-      await client.chat.postMessage(
-        scrubPayload(secrets.forTeam(record.team), {
-          channel: record.channel,
-          text: `New migration ${escapeMrkdwn(name)} created (${record.connection}:${record.resourceId ?? ''})`,
-          blocks,
-          unfurl_links: false,
-        }),
-      );
+      await sender.to(record.team).post({
+        channel: record.channel,
+        text: `New migration ${escapeMrkdwn(name)} created (${record.connection}:${record.resourceId ?? ''})`,
+        blocks,
+        unfurl_links: false,
+      });
     },
   };
 }

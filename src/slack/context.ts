@@ -11,11 +11,12 @@ import type { Logger } from '../logger.js';
 import type { BotMetrics, RequestOutcome } from '../metrics/metrics.js';
 import { enterOp } from '../op-scope.js';
 import type { ResourceResolver } from '../resources/resolve-resource.js';
-import type { Masker, SecretRegistry } from '../secrets.js';
+import type { SecretRegistry } from '../secrets.js';
 import type { SettingsStore } from '../settings/workspace-settings.js';
 import type { Store } from '../store/create-store.js';
 import type { Watcher } from '../watcher/watcher.js';
 import type { InteractiveBudget } from './interactive-budget.js';
+import type { SlackSender } from './sender.js';
 import type { SlackClients } from './slack-clients.js';
 
 /** Everything listeners need, built once in `main.ts`. */
@@ -30,6 +31,8 @@ export interface AppDeps {
   audit: AuditLog;
   settings: SettingsStore;
   slackClients: SlackClients;
+  /** The one door to Slack: every post, update, ephemeral, DM, view and reply, always scrubbed. */
+  sender: SlackSender;
   watcher: Watcher;
   approvals: ApprovalService;
   /** Time budget of commands and buttons; `INTERACTIVE_BUDGET` unless a test shortens it. */
@@ -142,7 +145,7 @@ export function createHandlerContext(
         response_type: message.share ? 'in_channel' : 'ephemeral',
       };
       if (message.replaceOriginal) payload.replace_original = true;
-      await respond(scrubPayload(deps.secrets.forTeam(who.teamId), payload));
+      await deps.sender.to(who.teamId).respond(respond, payload);
     },
   };
 }
@@ -157,11 +160,5 @@ export function requestDone(ctx: HandlerContext, outcome: RequestOutcome): void 
   ctx.deps.metrics?.requestDone(ctx.surface, ctx.what, outcome, ms);
 }
 
-/**
- * Last line of defence: no known secret value leaves in a Slack payload, whatever built it. `masker`
- * is the receiving workspace's (`deps.secrets.forTeam(teamId)`): its own secrets and the bot's. Only
- * string values change, so the payload keeps its shape whatever the secrets look like.
- */
-export function scrubPayload<T>(masker: Masker, payload: T): T {
-  return masker.payload(payload);
-}
+/** Kept here for the callers that import it from the context; the sender is where it is used. */
+export { scrubPayload } from './sender.js';

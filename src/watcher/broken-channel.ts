@@ -1,13 +1,11 @@
-import type { KnownBlock } from '@slack/types';
-import { WebAPIPlatformError } from '@slack/web-api';
-import { formatTimestamp } from '../slack/blocks/format.js';
-import { code, escapeMrkdwn, truncate } from '../slack/blocks/mrkdwn.js';
+import type { BrokenNote, RepairedNote } from './notification.js';
 import {
   type BrokenState,
   type ChannelGone,
   dedupBase,
   enqueue,
   type OutboxEntry,
+  type Watch,
   type WatchRecord,
 } from './watch-store.js';
 
@@ -19,19 +17,6 @@ import {
  * replicas deliver each once. The first post that Slack takes in the channel again (after `/migrate
  * watch` there, or the bot joining it) repairs the watch, and what was held goes out.
  */
-const CHANNEL_GONE: ReadonlySet<string> = new Set<ChannelGone>([
-  'not_in_channel',
-  'channel_not_found',
-  'is_archived',
-]);
-
-/** The Slack error when it says the bot cannot post in the channel any more, else undefined. */
-export function channelGoneError(error: unknown): ChannelGone | undefined {
-  if (!(error instanceof WebAPIPlatformError)) return undefined;
-  const answer = error.data.error;
-  return CHANNEL_GONE.has(answer) ? (answer as ChannelGone) : undefined;
-}
-
 /** Entries addressed to the watch's own channel, which wait while it is broken. */
 export function isHeld(record: Pick<WatchRecord, 'broken'>, entry: OutboxEntry): boolean {
   return record.broken !== undefined && (entry.type === 'parent' || entry.type === 'reply');
@@ -43,22 +28,22 @@ export function isUserId(value: string): boolean {
   return USER_ID.test(value);
 }
 
-/** What happened, in a few words, for lists (`watches`, the Home tab). */
-export function brokenLabel(broken: BrokenState): string {
-  const what =
-    broken.reason === 'not_in_channel'
-      ? 'I was removed from the channel'
-      : broken.reason === 'is_archived'
-        ? 'the channel was archived'
-        : 'the channel is gone or private without me';
-  return `${what} (${code(broken.reason)}) since ${formatTimestamp(new Date(broken.since))}`;
+/** Inline code in a person's message (a command to type); a backtick inside cannot end it early. */
+function typed(text: string): string {
+  return `\`${text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('`', 'ˋ')}\``;
 }
 
-/** The fix, as steps a person can follow. */
-export function brokenFix(record: Pick<WatchRecord, 'watch'>, reason: ChannelGone): string {
+/**
+ * The fix, as steps a person can follow: said in the error `/migrate watch` answers, in lists and
+ * in the creator's DM.
+ */
+export function brokenFix(
+  record: { watch: Pick<Watch, 'channelId' | 'connection' | 'id'> },
+  reason: ChannelGone,
+): string {
   const channel = `<#${record.watch.channelId}>`;
-  const rewatch = `type ${code(`/migrate watch ${record.watch.connection}:${record.watch.id}`)} there`;
-  const invite = `invite me with ${code('/invite @migrate')} in ${channel}`;
+  const rewatch = `type ${typed(`/migrate watch ${record.watch.connection}:${record.watch.id}`)} there`;
+  const invite = `invite me with ${typed('/invite @migrate')} in ${channel}`;
   if (reason === 'is_archived') return `unarchive ${channel}, ${invite}, then ${rewatch}.`;
   if (reason === 'channel_not_found')
     return `if ${channel} still exists, ${invite}, then ${rewatch}; if it was deleted, watch the migration in another channel and \`/migrate unwatch\` this one.`;
@@ -78,20 +63,15 @@ export function markBroken(record: WatchRecord, reason: ChannelGone, now: number
   const entries: OutboxEntry[] = [];
   const common = { teamId: watch.teamId, createdAt: Date.now(), attempts: 0 };
   if (isUserId(watch.by)) {
-    const text = truncate(
-      `:warning: I can't post about *${escapeMrkdwn(snapshot.name)}* ${code(`${watch.connection}:${watch.id}`)} in <#${watch.channelId}> any more: ${brokenLabel(broken)}. Its notifications are held, not lost.\n*To fix it:* ${brokenFix(record, reason)}`,
-      3000,
-    );
-    const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text } }];
-    entries.push({
-      ...common,
-      key: `${base}:dm`,
-      type: 'dm',
-      event: 'broken',
-      channel: watch.by,
-      text,
-      blocks,
-    });
+    const note: BrokenNote = {
+      kind: 'broken',
+      name: snapshot.name,
+      channelId: watch.channelId,
+      connection: watch.connection,
+      id: watch.id,
+      broken,
+    };
+    entries.push({ ...common, key: `${base}:dm`, type: 'dm', event: 'broken', channel: watch.by, note });
   }
   entries.push({
     ...common,
@@ -126,15 +106,14 @@ export function prepareRepair(record: WatchRecord): WatchRecord {
     isHeld(record, e) ? { ...e, notBefore: undefined, failedAt: undefined } : e,
   );
   if (!outbox.some((e) => e.key === key) && !record.sent.includes(key)) {
-    const text = `:white_check_mark: I can post here again (I could not since ${formatTimestamp(new Date(broken.since))}): watching *${escapeMrkdwn(truncate(record.snapshot.name, 200))}* resumed. What was held and what changed meanwhile follow in this thread.`;
+    const note: RepairedNote = { kind: 'repaired', name: record.snapshot.name, since: broken.since };
     const entry: OutboxEntry = {
       key,
       type: 'reply',
       event: 'repaired',
       teamId: record.watch.teamId,
       channel: record.watch.channelId,
-      text,
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+      note,
       createdAt: Date.now(),
       attempts: 0,
     };

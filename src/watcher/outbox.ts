@@ -1,11 +1,8 @@
-import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, type WebClient } from '@slack/web-api';
 import type { Logger } from '../logger.js';
-import type { SecretRegistry } from '../secrets.js';
-import { scrubPayload } from '../slack/context.js';
-import type { SlackClients } from '../slack/slack-clients.js';
 import { SKIP } from '../store/atomic-kv.js';
-import { channelGoneError, isHeld, markBroken } from './broken-channel.js';
-import { renderParentCard } from './notifications.js';
+import { isHeld, markBroken } from './broken-channel.js';
+import { CardEditor } from './card-editor.js';
+import { cardFacts } from './notification.js';
 import {
   type DeliveryStats,
   type DrainOptions,
@@ -13,8 +10,9 @@ import {
   emptyDeliveryStats,
   type OutboxSettings,
   type WatchAuditor,
-  type Window,
 } from './outbox-settings.js';
+import { PostPacer } from './post-pacer.js';
+import { DeliveryError, type WatchContent, type WatchSlack } from './watch-slack.js';
 import {
   type ChannelGone,
   type Mailbox,
@@ -25,19 +23,6 @@ import {
 } from './watch-store.js';
 
 export * from './outbox-settings.js';
-
-/** Slack errors after which trying again cannot help (the entry is dropped and logged). */
-const TRANSIENT_PLATFORM_ERRORS = new Set([
-  'ratelimited',
-  'internal_error',
-  'fatal_error',
-  'service_unavailable',
-  'request_timeout',
-  'invalid_auth',
-  'not_authed',
-  'token_expired',
-  'team_access_not_granted',
-]);
 
 const MAX_SENDS_PER_DRAIN = 50;
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -57,26 +42,19 @@ type AnyRecord = Mailbox &
 export class Outbox {
   readonly stats: DeliveryStats = emptyDeliveryStats();
   readonly #store: WatchStore;
-  readonly #slack: SlackClients;
-  readonly #secrets: SecretRegistry;
+  readonly #slack: WatchSlack;
   readonly #logger: Logger;
   readonly #holder: string;
   readonly #now: () => number;
   readonly #settings: OutboxSettings;
-  /** Team → wall-clock ms until which Slack asked us to wait (429) or is down. */
-  readonly #pausedUntil = new Map<string, number>();
   readonly #draining = new Set<string>();
-  /** Team → end of the edit window whose budget is known to be spent (saves a counter hit per card). */
-  readonly #budgetSpentUntil = new Map<string, number>();
-  /** Team → wall-clock ms Slack last took a call of ours, and when a backed-off post last probed it. */
-  readonly #deliveredAt = new Map<string, number>();
-  readonly #probedAt = new Map<string, number>();
+  readonly #pacer: PostPacer;
+  readonly #cards: CardEditor;
   readonly #audit: WatchAuditor | undefined;
 
   constructor(deps: {
     store: WatchStore;
-    slackClients: SlackClients;
-    secrets: SecretRegistry;
+    slack: WatchSlack;
     logger: Logger;
     holder: string;
     now: () => number;
@@ -84,18 +62,28 @@ export class Outbox {
     audit?: WatchAuditor;
   }) {
     this.#store = deps.store;
-    this.#slack = deps.slackClients;
-    this.#secrets = deps.secrets;
+    this.#slack = deps.slack;
     this.#logger = deps.logger;
     this.#holder = deps.holder;
     this.#now = deps.now;
     this.#settings = deps.settings;
     this.#audit = deps.audit;
+    this.#pacer = new PostPacer(deps.store.backend, deps.settings, this.stats);
+    this.#cards = new CardEditor({
+      store: deps.store,
+      slack: deps.slack,
+      pacer: this.#pacer,
+      stats: this.stats,
+      settings: deps.settings,
+      logger: deps.logger,
+      now: deps.now,
+      breakChannel: (teamId, channelId, reason) => this.breakChannel(teamId, channelId, reason),
+    });
   }
 
   /** True while Slack asked this workspace's deliveries to wait. */
   paused(teamId: string): boolean {
-    return (this.#pausedUntil.get(teamId) ?? 0) > Date.now();
+    return this.#pacer.paused(teamId);
   }
 
   /**
@@ -114,7 +102,7 @@ export class Outbox {
           const outcome = await this.#sendNext(key, result, options);
           if (outcome !== 'sent') break;
         }
-        if (result.channelError || !(await this.#editCard(key))) break;
+        if (result.channelError || !(await this.#cards.edit(key))) break;
       }
       await this.#removeIfFinished(key);
       return result;
@@ -128,7 +116,7 @@ export class Outbox {
     // In order per record; a broken watch's own posts wait, its DM and audit entry do not.
     const entry = record?.outbox.find((e) => options.direct || !isHeld(record, e));
     if (!record || !entry) return 'idle';
-    if (this.paused(entry.teamId) || !this.#due(entry)) return 'idle';
+    if (this.paused(entry.teamId) || !this.#pacer.due(entry)) return 'idle';
     if (entry.type === 'reply' && !record.parentTs && !record.outbox.some((e) => e.type === 'parent')) {
       this.#logger.warn({ key: entry.key }, 'thread reply without a parent card: dropped');
       await this.#drop(key, entry, 'no parent card');
@@ -143,7 +131,7 @@ export class Outbox {
         return 'sent';
       }
     }
-    if (!(await this.#postingSlot(entry, options.waitUntil))) return 'idle';
+    if (!(await this.#pacer.slot(entry, options.waitUntil))) return 'idle';
     const at = Date.now();
     const claimed = await this.#store.update<AnyRecord>(key, (current) => {
       const e = current?.outbox.find((x) => x.key === entry.key);
@@ -161,8 +149,9 @@ export class Outbox {
     let ts: string;
     try {
       ts = await this.#post(claimed, entry);
-    } catch (error) {
-      const gone = entry.type === 'dm' ? undefined : channelGoneError(error);
+    } catch (thrown) {
+      const error = DeliveryError.of(thrown);
+      const gone = entry.type === 'dm' ? undefined : error.channelGone;
       if (gone) {
         this.stats.slackErrors++;
         if (options.direct) result.channelError = gone;
@@ -174,51 +163,10 @@ export class Outbox {
     }
     if (entry.type !== 'audit') {
       this.stats.posts++;
-      this.#deliveredAt.set(entry.teamId, Date.now());
+      this.#pacer.delivered(entry.teamId);
     }
     await this.#confirm(key, entry, ts, claimed.snapshot);
     return 'sent';
-  }
-
-  /**
-   * Takes a posting slot in the entry's channel and workspace, waiting for the next window when the
-   * current one is spent and the wait is short. Slack's per-channel limit (about one post per second,
-   * short bursts allowed) is what several replies ending in one cycle would otherwise break.
-   */
-  async #postingSlot(entry: OutboxEntry, waitUntil?: number): Promise<boolean> {
-    const pace = this.#settings.postPace;
-    if (!pace || entry.type === 'audit') return true;
-    const started = performance.now();
-    const deadline = Math.min(started + pace.maxWaitMs, waitUntil ?? Number.POSITIVE_INFINITY);
-    const windows: [string, Window][] = [
-      [`posts:${entry.teamId}:${entry.channel}`, pace.perChannel],
-      [`posts:${entry.teamId}`, pace.perWorkspace],
-    ];
-    // Bounded: a few waits at most, and never past the deadline.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      let waitMs = 0;
-      for (const [key, window] of windows) {
-        if ((await this.#store.backend.hit(key, window.windowMs)) <= window.max) continue;
-        waitMs = window.windowMs - (Date.now() % window.windowMs);
-        break;
-      }
-      if (waitMs === 0) return true;
-      if (attempt === 0) this.stats.postsPaced++;
-      if (performance.now() + waitMs > deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, waitMs));
-    }
-    return false;
-  }
-
-  #due(entry: OutboxEntry): boolean {
-    const now = Date.now();
-    if ((entry.notBefore ?? 0) <= now) return true;
-    // Slack took a post since this one failed: the outage its backoff was for is over.
-    if (entry.failedAt !== undefined && entry.failedAt < (this.#deliveredAt.get(entry.teamId) ?? 0))
-      return true;
-    if (now - (this.#probedAt.get(entry.teamId) ?? 0) < this.#settings.recoveryProbeMs) return false;
-    this.#probedAt.set(entry.teamId, now);
-    return true;
   }
 
   #stale(entry: OutboxEntry): boolean {
@@ -226,41 +174,26 @@ export class Outbox {
     return s !== undefined && (s.at === 0 || Date.now() - s.at >= this.#settings.sendingStaleMs);
   }
 
-  async #client(teamId: string): Promise<WebClient> {
-    // Always through forTeam: an installation store with rotating tokens slots in there.
-    return this.#slack.forTeam(teamId, 'background');
-  }
-
   async #post(record: AnyRecord, entry: OutboxEntry): Promise<string> {
     if (entry.type === 'audit') {
       if (entry.audit) await this.#audit?.(entry.audit);
       return 'audit';
     }
-    const client = await this.#client(entry.teamId);
-    const content =
+    const content: WatchContent =
       entry.type === 'parent' && record.snapshot
-        ? renderParentCard(record as WatchRecord)
-        : { text: entry.text ?? '', blocks: entry.blocks };
-    const payload: Record<string, unknown> = {
+        ? { card: cardFacts(record as WatchRecord) }
+        : entry.note
+          ? { note: entry.note }
+          : { rendered: { text: entry.text ?? '', blocks: entry.blocks } };
+    const inThread = entry.type === 'reply' && record.parentTs !== undefined;
+    return this.#slack.post({
+      teamId: entry.teamId,
       channel: entry.channel,
-      text: content.text,
-      blocks: content.blocks,
-      unfurl_links: false,
-      unfurl_media: false,
-      // The dedup key travels with the message, so a replay can find it instead of posting again.
-      metadata: { event_type: 'migrate_bot_notification', event_payload: { key: entry.key } },
-    };
-    if (entry.type === 'reply' && record.parentTs) {
-      payload.thread_ts = record.parentTs;
-      if (entry.broadcast) payload.reply_broadcast = true;
-    }
-    const answer = await client.chat.postMessage(
-      scrubPayload(this.#secrets.forTeam(entry.teamId), payload) as unknown as Parameters<
-        WebClient['chat']['postMessage']
-      >[0],
-    );
-    if (!answer.ts) throw new Error('chat.postMessage answered without a ts');
-    return answer.ts;
+      key: entry.key,
+      threadTs: inThread ? record.parentTs : undefined,
+      broadcast: inThread && entry.broadcast === true,
+      content,
+    });
   }
 
   /**
@@ -312,33 +245,28 @@ export class Outbox {
   }
 
   /** Classifies a failed post. Returns the Slack error when it is permanent (entry dropped). */
-  async #failed(key: string, entry: OutboxEntry, error: unknown): Promise<string | undefined> {
+  async #failed(key: string, entry: OutboxEntry, error: DeliveryError): Promise<string | undefined> {
     this.stats.slackErrors++;
-    if (error instanceof WebAPIPlatformError && !TRANSIENT_PLATFORM_ERRORS.has(error.data.error)) {
-      await this.#drop(key, entry, error.data.error);
-      return error.data.error;
+    if (error.failure === 'refused' || error.failure === 'channel-gone') {
+      const code = error.slackError ?? error.failure;
+      await this.#drop(key, entry, code);
+      return code;
     }
     // An HTTP answer (429, 5xx, ok:false) means Slack did not post. A lost answer (network error,
     // anything unexpected) leaves doubt: the mark stays, stale at once, so the next try looks first.
-    const uncertain = !(
-      error instanceof WebAPIRateLimitedError ||
-      error instanceof WebAPIHTTPError ||
-      error instanceof WebAPIPlatformError
-    );
+    const uncertain = error.failure === 'lost';
+    const rateLimited = error.failure === 'rate-limited';
     let waitMs = Math.min(MAX_BACKOFF_MS, this.#settings.slackBackoffMs * 2 ** Math.min(entry.attempts, 12));
-    if (error instanceof WebAPIRateLimitedError) {
+    if (rateLimited) {
       this.stats.rateLimited++;
-      waitMs = Math.max(1, error.retryAfter) * 1000;
+      waitMs = error.retryAfterMs ?? 1000;
     }
     this.#logger.warn(
       { key: entry.key, err: error, retryInMs: waitMs },
       'Slack did not take a notification; it stays in the outbox',
     );
     // Slack's Retry-After pauses the workspace as asked; an outage only until the next probe.
-    this.#pauseTeam(
-      entry.teamId,
-      error instanceof WebAPIRateLimitedError ? waitMs : Math.min(waitMs, this.#settings.recoveryProbeMs),
-    );
+    this.#pacer.pause(entry.teamId, rateLimited ? waitMs : Math.min(waitMs, this.#settings.recoveryProbeMs));
     const failedAt = Date.now();
     const notBefore = failedAt + waitMs;
     await this.#store.update<AnyRecord>(key, (current) => {
@@ -355,115 +283,24 @@ export class Outbox {
     return undefined;
   }
 
-  #pauseTeam(teamId: string, ms: number): void {
-    const until = Date.now() + ms;
-    if ((this.#pausedUntil.get(teamId) ?? 0) < until) this.#pausedUntil.set(teamId, until);
-  }
-
   /** The message carrying this entry's dedup key, if Slack has it (undefined: absent or unknown). */
   async #lookup(record: AnyRecord, entry: OutboxEntry): Promise<string | undefined> {
     // A DM's channel is a user id, which history does not take: that narrow window is at-least-once.
     if (!this.#settings.lookupSent || entry.type === 'dm' || entry.type === 'audit') return undefined;
     try {
-      const client = await this.#client(entry.teamId);
-      const oldest = String(Math.floor(entry.createdAt / 1000) - 60);
-      const answer =
-        entry.type === 'reply' && record.parentTs
-          ? await client.conversations.replies({
-              channel: entry.channel,
-              ts: record.parentTs,
-              oldest,
-              include_all_metadata: true,
-              limit: 200,
-            })
-          : await client.conversations.history({
-              channel: entry.channel,
-              oldest,
-              include_all_metadata: true,
-              limit: 200,
-            });
+      const found = await this.#slack.findPosted(entry.teamId, {
+        channel: entry.channel,
+        threadTs: entry.type === 'reply' ? record.parentTs : undefined,
+        oldest: String(Math.floor(entry.createdAt / 1000) - 60),
+        key: entry.key,
+      });
       this.stats.lookups++;
-      const found = answer.messages?.find(
-        (m) => (m.metadata?.event_payload as Record<string, unknown> | undefined)?.key === entry.key,
-      );
-      return found?.ts;
+      return found;
     } catch (error) {
       this.#logger.warn({ err: error, key: entry.key }, 'could not look up a possibly sent message');
       this.stats.blindResends++;
       return undefined;
     }
-  }
-
-  /**
-   * Redraws the parent card when it changed meaningfully, within the workspace's edit budget.
-   * True when Slack refused the channel (the watch is then broken, the card stays dirty).
-   */
-  async #editCard(key: string): Promise<boolean> {
-    const record = await this.#store.read<AnyRecord>(key);
-    if (!record?.card?.dirty || !record.parentTs || !record.snapshot || !record.watch || record.broken)
-      return false;
-    const teamId = record.watch.teamId;
-    if (this.paused(teamId)) return false;
-    const budget = this.#settings.editBudget;
-    if ((this.#budgetSpentUntil.get(teamId) ?? 0) > Date.now()) {
-      this.stats.editsDeferred++;
-      return false; // this window's budget is spent: stays dirty, a later cycle edits it
-    }
-    if ((await this.#store.backend.hit(`edits:${teamId}`, budget.windowMs)) > budget.max) {
-      this.#budgetSpentUntil.set(teamId, (Math.floor(Date.now() / budget.windowMs) + 1) * budget.windowMs);
-      this.stats.editsDeferred++;
-      return false;
-    }
-    const rendered = renderParentCard(record as WatchRecord);
-    try {
-      const client = await this.#client(teamId);
-      await client.chat.update(
-        scrubPayload(this.#secrets.forTeam(teamId), {
-          channel: record.watch.channelId,
-          ts: record.parentTs,
-          text: rendered.text,
-          blocks: rendered.blocks,
-        }) as unknown as Parameters<WebClient['chat']['update']>[0],
-      );
-      this.stats.edits++;
-      this.#deliveredAt.set(teamId, Date.now());
-    } catch (error) {
-      this.stats.slackErrors++;
-      const gone = channelGoneError(error);
-      if (gone) {
-        await this.breakChannel(teamId, record.watch.channelId, gone);
-        return true;
-      }
-      if (error instanceof WebAPIRateLimitedError) {
-        this.stats.rateLimited++;
-        this.#pauseTeam(teamId, Math.max(1, error.retryAfter) * 1000);
-        return false;
-      }
-      if (!(error instanceof WebAPIPlatformError)) {
-        this.#pauseTeam(teamId, this.#settings.slackBackoffMs);
-        return false;
-      }
-      if (error instanceof WebAPIPlatformError && TRANSIENT_PLATFORM_ERRORS.has(error.data.error))
-        return false;
-      this.#logger.error({ err: error, key }, 'card edit refused by Slack; the card is left as it is');
-    }
-    const shown = { state: record.snapshot.state, progress: record.snapshot.progress };
-    const now = this.#now();
-    await this.#store.update<AnyRecord>(key, (current) => {
-      if (!current?.card || !current.snapshot) return SKIP;
-      const changedSince =
-        current.snapshot.state !== shown.state || current.snapshot.progress !== shown.progress;
-      return {
-        ...current,
-        card: {
-          dirty: changedSince && current.card.dirty,
-          shownState: shown.state,
-          shownProgress: shown.progress,
-          editedAt: now,
-        },
-      };
-    });
-    return false;
   }
 
   /**

@@ -1,12 +1,12 @@
 import type { Connection } from '../connections/connection.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
-import { AppError, ProviderError, StoreUnavailableError } from '../errors.js';
+import { AppError, StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { KindOffering } from '../resources/kind-offering.js';
 import { SKIP } from '../store/atomic-kv.js';
 import { isHeld } from './broken-channel.js';
 import type { Leases } from './lease.js';
-import { renderConnectionNotice, renderDigest, renderEventReply } from './notifications.js';
+import { connectionNotices, digestNote, eventNote, isBroadcast, reasonOf } from './notification.js';
 import { forEachLimited, groupBy, observeConnection } from './observe.js';
 import type { Outbox, OutboxSettings } from './outbox.js';
 import { sameJson } from './same-json.js';
@@ -257,21 +257,17 @@ export class PollCycle {
   /** The record after an observation, with the replies its events need in its outbox. */
   #next(current: WatchRecord, observation: Observation, now: number): { record: WatchRecord; added: number } {
     const { record, events } = diff(current, observation, now, this.#settings);
-    const entries: OutboxEntry[] = events.map(({ event, key: dedupKey }) => {
-      const reply = renderEventReply(event, record, now);
-      return {
-        key: dedupKey,
-        type: 'reply',
-        event,
-        teamId: record.watch.teamId,
-        channel: record.watch.channelId,
-        text: reply.text,
-        blocks: reply.blocks,
-        broadcast: reply.broadcast,
-        createdAt: Date.now(),
-        attempts: 0,
-      };
-    });
+    const entries: OutboxEntry[] = events.map(({ event, key: dedupKey }) => ({
+      key: dedupKey,
+      type: 'reply',
+      event,
+      teamId: record.watch.teamId,
+      channel: record.watch.channelId,
+      note: eventNote(event, record, now),
+      broadcast: isBroadcast(event),
+      createdAt: Date.now(),
+      attempts: 0,
+    }));
     const next = enqueue(record, entries);
     return { record: next, added: next.outbox.length - record.outbox.length };
   }
@@ -282,7 +278,7 @@ export class PollCycle {
       if (!h || (h.failures === 0 && !h.down && h.skip === 0)) return SKIP;
       const next: HealthRecord = { ...h, failures: 0, skip: 0, down: false, since: undefined };
       if (!h.down) return next;
-      return enqueue(next, this.#notices(watches, name, 'up', h.outage, h.since ?? now, now));
+      return enqueue(next, connectionNotices(watches, name, 'up', h.outage, h.since ?? now, now));
     });
   }
 
@@ -299,38 +295,9 @@ export class PollCycle {
       next.outage = h.outage + 1;
       return enqueue(
         next,
-        this.#notices(watches, name, 'down', next.outage, next.since ?? now, now, reasonOf(error)),
+        connectionNotices(watches, name, 'down', next.outage, next.since ?? now, now, reasonOf(error)),
       );
     });
-  }
-
-  /** One notice per channel watching the connection, keyed by (team, channel, connection, outage, kind). */
-  #notices(
-    watches: Loaded[],
-    name: string,
-    kind: 'down' | 'up',
-    outage: number,
-    since: number,
-    now: number,
-    reason?: string,
-  ): OutboxEntry[] {
-    // Not in a broken watch's channel: Slack refuses it, and the watch's creator was told already.
-    const reachable = watches.filter((w) => !w.record.broken);
-    const channels = new Map(
-      reachable.map((w) => [`${w.record.watch.teamId}:${w.record.watch.channelId}`, w]),
-    );
-    const rendered = renderConnectionNotice(kind, name, since, now, reason);
-    return [...channels].map(([where, w]) => ({
-      key: `${where}:${name}:outage${outage}:${kind}`,
-      type: 'notice',
-      event: kind === 'down' ? 'connection-down' : 'connection-up',
-      teamId: w.record.watch.teamId,
-      channel: w.record.watch.channelId,
-      text: rendered.text,
-      blocks: rendered.blocks,
-      createdAt: Date.now(),
-      attempts: 0,
-    }));
   }
 
   /** Once a day at `digestHourUtc`, one message per channel; the day is claimed by compare-and-set. */
@@ -354,10 +321,7 @@ export class PollCycle {
       const stored = await this.#store.update<ChannelRecord>(key, (current) => {
         if (current?.digestDay === day) return SKIP;
         const base: ChannelRecord = current ?? { ...emptyMailbox(), teamId, channelId, digest: {} };
-        const rendered = renderDigest(
-          day,
-          watches.map((w) => ({ record: w.record, before: base.digest[w.key] })),
-        );
+        const note = digestNote(day, watches, base.digest);
         const digest = Object.fromEntries(
           watches.map((w) => [w.key, { state: w.record.state, progress: w.record.snapshot.progress }]),
         );
@@ -368,8 +332,7 @@ export class PollCycle {
             event: 'digest',
             teamId,
             channel: channelId,
-            text: rendered.text,
-            blocks: rendered.blocks,
+            note,
             createdAt: Date.now(),
             attempts: 0,
           },
@@ -385,16 +348,6 @@ export class PollCycle {
 /** A file connection without a team is one connection for every workspace; stored ones are per team. */
 function connectionId(connection: Connection): string {
   return `${connection.team ?? '*'}/${connection.name}`;
-}
-
-function reasonOf(error: unknown): string {
-  if (error instanceof ProviderError) {
-    if (error.httpStatus === 401 || error.httpStatus === 403)
-      return `HTTP ${error.httpStatus}: credentials refused`;
-    if (error.httpStatus) return `HTTP ${error.httpStatus}${error.errorCode ? ` ${error.errorCode}` : ''}`;
-    return 'no answer';
-  }
-  return 'unexpected error';
 }
 
 /** Entries still to deliver and the age of the oldest (its `createdAt` is wall-clock ms). */

@@ -1,7 +1,7 @@
-import type { KnownBlock } from '@slack/types';
 import type { MigrationResource, NormalizedState, ResourceKind } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
+import type { WatchNotification } from './notification.js';
 
 /** Where a resource is watched: one parent card per (workspace, channel, resource). */
 export interface WatchTarget {
@@ -62,9 +62,17 @@ export interface OutboxEntry {
   event?: WatchEvent | NoticeEvent;
   teamId: string;
   channel: string;
-  /** Rendered when the event happened (the parent card is rendered when sent, from the snapshot). */
+  /**
+   * What to say, as data captured when it happened; Slack code renders it when it is sent. None
+   * for the parent card (drawn from the record's snapshot) and audit entries (`audit`).
+   */
+  note?: WatchNotification;
+  /**
+   * Entries written before notifications were stored as data carry their rendered message
+   * instead; they are posted as they are, so an upgrade loses none.
+   */
   text?: string;
-  blocks?: KnownBlock[];
+  blocks?: unknown[];
   broadcast?: boolean;
   /** Wall-clock ms (a lookup after a crash searches Slack from here). */
   createdAt: number;

@@ -7,8 +7,6 @@ import type { MigrationResource, ResourceKind } from '../domain/migration-resour
 import { InvalidInputError } from '../errors.js';
 import { cronLogger, type Logger } from '../logger.js';
 import { KindOffering } from '../resources/kind-offering.js';
-import type { SecretRegistry } from '../secrets.js';
-import type { SlackClients } from '../slack/slack-clients.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import type { Store } from '../store/create-store.js';
 import { openAtomicKv } from '../store/open-atomic-kv.js';
@@ -17,6 +15,7 @@ import { Leases } from './lease.js';
 import { Outbox, type OutboxSettings, type WatchAuditor } from './outbox.js';
 import { type CycleReport, type CycleSettings, PollCycle } from './poll-cycle.js';
 import { baseline } from './transitions.js';
+import type { WatchSlack } from './watch-slack.js';
 import {
   type ChannelGone,
   dedupBase,
@@ -44,8 +43,8 @@ export interface WatcherDeps {
   logger: Logger;
   store: Store;
   connections: ConnectionRegistry;
-  slackClients: SlackClients;
-  secrets: SecretRegistry;
+  /** Where notifications go: the bot's sender-backed `SlackWatchDelivery` (`slack/watch-slack.ts`). */
+  slack: WatchSlack;
   /** Kinds each connection does not offer; the bot shares its own, otherwise one over `store`. */
   offering?: KindOffering;
   /** Where a broken watch is recorded (the bot's audit log, which posts to the audit channel). */
@@ -138,8 +137,7 @@ export class Watcher {
     this.#leases = new Leases(backend, options.holder, options.leaseMs);
     this.outbox = new Outbox({
       store: this.store,
-      slackClients: deps.slackClients,
-      secrets: deps.secrets,
+      slack: deps.slack,
       logger: this.#logger,
       holder: options.holder,
       now: options.now,

@@ -9,6 +9,7 @@ import { type HttpTimeouts, PoolRegistry } from '../../src/providers/http/http-c
 import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
 import { SecretRegistry } from '../../src/secrets.js';
 import { SlackClients } from '../../src/slack/slack-clients.js';
+import { watchSlackFor } from '../../src/slack/watch-slack.js';
 import { createStore, type Store } from '../../src/store/create-store.js';
 import { Watcher, type WatcherOptions } from '../../src/watcher/watcher.js';
 import { captureLogger } from '../helpers/capture-logger.js';
@@ -116,8 +117,10 @@ export async function startRig(world: WatchWorld, options: RigOptions = {}): Pro
       logger,
       store,
       connections,
-      slackClients: options.slackClients?.(config, logger) ?? new SlackClients(config, logger),
-      secrets,
+      slack: watchSlackFor(
+        options.slackClients?.(config, logger) ?? new SlackClients(config, logger),
+        secrets,
+      ),
     },
     {
       now: () => world.now(),

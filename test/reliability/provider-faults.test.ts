@@ -8,6 +8,7 @@ import { ConnectionRegistry } from '../../src/connections/connection-registry.js
 import { PoolRegistry } from '../../src/providers/http/http-client.js';
 import { SecretRegistry } from '../../src/secrets.js';
 import { SlackClients } from '../../src/slack/slack-clients.js';
+import { watchSlackFor } from '../../src/slack/watch-slack.js';
 import { createStore, type Store } from '../../src/store/create-store.js';
 import { healthKey } from '../../src/watcher/watch-store.js';
 import { Watcher } from '../../src/watcher/watcher.js';
@@ -101,8 +102,7 @@ beforeAll(async () => {
       logger,
       store,
       connections: new ConnectionRegistry(connections, { pools, logger }),
-      slackClients: new SlackClients(config, logger),
-      secrets,
+      slack: watchSlackFor(new SlackClients(config, logger), secrets),
     },
     { now: () => clock.now(), slackBackoffMs: 50, leaseMs: 5_000, postPace: TEST_POST_PACE },
   );

@@ -2,8 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { explainForDisplay } from '../../catalogue/explain.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { asAppError, ProviderError } from '../../errors.js';
-import { brokenFix, brokenLabel } from '../../watcher/broken-channel.js';
+import { brokenFix } from '../../watcher/broken-channel.js';
 import { HOME_ROWS, type HomeView } from '../blocks/app-home.js';
+import { brokenLabel } from '../blocks/watch-notifications.js';
 import type { AppDeps } from '../context.js';
 
 /** Each provider gets this long; a slow one is shown as "not answering", the Home tab still opens. */

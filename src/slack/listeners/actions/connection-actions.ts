@@ -20,7 +20,7 @@ import {
   decodeMetadata,
   type StateValues,
 } from '../../connection-form.js';
-import { type AppDeps, scrubPayload } from '../../context.js';
+import type { AppDeps } from '../../context.js';
 import { refuseFileConnection } from '../commands/subcommands/disconnect.js';
 
 type SelectArgs = SlackActionMiddlewareArgs<BlockAction<StaticSelectAction>> & AllMiddlewareArgs;
@@ -76,9 +76,7 @@ export function connectFormChanged(deps: AppDeps) {
       decodeMetadata(view.private_metadata),
     );
     try {
-      await client.views.update(
-        scrubPayload(deps.secrets.forTeam(teamId), { view_id: view.id, hash: view.hash, view: next }),
-      );
+      await deps.sender.to(teamId, { client }).updateView(view.id, next, view.hash);
     } catch (error) {
       // hash_conflict: another change redrew the modal first; that redraw wins.
       logger.warn(error);

@@ -1,7 +1,7 @@
 import { truncate } from '../../blocks/mrkdwn.js';
 import { renderResourceCard } from '../../blocks/resource-card.js';
 import { type ButtonArgs, whoClicked } from '../../button-handler.js';
-import { type AppDeps, scrubPayload } from '../../context.js';
+import type { AppDeps } from '../../context.js';
 import { decodeResourceButton } from '../../resource-button.js';
 import { publishHome } from '../events/app-home-opened.js';
 
@@ -46,17 +46,12 @@ export function homeOpen(deps: AppDeps) {
           },
         ],
       });
-      await args.client.views.open(
-        scrubPayload(deps.secrets.forTeam(teamId), {
-          trigger_id: trigger,
-          view: {
-            type: 'modal',
-            title: { type: 'plain_text', text: truncate(resource.kind, 24) },
-            close: { type: 'plain_text', text: 'Close' },
-            blocks,
-          },
-        }),
-      );
+      await deps.sender.to(teamId, { client: args.client }).openView(trigger, {
+        type: 'modal',
+        title: { type: 'plain_text', text: truncate(resource.kind, 24) },
+        close: { type: 'plain_text', text: 'Close' },
+        blocks,
+      });
     } catch (error) {
       deps.logger.warn({ err: error }, 'could not open a resource from the Home tab');
     }

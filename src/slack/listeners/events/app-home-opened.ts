@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { renderAppHome } from '../../blocks/app-home.js';
-import { type AppDeps, scrubPayload } from '../../context.js';
+import type { AppDeps } from '../../context.js';
 import { buildHome } from '../../home/build-home.js';
 
 type HomeClient = AllMiddlewareArgs['client'];
@@ -13,12 +13,7 @@ export async function publishHome(
   userId: string,
 ): Promise<void> {
   const view = await buildHome(deps, { teamId, userId });
-  await client.views.publish(
-    scrubPayload(deps.secrets.forTeam(teamId), {
-      user_id: userId,
-      view: { type: 'home', blocks: renderAppHome(view) },
-    }),
-  );
+  await deps.sender.to(teamId, { client }).publishHome(userId, { type: 'home', blocks: renderAppHome(view) });
 }
 
 export function appHomeOpened(deps: AppDeps) {

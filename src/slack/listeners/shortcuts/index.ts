@@ -33,11 +33,9 @@ export function createShortcut(deps: AppDeps) {
           ? `Something went wrong on our side. Nothing was requested. Reference \`${ctx.opId}\`.`
           : e.message;
       try {
-        const client = await deps.slackClients.forTeam(teamId);
-        await client.views.open({
-          trigger_id: shortcut.trigger_id,
-          view: messageModal('New migration', `:no_entry: ${text}`),
-        });
+        await deps.sender
+          .to(teamId)
+          .openView(shortcut.trigger_id, messageModal('New migration', `:no_entry: ${text}`));
       } catch (openError) {
         ctx.logger.warn({ err: openError }, 'could not show the shortcut error');
       }

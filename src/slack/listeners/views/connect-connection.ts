@@ -1,6 +1,5 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
-import type { WebClient } from '@slack/web-api';
 import { explainForDisplay } from '../../../catalogue/explain.js';
 import type { Connection } from '../../../connections/connection.js';
 import { AppError, asAppError, ErrorCode, ProviderError } from '../../../errors.js';
@@ -22,7 +21,8 @@ import {
   type StateValues,
   secretBlockIds,
 } from '../../connection-form.js';
-import { type AppDeps, createHandlerContext, type HandlerContext, scrubPayload } from '../../context.js';
+import { type AppDeps, createHandlerContext, type HandlerContext } from '../../context.js';
+import type { TeamSender } from '../../sender.js';
 
 /**
  * Slack waits 3 s for the ack, counted from when it sent the request: the check gets what is left
@@ -56,6 +56,8 @@ export function connectSubmission(deps: AppDeps) {
     const values = view.state.values as StateValues;
     const teamId = body.team?.id ?? body.user.team_id ?? view.team_id;
     const masker = deps.secrets.forTeam(teamId).with(typedSecrets(values));
+    // What was typed is masked in this answer too: a refused secret is never echoed back.
+    const slack = deps.sender.to(teamId, { client, alsoMask: typedSecrets(values) });
     const meta = decodeMetadata(view.private_metadata);
     const ctx = createHandlerContext(
       deps,
@@ -63,7 +65,7 @@ export function connectSubmission(deps: AppDeps) {
       async () => undefined,
       'view',
     );
-    const answer = (response: Parameters<SubmitArgs['ack']>[0]) => ack(scrubPayload(masker, response));
+    const answer = (response: Parameters<SubmitArgs['ack']>[0]) => slack.ack(ack, response);
     const errors = (map: Record<string, string>) =>
       answer({ response_action: 'errors', errors: truncateErrors(map) });
 
@@ -124,7 +126,7 @@ export function connectSubmission(deps: AppDeps) {
         notice: `:x: *The connection test failed:* ${escapeMrkdwn(problems.join(' '))}\nRe-enter the secrets and try again.`,
       });
     }
-    await updateView(client, view.id, next, masker, ctx);
+    await updateView(slack, view.id, next, ctx);
   };
 }
 
@@ -270,14 +272,13 @@ function truncateErrors(map: Record<string, string>): Record<string, string> {
 }
 
 async function updateView(
-  client: WebClient,
+  slack: TeamSender,
   viewId: string,
   view: ModalView,
-  masker: Masker,
   ctx: HandlerContext,
 ): Promise<void> {
   try {
-    await client.views.update(scrubPayload(masker, { view_id: viewId, view }));
+    await slack.updateView(viewId, view);
   } catch (error) {
     ctx.logger.error({ err: error }, 'could not update the connect modal');
   }

@@ -1,5 +1,4 @@
 import type { ModalView } from '@slack/types';
-import type { WebClient } from '@slack/web-api';
 import type { Connection } from '../../../connections/connection.js';
 import { asAppError, InvalidInputError, NotFoundError } from '../../../errors.js';
 import type { Logger } from '../../../logger.js';
@@ -13,8 +12,8 @@ import {
 } from '../../blocks/create/flow-modals.js';
 import { renderCreateForm } from '../../blocks/create/render-form.js';
 import type { AppDeps } from '../../context.js';
-import { scrubPayload } from '../../context.js';
 import { encodeFormMetadata, encodePickerMetadata } from '../../create-forms/metadata.js';
+import type { TeamSender } from '../../sender.js';
 
 /** Who is creating, and where (no channel from a global shortcut). */
 export interface Requester {
@@ -91,29 +90,26 @@ export async function openCreate(
   logger: Logger,
 ): Promise<void> {
   const choices = createChoices(deps.connections.forTeam(who.teamId), words);
-  const client = await deps.slackClients.forTeam(who.teamId);
+  const slack = deps.sender.to(who.teamId);
   if (choices.length > 1) {
     const meta = encodePickerMetadata({ channel: who.channelId, requester: who.userId });
-    await client.views.open({ trigger_id: triggerId, view: pickerModal(choices, meta) });
+    await slack.openView(triggerId, pickerModal(choices, meta));
     return;
   }
   const choice = choices[0]!;
   const connection = deps.connections.get(who.teamId, choice.connection);
   const immediate = immediateForm(connection, choice, who);
   if (immediate) {
-    await client.views.open({
-      trigger_id: triggerId,
-      view: scrubPayload(deps.secrets.forTeam(who.teamId), immediate),
-    });
+    await slack.openView(triggerId, immediate);
     return;
   }
-  const opened = await client.views.open({
-    trigger_id: triggerId,
-    view: loadingModal(choice.target.title, `the ${choice.target.label} form`),
-  });
-  const viewId = opened.view?.id;
+  const opened = await slack.openView(
+    triggerId,
+    loadingModal(choice.target.title, `the ${choice.target.label} form`),
+  );
+  const viewId = opened.id;
   if (!viewId) return;
-  await fillLoadedForm(deps, client, { viewId, hash: opened.view?.hash }, connection, choice, who, logger);
+  await fillLoadedForm(deps, slack, { viewId, hash: opened.hash }, connection, choice, who, logger);
 }
 
 function metadataFor(connection: Connection, choice: CreateChoice, who: Requester): string {
@@ -145,7 +141,7 @@ export function immediateForm(
 /** Makes the form's provider calls, then replaces the "Loading…" modal with the form. */
 export async function fillLoadedForm(
   deps: AppDeps,
-  client: WebClient,
+  slack: TeamSender,
   view: { viewId: string; hash?: string },
   connection: Connection,
   choice: CreateChoice,
@@ -160,11 +156,7 @@ export async function fillLoadedForm(
     next = loadFailedModal(choice.target.title, connection.name, asAppError(error).message);
   }
   try {
-    await client.views.update({
-      view_id: view.viewId,
-      ...(view.hash ? { hash: view.hash } : {}),
-      view: scrubPayload(deps.secrets.forTeam(who.teamId), next),
-    });
+    await slack.updateView(view.viewId, next, view.hash);
   } catch (error) {
     // Closed meanwhile, or a newer update won (hash_conflict): nothing to do.
     logger.info({ err: error }, 'create form not updated');

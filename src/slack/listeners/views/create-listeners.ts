@@ -27,13 +27,7 @@ import {
 } from '../../blocks/create/modal-kit.js';
 import { NOTE_VALUE_PREFIX } from '../../blocks/create/render-form.js';
 import { truncate } from '../../blocks/mrkdwn.js';
-import {
-  type AppDeps,
-  createHandlerContext,
-  type HandlerContext,
-  requestDone,
-  scrubPayload,
-} from '../../context.js';
+import { type AppDeps, createHandlerContext, type HandlerContext, requestDone } from '../../context.js';
 import { requestFromForm } from '../../create-forms/index.js';
 import { decodeFormMetadata, decodePickerMetadata, type FormMetadata } from '../../create-forms/metadata.js';
 import { errorsForBlocks, readForm } from '../../create-forms/view-state.js';
@@ -69,12 +63,11 @@ function viewContext(deps: AppDeps, requester: Requester, surface: string): Hand
     { teamId: requester.teamId, userId: requester.userId, channelId: requester.channelId },
     async (message) => {
       if (!requester.channelId) return;
-      const client = await deps.slackClients.forTeam(requester.teamId);
-      await client.chat.postEphemeral({
+      await deps.sender.to(requester.teamId).ephemeral({
         channel: requester.channelId,
         user: requester.userId,
         text: String(message.text ?? ''),
-        ...(message.blocks ? { blocks: message.blocks as never } : {}),
+        ...(message.blocks ? { blocks: message.blocks as unknown[] } : {}),
       });
     },
     surface,
@@ -89,7 +82,7 @@ export function pickSubmission(deps: AppDeps) {
     try {
       meta = decodePickerMetadata(view.private_metadata);
     } catch (error) {
-      await ack({
+      await deps.sender.to(teamId).ack(ack, {
         response_action: 'update',
         view: messageModal('New migration', asAppError(error).message),
       });
@@ -105,14 +98,14 @@ export function pickSubmission(deps: AppDeps) {
         (c) => choiceValue(c) === values.target,
       );
     } catch (error) {
-      await ack({
+      await deps.sender.to(teamId).ack(ack, {
         response_action: 'update',
         view: messageModal('New migration', asAppError(error).message),
       });
       return;
     }
     if (!choice) {
-      await ack({
+      await deps.sender.to(teamId).ack(ack, {
         response_action: 'errors',
         errors: { target: 'That connection is no longer available: pick another one.' },
       });
@@ -121,15 +114,15 @@ export function pickSubmission(deps: AppDeps) {
     const connection = deps.connections.get(teamId, choice.connection);
     const immediate = immediateForm(connection, choice, requester);
     if (immediate) {
-      await ack({ response_action: 'update', view: scrubPayload(deps.secrets.forTeam(teamId), immediate) });
+      await deps.sender.to(teamId).ack(ack, { response_action: 'update', view: immediate });
       return;
     }
-    await ack({
+    await deps.sender.to(teamId).ack(ack, {
       response_action: 'update',
       view: loadingModal(choice.target.title, `the ${choice.target.label} form`),
     });
-    const client = await deps.slackClients.forTeam(teamId);
-    await fillLoadedForm(deps, client, { viewId: view.id }, connection, choice, requester, ctx.logger);
+    const slack = deps.sender.to(teamId);
+    await fillLoadedForm(deps, slack, { viewId: view.id }, connection, choice, requester, ctx.logger);
   };
 }
 
@@ -147,7 +140,7 @@ export function formSubmission(deps: AppDeps) {
       if (meta.requester !== userId)
         throw new AppError(ErrorCode.Forbidden, 'This form belongs to someone else.');
     } catch (error) {
-      await ack({
+      await deps.sender.to(teamId).ack(ack, {
         response_action: 'update',
         view: messageModal('New migration', asAppError(error).message),
       });
@@ -162,7 +155,7 @@ export function formSubmission(deps: AppDeps) {
       await ctx.require('create', 'ask for new migrations');
     } catch (error) {
       requestDone(ctx, 'refused');
-      await ack({
+      await deps.sender.to(teamId).ack(ack, {
         response_action: 'update',
         view: messageModal('New migration', asAppError(error).message),
       });
@@ -177,7 +170,9 @@ export function formSubmission(deps: AppDeps) {
     if (!result.ok || Object.keys(errors).length > 0) {
       ctx.logger.info({ fields: Object.keys(errors) }, 'create form refused');
       requestDone(ctx, 'refused');
-      await ack({ response_action: 'errors', errors: errorsForBlocks(errors, blockIds) });
+      await deps.sender
+        .to(teamId)
+        .ack(ack, { response_action: 'errors', errors: errorsForBlocks(errors, blockIds) });
       return;
     }
     await ack();
@@ -303,12 +298,7 @@ export function formRedraw(deps: AppDeps) {
       };
       for (const cleared of redraw.redraw.clears) kept[cleared] = undefined;
       const next = await loadedForm(deps, connection, choice, who, kept);
-      const client = await deps.slackClients.forTeam(teamId);
-      await client.views.update({
-        view_id: view.id,
-        hash: view.hash,
-        view: scrubPayload(deps.secrets.forTeam(teamId), next),
-      });
+      await deps.sender.to(teamId).updateView(view.id, next, view.hash);
     } catch (error) {
       logger.info({ err: error }, 'create form not redrawn');
     }

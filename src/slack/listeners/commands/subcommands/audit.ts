@@ -1,5 +1,5 @@
-import { auditLine } from '../../../../audit/post-audit-entry.js';
 import { InvalidInputError } from '../../../../errors.js';
+import { auditLine } from '../../../blocks/audit-line.js';
 import { truncate } from '../../../blocks/mrkdwn.js';
 import { defineSubcommand } from '../subcommand.js';
 

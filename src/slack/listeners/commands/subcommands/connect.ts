@@ -3,7 +3,6 @@ import { isProviderId, PROVIDER_IDS, type ProviderId } from '../../../../provide
 import { providerDefinitions } from '../../../../providers/registry.js';
 import { refuseShare } from '../../../command-text.js';
 import { connectModal, defaultChoice } from '../../../connection-form.js';
-import { scrubPayload } from '../../../context.js';
 import { defineSubcommand } from '../subcommand.js';
 
 /** A provider id, or a word people type for one (each provider's `aliases`). */
@@ -52,12 +51,9 @@ export const connectCommand = defineSubcommand<{ provider?: ProviderId }>({
         'Slack did not send what is needed to open a form; run `/migrate connect` again.',
       );
     }
-    const client = await ctx.deps.slackClients.forTeam(ctx.teamId, 'interactive');
     const view = connectModal(defaultChoice(provider), { channel: ctx.channelId });
     try {
-      await client.views.open(
-        scrubPayload(ctx.deps.secrets.forTeam(ctx.teamId), { trigger_id: ctx.triggerId, view }),
-      );
+      await ctx.deps.sender.to(ctx.teamId).openView(ctx.triggerId, view);
     } catch (error) {
       ctx.logger.warn({ err: error }, 'could not open the connect modal');
       throw new InvalidInputError(

@@ -1,9 +1,10 @@
 import type { KnownBlock } from '@slack/types';
 import { InvalidInputError } from '../../../../errors.js';
-import { brokenFix, brokenLabel } from '../../../../watcher/broken-channel.js';
+import { brokenFix } from '../../../../watcher/broken-channel.js';
 import { formatPercent } from '../../../blocks/format.js';
 import { code, escapeMrkdwn, truncate } from '../../../blocks/mrkdwn.js';
 import { STATE_LABELS } from '../../../blocks/resource-card.js';
+import { brokenLabel } from '../../../blocks/watch-notifications.js';
 import { isChannelWord, parseChannel } from '../../../mentions.js';
 import { defineSubcommand } from '../subcommand.js';
 

@@ -1,0 +1,187 @@
+import type { KnownBlock, View } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import type { Masker, SecretRegistry } from '../secrets.js';
+import { SlackApiError } from './slack-api-error.js';
+import type { SlackClients } from './slack-clients.js';
+
+/** What the sender needs of a Web API client: Bolt's per-request client or one of `SlackClients`. */
+export type SlackClient = Pick<WebClient, 'chat' | 'views' | 'conversations'>;
+
+export interface SendOptions {
+  /** The request's own client (Bolt's `client`); otherwise one from `SlackClients` for `purpose`. */
+  client?: SlackClient;
+  /** `background` clients fail fast on 429 (the outbox retries later); `interactive` by default. */
+  purpose?: 'interactive' | 'background';
+  /** Values masked in this answer only (what a person typed in a form that was then refused). */
+  alsoMask?: readonly string[];
+}
+
+export interface MessageContent {
+  text: string;
+  blocks?: readonly KnownBlock[] | readonly unknown[];
+}
+
+export interface PostMessage extends MessageContent {
+  channel: string;
+  thread_ts?: string;
+  reply_broadcast?: boolean;
+  unfurl_links?: boolean;
+  unfurl_media?: boolean;
+  metadata?: { event_type: string; event_payload: Record<string, string | number | boolean> };
+}
+
+export interface ViewRef {
+  id?: string;
+  hash?: string;
+}
+
+type RespondFn = (message: Record<string, unknown>) => Promise<unknown>;
+type AckFn<R> = (response?: R) => Promise<void>;
+
+/**
+ * The one door to Slack. Every post, edit, ephemeral, direct message, modal and Home tab leaves
+ * through here, scrubbed of the receiving workspace's secrets and the bot's own (whatever built
+ * it: a provider's error text, a resource name), and every Web API failure comes back as a
+ * `SlackApiError`. Obtained per workspace: `sender.to(teamId)`.
+ */
+export class SlackSender {
+  readonly #clients: SlackClients;
+  readonly #secrets: SecretRegistry;
+
+  constructor(clients: SlackClients, secrets: SecretRegistry) {
+    this.#clients = clients;
+    this.#secrets = secrets;
+  }
+
+  to(teamId: string, options: SendOptions = {}): TeamSender {
+    const masker = this.#secrets.forTeam(teamId).with(options.alsoMask ?? []);
+    const client = options.client
+      ? async () => options.client as SlackClient
+      : () => this.#clients.forTeam(teamId, options.purpose ?? 'interactive');
+    return new TeamSender(masker, client);
+  }
+}
+
+/** The sender bound to one workspace (its secrets, its token). */
+export class TeamSender {
+  readonly #masker: Masker;
+  readonly #client: () => Promise<SlackClient>;
+
+  constructor(masker: Masker, client: () => Promise<SlackClient>) {
+    this.#masker = masker;
+    this.#client = client;
+  }
+
+  /** The payload as it would leave: every string value with the workspace's secrets masked. */
+  scrub<T>(payload: T): T {
+    return this.#masker.payload(payload);
+  }
+
+  /** `chat.postMessage`; resolves to where it landed. */
+  async post(message: PostMessage): Promise<{ channel: string; ts: string }> {
+    const answer = await this.#call('chat.postMessage', (c, p) => c.chat.postMessage(p as never), message);
+    if (!answer.ts)
+      throw new SlackApiError('chat.postMessage', 'lost', { cause: new Error('answered without a ts') });
+    return { channel: answer.channel ?? message.channel, ts: answer.ts };
+  }
+
+  /** A direct message: Slack opens the conversation with `user` on the first post. */
+  async dm(user: string, message: MessageContent & Omit<PostMessage, 'channel'>): Promise<{ ts: string }> {
+    return this.post({ ...message, channel: user });
+  }
+
+  /** `chat.update` of a message the bot posted. */
+  async update(message: MessageContent & { channel: string; ts: string }): Promise<void> {
+    await this.#call('chat.update', (c, p) => c.chat.update(p as never), message);
+  }
+
+  /** `chat.postEphemeral`: only `user` sees it, in `channel`. */
+  async ephemeral(message: MessageContent & { channel: string; user: string }): Promise<void> {
+    await this.#call('chat.postEphemeral', (c, p) => c.chat.postEphemeral(p as never), message);
+  }
+
+  /** `views.open` with a trigger (it lives 3 s and works once). */
+  async openView(triggerId: string, view: View): Promise<ViewRef> {
+    const answer = await this.#call('views.open', (c, p) => c.views.open(p as never), {
+      trigger_id: triggerId,
+      view,
+    });
+    return { id: answer.view?.id, hash: answer.view?.hash };
+  }
+
+  /** `views.push`: a modal on top of the current one. */
+  async pushView(triggerId: string, view: View): Promise<ViewRef> {
+    const answer = await this.#call('views.push', (c, p) => c.views.push(p as never), {
+      trigger_id: triggerId,
+      view,
+    });
+    return { id: answer.view?.id, hash: answer.view?.hash };
+  }
+
+  /** `views.update`; with `hash`, Slack refuses it (`hash_conflict`) when another update came first. */
+  async updateView(viewId: string, view: View, hash?: string): Promise<void> {
+    const payload = { view_id: viewId, view, ...(hash ? { hash } : {}) };
+    await this.#call('views.update', (c, p) => c.views.update(p as never), payload);
+  }
+
+  /** `views.publish` of a user's Home tab. */
+  async publishHome(userId: string, view: View): Promise<void> {
+    await this.#call('views.publish', (c, p) => c.views.publish(p as never), { user_id: userId, view });
+  }
+
+  /**
+   * The `ts` of a message in `channel` (or in the thread `threadTs`) posted since `oldest` (Unix
+   * seconds) whose metadata carries `key`; undefined when there is none.
+   */
+  async findByMetadata(where: {
+    channel: string;
+    threadTs?: string;
+    oldest: string;
+    key: string;
+  }): Promise<string | undefined> {
+    const query = { channel: where.channel, oldest: where.oldest, include_all_metadata: true, limit: 200 };
+    const answer = where.threadTs
+      ? await this.#call('conversations.replies', (c, p) => c.conversations.replies(p), {
+          ...query,
+          ts: where.threadTs,
+        })
+      : await this.#call('conversations.history', (c, p) => c.conversations.history(p), query);
+    const found = answer.messages?.find(
+      (m) => (m.metadata?.event_payload as Record<string, unknown> | undefined)?.key === where.key,
+    );
+    return found?.ts;
+  }
+
+  /** An answer through an interaction's `response_url` (Bolt's `respond`). */
+  async respond(respond: RespondFn, message: Record<string, unknown>): Promise<void> {
+    await respond(this.scrub(message));
+  }
+
+  /** The answer to a view submission or an options request, given in its ack. */
+  async ack<R>(ack: AckFn<R>, response?: R): Promise<void> {
+    await ack(this.scrub(response));
+  }
+
+  async #call<P, A>(
+    method: string,
+    call: (client: SlackClient, payload: P) => Promise<A>,
+    payload: P,
+  ): Promise<A> {
+    const client = await this.#client();
+    const scrubbed = this.#masker.payload(payload);
+    try {
+      return await call(client, scrubbed);
+    } catch (error) {
+      throw SlackApiError.from(method, error);
+    }
+  }
+}
+
+/**
+ * Last line of defence: no known secret value leaves in a Slack payload, whatever built it. `masker`
+ * is the receiving workspace's (`deps.secrets.forTeam(teamId)`): its own secrets and the bot's. Only
+ * string values change, so the payload keeps its shape whatever the secrets look like.
+ */
+export function scrubPayload<T>(masker: Masker, payload: T): T {
+  return masker.payload(payload);
+}

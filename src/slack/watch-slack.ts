@@ -1,0 +1,115 @@
+import type { SecretRegistry } from '../secrets.js';
+import { DeliveryError, type WatchContent, type WatchPost, type WatchSlack } from '../watcher/watch-slack.js';
+import { type Rendered, renderParentCard, renderWatchNotification } from './blocks/watch-notifications.js';
+import { type MessageContent, SlackSender } from './sender.js';
+import { SlackApiError } from './slack-api-error.js';
+import type { SlackClients } from './slack-clients.js';
+
+/** Slack's answers that mean the bot cannot post in a channel any more (until someone acts). */
+const CHANNEL_GONE: ReadonlySet<string> = new Set(['not_in_channel', 'channel_not_found', 'is_archived']);
+
+/** Slack's answers after which trying again later can help (the others drop the entry). */
+const TRANSIENT_PLATFORM_ERRORS: ReadonlySet<string> = new Set([
+  'ratelimited',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+  'invalid_auth',
+  'not_authed',
+  'token_expired',
+  'team_access_not_granted',
+]);
+
+/** Marks the watcher's posts, so a replay after a crash can find them by their dedup key. */
+const EVENT_TYPE = 'migrate_bot_notification';
+
+/**
+ * The watcher's Slack: it renders what the watcher stored (a card's facts, a notification, or an
+ * entry an older version stored already rendered) with `blocks/watch-notifications.ts` when it is
+ * sent, posts through the sender with the background client (a 429 fails fast, the outbox retries),
+ * and turns Slack's failures into the outbox's `DeliveryError`s.
+ */
+export class SlackWatchDelivery implements WatchSlack {
+  readonly #sender: SlackSender;
+
+  constructor(sender: SlackSender) {
+    this.#sender = sender;
+  }
+
+  async post(post: WatchPost): Promise<string> {
+    const message = render(post.content);
+    return deliver(async () => {
+      const posted = await this.#sender.to(post.teamId, { purpose: 'background' }).post({
+        channel: post.channel,
+        ...message,
+        unfurl_links: false,
+        unfurl_media: false,
+        metadata: { event_type: EVENT_TYPE, event_payload: { key: post.key } },
+        ...(post.threadTs ? { thread_ts: post.threadTs } : {}),
+        ...(post.threadTs && post.broadcast ? { reply_broadcast: true } : {}),
+      });
+      return posted.ts;
+    });
+  }
+
+  async editCard(teamId: string, edit: Parameters<WatchSlack['editCard']>[1]): Promise<void> {
+    const card = renderParentCard(edit.card);
+    await deliver(() =>
+      this.#sender
+        .to(teamId, { purpose: 'background' })
+        .update({ channel: edit.channel, ts: edit.ts, ...card }),
+    );
+  }
+
+  async findPosted(
+    teamId: string,
+    where: Parameters<WatchSlack['findPosted']>[1],
+  ): Promise<string | undefined> {
+    return deliver(() => this.#sender.to(teamId, { purpose: 'background' }).findByMetadata(where));
+  }
+}
+
+/** The watcher's Slack over a sender of its own (tests, benchmarks); the bot shares one sender. */
+export function watchSlackFor(clients: SlackClients, secrets: SecretRegistry): SlackWatchDelivery {
+  return new SlackWatchDelivery(new SlackSender(clients, secrets));
+}
+
+function render(content: WatchContent): Rendered | MessageContent {
+  if ('card' in content) return renderParentCard(content.card);
+  if ('note' in content) return renderWatchNotification(content.note);
+  return { text: content.rendered.text, blocks: content.rendered.blocks };
+}
+
+async function deliver<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw deliveryError(error);
+  }
+}
+
+/** A Slack failure as the outbox acts on it; anything else (a token that could not be had) is lost. */
+export function deliveryError(error: unknown): DeliveryError {
+  if (!(error instanceof SlackApiError)) return new DeliveryError('lost', { cause: error });
+  switch (error.kind) {
+    case 'platform': {
+      const code = error.code ?? 'unknown_error';
+      const failure = CHANNEL_GONE.has(code)
+        ? 'channel-gone'
+        : TRANSIENT_PLATFORM_ERRORS.has(code)
+          ? 'busy'
+          : 'refused';
+      return new DeliveryError(failure, { slackError: code, cause: error });
+    }
+    case 'rate-limited':
+      return new DeliveryError('rate-limited', {
+        retryAfterMs: Math.max(1, error.retryAfterSeconds ?? 1) * 1000,
+        cause: error,
+      });
+    case 'http':
+      return new DeliveryError('unavailable', { cause: error });
+    case 'lost':
+      return new DeliveryError('lost', { cause: error });
+  }
+}

@@ -1,0 +1,110 @@
+import type { Logger } from '../logger.js';
+import { SKIP } from '../store/atomic-kv.js';
+import { cardFacts } from './notification.js';
+import type { DeliveryStats, OutboxSettings } from './outbox-settings.js';
+import type { PostPacer } from './post-pacer.js';
+import { DeliveryError, type WatchSlack } from './watch-slack.js';
+import type { ChannelGone, Mailbox, WatchRecord, WatchStore } from './watch-store.js';
+
+type AnyRecord = Mailbox &
+  Partial<Pick<WatchRecord, 'parentTs' | 'card' | 'snapshot' | 'ended' | 'watch' | 'broken' | 'actions'>>;
+
+export interface CardEditorDeps {
+  store: WatchStore;
+  slack: WatchSlack;
+  pacer: PostPacer;
+  stats: DeliveryStats;
+  settings: OutboxSettings;
+  logger: Logger;
+  now: () => number;
+  /** Slack refused the card's channel: every watch there breaks. */
+  breakChannel: (teamId: string, channelId: string, reason: ChannelGone) => Promise<void>;
+}
+
+/**
+ * Redraws a watch's parent card when it changed meaningfully, within the workspace's edit budget
+ * (Slack's `chat.update` tier): at most `editBudget.max` edits per window, the rest stay dirty for a
+ * later cycle.
+ */
+export class CardEditor {
+  readonly #o: CardEditorDeps;
+  /** Team → end of the edit window whose budget is known to be spent (saves a counter hit per card). */
+  readonly #budgetSpentUntil = new Map<string, number>();
+
+  constructor(options: CardEditorDeps) {
+    this.#o = options;
+  }
+
+  /** True when Slack refused the channel (the watch is then broken, the card stays dirty). */
+  async edit(key: string): Promise<boolean> {
+    const { store, stats, pacer, settings } = this.#o;
+    const record = await store.read<AnyRecord>(key);
+    if (!record?.card?.dirty || !record.parentTs || !record.snapshot || !record.watch || record.broken)
+      return false;
+    const teamId = record.watch.teamId;
+    if (pacer.paused(teamId)) return false;
+    const budget = settings.editBudget;
+    if ((this.#budgetSpentUntil.get(teamId) ?? 0) > Date.now()) {
+      stats.editsDeferred++;
+      return false; // this window's budget is spent: stays dirty, a later cycle edits it
+    }
+    if ((await store.backend.hit(`edits:${teamId}`, budget.windowMs)) > budget.max) {
+      this.#budgetSpentUntil.set(teamId, (Math.floor(Date.now() / budget.windowMs) + 1) * budget.windowMs);
+      stats.editsDeferred++;
+      return false;
+    }
+    try {
+      await this.#o.slack.editCard(teamId, {
+        channel: record.watch.channelId,
+        ts: record.parentTs,
+        card: cardFacts(record as WatchRecord),
+      });
+      stats.edits++;
+      pacer.delivered(teamId);
+    } catch (thrown) {
+      stats.slackErrors++;
+      const error = DeliveryError.of(thrown);
+      const gone = error.channelGone;
+      if (gone) {
+        await this.#o.breakChannel(teamId, record.watch.channelId, gone);
+        return true;
+      }
+      switch (error.failure) {
+        case 'rate-limited':
+          stats.rateLimited++;
+          pacer.pause(teamId, error.retryAfterMs ?? 1000);
+          return false;
+        case 'unavailable':
+        case 'lost':
+          pacer.pause(teamId, settings.slackBackoffMs);
+          return false;
+        case 'busy':
+          return false;
+        default:
+          this.#o.logger.error({ err: thrown, key }, 'card edit refused by Slack; the card is left as it is');
+      }
+    }
+    await this.#markShown(key, record.snapshot);
+    return false;
+  }
+
+  /** The card shows `shown` now; it stays dirty only if the resource moved on meanwhile. */
+  async #markShown(key: string, snapshot: NonNullable<AnyRecord['snapshot']>): Promise<void> {
+    const shown = { state: snapshot.state, progress: snapshot.progress };
+    const now = this.#o.now();
+    await this.#o.store.update<AnyRecord>(key, (current) => {
+      if (!current?.card || !current.snapshot) return SKIP;
+      const changedSince =
+        current.snapshot.state !== shown.state || current.snapshot.progress !== shown.progress;
+      return {
+        ...current,
+        card: {
+          dirty: changedSince && current.card.dirty,
+          shownState: shown.state,
+          shownProgress: shown.progress,
+          editedAt: now,
+        },
+      };
+    });
+  }
+}

@@ -1,0 +1,230 @@
+import type {
+  Counter,
+  MigrationResource,
+  NormalizedState,
+  ResourceError,
+  ResourceKind,
+} from '../domain/migration-resource.js';
+import { ProviderError } from '../errors.js';
+import type { ProviderId } from '../providers/provider-ids.js';
+import type { ResourceAction } from '../providers/types.js';
+import type { BrokenState, OutboxEntry, WatchEvent, WatchRecord } from './watch-store.js';
+
+/**
+ * What the watcher tells Slack, as data: which resource, what happened, and the figures as they
+ * were when it happened. Stored in the outbox (JSON, so no Dates) and rendered into Block Kit by
+ * `slack/blocks/watch-notifications.ts` only when it is sent.
+ */
+export type WatchNotification = EventNote | ConnectionNote | DigestNote | BrokenNote | RepairedNote;
+
+/** A resource as it was when an event was detected: what the thread reply shows. */
+export interface ResourceFacts {
+  provider: ProviderId;
+  connection: string;
+  kind: ResourceKind;
+  id: string;
+  name: string;
+  state: NormalizedState;
+  /** 0..1 when known. */
+  progress?: number;
+  bytes: Counter;
+  objects: Counter;
+  /** Bytes per second. */
+  speed?: number;
+  lastError?: ResourceError;
+  failedObjectList?: string;
+  destinationBucket?: string;
+  /** How long it has been running (the provider's figure, else since it started), in seconds. */
+  elapsedSeconds?: number;
+}
+
+/** One event of a watched resource: a reply in its card's thread. */
+export interface EventNote {
+  kind: 'event';
+  event: WatchEvent;
+  resource: ResourceFacts;
+  /** What can be done to it now (the reply's buttons). */
+  actions: ResourceAction[];
+  /** Attempt number (`retrying`). */
+  run: number;
+  /** Watcher clock, ms, when it was detected. */
+  at: number;
+  /** `stalled`: how long progress has not moved, and the last speed seen while it moved. */
+  stalledForMs?: number;
+  lastSpeed?: number;
+}
+
+/** A connection stopped answering, or answers again: one top-level message per channel. */
+export interface ConnectionNote {
+  kind: 'connection';
+  state: 'down' | 'up';
+  connection: string;
+  /** Watcher clock, ms: when it stopped answering. */
+  since: number;
+  at: number;
+  /** Why, in a few words built from typed fields (never a provider's body). */
+  reason?: string;
+}
+
+export interface DigestItem {
+  name: string;
+  connection: string;
+  kind: ResourceKind;
+  id: string;
+  /** The resource's state as last seen, and the watch's (`gone` once it no longer exists). */
+  state: NormalizedState;
+  watchState: NormalizedState | 'gone';
+  progress?: number;
+  /** What the previous digest showed, when there was one. */
+  before?: { state: string; progress?: number };
+}
+
+/** The daily digest of one channel. */
+export interface DigestNote {
+  kind: 'digest';
+  /** `YYYY-MM-DD`, UTC. */
+  day: string;
+  items: DigestItem[];
+}
+
+/** Told by direct message to a watch's creator: Slack refuses the watch's channel. */
+export interface BrokenNote {
+  kind: 'broken';
+  name: string;
+  channelId: string;
+  connection: string;
+  id: string;
+  broken: BrokenState;
+}
+
+/** Said in the thread once Slack takes posts in the channel again. */
+export interface RepairedNote {
+  kind: 'repaired';
+  name: string;
+  /** Watcher clock, ms: since when it could not post. */
+  since: number;
+}
+
+/** What the parent card is drawn from when it is posted or edited (the watch's own snapshot). */
+export interface CardFacts {
+  resource: MigrationResource;
+  actions: ResourceAction[];
+  /** The resource is gone: the card says so and loses its buttons. */
+  ended: boolean;
+  /** Who asked for the watch (a user id), or the flow that did. */
+  by: string;
+}
+
+export function cardFacts(record: WatchRecord): CardFacts {
+  return { resource: record.snapshot, actions: record.actions, ended: record.ended, by: record.watch.by };
+}
+
+/** The figures of a resource worth keeping in a notification, JSON-safe. */
+export function resourceFacts(r: MigrationResource, now: number): ResourceFacts {
+  const started = r.startedAt === undefined ? undefined : new Date(r.startedAt).getTime();
+  const elapsed =
+    r.elapsedSeconds ??
+    (started !== undefined && !Number.isNaN(started) ? Math.max(0, (now - started) / 1000) : undefined);
+  return {
+    provider: r.provider,
+    connection: r.connection,
+    kind: r.kind,
+    id: r.id,
+    name: r.name,
+    state: r.state,
+    progress: r.progress,
+    bytes: r.bytes,
+    objects: r.objects,
+    speed: r.speed,
+    lastError: r.lastError,
+    failedObjectList: r.failedObjectList,
+    destinationBucket: r.destination.bucket,
+    elapsedSeconds: elapsed,
+  };
+}
+
+/** Failure and completion are also shown in the channel, not only in the thread. */
+const BROADCAST: ReadonlySet<WatchEvent> = new Set(['failed', 'succeeded']);
+
+export function isBroadcast(event: WatchEvent): boolean {
+  return BROADCAST.has(event);
+}
+
+/** The note for one event, from the record as it was when the event was detected. */
+export function eventNote(event: WatchEvent, record: WatchRecord, now: number): EventNote {
+  const note: EventNote = {
+    kind: 'event',
+    event,
+    resource: resourceFacts(record.snapshot, now),
+    actions: record.actions,
+    run: record.run,
+    at: now,
+  };
+  if (event === 'stalled') {
+    note.stalledForMs = now - record.movedAt;
+    note.lastSpeed = record.lastSpeed;
+  }
+  return note;
+}
+
+/** The digest of one channel's watches; `before` is what the previous digest showed, by watch key. */
+export function digestNote(
+  day: string,
+  watches: readonly { key: string; record: WatchRecord }[],
+  before: Readonly<Record<string, { state: string; progress?: number }>>,
+): DigestNote {
+  return {
+    kind: 'digest',
+    day,
+    items: watches.map(({ key, record: { snapshot: r, state } }) => ({
+      name: r.name,
+      connection: r.connection,
+      kind: r.kind,
+      id: r.id,
+      state: r.state,
+      watchState: state,
+      progress: r.progress,
+      before: before[key],
+    })),
+  };
+}
+
+/**
+ * A connection went down or came back: one notice per channel watching it, keyed by (team, channel,
+ * connection, outage, kind).
+ */
+export function connectionNotices(
+  watches: readonly { record: WatchRecord }[],
+  connection: string,
+  state: 'down' | 'up',
+  outage: number,
+  since: number,
+  now: number,
+  reason?: string,
+): OutboxEntry[] {
+  // Not in a broken watch's channel: Slack refuses it, and the watch's creator was told already.
+  const reachable = watches.filter((w) => !w.record.broken);
+  const channels = new Map(reachable.map((w) => [`${w.record.watch.teamId}:${w.record.watch.channelId}`, w]));
+  const note: ConnectionNote = { kind: 'connection', state, connection, since, at: now, reason };
+  return [...channels].map(([where, w]) => ({
+    key: `${where}:${connection}:outage${outage}:${state}`,
+    type: 'notice',
+    event: state === 'down' ? 'connection-down' : 'connection-up',
+    teamId: w.record.watch.teamId,
+    channel: w.record.watch.channelId,
+    note,
+    createdAt: Date.now(),
+    attempts: 0,
+  }));
+}
+
+/** Why a connection is down, in a few words from the error's typed fields (never a provider's body). */
+export function reasonOf(error: unknown): string {
+  if (error instanceof ProviderError) {
+    if (error.httpStatus === 401 || error.httpStatus === 403)
+      return `HTTP ${error.httpStatus}: credentials refused`;
+    if (error.httpStatus) return `HTTP ${error.httpStatus}${error.errorCode ? ` ${error.errorCode}` : ''}`;
+    return 'no answer';
+  }
+  return 'unexpected error';
+}
