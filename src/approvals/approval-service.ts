@@ -1,97 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AccessControl } from '../access/access-control.js';
-import type { AuditEntry, AuditLog } from '../audit/audit-log.js';
-import type { ConnectionRegistry } from '../connections/connection-registry.js';
-import type { MigrationResource, ResourceKind } from '../domain/migration-resource.js';
-import {
-  AppError,
-  asAppError,
-  ErrorCode,
-  ForbiddenError,
-  InvalidInputError,
-  NotFoundError,
-  OutcomeUnknownError,
-  ProviderError,
-} from '../errors.js';
-import type { Logger } from '../logger.js';
+import type { AuditEntry } from '../audit/audit-log.js';
+import type { MigrationResource } from '../domain/migration-resource.js';
+import { AppError, ErrorCode, ForbiddenError, InvalidInputError, NotFoundError } from '../errors.js';
 import type { ResourceAction } from '../providers/types.js';
-import type { ResourceResolver } from '../resources/resolve-resource.js';
-import type { SecretRegistry } from '../secrets.js';
-import type { SettingsStore } from '../settings/workspace-settings.js';
-import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
-import type { Store } from '../store/create-store.js';
+import { SKIP } from '../store/atomic-kv.js';
+import { failureShown } from './approval-failure.js';
 import type { ApprovalRecord } from './approval-record.js';
 import { ApprovalStore } from './approval-store.js';
+import type { ApprovalServiceOptions, Decision, DecisionInput, NewRequest } from './approval-types.js';
 import { createTarget, validateCreateRequest } from './create-request.js';
+
+export type {
+  ApprovalMessenger,
+  ApprovalServiceOptions,
+  Decision,
+  DecisionInput,
+  NewRequest,
+} from './approval-types.js';
 
 export const DEFAULT_APPROVAL_TTL_HOURS = 24;
 export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
-
-/** How the service talks to people; implemented over Slack in `slack/approval-messenger.ts`. */
-export interface ApprovalMessenger {
-  /** Posts the request with Approve / Reject in `channel`; returns where the message is. */
-  postRequest(record: ApprovalRecord, channel: string): Promise<{ channel: string; ts: string }>;
-  /** Redraws the request message from the record (who decided, when, the outcome). */
-  updateRequest(record: ApprovalRecord): Promise<void>;
-  /** Tells the requester what happened to their request (sent, created, failed, rejected, expired). */
-  tellRequester(record: ApprovalRecord): Promise<void>;
-  /** Posts the new resource's card where the request was made. */
-  postCreated(
-    record: ApprovalRecord,
-    resource: MigrationResource | undefined,
-    actions: ResourceAction[],
-  ): Promise<void>;
-}
-
-export interface ApprovalServiceOptions {
-  store: Store;
-  settings: SettingsStore;
-  connections: ConnectionRegistry;
-  resolver: ResourceResolver;
-  access: AccessControl;
-  audit: AuditLog;
-  messenger: ApprovalMessenger;
-  secrets: SecretRegistry;
-  logger: Logger;
-  now?: () => number;
-  /** How often pending requests are checked for expiry (default one minute). */
-  sweepIntervalMs?: number;
-  /**
-   * Atomic compare-and-set shared by every replica (Redis when STORE_URL is redis://). With it, one
-   * decision wins across replicas, not only inside this process.
-   */
-  atomic?: AtomicKv;
-}
-
-export interface NewRequest {
-  team: string;
-  requester: string;
-  channel: string;
-  connection: string;
-  kind: ResourceKind;
-  /** The provider create request built from the modal; validated again here. */
-  request: unknown;
-  op: string;
-}
-
-export interface DecisionInput {
-  team: string;
-  id: string;
-  /** Who clicked. */
-  by: string;
-  /** Where the button was clicked (channel-scoped grants apply there). */
-  channel?: string;
-  op: string;
-}
-
-export type Decision =
-  | { outcome: 'created'; record: ApprovalRecord; resource?: MigrationResource }
-  | { outcome: 'failed'; record: ApprovalRecord }
-  | { outcome: 'rejected'; record: ApprovalRecord }
-  /** Someone else decided first (double click, two approvers racing). */
-  | { outcome: 'already-decided'; record: ApprovalRecord }
-  | { outcome: 'expired'; record: ApprovalRecord };
 
 /**
  * Requests to create a migration, and their decisions: approve (approver role, never the
@@ -155,7 +84,7 @@ export class ApprovalService {
         ...record,
         status: 'failed',
         decidedAt: new Date(this.#now()).toISOString(),
-        failure: this.#failure(error, record.team),
+        failure: failureShown(this.#o.secrets, error, record.team),
       });
       await this.#audit({
         ...entry,
@@ -354,7 +283,7 @@ export class ApprovalService {
       await this.#notify('tell requester', () => this.#o.messenger.tellRequester(record));
       return { outcome: 'created', record, resource };
     } catch (error) {
-      const failure = this.#failure(error, approved.team);
+      const failure = failureShown(this.#o.secrets, error, approved.team);
       this.#o.logger.warn({ err: error, approval: approved.id }, 'approved, but creating failed');
       const record = await this.records.save({ ...approved, status: 'failed', failure });
       await this.#audit({
@@ -429,28 +358,6 @@ export class ApprovalService {
     } catch (error) {
       this.#o.logger.error({ err: error }, `approval: could not ${what}`);
     }
-  }
-
-  /** What the requester's workspace is shown of a failure: its own secrets and the bot's masked. */
-  #failure(error: unknown, team: string): NonNullable<ApprovalRecord['failure']> {
-    const masker = this.#o.secrets.forTeam(team);
-    const scrub = (text: string | undefined, max: number) =>
-      text === undefined ? undefined : masker.text(text).slice(0, max);
-    const e = asAppError(error);
-    const message =
-      e.code === ErrorCode.Internal
-        ? 'Something went wrong on our side.'
-        : (scrub(e.message, 1000) ?? 'unknown error');
-    if (e instanceof OutcomeUnknownError) return { message, outcomeUnknown: true };
-    if (!(e instanceof ProviderError)) return { message };
-    return {
-      message,
-      provider: e.provider,
-      operation: scrub(e.operation, 200),
-      httpStatus: e.httpStatus,
-      errorCode: scrub(e.errorCode, 100),
-      requestId: scrub(e.requestId, 200),
-    };
   }
 
   /** Serializes work on one request inside this process. */

@@ -1,0 +1,77 @@
+import type { AccessControl } from '../access/access-control.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { ConnectionRegistry } from '../connections/connection-registry.js';
+import type { MigrationResource, ResourceKind } from '../domain/migration-resource.js';
+import type { Logger } from '../logger.js';
+import type { ResourceAction } from '../providers/types.js';
+import type { ResourceResolver } from '../resources/resolve-resource.js';
+import type { SecretRegistry } from '../secrets.js';
+import type { SettingsStore } from '../settings/workspace-settings.js';
+import type { AtomicKv } from '../store/atomic-kv.js';
+import type { Store } from '../store/create-store.js';
+import type { ApprovalRecord } from './approval-record.js';
+
+/** How the service talks to people; implemented over Slack in `slack/approval-messenger.ts`. */
+export interface ApprovalMessenger {
+  /** Posts the request with Approve / Reject in `channel`; returns where the message is. */
+  postRequest(record: ApprovalRecord, channel: string): Promise<{ channel: string; ts: string }>;
+  /** Redraws the request message from the record (who decided, when, the outcome). */
+  updateRequest(record: ApprovalRecord): Promise<void>;
+  /** Tells the requester what happened to their request (sent, created, failed, rejected, expired). */
+  tellRequester(record: ApprovalRecord): Promise<void>;
+  /** Posts the new resource's card where the request was made. */
+  postCreated(
+    record: ApprovalRecord,
+    resource: MigrationResource | undefined,
+    actions: ResourceAction[],
+  ): Promise<void>;
+}
+
+export interface ApprovalServiceOptions {
+  store: Store;
+  settings: SettingsStore;
+  connections: ConnectionRegistry;
+  resolver: ResourceResolver;
+  access: AccessControl;
+  audit: AuditLog;
+  messenger: ApprovalMessenger;
+  secrets: SecretRegistry;
+  logger: Logger;
+  now?: () => number;
+  /** How often pending requests are checked for expiry (default one minute). */
+  sweepIntervalMs?: number;
+  /**
+   * Atomic compare-and-set shared by every replica (Redis when STORE_URL is redis://). With it, one
+   * decision wins across replicas, not only inside this process.
+   */
+  atomic?: AtomicKv;
+}
+
+export interface NewRequest {
+  team: string;
+  requester: string;
+  channel: string;
+  connection: string;
+  kind: ResourceKind;
+  /** The provider create request built from the modal; validated again here. */
+  request: unknown;
+  op: string;
+}
+
+export interface DecisionInput {
+  team: string;
+  id: string;
+  /** Who clicked. */
+  by: string;
+  /** Where the button was clicked (channel-scoped grants apply there). */
+  channel?: string;
+  op: string;
+}
+
+export type Decision =
+  | { outcome: 'created'; record: ApprovalRecord; resource?: MigrationResource }
+  | { outcome: 'failed'; record: ApprovalRecord }
+  | { outcome: 'rejected'; record: ApprovalRecord }
+  /** Someone else decided first (double click, two approvers racing). */
+  | { outcome: 'already-decided'; record: ApprovalRecord }
+  | { outcome: 'expired'; record: ApprovalRecord };
