@@ -141,8 +141,12 @@ describe('watching a task through its life', () => {
     expect(failed.thread).toBe(true);
     const text = String(failed.body.text);
     const entry = explain('TRF.0003')!;
-    expect(text).toContain('failed at 40% with `TRF.0003`');
-    expect(text).toContain(`*What it means:* ${entry.description.slice(0, 40)}`);
+    // The explanation reads as on the card and in /migrate explain (issue #13): the code once, with
+    // the catalogue's message, what it means and the fix.
+    expect(text).toContain('failed at 40%.');
+    expect(text.match(/TRF\.0003/g)).toHaveLength(1);
+    expect(text).toContain(entry.message.slice(0, 30));
+    expect(text).toContain(entry.description.slice(0, 40));
     expect(text).toContain('*Fix:*');
     const failedNum = world.oms.task(task.id)!.failedNum;
     expect(failedNum).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import type { Button, KnownBlock } from '@slack/types';
-import { explainForDisplay } from '../../catalogue/explain.js';
+import { classifyCode, NEXT_STEPS } from '../../catalogue/code-classes.js';
 import type { ResourceAction } from '../../providers/types.js';
 import { brokenFix } from '../../watcher/broken-channel.js';
 import type {
@@ -14,9 +14,10 @@ import type {
 } from '../../watcher/notification.js';
 import type { BrokenState } from '../../watcher/watch-store.js';
 import { encodeResourceButton } from '../resource-button.js';
+import { failureExplanationText } from './failure-explanation.js';
 import { formatBytes, formatCount, formatDuration, formatPercent, formatTimestamp } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
-import { renderResourceCard, resourceRef, STATE_LABELS } from './resource-card.js';
+import { ACTION_LABELS, renderResourceCard, resourceRef, STATE_LABELS } from './resource-card.js';
 
 /**
  * What the watcher posts, rendered when it is sent: the parent card (the resource card, edited in
@@ -91,7 +92,8 @@ export function renderEventReply(note: EventNote): Rendered {
       break;
     case 'failed':
       lines.push(...failureLines(r, name, pct));
-      buttons = eventButtons(r, actions, ['retry', 'resume']);
+      // The failure's class picks what may help; a permissions or configuration failure offers no retry.
+      buttons = eventButtons(r, actions, failureButtons(r.lastError?.code));
       break;
     case 'succeeded':
       lines.push(...completionLines(r, name));
@@ -141,23 +143,29 @@ function transferred(r: ResourceFacts): string {
   return `${formatBytes(r.bytes.done)} of ${formatBytes(r.bytes.total)}`;
 }
 
+/**
+ * The failure in the thread and the channel reads as on the card and in `/migrate explain`: the
+ * catalogue's message with the code once, what it means, the fix, the provider's words quoted once,
+ * where the failed objects are, and the next step its class calls for.
+ */
 function failureLines(r: ResourceFacts, name: string, pct: string): string[] {
-  const explained = explainForDisplay(r.lastError?.code);
-  const lines = [`:x: ${name} failed${pct}${r.lastError?.code ? ` with ${code(r.lastError.code)}` : ''}.`];
-  if (r.lastError?.message) lines.push(`> ${escapeMrkdwn(truncate(r.lastError.message, 500))}`);
-  if (explained.known) {
-    lines.push(`*What it means:* ${escapeMrkdwn(explained.description ?? explained.title)}`);
-    if (explained.solution) lines.push(`*Fix:* ${escapeMrkdwn(explained.solution)}`);
-  } else lines.push(escapeMrkdwn(explained.title));
-  lines.push(
+  const lead = [
+    `:x: ${name} failed${pct}.`,
     `*Objects:* ${formatCount(r.objects.failed ?? 0)} failed · ${formatCount(r.objects.done)} of ${formatCount(r.objects.total)} migrated` +
       (r.objects.skipped ? ` · ${formatCount(r.objects.skipped)} skipped` : ''),
-  );
-  if (r.failedObjectList) {
-    const bucket = r.destinationBucket ? ` in the destination bucket ${code(r.destinationBucket)}` : '';
-    lines.push(`Failed objects are listed in ${code(r.failedObjectList)}${bucket}.`);
-  }
-  return lines;
+  ].join('\n');
+  return [
+    failureExplanationText(
+      {
+        code: r.lastError?.code,
+        providerMessage: r.lastError?.message,
+        failedObjectList: r.failedObjectList
+          ? { path: r.failedObjectList, bucket: r.destinationBucket }
+          : undefined,
+      },
+      lead,
+    ),
+  ];
 }
 
 function completionLines(r: ResourceFacts, name: string): string[] {
@@ -173,11 +181,15 @@ function completionLines(r: ResourceFacts, name: string): string[] {
   return lines;
 }
 
-const BUTTON_LABELS: Partial<Record<ResourceAction, string>> = {
-  resume: 'Start',
-  retry: 'Retry failed objects',
-  pause: 'Pause',
-};
+/** The same words as on the card (Resume, not Start), wherever a button appears. */
+const BUTTON_LABELS: Partial<Record<ResourceAction, string>> = ACTION_LABELS;
+
+/** A code the catalogue does not know: nothing says retrying is useless, so both stay on offer. */
+function failureButtons(errorCode: string | undefined): ResourceAction[] {
+  const codeClass = classifyCode(errorCode);
+  if (codeClass === 'unknown') return ['retry', 'resume'];
+  return NEXT_STEPS[codeClass].main.filter((s): s is 'resume' | 'retry' => s === 'resume' || s === 'retry');
+}
 
 /** The card's own action ids (`resource.*`), so the existing button listeners handle them. */
 function eventButtons(
