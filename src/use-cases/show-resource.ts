@@ -1,16 +1,28 @@
+import { roleAllows } from '../access/roles.js';
 import type { MigrationResource } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
+import { capabilityFor } from '../resources/perform-action.js';
 import { findResource, type ResourceTarget, type UseCaseContext } from './context.js';
 
 export interface Shown {
   resource: MigrationResource;
   /** What its state allows now. */
   actions: ResourceAction[];
+  /** Of those, what the person asking may do (a reply only they see offers only these). */
+  mayUse: ResourceAction[];
+  /** Whether they may watch it (needs operate). */
+  mayWatch: boolean;
 }
 
 /** Status: `/migrate status`, a card's Refresh, Open from a list, a picker or the Home tab. */
 export async function showResource(ctx: UseCaseContext, target: ResourceTarget): Promise<Shown> {
-  await ctx.require('view', 'see migrations');
+  const role = await ctx.require('view', 'see migrations');
   const { provider, resource } = await findResource(ctx, target);
-  return { resource, actions: provider.actionsFor(resource) };
+  const actions = provider.actionsFor(resource);
+  return {
+    resource,
+    actions,
+    mayUse: actions.filter((a) => roleAllows(role, capabilityFor(a))),
+    mayWatch: roleAllows(role, 'operate'),
+  };
 }

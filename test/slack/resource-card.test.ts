@@ -125,6 +125,20 @@ describe('/migrate status, answered through a signed request', () => {
     await oms.stop();
   });
 
+  it('offers in a private reply only the buttons the asker may press; a shared card keeps them all', async () => {
+    const task = oms.addTask({ id: '208800000000002', name: 'buttons-by-role', status: 2 });
+    const ids = (message: Record<string, unknown>) =>
+      JSON.stringify(message.blocks).match(/"action_id":"resource\.[a-z]+"/g) ?? [];
+    const viewer = await t.ask(`status ${task.id}`, { userId: 'U0VIEW003' });
+    expect(ids(viewer)).toEqual(['"action_id":"resource.refresh"']);
+    const admin = await t.ask(`status ${task.id}`);
+    expect(ids(admin)).toEqual(
+      expect.arrayContaining(['"action_id":"resource.pause"', '"action_id":"resource.watch"']),
+    );
+    const shared = await t.ask(`status ${task.id} share`, { userId: 'U0VIEW003' });
+    expect(ids(shared)).toContain('"action_id":"resource.pause"');
+  });
+
   it('shows the compact first line and Slack-formatted times', async () => {
     const task = oms.addTask({ id: '208800000000001', name: 'compact-card', status: 2 });
     const card = messageText(await t.ask(`status ${task.id}`));

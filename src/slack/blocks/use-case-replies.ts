@@ -16,10 +16,17 @@ export interface UseCaseReply {
   blocks?: KnownBlock[];
 }
 
-export function renderShown({ resource, actions }: Shown): UseCaseReply {
+/**
+ * A card only the asker sees offers only the buttons they may press; a card shared in the channel
+ * offers what the state allows (whoever presses is checked on the server).
+ */
+export function renderShown(shown: Shown, options: { shared?: boolean } = {}): UseCaseReply {
+  const { resource } = shown;
   return {
     text: `${escapeMrkdwn(resource.name)}: ${resource.state}`,
-    blocks: renderResourceCard(resource, actions),
+    blocks: renderResourceCard(resource, options.shared ? shown.actions : shown.mayUse, {
+      watch: options.shared || shown.mayWatch,
+    }),
   };
 }
 

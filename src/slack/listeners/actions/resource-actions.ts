@@ -28,8 +28,12 @@ export function resourceActionButton(deps: AppDeps) {
 export function resourceViewButton(deps: AppDeps, mode: 'refresh' | 'open') {
   return buttonHandler(deps, async (ctx, args) => {
     const exact = decodeResourceButton(args.action.value);
+    // Refreshing a card the whole channel sees keeps every button; a private card offers the
+    // asker's own (Open always answers privately).
+    const container = (args.body as { container?: { is_ephemeral?: boolean } }).container;
+    const shared = mode === 'refresh' && container?.is_ephemeral === false;
     await ctx.reply({
-      ...renderShown(await showResource(ctx, { exact })),
+      ...renderShown(await showResource(ctx, { exact }), { shared }),
       replaceOriginal: mode === 'refresh',
     });
   });

@@ -11,6 +11,6 @@ export const status = defineSubcommand<{ ref: ResourceRef; share: boolean }>({
   summary: 'Show a card. A unique prefix of 4+ characters is enough; `connection:id` picks a connection.',
   parse: (args, share) => ({ ref: parseRef('status', args), share }),
   async run(ctx, { ref, share }) {
-    await ctx.reply({ ...renderShown(await showResource(ctx, { ref })), share });
+    await ctx.reply({ ...renderShown(await showResource(ctx, { ref }), { shared: share }), share });
   },
 });
