@@ -31,5 +31,12 @@ export async function actOnResource(
   );
   ctx.logger.info({ action, connection: resource.connection, id: resource.id }, 'resource action done');
   if (!after) await ctx.deps.resolver.index.forget(ctx.teamId, resource);
+  // The thread of every channel watching it will say who asked for what comes next.
+  try {
+    await ctx.deps.watcher.noteRequest(ctx.teamId, resource, { action, by: ctx.userId, at: Date.now() });
+  } catch (error) {
+    // The action is done; only the attribution in the watchers' threads is lost.
+    ctx.logger.warn({ err: error }, 'could not note who asked for the action');
+  }
   return { action, resource, after, actions: after ? provider.actionsFor(after) : [] };
 }

@@ -52,6 +52,26 @@ export interface EventNote {
   /** `stalled`: how long progress has not moved, and the last speed seen while it moved. */
   stalledForMs?: number;
   lastSpeed?: number;
+  /** The person whose request through the bot this event is the outcome of (a Slack user id). */
+  by?: string;
+}
+
+/** Which requested action each event is the outcome of. */
+const OUTCOME_OF: Partial<Record<WatchEvent, readonly string[]>> = {
+  paused: ['pause'],
+  resumed: ['resume'],
+  retrying: ['retry', 'resume'],
+  started: ['resume', 'retry'],
+  deleted: ['delete'],
+  cancelled: ['cancel'],
+};
+/** A request is credited with the event it causes only within this long (the provider may be slow). */
+const REQUEST_CREDIT_MS = 30 * 60_000;
+
+function requestedBy(event: WatchEvent, record: WatchRecord): string | undefined {
+  const requested = record.requested;
+  if (!requested || Date.now() - requested.at > REQUEST_CREDIT_MS) return undefined;
+  return OUTCOME_OF[event]?.includes(requested.action) ? requested.by : undefined;
 }
 
 /** A connection stopped answering, or answers again: one top-level message per channel. */
@@ -164,6 +184,8 @@ export function eventNote(event: WatchEvent, record: WatchRecord, now: number): 
     note.stalledForMs = now - record.movedAt;
     note.lastSpeed = record.lastSpeed;
   }
+  const by = requestedBy(event, record);
+  if (by) note.by = by;
   return note;
 }
 

@@ -66,32 +66,35 @@ async function observeKind(
 ): Promise<Map<string, Observation>> {
   const { pageSize, maxPages, getsPerConnection } = deps.settings;
   const out = new Map<string, Observation>();
-  const wanted = new Map(group.map((w) => [w.record.watch.id, w.key]));
+  // Several channels may watch one resource: every one of their watches gets the observation.
+  const wanted = new Map<string, string[]>();
+  for (const w of group) wanted.set(w.record.watch.id, [...(wanted.get(w.record.watch.id) ?? []), w.key]);
   const seen = new Set<string>();
   for (let page = 0; page < maxPages && seen.size < wanted.size; page++) {
     report.providerRequests++;
     report.pages++;
     const { resources, total } = await provider.list({ kind, limit: pageSize, offset: page * pageSize });
     for (const resource of resources) {
-      const key = wanted.get(resource.id);
+      const keys = wanted.get(resource.id);
       // An unreadable list item is no observation: the resource is read on its own below.
-      if (key === undefined || seen.has(resource.id) || resource.unreadable) continue;
+      if (keys === undefined || seen.has(resource.id) || resource.unreadable) continue;
       seen.add(resource.id);
-      out.set(key, { resource, actions: provider.actionsFor(resource) });
+      const observation = { resource, actions: provider.actionsFor(resource) };
+      for (const key of keys) out.set(key, observation);
     }
     const end = (page + 1) * pageSize;
     if (resources.length < pageSize || (total !== undefined && end >= total)) break;
   }
   // Not in the list: fetched one by one; a 404 confirms it is gone (never assumed from a list).
   const missing = [...wanted].filter(([id]) => !seen.has(id));
-  await forEachLimited(missing, getsPerConnection, async ([id, key]) => {
+  await forEachLimited(missing, getsPerConnection, async ([id, keys]) => {
     report.providerRequests++;
     try {
       const resource = await provider.get(kind, id);
-      out.set(key, { resource, actions: provider.actionsFor(resource) });
+      for (const key of keys) out.set(key, { resource, actions: provider.actionsFor(resource) });
     } catch (error) {
       if ((error instanceof ProviderError && error.httpStatus === 404) || error instanceof NotFoundError)
-        out.set(key, { gone: true });
+        for (const key of keys) out.set(key, { gone: true });
       else throw error;
     }
   });

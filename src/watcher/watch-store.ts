@@ -124,6 +124,15 @@ export interface WatchRecord extends Mailbox {
   broken?: BrokenState;
   /** How many times this watch broke: part of the DM's and audit entry's dedup keys. */
   breaks?: number;
+  /** The last action someone asked for through the bot: events it causes say who (issue #13). */
+  requested?: RequestedAction;
+}
+
+/** Who asked for what, when (wall-clock ms). */
+export interface RequestedAction {
+  action: string;
+  by: string;
+  at: number;
 }
 
 export interface BrokenState {

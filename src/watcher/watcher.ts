@@ -19,6 +19,7 @@ import type { WatchSlack } from './watch-slack.js';
 import {
   type ChannelGone,
   dedupBase,
+  type RequestedAction,
   type WatchRecord,
   WatchStore,
   type WatchTarget,
@@ -283,6 +284,26 @@ export class Watcher {
 
   async unwatch(target: WatchTarget): Promise<boolean> {
     return this.store.remove(watchKey(target));
+  }
+
+  /**
+   * Someone asked for `action` on a resource through the bot: every watch of it in the workspace
+   * remembers who, so the event it causes says so ("paused by @Bob"), in every channel.
+   */
+  async noteRequest(
+    teamId: string,
+    target: Pick<WatchTarget, 'connection' | 'kind' | 'id'>,
+    requested: RequestedAction,
+  ): Promise<void> {
+    const watched = (await this.store.loadAll()).filter(
+      ({ record: r }) =>
+        r.watch.teamId === teamId &&
+        r.watch.connection === target.connection &&
+        r.watch.kind === target.kind &&
+        r.watch.id === target.id,
+    );
+    for (const { key } of watched)
+      await this.store.update<WatchRecord>(key, (current) => (current ? { ...current, requested } : SKIP));
   }
 
   /** Every watch of a workspace (optionally one channel), for `/migrate watches`. */

@@ -72,6 +72,8 @@ export function renderEventReply(note: EventNote): Rendered {
   const { event, resource: r, actions, at } = note;
   const name = `*${escapeMrkdwn(r.name)}*`;
   const pct = r.progress !== undefined ? ` at ${formatPercent(r.progress)}` : '';
+  // Who asked for it through the bot, so the channel sees it, not only the person's private reply.
+  const by = note.by ? ` by <@${note.by}>` : '';
   const lines: string[] = [];
   let buttons: Button[] = [];
   switch (event) {
@@ -81,14 +83,14 @@ export function renderEventReply(note: EventNote): Rendered {
       );
       break;
     case 'paused':
-      lines.push(`:double_vertical_bar: ${name} paused${pct} (${transferred(r)}).`);
+      lines.push(`:double_vertical_bar: ${name} paused${pct}${by} (${transferred(r)}).`);
       buttons = eventButtons(r, actions, ['resume']);
       break;
     case 'resumed':
-      lines.push(`:arrow_forward: ${name} resumed${pct}.`);
+      lines.push(`:arrow_forward: ${name} resumed${pct}${by}.`);
       break;
     case 'retrying':
-      lines.push(`:repeat: ${name} is running again (attempt ${note.run})${pct}.`);
+      lines.push(`:repeat: ${name} is running again (attempt ${note.run})${pct}${by}.`);
       break;
     case 'failed':
       lines.push(...failureLines(r, name, pct));
@@ -99,10 +101,10 @@ export function renderEventReply(note: EventNote): Rendered {
       lines.push(...completionLines(r, name));
       break;
     case 'cancelled':
-      lines.push(`:no_entry_sign: ${name} was cancelled${pct} (${transferred(r)}).`);
+      lines.push(`:no_entry_sign: ${name} was cancelled${pct}${by} (${transferred(r)}).`);
       break;
     case 'deleted':
-      lines.push(`:wastebasket: ${name} was deleted; it is no longer watched.`);
+      lines.push(`:wastebasket: ${name} was deleted${by}; it is no longer watched.`);
       break;
     case 'vanished':
       lines.push(
