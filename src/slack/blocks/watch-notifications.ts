@@ -15,7 +15,14 @@ import type {
 import type { BrokenState } from '../../watcher/watch-store.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { failureExplanationText } from './failure-explanation.js';
-import { formatBytes, formatCount, formatDuration, formatPercent, formatTimestamp } from './format.js';
+import {
+  formatBytes,
+  formatCount,
+  formatDuration,
+  formatPercent,
+  formatTimestamp,
+  slackDate,
+} from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { ACTION_LABELS, renderResourceCard, resourceRef, STATE_LABELS } from './resource-card.js';
 
@@ -130,7 +137,7 @@ export function renderEventReply(note: EventNote): Rendered {
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text } }];
   blocks.push({
     type: 'context',
-    elements: [{ type: 'mrkdwn', text: `${code(resourceRef(r))} · ${formatTimestamp(new Date(at))}` }],
+    elements: [{ type: 'mrkdwn', text: `${code(resourceRef(r))} · ${slackDate(new Date(at), '{time}')}` }],
   });
   if (buttons.length > 0)
     blocks.push({
