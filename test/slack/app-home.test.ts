@@ -41,7 +41,12 @@ describe('App Home', () => {
     expect(text).toContain('home-running');
     expect(text).toContain('*Failed* (1)');
     expect(text).toContain('`TRF.0015`');
-    expect(text).not.toContain('home-paused');
+    // Issue #13: paused work is shown too, in triage order under a summary line.
+    expect(text).toContain('*Paused* (1)');
+    expect(text).toContain('home-paused');
+    expect(text).toContain('1 failed · 1 paused · 1 running');
+    expect(text.indexOf('*Failed*')).toBeLessThan(text.indexOf('*Paused*'));
+    expect(text.indexOf('*Paused*')).toBeLessThan(text.indexOf('*Running*'));
   });
 
   it('opens a resource in a modal and refreshes on demand', async () => {

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { Role } from '../../access/roles.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
+import { orderForTriage, triageSummary } from '../../resources/triage.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { formatBytes, formatPercent, progressBar } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
@@ -19,6 +20,8 @@ export interface HomeView {
   connections: ConnectionHealth[];
   running: MigrationResource[];
   failed: MigrationResource[];
+  /** Paused (or pausing): work someone stopped, which may need someone to resume it. */
+  paused?: MigrationResource[];
   /** Lines describing requests waiting for an approver, when the approvals feature provides them. */
   pendingApprovals: string[];
   /** Connections whose resources could not be read. */
@@ -93,19 +96,27 @@ export function renderAppHome(view: HomeView): KnownBlock[] {
   if (view.pendingApprovals.length > 0) {
     blocks.push(
       { type: 'divider' },
-      section('*Waiting for approval*', view.pendingApprovals.slice(0, HOME_ROWS).join('\n')),
+      section(
+        view.role === 'approver' || view.role === 'admin'
+          ? '*Waiting for your approval*'
+          : '*Waiting for approval*',
+        view.pendingApprovals.slice(0, HOME_ROWS).join('\n'),
+      ),
     );
   }
-  blocks.push(
-    { type: 'divider' },
-    section(`*Running* (${view.running.length})`, view.running.length ? '' : 'Nothing is running.'),
-  );
-  blocks.push(...view.running.slice(0, HOME_ROWS).map(resourceRow));
-  blocks.push(
-    { type: 'divider' },
-    section(`*Failed* (${view.failed.length})`, view.failed.length ? '' : 'Nothing has failed.'),
-  );
-  blocks.push(...view.failed.slice(0, HOME_ROWS).map(resourceRow));
+  // Triage order, as in `/migrate list`: a summary line, then what needs a person first.
+  const paused = view.paused ?? [];
+  const summary = triageSummary([...view.failed, ...paused, ...view.running]);
+  if (summary)
+    blocks.push({ type: 'divider' }, { type: 'context', elements: [{ type: 'mrkdwn', text: summary }] });
+  for (const [title, rows, none] of [
+    ['Failed', view.failed, 'Nothing has failed.'],
+    ['Paused', paused, 'Nothing is paused.'],
+    ['Running', view.running, 'Nothing is running.'],
+  ] as const) {
+    blocks.push({ type: 'divider' }, section(`*${title}* (${rows.length})`, rows.length ? '' : none));
+    blocks.push(...orderForTriage(rows).slice(0, HOME_ROWS).map(resourceRow));
+  }
   if (view.unreadable.length > 0) {
     blocks.push({
       type: 'context',

@@ -22,7 +22,8 @@ async function withBudget<T>(work: Promise<T>): Promise<T> {
 function describeProblem(error: unknown): string {
   if (error instanceof ProviderError && error.errorCode) {
     const explained = explainForDisplay(error.errorCode, error.httpStatus);
-    return `${error.errorCode}: ${explained.known ? explained.title : (error.errorMessage ?? '')}`.slice(
+    // The catalogue's title already starts with the code: say it once.
+    return (explained.known ? explained.title : `${error.errorCode}: ${error.errorMessage ?? ''}`).slice(
       0,
       200,
     );
@@ -48,7 +49,7 @@ export async function buildHome(
         const page = await withBudget(
           provider.list({
             kind: provider.kinds[0]!,
-            states: ['running', 'retrying', 'failed'],
+            states: ['running', 'retrying', 'failed', 'paused', 'pausing'],
             limit: HOME_ROWS * 2,
             offset: 0,
           }),
@@ -78,6 +79,7 @@ export async function buildHome(
     connections: results.map((r) => r.health),
     running: all.filter((r) => r.state === 'running' || r.state === 'retrying'),
     failed: all.filter((r) => r.state === 'failed'),
+    paused: all.filter((r) => r.state === 'paused' || r.state === 'pausing'),
     pendingApprovals: await pendingApprovals().catch(() => []),
     unreadable: results.filter((r) => r.health.problem).map((r) => r.health.name),
     brokenWatches: watches.flatMap((r) =>
