@@ -16,6 +16,7 @@ import {
 } from './create-form.js';
 import { HuaweiOmsProvider } from './index.js';
 import { CLOUD_TYPES, type ShowRegionInfoResp } from './schemas.js';
+import { VALUE_WORDS } from './value-words.js';
 
 /** Longest the form waits for OMS's vendors and regions before saying it could not load. */
 const LOAD_TIMEOUT_MS = 10_000;
@@ -52,25 +53,7 @@ export async function loadOmsForm(provider: MigrationProvider): Promise<OmsFormD
   return { vendors, regions };
 }
 
-const SIMPLE_LABELS: Record<string, string> = {
-  NO_OVERWRITE: 'Never overwrite',
-  SIZE_LAST_MODIFIED_COMPARISON_OVERWRITE: 'Overwrite if size or date differ',
-  CRC64_COMPARISON_OVERWRITE: 'Overwrite if CRC64 differs',
-  FULL_OVERWRITE: 'Always overwrite',
-  size_last_modified: 'Size and last modified',
-  crc64: 'CRC64',
-  no_check: 'No check',
-  STANDARD: 'Standard',
-  IA: 'Infrequent access',
-  ARCHIVE: 'Archive',
-  DEEP_ARCHIVE: 'Deep archive',
-  SRC_STORAGE_MAPPING: 'Same as source',
-  HIGH: 'High',
-  MEDIUM: 'Medium',
-  LOW: 'Low',
-};
-
-function choices(values: readonly string[], labels: Record<string, string> = SIMPLE_LABELS) {
+function choices(values: readonly string[], labels: Readonly<Record<string, string>> = VALUE_WORDS) {
   return values.map((v) => ({ text: labels[v] ?? v, value: v }));
 }
 

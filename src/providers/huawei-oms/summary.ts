@@ -2,10 +2,11 @@ import type { CreateSummary } from '../definition.js';
 import { joinPath } from '../shared-fields.js';
 import { parseHhMm } from './bandwidth.js';
 import type { OmsCreateTaskGroupRequest, OmsCreateTaskRequest } from './schemas.js';
+import { inWords } from './value-words.js';
 
 const MAX_OBJECTS_SHOWN = 5;
 
-/** What an OMS task or task-group request will create, for the approval message (raw values). */
+/** What an OMS task or task-group request will create, for the approval message (values in words). */
 export function summarizeOms(what: string, request: Record<string, unknown>): CreateSummary {
   const r = request as unknown as OmsCreateTaskRequest | OmsCreateTaskGroupRequest;
   const src = r.src_node;
@@ -17,11 +18,12 @@ export function summarizeOms(what: string, request: Record<string, unknown>): Cr
   const add = (label: string, value: string | undefined) => {
     if (value) details.push({ label, value });
   };
-  add('Task type', r.task_type);
-  add('Overwrite', r.object_overwrite_mode);
-  add('Consistency check', r.consistency_check);
-  add('Storage class', r.dst_storage_policy);
-  if ('task_priority' in r) add('Priority', r.task_priority);
+  // In words, as a change request reads; the raw values are what the form submitted.
+  add('What', inWords(r.task_type));
+  add('Overwrite', inWords(r.object_overwrite_mode));
+  add('Consistency check', inWords(r.consistency_check));
+  add('Storage class', inWords(r.dst_storage_policy));
+  if ('task_priority' in r) add('Priority', inWords(r.task_priority));
   add('Bandwidth', r.bandwidth_policy?.length ? describeBandwidth(r.bandwidth_policy) : undefined);
   const keys = src.object_key ?? [];
   return {
