@@ -131,7 +131,7 @@ describe('the playground page, driven in a browser', { timeout: 120_000 }, () =>
     await page.locator('#confirm-layer .confirm-yes').click();
     const updated = page
       .locator(`#messages .message[data-ts="${ts}"]`)
-      .filter({ hasText: /paused by @Alice/i });
+      .filter({ hasText: /Pausing… requested by @Alice/i });
     await updated.waitFor();
     expect(await updated.innerText()).toMatch(/Pausing|Paused/);
     expect(await others.count()).toBe(before);

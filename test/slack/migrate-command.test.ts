@@ -113,7 +113,8 @@ describe('/migrate over signed HTTP', () => {
   it('pauses and resumes from commands, showing the new state and an op id', async () => {
     const task = t.oms.addTask({ name: 'to-pause', status: 2 });
     const paused = messageText(await t.ask(`pause ${task.id}`));
-    expect(paused).toContain('paused by <@U0ALICE01>');
+    // OMS answers a pause with "pausing": the card says it was requested, and by whom (issue #13).
+    expect(paused).toContain('Pausing… requested by <@U0ALICE01>');
     expect(paused).toMatch(/op `[0-9a-f]{8}`/);
     expect(t.oms.task(task.id)?.status).toBe(7);
     t.oms.clock.advance(1_000);
@@ -160,7 +161,7 @@ describe('/migrate over signed HTTP', () => {
     const answer = await click.answer();
     expect(answer.replace_original).toBe(true);
     expect(messageText(answer)).toContain('Pausing');
-    expect(messageText(answer)).toContain('paused by <@U0BOB0001>');
+    expect(messageText(answer)).toContain('Pausing… requested by <@U0BOB0001>');
   });
 
   it('shows a provider refusal with its code, explanation and request id, and changes nothing', async () => {

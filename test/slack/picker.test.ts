@@ -53,7 +53,7 @@ describe('a picker', () => {
     }
     const pick = choices.find((b) => b.text.includes('verb-one'))!;
     const card = await (await t.click(pick.action_id, pick.value)).answer();
-    expect(messageText(card)).toContain('paused by');
+    expect(messageText(card)).toContain('Pausing… requested by');
     expect(t.oms.task(first.id)?.status).not.toBe(2);
     expect(t.oms.task('500200000000002')?.status).toBe(2);
   });

@@ -30,12 +30,19 @@ export function renderShown(shown: Shown, options: { shared?: boolean } = {}): U
   };
 }
 
+/** States that mean "asked, not done yet": the card says it was requested, not that it happened. */
+const UNDER_WAY: Partial<Record<string, string>> = { pausing: 'Pausing…', deleting: 'Deleting…' };
+
 export function renderActed(acted: Acted, who: { userId: string; opId: string }): UseCaseReply {
   const done = pastTense(acted.action);
+  const underWay = acted.after ? UNDER_WAY[acted.after.state] : undefined;
+  const notice = underWay
+    ? `:hourglass_flowing_sand: ${underWay} requested by <@${who.userId}> · op \`${who.opId}\``
+    : `:white_check_mark: ${done} by <@${who.userId}> · op \`${who.opId}\``;
   return {
-    text: `${escapeMrkdwn(acted.resource.name)} ${done} by <@${who.userId}>`,
+    text: `${escapeMrkdwn(acted.resource.name)} ${underWay ? `${underWay.toLowerCase()} requested` : done} by <@${who.userId}>`,
     blocks: renderResourceCard(acted.after ?? acted.resource, acted.actions, {
-      notice: `:white_check_mark: ${done} by <@${who.userId}> · op \`${who.opId}\``,
+      notice,
       withActions: acted.after !== undefined,
     }),
   };
