@@ -67,11 +67,14 @@ export function slackApprovalMessenger(
         record.message?.channel && record.message.channel !== record.channel
           ? record.message.channel
           : (await settings.get(record.team)).approvalsChannel;
-      await sender.to(record.team).ephemeral({
-        channel: record.channel,
-        user: record.requester,
-        ...renderRequesterNotice(record, approvals ?? record.channel),
-      });
+      const notice = renderRequesterNotice(record, approvals ?? record.channel);
+      // "Sent for approval" answers the person who just asked, where they asked; a decision can come
+      // hours later, so it is a direct message they will see wherever they are (issue #13).
+      if (record.status === 'pending')
+        await sender
+          .to(record.team)
+          .ephemeral({ channel: record.channel, user: record.requester, ...notice });
+      else await sender.to(record.team).dm(record.requester, notice);
     },
     async postCreated(record, resource, actions) {
       if (watcher && record.resourceId) {

@@ -174,6 +174,17 @@ async function ephemeralTo(userId: string, since: number, match: RegExp): Promis
   );
 }
 
+/** A decision reaches the requester as a direct message (a post to their user id). */
+async function dmTo(userId: string, since: number, match: RegExp): Promise<RecordedCall> {
+  return t.fakeSlack.waitFor(() =>
+    callsSince(
+      since,
+      'chat.postMessage',
+      (c) => c.body.channel === userId && match.test(messageText(c.body)),
+    ).at(-1),
+  );
+}
+
 const OMS_VALUES = {
   task_type: 'prefix',
   src_cloud: 'AWS',
@@ -415,7 +426,7 @@ describe('OMS task: command → modal → approval → creation', () => {
       ).at(-1),
     );
     expect(await t.bot.deps.watcher.list(TEAM, REQUEST_CHANNEL)).toHaveLength(1);
-    await ephemeralTo(APPROVER, before, /approved your request .* created as `hw-prod:/);
+    await dmTo(APPROVER, before, /approved your request .* created as `hw-prod:/);
     const audit = await t.bot.deps.audit.recent(TEAM, 20);
     expect(audit.find((a) => a.action === 'create' && a.target === `hw-prod:${task.id}`)).toMatchObject({
       result: 'ok',
@@ -466,7 +477,7 @@ describe('OMS task: command → modal → approval → creation', () => {
     const updated = await requestUpdate(failing, before, /creating failed/);
     expect(messageText(updated)).toContain('OMS.0080');
     expect(buttons(updated)).toEqual([]);
-    await ephemeralTo(OPERATOR, before, /creating the OMS migration task .* failed/);
+    await dmTo(OPERATOR, before, /creating the OMS migration task .* failed/);
   });
 
   it('opens a task group form from `/migrate create hw-prod group`', async () => {
@@ -541,8 +552,9 @@ describe('NCP policy', () => {
     const updated = await requestUpdate(request, before, /Rejected by/);
     expect(messageText(updated)).toContain(`Rejected by <@${APPROVER}> <!date^`);
     expect(buttons(updated)).toEqual([]);
-    const told = await ephemeralTo(OPERATOR, before, /rejected your request/);
-    expect(told.body.channel).toBe(REQUEST_CHANNEL);
+    const told = await dmTo(OPERATOR, before, /rejected your request/);
+    // A decision is a direct message: the requester sees it wherever they are (issue #13).
+    expect(told.body.channel).toBe(OPERATOR);
     expect(ncp.policies.has('photos-2024')).toBe(false);
     expect(await t.bot.deps.approvals.get(TEAM, request.id)).toMatchObject({
       status: 'rejected',
@@ -633,7 +645,7 @@ describe('UpCloud job', () => {
     expect(expired.map((r) => r.id)).toEqual([req.id]);
     const updated = await requestUpdate(req, before, /Expired/);
     expect(buttons(updated)).toEqual([]);
-    await ephemeralTo(OPERATOR, before, /expired .* without a decision\. Nothing was created/);
+    await dmTo(OPERATOR, before, /expired .* without a decision\. Nothing was created/);
     const reply = await decide(req, 'approve', APPROVER);
     expect(reply).toContain('was already decided: :hourglass: Expired');
     expect([...upcloud.jobs.values()].some((j) => j.name === 'expiring')).toBe(false);
@@ -660,7 +672,7 @@ describe('UpCloud job', () => {
     const reply = await decide(req, 'approve', APPROVER);
     expect(reply).toContain('had expired, so nothing was created');
     await requestUpdate(req, before, /Expired/);
-    await ephemeralTo(OPERATOR, before, /expired/);
+    await dmTo(OPERATOR, before, /expired/);
     expect((await approvals.get(TEAM, req.id)).status).toBe('expired');
     expect([...upcloud.jobs.values()].some((j) => j.name === 'late-click')).toBe(false);
   });

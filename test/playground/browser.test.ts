@@ -209,9 +209,19 @@ describe('the playground page, driven in a browser', { timeout: 120_000 }, () =>
     await shot('04-approved-by-bob');
 
     await actAs('Alice');
-    await message(/@Bob approved your request \S+: the .* was created as ncp-sim:playground-e2e/);
     await card.scrollIntoViewIfNeeded();
     await shot('04-created-card-for-alice');
+    // The decision reaches Alice as a direct message: the app's Messages tab (issue #13).
+    await page.locator('.sidebar-item[data-nav="app"]').click();
+    await page.locator('.tab[data-tab="messages"]').click();
+    await page
+      .locator('#dm-messages .message', {
+        hasText: /@Bob approved your request \S+: the .* was created as ncp-sim:playground-e2e/,
+      })
+      .waitFor();
+    await shot('04-approval-dm-for-alice');
+    await page.locator('.tab[data-tab="home"]').click();
+    await page.locator('.sidebar-item[data-nav="channel"]').click();
   });
 
   it('5. a failed task is explained: error code, what it means and the fix', async () => {
