@@ -15,14 +15,7 @@ import type {
 import type { BrokenState } from '../../watcher/watch-store.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { failureExplanationText } from './failure-explanation.js';
-import {
-  formatBytes,
-  formatCount,
-  formatDuration,
-  formatPercent,
-  formatTimestamp,
-  slackDate,
-} from './format.js';
+import { formatBytes, formatCount, formatDuration, formatPercent, slackDate } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { ACTION_LABELS, renderResourceCard, resourceRef, STATE_LABELS } from './resource-card.js';
 
@@ -245,7 +238,7 @@ export function renderConnectionNotice(note: ConnectionNote): Rendered {
   const { connection, since, at, reason } = note;
   const text =
     note.state === 'down'
-      ? `:warning: ${code(connection)} is not answering since ${formatTimestamp(new Date(since))}${reason ? ` (${escapeMrkdwn(truncate(reason, 200))})` : ''}; watching resumes automatically. This is not a migration failure.`
+      ? `:warning: ${code(connection)} is not answering since ${slackDate(new Date(since))}${reason ? ` (${escapeMrkdwn(truncate(reason, 200))})` : ''}; watching resumes automatically. This is not a migration failure.`
       : `:white_check_mark: ${code(connection)} answers again after ${formatDuration((at - since) / 1000)}; watching resumed.`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
@@ -292,7 +285,7 @@ export function brokenLabel(broken: BrokenState): string {
       : broken.reason === 'is_archived'
         ? 'the channel was archived'
         : 'the channel is gone or private without me';
-  return `${what} (${code(broken.reason)}) since ${formatTimestamp(new Date(broken.since))}`;
+  return `${what} (${code(broken.reason)}) since ${slackDate(new Date(broken.since))}`;
 }
 
 /** The direct message to a watch's creator when Slack refuses the watch's channel. */
@@ -307,6 +300,6 @@ export function renderBrokenDm(note: BrokenNote): Rendered {
 
 /** The thread reply once Slack takes posts in a broken watch's channel again. */
 export function renderRepaired(note: RepairedNote): Rendered {
-  const text = `:white_check_mark: I can post here again (I could not since ${formatTimestamp(new Date(note.since))}): watching *${escapeMrkdwn(truncate(note.name, 200))}* resumed. What was held and what changed meanwhile follow in this thread.`;
+  const text = `:white_check_mark: I can post here again (I could not since ${slackDate(new Date(note.since))}): watching *${escapeMrkdwn(truncate(note.name, 200))}* resumed. What was held and what changed meanwhile follow in this thread.`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
