@@ -28,6 +28,10 @@ export interface CycleFigures {
 
 export interface PollScaleRow {
   store: 'memory' | 'redis';
+  /** How the resources are followed: a watch each, or one subscription per connection. */
+  follow: 'watches' | 'subscriptions';
+  /** Idle cycle: provider requests that were list pages (subscriptions need no `get`). */
+  listPages: number;
   watches: number;
   connections: number;
   rttMs: number;
@@ -59,6 +63,8 @@ export interface PollScaleOptions {
   idleCycles?: number;
   connections?: WorldSpec['connections'];
   redisUrl?: string;
+  /** `subscriptions`: one subscription per connection instead of a watch per resource. */
+  follow?: 'watches' | 'subscriptions';
   /** Node flags of the watcher process (default: the Dockerfile's `NODE_OPTIONS`, as deployed). */
   watcherFlags?: string[];
   log?: (line: string) => void;
@@ -121,13 +127,14 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
       keyPrefix: prefix,
     });
     // Setup (not measured): every resource watched, its card posted. Slack limits are off for it.
+    const follow = options.follow ?? 'watches';
     const setup = await watcher.call<{ watches: number; ms: number }>(
-      'watchAll',
+      follow === 'subscriptions' ? 'subscribeAll' : 'watchAll',
       { concurrency: 16 },
       3_600_000,
     );
     log(
-      `  ${options.store} ${watches}: ${setup.watches} watches set up in ${(setup.ms / 1000).toFixed(1)} s`,
+      `  ${options.store} ${watches}: ${setup.watches} ${follow === 'subscriptions' ? `watches found through ${connectionCount} subscriptions` : 'watches set up'} in ${(setup.ms / 1000).toFixed(1)} s`,
     );
     if (setup.watches !== watches) throw new Error(`expected ${watches} watches, got ${setup.watches}`);
     await world.call('latency', { ms: rttMs });
@@ -158,7 +165,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
     for (let i = 0; i < (options.idleCycles ?? 3); i++) idles.push(await measure());
     const idle = idles.find((c) => c.ms === median(idles.map((x) => x.ms)))!;
     log(
-      `  idle cycle ${idle.ms} ms (${idles.map((c) => c.ms).join(', ')}), ${idle.providerRequests} requests`,
+      `  idle cycle ${idle.ms} ms (${idles.map((c) => c.ms).join(', ')}), ${idle.providerRequests} requests, ${idle.report.pages} of them list pages`,
     );
 
     const before = await watcher.call<{ editsDeferred: number }>('stats');
@@ -226,6 +233,8 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
     const { report: _busyReport, ...busyFigures } = busy;
     return {
       store: options.store,
+      follow,
+      listPages: idle.report.pages,
       watches,
       connections: connectionCount,
       rttMs,

@@ -97,6 +97,26 @@ async function watchAll(params: { concurrency: number }): Promise<{ watches: num
   return { watches, ms: Math.round(performance.now() - started) };
 }
 
+/**
+ * One subscription per connection (mode failures, one channel each) instead of a watch per
+ * resource; the first cycle finds every resource and makes its watch (not measured).
+ */
+async function subscribeAll(): Promise<{ watches: number; ms: number }> {
+  const started = performance.now();
+  for (const connection of connections)
+    await watcher.subscribe({
+      teamId: BENCH_TEAM,
+      channelId: `C0S${connection.name.replace(/[^a-z0-9]/g, '').toUpperCase()}`,
+      connection: connection.name,
+      mode: 'failures',
+      by: 'bench',
+      createdAt: Date.now(),
+    });
+  await watcher.runCycle();
+  const watches = (await watcher.store.loadAll()).length;
+  return { watches, ms: Math.round(performance.now() - started) };
+}
+
 async function postCards(concurrency: number, counted: () => void): Promise<void> {
   await forEachLimited(connections, 4, async (connection) => {
     const provider = registry.provider(connection);
@@ -195,6 +215,7 @@ async function backlog(): Promise<{ outbox: number; dirtyCards: number }> {
 serveRpc({
   start,
   watchAll,
+  subscribeAll,
   cycle,
   naive,
   backlog,

@@ -13,6 +13,7 @@ import { createLogger, type Logger } from './logger.js';
 import { BotMetrics } from './metrics/metrics.js';
 import { PoolRegistry } from './providers/http/http-client.js';
 import { KindOffering } from './resources/kind-offering.js';
+import { LastActions } from './resources/last-actions.js';
 import { ResourceResolver } from './resources/resolve-resource.js';
 import { ResourceIndex } from './resources/resource-index.js';
 import { SecretRegistry } from './secrets.js';
@@ -23,9 +24,11 @@ import type { AppDeps } from './slack/context.js';
 import { createSlackApp } from './slack/create-slack-app.js';
 import { KeyvInstallationStore } from './slack/installation-store.js';
 import type { InteractiveBudget } from './slack/interactive-budget.js';
+import { SlackLocales } from './slack/locales.js';
 import { SlackSender } from './slack/sender.js';
 import { SlackClients } from './slack/slack-clients.js';
 import { SlackWatchDelivery } from './slack/watch-slack.js';
+import { completingWorkflowSteps } from './slack/workflow-step-decisions.js';
 import { openBotStore } from './store/open-bot-store.js';
 import { Watcher, type WatcherOptions } from './watcher/watcher.js';
 
@@ -105,11 +108,10 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   // The one door to Slack: every message and view of every module leaves through it, scrubbed.
   const sender = new SlackSender(slackClients, secrets);
   const settings = new SettingsStore(state);
-  const access = new AccessControl(
-    new GrantStore(state),
-    new CachedSlackDirectory((teamId) => slackClients.forTeam(teamId), logger),
-    logger,
-  );
+  // One cached `users.info` per person answers both the admin check and their language.
+  const directory = new CachedSlackDirectory((teamId) => slackClients.forTeam(teamId), logger);
+  const access = new AccessControl(new GrantStore(state), directory, logger);
+  const locales = new SlackLocales(directory, settings, logger);
   const audit = new AuditLog(state, settings, slackAuditPoster(sender), logger);
   const watcher = await Watcher.create(
     {
@@ -117,7 +119,16 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       logger,
       store,
       connections: registry,
-      slack: new SlackWatchDelivery(sender),
+      // Channel posts are rendered at send time in the channel's language.
+      // A direct message (to a user id) is in that person's language.
+      slack: new SlackWatchDelivery(
+        sender,
+        (teamId, channel) =>
+          /^[UW]/.test(channel)
+            ? locales.translatorForUser(teamId, channel)
+            : locales.translatorForChannel(teamId, channel),
+        logger,
+      ),
       offering,
       metrics,
       // A watch that breaks (Slack refuses its channel) is recorded and told to the audit channel.
@@ -137,7 +148,11 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     audit,
     secrets,
     logger,
-    messenger: slackApprovalMessenger(sender, settings, watcher, logger),
+    messenger: completingWorkflowSteps(
+      slackApprovalMessenger(sender, settings, watcher, logger),
+      sender,
+      logger,
+    ),
     ...options.approvals,
   });
   const deps: AppDeps = {
@@ -146,10 +161,12 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     store,
     connections: registry,
     resolver,
+    lastActions: new LastActions(store),
     secrets,
     access,
     audit,
     settings,
+    locales,
     slackClients,
     sender,
     watcher,

@@ -166,6 +166,8 @@ export type Config = z.output<typeof configSchema>;
 export const BOT_SCOPES = [
   'commands',
   'chat:write',
+  // The completion report uploads its throughput chart to the card's thread.
+  'files:write',
   'users:read',
   'usergroups:read',
   // The watcher looks up its own post after a crash between Slack's answer and saving the ts.

@@ -19,13 +19,27 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** A user-facing message by catalogue key (src/i18n/messages), for the reader's language. */
+export interface LocalizedMessage {
+  key: string;
+  values?: Record<string, string | number>;
+}
+
 export class AppError extends Error {
   readonly code: ErrorCode;
+  /** The same message in the catalogue's words; `message` stays English for logs and the audit. */
+  localized?: LocalizedMessage;
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
   }
+}
+
+/** Attaches the message's catalogue key, so each reader sees it in their language. */
+export function localized<E extends AppError>(error: E, key: string, values?: LocalizedMessage['values']): E {
+  error.localized = { key, ...(values ? { values } : {}) };
+  return error;
 }
 
 /** Bad input from a user: the message is shown as is, nothing was changed. */

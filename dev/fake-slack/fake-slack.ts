@@ -5,6 +5,7 @@ import { blockLimitProblems, type Surface } from './block-limits.js';
 import { FakeChannels } from './fake-channels.js';
 import { FakeFiles } from './fake-files.js';
 import { FakeSlackOAuth } from './fake-oauth.js';
+import { FakeWorkflows } from './fake-workflows.js';
 
 /** One Web API call or response_url post as the fake received it. */
 export interface RecordedCall {
@@ -19,6 +20,8 @@ export interface FakeSlackOptions {
   botToken: string;
   /** Users `users.info` reports as workspace admins. */
   admins?: string[];
+  /** User id → Slack locale (`ko-KR`) that `users.info` reports with `include_locale`; default `en-US`. */
+  locales?: Record<string, string>;
   /**
    * Seconds part of the message timestamps it hands out (default 1700000000, so tests can name
    * them). Long-lived uses (the playground with a persistent store) pass the start time, so a ts
@@ -108,14 +111,20 @@ export class FakeSlack {
   readonly channels = new FakeChannels();
   /** Files shared with Slack's two-step upload, bytes included. */
   readonly files = new FakeFiles();
+  /** Custom workflow steps: `function_executed` events to send, and how each execution ended. */
+  readonly workflows = new FakeWorkflows();
   readonly responses: RecordedCall[] = [];
   /** response_url posts refused for breaking Block Kit limits. */
   readonly rejected: RecordedCall[] = [];
-  readonly #options: Required<Omit<FakeSlackOptions, 'port' | 'admins' | 'usergroups' | 'enforceTiers'>> & {
+  readonly #options: Required<
+    Omit<FakeSlackOptions, 'port' | 'admins' | 'locales' | 'usergroups' | 'enforceTiers'>
+  > & {
     port: number;
   };
   /** Mutable so tests can change who is an admin or in a group. */
   readonly admins: Set<string>;
+  /** User id → the Slack locale `users.info` reports (tests set a person's language here). */
+  readonly locales: Map<string, string>;
   readonly usergroups: Map<string, string[]>;
   readonly #rateLimits: RateLimit[] = [];
   /** Calls answered 429 by the tier limits (`enforceTiers`). */
@@ -145,6 +154,7 @@ export class FakeSlack {
       ...options,
     };
     this.admins = new Set(options.admins ?? []);
+    this.locales = new Map(Object.entries(options.locales ?? {}));
     this.usergroups = new Map(Object.entries(options.usergroups ?? {}));
     this.setTierLimits(options.enforceTiers ?? false);
   }
@@ -372,7 +382,7 @@ export class FakeSlack {
   #answer(method: string, token: string | undefined, body: Record<string, unknown>): Record<string, unknown> {
     if (method === 'oauth.v2.access') return this.oauth.access(body);
     const botToken = this.#botTokenRevoked ? undefined : this.#options.botToken;
-    if (token !== botToken && !this.oauth.accepts(token))
+    if (token !== botToken && !this.oauth.accepts(token) && !this.workflows.accepts(token))
       return { ok: false, error: token ? 'invalid_auth' : 'not_authed' };
     const surface: Surface | undefined = method.startsWith('chat.') ? 'message' : VIEW_SURFACE[method];
     const blocks =
@@ -416,19 +426,27 @@ export class FakeSlack {
       case 'users.info': {
         const user = String(body.user ?? '');
         const admin = this.admins.has(user);
-        return { ok: true, user: { id: user, name: user.toLowerCase(), is_admin: admin, is_owner: false } };
+        // Like Slack: the locale only when asked for it.
+        const asked = body.include_locale === true || body.include_locale === 'true';
+        const locale = asked ? { locale: this.locales.get(user) ?? 'en-US' } : {};
+        return {
+          ok: true,
+          user: { id: user, name: user.toLowerCase(), is_admin: admin, is_owner: false, ...locale },
+        };
       }
       case 'files.getUploadURLExternal':
         return this.files.getUploadUrl(this.url, body);
       case 'files.completeUploadExternal':
         return this.files.complete(body);
       case 'functions.completeSuccess':
+        if (this.workflows.knows(body.function_execution_id)) return this.workflows.complete(method, body);
         return typeof body.function_execution_id === 'string' &&
           body.outputs &&
           typeof body.outputs === 'object'
           ? { ok: true }
           : { ok: false, error: 'invalid_arguments' };
       case 'functions.completeError':
+        if (this.workflows.knows(body.function_execution_id)) return this.workflows.complete(method, body);
         return typeof body.function_execution_id === 'string' && typeof body.error === 'string'
           ? { ok: true }
           : { ok: false, error: 'invalid_arguments' };

@@ -302,6 +302,45 @@ export class Conversation {
     });
   }
 
+  readonly #files = new Map<string, Buffer>();
+
+  /**
+   * A file the bot shared (`files.completeUploadExternal`) shows as Slack shows a file share: a
+   * message with the image, in the channel or thread it was shared to. The page fetches its bytes
+   * from `/files/<id>`.
+   */
+  addFile(file: {
+    fileId: string;
+    title?: string;
+    channel?: string;
+    threadTs?: string;
+    bytes: Buffer;
+  }): void {
+    if (!file.channel) return;
+    this.#files.set(file.fileId, file.bytes);
+    const title = file.title ?? 'file';
+    this.#add({
+      ts: `${(Date.now() / 1000).toFixed(6)}`,
+      channel: this.#channelOf(file.channel),
+      author: BOT_USER_ID,
+      text: title,
+      blocks: [
+        {
+          type: 'image',
+          image_url: `/files/${encodeURIComponent(file.fileId)}`,
+          alt_text: title,
+          title: { type: 'plain_text', text: title },
+        },
+      ],
+      ...(file.threadTs ? { threadTs: file.threadTs } : {}),
+    });
+  }
+
+  /** A shared file's bytes, by its id. */
+  file(id: string): Buffer | undefined {
+    return this.#files.get(id);
+  }
+
   #add(fields: Omit<PlaygroundMessage, 'edited' | 'postedAt' | 'version'>): PlaygroundMessage {
     const message: PlaygroundMessage = { ...fields, edited: false, postedAt: Date.now(), version: 1 };
     if (message.threadTs === undefined) delete message.threadTs;

@@ -8,6 +8,7 @@ import {
   blockSuggestionPayload,
   type StateValues,
   slashCommandBody,
+  userChangeBody,
   viewClosedPayload,
   viewSubmissionPayload,
 } from './slack-payloads.js';
@@ -146,6 +147,12 @@ export class Interactions {
   }
 
   /** Opening the app's Home tab sends `app_home_opened`; the bot answers with `views.publish`. */
+  /** Slack's `user_change` for a person whose profile (language) changed. */
+  async userChanged(userId: string): Promise<void> {
+    const user = this.#user(userId);
+    await this.#send(userChangeBody(user), JSON_TYPE, userId, 'migrate', undefined, false);
+  }
+
   async openHome(userId: string): Promise<void> {
     const user = this.#user(userId);
     const body = appHomeOpenedBody(user, this.#conversation.home(userId));

@@ -64,6 +64,7 @@ const requests = {
     values: stateValuesSchema.default({}),
   }),
   home: z.object({ userId: userIdSchema }),
+  language: z.object({ userId: userIdSchema, locale: z.enum(['en-US', 'ko-KR', 'zh-CN']) }),
 };
 
 export interface PageServerOptions {
@@ -75,6 +76,8 @@ export interface PageServerOptions {
   fakeSlackUrl: string;
   logger: Logger;
   webRoot?: string;
+  /** Sets a person's Slack language in the fake Slack (`users.info` answers with it). */
+  setLocale?: (userId: string, locale: string) => void;
 }
 
 /**
@@ -87,6 +90,8 @@ export class PageServer {
   readonly #interactions: Interactions;
   readonly #webRoot: string;
   readonly #streams = new Set<ServerResponse>();
+  /** Each person's Slack language, as the page shows it. */
+  readonly #locales = new Map<string, string>();
   readonly #server = createServer((req, res) => {
     this.#handle(req, res).catch((error: unknown) => {
       this.#options.logger.warn({ err: error, url: req.url }, 'playground page request failed');
@@ -141,6 +146,13 @@ export class PageServer {
     if (req.method === 'GET') {
       if (url.pathname === '/api/events') return this.#openStream(req, res);
       if (url.pathname === '/api/state') return sendJson(res, 200, this.#state());
+      const shared = /^\/files\/([A-Za-z0-9_-]{1,64})$/.exec(url.pathname);
+      if (shared) {
+        const bytes = this.#options.conversation.file(shared[1]!);
+        if (!bytes) return sendJson(res, 404, { error: 'file_not_found' });
+        res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'no-store' }).end(bytes);
+        return;
+      }
       const file = STATIC_FILES[url.pathname];
       if (file) return this.#sendFile(res, file);
       return sendJson(res, 404, { error: 'not_found' });
@@ -194,6 +206,14 @@ export class PageServer {
         const r = requests.options.parse(body);
         return interactions.suggest(r.userId, r.viewId, r.actionId, r.blockId, r.value, r.values);
       }
+      case '/api/language': {
+        // As in Slack: the person changes their language, Slack tells the app (`user_change`).
+        const r = requests.language.parse(body);
+        this.#locales.set(r.userId, r.locale);
+        this.#options.setLocale?.(r.userId, r.locale);
+        await interactions.userChanged(r.userId);
+        return { ok: true, users: this.#state().users };
+      }
       case '/api/home-opened': {
         const r = requests.home.parse(body);
         await interactions.openHome(r.userId);
@@ -231,7 +251,7 @@ export class PageServer {
 
   #state() {
     return {
-      users: USERS,
+      users: USERS.map((u) => ({ ...u, locale: this.#locales.get(u.id) ?? 'en-US' })),
       botUserId: BOT_USER_ID,
       channel: CHANNEL,
       ...this.#options.conversation.snapshot(),

@@ -176,8 +176,8 @@ export function blockSuggestionPayload(
   };
 }
 
-/** The Events API envelope around `app_home_opened`, sent as JSON like every event. */
-export function appHomeOpenedBody(user: PlaygroundUser, home: StoredView | undefined): string {
+/** The Events API envelope around an event, sent as JSON like every event. */
+function eventEnvelope(event: Record<string, unknown>): string {
   return JSON.stringify({
     token: TOKEN,
     team_id: TEAM.id,
@@ -186,13 +186,21 @@ export function appHomeOpenedBody(user: PlaygroundUser, home: StoredView | undef
     event_id: `Ev${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
     event_time: Math.floor(Date.now() / 1000),
     authorizations: [{ team_id: TEAM.id, user_id: BOT_USER_ID, is_bot: true, is_enterprise_install: false }],
-    event: {
-      type: 'app_home_opened',
-      user: user.id,
-      channel: dmChannelOf(user.id),
-      tab: 'home',
-      event_ts: (Date.now() / 1000).toFixed(6),
-      ...(home ? { view: viewPayload(home, {}) } : {}),
-    },
+    event: { ...event, event_ts: (Date.now() / 1000).toFixed(6) },
+  });
+}
+
+/** Slack's `user_change` event: a person's profile (here, their language) changed. */
+export function userChangeBody(user: PlaygroundUser): string {
+  return eventEnvelope({ type: 'user_change', user: { id: user.id, team_id: TEAM.id, name: user.handle } });
+}
+
+export function appHomeOpenedBody(user: PlaygroundUser, home: StoredView | undefined): string {
+  return eventEnvelope({
+    type: 'app_home_opened',
+    user: user.id,
+    channel: dmChannelOf(user.id),
+    tab: 'home',
+    ...(home ? { view: viewPayload(home, {}) } : {}),
   });
 }

@@ -114,6 +114,11 @@ export async function startPlayground(env: Record<string, string | undefined>) {
     // response_url posts (`response:<id>`) reach the conversation through the page server, which
     // hands those URLs out and knows who asked and from which message.
     if (!call.method.startsWith('response:')) conversation.applyWebApiCall(call.method, call.body, answer);
+    if (call.method === 'files.completeUploadExternal' && answer.ok === true)
+      for (const shared of (answer.files as { id: string }[] | undefined) ?? []) {
+        const upload = fakeSlack.files.uploads.find((u) => u.fileId === shared.id);
+        if (upload) conversation.addFile(upload);
+      }
   });
   const sims = await startSeededSimulators({}, { scheduleDelayMs: 5_000, pauseDelayMs: 3_000 });
   const stopWorld = () => Promise.all([fakeSlack.stop(), sims.stop()]);
@@ -149,6 +154,7 @@ export async function startPlayground(env: Record<string, string | undefined>) {
     signingSecret,
     fakeSlackUrl: fakeSlack.url,
     logger: bot.deps.logger.child({ component: 'playground-page' }),
+    setLocale: (userId, locale) => fakeSlack.locales.set(userId, locale),
   });
   try {
     await page.listen(pagePort, host);

@@ -1,4 +1,4 @@
-import { ForbiddenError } from '../errors.js';
+import { ForbiddenError, localized } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { GrantStore } from './grant-store.js';
 import { type Capability, higherRole, REQUIRED_ROLE, type Role, roleAllows } from './roles.js';
@@ -63,9 +63,16 @@ export class AccessControl {
     const role = await this.roleOf(who);
     if (roleAllows(role, capability)) return role;
     const needed = REQUIRED_ROLE[capability];
-    throw new ForbiddenError(
+    const error = new ForbiddenError(
       `You need the ${needed} role to ${what}${who.channelId ? ' in this channel' : ''}; you are a ${role}. ` +
         `A workspace admin can grant it with \`/migrate access grant @you ${needed}\`.`,
     );
+    // `what` is the bot's own English phrase; the role names are what people type in `access grant`.
+    throw localized(error, 'error.forbidden', {
+      needed,
+      what,
+      role,
+      where: who.channelId ? 'channel' : 'workspace',
+    });
   }
 }

@@ -4,14 +4,25 @@ import type { Logger } from '../logger.js';
 export interface SlackDirectory {
   isWorkspaceAdmin(teamId: string, userId: string): Promise<boolean>;
   usergroupMembers(teamId: string, usergroupId: string): Promise<string[]>;
+  /** The person's Slack language (`ko-KR`, `en-US`); undefined when Slack does not say. */
+  userLocale?(teamId: string, userId: string): Promise<string | undefined>;
+  /** Drops what is cached about a person (their profile changed). */
+  forgetUser?(teamId: string, userId: string): void;
 }
 
 export interface DirectoryClient {
-  users: { info(args: { user: string }): Promise<{ user?: { is_admin?: boolean; is_owner?: boolean } }> };
+  users: {
+    info(args: {
+      user: string;
+      include_locale?: boolean;
+    }): Promise<{ user?: { is_admin?: boolean; is_owner?: boolean; locale?: string } }>;
+  };
   usergroups: { users: { list(args: { usergroup: string }): Promise<{ users?: string[] }> } };
 }
 
 const TTL_MS = 5 * 60 * 1000;
+/** Entries kept at most; the oldest answer goes first (a Map keeps insertion order). */
+const MAX_ENTRIES = 10_000;
 
 /**
  * Slack's answers about admins and user-group members, cached for five minutes: `usergroups.users.list`
@@ -33,11 +44,28 @@ export class CachedSlackDirectory implements SlackDirectory {
     this.#now = now;
   }
 
-  isWorkspaceAdmin(teamId: string, userId: string): Promise<boolean> {
-    return this.#cached(`admin:${teamId}:${userId}`, async () => {
-      const { user } = await (await this.#client(teamId)).users.info({ user: userId });
-      return Boolean(user?.is_admin || user?.is_owner);
+  async isWorkspaceAdmin(teamId: string, userId: string): Promise<boolean> {
+    return (await this.#user(teamId, userId)).admin;
+  }
+
+  /** From the same cached `users.info` answer as the admin check: one call tells both. */
+  async userLocale(teamId: string, userId: string): Promise<string | undefined> {
+    return (await this.#user(teamId, userId)).locale;
+  }
+
+  #user(teamId: string, userId: string): Promise<{ admin: boolean; locale?: string }> {
+    return this.#cached(`user:${teamId}:${userId}`, async () => {
+      const { user } = await (await this.#client(teamId)).users.info({ user: userId, include_locale: true });
+      return { admin: Boolean(user?.is_admin || user?.is_owner), locale: user?.locale };
     });
+  }
+
+  /**
+   * Slack said the person changed (`user_change`: admin rights, language): the next question about
+   * them asks Slack again instead of waiting out the cache.
+   */
+  forgetUser(teamId: string, userId: string): void {
+    this.#cache.delete(`user:${teamId}:${userId}`);
   }
 
   usergroupMembers(teamId: string, usergroupId: string): Promise<string[]> {
@@ -52,7 +80,9 @@ export class CachedSlackDirectory implements SlackDirectory {
     if (hit && this.#now() - hit.at < TTL_MS) return hit.value as T;
     try {
       const value = await load();
+      this.#cache.delete(key);
       this.#cache.set(key, { at: this.#now(), value });
+      if (this.#cache.size > MAX_ENTRIES) this.#cache.delete(this.#cache.keys().next().value as string);
       return value;
     } catch (error) {
       // Fail closed: a lookup that fails grants nothing beyond the default role.

@@ -32,6 +32,21 @@ export const approvalRecordSchema = z.strictObject({
   message: z.strictObject({ channel: slackId, ts: z.string().min(1).max(40) }).optional(),
   resourceId: z.string().min(1).max(1024).optional(),
   resourceName: z.string().max(1024).optional(),
+  /**
+   * Asked from a Workflow Builder step: the step's execution, completed when the request is decided
+   * (created → success with the new id; failed, rejected or expired → error).
+   */
+  workflowStep: z.strictObject({ executionId: z.string().min(1).max(64) }).optional(),
+  /** How much it would move, as a bounded look at the source found (shown to the approver). */
+  impact: z
+    .strictObject({
+      objects: z.number().int().min(0),
+      bytes: z.number().min(0),
+      prefixes: z.number().int().min(0),
+      complete: z.boolean(),
+      bandwidth: z.number().positive().optional(),
+    })
+    .optional(),
   /** Why creating failed, as the provider said it (scrubbed of any known secret). */
   failure: z
     .strictObject({

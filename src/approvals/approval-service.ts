@@ -73,6 +73,8 @@ export class ApprovalService {
       status: 'pending',
       createdAt: new Date(now).toISOString(),
       expiresAt: new Date(now + ttlHours * 3_600_000).toISOString(),
+      ...(input.workflowStep ? { workflowStep: input.workflowStep } : {}),
+      ...(input.impact ? { impact: input.impact } : {}),
     });
     const target_ = `approval:${record.id}`;
     try {

@@ -3,6 +3,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import type { MigrationResource, ResourceKind } from '../domain/migration-resource.js';
 import type { Logger } from '../logger.js';
+import type { CreateImpact } from '../providers/definition.js';
 import type { ResourceAction } from '../providers/types.js';
 import type { ResourceResolver } from '../resources/resolve-resource.js';
 import type { SecretRegistry } from '../secrets.js';
@@ -56,6 +57,10 @@ export interface NewRequest {
   /** The provider create request built from the modal; validated again here. */
   request: unknown;
   op: string;
+  /** Asked from a workflow step: kept with the request, so its decision completes the step. */
+  workflowStep?: { executionId: string };
+  /** What it would move, estimated from the source before the request was posted. */
+  impact?: CreateImpact;
 }
 
 export interface DecisionInput {

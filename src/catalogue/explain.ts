@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import type { Locale } from '../i18n/locale.js';
+import { translatorFor } from '../i18n/translator.js';
 import { GATEWAY_CODES } from './gateway-codes.js';
 import omsErrorCodes from './oms-error-codes.json' with { type: 'json' };
+import koTexts from './translations/ko.json' with { type: 'json' };
+import zhCNTexts from './translations/zh-CN.json' with { type: 'json' };
 
 export interface CatalogueEntry {
   code: string;
@@ -65,37 +69,84 @@ export function explain(code: string, httpStatus?: number): CatalogueEntry | und
 export interface DisplayExplanation {
   code: string;
   known: boolean;
+  /** In the asked language: `CODE: message`, or why the code is not explained. */
   title: string;
   solution?: string;
   description?: string;
+  /** Set when the texts above are a translation: their language. */
+  locale?: Locale;
+  /**
+   * The catalogue's English, kept beside a translation so nothing is lost in it; absent when the
+   * texts above are English already.
+   */
+  english?: { title: string; description: string; solution: string };
 }
 
-/** An explanation ready for a Slack message; unknown codes say so plainly instead of guessing. */
-export function explainForDisplay(code: string | undefined, httpStatus?: number): DisplayExplanation {
+interface EntryTexts {
+  message: string;
+  description: string;
+  solution: string;
+}
+
+/** The catalogue's own translations (src/catalogue/translations), keyed by `translationKey`. */
+const TRANSLATED: Partial<Record<Locale, Readonly<Record<string, EntryTexts>>>> = {
+  ko: koTexts,
+  'zh-CN': zhCNTexts,
+};
+
+/** An entry's texts in `locale`, when the catalogue has them (every field, or none). */
+function textsIn(entry: CatalogueEntry, locale: Locale): EntryTexts | undefined {
+  const texts = TRANSLATED[locale]?.[translationKey(entry)];
+  return texts?.message && texts.description && texts.solution ? texts : undefined;
+}
+
+/**
+ * An explanation ready for a Slack message, in `locale`; unknown codes say so plainly instead of
+ * guessing. The code is never translated, and a translated entry keeps its English alongside.
+ */
+export function explainForDisplay(
+  code: string | undefined,
+  httpStatus?: number,
+  locale: Locale = 'en',
+): DisplayExplanation {
+  const tr = translatorFor(locale);
   const shown = code === undefined ? '' : normaliseCode(code);
-  if (shown === '') {
-    return {
-      code: '',
-      known: false,
-      title: 'No error code was reported; check the provider console or contact support.',
-    };
-  }
+  if (shown === '') return { code: '', known: false, title: tr.t('explain.noCode') };
   const entry = explain(shown, httpStatus);
   if (!entry) {
-    const catalogue = HUAWEI_CODE.test(shown) ? 'the OMS error catalogue' : 'the error catalogue';
-    return {
-      code: shown,
-      known: false,
-      title: `Unknown error code ${shown} — not in ${catalogue}; check the provider console or contact support.`,
-    };
+    const catalogue = HUAWEI_CODE.test(shown) ? 'oms' : 'other';
+    return { code: shown, known: false, title: tr.t('explain.unknownCode', { code: shown, catalogue }) };
   }
-  return {
-    code: entry.code,
-    known: true,
+  const english = {
     title: `${entry.code}: ${entry.message}`,
     description: entry.description,
     solution: entry.solution,
   };
+  const texts = locale === 'en' ? undefined : textsIn(entry, locale);
+  if (!texts) return { code: entry.code, known: true, ...english };
+  return {
+    code: entry.code,
+    known: true,
+    title: `${entry.code}: ${texts.message}`,
+    description: texts.description,
+    solution: texts.solution,
+    locale,
+    english,
+  };
+}
+
+/** Every entry, OMS first, for the translation source and its completeness test. */
+export function allCatalogueEntries(): readonly CatalogueEntry[] {
+  return [...omsEntries, ...GATEWAY_CODES];
+}
+
+/**
+ * How an entry is keyed in `translations/*.json`: its code, or `code@status` when the code is listed
+ * under several HTTP statuses with different advice.
+ */
+export function translationKey(entry: CatalogueEntry): string {
+  const shared = (byCode.get(entry.code.toUpperCase()) ?? []).length > 1;
+  return shared ? `${entry.code}@${entry.httpStatus ?? ''}` : entry.code;
 }
 
 /** Number of catalogue entries, OMS and gateway codes together (a code listed under two statuses counts twice). */

@@ -124,8 +124,17 @@ export class ConnectionStore {
     return record.connections.map((stored) => this.#open(teamId, stored));
   }
 
-  /** Stores a new connection (its name must be new in the workspace); re-encrypts the others with the current key. */
-  async add(teamId: string, connection: Connection, createdBy: string): Promise<StoredConnectionInfo> {
+  /**
+   * Stores a new connection (its name must be new in the workspace), or with `replace` stores new
+   * settings and keys under the name of an existing one (it must exist); re-encrypts the others with
+   * the current key. One compare-and-set either way: the old keys stay until the new ones are saved.
+   */
+  async add(
+    teamId: string,
+    connection: Connection,
+    createdBy: string,
+    options: { replace?: boolean } = {},
+  ): Promise<StoredConnectionInfo> {
     const box = this.#requireBox();
     const sealedPart = sealedPartSchema.parse({ auth: connection.auth, storage: connection.storage });
     const stored: StoredRecord = storedRecordSchema.parse({
@@ -148,7 +157,17 @@ export class ConnectionStore {
     // told the name is taken).
     await this.#store.update(keyFor(teamId), (raw) => {
       const record = parseRecord(teamId, raw);
-      if (record.connections.some((c) => c.name === connection.name)) {
+      const exists = record.connections.some((c) => c.name === connection.name);
+      if (options.replace) {
+        if (!exists)
+          throw new InvalidInputError(
+            `This workspace has no stored connection named ${connection.name} any more.`,
+          );
+        return serialize(
+          record.connections.map((c) => (c.name === connection.name ? stored : this.#rewrap(teamId, c))),
+        );
+      }
+      if (exists) {
         throw new InvalidInputError(
           `This workspace already has a connection named ${connection.name}: pick another name, or disconnect it first.`,
         );

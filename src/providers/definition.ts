@@ -155,11 +155,27 @@ export interface CreateFormDefinition {
   toRequest(values: FormValues): FormResult;
   /** The provider's own create schema: what an approval stores and the provider creates from. */
   schema: z.ZodType;
+  /**
+   * How much the request would move, where the provider can tell cheaply (the objects under its
+   * prefixes): shown to the approver. Bounded; undefined when it cannot be known.
+   */
+  estimate?(provider: MigrationProvider, request: Record<string, unknown>): Promise<CreateImpact | undefined>;
   /** A check that needs the provider (do these prefixes exist?): field → problem. */
   check?(provider: MigrationProvider, request: Record<string, unknown>): Promise<Record<string, string>>;
   /** For a `bucket` item: where to list buckets, from the values typed so far. */
   bucketQuery?(values: FormValues): BucketQueryResult;
   summarize(request: Record<string, unknown>): CreateSummary;
+}
+
+/** What a request would move, as far as a bounded look at the source could tell. */
+export interface CreateImpact {
+  objects: number;
+  bytes: number;
+  prefixes: number;
+  /** Everything under the prefixes was read and every size understood (else: "at least"). */
+  complete: boolean;
+  /** The highest bandwidth limit of the request's windows, bytes per second. */
+  bandwidth?: number;
 }
 
 /** What a request will create, in words, for the approval message. Values are raw (escape to show). */

@@ -47,7 +47,13 @@ export function completionReport(
     state: resource.state,
     durationSeconds,
     averageBytesPerSecond,
-    peakBytesPerSecond: rates.length > 0 ? peak : undefined,
+    // Samples that cover only part of the run can peak below the whole run's average: a peak that
+    // contradicts the average is left out rather than shown (within 10 %, sampling error, it is the
+    // average: a peak is never shown below it).
+    peakBytesPerSecond:
+      rates.length > 0 && (averageBytesPerSecond === undefined || peak >= 0.9 * averageBytesPerSecond)
+        ? Math.max(peak, averageBytesPerSecond ?? 0)
+        : undefined,
     bytesMoved,
     bytesTotal: resource.bytes.total,
     objectsMoved: resource.objects.done,

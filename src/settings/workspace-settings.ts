@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOCALES, type Locale } from '../i18n/locale.js';
 import type { AtomicKv } from '../store/atomic-kv.js';
 import { readJson } from '../store/open-atomic-kv.js';
 
@@ -13,6 +14,15 @@ const settingsSchema = z.object({
     .min(1)
     .max(24 * 14)
     .optional(),
+  /** A user group (`S…`) pinged on every approval request (`/migrate settings approvers @group`). */
+  approversGroup: z
+    .string()
+    .regex(/^S[A-Z0-9]{2,}$/)
+    .optional(),
+  /** The workspace's language for channel posts (English when unset). */
+  language: z.enum(LOCALES).optional(),
+  /** Channel id → the language posts in that channel use, over the workspace's. */
+  channelLanguages: z.record(z.string(), z.enum(LOCALES)).optional(),
 });
 export type WorkspaceSettings = z.infer<typeof settingsSchema>;
 
@@ -37,6 +47,24 @@ export class SettingsStore {
     let next: WorkspaceSettings = {};
     await this.#kv.update(`settings:${teamId}`, (raw) => {
       next = settingsSchema.parse({ ...parseSettings(raw), ...change });
+      return JSON.stringify(next);
+    });
+    return next;
+  }
+
+  /** One channel's language (`undefined`: back to the workspace's), leaving the other channels as they are. */
+  async setChannelLanguage(
+    teamId: string,
+    channelId: string,
+    language: Locale | undefined,
+  ): Promise<WorkspaceSettings> {
+    let next: WorkspaceSettings = {};
+    await this.#kv.update(`settings:${teamId}`, (raw) => {
+      const current = parseSettings(raw);
+      const channelLanguages = { ...current.channelLanguages };
+      if (language) channelLanguages[channelId] = language;
+      else delete channelLanguages[channelId];
+      next = settingsSchema.parse({ ...current, channelLanguages });
       return JSON.stringify(next);
     });
     return next;

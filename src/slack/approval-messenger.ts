@@ -1,9 +1,15 @@
 import type { ApprovalMessenger } from '../approvals/approval-service.js';
+import { summarizeCreateRequest } from '../approvals/create-request.js';
 import type { MigrationResource, ResourceKind } from '../domain/migration-resource.js';
 import { InvalidInputError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SettingsStore } from '../settings/workspace-settings.js';
-import { createdNotice, renderApprovalRequest, renderRequesterNotice } from './blocks/approval-request.js';
+import {
+  createdNotice,
+  renderApprovalRequest,
+  renderRequesterNotice,
+  withApproversPing,
+} from './blocks/approval-request.js';
 import { code, escapeMrkdwn } from './blocks/mrkdwn.js';
 import { renderResourceCard } from './blocks/resource-card.js';
 import type { SlackSender } from './sender.js';
@@ -19,6 +25,7 @@ export interface ResourceWatcher {
     id: string;
     by: string;
     resource?: MigrationResource;
+    origin?: { request: string; title?: string };
   }): Promise<unknown>;
 }
 
@@ -38,7 +45,9 @@ export function slackApprovalMessenger(
 ): ApprovalMessenger {
   return {
     async postRequest(record, channel) {
-      const message = renderApprovalRequest(record);
+      // The approvers' user group is pinged by the request itself, so nobody has to watch the channel.
+      const group = (await settings.get(record.team)).approversGroup;
+      const message = withApproversPing(renderApprovalRequest(record), group);
       try {
         return await sender
           .to(record.team)
@@ -87,6 +96,10 @@ export function slackApprovalMessenger(
             id: resource?.id ?? record.resourceId,
             by: record.requester,
             resource,
+            origin: {
+              request: record.id,
+              title: summarizeCreateRequest(record.provider, record.kind, record.request).name,
+            },
           });
           return;
         } catch (error) {

@@ -220,18 +220,40 @@ export function connectModal(
     );
   }
   blocks.push(...auth.fields.map(field), ...storageBlocks(definition.connect.storage, prefill));
+  const title = meta.replaces ? 'Fix connection keys' : 'Add a connection';
   return {
     ...modal({
       callbackId: CONNECT_CALLBACK_ID,
-      title: 'Add a connection',
-      submit: 'Test and save',
+      title,
+      submit: meta.replaces ? 'Test and replace' : 'Test and save',
       close: 'Cancel',
       privateMetadata: encodeMetadata(meta),
       blocks,
     }),
     // The title as it always was (no emoji flag): tests and clients compare it as is.
-    title: { type: 'plain_text', text: 'Add a connection' },
+    title: { type: 'plain_text', text: title },
   };
+}
+
+/**
+ * What a stored connection's form shows again when its keys are replaced: every value that is not
+ * a secret (name, endpoint, project, region, non-secret sign-in fields). Keys are typed anew.
+ */
+export function prefillFrom(connection: Connection): Record<string, string> {
+  const definition = providerDefinition(connection.provider);
+  const prefill: Record<string, string> = {
+    [BLOCK.name]: connection.name,
+    [BLOCK.endpoint]: connection.endpoint,
+  };
+  const props = connection as unknown as Record<string, unknown>;
+  for (const f of definition.connect.fields)
+    if (!f.secret && !f.noPrefill && typeof props[f.key] === 'string')
+      prefill[f.block] = props[f.key] as string;
+  const auth = connection.auth as unknown as Record<string, unknown>;
+  for (const f of authChoice(definition, connection.auth.type).fields)
+    if (!f.secret && !f.noPrefill && typeof auth[f.key] === 'string')
+      prefill[f.block] = auth[f.key] as string;
+  return prefill;
 }
 
 /** A modal with only a message (testing…, saved, could not save). */

@@ -7,15 +7,18 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import { AppError, ErrorCode } from '../errors.js';
+import { ENGLISH, type Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import type { BotMetrics, RequestOutcome } from '../metrics/metrics.js';
 import { enterOp } from '../op-scope.js';
+import type { LastActions } from '../resources/last-actions.js';
 import type { ResourceResolver } from '../resources/resolve-resource.js';
 import type { SecretRegistry } from '../secrets.js';
 import type { SettingsStore } from '../settings/workspace-settings.js';
 import type { Store } from '../store/create-store.js';
 import type { Watcher } from '../watcher/watcher.js';
 import type { InteractiveBudget } from './interactive-budget.js';
+import type { SlackLocales } from './locales.js';
 import type { SlackSender } from './sender.js';
 import type { SlackClients } from './slack-clients.js';
 
@@ -26,10 +29,14 @@ export interface AppDeps {
   store: Store;
   connections: ConnectionRegistry;
   resolver: ResourceResolver;
+  /** Who last acted on each resource through the bot: every card says "Paused by @Bob". */
+  lastActions: LastActions;
   secrets: SecretRegistry;
   access: AccessControl;
   audit: AuditLog;
   settings: SettingsStore;
+  /** Who reads in which language; absent in tests that build deps by hand (then English). */
+  locales?: SlackLocales;
   slackClients: SlackClients;
   /** The one door to Slack: every post, update, ephemeral, DM, view and reply, always scrubbed. */
   sender: SlackSender;
@@ -68,6 +75,11 @@ export interface HandlerContext {
   startedAt: number;
   logger: Logger;
   reply(message: Reply): Promise<void>;
+  /**
+   * The language of an answer: the asker's own (`person`, the default: ephemeral replies, private
+   * cards, modals) or the channel's (`channel`: what is shared there).
+   */
+  translator(audience?: 'person' | 'channel'): Promise<Translator>;
   /** Checks the caller's role; throws a ForbiddenError saying which role `what` needs. */
   require(capability: Capability, what: string): Promise<Role>;
   /** Runs `work` and records it in the audit log as ok, refused or failed (then rethrows). */
@@ -94,6 +106,7 @@ export function createHandlerContext(
   enterOp(opId);
   const logger = deps.logger.child({ op: opId, team: who.teamId, user: who.userId, surface });
   const principal = { teamId: who.teamId, userId: who.userId, channelId: who.channelId };
+  const translators = new Map<string, Promise<Translator>>();
   return {
     deps,
     ...who,
@@ -137,6 +150,19 @@ export function createHandlerContext(
           .catch((auditError: unknown) => logger.error({ err: auditError }, 'audit record failed'));
         throw error;
       }
+    },
+    translator(audience = 'person') {
+      const locales = deps.locales;
+      if (!locales) return Promise.resolve(ENGLISH);
+      let found = translators.get(audience);
+      if (!found) {
+        found =
+          audience === 'channel'
+            ? locales.translatorForChannel(who.teamId, who.channelId)
+            : locales.translatorForUser(who.teamId, who.userId);
+        translators.set(audience, found);
+      }
+      return found;
     },
     async reply(message) {
       const payload: Record<string, unknown> = {

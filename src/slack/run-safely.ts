@@ -1,4 +1,5 @@
 import { asAppError, ErrorCode } from '../errors.js';
+import { ENGLISH } from '../i18n/translator.js';
 import { AmbiguousRefError } from '../resources/resolve-resource.js';
 import { renderAmbiguous, renderError } from './blocks/error-message.js';
 import { type HandlerContext, requestDone } from './context.js';
@@ -25,8 +26,10 @@ export async function runSafely(ctx: HandlerContext, work: () => Promise<void>):
     if (USER_FACING.has(error.code))
       ctx.logger.info({ code: error.code, reason: error.message }, 'request refused');
     else ctx.logger.error({ err: thrown, code: error.code }, 'request failed');
+    // In the asker's language; a lookup that fails leaves the answer English rather than unsaid.
+    const tr = await ctx.translator().catch(() => ENGLISH);
     const message =
-      error instanceof AmbiguousRefError ? renderAmbiguous(error) : renderError(error, ctx.opId);
+      error instanceof AmbiguousRefError ? renderAmbiguous(error) : renderError(error, ctx.opId, tr);
     try {
       await ctx.reply({ ...message, replaceOriginal: false });
     } catch (replyError) {

@@ -1,11 +1,15 @@
 import type { KnownBlock, View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
+import { request } from 'undici';
 import type { Masker, SecretRegistry } from '../secrets.js';
 import { SlackApiError } from './slack-api-error.js';
 import type { SlackClients } from './slack-clients.js';
 
 /** What the sender needs of a Web API client: Bolt's per-request client or one of `SlackClients`. */
-export type SlackClient = Pick<WebClient, 'chat' | 'views' | 'conversations'>;
+export type SlackClient = Pick<WebClient, 'chat' | 'views' | 'conversations' | 'files'> & {
+  /** Workflow steps; optional so a client built for messages alone still fits. */
+  functions?: Pick<WebClient['functions'], 'completeSuccess' | 'completeError'>;
+};
 
 export interface SendOptions {
   /** The request's own client (Bolt's `client`); otherwise one from `SlackClients` for `purpose`. */
@@ -130,6 +134,26 @@ export class TeamSender {
   }
 
   /**
+   * `functions.completeSuccess`: a workflow step is done, with its outputs. Called with the
+   * workspace's bot token (Slack accepts it for any of the app's executions), so a step finished
+   * hours later by an approver's click needs no token kept from the `function_executed` event.
+   */
+  async completeStep(executionId: string, outputs: Record<string, unknown>): Promise<void> {
+    await this.#call('functions.completeSuccess', (c, p) => functionsOf(c).completeSuccess(p), {
+      function_execution_id: executionId,
+      outputs,
+    });
+  }
+
+  /** `functions.completeError`: the step failed; `error` is what the workflow's activity shows. */
+  async failStep(executionId: string, error: string): Promise<void> {
+    await this.#call('functions.completeError', (c, p) => functionsOf(c).completeError(p), {
+      function_execution_id: executionId,
+      error,
+    });
+  }
+
+  /**
    * The `ts` of a message in `channel` (or in the thread `threadTs`) posted since `oldest` (Unix
    * seconds) whose metadata carries `key`; undefined when there is none.
    */
@@ -150,6 +174,44 @@ export class TeamSender {
       (m) => (m.metadata?.event_payload as Record<string, unknown> | undefined)?.key === where.key,
     );
     return found?.ts;
+  }
+
+  /**
+   * Shares a file in a channel or thread with Slack's two-step upload: `files.getUploadURLExternal`,
+   * the bytes POSTed to the URL it gives, then `files.completeUploadExternal` (scope `files:write`).
+   */
+  async uploadFile(file: {
+    channel: string;
+    threadTs?: string;
+    bytes: Buffer;
+    filename: string;
+    title: string;
+    altText?: string;
+  }): Promise<{ fileId: string }> {
+    const target = await this.#call(
+      'files.getUploadURLExternal',
+      (c, p) => c.files.getUploadURLExternal(p as never),
+      {
+        filename: file.filename,
+        length: file.bytes.length,
+        ...(file.altText ? { alt_txt: file.altText } : {}),
+      },
+    );
+    if (!target.upload_url || !target.file_id)
+      throw new SlackApiError('files.getUploadURLExternal', 'lost', { cause: new Error('no upload URL') });
+    try {
+      const answer = await request(target.upload_url, { method: 'POST', body: file.bytes });
+      await answer.body.dump();
+      if (answer.statusCode !== 200) throw new Error(`upload answered HTTP ${answer.statusCode}`);
+    } catch (error) {
+      throw new SlackApiError('files.upload', 'http', { cause: error });
+    }
+    await this.#call('files.completeUploadExternal', (c, p) => c.files.completeUploadExternal(p as never), {
+      files: [{ id: target.file_id, title: file.title }],
+      channel_id: file.channel,
+      ...(file.threadTs ? { thread_ts: file.threadTs } : {}),
+    });
+    return { fileId: target.file_id };
   }
 
   /** An answer through an interaction's `response_url` (Bolt's `respond`). */
@@ -175,6 +237,11 @@ export class TeamSender {
       throw SlackApiError.from(method, error);
     }
   }
+}
+
+function functionsOf(client: SlackClient): NonNullable<SlackClient['functions']> {
+  if (!client.functions) throw new Error('this Slack client cannot complete workflow steps');
+  return client.functions;
 }
 
 /**

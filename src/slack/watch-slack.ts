@@ -1,5 +1,10 @@
+import { ENGLISH, type Translator } from '../i18n/translator.js';
+import type { Logger } from '../logger.js';
+import { throughputChartPng } from '../reports/throughput-chart.js';
 import type { SecretRegistry } from '../secrets.js';
+import type { ReportNote } from '../watcher/notification.js';
 import { DeliveryError, type WatchContent, type WatchPost, type WatchSlack } from '../watcher/watch-slack.js';
+import { chartLabels } from './blocks/completion-report.js';
 import { type Rendered, renderParentCard, renderWatchNotification } from './blocks/watch-notifications.js';
 import { type MessageContent, SlackSender } from './sender.js';
 import { SlackApiError } from './slack-api-error.js';
@@ -32,14 +37,19 @@ const EVENT_TYPE = 'migrate_bot_notification';
  */
 export class SlackWatchDelivery implements WatchSlack {
   readonly #sender: SlackSender;
+  readonly #language: ChannelLanguage;
+  readonly #logger: Logger | undefined;
 
-  constructor(sender: SlackSender) {
+  /** `language` gives a channel's language when a post is rendered (English without it). */
+  constructor(sender: SlackSender, language: ChannelLanguage = async () => ENGLISH, logger?: Logger) {
     this.#sender = sender;
+    this.#language = language;
+    this.#logger = logger;
   }
 
   async post(post: WatchPost): Promise<string> {
-    const message = render(post.content);
-    return deliver(async () => {
+    const message = render(post.content, await this.#language(post.teamId, post.channel));
+    const ts = await deliver(async () => {
       const posted = await this.#sender.to(post.teamId, { purpose: 'background' }).post({
         channel: post.channel,
         ...message,
@@ -51,10 +61,39 @@ export class SlackWatchDelivery implements WatchSlack {
       });
       return posted.ts;
     });
+    if ('note' in post.content && post.content.note.kind === 'report')
+      await this.#uploadChart(post, post.content.note);
+    return ts;
+  }
+
+  /**
+   * The report's throughput chart, after its text. The text is what the outbox delivers exactly
+   * once; a chart that cannot be drawn or uploaded is logged and left out rather than posting the
+   * report twice.
+   */
+  async #uploadChart(post: WatchPost, note: ReportNote): Promise<void> {
+    if (!note.report.chartable) return;
+    try {
+      const labels = chartLabels(note);
+      const bytes = await throughputChartPng(note.samples, { title: labels.title });
+      await this.#sender.to(post.teamId, { purpose: 'background' }).uploadFile({
+        channel: post.channel,
+        threadTs: post.threadTs,
+        bytes,
+        filename: labels.filename,
+        title: labels.title,
+        altText: labels.altText,
+      });
+    } catch (error) {
+      this.#logger?.warn(
+        { err: error, key: post.key },
+        'completion chart not uploaded; the report text was posted',
+      );
+    }
   }
 
   async editCard(teamId: string, edit: Parameters<WatchSlack['editCard']>[1]): Promise<void> {
-    const card = renderParentCard(edit.card);
+    const card = renderParentCard(edit.card, await this.#language(teamId, edit.channel));
     await deliver(() =>
       this.#sender
         .to(teamId, { purpose: 'background' })
@@ -75,9 +114,12 @@ export function watchSlackFor(clients: SlackClients, secrets: SecretRegistry): S
   return new SlackWatchDelivery(new SlackSender(clients, secrets));
 }
 
-function render(content: WatchContent): Rendered | MessageContent {
-  if ('card' in content) return renderParentCard(content.card);
-  if ('note' in content) return renderWatchNotification(content.note);
+/** The language posts in a channel are rendered in, asked each time one is sent. */
+export type ChannelLanguage = (teamId: string, channel: string) => Promise<Translator>;
+
+function render(content: WatchContent, tr: Translator): Rendered | MessageContent {
+  if ('card' in content) return renderParentCard(content.card, tr);
+  if ('note' in content) return renderWatchNotification(content.note, tr);
   return { text: content.rendered.text, blocks: content.rendered.blocks };
 }
 

@@ -23,6 +23,10 @@ export interface Store {
 export async function createStore(url: string, logger: Logger): Promise<Store> {
   const { kind, adapter } = createAdapter(url);
   if (adapter instanceof KeyvSqlite && !url.endsWith(':memory:')) await tuneSqlite(adapter);
+  // Connected now, not by the first commands: with the offline queue off, commands racing a first
+  // connect fail as "client is offline" (seen when a cycle's first reads run in parallel). A Redis
+  // that is down at start is not an error here; the first command says so.
+  if (adapter instanceof KeyvRedis) await adapter.getClient().catch(() => undefined);
   const keyv = new Keyv({ store: adapter, throwOnErrors: true, namespace: 'migrate-bot' });
   keyv.on('error', (error: unknown) => logger.error({ err: error, store: kind }, 'store error'));
   const guard = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {

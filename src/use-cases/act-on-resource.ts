@@ -31,11 +31,14 @@ export async function actOnResource(
   );
   ctx.logger.info({ action, connection: resource.connection, id: resource.id }, 'resource action done');
   if (!after) await ctx.deps.resolver.index.forget(ctx.teamId, resource);
-  // The thread of every channel watching it will say who asked for what comes next.
+  // Every card drawn later, and the thread of every channel watching it, will say who asked; the
+  // watched cards are checked again within seconds rather than at the next poll.
+  const requested = { action, by: ctx.userId, at: Date.now() };
   try {
-    await ctx.deps.watcher.noteRequest(ctx.teamId, resource, { action, by: ctx.userId, at: Date.now() });
+    await ctx.deps.lastActions.note(ctx.teamId, resource, requested);
+    await ctx.deps.watcher.noteRequest(ctx.teamId, resource, requested);
   } catch (error) {
-    // The action is done; only the attribution in the watchers' threads is lost.
+    // The action is done; only the attribution on later cards is lost.
     ctx.logger.warn({ err: error }, 'could not note who asked for the action');
   }
   return { action, resource, after, actions: after ? provider.actionsFor(after) : [] };

@@ -1,6 +1,8 @@
 import type { Capability, Role } from '../access/roles.js';
 import type { ResourceKind, ResourceRef } from '../domain/migration-resource.js';
+import { InvalidInputError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { LastActions } from '../resources/last-actions.js';
 import type { ResourceResolver } from '../resources/resolve-resource.js';
 import type { Watcher } from '../watcher/watcher.js';
 
@@ -15,7 +17,7 @@ export interface UseCaseContext {
   channelId: string | undefined;
   opId: string;
   logger: Logger;
-  deps: { resolver: ResourceResolver; watcher: Watcher; access: AccessChecker };
+  deps: { resolver: ResourceResolver; watcher: Watcher; access: AccessChecker; lastActions: LastActions };
   /** Checks the caller's role; throws a ForbiddenError saying which role `what` needs. */
   require(capability: Capability, what: string): Promise<Role>;
   /** Runs `work` and records it in the audit log as ok, refused or failed (then rethrows). */
@@ -39,4 +41,22 @@ export async function findResource(ctx: UseCaseContext, target: ResourceTarget) 
   return 'ref' in target
     ? ctx.deps.resolver.resolve(ctx.teamId, target.ref)
     : ctx.deps.resolver.fetch(ctx.teamId, target.exact.connection, target.exact.kind, target.exact.id);
+}
+
+/**
+ * The channel an operator's follow-up acts in (`#channel` given, else where they typed), checked
+ * there too: operate where the command is typed and in the channel named.
+ */
+export async function operateIn(
+  ctx: UseCaseContext,
+  channel: string | undefined,
+  what: string,
+  missing: string,
+): Promise<string> {
+  await ctx.require('operate', what);
+  const channelId = channel ?? ctx.channelId;
+  if (!channelId) throw new InvalidInputError(missing);
+  if (channelId !== ctx.channelId)
+    await ctx.deps.access.require({ teamId: ctx.teamId, userId: ctx.userId, channelId }, 'operate', what);
+  return channelId;
 }

@@ -1,6 +1,7 @@
 import { roleAllows } from '../access/roles.js';
 import type { MigrationResource } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
+import type { LastAction } from '../resources/last-actions.js';
 import { capabilityFor } from '../resources/perform-action.js';
 import { findResource, type ResourceTarget, type UseCaseContext } from './context.js';
 
@@ -12,6 +13,10 @@ export interface Shown {
   mayUse: ResourceAction[];
   /** Whether they may watch it (needs operate). */
   mayWatch: boolean;
+  /** Whether they may fix its connection's keys (admins). */
+  mayManage?: boolean;
+  /** Who last acted on it through the bot ("Paused by @Bob · 2 min ago"). */
+  lastAction?: LastAction;
 }
 
 /** Status: `/migrate status`, a card's Refresh, Open from a list, a picker or the Home tab. */
@@ -19,10 +24,13 @@ export async function showResource(ctx: UseCaseContext, target: ResourceTarget):
   const role = await ctx.require('view', 'see migrations');
   const { provider, resource } = await findResource(ctx, target);
   const actions = provider.actionsFor(resource);
+  const lastAction = await ctx.deps.lastActions.get(ctx.teamId, resource).catch(() => undefined);
   return {
+    lastAction,
     resource,
     actions,
     mayUse: actions.filter((a) => roleAllows(role, capabilityFor(a))),
     mayWatch: roleAllows(role, 'operate'),
+    mayManage: roleAllows(role, 'manage'),
   };
 }

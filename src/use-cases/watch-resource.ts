@@ -1,7 +1,6 @@
 import type { MigrationResource } from '../domain/migration-resource.js';
-import { InvalidInputError } from '../errors.js';
 import type { WatchResult } from '../watcher/watcher.js';
-import { findResource, type ResourceTarget, type UseCaseContext } from './context.js';
+import { findResource, operateIn, type ResourceTarget, type UseCaseContext } from './context.js';
 
 export interface Watched {
   resource: MigrationResource;
@@ -18,15 +17,12 @@ export async function watchResource(
   target: ResourceTarget,
   channel?: string,
 ): Promise<Watched> {
-  await ctx.require('operate', 'watch migrations');
-  const channelId = channel ?? ctx.channelId;
-  if (!channelId) throw new InvalidInputError('Name a channel to watch in: `/migrate watch <id> #channel`.');
-  if (channelId !== ctx.channelId)
-    await ctx.deps.access.require(
-      { teamId: ctx.teamId, userId: ctx.userId, channelId },
-      'operate',
-      'watch migrations',
-    );
+  const channelId = await operateIn(
+    ctx,
+    channel,
+    'watch migrations',
+    'Name a channel to watch in: `/migrate watch <id> #channel`.',
+  );
   const { resource } = await findResource(ctx, target);
   const result = await ctx.audited('watch', `${resource.connection}:${resource.id}`, () =>
     ctx.deps.watcher.watch({

@@ -8,14 +8,30 @@ import type {
 import { ProviderError } from '../errors.js';
 import type { ProviderId } from '../providers/provider-ids.js';
 import type { ResourceAction } from '../providers/types.js';
-import type { BrokenState, OutboxEntry, WatchEvent, WatchRecord } from './watch-store.js';
+import { type CompletionReport, completionReport } from '../reports/completion-report.js';
+import type { ThroughputSample } from '../reports/throughput-samples.js';
+import type { GroupTally } from './group-tally.js';
+import type { BrokenState, OutboxEntry, RequestedAction, WatchEvent, WatchRecord } from './watch-store.js';
 
 /**
  * What the watcher tells Slack, as data: which resource, what happened, and the figures as they
  * were when it happened. Stored in the outbox (JSON, so no Dates) and rendered into Block Kit by
  * `slack/blocks/watch-notifications.ts` only when it is sent.
  */
-export type WatchNotification = EventNote | ConnectionNote | DigestNote | BrokenNote | RepairedNote;
+export type WatchNotification =
+  | EventNote
+  | ConnectionNote
+  | DigestNote
+  | BrokenNote
+  | RepairedNote
+  | ReportNote;
+
+/** A finished task's completion report, in its card's thread, with the samples its chart is drawn from. */
+export interface ReportNote {
+  kind: 'report';
+  report: CompletionReport;
+  samples: ThroughputSample[];
+}
 
 /** A resource as it was when an event was detected: what the thread reply shows. */
 export interface ResourceFacts {
@@ -54,6 +70,8 @@ export interface EventNote {
   lastSpeed?: number;
   /** The person whose request through the bot this event is the outcome of (a Slack user id). */
   by?: string;
+  /** `tasks-failed`: the group's tasks as counted, with its first failures. */
+  group?: GroupTally;
 }
 
 /** Which requested action each event is the outcome of. */
@@ -133,10 +151,24 @@ export interface CardFacts {
   ended: boolean;
   /** Who asked for the watch (a user id), or the flow that did. */
   by: string;
+  /** The creation request it came from. */
+  origin?: { request: string; title?: string };
+  /** Who last acted on the resource through the bot, and when. */
+  requested?: RequestedAction;
+  /** A task group's tasks counted by state. */
+  group?: GroupTally;
 }
 
 export function cardFacts(record: WatchRecord): CardFacts {
-  return { resource: record.snapshot, actions: record.actions, ended: record.ended, by: record.watch.by };
+  return {
+    resource: record.snapshot,
+    actions: record.actions,
+    ended: record.ended,
+    by: record.watch.by,
+    ...(record.watch.origin ? { origin: record.watch.origin } : {}),
+    requested: record.requested,
+    group: record.group,
+  };
 }
 
 /** The figures of a resource worth keeping in a notification, JSON-safe. */
@@ -170,6 +202,16 @@ export function isBroadcast(event: WatchEvent): boolean {
   return BROADCAST.has(event);
 }
 
+/** Events after which a card's thread gets the completion report. */
+const REPORTED: ReadonlySet<WatchEvent> = new Set(['succeeded', 'failed']);
+
+/** The completion report for an ending event, or undefined when the event ends nothing. */
+export function reportNote(event: WatchEvent, record: WatchRecord): ReportNote | undefined {
+  if (!REPORTED.has(event) || record.follow) return undefined;
+  const samples = record.samples ?? [];
+  return { kind: 'report', report: completionReport(record.snapshot, samples), samples };
+}
+
 /** The note for one event, from the record as it was when the event was detected. */
 export function eventNote(event: WatchEvent, record: WatchRecord, now: number): EventNote {
   const note: EventNote = {
@@ -186,6 +228,7 @@ export function eventNote(event: WatchEvent, record: WatchRecord, now: number): 
   }
   const by = requestedBy(event, record);
   if (by) note.by = by;
+  if (event === 'tasks-failed' && record.group) note.group = record.group;
   return note;
 }
 

@@ -1,16 +1,24 @@
 import type { Connection } from '../connections/connection.js';
-import type { ResourceKind } from '../domain/migration-resource.js';
+import type { MigrationResource, ResourceKind } from '../domain/migration-resource.js';
 import { KindNotOfferedError, NotFoundError, ProviderError, StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { MigrationProvider } from '../providers/types.js';
 import type { KindOffering } from '../resources/kind-offering.js';
+import { tallyGroup } from './group-tally.js';
 import type { CycleReport, CycleSettings, Loaded } from './poll-cycle.js';
 import type { Observation } from './transitions.js';
 
 export interface ObserveDeps {
   offering: KindOffering;
   logger: Logger;
-  settings: Pick<CycleSettings, 'pageSize' | 'maxPages' | 'getsPerConnection'>;
+  settings: Pick<CycleSettings, 'pageSize' | 'maxPages' | 'getsPerConnection' | 'subscriptionMaxPages'>;
+}
+
+/** What one connection's poll saw: each watch's observation, and every item of the kinds listed whole. */
+export interface Observed {
+  observations: Map<string, Observation>;
+  /** Items of the `whole` kinds (subscriptions discover new resources among them). */
+  listed: MigrationResource[];
 }
 
 /**
@@ -24,17 +32,21 @@ export async function observeConnection(
   provider: MigrationProvider,
   watches: Loaded[],
   report: CycleReport,
-): Promise<Map<string, Observation>> {
+  whole: ReadonlySet<ResourceKind> = new Set(),
+): Promise<Observed> {
   const out = new Map<string, Observation>();
+  const listed: MigrationResource[] = [];
   const byKind = groupBy(watches, (w) => w.record.watch.kind as ResourceKind);
+  for (const kind of whole) if (!byKind.has(kind)) byKind.set(kind, []);
   const absent = await deps.offering.notOffered(connection, [...byKind.keys()]);
   let failure: unknown;
   let answered = 0;
   for (const [kind, group] of byKind) {
     if (absent.has(kind)) continue;
     try {
-      for (const [key, observation] of await observeKind(deps, provider, kind, group, report))
-        out.set(key, observation);
+      const seen = await observeKind(deps, provider, kind, group, report, whole.has(kind));
+      for (const [key, observation] of seen.observations) out.set(key, observation);
+      listed.push(...seen.listed);
       answered++;
     } catch (error) {
       if (error instanceof StoreUnavailableError) throw error;
@@ -50,12 +62,45 @@ export async function observeConnection(
     }
   }
   if (failure !== undefined && answered === 0) throw failure;
-  return out;
+  await tallyGroups(deps, provider, watches, out, report);
+  return { observations: out, listed };
 }
 
 /**
- * Lists one kind page by page (stopping once every watched id is seen), then confirms what the list
- * did not show with `get`. All or nothing: a failure part-way observes none of the kind.
+ * A watched task group's card counts its tasks: each group's task list is read once per cycle
+ * (however many channels watch it). A list that fails leaves the card's last counts in place.
+ */
+async function tallyGroups(
+  deps: ObserveDeps,
+  provider: MigrationProvider,
+  watches: Loaded[],
+  out: Map<string, Observation>,
+  report: CycleReport,
+): Promise<void> {
+  const byGroup = groupBy(
+    watches.filter((w) => w.record.watch.kind === 'task-group' && !w.record.follow),
+    (w) => w.record.watch.id,
+  );
+  for (const [groupId, group] of byGroup) {
+    const seen = group.map((w) => out.get(w.key)).find((o) => o && 'resource' in o);
+    if (!seen) continue;
+    try {
+      const tally = await tallyGroup(provider, groupId, deps.settings, report);
+      for (const w of group) {
+        const observation = out.get(w.key);
+        if (observation && 'resource' in observation) out.set(w.key, { ...observation, group: tally });
+      }
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error;
+      deps.logger.warn({ err: error, group: groupId }, "task group's tasks could not be read this cycle");
+    }
+  }
+}
+
+/**
+ * Lists one kind page by page (stopping once every watched id is seen, unless the kind is listed
+ * `whole` for a subscription), then confirms what the list did not show with `get`. All or nothing:
+ * a failure part-way observes none of the kind.
  */
 async function observeKind(
   deps: ObserveDeps,
@@ -63,17 +108,21 @@ async function observeKind(
   kind: ResourceKind,
   group: Loaded[],
   report: CycleReport,
-): Promise<Map<string, Observation>> {
-  const { pageSize, maxPages, getsPerConnection } = deps.settings;
+  whole: boolean,
+): Promise<Observed> {
+  const { pageSize, getsPerConnection } = deps.settings;
+  const maxPages = whole ? deps.settings.subscriptionMaxPages : deps.settings.maxPages;
   const out = new Map<string, Observation>();
+  const listed: MigrationResource[] = [];
   // Several channels may watch one resource: every one of their watches gets the observation.
   const wanted = new Map<string, string[]>();
   for (const w of group) wanted.set(w.record.watch.id, [...(wanted.get(w.record.watch.id) ?? []), w.key]);
   const seen = new Set<string>();
-  for (let page = 0; page < maxPages && seen.size < wanted.size; page++) {
+  for (let page = 0; page < maxPages && (whole || seen.size < wanted.size); page++) {
     report.providerRequests++;
     report.pages++;
     const { resources, total } = await provider.list({ kind, limit: pageSize, offset: page * pageSize });
+    if (whole) listed.push(...resources);
     for (const resource of resources) {
       const keys = wanted.get(resource.id);
       // An unreadable list item is no observation: the resource is read on its own below.
@@ -98,7 +147,7 @@ async function observeKind(
       else throw error;
     }
   });
-  return out;
+  return { observations: out, listed };
 }
 
 export function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {

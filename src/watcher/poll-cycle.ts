@@ -1,15 +1,28 @@
 import type { Connection } from '../connections/connection.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
+import type { MigrationResource } from '../domain/migration-resource.js';
 import { AppError, StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { ResourceAction } from '../providers/types.js';
 import type { KindOffering } from '../resources/kind-offering.js';
 import { SKIP } from '../store/atomic-kv.js';
 import { isHeld } from './broken-channel.js';
+import { type CycleReport, emptyReport, type Loaded } from './cycle-report.js';
+import { discover } from './discover.js';
+import { eventEntries } from './event-entries.js';
 import type { Leases } from './lease.js';
-import { connectionNotices, digestNote, eventNote, isBroadcast, reasonOf } from './notification.js';
+import {
+  connectionNotices,
+  digestNote,
+  eventNote,
+  isBroadcast,
+  reasonOf,
+  reportNote,
+} from './notification.js';
 import { forEachLimited, groupBy, observeConnection } from './observe.js';
 import type { Outbox, OutboxSettings } from './outbox.js';
 import { sameJson } from './same-json.js';
+import { MODE_EVENTS, type Subscription, type SubscriptionStore, subscribedKinds } from './subscriptions.js';
 import { type DiffSettings, diff, type Observation } from './transitions.js';
 import {
   type ChannelRecord,
@@ -28,6 +41,10 @@ export interface CycleSettings extends DiffSettings, Pick<OutboxSettings, 'postP
   pageSize: number;
   /** Pages read per connection and kind before falling back to `get` for what is still missing. */
   maxPages: number;
+  /** Whether a card's thread gets the completion report (and chart) when its resource ends. */
+  completionReports: boolean;
+  /** Pages read of a kind a subscription follows whole (every item, to find new resources). */
+  subscriptionMaxPages: number;
   /** Failed cycles in a row before a connection is reported down and backed off. */
   failThreshold: number;
   /** Longest backoff, in cycles skipped. */
@@ -39,26 +56,6 @@ export interface CycleSettings extends DiffSettings, Pick<OutboxSettings, 'postP
   /** Hour (UTC) of the daily digest; undefined turns it off. */
   digestHourUtc?: number;
 }
-
-export interface CycleReport {
-  watches: number;
-  connections: number;
-  /** Connections this replica polled (it held their lease). */
-  polled: number;
-  leasedElsewhere: number;
-  backedOff: number;
-  failedConnections: number;
-  providerRequests: number;
-  /** List pages read (part of `providerRequests`). */
-  pages: number;
-  events: number;
-  /** Outbox entries waiting at the start of the cycle, and the age of the oldest (0 when none). */
-  outboxDepth: number;
-  outboxOldestMs: number;
-  ms: number;
-}
-
-export type Loaded = { key: string; record: WatchRecord };
 
 /**
  * One poll cycle: watches grouped by connection, one list pass per connection and kind (pages of
@@ -74,6 +71,7 @@ export class PollCycle {
   readonly #logger: Logger;
   readonly #now: () => number;
   readonly #settings: CycleSettings;
+  readonly #subscriptions: SubscriptionStore;
   /** Channels whose digest of `day` is out, so later cycles of the day skip the digest pass. */
   #digested: { day: string; channels: Set<string> } = { day: '', channels: new Set() };
 
@@ -86,7 +84,9 @@ export class PollCycle {
     logger: Logger;
     now: () => number;
     settings: CycleSettings;
+    subscriptions: SubscriptionStore;
   }) {
+    this.#subscriptions = deps.subscriptions;
     this.#store = deps.store;
     this.#outbox = deps.outbox;
     this.#leases = deps.leases;
@@ -101,48 +101,57 @@ export class PollCycle {
     const started = performance.now();
     // Until when (`performance.now()`) this cycle's posts may wait for their pace window.
     const waitUntil = started + (this.#settings.postPace?.cycleWaitMs ?? 0);
-    const all = await this.#store.loadAll();
-    const report: CycleReport = {
-      watches: all.length,
-      connections: 0,
-      polled: 0,
-      leasedElsewhere: 0,
-      backedOff: 0,
-      failedConnections: 0,
-      providerRequests: 0,
-      pages: 0,
-      events: 0,
-      ...outboxBacklog(all, Date.now()),
-      ms: 0,
-    };
-    // Connections added from Slack live in the store: load each workspace's before resolving.
-    await Promise.all(
-      [...new Set(all.map((w) => w.record.watch.teamId))].map((t) => this.#connections.sync(t)),
-    );
-    // One group per connection (a file connection shared by workspaces is polled once).
-    const groups = new Map<string, { connection: Connection | undefined; watches: Loaded[] }>();
-    for (const w of all) {
-      const connection = this.#connectionOf(w.record.watch.teamId, w.record.watch.connection);
-      const id = connection
-        ? connectionId(connection)
-        : `${w.record.watch.teamId}/${w.record.watch.connection}`;
-      const group = groups.get(id) ?? { connection, watches: [] };
-      group.watches.push(w);
-      groups.set(id, group);
-    }
+    const [all, subs] = await Promise.all([this.#store.loadAll(), this.#subscriptions.loadAll()]);
+    const report = emptyReport(all);
+    const groups = await this.#byConnection(all, subs);
     report.connections = groups.size;
     // Bounded per provider: each provider's connections are polled a few at a time.
     const byProvider = groupBy([...groups], ([, g]) => g.connection?.provider ?? 'unknown');
     await Promise.all(
       [...byProvider.values()].map((list) =>
         forEachLimited(list, this.#settings.connectionsPerProvider, ([id, g]) =>
-          this.#pollConnection(id, g.connection, g.watches, report, waitUntil),
+          this.#pollConnection(id, g.connection, g.watches, report, waitUntil, { subs: g.subs }),
         ),
       ),
     );
     await this.#digests(all);
     report.ms = Math.round(performance.now() - started);
     return report;
+  }
+
+  /**
+   * Polls only these watches, now, the way a cycle does (lease, list or get, transition, delivery):
+   * someone just acted on the resource, and its card should not wait for the next cycle.
+   */
+  async recheck(keys: readonly string[]): Promise<CycleReport> {
+    const read = await Promise.all(
+      keys.map(async (key) => ({ key, record: await this.#store.read<WatchRecord>(key) })),
+    );
+    const loaded = read.filter((w): w is Loaded => w.record !== undefined);
+    const report = emptyReport(loaded);
+    const started = performance.now();
+    for (const [id, g] of await this.#byConnection(loaded, []))
+      await this.#pollConnection(id, g.connection, g.watches, report, started, { recheck: true });
+    report.ms = Math.round(performance.now() - started);
+    return report;
+  }
+
+  /** One group per connection (a file connection shared by workspaces is polled once). */
+  async #byConnection(all: Loaded[], subs: readonly Subscription[]): Promise<Map<string, ConnectionGroup>> {
+    // Connections added from Slack live in the store: load each workspace's before resolving.
+    const teams = new Set([...all.map((w) => w.record.watch.teamId), ...subs.map((s) => s.teamId)]);
+    await Promise.all([...teams].map((t) => this.#connections.sync(t)));
+    const groups = new Map<string, ConnectionGroup>();
+    const groupOf = (teamId: string, name: string) => {
+      const connection = this.#connectionOf(teamId, name);
+      const id = connection ? connectionId(connection) : `${teamId}/${name}`;
+      const group = groups.get(id) ?? { connection, watches: [], subs: [] };
+      groups.set(id, group);
+      return group;
+    };
+    for (const w of all) groupOf(w.record.watch.teamId, w.record.watch.connection).watches.push(w);
+    for (const s of subs) groupOf(s.teamId, s.connection).subs.push(s);
+    return groups;
   }
 
   /** Undefined when the connection is gone from the configuration or cannot be read right now. */
@@ -162,7 +171,9 @@ export class PollCycle {
     watches: Loaded[],
     report: CycleReport,
     waitUntil: number,
+    options: { recheck?: boolean; subs?: Subscription[] } = {},
   ): Promise<void> {
+    const subs = connection ? (options.subs ?? []) : [];
     if (!(await this.#leases.hold(`conn:${id}`))) {
       report.leasedElsewhere++;
       return;
@@ -179,19 +190,28 @@ export class PollCycle {
       // Not polled: nothing is concluded about its resources (never "vanished" for a config change).
     } else if (health && health.skip > 0) {
       report.backedOff++;
-      await this.#store.update<HealthRecord>(hKey, (h) =>
-        h ? { ...h, skip: Math.max(0, h.skip - 1) } : SKIP,
-      );
-    } else if (active.length > 0) {
+      // A connection backing off stays backed off: only full cycles count down its skips.
+      if (!options.recheck)
+        await this.#store.update<HealthRecord>(hKey, (h) =>
+          h ? { ...h, skip: Math.max(0, h.skip - 1) } : SKIP,
+        );
+    } else if (active.length > 0 || subs.length > 0) {
       const provider = this.#connections.provider(connection);
+      const whole = new Set(subs.flatMap((s) => subscribedKinds(s, provider.kinds)));
       let observations: Map<string, Observation> | undefined;
       try {
-        observations = await observeConnection(
+        const observed = await observeConnection(
           { offering: this.#offering, logger: this.#logger, settings: this.#settings },
           connection,
           provider,
           active,
           report,
+          whole,
+        );
+        observations = observed.observations;
+        // New resources of a subscription become watches now; their events start next cycle.
+        watches.push(
+          ...(await this.#subscribe(subs, observed.listed, watches, (r) => provider.actionsFor(r))),
         );
       } catch (error) {
         if (error instanceof StoreUnavailableError) throw error;
@@ -233,6 +253,26 @@ export class PollCycle {
     });
   }
 
+  /** Creates the watches subscriptions found, and notes on existing ones which subscriptions they serve. */
+  async #subscribe(
+    subs: Subscription[],
+    listed: MigrationResource[],
+    watches: Loaded[],
+    actionsFor: (r: MigrationResource) => ResourceAction[],
+  ): Promise<Loaded[]> {
+    if (subs.length === 0 || listed.length === 0) return [];
+    const existing = new Map(watches.map((w) => [w.key, w.record]));
+    const found = discover(subs, listed, existing, actionsFor, this.#now());
+    const created: Loaded[] = [];
+    for (const { key, record } of found.create)
+      if (await this.#store.create(key, record)) created.push({ key, record });
+    for (const { key, via } of found.join)
+      await this.#store.update<WatchRecord>(key, (r) =>
+        r && !r.via?.includes(via) ? { ...r, via: [...(r.via ?? []), via] } : SKIP,
+      );
+    return created;
+  }
+
   /**
    * Writes the transition and its notifications in one compare-and-set; returns events added. When
    * the observation changes nothing in the record as loaded this cycle, nothing is written: this
@@ -257,18 +297,7 @@ export class PollCycle {
   /** The record after an observation, with the replies its events need in its outbox. */
   #next(current: WatchRecord, observation: Observation, now: number): { record: WatchRecord; added: number } {
     const { record, events } = diff(current, observation, now, this.#settings);
-    const entries: OutboxEntry[] = events.map(({ event, key: dedupKey }) => ({
-      key: dedupKey,
-      type: 'reply',
-      event,
-      teamId: record.watch.teamId,
-      channel: record.watch.channelId,
-      note: eventNote(event, record, now),
-      broadcast: isBroadcast(event),
-      createdAt: Date.now(),
-      attempts: 0,
-    }));
-    const next = enqueue(record, entries);
+    const next = enqueue(record, eventEntries(record, events, now, this.#settings.completionReports));
     return { record: next, added: next.outbox.length - record.outbox.length };
   }
 
@@ -351,14 +380,11 @@ function connectionId(connection: Connection): string {
 }
 
 /** Entries still to deliver and the age of the oldest (its `createdAt` is wall-clock ms). */
-function outboxBacklog(all: Loaded[], now: number): { outboxDepth: number; outboxOldestMs: number } {
-  let outboxDepth = 0;
-  let oldest = now;
-  for (const { record } of all) {
-    outboxDepth += record.outbox.length;
-    for (const entry of record.outbox) oldest = Math.min(oldest, entry.createdAt);
-  }
-  return { outboxDepth, outboxOldestMs: Math.max(0, now - oldest) };
+interface ConnectionGroup {
+  connection: Connection | undefined;
+  watches: Loaded[];
+  subs: Subscription[];
 }
 
+export type { CycleReport, Loaded } from './cycle-report.js';
 export { forEachLimited, groupBy } from './observe.js';

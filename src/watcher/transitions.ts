@@ -4,10 +4,14 @@ import {
   TERMINAL_STATES,
 } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
+import { addSample } from '../reports/throughput-samples.js';
+import { type GroupTally, tallyChanged } from './group-tally.js';
 import { dedupBase, type StateEvent, type WatchEvent, type WatchRecord } from './watch-store.js';
 
 /** What one poll saw of a watched resource: the resource, or confirmed gone (404 on `get`). */
-export type Observation = { resource: MigrationResource; actions: ResourceAction[] } | { gone: true };
+export type Observation =
+  | { resource: MigrationResource; actions: ResourceAction[]; group?: GroupTally }
+  | { gone: true };
 
 export interface DiffSettings {
   /** A running resource whose progress has not moved for this long is reported stalled once. */
@@ -25,6 +29,10 @@ export interface DetectedEvent {
 }
 
 const MOVING: ReadonlySet<NormalizedState> = new Set(['running', 'retrying']);
+/** Points kept per watch for the report's chart: enough for its shape, small in every record. */
+const REPORT_SAMPLES = 60;
+/** A resource that says it moves but whose bytes do not still gets a sample this often (a stall shows). */
+const QUIET_SAMPLE_MS = 5 * 60_000;
 /** States whose stall and progress we track. */
 const TERMINAL = (s: NormalizedState | 'gone'): boolean => s !== 'gone' && TERMINAL_STATES.has(s);
 
@@ -75,12 +83,23 @@ export function diff(
     r.state = 'gone';
     r.ended = true;
     r.stalled = false;
-    r.card.dirty = true;
+    r.card.dirty = !r.follow;
     return { record: r, events };
   }
 
   const resource = observation.resource;
   const prev = r.state;
+  if (observation.group) {
+    // A task group's card counts its tasks; newly failed tasks get one line in its thread.
+    const before = r.group;
+    r.group = observation.group;
+    if (tallyChanged(before, observation.group)) r.card.dirty = true;
+    if (before && observation.group.failedCount > before.failedCount)
+      events.push({
+        event: 'tasks-failed',
+        key: `${base}:r${r.run}:tf${observation.group.failedCount}:tasks-failed`,
+      });
+  }
   const cur = resource.state;
   r.snapshot = resource;
   r.actions = observation.actions;
@@ -126,6 +145,19 @@ export function diff(
     r.card.dirty = true;
   }
 
+  // Throughput samples for the completion report (a card's watch only: a subscription's posts have none).
+  // A sample only when the bytes moved, the state changed, or a while passed: an idle cycle writes
+  // nothing, so most watches, most cycles, cost no store write.
+  const done = resource.bytes.done;
+  const last = r.samples?.at(-1);
+  if (
+    !r.follow &&
+    done !== undefined &&
+    (MOVING.has(cur) || (cur !== prev && MOVING.has(prev as NormalizedState))) &&
+    (last === undefined || last.bytes !== done || cur !== prev || now - last.at >= QUIET_SAMPLE_MS)
+  )
+    r.samples = addSample(r.samples ?? [], { at: now, bytes: done }, REPORT_SAMPLES);
+
   // Stall detection, on the bytes done (or the progress) while the resource says it is moving.
   const mark = resource.bytes.done ?? resource.progress;
   if (MOVING.has(cur) && mark !== undefined) {
@@ -161,5 +193,7 @@ export function diff(
       r.card.dirty = true;
     else if (progress !== shown && now - (r.card.editedAt ?? 0) >= settings.minEditMs) r.card.dirty = true;
   }
+  // A subscription's watch without a card has no card to edit.
+  if (r.follow) r.card.dirty = false;
   return { record: r, events };
 }

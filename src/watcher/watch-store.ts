@@ -1,6 +1,9 @@
 import type { MigrationResource, NormalizedState, ResourceKind } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
+import type { ThroughputSample } from '../reports/throughput-samples.js';
+import type { LastAction } from '../resources/last-actions.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
+import type { GroupTally } from './group-tally.js';
 import type { WatchNotification } from './notification.js';
 
 /** Where a resource is watched: one parent card per (workspace, channel, resource). */
@@ -16,6 +19,8 @@ export interface Watch extends WatchTarget {
   /** Who asked (a user id), or the flow that did (`create`). */
   by: string;
   createdAt: number;
+  /** Where it came from, when a flow made it: the creation request's id and title. */
+  origin?: { request: string; title?: string };
 }
 
 /** Thread replies about a resource's state, in the order they can happen. */
@@ -29,7 +34,8 @@ export type StateEvent =
   | 'cancelled'
   | 'deleted'
   | 'vanished';
-export type WatchEvent = StateEvent | 'stalled' | 'moving';
+/** `tasks-failed`: more of a watched task group's tasks failed since the last cycle. */
+export type WatchEvent = StateEvent | 'stalled' | 'moving' | 'tasks-failed';
 export type NoticeEvent = 'connection-down' | 'connection-up' | 'digest' | 'broken' | 'repaired';
 
 /** Slack's answers that mean the bot cannot post in a channel any more (until someone acts). */
@@ -126,14 +132,23 @@ export interface WatchRecord extends Mailbox {
   breaks?: number;
   /** The last action someone asked for through the bot: events it causes say who (issue #13). */
   requested?: RequestedAction;
+  /**
+   * A subscription's watch without a card: only these events are posted, each as its own message
+   * in the channel. Absent: a card with every event in its thread (`watch`, or a subscription `all`).
+   */
+  follow?: 'failures' | 'endings';
+  /** The subscriptions (keys) this watch serves; absent for a watch only `watch` asked for. */
+  via?: string[];
+  /** Someone asked for this watch by name (`watch`): unsubscribing leaves it. */
+  explicit?: boolean;
+  /** A task group's tasks, counted each cycle: its card shows them (a watched group is one card). */
+  group?: GroupTally;
+  /** Bytes done over time while it moved (bounded), for the completion report and its chart. */
+  samples?: ThroughputSample[];
 }
 
 /** Who asked for what, when (wall-clock ms). */
-export interface RequestedAction {
-  action: string;
-  by: string;
-  at: number;
-}
+export type RequestedAction = LastAction;
 
 export interface BrokenState {
   reason: ChannelGone;
@@ -198,6 +213,18 @@ export function healthKey(connection: string): string {
 
 export function channelKey(teamId: string, channelId: string): string {
   return `ch:${enc(teamId)}:${enc(channelId)}`;
+}
+
+/** The outbox entry that posts a watch's card (its dedup key is the watch's own). */
+export function parentEntry(t: WatchTarget): OutboxEntry {
+  return {
+    key: `${dedupBase(t)}:parent`,
+    type: 'parent',
+    teamId: t.teamId,
+    channel: t.channelId,
+    createdAt: Date.now(),
+    attempts: 0,
+  };
 }
 
 /** The stable part of every dedup key: (team, channel, connection, kind, id). */

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from '../config.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
@@ -12,32 +10,31 @@ import type { Store } from '../store/create-store.js';
 import { openAtomicKv } from '../store/open-atomic-kv.js';
 import { brokenFix, prepareRepair } from './broken-channel.js';
 import { Leases } from './lease.js';
-import { Outbox, type OutboxSettings, type WatchAuditor } from './outbox.js';
-import { type CycleReport, type CycleSettings, PollCycle } from './poll-cycle.js';
+import { Outbox, type WatchAuditor } from './outbox.js';
+import { type CycleReport, PollCycle } from './poll-cycle.js';
+import { applyMode, releaseWatches, withCard } from './subscription-watches.js';
+import {
+  type Subscription,
+  SubscriptionStore,
+  type SubscriptionTarget,
+  subscriptionKey,
+} from './subscriptions.js';
 import { baseline } from './transitions.js';
+import type { WatchRequest, WatchResult } from './watch-request.js';
 import type { WatchSlack } from './watch-slack.js';
 import {
   type ChannelGone,
-  dedupBase,
+  parentEntry,
   type RequestedAction,
   type WatchRecord,
   WatchStore,
   type WatchTarget,
   watchKey,
 } from './watch-store.js';
+import { defaultWatcherOptions, type WatcherOptions } from './watcher-options.js';
 
-export interface WatcherOptions extends CycleSettings, OutboxSettings {
-  /** Seconds between cycles; 0 turns the schedule off (tests call `runCycle()`). */
-  pollIntervalSeconds: number;
-  /** Key namespace (Redis: `migrate-bot:watch:`; the Keyv store adds its own `migrate-bot` namespace). */
-  keyPrefix: string;
-  /** A replica that dies hands its connections over after this long. */
-  leaseMs: number;
-  /** The watcher's clock (stall detection, coalescing); tests use the simulators' clock. */
-  now: () => number;
-  /** This replica's name in leases and `sending` marks. */
-  holder: string;
-}
+export type { WatchRequest, WatchResult } from './watch-request.js';
+export { DEFAULT_POST_PACE, defaultWatcherOptions, type WatcherOptions } from './watcher-options.js';
 
 export interface WatcherDeps {
   config: Config;
@@ -54,62 +51,6 @@ export interface WatcherDeps {
   metrics?: { cycleDone(report: CycleReport): void };
 }
 
-/** What other flows call to watch a resource (e.g. creation with approval auto-watches). */
-export interface WatchRequest extends WatchTarget {
-  by: string;
-  /** The resource as just read, to skip one `get`. */
-  resource?: MigrationResource;
-}
-
-export interface WatchResult {
-  created: boolean;
-  key: string;
-  /** The parent card is in the channel already (false: it is in the outbox, Slack was busy). */
-  posted: boolean;
-  /** It was broken (Slack refused its channel) and Slack takes posts there again. */
-  repaired?: boolean;
-}
-
-/**
- * chat.postMessage: about 1 per second per channel (bursts allowed), and a workspace-wide cap Slack
- * does not publish: 40 per 10 s is at most 280 in any minute.
- */
-export const DEFAULT_POST_PACE: NonNullable<OutboxSettings['postPace']> = {
-  perChannel: { windowMs: 1_000, max: 1 },
-  perWorkspace: { windowMs: 10_000, max: 40 },
-  maxWaitMs: 2_500,
-  // A burst beyond what fits is delivered over the next cycles rather than delaying the polls.
-  cycleWaitMs: 10_000,
-};
-
-export function defaultWatcherOptions(config: Config): WatcherOptions {
-  const interval = config.watcher.pollIntervalSeconds;
-  return {
-    pollIntervalSeconds: interval,
-    stallMs: config.watcher.stallMinutes * 60_000,
-    digestHourUtc: config.watcher.digestHourUtc,
-    progressStep: 0.05,
-    minEditMs: 5 * 60_000,
-    pageSize: 100,
-    maxPages: 20,
-    failThreshold: 3,
-    maxSkipCycles: 10,
-    getsPerConnection: 4,
-    connectionsPerProvider: 2,
-    sendingStaleMs: 60_000,
-    slackBackoffMs: 2_000,
-    recoveryProbeMs: 30_000,
-    // Tier 3 is ~50/min per workspace: 7 per 10 s window is at most 49 in any minute.
-    editBudget: { windowMs: 10_000, max: 7 },
-    postPace: DEFAULT_POST_PACE,
-    lookupSent: true,
-    keyPrefix: /^rediss?:\/\//.test(config.storeUrl) ? 'migrate-bot:watch:' : 'watch:',
-    leaseMs: Math.max(30_000, 2 * interval * 1000 + 10_000),
-    now: Date.now,
-    holder: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
-  };
-}
-
 /**
  * The watcher: persisted watches, polled per connection on a node-cron schedule (never two cycles
  * at once), notified through a persisted outbox, exactly once across restarts and replicas.
@@ -117,6 +58,8 @@ export function defaultWatcherOptions(config: Config): WatcherOptions {
 export class Watcher {
   readonly options: WatcherOptions;
   readonly store: WatchStore;
+  /** Channels following whole connections or task groups (`/migrate subscribe`). */
+  readonly subscriptions: SubscriptionStore;
   readonly outbox: Outbox;
   readonly #deps: WatcherDeps;
   readonly #backend: AtomicKv;
@@ -127,6 +70,8 @@ export class Watcher {
   #current: Promise<CycleReport> | undefined;
   #lastStart = 0;
   #stopped: Promise<void> | undefined;
+  readonly #rechecks = new Set<NodeJS.Timeout>();
+  readonly #rechecking = new Set<Promise<void>>();
   cycles = 0;
 
   private constructor(deps: WatcherDeps, backend: AtomicKv, options: WatcherOptions) {
@@ -135,6 +80,7 @@ export class Watcher {
     this.options = options;
     this.#logger = deps.logger.child({ component: 'watcher' });
     this.store = new WatchStore(backend);
+    this.subscriptions = new SubscriptionStore(backend);
     this.#leases = new Leases(backend, options.holder, options.leaseMs);
     this.outbox = new Outbox({
       store: this.store,
@@ -154,6 +100,7 @@ export class Watcher {
       logger: this.#logger,
       now: options.now,
       settings: options,
+      subscriptions: this.subscriptions,
     });
   }
 
@@ -193,22 +140,19 @@ export class Watcher {
     const key = watchKey(target);
     const now = this.options.now();
     const record: WatchRecord = {
-      watch: { ...target, by: request.by, createdAt: now },
+      watch: {
+        ...target,
+        by: request.by,
+        createdAt: now,
+        ...(request.origin ? { origin: request.origin } : {}),
+      },
       snapshot: resource,
       actions: provider.actionsFor(resource),
       ...baseline(resource),
       movedAt: now,
       card: { dirty: false },
-      outbox: [
-        {
-          key: `${dedupBase(target)}:parent`,
-          type: 'parent',
-          teamId: target.teamId,
-          channel: target.channelId,
-          createdAt: Date.now(),
-          attempts: 0,
-        },
-      ],
+      explicit: true,
+      outbox: [parentEntry(target)],
       sent: [],
     };
     const created = await this.store.create(key, record);
@@ -231,7 +175,10 @@ export class Watcher {
    * post there again; an active one whose channel Slack now refuses breaks (its creator is told).
    */
   async #watchAgain(key: string, target: WatchTarget): Promise<WatchResult> {
-    const before = await this.store.read<WatchRecord>(key);
+    // A subscription's watch without a card becomes a full watch: its card is posted now.
+    const before = await this.store.update<WatchRecord>(key, (r) =>
+      r && (!r.explicit || r.follow) ? withCard({ ...r, explicit: true }, target) : SKIP,
+    );
     if (before?.broken) return this.#repair(key, true);
     const drained = await this.outbox.drain(key, { direct: true });
     if (drained.channelError) {
@@ -303,7 +250,65 @@ export class Watcher {
         r.watch.id === target.id,
     );
     for (const { key } of watched)
-      await this.store.update<WatchRecord>(key, (current) => (current ? { ...current, requested } : SKIP));
+      await this.store.update<WatchRecord>(key, (current) =>
+        // The card says "Pausing… requested by @Bob" at once, not only in the thread later.
+        current ? { ...current, requested, card: { ...current.card, dirty: !current.ended } } : SKIP,
+      );
+    if (watched.length > 0) this.#recheckSoon(watched.map((w) => w.key));
+  }
+
+  /** Polls these watches again after each `recheckAfterMs` delay (bounded: one timer per delay). */
+  #recheckSoon(keys: string[]): void {
+    for (const delay of this.options.recheckAfterMs) {
+      if (this.#stopped) return;
+      const timer = setTimeout(() => {
+        this.#rechecks.delete(timer);
+        if (this.#stopped) return;
+        const running = this.#cycle
+          .recheck(keys)
+          .then(() => undefined)
+          .catch((error: unknown) => {
+            // The next cycle polls it anyway; a failed early check only delays the card.
+            this.#logger.warn({ err: error }, 'early re-check after an action failed');
+          })
+          .finally(() => this.#rechecking.delete(running));
+        this.#rechecking.add(running);
+      }, delay);
+      timer.unref();
+      this.#rechecks.add(timer);
+    }
+  }
+
+  /**
+   * A channel follows a connection or an OMS task group: its resources are picked up on the next
+   * cycle from the list pages the cycle reads anyway. Changing the mode of an existing one updates it.
+   */
+  async subscribe(sub: Subscription): Promise<{ created: boolean; before?: Subscription }> {
+    await this.#deps.connections.sync(sub.teamId);
+    this.#deps.connections.get(sub.teamId, sub.connection);
+    // The group's card first: a channel Slack refuses leaves no subscription behind.
+    if (sub.groupId && sub.mode === 'all') await this.#groupCard(sub);
+    const result = await this.subscriptions.put(sub);
+    if (!(sub.groupId && sub.mode === 'all') && result.before && result.before.mode !== sub.mode)
+      await applyMode(this.store, sub);
+    return result;
+  }
+
+  /** A task group followed with `all`: one card for the group now; task watches of an earlier mode stop. */
+  async #groupCard(sub: Subscription): Promise<void> {
+    const via = subscriptionKey(sub);
+    await releaseWatches(this.store, via);
+    const { key, created } = await this.watch({ ...sub, kind: 'task-group', id: sub.groupId!, by: sub.by });
+    await this.store.update<WatchRecord>(key, (r) =>
+      r ? { ...r, via: [...new Set([...(r.via ?? []), via])], explicit: created ? false : r.explicit } : SKIP,
+    );
+  }
+
+  /** Stops a subscription; the watches only it kept are removed, a `watch` of the same resource stays. */
+  async unsubscribe(target: SubscriptionTarget): Promise<{ removed?: Subscription; watches: number }> {
+    const removed = await this.subscriptions.remove(target);
+    const watches = await releaseWatches(this.store, subscriptionKey(target));
+    return { removed, watches };
   }
 
   /** Every watch of a workspace (optionally one channel), for `/migrate watches`. */
@@ -372,6 +377,9 @@ export class Watcher {
     this.#stopped ??= (async () => {
       await this.#task?.destroy();
       this.#task = undefined;
+      for (const timer of this.#rechecks) clearTimeout(timer);
+      this.#rechecks.clear();
+      await Promise.all(this.#rechecking);
       await this.#current?.catch(() => undefined);
       await this.#leases.releaseAll().catch(() => undefined);
       await this.#backend.close();

@@ -93,6 +93,7 @@ describe('createConfig', () => {
         scopes: [
           'commands',
           'chat:write',
+          'files:write',
           'users:read',
           'usergroups:read',
           'channels:history',

@@ -346,7 +346,16 @@ describe('OMS task: command → modal → approval → creation', () => {
   let request: { id: string; ts: string; message: Json };
   let since = 0;
 
-  it('posts the approval request in the approvals channel and tells the requester', async () => {
+  it('posts the approval request in the approvals channel, pinging the approvers group, and tells the requester', async () => {
+    // Only a user group can be the approvers; an operator cannot set it.
+    expect(messageText(await t.ask(`settings approvers <@${APPROVER2}|bob>`))).toContain('user group');
+    expect(
+      messageText(await t.ask('settings approvers <!subteam^S0APPROVERS|@approvers>', { userId: OPERATOR })),
+    ).toMatch(/admin/i);
+    expect((await t.bot.deps.settings.get(TEAM)).approversGroup).toBeUndefined();
+    expect(messageText(await t.ask('settings approvers <!subteam^S0APPROVERS|@approvers>'))).toContain(
+      '<!subteam^S0APPROVERS>',
+    );
     since = t.fakeSlack.calls.length;
     const res = await ix.submit(form, OMS_VALUES, { userId: APPROVER });
     expect(res.status).toBe(200);
@@ -354,11 +363,19 @@ describe('OMS task: command → modal → approval → creation', () => {
     request = await postedRequest(since);
     const text = messageText(request.message);
     expect(text).toContain('OMS migration task');
+    expect(String(request.message.text)).toMatch(
+      /^<!subteam\^S0APPROVERS> a migration waits for your approval/,
+    );
     expect(text).toContain('`hw-prod`');
     expect(text).toContain(`<@${APPROVER}>`);
     expect(text).toContain('AWS us-east-1 · src-bucket');
     expect(text).toContain('HuaweiCloud cn-north-4 · dst-bucket/from-aws');
     expect(text).toContain('00:00–06:00 ≤ 200 MB/s, 22:00–23:00 ≤ 50 MB/s');
+    // The impact, read from the source bucket (photos/ has three objects, logs/ one; OMS prints sizes
+    // as "73.59 MB") and the transfer time at the highest bandwidth limit.
+    expect(text).toContain('*Impact*');
+    expect(text).toContain('About 4 objects, 80.1 MiB under the 2 prefixes.');
+    expect(text).toContain('Transfer time at its 200 MiB/s bandwidth limit: under 2 min.');
     expect(text).toContain('photos/');
     expect(text).toMatch(/expires <!date\^\d+\^/);
     const [approve, reject] = buttons(request.message);
@@ -418,13 +435,15 @@ describe('OMS task: command → modal → approval → creation', () => {
     expect(messageText(updated)).toContain(`Approved by <@${APPROVER2}> <!date^`);
     expect(buttons(updated)).toEqual([]);
     // The new task's card (the watcher's parent card) in the request channel.
-    await t.fakeSlack.waitFor(() =>
+    const card = await t.fakeSlack.waitFor(() =>
       callsSince(
         before,
         'chat.postMessage',
         (c) => c.body.channel === REQUEST_CHANNEL && messageText(c.body).includes(task.id),
       ).at(-1),
     );
+    // The card says which request made it, and what the request was called.
+    expect(messageText(card.body)).toContain(`Created from request \`${request.id}\` “photos to OBS”`);
     expect(await t.bot.deps.watcher.list(TEAM, REQUEST_CHANNEL)).toHaveLength(1);
     await dmTo(APPROVER, before, /approved your request .* created as `hw-prod:/);
     const audit = await t.bot.deps.audit.recent(TEAM, 20);

@@ -97,6 +97,31 @@ describe('OMS form → create request', () => {
     expect(JSON.stringify(result)).not.toMatch(/"(ak|sk|src_ak|dst_sk|security_token)"/);
   });
 
+  it('checks OBS bucket names (destination and list file) and reports every bad field at once', () => {
+    for (const [name, why] of [
+      ['My_Bucket', 'lowercase letters, digits'],
+      ['ab', '3 to 63 characters'],
+      ['-bucket', 'starts and ends with a letter or a digit'],
+      ['my-.bucket', 'no two periods together'],
+      ['192.168.1.10', 'IP address'],
+    ] as const) {
+      const result = omsRequestFromForm('task', { ...OMS_OK, dst_bucket: name, src_region: undefined });
+      expect(result.ok).toBe(false);
+      if (result.ok) continue;
+      expect(result.errors.dst_bucket).toContain(why);
+      // Every invalid field in one answer, not one per submit.
+      expect(result.errors.src_region).toBeDefined();
+    }
+    const list = omsRequestFromForm('task', {
+      ...OMS_OK,
+      task_type: 'list',
+      src_objects: undefined,
+      list_file: 'Lists/x.txt',
+    });
+    expect(list.ok || list.errors.list_file).toContain("list file's bucket is on OBS");
+    expect(omsRequestFromForm('task', { ...OMS_OK, dst_bucket: 'obs.photos-2026' }).ok).toBe(true);
+  });
+
   it('maps a task group form (upper-case types, enable_kms defaulted, no priority)', () => {
     const result = omsRequestFromForm('task-group', { ...OMS_OK, task_type: 'PREFIX', priority: undefined });
     expect(result.ok).toBe(true);

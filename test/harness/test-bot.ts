@@ -137,6 +137,23 @@ export class TestBot {
   async event(event: Record<string, unknown>, teamId = 'T0FAKE001') {
     return postSigned(this.eventsUrl, SIGNING_SECRET, eventBody(teamId, event), JSON_TYPE);
   }
+
+  /**
+   * Runs a custom workflow step as Workflow Builder does: the fake starts an execution and its
+   * `function_executed` event reaches the bot signed. `settled()` waits for `functions.complete*`.
+   */
+  async runStep(callbackId: string, inputs: Record<string, unknown>, teamId = 'T0FAKE001') {
+    const { executionId, event } = this.fakeSlack.workflows.execute(callbackId, inputs);
+    const http = await this.event(event, teamId);
+    if (http.status !== 200) throw new Error(`step event rejected with HTTP ${http.status}: ${http.text}`);
+    const execution = () => this.fakeSlack.workflows.executions.get(executionId)!;
+    return {
+      executionId,
+      execution,
+      settled: (timeoutMs?: number) =>
+        this.fakeSlack.waitFor(() => (execution().status !== 'running' ? execution() : undefined), timeoutMs),
+    };
+  }
 }
 
 export interface Who {

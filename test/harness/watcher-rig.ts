@@ -129,6 +129,9 @@ export async function startRig(world: WatchWorld, options: RigOptions = {}): Pro
       sendingStaleMs: 200,
       postPace: TEST_POST_PACE,
       leaseMs: 5_000,
+      // These tests assert the notification protocol's exact traces; the completion report that
+      // follows an ending has its own tests (test/reports).
+      completionReports: false,
       ...options.watcher,
     },
   );

@@ -281,6 +281,19 @@ describe('the playground page, driven in a browser', { timeout: 120_000 }, () =>
       'invoices-azure',
     );
     expect(await thread.locator('.message', { hasText: /failed at 14%\./ }).count()).toBe(1);
+    // The completion report follows the failure in the thread, and its throughput chart is shared
+    // there as an image (Slack's two-step upload, played by the fake Slack).
+    const report = thread.locator('.message', { hasText: 'Report for invoices-azure' });
+    await report.waitFor({ timeout: WAIT_MS });
+    expect(await report.innerText()).toMatch(/Duration[\s\S]*Average/);
+    const chart = thread.locator('img.image-full');
+    await chart.waitFor({ timeout: WAIT_MS });
+    await expect
+      .poll(() => chart.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), {
+        timeout: WAIT_MS,
+      })
+      .toBeGreaterThan(300);
+    await chart.scrollIntoViewIfNeeded();
     await shot('06-failure-thread');
     await page.locator('#thread-close').click();
   }, 45_000);
@@ -398,6 +411,34 @@ describe('the playground page, driven in a browser', { timeout: 120_000 }, () =>
     await modal.locator('.modal-cancel').click();
     await modal.waitFor({ state: 'detached' });
   });
+  it('10. each person has their own Slack language: the same card in Korean and Chinese', async () => {
+    await actAs('Alice');
+    const language = page.locator('#language-switch');
+    try {
+      for (const [locale, data, name] of [
+        ['ko-KR', '데이터', '10-status-ko'],
+        ['zh-CN', '数据', '10-status-zh-CN'],
+      ] as const) {
+        await language.selectOption(locale);
+        // Slack tells the app (`user_change`); the next answer is in the new language.
+        await expect.poll(() => language.inputValue()).toBe(locale);
+        await type('/migrate status 191297407830872');
+        const card = page
+          .locator('#messages .message.is-ephemeral')
+          .filter({ hasText: 'photos-aws-to-obs' })
+          .filter({ hasText: data })
+          .last();
+        await card.waitFor({ timeout: WAIT_MS });
+        // Ids and names are never translated.
+        expect(await card.innerText()).toContain('hw-sim:191297407830872');
+        await card.scrollIntoViewIfNeeded();
+        await shot(name);
+      }
+    } finally {
+      await language.selectOption('en-US');
+    }
+  });
+
   it('9. at phone width (390×844): no sideways scrolling, dialogs centred, the thread as an overlay', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     try {

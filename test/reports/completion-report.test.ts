@@ -105,3 +105,32 @@ describe('the throughput chart', () => {
     expect(png.readUInt32BE(20)).toBeGreaterThan(360);
   });
 });
+
+describe('a report whose samples cover only part of the run', () => {
+  it('never shows a peak below the average', () => {
+    const GiB = 1024 ** 3;
+    const report = completionReport(
+      {
+        provider: 'huawei-oms',
+        connection: 'hw',
+        kind: 'task',
+        id: '1',
+        name: 'partly sampled',
+        state: 'succeeded',
+        rawStatus: '5',
+        bytes: { done: 10 * GiB, total: 10 * GiB },
+        objects: {},
+        source: {},
+        destination: {},
+        elapsedSeconds: 10,
+      },
+      [
+        { at: 0, bytes: 0 },
+        { at: 10_000, bytes: 100 * 1024 ** 2 },
+        { at: 20_000, bytes: 200 * 1024 ** 2 },
+      ],
+    );
+    expect(report.averageBytesPerSecond).toBe(GiB);
+    expect(report.peakBytesPerSecond).toBeUndefined();
+  });
+});

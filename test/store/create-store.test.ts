@@ -36,6 +36,15 @@ describe.each(backends)('%s store', (_name, url) => {
       await store.close();
     }
   });
+  it('answers reads made all at once right after it is opened (a cycle’s first reads run in parallel)', async () => {
+    const store = await createStore(url(), logger);
+    try {
+      const reads = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => store.get(`race:${i}`)));
+      expect(reads.filter((r) => r.status === 'rejected')).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
 });
 
 describe('store outage', () => {

@@ -202,7 +202,9 @@ describe('kill -9 at random points, replicas restarted each time', () => {
         let seq = 1;
         for (let r = 0; r < rounds.get(t.id)!; r++)
           keys.push(`${base}:${t.id}:r1.${++seq}:paused`, `${base}:${t.id}:r1.${++seq}:resumed`);
-        keys.push(`${base}:${t.id}:r1.${++seq}:${i % 2 === 1 ? 'failed' : 'succeeded'}`);
+        const ending = `${base}:${t.id}:r1.${++seq}:${i % 2 === 1 ? 'failed' : 'succeeded'}`;
+        // The completion report follows the ending in the thread, exactly once like the rest.
+        keys.push(ending, `${ending}:report`);
         return keys;
       });
       const counts = postsPerKey(world.fakeSlack);

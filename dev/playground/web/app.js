@@ -503,6 +503,19 @@ function renderUserSwitch() {
   );
 }
 
+/** Each person has their own Slack language; the bot reads it with `users.info` (include_locale). */
+function renderLanguageSwitch() {
+  const select = $('#language-switch');
+  const me = state.users.find((u) => u.id === ui.userId);
+  select.value = me?.locale ?? 'en-US';
+}
+
+async function switchLanguage(locale) {
+  const answer = await post('api/language', { locale });
+  if (answer?.users) state.users = answer.users;
+  renderLanguageSwitch();
+}
+
 function switchUser(userId) {
   ui.userId = userId;
   localStorage.setItem('playground-user', userId);
@@ -533,6 +546,7 @@ function renderLayout() {
 function renderAll() {
   renderLayout();
   renderUserSwitch();
+  renderLanguageSwitch();
   renderChannel();
   renderThread();
   renderDirectMessages();
@@ -586,6 +600,7 @@ function setUp() {
     item.addEventListener('click', () => navigate(item.dataset.nav));
   for (const tab of document.querySelectorAll('.tab'))
     tab.addEventListener('click', () => navigate('app', tab.dataset.tab));
+  $('#language-switch').addEventListener('change', (event) => switchLanguage(event.target.value));
   $('#thread-close').addEventListener('click', () => {
     ui.threadTs = undefined;
     renderAll();

@@ -153,7 +153,8 @@ function textNode(textObject, ctx, className) {
 function image(element, className) {
   const img = el('img', className);
   const url = String(element.image_url ?? '');
-  if (/^https?:\/\//i.test(url)) img.src = url;
+  // A file the bot shared is served by the playground itself (`/files/<id>`).
+  if (/^https?:\/\//i.test(url) || /^\/files\/[A-Za-z0-9_-]+$/.test(url)) img.src = url;
   img.alt = element.alt_text ?? '';
   img.loading = 'lazy';
   return img;

@@ -3,6 +3,7 @@ import type { FormValues } from '../definition.js';
 import { type FieldMap, type FormResult, validateWithSchema } from '../form-result.js';
 import { bandwidthProblem, toBandwidthPolicy } from './bandwidth.js';
 import type { OmsBucketSource } from './bucket-source.js';
+import { obsBucketNameProblem } from './obs-bucket-name.js';
 import {
   BUCKET_CLOUD_TYPES,
   CONSISTENCY_CHECKS,
@@ -126,8 +127,13 @@ export function omsRequestFromForm(kind: OmsCreateKind, v: FormValues): FormResu
       errors.list_file = 'List file must be written <OBS bucket>/<object key>, e.g. my-lists/objects.txt.';
     } else {
       listFile = { obs_bucket: v.list_file.slice(0, slash), list_file_key: v.list_file.slice(slash + 1) };
+      const problem = obsBucketNameProblem(listFile.obs_bucket);
+      if (problem) errors.list_file = `The list file's bucket is on OBS. ${problem}`;
     }
   }
+  // The destination is always OBS: its naming rules apply before any request is made.
+  const dstProblem = v.dst_bucket ? obsBucketNameProblem(v.dst_bucket) : undefined;
+  if (dstProblem) errors.dst_bucket = dstProblem;
   // The provider schema's conditional rules (checkSource) run only once the rest parses; asking
   // them here too shows every problem in one go, in the form's words.
   const urlList = URL_LISTS.has(taskType);

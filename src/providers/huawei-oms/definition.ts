@@ -2,6 +2,7 @@ import type { CreateFormDefinition, ProviderDefinition } from '../definition.js'
 import { ACCESS_KEY_FIELDS } from '../shared-fields.js';
 import { OMS_LABELS, type OmsCreateKind, omsRequestFromForm } from './create-form.js';
 import { checkOmsPrefixes, loadOmsForm, omsFormItems } from './create-form-items.js';
+import { estimateOmsImpact } from './impact.js';
 import { createHuaweiOmsProvider } from './index.js';
 import { omsCreateTaskGroupRequestSchema, omsCreateTaskRequestSchema } from './schemas.js';
 import { summarizeOms } from './summary.js';
@@ -22,6 +23,7 @@ function omsForm(kind: OmsCreateKind, label: string, title: string, what: string
     toRequest: (values) => omsRequestFromForm(kind, values),
     schema: kind === 'task' ? omsCreateTaskRequestSchema : omsCreateTaskGroupRequestSchema,
     check: checkOmsPrefixes,
+    estimate: estimateOmsImpact,
     bucketQuery: (values) =>
       values.src_cloud
         ? { ok: true, query: { cloud: values.src_cloud } }

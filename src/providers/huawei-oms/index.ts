@@ -1,5 +1,5 @@
-import type { Connection, StorageCredential } from '../../connections/connection.js';
-import type { MigrationResource, NormalizedState, ResourceKind } from '../../domain/migration-resource.js';
+import type { Connection } from '../../connections/connection.js';
+import type { MigrationResource, ResourceKind } from '../../domain/migration-resource.js';
 import { InvalidInputError, KindNotOfferedError, ProviderError } from '../../errors.js';
 import type { BucketQuery } from '../definition.js';
 import type {
@@ -13,7 +13,7 @@ import type {
 import { actionsForSyncTaskState, actionsForTaskGroup, actionsForTaskState } from './actions.js';
 import { toBandwidthPolicy } from './bandwidth.js';
 import { OmsBucketLookups } from './bucket-lookups.js';
-import { type OmsBucketSource, omsBucketSourceSchema } from './bucket-source.js';
+import type { OmsBucketSource } from './bucket-source.js';
 import { OmsClient } from './client.js';
 import { listByStatus, pageResources, statusesFor } from './list-by-status.js';
 import {
@@ -27,17 +27,13 @@ import {
 import {
   type CloudVendorEndType,
   LIMITS,
-  type ListBucketObjectsResp,
   omsCreateSyncTaskRequestSchema,
   omsCreateTaskGroupRequestSchema,
   omsCreateTaskRequestSchema,
-  type ShowBucketCdnInfoResp,
   type ShowBucketRegionResp,
   type ShowRegionInfoResp,
   type SourceCdnReq,
-  type StartTaskReq,
   type SyncTaskInfo,
-  sourceCdnReqSchema,
   type TaskGroupResp,
   type TaskResp,
 } from './schemas.js';
@@ -373,7 +369,7 @@ export class HuaweiOmsProvider implements MigrationProvider {
   }
 }
 
-function required(value: string | undefined, field: string): string {
+function _required(value: string | undefined, field: string): string {
   if (!value) throw new InvalidInputError(`The bucket source needs a ${field}.`);
   return value;
 }

@@ -1,11 +1,12 @@
 import type { KnownBlock } from '@slack/types';
 import type { Role } from '../../access/roles.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { orderForTriage, triageSummary } from '../../resources/triage.js';
 import { encodeResourceButton } from '../resource-button.js';
-import { formatBytes, formatPercent, progressBar } from './format.js';
+import { progressBar } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
-import { resourceRef, STATE_LABELS } from './resource-card.js';
+import { resourceRef, stateLabelIn } from './resource-card.js';
 
 export interface ConnectionHealth {
   name: string;
@@ -44,14 +45,12 @@ export interface BrokenWatchRow {
 /** Rows per section, so the Home tab stays within 100 blocks. */
 export const HOME_ROWS = 15;
 
-export function renderAppHome(view: HomeView): KnownBlock[] {
+export function renderAppHome(view: HomeView, tr: Translator = ENGLISH): KnownBlock[] {
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'migrate-bot' } },
     {
       type: 'context',
-      elements: [
-        { type: 'mrkdwn', text: `Your role: *${view.role}* · type \`/migrate help\` anywhere for commands` },
-      ],
+      elements: [{ type: 'mrkdwn', text: tr.t('home.role', { role: `*${view.role}*` }) }],
     },
     {
       type: 'actions',
@@ -59,16 +58,16 @@ export function renderAppHome(view: HomeView): KnownBlock[] {
         {
           type: 'button',
           action_id: 'home.refresh',
-          text: { type: 'plain_text', text: 'Refresh' },
+          text: { type: 'plain_text', text: tr.t('home.refresh') },
           value: 'refresh',
         },
       ],
     },
     { type: 'divider' },
     section(
-      '*Connections*',
+      `*${tr.t('home.connections')}*`,
       view.connections.length === 0
-        ? 'None configured yet: see the README (connections file) or `/migrate connect`.'
+        ? tr.t('home.noConnections')
         : view.connections
             .map(
               (c) =>
@@ -82,12 +81,12 @@ export function renderAppHome(view: HomeView): KnownBlock[] {
     blocks.push(
       { type: 'divider' },
       section(
-        `*:no_entry: Broken watches* (${broken.length}): nothing reaches their channel`,
+        `*:no_entry: ${tr.t('home.broken')}* (${broken.length}): ${tr.t('home.brokenWhy')}`,
         broken
           .slice(0, HOME_ROWS)
           .map(
             (w) =>
-              `• *${escapeMrkdwn(truncate(w.name, 80))}* ${code(w.ref)} in <#${w.channelId}>: ${w.what}\n    _To fix it:_ ${w.fix}`,
+              `• *${escapeMrkdwn(truncate(w.name, 80))}* ${code(w.ref)} <#${w.channelId}>: ${w.what}\n    _${tr.t('home.toFix')}_ ${w.fix}`,
           )
           .join('\n'),
       ),
@@ -98,8 +97,8 @@ export function renderAppHome(view: HomeView): KnownBlock[] {
       { type: 'divider' },
       section(
         view.role === 'approver' || view.role === 'admin'
-          ? '*Waiting for your approval*'
-          : '*Waiting for approval*',
+          ? `*${tr.t('home.waitingYou')}*`
+          : `*${tr.t('home.waiting')}*`,
         view.pendingApprovals.slice(0, HOME_ROWS).join('\n'),
       ),
     );
@@ -110,12 +109,16 @@ export function renderAppHome(view: HomeView): KnownBlock[] {
   if (summary)
     blocks.push({ type: 'divider' }, { type: 'context', elements: [{ type: 'mrkdwn', text: summary }] });
   for (const [title, rows, none] of [
-    ['Failed', view.failed, 'Nothing has failed.'],
-    ['Paused', paused, 'Nothing is paused.'],
-    ['Running', view.running, 'Nothing is running.'],
+    [tr.t('home.failed'), view.failed, tr.t('home.noneFailed')],
+    [tr.t('home.paused'), paused, tr.t('home.nonePaused')],
+    [tr.t('home.running'), view.running, tr.t('home.noneRunning')],
   ] as const) {
     blocks.push({ type: 'divider' }, section(`*${title}* (${rows.length})`, rows.length ? '' : none));
-    blocks.push(...orderForTriage(rows).slice(0, HOME_ROWS).map(resourceRow));
+    blocks.push(
+      ...orderForTriage(rows)
+        .slice(0, HOME_ROWS)
+        .map((r) => resourceRow(r, tr)),
+    );
   }
   if (view.unreadable.length > 0) {
     blocks.push({
@@ -123,7 +126,10 @@ export function renderAppHome(view: HomeView): KnownBlock[] {
       elements: [
         {
           type: 'mrkdwn',
-          text: truncate(`:warning: Could not read: ${view.unreadable.map(code).join(', ')}`, 3000),
+          text: truncate(
+            `:warning: ${tr.t('home.unreadable', { list: view.unreadable.map(code).join(', ') })}`,
+            3000,
+          ),
         },
       ],
     });
@@ -138,23 +144,23 @@ function section(title: string, body: string): KnownBlock {
   };
 }
 
-function resourceRow(r: MigrationResource): KnownBlock {
+function resourceRow(r: MigrationResource, tr: Translator): KnownBlock {
   const progress =
-    r.progress !== undefined ? `${progressBar(r.progress, 8)} ${formatPercent(r.progress)} · ` : '';
+    r.progress !== undefined ? `${progressBar(r.progress, 8)} ${tr.percent(r.progress)} · ` : '';
   const error = r.lastError?.code ? ` · ${code(r.lastError.code)}` : '';
   return {
     type: 'section',
     text: {
       type: 'mrkdwn',
       text: truncate(
-        `*${escapeMrkdwn(r.name)}* ${STATE_LABELS[r.state]}\n${progress}${formatBytes(r.bytes.done)} of ${formatBytes(r.bytes.total)}${error} · ${code(resourceRef(r))}`,
+        `*${escapeMrkdwn(r.name)}* ${stateLabelIn(r.state, tr)}\n${progress}${tr.t('home.ofBytes', { done: tr.bytes(r.bytes.done), total: tr.bytes(r.bytes.total) })}${error} · ${code(resourceRef(r))}`,
         3000,
       ),
     },
     accessory: {
       type: 'button',
       action_id: 'home.open',
-      text: { type: 'plain_text', text: 'Open' },
+      text: { type: 'plain_text', text: tr.t('list.open') },
       value: encodeResourceButton(r),
     },
   };

@@ -3,6 +3,7 @@ import type { ApprovalRecord } from '../../approvals/approval-record.js';
 import { createTarget, summarizeCreateRequest } from '../../approvals/create-request.js';
 import { explainForDisplay } from '../../catalogue/explain.js';
 import type { RenderedMessage } from './error-message.js';
+import { aboutDuration, formatBytes, formatCount } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 
 export const APPROVE_ACTION = 'approval.approve';
@@ -101,6 +102,9 @@ export function renderApprovalRequest(record: ApprovalRecord): RenderedMessage {
       },
     });
   }
+  const impact = impactLines(record.impact);
+  if (impact)
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`*Impact*\n${impact}`, 3000) } });
   blocks.push({
     type: 'context',
     elements: [
@@ -214,4 +218,33 @@ export function createdNotice(record: ApprovalRecord): string {
 
 function article(label: string): string {
   return /^[AEIOU]/i.test(label) ? 'an' : 'a';
+}
+
+/** The request with the approvers' group mentioned first (a mention in the text is what notifies). */
+export function withApproversPing<M extends { text: string; blocks?: KnownBlock[] }>(
+  message: M,
+  group?: string,
+): M {
+  if (!group) return message;
+  const ping = `<!subteam^${group}> a migration waits for your approval.`;
+  return {
+    ...message,
+    text: `${ping} ${message.text}`,
+    blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: ping }] }, ...(message.blocks ?? [])],
+  };
+}
+
+/** "About 4 objects, 6.5 MiB under the 1 prefix" and the transfer time at the bandwidth limit. */
+function impactLines(impact: ApprovalRecord['impact']): string | undefined {
+  if (!impact) return undefined;
+  const about = impact.complete ? 'About' : 'At least';
+  const under = `${impact.prefixes} prefix${impact.prefixes === 1 ? '' : 'es'}`;
+  const lines = [
+    `${about} ${formatCount(impact.objects)} objects, ${formatBytes(impact.bytes)} under the ${under}${impact.complete ? '' : ' (the listing stopped early)'}.`,
+  ];
+  if (impact.bandwidth && impact.bytes > 0)
+    lines.push(
+      `Transfer time at its ${formatBytes(impact.bandwidth)}/s bandwidth limit: ${aboutDuration(impact.bytes / impact.bandwidth)}${impact.complete ? '' : ' or more'}.`,
+    );
+  return lines.join('\n');
 }

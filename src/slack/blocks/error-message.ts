@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { explainForDisplay } from '../../catalogue/explain.js';
 import { type AppError, asAppError, ErrorCode, ProviderError } from '../../errors.js';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { AmbiguousRefError } from '../../resources/resolve-resource.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { code, escapeControl, escapeMrkdwn, truncate } from './mrkdwn.js';
@@ -12,8 +13,8 @@ export interface RenderedMessage {
 }
 
 /** What a user sees when something went wrong: what happened, why, and what to do. */
-export function renderError(error: AppError, opId: string): RenderedMessage {
-  if (error instanceof ProviderError) return renderProviderError(error, opId);
+export function renderError(error: AppError, opId: string, tr: Translator = ENGLISH): RenderedMessage {
+  if (error instanceof ProviderError) return renderProviderError(error, opId, tr);
   const prefix: Record<string, string> = {
     [ErrorCode.InvalidInput]: ':warning:',
     [ErrorCode.NotFound]: ':mag:',
@@ -24,35 +25,52 @@ export function renderError(error: AppError, opId: string): RenderedMessage {
     [ErrorCode.NotOffered]: ':information_source:',
   };
   const icon = prefix[error.code];
-  const text = icon
-    ? `${icon} ${escapeControl(error.message)}`
-    : `:boom: Something went wrong on our side. Nothing was changed. Reference ${code(opId)}.`;
+  const key = error.localized?.key;
+  // Values are outside text (what was typed): inert like the English message.
+  const values = Object.fromEntries(
+    Object.entries(error.localized?.values ?? {}).map(([k, v]) => [
+      k,
+      typeof v === 'string' ? escapeControl(v) : v,
+    ]),
+  );
+  const message = keepIdMentions(key && tr.has(key) ? tr.t(key, values) : escapeControl(error.message));
+  const text = icon ? `${icon} ${message}` : tr.t('error.internal', { ref: code(opId) });
   return {
     text: truncate(text, 3000),
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } }],
   };
 }
 
-function renderProviderError(error: ProviderError, opId: string): RenderedMessage {
+function renderProviderError(error: ProviderError, opId: string, tr: Translator): RenderedMessage {
+  const provider = escapeMrkdwn(error.provider);
+  const operation = escapeMrkdwn(error.operation);
   const headline =
     error.code === ErrorCode.ProviderUnavailable
-      ? `:cloud: ${escapeMrkdwn(error.provider)} is not answering right now (${escapeMrkdwn(error.operation)}${error.httpStatus ? `, HTTP ${error.httpStatus}` : ''}). Nothing was changed; try again in a minute.`
+      ? tr.t('error.providerUnavailable', {
+          provider,
+          operation,
+          http: error.httpStatus ? `, HTTP ${error.httpStatus}` : '',
+        })
       : error.code === ErrorCode.ProviderAuth
-        ? `:lock: ${escapeMrkdwn(error.provider)} rejected the connection's credentials (${escapeMrkdwn(error.operation)}, HTTP ${error.httpStatus}). An admin needs to check the connection.`
-        : `:x: ${escapeMrkdwn(error.provider)} refused ${escapeMrkdwn(error.operation)} (HTTP ${error.httpStatus ?? '—'}).`;
+        ? tr.t('error.providerAuth', { provider, operation, status: String(error.httpStatus) })
+        : tr.t('error.providerRefused', { provider, operation, status: String(error.httpStatus ?? '—') });
   const lines = [headline];
   if (error.errorCode) {
-    const explained = explainForDisplay(error.errorCode, error.httpStatus);
+    const explained = explainForDisplay(error.errorCode, error.httpStatus, tr.locale);
     lines.push(`${code(error.errorCode)} ${escapeMrkdwn(truncate(error.errorMessage ?? '', 500))}`);
     if (explained.known) {
-      lines.push(`*What it means:* ${escapeMrkdwn(explained.description ?? explained.title)}`);
-      if (explained.solution) lines.push(`*Fix:* ${escapeMrkdwn(explained.solution)}`);
+      lines.push(tr.t('failure.meaning', { text: escapeMrkdwn(explained.description ?? explained.title) }));
+      if (explained.solution) lines.push(tr.t('failure.fix', { text: escapeMrkdwn(explained.solution) }));
+      if (explained.english)
+        lines.push(
+          tr.t('failure.english', { text: escapeMrkdwn(truncate(explained.english.solution, 300)) }),
+        );
     }
   } else if (error.errorMessage && error.code !== ErrorCode.ProviderUnavailable) {
     lines.push(`> ${escapeMrkdwn(truncate(error.errorMessage, 500))}`);
   }
   const context = [`op ${code(opId)}`];
-  if (error.requestId) context.push(`provider request id ${code(error.requestId)}`);
+  if (error.requestId) context.push(tr.t('error.requestId', { id: code(error.requestId) }));
   const text = truncate(lines.join('\n'), 3000);
   return {
     text,
@@ -121,4 +139,12 @@ export function renderAmbiguous(error: AmbiguousRefError): RenderedMessage {
       },
     ],
   };
+}
+
+/**
+ * Our messages name channels and people by id (`<#C…>`, `<@U…>`): those stay live links after the
+ * escaping, which still keeps `<!channel>`, links and anything else a user typed inert.
+ */
+function keepIdMentions(escaped: string): string {
+  return escaped.replace(/&lt;(#C[A-Z0-9]{2,20}|@[UW][A-Z0-9]{2,20})&gt;/g, '<$1>');
 }

@@ -8,6 +8,7 @@ import {
   type NextStepAction,
 } from '../../catalogue/code-classes.js';
 import { explainForDisplay } from '../../catalogue/explain.js';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 
 /**
@@ -31,6 +32,8 @@ export interface FailureInput {
   canFixConnection?: boolean;
   /** Where the provider listed the objects that failed (a path in the destination bucket). */
   failedObjectList?: { path: string; bucket?: string };
+  /** The reader's language (English unless given); the code and the provider's words stay as they are. */
+  tr?: Translator;
 }
 
 export interface FailureExplanation {
@@ -47,6 +50,8 @@ export interface FailureExplanation {
 
 /** Slack's section text limit is 3000; each part is cut well below it so the next step always fits. */
 const LIMITS = { title: 400, field: 700, quote: 500, section: 3000, fallback: 300 };
+/** A translation carries its English too, so each part is cut shorter to leave the next step room. */
+const TRANSLATED_LIMITS = { ...LIMITS, title: 300, field: 450, quote: 400, english: 300 };
 
 /** Text compared loosely, so "Invalid AK/SK." and "invalid ak/sk" count as the same sentence. */
 function loose(text: string): string {
@@ -67,45 +72,77 @@ function messageOf(title: string, shownCode: string): string {
   return title.startsWith(prefix) ? title.slice(prefix.length) : title;
 }
 
+/** The class's next step in the reader's words; admins get theirs when the class has one. */
+function adviceFor(codeClass: CodeClass, canFixConnection: boolean | undefined, tr: Translator): string {
+  const admin = `next.${codeClass}.admin`;
+  return canFixConnection && tr.has(admin) ? tr.t(admin) : tr.t(`next.${codeClass}`);
+}
+
 export function explainFailure(input: FailureInput): FailureExplanation {
-  const display = explainForDisplay(input.code, input.httpStatus);
+  const tr = input.tr ?? ENGLISH;
+  const display = explainForDisplay(input.code, input.httpStatus, tr.locale);
   const codeClass = input.codeClass ?? classifyCode(display.code || undefined);
   const nextStep = NEXT_STEPS[codeClass];
+  const english = display.english;
+  const limits = english ? TRANSLATED_LIMITS : LIMITS;
   const lines: string[] = [];
   const said: string[] = [];
 
   if (display.known) {
     const message = messageOf(display.title, display.code);
-    lines.push(`${code(display.code)} *${escapeMrkdwn(truncate(message, LIMITS.title))}*`);
+    lines.push(`${code(display.code)} *${escapeMrkdwn(truncate(message, limits.title))}*`);
     said.push(message);
+    // The catalogue's English message under the translated one: what support and the console say.
+    if (english) {
+      const englishMessage = messageOf(english.title, display.code);
+      lines.push(
+        tr.t('failure.english', { text: escapeMrkdwn(truncate(englishMessage, TRANSLATED_LIMITS.english)) }),
+      );
+      said.push(englishMessage);
+    }
     if (display.description && loose(display.description) !== loose(message)) {
-      lines.push(`*What it means:* ${escapeMrkdwn(truncate(display.description, LIMITS.field))}`);
+      lines.push(
+        tr.t('failure.meaning', { text: escapeMrkdwn(truncate(display.description, limits.field)) }),
+      );
       said.push(display.description);
     }
     if (display.solution) {
-      lines.push(`*Fix:* ${escapeMrkdwn(truncate(display.solution, LIMITS.field))}`);
+      lines.push(tr.t('failure.fix', { text: escapeMrkdwn(truncate(display.solution, limits.field)) }));
       said.push(display.solution);
+      if (english) {
+        lines.push(
+          tr.t('failure.english', {
+            text: escapeMrkdwn(truncate(english.solution, TRANSLATED_LIMITS.english)),
+          }),
+        );
+        said.push(english.solution);
+      }
     }
   } else {
-    lines.push(`:grey_question: ${escapeMrkdwn(truncate(display.title, LIMITS.title))}`);
+    lines.push(`:grey_question: ${escapeMrkdwn(truncate(display.title, limits.title))}`);
   }
 
   const quote = oneLine(input.providerMessage ?? '');
   if (quote && !said.some((text) => loose(text) === loose(quote))) {
-    lines.push(`> ${escapeMrkdwn(truncate(quote, LIMITS.quote))}`);
+    lines.push(`> ${escapeMrkdwn(truncate(quote, limits.quote))}`);
   }
 
   // One line each, so a provider's newline cannot split the inline code.
   const listPath = oneLine(input.failedObjectList?.path ?? '');
   if (listPath) {
     const bucket = oneLine(input.failedObjectList?.bucket ?? '');
-    const where = bucket ? ` in the destination bucket ${code(bucket)}` : ' (destination bucket)';
-    lines.push(`Failed objects are listed in ${code(truncate(listPath, 300))}${where}.`);
+    const path = code(truncate(listPath, 300));
+    lines.push(
+      bucket
+        ? tr.t('failure.listedIn', { path, bucket: code(bucket) })
+        : tr.t('failure.listedInDestination', { path }),
+    );
   }
 
-  const advice = input.canFixConnection ? (nextStep.adminAdvice ?? nextStep.advice) : nextStep.advice;
-  lines.push(`*Next step:* ${escapeMrkdwn(advice)}`);
+  const advice = adviceFor(codeClass, input.canFixConnection, tr);
+  lines.push(tr.t('failure.nextStep', { advice: escapeMrkdwn(advice) }));
 
+  // The fallback (notifications, screen readers) is in the reader's language too; the code leads it.
   const summary = display.known
     ? `${display.code}: ${messageOf(display.title, display.code)}`
     : quote || display.title;

@@ -1,14 +1,7 @@
-const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-
+import { ENGLISH } from '../../i18n/translator.js';
+/** English sizes ("1.5 GiB"): the translator's, so every language rounds and names units alike. */
 export function formatBytes(bytes: number | undefined): string {
-  if (bytes === undefined || !Number.isFinite(bytes)) return '—';
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value >= 100 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${BYTE_UNITS[unit]}`;
+  return ENGLISH.bytes(bytes);
 }
 
 export function formatCount(n: number | undefined): string {

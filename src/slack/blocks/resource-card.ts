@@ -1,76 +1,107 @@
 import type { ActionsBlock, Button, ConfirmationDialog, KnownBlock, SectionBlock } from '@slack/types';
 import type { MigrationResource, NormalizedState } from '../../domain/migration-resource.js';
+import { ENGLISH, type MessageKey, type Translator } from '../../i18n/translator.js';
 import type { ResourceAction } from '../../providers/types.js';
+import type { LastAction } from '../../resources/last-actions.js';
+import type { GroupTally } from '../../watcher/group-tally.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { explainFailure, failureMainAction, renderFailureExplanation } from './failure-explanation.js';
-import { etaText, formatBytes, formatCount, formatPercent, progressBar, slackDate } from './format.js';
+import { progressBar, slackDate } from './format.js';
+import { groupTallyBlocks } from './group-card.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 
-export const STATE_LABELS: Record<NormalizedState, string> = {
-  queued: ':hourglass_flowing_sand: Waiting',
-  running: ':arrows_counterclockwise: Migrating',
-  pausing: ':double_vertical_bar: Pausing',
-  paused: ':double_vertical_bar: Paused',
-  retrying: ':repeat: Retrying',
-  succeeded: ':white_check_mark: Succeeded',
-  failed: ':x: Failed',
-  cancelled: ':no_entry_sign: Cancelled',
-  deleting: ':wastebasket: Deleting',
-  deleted: ':wastebasket: Deleted',
-  monitoring: ':eyes: Monitoring',
-  unknown: ':grey_question: Unknown',
+const STATE_EMOJI: Record<NormalizedState, string> = {
+  queued: ':hourglass_flowing_sand:',
+  running: ':arrows_counterclockwise:',
+  pausing: ':double_vertical_bar:',
+  paused: ':double_vertical_bar:',
+  retrying: ':repeat:',
+  succeeded: ':white_check_mark:',
+  failed: ':x:',
+  cancelled: ':no_entry_sign:',
+  deleting: ':wastebasket:',
+  deleted: ':wastebasket:',
+  monitoring: ':eyes:',
+  unknown: ':grey_question:',
 };
+
+/** A state with its emoji, in the reader's language (`:x: Failed`). */
+export function stateLabelIn(state: NormalizedState, tr: Translator): string {
+  return `${STATE_EMOJI[state]} ${tr.t(`state.${state}`)}`;
+}
+
+/** The English labels, for surfaces that are not translated yet. */
+export const STATE_LABELS = Object.fromEntries(
+  Object.keys(STATE_EMOJI).map((state) => [state, stateLabelIn(state as NormalizedState, ENGLISH)]),
+) as Record<NormalizedState, string>;
 
 /**
  * The state as a person reads it: a status the bot does not know shows the provider's own value
  * ("Unknown (12)"), and a list item that could not be read says so.
  */
-export function stateLabel(r: Pick<MigrationResource, 'state' | 'rawStatus' | 'unreadable'>): string {
-  if (r.unreadable) return ':warning: Unreadable';
+export function stateLabel(
+  r: Pick<MigrationResource, 'state' | 'rawStatus' | 'unreadable'>,
+  tr: Translator = ENGLISH,
+): string {
+  if (r.unreadable) return `:warning: ${tr.t('state.unreadable')}`;
   const raw = r.rawStatus.trim();
-  if (r.state === 'unknown' && raw) return `${STATE_LABELS.unknown} (${escapeMrkdwn(truncate(raw, 40))})`;
-  return STATE_LABELS[r.state];
+  if (r.state === 'unknown' && raw)
+    return `${stateLabelIn('unknown', tr)} (${escapeMrkdwn(truncate(raw, 40))})`;
+  return stateLabelIn(r.state, tr);
 }
 
-/** The words on a button for each action: the same on the card, in threads and in pickers. */
+/** The words on a button for an action: the same on the card, in threads and in pickers. */
+export function actionLabel(action: ResourceAction, tr: Translator = ENGLISH): string {
+  return tr.t(`action.${action}`);
+}
+
+/** The English button words (pickers and replies that are not translated yet). */
 export const ACTION_LABELS: Record<ResourceAction, string> = {
-  pause: 'Pause',
-  resume: 'Resume',
-  retry: 'Retry failed objects',
-  delete: 'Delete',
-  cancel: 'Cancel',
+  pause: actionLabel('pause'),
+  resume: actionLabel('resume'),
+  retry: actionLabel('retry'),
+  delete: actionLabel('delete'),
+  cancel: actionLabel('cancel'),
 };
 
 /** Actions that destroy something or stop work get a confirm dialog with `style: danger`. */
-const CONFIRMS: Partial<Record<ResourceAction, { verb: string; text: (name: string) => string }>> = {
-  delete: {
-    verb: 'Delete',
-    text: (name) => `Delete ${name}? The task and its progress record are removed; migrated objects stay.`,
-  },
-  cancel: { verb: 'Cancel job', text: (name) => `Cancel ${name}? It cannot be resumed afterwards.` },
-  pause: { verb: 'Pause', text: (name) => `Pause ${name}? It stops transferring until someone resumes it.` },
+const CONFIRMS: Partial<Record<ResourceAction, { verb: MessageKey; text: MessageKey }>> = {
+  delete: { verb: 'confirm.delete.verb', text: 'confirm.delete.text' },
+  cancel: { verb: 'confirm.cancel.verb', text: 'confirm.cancel.text' },
+  pause: { verb: 'confirm.pause.verb', text: 'confirm.pause.text' },
 };
+
+/** A resource kind in the reader's words ("task", "작업 그룹"); unknown kinds as they are. */
+export function kindWords(kind: string, tr: Translator = ENGLISH): string {
+  const key = `kind.${kind}`;
+  return tr.has(key) ? tr.t(key) : kind;
+}
 
 /** The confirm dialog of an action that stops or destroys something (undefined for the others). */
 export function confirmFor(
   action: ResourceAction,
   kind: string,
   name: string,
+  tr: Translator = ENGLISH,
 ): ConfirmationDialog | undefined {
   const confirm = CONFIRMS[action];
   if (!confirm) return undefined;
+  const verb = tr.t(confirm.verb);
   return {
-    title: { type: 'plain_text', text: truncate(`${confirm.verb} ${kind}?`, 100) },
-    text: { type: 'plain_text', text: truncate(confirm.text(name), 300) },
-    confirm: { type: 'plain_text', text: confirm.verb },
-    deny: { type: 'plain_text', text: 'Keep it' },
+    title: {
+      type: 'plain_text',
+      text: truncate(tr.t('confirm.title', { verb, kind: kindWords(kind, tr) }), 100),
+    },
+    text: { type: 'plain_text', text: truncate(tr.t(confirm.text, { name }), 300) },
+    confirm: { type: 'plain_text', text: truncate(verb, 30) },
+    deny: { type: 'plain_text', text: tr.t('confirm.deny') },
     style: action === 'pause' ? 'primary' : 'danger',
   };
 }
 
 /** A state as plain words (no emoji), for button labels and other plain text. */
-export function stateWords(state: NormalizedState): string {
-  return STATE_LABELS[state].replace(/^:[a-z_]+: /, '');
+export function stateWords(state: NormalizedState, tr: Translator = ENGLISH): string {
+  return tr.t(`state.${state}`);
 }
 
 export function resourceRef(resource: Pick<MigrationResource, 'connection' | 'id'>): string {
@@ -89,6 +120,14 @@ export interface CardOptions {
   withActions?: boolean;
   /** The Watch button (`resource.watch`: follow this resource in the channel); on unless false. */
   watch?: boolean;
+  /** Who last acted on it through the bot: "Paused by @Bob · 2 min ago" under the state line. */
+  lastAction?: LastAction;
+  /** The reader's language (English unless given). */
+  tr?: Translator;
+  /** The reader may fix the connection's keys (an admin, in a reply only they see). */
+  canFixConnection?: boolean;
+  /** A task group's tasks counted by state, with its first failures (a watched group's card). */
+  group?: GroupTally;
 }
 
 /** The task card: one message that tells the whole state of a resource. */
@@ -97,6 +136,7 @@ export function renderResourceCard(
   actions: readonly ResourceAction[],
   options: CardOptions = {},
 ): KnownBlock[] {
+  const tr = options.tr ?? ENGLISH;
   const blocks: KnownBlock[] = [];
   if (options.notice)
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(options.notice, 3000) }] });
@@ -106,16 +146,22 @@ export function renderResourceCard(
   });
   blocks.push({
     type: 'section',
-    text: { type: 'mrkdwn', text: truncate(stateLine(resource), 3000) },
+    text: { type: 'mrkdwn', text: truncate(stateLine(resource, tr), 3000) },
   });
-  blocks.push({ type: 'section', fields: fields(resource) });
-  const error = errorSection(resource);
+  const who = options.lastAction && whoActed(resource, options.lastAction, tr);
+  if (who) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: who }] });
+  blocks.push({ type: 'section', fields: fields(resource, tr) });
+  if (options.group) blocks.push(...groupTallyBlocks(resource, options.group, tr));
+  const error = errorSection(resource, tr, options.canFixConnection);
   if (error) blocks.push(error);
   blocks.push({
     type: 'context',
-    elements: [{ type: 'mrkdwn', text: truncate(footer(resource, options.checkedAt ?? new Date()), 3000) }],
+    elements: [
+      { type: 'mrkdwn', text: truncate(footer(resource, options.checkedAt ?? new Date(), tr), 3000) },
+    ],
   });
-  if (options.withActions !== false) blocks.push(actionsBlock(resource, actions, options.watch !== false));
+  if (options.withActions !== false)
+    blocks.push(actionsBlock(resource, actions, options.watch !== false, tr, options.canFixConnection));
   return blocks;
 }
 
@@ -123,48 +169,78 @@ export function renderResourceCard(
  * The first line, compact enough for a phone: state · percent · speed · ETA as a clock time. What
  * is not known is left out rather than shown as a dash.
  */
-function stateLine(r: MigrationResource): string {
-  const parts = [`*${stateLabel(r)}*`];
-  if (r.progress !== undefined) parts.push(`${progressBar(r.progress, 8)} *${formatPercent(r.progress)}*`);
+function stateLine(r: MigrationResource, tr: Translator): string {
+  const parts = [`*${stateLabel(r, tr)}*`];
+  if (r.progress !== undefined) parts.push(`${progressBar(r.progress, 8)} *${tr.percent(r.progress)}*`);
   const moving = r.state === 'running' || r.state === 'retrying';
-  if (moving && r.speed) parts.push(`${formatBytes(r.speed)}/s`);
-  const eta = moving ? etaText(r.etaSeconds) : undefined;
+  if (moving && r.speed) parts.push(`${tr.bytes(r.speed)}/s`);
+  const eta = moving ? etaIn(r.etaSeconds, tr) : undefined;
   if (eta) parts.push(eta);
   return parts.join(' · ');
 }
 
-/** Where to find it, and how fresh the figures are; the provider's raw status only when unmapped. */
-function footer(r: MigrationResource, checkedAt: Date): string {
-  const parts = [code(resourceRef(r)), `${r.provider} ${r.kind}`];
-  if (r.startedAt) parts.push(`started ${slackDate(r.startedAt)}`);
-  parts.push(`checked ${slackDate(checkedAt, '{ago}')}`);
-  const line = parts.join(' · ');
-  return Date.now() - checkedAt.getTime() > STALE_AFTER_MS
-    ? `:warning: These figures may be out of date: press Refresh. ${line}`
-    : line;
+/** Asked, not done yet: the card says it was requested rather than that it happened. */
+const UNDER_WAY_OF: Partial<Record<ResourceAction, { state: NormalizedState; words: MessageKey }>> = {
+  pause: { state: 'pausing', words: 'card.underWay.pause' },
+  delete: { state: 'deleting', words: 'card.underWay.delete' },
+};
+
+/** "ETA 08:41, about 40 min": the clock time in the reader's zone, then the rough remaining time. */
+export function etaIn(etaSeconds: number | undefined, tr: Translator, now = new Date()): string | undefined {
+  if (etaSeconds === undefined || !Number.isFinite(etaSeconds) || etaSeconds < 0) return undefined;
+  const at = new Date(now.getTime() + etaSeconds * 1000);
+  const token = etaSeconds < 20 * 3600 ? '{time}' : '{date_short_pretty} {time}';
+  return tr.t('card.eta', { time: slackDate(at, token), about: tr.about(etaSeconds) });
 }
 
-function fields(r: MigrationResource): { type: 'mrkdwn'; text: string }[] {
+/**
+ * "Paused by @Bob · 2 min ago", or "Pausing… requested by @Bob" while the provider is still on it.
+ * Only a Slack user id is shown; anything else stored there is not trusted as a mention.
+ */
+export function whoActed(
+  r: Pick<MigrationResource, 'state'>,
+  last: LastAction,
+  tr: Translator = ENGLISH,
+): string | undefined {
+  if (!/^[UW][A-Z0-9]+$/.test(last.by)) return undefined;
+  const underWay = UNDER_WAY_OF[last.action];
+  const words = underWay && underWay.state === r.state ? tr.t(underWay.words) : tr.t(`past.${last.action}`);
+  return tr.t('card.acted', { words, user: `<@${last.by}>`, ago: slackDate(new Date(last.at), '{ago}') });
+}
+
+/** Where to find it, and how fresh the figures are; the provider's raw status only when unmapped. */
+function footer(r: MigrationResource, checkedAt: Date, tr: Translator): string {
+  const parts = [code(resourceRef(r)), `${r.provider} ${kindWords(r.kind, tr)}`];
+  if (r.startedAt) parts.push(tr.t('card.started', { date: slackDate(r.startedAt) }));
+  parts.push(tr.t('card.checked', { ago: slackDate(checkedAt, '{ago}') }));
+  const line = parts.join(' · ');
+  return Date.now() - checkedAt.getTime() > STALE_AFTER_MS ? tr.t('card.stale', { line }) : line;
+}
+
+function fields(r: MigrationResource, tr: Translator): { type: 'mrkdwn'; text: string }[] {
   const objects = [
     [r.objects.done, r.objects.total]
       .filter((n) => n !== undefined)
-      .map(formatCount)
+      .map((n) => tr.count(n))
       .join(' / '),
   ];
-  if (r.objects.failed) objects.push(`${formatCount(r.objects.failed)} failed`);
-  if (r.objects.skipped) objects.push(`${formatCount(r.objects.skipped)} skipped`);
+  if (r.objects.failed) objects.push(tr.t('card.objects.failed', { n: tr.count(r.objects.failed) }));
+  if (r.objects.skipped) objects.push(tr.t('card.objects.skipped', { n: tr.count(r.objects.skipped) }));
   const list: [string, string][] = [];
   if (r.bytes.done !== undefined || r.bytes.total !== undefined)
     list.push([
-      'Data',
+      tr.t('card.field.data'),
       [r.bytes.done, r.bytes.total]
         .filter((n) => n !== undefined)
-        .map(formatBytes)
+        .map((n) => tr.bytes(n))
         .join(' / '),
     ]);
   if (r.objects.done !== undefined || r.objects.total !== undefined)
-    list.push(['Objects', objects.join(' · ')]);
-  list.push(['Source', endpointText(r.source)], ['Destination', endpointText(r.destination)]);
+    list.push([tr.t('card.field.objects'), objects.join(' · ')]);
+  list.push(
+    [tr.t('card.field.source'), endpointText(r.source)],
+    [tr.t('card.field.destination'), endpointText(r.destination)],
+  );
   return list.map(([label, value]) => ({ type: 'mrkdwn', text: truncate(`*${label}*\n${value}`, 2000) }));
 }
 
@@ -178,51 +254,76 @@ function endpointText(e: MigrationResource['source']): string {
 }
 
 /** The last error, explained exactly as the thread and the channel explain it (failure-explanation.ts). */
-function errorSection(r: MigrationResource): SectionBlock | undefined {
+function errorSection(
+  r: MigrationResource,
+  tr: Translator,
+  canFixConnection?: boolean,
+): SectionBlock | undefined {
   if (!r.lastError) return undefined;
   const failedObjectList = r.failedObjectList
     ? { path: r.failedObjectList, bucket: r.destination.bucket }
     : undefined;
   return renderFailureExplanation(
-    { code: r.lastError.code, providerMessage: r.lastError.message, failedObjectList },
-    ':warning: *Last error*',
+    { code: r.lastError.code, providerMessage: r.lastError.message, failedObjectList, canFixConnection, tr },
+    tr.t('card.lastError'),
   ).blocks[0] as SectionBlock;
 }
 
-function actionsBlock(r: MigrationResource, actions: readonly ResourceAction[], watch = false): ActionsBlock {
+function actionsBlock(
+  r: MigrationResource,
+  actions: readonly ResourceAction[],
+  watch: boolean,
+  tr: Translator,
+  canFixConnection?: boolean,
+): ActionsBlock {
   const value = encodeResourceButton(r);
   // After a failure the failure's class picks the one main button (retrying a permissions or
-  // configuration failure cannot help); otherwise Resume and Retry lead, as the next step.
+  // configuration failure cannot help; refused keys are fixed first, by an admin); otherwise Resume
+  // and Retry lead, as the next step.
+  const offered: string[] = canFixConnection ? [...actions, 'fix-connection-keys'] : [...actions];
   const main = r.lastError
-    ? failureMainAction(explainFailure({ code: r.lastError.code }), actions)
+    ? failureMainAction(explainFailure({ code: r.lastError.code }), offered)
     : actions.find((a) => a === 'resume' || a === 'retry');
   const ordered = main ? [main as ResourceAction, ...actions.filter((a) => a !== main)] : [...actions];
-  const buttons: Button[] = ordered.map((action) => {
+  const fixKeys: Button[] =
+    main === 'fix-connection-keys'
+      ? [
+          {
+            type: 'button',
+            action_id: 'connection.fix',
+            text: { type: 'plain_text', text: tr.t('button.fixKeys') },
+            value: r.connection,
+            style: 'primary',
+          },
+        ]
+      : [];
+  const buttons: Button[] = [...fixKeys];
+  for (const action of ordered.filter((a) => (a as string) !== 'fix-connection-keys')) {
     const button: Button = {
       type: 'button',
       action_id: `resource.${action}`,
-      text: { type: 'plain_text', text: ACTION_LABELS[action] },
+      text: { type: 'plain_text', text: actionLabel(action, tr) },
       value,
     };
     if (action === main) button.style = 'primary';
-    const confirm = confirmFor(action, r.kind, r.name);
+    const confirm = confirmFor(action, r.kind, r.name, tr);
     if (confirm) {
       if (action !== 'pause') button.style = 'danger';
       button.confirm = confirm;
     }
-    return button;
-  });
+    buttons.push(button);
+  }
   if (watch)
     buttons.push({
       type: 'button',
       action_id: 'resource.watch',
-      text: { type: 'plain_text', text: 'Watch' },
+      text: { type: 'plain_text', text: tr.t('button.watch') },
       value,
     });
   buttons.push({
     type: 'button',
     action_id: 'resource.refresh',
-    text: { type: 'plain_text', text: 'Refresh' },
+    text: { type: 'plain_text', text: tr.t('button.refresh') },
     value,
   });
   return { type: 'actions', block_id: `resource:${truncate(resourceRef(r), 200)}`, elements: buttons };

@@ -1,11 +1,12 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { MigrationResource, ResourceKind } from '../../domain/migration-resource.js';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { KIND_PLURALS } from '../../resources/kind-offering.js';
 import { encodeListPage, type ListQuery } from '../list-query.js';
 import { encodeResourceButton } from '../resource-button.js';
-import { formatBytes, formatCount, formatPercent, progressBar, slackDate } from './format.js';
+import { progressBar, slackDate } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
-import { resourceRef, stateLabel } from './resource-card.js';
+import { kindWords, resourceRef, stateLabel } from './resource-card.js';
 
 /** Slack allows 50 blocks per message: 2 header blocks, one per row, one footer, leaving room. */
 export const MAX_LIST_ROWS = 40;
@@ -35,6 +36,8 @@ export interface ListView {
   answered: number;
   paging?: { query: ListQuery; page: number; pageSize: number; hasNext: boolean };
   emptyHint?: string;
+  /** The reader's language (English unless given). */
+  tr?: Translator;
 }
 
 function gapLine(gap: ListGap): string {
@@ -47,6 +50,7 @@ function notOfferedLine(n: { connection: string; kind: ResourceKind }): string {
 }
 
 export function renderResourceList(view: ListView): KnownBlock[] {
+  const tr = view.tr ?? ENGLISH;
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: truncate(view.title, 150) } },
   ];
@@ -58,13 +62,13 @@ export function renderResourceList(view: ListView): KnownBlock[] {
     // A failed call is never presented as an empty result: the section says what could not be read.
     const lines = [...view.failures.map(gapLine), ...absent];
     if (view.answered > 0 || lines.length === 0)
-      lines.push(lines.length > 0 ? 'Nothing matches in the rest.' : (view.emptyHint ?? 'Nothing matches.'));
+      lines.push(lines.length > 0 ? tr.t('list.nothingElse') : (view.emptyHint ?? tr.t('list.nothing')));
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } });
   }
   for (const r of view.resources.slice(0, MAX_LIST_ROWS)) {
     if (r.unreadable) {
       // Nothing to open: the provider's record could not be read (its id, when it had one, is shown).
-      const text = `*Unreadable ${r.kind}*  ${code(resourceRef(r))}\nThe provider returned it in a shape the bot cannot read; the other rows are complete.`;
+      const text = tr.t('list.unreadable', { kind: kindWords(r.kind, tr), ref: code(resourceRef(r)) });
       blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } });
       continue;
     }
@@ -73,14 +77,14 @@ export function renderResourceList(view: ListView): KnownBlock[] {
       text: {
         type: 'mrkdwn',
         text: truncate(
-          `*${escapeMrkdwn(r.name)}*  ${stateLabel(r)}\n${rowDetail(r)}${code(resourceRef(r))}`,
+          `*${escapeMrkdwn(r.name)}*  ${stateLabel(r, tr)}\n${rowDetail(r, tr)}${code(resourceRef(r))}`,
           3000,
         ),
       },
       accessory: {
         type: 'button',
         action_id: 'resource.open',
-        text: { type: 'plain_text', text: 'Open' },
+        text: { type: 'plain_text', text: tr.t('list.open') },
         value: encodeResourceButton(r),
       },
     });
@@ -88,11 +92,10 @@ export function renderResourceList(view: ListView): KnownBlock[] {
   const shown = Math.min(view.resources.length, MAX_LIST_ROWS);
   const first = view.paging ? view.paging.page * view.paging.pageSize : 0;
   const notes: string[] = [];
-  if (!empty) notes.push(`Showing ${first + 1}–${first + shown} of ${view.total}.`);
-  else if (view.failures.length === 0 && absent.length === 0) notes.push(`${view.total} in all.`);
-  if (view.total > first + shown && !view.paging?.hasNext) {
-    notes.push('Narrow it with a state or a connection, e.g. `/migrate list failed`.');
-  }
+  if (!empty) notes.push(tr.t('list.showing', { from: first + 1, to: first + shown, total: view.total }));
+  else if (view.failures.length === 0 && absent.length === 0)
+    notes.push(tr.t('list.inAll', { total: view.total }));
+  if (view.total > first + shown && !view.paging?.hasNext) notes.push(tr.t('list.narrow'));
   if (!empty) notes.push(...view.failures.map(gapLine), ...absent);
   if (notes.length > 0)
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(notes.join(' '), 3000) }] });
@@ -101,11 +104,17 @@ export function renderResourceList(view: ListView): KnownBlock[] {
     const buttons: Button[] = [];
     if (paging.page > 0) {
       buttons.push(
-        pageButton('list.page.previous', '← Previous', encodeListPage(paging.query, paging.page - 1)),
+        pageButton(
+          'list.page.previous',
+          tr.t('list.previous'),
+          encodeListPage(paging.query, paging.page - 1),
+        ),
       );
     }
     if (paging.hasNext)
-      buttons.push(pageButton('list.page.next', 'Next →', encodeListPage(paging.query, paging.page + 1)));
+      buttons.push(
+        pageButton('list.page.next', tr.t('list.next'), encodeListPage(paging.query, paging.page + 1)),
+      );
     blocks.push({ type: 'actions', elements: buttons });
   }
   return blocks;
@@ -115,19 +124,22 @@ export function renderResourceList(view: ListView): KnownBlock[] {
  * What the second line of a row says: a failure's code and when it failed; progress and bytes for
  * what moves; for a synchronization task (no total, it never ends) what it moved, not "— of —".
  */
-function rowDetail(r: MigrationResource): string {
+function rowDetail(r: MigrationResource, tr: Translator): string {
   const parts: string[] = [];
   if (r.state === 'failed') {
     if (r.lastError?.code) parts.push(code(r.lastError.code));
     const at = r.updatedAt ?? r.startedAt;
-    if (at) parts.push(`failed ${slackDate(at, '{ago}')}`);
+    if (at) parts.push(tr.t('list.failedAgo', { ago: slackDate(at, '{ago}') }));
   }
-  if (r.progress !== undefined) parts.push(`${progressBar(r.progress, 8)} ${formatPercent(r.progress)}`);
+  if (r.progress !== undefined) parts.push(`${progressBar(r.progress, 8)} ${tr.percent(r.progress)}`);
   if (r.bytes.total !== undefined)
-    parts.push(`${formatBytes(r.bytes.done ?? 0)} of ${formatBytes(r.bytes.total)}`);
-  else if (r.bytes.done !== undefined) parts.push(`${formatBytes(r.bytes.done)} moved`);
-  else if (r.objects.done !== undefined) parts.push(`${formatCount(r.objects.done)} objects moved`);
-  else if (r.state === 'monitoring') parts.push('continuous sync');
+    parts.push(
+      tr.t('watch.transferred', { done: tr.bytes(r.bytes.done ?? 0), total: tr.bytes(r.bytes.total) }),
+    );
+  else if (r.bytes.done !== undefined) parts.push(tr.t('list.bytesMoved', { bytes: tr.bytes(r.bytes.done) }));
+  else if (r.objects.done !== undefined)
+    parts.push(tr.t('list.objectsMoved', { count: tr.count(r.objects.done) }));
+  else if (r.state === 'monitoring') parts.push(tr.t('list.continuousSync'));
   return parts.length > 0 ? `${parts.join(' · ')} · ` : '';
 }
 

@@ -1,11 +1,12 @@
 import type { KnownBlock } from '@slack/types';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { pastTense } from '../../resources/perform-action.js';
 import type { Acted } from '../../use-cases/act-on-resource.js';
 import type { DeletePlan } from '../../use-cases/plan-delete.js';
 import type { Shown } from '../../use-cases/show-resource.js';
 import type { Watched } from '../../use-cases/watch-resource.js';
 import { code, escapeMrkdwn } from './mrkdwn.js';
-import { renderResourceCard } from './resource-card.js';
+import { renderResourceCard, stateWords } from './resource-card.js';
 
 /**
  * One reply per use case, whichever surface asked: the command and the button for the same action
@@ -20,12 +21,17 @@ export interface UseCaseReply {
  * A card only the asker sees offers only the buttons they may press; a card shared in the channel
  * offers what the state allows (whoever presses is checked on the server).
  */
-export function renderShown(shown: Shown, options: { shared?: boolean } = {}): UseCaseReply {
+export function renderShown(shown: Shown, options: { shared?: boolean; tr?: Translator } = {}): UseCaseReply {
   const { resource } = shown;
+  const tr = options.tr ?? ENGLISH;
   return {
-    text: `${escapeMrkdwn(resource.name)}: ${resource.state}`,
+    text: `${escapeMrkdwn(resource.name)}: ${tr === ENGLISH ? resource.state : stateWords(resource.state, tr)}`,
     blocks: renderResourceCard(resource, options.shared ? shown.actions : shown.mayUse, {
       watch: options.shared || shown.mayWatch,
+      lastAction: shown.lastAction,
+      // Only in a reply the asker alone sees: the channel's card offers what anyone may press.
+      canFixConnection: !options.shared && shown.mayManage === true,
+      tr,
     }),
   };
 }

@@ -1,5 +1,6 @@
 import type { Button, KnownBlock } from '@slack/types';
 import { classifyCode, NEXT_STEPS } from '../../catalogue/code-classes.js';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { ResourceAction } from '../../providers/types.js';
 import { brokenFix } from '../../watcher/broken-channel.js';
 import type {
@@ -14,10 +15,12 @@ import type {
 } from '../../watcher/notification.js';
 import type { BrokenState } from '../../watcher/watch-store.js';
 import { encodeResourceButton } from '../resource-button.js';
+import { renderCompletionReport } from './completion-report.js';
 import { failureExplanationText } from './failure-explanation.js';
-import { formatBytes, formatCount, formatDuration, formatPercent, slackDate } from './format.js';
+import { slackDate } from './format.js';
+import { failedTaskLine } from './group-card.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
-import { ACTION_LABELS, renderResourceCard, resourceRef, STATE_LABELS } from './resource-card.js';
+import { actionLabel, kindWords, renderResourceCard, resourceRef, stateLabelIn } from './resource-card.js';
 
 /**
  * What the watcher posts, rendered when it is sent: the parent card (the resource card, edited in
@@ -30,99 +33,130 @@ export interface Rendered {
   blocks: KnownBlock[];
 }
 
-export function renderParentCard(card: CardFacts): Rendered {
+export function renderParentCard(card: CardFacts, tr: Translator = ENGLISH): Rendered {
   const r = card.resource;
-  const by = /^[UW][A-Z0-9]+$/.test(card.by) ? ` by <@${card.by}>` : '';
+  const kind = kindWords(r.kind, tr);
   const notice = card.ended
-    ? `:wastebasket: ${code(resourceRef(r))} no longer exists; this card is no longer updated.`
-    : `:eyes: Watched in this channel${by}: this card follows the ${r.kind}, events go to its thread.`;
+    ? tr.t('watch.card.ended', { ref: code(resourceRef(r)) })
+    : /^[UW][A-Z0-9]+$/.test(card.by)
+      ? tr.t('watch.card.watchedBy', { user: `<@${card.by}>`, kind })
+      : tr.t('watch.card.watched', { kind });
+  // A card a creation request made says which request, so the channel can tell what it was for.
+  const origin = card.origin
+    ? ` ${tr.t('watch.card.origin', { request: code(card.origin.request), title: card.origin.title ? `“${escapeMrkdwn(truncate(card.origin.title, 120))}”` : '' })}`
+    : '';
   return {
-    text: truncate(`${escapeMrkdwn(r.name)}: ${STATE_LABELS[r.state]}`, 3000),
+    text: truncate(`${escapeMrkdwn(r.name)}: ${stateLabelIn(r.state, tr)}`, 3000),
     blocks: renderResourceCard(r, card.ended ? [] : card.actions, {
-      notice,
+      notice: `${notice}${origin}`,
       withActions: !card.ended,
       // This card is the watch itself.
       watch: false,
+      lastAction: card.requested,
+      group: card.group,
+      tr,
     }),
   };
 }
 
-export function renderWatchNotification(note: WatchNotification): Rendered {
+/** Rendered in `tr`'s language: the channel's for channel posts (the DM about a broken watch stays English). */
+export function renderWatchNotification(note: WatchNotification, tr: Translator = ENGLISH): Rendered {
   switch (note.kind) {
     case 'event':
-      return renderEventReply(note);
+      return renderEventReply(note, tr);
     case 'connection':
-      return renderConnectionNotice(note);
+      return renderConnectionNotice(note, tr);
     case 'digest':
-      return renderDigest(note);
+      return renderDigest(note, tr);
     case 'broken':
       return renderBrokenDm(note);
     case 'repaired':
-      return renderRepaired(note);
+      return renderRepaired(note, tr);
+    case 'report':
+      return renderCompletionReport(note);
   }
 }
 
-/** A state label without its emoji, in lower case (`migrating`). */
-function stateWords(r: ResourceFacts): string {
-  return STATE_LABELS[r.state].replace(/^:[a-z_]+: /, '').toLowerCase();
+/** A state without its emoji, in lower case (`migrating`). */
+function stateWordsOf(r: Pick<ResourceFacts, 'state'>, tr: Translator): string {
+  return tr.t(`state.${r.state}`).toLowerCase();
 }
 
 /** A thread reply for one event, from the figures as they were when it was detected. */
-export function renderEventReply(note: EventNote): Rendered {
+export function renderEventReply(note: EventNote, tr: Translator = ENGLISH): Rendered {
   const { event, resource: r, actions, at } = note;
   const name = `*${escapeMrkdwn(r.name)}*`;
-  const pct = r.progress !== undefined ? ` at ${formatPercent(r.progress)}` : '';
+  const pct = r.progress !== undefined ? tr.t('watch.at', { pct: tr.percent(r.progress) }) : '';
   // Who asked for it through the bot, so the channel sees it, not only the person's private reply.
-  const by = note.by ? ` by <@${note.by}>` : '';
+  const by = note.by ? tr.t('watch.by', { user: `<@${note.by}>` }) : '';
   const lines: string[] = [];
   let buttons: Button[] = [];
   switch (event) {
     case 'started':
       lines.push(
-        `:arrow_forward: ${name} started migrating: ${formatBytes(r.bytes.total)}, ${formatCount(r.objects.total)} objects.`,
+        tr.t('watch.started', { name, bytes: tr.bytes(r.bytes.total), count: tr.count(r.objects.total) }),
       );
       break;
     case 'paused':
-      lines.push(`:double_vertical_bar: ${name} paused${pct}${by} (${transferred(r)}).`);
-      buttons = eventButtons(r, actions, ['resume']);
+      lines.push(tr.t('watch.paused', { name, at: pct, by, transferred: transferred(r, tr) }));
+      buttons = eventButtons(r, actions, ['resume'], tr);
       break;
     case 'resumed':
-      lines.push(`:arrow_forward: ${name} resumed${pct}${by}.`);
+      lines.push(tr.t('watch.resumed', { name, at: pct, by }));
       break;
     case 'retrying':
-      lines.push(`:repeat: ${name} is running again (attempt ${note.run})${pct}${by}.`);
+      lines.push(tr.t('watch.retrying', { name, run: String(note.run), at: pct, by }));
       break;
     case 'failed':
-      lines.push(...failureLines(r, name, pct));
+      lines.push(...failureLines(r, name, pct, tr));
       // The failure's class picks what may help; a permissions or configuration failure offers no retry.
-      buttons = eventButtons(r, actions, failureButtons(r.lastError?.code));
+      buttons = eventButtons(r, actions, failureButtons(r.lastError?.code), tr);
       break;
     case 'succeeded':
-      lines.push(...completionLines(r, name));
+      lines.push(...completionLines(r, name, tr));
       break;
     case 'cancelled':
-      lines.push(`:no_entry_sign: ${name} was cancelled${pct}${by} (${transferred(r)}).`);
+      lines.push(tr.t('watch.cancelled', { name, at: pct, by, transferred: transferred(r, tr) }));
       break;
     case 'deleted':
-      lines.push(`:wastebasket: ${name} was deleted${by}; it is no longer watched.`);
+      lines.push(tr.t('watch.deleted', { name, by }));
       break;
     case 'vanished':
       lines.push(
-        `:grey_question: ${name} no longer exists on ${code(r.connection)} (last seen ${stateWords(r)}${pct}); it is no longer watched.`,
+        tr.t('watch.vanished', { name, connection: code(r.connection), state: stateWordsOf(r, tr), at: pct }),
       );
       break;
     case 'stalled': {
-      const still = formatDuration((note.stalledForMs ?? 0) / 1000);
-      const speed = note.lastSpeed ? `${formatBytes(note.lastSpeed)}/s` : 'unknown';
+      const still = tr.duration((note.stalledForMs ?? 0) / 1000);
+      const speed = note.lastSpeed ? `${tr.bytes(note.lastSpeed)}/s` : tr.t('watch.speedUnknown');
       lines.push(
-        `:hourglass: ${name} has not moved for ${still}${pct} (${transferred(r)}); last speed ${speed}. It says it is still ${stateWords(r)}.`,
+        tr.t('watch.stalled', {
+          name,
+          still,
+          at: pct,
+          transferred: transferred(r, tr),
+          speed,
+          state: stateWordsOf(r, tr),
+        }),
       );
-      buttons = eventButtons(r, actions, ['pause', 'resume', 'retry']);
+      buttons = eventButtons(r, actions, ['pause', 'resume', 'retry'], tr);
+      break;
+    }
+    case 'tasks-failed': {
+      const g = note.group;
+      lines.push(
+        `:x: ${name}: ${g ? `${tr.count(g.failedCount)} of ${tr.count(g.tasks)} tasks` : 'more tasks'} failed now.`,
+      );
+      for (const t of g?.failed ?? []) lines.push(failedTaskLine(r.connection, t));
       break;
     }
     case 'moving':
       lines.push(
-        `:arrow_forward: ${name} is moving again${pct}${r.speed ? ` at ${formatBytes(r.speed)}/s` : ''}.`,
+        tr.t('watch.moving', {
+          name,
+          at: pct,
+          speed: r.speed ? tr.t('watch.movingSpeed', { speed: `${tr.bytes(r.speed)}/s` }) : '',
+        }),
       );
       break;
   }
@@ -136,13 +170,13 @@ export function renderEventReply(note: EventNote): Rendered {
     blocks.push({
       type: 'actions',
       block_id: truncate(`watch:${event}:${resourceRef(r)}`, 255),
-      elements: [...buttons, refreshButton(r)],
+      elements: [...buttons, refreshButton(r, tr)],
     });
   return { text, blocks };
 }
 
-function transferred(r: ResourceFacts): string {
-  return `${formatBytes(r.bytes.done)} of ${formatBytes(r.bytes.total)}`;
+function transferred(r: ResourceFacts, tr: Translator): string {
+  return tr.t('watch.transferred', { done: tr.bytes(r.bytes.done), total: tr.bytes(r.bytes.total) });
 }
 
 /**
@@ -150,11 +184,16 @@ function transferred(r: ResourceFacts): string {
  * catalogue's message with the code once, what it means, the fix, the provider's words quoted once,
  * where the failed objects are, and the next step its class calls for.
  */
-function failureLines(r: ResourceFacts, name: string, pct: string): string[] {
+function failureLines(r: ResourceFacts, name: string, pct: string, tr: Translator): string[] {
+  const skipped = r.objects.skipped ? tr.t('watch.skipped', { n: tr.count(r.objects.skipped) }) : '';
   const lead = [
-    `:x: ${name} failed${pct}.`,
-    `*Objects:* ${formatCount(r.objects.failed ?? 0)} failed · ${formatCount(r.objects.done)} of ${formatCount(r.objects.total)} migrated` +
-      (r.objects.skipped ? ` · ${formatCount(r.objects.skipped)} skipped` : ''),
+    tr.t('watch.failed', { name, at: pct }),
+    tr.t('watch.failedObjects', {
+      failed: tr.count(r.objects.failed ?? 0),
+      done: tr.count(r.objects.done),
+      total: tr.count(r.objects.total),
+      skipped,
+    }),
   ].join('\n');
   return [
     failureExplanationText(
@@ -164,27 +203,32 @@ function failureLines(r: ResourceFacts, name: string, pct: string): string[] {
         failedObjectList: r.failedObjectList
           ? { path: r.failedObjectList, bucket: r.destinationBucket }
           : undefined,
+        tr,
       },
       lead,
     ),
   ];
 }
 
-function completionLines(r: ResourceFacts, name: string): string[] {
+function completionLines(r: ResourceFacts, name: string, tr: Translator): string[] {
   const seconds = r.elapsedSeconds;
   const average =
-    seconds && r.bytes.done !== undefined && seconds > 0 ? `${formatBytes(r.bytes.done / seconds)}/s` : '—';
+    seconds && r.bytes.done !== undefined && seconds > 0 ? `${tr.bytes(r.bytes.done / seconds)}/s` : '—';
   const lines = [
-    `:white_check_mark: ${name} completed: ${formatBytes(r.bytes.done)} · ${formatCount(r.objects.done)} of ${formatCount(r.objects.total)} objects · ${formatCount(r.objects.skipped ?? 0)} skipped · ${formatCount(r.objects.failed ?? 0)} failed`,
-    `*Duration:* ${formatDuration(seconds)} · *Average speed:* ${average}`,
+    tr.t('watch.succeeded', {
+      name,
+      bytes: tr.bytes(r.bytes.done),
+      done: tr.count(r.objects.done),
+      total: tr.count(r.objects.total),
+      skipped: tr.count(r.objects.skipped ?? 0),
+      failed: tr.count(r.objects.failed ?? 0),
+    }),
+    tr.t('watch.succeededFigures', { duration: tr.duration(seconds), speed: average }),
   ];
   if (r.failedObjectList && r.objects.failed)
-    lines.push(`Failed objects are listed in ${code(r.failedObjectList)}.`);
+    lines.push(tr.t('watch.failedListed', { path: code(r.failedObjectList) }));
   return lines;
 }
-
-/** The same words as on the card (Resume, not Start), wherever a button appears. */
-const BUTTON_LABELS: Partial<Record<ResourceAction, string>> = ACTION_LABELS;
 
 /** A code the catalogue does not know: nothing says retrying is useless, so both stay on offer. */
 function failureButtons(errorCode: string | undefined): ResourceAction[] {
@@ -193,11 +237,12 @@ function failureButtons(errorCode: string | undefined): ResourceAction[] {
   return NEXT_STEPS[codeClass].main.filter((s): s is 'resume' | 'retry' => s === 'resume' || s === 'retry');
 }
 
-/** The card's own action ids (`resource.*`), so the existing button listeners handle them. */
+/** The card's own action ids (`resource.*`) and words (Resume, not Start), so the listeners handle them. */
 function eventButtons(
   r: ResourceFacts,
   actions: readonly ResourceAction[],
   wanted: readonly ResourceAction[],
+  tr: Translator,
 ): Button[] {
   const value = encodeResourceButton(r);
   return wanted
@@ -206,52 +251,59 @@ function eventButtons(
       const button: Button = {
         type: 'button',
         action_id: `resource.${action}`,
-        text: { type: 'plain_text', text: BUTTON_LABELS[action] ?? action },
+        text: { type: 'plain_text', text: actionLabel(action, tr) },
         value,
       };
       if (action === 'pause')
         button.confirm = {
-          title: { type: 'plain_text', text: 'Pause?' },
+          title: { type: 'plain_text', text: tr.t('watch.pauseConfirm.title') },
           text: {
             type: 'plain_text',
-            text: truncate(`Pause ${r.name}? It stops until someone resumes it.`, 300),
+            text: truncate(tr.t('watch.pauseConfirm.text', { name: r.name }), 300),
           },
-          confirm: { type: 'plain_text', text: 'Pause' },
-          deny: { type: 'plain_text', text: 'Keep it' },
+          confirm: { type: 'plain_text', text: tr.t('confirm.pause.verb') },
+          deny: { type: 'plain_text', text: tr.t('confirm.deny') },
         };
       else button.style = 'primary';
       return button;
     });
 }
 
-function refreshButton(r: ResourceFacts): Button {
+function refreshButton(r: ResourceFacts, tr: Translator): Button {
   return {
     type: 'button',
     action_id: 'resource.refresh',
-    text: { type: 'plain_text', text: 'Refresh' },
+    text: { type: 'plain_text', text: tr.t('button.refresh') },
     value: encodeResourceButton(r),
   };
 }
 
 /** Said once when a connection stops answering, and once when it answers again. */
-export function renderConnectionNotice(note: ConnectionNote): Rendered {
+export function renderConnectionNotice(note: ConnectionNote, tr: Translator = ENGLISH): Rendered {
   const { connection, since, at, reason } = note;
   const text =
     note.state === 'down'
-      ? `:warning: ${code(connection)} is not answering since ${slackDate(new Date(since))}${reason ? ` (${escapeMrkdwn(truncate(reason, 200))})` : ''}; watching resumes automatically. This is not a migration failure.`
-      : `:white_check_mark: ${code(connection)} answers again after ${formatDuration((at - since) / 1000)}; watching resumed.`;
+      ? tr.t('watch.connectionDown', {
+          connection: code(connection),
+          since: slackDate(new Date(since)),
+          reason: reason ? ` (${escapeMrkdwn(truncate(reason, 200))})` : '',
+        })
+      : tr.t('watch.connectionUp', { connection: code(connection), after: tr.duration((at - since) / 1000) });
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 
 /** One message per channel per day: every watched resource, its state, and what changed since. */
-export function renderDigest(note: DigestNote): Rendered {
+export function renderDigest(note: DigestNote, tr: Translator = ENGLISH): Rendered {
   const { day, items } = note;
-  const header = `:newspaper: *Daily digest, ${day}*: ${items.length} watched migration${items.length === 1 ? '' : 's'}`;
+  const header = tr.t('watch.digest.header', { day, n: items.length });
   const lines = items.map((item) => {
-    const state = item.watchState === 'gone' ? ':grey_question: Gone' : STATE_LABELS[item.state];
-    const progress = item.progress !== undefined ? ` ${formatPercent(item.progress)}` : '';
+    const state =
+      item.watchState === 'gone'
+        ? `:grey_question: ${tr.t('watch.digest.gone')}`
+        : stateLabelIn(item.state, tr);
+    const progress = item.progress !== undefined ? ` ${tr.percent(item.progress)}` : '';
     const before = item.before;
-    let change = 'new since the last digest';
+    let change = tr.t('watch.digest.new');
     if (before) {
       const moved =
         item.progress !== undefined && before.progress !== undefined
@@ -259,10 +311,10 @@ export function renderDigest(note: DigestNote): Rendered {
           : undefined;
       change =
         before.state !== item.watchState
-          ? `was ${before.state}`
+          ? tr.t('watch.digest.was', { state: before.state })
           : moved !== undefined && moved > 0
-            ? `+${formatPercent(moved)}`
-            : 'no change';
+            ? `+${tr.percent(moved)}`
+            : tr.t('watch.digest.noChange');
     }
     return `• ${escapeMrkdwn(truncate(item.name, 80))} ${code(resourceRef(item))}: ${state}${progress} (${change})`;
   });
@@ -299,7 +351,10 @@ export function renderBrokenDm(note: BrokenNote): Rendered {
 }
 
 /** The thread reply once Slack takes posts in a broken watch's channel again. */
-export function renderRepaired(note: RepairedNote): Rendered {
-  const text = `:white_check_mark: I can post here again (I could not since ${slackDate(new Date(note.since))}): watching *${escapeMrkdwn(truncate(note.name, 200))}* resumed. What was held and what changed meanwhile follow in this thread.`;
+export function renderRepaired(note: RepairedNote, tr: Translator = ENGLISH): Rendered {
+  const text = tr.t('watch.repaired', {
+    since: slackDate(new Date(note.since)),
+    name: `*${escapeMrkdwn(truncate(note.name, 200))}*`,
+  });
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }

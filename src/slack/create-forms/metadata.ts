@@ -61,20 +61,27 @@ export function decodePickerMetadata(raw: string | undefined): PickerMetadata {
 }
 
 /** The connect modal's metadata: only where the command was typed (never a secret). */
-const connectMetadataSchema = z.object({ v: z.literal(1), c: z.string().max(40).optional() });
+const connectMetadataSchema = z.object({
+  v: z.literal(1),
+  c: z.string().max(40).optional(),
+  r: z.string().max(40).optional(),
+});
 
 export interface ConnectMetadata {
   channel?: string;
+  /** The stored connection whose keys this form replaces ("Fix connection keys"). */
+  replaces?: string;
 }
 
 export function encodeConnectMetadata(meta: ConnectMetadata): string {
-  return JSON.stringify({ v: 1, c: meta.channel });
+  return JSON.stringify({ v: 1, c: meta.channel, ...(meta.replaces ? { r: meta.replaces } : {}) });
 }
 
 /** Lenient: a connect modal with unreadable metadata still works, it just has no channel. */
 export function decodeConnectMetadata(raw: string | undefined): ConnectMetadata {
   const parsed = connectMetadataSchema.safeParse(safeJson(raw));
-  return parsed.success ? { channel: parsed.data.c } : {};
+  if (!parsed.success) return {};
+  return { channel: parsed.data.c, ...(parsed.data.r ? { replaces: parsed.data.r } : {}) };
 }
 
 function safeJson(raw: string | undefined): unknown {

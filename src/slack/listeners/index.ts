@@ -4,6 +4,7 @@ import * as actions from './actions/index.js';
 import * as approvals from './approvals/index.js';
 import * as commands from './commands/index.js';
 import * as events from './events/index.js';
+import * as workflowSteps from './functions/index.js';
 import * as shortcuts from './shortcuts/index.js';
 import * as createViews from './views/index.js';
 
@@ -15,4 +16,5 @@ export function registerListeners(app: App, deps: AppDeps): void {
   createViews.register(app, deps);
   shortcuts.register(app, deps);
   approvals.register(app, deps);
+  workflowSteps.register(app, deps);
 }

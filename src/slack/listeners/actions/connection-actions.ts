@@ -22,6 +22,7 @@ import {
 } from '../../connection-form.js';
 import type { AppDeps } from '../../context.js';
 import { refuseFileConnection } from '../commands/subcommands/disconnect.js';
+import { fixKeysButton } from './fix-keys-button.js';
 
 type SelectArgs = SlackActionMiddlewareArgs<BlockAction<StaticSelectAction>> & AllMiddlewareArgs;
 
@@ -30,6 +31,7 @@ const disconnectValueSchema = z.object({ n: z.string().regex(CONNECTION_WORD) })
 
 export function register(app: App, deps: AppDeps): void {
   app.action<BlockAction<ButtonAction>>(DISCONNECT_ACTION, disconnectButton(deps));
+  app.action<BlockAction<ButtonAction>>('connection.fix', fixKeysButton(deps));
   app.action<BlockAction<StaticSelectAction>>(
     { action_id: CONNECT_FORM_ACTION, type: 'block_actions' },
     connectFormChanged(deps),

@@ -32,8 +32,10 @@ export function resourceViewButton(deps: AppDeps, mode: 'refresh' | 'open') {
     // asker's own (Open always answers privately).
     const container = (args.body as { container?: { is_ephemeral?: boolean } }).container;
     const shared = mode === 'refresh' && container?.is_ephemeral === false;
+    const shown = await showResource(ctx, { exact });
+    const tr = await ctx.translator(shared ? 'channel' : 'person');
     await ctx.reply({
-      ...renderShown(await showResource(ctx, { exact }), { shared }),
+      ...renderShown(shown, { shared, tr }),
       replaceOriginal: mode === 'refresh',
     });
   });

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
-import { InvalidInputError } from '../../../errors.js';
+import { InvalidInputError, localized } from '../../../errors.js';
 import { workSlotReleaser } from '../../ack-first-receiver.js';
 import { afterAck } from '../../after-ack.js';
 import { closest, splitCommand } from '../../command-text.js';
@@ -49,8 +49,13 @@ export function migrateCommand(deps: AppDeps) {
       ctx.what = subcommand?.name ?? 'unknown subcommand';
       if (!subcommand) {
         const suggestion = closest(head ?? '', subcommandNames());
-        throw new InvalidInputError(
-          `Unknown subcommand \`${(head ?? '').slice(0, 40)}\`.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''} Try \`/migrate help\`.`,
+        const typed = (head ?? '').slice(0, 40);
+        throw localized(
+          new InvalidInputError(
+            `Unknown subcommand \`${typed}\`.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''} Try \`/migrate help\`.`,
+          ),
+          suggestion ? 'error.unknownSubcommandDidYouMean' : 'error.unknownSubcommand',
+          { typed, suggestion: suggestion ?? '' },
         );
       }
       await subcommand.execute(ctx, args, share);

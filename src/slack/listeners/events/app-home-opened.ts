@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
+import { ENGLISH } from '../../../i18n/translator.js';
 import { renderAppHome } from '../../blocks/app-home.js';
 import type { AppDeps } from '../../context.js';
 import { buildHome } from '../../home/build-home.js';
@@ -12,8 +13,14 @@ export async function publishHome(
   teamId: string,
   userId: string,
 ): Promise<void> {
-  const view = await buildHome(deps, { teamId, userId });
-  await deps.sender.to(teamId, { client }).publishHome(userId, { type: 'home', blocks: renderAppHome(view) });
+  // The Home tab is the viewer's own: in their Slack language.
+  const [view, tr] = await Promise.all([
+    buildHome(deps, { teamId, userId }),
+    deps.locales ? deps.locales.translatorForUser(teamId, userId) : Promise.resolve(ENGLISH),
+  ]);
+  await deps.sender
+    .to(teamId, { client })
+    .publishHome(userId, { type: 'home', blocks: renderAppHome(view, tr) });
 }
 
 export function appHomeOpened(deps: AppDeps) {

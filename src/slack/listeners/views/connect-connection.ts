@@ -70,7 +70,7 @@ export function connectSubmission(deps: AppDeps) {
       answer({ response_action: 'errors', errors: truncateErrors(map) });
 
     try {
-      await ctx.require('manage', 'add connections');
+      await ctx.require('manage', meta.replaces ? 'fix connection keys' : 'add connections');
     } catch (error) {
       await errors({ [BLOCK.name]: asAppError(error).message });
       return;
@@ -82,7 +82,9 @@ export function connectSubmission(deps: AppDeps) {
       return;
     }
     const { connection } = parsed;
-    const refusal = await nameOrStoreProblem(deps, teamId, connection.name);
+    const refusal = meta.replaces
+      ? await replaceProblem(deps, teamId, meta.replaces, connection.name)
+      : await nameOrStoreProblem(deps, teamId, connection.name);
     if (refusal) {
       await errors({ [BLOCK.name]: refusal });
       return;
@@ -143,6 +145,32 @@ function typedSecrets(values: StateValues): string[] {
   return typed;
 }
 
+/** Fixing keys keeps the name, and only a connection added from Slack can be fixed from Slack. */
+async function replaceProblem(
+  deps: AppDeps,
+  teamId: string,
+  replaces: string,
+  name: string,
+): Promise<string | undefined> {
+  if (name !== replaces) return `Keep the name ${replaces}: this form replaces that connection's keys.`;
+  if (deps.connections.fileConnection(teamId, name))
+    return `${name} is configured as code (in the connections file): whoever runs the bot changes its keys there.`;
+  if (!deps.connections.store?.enabled)
+    return 'This bot cannot store connections (no encryption key is set).';
+  return (await hasConnection(deps, teamId, name))
+    ? undefined
+    : `This workspace has no connection named ${name} any more.`;
+}
+
+/** Whether the workspace has a connection by that name (working or not), as the store says now. */
+async function hasConnection(deps: AppDeps, teamId: string, name: string): Promise<boolean> {
+  await deps.connections.sync(teamId, { force: true });
+  return (
+    deps.connections.forTeam(teamId).some((c) => c.name === name) ||
+    deps.connections.brokenForTeam(teamId).some((b) => b.info.name === name)
+  );
+}
+
 async function nameOrStoreProblem(deps: AppDeps, teamId: string, name: string): Promise<string | undefined> {
   const store = deps.connections.store;
   if (!store?.enabled) {
@@ -153,11 +181,7 @@ async function nameOrStoreProblem(deps: AppDeps, teamId: string, name: string): 
   }
   if (deps.connections.fileConnection(teamId, name))
     return `${name} is already a connection configured as code (in the connections file): pick another name.`;
-  await deps.connections.sync(teamId, { force: true });
-  const taken =
-    deps.connections.forTeam(teamId).some((c) => c.name === name) ||
-    deps.connections.brokenForTeam(teamId).some((b) => b.info.name === name);
-  return taken
+  return (await hasConnection(deps, teamId, name))
     ? `This workspace already has a connection named ${name}: pick another name, or \`/migrate disconnect ${name}\` first.`
     : undefined;
 }
@@ -176,9 +200,10 @@ function runCheck(deps: AppDeps, connection: Connection): Promise<CheckOutcome> 
 
 async function save(ctx: HandlerContext, connection: Connection, meta: ConnectMetadata): Promise<ModalView> {
   const { deps } = ctx;
+  const replace = meta.replaces !== undefined;
   try {
-    await ctx.audited('connect', connection.name, () =>
-      deps.connections.store!.add(ctx.teamId, connection, ctx.userId),
+    await ctx.audited(replace ? 'connection.keys' : 'connect', connection.name, () =>
+      deps.connections.store!.add(ctx.teamId, connection, ctx.userId, { replace }),
     );
   } catch (error) {
     const e = asAppError(error);
@@ -194,6 +219,12 @@ async function save(ctx: HandlerContext, connection: Connection, meta: ConnectMe
   ctx.logger.info({ connection: connection.name, provider: connection.provider }, 'connection added');
   const added = deps.connections.forTeam(ctx.teamId).find((c) => c.name === connection.name);
   const summary = added ? describeConnection(deps.connections, added) : code(connection.name);
+  if (replace)
+    return messageModal(
+      'Keys replaced',
+      `:white_check_mark: The new keys work and replace the old ones.\n${summary}\n\nResume what failed on the card (or \`/migrate list ${connection.name} failed\`).`,
+      meta,
+    );
   return messageModal(
     'Connection saved',
     `:white_check_mark: Tested and saved.\n${summary}\n\nTry \`/migrate list ${connection.name}\`, or see all with \`/migrate connections\`.`,

@@ -11,6 +11,7 @@ import type { PlainTextOption } from '@slack/types';
 import { z } from 'zod';
 import { explainForDisplay } from '../../../catalogue/explain.js';
 import { AppError, asAppError, ErrorCode, ProviderError } from '../../../errors.js';
+import type { CreateImpact } from '../../../providers/definition.js';
 import { createTarget } from '../../../providers/registry.js';
 import { withTimeout } from '../../../providers/with-timeout.js';
 import {
@@ -40,6 +41,8 @@ type SelectArgs = SlackActionMiddlewareArgs<BlockAction<StaticSelectAction>> & A
 
 /** Slack waits 3 s for a view submission's answer: a provider's form check gets at most this much. */
 const FORM_CHECK_BUDGET_MS = 2_500;
+/** The size estimate runs after the modal closed; the request is posted at most this much later. */
+const IMPACT_BUDGET_MS = 5_000;
 /** …and a block_suggestion's: the bucket list gets at most this much. */
 const BUCKET_LIST_BUDGET_MS = 2_500;
 
@@ -177,6 +180,7 @@ export function formSubmission(deps: AppDeps) {
     }
     await ack();
     await runSafely(ctx, async () => {
+      const impact = await estimateImpact(deps, ctx, meta, result.request);
       await deps.approvals.request({
         team: teamId,
         requester: userId,
@@ -185,13 +189,14 @@ export function formSubmission(deps: AppDeps) {
         kind: meta.kind,
         request: result.request,
         op: ctx.opId,
+        ...(impact ? { impact } : {}),
       });
     });
   };
 }
 
 /** The form's provider check (`check` in its definition), bounded; messages scrubbed of secrets. */
-async function providerCheck(
+export async function providerCheck(
   deps: AppDeps,
   teamId: string,
   meta: FormMetadata,
@@ -208,6 +213,31 @@ async function providerCheck(
   return Object.fromEntries(
     Object.entries(problems).map(([k, v]) => [k, deps.secrets.forTeam(teamId).text(v)]),
   );
+}
+
+/**
+ * The request's size for the approver (the form's `estimate`), after the modal closed: bounded, and
+ * a failure only leaves the impact out of the request.
+ */
+async function estimateImpact(
+  deps: AppDeps,
+  ctx: HandlerContext,
+  meta: FormMetadata,
+  request: Record<string, unknown>,
+): Promise<CreateImpact | undefined> {
+  const form = createTarget(meta.provider, meta.kind);
+  if (!form.estimate) return undefined;
+  try {
+    const provider = deps.connections.provider(deps.connections.get(ctx.teamId, meta.connection));
+    return await withTimeout(
+      form.estimate(provider, request),
+      IMPACT_BUDGET_MS,
+      'the source listing was slow',
+    );
+  } catch (error) {
+    ctx.logger.warn({ err: error }, 'could not estimate the request size; the request goes without it');
+    return undefined;
+  }
 }
 
 /**

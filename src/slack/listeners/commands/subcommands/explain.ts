@@ -3,6 +3,7 @@ import { roleAllows } from '../../../../access/roles.js';
 import { explainForDisplay } from '../../../../catalogue/explain.js';
 import { type CodeLookup, lookUpCode } from '../../../../catalogue/suggest.js';
 import { InvalidInputError } from '../../../../errors.js';
+import type { Translator } from '../../../../i18n/translator.js';
 import { renderFailureExplanation } from '../../../blocks/failure-explanation.js';
 import { code, escapeMrkdwn, truncate } from '../../../blocks/mrkdwn.js';
 import { defineSubcommand } from '../subcommand.js';
@@ -41,21 +42,21 @@ function parseCode(args: string[]): string {
 }
 
 /** The catalogue's message for a code, for a list of suggestions. */
-function messageFor(suggested: string): string {
-  const display = explainForDisplay(suggested);
+function messageFor(suggested: string, tr: Translator): string {
+  const display = explainForDisplay(suggested, undefined, tr.locale);
   const prefix = `${display.code}: `;
   return display.title.startsWith(prefix) ? display.title.slice(prefix.length) : display.title;
 }
 
-function suggestionsMessage(lookup: Extract<CodeLookup, { kind: 'suggestions' }>) {
+function suggestionsMessage(lookup: Extract<CodeLookup, { kind: 'suggestions' }>, tr: Translator) {
   const typed = lookup.typed.toUpperCase();
   const lines = [
-    `:mag: ${code(typed)} is not in the error catalogue. Did you mean one of these?`,
-    ...lookup.codes.map((c) => `• ${code(c)} ${escapeMrkdwn(truncate(messageFor(c), 200))}`),
-    `Ask again with the one you meant, e.g. \`/migrate explain ${lookup.codes[0]}\`.`,
+    tr.t('explain.suggestions', { typed: code(typed) }),
+    ...lookup.codes.map((c) => `• ${code(c)} ${escapeMrkdwn(truncate(messageFor(c, tr), 200))}`),
+    tr.t('explain.askAgain', { example: `\`/migrate explain ${lookup.codes[0]}\`` }),
   ];
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } }];
-  return { text: `${typed} is not in the error catalogue. Did you mean ${lookup.codes.join(', ')}?`, blocks };
+  return { text: tr.t('explain.suggestionsText', { typed, codes: lookup.codes.join(', ') }), blocks };
 }
 
 export const explainCommand = defineSubcommand<{ code: string; share: boolean }>({
@@ -69,20 +70,26 @@ export const explainCommand = defineSubcommand<{ code: string; share: boolean }>
     // A shared answer is read by the channel, so it gives everyone's next step, not an admin's.
     const canFixConnection = !share && roleAllows(role, 'manage');
     const lookup = lookUpCode(typed);
+    // A shared answer is read in the channel's language; a private one in the asker's.
+    const tr = await ctx.translator(share ? 'channel' : 'person');
     switch (lookup.kind) {
       case 'exact':
       case 'corrected': {
-        const lead = lookup.kind === 'corrected' ? `:mag: Did you mean ${code(lookup.code)}?` : undefined;
-        const { text, blocks } = renderFailureExplanation({ code: lookup.code, canFixConnection }, lead);
-        const fallback = lookup.kind === 'corrected' ? `Did you mean ${lookup.code}? ${text}` : text;
+        const lead =
+          lookup.kind === 'corrected'
+            ? `:mag: ${tr.t('explain.didYouMean', { code: code(lookup.code) })}`
+            : undefined;
+        const { text, blocks } = renderFailureExplanation({ code: lookup.code, canFixConnection, tr }, lead);
+        const fallback =
+          lookup.kind === 'corrected' ? `${tr.t('explain.didYouMean', { code: lookup.code })} ${text}` : text;
         await ctx.reply({ text: truncate(fallback, 300), blocks, share });
         return;
       }
       case 'suggestions':
-        await ctx.reply({ ...suggestionsMessage(lookup), share });
+        await ctx.reply({ ...suggestionsMessage(lookup, tr), share });
         return;
       case 'unknown': {
-        const { title } = explainForDisplay(typed);
+        const { title } = explainForDisplay(typed, undefined, tr.locale);
         const text = `:grey_question: ${escapeMrkdwn(truncate(title, 300))}`;
         await ctx.reply({
           text: title,

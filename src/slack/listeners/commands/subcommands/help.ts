@@ -15,6 +15,8 @@ const NEEDS: Readonly<Record<string, Capability>> = {
   'sync-event': 'operate',
   watch: 'operate',
   unwatch: 'operate',
+  subscribe: 'operate',
+  unsubscribe: 'operate',
   create: 'create',
   delete: 'delete',
   access: 'manage',
@@ -33,6 +35,7 @@ const ESSENTIALS: readonly {
   { name: 'status', example: (_, id) => (id ? `/migrate status ${id}` : undefined) },
   { name: 'explain', example: () => '/migrate explain TRF.0015' },
   { name: 'watch', example: (_, id) => (id ? `/migrate watch ${id}` : undefined) },
+  { name: 'subscribe', example: (c) => (c ? `/migrate subscribe ${c} failures` : undefined) },
   { name: 'pause', example: (_, id) => (id ? `/migrate pause ${id}` : undefined) },
   { name: 'resume', example: (_, id) => (id ? `/migrate resume ${id}` : undefined) },
   { name: 'create', example: () => '/migrate create' },
@@ -60,6 +63,7 @@ export function helpSubcommand(all: () => readonly Subcommand[]): Subcommand {
           )
         : '<id>';
       const entry = (s: Subcommand, example?: string): HelpEntry => ({
+        name: s.name,
         usage: s.usage,
         summary: s.summary,
         example,
@@ -71,9 +75,10 @@ export function helpSubcommand(all: () => readonly Subcommand[]): Subcommand {
             const s = byName.get(name);
             return s && roleAllows(role, NEEDS[name] ?? 'view') ? [entry(s, example(names[0], id))] : [];
           });
+      const tr = await ctx.translator();
       await ctx.reply({
         text: 'migrate-bot help',
-        blocks: renderHelp({ entries, role, connections: names, everything }),
+        blocks: renderHelp({ entries, role, connections: names, everything, tr }),
       });
     },
   });

@@ -13,6 +13,7 @@ import { helpSubcommand } from './help.js';
 import { groups, list, syncTasks } from './list.js';
 import { settingsCommand } from './settings.js';
 import { status } from './status.js';
+import { subscribeCommand, subscriptionsCommand, unsubscribeCommand } from './subscribe.js';
 import { syncEventCommand } from './sync-event.js';
 import { unwatchCommand } from './unwatch.js';
 import { watchCommand } from './watch.js';
@@ -35,6 +36,9 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   watchCommand,
   unwatchCommand,
   watchesCommand,
+  subscribeCommand,
+  unsubscribeCommand,
+  subscriptionsCommand,
   accessCommand,
   settingsCommand,
   auditCommand,

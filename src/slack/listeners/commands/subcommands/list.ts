@@ -94,10 +94,13 @@ export async function listResources(
       : resources.length === 0 && answered === 0 && notOffered.length > 0
         ? `${[...new Set(notOffered.map((n) => n.connection))].join(', ')}: no such resources offered there`
         : `${total} resource(s)${filters.length ? ` · ${filters.join(' · ')}` : ''}${unread ? ` (not everything could be listed from ${unread})` : ''}`;
+  // A shared list is read by the channel; otherwise by the asker (states, figures, buttons).
+  const tr = await ctx.translator(query.share ? 'channel' : 'person');
   await ctx.reply({
     text: summary,
     blocks: renderResourceList({
-      title: `Migrations${filters.length ? ` · ${filters.join(' · ')}` : ''}`,
+      tr,
+      title: `${tr.t('list.title')}${filters.length ? ` · ${filters.join(' · ')}` : ''}`,
       resources: shown,
       summary: triageSummary(resources),
       total,

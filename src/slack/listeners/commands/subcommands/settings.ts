@@ -1,19 +1,50 @@
-import { InvalidInputError } from '../../../../errors.js';
+import { InvalidInputError, localized } from '../../../../errors.js';
+import { LANGUAGE_NAMES, LOCALES, type Locale, parseLanguage } from '../../../../i18n/locale.js';
+import type { MessageKey, Translator } from '../../../../i18n/translator.js';
 import type { WorkspaceSettings } from '../../../../settings/workspace-settings.js';
 import type { HandlerContext } from '../../../context.js';
-import { parseChannel } from '../../../mentions.js';
+import { parseChannel, parseSubject } from '../../../mentions.js';
 import { defineSubcommand } from '../subcommand.js';
 
-type SettingsRequest = { op: 'show' } | { op: 'set'; change: Partial<WorkspaceSettings>; label: string };
+type SettingsRequest =
+  | { op: 'show' }
+  | { op: 'set'; change: Partial<WorkspaceSettings>; label: string; labelKey: MessageKey }
+  | { op: 'language'; language: Locale | undefined; channelId?: string };
+
+const USAGE =
+  'Use `/migrate settings audit #channel|off`, `approvals #channel`, `approval-ttl <hours>`, `approvers @group|off` or `language en|ko|zh-CN [#channel]`.';
+const LANGUAGES = LOCALES.join(', ');
+
+function usage(): never {
+  throw localized(new InvalidInputError(USAGE), 'settings.error.usage');
+}
+
+/** `language ko` (the workspace's), `language ko #channel`, `language default #channel` (back to the workspace's). */
+function parseLanguageSetting(args: string[]): SettingsRequest {
+  const [typed, channel, ...extra] = args;
+  if (typed === undefined || extra.length > 0) usage();
+  const channelId = channel === undefined ? undefined : parseChannel(channel);
+  if (channelId && ['default', 'off'].includes(typed.toLowerCase()))
+    return { op: 'language', language: undefined, channelId };
+  const language = parseLanguage(typed);
+  if (!language) {
+    const shown = typed.replace(/[^\x20-\x7E]/g, '?').slice(0, 20);
+    throw localized(
+      new InvalidInputError(
+        `"${shown}" is not a language I speak: use one of ${LANGUAGES}. Nothing was changed.`,
+      ),
+      'settings.error.language',
+      { typed: shown, languages: LANGUAGES },
+    );
+  }
+  return { op: 'language', language, ...(channelId ? { channelId } : {}) };
+}
 
 function parseSettings(args: string[]): SettingsRequest {
   const [name, value, ...extra] = args;
   if (!name) return { op: 'show' };
-  if (extra.length > 0 || value === undefined) {
-    throw new InvalidInputError(
-      'Use `/migrate settings audit #channel|off`, `approvals #channel` or `approval-ttl <hours>`.',
-    );
-  }
+  if (name.toLowerCase() === 'language') return parseLanguageSetting(args.slice(1));
+  if (extra.length > 0 || value === undefined) usage();
   const off = value.toLowerCase() === 'off';
   switch (name.toLowerCase()) {
     case 'audit':
@@ -21,54 +52,137 @@ function parseSettings(args: string[]): SettingsRequest {
         op: 'set',
         change: { auditChannel: off ? undefined : parseChannel(value) },
         label: 'audit channel',
+        labelKey: 'settings.label.audit',
       };
     case 'approvals':
       return {
         op: 'set',
         change: { approvalsChannel: off ? undefined : parseChannel(value) },
         label: 'approvals channel',
+        labelKey: 'settings.label.approvals',
       };
+    case 'approvers': {
+      if (off) return approversChange(undefined);
+      const subject = parseSubject(value);
+      if (subject.kind !== 'usergroup')
+        throw localized(
+          new InvalidInputError(
+            'Approvers are pinged as a user group: mention one, e.g. `@migration-approvers`.',
+          ),
+          'settings.error.approvers',
+        );
+      return approversChange(subject.id);
+    }
     case 'approval-ttl': {
       const hours = Number(value);
       if (!Number.isInteger(hours) || hours < 1 || hours > 336) {
-        throw new InvalidInputError('approval-ttl is a whole number of hours from 1 to 336 (two weeks).');
+        throw localized(
+          new InvalidInputError('approval-ttl is a whole number of hours from 1 to 336 (two weeks).'),
+          'settings.error.ttl',
+        );
       }
-      return { op: 'set', change: { approvalTtlHours: hours }, label: 'approval expiry' };
+      return {
+        op: 'set',
+        change: { approvalTtlHours: hours },
+        label: 'approval expiry',
+        labelKey: 'settings.label.ttl',
+      };
     }
-    default:
-      throw new InvalidInputError(
-        `Unknown setting "${name.slice(0, 30)}": use audit, approvals or approval-ttl.`,
+    default: {
+      const shown = name.slice(0, 30);
+      throw localized(
+        new InvalidInputError(
+          `Unknown setting "${shown}": use audit, approvals, approval-ttl, approvers or language.`,
+        ),
+        'settings.error.unknown',
+        { name: shown },
       );
+    }
   }
 }
 
-function describe(settings: WorkspaceSettings): string {
-  return [
-    `Audit channel: ${settings.auditChannel ? `<#${settings.auditChannel}>` : 'none'}`,
-    `Approvals channel: ${settings.approvalsChannel ? `<#${settings.approvalsChannel}>` : 'none (requests go to the requesting channel)'}`,
-    `Approval requests expire after ${settings.approvalTtlHours ?? 24} h`,
-  ].join('\n');
+function approversChange(group: string | undefined): SettingsRequest {
+  return {
+    op: 'set',
+    change: { approversGroup: group },
+    label: 'approvers group',
+    labelKey: 'settings.label.approvers',
+  };
+}
+
+function describe(settings: WorkspaceSettings, tr: Translator): string {
+  const none = tr.t('settings.none');
+  const lines = [
+    tr.t('settings.audit', { channel: settings.auditChannel ? `<#${settings.auditChannel}>` : none }),
+    tr.t('settings.approvals', {
+      channel: settings.approvalsChannel ? `<#${settings.approvalsChannel}>` : tr.t('settings.approvalsNone'),
+    }),
+    tr.t('settings.ttl', { hours: settings.approvalTtlHours ?? 24 }),
+    tr.t('settings.approvers', {
+      group: settings.approversGroup ? `<!subteam^${settings.approversGroup}>` : none,
+    }),
+    tr.t('settings.language', { language: LANGUAGE_NAMES[settings.language ?? 'en'] }),
+  ];
+  const channels = Object.entries(settings.channelLanguages ?? {});
+  if (channels.length > 0)
+    lines.push(
+      tr.t('settings.channelLanguages', {
+        list: channels.map(([channel, locale]) => `<#${channel}> ${LANGUAGE_NAMES[locale]}`).join(', '),
+      }),
+    );
+  return lines.join('\n');
+}
+
+async function setLanguage(
+  ctx: HandlerContext,
+  request: Extract<SettingsRequest, { op: 'language' }>,
+  tr: Translator,
+): Promise<void> {
+  const { language, channelId } = request;
+  const target = channelId ? `language of <#${channelId}>` : 'workspace language';
+  const next = await ctx.audited('settings', `${target}: ${language ?? 'default'}`, () =>
+    channelId
+      ? ctx.deps.settings.setChannelLanguage(ctx.teamId, channelId, language)
+      : ctx.deps.settings.update(ctx.teamId, { language }),
+  );
+  const name = LANGUAGE_NAMES[language ?? next.language ?? 'en'];
+  const said = !channelId
+    ? tr.t('settings.languageWorkspace', { language: name })
+    : language
+      ? tr.t('settings.languageChannel', { channel: `<#${channelId}>`, language: name })
+      : tr.t('settings.languageChannelDefault', { channel: `<#${channelId}>`, language: name });
+  await ctx.reply({ text: `${said}\n${describe(next, tr)}` });
 }
 
 async function runSettings(ctx: HandlerContext, request: SettingsRequest): Promise<void> {
+  const tr = await ctx.translator();
   if (request.op === 'show') {
     await ctx.require('view', 'see settings');
-    await ctx.reply({ text: describe(await ctx.deps.settings.get(ctx.teamId)) });
+    await ctx.reply({ text: describe(await ctx.deps.settings.get(ctx.teamId), tr) });
     return;
   }
   await ctx.require('manage', 'change settings');
+  if (request.op === 'language') return setLanguage(ctx, request, tr);
   const next = await ctx.audited('settings', request.label, () =>
     ctx.deps.settings.update(ctx.teamId, request.change),
   );
-  await ctx.reply({ text: `Updated the ${request.label}.\n${describe(next)}` });
+  await ctx.reply({
+    text: `${tr.t('settings.updated', { label: tr.t(request.labelKey) })}\n${describe(next, tr)}`,
+  });
 }
 
 export const settingsCommand = defineSubcommand<SettingsRequest>({
   name: 'settings',
-  usage: '/migrate settings [audit #channel|off | approvals #channel | approval-ttl <hours>]',
-  summary: 'Where audit entries and approval requests go; admins change them.',
+  usage:
+    '/migrate settings [audit #channel|off | approvals #channel | approval-ttl <hours> | approvers @group|off | language <en|ko|zh-CN> [#channel]]',
+  summary:
+    'Where audit entries and approval requests go, and the language of channel posts; admins change them.',
   parse: (args, share) => {
-    if (share) throw new InvalidInputError('`/migrate settings` always answers only you; drop "share".');
+    if (share)
+      throw localized(
+        new InvalidInputError('`/migrate settings` always answers only you; drop "share".'),
+        'settings.error.share',
+      );
     return parseSettings(args);
   },
   run: runSettings,

@@ -11,6 +11,9 @@ export const status = defineSubcommand<{ ref: ResourceRef; share: boolean }>({
   summary: 'Show a card. A unique prefix of 4+ characters is enough; `connection:id` picks a connection.',
   parse: (args, share) => ({ ref: parseRef('status', args), share }),
   async run(ctx, { ref, share }) {
-    await ctx.reply({ ...renderShown(await showResource(ctx, { ref }), { shared: share }), share });
+    const shown = await showResource(ctx, { ref });
+    // A shared card is read by the channel: its language; otherwise the asker's.
+    const tr = await ctx.translator(share ? 'channel' : 'person');
+    await ctx.reply({ ...renderShown(shown, { shared: share, tr }), share });
   },
 });

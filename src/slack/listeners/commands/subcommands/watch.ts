@@ -1,5 +1,6 @@
 import type { ResourceRef } from '../../../../domain/migration-resource.js';
 import { InvalidInputError } from '../../../../errors.js';
+import { operateIn } from '../../../../use-cases/context.js';
 import { watchResource } from '../../../../use-cases/watch-resource.js';
 import { renderWatched } from '../../../blocks/use-case-replies.js';
 import { parseRef, refuseShare } from '../../../command-text.js';
@@ -26,23 +27,17 @@ export function parseWatchArgs(name: string, args: string[], share: boolean): Wa
 }
 
 /** The channel a watch command is about; checks the caller may operate there too. */
-export async function watchChannel(
+export function watchChannel(
   ctx: HandlerContext,
   channel: string | undefined,
   what: string,
 ): Promise<string> {
-  await ctx.require('operate', what);
-  const channelId = channel ?? ctx.channelId;
-  if (!channelId)
-    throw new InvalidInputError(`Name a channel: \`/migrate ${what.split(' ')[0]} <id> #channel\`.`);
-  if (channelId !== ctx.channelId)
-    await ctx.deps.access.require({ teamId: ctx.teamId, userId: ctx.userId, channelId }, 'operate', what);
-  return channelId;
+  return operateIn(ctx, channel, what, `Name a channel: \`/migrate ${what.split(' ')[0]} <id> #channel\`.`);
 }
 
 export const watchCommand = defineSubcommand<WatchArgs>({
   name: 'watch',
-  aliases: ['follow', 'subscribe'],
+  aliases: ['follow'],
   usage: '/migrate watch <id> [#channel]',
   summary:
     'Follow a migration in a channel: one card kept current, events in its thread, failure and completion also in the channel.',

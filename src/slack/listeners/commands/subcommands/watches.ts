@@ -12,7 +12,7 @@ const MAX_SECTIONS = 40;
 
 export const watchesCommand = defineSubcommand<{ channel?: string; share: boolean }>({
   name: 'watches',
-  aliases: ['watching', 'subscriptions'],
+  aliases: ['watching'],
   usage: '/migrate watches [#channel]',
   summary: "What this workspace watches, by channel, with each resource's last known state.",
   parse: (args, share) => {
@@ -24,7 +24,8 @@ export const watchesCommand = defineSubcommand<{ channel?: string; share: boolea
   },
   async run(ctx, { channel, share }) {
     await ctx.require('view', 'see watches');
-    const records = await ctx.deps.watcher.list(ctx.teamId, channel);
+    // A subscription's own watches are listed by `/migrate subscriptions`, not one by one here.
+    const records = (await ctx.deps.watcher.list(ctx.teamId, channel)).filter((r) => r.explicit || !r.via);
     if (records.length === 0) {
       await ctx.reply({
         text: channel

@@ -1,0 +1,120 @@
+import { createIntl, createIntlCache, type IntlShape } from '@formatjs/intl';
+import { LOCALES, type Locale } from './locale.js';
+import en from './messages/en.json' with { type: 'json' };
+import ko from './messages/ko.json' with { type: 'json' };
+import zhCN from './messages/zh-CN.json' with { type: 'json' };
+
+/** Every key the bot says something with; English is the source, so a typo is a type error. */
+export type MessageKey = keyof typeof en;
+export type MessageValues = Record<string, string | number>;
+
+/** The catalogues as written, per locale (the completeness test reads them from here). */
+export const MESSAGES: Readonly<Record<Locale, Readonly<Record<string, string>>>> = {
+  en,
+  ko,
+  'zh-CN': zhCN,
+};
+
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+const cache = createIntlCache();
+
+/**
+ * One reader's language: ICU messages by key, and figures formatted the way they read them. English
+ * output is the bot's historical wording, character for character, so surfaces and tests read the
+ * same whether or not a translator was passed.
+ */
+export class Translator {
+  readonly locale: Locale;
+  readonly #intl: IntlShape<string>;
+
+  constructor(locale: Locale) {
+    this.locale = locale;
+    this.#intl = createIntl(
+      {
+        locale,
+        defaultLocale: 'en',
+        // A key missing here falls back to English rather than showing its id.
+        messages: { ...en, ...MESSAGES[locale] },
+        onError: (error) => {
+          throw error;
+        },
+      },
+      cache,
+    );
+  }
+
+  /** The message `key` with `values` put in (mrkdwn the caller escaped; tags are not parsed). */
+  t(key: MessageKey, values?: MessageValues): string {
+    return String(this.#intl.formatMessage({ id: key }, values, { ignoreTag: true }));
+  }
+
+  /** Whether the catalogue has `key` (for keys built from data, such as a subcommand's name). */
+  has(key: string): key is MessageKey {
+    return Object.hasOwn(en, key);
+  }
+
+  count(n: number | undefined): string {
+    return n === undefined ? '—' : this.#intl.formatNumber(n);
+  }
+
+  /** Binary units in every language (what the consoles show); the number in the reader's style. */
+  bytes(bytes: number | undefined): string {
+    if (bytes === undefined || !Number.isFinite(bytes)) return '—';
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    const whole = value >= 100 || unit === 0;
+    const shown = this.#intl.formatNumber(whole ? Math.round(value) : value, {
+      minimumFractionDigits: whole ? 0 : 1,
+      maximumFractionDigits: whole ? 0 : 1,
+      useGrouping: false,
+    });
+    return `${shown} ${BYTE_UNITS[unit]}`;
+  }
+
+  percent(fraction: number | undefined): string {
+    if (fraction === undefined) return '—';
+    const pct = Math.max(0, Math.min(1, fraction)) * 100;
+    return `${pct >= 10 || pct === 0 ? Math.floor(pct) : pct.toFixed(1)}%`;
+  }
+
+  /** An exact duration: "3 min 5 s", "3분 5초", "3 分 5 秒". */
+  duration(seconds: number | undefined): string {
+    if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '—';
+    if (seconds < 60) return this.t('duration.seconds', { s: Math.round(seconds) });
+    const minutes = Math.floor(seconds / 60);
+    if (minutes < 60) return this.t('duration.minutes', { m: minutes, s: Math.round(seconds % 60) });
+    const hours = Math.floor(minutes / 60);
+    if (hours < 48) return this.t('duration.hours', { h: hours, m: minutes % 60 });
+    return this.t('duration.days', { d: Math.floor(hours / 24), h: hours % 24 });
+  }
+
+  /** A rough duration for an estimate, without false precision ("about 40 min"). */
+  about(seconds: number | undefined): string {
+    if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '—';
+    if (seconds < 90) return this.t('about.underTwoMinutes');
+    const minutes = seconds / 60;
+    if (minutes < 60)
+      return this.t('about.minutes', { n: minutes < 15 ? Math.round(minutes) : Math.round(minutes / 5) * 5 });
+    const hours = minutes / 60;
+    if (hours < 10) return this.t('about.hours', { n: String(Math.round(hours * 2) / 2).replace('.5', '½') });
+    if (hours < 48) return this.t('about.hours', { n: String(Math.round(hours)) });
+    return this.t('about.days', { n: Math.round(hours / 24) });
+  }
+
+  /** "a, b and c" in the reader's language. */
+  list(items: readonly string[]): string {
+    return this.#intl.formatList(items, { type: 'conjunction' });
+  }
+}
+
+const translators = new Map<Locale, Translator>(LOCALES.map((locale) => [locale, new Translator(locale)]));
+
+export function translatorFor(locale: Locale): Translator {
+  return translators.get(locale) ?? ENGLISH;
+}
+
+export const ENGLISH: Translator = translators.get('en') as Translator;

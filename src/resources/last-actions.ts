@@ -1,0 +1,40 @@
+import type { ResourceKind } from '../domain/migration-resource.js';
+import type { ResourceAction } from '../providers/types.js';
+import type { Store } from '../store/create-store.js';
+
+/** Who last acted on a resource through the bot, and when (wall-clock ms). */
+export interface LastAction {
+  action: ResourceAction;
+  by: string;
+  at: number;
+}
+
+type ResourceKey = { connection: string; kind: ResourceKind; id: string };
+
+/** Long enough to explain a pause over a weekend; an older attribution would mislead more than help. */
+const KEEP_MS = 7 * 24 * 3600_000;
+
+/**
+ * The last action taken on each resource, per workspace, so every card drawn later (a Refresh, a
+ * status from someone else, the watched card) says "Paused by @Bob · 2 min ago" instead of only the
+ * reply the person who pressed the button saw.
+ */
+export class LastActions {
+  readonly #store: Store;
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  async note(teamId: string, resource: ResourceKey, action: LastAction): Promise<void> {
+    await this.#store.set<LastAction>(key(teamId, resource), action, KEEP_MS);
+  }
+
+  async get(teamId: string, resource: ResourceKey): Promise<LastAction | undefined> {
+    return this.#store.get<LastAction>(key(teamId, resource));
+  }
+}
+
+function key(teamId: string, r: ResourceKey): string {
+  return `last-action:${teamId}:${r.connection}:${r.kind}:${r.id}`;
+}

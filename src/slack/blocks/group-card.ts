@@ -1,0 +1,88 @@
+import type { KnownBlock } from '@slack/types';
+import type { MigrationResource, NormalizedState } from '../../domain/migration-resource.js';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
+import type { GroupTally } from '../../watcher/group-tally.js';
+import { encodeResourceButton } from '../resource-button.js';
+import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
+import { stateWords } from './resource-card.js';
+
+/** Task states in the order a group card lists them: what needs someone first. */
+const ORDER: readonly NormalizedState[] = [
+  'failed',
+  'paused',
+  'pausing',
+  'running',
+  'retrying',
+  'queued',
+  'succeeded',
+  'cancelled',
+  'unknown',
+];
+
+/** One failed task of a group, the same on its card, in its thread and in the full list. */
+export function failedTaskLine(connection: string, t: { id: string; name: string; code?: string }): string {
+  return `• ${escapeMrkdwn(truncate(t.name, 80))} ${code(`${connection}:${t.id}`)}${t.code ? ` ${code(t.code)}` : ''}`;
+}
+
+/**
+ * A task group's card: its tasks counted by state, the first failed tasks with their codes, and a
+ * button for the rest. A group of 1,000 tasks is this one card.
+ */
+export function groupTallyBlocks(
+  group: Pick<MigrationResource, 'connection' | 'id'>,
+  tally: GroupTally,
+  tr: Translator = ENGLISH,
+): KnownBlock[] {
+  const counts = ORDER.filter((s) => (tally.counts[s] ?? 0) > 0).map(
+    (s) => `${tr.count(tally.counts[s] ?? 0)} ${stateWords(s, tr).toLowerCase()}`,
+  );
+  const head = `*Tasks: ${tr.count(tally.tasks)}${tally.partial ? '+' : ''}*${counts.length > 0 ? ` · ${counts.join(' · ')}` : ''}`;
+  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: truncate(head, 3000) } }];
+  if (tally.failedCount === 0) return blocks;
+  const lines = tally.failed.map((t) => failedTaskLine(group.connection, t));
+  const more = tally.failedCount - tally.failed.length;
+  if (more > 0) lines.push(`…and ${tr.count(more)} more failed.`);
+  blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } });
+  if (more > 0)
+    blocks.push({
+      type: 'actions',
+      block_id: truncate(`group:failed:${group.connection}:${group.id}`, 255),
+      elements: [
+        {
+          type: 'button',
+          action_id: 'group.failed',
+          text: { type: 'plain_text', text: `List all ${tally.failedCount} failed` },
+          value: encodeResourceButton({ connection: group.connection, kind: 'task-group', id: group.id }),
+        },
+      ],
+    });
+  return blocks;
+}
+
+const LISTED = 40;
+
+/** The failed tasks of a group, one line each with its code, bounded for Slack. */
+export function renderGroupFailures(found: {
+  group: MigrationResource;
+  failed: MigrationResource[];
+  more: boolean;
+}): { text: string; blocks: KnownBlock[] } {
+  const { group, failed } = found;
+  const title = `*${escapeMrkdwn(truncate(group.name, 120))}* ${code(`${group.connection}:${group.id}`)}: ${failed.length}${found.more ? '+' : ''} failed task${failed.length === 1 ? '' : 's'}`;
+  if (failed.length === 0) return { text: `${title}. None has failed now.`, blocks: [] };
+  const lines = failed
+    .slice(0, LISTED)
+    .map((t) => failedTaskLine(t.connection, { id: t.id, name: t.name, code: t.lastError?.code }));
+  const rest = failed.length - LISTED;
+  if (rest > 0 || found.more)
+    lines.push(
+      `…and ${rest > 0 ? rest : 'more'}: \`/migrate list ${group.connection} failed tasks\` lists them page by page.`,
+    );
+  return {
+    text: title,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: truncate(title, 3000) } },
+      { type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } },
+    ],
+  };
+}

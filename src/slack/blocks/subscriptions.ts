@@ -1,0 +1,71 @@
+import type { KnownBlock } from '@slack/types';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
+import type { Subscribed, Unsubscribed } from '../../use-cases/subscribe-channel.js';
+import type { FollowMode, Subscription } from '../../watcher/subscriptions.js';
+import { slackDate } from './format.js';
+import { code, truncate } from './mrkdwn.js';
+import type { UseCaseReply } from './use-case-replies.js';
+
+/** What each mode posts, in the words the README and help use. */
+function modeWords(mode: FollowMode, tr: Translator): string {
+  return tr.t(`sub.mode.${mode}`);
+}
+
+function what(s: Pick<Subscription, 'connection' | 'groupId'>, tr: Translator): string {
+  return s.groupId
+    ? tr.t('sub.what.group', { ref: code(`${s.connection}:${s.groupId}`) })
+    : tr.t('sub.what.connection', { ref: code(s.connection) });
+}
+
+export function renderSubscribed(
+  { subscription: s, created, before }: Subscribed,
+  tr: Translator = ENGLISH,
+): UseCaseReply {
+  const values = {
+    where: `<#${s.channelId}>`,
+    what: what(s, tr),
+    mode: s.mode,
+    words: modeWords(s.mode, tr),
+  };
+  if (!created && before === s.mode) return { text: tr.t('sub.already', values) };
+  return {
+    text: created ? tr.t('sub.now', values) : tr.t('sub.modeChanged', { ...values, before: before ?? '' }),
+  };
+}
+
+export function renderUnsubscribed(
+  { subscription: s, watches }: Unsubscribed,
+  tr: Translator = ENGLISH,
+): UseCaseReply {
+  const stopped = watches > 0 ? tr.t('sub.stopped', { count: watches }) : '';
+  return { text: tr.t('sub.gone', { where: `<#${s.channelId}>`, what: what(s, tr), stopped }) };
+}
+
+const MAX_LINES = 45;
+
+export function renderSubscriptionList(
+  subs: readonly Subscription[],
+  channel?: string,
+  tr: Translator = ENGLISH,
+): UseCaseReply {
+  if (subs.length === 0)
+    return { text: channel ? tr.t('sub.noneIn', { channel: `<#${channel}>` }) : tr.t('sub.none') };
+  const lines = subs.slice(0, MAX_LINES).map((s) =>
+    tr.t('sub.line', {
+      channel: `<#${s.channelId}>`,
+      what: what(s, tr),
+      mode: s.mode,
+      user: `<@${s.by}>`,
+      since: slackDate(new Date(s.createdAt), '{date_short}'),
+    }),
+  );
+  if (subs.length > MAX_LINES) lines.push(tr.t('sub.more', { count: subs.length - MAX_LINES }));
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: truncate(tr.t('sub.title', { count: subs.length }), 3000) },
+    },
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } },
+  ];
+  return { text: tr.t('sub.count', { count: subs.length }), blocks };
+}

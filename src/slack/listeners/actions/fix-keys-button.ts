@@ -1,0 +1,41 @@
+import { InvalidInputError } from '../../../errors.js';
+import { code } from '../../blocks/mrkdwn.js';
+import { buttonHandler } from '../../button-handler.js';
+import { CONNECTION_WORD } from '../../command-text.js';
+import { connectModal, prefillFrom } from '../../connection-form.js';
+import type { AppDeps } from '../../context.js';
+
+/**
+ * "Fix connection keys" on a failure whose class is credentials (admins, in a reply only they see):
+ * the connection's form again, its settings filled in, new keys typed; they are tested before they
+ * replace the stored ones (`connect-connection.ts`). A connection from the connections file is
+ * changed where it is configured, not from Slack.
+ */
+export function fixKeysButton(deps: AppDeps) {
+  return buttonHandler(deps, async (ctx, args) => {
+    const name = args.action.value ?? '';
+    if (!CONNECTION_WORD.test(name))
+      throw new InvalidInputError('This button names no connection; run the command again.');
+    await ctx.require('manage', 'fix connection keys');
+    if (deps.connections.fileConnection(ctx.teamId, name))
+      throw new InvalidInputError(
+        `${code(name)} is configured as code (in the connections file): whoever runs the bot changes its keys there and restarts it.`,
+      );
+    await deps.connections.sync(ctx.teamId, { force: true });
+    const connection = deps.connections.forTeam(ctx.teamId).find((c) => c.name === name);
+    if (!connection)
+      throw new InvalidInputError(`This workspace has no connection named ${code(name)} any more.`);
+    const triggerId = (args.body as { trigger_id?: string }).trigger_id;
+    if (!triggerId)
+      throw new InvalidInputError('Slack did not send what is needed to open a form; press it again.');
+    const view = connectModal(
+      { provider: connection.provider, auth: connection.auth.type },
+      { channel: ctx.channelId, replaces: name },
+      {
+        prefill: prefillFrom(connection),
+        notice: `:key: New keys for ${code(name)}. They are tested before they replace the stored ones; its name stays.`,
+      },
+    );
+    await deps.sender.to(ctx.teamId).openView(triggerId, view);
+  });
+}

@@ -1,0 +1,103 @@
+import type { MigrationResource, ResourceKind } from '../domain/migration-resource.js';
+import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
+import { readJson } from '../store/open-atomic-kv.js';
+import type { WatchEvent } from './watch-store.js';
+
+/**
+ * What a subscribed channel hears about each resource: `failures` one post per failure and one per
+ * recovery; `endings` failures and completions; `all` a card per resource, as `watch` gives.
+ */
+export const FOLLOW_MODES = ['failures', 'endings', 'all'] as const;
+export type FollowMode = (typeof FOLLOW_MODES)[number];
+
+/** The events a mode without a card posts to the channel; everything else stays unsaid. */
+export const MODE_EVENTS: Record<Exclude<FollowMode, 'all'>, ReadonlySet<WatchEvent>> = {
+  // `retrying` is the recovery of a failed resource (a new run after the failure).
+  failures: new Set<WatchEvent>(['failed', 'retrying']),
+  endings: new Set<WatchEvent>(['failed', 'retrying', 'succeeded', 'cancelled']),
+};
+
+/** A channel following every resource of a connection, or of one OMS task group. */
+export interface Subscription {
+  teamId: string;
+  channelId: string;
+  connection: string;
+  /** An OMS task group: only its tasks are followed. */
+  groupId?: string;
+  mode: FollowMode;
+  by: string;
+  createdAt: number;
+}
+
+export type SubscriptionTarget = Pick<Subscription, 'teamId' | 'channelId' | 'connection' | 'groupId'>;
+
+const SET = 'subscriptions';
+const enc = encodeURIComponent;
+
+export function subscriptionKey(s: SubscriptionTarget): string {
+  return `sub:${enc(s.teamId)}:${enc(s.channelId)}:${enc(s.connection)}:${s.groupId ? enc(s.groupId) : '*'}`;
+}
+
+/** The kinds a subscription lists: a group's tasks, or every kind but groups (they hold tasks). */
+export function subscribedKinds(s: Subscription, offered: readonly ResourceKind[]): ResourceKind[] {
+  if (s.groupId) return offered.includes('task') ? ['task'] : [];
+  return offered.filter((k) => k !== 'task-group');
+}
+
+export function follows(
+  s: Subscription,
+  r: Pick<MigrationResource, 'kind' | 'groupId' | 'unreadable'>,
+): boolean {
+  if (r.unreadable) return false;
+  if (s.groupId) return r.kind === 'task' && r.groupId === s.groupId;
+  return r.kind !== 'task-group';
+}
+
+/** Subscriptions in the watcher's store (so every replica's cycle sees the same ones). */
+export class SubscriptionStore {
+  readonly #kv: AtomicKv;
+
+  constructor(kv: AtomicKv) {
+    this.#kv = kv;
+  }
+
+  /** Adds or changes (mode) a subscription; `created` is false when it existed already. */
+  async put(sub: Subscription): Promise<{ created: boolean; before?: Subscription }> {
+    const key = subscriptionKey(sub);
+    let before: Subscription | undefined;
+    await this.#kv.update(key, (raw) => {
+      before = readJson(raw) as Subscription | undefined;
+      return JSON.stringify(before ? { ...sub, by: before.by, createdAt: before.createdAt } : sub);
+    });
+    await this.#kv.setAdd(SET, key);
+    return { created: before === undefined, before };
+  }
+
+  async remove(target: SubscriptionTarget): Promise<Subscription | undefined> {
+    const key = subscriptionKey(target);
+    let removed: Subscription | undefined;
+    await this.#kv.update(key, (raw) => {
+      removed = readJson(raw) as Subscription | undefined;
+      return removed ? undefined : SKIP;
+    });
+    await this.#kv.setRemove(SET, key);
+    return removed;
+  }
+
+  async loadAll(): Promise<Subscription[]> {
+    const keys = (await this.#kv.setMembers(SET)).sort();
+    if (keys.length === 0) return [];
+    const raws = await this.#kv.getMany(keys);
+    return raws.flatMap((raw) => {
+      const sub = readJson(raw) as Subscription | undefined;
+      return sub ? [sub] : [];
+    });
+  }
+
+  /** A workspace's subscriptions, optionally one channel's. */
+  async list(teamId: string, channelId?: string): Promise<Subscription[]> {
+    return (await this.loadAll()).filter(
+      (s) => s.teamId === teamId && (channelId === undefined || s.channelId === channelId),
+    );
+  }
+}

@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Config } from '../config.js';
+import type { OutboxSettings } from './outbox.js';
+import type { CycleSettings } from './poll-cycle.js';
+
+export interface WatcherOptions extends CycleSettings, OutboxSettings {
+  /** Seconds between cycles; 0 turns the schedule off (tests call `runCycle()`). */
+  pollIntervalSeconds: number;
+  /** Key namespace (Redis: `migrate-bot:watch:`; the Keyv store adds its own `migrate-bot` namespace). */
+  keyPrefix: string;
+  /** A replica that dies hands its connections over after this long. */
+  leaseMs: number;
+  /** The watcher's clock (stall detection, coalescing); tests use the simulators' clock. */
+  now: () => number;
+  /** This replica's name in leases and `sending` marks. */
+  holder: string;
+  /**
+   * After someone acts on a watched resource, it is polled again this long after (each entry one
+   * check), so its card moves from "Pausing…" to "Paused" in seconds rather than at the next cycle.
+   */
+  recheckAfterMs: readonly number[];
+}
+
+/**
+ * chat.postMessage: about 1 per second per channel (bursts allowed), and a workspace-wide cap Slack
+ * does not publish: 40 per 10 s is at most 280 in any minute.
+ */
+export const DEFAULT_POST_PACE: NonNullable<OutboxSettings['postPace']> = {
+  perChannel: { windowMs: 1_000, max: 1 },
+  perWorkspace: { windowMs: 10_000, max: 40 },
+  maxWaitMs: 2_500,
+  // A burst beyond what fits is delivered over the next cycles rather than delaying the polls.
+  cycleWaitMs: 10_000,
+};
+
+export function defaultWatcherOptions(config: Config): WatcherOptions {
+  const interval = config.watcher.pollIntervalSeconds;
+  return {
+    pollIntervalSeconds: interval,
+    stallMs: config.watcher.stallMinutes * 60_000,
+    digestHourUtc: config.watcher.digestHourUtc,
+    progressStep: 0.05,
+    minEditMs: 5 * 60_000,
+    pageSize: 100,
+    maxPages: 20,
+    // A subscribed connection is listed whole: 200 pages of 100 is 20,000 resources per kind.
+    subscriptionMaxPages: 200,
+    completionReports: true,
+    failThreshold: 3,
+    maxSkipCycles: 10,
+    getsPerConnection: 4,
+    connectionsPerProvider: 2,
+    sendingStaleMs: 60_000,
+    slackBackoffMs: 2_000,
+    recoveryProbeMs: 30_000,
+    // Tier 3 is ~50/min per workspace: 7 per 10 s window is at most 49 in any minute.
+    editBudget: { windowMs: 10_000, max: 7 },
+    postPace: DEFAULT_POST_PACE,
+    lookupSent: true,
+    keyPrefix: /^rediss?:\/\//.test(config.storeUrl) ? 'migrate-bot:watch:' : 'watch:',
+    leaseMs: Math.max(30_000, 2 * interval * 1000 + 10_000),
+    now: Date.now,
+    holder: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    // OMS takes a few seconds to pause a task; the second check catches a slow one.
+    recheckAfterMs: [3_000, 10_000],
+  };
+}

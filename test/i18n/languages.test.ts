@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messageText, TestBot } from '../harness/test-bot.js';
+import { notifications } from '../harness/watcher-rig.js';
+
+/**
+ * Through signed requests: a person's Slack locale picks the language of what only they see, and
+ * `/migrate settings language` picks the language of what the watcher posts in a channel.
+ */
+const t = new TestBot();
+const ADMIN = 'U0ALICE01';
+const KOREAN = 'U0KOREA01';
+const OPERATOR = 'U0OPER001';
+const CHINESE_CHANNEL = 'C0CHINA01';
+const TEAM = 'T0FAKE001';
+
+beforeAll(async () => {
+  await t.start({ env: { POLL_INTERVAL_SECONDS: '0' } });
+  t.fakeSlack.locales.set(KOREAN, 'ko-KR');
+  await t.ask(`access grant <@${OPERATOR}|oper> operator`);
+});
+afterAll(async () => {
+  await t.stop();
+});
+
+describe('a person reads in their Slack language', () => {
+  it('a ko-KR user gets /migrate status in Korean, ids and names as they are', async () => {
+    const task = t.oms.addTask({ name: 'photos-to-obs', status: 3 });
+    const text = messageText(await t.ask(`status ${task.id}`, { userId: KOREAN }));
+    expect(text).toContain('일시 중지됨');
+    expect(text).toContain('photos-to-obs');
+    expect(text).toContain(`hw-prod:${task.id}`);
+    expect(text).toContain('새로고침');
+    expect(text).not.toContain('Refresh');
+    // Someone whose Slack speaks English still reads English.
+    const english = messageText(await t.ask(`status ${task.id}`, { userId: ADMIN }));
+    expect(english).toContain('Paused');
+    expect(english).not.toContain('일시 중지됨');
+  });
+
+  it('the Home tab follows the viewer: Korean for a ko-KR user, and again after they change language', async () => {
+    t.oms.addTask({ name: 'home-ko-running', status: 2 });
+    const home = async (user: string) => {
+      const before = t.fakeSlack.callsTo('views.publish').length;
+      await t.event({ type: 'app_home_opened', user, channel: 'D0001', tab: 'home' });
+      const call = await t.fakeSlack.waitFor(() => t.fakeSlack.callsTo('views.publish')[before]);
+      return JSON.stringify(call.body.view);
+    };
+    const korean = await home(KOREAN);
+    expect(korean).toContain('연결');
+    expect(korean).toContain('home-ko-running');
+    expect(korean).not.toContain('Waiting for approval');
+    // They switch Slack to English: Slack sends user_change, and the next Home is English at once.
+    t.fakeSlack.locales.set(KOREAN, 'en-US');
+    await t.event({ type: 'user_change', user: { id: KOREAN, team_id: TEAM } });
+    await expect.poll(async () => home(KOREAN)).toContain('Connections');
+    t.fakeSlack.locales.set(KOREAN, 'ko-KR');
+    await t.event({ type: 'user_change', user: { id: KOREAN, team_id: TEAM } });
+  });
+
+  it('a ko-KR operator subscribing a channel is answered in Korean; channels and names stay as they are', async () => {
+    const KOREAN_OPERATOR = 'U0KOREA02';
+    t.fakeSlack.locales.set(KOREAN_OPERATOR, 'ko-KR');
+    await t.ask(`access grant <@${KOREAN_OPERATOR}|ko> operator`);
+    const answer = messageText(
+      await t.ask('subscribe hw-prod failures <#C0KOSUB01|ops>', { userId: KOREAN_OPERATOR }),
+    );
+    expect(answer).toContain('<#C0KOSUB01>');
+    expect(answer).toContain('`hw-prod`');
+    expect(answer).toContain('실패마다');
+    expect(answer).not.toContain('now follows');
+    const listed = messageText(await t.ask('subscriptions', { userId: KOREAN }));
+    expect(listed).toContain('구독');
+    await t.ask('unsubscribe hw-prod <#C0KOSUB01|ops>', { userId: KOREAN_OPERATOR });
+  });
+
+  it('a ko-KR user gets /migrate explain OMS.0001 in Korean, with the code and the English kept', async () => {
+    const text = messageText(await t.ask('explain OMS.0001', { userId: KOREAN }));
+    expect(text).toContain('`OMS.0001`');
+    expect(text).toContain('파라미터 설정이 잘못되었습니다');
+    expect(text).toContain('*해결 방법:*');
+    expect(text).toContain('*다음 단계:*');
+    // The catalogue's English stays beside the translation.
+    expect(text).toContain('_영어 원문:');
+    expect(text).toMatch(/Parameter/i);
+  });
+
+  it('help and list follow the person too', async () => {
+    const help = messageText(await t.ask('help', { userId: KOREAN }));
+    expect(help).toContain('여기서 내 역할은 *viewer*입니다.');
+    expect(help).toContain('`/migrate status &lt;id&gt;`');
+    const list = messageText(await t.ask('list', { userId: KOREAN }));
+    expect(list).toContain('마이그레이션');
+    expect(list).toContain('열기');
+  });
+
+  it("refusals and typos are answered in the person's language", async () => {
+    const refused = messageText(await t.ask('settings language ko', { userId: KOREAN }));
+    expect(refused).toContain('admin 역할이 필요합니다');
+    const typo = messageText(await t.ask('staus', { userId: KOREAN }));
+    expect(typo).toContain('알 수 없는 하위 명령');
+    expect(typo).toContain('`status`');
+  });
+});
+
+describe('/migrate settings language', () => {
+  it('a non-admin cannot change the language, and nothing changes', async () => {
+    const refused = messageText(
+      await t.ask(`settings language zh-CN <#${CHINESE_CHANNEL}|cn>`, { userId: OPERATOR }),
+    );
+    expect(refused).toContain('You need the admin role to change settings');
+    expect(await t.bot.deps.settings.get(TEAM)).not.toHaveProperty('channelLanguages');
+    expect((await t.bot.deps.settings.get(TEAM)).language).toBeUndefined();
+  });
+
+  it('a language the bot does not speak gets a clear message and changes nothing', async () => {
+    const before = await t.bot.deps.settings.get(TEAM);
+    const answer = messageText(await t.ask(`settings language fr <#${CHINESE_CHANNEL}|cn>`));
+    expect(answer).toContain(
+      '"fr" is not a language I speak: use one of en, ko, zh-CN. Nothing was changed.',
+    );
+    const zhTw = messageText(await t.ask('settings language zh-TW'));
+    expect(zhTw).toContain('"zh-TW" is not a language I speak');
+    expect(await t.bot.deps.settings.get(TEAM)).toEqual(before);
+  });
+
+  it('after `settings language zh-CN #channel` the watcher posts there in Chinese', async () => {
+    const set = messageText(await t.ask(`settings language zh-CN <#${CHINESE_CHANNEL}|cn>`));
+    expect(set).toContain(`Posts in <#${CHINESE_CHANNEL}> now use 简体中文.`);
+    expect((await t.bot.deps.settings.get(TEAM)).channelLanguages).toEqual({ [CHINESE_CHANNEL]: 'zh-CN' });
+
+    t.fakeSlack.clear();
+    const task = t.oms.addTask({ name: 'invoices-to-obs', status: 3 });
+    // The person who asked reads English; the channel's card is Chinese.
+    const watched = messageText(
+      await t.ask(`watch ${task.id} <#${CHINESE_CHANNEL}|cn>`, { userId: OPERATOR }),
+    );
+    expect(watched).toContain('Watching *invoices-to-obs*');
+    const parent = notifications(t.fakeSlack).find((n) => n.event === 'parent');
+    expect(parent?.body.channel).toBe(CHINESE_CHANNEL);
+    const card = messageText(parent!.body);
+    expect(card).toContain('已暂停');
+    expect(card).toContain('在本频道关注');
+    expect(card).toContain(`hw-prod:${task.id}`);
+
+    await t.ask(`resume ${task.id}`, { userId: OPERATOR });
+    for (let i = 0; i < 40 && !notifications(t.fakeSlack).some((n) => n.event === 'resumed'); i++) {
+      await t.bot.deps.watcher.runCycle();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const resumed = notifications(t.fakeSlack).find((n) => n.event === 'resumed');
+    expect(resumed?.body.channel).toBe(CHINESE_CHANNEL);
+    expect(messageText(resumed!.body)).toContain('*invoices-to-obs* 已继续');
+  });
+
+  it('the workspace default applies to channels without their own language, and shows in settings', async () => {
+    const set = messageText(await t.ask('settings language ko'));
+    expect(set).toContain('Channel posts now use 한국어');
+    const shown = messageText(await t.ask('settings'));
+    expect(shown).toContain('Language of channel posts: 한국어');
+    expect(shown).toContain(`<#${CHINESE_CHANNEL}> 简体中文`);
+    expect(await t.bot.deps.locales?.forChannel(TEAM, 'C0OTHER01')).toBe('ko');
+    expect(await t.bot.deps.locales?.forChannel(TEAM, CHINESE_CHANNEL)).toBe('zh-CN');
+    // Back to the workspace's for that channel.
+    await t.ask(`settings language default <#${CHINESE_CHANNEL}|cn>`);
+    expect(await t.bot.deps.locales?.forChannel(TEAM, CHINESE_CHANNEL)).toBe('ko');
+    await t.ask('settings language en');
+  });
+});

@@ -1,0 +1,79 @@
+import { type MessageFormatElement, parse, TYPE } from '@formatjs/icu-messageformat-parser';
+import { describe, expect, it } from 'vitest';
+import { LOCALES } from '../../src/i18n/locale.js';
+import { MESSAGES } from '../../src/i18n/translator.js';
+
+/**
+ * What a message expects from the code: each argument with its kind, and a select's options
+ * (plural categories differ by language: Korean and Chinese have only `other`).
+ */
+function placeholders(elements: MessageFormatElement[], into = new Set<string>()): Set<string> {
+  for (const element of elements) {
+    switch (element.type) {
+      case TYPE.argument:
+      case TYPE.number:
+      case TYPE.date:
+      case TYPE.time:
+        into.add(`${element.value}:${TYPE[element.type]}`);
+        break;
+      case TYPE.select:
+        into.add(`${element.value}:select(${Object.keys(element.options).sort().join('|')})`);
+        for (const option of Object.values(element.options)) placeholders(option.value, into);
+        break;
+      case TYPE.plural:
+        into.add(`${element.value}:plural`);
+        for (const option of Object.values(element.options)) placeholders(option.value, into);
+        break;
+      default:
+        break;
+    }
+  }
+  return into;
+}
+
+const english = MESSAGES.en;
+
+describe('message catalogues', () => {
+  it.each(LOCALES)('%s has exactly the English keys', (locale) => {
+    const keys = Object.keys(MESSAGES[locale]).sort();
+    expect(keys.filter((key) => !(key in english))).toEqual([]);
+    expect(Object.keys(english).filter((key) => !(key in MESSAGES[locale]))).toEqual([]);
+  });
+
+  it.each(LOCALES)('%s messages parse and take the same placeholders as English', (locale) => {
+    const differing: string[] = [];
+    for (const [key, message] of Object.entries(MESSAGES[locale])) {
+      const source = english[key];
+      if (source === undefined) continue;
+      const want = [...placeholders(parse(source, { ignoreTag: true }))].sort();
+      const got = [...placeholders(parse(message, { ignoreTag: true }))].sort();
+      if (JSON.stringify(want) !== JSON.stringify(got))
+        differing.push(`${key}: ${got.join(', ')} instead of ${want.join(', ')}`);
+      expect(message.trim(), `${locale} ${key} is empty`).not.toBe('');
+    }
+    expect(differing).toEqual([]);
+  });
+
+  it('fails a catalogue with a missing key or a renamed placeholder (the check itself works)', () => {
+    const source = '{n} failed';
+    expect([...placeholders(parse('{count}개 실패', { ignoreTag: true }))]).not.toEqual([
+      ...placeholders(parse(source, { ignoreTag: true })),
+    ]);
+    expect([...placeholders(parse('약 {n, plural, other {#일}}'))].sort()).toEqual(
+      [...placeholders(parse('about {n, plural, one {# day} other {# days}}'))].sort(),
+    );
+  });
+
+  it('Korean and Chinese are written in their own scripts, not left in English', () => {
+    for (const locale of ['ko', 'zh-CN'] as const) {
+      const script = locale === 'ko' ? /[\uAC00-\uD7A3]/ : /[\u4E00-\u9FFF]/;
+      const untranslated = Object.entries(MESSAGES[locale])
+        .filter(([key, text]) => !script.test(text) && !UNTRANSLATED_ON_PURPOSE.has(key))
+        .map(([key]) => key);
+      expect(untranslated, locale).toEqual([]);
+    }
+  });
+});
+
+/** Messages that are only figures, units or placeholders in every language. */
+const UNTRANSLATED_ON_PURPOSE = new Set<string>(['card.acted', 'confirm.title']);

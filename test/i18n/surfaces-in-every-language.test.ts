@@ -1,0 +1,336 @@
+import { describe, expect, it } from 'vitest';
+import { blockLimitProblems } from '../../dev/fake-slack/block-limits.js';
+import type { MigrationResource, NormalizedState } from '../../src/domain/migration-resource.js';
+import { asAppError, ErrorCode, ForbiddenError, localized, ProviderError } from '../../src/errors.js';
+import { LOCALES } from '../../src/i18n/locale.js';
+import { translatorFor } from '../../src/i18n/translator.js';
+import { renderAppHome } from '../../src/slack/blocks/app-home.js';
+import { renderError } from '../../src/slack/blocks/error-message.js';
+import { renderFailureExplanation } from '../../src/slack/blocks/failure-explanation.js';
+import { renderHelp } from '../../src/slack/blocks/help.js';
+import { renderResourceCard } from '../../src/slack/blocks/resource-card.js';
+import { renderResourceList } from '../../src/slack/blocks/resource-list.js';
+import {
+  renderSubscribed,
+  renderSubscriptionList,
+  renderUnsubscribed,
+} from '../../src/slack/blocks/subscriptions.js';
+import { renderParentCard, renderWatchNotification } from '../../src/slack/blocks/watch-notifications.js';
+import type { WatchEvent } from '../../src/watcher/watch-store.js';
+
+/**
+ * Every translated surface, in every language, with the longest inputs it takes (a 250-character
+ * name, the longest catalogue texts, a long provider message): Slack's limits must still hold,
+ * and the code, ids and bucket names stay as they are.
+ */
+const LONG = 'x'.repeat(250);
+const STATES: NormalizedState[] = [
+  'queued',
+  'running',
+  'paused',
+  'failed',
+  'succeeded',
+  'unknown',
+  'monitoring',
+];
+const EVENTS: WatchEvent[] = [
+  'started',
+  'paused',
+  'resumed',
+  'retrying',
+  'failed',
+  'succeeded',
+  'cancelled',
+  'deleted',
+  'vanished',
+  'stalled',
+  'moving',
+];
+/** Catalogue codes with long texts in every language, and one with two statuses. */
+const CODES = ['TRF.0015', 'OMS.0001', 'OMS.0095', 'APIGW.0301', 'S3M.0001', 'NOPE.42'];
+
+function resource(state: NormalizedState, overrides: Partial<MigrationResource> = {}): MigrationResource {
+  return {
+    provider: 'huawei-oms',
+    connection: 'hw-prod',
+    kind: 'task',
+    id: '191297407830872',
+    name: `photos-${LONG}`,
+    state,
+    rawStatus: state === 'unknown' ? '42' : '2',
+    progress: 0.37,
+    speed: 12.5 * 1024 ** 2,
+    etaSeconds: 2693,
+    startedAt: new Date('2024-05-01T00:00:00Z'),
+    bytes: { done: 304 * 1024 ** 3, total: 820 * 1024 ** 3 },
+    objects: { done: 1000, total: 3000, failed: 12, skipped: 3 },
+    source: { cloud: 'AWS', region: 'us-east-1', bucket: 'acme-photos', prefix: LONG },
+    destination: { cloud: 'HuaweiCloud', region: 'cn-north-4', bucket: 'photos-obs' },
+    failedObjectList: `failed/${LONG}.txt`,
+    lastError: { code: 'TRF.0015', message: `The source AK is wrong ${'y'.repeat(900)}` },
+    ...overrides,
+  };
+}
+
+function problems(blocks: unknown): string[] {
+  return blockLimitProblems(blocks, 'message');
+}
+
+describe.each(LOCALES)('every translated surface in %s keeps within Slack limits', (locale) => {
+  const tr = translatorFor(locale);
+
+  it('resource cards in every state, with every button', () => {
+    for (const state of STATES) {
+      const blocks = renderResourceCard(resource(state), ['pause', 'resume', 'retry', 'delete', 'cancel'], {
+        tr,
+        notice: LONG,
+        lastAction: { action: 'pause', by: 'U0BOB0001', at: Date.now() - 60_000 },
+        checkedAt: new Date(Date.now() - 3_600_000),
+      });
+      expect(problems(blocks), `${locale} ${state}`).toEqual([]);
+      const text = JSON.stringify(blocks);
+      expect(text).toContain('hw-prod:191297407830872');
+      expect(text).toContain('`TRF.0015`');
+      expect(text).toContain('acme-photos');
+    }
+  });
+
+  it('failure explanations for long catalogue entries, unknown codes and long provider messages', () => {
+    for (const code of CODES) {
+      for (const canFixConnection of [false, true]) {
+        const { blocks } = renderFailureExplanation(
+          {
+            code,
+            httpStatus: 403,
+            providerMessage: 'z'.repeat(2000),
+            canFixConnection,
+            failedObjectList: { path: LONG, bucket: LONG },
+            tr,
+          },
+          `:x: *${LONG}* failed`,
+        );
+        expect(problems(blocks), `${locale} ${code}`).toEqual([]);
+        expect(JSON.stringify(blocks)).toContain(code === 'NOPE.42' ? 'NOPE.42' : `\`${code}\``);
+        // The next step is never cut off by a long translation.
+        expect(JSON.stringify(blocks)).toContain(tr.t('failure.nextStep', { advice: '' }).trim());
+      }
+    }
+  });
+
+  it('help, short and complete, with and without connections', () => {
+    const entries = [
+      'list',
+      'status',
+      'explain',
+      'watch',
+      'pause',
+      'resume',
+      'create',
+      'connect',
+      'access',
+      'settings',
+      'help',
+    ].flatMap((name) =>
+      Array.from({ length: 2 }, () => ({
+        name,
+        usage: `/migrate ${name} <id>`,
+        summary: LONG,
+        example: `/migrate ${name} ${LONG}`,
+      })),
+    );
+    for (const connections of [[], ['hw-prod', 'ncp-kr', LONG]]) {
+      for (const everything of [false, true]) {
+        const blocks = renderHelp({ entries, role: 'viewer', connections, everything, tr });
+        expect(problems(blocks), locale).toEqual([]);
+      }
+    }
+  });
+
+  it('the list: full pages, empty, unreadable rows and gaps', () => {
+    const rows = STATES.flatMap((state) => Array.from({ length: 6 }, () => resource(state)));
+    rows.push({ ...resource('unknown'), unreadable: { reason: LONG } });
+    const base = {
+      title: `${tr.t('list.title')} · ${LONG}`,
+      summary: LONG,
+      failures: [
+        { connection: 'ncp-kr', reason: LONG },
+        { connection: 'up-fi', kind: 'job' as const, reason: LONG },
+      ],
+      notOffered: [{ connection: 'hw-prod', kind: 'sync-task' as const }],
+      answered: 1,
+      tr,
+    };
+    const page = {
+      query: { share: false } as never,
+      page: 1,
+      pageSize: 20,
+      hasNext: true,
+    };
+    expect(problems(renderResourceList({ ...base, resources: rows, total: 500, paging: page }))).toEqual([]);
+    expect(problems(renderResourceList({ ...base, resources: [], total: 0 }))).toEqual([]);
+  });
+
+  it('watch notifications: every event, the watched card, connection notices and the digest', () => {
+    const facts = {
+      ...resource('failed'),
+      destinationBucket: 'photos-obs',
+      elapsedSeconds: 5400,
+    };
+    for (const event of EVENTS) {
+      const { blocks } = renderWatchNotification(
+        {
+          kind: 'event',
+          event,
+          resource: facts,
+          actions: ['pause', 'resume', 'retry'],
+          run: 3,
+          at: Date.now(),
+          stalledForMs: 45 * 60_000,
+          lastSpeed: 1024 ** 2,
+          by: 'U0BOB0001',
+        },
+        tr,
+      );
+      expect(problems(blocks), `${locale} ${event}`).toEqual([]);
+    }
+    for (const ended of [false, true]) {
+      const card = renderParentCard(
+        { resource: resource('running'), actions: ['pause'], ended, by: 'U0BOB0001' },
+        tr,
+      );
+      expect(problems(card.blocks)).toEqual([]);
+    }
+    for (const state of ['down', 'up'] as const) {
+      const note = renderWatchNotification(
+        {
+          kind: 'connection',
+          state,
+          connection: 'hw-prod',
+          since: Date.now() - 600_000,
+          at: Date.now(),
+          reason: LONG,
+        },
+        tr,
+      );
+      expect(problems(note.blocks)).toEqual([]);
+    }
+    const items = Array.from({ length: 120 }, (_, i) => ({
+      name: `${LONG}-${i}`,
+      connection: 'hw-prod',
+      kind: 'task' as const,
+      id: String(i),
+      state: 'running' as const,
+      watchState: i % 7 === 0 ? ('gone' as const) : ('running' as const),
+      progress: 0.5,
+      before: i % 2 ? { state: 'paused', progress: 0.2 } : undefined,
+    }));
+    const digest = renderWatchNotification({ kind: 'digest', day: '2024-05-01', items }, tr);
+    expect(problems(digest.blocks)).toEqual([]);
+  });
+
+  it('the Home tab: full sections, broken watches, approvals, unreadable connections', () => {
+    const rows = Array.from({ length: 20 }, (_, i) => resource(i % 2 ? 'running' : 'failed', { id: `${i}` }));
+    const blocks = renderAppHome(
+      {
+        role: 'approver',
+        connections: [{ name: 'hw-prod', provider: 'huawei-oms', host: 'oms.example.com', problem: LONG }],
+        running: rows.filter((r) => r.state === 'running'),
+        failed: rows.filter((r) => r.state === 'failed'),
+        paused: [resource('paused')],
+        pendingApprovals: [LONG, LONG],
+        unreadable: ['hw-x'],
+        brokenWatches: [{ name: LONG, ref: 'hw-prod:1', channelId: 'C0OPS', what: LONG, fix: LONG }],
+      },
+      tr,
+    );
+    expect(blockLimitProblems(blocks, 'home')).toEqual([]);
+    const text = JSON.stringify(blocks);
+    expect(text).toContain('hw-prod:191297407830872'.slice(0, 8));
+    if (locale !== 'en') expect(text).not.toContain('Waiting for your approval');
+  });
+
+  it('subscription replies: every mode, a mode change, unsubscribing, a long list', () => {
+    const sub = (i: number, mode: 'failures' | 'endings' | 'all') => ({
+      teamId: 'T1',
+      channelId: `C0CHAN${String(i).padStart(4, '0')}`,
+      connection: 'hw-prod',
+      ...(i % 2 ? { groupId: `group-${i}` } : {}),
+      mode,
+      by: 'U0ALICE01',
+      createdAt: Date.UTC(2026, 0, 1),
+    });
+    const texts: string[] = [];
+    for (const mode of ['failures', 'endings', 'all'] as const) {
+      texts.push(renderSubscribed({ subscription: sub(1, mode), created: true }, tr).text);
+      texts.push(
+        renderSubscribed({ subscription: sub(2, mode), created: false, before: 'failures' }, tr).text,
+      );
+    }
+    texts.push(renderUnsubscribed({ subscription: sub(3, 'all'), watches: 12 }, tr).text);
+    for (const text of texts) {
+      expect(text.length).toBeLessThanOrEqual(3000);
+      expect(text).toContain('hw-prod');
+    }
+    const list = renderSubscriptionList(
+      Array.from({ length: 60 }, (_, i) => sub(i, 'endings')),
+      undefined,
+      tr,
+    );
+    expect(problems(list.blocks)).toEqual([]);
+  });
+
+  it('error replies: refusals, provider failures with catalogue codes, internal errors', () => {
+    const errors = [
+      localized(new ForbiddenError('You need the admin role'), 'error.forbidden', {
+        needed: 'admin',
+        what: LONG,
+        role: 'viewer',
+        where: 'channel',
+      }),
+      new ProviderError(ErrorCode.ProviderRequest, {
+        provider: 'huawei-oms',
+        operation: 'StartTask',
+        httpStatus: 403,
+        errorCode: 'OMS.0095',
+        errorMessage: 'w'.repeat(2000),
+        requestId: LONG,
+      }),
+      new ProviderError(ErrorCode.ProviderUnavailable, {
+        provider: 'ncp',
+        operation: 'ListPolicies',
+      }),
+      new ProviderError(ErrorCode.ProviderAuth, {
+        provider: 'upcloud',
+        operation: 'ListJobs',
+        httpStatus: 401,
+      }),
+      asAppError(new Error('boom')),
+    ];
+    for (const error of errors) {
+      const { blocks } = renderError(error, 'op12345', tr);
+      expect(problems(blocks), `${locale} ${String(error)}`).toEqual([]);
+    }
+  });
+});
+
+describe('the same surface differs by language and keeps what is not translated', () => {
+  it('a card in Korean and in Chinese', () => {
+    const ko = JSON.stringify(
+      renderResourceCard(resource('paused'), ['resume'], { tr: translatorFor('ko') }),
+    );
+    const zh = JSON.stringify(
+      renderResourceCard(resource('paused'), ['resume'], { tr: translatorFor('zh-CN') }),
+    );
+    const en = JSON.stringify(renderResourceCard(resource('paused'), ['resume']));
+    expect(ko).toContain('일시 중지됨');
+    expect(ko).toContain('*해결 방법:*');
+    expect(zh).toContain('已暂停');
+    expect(zh).toContain('*解决方法：*');
+    expect(en).toContain('Paused');
+    for (const text of [ko, zh, en]) {
+      expect(text).toContain('`TRF.0015`');
+      expect(text).toContain('The source AK is wrong');
+      expect(text).toContain('photos-obs');
+    }
+  });
+});

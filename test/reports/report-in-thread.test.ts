@@ -1,0 +1,84 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestBot } from '../harness/test-bot.js';
+import { notifications } from '../harness/watcher-rig.js';
+
+// Issue #14, "Completion report": when a watched task ends, its card's thread gets a short report
+// and a throughput chart (PNG) uploaded with Slack's two-step file upload, drawn from the samples the
+// watcher collected while it ran. Driven through a signed `/migrate watch` and real poll cycles.
+const t = new TestBot();
+const OPERATOR = 'U0OPER015';
+
+beforeAll(async () => {
+  // The watcher's clock is the simulator's, so the samples' times match the bytes it moved.
+  await t.start({
+    env: { POLL_INTERVAL_SECONDS: '0' },
+    watcher: { recheckAfterMs: [], now: () => t.oms.clock.now() },
+  });
+  await t.ask(`access grant <@${OPERATOR}|oper> operator`);
+});
+afterAll(async () => {
+  await t.stop();
+});
+
+describe('a watched task that finishes', () => {
+  it('gets a report and a throughput chart in its thread, once', async () => {
+    const GiB = 1024 ** 3;
+    const task = t.oms.addTask({ name: 'reported', status: 2, totalSize: 40 * GiB, totalNum: 400 });
+    await t.ask(`watch ${task.id}`, { userId: OPERATOR });
+    // The simulator moves 1 GiB per simulated second: a few cycles while it runs, then it ends.
+    for (let i = 0; i < 6; i++) {
+      t.oms.clock.advance(6_000 + i * 1_000);
+      await t.bot.deps.watcher.runCycle();
+    }
+    t.oms.clock.advance(60_000);
+    await t.bot.deps.watcher.runCycle();
+    await t.bot.deps.watcher.runCycle();
+
+    const report = await t.fakeSlack.waitFor(() =>
+      notifications(t.fakeSlack).find((n) => n.key.endsWith(':report') && n.key.includes(task.id)),
+    );
+    expect(report.thread).toBe(true);
+    const blocks = JSON.stringify(report.body.blocks);
+    expect(blocks).toContain('Report for reported');
+    expect(blocks).toContain('*Duration*');
+    expect(blocks).toContain('*Average*');
+    expect(blocks).toContain('*Peak*');
+    expect(blocks).toContain('40');
+
+    const upload = await t.fakeSlack.waitFor(() =>
+      t.fakeSlack.files.uploads.find((u) => u.filename === `throughput-${task.id}.png`),
+    );
+    expect(upload.bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a'); // a PNG
+    expect(upload.bytes.length).toBeGreaterThan(2_000);
+    // Kept for a person to look at (CI keeps test-artifacts/).
+    mkdirSync('test-artifacts/reports', { recursive: true });
+    writeFileSync('test-artifacts/reports/throughput-chart.png', upload.bytes);
+    expect(upload.threadTs).toBe(report.body.thread_ts);
+    expect(upload.channel).toBe(report.body.channel);
+
+    await t.bot.deps.watcher.runCycle();
+    expect(notifications(t.fakeSlack).filter((n) => n.key.endsWith(':report'))).toHaveLength(1);
+    expect(t.fakeSlack.files.uploads.filter((u) => u.filename === upload.filename)).toHaveLength(1);
+  });
+
+  it('keeps a sample only when the bytes moved', async () => {
+    const task = t.oms.addTask({ name: 'idle-samples', status: 2, totalSize: 400 * 1024 ** 3, speed: 0 });
+    await t.ask(`watch ${task.id}`, { userId: OPERATOR });
+    const watcher = t.bot.deps.watcher;
+    const record = async () => (await watcher.list('T0FAKE001')).find((r) => r.watch.id === task.id)!;
+    t.oms.clock.advance(5_000);
+    await watcher.runCycle();
+    const first = await record();
+    expect(first.samples).toHaveLength(1);
+    // It says it is migrating, but no byte moved (speed 0): no new sample.
+    t.oms.clock.advance(5_000);
+    await watcher.runCycle();
+    expect((await record()).samples).toEqual(first.samples);
+    // It moves again: the next cycle keeps a sample.
+    t.oms.tasks.get(task.id)!.speed = 1024 ** 3;
+    t.oms.clock.advance(5_000);
+    await watcher.runCycle();
+    expect((await record()).samples!.length).toBe(2);
+  });
+});
