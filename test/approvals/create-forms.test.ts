@@ -263,7 +263,36 @@ describe('NCP and UpCloud forms → create requests', () => {
       src_endpoint: 'Source endpoint must be an S3 endpoint such as https://s3.eu-central-1.amazonaws.com.',
       src_region: 'Source region is required.',
       src_bucket: "Source bucket must be a bucket name only (no '/' or spaces; put paths in the prefix).",
+      dst_bucket: 'UpCloud Object Storage bucket names have 3 to 63 characters (this one has 1).',
     });
+  });
+
+  it('checks the target bucket by the target service’s naming rules, with every other bad field at once', () => {
+    const ncp = { title: 'p', src_csp: 'AWS', src_region: 'ap-northeast-2', src_bucket: 'Photos_2024' };
+    const upcloud = {
+      name: 'logs',
+      src_endpoint: 'https://s3.eu-central-1.amazonaws.com',
+      src_bucket: 'logs',
+    };
+    for (const [name, why] of [
+      ['My_Bucket', 'only lowercase letters, digits'],
+      ['ab', '3 to 63 characters'],
+      ['bucket-', 'starts and ends with a letter or a digit'],
+      ['my..bucket', 'no two periods together'],
+      ['10.0.0.1', 'IP address'],
+    ] as const) {
+      const a = ncpRequestFromForm({ ...ncp, dst_bucket: name });
+      expect(!a.ok && a.errors.dst_bucket).toMatch(new RegExp(`NCP Object Storage bucket name.*${why}`));
+      const b = upcloudRequestFromForm({ ...upcloud, dst_bucket: name });
+      expect(!b.ok && b.errors.dst_bucket).toMatch(new RegExp(`UpCloud Object Storage bucket name.*${why}`));
+      // The same answer names the other bad field too (UpCloud's missing region).
+      expect(!b.ok && b.errors.src_region).toBe('Source region is required.');
+    }
+    // A source bucket on another cloud keeps that cloud's rules: not judged by the target's.
+    expect(ncpRequestFromForm({ ...ncp, dst_bucket: 'ncp.photos-2024' }).ok).toBe(true);
+    expect(upcloudRequestFromForm({ ...upcloud, src_region: 'eu-central-1', dst_bucket: 'a.b-c' }).ok).toBe(
+      true,
+    );
   });
 });
 

@@ -1,3 +1,4 @@
+import { bucketNameProblem } from '../bucket-names.js';
 import type { FormValues } from '../definition.js';
 import { type FieldMap, type FormResult, validateWithSchema } from '../form-result.js';
 import { ncpCreatePolicyRequestSchema } from './schemas.js';
@@ -39,5 +40,12 @@ export function ncpRequestFromForm(v: FormValues): FormResult {
   };
   if (v.src_prefix) request.sourcePrefix = v.src_prefix;
   if (v.dst_prefix) request.targetPrefix = v.dst_prefix;
-  return validateWithSchema(ncpCreatePolicyRequestSchema, request, NCP_FIELD_MAP);
+  // The target is always NCP Object Storage: its naming rules apply before anyone approves. The
+  // source may be another cloud's bucket with other rules, so it is left to the provider.
+  const errors: Record<string, string> = {};
+  const targetProblem = v.dst_bucket
+    ? bucketNameProblem(v.dst_bucket, { service: 'NCP Object Storage' })
+    : undefined;
+  if (targetProblem) errors.dst_bucket = targetProblem;
+  return validateWithSchema(ncpCreatePolicyRequestSchema, request, NCP_FIELD_MAP, errors);
 }

@@ -1,3 +1,4 @@
+import { bucketNameProblem } from '../bucket-names.js';
 import type { FormValues } from '../definition.js';
 import { type FieldMap, type FormResult, validateWithSchema } from '../form-result.js';
 import { upcloudCreateJobRequestSchema } from './schemas.js';
@@ -30,6 +31,13 @@ const UPCLOUD_FIELD_MAP: FieldMap = {
 
 /** The UpCloud modal's values → `upcloudCreateJobRequestSchema` input (the source keys come from the connection). */
 export function upcloudRequestFromForm(v: FormValues): FormResult {
+  // The target is this Managed Object Storage: its (S3) naming rules apply before anyone approves.
+  // The source is any S3 endpoint with rules of its own, so it is left to the provider.
+  const errors: Record<string, string> = {};
+  const targetProblem = v.dst_bucket
+    ? bucketNameProblem(v.dst_bucket, { service: 'UpCloud Object Storage' })
+    : undefined;
+  if (targetProblem) errors.dst_bucket = targetProblem;
   return validateWithSchema(
     upcloudCreateJobRequestSchema,
     {
@@ -42,5 +50,6 @@ export function upcloudRequestFromForm(v: FormValues): FormResult {
       targetPrefix: v.dst_prefix,
     },
     UPCLOUD_FIELD_MAP,
+    errors,
   );
 }

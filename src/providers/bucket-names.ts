@@ -1,0 +1,29 @@
+/**
+ * Bucket naming rules of S3-compatible object storage, checked in the create forms before an
+ * approver sees a request the service would refuse. The seeds only say "String"; these are the
+ * rules every S3-compatible service here publishes (Amazon S3's general-purpose bucket rules, which
+ * OBS, NCP Object Storage and UpCloud's S3 API follow). Only what all of them refuse is refused, so
+ * a valid name is never blocked. The message sits next to the field, so it states the rule rather
+ * than repeating what was typed.
+ */
+export interface BucketNameRules {
+  /** How the form names the service ("OBS", "NCP Object Storage"). */
+  service: string;
+  /** OBS also refuses a period next to a hyphen (`my-.bucket`). */
+  noPeriodNextToHyphen?: boolean;
+}
+
+export function bucketNameProblem(name: string, rules: BucketNameRules): string | undefined {
+  const { service } = rules;
+  if (name.length < 3 || name.length > 63)
+    return `${service} bucket names have 3 to 63 characters (this one has ${name.length}).`;
+  if (!/^[a-z0-9.-]+$/.test(name))
+    return `${service} bucket names use only lowercase letters, digits, hyphens (-) and periods (.).`;
+  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name))
+    return `A ${service} bucket name starts and ends with a letter or a digit.`;
+  if (name.includes('..')) return `A ${service} bucket name has no two periods together.`;
+  if (rules.noPeriodNextToHyphen && (name.includes('.-') || name.includes('-.')))
+    return `A ${service} bucket name has no two periods together and no period next to a hyphen.`;
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return `A ${service} bucket name cannot be an IP address.`;
+  return undefined;
+}
