@@ -93,6 +93,12 @@ describe(`property-based fuzzing (${FUZZ_RUNS.toLocaleString('en-US')} cases eac
     expect(refused).toBeGreaterThan(0);
   }, 120_000);
 
+  it('an underscore inside a word stays as typed: snake_case names copy exactly', () => {
+    expect(escapeMrkdwn('group_3eeb3ade_1')).toBe('group_3eeb3ade_1');
+    expect(escapeMrkdwn('사진_2024 照片_备份')).toBe('사진_2024 照片_备份');
+    expect(escapeMrkdwn('_draft_ logs_')).toBe('＿draft＿ logs＿');
+  });
+
   it('provider strings are inert in mrkdwn: no mention, link or formatting survives', () => {
     const hostile = fc
       .array(
@@ -123,6 +129,10 @@ describe(`property-based fuzzing (${FUZZ_RUNS.toLocaleString('en-US')} cases eac
           expect(rendered.replace(/&(amp|lt|gt);/g, '')).not.toContain('&');
         }
         expect(escapeMrkdwn(text)).not.toMatch(/[*~`]/);
+        // Nothing invisible is added (a copied name is the name), and an underscore that could
+        // open or close italics (at a word's edge) never survives.
+        expect(escapeMrkdwn(text)).not.toMatch(/[\u200B-\u200F\u2060-\u2064\uFEFF]/);
+        expect(escapeMrkdwn(text)).not.toMatch(/(^|[^\p{L}\p{N}])_|_($|[^\p{L}\p{N}])/u);
       }),
       FUZZ_OPTIONS,
     );

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buttons, messageText, TestBot } from '../harness/test-bot.js';
+import { buttons, messageText, mrkdwnTexts, TestBot } from '../harness/test-bot.js';
 
 const t = new TestBot();
 
@@ -16,6 +16,24 @@ beforeEach(() => {
 });
 
 describe('finding resources', () => {
+  it('names and ids are copyable exactly: no invisible character in any list, card or notice', async () => {
+    const task = t.oms.addTask({ name: 'group_3eeb3ade_1', status: 2 });
+    const other = t.oms.addTask({ name: 'video_library_2025', status: 4, failCode: 'TRF.0015' });
+    const answers = [
+      await t.ask('list'),
+      await t.ask(`status ${task.id}`),
+      await t.ask(`status ${other.id}`),
+    ];
+    for (const answer of answers) {
+      const text = JSON.stringify(answer);
+      // Zero-width spaces, joiners, marks and the BOM: invisible, and they break a copied name.
+      expect(text).not.toMatch(/[\u200B-\u200F\u2060-\u2064\uFEFF\u00AD]/);
+    }
+    expect(mrkdwnTexts(answers[0]!)).toContain('group_3eeb3ade_1');
+    expect(mrkdwnTexts(answers[0]!)).toContain('video_library_2025');
+    expect(JSON.stringify(answers[1])).toContain(task.id);
+  });
+
   it('pages through a long list with Previous/Next, updating the message in place', async () => {
     for (let i = 0; i < 45; i++) t.oms.addTask({ name: `bulk-${String(i).padStart(2, '0')}`, status: 3 });
     const first = await t.ask('list');

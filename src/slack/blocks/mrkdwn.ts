@@ -3,14 +3,25 @@
  * control characters makes mentions (`<!channel>`, `<@U…>`) and links inert; formatting characters
  * are swapped for look-alikes so `*bold*` from a provider shows as typed instead of bold.
  */
-const FORMATTING: Record<string, string> = { '*': '∗', '~': '∼', '`': 'ˋ', _: '_\u200B' };
+const FORMATTING: Record<string, string> = { '*': '∗', '~': '∼', '`': 'ˋ', _: '＿' };
+
+/**
+ * Nothing invisible is ever inserted, so a name copied from Slack is the name. An underscore inside
+ * a word (`photos_2024_v2`) stays as it is: Slack only italicizes `_` at a word's edge, and
+ * snake_case names are the common case. Only an edge underscore becomes a visible look-alike.
+ */
+const WORD_CHAR = /^[\p{L}\p{N}]$/u;
 
 export function escapeMrkdwn(text: string): string {
   return text
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
     .replaceAll('>', '&gt;')
-    .replace(/[*~`_]/g, (c) => FORMATTING[c] ?? c);
+    .replace(/[*~`_]/g, (c, offset: number, whole: string) =>
+      c === '_' && WORD_CHAR.test(whole.charAt(offset - 1)) && WORD_CHAR.test(whole.charAt(offset + 1))
+        ? c
+        : (FORMATTING[c] ?? c),
+    );
 }
 
 /**
