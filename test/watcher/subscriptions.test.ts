@@ -160,7 +160,9 @@ describe('refusals change nothing', () => {
     expect(text(await t.ask('subscribe hw-prod:9999999 failures', { userId: OPERATOR }))).toMatch(
       /not found|no task group|does not exist/i,
     );
-    expect(text(await t.ask('subscribe hw-prod sometimes', { userId: OPERATOR }))).toContain('sometimes');
+    expect(text(await t.ask('subscribe hw-prod sometimes', { userId: OPERATOR }))).toContain(
+      '`sometimes` is not a mode: choose failures (the default), endings or all.',
+    );
     expect(text(await t.ask(`unsubscribe hw-prod <#${OPS}|ops>`, { userId: OPERATOR }))).toContain(
       'is not subscribed',
     );

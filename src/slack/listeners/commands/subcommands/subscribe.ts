@@ -34,6 +34,11 @@ function parseSubscribeArgs(
   if (channels.length > 1) throw new InvalidInputError(`\`/migrate ${name}\` takes one channel at most.`);
   if (modes.length > 0 && !withMode) throw new InvalidInputError(`Unsubscribing takes no mode: ${usage}.`);
   if (modes.length > 1) throw new InvalidInputError(`Choose one mode (failures, endings or all): ${usage}.`);
+  // `subscribe hw-prod sometimes`: the second word was meant as the mode.
+  if (withMode && rest.length === 2 && TARGET.exec(rest[0]!) && !rest[1]!.startsWith('<'))
+    throw new InvalidInputError(
+      `\`${rest[1]!.slice(0, 40)}\` is not a mode: choose failures (the default), endings or all. ${usage}.`,
+    );
   if (rest.length !== 1) {
     const extra = rest.length > 1 ? ` I could not read \`${rest.slice(1).join(' ')}\`.` : '';
     throw new InvalidInputError(`Name one connection, or a connection and a task group: ${usage}.${extra}`);
