@@ -1,7 +1,15 @@
-import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import * as vegaLite from 'vega-lite';
+import type * as VegaLite from 'vega-lite';
 import { ratesOf, type ThroughputSample } from './throughput-samples.js';
+
+/**
+ * Vega, Vega-Lite and resvg add about 24 MB to a process that loads them, and most processes never
+ * draw a chart (a report is drawn when a watched task ends): they are loaded on the first chart.
+ */
+let libraries: Promise<[typeof import('vega'), typeof import('vega-lite'), typeof import('@resvg/resvg-js')]>;
+function chartLibraries() {
+  libraries ??= Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]);
+  return libraries;
+}
 
 const MB = 1_000_000;
 /** A font every image with Debian's fonts-dejavu-core has (the Dockerfile installs it). */
@@ -16,13 +24,14 @@ export async function throughputChartPng(
   samples: readonly ThroughputSample[],
   options: { title: string; width?: number; height?: number } = { title: 'Throughput' },
 ): Promise<Buffer> {
+  const [vega, vegaLite, { Resvg }] = await chartLibraries();
   const rates = ratesOf(samples);
   const hours = (rates.at(-1)?.elapsedSeconds ?? 0) >= 3 * 3600;
   const values = rates.map((r) => ({
     elapsed: hours ? r.elapsedSeconds / 3600 : r.elapsedSeconds / 60,
     mbps: r.bytesPerSecond / MB,
   }));
-  const spec: vegaLite.TopLevelSpec = {
+  const spec: VegaLite.TopLevelSpec = {
     width: options.width ?? 560,
     height: options.height ?? 180,
     title: { text: options.title, anchor: 'start', fontSize: 14 },
