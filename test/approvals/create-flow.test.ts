@@ -615,7 +615,7 @@ describe('UpCloud job', () => {
         src_endpoint: 'ftp://user:pw@host',
         src_region: 'eu-central-1',
         src_bucket: 'a/b',
-        dst_bucket: 'x',
+        dst_bucket: 'logs-upcloud',
       },
       { userId: OPERATOR },
     );
@@ -746,7 +746,7 @@ describe('who may create', () => {
       title: 'from-shortcut',
       src_region: 'us-east-1',
       src_bucket: 'b',
-      dst_bucket: 'c',
+      dst_bucket: 'ncp-c',
     };
     const missing = await ix.submit(ncpForm, values, { userId: OPERATOR });
     expect(missing.body?.errors).toEqual({
