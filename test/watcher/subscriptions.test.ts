@@ -120,7 +120,7 @@ describe('/migrate subscribe <connection> failures', () => {
   });
 
   it('follows only the tasks of a task group with connection:group-id', async () => {
-    const group = t.oms.addTaskGroup({});
+    const group = t.oms.addTaskGroup({ status: 2, taskCount: 0 });
     const inGroup = t.oms.addTask({ name: 'grouped', status: 2, groupId: group.id });
     const outside = t.oms.addTask({ name: 'loose', status: 2 });
     const answer = await t.ask(`subscribe hw-prod:${group.id} <#${OPS}|ops>`, { userId: OPERATOR });
