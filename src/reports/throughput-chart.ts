@@ -11,7 +11,8 @@ function chartLibraries() {
   return libraries;
 }
 
-const MB = 1_000_000;
+/** Binary units, as the report beside the chart and the cards give speeds ("382 MiB/s"). */
+const MIB = 1024 * 1024;
 /** A font every image with Debian's fonts-dejavu-core has (the Dockerfile installs it). */
 const FONT = 'DejaVu Sans';
 
@@ -29,7 +30,7 @@ export async function throughputChartPng(
   const hours = (rates.at(-1)?.elapsedSeconds ?? 0) >= 3 * 3600;
   const values = rates.map((r) => ({
     elapsed: hours ? r.elapsedSeconds / 3600 : r.elapsedSeconds / 60,
-    mbps: r.bytesPerSecond / MB,
+    mibps: r.bytesPerSecond / MIB,
   }));
   const spec: VegaLite.TopLevelSpec = {
     width: options.width ?? 560,
@@ -45,7 +46,7 @@ export async function throughputChartPng(
         type: 'quantitative',
         title: hours ? 'hours since start' : 'minutes since start',
       },
-      y: { field: 'mbps', type: 'quantitative', title: 'MB/s' },
+      y: { field: 'mibps', type: 'quantitative', title: 'MiB/s' },
     },
   };
   const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
