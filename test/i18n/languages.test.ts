@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { viewLimitProblems } from '../harness/interactions.js';
 import { messageText, TestBot } from '../harness/test-bot.js';
 import { notifications } from '../harness/watcher-rig.js';
 
@@ -99,6 +100,56 @@ describe('a person reads in their Slack language', () => {
     const typo = messageText(await t.ask('staus', { userId: KOREAN }));
     expect(typo).toContain('알 수 없는 하위 명령');
     expect(typo).toContain('`status`');
+  });
+});
+
+describe('modals follow the person who opens them', () => {
+  const KOREAN_OPERATOR = 'U0KOREA03';
+  type View = Record<string, unknown>;
+  const viewsSince = (method: string, since: number) =>
+    t.fakeSlack
+      .callsTo(method)
+      .slice(since)
+      .map((c) => c.body.view as View);
+
+  it('a ko-KR operator typing /migrate create gets the picker, then the OMS form, in Korean', async () => {
+    t.fakeSlack.locales.set(KOREAN_OPERATOR, 'ko-KR');
+    await t.ask(`access grant <@${KOREAN_OPERATOR}|ko> operator`);
+    const opens = t.fakeSlack.callsTo('views.open').length;
+    await t.command('create', { userId: KOREAN_OPERATOR });
+    const picker = await t.fakeSlack.waitFor(() => viewsSince('views.open', opens)[0]);
+    const pickerText = JSON.stringify(picker);
+    expect((picker.title as { text: string }).text).toBe('새 마이그레이션');
+    expect(pickerText).toContain('무엇을 만들까요?');
+    expect(pickerText).toContain('hw-prod · OMS 마이그레이션 작업');
+    expect(pickerText).not.toContain('New migration');
+    expect(viewLimitProblems(picker)).toEqual([]);
+
+    const updates = t.fakeSlack.callsTo('views.update').length;
+    const opened = t.fakeSlack.callsTo('views.open').length;
+    await t.command('create hw-prod task', { userId: KOREAN_OPERATOR });
+    const loading = await t.fakeSlack.waitFor(() => viewsSince('views.open', opened)[0]);
+    expect((loading.title as { text: string }).text).toBe('새 OMS 작업');
+    expect(JSON.stringify(loading)).toContain('양식을 불러오는 중');
+    const form = await t.fakeSlack.waitFor(() =>
+      viewsSince('views.update', updates).find((v) => v.callback_id === 'migrate_create.form'),
+    );
+    const text = JSON.stringify(form);
+    for (const korean of [
+      '새 OMS 작업',
+      '승인 요청',
+      '작업 유형',
+      '소스 버킷',
+      '덮어쓰기 방식',
+      '크기나 날짜가 다르면 덮어쓰기',
+    ])
+      expect(text).toContain(korean);
+    // Connection names, values and region codes stay as they are.
+    expect(text).toContain('`hw-prod`');
+    expect(text).toContain('SIZE_LAST_MODIFIED_COMPARISON_OVERWRITE');
+    expect(text).not.toContain('Request approval');
+    expect(text).not.toContain('Task type');
+    expect(viewLimitProblems(form)).toEqual([]);
   });
 });
 
