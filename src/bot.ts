@@ -149,7 +149,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     secrets,
     logger,
     messenger: completingWorkflowSteps(
-      slackApprovalMessenger(sender, settings, watcher, logger),
+      slackApprovalMessenger(sender, settings, watcher, logger, locales),
       sender,
       logger,
     ),

@@ -65,10 +65,21 @@ export class FormWords {
     return this.#text(`option.${field}.${value}`, english);
   }
 
-  /** An approval summary's detail label ("Storage class"), keyed by its English in kebab case. */
+  /**
+   * An approval summary's detail label ("Storage class") or value in words ("Same as source"). A
+   * summary carries words, not field ids, so these are keyed by their English in kebab case.
+   */
   summaryLabel(english: string): string {
-    return this.#text(`summary.${english.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, english);
+    return this.#text(`summary.${kebab(english)}`, english);
   }
+
+  summaryValue(english: string): string {
+    return this.#text(`value.${kebab(english)}`, english);
+  }
+}
+
+function kebab(english: string): string {
+  return english.toLowerCase().replace(/[^a-z0-9]+/g, '-');
 }
 
 /** A create target's kind name ("OMS migration task") in the reader's language. */
