@@ -5,7 +5,7 @@ import type { MigrationResource, NormalizedState } from '../../src/domain/migrat
 import { asAppError, ErrorCode, ForbiddenError, localized, ProviderError } from '../../src/errors.js';
 import { LOCALES } from '../../src/i18n/locale.js';
 import { translatorFor } from '../../src/i18n/translator.js';
-import { createTargets } from '../../src/providers/registry.js';
+import { createTargets, providerDefinitions } from '../../src/providers/registry.js';
 import { renderAppHome } from '../../src/slack/blocks/app-home.js';
 import {
   renderApprovalRequest,
@@ -33,6 +33,7 @@ import {
   renderUnsubscribed,
 } from '../../src/slack/blocks/subscriptions.js';
 import { renderParentCard, renderWatchNotification } from '../../src/slack/blocks/watch-notifications.js';
+import { connectModal } from '../../src/slack/connection-form.js';
 import { requestFromForm } from '../../src/slack/create-forms/index.js';
 import type { WatchEvent } from '../../src/watcher/watch-store.js';
 import { viewLimitProblems } from '../harness/interactions.js';
@@ -585,6 +586,28 @@ describe.each(LOCALES)(
         expect(line).toContain('`op12345`');
         expect(line).toContain('*connect*');
         if (other) expect(line).not.toContain(` · ${result}`);
+      }
+    });
+
+    it('the connect modal for every provider and sign-in method, adding and fixing keys', () => {
+      for (const d of providerDefinitions()) {
+        for (const auth of d.connect.authChoices) {
+          for (const replaces of [undefined, NAME40]) {
+            const view = connectModal(
+              { provider: d.id as never, auth: auth.type },
+              { channel: 'C0FAKE001', ...(replaces ? { replaces } : {}) },
+              { tr, notice: 'z'.repeat(5000), prefill: { name: NAME40 } },
+            ) as unknown as Record<string, unknown>;
+            expect(viewLimitProblems(view), `${locale} ${d.id} ${auth.type}`).toEqual([]);
+            if (other) {
+              const text = JSON.stringify(view);
+              expect(text).not.toContain('Add a connection');
+              expect(text).not.toContain('"Sign in with"');
+              for (const f of [...d.connect.fields, ...auth.fields])
+                expect(text).not.toContain(`"${f.label}"`);
+            }
+          }
+        }
       }
     });
   },
