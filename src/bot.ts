@@ -112,7 +112,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const directory = new CachedSlackDirectory((teamId) => slackClients.forTeam(teamId), logger);
   const access = new AccessControl(new GrantStore(state), directory, logger);
   const locales = new SlackLocales(directory, settings, logger);
-  const audit = new AuditLog(state, settings, slackAuditPoster(sender), logger);
+  const audit = new AuditLog(state, settings, slackAuditPoster(sender, locales), logger);
   const watcher = await Watcher.create(
     {
       config,
@@ -149,7 +149,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     secrets,
     logger,
     messenger: completingWorkflowSteps(
-      slackApprovalMessenger(sender, settings, watcher, logger),
+      slackApprovalMessenger(sender, settings, watcher, logger, locales),
       sender,
       logger,
     ),

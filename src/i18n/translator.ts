@@ -2,17 +2,24 @@ import { createIntl, createIntlCache, type IntlShape } from '@formatjs/intl';
 import { LOCALES, type Locale } from './locale.js';
 import en from './messages/en.json' with { type: 'json' };
 import ko from './messages/ko.json' with { type: 'json' };
+import enProviders from './messages/providers/en.json' with { type: 'json' };
+import koProviders from './messages/providers/ko.json' with { type: 'json' };
+import zhCNProviders from './messages/providers/zh-CN.json' with { type: 'json' };
 import zhCN from './messages/zh-CN.json' with { type: 'json' };
 
+// What providers declare as data (form labels, choices, hints) is kept apart from the bot's own
+// sentences: one catalogue per language all the same, keyed `form.<provider>.…` / `connect.<provider>.…`.
+const EN = { ...en, ...enProviders };
+
 /** Every key the bot says something with; English is the source, so a typo is a type error. */
-export type MessageKey = keyof typeof en;
+export type MessageKey = keyof typeof EN;
 export type MessageValues = Record<string, string | number>;
 
 /** The catalogues as written, per locale (the completeness test reads them from here). */
 export const MESSAGES: Readonly<Record<Locale, Readonly<Record<string, string>>>> = {
-  en,
-  ko,
-  'zh-CN': zhCN,
+  en: EN,
+  ko: { ...ko, ...koProviders },
+  'zh-CN': { ...zhCN, ...zhCNProviders },
 };
 
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
@@ -34,7 +41,7 @@ export class Translator {
         locale,
         defaultLocale: 'en',
         // A key missing here falls back to English rather than showing its id.
-        messages: { ...en, ...MESSAGES[locale] },
+        messages: { ...EN, ...MESSAGES[locale] },
         onError: (error) => {
           throw error;
         },
@@ -50,7 +57,7 @@ export class Translator {
 
   /** Whether the catalogue has `key` (for keys built from data, such as a subcommand's name). */
   has(key: string): key is MessageKey {
-    return Object.hasOwn(en, key);
+    return Object.hasOwn(EN, key);
   }
 
   count(n: number | undefined): string {

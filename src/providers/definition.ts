@@ -120,7 +120,8 @@ export type FormItem =
   | ({ type: 'bucket' } & FieldCommon)
   /** Traffic-limiting windows, one per line in the shared bandwidth grammar. */
   | ({ type: 'bandwidth' } & FieldCommon)
-  | { type: 'header'; text: string };
+  /** `id` names the header for other languages (Slack looks its words up by provider and id). */
+  | { type: 'header'; id?: string; text: string };
 
 export interface FormContext {
   connection: Connection;

@@ -2,6 +2,7 @@ import type { ApprovalMessenger } from '../approvals/approval-service.js';
 import { summarizeCreateRequest } from '../approvals/create-request.js';
 import type { MigrationResource, ResourceKind } from '../domain/migration-resource.js';
 import { InvalidInputError } from '../errors.js';
+import { ENGLISH, type Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import type { SettingsStore } from '../settings/workspace-settings.js';
 import {
@@ -12,6 +13,7 @@ import {
 } from './blocks/approval-request.js';
 import { code, escapeMrkdwn } from './blocks/mrkdwn.js';
 import { renderResourceCard } from './blocks/resource-card.js';
+import type { SlackLocales } from './locales.js';
 import type { SlackSender } from './sender.js';
 import { slackErrorCode } from './slack-api-error.js';
 
@@ -42,12 +44,19 @@ export function slackApprovalMessenger(
   settings: SettingsStore,
   watcher?: ResourceWatcher,
   logger?: Logger,
+  locales?: Pick<SlackLocales, 'translatorForUser' | 'translatorForChannel'>,
 ): ApprovalMessenger {
+  // Channel posts read in the channel's language; what only the requester sees, in theirs.
+  const inChannel = async (team: string, channel: string): Promise<Translator> =>
+    locales ? locales.translatorForChannel(team, channel) : ENGLISH;
+  const forPerson = async (team: string, user: string): Promise<Translator> =>
+    locales ? locales.translatorForUser(team, user) : ENGLISH;
   return {
     async postRequest(record, channel) {
       // The approvers' user group is pinged by the request itself, so nobody has to watch the channel.
       const group = (await settings.get(record.team)).approversGroup;
-      const message = withApproversPing(renderApprovalRequest(record), group);
+      const tr = await inChannel(record.team, channel);
+      const message = withApproversPing(renderApprovalRequest(record, tr), group, tr);
       try {
         return await sender
           .to(record.team)
@@ -65,10 +74,11 @@ export function slackApprovalMessenger(
     },
     async updateRequest(record) {
       if (!record.message) return;
+      const tr = await inChannel(record.team, record.message.channel);
       await sender.to(record.team).update({
         channel: record.message.channel,
         ts: record.message.ts,
-        ...renderApprovalRequest(record),
+        ...renderApprovalRequest(record, tr),
       });
     },
     async tellRequester(record) {
@@ -76,7 +86,8 @@ export function slackApprovalMessenger(
         record.message?.channel && record.message.channel !== record.channel
           ? record.message.channel
           : (await settings.get(record.team)).approvalsChannel;
-      const notice = renderRequesterNotice(record, approvals ?? record.channel);
+      const tr = await forPerson(record.team, record.requester);
+      const notice = renderRequesterNotice(record, approvals ?? record.channel, tr);
       // "Sent for approval" answers the person who just asked, where they asked; a decision can come
       // hours later, so it is a direct message they will see wherever they are (issue #13).
       if (record.status === 'pending')
@@ -109,10 +120,11 @@ export function slackApprovalMessenger(
           );
         }
       }
-      const notice = createdNotice(record);
+      const tr = await inChannel(record.team, record.channel);
+      const notice = createdNotice(record, tr);
       const name = resource?.name ?? record.resourceName ?? record.resourceId ?? '';
       const blocks = resource
-        ? renderResourceCard(resource, actions, { notice })
+        ? renderResourceCard(resource, actions, { notice, tr })
         : [
             {
               type: 'section' as const,
@@ -124,7 +136,10 @@ export function slackApprovalMessenger(
           ];
       await sender.to(record.team).post({
         channel: record.channel,
-        text: `New migration ${escapeMrkdwn(name)} created (${record.connection}:${record.resourceId ?? ''})`,
+        text: tr.t('approval.createdText', {
+          name: escapeMrkdwn(name),
+          ref: `${record.connection}:${record.resourceId ?? ''}`,
+        }),
         blocks,
         unfurl_links: false,
       });

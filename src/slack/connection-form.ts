@@ -2,10 +2,12 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import type { Connection, ConnectionAuth } from '../connections/connection.js';
 import { checkEndpoint, defaultEndpoint, endpointExample } from '../connections/endpoint-policy.js';
 import { CONNECTION_NAME } from '../connections/load-connections-file.js';
+import { ENGLISH, type Translator } from '../i18n/translator.js';
 import type { AuthChoiceDefinition, ConnectField, ProviderDefinition } from '../providers/definition.js';
 import { PROVIDER_IDS, type ProviderId } from '../providers/provider-ids.js';
 import { isProviderId, providerDefinition, providerDefinitions } from '../providers/registry.js';
 import { context, modal, options, section, selectInput, textInput } from './blocks/create/modal-kit.js';
+import { providerText } from './blocks/provider-words.js';
 import { STORAGE_BLOCK_IDS, storageBlocks, storageCredentials } from './connection-storage.js';
 import {
   type ConnectMetadata,
@@ -129,6 +131,8 @@ export interface ModalOptions {
   notice?: string;
   /** Non-secret values to pre-fill, by block id (a parse's `prefill`). */
   prefill?: Record<string, string>;
+  /** The viewer's language. */
+  tr?: Translator;
 }
 
 /** A text input of the connect form (action id `value`), through the modal kit. */
@@ -157,11 +161,13 @@ function choiceSelect(
   label: string,
   items: { value: string; text: string }[],
   initial: string,
+  tr: Translator,
 ) {
   return selectInput({
     field: block,
     actionId: CONNECT_FORM_ACTION,
     label,
+    placeholder: tr.t('modal.choose'),
     choices: options(items),
     initial: items.some((i) => i.value === initial) ? initial : items[0]?.value,
     dispatch: true,
@@ -177,32 +183,36 @@ export function connectModal(
   const definition = providerDefinition(provider);
   const auth = authChoice(definition, choice.auth);
   const prefill = options.prefill ?? {};
+  const tr = options.tr ?? ENGLISH;
+  // What the provider declares in English, in the viewer's language where the catalogue has it.
+  const words = (part: string, english: string) => providerText(tr, `connect.${provider}.${part}`, english);
   const field = (f: ConnectField) =>
     connectInput(f.block, {
       ...f,
+      label: words(`field.${f.block}`, f.label),
+      hint: f.hint === undefined ? undefined : words(`hint.${f.block}`, f.hint),
       initial: f.secret || f.noPrefill ? undefined : (prefill[f.block] ?? f.initial),
     });
   const blocks: KnownBlock[] = [];
   if (options.notice) blocks.push(section(options.notice));
   blocks.push(
-    context(
-      'The connection is tested before it is saved. Credentials are stored encrypted and are never shown again.',
-    ),
+    context(tr.t('connect.intro')),
     connectInput(BLOCK.name, {
-      label: 'Name',
+      label: tr.t('connect.name'),
       placeholder: 'hw-prod',
-      hint: 'Lowercase letters, digits, - or _. Used in ids such as hw-prod:1912…',
+      hint: tr.t('connect.name.hint'),
       maxLength: 40,
       initial: prefill[BLOCK.name],
     }),
     choiceSelect(
       BLOCK.provider,
-      'Provider',
+      tr.t('connect.provider'),
       providerDefinitions().map((d) => ({ value: d.id, text: d.label })),
       provider,
+      tr,
     ),
     connectInput(blockId('endpoint', provider), {
-      label: 'Endpoint',
+      label: tr.t('connect.endpoint'),
       placeholder: endpointExample(provider),
       maxLength: 200,
       initial: prefill[BLOCK.endpoint] ?? defaultEndpoint(provider),
@@ -213,20 +223,24 @@ export function connectModal(
     blocks.push(
       choiceSelect(
         blockId('authType', provider),
-        'Sign in with',
-        definition.connect.authChoices.map((a) => ({ value: a.type, text: a.label })),
+        tr.t('connect.signIn'),
+        definition.connect.authChoices.map((a) => ({
+          value: a.type,
+          text: words(`auth.${a.type}`, a.label),
+        })),
         auth.type,
+        tr,
       ),
     );
   }
   blocks.push(...auth.fields.map(field), ...storageBlocks(definition.connect.storage, prefill));
-  const title = meta.replaces ? 'Fix connection keys' : 'Add a connection';
+  const title = tr.t(meta.replaces ? 'connect.title.fix' : 'connect.title.add');
   return {
     ...modal({
       callbackId: CONNECT_CALLBACK_ID,
       title,
-      submit: meta.replaces ? 'Test and replace' : 'Test and save',
-      close: 'Cancel',
+      submit: tr.t(meta.replaces ? 'connect.submit.replace' : 'connect.submit.save'),
+      close: tr.t('modal.cancel'),
       privateMetadata: encodeMetadata(meta),
       blocks,
     }),

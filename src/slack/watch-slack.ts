@@ -74,7 +74,7 @@ export class SlackWatchDelivery implements WatchSlack {
   async #uploadChart(post: WatchPost, note: ReportNote): Promise<void> {
     if (!note.report.chartable) return;
     try {
-      const labels = chartLabels(note);
+      const labels = chartLabels(note, await this.#language(post.teamId, post.channel));
       const bytes = await throughputChartPng(note.samples, { title: labels.title });
       await this.#sender.to(post.teamId, { purpose: 'background' }).uploadFile({
         channel: post.channel,

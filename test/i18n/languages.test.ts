@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messageText, TestBot } from '../harness/test-bot.js';
+import { Interactions, ViewTracker, viewLimitProblems } from '../harness/interactions.js';
+import { buttons, messageText, TestBot } from '../harness/test-bot.js';
 import { notifications } from '../harness/watcher-rig.js';
 
 /**
@@ -102,6 +103,56 @@ describe('a person reads in their Slack language', () => {
   });
 });
 
+describe('modals follow the person who opens them', () => {
+  const KOREAN_OPERATOR = 'U0KOREA03';
+  type View = Record<string, unknown>;
+  const viewsSince = (method: string, since: number) =>
+    t.fakeSlack
+      .callsTo(method)
+      .slice(since)
+      .map((c) => c.body.view as View);
+
+  it('a ko-KR operator typing /migrate create gets the picker, then the OMS form, in Korean', async () => {
+    t.fakeSlack.locales.set(KOREAN_OPERATOR, 'ko-KR');
+    await t.ask(`access grant <@${KOREAN_OPERATOR}|ko> operator`);
+    const opens = t.fakeSlack.callsTo('views.open').length;
+    await t.command('create', { userId: KOREAN_OPERATOR });
+    const picker = await t.fakeSlack.waitFor(() => viewsSince('views.open', opens)[0]);
+    const pickerText = JSON.stringify(picker);
+    expect((picker.title as { text: string }).text).toBe('새 마이그레이션');
+    expect(pickerText).toContain('무엇을 만들까요?');
+    expect(pickerText).toContain('hw-prod · OMS 마이그레이션 작업');
+    expect(pickerText).not.toContain('New migration');
+    expect(viewLimitProblems(picker)).toEqual([]);
+
+    const updates = t.fakeSlack.callsTo('views.update').length;
+    const opened = t.fakeSlack.callsTo('views.open').length;
+    await t.command('create hw-prod task', { userId: KOREAN_OPERATOR });
+    const loading = await t.fakeSlack.waitFor(() => viewsSince('views.open', opened)[0]);
+    expect((loading.title as { text: string }).text).toBe('새 OMS 작업');
+    expect(JSON.stringify(loading)).toContain('양식을 불러오는 중');
+    const form = await t.fakeSlack.waitFor(() =>
+      viewsSince('views.update', updates).find((v) => v.callback_id === 'migrate_create.form'),
+    );
+    const text = JSON.stringify(form);
+    for (const korean of [
+      '새 OMS 작업',
+      '승인 요청',
+      '작업 유형',
+      '소스 버킷',
+      '덮어쓰기 방식',
+      '크기나 날짜가 다르면 덮어쓰기',
+    ])
+      expect(text).toContain(korean);
+    // Connection names, values and region codes stay as they are.
+    expect(text).toContain('`hw-prod`');
+    expect(text).toContain('SIZE_LAST_MODIFIED_COMPARISON_OVERWRITE');
+    expect(text).not.toContain('Request approval');
+    expect(text).not.toContain('Task type');
+    expect(viewLimitProblems(form)).toEqual([]);
+  });
+});
+
 describe('/migrate settings language', () => {
   it('a non-admin cannot change the language, and nothing changes', async () => {
     const refused = messageText(
@@ -164,5 +215,92 @@ describe('/migrate settings language', () => {
     await t.ask(`settings language default <#${CHINESE_CHANNEL}|cn>`);
     expect(await t.bot.deps.locales?.forChannel(TEAM, CHINESE_CHANNEL)).toBe('ko');
     await t.ask('settings language en');
+  });
+});
+
+describe('approval requests read in the approvals channel’s language', () => {
+  it('a request posted in a channel set to zh-CN is in Chinese; the Korean requester’s decision DM is in Korean', async () => {
+    const APPROVALS_ZH = 'C0APPRZH1';
+    const REQUESTER = 'U0KOREA04';
+    t.fakeSlack.locales.set(REQUESTER, 'ko-KR');
+    await t.ask(`access grant <@${REQUESTER}|ko> operator`);
+    await t.ask(`settings approvals <#${APPROVALS_ZH}|approvals>`);
+    await t.ask(`settings language zh-CN <#${APPROVALS_ZH}|approvals>`);
+    const views = new ViewTracker(t.fakeSlack);
+    const ix = new Interactions(t);
+    try {
+      await t.command('create hw-prod task', { userId: REQUESTER });
+      const form = await t.fakeSlack.waitFor(() =>
+        views.shown.find((v) => v.view.callback_id === 'migrate_create.form'),
+      );
+      const since = t.fakeSlack.calls.length;
+      const submitted = await ix.submit(
+        form,
+        {
+          task_type: 'prefix',
+          src_cloud: 'AWS',
+          src_region: 'us-east-1',
+          src_bucket: 'src-bucket',
+          dst_region: 'cn-north-4',
+          dst_bucket: 'dst-bucket',
+          description: 'photos to OBS',
+        },
+        { userId: REQUESTER },
+      );
+      expect(submitted.body).toBeUndefined();
+      const posted = await t.fakeSlack.waitFor(() =>
+        t.fakeSlack.calls
+          .slice(since)
+          .find((c) => c.method === 'chat.postMessage' && c.body.channel === APPROVALS_ZH),
+      );
+      const request = messageText(posted.body);
+      expect(request).toContain('待审批：新建 OMS 迁移任务');
+      expect(request).toContain('源端');
+      expect(request).toContain('目的端');
+      expect(request).toContain('大小或时间不同时覆盖');
+      expect(request).toContain('`hw-prod`');
+      expect(request).toContain('dst-bucket');
+      expect(request).not.toContain('asks to create');
+      const approve = buttons(posted.body).find((b) => b.action_id === 'approval.approve')!;
+      expect(JSON.stringify(approve)).toContain('批准');
+      // The person who asked is answered where they asked, in Korean.
+      const pending = await t.fakeSlack.waitFor(() =>
+        t.fakeSlack.calls
+          .slice(since)
+          .find((c) => c.method === 'chat.postEphemeral' && c.body.user === REQUESTER),
+      );
+      expect(messageText(pending.body)).toContain('승인자를 기다리고 있습니다');
+
+      let ts: string | undefined;
+      for (let i = 0; i < 100 && !ts; i++) {
+        ts = (await t.bot.deps.approvals.get(TEAM, approve.value)).message?.ts;
+        if (!ts) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const decided = t.fakeSlack.calls.length;
+      const click = await ix.clickMessage(
+        {
+          actionId: 'approval.approve',
+          value: approve.value,
+          channelId: APPROVALS_ZH,
+          messageTs: ts!,
+          responseUrl: t.fakeSlack.responseUrl('approval-zh'),
+        },
+        { userId: ADMIN },
+      );
+      expect(click.status).toBe(200);
+      const update = await t.fakeSlack.waitFor(() =>
+        t.fakeSlack.calls.slice(decided).find((c) => c.method === 'chat.update' && c.body.ts === ts),
+      );
+      expect(messageText(update.body)).toMatch(/批准/);
+      const dm = await t.fakeSlack.waitFor(() =>
+        t.fakeSlack.calls
+          .slice(decided)
+          .find((c) => c.method === 'chat.postMessage' && c.body.channel === REQUESTER),
+      );
+      expect(messageText(dm.body)).toContain('님이 내 요청');
+      expect(messageText(dm.body)).toContain(`\`${approve.value}\``);
+    } finally {
+      views.stop();
+    }
   });
 });

@@ -1,10 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { blockLimitProblems } from '../../dev/fake-slack/block-limits.js';
+import type { ApprovalRecord } from '../../src/approvals/approval-record.js';
 import type { MigrationResource, NormalizedState } from '../../src/domain/migration-resource.js';
 import { asAppError, ErrorCode, ForbiddenError, localized, ProviderError } from '../../src/errors.js';
 import { LOCALES } from '../../src/i18n/locale.js';
 import { translatorFor } from '../../src/i18n/translator.js';
+import { createTargets, providerDefinitions } from '../../src/providers/registry.js';
 import { renderAppHome } from '../../src/slack/blocks/app-home.js';
+import {
+  renderApprovalRequest,
+  renderRequesterNotice,
+  withApproversPing,
+} from '../../src/slack/blocks/approval-request.js';
+import { auditLine } from '../../src/slack/blocks/audit-line.js';
+import { renderCompletionReport } from '../../src/slack/blocks/completion-report.js';
+import { renderConnectionList, renderDisconnectPrompt } from '../../src/slack/blocks/connection-list.js';
+import {
+  loadFailedModal,
+  loadingModal,
+  messageModal,
+  pickerModal,
+} from '../../src/slack/blocks/create/flow-modals.js';
+import { renderCreateForm } from '../../src/slack/blocks/create/render-form.js';
 import { renderError } from '../../src/slack/blocks/error-message.js';
 import { renderFailureExplanation } from '../../src/slack/blocks/failure-explanation.js';
 import { renderHelp } from '../../src/slack/blocks/help.js';
@@ -16,7 +33,10 @@ import {
   renderUnsubscribed,
 } from '../../src/slack/blocks/subscriptions.js';
 import { renderParentCard, renderWatchNotification } from '../../src/slack/blocks/watch-notifications.js';
+import { connectModal } from '../../src/slack/connection-form.js';
+import { requestFromForm } from '../../src/slack/create-forms/index.js';
 import type { WatchEvent } from '../../src/watcher/watch-store.js';
+import { viewLimitProblems } from '../harness/interactions.js';
 
 /**
  * Every translated surface, in every language, with the longest inputs it takes (a 250-character
@@ -334,3 +354,261 @@ describe('the same surface differs by language and keeps what is not translated'
     }
   });
 });
+
+// ----- the create flow, approvals, reports, connections and audit lines (#16) -----------------------
+
+const NAME40 = `hw-${'p'.repeat(37)}`;
+
+function approvalRecord(
+  status: ApprovalRecord['status'],
+  overrides: Partial<ApprovalRecord> = {},
+): ApprovalRecord {
+  const form = requestFromForm('huawei-oms', 'task', {
+    task_type: 'prefix',
+    src_cloud: 'AWS',
+    src_region: 'us-east-1',
+    src_bucket: 'acme-photos',
+    src_objects: Array.from({ length: 40 }, (_, i) => `${'o'.repeat(200)}/${i}/`).join('\n'),
+    dst_region: 'cn-north-4',
+    dst_bucket: 'photos-obs',
+    dst_prefix: 'x'.repeat(1000),
+    description: 'd'.repeat(255),
+    bandwidth: '00:00-06:00=200MB/s\n22:00-23:00=50MB/s',
+  });
+  if (!form.ok) throw new Error(JSON.stringify(form.errors));
+  return {
+    id: 'a084149f0b',
+    team: 'T0FAKE001',
+    requester: 'U0KOREA04',
+    channel: 'C0FAKE001',
+    connection: NAME40,
+    provider: 'huawei-oms',
+    kind: 'task',
+    request: form.request,
+    status,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    expiresAt: '2026-01-02T00:00:00.000Z',
+    ...(status === 'pending' ? {} : { decidedBy: 'U0ALICE01', decidedAt: '2026-01-01T01:00:00.000Z' }),
+    resourceId: '191297407830872',
+    impact: {
+      objects: 123_456_789,
+      bytes: 9 * 1024 ** 5,
+      prefixes: 40,
+      complete: false,
+      bandwidth: 200 * 1024 ** 2,
+    },
+    ...(status === 'failed'
+      ? { failure: { message: 'f'.repeat(1000), errorCode: 'OMS.0095', httpStatus: 400, requestId: LONG } }
+      : {}),
+    ...overrides,
+  } as ApprovalRecord;
+}
+
+describe.each(LOCALES)(
+  'the create flow, approvals, reports and connections in %s keep within Slack limits',
+  (locale) => {
+    const tr = translatorFor(locale);
+    const other = locale !== 'en';
+
+    it('every create form, the picker, loading and error modals: titles ≤ 24, labels, hints and options', () => {
+      const targets = createTargets();
+      const vendors = ['AWS', 'Aliyun', 'Tencent', 'Google', 'URLSource'];
+      const regionList = Array.from({ length: 120 }, (_, i) => ({ value: `r-${i}`, description: LONG }));
+      const data = {
+        vendors,
+        regions: [
+          ...vendors.map((v) => ({ service_name: v, region_list: regionList })),
+          { service_name: 'HuaweiCloud', region_list: regionList },
+        ],
+      };
+      for (const target of targets) {
+        for (const needsChannel of [false, true]) {
+          const view = renderCreateForm(target, {
+            connection: {
+              name: NAME40,
+              provider: target.provider,
+              endpoint: 'https://oms.cn-north-4.myhuaweicloud.com',
+              auth: { type: 'bearer', token: 'x' },
+              storage: {},
+            },
+            data,
+            values: {},
+            needsChannel,
+            privateMetadata: '{}',
+            tr,
+          }) as unknown as Record<string, unknown>;
+          expect(viewLimitProblems(view), `${locale} ${target.provider} ${target.kind}`).toEqual([]);
+          const text = JSON.stringify(view);
+          expect(text).toContain(NAME40);
+          // Every label the provider declares is in the reader's language (no English left).
+          if (other)
+            for (const label of Object.values(target.labels)) expect(text).not.toContain(`"${label}"`);
+        }
+        expect(viewLimitProblems(loadingModal(target, tr) as never)).toEqual([]);
+        expect(viewLimitProblems(loadFailedModal(target, NAME40, 'z'.repeat(3000), tr) as never)).toEqual([]);
+      }
+      const choices = Array.from({ length: 150 }, (_, i) => ({
+        connection: `${NAME40.slice(0, 36)}${i}`,
+        target: targets[i % targets.length]!,
+      }));
+      const picker = pickerModal(choices, '{}', tr) as unknown as Record<string, unknown>;
+      expect(viewLimitProblems(picker)).toEqual([]);
+      expect(viewLimitProblems(messageModal(tr.t('create.title'), 'z'.repeat(5000), tr) as never)).toEqual(
+        [],
+      );
+      if (other) expect(JSON.stringify(picker)).not.toContain('Connection and kind');
+    });
+
+    it('approval requests in every state, with the approvers ping, and the requester’s notices', () => {
+      for (const status of ['pending', 'approved', 'failed', 'rejected', 'expired'] as const) {
+        for (const record of [
+          approvalRecord(status),
+          approvalRecord(status, { resourceId: undefined, impact: undefined }),
+        ]) {
+          const message = withApproversPing(renderApprovalRequest(record, tr), 'S0APPROVERS', tr);
+          expect(problems(message.blocks), `${locale} ${status}`).toEqual([]);
+          expect(message.text.length).toBeLessThanOrEqual(3000 + 200);
+          const text = JSON.stringify(message);
+          expect(text).toContain(`\`${NAME40}\``);
+          expect(text).toContain('photos-obs');
+          if (other) expect(text).not.toContain('asks to create');
+          const notice = renderRequesterNotice(record, 'C0APPROVALS', tr);
+          expect(problems(notice.blocks)).toEqual([]);
+          expect(notice.text).toContain('a084149f0b');
+          if (other) expect(notice.text).not.toMatch(/your request|Your request/);
+        }
+      }
+    });
+
+    it('the completion report, its chart labels, connection lists, the disconnect prompt and audit lines', () => {
+      const report = renderCompletionReport(
+        {
+          kind: 'report',
+          samples: [],
+          report: {
+            id: '191297407830872',
+            name: `photos-${LONG}`,
+            connection: NAME40,
+            state: 'succeeded',
+            durationSeconds: 200_000,
+            averageBytesPerSecond: 12.5 * 1024 ** 2,
+            peakBytesPerSecond: 99 * 1024 ** 2,
+            bytesMoved: 9 * 1024 ** 4,
+            bytesTotal: 10 * 1024 ** 4,
+            objectsMoved: 123_456_789,
+            objectsSkipped: 12,
+            objectsFailed: 3,
+            failedObjectList: `failed/${LONG}.txt`,
+            chartable: true,
+          },
+        },
+        tr,
+      );
+      expect(problems(report.blocks)).toEqual([]);
+      expect(JSON.stringify(report.blocks)).toContain(`${NAME40}:191297407830872`);
+      if (other) expect(JSON.stringify(report.blocks)).not.toContain('Duration');
+
+      const connections = Array.from({ length: 60 }, (_, i) => ({
+        name: `${NAME40.slice(0, 37)}${i}`,
+        team: 'T1',
+        provider: 'huawei-oms',
+        endpoint: 'https://oms.cn-north-4.myhuaweicloud.com',
+        auth: {
+          type: 'token',
+          user: 'u',
+          password: 'p',
+          domain: 'd',
+          iamEndpoint: 'https://iam.myhuaweicloud.com',
+        },
+        storage: { source: { name: LONG }, destination: { name: LONG } },
+      }));
+      const broken = [
+        {
+          info: {
+            name: 'hw-broken',
+            provider: 'huawei-oms',
+            endpoint: 'https://x.example',
+            storageNames: { source: LONG },
+            createdBy: 'U0ALICE01',
+            createdAt: '2026-01-01T00:00:00Z',
+          },
+          error: LONG,
+        },
+      ];
+      const registry = {
+        forTeam: () => connections,
+        brokenForTeam: () => broken,
+        storedInfo: () => ({ createdBy: 'U0ALICE01', createdAt: '2026-01-01T00:00:00Z' }),
+      } as never;
+      const health = new Map(
+        connections.map((c, i) => [
+          c.name,
+          i % 3 === 0
+            ? { state: 'ok' as const, ms: 12 }
+            : i % 3 === 1
+              ? { state: 'timeout' as const, seconds: 5 }
+              : { state: 'error' as const, summary: LONG, explanation: LONG },
+        ]),
+      );
+      const absent = new Map(
+        connections.map((c) => [c.name, [{ kind: 'sync-task' as const, checkedAt: Date.UTC(2026, 0, 1) }]]),
+      );
+      const list = renderConnectionList(registry, 'T1', health, absent, tr);
+      expect(problems(list.blocks)).toEqual([]);
+      if (other) expect(JSON.stringify(list)).not.toContain('Storage credentials');
+      const empty = renderConnectionList(
+        { forTeam: () => [], brokenForTeam: () => [] } as never,
+        'T1',
+        new Map(),
+        new Map(),
+        tr,
+      );
+      expect(problems(empty.blocks)).toEqual([]);
+      for (const target of [connections[0]!, broken[0]!])
+        expect(problems(renderDisconnectPrompt(registry, target as never, tr).blocks)).toEqual([]);
+
+      for (const result of ['ok', 'refused', 'failed'] as const) {
+        const line = auditLine(
+          {
+            at: '2026-01-01T00:00:00Z',
+            team: 'T1',
+            user: 'U0ALICE01',
+            channel: 'C0OPS',
+            action: 'connect',
+            target: NAME40,
+            result,
+            detail: LONG,
+            op: 'op12345',
+          } as never,
+          tr,
+        );
+        expect(line.length).toBeLessThan(3000);
+        expect(line).toContain('`op12345`');
+        expect(line).toContain('*connect*');
+        if (other) expect(line).not.toContain(` · ${result}`);
+      }
+    });
+
+    it('the connect modal for every provider and sign-in method, adding and fixing keys', () => {
+      for (const d of providerDefinitions()) {
+        for (const auth of d.connect.authChoices) {
+          for (const replaces of [undefined, NAME40]) {
+            const view = connectModal(
+              { provider: d.id as never, auth: auth.type },
+              { channel: 'C0FAKE001', ...(replaces ? { replaces } : {}) },
+              { tr, notice: 'z'.repeat(5000), prefill: { name: NAME40 } },
+            ) as unknown as Record<string, unknown>;
+            expect(viewLimitProblems(view), `${locale} ${d.id} ${auth.type}`).toEqual([]);
+            if (other) {
+              const text = JSON.stringify(view);
+              expect(text).not.toContain('Add a connection');
+              expect(text).not.toContain('"Sign in with"');
+              for (const f of [...d.connect.fields, ...auth.fields])
+                expect(text).not.toContain(`"${f.label}"`);
+            }
+          }
+        }
+      }
+    });
+  },
+);

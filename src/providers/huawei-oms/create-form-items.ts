@@ -113,7 +113,7 @@ export function omsFormItems(kind: OmsCreateKind, context: FormContext): FormIte
       options: choices(omsTaskTypes(kind), OMS_TASK_TYPE_LABELS),
       initial: defaults.task_type,
     },
-    { type: 'header', text: 'Source' },
+    { type: 'header', id: 'source', text: 'Source' },
     {
       type: 'select',
       field: 'src_cloud',
@@ -166,7 +166,7 @@ export function omsFormItems(kind: OmsCreateKind, context: FormContext): FormIte
       optional: true,
       hint: 'Tencent sources only.',
     },
-    { type: 'header', text: 'Destination (Huawei OBS)' },
+    { type: 'header', id: 'destination', text: 'Destination (Huawei OBS)' },
     {
       type: 'select',
       field: 'dst_region',
@@ -176,7 +176,7 @@ export function omsFormItems(kind: OmsCreateKind, context: FormContext): FormIte
     },
     { type: 'text', field: 'dst_bucket', label: OMS_LABELS.dst_bucket, maxLength: 1024 },
     { type: 'text', field: 'dst_prefix', label: OMS_LABELS.dst_prefix, optional: true, maxLength: 1024 },
-    { type: 'header', text: 'Options' },
+    { type: 'header', id: 'options', text: 'Options' },
     {
       type: 'select',
       field: 'overwrite',

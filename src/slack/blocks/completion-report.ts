@@ -1,37 +1,42 @@
 import type { KnownBlock } from '@slack/types';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { ReportNote } from '../../watcher/notification.js';
-import { formatBytes, formatCount, formatDuration } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import type { Rendered } from './watch-notifications.js';
 
 /**
- * The short report a finished task's thread gets: how long, how fast, what moved, what did not and
- * where the provider listed what failed. The chart follows as an image (uploaded separately).
+ * The short report a finished task's thread gets, in the channel's language: how long, how fast,
+ * what moved, what did not and where the provider listed what failed. The chart follows as an
+ * image (uploaded separately). Names, ids and paths are never translated.
  */
-export function renderCompletionReport(note: ReportNote): Rendered {
+export function renderCompletionReport(note: ReportNote, tr: Translator = ENGLISH): Rendered {
   const r = note.report;
-  const rate = (bps: number | undefined) => (bps === undefined ? undefined : `${formatBytes(bps)}/s`);
-  const lines = [
-    `:bar_chart: *Report for ${escapeMrkdwn(r.name)}* ${code(`${r.connection}:${r.id}`)} (${r.state})`,
-  ];
+  const rate = (bps: number | undefined) => (bps === undefined ? undefined : `${tr.bytes(bps)}/s`);
+  // English shows the provider's state word as it always did; others, the state in their words.
+  const stateKey = `state.${r.state}`;
+  const state = tr.locale !== 'en' && tr.has(stateKey) ? tr.t(stateKey) : r.state;
+  const title = tr.t('report.title', {
+    name: escapeMrkdwn(r.name),
+    ref: code(`${r.connection}:${r.id}`),
+    state,
+  });
+  const moved =
+    r.bytesMoved === undefined
+      ? undefined
+      : r.bytesTotal === undefined
+        ? tr.bytes(r.bytesMoved)
+        : tr.t('report.movedOf', { moved: tr.bytes(r.bytesMoved), total: tr.bytes(r.bytesTotal) });
   const facts: [string, string | undefined][] = [
-    ['Duration', r.durationSeconds === undefined ? undefined : formatDuration(r.durationSeconds)],
-    ['Average', rate(r.averageBytesPerSecond)],
-    ['Peak', rate(r.peakBytesPerSecond)],
-    [
-      'Moved',
-      r.bytesMoved === undefined
-        ? undefined
-        : `${formatBytes(r.bytesMoved)}${r.bytesTotal !== undefined ? ` of ${formatBytes(r.bytesTotal)}` : ''}`,
-    ],
-    ['Objects', r.objectsMoved === undefined ? undefined : formatCount(r.objectsMoved)],
-    ['Skipped', r.objectsSkipped ? formatCount(r.objectsSkipped) : undefined],
-    ['Failed', r.objectsFailed ? formatCount(r.objectsFailed) : undefined],
+    [tr.t('report.duration'), r.durationSeconds === undefined ? undefined : tr.duration(r.durationSeconds)],
+    [tr.t('report.average'), rate(r.averageBytesPerSecond)],
+    [tr.t('report.peak'), rate(r.peakBytesPerSecond)],
+    [tr.t('report.moved'), moved],
+    [tr.t('report.objects'), r.objectsMoved === undefined ? undefined : tr.count(r.objectsMoved)],
+    [tr.t('report.skipped'), r.objectsSkipped ? tr.count(r.objectsSkipped) : undefined],
+    [tr.t('report.failed'), r.objectsFailed ? tr.count(r.objectsFailed) : undefined],
   ];
   const shown = facts.filter((f): f is [string, string] => f[1] !== undefined);
-  const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: truncate(lines[0]!, 3000) } },
-  ];
+  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: truncate(title, 3000) } }];
   if (shown.length > 0)
     blocks.push({
       type: 'section',
@@ -41,19 +46,28 @@ export function renderCompletionReport(note: ReportNote): Rendered {
     blocks.push({
       type: 'context',
       elements: [
-        { type: 'mrkdwn', text: truncate(`Failed objects are listed in ${code(r.failedObjectList)}.`, 3000) },
+        {
+          type: 'mrkdwn',
+          text: truncate(tr.t('report.failedList', { path: code(r.failedObjectList) }), 3000),
+        },
       ],
     });
   const summary = shown.map(([label, value]) => `${label} ${value}`).join(' · ');
-  return { text: truncate(`Report for ${escapeMrkdwn(r.name)}: ${summary}`, 3000), blocks };
+  return {
+    text: truncate(tr.t('report.text', { name: escapeMrkdwn(r.name), summary }), 3000),
+    blocks,
+  };
 }
 
 /** The chart's file name and title; the alt text says what it shows for screen readers. */
-export function chartLabels(note: ReportNote): { filename: string; title: string; altText: string } {
+export function chartLabels(
+  note: ReportNote,
+  tr: Translator = ENGLISH,
+): { filename: string; title: string; altText: string } {
   const safe = note.report.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60);
   return {
     filename: `throughput-${safe}.png`,
-    title: truncate(`Throughput of ${note.report.name}`, 200),
-    altText: truncate(`Throughput over time of ${note.report.name}, in MB/s`, 1000),
+    title: truncate(tr.t('report.chartTitle', { name: note.report.name }), 200),
+    altText: truncate(tr.t('report.chartAlt', { name: note.report.name }), 1000),
   };
 }

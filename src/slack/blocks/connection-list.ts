@@ -3,16 +3,17 @@ import type { Connection } from '../../connections/connection.js';
 import type { BrokenConnection, ConnectionRegistry } from '../../connections/connection-registry.js';
 import type { StoredConnectionInfo } from '../../connections/connection-store.js';
 import type { ResourceKind } from '../../domain/migration-resource.js';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { isProviderId, providerDefinition } from '../../providers/registry.js';
 import { KIND_PLURALS, NOT_OFFERED_RECHECK_MS } from '../../resources/kind-offering.js';
 import { maskSecret } from '../../secrets.js';
-import { AUTH_LABELS } from '../connection-form.js';
 import { code, escapeControl, escapeMrkdwn, truncate } from './mrkdwn.js';
 
 /**
- * What `/migrate connections` and the connect modal show of a connection: provider, endpoint host,
- * where it comes from, how it signs in and the names of its storage credentials. Never a
- * credential: secrets are shown as a fixed mask, whatever their length.
+ * What `/migrate connections` and the connect modal show of a connection, in the reader's
+ * language: provider, endpoint host, where it comes from, how it signs in and the names of its
+ * storage credentials. Never a credential: secrets are shown as a fixed mask, whatever their
+ * length. Names, hosts and provider messages are never translated.
  */
 
 export const DISCONNECT_ACTION = 'connection.disconnect';
@@ -33,11 +34,15 @@ export interface AbsentKind {
   checkedAt: number;
 }
 
-function absentLine(absent: readonly AbsentKind[] | undefined): string {
+function absentLine(absent: readonly AbsentKind[] | undefined, tr: Translator): string {
   if (!absent || absent.length === 0) return '';
   const kinds = absent.map((a) => KIND_PLURALS[a.kind]).join(', ');
   const checked = new Date(Math.min(...absent.map((a) => a.checkedAt))).toISOString().slice(0, 16);
-  return `:heavy_minus_sign: Not offered here: ${kinds} (the provider has no API for them at this endpoint; seen ${checked.replace('T', ' ')} UTC, checked again after ${NOT_OFFERED_RECHECK_MS / 3_600_000} h).`;
+  return tr.t('conn.absent', {
+    kinds,
+    seen: checked.replace('T', ' '),
+    hours: String(NOT_OFFERED_RECHECK_MS / 3_600_000),
+  });
 }
 
 /** A user id from a signed payload, shown as a mention; anything else is shown as code. */
@@ -49,46 +54,57 @@ function host(endpoint: string): string {
   return URL.canParse(endpoint) ? new URL(endpoint).host : endpoint;
 }
 
-function storageLine(names: { source?: string; destination?: string }): string {
+function storageLine(names: { source?: string; destination?: string }, tr: Translator): string {
   const parts = [
-    names.source ? `source ${code(names.source)}` : undefined,
-    names.destination ? `destination ${code(names.destination)}` : undefined,
+    names.source ? tr.t('conn.storage.source', { name: code(names.source) }) : undefined,
+    names.destination ? tr.t('conn.storage.destination', { name: code(names.destination) }) : undefined,
   ].filter(Boolean);
-  return parts.length > 0 ? parts.join(', ') : 'none';
+  return parts.length > 0 ? parts.join(', ') : tr.t('conn.storage.none');
 }
 
-function origin(info: StoredConnectionInfo | undefined): string {
-  if (!info) return 'connections file (configured as code)';
-  return `added from Slack by ${who(info.createdBy)} on ${escapeControl(info.createdAt.slice(0, 10))}`;
+function origin(info: StoredConnectionInfo | undefined, tr: Translator): string {
+  if (!info) return tr.t('conn.origin.file');
+  return tr.t('conn.origin.slack', {
+    who: who(info.createdBy),
+    date: escapeControl(info.createdAt.slice(0, 10)),
+  });
 }
 
 /** One connection in mrkdwn (two lines), masked. */
-export function describeConnection(registry: ConnectionRegistry, c: Connection): string {
+export function describeConnection(
+  registry: ConnectionRegistry,
+  c: Connection,
+  tr: Translator = ENGLISH,
+): string {
   const info = registry.storedInfo(c);
   return [
     `*${code(c.name)}* · ${escapeMrkdwn(providerName(c.provider))} · ${code(host(c.endpoint))}`,
-    `Source: ${origin(info)} · Sign-in: ${AUTH_LABELS[c.auth.type]} ${maskSecret('')} · ` +
-      `Storage credentials: ${storageLine({ source: c.storage.source?.name, destination: c.storage.destination?.name })}`,
+    tr.t('conn.details', {
+      origin: origin(info, tr),
+      auth: tr.t(`conn.auth.${c.auth.type}`),
+      mask: maskSecret(''),
+      storage: storageLine({ source: c.storage.source?.name, destination: c.storage.destination?.name }, tr),
+    }),
   ].join('\n');
 }
 
-function healthLine(health: Health | undefined): string {
+function healthLine(health: Health | undefined, tr: Translator): string {
   if (!health) return '';
   switch (health.state) {
     case 'ok':
-      return `:large_green_circle: ok (${health.ms} ms)`;
+      return tr.t('conn.health.ok', { ms: String(health.ms) });
     case 'timeout':
-      return `:large_yellow_circle: no answer within ${health.seconds} s`;
+      return tr.t('conn.health.timeout', { s: String(health.seconds) });
     case 'error':
       return `:red_circle: ${escapeMrkdwn(health.summary)}${health.explanation ? `\n${escapeMrkdwn(health.explanation)}` : ''}`;
   }
 }
 
-function brokenText(b: BrokenConnection): string {
+function brokenText(b: BrokenConnection, tr: Translator): string {
   return [
     `*${code(b.info.name)}* · ${escapeMrkdwn(providerName(b.info.provider))} · ${code(host(b.info.endpoint))}`,
-    `Source: ${origin(b.info)} · Storage credentials: ${storageLine(b.info.storageNames)}`,
-    `:warning: Cannot be used: ${escapeMrkdwn(b.error)} Remove it with \`/migrate disconnect ${b.info.name}\`.`,
+    tr.t('conn.detailsBroken', { origin: origin(b.info, tr), storage: storageLine(b.info.storageNames, tr) }),
+    tr.t('conn.broken', { error: escapeMrkdwn(b.error), name: b.info.name }),
   ].join('\n');
 }
 
@@ -100,28 +116,32 @@ export function renderConnectionList(
   teamId: string,
   health: ReadonlyMap<string, Health>,
   absent: ReadonlyMap<string, readonly AbsentKind[]> = new Map(),
+  tr: Translator = ENGLISH,
 ): { text: string; blocks: KnownBlock[] } {
   const connections = registry.forTeam(teamId);
   const broken = registry.brokenForTeam(teamId);
   const total = connections.length + broken.length;
   if (total === 0) {
-    const text =
-      'This workspace has no connections yet. An admin adds one with `/migrate connect`, or in the connections file (see README).';
+    const text = tr.t('conn.none');
     return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
   }
   const blocks: KnownBlock[] = [
     {
       type: 'section',
-      text: { type: 'mrkdwn', text: `*Connections of this workspace* (${total})` },
+      text: { type: 'mrkdwn', text: tr.t('conn.header', { n: String(total) }) },
     },
   ];
   const sections = [
     ...connections.map((c) =>
-      [describeConnection(registry, c), healthLine(health.get(c.name)), absentLine(absent.get(c.name))]
+      [
+        describeConnection(registry, c, tr),
+        healthLine(health.get(c.name), tr),
+        absentLine(absent.get(c.name), tr),
+      ]
         .filter(Boolean)
         .join('\n'),
     ),
-    ...broken.map(brokenText),
+    ...broken.map((b) => brokenText(b, tr)),
   ];
   for (const text of sections.slice(0, MAX_LISTED)) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } });
@@ -132,15 +152,16 @@ export function renderConnectionList(
     elements: [
       {
         type: 'mrkdwn',
-        text:
-          (more > 0 ? `…and ${more} more. ` : '') +
-          'Admins add connections with `/migrate connect` and remove them with `/migrate disconnect <name>`.',
+        text: (more > 0 ? tr.t('conn.more', { n: String(more) }) : '') + tr.t('conn.footer'),
       },
     ],
   });
   const okCount = [...health.values()].filter((h) => h.state === 'ok').length;
   return {
-    text: `${total} connection${total === 1 ? '' : 's'}, ${okCount} answering`,
+    text: tr.t(total === 1 ? 'conn.count.one' : 'conn.count.other', {
+      n: String(total),
+      ok: String(okCount),
+    }),
     blocks,
   };
 }
@@ -148,13 +169,14 @@ export function renderConnectionList(
 export function renderDisconnectPrompt(
   registry: ConnectionRegistry,
   c: Connection | BrokenConnection,
+  tr: Translator = ENGLISH,
 ): {
   text: string;
   blocks: KnownBlock[];
 } {
   const name = 'info' in c ? c.info.name : c.name;
-  const description = 'info' in c ? brokenText(c) : describeConnection(registry, c);
-  const text = `Disconnect ${name}? Press the button to confirm. Nothing has changed yet.`;
+  const description = 'info' in c ? brokenText(c, tr) : describeConnection(registry, c, tr);
+  const text = tr.t('conn.disconnect.text', { name });
   return {
     text,
     blocks: [
@@ -163,7 +185,7 @@ export function renderDisconnectPrompt(
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `:electric_plug: Press *Disconnect* to remove ${code(name)} and its stored credentials. Migrations already running at the provider are not touched.`,
+          text: tr.t('conn.disconnect.explain', { name: code(name) }),
         },
       },
       {
@@ -174,16 +196,16 @@ export function renderDisconnectPrompt(
             type: 'button',
             action_id: DISCONNECT_ACTION,
             style: 'danger',
-            text: { type: 'plain_text', text: 'Disconnect' },
+            text: { type: 'plain_text', text: truncate(tr.t('conn.disconnect.button'), 75) },
             value: JSON.stringify({ n: name }),
             confirm: {
-              title: { type: 'plain_text', text: truncate(`Disconnect ${name}?`, 100) },
+              title: { type: 'plain_text', text: truncate(tr.t('conn.disconnect.title', { name }), 100) },
               text: {
                 type: 'mrkdwn',
-                text: `The bot forgets ${code(name)} and its credentials in this workspace. Cards and watches that use it stop working.`,
+                text: truncate(tr.t('conn.disconnect.confirm', { name: code(name) }), 300),
               },
-              confirm: { type: 'plain_text', text: 'Disconnect' },
-              deny: { type: 'plain_text', text: 'Cancel' },
+              confirm: { type: 'plain_text', text: truncate(tr.t('conn.disconnect.button'), 30) },
+              deny: { type: 'plain_text', text: truncate(tr.t('modal.cancel'), 30) },
               style: 'danger',
             },
           },

@@ -73,7 +73,7 @@ export function renderWatchNotification(note: WatchNotification, tr: Translator 
     case 'repaired':
       return renderRepaired(note, tr);
     case 'report':
-      return renderCompletionReport(note);
+      return renderCompletionReport(note, tr);
   }
 }
 

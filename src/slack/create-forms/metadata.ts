@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RESOURCE_KINDS } from '../../domain/migration-resource.js';
-import { InvalidInputError } from '../../errors.js';
+import { InvalidInputError, localized } from '../../errors.js';
 import { providerIdSchema } from '../../providers/provider-ids.js';
 
 /**
@@ -44,7 +44,10 @@ export function encodeFormMetadata(m: FormMetadata): string {
 export function decodeFormMetadata(raw: string | undefined): FormMetadata {
   const parsed = formMetadataSchema.safeParse(safeJson(raw));
   if (!parsed.success)
-    throw new InvalidInputError('This form is from an older version of the bot. Open it again.');
+    throw localized(
+      new InvalidInputError('This form is from an older version of the bot. Open it again.'),
+      'create.error.oldForm',
+    );
   const d = parsed.data;
   return { connection: d.c, provider: d.p, kind: d.k, channel: d.ch, requester: d.r };
 }
@@ -56,7 +59,10 @@ export function encodePickerMetadata(m: PickerMetadata): string {
 export function decodePickerMetadata(raw: string | undefined): PickerMetadata {
   const parsed = pickerMetadataSchema.safeParse(safeJson(raw));
   if (!parsed.success)
-    throw new InvalidInputError('This form is from an older version of the bot. Open it again.');
+    throw localized(
+      new InvalidInputError('This form is from an older version of the bot. Open it again.'),
+      'create.error.oldForm',
+    );
   return { channel: parsed.data.ch, requester: parsed.data.r };
 }
 

@@ -1,6 +1,9 @@
 import type { ModalView } from '@slack/types';
 import type { CreateTarget } from '../../../approvals/create-request.js';
+import { asAppError } from '../../../errors.js';
+import { ENGLISH, type Translator } from '../../../i18n/translator.js';
 import { code, escapeControl } from '../mrkdwn.js';
+import { FormWords, kindLabel } from '../provider-words.js';
 import { CREATE_CALLBACKS, context, modal, options, section, selectInput } from './modal-kit.js';
 
 /** A connection and what can be created on it: one choice of the picker. */
@@ -13,32 +16,51 @@ export function choiceValue(choice: CreateChoice): string {
   return `${choice.connection}|${choice.target.kind}`;
 }
 
+/** An error's message in the reader's language when it carries a catalogue key (`localized`). */
+export function errorText(error: unknown, tr: Translator = ENGLISH): string {
+  const e = asAppError(error);
+  const key = e.localized?.key;
+  if (!key || !tr.has(key)) return e.message;
+  // Values are outside text (what was typed): inert, like the English message.
+  const values = Object.entries(e.localized?.values ?? {}).map(([k, v]) => [
+    k,
+    typeof v === 'string' ? escapeControl(v) : v,
+  ]);
+  return tr.t(key, Object.fromEntries(values));
+}
+
 /** Opened at once with the trigger, before any provider call; replaced when the data arrives. */
-export function loadingModal(title: string, what: string): ModalView {
+export function loadingModal(target: CreateTarget, tr: Translator = ENGLISH): ModalView {
+  const words = new FormWords(tr, target);
   return modal({
     callbackId: CREATE_CALLBACKS.loading,
-    title,
-    close: 'Cancel',
-    blocks: [section(`:hourglass_flowing_sand: Loading ${escapeControl(what)}…`)],
+    title: words.title(),
+    close: tr.t('modal.cancel'),
+    blocks: [section(tr.t('create.loading', { label: escapeControl(words.label()) }))],
   });
 }
 
 /** The first step when several connections (or kinds) could be meant. */
-export function pickerModal(choices: readonly CreateChoice[], privateMetadata: string): ModalView {
+export function pickerModal(
+  choices: readonly CreateChoice[],
+  privateMetadata: string,
+  tr: Translator = ENGLISH,
+): ModalView {
   return modal({
     callbackId: CREATE_CALLBACKS.pick,
-    title: 'New migration',
-    submit: 'Next',
-    close: 'Cancel',
+    title: tr.t('create.title'),
+    submit: tr.t('create.next'),
+    close: tr.t('modal.cancel'),
     privateMetadata,
     blocks: [
-      section('What do you want to create? An approver reviews the request before anything is created.'),
+      section(tr.t('create.pick.intro')),
       selectInput({
         field: 'target',
-        label: 'Connection and kind',
+        label: tr.t('create.pick.label'),
+        placeholder: tr.t('modal.choose'),
         choices: options(
           choices.map((c) => ({
-            text: `${c.connection} · ${c.target.label}`,
+            text: `${c.connection} · ${kindLabel(tr, c.target)}`,
             value: choiceValue(c),
           })),
         ),
@@ -49,21 +71,29 @@ export function pickerModal(choices: readonly CreateChoice[], privateMetadata: s
 }
 
 /** A modal that only says something (an error, or a refusal) and can be closed. */
-export function messageModal(title: string, text: string): ModalView {
-  return modal({ callbackId: CREATE_CALLBACKS.done, title, close: 'Close', blocks: [section(text)] });
-}
-
-/** Shown in the modal when the provider could not be reached while loading the form. */
-export function loadFailedModal(title: string, connection: string, reason: string): ModalView {
+export function messageModal(title: string, text: string, tr: Translator = ENGLISH): ModalView {
   return modal({
     callbackId: CREATE_CALLBACKS.done,
     title,
-    close: 'Close',
+    close: tr.t('modal.close'),
+    blocks: [section(text)],
+  });
+}
+
+/** Shown in the modal when the provider could not be reached while loading the form. */
+export function loadFailedModal(
+  target: CreateTarget,
+  connection: string,
+  reason: string,
+  tr: Translator = ENGLISH,
+): ModalView {
+  return modal({
+    callbackId: CREATE_CALLBACKS.done,
+    title: new FormWords(tr, target).title(),
+    close: tr.t('modal.close'),
     blocks: [
-      section(
-        `:warning: Could not load the form for ${code(connection)}: ${escapeControl(reason)}\nNothing was requested. Try again in a minute.`,
-      ),
-      context('If this keeps happening, an admin can check the connection.'),
+      section(tr.t('create.loadFailed', { connection: code(connection), reason: escapeControl(reason) })),
+      context(tr.t('create.loadFailed.admin')),
     ],
   });
 }

@@ -1,7 +1,10 @@
 import type { KnownBlock, ModalView } from '@slack/types';
+import type { CreateTarget } from '../../../approvals/create-request.js';
+import { ENGLISH, type Translator } from '../../../i18n/translator.js';
 import { BANDWIDTH_EXAMPLE } from '../../../providers/bandwidth-grammar.js';
-import type { CreateFormDefinition, FormContext, FormItem } from '../../../providers/definition.js';
+import type { FormContext, FormItem } from '../../../providers/definition.js';
 import { code } from '../mrkdwn.js';
+import { FormWords } from '../provider-words.js';
 import {
   CREATE_CALLBACKS,
   channelInput,
@@ -23,41 +26,50 @@ export interface RenderFormOptions extends FormContext {
   /** A global shortcut has no channel: the form asks where updates go. */
   needsChannel: boolean;
   privateMetadata: string;
+  /** The viewer's language (a modal follows the person who opened it). */
+  tr?: Translator;
 }
 
-/** Any provider's create form, from its definition's items: one block per item, through the modal kit. */
-export function renderCreateForm(form: CreateFormDefinition, o: RenderFormOptions): ModalView {
+/**
+ * Any provider's create form, from its definition's items: one block per item, through the modal
+ * kit. Labels, hints, headers and choices the provider declares in English are shown in the
+ * viewer's language where the catalogue has them (`form.<provider>.…`); typed values never change.
+ */
+export function renderCreateForm(form: CreateTarget, o: RenderFormOptions): ModalView {
+  const tr = o.tr ?? ENGLISH;
+  const words = new FormWords(tr, form);
   const v = o.values;
-  const blocks: KnownBlock[] = [section(form.intro(code(o.connection.name)))];
-  for (const item of form.items(o)) blocks.push(renderItem(item, v));
+  const connection = code(o.connection.name);
+  const blocks: KnownBlock[] = [section(words.intro(form.intro(connection), connection))];
+  for (const item of form.items(o)) blocks.push(renderItem(item, v, words));
   if (o.needsChannel) {
     blocks.push(
       channelInput({
         field: RESULT_CHANNEL_FIELD,
-        label: 'Post updates in',
+        label: tr.t('create.resultChannel'),
         initial: v[RESULT_CHANNEL_FIELD],
-        hint: 'The new migration’s card and your notices go there.',
+        hint: tr.t('create.resultChannel.hint'),
       }),
     );
   }
-  blocks.push(context('Nothing is created until an approver approves the request.'));
+  blocks.push(context(tr.t('create.approvalFirst')));
   return modal({
     callbackId: CREATE_CALLBACKS.form,
-    title: form.title,
-    submit: 'Request approval',
-    close: 'Cancel',
+    title: words.title(),
+    submit: tr.t('create.submit'),
+    close: tr.t('modal.cancel'),
     privateMetadata: o.privateMetadata,
     blocks,
   });
 }
 
-function renderItem(item: FormItem, v: FormContext['values']): KnownBlock {
-  if (item.type === 'header') return { type: 'header', text: plain(item.text, 150) };
+function renderItem(item: FormItem, v: FormContext['values'], words: FormWords): KnownBlock {
+  if (item.type === 'header') return { type: 'header', text: plain(words.header(item.id, item.text), 150) };
   const common = {
     field: item.field,
     blockId: item.variant === undefined ? undefined : `${item.field}.${item.variant}`,
-    label: item.label,
-    hint: item.hint,
+    label: words.field(item.field, item.label),
+    hint: words.hint(item.field, item.hint),
     optional: item.optional,
   };
   const typed = v[item.field];
@@ -80,7 +92,10 @@ function renderItem(item: FormItem, v: FormContext['values']): KnownBlock {
     case 'select':
       return selectInput({
         ...common,
-        choices: options(item.options),
+        choices: options(
+          item.options.map((o) => ({ value: o.value, text: words.option(item.field, o.value, o.text) })),
+        ),
+        placeholder: words.tr.t('modal.choose'),
         initial: typed ?? item.initial,
         dispatch: item.redraw !== undefined,
       });
@@ -89,6 +104,7 @@ function renderItem(item: FormItem, v: FormContext['values']): KnownBlock {
       return externalSelectInput({
         ...common,
         initial: initial?.startsWith(NOTE_VALUE_PREFIX) ? undefined : initial,
+        placeholder: words.tr.t('modal.search'),
       });
     }
   }

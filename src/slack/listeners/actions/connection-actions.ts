@@ -73,9 +73,11 @@ export function connectFormChanged(deps: AppDeps) {
     const view = body.view;
     if (!view || view.callback_id !== CONNECT_CALLBACK_ID) return;
     const teamId = body.team?.id ?? body.user.team_id ?? view.team_id;
+    const tr = deps.locales ? await deps.locales.translatorForUser(teamId, body.user.id) : undefined;
     const next = connectModal(
       choiceFrom(view.state.values as StateValues),
       decodeMetadata(view.private_metadata),
+      { tr },
     );
     try {
       await deps.sender.to(teamId, { client }).updateView(view.id, next, view.hash);

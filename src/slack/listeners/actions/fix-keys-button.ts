@@ -34,6 +34,7 @@ export function fixKeysButton(deps: AppDeps) {
       {
         prefill: prefillFrom(connection),
         notice: `:key: New keys for ${code(name)}. They are tested before they replace the stored ones; its name stays.`,
+        tr: await ctx.translator('person'),
       },
     );
     await deps.sender.to(ctx.teamId).openView(triggerId, view);

@@ -2,6 +2,7 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { Decision } from '../../../approvals/approval-service.js';
 import { InvalidInputError } from '../../../errors.js';
+import { ENGLISH, type Translator } from '../../../i18n/translator.js';
 import { APPROVE_ACTION, outcomeLine, REJECT_ACTION } from '../../blocks/approval-request.js';
 import { code } from '../../blocks/mrkdwn.js';
 import { buttonHandler } from '../../button-handler.js';
@@ -22,25 +23,32 @@ export function decisionButton(deps: AppDeps, mode: 'approve' | 'reject') {
     const input = { team: ctx.teamId, id: id.data, by: ctx.userId, channel: ctx.channelId, op: ctx.opId };
     const decision =
       mode === 'approve' ? await deps.approvals.approve(input) : await deps.approvals.reject(input);
-    await ctx.reply({ text: decisionReply(decision, ctx.userId) });
+    // Only the clicker sees it: their language, not the channel's.
+    await ctx.reply({ text: decisionReply(decision, ctx.userId, await ctx.translator('person')) });
   });
 }
 
 /** What the person who clicked is told (only them). */
-export function decisionReply(decision: Decision, clicker: string): string {
+export function decisionReply(decision: Decision, clicker: string, tr: Translator = ENGLISH): string {
   const r = decision.record;
+  const requester = `<@${r.requester}>`;
   switch (decision.outcome) {
     case 'created':
-      return `:white_check_mark: Approved. Created ${code(`${r.connection}:${r.resourceId ?? ''}`)}; its card is in <#${r.channel}> and <@${r.requester}> was told.`;
+      return tr.t('approval.decided.created', {
+        ref: code(`${r.connection}:${r.resourceId ?? ''}`),
+        channel: `<#${r.channel}>`,
+        requester,
+      });
     case 'failed':
-      return `:x: Approved, but creating failed; the request message says why. <@${r.requester}> was told.`;
+      return tr.t('approval.decided.failed', { requester });
     case 'rejected':
-      return `:no_entry_sign: Rejected. Nothing was created, and <@${r.requester}> was told.`;
+      return tr.t('approval.decided.rejected', { requester });
     case 'expired':
-      return `:hourglass: Request ${code(r.id)} had expired, so nothing was created. <@${r.requester}> was told and can ask again.`;
+      return tr.t('approval.decided.expired', { id: code(r.id), requester });
     case 'already-decided':
-      return r.decidedBy === clicker
-        ? `You already decided on request ${code(r.id)}: ${outcomeLine(r)}`
-        : `Request ${code(r.id)} was already decided: ${outcomeLine(r)}`;
+      return tr.t(r.decidedBy === clicker ? 'approval.decided.byYou' : 'approval.decided.already', {
+        id: code(r.id),
+        outcome: outcomeLine(r, tr),
+      });
   }
 }

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, App, GlobalShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
 import { asAppError, ErrorCode } from '../../../errors.js';
-import { messageModal } from '../../blocks/create/flow-modals.js';
+import { errorText, messageModal } from '../../blocks/create/flow-modals.js';
 import { type AppDeps, createHandlerContext } from '../../context.js';
 import { openCreate } from '../views/create-flow.js';
 
@@ -21,21 +21,22 @@ export function createShortcut(deps: AppDeps) {
       async () => undefined,
       'shortcut',
     );
+    const tr = await ctx.translator('person');
     try {
       await ctx.require('create', 'ask for new migrations');
-      await openCreate(deps, { teamId, userId: ctx.userId }, shortcut.trigger_id, [], ctx.logger);
+      await openCreate(deps, { teamId, userId: ctx.userId, tr }, shortcut.trigger_id, [], ctx.logger);
     } catch (error) {
       // Nothing has used the trigger yet: a small modal says what went wrong.
       const e = asAppError(error);
       ctx.logger.info({ err: error, code: e.code }, 'create shortcut refused');
       const text =
         e.code === ErrorCode.Internal
-          ? `Something went wrong on our side. Nothing was requested. Reference \`${ctx.opId}\`.`
-          : e.message;
+          ? tr.t('create.error.internal', { ref: `\`${ctx.opId}\`` })
+          : errorText(e, tr);
       try {
         await deps.sender
           .to(teamId)
-          .openView(shortcut.trigger_id, messageModal('New migration', `:no_entry: ${text}`));
+          .openView(shortcut.trigger_id, messageModal(tr.t('create.title'), `:no_entry: ${text}`, tr));
       } catch (openError) {
         ctx.logger.warn({ err: openError }, 'could not show the shortcut error');
       }

@@ -124,6 +124,7 @@ export function connectSubmission(deps: AppDeps) {
       await recordFailedCheck(ctx, masker, connection, late.error);
       const problems = Object.values(checkErrors(connection, late.error));
       next = connectModal(choiceFrom(values), meta, {
+        tr: await ctx.translator('person'),
         prefill: parsed.prefill,
         notice: `:x: *The connection test failed:* ${escapeMrkdwn(problems.join(' '))}\nRe-enter the secrets and try again.`,
       });

@@ -1,6 +1,7 @@
 import type { ModalView } from '@slack/types';
 import type { Connection } from '../../../connections/connection.js';
-import { asAppError, InvalidInputError, NotFoundError } from '../../../errors.js';
+import { asAppError, InvalidInputError, localized, NotFoundError } from '../../../errors.js';
+import { ENGLISH, type Translator } from '../../../i18n/translator.js';
 import type { Logger } from '../../../logger.js';
 import type { FormValues } from '../../../providers/definition.js';
 import { createTargets, isProviderId, providerDefinitions } from '../../../providers/registry.js';
@@ -20,6 +21,13 @@ export interface Requester {
   teamId: string;
   userId: string;
   channelId?: string;
+  /** The requester's language: every view of the flow follows the person who opened it. */
+  tr?: Translator;
+}
+
+/** The language of a person's modals (their Slack locale), English when it cannot be told. */
+export async function viewerTranslator(deps: AppDeps, teamId: string, userId: string): Promise<Translator> {
+  return deps.locales ? deps.locales.translatorForUser(teamId, userId) : ENGLISH;
 }
 
 const KIND_WORDS: Record<string, string> = {
@@ -42,8 +50,11 @@ export function createChoices(connections: readonly Connection[], words: readonl
     targets.filter((t) => t.provider === c.provider).map((target) => ({ connection: c.name, target })),
   );
   if (connections.length === 0) {
-    throw new NotFoundError(
-      'This workspace has no connections yet, so there is nowhere to create a migration. An admin adds one first (see README).',
+    throw localized(
+      new NotFoundError(
+        'This workspace has no connections yet, so there is nowhere to create a migration. An admin adds one first (see README).',
+      ),
+      'create.error.noConnections',
     );
   }
   for (const raw of words) {
@@ -56,21 +67,37 @@ export function createChoices(connections: readonly Connection[], words: readonl
     else if (provider) choices = choices.filter((c) => c.target.provider === provider);
     else if (kind) choices = choices.filter((c) => c.target.kind === kind);
     else {
-      throw new InvalidInputError(
-        `"${raw.slice(0, 40)}" is not a connection (${connections.map((c) => c.name).join(', ')}), a provider ` +
-          `(${providerDefinitions()
-            .map((d) => d.id)
-            .join(
-              ', ',
-            )}) or a kind (${[...new Set(targets.map((t) => t.kind))].join(', ')}). Try \`/migrate create\` alone.`,
+      const values = {
+        word: raw.slice(0, 40),
+        connections: connections.map((c) => c.name).join(', '),
+        providers: providerDefinitions()
+          .map((d) => d.id)
+          .join(', '),
+        kinds: [...new Set(targets.map((t) => t.kind))].join(', '),
+      };
+      throw localized(
+        new InvalidInputError(
+          `"${values.word}" is not a connection (${values.connections}), a provider (${values.providers}) ` +
+            `or a kind (${values.kinds}). Try \`/migrate create\` alone.`,
+        ),
+        'create.error.unknownWord',
+        values,
       );
     }
   }
   if (choices.length === 0) {
-    throw new InvalidInputError(
-      `Nothing to create matches \`${words.join(' ').slice(0, 80)}\`. This workspace can create: ${connections
+    const values = {
+      words: words.join(' ').slice(0, 80),
+      choices: connections
         .flatMap((c) => targets.filter((t) => t.provider === c.provider).map((t) => `${c.name} ${t.kind}`))
-        .join(', ')}.`,
+        .join(', '),
+    };
+    throw localized(
+      new InvalidInputError(
+        `Nothing to create matches \`${values.words}\`. This workspace can create: ${values.choices}.`,
+      ),
+      'create.error.nothingMatches',
+      values,
     );
   }
   return choices;
@@ -93,7 +120,7 @@ export async function openCreate(
   const slack = deps.sender.to(who.teamId);
   if (choices.length > 1) {
     const meta = encodePickerMetadata({ channel: who.channelId, requester: who.userId });
-    await slack.openView(triggerId, pickerModal(choices, meta));
+    await slack.openView(triggerId, pickerModal(choices, meta, who.tr));
     return;
   }
   const choice = choices[0]!;
@@ -103,10 +130,7 @@ export async function openCreate(
     await slack.openView(triggerId, immediate);
     return;
   }
-  const opened = await slack.openView(
-    triggerId,
-    loadingModal(choice.target.title, `the ${choice.target.label} form`),
-  );
+  const opened = await slack.openView(triggerId, loadingModal(choice.target, who.tr));
   const viewId = opened.id;
   if (!viewId) return;
   await fillLoadedForm(deps, slack, { viewId, hash: opened.hash }, connection, choice, who, logger);
@@ -135,6 +159,7 @@ export function immediateForm(
     values: {},
     needsChannel: !who.channelId,
     privateMetadata: metadataFor(connection, choice, who),
+    tr: who.tr,
   });
 }
 
@@ -153,7 +178,7 @@ export async function fillLoadedForm(
     next = await loadedForm(deps, connection, choice, who, {});
   } catch (error) {
     logger.warn({ err: error, connection: connection.name }, 'could not load the create form');
-    next = loadFailedModal(choice.target.title, connection.name, asAppError(error).message);
+    next = loadFailedModal(choice.target, connection.name, asAppError(error).message, who.tr);
   }
   try {
     await slack.updateView(view.viewId, next, view.hash);
@@ -182,5 +207,6 @@ export async function loadedForm(
     values,
     needsChannel: !who.channelId,
     privateMetadata: metadataFor(connection, choice, who),
+    tr: who.tr,
   });
 }

@@ -10,13 +10,15 @@ import type {
 import type { PlainTextOption } from '@slack/types';
 import { z } from 'zod';
 import { explainForDisplay } from '../../../catalogue/explain.js';
-import { AppError, asAppError, ErrorCode, ProviderError } from '../../../errors.js';
+import { AppError, asAppError, ErrorCode, localized, ProviderError } from '../../../errors.js';
+import { ENGLISH, type Translator } from '../../../i18n/translator.js';
 import type { CreateImpact } from '../../../providers/definition.js';
 import { createTarget } from '../../../providers/registry.js';
 import { withTimeout } from '../../../providers/with-timeout.js';
 import {
   type CreateChoice,
   choiceValue,
+  errorText,
   loadingModal,
   messageModal,
 } from '../../blocks/create/flow-modals.js';
@@ -33,7 +35,14 @@ import { requestFromForm } from '../../create-forms/index.js';
 import { decodeFormMetadata, decodePickerMetadata, type FormMetadata } from '../../create-forms/metadata.js';
 import { errorsForBlocks, readForm } from '../../create-forms/view-state.js';
 import { runSafely } from '../../run-safely.js';
-import { createChoices, fillLoadedForm, immediateForm, loadedForm, type Requester } from './create-flow.js';
+import {
+  createChoices,
+  fillLoadedForm,
+  immediateForm,
+  loadedForm,
+  type Requester,
+  viewerTranslator,
+} from './create-flow.js';
 
 type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type SuggestionArgs = SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs;
@@ -81,17 +90,18 @@ function viewContext(deps: AppDeps, requester: Requester, surface: string): Hand
 export function pickSubmission(deps: AppDeps) {
   return async ({ ack, body, view }: SubmitArgs): Promise<void> => {
     const { teamId, userId } = teamOf(body);
+    const tr = await viewerTranslator(deps, teamId, userId);
     let meta: ReturnType<typeof decodePickerMetadata>;
     try {
       meta = decodePickerMetadata(view.private_metadata);
     } catch (error) {
       await deps.sender.to(teamId).ack(ack, {
         response_action: 'update',
-        view: messageModal('New migration', asAppError(error).message),
+        view: messageModal(tr.t('create.title'), errorText(error, tr), tr),
       });
       return;
     }
-    const requester: Requester = { teamId, userId, channelId: meta.channel };
+    const requester: Requester = { teamId, userId, channelId: meta.channel, tr };
     const ctx = viewContext(deps, requester, 'view');
     const { values } = readForm(view.state);
     let choice: CreateChoice | undefined;
@@ -103,14 +113,14 @@ export function pickSubmission(deps: AppDeps) {
     } catch (error) {
       await deps.sender.to(teamId).ack(ack, {
         response_action: 'update',
-        view: messageModal('New migration', asAppError(error).message),
+        view: messageModal(tr.t('create.title'), errorText(error, tr), tr),
       });
       return;
     }
     if (!choice) {
       await deps.sender.to(teamId).ack(ack, {
         response_action: 'errors',
-        errors: { target: 'That connection is no longer available: pick another one.' },
+        errors: { target: tr.t('create.error.gone') },
       });
       return;
     }
@@ -122,7 +132,7 @@ export function pickSubmission(deps: AppDeps) {
     }
     await deps.sender.to(teamId).ack(ack, {
       response_action: 'update',
-      view: loadingModal(choice.target.title, `the ${choice.target.label} form`),
+      view: loadingModal(choice.target, tr),
     });
     const slack = deps.sender.to(teamId);
     await fillLoadedForm(deps, slack, { viewId: view.id }, connection, choice, requester, ctx.logger);
@@ -137,21 +147,25 @@ export function pickSubmission(deps: AppDeps) {
 export function formSubmission(deps: AppDeps) {
   return async ({ ack, body, view }: SubmitArgs): Promise<void> => {
     const { teamId, userId } = teamOf(body);
+    const tr = await viewerTranslator(deps, teamId, userId);
     let meta: FormMetadata;
     try {
       meta = decodeFormMetadata(view.private_metadata);
       if (meta.requester !== userId)
-        throw new AppError(ErrorCode.Forbidden, 'This form belongs to someone else.');
+        throw localized(
+          new AppError(ErrorCode.Forbidden, 'This form belongs to someone else.'),
+          'create.error.notYours',
+        );
     } catch (error) {
       await deps.sender.to(teamId).ack(ack, {
         response_action: 'update',
-        view: messageModal('New migration', asAppError(error).message),
+        view: messageModal(tr.t('create.title'), errorText(error, tr), tr),
       });
       return;
     }
     const { values, blockIds } = readForm(view.state);
     const channelId = meta.channel ?? values[RESULT_CHANNEL_FIELD];
-    const requester: Requester = { teamId, userId, channelId };
+    const requester: Requester = { teamId, userId, channelId, tr };
     const ctx = viewContext(deps, requester, 'view');
     ctx.what = CREATE_CALLBACKS.form;
     try {
@@ -160,13 +174,13 @@ export function formSubmission(deps: AppDeps) {
       requestDone(ctx, 'refused');
       await deps.sender.to(teamId).ack(ack, {
         response_action: 'update',
-        view: messageModal('New migration', asAppError(error).message),
+        view: messageModal(tr.t('create.title'), errorText(error, tr), tr),
       });
       return;
     }
     const result = requestFromForm(meta.provider, meta.kind, values);
     const errors = result.ok ? {} : { ...result.errors };
-    if (!channelId) errors[RESULT_CHANNEL_FIELD] = 'Pick the channel where the new migration is posted.';
+    if (!channelId) errors[RESULT_CHANNEL_FIELD] = tr.t('create.error.channel');
     if (result.ok && Object.keys(errors).length === 0) {
       Object.assign(errors, await providerCheck(deps, teamId, meta, result.request));
     }
@@ -249,11 +263,12 @@ export function bucketSuggestions(deps: AppDeps) {
   return async ({ ack, body }: SuggestionArgs): Promise<void> => {
     const answer = (options: PlainTextOption[]) => ack({ options });
     let teamId: string | undefined;
+    let tr: Translator = ENGLISH;
     // Masked before it is cut short, so no part of a secret is left.
     const fail = (reason: string) =>
       answer([
         option(
-          `Could not list buckets: ${truncate(deps.secrets.forTeam(teamId).text(reason), 60)}`,
+          tr.t('create.error.buckets', { reason: truncate(deps.secrets.forTeam(teamId).text(reason), 60) }),
           `${NOTE_VALUE_PREFIX}error`,
         )!,
       ]);
@@ -261,11 +276,12 @@ export function bucketSuggestions(deps: AppDeps) {
       const who = teamOf(body);
       teamId = who.teamId;
       const { userId } = who;
+      tr = await viewerTranslator(deps, teamId, userId);
       const meta = decodeFormMetadata(body.view?.private_metadata);
       const { values } = readForm(body.view?.state);
       const where = createTarget(meta.provider, meta.kind).bucketQuery?.(values) ?? {
         ok: false as const,
-        message: 'This form lists no buckets',
+        message: tr.t('create.error.noBuckets'),
       };
       if (!where.ok) {
         await answer([option(where.message, `${NOTE_VALUE_PREFIX}none`)!]);
@@ -274,7 +290,7 @@ export function bucketSuggestions(deps: AppDeps) {
       await deps.access.require({ teamId, userId, channelId: meta.channel }, 'create', 'list buckets');
       const provider = deps.connections.provider(deps.connections.get(teamId, meta.connection));
       if (!provider.listSourceBuckets) {
-        await fail(`${provider.id} connections cannot list buckets`);
+        await fail(tr.t('create.error.cannotList', { provider: provider.id }));
         return;
       }
       const buckets = await withTimeout(
@@ -317,7 +333,12 @@ export function formRedraw(deps: AppDeps) {
       const field = action?.action_id.slice(ACTION_PREFIX.length) ?? '';
       const connection = deps.connections.get(teamId, meta.connection);
       const choice = createChoices([connection], [meta.kind])[0]!;
-      const who = { teamId, userId, channelId: meta.channel };
+      const who = {
+        teamId,
+        userId,
+        channelId: meta.channel,
+        tr: await viewerTranslator(deps, teamId, userId),
+      };
       const redraw = choice.target
         .items({ connection, data: undefined, values })
         .find((item) => item.type === 'select' && item.field === field && item.redraw);

@@ -17,16 +17,17 @@ export const auditCommand = defineSubcommand<{ count: number }>({
   async run(ctx, { count }) {
     await ctx.require('manage', 'read the audit log');
     const entries = await ctx.deps.audit.recent(ctx.teamId, count);
+    const tr = await ctx.translator('person');
     await ctx.reply({
-      text: `Last ${entries.length} audit entries`,
+      text: tr.t('audit.title', { n: entries.length }),
       blocks: [
         {
           type: 'section',
           text: {
             type: 'mrkdwn',
             text: truncate(
-              entries.map((e) => `${e.at.slice(0, 16)}Z ${auditLine(e)}`).join('\n') ||
-                'Nothing recorded yet.',
+              entries.map((e) => `${e.at.slice(0, 16)}Z ${auditLine(e, tr)}`).join('\n') ||
+                tr.t('audit.empty'),
               3000,
             ),
           },

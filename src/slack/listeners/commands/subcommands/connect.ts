@@ -51,7 +51,9 @@ export const connectCommand = defineSubcommand<{ provider?: ProviderId }>({
         'Slack did not send what is needed to open a form; run `/migrate connect` again.',
       );
     }
-    const view = connectModal(defaultChoice(provider), { channel: ctx.channelId });
+    // A modal follows the person who opened it.
+    const tr = await ctx.translator('person');
+    const view = connectModal(defaultChoice(provider), { channel: ctx.channelId }, { tr });
     try {
       await ctx.deps.sender.to(ctx.teamId).openView(ctx.triggerId, view);
     } catch (error) {

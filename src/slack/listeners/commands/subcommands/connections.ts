@@ -88,6 +88,11 @@ export const connectionsCommand = defineSubcommand<{ share: boolean }>({
       connectionHealth(ctx, connections),
       kindsNotOffered(ctx, connections),
     ]);
-    await ctx.reply({ ...renderConnectionList(ctx.deps.connections, ctx.teamId, health, absent), share });
+    // Shared in the channel: the channel's language; otherwise only the person who asked reads it.
+    const tr = await ctx.translator(share ? 'channel' : 'person');
+    await ctx.reply({
+      ...renderConnectionList(ctx.deps.connections, ctx.teamId, health, absent, tr),
+      share,
+    });
   },
 });

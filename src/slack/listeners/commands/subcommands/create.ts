@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../../../../errors.js';
+import { InvalidInputError, localized } from '../../../../errors.js';
 import { CONNECTION_WORD, refuseShare } from '../../../command-text.js';
 import type { HandlerContext } from '../../../context.js';
 import { openCreate } from '../../views/create-flow.js';
@@ -11,10 +11,16 @@ import { defineSubcommand } from '../subcommand.js';
  */
 export async function openCreateModal(ctx: HandlerContext, words: string[]): Promise<void> {
   await ctx.require('create', 'ask for new migrations');
-  if (!ctx.triggerId) throw new InvalidInputError('Slack sent no trigger to open a form with; try again.');
+  if (!ctx.triggerId)
+    throw localized(
+      new InvalidInputError('Slack sent no trigger to open a form with; try again.'),
+      'create.error.noTrigger',
+    );
+  // The modal follows the person who typed the command, wherever they typed it.
+  const tr = await ctx.translator('person');
   await openCreate(
     ctx.deps,
-    { teamId: ctx.teamId, userId: ctx.userId, channelId: ctx.channelId },
+    { teamId: ctx.teamId, userId: ctx.userId, channelId: ctx.channelId, tr },
     ctx.triggerId,
     words,
     ctx.logger,

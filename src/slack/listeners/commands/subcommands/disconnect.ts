@@ -38,6 +38,6 @@ export const disconnectCommand = defineSubcommand<{ name: string }>({
     await registry.sync(ctx.teamId, { force: true });
     const broken = registry.brokenForTeam(ctx.teamId).find((b) => b.info.name === name);
     const target = broken ?? registry.get(ctx.teamId, name);
-    await ctx.reply(renderDisconnectPrompt(registry, target));
+    await ctx.reply(renderDisconnectPrompt(registry, target, await ctx.translator('person')));
   },
 });

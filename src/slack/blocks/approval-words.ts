@@ -1,0 +1,70 @@
+import type { ApprovalRecord } from '../../approvals/approval-record.js';
+import { createTarget } from '../../approvals/create-request.js';
+import { explainForDisplay } from '../../catalogue/explain.js';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
+import { slackDate as neutralDate } from './format.js';
+import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
+import { kindLabel } from './provider-words.js';
+
+/** `<!date^…>` shows each reader their own time zone; the fallback is UTC. */
+export function slackDate(iso: string): string {
+  const date = new Date(iso);
+  const fallback = `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} at {time}|${fallback}>`;
+}
+
+/** A time in the reader's language: English keeps "… at 14:05"; others get Slack's tokens alone. */
+export function when(iso: string, tr: Translator): string {
+  return tr.locale === 'en' ? slackDate(iso) : neutralDate(new Date(iso));
+}
+
+export function ref(record: ApprovalRecord): string {
+  return code(`${record.connection}:${record.resourceId ?? ''}`);
+}
+
+/** The kind being created ("OMS migration task") in the reader's language. */
+export function targetLabel(record: ApprovalRecord, tr: Translator): string {
+  return kindLabel(tr, createTarget(record.provider, record.kind));
+}
+
+/** One line saying how the request ended (or that it is still open). */
+export function outcomeLine(record: ApprovalRecord, tr: Translator = ENGLISH): string {
+  const by = record.decidedBy ? `<@${record.decidedBy}>` : tr.t('approval.someone');
+  const at = record.decidedAt ? when(record.decidedAt, tr) : '';
+  switch (record.status) {
+    case 'pending':
+      return tr.t('approval.outcome.pending', { at: when(record.expiresAt, tr) });
+    case 'approved':
+      return record.resourceId
+        ? tr.t('approval.outcome.created', { by, at, ref: ref(record) })
+        : tr.t('approval.outcome.creating', { by, at });
+    case 'failed':
+      if (record.failure?.outcomeUnknown) return tr.t('approval.outcome.unknown', { by, at });
+      return record.decidedBy
+        ? tr.t('approval.outcome.failed', { by, at })
+        : tr.t('approval.outcome.notPosted');
+    case 'rejected':
+      return tr.t('approval.outcome.rejected', { by, at });
+    case 'expired':
+      return tr.t('approval.outcome.expired', { at });
+  }
+}
+
+/** The provider's error (never translated), explained with the catalogue in the reader's language. */
+export function failureLines(
+  failure: NonNullable<ApprovalRecord['failure']>,
+  tr: Translator = ENGLISH,
+): string[] {
+  const lines = [`> ${escapeMrkdwn(truncate(failure.message, 500))}`];
+  if (failure.errorCode) {
+    const explained = explainForDisplay(failure.errorCode, failure.httpStatus, tr.locale);
+    if (explained.known) {
+      const meaning = escapeMrkdwn(truncate(explained.description ?? explained.title, 600));
+      lines.push(tr.t('failure.meaning', { text: meaning }));
+      if (explained.solution)
+        lines.push(tr.t('failure.fix', { text: escapeMrkdwn(truncate(explained.solution, 600)) }));
+    } else lines.push(escapeMrkdwn(explained.title));
+  }
+  if (failure.requestId) lines.push(tr.t('approval.requestId', { id: code(failure.requestId) }));
+  return lines;
+}
