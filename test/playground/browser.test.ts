@@ -411,13 +411,13 @@ describe('the playground page, driven in a browser', { timeout: 120_000 }, () =>
     await modal.locator('.modal-cancel').click();
     await modal.waitFor({ state: 'detached' });
   });
-  it('10. each person has their own Slack language: the same card in Korean and Chinese', async () => {
+  it('10. each person has their own Slack language: the same card and the create form in Korean and Chinese', async () => {
     await actAs('Alice');
     const language = page.locator('#language-switch');
     try {
-      for (const [locale, data, name] of [
-        ['ko-KR', '데이터', '10-status-ko'],
-        ['zh-CN', '数据', '10-status-zh-CN'],
+      for (const [locale, data, name, newMigration] of [
+        ['ko-KR', '데이터', '10-status-ko', '새 마이그레이션'],
+        ['zh-CN', '数据', '10-status-zh-CN', '新建迁移'],
       ] as const) {
         await language.selectOption(locale);
         // Slack tells the app (`user_change`); the next answer is in the new language.
@@ -433,6 +433,14 @@ describe('the playground page, driven in a browser', { timeout: 120_000 }, () =>
         expect(await card.innerText()).toContain('hw-sim:191297407830872');
         await card.scrollIntoViewIfNeeded();
         await shot(name);
+
+        // Modals follow the viewer too: the create picker in their language.
+        await type('/migrate create');
+        const modal = page.locator('#modal-layer .modal');
+        await modal.locator('.modal-title', { hasText: newMigration }).waitFor({ timeout: WAIT_MS });
+        await shot(`${name.replace('status', 'create')}`);
+        await modal.locator('.modal-cancel').click();
+        await modal.waitFor({ state: 'detached' });
       }
     } finally {
       await language.selectOption('en-US');

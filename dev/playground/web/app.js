@@ -2,7 +2,7 @@
 // server-sent events. Everything the person does goes to the playground server, which turns it into
 // the signed request Slack would send the bot.
 import { collectValues, missingRequiredInputs, renderBlocks } from './blocks.js';
-import { renderMrkdwn, renderPlainText } from './mrkdwn.js';
+import { renderMrkdwn, renderPlainText, setReaderLocale } from './mrkdwn.js';
 
 const SLACKBOT = 'USLACKBOT';
 
@@ -508,6 +508,7 @@ function renderLanguageSwitch() {
   const select = $('#language-switch');
   const me = state.users.find((u) => u.id === ui.userId);
   select.value = me?.locale ?? 'en-US';
+  setReaderLocale(select.value);
 }
 
 async function switchLanguage(locale) {

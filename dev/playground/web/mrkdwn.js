@@ -411,15 +411,23 @@ function slackDate(token, fallback) {
 
 const DAY_MS = 86_400_000;
 
+/** Slack shows dates in the reader's language: the playground's person's Slack locale. */
+let readerLocale;
+export function setReaderLocale(locale) {
+  readerLocale = locale || undefined;
+}
+
 function dateToken(name, date) {
-  const local = (options) => date.toLocaleDateString(undefined, options);
+  const local = (options) => date.toLocaleDateString(readerLocale, options);
   const long = { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' };
   const plain = { year: 'numeric', month: 'long', day: 'numeric' };
   const short = { year: 'numeric', month: 'short', day: 'numeric' };
   const pretty = (options) => {
     const startOfDay = (d) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
     const days = Math.round((startOfDay(date) - startOfDay(new Date())) / DAY_MS);
-    return { '-1': 'yesterday', 0: 'today', 1: 'tomorrow' }[days] ?? local(options);
+    return Math.abs(days) <= 1
+      ? new Intl.RelativeTimeFormat(readerLocale, { numeric: 'auto' }).format(days, 'day')
+      : local(options);
   };
   switch (name) {
     case 'date_num':
@@ -437,9 +445,9 @@ function dateToken(name, date) {
     case 'date_long_pretty':
       return pretty(long);
     case 'time':
-      return date.toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
+      return date.toLocaleTimeString(readerLocale, { hour: 'numeric', minute: '2-digit' });
     case 'time_secs':
-      return date.toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit', second: '2-digit' });
+      return date.toLocaleTimeString(readerLocale, { hour: 'numeric', minute: '2-digit', second: '2-digit' });
     case 'ago':
       return ago(date);
     default:
@@ -459,9 +467,13 @@ function ago(date) {
         : abs < 86_400
           ? [Math.round(abs / 3600), 'hour']
           : [Math.round(abs / 86_400), 'day'];
-  if (unit === 'second' && abs < 10) return future ? 'in a few seconds' : 'just now';
-  const amount = `${value} ${unit}${value === 1 ? '' : 's'}`;
-  return future ? `in ${amount}` : `${amount} ago`;
+  const relative = new Intl.RelativeTimeFormat(readerLocale, { numeric: 'auto' });
+  // Under ten seconds reads "now" ("just now" in English, as Slack says it).
+  if (unit === 'second' && abs < 10) {
+    const now = relative.format(0, 'second');
+    return now === 'now' ? 'just now' : now;
+  }
+  return relative.format(future ? value : -value, unit);
 }
 
 function mention(text, className) {
