@@ -4,6 +4,7 @@ import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { NcpSimulator } from '../../dev/simulators/ncp/index.js';
 import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
 import type { Connection } from '../../src/connections/connection.js';
+import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import {
   Interactions,
   optionProblems,
@@ -122,38 +123,13 @@ function callsSince(since: number, method: string, where: (c: RecordedCall) => b
 }
 
 /** The approval request posted after `since`: its id (button value), ts and message. */
-async function postedRequest(since: number): Promise<{ id: string; ts: string; message: Json }> {
-  const call = await t.fakeSlack.waitFor(() =>
-    callsSince(since, 'chat.postMessage', (c) => c.body.channel === APPROVALS).at(-1),
-  );
-  const approve = buttons(call.body).find((b) => b.action_id === 'approval.approve');
-  expect(approve).toBeDefined();
-  // The record learns the message's ts right after the post.
-  for (let i = 0; i < 100; i++) {
-    const record = await t.bot.deps.approvals.get(TEAM, approve!.value);
-    if (record.message) return { id: approve!.value, ts: record.message.ts, message: call.body };
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('the approval record never got its message ts');
+function postedRequest(since: number): Promise<{ id: string; ts: string; message: Json }> {
+  return postedApproval(t, { team: TEAM, channel: APPROVALS }, since);
 }
 
-let clicks = 0;
 /** Clicks Approve or Reject on the request as `userId`; resolves with what the clicker was told. */
-async function decide(req: { id: string; ts: string }, action: 'approve' | 'reject', userId: string) {
-  const responseId = `approval-${++clicks}`;
-  const res = await ix.clickMessage(
-    {
-      actionId: `approval.${action}`,
-      value: req.id,
-      channelId: APPROVALS,
-      messageTs: req.ts,
-      responseUrl: t.fakeSlack.responseUrl(responseId),
-    },
-    { userId },
-  );
-  expect(res.status).toBe(200);
-  const reply = await t.answer(responseId);
-  return String(reply.text ?? '');
+function decide(req: { id: string; ts: string }, action: 'approve' | 'reject', userId: string) {
+  return decideApproval(t, ix, { ...req, channel: APPROVALS }, action, userId);
 }
 
 /** The latest edit of the request message. */

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STEP_CALLBACKS } from '../../src/slack/listeners/functions/step-definitions.js';
+import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import { Interactions } from '../harness/interactions.js';
-import { buttons, TestBot } from '../harness/test-bot.js';
+import { TestBot } from '../harness/test-bot.js';
 
 /**
  * Issue #14: "Request a new migration" goes through the same approval as the create modal. The step
@@ -48,36 +49,12 @@ function requestInputs(who: string, details = DETAILS) {
 }
 
 /** The approval request posted to the approvals channel after `since` calls: its id and ts. */
-async function postedRequest(since: number): Promise<{ id: string; ts: string }> {
-  const call = await t.fakeSlack.waitFor(() =>
-    t.fakeSlack.calls
-      .slice(since)
-      .find((c) => c.method === 'chat.postMessage' && c.body.channel === APPROVALS),
-  );
-  const approve = buttons(call.body).find((b) => b.action_id === 'approval.approve')!;
-  for (let i = 0; i < 100; i++) {
-    const saved = await t.bot.deps.approvals.get(TEAM, approve.value);
-    if (saved.message) return { id: approve.value, ts: saved.message.ts };
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('the approval record never got its message ts');
+function postedRequest(since: number): Promise<{ id: string; ts: string }> {
+  return postedApproval(t, { team: TEAM, channel: APPROVALS }, since);
 }
 
-let clicks = 0;
-async function decide(req: { id: string; ts: string }, action: 'approve' | 'reject', userId: string) {
-  const responseId = `decision-${++clicks}`;
-  const res = await ix.clickMessage(
-    {
-      actionId: `approval.${action}`,
-      value: req.id,
-      channelId: APPROVALS,
-      messageTs: req.ts,
-      responseUrl: t.fakeSlack.responseUrl(responseId),
-    },
-    { userId },
-  );
-  expect(res.status).toBe(200);
-  return String((await t.answer(responseId)).text ?? '');
+function decide(req: { id: string; ts: string }, action: 'approve' | 'reject', userId: string) {
+  return decideApproval(t, ix, { ...req, channel: APPROVALS }, action, userId);
 }
 
 describe('Request a new migration', () => {
