@@ -173,7 +173,7 @@ function evaluate(
   store?: StoreWritesRow[],
 ): Target[] {
   const out: Target[] = [];
-  const sqlite = store?.find((r) => r.store === 'sqlite' && r.index === 'sharded (this build)');
+  const sqlite = store?.find((r) => r.store === 'sqlite' && r.index.endsWith('(this build)'));
   if (sqlite) {
     const judged = sqlite.watches === 10_000;
     out.push({
