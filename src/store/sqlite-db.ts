@@ -11,7 +11,9 @@ import sqlite3 from 'sqlite3';
  */
 export class SqliteDb {
   readonly #db: sqlite3.Database;
-  readonly #statements = new Map<string, sqlite3.Statement>();
+  readonly #statements = new Map<string, Promise<sqlite3.Statement>>();
+  /** The same statements once prepared, reached without a promise on the hot path. */
+  readonly #ready = new Map<string, sqlite3.Statement>();
   #closing: Promise<void> | undefined;
 
   private constructor(db: sqlite3.Database) {
@@ -36,8 +38,8 @@ export class SqliteDb {
   }
 
   /** A write; resolves with the number of rows it changed. */
-  run(sql: string, params: readonly unknown[]): Promise<number> {
-    const statement = this.#prepared(sql);
+  async run(sql: string, params: readonly unknown[]): Promise<number> {
+    const statement = this.#readyStatement(sql) ?? (await this.#prepared(sql));
     return new Promise((resolve, reject) =>
       statement.run(params, function (this: sqlite3.RunResult, error: Error | null) {
         if (error) reject(error);
@@ -46,8 +48,8 @@ export class SqliteDb {
     );
   }
 
-  all<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
-    const statement = this.#prepared(sql);
+  async all<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
+    const statement = this.#readyStatement(sql) ?? (await this.#prepared(sql));
     return new Promise((resolve, reject) =>
       statement.all(params, (error: Error | null, rows: T[]) => (error ? reject(error) : resolve(rows))),
     );
@@ -56,9 +58,16 @@ export class SqliteDb {
   /** Finalizes the kept statements first: SQLite refuses to close a connection that has any. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      const statements = [...this.#statements.values()];
+      const statements = await Promise.allSettled(this.#statements.values());
       this.#statements.clear();
-      await Promise.all(statements.map((s) => new Promise<void>((resolve) => s.finalize(() => resolve()))));
+      this.#ready.clear();
+      await Promise.all(
+        statements.map((s) =>
+          s.status === 'fulfilled'
+            ? new Promise<void>((resolve) => s.value.finalize(() => resolve()))
+            : undefined,
+        ),
+      );
       await new Promise<void>((resolve, reject) =>
         this.#db.close((error) => (error ? reject(error) : resolve())),
       );
@@ -66,16 +75,31 @@ export class SqliteDb {
     return this.#closing;
   }
 
-  #prepared(sql: string): sqlite3.Statement {
-    if (this.#closing) throw new Error('The SQLite store is closed.');
+  /**
+   * The statement for `sql`, prepared on first use. One that fails to prepare is not kept (the
+   * next call tries again): node-sqlite3 never calls back the runs queued on such a statement, so
+   * they wait for the prepare's own answer instead.
+   */
+  #readyStatement(sql: string): sqlite3.Statement | undefined {
+    return this.#closing ? undefined : this.#ready.get(sql);
+  }
+
+  #prepared(sql: string): Promise<sqlite3.Statement> {
+    if (this.#closing) return Promise.reject(closedError());
     let statement = this.#statements.get(sql);
     if (!statement) {
-      // Preparing is queued on the connection; runs issued before it is ready wait for it, and a
-      // statement that fails to prepare reports it to each of them.
-      statement = this.#db.prepare(sql);
-      statement.on('error', () => this.#statements.delete(sql));
+      statement = new Promise((resolve, reject) => {
+        const prepared = this.#db.prepare(sql, (error: Error | null) => {
+          if (error) return reject(error);
+          this.#ready.set(sql, prepared);
+          resolve(prepared);
+        });
+      });
       this.#statements.set(sql, statement);
+      statement.catch(() => this.#statements.delete(sql));
     }
     return statement;
   }
 }
+
+const closedError = () => new Error('The SQLite store is closed.');
