@@ -1,5 +1,6 @@
 import { StoreUnavailableError } from '../errors.js';
 import type { Store } from './create-store.js';
+import type { MemberSets } from './member-sets.js';
 
 /**
  * The few primitives shared state needs where several replicas may race (the watcher, approval
@@ -47,11 +48,14 @@ export class LocalAtomicKv implements AtomicKv {
   readonly #leases = new Map<string, { holder: string; expiresAt: number }>();
   /** Per counter: the window it counts in and its count (one entry per key, so it stays small). */
   readonly #windows = new Map<string, { window: number; count: number }>();
-  /** Sets already checked for the single-list form of earlier versions. */
+  readonly #sets: MemberSets;
+  /** Sets already checked for the list forms of earlier versions. */
   readonly #migrated = new Map<string, Promise<void>>();
 
   constructor(store: Store, prefix: string) {
+    if (!store.sets) throw new Error('LocalAtomicKv needs a local store (sqlite:// or memory://).');
     this.#store = store;
+    this.#sets = store.sets;
     this.#prefix = prefix;
   }
 
@@ -78,55 +82,48 @@ export class LocalAtomicKv implements AtomicKv {
   }
 
   /**
-   * A set is kept in `SET_SHARDS` JSON lists by a hash of the member, so adding one member rewrites
-   * one small list (about 1/64 of the set) instead of the whole set: adding 10,000 watches wrote
-   * 10,000 ever-longer lists before (quadratic; about 30 s on the embedded store).
+   * A set is one record per member (member-sets.ts), so adding a member writes that member only.
+   * Earlier versions kept it in the Keyv store as JSON lists rewritten per member: one list, then
+   * 64 lists by a hash of the member (adding 10,000 watches took 30 s, then 6 s, on SQLite).
    */
   async setAdd(set: string, member: string): Promise<void> {
-    await this.#migrateLegacySet(set);
-    await this.update(shardKey(set, member), (raw) => {
-      const members = parseList(raw);
-      return members.includes(member) ? SKIP : JSON.stringify([...members, member]);
-    });
+    await this.#migrateListSet(set);
+    await this.#sets.add(this.#prefix + set, member);
   }
 
   async setRemove(set: string, member: string): Promise<void> {
-    await this.#migrateLegacySet(set);
-    await this.update(shardKey(set, member), (raw) => {
-      const members = parseList(raw);
-      if (!members.includes(member)) return SKIP;
-      const rest = members.filter((m) => m !== member);
-      return rest.length === 0 ? undefined : JSON.stringify(rest);
-    });
+    await this.#migrateListSet(set);
+    await this.#sets.remove(this.#prefix + set, member);
   }
 
   async setMembers(set: string): Promise<string[]> {
-    await this.#migrateLegacySet(set);
-    const shards = await this.getMany(Array.from({ length: SET_SHARDS }, (_, i) => `${set}#${i}`));
-    return shards.flatMap((raw) => parseList(raw));
+    await this.#migrateListSet(set);
+    return this.#sets.members(this.#prefix + set);
   }
 
-  /** A set written by an earlier version as one list moves into the shards, once. */
-  #migrateLegacySet(set: string): Promise<void> {
+  /** A set an earlier version kept as JSON lists moves into the member records, once per process. */
+  #migrateListSet(set: string): Promise<void> {
     // Single flight: a remove racing the move could otherwise see the member come back.
     let migration = this.#migrated.get(set);
     if (!migration) {
-      migration = this.#moveLegacySet(set);
+      migration = this.#moveListSet(set);
       this.#migrated.set(set, migration);
       migration.catch(() => this.#migrated.delete(set));
     }
     return migration;
   }
 
-  async #moveLegacySet(set: string): Promise<void> {
-    const legacy = parseList(await this.get(set));
-    for (const member of legacy) {
-      await this.update(shardKey(set, member), (raw) => {
-        const members = parseList(raw);
-        return members.includes(member) ? SKIP : JSON.stringify([...members, member]);
-      });
-    }
-    if (legacy.length > 0) await this.update(set, () => undefined);
+  /**
+   * Copies every member first (one write), then deletes the lists: a crash in between leaves lists
+   * whose members are already in, and the next start copies them again harmlessly.
+   */
+  async #moveListSet(set: string): Promise<void> {
+    const keys = [set, ...Array.from({ length: LIST_SHARDS }, (_, i) => `${set}#${i}`)];
+    const lists = await this.getMany(keys);
+    const members = lists.flatMap((raw) => parseList(raw));
+    if (members.length > 0) await this.#sets.addAll(this.#prefix + set, members);
+    for (const [i, raw] of lists.entries())
+      if (raw !== undefined) await this.#store.delete(this.#prefix + keys[i]);
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
@@ -167,17 +164,8 @@ export class LocalAtomicKv implements AtomicKv {
   }
 }
 
-const SET_SHARDS = 64;
-
-/** FNV-1a: cheap, stable across versions and processes (the shard is part of the stored key). */
-function shardKey(set: string, member: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < member.length; i++) {
-    hash ^= member.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return `${set}#${(hash >>> 0) % SET_SHARDS}`;
-}
+/** How many lists the previous version spread a set over (`<set>#0` … `<set>#63`). */
+const LIST_SHARDS = 64;
 
 function parseList(raw: string | undefined): string[] {
   if (raw === undefined) return [];

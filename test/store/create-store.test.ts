@@ -1,6 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import KeyvSqlite from '@keyv/sqlite';
+import Keyv from 'keyv';
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/errors.js';
 import { createStore } from '../../src/store/create-store.js';
@@ -67,5 +69,47 @@ describe('store outage', () => {
     const second = await createStore(`sqlite://${file}`, logger);
     expect(await second.get('k')).toBe('kept');
     await second.close();
+  });
+
+  // The adapter is this build's own (prepared statements); files stay those of @keyv/sqlite, which
+  // earlier builds used, so an upgrade reads them and a rollback still can.
+  it('reads a SQLite file @keyv/sqlite wrote, and writes one it reads', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'mb-store-')), 'bot.sqlite');
+    const earlier = new Keyv({
+      store: new KeyvSqlite({ uri: `sqlite://${file}` }),
+      namespace: 'migrate-bot',
+    });
+    await earlier.set('state:w:1', '{"watch":{"id":"1"}}');
+    await earlier.set('approval:T1:r1', { status: 'pending', n: 3 });
+    await earlier.set('health:gone', 'x', 1);
+    await earlier.disconnect();
+    await new Promise((r) => setTimeout(r, 10));
+
+    const store = await createStore(`sqlite://${file}`, logger);
+    expect(await store.get('state:w:1')).toBe('{"watch":{"id":"1"}}');
+    expect(await store.get('approval:T1:r1')).toEqual({ status: 'pending', n: 3 });
+    expect(await store.get('health:gone')).toBeUndefined();
+    await store.set('state:w:2', 'two');
+    expect(await store.delete('approval:T1:r1')).toBe(true);
+    expect(await store.delete('approval:T1:r1')).toBe(false);
+    await store.close();
+
+    const rolledBack = new Keyv({
+      store: new KeyvSqlite({ uri: `sqlite://${file}` }),
+      namespace: 'migrate-bot',
+    });
+    expect(await rolledBack.get('state:w:2')).toBe('two');
+    expect(await rolledBack.get('state:w:1')).toBe('{"watch":{"id":"1"}}');
+    expect(await rolledBack.get('approval:T1:r1')).toBeUndefined();
+    await rolledBack.disconnect();
+  });
+
+  it('reports a closed SQLite store as unavailable, not as "not found"', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'mb-store-')), 'bot.sqlite');
+    const store = await createStore(`sqlite://${file}`, logger);
+    await store.set('k', 'v');
+    await store.close();
+    await expect(store.get('k')).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.sets!.members('index')).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 });

@@ -1,0 +1,262 @@
+import type { AckLatencyResult, AckRow } from './ack-latency.js';
+import type { HungProviderResult } from './hung-provider.js';
+import type { PollScaleRow } from './poll-scale.js';
+import type { StoreWritesRow } from './store-writes.js';
+
+/**
+ * Issue #15's targets, judged on the figures of the same run: most are ratios to a floor measured
+ * alongside (bare Node + signature check, the physical poll floor, the run without the hang), so a
+ * busier or slower machine moves both sides.
+ */
+/** Bot ack p99 ÷ the bare Node HTTP + signature check floor's p99. */
+export const ACK_FLOOR_RATIO_TARGET = 1.25;
+/** Idle poll cycle ÷ the physical floor, at 10,000 and 50,000 watches. */
+export const IDLE_FLOOR_RATIO_TARGET = 1.1;
+export const RSS_TARGET_MB = 150;
+/** RSS growth per extra watch from 10,000 to 50,000, in KiB. */
+export const RSS_GROWTH_TARGET_KB = 1;
+/** Adding 10,000 watches on the embedded store. */
+export const STORE_WRITES_TARGET_MS = 3000;
+/** Other workspaces' ack and answer p99 while one provider hangs ÷ the same without. */
+export const HUNG_RATIO_TARGET = 1.2;
+const JUDGED_SIZES = [10_000, 50_000];
+const STORES = ['memory', 'redis'] as const;
+
+/** Checks kept from earlier issues, reported under the targets. */
+const REQUEST_RATIO_TARGET = 20;
+export const RTT_MS = 50;
+const REPLY_TARGET_MS = RTT_MS + 30;
+
+export interface Target {
+  what: string;
+  target: string;
+  figure: string;
+  /** null: not judged (a smoke run, or a figure this bench does not measure yet). */
+  met: boolean | null;
+}
+
+export interface Judged {
+  /** Issue #15's table, in its order. */
+  targets: Target[];
+  /** Earlier goals the bench still measures. */
+  checks: Target[];
+}
+
+const n = (x: number) => x.toLocaleString('en-US');
+const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+
+export function evaluate(
+  ack: AckLatencyResult | undefined,
+  poll: PollScaleRow[],
+  hung: HungProviderResult | undefined,
+  store?: StoreWritesRow[],
+): Judged {
+  const watched = poll.filter((r) => r.follow !== 'subscriptions');
+  return {
+    targets: [
+      ...ackTargets(ack),
+      ...idleTargets(watched),
+      ...rssTargets(watched),
+      ...failureDetection(watched),
+      ...storeTargets(store),
+      ...hungTargets(hung),
+    ],
+    checks: otherChecks(ack, poll),
+  };
+}
+
+function ackTargets(ack: AckLatencyResult | undefined): Target[] {
+  const bot = ack?.rows.find((r) => r.role === 'bot');
+  if (!ack || !bot) return [];
+  const floor = ack.rows.find((r) => r.role === 'raw-http');
+  const full = ack.concurrency === 200;
+  const note = full ? '' : ' (smoke; the target is for 200)';
+  return (
+    [
+      ['commands (/migrate status)', (r: AckRow) => r.commandAck],
+      ['button clicks', (r: AckRow) => r.buttonAck],
+    ] as const
+  ).map(([what, of]) => {
+    const at = `ack p99, ${ack.concurrency} concurrent ${what} ÷ bare Node + signature floor${note}`;
+    const target = `≤ ${ACK_FLOOR_RATIO_TARGET}× the floor of the same run`;
+    if (!floor) return { what: at, target, figure: 'no floor measured', met: null };
+    const r = ratio(of(bot).p99, of(floor).p99);
+    return {
+      what: at,
+      target,
+      figure: `${r}× (${of(bot).p99} vs ${of(floor).p99} ms)`,
+      met: full ? r <= ACK_FLOOR_RATIO_TARGET : null,
+    };
+  });
+}
+
+/** The rows the target is for (10,000 and 50,000), or the largest measured in a smoke run. */
+function judgedRows(watched: PollScaleRow[]): PollScaleRow[] {
+  const rows = watched.filter((r) => JUDGED_SIZES.includes(r.watches));
+  return rows.length > 0 ? rows : watched.slice(-1);
+}
+
+function where(r: PollScaleRow, targetFor: string): string {
+  const judged = JUDGED_SIZES.includes(r.watches);
+  return `${n(r.watches)} watches, ${r.store} store${judged ? '' : `; the target is for ${targetFor}`}`;
+}
+
+function idleTargets(watched: PollScaleRow[]): Target[] {
+  const target = `≤ ${IDLE_FLOOR_RATIO_TARGET}×`;
+  const measured = judgedRows(watched);
+  const full = measured.some((r) => JUDGED_SIZES.includes(r.watches));
+  // A full run names every size and store the target is for, measured or not.
+  const rows = full
+    ? STORES.flatMap((store) => JUDGED_SIZES.map((size) => ({ store, size })))
+    : measured.map((r) => ({ store: r.store, size: r.watches }));
+  return rows.map(({ store, size }) => {
+    const r = watched.find((row) => row.store === store && row.watches === size);
+    if (!r)
+      return {
+        what: `idle poll cycle ÷ physical floor (${n(size)} watches, ${store} store)`,
+        target,
+        figure: 'not measured in this run',
+        met: null,
+      };
+    return {
+      what: `idle poll cycle ÷ physical floor (${where(r, '10,000 and 50,000')})`,
+      target,
+      figure: `${r.idleToFloor}× (${n(r.idle.ms)} ms vs ${n(r.floorMs)} ms)`,
+      met: JUDGED_SIZES.includes(r.watches) ? r.idleToFloor <= IDLE_FLOOR_RATIO_TARGET : null,
+    };
+  });
+}
+
+const rssOf = (r: PollScaleRow) => Math.max(r.idle.rssMb, r.busy.rssMb);
+
+function rssTargets(watched: PollScaleRow[]): Target[] {
+  const out: Target[] = [];
+  const tenK = watched.filter((r) => r.watches === 10_000);
+  for (const r of tenK.length > 0 ? tenK : watched.slice(-1)) {
+    const judged = r.watches === 10_000;
+    out.push({
+      what: `watcher RSS, idle and busy cycles (${n(r.watches)} watches, ${r.store} store${judged ? '' : '; the target is for 10,000'})`,
+      target: `≤ ${RSS_TARGET_MB} MB`,
+      figure: `${rssOf(r)} MB`,
+      met: judged ? rssOf(r) <= RSS_TARGET_MB : null,
+    });
+  }
+  for (const small of tenK) {
+    const large = watched.find((r) => r.store === small.store && r.watches === 50_000);
+    const what = `watcher RSS growth per extra watch, 10,000 → 50,000 (${small.store} store)`;
+    if (!large) {
+      out.push({
+        what,
+        target: `≤ ${RSS_GROWTH_TARGET_KB} KB`,
+        figure: 'not measured in this run (no 50,000)',
+        met: null,
+      });
+      continue;
+    }
+    const perWatchKb = Math.round((((rssOf(large) - rssOf(small)) * 1024) / (50_000 - 10_000)) * 100) / 100;
+    out.push({
+      what,
+      target: `≤ ${RSS_GROWTH_TARGET_KB} KB`,
+      figure: `${perWatchKb} KB (${rssOf(small)} → ${rssOf(large)} MB)`,
+      met: perWatchKb <= RSS_GROWTH_TARGET_KB,
+    });
+  }
+  return out;
+}
+
+/**
+ * The issue's p99 from a provider's state change to the failure post is not timed by this bench
+ * yet (it times the busy cycle and the catch-up as a whole); its second half, no 429 answered
+ * while the tiers are enforced, is.
+ */
+function failureDetection(watched: PollScaleRow[]): Target[] {
+  return judgedRows(watched).flatMap((r) => {
+    const at = where(r, '10,000 and 50,000');
+    const n429 = r.idle.slack429 + r.busy.slack429 + r.catchUp.slack429;
+    return [
+      {
+        what: `failure detection: state change → failure post p99, 1 % failing and 1 % finishing at once (${at})`,
+        target: '≤ poll interval + 10 s',
+        figure: `not timed per post yet; every reply out ${r.catchUp.seconds} s after the busy cycle (${r.catchUp.cycles} catch-up cycles, ${n(r.catchUp.repliesLeft)} left)`,
+        met: null,
+      },
+      {
+        what: `failure detection: Slack 429s answered, fake Slack enforcing the tiers (${at})`,
+        target: '0',
+        figure: `${n429} (busy cycle ${r.busy.slack429}, catch-up ${r.catchUp.slack429})`,
+        met: JUDGED_SIZES.includes(r.watches) ? n429 === 0 : null,
+      },
+    ];
+  });
+}
+
+function storeTargets(store: StoreWritesRow[] | undefined): Target[] {
+  const sqlite = store?.find((r) => r.store === 'sqlite' && r.index.endsWith('(this build)'));
+  if (!sqlite) return [];
+  const judged = sqlite.watches === 10_000;
+  return [
+    {
+      what: `adding ${n(sqlite.watches)} watches on the embedded store (SQLite)${judged ? '' : ' (smoke; the target is for 10,000)'}`,
+      target: `≤ ${STORE_WRITES_TARGET_MS / 1000} s`,
+      figure: `${(sqlite.ms / 1000).toFixed(2)} s`,
+      met: judged ? sqlite.ms <= STORE_WRITES_TARGET_MS : null,
+    },
+  ];
+}
+
+function hungTargets(hung: HungProviderResult | undefined): Target[] {
+  if (!hung) return [];
+  // Judged on the full run's 500 answers per condition; the smoke run's p99 is nearly its maximum.
+  const judged = hung.rounds * hung.others >= 500;
+  const note = judged ? '' : ' (smoke; judged on the full run)';
+  return (
+    [
+      ['ack', hung.ackP99Ratio, hung.hang.ack, hung.noHang.ack],
+      ['answer', hung.replyP99Ratio, hung.hang.reply, hung.noHang.reply],
+    ] as const
+  ).map(([what, r, withHang, without]) => ({
+    what: `other workspaces' ${what} p99 while one provider hangs ÷ the same run without${note}`,
+    target: `≤ ${HUNG_RATIO_TARGET}×`,
+    figure: `${r}× (${withHang.p99} vs ${without.p99} ms)`,
+    met: judged ? r <= HUNG_RATIO_TARGET : null,
+  }));
+}
+
+function otherChecks(ack: AckLatencyResult | undefined, poll: PollScaleRow[]): Target[] {
+  const out: Target[] = [];
+  const reply = ack?.rows.find((r) => r.role === 'bot')?.statusReplyWith50msRtt;
+  if (reply)
+    out.push({
+      what: `/migrate status reply over a ${RTT_MS} ms RTT provider (p95)`,
+      target: `≤ ${REPLY_TARGET_MS} ms`,
+      figure: `${reply.p95} ms (p50 ${reply.p50})`,
+      met: reply.p95 <= REPLY_TARGET_MS,
+    });
+  const watched = poll.filter((row) => row.follow !== 'subscriptions');
+  const tenK = watched.filter((row) => row.watches === 10_000);
+  for (const r of tenK.length > 0 ? tenK : watched.slice(-1))
+    if (r.requestRatio !== undefined)
+      out.push({
+        what: `provider requests, naive ÷ watcher (${n(r.watches)} watches, ${r.store} store${r.watches === 10_000 ? '' : '; the check is for 10,000'})`,
+        target: `≥ ${REQUEST_RATIO_TARGET}×`,
+        figure: `${r.requestRatio}× (${r.naive?.providerRequests} vs ${r.idle.providerRequests})`,
+        met: r.watches === 10_000 ? r.requestRatio >= REQUEST_RATIO_TARGET : null,
+      });
+  for (const r of poll.filter((row) => row.follow === 'subscriptions')) {
+    const at = `${n(r.watches)} resources through ${r.connections} subscriptions`;
+    out.push({
+      what: `provider requests per idle cycle ÷ list pages (${at})`,
+      target: '1× (no request beyond the list pages)',
+      figure: `${r.idle.providerRequests} requests, ${r.listPages} list pages`,
+      met: r.idle.providerRequests === r.listPages,
+    });
+    const n429 = r.idle.slack429 + r.busy.slack429 + r.catchUp.slack429;
+    out.push({
+      what: `Slack 429s, fake Slack enforcing the tiers (${at})`,
+      target: '0',
+      figure: `${n429} (busy cycle ${r.busy.slack429}, catch-up ${r.catchUp.slack429})`,
+      met: n429 === 0,
+    });
+  }
+  return out;
+}
