@@ -103,6 +103,43 @@ describe('a person reads in their Slack language', () => {
   });
 });
 
+describe('errors are answered in the asker’s language, what they typed kept as typed', () => {
+  const CHINESE = 'U0CHINA01';
+
+  it('a zh-CN user gets /migrate status nosuchid and /migrate list nosuchconnection in Chinese', async () => {
+    t.fakeSlack.locales.set(CHINESE, 'zh-CN');
+    const status = messageText(await t.ask('status nosuchid', { userId: CHINESE }));
+    expect(status).toContain('“nosuchid”');
+    expect(status).toMatch(/中没有“nosuchid”。可以用 `\/migrate list` 查看现有的项目。/);
+    expect(status).not.toContain('No resource');
+    const list = messageText(await t.ask('list nosuchconnection', { userId: CHINESE }));
+    expect(list).toContain('没有名为“nosuchconnection”的连接。此工作区的连接有：');
+    expect(list).toContain('hw-prod');
+    expect(list).not.toContain('No connection named');
+    // English readers read what they always did.
+    expect(messageText(await t.ask('list nosuchconnection', { userId: ADMIN }))).toContain(
+      'No connection named "nosuchconnection". This workspace has: ',
+    );
+  });
+
+  it('a zh-CN user’s typos, ambiguous prefixes and refusals are Chinese too', async () => {
+    t.fakeSlack.locales.set(CHINESE, 'zh-CN');
+    const badMode = messageText(await t.ask('subscribe hw-prod sometimes', { userId: CHINESE }));
+    expect(badMode).toContain('`sometimes` 不是有效的方式');
+    const word = messageText(await t.ask('list hw-prod failed running', { userId: CHINESE }));
+    expect(word).toContain('最多只能指定一个状态');
+    const noId = messageText(await t.ask('status', { userId: CHINESE }));
+    expect(noId).toContain('`/migrate status` 需要一个 ID');
+    const refused = messageText(await t.ask('disconnect hw-prod', { userId: CHINESE }));
+    expect(refused).toContain('在本频道执行此操作（移除连接）需要 admin 角色');
+    t.oms.addTask({ id: '777700000000001', name: 'twin-a', status: 2 });
+    t.oms.addTask({ id: '777700000000002', name: 'twin-b', status: 3 });
+    const ambiguous = await t.ask('status 7777000', { userId: CHINESE });
+    expect(messageText(ambiguous)).toContain('“7777000”匹配到 2 个项目');
+    expect(JSON.stringify(buttons(ambiguous))).toContain('已暂停');
+  });
+});
+
 describe('modals follow the person who opens them', () => {
   const KOREAN_OPERATOR = 'U0KOREA03';
   type View = Record<string, unknown>;

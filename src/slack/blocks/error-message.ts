@@ -5,7 +5,7 @@ import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { AmbiguousRefError } from '../../resources/resolve-resource.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { code, escapeControl, escapeMrkdwn, truncate } from './mrkdwn.js';
-import { ACTION_LABELS, confirmFor, stateWords } from './resource-card.js';
+import { actionLabel, confirmFor, stateWords } from './resource-card.js';
 
 export interface RenderedMessage {
   text: string;
@@ -33,6 +33,8 @@ export function renderError(error: AppError, opId: string, tr: Translator = ENGL
       typeof v === 'string' ? escapeControl(v) : v,
     ]),
   );
+  // A refusal's "to add connections" is the bot's own phrase: in the reader's words where known.
+  if (typeof values.what === 'string') values.what = doingWords(tr, values.what);
   const message = keepIdMentions(key && tr.has(key) ? tr.t(key, values) : escapeControl(error.message));
   const text = icon ? `${icon} ${message}` : tr.t('error.internal', { ref: code(opId) });
   return {
@@ -110,8 +112,16 @@ export function describeUnreadable(connection: string, error: unknown): string {
  * Several resources match: one button per candidate, naming its connection, name and state, that
  * does what was asked (Pause… behind the card's own confirmation) or, for a lookup, opens the card.
  */
-export function renderAmbiguous(error: AmbiguousRefError): RenderedMessage {
-  const text = `:twisted_rightwards_arrows: ${escapeControl(error.message)}`;
+export function renderAmbiguous(error: AmbiguousRefError, tr: Translator = ENGLISH): RenderedMessage {
+  const key = error.localized?.key;
+  const values = Object.fromEntries(
+    Object.entries(error.localized?.values ?? {}).map(([k, v]) => [
+      k,
+      typeof v === 'string' ? escapeControl(v) : v,
+    ]),
+  );
+  const said = key && tr.has(key) ? tr.t(key, values) : escapeControl(error.message);
+  const text = `:twisted_rightwards_arrows: ${said}`;
   const action = error.action;
   return {
     text,
@@ -120,17 +130,17 @@ export function renderAmbiguous(error: AmbiguousRefError): RenderedMessage {
       {
         type: 'actions',
         elements: error.candidates.map((c) => {
-          const state = c.state ? ` · ${stateWords(c.state)}` : '';
+          const state = c.state ? ` · ${stateWords(c.state, tr)}` : '';
           const label = error.sameIdInConnections
             ? `${c.connection} · ${c.name}${state}`
             : `${c.name} (${c.id})${state}`;
-          const confirm = action ? confirmFor(action, c.kind, c.name) : undefined;
+          const confirm = action ? confirmFor(action, c.kind, c.name, tr) : undefined;
           return {
             type: 'button' as const,
             action_id: `resource.${action ?? 'open'}:${c.connection}:${c.id}`.slice(0, 255),
             text: {
               type: 'plain_text' as const,
-              text: truncate(action ? `${ACTION_LABELS[action]} ${label}` : label, 75),
+              text: truncate(action ? `${actionLabel(action, tr)} ${label}` : label, 75),
             },
             value: encodeResourceButton(c),
             ...(confirm ? { confirm } : {}),
@@ -139,6 +149,12 @@ export function renderAmbiguous(error: AmbiguousRefError): RenderedMessage {
       },
     ],
   };
+}
+
+/** `what` of a refusal ("add connections") in the reader's words: `doing.add-connections`. */
+function doingWords(tr: Translator, english: string): string {
+  const key = `doing.${english.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+  return tr.locale !== 'en' && tr.has(key) ? tr.t(key) : english;
 }
 
 /**

@@ -55,15 +55,6 @@ export function actionLabel(action: ResourceAction, tr: Translator = ENGLISH): s
   return tr.t(`action.${action}`);
 }
 
-/** The English button words (pickers and replies that are not translated yet). */
-export const ACTION_LABELS: Record<ResourceAction, string> = {
-  pause: actionLabel('pause'),
-  resume: actionLabel('resume'),
-  retry: actionLabel('retry'),
-  delete: actionLabel('delete'),
-  cancel: actionLabel('cancel'),
-};
-
 /** Actions that destroy something or stop work get a confirm dialog with `style: danger`. */
 const CONFIRMS: Partial<Record<ResourceAction, { verb: MessageKey; text: MessageKey }>> = {
   delete: { verb: 'confirm.delete.verb', text: 'confirm.delete.text' },

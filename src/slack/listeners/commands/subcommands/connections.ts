@@ -1,6 +1,6 @@
 import { explainForDisplay } from '../../../../catalogue/explain.js';
 import type { Connection } from '../../../../connections/connection.js';
-import { asAppError, InvalidInputError, ProviderError } from '../../../../errors.js';
+import { asAppError, InvalidInputError, localized, ProviderError } from '../../../../errors.js';
 import { type AbsentKind, type Health, renderConnectionList } from '../../../blocks/connection-list.js';
 import type { HandlerContext } from '../../../context.js';
 import { defineSubcommand } from '../subcommand.js';
@@ -77,7 +77,11 @@ export const connectionsCommand = defineSubcommand<{ share: boolean }>({
   usage: '/migrate connections',
   summary: 'Connections of this workspace with provider, endpoint, storage credential names and health.',
   parse: (args, share) => {
-    if (args.length > 0) throw new InvalidInputError('`/migrate connections` takes no arguments.');
+    if (args.length > 0)
+      throw localized(
+        new InvalidInputError('`/migrate connections` takes no arguments.'),
+        'connections.error.args',
+      );
     return { share };
   },
   async run(ctx, { share }) {
