@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKey } from '../../src/crypto/secret-box.js';
 import { Interactions, ViewTracker, viewLimitProblems } from '../harness/interactions.js';
-import { buttons, messageText, TestBot } from '../harness/test-bot.js';
+import { buttons, messageText, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
+import { type OpenedView, postViewSubmission } from '../harness/views.js';
 import { notifications } from '../harness/watcher-rig.js';
 
 /**
@@ -15,7 +17,8 @@ const CHINESE_CHANNEL = 'C0CHINA01';
 const TEAM = 'T0FAKE001';
 
 beforeAll(async () => {
-  await t.start({ env: { POLL_INTERVAL_SECONDS: '0' } });
+  // An encryption key: admins may add connections from Slack (the connect form's test).
+  await t.start({ env: { POLL_INTERVAL_SECONDS: '0', MIGRATE_BOT_ENCRYPTION_KEYS: `k1:${generateKey()}` } });
   t.fakeSlack.locales.set(KOREAN, 'ko-KR');
   await t.ask(`access grant <@${OPERATOR}|oper> operator`);
 });
@@ -187,6 +190,54 @@ describe('modals follow the person who opens them', () => {
     expect(text).not.toContain('Request approval');
     expect(text).not.toContain('Task type');
     expect(viewLimitProblems(form)).toEqual([]);
+  });
+});
+
+describe('the connect form answers the admin who typed it in their language', () => {
+  it('a ko-KR admin’s failing submission gets its inline errors in Korean; what was typed stays as typed', async () => {
+    const KOREAN_ADMIN = 'U0KOADM01';
+    t.fakeSlack.locales.set(KOREAN_ADMIN, 'ko-KR');
+    await t.ask(`access grant <@${KOREAN_ADMIN}|ko> admin`);
+    const before = t.fakeSlack.callsTo('views.open').length;
+    await t.command('connect', { userId: KOREAN_ADMIN });
+    const call = await t.fakeSlack.waitFor(() => t.fakeSlack.callsTo('views.open')[before]);
+    const view = { ...(call.body.view as OpenedView), id: 'V0CONNKO1' };
+    const shown = JSON.stringify(view);
+    expect(shown).toContain('스토리지 자격 증명');
+    expect(shown).toContain('소스 자격 증명 이름');
+    expect(shown).not.toContain('Source credential name');
+    expect(viewLimitProblems(view as never)).toEqual([]);
+    const ack = await postViewSubmission(
+      t.eventsUrl,
+      SIGNING_SECRET,
+      view,
+      {
+        name: 'Prod Account',
+        'endpoint.huawei-oms': 'http://169.254.169.254:8443/latest',
+        project_id: 'not-a-project',
+        access_key: 'has spaces',
+        secret_key: '',
+        src_access_key: 'AKIASOURCE0001',
+        dst_name: 'Bad Name',
+      },
+      { userId: KOREAN_ADMIN },
+    );
+    expect(ack.body?.response_action).toBe('errors');
+    const errors = ack.body?.errors as Record<string, string>;
+    expect(errors.name).toBe(
+      '영문 소문자, 숫자, - 또는 _만 쓰세요(최대 40자, 영문자나 숫자로 시작). 예: hw-prod.',
+    );
+    expect(errors['endpoint.huawei-oms']).toContain('https://');
+    expect(errors['endpoint.huawei-oms']).toMatch(/[\uAC00-\uD7A3]/);
+    expect(errors.project_id).toBe('Huawei 프로젝트 ID는 16진수 32자입니다(내 자격 증명 → 프로젝트).');
+    expect(errors.access_key).toBe(
+      '액세스 키 ID은(는) 영문자와 숫자로만 된 8자 이상입니다. 예: HPUAL7YFH2XXXXXXXXXX.',
+    );
+    expect(errors.secret_key).toBe('비밀 키을(를) 입력하세요.');
+    expect(errors.src_name).toBe('소스 자격 증명의 이름을 입력하세요(예: aws-src).');
+    expect(errors.src_secret_key).toContain('소스 비밀 키를 입력하세요');
+    expect(errors.dst_name).toBe('영문 소문자, 숫자, - 또는 _만 쓰세요(최대 40자).');
+    for (const message of Object.values(errors)) expect(message).not.toMatch(/Enter the|Use lowercase/);
   });
 });
 

@@ -151,6 +151,15 @@ export function renderAmbiguous(error: AmbiguousRefError, tr: Translator = ENGLI
   };
 }
 
+/** An error's message in the reader's words as plain text (an inline form error): not escaped. */
+export function errorWords(error: AppError, tr: Translator = ENGLISH): string {
+  const said = error.localized;
+  if (!said || !tr.has(said.key)) return error.message;
+  const values = { ...said.values };
+  if (typeof values.what === 'string') values.what = doingWords(tr, values.what);
+  return tr.t(said.key, values);
+}
+
 /** `what` of a refusal ("add connections") in the reader's words: `doing.add-connections`. */
 function doingWords(tr: Translator, english: string): string {
   const key = `doing.${english.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
