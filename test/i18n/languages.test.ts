@@ -391,4 +391,47 @@ describe('approval requests read in the approvals channel’s language', () => {
       views.stop();
     }
   });
+
+  it('a request the bot cannot post (not in the approvals channel) tells the Korean requester why, in Korean', async () => {
+    const APPROVALS_OUT = 'C0APPROUT';
+    const REQUESTER = 'U0KOREA05';
+    t.fakeSlack.locales.set(REQUESTER, 'ko-KR');
+    await t.ask(`access grant <@${REQUESTER}|ko> operator`);
+    await t.ask(`settings approvals <#${APPROVALS_OUT}|approvals>`);
+    t.fakeSlack.channels.removeBot(APPROVALS_OUT);
+    const views = new ViewTracker(t.fakeSlack);
+    const ix = new Interactions(t);
+    try {
+      await t.command('create hw-prod task', { userId: REQUESTER });
+      const form = await t.fakeSlack.waitFor(() =>
+        views.shown.find((v) => v.view.callback_id === 'migrate_create.form'),
+      );
+      const since = t.fakeSlack.calls.length;
+      await ix.submit(
+        form,
+        {
+          task_type: 'prefix',
+          src_cloud: 'AWS',
+          src_region: 'us-east-1',
+          src_bucket: 'src-bucket',
+          dst_region: 'cn-north-4',
+          dst_bucket: 'dst-bucket',
+          description: 'photos to OBS',
+        },
+        { userId: REQUESTER },
+      );
+      const told = await t.fakeSlack.waitFor(() =>
+        t.fakeSlack.calls
+          .slice(since)
+          .find((c) => c.method === 'chat.postMessage' && c.body.channel === REQUESTER),
+      );
+      const text = messageText(told.body);
+      expect(text).toContain(`<#${APPROVALS_OUT}>에 요청을 게시할 수 없습니다(not_in_channel)`);
+      expect(text).toContain('`/invite @migrate`');
+      expect(text).not.toContain("I can't post");
+    } finally {
+      t.fakeSlack.channels.inviteBot(APPROVALS_OUT);
+      views.stop();
+    }
+  });
 });
