@@ -771,6 +771,23 @@ describe.each(LOCALES)('the connect form, command errors and kind plurals in %s'
         channel: '<#C0FAKE001>',
         watches: LONG,
       }),
+      localized(new InvalidInputError('x'), 'action.error.stateInstead', {
+        name: LONG,
+        state: 'paused',
+        action: 'pause',
+        actions: 'resume, delete',
+      }),
+      localized(new InvalidInputError('x'), 'action.error.notOffered', {
+        provider: 'ncp',
+        kind: 'policy',
+        action: 'retry',
+      }),
+      localized(new InvalidInputError('x'), 'connect.error.provider', { typed, providers: LONG }),
+      localized(new InvalidInputError('x'), 'unsubscribe.error.none', {
+        channel: '<#C0FAKE001>',
+        target: LONG,
+      }),
+      localized(new InvalidInputError('x'), 'explain.error.notCode', { typed, examples: LONG }),
       localized(new ForbiddenError('x'), 'error.forbidden', {
         needed: 'admin',
         what: 'remove connections',
@@ -785,7 +802,7 @@ describe.each(LOCALES)('the connect form, command errors and kind plurals in %s'
         expect(text).toContain(typed);
       if (other)
         expect(text, error.localized?.key).not.toMatch(
-          /No connection|No resource|is not an id|does not understand|Name one|matches \d|You need/,
+          /No connection|No resource|is not an id|does not understand|Name one|matches \d|You need|cannot be|You can|Unknown provider|is not subscribed|is not an error code|paused|resume|remove connections/,
         );
     }
     const candidates = Array.from({ length: 10 }, (_, i) => ({

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { explainForDisplay } from '../../catalogue/explain.js';
 import { type AppError, asAppError, ErrorCode, ProviderError } from '../../errors.js';
-import { ENGLISH, type Translator } from '../../i18n/translator.js';
+import { ENGLISH, type MessageValues, type Translator } from '../../i18n/translator.js';
 import type { AmbiguousRefError } from '../../resources/resolve-resource.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { code, escapeControl, escapeMrkdwn, truncate } from './mrkdwn.js';
@@ -27,14 +27,15 @@ export function renderError(error: AppError, opId: string, tr: Translator = ENGL
   const icon = prefix[error.code];
   const key = error.localized?.key;
   // Values are outside text (what was typed): inert like the English message.
-  const values = Object.fromEntries(
-    Object.entries(error.localized?.values ?? {}).map(([k, v]) => [
-      k,
-      typeof v === 'string' ? escapeControl(v) : v,
-    ]),
+  const values = readerValues(
+    Object.fromEntries(
+      Object.entries(error.localized?.values ?? {}).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? escapeControl(v) : v,
+      ]),
+    ),
+    tr,
   );
-  // A refusal's "to add connections" is the bot's own phrase: in the reader's words where known.
-  if (typeof values.what === 'string') values.what = doingWords(tr, values.what);
   const message = keepIdMentions(key && tr.has(key) ? tr.t(key, values) : escapeControl(error.message));
   const text = icon ? `${icon} ${message}` : tr.t('error.internal', { ref: code(opId) });
   return {
@@ -155,15 +156,26 @@ export function renderAmbiguous(error: AmbiguousRefError, tr: Translator = ENGLI
 export function errorWords(error: AppError, tr: Translator = ENGLISH): string {
   const said = error.localized;
   if (!said || !tr.has(said.key)) return error.message;
-  const values = { ...said.values };
-  if (typeof values.what === 'string') values.what = doingWords(tr, values.what);
-  return tr.t(said.key, values);
+  return tr.t(said.key, readerValues({ ...said.values }, tr));
 }
 
-/** `what` of a refusal ("add connections") in the reader's words: `doing.add-connections`. */
-function doingWords(tr: Translator, english: string): string {
-  const key = `doing.${english.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
-  return tr.locale !== 'en' && tr.has(key) ? tr.t(key) : english;
+/**
+ * The bot's own words among an error's values, in the reader's language (English stays as the
+ * English message had them): `what` of a refusal ("add connections"), a state, a kind, actions.
+ */
+function readerValues(values: MessageValues, tr: Translator): MessageValues {
+  if (tr.locale === 'en') return values;
+  const word = (prefix: string, english: string) => {
+    const key = `${prefix}.${english.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+    return tr.has(key) ? tr.t(key) : english;
+  };
+  const out = { ...values };
+  if (typeof out.what === 'string') out.what = word('doing', out.what);
+  if (typeof out.state === 'string') out.state = word('state', out.state);
+  if (typeof out.kind === 'string') out.kind = word('kind', out.kind);
+  if (typeof out.actions === 'string')
+    out.actions = tr.list(out.actions.split(', ').map((a) => word('action', a)));
+  return out;
 }
 
 /**
