@@ -31,7 +31,7 @@ import {
   pickerModal,
 } from '../../src/slack/blocks/create/flow-modals.js';
 import { renderCreateForm } from '../../src/slack/blocks/create/render-form.js';
-import { renderAmbiguous, renderError } from '../../src/slack/blocks/error-message.js';
+import { describeUnreadable, renderAmbiguous, renderError } from '../../src/slack/blocks/error-message.js';
 import { renderFailureExplanation } from '../../src/slack/blocks/failure-explanation.js';
 import { renderHelp } from '../../src/slack/blocks/help.js';
 import { renderResourceCard } from '../../src/slack/blocks/resource-card.js';
@@ -850,15 +850,20 @@ describe.each(LOCALES)('the connect form, command errors and kind plurals in %s'
       resources: [],
       total: 0,
       answered: 0,
-      failures: kinds.map((kind) => ({ connection: NAME40, kind, reason: LONG })),
+      failures: kinds.map((kind, i) => ({
+        connection: NAME40,
+        kind,
+        reason: describeUnreadable(NAME40, [...providerFailures(), new Error('boom')][i], tr),
+      })),
       notOffered: kinds.map((kind) => ({ connection: NAME40, kind })),
       tr,
     });
     expect(problems(blocks)).toEqual([]);
     const text = JSON.stringify(blocks);
+    expect(text).toContain('OMS.0001');
     if (other)
       expect(text).not.toMatch(
-        /migration tasks|task groups|sync tasks|policies|jobs|does not offer|could not be listed/,
+        /migration tasks|task groups|sync tasks|policies|jobs|does not offer|could not be listed|rejected|not answering|refused|could not be read/,
       );
   });
 });

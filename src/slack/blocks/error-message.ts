@@ -88,25 +88,28 @@ function renderProviderError(error: ProviderError, opId: string, tr: Translator)
  * Why a connection (or one kind of it) could not be read, in one mrkdwn sentence naming it, built
  * from the error's typed fields only: never a provider's body, so a proxy's page cannot leak here.
  */
-export function describeUnreadable(connection: string, error: unknown): string {
+export function describeUnreadable(connection: string, error: unknown, tr: Translator = ENGLISH): string {
   const e = asAppError(error);
   const name = code(connection);
   if (e instanceof ProviderError) {
-    const http = e.httpStatus ? `HTTP ${e.httpStatus}` : 'no answer';
+    const http = e.httpStatus ? `HTTP ${e.httpStatus}` : tr.t('conn.health.noAnswer');
     switch (e.code) {
       case ErrorCode.ProviderUnavailable:
-        return `${name} is not answering (${http}); try again in a minute.`;
+        return tr.t('unreadable.unavailable', { name, http });
       case ErrorCode.ProviderAuth:
-        return `${name} rejected the connection's credentials (${http}); an admin needs to check the connection.`;
+        return tr.t('unreadable.auth', { name, http });
       case ErrorCode.ProviderResponse:
-        return `${name} answered with something the bot cannot read (${http}).`;
+        return tr.t('unreadable.response', { name, http });
       default:
-        return `${name} refused the request (${http}${e.errorCode ? ` ${code(e.errorCode)}` : ''}).`;
+        return tr.t('unreadable.refused', {
+          name,
+          http: `${http}${e.errorCode ? ` ${code(e.errorCode)}` : ''}`,
+        });
     }
   }
   if (e.code === ErrorCode.InvalidInput || e.code === ErrorCode.Store || e.code === ErrorCode.NotFound)
-    return `${name}: ${escapeMrkdwn(truncate(e.message, 300))}`;
-  return `${name} could not be read (an unexpected error on our side).`;
+    return `${name}: ${e.localized && tr.locale !== 'en' ? escapeMrkdwn(truncate(errorWords(e, tr), 300)) : escapeMrkdwn(truncate(e.message, 300))}`;
+  return tr.t('unreadable.internal', { name });
 }
 
 /**

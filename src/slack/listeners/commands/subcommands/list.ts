@@ -43,6 +43,8 @@ export async function listResources(
       ),
     ),
   );
+  // A shared list is read by the channel; otherwise by the asker (states, figures, buttons).
+  const tr = await ctx.translator(query.share ? 'channel' : 'person');
   const resources: MigrationResource[] = [];
   const failures: ListGap[] = [];
   const notOffered: { connection: string; kind: ResourceKind }[] = [];
@@ -65,10 +67,10 @@ export async function listResources(
     }
     // Every kind asked for failed: one line for the connection rather than one per kind.
     if (failed.length > 0 && failed.length === perKind.length)
-      failures.push({ connection: name, reason: describeUnreadable(name, failed[0]!.error) });
+      failures.push({ connection: name, reason: describeUnreadable(name, failed[0]!.error, tr) });
     else
       for (const f of failed)
-        failures.push({ connection: name, kind: f.kind, reason: describeUnreadable(name, f.error) });
+        failures.push({ connection: name, kind: f.kind, reason: describeUnreadable(name, f.error, tr) });
   });
   await resolver.index.remember(
     ctx.teamId,
@@ -94,8 +96,6 @@ export async function listResources(
       : resources.length === 0 && answered === 0 && notOffered.length > 0
         ? `${[...new Set(notOffered.map((n) => n.connection))].join(', ')}: no such resources offered there`
         : `${total} resource(s)${filters.length ? ` · ${filters.join(' · ')}` : ''}${unread ? ` (not everything could be listed from ${unread})` : ''}`;
-  // A shared list is read by the channel; otherwise by the asker (states, figures, buttons).
-  const tr = await ctx.translator(query.share ? 'channel' : 'person');
   await ctx.reply({
     text: summary,
     blocks: renderResourceList({
