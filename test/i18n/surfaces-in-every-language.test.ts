@@ -41,6 +41,7 @@ import {
   renderSubscriptionList,
   renderUnsubscribed,
 } from '../../src/slack/blocks/subscriptions.js';
+import { renderActed, renderDeletePlan, renderWatched } from '../../src/slack/blocks/use-case-replies.js';
 import { renderParentCard, renderWatchNotification } from '../../src/slack/blocks/watch-notifications.js';
 import { checkErrors } from '../../src/slack/connection-check-errors.js';
 import {
@@ -865,5 +866,64 @@ describe.each(LOCALES)('the connect form, command errors and kind plurals in %s'
       expect(text).not.toMatch(
         /migration tasks|task groups|sync tasks|policies|jobs|does not offer|could not be listed|rejected|not answering|refused|could not be read/,
       );
+  });
+});
+
+describe.each(LOCALES)('replies to actions, watches and deletes in %s', (locale) => {
+  const tr = translatorFor(locale);
+  const other = locale !== 'en';
+
+  it('acted (done and under way), watched (new, repaired, already, busy), delete plans, within limits', () => {
+    const long = { name: LONG };
+    const replies = [
+      ...(['pause', 'resume', 'retry', 'delete', 'cancel'] as const).map((action) =>
+        renderActed(
+          {
+            action,
+            resource: resource('running', long),
+            after: resource('paused', long),
+            actions: ['resume'],
+          },
+          { userId: 'U0ALICE01', opId: 'op12345' },
+          tr,
+        ),
+      ),
+      renderActed(
+        {
+          action: 'pause',
+          resource: resource('running', long),
+          after: resource('pausing', long),
+          actions: [],
+        },
+        { userId: 'U0ALICE01', opId: 'op12345' },
+        tr,
+      ),
+      ...[
+        { created: true, posted: true },
+        { created: true, posted: false },
+        { created: false, posted: true, repaired: true },
+        { created: false, posted: true },
+      ].map((result) =>
+        renderWatched({ resource: resource('running', long), channelId: 'C0FAKE001', result } as never, tr),
+      ),
+      renderDeletePlan(
+        { resource: resource('paused', long), actions: ['delete'], destructive: 'delete' },
+        tr,
+      ),
+      renderDeletePlan(
+        { resource: resource('running', long), actions: ['pause'], destructive: undefined },
+        tr,
+      ),
+    ];
+    for (const reply of replies) {
+      expect(reply.text.length).toBeLessThanOrEqual(3000 + LONG.length);
+      if (reply.blocks) expect(problems(reply.blocks)).toEqual([]);
+      const text = JSON.stringify(reply);
+      expect(text).toContain('hw-prod');
+      if (other)
+        expect(text).not.toMatch(
+          / by <@|Watching|already watched|Press the button|cannot be deleted|requested by/,
+        );
+    }
   });
 });

@@ -38,8 +38,13 @@ export const unwatchCommand = defineSubcommand<WatchArgs>({
     const record = matches[0]!;
     const target = `${record.watch.connection}:${record.watch.id}`;
     await ctx.audited('unwatch', target, () => ctx.deps.watcher.unwatch(record.watch));
+    const tr = await ctx.translator('person');
     await ctx.reply({
-      text: `:no_bell: Stopped watching *${escapeMrkdwn(record.snapshot.name)}* ${code(target)} in <#${channelId}>.`,
+      text: tr.t('unwatch.done', {
+        name: escapeMrkdwn(record.snapshot.name),
+        target: code(target),
+        channel: `<#${channelId}>`,
+      }),
     });
   },
 });

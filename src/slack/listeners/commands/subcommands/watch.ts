@@ -42,6 +42,7 @@ export const watchCommand = defineSubcommand<WatchArgs>({
     'Follow a migration in a channel: one card kept current, events in its thread, failure and completion also in the channel.',
   parse: (args, share) => parseWatchArgs('watch', args, share),
   async run(ctx, { ref, channel }) {
-    await ctx.reply(renderWatched(await watchResource(ctx, { ref }, channel)));
+    const watched = await watchResource(ctx, { ref }, channel);
+    await ctx.reply(renderWatched(watched, await ctx.translator('person')));
   },
 });
