@@ -1,7 +1,10 @@
 import {
   asAppError,
   ErrorCode,
+  ForbiddenError,
   type LocalizedMessage,
+  localized,
+  NotFoundError,
   OutcomeUnknownError,
   ProviderError,
 } from '../errors.js';
@@ -44,4 +47,24 @@ export function failureShown(
     errorCode: scrub(e.errorCode, 100),
     requestId: scrub(e.requestId, 200),
   };
+}
+
+/** A request that is no longer kept (an old button, or one decided over 30 days ago). */
+export function approvalGone(id: string): NotFoundError {
+  return localized(
+    new NotFoundError(`Approval request ${id} no longer exists (decided requests are kept for 30 days).`),
+    'approval.error.gone',
+    { id },
+  );
+}
+
+/** The requester pressed Approve on their own request. */
+export function selfApproval(): ForbiddenError {
+  return localized(
+    new ForbiddenError(
+      'You asked for this migration yourself, so someone else with the approver role must approve it. ' +
+        'Nothing was created.',
+    ),
+    'approval.error.self',
+  );
 }
