@@ -125,6 +125,17 @@ describe('errors are answered in the asker’s language, what they typed kept as
     );
   });
 
+  it('a zh-CN user’s narrowed list names its filters in Chinese, the connection as typed', async () => {
+    t.fakeSlack.locales.set(CHINESE, 'zh-CN');
+    const answer = await t.ask('list hw-prod failed', { userId: CHINESE });
+    const text = messageText(answer);
+    expect(text).toContain('连接 hw-prod · 失败');
+    expect(text).not.toContain('in hw-prod');
+    expect(messageText(await t.ask('list hw-prod failed', { userId: ADMIN }))).toContain(
+      'in hw-prod · failed',
+    );
+  });
+
   it('a zh-CN user’s typos, ambiguous prefixes and refusals are Chinese too', async () => {
     t.fakeSlack.locales.set(CHINESE, 'zh-CN');
     const badMode = messageText(await t.ask('subscribe hw-prod sometimes', { userId: CHINESE }));
