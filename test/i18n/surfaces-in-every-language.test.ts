@@ -792,6 +792,7 @@ describe.each(LOCALES)('the connect form, command errors and kind plurals in %s'
       localized(new InvalidInputError('x'), 'explain.error.notCode', { typed, examples: LONG }),
       localized(new InvalidInputError('x'), 'mention.error.channel', { typed }),
       new KindNotOfferedError(NAME40, 'sync-task'),
+      localized(new InvalidInputError('x'), 'connect.store.taken', { name: NAME40 }),
       localized(new InvalidInputError('x'), 'approval.error.gone', { id: 'a084149f0b' }),
       localized(new ForbiddenError('x'), 'approval.error.self'),
       localized(new ForbiddenError('x'), 'error.forbidden', {
@@ -814,7 +815,7 @@ describe.each(LOCALES)('the connect form, command errors and kind plurals in %s'
         expect(text).toContain(typed);
       if (other)
         expect(text, error.localized?.key).not.toMatch(
-          /No connection|No resource|is not an id|does not understand|Name one|matches \d|You need|cannot be|You can|Unknown provider|is not subscribed|is not an error code|paused|resume|remove connections|You asked|is not a channel|no longer exists|approve migration|does not offer|sync-task/,
+          /No connection|No resource|is not an id|does not understand|Name one|matches \d|You need|cannot be|You can|Unknown provider|is not subscribed|is not an error code|paused|resume|remove connections|You asked|is not a channel|no longer exists|approve migration|does not offer|sync-task|already has/,
         );
     }
     const candidates = Array.from({ length: 10 }, (_, i) => ({

@@ -213,7 +213,7 @@ async function save(
     ctx.logger.warn({ code: e.code, reason: e.message }, 'connection not saved');
     return messageModal(
       tr.t('connect.notSaved.title'),
-      tr.t('connect.notSaved.text', { reason: escapeMrkdwn(e.message) }),
+      tr.t('connect.notSaved.text', { reason: escapeMrkdwn(errorWords(e, tr)) }),
       meta,
       tr,
     );
