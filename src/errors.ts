@@ -152,6 +152,7 @@ export class KindNotOfferedError extends AppError {
     );
     this.connection = connection;
     this.kind = kind;
+    this.localized = { key: 'error.kindNotOffered', values: { connection, kind } };
   }
 }
 

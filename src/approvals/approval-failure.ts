@@ -1,6 +1,26 @@
-import { asAppError, ErrorCode, OutcomeUnknownError, ProviderError } from '../errors.js';
+import {
+  asAppError,
+  ErrorCode,
+  ForbiddenError,
+  type LocalizedMessage,
+  localized,
+  NotFoundError,
+  OutcomeUnknownError,
+  ProviderError,
+} from '../errors.js';
 import type { SecretRegistry } from '../secrets.js';
 import type { ApprovalRecord } from './approval-record.js';
+
+/** A message key kept with the failure, its values scrubbed and bounded like the message. */
+function shownKey(said: LocalizedMessage): LocalizedMessage {
+  const values = Object.fromEntries(
+    Object.entries(said.values ?? {}).map(([k, v]) => [
+      k.slice(0, 40),
+      typeof v === 'string' ? v.slice(0, 200) : v,
+    ]),
+  );
+  return { key: said.key.slice(0, 100), ...(said.values ? { values } : {}) };
+}
 
 /** What the requester's workspace is shown of a failure: its own secrets and the bot's masked. */
 export function failureShown(
@@ -17,7 +37,8 @@ export function failureShown(
       ? 'Something went wrong on our side.'
       : (scrub(e.message, 1000) ?? 'unknown error');
   if (e instanceof OutcomeUnknownError) return { message, outcomeUnknown: true };
-  if (!(e instanceof ProviderError)) return { message };
+  if (!(e instanceof ProviderError))
+    return e.localized ? { message, localized: shownKey(e.localized) } : { message };
   return {
     message,
     provider: e.provider,
@@ -26,4 +47,24 @@ export function failureShown(
     errorCode: scrub(e.errorCode, 100),
     requestId: scrub(e.requestId, 200),
   };
+}
+
+/** A request that is no longer kept (an old button, or one decided over 30 days ago). */
+export function approvalGone(id: string): NotFoundError {
+  return localized(
+    new NotFoundError(`Approval request ${id} no longer exists (decided requests are kept for 30 days).`),
+    'approval.error.gone',
+    { id },
+  );
+}
+
+/** The requester pressed Approve on their own request. */
+export function selfApproval(): ForbiddenError {
+  return localized(
+    new ForbiddenError(
+      'You asked for this migration yourself, so someone else with the approver role must approve it. ' +
+        'Nothing was created.',
+    ),
+    'approval.error.self',
+  );
 }

@@ -58,6 +58,13 @@ export const approvalRecordSchema = z.strictObject({
       requestId: z.string().max(200).optional(),
       /** The provider took the request but did not say what it made: it may have been created. */
       outcomeUnknown: z.boolean().optional(),
+      /** The bot's own message by catalogue key, rendered in each reader's language (`message` is English). */
+      localized: z
+        .strictObject({
+          key: z.string().max(100),
+          values: z.record(z.string().max(40), z.union([z.string().max(200), z.number()])).optional(),
+        })
+        .optional(),
     })
     .optional(),
 });

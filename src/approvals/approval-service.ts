@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuditEntry } from '../audit/audit-log.js';
 import type { MigrationResource } from '../domain/migration-resource.js';
-import { AppError, ErrorCode, ForbiddenError, InvalidInputError, NotFoundError } from '../errors.js';
+import { AppError, ErrorCode, InvalidInputError } from '../errors.js';
 import type { ResourceAction } from '../providers/types.js';
 import { SKIP } from '../store/atomic-kv.js';
-import { failureShown } from './approval-failure.js';
+import { approvalGone, failureShown, selfApproval } from './approval-failure.js';
 import type { ApprovalRecord } from './approval-record.js';
 import { ApprovalStore } from './approval-store.js';
 import type { ApprovalServiceOptions, Decision, DecisionInput, NewRequest } from './approval-types.js';
@@ -110,11 +110,7 @@ export class ApprovalService {
 
   async get(team: string, id: string): Promise<ApprovalRecord> {
     const record = await this.records.get(team, id);
-    if (!record) {
-      throw new NotFoundError(
-        `Approval request ${id} no longer exists (decided requests are kept for 30 days).`,
-      );
-    }
+    if (!record) throw approvalGone(id);
     return record;
   }
 
@@ -124,15 +120,12 @@ export class ApprovalService {
     if (settled) return settled;
     const pending = await this.get(input.team, input.id);
     if (pending.requester === input.by) {
-      const message =
-        'You asked for this migration yourself, so someone else with the approver role must approve it. ' +
-        'Nothing was created.';
       await this.#audit({
         ...this.#entry(input, 'create.approve'),
         result: 'refused',
         detail: 'self-approval refused',
       });
-      throw new ForbiddenError(message);
+      throw selfApproval();
     }
     await this.#requireApprover(input, 'create.approve', 'approve migration requests');
     const decided = await this.#decide(input, 'approved');

@@ -1,4 +1,4 @@
-import { AppError, ConfigError, NotFoundError, StoreUnavailableError } from '../errors.js';
+import { AppError, ConfigError, localized, NotFoundError, StoreUnavailableError } from '../errors.js';
 import { limitInteractiveCalls } from '../providers/interactive-calls.js';
 import { createProvider } from '../providers/registry.js';
 import type { MigrationProvider, ProviderDeps } from '../providers/types.js';
@@ -104,11 +104,14 @@ export class ConnectionRegistry {
       const failure = this.#teams.get(teamId)?.error;
       if (failure) throw failure;
       const names = this.forTeam(teamId).map((c) => c.name);
-      throw new NotFoundError(
+      const error = new NotFoundError(
         names.length === 0
           ? `No connection named "${name}": this workspace has no connections yet. An admin adds one with \`/migrate connect\` (or in the connections file, see README).`
           : `No connection named "${name}". This workspace has: ${names.join(', ')}.`,
       );
+      throw names.length === 0
+        ? localized(error, 'error.noConnectionYet', { name })
+        : localized(error, 'error.noConnection', { name, names: names.join(', ') });
     }
     return found;
   }

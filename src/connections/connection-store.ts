@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SecretBox } from '../crypto/secret-box.js';
-import { AppError, ConfigError, ErrorCode, InvalidInputError } from '../errors.js';
+import { AppError, ConfigError, ErrorCode, InvalidInputError, localized } from '../errors.js';
 import { type ProviderId, providerIdSchema } from '../providers/provider-ids.js';
 import type { SecretRegistry } from '../secrets.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
@@ -160,16 +160,24 @@ export class ConnectionStore {
       const exists = record.connections.some((c) => c.name === connection.name);
       if (options.replace) {
         if (!exists)
-          throw new InvalidInputError(
-            `This workspace has no stored connection named ${connection.name} any more.`,
+          throw localized(
+            new InvalidInputError(
+              `This workspace has no stored connection named ${connection.name} any more.`,
+            ),
+            'connect.store.gone',
+            { name: connection.name },
           );
         return serialize(
           record.connections.map((c) => (c.name === connection.name ? stored : this.#rewrap(teamId, c))),
         );
       }
       if (exists) {
-        throw new InvalidInputError(
-          `This workspace already has a connection named ${connection.name}: pick another name, or disconnect it first.`,
+        throw localized(
+          new InvalidInputError(
+            `This workspace already has a connection named ${connection.name}: pick another name, or disconnect it first.`,
+          ),
+          'connect.store.taken',
+          { name: connection.name },
         );
       }
       return serialize([...record.connections.map((c) => this.#rewrap(teamId, c)), stored]);

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, type LocalizedMessage } from '../errors.js';
 import type { EndpointRule } from '../providers/definition.js';
 import type { ProviderId } from '../providers/provider-ids.js';
 import { providerDefinition } from '../providers/registry.js';
@@ -30,7 +30,10 @@ export function endpointExample(provider: ProviderId, kind: EndpointKind = 'api'
   return ruleFor(provider, kind).example;
 }
 
-export type EndpointVerdict = { ok: true; url: string } | { ok: false; message: string };
+/** A refusal says why in English (logs) and by catalogue key (the reader's language). */
+export type EndpointVerdict =
+  | { ok: true; url: string }
+  | { ok: false; message: string; localized: LocalizedMessage };
 
 /** Parses the allow-list: comma-separated http(s) URLs; each allows its origin (and path prefix). */
 export function parseAllowList(value: string | undefined): { entries: URL[]; problems: string[] } {
@@ -62,39 +65,42 @@ export function checkEndpoint(
 ): EndpointVerdict {
   const what = kind === 'iam' ? 'The IAM endpoint' : 'The endpoint';
   const expected = ruleFor(provider, kind);
+  const refuse = (message: string, key: string, values: Record<string, string> = {}): EndpointVerdict => ({
+    ok: false,
+    message,
+    localized: { key: `endpoint.error.${key}`, values: { kind, example: expected.example, ...values } },
+  });
   const text = value.trim();
-  if (!URL.canParse(text))
-    return { ok: false, message: `${what} is not a URL: use e.g. ${expected.example}` };
+  if (!URL.canParse(text)) return refuse(`${what} is not a URL: use e.g. ${expected.example}`, 'notUrl');
   const url = new URL(text);
   if (!/^https?:$/.test(url.protocol))
-    return { ok: false, message: `${what} must start with https:// (e.g. ${expected.example}).` };
+    return refuse(`${what} must start with https:// (e.g. ${expected.example}).`, 'https');
   if (url.username || url.password)
-    return {
-      ok: false,
-      message: `${what} may not contain a user name or password; credentials go in their own fields.`,
-    };
+    return refuse(
+      `${what} may not contain a user name or password; credentials go in their own fields.`,
+      'credentials',
+    );
   if (url.search || url.hash)
-    return {
-      ok: false,
-      message: `${what} may not have a query string or fragment: use e.g. ${expected.example}`,
-    };
+    return refuse(`${what} may not have a query string or fragment: use e.g. ${expected.example}`, 'query');
   const normalized = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
   if (allowList.some((entry) => allowedBy(url, entry))) return { ok: true, url: normalized };
   if (url.protocol !== 'https:')
-    return { ok: false, message: `${what} must use https:// (e.g. ${expected.example}).` };
+    return refuse(`${what} must use https:// (e.g. ${expected.example}).`, 'mustHttps');
   if (url.port !== '')
-    return { ok: false, message: `${what} must use the default HTTPS port: drop ":${url.port}".` };
+    return refuse(`${what} must use the default HTTPS port: drop ":${url.port}".`, 'port', {
+      port: url.port,
+    });
   if (!expected.pattern.test(url.hostname)) {
     const name = expected.name ?? provider;
-    return {
-      ok: false,
-      message:
-        `${url.hostname} is not a ${name} host (expected e.g. ${expected.example}). ` +
+    return refuse(
+      `${url.hostname} is not a ${name} host (expected e.g. ${expected.example}). ` +
         'Other hosts need an admin to add them to MIGRATE_BOT_ALLOWED_ENDPOINTS.',
-    };
+      'host',
+      { host: url.hostname, name },
+    );
   }
   if (url.pathname !== '/' && url.pathname !== '')
-    return { ok: false, message: `${what} is the host only, without a path: ${url.origin}` };
+    return refuse(`${what} is the host only, without a path: ${url.origin}`, 'path', { origin: url.origin });
   return { ok: true, url: url.origin };
 }
 

@@ -1,6 +1,6 @@
 import type { Capability } from '../access/roles.js';
 import type { MigrationResource } from '../domain/migration-resource.js';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, localized } from '../errors.js';
 import type { MigrationProvider, ResourceAction } from '../providers/types.js';
 
 const PAST_TENSE: Record<ResourceAction, string> = {
@@ -32,15 +32,21 @@ export async function performAction(
   const allowed = provider.actionsFor(resource);
   const run = provider[action]?.bind(provider);
   if (!run) {
-    throw new InvalidInputError(
-      `${provider.id} ${resource.kind}s cannot be ${PAST_TENSE[action]} from Slack.`,
+    throw localized(
+      new InvalidInputError(`${provider.id} ${resource.kind}s cannot be ${PAST_TENSE[action]} from Slack.`),
+      'action.error.notOffered',
+      { provider: provider.id, kind: resource.kind, action },
     );
   }
   if (!allowed.includes(action)) {
     const instead = allowed.length > 0 ? ` You can: ${allowed.join(', ')}.` : '';
-    throw new InvalidInputError(
+    const error = new InvalidInputError(
       `${resource.name} is ${resource.state}, so it cannot be ${PAST_TENSE[action]} now.${instead}`,
     );
+    const values = { name: resource.name, state: resource.state, action };
+    throw allowed.length > 0
+      ? localized(error, 'action.error.stateInstead', { ...values, actions: allowed.join(', ') })
+      : localized(error, 'action.error.state', values);
   }
   await run(resource.kind, resource.id);
   if (action === 'delete') return undefined;

@@ -6,6 +6,7 @@ import {
   ErrorCode,
   InvalidInputError,
   KindNotOfferedError,
+  localized,
   NotFoundError,
   ProviderError,
 } from '../errors.js';
@@ -36,6 +37,12 @@ export class AmbiguousRefError extends AppError {
         ? `"${ref}" exists in ${connections.length} connections (${connections.join(', ')}): pick the one you mean.`
         : `"${ref}" matches ${matches.length} resources; pick one or type more of the id.`,
     );
+    this.localized = sameId
+      ? {
+          key: 'error.ambiguousSameId',
+          values: { ref, n: connections.length, connections: connections.join(', ') },
+        }
+      : { key: 'error.ambiguousPrefix', values: { ref, n: matches.length } };
     this.sameIdInConnections = sameId;
     this.candidates = matches.slice(0, MAX_CANDIDATES);
   }
@@ -96,13 +103,20 @@ export class ResourceResolver {
       ? [this.#connections.get(teamId, ref.connection)]
       : this.#connections.forTeam(teamId);
     if (connections.length === 0) {
-      throw new NotFoundError(
-        'This workspace has no connections yet. An admin adds one with `/migrate connect` (or in the connections file, see README).',
+      throw localized(
+        new NotFoundError(
+          'This workspace has no connections yet. An admin adds one with `/migrate connect` (or in the connections file, see README).',
+        ),
+        'error.noConnections',
       );
     }
     if (ref.id.length < MIN_PREFIX_LENGTH) {
-      throw new InvalidInputError(
-        `"${ref.id}" is too short: give the full id or at least ${MIN_PREFIX_LENGTH} characters of it.`,
+      throw localized(
+        new InvalidInputError(
+          `"${ref.id}" is too short: give the full id or at least ${MIN_PREFIX_LENGTH} characters of it.`,
+        ),
+        'error.idTooShort',
+        { id: ref.id, min: MIN_PREFIX_LENGTH },
       );
     }
     const names = new Set(connections.map((c) => c.name));
@@ -171,8 +185,10 @@ export class ResourceResolver {
     } catch (error) {
       if (error instanceof ProviderError && error.httpStatus === 404) {
         await this.#index.forget(teamId, entry);
-        throw new NotFoundError(
-          `${entry.connection}:${entry.id} no longer exists (it may have been deleted).`,
+        throw localized(
+          new NotFoundError(`${entry.connection}:${entry.id} no longer exists (it may have been deleted).`),
+          'error.resourceGone',
+          { ref: `${entry.connection}:${entry.id}` },
         );
       }
       throw error;
@@ -212,11 +228,14 @@ export class ResourceResolver {
     }
     // A provider that could not answer may hold the resource: say so rather than "not found".
     if (failures[0]) throw failures[0];
-    const where =
-      connections.length === 1
-        ? `connection ${connections[0]!.name}`
-        : `any of ${connections.length} connections`;
-    throw new NotFoundError(`No resource "${id}" in ${where}. Try \`/migrate list\` to see what exists.`);
+    const one = connections.length === 1 ? connections[0]!.name : undefined;
+    const where = one ? `connection ${one}` : `any of ${connections.length} connections`;
+    const error = new NotFoundError(
+      `No resource "${id}" in ${where}. Try \`/migrate list\` to see what exists.`,
+    );
+    throw one
+      ? localized(error, 'error.noResourceIn', { id, connection: one })
+      : localized(error, 'error.noResourceInAny', { id, n: connections.length });
   }
 }
 

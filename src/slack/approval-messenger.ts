@@ -1,7 +1,7 @@
 import type { ApprovalMessenger } from '../approvals/approval-service.js';
 import { summarizeCreateRequest } from '../approvals/create-request.js';
 import type { MigrationResource, ResourceKind } from '../domain/migration-resource.js';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, localized } from '../errors.js';
 import { ENGLISH, type Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import type { SettingsStore } from '../settings/workspace-settings.js';
@@ -64,9 +64,14 @@ export function slackApprovalMessenger(
       } catch (error) {
         const code = slackErrorCode(error);
         if (code === 'not_in_channel' || code === 'channel_not_found' || code === 'is_archived') {
-          throw new InvalidInputError(
-            `I can't post the request in <#${channel}> (${code}): invite me there (\`/invite @migrate\`), ` +
-              'or an admin picks another channel with `/migrate settings approvals #channel`.',
+          // Kept with the request by key: each reader is told in their own language.
+          throw localized(
+            new InvalidInputError(
+              `I can't post the request in <#${channel}> (${code}): invite me there (\`/invite @migrate\`), ` +
+                'or an admin picks another channel with `/migrate settings approvals #channel`.',
+            ),
+            'approval.error.cannotPost',
+            { channel, code },
           );
         }
         throw error;

@@ -1,14 +1,13 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { Connection, ConnectionAuth } from '../connections/connection.js';
-import { checkEndpoint, defaultEndpoint, endpointExample } from '../connections/endpoint-policy.js';
-import { CONNECTION_NAME } from '../connections/load-connections-file.js';
+import { defaultEndpoint, endpointExample } from '../connections/endpoint-policy.js';
 import { ENGLISH, type Translator } from '../i18n/translator.js';
 import type { AuthChoiceDefinition, ConnectField, ProviderDefinition } from '../providers/definition.js';
 import { PROVIDER_IDS, type ProviderId } from '../providers/provider-ids.js';
 import { isProviderId, providerDefinition, providerDefinitions } from '../providers/registry.js';
 import { context, modal, options, section, selectInput, textInput } from './blocks/create/modal-kit.js';
 import { providerText } from './blocks/provider-words.js';
-import { STORAGE_BLOCK_IDS, storageBlocks, storageCredentials } from './connection-storage.js';
+import { STORAGE_BLOCK_IDS, storageBlocks } from './connection-storage.js';
 import {
   type ConnectMetadata,
   decodeConnectMetadata,
@@ -31,13 +30,6 @@ export const CONNECT_FORM_ACTION = 'connection.form';
 const VALUE_ACTION = 'value';
 
 export type AuthChoice = ConnectionAuth['type'];
-
-export const AUTH_LABELS: Record<AuthChoice, string> = {
-  aksk: 'access key pair',
-  token: 'IAM user and password',
-  bearer: 'API token',
-  basic: 'username and password',
-};
 
 /** Block ids every provider's form has; provider fields declare their own. */
 export const BLOCK = {
@@ -71,7 +63,7 @@ export type StateValues = Record<
   Record<string, { type?: string; value?: string | null; selected_option?: { value: string } | null }>
 >;
 
-function authChoice(definition: ProviderDefinition, auth: AuthChoice): AuthChoiceDefinition {
+export function authChoice(definition: ProviderDefinition, auth: AuthChoice): AuthChoiceDefinition {
   const choices = definition.connect.authChoices;
   return choices.find((a) => a.type === auth) ?? choices[0]!;
 }
@@ -233,7 +225,7 @@ export function connectModal(
       ),
     );
   }
-  blocks.push(...auth.fields.map(field), ...storageBlocks(definition.connect.storage, prefill));
+  blocks.push(...auth.fields.map(field), ...storageBlocks(definition.connect.storage, prefill, tr));
   const title = tr.t(meta.replaces ? 'connect.title.fix' : 'connect.title.add');
   return {
     ...modal({
@@ -270,111 +262,20 @@ export function prefillFrom(connection: Connection): Record<string, string> {
   return prefill;
 }
 
-/** A modal with only a message (testing…, saved, could not save). */
-export function messageModal(title: string, text: string, meta: ConnectMetadata): ModalView {
+/** A modal with only a message (testing…, saved, could not save), in the viewer's language. */
+export function messageModal(
+  title: string,
+  text: string,
+  meta: ConnectMetadata,
+  tr: Translator = ENGLISH,
+): ModalView {
   return modal({
     callbackId: `${CONNECT_CALLBACK_ID}.done`,
     title,
-    close: 'Close',
+    close: tr.t('modal.close'),
     privateMetadata: encodeMetadata(meta),
     blocks: [section(text)],
   });
 }
 
-// ---------------------------------------------------------------------------------------------
-// Parsing a submission
-
-export type ParsedForm =
-  | { ok: true; connection: Connection; prefill: Record<string, string> }
-  | { ok: false; errors: Record<string, string> };
-
-export const NO_SPACE = /^\S+$/;
-
-/**
- * Validates a submitted form into a connection, or into inline errors keyed by block id (every
- * problem at once, each saying what is expected). Nothing is stored or tested here.
- */
-export function parseConnectForm(
-  values: StateValues,
-  teamId: string,
-  allowList: readonly string[],
-): ParsedForm {
-  const choice = choiceFrom(values);
-  const { provider } = choice;
-  const definition = providerDefinition(provider);
-  const auth = authChoice(definition, choice.auth);
-  const { byBlock } = readForm(values);
-  const errors: Record<string, string> = {};
-  const prefill: Record<string, string> = {};
-  const fail = (block: string, message: string) => {
-    errors[block] ??= message;
-  };
-  const get = (block: string, secret = false): string => {
-    const value = byBlock[block] ?? '';
-    if (value && !secret) prefill[block.split('.')[0]!] = value;
-    return value;
-  };
-  const endpointField = (block: string, kind: 'api' | 'iam', what: string): string => {
-    const text = get(block);
-    if (!text) fail(block, `Enter the ${what}.`);
-    else {
-      const verdict = checkEndpoint(provider, kind, text, allowList);
-      if (verdict.ok) return verdict.url;
-      fail(block, verdict.message);
-    }
-    return text;
-  };
-  const read = (f: ConnectField): string => {
-    if (f.check?.type === 'iam-endpoint') return endpointField(f.block, 'iam', f.what);
-    const value = get(f.block, f.secret || f.noPrefill);
-    if (!value) {
-      if (!f.optional) fail(f.block, `Enter the ${f.what}.`);
-      return value;
-    }
-    const check = f.check;
-    if (check?.type === 'pattern' && !check.pattern.test(value)) fail(f.block, check.message);
-    if (check?.type === 'secret' && (!NO_SPACE.test(value) || value.length < check.min))
-      fail(
-        f.block,
-        `The ${f.what} is at least ${check.min} characters without spaces; check for a stray space.`,
-      );
-    if (check?.type === 'access-key-id' && !/^[A-Za-z0-9]{8,128}$/.test(value))
-      fail(f.block, `The ${f.what} is letters and digits only (8 or more), e.g. HPUAL7YFH2XXXXXXXXXX.`);
-    return value;
-  };
-
-  const name = get(BLOCK.name);
-  if (!name) fail(BLOCK.name, 'Enter the connection name.');
-  else if (!CONNECTION_NAME.test(name))
-    fail(
-      BLOCK.name,
-      'Use lowercase letters, digits, - or _ (at most 40, starting with a letter or digit), e.g. hw-prod.',
-    );
-  const endpoint = endpointField(blockId('endpoint', provider), 'api', 'endpoint');
-  const connectionFields: Record<string, string> = {};
-  for (const f of definition.connect.fields) {
-    const value = read(f);
-    if (value) connectionFields[f.key] = value;
-  }
-  const authValues: Record<string, string> = {};
-  for (const f of auth.fields) {
-    const value = read(f);
-    if (value || !f.optional) authValues[f.key] = value;
-  }
-  const storage = storageCredentials(definition.connect.storage, get, fail);
-
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return {
-    ok: true,
-    prefill,
-    connection: {
-      name,
-      team: teamId,
-      provider,
-      endpoint,
-      ...connectionFields,
-      auth: { type: auth.type, ...authValues } as ConnectionAuth,
-      storage,
-    },
-  };
-}
+export { NO_SPACE, type ParsedForm, parseConnectForm } from './connection-form-parse.js';

@@ -1,9 +1,11 @@
 import type { KnownBlock } from '@slack/types';
 import type { StorageCredential } from '../connections/connection.js';
 import { CONNECTION_NAME } from '../connections/load-connections-file.js';
+import { ENGLISH, type Translator } from '../i18n/translator.js';
 import type { ConnectDefinition } from '../providers/definition.js';
 import { divider, section } from './blocks/create/modal-kit.js';
-import { connectInput, NO_SPACE } from './connection-form.js';
+import { connectInput } from './connection-form.js';
+import { NO_SPACE } from './connection-form-parse.js';
 
 /**
  * The storage-credential part of the connect form (the bucket keys a migration reads and writes
@@ -22,29 +24,29 @@ export const STORAGE_BLOCK_IDS: string[] = [
   ...Object.values(STORAGE_BLOCKS.destination),
 ].flatMap((id): string[] => (id === undefined ? [] : [id]));
 
-export function storageBlocks(storage: Storage, prefill: Record<string, string>): KnownBlock[] {
+export function storageBlocks(
+  storage: Storage,
+  prefill: Record<string, string>,
+  tr: Translator = ENGLISH,
+): KnownBlock[] {
   const blocks: KnownBlock[] = [
     divider(),
-    section(
-      '*Storage credentials* (optional)\nThe bucket keys a migration reads with' +
-        (storage.destination ? ' and writes with' : '') +
-        ': needed to start or create migrations, never to watch them.',
-    ),
+    section(tr.t('connect.storage.intro', { writes: storage.destination ? 'yes' : 'no' })),
     connectInput('src_name', {
-      label: 'Source credential name',
+      label: tr.t('connect.storage.srcName'),
       placeholder: 'aws-src',
       optional: true,
       maxLength: 40,
       initial: prefill.src_name,
     }),
-    connectInput('src_access_key', { label: 'Source access key', optional: true }),
-    connectInput('src_secret_key', { label: 'Source secret key', optional: true }),
+    connectInput('src_access_key', { label: tr.t('connect.storage.srcAccessKey'), optional: true }),
+    connectInput('src_secret_key', { label: tr.t('connect.storage.srcSecretKey'), optional: true }),
   ];
   if (storage.serviceAccountJson) {
     blocks.push(
       connectInput('src_gcs_json', {
-        label: 'Source Google service-account JSON',
-        hint: 'Only for Google Cloud Storage sources, instead of the access key pair.',
+        label: tr.t('connect.storage.srcJson'),
+        hint: tr.t('connect.storage.srcJsonHint'),
         optional: true,
         multiline: true,
         maxLength: 3000,
@@ -54,14 +56,14 @@ export function storageBlocks(storage: Storage, prefill: Record<string, string>)
   if (storage.destination) {
     blocks.push(
       connectInput('dst_name', {
-        label: 'Destination credential name',
+        label: tr.t('connect.storage.dstName'),
         placeholder: 'obs-dst',
         optional: true,
         maxLength: 40,
         initial: prefill.dst_name,
       }),
-      connectInput('dst_access_key', { label: 'Destination access key', optional: true }),
-      connectInput('dst_secret_key', { label: 'Destination secret key', optional: true }),
+      connectInput('dst_access_key', { label: tr.t('connect.storage.dstAccessKey'), optional: true }),
+      connectInput('dst_secret_key', { label: tr.t('connect.storage.dstSecretKey'), optional: true }),
     );
   }
   return blocks;
@@ -72,11 +74,12 @@ export function storageCredentials(
   storage: Storage,
   get: (block: string, secret?: boolean) => string,
   fail: (block: string, message: string) => void,
+  tr: Translator = ENGLISH,
 ): { source?: StorageCredential; destination?: StorageCredential } {
-  const source = credential('source', storage.serviceAccountJson, get, fail);
-  const destination = storage.destination ? credential('destination', false, get, fail) : undefined;
+  const source = credential('source', storage.serviceAccountJson, get, fail, tr);
+  const destination = storage.destination ? credential('destination', false, get, fail, tr) : undefined;
   if (source && destination && source.name === destination.name)
-    fail(STORAGE_BLOCKS.destination.name, 'Give the destination credential its own name.');
+    fail(STORAGE_BLOCKS.destination.name, tr.t('connect.storage.error.sameName'));
   return { ...(source ? { source } : {}), ...(destination ? { destination } : {}) };
 }
 
@@ -85,6 +88,7 @@ function credential(
   withJson: boolean,
   get: (block: string, secret?: boolean) => string,
   fail: (block: string, message: string) => void,
+  tr: Translator,
 ): StorageCredential | undefined {
   const blocks = STORAGE_BLOCKS[role];
   const name = get(blocks.name);
@@ -92,39 +96,33 @@ function credential(
   const secretKey = get(blocks.sk, true);
   const json = blocks.json && withJson ? get(blocks.json, true) : '';
   if (!name && !accessKey && !secretKey && !json) return undefined;
-  if (!name)
-    fail(blocks.name, `Name the ${role} credential (e.g. ${role === 'source' ? 'aws-src' : 'obs-dst'}).`);
-  else if (!CONNECTION_NAME.test(name))
-    fail(blocks.name, 'Use lowercase letters, digits, - or _ (at most 40).');
+  if (!name) fail(blocks.name, tr.t('connect.storage.error.name', { role }));
+  else if (!CONNECTION_NAME.test(name)) fail(blocks.name, tr.t('connect.storage.error.nameRule'));
   if (json && blocks.json) {
-    if (accessKey || secretKey)
-      fail(blocks.json, 'Give either the access key pair or the Google JSON, not both.');
+    if (accessKey || secretKey) fail(blocks.json, tr.t('connect.storage.error.both'));
     const problem = serviceAccountProblem(json);
-    if (problem) fail(blocks.json, problem);
+    if (problem) fail(blocks.json, tr.t(`connect.storage.error.${problem}`));
     return { name, jsonAuthFile: json };
   }
-  if (!accessKey) fail(blocks.ak, `Enter the ${role} access key (or leave the whole ${role} section empty).`);
+  if (!accessKey) fail(blocks.ak, tr.t('connect.storage.error.accessKey', { role }));
   else if (!/^[A-Za-z0-9/+=_-]{4,128}$/.test(accessKey))
-    fail(blocks.ak, 'An access key is letters and digits only.');
-  if (!secretKey) fail(blocks.sk, `Enter the ${role} secret key (or leave the whole ${role} section empty).`);
-  else if (!NO_SPACE.test(secretKey))
-    fail(blocks.sk, 'The secret key has a space in it; check for a stray space.');
+    fail(blocks.ak, tr.t('connect.storage.error.accessKeyRule'));
+  if (!secretKey) fail(blocks.sk, tr.t('connect.storage.error.secretKey', { role }));
+  else if (!NO_SPACE.test(secretKey)) fail(blocks.sk, tr.t('connect.storage.error.secretKeySpace'));
   return { name, accessKey, secretKey };
 }
 
-function serviceAccountProblem(json: string): string | undefined {
+/** What is wrong with a pasted service-account key, as the end of its message key. */
+function serviceAccountProblem(json: string): 'notJson' | 'notServiceAccount' | 'noKey' | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json) as unknown;
   } catch {
     parsed = undefined;
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-    return 'This is not JSON: paste the whole service-account key file ({"type": "service_account", …}).';
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return 'notJson';
   const key = parsed as Record<string, unknown>;
-  if (key.type !== 'service_account')
-    return 'The JSON is not a service-account key ("type" must be "service_account").';
-  if (typeof key.private_key !== 'string' || typeof key.client_email !== 'string')
-    return 'The service-account JSON has no private_key or client_email: download a new key file.';
+  if (key.type !== 'service_account') return 'notServiceAccount';
+  if (typeof key.private_key !== 'string' || typeof key.client_email !== 'string') return 'noKey';
   return undefined;
 }

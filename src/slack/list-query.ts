@@ -5,7 +5,7 @@ import {
   RESOURCE_KINDS,
   type ResourceKind,
 } from '../domain/migration-resource.js';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, localized } from '../errors.js';
 import { isProviderId, type ProviderId } from '../providers/provider-ids.js';
 import { CONNECTION_WORD, STATE_WORDS } from './command-text.js';
 
@@ -49,8 +49,12 @@ export function parseListQuery(
     const word = arg.toLowerCase().replace(/^-+/, '');
     if (word in STATE_WORDS) {
       if (sawState)
-        throw new InvalidInputError(
-          `Give at most one state to \`/migrate ${name}\`, e.g. \`/migrate ${name} failed\`.`,
+        throw localized(
+          new InvalidInputError(
+            `Give at most one state to \`/migrate ${name}\`, e.g. \`/migrate ${name} failed\`.`,
+          ),
+          'list.error.oneState',
+          { name },
         );
       sawState = true;
       query.states = STATE_WORDS[word];
@@ -61,8 +65,15 @@ export function parseListQuery(
     } else if (CONNECTION_WORD.test(word) && !query.connection && !query.provider) {
       query.connection = word;
     } else {
-      throw new InvalidInputError(
-        `\`/migrate ${name}\` does not understand "${arg.slice(0, 40)}". Use \`/migrate ${name} [provider|connection] [state]${fixedKind ? '' : ' [kind]'}\`; states: ${Object.keys(STATE_WORDS).join(', ')}${fixedKind ? '' : `; kinds: ${[...new Set(Object.values(KIND_WORDS))].join(', ')}`}.`,
+      const typed = arg.slice(0, 40);
+      const states = Object.keys(STATE_WORDS).join(', ');
+      const kinds = [...new Set(Object.values(KIND_WORDS))].join(', ');
+      throw localized(
+        new InvalidInputError(
+          `\`/migrate ${name}\` does not understand "${typed}". Use \`/migrate ${name} [provider|connection] [state]${fixedKind ? '' : ' [kind]'}\`; states: ${states}${fixedKind ? '' : `; kinds: ${kinds}`}.`,
+        ),
+        fixedKind ? 'list.error.wordNoKinds' : 'list.error.word',
+        fixedKind ? { name, typed, states } : { name, typed, states, kinds },
       );
     }
   }
@@ -91,8 +102,9 @@ export function decodeListPage(value: string | undefined): ListQuery {
   }
   const parsed = pageValueSchema.safeParse(raw);
   if (!parsed.success)
-    throw new InvalidInputError(
-      'This button is from an older version of the bot. Run `/migrate list` again.',
+    throw localized(
+      new InvalidInputError('This button is from an older version of the bot. Run `/migrate list` again.'),
+      'list.error.oldButton',
     );
   const { c, p, s, k, n } = parsed.data;
   return { connection: c, provider: p as ProviderId | undefined, states: s, kind: k, page: n, share: false };

@@ -29,7 +29,7 @@ export async function runSafely(ctx: HandlerContext, work: () => Promise<void>):
     // In the asker's language; a lookup that fails leaves the answer English rather than unsaid.
     const tr = await ctx.translator().catch(() => ENGLISH);
     const message =
-      error instanceof AmbiguousRefError ? renderAmbiguous(error) : renderError(error, ctx.opId, tr);
+      error instanceof AmbiguousRefError ? renderAmbiguous(error, tr) : renderError(error, ctx.opId, tr);
     try {
       await ctx.reply({ ...message, replaceOriginal: false });
     } catch (replyError) {

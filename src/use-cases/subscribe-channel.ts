@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, localized } from '../errors.js';
 import type { FollowMode, Subscription, SubscriptionTarget } from '../watcher/subscriptions.js';
 import { operateIn, type UseCaseContext } from './context.js';
 
@@ -71,8 +71,12 @@ export async function unsubscribeChannel(
   return ctx.audited('unsubscribe', `${what} <#${channelId}>`, async () => {
     const { removed, watches } = await ctx.deps.watcher.unsubscribe(target);
     if (!removed)
-      throw new InvalidInputError(
-        `<#${channelId}> is not subscribed to \`${what}\`. \`/migrate subscriptions\` lists what it follows.`,
+      throw localized(
+        new InvalidInputError(
+          `<#${channelId}> is not subscribed to \`${what}\`. \`/migrate subscriptions\` lists what it follows.`,
+        ),
+        'unsubscribe.error.none',
+        { channel: `<#${channelId}>`, target: what },
       );
     return { subscription: removed, watches };
   });

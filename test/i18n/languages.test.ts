@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKey } from '../../src/crypto/secret-box.js';
 import { Interactions, ViewTracker, viewLimitProblems } from '../harness/interactions.js';
-import { buttons, messageText, TestBot } from '../harness/test-bot.js';
+import { buttons, messageText, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
+import { type OpenedView, postViewSubmission } from '../harness/views.js';
 import { notifications } from '../harness/watcher-rig.js';
 
 /**
@@ -15,7 +17,8 @@ const CHINESE_CHANNEL = 'C0CHINA01';
 const TEAM = 'T0FAKE001';
 
 beforeAll(async () => {
-  await t.start({ env: { POLL_INTERVAL_SECONDS: '0' } });
+  // An encryption key: admins may add connections from Slack (the connect form's test).
+  await t.start({ env: { POLL_INTERVAL_SECONDS: '0', MIGRATE_BOT_ENCRYPTION_KEYS: `k1:${generateKey()}` } });
   t.fakeSlack.locales.set(KOREAN, 'ko-KR');
   await t.ask(`access grant <@${OPERATOR}|oper> operator`);
 });
@@ -103,6 +106,54 @@ describe('a person reads in their Slack language', () => {
   });
 });
 
+describe('errors are answered in the asker’s language, what they typed kept as typed', () => {
+  const CHINESE = 'U0CHINA01';
+
+  it('a zh-CN user gets /migrate status nosuchid and /migrate list nosuchconnection in Chinese', async () => {
+    t.fakeSlack.locales.set(CHINESE, 'zh-CN');
+    const status = messageText(await t.ask('status nosuchid', { userId: CHINESE }));
+    expect(status).toContain('“nosuchid”');
+    expect(status).toMatch(/中没有“nosuchid”。可以用 `\/migrate list` 查看现有的项目。/);
+    expect(status).not.toContain('No resource');
+    const list = messageText(await t.ask('list nosuchconnection', { userId: CHINESE }));
+    expect(list).toContain('没有名为“nosuchconnection”的连接。此工作区的连接有：');
+    expect(list).toContain('hw-prod');
+    expect(list).not.toContain('No connection named');
+    // English readers read what they always did.
+    expect(messageText(await t.ask('list nosuchconnection', { userId: ADMIN }))).toContain(
+      'No connection named "nosuchconnection". This workspace has: ',
+    );
+  });
+
+  it('a zh-CN user’s narrowed list names its filters in Chinese, the connection as typed', async () => {
+    t.fakeSlack.locales.set(CHINESE, 'zh-CN');
+    const answer = await t.ask('list hw-prod failed', { userId: CHINESE });
+    const text = messageText(answer);
+    expect(text).toContain('连接 hw-prod · 失败');
+    expect(text).not.toContain('in hw-prod');
+    expect(messageText(await t.ask('list hw-prod failed', { userId: ADMIN }))).toContain(
+      'in hw-prod · failed',
+    );
+  });
+
+  it('a zh-CN user’s typos, ambiguous prefixes and refusals are Chinese too', async () => {
+    t.fakeSlack.locales.set(CHINESE, 'zh-CN');
+    const badMode = messageText(await t.ask('subscribe hw-prod sometimes', { userId: CHINESE }));
+    expect(badMode).toContain('`sometimes` 不是有效的方式');
+    const word = messageText(await t.ask('list hw-prod failed running', { userId: CHINESE }));
+    expect(word).toContain('最多只能指定一个状态');
+    const noId = messageText(await t.ask('status', { userId: CHINESE }));
+    expect(noId).toContain('`/migrate status` 需要一个 ID');
+    const refused = messageText(await t.ask('disconnect hw-prod', { userId: CHINESE }));
+    expect(refused).toContain('在本频道执行此操作（移除连接）需要 admin 角色');
+    t.oms.addTask({ id: '777700000000001', name: 'twin-a', status: 2 });
+    t.oms.addTask({ id: '777700000000002', name: 'twin-b', status: 3 });
+    const ambiguous = await t.ask('status 7777000', { userId: CHINESE });
+    expect(messageText(ambiguous)).toContain('“7777000”匹配到 2 个项目');
+    expect(JSON.stringify(buttons(ambiguous))).toContain('已暂停');
+  });
+});
+
 describe('modals follow the person who opens them', () => {
   const KOREAN_OPERATOR = 'U0KOREA03';
   type View = Record<string, unknown>;
@@ -150,6 +201,54 @@ describe('modals follow the person who opens them', () => {
     expect(text).not.toContain('Request approval');
     expect(text).not.toContain('Task type');
     expect(viewLimitProblems(form)).toEqual([]);
+  });
+});
+
+describe('the connect form answers the admin who typed it in their language', () => {
+  it('a ko-KR admin’s failing submission gets its inline errors in Korean; what was typed stays as typed', async () => {
+    const KOREAN_ADMIN = 'U0KOADM01';
+    t.fakeSlack.locales.set(KOREAN_ADMIN, 'ko-KR');
+    await t.ask(`access grant <@${KOREAN_ADMIN}|ko> admin`);
+    const before = t.fakeSlack.callsTo('views.open').length;
+    await t.command('connect', { userId: KOREAN_ADMIN });
+    const call = await t.fakeSlack.waitFor(() => t.fakeSlack.callsTo('views.open')[before]);
+    const view = { ...(call.body.view as OpenedView), id: 'V0CONNKO1' };
+    const shown = JSON.stringify(view);
+    expect(shown).toContain('스토리지 자격 증명');
+    expect(shown).toContain('소스 자격 증명 이름');
+    expect(shown).not.toContain('Source credential name');
+    expect(viewLimitProblems(view as never)).toEqual([]);
+    const ack = await postViewSubmission(
+      t.eventsUrl,
+      SIGNING_SECRET,
+      view,
+      {
+        name: 'Prod Account',
+        'endpoint.huawei-oms': 'http://169.254.169.254:8443/latest',
+        project_id: 'not-a-project',
+        access_key: 'has spaces',
+        secret_key: '',
+        src_access_key: 'AKIASOURCE0001',
+        dst_name: 'Bad Name',
+      },
+      { userId: KOREAN_ADMIN },
+    );
+    expect(ack.body?.response_action).toBe('errors');
+    const errors = ack.body?.errors as Record<string, string>;
+    expect(errors.name).toBe(
+      '영문 소문자, 숫자, - 또는 _만 쓰세요(최대 40자, 영문자나 숫자로 시작). 예: hw-prod.',
+    );
+    expect(errors['endpoint.huawei-oms']).toContain('https://');
+    expect(errors['endpoint.huawei-oms']).toMatch(/[\uAC00-\uD7A3]/);
+    expect(errors.project_id).toBe('Huawei 프로젝트 ID는 16진수 32자입니다(내 자격 증명 → 프로젝트).');
+    expect(errors.access_key).toBe(
+      '액세스 키 ID은(는) 영문자와 숫자로만 된 8자 이상입니다. 예: HPUAL7YFH2XXXXXXXXXX.',
+    );
+    expect(errors.secret_key).toBe('비밀 키을(를) 입력하세요.');
+    expect(errors.src_name).toBe('소스 자격 증명의 이름을 입력하세요(예: aws-src).');
+    expect(errors.src_secret_key).toContain('소스 비밀 키를 입력하세요');
+    expect(errors.dst_name).toBe('영문 소문자, 숫자, - 또는 _만 쓰세요(최대 40자).');
+    for (const message of Object.values(errors)) expect(message).not.toMatch(/Enter the|Use lowercase/);
   });
 });
 
@@ -300,6 +399,49 @@ describe('approval requests read in the approvals channel’s language', () => {
       expect(messageText(dm.body)).toContain('님이 내 요청');
       expect(messageText(dm.body)).toContain(`\`${approve.value}\``);
     } finally {
+      views.stop();
+    }
+  });
+
+  it('a request the bot cannot post (not in the approvals channel) tells the Korean requester why, in Korean', async () => {
+    const APPROVALS_OUT = 'C0APPROUT';
+    const REQUESTER = 'U0KOREA05';
+    t.fakeSlack.locales.set(REQUESTER, 'ko-KR');
+    await t.ask(`access grant <@${REQUESTER}|ko> operator`);
+    await t.ask(`settings approvals <#${APPROVALS_OUT}|approvals>`);
+    t.fakeSlack.channels.removeBot(APPROVALS_OUT);
+    const views = new ViewTracker(t.fakeSlack);
+    const ix = new Interactions(t);
+    try {
+      await t.command('create hw-prod task', { userId: REQUESTER });
+      const form = await t.fakeSlack.waitFor(() =>
+        views.shown.find((v) => v.view.callback_id === 'migrate_create.form'),
+      );
+      const since = t.fakeSlack.calls.length;
+      await ix.submit(
+        form,
+        {
+          task_type: 'prefix',
+          src_cloud: 'AWS',
+          src_region: 'us-east-1',
+          src_bucket: 'src-bucket',
+          dst_region: 'cn-north-4',
+          dst_bucket: 'dst-bucket',
+          description: 'photos to OBS',
+        },
+        { userId: REQUESTER },
+      );
+      const told = await t.fakeSlack.waitFor(() =>
+        t.fakeSlack.calls
+          .slice(since)
+          .find((c) => c.method === 'chat.postMessage' && c.body.channel === REQUESTER),
+      );
+      const text = messageText(told.body);
+      expect(text).toContain(`<#${APPROVALS_OUT}>에 요청을 게시할 수 없습니다(not_in_channel)`);
+      expect(text).toContain('`/invite @migrate`');
+      expect(text).not.toContain("I can't post");
+    } finally {
+      t.fakeSlack.channels.inviteBot(APPROVALS_OUT);
       views.stop();
     }
   });

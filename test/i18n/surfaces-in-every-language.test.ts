@@ -2,10 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { blockLimitProblems } from '../../dev/fake-slack/block-limits.js';
 import type { ApprovalRecord } from '../../src/approvals/approval-record.js';
 import type { MigrationResource, NormalizedState } from '../../src/domain/migration-resource.js';
-import { asAppError, ErrorCode, ForbiddenError, localized, ProviderError } from '../../src/errors.js';
+import {
+  asAppError,
+  ErrorCode,
+  ForbiddenError,
+  InvalidInputError,
+  KindNotOfferedError,
+  localized,
+  NotFoundError,
+  ProviderError,
+} from '../../src/errors.js';
 import { LOCALES } from '../../src/i18n/locale.js';
 import { translatorFor } from '../../src/i18n/translator.js';
 import { createTargets, providerDefinitions } from '../../src/providers/registry.js';
+import { AmbiguousRefError } from '../../src/resources/resolve-resource.js';
 import { renderAppHome } from '../../src/slack/blocks/app-home.js';
 import {
   renderApprovalRequest,
@@ -22,7 +32,7 @@ import {
   pickerModal,
 } from '../../src/slack/blocks/create/flow-modals.js';
 import { renderCreateForm } from '../../src/slack/blocks/create/render-form.js';
-import { renderError } from '../../src/slack/blocks/error-message.js';
+import { describeUnreadable, renderAmbiguous, renderError } from '../../src/slack/blocks/error-message.js';
 import { renderFailureExplanation } from '../../src/slack/blocks/failure-explanation.js';
 import { renderHelp } from '../../src/slack/blocks/help.js';
 import { renderResourceCard } from '../../src/slack/blocks/resource-card.js';
@@ -32,8 +42,14 @@ import {
   renderSubscriptionList,
   renderUnsubscribed,
 } from '../../src/slack/blocks/subscriptions.js';
+import { renderActed, renderDeletePlan, renderWatched } from '../../src/slack/blocks/use-case-replies.js';
 import { renderParentCard, renderWatchNotification } from '../../src/slack/blocks/watch-notifications.js';
-import { connectModal } from '../../src/slack/connection-form.js';
+import { checkErrors } from '../../src/slack/connection-check-errors.js';
+import {
+  messageModal as connectMessageModal,
+  connectModal,
+  parseConnectForm,
+} from '../../src/slack/connection-form.js';
 import { requestFromForm } from '../../src/slack/create-forms/index.js';
 import type { WatchEvent } from '../../src/watcher/watch-store.js';
 import { viewLimitProblems } from '../harness/interactions.js';
@@ -612,3 +628,314 @@ describe.each(LOCALES)(
     });
   },
 );
+
+// ----- the connect form, command errors, approvals that could not be posted, kind plurals (#16) -----
+
+const CONNECT_META = { channel: 'C0FAKE001' };
+const providerFailures = (): ProviderError[] => [
+  new ProviderError(ErrorCode.ProviderAuth, {
+    provider: 'huawei-oms',
+    operation: 'ListTasks',
+    httpStatus: 401,
+    errorCode: 'APIGW.0301',
+    errorMessage: `Incorrect IAM authentication information ${'y'.repeat(400)}`,
+  }),
+  new ProviderError(ErrorCode.ProviderUnavailable, { provider: 'ncp', operation: 'x', httpStatus: 503 }),
+  new ProviderError(ErrorCode.ProviderUnavailable, { provider: 'ncp', operation: 'x', errorMessage: LONG }),
+  new ProviderError(ErrorCode.ProviderRequest, { provider: 'upcloud', operation: 'x', httpStatus: 404 }),
+  new ProviderError(ErrorCode.ProviderRequest, {
+    provider: 'huawei-oms',
+    operation: 'x',
+    httpStatus: 400,
+    errorCode: 'OMS.0001',
+  }),
+];
+
+describe.each(LOCALES)('the connect form, command errors and kind plurals in %s', (locale) => {
+  const tr = translatorFor(locale);
+  const other = locale !== 'en';
+  const ENGLISH_FORM =
+    /Enter the|Use lowercase|letters and digits|at least \d+ characters|Name the|not a URL|must start|is not a .* host|either the access key/;
+
+  it('every provider’s refused submission: one message per block, none left in English', () => {
+    for (const d of providerDefinitions()) {
+      for (const auth of d.connect.authChoices) {
+        const view = connectModal({ provider: d.id as never, auth: auth.type }, CONNECT_META, { tr });
+        const blocks = (view.blocks as { block_id?: string }[]).map((b) => b.block_id).filter(Boolean);
+        const typed: Record<string, Record<string, { type: string; value: string }>> = {};
+        for (const [i, block] of blocks.entries())
+          typed[block!] = { value: { type: 'plain_text_input', value: i % 2 ? 'Has Spaces!' : 'x' } };
+        typed.src_gcs_json = { value: { type: 'plain_text_input', value: '{"type": "user"}' } };
+        typed.provider = { value: { type: 'static_select', selected_option: { value: d.id } } as never };
+        typed[`auth_type.${d.id}`] = {
+          value: { type: 'static_select', selected_option: { value: auth.type } } as never,
+        };
+        for (const values of [{}, typed]) {
+          const parsed = parseConnectForm(values as never, 'T1', [], tr);
+          expect(parsed.ok).toBe(false);
+          if (parsed.ok) continue;
+          for (const [block, message] of Object.entries(parsed.errors)) {
+            if (values === typed) expect(blocks, `${locale} ${d.id} ${block}`).toContain(block);
+            expect(message.length).toBeLessThanOrEqual(300);
+            if (other) expect(message, `${locale} ${d.id} ${block}`).not.toMatch(ENGLISH_FORM);
+          }
+        }
+      }
+    }
+  });
+
+  it('the failed-check messages keep the provider’s code and message, around the reader’s words', () => {
+    const connection = {
+      name: NAME40,
+      team: 'T1',
+      provider: 'huawei-oms',
+      endpoint: 'https://oms.cn-north-4.myhuaweicloud.com',
+      projectId: '0a1b2c3d4e5f60718293a4b5c6d7e8f9',
+      auth: { type: 'aksk', accessKey: 'AK', secretKey: 'SK' },
+      storage: {},
+    } as never;
+    for (const error of [...providerFailures(), asAppError(new Error('connect ECONNREFUSED'))]) {
+      const errors = checkErrors(connection, error, tr);
+      expect(Object.keys(errors)).toHaveLength(1);
+      const message = Object.values(errors)[0]!;
+      if (error instanceof ProviderError && error.errorCode) expect(message).toContain(error.errorCode);
+      if (other)
+        expect(message).not.toMatch(/The provider|Not found|not answering|No answer|Could not reach/);
+    }
+  });
+
+  it('the Testing, Connection saved, Keys replaced and Not saved modals, and the fix-keys notice', () => {
+    const summary = `*\`${NAME40}\`* · ${LONG}\n${LONG}`;
+    const modals = [
+      connectMessageModal(
+        tr.t('connect.testing.title'),
+        tr.t('connect.testing.text', { name: `\`${NAME40}\``, host: `\`${LONG}\`` }),
+        CONNECT_META,
+        tr,
+      ),
+      connectMessageModal(
+        tr.t('connect.saved.title'),
+        tr.t('connect.saved.text', { summary, name: NAME40 }),
+        CONNECT_META,
+        tr,
+      ),
+      connectMessageModal(
+        tr.t('connect.replaced.title'),
+        tr.t('connect.replaced.text', { summary, name: NAME40 }),
+        CONNECT_META,
+        tr,
+      ),
+      connectMessageModal(
+        tr.t('connect.notSaved.title'),
+        tr.t('connect.notSaved.text', { reason: 'r'.repeat(2500) }),
+        CONNECT_META,
+        tr,
+      ),
+      connectModal(
+        { provider: 'huawei-oms', auth: 'aksk' },
+        { ...CONNECT_META, replaces: NAME40 },
+        {
+          tr,
+          notice: tr.t('fixKeys.notice', { name: `\`${NAME40}\`` }),
+        },
+      ),
+    ];
+    for (const view of modals) {
+      expect(viewLimitProblems(view as never), locale).toEqual([]);
+      const text = JSON.stringify(view);
+      if (other)
+        expect(text).not.toMatch(
+          /Testing the connection|Tested and saved|new keys work|could not be saved|New keys for|"Close"|Storage credentials/,
+        );
+    }
+  });
+
+  it('command errors with the longest inputs: the typed words and names as typed, within limits', () => {
+    const names = Array.from({ length: 60 }, (_, i) => `${NAME40.slice(0, 37)}${i}`).join(', ');
+    const typed = 't'.repeat(60);
+    const errors = [
+      localized(new NotFoundError('x'), 'error.noConnection', { name: typed, names }),
+      localized(new NotFoundError('x'), 'error.noConnectionYet', { name: typed }),
+      localized(new NotFoundError('x'), 'error.noResourceIn', { id: typed, connection: NAME40 }),
+      localized(new NotFoundError('x'), 'error.noResourceInAny', { id: typed, n: 12 }),
+      localized(new InvalidInputError('x'), 'error.idTooShort', { id: 'ab', min: 4 }),
+      localized(new InvalidInputError('x'), 'error.ref.bad', { typed }),
+      localized(new InvalidInputError('x'), 'list.error.word', {
+        name: 'list',
+        typed,
+        states: LONG,
+        kinds: LONG,
+      }),
+      localized(new InvalidInputError('x'), 'subscribe.error.targetExtra', { usage: LONG, words: LONG }),
+      localized(new InvalidInputError('x'), 'unwatch.error.many', {
+        id: typed,
+        n: 9,
+        channel: '<#C0FAKE001>',
+        watches: LONG,
+      }),
+      localized(new InvalidInputError('x'), 'action.error.stateInstead', {
+        name: LONG,
+        state: 'paused',
+        action: 'pause',
+        actions: 'resume, delete',
+      }),
+      localized(new InvalidInputError('x'), 'action.error.notOffered', {
+        provider: 'ncp',
+        kind: 'policy',
+        action: 'retry',
+      }),
+      localized(new InvalidInputError('x'), 'connect.error.provider', { typed, providers: LONG }),
+      localized(new InvalidInputError('x'), 'unsubscribe.error.none', {
+        channel: '<#C0FAKE001>',
+        target: LONG,
+      }),
+      localized(new InvalidInputError('x'), 'explain.error.notCode', { typed, examples: LONG }),
+      localized(new InvalidInputError('x'), 'mention.error.channel', { typed }),
+      new KindNotOfferedError(NAME40, 'sync-task'),
+      localized(new InvalidInputError('x'), 'connect.store.taken', { name: NAME40 }),
+      localized(new InvalidInputError('x'), 'approval.error.gone', { id: 'a084149f0b' }),
+      localized(new ForbiddenError('x'), 'approval.error.self'),
+      localized(new ForbiddenError('x'), 'error.forbidden', {
+        needed: 'approver',
+        what: 'approve migration requests',
+        role: 'operator',
+        where: 'workspace',
+      }),
+      localized(new ForbiddenError('x'), 'error.forbidden', {
+        needed: 'admin',
+        what: 'remove connections',
+        role: 'viewer',
+        where: 'channel',
+      }),
+    ];
+    for (const error of errors) {
+      const { text, blocks } = renderError(error, 'op12345', tr);
+      expect(problems(blocks), `${locale} ${error.localized?.key}`).toEqual([]);
+      if (error.localized?.values?.name === typed || error.localized?.values?.typed === typed)
+        expect(text).toContain(typed);
+      if (other)
+        expect(text, error.localized?.key).not.toMatch(
+          /No connection|No resource|is not an id|does not understand|Name one|matches \d|You need|cannot be|You can|Unknown provider|is not subscribed|is not an error code|paused|resume|remove connections|You asked|is not a channel|no longer exists|approve migration|does not offer|sync-task|already has/,
+        );
+    }
+    const candidates = Array.from({ length: 10 }, (_, i) => ({
+      connection: NAME40,
+      kind: 'task' as const,
+      id: `19129740783087${i}`,
+      name: LONG,
+      state: 'paused' as const,
+    }));
+    const ambiguous = new AmbiguousRefError('1912', candidates);
+    ambiguous.action = 'pause';
+    const rendered = renderAmbiguous(ambiguous, tr);
+    expect(problems(rendered.blocks)).toEqual([]);
+    if (other) expect(JSON.stringify(rendered)).not.toMatch(/matches 10 resources|Pause|Paused/);
+  });
+
+  it('a request that could not be posted: the reason in the reader’s words, the channel a link', () => {
+    const record = approvalRecord('failed', {
+      failure: {
+        message: "I can't post the request in <#C0APPROUT> (not_in_channel): invite me there.",
+        localized: {
+          key: 'approval.error.cannotPost',
+          values: { channel: 'C0APPROUT', code: 'not_in_channel' },
+        },
+      },
+    });
+    for (const message of [
+      renderRequesterNotice(record, 'C0APPROUT', tr),
+      renderApprovalRequest(record, tr),
+    ]) {
+      expect(problems(message.blocks)).toEqual([]);
+      const text = JSON.stringify(message.blocks);
+      expect(text).toContain('not_in_channel');
+      if (other) {
+        expect(text).toContain('<#C0APPROUT>');
+        expect(text).not.toContain("can't post");
+      } else expect(text).toContain('I can&#39;t post'.replace('&#39;', "'"));
+    }
+  });
+
+  it('kinds a connection does not offer and kinds that could not be listed, in plural words', () => {
+    const kinds = ['task', 'task-group', 'sync-task', 'policy', 'job'] as const;
+    const blocks = renderResourceList({
+      title: 'x',
+      resources: [],
+      total: 0,
+      answered: 0,
+      failures: kinds.map((kind, i) => ({
+        connection: NAME40,
+        kind,
+        reason: describeUnreadable(NAME40, [...providerFailures(), new Error('boom')][i], tr),
+      })),
+      notOffered: kinds.map((kind) => ({ connection: NAME40, kind })),
+      tr,
+    });
+    expect(problems(blocks)).toEqual([]);
+    const text = JSON.stringify(blocks);
+    expect(text).toContain('OMS.0001');
+    if (other)
+      expect(text).not.toMatch(
+        /migration tasks|task groups|sync tasks|policies|jobs|does not offer|could not be listed|rejected|not answering|refused|could not be read/,
+      );
+  });
+});
+
+describe.each(LOCALES)('replies to actions, watches and deletes in %s', (locale) => {
+  const tr = translatorFor(locale);
+  const other = locale !== 'en';
+
+  it('acted (done and under way), watched (new, repaired, already, busy), delete plans, within limits', () => {
+    const long = { name: LONG };
+    const replies = [
+      ...(['pause', 'resume', 'retry', 'delete', 'cancel'] as const).map((action) =>
+        renderActed(
+          {
+            action,
+            resource: resource('running', long),
+            after: resource('paused', long),
+            actions: ['resume'],
+          },
+          { userId: 'U0ALICE01', opId: 'op12345' },
+          tr,
+        ),
+      ),
+      renderActed(
+        {
+          action: 'pause',
+          resource: resource('running', long),
+          after: resource('pausing', long),
+          actions: [],
+        },
+        { userId: 'U0ALICE01', opId: 'op12345' },
+        tr,
+      ),
+      ...[
+        { created: true, posted: true },
+        { created: true, posted: false },
+        { created: false, posted: true, repaired: true },
+        { created: false, posted: true },
+      ].map((result) =>
+        renderWatched({ resource: resource('running', long), channelId: 'C0FAKE001', result } as never, tr),
+      ),
+      renderDeletePlan(
+        { resource: resource('paused', long), actions: ['delete'], destructive: 'delete' },
+        tr,
+      ),
+      renderDeletePlan(
+        { resource: resource('running', long), actions: ['pause'], destructive: undefined },
+        tr,
+      ),
+    ];
+    for (const reply of replies) {
+      expect(reply.text.length).toBeLessThanOrEqual(3000 + LONG.length);
+      if (reply.blocks) expect(problems(reply.blocks)).toEqual([]);
+      const text = JSON.stringify(reply);
+      expect(text).toContain('hw-prod');
+      if (other)
+        expect(text).not.toMatch(
+          / by <@|Watching|already watched|Press the button|cannot be deleted|requested by/,
+        );
+    }
+  });
+});

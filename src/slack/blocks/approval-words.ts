@@ -50,12 +50,29 @@ export function outcomeLine(record: ApprovalRecord, tr: Translator = ENGLISH): s
   }
 }
 
+/**
+ * The failure's message: the bot's own sentence (the request could not be posted) in the reader's
+ * language, with the channel as a link; a provider's message as it said it, inert.
+ */
+function failureMessage(failure: NonNullable<ApprovalRecord['failure']>, tr: Translator): string {
+  const said = failure.localized;
+  if (tr.locale === 'en' || !said || !tr.has(said.key)) return escapeMrkdwn(truncate(failure.message, 500));
+  if (said.key === 'approval.error.cannotPost') {
+    const channel = String(said.values?.channel ?? '');
+    return tr.t(said.key, {
+      channel: /^[CGD][A-Z0-9]{2,20}$/.test(channel) ? `<#${channel}>` : escapeMrkdwn(channel),
+      code: escapeMrkdwn(String(said.values?.code ?? '')),
+    });
+  }
+  return escapeMrkdwn(truncate(tr.t(said.key, said.values), 500));
+}
+
 /** The provider's error (never translated), explained with the catalogue in the reader's language. */
 export function failureLines(
   failure: NonNullable<ApprovalRecord['failure']>,
   tr: Translator = ENGLISH,
 ): string[] {
-  const lines = [`> ${escapeMrkdwn(truncate(failure.message, 500))}`];
+  const lines = [`> ${failureMessage(failure, tr)}`];
   if (failure.errorCode) {
     const explained = explainForDisplay(failure.errorCode, failure.httpStatus, tr.locale);
     if (explained.known) {

@@ -5,9 +5,10 @@ import type { StoredConnectionInfo } from '../../connections/connection-store.js
 import type { ResourceKind } from '../../domain/migration-resource.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { isProviderId, providerDefinition } from '../../providers/registry.js';
-import { KIND_PLURALS, NOT_OFFERED_RECHECK_MS } from '../../resources/kind-offering.js';
+import { NOT_OFFERED_RECHECK_MS } from '../../resources/kind-offering.js';
 import { maskSecret } from '../../secrets.js';
 import { code, escapeControl, escapeMrkdwn, truncate } from './mrkdwn.js';
+import { kindPlural } from './resource-card.js';
 
 /**
  * What `/migrate connections` and the connect modal show of a connection, in the reader's
@@ -36,7 +37,7 @@ export interface AbsentKind {
 
 function absentLine(absent: readonly AbsentKind[] | undefined, tr: Translator): string {
   if (!absent || absent.length === 0) return '';
-  const kinds = absent.map((a) => KIND_PLURALS[a.kind]).join(', ');
+  const kinds = absent.map((a) => kindPlural(a.kind, tr)).join(tr.locale === 'zh-CN' ? '、' : ', ');
   const checked = new Date(Math.min(...absent.map((a) => a.checkedAt))).toISOString().slice(0, 16);
   return tr.t('conn.absent', {
     kinds,

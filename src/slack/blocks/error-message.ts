@@ -1,11 +1,11 @@
 import type { KnownBlock } from '@slack/types';
 import { explainForDisplay } from '../../catalogue/explain.js';
 import { type AppError, asAppError, ErrorCode, ProviderError } from '../../errors.js';
-import { ENGLISH, type Translator } from '../../i18n/translator.js';
+import { ENGLISH, type MessageValues, type Translator } from '../../i18n/translator.js';
 import type { AmbiguousRefError } from '../../resources/resolve-resource.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { code, escapeControl, escapeMrkdwn, truncate } from './mrkdwn.js';
-import { ACTION_LABELS, confirmFor, stateWords } from './resource-card.js';
+import { actionLabel, confirmFor, stateWords } from './resource-card.js';
 
 export interface RenderedMessage {
   text: string;
@@ -27,11 +27,14 @@ export function renderError(error: AppError, opId: string, tr: Translator = ENGL
   const icon = prefix[error.code];
   const key = error.localized?.key;
   // Values are outside text (what was typed): inert like the English message.
-  const values = Object.fromEntries(
-    Object.entries(error.localized?.values ?? {}).map(([k, v]) => [
-      k,
-      typeof v === 'string' ? escapeControl(v) : v,
-    ]),
+  const values = readerValues(
+    Object.fromEntries(
+      Object.entries(error.localized?.values ?? {}).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? escapeControl(v) : v,
+      ]),
+    ),
+    tr,
   );
   const message = keepIdMentions(key && tr.has(key) ? tr.t(key, values) : escapeControl(error.message));
   const text = icon ? `${icon} ${message}` : tr.t('error.internal', { ref: code(opId) });
@@ -85,33 +88,44 @@ function renderProviderError(error: ProviderError, opId: string, tr: Translator)
  * Why a connection (or one kind of it) could not be read, in one mrkdwn sentence naming it, built
  * from the error's typed fields only: never a provider's body, so a proxy's page cannot leak here.
  */
-export function describeUnreadable(connection: string, error: unknown): string {
+export function describeUnreadable(connection: string, error: unknown, tr: Translator = ENGLISH): string {
   const e = asAppError(error);
   const name = code(connection);
   if (e instanceof ProviderError) {
-    const http = e.httpStatus ? `HTTP ${e.httpStatus}` : 'no answer';
+    const http = e.httpStatus ? `HTTP ${e.httpStatus}` : tr.t('conn.health.noAnswer');
     switch (e.code) {
       case ErrorCode.ProviderUnavailable:
-        return `${name} is not answering (${http}); try again in a minute.`;
+        return tr.t('unreadable.unavailable', { name, http });
       case ErrorCode.ProviderAuth:
-        return `${name} rejected the connection's credentials (${http}); an admin needs to check the connection.`;
+        return tr.t('unreadable.auth', { name, http });
       case ErrorCode.ProviderResponse:
-        return `${name} answered with something the bot cannot read (${http}).`;
+        return tr.t('unreadable.response', { name, http });
       default:
-        return `${name} refused the request (${http}${e.errorCode ? ` ${code(e.errorCode)}` : ''}).`;
+        return tr.t('unreadable.refused', {
+          name,
+          http: `${http}${e.errorCode ? ` ${code(e.errorCode)}` : ''}`,
+        });
     }
   }
   if (e.code === ErrorCode.InvalidInput || e.code === ErrorCode.Store || e.code === ErrorCode.NotFound)
-    return `${name}: ${escapeMrkdwn(truncate(e.message, 300))}`;
-  return `${name} could not be read (an unexpected error on our side).`;
+    return `${name}: ${e.localized && tr.locale !== 'en' ? escapeMrkdwn(truncate(errorWords(e, tr), 300)) : escapeMrkdwn(truncate(e.message, 300))}`;
+  return tr.t('unreadable.internal', { name });
 }
 
 /**
  * Several resources match: one button per candidate, naming its connection, name and state, that
  * does what was asked (Pause… behind the card's own confirmation) or, for a lookup, opens the card.
  */
-export function renderAmbiguous(error: AmbiguousRefError): RenderedMessage {
-  const text = `:twisted_rightwards_arrows: ${escapeControl(error.message)}`;
+export function renderAmbiguous(error: AmbiguousRefError, tr: Translator = ENGLISH): RenderedMessage {
+  const key = error.localized?.key;
+  const values = Object.fromEntries(
+    Object.entries(error.localized?.values ?? {}).map(([k, v]) => [
+      k,
+      typeof v === 'string' ? escapeControl(v) : v,
+    ]),
+  );
+  const said = key && tr.has(key) ? tr.t(key, values) : escapeControl(error.message);
+  const text = `:twisted_rightwards_arrows: ${said}`;
   const action = error.action;
   return {
     text,
@@ -120,17 +134,17 @@ export function renderAmbiguous(error: AmbiguousRefError): RenderedMessage {
       {
         type: 'actions',
         elements: error.candidates.map((c) => {
-          const state = c.state ? ` · ${stateWords(c.state)}` : '';
+          const state = c.state ? ` · ${stateWords(c.state, tr)}` : '';
           const label = error.sameIdInConnections
             ? `${c.connection} · ${c.name}${state}`
             : `${c.name} (${c.id})${state}`;
-          const confirm = action ? confirmFor(action, c.kind, c.name) : undefined;
+          const confirm = action ? confirmFor(action, c.kind, c.name, tr) : undefined;
           return {
             type: 'button' as const,
             action_id: `resource.${action ?? 'open'}:${c.connection}:${c.id}`.slice(0, 255),
             text: {
               type: 'plain_text' as const,
-              text: truncate(action ? `${ACTION_LABELS[action]} ${label}` : label, 75),
+              text: truncate(action ? `${actionLabel(action, tr)} ${label}` : label, 75),
             },
             value: encodeResourceButton(c),
             ...(confirm ? { confirm } : {}),
@@ -139,6 +153,32 @@ export function renderAmbiguous(error: AmbiguousRefError): RenderedMessage {
       },
     ],
   };
+}
+
+/** An error's message in the reader's words as plain text (an inline form error): not escaped. */
+export function errorWords(error: AppError, tr: Translator = ENGLISH): string {
+  const said = error.localized;
+  if (!said || !tr.has(said.key)) return error.message;
+  return tr.t(said.key, readerValues({ ...said.values }, tr));
+}
+
+/**
+ * The bot's own words among an error's values, in the reader's language (English stays as the
+ * English message had them): `what` of a refusal ("add connections"), a state, a kind, actions.
+ */
+function readerValues(values: MessageValues, tr: Translator): MessageValues {
+  if (tr.locale === 'en') return values;
+  const word = (prefix: string, english: string) => {
+    const key = `${prefix}.${english.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+    return tr.has(key) ? tr.t(key) : english;
+  };
+  const out = { ...values };
+  if (typeof out.what === 'string') out.what = word('doing', out.what);
+  if (typeof out.state === 'string') out.state = word('state', out.state);
+  if (typeof out.kind === 'string') out.kind = word('kind', out.kind);
+  if (typeof out.actions === 'string')
+    out.actions = tr.list(out.actions.split(', ').map((a) => word('action', a)));
+  return out;
 }
 
 /**

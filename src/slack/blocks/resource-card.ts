@@ -1,7 +1,8 @@
 import type { ActionsBlock, Button, ConfirmationDialog, KnownBlock, SectionBlock } from '@slack/types';
-import type { MigrationResource, NormalizedState } from '../../domain/migration-resource.js';
+import type { MigrationResource, NormalizedState, ResourceKind } from '../../domain/migration-resource.js';
 import { ENGLISH, type MessageKey, type Translator } from '../../i18n/translator.js';
 import type { ResourceAction } from '../../providers/types.js';
+import { KIND_PLURALS } from '../../resources/kind-offering.js';
 import type { LastAction } from '../../resources/last-actions.js';
 import type { GroupTally } from '../../watcher/group-tally.js';
 import { encodeResourceButton } from '../resource-button.js';
@@ -55,15 +56,6 @@ export function actionLabel(action: ResourceAction, tr: Translator = ENGLISH): s
   return tr.t(`action.${action}`);
 }
 
-/** The English button words (pickers and replies that are not translated yet). */
-export const ACTION_LABELS: Record<ResourceAction, string> = {
-  pause: actionLabel('pause'),
-  resume: actionLabel('resume'),
-  retry: actionLabel('retry'),
-  delete: actionLabel('delete'),
-  cancel: actionLabel('cancel'),
-};
-
 /** Actions that destroy something or stop work get a confirm dialog with `style: danger`. */
 const CONFIRMS: Partial<Record<ResourceAction, { verb: MessageKey; text: MessageKey }>> = {
   delete: { verb: 'confirm.delete.verb', text: 'confirm.delete.text' },
@@ -75,6 +67,12 @@ const CONFIRMS: Partial<Record<ResourceAction, { verb: MessageKey; text: Message
 export function kindWords(kind: string, tr: Translator = ENGLISH): string {
   const key = `kind.${kind}`;
   return tr.has(key) ? tr.t(key) : kind;
+}
+
+/** Several of a kind, for sentences ("sync tasks of hw-x could not be listed"), in the reader's words. */
+export function kindPlural(kind: ResourceKind, tr: Translator = ENGLISH): string {
+  const key = `kinds.${kind}`;
+  return tr.has(key) ? tr.t(key) : KIND_PLURALS[kind];
 }
 
 /** The confirm dialog of an action that stops or destroys something (undefined for the others). */

@@ -1,12 +1,11 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { MigrationResource, ResourceKind } from '../../domain/migration-resource.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
-import { KIND_PLURALS } from '../../resources/kind-offering.js';
 import { encodeListPage, type ListQuery } from '../list-query.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { progressBar, slackDate } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
-import { kindWords, resourceRef, stateLabel } from './resource-card.js';
+import { kindPlural, kindWords, resourceRef, stateLabel } from './resource-card.js';
 
 /** Slack allows 50 blocks per message: 2 header blocks, one per row, one footer, leaving room. */
 export const MAX_LIST_ROWS = 40;
@@ -40,13 +39,17 @@ export interface ListView {
   tr?: Translator;
 }
 
-function gapLine(gap: ListGap): string {
-  if (!gap.kind) return `:warning: ${gap.reason} Nothing from ${code(gap.connection)} is shown.`;
-  return `:warning: ${KIND_PLURALS[gap.kind]} of ${code(gap.connection)} could not be listed: ${gap.reason}`;
+function gapLine(gap: ListGap, tr: Translator): string {
+  if (!gap.kind) return tr.t('list.gap.connection', { reason: gap.reason, connection: code(gap.connection) });
+  return tr.t('list.gap.kind', {
+    kinds: kindPlural(gap.kind, tr),
+    connection: code(gap.connection),
+    reason: gap.reason,
+  });
 }
 
-function notOfferedLine(n: { connection: string; kind: ResourceKind }): string {
-  return `:information_source: ${code(n.connection)} does not offer ${KIND_PLURALS[n.kind]}: the provider has no API for them there.`;
+function notOfferedLine(n: { connection: string; kind: ResourceKind }, tr: Translator): string {
+  return tr.t('list.notOffered', { connection: code(n.connection), kinds: kindPlural(n.kind, tr) });
 }
 
 export function renderResourceList(view: ListView): KnownBlock[] {
@@ -57,10 +60,10 @@ export function renderResourceList(view: ListView): KnownBlock[] {
   if (view.summary)
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(view.summary, 3000) }] });
   const empty = view.resources.length === 0;
-  const absent = (view.notOffered ?? []).map(notOfferedLine);
+  const absent = (view.notOffered ?? []).map((n) => notOfferedLine(n, tr));
   if (empty) {
     // A failed call is never presented as an empty result: the section says what could not be read.
-    const lines = [...view.failures.map(gapLine), ...absent];
+    const lines = [...view.failures.map((g) => gapLine(g, tr)), ...absent];
     if (view.answered > 0 || lines.length === 0)
       lines.push(lines.length > 0 ? tr.t('list.nothingElse') : (view.emptyHint ?? tr.t('list.nothing')));
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } });
@@ -96,7 +99,7 @@ export function renderResourceList(view: ListView): KnownBlock[] {
   else if (view.failures.length === 0 && absent.length === 0)
     notes.push(tr.t('list.inAll', { total: view.total }));
   if (view.total > first + shown && !view.paging?.hasNext) notes.push(tr.t('list.narrow'));
-  if (!empty) notes.push(...view.failures.map(gapLine), ...absent);
+  if (!empty) notes.push(...view.failures.map((g) => gapLine(g, tr)), ...absent);
   if (notes.length > 0)
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(notes.join(' '), 3000) }] });
   const paging = view.paging;

@@ -1,6 +1,5 @@
 import type { KnownBlock } from '@slack/types';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
-import { pastTense } from '../../resources/perform-action.js';
 import type { Acted } from '../../use-cases/act-on-resource.js';
 import type { DeletePlan } from '../../use-cases/plan-delete.js';
 import type { Shown } from '../../use-cases/show-resource.js';
@@ -37,50 +36,69 @@ export function renderShown(shown: Shown, options: { shared?: boolean; tr?: Tran
 }
 
 /** States that mean "asked, not done yet": the card says it was requested, not that it happened. */
-const UNDER_WAY: Partial<Record<string, string>> = { pausing: 'Pausing…', deleting: 'Deleting…' };
+const UNDER_WAY = new Set(['pausing', 'deleting']);
 
-export function renderActed(acted: Acted, who: { userId: string; opId: string }): UseCaseReply {
-  const done = pastTense(acted.action);
-  const underWay = acted.after ? UNDER_WAY[acted.after.state] : undefined;
-  const notice = underWay
-    ? `:hourglass_flowing_sand: ${underWay} requested by <@${who.userId}> · op \`${who.opId}\``
-    : `:white_check_mark: ${done} by <@${who.userId}> · op \`${who.opId}\``;
+/** The card after an action, with who did it (in the reader's language: `tr`). */
+export function renderActed(
+  acted: Acted,
+  who: { userId: string; opId: string },
+  tr: Translator = ENGLISH,
+): UseCaseReply {
+  const state = acted.after?.state;
+  const underWay = state !== undefined && UNDER_WAY.has(state) ? state : undefined;
+  const said = {
+    action: acted.action,
+    who: `<@${who.userId}>`,
+    op: `\`${who.opId}\``,
+    state: underWay ?? '',
+  };
+  const name = escapeMrkdwn(acted.resource.name);
   return {
-    text: `${escapeMrkdwn(acted.resource.name)} ${underWay ? `${underWay.toLowerCase()} requested` : done} by <@${who.userId}>`,
+    text: tr.t(underWay ? 'acted.textUnderWay' : 'acted.text', { ...said, name }),
     blocks: renderResourceCard(acted.after ?? acted.resource, acted.actions, {
-      notice,
+      notice: tr.t(underWay ? 'acted.underWay' : 'acted.done', said),
       withActions: acted.after !== undefined,
+      tr,
     }),
   };
 }
 
-export function renderWatched({ resource, channelId, result }: Watched): UseCaseReply {
+export function renderWatched(
+  { resource, channelId, result }: Watched,
+  tr: Translator = ENGLISH,
+): UseCaseReply {
   const what = `*${escapeMrkdwn(resource.name)}* ${code(`${resource.connection}:${resource.id}`)}`;
+  const said = { what, channel: `<#${channelId}>` };
   const text = result.repaired
-    ? `:white_check_mark: Watching ${what} in <#${channelId}> again: I can post there now, and what was held goes to the card's thread.`
+    ? tr.t('watched.again', said)
     : result.created
-      ? `:eyes: Watching ${what} in <#${channelId}>: one card kept up to date, events in its thread.` +
-        (result.posted ? '' : ' Slack is busy; the card appears as soon as it takes it.')
-      : `:eyes: ${what} is already watched in <#${channelId}>.`;
+      ? tr.t('watched.created', said) + (result.posted ? '' : tr.t('watched.busy'))
+      : tr.t('watched.already', said);
   return { text };
 }
 
-export function renderDeletePlan({ resource, actions, destructive }: DeletePlan): UseCaseReply {
+export function renderDeletePlan(
+  { resource, actions, destructive }: DeletePlan,
+  tr: Translator = ENGLISH,
+): UseCaseReply {
   const name = escapeMrkdwn(resource.name);
   if (destructive) {
-    const verb = destructive === 'delete' ? 'Delete' : 'Cancel';
     return {
-      text: `${verb} ${name}? Press the button on the card to confirm.`,
+      text: tr.t('deletePlan.text', { verb: destructive, name }),
       blocks: renderResourceCard(resource, [destructive], {
         watch: false,
-        notice: `:wastebasket: Press *${verb}* below to confirm. Nothing has changed yet.`,
+        notice: tr.t('deletePlan.notice', { verb: destructive }),
+        tr,
       }),
     };
   }
+  // The English names the state as the provider's word; the other languages as the card does.
+  const state = tr.locale === 'en' ? resource.state : stateWords(resource.state, tr);
   return {
-    text: `${name} cannot be deleted while ${resource.state}.`,
+    text: tr.t('deletePlan.cannotText', { name, state }),
     blocks: renderResourceCard(resource, actions, {
-      notice: `:warning: ${name} is ${resource.state} and cannot be deleted now${actions.includes('pause') ? ': pause it first' : ''}.`,
+      notice: tr.t('deletePlan.cannot', { name, state, pause: actions.includes('pause') ? 'yes' : 'no' }),
+      tr,
     }),
   };
 }

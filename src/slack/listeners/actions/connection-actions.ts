@@ -7,7 +7,7 @@ import type {
   StaticSelectAction,
 } from '@slack/bolt';
 import { z } from 'zod';
-import { InvalidInputError, NotFoundError } from '../../../errors.js';
+import { InvalidInputError, localized, NotFoundError } from '../../../errors.js';
 import { DISCONNECT_ACTION } from '../../blocks/connection-list.js';
 import { code } from '../../blocks/mrkdwn.js';
 import { buttonHandler } from '../../button-handler.js';
@@ -43,7 +43,10 @@ export function disconnectButton(deps: AppDeps) {
   return buttonHandler(deps, async (ctx, args) => {
     const parsed = disconnectValueSchema.safeParse(safeJson(args.action.value));
     if (!parsed.success)
-      throw new InvalidInputError('This button is from an older version of the bot. Run the command again.');
+      throw localized(
+        new InvalidInputError('This button is from an older version of the bot. Run the command again.'),
+        'error.oldButton',
+      );
     const name = parsed.data.n;
     await ctx.require('manage', 'remove connections');
     refuseFileConnection(ctx, name);
@@ -51,13 +54,19 @@ export function disconnectButton(deps: AppDeps) {
     await ctx.audited('disconnect', name, async () => {
       const removed = (await store?.remove(ctx.teamId, name)) ?? false;
       if (!removed) {
-        throw new NotFoundError(`No connection named "${name}" was added from Slack in this workspace.`);
+        throw localized(
+          new NotFoundError(`No connection named "${name}" was added from Slack in this workspace.`),
+          'disconnect.error.notStored',
+          { name },
+        );
       }
     });
     deps.connections.invalidate(ctx.teamId);
     await deps.connections.sync(ctx.teamId, { force: true });
     ctx.logger.info({ connection: name }, 'connection removed');
-    const text = `:white_check_mark: Disconnected ${code(name)} by <@${ctx.userId}>; its stored credentials are deleted. · op ${code(ctx.opId)}`;
+    // The prompt answered only the admin who typed the command: their language.
+    const tr = await ctx.translator('person');
+    const text = tr.t('disconnect.done', { name: code(name), who: `<@${ctx.userId}>`, op: code(ctx.opId) });
     await ctx.reply({
       text,
       blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../../../errors.js';
+import { InvalidInputError, localized } from '../../../errors.js';
 import { code } from '../../blocks/mrkdwn.js';
 import { buttonHandler } from '../../button-handler.js';
 import { CONNECTION_WORD } from '../../command-text.js';
@@ -15,26 +15,41 @@ export function fixKeysButton(deps: AppDeps) {
   return buttonHandler(deps, async (ctx, args) => {
     const name = args.action.value ?? '';
     if (!CONNECTION_WORD.test(name))
-      throw new InvalidInputError('This button names no connection; run the command again.');
+      throw localized(
+        new InvalidInputError('This button names no connection; run the command again.'),
+        'fixKeys.error.noName',
+      );
     await ctx.require('manage', 'fix connection keys');
     if (deps.connections.fileConnection(ctx.teamId, name))
-      throw new InvalidInputError(
-        `${code(name)} is configured as code (in the connections file): whoever runs the bot changes its keys there and restarts it.`,
+      throw localized(
+        new InvalidInputError(
+          `${code(name)} is configured as code (in the connections file): whoever runs the bot changes its keys there and restarts it.`,
+        ),
+        'fixKeys.error.file',
+        { name: code(name) },
       );
     await deps.connections.sync(ctx.teamId, { force: true });
     const connection = deps.connections.forTeam(ctx.teamId).find((c) => c.name === name);
     if (!connection)
-      throw new InvalidInputError(`This workspace has no connection named ${code(name)} any more.`);
+      throw localized(
+        new InvalidInputError(`This workspace has no connection named ${code(name)} any more.`),
+        'connect.refusal.gone',
+        { name: code(name) },
+      );
     const triggerId = (args.body as { trigger_id?: string }).trigger_id;
     if (!triggerId)
-      throw new InvalidInputError('Slack did not send what is needed to open a form; press it again.');
+      throw localized(
+        new InvalidInputError('Slack did not send what is needed to open a form; press it again.'),
+        'fixKeys.error.trigger',
+      );
+    const tr = await ctx.translator('person');
     const view = connectModal(
       { provider: connection.provider, auth: connection.auth.type },
       { channel: ctx.channelId, replaces: name },
       {
         prefill: prefillFrom(connection),
-        notice: `:key: New keys for ${code(name)}. They are tested before they replace the stored ones; its name stays.`,
-        tr: await ctx.translator('person'),
+        notice: tr.t('fixKeys.notice', { name: code(name) }),
+        tr,
       },
     );
     await deps.sender.to(ctx.teamId).openView(triggerId, view);

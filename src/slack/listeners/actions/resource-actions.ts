@@ -17,8 +17,11 @@ export function resourceActionButton(deps: AppDeps) {
       .enum(RESOURCE_ACTIONS)
       .parse(args.action.action_id.slice('resource.'.length).split(':')[0]) as ResourceAction;
     const exact = decodeResourceButton(args.action.value);
+    // The card is answered in place: a card the channel sees in its language, a private one in the clicker's.
+    const container = (args.body as { container?: { is_ephemeral?: boolean } }).container;
+    const tr = await ctx.translator(container?.is_ephemeral === false ? 'channel' : 'person');
     await ctx.reply({
-      ...renderActed(await actOnResource(ctx, { exact }, action), ctx),
+      ...renderActed(await actOnResource(ctx, { exact }, action), ctx, tr),
       replaceOriginal: true,
     });
   });

@@ -8,6 +8,8 @@ import { decodeResourceButton } from '../../resource-button.js';
 export function watchButton(deps: AppDeps) {
   return buttonHandler(deps, async (ctx, args) => {
     const exact = decodeResourceButton(args.action.value);
-    await ctx.reply({ ...renderWatched(await watchResource(ctx, { exact })), replaceOriginal: false });
+    const watched = await watchResource(ctx, { exact });
+    // Told only to the person who pressed it.
+    await ctx.reply({ ...renderWatched(watched, await ctx.translator('person')), replaceOriginal: false });
   });
 }

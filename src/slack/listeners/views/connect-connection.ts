@@ -1,22 +1,21 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
-import { explainForDisplay } from '../../../catalogue/explain.js';
 import type { Connection } from '../../../connections/connection.js';
-import { AppError, asAppError, ErrorCode, ProviderError } from '../../../errors.js';
+import { AppError, asAppError, ErrorCode } from '../../../errors.js';
+import type { Translator } from '../../../i18n/translator.js';
 import type { Masker } from '../../../secrets.js';
 import { describeConnection } from '../../blocks/connection-list.js';
+import { errorWords } from '../../blocks/error-message.js';
 import { code, escapeMrkdwn } from '../../blocks/mrkdwn.js';
+import { checkErrors } from '../../connection-check-errors.js';
 import {
   BLOCK,
-  blockId,
   CONNECT_CALLBACK_ID,
   type ConnectMetadata,
   choiceFrom,
   connectModal,
-  credentialBlock,
   decodeMetadata,
   messageModal,
-  notFoundBlock,
   parseConnectForm,
   type StateValues,
   secretBlockIds,
@@ -68,14 +67,16 @@ export function connectSubmission(deps: AppDeps) {
     const answer = (response: Parameters<SubmitArgs['ack']>[0]) => slack.ack(ack, response);
     const errors = (map: Record<string, string>) =>
       answer({ response_action: 'errors', errors: truncateErrors(map) });
+    // Only the admin who typed reads these: their language.
+    const tr = await ctx.translator('person');
 
     try {
       await ctx.require('manage', meta.replaces ? 'fix connection keys' : 'add connections');
     } catch (error) {
-      await errors({ [BLOCK.name]: asAppError(error).message });
+      await errors({ [BLOCK.name]: errorWords(asAppError(error), tr) });
       return;
     }
-    const parsed = parseConnectForm(values, teamId, deps.config.allowedEndpoints);
+    const parsed = parseConnectForm(values, teamId, deps.config.allowedEndpoints, tr);
     if (!parsed.ok) {
       ctx.logger.info({ fields: Object.keys(parsed.errors) }, 'connect form refused');
       await errors(parsed.errors);
@@ -83,8 +84,8 @@ export function connectSubmission(deps: AppDeps) {
     }
     const { connection } = parsed;
     const refusal = meta.replaces
-      ? await replaceProblem(deps, teamId, meta.replaces, connection.name)
-      : await nameOrStoreProblem(deps, teamId, connection.name);
+      ? await replaceProblem(deps, teamId, meta.replaces, connection.name, tr)
+      : await nameOrStoreProblem(deps, teamId, connection.name, tr);
     if (refusal) {
       await errors({ [BLOCK.name]: refusal });
       return;
@@ -93,10 +94,10 @@ export function connectSubmission(deps: AppDeps) {
     const check = runCheck(deps, connection);
     const early = await Promise.race([check, sleep(Math.max(0, CHECK_BUDGET_MS - (Date.now() - started)))]);
     if (early !== undefined) {
-      if (early.ok) await answer({ response_action: 'update', view: await save(ctx, connection, meta) });
+      if (early.ok) await answer({ response_action: 'update', view: await save(ctx, connection, meta, tr) });
       else {
         await recordFailedCheck(ctx, masker, connection, early.error);
-        await errors(checkErrors(connection, early.error));
+        await errors(checkErrors(connection, early.error, tr));
       }
       return;
     }
@@ -105,10 +106,13 @@ export function connectSubmission(deps: AppDeps) {
     await answer({
       response_action: 'update',
       view: messageModal(
-        'Testing the connection',
-        `:hourglass_flowing_sand: Testing ${code(connection.name)} against ${code(new URL(connection.endpoint).host)}… ` +
-          'This modal updates when the provider answers.',
+        tr.t('connect.testing.title'),
+        tr.t('connect.testing.text', {
+          name: code(connection.name),
+          host: code(new URL(connection.endpoint).host),
+        }),
         meta,
+        tr,
       ),
     });
     const late = (await Promise.race([check, sleep(SLOW_CHECK_LIMIT_MS)])) ?? {
@@ -119,14 +123,14 @@ export function connectSubmission(deps: AppDeps) {
       ),
     };
     let next: ModalView;
-    if (late.ok) next = await save(ctx, connection, meta);
+    if (late.ok) next = await save(ctx, connection, meta, tr);
     else {
       await recordFailedCheck(ctx, masker, connection, late.error);
-      const problems = Object.values(checkErrors(connection, late.error));
+      const problems = Object.values(checkErrors(connection, late.error, tr));
       next = connectModal(choiceFrom(values), meta, {
-        tr: await ctx.translator('person'),
+        tr,
         prefill: parsed.prefill,
-        notice: `:x: *The connection test failed:* ${escapeMrkdwn(problems.join(' '))}\nRe-enter the secrets and try again.`,
+        notice: tr.t('connect.testFailed', { problems: escapeMrkdwn(problems.join(' ')) }),
       });
     }
     await updateView(slack, view.id, next, ctx);
@@ -152,15 +156,12 @@ async function replaceProblem(
   teamId: string,
   replaces: string,
   name: string,
+  tr: Translator,
 ): Promise<string | undefined> {
-  if (name !== replaces) return `Keep the name ${replaces}: this form replaces that connection's keys.`;
-  if (deps.connections.fileConnection(teamId, name))
-    return `${name} is configured as code (in the connections file): whoever runs the bot changes its keys there.`;
-  if (!deps.connections.store?.enabled)
-    return 'This bot cannot store connections (no encryption key is set).';
-  return (await hasConnection(deps, teamId, name))
-    ? undefined
-    : `This workspace has no connection named ${name} any more.`;
+  if (name !== replaces) return tr.t('connect.refusal.keepName', { name: replaces });
+  if (deps.connections.fileConnection(teamId, name)) return tr.t('connect.refusal.fileKeys', { name });
+  if (!deps.connections.store?.enabled) return tr.t('connect.refusal.noKey');
+  return (await hasConnection(deps, teamId, name)) ? undefined : tr.t('connect.refusal.gone', { name });
 }
 
 /** Whether the workspace has a connection by that name (working or not), as the store says now. */
@@ -172,19 +173,15 @@ async function hasConnection(deps: AppDeps, teamId: string, name: string): Promi
   );
 }
 
-async function nameOrStoreProblem(deps: AppDeps, teamId: string, name: string): Promise<string | undefined> {
-  const store = deps.connections.store;
-  if (!store?.enabled) {
-    return (
-      'This bot cannot store connections yet: whoever runs it sets MIGRATE_BOT_ENCRYPTION_KEYS ' +
-      '(see README → Configuration), or adds the connection to the connections file.'
-    );
-  }
-  if (deps.connections.fileConnection(teamId, name))
-    return `${name} is already a connection configured as code (in the connections file): pick another name.`;
-  return (await hasConnection(deps, teamId, name))
-    ? `This workspace already has a connection named ${name}: pick another name, or \`/migrate disconnect ${name}\` first.`
-    : undefined;
+async function nameOrStoreProblem(
+  deps: AppDeps,
+  teamId: string,
+  name: string,
+  tr: Translator,
+): Promise<string | undefined> {
+  if (!deps.connections.store?.enabled) return tr.t('connect.refusal.noKeyYet');
+  if (deps.connections.fileConnection(teamId, name)) return tr.t('connect.refusal.fileName', { name });
+  return (await hasConnection(deps, teamId, name)) ? tr.t('connect.refusal.taken', { name }) : undefined;
 }
 
 type CheckOutcome = { ok: true } | { ok: false; error: unknown };
@@ -199,7 +196,12 @@ function runCheck(deps: AppDeps, connection: Connection): Promise<CheckOutcome> 
     );
 }
 
-async function save(ctx: HandlerContext, connection: Connection, meta: ConnectMetadata): Promise<ModalView> {
+async function save(
+  ctx: HandlerContext,
+  connection: Connection,
+  meta: ConnectMetadata,
+  tr: Translator,
+): Promise<ModalView> {
   const { deps } = ctx;
   const replace = meta.replaces !== undefined;
   try {
@@ -210,27 +212,21 @@ async function save(ctx: HandlerContext, connection: Connection, meta: ConnectMe
     const e = asAppError(error);
     ctx.logger.warn({ code: e.code, reason: e.message }, 'connection not saved');
     return messageModal(
-      'Not saved',
-      `:x: The connection works, but it could not be saved: ${escapeMrkdwn(e.message)}`,
+      tr.t('connect.notSaved.title'),
+      tr.t('connect.notSaved.text', { reason: escapeMrkdwn(errorWords(e, tr)) }),
       meta,
+      tr,
     );
   }
   deps.connections.invalidate(ctx.teamId);
   await deps.connections.sync(ctx.teamId, { force: true });
   ctx.logger.info({ connection: connection.name, provider: connection.provider }, 'connection added');
   const added = deps.connections.forTeam(ctx.teamId).find((c) => c.name === connection.name);
-  const summary = added ? describeConnection(deps.connections, added) : code(connection.name);
-  if (replace)
-    return messageModal(
-      'Keys replaced',
-      `:white_check_mark: The new keys work and replace the old ones.\n${summary}\n\nResume what failed on the card (or \`/migrate list ${connection.name} failed\`).`,
-      meta,
-    );
-  return messageModal(
-    'Connection saved',
-    `:white_check_mark: Tested and saved.\n${summary}\n\nTry \`/migrate list ${connection.name}\`, or see all with \`/migrate connections\`.`,
-    meta,
-  );
+  const summary = added ? describeConnection(deps.connections, added, tr) : code(connection.name);
+  const said = { summary, name: connection.name };
+  return replace
+    ? messageModal(tr.t('connect.replaced.title'), tr.t('connect.replaced.text', said), meta, tr)
+    : messageModal(tr.t('connect.saved.title'), tr.t('connect.saved.text', said), meta, tr);
 }
 
 /** The provider's answer is logged and audited with what was typed masked: it is not registered. */
@@ -255,46 +251,6 @@ async function recordFailedCheck(
       op: ctx.opId,
     })
     .catch((auditError: unknown) => ctx.logger.error({ err: auditError }, 'audit record failed'));
-}
-
-/** The block a failed check points at, with what the provider said and what to do. */
-export function checkErrors(connection: Connection, error: unknown): Record<string, string> {
-  const provider = connection.provider;
-  const endpointBlock = blockId('endpoint', provider);
-  const e = asAppError(error);
-  if (!(e instanceof ProviderError)) {
-    const cause = e.cause instanceof Error ? ` (${e.cause.message})` : '';
-    return { [endpointBlock]: `Could not reach ${new URL(connection.endpoint).host}: ${e.message}${cause}` };
-  }
-  const status = e.httpStatus ? `HTTP ${e.httpStatus}` : 'no HTTP answer';
-  const providerCode = e.errorCode ? ` ${e.errorCode}` : '';
-  const said = e.errorMessage ? `: ${e.errorMessage}` : '';
-  const explained = e.errorCode ? explainForDisplay(e.errorCode, e.httpStatus) : undefined;
-  const fix = explained?.known
-    ? ` Fix: ${explained.solution || explained.description || explained.title}`
-    : '';
-  const head = `${status}${providerCode}${said}.`;
-  if (e.code === ErrorCode.ProviderAuth) {
-    const what =
-      connection.auth.type === 'token'
-        ? 'the IAM user, password or account name'
-        : connection.auth.type === 'aksk'
-          ? 'the access key pair'
-          : 'these credentials';
-    return { [credentialBlock(connection)]: `The provider rejected ${what} (${head})${fix}` };
-  }
-  if (e.code === ErrorCode.ProviderUnavailable) {
-    return {
-      [endpointBlock]: e.httpStatus
-        ? `${new URL(connection.endpoint).host} is not answering right now (${head}) Try again in a minute.`
-        : `No answer from ${new URL(connection.endpoint).host}: check the endpoint (${e.errorMessage ?? e.message}).`,
-    };
-  }
-  if (e.httpStatus === 404) {
-    const { block, what } = notFoundBlock(connection);
-    return { [block]: `Not found: check the ${what} (${head})${fix}` };
-  }
-  return { [endpointBlock]: `The provider refused the test request (${head})${fix}` };
 }
 
 function truncateErrors(map: Record<string, string>): Record<string, string> {

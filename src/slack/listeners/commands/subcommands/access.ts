@@ -1,6 +1,7 @@
 import type { Grant } from '../../../../access/grant-store.js';
 import { REQUIRED_ROLE, ROLES, type Role } from '../../../../access/roles.js';
-import { InvalidInputError } from '../../../../errors.js';
+import { InvalidInputError, localized } from '../../../../errors.js';
+import { refuseShare } from '../../../command-text.js';
 import type { HandlerContext } from '../../../context.js';
 import { parseChannel, parseSubject, type Subject, subjectMention } from '../../../mentions.js';
 import { defineSubcommand } from '../subcommand.js';
@@ -18,13 +19,20 @@ function parseAccess(args: string[]): AccessRequest {
     const [roleWord, channelWord, ...extra] = rest;
     const role = ROLES.find((r) => r === roleWord?.toLowerCase());
     if (!role) {
-      throw new InvalidInputError(
-        `Give a role to grant: ${ROLES.join(', ')}. E.g. \`/migrate access grant @ana operator\`.`,
+      throw localized(
+        new InvalidInputError(
+          `Give a role to grant: ${ROLES.join(', ')}. E.g. \`/migrate access grant @ana operator\`.`,
+        ),
+        'access.error.role',
+        { roles: ROLES.join(', ') },
       );
     }
     if (extra.length > 0)
-      throw new InvalidInputError(
-        '`/migrate access grant` takes a person or group, a role and optionally a channel.',
+      throw localized(
+        new InvalidInputError(
+          '`/migrate access grant` takes a person or group, a role and optionally a channel.',
+        ),
+        'access.error.grant',
       );
     return {
       op: 'grant',
@@ -36,8 +44,9 @@ function parseAccess(args: string[]): AccessRequest {
   if (verb === 'revoke') {
     const [channelWord, ...extra] = rest;
     if (extra.length > 0)
-      throw new InvalidInputError(
-        '`/migrate access revoke` takes a person or group and optionally a channel.',
+      throw localized(
+        new InvalidInputError('`/migrate access revoke` takes a person or group and optionally a channel.'),
+        'access.error.revoke',
       );
     return {
       op: 'revoke',
@@ -45,8 +54,11 @@ function parseAccess(args: string[]): AccessRequest {
       channel: channelWord ? parseChannel(channelWord) : undefined,
     };
   }
-  throw new InvalidInputError(
-    'Use `/migrate access`, `/migrate access grant @who <role> [#channel]` or `/migrate access revoke @who [#channel]`.',
+  throw localized(
+    new InvalidInputError(
+      'Use `/migrate access`, `/migrate access grant @who <role> [#channel]` or `/migrate access revoke @who [#channel]`.',
+    ),
+    'access.error.usage',
   );
 }
 
@@ -113,7 +125,7 @@ export const accessCommand = defineSubcommand<AccessRequest>({
   usage: '/migrate access [grant @who <role> [#channel] | revoke @who [#channel]]',
   summary: 'See roles (viewer, operator, approver, admin); admins grant and revoke them.',
   parse: (args, share) => {
-    if (share) throw new InvalidInputError('`/migrate access` always answers only you; drop "share".');
+    refuseShare('access', share);
     return parseAccess(args);
   },
   run: runAccess,

@@ -20,7 +20,8 @@ function actionSubcommand(
       return { ref: parseRef(action, args) };
     },
     run: async (ctx, { ref }) => {
-      await ctx.reply(renderActed(await actOnResource(ctx, { ref }, action), ctx));
+      const acted = await actOnResource(ctx, { ref }, action);
+      await ctx.reply(renderActed(acted, ctx, await ctx.translator('person')));
     },
   });
 }

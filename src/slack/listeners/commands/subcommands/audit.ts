@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../../../../errors.js';
+import { InvalidInputError, localized } from '../../../../errors.js';
 import { auditLine } from '../../../blocks/audit-line.js';
 import { truncate } from '../../../blocks/mrkdwn.js';
 import { defineSubcommand } from '../subcommand.js';
@@ -10,7 +10,10 @@ export const auditCommand = defineSubcommand<{ count: number }>({
   parse: (args) => {
     const count = args[0] === undefined ? 20 : Number(args[0]);
     if (!Number.isInteger(count) || count < 1 || count > 40 || args.length > 1) {
-      throw new InvalidInputError('`/migrate audit` takes an optional count from 1 to 40.');
+      throw localized(
+        new InvalidInputError('`/migrate audit` takes an optional count from 1 to 40.'),
+        'audit.error.count',
+      );
     }
     return { count };
   },

@@ -1,5 +1,5 @@
 import type { ResourceRef } from '../../../../domain/migration-resource.js';
-import { InvalidInputError } from '../../../../errors.js';
+import { InvalidInputError, localized } from '../../../../errors.js';
 import { parseBandwidthWindow } from '../../../../providers/bandwidth-grammar.js';
 import type { BandwidthWindow } from '../../../../providers/types.js';
 import { formatBytes } from '../../../blocks/format.js';
@@ -11,8 +11,12 @@ import { defineSubcommand } from '../subcommand.js';
 export function parseBandwidthWindowWord(word: string): BandwidthWindow {
   const window = parseBandwidthWindow(word);
   if (!window) {
-    throw new InvalidInputError(
-      `"${word.slice(0, 40)}" is not a bandwidth window. Write \`HH:MM-HH:MM=<rate>\`, e.g. \`00:00-06:00=200MB/s\`.`,
+    throw localized(
+      new InvalidInputError(
+        `"${word.slice(0, 40)}" is not a bandwidth window. Write \`HH:MM-HH:MM=<rate>\`, e.g. \`00:00-06:00=200MB/s\`.`,
+      ),
+      'bandwidth.error.window',
+      { typed: word.slice(0, 40) },
     );
   }
   return window;
@@ -28,8 +32,11 @@ export const bandwidthCommand = defineSubcommand<{ ref: ResourceRef; windows: Ba
     refuseShare('bandwidth', share);
     const [refWord, ...windowWords] = args;
     if (windowWords.length === 0) {
-      throw new InvalidInputError(
-        'Give the windows after the id, e.g. `/migrate bandwidth 1912 00:00-06:00=200MB/s`, or `off`.',
+      throw localized(
+        new InvalidInputError(
+          'Give the windows after the id, e.g. `/migrate bandwidth 1912 00:00-06:00=200MB/s`, or `off`.',
+        ),
+        'bandwidth.error.none',
       );
     }
     const ref = parseRef('bandwidth', refWord ? [refWord] : []);

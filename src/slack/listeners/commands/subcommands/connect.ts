@@ -1,4 +1,4 @@
-import { ConfigError, InvalidInputError } from '../../../../errors.js';
+import { ConfigError, InvalidInputError, localized } from '../../../../errors.js';
 import { isProviderId, PROVIDER_IDS, type ProviderId } from '../../../../providers/provider-ids.js';
 import { providerDefinitions } from '../../../../providers/registry.js';
 import { refuseShare } from '../../../command-text.js';
@@ -27,13 +27,21 @@ export const connectCommand = defineSubcommand<{ provider?: ProviderId }>({
   parse: (args, share) => {
     refuseShare('connect', share);
     if (args.length > 1)
-      throw new InvalidInputError(`\`/migrate connect\` takes at most a provider: ${providerList()}.`);
+      throw localized(
+        new InvalidInputError(`\`/migrate connect\` takes at most a provider: ${providerList()}.`),
+        'connect.error.args',
+        { first: PROVIDER_IDS.slice(0, -1).join(', '), last: PROVIDER_IDS.at(-1) ?? '' },
+      );
     const word = args[0]?.toLowerCase();
     if (word === undefined) return {};
     const provider = providerFor(word);
     if (!provider) {
-      throw new InvalidInputError(
-        `Unknown provider "${word.slice(0, 30)}": use one of ${PROVIDER_IDS.join(', ')}, or none to choose in the form.`,
+      throw localized(
+        new InvalidInputError(
+          `Unknown provider "${word.slice(0, 30)}": use one of ${PROVIDER_IDS.join(', ')}, or none to choose in the form.`,
+        ),
+        'connect.error.provider',
+        { typed: word.slice(0, 30), providers: PROVIDER_IDS.join(', ') },
       );
     }
     return { provider };
@@ -41,14 +49,20 @@ export const connectCommand = defineSubcommand<{ provider?: ProviderId }>({
   async run(ctx, { provider }) {
     await ctx.require('manage', 'add connections');
     if (!ctx.deps.connections.store?.enabled) {
-      throw new ConfigError(
-        'This bot cannot store connections yet: whoever runs it sets MIGRATE_BOT_ENCRYPTION_KEYS (see README → Configuration), ' +
-          'or adds the connection to the connections file.',
+      throw localized(
+        new ConfigError(
+          'This bot cannot store connections yet: whoever runs it sets MIGRATE_BOT_ENCRYPTION_KEYS (see README → Configuration), ' +
+            'or adds the connection to the connections file.',
+        ),
+        'connect.refusal.noKeyYet',
       );
     }
     if (!ctx.triggerId) {
-      throw new InvalidInputError(
-        'Slack did not send what is needed to open a form; run `/migrate connect` again.',
+      throw localized(
+        new InvalidInputError(
+          'Slack did not send what is needed to open a form; run `/migrate connect` again.',
+        ),
+        'connect.error.trigger',
       );
     }
     // A modal follows the person who opened it.
@@ -58,8 +72,11 @@ export const connectCommand = defineSubcommand<{ provider?: ProviderId }>({
       await ctx.deps.sender.to(ctx.teamId).openView(ctx.triggerId, view);
     } catch (error) {
       ctx.logger.warn({ err: error }, 'could not open the connect modal');
-      throw new InvalidInputError(
-        'The form could not be opened (Slack allows 3 seconds after the command); run `/migrate connect` again.',
+      throw localized(
+        new InvalidInputError(
+          'The form could not be opened (Slack allows 3 seconds after the command); run `/migrate connect` again.',
+        ),
+        'connect.error.late',
       );
     }
     ctx.logger.info({ provider: provider ?? 'choose' }, 'connect modal opened');

@@ -1,6 +1,7 @@
 import { explainForDisplay } from '../../../../catalogue/explain.js';
 import type { Connection } from '../../../../connections/connection.js';
-import { asAppError, InvalidInputError, ProviderError } from '../../../../errors.js';
+import { asAppError, InvalidInputError, localized, ProviderError } from '../../../../errors.js';
+import { ENGLISH, type Translator } from '../../../../i18n/translator.js';
 import { type AbsentKind, type Health, renderConnectionList } from '../../../blocks/connection-list.js';
 import type { HandlerContext } from '../../../context.js';
 import { defineSubcommand } from '../subcommand.js';
@@ -12,6 +13,7 @@ const HEALTH_TIMEOUT_MS = 5_000;
 export async function connectionHealth(
   ctx: HandlerContext,
   connections: Connection[],
+  tr: Translator = ENGLISH,
 ): Promise<Map<string, Health>> {
   const results = await Promise.all(
     connections.map(async (c): Promise<[string, Health]> => {
@@ -25,7 +27,7 @@ export async function connectionHealth(
         if (outcome === 'timeout') return [c.name, { state: 'timeout', seconds: HEALTH_TIMEOUT_MS / 1000 }];
         return [c.name, { state: 'ok', ms: Date.now() - started }];
       } catch (error) {
-        return [c.name, healthOfError(error)];
+        return [c.name, healthOfError(error, tr)];
       } finally {
         clearTimeout(timer);
       }
@@ -49,23 +51,29 @@ async function kindsNotOffered(
   return new Map(entries);
 }
 
-function healthOfError(error: unknown): Health {
+/** What went wrong, in the reader's words around the provider's own code and message (never translated). */
+function healthOfError(error: unknown, tr: Translator): Health {
   const e = asAppError(error);
   if (!(e instanceof ProviderError)) return { state: 'error', summary: e.message.slice(0, 300) };
-  const parts = [e.httpStatus ? `HTTP ${e.httpStatus}` : 'no answer', e.errorCode, e.errorMessage].filter(
-    Boolean,
-  );
-  const explained = e.errorCode ? explainForDisplay(e.errorCode, e.httpStatus) : undefined;
+  const parts = [
+    e.httpStatus ? `HTTP ${e.httpStatus}` : tr.t('conn.health.noAnswer'),
+    e.errorCode,
+    e.errorMessage,
+  ].filter(Boolean);
+  const explained = e.errorCode ? explainForDisplay(e.errorCode, e.httpStatus, tr.locale) : undefined;
   return {
     state: 'error',
     summary: parts.join(' · ').slice(0, 300),
     explanation: explained?.known
-      ? [explained.description, explained.solution ? `Fix: ${explained.solution}` : undefined]
+      ? [
+          explained.description,
+          explained.solution ? tr.t('conn.health.fix', { fix: explained.solution }) : undefined,
+        ]
           .filter(Boolean)
           .join(' ')
           .slice(0, 600)
       : e.code === 'provider_auth'
-        ? 'The provider rejected the credentials: an admin reconnects with new ones.'
+        ? tr.t('conn.health.rejected')
         : undefined,
   };
 }
@@ -77,19 +85,23 @@ export const connectionsCommand = defineSubcommand<{ share: boolean }>({
   usage: '/migrate connections',
   summary: 'Connections of this workspace with provider, endpoint, storage credential names and health.',
   parse: (args, share) => {
-    if (args.length > 0) throw new InvalidInputError('`/migrate connections` takes no arguments.');
+    if (args.length > 0)
+      throw localized(
+        new InvalidInputError('`/migrate connections` takes no arguments.'),
+        'connections.error.args',
+      );
     return { share };
   },
   async run(ctx, { share }) {
     await ctx.require('view', 'see connections');
     await ctx.deps.connections.sync(ctx.teamId);
     const connections = ctx.deps.connections.forTeam(ctx.teamId);
-    const [health, absent] = await Promise.all([
-      connectionHealth(ctx, connections),
-      kindsNotOffered(ctx, connections),
-    ]);
     // Shared in the channel: the channel's language; otherwise only the person who asked reads it.
     const tr = await ctx.translator(share ? 'channel' : 'person');
+    const [health, absent] = await Promise.all([
+      connectionHealth(ctx, connections, tr),
+      kindsNotOffered(ctx, connections),
+    ]);
     await ctx.reply({
       ...renderConnectionList(ctx.deps.connections, ctx.teamId, health, absent, tr),
       share,

@@ -36,12 +36,20 @@ export const createCommand = defineSubcommand<{ words: string[] }>({
   parse: (args, share) => {
     refuseShare('create', share);
     if (args.length > 2) {
-      throw new InvalidInputError(
-        '`/migrate create` takes at most a connection (or provider) and a kind, e.g. `/migrate create hw-prod task-group`.',
+      throw localized(
+        new InvalidInputError(
+          '`/migrate create` takes at most a connection (or provider) and a kind, e.g. `/migrate create hw-prod task-group`.',
+        ),
+        'create.error.args',
       );
     }
     const bad = args.find((a) => !CONNECTION_WORD.test(a.toLowerCase()));
-    if (bad) throw new InvalidInputError(`"${bad.slice(0, 40)}" is not a connection, provider or kind name.`);
+    if (bad)
+      throw localized(
+        new InvalidInputError(`"${bad.slice(0, 40)}" is not a connection, provider or kind name.`),
+        'create.error.badWord',
+        { typed: bad.slice(0, 40) },
+      );
     return { words: args };
   },
   run: (ctx, { words }) => openCreateModal(ctx, words),

@@ -15,6 +15,7 @@ export const del = defineSubcommand<{ ref: ResourceRef }>({
     return { ref: parseRef('delete', args) };
   },
   run: async (ctx, { ref }) => {
-    await ctx.reply(renderDeletePlan(await planDelete(ctx, { ref })));
+    const plan = await planDelete(ctx, { ref });
+    await ctx.reply(renderDeletePlan(plan, await ctx.translator('person')));
   },
 });

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../../../../errors.js';
+import { InvalidInputError, localized } from '../../../../errors.js';
 import { renderDisconnectPrompt } from '../../../blocks/connection-list.js';
 import { CONNECTION_WORD, refuseShare } from '../../../command-text.js';
 import type { HandlerContext } from '../../../context.js';
@@ -7,8 +7,12 @@ import { defineSubcommand } from '../subcommand.js';
 /** A file connection cannot be removed from Slack: the file is the source of truth. */
 export function refuseFileConnection(ctx: HandlerContext, name: string): void {
   if (ctx.deps.connections.fileConnection(ctx.teamId, name)) {
-    throw new InvalidInputError(
-      `${name} is configured as code: edit the connections file (MIGRATE_BOT_CONNECTIONS) and restart the bot to remove it.`,
+    throw localized(
+      new InvalidInputError(
+        `${name} is configured as code: edit the connections file (MIGRATE_BOT_CONNECTIONS) and restart the bot to remove it.`,
+      ),
+      'disconnect.error.file',
+      { name },
     );
   }
 }
@@ -22,12 +26,19 @@ export const disconnectCommand = defineSubcommand<{ name: string }>({
     refuseShare('disconnect', share);
     const [name, ...extra] = args;
     if (!name || extra.length > 0)
-      throw new InvalidInputError(
-        '`/migrate disconnect` takes one connection name, e.g. `/migrate disconnect hw-prod`.',
+      throw localized(
+        new InvalidInputError(
+          '`/migrate disconnect` takes one connection name, e.g. `/migrate disconnect hw-prod`.',
+        ),
+        'disconnect.error.usage',
       );
     if (!CONNECTION_WORD.test(name))
-      throw new InvalidInputError(
-        `"${name.slice(0, 40)}" is not a connection name: see \`/migrate connections\`.`,
+      throw localized(
+        new InvalidInputError(
+          `"${name.slice(0, 40)}" is not a connection name: see \`/migrate connections\`.`,
+        ),
+        'disconnect.error.badName',
+        { typed: name.slice(0, 40) },
       );
     return { name };
   },

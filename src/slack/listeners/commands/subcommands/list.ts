@@ -1,6 +1,8 @@
 import type { MigrationResource, ResourceKind } from '../../../../domain/migration-resource.js';
+import type { Translator } from '../../../../i18n/translator.js';
 import { orderForTriage, triageSummary } from '../../../../resources/triage.js';
 import { describeUnreadable } from '../../../blocks/error-message.js';
+import { kindPlural, stateWords } from '../../../blocks/resource-card.js';
 import { type ListGap, MAX_LIST_ROWS, renderResourceList } from '../../../blocks/resource-list.js';
 import type { HandlerContext } from '../../../context.js';
 import { type ListQuery, parseListQuery } from '../../../list-query.js';
@@ -9,6 +11,23 @@ import { defineSubcommand } from '../subcommand.js';
 /** A page is at most this many rows; deeper pages read more from each connection (bounded). */
 export const PAGE_SIZE = 20;
 const MAX_PAGE = Math.floor((MAX_LIST_ROWS * 25) / PAGE_SIZE);
+
+/** What the list is narrowed to, for its title: connection or provider, kind, states. */
+function listFilters(query: ListQuery, tr: Translator): string[] {
+  // English keeps the words as typed ("task-groups", "failed/running"); other languages the card's.
+  const english = tr.locale === 'en';
+  const kind = query.kind ? (english ? `${query.kind}s` : kindPlural(query.kind, tr)) : '';
+  const states = [...new Set(query.states ?? [])].map((s) => (english ? s : stateWords(s, tr)));
+  return [
+    query.connection
+      ? tr.t('list.filter.connection', { name: query.connection })
+      : query.provider
+        ? tr.t('list.filter.provider', { provider: query.provider })
+        : '',
+    kind,
+    states.join('/'),
+  ].filter(Boolean);
+}
 
 /**
  * Lists one kind (or every kind) across the workspace's connections, merged, one page at a time.
@@ -43,6 +62,8 @@ export async function listResources(
       ),
     ),
   );
+  // A shared list is read by the channel; otherwise by the asker (states, figures, buttons).
+  const tr = await ctx.translator(query.share ? 'channel' : 'person');
   const resources: MigrationResource[] = [];
   const failures: ListGap[] = [];
   const notOffered: { connection: string; kind: ResourceKind }[] = [];
@@ -65,10 +86,10 @@ export async function listResources(
     }
     // Every kind asked for failed: one line for the connection rather than one per kind.
     if (failed.length > 0 && failed.length === perKind.length)
-      failures.push({ connection: name, reason: describeUnreadable(name, failed[0]!.error) });
+      failures.push({ connection: name, reason: describeUnreadable(name, failed[0]!.error, tr) });
     else
       for (const f of failed)
-        failures.push({ connection: name, kind: f.kind, reason: describeUnreadable(name, f.error) });
+        failures.push({ connection: name, kind: f.kind, reason: describeUnreadable(name, f.error, tr) });
   });
   await resolver.index.remember(
     ctx.teamId,
@@ -82,20 +103,20 @@ export async function listResources(
   );
   const ordered = orderForTriage(resources);
   const shown = ordered.slice(page * PAGE_SIZE, wanted);
-  const filters = [
-    query.connection ? `in ${query.connection}` : query.provider ? `on ${query.provider}` : '',
-    query.kind ? `${query.kind}s` : '',
-    query.states ? [...new Set(query.states)].join('/') : '',
-  ].filter(Boolean);
+  const filters = listFilters(query, tr);
   const unread = [...new Set(failures.map((f) => f.connection))].join(', ');
   const summary =
     resources.length === 0 && unread
-      ? `Could not list migrations: ${unread} could not be read`
+      ? tr.t('list.text.unread', { connections: unread })
       : resources.length === 0 && answered === 0 && notOffered.length > 0
-        ? `${[...new Set(notOffered.map((n) => n.connection))].join(', ')}: no such resources offered there`
-        : `${total} resource(s)${filters.length ? ` · ${filters.join(' · ')}` : ''}${unread ? ` (not everything could be listed from ${unread})` : ''}`;
-  // A shared list is read by the channel; otherwise by the asker (states, figures, buttons).
-  const tr = await ctx.translator(query.share ? 'channel' : 'person');
+        ? tr.t('list.text.notOffered', {
+            connections: [...new Set(notOffered.map((n) => n.connection))].join(', '),
+          })
+        : tr.t('list.text.count', {
+            total,
+            filters: filters.length ? ` · ${filters.join(' · ')}` : '',
+            unread: unread ? tr.t('list.text.partly', { connections: unread }) : '',
+          });
   await ctx.reply({
     text: summary,
     blocks: renderResourceList({

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../../../../errors.js';
+import { InvalidInputError, localized } from '../../../../errors.js';
 import {
   listSubscriptions,
   type SubscribeRequest,
@@ -11,7 +11,7 @@ import {
   renderSubscriptionList,
   renderUnsubscribed,
 } from '../../../blocks/subscriptions.js';
-import { refuseShare } from '../../../command-text.js';
+import { oneChannelAtMost, refuseShare } from '../../../command-text.js';
 import { isChannelWord, parseChannel } from '../../../mentions.js';
 import { defineSubcommand } from '../subcommand.js';
 
@@ -31,22 +31,39 @@ function parseSubscribeArgs(
   const channels = args.filter(isChannelWord);
   const modes = args.filter((w) => (FOLLOW_MODES as readonly string[]).includes(w.toLowerCase()));
   const rest = args.filter((w) => !isChannelWord(w) && !modes.includes(w));
-  if (channels.length > 1) throw new InvalidInputError(`\`/migrate ${name}\` takes one channel at most.`);
-  if (modes.length > 0 && !withMode) throw new InvalidInputError(`Unsubscribing takes no mode: ${usage}.`);
-  if (modes.length > 1) throw new InvalidInputError(`Choose one mode (failures, endings or all): ${usage}.`);
+  const refuse = (message: string, key: string, values: Record<string, string> = {}) =>
+    localized(new InvalidInputError(message), key, { usage, ...values });
+  if (channels.length > 1) throw oneChannelAtMost(name);
+  if (modes.length > 0 && !withMode)
+    throw refuse(`Unsubscribing takes no mode: ${usage}.`, 'subscribe.error.noMode');
+  if (modes.length > 1)
+    throw refuse(`Choose one mode (failures, endings or all): ${usage}.`, 'subscribe.error.oneMode');
   // `subscribe hw-prod sometimes`: the second word was meant as the mode.
   if (withMode && rest.length === 2 && TARGET.exec(rest[0]!) && !rest[1]!.startsWith('<'))
-    throw new InvalidInputError(
+    throw refuse(
       `\`${rest[1]!.slice(0, 40)}\` is not a mode: choose failures (the default), endings or all. ${usage}.`,
+      'subscribe.error.badMode',
+      { typed: rest[1]!.slice(0, 40) },
     );
-  if (rest.length !== 1) {
-    const extra = rest.length > 1 ? ` I could not read \`${rest.slice(1).join(' ')}\`.` : '';
-    throw new InvalidInputError(`Name one connection, or a connection and a task group: ${usage}.${extra}`);
+  if (rest.length > 1) {
+    const words = rest.slice(1).join(' ');
+    throw refuse(
+      `Name one connection, or a connection and a task group: ${usage}. I could not read \`${words}\`.`,
+      'subscribe.error.targetExtra',
+      { words },
+    );
   }
+  if (rest.length === 0)
+    throw refuse(
+      `Name one connection, or a connection and a task group: ${usage}.`,
+      'subscribe.error.target',
+    );
   const match = TARGET.exec(rest[0]!);
   if (!match)
-    throw new InvalidInputError(
+    throw refuse(
       `\`${rest[0]!.slice(0, 80)}\` is not a connection name or \`connection:group-id\`: ${usage}.`,
+      'subscribe.error.badTarget',
+      { typed: rest[0]!.slice(0, 80) },
     );
   return {
     connection: match[1]!,
@@ -86,8 +103,11 @@ export const subscriptionsCommand = defineSubcommand<{ channel?: string; share: 
   summary: 'Which channels follow which connections and groups, and in which mode.',
   parse: (args, share) => {
     if (args.length > 1 || (args[0] !== undefined && !isChannelWord(args[0])))
-      throw new InvalidInputError(
-        '`/migrate subscriptions` takes at most a channel, e.g. `/migrate subscriptions #ops`.',
+      throw localized(
+        new InvalidInputError(
+          '`/migrate subscriptions` takes at most a channel, e.g. `/migrate subscriptions #ops`.',
+        ),
+        'subscriptions.error.args',
       );
     return args[0] ? { channel: parseChannel(args[0]), share } : { share };
   },

@@ -1,5 +1,5 @@
 import type { ResourceRef } from '../../../../domain/migration-resource.js';
-import { InvalidInputError } from '../../../../errors.js';
+import { InvalidInputError, localized } from '../../../../errors.js';
 import { code } from '../../../blocks/mrkdwn.js';
 import { parseRef, refuseShare } from '../../../command-text.js';
 import { defineSubcommand } from '../subcommand.js';
@@ -13,11 +13,18 @@ export const syncEventCommand = defineSubcommand<{ ref: ResourceRef; keys: strin
     refuseShare('sync-event', share);
     const [refWord, ...keys] = args;
     if (keys.length === 0)
-      throw new InvalidInputError(
-        'Give the object keys after the id, e.g. `/migrate sync-event 8a1f photos/2026/a.jpg`.',
+      throw localized(
+        new InvalidInputError(
+          'Give the object keys after the id, e.g. `/migrate sync-event 8a1f photos/2026/a.jpg`.',
+        ),
+        'syncEvent.error.none',
       );
     if (keys.length > 100)
-      throw new InvalidInputError(`At most 100 object keys at a time; got ${keys.length}.`);
+      throw localized(
+        new InvalidInputError(`At most 100 object keys at a time; got ${keys.length}.`),
+        'syncEvent.error.many',
+        { n: keys.length },
+      );
     return { ref: parseRef('sync-event', refWord ? [refWord] : []), keys };
   },
   async run(ctx, { ref, keys }) {

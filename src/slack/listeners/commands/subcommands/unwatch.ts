@@ -1,4 +1,4 @@
-import { InvalidInputError, NotFoundError } from '../../../../errors.js';
+import { InvalidInputError, localized, NotFoundError } from '../../../../errors.js';
 import { code, escapeMrkdwn } from '../../../blocks/mrkdwn.js';
 import { defineSubcommand } from '../subcommand.js';
 import { parseWatchArgs, type WatchArgs, watchChannel } from './watch.js';
@@ -13,23 +13,38 @@ export const unwatchCommand = defineSubcommand<WatchArgs>({
     const channelId = await watchChannel(ctx, channel, 'unwatch migrations');
     // Matched against the watches, not the provider: a resource that is gone can still be unwatched.
     const matches = await ctx.deps.watcher.find(ctx.teamId, channelId, ref);
+    const id = ref.id.slice(0, 60);
     if (matches.length === 0)
-      throw new NotFoundError(
-        `Nothing matching "${ref.id.slice(0, 60)}" is watched in <#${channelId}>. \`/migrate watches\` lists what is.`,
+      throw localized(
+        new NotFoundError(
+          `Nothing matching "${id}" is watched in <#${channelId}>. \`/migrate watches\` lists what is.`,
+        ),
+        'unwatch.error.none',
+        { id, channel: `<#${channelId}>` },
       );
-    if (matches.length > 1)
-      throw new InvalidInputError(
-        `"${ref.id.slice(0, 60)}" matches ${matches.length} watches in <#${channelId}>: ` +
-          `${matches
-            .slice(0, 5)
-            .map((m) => code(`${m.watch.connection}:${m.watch.id}`))
-            .join(', ')}. Give more of the id, or \`connection:id\`.`,
+    if (matches.length > 1) {
+      const watches = matches
+        .slice(0, 5)
+        .map((m) => code(`${m.watch.connection}:${m.watch.id}`))
+        .join(', ');
+      throw localized(
+        new InvalidInputError(
+          `"${id}" matches ${matches.length} watches in <#${channelId}>: ${watches}. Give more of the id, or \`connection:id\`.`,
+        ),
+        'unwatch.error.many',
+        { id, n: matches.length, channel: `<#${channelId}>`, watches },
       );
+    }
     const record = matches[0]!;
     const target = `${record.watch.connection}:${record.watch.id}`;
     await ctx.audited('unwatch', target, () => ctx.deps.watcher.unwatch(record.watch));
+    const tr = await ctx.translator('person');
     await ctx.reply({
-      text: `:no_bell: Stopped watching *${escapeMrkdwn(record.snapshot.name)}* ${code(target)} in <#${channelId}>.`,
+      text: tr.t('unwatch.done', {
+        name: escapeMrkdwn(record.snapshot.name),
+        target: code(target),
+        channel: `<#${channelId}>`,
+      }),
     });
   },
 });

@@ -1,9 +1,8 @@
 import type { ResourceRef } from '../../../../domain/migration-resource.js';
-import { InvalidInputError } from '../../../../errors.js';
 import { operateIn } from '../../../../use-cases/context.js';
 import { watchResource } from '../../../../use-cases/watch-resource.js';
 import { renderWatched } from '../../../blocks/use-case-replies.js';
-import { parseRef, refuseShare } from '../../../command-text.js';
+import { oneChannelAtMost, parseRef, refuseShare } from '../../../command-text.js';
 import type { HandlerContext } from '../../../context.js';
 import { isChannelWord, parseChannel } from '../../../mentions.js';
 import { defineSubcommand } from '../subcommand.js';
@@ -18,7 +17,7 @@ export interface WatchArgs {
 export function parseWatchArgs(name: string, args: string[], share: boolean): WatchArgs {
   refuseShare(name, share);
   const channels = args.filter(isChannelWord);
-  if (channels.length > 1) throw new InvalidInputError(`\`/migrate ${name}\` takes one channel at most.`);
+  if (channels.length > 1) throw oneChannelAtMost(name);
   const ref = parseRef(
     name,
     args.filter((w) => !isChannelWord(w)),
@@ -43,6 +42,7 @@ export const watchCommand = defineSubcommand<WatchArgs>({
     'Follow a migration in a channel: one card kept current, events in its thread, failure and completion also in the channel.',
   parse: (args, share) => parseWatchArgs('watch', args, share),
   async run(ctx, { ref, channel }) {
-    await ctx.reply(renderWatched(await watchResource(ctx, { ref }, channel)));
+    const watched = await watchResource(ctx, { ref }, channel);
+    await ctx.reply(renderWatched(watched, await ctx.translator('person')));
   },
 });

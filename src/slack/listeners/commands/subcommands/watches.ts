@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { InvalidInputError } from '../../../../errors.js';
+import { InvalidInputError, localized } from '../../../../errors.js';
 import { brokenFix } from '../../../../watcher/broken-channel.js';
 import { formatPercent } from '../../../blocks/format.js';
 import { code, escapeMrkdwn, truncate } from '../../../blocks/mrkdwn.js';
@@ -17,8 +17,11 @@ export const watchesCommand = defineSubcommand<{ channel?: string; share: boolea
   summary: "What this workspace watches, by channel, with each resource's last known state.",
   parse: (args, share) => {
     if (args.length > 1 || (args[0] !== undefined && !isChannelWord(args[0])))
-      throw new InvalidInputError(
-        '`/migrate watches` takes at most a channel, e.g. `/migrate watches #migrations`.',
+      throw localized(
+        new InvalidInputError(
+          '`/migrate watches` takes at most a channel, e.g. `/migrate watches #migrations`.',
+        ),
+        'watches.error.args',
       );
     return args[0] ? { channel: parseChannel(args[0]), share } : { share };
   },
