@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type AckLatencyResult, type AckRow, type AckTarget, runAckLatency } from './ack-latency.js';
+import { runDetection } from './detect.js';
+import { detectionSection, detectionTargets } from './failure-detection.js';
 import { type HungProviderResult, hungProviderSection, runHungProvider } from './hung-provider.js';
 import { type PollScaleRow, runPollScale } from './poll-scale.js';
 import type { LatencySummary } from './stats.js';
@@ -12,6 +14,7 @@ import { runStoreWrites, type StoreWritesRow, storeWritesSection } from './store
  * `npm run bench` (full) or `npm run bench -- --smoke` (short, for CI): every benchmark on
  * loopback, bounded, then bench/results/report.{md,json}. Options:
  *   --only=ack|hung|poll|store     run one benchmark
+ *   --only=detect [--watches=N]    the poll benchmark's failure detection only (memory, 10,000)
  *   --compare=<dir>                also measure the bot of another build (its compiled bench dir,
  *                                  e.g. the previous commit's `dist-bench`), side by side
  *   --compare-label=<text>         its row label (e.g. "previous commit 127da31")
@@ -118,9 +121,11 @@ async function main(): Promise<void> {
   }
 
   const poll: PollScaleRow[] = [];
-  if (only === undefined || only === 'poll') {
+  if (only === undefined || only === 'poll' || only === 'detect') {
     const log = (line: string) => console.log(`bench: ${line}`);
-    if (smoke) poll.push(...(await runPollScale({ sizes: [1000], store: 'memory', idleCycles: 2, log })));
+    if (only === 'detect') poll.push(...(await runDetection(arg('watches'), log)));
+    else if (smoke)
+      poll.push(...(await runPollScale({ sizes: [1000], store: 'memory', idleCycles: 2, log })));
     else {
       poll.push(...(await runPollScale({ sizes: [1000, 10_000], store: 'memory', log })));
       poll.push(...(await runPollScale({ sizes: [1000, 10_000, 50_000], store: 'redis', log })));
@@ -268,6 +273,7 @@ function evaluate(
       met: n429 === 0,
     });
   }
+  out.push(...detectionTargets(poll));
   return out;
 }
 
@@ -305,7 +311,7 @@ function renderMarkdown(report: {
   ];
   if (report.ack) lines.push(...ackSection(report.ack));
   if (report.hung) lines.push(...hungProviderSection(report.hung));
-  if (report.poll.length > 0) lines.push(...pollSection(report.poll));
+  if (report.poll.length > 0) lines.push(...pollSection(report.poll), ...detectionSection(report.poll));
   if (report.store) lines.push(...storeWritesSection(report.store));
   const notes = path.resolve('bench', 'notes.md');
   if (existsSync(notes)) lines.push(readFileSync(notes, 'utf8').trim(), '');
