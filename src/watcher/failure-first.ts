@@ -4,7 +4,6 @@ import type { Loaded } from './cycle-report.js';
 import {
   chunks,
   failureItem,
-  isUrgent,
   LIST_FROM,
   listingEntry,
   listingKey,
@@ -47,20 +46,12 @@ export class FailureFirst {
   }
 
   /**
-   * Announces what is due among these watches (`latest`: their records as this cycle wrote them).
+   * Announces the failures due among these watches (their records as this cycle wrote them).
    * Returns how many failures still wait (the workspace's posting budget was spent, or Slack failed).
    */
-  async announce(
-    watches: readonly Loaded[],
-    latest: ReadonlyMap<string, WatchRecord>,
-    waitUntil: number,
-  ): Promise<number> {
-    const involved = watches.filter((w) => {
-      const r = latest.get(w.key) ?? w.record;
-      return !r.broken && r.outbox.some((e) => e.listedIn !== undefined || isUrgent(e));
-    });
-    if (involved.length === 0) return 0;
-    const byChannel = groupBy(involved, (w) => channelKey(w.record.watch.teamId, w.record.watch.channelId));
+  async announce(failing: readonly Loaded[], waitUntil: number): Promise<number> {
+    if (failing.length === 0) return 0;
+    const byChannel = groupBy(failing, (w) => channelKey(w.record.watch.teamId, w.record.watch.channelId));
     let left = 0;
     await forEachLimited([...byChannel], CHANNELS_AT_ONCE, async ([key, group]) => {
       left += await this.#channel(key, group, waitUntil);
@@ -69,18 +60,15 @@ export class FailureFirst {
   }
 
   /**
-   * `announce` over every group polled, again after each posting window while failures still wait
-   * and the cycle may (bounded); once none waits, other posts may use the budget again.
+   * `announce` over every connection polled, again after each posting window while failures still
+   * wait and the cycle may (bounded); once none waits, other posts may use the budget again.
    */
-  async announceAll(
-    groups: readonly { watches: Loaded[]; latest: ReadonlyMap<string, WatchRecord> }[],
-    waitUntil: number,
-  ): Promise<number> {
+  async announceAll(polled: readonly { failing: Loaded[] }[], waitUntil: number): Promise<number> {
+    const failing = polled.flatMap((p) => p.failing);
     const windowMs = this.#settings.postPace?.perWorkspace.windowMs;
     let left = 0;
     for (let attempt = 0; attempt < WINDOWS_WAITED; attempt++) {
-      left = 0;
-      for (const g of groups) left += await this.announce(g.watches, g.latest, waitUntil);
+      left = await this.announce(failing, waitUntil);
       if (left === 0 || !windowMs) break;
       const waitMs = windowMs - (Date.now() % windowMs) + 5;
       if (performance.now() + waitMs > waitUntil) break;

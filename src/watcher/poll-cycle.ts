@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { ResourceAction } from '../providers/types.js';
 import type { KindOffering } from '../resources/kind-offering.js';
 import { SKIP } from '../store/atomic-kv.js';
-import { DELIVERING_AT_ONCE, deliverDue, type Polled } from './cycle-delivery.js';
+import { DELIVERING_AT_ONCE, deliverDue, type Polled, planDelivery } from './cycle-delivery.js';
 import { type CycleReport, emptyReport, type Loaded } from './cycle-report.js';
 import { discover } from './discover.js';
 import { eventEntries } from './event-entries.js';
@@ -120,9 +120,7 @@ export class PollCycle {
     );
     // Every failure of the cycle before any other post takes the workspace's budget.
     await this.#failures.announceAll(polled, waitUntil);
-    await forEachLimited(polled, DELIVERING_AT_ONCE, (p) =>
-      deliverDue(this.#outbox, p.watches, p.latest, waitUntil),
-    );
+    await forEachLimited(polled, DELIVERING_AT_ONCE, (p) => deliverDue(this.#outbox, p.due, waitUntil));
     await this.#digests(all);
     report.ms = Math.round(performance.now() - started);
     return report;
@@ -241,9 +239,10 @@ export class PollCycle {
     }
     await this.#outbox.drain(hKey);
     // Failures first; in a full cycle the rest waits until every connection was polled.
-    await this.#failures.announce(watches, latest, waitUntil);
-    if (options.polled) options.polled.push({ watches, latest });
-    else await deliverDue(this.#outbox, watches, latest, waitUntil);
+    const plan = planDelivery(watches, latest);
+    await this.#failures.announce(plan.failing, waitUntil);
+    if (options.polled) options.polled.push(plan);
+    else await deliverDue(this.#outbox, plan.due, waitUntil);
   }
 
   /** Creates the watches subscriptions found, and notes on existing ones which subscriptions they serve. */
