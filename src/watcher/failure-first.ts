@@ -61,7 +61,8 @@ export class FailureFirst {
 
   /**
    * `announce` over every connection polled, again after each posting window while failures still
-   * wait and the cycle may (bounded); once none waits, other posts may use the budget again.
+   * wait for one and the cycle may (bounded; not for a backoff or an outage, which a later cycle
+   * retries); once none waits, other posts may use the budget again.
    */
   async announceAll(polled: readonly { failing: Loaded[] }[], waitUntil: number): Promise<number> {
     const failing = polled.flatMap((p) => p.failing);
@@ -69,7 +70,7 @@ export class FailureFirst {
     let left = 0;
     for (let attempt = 0; attempt < WINDOWS_WAITED; attempt++) {
       left = await this.announce(failing, waitUntil);
-      if (left === 0 || !windowMs) break;
+      if (left === 0 || !windowMs || !this.#outbox.failuresWaiting()) break;
       const waitMs = windowMs - (Date.now() % windowMs) + 5;
       if (performance.now() + waitMs > waitUntil) break;
       await sleep(waitMs);

@@ -87,6 +87,11 @@ export class Outbox {
     this.#pacer.failuresOut();
   }
 
+  /** A failure waits for the next posting window (not for a backoff or an outage). */
+  failuresWaiting(): boolean {
+    return this.#pacer.failuresWaiting();
+  }
+
   /** True while Slack asked this workspace's deliveries to wait. */
   paused(teamId: string): boolean {
     return this.#pacer.paused(teamId);

@@ -40,6 +40,12 @@ export class PostPacer {
     this.#deliveredAt.set(teamId, Date.now());
   }
 
+  /** True while a failure waits for this replica's next posting window (it did not get a slot). */
+  failuresWaiting(): boolean {
+    const now = Date.now();
+    return [...this.#failuresWaiting.values()].some((until) => until > now);
+  }
+
   /** Every failure due was posted: other posts may use the budget again. */
   failuresOut(): void {
     this.#failuresWaiting.clear();
