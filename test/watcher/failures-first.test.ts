@@ -177,6 +177,27 @@ describe('failures go first, several at once in one listing', () => {
       expect(record.outbox.filter((e) => e.listedIn !== undefined)).toEqual([]);
   }, 30_000);
 
+  it('a subscription’s failures at once: one listing instead of a channel post each, nothing left over', async () => {
+    const r = await rig();
+    await r.watcher.subscribe({
+      teamId: TEAM,
+      channelId: CHANNEL,
+      connection: 'hw-prod',
+      mode: 'failures',
+      by: 'U0ALICE01',
+      createdAt: Date.now(),
+    });
+    [0, 1, 2].map((i) => task(`failing-${i}`, 0.45, true));
+    await r.watcher.runCycle(); // finds the tasks: their watches start now
+    world.clock.advance(10_000); // all three fail
+    await r.watcher.runCycle();
+    await drainAll(r, 10_000);
+    const posts = notifications(world.fakeSlack);
+    expect(posts.map((n) => n.event)).toEqual(['failures']);
+    expect(named(posts[0]!.body)).toEqual(new Set(['failing-0', 'failing-1', 'failing-2']));
+    for (const { record } of await r.watcher.store.loadAll()) expect(record.outbox).toEqual([]);
+  }, 30_000);
+
   it('a sender that died between marking the failures and enqueueing their listing: rebuilt under its key, posted once', async () => {
     const r = await rig();
     const failing = [0, 1].map((i) => task(`failing-${i}`, 0.45, true));
