@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import type { CycleReport } from '../src/watcher/poll-cycle.js';
+import { BENCH_POLL_PAUSE_MS, type DetectionFigures } from './failure-detection.js';
 import { BUSY_STEP_MS } from './poll-constants.js';
 import type { WorldInfo, WorldSpec, WorldStats } from './poll-world.js';
 import { type RpcChild, startRpc } from './rpc.js';
@@ -52,6 +53,8 @@ export interface PollScaleRow {
   /** Naive provider requests ÷ the watcher's, in the same run. */
   requestRatio?: number;
   peakRssMb: number;
+  /** Busy step: from the failing resources' state change to the first post naming each. */
+  detection?: DetectionFigures;
 }
 
 export interface PollScaleOptions {
@@ -182,12 +185,16 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
     let cycles = 0;
     let left = (await watcher.call<{ outbox: number }>('backlog')).outbox;
     while (left > 0 && cycles < 30 && performance.now() - catchStarted < 180_000) {
-      await sleep(1_000);
+      await sleep(BENCH_POLL_PAUSE_MS);
       await watcher.call('cycle', {}, 1_800_000);
       cycles++;
       left = (await watcher.call<{ outbox: number }>('backlog')).outbox;
     }
     const catchStats = await world.call<WorldStats>('stats');
+    const detection = await world.call<DetectionFigures>('detection');
+    log(
+      `  failure posts: ${detection.posted} of ${detection.expected}, p50 / p99 / max ${detection.latency.p50} / ${detection.latency.p99} / ${detection.latency.max} ms`,
+    );
     const catchUp = {
       cycles,
       seconds: round1((performance.now() - catchStarted) / 1000),
@@ -253,6 +260,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
       naive,
       requestRatio: naive ? round1(naive.providerRequests / idle.providerRequests) : undefined,
       peakRssMb: memory.peakRssMb,
+      detection,
     };
   } finally {
     await watcher?.call('stop', {}, 60_000).catch(() => undefined);

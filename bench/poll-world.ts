@@ -6,6 +6,7 @@ import { SimNcpGatewayAuth } from '../dev/simulators/ncp/auth.js';
 import { NcpSimulator } from '../dev/simulators/ncp/index.js';
 import { UpCloudSimulator } from '../dev/simulators/upcloud/index.js';
 import type { Connection } from '../src/connections/connection.js';
+import { DetectionTracker } from './failure-detection.js';
 import { BENCH_BOT_TOKEN, BENCH_TEAM, BUSY_STEP_MS, TOTAL_BYTES } from './poll-constants.js';
 import { serveRpc } from './rpc.js';
 
@@ -51,6 +52,8 @@ const sims: { provider: 'huawei-oms' | 'ncp' | 'upcloud'; sim: Simulator }[] = [
 const clock = new SimClock();
 clock.freeze(Date.now());
 const fakeSlack = new FakeSlack({ botToken: BENCH_BOT_TOKEN, teamId: BENCH_TEAM });
+const detection = new DetectionTracker();
+fakeSlack.observe((call) => detection.call(call));
 
 async function start(spec: WorldSpec): Promise<WorldInfo> {
   await fakeSlack.start();
@@ -63,6 +66,7 @@ async function start(spec: WorldSpec): Promise<WorldInfo> {
     const r = random();
     const ends = r < spec.finishShare ? 'finish' : r < spec.finishShare + spec.failShare ? 'fail' : 'move';
     if (ends !== 'move') transitions++;
+    if (ends === 'fail') detection.failing(`bench-${n}`);
     return { ends, progress: ends === 'finish' ? 0.95 : ends === 'fail' ? 0.45 : 0.2, name: `bench-${n++}` };
   };
   const source = {
@@ -192,8 +196,10 @@ serveRpc({
   },
   /** Moves the simulated clock: running resources progress, some end. */
   advance({ ms }: { ms: number }) {
+    detection.flipped();
     clock.advance(ms);
   },
+  detection: () => detection.figures(),
   tiers({ on }: { on: boolean }) {
     fakeSlack.setTierLimits(on);
   },

@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type AckLatencyResult, type AckRow, type AckTarget, runAckLatency } from './ack-latency.js';
+import { runDetection } from './detect.js';
+import { detectionSection } from './failure-detection.js';
 import { type HungProviderResult, hungProviderSection, runHungProvider } from './hung-provider.js';
 import { type PollScaleRow, runPollScale } from './poll-scale.js';
 import type { LatencySummary } from './stats.js';
@@ -13,6 +15,7 @@ import { evaluate, RTT_MS, type Target } from './targets.js';
  * `npm run bench` (full) or `npm run bench -- --smoke` (short, for CI): every benchmark on
  * loopback, bounded, then bench/results/report.{md,json}. Options:
  *   --only=ack|hung|poll|store     run one benchmark
+ *   --only=detect [--watches=N]    the poll benchmark's failure detection only (memory, 10,000)
  *   --compare=<dir>                also measure the bot of another build (its compiled bench dir,
  *                                  e.g. the previous commit's `dist-bench`), side by side
  *   --compare-label=<text>         its row label (e.g. "previous commit 127da31")
@@ -100,9 +103,11 @@ async function main(): Promise<void> {
   }
 
   const poll: PollScaleRow[] = [];
-  if (only === undefined || only === 'poll') {
+  if (only === undefined || only === 'poll' || only === 'detect') {
     const log = (line: string) => console.log(`bench: ${line}`);
-    if (smoke) poll.push(...(await runPollScale({ sizes: [1000], store: 'memory', idleCycles: 2, log })));
+    if (only === 'detect') poll.push(...(await runDetection(arg('watches'), log)));
+    else if (smoke)
+      poll.push(...(await runPollScale({ sizes: [1000], store: 'memory', idleCycles: 2, log })));
     else {
       // 50,000 in memory too (issue #15 judges 10,000 and 50,000 on both stores); the naive poller
       // only up to 10,000, where its ratio is judged (at 50,000 it adds minutes and no verdict).
@@ -205,7 +210,7 @@ function renderMarkdown(report: {
   ];
   if (report.ack) lines.push(...ackSection(report.ack));
   if (report.hung) lines.push(...hungProviderSection(report.hung));
-  if (report.poll.length > 0) lines.push(...pollSection(report.poll));
+  if (report.poll.length > 0) lines.push(...pollSection(report.poll), ...detectionSection(report.poll));
   if (report.store) lines.push(...storeWritesSection(report.store));
   const notes = path.resolve('bench', 'notes.md');
   if (existsSync(notes)) lines.push(readFileSync(notes, 'utf8').trim(), '');

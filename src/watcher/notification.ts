@@ -24,7 +24,25 @@ export type WatchNotification =
   | DigestNote
   | BrokenNote
   | RepairedNote
-  | ReportNote;
+  | ReportNote
+  | FailureListNote;
+
+/** Several resources in one channel failed at once: one channel post lists them (each thread says more). */
+export interface FailureListNote {
+  kind: 'failures';
+  items: FailureItem[];
+}
+
+/** One line of a failure listing: which resource, and the code its failure came with. */
+export interface FailureItem {
+  name: string;
+  connection: string;
+  kind: ResourceKind;
+  id: string;
+  progress?: number;
+  code?: string;
+  message?: string;
+}
 
 /** A finished task's completion report, in its card's thread, with the samples its chart is drawn from. */
 export interface ReportNote {

@@ -82,6 +82,11 @@ export interface DrainOptions {
    * (a repair), and a channel Slack refuses is reported in `channelError` instead of breaking it.
    */
   direct?: boolean;
+  /**
+   * Only a failure not yet announced (and what its record queued before it, in order): the cycle's
+   * first pass, before completions, other replies and card edits take the workspace's budget.
+   */
+  urgent?: boolean;
 }
 
 /** Records an audit entry (the store and the audit channel); the bot passes its audit log. */

@@ -2,6 +2,7 @@ import type { Logger } from '../logger.js';
 import { SKIP } from '../store/atomic-kv.js';
 import { isHeld, markBroken } from './broken-channel.js';
 import { CardEditor } from './card-editor.js';
+import { goesFirst } from './failure-listing.js';
 import { cardFacts } from './notification.js';
 import {
   type DeliveryStats,
@@ -81,6 +82,16 @@ export class Outbox {
     });
   }
 
+  /** Every failure due was posted: other posts may use the workspace's budget again. */
+  failuresOut(): void {
+    this.#pacer.failuresOut();
+  }
+
+  /** A failure waits for the next posting window (not for a backoff or an outage). */
+  failuresWaiting(): boolean {
+    return this.#pacer.failuresWaiting();
+  }
+
   /** True while Slack asked this workspace's deliveries to wait. */
   paused(teamId: string): boolean {
     return this.#pacer.paused(teamId);
@@ -102,9 +113,9 @@ export class Outbox {
           const outcome = await this.#sendNext(key, result, options);
           if (outcome !== 'sent') break;
         }
-        if (result.channelError || !(await this.#cards.edit(key))) break;
+        if (options.urgent || result.channelError || !(await this.#cards.edit(key))) break;
       }
-      await this.#removeIfFinished(key);
+      if (!options.urgent) await this.#removeIfFinished(key);
       return result;
     } finally {
       this.#draining.delete(key);
@@ -114,7 +125,9 @@ export class Outbox {
   async #sendNext(key: string, result: DrainResult, options: DrainOptions): Promise<'sent' | 'idle'> {
     const record = await this.#store.read<AnyRecord>(key);
     // In order per record; a broken watch's own posts wait, its DM and audit entry do not.
-    const entry = record?.outbox.find((e) => options.direct || !isHeld(record, e));
+    const open = record?.outbox.filter((e) => options.direct || !isHeld(record, e)) ?? [];
+    // An urgent drain sends only up to (and with) the record's unannounced failure.
+    const entry = options.urgent && !open.some(goesFirst) ? undefined : open[0];
     if (!record || !entry) return 'idle';
     if (this.paused(entry.teamId) || !this.#pacer.due(entry)) return 'idle';
     if (entry.type === 'reply' && !record.parentTs && !record.outbox.some((e) => e.type === 'parent')) {
@@ -131,7 +144,8 @@ export class Outbox {
         return 'sent';
       }
     }
-    if (!(await this.#pacer.slot(entry, options.waitUntil))) return 'idle';
+    const first = options.urgent === true || goesFirst(entry);
+    if (!(await this.#pacer.slot(entry, options.waitUntil, first))) return 'idle';
     const at = Date.now();
     const claimed = await this.#store.update<AnyRecord>(key, (current) => {
       const e = current?.outbox.find((x) => x.key === entry.key);

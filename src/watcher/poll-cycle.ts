@@ -6,10 +6,11 @@ import type { Logger } from '../logger.js';
 import type { ResourceAction } from '../providers/types.js';
 import type { KindOffering } from '../resources/kind-offering.js';
 import { SKIP } from '../store/atomic-kv.js';
-import { isHeld } from './broken-channel.js';
+import { DELIVERING_AT_ONCE, deliverDue, type Polled, planDelivery } from './cycle-delivery.js';
 import { type CycleReport, emptyReport, type Loaded } from './cycle-report.js';
 import { discover } from './discover.js';
 import { eventEntries } from './event-entries.js';
+import { FailureFirst } from './failure-first.js';
 import type { Leases } from './lease.js';
 import {
   connectionNotices,
@@ -72,6 +73,7 @@ export class PollCycle {
   readonly #now: () => number;
   readonly #settings: CycleSettings;
   readonly #subscriptions: SubscriptionStore;
+  readonly #failures: FailureFirst;
   /** Channels whose digest of `day` is out, so later cycles of the day skip the digest pass. */
   #digested: { day: string; channels: Set<string> } = { day: '', channels: new Set() };
 
@@ -95,6 +97,7 @@ export class PollCycle {
     this.#logger = deps.logger;
     this.#now = deps.now;
     this.#settings = deps.settings;
+    this.#failures = new FailureFirst({ store: deps.store, outbox: deps.outbox, settings: deps.settings });
   }
 
   async run(): Promise<CycleReport> {
@@ -107,13 +110,17 @@ export class PollCycle {
     report.connections = groups.size;
     // Bounded per provider: each provider's connections are polled a few at a time.
     const byProvider = groupBy([...groups], ([, g]) => g.connection?.provider ?? 'unknown');
+    const polled: Polled[] = [];
     await Promise.all(
       [...byProvider.values()].map((list) =>
         forEachLimited(list, this.#settings.connectionsPerProvider, ([id, g]) =>
-          this.#pollConnection(id, g.connection, g.watches, report, waitUntil, { subs: g.subs }),
+          this.#pollConnection(id, g.connection, g.watches, report, waitUntil, { subs: g.subs, polled }),
         ),
       ),
     );
+    // Every failure of the cycle before any other post takes the workspace's budget.
+    await this.#failures.announceAll(polled, waitUntil);
+    await forEachLimited(polled, DELIVERING_AT_ONCE, (p) => deliverDue(this.#outbox, p.due, waitUntil));
     await this.#digests(all);
     report.ms = Math.round(performance.now() - started);
     return report;
@@ -171,7 +178,7 @@ export class PollCycle {
     watches: Loaded[],
     report: CycleReport,
     waitUntil: number,
-    options: { recheck?: boolean; subs?: Subscription[] } = {},
+    options: { recheck?: boolean; subs?: Subscription[]; polled?: Polled[] } = {},
   ): Promise<void> {
     const subs = connection ? (options.subs ?? []) : [];
     if (!(await this.#leases.hold(`conn:${id}`))) {
@@ -231,26 +238,11 @@ export class PollCycle {
       }
     }
     await this.#outbox.drain(hKey);
-    // Card edits share a per-workspace budget: state changes first, then the longest-unedited cards,
-    // so a few busy cards never starve the rest.
-    const order = (w: Loaded) => {
-      const r = latest.get(w.key) ?? w.record;
-      return [r.card.dirty && r.card.shownState !== r.snapshot.state ? 0 : 1, r.card.editedAt ?? 0] as const;
-    };
-    // Only records with something to do are read again: most watches, most cycles, have nothing.
-    const due = watches.filter((w) => {
-      const r = latest.get(w.key) ?? w.record;
-      return r.outbox.some((e) => !isHeld(r, e)) || (r.card.dirty && !r.broken) || r.ended;
-    });
-    const ordered = due.sort((a, b) => {
-      const [x, y] = [order(a), order(b)];
-      return x[0] - y[0] || x[1] - y[1];
-    });
-    // One channel's records one after another (posts there are paced), four channels at a time.
-    const byChannel = groupBy(ordered, (w) => `${w.record.watch.teamId}:${w.record.watch.channelId}`);
-    await forEachLimited([...byChannel.values()], 4, async (records) => {
-      for (const { key } of records) await this.#outbox.drain(key, { waitUntil });
-    });
+    // Failures first; in a full cycle the rest waits until every connection was polled.
+    const plan = planDelivery(watches, latest);
+    await this.#failures.announce(plan.failing, waitUntil);
+    if (options.polled) options.polled.push(plan);
+    else await deliverDue(this.#outbox, plan.due, waitUntil);
   }
 
   /** Creates the watches subscriptions found, and notes on existing ones which subscriptions they serve. */

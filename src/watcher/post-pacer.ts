@@ -16,6 +16,8 @@ export class PostPacer {
   /** Team → wall-clock ms Slack last took a call of ours, and when a backed-off post last probed it. */
   readonly #deliveredAt = new Map<string, number>();
   readonly #probedAt = new Map<string, number>();
+  /** Team → wall-clock ms until which failures wait for a slot: other posts leave the budget to them. */
+  readonly #failuresWaiting = new Map<string, number>();
 
   constructor(backend: AtomicKv, settings: OutboxSettings, stats: DeliveryStats) {
     this.#backend = backend;
@@ -38,6 +40,17 @@ export class PostPacer {
     this.#deliveredAt.set(teamId, Date.now());
   }
 
+  /** True while a failure waits for this replica's next posting window (it did not get a slot). */
+  failuresWaiting(): boolean {
+    const now = Date.now();
+    return [...this.#failuresWaiting.values()].some((until) => until > now);
+  }
+
+  /** Every failure due was posted: other posts may use the budget again. */
+  failuresOut(): void {
+    this.#failuresWaiting.clear();
+  }
+
   /** Whether a (possibly backed-off) entry may be tried now. */
   due(entry: OutboxEntry): boolean {
     const now = Date.now();
@@ -55,9 +68,13 @@ export class PostPacer {
    * current one is spent and the wait is short. Slack's per-channel limit (about one post per second,
    * short bursts allowed) is what several replies ending in one cycle would otherwise break.
    */
-  async slot(entry: OutboxEntry, waitUntil?: number): Promise<boolean> {
+  async slot(entry: OutboxEntry, waitUntil?: number, first = false): Promise<boolean> {
     const pace = this.#settings.postPace;
     if (!pace || entry.type === 'audit') return true;
+    if (!first && (this.#failuresWaiting.get(entry.teamId) ?? 0) > Date.now()) {
+      this.#stats.postsPaced++;
+      return false;
+    }
     const started = performance.now();
     const deadline = Math.min(started + pace.maxWaitMs, waitUntil ?? Number.POSITIVE_INFINITY);
     const windows: [string, Window][] = [
@@ -74,7 +91,13 @@ export class PostPacer {
       }
       if (waitMs === 0) return true;
       if (attempt === 0) this.#stats.postsPaced++;
-      if (performance.now() + waitMs > deadline) return false;
+      if (performance.now() + waitMs > deadline) {
+        // Until the end of the next window, that window's slots go to failures first.
+        const windowMs = pace.perWorkspace.windowMs;
+        if (first)
+          this.#failuresWaiting.set(entry.teamId, (Math.floor(Date.now() / windowMs) + 2) * windowMs);
+        return false;
+      }
       await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
     return false;

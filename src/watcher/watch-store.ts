@@ -36,7 +36,7 @@ export type StateEvent =
   | 'vanished';
 /** `tasks-failed`: more of a watched task group's tasks failed since the last cycle. */
 export type WatchEvent = StateEvent | 'stalled' | 'moving' | 'tasks-failed';
-export type NoticeEvent = 'connection-down' | 'connection-up' | 'digest' | 'broken' | 'repaired';
+export type NoticeEvent = 'connection-down' | 'connection-up' | 'digest' | 'broken' | 'repaired' | 'failures';
 
 /** Slack's answers that mean the bot cannot post in a channel any more (until someone acts). */
 export type ChannelGone = 'not_in_channel' | 'channel_not_found' | 'is_archived';
@@ -89,6 +89,10 @@ export interface OutboxEntry {
   failedAt?: number;
   sending?: { by: string; at: number };
   audit?: WatchAuditNote;
+  /** A failure announced in the channel by this listing (a channel record's entry) not yet confirmed. */
+  listedIn?: string;
+  /** A failure a confirmed listing announced: its thread reply follows at the normal pace. */
+  listed?: boolean;
 }
 
 export interface Mailbox {

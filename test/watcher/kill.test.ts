@@ -210,7 +210,9 @@ describe('kill -9 at random points, replicas restarted each time', () => {
       const counts = postsPerKey(world.fakeSlack);
       const lost = expected.filter((k) => !counts.has(k));
       const duplicates = [...counts].filter(([, n]) => n > 1).map(([k]) => k);
-      const unexpected = [...counts.keys()].filter((k) => !expected.includes(k));
+      // A channel post listing failures that were due at once is expected too (issue #15); each
+      // failure's own reply is still in `expected`, and `duplicated` covers the listing.
+      const unexpected = [...counts.keys()].filter((k) => !expected.includes(k) && !k.endsWith(':failures'));
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       console.log(
         `[watcher] kill -9: ${kills} kills of ${REPLICAS} replicas over ${seconds} s, ${expected.length} notifications expected, ` +

@@ -17,6 +17,7 @@ import type { BrokenState } from '../../watcher/watch-store.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { renderCompletionReport } from './completion-report.js';
 import { failureExplanationText } from './failure-explanation.js';
+import { renderFailureListing } from './failure-listing.js';
 import { slackDate } from './format.js';
 import { failedTaskLine } from './group-card.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
@@ -74,6 +75,8 @@ export function renderWatchNotification(note: WatchNotification, tr: Translator 
       return renderRepaired(note, tr);
     case 'report':
       return renderCompletionReport(note, tr);
+    case 'failures':
+      return renderFailureListing(note, tr);
   }
 }
 

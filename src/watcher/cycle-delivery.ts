@@ -1,0 +1,61 @@
+import { isHeld } from './broken-channel.js';
+import type { Loaded } from './cycle-report.js';
+import { isUrgent } from './failure-listing.js';
+import { forEachLimited, groupBy } from './observe.js';
+import type { Outbox } from './outbox.js';
+import type { WatchRecord } from './watch-store.js';
+
+/** A watch with something to deliver, and where it goes in its channel's order. */
+export interface DueWatch {
+  key: string;
+  channel: string;
+  /** 0: its card shows an old state; 1: anything else. */
+  rank: number;
+  editedAt: number;
+}
+
+/**
+ * What a connection's poll left to deliver: the watches with a failure to announce (their records
+ * as the poll wrote them; few), and every watch with something due (keys only, so a full cycle
+ * does not keep every record it wrote until the deliveries after the polls).
+ */
+export interface Polled {
+  failing: Loaded[];
+  due: DueWatch[];
+}
+
+/** Connections whose deliveries run at once after the polls. */
+export const DELIVERING_AT_ONCE = 6;
+
+export function planDelivery(watches: readonly Loaded[], latest: ReadonlyMap<string, WatchRecord>): Polled {
+  const failing: Loaded[] = [];
+  const due: DueWatch[] = [];
+  for (const w of watches) {
+    const r = latest.get(w.key) ?? w.record;
+    if (!r.broken && r.outbox.some((e) => e.listedIn !== undefined || isUrgent(e)))
+      failing.push({ key: w.key, record: r });
+    // Only records with something to do are read again: most watches, most cycles, have nothing.
+    if (r.outbox.some((e) => !isHeld(r, e)) || (r.card.dirty && !r.broken) || r.ended)
+      due.push({
+        key: w.key,
+        channel: `${r.watch.teamId}:${r.watch.channelId}`,
+        rank: r.card.dirty && r.card.shownState !== r.snapshot.state ? 0 : 1,
+        editedAt: r.card.editedAt ?? 0,
+      });
+  }
+  // Card edits share a per-workspace budget: state changes first, then the longest-unedited cards,
+  // so a few busy cards never starve the rest.
+  due.sort((a, b) => a.rank - b.rank || a.editedAt - b.editedAt);
+  return { failing, due };
+}
+
+/**
+ * Delivers what is due after the failures went out: replies and card edits, one channel's records
+ * one after another (posts there are paced), four channels at a time.
+ */
+export async function deliverDue(outbox: Outbox, due: readonly DueWatch[], waitUntil: number): Promise<void> {
+  const byChannel = groupBy(due, (w) => w.channel);
+  await forEachLimited([...byChannel.values()], 4, async (records) => {
+    for (const { key } of records) await outbox.drain(key, { waitUntil });
+  });
+}
