@@ -262,6 +262,20 @@ describe.each(LOCALES)('every translated surface in %s keeps within Slack limits
     }));
     const digest = renderWatchNotification({ kind: 'digest', day: '2024-05-01', items }, tr);
     expect(problems(digest.blocks)).toEqual([]);
+    // Failures at once in one channel: one listing post, every code, each with its Open button.
+    const failures = Array.from({ length: 60 }, (_, i) => ({
+      name: `${LONG}-${i}`,
+      connection: 'hw-prod',
+      kind: 'task' as const,
+      id: String(191297407830000 + i),
+      progress: 0.45,
+      code: CODES[i % CODES.length],
+      message: LONG,
+    }));
+    const listing = renderWatchNotification({ kind: 'failures', items: failures }, tr);
+    expect(problems(listing.blocks), `${locale} failure listing`).toEqual([]);
+    expect(JSON.stringify(listing.blocks)).toContain('TRF.0015');
+    expect(JSON.stringify(listing.blocks)).toContain('hw-prod:191297407830000');
   });
 
   it('the Home tab: full sections, broken watches, approvals, unreadable connections', () => {
