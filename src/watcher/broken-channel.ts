@@ -1,3 +1,4 @@
+import { InvalidInputError, localized } from '../errors.js';
 import type { BrokenNote, RepairedNote } from './notification.js';
 import {
   type BrokenState,
@@ -37,6 +38,58 @@ function typed(text: string): string {
  * The fix, as steps a person can follow: said in the error `/migrate watch` answers, in lists and
  * in the creator's DM.
  */
+/**
+ * The same fix as data for the reader's language: the catalogue key of its wording (English in
+ * `brokenFix`, kept equal by a test) and the commands and channel it names.
+ */
+export function brokenFixParts(
+  record: { watch: Pick<Watch, 'channelId' | 'connection' | 'id'> },
+  reason: ChannelGone,
+): { key: string; values: Record<string, string> } {
+  const key =
+    reason === 'is_archived'
+      ? 'broken.fix.archived'
+      : reason === 'channel_not_found'
+        ? 'broken.fix.notFound'
+        : 'broken.fix.invite';
+  return {
+    key,
+    values: {
+      channel: `<#${record.watch.channelId}>`,
+      invite: typed('/invite @migrate'),
+      rewatch: typed(`/migrate watch ${record.watch.connection}:${record.watch.id}`),
+      unwatch: '`/migrate unwatch`',
+    },
+  };
+}
+
+/**
+ * What `/migrate watch` answers when Slack refuses the channel: a new watch was not made
+ * (`broken` false), or an existing one is broken until fixed. English in the message (logs, audit,
+ * workflow steps); the key and values give it in the reader's language.
+ */
+export function cannotPostError(
+  record: { watch: Pick<Watch, 'channelId' | 'connection' | 'id'> },
+  reason: ChannelGone,
+  broken: boolean,
+): InvalidInputError {
+  const channel = `<#${record.watch.channelId}>`;
+  const fix = brokenFixParts(record, reason);
+  const english = broken
+    ? `I can't post in ${channel} (${reason}); the watch there is broken until this is fixed: ${brokenFix(record, reason)}`
+    : `I can't post in ${channel} (${reason}): ${brokenFix(record, reason)}`;
+  return localized(
+    new InvalidInputError(english),
+    broken ? 'watch.cannotPostBroken' : 'watch.cannotPostNew',
+    {
+      channel,
+      reason,
+      fixKey: fix.key,
+      ...fix.values,
+    },
+  );
+}
+
 export function brokenFix(
   record: { watch: Pick<Watch, 'channelId' | 'connection' | 'id'> },
   reason: ChannelGone,

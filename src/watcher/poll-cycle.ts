@@ -12,18 +12,11 @@ import { discover } from './discover.js';
 import { eventEntries } from './event-entries.js';
 import { FailureFirst } from './failure-first.js';
 import type { Leases } from './lease.js';
-import {
-  connectionNotices,
-  digestNote,
-  eventNote,
-  isBroadcast,
-  reasonOf,
-  reportNote,
-} from './notification.js';
+import { connectionNotices, digestNote, reasonOf } from './notification.js';
 import { forEachLimited, groupBy, observeConnection } from './observe.js';
 import type { Outbox, OutboxSettings } from './outbox.js';
 import { sameJson } from './same-json.js';
-import { MODE_EVENTS, type Subscription, type SubscriptionStore, subscribedKinds } from './subscriptions.js';
+import { type Subscription, type SubscriptionStore, subscribedKinds } from './subscriptions.js';
 import { type DiffSettings, diff, type Observation } from './transitions.js';
 import {
   type ChannelRecord,
@@ -32,7 +25,6 @@ import {
   enqueue,
   type HealthRecord,
   healthKey,
-  type OutboxEntry,
   type WatchRecord,
   type WatchStore,
 } from './watch-store.js';

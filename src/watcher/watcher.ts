@@ -1,14 +1,14 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from '../config.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
-import type { MigrationResource, ResourceKind } from '../domain/migration-resource.js';
-import { InvalidInputError } from '../errors.js';
+import type { ResourceKind } from '../domain/migration-resource.js';
+import { InvalidInputError, localized } from '../errors.js';
 import { cronLogger, type Logger } from '../logger.js';
 import { KindOffering } from '../resources/kind-offering.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import type { Store } from '../store/create-store.js';
 import { openAtomicKv } from '../store/open-atomic-kv.js';
-import { brokenFix, prepareRepair } from './broken-channel.js';
+import { cannotPostError, prepareRepair } from './broken-channel.js';
 import { Leases } from './lease.js';
 import { Outbox, type WatchAuditor } from './outbox.js';
 import { type CycleReport, PollCycle } from './poll-cycle.js';
@@ -23,7 +23,6 @@ import { baseline } from './transitions.js';
 import type { WatchRequest, WatchResult } from './watch-request.js';
 import type { WatchSlack } from './watch-slack.js';
 import {
-  type ChannelGone,
   parentEntry,
   type RequestedAction,
   type WatchRecord,
@@ -160,10 +159,14 @@ export class Watcher {
     const drained = await this.outbox.drain(key, { direct: true });
     if (drained.channelError || drained.parentError) {
       await this.store.remove(key);
-      throw new InvalidInputError(
-        drained.channelError
-          ? `I can't post in <#${target.channelId}> (${drained.channelError}): ${brokenFix(record, drained.channelError)}`
-          : `Slack refused the card for <#${target.channelId}> (${drained.parentError}); nothing is watched.`,
+      const channel = `<#${target.channelId}>`;
+      if (drained.channelError) throw cannotPostError(record, drained.channelError, false);
+      throw localized(
+        new InvalidInputError(
+          `Slack refused the card for ${channel} (${drained.parentError}); nothing is watched.`,
+        ),
+        'watch.refusedCard',
+        { channel, reason: String(drained.parentError) },
       );
     }
     const stored = await this.store.read<WatchRecord>(key);
@@ -183,7 +186,7 @@ export class Watcher {
     const drained = await this.outbox.drain(key, { direct: true });
     if (drained.channelError) {
       await this.outbox.breakChannel(target.teamId, target.channelId, drained.channelError);
-      throw this.#cannotPost(before ?? { watch: { ...target, by: '', createdAt: 0 } }, drained.channelError);
+      throw cannotPostError(before ?? { watch: target }, drained.channelError, true);
     }
     const stored = await this.store.read<WatchRecord>(key);
     return { created: false, key, posted: stored?.parentTs !== undefined };
@@ -202,16 +205,13 @@ export class Watcher {
     const repaired = after !== undefined && !after.broken;
     if (repaired) this.#logger.info({ key }, 'broken watch repaired');
     if (!repaired && loud) {
-      if (after?.broken) throw this.#cannotPost(after, after.broken.reason);
-      throw new InvalidInputError('Slack did not take the post just now; the watch resumes on the next try.');
+      if (after?.broken) throw cannotPostError(after, after.broken.reason, true);
+      throw localized(
+        new InvalidInputError('Slack did not take the post just now; the watch resumes on the next try.'),
+        'watch.notTakenYet',
+      );
     }
     return { created: false, key, posted: after?.parentTs !== undefined, repaired };
-  }
-
-  #cannotPost(record: Pick<WatchRecord, 'watch'>, reason: ChannelGone): InvalidInputError {
-    return new InvalidInputError(
-      `I can't post in <#${record.watch.channelId}> (${reason}); the watch there is broken until this is fixed: ${brokenFix(record, reason)}`,
-    );
   }
 
   /**

@@ -154,6 +154,28 @@ describe('errors are answered in the asker’s language, what they typed kept as
   });
 });
 
+describe('a channel Slack refuses is explained in the asker’s language', () => {
+  it('a ko-KR operator watching in an archived channel is told why and how to fix it in Korean', async () => {
+    await t.ask(`access grant <@${KOREAN}|ko> operator`);
+    try {
+      const channel = 'C0ARCHIV9';
+      t.fakeSlack.channels.archive(channel);
+      const task = t.oms.addTask({ name: 'archived-watch', status: 3 });
+      const refused = messageText(await t.ask(`watch ${task.id} <#${channel}|old>`, { userId: KOREAN }));
+      expect(refused).toContain('게시할 수 없습니다');
+      expect(refused).toContain('보관을 해제하고');
+      // The channel a live link, the commands and the reason as they are.
+      expect(refused).toContain(`<#${channel}>`);
+      expect(refused).toContain('`/invite @migrate`');
+      expect(refused).toContain(`\`/migrate watch hw-prod:${task.id}\``);
+      expect(refused).toContain('is_archived');
+      expect(refused).not.toContain("can't post");
+    } finally {
+      await t.ask(`access revoke <@${KOREAN}|ko>`);
+    }
+  });
+});
+
 describe('modals follow the person who opens them', () => {
   const KOREAN_OPERATOR = 'U0KOREA03';
   type View = Record<string, unknown>;

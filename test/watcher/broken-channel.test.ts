@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import { ENGLISH, type MessageKey } from '../../src/i18n/translator.js';
+import { brokenFix, brokenFixParts } from '../../src/watcher/broken-channel.js';
 import { type ChannelGone, type WatchRecord, watchKey } from '../../src/watcher/watch-store.js';
 import { messageText, TestBot } from '../harness/test-bot.js';
 import {
@@ -236,6 +238,16 @@ describe('a watch whose channel Slack refuses', () => {
     expect(refused).toContain(`unarchive <#${channel}>`);
     expect(await record(task.id)).toBeUndefined();
     expect(posts(OPERATOR)).toEqual([]);
+  });
+});
+
+describe('the fix in words', () => {
+  it('the catalogue says the fix exactly as the English message does, for every reason', () => {
+    const record = { watch: { channelId: 'C0LOST001', connection: 'hw-prod', id: '191297407830872' } };
+    for (const reason of ['not_in_channel', 'is_archived', 'channel_not_found'] as const) {
+      const { key, values } = brokenFixParts(record, reason);
+      expect(ENGLISH.t(key as MessageKey, values)).toBe(brokenFix(record, reason));
+    }
   });
 });
 

@@ -167,6 +167,9 @@ export function errorWords(error: AppError, tr: Translator = ENGLISH): string {
  * English message had them): `what` of a refusal ("add connections"), a state, a kind, actions.
  */
 function readerValues(values: MessageValues, tr: Translator): MessageValues {
+  // A value named `fixKey` is a catalogue key: its words, with the same values, go in as `fix`.
+  const fixKey = values.fixKey;
+  if (typeof fixKey === 'string' && tr.has(fixKey)) values = { ...values, fix: tr.t(fixKey, values) };
   if (tr.locale === 'en') return values;
   const word = (prefix: string, english: string) => {
     const key = `${prefix}.${english.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
