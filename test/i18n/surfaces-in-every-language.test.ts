@@ -262,6 +262,24 @@ describe.each(LOCALES)('every translated surface in %s keeps within Slack limits
     }));
     const digest = renderWatchNotification({ kind: 'digest', day: '2024-05-01', items }, tr);
     expect(problems(digest.blocks)).toEqual([]);
+    // The creator's DM when Slack refuses the channel: why and the fix, in their words.
+    for (const reason of ['not_in_channel', 'is_archived', 'channel_not_found'] as const) {
+      const dm = renderWatchNotification(
+        {
+          kind: 'broken',
+          name: LONG,
+          channelId: 'C0LOST001',
+          connection: 'hw-prod',
+          id: '191297407830872',
+          broken: { reason, since: Date.now(), episode: 1 },
+        },
+        tr,
+      );
+      expect(problems(dm.blocks), `${locale} broken DM ${reason}`).toEqual([]);
+      expect(dm.text).toContain('`/migrate watch hw-prod:191297407830872`');
+      expect(dm.text).toContain(reason);
+      if (locale !== 'en') expect(dm.text).not.toMatch(/can't post|To fix it|invite me/);
+    }
     // Failures at once in one channel: one listing post, every code, each with its Open button.
     const failures = Array.from({ length: 60 }, (_, i) => ({
       name: `${LONG}-${i}`,

@@ -1,8 +1,8 @@
 import type { Button, KnownBlock } from '@slack/types';
 import { classifyCode, NEXT_STEPS } from '../../catalogue/code-classes.js';
-import { ENGLISH, type Translator } from '../../i18n/translator.js';
+import { ENGLISH, type MessageKey, type Translator } from '../../i18n/translator.js';
 import type { ResourceAction } from '../../providers/types.js';
-import { brokenFix } from '../../watcher/broken-channel.js';
+import { brokenFixParts } from '../../watcher/broken-channel.js';
 import type {
   BrokenNote,
   CardFacts,
@@ -70,7 +70,7 @@ export function renderWatchNotification(note: WatchNotification, tr: Translator 
     case 'digest':
       return renderDigest(note, tr);
     case 'broken':
-      return renderBrokenDm(note);
+      return renderBrokenDm(note, tr);
     case 'repaired':
       return renderRepaired(note, tr);
     case 'report':
@@ -333,21 +333,27 @@ export function renderDigest(note: DigestNote, tr: Translator = ENGLISH): Render
 }
 
 /** What happened to a broken watch, in a few words, for lists (`watches`, the Home tab) and the DM. */
-export function brokenLabel(broken: BrokenState): string {
-  const what =
-    broken.reason === 'not_in_channel'
-      ? 'I was removed from the channel'
-      : broken.reason === 'is_archived'
-        ? 'the channel was archived'
-        : 'the channel is gone or private without me';
-  return `${what} (${code(broken.reason)}) since ${slackDate(new Date(broken.since))}`;
+export function brokenLabel(broken: BrokenState, tr: Translator = ENGLISH): string {
+  const reason =
+    (['not_in_channel', 'is_archived'] as const).find((r) => r === broken.reason) ?? 'channel_not_found';
+  return tr.t(`broken.why.${reason}`, {
+    reason: code(broken.reason),
+    since: slackDate(new Date(broken.since)),
+  });
 }
 
-/** The direct message to a watch's creator when Slack refuses the watch's channel. */
-export function renderBrokenDm(note: BrokenNote): Rendered {
+/** The direct message to a watch's creator when Slack refuses the watch's channel (in their language). */
+export function renderBrokenDm(note: BrokenNote, tr: Translator = ENGLISH): Rendered {
   const watch = { channelId: note.channelId, connection: note.connection, id: note.id };
+  const fix = brokenFixParts({ watch }, note.broken.reason);
   const text = truncate(
-    `:warning: I can't post about *${escapeMrkdwn(note.name)}* ${code(`${note.connection}:${note.id}`)} in <#${note.channelId}> any more: ${brokenLabel(note.broken)}. Its notifications are held, not lost.\n*To fix it:* ${brokenFix({ watch }, note.broken.reason)}`,
+    tr.t('broken.dm', {
+      name: `*${escapeMrkdwn(note.name)}*`,
+      ref: code(`${note.connection}:${note.id}`),
+      channel: `<#${note.channelId}>`,
+      why: brokenLabel(note.broken, tr),
+      fix: tr.t(fix.key as MessageKey, fix.values),
+    }),
     3000,
   );
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
