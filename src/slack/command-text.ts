@@ -1,5 +1,6 @@
 import type { NormalizedState, ResourceRef } from '../domain/migration-resource.js';
 import { InvalidInputError, localized } from '../errors.js';
+import { isChannelWord, parseChannel } from './mentions.js';
 
 /** Words a user may type for a state filter, to the normalized states they mean (`all` = no filter). */
 export const STATE_WORDS: Record<string, NormalizedState[] | undefined> = {
@@ -109,6 +110,19 @@ export function oneChannelAtMost(name: string): InvalidInputError {
     'error.oneChannel',
     { name },
   );
+}
+
+/**
+ * `/migrate watches [#channel]`, `/migrate subscriptions [#channel]`: a channel is the only word
+ * these take; anything else is `refusal` (each names its own command and example).
+ */
+export function channelOnly(
+  args: readonly string[],
+  share: boolean,
+  refusal: () => Error,
+): { channel?: string; share: boolean } {
+  if (args.length > 1 || (args[0] !== undefined && !isChannelWord(args[0]))) throw refusal();
+  return args[0] ? { channel: parseChannel(args[0]), share } : { share };
 }
 
 /** Edit distance ≤ 2 suggestion, for typos like `staus`. */

@@ -11,7 +11,7 @@ import {
   renderSubscriptionList,
   renderUnsubscribed,
 } from '../../../blocks/subscriptions.js';
-import { oneChannelAtMost, refuseShare } from '../../../command-text.js';
+import { channelOnly, oneChannelAtMost, refuseShare } from '../../../command-text.js';
 import { isChannelWord, parseChannel } from '../../../mentions.js';
 import { defineSubcommand } from '../subcommand.js';
 
@@ -101,16 +101,15 @@ export const subscriptionsCommand = defineSubcommand<{ channel?: string; share: 
   aliases: [],
   usage: '/migrate subscriptions [#channel]',
   summary: 'Which channels follow which connections and groups, and in which mode.',
-  parse: (args, share) => {
-    if (args.length > 1 || (args[0] !== undefined && !isChannelWord(args[0])))
-      throw localized(
+  parse: (args, share) =>
+    channelOnly(args, share, () =>
+      localized(
         new InvalidInputError(
           '`/migrate subscriptions` takes at most a channel, e.g. `/migrate subscriptions #ops`.',
         ),
         'subscriptions.error.args',
-      );
-    return args[0] ? { channel: parseChannel(args[0]), share } : { share };
-  },
+      ),
+    ),
   async run(ctx, { channel, share }) {
     const tr = await ctx.translator(share ? 'channel' : 'person');
     await ctx.reply({ ...renderSubscriptionList(await listSubscriptions(ctx, channel), channel, tr), share });

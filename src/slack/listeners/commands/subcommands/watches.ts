@@ -5,7 +5,7 @@ import { formatPercent } from '../../../blocks/format.js';
 import { code, escapeMrkdwn, truncate } from '../../../blocks/mrkdwn.js';
 import { STATE_LABELS } from '../../../blocks/resource-card.js';
 import { brokenLabel } from '../../../blocks/watch-notifications.js';
-import { isChannelWord, parseChannel } from '../../../mentions.js';
+import { channelOnly } from '../../../command-text.js';
 import { defineSubcommand } from '../subcommand.js';
 
 const MAX_SECTIONS = 40;
@@ -15,16 +15,15 @@ export const watchesCommand = defineSubcommand<{ channel?: string; share: boolea
   aliases: ['watching'],
   usage: '/migrate watches [#channel]',
   summary: "What this workspace watches, by channel, with each resource's last known state.",
-  parse: (args, share) => {
-    if (args.length > 1 || (args[0] !== undefined && !isChannelWord(args[0])))
-      throw localized(
+  parse: (args, share) =>
+    channelOnly(args, share, () =>
+      localized(
         new InvalidInputError(
           '`/migrate watches` takes at most a channel, e.g. `/migrate watches #migrations`.',
         ),
         'watches.error.args',
-      );
-    return args[0] ? { channel: parseChannel(args[0]), share } : { share };
-  },
+      ),
+    ),
   async run(ctx, { channel, share }) {
     await ctx.require('view', 'see watches');
     // A subscription's own watches are listed by `/migrate subscriptions`, not one by one here.
