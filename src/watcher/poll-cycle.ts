@@ -363,7 +363,7 @@ function connectionId(connection: Connection): string {
   return `${connection.team ?? '*'}/${connection.name}`;
 }
 
-/** Entries still to deliver and the age of the oldest (its `createdAt` is wall-clock ms). */
+/** A connection's watches and subscriptions, polled together in one pass. */
 interface ConnectionGroup {
   connection: Connection | undefined;
   watches: Loaded[];

@@ -5,6 +5,7 @@ import { ENGLISH, type MessageValues, type Translator } from '../../i18n/transla
 import type { AmbiguousRefError } from '../../resources/resolve-resource.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { code, escapeControl, escapeMrkdwn, truncate } from './mrkdwn.js';
+import { kebab } from './provider-words.js';
 import { actionLabel, confirmFor, stateWords } from './resource-card.js';
 
 export interface RenderedMessage {
@@ -172,7 +173,7 @@ function readerValues(values: MessageValues, tr: Translator): MessageValues {
   if (typeof fixKey === 'string' && tr.has(fixKey)) values = { ...values, fix: tr.t(fixKey, values) };
   if (tr.locale === 'en') return values;
   const word = (prefix: string, english: string) => {
-    const key = `${prefix}.${english.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+    const key = `${prefix}.${kebab(english)}`;
     return tr.has(key) ? tr.t(key) : english;
   };
   const out = { ...values };

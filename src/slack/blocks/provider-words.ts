@@ -78,7 +78,8 @@ export class FormWords {
   }
 }
 
-function kebab(english: string): string {
+/** A catalogue key part from English words ("Storage class" → `storage-class`). */
+export function kebab(english: string): string {
   return english.toLowerCase().replace(/[^a-z0-9]+/g, '-');
 }
 
