@@ -339,6 +339,29 @@ describe('/migrate settings language', () => {
   });
 });
 
+/** `requester` asks for an OMS task with the create form; the calls recorded before it was submitted. */
+async function requestTask(requester: string, views: ViewTracker, ix: Interactions) {
+  await t.command('create hw-prod task', { userId: requester });
+  const form = await t.fakeSlack.waitFor(() =>
+    views.shown.find((v) => v.view.callback_id === 'migrate_create.form'),
+  );
+  const since = t.fakeSlack.calls.length;
+  const submitted = await ix.submit(
+    form,
+    {
+      task_type: 'prefix',
+      src_cloud: 'AWS',
+      src_region: 'us-east-1',
+      src_bucket: 'src-bucket',
+      dst_region: 'cn-north-4',
+      dst_bucket: 'dst-bucket',
+      description: 'photos to OBS',
+    },
+    { userId: requester },
+  );
+  return { since, submitted };
+}
+
 describe('approval requests read in the approvals channel’s language', () => {
   it('a request posted in a channel set to zh-CN is in Chinese; the Korean requester’s decision DM is in Korean', async () => {
     const APPROVALS_ZH = 'C0APPRZH1';
@@ -350,24 +373,7 @@ describe('approval requests read in the approvals channel’s language', () => {
     const views = new ViewTracker(t.fakeSlack);
     const ix = new Interactions(t);
     try {
-      await t.command('create hw-prod task', { userId: REQUESTER });
-      const form = await t.fakeSlack.waitFor(() =>
-        views.shown.find((v) => v.view.callback_id === 'migrate_create.form'),
-      );
-      const since = t.fakeSlack.calls.length;
-      const submitted = await ix.submit(
-        form,
-        {
-          task_type: 'prefix',
-          src_cloud: 'AWS',
-          src_region: 'us-east-1',
-          src_bucket: 'src-bucket',
-          dst_region: 'cn-north-4',
-          dst_bucket: 'dst-bucket',
-          description: 'photos to OBS',
-        },
-        { userId: REQUESTER },
-      );
+      const { since, submitted } = await requestTask(REQUESTER, views, ix);
       expect(submitted.body).toBeUndefined();
       const posted = await t.fakeSlack.waitFor(() =>
         t.fakeSlack.calls
@@ -435,24 +441,7 @@ describe('approval requests read in the approvals channel’s language', () => {
     const views = new ViewTracker(t.fakeSlack);
     const ix = new Interactions(t);
     try {
-      await t.command('create hw-prod task', { userId: REQUESTER });
-      const form = await t.fakeSlack.waitFor(() =>
-        views.shown.find((v) => v.view.callback_id === 'migrate_create.form'),
-      );
-      const since = t.fakeSlack.calls.length;
-      await ix.submit(
-        form,
-        {
-          task_type: 'prefix',
-          src_cloud: 'AWS',
-          src_region: 'us-east-1',
-          src_bucket: 'src-bucket',
-          dst_region: 'cn-north-4',
-          dst_bucket: 'dst-bucket',
-          description: 'photos to OBS',
-        },
-        { userId: REQUESTER },
-      );
+      const { since } = await requestTask(REQUESTER, views, ix);
       const told = await t.fakeSlack.waitFor(() =>
         t.fakeSlack.calls
           .slice(since)
