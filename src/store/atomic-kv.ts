@@ -1,6 +1,7 @@
 import { StoreUnavailableError } from '../errors.js';
 import type { Store } from './create-store.js';
 import type { MemberSets } from './member-sets.js';
+import { type SlidingWindow, waitForSlot, windowSlots } from './sliding-window.js';
 
 /**
  * The few primitives shared state needs where several replicas may race (the watcher, approval
@@ -34,6 +35,11 @@ export interface AtomicKv {
   releaseLease(name: string, holder: string): Promise<void>;
   /** Counts a hit in the fixed window `windowMs` wide that `now` falls in; returns the count so far. */
   hit(key: string, windowMs: number): Promise<number>;
+  /**
+   * Takes one of `max` in the sliding `window` of `key` (sliding-window.ts): resolves 0 when taken,
+   * else the milliseconds until one would be free (nothing is counted then).
+   */
+  take(key: string, window: SlidingWindow, max: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -48,6 +54,8 @@ export class LocalAtomicKv implements AtomicKv {
   readonly #leases = new Map<string, { holder: string; expiresAt: number }>();
   /** Per counter: the window it counts in and its count (one entry per key, so it stays small). */
   readonly #windows = new Map<string, { window: number; count: number }>();
+  /** Per sliding-window key: its slots' counts (old slots are dropped as takes come). */
+  readonly #slots = new Map<string, Map<number, number>>();
   readonly #sets: MemberSets;
   /** Sets already checked for the list forms of earlier versions. */
   readonly #migrated = new Map<string, Promise<void>>();
@@ -144,6 +152,24 @@ export class LocalAtomicKv implements AtomicKv {
     const count = current?.window === window ? current.count + 1 : 1;
     this.#windows.set(key, { window, count });
     return count;
+  }
+
+  async take(key: string, window: SlidingWindow, max: number): Promise<number> {
+    const now = Date.now();
+    const slots = windowSlots(window, now);
+    const counts = this.#slots.get(key) ?? new Map<number, number>();
+    for (const slot of counts.keys()) if (slot < slots[0]!) counts.delete(slot);
+    const waitMs = waitForSlot(
+      slots.map((s) => counts.get(s) ?? 0),
+      max,
+      window,
+      now,
+    );
+    if (waitMs > 0) return waitMs;
+    const current = slots[slots.length - 1]!;
+    counts.set(current, (counts.get(current) ?? 0) + 1);
+    this.#slots.set(key, counts);
+    return 0;
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@ import { createClient } from '@redis/client';
 import { StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { type AtomicKv, SKIP } from './atomic-kv.js';
+import { type SlidingWindow, slotTtlMs, waitForSlot, windowSlots } from './sliding-window.js';
 
 function newClient(url: string) {
   return createClient({
@@ -42,6 +43,26 @@ const WINDOW_HIT = `
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
+
+/**
+ * A sliding-window take: KEYS = the window's slot counters, oldest first (the last is the current
+ * one); ARGV = max, ttl. Counts in the current slot when the sum is under `max` and returns {};
+ * otherwise counts nothing and returns every slot's count, for the wait to be worked out.
+ */
+const SLIDING_TAKE = `
+local counts = {}
+local sum = 0
+for i, key in ipairs(KEYS) do
+  local n = tonumber(redis.call('GET', key) or '0')
+  counts[i] = n
+  sum = sum + n
+end
+if sum < tonumber(ARGV[1]) then
+  local last = KEYS[#KEYS]
+  if redis.call('INCR', last) == 1 then redis.call('PEXPIRE', last, ARGV[2]) end
+  return {}
+end
+return counts`;
 
 const MAX_CAS_ATTEMPTS = 50;
 
@@ -172,6 +193,22 @@ export class RedisAtomicKv implements AtomicKv {
   async hit(key: string, windowMs: number): Promise<number> {
     const window = Math.floor(Date.now() / windowMs);
     return this.#eval('hit', WINDOW_HIT, [`${this.#prefix}${key}:${window}`], [String(windowMs + 1_000)]);
+  }
+
+  async take(key: string, window: SlidingWindow, max: number): Promise<number> {
+    const now = Date.now();
+    const keys = windowSlots(window, now).map((slot) => `${this.#prefix}${key}:s${slot}`);
+    const counts = await this.#run('take', () =>
+      this.#client.sendCommand<number[]>([
+        'EVAL',
+        SLIDING_TAKE,
+        String(keys.length),
+        ...keys,
+        String(max),
+        String(slotTtlMs(window)),
+      ]),
+    );
+    return counts.length === 0 ? 0 : Math.max(1, waitForSlot(counts.map(Number), max, window, now));
   }
 
   async close(): Promise<void> {

@@ -14,7 +14,6 @@ import {
 import type { FailureItem } from './notification.js';
 import { forEachLimited, groupBy } from './observe.js';
 import type { Outbox } from './outbox.js';
-import type { OutboxSettings } from './outbox-settings.js';
 import {
   type ChannelRecord,
   channelKey,
@@ -26,7 +25,7 @@ import {
 
 /** Channels announced at once. */
 const CHANNELS_AT_ONCE = 4;
-/** Posting windows a cycle waits for, at most, while failures are still due. */
+/** Times a cycle waits for a posting slot, at most, while failures are still due. */
 const WINDOWS_WAITED = 3;
 
 /**
@@ -37,12 +36,10 @@ const WINDOWS_WAITED = 3;
 export class FailureFirst {
   readonly #store: WatchStore;
   readonly #outbox: Outbox;
-  readonly #settings: Pick<OutboxSettings, 'postPace'>;
 
-  constructor(deps: { store: WatchStore; outbox: Outbox; settings: Pick<OutboxSettings, 'postPace'> }) {
+  constructor(deps: { store: WatchStore; outbox: Outbox }) {
     this.#store = deps.store;
     this.#outbox = deps.outbox;
-    this.#settings = deps.settings;
   }
 
   /**
@@ -66,12 +63,12 @@ export class FailureFirst {
    */
   async announceAll(polled: readonly { failing: Loaded[] }[], waitUntil: number): Promise<number> {
     const failing = polled.flatMap((p) => p.failing);
-    const windowMs = this.#settings.postPace?.perWorkspace.windowMs;
     let left = 0;
     for (let attempt = 0; attempt < WINDOWS_WAITED; attempt++) {
       left = await this.announce(failing, waitUntil);
-      if (left === 0 || !windowMs || !this.#outbox.failuresWaiting()) break;
-      const waitMs = windowMs - (Date.now() % windowMs) + 5;
+      const retryAt = left === 0 ? undefined : this.#outbox.failuresRetryAt();
+      if (retryAt === undefined) break;
+      const waitMs = Math.max(0, retryAt - Date.now()) + 5;
       if (performance.now() + waitMs > waitUntil) break;
       await sleep(waitMs);
     }

@@ -1,3 +1,4 @@
+import type { SlidingWindow } from '../store/sliding-window.js';
 import type { ChannelGone, WatchAuditNote } from './watch-store.js';
 
 export interface OutboxSettings {
@@ -19,7 +20,11 @@ export interface OutboxSettings {
    */
   postPace?: {
     perChannel: Window;
-    perWorkspace: Window;
+    /**
+     * Posts per workspace in any `spanMs`: other posts stop at `max`, failures at `failuresMax`, so a
+     * burst of failures always finds room and never waits behind completions and reports.
+     */
+    perWorkspace: SlidingWindow & { max: number; failuresMax: number };
     /** Longest wait for one post. */
     maxWaitMs: number;
     /** Longest a poll cycle's delivery pass waits for windows in all; the rest goes next cycle. */

@@ -87,9 +87,9 @@ export class Outbox {
     this.#pacer.failuresOut();
   }
 
-  /** A failure waits for the next posting window (not for a backoff or an outage). */
-  failuresWaiting(): boolean {
-    return this.#pacer.failuresWaiting();
+  /** When a failure waiting for a posting slot (not for a backoff or an outage) may try again. */
+  failuresRetryAt(): number | undefined {
+    return this.#pacer.failuresRetryAt();
   }
 
   /** True while Slack asked this workspace's deliveries to wait. */

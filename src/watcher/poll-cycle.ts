@@ -89,7 +89,7 @@ export class PollCycle {
     this.#logger = deps.logger;
     this.#now = deps.now;
     this.#settings = deps.settings;
-    this.#failures = new FailureFirst({ store: deps.store, outbox: deps.outbox, settings: deps.settings });
+    this.#failures = new FailureFirst({ store: deps.store, outbox: deps.outbox });
   }
 
   async run(): Promise<CycleReport> {

@@ -1,5 +1,5 @@
 import type { AtomicKv } from '../store/atomic-kv.js';
-import type { DeliveryStats, OutboxSettings, Window } from './outbox-settings.js';
+import type { DeliveryStats, OutboxSettings } from './outbox-settings.js';
 import type { OutboxEntry } from './watch-store.js';
 
 /**
@@ -16,8 +16,11 @@ export class PostPacer {
   /** Team → wall-clock ms Slack last took a call of ours, and when a backed-off post last probed it. */
   readonly #deliveredAt = new Map<string, number>();
   readonly #probedAt = new Map<string, number>();
-  /** Team → wall-clock ms until which failures wait for a slot: other posts leave the budget to them. */
-  readonly #failuresWaiting = new Map<string, number>();
+  /**
+   * Team → when a failure refused a slot may try again, and until when other posts leave the
+   * workspace's budget to it (wall-clock ms).
+   */
+  readonly #failuresWaiting = new Map<string, { retryAt: number; until: number }>();
 
   constructor(backend: AtomicKv, settings: OutboxSettings, stats: DeliveryStats) {
     this.#backend = backend;
@@ -40,10 +43,11 @@ export class PostPacer {
     this.#deliveredAt.set(teamId, Date.now());
   }
 
-  /** True while a failure waits for this replica's next posting window (it did not get a slot). */
-  failuresWaiting(): boolean {
+  /** When a failure waiting for a slot may try again (`Date.now()` ms), if one waits. */
+  failuresRetryAt(): number | undefined {
     const now = Date.now();
-    return [...this.#failuresWaiting.values()].some((until) => until > now);
+    const waiting = [...this.#failuresWaiting.values()].filter((w) => w.until > now);
+    return waiting.length === 0 ? undefined : Math.min(...waiting.map((w) => w.retryAt));
   }
 
   /** Every failure due was posted: other posts may use the budget again. */
@@ -66,36 +70,36 @@ export class PostPacer {
   /**
    * Takes a posting slot in the entry's channel and workspace, waiting for the next window when the
    * current one is spent and the wait is short. Slack's per-channel limit (about one post per second,
-   * short bursts allowed) is what several replies ending in one cycle would otherwise break.
+   * short bursts allowed) is what several replies ending in one cycle would otherwise break. `first`
+   * marks a failure's first announcement: it may use the workspace's headroom kept for failures.
    */
   async slot(entry: OutboxEntry, waitUntil?: number, first = false): Promise<boolean> {
     const pace = this.#settings.postPace;
     if (!pace || entry.type === 'audit') return true;
-    if (!first && (this.#failuresWaiting.get(entry.teamId) ?? 0) > Date.now()) {
+    if (!first && (this.#failuresWaiting.get(entry.teamId)?.until ?? 0) > Date.now()) {
       this.#stats.postsPaced++;
       return false;
     }
     const started = performance.now();
     const deadline = Math.min(started + pace.maxWaitMs, waitUntil ?? Number.POSITIVE_INFINITY);
-    const windows: [string, Window][] = [
-      [`posts:${entry.teamId}:${entry.channel}`, pace.perChannel],
-      [`posts:${entry.teamId}`, pace.perWorkspace],
-    ];
+    const { perChannel, perWorkspace } = pace;
+    const max = first ? perWorkspace.failuresMax : perWorkspace.max;
     // Bounded: a few waits at most, and never past the deadline.
     for (let attempt = 0; attempt < 3; attempt++) {
-      let waitMs = 0;
-      for (const [key, window] of windows) {
-        if ((await this.#backend.hit(key, window.windowMs)) <= window.max) continue;
-        waitMs = window.windowMs - (Date.now() % window.windowMs);
-        break;
-      }
+      // The channel first: a slot it refuses costs the workspace's budget nothing.
+      const waitMs =
+        (await this.#backend.hit(`posts:${entry.teamId}:${entry.channel}`, perChannel.windowMs)) >
+        perChannel.max
+          ? perChannel.windowMs - (Date.now() % perChannel.windowMs)
+          : await this.#backend.take(`workspace-posts:${entry.teamId}`, perWorkspace, max);
       if (waitMs === 0) return true;
       if (attempt === 0) this.#stats.postsPaced++;
       if (performance.now() + waitMs > deadline) {
-        // Until the end of the next window, that window's slots go to failures first.
-        const windowMs = pace.perWorkspace.windowMs;
-        if (first)
-          this.#failuresWaiting.set(entry.teamId, (Math.floor(Date.now() / windowMs) + 2) * windowMs);
+        // Until that slot frees and a little after, the workspace's slots go to failures first.
+        if (first) {
+          const retryAt = Date.now() + waitMs;
+          this.#failuresWaiting.set(entry.teamId, { retryAt, until: retryAt + 2 * perWorkspace.slotMs });
+        }
         return false;
       }
       await new Promise((resolve) => setTimeout(resolve, waitMs));

@@ -234,7 +234,7 @@ export function freezingSlackClients(freeze: (args: Record<string, unknown>) => 
 /** Slack's posting pace scaled to test speed (20× the real one): paced, but never the bottleneck. */
 export const TEST_POST_PACE = {
   perChannel: { windowMs: 50, max: 1 },
-  perWorkspace: { windowMs: 50, max: 10 },
+  perWorkspace: { spanMs: 500, slotMs: 50, max: 100, failuresMax: 110 },
   maxWaitMs: 150,
   cycleWaitMs: 500,
 };

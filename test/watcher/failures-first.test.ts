@@ -148,6 +148,32 @@ describe('failures go first, several at once in one listing', () => {
     expect([...postsPerKey(world.fakeSlack).values()].every((n) => n === 1)).toBe(true);
   }, 60_000);
 
+  it('failures in more channels than a 10 s share of the workspace budget: all out in the cycle that sees them, 0 × 429', async () => {
+    // The cycle does not wait for a posting window: what it can post it posts at once. With the
+    // old fixed 40-per-10-s workspace window, 5 of these 45 failures waited for a later cycle.
+    const r = await rig({ watcher: { postPace: { ...DEFAULT_POST_PACE, cycleWaitMs: 0 } } });
+    const channels = Array.from({ length: 45 }, (_, i) => `C0FAIL${String(i).padStart(3, '0')}`);
+    for (const [i, channelId] of channels.entries()) {
+      const t = task(`failing-${i}`, 0.45, true);
+      await r.watcher.watch({
+        teamId: TEAM,
+        channelId,
+        connection: 'hw-prod',
+        kind: 'task',
+        id: t.id,
+        by: 'U0ALICE01',
+      });
+    }
+    world.fakeSlack.setTierLimits(true);
+    world.fakeSlack.clear();
+    await sleep(1_100); // each channel's card was just posted: its next post waits a second
+    world.clock.advance(10_000); // every task fails
+    await r.watcher.runCycle();
+    const failed = notifications(world.fakeSlack).filter((n) => n.event === 'failed');
+    expect(new Set(failed.map((n) => n.body.channel))).toEqual(new Set(channels));
+    expect(world.fakeSlack.throttled).toEqual([]);
+  }, 60_000);
+
   it('a replica that dies between the listing post and its record: the next one finds it, posts it once', async () => {
     const store = await createStore('memory://', captureLogger('fatal').logger);
     const settings = { leaseMs: 300, sendingStaleMs: 300 };
