@@ -48,7 +48,12 @@ async function spawnRole(
   env: Record<string, string>,
   script = OWN_SCRIPT,
 ): Promise<{ child: ChildProcess; info: Record<string, string> }> {
-  const child = spawn(process.execPath, [script], {
+  // BENCH_CPU_PROF=<dir>: the bot (or floor) process writes a V8 CPU profile there when it stops.
+  const profile =
+    process.env.BENCH_CPU_PROF && env.BENCH_ROLE !== 'world'
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+      : [];
+  const child = spawn(process.execPath, [...profile, script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -59,6 +59,8 @@ export function labelOf(what: string): string {
 export class BotMetrics {
   readonly registry = new Registry();
   readonly #acks: Histogram<'kind'>;
+  /** Acks not yet in `#acks`: recorded on the ack path as two numbers, observed off it. */
+  readonly #pendingAcks = new PendingAcks((kind, seconds) => this.#acks.observe({ kind }, seconds));
   readonly #requests: Counter<'surface' | 'what' | 'outcome'>;
   readonly #requestSeconds: Histogram<'surface'>;
   readonly #providerRequests: Counter<'provider' | 'operation' | 'outcome'>;
@@ -83,6 +85,8 @@ export class BotMetrics {
       labelNames: ['kind'],
       buckets: ACK_BUCKETS,
       registers,
+      // A scrape sees every ack observed before it.
+      collect: () => this.#pendingAcks.flush(),
     });
     this.#requests = new Counter({
       name: `${PREFIX}requests_total`,
@@ -186,7 +190,7 @@ export class BotMetrics {
 
   /** Kinds: command, action, shortcut, view, options, event. */
   ackObserved(kind: string, seconds: number): void {
-    this.#acks.observe({ kind }, seconds);
+    this.#pendingAcks.add(kind, seconds);
   }
 
   requestDone(surface: string, what: string, outcome: RequestOutcome, ms: number): void {
@@ -242,5 +246,44 @@ export class BotMetrics {
         },
       });
     }
+  }
+}
+
+/** Longest an ack waits before it is observed in the histogram (a scrape observes it at once). */
+const ACK_FLUSH_MS = 1_000;
+
+/**
+ * Ack times kept as they come and observed in the histogram later, in one go: a histogram
+ * observation (labels hashed and checked, bucket found) costs more than the empty ack it times,
+ * and a burst of requests would pay it between its acks. Observed at the next scrape or within
+ * `ACK_FLUSH_MS`, whichever comes first, so the figures are the same, only later.
+ */
+class PendingAcks {
+  readonly #observe: (kind: string, seconds: number) => void;
+  #kinds: string[] = [];
+  #seconds: number[] = [];
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(observe: (kind: string, seconds: number) => void) {
+    this.#observe = observe;
+  }
+
+  add(kind: string, seconds: number): void {
+    this.#kinds.push(kind);
+    this.#seconds.push(seconds);
+    if (!this.#timer) {
+      this.#timer = setTimeout(() => this.flush(), ACK_FLUSH_MS);
+      this.#timer.unref();
+    }
+  }
+
+  flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const kinds = this.#kinds;
+    const seconds = this.#seconds;
+    this.#kinds = [];
+    this.#seconds = [];
+    for (let i = 0; i < kinds.length; i++) this.#observe(kinds[i]!, seconds[i]!);
   }
 }

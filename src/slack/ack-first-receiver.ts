@@ -53,20 +53,21 @@ export function workSlotReleaser(context: Context): () => void {
   return typeof release === 'function' ? (release as () => void) : () => {};
 }
 
+const KINDS: Readonly<Record<string, string>> = {
+  block_actions: 'action',
+  interactive_message: 'action',
+  shortcut: 'shortcut',
+  message_action: 'shortcut',
+  view_submission: 'view',
+  view_closed: 'view',
+  block_suggestion: 'options',
+  event_callback: 'event',
+};
+
 /** The kind of a Slack request, as a metric label: command, action, shortcut, view, options, event. */
 export function requestKind(body: Record<string, unknown>): string {
   if (typeof body.command === 'string') return 'command';
-  const kinds: Record<string, string> = {
-    block_actions: 'action',
-    interactive_message: 'action',
-    shortcut: 'shortcut',
-    message_action: 'shortcut',
-    view_submission: 'view',
-    view_closed: 'view',
-    block_suggestion: 'options',
-    event_callback: 'event',
-  };
-  return kinds[String(body.type)] ?? 'other';
+  return (Object.hasOwn(KINDS, String(body.type)) && KINDS[String(body.type)]) || 'other';
 }
 
 /** Told how long each acknowledged request took to ack (seconds), by kind. */
@@ -137,6 +138,20 @@ export class AckFirstReceiver extends HTTPReceiver {
     if (request.kind === 'ssl_check') return http.buildSSLCheckResponse(res);
     const { body, buffered } = request;
     const kind = requestKind(body);
+    if (acksEmpty(body)) {
+      http.buildNoBodyResponse(res, 200);
+      this.#onAck?.(kind, (performance.now() - received) / 1000);
+      this.#work.push(workspaceOf(body), (release) =>
+        this.#process({
+          body,
+          retryNum: http.extractRetryNumFromHTTPRequest(req),
+          retryReason: http.extractRetryReasonFromHTTPRequest(req),
+          customProperties: { [RELEASE_KEY]: release },
+          ack: async () => {},
+        }),
+      );
+      return;
+    }
     res.once('finish', () => this.#onAck?.(kind, (performance.now() - received) / 1000));
     if (body.type === 'url_verification') return http.buildUrlVerificationResponse(res, body);
     if (body.type === 'app_rate_limited') {
@@ -149,13 +164,6 @@ export class AckFirstReceiver extends HTTPReceiver {
       retryReason: http.extractRetryReasonFromHTTPRequest(req),
       customProperties: {},
     };
-    if (acksEmpty(body)) {
-      http.buildNoBodyResponse(res, 200);
-      this.#work.push(workspaceOf(body), (release) =>
-        this.#process({ ...event, customProperties: { [RELEASE_KEY]: release }, ack: async () => {} }),
-      );
-      return;
-    }
     const ack = new HTTPResponseAck({
       logger: this.#log,
       processBeforeResponse: false,

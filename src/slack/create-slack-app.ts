@@ -13,6 +13,7 @@ import { AckFirstReceiver } from './ack-first-receiver.js';
 import { boltLogger } from './bolt-logger.js';
 import type { AppDeps } from './context.js';
 import { registerListeners } from './listeners/index.js';
+import { respondWithUndici } from './respond-fetch.js';
 import { SlackAuthCheck } from './slack-auth-check.js';
 import { guardSocketMode } from './socket-mode-guard.js';
 
@@ -61,6 +62,7 @@ export function createSlackApp(deps: AppDeps): SlackApp {
     // No listener reads `context.conversation`; Bolt's default store builds an Error per request.
     convoStore: false,
   });
+  respondWithUndici(app);
   app.use(syncWorkspace(deps));
   registerListeners(app, deps);
   app.error(async (error) => {

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQueryString } from 'node:querystring';
 import type { BufferedIncomingMessage, Logger } from '@slack/bolt';
@@ -47,9 +47,11 @@ export async function receiveSlackRequest(
     req.socket.destroy();
     return undefined;
   }
-  const form = mediaType(req.headers['content-type']) === FORM;
+  // A form body is parsed once: for the SSL check here and, once signed, as the payload.
+  const fields =
+    mediaType(req.headers['content-type']) === FORM ? parseQueryString(read.toString('utf8')) : null;
   // As in Bolt: Slack's SSL check is not signed, so it is answered without reading anything else.
-  if (form && parseQueryString(read.toString('utf8')).ssl_check === '1') return { kind: 'ssl_check' };
+  if (fields?.ssl_check === '1') return { kind: 'ssl_check' };
   const refusal = signatureProblem(req, read, options.signingSecret, (options.now ?? Date.now)());
   if (refusal) {
     options.logger.warn(`Failed to verify the request: ${refusal}`);
@@ -58,7 +60,7 @@ export async function receiveSlackRequest(
   }
   let parsed: unknown;
   try {
-    parsed = parseBody(read, form);
+    parsed = parseBody(read, fields);
   } catch (error) {
     options.logger.warn(`Malformed request body: ${(error as Error).message}`);
     answer(res, 400);
@@ -134,7 +136,7 @@ function signatureProblem(
   // make a captured request replayable until then.
   if (Math.abs(nowMs / 1000 - timestamp) > MAX_CLOCK_SKEW_SECONDS)
     return `x-slack-request-timestamp is more than ${MAX_CLOCK_SKEW_SECONDS / 60} minutes from now`;
-  const expected = createHmac('sha256', signingSecret)
+  const expected = createHmac('sha256', signingKey(signingSecret))
     .update(`v0:${timestampHeader}:`)
     .update(rawBody)
     .digest();
@@ -144,11 +146,16 @@ function signatureProblem(
   return undefined;
 }
 
+/** The signing secret as a key object, made once: every request's HMAC would otherwise import it. */
+let lastKey: { secret: string; key: KeyObject } | undefined;
+function signingKey(secret: string): KeyObject {
+  if (lastKey?.secret !== secret) lastKey = { secret, key: createSecretKey(Buffer.from(secret, 'utf8')) };
+  return lastKey.key;
+}
+
 /** Interactive payloads come as form field `payload` (JSON); slash commands as the form fields. */
-function parseBody(rawBody: Buffer, form: boolean): unknown {
-  const text = rawBody.toString('utf8');
-  if (!form) return JSON.parse(text);
-  const fields = parseQueryString(text);
+function parseBody(rawBody: Buffer, fields: ReturnType<typeof parseQueryString> | null): unknown {
+  if (!fields) return JSON.parse(rawBody.toString('utf8'));
   if (typeof fields.payload === 'string') return JSON.parse(fields.payload);
   return { ...fields };
 }
