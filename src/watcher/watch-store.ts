@@ -198,6 +198,8 @@ export function markSent<T extends Mailbox>(record: T, key: string): T {
 
 /** Appends entries whose keys are neither waiting nor recently sent (enqueueing is idempotent). */
 export function enqueue<T extends Mailbox>(record: T, entries: readonly OutboxEntry[]): T {
+  // Most observations add nothing: no set of every recent key is built for them.
+  if (entries.length === 0) return record;
   const known = new Set([...record.outbox.map((e) => e.key), ...record.sent]);
   const fresh = entries.filter((e) => !known.has(e.key));
   return fresh.length === 0 ? record : { ...record, outbox: [...record.outbox, ...fresh] };
