@@ -337,7 +337,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   // --idle-only: setup and the idle cycles only (minutes less per size), e.g. to compare builds.
   const idleCycles = Number(process.argv.find((a) => a.startsWith('--idle-cycles='))?.slice(14) ?? 3);
   const run = process.argv.includes('--idle-only') ? runPollIdle : runPollScale;
-  run({ sizes, store, idleCycles })
+  // --watcher-flags="--a --b": the watcher's Node flags instead of the Dockerfile's (an experiment).
+  const flags = process.argv.find((a) => a.startsWith('--watcher-flags='))?.slice(16);
+  run({ sizes, store, idleCycles, watcherFlags: flags?.split(/\s+/).filter(Boolean) })
     .then((rows) => {
       console.log(JSON.stringify(rows, null, 2));
       process.exit(0);
