@@ -71,7 +71,18 @@ export interface PollScaleOptions {
   /** Node flags of the watcher process (default: the Dockerfile's `NODE_OPTIONS`, as deployed). */
   watcherFlags?: string[];
   log?: (line: string) => void;
+  /** Stop after the idle cycles (no busy step, catch-up or naive poller): a quick look at the idle cycle. */
+  idleOnly?: boolean;
 }
+
+/** What an `idleOnly` run measures. */
+export type IdleRow = Pick<
+  PollScaleRow,
+  'store' | 'watches' | 'idle' | 'pages' | 'floorMs' | 'idleToFloor'
+> & {
+  /** Every idle cycle's wall time and the watcher's CPU time in it (user + system), ms. */
+  cycles: { ms: number; cpuMs: number }[];
+};
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -91,11 +102,25 @@ export function productionNodeFlags(dockerfile = readFileSync('Dockerfile', 'utf
 
 export async function runPollScale(options: PollScaleOptions): Promise<PollScaleRow[]> {
   const rows: PollScaleRow[] = [];
-  for (const size of options.sizes) rows.push(await runOne(size, options));
+  for (const size of options.sizes) {
+    const row = await runOne(size, { ...options, idleOnly: false });
+    if (!('busy' in row)) throw new Error('a full run returned an idle-only row');
+    rows.push(row);
+  }
   return rows;
 }
 
-async function runOne(size: number, options: PollScaleOptions): Promise<PollScaleRow> {
+export async function runPollIdle(options: PollScaleOptions): Promise<IdleRow[]> {
+  const rows: IdleRow[] = [];
+  for (const size of options.sizes) {
+    const row = await runOne(size, { ...options, idleOnly: true });
+    if ('busy' in row) throw new Error('an idle-only run returned a full row');
+    rows.push(row);
+  }
+  return rows;
+}
+
+async function runOne(size: number, options: PollScaleOptions): Promise<PollScaleRow | IdleRow> {
   const log = options.log ?? ((line: string) => console.log(line));
   const rttMs = options.rttMs ?? 50;
   const spec: WorldSpec = {
@@ -144,11 +169,12 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
     await world.call('tiers', { on: true });
     await watcher.call('cycle', {}, 1_800_000); // first observation with the latency on
 
-    const measure = async (): Promise<CycleFigures & { report: CycleReport }> => {
+    const measure = async (): Promise<CycleFigures & { report: CycleReport; cpuMs: number }> => {
       await world.call('resetStats');
-      const { report, ms, memory } = await watcher!.call<{
+      const { report, ms, cpuMs, memory } = await watcher!.call<{
         report: CycleReport;
         ms: number;
+        cpuMs: number;
         memory: { rssMb: number };
       }>('cycle', {}, 1_800_000);
       const stats = await world.call<WorldStats>('stats');
@@ -156,6 +182,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
       return {
         report,
         ms,
+        cpuMs,
         providerRequests: total,
         byProvider,
         slackCalls: stats.slackTotal,
@@ -168,8 +195,21 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
     for (let i = 0; i < (options.idleCycles ?? 3); i++) idles.push(await measure());
     const idle = idles.find((c) => c.ms === median(idles.map((x) => x.ms)))!;
     log(
-      `  idle cycle ${idle.ms} ms (${idles.map((c) => c.ms).join(', ')}), ${idle.providerRequests} requests, ${idle.report.pages} of them list pages`,
+      `  idle cycle ${idle.ms} ms (${idles.map((c) => c.ms).join(', ')}; watcher CPU ${idles.map((c) => c.cpuMs).join(', ')} ms), ${idle.providerRequests} requests, ${idle.report.pages} of them list pages, RSS ${idle.rssMb} MB`,
     );
+    const { pages, floorMs } = floorOf(spec, rttMs);
+    if (options.idleOnly) {
+      const { report: _report, cpuMs: _cpu, ...figures } = idle;
+      return {
+        store: options.store,
+        watches,
+        idle: figures,
+        pages,
+        floorMs,
+        idleToFloor: Math.round((idle.ms / floorMs) * 100) / 100,
+        cycles: idles.map((c) => ({ ms: c.ms, cpuMs: c.cpuMs })),
+      };
+    }
 
     const before = await watcher.call<{ editsDeferred: number }>('stats');
     await world.call('advance', { ms: BUSY_STEP_MS });
@@ -222,22 +262,8 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
       log(`  naive poller ${result.ms} ms, ${stats.requests.total} requests (${result.failures} failed)`);
     }
     const memory = await watcher.call<{ peakRssMb: number }>('memory');
-    // The pages each connection needs at the least: ⌈n ÷ 100⌉. Every resource is watched here, so
-    // the last page shows the last watched id and no closing page is needed, even for UpCloud,
-    // whose list has no total.
-    const needed = Math.ceil(spec.perConnection / 100);
-    const perProvider = {
-      'huawei-oms': spec.connections.oms,
-      ncp: spec.connections.ncp,
-      upcloud: spec.connections.upcloud,
-    };
-    const pages = Object.fromEntries(PROVIDERS.map((p) => [p, perProvider[p] * needed])) as Record<
-      Provider,
-      number
-    >;
-    const floorMs = Math.max(...PROVIDERS.map((p) => Math.ceil(pages[p] / CONNECTIONS_PER_PROVIDER))) * rttMs;
-    const { report: _idleReport, ...idleFigures } = idle;
-    const { report: _busyReport, ...busyFigures } = busy;
+    const { report: _idleReport, cpuMs: _idleCpu, ...idleFigures } = idle;
+    const { report: _busyReport, cpuMs: _busyCpu, ...busyFigures } = busy;
     return {
       store: options.store,
       follow,
@@ -271,6 +297,26 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
   }
 }
 
+/**
+ * The list pages the connections need at the least, ⌈n ÷ 100⌉ each, and the floor they make. Every
+ * resource is watched here, so the last page shows the last watched id and no closing page is
+ * needed, even for UpCloud, whose list has no total.
+ */
+function floorOf(spec: WorldSpec, rttMs: number): { pages: Record<Provider, number>; floorMs: number } {
+  const needed = Math.ceil(spec.perConnection / 100);
+  const perProvider = {
+    'huawei-oms': spec.connections.oms,
+    ncp: spec.connections.ncp,
+    upcloud: spec.connections.upcloud,
+  };
+  const pages = Object.fromEntries(PROVIDERS.map((p) => [p, perProvider[p] * needed])) as Record<
+    Provider,
+    number
+  >;
+  const floorMs = Math.max(...PROVIDERS.map((p) => Math.ceil(pages[p] / CONNECTIONS_PER_PROVIDER))) * rttMs;
+  return { pages, floorMs };
+}
+
 async function cleanRedis(url: string, prefix: string): Promise<void> {
   const { createClient } = await import('@redis/client');
   const client = createClient({ url });
@@ -288,7 +334,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     .split(',')
     .map(Number);
   const store = process.argv.includes('--redis') ? 'redis' : 'memory';
-  runPollScale({ sizes, store })
+  // --idle-only: setup and the idle cycles only (minutes less per size), e.g. to compare builds.
+  const idleCycles = Number(process.argv.find((a) => a.startsWith('--idle-cycles='))?.slice(14) ?? 3);
+  const run = process.argv.includes('--idle-only') ? runPollIdle : runPollScale;
+  // --watcher-flags="--a --b": the watcher's Node flags instead of the Dockerfile's (an experiment).
+  const flags = process.argv.find((a) => a.startsWith('--watcher-flags='))?.slice(16);
+  run({ sizes, store, idleCycles, watcherFlags: flags?.split(/\s+/).filter(Boolean) })
     .then((rows) => {
       console.log(JSON.stringify(rows, null, 2));
       process.exit(0);

@@ -20,9 +20,10 @@ export interface CycleReport {
   ms: number;
 }
 
-export function emptyReport(all: Loaded[]): CycleReport {
+/** A report with nothing counted yet; `addBacklog` adds each connection's records as they are read. */
+export function emptyReport(): CycleReport {
   return {
-    watches: all.length,
+    watches: 0,
     connections: 0,
     polled: 0,
     leasedElsewhere: 0,
@@ -31,17 +32,17 @@ export function emptyReport(all: Loaded[]): CycleReport {
     providerRequests: 0,
     pages: 0,
     events: 0,
-    ...outboxBacklog(all, Date.now()),
+    outboxDepth: 0,
+    outboxOldestMs: 0,
     ms: 0,
   };
 }
 
-function outboxBacklog(all: Loaded[], now: number): { outboxDepth: number; outboxOldestMs: number } {
-  let outboxDepth = 0;
-  let oldest = now;
-  for (const { record } of all) {
-    outboxDepth += record.outbox.length;
-    for (const entry of record.outbox) oldest = Math.min(oldest, entry.createdAt);
+/** Adds these records' outbox entries to the backlog (depth, and the age of the oldest). */
+export function addBacklog(report: CycleReport, records: readonly Loaded[], now: number): void {
+  for (const { record } of records) {
+    report.outboxDepth += record.outbox.length;
+    for (const entry of record.outbox)
+      report.outboxOldestMs = Math.max(report.outboxOldestMs, now - entry.createdAt);
   }
-  return { outboxDepth, outboxOldestMs: Math.max(0, now - oldest) };
 }

@@ -1,13 +1,13 @@
-import type { Connection } from '../connections/connection.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import type { MigrationResource } from '../domain/migration-resource.js';
-import { AppError, StoreUnavailableError } from '../errors.js';
+import { StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ResourceAction } from '../providers/types.js';
 import type { KindOffering } from '../resources/kind-offering.js';
 import { SKIP } from '../store/atomic-kv.js';
+import { type ConnectionGroup, type GroupDeps, groupByConnection } from './connection-groups.js';
 import { DELIVERING_AT_ONCE, deliverDue, type Polled, planDelivery } from './cycle-delivery.js';
-import { type CycleReport, emptyReport, type Loaded } from './cycle-report.js';
+import { addBacklog, type CycleReport, emptyReport, type Loaded } from './cycle-report.js';
 import { discover } from './discover.js';
 import { eventEntries } from './event-entries.js';
 import { FailureFirst } from './failure-first.js';
@@ -66,6 +66,7 @@ export class PollCycle {
   readonly #settings: CycleSettings;
   readonly #subscriptions: SubscriptionStore;
   readonly #failures: FailureFirst;
+  readonly #groupDeps: GroupDeps;
   /** Channels whose digest of `day` is out, so later cycles of the day skip the digest pass. */
   #digested: { day: string; channels: Set<string> } = { day: '', channels: new Set() };
 
@@ -89,6 +90,7 @@ export class PollCycle {
     this.#logger = deps.logger;
     this.#now = deps.now;
     this.#settings = deps.settings;
+    this.#groupDeps = { store: deps.store, connections: deps.connections, logger: deps.logger };
     this.#failures = new FailureFirst({ store: deps.store, outbox: deps.outbox });
   }
 
@@ -96,24 +98,28 @@ export class PollCycle {
     const started = performance.now();
     // Until when (`performance.now()`) this cycle's posts may wait for their pace window.
     const waitUntil = started + (this.#settings.postPace?.cycleWaitMs ?? 0);
-    const [all, subs] = await Promise.all([this.#store.loadAll(), this.#subscriptions.loadAll()]);
-    const report = emptyReport(all);
-    const groups = await this.#byConnection(all, subs);
+    // Only the index: each connection's records are read when its poll starts and let go when it
+    // ends, so a cycle holds one connection's records per lane, not every watch's.
+    const [keys, subs] = await Promise.all([this.#store.watchKeys(), this.#subscriptions.loadAll()]);
+    const report = emptyReport();
+    report.watches = keys.length;
+    const groups = await groupByConnection(keys, subs, this.#groupDeps);
     report.connections = groups.size;
     // Bounded per provider: each provider's connections are polled a few at a time.
     const byProvider = groupBy([...groups], ([, g]) => g.connection?.provider ?? 'unknown');
     const polled: Polled[] = [];
+    const channels = new Set<string>();
     await Promise.all(
       [...byProvider.values()].map((list) =>
         forEachLimited(list, this.#settings.connectionsPerProvider, ([id, g]) =>
-          this.#pollConnection(id, g.connection, g.watches, report, waitUntil, { subs: g.subs, polled }),
+          this.#pollConnection(id, g, report, waitUntil, { polled, channels }),
         ),
       ),
     );
     // Every failure of the cycle before any other post takes the workspace's budget.
     await this.#failures.announceAll(polled, waitUntil);
     await forEachLimited(polled, DELIVERING_AT_ONCE, (p) => deliverDue(this.#outbox, p.due, waitUntil));
-    await this.#digests(all);
+    await this.#digests(channels);
     report.ms = Math.round(performance.now() - started);
     return report;
   }
@@ -123,64 +129,40 @@ export class PollCycle {
    * someone just acted on the resource, and its card should not wait for the next cycle.
    */
   async recheck(keys: readonly string[]): Promise<CycleReport> {
-    const read = await Promise.all(
-      keys.map(async (key) => ({ key, record: await this.#store.read<WatchRecord>(key) })),
-    );
-    const loaded = read.filter((w): w is Loaded => w.record !== undefined);
-    const report = emptyReport(loaded);
+    const report = emptyReport();
+    report.watches = keys.length;
     const started = performance.now();
-    for (const [id, g] of await this.#byConnection(loaded, []))
-      await this.#pollConnection(id, g.connection, g.watches, report, started, { recheck: true });
+    for (const [id, g] of await groupByConnection(keys, [], this.#groupDeps))
+      await this.#pollConnection(id, g, report, started, { recheck: true });
     report.ms = Math.round(performance.now() - started);
     return report;
   }
 
-  /** One group per connection (a file connection shared by workspaces is polled once). */
-  async #byConnection(all: Loaded[], subs: readonly Subscription[]): Promise<Map<string, ConnectionGroup>> {
-    // Connections added from Slack live in the store: load each workspace's before resolving.
-    const teams = new Set([...all.map((w) => w.record.watch.teamId), ...subs.map((s) => s.teamId)]);
-    await Promise.all([...teams].map((t) => this.#connections.sync(t)));
-    const groups = new Map<string, ConnectionGroup>();
-    const groupOf = (teamId: string, name: string) => {
-      const connection = this.#connectionOf(teamId, name);
-      const id = connection ? connectionId(connection) : `${teamId}/${name}`;
-      const group = groups.get(id) ?? { connection, watches: [], subs: [] };
-      groups.set(id, group);
-      return group;
-    };
-    for (const w of all) groupOf(w.record.watch.teamId, w.record.watch.connection).watches.push(w);
-    for (const s of subs) groupOf(s.teamId, s.connection).subs.push(s);
-    return groups;
-  }
-
-  /** Undefined when the connection is gone from the configuration or cannot be read right now. */
-  #connectionOf(teamId: string, name: string): Connection | undefined {
-    try {
-      return this.#connections.get(teamId, name);
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      this.#logger.warn({ err: error, team: teamId, connection: name }, 'watched connection not available');
-      return undefined;
-    }
-  }
-
   async #pollConnection(
     id: string,
-    connection: Connection | undefined,
-    watches: Loaded[],
+    group: ConnectionGroup,
     report: CycleReport,
     waitUntil: number,
-    options: { recheck?: boolean; subs?: Subscription[]; polled?: Polled[] } = {},
+    options: { recheck?: boolean; polled?: Polled[]; channels?: Set<string> } = {},
   ): Promise<void> {
-    const subs = connection ? (options.subs ?? []) : [];
+    const { connection } = group;
+    const name = connection?.name ?? group.name;
+    const subs = connection ? group.subs : [];
     if (!(await this.#leases.hold(`conn:${id}`))) {
       report.leasedElsewhere++;
+      // Read still, so each replica's backlog gauge and digest pass cover every watch, as before.
+      if (!options.recheck) this.#took(await this.#store.loadMany(group.keys), report, options.channels);
       return;
     }
-    report.polled++;
-    const name = connection?.name ?? watches[0]!.record.watch.connection;
+    // Read after the lease is held: what this cycle writes is compared with the newest records.
     const hKey = healthKey(id);
-    const health = await this.#store.read<HealthRecord>(hKey);
+    const [watches, health] = await Promise.all([
+      this.#store.loadMany(group.keys),
+      this.#store.read<HealthRecord>(hKey),
+    ]);
+    if (watches.length === 0 && subs.length === 0) return;
+    report.polled++;
+    this.#took(watches, report, options.channels);
     // A broken watch is not polled: nothing can be posted about it; once repaired, the next poll
     // compares what was last notified with the resource as it is then.
     const active = watches.filter((w) => !w.record.ended && !w.record.broken);
@@ -235,6 +217,14 @@ export class PollCycle {
     await this.#failures.announce(plan.failing, waitUntil);
     if (options.polled) options.polled.push(plan);
     else await deliverDue(this.#outbox, plan.due, waitUntil);
+  }
+
+  /** Notes what a cycle needs of every record it read: the outbox backlog, the digest's channels. */
+  #took(watches: readonly Loaded[], report: CycleReport, channels: Set<string> | undefined): void {
+    addBacklog(report, watches, Date.now());
+    if (channels)
+      for (const { record } of watches)
+        if (!record.broken) channels.add(channelKey(record.watch.teamId, record.watch.channelId));
   }
 
   /** Creates the watches subscriptions found, and notes on existing ones which subscriptions they serve. */
@@ -313,19 +303,19 @@ export class PollCycle {
     });
   }
 
-  /** Once a day at `digestHourUtc`, one message per channel; the day is claimed by compare-and-set. */
-  async #digests(all: Loaded[]): Promise<void> {
+  /**
+   * Once a day at `digestHourUtc`, one message per channel; the day is claimed by compare-and-set.
+   * `channels`: the channels of the watches this cycle read that are not broken.
+   */
+  async #digests(channels: ReadonlySet<string>): Promise<void> {
     const hour = this.#settings.digestHourUtc;
-    if (hour === undefined || all.length === 0) return;
+    if (hour === undefined || channels.size === 0) return;
     const now = new Date(this.#now());
     if (now.getUTCHours() < hour) return;
     const day = now.toISOString().slice(0, 10);
     if (this.#digested.day !== day) this.#digested = { day, channels: new Set() };
     const done = this.#digested.channels;
-    const due = all.some(
-      (w) => !w.record.broken && !done.has(channelKey(w.record.watch.teamId, w.record.watch.channelId)),
-    );
-    if (!due) return;
+    if ([...channels].every((c) => done.has(c))) return;
     // Read again: the digest shows the states this cycle just observed.
     const fresh = (await this.#store.loadAll()).filter((w) => !w.record.broken);
     const byChannel = groupBy(fresh, (w) => channelKey(w.record.watch.teamId, w.record.watch.channelId));
@@ -356,18 +346,6 @@ export class PollCycle {
       if (after?.digestDay === day && after.outbox.length === 0) done.add(key);
     }
   }
-}
-
-/** A file connection without a team is one connection for every workspace; stored ones are per team. */
-function connectionId(connection: Connection): string {
-  return `${connection.team ?? '*'}/${connection.name}`;
-}
-
-/** A connection's watches and subscriptions, polled together in one pass. */
-interface ConnectionGroup {
-  connection: Connection | undefined;
-  watches: Loaded[];
-  subs: Subscription[];
 }
 
 export type { CycleReport, Loaded } from './cycle-report.js';

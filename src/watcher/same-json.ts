@@ -6,6 +6,11 @@
  */
 export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
+  // Two Dates (a decoded snapshot's and a new observation's) compare by time: no ISO strings made.
+  if (a instanceof Date && b instanceof Date) {
+    const t = a.getTime();
+    return t === b.getTime() && !Number.isNaN(t);
+  }
   if (a instanceof Date || b instanceof Date) return jsonDate(a) === jsonDate(b) && jsonDate(a) !== undefined;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) || Array.isArray(b)) {

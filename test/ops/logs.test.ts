@@ -93,12 +93,12 @@ describe('node-cron', () => {
     const watcher = t.bot.deps.watcher;
     // The first cycle hangs until released, so the next tick finds the task still running.
     let release: () => void = () => undefined;
-    const loadAll = watcher.store.loadAll.bind(watcher.store);
-    watcher.store.loadAll = async () => {
+    const watchKeys = watcher.store.watchKeys.bind(watcher.store);
+    watcher.store.watchKeys = async () => {
       await new Promise<void>((resolve) => {
         release = resolve;
       });
-      return loadAll();
+      return watchKeys();
     };
     watcher.options.pollIntervalSeconds = 1;
     watcher.start();
@@ -112,7 +112,7 @@ describe('node-cron', () => {
     } finally {
       release();
       consoleWarn.mockRestore();
-      watcher.store.loadAll = loadAll;
+      watcher.store.watchKeys = watchKeys;
     }
   }, 15_000);
 

@@ -51,4 +51,16 @@ describe('sameJson', () => {
     expect(sameJson({ a: 1 }, { a: 1, b: undefined })).toBe(true);
     expect(sameJson({ a: 1 }, { a: 1, b: null })).toBe(false);
   });
+
+  it('compares two Dates as JSON would: by time, an invalid one (null in JSON) equal to nothing', () => {
+    fc.assert(
+      fc.property(fc.date({ noInvalidDate: true }), fc.date({ noInvalidDate: true }), (a, b) => {
+        expect(sameJson({ at: a }, { at: new Date(a.getTime()) })).toBe(true);
+        expect(sameJson({ at: a }, { at: b })).toBe(a.getTime() === b.getTime());
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(sameJson(new Date(Number.NaN), new Date(Number.NaN))).toBe(false);
+    expect(sameJson(new Date(0), '1970-01-01T00:00:00.000Z')).toBe(true);
+  });
 });

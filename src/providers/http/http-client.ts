@@ -158,6 +158,8 @@ export class HttpClient {
   readonly #base: URL;
   readonly #retry: RetryPolicy;
   readonly #transport: Transport;
+  /** Bodies the truncation check parsed, kept for `json` while their response lives. */
+  readonly #parsed = new WeakMap<HttpResponse, unknown>();
 
   constructor(options: HttpClientOptions) {
     this.#options = options;
@@ -278,6 +280,8 @@ export class HttpClient {
   }
 
   #parseJson(request: HttpRequest, response: HttpResponse): unknown {
+    // Already parsed when the truncation check read it: a list page is parsed once, not twice.
+    if (this.#parsed.has(response)) return this.#parsed.get(response);
     if (response.text.trim() === '') return {};
     try {
       return JSON.parse(response.text);
@@ -290,7 +294,7 @@ export class HttpClient {
     const text = response.text.trim();
     if (text === '' || !(response.headers['content-type'] ?? '').includes('json')) return false;
     try {
-      JSON.parse(text);
+      this.#parsed.set(response, JSON.parse(text));
       return false;
     } catch {
       return true;

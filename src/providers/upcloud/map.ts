@@ -156,5 +156,9 @@ function parseTime(value: string | null | undefined): Date | undefined {
 
 /** Drops undefined and empty-string members so cards do not show blank fields. */
 function withoutEmpty<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== '')) as T;
+  // A loop over the object's own fields: every list item maps through here several times.
+  const out: Record<string, unknown> = {};
+  const fields = value as Record<string, unknown>;
+  for (const k in fields) if (fields[k] !== undefined && fields[k] !== '') out[k] = fields[k];
+  return out as T;
 }

@@ -1,0 +1,73 @@
+import type { Connection } from '../connections/connection.js';
+import type { ConnectionRegistry } from '../connections/connection-registry.js';
+import { AppError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Subscription } from './subscriptions.js';
+import { type WatchStore, watchTargetOf } from './watch-store.js';
+
+/** A connection's watches and subscriptions, polled together in one pass. */
+export interface ConnectionGroup {
+  connection: Connection | undefined;
+  /** As the watches name it (the connection may be gone from the configuration). */
+  name: string;
+  /** The watches' keys: their records are read when the connection's poll starts. */
+  keys: string[];
+  subs: Subscription[];
+}
+
+export interface GroupDeps {
+  store: WatchStore;
+  connections: ConnectionRegistry;
+  logger: Logger;
+}
+
+/**
+ * One group per connection (a file connection shared by workspaces is polled once), from the
+ * watch keys, which name their workspace and connection, so no record is read to group them. A
+ * key of another shape is grouped by its record, read now.
+ */
+export async function groupByConnection(
+  keys: readonly string[],
+  subs: readonly Subscription[],
+  deps: GroupDeps,
+): Promise<Map<string, ConnectionGroup>> {
+  const named: { key: string; teamId: string; connection: string }[] = [];
+  const odd: string[] = [];
+  for (const key of keys) {
+    const target = watchTargetOf(key);
+    if (target) named.push({ key, teamId: target.teamId, connection: target.connection });
+    else odd.push(key);
+  }
+  for (const { key, record } of await deps.store.loadMany(odd))
+    named.push({ key, teamId: record.watch.teamId, connection: record.watch.connection });
+  // Connections added from Slack live in the store: load each workspace's before resolving.
+  const teams = new Set([...named.map((w) => w.teamId), ...subs.map((s) => s.teamId)]);
+  await Promise.all([...teams].map((t) => deps.connections.sync(t)));
+  const groups = new Map<string, ConnectionGroup>();
+  const groupOf = (teamId: string, name: string) => {
+    const connection = connectionOf(deps, teamId, name);
+    const id = connection ? connectionId(connection) : `${teamId}/${name}`;
+    const group = groups.get(id) ?? { connection, name, keys: [], subs: [] };
+    groups.set(id, group);
+    return group;
+  };
+  for (const w of named) groupOf(w.teamId, w.connection).keys.push(w.key);
+  for (const s of subs) groupOf(s.teamId, s.connection).subs.push(s);
+  return groups;
+}
+
+/** Undefined when the connection is gone from the configuration or cannot be read right now. */
+function connectionOf(deps: GroupDeps, teamId: string, name: string): Connection | undefined {
+  try {
+    return deps.connections.get(teamId, name);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    deps.logger.warn({ err: error, team: teamId, connection: name }, 'watched connection not available');
+    return undefined;
+  }
+}
+
+/** A file connection without a team is one connection for every workspace; stored ones are per team. */
+function connectionId(connection: Connection): string {
+  return `${connection.team ?? '*'}/${connection.name}`;
+}
