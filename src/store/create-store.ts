@@ -4,7 +4,8 @@ import KeyvRedis from '@keyv/redis';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import { StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { type MemberSets, MemoryMemberSets, SqliteMemberSets } from './member-sets.js';
+import { type MemberSets, SqliteMemberSets } from './member-sets.js';
+import { MemoryStore } from './memory-store.js';
 import { SqliteDb } from './sqlite-db.js';
 import { SqliteKeyvAdapter } from './sqlite-keyv-adapter.js';
 
@@ -28,6 +29,8 @@ export interface Store {
 }
 
 export async function createStore(url: string, logger: Logger): Promise<Store> {
+  // In memory: a store of its own (memory-store.ts), not Keyv over a Map.
+  if (url.startsWith('memory://')) return new MemoryStore();
   const { kind, adapter, sets } = await createAdapter(url);
   // Connected now, not by the first commands: with the offline queue off, commands racing a first
   // connect fail as "client is offline" (seen when a cycle's first reads run in parallel). A Redis
@@ -111,12 +114,10 @@ function guardedSets(
 }
 
 async function createAdapter(url: string): Promise<{
-  kind: Store['kind'];
-  adapter: KeyvStoreAdapter | Map<unknown, unknown>;
+  kind: Exclude<Store['kind'], 'memory'>;
+  adapter: KeyvStoreAdapter;
   sets?: MemberSets;
 }> {
-  if (url.startsWith('memory://'))
-    return { kind: 'memory', adapter: new Map(), sets: new MemoryMemberSets() };
   if (url.startsWith('sqlite://')) {
     const file = url.slice('sqlite://'.length);
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
