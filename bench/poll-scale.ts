@@ -25,6 +25,8 @@ export interface CycleFigures {
   /** Calls the fake Slack answered 429 (it enforces the tiers during every measured cycle). */
   slack429: number;
   rssMb: number;
+  /** CPU time of the watcher process during the cycle (steadier than its length on a busy machine). */
+  cpuMs?: number;
 }
 
 export interface PollScaleRow {
@@ -146,9 +148,10 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
 
     const measure = async (): Promise<CycleFigures & { report: CycleReport }> => {
       await world.call('resetStats');
-      const { report, ms, memory } = await watcher!.call<{
+      const { report, ms, cpuMs, memory } = await watcher!.call<{
         report: CycleReport;
         ms: number;
+        cpuMs: number;
         memory: { rssMb: number };
       }>('cycle', {}, 1_800_000);
       const stats = await world.call<WorldStats>('stats');
@@ -162,13 +165,14 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
         slackByMethod: stats.slackCalls,
         slack429: stats.throttledTotal,
         rssMb: memory.rssMb,
+        cpuMs,
       };
     };
     const idles: Awaited<ReturnType<typeof measure>>[] = [];
     for (let i = 0; i < (options.idleCycles ?? 3); i++) idles.push(await measure());
     const idle = idles.find((c) => c.ms === median(idles.map((x) => x.ms)))!;
     log(
-      `  idle cycle ${idle.ms} ms (${idles.map((c) => c.ms).join(', ')}), ${idle.providerRequests} requests, ${idle.report.pages} of them list pages`,
+      `  idle cycle ${idle.ms} ms (${idles.map((c) => c.ms).join(', ')}; CPU ${idles.map((c) => c.cpuMs).join(', ')} ms, RSS ${idle.rssMb} MB), ${idle.providerRequests} requests, ${idle.report.pages} of them list pages`,
     );
 
     const before = await watcher.call<{ editsDeferred: number }>('stats');
@@ -176,7 +180,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
     const busy = await measure();
     const after = await watcher.call<{ editsDeferred: number }>('stats');
     log(
-      `  busy cycle ${busy.ms} ms, ${busy.slackCalls} Slack calls, ${busy.slack429} answered 429, ${info.transitions} transitions`,
+      `  busy cycle ${busy.ms} ms (CPU ${busy.cpuMs} ms, RSS ${busy.rssMb} MB), ${busy.slackCalls} Slack calls, ${busy.slack429} answered 429, ${info.transitions} transitions`,
     );
 
     // Catch-up: cycles (1 s apart, bounded) until every reply of the busy step is out.
@@ -221,7 +225,12 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
       };
       log(`  naive poller ${result.ms} ms, ${stats.requests.total} requests (${result.failures} failed)`);
     }
-    const memory = await watcher.call<{ peakRssMb: number }>('memory');
+    const memory = await watcher.call<{ peakRssMb: number; rssMb: number; heapUsedMb: number }>('memory');
+    // After every measured figure (a full collection would flatter a cycle's RSS): what is live.
+    const live = await watcher.call<{ heapAfterGcMb: number; rssAfterGcMb: number }>('liveHeap');
+    log(
+      `  memory at the end: RSS ${memory.rssMb} MB, heap used ${memory.heapUsedMb} MB; after a full GC heap ${live.heapAfterGcMb} MB, RSS ${live.rssAfterGcMb} MB`,
+    );
     // The pages each connection needs at the least: ⌈n ÷ 100⌉. Every resource is watched here, so
     // the last page shows the last watched id and no closing page is needed, even for UpCloud,
     // whose list has no total.
@@ -288,7 +297,13 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     .split(',')
     .map(Number);
   const store = process.argv.includes('--redis') ? 'redis' : 'memory';
-  runPollScale({ sizes, store })
+  // --watcher-flags="--max-semi-space-size=4 …": other Node flags than the Dockerfile's, to compare.
+  const flags = process.argv.find((a) => a.startsWith('--watcher-flags='))?.slice(16);
+  runPollScale({
+    sizes,
+    store,
+    ...(flags === undefined ? {} : { watcherFlags: flags.split(/\s+/).filter(Boolean) }),
+  })
     .then((rows) => {
       console.log(JSON.stringify(rows, null, 2));
       process.exit(0);

@@ -143,14 +143,22 @@ async function postCards(concurrency: number, counted: () => void): Promise<void
   });
 }
 
-async function cycle(): Promise<{ report: CycleReport; ms: number; memory: ReturnType<typeof memory> }> {
+async function cycle(): Promise<{
+  report: CycleReport;
+  ms: number;
+  cpuMs: number;
+  memory: ReturnType<typeof memory>;
+}> {
   const profiling = await startProfile();
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const report = await watcher.runCycle();
   const ms = Math.round(performance.now() - started);
+  const used = process.cpuUsage(cpu);
+  const cpuMs = Math.round((used.user + used.system) / 1000);
   await profiling?.stop();
   if (!report) throw new Error('a cycle was already running');
-  return { report, ms, memory: memory() };
+  return { report, ms, cpuMs, memory: memory() };
 }
 
 /** BENCH_CYCLE_PROF_DIR=dir: a CPU profile of each measured cycle (not of the setup) is written there. */

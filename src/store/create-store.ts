@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import KeyvRedis from '@keyv/redis';
+import type KeyvRedis from '@keyv/redis';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import { StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -35,7 +35,7 @@ export async function createStore(url: string, logger: Logger): Promise<Store> {
   // Connected now, not by the first commands: with the offline queue off, commands racing a first
   // connect fail as "client is offline" (seen when a cycle's first reads run in parallel). A Redis
   // that is down at start is not an error here; the first command says so.
-  if (adapter instanceof KeyvRedis) await adapter.getClient().catch(() => undefined);
+  if (kind === 'redis') await (adapter as KeyvRedis<unknown>).getClient().catch(() => undefined);
   const keyv = new Keyv({ store: adapter, throwOnErrors: true, namespace: 'migrate-bot' });
   keyv.on('error', (error: unknown) => logger.error({ err: error, store: kind }, 'store error'));
   const guard = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
@@ -124,6 +124,8 @@ async function createAdapter(url: string): Promise<{
     return { kind: 'sqlite', ...(await openSqlite(file)) };
   }
   if (url.startsWith('redis://') || url.startsWith('rediss://')) {
+    // Loaded only for Redis: SQLite deployments never use its client.
+    const { default: KeyvRedis } = await import('@keyv/redis');
     const adapter = new KeyvRedis(
       {
         url,
