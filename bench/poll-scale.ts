@@ -27,6 +27,8 @@ export interface CycleFigures {
   rssMb: number;
   /** CPU time of the watcher process during the cycle (steadier than its length on a busy machine). */
   cpuMs?: number;
+  /** Of which in garbage-collection pauses. */
+  gcMs?: number;
 }
 
 export interface PollScaleRow {
@@ -148,10 +150,11 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
 
     const measure = async (): Promise<CycleFigures & { report: CycleReport }> => {
       await world.call('resetStats');
-      const { report, ms, cpuMs, memory } = await watcher!.call<{
+      const { report, ms, cpuMs, gcMs, memory } = await watcher!.call<{
         report: CycleReport;
         ms: number;
         cpuMs: number;
+        gcMs: number;
         memory: { rssMb: number };
       }>('cycle', {}, 1_800_000);
       const stats = await world.call<WorldStats>('stats');
@@ -166,13 +169,14 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
         slack429: stats.throttledTotal,
         rssMb: memory.rssMb,
         cpuMs,
+        gcMs,
       };
     };
     const idles: Awaited<ReturnType<typeof measure>>[] = [];
     for (let i = 0; i < (options.idleCycles ?? 3); i++) idles.push(await measure());
     const idle = idles.find((c) => c.ms === median(idles.map((x) => x.ms)))!;
     log(
-      `  idle cycle ${idle.ms} ms (${idles.map((c) => c.ms).join(', ')}; CPU ${idles.map((c) => c.cpuMs).join(', ')} ms, RSS ${idle.rssMb} MB), ${idle.providerRequests} requests, ${idle.report.pages} of them list pages`,
+      `  idle cycle ${idle.ms} ms (${idles.map((c) => c.ms).join(', ')}; CPU ${idles.map((c) => c.cpuMs).join(', ')} ms, GC ${idles.map((c) => c.gcMs).join(', ')} ms, RSS ${idle.rssMb} MB), ${idle.providerRequests} requests, ${idle.report.pages} of them list pages`,
     );
 
     const before = await watcher.call<{ editsDeferred: number }>('stats');
@@ -180,7 +184,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
     const busy = await measure();
     const after = await watcher.call<{ editsDeferred: number }>('stats');
     log(
-      `  busy cycle ${busy.ms} ms (CPU ${busy.cpuMs} ms, RSS ${busy.rssMb} MB), ${busy.slackCalls} Slack calls, ${busy.slack429} answered 429, ${info.transitions} transitions`,
+      `  busy cycle ${busy.ms} ms (CPU ${busy.cpuMs} ms, GC ${busy.gcMs} ms, RSS ${busy.rssMb} MB), ${busy.slackCalls} Slack calls, ${busy.slack429} answered 429, ${info.transitions} transitions`,
     );
 
     // Catch-up: cycles (1 s apart, bounded) until every reply of the busy step is out.
