@@ -25,6 +25,10 @@ export interface CycleFigures {
   /** Calls the fake Slack answered 429 (it enforces the tiers during every measured cycle). */
   slack429: number;
   rssMb: number;
+  /** CPU time of the watcher process during the cycle (steadier than its length on a busy machine). */
+  cpuMs?: number;
+  /** Of which in garbage-collection pauses. */
+  gcMs?: number;
 }
 
 export interface PollScaleRow {
@@ -169,12 +173,13 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
     await world.call('tiers', { on: true });
     await watcher.call('cycle', {}, 1_800_000); // first observation with the latency on
 
-    const measure = async (): Promise<CycleFigures & { report: CycleReport; cpuMs: number }> => {
+    const measure = async (): Promise<CycleFigures & { report: CycleReport; cpuMs: number; gcMs: number }> => {
       await world.call('resetStats');
-      const { report, ms, cpuMs, memory } = await watcher!.call<{
+      const { report, ms, cpuMs, gcMs, memory } = await watcher!.call<{
         report: CycleReport;
         ms: number;
         cpuMs: number;
+        gcMs: number;
         memory: { rssMb: number };
       }>('cycle', {}, 1_800_000);
       const stats = await world.call<WorldStats>('stats');
@@ -182,20 +187,21 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
       return {
         report,
         ms,
-        cpuMs,
         providerRequests: total,
         byProvider,
         slackCalls: stats.slackTotal,
         slackByMethod: stats.slackCalls,
         slack429: stats.throttledTotal,
         rssMb: memory.rssMb,
+        cpuMs,
+        gcMs,
       };
     };
     const idles: Awaited<ReturnType<typeof measure>>[] = [];
     for (let i = 0; i < (options.idleCycles ?? 3); i++) idles.push(await measure());
     const idle = idles.find((c) => c.ms === median(idles.map((x) => x.ms)))!;
     log(
-      `  idle cycle ${idle.ms} ms (${idles.map((c) => c.ms).join(', ')}; watcher CPU ${idles.map((c) => c.cpuMs).join(', ')} ms), ${idle.providerRequests} requests, ${idle.report.pages} of them list pages, RSS ${idle.rssMb} MB`,
+      `  idle cycle ${idle.ms} ms (${idles.map((c) => c.ms).join(', ')}; CPU ${idles.map((c) => c.cpuMs).join(', ')} ms, GC ${idles.map((c) => c.gcMs).join(', ')} ms, RSS ${idle.rssMb} MB), ${idle.providerRequests} requests, ${idle.report.pages} of them list pages`,
     );
     const { pages, floorMs } = floorOf(spec, rttMs);
     if (options.idleOnly) {
@@ -216,7 +222,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
     const busy = await measure();
     const after = await watcher.call<{ editsDeferred: number }>('stats');
     log(
-      `  busy cycle ${busy.ms} ms, ${busy.slackCalls} Slack calls, ${busy.slack429} answered 429, ${info.transitions} transitions`,
+      `  busy cycle ${busy.ms} ms (CPU ${busy.cpuMs} ms, GC ${busy.gcMs} ms, RSS ${busy.rssMb} MB), ${busy.slackCalls} Slack calls, ${busy.slack429} answered 429, ${info.transitions} transitions`,
     );
 
     // Catch-up: cycles (1 s apart, bounded) until every reply of the busy step is out.
@@ -261,9 +267,14 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
       };
       log(`  naive poller ${result.ms} ms, ${stats.requests.total} requests (${result.failures} failed)`);
     }
-    const memory = await watcher.call<{ peakRssMb: number }>('memory');
-    const { report: _idleReport, cpuMs: _idleCpu, ...idleFigures } = idle;
-    const { report: _busyReport, cpuMs: _busyCpu, ...busyFigures } = busy;
+    const memory = await watcher.call<{ peakRssMb: number; rssMb: number; heapUsedMb: number }>('memory');
+    // After every measured figure (a full collection would flatter a cycle's RSS): what is live.
+    const live = await watcher.call<{ heapAfterGcMb: number; rssAfterGcMb: number }>('liveHeap');
+    log(
+      `  memory at the end: RSS ${memory.rssMb} MB, heap used ${memory.heapUsedMb} MB; after a full GC heap ${live.heapAfterGcMb} MB, RSS ${live.rssAfterGcMb} MB`,
+    );
+    const { report: _idleReport, ...idleFigures } = idle;
+    const { report: _busyReport, ...busyFigures } = busy;
     return {
       store: options.store,
       follow,

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import path from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { createConfig } from '../src/config.js';
 import type { Connection } from '../src/connections/connection.js';
 import { ConnectionRegistry } from '../src/connections/connection-registry.js';
@@ -147,18 +148,29 @@ async function cycle(): Promise<{
   report: CycleReport;
   ms: number;
   cpuMs: number;
+  /** Time in garbage collection pauses during the cycle (main thread). */
+  gcMs: number;
   memory: ReturnType<typeof memory>;
 }> {
   const profiling = await startProfile();
+  const started = performance.now();
   // The watcher's own CPU time in the cycle: steadier than wall time on a shared machine.
   const cpu = process.cpuUsage();
-  const started = performance.now();
+  let gcMs = 0;
+  const gcs = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMs += entry.duration;
+  });
+  gcs.observe({ entryTypes: ['gc'] });
   const report = await watcher.runCycle();
   const ms = Math.round(performance.now() - started);
   const used = process.cpuUsage(cpu);
+  const cpuMs = Math.round((used.user + used.system) / 1000);
+  // Entries are delivered asynchronously: the last collections of the cycle come in a turn later.
+  await new Promise((resolve) => setImmediate(resolve));
+  gcs.disconnect();
   await profiling?.stop();
   if (!report) throw new Error('a cycle was already running');
-  return { report, ms, cpuMs: Math.round((used.user + used.system) / 1000), memory: memory() };
+  return { report, ms, cpuMs, gcMs: Math.round(gcMs), memory: memory() };
 }
 
 /** BENCH_CYCLE_PROF_DIR=dir: a CPU profile of each measured cycle (not of the setup) is written there. */

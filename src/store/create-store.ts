@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import KeyvRedis from '@keyv/redis';
+import type KeyvRedis from '@keyv/redis';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import { StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { type MemberSets, MemoryMemberSets, SqliteMemberSets } from './member-sets.js';
+import { type MemberSets, SqliteMemberSets } from './member-sets.js';
+import { MemoryStore } from './memory-store.js';
 import { SqliteDb } from './sqlite-db.js';
 import { SqliteKeyvAdapter } from './sqlite-keyv-adapter.js';
 
@@ -28,11 +29,13 @@ export interface Store {
 }
 
 export async function createStore(url: string, logger: Logger): Promise<Store> {
+  // In memory: a store of its own (memory-store.ts), not Keyv over a Map.
+  if (url.startsWith('memory://')) return new MemoryStore();
   const { kind, adapter, sets } = await createAdapter(url);
   // Connected now, not by the first commands: with the offline queue off, commands racing a first
   // connect fail as "client is offline" (seen when a cycle's first reads run in parallel). A Redis
   // that is down at start is not an error here; the first command says so.
-  if (adapter instanceof KeyvRedis) await adapter.getClient().catch(() => undefined);
+  if (kind === 'redis') await (adapter as KeyvRedis<unknown>).getClient().catch(() => undefined);
   const keyv = new Keyv({ store: adapter, throwOnErrors: true, namespace: 'migrate-bot' });
   keyv.on('error', (error: unknown) => logger.error({ err: error, store: kind }, 'store error'));
   const guard = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
@@ -111,18 +114,18 @@ function guardedSets(
 }
 
 async function createAdapter(url: string): Promise<{
-  kind: Store['kind'];
-  adapter: KeyvStoreAdapter | Map<unknown, unknown>;
+  kind: Exclude<Store['kind'], 'memory'>;
+  adapter: KeyvStoreAdapter;
   sets?: MemberSets;
 }> {
-  if (url.startsWith('memory://'))
-    return { kind: 'memory', adapter: new Map(), sets: new MemoryMemberSets() };
   if (url.startsWith('sqlite://')) {
     const file = url.slice('sqlite://'.length);
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     return { kind: 'sqlite', ...(await openSqlite(file)) };
   }
   if (url.startsWith('redis://') || url.startsWith('rediss://')) {
+    // Loaded only for Redis: SQLite deployments never use its client.
+    const { default: KeyvRedis } = await import('@keyv/redis');
     const adapter = new KeyvRedis(
       {
         url,

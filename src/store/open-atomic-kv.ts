@@ -1,7 +1,6 @@
 import type { Logger } from '../logger.js';
 import { type AtomicKv, LocalAtomicKv } from './atomic-kv.js';
 import type { Store } from './create-store.js';
-import { RedisAtomicKv } from './redis-atomic-kv.js';
 
 /** Redis when the store is Redis (replicas share it); otherwise the Keyv store with in-process locks. */
 export async function openAtomicKv(
@@ -10,9 +9,10 @@ export async function openAtomicKv(
   prefix: string,
   logger: Logger,
 ): Promise<AtomicKv> {
-  return /^rediss?:\/\//.test(storeUrl)
-    ? RedisAtomicKv.connect(storeUrl, prefix, logger)
-    : new LocalAtomicKv(store, prefix);
+  if (!/^rediss?:\/\//.test(storeUrl)) return new LocalAtomicKv(store, prefix);
+  // Loaded only for Redis: the client is a few MB that SQLite and memory deployments never use.
+  const { RedisAtomicKv } = await import('./redis-atomic-kv.js');
+  return RedisAtomicKv.connect(storeUrl, prefix, logger);
 }
 
 /** Parses a JSON value kept in an AtomicKv; a missing key is `undefined`. */

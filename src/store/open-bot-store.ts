@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { AtomicKv } from './atomic-kv.js';
 import { createStore, type Store } from './create-store.js';
 import { openAtomicKv } from './open-atomic-kv.js';
-import { RedisAtomicKv } from './redis-atomic-kv.js';
+import type { RedisAtomicKv } from './redis-atomic-kv.js';
 import {
   acquireProcessLock,
   checkSqliteOpens,
@@ -111,6 +111,7 @@ async function openRedis(
   let state: RedisAtomicKv | undefined;
   let store: Store | undefined;
   try {
+    const { RedisAtomicKv } = await import('./redis-atomic-kv.js');
     state = await RedisAtomicKv.connect(storeUrl, prefix, logger, { waitMs });
     store = await createStore(storeUrl, logger);
     // The Keyv store has its own connection: it answers a probe too, within what is left of the wait.

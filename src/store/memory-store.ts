@@ -1,0 +1,56 @@
+import { defaultDeserialize, defaultSerialize } from '@keyv/serialize';
+import type { Store } from './create-store.js';
+import { MemoryMemberSets } from './member-sets.js';
+
+/** A value kept as Keyv kept it: serialized with its expiry (objects, numbers, anything with a TTL). */
+interface Boxed {
+  readonly serialized: string;
+  readonly expires: number | undefined;
+}
+
+/**
+ * The `memory://` store, without Keyv. Keyv wrapped every value in `{"value":…,"expires":…}` and
+ * serialized that, so the shared state's records (JSON strings, one per watch: 10,000–50,000 of
+ * them) were each kept a second time escaped inside another JSON string (about 15 % longer, often as
+ * a tree of concatenated pieces), read back through `JSON.parse` with a reviver, under a key with the
+ * namespace prepended. Here a string without a TTL is kept as it is (strings are immutable, and
+ * Keyv's round trip gave back the same text); anything else goes through Keyv's own serializer, as
+ * before, so objects still come back as copies (dates as strings, buffers as buffers).
+ */
+export class MemoryStore implements Store {
+  readonly kind = 'memory' as const;
+  readonly sets = new MemoryMemberSets();
+  readonly #entries = new Map<string, string | Boxed>();
+
+  async get<T>(key: string): Promise<T | undefined> {
+    const entry = this.#entries.get(key);
+    if (entry === undefined || typeof entry === 'string') return entry as T | undefined;
+    if (entry.expires !== undefined && Date.now() > entry.expires) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return (defaultDeserialize(entry.serialized) as { value?: T } | null)?.value;
+  }
+
+  async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
+    // Keyv's rule: a TTL of 0 is none.
+    const expires = typeof ttlMs === 'number' && ttlMs !== 0 ? Date.now() + ttlMs : undefined;
+    if (typeof value === 'string' && expires === undefined) {
+      this.#entries.set(key, value);
+      return;
+    }
+    this.#entries.set(key, { serialized: defaultSerialize({ value, expires }), expires });
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return this.#entries.delete(key);
+  }
+
+  async healthy(): Promise<boolean> {
+    return true;
+  }
+
+  async close(): Promise<void> {
+    // Nothing to release: the data lives and dies with the process.
+  }
+}
