@@ -173,7 +173,9 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
     await world.call('tiers', { on: true });
     await watcher.call('cycle', {}, 1_800_000); // first observation with the latency on
 
-    const measure = async (): Promise<CycleFigures & { report: CycleReport; cpuMs: number; gcMs: number }> => {
+    const measure = async (): Promise<
+      CycleFigures & { report: CycleReport; cpuMs: number; gcMs: number }
+    > => {
       await world.call('resetStats');
       const { report, ms, cpuMs, gcMs, memory } = await watcher!.call<{
         report: CycleReport;
