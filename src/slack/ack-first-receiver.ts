@@ -67,7 +67,24 @@ const KINDS: Readonly<Record<string, string>> = {
 /** The kind of a Slack request, as a metric label: command, action, shortcut, view, options, event. */
 export function requestKind(body: Record<string, unknown>): string {
   if (typeof body.command === 'string') return 'command';
-  return (Object.hasOwn(KINDS, String(body.type)) && KINDS[String(body.type)]) || 'other';
+  const type = String(body.type);
+  return Object.hasOwn(KINDS, type) ? KINDS[type]! : 'other';
+}
+
+/** What Bolt's `processEvent` is given for a request: its body, retry headers and our properties. */
+function receiverEvent(
+  req: IncomingMessage,
+  body: Record<string, unknown>,
+  customProperties: Record<string, unknown>,
+  ack: ReceiverEvent['ack'],
+): ReceiverEvent {
+  return {
+    body,
+    retryNum: http.extractRetryNumFromHTTPRequest(req),
+    retryReason: http.extractRetryReasonFromHTTPRequest(req),
+    customProperties,
+    ack,
+  };
 }
 
 /** Told how long each acknowledged request took to ack (seconds), by kind. */
@@ -141,14 +158,9 @@ export class AckFirstReceiver extends HTTPReceiver {
     if (acksEmpty(body)) {
       http.buildNoBodyResponse(res, 200);
       this.#onAck?.(kind, (performance.now() - received) / 1000);
+      // The retry headers are read when the work starts, not before the ack.
       this.#work.push(workspaceOf(body), (release) =>
-        this.#process({
-          body,
-          retryNum: http.extractRetryNumFromHTTPRequest(req),
-          retryReason: http.extractRetryReasonFromHTTPRequest(req),
-          customProperties: { [RELEASE_KEY]: release },
-          ack: async () => {},
-        }),
+        this.#process(receiverEvent(req, body, { [RELEASE_KEY]: release }, async () => {})),
       );
       return;
     }
@@ -158,12 +170,6 @@ export class AckFirstReceiver extends HTTPReceiver {
       this.#log.warn('Slack reports this app over its Events API rate limit: events are being dropped');
       return http.buildNoBodyResponse(res, 200);
     }
-    const event: Omit<ReceiverEvent, 'ack'> = {
-      body,
-      retryNum: http.extractRetryNumFromHTTPRequest(req),
-      retryReason: http.extractRetryReasonFromHTTPRequest(req),
-      customProperties: {},
-    };
     const ack = new HTTPResponseAck({
       logger: this.#log,
       processBeforeResponse: false,
@@ -173,7 +179,7 @@ export class AckFirstReceiver extends HTTPReceiver {
       httpResponse: res,
     });
     try {
-      await this.#process({ ...event, ack: ack.bind() });
+      await this.#process(receiverEvent(req, body, {}, ack.bind()));
     } catch (error) {
       const acknowledged = await http.defaultProcessEventErrorHandler({
         error: error as Error,

@@ -21,9 +21,9 @@ export interface CycleReport {
 }
 
 /** A report with nothing counted yet; `addBacklog` adds each connection's records as they are read. */
-export function emptyReport(): CycleReport {
+export function emptyReport(watches: number): CycleReport {
   return {
-    watches: 0,
+    watches,
     connections: 0,
     polled: 0,
     leasedElsewhere: 0,

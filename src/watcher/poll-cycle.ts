@@ -101,8 +101,7 @@ export class PollCycle {
     // Only the index: each connection's records are read when its poll starts and let go when it
     // ends, so a cycle holds one connection's records per lane, not every watch's.
     const [keys, subs] = await Promise.all([this.#store.watchKeys(), this.#subscriptions.loadAll()]);
-    const report = emptyReport();
-    report.watches = keys.length;
+    const report = emptyReport(keys.length);
     const groups = await groupByConnection(keys, subs, this.#groupDeps);
     report.connections = groups.size;
     // Bounded per provider: each provider's connections are polled a few at a time.
@@ -129,8 +128,7 @@ export class PollCycle {
    * someone just acted on the resource, and its card should not wait for the next cycle.
    */
   async recheck(keys: readonly string[]): Promise<CycleReport> {
-    const report = emptyReport();
-    report.watches = keys.length;
+    const report = emptyReport(keys.length);
     const started = performance.now();
     for (const [id, g] of await groupByConnection(keys, [], this.#groupDeps))
       await this.#pollConnection(id, g, report, started, { recheck: true });
