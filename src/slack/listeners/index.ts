@@ -5,16 +5,23 @@ import * as approvals from './approvals/index.js';
 import * as commands from './commands/index.js';
 import * as events from './events/index.js';
 import * as workflowSteps from './functions/index.js';
+import { ListenerRouter } from './router.js';
 import * as shortcuts from './shortcuts/index.js';
 import * as createViews from './views/index.js';
 
-/** The one place every listener is registered, surface by surface. */
+/**
+ * The one place every listener is registered, surface by surface, on our router; Bolt sees one
+ * listener per surface (see `ListenerRouter`).
+ */
 export function registerListeners(app: App, deps: AppDeps): void {
-  commands.register(app, deps);
-  actions.register(app, deps);
-  events.register(app, deps);
-  createViews.register(app, deps);
-  shortcuts.register(app, deps);
-  approvals.register(app, deps);
-  workflowSteps.register(app, deps);
+  const router = new ListenerRouter();
+  const routes = router.routes;
+  commands.register(routes, deps);
+  actions.register(routes, deps);
+  events.register(routes, deps);
+  createViews.register(routes, deps);
+  shortcuts.register(routes, deps);
+  approvals.register(routes, deps);
+  workflowSteps.register(routes, deps);
+  router.mount(app);
 }

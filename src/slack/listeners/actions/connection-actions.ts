@@ -1,6 +1,5 @@
 import type {
   AllMiddlewareArgs,
-  App,
   BlockAction,
   ButtonAction,
   SlackActionMiddlewareArgs,
@@ -22,6 +21,7 @@ import {
 } from '../../connection-form.js';
 import type { AppDeps } from '../../context.js';
 import { refuseFileConnection } from '../commands/subcommands/disconnect.js';
+import type { ListenerRoutes } from '../router.js';
 import { fixKeysButton } from './fix-keys-button.js';
 
 type SelectArgs = SlackActionMiddlewareArgs<BlockAction<StaticSelectAction>> & AllMiddlewareArgs;
@@ -29,10 +29,10 @@ type SelectArgs = SlackActionMiddlewareArgs<BlockAction<StaticSelectAction>> & A
 /** The Disconnect button carries only the connection's name; the workspace comes from the signed payload. */
 const disconnectValueSchema = z.object({ n: z.string().regex(CONNECTION_WORD) });
 
-export function register(app: App, deps: AppDeps): void {
-  app.action<BlockAction<ButtonAction>>(DISCONNECT_ACTION, disconnectButton(deps));
-  app.action<BlockAction<ButtonAction>>('connection.fix', fixKeysButton(deps));
-  app.action<BlockAction<StaticSelectAction>>(
+export function register(routes: ListenerRoutes, deps: AppDeps): void {
+  routes.action<BlockAction<ButtonAction>>(DISCONNECT_ACTION, disconnectButton(deps));
+  routes.action<BlockAction<ButtonAction>>('connection.fix', fixKeysButton(deps));
+  routes.action<BlockAction<StaticSelectAction>>(
     { action_id: CONNECT_FORM_ACTION, type: 'block_actions' },
     connectFormChanged(deps),
   );

@@ -1,5 +1,6 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { AppDeps } from '../../context.js';
+import type { ListenerRoutes } from '../router.js';
 import * as connectionActions from './connection-actions.js';
 import { groupFailuresButton } from './group-failures-button.js';
 import { homeOpen, homeRefresh } from './home-actions.js';
@@ -7,17 +8,17 @@ import { listPageButton } from './list-paging.js';
 import { resourceActionButton, resourceViewButton } from './resource-actions.js';
 import { watchButton } from './watch-button.js';
 
-export function register(app: App, deps: AppDeps): void {
-  connectionActions.register(app, deps);
-  app.action<BlockAction<ButtonAction>>(
+export function register(routes: ListenerRoutes, deps: AppDeps): void {
+  connectionActions.register(routes, deps);
+  routes.action<BlockAction<ButtonAction>>(
     /^resource\.(pause|resume|retry|delete|cancel)(:|$)/,
     resourceActionButton(deps),
   );
-  app.action<BlockAction<ButtonAction>>('resource.refresh', resourceViewButton(deps, 'refresh'));
-  app.action<BlockAction<ButtonAction>>('resource.watch', watchButton(deps));
-  app.action<BlockAction<ButtonAction>>('group.failed', groupFailuresButton(deps));
-  app.action<BlockAction<ButtonAction>>(/^list\.page\.(next|previous)$/, listPageButton(deps));
-  app.action<BlockAction<ButtonAction>>('home.refresh', homeRefresh(deps));
-  app.action<BlockAction<ButtonAction>>('home.open', homeOpen(deps));
-  app.action<BlockAction<ButtonAction>>(/^resource\.open(:|$)/, resourceViewButton(deps, 'open'));
+  routes.action<BlockAction<ButtonAction>>('resource.refresh', resourceViewButton(deps, 'refresh'));
+  routes.action<BlockAction<ButtonAction>>('resource.watch', watchButton(deps));
+  routes.action<BlockAction<ButtonAction>>('group.failed', groupFailuresButton(deps));
+  routes.action<BlockAction<ButtonAction>>(/^list\.page\.(next|previous)$/, listPageButton(deps));
+  routes.action<BlockAction<ButtonAction>>('home.refresh', homeRefresh(deps));
+  routes.action<BlockAction<ButtonAction>>('home.open', homeOpen(deps));
+  routes.action<BlockAction<ButtonAction>>(/^resource\.open(:|$)/, resourceViewButton(deps, 'open'));
 }

@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { Decision } from '../../../approvals/approval-service.js';
 import { InvalidInputError } from '../../../errors.js';
@@ -7,13 +7,14 @@ import { APPROVE_ACTION, outcomeLine, REJECT_ACTION } from '../../blocks/approva
 import { code } from '../../blocks/mrkdwn.js';
 import { buttonHandler } from '../../button-handler.js';
 import type { AppDeps } from '../../context.js';
+import type { ListenerRoutes } from '../router.js';
 
 const approvalId = z.string().regex(/^[a-f0-9]{10}$/);
 
 /** Approve / Reject on an approval request. The confirm dialog already ran on the client. */
-export function register(app: App, deps: AppDeps): void {
-  app.action<BlockAction<ButtonAction>>(APPROVE_ACTION, decisionButton(deps, 'approve'));
-  app.action<BlockAction<ButtonAction>>(REJECT_ACTION, decisionButton(deps, 'reject'));
+export function register(routes: ListenerRoutes, deps: AppDeps): void {
+  routes.action<BlockAction<ButtonAction>>(APPROVE_ACTION, decisionButton(deps, 'approve'));
+  routes.action<BlockAction<ButtonAction>>(REJECT_ACTION, decisionButton(deps, 'reject'));
 }
 
 export function decisionButton(deps: AppDeps, mode: 'approve' | 'reject') {

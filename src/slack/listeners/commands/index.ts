@@ -1,7 +1,7 @@
-import type { App } from '@slack/bolt';
 import type { AppDeps } from '../../context.js';
+import type { ListenerRoutes } from '../router.js';
 import { migrateCommand } from './migrate.js';
 
-export function register(app: App, deps: AppDeps): void {
-  app.command('/migrate', migrateCommand(deps));
+export function register(routes: ListenerRoutes, deps: AppDeps): void {
+  routes.command('/migrate', migrateCommand(deps));
 }

@@ -1,9 +1,10 @@
-import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { AppDeps } from '../../context.js';
+import type { ListenerRoutes } from '../router.js';
 
-export function register(app: App, deps: AppDeps): void {
-  app.event('app_uninstalled', appUninstalled(deps));
-  app.event('tokens_revoked', tokensRevoked(deps));
+export function register(routes: ListenerRoutes, deps: AppDeps): void {
+  routes.event('app_uninstalled', appUninstalled(deps));
+  routes.event('tokens_revoked', tokensRevoked(deps));
 }
 
 type EventArgs<E extends 'app_uninstalled' | 'tokens_revoked'> = SlackEventMiddlewareArgs<E> &

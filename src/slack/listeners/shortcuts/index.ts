@@ -1,14 +1,15 @@
-import type { AllMiddlewareArgs, App, GlobalShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, GlobalShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
 import { asAppError, ErrorCode } from '../../../errors.js';
 import { errorText, messageModal } from '../../blocks/create/flow-modals.js';
 import { type AppDeps, createHandlerContext } from '../../context.js';
+import type { ListenerRoutes } from '../router.js';
 import { openCreate } from '../views/create-flow.js';
 
 export const CREATE_SHORTCUT = 'migrate_create';
 
 /** Global shortcuts: "New migration" opens the create flow (no channel: the form asks for one). */
-export function register(app: App, deps: AppDeps): void {
-  app.shortcut<GlobalShortcut>(CREATE_SHORTCUT, createShortcut(deps));
+export function register(routes: ListenerRoutes, deps: AppDeps): void {
+  routes.shortcut<GlobalShortcut>(CREATE_SHORTCUT, createShortcut(deps));
 }
 
 export function createShortcut(deps: AppDeps) {

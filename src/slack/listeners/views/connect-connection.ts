@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import type { Connection } from '../../../connections/connection.js';
 import { AppError, asAppError, ErrorCode } from '../../../errors.js';
@@ -22,6 +22,7 @@ import {
 } from '../../connection-form.js';
 import { type AppDeps, createHandlerContext, type HandlerContext } from '../../context.js';
 import type { TeamSender } from '../../sender.js';
+import type { ListenerRoutes } from '../router.js';
 
 /**
  * Slack waits 3 s for the ack, counted from when it sent the request: the check gets what is left
@@ -40,8 +41,8 @@ type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
  */
 const secretBlocks = (): readonly string[] => secretBlockIds();
 
-export function register(app: App, deps: AppDeps): void {
-  app.view<ViewSubmitAction>(CONNECT_CALLBACK_ID, connectSubmission(deps));
+export function register(routes: ListenerRoutes, deps: AppDeps): void {
+  routes.view<ViewSubmitAction>(CONNECT_CALLBACK_ID, connectSubmission(deps));
 }
 
 /**

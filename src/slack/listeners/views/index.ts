@@ -1,6 +1,7 @@
-import type { App, BlockAction, StaticSelectAction, ViewSubmitAction } from '@slack/bolt';
+import type { BlockAction, StaticSelectAction, ViewSubmitAction } from '@slack/bolt';
 import { ACTION_PREFIX, CREATE_CALLBACKS } from '../../blocks/create/modal-kit.js';
 import type { AppDeps } from '../../context.js';
+import type { ListenerRoutes } from '../router.js';
 import * as connectConnection from './connect-connection.js';
 import { bucketSuggestions, formRedraw, formSubmission, pickSubmission } from './create-listeners.js';
 
@@ -8,12 +9,12 @@ import { bucketSuggestions, formRedraw, formSubmission, pickSubmission } from '.
 const CREATE_ACTION = new RegExp(`^${ACTION_PREFIX.replace('.', '\\.')}`);
 
 /** The create modals: the picker and form submissions, bucket suggestions, and redraws on a changed select. */
-export function register(app: App, deps: AppDeps): void {
-  connectConnection.register(app, deps);
-  app.view<ViewSubmitAction>(CREATE_CALLBACKS.pick, pickSubmission(deps));
-  app.view<ViewSubmitAction>(CREATE_CALLBACKS.form, formSubmission(deps));
-  app.options({ action_id: CREATE_ACTION }, bucketSuggestions(deps));
-  app.action<BlockAction<StaticSelectAction>>(
+export function register(routes: ListenerRoutes, deps: AppDeps): void {
+  connectConnection.register(routes, deps);
+  routes.view<ViewSubmitAction>(CREATE_CALLBACKS.pick, pickSubmission(deps));
+  routes.view<ViewSubmitAction>(CREATE_CALLBACKS.form, formSubmission(deps));
+  routes.options({ action_id: CREATE_ACTION }, bucketSuggestions(deps));
+  routes.action<BlockAction<StaticSelectAction>>(
     { type: 'block_actions', action_id: CREATE_ACTION },
     formRedraw(deps),
   );
