@@ -22,6 +22,9 @@ export const MESSAGES: Readonly<Record<Locale, Readonly<Record<string, string>>>
   'zh-CN': { ...zhCN, ...zhCNProviders },
 };
 
+/** A compiled ICU message (intl-messageformat's, as formatjs builds it). */
+type MessageFormat = ReturnType<IntlShape['formatters']['getMessageFormat']>;
+const NO_VALUES: MessageValues = {};
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 const cache = createIntlCache();
 
@@ -33,6 +36,18 @@ const cache = createIntlCache();
 export class Translator {
   readonly locale: Locale;
   readonly #intl: IntlShape<string>;
+  /**
+   * Each message's compiled formatter, by key. formatjs memoizes them too, but finds one by
+   * serializing its arguments (the message and its options) to JSON on every call; a card formats
+   * some 20 messages, so under a burst that look-up was a visible share of the CPU.
+   */
+  readonly #formats = new Map<string, MessageFormat | null>();
+
+  /** The number formats `count` and `bytes` use, as `formatNumber` would build them (looked up once). */
+  readonly #numbers: Record<
+    'plain' | 'whole' | 'oneDecimal',
+    ReturnType<IntlShape['formatters']['getNumberFormat']>
+  >;
 
   constructor(locale: Locale) {
     this.locale = locale;
@@ -48,11 +63,48 @@ export class Translator {
       },
       cache,
     );
+    const numberFormat = (options: Parameters<IntlShape['formatters']['getNumberFormat']>[1]) =>
+      this.#intl.formatters.getNumberFormat(this.#intl.locale, options);
+    this.#numbers = {
+      plain: numberFormat({}),
+      whole: numberFormat({ useGrouping: false, minimumFractionDigits: 0, maximumFractionDigits: 0 }),
+      oneDecimal: numberFormat({ useGrouping: false, minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+    };
   }
 
   /** The message `key` with `values` put in (mrkdwn the caller escaped; tags are not parsed). */
   t(key: MessageKey, values?: MessageValues): string {
+    const format = this.#format(key);
+    if (format) {
+      try {
+        return String(format.format(values ?? NO_VALUES));
+      } catch {
+        // Falls through: formatjs reports the error as it always did (`onError` throws it).
+      }
+    }
     return String(this.#intl.formatMessage({ id: key }, values, { ignoreTag: true }));
+  }
+
+  /** The formatter `formatMessage` would use; null where it takes another path (a missing message). */
+  #format(key: string): MessageFormat | null {
+    let format = this.#formats.get(key);
+    if (format === undefined) {
+      const intl = this.#intl;
+      const message = Object.hasOwn(intl.messages, key) ? intl.messages[key] : undefined;
+      format = null;
+      if (typeof message === 'string' && message !== '') {
+        try {
+          format = intl.formatters.getMessageFormat(message, intl.locale, intl.formats, {
+            formatters: intl.formatters,
+            ignoreTag: true,
+          });
+        } catch {
+          // A message that does not parse: formatMessage reports it, on every call as before.
+        }
+      }
+      this.#formats.set(key, format);
+    }
+    return format;
   }
 
   /** Whether the catalogue has `key` (for keys built from data, such as a subcommand's name). */
@@ -61,7 +113,7 @@ export class Translator {
   }
 
   count(n: number | undefined): string {
-    return n === undefined ? '—' : this.#intl.formatNumber(n);
+    return n === undefined ? '—' : this.#numbers.plain.format(n);
   }
 
   /** Binary units in every language (what the consoles show); the number in the reader's style. */
@@ -74,11 +126,9 @@ export class Translator {
       unit++;
     }
     const whole = value >= 100 || unit === 0;
-    const shown = this.#intl.formatNumber(whole ? Math.round(value) : value, {
-      minimumFractionDigits: whole ? 0 : 1,
-      maximumFractionDigits: whole ? 0 : 1,
-      useGrouping: false,
-    });
+    const shown = whole
+      ? this.#numbers.whole.format(Math.round(value))
+      : this.#numbers.oneDecimal.format(value);
     return `${shown} ${BYTE_UNITS[unit]}`;
   }
 
