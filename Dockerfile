@@ -1,10 +1,11 @@
 # syntax=docker/dockerfile:1
 # Node 26 (LTS "Lithium", active LTS since 2026-10-28; Node 20 reached its end of life in April
-# 2026). Both stages use the same line: the build stage's node_modules (sqlite3's native addon) run
-# in the second.
+# 2026). Both stages use the same line: the build stage's node_modules (better-sqlite3's native
+# addon) run in the second.
 FROM node:26-bookworm-slim AS build
 WORKDIR /app
-# sqlite3 builds from source when no prebuilt binary can be fetched.
+# better-sqlite3 (and sqlite3, which the dev dependency @keyv/sqlite brings for the benchmark's
+# comparison) build from source when no prebuilt binary can be fetched.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund

@@ -15,7 +15,7 @@ import { type WatchRecord, WatchStore, watchKey } from '../src/watcher/watch-sto
  * watch index. Measured on the embedded stores (SQLite file, memory) with this build's store and,
  * side by side in the same run, with the previous build's: the index in 64 JSON lists by a hash of
  * the key (one list rewritten per watch), SQLite through `@keyv/sqlite` (a statement prepared per
- * call).
+ * call, each run on libuv's thread pool by the `sqlite3` package).
  */
 export type StoreWritesIndex = 'one row per watch (this build)' | '64 lists (previous build)';
 
@@ -155,7 +155,7 @@ export function storeWritesSection(rows: StoreWritesRow[]): string[] {
   return [
     '## Adding watches to the embedded store',
     '',
-    'What `/migrate watch` writes per watch (its record, then its key in the watch index), one watch after another, in this process. The previous build kept the index in 64 JSON lists by a hash of the key (one list read and rewritten per watch) and reached SQLite through `@keyv/sqlite`, which prepares every statement again per call; this build keeps one row per watch in a table of its own (`INSERT OR IGNORE`, `DELETE`) and runs prepared statements on one kept connection. Both measured in the same run, one after the other.',
+    'What `/migrate watch` writes per watch (its record, then its key in the watch index), one watch after another, in this process. The previous build kept the index in 64 JSON lists by a hash of the key (one list read and rewritten per watch) and reached SQLite through `@keyv/sqlite`, which prepares every statement again per call; this build keeps one row per watch in a table of its own (`INSERT OR IGNORE`, `DELETE`) and runs prepared statements on one kept connection through `better-sqlite3`, on the thread of the event loop (the `sqlite3` package before it sent every statement through the libuv thread pool, a round trip each). Both measured in the same run, one after the other.',
     '',
     '| store | index | watches | total (ms) | per watch (ms) | previous ÷ this |',
     '|---|---|---|---|---|---|',

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import sqlite3 from 'sqlite3';
+import Database from 'better-sqlite3';
 
 /** Who holds a SQLite store, as the holder wrote it down (for the refusal message). */
 export interface LockHolder {
@@ -36,46 +36,52 @@ const BUSY_WAIT_MS = 500;
  * whoever takes it second is refused, so at least one of them runs and never both.
  */
 export async function acquireProcessLock(lockFile: string): Promise<ProcessLock> {
-  const db = await open(lockFile);
+  const db = open(lockFile);
   try {
-    await takeOrRefuse(db, lockFile);
-    await run(db, 'CREATE TABLE IF NOT EXISTS holder (pid INTEGER, host TEXT, started_at TEXT)');
-    await run(db, 'DELETE FROM holder');
-    await run(db, 'INSERT INTO holder VALUES (?, ?, ?)', [process.pid, hostname(), new Date().toISOString()]);
-    await run(db, 'COMMIT');
-    await takeOrRefuse(db, lockFile);
+    takeOrRefuse(db, lockFile);
+    db.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER, host TEXT, started_at TEXT)');
+    db.exec('DELETE FROM holder');
+    db.prepare('INSERT INTO holder VALUES (?, ?, ?)').run(process.pid, hostname(), new Date().toISOString());
+    db.exec('COMMIT');
+    takeOrRefuse(db, lockFile);
   } catch (error) {
-    await close(db);
+    db.close();
     throw error;
   }
-  let released: Promise<void> | undefined;
+  let released = false;
   return {
     file: lockFile,
-    release: () => {
-      released ??= run(db, 'ROLLBACK')
-        .catch(() => undefined)
-        .then(() => close(db));
-      return released;
+    release: async () => {
+      if (released) return;
+      released = true;
+      try {
+        db.exec('ROLLBACK');
+      } catch {
+        // Closing ends the transaction all the same.
+      }
+      db.close();
     },
   };
 }
 
-async function takeOrRefuse(db: sqlite3.Database, lockFile: string): Promise<void> {
+/**
+ * Waits up to BUSY_WAIT_MS for the lock on this thread (better-sqlite3 is synchronous): only when
+ * another process is starting on the same file at the same moment, before this one serves anything.
+ */
+function takeOrRefuse(db: Database.Database, lockFile: string): void {
   try {
-    await run(db, 'BEGIN IMMEDIATE');
+    db.exec('BEGIN IMMEDIATE');
   } catch (error) {
     if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
-    throw new StoreInUseError(lockFile, await readHolder(db));
+    throw new StoreInUseError(lockFile, readHolder(db));
   }
 }
 
-async function readHolder(db: sqlite3.Database): Promise<LockHolder | undefined> {
+function readHolder(db: Database.Database): LockHolder | undefined {
   try {
-    const row = await new Promise<Record<string, unknown> | undefined>((resolve, reject) =>
-      db.get('SELECT pid, host, started_at FROM holder LIMIT 1', (error, found) =>
-        error ? reject(error) : resolve(found as Record<string, unknown> | undefined),
-      ),
-    );
+    const row = db.prepare('SELECT pid, host, started_at FROM holder LIMIT 1').get() as
+      | Record<string, unknown>
+      | undefined;
     if (!row) return undefined;
     return { pid: Number(row.pid), host: String(row.host), startedAt: String(row.started_at) };
   } catch {
@@ -84,24 +90,8 @@ async function readHolder(db: sqlite3.Database): Promise<LockHolder | undefined>
   }
 }
 
-function open(file: string): Promise<sqlite3.Database> {
-  return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(file, sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE, (error) => {
-      if (error) return reject(error);
-      db.configure('busyTimeout', BUSY_WAIT_MS);
-      resolve(db);
-    });
-  });
-}
-
-function run(db: sqlite3.Database, sql: string, params: unknown[] = []): Promise<void> {
-  return new Promise((resolve, reject) =>
-    db.run(sql, params, (error) => (error ? reject(error) : resolve())),
-  );
-}
-
-function close(db: sqlite3.Database): Promise<void> {
-  return new Promise((resolve) => db.close(() => resolve()));
+function open(file: string): Database.Database {
+  return new Database(file, { timeout: BUSY_WAIT_MS });
 }
 
 /**
@@ -109,12 +99,10 @@ function close(db: sqlite3.Database): Promise<void> {
  * after the bot said it had started (a directory in its place, a file that is not a database).
  */
 export async function checkSqliteOpens(file: string): Promise<void> {
-  const db = await open(file);
+  const db = open(file);
   try {
-    await new Promise<void>((resolve, reject) =>
-      db.get('SELECT count(*) FROM sqlite_master', (error) => (error ? reject(error) : resolve())),
-    );
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
   } finally {
-    await close(db);
+    db.close();
   }
 }

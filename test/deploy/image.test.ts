@@ -12,7 +12,7 @@ describe('the image', () => {
   it('runs one supported LTS line of Node in every stage', () => {
     const majors = [...dockerfile.matchAll(/^FROM node:(\d+)-/gm)].map((m) => Number(m[1]));
     expect(majors).toHaveLength(2);
-    // The build stage's node_modules (sqlite3's native addon) run in the final one.
+    // The build stage's node_modules (better-sqlite3's native addon) run in the final one.
     expect(new Set(majors).size).toBe(1);
     // Even lines become LTS; 20 and older are past their end of life (20: 2026-04-30).
     expect(majors[0]! % 2).toBe(0);
