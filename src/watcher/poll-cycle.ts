@@ -11,6 +11,7 @@ import { addBacklog, type CycleReport, emptyReport, type Loaded } from './cycle-
 import { discover } from './discover.js';
 import { eventEntries } from './event-entries.js';
 import { FailureFirst } from './failure-first.js';
+import { Lanes } from './lanes.js';
 import type { Leases } from './lease.js';
 import { connectionNotices, digestNote, reasonOf } from './notification.js';
 import { forEachLimited, groupBy, observeConnection } from './observe.js';
@@ -108,12 +109,17 @@ export class PollCycle {
     const byProvider = groupBy([...groups], ([, g]) => g.connection?.provider ?? 'unknown');
     const polled: Polled[] = [];
     const channels = new Set<string>();
+    const perProvider = this.#settings.connectionsPerProvider;
     await Promise.all(
-      [...byProvider.values()].map((list) =>
-        forEachLimited(list, this.#settings.connectionsPerProvider, ([id, g]) =>
-          this.#pollConnection(id, g, report, waitUntil, { polled, channels }),
-        ),
-      ),
+      [...byProvider.values()].map((list) => {
+        // `perProvider` connections talk to the provider at once; as many more get their lease
+        // and records ready, or write what they saw, meanwhile (so a provider's requests follow
+        // each other without the store's round trips between them).
+        const lanes = new Lanes(perProvider);
+        return forEachLimited(list, perProvider * 2, ([id, g]) =>
+          this.#pollConnection(id, g, report, waitUntil, { polled, channels, lanes }),
+        );
+      }),
     );
     // Every failure of the cycle before any other post takes the workspace's budget.
     await this.#failures.announceAll(polled, waitUntil);
@@ -141,7 +147,7 @@ export class PollCycle {
     group: ConnectionGroup,
     report: CycleReport,
     waitUntil: number,
-    options: { recheck?: boolean; polled?: Polled[]; channels?: Set<string> } = {},
+    options: { recheck?: boolean; polled?: Polled[]; channels?: Set<string>; lanes?: Lanes } = {},
   ): Promise<void> {
     const { connection } = group;
     const name = connection?.name ?? group.name;
@@ -179,14 +185,16 @@ export class PollCycle {
       const whole = new Set(subs.flatMap((s) => subscribedKinds(s, provider.kinds)));
       let observations: Map<string, Observation> | undefined;
       try {
-        const observed = await observeConnection(
-          { offering: this.#offering, logger: this.#logger, settings: this.#settings },
-          connection,
-          provider,
-          active,
-          report,
-          whole,
-        );
+        const observe = () =>
+          observeConnection(
+            { offering: this.#offering, logger: this.#logger, settings: this.#settings },
+            connection,
+            provider,
+            active,
+            report,
+            whole,
+          );
+        const observed = await (options.lanes ? options.lanes.run(observe) : observe());
         observations = observed.observations;
         // New resources of a subscription become watches now; their events start next cycle.
         watches.push(
@@ -200,12 +208,17 @@ export class PollCycle {
       }
       if (observations) {
         await this.#healthy(hKey, name, watches);
-        for (const loaded of active) {
-          const observation = observations.get(loaded.key);
-          if (!observation) continue;
-          const applied = await this.#apply(loaded, observation);
-          report.events += applied.added;
-          if (applied.record) latest.set(loaded.key, applied.record);
+        const seen = active.filter((w) => observations.has(w.key));
+        // Failures are written and announced before the connection's other transitions.
+        const [failing, rest] = partition(seen, (w) => failsNow(w.record, observations.get(w.key)!));
+        for (const batch of [failing, rest]) {
+          await forEachLimited(batch, APPLYING_AT_ONCE, async (loaded) => {
+            const applied = await this.#apply(loaded, observations.get(loaded.key)!);
+            report.events += applied.added;
+            if (applied.record) latest.set(loaded.key, applied.record);
+          });
+          if (batch === failing && failing.length > 0)
+            await this.#failures.announce(planDelivery(failing, latest).failing, waitUntil);
         }
       }
     }
@@ -344,6 +357,21 @@ export class PollCycle {
       if (after?.digestDay === day && after.outbox.length === 0) done.add(key);
     }
   }
+}
+
+/** Records of one connection written at once (each its own compare-and-set). */
+const APPLYING_AT_ONCE = 8;
+
+/** Whether this observation makes a watch's resource fail (a failure reply is due). */
+function failsNow(record: WatchRecord, observation: Observation): boolean {
+  return 'resource' in observation && observation.resource.state === 'failed' && record.state !== 'failed';
+}
+
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  const yes: T[] = [];
+  const no: T[] = [];
+  for (const item of items) (test(item) ? yes : no).push(item);
+  return [yes, no];
 }
 
 export type { CycleReport, Loaded } from './cycle-report.js';

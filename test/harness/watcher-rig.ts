@@ -200,15 +200,11 @@ export function trace(fake: FakeSlack, channel = CHANNEL): string[] {
 }
 
 /**
- * Slack clients whose `chat.postMessage` reaches Slack, then never returns to the caller while
- * `freeze(args)` says so: a replica that dies between Slack's success and recording it.
+ * Slack clients that run `afterPost(payload)` once Slack answered a `chat.postMessage`, before
+ * the caller hears back: to look at the store at that moment, or to hold the caller there.
  */
-export function freezingSlackClients(freeze: (args: Record<string, unknown>) => boolean) {
-  let release: () => void = () => undefined;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const factory = (config: Config, logger: Logger): SlackClients =>
+export function hookedSlackClients(afterPost: (payload: Record<string, unknown>) => Promise<void>) {
+  return (config: Config, logger: Logger): SlackClients =>
     new (class extends SlackClients {
       override async forTeam(...args: Parameters<SlackClients['forTeam']>) {
         const client = await super.forTeam(...args);
@@ -217,10 +213,7 @@ export function freezingSlackClients(freeze: (args: Record<string, unknown>) => 
           ...client.chat,
           postMessage: async (payload: Parameters<typeof postMessage>[0]) => {
             const answer = await postMessage(payload);
-            if (freeze(payload as unknown as Record<string, unknown>)) {
-              await released;
-              throw new Error('this replica was frozen after Slack answered');
-            }
+            await afterPost(payload as unknown as Record<string, unknown>);
             return answer;
           },
         };
@@ -228,6 +221,22 @@ export function freezingSlackClients(freeze: (args: Record<string, unknown>) => 
         return wrapped;
       }
     })(config, logger);
+}
+
+/**
+ * Slack clients whose `chat.postMessage` reaches Slack, then never returns to the caller while
+ * `freeze(args)` says so: a replica that dies between Slack's success and recording it.
+ */
+export function freezingSlackClients(freeze: (args: Record<string, unknown>) => boolean) {
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const factory = hookedSlackClients(async (payload) => {
+    if (!freeze(payload)) return;
+    await released;
+    throw new Error('this replica was frozen after Slack answered');
+  });
   return { factory, release: () => release() };
 }
 

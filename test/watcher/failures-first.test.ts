@@ -3,12 +3,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderFailureListing } from '../../src/slack/blocks/failure-listing.js';
 import { createStore } from '../../src/store/create-store.js';
 import { chunks, MAX_LISTED } from '../../src/watcher/failure-listing.js';
-import { type ChannelRecord, channelKey } from '../../src/watcher/watch-store.js';
+import { type ChannelRecord, channelKey, type WatchRecord, watchKey } from '../../src/watcher/watch-store.js';
 import { DEFAULT_POST_PACE } from '../../src/watcher/watcher.js';
 import {
   CHANNEL,
   freezingSlackClients,
   GiB,
+  hookedSlackClients,
   MiB,
   notifications,
   postsPerKey,
@@ -173,6 +174,39 @@ describe('failures go first, several at once in one listing', () => {
     expect(new Set(failed.map((n) => n.body.channel))).toEqual(new Set(channels));
     expect(world.fakeSlack.throttled).toEqual([]);
   }, 60_000);
+
+  it('a connection’s failure is posted before its other transitions are written', async () => {
+    // At 50,000 watches a connection writes hundreds of transitions in a busy cycle: its failures
+    // should not wait for all of them (before, they were announced after the connection's last write).
+    const states: string[][] = [];
+    let r: Rig | undefined;
+    const done = [0, 1, 2, 3, 4].map((i) => task(`done-${i}`, 0.95, false));
+    const doneKeys = done.map((t) =>
+      watchKey({ teamId: TEAM, channelId: CHANNEL, connection: 'hw-prod', kind: 'task', id: t.id }),
+    );
+    const isFailure = (payload: Record<string, unknown>) =>
+      String((payload.metadata as { event_payload?: { key?: string } })?.event_payload?.key).endsWith(
+        ':failed',
+      );
+    const slackClients = hookedSlackClients(async (payload) => {
+      if (!r || !isFailure(payload)) return;
+      const records = await Promise.all(doneKeys.map((k) => r!.watcher.store.read<WatchRecord>(k)));
+      states.push(records.map((rec) => rec?.state ?? 'none'));
+    });
+    r = await rig({ slackClients });
+    const bad = task('failing-0', 0.45, true);
+    for (const t of [...done, bad]) await watch(r, t.id);
+    world.clock.advance(10_000); // done-* finish, failing-0 fails, all in one cycle
+    await r.watcher.runCycle();
+    await drainAll(r, 10_000);
+    // When Slack took the failure, the completions seen in the same poll were not written yet.
+    expect(states).toEqual([['running', 'running', 'running', 'running', 'running']]);
+    // And they were written (and told) after it, each once.
+    const posts = notifications(world.fakeSlack);
+    expect(posts.filter((n) => n.event === 'succeeded')).toHaveLength(5);
+    expect(posts.filter((n) => n.event === 'failed')).toHaveLength(1);
+    expect([...postsPerKey(world.fakeSlack).values()].every((n) => n === 1)).toBe(true);
+  }, 30_000);
 
   it('a replica that dies between the listing post and its record: the next one finds it, posts it once', async () => {
     const store = await createStore('memory://', captureLogger('fatal').logger);
