@@ -89,6 +89,8 @@ const CARD: Table<WatchRecord['card']> = { dirty: 'd', shownState: 's', shownPro
 /** Required fields left out when they hold these values (the common case). */
 const DEFAULTS = { run: 1, seq: 0, started: true, stalled: false, stallSeq: 0, ended: false } as const;
 const EMPTY_BY_DEFAULT = ['outbox', 'sent', 'actions'] as const;
+/** What decoding fills in when absent. */
+const FILLED_IN = [...Object.keys(DEFAULTS), ...EMPTY_BY_DEFAULT, 'snapshot', 'card'];
 const TARGET_FIELDS = ['teamId', 'channelId', 'connection', 'kind', 'id'] as const;
 
 type Json = Record<string, unknown>;
@@ -139,7 +141,7 @@ function compactRecord(record: Json, target: WatchTarget): Json {
   const base = dedupBaseOf(target);
   onlyKnownFields(record, RECORD);
   // In the table's order, whatever the record's: the same record is always the same text.
-  for (const [field, code] of Object.entries(RECORD)) {
+  for (const [field, code] of entriesOf(RECORD)) {
     const value = record[field];
     if (value === undefined) continue;
     if (field in DEFAULTS) {
@@ -156,8 +158,7 @@ function compactRecord(record: Json, target: WatchTarget): Json {
     else out[code] = value;
   }
   // Decoding fills in what is absent: a record without one of these would come back with it.
-  for (const field of [...Object.keys(DEFAULTS), ...EMPTY_BY_DEFAULT, 'snapshot', 'card'])
-    if (record[field] === undefined) throw new NotCompact();
+  for (const field of FILLED_IN) if (record[field] === undefined) throw new NotCompact();
   if (!isObject(record.card) || record.card.dirty === undefined) throw new NotCompact();
   return out;
 }
@@ -239,13 +240,24 @@ function renamed(
   if (!isObject(value)) throw new NotCompact();
   onlyKnownFields(value, table, leftToKey);
   const out: Json = {};
-  for (const [field, code] of Object.entries(table)) {
+  for (const [field, code] of entriesOf(table)) {
     const fieldValue = value[field];
     if (fieldValue === undefined) continue;
     const mapped = map(field, fieldValue);
     if (mapped !== SKIPPED) out[code] = mapped;
   }
   return out;
+}
+
+const ENTRIES = new Map<object, [string, string][]>();
+/** A table's fields and codes, listed once (every write of a watch record goes through them). */
+function entriesOf(table: Readonly<Record<string, string>>): readonly [string, string][] {
+  let entries = ENTRIES.get(table);
+  if (!entries) {
+    entries = Object.entries(table);
+    ENTRIES.set(table, entries);
+  }
+  return entries;
 }
 
 /** A field the table has no code for (nor is left to the key) cannot be said compactly. */
