@@ -118,7 +118,7 @@ export function decodeRecord<T>(key: string, raw: string): T {
   // A plain watch record always has `watch` (the compact form says `w`), whatever else it holds.
   if (isObject(value) && value[VERSION_FIELD] === COMPACT_VERSION && value.watch === undefined) {
     const target = targetOfKey(key);
-    if (target) return expandRecord(value as Compact, target) as T;
+    if (target) return expandRecord(value as Compact, target, key) as T;
   }
   return restoreSnapshotDates(value) as T;
 }
