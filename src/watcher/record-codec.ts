@@ -276,15 +276,30 @@ function targetOfKey(key: string): WatchTarget | undefined {
   if (parts.length !== 6 || parts[0] !== 'w') return undefined;
   try {
     return {
-      teamId: unescaped(parts[1]!),
-      channelId: unescaped(parts[2]!),
-      connection: unescaped(parts[3]!),
-      kind: parts[4] as WatchTarget['kind'],
+      teamId: shared(unescaped(parts[1]!)),
+      channelId: shared(unescaped(parts[2]!)),
+      connection: shared(unescaped(parts[3]!)),
+      kind: shared(parts[4]!) as WatchTarget['kind'],
       id: unescaped(parts[5]!),
     };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * One copy of each team, channel, connection and kind for all the records read: the plain form's
+ * `JSON.parse` shared such short strings too, where a key's parts are new strings on every read
+ * (about 200 bytes more per record a cycle holds). Bounded: emptied when it gets large.
+ */
+const SHARED = new Map<string, string>();
+const SHARED_MAX = 10_000;
+function shared(part: string): string {
+  const known = SHARED.get(part);
+  if (known !== undefined) return known;
+  if (SHARED.size >= SHARED_MAX) SHARED.clear();
+  SHARED.set(part, part);
+  return part;
 }
 
 /** Most key parts have nothing escaped (`watchKey` escapes with `encodeURIComponent`). */
