@@ -5,6 +5,7 @@ import type { LastAction } from '../resources/last-actions.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import type { GroupTally } from './group-tally.js';
 import type { WatchNotification } from './notification.js';
+import { decodeRecord, encodeRecord } from './record-codec.js';
 
 /** Where a resource is watched: one parent card per (workspace, channel, resource). */
 export interface WatchTarget {
@@ -260,24 +261,10 @@ export function dedupBase(t: WatchTarget): string {
   return `${t.teamId}:${t.channelId}:${t.connection}:${t.kind}:${t.id}`;
 }
 
-const SNAPSHOT_DATES = ['startedAt', 'createdAt', 'updatedAt'] as const;
-
-function decode<T>(raw: string): T {
-  const value = JSON.parse(raw) as { snapshot?: Record<string, unknown> } | null;
-  // Only a resource snapshot carries Dates (the watcher's own times are numbers). Restoring them
-  // here rather than with a reviver keeps `JSON.parse` on its fast path: every cycle decodes every
-  // watch.
-  const snapshot = value?.snapshot;
-  if (snapshot && typeof snapshot === 'object') {
-    for (const field of SNAPSHOT_DATES) {
-      const date = snapshot[field];
-      if (typeof date === 'string') snapshot[field] = new Date(date);
-    }
-  }
-  return value as T;
-}
-
-/** Typed records over a `AtomicKv`: JSON in, JSON out, every write atomic per record. */
+/**
+ * Typed records over a `AtomicKv`: JSON in, JSON out (a watch record in its compact form,
+ * record-codec.ts), every write atomic per record.
+ */
 export class WatchStore {
   readonly backend: AtomicKv;
 
@@ -287,7 +274,7 @@ export class WatchStore {
 
   async read<T>(key: string): Promise<T | undefined> {
     const raw = await this.backend.get(key);
-    return raw === undefined ? undefined : decode<T>(raw);
+    return raw === undefined ? undefined : decodeRecord<T>(key, raw);
   }
 
   /**
@@ -299,10 +286,10 @@ export class WatchStore {
     fn: (current: T | undefined) => T | undefined | typeof SKIP,
   ): Promise<T | undefined> {
     const raw = await this.backend.update(key, (current) => {
-      const next = fn(current === undefined ? undefined : decode<T>(current));
-      return next === SKIP ? SKIP : next === undefined ? undefined : JSON.stringify(next);
+      const next = fn(current === undefined ? undefined : decodeRecord<T>(key, current));
+      return next === SKIP ? SKIP : next === undefined ? undefined : encodeRecord(key, next);
     });
-    return raw === undefined ? undefined : decode<T>(raw);
+    return raw === undefined ? undefined : decodeRecord<T>(key, raw);
   }
 
   /** Creates the record unless it exists; always (re)indexes it. True when it was created. */
@@ -343,7 +330,7 @@ export class WatchStore {
     const out: { key: string; record: WatchRecord }[] = [];
     keys.forEach((key, i) => {
       const raw = raws[i];
-      if (raw !== undefined) out.push({ key, record: decode<WatchRecord>(raw) });
+      if (raw !== undefined) out.push({ key, record: decodeRecord<WatchRecord>(key, raw) });
     });
     return out;
   }

@@ -1,0 +1,80 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SKIP } from '../../src/store/atomic-kv.js';
+import { watchKey } from '../../src/watcher/watch-store.js';
+import {
+  CHANNEL,
+  cleanRedis,
+  REDIS_URL,
+  type Rig,
+  startRig,
+  startWorld,
+  TEAM,
+  uniquePrefix,
+  type WatchWorld,
+} from '../harness/watcher-rig.js';
+
+/**
+ * A cycle whose observations change nothing writes nothing: the watcher compares the record it
+ * loaded (decoded from the store's compact form) with the one the observation gives. A decoding
+ * that added or changed anything (a default filled in, a Date as a string) would rewrite every
+ * watch on every cycle.
+ */
+
+let world: WatchWorld;
+let prefix: string;
+const rigs: Rig[] = [];
+
+beforeEach(async () => {
+  world = await startWorld();
+  prefix = uniquePrefix();
+});
+afterEach(async () => {
+  for (const rig of rigs.splice(0)) await rig.stop();
+  await world.stop();
+  await cleanRedis(prefix);
+});
+
+describe.each([
+  ['memory', () => 'memory://'],
+  ['Redis', () => REDIS_URL],
+])('a quiet cycle (%s)', (_name, url) => {
+  it('writes no watch record, and the stored records are compact', async () => {
+    const rig = await startRig(world, { storeUrl: url(), watcher: { keyPrefix: prefix } });
+    rigs.push(rig);
+    const ids = [
+      world.oms.addTask({ name: 'moving', status: 2 }).id,
+      world.oms.addTask({ name: 'waiting', status: 0 }).id,
+      world.oms.addTask({ name: 'paused', status: 3 }).id,
+    ];
+    const keys = ids.map((id) =>
+      watchKey({ teamId: TEAM, channelId: CHANNEL, connection: 'hw-prod', kind: 'task', id }),
+    );
+    for (const id of ids)
+      await rig.watcher.watch({
+        teamId: TEAM,
+        channelId: CHANNEL,
+        connection: 'hw-prod',
+        kind: 'task',
+        id,
+        by: 'U0ALICE01',
+      });
+    // Settle: cards posted, first observations stored.
+    for (let i = 0; i < 3; i++) await rig.watcher.runCycle();
+    const before = await Promise.all(keys.map((k) => rig.watcher.store.backend.get(k)));
+    for (const raw of before) expect(raw?.startsWith('{"v":2,')).toBe(true);
+
+    const backend = rig.watcher.store.backend;
+    const update = backend.update.bind(backend);
+    const written: string[] = [];
+    backend.update = (key, fn) =>
+      update(key, (current) => {
+        const next = fn(current);
+        if (next !== SKIP && key.startsWith('w:')) written.push(key);
+        return next;
+      });
+    await rig.watcher.runCycle();
+    await rig.watcher.runCycle();
+    expect(written).toEqual([]);
+    expect(await Promise.all(keys.map((k) => backend.get(k)))).toEqual(before);
+  });
+});
