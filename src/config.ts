@@ -113,6 +113,12 @@ export const configSchema = z
         .max(10_080, 'must be at most 10080 minutes (a week)')
         .default(30),
     ),
+    // `plain` while replicas of a build from before the compact form still run (a rolling upgrade
+    // or a rollback on Redis): every build since reads both, earlier ones only plain JSON.
+    WATCH_RECORD_FORMAT: z.preprocess(
+      emptyToUndefined,
+      z.enum(['compact', 'plain'], { message: 'must be compact or plain' }).default('compact'),
+    ),
     DIGEST_HOUR_UTC: z.preprocess(
       emptyToUndefined,
       z.coerce
@@ -157,6 +163,7 @@ export const configSchema = z
       pollIntervalSeconds: env.POLL_INTERVAL_SECONDS,
       stallMinutes: env.STALL_MINUTES,
       digestHourUtc: env.DIGEST_HOUR_UTC,
+      recordFormat: env.WATCH_RECORD_FORMAT,
     },
   }));
 

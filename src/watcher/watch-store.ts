@@ -210,6 +210,9 @@ const enc = encodeURIComponent;
 
 export const INDEX_KEY = 'index';
 
+/** How watch records are written: compact (record-codec.ts) or plain JSON. */
+export type RecordFormat = 'compact' | 'plain';
+
 export function watchKey(t: WatchTarget): string {
   return `w:${enc(t.teamId)}:${enc(t.channelId)}:${enc(t.connection)}:${t.kind}:${enc(t.id)}`;
 }
@@ -267,9 +270,15 @@ export function dedupBase(t: WatchTarget): string {
  */
 export class WatchStore {
   readonly backend: AtomicKv;
+  readonly #encode: (key: string, value: unknown) => string;
 
-  constructor(backend: AtomicKv) {
+  /**
+   * `format: 'plain'` writes watch records as plain JSON, which builds from before the compact
+   * form can read (a rolling upgrade or rollback); both forms are always read.
+   */
+  constructor(backend: AtomicKv, options: { format?: RecordFormat } = {}) {
     this.backend = backend;
+    this.#encode = options.format === 'plain' ? (_key, value) => JSON.stringify(value) : encodeRecord;
   }
 
   async read<T>(key: string): Promise<T | undefined> {
@@ -287,7 +296,7 @@ export class WatchStore {
   ): Promise<T | undefined> {
     const raw = await this.backend.update(key, (current) => {
       const next = fn(current === undefined ? undefined : decodeRecord<T>(key, current));
-      return next === SKIP ? SKIP : next === undefined ? undefined : encodeRecord(key, next);
+      return next === SKIP ? SKIP : next === undefined ? undefined : this.#encode(key, next);
     });
     return raw === undefined ? undefined : decodeRecord<T>(key, raw);
   }

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Config } from '../config.js';
 import type { OutboxSettings } from './outbox.js';
 import type { CycleSettings } from './poll-cycle.js';
+import type { RecordFormat } from './watch-store.js';
 
 export interface WatcherOptions extends CycleSettings, OutboxSettings {
   /** Seconds between cycles; 0 turns the schedule off (tests call `runCycle()`). */
@@ -20,6 +21,8 @@ export interface WatcherOptions extends CycleSettings, OutboxSettings {
    * check), so its card moves from "Pausing…" to "Paused" in seconds rather than at the next cycle.
    */
   recheckAfterMs: readonly number[];
+  /** How watch records are written (`WATCH_RECORD_FORMAT`); both forms are always read. */
+  recordFormat: RecordFormat;
 }
 
 /**
@@ -66,5 +69,6 @@ export function defaultWatcherOptions(config: Config): WatcherOptions {
     holder: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
     // OMS takes a few seconds to pause a task; the second check catches a slow one.
     recheckAfterMs: [3_000, 10_000],
+    recordFormat: config.watcher.recordFormat,
   };
 }

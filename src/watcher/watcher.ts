@@ -78,7 +78,7 @@ export class Watcher {
     this.#backend = backend;
     this.options = options;
     this.#logger = deps.logger.child({ component: 'watcher' });
-    this.store = new WatchStore(backend);
+    this.store = new WatchStore(backend, { format: options.recordFormat });
     this.subscriptions = new SubscriptionStore(backend);
     this.#leases = new Leases(backend, options.holder, options.leaseMs);
     this.outbox = new Outbox({

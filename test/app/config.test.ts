@@ -48,6 +48,14 @@ describe('createConfig', () => {
     expect(message).toContain('LOG_LEVEL');
   });
 
+  it('writes watch records compact unless WATCH_RECORD_FORMAT=plain (for a rolling upgrade); anything else is refused', () => {
+    expect(createConfig(valid).watcher.recordFormat).toBe('compact');
+    expect(createConfig({ ...valid, WATCH_RECORD_FORMAT: 'plain' }).watcher.recordFormat).toBe('plain');
+    expect(() => createConfig({ ...valid, WATCH_RECORD_FORMAT: 'json' })).toThrow(
+      'WATCH_RECORD_FORMAT must be compact or plain',
+    );
+  });
+
   it('treats empty strings as unset', () => {
     expect(createConfig({ ...valid, SLACK_APP_TOKEN: '', PORT: '' }).slack.mode).toBe('http');
   });

@@ -46,6 +46,22 @@ describe('stored watch records', () => {
     }
   });
 
+  it('written plain (WATCH_RECORD_FORMAT=plain) while older replicas run: they read it as ever; compact ones are read too', async () => {
+    const backend = new LocalAtomicKv(new MemoryStore(), 'w:');
+    const compact = new WatchStore(backend);
+    const plain = new WatchStore(backend, { format: 'plain' });
+    const [key, raw] = Object.entries(OLD)[0]!;
+    await backend.update(key, () => raw);
+    await compact.update<WatchRecord>(key, (r) => (r ? { ...r, seq: 3 } : r));
+    // The plain-writing replica reads what a compact one wrote, and writes what an old build reads.
+    const expected = { ...(previousDecode(raw) as WatchRecord), seq: 4 };
+    await plain.update<WatchRecord>(key, (r) => (r ? { ...r, seq: r.seq + 1 } : r));
+    const stored = (await backend.get(key))!;
+    expect(stored.startsWith('{"v":2,')).toBe(false);
+    expect(previousDecode(stored)).toStrictEqual(expected);
+    expect(await compact.read(key)).toStrictEqual(expected);
+  });
+
   it('through the store: an earlier build’s record loads as it was, and a write stores it compact', async () => {
     const backend = new LocalAtomicKv(new MemoryStore(), 'w:');
     const store = new WatchStore(backend);
