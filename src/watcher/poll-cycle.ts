@@ -209,17 +209,18 @@ export class PollCycle {
       if (observations) {
         await this.#healthy(hKey, name, watches);
         const seen = active.filter((w) => observations.has(w.key));
-        // Failures are written and announced before the connection's other transitions.
-        const [failing, rest] = partition(seen, (w) => failsNow(w.record, observations.get(w.key)!));
-        for (const batch of [failing, rest]) {
-          await forEachLimited(batch, APPLYING_AT_ONCE, async (loaded) => {
+        const applyAll = (batch: readonly Loaded[]) =>
+          forEachLimited(batch, APPLYING_AT_ONCE, async (loaded) => {
             const applied = await this.#apply(loaded, observations.get(loaded.key)!);
             report.events += applied.added;
             if (applied.record) latest.set(loaded.key, applied.record);
           });
-          if (batch === failing && failing.length > 0)
-            await this.#failures.announce(planDelivery(failing, latest).failing, waitUntil);
-        }
+        // Failures are written and announced before the connection's other transitions.
+        const [failing, rest] = partition(seen, (w) => failsNow(w.record, observations.get(w.key)!));
+        await applyAll(failing);
+        if (failing.length > 0)
+          await this.#failures.announce(planDelivery(failing, latest).failing, waitUntil);
+        await applyAll(rest);
       }
     }
     await this.#outbox.drain(hKey);

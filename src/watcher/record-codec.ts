@@ -271,7 +271,8 @@ function onlyKnownFields(
       throw new NotCompact();
 }
 
-function targetOfKey(key: string): WatchTarget | undefined {
+/** The target a watch key names (`watchTargetOf`), its short parts shared between reads. */
+export function targetOfKey(key: string): WatchTarget | undefined {
   const parts = key.split(':');
   if (parts.length !== 6 || parts[0] !== 'w') return undefined;
   try {

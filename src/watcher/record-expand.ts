@@ -140,5 +140,5 @@ function fullSentKeys(keys: readonly string[], target: WatchTarget, watchKey: st
   return keys.map((key) => (key.startsWith(':') ? base + key : key));
 }
 
-/** The stable part of every dedup key, as `dedupBase` (watch-store.ts) makes it. */
+/** The stable part of every dedup key (watch-store.ts exports it as `dedupBase`). */
 export const dedupBaseOf = (t: WatchTarget) => `${t.teamId}:${t.channelId}:${t.connection}:${t.kind}:${t.id}`;

@@ -5,7 +5,8 @@ import type { LastAction } from '../resources/last-actions.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import type { GroupTally } from './group-tally.js';
 import type { WatchNotification } from './notification.js';
-import { decodeRecord, encodeRecord } from './record-codec.js';
+import { decodeRecord, encodeRecord, targetOfKey } from './record-codec.js';
+import { dedupBaseOf } from './record-expand.js';
 
 /** Where a resource is watched: one parent card per (workspace, channel, resource). */
 export interface WatchTarget {
@@ -219,25 +220,10 @@ export function watchKey(t: WatchTarget): string {
 
 /**
  * The target a watch key names (the inverse of `watchKey`), so a cycle can group watches by
- * connection from the index alone, before it reads any record. Undefined for a key of another shape.
+ * connection from the index alone, before it reads any record. Undefined for a key of another
+ * shape. The same reading the compact record codec uses to restore a record's target.
  */
-export function watchTargetOf(key: string): WatchTarget | undefined {
-  const parts = key.split(':');
-  if (parts.length !== 6 || parts[0] !== 'w') return undefined;
-  // Most keys have nothing encoded: decoding only those that do keeps grouping 50,000 keys cheap.
-  const part = (i: number) => (parts[i]!.includes('%') ? decodeURIComponent(parts[i]!) : parts[i]!);
-  try {
-    return {
-      teamId: part(1),
-      channelId: part(2),
-      connection: part(3),
-      kind: parts[4] as ResourceKind,
-      id: part(5),
-    };
-  } catch {
-    return undefined;
-  }
-}
+export const watchTargetOf: (key: string) => WatchTarget | undefined = targetOfKey;
 
 export function healthKey(connection: string): string {
   return `conn:${enc(connection)}`;
@@ -260,9 +246,7 @@ export function parentEntry(t: WatchTarget): OutboxEntry {
 }
 
 /** The stable part of every dedup key: (team, channel, connection, kind, id). */
-export function dedupBase(t: WatchTarget): string {
-  return `${t.teamId}:${t.channelId}:${t.connection}:${t.kind}:${t.id}`;
-}
+export const dedupBase: (t: WatchTarget) => string = dedupBaseOf;
 
 /**
  * Typed records over a `AtomicKv`: JSON in, JSON out (a watch record in its compact form,
