@@ -2,14 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
+import { BACKGROUND_REQUESTS_PER_PROVIDER } from '../src/providers/http/http-client.js';
 import type { CycleReport } from '../src/watcher/poll-cycle.js';
 import { BENCH_POLL_PAUSE_MS, type DetectionFigures } from './failure-detection.js';
 import { BUSY_STEP_MS } from './poll-constants.js';
 import type { WorldInfo, WorldSpec, WorldStats } from './poll-world.js';
 import { type RpcChild, startRpc } from './rpc.js';
 
-/** The watcher's defaults (`defaultWatcherOptions`): connections of one provider polled at once… */
-export const CONNECTIONS_PER_PROVIDER = 2;
+/**
+ * The watcher's requests to one provider on the wire at once (the pools' background lanes)… The
+ * naive poller gets as many connections at once.
+ */
+export const CONNECTIONS_PER_PROVIDER = BACKGROUND_REQUESTS_PER_PROVIDER;
 /** …and `get` calls per connection at once. The naive poller gets the same bounds. */
 export const GETS_PER_CONNECTION = 4;
 const PROVIDERS = ['huawei-oms', 'ncp', 'upcloud'] as const;

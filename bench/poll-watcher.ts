@@ -205,12 +205,18 @@ async function naive(params: { connectionsPerProvider: number; getsPerConnection
   const watched = (await watcher.store.loadAll()).map((w) => w.record.watch);
   const byConnection = groupBy(watched, (w) => w.connection);
   const byProvider = groupBy([...byConnection], ([name]) => registry.get(BENCH_TEAM, name).provider);
+  // Its own pools without the watcher's background lanes: its bounds are the ones above.
+  const naivePools = new PoolRegistry(undefined, undefined, { backgroundRequestsPerProvider: Infinity });
+  const naiveRegistry = new ConnectionRegistry(connections, {
+    pools: naivePools,
+    logger: createLogger({ level: 'error', destination: process.stderr }),
+  });
   let gets = 0;
   let failures = 0;
   await Promise.all(
     [...byProvider.values()].map((list) =>
       forEachLimited(list, params.connectionsPerProvider, async ([name, items]) => {
-        const provider = registry.provider(registry.get(BENCH_TEAM, name));
+        const provider = naiveRegistry.provider(registry.get(BENCH_TEAM, name));
         await forEachLimited(items, params.getsPerConnection, async (w) => {
           gets++;
           await provider.get(w.kind, w.id).catch(() => {
@@ -220,6 +226,7 @@ async function naive(params: { connectionsPerProvider: number; getsPerConnection
       }),
     ),
   );
+  await naivePools.close();
   return { ms: Math.round(performance.now() - started), gets, failures };
 }
 

@@ -31,6 +31,11 @@ export function newInteractiveScope(onQueued: () => void, signal: AbortSignal): 
   return { onQueued, pending: new Map(), signal };
 }
 
+/** Whether the caller runs inside an interactive scope (someone waits on the answer). */
+export function inInteractiveScope(): boolean {
+  return scopes.getStore() !== undefined;
+}
+
 /** Connections the scope's calls are waiting on now, in the order they were first called. */
 export function waitingOn(scope: InteractiveCallScope): string[] {
   return [...scope.pending].filter(([, count]) => count > 0).map(([name]) => name);

@@ -44,11 +44,17 @@ export async function groupByConnection(
   const teams = new Set([...named.map((w) => w.teamId), ...subs.map((s) => s.teamId)]);
   await Promise.all([...teams].map((t) => deps.connections.sync(t)));
   const groups = new Map<string, ConnectionGroup>();
+  // A workspace's connection is looked up once, not once per watch (keys come sorted by it).
+  const known = new Map<string, ConnectionGroup>();
   const groupOf = (teamId: string, name: string) => {
+    const pair = `${teamId}\n${name}`;
+    const seen = known.get(pair);
+    if (seen) return seen;
     const connection = connectionOf(deps, teamId, name);
     const id = connection ? connectionId(connection) : `${teamId}/${name}`;
     const group = groups.get(id) ?? { connection, name, keys: [], subs: [] };
     groups.set(id, group);
+    known.set(pair, group);
     return group;
   };
   for (const w of named) groupOf(w.teamId, w.connection).keys.push(w.key);

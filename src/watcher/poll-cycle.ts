@@ -11,8 +11,8 @@ import { addBacklog, type CycleReport, emptyReport, type Loaded } from './cycle-
 import { discover } from './discover.js';
 import { eventEntries } from './event-entries.js';
 import { FailureFirst } from './failure-first.js';
-import { Lanes } from './lanes.js';
 import type { Leases } from './lease.js';
+import { nextTurn, RECORDS_PER_TURN } from './loop-turns.js';
 import { connectionNotices, digestNote, reasonOf } from './notification.js';
 import { forEachLimited, groupBy, observeConnection } from './observe.js';
 import type { Outbox, OutboxSettings } from './outbox.js';
@@ -45,7 +45,11 @@ export interface CycleSettings extends DiffSettings, Pick<OutboxSettings, 'postP
   maxSkipCycles: number;
   /** Concurrent `get` calls per connection. */
   getsPerConnection: number;
-  /** Connections of one provider polled at once. */
+  /**
+   * Connections of one provider polled at once. Their requests share the provider's background
+   * lanes (`PoolRegistry`, 2 on the wire at once), so more connections than lanes keep those lanes
+   * busy while the others read records, parse pages and write what they saw.
+   */
   connectionsPerProvider: number;
   /** Hour (UTC) of the daily digest; undefined turns it off. */
   digestHourUtc?: number;
@@ -111,15 +115,11 @@ export class PollCycle {
     const channels = new Set<string>();
     const perProvider = this.#settings.connectionsPerProvider;
     await Promise.all(
-      [...byProvider.values()].map((list) => {
-        // `perProvider` connections talk to the provider at once; as many more get their lease
-        // and records ready, or write what they saw, meanwhile (so a provider's requests follow
-        // each other without the store's round trips between them).
-        const lanes = new Lanes(perProvider);
-        return forEachLimited(list, perProvider * 2, ([id, g]) =>
-          this.#pollConnection(id, g, report, waitUntil, { polled, channels, lanes }),
-        );
-      }),
+      [...byProvider.values()].map((list) =>
+        forEachLimited(list, perProvider, ([id, g]) =>
+          this.#pollConnection(id, g, report, waitUntil, { polled, channels }),
+        ),
+      ),
     );
     // Every failure of the cycle before any other post takes the workspace's budget.
     await this.#failures.announceAll(polled, waitUntil);
@@ -147,7 +147,7 @@ export class PollCycle {
     group: ConnectionGroup,
     report: CycleReport,
     waitUntil: number,
-    options: { recheck?: boolean; polled?: Polled[]; channels?: Set<string>; lanes?: Lanes } = {},
+    options: { recheck?: boolean; polled?: Polled[]; channels?: Set<string> } = {},
   ): Promise<void> {
     const { connection } = group;
     const name = connection?.name ?? group.name;
@@ -185,16 +185,14 @@ export class PollCycle {
       const whole = new Set(subs.flatMap((s) => subscribedKinds(s, provider.kinds)));
       let observations: Map<string, Observation> | undefined;
       try {
-        const observe = () =>
-          observeConnection(
-            { offering: this.#offering, logger: this.#logger, settings: this.#settings },
-            connection,
-            provider,
-            active,
-            report,
-            whole,
-          );
-        const observed = await (options.lanes ? options.lanes.run(observe) : observe());
+        const observed = await observeConnection(
+          { offering: this.#offering, logger: this.#logger, settings: this.#settings },
+          connection,
+          provider,
+          active,
+          report,
+          whole,
+        );
         observations = observed.observations;
         // New resources of a subscription become watches now; their events start next cycle.
         watches.push(
@@ -209,11 +207,14 @@ export class PollCycle {
       if (observations) {
         await this.#healthy(hKey, name, watches);
         const seen = active.filter((w) => observations.has(w.key));
+        let handled = 0;
         const applyAll = (batch: readonly Loaded[]) =>
           forEachLimited(batch, APPLYING_AT_ONCE, async (loaded) => {
-            const applied = await this.#apply(loaded, observations.get(loaded.key)!);
-            report.events += applied.added;
-            if (applied.record) latest.set(loaded.key, applied.record);
+            // A quiet record is compared without any I/O: the loop still gets its turns.
+            if (++handled % RECORDS_PER_TURN === 0) await nextTurn();
+            const outcome = await this.#apply(loaded, observations.get(loaded.key)!);
+            report.events += outcome.added;
+            if (outcome.record) latest.set(loaded.key, outcome.record);
           });
         // Failures are written and announced before the connection's other transitions.
         const [failing, rest] = partition(seen, (w) => failsNow(w.record, observations.get(w.key)!));

@@ -4,6 +4,7 @@ import type { ThroughputSample } from '../reports/throughput-samples.js';
 import type { LastAction } from '../resources/last-actions.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import type { GroupTally } from './group-tally.js';
+import { nextTurn, RECORDS_PER_TURN } from './loop-turns.js';
 import type { WatchNotification } from './notification.js';
 import { decodeRecord, encodeRecord, targetOfKey } from './record-codec.js';
 import { dedupBaseOf } from './record-expand.js';
@@ -321,10 +322,13 @@ export class WatchStore {
     if (keys.length === 0) return [];
     const raws = await this.backend.getMany(keys);
     const out: { key: string; record: WatchRecord }[] = [];
-    keys.forEach((key, i) => {
+    for (let i = 0; i < keys.length; i++) {
+      // Decoding is the cycle's largest CPU block per connection: other connections' responses
+      // are read between chunks of it.
+      if (i > 0 && i % RECORDS_PER_TURN === 0) await nextTurn();
       const raw = raws[i];
-      if (raw !== undefined) out.push({ key, record: decodeRecord<WatchRecord>(key, raw) });
-    });
+      if (raw !== undefined) out.push({ key: keys[i]!, record: decodeRecord<WatchRecord>(keys[i]!, raw) });
+    }
     return out;
   }
 }

@@ -55,7 +55,7 @@ export function defaultWatcherOptions(config: Config): WatcherOptions {
     failThreshold: 3,
     maxSkipCycles: 10,
     getsPerConnection: 4,
-    connectionsPerProvider: 2,
+    connectionsPerProvider: 4,
     sendingStaleMs: 60_000,
     slackBackoffMs: 2_000,
     recoveryProbeMs: 30_000,

@@ -3,7 +3,9 @@ import { Pool } from 'undici';
 import type { ZodType } from 'zod';
 import { AppError, ErrorCode, ProviderError, providerErrorCodeFor } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { inInteractiveScope } from '../interactive-calls.js';
 import { canonicalQueryString, type Query } from './encode.js';
+import { Lanes } from './lanes.js';
 import {
   backoffDelayMs,
   DEFAULT_RETRY_POLICY,
@@ -116,16 +118,48 @@ export type ProviderCallObserver = (call: {
   error?: string;
 }) => void;
 
-/** One undici pool per endpoint origin, shared by every client that talks to it. */
+/**
+ * Background requests (made outside an interactive scope: the watcher's polls) to one provider on
+ * the wire at once. The watcher's benchmark floor assumes this many; interactive calls have their
+ * own bulkhead per connection (`interactive-calls.ts`) and never wait here.
+ */
+export const BACKGROUND_REQUESTS_PER_PROVIDER = 2;
+
+/**
+ * One undici pool per endpoint origin, shared by every client that talks to it, and the lanes that
+ * keep background requests to each provider few at a time.
+ */
 export class PoolRegistry {
   readonly #pools = new Map<string, Pool>();
+  readonly #lanes = new Map<string, Lanes>();
   readonly #timeouts: HttpTimeouts;
+  readonly #backgroundPerProvider: number;
   /** Every client gets its pools here, so this is where provider requests are observed. */
   readonly observe: ProviderCallObserver | undefined;
 
-  constructor(timeouts: HttpTimeouts = DEFAULT_TIMEOUTS, observe?: ProviderCallObserver) {
+  constructor(
+    timeouts: HttpTimeouts = DEFAULT_TIMEOUTS,
+    observe?: ProviderCallObserver,
+    options: { backgroundRequestsPerProvider?: number } = {},
+  ) {
     this.#timeouts = timeouts;
     this.observe = observe;
+    this.#backgroundPerProvider = options.backgroundRequestsPerProvider ?? BACKGROUND_REQUESTS_PER_PROVIDER;
+  }
+
+  /**
+   * The lanes a request to `provider` waits for while it is on the wire: none for an interactive
+   * call, the provider's background lanes otherwise. A lane is held from sending to the end of the
+   * body only, never while the caller parses, signs or backs off between retries.
+   */
+  lanesFor(provider: string): Lanes | undefined {
+    if (inInteractiveScope()) return undefined;
+    let lanes = this.#lanes.get(provider);
+    if (!lanes) {
+      lanes = new Lanes(this.#backgroundPerProvider);
+      this.#lanes.set(provider, lanes);
+    }
+    return lanes;
   }
 
   get(origin: string): Pool {
@@ -264,7 +298,10 @@ export class HttpClient {
     };
     await this.#options.authenticate(outgoing);
     const started = performance.now();
-    const { status, headers, text } = await this.#transport(outgoing);
+    const lanes = this.#options.pools.lanesFor(this.#options.provider);
+    const { status, headers, text } = await (lanes
+      ? lanes.run(() => this.#transport(outgoing))
+      : this.#transport(outgoing));
     this.#options.logger.debug(
       {
         provider: this.#options.provider,

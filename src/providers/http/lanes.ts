@@ -1,7 +1,8 @@
 /**
- * At most `size` holders at once, served in the order they asked. The poll cycle holds a
- * provider's lane only while it talks to that provider, so the store reads and writes around one
- * connection's requests overlap another connection's requests instead of adding to them.
+ * At most `size` holders at once, served in the order they asked. Background requests (the
+ * watcher's) hold a provider's lane only while they are on the wire (see `PoolRegistry`), so what
+ * the watcher does with a response, and the store's work around a connection's poll, overlap other
+ * connections' requests instead of leaving the provider's lanes idle meanwhile.
  */
 export class Lanes {
   readonly #size: number;

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { Lanes } from '../../src/watcher/lanes.js';
+import { Lanes } from '../../src/providers/http/lanes.js';
 
 describe('Lanes: how many talk to a provider at once', () => {
   it('never lets more than its size run at once, and serves waiters in the order they came', async () => {

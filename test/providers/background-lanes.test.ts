@@ -1,0 +1,110 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpClient, PoolRegistry } from '../../src/providers/http/http-client.js';
+import { newInteractiveScope, runInteractive } from '../../src/providers/interactive-calls.js';
+import { captureLogger } from '../helpers/capture-logger.js';
+
+/**
+ * A loopback provider: `/slow` answers after `held` ms, `/busy-once/<n>` says 503 with
+ * Retry-After the first time each `n` asks. It records how many requests it was serving at once and
+ * the order in which requests arrived.
+ */
+let server: Server;
+let baseUrl: string;
+let serving = 0;
+let mostAtOnce = 0;
+const arrivals: string[] = [];
+const refused = new Set<string>();
+const held = 60;
+
+function handle(req: IncomingMessage, res: ServerResponse): void {
+  arrivals.push(req.url ?? '');
+  serving++;
+  mostAtOnce = Math.max(mostAtOnce, serving);
+  const answer = (status: number, headers: Record<string, string> = {}) => {
+    serving--;
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify({ url: req.url }));
+  };
+  const url = req.url ?? '';
+  if (url.startsWith('/busy-once/') && !refused.has(url)) {
+    refused.add(url);
+    answer(503, { 'retry-after': '0.3' });
+  } else setTimeout(() => answer(200), url.startsWith('/slow') ? held : 0);
+}
+
+beforeAll(async () => {
+  server = createServer(handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+function clientOn(pools: PoolRegistry): HttpClient {
+  return new HttpClient({
+    provider: 'huawei-oms',
+    baseUrl,
+    pools,
+    logger: captureLogger('fatal').logger,
+    authenticate: () => undefined,
+    parseError: () => ({}),
+    retry: { retries: 2, baseDelayMs: 10, maxDelayMs: 20, maxRetryAfterMs: 5_000 },
+  });
+}
+
+const get = (client: HttpClient, path: string) => client.send({ operation: 'Get', method: 'GET', path });
+
+function reset(): void {
+  serving = 0;
+  mostAtOnce = 0;
+  arrivals.length = 0;
+}
+
+describe('background lanes: the watcher’s requests to one provider on the wire at once', () => {
+  it('keeps background requests to a provider to its lanes, and serves them all', async () => {
+    reset();
+    const pools = new PoolRegistry(undefined, undefined, { backgroundRequestsPerProvider: 2 });
+    const client = clientOn(pools);
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => get(client, `/slow/${i}`)));
+    expect(answers).toHaveLength(8);
+    expect(mostAtOnce).toBe(2);
+    // Served in the order they asked.
+    expect(arrivals).toEqual(Array.from({ length: 8 }, (_, i) => `/slow/${i}`));
+    await pools.close();
+  });
+
+  it('never makes an interactive call (someone waiting on an answer) wait for those lanes', async () => {
+    reset();
+    const pools = new PoolRegistry(undefined, undefined, { backgroundRequestsPerProvider: 1 });
+    const client = clientOn(pools);
+    const scope = newInteractiveScope(() => undefined, new AbortController().signal);
+    const background = get(client, '/slow/background');
+    const interactive = await runInteractive(scope, () =>
+      Promise.all(Array.from({ length: 4 }, (_, i) => get(client, `/slow/interactive-${i}`))),
+    );
+    await background;
+    expect(interactive).toHaveLength(4);
+    expect(mostAtOnce).toBe(5);
+    await pools.close();
+  });
+
+  it('holds a lane only while a request is on the wire, not while it waits to retry', async () => {
+    reset();
+    const pools = new PoolRegistry(undefined, undefined, { backgroundRequestsPerProvider: 1 });
+    const client = clientOn(pools);
+    const order: string[] = [];
+    const retried = get(client, '/busy-once/a').then(() => order.push('retried'));
+    // Asked once the first attempt is refused: it goes out during the 300 ms Retry-After.
+    while (!refused.has('/busy-once/a')) await new Promise((resolve) => setTimeout(resolve, 5));
+    const other = get(client, '/slow/b').then(() => order.push('other'));
+    await Promise.all([retried, other]);
+    expect(order).toEqual(['other', 'retried']);
+    expect(arrivals).toEqual(['/busy-once/a', '/slow/b', '/busy-once/a']);
+    expect(mostAtOnce).toBe(1);
+    await pools.close();
+  });
+});
