@@ -18,9 +18,11 @@ FROM node:26-bookworm-slim
 # here, and missing Slack settings are reported as the configuration error they are.
 ENV NODE_ENV=production MIGRATE_BOT_IMAGE=1 PORT=3000 STORE_URL=sqlite:///app/data/migrate-bot.sqlite
 # A bounded heap: V8 then collects each poll cycle's garbage instead of growing into it (RSS at
-# 10,000 watches about 185 MB instead of 330 MB, same cycle time; 50,000 fit). The poll benchmark
-# runs the watcher with these same flags (bench/poll-scale.ts reads them from this line).
-ENV NODE_OPTIONS="--max-old-space-size=512 --max-semi-space-size=8"
+# 10,000 watches about 185 MB instead of 330 MB, same cycle time; 50,000 fit). Semi-spaces of 4 MB:
+# about 10 MB less RSS than 8 MB at 10,000 and 50,000 watches, same cycle time and CPU since a poll
+# holds one connection's records at a time (bench/notes.md). The poll benchmark runs the watcher
+# with these same flags (bench/poll-scale.ts reads them from this line).
+ENV NODE_OPTIONS="--max-old-space-size=512 --max-semi-space-size=4"
 # The completion report's throughput chart (resvg) needs a font; the slim image has none.
 RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
