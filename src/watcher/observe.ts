@@ -116,7 +116,11 @@ async function observeKind(
   const listed: MigrationResource[] = [];
   // Several channels may watch one resource: every one of their watches gets the observation.
   const wanted = new Map<string, string[]>();
-  for (const w of group) wanted.set(w.record.watch.id, [...(wanted.get(w.record.watch.id) ?? []), w.key]);
+  for (const w of group) {
+    const keys = wanted.get(w.record.watch.id);
+    if (keys) keys.push(w.key);
+    else wanted.set(w.record.watch.id, [w.key]);
+  }
   const seen = new Set<string>();
   for (let page = 0; page < maxPages && (whole || seen.size < wanted.size); page++) {
     report.providerRequests++;
@@ -135,7 +139,8 @@ async function observeKind(
     if (resources.length < pageSize || (total !== undefined && end >= total)) break;
   }
   // Not in the list: fetched one by one; a 404 confirms it is gone (never assumed from a list).
-  const missing = [...wanted].filter(([id]) => !seen.has(id));
+  const missing: [string, string[]][] = [];
+  if (seen.size < wanted.size) for (const entry of wanted) if (!seen.has(entry[0])) missing.push(entry);
   await forEachLimited(missing, getsPerConnection, async ([id, keys]) => {
     report.providerRequests++;
     try {
