@@ -77,6 +77,8 @@ export class LocalAtomicKv implements AtomicKv {
    * in chunks with a turn of the loop between them. Memory reads stay one block, as they were.
    */
   async getMany(keys: readonly string[]): Promise<(string | undefined)[]> {
+    if (this.#store.kind === 'memory' && this.#store.getMany)
+      return this.#store.getMany<string>(keys.map((k) => this.#prefix + k));
     if (this.#store.kind !== 'sqlite' || keys.length <= READ_CHUNK)
       return Promise.all(keys.map((k) => this.get(k)));
     const values: (string | undefined)[] = [];

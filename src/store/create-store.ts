@@ -16,6 +16,8 @@ import { SqliteKeyvAdapter } from './sqlite-keyv-adapter.js';
 export interface Store {
   readonly kind: 'sqlite' | 'redis' | 'memory';
   get<T>(key: string): Promise<T | undefined>;
+  /** Several values at once, in the keys' order, where a store reads them cheaper than one by one. */
+  getMany?<T>(keys: readonly string[]): Promise<(T | undefined)[]>;
   set<T>(key: string, value: T, ttlMs?: number): Promise<void>;
   delete(key: string): Promise<boolean>;
   /**

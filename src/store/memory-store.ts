@@ -32,6 +32,16 @@ export class MemoryStore implements Store {
     return (defaultDeserialize(entry.serialized) as { value?: T } | null)?.value;
   }
 
+  /** One promise for all of them (a poll reads a connection's records at once), not one per key. */
+  async getMany<T>(keys: readonly string[]): Promise<(T | undefined)[]> {
+    const values: (T | undefined)[] = new Array(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const entry = this.#entries.get(keys[i]!);
+      values[i] = typeof entry === 'string' ? (entry as T) : await this.get<T>(keys[i]!);
+    }
+    return values;
+  }
+
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
     // Keyv's rule: a TTL of 0 is none.
     const expires = typeof ttlMs === 'number' && ttlMs !== 0 ? Date.now() + ttlMs : undefined;

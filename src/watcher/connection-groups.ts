@@ -31,17 +31,29 @@ export async function groupByConnection(
   subs: readonly Subscription[],
   deps: GroupDeps,
 ): Promise<Map<string, ConnectionGroup>> {
-  const named: { key: string; teamId: string; connection: string }[] = [];
+  // Keys by their `w:team:channel:connection:` part: a channel's watches are read apart once.
+  const named = new Map<string, { teamId: string; connection: string; keys: string[] }>();
   const odd: string[] = [];
   for (const key of keys) {
-    const target = watchTargetOf(key);
-    if (target) named.push({ key, teamId: target.teamId, connection: target.connection });
-    else odd.push(key);
+    const head = channelPartOf(key);
+    let channel = head === undefined ? undefined : named.get(head);
+    if (!channel) {
+      const target = watchTargetOf(key);
+      if (!target) {
+        odd.push(key);
+        continue;
+      }
+      channel = { teamId: target.teamId, connection: target.connection, keys: [] };
+      // A key of an unusual shape (an escaped id) is read on its own each time.
+      if (head !== undefined) named.set(head, channel);
+      else named.set(key, channel);
+    }
+    channel.keys.push(key);
   }
   for (const { key, record } of await deps.store.loadMany(odd))
-    named.push({ key, teamId: record.watch.teamId, connection: record.watch.connection });
+    named.set(key, { teamId: record.watch.teamId, connection: record.watch.connection, keys: [key] });
   // Connections added from Slack live in the store: load each workspace's before resolving.
-  const teams = new Set([...named.map((w) => w.teamId), ...subs.map((s) => s.teamId)]);
+  const teams = new Set([...[...named.values()].map((w) => w.teamId), ...subs.map((s) => s.teamId)]);
   await Promise.all([...teams].map((t) => deps.connections.sync(t)));
   const groups = new Map<string, ConnectionGroup>();
   // A workspace's connection is looked up once, not once per watch (keys come sorted by it).
@@ -57,9 +69,24 @@ export async function groupByConnection(
     known.set(pair, group);
     return group;
   };
-  for (const w of named) groupOf(w.teamId, w.connection).keys.push(w.key);
+  for (const w of named.values()) groupOf(w.teamId, w.connection).keys.push(...w.keys);
   for (const s of subs) groupOf(s.teamId, s.connection).subs.push(s);
   return groups;
+}
+
+/**
+ * `w:team:channel:connection:` of a key with exactly six parts and nothing escaped in its id (the
+ * part every watch of that channel and connection shares), else undefined (read the key whole).
+ */
+function channelPartOf(key: string): string | undefined {
+  let at = -1;
+  for (let i = 0; i < 4; i++) {
+    at = key.indexOf(':', at + 1);
+    if (at < 0) return undefined;
+  }
+  const kindEnd = key.indexOf(':', at + 1);
+  if (kindEnd < 0 || key.indexOf(':', kindEnd + 1) >= 0 || key.indexOf('%', kindEnd) >= 0) return undefined;
+  return key.slice(0, at + 1);
 }
 
 /** Undefined when the connection is gone from the configuration or cannot be read right now. */

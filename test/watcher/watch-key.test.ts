@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ConnectionRegistry } from '../../src/connections/connection-registry.js';
 import { RESOURCE_KINDS } from '../../src/domain/migration-resource.js';
-import { channelKey, healthKey, watchKey, watchTargetOf } from '../../src/watcher/watch-store.js';
+import { PoolRegistry } from '../../src/providers/http/http-client.js';
+import { LocalAtomicKv } from '../../src/store/atomic-kv.js';
+import { MemoryStore } from '../../src/store/memory-store.js';
+import { groupByConnection } from '../../src/watcher/connection-groups.js';
+import { channelKey, healthKey, WatchStore, watchKey, watchTargetOf } from '../../src/watcher/watch-store.js';
+import { captureLogger } from '../helpers/capture-logger.js';
 
 // The poll cycle groups watches by connection from their keys alone, before reading any record.
 describe('watchTargetOf', () => {
@@ -32,5 +38,41 @@ describe('watchTargetOf', () => {
       'w:%E0:b:c:task:x',
     ])
       expect(watchTargetOf(key)).toBeUndefined();
+  });
+});
+
+describe('groupByConnection', () => {
+  it('puts every watch key in its own workspace connection’s group, in the keys’ order, whatever its parts hold', async () => {
+    const { logger } = captureLogger('fatal');
+    const deps = {
+      store: new WatchStore(new LocalAtomicKv(new MemoryStore(), 'w:')),
+      connections: new ConnectionRegistry([], { pools: new PoolRegistry(), logger }),
+      logger,
+    };
+    const part = fc.oneof(
+      fc.constantFrom('T1', 'T2', 'C1', 'hw-prod', 'a:b', '50%'),
+      fc.string({ maxLength: 4 }),
+    );
+    const target = fc.record({
+      teamId: part,
+      channelId: part,
+      connection: part,
+      kind: fc.constantFrom(...RESOURCE_KINDS),
+      id: part,
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(target, { maxLength: 40 }), async (targets) => {
+        const keys = [...new Set(targets.map(watchKey))].sort();
+        const expected = new Map<string, string[]>();
+        for (const key of keys) {
+          const t = watchTargetOf(key)!;
+          const id = `${t.teamId}/${t.connection}`;
+          expected.set(id, [...(expected.get(id) ?? []), key]);
+        }
+        const groups = await groupByConnection(keys, [], deps);
+        expect(new Map([...groups].map(([id, g]) => [id, g.keys]))).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
