@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { StoreUnavailableError } from '../errors.js';
 import type { Store } from './create-store.js';
 import type { MemberSets } from './member-sets.js';
@@ -74,16 +75,15 @@ export class LocalAtomicKv implements AtomicKv {
   /**
    * SQLite answers on this thread (sqlite-db.ts): reading every watch at once would hold the event
    * loop for about a second at 50,000 (acks and Slack calls waiting behind it), so a long read goes
-   * in chunks with a turn of the loop between them. Memory reads stay one block, as they were.
+   * in chunks with a turn of the loop between them. A store that reads many at once (memory) does.
    */
   async getMany(keys: readonly string[]): Promise<(string | undefined)[]> {
-    if (this.#store.kind === 'memory' && this.#store.getMany)
-      return this.#store.getMany<string>(keys.map((k) => this.#prefix + k));
+    if (this.#store.getMany) return this.#store.getMany<string>(keys.map((k) => this.#prefix + k));
     if (this.#store.kind !== 'sqlite' || keys.length <= READ_CHUNK)
       return Promise.all(keys.map((k) => this.get(k)));
     const values: (string | undefined)[] = [];
     for (let start = 0; start < keys.length; start += READ_CHUNK) {
-      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (start > 0) await nextTurn();
       const chunk = keys.slice(start, start + READ_CHUNK);
       values.push(...(await Promise.all(chunk.map((k) => this.get(k)))));
     }

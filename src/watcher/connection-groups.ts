@@ -3,7 +3,7 @@ import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Subscription } from './subscriptions.js';
-import { type WatchStore, watchTargetOf } from './watch-store.js';
+import { type WatchStore, watchChannelPartOf, watchTargetOf } from './watch-store.js';
 
 /** A connection's watches and subscriptions, polled together in one pass. */
 export interface ConnectionGroup {
@@ -35,7 +35,7 @@ export async function groupByConnection(
   const named = new Map<string, { teamId: string; connection: string; keys: string[] }>();
   const odd: string[] = [];
   for (const key of keys) {
-    const head = channelPartOf(key);
+    const head = watchChannelPartOf(key);
     let channel = head === undefined ? undefined : named.get(head);
     if (!channel) {
       const target = watchTargetOf(key);
@@ -72,21 +72,6 @@ export async function groupByConnection(
   for (const w of named.values()) groupOf(w.teamId, w.connection).keys.push(...w.keys);
   for (const s of subs) groupOf(s.teamId, s.connection).subs.push(s);
   return groups;
-}
-
-/**
- * `w:team:channel:connection:` of a key with exactly six parts and nothing escaped in its id (the
- * part every watch of that channel and connection shares), else undefined (read the key whole).
- */
-function channelPartOf(key: string): string | undefined {
-  let at = -1;
-  for (let i = 0; i < 4; i++) {
-    at = key.indexOf(':', at + 1);
-    if (at < 0) return undefined;
-  }
-  const kindEnd = key.indexOf(':', at + 1);
-  if (kindEnd < 0 || key.indexOf(':', kindEnd + 1) >= 0 || key.indexOf('%', kindEnd) >= 0) return undefined;
-  return key.slice(0, at + 1);
 }
 
 /** Undefined when the connection is gone from the configuration or cannot be read right now. */

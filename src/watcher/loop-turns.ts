@@ -2,11 +2,7 @@
  * Records handled between two turns of the event loop in the cycle's long loops (decoding a
  * connection's records, applying its observations). A turn lets the responses that arrived
  * meanwhile be read, so the next request to a provider goes out without waiting behind a whole
- * connection's store work: the lanes stay busy and the cycle nears its request floor.
+ * connection's store work: the lanes stay busy and the cycle nears its request floor. The turn is
+ * `setImmediate` from `node:timers/promises`.
  */
 export const RECORDS_PER_TURN = 64;
-
-/** Resolves on the next turn of the event loop, after pending I/O (`setImmediate`). */
-export function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}

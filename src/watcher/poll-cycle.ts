@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import type { MigrationResource } from '../domain/migration-resource.js';
 import { StoreUnavailableError } from '../errors.js';
@@ -12,7 +13,7 @@ import { discover } from './discover.js';
 import { eventEntries } from './event-entries.js';
 import { FailureFirst } from './failure-first.js';
 import type { Leases } from './lease.js';
-import { nextTurn, RECORDS_PER_TURN } from './loop-turns.js';
+import { RECORDS_PER_TURN } from './loop-turns.js';
 import { connectionNotices, digestNote, reasonOf } from './notification.js';
 import { forEachLimited, groupBy, observeConnection } from './observe.js';
 import type { Outbox, OutboxSettings } from './outbox.js';

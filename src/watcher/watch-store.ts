@@ -1,10 +1,11 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { MigrationResource, NormalizedState, ResourceKind } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
 import type { ThroughputSample } from '../reports/throughput-samples.js';
 import type { LastAction } from '../resources/last-actions.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import type { GroupTally } from './group-tally.js';
-import { nextTurn, RECORDS_PER_TURN } from './loop-turns.js';
+import { RECORDS_PER_TURN } from './loop-turns.js';
 import type { WatchNotification } from './notification.js';
 import { decodeRecord, encodeRecord, targetOfKey } from './record-codec.js';
 import { dedupBaseOf } from './record-expand.js';
@@ -225,6 +226,21 @@ export function watchKey(t: WatchTarget): string {
  * shape. The same reading the compact record codec uses to restore a record's target.
  */
 export const watchTargetOf: (key: string) => WatchTarget | undefined = targetOfKey;
+
+/**
+ * `w:team:channel:connection:` of a key with exactly six parts and nothing escaped in its id (the
+ * part every watch of that channel and connection shares), else undefined (read the key whole).
+ */
+export function watchChannelPartOf(key: string): string | undefined {
+  let at = -1;
+  for (let i = 0; i < 4; i++) {
+    at = key.indexOf(':', at + 1);
+    if (at < 0) return undefined;
+  }
+  const kindEnd = key.indexOf(':', at + 1);
+  if (kindEnd < 0 || key.indexOf(':', kindEnd + 1) >= 0 || key.indexOf('%', kindEnd) >= 0) return undefined;
+  return key.slice(0, at + 1);
+}
 
 export function healthKey(connection: string): string {
   return `conn:${enc(connection)}`;
