@@ -56,6 +56,12 @@ export interface PollScaleRow {
   /** ⌈pages ÷ concurrency⌉ × RTT, per provider (each has its own lanes), the largest. */
   floorMs: number;
   idleToFloor: number;
+  /**
+   * The measured floor: the same list pages read by the provider clients alone over the same lanes,
+   * nothing else done (median of one run after each idle cycle, side by side with them).
+   */
+  bare: { ms: number; pages: number };
+  idleToBare: number;
   busyToFloor: number;
   naive?: { ms: number; providerRequests: number; floorMs: number };
   /** Naive provider requests ÷ the watcher's, in the same run. */
@@ -86,7 +92,7 @@ export interface PollScaleOptions {
 /** What an `idleOnly` run measures. */
 export type IdleRow = Pick<
   PollScaleRow,
-  'store' | 'watches' | 'idle' | 'pages' | 'floorMs' | 'idleToFloor'
+  'store' | 'watches' | 'idle' | 'pages' | 'floorMs' | 'idleToFloor' | 'bare' | 'idleToBare'
 > & {
   /** Every idle cycle's wall time and the watcher's CPU time in it (user + system), ms. */
   cycles: { ms: number; cpuMs: number }[];
@@ -204,12 +210,18 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
       };
     };
     const idles: Awaited<ReturnType<typeof measure>>[] = [];
-    for (let i = 0; i < (options.idleCycles ?? 3); i++) idles.push(await measure());
+    const bares: { ms: number; pages: number }[] = [];
+    for (let i = 0; i < (options.idleCycles ?? 3); i++) {
+      idles.push(await measure());
+      bares.push(await watcher.call<{ ms: number; pages: number }>('bareList', {}, 1_800_000));
+    }
     const idle = idles.find((c) => c.ms === median(idles.map((x) => x.ms)))!;
+    const bare = bares.find((b) => b.ms === median(bares.map((x) => x.ms)))!;
     log(
-      `  idle cycle ${idle.ms} ms (${idles.map((c) => c.ms).join(', ')}; CPU ${idles.map((c) => c.cpuMs).join(', ')} ms, GC ${idles.map((c) => c.gcMs).join(', ')} ms, RSS ${idle.rssMb} MB), ${idle.providerRequests} requests, ${idle.report.pages} of them list pages`,
+      `  idle cycle ${idle.ms} ms (${idles.map((c) => c.ms).join(', ')}; CPU ${idles.map((c) => c.cpuMs).join(', ')} ms, GC ${idles.map((c) => c.gcMs).join(', ')} ms, RSS ${idle.rssMb} MB), ${idle.providerRequests} requests, ${idle.report.pages} of them list pages; bare list ${bare.ms} ms (${bares.map((b) => b.ms).join(', ')}), ${bare.pages} pages`,
     );
     const { pages, floorMs } = floorOf(spec, rttMs);
+    const idleToBare = Math.round((idle.ms / bare.ms) * 100) / 100;
     if (options.idleOnly) {
       const { report: _report, cpuMs: _cpu, ...figures } = idle;
       return {
@@ -219,6 +231,8 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
         pages,
         floorMs,
         idleToFloor: Math.round((idle.ms / floorMs) * 100) / 100,
+        bare,
+        idleToBare,
         cycles: idles.map((c) => ({ ms: c.ms, cpuMs: c.cpuMs })),
       };
     }
@@ -299,6 +313,8 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
       pages,
       floorMs,
       idleToFloor: Math.round((idle.ms / floorMs) * 100) / 100,
+      bare,
+      idleToBare,
       busyToFloor: Math.round((busy.ms / floorMs) * 100) / 100,
       naive,
       requestRatio: naive ? round1(naive.providerRequests / idle.providerRequests) : undefined,

@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { subscribe } from 'node:diagnostics_channel';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import path from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -144,6 +145,33 @@ async function postCards(concurrency: number, counted: () => void): Promise<void
   });
 }
 
+/**
+ * BENCH_WIRE_TRACE=file: every provider request of each measured cycle, as one JSON line per cycle
+ * (origin, path, ms from the cycle's start to when it was created, its headers came, its body ended).
+ */
+const wireTrace = process.env.BENCH_WIRE_TRACE;
+let traceStart = 0;
+let traced: { o: string; p: string; c: number; h?: number; e?: number }[] | undefined;
+const tracedOf = new WeakMap<object, (typeof traced & object)[number]>();
+if (wireTrace) {
+  const at = () => Math.round((performance.now() - traceStart) * 10) / 10;
+  subscribe('undici:request:create', (m) => {
+    const { request } = m as { request: { origin: string; path: string } };
+    if (!traced) return;
+    const entry = { o: String(request.origin), p: request.path, c: at() };
+    traced.push(entry);
+    tracedOf.set(request, entry);
+  });
+  subscribe('undici:request:headers', (m) => {
+    const e = tracedOf.get((m as { request: object }).request);
+    if (e) e.h = at();
+  });
+  subscribe('undici:request:trailers', (m) => {
+    const e = tracedOf.get((m as { request: object }).request);
+    if (e) e.e = at();
+  });
+}
+
 async function cycle(): Promise<{
   report: CycleReport;
   ms: number;
@@ -161,8 +189,12 @@ async function cycle(): Promise<{
     for (const entry of list.getEntries()) gcMs += entry.duration;
   });
   gcs.observe({ entryTypes: ['gc'] });
+  traceStart = started;
+  traced = wireTrace ? [] : undefined;
   const report = await watcher.runCycle();
   const ms = Math.round(performance.now() - started);
+  if (wireTrace && traced) appendFileSync(wireTrace, `${JSON.stringify({ ms, requests: traced })}\n`);
+  traced = undefined;
   const used = process.cpuUsage(cpu);
   const cpuMs = Math.round((used.user + used.system) / 1000);
   // Entries are delivered asynchronously: the last collections of the cycle come in a turn later.
@@ -230,6 +262,38 @@ async function naive(params: { connectionsPerProvider: number; getsPerConnection
   return { ms: Math.round(performance.now() - started), gets, failures };
 }
 
+/**
+ * The idle cycle's measured floor: the list pages the watcher needs (each connection's kinds, pages
+ * of 100 until as many resources were listed as it watches), read through the same provider clients
+ * and pools (2 requests per provider on the wire) by the same number of connections at once, and
+ * nothing else: no records read, compared or written. What the watcher takes beyond this is its own.
+ */
+async function bareList() {
+  const { connectionsPerProvider, pageSize } = watcher.options;
+  const watched = (await watcher.store.loadAll()).map((w) => w.record.watch);
+  const wanted = [...groupBy(watched, (w) => `${w.connection}\u0000${w.kind}`).values()].map((ws) => ({
+    connection: registry.get(BENCH_TEAM, ws[0]!.connection),
+    kind: ws[0]!.kind,
+    count: new Set(ws.map((w) => w.id)).size,
+  }));
+  const byProvider = groupBy(wanted, (w) => w.connection.provider);
+  let pages = 0;
+  const started = performance.now();
+  await Promise.all(
+    [...byProvider.values()].map((list) =>
+      forEachLimited(list, connectionsPerProvider, async ({ connection, kind, count }) => {
+        const provider = registry.provider(connection);
+        for (let offset = 0; offset < count; offset += pageSize) {
+          pages++;
+          const { resources } = await provider.list({ kind, limit: pageSize, offset });
+          if (resources.length < pageSize) break;
+        }
+      }),
+    ),
+  );
+  return { ms: Math.round(performance.now() - started), pages };
+}
+
 /** What is still waiting for Slack (outbox entries, dirty cards), after the measured cycles. */
 async function backlog(): Promise<{ outbox: number; dirtyCards: number }> {
   const all = await watcher.store.loadAll();
@@ -245,6 +309,7 @@ serveRpc({
   subscribeAll,
   cycle,
   naive,
+  bareList,
   backlog,
   memory,
   liveHeap,

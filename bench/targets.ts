@@ -6,7 +6,7 @@ import type { StoreWritesRow } from './store-writes.js';
 
 /**
  * Issue #15's targets, judged on the figures of the same run: most are ratios to a floor measured
- * alongside (bare Node + signature check, the physical poll floor, the run without the hang), so a
+ * alongside (bare Node + signature check, the bare clients' list pages, the run without the hang), so a
  * busier or slower machine moves both sides.
  */
 /** Bot ack p99 ÷ the bare Node HTTP + signature check floor's p99. */
@@ -102,6 +102,11 @@ function where(r: PollScaleRow, targetFor: string): string {
   return `${n(r.watches)} watches, ${r.store} store${judged ? '' : `; the target is for ${targetFor}`}`;
 }
 
+/**
+ * Two rows per size and store: the issue's, against the floor computed from the RTT alone (no
+ * client or server time per request), and the same cycle against the floor measured in the same
+ * run: the same list pages read by the bare provider clients over the same lanes, nothing else.
+ */
 function idleTargets(watched: PollScaleRow[]): Target[] {
   const target = `≤ ${IDLE_FLOOR_RATIO_TARGET}×`;
   const measured = judgedRows(watched);
@@ -110,22 +115,37 @@ function idleTargets(watched: PollScaleRow[]): Target[] {
   const rows = full
     ? STORES.flatMap((store) => JUDGED_SIZES.map((size) => ({ store, size })))
     : measured.map((r) => ({ store: r.store, size: r.watches }));
-  return rows.map(({ store, size }) => {
-    const r = watched.find((row) => row.store === store && row.watches === size);
-    if (!r)
+  const floors = [
+    {
+      name: 'physical floor (pages × RTT)',
+      figure: (r: PollScaleRow) => `${r.idleToFloor}× (${n(r.idle.ms)} ms vs ${n(r.floorMs)} ms)`,
+      ratio: (r: PollScaleRow) => r.idleToFloor,
+    },
+    {
+      name: 'measured floor (the same pages, bare clients, same run)',
+      figure: (r: PollScaleRow) =>
+        `${r.idleToBare}× (${n(r.idle.ms)} ms vs ${n(r.bare.ms)} ms; the bare clients alone ${ratio(r.bare.ms, r.floorMs)}× pages × RTT)`,
+      ratio: (r: PollScaleRow) => r.idleToBare,
+    },
+  ];
+  return floors.flatMap((floor) =>
+    rows.map(({ store, size }) => {
+      const r = watched.find((row) => row.store === store && row.watches === size);
+      if (!r?.bare)
+        return {
+          what: `idle poll cycle ÷ ${floor.name} (${n(size)} watches, ${store} store)`,
+          target,
+          figure: 'not measured in this run',
+          met: null,
+        };
       return {
-        what: `idle poll cycle ÷ physical floor (${n(size)} watches, ${store} store)`,
+        what: `idle poll cycle ÷ ${floor.name} (${where(r, '10,000 and 50,000')})`,
         target,
-        figure: 'not measured in this run',
-        met: null,
+        figure: floor.figure(r),
+        met: JUDGED_SIZES.includes(r.watches) ? floor.ratio(r) <= IDLE_FLOOR_RATIO_TARGET : null,
       };
-    return {
-      what: `idle poll cycle ÷ physical floor (${where(r, '10,000 and 50,000')})`,
-      target,
-      figure: `${r.idleToFloor}× (${n(r.idle.ms)} ms vs ${n(r.floorMs)} ms)`,
-      met: JUDGED_SIZES.includes(r.watches) ? r.idleToFloor <= IDLE_FLOOR_RATIO_TARGET : null,
-    };
-  });
+    }),
+  );
 }
 
 const rssOf = (r: PollScaleRow) => Math.max(r.idle.rssMb, r.busy.rssMb);
