@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { BACKGROUND_REQUESTS_PER_PROVIDER } from '../src/providers/http/http-client.js';
@@ -36,7 +38,7 @@ export interface CycleFigures {
 }
 
 export interface PollScaleRow {
-  store: 'memory' | 'redis';
+  store: 'memory' | 'redis' | 'sqlite';
   /** How the resources are followed: a watch each, or one subscription per connection. */
   follow: 'watches' | 'subscriptions';
   /** Idle cycle: provider requests that were list pages (subscriptions need no `get`). */
@@ -73,7 +75,7 @@ export interface PollScaleRow {
 
 export interface PollScaleOptions {
   sizes: number[];
-  store: 'memory' | 'redis';
+  store: 'memory' | 'redis' | 'sqlite';
   rttMs?: number;
   /** Run the naive poller too (sizes at most this). */
   naiveUpTo?: number;
@@ -149,6 +151,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
   const watches = spec.perConnection * connectionCount;
   const prefix = `bench:watch:${randomBytes(4).toString('hex')}:`;
   const redisUrl = options.redisUrl ?? process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const sqliteDir = options.store === 'sqlite' ? mkdtempSync(path.join(tmpdir(), 'bench-poll-')) : undefined;
   const world = await startRpc('poll-world.js');
   let watcher: RpcChild | undefined;
   try {
@@ -165,7 +168,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
     await watcher.call('start', {
       fakeSlackUrl: info.fakeSlackUrl,
       connections: info.connections,
-      storeUrl: options.store === 'redis' ? redisUrl : 'memory://',
+      storeUrl: storeUrlOf(options.store, redisUrl, sqliteDir),
       keyPrefix: prefix,
     });
     // Setup (not measured): every resource watched, its card posted. Slack limits are off for it.
@@ -327,6 +330,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
     await world.call('stop', {}, 60_000).catch(() => undefined);
     await world.stop();
     if (options.store === 'redis') await cleanRedis(redisUrl, prefix);
+    if (sqliteDir) rmSync(sqliteDir, { recursive: true, force: true });
   }
 }
 
@@ -350,6 +354,13 @@ function floorOf(spec: WorldSpec, rttMs: number): { pages: Record<Provider, numb
   return { pages, floorMs };
 }
 
+/** The embedded store is a file of its own per run, removed after it. */
+function storeUrlOf(store: PollScaleOptions['store'], redisUrl: string, sqliteDir: string | undefined): string {
+  if (store === 'redis') return redisUrl;
+  if (store === 'sqlite' && sqliteDir) return `sqlite://${path.join(sqliteDir, 'watch.sqlite')}`;
+  return 'memory://';
+}
+
 async function cleanRedis(url: string, prefix: string): Promise<void> {
   const { createClient } = await import('@redis/client');
   const client = createClient({ url });
@@ -366,7 +377,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const sizes = (process.argv.find((a) => a.startsWith('--sizes='))?.slice(8) ?? '1000')
     .split(',')
     .map(Number);
-  const store = process.argv.includes('--redis') ? 'redis' : 'memory';
+  const store = process.argv.includes('--redis')
+    ? 'redis'
+    : process.argv.includes('--sqlite')
+      ? 'sqlite'
+      : 'memory';
   // --idle-only: setup and the idle cycles only (minutes less per size), e.g. to compare builds.
   const idleCycles = Number(process.argv.find((a) => a.startsWith('--idle-cycles='))?.slice(14) ?? 3);
   const run = process.argv.includes('--idle-only') ? runPollIdle : runPollScale;

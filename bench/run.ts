@@ -115,6 +115,8 @@ async function main(): Promise<void> {
         ...(await runPollScale({ sizes: [1000, 10_000, 50_000], store: 'memory', naiveUpTo: 10_000, log })),
       );
       poll.push(...(await runPollScale({ sizes: [1000, 10_000, 50_000], store: 'redis', log })));
+      // The embedded store the bot runs on by default (one replica); memory:// is for tests.
+      poll.push(...(await runPollScale({ sizes: [10_000, 50_000], store: 'sqlite', naiveUpTo: 0, log })));
       // 10,000 resources followed through 100 subscriptions (no watch asked for by name).
       poll.push(
         ...(await runPollScale({

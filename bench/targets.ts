@@ -21,7 +21,8 @@ export const STORE_WRITES_TARGET_MS = 3000;
 /** Other workspaces' ack and answer p99 while one provider hangs ÷ the same without. */
 export const HUNG_RATIO_TARGET = 1.2;
 const JUDGED_SIZES = [10_000, 50_000];
-const STORES = ['memory', 'redis'] as const;
+/** memory:// (tests), Redis (replicas), SQLite (the embedded default, one replica). */
+const STORES = ['memory', 'redis', 'sqlite'] as const;
 
 /** Checks kept from earlier issues, reported under the targets. */
 const REQUEST_RATIO_TARGET = 20;
