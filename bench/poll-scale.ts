@@ -355,7 +355,11 @@ function floorOf(spec: WorldSpec, rttMs: number): { pages: Record<Provider, numb
 }
 
 /** The embedded store is a file of its own per run, removed after it. */
-function storeUrlOf(store: PollScaleOptions['store'], redisUrl: string, sqliteDir: string | undefined): string {
+function storeUrlOf(
+  store: PollScaleOptions['store'],
+  redisUrl: string,
+  sqliteDir: string | undefined,
+): string {
   if (store === 'redis') return redisUrl;
   if (store === 'sqlite' && sqliteDir) return `sqlite://${path.join(sqliteDir, 'watch.sqlite')}`;
   return 'memory://';
