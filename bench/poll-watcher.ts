@@ -6,7 +6,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { createConfig } from '../src/config.js';
 import type { Connection } from '../src/connections/connection.js';
 import { ConnectionRegistry } from '../src/connections/connection-registry.js';
-import type { MigrationResource } from '../src/domain/migration-resource.js';
+import type { MigrationResource, ResourceKind } from '../src/domain/migration-resource.js';
 import { createLogger } from '../src/logger.js';
 import { PoolRegistry } from '../src/providers/http/http-client.js';
 import { SecretRegistry } from '../src/secrets.js';
@@ -270,12 +270,7 @@ async function naive(params: { connectionsPerProvider: number; getsPerConnection
  */
 async function bareList() {
   const { connectionsPerProvider, pageSize } = watcher.options;
-  const watched = (await watcher.store.loadAll()).map((w) => w.record.watch);
-  const wanted = [...groupBy(watched, (w) => `${w.connection}\u0000${w.kind}`).values()].map((ws) => ({
-    connection: registry.get(BENCH_TEAM, ws[0]!.connection),
-    kind: ws[0]!.kind,
-    count: new Set(ws.map((w) => w.id)).size,
-  }));
+  const wanted = await bareWanted();
   const byProvider = groupBy(wanted, (w) => w.connection.provider);
   let pages = 0;
   const started = performance.now();
@@ -292,6 +287,23 @@ async function bareList() {
     ),
   );
   return { ms: Math.round(performance.now() - started), pages };
+}
+
+/**
+ * What each connection watches, read once before the first bare run and kept, with a full
+ * collection after it: reading every record must not leave garbage for the timed runs to collect.
+ */
+let bareTargets: { connection: Connection; kind: ResourceKind; count: number }[] | undefined;
+async function bareWanted() {
+  if (bareTargets) return bareTargets;
+  const watched = (await watcher.store.loadAll()).map((w) => w.record.watch);
+  bareTargets = [...groupBy(watched, (w) => `${w.connection}\u0000${w.kind}`).values()].map((ws) => ({
+    connection: registry.get(BENCH_TEAM, ws[0]!.connection),
+    kind: ws[0]!.kind,
+    count: new Set(ws.map((w) => w.id)).size,
+  }));
+  (globalThis as { gc?: () => void }).gc?.();
+  return bareTargets;
 }
 
 /** What is still waiting for Slack (outbox entries, dirty cards), after the measured cycles. */
