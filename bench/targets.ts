@@ -119,11 +119,14 @@ function idleTargets(watched: PollScaleRow[]): Target[] {
   const floors = [
     {
       name: 'physical floor (pages × RTT)',
+      measured: (_r: PollScaleRow) => true,
       figure: (r: PollScaleRow) => `${r.idleToFloor}× (${n(r.idle.ms)} ms vs ${n(r.floorMs)} ms)`,
       ratio: (r: PollScaleRow) => r.idleToFloor,
     },
     {
       name: 'measured floor (the same pages, bare clients, same run)',
+      // Reports written before the bare list was measured have none.
+      measured: (r: PollScaleRow) => r.bare !== undefined,
       figure: (r: PollScaleRow) =>
         `${r.idleToBare}× (${n(r.idle.ms)} ms vs ${n(r.bare.ms)} ms; the bare clients alone ${ratio(r.bare.ms, r.floorMs)}× pages × RTT)`,
       ratio: (r: PollScaleRow) => r.idleToBare,
@@ -132,7 +135,7 @@ function idleTargets(watched: PollScaleRow[]): Target[] {
   return floors.flatMap((floor) =>
     rows.map(({ store, size }) => {
       const r = watched.find((row) => row.store === store && row.watches === size);
-      if (!r?.bare)
+      if (!r || !floor.measured(r))
         return {
           what: `idle poll cycle ÷ ${floor.name} (${n(size)} watches, ${store} store)`,
           target,
