@@ -21,6 +21,13 @@ export interface GroupDeps {
   logger: Logger;
 }
 
+/** Watch keys of one workspace connection, as the keys (or, for another shape, the record) name it. */
+interface NamedKeys {
+  teamId: string;
+  connection: string;
+  keys: string[];
+}
+
 /**
  * One group per connection (a file connection shared by workspaces is polled once), from the
  * watch keys, which name their workspace and connection, so no record is read to group them. A
@@ -31,12 +38,14 @@ export async function groupByConnection(
   subs: readonly Subscription[],
   deps: GroupDeps,
 ): Promise<Map<string, ConnectionGroup>> {
-  // Keys by their `w:team:channel:connection:` part: a channel's watches are read apart once.
-  const named = new Map<string, { teamId: string; connection: string; keys: string[] }>();
+  // Keys by their `w:team:channel:connection:` part: a channel's keys are parsed once. Only
+  // those parts are map keys, so no key of another shape can stand for (and drop) a channel.
+  const byChannelPart = new Map<string, NamedKeys>();
+  const named: NamedKeys[] = [];
   const odd: string[] = [];
   for (const key of keys) {
-    const head = watchChannelPartOf(key);
-    let channel = head === undefined ? undefined : named.get(head);
+    const part = watchChannelPartOf(key);
+    let channel = part === undefined ? undefined : byChannelPart.get(part);
     if (!channel) {
       const target = watchTargetOf(key);
       if (!target) {
@@ -44,16 +53,16 @@ export async function groupByConnection(
         continue;
       }
       channel = { teamId: target.teamId, connection: target.connection, keys: [] };
-      // A key of an unusual shape (an escaped id) is read on its own each time.
-      if (head !== undefined) named.set(head, channel);
-      else named.set(key, channel);
+      named.push(channel);
+      // A key of an unusual shape (an escaped id) is parsed on its own each time.
+      if (part !== undefined) byChannelPart.set(part, channel);
     }
     channel.keys.push(key);
   }
   for (const { key, record } of await deps.store.loadMany(odd))
-    named.set(key, { teamId: record.watch.teamId, connection: record.watch.connection, keys: [key] });
+    named.push({ teamId: record.watch.teamId, connection: record.watch.connection, keys: [key] });
   // Connections added from Slack live in the store: load each workspace's before resolving.
-  const teams = new Set([...[...named.values()].map((w) => w.teamId), ...subs.map((s) => s.teamId)]);
+  const teams = new Set([...named.map((w) => w.teamId), ...subs.map((s) => s.teamId)]);
   await Promise.all([...teams].map((t) => deps.connections.sync(t)));
   const groups = new Map<string, ConnectionGroup>();
   // A workspace's connection is looked up once, not once per watch (keys come sorted by it).
@@ -69,7 +78,7 @@ export async function groupByConnection(
     known.set(pair, group);
     return group;
   };
-  for (const w of named.values()) groupOf(w.teamId, w.connection).keys.push(...w.keys);
+  for (const w of named) groupOf(w.teamId, w.connection).keys.push(...w.keys);
   for (const s of subs) groupOf(s.teamId, s.connection).subs.push(s);
   return groups;
 }

@@ -75,4 +75,25 @@ describe('groupByConnection', () => {
       { numRuns: 300 },
     );
   });
+  it('keeps a key of another shape apart from a channel whose shared part it spells', async () => {
+    const { logger } = captureLogger('fatal');
+    const store = new WatchStore(new LocalAtomicKv(new MemoryStore(), 'w:'));
+    const deps = {
+      store,
+      connections: new ConnectionRegistry([], { pools: new PoolRegistry(), logger }),
+      logger,
+    };
+    const regular = watchKey({ teamId: 'T1', channelId: 'C1', connection: 'hw-prod', kind: 'task', id: '1' });
+    // Read by its record, since its shape names no target: it must not take the channel's place.
+    const odd = 'w:T1:C1:hw-prod:';
+    expect(watchTargetOf(odd)).toBeUndefined();
+    await store.update(odd, () => ({ watch: { teamId: 'T2', connection: 'ncp-prod' } }));
+    const groups = await groupByConnection([odd, regular].sort(), [], deps);
+    expect(new Map([...groups].map(([id, g]) => [id, g.keys]))).toEqual(
+      new Map([
+        ['T1/hw-prod', [regular]],
+        ['T2/ncp-prod', [odd]],
+      ]),
+    );
+  });
 });
