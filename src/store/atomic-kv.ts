@@ -1,4 +1,3 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { StoreUnavailableError } from '../errors.js';
 import type { Store } from './create-store.js';
 import type { MemberSets } from './member-sets.js';
@@ -72,22 +71,10 @@ export class LocalAtomicKv implements AtomicKv {
     return this.#store.get<string>(this.#prefix + key);
   }
 
-  /**
-   * SQLite answers on this thread (sqlite-db.ts): reading every watch at once would hold the event
-   * loop for about a second at 50,000 (acks and Slack calls waiting behind it), so a long read goes
-   * in chunks with a turn of the loop between them. A store that reads many at once (memory) does.
-   */
+  /** One read for all of them where the store has one (memory, SQLite: it takes turns itself). */
   async getMany(keys: readonly string[]): Promise<(string | undefined)[]> {
     if (this.#store.getMany) return this.#store.getMany<string>(keys.map((k) => this.#prefix + k));
-    if (this.#store.kind !== 'sqlite' || keys.length <= READ_CHUNK)
-      return Promise.all(keys.map((k) => this.get(k)));
-    const values: (string | undefined)[] = [];
-    for (let start = 0; start < keys.length; start += READ_CHUNK) {
-      if (start > 0) await nextTurn();
-      const chunk = keys.slice(start, start + READ_CHUNK);
-      values.push(...(await Promise.all(chunk.map((k) => this.get(k)))));
-    }
-    return values;
+    return Promise.all(keys.map((k) => this.get(k)));
   }
 
   update(
@@ -204,9 +191,6 @@ export class LocalAtomicKv implements AtomicKv {
     }
   }
 }
-
-/** Keys read per turn of the event loop on SQLite (about 5 ms of reading and decoding each). */
-const READ_CHUNK = 256;
 
 /** How many lists the previous version spread a set over (`<set>#0` … `<set>#63`). */
 const LIST_SHARDS = 64;

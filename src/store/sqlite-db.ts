@@ -47,6 +47,18 @@ export class SqliteDb {
     return this.#statement(sql).all(...params) as T[];
   }
 
+  /**
+   * Runs `work` in one transaction, its statements synchronous (a throw rolls everything back).
+   * For one-off work at start (moving an earlier version's rows), not for the request path.
+   */
+  async transaction<T>(work: (db: SyncStatements) => T): Promise<T> {
+    const sync: SyncStatements = {
+      all: <R>(sql: string, params: readonly unknown[]) => this.#statement(sql).all(...params) as R[],
+      run: (sql: string, params: readonly unknown[]) => this.#statement(sql).run(...params).changes,
+    };
+    return this.#open().transaction(() => work(sync))();
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -69,6 +81,12 @@ export class SqliteDb {
     if (this.#closed) throw closedError();
     return this.#db;
   }
+}
+
+/** The connection's statements inside a transaction: answers and throws, no promises. */
+export interface SyncStatements {
+  all<T>(sql: string, params: readonly unknown[]): T[];
+  run(sql: string, params: readonly unknown[]): number;
 }
 
 const closedError = () => new Error('The SQLite store is closed.');

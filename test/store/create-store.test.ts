@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
+import Database from 'better-sqlite3';
 import Keyv from 'keyv';
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/errors.js';
@@ -71,9 +72,9 @@ describe('store outage', () => {
     await second.close();
   });
 
-  // The adapter is this build's own (prepared statements); files stay those of @keyv/sqlite, which
-  // earlier builds used, so an upgrade reads them and a rollback still can.
-  it('reads a SQLite file @keyv/sqlite wrote, and writes one it reads', async () => {
+  // Earlier builds kept everything in Keyv's `keyv` table (through @keyv/sqlite, then an adapter of
+  // the same format). On open those rows move into the store's own table, once, and read the same.
+  it('moves a SQLite file of earlier builds into its own table, values and expiries as Keyv read them', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'mb-store-')), 'bot.sqlite');
     const earlier = new Keyv({
       store: new KeyvSqlite({ uri: `sqlite://${file}` }),
@@ -81,6 +82,8 @@ describe('store outage', () => {
     });
     await earlier.set('state:w:1', '{"watch":{"id":"1"}}');
     await earlier.set('approval:T1:r1', { status: 'pending', n: 3 });
+    await earlier.set('colon', ':starts with a colon'); // Keyv stores it as "::…"
+    await earlier.set('ticket', 'short-lived', 60_000);
     await earlier.set('health:gone', 'x', 1);
     await earlier.disconnect();
     await new Promise((r) => setTimeout(r, 10));
@@ -88,20 +91,71 @@ describe('store outage', () => {
     const store = await createStore(`sqlite://${file}`, logger);
     expect(await store.get('state:w:1')).toBe('{"watch":{"id":"1"}}');
     expect(await store.get('approval:T1:r1')).toEqual({ status: 'pending', n: 3 });
+    expect(await store.get('colon')).toBe(':starts with a colon');
+    expect(await store.get('ticket')).toBe('short-lived');
     expect(await store.get('health:gone')).toBeUndefined();
-    await store.set('state:w:2', 'two');
+    expect(await store.getMany!(['colon', 'missing', 'state:w:1'])).toEqual([
+      ':starts with a colon',
+      undefined,
+      '{"watch":{"id":"1"}}',
+    ]);
     expect(await store.delete('approval:T1:r1')).toBe(true);
     expect(await store.delete('approval:T1:r1')).toBe(false);
     await store.close();
 
-    const rolledBack = new Keyv({
-      store: new KeyvSqlite({ uri: `sqlite://${file}` }),
-      namespace: 'migrate-bot',
-    });
-    expect(await rolledBack.get('state:w:2')).toBe('two');
-    expect(await rolledBack.get('state:w:1')).toBe('{"watch":{"id":"1"}}');
-    expect(await rolledBack.get('approval:T1:r1')).toBeUndefined();
-    await rolledBack.disconnect();
+    // Moved, not copied: Keyv's table is gone, and a string without expiry is kept as it is
+    // (not escaped inside `{"value":…}`, which every read had to parse twice).
+    const raw = new Database(file, { readonly: true });
+    expect(raw.prepare(`SELECT name FROM sqlite_master WHERE name = 'keyv'`).all()).toEqual([]);
+    const rows = raw.prepare('SELECT key, value, boxed FROM migrate_bot_kv ORDER BY key').all();
+    raw.close();
+    expect(rows).toEqual([
+      { key: 'colon', value: ':starts with a colon', boxed: 0 },
+      { key: 'state:w:1', value: '{"watch":{"id":"1"}}', boxed: 0 },
+      { key: 'ticket', value: expect.stringContaining('short-lived'), boxed: 1 },
+    ]);
+
+    const reopened = await createStore(`sqlite://${file}`, logger);
+    expect(await reopened.get('state:w:1')).toBe('{"watch":{"id":"1"}}');
+    expect(await reopened.get('ticket')).toBe('short-lived');
+    await reopened.close();
+  });
+
+  it('keeps on SQLite what Keyv kept: strings as they are, other values as copies, TTLs', async () => {
+    const store = await createStore(
+      `sqlite://${path.join(mkdtempSync(path.join(tmpdir(), 'mb-store-')), 'b.sqlite')}`,
+      logger,
+    );
+    try {
+      await store.set('text', ':colon and "quotes"');
+      await store.set('object', { at: new Date(0), bytes: Buffer.from('hi'), list: [1, null] });
+      await store.set('nothing', null);
+      await store.set('zero-ttl', 'kept', 0);
+      await store.set('short', { gone: true }, 20);
+      await store.set('text', 'replaced');
+      await new Promise((r) => setTimeout(r, 60));
+      expect(await store.get('text')).toBe('replaced');
+      expect(await store.get('object')).toEqual({
+        at: '1970-01-01T00:00:00.000Z',
+        bytes: Buffer.from('hi'),
+        list: [1, null],
+      });
+      expect(await store.get('nothing')).toBeNull();
+      expect(await store.get('zero-ttl')).toBe('kept');
+      expect(await store.getMany!(['short', 'text', 'text', 'object'])).toEqual([
+        undefined,
+        'replaced',
+        'replaced',
+        expect.objectContaining({ list: [1, null] }),
+      ]);
+      // A boxed value replaced by a plain string (and back) reads as what was written last.
+      await store.set('object', 'now a string');
+      expect(await store.get('object')).toBe('now a string');
+      await store.set('object', { again: 1 }, 60_000);
+      expect(await store.get('object')).toEqual({ again: 1 });
+    } finally {
+      await store.close();
+    }
   });
 
   it('reports a closed SQLite store as unavailable, not as "not found"', async () => {

@@ -26,10 +26,19 @@ async function sqliteStore(name: string): Promise<Store> {
 /** The store with its Keyv writes counted. */
 function countingWrites(store: Store): { store: Store; writes: () => number } {
   let writes = 0;
-  const counting: Store = Object.create(store);
-  counting.set = async (key: string, value: unknown) => {
-    writes++;
-    return store.set(key, value as never);
+  // Delegates (not a prototype copy): the store keeps its state in private fields.
+  const counting: Store = {
+    kind: store.kind,
+    sets: store.sets,
+    get: (key) => store.get(key),
+    getMany: (keys) => store.getMany!(keys),
+    set: async (key, value) => {
+      writes++;
+      return store.set(key, value);
+    },
+    delete: (key) => store.delete(key),
+    healthy: () => store.healthy(),
+    close: () => store.close(),
   };
   return { store: counting, writes: () => writes };
 }
