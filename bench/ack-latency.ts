@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { blockActionBody, FORM, slackSignature, slashCommandBody } from '../test/harness/slack-requests.js';
 import { SIGNING_SECRET } from '../test/harness/test-bot.js';
+import { asLoadGenerator, type Placement, type PlacementMode, placedCommand } from './cpu-placement.js';
+import { untilIdle } from './process-idle.js';
 import { type LatencySummary, summarize } from './stats.js';
 
 export type AckRole = 'bot' | 'bare-bolt' | 'raw-http';
@@ -32,6 +34,8 @@ export interface AckLatencyResult {
   concurrency: number;
   rounds: number;
   rows: AckRow[];
+  /** Where the processes ran (`bench/cpu-placement.ts`); absent in reports before it (shared). */
+  placement?: PlacementMode;
 }
 
 export interface BotProcess {
@@ -46,6 +50,7 @@ const OWN_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bot-
 
 async function spawnRole(
   env: Record<string, string>,
+  placement: Placement,
   script = OWN_SCRIPT,
 ): Promise<{ child: ChildProcess; info: Record<string, string> }> {
   // BENCH_CPU_PROF=<dir>: the bot (or floor) process writes a V8 CPU profile there when it stops.
@@ -53,7 +58,9 @@ async function spawnRole(
     process.env.BENCH_CPU_PROF && env.BENCH_ROLE !== 'world'
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
       : [];
-  const child = spawn(process.execPath, [...profile, script], {
+  const role = env.BENCH_ROLE === 'world' ? 'world' : 'under-test';
+  const { file, args } = placedCommand(placement, role, [...profile, script]);
+  const child = spawn(file, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -74,13 +81,16 @@ async function spawnRole(
 export async function startBotProcess(
   target: AckTarget,
   providerLatencyMs: number,
-  options: { hungProvider?: boolean } = {},
+  options: { hungProvider?: boolean; placement: Placement },
 ): Promise<BotProcess> {
-  const world = await spawnRole({
-    BENCH_ROLE: 'world',
-    BENCH_PROVIDER_LATENCY_MS: String(providerLatencyMs),
-    BENCH_HUNG_PROVIDER: options.hungProvider ? '1' : '',
-  });
+  const world = await spawnRole(
+    {
+      BENCH_ROLE: 'world',
+      BENCH_PROVIDER_LATENCY_MS: String(providerLatencyMs),
+      BENCH_HUNG_PROVIDER: options.hungProvider ? '1' : '',
+    },
+    options.placement,
+  );
   const bot = await spawnRole(
     {
       BENCH_ROLE: target.role,
@@ -88,6 +98,7 @@ export async function startBotProcess(
       BENCH_FAKE_SLACK_URL: world.info.fakeSlackUrl!,
       BENCH_HUNG_OMS_URL: world.info.hungOmsUrl ?? '',
     },
+    options.placement,
     target.script,
   );
   return {
@@ -159,77 +170,124 @@ async function replyTime(pool: Pool, bot: BotProcess, id: string): Promise<numbe
 }
 
 /**
- * Ack latency of concurrent signed `/migrate status` commands and card button clicks against an
- * HTTP receiver in its own process (the bot, or a floor: bare Bolt, raw Node HTTP), and for bots
- * the time to the full reply with and without 50 ms of simulated provider round trip.
+ * Ack latency of concurrent signed `/migrate status` commands and card button clicks against HTTP
+ * receivers each in its own process (the bot, or a floor: bare Bolt, raw Node HTTP), and for bots
+ * the time to the full reply with and without 50 ms of simulated provider round trip. The
+ * targets' bursts take turns within each round (the first target changes every round), each
+ * burst once every process is idle again, so a slower or busier moment of the machine falls on
+ * all targets alike and no target's work after its acks lands in another's bursts.
  */
 export async function runAckLatency(options: {
   concurrency: number;
   rounds: number;
-  /** Sequential status replies timed per latency. */
+  /** Sequential status replies timed per latency (0: none). */
   replies: number;
   targets: AckTarget[];
+  placement: Placement;
 }): Promise<AckLatencyResult> {
-  const rows: AckRow[] = [];
-  for (const target of options.targets) rows.push(await measureTarget(target, options));
-  return { concurrency: options.concurrency, rounds: options.rounds, rows };
+  const rows = await asLoadGenerator(options.placement, async () => {
+    const acks = await measureAcks(options);
+    const measured: AckRow[] = [];
+    for (const [i, target] of options.targets.entries()) {
+      measured.push({
+        name: target.name,
+        role: target.role,
+        commandAck: summarize(acks[i]!.commands),
+        buttonAck: summarize(acks[i]!.buttons),
+        ...(target.role === 'bot' && options.replies > 0
+          ? {
+              statusReplyNoLatency: summarize(await replyTimes(target, 0, options)),
+              statusReplyWith50msRtt: summarize(await replyTimes(target, 50, options)),
+            }
+          : {}),
+      });
+    }
+    return measured;
+  });
+  return {
+    concurrency: options.concurrency,
+    rounds: options.rounds,
+    rows,
+    placement: options.placement.mode,
+  };
 }
 
-async function measureTarget(
-  target: AckTarget,
-  options: { concurrency: number; rounds: number; replies: number },
-): Promise<AckRow> {
-  const commandAcks: number[] = [];
-  const buttonAcks: number[] = [];
-  const replies: Record<number, number[]> = { 0: [], 50: [] };
-  for (const latency of target.role === 'bot' ? [0, 50] : [0]) {
-    const bot = await startBotProcess(target, latency);
-    const origin = new URL(bot.eventsUrl).origin;
-    const eventsPath = new URL(bot.eventsUrl).pathname;
-    const pool = new Pool(origin, { connections: options.concurrency, pipelining: 1 });
-    const commands = (tag: string) =>
+interface RunningTarget {
+  bot: BotProcess;
+  pool: Pool;
+  eventsPath: string;
+  commands: number[];
+  buttons: number[];
+}
+
+async function measureAcks(options: {
+  concurrency: number;
+  rounds: number;
+  targets: AckTarget[];
+  placement: Placement;
+}): Promise<RunningTarget[]> {
+  const running: RunningTarget[] = [];
+  try {
+    for (const target of options.targets) {
+      const bot = await startBotProcess(target, 0, { placement: options.placement });
+      const pool = new Pool(new URL(bot.eventsUrl).origin, {
+        connections: options.concurrency,
+        pipelining: 1,
+      });
+      running.push({ bot, pool, eventsPath: new URL(bot.eventsUrl).pathname, commands: [], buttons: [] });
+    }
+    const pids = running.flatMap((r) => r.bot.children.map((child) => child.pid ?? 0));
+    const bodies = (r: RunningTarget, kind: 'c' | 'b', tag: string) =>
       Array.from({ length: options.concurrency }, (_, i) =>
-        slashCommandBody({
-          text: 'status 191297407830872',
-          response_url: `${bot.fakeSlackUrl}/response/${tag}-${i}`,
-        }),
-      );
-    try {
-      if (latency === 0) {
-        // One unmeasured burst opens the connections and warms the JIT.
-        await burst(pool, eventsPath, commands('warm'));
-        await sleep(1_000);
-        for (let round = 0; round < options.rounds; round++) {
-          commandAcks.push(...(await burst(pool, eventsPath, commands(`c-${round}`))));
-          await sleep(500);
-          const clicks = Array.from({ length: options.concurrency }, (_, i) =>
-            blockActionBody({
+        kind === 'c'
+          ? slashCommandBody({
+              text: 'status 191297407830872',
+              response_url: `${r.bot.fakeSlackUrl}/response/${tag}-${i}`,
+            })
+          : blockActionBody({
               actionId: 'resource.refresh',
               value: JSON.stringify({ c: 'hw-prod', k: 'task', id: '191297407830872' }),
-              responseUrl: `${bot.fakeSlackUrl}/response/b-${round}-${i}`,
+              responseUrl: `${r.bot.fakeSlackUrl}/response/${tag}-${i}`,
             }),
-          );
-          buttonAcks.push(...(await burst(pool, eventsPath, clicks)));
-          await sleep(500);
+      );
+    // One unmeasured burst of each kind per target opens the connections and warms the JIT.
+    for (const r of running)
+      for (const kind of ['c', 'b'] as const) {
+        await burst(r.pool, r.eventsPath, bodies(r, kind, `warm-${kind}`));
+        await untilIdle(pids);
+      }
+    for (let round = 0; round < options.rounds; round++)
+      for (const kind of ['c', 'b'] as const)
+        for (let turn = 0; turn < running.length; turn++) {
+          const r = running[(round + turn) % running.length]!;
+          const acks = await burst(r.pool, r.eventsPath, bodies(r, kind, `${kind}-${round}`));
+          (kind === 'c' ? r.commands : r.buttons).push(...acks);
+          await untilIdle(pids);
         }
-      }
-      if (target.role === 'bot') {
-        for (let i = 0; i < 5; i++) await replyTime(pool, bot, `warm-${latency}-${i}`);
-        for (let i = 0; i < options.replies; i++)
-          replies[latency]!.push(await replyTime(pool, bot, `r-${latency}-${i}`));
-      }
-    } finally {
-      await pool.close();
-      await stopBotProcess(bot);
+    return running;
+  } finally {
+    for (const r of running) {
+      await r.pool.close();
+      await stopBotProcess(r.bot);
     }
   }
-  return {
-    name: target.name,
-    role: target.role,
-    commandAck: summarize(commandAcks),
-    buttonAck: summarize(buttonAcks),
-    ...(target.role === 'bot'
-      ? { statusReplyNoLatency: summarize(replies[0]!), statusReplyWith50msRtt: summarize(replies[50]!) }
-      : {}),
-  };
+}
+
+/** `/migrate status` answers one at a time, in a bot process of their own with `latency` ms per provider call. */
+async function replyTimes(
+  target: AckTarget,
+  latency: number,
+  { replies: count, placement }: { replies: number; placement: Placement },
+): Promise<number[]> {
+  const bot = await startBotProcess(target, latency, { placement });
+  const pool = new Pool(new URL(bot.eventsUrl).origin, { connections: 4, pipelining: 1 });
+  try {
+    for (let i = 0; i < 5; i++) await replyTime(pool, bot, `warm-${latency}-${i}`);
+    const times: number[] = [];
+    for (let i = 0; i < count; i++) times.push(await replyTime(pool, bot, `r-${latency}-${i}`));
+    return times;
+  } finally {
+    await pool.close();
+    await stopBotProcess(bot);
+  }
 }

@@ -3,6 +3,7 @@ import { Pool } from 'undici';
 import { isInterimAnswer } from '../src/slack/interactive-budget.js';
 import { slashCommandBody } from '../test/harness/slack-requests.js';
 import { type BotProcess, burst, startBotProcess, stopBotProcess } from './ack-latency.js';
+import { asLoadGenerator, cpuPlacement, type Placement, type PlacementMode } from './cpu-placement.js';
 import { BENCH_TASK_ID, HUNG_WORKSPACE } from './hung-constants.js';
 import { type LatencySummary, summarize } from './stats.js';
 
@@ -42,6 +43,8 @@ export interface HungProviderResult extends HungProviderOptions {
   /** Hang ÷ no hang, other workspaces' p99. */
   ackP99Ratio: number;
   replyP99Ratio: number;
+  /** Where the processes ran (`bench/cpu-placement.ts`); absent in reports before it (shared). */
+  placement?: PlacementMode;
 }
 
 const ANSWER_WAIT_MS = 90_000;
@@ -52,8 +55,20 @@ interface RecordedPost {
 }
 
 export async function runHungProvider(options: HungProviderOptions): Promise<HungProviderResult> {
+  const placement = cpuPlacement('placed');
+  return {
+    ...(await asLoadGenerator(placement, () => measureHungProvider(options, placement))),
+    placement: placement.mode,
+  };
+}
+
+async function measureHungProvider(
+  options: HungProviderOptions,
+  placement: Placement,
+): Promise<Omit<HungProviderResult, 'placement'>> {
   const bot = await startBotProcess({ name: 'migrate-bot (this build)', role: 'bot' }, 0, {
     hungProvider: true,
+    placement,
   });
   const pool = new Pool(new URL(bot.eventsUrl).origin, {
     connections: options.hungBurst + options.others,

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type AckLatencyResult, type AckRow, type AckTarget, runAckLatency } from './ack-latency.js';
+import { cpuPlacement } from './cpu-placement.js';
 import { runDetection } from './detect.js';
 import { detectionSection } from './failure-detection.js';
 import { type HungProviderResult, hungProviderSection, runHungProvider } from './hung-provider.js';
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     const saved = JSON.parse(readFileSync(path.join(outDir, 'report.json'), 'utf8')) as Parameters<
       typeof renderMarkdown
     >[0];
-    Object.assign(saved, evaluate(saved.ack, saved.poll, saved.hung, saved.store));
+    Object.assign(saved, evaluate(saved.ack, saved.poll, saved.hung, saved.store, saved.ackShared));
     writeFileSync(path.join(outDir, 'report.json'), `${JSON.stringify(saved, null, 2)}\n`);
     writeFileSync(path.join(outDir, 'report.md'), renderMarkdown(saved));
     console.log(`bench: re-rendered ${path.relative(process.cwd(), outDir)}/report.md`);
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
   );
 
   let ack: AckLatencyResult | undefined;
+  let ackShared: AckLatencyResult | undefined;
   if (only === undefined || only === 'ack') {
     const targets: AckTarget[] = [
       { name: 'migrate-bot (this build)', role: 'bot' },
@@ -83,12 +85,17 @@ async function main(): Promise<void> {
     ];
     for (const t of targets)
       if (t.script && !existsSync(t.script)) throw new Error(`--compare: ${t.script} does not exist`);
-    ack = await runAckLatency({
+    const ackOptions = {
       concurrency: smoke ? 50 : 200,
-      rounds: smoke ? 1 : 5,
+      rounds: smoke ? 2 : 20,
       replies: smoke ? 20 : 100,
       targets,
-    });
+    };
+    // Judged with the bot alone on its CPU, as in production; shown beside it with every process
+    // on every CPU (the form of the reports before), so the two can be read side by side.
+    ack = await runAckLatency({ ...ackOptions, placement: cpuPlacement('placed') });
+    if (!smoke && ack.placement === 'placed')
+      ackShared = await runAckLatency({ ...ackOptions, replies: 0, placement: cpuPlacement('shared') });
     console.log('bench: ack latency done');
   }
 
@@ -138,7 +145,7 @@ async function main(): Promise<void> {
     });
   }
 
-  const { targets, checks } = evaluate(ack, poll, hung, store);
+  const { targets, checks } = evaluate(ack, poll, hung, store, ackShared);
   const report = {
     date: new Date(started).toISOString(),
     seconds: Math.round((Date.now() - started) / 1000),
@@ -147,6 +154,7 @@ async function main(): Promise<void> {
     targets,
     checks,
     ack,
+    ackShared,
     hung,
     poll,
     store,
@@ -181,6 +189,7 @@ function renderMarkdown(report: {
   targets: Target[];
   checks?: Target[];
   ack: AckLatencyResult | undefined;
+  ackShared?: AckLatencyResult;
   hung?: HungProviderResult;
   poll: PollScaleRow[];
   store?: StoreWritesRow[];
@@ -210,7 +219,7 @@ function renderMarkdown(report: {
         ]
       : []),
   ];
-  if (report.ack) lines.push(...ackSection(report.ack));
+  if (report.ack) lines.push(...ackSection(report.ack, report.ackShared));
   if (report.hung) lines.push(...hungProviderSection(report.hung));
   if (report.poll.length > 0) lines.push(...pollSection(report.poll), ...detectionSection(report.poll));
   if (report.store) lines.push(...storeWritesSection(report.store));
@@ -219,18 +228,29 @@ function renderMarkdown(report: {
   return lines.join('\n');
 }
 
-function ackSection(ack: AckLatencyResult): string[] {
+function ackSection(ack: AckLatencyResult, shared: AckLatencyResult | undefined): string[] {
   const row = (r: AckRow) =>
     `| ${r.name} | ${ms(r.commandAck)} | ${ms(r.buttonAck)} | ${ms(r.statusReplyNoLatency)} | ${ms(r.statusReplyWith50msRtt)} |`;
+  const table = (result: AckLatencyResult) => [
+    '| receiver | command ack p50 / p95 / p99 / max (ms) | button ack p50 / p95 / p99 / max | status reply, provider on loopback | status reply, 50 ms RTT |',
+    '|---|---|---|---|---|',
+    ...result.rows.map(row),
+    '',
+  ];
+  const placed = ack.placement === 'placed';
   return [
     '## Ack latency (HTTP receiver, signed requests)',
     '',
-    `Bursts of ${ack.concurrency} simultaneous signed requests (${ack.rounds} bursts of \`/migrate status <id>\` and ${ack.rounds} of a card's Refresh button, each its own connection), from a load generator in its own process; the time is from sending to the HTTP answer (the ack). Slack's limit is 3,000 ms. The reply columns time one \`/migrate status\` at a time from the command to its answer on the response_url, with the provider on loopback and with ${RTT_MS} ms added to every provider request. The floor rows run the same bursts against Bolt alone and against a bare Node HTTP server, on the same machine and load generator: no bot can ack faster than those.`,
+    `Bursts of ${ack.concurrency} simultaneous signed requests (${ack.rounds} bursts of \`/migrate status <id>\` and ${ack.rounds} of a card's Refresh button per receiver, each request on its own connection), from a load generator in its own process; the time is from sending to the HTTP answer (the ack). Slack's limit is 3,000 ms. The receivers' bursts take turns in each round (the first one changes every round), each burst once every process is idle again, so no receiver's work after its acks falls into another's bursts. The reply columns time one \`/migrate status\` at a time from the command to its answer on the response_url, with the provider on loopback and with ${RTT_MS} ms added to every provider request. The floor rows run the same bursts against Bolt alone and against a bare Node HTTP server, on the same machine and load generator: no bot can ack faster than those.`,
     '',
-    '| receiver | command ack p50 / p95 / p99 / max (ms) | button ack p50 / p95 / p99 / max | status reply, provider on loopback | status reply, 50 ms RTT |',
-    '|---|---|---|---|---|',
-    ...ack.rows.map(row),
+    placed
+      ? 'Judged **placed** (`bench/cpu-placement.ts`): the receiver under test alone on one CPU, as a bot is in production; the load generator (Slack) and the simulators with the fake Slack (the clouds) on the other, those at the lowest priority. Below it the same bursts with every process on both CPUs (**shared**, the form of the reports before), not judged.'
+      : 'Every process on every CPU (**shared**: this machine could not place them).',
     '',
+    ...table(ack),
+    ...(shared
+      ? ['Shared (every process on both CPUs), same build, right after:', '', ...table(shared)]
+      : []),
   ];
 }
 
