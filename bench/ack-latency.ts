@@ -18,6 +18,8 @@ export interface AckTarget {
   role: AckRole;
   /** A compiled `bench/bot-process.js` (another build, e.g. the previous commit's); ours by default. */
   script?: string;
+  /** Settings of its own (environment variables), to compare one build with itself set otherwise. */
+  env?: Record<string, string>;
 }
 
 export interface AckRow {
@@ -25,6 +27,9 @@ export interface AckRow {
   role: AckRole;
   commandAck: LatencySummary;
   buttonAck: LatencySummary;
+  /** Each burst's own p99, in the order sent (reports before these have none). */
+  commandBurstP99s?: number[];
+  buttonBurstP99s?: number[];
   /** Full `/migrate status` reply, one request at a time (bots only). */
   statusReplyNoLatency?: LatencySummary;
   statusReplyWith50msRtt?: LatencySummary;
@@ -97,6 +102,7 @@ export async function startBotProcess(
       BENCH_OMS_URL: world.info.omsUrl!,
       BENCH_FAKE_SLACK_URL: world.info.fakeSlackUrl!,
       BENCH_HUNG_OMS_URL: world.info.hungOmsUrl ?? '',
+      ...target.env,
     },
     options.placement,
     target.script,
@@ -192,8 +198,10 @@ export async function runAckLatency(options: {
       measured.push({
         name: target.name,
         role: target.role,
-        commandAck: summarize(acks[i]!.commands),
-        buttonAck: summarize(acks[i]!.buttons),
+        commandAck: summarize(acks[i]!.commands.flat()),
+        buttonAck: summarize(acks[i]!.buttons.flat()),
+        commandBurstP99s: acks[i]!.commands.map((b) => summarize(b).p99),
+        buttonBurstP99s: acks[i]!.buttons.map((b) => summarize(b).p99),
         ...(target.role === 'bot' && options.replies > 0
           ? {
               statusReplyNoLatency: summarize(await replyTimes(target, 0, options)),
@@ -216,8 +224,9 @@ interface RunningTarget {
   bot: BotProcess;
   pool: Pool;
   eventsPath: string;
-  commands: number[];
-  buttons: number[];
+  /** Each burst's ack times, in the order sent. */
+  commands: number[][];
+  buttons: number[][];
 }
 
 async function measureAcks(options: {
@@ -250,18 +259,20 @@ async function measureAcks(options: {
               responseUrl: `${r.bot.fakeSlackUrl}/response/${tag}-${i}`,
             }),
       );
-    // One unmeasured burst of each kind per target opens the connections and warms the JIT.
-    for (const r of running)
-      for (const kind of ['c', 'b'] as const) {
-        await burst(r.pool, r.eventsPath, bodies(r, kind, `warm-${kind}`));
-        await untilIdle(pids);
-      }
+    // Unmeasured bursts open the connections and bring each process to its steady state (JIT,
+    // heap size): the first few bursts of a fresh process are slower for every receiver.
+    for (let round = 0; round < WARM_UP_ROUNDS; round++)
+      for (const r of running)
+        for (const kind of ['c', 'b'] as const) {
+          await burst(r.pool, r.eventsPath, bodies(r, kind, `warm-${kind}-${round}`));
+          await untilIdle(pids);
+        }
     for (let round = 0; round < options.rounds; round++)
       for (const kind of ['c', 'b'] as const)
         for (let turn = 0; turn < running.length; turn++) {
           const r = running[(round + turn) % running.length]!;
           const acks = await burst(r.pool, r.eventsPath, bodies(r, kind, `${kind}-${round}`));
-          (kind === 'c' ? r.commands : r.buttons).push(...acks);
+          (kind === 'c' ? r.commands : r.buttons).push(acks);
           await untilIdle(pids);
         }
     return running;
@@ -272,6 +283,9 @@ async function measureAcks(options: {
     }
   }
 }
+
+/** Per-burst p99s of fresh processes (bench/notes.md): slower for every receiver for about 6 bursts. */
+const WARM_UP_ROUNDS = 8;
 
 /** `/migrate status` answers one at a time, in a bot process of their own with `latency` ms per provider call. */
 async function replyTimes(

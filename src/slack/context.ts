@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
 import type { AccessControl } from '../access/access-control.js';
 import type { Capability, Role } from '../access/roles.js';
@@ -102,9 +102,16 @@ export function createHandlerContext(
   surface: string,
 ): HandlerContext {
   const startedAt = performance.now();
-  const opId = randomBytes(4).toString('hex');
+  // 8 random hex digits; randomUUID draws from a cached pool, where randomBytes asks the OS each time.
+  const opId = randomUUID().slice(0, 8);
   enterOp(opId);
-  const logger = deps.logger.child({ op: opId, team: who.teamId, user: who.userId, surface });
+  // Made when first used: most requests log only their closing line, which `requestDone` writes
+  // with these same fields (a pino child copies and redacts its bindings when it is made).
+  let child: Logger | undefined;
+  const logger = () => {
+    child ??= deps.logger.child(opFields(opId, who.teamId, who.userId, surface));
+    return child;
+  };
   const principal = { teamId: who.teamId, userId: who.userId, channelId: who.channelId };
   const translators = new Map<string, Promise<Translator>>();
   return {
@@ -114,7 +121,9 @@ export function createHandlerContext(
     surface,
     what: who.what ?? surface,
     startedAt,
-    logger,
+    get logger() {
+      return logger();
+    },
     async require(capability, what) {
       try {
         return await deps.access.require(principal, capability, what);
@@ -131,7 +140,7 @@ export function createHandlerContext(
               detail: `needs ${capability}`,
               op: opId,
             })
-            .catch((auditError: unknown) => logger.error({ err: auditError }, 'audit record failed'));
+            .catch((auditError: unknown) => logger().error({ err: auditError }, 'audit record failed'));
         }
         throw error;
       }
@@ -147,7 +156,7 @@ export function createHandlerContext(
         const detail = error instanceof Error ? error.message.slice(0, 500) : String(error).slice(0, 500);
         await deps.audit
           .record({ ...entry, result: refused ? 'refused' : 'failed', detail })
-          .catch((auditError: unknown) => logger.error({ err: auditError }, 'audit record failed'));
+          .catch((auditError: unknown) => logger().error({ err: auditError }, 'audit record failed'));
         throw error;
       }
     },
@@ -182,8 +191,28 @@ export function createHandlerContext(
  */
 export function requestDone(ctx: HandlerContext, outcome: RequestOutcome): void {
   const ms = Math.round(performance.now() - ctx.startedAt);
-  ctx.logger.info({ what: ctx.what, outcome, ms }, 'request done');
+  const { logger } = ctx.deps;
+  if (logger.isLevelEnabled('info'))
+    logger.info(
+      { ...opFields(ctx.opId, ctx.teamId, ctx.userId, ctx.surface), what: ctx.what, outcome, ms },
+      'request done',
+    );
   ctx.deps.metrics?.requestDone(ctx.surface, ctx.what, outcome, ms);
+}
+
+/**
+ * The same context answering through `reply`. A copy of its properties as they are defined, not a
+ * spread: a spread would read `logger` and make the child logger that is otherwise made only if used.
+ */
+export function withReply(ctx: HandlerContext, reply: HandlerContext['reply']): HandlerContext {
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(ctx)) as HandlerContext;
+  copy.reply = reply;
+  return copy;
+}
+
+/** What every log line of a request carries. */
+function opFields(op: string, team: string, user: string, surface: string) {
+  return { op, team, user, surface };
 }
 
 /** Kept here for the callers that import it from the context; the sender is where it is used. */

@@ -1,6 +1,6 @@
 import { newInteractiveScope, runInteractive, waitingOn } from '../providers/interactive-calls.js';
 import { code, escapeMrkdwn } from './blocks/mrkdwn.js';
-import type { HandlerContext, Reply } from './context.js';
+import { type HandlerContext, type Reply, withReply } from './context.js';
 import { runSafely } from './run-safely.js';
 
 export interface InteractiveBudget {
@@ -47,7 +47,7 @@ export async function answerInTime(
   const giveUp = new AbortController();
   // A call that has to queue for its connection needs no CPU: it gives the slot back at once.
   const scope = newInteractiveScope(options.releaseSlot, giveUp.signal);
-  const timed: HandlerContext = { ...ctx, reply: (message) => answers.reply(message) };
+  const timed = withReply(ctx, (message) => answers.reply(message));
   const firstAnswerTimer = setTimeout(() => {
     options.releaseSlot();
     answers.interim(waitingOn(scope));
