@@ -8,7 +8,7 @@ import { runDetection } from './detect.js';
 import { detectionSection } from './failure-detection.js';
 import { type HungProviderResult, hungProviderSection, runHungProvider } from './hung-provider.js';
 import { type PollScaleRow, runPollScale } from './poll-scale.js';
-import type { LatencySummary } from './stats.js';
+import { type LatencySummary, percentile } from './stats.js';
 import { runStoreWrites, type StoreWritesRow, storeWritesSection } from './store-writes.js';
 import { evaluate, RTT_MS, type Target } from './targets.js';
 
@@ -228,12 +228,19 @@ function renderMarkdown(report: {
   return lines.join('\n');
 }
 
+/** Median and range of per-burst figures (a slow burst moves the pooled p99, not the median). */
+function spread(values: number[] | undefined): string {
+  if (!values || values.length === 0) return '–';
+  const sorted = [...values].sort((x, y) => x - y);
+  return `${percentile(sorted, 50)} (${sorted[0]}–${sorted.at(-1)})`;
+}
+
 function ackSection(ack: AckLatencyResult, shared: AckLatencyResult | undefined): string[] {
   const row = (r: AckRow) =>
-    `| ${r.name} | ${ms(r.commandAck)} | ${ms(r.buttonAck)} | ${ms(r.statusReplyNoLatency)} | ${ms(r.statusReplyWith50msRtt)} |`;
+    `| ${r.name} | ${ms(r.commandAck)} | ${spread(r.commandBurstP99s)} | ${ms(r.buttonAck)} | ${spread(r.buttonBurstP99s)} | ${ms(r.statusReplyNoLatency)} | ${ms(r.statusReplyWith50msRtt)} |`;
   const table = (result: AckLatencyResult) => [
-    '| receiver | command ack p50 / p95 / p99 / max (ms) | button ack p50 / p95 / p99 / max | status reply, provider on loopback | status reply, 50 ms RTT |',
-    '|---|---|---|---|---|',
+    '| receiver | command ack p50 / p95 / p99 / max (ms) | p99 of each command burst: median (min–max) | button ack p50 / p95 / p99 / max | p99 of each button burst: median (min–max) | status reply, provider on loopback | status reply, 50 ms RTT |',
+    '|---|---|---|---|---|---|---|',
     ...result.rows.map(row),
     '',
   ];
