@@ -3,7 +3,7 @@ import { Pool } from 'undici';
 import { isInterimAnswer } from '../src/slack/interactive-budget.js';
 import { slashCommandBody } from '../test/harness/slack-requests.js';
 import { type BotProcess, burst, startBotProcess, stopBotProcess } from './ack-latency.js';
-import { asLoadGenerator, cpuPlacement, type Placement, type PlacementMode } from './cpu-placement.js';
+import { cpuPlacement } from './cpu-placement.js';
 import { BENCH_TASK_ID, HUNG_WORKSPACE } from './hung-constants.js';
 import { type LatencySummary, summarize } from './stats.js';
 
@@ -43,8 +43,6 @@ export interface HungProviderResult extends HungProviderOptions {
   /** Hang ÷ no hang, other workspaces' p99. */
   ackP99Ratio: number;
   replyP99Ratio: number;
-  /** Where the processes ran (`bench/cpu-placement.ts`); absent in reports before it (shared). */
-  placement?: PlacementMode;
 }
 
 const ANSWER_WAIT_MS = 90_000;
@@ -55,23 +53,12 @@ interface RecordedPost {
 }
 
 export async function runHungProvider(options: HungProviderOptions): Promise<HungProviderResult> {
-  // Shared, not placed: its answers go through the simulators and the fake Slack, which placed
-  // would run at the lowest priority beside the load generator polling them (one placed run: answer
-  // ratio 1.24× against 0.54× and 1.03× in the reports before).
-  const placement = cpuPlacement('shared');
-  return {
-    ...(await asLoadGenerator(placement, () => measureHungProvider(options, placement))),
-    placement: placement.mode,
-  };
-}
-
-async function measureHungProvider(
-  options: HungProviderOptions,
-  placement: Placement,
-): Promise<Omit<HungProviderResult, 'placement'>> {
   const bot = await startBotProcess({ name: 'migrate-bot (this build)', role: 'bot' }, 0, {
     hungProvider: true,
-    placement,
+    // Every process on both CPUs, not placed as the ack benchmark is: the answers go through the
+    // simulators and the fake Slack, which placed would run at the lowest priority beside the load
+    // generator polling them (one placed run: answer ratio 1.24× against 0.54× and 1.03× before).
+    placement: cpuPlacement('shared'),
   });
   const pool = new Pool(new URL(bot.eventsUrl).origin, {
     connections: options.hungBurst + options.others,
@@ -216,7 +203,7 @@ export function hungProviderSection(result: HungProviderResult): string[] {
   return [
     '## Other workspaces while one provider hangs',
     '',
-    `Each round: ${result.hungBurst} simultaneous \`/migrate status\` from one workspace to its connection \`hw-hung\` (acked first), then ${result.others} simultaneous \`/migrate status\` from ${result.workspaces} other workspaces to a healthy connection, timed from sending to the ack and to the answer on the response_url. In the **hang** rounds the simulator behind \`hw-hung\` answers nothing until every other answer is in and every \`hw-hung\` command has said "not answering yet" (the first-answer budget, 2.5 s); in the **no hang** rounds it answers at once. ${result.rounds} rounds of each, alternating, in one bot process${result.placement === 'placed' ? ', placed as in the ack benchmark (the bot alone on its CPU, the load generator and the simulators on the other)' : ''}. The last two columns count the \`hw-hung\` commands whose first post was "not answering yet" and those answered in the end.`,
+    `Each round: ${result.hungBurst} simultaneous \`/migrate status\` from one workspace to its connection \`hw-hung\` (acked first), then ${result.others} simultaneous \`/migrate status\` from ${result.workspaces} other workspaces to a healthy connection, timed from sending to the ack and to the answer on the response_url. In the **hang** rounds the simulator behind \`hw-hung\` answers nothing until every other answer is in and every \`hw-hung\` command has said "not answering yet" (the first-answer budget, 2.5 s); in the **no hang** rounds it answers at once. ${result.rounds} rounds of each, alternating, in one bot process. The last two columns count the \`hw-hung\` commands whose first post was "not answering yet" and those answered in the end.`,
     '',
     '| condition | other workspaces: ack p50 / p95 / p99 / max (ms) | answer p50 / p95 / p99 / max (ms) | hw-hung: interim first | hw-hung: answered |',
     '|---|---|---|---|---|',

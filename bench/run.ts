@@ -8,7 +8,7 @@ import { runDetection } from './detect.js';
 import { detectionSection } from './failure-detection.js';
 import { type HungProviderResult, hungProviderSection, runHungProvider } from './hung-provider.js';
 import { type PollScaleRow, runPollScale } from './poll-scale.js';
-import { type LatencySummary, percentile } from './stats.js';
+import { type LatencySummary, median } from './stats.js';
 import { runStoreWrites, type StoreWritesRow, storeWritesSection } from './store-writes.js';
 import { evaluate, RTT_MS, type Target } from './targets.js';
 
@@ -231,8 +231,7 @@ function renderMarkdown(report: {
 /** Median and range of per-burst figures (a slow burst moves the pooled p99, not the median). */
 function spread(values: number[] | undefined): string {
   if (!values || values.length === 0) return '–';
-  const sorted = [...values].sort((x, y) => x - y);
-  return `${percentile(sorted, 50)} (${sorted[0]}–${sorted.at(-1)})`;
+  return `${median(values)} (${Math.min(...values)}–${Math.max(...values)})`;
 }
 
 function ackSection(ack: AckLatencyResult, shared: AckLatencyResult | undefined): string[] {

@@ -2,7 +2,7 @@ import type { AckLatencyResult, AckRow } from './ack-latency.js';
 import { detectionTargets } from './failure-detection.js';
 import type { HungProviderResult } from './hung-provider.js';
 import type { PollScaleRow } from './poll-scale.js';
-import { percentile } from './stats.js';
+import { median } from './stats.js';
 import type { StoreWritesRow } from './store-writes.js';
 
 /**
@@ -46,11 +46,6 @@ export interface Judged {
 }
 
 const n = (x: number) => x.toLocaleString('en-US');
-const median = (values: number[]) =>
-  percentile(
-    [...values].sort((a, b) => a - b),
-    50,
-  );
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
 export function evaluate(
@@ -100,9 +95,11 @@ function ackTargets(ack: AckLatencyResult | undefined): Target[] {
     if (!floor) return { what: at, target, figure: 'no floor measured', met: null };
     const r = ratio(of(bot).p99, of(floor).p99);
     const bursts = (row: AckRow) => (what === 'button clicks' ? row.buttonBurstP99s : row.commandBurstP99s);
-    const typical = [bursts(bot), bursts(floor)].every((b) => b && b.length > 0)
-      ? `; a typical burst's p99 (median of bursts) ${median(bursts(bot)!)} vs ${median(bursts(floor)!)} ms, ${ratio(median(bursts(bot)!), median(bursts(floor)!))}×`
-      : '';
+    const [botBursts, floorBursts] = [bursts(bot), bursts(floor)];
+    const typical =
+      botBursts?.length && floorBursts?.length
+        ? `; a typical burst's p99 (median of bursts) ${median(botBursts)} vs ${median(floorBursts)} ms, ${ratio(median(botBursts), median(floorBursts))}×`
+        : '';
     return {
       what: at,
       target,
