@@ -5,7 +5,8 @@ import { slashCommandBody } from '../test/harness/slack-requests.js';
 import { type BotProcess, burst, startBotProcess, stopBotProcess } from './ack-latency.js';
 import { cpuPlacement } from './cpu-placement.js';
 import { BENCH_TASK_ID, HUNG_WORKSPACE } from './hung-constants.js';
-import { type LatencySummary, summarize } from './stats.js';
+import { untilIdle } from './process-idle.js';
+import { type LatencySummary, medianRatio, spread, summarize } from './stats.js';
 
 /**
  * Other workspaces while one provider hangs: each round, a burst of `/migrate status` to one
@@ -23,6 +24,8 @@ export interface HungProviderOptions {
   workspaces: number;
   /** Rounds per condition. */
   rounds: number;
+  /** Unmeasured rounds per condition first. */
+  warmUpRounds: number;
 }
 
 export interface HungCondition {
@@ -30,6 +33,9 @@ export interface HungCondition {
   ack: LatencySummary;
   /** The other workspaces' answers (send to the answer on the response_url). */
   reply: LatencySummary;
+  /** Each round's own p99 of the acks and of the answers (absent in reports before them). */
+  roundAckP99s?: number[];
+  roundReplyP99s?: number[];
   /** Commands to `hw-hung` whose first post was the interim "not answering yet". */
   interims: number;
   /** Commands to `hw-hung` answered in the end. */
@@ -65,19 +71,29 @@ export async function runHungProvider(options: HungProviderOptions): Promise<Hun
     pipelining: 1,
   });
   const samples = { noHang: emptySamples(), hang: emptySamples() };
+  const pids = bot.children.map((child) => child.pid ?? 0);
   try {
-    // One small unmeasured round opens the connections and warms the JIT.
-    await round(bot, pool, { ...options, hungBurst: 5, others: 5 }, 'warm', false);
-    for (let r = 0; r < options.rounds; r++) {
+    // Unmeasured full rounds of both kinds open the connections and bring the processes to their
+    // steady state (a fresh process's first bursts are slower: bench/notes.md, ack latency).
+    for (let r = 0; r < options.warmUpRounds; r++)
       for (const hang of [false, true]) {
+        await round(bot, pool, options, `w${hang ? 'h' : 'n'}${r}`, hang);
+        await untilIdle(pids);
+      }
+    // The conditions take turns, the first one changing every round, each once every process is
+    // idle again, so neither gets the other's leftover work or a busier minute to itself.
+    for (let r = 0; r < options.rounds; r++) {
+      for (const hang of r % 2 === 0 ? [false, true] : [true, false]) {
         const got = await round(bot, pool, options, `${hang ? 'h' : 'n'}${r}`, hang);
         const into = hang ? samples.hang : samples.noHang;
         into.acks.push(...got.acks);
         into.replies.push(...got.replies);
+        into.roundAckP99s.push(summarize(got.acks).p99);
+        into.roundReplyP99s.push(summarize(got.replies).p99);
         into.interims += got.interims;
         into.answered += got.answered;
         into.sent += options.hungBurst;
-        await sleep(500);
+        await untilIdle(pids);
       }
     }
   } finally {
@@ -97,13 +113,23 @@ export async function runHungProvider(options: HungProviderOptions): Promise<Hun
 }
 
 function emptySamples() {
-  return { acks: [] as number[], replies: [] as number[], interims: 0, answered: 0, sent: 0 };
+  return {
+    acks: [] as number[],
+    replies: [] as number[],
+    roundAckP99s: [] as number[],
+    roundReplyP99s: [] as number[],
+    interims: 0,
+    answered: 0,
+    sent: 0,
+  };
 }
 
 function condition(s: ReturnType<typeof emptySamples>): HungCondition {
   return {
     ack: summarize(s.acks),
     reply: summarize(s.replies),
+    roundAckP99s: s.roundAckP99s,
+    roundReplyP99s: s.roundReplyP99s,
     interims: s.interims,
     answered: s.answered,
     sent: s.sent,
@@ -195,21 +221,23 @@ async function postsWhen(
   }
 }
 
+const times = (r: number | undefined) => (r === undefined ? '' : `${r}×`);
 const ms = (s: LatencySummary) => `${s.p50} / ${s.p95} / ${s.p99} / ${s.max}`;
 
 export function hungProviderSection(result: HungProviderResult): string[] {
   const row = (name: string, c: HungCondition) =>
-    `| ${name} | ${ms(c.ack)} | ${ms(c.reply)} | ${c.interims} of ${c.sent} | ${c.answered} of ${c.sent} |`;
+    `| ${name} | ${ms(c.ack)} | ${spread(c.roundAckP99s)} | ${ms(c.reply)} | ${spread(c.roundReplyP99s)} | ${c.interims} of ${c.sent} | ${c.answered} of ${c.sent} |`;
+  const warmUp = result.warmUpRounds ? ` after ${result.warmUpRounds} unmeasured rounds of each` : '';
   return [
     '## Other workspaces while one provider hangs',
     '',
-    `Each round: ${result.hungBurst} simultaneous \`/migrate status\` from one workspace to its connection \`hw-hung\` (acked first), then ${result.others} simultaneous \`/migrate status\` from ${result.workspaces} other workspaces to a healthy connection, timed from sending to the ack and to the answer on the response_url. In the **hang** rounds the simulator behind \`hw-hung\` answers nothing until every other answer is in and every \`hw-hung\` command has said "not answering yet" (the first-answer budget, 2.5 s); in the **no hang** rounds it answers at once. ${result.rounds} rounds of each, alternating, in one bot process. The last two columns count the \`hw-hung\` commands whose first post was "not answering yet" and those answered in the end.`,
+    `Each round: ${result.hungBurst} simultaneous \`/migrate status\` from one workspace to its connection \`hw-hung\` (acked first), then ${result.others} simultaneous \`/migrate status\` from ${result.workspaces} other workspaces to a healthy connection, timed from sending to the ack and to the answer on the response_url. In the **hang** rounds the simulator behind \`hw-hung\` answers nothing until every other answer is in and every \`hw-hung\` command has said "not answering yet" (the first-answer budget, 2.5 s); in the **no hang** rounds it answers at once. ${result.rounds} rounds of each in one bot process${warmUp}, taking turns (the first one changing every round), each round once every process is idle again. Every process on both CPUs. The last two columns count the \`hw-hung\` commands whose first post was "not answering yet" and those answered in the end.`,
     '',
-    '| condition | other workspaces: ack p50 / p95 / p99 / max (ms) | answer p50 / p95 / p99 / max (ms) | hw-hung: interim first | hw-hung: answered |',
-    '|---|---|---|---|---|',
+    '| condition | other workspaces: ack p50 / p95 / p99 / max (ms) | p99 of each round\'s acks: median (min–max) | answer p50 / p95 / p99 / max (ms) | p99 of each round\'s answers: median (min–max) | hw-hung: interim first | hw-hung: answered |',
+    '|---|---|---|---|---|---|---|',
     row('no hang', result.noHang),
     row('hang', result.hang),
-    `| hang ÷ no hang, p99 | ${result.ackP99Ratio}× | ${result.replyP99Ratio}× | | |`,
+    `| hang ÷ no hang, p99 | ${result.ackP99Ratio}× | ${times(medianRatio(result.hang.roundAckP99s, result.noHang.roundAckP99s))} | ${result.replyP99Ratio}× | ${times(medianRatio(result.hang.roundReplyP99s, result.noHang.roundReplyP99s))} | | |`,
     '',
   ];
 }

@@ -8,7 +8,7 @@ import { runDetection } from './detect.js';
 import { detectionSection } from './failure-detection.js';
 import { type HungProviderResult, hungProviderSection, runHungProvider } from './hung-provider.js';
 import { type PollScaleRow, runPollScale } from './poll-scale.js';
-import { type LatencySummary, median } from './stats.js';
+import { type LatencySummary, spread } from './stats.js';
 import { runStoreWrites, type StoreWritesRow, storeWritesSection } from './store-writes.js';
 import { evaluate, RTT_MS, type Target } from './targets.js';
 
@@ -103,8 +103,8 @@ async function main(): Promise<void> {
   if (only === undefined || only === 'hung') {
     hung = await runHungProvider(
       smoke
-        ? { hungBurst: 40, others: 50, workspaces: 3, rounds: 3 }
-        : { hungBurst: 100, others: 100, workspaces: 5, rounds: 5 },
+        ? { hungBurst: 40, others: 50, workspaces: 3, rounds: 3, warmUpRounds: 1 }
+        : { hungBurst: 100, others: 100, workspaces: 5, rounds: 20, warmUpRounds: 3 },
     );
     console.log('bench: hung provider done');
   }
@@ -226,12 +226,6 @@ function renderMarkdown(report: {
   const notes = path.resolve('bench', 'notes.md');
   if (existsSync(notes)) lines.push(readFileSync(notes, 'utf8').trim(), '');
   return lines.join('\n');
-}
-
-/** Median and range of per-burst figures (a slow burst moves the pooled p99, not the median). */
-function spread(values: number[] | undefined): string {
-  if (!values || values.length === 0) return '–';
-  return `${median(values)} (${Math.min(...values)}–${Math.max(...values)})`;
 }
 
 function ackSection(ack: AckLatencyResult, shared: AckLatencyResult | undefined): string[] {

@@ -12,6 +12,21 @@ export function median(values: readonly number[]): number {
   );
 }
 
+/** "median (min–max)" of per-burst figures (a slow burst moves the pooled p99, not the median); "–" when none. */
+export function spread(values: readonly number[] | undefined): string {
+  if (!values || values.length === 0) return '–';
+  return `${median(values)} (${Math.min(...values)}–${Math.max(...values)})`;
+}
+
+/** The ratio of two sets' medians to 2 decimals (a typical burst against a typical burst); undefined without both. */
+export function medianRatio(
+  values: readonly number[] | undefined,
+  base: readonly number[] | undefined,
+): number | undefined {
+  if (!values?.length || !base?.length) return undefined;
+  return Math.round((median(values) / median(base)) * 100) / 100;
+}
+
 export interface LatencySummary {
   count: number;
   p50: number;

@@ -2,7 +2,7 @@ import type { AckLatencyResult, AckRow } from './ack-latency.js';
 import { detectionTargets } from './failure-detection.js';
 import type { HungProviderResult } from './hung-provider.js';
 import type { PollScaleRow } from './poll-scale.js';
-import { median } from './stats.js';
+import { median, medianRatio } from './stats.js';
 import type { StoreWritesRow } from './store-writes.js';
 
 /**
@@ -95,11 +95,7 @@ function ackTargets(ack: AckLatencyResult | undefined): Target[] {
     if (!floor) return { what: at, target, figure: 'no floor measured', met: null };
     const r = ratio(of(bot).p99, of(floor).p99);
     const bursts = (row: AckRow) => (what === 'button clicks' ? row.buttonBurstP99s : row.commandBurstP99s);
-    const [botBursts, floorBursts] = [bursts(bot), bursts(floor)];
-    const typical =
-      botBursts?.length && floorBursts?.length
-        ? `; a typical burst's p99 (median of bursts) ${median(botBursts)} vs ${median(floorBursts)} ms, ${ratio(median(botBursts), median(floorBursts))}×`
-        : '';
+    const typical = typicalP99('burst', bursts(bot), bursts(floor));
     return {
       what: at,
       target,
@@ -253,15 +249,25 @@ function hungTargets(hung: HungProviderResult | undefined): Target[] {
   const note = judged ? '' : ' (smoke; judged on the full run)';
   return (
     [
-      ['ack', hung.ackP99Ratio, hung.hang.ack, hung.noHang.ack],
-      ['answer', hung.replyP99Ratio, hung.hang.reply, hung.noHang.reply],
+      ['ack', hung.ackP99Ratio, hung.hang.ack, hung.noHang.ack, hung.hang.roundAckP99s, hung.noHang.roundAckP99s],
+      ['answer', hung.replyP99Ratio, hung.hang.reply, hung.noHang.reply, hung.hang.roundReplyP99s, hung.noHang.roundReplyP99s],
     ] as const
-  ).map(([what, r, withHang, without]) => ({
+  ).map(([what, r, withHang, without, hangRounds, noHangRounds]) => ({
     what: `other workspaces' ${what} p99 while one provider hangs ÷ the same run without${note}`,
     target: `≤ ${HUNG_RATIO_TARGET}×`,
-    figure: `${r}× (${withHang.p99} vs ${without.p99} ms)`,
+    figure: `${r}× (${withHang.p99} vs ${without.p99} ms${typicalP99('round', hangRounds, noHangRounds)})`,
     met: judged ? r <= HUNG_RATIO_TARGET : null,
   }));
+}
+
+/**
+ * A typical burst's (or round's) p99 beside the pooled one, which one slow burst of either side
+ * sets; empty for reports before the per-burst figures.
+ */
+function typicalP99(unit: string, values: number[] | undefined, base: number[] | undefined): string {
+  const r = medianRatio(values, base);
+  if (r === undefined) return '';
+  return `; a typical ${unit}'s p99 (median of ${unit}s) ${median(values!)} vs ${median(base!)} ms, ${r}×`;
 }
 
 function otherChecks(ack: AckLatencyResult | undefined, poll: PollScaleRow[]): Target[] {
