@@ -233,7 +233,7 @@ export function hungProviderSection(result: HungProviderResult): string[] {
     '',
     `Each round: ${result.hungBurst} simultaneous \`/migrate status\` from one workspace to its connection \`hw-hung\` (acked first), then ${result.others} simultaneous \`/migrate status\` from ${result.workspaces} other workspaces to a healthy connection, timed from sending to the ack and to the answer on the response_url. In the **hang** rounds the simulator behind \`hw-hung\` answers nothing until every other answer is in and every \`hw-hung\` command has said "not answering yet" (the first-answer budget, 2.5 s); in the **no hang** rounds it answers at once. ${result.rounds} rounds of each in one bot process${warmUp}, taking turns (the first one changing every round), each round once every process is idle again. Every process on both CPUs. The last two columns count the \`hw-hung\` commands whose first post was "not answering yet" and those answered in the end.`,
     '',
-    '| condition | other workspaces: ack p50 / p95 / p99 / max (ms) | p99 of each round\'s acks: median (min–max) | answer p50 / p95 / p99 / max (ms) | p99 of each round\'s answers: median (min–max) | hw-hung: interim first | hw-hung: answered |',
+    "| condition | other workspaces: ack p50 / p95 / p99 / max (ms) | p99 of each round's acks: median (min–max) | answer p50 / p95 / p99 / max (ms) | p99 of each round's answers: median (min–max) | hw-hung: interim first | hw-hung: answered |",
     '|---|---|---|---|---|---|---|',
     row('no hang', result.noHang),
     row('hang', result.hang),

@@ -247,15 +247,14 @@ function hungTargets(hung: HungProviderResult | undefined): Target[] {
   // Judged on the full run's 500 answers per condition; the smoke run's p99 is nearly its maximum.
   const judged = hung.rounds * hung.others >= 500;
   const note = judged ? '' : ' (smoke; judged on the full run)';
-  return (
-    [
-      ['ack', hung.ackP99Ratio, hung.hang.ack, hung.noHang.ack, hung.hang.roundAckP99s, hung.noHang.roundAckP99s],
-      ['answer', hung.replyP99Ratio, hung.hang.reply, hung.noHang.reply, hung.hang.roundReplyP99s, hung.noHang.roundReplyP99s],
-    ] as const
-  ).map(([what, r, withHang, without, hangRounds, noHangRounds]) => ({
+  const sides = {
+    ack: [hung.ackP99Ratio, 'ack', 'roundAckP99s'],
+    answer: [hung.replyP99Ratio, 'reply', 'roundReplyP99s'],
+  } as const;
+  return Object.entries(sides).map(([what, [r, summary, rounds]]) => ({
     what: `other workspaces' ${what} p99 while one provider hangs ÷ the same run without${note}`,
     target: `≤ ${HUNG_RATIO_TARGET}×`,
-    figure: `${r}× (${withHang.p99} vs ${without.p99} ms${typicalP99('round', hangRounds, noHangRounds)})`,
+    figure: `${r}× (${hung.hang[summary].p99} vs ${hung.noHang[summary].p99} ms${typicalP99('round', hung.hang[rounds], hung.noHang[rounds])})`,
     met: judged ? r <= HUNG_RATIO_TARGET : null,
   }));
 }
