@@ -6,7 +6,7 @@ import { type BotProcess, burst, startBotProcess, stopBotProcess } from './ack-l
 import { cpuPlacement } from './cpu-placement.js';
 import { BENCH_TASK_ID, HUNG_WORKSPACE } from './hung-constants.js';
 import { untilIdle } from './process-idle.js';
-import { type LatencySummary, medianRatio, spread, summarize } from './stats.js';
+import { type LatencySummary, medianRatio, ratio, spread, summarize } from './stats.js';
 
 /**
  * Other workspaces while one provider hangs: each round, a burst of `/migrate status` to one
@@ -102,7 +102,6 @@ export async function runHungProvider(options: HungProviderOptions): Promise<Hun
   }
   const noHang = condition(samples.noHang);
   const hang = condition(samples.hang);
-  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
   return {
     ...options,
     noHang,

@@ -10,6 +10,7 @@ import { BENCH_POLL_PAUSE_MS, type DetectionFigures } from './failure-detection.
 import { BUSY_STEP_MS } from './poll-constants.js';
 import type { WorldInfo, WorldSpec, WorldStats } from './poll-world.js';
 import { type RpcChild, startRpc } from './rpc.js';
+import { ratio } from './stats.js';
 
 /**
  * The watcher's requests to one provider on the wire at once (the pools' background lanes)… The
@@ -224,7 +225,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
       `  idle cycle ${idle.ms} ms (${idles.map((c) => c.ms).join(', ')}; CPU ${idles.map((c) => c.cpuMs).join(', ')} ms, GC ${idles.map((c) => c.gcMs).join(', ')} ms, RSS ${idle.rssMb} MB), ${idle.providerRequests} requests, ${idle.report.pages} of them list pages; bare list ${bare.ms} ms (${bares.map((b) => b.ms).join(', ')}), ${bare.pages} pages`,
     );
     const { pages, floorMs } = floorOf(spec, rttMs);
-    const idleToBare = Math.round((idle.ms / bare.ms) * 100) / 100;
+    const idleToBare = ratio(idle.ms, bare.ms);
     if (options.idleOnly) {
       const { report: _report, cpuMs: _cpu, ...figures } = idle;
       return {
@@ -233,7 +234,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
         idle: figures,
         pages,
         floorMs,
-        idleToFloor: Math.round((idle.ms / floorMs) * 100) / 100,
+        idleToFloor: ratio(idle.ms, floorMs),
         bare,
         idleToBare,
         cycles: idles.map((c) => ({ ms: c.ms, cpuMs: c.cpuMs })),
@@ -315,10 +316,10 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
       catchUp,
       pages,
       floorMs,
-      idleToFloor: Math.round((idle.ms / floorMs) * 100) / 100,
+      idleToFloor: ratio(idle.ms, floorMs),
       bare,
       idleToBare,
-      busyToFloor: Math.round((busy.ms / floorMs) * 100) / 100,
+      busyToFloor: ratio(busy.ms, floorMs),
       naive,
       requestRatio: naive ? round1(naive.providerRequests / idle.providerRequests) : undefined,
       peakRssMb: memory.peakRssMb,

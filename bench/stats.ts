@@ -18,13 +18,18 @@ export function spread(values: readonly number[] | undefined): string {
   return `${median(values)} (${Math.min(...values)}–${Math.max(...values)})`;
 }
 
+/** `a ÷ b` to 2 decimals, as every ratio in the report is given. */
+export function ratio(a: number, b: number): number {
+  return Math.round((a / b) * 100) / 100;
+}
+
 /** The ratio of two sets' medians to 2 decimals (a typical burst against a typical burst); undefined without both. */
 export function medianRatio(
   values: readonly number[] | undefined,
   base: readonly number[] | undefined,
 ): number | undefined {
   if (!values?.length || !base?.length) return undefined;
-  return Math.round((median(values) / median(base)) * 100) / 100;
+  return ratio(median(values), median(base));
 }
 
 export interface LatencySummary {

@@ -2,7 +2,7 @@ import type { AckLatencyResult, AckRow } from './ack-latency.js';
 import { detectionTargets } from './failure-detection.js';
 import type { HungProviderResult } from './hung-provider.js';
 import type { PollScaleRow } from './poll-scale.js';
-import { median, medianRatio } from './stats.js';
+import { median, medianRatio, ratio } from './stats.js';
 import type { StoreWritesRow } from './store-writes.js';
 
 /**
@@ -46,7 +46,6 @@ export interface Judged {
 }
 
 const n = (x: number) => x.toLocaleString('en-US');
-const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
 export function evaluate(
   ack: AckLatencyResult | undefined,
