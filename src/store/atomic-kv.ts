@@ -21,10 +21,14 @@ export interface AtomicKv {
    * Atomic read-modify-write: `fn` gets the current value and returns the new one (`undefined`
    * deletes, `SKIP` leaves it as is). `fn` may run more than once when another writer wins a race,
    * so it must be pure. Resolves with what was written (or the current value on `SKIP`).
+   * `assumed`: the value the caller read earlier and believes is still current; the first attempt
+   * starts from it instead of reading (Redis: one round trip instead of two), and a value changed
+   * meanwhile fails that compare-and-set and is read as usual.
    */
   update(
     key: string,
     fn: (current: string | undefined) => string | undefined | typeof SKIP,
+    assumed?: string,
   ): Promise<string | undefined>;
   setAdd(set: string, member: string): Promise<void>;
   setRemove(set: string, member: string): Promise<void>;
@@ -77,6 +81,7 @@ export class LocalAtomicKv implements AtomicKv {
     return Promise.all(keys.map((k) => this.get(k)));
   }
 
+  /** No `assumed` here: under this process's lock, reading the current value costs no round trip. */
   update(
     key: string,
     fn: (current: string | undefined) => string | undefined | typeof SKIP,

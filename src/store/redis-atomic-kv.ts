@@ -147,11 +147,16 @@ export class RedisAtomicKv implements AtomicKv {
   async update(
     key: string,
     fn: (current: string | undefined) => string | undefined | typeof SKIP,
+    assumed?: string,
   ): Promise<string | undefined> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      const current = await this.get(key);
+      const current = attempt === 0 && assumed !== undefined ? assumed : await this.get(key);
       const next = fn(current);
-      if (next === SKIP) return current;
+      if (next === SKIP) {
+        // Decided on the assumed value: only the stored one may leave the record as it is.
+        if (attempt === 0 && assumed !== undefined) continue;
+        return current;
+      }
       const written = await this.#eval(
         'update',
         COMPARE_AND_SET,
@@ -159,6 +164,8 @@ export class RedisAtomicKv implements AtomicKv {
         [current === undefined ? '0' : '1', current ?? '', next === undefined ? '0' : '1', next ?? ''],
       );
       if (written === 1) return next;
+      // An assumed value that was not current any more is no race: read it and try again at once.
+      if (attempt === 0 && assumed !== undefined) continue;
       // Lost a race: back off a random few milliseconds so contending writers spread out.
       await sleep(Math.random() * Math.min(50, 2 ** attempt));
     }

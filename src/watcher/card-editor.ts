@@ -35,6 +35,11 @@ export class CardEditor {
     this.#o = options;
   }
 
+  /** Whether this workspace's edit window is known to be spent (no card of it is edited before it ends). */
+  budgetSpent(teamId: string): boolean {
+    return (this.#budgetSpentUntil.get(teamId) ?? 0) > Date.now();
+  }
+
   /** True when Slack refused the channel (the watch is then broken, the card stays dirty). */
   async edit(key: string): Promise<boolean> {
     const { store, stats, pacer, settings } = this.#o;
@@ -44,7 +49,7 @@ export class CardEditor {
     const teamId = record.watch.teamId;
     if (pacer.paused(teamId)) return false;
     const budget = settings.editBudget;
-    if ((this.#budgetSpentUntil.get(teamId) ?? 0) > Date.now()) {
+    if (this.budgetSpent(teamId)) {
       stats.editsDeferred++;
       return false; // this window's budget is spent: stays dirty, a later cycle edits it
     }

@@ -8,7 +8,10 @@ import type { WatchRecord } from './watch-store.js';
 /** A watch with something to deliver, and where it goes in its channel's order. */
 export interface DueWatch {
   key: string;
+  teamId: string;
   channel: string;
+  /** Nothing to post and not ended: only its card to redraw. */
+  cardOnly: boolean;
   /** 0: its card shows an old state; 1: anything else. */
   rank: number;
   editedAt: number;
@@ -35,10 +38,13 @@ export function planDelivery(watches: readonly Loaded[], latest: ReadonlyMap<str
     if (!r.broken && r.outbox.some((e) => e.listedIn !== undefined || isUrgent(e)))
       failing.push({ key: w.key, record: r });
     // Only records with something to do are read again: most watches, most cycles, have nothing.
-    if (r.outbox.some((e) => !isHeld(r, e)) || (r.card.dirty && !r.broken) || r.ended)
+    const posts = r.outbox.some((e) => !isHeld(r, e));
+    if (posts || (r.card.dirty && !r.broken) || r.ended)
       due.push({
         key: w.key,
+        teamId: r.watch.teamId,
         channel: `${r.watch.teamId}:${r.watch.channelId}`,
+        cardOnly: !posts && !r.ended,
         rank: r.card.dirty && r.card.shownState !== r.snapshot.state ? 0 : 1,
         editedAt: r.card.editedAt ?? 0,
       });
@@ -51,11 +57,16 @@ export function planDelivery(watches: readonly Loaded[], latest: ReadonlyMap<str
 
 /**
  * Delivers what is due after the failures went out: replies and card edits, one channel's records
- * one after another (posts there are paced), four channels at a time.
+ * one after another (posts there are paced), four channels at a time. A watch with only its card
+ * to redraw is not read while its workspace cannot edit cards: when every running resource moved,
+ * most cards wait for a later edit window, and reading each of them (three times) to find that
+ * out was most of a busy cycle's delivery pass. They stay dirty; a later cycle edits them.
  */
 export async function deliverDue(outbox: Outbox, due: readonly DueWatch[], waitUntil: number): Promise<void> {
   const byChannel = groupBy(due, (w) => w.channel);
   await forEachLimited([...byChannel.values()], 4, async (records) => {
-    for (const { key } of records) await outbox.drain(key, { waitUntil });
+    for (const { key, teamId, cardOnly } of records) {
+      if (!(cardOnly && outbox.cardEditsHeld(teamId))) await outbox.drain(key, { waitUntil });
+    }
   });
 }

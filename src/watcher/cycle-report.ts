@@ -1,6 +1,10 @@
 import type { WatchRecord } from './watch-store.js';
 
-export type Loaded = { key: string; record: WatchRecord };
+/**
+ * A watch record as a cycle read it. `raw`: the stored text it was decoded from, so that writing
+ * its successor can compare-and-set against it without reading and decoding the record again.
+ */
+export type Loaded = { key: string; record: WatchRecord; raw?: string };
 
 export interface CycleReport {
   watches: number;

@@ -98,6 +98,18 @@ export class Outbox {
   }
 
   /**
+   * True while no card of this workspace can be edited now (Slack asked it to wait, or its edit
+   * budget for the window is spent, which counts as a deferred edit as `drain` would count it): a
+   * watch with only its card to redraw need not be read.
+   */
+  cardEditsHeld(teamId: string): boolean {
+    if (this.#pacer.paused(teamId)) return true;
+    if (!this.#cards.budgetSpent(teamId)) return false;
+    this.stats.editsDeferred++;
+    return true;
+  }
+
+  /**
    * Delivers what is due in one record (watch, connection or channel), then edits its card.
    * `waitUntil` bounds how long posts wait for their pace window, so a poll cycle's delivery pass
    * cannot hold up the next poll; by default, one `maxWaitMs`.

@@ -273,12 +273,21 @@ export class PollCycle {
       return { added: 0, record: loaded.record };
     }
     let added = 0;
-    const record = await this.#store.update<WatchRecord>(loaded.key, (current) => {
-      if (!current || current.ended) return SKIP;
-      const next = this.#next(current, observation, now);
-      added = next.added;
-      return sameJson(next.record, current) ? SKIP : next.record;
-    });
+    const record = await this.#store.update<WatchRecord>(
+      loaded.key,
+      (current) => {
+        if (!current || current.ended) return SKIP;
+        // Still the record as loaded: the plan above holds, and it changes something.
+        if (current === loaded.record) {
+          added = planned.added;
+          return planned.record;
+        }
+        const next = this.#next(current, observation, now);
+        added = next.added;
+        return sameJson(next.record, current) ? SKIP : next.record;
+      },
+      loaded,
+    );
     return { added, record };
   }
 

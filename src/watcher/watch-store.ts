@@ -4,6 +4,7 @@ import type { ResourceAction } from '../providers/types.js';
 import type { ThroughputSample } from '../reports/throughput-samples.js';
 import type { LastAction } from '../resources/last-actions.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
+import type { Loaded } from './cycle-report.js';
 import type { GroupTally } from './group-tally.js';
 import { RECORDS_PER_TURN } from './loop-turns.js';
 import type { WatchNotification } from './notification.js';
@@ -289,16 +290,31 @@ export class WatchStore {
 
   /**
    * Atomic read-modify-write of one record; `fn` may run again if another replica wrote first, so
-   * it must only compute. Returns the record as stored afterwards.
+   * it must only compute. Returns the record as stored afterwards. `known`: the record as read
+   * earlier with the text it was decoded from; while that text is still what is stored, `fn` gets
+   * that very record (not decoded again), and on Redis the write compares against it without
+   * reading first.
    */
   async update<T>(
     key: string,
     fn: (current: T | undefined) => T | undefined | typeof SKIP,
+    known?: { raw?: string; record: T },
   ): Promise<T | undefined> {
-    const raw = await this.backend.update(key, (current) => {
-      const next = fn(current === undefined ? undefined : decodeRecord<T>(key, current));
-      return next === SKIP ? SKIP : next === undefined ? undefined : this.#encode(key, next);
-    });
+    const assumed = known?.raw;
+    const raw = await this.backend.update(
+      key,
+      (current) => {
+        const record =
+          current === undefined
+            ? undefined
+            : assumed !== undefined && current === assumed
+              ? known!.record
+              : decodeRecord<T>(key, current);
+        const next = fn(record);
+        return next === SKIP ? SKIP : next === undefined ? undefined : this.#encode(key, next);
+      },
+      assumed,
+    );
     return raw === undefined ? undefined : decodeRecord<T>(key, raw);
   }
 
@@ -324,7 +340,7 @@ export class WatchStore {
   }
 
   /** Every watch record (one `MGET` on Redis). A store failure throws: never "nothing to do". */
-  async loadAll(): Promise<{ key: string; record: WatchRecord }[]> {
+  async loadAll(): Promise<Loaded[]> {
     return this.loadMany(await this.watchKeys());
   }
 
@@ -333,17 +349,21 @@ export class WatchStore {
     return (await this.backend.setMembers(INDEX_KEY)).sort();
   }
 
-  /** These watches' records, in the keys' order; a key without a record is left out. */
-  async loadMany(keys: readonly string[]): Promise<{ key: string; record: WatchRecord }[]> {
+  /**
+   * These watches' records, in the keys' order, each with the text it was read as (see `update`);
+   * a key without a record is left out.
+   */
+  async loadMany(keys: readonly string[]): Promise<Loaded[]> {
     if (keys.length === 0) return [];
     const raws = await this.backend.getMany(keys);
-    const out: { key: string; record: WatchRecord }[] = [];
+    const out: Loaded[] = [];
     for (let i = 0; i < keys.length; i++) {
       // Decoding is the cycle's largest CPU block per connection: other connections' responses
       // are read between chunks of it.
       if (i > 0 && i % RECORDS_PER_TURN === 0) await nextTurn();
       const raw = raws[i];
-      if (raw !== undefined) out.push({ key: keys[i]!, record: decodeRecord<WatchRecord>(keys[i]!, raw) });
+      if (raw !== undefined)
+        out.push({ key: keys[i]!, record: decodeRecord<WatchRecord>(keys[i]!, raw), raw });
     }
     return out;
   }

@@ -141,6 +141,35 @@ describe('Slack delivery through the outbox', () => {
     for (const t of times) expect(times.filter((u) => u >= t && u < t + 1_000).length).toBeLessThanOrEqual(6);
   });
 
+  it('does not read the cards left for a later edit window, and edits each of them later', async () => {
+    await rig.stop();
+    rig = await startRig(world, { watcher: { editBudget: { windowMs: 2_000, max: 3 } } });
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++)
+      ids.push(world.oms.addTask({ name: `wait-${i}`, status: 2, totalSize: 10 * GiB, speed: 100 * MiB }).id);
+    for (const id of ids) await watch(id);
+    await drainAll(8_000);
+    world.fakeSlack.clear();
+    const store = rig.watcher.store;
+    const read = store.read.bind(store);
+    const readKeys = new Set<string>();
+    store.read = <T>(key: string) => {
+      if (key.startsWith('w:')) readKeys.add(key);
+      return read<T>(key);
+    };
+    // Out of the window that posted the cards: each edit below is the budget's, not the setup's.
+    await sleep(2_000 - (Date.now() % 2_000) + 5);
+    world.clock.advance(20_000); // every card moves ~20 points: all 8 dirty, nothing to post
+    await rig.watcher.runCycle();
+    expect(world.fakeSlack.callsTo('chat.update')).toHaveLength(3);
+    // The 3 edited, and the one that found the budget spent; the other 4 were not read at all.
+    expect(readKeys.size).toBe(4);
+    expect(rig.watcher.outbox.stats.editsDeferred).toBe(5);
+    store.read = read;
+    await drainAll(8_000);
+    expect(new Set(world.fakeSlack.callsTo('chat.update').map((c) => c.body.ts)).size).toBe(8);
+  });
+
   it('shares the edit budget fairly: busy cards do not starve the others', async () => {
     await rig.stop();
     rig = await startRig(world, { watcher: { editBudget: { windowMs: 500, max: 2 } } });
