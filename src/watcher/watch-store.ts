@@ -293,7 +293,8 @@ export class WatchStore {
    * it must only compute. Returns the record as stored afterwards. `known`: the record as read
    * earlier with the text it was decoded from; while that text is still what is stored, `fn` gets
    * that very record (not decoded again), and on Redis the write compares against it without
-   * reading first.
+   * reading first. With `known`, what is returned is the object `fn` returned (or was given, when
+   * it left the record as it was), not the stored text decoded again.
    */
   async update<T>(
     key: string,
@@ -301,20 +302,26 @@ export class WatchStore {
     known?: { raw?: string; record: T },
   ): Promise<T | undefined> {
     const assumed = known?.raw;
+    // What the last call of `fn` (the one whose outcome stands) was given and decided.
+    let given: T | undefined;
+    let decided: T | undefined | typeof SKIP = SKIP;
     const raw = await this.backend.update(
       key,
       (current) => {
-        const record =
+        given =
           current === undefined
             ? undefined
             : assumed !== undefined && current === assumed
               ? known!.record
               : decodeRecord<T>(key, current);
-        const next = fn(record);
-        return next === SKIP ? SKIP : next === undefined ? undefined : this.#encode(key, next);
+        decided = fn(given);
+        return decided === SKIP ? SKIP : decided === undefined ? undefined : this.#encode(key, decided);
       },
       assumed,
     );
+    // A poll cycle plans its deliveries from the record as it wrote it: decoding each written record
+    // again was a busy cycle's largest allocation, held until the connection's poll ended.
+    if (known) return decided === SKIP ? given : decided;
     return raw === undefined ? undefined : decodeRecord<T>(key, raw);
   }
 

@@ -49,10 +49,13 @@ const withCard = (r: WatchRecord, by: string): WatchRecord => ({
   card: { ...r.card, dirty: true, shownState: by },
 });
 
-describe.each([
+/** Each backend, and where another replica's write comes from (the same process on memory). */
+const backends: [string, () => AtomicKv, () => AtomicKv | undefined][] = [
   ['memory', () => new LocalAtomicKv(new MemoryStore(), 'w:'), () => undefined],
   ['Redis', () => redis[0]!, () => redis[1]!],
-] as const)('writing a loaded watch record (%s)', (name, backendOf, otherReplicaOf) => {
+];
+
+describe.each(backends)('writing a loaded watch record (%s)', (name, backendOf, otherReplicaOf) => {
   it('starts from the loaded record itself and, on Redis, reads nothing more', async () => {
     const backend = backendOf();
     const store = new WatchStore(backend);
@@ -61,15 +64,19 @@ describe.each([
     expect(loaded?.raw).toBe(RAW);
     const counter = countReads(backend);
     let given: WatchRecord | undefined;
+    let returned: WatchRecord | undefined;
     const written = await store.update<WatchRecord>(
       KEY,
       (current) => {
         given = current;
-        return withCard(current!, 'poll');
+        returned = withCard(current!, 'poll');
+        return returned;
       },
       loaded,
     );
     expect(given).toBe(loaded!.record);
+    // The record as written, not the stored text decoded once more.
+    expect(written).toBe(returned);
     expect(written?.card.shownState).toBe('poll');
     // Redis: the compare-and-set against the loaded text is the only round trip.
     if (name === 'Redis') expect(counter.reads).toBe(0);
