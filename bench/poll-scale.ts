@@ -31,7 +31,13 @@ export interface CycleFigures {
   slackByMethod: Record<string, number>;
   /** Calls the fake Slack answered 429 (it enforces the tiers during every measured cycle). */
   slack429: number;
+  /** RSS right after the cycle. */
   rssMb: number;
+  /**
+   * The highest RSS sampled (every 25 ms) during the cycle; for the idle row, the highest of its
+   * measured cycles. Absent in reports before 2026-11-25, which judged `rssMb`.
+   */
+  cyclePeakRssMb?: number;
   /** CPU time of the watcher process during the cycle (steadier than its length on a busy machine). */
   cpuMs?: number;
   /** Of which in garbage-collection pauses. */
@@ -196,7 +202,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
         ms: number;
         cpuMs: number;
         gcMs: number;
-        memory: { rssMb: number };
+        memory: { rssMb: number; cyclePeakRssMb: number };
       }>('cycle', {}, 1_800_000);
       const stats = await world.call<WorldStats>('stats');
       const { total, ...byProvider } = stats.requests;
@@ -209,6 +215,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
         slackByMethod: stats.slackCalls,
         slack429: stats.throttledTotal,
         rssMb: memory.rssMb,
+        cyclePeakRssMb: memory.cyclePeakRssMb,
         cpuMs,
         gcMs,
       };
@@ -219,10 +226,11 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
       idles.push(await measure());
       bares.push(await watcher.call<{ ms: number; pages: number }>('bareList', {}, 1_800_000));
     }
-    const idle = idles.find((c) => c.ms === median(idles.map((x) => x.ms)))!;
+    const typical = idles.find((c) => c.ms === median(idles.map((x) => x.ms)))!;
+    const idle = { ...typical, cyclePeakRssMb: Math.max(...idles.map((c) => c.cyclePeakRssMb ?? 0)) };
     const bare = bares.find((b) => b.ms === median(bares.map((x) => x.ms)))!;
     log(
-      `  idle cycle ${idle.ms} ms (${idles.map((c) => c.ms).join(', ')}; CPU ${idles.map((c) => c.cpuMs).join(', ')} ms, GC ${idles.map((c) => c.gcMs).join(', ')} ms, RSS ${idle.rssMb} MB), ${idle.providerRequests} requests, ${idle.report.pages} of them list pages; bare list ${bare.ms} ms (${bares.map((b) => b.ms).join(', ')}), ${bare.pages} pages`,
+      `  idle cycle ${idle.ms} ms (${idles.map((c) => c.ms).join(', ')}; CPU ${idles.map((c) => c.cpuMs).join(', ')} ms, GC ${idles.map((c) => c.gcMs).join(', ')} ms, RSS ${idle.rssMb} MB, peak in the cycles ${idle.cyclePeakRssMb} MB), ${idle.providerRequests} requests, ${idle.report.pages} of them list pages; bare list ${bare.ms} ms (${bares.map((b) => b.ms).join(', ')}), ${bare.pages} pages`,
     );
     const { pages, floorMs } = floorOf(spec, rttMs);
     const idleToBare = ratio(idle.ms, bare.ms);
@@ -246,7 +254,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
     const busy = await measure();
     const after = await watcher.call<{ editsDeferred: number }>('stats');
     log(
-      `  busy cycle ${busy.ms} ms (CPU ${busy.cpuMs} ms, GC ${busy.gcMs} ms, RSS ${busy.rssMb} MB), ${busy.slackCalls} Slack calls, ${busy.slack429} answered 429, ${info.transitions} transitions`,
+      `  busy cycle ${busy.ms} ms (CPU ${busy.cpuMs} ms, GC ${busy.gcMs} ms, RSS ${busy.rssMb} MB, peak in the cycle ${busy.cyclePeakRssMb} MB), ${busy.slackCalls} Slack calls, ${busy.slack429} answered 429, ${info.transitions} transitions`,
     );
 
     // Catch-up: cycles (1 s apart, bounded) until every reply of the busy step is out.

@@ -31,6 +31,8 @@ let connections: Connection[] = [];
 const secrets = new SecretRegistry();
 
 const mb = (n: number) => Math.round((n / 1024 ** 2) * 10) / 10;
+/** How often a cycle's RSS is sampled for its peak. */
+const RSS_SAMPLE_MS = 25;
 
 function memory() {
   const m = process.memoryUsage();
@@ -180,7 +182,8 @@ async function cycle(): Promise<{
   cpuMs: number;
   /** Time in garbage collection pauses during the cycle (main thread). */
   gcMs: number;
-  memory: ReturnType<typeof memory>;
+  /** `cyclePeakRssMb`: the highest RSS sampled during the cycle. */
+  memory: ReturnType<typeof memory> & { cyclePeakRssMb: number };
 }> {
   const profiling = await startProfile();
   const started = performance.now();
@@ -193,7 +196,14 @@ async function cycle(): Promise<{
   gcs.observe({ entryTypes: ['gc'] });
   traceStart = started;
   traced = wireTrace ? [] : undefined;
-  const report = await watcher.runCycle();
+  // The highest RSS during the cycle, not only after it: what is left when a cycle ends depends on
+  // when its last collections ran, and a memory limit has to hold the peak.
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  }, RSS_SAMPLE_MS);
+  const report = await watcher.runCycle().finally(() => clearInterval(sampler));
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
   const ms = Math.round(performance.now() - started);
   if (wireTrace && traced) appendFileSync(wireTrace, `${JSON.stringify({ ms, requests: traced })}\n`);
   traced = undefined;
@@ -204,7 +214,7 @@ async function cycle(): Promise<{
   gcs.disconnect();
   await profiling?.stop();
   if (!report) throw new Error('a cycle was already running');
-  return { report, ms, cpuMs, gcMs: Math.round(gcMs), memory: memory() };
+  return { report, ms, cpuMs, gcMs: Math.round(gcMs), memory: { ...memory(), cyclePeakRssMb: mb(peakRss) } };
 }
 
 /** BENCH_CYCLE_PROF_DIR=dir: a CPU profile of each measured cycle (not of the setup) is written there. */

@@ -254,6 +254,10 @@ function ackSection(ack: AckLatencyResult, shared: AckLatencyResult | undefined)
   ];
 }
 
+/** ` (peak x)` when the report has a cycle's peak RSS (since 2026-11-25). */
+const peakIn = (c: { cyclePeakRssMb?: number }) =>
+  c.cyclePeakRssMb === undefined ? '' : ` (${c.cyclePeakRssMb})`;
+
 function pollSection(rows: PollScaleRow[]): string[] {
   const n = (x: number) => x.toLocaleString('en-US');
   const first = rows[0]!;
@@ -264,7 +268,7 @@ function pollSection(rows: PollScaleRow[]): string[] {
     '',
     '**Physical floor** = ⌈pages ÷ concurrency⌉ × RTT per provider (each provider has its own 2 lanes), the largest of the three, where pages are the list pages the connections need at the least: ⌈resources ÷ 100⌉ each (every resource is watched, so the watcher stops at the page that shows the last watched id; no closing empty page, even for UpCloud, whose list has no total). When the watcher makes more requests than that, the requests column shows it. The naive floor is the same for its GETs over 8 lanes per provider. It counts no time in the client or the server: the **measured floor** (bare list) is the same pages read by the same provider clients over the same lanes, 4 connections per provider at once, with nothing else done (no record read, compared or written), once after each idle cycle in the same process; the median is shown.',
     '',
-    '| store | watches | setup (s) | idle cycle (ms) | floor (ms) | ÷ floor | bare list (ms) | ÷ bare list | provider requests / cycle (pages needed) | naive: requests / cycle (ms) | naive ÷ watcher | busy cycle (ms) | Slack calls busy (posts + edits) | 429s busy / catch-up | catch-up | RSS idle / busy / peak (MB) |',
+    '| store | watches | setup (s) | idle cycle (ms) | floor (ms) | ÷ floor | bare list (ms) | ÷ bare list | provider requests / cycle (pages needed) | naive: requests / cycle (ms) | naive ÷ watcher | busy cycle (ms) | Slack calls busy (posts + edits) | 429s busy / catch-up | catch-up | RSS after the idle / busy cycle (peak during it) / process peak (MB) |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) =>
       [
@@ -284,7 +288,7 @@ function pollSection(rows: PollScaleRow[]): string[] {
         `${r.busy.slackCalls} (${r.busy.slackByMethod['chat.postMessage'] ?? 0} + ${r.busy.slackByMethod['chat.update'] ?? 0}; ${r.busy.transitions} transitions, ${n(r.busy.editsDeferred)} edits deferred)`,
         `${r.busy.slack429} / ${r.catchUp.slack429}`,
         `${r.catchUp.cycles} cycles, ${r.catchUp.seconds} s, ${r.catchUp.repliesLeft} left`,
-        `${r.idle.rssMb} / ${r.busy.rssMb} / ${r.peakRssMb}`,
+        `${r.idle.rssMb}${peakIn(r.idle)} / ${r.busy.rssMb}${peakIn(r.busy)} / ${r.peakRssMb}`,
         '',
       ]
         .join(' | ')
