@@ -200,7 +200,7 @@ function renderMarkdown(report: {
     '',
     `${report.smoke ? '**Smoke run** (short, CI). ' : ''}Run ${report.date} in ${report.seconds} s: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, commit \`${m.commit}\`${m.uncommittedChanges ? ' (with uncommitted changes)' : ''}. Load average at start ${(m.loadAverageAtStart as number[]).join(' ')}, at end ${(m.loadAverageAtEnd as number[]).join(' ')}. Everything on loopback; each process (load generator, bot or watcher, simulators and fake Slack) has its own event loop on the same ${m.cpus} cores.`,
     '',
-    'Reproduce: `npm run bench` (full, about 20 minutes) or `npm run bench -- --smoke` (about 1 minute, written to `test-artifacts/bench/`).',
+    'Reproduce: `npm run bench` (full, about 30 minutes on these 2-core machines) or `npm run bench -- --smoke` (about 1 minute, written to `test-artifacts/bench/`).',
     '',
     '## Targets',
     '',
