@@ -150,11 +150,12 @@ export class RedisAtomicKv implements AtomicKv {
     assumed?: string,
   ): Promise<string | undefined> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      const current = attempt === 0 && assumed !== undefined ? assumed : await this.get(key);
+      const fromAssumed = attempt === 0 && assumed !== undefined;
+      const current = fromAssumed ? assumed : await this.get(key);
       const next = fn(current);
       if (next === SKIP) {
         // Decided on the assumed value: only the stored one may leave the record as it is.
-        if (attempt === 0 && assumed !== undefined) continue;
+        if (fromAssumed) continue;
         return current;
       }
       const written = await this.#eval(
@@ -165,7 +166,7 @@ export class RedisAtomicKv implements AtomicKv {
       );
       if (written === 1) return next;
       // An assumed value that was not current any more is no race: read it and try again at once.
-      if (attempt === 0 && assumed !== undefined) continue;
+      if (fromAssumed) continue;
       // Lost a race: back off a random few milliseconds so contending writers spread out.
       await sleep(Math.random() * Math.min(50, 2 ** attempt));
     }

@@ -35,9 +35,16 @@ export class CardEditor {
     this.#o = options;
   }
 
-  /** Whether this workspace's edit window is known to be spent (no card of it is edited before it ends). */
-  budgetSpent(teamId: string): boolean {
-    return (this.#budgetSpentUntil.get(teamId) ?? 0) > Date.now();
+  /**
+   * True while no card of this workspace can be edited now: Slack asked it to wait, or its edit
+   * window is known to be spent (counted as a deferred edit; the card stays dirty, a later cycle
+   * edits it). Asked before reading a card, so a card that cannot be edited need not be read.
+   */
+  editsHeld(teamId: string): boolean {
+    if (this.#o.pacer.paused(teamId)) return true;
+    if ((this.#budgetSpentUntil.get(teamId) ?? 0) <= Date.now()) return false;
+    this.#o.stats.editsDeferred++;
+    return true;
   }
 
   /** True when Slack refused the channel (the watch is then broken, the card stays dirty). */
@@ -47,12 +54,8 @@ export class CardEditor {
     if (!record?.card?.dirty || !record.parentTs || !record.snapshot || !record.watch || record.broken)
       return false;
     const teamId = record.watch.teamId;
-    if (pacer.paused(teamId)) return false;
+    if (this.editsHeld(teamId)) return false;
     const budget = settings.editBudget;
-    if (this.budgetSpent(teamId)) {
-      stats.editsDeferred++;
-      return false; // this window's budget is spent: stays dirty, a later cycle edits it
-    }
     if ((await store.backend.hit(`edits:${teamId}`, budget.windowMs)) > budget.max) {
       this.#budgetSpentUntil.set(teamId, (Math.floor(Date.now() / budget.windowMs) + 1) * budget.windowMs);
       stats.editsDeferred++;

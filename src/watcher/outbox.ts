@@ -97,16 +97,9 @@ export class Outbox {
     return this.#pacer.paused(teamId);
   }
 
-  /**
-   * True while no card of this workspace can be edited now (Slack asked it to wait, or its edit
-   * budget for the window is spent, which counts as a deferred edit as `drain` would count it): a
-   * watch with only its card to redraw need not be read.
-   */
+  /** True while no card of this workspace can be edited now (`CardEditor.editsHeld`). */
   cardEditsHeld(teamId: string): boolean {
-    if (this.#pacer.paused(teamId)) return true;
-    if (!this.#cards.budgetSpent(teamId)) return false;
-    this.stats.editsDeferred++;
-    return true;
+    return this.#cards.editsHeld(teamId);
   }
 
   /**

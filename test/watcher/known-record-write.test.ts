@@ -49,6 +49,14 @@ const withCard = (r: WatchRecord, by: string): WatchRecord => ({
   card: { ...r.card, dirty: true, shownState: by },
 });
 
+/** The record stored as the fixture has it, then loaded as a poll cycle loads it. */
+async function loadFresh(backend: AtomicKv) {
+  const store = new WatchStore(backend);
+  await backend.update(KEY, () => RAW);
+  const [loaded] = await store.loadMany([KEY]);
+  return { backend, store, loaded };
+}
+
 /** Each backend, and where another replica's write comes from (the same process on memory). */
 const backends: [string, () => AtomicKv, () => AtomicKv | undefined][] = [
   ['memory', () => new LocalAtomicKv(new MemoryStore(), 'w:'), () => undefined],
@@ -57,10 +65,7 @@ const backends: [string, () => AtomicKv, () => AtomicKv | undefined][] = [
 
 describe.each(backends)('writing a loaded watch record (%s)', (name, backendOf, otherReplicaOf) => {
   it('starts from the loaded record itself and, on Redis, reads nothing more', async () => {
-    const backend = backendOf();
-    const store = new WatchStore(backend);
-    await backend.update(KEY, () => RAW);
-    const [loaded] = await store.loadMany([KEY]);
+    const { backend, store, loaded } = await loadFresh(backendOf());
     expect(loaded?.raw).toBe(RAW);
     const counter = countReads(backend);
     let given: WatchRecord | undefined;
@@ -84,10 +89,7 @@ describe.each(backends)('writing a loaded watch record (%s)', (name, backendOf, 
   });
 
   it('reads the record again when it changed after it was loaded, and keeps that change', async () => {
-    const backend = backendOf();
-    const store = new WatchStore(backend);
-    await backend.update(KEY, () => RAW);
-    const [loaded] = await store.loadMany([KEY]);
+    const { backend, store, loaded } = await loadFresh(backendOf());
     // Meanwhile someone else writes it (another replica on Redis).
     const other = new WatchStore(otherReplicaOf() ?? backend);
     await other.update<WatchRecord>(KEY, (r) => ({
@@ -110,10 +112,7 @@ describe.each(backends)('writing a loaded watch record (%s)', (name, backendOf, 
   });
 
   it('leaves the record as it is only on what is stored, not on what was loaded', async () => {
-    const backend = backendOf();
-    const store = new WatchStore(backend);
-    await backend.update(KEY, () => RAW);
-    const [loaded] = await store.loadMany([KEY]);
+    const { backend, store, loaded } = await loadFresh(backendOf());
     const other = new WatchStore(otherReplicaOf() ?? backend);
     await other.update<WatchRecord>(KEY, (r) => ({ ...r!, ended: true }));
     // "Skip unless ended": the loaded record is not ended, the stored one is.
