@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     hung = await runHungProvider(
       smoke
         ? { hungBurst: 40, others: 50, workspaces: 3, rounds: 3, warmUpRounds: 1 }
-        : { hungBurst: 100, others: 100, workspaces: 5, rounds: 20, warmUpRounds: 3 },
+        : { hungBurst: 100, others: 100, workspaces: 5, rounds: 60, warmUpRounds: 3 },
     );
     console.log('bench: hung provider done');
   }
