@@ -43,9 +43,10 @@ export class SqliteStore implements Store {
    *
    * The page cache is 2 MB (`cache_size=-2000`, SQLite's own default) where better-sqlite3 builds
    * SQLite with 16 MB: the watcher reads every record each cycle, so that cache fills with the
-   * whole file and stays, about 10 MB more at 10,000 watches and 19 MB at 50,000 for no gain; the
-   * file's pages are in the kernel's page cache anyway. Side by side at 10,000 watches the peak RSS
-   * was 145.6 / 142.3 MB against 155 / 159 MB and the idle cycle no slower (issue #15).
+   * whole file and stays, about 10 MB more at 10,000 watches and 15–19 MB at 50,000 for no gain;
+   * the file's pages are in the kernel's page cache anyway. Side by side at 10,000 watches the peak
+   * RSS was 145.6 / 142.3 MB against 155 / 159 MB, at 50,000 idle about 174 against 189 MB, the idle
+   * cycle no slower (issue #15; bench/notes.md, Watcher RSS).
    */
   static async open(file: string): Promise<SqliteStore> {
     let db: SqliteDb | undefined;
@@ -116,7 +117,7 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** What the connection runs with (journal mode, durability, page cache), for diagnostics and tests. */
+  /** The connection's journal mode, durability and page cache (the pragmas above), read back by tests. */
   async settings(): Promise<{ journalMode: string; synchronous: number; cacheSize: number }> {
     const [journal] = await this.#db.all<{ journal_mode: string }>('PRAGMA journal_mode', []);
     const [sync] = await this.#db.all<{ synchronous: number }>('PRAGMA synchronous', []);
