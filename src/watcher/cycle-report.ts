@@ -6,6 +6,9 @@ import type { WatchRecord } from './watch-store.js';
  */
 export type Loaded = { key: string; record: WatchRecord; raw?: string };
 
+/** A watch record as stored, not decoded (a quiet watch's, see `QuietWatches`). */
+export type StoredText = { key: string; raw: string };
+
 export interface CycleReport {
   watches: number;
   connections: number;
@@ -18,6 +21,8 @@ export interface CycleReport {
   /** List pages read (part of `providerRequests`). */
   pages: number;
   events: number;
+  /** Watches whose records were not decoded: nothing changed since the last cycle (`QuietWatches`). */
+  quiet: number;
   /** Outbox entries waiting at the start of the cycle, and the age of the oldest (0 when none). */
   outboxDepth: number;
   outboxOldestMs: number;
@@ -36,6 +41,7 @@ export function emptyReport(watches: number): CycleReport {
     providerRequests: 0,
     pages: 0,
     events: 0,
+    quiet: 0,
     outboxDepth: 0,
     outboxOldestMs: 0,
     ms: 0,

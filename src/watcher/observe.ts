@@ -5,13 +5,24 @@ import type { Logger } from '../logger.js';
 import type { MigrationProvider } from '../providers/types.js';
 import type { KindOffering } from '../resources/kind-offering.js';
 import { tallyGroup } from './group-tally.js';
-import type { CycleReport, CycleSettings, Loaded } from './poll-cycle.js';
+import type { CycleReport, CycleSettings } from './poll-cycle.js';
 import type { Observation } from './transitions.js';
 
 export interface ObserveDeps {
   offering: KindOffering;
   logger: Logger;
   settings: Pick<CycleSettings, 'pageSize' | 'maxPages' | 'getsPerConnection' | 'subscriptionMaxPages'>;
+}
+
+/**
+ * What observing needs of a watch: its key, the resource it watches, and whether it is a
+ * subscription's watch without a card (`follow`: such a task group's tasks are not counted).
+ */
+export interface Watched {
+  key: string;
+  kind: ResourceKind;
+  id: string;
+  follow?: string;
 }
 
 /** What one connection's poll saw: each watch's observation, and every item of the kinds listed whole. */
@@ -30,13 +41,13 @@ export async function observeConnection(
   deps: ObserveDeps,
   connection: Connection,
   provider: MigrationProvider,
-  watches: Loaded[],
+  watches: readonly Watched[],
   report: CycleReport,
   whole: ReadonlySet<ResourceKind> = new Set(),
 ): Promise<Observed> {
   const out = new Map<string, Observation>();
   const listed: MigrationResource[] = [];
-  const byKind = groupBy(watches, (w) => w.record.watch.kind as ResourceKind);
+  const byKind = groupBy(watches, (w) => w.kind);
   for (const kind of whole) if (!byKind.has(kind)) byKind.set(kind, []);
   const absent = await deps.offering.notOffered(connection, [...byKind.keys()]);
   let failure: unknown;
@@ -73,13 +84,13 @@ export async function observeConnection(
 async function tallyGroups(
   deps: ObserveDeps,
   provider: MigrationProvider,
-  watches: Loaded[],
+  watches: readonly Watched[],
   out: Map<string, Observation>,
   report: CycleReport,
 ): Promise<void> {
   const byGroup = groupBy(
-    watches.filter((w) => w.record.watch.kind === 'task-group' && !w.record.follow),
-    (w) => w.record.watch.id,
+    watches.filter((w) => w.kind === 'task-group' && !w.follow),
+    (w) => w.id,
   );
   for (const [groupId, group] of byGroup) {
     const seen = group.map((w) => out.get(w.key)).find((o) => o && 'resource' in o);
@@ -106,7 +117,7 @@ async function observeKind(
   deps: ObserveDeps,
   provider: MigrationProvider,
   kind: ResourceKind,
-  group: Loaded[],
+  group: readonly Watched[],
   report: CycleReport,
   whole: boolean,
 ): Promise<Observed> {
@@ -117,9 +128,9 @@ async function observeKind(
   // Several channels may watch one resource: every one of their watches gets the observation.
   const wanted = new Map<string, string[]>();
   for (const w of group) {
-    const keys = wanted.get(w.record.watch.id);
+    const keys = wanted.get(w.id);
     if (keys) keys.push(w.key);
-    else wanted.set(w.record.watch.id, [w.key]);
+    else wanted.set(w.id, [w.key]);
   }
   const seen = new Set<string>();
   for (let page = 0; page < maxPages && (whole || seen.size < wanted.size); page++) {

@@ -9,19 +9,20 @@ import { SKIP } from '../store/atomic-kv.js';
 import { type ConnectionGroup, type GroupDeps, groupByConnection } from './connection-groups.js';
 import { DELIVERING_AT_ONCE, deliverDue, type Polled, planDelivery } from './cycle-delivery.js';
 import { addBacklog, type CycleReport, emptyReport, type Loaded } from './cycle-report.js';
+import { DigestPass } from './digest-pass.js';
 import { discover } from './discover.js';
 import { eventEntries } from './event-entries.js';
 import { FailureFirst } from './failure-first.js';
 import type { Leases } from './lease.js';
 import { RECORDS_PER_TURN } from './loop-turns.js';
-import { connectionNotices, digestNote, reasonOf } from './notification.js';
-import { forEachLimited, groupBy, observeConnection } from './observe.js';
+import { connectionNotices, reasonOf } from './notification.js';
+import { forEachLimited, groupBy, observeConnection, type Watched } from './observe.js';
 import type { Outbox, OutboxSettings } from './outbox.js';
+import { QuietWatches } from './quiet-watches.js';
 import { sameJson } from './same-json.js';
 import { type Subscription, type SubscriptionStore, subscribedKinds } from './subscriptions.js';
 import { type DiffSettings, diff, type Observation } from './transitions.js';
 import {
-  type ChannelRecord,
   channelKey,
   emptyMailbox,
   enqueue,
@@ -29,6 +30,7 @@ import {
   healthKey,
   type WatchRecord,
   type WatchStore,
+  watchTargetOf,
 } from './watch-store.js';
 
 export interface CycleSettings extends DiffSettings, Pick<OutboxSettings, 'postPace'> {
@@ -73,8 +75,8 @@ export class PollCycle {
   readonly #subscriptions: SubscriptionStore;
   readonly #failures: FailureFirst;
   readonly #groupDeps: GroupDeps;
-  /** Channels whose digest of `day` is out, so later cycles of the day skip the digest pass. */
-  #digested: { day: string; channels: Set<string> } = { day: '', channels: new Set() };
+  readonly #digests: DigestPass;
+  readonly #quiet = new QuietWatches();
 
   constructor(deps: {
     store: WatchStore;
@@ -98,6 +100,9 @@ export class PollCycle {
     this.#settings = deps.settings;
     this.#groupDeps = { store: deps.store, connections: deps.connections, logger: deps.logger };
     this.#failures = new FailureFirst({ store: deps.store, outbox: deps.outbox });
+    // Read each cycle: the settings object is the watcher's options, which may change meanwhile.
+    const hourUtc = () => deps.settings.digestHourUtc;
+    this.#digests = new DigestPass({ store: deps.store, outbox: deps.outbox, now: deps.now, hourUtc });
   }
 
   async run(): Promise<CycleReport> {
@@ -115,17 +120,21 @@ export class PollCycle {
     const polled: Polled[] = [];
     const channels = new Set<string>();
     const perProvider = this.#settings.connectionsPerProvider;
-    await Promise.all(
-      [...byProvider.values()].map((list) =>
-        forEachLimited(list, perProvider, ([id, g]) =>
-          this.#pollConnection(id, g, report, waitUntil, { polled, channels }),
+    try {
+      await Promise.all(
+        [...byProvider.values()].map((list) =>
+          forEachLimited(list, perProvider, ([id, g]) =>
+            this.#pollConnection(id, g, report, waitUntil, { polled, channels }),
+          ),
         ),
-      ),
-    );
+      );
+    } finally {
+      this.#quiet.endCycle();
+    }
     // Every failure of the cycle before any other post takes the workspace's budget.
     await this.#failures.announceAll(polled, waitUntil);
     await forEachLimited(polled, DELIVERING_AT_ONCE, (p) => deliverDue(this.#outbox, p.due, waitUntil));
-    await this.#digests(channels);
+    await this.#digests.run(channels);
     report.ms = Math.round(performance.now() - started);
     return report;
   }
@@ -160,14 +169,20 @@ export class PollCycle {
       return;
     }
     // Read after the lease is held: what this cycle writes is compared with the newest records.
+    // A quiet watch's record stays text unless its resource or the clock moved (`QuietWatches`).
     const hKey = healthKey(id);
-    const [watches, health] = await Promise.all([
-      this.#store.loadMany(group.keys),
+    const skips = !options.recheck && subs.length === 0;
+    const [{ loaded: watches, texts: quiet }, health] = await Promise.all([
+      this.#store.loadUnless(group.keys, (key, raw) => skips && this.#quiet.knows(key, raw)),
       this.#store.read<HealthRecord>(hKey),
     ]);
-    if (watches.length === 0 && subs.length === 0) return;
+    if (watches.length === 0 && quiet.length === 0 && subs.length === 0) return;
     report.polled++;
+    report.quiet += quiet.length;
     this.#took(watches, report, options.channels);
+    const quietWatched = quiet.map((t) => watchedOfKey(t.key, options.channels));
+    // Health notices name every channel: the quiet watches' records are decoded for them (rare).
+    const every = () => [...watches, ...quiet.map((t) => this.#store.decode(t))];
     // A broken watch is not polled: nothing can be posted about it; once repaired, the next poll
     // compares what was last notified with the resource as it is then.
     const active = watches.filter((w) => !w.record.ended && !w.record.broken);
@@ -181,7 +196,7 @@ export class PollCycle {
         await this.#store.update<HealthRecord>(hKey, (h) =>
           h ? { ...h, skip: Math.max(0, h.skip - 1) } : SKIP,
         );
-    } else if (active.length > 0 || subs.length > 0) {
+    } else if (active.length > 0 || quiet.length > 0 || subs.length > 0) {
       const provider = this.#connections.provider(connection);
       const whole = new Set(subs.flatMap((s) => subscribedKinds(s, provider.kinds)));
       let observations: Map<string, Observation> | undefined;
@@ -190,7 +205,7 @@ export class PollCycle {
           { offering: this.#offering, logger: this.#logger, settings: this.#settings },
           connection,
           provider,
-          active,
+          [...active.map(watchedOf), ...quietWatched],
           report,
           whole,
         );
@@ -203,10 +218,20 @@ export class PollCycle {
         if (error instanceof StoreUnavailableError) throw error;
         report.failedConnections++;
         this.#logger.warn({ err: error, connection: name }, 'watched connection did not answer');
-        await this.#unhealthy(hKey, name, watches, error);
+        await this.#unhealthy(hKey, name, every(), error);
       }
       if (observations) {
-        await this.#healthy(hKey, name, watches);
+        await this.#healthy(hKey, name, every);
+        const now = this.#now();
+        // A quiet watch whose resource or clock moved is decoded and compared like the others.
+        for (const [i, text] of quiet.entries()) {
+          if (i > 0 && i % RECORDS_PER_TURN === 0) await nextTurn();
+          const observation = observations.get(text.key);
+          if (!observation || this.#quiet.stillQuiet(text.key, observation, now)) continue;
+          const loaded = this.#store.decode(text);
+          watches.push(loaded);
+          if (!loaded.record.ended && !loaded.record.broken) active.push(loaded);
+        }
         const seen = active.filter((w) => observations.has(w.key));
         let handled = 0;
         const applyAll = (batch: readonly Loaded[]) =>
@@ -270,8 +295,10 @@ export class PollCycle {
     const now = this.#now();
     const planned = this.#next(loaded.record, observation, now);
     if (planned.added === 0 && sameJson(planned.record, loaded.record)) {
+      this.#quiet.remember(loaded.key, loaded.raw, loaded.record, observation, planned.quietUntil);
       return { added: 0, record: loaded.record };
     }
+    this.#quiet.forget(loaded.key);
     let added = 0;
     const record = await this.#store.update<WatchRecord>(
       loaded.key,
@@ -292,19 +319,19 @@ export class PollCycle {
   }
 
   /** The record after an observation, with the replies its events need in its outbox. */
-  #next(current: WatchRecord, observation: Observation, now: number): { record: WatchRecord; added: number } {
-    const { record, events } = diff(current, observation, now, this.#settings);
+  #next(current: WatchRecord, observation: Observation, now: number) {
+    const { record, events, quietUntil } = diff(current, observation, now, this.#settings);
     const next = enqueue(record, eventEntries(record, events, now, this.#settings.completionReports));
-    return { record: next, added: next.outbox.length - record.outbox.length };
+    return { record: next, added: next.outbox.length - record.outbox.length, quietUntil };
   }
 
-  async #healthy(hKey: string, name: string, watches: Loaded[]): Promise<void> {
+  async #healthy(hKey: string, name: string, watches: () => Loaded[]): Promise<void> {
     const now = this.#now();
     await this.#store.update<HealthRecord>(hKey, (h) => {
       if (!h || (h.failures === 0 && !h.down && h.skip === 0)) return SKIP;
       const next: HealthRecord = { ...h, failures: 0, skip: 0, down: false, since: undefined };
       if (!h.down) return next;
-      return enqueue(next, connectionNotices(watches, name, 'up', h.outage, h.since ?? now, now));
+      return enqueue(next, connectionNotices(watches(), name, 'up', h.outage, h.since ?? now, now));
     });
   }
 
@@ -325,50 +352,6 @@ export class PollCycle {
       );
     });
   }
-
-  /**
-   * Once a day at `digestHourUtc`, one message per channel; the day is claimed by compare-and-set.
-   * `channels`: the channels of the watches this cycle read that are not broken.
-   */
-  async #digests(channels: ReadonlySet<string>): Promise<void> {
-    const hour = this.#settings.digestHourUtc;
-    if (hour === undefined || channels.size === 0) return;
-    const now = new Date(this.#now());
-    if (now.getUTCHours() < hour) return;
-    const day = now.toISOString().slice(0, 10);
-    if (this.#digested.day !== day) this.#digested = { day, channels: new Set() };
-    const done = this.#digested.channels;
-    if ([...channels].every((c) => done.has(c))) return;
-    // Read again: the digest shows the states this cycle just observed.
-    const fresh = (await this.#store.loadAll()).filter((w) => !w.record.broken);
-    const byChannel = groupBy(fresh, (w) => channelKey(w.record.watch.teamId, w.record.watch.channelId));
-    for (const [key, watches] of byChannel) {
-      const { teamId, channelId } = watches[0]!.record.watch;
-      const stored = await this.#store.update<ChannelRecord>(key, (current) => {
-        if (current?.digestDay === day) return SKIP;
-        const base: ChannelRecord = current ?? { ...emptyMailbox(), teamId, channelId, digest: {} };
-        const note = digestNote(day, watches, base.digest);
-        const digest = Object.fromEntries(
-          watches.map((w) => [w.key, { state: w.record.state, progress: w.record.snapshot.progress }]),
-        );
-        return enqueue({ ...base, digestDay: day, digest }, [
-          {
-            key: `${teamId}:${channelId}:digest:${day}`,
-            type: 'notice',
-            event: 'digest',
-            teamId,
-            channel: channelId,
-            note,
-            createdAt: Date.now(),
-            attempts: 0,
-          },
-        ]);
-      });
-      if (stored && stored.outbox.length > 0) await this.#outbox.drain(key);
-      const after = await this.#store.read<ChannelRecord>(key);
-      if (after?.digestDay === day && after.outbox.length === 0) done.add(key);
-    }
-  }
 }
 
 /** Records of one connection written at once (each its own compare-and-set). */
@@ -377,6 +360,19 @@ const APPLYING_AT_ONCE = 8;
 /** Whether this observation makes a watch's resource fail (a failure reply is due). */
 function failsNow(record: WatchRecord, observation: Observation): boolean {
   return 'resource' in observation && observation.resource.state === 'failed' && record.state !== 'failed';
+}
+
+/** What observing needs of a decoded watch. */
+function watchedOf({ key, record }: Loaded): Watched {
+  return { key, kind: record.watch.kind, id: record.watch.id, follow: record.follow };
+}
+
+/** What observing needs of a quiet watch, from its key; its channel joins the digest's. */
+function watchedOfKey(key: string, channels: Set<string> | undefined): Watched {
+  // `QuietWatches` remembers only records whose key names their target.
+  const t = watchTargetOf(key)!;
+  channels?.add(channelKey(t.teamId, t.channelId));
+  return { key, kind: t.kind, id: t.id };
 }
 
 function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {

@@ -65,8 +65,14 @@ export function diff(
   observation: Observation,
   now: number,
   settings: DiffSettings,
-): { record: WatchRecord; events: DetectedEvent[] } {
+): { record: WatchRecord; events: DetectedEvent[]; quietUntil: number } {
   const r: WatchRecord = { ...record, card: { ...record.card } };
+  // The earliest `now` at which the same record and observation would give another outcome: a
+  // quiet watch needs no comparison before then (`QuietWatches`).
+  let quietUntil = Number.POSITIVE_INFINITY;
+  const dueAt = (at: number) => {
+    quietUntil = Math.min(quietUntil, at);
+  };
   const base = dedupBase(r.watch);
   const events: DetectedEvent[] = [];
   const emit = (event: StateEvent) => {
@@ -78,13 +84,13 @@ export function diff(
     events.push({ event, key: `${base}:r${r.run}:stall${r.stallSeq}:${event}` });
 
   if ('gone' in observation) {
-    if (r.state === 'gone') return { record: r, events };
+    if (r.state === 'gone') return { record: r, events, quietUntil };
     if (r.lastEvent !== 'deleted') emit(r.state === 'deleting' ? 'deleted' : 'vanished');
     r.state = 'gone';
     r.ended = true;
     r.stalled = false;
     r.card.dirty = !r.follow;
-    return { record: r, events };
+    return { record: r, events, quietUntil };
   }
 
   const resource = observation.resource;
@@ -153,10 +159,12 @@ export function diff(
   if (
     !r.follow &&
     done !== undefined &&
-    (MOVING.has(cur) || (cur !== prev && MOVING.has(prev as NormalizedState))) &&
-    (last === undefined || last.bytes !== done || cur !== prev || now - last.at >= QUIET_SAMPLE_MS)
-  )
-    r.samples = addSample(r.samples ?? [], { at: now, bytes: done }, REPORT_SAMPLES);
+    (MOVING.has(cur) || (cur !== prev && MOVING.has(prev as NormalizedState)))
+  ) {
+    if (last === undefined || last.bytes !== done || cur !== prev || now - last.at >= QUIET_SAMPLE_MS)
+      r.samples = addSample(r.samples ?? [], { at: now, bytes: done }, REPORT_SAMPLES);
+    else dueAt(last.at + QUIET_SAMPLE_MS);
+  }
 
   // Stall detection, on the bytes done (or the progress) while the resource says it is moving.
   const mark = resource.bytes.done ?? resource.progress;
@@ -171,9 +179,11 @@ export function diff(
       r.progressMark = mark;
       r.movedAt = now;
       if (resource.speed) r.lastSpeed = resource.speed;
-    } else if (!r.stalled && now - r.movedAt >= settings.stallMs) {
-      emitStall('stalled');
-      r.stalled = true;
+    } else if (!r.stalled) {
+      if (now - r.movedAt >= settings.stallMs) {
+        emitStall('stalled');
+        r.stalled = true;
+      } else dueAt(r.movedAt + settings.stallMs);
     }
   } else {
     // Paused, queued, ended…: not moving is expected, so the stall clock restarts when it runs again.
@@ -191,9 +201,12 @@ export function diff(
       (shown === undefined || Math.abs(progress - shown) >= settings.progressStep)
     )
       r.card.dirty = true;
-    else if (progress !== shown && now - (r.card.editedAt ?? 0) >= settings.minEditMs) r.card.dirty = true;
+    else if (progress !== shown) {
+      if (now - (r.card.editedAt ?? 0) >= settings.minEditMs) r.card.dirty = true;
+      else dueAt((r.card.editedAt ?? 0) + settings.minEditMs);
+    }
   }
   // A subscription's watch without a card has no card to edit.
   if (r.follow) r.card.dirty = false;
-  return { record: r, events };
+  return { record: r, events, quietUntil };
 }

@@ -4,7 +4,7 @@ import type { ResourceAction } from '../providers/types.js';
 import type { ThroughputSample } from '../reports/throughput-samples.js';
 import type { LastAction } from '../resources/last-actions.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
-import type { Loaded } from './cycle-report.js';
+import type { Loaded, StoredText } from './cycle-report.js';
 import type { GroupTally } from './group-tally.js';
 import { RECORDS_PER_TURN } from './loop-turns.js';
 import type { WatchNotification } from './notification.js';
@@ -361,17 +361,36 @@ export class WatchStore {
    * a key without a record is left out.
    */
   async loadMany(keys: readonly string[]): Promise<Loaded[]> {
-    if (keys.length === 0) return [];
+    return (await this.loadUnless(keys, () => false)).loaded;
+  }
+
+  /**
+   * Reads these records, decoding each except those `undecoded(key, text)` accepts: those come
+   * back as their stored text (a poll cycle decodes a quiet watch only when it has to).
+   */
+  async loadUnless(
+    keys: readonly string[],
+    undecoded: (key: string, text: string) => boolean,
+  ): Promise<{ loaded: Loaded[]; texts: StoredText[] }> {
+    const loaded: Loaded[] = [];
+    const texts: StoredText[] = [];
+    if (keys.length === 0) return { loaded, texts };
     const raws = await this.backend.getMany(keys);
-    const out: Loaded[] = [];
     for (let i = 0; i < keys.length; i++) {
       // Decoding is the cycle's largest CPU block per connection: other connections' responses
       // are read between chunks of it.
       if (i > 0 && i % RECORDS_PER_TURN === 0) await nextTurn();
+      const key = keys[i]!;
       const raw = raws[i];
-      if (raw !== undefined)
-        out.push({ key: keys[i]!, record: decodeRecord<WatchRecord>(keys[i]!, raw), raw });
+      if (raw === undefined) continue;
+      if (undecoded(key, raw)) texts.push({ key, raw });
+      else loaded.push(this.decode({ key, raw }));
     }
-    return out;
+    return { loaded, texts };
+  }
+
+  /** A record `loadUnless` left as text, decoded. */
+  decode({ key, raw }: StoredText): Loaded {
+    return { key, record: decodeRecord<WatchRecord>(key, raw), raw };
   }
 }

@@ -1,0 +1,151 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SKIP } from '../../src/store/atomic-kv.js';
+import type { CycleReport } from '../../src/watcher/cycle-report.js';
+import { type WatchRecord, watchKey } from '../../src/watcher/watch-store.js';
+import {
+  CHANNEL,
+  cleanRedis,
+  notifications,
+  REDIS_URL,
+  type Rig,
+  startRig,
+  startWorld,
+  TEAM,
+  uniquePrefix,
+  type WatchWorld,
+} from '../harness/watcher-rig.js';
+
+/**
+ * A watch whose stored record, observation and clock are all as they were when a cycle last found
+ * nothing to do is not decoded again (`QuietWatches`): these tests hold that such a watch is
+ * skipped, and that whatever moves it (the resource, the clock, a write from elsewhere) is still
+ * seen in the cycle that would have seen it, through the real store and the OMS simulator.
+ */
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+let world: WatchWorld;
+let prefix: string;
+let rig: Rig;
+
+beforeEach(async () => {
+  world = await startWorld();
+  prefix = uniquePrefix();
+});
+afterEach(async () => {
+  await rig?.stop();
+  await world.stop();
+  await cleanRedis(prefix);
+});
+
+const sqliteUrl = () => `sqlite://${path.join(mkdtempSync(path.join(tmpdir(), 'mb-quiet-')), 'bot.sqlite')}`;
+
+async function watchTask(id: string): Promise<string> {
+  await rig.watcher.watch({
+    teamId: TEAM,
+    channelId: CHANNEL,
+    connection: 'hw-prod',
+    kind: 'task',
+    id,
+    by: 'U0ALICE01',
+  });
+  return watchKey({ teamId: TEAM, channelId: CHANNEL, connection: 'hw-prod', kind: 'task', id });
+}
+
+/** Runs a cycle and counts the watch records it decoded. */
+async function cycle(): Promise<{ report: CycleReport; decoded: number }> {
+  const store = rig.watcher.store;
+  const decode = store.decode.bind(store);
+  let decoded = 0;
+  store.decode = (text) => {
+    decoded++;
+    return decode(text);
+  };
+  try {
+    const report = (await rig.watcher.runCycle())!;
+    return { report, decoded };
+  } finally {
+    store.decode = decode;
+  }
+}
+
+const events = () => notifications(world.fakeSlack).map((n) => n.event);
+
+describe.each([
+  ['memory', () => 'memory://'],
+  ['Redis', () => REDIS_URL],
+  ['SQLite', sqliteUrl],
+])('quiet watches (%s)', (_name, url) => {
+  beforeEach(async () => {
+    rig = await startRig(world, { storeUrl: url(), watcher: { keyPrefix: prefix } });
+  });
+
+  it('are not decoded while nothing changes, and a failure is still told in the cycle that sees it', async () => {
+    const waiting = world.oms.addTask({ name: 'waiting', status: 1 });
+    const paused = world.oms.addTask({ name: 'paused', status: 3 });
+    const failing = world.oms.addTask({ name: 'to-fail', status: 3, totalSize: 10 * GiB, speed: 100 * MiB });
+    for (const task of [waiting, paused, failing]) await watchTask(task.id);
+    await cycle(); // first observations
+    await cycle(); // cards settled: nothing left to do, so each watch is remembered as quiet
+    const quiet = await cycle();
+    expect(quiet.report.quiet).toBe(3);
+    expect(quiet.decoded).toBe(0);
+    expect(quiet.report.events).toBe(0);
+
+    const sim = world.oms.task(failing.id)!;
+    sim.status = 4; // failed, as OMS reports it (Table 5-15)
+    sim.errorReason = { error_code: 'TRF.0003', error_msg: 'Waiting for task execution timed out.' };
+    const seen = await cycle();
+    expect(seen.report.quiet).toBe(3); // all three read as text; one decoded once its observation moved
+    expect(seen.decoded).toBe(1);
+    expect(seen.report.events).toBe(1);
+    expect(events().filter((e) => e === 'failed')).toHaveLength(1);
+    const after = await cycle();
+    expect(after.decoded).toBe(1); // the failed one: its record changed, read once more
+    expect(events().filter((e) => e === 'failed')).toHaveLength(1);
+  });
+
+  it('is decoded again once the clock alone could change it: a stall is told on time', async () => {
+    const task = world.oms.addTask({ name: 'stuck', status: 2, totalSize: 10 * GiB, speed: 50 * MiB });
+    const key = await watchTask(task.id);
+    world.clock.advance(60_000);
+    await cycle();
+    world.oms.task(task.id)!.speed = 0; // stops moving but still says "migrating"
+    const stallMs = rig.watcher.options.stallMs;
+    let movedAt: number | undefined;
+    let quietCycles = 0;
+    // Two minutes a cycle: between the quiet samples (every 5 minutes) the watch is quiet.
+    for (let i = 0; i < 30 && !events().includes('stalled'); i++) {
+      world.skewMs += 2 * 60_000;
+      const before = world.now();
+      const { report } = await cycle();
+      quietCycles += report.quiet;
+      movedAt ??= (await rig.watcher.store.read<{ movedAt: number }>(key))?.movedAt;
+      if (events().includes('stalled')) expect(before - movedAt!).toBeGreaterThanOrEqual(stallMs);
+      else expect(before - movedAt!).toBeLessThan(stallMs);
+    }
+    expect(events()).toContain('stalled');
+    expect(quietCycles).toBeGreaterThan(0);
+  });
+
+  it('is decoded again when something else wrote its record', async () => {
+    const task = world.oms.addTask({ name: 'paused', status: 3 });
+    const key = await watchTask(task.id);
+    for (let i = 0; i < 3; i++) await cycle();
+    expect((await cycle()).decoded).toBe(0);
+    // As a button does: the record changes, the resource does not.
+    await rig.watcher.store.update<WatchRecord>(key, (r) =>
+      r ? { ...r, card: { ...r.card, dirty: true } } : SKIP,
+    );
+    const next = await cycle();
+    expect(next.decoded).toBe(1);
+    expect(next.report.quiet).toBe(0);
+    // Its card was redrawn, and it is quiet again afterwards (one cycle to be remembered).
+    await cycle();
+    expect(world.fakeSlack.callsTo('chat.update').length).toBeGreaterThan(0);
+    expect((await cycle()).decoded).toBe(0);
+  });
+});
