@@ -180,7 +180,10 @@ export class PollCycle {
     report.polled++;
     report.quiet += quiet.length;
     this.#took(watches, report, options.channels);
-    const quietWatched = quiet.map((t) => watchedOfKey(t.key, options.channels));
+    // `QuietWatches` remembers only records whose key names their target.
+    const quietTargets = quiet.map((t) => watchTargetOf(t.key)!);
+    if (options.channels)
+      for (const t of quietTargets) options.channels.add(channelKey(t.teamId, t.channelId));
     // Health notices name every channel: the quiet watches' records are decoded for them (rare).
     const every = () => [...watches, ...quiet.map((t) => this.#store.decode(t))];
     // A broken watch is not polled: nothing can be posted about it; once repaired, the next poll
@@ -205,7 +208,10 @@ export class PollCycle {
           { offering: this.#offering, logger: this.#logger, settings: this.#settings },
           connection,
           provider,
-          [...active.map(watchedOf), ...quietWatched],
+          [
+            ...active.map(watchedOf),
+            ...quietTargets.map(({ kind, id }, i) => ({ key: quiet[i]!.key, kind, id })),
+          ],
           report,
           whole,
         );
@@ -365,14 +371,6 @@ function failsNow(record: WatchRecord, observation: Observation): boolean {
 /** What observing needs of a decoded watch. */
 function watchedOf({ key, record }: Loaded): Watched {
   return { key, kind: record.watch.kind, id: record.watch.id, follow: record.follow };
-}
-
-/** What observing needs of a quiet watch, from its key; its channel joins the digest's. */
-function watchedOfKey(key: string, channels: Set<string> | undefined): Watched {
-  // `QuietWatches` remembers only records whose key names their target.
-  const t = watchTargetOf(key)!;
-  channels?.add(channelKey(t.teamId, t.channelId));
-  return { key, kind: t.kind, id: t.id };
 }
 
 function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {

@@ -80,10 +80,6 @@ export class QuietWatches {
     for (const [key, memo] of this.#memos) if (memo.cycle < this.#cycle) this.#memos.delete(key);
     this.#cycle++;
   }
-
-  get size(): number {
-    return this.#memos.size;
-  }
 }
 
 /**
