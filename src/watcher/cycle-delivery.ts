@@ -30,9 +30,14 @@ export interface Polled {
 /** Connections whose deliveries run at once after the polls. */
 export const DELIVERING_AT_ONCE = 6;
 
-export function planDelivery(watches: readonly Loaded[], latest: ReadonlyMap<string, WatchRecord>): Polled {
+export function planDelivery(
+  watches: readonly Loaded[],
+  latest: ReadonlyMap<string, WatchRecord>,
+  /** Cards of watches the cycle left undecoded (`QuietWatches.cardDue`). */
+  quietCards: readonly DueWatch[] = [],
+): Polled {
   const failing: Loaded[] = [];
-  const due: DueWatch[] = [];
+  const due: DueWatch[] = [...quietCards];
   for (const w of watches) {
     const r = latest.get(w.key) ?? w.record;
     if (!r.broken && r.outbox.some((e) => e.listedIn !== undefined || isUrgent(e)))
@@ -40,19 +45,32 @@ export function planDelivery(watches: readonly Loaded[], latest: ReadonlyMap<str
     // Only records with something to do are read again: most watches, most cycles, have nothing.
     const posts = r.outbox.some((e) => !isHeld(r, e));
     if (posts || (r.card.dirty && !r.broken) || r.ended)
-      due.push({
-        key: w.key,
-        teamId: r.watch.teamId,
-        channel: `${r.watch.teamId}:${r.watch.channelId}`,
-        cardOnly: !posts && !r.ended,
-        rank: r.card.dirty && r.card.shownState !== r.snapshot.state ? 0 : 1,
-        editedAt: r.card.editedAt ?? 0,
-      });
+      due.push(
+        dueWatch(w.key, r.watch.teamId, r.watch.channelId, {
+          cardOnly: !posts && !r.ended,
+          rank: dueRank(r),
+          editedAt: r.card.editedAt ?? 0,
+        }),
+      );
   }
   // Card edits share a per-workspace budget: state changes first, then the longest-unedited cards,
   // so a few busy cards never starve the rest.
   due.sort((a, b) => a.rank - b.rank || a.editedAt - b.editedAt);
   return { failing, due };
+}
+
+export function dueWatch(
+  key: string,
+  teamId: string,
+  channelId: string,
+  order: Pick<DueWatch, 'cardOnly' | 'rank' | 'editedAt'>,
+): DueWatch {
+  return { key, teamId, channel: `${teamId}:${channelId}`, ...order };
+}
+
+/** 0 when the card shows an old state (redrawn first), 1 otherwise. */
+export function dueRank(r: WatchRecord): number {
+  return r.card.dirty && r.card.shownState !== r.snapshot.state ? 0 : 1;
 }
 
 /**

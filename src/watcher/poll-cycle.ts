@@ -190,6 +190,7 @@ export class PollCycle {
     // compares what was last notified with the resource as it is then.
     const active = watches.filter((w) => !w.record.ended && !w.record.broken);
     const latest = new Map<string, WatchRecord>();
+    const decodedQuiet = new Set<string>();
     if (!connection) {
       // Not polled: nothing is concluded about its resources (never "vanished" for a config change).
     } else if (health && health.skip > 0) {
@@ -235,6 +236,7 @@ export class PollCycle {
           const observation = observations.get(text.key);
           if (!observation || this.#quiet.stillQuiet(text.key, observation, now)) continue;
           const loaded = this.#store.decode(text);
+          decodedQuiet.add(text.key);
           watches.push(loaded);
           if (!loaded.record.ended && !loaded.record.broken) active.push(loaded);
         }
@@ -257,8 +259,12 @@ export class PollCycle {
       }
     }
     await this.#outbox.drain(hKey);
-    // Failures first; in a full cycle the rest waits until every connection was polled.
-    const plan = planDelivery(watches, latest);
+    // Failures first; in a full cycle the rest waits until every connection was polled. A card
+    // left undecoded is still redrawn when the budget allows (also while its connection fails).
+    const quietCards = quiet.flatMap((t) =>
+      decodedQuiet.has(t.key) ? [] : (this.#quiet.cardDue(t.key) ?? []),
+    );
+    const plan = planDelivery(watches, latest, quietCards);
     await this.#failures.announce(plan.failing, waitUntil);
     if (options.polled) options.polled.push(plan);
     else await deliverDue(this.#outbox, plan.due, waitUntil);

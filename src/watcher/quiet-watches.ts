@@ -1,4 +1,5 @@
-import { type WatchRecord, watchKey } from './watch-store.js';
+import { type DueWatch, dueRank, dueWatch } from './cycle-delivery.js';
+import { type WatchRecord, watchKey, watchTargetOf } from './watch-store.js';
 
 /**
  * What a poll cycle remembers of a watch that had nothing to do: its stored text, what the
@@ -11,16 +12,21 @@ interface QuietMemo {
   until: number;
   /** The last cycle that confirmed it. */
   cycle: number;
+  /** Its card's place in the channel's edit order (`dueRank`) while it waits for an edit; else -1. */
+  cardRank: number;
+  editedAt: number;
 }
 
 /**
  * Watches whose record need not be decoded this cycle. Every cycle used to decode and compare
  * every record; for a watch whose stored text, observation and clock all agree with the last
- * cycle's that changed nothing, the outcome is known: nothing to write, nothing due. Only watches
- * with nothing pending are remembered (empty outbox, clean card, neither ended nor broken), so a
- * skipped watch adds nothing to the backlog, the deliveries or the failures of its cycle. Anything
- * else that writes the record (a button, another replica, a recheck) changes its text, and the
- * next cycle decodes it again.
+ * cycle's that changed nothing, the outcome is known: nothing to write, and at most its card to
+ * redraw. Only watches with nothing to post are remembered (empty outbox, neither ended nor broken),
+ * so a skipped watch adds nothing to the backlog or the failures of its cycle; one whose card waits
+ * for the workspace's edit budget is remembered with its place in the edit order (`cardDue`), since
+ * after a busy minute most cards of a large workspace wait there for many cycles. Anything else
+ * that writes the record (a card edit, a button, another replica, a recheck) changes its text, and
+ * the next cycle decodes it again.
  *
  * Kept per process; what a cycle does not confirm is forgotten at its end, so watches that went
  * away (or whose connection another replica polls) leave nothing behind.
@@ -58,7 +64,7 @@ export class QuietWatches {
     until: number,
   ): void {
     // The cycle reads a skipped watch's target from its key: only a record whose key names it.
-    if (text === undefined || !nothingPending(record) || watchKey(record.watch) !== key) {
+    if (text === undefined || !onlyCardPending(record) || watchKey(record.watch) !== key) {
       this.forget(key);
       return;
     }
@@ -67,8 +73,25 @@ export class QuietWatches {
       seen: hashValue(observation),
       until,
       cycle: this.#cycle,
+      cardRank: record.card.dirty ? dueRank(record) : -1,
+      editedAt: record.card.editedAt ?? 0,
     };
     this.#memos.set(key, memo);
+  }
+
+  /**
+   * What delivery needs of a watch left as text whose card waits to be redrawn, without decoding
+   * it: its record is the one remembered (`knows` compared the text), so are its card's facts.
+   */
+  cardDue(key: string): DueWatch | undefined {
+    const memo = this.#memos.get(key);
+    const target = memo && memo.cardRank >= 0 ? watchTargetOf(key) : undefined;
+    if (!memo || !target) return undefined;
+    return dueWatch(key, target.teamId, target.channelId, {
+      cardOnly: true,
+      rank: memo.cardRank,
+      editedAt: memo.editedAt,
+    });
   }
 
   forget(key: string): void {
@@ -83,11 +106,12 @@ export class QuietWatches {
 }
 
 /**
- * Nothing a cycle would do for this record beyond comparing it. A task group's card also counts
- * its tasks from a second list, which the observation's hash does not cover.
+ * Nothing a cycle would do for this record beyond comparing it and perhaps redrawing its card. A
+ * task group's card also counts its tasks from a second list, which the observation's hash does
+ * not cover.
  */
-function nothingPending(r: WatchRecord): boolean {
-  return r.outbox.length === 0 && !r.card.dirty && !r.ended && !r.broken && r.watch.kind !== 'task-group';
+function onlyCardPending(r: WatchRecord): boolean {
+  return r.outbox.length === 0 && !r.ended && !r.broken && r.watch.kind !== 'task-group';
 }
 
 /**

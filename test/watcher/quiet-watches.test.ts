@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SKIP } from '../../src/store/atomic-kv.js';
 import type { CycleReport } from '../../src/watcher/cycle-report.js';
@@ -129,6 +130,37 @@ describe.each([
     }
     expect(events()).toContain('stalled');
     expect(quietCycles).toBeGreaterThan(0);
+  });
+
+  it('waiting for the edit budget, is not decoded again, and its card is still redrawn later', async () => {
+    await rig.stop();
+    const editBudget = { windowMs: 2_000, max: 1 };
+    rig = await startRig(world, { storeUrl: url(), watcher: { keyPrefix: prefix, editBudget } });
+    const ids = [0, 1, 2].map(
+      (i) => world.oms.addTask({ name: `wait-${i}`, status: 2, totalSize: 10 * GiB, speed: 100 * MiB }).id,
+    );
+    for (const id of ids) await watchTask(id);
+    const nextWindow = () => sleep(editBudget.windowMs - (Date.now() % editBudget.windowMs) + 5);
+    await nextWindow();
+    await cycle();
+    await cycle();
+    await nextWindow();
+    world.fakeSlack.clear();
+    world.clock.advance(20_000); // every card moves ~20 points: 3 dirty, 1 edit in this window
+    expect((await cycle()).decoded).toBe(3);
+    expect(world.fakeSlack.callsTo('chat.update')).toHaveLength(1);
+    await cycle(); // the records just written are read once more, and remembered
+    const waiting = await cycle();
+    expect(waiting.report.quiet).toBe(3);
+    expect(waiting.decoded).toBe(0);
+    expect(world.fakeSlack.callsTo('chat.update')).toHaveLength(1);
+    // Each later window redraws one more card, though none of them was decoded for it.
+    for (let i = 0; i < 4 && world.fakeSlack.callsTo('chat.update').length < 3; i++) {
+      await nextWindow();
+      await cycle();
+    }
+    expect(new Set(world.fakeSlack.callsTo('chat.update').map((c) => c.body.ts)).size).toBe(3);
+    expect(waiting.report.events).toBe(0);
   });
 
   it('is decoded again when something else wrote its record', async () => {
