@@ -43,7 +43,15 @@ export interface PollScaleRow {
   /** Every resource moved 10 points, and `transitions` of them finished or failed. */
   busy: CycleFigures & { transitions: number; editsDeferred: number };
   /** After the busy cycle: cycles until every transition reply was out, and the 429s meanwhile. */
-  catchUp: { cycles: number; seconds: number; repliesLeft: number; slack429: number };
+  catchUp: {
+    cycles: number;
+    seconds: number;
+    repliesLeft: number;
+    slack429: number;
+    /** The catch-up cycles' median CPU time and highest RSS (reports since 2026-11-25, fourteenth session). */
+    cpuMs?: number;
+    cyclePeakRssMb?: number;
+  };
   /** List pages the connections need at the least, per provider. */
   pages: Record<Provider, number>;
   /** ⌈pages ÷ concurrency⌉ × RTT, per provider (each has its own lanes), the largest. */

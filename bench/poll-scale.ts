@@ -179,17 +179,33 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
       `  busy cycle ${busy.ms} ms (CPU ${busy.cpuMs} ms, GC ${busy.gcMs} ms, RSS ${busy.rssMb} MB, peak in the cycle ${busy.cyclePeakRssMb} MB), ${busy.slackCalls} Slack calls, ${busy.slack429} answered 429, ${info.transitions} transitions`,
     );
 
-    // Catch-up: cycles (1 s apart, bounded) until every reply of the busy step is out.
+    // Catch-up: cycles (1 s apart, bounded) until every reply of the busy step is out. Each cycle
+    // tells the outbox depth it read before delivering (the watcher's own gauge: a quiet record has
+    // none), so nothing else reads records in the measured process between its cycles.
     await world.call('resetStats');
     const catchStarted = performance.now();
     let cycles = 0;
-    let left = (await watcher.call<{ outbox: number }>('backlog')).outbox;
-    while (left > 0 && cycles < 30 && performance.now() - catchStarted < 180_000) {
+    let left = Number.POSITIVE_INFINITY;
+    let deliveredBy = catchStarted;
+    const catchCpu: number[] = [];
+    let catchPeak = 0;
+    while (cycles < 30 && performance.now() - catchStarted < 180_000) {
       await sleep(BENCH_POLL_PAUSE_MS);
-      await watcher.call('cycle', {}, 1_800_000);
+      const c = await watcher.call<{
+        report: CycleReport;
+        cpuMs: number;
+        memory: { cyclePeakRssMb: number };
+      }>('cycle', {}, 1_800_000);
+      left = c.report.outboxDepth;
+      // Nothing read: the cycle before this one delivered the last reply.
+      if (left === 0) break;
+      catchCpu.push(c.cpuMs);
+      catchPeak = Math.max(catchPeak, c.memory.cyclePeakRssMb);
       cycles++;
-      left = (await watcher.call<{ outbox: number }>('backlog')).outbox;
+      deliveredBy = performance.now();
     }
+    // Bounded out: what is still waiting, counted after the measured cycles.
+    if (left > 0) left = (await watcher.call<{ outbox: number }>('backlog')).outbox;
     const catchStats = await world.call<WorldStats>('stats');
     const detection = await world.call<DetectionFigures>('detection');
     log(
@@ -197,9 +213,11 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
     );
     const catchUp = {
       cycles,
-      seconds: round1((performance.now() - catchStarted) / 1000),
+      seconds: round1((deliveredBy - catchStarted) / 1000),
       repliesLeft: left,
       slack429: catchStats.throttledTotal,
+      cpuMs: catchCpu.length > 0 ? median(catchCpu) : 0,
+      cyclePeakRssMb: catchPeak,
     };
 
     let naive: PollScaleRow['naive'];

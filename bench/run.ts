@@ -287,7 +287,7 @@ function pollSection(rows: PollScaleRow[]): string[] {
         n(r.busy.ms),
         `${r.busy.slackCalls} (${r.busy.slackByMethod['chat.postMessage'] ?? 0} + ${r.busy.slackByMethod['chat.update'] ?? 0}; ${r.busy.transitions} transitions, ${n(r.busy.editsDeferred)} edits deferred)`,
         `${r.busy.slack429} / ${r.catchUp.slack429}`,
-        `${r.catchUp.cycles} cycles, ${r.catchUp.seconds} s, ${r.catchUp.repliesLeft} left`,
+        `${r.catchUp.cycles} cycles, ${r.catchUp.seconds} s, ${r.catchUp.repliesLeft} left${r.catchUp.cpuMs === undefined ? '' : `; CPU ${n(r.catchUp.cpuMs)} ms a cycle, peak ${r.catchUp.cyclePeakRssMb} MB`}`,
         `${r.idle.rssMb}${peakIn(r.idle)} / ${r.busy.rssMb}${peakIn(r.busy)} / ${r.peakRssMb}`,
         '',
       ]
