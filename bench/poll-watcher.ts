@@ -328,20 +328,17 @@ async function watchedTargets(): Promise<WatchTarget[]> {
 }
 
 /**
- * What is still waiting for Slack (outbox entries, dirty cards) after the catch-up cycles, counted
- * a few hundred records at a time: reading all 50,000 at once (as this did between those cycles)
- * made this process's highest RSS, about 320 MB, which was the benchmark's doing, not the watcher's.
+ * The outbox entries still waiting for Slack after the catch-up cycles, counted a few hundred
+ * records at a time: reading all 50,000 at once (as this did between those cycles) made this
+ * process's highest RSS, about 320 MB, which was the benchmark's doing, not the watcher's.
  */
-async function backlog(): Promise<{ outbox: number; dirtyCards: number }> {
+async function backlog(): Promise<{ outbox: number }> {
   const keys = await watcher.store.watchKeys();
   let outbox = 0;
-  let dirtyCards = 0;
   for (let i = 0; i < keys.length; i += BACKLOG_CHUNK)
-    for (const { record } of await watcher.store.loadMany(keys.slice(i, i + BACKLOG_CHUNK))) {
+    for (const { record } of await watcher.store.loadMany(keys.slice(i, i + BACKLOG_CHUNK)))
       outbox += record.outbox.length;
-      if (record.card.dirty) dirtyCards++;
-    }
-  return { outbox, dirtyCards };
+  return { outbox };
 }
 const BACKLOG_CHUNK = 500;
 

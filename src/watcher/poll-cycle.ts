@@ -261,8 +261,9 @@ export class PollCycle {
     await this.#outbox.drain(hKey);
     // Failures first; in a full cycle the rest waits until every connection was polled. A card
     // left undecoded is still redrawn when the budget allows (also while its connection fails).
-    const quietCards = quiet.flatMap((t) =>
-      decodedQuiet.has(t.key) ? [] : (this.#quiet.cardDue(t.key) ?? []),
+    // A decoded one is in `watches` already, even if comparing it remembered it again just now.
+    const quietCards = quiet.flatMap((t, i) =>
+      decodedQuiet.has(t.key) ? [] : (this.#quiet.cardDue(t.key, quietTargets[i]!) ?? []),
     );
     const plan = planDelivery(watches, latest, quietCards);
     await this.#failures.announce(plan.failing, waitUntil);

@@ -1,5 +1,5 @@
 import { type DueWatch, dueRank, dueWatch } from './cycle-delivery.js';
-import { type WatchRecord, watchKey, watchTargetOf } from './watch-store.js';
+import { type WatchRecord, type WatchTarget, watchKey } from './watch-store.js';
 
 /**
  * What a poll cycle remembers of a watch that had nothing to do: its stored text, what the
@@ -82,11 +82,11 @@ export class QuietWatches {
   /**
    * What delivery needs of a watch left as text whose card waits to be redrawn, without decoding
    * it: its record is the one remembered (`knows` compared the text), so are its card's facts.
+   * `target`: the one its key names (the cycle has it already).
    */
-  cardDue(key: string): DueWatch | undefined {
+  cardDue(key: string, target: WatchTarget): DueWatch | undefined {
     const memo = this.#memos.get(key);
-    const target = memo && memo.cardRank >= 0 ? watchTargetOf(key) : undefined;
-    if (!memo || !target) return undefined;
+    if (!memo || memo.cardRank < 0) return undefined;
     return dueWatch(key, target.teamId, target.channelId, {
       cardOnly: true,
       rank: memo.cardRank,
