@@ -2,7 +2,7 @@ import { isHeld } from './broken-channel.js';
 import type { Loaded } from './cycle-report.js';
 import { isUrgent } from './failure-listing.js';
 import { forEachLimited, groupBy } from './observe.js';
-import type { Outbox } from './outbox.js';
+import type { Outbox, OutboxSettings } from './outbox.js';
 import type { WatchRecord } from './watch-store.js';
 
 /** A watch with something to deliver, and where it goes in its channel's order. */
@@ -33,7 +33,7 @@ export const DELIVERING_AT_ONCE = 6;
 export function planDelivery(
   watches: readonly Loaded[],
   latest: ReadonlyMap<string, WatchRecord>,
-  /** Cards of watches the cycle left undecoded (`QuietWatches.cardDue`). */
+  /** Cards of watches the cycle left undecoded (`QuietWatches.cardsDue`). */
   quietCards: readonly DueWatch[] = [],
 ): Polled {
   const failing: Loaded[] = [];
@@ -57,6 +57,15 @@ export function planDelivery(
   // so a few busy cards never starve the rest.
   due.sort((a, b) => a.rank - b.rank || a.editedAt - b.editedAt);
   return { failing, due };
+}
+
+/**
+ * How many of a workspace's cards waiting as text one connection's delivery pass is given: its
+ * cards are edited only while the budget allows, and a pass (its posts wait up to `cycleWaitMs`)
+ * spans a few budget windows at most. A window that opens after these are done is used next cycle.
+ */
+export function cardsPerPass(settings: Pick<OutboxSettings, 'editBudget'>): number {
+  return settings.editBudget.max * 3;
 }
 
 export function dueWatch(

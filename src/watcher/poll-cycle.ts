@@ -7,7 +7,7 @@ import type { ResourceAction } from '../providers/types.js';
 import type { KindOffering } from '../resources/kind-offering.js';
 import { SKIP } from '../store/atomic-kv.js';
 import { type ConnectionGroup, type GroupDeps, groupByConnection } from './connection-groups.js';
-import { DELIVERING_AT_ONCE, deliverDue, type Polled, planDelivery } from './cycle-delivery.js';
+import { cardsPerPass, DELIVERING_AT_ONCE, deliverDue, type Polled, planDelivery } from './cycle-delivery.js';
 import { addBacklog, type CycleReport, emptyReport, type Loaded } from './cycle-report.js';
 import { DigestPass } from './digest-pass.js';
 import { discover } from './discover.js';
@@ -33,7 +33,7 @@ import {
   watchTargetOf,
 } from './watch-store.js';
 
-export interface CycleSettings extends DiffSettings, Pick<OutboxSettings, 'postPace'> {
+export interface CycleSettings extends DiffSettings, Pick<OutboxSettings, 'postPace' | 'editBudget'> {
   /** List page size (OMS allows 100). */
   pageSize: number;
   /** Pages read per connection and kind before falling back to `get` for what is still missing. */
@@ -262,9 +262,7 @@ export class PollCycle {
     // Failures first; in a full cycle the rest waits until every connection was polled. A card
     // left undecoded is still redrawn when the budget allows (also while its connection fails).
     // A decoded one is in `watches` already, even if comparing it remembered it again just now.
-    const quietCards = quiet.flatMap((t, i) =>
-      decodedQuiet.has(t.key) ? [] : (this.#quiet.cardDue(t.key, quietTargets[i]!) ?? []),
-    );
+    const quietCards = this.#quiet.cardsDue(quiet, quietTargets, decodedQuiet, cardsPerPass(this.#settings));
     const plan = planDelivery(watches, latest, quietCards);
     await this.#failures.announce(plan.failing, waitUntil);
     if (options.polled) options.polled.push(plan);

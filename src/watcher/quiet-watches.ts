@@ -23,7 +23,7 @@ interface QuietMemo {
  * cycle's that changed nothing, the outcome is known: nothing to write, and at most its card to
  * redraw. Only watches with nothing to post are remembered (empty outbox, neither ended nor broken),
  * so a skipped watch adds nothing to the backlog or the failures of its cycle; one whose card waits
- * for the workspace's edit budget is remembered with its place in the edit order (`cardDue`), since
+ * for the workspace's edit budget is remembered with its place in the edit order (`cardsDue`), since
  * after a busy minute most cards of a large workspace wait there for many cycles. Anything else
  * that writes the record (a card edit, a button, another replica, a recheck) changes its text, and
  * the next cycle decodes it again.
@@ -80,18 +80,44 @@ export class QuietWatches {
   }
 
   /**
-   * What delivery needs of a watch left as text whose card waits to be redrawn, without decoding
-   * it: its record is the one remembered (`knows` compared the text), so are its card's facts.
-   * `target`: the one its key names (the cycle has it already).
+   * The cards among these watches left as text that a delivery pass could redraw, without decoding
+   * them (`knows` compared each text with the remembered record): per workspace, the `perTeam`
+   * first in the edit order (`dueRank`, then the longest unedited, ties in the given order). A
+   * workspace edits a few cards per budget window, yet after a busy minute a large one has tens of
+   * thousands waiting: one delivery entry for each, held until the pass and sorted, was most of a
+   * catch-up cycle's garbage, and all but the first few were skipped. `targets[i]` is `quiet[i]`'s
+   * (the cycle parsed them already); keys in `skip` were decoded this cycle and are planned as such.
    */
-  cardDue(key: string, target: WatchTarget): DueWatch | undefined {
-    const memo = this.#memos.get(key);
-    if (!memo || memo.cardRank < 0) return undefined;
-    return dueWatch(key, target.teamId, target.channelId, {
-      cardOnly: true,
-      rank: memo.cardRank,
-      editedAt: memo.editedAt,
-    });
+  cardsDue(
+    quiet: readonly { key: string }[],
+    targets: readonly WatchTarget[],
+    skip: ReadonlySet<string>,
+    perTeam: number,
+  ): DueWatch[] {
+    const first = new Map<string, { i: number; memo: QuietMemo }[]>();
+    if (perTeam <= 0) return [];
+    for (let i = 0; i < quiet.length; i++) {
+      const { key } = quiet[i]!;
+      const memo = this.#memos.get(key);
+      if (!memo || memo.cardRank < 0 || skip.has(key)) continue;
+      const teamId = targets[i]!.teamId;
+      const chosen = first.get(teamId) ?? [];
+      if (chosen.length === 0) first.set(teamId, chosen);
+      if (chosen.length === perTeam && !editsBefore(memo, chosen[perTeam - 1]!.memo)) continue;
+      let at = chosen.length;
+      while (at > 0 && editsBefore(memo, chosen[at - 1]!.memo)) at--;
+      chosen.splice(at, 0, { i, memo });
+      if (chosen.length > perTeam) chosen.pop();
+    }
+    return [...first.values()].flatMap((chosen) =>
+      chosen.map(({ i, memo }) =>
+        dueWatch(quiet[i]!.key, targets[i]!.teamId, targets[i]!.channelId, {
+          cardOnly: true,
+          rank: memo.cardRank,
+          editedAt: memo.editedAt,
+        }),
+      ),
+    );
   }
 
   forget(key: string): void {
@@ -103,6 +129,11 @@ export class QuietWatches {
     for (const [key, memo] of this.#memos) if (memo.cycle < this.#cycle) this.#memos.delete(key);
     this.#cycle++;
   }
+}
+
+/** `a`'s card comes before `b`'s in the edit order (`planDelivery`'s). */
+function editsBefore(a: QuietMemo, b: QuietMemo): boolean {
+  return a.cardRank < b.cardRank || (a.cardRank === b.cardRank && a.editedAt < b.editedAt);
 }
 
 /**

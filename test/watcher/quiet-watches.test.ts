@@ -163,6 +163,39 @@ describe.each([
     expect(waiting.report.events).toBe(0);
   });
 
+  it('waiting in numbers, only the first few of a workspace are reached each pass, and all are redrawn', async () => {
+    await rig.stop();
+    // One edit per window: a delivery pass is given 3 of the workspace's waiting cards.
+    const editBudget = { windowMs: 1_200, max: 1 };
+    rig = await startRig(world, { storeUrl: url(), watcher: { keyPrefix: prefix, editBudget } });
+    const ids = [0, 1, 2, 3, 4, 5].map(
+      (i) => world.oms.addTask({ name: `many-${i}`, status: 2, totalSize: 10 * GiB, speed: 100 * MiB }).id,
+    );
+    for (const id of ids) await watchTask(id);
+    const nextWindow = () => sleep(editBudget.windowMs - (Date.now() % editBudget.windowMs) + 5);
+    await nextWindow();
+    await cycle();
+    await cycle();
+    await nextWindow();
+    world.fakeSlack.clear();
+    world.clock.advance(20_000); // 6 cards move, 1 edit in this window
+    await cycle();
+    await cycle();
+    const deferred = rig.watcher.outbox.stats.editsDeferred;
+    const waiting = await cycle();
+    expect(waiting.report.quiet).toBe(6);
+    expect(waiting.decoded).toBe(0);
+    // 5 cards wait; reaching each of them would defer at least 4 in this cycle.
+    expect(rig.watcher.outbox.stats.editsDeferred - deferred).toBeLessThanOrEqual(3);
+    for (let i = 0; i < 8 && world.fakeSlack.callsTo('chat.update').length < 6; i++) {
+      await nextWindow();
+      await cycle();
+    }
+    const edited = world.fakeSlack.callsTo('chat.update').map((c) => c.body.ts);
+    expect(new Set(edited).size).toBe(6);
+    expect(edited).toHaveLength(6);
+  });
+
   it('is decoded again when something else wrote its record', async () => {
     const task = world.oms.addTask({ name: 'paused', status: 3 });
     const key = await watchTask(task.id);
