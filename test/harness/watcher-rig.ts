@@ -4,6 +4,7 @@ import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { SimClock } from '../../dev/simulators/kit.js';
 import { type Config, createConfig } from '../../src/config.js';
 import { ConnectionRegistry } from '../../src/connections/connection-registry.js';
+import type { ResourceKind } from '../../src/domain/migration-resource.js';
 import type { Logger } from '../../src/logger.js';
 import { type HttpTimeouts, PoolRegistry } from '../../src/providers/http/http-client.js';
 import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
@@ -11,6 +12,7 @@ import { SecretRegistry } from '../../src/secrets.js';
 import { SlackClients } from '../../src/slack/slack-clients.js';
 import { watchSlackFor } from '../../src/slack/watch-slack.js';
 import { createStore, type Store } from '../../src/store/create-store.js';
+import { watchKey } from '../../src/watcher/watch-store.js';
 import { Watcher, type WatcherOptions } from '../../src/watcher/watcher.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 import { SlackHistoryProxy } from './slack-history-proxy.js';
@@ -90,6 +92,30 @@ export interface Rig {
   store: Store;
   logs: string[];
   stop(): Promise<void>;
+}
+
+/** Where a test's watch is: `hw-prod`'s resource in `TEAM`'s watch channel, unless told otherwise. */
+export interface WatchedAt {
+  channelId?: string;
+  kind?: ResourceKind;
+}
+
+const watchedTarget = (id: string, { channelId = CHANNEL, kind = 'task' }: WatchedAt) => ({
+  teamId: TEAM,
+  channelId,
+  connection: 'hw-prod',
+  kind,
+  id,
+});
+
+/** Has `rig` watch an OMS task (or another kind of `hw-prod`), as Alice asked for it in Slack. */
+export function watchTask(rig: Rig, id: string, at: WatchedAt = {}) {
+  return rig.watcher.watch({ ...watchedTarget(id, at), by: 'U0ALICE01' });
+}
+
+/** The key of the watch `watchTask` made. */
+export function watchedKey(id: string, at: WatchedAt = {}): string {
+  return watchKey(watchedTarget(id, at));
 }
 
 export function uniquePrefix(): string {

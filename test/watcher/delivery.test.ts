@@ -11,9 +11,9 @@ import {
   type Rig,
   startRig,
   startWorld,
-  TEAM,
   trace,
   type WatchWorld,
+  watchTask,
 } from '../harness/watcher-rig.js';
 
 let world: WatchWorld;
@@ -30,8 +30,7 @@ afterEach(async () => {
   await world.stop();
 });
 
-const watch = (id: string, channelId = CHANNEL) =>
-  rig.watcher.watch({ teamId: TEAM, channelId, connection: 'hw-prod', kind: 'task', id, by: 'U0ALICE01' });
+const watch = (id: string, channelId = CHANNEL) => watchTask(rig, id, { channelId });
 
 async function pending(): Promise<number> {
   const all = await rig.watcher.store.loadAll();

@@ -18,6 +18,7 @@ import {
   startWorld,
   TEAM,
   type WatchWorld,
+  watchTask,
 } from '../harness/watcher-rig.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
@@ -38,15 +39,7 @@ async function rig(options: Parameters<typeof startRig>[1] = {}): Promise<Rig> {
   return started;
 }
 
-const watch = (r: Rig, id: string) =>
-  r.watcher.watch({
-    teamId: TEAM,
-    channelId: CHANNEL,
-    connection: 'hw-prod',
-    kind: 'task',
-    id,
-    by: 'U0ALICE01',
-  });
+const watch = (r: Rig, id: string) => watchTask(r, id);
 
 /** 10 GiB at 100 MiB/s: about 1 point per second of the simulator's clock. */
 const task = (name: string, progress: number, fails: boolean) =>
@@ -156,14 +149,7 @@ describe('failures go first, several at once in one listing', () => {
     const channels = Array.from({ length: 45 }, (_, i) => `C0FAIL${String(i).padStart(3, '0')}`);
     for (const [i, channelId] of channels.entries()) {
       const t = task(`failing-${i}`, 0.45, true);
-      await r.watcher.watch({
-        teamId: TEAM,
-        channelId,
-        connection: 'hw-prod',
-        kind: 'task',
-        id: t.id,
-        by: 'U0ALICE01',
-      });
+      await watchTask(r, t.id, { channelId });
     }
     world.fakeSlack.setTierLimits(true);
     world.fakeSlack.clear();

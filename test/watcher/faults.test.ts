@@ -9,8 +9,8 @@ import {
   type Rig,
   startRig,
   startWorld,
-  TEAM,
   type WatchWorld,
+  watchTask,
 } from '../harness/watcher-rig.js';
 
 const OTHER_CHANNEL = 'C0WATCH02';
@@ -29,8 +29,7 @@ afterEach(async () => {
   await world.stop();
 });
 
-const watch = (id: string, channelId = CHANNEL) =>
-  rig.watcher.watch({ teamId: TEAM, channelId, connection: 'hw-prod', kind: 'task', id, by: 'U0ALICE01' });
+const watch = (id: string, channelId = CHANNEL) => watchTask(rig, id, { channelId });
 
 describe('provider faults never become migration failures', () => {
   it('429 with Retry-After, 5xx, malformed bodies, hang-ups and timeouts: no false failure, nothing twice', async () => {

@@ -22,6 +22,7 @@ import {
   TEST_POST_PACE,
   uniquePrefix,
   type WatchWorld,
+  watchTask,
 } from '../harness/watcher-rig.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
@@ -140,15 +141,7 @@ describe('kill -9 at random points, replicas restarted each time', () => {
           ...(i % 2 === 1 ? { failAt: 0.5, failCode: 'TRF.0004' } : {}),
         }),
       );
-      for (const t of tasks)
-        await observer.watcher.watch({
-          teamId: TEAM,
-          channelId: CHANNEL,
-          connection: 'hw-prod',
-          kind: 'task',
-          id: t.id,
-          by: 'U0ALICE01',
-        });
+      for (const t of tasks) await watchTask(observer, t.id);
 
       let kills = 0;
       let transitionsDone = false;

@@ -1,15 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ResourceKind } from '../../src/domain/migration-resource.js';
 import {
-  CHANNEL,
   GiB,
   MiB,
   notifications,
   type Rig,
   startRig,
   startWorld,
-  TEAM,
   type WatchWorld,
+  watchTask,
 } from '../harness/watcher-rig.js';
 
 let world: WatchWorld;
@@ -24,8 +23,7 @@ afterEach(async () => {
   await world.stop();
 });
 
-const watch = (kind: ResourceKind, id: string) =>
-  rig.watcher.watch({ teamId: TEAM, channelId: CHANNEL, connection: 'hw-prod', kind, id, by: 'U0ALICE01' });
+const watch = (kind: ResourceKind, id: string) => watchTask(rig, id, { kind });
 
 /** Provider calls of one operation the watcher made, from its debug log. */
 const callsOf = (operation: string) =>

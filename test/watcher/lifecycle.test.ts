@@ -15,6 +15,7 @@ import {
   TEAM,
   trace,
   type WatchWorld,
+  watchTask,
 } from '../harness/watcher-rig.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
@@ -41,15 +42,7 @@ afterEach(async () => {
 
 const advance = (ms: number) => world.clock.advance(ms);
 const cycle = () => rig.watcher.runCycle();
-const watch = (id: string) =>
-  rig.watcher.watch({
-    teamId: TEAM,
-    channelId: CHANNEL,
-    connection: 'hw-prod',
-    kind: 'task',
-    id,
-    by: 'U0ALICE01',
-  });
+const watch = (id: string) => watchTask(rig, id);
 
 describe('watching a task through its life', () => {
   it('a task that runs to success: one parent card, edits in place, thread replies, completion broadcast', async () => {

@@ -21,6 +21,7 @@ import {
   TEAM,
   uniquePrefix,
   type WatchWorld,
+  watchTask,
 } from '../harness/watcher-rig.js';
 
 /**
@@ -77,14 +78,7 @@ describe.each([
     const storeUrl = url();
     const task = world.oms.addTask({ name: 'left-behind', status: 2 });
     const before = await rig(storeUrl);
-    const watched = await before.watcher.watch({
-      teamId: TEAM,
-      channelId: CHANNEL,
-      connection: 'hw-prod',
-      kind: 'task',
-      id: task.id,
-      by: 'U0ALICE01',
-    });
+    const watched = await watchTask(before, task.id);
     expect(watched.posted).toBe(true);
     const base = `${TEAM}:${CHANNEL}:hw-prod:task:${task.id}`;
     // What the old version had waiting when it was stopped: a thread reply and a creator's DM in the

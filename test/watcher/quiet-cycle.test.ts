@@ -1,16 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SKIP } from '../../src/store/atomic-kv.js';
-import { watchKey } from '../../src/watcher/watch-store.js';
 import {
-  CHANNEL,
   cleanRedis,
   REDIS_URL,
   type Rig,
   startRig,
   startWorld,
-  TEAM,
   uniquePrefix,
   type WatchWorld,
+  watchedKey,
+  watchTask,
 } from '../harness/watcher-rig.js';
 
 /**
@@ -46,18 +45,8 @@ describe.each([
       world.oms.addTask({ name: 'waiting', status: 0 }).id,
       world.oms.addTask({ name: 'paused', status: 3 }).id,
     ];
-    const keys = ids.map((id) =>
-      watchKey({ teamId: TEAM, channelId: CHANNEL, connection: 'hw-prod', kind: 'task', id }),
-    );
-    for (const id of ids)
-      await rig.watcher.watch({
-        teamId: TEAM,
-        channelId: CHANNEL,
-        connection: 'hw-prod',
-        kind: 'task',
-        id,
-        by: 'U0ALICE01',
-      });
+    const keys = ids.map((id) => watchedKey(id));
+    for (const id of ids) await watchTask(rig, id);
     // Settle: cards posted, first observations stored.
     for (let i = 0; i < 3; i++) await rig.watcher.runCycle();
     const before = await Promise.all(keys.map((k) => rig.watcher.store.backend.get(k)));

@@ -16,6 +16,7 @@ import {
   TEAM,
   uniquePrefix,
   type WatchWorld,
+  watchTask,
 } from '../harness/watcher-rig.js';
 
 let world: WatchWorld;
@@ -65,14 +66,7 @@ async function scenario(
       ...(i % 2 === 1 ? { failAt: 0.6, failCode: 'TRF.0004' } : {}),
     });
     ids.push(task.id);
-    await replicas[i % replicas.length]!.watcher.watch({
-      teamId: TEAM,
-      channelId: CHANNEL,
-      connection: 'hw-prod',
-      kind: 'task',
-      id: task.id,
-      by: 'U0ALICE01',
-    });
+    await watchTask(replicas[i % replicas.length]!, task.id);
   }
   const reports: (CycleReport | undefined)[][] = [];
   for (let step = 0; step < 40; step++) {
@@ -130,14 +124,7 @@ describe('two replicas on one Redis', () => {
     const leaseMs = 600;
     const [a, b] = [await replica(leaseMs), await replica(leaseMs)];
     const task = world.oms.addTask({ name: 'handover', status: 1, speed: 10 * MiB });
-    await a!.watcher.watch({
-      teamId: TEAM,
-      channelId: CHANNEL,
-      connection: 'hw-prod',
-      kind: 'task',
-      id: task.id,
-      by: 'U0ALICE01',
-    });
+    await watchTask(a!, task.id);
     const aStarted = Date.now();
     expect((await a!.watcher.runCycle())?.polled).toBe(1);
     // `a` goes silent (no more cycles, lease not released); `b` takes over once the lease lapses.

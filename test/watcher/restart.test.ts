@@ -19,6 +19,7 @@ import {
   TEAM,
   uniquePrefix,
   type WatchWorld,
+  watchTask,
 } from '../harness/watcher-rig.js';
 
 let world: WatchWorld;
@@ -47,15 +48,7 @@ async function rig(storeUrl: string, options: Parameters<typeof startRig>[1] = {
   return started;
 }
 
-const watch = (r: Rig, id: string) =>
-  r.watcher.watch({
-    teamId: TEAM,
-    channelId: CHANNEL,
-    connection: 'hw-prod',
-    kind: 'task',
-    id,
-    by: 'U0ALICE01',
-  });
+const watch = (r: Rig, id: string) => watchTask(r, id);
 
 const sqliteUrl = () => `sqlite://${path.join(mkdtempSync(path.join(tmpdir(), 'mb-watch-')), 'bot.sqlite')}`;
 
