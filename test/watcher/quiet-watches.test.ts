@@ -5,18 +5,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SKIP } from '../../src/store/atomic-kv.js';
 import type { CycleReport } from '../../src/watcher/cycle-report.js';
-import { type WatchRecord, watchKey } from '../../src/watcher/watch-store.js';
+import type { WatchRecord } from '../../src/watcher/watch-store.js';
 import {
-  CHANNEL,
   cleanRedis,
   notifications,
   REDIS_URL,
   type Rig,
   startRig,
   startWorld,
-  TEAM,
   uniquePrefix,
   type WatchWorld,
+  watchedKey,
+  watchTask,
 } from '../harness/watcher-rig.js';
 
 /**
@@ -44,16 +44,9 @@ afterEach(async () => {
 
 const sqliteUrl = () => `sqlite://${path.join(mkdtempSync(path.join(tmpdir(), 'mb-quiet-')), 'bot.sqlite')}`;
 
-async function watchTask(id: string): Promise<string> {
-  await rig.watcher.watch({
-    teamId: TEAM,
-    channelId: CHANNEL,
-    connection: 'hw-prod',
-    kind: 'task',
-    id,
-    by: 'U0ALICE01',
-  });
-  return watchKey({ teamId: TEAM, channelId: CHANNEL, connection: 'hw-prod', kind: 'task', id });
+async function watch(id: string): Promise<string> {
+  await watchTask(rig, id);
+  return watchedKey(id);
 }
 
 /** Runs a cycle and counts the watch records it decoded. */
@@ -88,7 +81,7 @@ describe.each([
     const waiting = world.oms.addTask({ name: 'waiting', status: 1 });
     const paused = world.oms.addTask({ name: 'paused', status: 3 });
     const failing = world.oms.addTask({ name: 'to-fail', status: 3, totalSize: 10 * GiB, speed: 100 * MiB });
-    for (const task of [waiting, paused, failing]) await watchTask(task.id);
+    for (const task of [waiting, paused, failing]) await watch(task.id);
     await cycle(); // first observations
     await cycle(); // cards settled: nothing left to do, so each watch is remembered as quiet
     const quiet = await cycle();
@@ -111,7 +104,7 @@ describe.each([
 
   it('is decoded again once the clock alone could change it: a stall is told on time', async () => {
     const task = world.oms.addTask({ name: 'stuck', status: 2, totalSize: 10 * GiB, speed: 50 * MiB });
-    const key = await watchTask(task.id);
+    const key = await watch(task.id);
     world.clock.advance(60_000);
     await cycle();
     world.oms.task(task.id)!.speed = 0; // stops moving but still says "migrating"
@@ -132,23 +125,34 @@ describe.each([
     expect(quietCycles).toBeGreaterThan(0);
   });
 
-  it('waiting for the edit budget, is not decoded again, and its card is still redrawn later', async () => {
+  /**
+   * Restarts the rig with a budget of one card edit per `windowMs`, watches `count` running tasks,
+   * lets their cards settle, then moves every one of them at the start of a window (one is redrawn
+   * in the cycle returned; the others wait for later windows). Returns a wait for the next window.
+   */
+  async function cardsWaitingForBudget(count: number, windowMs: number): Promise<() => Promise<unknown>> {
     await rig.stop();
-    const editBudget = { windowMs: 2_000, max: 1 };
+    const editBudget = { windowMs, max: 1 };
     rig = await startRig(world, { storeUrl: url(), watcher: { keyPrefix: prefix, editBudget } });
-    const ids = [0, 1, 2].map(
-      (i) => world.oms.addTask({ name: `wait-${i}`, status: 2, totalSize: 10 * GiB, speed: 100 * MiB }).id,
-    );
-    for (const id of ids) await watchTask(id);
-    const nextWindow = () => sleep(editBudget.windowMs - (Date.now() % editBudget.windowMs) + 5);
+    for (let i = 0; i < count; i++)
+      await watch(
+        world.oms.addTask({ name: `wait-${i}`, status: 2, totalSize: 10 * GiB, speed: 100 * MiB }).id,
+      );
+    const nextWindow = () => sleep(windowMs - (Date.now() % windowMs) + 5);
     await nextWindow();
     await cycle();
     await cycle();
     await nextWindow();
     world.fakeSlack.clear();
-    world.clock.advance(20_000); // every card moves ~20 points: 3 dirty, 1 edit in this window
-    expect((await cycle()).decoded).toBe(3);
+    world.clock.advance(20_000); // every card moves ~20 points
+    const moved = await cycle();
+    expect(moved.decoded).toBe(count);
     expect(world.fakeSlack.callsTo('chat.update')).toHaveLength(1);
+    return nextWindow;
+  }
+
+  it('waiting for the edit budget, is not decoded again, and its card is still redrawn later', async () => {
+    const nextWindow = await cardsWaitingForBudget(3, 2_000);
     await cycle(); // the records just written are read once more, and remembered
     const waiting = await cycle();
     expect(waiting.report.quiet).toBe(3);
@@ -164,22 +168,8 @@ describe.each([
   });
 
   it('waiting in numbers, only the first few of a workspace are reached each pass, and all are redrawn', async () => {
-    await rig.stop();
     // One edit per window: a delivery pass is given 3 of the workspace's waiting cards.
-    const editBudget = { windowMs: 1_200, max: 1 };
-    rig = await startRig(world, { storeUrl: url(), watcher: { keyPrefix: prefix, editBudget } });
-    const ids = [0, 1, 2, 3, 4, 5].map(
-      (i) => world.oms.addTask({ name: `many-${i}`, status: 2, totalSize: 10 * GiB, speed: 100 * MiB }).id,
-    );
-    for (const id of ids) await watchTask(id);
-    const nextWindow = () => sleep(editBudget.windowMs - (Date.now() % editBudget.windowMs) + 5);
-    await nextWindow();
-    await cycle();
-    await cycle();
-    await nextWindow();
-    world.fakeSlack.clear();
-    world.clock.advance(20_000); // 6 cards move, 1 edit in this window
-    await cycle();
+    const nextWindow = await cardsWaitingForBudget(6, 1_200);
     await cycle();
     const deferred = rig.watcher.outbox.stats.editsDeferred;
     const waiting = await cycle();
@@ -198,7 +188,7 @@ describe.each([
 
   it('is decoded again when something else wrote its record', async () => {
     const task = world.oms.addTask({ name: 'paused', status: 3 });
-    const key = await watchTask(task.id);
+    const key = await watch(task.id);
     for (let i = 0; i < 3; i++) await cycle();
     expect((await cycle()).decoded).toBe(0);
     // As a button does: the record changes, the resource does not.
