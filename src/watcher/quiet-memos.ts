@@ -7,10 +7,10 @@ const SHORT = 0x3fffffff;
 /**
  * The numbers `QuietWatches` keeps per watch, in columns indexed by a slot, and each watch's slot
  * under a hash of its key. Kept between cycles for every quiet watch, so its size is per watch:
- * an object per watch under its key string (the key, the object, four boxed numbers) took about
- * 200 bytes of V8's heap each, 10 MB at 50,000 watches, which every full collection walked and
- * which made the heap grow; here a watch takes 56 bytes of column, outside that heap, and one Map
- * entry of two small integers.
+ * an object per watch under its key string (the key, the object, four boxed numbers) took 174
+ * bytes of V8's heap each, 8.7 MB at 50,000 watches, which every full collection walked; here a
+ * watch takes 56 bytes of column, outside that heap, and one Map entry of two small integers (38
+ * bytes). RSS after the idle cycles at 50,000 watches fell by 13–23 MB (bench/notes.md).
  *
  * Two keys whose hashes share the Map's 30 bits (about one pair in 50,000 watches) are told apart
  * by the whole 53-bit hash in `keyHash`: the one remembered last takes the slot, and the other is
