@@ -169,7 +169,7 @@ describe.each([
 
   it('waiting in numbers, only the first few of a workspace are reached each pass, and all are redrawn', async () => {
     // One edit per window: a delivery pass is given 3 of the workspace's waiting cards.
-    const nextWindow = await cardsWaitingForBudget(6, 1_200);
+    const nextWindow = await cardsWaitingForBudget(6, 1_500);
     await cycle();
     const deferred = rig.watcher.outbox.stats.editsDeferred;
     const waiting = await cycle();
