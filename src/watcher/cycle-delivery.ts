@@ -55,8 +55,16 @@ export function planDelivery(
   }
   // Card edits share a per-workspace budget: state changes first, then the longest-unedited cards,
   // so a few busy cards never starve the rest.
-  due.sort((a, b) => a.rank - b.rank || a.editedAt - b.editedAt);
+  due.sort((a, b) => editOrder(a.rank, a.editedAt, b.rank, b.editedAt));
   return { failing, due };
+}
+
+/**
+ * The card edit order, as a comparator over two cards' `dueRank` and last edit: an old state
+ * first, then the longest unedited. `QuietWatches.cardsDue` picks its few cards by the same order.
+ */
+export function editOrder(rankA: number, editedA: number, rankB: number, editedB: number): number {
+  return rankA - rankB || editedA - editedB;
 }
 
 /**

@@ -13,7 +13,7 @@ const SHORT = 0x3fffffff;
  * bytes). RSS after the idle cycles at 50,000 watches fell by 13–23 MB (bench/notes.md).
  *
  * Two keys whose hashes share the Map's 30 bits (about one pair in 50,000 watches) are told apart
- * by the whole 53-bit hash in `keyHash`: the one remembered last takes the slot, and the other is
+ * by the whole 53-bit hash in `#keyHash`: the one remembered last takes the slot, and the other is
  * then unknown, decoded next cycle as if it had been forgotten. A collision costs a decode, never
  * a wrong answer.
  */
@@ -21,7 +21,8 @@ export class QuietMemos {
   readonly #slots = new Map<number, number>();
   readonly #free: number[] = [];
   #used = 0;
-  keyHash = new Float64Array(INITIAL_SLOTS);
+  /** The whole 53-bit hash of each slot's key, to tell keys sharing the Map's 30 bits apart. */
+  #keyHash = new Float64Array(INITIAL_SLOTS);
   /** The stored text's hash (`hashText`). */
   text = new Float64Array(INITIAL_SLOTS);
   /** The observation's hash (`hashValue`). */
@@ -39,7 +40,7 @@ export class QuietMemos {
   find(key: string): number {
     const hash = hashText(key);
     const slot = this.#slots.get(hash & SHORT);
-    return slot !== undefined && this.keyHash[slot] === hash ? slot : -1;
+    return slot !== undefined && this.#keyHash[slot] === hash ? slot : -1;
   }
 
   /** `key`'s slot, given one if it has none (its columns then hold another watch's old values). */
@@ -50,14 +51,14 @@ export class QuietMemos {
       slot = this.#free.pop() ?? this.#grown();
       this.#slots.set(hash & SHORT, slot);
     }
-    this.keyHash[slot] = hash;
+    this.#keyHash[slot] = hash;
     return slot;
   }
 
   release(key: string): void {
     const hash = hashText(key);
     const slot = this.#slots.get(hash & SHORT);
-    if (slot === undefined || this.keyHash[slot] !== hash) return;
+    if (slot === undefined || this.#keyHash[slot] !== hash) return;
     this.#slots.delete(hash & SHORT);
     this.#free.push(slot);
   }
@@ -73,9 +74,9 @@ export class QuietMemos {
 
   /** A new slot at the end, the columns doubled when full. */
   #grown(): number {
-    if (this.#used === this.keyHash.length) {
+    if (this.#used === this.#keyHash.length) {
       const size = this.#used * 2;
-      this.keyHash = doubled(this.keyHash, size);
+      this.#keyHash = doubled(this.#keyHash, size);
       this.text = doubled(this.text, size);
       this.seen = doubled(this.seen, size);
       this.until = doubled(this.until, size);

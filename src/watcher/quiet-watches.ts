@@ -1,8 +1,7 @@
-import { type DueWatch, dueRank, dueWatch } from './cycle-delivery.js';
+import { type DueWatch, dueRank, dueWatch, editOrder } from './cycle-delivery.js';
 import { hashText, hashValue } from './hash53.js';
 import { QuietMemos } from './quiet-memos.js';
-import type { WatchRecord, WatchTarget } from './watch-store.js';
-import { watchKey } from './watch-store.js';
+import { type WatchRecord, type WatchTarget, watchKey } from './watch-store.js';
 
 /**
  * Watches whose record need not be decoded this cycle. Every cycle used to decode and compare
@@ -83,12 +82,12 @@ export class QuietWatches {
     skip: ReadonlySet<string>,
     perTeam: number,
   ): DueWatch[] {
-    const m = this.#memos;
-    /** Whether slot `a`'s card comes before slot `b`'s in the edit order (`planDelivery`'s). */
-    const before = (a: number, b: number) =>
-      m.cardRank[a]! < m.cardRank[b]! || (m.cardRank[a] === m.cardRank[b] && m.editedAt[a]! < m.editedAt[b]!);
-    const first = new Map<string, { i: number; slot: number }[]>();
     if (perTeam <= 0) return [];
+    const m = this.#memos;
+    /** Whether slot `a`'s card comes strictly before slot `b`'s in the edit order. */
+    const before = (a: number, b: number) =>
+      editOrder(m.cardRank[a]!, m.editedAt[a]!, m.cardRank[b]!, m.editedAt[b]!) < 0;
+    const first = new Map<string, { i: number; slot: number }[]>();
     for (let i = 0; i < quiet.length; i++) {
       const { key } = quiet[i]!;
       const slot = m.find(key);
