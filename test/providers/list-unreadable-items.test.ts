@@ -93,6 +93,29 @@ describe('a list page with malformed items', () => {
     expect(warnings()[0]?.msg).toBe('unreadable item in a list page');
   });
 
+  it('OMS ListTasks: a task whose malformed fields are ones a list row does not show is listed as usual', async () => {
+    const odd = {
+      ...SEED_TASK,
+      id: 191297407830874,
+      name: 'odd',
+      status: 2,
+      bandwidth_policy: 'every night',
+      smn_info: 42,
+      enable_kms: 'yes',
+      unknown_field: { anything: true },
+    };
+    nock(OMS)
+      .get(`/v2/${PROJECT}/tasks`)
+      .query({ limit: '10', offset: '0' })
+      .reply(200, { tasks: [odd], count: 1 });
+    const page = await hw().list({ kind: 'task', limit: 10, offset: 0 });
+    expect(page.resources.map((r) => [r.id, r.unreadable ?? false, r.state, r.name])).toEqual([
+      ['191297407830874', false, 'running', 'odd'],
+    ]);
+    expect(page.resources[0]?.source.bucket).toBe(SEED_TASK.src_node.bucket);
+    expect(warnings()).toEqual([]);
+  });
+
   it('OMS ListTaskGroup: a group whose id is a number is unreadable, the others are not', async () => {
     const [first, second] = SEED_LIST_GROUPS.taskgroups;
     nock(OMS)

@@ -93,6 +93,19 @@ describe('NCP policy mapping', () => {
     expect(resource.destination.bucket).toBe('old-bucket');
   });
 
+  it('reads a policy whose every field but the title is null as one with those fields missing', () => {
+    const nulls = Object.fromEntries(Object.keys(SEED_POLICY).map((key) => [key, null]));
+    const parsed = ncpPolicySchema.parse({ ...nulls, title: 'p', targetBuketName: null });
+    expect(Object.values(parsed).filter((value) => value === null)).toEqual([]);
+    const resource = mapPolicy(parsed, 'c');
+    expect(resource).toMatchObject({ id: 'p', state: 'unknown', progress: undefined });
+    // new Date(null) is 1970: a null date must stay no date at all.
+    expect(resource.createdAt).toBeUndefined();
+    expect(resource.bytes).toEqual({ done: undefined, skipped: undefined, total: undefined });
+    const renamed = ncpPolicySchema.parse({ ...SEED_POLICY, targetBucketName: null, targetBuketName: 'old' });
+    expect(renamed.targetBucketName).toBe('old');
+  });
+
   it('tolerates nulls and epoch-millisecond dates, and drops negative counts', () => {
     const resource = policy({
       sourcePrefix: null,

@@ -1,3 +1,4 @@
+import type { ZodType } from 'zod';
 import { InvalidInputError } from '../../errors.js';
 import type { UnreadableItem } from '../list-items.js';
 import { OmsBucketApi } from './bucket-api.js';
@@ -73,6 +74,18 @@ export class OmsClient extends OmsBucketApi {
 
   /** GET /v2/{project_id}/tasks (5.2.1). */
   async listTasks(params: ListTasksParams = {}): Promise<OmsPage & { tasks: oms.TaskResp[] }> {
+    return this.#listTasks(params, oms.taskRespSchema);
+  }
+
+  /**
+   * The same page, each task read only for the fields a list row and the watcher show
+   * (`taskListItemSchema`): what listing and every poll read.
+   */
+  async listTaskSummaries(params: ListTasksParams = {}): Promise<OmsPage & { tasks: oms.TaskListItem[] }> {
+    return this.#listTasks(params, oms.taskListItemSchema);
+  }
+
+  async #listTasks<T>(params: ListTasksParams, itemSchema: ZodType<T>): Promise<OmsPage & { tasks: T[] }> {
     checkPage(params.limit, params.offset, oms.LIMITS.taskOffsetMax);
     if (
       params.status !== undefined &&
@@ -95,7 +108,7 @@ export class OmsClient extends OmsBucketApi {
       },
       oms.listTasksRespSchema,
     );
-    const { items, unreadable } = this.items('ListTasks', resp.tasks, oms.taskRespSchema, 'id');
+    const { items, unreadable } = this.items('ListTasks', resp.tasks, itemSchema, 'id');
     return { tasks: items, unreadable, count: resp.count ?? undefined };
   }
 

@@ -35,7 +35,7 @@ import {
   type SourceCdnReq,
   type SyncTaskInfo,
   type TaskGroupResp,
-  type TaskResp,
+  type TaskListItem,
 } from './schemas.js';
 import { OmsStorageKeys } from './storage-keys.js';
 import { parseOrThrow } from './validation.js';
@@ -78,8 +78,8 @@ export class HuaweiOmsProvider implements MigrationProvider {
         return status === undefined ? [] : [status];
       });
       return listByStatus(query, statuses, async (status, limit, offset) => {
-        const page = await this.#client.listTasks({ limit, offset, status, groupId: query.groupId });
-        const map = (t: TaskResp) => mapTask(t, this.connection);
+        const page = await this.#client.listTaskSummaries({ limit, offset, status, groupId: query.groupId });
+        const map = (t: TaskListItem) => mapTask(t, this.connection);
         return { items: pageResources(where, page.tasks, map, page.unreadable), count: page.count };
       });
     }

@@ -5,7 +5,7 @@ import {
   type SyncTaskInfo,
   type SyncTaskStatus,
   type TaskGroupResp,
-  type TaskResp,
+  type TaskListItem,
 } from './schemas.js';
 
 /** OMS task status (Table 5-15) → normalized state. */
@@ -114,7 +114,7 @@ function stateOf(
   return typeof n === 'number' && Object.hasOwn(table, n) ? table[n]! : 'unknown';
 }
 
-export function mapTask(task: TaskResp, connection: string): MigrationResource {
+export function mapTask(task: TaskListItem, connection: string): MigrationResource {
   const state = stateOf(TASK_STATE_BY_STATUS, task.status);
   const record = task.failed_object_record;
   const progress = amount(task.progress);

@@ -97,47 +97,57 @@ const amount = z
   .nullish()
   .transform((value) => value ?? undefined);
 
+/*
+ * The policy's fields accept `null` as given and the policy turns every `null` into `undefined` once,
+ * in one transform: a transform on each field made zod build a pipe per field and value, which took
+ * 1.5-1.8 ms of each 100-policy list page against 0.2-0.3 ms without (bench/notes.md, sixteenth
+ * session). The watcher reads every page of every connection each cycle.
+ */
+const nullableText = z.string().nullish();
+const nullableAmount = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).nullish();
 /** ISO 8601 in the current doc; older editions said "Date", so epoch milliseconds are accepted too [I]. */
-const time = z
-  .union([z.string(), z.number()])
-  .nullish()
-  .transform((value) => value ?? undefined);
+const nullableTime = z.union([z.string(), z.number()]).nullish();
+
+/** The object with each `null` value read as missing (`undefined`), typed so. */
+type WithoutNulls<T> = { [K in keyof T]: Exclude<T[K], null> };
+function withoutNulls<T extends Record<string, unknown>>(value: T): WithoutNulls<T> {
+  const out: Record<string, unknown> = {};
+  for (const key in value) out[key] = value[key] ?? undefined;
+  return out as WithoutNulls<T>;
+}
 
 /** The policy object returned by Create, Get, Start, Pause, Delete and in `jobList` (§1.4, seed 000). */
 export const ncpPolicySchema = z
   .looseObject({
     // The policy's id: the one field an item cannot be read without.
     title: z.string().min(1),
-    sourceBucketName: text,
-    sourceRegionName: text,
-    sourceCspType: text,
-    sourceEndpoint: text,
-    sourcePrefix: text,
-    targetBucketName: text,
+    sourceBucketName: nullableText,
+    sourceRegionName: nullableText,
+    sourceCspType: nullableText,
+    sourceEndpoint: nullableText,
+    sourcePrefix: nullableText,
+    targetBucketName: nullableText,
     /** The misspelling of older doc editions. */
-    targetBuketName: text,
-    targetRegionName: text,
-    targetEndpoint: text,
-    targetPrefix: text,
+    targetBuketName: nullableText,
+    targetRegionName: nullableText,
+    targetEndpoint: nullableText,
+    targetPrefix: nullableText,
     // A string, not an enum: an unknown state maps to 'unknown' instead of failing the whole call.
-    jobState: text,
-    createTime: time,
-    updateTime: time,
-    estimatedDone: z
-      .boolean()
-      .nullish()
-      .transform((value) => value ?? undefined),
-    estimatedSize: amount,
-    migratedSize: amount,
-    skippedSize: amount,
-    estimatedObjectNum: amount,
-    migratedObjectNum: amount,
-    skippedObjectNum: amount,
+    jobState: nullableText,
+    createTime: nullableTime,
+    updateTime: nullableTime,
+    estimatedDone: z.boolean().nullish(),
+    estimatedSize: nullableAmount,
+    migratedSize: nullableAmount,
+    skippedSize: nullableAmount,
+    estimatedObjectNum: nullableAmount,
+    migratedObjectNum: nullableAmount,
+    skippedObjectNum: nullableAmount,
   })
-  .transform(({ targetBuketName, ...policy }) => ({
-    ...policy,
-    targetBucketName: policy.targetBucketName ?? targetBuketName,
-  }));
+  .transform((raw) => {
+    const { targetBuketName, ...policy } = withoutNulls(raw);
+    return { ...policy, targetBucketName: policy.targetBucketName ?? targetBuketName };
+  });
 export type NcpPolicy = z.output<typeof ncpPolicySchema>;
 
 /**

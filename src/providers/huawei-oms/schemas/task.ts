@@ -85,6 +85,38 @@ export const taskRespSchema = z.looseObject({
 export type TaskResp = z.infer<typeof taskRespSchema>;
 
 /**
+ * A task as a list page is read: the fields `mapTask` reads, each as `taskRespSchema` has it, and
+ * nothing else kept. The watcher reads every page of every connection each cycle, and zod's work
+ * grows with the fields: 0.7-1.0 ms a 100-task page with the whole TaskResp against 0.3-0.5 ms
+ * (bench/notes.md, sixteenth session). A task shown on its own (`ShowTask`) is read whole.
+ */
+export const taskListItemSchema = taskRespSchema
+  .pick({
+    id: true,
+    name: true,
+    status: true,
+    task_type: true,
+    group_id: true,
+    progress: true,
+    complete_size: true,
+    total_size: true,
+    total_num: true,
+    successful_num: true,
+    failed_num: true,
+    skipped_num: true,
+    migrate_speed: true,
+    left_time: true,
+    start_time: true,
+    total_time: true,
+    error_reason: true,
+    failed_object_record: true,
+    src_node: true,
+    dst_node: true,
+  })
+  .strip();
+export type TaskListItem = z.infer<typeof taskListItemSchema>;
+
+/**
  * GET /v2/{project_id}/tasks (Table 5-14). Items are read one by one by the client (`readItems`),
  * so one malformed task is reported instead of failing the whole page.
  */
