@@ -87,8 +87,9 @@ export type TaskResp = z.infer<typeof taskRespSchema>;
 /**
  * A task as a list page is read: the fields `mapTask` reads, each as `taskRespSchema` has it, and
  * nothing else kept. The watcher reads every page of every connection each cycle, and zod's work
- * grows with the fields: 0.7-1.0 ms a 100-task page with the whole TaskResp against 0.3-0.5 ms
- * (bench/notes.md, sixteenth session). A task shown on its own (`ShowTask`) is read whole.
+ * grows with the fields: 0.7-1.5 ms and 995 KB allocated a 100-task page with the whole TaskResp,
+ * 0.5-0.9 ms and 544 KB with these (bench/notes.md, sixteenth session). A task shown on its own
+ * (`ShowTask`) is read whole.
  */
 export const taskListItemSchema = taskRespSchema
   .pick({
