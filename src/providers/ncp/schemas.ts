@@ -146,7 +146,8 @@ export const ncpPolicySchema = z
   })
   .transform((raw) => {
     const { targetBuketName, ...policy } = withoutNulls(raw);
-    return { ...policy, targetBucketName: policy.targetBucketName ?? targetBuketName };
+    policy.targetBucketName ??= targetBuketName;
+    return policy;
   });
 export type NcpPolicy = z.output<typeof ncpPolicySchema>;
 
