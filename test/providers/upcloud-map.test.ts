@@ -129,6 +129,24 @@ describe('mapJob', () => {
     expect(parsed).toHaveProperty('brand_new_field');
   });
 
+  it('skips a wrongly typed or negative counter for the next candidate name, on the job and in progress', () => {
+    const input = {
+      status: 'running',
+      total_objects: '12',
+      objects_total: 12,
+      migrated_objects: -1,
+      objects_migrated: 3,
+      progress: { total_bytes: null, bytes_total: 400, migrated_bytes: 100, failed_objects: 'x' },
+    };
+    const resource = mapJob(job(input), context);
+    expect(resource.objects).toEqual({ done: 3, total: 12 });
+    expect(resource.bytes).toEqual({ done: 100, total: 400 });
+    expect(resource.progress).toBe(0.25);
+    // The response as received is left as it was.
+    expect(input.total_objects).toBe('12');
+    expect(input.progress.failed_objects).toBe('x');
+  });
+
   it('takes the error from whichever field carries it', () => {
     expect(mapJob(job({ status: 'failed', error_message: 'Access Denied' }), context).lastError).toEqual({
       message: 'Access Denied',
