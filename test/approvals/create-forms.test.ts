@@ -8,7 +8,7 @@ import {
   parseOmsBandwidth as parseBandwidthWindows,
 } from '../../src/providers/huawei-oms/create-form.js';
 import { regionsOf } from '../../src/providers/huawei-oms/create-form-items.js';
-import { describeBandwidth } from '../../src/providers/huawei-oms/summary.js';
+import { describeBandwidth, summarizeOms } from '../../src/providers/huawei-oms/summary.js';
 import { ncpRequestFromForm } from '../../src/providers/ncp/create-form.js';
 import { upcloudRequestFromForm } from '../../src/providers/upcloud/create-form.js';
 import { renderApprovalRequest, renderRequesterNotice } from '../../src/slack/blocks/approval-request.js';
@@ -210,6 +210,37 @@ describe('OMS form → create request', () => {
     const whole = omsRequestFromForm('task', { ...OMS_OK, src_objects: undefined });
     expect(whole.ok && omsPrefixCheck(whole.request)).toBeUndefined();
   });
+
+  it('an empty objects field is the whole bucket, sent as [""] (Tables 5-40 and 5-132)', () => {
+    for (const [kind, taskType] of [
+      ['task', 'prefix'],
+      ['task', 'object'],
+      ['task-group', 'PREFIX'],
+    ] as const) {
+      const whole = omsRequestFromForm(kind, { ...OMS_OK, task_type: taskType, src_objects: '  \n ' });
+      expect(whole.ok, taskType).toBe(true);
+      expect(whole.ok && (whole.request.src_node as { object_key?: string[] }).object_key).toEqual(['']);
+      // The approval lists no objects for it.
+      expect(whole.ok && summarizeOms('task', whole.request).objects).toBeUndefined();
+    }
+    // A request without a cloud is OMS's default source cloud (Table 5-40: Aliyun).
+    const { cloud_type: _cloud, ...srcNode } = { cloud_type: 'AWS', region: 'cn-hangzhou', bucket: 'b' };
+    const aliyun = summarizeOms('task', {
+      task_type: 'prefix',
+      src_node: srcNode,
+      dst_node: { region: 'cn-north-4', bucket: 'd' },
+    });
+    expect(aliyun.source).toBe('Aliyun cn-hangzhou · b');
+    // A list task names its objects in the list file: no object_key at all.
+    const list = omsRequestFromForm('task', {
+      ...OMS_OK,
+      task_type: 'list',
+      list_file: 'my-lists/objects.txt',
+      src_objects: undefined,
+    });
+    expect(list.ok).toBe(true);
+    expect(list.ok && (list.request.src_node as { object_key?: string[] }).object_key).toBeUndefined();
+  });
 });
 
 describe('NCP and UpCloud forms → create requests', () => {
@@ -293,6 +324,37 @@ describe('NCP and UpCloud forms → create requests', () => {
     expect(upcloudRequestFromForm({ ...upcloud, src_region: 'eu-central-1', dst_bucket: 'a.b-c' }).ok).toBe(
       true,
     );
+  });
+});
+
+describe('the OMS destination region', () => {
+  /** The options of the destination-region select. */
+  const destinationOptions = (view: ReturnType<typeof renderOmsModal>) => {
+    const block = (view.blocks as { block_id?: string; element?: { options?: { value: string }[] } }[]).find(
+      (b) => b.block_id?.split('.')[0] === 'dst_region',
+    );
+    return block?.element?.options?.map((o) => o.value);
+  };
+  const modal = (defaultDestinationRegion: string | undefined) =>
+    renderOmsModal({
+      kind: 'task',
+      connection: 'hw-prod',
+      vendors: ['AWS'],
+      sourceRegions: [{ value: 'us-east-1' }],
+      destinationRegions: [{ value: 'cn-east-3' }, { value: 'cn-north-4', description: 'Beijing 4' }],
+      defaultDestinationRegion,
+      needsChannel: false,
+      privateMetadata: '{}',
+    });
+
+  it("is the service endpoint's own region only (Tables 5-42, 5-134: OMS refuses another with OMS.0080)", () => {
+    expect(destinationOptions(modal('cn-north-4'))).toEqual(['cn-north-4']);
+    // Even when the regions call does not list it.
+    expect(destinationOptions(modal('ap-southeast-1'))).toEqual(['ap-southeast-1']);
+  });
+
+  it('offers the listed HuaweiCloud regions when the endpoint names no region', () => {
+    expect(destinationOptions(modal(undefined))).toEqual(['cn-east-3', 'cn-north-4']);
   });
 });
 

@@ -87,6 +87,17 @@ function endpointRegion(connection: Connection): string | undefined {
 }
 
 /**
+ * Tables 5-42 and 5-134, `dst_node.region`: "The value must be the same as that of the service
+ * endpoint." So the endpoint's own region is the only choice (with OMS's description when the
+ * regions call lists it); any other would be refused with OMS.0080 after the approval. Only an
+ * endpoint that names no region (a private or test endpoint) offers the HuaweiCloud regions listed.
+ */
+function destinationRegionsFor(here: string | undefined, listed: readonly RegionChoice[]): RegionChoice[] {
+  if (!here) return [...listed];
+  return [listed.find((r) => r.value === here) ?? { value: here }];
+}
+
+/**
  * The OMS task / task group form: task type, source cloud (vendors call; changing it redraws the
  * form with that cloud's regions), source region (regions call), source bucket (listed by the
  * provider), objects or prefixes (checked on submit), list file, destination, overwrite mode,
@@ -102,8 +113,8 @@ export function omsFormItems(kind: OmsCreateKind, context: FormContext): FormIte
     (data.vendors.includes('AWS') ? 'AWS' : data.vendors[0]) ??
     (clouds.includes('AWS') ? 'AWS' : clouds[0]);
   const sourceRegions = cloud ? regionsOf(data.regions, cloud) : [];
-  const destinationRegions = regionsOf(data.regions, 'HuaweiCloud');
   const here = endpointRegion(context.connection);
+  const destinationRegions = destinationRegionsFor(here, regionsOf(data.regions, 'HuaweiCloud'));
   const defaults = group ? OMS_DEFAULTS['task-group'] : OMS_DEFAULTS.task;
   const items: FormItem[] = [
     {

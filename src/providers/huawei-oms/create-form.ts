@@ -94,6 +94,8 @@ const OMS_FIELD_MAP: FieldMap = {
 };
 
 const USES_OBJECT_KEYS = new Set(['object', 'prefix', 'PREFIX']);
+/** Tables 5-40 and 5-132, `object_key`: "If you want to migrate the entire bucket, set this parameter to [""]." */
+const WHOLE_BUCKET: readonly string[] = [''];
 const URL_LISTS = new Set(['url_list', 'URL_LIST']);
 
 /**
@@ -159,7 +161,12 @@ export function omsRequestFromForm(kind: OmsCreateKind, v: FormValues): FormResu
       region: v.src_region,
       bucket: v.src_bucket?.startsWith('__') ? undefined : v.src_bucket,
       app_id: v.src_app_id,
-      object_key: objects.length > 0 && USES_OBJECT_KEYS.has(taskType) ? objects : undefined,
+      // An empty field is the whole bucket, as the form's hint says; OMS is told so explicitly.
+      object_key: USES_OBJECT_KEYS.has(taskType)
+        ? objects.length > 0
+          ? objects
+          : [...WHOLE_BUCKET]
+        : undefined,
       list_file: listFile,
     }),
     dst_node: compact({ region: v.dst_region, bucket: v.dst_bucket, save_prefix: v.dst_prefix }),
@@ -187,7 +194,8 @@ export function omsPrefixCheck(
     | { cloud_type?: string; region?: string; bucket?: string; app_id?: string; object_key?: string[] }
     | undefined;
   const type = String(request.task_type ?? '');
-  if (!src?.object_key?.length || !src.bucket || !src.region || !src.cloud_type) return undefined;
+  const prefixes = src?.object_key?.filter((key) => key !== '') ?? [];
+  if (!src || prefixes.length === 0 || !src.bucket || !src.region || !src.cloud_type) return undefined;
   if (URL_LISTS.has(type) || !USES_OBJECT_KEYS.has(type)) return undefined;
   return {
     source: {
@@ -196,7 +204,7 @@ export function omsPrefixCheck(
       bucket: src.bucket,
       appId: src.app_id,
     },
-    prefixes: src.object_key,
+    prefixes,
   };
 }
 

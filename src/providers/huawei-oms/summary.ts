@@ -11,7 +11,8 @@ export function summarizeOms(what: string, request: Record<string, unknown>): Cr
   const r = request as unknown as OmsCreateTaskRequest | OmsCreateTaskGroupRequest;
   const src = r.src_node;
   const list = src.list_file ? `list ${joinPath(src.list_file.obs_bucket, src.list_file.list_file_key)}` : '';
-  const source = [src.cloud_type ?? 'AWS', src.region, src.bucket ? `· ${src.bucket}` : '', list]
+  // Table 5-40, cloud_type: "The default value is Aliyun."
+  const source = [src.cloud_type ?? 'Aliyun', src.region, src.bucket ? `· ${src.bucket}` : '', list]
     .filter(Boolean)
     .join(' ');
   const details: { label: string; value: string }[] = [];
@@ -25,7 +26,8 @@ export function summarizeOms(what: string, request: Record<string, unknown>): Cr
   add('Storage class', inWords(r.dst_storage_policy));
   if ('task_priority' in r) add('Priority', inWords(r.task_priority));
   add('Bandwidth', r.bandwidth_policy?.length ? describeBandwidth(r.bandwidth_policy) : undefined);
-  const keys = src.object_key ?? [];
+  // [""] is the whole bucket (Table 5-40), not an object to list.
+  const keys = (src.object_key ?? []).filter((key) => key !== '');
   return {
     what,
     name: r.description || undefined,
