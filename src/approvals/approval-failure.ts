@@ -22,11 +22,40 @@ function shownKey(said: LocalizedMessage): LocalizedMessage {
   return { key: said.key.slice(0, 100), ...(said.values ? { values } : {}) };
 }
 
-/** What the requester's workspace is shown of a failure: its own secrets and the bot's masked. */
+/** Network failures in which the request never left: nothing can have been created. */
+const NEVER_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/**
+ * Whether a create that failed may still have created something. A create is sent once (POST is
+ * never retried), so when the request reached the provider and no answer refused it (the answer
+ * timed out, the connection dropped after sending, a 5xx such as NCP's 504 Endpoint Timeout), the
+ * resource may exist; asking again could make a second one (UpCloud job names are not unique).
+ * A 4xx or 429 is a refusal, and a connection that never opened sent nothing.
+ */
+export function mayHaveCreated(error: unknown): boolean {
+  if (error instanceof OutcomeUnknownError) return true;
+  if (!(error instanceof ProviderError) || error.code !== ErrorCode.ProviderUnavailable) return false;
+  if (error.httpStatus !== undefined) return error.httpStatus >= 500;
+  const cause = (error as { cause?: { code?: unknown } }).cause;
+  return !(typeof cause?.code === 'string' && NEVER_SENT.has(cause.code));
+}
+
+/**
+ * What the requester's workspace is shown of a failure: its own secrets and the bot's masked.
+ * `creating`: the failure is the create call's, so one that may have created something says so.
+ */
 export function failureShown(
   secrets: SecretRegistry,
   error: unknown,
   team: string,
+  creating = false,
 ): NonNullable<ApprovalRecord['failure']> {
   const masker = secrets.forTeam(team);
   const scrub = (text: string | undefined, max: number) =>
@@ -41,6 +70,7 @@ export function failureShown(
     return e.localized ? { message, localized: shownKey(e.localized) } : { message };
   return {
     message,
+    ...(creating && mayHaveCreated(e) ? { outcomeUnknown: true } : {}),
     provider: e.provider,
     operation: scrub(e.operation, 200),
     httpStatus: e.httpStatus,

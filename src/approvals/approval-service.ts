@@ -278,7 +278,7 @@ export class ApprovalService {
       await this.#notify('tell requester', () => this.#o.messenger.tellRequester(record));
       return { outcome: 'created', record, resource };
     } catch (error) {
-      const failure = failureShown(this.#o.secrets, error, approved.team);
+      const failure = failureShown(this.#o.secrets, error, approved.team, true);
       this.#o.logger.warn({ err: error, approval: approved.id }, 'approved, but creating failed');
       const record = await this.records.save({ ...approved, status: 'failed', failure });
       await this.#audit({

@@ -475,6 +475,23 @@ describe('OMS task: command → modal → approval → creation', () => {
     await dmTo(OPERATOR, before, /creating the OMS migration task .* failed/);
   });
 
+  it('a create whose answer is lost says it may have been created, never that nothing was', async () => {
+    const lost = await requestOmsTask(OPERATOR, { ...OMS_VALUES, description: 'answer lost' });
+    const before = t.fakeSlack.calls.length;
+    // The connection drops after the request was sent: OMS may have made the task.
+    t.oms.faults.script({ method: 'POST', path: '/tasks', hangUp: true });
+    const reply = await decide(lost, 'approve', APPROVER);
+    expect(reply).toContain('did not say whether it was created');
+    const record = await t.bot.deps.approvals.get(TEAM, lost.id);
+    expect(record).toMatchObject({
+      status: 'failed',
+      failure: { outcomeUnknown: true, provider: 'huawei-oms' },
+    });
+    const updated = await requestUpdate(lost, before, /may have been created/);
+    expect(messageText(updated)).not.toContain('Nothing was created');
+    await dmTo(OPERATOR, before, /may have been created: check the list before asking again/);
+  });
+
   it('opens a task group form from `/migrate create hw-prod group`', async () => {
     const group = await openForm(
       'create hw-prod group',
@@ -569,6 +586,14 @@ describe('NCP policy', () => {
     const reply = await decide(req, 'approve', APPROVER2);
     expect(reply).toContain('Created `ncp-kr:logs-2024`');
     expect(ncp.policies.get('logs-2024')).toBeDefined();
+    // A new policy is INITIALIZED ("ready") until started: its card offers Start, not Resume.
+    const card = await t.fakeSlack.waitFor(() =>
+      callsSince(since, 'chat.postMessage', (c) => JSON.stringify(c.body).includes('resource.resume')).at(-1),
+    );
+    const start = ((card.body.blocks as Json[]) ?? [])
+      .flatMap((b) => (b.elements as Json[] | undefined) ?? [])
+      .find((e) => e.action_id === 'resource.resume');
+    expect(start?.text).toMatchObject({ text: 'Start' });
   });
 });
 
@@ -777,10 +802,10 @@ describe('secrets and limits over the whole run', () => {
     }
   });
 
-  it('logged no error along the way (the one expected warning is the refused OMS create)', () => {
+  it('logged no error along the way (the expected warnings are the refused OMS create and the lost answer)', () => {
     expect(t.logs.lines.filter((l) => /"level":(50|60)/.test(l))).toEqual([]);
     const warnings = t.logs.lines.filter((l) => /"level":"warn"/.test(l));
-    expect(warnings.every((l) => l.includes('OMS.0080'))).toBe(true);
+    expect(warnings.every((l) => l.includes('OMS.0080') || l.includes('CreateTask failed'))).toBe(true);
   });
 
   it('Slack accepted every payload (the fake refuses anything over Block Kit limits)', () => {

@@ -41,7 +41,9 @@ export function decisionReply(decision: Decision, clicker: string, tr: Translato
         requester,
       });
     case 'failed':
-      return tr.t('approval.decided.failed', { requester });
+      return tr.t(r.failure?.outcomeUnknown ? 'approval.decided.unknown' : 'approval.decided.failed', {
+        requester,
+      });
     case 'rejected':
       return tr.t('approval.decided.rejected', { requester });
     case 'expired':
