@@ -52,6 +52,9 @@ function normaliseCode(code: string): string {
   const upper = code.trim().toUpperCase();
   const ncp = /^NCP\s*[:.]\s*(\d+)$/.exec(upper);
   if (ncp) return `NCP.${ncp[1]}`;
+  // NCP's API Gateway sends its codes bare (`"errorCode":"200"`, §1.8), and a provider error keeps
+  // them as sent; no other catalogue has numeric codes, so a bare known one is NCP's.
+  if (/^\d+$/.test(upper) && byCode.has(`NCP.${Number(upper)}`)) return `NCP.${Number(upper)}`;
   return upper.startsWith('ERROR_') ? upper.slice('ERROR_'.length) : upper;
 }
 

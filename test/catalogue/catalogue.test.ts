@@ -191,6 +191,13 @@ describe('explain', () => {
     expect(explain('NCP:900')?.httpStatus).toBe(500);
   });
 
+  it('resolves a bare known NCP code as the gateway sends it ("errorCode":"200"), and no unknown number', () => {
+    expect(explain('200')).toEqual(explain('NCP.200'));
+    expect(explain(' 0410 ')?.code).toBe('NCP.410');
+    expect(explain('999')).toBeUndefined();
+    expect(explainForDisplay('999')).toMatchObject({ code: '999', known: false });
+  });
+
   it('resolves UpCloud codes, with or without the ERROR_ prefix of problem+json types', () => {
     expect(explain('insufficient_credits')).toMatchObject({ httpStatus: 402, provider: 'upcloud' });
     expect(explain('ERROR_RESOURCE_NOT_FOUND')?.code).toBe('RESOURCE_NOT_FOUND');

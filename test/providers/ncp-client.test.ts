@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GiB, NcpSimulator } from '../../dev/simulators/ncp/index.js';
+import { classifyCode } from '../../src/catalogue/code-classes.js';
+import { explain } from '../../src/catalogue/explain.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { ConfigError, ErrorCode, InvalidInputError, ProviderError } from '../../src/errors.js';
 import { PoolRegistry } from '../../src/providers/http/http-client.js';
@@ -7,6 +9,7 @@ import { NcpObjectMigrationClient, parseNcpError } from '../../src/providers/ncp
 import { NcpProvider } from '../../src/providers/ncp/index.js';
 import type { NcpPolicyBody } from '../../src/providers/ncp/schemas.js';
 import { signNcpRequest } from '../../src/providers/ncp/signer.js';
+import { renderError } from '../../src/slack/blocks/error-message.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
 const AK = 'NCPSIMACCESSKEY00001';
@@ -242,6 +245,17 @@ describe('NCP API Gateway authentication', () => {
     );
     expect(error).toMatchObject({ httpStatus: 401, errorCode: '200', code: ErrorCode.ProviderAuth });
     expect(error.errorMessage).toBe(AUTH_FAILED);
+  });
+
+  it('explains the bare gateway code in Slack with the catalogue entry NCP.200 (meaning and fix)', async () => {
+    const error = await rejection(
+      client({ auth: { type: 'aksk', accessKey: AK, secretKey: 'wrong' } }).listPolicies(),
+    );
+    const { text } = renderError(error, 'op-1');
+    expect(text).toContain('`200`');
+    expect(text).toContain(`*What it means:* ${explain('NCP.200')?.description}`);
+    expect(text).toContain(`*Fix:* ${explain('NCP.200')?.solution}`);
+    expect(classifyCode(error.errorCode)).toBe('credentials');
   });
 
   it('rejects an unknown access key with 401 code 200', async () => {
