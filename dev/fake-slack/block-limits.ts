@@ -8,11 +8,31 @@ export type Surface = 'message' | 'modal' | 'home';
 
 const MAX_BLOCKS: Record<Surface, number> = { message: 50, modal: 100, home: 100 };
 
+/**
+ * Unofficial: Slack answers `msg_blocks_too_long` to a message whose blocks carry about 13,200
+ * characters of text in all (bolt-js#2509; reference/chatops-anchors.md §2.5), whatever each block's own limit.
+ */
+export const MESSAGE_TOTAL_TEXT_MAX = 13_200;
+
+/** Every `text` string in the blocks, text objects and buttons alike, added up. */
+export function totalBlockText(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((sum: number, v) => sum + totalBlockText(v), 0);
+  if (value === null || typeof value !== 'object') return 0;
+  let sum = 0;
+  for (const [key, v] of Object.entries(value as Json)) {
+    sum += key === 'text' && typeof v === 'string' ? v.length : totalBlockText(v);
+  }
+  return sum;
+}
+
 export function blockLimitProblems(blocks: unknown, surface: Surface): string[] {
   const problems: string[] = [];
   if (blocks === undefined) return problems;
   if (!Array.isArray(blocks)) return ['blocks must be an array'];
   if (blocks.length > MAX_BLOCKS[surface]) problems.push(`${blocks.length} blocks > ${MAX_BLOCKS[surface]}`);
+  const total = surface === 'message' ? totalBlockText(blocks) : 0;
+  if (total > MESSAGE_TOTAL_TEXT_MAX)
+    problems.push(`msg_blocks_too_long: ${total} chars of text > ${MESSAGE_TOTAL_TEXT_MAX}`);
   const blockIds = new Set<string>();
   blocks.forEach((block: Json, i) => {
     const at = `blocks[${i}]`;

@@ -106,6 +106,9 @@ describe(`property-based fuzzing (${FUZZ_RUNS.toLocaleString('en-US')} cases eac
           fc.constantFrom(
             '<!channel>',
             '<!here>',
+            '@channel',
+            '@Here',
+            '@everyone',
             '<@U0ADMIN>',
             '<#C0GEN>',
             '<https://evil.example|click>',
@@ -129,6 +132,7 @@ describe(`property-based fuzzing (${FUZZ_RUNS.toLocaleString('en-US')} cases eac
           expect(rendered.replace(/&(amp|lt|gt);/g, '')).not.toContain('&');
         }
         expect(escapeMrkdwn(text)).not.toMatch(/[*~`]/);
+        expect(escapeMrkdwn(text)).not.toMatch(/@(channel|here|everyone)(?![\p{L}\p{N}])/iu);
         // Nothing invisible is added (a copied name is the name), and an underscore that could
         // open or close italics (at a word's edge) never survives.
         expect(escapeMrkdwn(text)).not.toMatch(/[\u200B-\u200F\u2060-\u2064\uFEFF]/);

@@ -222,7 +222,7 @@ describe('/migrate over signed HTTP', () => {
 
   it('escapes mrkdwn and mentions coming from the provider', async () => {
     const task = t.oms.addTask({
-      name: '<!channel> *urgent* <@U999>',
+      name: '<!channel> *urgent* <@U999> @here',
       status: 4,
       failCode: 'TRF.0001',
       failMessage: '<https://evil|click> *now*',
@@ -230,7 +230,9 @@ describe('/migrate over signed HTTP', () => {
     const answer = await t.ask(`status ${task.id}`);
     // plain_text (header, confirm) is never parsed by Slack; everything parsed as mrkdwn must be inert.
     const text = mrkdwnTexts(answer);
-    expect(text).toContain('&lt;!channel&gt; ∗urgent∗ &lt;@U999&gt;');
+    expect(text).toContain('&lt;!channel&gt; ∗urgent∗ &lt;@U999&gt; ＠here');
+    // Outside inline code (a path or id shown to be copied as it is, which Slack does not parse).
+    expect(text.replace(/`[^`]*`/g, '')).not.toContain('@here');
     expect(text).not.toContain('<!channel>');
     expect(text).not.toContain('<@U999>');
     expect(text).not.toContain('<https://evil');

@@ -1,5 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  blockLimitProblems,
+  MESSAGE_TOTAL_TEXT_MAX,
+  totalBlockText,
+} from '../../dev/fake-slack/block-limits.js';
 import { renderFailureListing } from '../../src/slack/blocks/failure-listing.js';
 import { createStore } from '../../src/store/create-store.js';
 import { chunks, MAX_LISTED } from '../../src/watcher/failure-listing.js';
@@ -289,7 +294,16 @@ describe('the listing post within Slack’s limits', () => {
       expect(text.length).toBeLessThanOrEqual(3000);
       for (const b of blocks)
         expect((b as { text: { text: string } }).text.text.length).toBeLessThanOrEqual(3000);
+      // Slack refuses a message over about 13,200 characters of block text (msg_blocks_too_long),
+      // and the listing settles every failure it names: each one is named, none left out.
+      expect(blockLimitProblems(blocks, 'message')).toEqual([]);
+      expect(totalBlockText(blocks)).toBeLessThanOrEqual(MESSAGE_TOTAL_TEXT_MAX);
+      for (const [i, listed] of part.entries())
+        expect(JSON.stringify(blocks[i])).toContain(`hw-prod:${listed.id}`);
     }
+    // A few failures keep their explanation whole.
+    const few = renderFailureListing({ kind: 'failures', items: [{ ...item(1), message: 'm'.repeat(290) }] });
+    expect(JSON.stringify(few.blocks)).toContain('m'.repeat(290));
     const known = renderFailureListing({ kind: 'failures', items: [{ ...item(1), code: 'TRF.0004' }] });
     expect(JSON.stringify(known.blocks)).toContain('TRF.0004');
   });

@@ -7,6 +7,7 @@ import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { isProviderId, providerDefinition } from '../../providers/registry.js';
 import { NOT_OFFERED_RECHECK_MS } from '../../resources/kind-offering.js';
 import { maskSecret } from '../../secrets.js';
+import { MESSAGE_TEXT_BUDGET } from './message-budget.js';
 import { code, escapeControl, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { kindPlural } from './resource-card.js';
 
@@ -144,10 +145,17 @@ export function renderConnectionList(
     ),
     ...broken.map((b) => brokenText(b, tr)),
   ];
-  for (const text of sections.slice(0, MAX_LISTED)) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } });
+  // At most MAX_LISTED blocks, and no more text than Slack takes in one message (message-budget.ts).
+  let used = 0;
+  let listed = 0;
+  for (const section of sections) {
+    const text = truncate(section, 3000);
+    if (listed >= MAX_LISTED || used + text.length > MESSAGE_TEXT_BUDGET) break;
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
+    used += text.length;
+    listed++;
   }
-  const more = sections.length - MAX_LISTED;
+  const more = sections.length - listed;
   blocks.push({
     type: 'context',
     elements: [

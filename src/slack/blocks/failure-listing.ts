@@ -3,12 +3,15 @@ import { explainForDisplay } from '../../catalogue/explain.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { FailureItem, FailureListNote } from '../../watcher/notification.js';
 import { encodeResourceButton } from '../resource-button.js';
+import { MESSAGE_TEXT_BUDGET } from './message-budget.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { resourceRef } from './resource-card.js';
 
 /** Slack's limits: 50 blocks per message, 3000 characters per section text. */
 const MAX_BLOCKS = 50;
 const SECTION_TEXT = 3000;
+/** What one item keeps when a listing is full (40 × 275 = the message budget). */
+const MIN_ITEM_TEXT = 275;
 
 /**
  * Several resources of one channel failed at once: one channel post, a section per resource (its
@@ -20,11 +23,18 @@ export function renderFailureListing(
   tr: Translator = ENGLISH,
 ): { text: string; blocks: KnownBlock[] } {
   const shown = note.items.slice(0, MAX_BLOCKS);
+  // The whole post must stay within what Slack takes (see message-budget.ts) while naming every
+  // failure it settles, so each item gets its share: 40 items (the most one listing holds) get
+  // 275 characters each, a few get up to a whole section. Each resource's thread says the rest.
+  const share = Math.max(
+    MIN_ITEM_TEXT,
+    Math.min(SECTION_TEXT, Math.floor(MESSAGE_TEXT_BUDGET / Math.max(1, shown.length))),
+  );
   // Each failure keeps a way to act on it: Open gives its card with the buttons its state allows
   // (a subscription in `failures` mode has no card of its own in the channel).
   const blocks: KnownBlock[] = shown.map((item) => ({
     type: 'section',
-    text: { type: 'mrkdwn', text: truncate(itemText(item, tr), SECTION_TEXT) },
+    text: { type: 'mrkdwn', text: itemText(item, tr, share) },
     accessory: {
       type: 'button',
       action_id: 'resource.open',
@@ -39,9 +49,14 @@ export function renderFailureListing(
   return { text, blocks };
 }
 
-function itemText(item: FailureItem, tr: Translator): string {
+/** The item in at most `max` characters: the name and then the reason's words are shortened. */
+function itemText(item: FailureItem, tr: Translator, max: number): string {
   const at = item.progress !== undefined ? tr.t('watch.at', { pct: tr.percent(item.progress) }) : '';
-  const lead = `${tr.t('watch.failed', { name: `*${escapeMrkdwn(truncate(item.name, 200))}*`, at })} ${code(resourceRef(item))}`;
+  const nameMax = max < 600 ? 60 : 200;
+  const lead = truncate(
+    `${tr.t('watch.failed', { name: `*${escapeMrkdwn(truncate(item.name, nameMax))}*`, at })} ${code(resourceRef(item))}`,
+    max,
+  );
   const explained = item.code ? explainForDisplay(item.code, undefined, tr.locale) : undefined;
   const message = explained?.title.replace(`${explained.code}: `, '') ?? '';
   const why = explained?.known
@@ -49,5 +64,6 @@ function itemText(item: FailureItem, tr: Translator): string {
     : [item.code ? code(item.code) : '', item.message ? escapeMrkdwn(truncate(item.message, 300)) : '']
         .filter(Boolean)
         .join(' ');
-  return why ? `${lead}\n${truncate(why, 600)}` : lead;
+  const room = Math.min(600, max - lead.length - 1);
+  return why && room >= 20 ? `${lead}\n${truncate(why, room)}` : lead;
 }

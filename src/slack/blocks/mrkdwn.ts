@@ -12,11 +12,18 @@ const FORMATTING: Record<string, string> = { '*': '∗', '~': '∼', '`': 'ˋ', 
  */
 const WORD_CHAR = /^[\p{L}\p{N}]$/u;
 
+/**
+ * Slack may parse a bare `@channel`, `@here` or `@everyone` in mrkdwn as the broadcast itself (text
+ * objects are not `verbatim`), so in outside text its `@` becomes the visible look-alike `＠`.
+ */
+const BROADCAST = /@(channel|here|everyone)(?![\p{L}\p{N}])/giu;
+
 export function escapeMrkdwn(text: string): string {
   return text
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
     .replaceAll('>', '&gt;')
+    .replace(BROADCAST, '＠$1')
     .replace(/[*~`_]/g, (c, offset: number, whole: string) =>
       c === '_' && WORD_CHAR.test(whole.charAt(offset - 1)) && WORD_CHAR.test(whole.charAt(offset + 1))
         ? c

@@ -51,9 +51,16 @@ export function stateLabel(
   return stateLabelIn(r.state, tr);
 }
 
-/** The words on a button for an action: the same on the card, in threads and in pickers. */
-export function actionLabel(action: ResourceAction, tr: Translator = ENGLISH): string {
-  return tr.t(`action.${action}`);
+/**
+ * The words on a button for an action: the same on the card, in threads and in pickers. A resource
+ * that never ran (an NCP policy is INITIALIZED, "ready", until it is started) is started, not resumed.
+ */
+export function actionLabel(
+  action: ResourceAction,
+  tr: Translator = ENGLISH,
+  state?: MigrationResource['state'],
+): string {
+  return action === 'resume' && state === 'queued' ? tr.t('action.start') : tr.t(`action.${action}`);
 }
 
 /** Actions that destroy something or stop work get a confirm dialog with `style: danger`. */
@@ -300,7 +307,7 @@ function actionsBlock(
     const button: Button = {
       type: 'button',
       action_id: `resource.${action}`,
-      text: { type: 'plain_text', text: actionLabel(action, tr) },
+      text: { type: 'plain_text', text: actionLabel(action, tr, r.state) },
       value,
     };
     if (action === main) button.style = 'primary';

@@ -4,6 +4,7 @@ import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { encodeListPage, type ListQuery } from '../list-query.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { progressBar, slackDate } from './format.js';
+import { MESSAGE_TEXT_BUDGET } from './message-budget.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { kindPlural, kindWords, resourceRef, stateLabel } from './resource-card.js';
 
@@ -68,7 +69,15 @@ export function renderResourceList(view: ListView): KnownBlock[] {
       lines.push(lines.length > 0 ? tr.t('list.nothingElse') : (view.emptyHint ?? tr.t('list.nothing')));
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } });
   }
-  for (const r of view.resources.slice(0, MAX_LIST_ROWS)) {
+  // Every row of the page is shown (paging counts on it), so each gets its share of what Slack takes
+  // in one message (message-budget.ts): a full page of 40 shortens long names to about 50 characters.
+  const rows = view.resources.slice(0, MAX_LIST_ROWS);
+  const share = Math.min(
+    3000,
+    Math.max(250, Math.floor((MESSAGE_TEXT_BUDGET - 1500) / Math.max(1, rows.length))),
+  );
+  const nameMax = Math.max(40, share - 200);
+  for (const r of rows) {
     if (r.unreadable) {
       // Nothing to open: the provider's record could not be read (its id, when it had one, is shown).
       const text = tr.t('list.unreadable', { kind: kindWords(r.kind, tr), ref: code(resourceRef(r)) });
@@ -80,8 +89,8 @@ export function renderResourceList(view: ListView): KnownBlock[] {
       text: {
         type: 'mrkdwn',
         text: truncate(
-          `*${escapeMrkdwn(r.name)}*  ${stateLabel(r, tr)}\n${rowDetail(r, tr)}${code(resourceRef(r))}`,
-          3000,
+          `*${escapeMrkdwn(truncate(r.name, nameMax))}*  ${stateLabel(r, tr)}\n${rowDetail(r, tr)}${code(resourceRef(r))}`,
+          share,
         ),
       },
       accessory: {

@@ -20,6 +20,7 @@ import { failureExplanationText } from './failure-explanation.js';
 import { renderFailureListing } from './failure-listing.js';
 import { slackDate } from './format.js';
 import { failedTaskLine } from './group-card.js';
+import { MESSAGE_TEXT_BUDGET, packLines } from './message-budget.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { actionLabel, kindWords, renderResourceCard, resourceRef, stateLabelIn } from './resource-card.js';
 
@@ -254,7 +255,7 @@ function eventButtons(
       const button: Button = {
         type: 'button',
         action_id: `resource.${action}`,
-        text: { type: 'plain_text', text: actionLabel(action, tr) },
+        text: { type: 'plain_text', text: actionLabel(action, tr, r.state) },
         value,
       };
       if (action === 'pause')
@@ -322,13 +323,20 @@ export function renderDigest(note: DigestNote, tr: Translator = ENGLISH): Render
     return `• ${escapeMrkdwn(truncate(item.name, 80))} ${code(resourceRef(item))}: ${state}${progress} (${change})`;
   });
   const text = truncate([header, ...lines].join('\n'), 3000);
-  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: truncate(header, 3000) } }];
-  for (let i = 0; i < lines.length && blocks.length < 45; i += 20) {
+  const headerText = truncate(header, 3000);
+  // Whole lines, as many as the message can carry; the rest are counted, never silently cut.
+  const packed = packLines(lines, MESSAGE_TEXT_BUDGET - headerText.length - 200, { maxSections: 45 });
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: headerText } },
+    ...packed.sections.map(
+      (section): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: section } }),
+    ),
+  ];
+  if (packed.left > 0)
     blocks.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: truncate(lines.slice(i, i + 20).join('\n'), 3000) },
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: tr.t('watch.digest.more', { n: packed.left }) }],
     });
-  }
   return { text, blocks };
 }
 

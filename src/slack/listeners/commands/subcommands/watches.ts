@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { InvalidInputError, localized } from '../../../../errors.js';
 import { brokenFix } from '../../../../watcher/broken-channel.js';
 import { formatPercent } from '../../../blocks/format.js';
+import { MESSAGE_TEXT_BUDGET, packLines } from '../../../blocks/message-budget.js';
 import { code, escapeMrkdwn, truncate } from '../../../blocks/mrkdwn.js';
 import { STATE_LABELS } from '../../../blocks/resource-card.js';
 import { brokenLabel } from '../../../blocks/watch-notifications.js';
@@ -41,6 +42,9 @@ export const watchesCommand = defineSubcommand<{ channel?: string; share: boolea
     for (const r of records)
       byChannel.set(r.watch.channelId, [...(byChannel.get(r.watch.channelId) ?? []), r]);
     const blocks: KnownBlock[] = [];
+    // The whole message stays within what Slack takes (see message-budget.ts); what is left out is counted.
+    let budget = MESSAGE_TEXT_BUDGET;
+    let notShown = 0;
     for (const [channelId, list] of byChannel) {
       const lines = list.map((r) => {
         const s = r.snapshot;
@@ -54,14 +58,23 @@ export const watchesCommand = defineSubcommand<{ channel?: string; share: boolea
           return `${line}:no_entry: *Broken*, nothing is posted: ${brokenLabel(r.broken)}; last known ${state}${progress}${by}\n    _To fix it:_ ${brokenFix(r, r.broken.reason)}`;
         return `${line}${state}${progress}${by}`;
       });
-      for (let i = 0; i < lines.length && blocks.length < MAX_SECTIONS; i += 20) {
-        const head = i === 0 ? `*<#${channelId}>* (${list.length})\n` : '';
-        blocks.push({
-          type: 'section',
-          text: { type: 'mrkdwn', text: truncate(head + lines.slice(i, i + 20).join('\n'), 3000) },
-        });
-      }
+      const packed = packLines([`*<#${channelId}>* (${list.length})`, ...lines], budget, {
+        maxSections: MAX_SECTIONS - blocks.length,
+      });
+      for (const text of packed.sections) blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
+      budget -= packed.used;
+      notShown += Math.min(packed.left, lines.length);
     }
+    if (notShown > 0)
+      blocks.push({
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `…and ${notShown} more not shown here: \`/migrate watches #channel\` lists one channel's.`,
+          },
+        ],
+      });
     const broken = records.filter((r) => r.broken).length;
     await ctx.reply({
       text: `${records.length} watched migration${records.length === 1 ? '' : 's'} in ${byChannel.size} channel${byChannel.size === 1 ? '' : 's'}${broken ? `, ${broken} broken` : ''}`,
