@@ -43,7 +43,7 @@ export function mayHaveCreated(error: unknown): boolean {
   if (error instanceof OutcomeUnknownError) return true;
   if (!(error instanceof ProviderError) || error.code !== ErrorCode.ProviderUnavailable) return false;
   if (error.httpStatus !== undefined) return error.httpStatus >= 500;
-  const cause = (error as { cause?: { code?: unknown } }).cause;
+  const cause = error.cause as { code?: unknown } | undefined;
   return !(typeof cause?.code === 'string' && NEVER_SENT.has(cause.code));
 }
 

@@ -3,13 +3,12 @@ import { explainForDisplay } from '../../catalogue/explain.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { FailureItem, FailureListNote } from '../../watcher/notification.js';
 import { encodeResourceButton } from '../resource-button.js';
-import { MESSAGE_TEXT_BUDGET } from './message-budget.js';
+import { budgetShare, SECTION_TEXT_MAX } from './message-budget.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { resourceRef } from './resource-card.js';
 
-/** Slack's limits: 50 blocks per message, 3000 characters per section text. */
+/** Slack's limit: 50 blocks per message. */
 const MAX_BLOCKS = 50;
-const SECTION_TEXT = 3000;
 /** What one item keeps when a listing is full (40 × 275 = the message budget). */
 const MIN_ITEM_TEXT = 275;
 
@@ -26,10 +25,7 @@ export function renderFailureListing(
   // The whole post must stay within what Slack takes (see message-budget.ts) while naming every
   // failure it settles, so each item gets its share: 40 items (the most one listing holds) get
   // 275 characters each, a few get up to a whole section. Each resource's thread says the rest.
-  const share = Math.max(
-    MIN_ITEM_TEXT,
-    Math.min(SECTION_TEXT, Math.floor(MESSAGE_TEXT_BUDGET / Math.max(1, shown.length))),
-  );
+  const share = budgetShare(shown.length, { min: MIN_ITEM_TEXT });
   // Each failure keeps a way to act on it: Open gives its card with the buttons its state allows
   // (a subscription in `failures` mode has no card of its own in the channel).
   const blocks: KnownBlock[] = shown.map((item) => ({
@@ -44,7 +40,7 @@ export function renderFailureListing(
   }));
   const text = truncate(
     note.items.map((i) => tr.t('watch.failed', { name: escapeMrkdwn(i.name), at: '' })).join(' '),
-    SECTION_TEXT,
+    SECTION_TEXT_MAX,
   );
   return { text, blocks };
 }

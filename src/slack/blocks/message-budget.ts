@@ -11,6 +11,18 @@ export const MESSAGE_TEXT_BUDGET = 11_000;
 /** Slack's limit on one section's text. */
 export const SECTION_TEXT_MAX = 3000;
 
+/**
+ * What each of `count` items may take of a message (`reserved` characters set aside for the rest):
+ * an equal share, never less than `min` (what an item needs to say anything) nor more than a section.
+ */
+export function budgetShare(
+  count: number,
+  { min, reserved = 0 }: { min: number; reserved?: number },
+): number {
+  const even = Math.floor((MESSAGE_TEXT_BUDGET - reserved) / Math.max(1, count));
+  return Math.min(SECTION_TEXT_MAX, Math.max(min, even));
+}
+
 export interface PackedLines {
   /** Section texts, each at most `sectionMax` characters, made of whole lines. */
   sections: string[];

@@ -58,7 +58,7 @@ export function stateLabel(
 export function actionLabel(
   action: ResourceAction,
   tr: Translator = ENGLISH,
-  state?: MigrationResource['state'],
+  state?: NormalizedState,
 ): string {
   return action === 'resume' && state === 'queued' ? tr.t('action.start') : tr.t(`action.${action}`);
 }

@@ -4,7 +4,7 @@ import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { encodeListPage, type ListQuery } from '../list-query.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { progressBar, slackDate } from './format.js';
-import { MESSAGE_TEXT_BUDGET } from './message-budget.js';
+import { budgetShare } from './message-budget.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { kindPlural, kindWords, resourceRef, stateLabel } from './resource-card.js';
 
@@ -72,10 +72,7 @@ export function renderResourceList(view: ListView): KnownBlock[] {
   // Every row of the page is shown (paging counts on it), so each gets its share of what Slack takes
   // in one message (message-budget.ts): a full page of 40 shortens long names to about 50 characters.
   const rows = view.resources.slice(0, MAX_LIST_ROWS);
-  const share = Math.min(
-    3000,
-    Math.max(250, Math.floor((MESSAGE_TEXT_BUDGET - 1500) / Math.max(1, rows.length))),
-  );
+  const share = budgetShare(rows.length, { min: 250, reserved: 1500 });
   const nameMax = Math.max(40, share - 200);
   for (const r of rows) {
     if (r.unreadable) {
