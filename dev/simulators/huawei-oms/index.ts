@@ -11,7 +11,7 @@ import {
   Simulator,
 } from '../kit.js';
 import type { ShapeRules, ShapeSettings } from '../shapes.js';
-import { SimGatewayAuth, type SimIamUser } from './auth.js';
+import { SimGatewayAuth, type SimIamUser, TOKEN_EXPIRY_READING } from './auth.js';
 import { DEFAULT_BUCKETS, registerCatalogRoutes, type SimBucket, SimBuckets } from './catalog.js';
 import { DEFAULT_LIMITS, omsError, type Routes, type SimContext, type SimLimits } from './common.js';
 import { documentedExamples } from './documented-examples.js';
@@ -38,10 +38,11 @@ import {
   newSyncTask,
   registerSyncTaskRoutes,
   type SeedSyncTask,
+  STATISTICS_TIME_READING,
   type SimSyncTask,
   seedSyncTaskSchema,
 } from './sync-tasks.js';
-import { registerTaskRoutes, seedTaskSchema } from './tasks.js';
+import { PAUSE_RETRYING_READING, registerTaskRoutes, seedTaskSchema } from './tasks.js';
 
 /** Shapes mode keeps what identifies an item; these fields are enumerations. */
 const SHAPE_RULES: ShapeRules = {
@@ -56,6 +57,16 @@ const SHAPE_RULES: ShapeRules = {
     'consistency_check',
   ],
 };
+
+/**
+ * What seed 002 leaves open and the simulator answers both ways: the usual reading by default, the
+ * other one with shapes `otherReadings` (shapes.ts). The README's "Inferred" table lists them.
+ */
+export const READINGS = {
+  tokenExpiry: TOKEN_EXPIRY_READING,
+  pauseRetrying: PAUSE_RETRYING_READING,
+  statisticsTime: STATISTICS_TIME_READING,
+} as const;
 
 export type { SimBucket } from './catalog.js';
 export type { SimLimits } from './common.js';
@@ -93,6 +104,12 @@ export interface OmsSimulatorOptions {
    * East-Shanghai1, seed 002 §5.3): every sync-task route gets the gateway's 404 APIGW.0101.
    */
   withoutSyncTasks?: boolean;
+  /**
+   * The project is a sub-project (seed 002 Table 3-3): an AK/SK request to one of its URIs must carry
+   * `X-Project-ID` naming it, among the signed headers, or it is refused with 403 OMS.2001 ("project
+   * verify fail"; which code the gateway uses is inferred). IAM tokens carry their project.
+   */
+  subProject?: boolean;
 }
 
 const PROJECT = '/v2/:project_id';
@@ -132,6 +149,7 @@ export class OmsSimulator extends Simulator implements SimContext {
       keys: options.keys ?? {},
       users: options.users ?? [],
       now: () => this.clock.now(),
+      otherReadings: () => this.otherReadings,
     });
   }
 
@@ -234,13 +252,23 @@ export class OmsSimulator extends Simulator implements SimContext {
     return undefined;
   }
 
+  /** For a sub-project, whether an AK/SK request names it in a signed X-Project-ID (Table 3-3). */
+  #subProjectNamed(request: SimRequest): boolean {
+    if (!this.#options.subProject) return true;
+    const authorization = request.headers.authorization;
+    if (typeof authorization !== 'string') return true;
+    const signed = /SignedHeaders=([^,\s]+)/.exec(authorization)?.[1]?.split(';') ?? [];
+    return signed.includes('x-project-id') && request.headers['x-project-id'] === this.projectId;
+  }
+
   #routes(): Router {
     const router = new Router().add('POST', '/v3/auth/tokens', (r) => this.auth.issueToken(r));
     // Every project-scoped route checks the project first; the version routes have none.
     const scoped: Routes = {
       add: (method, pattern, handler) => {
         router.add(method, pattern, (r) =>
-          r.params.project_id !== undefined && r.params.project_id !== this.projectId
+          r.params.project_id !== undefined &&
+          (r.params.project_id !== this.projectId || !this.#subProjectNamed(r))
             ? omsError(403, 'OMS.2001')
             : handler(r),
         );

@@ -37,9 +37,10 @@ export abstract class OmsTransport {
   #tokens: IamTokenCache | undefined;
 
   constructor(connection: Connection, deps: ProviderDeps, now: () => Date = () => new Date()) {
-    if (!connection.projectId) throw new ConfigError(`connection ${connection.name}: projectId is required`);
+    const projectId = connection.projectId;
+    if (!projectId) throw new ConfigError(`connection ${connection.name}: projectId is required`);
     this.#logger = deps.logger;
-    this.projectPath = `/v2/${encodePathSegment(connection.projectId)}`;
+    this.projectPath = `/v2/${encodePathSegment(projectId)}`;
     const auth = connection.auth;
     if (auth.type === 'token') {
       const iam = new HttpClient({
@@ -55,7 +56,7 @@ export abstract class OmsTransport {
         user: auth.user,
         password: auth.password,
         domain: auth.domain,
-        projectId: connection.projectId,
+        projectId,
       });
     } else if (auth.type !== 'aksk') {
       throw new ConfigError(`connection ${connection.name}: huawei-oms takes auth type aksk or token`);
@@ -71,8 +72,14 @@ export abstract class OmsTransport {
         // Seed 002 §3 makes Content-Type mandatory on every request, and the official SDK always
         // sends it, bodiless GET and DELETE included. Set before signing: every header is signed.
         request.headers['content-type'] ??= 'application/json';
-        if (auth.type === 'aksk') signWithAkSk(request, auth, now());
-        else if (this.#tokens) request.headers['x-auth-token'] = await this.#tokens.get();
+        if (auth.type === 'aksk') {
+          // Table 3-3: "The X-Project-ID field is mandatory in the request header for accessing
+          // resources in a sub-project through AK/SK-based authentication". The SDK's BasicCredentials
+          // always adds it before signing (so it is signed); an IAM token carries its project itself.
+          if (request.url.pathname.startsWith(`${this.projectPath}/`))
+            request.headers['x-project-id'] = projectId;
+          signWithAkSk(request, auth, now());
+        } else if (this.#tokens) request.headers['x-auth-token'] = await this.#tokens.get();
       },
     });
   }
