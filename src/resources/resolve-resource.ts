@@ -110,7 +110,16 @@ export class ResourceResolver {
         'error.noConnections',
       );
     }
-    if (ref.id.length < MIN_PREFIX_LENGTH) {
+    const names = new Set(connections.map((c) => c.name));
+    const inScope = (entries: IndexEntry[]) => entries.filter((e) => names.has(e.connection));
+    // Too short for a prefix, but a whole id can be short: an NCP policy titled in two Hangul letters.
+    const short = ref.id.length < MIN_PREFIX_LENGTH;
+    const { fresh, entries } = await this.#index.read(teamId);
+    // A fresh index answers hits; a miss may be a resource created since, so a miss always re-reads.
+    let match = fresh ? pick(ref, inScope(entries), short) : undefined;
+    if (!match) match = pick(ref, inScope(await this.refreshIndex(teamId)), short);
+    if (match) return this.#fetchEntry(teamId, match);
+    if (short) {
       throw localized(
         new InvalidInputError(
           `"${ref.id}" is too short: give the full id or at least ${MIN_PREFIX_LENGTH} characters of it.`,
@@ -119,14 +128,6 @@ export class ResourceResolver {
         { id: ref.id, min: MIN_PREFIX_LENGTH },
       );
     }
-    const names = new Set(connections.map((c) => c.name));
-    const inScope = (entries: IndexEntry[]) => entries.filter((e) => names.has(e.connection));
-
-    const { fresh, entries } = await this.#index.read(teamId);
-    // A fresh index answers hits; a miss may be a resource created since, so a miss always re-reads.
-    let match = fresh ? pick(ref, inScope(entries)) : undefined;
-    if (!match) match = pick(ref, inScope(await this.refreshIndex(teamId)));
-    if (match) return this.#fetchEntry(teamId, match);
     // Not listed (older than the pages we index, or just created): ask each connection directly.
     return this.#getDirect(teamId, ref.id, connections);
   }
@@ -239,11 +240,12 @@ export class ResourceResolver {
   }
 }
 
-/** Exact id first, then a unique prefix. */
-function pick(ref: ResourceRef, entries: IndexEntry[]): IndexEntry | undefined {
+/** Exact id first, then a unique prefix (unless `exactOnly`: too short to be a prefix). */
+function pick(ref: ResourceRef, entries: IndexEntry[], exactOnly = false): IndexEntry | undefined {
   const exact = entries.filter((e) => e.id === ref.id);
   if (exact.length === 1) return exact[0];
   if (exact.length > 1) throw new AmbiguousRefError(ref.id, exact);
+  if (exactOnly) return undefined;
   const prefixed = entries.filter((e) => e.id.startsWith(ref.id));
   if (prefixed.length === 1) return prefixed[0];
   if (prefixed.length > 1) throw new AmbiguousRefError(ref.id, prefixed);

@@ -27,7 +27,11 @@ export const STATE_WORDS: Record<string, NormalizedState[] | undefined> = {
 };
 
 const SHARE_FLAGS = new Set(['share', '--share', '-s', '--public', 'public']);
-const REF = /^(?:([a-z0-9][a-z0-9_-]{0,39}):)?([A-Za-z0-9._-]{1,1024})$/;
+/**
+ * `id` or `connection:id`. An id is letters and digits of any script plus `.`, `-`, `_`: NCP policies
+ * are addressed by title, and a title may be Hangul (providers.md §1.1 counts it in bytes).
+ */
+export const RESOURCE_REF = /^(?:([a-z0-9][a-z0-9_-]{0,39}):)?([\p{L}\p{M}\p{N}._-]{1,1024})$/u;
 export const CONNECTION_WORD = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 
 export interface CommandWords {
@@ -80,7 +84,7 @@ export function parseRef(name: string, args: string[]): ResourceRef {
       { name, n: args.length, words },
     );
   }
-  const match = REF.exec(args[0]!);
+  const match = RESOURCE_REF.exec(args[0]!);
   if (!match) {
     const typed = args[0]!.slice(0, 60);
     throw localized(

@@ -48,8 +48,19 @@ export interface NcpSimulatorOptions {
 
 const JOB_STATES_BUT_DELETED = ['INITIALIZED', 'STARTED', 'PAUSED', 'DONE', 'ERROR'] as const;
 
+/**
+ * The documented title rule (providers.md §1.1): "up to 100 bytes. The only special characters allowed
+ * are `.`, `-` and `_`." Bytes, so letters of any script (Hangul takes 3 bytes a letter). The
+ * simulator's own reading of the doc, never the client's (issue #37: a shared rule hid its bug).
+ */
+const TITLE_MAX_BYTES = 100;
+const titleSchema = z
+  .string()
+  .regex(/^[\p{L}\p{M}\p{N}._-]+$/u, 'letters, digits, ".", "-" and "_" only')
+  .refine((title) => Buffer.byteLength(title, 'utf8') <= TITLE_MAX_BYTES, 'at most 100 bytes');
+
 export const seedPolicySchema = z.object({
-  title: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/),
+  title: titleSchema,
   jobState: z.enum(JOB_STATES_BUT_DELETED).optional(),
   sourceCspType: z.enum(['AWS', 'Azure']).optional(),
   sourceRegion: z.string().min(1).optional(),
@@ -73,12 +84,12 @@ export const seedPolicySchema = z.object({
 export type SeedPolicy = z.input<typeof seedPolicySchema>;
 
 /**
- * The rules the doc does not give, applied with the gateway's error body [I]: title format and
- * required fields (400/100), duplicate title (400/100), wrong state transitions (400/100).
+ * The body checks, answered with the gateway's error body because the doc gives no other [I]: the
+ * documented title rule and required fields (400/100), duplicate title (400/100), wrong state
+ * transitions (400/100).
  */
-const TITLE = /^[A-Za-z0-9._-]{1,100}$/;
 const policyBodySchema = z.object({
-  title: z.string().regex(TITLE, 'at most 100 bytes of letters, digits, ".", "-" and "_"'),
+  title: titleSchema,
   source: z.object({
     sourceCspType: z.enum(['AWS', 'Azure']),
     regionName: z.string().min(1),

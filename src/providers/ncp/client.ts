@@ -12,6 +12,7 @@ import {
 import { logUnreadable, readItems, type UnreadableItem } from '../list-items.js';
 import type { ProviderDeps } from '../types.js';
 import {
+  isDotSegment,
   NCP_LIST_ORDERS,
   NCP_SORT_DIRECTIONS,
   type NcpListOrder,
@@ -23,7 +24,6 @@ import {
   ncpPolicyListSchema,
   ncpPolicySchema,
   ncpUpdateResponseSchema,
-  policyTitleProblem,
 } from './schemas.js';
 import { NCP_HEADERS, signNcpRequest } from './signer.js';
 
@@ -181,9 +181,15 @@ function signOutgoing(request: OutgoingRequest, keys: AccessKeyPair, region: str
   );
 }
 
+/**
+ * The path of a policy NCP already has. Its title is taken as NCP gave it: the title rule applies to
+ * what the bot creates, and a policy made elsewhere (the console, a Hangul title) must still open,
+ * pause and delete. Only what cannot be addressed at all is refused before sending.
+ */
 function policyPath(title: string): string {
-  const problem = policyTitleProblem(title);
-  if (problem) throw new InvalidInputError(`"${title}" is not an NCP policy title: the title ${problem}`);
+  if (title === '' || isDotSegment(title)) {
+    throw new InvalidInputError(`"${title}" cannot be sent as an NCP policy title: a URL cannot address it`);
+  }
   return `${API}/policy/${encodePathSegment(title)}`;
 }
 

@@ -27,22 +27,24 @@ export type NcpSortDirection = (typeof NCP_SORT_DIRECTIONS)[number];
 export const NCP_TITLE_MAX_BYTES = 100;
 
 /**
- * Title rule (§1.1): at most 100 bytes, and the only special characters allowed are `.`, `-` and `_`.
+ * Title rule (providers.md §1.1): "up to 100 bytes. The only special characters allowed are `.`, `-`
+ * and `_`." A limit in bytes implies letters beyond ASCII, so letters and digits of any script are
+ * accepted (a Hangul title among them) and the limit is counted in UTF-8 bytes. This is for titles
+ * the bot sends in a create or update body; a title NCP returns is used as it is (`policyPath`).
  * `.` and `..` alone are refused too: URL normalization would turn `/policy/..` into another path.
  */
 export const policyTitleSchema = z
   .string()
   .min(1, 'is required')
   .refine((title) => Buffer.byteLength(title, 'utf8') <= NCP_TITLE_MAX_BYTES, {
-    message: `must be at most ${NCP_TITLE_MAX_BYTES} bytes`,
+    message: `must be at most ${NCP_TITLE_MAX_BYTES} bytes (a Hangul letter takes 3)`,
   })
-  .regex(/^[A-Za-z0-9._-]*$/, 'may contain only letters, digits, ".", "-" and "_"')
-  .refine((title) => title !== '.' && title !== '..', { message: 'cannot be "." or ".."' });
+  .regex(/^[\p{L}\p{M}\p{N}._-]*$/u, 'may contain only letters, digits, ".", "-" and "_"')
+  .refine((title) => !isDotSegment(title), { message: 'cannot be "." or ".."' });
 
-/** Why `title` is not a valid policy title, or undefined when it is. */
-export function policyTitleProblem(title: string): string | undefined {
-  const parsed = policyTitleSchema.safeParse(title);
-  return parsed.success ? undefined : parsed.error.issues[0]?.message;
+/** `.` and `..` cannot be sent as a path segment: a URL parser resolves them away. */
+export function isDotSegment(title: string): boolean {
+  return title === '.' || title === '..';
 }
 
 const required = z.string().min(1, 'is required');

@@ -4,6 +4,7 @@ import type { ResourceRef } from '../../../domain/migration-resource.js';
 import { type AppError, asAppError, ErrorCode, InvalidInputError } from '../../../errors.js';
 import { AmbiguousRefError } from '../../../resources/resolve-resource.js';
 import { renderError } from '../../blocks/error-message.js';
+import { RESOURCE_REF } from '../../command-text.js';
 import { type AppDeps, createHandlerContext, type HandlerContext, requestDone } from '../../context.js';
 import { USER_INPUT } from './step-definitions.js';
 
@@ -99,8 +100,6 @@ export function textInput(inputs: StepInputs, name: string): string | undefined 
   return value.trim() || undefined;
 }
 
-const REF = /^(?:([a-z0-9][a-z0-9_-]{0,39}):)?([A-Za-z0-9._-]{1,1024})$/;
-
 /** The `migration` input (an id, a prefix, or `connection:id`), narrowed by the `connection` input. */
 export function refInput(inputs: StepInputs): ResourceRef {
   const typed = textInput(inputs, 'migration');
@@ -109,7 +108,7 @@ export function refInput(inputs: StepInputs): ResourceRef {
       'The step needs a migration id in its "migration" input (an id, a unique prefix of 4+ characters, or connection:id).',
     );
   }
-  const match = REF.exec(typed);
+  const match = RESOURCE_REF.exec(typed);
   if (!match) {
     throw new InvalidInputError(
       `"${typed.slice(0, 60)}" is not a migration id. Use the id from \`/migrate list\`, optionally as connection:id.`,
