@@ -1,3 +1,4 @@
+import { classifyCode } from '../../catalogue/code-classes.js';
 import { ErrorCode, ProviderError } from '../../errors.js';
 import type { HttpResponse, ParsedProviderError } from '../http/http-client.js';
 import { omsErrorBodySchema } from './schemas.js';
@@ -5,8 +6,8 @@ import { omsErrorBodySchema } from './schemas.js';
 /**
  * API Gateway codes that say the IAM token itself is no good: APIGW.0307 "The token must be updated"
  * (an expired token, providers.md §3.3) and APIGW.0301 "Incorrect IAM authentication information"
- * (a token IAM revoked early: password, AK or permission changes invalidate tokens, §3.3). These,
- * and only these, make a token connection forget its cached token and ask IAM again, once.
+ * (a token IAM revoked early: password, AK or permission changes invalidate tokens, §3.3). With any
+ * other 401 (`isTokenRejection`) they make a token connection ask IAM for a new token, once.
  */
 export const TOKEN_REFRESH_CODES: ReadonlySet<string> = new Set(['APIGW.0301', 'APIGW.0307']);
 
@@ -39,15 +40,27 @@ export function parseOmsError(response: HttpResponse): ParsedProviderError {
  * OMS documents 403 as an ordinary refusal of stop, delete and the task-group operations (OMS.0095
  * "you do not have permission to access the task or the task does not exist", S3M.0054 "invalid task
  * ID", …; seed 002 §6.2), so a 403 is a refused request, not bad credentials, unless its code is one
- * of the gateway's authentication codes. A 401 stays an authentication failure (Table 6-1).
+ * of the gateway's authentication codes. A 401 is an authentication failure (Table 6-1) unless its
+ * code is one §6.2 files under permissions or parameters (`filedElsewhere`).
  */
 export function classifyOmsError(httpStatus: number | undefined, errorCode: string | undefined): ErrorCode {
   if (httpStatus === undefined || httpStatus === 429 || httpStatus >= 500)
     return ErrorCode.ProviderUnavailable;
   const code = errorCode?.trim().toUpperCase();
   if (code && CREDENTIAL_CODES.has(code)) return ErrorCode.ProviderAuth;
-  if (httpStatus === 401) return ErrorCode.ProviderAuth;
+  if (httpStatus === 401 && !filedElsewhere(code)) return ErrorCode.ProviderAuth;
   return ErrorCode.ProviderRequest;
+}
+
+/**
+ * A code §6.2 lists under 401 but for something other than the credentials: S3M.0205 "Insufficient
+ * permission. Read-only users do not have the permissions to create, modify, or delete resources",
+ * S3M.0053 "invalid parameters or insufficient permissions". The catalogue's class decides; a code
+ * it does not know, or none (a bare 401), stays a credentials failure as Table 6-1 reads 401.
+ */
+function filedElsewhere(code: string | undefined): boolean {
+  const codeClass = classifyCode(code);
+  return codeClass !== 'credentials' && codeClass !== 'unknown';
 }
 
 /** The same error, classified by `classifyOmsError` (the shared HTTP layer knows only the status). */
@@ -69,11 +82,15 @@ export function reclassified(error: ProviderError): ProviderError {
   );
 }
 
-/** Whether this failure means the cached IAM token should be replaced (and the call tried once more). */
+/**
+ * Whether this failure means the cached IAM token should be replaced (and the call tried once more):
+ * the gateway's token codes, and any 401 that is about the credentials (401 OMS.9999 "Authentication
+ * failed", a bare 401). IAM revokes tokens early (providers.md §3.3), so the cache's `expires_at`
+ * cannot be trusted to say the token still works. A 401 filed as a permission (S3M.0205) keeps it.
+ */
 export function isTokenRejection(error: unknown): boolean {
-  return (
-    error instanceof ProviderError &&
-    error.errorCode !== undefined &&
-    TOKEN_REFRESH_CODES.has(error.errorCode.trim().toUpperCase())
-  );
+  if (!(error instanceof ProviderError)) return false;
+  const code = error.errorCode?.trim().toUpperCase();
+  if (code && TOKEN_REFRESH_CODES.has(code)) return true;
+  return error.httpStatus === 401 && !filedElsewhere(code);
 }

@@ -37,9 +37,12 @@ export class IamTokenCache {
     return this.#inFlight;
   }
 
-  /** Forget the token (after a 401), so the next call fetches a fresh one. */
-  invalidate(): void {
-    this.#token = undefined;
+  /**
+   * Forget the token (after a 401), so the next call fetches a fresh one. Given the token a refused
+   * call was sent with, only that one: calls refused together fetch one new token, not one each.
+   */
+  invalidate(rejected?: string): void {
+    if (rejected === undefined || this.#token?.value === rejected) this.#token = undefined;
   }
 
   async #fetch(): Promise<string> {

@@ -146,17 +146,22 @@ export abstract class OmsTransport {
   }
 
   /**
-   * Errors are classified by their OMS code (`classifyOmsError`). A token the gateway says is expired
-   * or invalid (`TOKEN_REFRESH_CODES`) is forgotten once and the call tried again with a fresh one;
-   * any other refusal, a 403 included, leaves the cached token alone.
+   * Errors are classified by their OMS code (`classifyOmsError`). On a token connection, a 401 about
+   * the credentials (`isTokenRejection`: a bare 401, 401 OMS.9999, the gateway's token codes) drops
+   * the token it was sent with and the call is tried once more with a fresh one: IAM revokes tokens
+   * before their `expires_at` (providers.md §3.3). A second refusal is the connection's credentials.
+   * A refusal IAM gave while issuing the token is not retried: a new request would be refused alike.
    */
   async #withToken<T>(fn: () => Promise<T>): Promise<T> {
+    let sent: string | undefined;
     try {
+      // The token this call goes with (`fn` finds it cached), so a refusal drops that one only.
+      if (this.#tokens) sent = await this.#tokens.get();
       return await fn();
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
-      if (this.#tokens && isTokenRejection(error)) {
-        this.#tokens.invalidate();
+      if (this.#tokens && error.provider === PROVIDER && isTokenRejection(error)) {
+        this.#tokens.invalidate(sent);
         try {
           return await fn();
         } catch (retryError) {

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { classifyCode } from '../../catalogue/code-classes.js';
 import { explainForDisplay } from '../../catalogue/explain.js';
 import { type AppError, asAppError, ErrorCode, ProviderError } from '../../errors.js';
 import { ENGLISH, type MessageValues, type Translator } from '../../i18n/translator.js';
@@ -48,6 +49,10 @@ export function renderError(error: AppError, opId: string, tr: Translator = ENGL
 function renderProviderError(error: ProviderError, opId: string, tr: Translator): RenderedMessage {
   const provider = escapeMrkdwn(error.provider);
   const operation = escapeMrkdwn(error.operation);
+  // The catalogue's class, not the HTTP status, says what went wrong: OMS answers 401 S3M.0205 to a
+  // read-only user (seed 002 §6.2), a permission the keys lack, not keys that were refused.
+  const permission =
+    error.code === ErrorCode.ProviderRequest && classifyCode(error.errorCode) === 'permissions';
   const headline =
     error.code === ErrorCode.ProviderUnavailable
       ? tr.t('error.providerUnavailable', {
@@ -57,7 +62,11 @@ function renderProviderError(error: ProviderError, opId: string, tr: Translator)
         })
       : error.code === ErrorCode.ProviderAuth
         ? tr.t('error.providerAuth', { provider, operation, status: String(error.httpStatus) })
-        : tr.t('error.providerRefused', { provider, operation, status: String(error.httpStatus ?? '—') });
+        : tr.t(permission ? 'error.providerPermission' : 'error.providerRefused', {
+            provider,
+            operation,
+            status: String(error.httpStatus ?? '—'),
+          });
   const lines = [headline];
   if (error.errorCode) {
     const explained = explainForDisplay(error.errorCode, error.httpStatus, tr.locale);
@@ -73,6 +82,7 @@ function renderProviderError(error: ProviderError, opId: string, tr: Translator)
   } else if (error.errorMessage && error.code !== ErrorCode.ProviderUnavailable) {
     lines.push(`> ${escapeMrkdwn(truncate(error.errorMessage, 500))}`);
   }
+  if (permission) lines.push(tr.t('failure.nextStep', { advice: escapeMrkdwn(tr.t('next.permissions')) }));
   const context = [`op ${code(opId)}`];
   if (error.requestId) context.push(tr.t('error.requestId', { id: code(error.requestId) }));
   const text = truncate(lines.join('\n'), 3000);
