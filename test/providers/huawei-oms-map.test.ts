@@ -36,7 +36,7 @@ const sync = (fields: Record<string, unknown>) =>
 
 describe('migration task status (Table 5-15: 1–7)', () => {
   const cases: [number, string, NormalizedState, ResourceAction[]][] = [
-    [1, 'waiting', 'queued', ['pause', 'delete']],
+    [1, 'waiting', 'queued', ['delete']], // §2, §5.2.4, OMS.0066: only a migrating task pauses
     [2, 'migrating', 'running', ['pause']],
     [3, 'paused', 'paused', ['resume', 'delete']],
     [4, 'failed', 'failed', ['resume', 'retry', 'delete']],

@@ -1,13 +1,18 @@
 import type { NormalizedState } from '../../domain/migration-resource.js';
 import type { ResourceAction } from '../types.js';
 
-/** Only paused or failed tasks start; a running task must be paused before it can be deleted. */
+/**
+ * Only paused or failed tasks start; a running task must be paused before it can be deleted. Only a
+ * migrating task pauses: seed 002 §2 "Stop a migration task that is in the Migrating state", §5.2.4
+ * "a migration task that is being migrated", and OMS.0066 "Failed to pause the task. The task is not
+ * in progress." A waiting task offers no Pause (its card, a picker, a workflow step, `/migrate pause`).
+ */
 export function actionsForTaskState(state: NormalizedState): ResourceAction[] {
   switch (state) {
     case 'running':
       return ['pause'];
     case 'queued':
-      return ['pause', 'delete'];
+      return ['delete'];
     case 'paused':
       return ['resume', 'delete'];
     case 'failed':
