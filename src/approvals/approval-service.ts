@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { channelScope } from '../access/policy.js';
 import type { AuditEntry } from '../audit/audit-log.js';
 import type { MigrationResource } from '../domain/migration-resource.js';
 import { AppError, ErrorCode, InvalidInputError } from '../errors.js';
@@ -316,9 +317,11 @@ export class ApprovalService {
 
   async #requireApprover(input: DecisionInput, action: string, what: string): Promise<void> {
     try {
+      // The request's own channel: a channel's approvers decide what is asked there.
       await this.#o.access.require(
-        { teamId: input.team, userId: input.by, channelId: input.channel },
+        { teamId: input.team, userId: input.by },
         'approve',
+        channelScope(input.channel),
         what,
       );
     } catch (error) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
 import type { AccessControl } from '../access/access-control.js';
+import { channelScope, describeScope, type Scope } from '../access/policy.js';
 import type { Capability, Role } from '../access/roles.js';
 import type { ApprovalService } from '../approvals/approval-service.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -80,9 +81,17 @@ export interface HandlerContext {
    * cards, modals) or the channel's (`channel`: what is shared there).
    */
   translator(audience?: 'person' | 'channel'): Promise<Translator>;
-  /** Checks the caller's role; throws a ForbiddenError saying which role `what` needs. */
-  require(capability: Capability, what: string): Promise<Role>;
-  /** Runs `work` and records it in the audit log as ok, refused or failed (then rethrows). */
+  /** The scope of an action on this channel (the workspace where there is none): see `channelScope`. */
+  here: Scope;
+  /**
+   * Asks the one policy whether the caller may do `capability` on `scope` (what the action changes);
+   * throws a ForbiddenError saying which role `what` needs, and where.
+   */
+  require(capability: Capability, scope: Scope, what: string): Promise<Role>;
+  /**
+   * Runs `work` and records it in the audit log as ok, refused or failed (then rethrows). Refuses to
+   * run at all unless the policy allowed something in this request: a change no role decided is a bug.
+   */
   audited<T>(action: string, target: string | undefined, work: () => Promise<T>): Promise<T>;
 }
 
@@ -112,7 +121,9 @@ export function createHandlerContext(
     child ??= deps.logger.child(opFields(opId, who.teamId, who.userId, surface));
     return child;
   };
-  const principal = { teamId: who.teamId, userId: who.userId, channelId: who.channelId };
+  const actor = { teamId: who.teamId, userId: who.userId };
+  // Set once the policy allows an action in this request: `audited` changes nothing before that.
+  let allowedByPolicy = false;
   const translators = new Map<string, Promise<Translator>>();
   return {
     deps,
@@ -120,13 +131,16 @@ export function createHandlerContext(
     opId,
     surface,
     what: who.what ?? surface,
+    here: channelScope(who.channelId),
     startedAt,
     get logger() {
       return logger();
     },
-    async require(capability, what) {
+    async require(capability, scope, what) {
       try {
-        return await deps.access.require(principal, capability, what);
+        const role = await deps.access.require(actor, capability, scope, what);
+        allowedByPolicy = true;
+        return role;
       } catch (error) {
         // A refusal is a decision worth auditing, like an action.
         if (error instanceof AppError && error.code === ErrorCode.Forbidden) {
@@ -137,7 +151,7 @@ export function createHandlerContext(
               channel: who.channelId,
               action: what,
               result: 'refused',
-              detail: `needs ${capability}`,
+              detail: `needs ${capability} (${describeScope(scope)})`,
               op: opId,
             })
             .catch((auditError: unknown) => logger().error({ err: auditError }, 'audit record failed'));
@@ -146,6 +160,8 @@ export function createHandlerContext(
       }
     },
     async audited(action, target, work) {
+      if (!allowedByPolicy)
+        throw new AppError(ErrorCode.Internal, `"${action}" reached the audit log without a policy decision`);
       const entry = { team: who.teamId, user: who.userId, channel: who.channelId, action, target, op: opId };
       try {
         const result = await work();

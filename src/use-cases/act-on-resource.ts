@@ -24,7 +24,7 @@ export async function actOnResource(
   target: ResourceTarget,
   action: ResourceAction,
 ): Promise<Acted> {
-  await ctx.require(capabilityFor(action), `${action} migrations`);
+  await ctx.require(capabilityFor(action), ctx.here, `${action} migrations`);
   const { provider, resource } = await keepingTheVerb(action, () => findResource(ctx, target));
   const after = await ctx.audited(action, `${resource.connection}:${resource.id}`, () =>
     performAction(provider, resource, action),

@@ -1,3 +1,4 @@
+import { channelScope, type Scope } from '../access/policy.js';
 import type { Capability, Role } from '../access/roles.js';
 import type { ResourceKind, ResourceRef } from '../domain/migration-resource.js';
 import { InvalidInputError } from '../errors.js';
@@ -17,19 +18,13 @@ export interface UseCaseContext {
   channelId: string | undefined;
   opId: string;
   logger: Logger;
-  deps: { resolver: ResourceResolver; watcher: Watcher; access: AccessChecker; lastActions: LastActions };
-  /** Checks the caller's role; throws a ForbiddenError saying which role `what` needs. */
-  require(capability: Capability, what: string): Promise<Role>;
+  deps: { resolver: ResourceResolver; watcher: Watcher; lastActions: LastActions };
+  /** The scope of an action on the caller's channel (the workspace where there is none). */
+  here: Scope;
+  /** Asks the one policy about `capability` on `scope`; throws a ForbiddenError saying which role `what` needs. */
+  require(capability: Capability, scope: Scope, what: string): Promise<Role>;
   /** Runs `work` and records it in the audit log as ok, refused or failed (then rethrows). */
   audited<T>(action: string, target: string | undefined, work: () => Promise<T>): Promise<T>;
-}
-
-export interface AccessChecker {
-  require(
-    who: { teamId: string; userId: string; channelId?: string },
-    capability: Capability,
-    what: string,
-  ): Promise<Role>;
 }
 
 /** Which resource: what a person typed (an id, a prefix, `connection:id`), or exactly (from a button). */
@@ -53,10 +48,9 @@ export async function operateIn(
   what: string,
   missing: string,
 ): Promise<string> {
-  await ctx.require('operate', what);
+  await ctx.require('operate', ctx.here, what);
   const channelId = channel ?? ctx.channelId;
   if (!channelId) throw new InvalidInputError(missing);
-  if (channelId !== ctx.channelId)
-    await ctx.deps.access.require({ teamId: ctx.teamId, userId: ctx.userId, channelId }, 'operate', what);
+  if (channelId !== ctx.channelId) await ctx.require('operate', channelScope(channelId), what);
   return channelId;
 }

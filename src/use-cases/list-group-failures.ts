@@ -16,7 +16,7 @@ export async function listGroupFailures(
   ctx: UseCaseContext,
   target: { connection: string; id: string },
 ): Promise<GroupFailures> {
-  await ctx.require('view', 'see migrations');
+  await ctx.require('view', ctx.here, 'see migrations');
   const { provider, resource: group } = await ctx.deps.resolver.fetch(
     ctx.teamId,
     target.connection,

@@ -14,7 +14,7 @@ export interface DeletePlan {
  * allows it; the deletion itself is `actOnResource(…, 'delete')`, behind a confirmation.
  */
 export async function planDelete(ctx: UseCaseContext, target: ResourceTarget): Promise<DeletePlan> {
-  await ctx.require('delete', 'delete or cancel migrations');
+  await ctx.require('delete', ctx.here, 'delete or cancel migrations');
   const { provider, resource } = await findResource(ctx, target);
   const actions = provider.actionsFor(resource);
   const destructive = actions.find((a): a is 'delete' | 'cancel' => a === 'delete' || a === 'cancel');

@@ -21,7 +21,7 @@ export interface Shown {
 
 /** Status: `/migrate status`, a card's Refresh, Open from a list, a picker or the Home tab. */
 export async function showResource(ctx: UseCaseContext, target: ResourceTarget): Promise<Shown> {
-  const role = await ctx.require('view', 'see migrations');
+  const role = await ctx.require('view', ctx.here, 'see migrations');
   const { provider, resource } = await findResource(ctx, target);
   const actions = provider.actionsFor(resource);
   const lastAction = await ctx.deps.lastActions.get(ctx.teamId, resource).catch(() => undefined);

@@ -84,6 +84,6 @@ export async function unsubscribeChannel(
 
 /** Everyone may see what the workspace follows. */
 export async function listSubscriptions(ctx: UseCaseContext, channel?: string): Promise<Subscription[]> {
-  await ctx.require('view', 'see subscriptions');
+  await ctx.require('view', ctx.here, 'see subscriptions');
   return ctx.deps.watcher.subscriptions.list(ctx.teamId, channel);
 }

@@ -392,7 +392,7 @@ describe('OMS task: command → modal → approval → creation', () => {
 
   it('refuses an operator (approving needs the approver role)', async () => {
     const reply = await decide(request, 'approve', OPERATOR);
-    expect(reply).toContain('You need the approver role to approve migration requests');
+    expect(reply).toContain('You need the approver role in <#C0APPROVE> to approve migration requests');
     expect(t.oms.tasks.size).toBe(0);
   });
 
@@ -704,7 +704,7 @@ describe('who may create', () => {
   it('a viewer cannot create: no modal, a clear refusal', async () => {
     const opens = t.fakeSlack.callsTo('views.open').length;
     const answer = await t.ask('create', { userId: VIEWER });
-    expect(String(answer.text)).toContain('You need the operator role to ask for new migrations');
+    expect(String(answer.text)).toContain('You need the operator role in <#C0FAKE001> to ask for new migrations');
     expect(t.fakeSlack.callsTo('views.open')).toHaveLength(opens);
   });
 

@@ -145,7 +145,7 @@ describe('errors are answered in the asker’s language, what they typed kept as
     const noId = messageText(await t.ask('status', { userId: CHINESE }));
     expect(noId).toContain('`/migrate status` 需要一个 ID');
     const refused = messageText(await t.ask('disconnect hw-prod', { userId: CHINESE }));
-    expect(refused).toContain('在本频道执行此操作（移除连接）需要 admin 角色');
+    expect(refused).toContain('在整个工作区执行此操作（移除连接）需要 admin 角色');
     t.oms.addTask({ id: '777700000000001', name: 'twin-a', status: 2 });
     t.oms.addTask({ id: '777700000000002', name: 'twin-b', status: 3 });
     const ambiguous = await t.ask('status 7777000', { userId: CHINESE });
@@ -279,7 +279,7 @@ describe('/migrate settings language', () => {
     const refused = messageText(
       await t.ask(`settings language zh-CN <#${CHINESE_CHANNEL}|cn>`, { userId: OPERATOR }),
     );
-    expect(refused).toContain('You need the admin role to change settings');
+    expect(refused).toContain(`You need the admin role in <#${CHINESE_CHANNEL}> to change settings`);
     expect(await t.bot.deps.settings.get(TEAM)).not.toHaveProperty('channelLanguages');
     expect((await t.bot.deps.settings.get(TEAM)).language).toBeUndefined();
   });

@@ -354,6 +354,7 @@ describe.each(LOCALES)('every translated surface in %s keeps within Slack limits
         what: LONG,
         role: 'viewer',
         where: 'channel',
+        channel: '<#C0FAKE001>',
       }),
       new ProviderError(ErrorCode.ProviderRequest, {
         provider: 'huawei-oms',
@@ -832,12 +833,14 @@ describe.each(LOCALES)('the connect form, command errors and kind plurals in %s'
         what: 'approve migration requests',
         role: 'operator',
         where: 'workspace',
+        channel: '',
       }),
       localized(new ForbiddenError('x'), 'error.forbidden', {
         needed: 'admin',
         what: 'remove connections',
         role: 'viewer',
         where: 'channel',
+        channel: '<#C0FAKE001>',
       }),
     ];
     for (const error of errors) {

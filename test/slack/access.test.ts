@@ -117,7 +117,7 @@ describe('channel-scoped grants and audit', () => {
     const task = t.oms.addTask({ name: 'scoped', status: 2 });
     const elsewhere = await t.ask(`pause ${task.id}`, { userId: CHANNEL_OPERATOR, channelId: OTHER_CHANNEL });
     expect(messageText(elsewhere)).toContain(
-      'You need the operator role to pause migrations in this channel',
+      `You need the operator role in <#${OTHER_CHANNEL}> to pause migrations`,
     );
     expect(t.oms.task(task.id)?.status).toBe(2);
     await t.ask(`pause ${task.id}`, { userId: CHANNEL_OPERATOR, channelId: 'C0FAKE001' });
@@ -137,7 +137,7 @@ describe('channel-scoped grants and audit', () => {
     await t.ask(`pause ${task.id}`, { userId: VIEWER });
     await t.ask(`pause ${task.id}`, { userId: OPERATOR });
     const log = messageText(await t.ask('audit 5'));
-    expect(log).toMatch(/<@U0VIEW001> \*pause migrations\*.* · refused — needs operate/);
+    expect(log).toMatch(/<@U0VIEW001> \*pause migrations\*.* · refused — needs operate \(channel:C0FAKE001\)/);
     expect(log).toContain(`<@${OPERATOR}> *pause* \`hw-prod:${task.id}\``);
     expect(log).toMatch(/<@U0OPER001> \*pause\*.* · ok/);
     const post = await t.fakeSlack.waitFor(() =>

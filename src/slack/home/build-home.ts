@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { WORKSPACE } from '../../access/policy.js';
 import { explainForDisplay } from '../../catalogue/explain.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { asAppError, ProviderError } from '../../errors.js';
@@ -37,7 +38,7 @@ export async function buildHome(
   who: { teamId: string; userId: string },
   pendingApprovals: () => Promise<string[]> = async () => [],
 ): Promise<HomeView> {
-  const role = await deps.access.roleOf({ teamId: who.teamId, userId: who.userId });
+  const role = await deps.access.roleOf({ teamId: who.teamId, userId: who.userId }, WORKSPACE);
   const connections = deps.connections.forTeam(who.teamId);
   const results = await Promise.all(
     connections.map(async (connection) => {

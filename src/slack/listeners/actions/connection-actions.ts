@@ -6,6 +6,7 @@ import type {
   StaticSelectAction,
 } from '@slack/bolt';
 import { z } from 'zod';
+import { WORKSPACE } from '../../../access/policy.js';
 import { InvalidInputError, localized, NotFoundError } from '../../../errors.js';
 import { DISCONNECT_ACTION } from '../../blocks/connection-list.js';
 import { code } from '../../blocks/mrkdwn.js';
@@ -48,7 +49,7 @@ export function disconnectButton(deps: AppDeps) {
         'error.oldButton',
       );
     const name = parsed.data.n;
-    await ctx.require('manage', 'remove connections');
+    await ctx.require('manage', WORKSPACE, 'remove connections');
     refuseFileConnection(ctx, name);
     const store = deps.connections.store;
     await ctx.audited('disconnect', name, async () => {

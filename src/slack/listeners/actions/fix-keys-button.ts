@@ -1,3 +1,4 @@
+import { WORKSPACE } from '../../../access/policy.js';
 import { InvalidInputError, localized } from '../../../errors.js';
 import { code } from '../../blocks/mrkdwn.js';
 import { buttonHandler } from '../../button-handler.js';
@@ -19,7 +20,7 @@ export function fixKeysButton(deps: AppDeps) {
         new InvalidInputError('This button names no connection; run the command again.'),
         'fixKeys.error.noName',
       );
-    await ctx.require('manage', 'fix connection keys');
+    await ctx.require('manage', WORKSPACE, 'fix connection keys');
     if (deps.connections.fileConnection(ctx.teamId, name))
       throw localized(
         new InvalidInputError(

@@ -1,3 +1,4 @@
+import { WORKSPACE } from '../../../access/policy.js';
 import { truncate } from '../../blocks/mrkdwn.js';
 import { renderResourceCard } from '../../blocks/resource-card.js';
 import { type ButtonArgs, whoClicked } from '../../button-handler.js';
@@ -28,7 +29,7 @@ export function homeOpen(deps: AppDeps) {
     const teamId = teamOf(args);
     const trigger = args.body.trigger_id;
     try {
-      await deps.access.require({ teamId, userId: args.body.user.id }, 'view', 'see migrations');
+      await deps.access.require({ teamId, userId: args.body.user.id }, 'view', WORKSPACE, 'see migrations');
       const target = decodeResourceButton(args.action.value);
       const { provider, resource } = await deps.resolver.fetch(
         teamId,

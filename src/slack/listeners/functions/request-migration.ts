@@ -16,7 +16,7 @@ const CHANNEL = /^[CGD][A-Z0-9]{2,39}$/;
  */
 export function requestMigrationStep(deps: AppDeps) {
   return stepHandler(deps, STEP_CALLBACKS.request, async (ctx, inputs, executionId) => {
-    await ctx.require('create', 'ask for new migrations');
+    await ctx.require('create', ctx.here, 'ask for new migrations');
     const connectionName = textInput(inputs, 'connection');
     if (!connectionName)
       throw new InvalidInputError('The step needs a connection in its "connection" input.');

@@ -24,7 +24,7 @@ export function createShortcut(deps: AppDeps) {
     );
     const tr = await ctx.translator('person');
     try {
-      await ctx.require('create', 'ask for new migrations');
+      await ctx.require('create', ctx.here, 'ask for new migrations');
       await openCreate(deps, { teamId, userId: ctx.userId, tr }, shortcut.trigger_id, [], ctx.logger);
     } catch (error) {
       // Nothing has used the trigger yet: a small modal says what went wrong.

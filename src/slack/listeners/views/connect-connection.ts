@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
+import { WORKSPACE } from '../../../access/policy.js';
 import type { Connection } from '../../../connections/connection.js';
 import { AppError, asAppError, ErrorCode } from '../../../errors.js';
 import type { Translator } from '../../../i18n/translator.js';
@@ -72,7 +73,7 @@ export function connectSubmission(deps: AppDeps) {
     const tr = await ctx.translator('person');
 
     try {
-      await ctx.require('manage', meta.replaces ? 'fix connection keys' : 'add connections');
+      await ctx.require('manage', WORKSPACE, meta.replaces ? 'fix connection keys' : 'add connections');
     } catch (error) {
       await errors({ [BLOCK.name]: errorWords(asAppError(error), tr) });
       return;

@@ -9,6 +9,7 @@ import type {
 } from '@slack/bolt';
 import type { PlainTextOption } from '@slack/types';
 import { z } from 'zod';
+import { channelScope } from '../../../access/policy.js';
 import { explainForDisplay } from '../../../catalogue/explain.js';
 import { AppError, asAppError, ErrorCode, localized, ProviderError } from '../../../errors.js';
 import { ENGLISH, type Translator } from '../../../i18n/translator.js';
@@ -106,7 +107,7 @@ export function pickSubmission(deps: AppDeps) {
     const { values } = readForm(view.state);
     let choice: CreateChoice | undefined;
     try {
-      await ctx.require('create', 'ask for new migrations');
+      await ctx.require('create', ctx.here, 'ask for new migrations');
       choice = createChoices(deps.connections.forTeam(teamId), []).find(
         (c) => choiceValue(c) === values.target,
       );
@@ -169,7 +170,7 @@ export function formSubmission(deps: AppDeps) {
     const ctx = viewContext(deps, requester, 'view');
     ctx.what = CREATE_CALLBACKS.form;
     try {
-      await ctx.require('create', 'ask for new migrations');
+      await ctx.require('create', ctx.here, 'ask for new migrations');
     } catch (error) {
       requestDone(ctx, 'refused');
       await deps.sender.to(teamId).ack(ack, {
@@ -287,7 +288,7 @@ export function bucketSuggestions(deps: AppDeps) {
         await answer([option(where.message, `${NOTE_VALUE_PREFIX}none`)!]);
         return;
       }
-      await deps.access.require({ teamId, userId, channelId: meta.channel }, 'create', 'list buckets');
+      await deps.access.require({ teamId, userId }, 'create', channelScope(meta.channel), 'list buckets');
       const provider = deps.connections.provider(deps.connections.get(teamId, meta.connection));
       if (!provider.listSourceBuckets) {
         await fail(tr.t('create.error.cannotList', { provider: provider.id }));

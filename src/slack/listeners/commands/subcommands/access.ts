@@ -1,4 +1,5 @@
 import type { Grant } from '../../../../access/grant-store.js';
+import { channelScope, WORKSPACE } from '../../../../access/policy.js';
 import { REQUIRED_ROLE, ROLES, type Role } from '../../../../access/roles.js';
 import { InvalidInputError, localized } from '../../../../errors.js';
 import { refuseShare } from '../../../command-text.js';
@@ -69,7 +70,7 @@ function grantLine(g: Grant): string {
 async function runAccess(ctx: HandlerContext, request: AccessRequest): Promise<void> {
   const { access } = ctx.deps;
   if (request.op === 'show') {
-    const role = await ctx.require('view', 'see access');
+    const role = await ctx.require('view', ctx.here, 'see access');
     const grants = await access.grants.list(ctx.teamId);
     const roles = Object.entries(REQUIRED_ROLE)
       .map(([capability, needed]) => `${capability}: ${needed}`)
@@ -93,7 +94,8 @@ async function runAccess(ctx: HandlerContext, request: AccessRequest): Promise<v
     });
     return;
   }
-  await ctx.require('manage', 'change access');
+  // A channel grant changes that channel; any other grant or revoke, the whole workspace.
+  await ctx.require('manage', request.channel ? channelScope(request.channel) : WORKSPACE, 'change access');
   const target = `${request.subject.kind}:${request.subject.id}${request.channel ? `@${request.channel}` : ''}`;
   if (request.op === 'grant') {
     await ctx.audited('access.grant', `${target}=${request.role}`, () =>

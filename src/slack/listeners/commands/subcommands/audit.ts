@@ -1,3 +1,4 @@
+import { WORKSPACE } from '../../../../access/policy.js';
 import { InvalidInputError, localized } from '../../../../errors.js';
 import { auditLine } from '../../../blocks/audit-line.js';
 import { truncate } from '../../../blocks/mrkdwn.js';
@@ -18,7 +19,7 @@ export const auditCommand = defineSubcommand<{ count: number }>({
     return { count };
   },
   async run(ctx, { count }) {
-    await ctx.require('manage', 'read the audit log');
+    await ctx.require('manage', WORKSPACE, 'read the audit log');
     const entries = await ctx.deps.audit.recent(ctx.teamId, count);
     const tr = await ctx.translator('person');
     await ctx.reply({

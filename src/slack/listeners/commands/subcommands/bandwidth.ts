@@ -44,7 +44,7 @@ export const bandwidthCommand = defineSubcommand<{ ref: ResourceRef; windows: Ba
     return { ref, windows: off ? [] : windowWords.map(parseBandwidthWindowWord) };
   },
   async run(ctx, { ref, windows }) {
-    await ctx.require('operate', 'change bandwidth limits');
+    await ctx.require('operate', ctx.here, 'change bandwidth limits');
     const { provider, resource } = await ctx.deps.resolver.resolve(ctx.teamId, ref);
     if (!provider.setBandwidth) {
       throw new InvalidInputError(`${provider.id} ${resource.kind}s have no bandwidth limits.`);

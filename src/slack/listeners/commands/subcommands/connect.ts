@@ -1,3 +1,4 @@
+import { WORKSPACE } from '../../../../access/policy.js';
 import { ConfigError, InvalidInputError, localized } from '../../../../errors.js';
 import { isProviderId, PROVIDER_IDS, type ProviderId } from '../../../../providers/provider-ids.js';
 import { providerDefinitions } from '../../../../providers/registry.js';
@@ -47,7 +48,7 @@ export const connectCommand = defineSubcommand<{ provider?: ProviderId }>({
     return { provider };
   },
   async run(ctx, { provider }) {
-    await ctx.require('manage', 'add connections');
+    await ctx.require('manage', WORKSPACE, 'add connections');
     if (!ctx.deps.connections.store?.enabled) {
       throw localized(
         new ConfigError(

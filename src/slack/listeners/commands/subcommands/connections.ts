@@ -93,7 +93,7 @@ export const connectionsCommand = defineSubcommand<{ share: boolean }>({
     return { share };
   },
   async run(ctx, { share }) {
-    await ctx.require('view', 'see connections');
+    await ctx.require('view', ctx.here, 'see connections');
     await ctx.deps.connections.sync(ctx.teamId);
     const connections = ctx.deps.connections.forTeam(ctx.teamId);
     // Shared in the channel: the channel's language; otherwise only the person who asked reads it.

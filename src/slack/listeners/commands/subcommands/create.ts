@@ -10,7 +10,7 @@ import { defineSubcommand } from '../subcommand.js';
  * an approver; nothing is created before that.
  */
 export async function openCreateModal(ctx: HandlerContext, words: string[]): Promise<void> {
-  await ctx.require('create', 'ask for new migrations');
+  await ctx.require('create', ctx.here, 'ask for new migrations');
   if (!ctx.triggerId)
     throw localized(
       new InvalidInputError('Slack sent no trigger to open a form with; try again.'),

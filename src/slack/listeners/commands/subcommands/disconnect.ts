@@ -1,3 +1,4 @@
+import { WORKSPACE } from '../../../../access/policy.js';
 import { InvalidInputError, localized } from '../../../../errors.js';
 import { renderDisconnectPrompt } from '../../../blocks/connection-list.js';
 import { CONNECTION_WORD, refuseShare } from '../../../command-text.js';
@@ -43,7 +44,7 @@ export const disconnectCommand = defineSubcommand<{ name: string }>({
     return { name };
   },
   async run(ctx, { name }) {
-    await ctx.require('manage', 'remove connections');
+    await ctx.require('manage', WORKSPACE, 'remove connections');
     refuseFileConnection(ctx, name);
     const registry = ctx.deps.connections;
     await registry.sync(ctx.teamId, { force: true });

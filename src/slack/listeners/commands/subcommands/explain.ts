@@ -73,7 +73,7 @@ export const explainCommand = defineSubcommand<{ code: string; share: boolean }>
   summary: 'What an error code means, how to fix it and what to do next, e.g. `/migrate explain TRF.0015`.',
   parse: (args, share) => ({ code: parseCode(args), share }),
   async run(ctx, { code: typed, share }) {
-    const role = await ctx.require('view', 'read the error catalogue');
+    const role = await ctx.require('view', ctx.here, 'read the error catalogue');
     // A shared answer is read by the channel, so it gives everyone's next step, not an admin's.
     const canFixConnection = !share && roleAllows(role, 'manage');
     const lookup = lookUpCode(typed);

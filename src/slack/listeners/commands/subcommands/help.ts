@@ -51,7 +51,7 @@ export function helpSubcommand(all: () => readonly Subcommand[]): Subcommand {
     summary: 'What you can do here; `help all` lists every command.',
     parse: (args) => ({ everything: args[0]?.toLowerCase() === 'all' }),
     async run(ctx, { everything }) {
-      const role = await ctx.require('view', 'use migrate-bot');
+      const role = await ctx.require('view', ctx.here, 'use migrate-bot');
       const names = ctx.deps.connections.forTeam(ctx.teamId).map((c) => c.name);
       const byName = new Map(all().map((s) => [s.name, s]));
       // An id this workspace really has (the start of it is enough), so the examples run as shown.

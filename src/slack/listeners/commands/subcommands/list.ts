@@ -39,7 +39,7 @@ export async function listResources(
   query: ListQuery,
   replaceOriginal = false,
 ): Promise<void> {
-  await ctx.require('view', 'see migrations');
+  await ctx.require('view', ctx.here, 'see migrations');
   const { connections, resolver, logger } = ctx.deps;
   const page = Math.min(query.page, MAX_PAGE);
   const targets = (

@@ -1,3 +1,4 @@
+import { channelScope, WORKSPACE } from '../../../../access/policy.js';
 import { InvalidInputError, localized } from '../../../../errors.js';
 import { LANGUAGE_NAMES, LOCALES, type Locale, parseLanguage } from '../../../../i18n/locale.js';
 import type { MessageKey, Translator } from '../../../../i18n/translator.js';
@@ -157,11 +158,13 @@ async function setLanguage(
 async function runSettings(ctx: HandlerContext, request: SettingsRequest): Promise<void> {
   const tr = await ctx.translator();
   if (request.op === 'show') {
-    await ctx.require('view', 'see settings');
+    await ctx.require('view', ctx.here, 'see settings');
     await ctx.reply({ text: describe(await ctx.deps.settings.get(ctx.teamId), tr) });
     return;
   }
-  await ctx.require('manage', 'change settings');
+  // A channel's language changes that channel; every other setting, the whole workspace.
+  const scope = request.op === 'language' && request.channelId ? channelScope(request.channelId) : WORKSPACE;
+  await ctx.require('manage', scope, 'change settings');
   if (request.op === 'language') return setLanguage(ctx, request, tr);
   const next = await ctx.audited('settings', request.label, () =>
     ctx.deps.settings.update(ctx.teamId, request.change),

@@ -28,7 +28,7 @@ export const syncEventCommand = defineSubcommand<{ ref: ResourceRef; keys: strin
     return { ref: parseRef('sync-event', refWord ? [refWord] : []), keys };
   },
   async run(ctx, { ref, keys }) {
-    await ctx.require('operate', 'send sync events');
+    await ctx.require('operate', ctx.here, 'send sync events');
     const { provider, resource } = await ctx.deps.resolver.resolve(ctx.teamId, ref);
     if (!provider.syncEvent || resource.kind !== 'sync-task') {
       throw new InvalidInputError(

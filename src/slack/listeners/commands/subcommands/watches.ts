@@ -26,7 +26,7 @@ export const watchesCommand = defineSubcommand<{ channel?: string; share: boolea
       ),
     ),
   async run(ctx, { channel, share }) {
-    await ctx.require('view', 'see watches');
+    await ctx.require('view', ctx.here, 'see watches');
     // A subscription's own watches are listed by `/migrate subscriptions`, not one by one here.
     const records = (await ctx.deps.watcher.list(ctx.teamId, channel)).filter((r) => r.explicit || !r.via);
     if (records.length === 0) {
