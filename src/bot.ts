@@ -29,6 +29,7 @@ import { SlackSender } from './slack/sender.js';
 import { SlackClients } from './slack/slack-clients.js';
 import { SlackWatchDelivery } from './slack/watch-slack.js';
 import { completingWorkflowSteps } from './slack/workflow-step-decisions.js';
+import { LeaseLocks } from './store/lease-lock.js';
 import { openBotStore } from './store/open-bot-store.js';
 import { Watcher, type WatcherOptions } from './watcher/watcher.js';
 
@@ -103,7 +104,9 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const offering = new KindOffering(store);
   const resolver = new ResourceResolver(registry, new ResourceIndex(store), logger, offering);
   const installations =
-    config.slack.oauth && box ? new KeyvInstallationStore(store, box, secrets, logger) : undefined;
+    config.slack.oauth && box
+      ? new KeyvInstallationStore(store, box, secrets, logger, new LeaseLocks(state))
+      : undefined;
   const slackClients = new SlackClients(config, logger, { installations });
   // The one door to Slack: every message and view of every module leaves through it, scrubbed.
   const sender = new SlackSender(slackClients, secrets);

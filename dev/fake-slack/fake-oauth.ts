@@ -32,6 +32,12 @@ export class FakeSlackOAuth {
   appId = 'A0MIGRATE';
   /** Refreshes answered (successful ones). */
   refreshes = 0;
+  /** Refresh requests received, refused ones included (a refresh token sent twice counts twice). */
+  refreshAttempts = 0;
+  /** Refreshes refused because their refresh token was unknown or already used. */
+  refusedRefreshes = 0;
+  /** How long a refresh takes to answer (its refresh token is spent when the answer is sent). */
+  refreshDelayMs = 0;
   readonly #codes = new Map<string, FakeInstallGrant>();
   readonly #tokens = new Map<string, IssuedToken>();
   readonly #refreshTokens = new Map<string, FakeInstallGrant>();
@@ -53,10 +59,26 @@ export class FakeSlackOAuth {
     return token ? this.#tokens.get(token)?.grant.teamId : undefined;
   }
 
+  /**
+   * Lets the rotating access tokens issued so far for a workspace run out now (as if their hours
+   * had passed): a caller still using one gets `invalid_auth`, its refresh token still works.
+   */
+  expireTokens(teamId: string): void {
+    for (const issued of this.#tokens.values())
+      if (issued.grant.teamId === teamId && issued.expiresAt !== undefined) issued.expiresAt = Date.now();
+  }
+
   /** Revokes every token of a workspace (what uninstalling does). */
   revoke(teamId: string): void {
     for (const [token, issued] of this.#tokens)
       if (issued.grant.teamId === teamId) this.#tokens.delete(token);
+  }
+
+  /** Counts a refresh as it arrives and holds it `refreshDelayMs`, so tests can act while one is in flight. */
+  async arriving(body: Record<string, unknown>): Promise<void> {
+    if (body.grant_type !== 'refresh_token') return;
+    this.refreshAttempts++;
+    if (this.refreshDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.refreshDelayMs));
   }
 
   access(body: Record<string, unknown>): Record<string, unknown> {
@@ -64,7 +86,10 @@ export class FakeSlackOAuth {
     if (body.client_secret !== this.clientSecret) return { ok: false, error: 'bad_client_secret' };
     if (body.grant_type === 'refresh_token') {
       const grant = this.#refreshTokens.get(String(body.refresh_token ?? ''));
-      if (!grant) return { ok: false, error: 'invalid_refresh_token' };
+      if (!grant) {
+        this.refusedRefreshes++;
+        return { ok: false, error: 'invalid_refresh_token' };
+      }
       this.#refreshTokens.delete(String(body.refresh_token));
       this.refreshes++;
       return { ok: true, ...this.#issue(grant, ROTATED_TOKEN_SECONDS), token_type: 'bot' };

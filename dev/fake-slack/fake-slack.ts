@@ -325,6 +325,7 @@ export class FakeSlack {
     }
     const call = { method, token, body, at: Date.now() };
     this.#record(this.calls, call);
+    if (method === 'oauth.v2.access') await this.oauth.arriving(body);
     const answer = this.#answer(method, token, body);
     for (const observer of this.#observers) observer(call, answer);
     res.writeHead(200, { 'content-type': 'application/json' });

@@ -13,6 +13,7 @@ import { AckFirstReceiver } from './ack-first-receiver.js';
 import { boltLogger } from './bolt-logger.js';
 import type { AppDeps } from './context.js';
 import { registerListeners } from './listeners/index.js';
+import { StoreStateStore } from './oauth-state-store.js';
 import { respondWithUndici } from './respond-fetch.js';
 import { SlackAuthCheck } from './slack-auth-check.js';
 import { guardSocketMode } from './socket-mode-guard.js';
@@ -49,8 +50,8 @@ export function createSlackApp(deps: AppDeps): SlackApp {
           onAck: (kind, seconds) => deps.metrics?.ackObserved(kind, seconds),
           ...oauth,
         });
-  // OAuth: Bolt authorizes each request through the same serialized authorize() (token refresh) as
-  // background work, so two refreshes of one installation never race in this process.
+  // OAuth: Bolt authorizes each request through the same authorize() as background work, whose token
+  // refresh holds the installation's lock in the store, so two refreshes never race, on any replica.
   const installer = (receiver as { installer?: { authorize: unknown } }).installer;
   if (installer)
     installer.authorize = (source: InstallationQuery<boolean>) => deps.slackClients.authorize(source);
@@ -144,7 +145,12 @@ type OAuthReceiverOptions = Partial<
     'clientId' | 'clientSecret' | 'stateSecret' | 'scopes' | 'installationStore' | 'redirectUri'
   >
 > & {
-  installerOptions?: { installPath: string; redirectUriPath: string; clientOptions: { slackApiUrl: string } };
+  installerOptions?: {
+    installPath: string;
+    redirectUriPath: string;
+    clientOptions: { slackApiUrl: string };
+    stateStore: StoreStateStore;
+  };
 };
 
 function oauthReceiverOptions(deps: AppDeps): OAuthReceiverOptions {
@@ -162,6 +168,8 @@ function oauthReceiverOptions(deps: AppDeps): OAuthReceiverOptions {
       installPath: '/slack/install',
       redirectUriPath: oauth.redirectUri ? new URL(oauth.redirectUri).pathname : '/slack/oauth_redirect',
       clientOptions: { slackApiUrl: deps.config.slack.apiUrl },
+      // Single-use states in the shared store (Bolt's own, signed with stateSecret, can be replayed).
+      stateStore: new StoreStateStore(deps.store),
     },
   };
 }

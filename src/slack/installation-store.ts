@@ -4,6 +4,7 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import type { Logger } from '../logger.js';
 import type { SecretRegistry } from '../secrets.js';
 import type { Store } from '../store/create-store.js';
+import type { LeaseLocks } from '../store/lease-lock.js';
 
 /**
  * Bolt's installation store (OAuth mode) on the bot's Keyv store. An org-wide install is kept
@@ -13,6 +14,11 @@ import type { Store } from '../store/create-store.js';
  *   installation (bot token, refresh token, expiry) sealed with the SecretBox and bound to the key.
  * - `installation-team:<T…>`: the enterprise id of an org-wide install seen serving workspace T,
  *   so background work that only knows the workspace id finds the installation.
+ *
+ * One lock per installation as stored (its key above), held in the shared store so it holds across
+ * replicas: every write and delete takes it, and a token refresh (SlackClients.authorize) runs
+ * inside it from read to save. A refresh saves only over the very record it read: an installation
+ * deleted (uninstalled) or replaced (installed again) meanwhile is left as it is.
  */
 
 const recordSchema = z.object({
@@ -42,6 +48,13 @@ const installationSchema = z.looseObject({
 
 const ID = /^[TE][A-Z0-9]{2,}$/;
 
+/** Where a fetched installation was read from, carried along (not saved) to the save of its refresh. */
+const LOADED = Symbol('loaded from');
+type Loaded = { [LOADED]?: { key: string; sealed: string } };
+
+/** A refresh would overwrite an installation that was deleted or installed again while it ran. */
+export class InstallationChangedError extends Error {}
+
 function installationKey(where: {
   enterpriseId?: string;
   teamId?: string;
@@ -61,13 +74,33 @@ export class KeyvInstallationStore implements InstallationStore {
   readonly #box: SecretBox;
   readonly #secrets: SecretRegistry;
   readonly #logger: Logger;
+  readonly #locks: LeaseLocks;
   readonly #aliasesSeen = new Set<string>();
 
-  constructor(store: Store, box: SecretBox, secrets: SecretRegistry, logger: Logger) {
+  constructor(store: Store, box: SecretBox, secrets: SecretRegistry, logger: Logger, locks: LeaseLocks) {
     this.#store = store;
     this.#box = box;
     this.#secrets = secrets;
     this.#logger = logger;
+    this.#locks = locks;
+  }
+
+  /**
+   * Runs `work` holding the lock of the installation that serves `query` as it is stored (an
+   * org-wide install's for each of its workspaces, whether the caller names the enterprise or only
+   * the workspace). Without any installation to serve it, the lock of the key one would be saved under.
+   */
+  async withInstallationLock<T>(query: InstallationQuery<boolean>, work: () => Promise<T>): Promise<T> {
+    const keys = await this.#candidateKeys(query);
+    let key = keys[0];
+    for (const candidate of keys) {
+      if ((await this.#store.get<unknown>(candidate)) === undefined) continue;
+      key = candidate;
+      break;
+    }
+    // Ids that name no possible installation: there is nothing to refresh or delete.
+    if (key === undefined) return work();
+    return this.#locks.run(key, work);
   }
 
   async storeInstallation<AuthVersion extends 'v1' | 'v2'>(
@@ -87,7 +120,15 @@ export class KeyvInstallationStore implements InstallationStore {
       savedAt: new Date().toISOString(),
       sealed: this.#box.sealJson(installation, key),
     };
-    await this.#store.set(key, record);
+    await this.#locks.run(key, async () => {
+      // A fetched installation coming back is a token refresh: only over the record it was read from.
+      const loaded = (installation as Loaded)[LOADED];
+      if (loaded && (loaded.key !== key || (await this.#sealedAt(key)) !== loaded.sealed))
+        throw new InstallationChangedError(
+          `The installation of ${isEnterpriseInstall ? `organization ${where.enterpriseId}` : `workspace ${where.teamId}`} was removed or installed again while its token was refreshed; the refreshed token is not saved.`,
+        );
+      await this.#store.set(key, record);
+    });
     this.#logger.info(
       { team: where.teamId, enterprise: where.enterpriseId, orgWide: isEnterpriseInstall },
       'installation saved',
@@ -99,7 +140,11 @@ export class KeyvInstallationStore implements InstallationStore {
       const raw = await this.#store.get<unknown>(key);
       if (raw === undefined) continue;
       const record = recordSchema.parse(raw);
-      const installation = installationSchema.parse(this.#box.openJson(record.sealed, key));
+      const installation: z.infer<typeof installationSchema> & Loaded = installationSchema.parse(
+        this.#box.openJson(record.sealed, key),
+      );
+      // Enumerable, so it survives the copy Bolt makes before saving a refresh; JSON leaves it out.
+      installation[LOADED] = { key, sealed: record.sealed };
       this.#registerSecrets(installation);
       return installation as unknown as Installation<'v1' | 'v2', boolean>;
     }
@@ -114,7 +159,7 @@ export class KeyvInstallationStore implements InstallationStore {
       enterpriseId: query.enterpriseId,
       isEnterpriseInstall: query.isEnterpriseInstall,
     });
-    await this.#store.delete(key);
+    await this.#locks.run(key, () => this.#store.delete(key));
     this.#logger.info(
       { team: query.teamId, enterprise: query.enterpriseId, orgWide: query.isEnterpriseInstall },
       'installation deleted',
@@ -127,6 +172,11 @@ export class KeyvInstallationStore implements InstallationStore {
     if (this.#aliasesSeen.has(alias) || !ID.test(teamId) || !ID.test(enterpriseId)) return;
     await this.#store.set(`installation-team:${teamId}`, enterpriseId);
     this.#aliasesSeen.add(alias);
+  }
+
+  async #sealedAt(key: string): Promise<string | undefined> {
+    const raw = await this.#store.get<unknown>(key);
+    return raw === undefined ? undefined : recordSchema.parse(raw).sealed;
   }
 
   async #candidateKeys(query: InstallationQuery<boolean>): Promise<string[]> {

@@ -8,6 +8,10 @@ import type { KeyvInstallationStore } from './installation-store.js';
 
 type Purpose = 'interactive' | 'background';
 
+/** `InstallProvider.authorize()` refreshes a token that expires within this (@slack/oauth: 2 hours). */
+const REFRESH_WINDOW_SECONDS = 7_200;
+const REFRESH_MARGIN_SECONDS = 300;
+
 export interface SlackClientsOptions {
   /** OAuth mode: where installations (and their rotating tokens) are kept. */
   installations?: KeyvInstallationStore;
@@ -19,9 +23,10 @@ export interface SlackClientsOptions {
  *
  * With one bot token (`SLACK_BOT_TOKEN`) every workspace shares it. In OAuth mode each workspace's
  * token comes from its installation through `InstallProvider.authorize()`, which refreshes a
- * rotating token that expires within two hours and saves it back; refreshes of one installation
- * are serialized in this process (Slack accepts each refresh token once), and Bolt's own
- * authorization of incoming requests goes through the same `authorize` (see create-slack-app).
+ * rotating token that expires within two hours and saves it back. Slack accepts each refresh token
+ * once, so a refresh runs under the installation's lock (KeyvInstallationStore: one per
+ * installation as stored, shared by the replicas); Bolt's own authorization of incoming requests
+ * goes through the same `authorize` (see create-slack-app).
  */
 export class SlackClients {
   readonly #config: Config;
@@ -29,7 +34,6 @@ export class SlackClients {
   readonly #clients = new Map<string, { token: string; client: WebClient }>();
   readonly #installations: KeyvInstallationStore | undefined;
   readonly #installer: InstallProvider | undefined;
-  readonly #locks = new Map<string, Promise<unknown>>();
 
   constructor(config: Config, logger: Logger, options: SlackClientsOptions = {}) {
     this.#config = config;
@@ -62,26 +66,16 @@ export class SlackClients {
   }
 
   /**
-   * `InstallProvider.authorize()` (token refresh included), one at a time per installation in this
-   * process. Bolt authorizes every incoming request with it too.
+   * `InstallProvider.authorize()`. Bolt authorizes every incoming request with it too. A token that
+   * may be refreshed is read, refreshed and saved under the installation's lock, so a caller that
+   * waited reads the token its holder saved instead of spending the refresh token again.
    */
   async authorize(source: InstallationQuery<boolean>): Promise<AuthorizeResult> {
     const installer = this.#installer;
-    if (!installer) throw new Error('authorize() is only used in OAuth mode.');
-    const key = source.isEnterpriseInstall
-      ? `E:${source.enterpriseId}`
-      : `T:${source.teamId ?? source.enterpriseId ?? ''}`;
-    const previous = this.#locks.get(key) ?? Promise.resolve();
-    const run = previous.then(
-      () => installer.authorize(source),
-      () => installer.authorize(source),
-    );
-    const settled = run.catch(() => undefined);
-    this.#locks.set(key, settled);
-    void settled.then(() => {
-      if (this.#locks.get(key) === settled) this.#locks.delete(key);
-    });
-    return run;
+    const installations = this.#installations;
+    if (!installer || !installations) throw new Error('authorize() is only used in OAuth mode.');
+    if (!(await this.#mayRefresh(installations, source))) return installer.authorize(source);
+    return installations.withInstallationLock(source, () => installer.authorize(source));
   }
 
   /** Called for each incoming request: remembers which org-wide install serves a workspace. */
@@ -92,6 +86,21 @@ export class SlackClients {
   ): Promise<void> {
     if (!orgWide || !teamId || !enterpriseId || !this.#installations) return;
     await this.#installations.rememberOrgWorkspace(teamId, enterpriseId);
+  }
+
+  /**
+   * Whether `InstallProvider.authorize()` could refresh this installation's tokens now: they expire
+   * within its two hours, or within a few minutes more (so the unlocked path never refreshes).
+   * Tokens with hours left, the usual case, are read without taking the lock.
+   */
+  async #mayRefresh(installations: KeyvInstallationStore, source: InstallationQuery<boolean>) {
+    const installation = await installations.fetchInstallation(source).catch(() => undefined);
+    if (!installation) return false;
+    const horizon = Date.now() / 1000 + REFRESH_WINDOW_SECONDS + REFRESH_MARGIN_SECONDS;
+    return [installation.bot, installation.user].some(
+      (tokens) =>
+        tokens?.refreshToken !== undefined && tokens.expiresAt !== undefined && tokens.expiresAt <= horizon,
+    );
   }
 
   #client(installation: string, token: string, purpose: Purpose): WebClient {

@@ -4,6 +4,9 @@ import { parse as parseYaml } from 'yaml';
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { BOT_SCOPES } from '../../src/config.js';
 import { generateKey } from '../../src/crypto/secret-box.js';
+import { OAUTH_STATE_TTL_MS, StoreStateStore } from '../../src/slack/oauth-state-store.js';
+import { MemoryStore } from '../../src/store/memory-store.js';
+import { finishInstall, startInstall } from '../harness/oauth-install.js';
 import { FORM, postSigned } from '../harness/slack-requests.js';
 import { messageText, omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
 import { type OpenedView, postViewSubmission } from '../harness/views.js';
@@ -11,6 +14,8 @@ import { type OpenedView, postViewSubmission } from '../harness/views.js';
 const TEAM_A = 'T0FAKE001';
 const TEAM_B = 'T0TEAMB01';
 const TEAM_C = 'T0TEAMC01';
+const TEAM_D = 'T0TEAMD01';
+const TEAM_E = 'T0TEAME01';
 const ORG = 'E0ORG0001';
 const ORG_WORKSPACE = 'T0ORGWS01';
 const STATE_SECRET = 'oauth-state-secret-0123456789abcdef';
@@ -111,6 +116,41 @@ describe('OAuth distribution', () => {
     const redirect = await fetch(`${t.url}/slack/oauth_redirect?code=${code}&state=forged`);
     expect(redirect.status).toBe(400);
     expect(await t.bot.deps.store.get(`installation:team:${TEAM_C}`)).toBeUndefined();
+  });
+
+  it('a state is single-use: replayed with its cookie and another code, it is refused and installs nothing', async () => {
+    const start = await startInstall(t.url);
+    const first = await finishInstall(
+      t.url,
+      start,
+      t.fakeSlack.oauth.grant({ teamId: TEAM_D, userId: 'U0ALICE01' }),
+    );
+    expect(first.status).toBe(200);
+    const replay = await finishInstall(
+      t.url,
+      start,
+      t.fakeSlack.oauth.grant({ teamId: TEAM_E, userId: 'U0ALICE01' }),
+    );
+    expect(replay.status).toBe(400);
+    expect(await t.bot.deps.store.get(`installation:team:${TEAM_D}`)).toBeDefined();
+    expect(await t.bot.deps.store.get(`installation:team:${TEAM_E}`)).toBeUndefined();
+  });
+
+  it('the state store: valid 10 minutes, and one of two racing redirects with the same state wins', async () => {
+    const states = new StoreStateStore(new MemoryStore());
+    const at = new Date('2030-01-01T00:00:00Z');
+    const options = { scopes: ['commands'] };
+    const late = await states.generateStateParam(options, at);
+    await expect(
+      states.verifyStateParam(new Date(at.getTime() + OAUTH_STATE_TTL_MS + 1), late),
+    ).rejects.toThrow(/expired/);
+    const state = await states.generateStateParam(options, at);
+    const racing = await Promise.allSettled([
+      states.verifyStateParam(new Date(at.getTime() + OAUTH_STATE_TTL_MS), state),
+      states.verifyStateParam(new Date(at.getTime() + OAUTH_STATE_TTL_MS), state),
+    ]);
+    expect(racing.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    await expect(states.verifyStateParam(at, 'never-issued')).rejects.toThrow(/unknown or was already used/);
   });
 
   it('answers an installed workspace with its own token; an unknown workspace gets nothing', async () => {

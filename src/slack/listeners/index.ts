@@ -5,7 +5,7 @@ import * as approvals from './approvals/index.js';
 import * as commands from './commands/index.js';
 import * as events from './events/index.js';
 import * as workflowSteps from './functions/index.js';
-import { ListenerRouter } from './router.js';
+import { ListenerRouter, type ListenerRoutes } from './router.js';
 import * as shortcuts from './shortcuts/index.js';
 import * as createViews from './views/index.js';
 
@@ -15,7 +15,12 @@ import * as createViews from './views/index.js';
  */
 export function registerListeners(app: App, deps: AppDeps): void {
   const router = new ListenerRouter();
-  const routes = router.routes;
+  registerRoutes(router.routes, deps);
+  router.mount(app);
+}
+
+/** Every surface's registrations on `routes` (the seam tests list the app's entry points with it). */
+export function registerRoutes(routes: ListenerRoutes, deps: AppDeps): void {
   commands.register(routes, deps);
   actions.register(routes, deps);
   events.register(routes, deps);
@@ -23,5 +28,4 @@ export function registerListeners(app: App, deps: AppDeps): void {
   shortcuts.register(routes, deps);
   approvals.register(routes, deps);
   workflowSteps.register(routes, deps);
-  router.mount(app);
 }

@@ -1,0 +1,102 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { StoreUnavailableError } from '../errors.js';
+import type { AtomicKv } from './atomic-kv.js';
+
+export interface LeaseLockTimings {
+  /** The lease's life; the holder extends it every third of it while its work runs. */
+  ttlMs: number;
+  /** Longest a caller waits for the lock before it fails. */
+  waitMs: number;
+  /** How often a waiter asks the store again (another replica holds the lease). */
+  pollMs: number;
+  /** Longest a holder keeps extending: work that hangs frees the lock for the other replicas. */
+  maxHoldMs: number;
+}
+
+const DEFAULT_TIMINGS: LeaseLockTimings = { ttlMs: 15_000, waitMs: 20_000, pollMs: 25, maxHoldMs: 60_000 };
+
+/** The lock could not be had within its wait: another holder kept it (or the store did not answer). */
+export class LockWaitError extends StoreUnavailableError {}
+
+interface Held {
+  name: string;
+  active: boolean;
+}
+
+/**
+ * Mutual exclusion across replicas: a named lease in the shared store (`lease:lock:<name>`, the
+ * watcher's lease mechanism: `SET NX PX` on Redis), taken for the length of a piece of work.
+ * Callers in one process queue in memory first, so only one of them asks the store at a time.
+ * Re-entrant: work already holding `name` (in its async context) runs at once, so a helper that
+ * takes the lock itself can be called both on its own and from inside the lock.
+ */
+export class LeaseLocks {
+  readonly #backend: AtomicKv;
+  readonly #replica = randomUUID();
+  readonly #timings: LeaseLockTimings;
+  readonly #queues = new Map<string, Promise<unknown>>();
+  readonly #context = new AsyncLocalStorage<readonly Held[]>();
+  #acquisitions = 0;
+
+  constructor(backend: AtomicKv, timings: Partial<LeaseLockTimings> = {}) {
+    this.#backend = backend;
+    this.#timings = { ...DEFAULT_TIMINGS, ...timings };
+  }
+
+  /** True inside work that holds `name`. */
+  holds(name: string): boolean {
+    return (this.#context.getStore() ?? []).some((h) => h.active && h.name === name);
+  }
+
+  async run<T>(name: string, work: () => Promise<T>): Promise<T> {
+    if (this.holds(name)) return work();
+    const deadline = Date.now() + this.#timings.waitMs;
+    const previous = this.#queues.get(name) ?? Promise.resolve();
+    const turn = (async () => {
+      // A holder in this process that hangs does not keep its waiters forever: past the deadline
+      // they ask the store once, which still refuses while that holder's lease lives.
+      const timer = new AbortController();
+      await Promise.race([
+        previous,
+        sleep(this.#timings.waitMs, undefined, { signal: timer.signal }).catch(() => {}),
+      ]);
+      timer.abort();
+      return this.#runHolding(name, deadline, work);
+    })();
+    const settled = turn.catch(() => undefined);
+    this.#queues.set(name, settled);
+    try {
+      return await turn;
+    } finally {
+      if (this.#queues.get(name) === settled) this.#queues.delete(name);
+    }
+  }
+
+  async #runHolding<T>(name: string, deadline: number, work: () => Promise<T>): Promise<T> {
+    const lease = `lease:lock:${name}`;
+    const holder = `${this.#replica}:${++this.#acquisitions}`;
+    const { ttlMs, pollMs, maxHoldMs } = this.#timings;
+    while (!(await this.#backend.acquireLease(lease, holder, ttlMs))) {
+      if (Date.now() >= deadline)
+        throw new LockWaitError(`${name} stayed locked by another replica for ${this.#timings.waitMs} ms`);
+      await sleep(pollMs + Math.floor(Math.random() * pollMs));
+    }
+    const held: Held = { name, active: true };
+    const until = Date.now() + maxHoldMs;
+    const extender = setInterval(() => {
+      if (Date.now() > until) return clearInterval(extender);
+      this.#backend.acquireLease(lease, holder, ttlMs).catch(() => undefined);
+    }, ttlMs / 3);
+    extender.unref();
+    try {
+      return await this.#context.run([...(this.#context.getStore() ?? []), held], work);
+    } finally {
+      // Work it started and left running no longer counts as holding the lock.
+      held.active = false;
+      clearInterval(extender);
+      await this.#backend.releaseLease(lease, holder).catch(() => undefined);
+    }
+  }
+}
