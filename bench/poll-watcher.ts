@@ -67,6 +67,10 @@ async function start(params: {
     STORE_URL: params.storeUrl,
     POLL_INTERVAL_SECONDS: '0',
     LOG_LEVEL: 'error',
+    // Everything benchmarked is in one workspace: up to 50,000 watches and 100 subscriptions, past
+    // the default caps (5,000 and 50).
+    MAX_WATCHES_PER_WORKSPACE: '1000000',
+    MAX_SUBSCRIPTIONS_PER_WORKSPACE: '1000',
   });
   secrets.add(BENCH_BOT_TOKEN);
   // Warnings (a 429 kept in the outbox, say) are expected under load; errors are shown.

@@ -19,6 +19,18 @@ const storeUrl = z
     message: 'must be sqlite://<path>, redis://host:port or memory://',
   });
 
+/** A cap per workspace: a whole number from 1 up (a cap of 0 would switch the feature off). */
+const capSetting = (what: string, fallback: number) =>
+  z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: `must be a number of ${what}` })
+      .int(`must be a whole number of ${what}`)
+      .min(1, `must be at least 1 (the most ${what} a workspace may have)`)
+      .max(1_000_000, 'must be at most 1000000')
+      .default(fallback),
+  );
+
 /** Every setting, validated once at start-up; see README "Configuration". */
 export const configSchema = z
   .object({
@@ -119,6 +131,11 @@ export const configSchema = z
       emptyToUndefined,
       z.enum(['compact', 'plain'], { message: 'must be compact or plain' }).default('compact'),
     ),
+    // Caps per workspace (issue 36): far above what a team uses, low enough that one person
+    // cannot fill the watcher every workspace shares. README "Limits" says why each default.
+    MAX_WATCHES_PER_WORKSPACE: capSetting('watches', 5_000),
+    MAX_SUBSCRIPTIONS_PER_WORKSPACE: capSetting('subscriptions', 50),
+    MAX_CHANNELS_PER_CONNECTION: capSetting('channels', 20),
     DIGEST_HOUR_UTC: z.preprocess(
       emptyToUndefined,
       z.coerce
@@ -164,6 +181,12 @@ export const configSchema = z
       stallMinutes: env.STALL_MINUTES,
       digestHourUtc: env.DIGEST_HOUR_UTC,
       recordFormat: env.WATCH_RECORD_FORMAT,
+    },
+    /** What one workspace may add; each add past a cap is refused and changes nothing. */
+    limits: {
+      watches: env.MAX_WATCHES_PER_WORKSPACE,
+      subscriptions: env.MAX_SUBSCRIPTIONS_PER_WORKSPACE,
+      channelsPerConnection: env.MAX_CHANNELS_PER_CONNECTION,
     },
   }));
 

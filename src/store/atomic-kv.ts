@@ -33,6 +33,14 @@ export interface AtomicKv {
   setAdd(set: string, member: string): Promise<void>;
   setRemove(set: string, member: string): Promise<void>;
   setMembers(set: string): Promise<string[]>;
+  /**
+   * Adds `member` unless the set holds `max` members already, in one atomic step, so two adds
+   * racing for the last place never both get it; a member already in stays in and is not counted
+   * again. `size` is the set's size afterwards (as found, when refused).
+   */
+  setAddBounded(set: string, member: string, max: number): Promise<BoundedAdd>;
+  /** How many members the set has. */
+  setSize(set: string): Promise<number>;
   /** `SET name holder NX PX ttl`, or extends the lease when `holder` has it already. */
   acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
   /** Compare-and-delete: only the holder releases. */
@@ -49,6 +57,13 @@ export interface AtomicKv {
 
 export const SKIP: unique symbol = Symbol('skip');
 
+/** What `setAddBounded` did: `in` whether the member is in the set now, `added` whether this call put it there. */
+export interface BoundedAdd {
+  in: boolean;
+  added: boolean;
+  size: number;
+}
+
 /** Keyv store + in-process locks. Only correct while this process is the only replica. */
 export class LocalAtomicKv implements AtomicKv {
   readonly kind = 'local' as const;
@@ -63,6 +78,11 @@ export class LocalAtomicKv implements AtomicKv {
   readonly #sets: MemberSets;
   /** Sets already checked for the list forms of earlier versions. */
   readonly #migrated = new Map<string, Promise<void>>();
+  /**
+   * The members of the sets `setAddBounded` keeps, loaded once: this process is the only replica,
+   * so counting them in memory is exact, and an add is not a count of the stored rows each time.
+   */
+  readonly #bounded = new Map<string, Promise<Set<string>>>();
 
   constructor(store: Store, prefix: string) {
     if (!store.sets) throw new Error('LocalAtomicKv needs a local store (sqlite:// or memory://).');
@@ -104,11 +124,39 @@ export class LocalAtomicKv implements AtomicKv {
   async setAdd(set: string, member: string): Promise<void> {
     await this.#migrateListSet(set);
     await this.#sets.add(this.#prefix + set, member);
+    (await this.#bounded.get(set))?.add(member);
   }
 
   async setRemove(set: string, member: string): Promise<void> {
     await this.#migrateListSet(set);
     await this.#sets.remove(this.#prefix + set, member);
+    (await this.#bounded.get(set))?.delete(member);
+  }
+
+  setAddBounded(set: string, member: string, max: number): Promise<BoundedAdd> {
+    // Under the set's lock: the check and the add are one step for every caller in this process.
+    return this.#locked(`bounded-set:${set}`, async () => {
+      const members = await this.#boundedMembers(set);
+      if (members.has(member)) return { in: true, added: false, size: members.size };
+      if (members.size >= max) return { in: false, added: false, size: members.size };
+      await this.#sets.add(this.#prefix + set, member);
+      members.add(member);
+      return { in: true, added: true, size: members.size };
+    });
+  }
+
+  async setSize(set: string): Promise<number> {
+    return (await this.#boundedMembers(set)).size;
+  }
+
+  #boundedMembers(set: string): Promise<Set<string>> {
+    let members = this.#bounded.get(set);
+    if (!members) {
+      members = this.setMembers(set).then((list) => new Set(list));
+      this.#bounded.set(set, members);
+      members.catch(() => this.#bounded.delete(set));
+    }
+    return members;
   }
 
   async setMembers(set: string): Promise<string[]> {

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from '@redis/client';
 import { StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { type AtomicKv, SKIP } from './atomic-kv.js';
+import { type AtomicKv, type BoundedAdd, SKIP } from './atomic-kv.js';
 import { type SlidingWindow, slotTtlMs, waitForSlot, windowSlots } from './sliding-window.js';
 
 function newClient(url: string) {
@@ -63,6 +63,17 @@ if sum < tonumber(ARGV[1]) then
   return {}
 end
 return counts`;
+
+/**
+ * An add bounded by a set's size: KEYS = the set; ARGV = member, max. Returns {in, added, size}:
+ * a member already in passes as it is, a new one only while the set has fewer than `max`.
+ */
+const BOUNDED_ADD = `
+local n = redis.call('SCARD', KEYS[1])
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return {1, 0, n} end
+if n >= tonumber(ARGV[2]) then return {0, 0, n} end
+redis.call('SADD', KEYS[1], ARGV[1])
+return {1, 1, n + 1}`;
 
 const MAX_CAS_ATTEMPTS = 50;
 
@@ -183,6 +194,17 @@ export class RedisAtomicKv implements AtomicKv {
 
   async setMembers(set: string): Promise<string[]> {
     return this.#run('smembers', () => this.#client.sMembers(this.#prefix + set));
+  }
+
+  async setAddBounded(set: string, member: string, max: number): Promise<BoundedAdd> {
+    const [isIn, added, size] = await this.#run('sadd', () =>
+      this.#client.sendCommand<number[]>(['EVAL', BOUNDED_ADD, '1', this.#prefix + set, member, String(max)]),
+    );
+    return { in: isIn === 1, added: added === 1, size: Number(size) };
+  }
+
+  async setSize(set: string): Promise<number> {
+    return this.#run('scard', () => this.#client.sCard(this.#prefix + set));
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {

@@ -1,8 +1,12 @@
 import type { MigrationResource } from '../domain/migration-resource.js';
+import type { Logger } from '../logger.js';
 import type { ResourceAction } from '../providers/types.js';
+import { SKIP } from '../store/atomic-kv.js';
+import type { Loaded } from './cycle-report.js';
 import { follows, type Subscription, subscriptionKey } from './subscriptions.js';
 import { baseline } from './transitions.js';
-import { parentEntry, type WatchRecord, type WatchTarget, watchKey } from './watch-store.js';
+import { parentEntry, type WatchRecord, type WatchStore, type WatchTarget, watchKey } from './watch-store.js';
+import { CapReachedError } from './workspace-limits.js';
 
 export interface Discovered {
   /** New watches for resources a subscribed channel does not follow yet. */
@@ -55,6 +59,44 @@ export function discover(
     }
   }
   return out;
+}
+
+/**
+ * Writes what `discover` found: each new watch through the store's `create`, where its workspace's
+ * watches cap is checked like any other add. A workspace at its cap gets no more in this pass; the
+ * rest are counted in one warning and found again by a later cycle once a place is free. Returns
+ * the watches created.
+ */
+export async function writeDiscovered(
+  store: WatchStore,
+  found: Discovered,
+  logger: Logger,
+): Promise<Loaded[]> {
+  const created: Loaded[] = [];
+  const capped = new Map<string, { left: number; error: CapReachedError }>();
+  for (const { key, record } of found.create) {
+    const full = capped.get(record.watch.teamId);
+    if (full) {
+      full.left++;
+      continue;
+    }
+    try {
+      if (await store.create(key, record)) created.push({ key, record });
+    } catch (error) {
+      if (!(error instanceof CapReachedError)) throw error;
+      capped.set(record.watch.teamId, { left: 1, error });
+    }
+  }
+  for (const [teamId, { left, error }] of capped)
+    logger.warn(
+      { teamId, notFollowed: left, watches: error.used, cap: error.max },
+      'workspace at its watches cap: subscribed resources are not followed until a watch ends',
+    );
+  for (const { key, via } of found.join)
+    await store.update<WatchRecord>(key, (r) =>
+      r && !r.via?.includes(via) ? { ...r, via: [...(r.via ?? []), via] } : SKIP,
+    );
+  return created;
 }
 
 function newRecord(

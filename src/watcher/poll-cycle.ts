@@ -10,7 +10,7 @@ import { type ConnectionGroup, type GroupDeps, groupByConnection } from './conne
 import { cardsPerPass, DELIVERING_AT_ONCE, deliverDue, type Polled, planDelivery } from './cycle-delivery.js';
 import { addBacklog, type CycleReport, emptyReport, type Loaded } from './cycle-report.js';
 import { DigestPass } from './digest-pass.js';
-import { discover } from './discover.js';
+import { discover, writeDiscovered } from './discover.js';
 import { eventEntries } from './event-entries.js';
 import { FailureFirst } from './failure-first.js';
 import type { Leases } from './lease.js';
@@ -287,14 +287,7 @@ export class PollCycle {
     if (subs.length === 0 || listed.length === 0) return [];
     const existing = new Map(watches.map((w) => [w.key, w.record]));
     const found = discover(subs, listed, existing, actionsFor, this.#now());
-    const created: Loaded[] = [];
-    for (const { key, record } of found.create)
-      if (await this.#store.create(key, record)) created.push({ key, record });
-    for (const { key, via } of found.join)
-      await this.#store.update<WatchRecord>(key, (r) =>
-        r && !r.via?.includes(via) ? { ...r, via: [...(r.via ?? []), via] } : SKIP,
-      );
-    return created;
+    return writeDiscovered(this.#store, found, this.#logger);
   }
 
   /**

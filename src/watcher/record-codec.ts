@@ -313,3 +313,18 @@ function isEmptyByDefault(field: string): boolean {
 function isSnapshotDate(field: string): boolean {
   return (SNAPSHOT_DATES as readonly string[]).includes(field);
 }
+
+/**
+ * `w:team:channel:connection:` of a key with exactly six parts and nothing escaped in its id (the
+ * part every watch of that channel and connection shares), else undefined (read the key whole).
+ */
+export function watchChannelPartOf(key: string): string | undefined {
+  let at = -1;
+  for (let i = 0; i < 4; i++) {
+    at = key.indexOf(':', at + 1);
+    if (at < 0) return undefined;
+  }
+  const kindEnd = key.indexOf(':', at + 1);
+  if (kindEnd < 0 || key.indexOf(':', kindEnd + 1) >= 0 || key.indexOf('%', kindEnd) >= 0) return undefined;
+  return key.slice(0, at + 1);
+}

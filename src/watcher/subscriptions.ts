@@ -1,7 +1,9 @@
 import type { MigrationResource, ResourceKind } from '../domain/migration-resource.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import { readJson } from '../store/open-atomic-kv.js';
+import { type LedgerEntry, SubscriptionLedger } from './subscription-ledger.js';
 import type { WatchEvent } from './watch-store.js';
+import type { WorkspaceLimits, WorkspaceUse } from './workspace-limits.js';
 
 /**
  * What a subscribed channel hears about each resource: `failures` one post per failure and one per
@@ -32,6 +34,12 @@ export interface Subscription {
 export type SubscriptionTarget = Pick<Subscription, 'teamId' | 'channelId' | 'connection' | 'groupId'>;
 
 const SET = 'subscriptions';
+/** A store made without caps (a test's, a tool's): nothing a workspace could reach. */
+const NO_LIMITS: WorkspaceLimits = {
+  watches: Number.MAX_SAFE_INTEGER,
+  subscriptions: Number.MAX_SAFE_INTEGER,
+  channelsPerConnection: Number.MAX_SAFE_INTEGER,
+};
 const enc = encodeURIComponent;
 
 export function subscriptionKey(s: SubscriptionTarget): string {
@@ -56,21 +64,53 @@ export function follows(
 /** Subscriptions in the watcher's store (so every replica's cycle sees the same ones). */
 export class SubscriptionStore {
   readonly #kv: AtomicKv;
+  readonly #ledger: SubscriptionLedger;
 
-  constructor(kv: AtomicKv) {
+  /** `limits`: the caps per workspace (subscriptions, channels per connection), read at each add. */
+  constructor(kv: AtomicKv, limits: () => WorkspaceLimits = () => NO_LIMITS) {
     this.#kv = kv;
+    this.#ledger = new SubscriptionLedger(kv, limits);
   }
 
-  /** Adds or changes (mode) a subscription; `created` is false when it existed already. */
-  async put(sub: Subscription): Promise<{ created: boolean; before?: Subscription }> {
+  /**
+   * Adds or changes (mode) a subscription; `created` is false when it existed already. The one way
+   * a subscription comes to be: a new one past its workspace's caps throws `CapReachedError` and
+   * nothing is written. `beforeWrite` runs once its place is taken (a group's card): if it throws,
+   * the place is given back and nothing is stored.
+   */
+  async put(
+    sub: Subscription,
+    beforeWrite?: () => Promise<void>,
+  ): Promise<{ created: boolean; before?: Subscription }> {
     const key = subscriptionKey(sub);
+    const entry = { key, channel: sub.channelId, connection: sub.connection };
+    const placed = await this.#ledger.reserve(sub.teamId, entry, () => this.#entries(sub.teamId));
     let before: Subscription | undefined;
-    await this.#kv.update(key, (raw) => {
-      before = readJson(raw) as Subscription | undefined;
-      return JSON.stringify(before ? { ...sub, by: before.by, createdAt: before.createdAt } : sub);
-    });
-    await this.#kv.setAdd(SET, key);
+    try {
+      await beforeWrite?.();
+      await this.#kv.update(key, (raw) => {
+        before = readJson(raw) as Subscription | undefined;
+        return JSON.stringify(before ? { ...sub, by: before.by, createdAt: before.createdAt } : sub);
+      });
+      await this.#kv.setAdd(SET, key);
+    } catch (error) {
+      if (placed) await this.#ledger.release(sub.teamId, key);
+      throw error;
+    }
     return { created: before === undefined, before };
+  }
+
+  /** A workspace's subscriptions, and each connection's channels, against their caps. */
+  use(teamId: string): Promise<Omit<WorkspaceUse, 'watches'>> {
+    return this.#ledger.use(teamId, () => this.#entries(teamId));
+  }
+
+  async #entries(teamId: string): Promise<LedgerEntry[]> {
+    return (await this.list(teamId)).map((s) => ({
+      key: subscriptionKey(s),
+      channel: s.channelId,
+      connection: s.connection,
+    }));
   }
 
   async remove(target: SubscriptionTarget): Promise<Subscription | undefined> {
@@ -81,6 +121,7 @@ export class SubscriptionStore {
       return removed ? undefined : SKIP;
     });
     await this.#kv.setRemove(SET, key);
+    await this.#ledger.release(target.teamId, key);
     return removed;
   }
 

@@ -10,6 +10,10 @@ import { RECORDS_PER_TURN } from './loop-turns.js';
 import type { WatchNotification } from './notification.js';
 import { decodeRecord, encodeRecord, targetOfKey } from './record-codec.js';
 import { dedupBaseOf } from './record-expand.js';
+import { WatchQuota } from './watch-quota.js';
+
+export { emptyMailbox, enqueue, markSent } from './mailbox.js';
+export { watchChannelPartOf } from './record-codec.js';
 
 /** Where a resource is watched: one parent card per (workspace, channel, resource). */
 export interface WatchTarget {
@@ -186,30 +190,6 @@ export interface ChannelRecord extends Mailbox {
   digest: Record<string, { state: string; progress?: number }>;
 }
 
-const SENT_KEPT = 50;
-
-export function emptyMailbox(): Mailbox {
-  return { outbox: [], sent: [] };
-}
-
-/** Records a confirmed delivery: out of the outbox, into the recent-keys list. */
-export function markSent<T extends Mailbox>(record: T, key: string): T {
-  return {
-    ...record,
-    outbox: record.outbox.filter((e) => e.key !== key),
-    sent: [...record.sent.filter((k) => k !== key), key].slice(-SENT_KEPT),
-  };
-}
-
-/** Appends entries whose keys are neither waiting nor recently sent (enqueueing is idempotent). */
-export function enqueue<T extends Mailbox>(record: T, entries: readonly OutboxEntry[]): T {
-  // Most observations add nothing: no set of every recent key is built for them.
-  if (entries.length === 0) return record;
-  const known = new Set([...record.outbox.map((e) => e.key), ...record.sent]);
-  const fresh = entries.filter((e) => !known.has(e.key));
-  return fresh.length === 0 ? record : { ...record, outbox: [...record.outbox, ...fresh] };
-}
-
 const enc = encodeURIComponent;
 
 export const INDEX_KEY = 'index';
@@ -227,21 +207,6 @@ export function watchKey(t: WatchTarget): string {
  * shape. The same reading the compact record codec uses to restore a record's target.
  */
 export const watchTargetOf: (key: string) => WatchTarget | undefined = targetOfKey;
-
-/**
- * `w:team:channel:connection:` of a key with exactly six parts and nothing escaped in its id (the
- * part every watch of that channel and connection shares), else undefined (read the key whole).
- */
-export function watchChannelPartOf(key: string): string | undefined {
-  let at = -1;
-  for (let i = 0; i < 4; i++) {
-    at = key.indexOf(':', at + 1);
-    if (at < 0) return undefined;
-  }
-  const kindEnd = key.indexOf(':', at + 1);
-  if (kindEnd < 0 || key.indexOf(':', kindEnd + 1) >= 0 || key.indexOf('%', kindEnd) >= 0) return undefined;
-  return key.slice(0, at + 1);
-}
 
 export function healthKey(connection: string): string {
   return `conn:${enc(connection)}`;
@@ -273,14 +238,17 @@ export const dedupBase: (t: WatchTarget) => string = dedupBaseOf;
 export class WatchStore {
   readonly backend: AtomicKv;
   readonly #encode: (key: string, value: unknown) => string;
+  readonly #quota: WatchQuota;
 
   /**
    * `format: 'plain'` writes watch records as plain JSON, which builds from before the compact
-   * form can read (a rolling upgrade or rollback); both forms are always read.
+   * form can read (a rolling upgrade or rollback); both forms are always read. `maxWatches`: the
+   * watches cap per workspace (MAX_WATCHES_PER_WORKSPACE), read at each add.
    */
-  constructor(backend: AtomicKv, options: { format?: RecordFormat } = {}) {
+  constructor(backend: AtomicKv, options: { format?: RecordFormat; maxWatches?: () => number } = {}) {
     this.backend = backend;
     this.#encode = options.format === 'plain' ? (_key, value) => JSON.stringify(value) : encodeRecord;
+    this.#quota = new WatchQuota(backend, INDEX_KEY, options.maxWatches ?? (() => Number.MAX_SAFE_INTEGER));
   }
 
   async read<T>(key: string): Promise<T | undefined> {
@@ -315,6 +283,8 @@ export class WatchStore {
               ? known!.record
               : decodeRecord<T>(key, current);
         decided = fn(given);
+        // A watch comes to be through `create` only, where its workspace's cap is checked.
+        if (given === undefined && decided && decided !== SKIP && key.startsWith('w:')) throw uncounted(key);
         return decided === SKIP ? SKIP : decided === undefined ? undefined : this.#encode(key, decided);
       },
       assumed,
@@ -325,12 +295,20 @@ export class WatchStore {
     return raw === undefined ? undefined : decodeRecord<T>(key, raw);
   }
 
-  /** Creates the record unless it exists; always (re)indexes it. True when it was created. */
+  /**
+   * Creates the record unless it exists; always (re)indexes it. True when it was created. The one
+   * way a watch comes to be: past its workspace's cap it throws `CapReachedError` and writes nothing.
+   */
   async create(key: string, record: WatchRecord): Promise<boolean> {
+    const counted = await this.#quota.admit(key);
     let created = false;
-    await this.update<WatchRecord>(key, (current) => {
+    const write = (current: string | undefined) => {
       created = current === undefined;
-      return current === undefined ? record : SKIP;
+      return created ? this.#encode(key, record) : SKIP;
+    };
+    await this.backend.update(key, write).catch(async (error: unknown) => {
+      if (counted) await this.#quota.release(key);
+      throw error;
     });
     await this.backend.setAdd(INDEX_KEY, key);
     return created;
@@ -343,7 +321,13 @@ export class WatchStore {
       return undefined;
     });
     await this.backend.setRemove(INDEX_KEY, key);
+    await this.#quota.release(key);
     return existed;
+  }
+
+  /** A workspace's watches against its cap. */
+  watchesUsed(teamId: string): Promise<{ used: number; max: number }> {
+    return this.#quota.used(teamId);
   }
 
   /** Every watch record (one `MGET` on Redis). A store failure throws: never "nothing to do". */
@@ -393,4 +377,8 @@ export class WatchStore {
   decode({ key, raw }: StoredText): Loaded {
     return { key, record: decodeRecord<WatchRecord>(key, raw), raw };
   }
+}
+
+function uncounted(key: string): Error {
+  return new Error(`watch ${key} was not made by WatchStore.create, which counts it against the cap`);
 }

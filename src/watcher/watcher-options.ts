@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { OutboxSettings } from './outbox.js';
 import type { CycleSettings } from './poll-cycle.js';
 import type { RecordFormat } from './watch-store.js';
+import type { WorkspaceLimits } from './workspace-limits.js';
 
 export interface WatcherOptions extends CycleSettings, OutboxSettings {
   /** Seconds between cycles; 0 turns the schedule off (tests call `runCycle()`). */
@@ -23,6 +24,8 @@ export interface WatcherOptions extends CycleSettings, OutboxSettings {
   recheckAfterMs: readonly number[];
   /** How watch records are written (`WATCH_RECORD_FORMAT`); both forms are always read. */
   recordFormat: RecordFormat;
+  /** What one workspace may add (MAX_WATCHES_PER_WORKSPACE and the others); read at each add. */
+  limits: WorkspaceLimits;
 }
 
 /**
@@ -70,5 +73,6 @@ export function defaultWatcherOptions(config: Config): WatcherOptions {
     // OMS takes a few seconds to pause a task; the second check catches a slow one.
     recheckAfterMs: [3_000, 10_000],
     recordFormat: config.watcher.recordFormat,
+    limits: { ...config.limits },
   };
 }

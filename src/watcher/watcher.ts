@@ -31,6 +31,7 @@ import {
   watchKey,
 } from './watch-store.js';
 import { defaultWatcherOptions, type WatcherOptions } from './watcher-options.js';
+import type { WorkspaceUse } from './workspace-limits.js';
 
 export type { WatchRequest, WatchResult } from './watch-request.js';
 export { DEFAULT_POST_PACE, defaultWatcherOptions, type WatcherOptions } from './watcher-options.js';
@@ -78,8 +79,11 @@ export class Watcher {
     this.#backend = backend;
     this.options = options;
     this.#logger = deps.logger.child({ component: 'watcher' });
-    this.store = new WatchStore(backend, { format: options.recordFormat });
-    this.subscriptions = new SubscriptionStore(backend);
+    this.store = new WatchStore(backend, {
+      format: options.recordFormat,
+      maxWatches: () => this.options.limits.watches,
+    });
+    this.subscriptions = new SubscriptionStore(backend, () => this.options.limits);
     this.#leases = new Leases(backend, options.holder, options.leaseMs);
     this.outbox = new Outbox({
       store: this.store,
@@ -286,12 +290,16 @@ export class Watcher {
   async subscribe(sub: Subscription): Promise<{ created: boolean; before?: Subscription }> {
     await this.#deps.connections.sync(sub.teamId);
     this.#deps.connections.get(sub.teamId, sub.connection);
-    // The group's card first: a channel Slack refuses leaves no subscription behind.
-    if (sub.groupId && sub.mode === 'all') await this.#groupCard(sub);
-    const result = await this.subscriptions.put(sub);
-    if (!(sub.groupId && sub.mode === 'all') && result.before && result.before.mode !== sub.mode)
-      await applyMode(this.store, sub);
+    const groupCard = sub.groupId && sub.mode === 'all';
+    // The group's card once the caps let it in, before it is stored: a refusal leaves nothing behind.
+    const result = await this.subscriptions.put(sub, groupCard ? () => this.#groupCard(sub) : undefined);
+    if (!groupCard && result.before && result.before.mode !== sub.mode) await applyMode(this.store, sub);
     return result;
+  }
+
+  /** A workspace's watches, subscriptions and channels per connection against their caps. */
+  async usage(teamId: string): Promise<WorkspaceUse> {
+    return { watches: await this.store.watchesUsed(teamId), ...(await this.subscriptions.use(teamId)) };
   }
 
   /** A task group followed with `all`: one card for the group now; task watches of an earlier mode stop. */

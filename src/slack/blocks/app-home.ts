@@ -3,10 +3,12 @@ import type { Role } from '../../access/roles.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { orderForTriage, triageSummary } from '../../resources/triage.js';
+import type { WorkspaceUse } from '../../watcher/workspace-limits.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { progressBar } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { resourceRef, stateLabelIn } from './resource-card.js';
+import { workspaceUseLines } from './workspace-use.js';
 
 export interface ConnectionHealth {
   name: string;
@@ -29,6 +31,8 @@ export interface HomeView {
   unreadable: string[];
   /** Watches whose channel Slack refuses: nothing is posted about them until someone fixes it. */
   brokenWatches?: BrokenWatchRow[];
+  /** The workspace's watches and subscriptions against its caps (absent when the store did not answer). */
+  use?: WorkspaceUse;
 }
 
 export interface BrokenWatchRow {
@@ -76,6 +80,11 @@ export function renderAppHome(view: HomeView, tr: Translator = ENGLISH): KnownBl
             .join('\n'),
     ),
   ];
+  if (view.use)
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: truncate(workspaceUseLines(view.use, tr).join('\n'), 3000) }],
+    });
   const broken = view.brokenWatches ?? [];
   if (broken.length > 0) {
     blocks.push(

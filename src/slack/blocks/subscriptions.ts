@@ -2,9 +2,11 @@ import type { KnownBlock } from '@slack/types';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { Subscribed, Unsubscribed } from '../../use-cases/subscribe-channel.js';
 import type { FollowMode, Subscription } from '../../watcher/subscriptions.js';
+import type { WorkspaceUse } from '../../watcher/workspace-limits.js';
 import { slackDate } from './format.js';
 import { code, truncate } from './mrkdwn.js';
 import type { UseCaseReply } from './use-case-replies.js';
+import { workspaceUseLines } from './workspace-use.js';
 
 /** What each mode posts, in the words the README and help use. */
 function modeWords(mode: FollowMode, tr: Translator): string {
@@ -43,13 +45,30 @@ export function renderUnsubscribed(
 
 const MAX_LINES = 45;
 
+/** `use`: the workspace's use against its caps, shown under the list (and under "none"). */
 export function renderSubscriptionList(
   subs: readonly Subscription[],
   channel?: string,
   tr: Translator = ENGLISH,
+  use?: WorkspaceUse,
 ): UseCaseReply {
-  if (subs.length === 0)
-    return { text: channel ? tr.t('sub.noneIn', { channel: `<#${channel}>` }) : tr.t('sub.none') };
+  const caps: KnownBlock[] = use
+    ? [
+        {
+          type: 'context',
+          elements: [{ type: 'mrkdwn', text: truncate(workspaceUseLines(use, tr).join('\n'), 3000) }],
+        },
+      ]
+    : [];
+  if (subs.length === 0) {
+    const text = channel ? tr.t('sub.noneIn', { channel: `<#${channel}>` }) : tr.t('sub.none');
+    return caps.length === 0
+      ? { text }
+      : {
+          text,
+          blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } }, ...caps],
+        };
+  }
   const lines = subs.slice(0, MAX_LINES).map((s) =>
     tr.t('sub.line', {
       channel: `<#${s.channelId}>`,
@@ -66,6 +85,7 @@ export function renderSubscriptionList(
       text: { type: 'mrkdwn', text: truncate(tr.t('sub.title', { count: subs.length }), 3000) },
     },
     { type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } },
+    ...caps,
   ];
   return { text: tr.t('sub.count', { count: subs.length }), blocks };
 }

@@ -82,6 +82,7 @@ export async function buildHome(
     failed: all.filter((r) => r.state === 'failed'),
     paused: all.filter((r) => r.state === 'paused' || r.state === 'pausing'),
     pendingApprovals: await pendingApprovals().catch(() => []),
+    use: await deps.watcher.usage(who.teamId).catch(() => undefined),
     unreadable: results.filter((r) => r.health.problem).map((r) => r.health.name),
     brokenWatches: watches.flatMap((r) =>
       r.broken

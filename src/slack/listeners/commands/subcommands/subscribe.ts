@@ -112,6 +112,9 @@ export const subscriptionsCommand = defineSubcommand<{ channel?: string; share: 
     ),
   async run(ctx, { channel, share }) {
     const tr = await ctx.translator(share ? 'channel' : 'person');
-    await ctx.reply({ ...renderSubscriptionList(await listSubscriptions(ctx, channel), channel, tr), share });
+    const subscriptions = await listSubscriptions(ctx, channel);
+    // The whole workspace's use against its caps, whichever channel the list is narrowed to.
+    const use = await ctx.deps.watcher.usage(ctx.teamId);
+    await ctx.reply({ ...renderSubscriptionList(subscriptions, channel, tr, use), share });
   },
 });
