@@ -112,7 +112,7 @@ describe('/migrate connect: validation errors inline', () => {
     const ack = await c.submit(view, {
       name: 'Prod Account',
       'endpoint.huawei-oms': 'http://169.254.169.254/latest/meta-data',
-      project_id: 'not-a-project',
+      project_id: 'not a project',
       access_key: 'has spaces',
       secret_key: 'short',
       src_access_key: STORED.srcAk,
@@ -122,7 +122,7 @@ describe('/migrate connect: validation errors inline', () => {
     const errors = errorsOf(ack);
     expect(errors.name).toMatch(/lowercase letters, digits/);
     expect(errors['endpoint.huawei-oms']).toMatch(/https:\/\//);
-    expect(errors.project_id).toMatch(/32 hexadecimal/);
+    expect(errors.project_id).toMatch(/1 to 1,024 .* without spaces/);
     expect(errors.access_key).toMatch(/letters and digits only/);
     expect(errors.secret_key).toMatch(/at least 8 characters/);
     expect(errors.src_name).toMatch(/Name the source credential/);

@@ -57,12 +57,16 @@ export const huaweiOmsDefinition: ProviderDefinition = {
         label: 'Project id',
         what: 'project id',
         placeholder: '0215ef11e49d4743be23dd97a156xxxx',
-        hint: 'Console → My Credentials → API Credentials → Projects (32 hexadecimal characters)',
-        maxLength: 64,
+        hint: 'Console → My Credentials → API Credentials → Projects (the project or sub-project id)',
+        // Seed 002: project_id is 1 to 1,024 characters (every path parameter table), and its own
+        // example (§5.3.1) is a UUID with hyphens, so no length or alphabet of one console is assumed.
+        // It is sent in a header (X-Project-Id, Table 3-3), so it takes visible ASCII, no spaces.
+        maxLength: 1024,
         check: {
           type: 'pattern',
-          pattern: /^[0-9a-f]{32}$/i,
-          message: 'A Huawei project id is 32 hexadecimal characters (My Credentials → Projects).',
+          pattern: /^[\x21-\x7e]{1,1024}$/,
+          message:
+            'A Huawei project id is 1 to 1,024 letters, digits or signs without spaces (My Credentials → Projects).',
         },
       },
     ],
