@@ -15,7 +15,7 @@ export interface LeaseLockTimings {
   maxHoldMs: number;
 }
 
-const DEFAULT_TIMINGS: LeaseLockTimings = { ttlMs: 15_000, waitMs: 20_000, pollMs: 25, maxHoldMs: 60_000 };
+const DEFAULT_TIMINGS: LeaseLockTimings = { ttlMs: 15_000, waitMs: 10_000, pollMs: 25, maxHoldMs: 60_000 };
 
 /** The lock could not be had within its wait: another holder kept it (or the store did not answer). */
 export class LockWaitError extends StoreUnavailableError {}

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LeaseLocks, LockWaitError } from '../../src/store/lease-lock.js';
+import { RedisAtomicKv } from '../../src/store/redis-atomic-kv.js';
+import { cleanRedis } from '../harness/watcher-rig.js';
+import { captureLogger } from '../helpers/capture-logger.js';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const { logger } = captureLogger('silent');
+const prefix = `test:lease-lock:${Date.now()}:${Math.random().toString(36).slice(2)}:`;
+let replicaA: RedisAtomicKv;
+let replicaB: RedisAtomicKv;
+
+beforeAll(async () => {
+  replicaA = await RedisAtomicKv.connect(REDIS_URL, prefix, logger);
+  replicaB = await RedisAtomicKv.connect(REDIS_URL, prefix, logger);
+});
+afterAll(async () => {
+  await replicaA.close();
+  await replicaB.close();
+  await cleanRedis(prefix);
+});
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Two replicas, each with its own Redis connection and its own locks, on one name. */
+describe('LeaseLocks across replicas', () => {
+  it('never runs two holders of one name at once, in one process or across two', async () => {
+    const a = new LeaseLocks(replicaA, { pollMs: 5 });
+    const b = new LeaseLocks(replicaB, { pollMs: 5 });
+    let inside = 0;
+    let most = 0;
+    const order: number[] = [];
+    await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        (i % 2 === 0 ? a : b).run('installation:team:T0MUTEX1', async () => {
+          most = Math.max(most, ++inside);
+          await pause(5);
+          order.push(i);
+          inside--;
+        }),
+      ),
+    );
+    expect(most).toBe(1);
+    expect(order).toHaveLength(16);
+  });
+
+  it('is re-entrant within its work, and work it left running no longer holds it', async () => {
+    const a = new LeaseLocks(replicaA, { pollMs: 5, waitMs: 300 });
+    let leftRunning: Promise<unknown> | undefined;
+    const nested = await a.run('installation:team:T0NEST01', async () => {
+      leftRunning = pause(50).then(() => a.holds('installation:team:T0NEST01'));
+      return a.run('installation:team:T0NEST01', async () => a.holds('installation:team:T0NEST01'));
+    });
+    expect(nested).toBe(true);
+    expect(await leftRunning).toBe(false);
+  });
+
+  it('a holder that died frees the name when its lease runs out; a waiter gives up after its wait', async () => {
+    // Another replica took the lease and stopped (no release, no extension).
+    await replicaB.acquireLease('lease:lock:installation:team:T0DEAD01', 'dead-replica', 300);
+    const impatient = new LeaseLocks(replicaA, { pollMs: 5, waitMs: 100 });
+    await expect(impatient.run('installation:team:T0DEAD01', async () => 'ran')).rejects.toBeInstanceOf(
+      LockWaitError,
+    );
+    const patient = new LeaseLocks(replicaA, { pollMs: 5, waitMs: 2_000 });
+    const started = Date.now();
+    expect(await patient.run('installation:team:T0DEAD01', async () => 'ran')).toBe('ran');
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it('a holder whose work outlasts the lease keeps it by extending it', async () => {
+    const a = new LeaseLocks(replicaA, { pollMs: 5, ttlMs: 150 });
+    const b = new LeaseLocks(replicaB, { pollMs: 5, waitMs: 200 });
+    let release!: () => void;
+    const holding = a.run(
+      'installation:team:T0LONG01',
+      () => new Promise<void>((resolve) => (release = resolve)),
+    );
+    await pause(20);
+    await expect(b.run('installation:team:T0LONG01', async () => 'ran')).rejects.toBeInstanceOf(
+      LockWaitError,
+    );
+    release();
+    await holding;
+    expect(await b.run('installation:team:T0LONG01', async () => 'ran')).toBe('ran');
+  });
+});
