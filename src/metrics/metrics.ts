@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { BuildInfo } from '../build-info.js';
 
 /** The watcher's cumulative Slack delivery counters (the outbox's `DeliveryStats`). */
 export interface DeliveryCounts {
@@ -36,6 +37,8 @@ export interface MetricSources {
   delivery?: () => DeliveryCounts;
   leasesHeld?: () => number;
   approvalsPending?: () => Promise<number>;
+  /** The running build, for the `build_info` gauge. */
+  build?: BuildInfo;
 }
 
 export type RequestOutcome = 'ok' | 'refused' | 'failed';
@@ -186,6 +189,14 @@ export class BotMetrics {
         if (pending !== undefined) this.set(pending);
       },
     });
+    if (sources.build)
+      // The usual *_build_info idiom: value 1, the build in its labels (joinable onto any series).
+      new Gauge({
+        name: `${PREFIX}build_info`,
+        help: 'The running build: package version, source revision and Node.js version (value 1)',
+        labelNames: ['version', 'revision', 'node'],
+        registers,
+      }).set({ ...sources.build }, 1);
   }
 
   /** Kinds: command, action, shortcut, view, options, event. */
