@@ -3,6 +3,7 @@ import { GrantStore } from './access/grant-store.js';
 import { CachedSlackDirectory } from './access/slack-directory.js';
 import { ApprovalService } from './approvals/approval-service.js';
 import { AuditLog } from './audit/audit-log.js';
+import { buildInfo } from './build-info.js';
 import type { Config } from './config.js';
 import type { Connection } from './connections/connection.js';
 import { ConnectionRegistry } from './connections/connection-registry.js';
@@ -84,7 +85,9 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const botStore = await openBotStore(config.storeUrl, logger, config.storeConnectTimeoutSeconds * 1000);
   const { store, state } = botStore;
   // Read at scrape time from the watcher and approvals built below (a scrape waits for the HTTP server).
+  const build = buildInfo(options.env ?? process.env);
   const metrics = new BotMetrics({
+    build,
     delivery: () => watcher.outbox.stats,
     leasesHeld: () => watcher.leases.held,
     approvalsPending: async () => (await approvals.records.pending()).length,
@@ -182,7 +185,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   watcher.start();
   approvals.start();
   logger.info(
-    { mode: config.slack.mode, port, store: store.kind, connections: connections.length },
+    { ...build, mode: config.slack.mode, port, store: store.kind, connections: connections.length },
     'migrate-bot started',
   );
 
