@@ -30,6 +30,11 @@ COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 RUN mkdir -p /app/data && chown node:node /app/data
+# The commit this image is built from (npm run release:image passes `git rev-parse HEAD`): the bot
+# names it in its start-up line and its build_info gauge, and never runs git itself. Declared
+# last, so a new commit rebuilds no layer above.
+ARG MIGRATE_BOT_REVISION=unknown
+ENV MIGRATE_BOT_REVISION=$MIGRATE_BOT_REVISION
 USER node
 EXPOSE 3000
 VOLUME ["/app/data"]
