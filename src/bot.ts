@@ -23,6 +23,7 @@ import { slackApprovalMessenger } from './slack/approval-messenger.js';
 import { slackAuditPoster } from './slack/audit-poster.js';
 import type { AppDeps } from './slack/context.js';
 import { createSlackApp } from './slack/create-slack-app.js';
+import { InboundDedupe } from './slack/inbound-dedupe.js';
 import { KeyvInstallationStore } from './slack/installation-store.js';
 import type { InteractiveBudget } from './slack/interactive-budget.js';
 import { SlackLocales } from './slack/locales.js';
@@ -179,6 +180,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     approvals,
     interactiveBudget: options.interactiveBudget,
     metrics,
+    inbound: new InboundDedupe(state, logger, metrics),
   };
   const slack = createSlackApp(deps);
   const port = await slack.start();

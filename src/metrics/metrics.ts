@@ -65,6 +65,7 @@ export class BotMetrics {
   /** Acks not yet in `#acks`: recorded on the ack path as two numbers, observed off it. */
   readonly #pendingAcks = new PendingAcks((kind, seconds) => this.#acks.observe({ kind }, seconds));
   readonly #requests: Counter<'surface' | 'what' | 'outcome'>;
+  readonly #duplicates: Counter<'kind'>;
   readonly #requestSeconds: Histogram<'surface'>;
   readonly #providerRequests: Counter<'provider' | 'operation' | 'outcome'>;
   readonly #providerSeconds: Histogram<'provider' | 'operation'>;
@@ -95,6 +96,12 @@ export class BotMetrics {
       name: `${PREFIX}requests_total`,
       help: 'Commands, buttons and view submissions handled, by surface, what and outcome (ok, refused, failed)',
       labelNames: ['surface', 'what', 'outcome'],
+      registers,
+    });
+    this.#duplicates = new Counter({
+      name: `${PREFIX}slack_duplicates_total`,
+      help: 'Slack requests dropped as duplicates (event retries, replayed signed requests), by kind',
+      labelNames: ['kind'],
       registers,
     });
     this.#requestSeconds = new Histogram({
@@ -202,6 +209,11 @@ export class BotMetrics {
   /** Kinds: command, action, shortcut, view, options, event. */
   ackObserved(kind: string, seconds: number): void {
     this.#pendingAcks.add(kind, seconds);
+  }
+
+  /** Kinds: command, action, shortcut, view, options, event, function (a workflow step). */
+  duplicateDropped(kind: string): void {
+    this.#duplicates.inc({ kind });
   }
 
   requestDone(surface: string, what: string, outcome: RequestOutcome, ms: number): void {

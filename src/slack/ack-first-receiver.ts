@@ -10,7 +10,7 @@ import {
   type ReceiverEvent,
 } from '@slack/bolt';
 import { FairWorkQueue } from './fair-work-queue.js';
-import { receiveSlackRequest } from './verified-request.js';
+import { receiveSlackRequest, SIGNATURE_PROPERTY } from './verified-request.js';
 
 /**
  * Acknowledged requests whose work runs at once; the others wait their turn. High enough that a
@@ -155,12 +155,14 @@ export class AckFirstReceiver extends HTTPReceiver {
     if (request.kind === 'ssl_check') return http.buildSSLCheckResponse(res);
     const { body, buffered } = request;
     const kind = requestKind(body);
+    // The dedupe's key for commands and interactions (inbound-dedupe.ts).
+    const signed = { [SIGNATURE_PROPERTY]: request.signature };
     if (acksEmpty(body)) {
       http.buildNoBodyResponse(res, 200);
       this.#onAck?.(kind, (performance.now() - received) / 1000);
       // The retry headers are read when the work starts, not before the ack.
       this.#work.push(workspaceOf(body), (release) =>
-        this.#process(receiverEvent(req, body, { [RELEASE_KEY]: release }, async () => {})),
+        this.#process(receiverEvent(req, body, { ...signed, [RELEASE_KEY]: release }, async () => {})),
       );
       return;
     }
@@ -179,7 +181,7 @@ export class AckFirstReceiver extends HTTPReceiver {
       httpResponse: res,
     });
     try {
-      await this.#process(receiverEvent(req, body, {}, ack.bind()));
+      await this.#process(receiverEvent(req, body, signed, ack.bind()));
     } catch (error) {
       const acknowledged = await http.defaultProcessEventErrorHandler({
         error: error as Error,

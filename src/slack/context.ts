@@ -18,6 +18,7 @@ import type { SecretRegistry } from '../secrets.js';
 import type { SettingsStore } from '../settings/workspace-settings.js';
 import type { Store } from '../store/create-store.js';
 import type { Watcher } from '../watcher/watcher.js';
+import type { InboundDedupe } from './inbound-dedupe.js';
 import type { InteractiveBudget } from './interactive-budget.js';
 import type { SlackLocales } from './locales.js';
 import type { SlackSender } from './sender.js';
@@ -47,6 +48,8 @@ export interface AppDeps {
   interactiveBudget?: InteractiveBudget;
   /** Prometheus metrics (`/metrics`); absent in tests that build deps by hand. */
   metrics?: BotMetrics;
+  /** Drops a Slack request seen before, on any replica, before any listener runs. */
+  inbound: InboundDedupe;
 }
 
 export interface Reply {

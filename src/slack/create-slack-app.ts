@@ -64,6 +64,8 @@ export function createSlackApp(deps: AppDeps): SlackApp {
     convoStore: false,
   });
   respondWithUndici(app);
+  // First: a duplicate goes no further, not even to the workspace sync.
+  app.use(deps.inbound.middleware());
   app.use(syncWorkspace(deps));
   registerListeners(app, deps);
   app.error(async (error) => {

@@ -11,13 +11,21 @@ import { checkSlackEnvelope } from './slack-envelope.js';
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Slack's rule: a request whose timestamp is more than 5 minutes from now, either way, is a replay. */
 export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
+/** Where the receiver hands a verified request's signature to Bolt's `context` (the dedupe's key). */
+export const SIGNATURE_PROPERTY = 'slackRequestSignature';
 
 const FORM = 'application/x-www-form-urlencoded';
 
 export type SlackRequest =
   /** Slack's unsigned SSL check (`ssl_check=1`): answered 200, nothing else in it is read. */
   | { kind: 'ssl_check' }
-  | { kind: 'payload'; body: Record<string, unknown>; buffered: BufferedIncomingMessage };
+  | {
+      kind: 'payload';
+      body: Record<string, unknown>;
+      buffered: BufferedIncomingMessage;
+      /** The verified `x-slack-signature`: the same only for the same bytes at the same timestamp. */
+      signature: string;
+    };
 
 export interface VerifyOptions {
   signingSecret: string;
@@ -75,7 +83,12 @@ export async function receiveSlackRequest(
   // Bolt's ack and error handlers take the request with its raw body, as its own parser leaves it.
   const buffered = req as BufferedIncomingMessage;
   buffered.rawBody = read;
-  return { kind: 'payload', body: envelope.body, buffered };
+  return {
+    kind: 'payload',
+    body: envelope.body,
+    buffered,
+    signature: req.headers['x-slack-signature'] as string,
+  };
 }
 
 /**

@@ -52,6 +52,11 @@ export interface AtomicKv {
    * else the milliseconds until one would be free (nothing is counted then).
    */
   take(key: string, window: SlidingWindow, max: number): Promise<number>;
+  /**
+   * Marks `key` seen for `ttlMs` (`SET key NX PX ttl`): true for the first caller while it lives,
+   * false for every later one, on any replica sharing the store. The inbound dedupe's seen-keys.
+   */
+  claim(key: string, ttlMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -83,6 +88,8 @@ export class LocalAtomicKv implements AtomicKv {
    * so counting them in memory is exact, and an add is not a count of the stored rows each time.
    */
   readonly #bounded = new Map<string, Promise<Set<string>>>();
+  /** When expired rows were last swept (claims write one row each that nothing reads again). */
+  #sweptAt = Date.now();
 
   constructor(store: Store, prefix: string) {
     if (!store.sets) throw new Error('LocalAtomicKv needs a local store (sqlite:// or memory://).');
@@ -225,6 +232,24 @@ export class LocalAtomicKv implements AtomicKv {
     counts.set(current, (counts.get(current) ?? 0) + 1);
     this.#slots.set(key, counts);
     return 0;
+  }
+
+  /**
+   * In the store, not in memory, so a restart does not forget what was seen. A claim's row is never
+   * read again once its key stops coming, so rows past their expiry are swept once per `ttlMs`.
+   */
+  async claim(key: string, ttlMs: number): Promise<boolean> {
+    const claimed = await this.#locked(key, async () => {
+      if ((await this.get(key)) !== undefined) return false;
+      await this.#store.set(this.#prefix + key, '1', ttlMs);
+      return true;
+    });
+    const now = Date.now();
+    if (this.#store.deleteExpired && now - this.#sweptAt >= ttlMs) {
+      this.#sweptAt = now;
+      await this.#store.deleteExpired();
+    }
+    return claimed;
   }
 
   async close(): Promise<void> {

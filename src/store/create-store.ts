@@ -21,6 +21,8 @@ export interface Store {
   getMany?<T>(keys: readonly string[]): Promise<(T | undefined)[]>;
   set<T>(key: string, value: T, ttlMs?: number): Promise<void>;
   delete(key: string): Promise<boolean>;
+  /** Removes every value past its TTL (the local stores drop one only when it is read). */
+  deleteExpired?(): Promise<number>;
   /**
    * Sets kept one member per record, on the local stores (memory, SQLite) only: the bot's state
    * on Redis keeps its sets in Redis itself (redis-atomic-kv.ts).

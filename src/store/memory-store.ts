@@ -56,6 +56,17 @@ export class MemoryStore implements Store {
     return this.#entries.delete(key);
   }
 
+  async deleteExpired(): Promise<number> {
+    const now = Date.now();
+    let deleted = 0;
+    for (const [key, entry] of this.#entries)
+      if (typeof entry !== 'string' && entry.expires !== undefined && now > entry.expires) {
+        this.#entries.delete(key);
+        deleted++;
+      }
+    return deleted;
+  }
+
   async healthy(): Promise<boolean> {
     return true;
   }

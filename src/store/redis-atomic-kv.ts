@@ -241,6 +241,14 @@ export class RedisAtomicKv implements AtomicKv {
     return counts.length === 0 ? 0 : Math.max(1, waitForSlot(counts.map(Number), max, window, now));
   }
 
+  async claim(key: string, ttlMs: number): Promise<boolean> {
+    const stored = this.#prefix + key;
+    const set = await this.#run('claim', () =>
+      this.#client.sendCommand<string | null>(['SET', stored, '1', 'NX', 'PX', String(ttlMs)]),
+    );
+    return set === 'OK';
+  }
+
   async close(): Promise<void> {
     try {
       await this.#client.close();

@@ -108,6 +108,10 @@ export class SqliteStore implements Store {
     return this.#guard('delete', async () => (await this.#db.run(DELETE, [key])) > 0);
   }
 
+  deleteExpired(): Promise<number> {
+    return this.#guard('delete', () => this.#db.run(DELETE_ALL_EXPIRED, [Date.now()]));
+  }
+
   async healthy(): Promise<boolean> {
     try {
       await this.set('health:probe', Date.now(), 10_000);
@@ -164,6 +168,7 @@ const SELECT_MANY = `SELECT key, value, boxed, expires FROM ${TABLE} WHERE key I
 const UPSERT = `INSERT INTO ${TABLE} (key, value, boxed, expires) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, boxed = excluded.boxed, expires = excluded.expires`;
 const DELETE = `DELETE FROM ${TABLE} WHERE key = ?`;
 const DELETE_EXPIRED = `DELETE FROM ${TABLE} WHERE key = ? AND expires = ?`;
+const DELETE_ALL_EXPIRED = `DELETE FROM ${TABLE} WHERE expires IS NOT NULL AND expires < ?`;
 
 /** Keys read per turn of the event loop (about 1 ms of reading each). */
 const READ_CHUNK = 256;

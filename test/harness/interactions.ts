@@ -1,6 +1,6 @@
 import { blockLimitProblems } from '../../dev/fake-slack/block-limits.js';
 import type { FakeSlack, RecordedCall } from '../../dev/fake-slack/fake-slack.js';
-import { FORM, postSigned } from './slack-requests.js';
+import { FORM, newActionTs, newTriggerId, postSigned } from './slack-requests.js';
 import { SIGNING_SECRET, type TestBot } from './test-bot.js';
 
 /**
@@ -104,7 +104,7 @@ export function viewSubmissionBody(
 ) {
   return form({
     ...envelope('view_submission', who),
-    trigger_id: '1337.44.submit',
+    trigger_id: newTriggerId(),
     view: viewPayload(shown, values, who.teamId ?? 'T0FAKE001'),
     response_urls: [],
   });
@@ -143,7 +143,7 @@ export function viewSelectBody(
   const blockId = String(block?.block_id ?? actionId);
   return form({
     ...envelope('block_actions', who),
-    trigger_id: '1337.45.select',
+    trigger_id: newTriggerId(),
     container: { type: 'view', view_id: shown.id },
     view: viewPayload(shown, { ...values, [fieldOf(blockId)]: value }, who.teamId ?? 'T0FAKE001'),
     actions: [
@@ -152,7 +152,7 @@ export function viewSelectBody(
         action_id: actionId,
         block_id: blockId,
         selected_option: { text: { type: 'plain_text', text: value }, value },
-        action_ts: String(Date.now() / 1000),
+        action_ts: newActionTs(),
       },
     ],
   });
@@ -163,7 +163,7 @@ export function shortcutBody(callbackId: string, triggerId: string, who: Who = {
     ...envelope('shortcut', who),
     callback_id: callbackId,
     trigger_id: triggerId,
-    action_ts: '1.2',
+    action_ts: newActionTs(),
   });
 }
 
@@ -174,7 +174,7 @@ export function messageButtonBody(
 ) {
   return form({
     ...envelope('block_actions', who),
-    trigger_id: '1337.46.click',
+    trigger_id: newTriggerId(),
     container: {
       type: 'message',
       message_ts: click.messageTs,
@@ -191,7 +191,7 @@ export function messageButtonBody(
         block_id: `approval:${click.value}`,
         value: click.value,
         text: { type: 'plain_text', text: 'x' },
-        action_ts: String(Date.now() / 1000),
+        action_ts: newActionTs(),
       },
     ],
   });

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 /**
  * Builds and posts requests the way Slack does: form-encoded bodies signed with the app's signing
@@ -35,6 +35,22 @@ export async function postSigned(
   const res = await fetch(url, { method: 'POST', headers, body });
   const text = await res.text();
   return { status: res.status, text, ms: performance.now() - started };
+}
+
+let interactionCount = 0;
+
+/**
+ * A `trigger_id` as Slack makes one for each command, click, shortcut and submission: never the
+ * same twice. Two presses must not send the same bytes, or the bot drops the second as a replay.
+ */
+export function newTriggerId(): string {
+  return `${Date.now()}.${++interactionCount}.${randomBytes(8).toString('hex')}`;
+}
+
+/** An `action_ts` as Slack stamps a click (seconds, six decimals): never the same twice here. */
+export function newActionTs(): string {
+  const micros = String(++interactionCount % 1000).padStart(3, '0');
+  return `${(Date.now() / 1000).toFixed(3)}${micros}`;
 }
 
 export interface SlashCommandFields {
@@ -86,7 +102,7 @@ export function blockActionBody(click: ButtonClick): string {
       channel_id: click.channelId ?? 'C0FAKE001',
       is_ephemeral: true,
     },
-    trigger_id: '1337.42.abcdef',
+    trigger_id: newTriggerId(),
     channel: { id: click.channelId ?? 'C0FAKE001', name: 'migrations' },
     response_url: click.responseUrl,
     actions: [
@@ -96,7 +112,7 @@ export function blockActionBody(click: ButtonClick): string {
         block_id: 'resource:x',
         value: click.value,
         text: { type: 'plain_text', text: 'x' },
-        action_ts: String(Date.now() / 1000),
+        action_ts: newActionTs(),
       },
     ],
   };

@@ -1,4 +1,4 @@
-import { FORM, postSigned } from './slack-requests.js';
+import { FORM, newActionTs, newTriggerId, postSigned } from './slack-requests.js';
 
 /**
  * Modal payloads as Slack sends them: `view_submission` (the submit button) and `block_actions`
@@ -78,7 +78,7 @@ function envelope(type: string, who: ModalWho): Json {
     user: { id: who.userId ?? 'U0ALICE01', username: 'alice', name: 'alice', team_id: teamId },
     api_app_id: 'A0MIGRATE',
     token: 'deprecated-verification-token',
-    trigger_id: '1337.43.abcdef',
+    trigger_id: newTriggerId(),
     is_enterprise_install: who.isEnterpriseInstall ?? false,
     enterprise: who.enterpriseId ? { id: who.enterpriseId, name: 'Org' } : null,
   };
@@ -116,7 +116,7 @@ export function viewSelectBody(
         action_id: actionId,
         block_id: blockId,
         selected_option: { text: { type: 'plain_text', text: value }, value },
-        action_ts: String(Date.now() / 1000),
+        action_ts: newActionTs(),
       },
     ],
   };
