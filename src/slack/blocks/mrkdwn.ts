@@ -49,8 +49,27 @@ export function code(text: string): string {
   return `\`${safe}\``;
 }
 
-/** Cuts text to a Block Kit limit, marking the cut. */
+/** The start of an entity left at the end of a cut (`&`, `&am`, `&#12`): at most 9 characters back. */
+const ENTITY_START = /&#?[0-9A-Za-z]{0,8}$/;
+/** A whole entity (escaping writes `&amp;`, `&lt;` and `&gt;`; Slack reads only those). */
+const WHOLE_ENTITY = /^&(?:[A-Za-z]{2,8}|#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6});/;
+
+/**
+ * Cuts text to a Block Kit limit, marking the cut. Most callers cut text that is already escaped,
+ * so this is the one place that keeps a cut whole (issue #37): never inside an entity (`&am…` shows
+ * as typed) and never between the two halves of a surrogate pair (half an emoji is a replacement
+ * character, and some clients refuse it). Such a cut moves back to just before the entity or pair.
+ */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
-  return `${text.slice(0, max - 1)}…`;
+  let end = Math.max(0, max - 1);
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  const partial = ENTITY_START.exec(text.slice(Math.max(0, end - 9), end));
+  if (partial) {
+    const start = end - partial[0].length;
+    const entity = WHOLE_ENTITY.exec(text.slice(start, start + 12));
+    if (entity && start + entity[0].length > end) end = start;
+  }
+  return `${text.slice(0, end)}…`;
 }

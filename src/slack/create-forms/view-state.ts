@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FormValues } from '../../providers/definition.js';
+import { truncate } from '../blocks/mrkdwn.js';
 
 /**
  * The one reader of a modal's `view.state.values`, for the create and the connect forms alike.
@@ -66,7 +67,7 @@ export function errorsForBlocks(
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [field, message] of Object.entries(errors)) {
-    out[blockIds[field] ?? field] = message.length > 2000 ? `${message.slice(0, 1999)}…` : message;
+    out[blockIds[field] ?? field] = truncate(message, 2000);
   }
   return out;
 }
