@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerOptions, ServerResponse } from 'node:http';
+import type { ListenOptions } from 'node:net';
 import {
   type App,
   type Context,
@@ -21,6 +22,19 @@ export const MAX_RUNNING = 16;
 export const MAX_RUNNING_PER_WORKSPACE = 8;
 /** Bolt's default: past Slack's 3 s, so an unacknowledged request is logged, not silently kept. */
 const UNHANDLED_REQUEST_TIMEOUT_MS = 3_001;
+
+/**
+ * Node's own limits on every request the server takes (the events endpoint, health, OAuth): the
+ * headers within 10 s, the whole request within 15 s, checked every second (Node's default of
+ * 30 s would let a slow request live that much longer). Past either, Node answers 408 and closes
+ * the connection.
+ */
+export const SERVER_TIMEOUTS = {
+  headersTimeout: 10_000,
+  requestTimeout: 15_000,
+  connectionsCheckingInterval: 1_000,
+} as const;
+export type ServerTimeouts = { [K in keyof typeof SERVER_TIMEOUTS]: number };
 
 /**
  * Requests whose acknowledgement carries nothing: slash commands, button clicks and shortcuts.
@@ -101,11 +115,21 @@ export class AckFirstReceiver extends HTTPReceiver {
   readonly #signingSecret: string;
   readonly #log: Logger;
   readonly #onAck: AckObserver | undefined;
+  readonly #bodyDeadlineMs: number | undefined;
   #app: App | undefined;
   /** Acknowledged work, fair across workspaces: see `FairWorkQueue`. */
   readonly #work: FairWorkQueue;
 
-  constructor(options: HTTPReceiverOptions & { signingSecret: string; logger: Logger; onAck?: AckObserver }) {
+  constructor(
+    options: HTTPReceiverOptions & {
+      signingSecret: string;
+      logger: Logger;
+      onAck?: AckObserver;
+      /** See `BODY_DEADLINE_MS`; tests shorten it and the server's timeouts. */
+      bodyDeadlineMs?: number;
+      serverTimeouts?: ServerTimeouts;
+    },
+  ) {
     super({
       ...options,
       processBeforeResponse: false,
@@ -119,6 +143,16 @@ export class AckFirstReceiver extends HTTPReceiver {
       onError: (error) => this.#log.error('listener failed after an early ack', error),
     });
     this.#onAck = options.onAck;
+    this.#bodyDeadlineMs = options.bodyDeadlineMs;
+    // Bolt's server, made with the timeouts unless the caller gives others (an override of the
+    // overloaded `start` cannot be typed as one signature).
+    const timeouts = options.serverTimeouts ?? SERVER_TIMEOUTS;
+    const start = this.start.bind(this) as (
+      listen: number | string | ListenOptions,
+      o?: ServerOptions,
+    ) => unknown;
+    this.start = ((listen: number | string | ListenOptions, serverOptions: ServerOptions = {}) =>
+      start(listen, { ...timeouts, ...serverOptions })) as HTTPReceiver['start'];
     const routeOthers = this.requestListener;
     const endpoints = new Set(
       typeof options.endpoints === 'string' ? [options.endpoints] : (options.endpoints ?? ['/slack/events']),
@@ -150,6 +184,7 @@ export class AckFirstReceiver extends HTTPReceiver {
     const request = await receiveSlackRequest(req, res, {
       signingSecret: this.#signingSecret,
       logger: this.#log,
+      bodyDeadlineMs: this.#bodyDeadlineMs,
     });
     if (!request) return;
     if (request.kind === 'ssl_check') return http.buildSSLCheckResponse(res);

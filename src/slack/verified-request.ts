@@ -11,6 +11,11 @@ import { checkSlackEnvelope } from './slack-envelope.js';
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Slack's rule: a request whose timestamp is more than 5 minutes from now, either way, is a replay. */
 export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
+/**
+ * Longest a request may take to send its body once its headers are in. Slack sends a few
+ * kilobytes at once; a body trickled a byte at a time would otherwise hold its connection open.
+ */
+export const BODY_DEADLINE_MS = 5_000;
 /** Where the receiver hands a verified request's signature to Bolt's `context` (the dedupe's key). */
 export const SIGNATURE_PROPERTY = 'slackRequestSignature';
 
@@ -32,12 +37,14 @@ export interface VerifyOptions {
   logger: Logger;
   /** Unix milliseconds; tests only. */
   now?: () => number;
+  /** `BODY_DEADLINE_MS` unless a test shortens it. */
+  bodyDeadlineMs?: number;
 }
 
 /**
  * Reads a POST to the events endpoint the safe way round: the body with a byte limit while it
- * streams in (413), then the signature and timestamp over the raw bytes (401), then the payload
- * parsed and its envelope checked (400). Every refusal is answered here and gives `undefined`;
+ * streams in (413) and a deadline to finish it (408), then the signature and timestamp over the
+ * raw bytes (401), then the payload parsed and its envelope checked (400). Every refusal is answered here and gives `undefined`;
  * nothing about a refused request reaches Bolt, and nothing in it can throw out of this function.
  */
 export async function receiveSlackRequest(
@@ -45,10 +52,16 @@ export async function receiveSlackRequest(
   res: ServerResponse,
   options: VerifyOptions,
 ): Promise<SlackRequest | undefined> {
-  const read = await readBody(req, MAX_BODY_BYTES);
+  const deadlineMs = options.bodyDeadlineMs ?? BODY_DEADLINE_MS;
+  const read = await readBody(req, MAX_BODY_BYTES, deadlineMs);
   if (read === 'too-large') {
     options.logger.warn(`Refused a request body over ${MAX_BODY_BYTES} bytes`);
-    refuseTooLarge(req, res);
+    refuseAndClose(req, res, 413);
+    return undefined;
+  }
+  if (read === 'timeout') {
+    options.logger.warn(`Refused a request whose body took over ${deadlineMs} ms`);
+    refuseAndClose(req, res, 408);
     return undefined;
   }
   if (read === 'aborted') {
@@ -91,11 +104,14 @@ export async function receiveSlackRequest(
   };
 }
 
+type BodyRead = Buffer | 'too-large' | 'timeout' | 'aborted';
+
 /**
  * The body, counted as it arrives. A declared length over the limit is refused before reading; a
- * chunked body is refused at the chunk that crosses it, and nothing more is read.
+ * chunked body is refused at the chunk that crosses it, and nothing more is read. A body not
+ * finished within `deadlineMs` is refused the same way, however slowly its bytes keep coming.
  */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large' | 'aborted'> {
+function readBody(req: IncomingMessage, limit: number, deadlineMs: number): Promise<BodyRead> {
   // A client gone mid-body must not become an unhandled 'error' event.
   req.on('error', () => {});
   const declared = Number(req.headers['content-length']);
@@ -103,7 +119,12 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let received = 0;
-    const finish = (result: Buffer | 'too-large' | 'aborted') => {
+    const deadline = setTimeout(() => {
+      req.pause();
+      finish('timeout');
+    }, deadlineMs);
+    const finish = (result: BodyRead) => {
+      clearTimeout(deadline);
       req.off('data', onData).off('end', onEnd).off('close', onClose);
       resolve(result);
     };
@@ -122,13 +143,13 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
 }
 
 /**
- * 413 and the connection closed once the answer is out: the rest of the body is never read (an
- * open keep-alive connection would make Node drain it).
+ * 413 or 408, and the connection closed once the answer is out: the rest of the body is never read
+ * (an open keep-alive connection would make Node drain it).
  */
-function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
+function refuseAndClose(req: IncomingMessage, res: ServerResponse, status: 413 | 408): void {
   res.once('finish', () => req.socket.destroy());
   res.once('close', () => req.socket.destroy());
-  res.writeHead(413, { connection: 'close' });
+  res.writeHead(status, { connection: 'close' });
   res.end();
 }
 
