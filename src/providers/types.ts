@@ -22,6 +22,11 @@ export interface ResourcePage {
   resources: MigrationResource[];
   /** Total matching resources when the provider says so. */
   total?: number;
+  /**
+   * Set instead of `total` when the read had to stop before the end: more than this many match, how
+   * many more is not known. Show it as "more than N", never as a total.
+   */
+  moreThan?: number;
 }
 
 /**
