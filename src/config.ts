@@ -192,6 +192,9 @@ export const configSchema = z
 
 export type Config = z.output<typeof configSchema>;
 
+/** The name of every setting the bot reads from its environment, from the schema itself. */
+export const SETTING_NAMES: readonly string[] = Object.keys(configSchema.in.shape);
+
 /** The bot scopes an OAuth install asks for; the same list as `manifest.yml`. */
 export const BOT_SCOPES = [
   'commands',
@@ -220,7 +223,75 @@ export function createConfig(env: Record<string, string | undefined>): Config {
       });
   problems.push(...slackAuthProblems(env).map((p) => `  - ${p}`));
   if (result.success && problems.length === 0) return result.data;
-  return failConfig(problems);
+  return failConfig(problems, env);
+}
+
+/** Settings whose whole value is a secret, by name: a setting added later with such a name too. */
+export const isSecretSetting = (name: string): boolean =>
+  /SECRET|TOKEN|PASSWORD|CREDENTIAL|KEYS?$/.test(name);
+/** `scheme://user:password@` anywhere in a text; the user name stays, as STORE_URL shows it. */
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:[\]"'`,]*:)[^\s/?#@"'`,]+(?=@)/gi;
+/** A Slack token (bot, user, app-level) given to the wrong setting; its kind stays. */
+const SLACK_TOKEN = /\b(xox[a-z]|xapp)-[A-Za-z0-9-]+/g;
+
+/**
+ * A text about the settings as it may be shown (an error, a log line): every password inside a
+ * URL, every value of a secret setting and every Slack token replaced by ***, wherever it is. Every
+ * start-up error passes here (createConfig's, and main.ts prints every other one through it), so
+ * a setting added later, or a check that starts quoting its value, is masked without more work.
+ */
+export function maskSettingValues(text: string, env: Record<string, string | undefined>): string {
+  const { secrets, userInfo } = settingSecrets(env);
+  let masked = text;
+  // A URL of the settings quoted cut short (the allow-list shows 80 characters) has no @ left to
+  // find it by: what follows its user name is masked, whatever is left of the password.
+  for (const before of userInfo)
+    masked = masked.replace(new RegExp(`${escapeRegExp(before)}[^\\s@"'\`,]*`, 'g'), `${before}***`);
+  for (const secret of secrets) masked = masked.replaceAll(secret, '***');
+  return masked.replace(URL_PASSWORD, '$1***').replace(SLACK_TOKEN, '$1-***');
+}
+
+/**
+ * The secret strings among the settings' values, longest first (a part is masked after its
+ * whole), and the `scheme://user:` before each password in a URL.
+ */
+function settingSecrets(env: Record<string, string | undefined>): { secrets: string[]; userInfo: string[] } {
+  const secrets = new Set<string>();
+  const userInfo = new Set<string>();
+  // Shorter strings would mask ordinary words (an id like k1); real secrets are far longer.
+  const add = (value: string) => {
+    if (value.length >= 4) secrets.add(value);
+  };
+  for (const name of SETTING_NAMES) {
+    const value = env[name]?.trim();
+    if (!value) continue;
+    for (const token of value.split(/[\s,]+/)) {
+      const url = URL.canParse(token) ? new URL(token) : undefined;
+      if (!url?.password) continue;
+      add(url.password);
+      add(safeDecode(url.password));
+      const at = token.indexOf(`:${url.password}@`);
+      if (at > 0) userInfo.add(token.slice(0, at + 1));
+    }
+    if (!isSecretSetting(name)) continue;
+    add(value);
+    // A list of secrets (the key ring, k1:<base64>,k2:<base64>): each entry, and each one's secret part.
+    for (const part of value.split(',').map((p) => p.trim())) {
+      add(part);
+      add(part.slice(part.indexOf(':') + 1));
+    }
+  }
+  return { secrets: [...secrets].sort((a, b) => b.length - a.length), userInfo: [...userInfo] };
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 /** Exactly one way to authenticate to Slack: one bot token, or the OAuth settings (then a key ring). */
@@ -260,9 +331,12 @@ function slackAuthProblems(raw: Record<string, string | undefined>): string[] {
   return problems;
 }
 
-function failConfig(problems: string[]): never {
+function failConfig(problems: string[], env: Record<string, string | undefined>): never {
   throw new ConfigError(
-    `migrate-bot cannot start: ${problems.length} setting${problems.length === 1 ? '' : 's'} to fix\n${problems.join('\n')}\n` +
-      'Set them in the environment (see README → Configuration).',
+    maskSettingValues(
+      `migrate-bot cannot start: ${problems.length} setting${problems.length === 1 ? '' : 's'} to fix\n${problems.join('\n')}\n` +
+        'Set them in the environment (see README → Configuration).',
+      env,
+    ),
   );
 }

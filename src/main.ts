@@ -1,5 +1,6 @@
+import { inspect } from 'node:util';
 import { startBot } from './bot.js';
-import { createConfig } from './config.js';
+import { createConfig, maskSettingValues } from './config.js';
 import { ConfigError, StoreUnavailableError } from './errors.js';
 import { createLogger } from './logger.js';
 import { installProcessHandlers, type ProcessHandlers } from './process-handlers.js';
@@ -90,10 +91,12 @@ const processLogger = createLogger({
 const handlers = installProcessHandlers(processLogger);
 
 main(handlers, secrets).catch((error: unknown) => {
-  // A setting to fix (the store's too): one message that says which and how, no stack.
-  if (error instanceof ConfigError) console.error(error.message);
+  // A setting to fix (the store's too): one message that says which and how, no stack. Whatever
+  // it is, a password or secret from the settings is masked in it (config.ts).
+  const show = (text: string) => console.error(maskSettingValues(text, process.env));
+  if (error instanceof ConfigError) show(error.message);
   else if (error instanceof StoreUnavailableError)
-    console.error(`migrate-bot cannot start: the store failed: ${error.message} Check STORE_URL.`);
-  else console.error(error);
+    show(`migrate-bot cannot start: the store failed: ${error.message} Check STORE_URL.`);
+  else show(inspect(error));
   process.exit(1);
 });
