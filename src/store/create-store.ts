@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type KeyvRedis from '@keyv/redis';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
@@ -6,6 +5,7 @@ import { StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { MemberSets } from './member-sets.js';
 import { MemoryStore } from './memory-store.js';
+import { preparePrivateStore } from './private-files.js';
 import { SqliteStore } from './sqlite-store.js';
 import { storeGuard } from './store-guard.js';
 
@@ -38,7 +38,9 @@ export async function createStore(url: string, logger: Logger): Promise<Store> {
   if (url.startsWith('memory://')) return new MemoryStore();
   if (url.startsWith('sqlite://')) {
     const file = url.slice('sqlite://'.length);
-    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    // Owner-only folder and files (private-files.ts); another user's are left as they are, and said.
+    if (file !== ':memory:')
+      for (const warning of preparePrivateStore(path.resolve(file))) logger.warn(`SQLite store: ${warning}`);
     return SqliteStore.open(file);
   }
   const { kind, adapter } = await createAdapter(url);

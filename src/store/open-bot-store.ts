@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError } from '../errors.js';
@@ -6,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { AtomicKv } from './atomic-kv.js';
 import { createStore, type Store } from './create-store.js';
 import { openAtomicKv } from './open-atomic-kv.js';
+import { makePrivateDir, preparePrivateDatabase, realStorePath } from './private-files.js';
 import type { RedisAtomicKv } from './redis-atomic-kv.js';
 import {
   acquireProcessLock,
@@ -53,11 +53,17 @@ export async function claimSqliteStore(storeUrl: string): Promise<ProcessLock | 
   return file && file !== ':memory:' ? claimSqliteFile(storeUrl, path.resolve(file)) : undefined;
 }
 
-/** Makes the directory, checks the database file opens (before a lock file is made beside it), takes the lock. */
+/**
+ * Makes the directory (0700), checks the database file opens (before a lock file is made beside it),
+ * takes the lock. The lock is named after the file's real path, so a second bot that reaches the
+ * same file through a symlink finds the first one's lock. The files are created owner-only
+ * (private-files.ts); what cannot be tightened is logged by createStore, which opens them next.
+ */
 async function claimSqliteFile(storeUrl: string, file: string): Promise<ProcessLock> {
+  let shown = file;
   const fail = (tried: string, error: unknown, fix: string): never => {
     throw new ConfigError(
-      `migrate-bot cannot start: the SQLite store ${file} (STORE_URL=${storeUrl}) cannot be used: ${tried}: ${describeFsError(error)}.\n` +
+      `migrate-bot cannot start: the SQLite store ${shown} (STORE_URL=${storeUrl}) cannot be used: ${tried}: ${describeFsError(error)}.\n` +
         `Fix: ${fix}`,
       { cause: error },
     );
@@ -66,13 +72,17 @@ async function claimSqliteFile(storeUrl: string, file: string): Promise<ProcessL
     'point STORE_URL at a file in a directory the bot can write, e.g. sqlite:///app/data/migrate-bot.sqlite ' +
     '(in the image, mount a volume at /app/data), or use STORE_URL=redis://host:port.';
   const dir = path.dirname(file);
+  let real = file;
   try {
-    mkdirSync(dir, { recursive: true });
+    makePrivateDir(dir);
+    real = realStorePath(file);
   } catch (error) {
     fail(`could not create its directory ${dir}`, error, writableFix);
   }
+  if (real !== file) shown = `${file} (real path ${real})`;
   try {
-    await checkSqliteOpens(file);
+    preparePrivateDatabase(real);
+    await checkSqliteOpens(real);
   } catch (error) {
     fail(
       'SQLite could not open it',
@@ -80,21 +90,23 @@ async function claimSqliteFile(storeUrl: string, file: string): Promise<ProcessL
       `make ${file} a SQLite database file (or a path where one can be created, not a directory), or ${writableFix}`,
     );
   }
+  const lockFile = `${real}.lock`;
   let lock: ProcessLock | undefined;
   try {
-    lock = await acquireProcessLock(`${file}.lock`);
+    preparePrivateDatabase(lockFile);
+    lock = await acquireProcessLock(lockFile);
   } catch (error) {
     if (error instanceof StoreInUseError) {
       const who = error.holder
         ? `pid ${error.holder.pid} on host ${error.holder.host}, started ${error.holder.startedAt}`
         : 'its pid is not recorded yet';
       throw new ConfigError(
-        `migrate-bot cannot start: the SQLite store ${file} (STORE_URL=${storeUrl}) is in use by another migrate-bot process (${who}). ` +
+        `migrate-bot cannot start: the SQLite store ${shown} (STORE_URL=${storeUrl}) is in use by another migrate-bot process (${who}). ` +
           'A SQLite store serves one bot process at a time, so this one stops rather than corrupt it.\n' +
           `Fix: stop the other process first; ${ROLLING_UPDATE}.`,
       );
     }
-    fail(`could not open its lock file ${file}.lock`, error, writableFix);
+    fail(`could not open its lock file ${lockFile}`, error, writableFix);
   }
   return lock as ProcessLock;
 }
@@ -166,6 +178,9 @@ function describeFsError(error: unknown): string {
     case 'EACCES':
     case 'EPERM':
       return `no permission (${code})`;
+    case 'ENOENT':
+      // mkdir of a folder whose parent exists: a file system that makes none (/proc, /sys).
+      return 'the file system does not allow creating it there (ENOENT)';
     case 'EROFS':
       return 'the file system is read-only (EROFS)';
     case 'SQLITE_CANTOPEN':
