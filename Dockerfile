@@ -1,8 +1,10 @@
 # syntax=docker/dockerfile:1
 # Node 26 (LTS "Lithium", active LTS since 2026-10-28; Node 20 reached its end of life in April
-# 2026). Both stages use the same line: the build stage's node_modules (better-sqlite3's native
-# addon) run in the second.
-FROM node:26-bookworm-slim AS build
+# 2026). Both stages use the same release: the build stage's node_modules (better-sqlite3's native
+# addon) run in the second. The same release as .node-version, which CI (.ci/run) tests on; bump
+# both together (test/deploy/image.test.ts checks they agree).
+ARG NODE_VERSION=26.10.0
+FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
 # better-sqlite3 (and sqlite3, which the dev dependency @keyv/sqlite brings for the benchmark's
 # comparison) build from source when no prebuilt binary can be fetched.
@@ -13,7 +15,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
-FROM node:26-bookworm-slim
+FROM node:${NODE_VERSION}-bookworm-slim
 # MIGRATE_BOT_IMAGE marks the image: the playground (a local try-out with a fake Slack) never runs
 # here, and missing Slack settings are reported as the configuration error they are.
 ENV NODE_ENV=production MIGRATE_BOT_IMAGE=1 PORT=3000 STORE_URL=sqlite:///app/data/migrate-bot.sqlite
