@@ -70,12 +70,20 @@ module.exports = {
     {
       name: 'simulators-follow-the-seeds-not-the-client',
       comment:
-        'A simulator that shares the client’s schemas or mapping cannot catch the client’s mistakes; only the signing protocol and URL encoding are shared.',
+        'A simulator that shares the client’s schemas, mapping or signer cannot catch the client’s mistakes: it verifies signatures with the official SDK (OMS) or its own verifier written from providers.md (NCP), issue #37.',
       severity: 'error',
       from: { path: '^dev/simulators/' },
+      to: { path: '^src/providers/' },
+    },
+    {
+      name: 'simulators-never-reach-a-client-signer',
+      comment:
+        'Not through another module either (a re-export, a shared helper, another dev/ or src/ file): the signature a simulator checks must not be computed by the code under test. The launchers are exempt: they verify nothing, and reach src/providers only through the Connection type of the connections file they write.',
+      severity: 'error',
+      from: { path: '^dev/simulators/', pathNot: '^dev/simulators/(seeded-simulators|start-all)\\.ts$' },
       to: {
-        path: '^src/providers/',
-        pathNot: ['^src/providers/[^/]+/signer\\.ts$', '^src/providers/http/encode\\.ts$'],
+        path: ['^src/providers/[^/]+/signer\\.ts$', '^src/providers/http/encode\\.ts$'],
+        reachable: true,
       },
     },
   ],

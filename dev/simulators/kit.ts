@@ -213,6 +213,8 @@ export interface SimServer {
   faults: FaultInjector;
   /** Turns shapes mode on or off (`POST /__sim/shapes` does the same). */
   setShapes(settings: Partial<ShapeSettings>): void;
+  /** The shapes now in force (a simulator reads `otherReadings` here, per request). */
+  readonly shapes: ShapeSettings;
   /** Requests served per `METHOD /route-pattern`-free key (`GET /v2/p/tasks`), excluding control calls. */
   readonly requestCount: number;
   resetRequestCount(): void;
@@ -337,6 +339,9 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     setShapes(settings) {
       shapes = { ...shapes, ...settings };
     },
+    get shapes() {
+      return shapes;
+    },
     get requestCount() {
       return requestCount;
     },
@@ -408,6 +413,11 @@ export abstract class Simulator {
   /** Shapes mode (shapes.ts): nulls, undocumented fields, unknown enumeration values. */
   setShapes(settings: Partial<ShapeSettings>): void {
     this.server.setShapes(settings);
+  }
+
+  /** Whether the simulator follows the other reading of what the documentation leaves open (shapes.ts). */
+  get otherReadings(): boolean {
+    return this.#server?.shapes.otherReadings ?? false;
   }
 
   get server(): SimServer {

@@ -7,21 +7,41 @@ import { z } from 'zod';
  * - `nulls`: every optional field (all but those the provider's API marks mandatory for reading
  *   the resource: its `keep` list) becomes `null`;
  * - `extraFields`: every object gets fields the documentation does not have;
- * - `unknownEnums`: every other item of a list gets values outside the documented enumerations.
+ * - `unknownEnums`: every other item of a list gets values outside the documented enumerations;
+ * - `otherReadings`: where the documentation leaves a behaviour open (an inferred error code, a
+ *   time unit, paging), the simulator follows the other reading than its default (issue #37). Each
+ *   simulator names its readings in `READINGS` and in its provider's README, so a client test can
+ *   run under both (`describe.each([false, true])`) and a guess the client relies on shows up.
  */
 /** A change of settings: only what is given changes (no defaults, unlike zod's `.partial()` of defaults). */
 export const shapeSettingsSchema = z.strictObject({
   nulls: z.boolean().optional(),
   extraFields: z.boolean().optional(),
   unknownEnums: z.boolean().optional(),
+  otherReadings: z.boolean().optional(),
 });
 export interface ShapeSettings {
   nulls: boolean;
   extraFields: boolean;
   unknownEnums: boolean;
+  otherReadings: boolean;
 }
 
-export const NO_SHAPES: ShapeSettings = { nulls: false, extraFields: false, unknownEnums: false };
+export const NO_SHAPES: ShapeSettings = {
+  nulls: false,
+  extraFields: false,
+  unknownEnums: false,
+  otherReadings: false,
+};
+
+/** One behaviour the documentation leaves open: what the simulator does by default and in `otherReadings`. */
+export interface Reading {
+  /** The default: the reading the client was written for. */
+  usual: string;
+  other: string;
+  /** Where the sources leave it open. */
+  source: string;
+}
 
 /** What a simulator declares about its responses, so shapes keep what makes an item an item. */
 export interface ShapeRules {

@@ -165,6 +165,9 @@ describe('OmsClient against the simulator', () => {
       client.startTask(task.id, { src_ak: 'a', src_sk: 'b', dst_ak: 'c', dst_sk: 'd' }),
     );
     expect(started.errorCode).toBe('OMS.0065');
+    // Only a migrating task can be paused (seed 002 §2, OMS.0066): wait for it to be scheduled.
+    sim.clock.advance(1_000);
+    expect((await client.showTask(task.id)).status).toBe(2);
     await client.stopTask(task.id);
     sim.clock.advance(1_000);
     await client.deleteTask(task.id);

@@ -46,7 +46,9 @@ describe('shapes mode in the simulators', () => {
           method: 'POST',
           body: JSON.stringify({ nulls: false }),
         });
-        expect(await res.json()).toEqual({ shapes: { nulls: false, extraFields: true, unknownEnums: true } });
+        expect(await res.json()).toEqual({
+          shapes: { nulls: false, extraFields: true, unknownEnums: true, otherReadings: false },
+        });
       }
       expect(
         (await fetch(`${sims[0]!.url}/__sim/shapes`, { method: 'POST', body: '{"nulls":"yes"}' })).status,

@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { canonicalQueryString } from '../../../src/providers/http/encode.js';
-import {
-  canonicalRequest,
-  parseHuaweiAuthorization,
-  signHuaweiRequest,
-} from '../../../src/providers/huawei-oms/signer.js';
 import { json, type SimRequest, type SimResponse } from '../kit.js';
+import type { Reading } from '../shapes.js';
+import { parseAuthorization, verifyAkSk } from './aksk-verifier.js';
 
 /** API Gateway allows 15 minutes of clock skew (providers.md §3.1). */
 const MAX_SKEW_MS = 15 * 60 * 1000;
 const TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** What an expired token gets: seed 002 prints no gateway code for it (shapes.ts, `otherReadings`). */
+export const TOKEN_EXPIRY_READING: Reading = {
+  usual: '401 APIGW.0307 "The token must be updated." (providers.md §3.3 gives the message)',
+  other: '401 OMS.9999 "no auth" (the only 401 code of seed 002 §6.2)',
+  source: 'seed 002 documents no expired-token answer; providers.md §3.3 quotes the message only',
+};
 
 export interface SimIamUser {
   name: string;
@@ -30,17 +33,25 @@ export class SimGatewayAuth {
   readonly #users: SimIamUser[];
   readonly #tokens = new Map<string, { expiresAt: number; projectId: string; user: string }>();
   readonly #now: () => number;
+  readonly #otherReadings: () => boolean;
 
-  constructor(options: { keys: Record<string, string>; users: SimIamUser[]; now: () => number }) {
+  constructor(options: {
+    keys: Record<string, string>;
+    users: SimIamUser[];
+    now: () => number;
+    /** Whether the inferred answers follow their other reading (shapes.ts). */
+    otherReadings?: () => boolean;
+  }) {
     this.#keys = new Map(Object.entries(options.keys));
     this.#users = options.users;
     this.#now = options.now;
+    this.#otherReadings = options.otherReadings ?? (() => false);
   }
 
   check(request: SimRequest): SimResponse | undefined {
     if (request.path === '/v3/auth/tokens') return undefined;
     const token = header(request, 'x-auth-token');
-    if (token) return this.#checkToken(token);
+    if (token) return this.#checkToken(token, request);
     const authorization = header(request, 'authorization');
     if (authorization) return this.#checkSignature(request, authorization);
     return huaweiError(
@@ -100,7 +111,7 @@ export class SimGatewayAuth {
     const token = header(request, 'x-auth-token');
     if (token) return this.#tokens.get(token)?.user;
     const authorization = header(request, 'authorization');
-    return authorization ? parseHuaweiAuthorization(authorization)?.accessKey : undefined;
+    return authorization ? parseAuthorization(authorization)?.accessKey : undefined;
   }
 
   /** Lets tests age tokens without waiting a day. */
@@ -108,16 +119,25 @@ export class SimGatewayAuth {
     for (const entry of this.#tokens.values()) entry.expiresAt = this.#now() - 1;
   }
 
-  #checkToken(token: string): SimResponse | undefined {
+  #checkToken(token: string, request: SimRequest): SimResponse | undefined {
     const entry = this.#tokens.get(token);
     if (!entry)
       return huaweiError(401, 'APIGW.0301', 'Incorrect IAM authentication information: token invalid');
-    if (entry.expiresAt <= this.#now()) return huaweiError(401, 'APIGW.0307', 'The token must be updated.');
+    if (entry.expiresAt <= this.#now()) {
+      return this.#otherReadings()
+        ? huaweiError(401, 'OMS.9999', 'no auth')
+        : huaweiError(401, 'APIGW.0307', 'The token must be updated.');
+    }
+    // Tables 5-66 and 5-179: "Ensure that the project ID in the token matches the project ID in the
+    // request URI." A token scoped to another project (or to none) is refused on this one's URIs.
+    const uriProject = projectOfPath(request.path);
+    if (uriProject !== undefined && uriProject !== entry.projectId)
+      return huaweiError(403, 'OMS.2001', 'project verify fail.');
     return undefined;
   }
 
   #checkSignature(request: SimRequest, authorization: string): SimResponse | undefined {
-    const parsed = parseHuaweiAuthorization(authorization);
+    const parsed = parseAuthorization(authorization);
     if (!parsed)
       return huaweiError(
         401,
@@ -136,37 +156,34 @@ export class SimGatewayAuth {
         'Incorrect IAM authentication information: x-sdk-date expired or invalid',
       );
     }
-    const signedHeaders: Record<string, string> = {};
-    for (const name of parsed.signedHeaders) signedHeaders[name] = header(request, name) ?? '';
-    const signable = {
-      method: request.method,
-      path: request.path,
-      canonicalQuery: canonicalQueryString(Object.fromEntries(groupQuery(request.query))),
-      headers: signedHeaders,
-      body: request.rawBody,
-    };
-    const expected = signHuaweiRequest(signable, parsed.accessKey, secret);
-    if (expected !== authorization.trim()) {
-      const { canonical } = canonicalRequest(signable);
-      return huaweiError(
-        401,
-        'APIGW.0301',
-        `Incorrect IAM authentication information: verify aksk signature fail,canonicalRequest:${canonical.replaceAll('\n', '|')}`,
-      );
+    const verdict = verifyAkSk(request, parsed, secret);
+    if (verdict.ok) return undefined;
+    if (verdict.reason !== 'signature mismatch') {
+      // The gateway refuses what it cannot verify with its usual 401, never a crash.
+      return huaweiError(401, 'APIGW.0301', `Incorrect IAM authentication information: ${verdict.reason}`);
     }
-    return undefined;
+    return huaweiError(
+      401,
+      'APIGW.0301',
+      `Incorrect IAM authentication information: verify aksk signature fail,canonicalRequest:${verdict.canonicalRequest.replaceAll('\n', '|')}`,
+    );
+  }
+}
+
+/** The project of a project-scoped URI (`/v2/{project_id}/…`); the version calls have none. */
+function projectOfPath(path: string): string | undefined {
+  const segment = /^\/v2\/([^/]+)\//.exec(path)?.[1];
+  if (segment === undefined) return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
   }
 }
 
 function header(request: SimRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function groupQuery(query: URLSearchParams): Map<string, string[]> {
-  const grouped = new Map<string, string[]>();
-  for (const [key, value] of query) grouped.set(key, [...(grouped.get(key) ?? []), value]);
-  return grouped;
 }
 
 function parseSdkDate(value: string): number {

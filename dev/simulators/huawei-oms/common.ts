@@ -38,6 +38,8 @@ export interface SimContext {
   readonly taskGroups: Map<string, SimTaskGroup>;
   readonly syncTasks: Map<string, SimSyncTask>;
   readonly buckets: SimBuckets;
+  /** Whether what seed 002 leaves open follows its other reading (shapes.ts; `READINGS` in index.ts names them). */
+  readonly otherReadings: boolean;
   /** Creation times (virtual ms) of tasks and groups created through the API, for the daily quotas. */
   readonly taskCreations: number[];
   readonly taskGroupCreations: number[];

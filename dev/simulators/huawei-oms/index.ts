@@ -38,8 +38,8 @@ import {
   newSyncTask,
   registerSyncTaskRoutes,
   type SeedSyncTask,
-  STATISTICS_TIME_READING,
   type SimSyncTask,
+  STATISTICS_TIME_READING,
   seedSyncTaskSchema,
 } from './sync-tasks.js';
 import { PAUSE_RETRYING_READING, registerTaskRoutes, seedTaskSchema } from './tasks.js';

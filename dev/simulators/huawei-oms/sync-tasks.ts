@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { json, type SimRequest, type SimResponse } from '../kit.js';
+import type { Reading } from '../shapes.js';
 import { isResponse, OK, omsError, pageParams, type Routes, type SimContext, uuid } from './common.js';
 import { checkRequest } from './request-check.js';
 import type {
@@ -199,7 +200,7 @@ export function registerSyncTaskRoutes(router: Routes, ctx: SimContext, project:
       withSyncTask(ctx, r, { missing: 404, deleted: 404 }, (t) => showSyncTask(t, r)),
     )
     .add('GET', `${base}/:sync_task_id/statistics`, (r) =>
-      withSyncTask(ctx, r, { missing: 404, deleted: 404 }, (t) => statistics(t, r)),
+      withSyncTask(ctx, r, { missing: 404, deleted: 404 }, (t) => statistics(t, r, ctx.otherReadings)),
     )
     .add('POST', `${base}/:sync_task_id/events`, (r) => events(ctx, r))
     .add('DELETE', `${base}/:sync_task_id`, (r) =>
@@ -325,13 +326,31 @@ function timeParam(request: SimRequest, name: string): number | SimResponse {
   return Number(value);
 }
 
+/** The unit of ShowSyncTaskStatistic's start_time and end_time (shapes.ts, `otherReadings`). */
+export const STATISTICS_TIME_READING: Reading = {
+  usual: 'milliseconds since the epoch, like query_time (Table 5-90) and the time_stamp of the example',
+  other:
+    'seconds since the epoch (migrate_since of Table 5-40 is in seconds); a 13-digit value is refused with 400 OMS.0001',
+  source: 'Table 5-95 says "String" and gives no unit; the example request omits both',
+};
+
+/** A time in seconds: at most 10 digits (a 13-digit millisecond value would be past the year 5000). */
+function secondsParam(request: SimRequest, name: string): number | SimResponse {
+  const value = timeParam(request, name);
+  if (isResponse(value)) return value;
+  if (value >= 1e11) {
+    return omsError(400, 'OMS.0001', `Invalid parameter settings: ${name} must be a time in seconds.`);
+  }
+  return value * 1000;
+}
+
 function showSyncTask(task: SimSyncTask, request: SimRequest): SimResponse {
   const queryTime = timeParam(request, 'query_time');
   if (isResponse(queryTime)) return queryTime;
   return json(200, toShowSyncTaskResp(task, queryTime));
 }
 
-function statistics(task: SimSyncTask, request: SimRequest): SimResponse {
+function statistics(task: SimSyncTask, request: SimRequest, inSeconds: boolean): SimResponse {
   const raw = request.query.get('data_type');
   if (!raw) return omsError(400, 'OMS.1004', 'Some required parameters are missing: data_type.');
   const types = raw.split(',');
@@ -342,9 +361,10 @@ function statistics(task: SimSyncTask, request: SimRequest): SimResponse {
       `Invalid parameter settings: data_type must be a comma-separated list of ${SYNC_STATISTIC_DATA_TYPES.join(', ')}.`,
     );
   }
-  const start = timeParam(request, 'start_time');
+  const time = inSeconds ? secondsParam : timeParam;
+  const start = time(request, 'start_time');
   if (isResponse(start)) return start;
-  const end = timeParam(request, 'end_time');
+  const end = time(request, 'end_time');
   if (isResponse(end)) return end;
   if (end < start)
     return omsError(400, 'OMS.0001', 'Invalid parameter settings: end_time is before start_time.');

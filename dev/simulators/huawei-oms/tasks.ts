@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { json, type SimRequest, type SimResponse } from '../kit.js';
+import type { Reading } from '../shapes.js';
 import { intParam, isResponse, OK, omsError, pageParams, type Routes, type SimContext } from './common.js';
 import { checkRequest } from './request-check.js';
 import type { BandwidthBody, BatchUpdateTasksBody, CreateTaskBody, StartTaskBody } from './request-types.js';
@@ -158,9 +159,22 @@ function createTask(ctx: SimContext, request: SimRequest): SimResponse {
   return json(200, { id: Number(task.id), task_name: task.name });
 }
 
+/** Whether a retrying task (6) counts as "in progress" for a pause (shapes.ts, `otherReadings`). */
+export const PAUSE_RETRYING_READING: Reading = {
+  usual: 'only a migrating task (2) can be paused; retrying (6) is refused with OMS.0066',
+  other: 'a retrying task (6) can be paused as well',
+  source: 'seed 002 §2 "in the Migrating state", §5.2.4 "being migrated"; Table 5-15 lists 6 apart',
+};
+
+/**
+ * Seed 002 §2: "Stop a migration task that is in the Migrating state"; §5.2.4 "a migration task that
+ * is being migrated"; OMS.0066 "Failed to pause the task. The task is not in progress." A waiting
+ * task (1) is not migrating: it is refused.
+ */
 export function stopTask(ctx: SimContext, task: SimTask): SimResponse {
   if (task.status === 5) return omsError(400, 'OMS.0070');
-  if (task.status !== 1 && task.status !== 2 && task.status !== 6) return omsError(400, 'OMS.0066');
+  const pausable = task.status === 2 || (ctx.otherReadings && task.status === 6);
+  if (!pausable) return omsError(400, 'OMS.0066');
   pauseTask(task, ctx.clock.now());
   return OK;
 }

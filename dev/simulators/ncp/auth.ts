@@ -1,5 +1,5 @@
-import { NCP_HEADERS, ncpSignatureMatches, signNcpRequest } from '../../../src/providers/ncp/signer.js';
 import { json, type SimRequest, type SimResponse } from '../kit.js';
+import { expectedSignature, GATEWAY_HEADERS as NCP_HEADERS, signaturesEqual } from './signature-v2.js';
 
 /** The API Gateway rejects timestamps more than 5 minutes from its clock (providers.md §1.6). */
 export const MAX_SKEW_MS = 5 * 60 * 1000;
@@ -61,8 +61,8 @@ export class SimNcpGatewayAuth {
     const secretKey = this.#keys.get(accessKey);
     if (secretKey === undefined) return denied;
     const uri = request.rawQuery ? `${request.path}?${request.rawQuery}` : request.path;
-    const expected = signNcpRequest({ method: request.method, uri, timestamp, accessKey }, secretKey);
-    if (!ncpSignatureMatches(signature, expected)) return denied;
+    const expected = expectedSignature({ method: request.method, uri, timestamp, accessKey }, secretKey);
+    if (!signaturesEqual(signature, expected)) return denied;
     if (!header(request, NCP_HEADERS.region)) {
       return gatewayError(GATEWAY_ERRORS.badRequest, `${NCP_HEADERS.region} header is required.`);
     }

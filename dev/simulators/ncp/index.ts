@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { NCP_HEADERS } from '../../../src/providers/ncp/signer.js';
 import {
   type FaultInjector,
   json,
@@ -13,6 +12,7 @@ import {
 } from '../kit.js';
 import type { ShapeRules, ShapeSettings } from '../shapes.js';
 import { GATEWAY_ERRORS, gatewayError, gatewayErrorBody, header, SimNcpGatewayAuth } from './auth.js';
+import { GATEWAY_HEADERS as NCP_HEADERS } from './signature-v2.js';
 import {
   advancePolicy,
   DEFAULT_TIMINGS,
@@ -20,6 +20,7 @@ import {
   type PolicyTimings,
   type SimPolicy,
   sourceEndpointFor,
+  TIMES_READING,
   targetEndpointFor,
   toPolicyObject,
 } from './state.js';
@@ -31,6 +32,12 @@ const SHAPE_RULES: ShapeRules = {
 };
 
 export { GATEWAY_ERRORS, MAX_SKEW_MS } from './auth.js';
+
+/**
+ * What the sources leave open and the simulator answers both ways: the usual reading by default, the
+ * other one with shapes `otherReadings` (shapes.ts). The README's "Inferred" table lists them.
+ */
+export const READINGS = { policyTimes: TIMES_READING } as const;
 export { GiB, MiB, type PolicyTimings, type SimPolicy } from './state.js';
 
 export interface NcpSimulatorOptions {
@@ -230,7 +237,11 @@ export class NcpSimulator extends Simulator {
   }
 
   #show(policy: SimPolicy): SimResponse {
-    return json(200, toPolicyObject(policy, this.#timings));
+    return json(200, this.#policyObject(policy));
+  }
+
+  #policyObject(policy: SimPolicy, jobState?: SimPolicy['jobState']): Record<string, unknown> {
+    return toPolicyObject(policy, this.#timings, jobState, this.otherReadings ? 'epochMillis' : 'iso');
   }
 
   #create(request: SimRequest): SimResponse {
@@ -309,7 +320,7 @@ export class NcpSimulator extends Simulator {
     }
     this.policies.delete(policy.title);
     policy.updateTime = this.clock.now();
-    return json(200, toPolicyObject(policy, this.#timings, 'DELETED'));
+    return json(200, this.#policyObject(policy, 'DELETED'));
   }
 
   #list(request: SimRequest): SimResponse {
@@ -336,7 +347,7 @@ export class NcpSimulator extends Simulator {
     return json(200, {
       objStrContracted: true,
       num: all.length,
-      jobList: all.slice(page * limit, (page + 1) * limit).map((p) => toPolicyObject(p, this.#timings)),
+      jobList: all.slice(page * limit, (page + 1) * limit).map((p) => this.#policyObject(p)),
     });
   }
 

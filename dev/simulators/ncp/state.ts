@@ -1,3 +1,5 @@
+import type { Reading } from '../shapes.js';
+
 /**
  * Policy states as NAVER Cloud documents them (seed 000 prints `jobState: "PAUSED"`; the full list is
  * in reference/providers.md §1), and the source clouds a policy migrates from. The simulator's own
@@ -82,12 +84,21 @@ function finish(policy: SimPolicy, state: NcpJobState, now: number): void {
   policy.updateTime = now;
 }
 
-/** The policy object exactly as seed 000 prints it. */
+/** How `createTime` and `updateTime` are printed (shapes.ts, `otherReadings`). */
+export const TIMES_READING: Reading = {
+  usual: 'ISO 8601 with an offset, as seed 000 prints them (`2025-07-15T00:32:36.480+00:00`)',
+  other: 'epoch milliseconds (a number), as older editions of the policy page ("Date") allow',
+  source: 'providers.md §1.4: ISO 8601 in the current KR doc, "Date" in older ones',
+};
+
+/** The policy object exactly as seed 000 prints it (times as epoch milliseconds in the other reading). */
 export function toPolicyObject(
   policy: SimPolicy,
   timings: PolicyTimings,
   jobState: NcpJobState = policy.jobState,
+  times: 'iso' | 'epochMillis' = 'iso',
 ): Record<string, unknown> {
+  const time = times === 'iso' ? isoWithOffset : (ms: number) => ms;
   const listedFraction = policy.estimatedDone
     ? 1
     : timings.listingDelayMs > 0
@@ -108,8 +119,8 @@ export function toPolicyObject(
     targetEndpoint: policy.target.endpoint,
     targetPrefix: policy.target.prefix,
     jobState,
-    createTime: isoWithOffset(policy.createTime),
-    updateTime: isoWithOffset(policy.updateTime),
+    createTime: time(policy.createTime),
+    updateTime: time(policy.updateTime),
     estimatedDone: policy.estimatedDone,
     // While listing, the totals are a running count [I].
     estimatedSize: Math.floor(policy.totalSize * listedFraction),
