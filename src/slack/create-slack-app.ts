@@ -17,6 +17,7 @@ import { StoreStateStore } from './oauth-state-store.js';
 import { respondWithUndici } from './respond-fetch.js';
 import { SlackAuthCheck } from './slack-auth-check.js';
 import { guardSocketMode } from './socket-mode-guard.js';
+import { serveRoutesOn } from './socket-mode-routes.js';
 
 export interface SlackApp {
   app: App;
@@ -31,7 +32,7 @@ export function createSlackApp(deps: AppDeps): SlackApp {
   const logger = boltLogger(deps.logger);
   const health = healthRoutes(deps);
   const oauth = oauthReceiverOptions(deps);
-  const receiver: Receiver =
+  const socket =
     config.slack.mode === 'socket'
       ? guardSocketMode(
           new SocketModeReceiver({
@@ -42,14 +43,19 @@ export function createSlackApp(deps: AppDeps): SlackApp {
           }),
           logger,
         )
-      : new AckFirstReceiver({
-          signingSecret: config.slack.signingSecret,
-          endpoints: '/slack/events',
-          customRoutes: health,
-          logger,
-          onAck: (kind, seconds) => deps.metrics?.ackObserved(kind, seconds),
-          ...oauth,
-        });
+      : undefined;
+  // The health, metrics and install routes listen where PORT and HOST say, in Socket Mode too.
+  const socketRoutes = socket && serveRoutesOn(socket, config.http);
+  const receiver: Receiver =
+    socket ??
+    new AckFirstReceiver({
+      signingSecret: config.slack.signingSecret,
+      endpoints: '/slack/events',
+      customRoutes: health,
+      logger,
+      onAck: (kind, seconds) => deps.metrics?.ackObserved(kind, seconds),
+      ...oauth,
+    });
   // OAuth: Bolt authorizes each request through the same authorize() as background work, whose token
   // refresh holds the installation's lock in the store, so two refreshes never race, on any replica.
   const installer = (receiver as { installer?: { authorize: unknown } }).installer;
@@ -74,11 +80,10 @@ export function createSlackApp(deps: AppDeps): SlackApp {
   return {
     app,
     async start() {
-      const server =
-        config.slack.mode === 'socket'
-          ? await app.start(config.http.port)
-          : await app.start({ port: config.http.port, host: config.http.host });
-      const address = (server as Server | undefined)?.address?.();
+      const server = socketRoutes
+        ? await app.start().then(() => socketRoutes)
+        : ((await app.start({ port: config.http.port, host: config.http.host })) as Server | undefined);
+      const address = server?.address?.();
       return typeof address === 'object' && address ? address.port : config.http.port;
     },
     async stop() {

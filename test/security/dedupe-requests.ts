@@ -44,7 +44,7 @@ export function nowSeconds(): number {
 }
 
 /** `migrate_bot_slack_duplicates_total{kind}` of this bot, 0 before the first. */
-export async function duplicatesDropped(t: TestBot, kind: string): Promise<number> {
+export async function duplicatesDropped(t: Pick<TestBot, 'bot'>, kind: string): Promise<number> {
   const { body } = await t.bot.deps.metrics!.scrape();
   const line = body
     .split('\n')
