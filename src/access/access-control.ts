@@ -1,7 +1,7 @@
 import { ForbiddenError, localized } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { GrantStore } from './grant-store.js';
-import { grantApplies, type Scope } from './policy.js';
+import { describeScope, grantApplies, type Scope } from './policy.js';
 import { type Capability, higherRole, REQUIRED_ROLE, type Role, roleAllows } from './roles.js';
 import type { SlackDirectory } from './slack-directory.js';
 
@@ -85,6 +85,12 @@ export class AccessControl {
     const role = await this.roleOf(who, scope);
     const allowed = roleAllows(role, capability);
     this.#onDecision?.({ teamId: who.teamId, userId: who.userId, capability, scope, role, allowed });
+    // One line per decision: which rule let an action through, or stopped it, is read from the log.
+    if (this.#logger.isLevelEnabled('debug'))
+      this.#logger.debug(
+        { team: who.teamId, user: who.userId, capability, scope: describeScope(scope), role, allowed },
+        'policy decision',
+      );
     if (allowed) return role;
     const needed = REQUIRED_ROLE[capability];
     const channel = scope.kind === 'channel' ? scope.channelId : '';

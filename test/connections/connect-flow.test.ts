@@ -68,7 +68,7 @@ describe('/migrate connect: the modal', () => {
     );
     expect(JSON.parse(view.private_metadata ?? '')).toEqual({ v: 1, c: 'C0FAKE001' });
     const refused = await t.ask('connect', { userId: VIEWER });
-    expect(messageText(refused)).toContain('You need the admin role to add connections');
+    expect(messageText(refused)).toContain('You need the admin role for the whole workspace to add connections');
     expect(messageText(await t.ask('connect gcp'))).toContain('Unknown provider "gcp"');
     assertModalsClean();
   });
@@ -414,7 +414,7 @@ describe('/migrate connections and disconnect', () => {
       'configured as code: edit the connections file',
     );
     expect(messageText(await t.ask('disconnect up-token', { userId: VIEWER }))).toContain(
-      'You need the admin role to remove connections',
+      'You need the admin role for the whole workspace to remove connections',
     );
     expect(messageText(await t.ask('disconnect nope'))).toContain('No connection named "nope"');
     // A stale button (already disconnected) does not remove anything else.

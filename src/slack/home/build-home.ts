@@ -38,7 +38,13 @@ export async function buildHome(
   who: { teamId: string; userId: string },
   pendingApprovals: () => Promise<string[]> = async () => [],
 ): Promise<HomeView> {
-  const role = await deps.access.roleOf({ teamId: who.teamId, userId: who.userId }, WORKSPACE);
+  // Everyone may see the Home tab: asked through the policy like every other surface, for its role.
+  const role = await deps.access.require(
+    { teamId: who.teamId, userId: who.userId },
+    'view',
+    WORKSPACE,
+    'see the Home tab',
+  );
   const connections = deps.connections.forTeam(who.teamId);
   const results = await Promise.all(
     connections.map(async (connection) => {

@@ -24,9 +24,19 @@ type Constraints = { action_id?: Pattern; block_id?: Pattern; callback_id?: Patt
 interface Route {
   matches(args: RoutedArgs): boolean;
   listener: Listener;
+  /** What it answers, for `entryPoints`: a command or event name, an action or callback id, a pattern. */
+  id: string;
+  /** A custom workflow step (a `function_executed` event with this callback id). */
+  step: boolean;
 }
 
 type Surface = 'command' | 'action' | 'view' | 'options' | 'shortcut' | 'event';
+
+/** One registered listener, as the seam tests enumerate them. */
+export interface EntryPoint {
+  surface: Surface | 'function';
+  id: string;
+}
 
 /**
  * Our own routing behind one Bolt listener per surface. Bolt runs the middleware chain of every
@@ -49,30 +59,42 @@ export class ListenerRouter {
   /** The registration side, handed to each surface's `register`. */
   readonly routes: ListenerRoutes = {
     command: (name: Pattern, ...listeners: Listener[]) =>
-      this.#add('command', listeners, ({ command }) =>
+      this.#add('command', idOf(name), listeners, ({ command }) =>
         matchesPattern(name, (command as { command: string }).command),
       ),
-    action: (constraints: Pattern | Constraints, ...listeners: Listener[]) =>
-      this.#add('action', listeners, constraintMatcher(asConstraints(constraints, 'action_id'))),
-    options: (constraints: Pattern | Constraints, ...listeners: Listener[]) =>
-      this.#add('options', listeners, constraintMatcher(asConstraints(constraints, 'action_id'))),
-    shortcut: (constraints: Pattern | Constraints, ...listeners: Listener[]) =>
-      this.#add('shortcut', listeners, constraintMatcher(asConstraints(constraints, 'callback_id'))),
+    action: (constraints: Pattern | Constraints, ...listeners: Listener[]) => {
+      const given = asConstraints(constraints, 'action_id');
+      this.#add('action', idOf(given.action_id), listeners, constraintMatcher(given));
+    },
+    options: (constraints: Pattern | Constraints, ...listeners: Listener[]) => {
+      const given = asConstraints(constraints, 'action_id');
+      this.#add('options', idOf(given.action_id), listeners, constraintMatcher(given));
+    },
+    shortcut: (constraints: Pattern | Constraints, ...listeners: Listener[]) => {
+      const given = asConstraints(constraints, 'callback_id');
+      this.#add('shortcut', idOf(given.callback_id), listeners, constraintMatcher(given));
+    },
     // As Bolt: a callback id alone means a submission (not `view_closed`).
-    view: (constraints: Pattern | Constraints, ...listeners: Listener[]) =>
-      this.#add(
-        'view',
-        listeners,
-        constraintMatcher(
-          isPattern(constraints) ? { callback_id: constraints, type: 'view_submission' } : constraints,
-        ),
-      ),
-    event: (name: Pattern, ...listeners: Listener[]) => this.#add('event', listeners, eventMatcher(name)),
+    view: (constraints: Pattern | Constraints, ...listeners: Listener[]) => {
+      const given = isPattern(constraints)
+        ? { callback_id: constraints, type: 'view_submission' }
+        : constraints;
+      this.#add('view', idOf(given.callback_id), listeners, constraintMatcher(given));
+    },
+    event: (name: Pattern, ...listeners: Listener[]) =>
+      this.#add('event', idOf(name), listeners, eventMatcher(name)),
     function: (callbackId: string, ...optionsOrListeners: (Listener | { autoAcknowledge: boolean })[]) => {
       const options = typeof optionsOrListeners[0] === 'function' ? undefined : optionsOrListeners.shift();
       const autoAcknowledge = (options as { autoAcknowledge?: boolean } | undefined)?.autoAcknowledge ?? true;
       const [listener, ...rest] = optionsOrListeners as Listener[];
-      this.#add('event', [listener!, ...rest], functionMatcher(callbackId), autoAcknowledge);
+      this.#add(
+        'event',
+        callbackId,
+        [listener!, ...rest],
+        functionMatcher(callbackId),
+        autoAcknowledge,
+        true,
+      );
       return undefined as never;
     },
   } as unknown as ListenerRoutes;
@@ -90,7 +112,21 @@ export class ListenerRouter {
     if (r.event.length) app.event(any, this.#dispatcher(r.event));
   }
 
-  #add(surface: Surface, listeners: Listener[], matches: Route['matches'], autoAcknowledge = false): void {
+  /** Every registered listener, in registration order: what the seam tests walk through. */
+  entryPoints(): EntryPoint[] {
+    return Object.entries(this.#routes).flatMap(([surface, routes]) =>
+      routes.map((route) => ({ surface: route.step ? 'function' : (surface as Surface), id: route.id })),
+    );
+  }
+
+  #add(
+    surface: Surface,
+    id: string,
+    listeners: Listener[],
+    matches: Route['matches'],
+    autoAcknowledge = false,
+    step = false,
+  ): void {
     // One listener per registration: our surfaces have no per-listener middleware to chain.
     if (listeners.length !== 1 || typeof listeners[0] !== 'function')
       throw new Error(`a ${surface} route takes exactly one listener`);
@@ -102,7 +138,7 @@ export class ListenerRouter {
           await given(args);
         }
       : given;
-    this.#routes[surface].push({ matches, listener });
+    this.#routes[surface].push({ matches, listener, id, step });
   }
 
   /** Bolt's listener for one surface (typed as whatever that surface's listeners take). */
@@ -119,6 +155,10 @@ export class ListenerRouter {
       if (failures.length > 1) throw new MultipleListenerError(failures);
     };
   }
+}
+
+function idOf(pattern: Pattern | undefined): string {
+  return pattern === undefined ? '*' : typeof pattern === 'string' ? pattern : pattern.source;
 }
 
 function isPattern(value: unknown): value is Pattern {

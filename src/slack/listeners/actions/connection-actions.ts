@@ -83,6 +83,13 @@ export function connectFormChanged(deps: AppDeps) {
     const view = body.view;
     if (!view || view.callback_id !== CONNECT_CALLBACK_ID) return;
     const teamId = body.team?.id ?? body.user.team_id ?? view.team_id;
+    try {
+      // The connect modal is an admin's: its redraws are asked of the policy like its submission.
+      await deps.access.require({ teamId, userId: body.user.id }, 'manage', WORKSPACE, 'add connections');
+    } catch (error) {
+      logger.info(error);
+      return;
+    }
     const tr = deps.locales ? await deps.locales.translatorForUser(teamId, body.user.id) : undefined;
     const next = connectModal(
       choiceFrom(view.state.values as StateValues),

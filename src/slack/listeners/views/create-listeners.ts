@@ -329,6 +329,13 @@ export function formRedraw(deps: AppDeps) {
     const logger = deps.logger.child({ team: teamId, user: userId, surface: 'view' });
     try {
       const meta = decodeFormMetadata(view.private_metadata);
+      // A redraw reads the provider (regions, buckets): only someone who may ask for migrations there.
+      await deps.access.require(
+        { teamId, userId },
+        'create',
+        channelScope(meta.channel),
+        'ask for new migrations',
+      );
       const { values } = readForm(view.state);
       const action = body.actions[0];
       const field = action?.action_id.slice(ACTION_PREFIX.length) ?? '';

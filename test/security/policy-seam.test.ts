@@ -1,0 +1,296 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { subcommandNames } from '../../src/slack/listeners/commands/subcommands/index.js';
+import { SLACK_NOTICES } from '../../src/slack/listeners/events/index.js';
+import { STEP_CALLBACKS } from '../../src/slack/listeners/functions/step-definitions.js';
+import { registerRoutes } from '../../src/slack/listeners/index.js';
+import { type EntryPoint, ListenerRouter } from '../../src/slack/listeners/router.js';
+import { postedApproval } from '../harness/approval-requests.js';
+import { ConnectBot } from '../harness/connect-bot.js';
+import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
+import { FORM, postSigned } from '../harness/slack-requests.js';
+import { buttons, SIGNING_SECRET } from '../harness/test-bot.js';
+import { type OpenedView, viewSelectBody } from '../harness/views.js';
+
+/**
+ * The policy seam (issue 36 §1): every entry point the app registers — each `/migrate`
+ * subcommand, button, select, view, options request, shortcut, event and workflow step — asks the
+ * one policy before it acts. The entry points come from the app's own registrations
+ * (`registerRoutes`, `subcommandNames`), so a listener added later without a case here fails
+ * this test, and one whose case shows no policy decision fails it too. Slack's own notices
+ * (`SLACK_NOTICES`, declared beside their registration) are the only exemptions.
+ */
+const c = new ConnectBot();
+const t = c.t;
+const TEAM = 'T0FAKE001';
+const CHANNEL = 'C0FAKE001';
+const ACTOR = 'U0SEAM0001'; // an admin by workspace grant: every path gets as far as it can
+let views: ViewTracker;
+let ix: Interactions;
+let taskId = '';
+
+beforeAll(async () => {
+  await c.start({ env: { POLL_INTERVAL_SECONDS: '0' } });
+  views = new ViewTracker(t.fakeSlack);
+  ix = new Interactions(t);
+  await t.ask(`access grant <@${ACTOR}> admin`);
+  await t.ask('settings approvals <#C0APPROVE|approvals>');
+  taskId = t.oms.addTask({ name: 'seam', status: 2 }).id;
+}, 60_000);
+afterAll(async () => {
+  views.stop();
+  await c.stop();
+});
+
+/** How many policy decisions the bot logged about ACTOR so far. */
+function decisions(): number {
+  return t.logs.lines.filter((line) => line.includes('"policy decision"') && line.includes(ACTOR)).length;
+}
+
+/** Sends one request through `send` and waits until the policy was asked about it (or 10 s pass). */
+async function askedThePolicy(send: () => Promise<unknown>): Promise<boolean> {
+  const before = decisions();
+  await send();
+  try {
+    await t.fakeSlack.waitFor(() => (decisions() > before ? true : undefined), 10_000);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const who = { userId: ACTOR, channelId: CHANNEL };
+
+async function openedView(text: string, callbackId: string): Promise<ShownView> {
+  const before = views.shown.length;
+  await t.command(text, { userId: ACTOR, channelId: CHANNEL });
+  return t.fakeSlack.waitFor(() => views.shown.slice(before).find((v) => v.view.callback_id === callbackId));
+}
+
+/** The OMS task form, once filled in (the modal opens as "Loading" and is updated). */
+async function createForm(): Promise<ShownView> {
+  const before = views.shown.length;
+  await t.command('create hw-prod task', { userId: ACTOR, channelId: CHANNEL });
+  return t.fakeSlack.waitFor(() =>
+    views.shown
+      .slice(before)
+      .find((v) => v.view.callback_id === 'migrate_create.form' && v.method === 'views.update'),
+  );
+}
+
+/** Sample subcommand lines: a new subcommand needs one here, and must ask the policy. */
+const SUBCOMMAND_SAMPLES: Record<string, () => string> = {
+  help: () => 'help',
+  status: () => `status ${taskId}`,
+  list: () => 'list',
+  groups: () => 'groups',
+  sync: () => 'sync',
+  explain: () => 'explain OMS.0066',
+  pause: () => `pause ${taskId}`,
+  resume: () => `resume ${taskId}`,
+  retry: () => `retry ${taskId}`,
+  delete: () => `delete ${taskId}`,
+  create: () => 'create',
+  bandwidth: () => `bandwidth ${taskId} 00:00-06:00=100MB/s`,
+  'sync-event': () => `sync-event ${taskId} a.txt`,
+  watch: () => `watch ${taskId}`,
+  unwatch: () => `unwatch ${taskId}`,
+  watches: () => 'watches',
+  subscribe: () => 'subscribe hw-prod',
+  unsubscribe: () => 'unsubscribe hw-prod',
+  subscriptions: () => 'subscriptions',
+  access: () => 'access',
+  settings: () => 'settings',
+  audit: () => 'audit',
+  connections: () => 'connections',
+  connect: () => 'connect huawei-oms',
+  disconnect: () => 'disconnect hw-prod',
+};
+
+const stepInputs = {
+  user_context: { id: ACTOR, secret: 'c2VjcmV0' },
+  connection: 'hw-prod',
+  kind: 'task',
+  channel_id: CHANNEL,
+  details: [
+    'task_type: prefix',
+    'Source cloud: AWS',
+    'src_region: us-east-1',
+    'src_bucket: src-bucket',
+    'src_objects: photos/',
+    'dst_region: cn-north-4',
+    'dst_bucket: dst-bucket',
+  ].join('\n'),
+};
+
+const resource = () => JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId });
+
+/**
+ * One driver per registered entry point other than `/migrate` (whose subcommands are listed
+ * above): `prepare` sets the scene (opens a modal, posts a request), which may ask the policy
+ * itself; only what `send` does is watched.
+ */
+type Driver = {
+  surface: EntryPoint['surface'];
+  sample: string;
+  prepare?: () => Promise<unknown>;
+  send: (prepared: never) => Promise<unknown>;
+};
+
+const button = (surface: 'action', sample: string, value: () => string): Driver => ({
+  surface,
+  sample,
+  send: () => t.click(sample, value(), who),
+});
+
+const DRIVERS: Driver[] = [
+  button('action', 'resource.pause', resource),
+  button('action', 'resource.refresh', resource),
+  button('action', 'resource.watch', resource),
+  button('action', 'resource.open', resource),
+  button('action', 'group.failed', () => JSON.stringify({ c: 'hw-prod', k: 'task-group', id: 'g-1' })),
+  {
+    surface: 'action',
+    sample: 'list.page.next',
+    // A list longer than a page, and its own Next button.
+    prepare: async () => {
+      for (let i = 0; i < 21; i++) t.oms.addTask({ name: `seam-page-${i}`, status: 2 });
+      return buttons(await t.ask('list', who)).find((b) => b.action_id === 'list.page.next');
+    },
+    send: (next: { value: string }) => t.click('list.page.next', next.value, who),
+  },
+  button('action', 'home.refresh', () => ''),
+  button('action', 'home.open', resource),
+  button('action', 'connection.disconnect', () => JSON.stringify({ n: 'hw-prod' })),
+  button('action', 'connection.fix', () => 'hw-prod'),
+  {
+    surface: 'action',
+    sample: 'connection.form',
+    prepare: () => c.openConnect('connect huawei-oms', { userId: ACTOR }),
+    send: (view: OpenedView) =>
+      postSigned(
+        t.eventsUrl,
+        SIGNING_SECRET,
+        viewSelectBody(view, 'auth_type.huawei-oms', 'connection.form', 'token', {}, { userId: ACTOR }),
+        FORM,
+      ),
+  },
+  {
+    surface: 'action',
+    sample: 'create.src_cloud',
+    prepare: createForm,
+    send: (form: ShownView) => ix.select(form, 'create.src_cloud', 'AWS', {}, { userId: ACTOR }),
+  },
+  {
+    surface: 'options',
+    sample: 'create.src_bucket',
+    prepare: createForm,
+    send: (form: ShownView) =>
+      ix.suggest(form, 'create.src_bucket', '', { src_cloud: 'AWS' }, { userId: ACTOR }),
+  },
+  {
+    surface: 'view',
+    sample: 'migrate_create.form',
+    prepare: createForm,
+    send: (form: ShownView) => ix.submit(form, {}, { userId: ACTOR }),
+  },
+  {
+    surface: 'view',
+    sample: 'migrate_create.pick',
+    prepare: () => openedView('create', 'migrate_create.pick'),
+    send: (picker: ShownView) => ix.submit(picker, {}, { userId: ACTOR }),
+  },
+  {
+    surface: 'view',
+    sample: 'connection.connect',
+    prepare: () => c.openConnect('connect huawei-oms', { userId: ACTOR }),
+    send: (view: OpenedView) => c.submit(view, {}, { userId: ACTOR }),
+  },
+  {
+    surface: 'shortcut',
+    sample: 'migrate_create',
+    send: () => ix.shortcut('migrate_create', '1337.42.shortcut', { userId: ACTOR }),
+  },
+  ...(['approval.approve', 'approval.reject'] as const).map(
+    (action): Driver => ({
+      surface: 'action',
+      sample: action,
+      // Asked by someone else (nobody decides their own request), approved or rejected by ACTOR.
+      prepare: async () => {
+        const since = t.fakeSlack.calls.length;
+        const asker = { id: 'U0ALICE01', secret: 'c2VjcmV0' };
+        await t.runStep(STEP_CALLBACKS.request, { ...stepInputs, user_context: asker });
+        return postedApproval(t, { team: TEAM, channel: 'C0APPROVE' }, since);
+      },
+      send: (request: { id: string; ts: string }) =>
+        ix.clickMessage(
+          {
+            actionId: action,
+            value: request.id,
+            channelId: 'C0APPROVE',
+            messageTs: request.ts,
+            responseUrl: t.fakeSlack.responseUrl(`seam-${action}`),
+          },
+          { userId: ACTOR },
+        ),
+    }),
+  ),
+  {
+    surface: 'event',
+    sample: 'app_home_opened',
+    send: () => t.event({ type: 'app_home_opened', user: ACTOR, channel: 'D0HOME01', tab: 'home' }),
+  },
+  ...Object.values(STEP_CALLBACKS).map(
+    (callbackId): Driver => ({
+      surface: 'function',
+      sample: callbackId,
+      send: () => t.runStep(callbackId, { ...stepInputs, migration: `hw-prod:${taskId}` }),
+    }),
+  ),
+];
+
+function driverFor(entry: EntryPoint) {
+  return DRIVERS.find(
+    (d) =>
+      (d.surface === entry.surface || (entry.surface === 'event' && d.surface === 'function')) &&
+      (entry.id === d.sample || (entry.id !== '*' && new RegExp(entry.id).test(d.sample))),
+  );
+}
+
+/** The app's own registrations, on a router that is not mounted. */
+function entryPoints(): EntryPoint[] {
+  const router = new ListenerRouter();
+  registerRoutes(router.routes, t.bot.deps);
+  return router.entryPoints();
+}
+
+describe('every registered entry point asks the one policy', () => {
+  it('the registrations are what this test walks through (none without a driver)', () => {
+    const listed = entryPoints();
+    expect(listed.length).toBeGreaterThan(20);
+    const missing = listed.filter(
+      (e) =>
+        !(e.surface === 'command' && e.id === '/migrate') &&
+        !(SLACK_NOTICES as readonly string[]).includes(e.id) &&
+        !driverFor(e),
+    );
+    expect(missing, 'entry points with no case here: add one that proves the policy is asked').toEqual([]);
+    const names = subcommandNames();
+    expect(names.filter((n) => !SUBCOMMAND_SAMPLES[n])).toEqual([]);
+  });
+
+  it.each(subcommandNames())('/migrate %s', async (name) => {
+    const text = SUBCOMMAND_SAMPLES[name]!();
+    expect(await askedThePolicy(() => t.command(text, who))).toBe(true);
+  });
+
+  it('every other entry point', async () => {
+    const silent: string[] = [];
+    for (const entry of entryPoints()) {
+      if (entry.surface === 'command' || (SLACK_NOTICES as readonly string[]).includes(entry.id)) continue;
+      const driver = driverFor(entry)!;
+      const prepared = (await driver.prepare?.()) as never;
+      if (!(await askedThePolicy(() => driver.send(prepared)))) silent.push(`$entry.surface$entry.id`);
+    }
+    expect(silent, 'entry points that acted without asking the policy').toEqual([]);
+  }, 180_000);
+});
