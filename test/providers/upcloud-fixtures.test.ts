@@ -254,9 +254,10 @@ describe('UpCloud jobs against the seed examples', () => {
     );
     nock(ENDPOINT).get(JOBS_PATH).query({ limit: '100', offset: '0' }).reply(200, fullPage);
     nock(ENDPOINT).get(JOBS_PATH).query({ limit: '100', offset: '100' }).reply(200, fullPage);
-    // A state filter makes the provider read every page itself.
+    // A state filter makes the provider read every page itself. The read stopped before the end of
+    // the list (what follows the repeated page cannot be reached), so no total is claimed (#37).
     const page = await provider.list({ kind: 'job', states: ['queued'], limit: 5, offset: 0 });
-    expect(page.total).toBe(100);
+    expect(page.total).toBeUndefined();
     expect(page.resources).toHaveLength(5);
   });
 

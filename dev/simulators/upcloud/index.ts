@@ -11,7 +11,7 @@ import {
   type SimServerOptions,
   Simulator,
 } from '../kit.js';
-import type { ShapeRules, ShapeSettings } from '../shapes.js';
+import type { Reading, ShapeRules, ShapeSettings } from '../shapes.js';
 import { problem, problemBody, type SimBasicUser, SimUpCloudAuth } from './auth.js';
 import {
   advanceJob,
@@ -114,6 +114,18 @@ const createBodySchema = z.object({
 /** [I] Paging like the other object-storage-2 lists: `limit` 0..100 (default 10) and `offset`. */
 const DEFAULT_LIMIT = 10;
 const MAX_LIMIT = 100;
+
+/**
+ * What the sources leave open and the simulator answers both ways: the usual reading by default, the
+ * other one with shapes `otherReadings` (shapes.ts). The README's "Inferred" table lists them.
+ */
+export const READINGS = {
+  paging: {
+    usual: '`limit` (0..100, default 10) and `offset` are honoured, as on the other object-storage-2 lists',
+    other: '`limit` and `offset` are ignored and every job is answered at once',
+    source: 'seed 001 "List jobs" shows `GET …/jobs` with no parameters; providers.md §2.1 documents none',
+  },
+} as const satisfies Record<string, Reading>;
 
 /**
  * UpCloud Managed Object Storage jobs served on loopback: bearer or Basic auth, problem+json errors,
@@ -246,6 +258,13 @@ export class UpCloudSimulator extends Simulator {
   }
 
   #list(serviceId: string, request: SimRequest): SimResponse {
+    const matching = [...this.jobs.values()]
+      .filter((job) => job.serviceId === serviceId)
+      .map((job) => this.job(job.uuid)!)
+      // Newest first, the object-storage-2 default order (`-created_at`) [I].
+      .sort((a, b) => b.createdAt - a.createdAt || (a.uuid < b.uuid ? -1 : 1));
+    // READINGS.paging: the list as seed 001 prints it, without parameters.
+    if (this.otherReadings) return json(200, matching.map(toJobJson));
     const invalid: { name: string; reason: string }[] = [];
     const limit = intParam(request.query.get('limit'), DEFAULT_LIMIT);
     const offset = intParam(request.query.get('offset'), 0);
@@ -255,11 +274,6 @@ export class UpCloudSimulator extends Simulator {
     if (Number.isNaN(offset) || offset < 0)
       invalid.push({ name: 'offset', reason: 'Must be a non-negative integer.' });
     if (invalid.length) return problem(400, 'INVALID_REQUEST', 'Validation error.', invalid);
-    const matching = [...this.jobs.values()]
-      .filter((job) => job.serviceId === serviceId)
-      .map((job) => this.job(job.uuid)!)
-      // Newest first, the object-storage-2 default order (`-created_at`) [I].
-      .sort((a, b) => b.createdAt - a.createdAt || (a.uuid < b.uuid ? -1 : 1));
     return json(200, matching.slice(offset, offset + limit).map(toJobJson));
   }
 

@@ -3,7 +3,7 @@ import { ConfigError, InvalidInputError, OutcomeUnknownError } from '../../error
 import type { Logger } from '../../logger.js';
 import { encodePathSegment } from '../http/encode.js';
 import { HttpClient, type HttpResponse, type ParsedProviderError } from '../http/http-client.js';
-import { logUnreadable, readItems, type UnreadableItem } from '../list-items.js';
+import { itemId, logUnreadable, readItems, type UnreadableItem } from '../list-items.js';
 import type { ProviderDeps } from '../types.js';
 import {
   type CreateJobBody,
@@ -17,24 +17,30 @@ import {
 } from './schemas.js';
 
 const PROVIDER = 'upcloud';
+const LIST_JOBS = 'ListJobs';
 export const DEFAULT_ENDPOINT = 'https://api.upcloud.com';
 const API_VERSION_PATH = '/1.3';
 const JOB_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** [I] object-storage-2 lists take `limit` 0..100 and `offset`; the jobs page shows no parameters. */
+/**
+ * [I] Page size asked for. Seed 001 documents `GET …/jobs` with no parameters; other object-storage-2
+ * lists take `limit` (up to 100) and `offset`. Both are sent, neither is relied on: an answer longer
+ * than asked for is the whole list, paged here (`readJobs`).
+ */
 export const MAX_PAGE_SIZE = 100;
-/** Listing stops after this many pages whatever the server says: 5,000 jobs at the default size. */
+/** Listing stops after this many requests whatever the server says: 5,000 jobs at the default size. */
 export const MAX_PAGES = 50;
 
-export interface ListJobsPage {
-  limit: number;
-  offset: number;
-}
+/** A job, or an item of the list that could not be read as one (by uuid when it had one; logged). */
+export type JobEntry =
+  | { job: UpCloudJob; unreadable?: undefined }
+  | { job?: undefined; unreadable: UnreadableItem };
 
-/** Jobs that could be read, and those that could not (by uuid when they had one; already logged). */
+/** What one read of the list gave, in the list's order, each job once. */
 export interface JobsRead {
-  jobs: UpCloudJob[];
-  unreadable: UnreadableItem[];
+  entries: JobEntry[];
+  /** How many items the list holds, when the read reached its end; absent when it stopped early. */
+  total?: number;
 }
 
 /**
@@ -125,6 +131,8 @@ export class UpCloudJobsClient {
   readonly #http: HttpClient;
   readonly #jobsPath: string;
   readonly #logger: Logger;
+  /** Whether a read has shown the API honouring `offset` (a later page brought jobs not seen before). */
+  #offsetHonoured = false;
 
   constructor(connection: Connection, deps: ProviderDeps) {
     if (!connection.serviceId) {
@@ -148,57 +156,96 @@ export class UpCloudJobsClient {
     });
   }
 
-  /** One page of jobs. `limit`/`offset` are [I], see `MAX_PAGE_SIZE`. */
-  async listJobs(page: ListJobsPage = { limit: MAX_PAGE_SIZE, offset: 0 }): Promise<UpCloudJob[]> {
-    return (await this.listJobsPage(page)).jobs;
+  /** The first `limit` jobs of the list (one request). */
+  async listJobs(limit: number = MAX_PAGE_SIZE): Promise<UpCloudJob[]> {
+    return jobsOf(await this.readJobs({ offset: 0, limit }));
   }
 
-  /** One page of jobs, with the items that could not be read. */
-  async listJobsPage(page: ListJobsPage = { limit: MAX_PAGE_SIZE, offset: 0 }): Promise<JobsRead> {
-    if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > MAX_PAGE_SIZE) {
-      throw new InvalidInputError(`limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
-    }
-    if (!Number.isInteger(page.offset) || page.offset < 0) {
-      throw new InvalidInputError('offset must be a whole number, 0 or more');
-    }
-    const operation = 'ListJobs';
-    const raw = await this.#http.json(
-      { operation, method: 'GET', path: this.#jobsPath, query: { limit: page.limit, offset: page.offset } },
-      listJobsResponseSchema,
-    );
-    const read = readItems(raw, jobSchema, 'uuid');
-    logUnreadable(this.#logger, { provider: PROVIDER, operation }, read.unreadable);
-    return { jobs: read.items, unreadable: read.unreadable };
+  /** Every job of the list that could be read (bounded by `MAX_PAGES`). */
+  async listAllJobs(): Promise<{ jobs: UpCloudJob[] }> {
+    return { jobs: jobsOf(await this.readJobs({ offset: 0, limit: Number.POSITIVE_INFINITY })) };
   }
 
   /**
-   * Every job, page by page. Bounded three ways: a short page ends the listing, a page with no job
-   * not seen before ends it (a server that ignores `offset` would otherwise repeat itself forever),
-   * and `MAX_PAGES` caps it.
+   * The items `offset` to `offset + limit` of the list, each once. Seed 001 documents the list with
+   * no parameters, so `limit`/`offset` are sent but never trusted: an answer longer than asked for is
+   * the whole list and is paged here; otherwise the list is read from its start (a later page whose
+   * items were all seen before means `offset` was ignored), and only once a read has shown that
+   * `offset` is honoured does a page become a single request for it.
    */
-  async listAllJobs(pageSize: number = MAX_PAGE_SIZE): Promise<JobsRead> {
-    const jobs = new Map<string, UpCloudJob>();
-    const unreadable = new Map<string, UnreadableItem>();
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const batch = await this.listJobsPage({ limit: pageSize, offset: page * pageSize });
-      let added = 0;
-      for (const job of batch.jobs) {
-        if (jobs.has(job.uuid)) continue;
-        jobs.set(job.uuid, job);
-        added++;
-      }
-      batch.unreadable.forEach((item, i) => {
-        const key = item.id ?? `#${page * pageSize}:${i}`;
-        if (unreadable.has(key)) return;
-        unreadable.set(key, item);
-        added++;
-      });
-      if (batch.jobs.length + batch.unreadable.length < pageSize || added === 0) {
-        return { jobs: [...jobs.values()], unreadable: [...unreadable.values()] };
-      }
+  async readJobs(window: { offset: number; limit: number }): Promise<JobsRead> {
+    const { offset, limit } = window;
+    if (!Number.isInteger(offset) || offset < 0) {
+      throw new InvalidInputError('offset must be a whole number, 0 or more');
     }
-    this.#logger.warn({ provider: PROVIDER, pages: MAX_PAGES, jobs: jobs.size }, 'job listing truncated');
-    return { jobs: [...jobs.values()], unreadable: [...unreadable.values()] };
+    if (limit !== Number.POSITIVE_INFINITY && (!Number.isInteger(limit) || limit < 1)) {
+      throw new InvalidInputError('limit must be a whole number, 1 or more');
+    }
+    if (offset > 0 && limit <= MAX_PAGE_SIZE && this.#offsetHonoured) {
+      const answer = await this.#page(limit, offset);
+      if (answer.length <= limit) {
+        const total = answer.length < limit ? offset + answer.length : undefined;
+        return { entries: this.#entries(answer), total };
+      }
+      // Longer than asked for: the API answers the whole list after all.
+      this.#offsetHonoured = false;
+      const all: unknown[] = [];
+      addDistinct(all, new Set(), answer, 0);
+      return { entries: this.#entries(all.slice(offset, offset + limit)), total: all.length };
+    }
+    const read = await this.#fromStart(offset + limit);
+    return { entries: this.#entries(read.items.slice(offset, offset + limit)), total: read.total };
+  }
+
+  /**
+   * The list from its start until `wanted` items are held or it ends. It ends on a short page or an
+   * answer longer than asked for (the whole list); it stops early, total unknown, on a full page with
+   * nothing new (`offset` ignored: what follows cannot be reached) or after `MAX_PAGES` requests.
+   */
+  async #fromStart(wanted: number): Promise<{ items: unknown[]; total?: number }> {
+    const size = Math.min(MAX_PAGE_SIZE, wanted);
+    const seen = new Set<string>();
+    const items: unknown[] = [];
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const offset = page * size;
+      const answer = await this.#page(size, offset);
+      const added = addDistinct(items, seen, answer, offset);
+      if (answer.length > size) {
+        this.#offsetHonoured = false;
+        return { items, total: items.length };
+      }
+      if (page > 0 && added > 0) this.#offsetHonoured = true;
+      if (answer.length < size) return { items, total: items.length };
+      if (added === 0 || items.length >= wanted) return { items };
+    }
+    this.#logger.warn({ provider: PROVIDER, pages: MAX_PAGES, jobs: items.length }, 'job listing truncated');
+    return { items };
+  }
+
+  /** One answer of `GET …/jobs`, as raw items. */
+  async #page(limit: number, offset: number): Promise<unknown[]> {
+    return this.#http.json(
+      { operation: LIST_JOBS, method: 'GET', path: this.#jobsPath, query: { limit, offset } },
+      listJobsResponseSchema,
+    );
+  }
+
+  /** Raw items read one by one, in order: one malformed item cannot hide the rest. */
+  #entries(items: readonly unknown[]): JobEntry[] {
+    const entries: JobEntry[] = [];
+    const unreadable: UnreadableItem[] = [];
+    for (const item of items) {
+      const parsed = jobSchema.safeParse(item);
+      if (parsed.success) {
+        entries.push({ job: parsed.data });
+        continue;
+      }
+      const described = readItems([item], jobSchema, 'uuid').unreadable[0]!;
+      unreadable.push(described);
+      entries.push({ unreadable: described });
+    }
+    logUnreadable(this.#logger, { provider: PROVIDER, operation: LIST_JOBS }, unreadable);
+    return entries;
   }
 
   async getJob(jobUuid: string): Promise<UpCloudJob> {
@@ -309,4 +356,29 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+function jobsOf(read: JobsRead): UpCloudJob[] {
+  return read.entries.flatMap((e) => (e.job ? [e.job] : []));
+}
+
+/**
+ * Adds the items of an answer not seen before (by uuid; an item without one counts as new), and
+ * says how many it added.
+ */
+function addDistinct(
+  items: unknown[],
+  seen: Set<string>,
+  answer: readonly unknown[],
+  offset: number,
+): number {
+  let added = 0;
+  answer.forEach((item, i) => {
+    const key = itemId(item, 'uuid') ?? `#${offset + i}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    items.push(item);
+    added++;
+  });
+  return added;
 }

@@ -7,7 +7,7 @@ import {
 } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
 import type { ListQuery, MigrationProvider, ProviderDeps, ResourceAction, ResourcePage } from '../types.js';
-import { describeIssues, type JobsRead, MAX_PAGE_SIZE, UpCloudJobsClient } from './client.js';
+import { describeIssues, type JobsRead, UpCloudJobsClient } from './client.js';
 import { mapJob } from './map.js';
 import { type CreateJobBody, JOB_TYPE, type UpCloudJob, upcloudCreateJobRequestSchema } from './schemas.js';
 
@@ -30,28 +30,23 @@ export class UpCloudProvider implements MigrationProvider {
   }
 
   /**
-   * Without a state filter a page maps straight onto the API's paging, so a poller reading page by
-   * page costs one request per page. The API documents no status filter, so a filtered list reads
-   * every job (bounded) and filters here.
+   * Seed 001 documents the list with no parameters and no status filter: the client pages it locally
+   * when the API answers the whole list (`readJobs`), and a filtered list reads every job (bounded)
+   * and filters here. A total is given only when the read reached the end of the list: after a read
+   * that stopped early the count so far would be a wrong total, so none is given (as NCP's).
    */
   async list(query: ListQuery): Promise<ResourcePage> {
     this.#onlyJobs(query.kind);
     const wanted = query.states?.length ? new Set(query.states) : undefined;
-    if (!wanted && query.limit > 0 && query.limit <= MAX_PAGE_SIZE && query.offset % query.limit === 0) {
-      const page = this.#resources(
-        await this.#client.listJobsPage({ limit: query.limit, offset: query.offset }),
-      );
-      const resources = page.slice(0, query.limit);
-      // The list carries no total; a short page tells it exactly.
-      return page.length < query.limit ? { resources, total: query.offset + page.length } : { resources };
+    if (!wanted) {
+      const read = await this.#client.readJobs({ offset: query.offset, limit: query.limit });
+      return withTotal(this.#resources(read), read.total);
     }
-    const jobs = this.#resources(await this.#client.listAllJobs());
+    const read = await this.#client.readJobs({ offset: 0, limit: Number.POSITIVE_INFINITY });
     // An unreadable job cannot be checked against the filter: it is shown rather than hidden.
-    const matching = wanted ? jobs.filter((job) => wanted.has(job.state) || job.unreadable) : jobs;
-    return {
-      resources: matching.slice(query.offset, query.offset + query.limit),
-      total: matching.length,
-    };
+    const matching = this.#resources(read).filter((job) => wanted.has(job.state) || job.unreadable);
+    const resources = matching.slice(query.offset, query.offset + query.limit);
+    return withTotal(resources, read.total === undefined ? undefined : matching.length);
   }
 
   async get(kind: ResourceKind, id: string): Promise<MigrationResource> {
@@ -64,7 +59,7 @@ export class UpCloudProvider implements MigrationProvider {
   }
 
   async checkConnection(): Promise<void> {
-    await this.#client.listJobs({ limit: 1, offset: 0 });
+    await this.#client.listJobs(1);
   }
 
   async create(kind: ResourceKind, request: unknown): Promise<{ id: string; name: string }> {
@@ -107,13 +102,14 @@ export class UpCloudProvider implements MigrationProvider {
     };
   }
 
-  /** Jobs as resources, then one stand-in per job that could not be read. */
+  /** Jobs as resources in the list's order, a stand-in where an item could not be read as a job. */
   #resources(read: JobsRead): MigrationResource[] {
     const where = { provider: 'upcloud', connection: this.connection, kind: 'job' } as const;
-    return [
-      ...read.jobs.map((job) => this.#map(job)),
-      ...read.unreadable.map((u) => unreadableResource(where, u.id, u.reason)),
-    ];
+    return read.entries.map((entry) =>
+      entry.job
+        ? this.#map(entry.job)
+        : unreadableResource(where, entry.unreadable.id, entry.unreadable.reason),
+    );
   }
 
   #map(job: UpCloudJob): MigrationResource {
@@ -128,6 +124,10 @@ export class UpCloudProvider implements MigrationProvider {
 /** UpCloud can only cancel, and only a job that has not finished; it has no pause or resume. */
 export function actionsForJobState(state: NormalizedState): ResourceAction[] {
   return state === 'queued' || state === 'running' ? ['cancel'] : [];
+}
+
+function withTotal(resources: MigrationResource[], total: number | undefined): ResourcePage {
+  return total === undefined ? { resources } : { resources, total };
 }
 
 export function createUpCloudProvider(connection: Connection, deps: ProviderDeps): MigrationProvider {
