@@ -33,6 +33,7 @@ import { SlackWatchDelivery } from './slack/watch-slack.js';
 import { completingWorkflowSteps } from './slack/workflow-step-decisions.js';
 import { LeaseLocks } from './store/lease-lock.js';
 import { openBotStore } from './store/open-bot-store.js';
+import { WorkspaceDeparture } from './use-cases/forget-workspace.js';
 import { Watcher, type WatcherOptions } from './watcher/watcher.js';
 
 export interface BotOptions {
@@ -106,7 +107,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   );
   // Kinds a connection does not offer (an OMS region without sync tasks), shared by lookups and the watcher.
   const offering = new KindOffering(store);
-  const resolver = new ResourceResolver(registry, new ResourceIndex(store), logger, offering);
+  const resourceIndex = new ResourceIndex(store);
+  const resolver = new ResourceResolver(registry, resourceIndex, logger, offering);
   const installations =
     config.slack.oauth && box
       ? new KeyvInstallationStore(store, box, secrets, logger, new LeaseLocks(state))
@@ -117,7 +119,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const settings = new SettingsStore(state);
   // One cached `users.info` per person answers both the admin check and their language.
   const directory = new CachedSlackDirectory((teamId) => slackClients.forTeam(teamId), logger);
-  const access = new AccessControl(new GrantStore(state), directory, logger);
+  const grants = new GrantStore(state);
+  const access = new AccessControl(grants, directory, logger);
   const locales = new SlackLocales(directory, settings, logger);
   const audit = new AuditLog(state, settings, slackAuditPoster(sender, locales), logger);
   const watcher = await Watcher.create(
@@ -162,13 +165,14 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     ),
     ...options.approvals,
   });
+  const lastActions = new LastActions(store);
   const deps: AppDeps = {
     config,
     logger,
     store,
     connections: registry,
     resolver,
-    lastActions: new LastActions(store),
+    lastActions,
     secrets,
     access,
     audit,
@@ -181,6 +185,18 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     interactiveBudget: options.interactiveBudget,
     metrics,
     inbound: new InboundDedupe(state, logger, metrics),
+    departures: new WorkspaceDeparture({
+      connections: registry,
+      watcher,
+      grants,
+      settings,
+      approvals: approvals.records,
+      audit,
+      resourceIndex,
+      lastActions,
+      logger,
+      auditRetentionMs: config.auditRetentionDays * 86_400_000,
+    }),
   };
   const slack = createSlackApp(deps);
   const port = await slack.start();

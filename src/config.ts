@@ -136,6 +136,16 @@ export const configSchema = z
     MAX_WATCHES_PER_WORKSPACE: capSetting('watches', 5_000),
     MAX_SUBSCRIPTIONS_PER_WORKSPACE: capSetting('subscriptions', 50),
     MAX_CHANNELS_PER_CONNECTION: capSetting('channels', 20),
+    // How long a workspace's audit entries outlive its uninstall (its other data goes at once).
+    AUDIT_RETENTION_DAYS: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: 'must be a number of days' })
+        .int('must be a whole number of days')
+        .min(0, 'must be 0 (deleted with the rest at uninstall) or more days')
+        .max(3_650, 'must be at most 3650 days')
+        .default(30),
+    ),
     DIGEST_HOUR_UTC: z.preprocess(
       emptyToUndefined,
       z.coerce
@@ -182,6 +192,8 @@ export const configSchema = z
       digestHourUtc: env.DIGEST_HOUR_UTC,
       recordFormat: env.WATCH_RECORD_FORMAT,
     },
+    /** Days a workspace's audit entries are kept after it uninstalls the app (0: deleted then). */
+    auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     /** What one workspace may add; each add past a cap is refused and changes nothing. */
     limits: {
       watches: env.MAX_WATCHES_PER_WORKSPACE,

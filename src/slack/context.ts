@@ -17,6 +17,7 @@ import type { ResourceResolver } from '../resources/resolve-resource.js';
 import type { SecretRegistry } from '../secrets.js';
 import type { SettingsStore } from '../settings/workspace-settings.js';
 import type { Store } from '../store/create-store.js';
+import type { WorkspaceDeparture } from '../use-cases/forget-workspace.js';
 import type { Watcher } from '../watcher/watcher.js';
 import type { InboundDedupe } from './inbound-dedupe.js';
 import type { InteractiveBudget } from './interactive-budget.js';
@@ -50,6 +51,8 @@ export interface AppDeps {
   metrics?: BotMetrics;
   /** Drops a Slack request seen before, on any replica, before any listener runs. */
   inbound: InboundDedupe;
+  /** Deletes a workspace's data when it uninstalls the app; absent in tests that build deps by hand. */
+  departures?: WorkspaceDeparture;
 }
 
 export interface Reply {
