@@ -61,6 +61,11 @@ export class GrantStore {
     });
     return removed;
   }
+
+  /** The workspace uninstalled the app: every grant of it goes. */
+  async forget(teamId: string): Promise<void> {
+    await this.#kv.update(key(teamId), (raw) => (raw === undefined ? SKIP : undefined));
+  }
 }
 
 function key(teamId: string): string {

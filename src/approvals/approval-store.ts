@@ -66,6 +66,17 @@ export class ApprovalStore {
     return entries.sort((a, b) => Date.parse(a.expiresAt) - Date.parse(b.expiresAt));
   }
 
+  /**
+   * The workspace uninstalled the app: its pending requests go (nobody can decide them now).
+   * Decided ones expire with the retention they were saved with. Returns how many were deleted.
+   */
+  async forget(team: string): Promise<number> {
+    const gone = (await this.#readIndex()).filter((e) => e.team === team);
+    for (const entry of gone) await this.#store.delete(recordKey(team, entry.id));
+    if (gone.length > 0) await this.#updateIndex((entries) => entries.filter((e) => e.team !== team));
+    return gone.length;
+  }
+
   async #readIndex(): Promise<PendingEntry[]> {
     const raw = await this.#store.get<unknown>(PENDING_INDEX);
     if (raw === undefined) return [];

@@ -62,6 +62,15 @@ export class AuditLog {
     return full;
   }
 
+  /**
+   * The workspace uninstalled the app: its entries are kept `retentionMs` more (the audit
+   * retention setting), then go; 0 deletes them now. A reinstall's next entry keeps them again.
+   */
+  async retire(teamId: string, retentionMs: number): Promise<void> {
+    if (retentionMs <= 0) await this.#kv.update(`audit:${teamId}`, () => undefined);
+    else await this.#kv.expire(`audit:${teamId}`, retentionMs);
+  }
+
   /** Newest first. */
   async recent(teamId: string, limit = 50): Promise<AuditEntry[]> {
     return parseEntries(await this.#kv.get(`audit:${teamId}`)).slice(0, limit);

@@ -155,6 +155,19 @@ export class ConnectionRegistry {
     if (cached) cached.loadedAt = 0;
   }
 
+  /**
+   * The workspace uninstalled the app: its stored connections are deleted and its copy in memory
+   * (with their providers) dropped. Its file connections stay: they are configuration. Returns how
+   * many stored connections were deleted.
+   */
+  async forget(teamId: string): Promise<number> {
+    const removed = (await this.#store?.forget(teamId)) ?? 0;
+    this.#teams.delete(teamId);
+    for (const key of this.#byFingerprint.keys())
+      if (key.startsWith(`${teamId}\n`)) this.#byFingerprint.delete(key);
+    return removed;
+  }
+
   async #load(store: ConnectionStore, teamId: string): Promise<void> {
     try {
       const loaded = await store.load(teamId);

@@ -201,6 +201,19 @@ export class ConnectionStore {
     return removed;
   }
 
+  /** The workspace uninstalled the app: every stored connection (and its sealed keys) goes. */
+  async forget(teamId: string): Promise<number> {
+    let removed = 0;
+    await this.#store.update(keyFor(teamId), (raw) => {
+      if (raw === undefined) return SKIP;
+      // A record that cannot be read is deleted all the same: it is this workspace's.
+      const parsed = teamRecordSchema.safeParse(readJsonSafely(raw));
+      removed = parsed.success ? parsed.data.connections.length : 1;
+      return undefined;
+    });
+    return removed;
+  }
+
   async #read(teamId: string): Promise<TeamRecord> {
     return parseRecord(teamId, await this.#store.get(keyFor(teamId)));
   }
@@ -342,6 +355,14 @@ function parseRecord(teamId: string, raw: string | undefined): TeamRecord {
     );
   }
   return parsed.data;
+}
+
+function readJsonSafely(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
 }
 
 /** No connections left: the key is deleted rather than kept empty. */

@@ -30,6 +30,14 @@ export class LastActions {
     await this.#store.set<LastAction>(key(teamId, resource), action, KEEP_MS);
   }
 
+  /**
+   * The workspace uninstalled the app: the attributions of these resources go now (they are kept
+   * by resource, not listed per workspace; any other expires within KEEP_MS).
+   */
+  async forget(teamId: string, resources: readonly ResourceKey[]): Promise<void> {
+    for (const resource of resources) await this.#store.delete(key(teamId, resource));
+  }
+
   async get(teamId: string, resource: ResourceKey): Promise<LastAction | undefined> {
     return this.#store.get<LastAction>(key(teamId, resource));
   }

@@ -52,6 +52,11 @@ export class ResourceIndex {
     });
   }
 
+  /** The workspace uninstalled the app: the names and ids it had listed go. */
+  async forgetWorkspace(teamId: string): Promise<void> {
+    await this.#store.delete(key(teamId));
+  }
+
   async forget(teamId: string, gone: Pick<IndexEntry, 'connection' | 'kind' | 'id'>): Promise<void> {
     const stored = await this.#store.get<StoredIndex>(key(teamId));
     if (!stored) return;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LOCALES, type Locale } from '../i18n/locale.js';
-import type { AtomicKv } from '../store/atomic-kv.js';
+import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import { readJson } from '../store/open-atomic-kv.js';
 
 const settingsSchema = z.object({
@@ -50,6 +50,11 @@ export class SettingsStore {
       return JSON.stringify(next);
     });
     return next;
+  }
+
+  /** The workspace uninstalled the app: its settings go. */
+  async forget(teamId: string): Promise<void> {
+    await this.#kv.update(`settings:${teamId}`, (raw) => (raw === undefined ? SKIP : undefined));
   }
 
   /** One channel's language (`undefined`: back to the workspace's), leaving the other channels as they are. */

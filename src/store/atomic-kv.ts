@@ -57,6 +57,11 @@ export interface AtomicKv {
    * false for every later one, on any replica sharing the store. The inbound dedupe's seen-keys.
    */
   claim(key: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Lets the value of `key` live `ttlMs` more, then go (`PEXPIRE`); a later write through `update`
+   * keeps it for good again. Nothing happens to a key that has no value.
+   */
+  expire(key: string, ttlMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -257,6 +262,13 @@ export class LocalAtomicKv implements AtomicKv {
   }
 
   /** Serialises work per key: the previous holder's promise is awaited, whatever its outcome. */
+  async expire(key: string, ttlMs: number): Promise<void> {
+    await this.#locked(key, async () => {
+      const current = await this.get(key);
+      if (current !== undefined) await this.#store.set(this.#prefix + key, current, ttlMs);
+    });
+  }
+
   async #locked<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.#locks.get(key) ?? Promise.resolve();
     const run = previous.then(work, work);

@@ -249,6 +249,10 @@ export class RedisAtomicKv implements AtomicKv {
     return set === 'OK';
   }
 
+  async expire(key: string, ttlMs: number): Promise<void> {
+    await this.#run('pexpire', () => this.#client.pExpire(this.#prefix + key, ttlMs));
+  }
+
   async close(): Promise<void> {
     try {
       await this.#client.close();

@@ -70,6 +70,11 @@ export class SubscriptionLedger {
     });
   }
 
+  /** The workspace uninstalled the app: its record goes. */
+  async forget(teamId: string): Promise<void> {
+    await this.#kv.update(ledgerKey(teamId), (current) => (current === undefined ? SKIP : undefined));
+  }
+
   /** The workspace's subscriptions and each connection's channels against their caps. */
   async use(teamId: string, stored: () => Promise<LedgerEntry[]>): Promise<Omit<WorkspaceUse, 'watches'>> {
     const raw = await this.#kv.get(ledgerKey(teamId));

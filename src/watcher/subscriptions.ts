@@ -125,6 +125,14 @@ export class SubscriptionStore {
     return removed;
   }
 
+  /** The workspace uninstalled the app: its subscriptions and their ledger go. Returns those removed. */
+  async forget(teamId: string): Promise<Subscription[]> {
+    const subs = await this.list(teamId);
+    for (const sub of subs) await this.remove(sub);
+    await this.#ledger.forget(teamId);
+    return subs;
+  }
+
   async loadAll(): Promise<Subscription[]> {
     const keys = (await this.#kv.setMembers(SET)).sort();
     if (keys.length === 0) return [];

@@ -21,21 +21,54 @@ function installationOf(args: EventArgs<'app_uninstalled' | 'tokens_revoked'>) {
   };
 }
 
-/** The app was removed from a workspace (or org): forget its installation and tokens (OAuth mode). */
+/**
+ * The app was removed from a workspace (or org): its installation and tokens are forgotten (OAuth
+ * mode), and in every mode the workspace's data is deleted and its watches stop (WorkspaceDeparture).
+ * Both run holding the installation's lock, so an install racing the uninstall is never half
+ * deleted; both are idempotent, so a repeated event or a second replica changes nothing more.
+ */
 export function appUninstalled(deps: AppDeps) {
   return async (args: EventArgs<'app_uninstalled'>): Promise<void> => {
     const store = deps.slackClients.installations;
-    if (!store) return;
     const where = installationOf(args);
+    const workspace = workspaceOf(args);
+    const forget = async () => {
+      if (store) {
+        try {
+          await store.deleteInstallation(where);
+        } catch (error) {
+          deps.logger.error(
+            { err: error, ...where },
+            'could not delete the installation after app_uninstalled',
+          );
+        }
+      }
+      // An org-wide uninstall names no one workspace: each keeps its data until it is named.
+      if (workspace) await deps.departures?.forget(workspace);
+      else deps.logger.warn({ ...where }, 'app_uninstalled names no workspace: no workspace data deleted');
+    };
     try {
-      await store.deleteInstallation(where);
+      await (store ? store.withInstallationLock(where, forget) : forget());
     } catch (error) {
-      deps.logger.error({ err: error, ...where }, 'could not delete the installation after app_uninstalled');
+      deps.logger.error(
+        { err: error, ...where },
+        'could not delete the workspace data after app_uninstalled',
+      );
     }
   };
 }
 
-/** The bot token was revoked: the installation is useless, so it is deleted (a new install stores a new one). */
+/** The workspace whose data an event concerns: its team id, unless it came for a whole org. */
+function workspaceOf(args: EventArgs<'app_uninstalled'>): string | undefined {
+  const team = installationOf(args).teamId;
+  return team && /^T[A-Z0-9]{2,}$/.test(team) ? team : undefined;
+}
+
+/**
+ * The bot token was revoked: the installation is useless, so it is deleted (a new install stores a
+ * new one). The workspace's data stays: Slack says revoking a bot token does not uninstall the app
+ * (auth.revoke), and a real uninstall also sends `app_uninstalled`, which deletes it.
+ */
 export function tokensRevoked(deps: AppDeps) {
   return async (args: EventArgs<'tokens_revoked'>): Promise<void> => {
     const store = deps.slackClients.installations;

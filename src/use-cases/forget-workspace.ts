@@ -1,0 +1,101 @@
+import type { GrantStore } from '../access/grant-store.js';
+import type { ApprovalStore } from '../approvals/approval-store.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { ConnectionRegistry } from '../connections/connection-registry.js';
+import type { Logger } from '../logger.js';
+import type { LastActions } from '../resources/last-actions.js';
+import type { ResourceIndex } from '../resources/resource-index.js';
+import type { SettingsStore } from '../settings/workspace-settings.js';
+import { type ForgottenWatches, forgetWorkspaceWatches } from '../watcher/forget-workspace.js';
+import type { Watcher } from '../watcher/watcher.js';
+
+export interface WorkspaceDataStores {
+  connections: ConnectionRegistry;
+  watcher: Pick<Watcher, 'store' | 'subscriptions'>;
+  grants: GrantStore;
+  settings: SettingsStore;
+  approvals: ApprovalStore;
+  audit: AuditLog;
+  resourceIndex: ResourceIndex;
+  lastActions: LastActions;
+  logger: Logger;
+  /** AUDIT_RETENTION_DAYS in ms: how long a departed workspace's audit entries are kept. */
+  auditRetentionMs: number;
+}
+
+/**
+ * What the bot keeps about a workspace, deleted when the workspace uninstalls the app: stored
+ * connections (with their encrypted keys), watches and subscriptions (so no cycle polls a provider
+ * for it again), role grants, settings, pending approval requests, the resource index and the
+ * attributions of its watched resources. Its audit entries are kept as long as the audit retention
+ * allows, then go. What is kept with a TTL of its own expires by it: decided approval requests
+ * (30 days) and other attributions (7 days).
+ *
+ * Idempotent (a second run deletes nothing more), and every part is tried even when one fails: a
+ * failure is logged and thrown at the end, and the next uninstall event (or a retry) finishes it.
+ */
+export class WorkspaceDeparture {
+  readonly #stores: WorkspaceDataStores;
+
+  constructor(stores: WorkspaceDataStores) {
+    this.#stores = stores;
+  }
+
+  async forget(teamId: string): Promise<void> {
+    const s = this.#stores;
+    const failed: string[] = [];
+    const step = async <T>(what: string, work: () => Promise<T>, fallback: T): Promise<T> => {
+      try {
+        return await work();
+      } catch (error) {
+        failed.push(what);
+        s.logger.error(
+          { err: error, team: teamId, part: what },
+          'could not delete a departed workspace’s data',
+        );
+        return fallback;
+      }
+    };
+    const none: ForgottenWatches = { watches: 0, subscriptions: 0, resources: [] };
+    // Watches and subscriptions first: from then on no cycle polls a provider for the workspace.
+    const watched = await step(
+      'watches',
+      () => forgetWorkspaceWatches(s.watcher.store, s.watcher.subscriptions, teamId),
+      none,
+    );
+    const connections = await step('connections', () => s.connections.forget(teamId), 0);
+    // Again, now that its connections are gone: a cycle that was running may have added a watch
+    // for a subscription it read before the first pass.
+    const late = await step(
+      'watches',
+      () => forgetWorkspaceWatches(s.watcher.store, s.watcher.subscriptions, teamId),
+      none,
+    );
+    await step('grants', () => s.grants.forget(teamId), undefined);
+    await step('settings', () => s.settings.forget(teamId), undefined);
+    const approvals = await step('approvals', () => s.approvals.forget(teamId), 0);
+    await step('resource index', () => s.resourceIndex.forgetWorkspace(teamId), undefined);
+    await step(
+      'last actions',
+      () => s.lastActions.forget(teamId, [...watched.resources, ...late.resources]),
+      undefined,
+    );
+    await step('audit', () => s.audit.retire(teamId, s.auditRetentionMs), undefined);
+    s.logger.info(
+      {
+        team: teamId,
+        connections,
+        watches: watched.watches + late.watches,
+        subscriptions: watched.subscriptions + late.subscriptions,
+        approvals,
+        auditKeptDays: Math.round(s.auditRetentionMs / 86_400_000),
+        ...(failed.length > 0 ? { failed: [...new Set(failed)] } : {}),
+      },
+      'workspace uninstalled the app: its data deleted',
+    );
+    if (failed.length > 0)
+      throw new Error(
+        `Could not delete all of workspace ${teamId}'s data (${[...new Set(failed)].join(', ')}).`,
+      );
+  }
+}

@@ -1,0 +1,50 @@
+import { SKIP } from '../store/atomic-kv.js';
+import type { SubscriptionStore } from './subscriptions.js';
+import {
+  channelKey,
+  healthKey,
+  type WatchRecord,
+  type WatchStore,
+  type WatchTarget,
+  watchTargetOf,
+} from './watch-store.js';
+
+export interface ForgottenWatches {
+  watches: number;
+  subscriptions: number;
+  /** The resources its watches named (their last-action attributions go too). */
+  resources: Pick<WatchTarget, 'connection' | 'kind' | 'id'>[];
+}
+
+/**
+ * Everything the watcher keeps for a workspace that uninstalled the app: its subscriptions (and
+ * their ledger), its watches with their outboxes (nothing more is posted there), its channels'
+ * digest records and its own connections' health. With no watch or subscription of it left, no
+ * cycle asks a provider anything for it. Idempotent: a second run finds nothing.
+ */
+export async function forgetWorkspaceWatches(
+  store: WatchStore,
+  subscriptions: SubscriptionStore,
+  teamId: string,
+): Promise<ForgottenWatches> {
+  // Subscriptions first: a cycle running meanwhile would otherwise add watches for them again.
+  const subs = await subscriptions.forget(teamId);
+  const channels = new Set(subs.map((s) => s.channelId));
+  const connections = new Set(subs.map((s) => s.connection));
+  const resources: ForgottenWatches['resources'] = [];
+  let watches = 0;
+  for (const key of await store.watchKeys()) {
+    // A key names its target; one of another shape is read to find its workspace.
+    const target = watchTargetOf(key) ?? (await store.read<WatchRecord>(key))?.watch;
+    if (target?.teamId !== teamId) continue;
+    if (await store.remove(key)) watches++;
+    channels.add(target.channelId);
+    connections.add(target.connection);
+    resources.push({ connection: target.connection, kind: target.kind, id: target.id });
+  }
+  const gone = (current: string | undefined) => (current === undefined ? SKIP : undefined);
+  for (const channel of channels) await store.backend.update(channelKey(teamId, channel), gone);
+  // Its own connections' health (a connection shared by every workspace keeps its own).
+  for (const name of connections) await store.backend.update(healthKey(`${teamId}/${name}`), gone);
+  return { watches, subscriptions: subs.length, resources };
+}
