@@ -7,7 +7,8 @@ import type { WorkspaceUse } from '../../watcher/workspace-limits.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { progressBar } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
-import { resourceRef, stateLabelIn } from './resource-card.js';
+import { resourceRef } from './resource-card.js';
+import { stateLabelIn } from './state-words.js';
 import { workspaceUseLines } from './workspace-use.js';
 
 export interface ConnectionHealth {

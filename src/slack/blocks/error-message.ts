@@ -7,7 +7,8 @@ import type { AmbiguousRefError } from '../../resources/resolve-resource.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { code, escapeControl, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { kebab } from './provider-words.js';
-import { actionLabel, confirmFor, stateWords } from './resource-card.js';
+import { actionLabel, confirmFor } from './resource-card.js';
+import { stateWords } from './state-words.js';
 
 export interface RenderedMessage {
   text: string;

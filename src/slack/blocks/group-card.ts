@@ -4,7 +4,7 @@ import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { GroupTally } from '../../watcher/group-tally.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
-import { stateWords } from './resource-card.js';
+import { stateWords } from './state-words.js';
 
 /** Task states in the order a group card lists them: what needs someone first. */
 const ORDER: readonly NormalizedState[] = [

@@ -10,46 +10,7 @@ import { explainFailure, failureMainAction, renderFailureExplanation } from './f
 import { progressBar, slackDate } from './format.js';
 import { groupTallyBlocks } from './group-card.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
-
-const STATE_EMOJI: Record<NormalizedState, string> = {
-  queued: ':hourglass_flowing_sand:',
-  running: ':arrows_counterclockwise:',
-  pausing: ':double_vertical_bar:',
-  paused: ':double_vertical_bar:',
-  retrying: ':repeat:',
-  succeeded: ':white_check_mark:',
-  failed: ':x:',
-  cancelled: ':no_entry_sign:',
-  deleting: ':wastebasket:',
-  deleted: ':wastebasket:',
-  monitoring: ':eyes:',
-  unknown: ':grey_question:',
-};
-
-/** A state with its emoji, in the reader's language (`:x: Failed`). */
-export function stateLabelIn(state: NormalizedState, tr: Translator): string {
-  return `${STATE_EMOJI[state]} ${tr.t(`state.${state}`)}`;
-}
-
-/** The English labels, for surfaces that are not translated yet. */
-export const STATE_LABELS = Object.fromEntries(
-  Object.keys(STATE_EMOJI).map((state) => [state, stateLabelIn(state as NormalizedState, ENGLISH)]),
-) as Record<NormalizedState, string>;
-
-/**
- * The state as a person reads it: a status the bot does not know shows the provider's own value
- * ("Unknown (12)"), and a list item that could not be read says so.
- */
-export function stateLabel(
-  r: Pick<MigrationResource, 'state' | 'rawStatus' | 'unreadable'>,
-  tr: Translator = ENGLISH,
-): string {
-  if (r.unreadable) return `:warning: ${tr.t('state.unreadable')}`;
-  const raw = r.rawStatus.trim();
-  if (r.state === 'unknown' && raw)
-    return `${stateLabelIn('unknown', tr)} (${escapeMrkdwn(truncate(raw, 40))})`;
-  return stateLabelIn(r.state, tr);
-}
+import { stateLabel } from './state-words.js';
 
 /**
  * The words on a button for an action: the same on the card, in threads and in pickers. A resource
@@ -102,11 +63,6 @@ export function confirmFor(
     deny: { type: 'plain_text', text: tr.t('confirm.deny') },
     style: action === 'pause' ? 'primary' : 'danger',
   };
-}
-
-/** A state as plain words (no emoji), for button labels and other plain text. */
-export function stateWords(state: NormalizedState, tr: Translator = ENGLISH): string {
-  return tr.t(`state.${state}`);
 }
 
 export function resourceRef(resource: Pick<MigrationResource, 'connection' | 'id'>): string {

@@ -6,7 +6,8 @@ import { encodeResourceButton } from '../resource-button.js';
 import { progressBar, slackDate } from './format.js';
 import { budgetShare } from './message-budget.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
-import { kindPlural, kindWords, resourceRef, stateLabel } from './resource-card.js';
+import { kindPlural, kindWords, resourceRef } from './resource-card.js';
+import { stateLabel } from './state-words.js';
 
 /** Slack allows 50 blocks per message: 2 header blocks, one per row, one footer, leaving room. */
 export const MAX_LIST_ROWS = 40;

@@ -5,7 +5,8 @@ import type { DeletePlan } from '../../use-cases/plan-delete.js';
 import type { Shown } from '../../use-cases/show-resource.js';
 import type { Watched } from '../../use-cases/watch-resource.js';
 import { code, escapeMrkdwn } from './mrkdwn.js';
-import { renderResourceCard, stateWords } from './resource-card.js';
+import { renderResourceCard } from './resource-card.js';
+import { stateWords } from './state-words.js';
 
 /**
  * One reply per use case, whichever surface asked: the command and the button for the same action

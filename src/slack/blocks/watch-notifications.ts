@@ -22,7 +22,8 @@ import { slackDate } from './format.js';
 import { failedTaskLine } from './group-card.js';
 import { MESSAGE_TEXT_BUDGET, packLines } from './message-budget.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
-import { actionLabel, kindWords, renderResourceCard, resourceRef, stateLabelIn } from './resource-card.js';
+import { actionLabel, kindWords, renderResourceCard, resourceRef } from './resource-card.js';
+import { stateLabelIn } from './state-words.js';
 
 /**
  * What the watcher posts, rendered when it is sent: the parent card (the resource card, edited in

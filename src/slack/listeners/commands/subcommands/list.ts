@@ -2,8 +2,9 @@ import type { MigrationResource, ResourceKind } from '../../../../domain/migrati
 import type { Translator } from '../../../../i18n/translator.js';
 import { orderForTriage, triageSummary } from '../../../../resources/triage.js';
 import { describeUnreadable } from '../../../blocks/error-message.js';
-import { kindPlural, stateWords } from '../../../blocks/resource-card.js';
+import { kindPlural } from '../../../blocks/resource-card.js';
 import { type ListGap, MAX_LIST_ROWS, renderResourceList } from '../../../blocks/resource-list.js';
+import { stateWords } from '../../../blocks/state-words.js';
 import type { HandlerContext } from '../../../context.js';
 import { type ListQuery, parseListQuery } from '../../../list-query.js';
 import { defineSubcommand } from '../subcommand.js';

@@ -4,7 +4,7 @@ import { brokenFix } from '../../../../watcher/broken-channel.js';
 import { formatPercent } from '../../../blocks/format.js';
 import { MESSAGE_TEXT_BUDGET, packLines } from '../../../blocks/message-budget.js';
 import { code, escapeMrkdwn, truncate } from '../../../blocks/mrkdwn.js';
-import { STATE_LABELS } from '../../../blocks/resource-card.js';
+import { STATE_LABELS } from '../../../blocks/state-words.js';
 import { brokenLabel } from '../../../blocks/watch-notifications.js';
 import { channelOnly } from '../../../command-text.js';
 import { defineSubcommand } from '../subcommand.js';
