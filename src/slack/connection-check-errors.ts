@@ -2,7 +2,8 @@ import { explainForDisplay } from '../catalogue/explain.js';
 import type { Connection } from '../connections/connection.js';
 import { asAppError, ErrorCode, ProviderError } from '../errors.js';
 import { ENGLISH, type Translator } from '../i18n/translator.js';
-import { blockId, credentialBlock, notFoundBlock } from './connection-form.js';
+import { credentialBlock, notFoundBlock } from './connection-form.js';
+import { blockId } from './connection-form-fields.js';
 import { fieldWhat } from './connection-form-parse.js';
 
 /**

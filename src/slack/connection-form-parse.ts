@@ -7,7 +7,14 @@ import type { ConnectField } from '../providers/definition.js';
 import type { ProviderId } from '../providers/provider-ids.js';
 import { providerDefinition } from '../providers/registry.js';
 import { providerText } from './blocks/provider-words.js';
-import { authChoice, BLOCK, blockId, choiceFrom, type StateValues } from './connection-form.js';
+import {
+  authChoice,
+  BLOCK,
+  blockId,
+  choiceFrom,
+  NO_SPACE,
+  type StateValues,
+} from './connection-form-fields.js';
 import { storageCredentials } from './connection-storage.js';
 import { readForm } from './create-forms/view-state.js';
 
@@ -20,8 +27,6 @@ import { readForm } from './create-forms/view-state.js';
 export type ParsedForm =
   | { ok: true; connection: Connection; prefill: Record<string, string> }
   | { ok: false; errors: Record<string, string> };
-
-export const NO_SPACE = /^\S+$/;
 
 /** What a provider calls a field ("access key id"), in the reader's words where known. */
 export function fieldWhat(tr: Translator, provider: ProviderId, block: string, english: string): string {

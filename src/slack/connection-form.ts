@@ -1,83 +1,27 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import type { Connection, ConnectionAuth } from '../connections/connection.js';
+import type { Connection } from '../connections/connection.js';
 import { defaultEndpoint, endpointExample } from '../connections/endpoint-policy.js';
 import { ENGLISH, type Translator } from '../i18n/translator.js';
-import type { AuthChoiceDefinition, ConnectField, ProviderDefinition } from '../providers/definition.js';
-import { PROVIDER_IDS, type ProviderId } from '../providers/provider-ids.js';
-import { isProviderId, providerDefinition, providerDefinitions } from '../providers/registry.js';
-import { context, modal, options, section, selectInput, textInput } from './blocks/create/modal-kit.js';
+import type { ConnectField } from '../providers/definition.js';
+import { providerDefinition, providerDefinitions } from '../providers/registry.js';
+import { context, modal, options, section, selectInput } from './blocks/create/modal-kit.js';
 import { providerText } from './blocks/provider-words.js';
+import { authChoice, BLOCK, blockId, connectInput, type FormChoice } from './connection-form-fields.js';
 import { STORAGE_BLOCK_IDS, storageBlocks } from './connection-storage.js';
-import {
-  type ConnectMetadata,
-  decodeConnectMetadata,
-  encodeConnectMetadata,
-} from './create-forms/metadata.js';
-import { readForm } from './create-forms/view-state.js';
+import { type ConnectMetadata, encodeConnectMetadata } from './create-forms/metadata.js';
 
 /**
- * The `/migrate connect` modal, rendered from the chosen provider's `connect` definition, and the
- * parser of a submission. Block ids are stable (Slack keeps what was typed across `views.update`
- * when block and action ids stay the same), and fields whose default depends on the provider carry
- * the provider in their id so switching provider shows that provider's default. A secret is never
- * pre-filled and never put in `private_metadata`, which only carries where the command was typed.
+ * The `/migrate connect` modal, rendered from the chosen provider's `connect` definition (the
+ * submission is parsed in connection-form-parse). Block ids are stable (Slack keeps what was typed
+ * across `views.update` when block and action ids stay the same), and fields whose default depends
+ * on the provider carry the provider in their id so switching provider shows that provider's
+ * default. A secret is never pre-filled and never put in `private_metadata`, which only carries
+ * where the command was typed.
  */
 
 export const CONNECT_CALLBACK_ID = 'connection.connect';
 /** Provider and auth-method selects dispatch this action: the modal is redrawn for the choice. */
 export const CONNECT_FORM_ACTION = 'connection.form';
-/** Every text input of the connect form has this action id. */
-const VALUE_ACTION = 'value';
-
-export type AuthChoice = ConnectionAuth['type'];
-
-/** Block ids every provider's form has; provider fields declare their own. */
-export const BLOCK = {
-  name: 'name',
-  provider: 'provider',
-  endpoint: 'endpoint',
-  authType: 'auth_type',
-} as const;
-
-/** `endpoint.ncp`: blocks whose default depends on the provider carry it. */
-export function blockId(name: 'endpoint' | 'authType', provider: ProviderId): string {
-  return `${BLOCK[name]}.${provider}`;
-}
-
-export interface FormChoice {
-  provider: ProviderId;
-  auth: AuthChoice;
-}
-
-export type { ConnectMetadata } from './create-forms/metadata.js';
-export const encodeMetadata = encodeConnectMetadata;
-export const decodeMetadata = decodeConnectMetadata;
-
-export function defaultChoice(provider: ProviderId = PROVIDER_IDS[0]!): FormChoice {
-  return { provider, auth: providerDefinition(provider).connect.authChoices[0]?.type ?? 'aksk' };
-}
-
-/** Values as Slack reports them in `view.state.values` (read with the one view-state reader). */
-export type StateValues = Record<
-  string,
-  Record<string, { type?: string; value?: string | null; selected_option?: { value: string } | null }>
->;
-
-export function authChoice(definition: ProviderDefinition, auth: AuthChoice): AuthChoiceDefinition {
-  const choices = definition.connect.authChoices;
-  return choices.find((a) => a.type === auth) ?? choices[0]!;
-}
-
-/** The provider and auth method chosen so far (the modal is redrawn for them). */
-export function choiceFrom(values: StateValues, fallback: FormChoice = defaultChoice()): FormChoice {
-  const { byBlock } = readForm(values);
-  const picked = byBlock[BLOCK.provider];
-  const provider = picked && isProviderId(picked) ? picked : fallback.provider;
-  const auth = byBlock[blockId('authType', provider)];
-  const definition = providerDefinition(provider);
-  const valid = definition.connect.authChoices.find((a) => a.type === auth)?.type;
-  return { provider, auth: valid ?? authChoice(definition, 'aksk').type };
-}
 
 /** The block a rejected sign-in points at: the first secret of the connection's auth method. */
 export function credentialBlock(connection: Connection): string {
@@ -125,27 +69,6 @@ export interface ModalOptions {
   prefill?: Record<string, string>;
   /** The viewer's language. */
   tr?: Translator;
-}
-
-/** A text input of the connect form (action id `value`), through the modal kit. */
-export function connectInput(
-  block: string,
-  f: Pick<ConnectField, 'label' | 'placeholder' | 'hint' | 'optional' | 'maxLength'> & {
-    multiline?: boolean;
-    initial?: string;
-  },
-): KnownBlock {
-  return textInput({
-    field: block,
-    actionId: VALUE_ACTION,
-    label: f.label,
-    hint: f.hint,
-    optional: f.optional,
-    placeholder: f.placeholder,
-    multiline: f.multiline,
-    maxLength: f.maxLength ?? 256,
-    initial: f.initial,
-  });
 }
 
 function choiceSelect(
@@ -233,7 +156,7 @@ export function connectModal(
       title,
       submit: tr.t(meta.replaces ? 'connect.submit.replace' : 'connect.submit.save'),
       close: tr.t('modal.cancel'),
-      privateMetadata: encodeMetadata(meta),
+      privateMetadata: encodeConnectMetadata(meta),
       blocks,
     }),
     // The title as it always was (no emoji flag): tests and clients compare it as is.
@@ -273,9 +196,7 @@ export function messageModal(
     callbackId: `${CONNECT_CALLBACK_ID}.done`,
     title,
     close: tr.t('modal.close'),
-    privateMetadata: encodeMetadata(meta),
+    privateMetadata: encodeConnectMetadata(meta),
     blocks: [section(text)],
   });
 }
-
-export { NO_SPACE, type ParsedForm, parseConnectForm } from './connection-form-parse.js';

@@ -4,8 +4,7 @@ import { CONNECTION_NAME } from '../connections/load-connections-file.js';
 import { ENGLISH, type Translator } from '../i18n/translator.js';
 import type { ConnectDefinition } from '../providers/definition.js';
 import { divider, section } from './blocks/create/modal-kit.js';
-import { connectInput } from './connection-form.js';
-import { NO_SPACE } from './connection-form-parse.js';
+import { connectInput, NO_SPACE } from './connection-form-fields.js';
 
 /**
  * The storage-credential part of the connect form (the bucket keys a migration reads and writes

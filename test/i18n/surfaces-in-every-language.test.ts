@@ -45,11 +45,8 @@ import {
 import { renderActed, renderDeletePlan, renderWatched } from '../../src/slack/blocks/use-case-replies.js';
 import { renderParentCard, renderWatchNotification } from '../../src/slack/blocks/watch-notifications.js';
 import { checkErrors } from '../../src/slack/connection-check-errors.js';
-import {
-  messageModal as connectMessageModal,
-  connectModal,
-  parseConnectForm,
-} from '../../src/slack/connection-form.js';
+import { messageModal as connectMessageModal, connectModal } from '../../src/slack/connection-form.js';
+import { parseConnectForm } from '../../src/slack/connection-form-parse.js';
 import { requestFromForm } from '../../src/slack/create-forms/index.js';
 import type { WatchEvent } from '../../src/watcher/watch-store.js';
 import { viewLimitProblems } from '../harness/interactions.js';

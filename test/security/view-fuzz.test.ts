@@ -7,14 +7,15 @@ import { InvalidInputError } from '../../src/errors.js';
 import { OMS_LABELS } from '../../src/providers/huawei-oms/create-form.js';
 import { NCP_LABELS } from '../../src/providers/ncp/create-form.js';
 import { UPCLOUD_LABELS } from '../../src/providers/upcloud/create-form.js';
-import {
-  connectBlockIds,
-  decodeMetadata,
-  parseConnectForm,
-  type StateValues,
-} from '../../src/slack/connection-form.js';
+import { connectBlockIds } from '../../src/slack/connection-form.js';
+import type { StateValues } from '../../src/slack/connection-form-fields.js';
+import { parseConnectForm } from '../../src/slack/connection-form-parse.js';
 import { requestFromForm } from '../../src/slack/create-forms/index.js';
-import { decodeFormMetadata, decodePickerMetadata } from '../../src/slack/create-forms/metadata.js';
+import {
+  decodeConnectMetadata,
+  decodeFormMetadata,
+  decodePickerMetadata,
+} from '../../src/slack/create-forms/metadata.js';
 import { errorsForBlocks, readForm } from '../../src/slack/create-forms/view-state.js';
 import { FUZZ_OPTIONS, FUZZ_RUNS } from './fuzz-settings.js';
 
@@ -323,7 +324,7 @@ describe(`view submissions, fuzzed (${FUZZ_RUNS.toLocaleString('en-US')} generat
         fc.anything(),
         (values, metadata) => {
           const parsed = parseConnectForm(values as StateValues, 'T0FAKE001', allowList);
-          check(typeof decodeMetadata(metadataText(metadata)) === 'object', 'metadata not decoded');
+          check(typeof decodeConnectMetadata(metadataText(metadata)) === 'object', 'metadata not decoded');
           if (parsed.ok) {
             counts.accepted++;
             const c = parsed.connection;

@@ -12,15 +12,10 @@ import { DISCONNECT_ACTION } from '../../blocks/connection-list.js';
 import { code } from '../../blocks/mrkdwn.js';
 import { buttonHandler } from '../../button-handler.js';
 import { CONNECTION_WORD } from '../../command-text.js';
-import {
-  CONNECT_CALLBACK_ID,
-  CONNECT_FORM_ACTION,
-  choiceFrom,
-  connectModal,
-  decodeMetadata,
-  type StateValues,
-} from '../../connection-form.js';
+import { CONNECT_CALLBACK_ID, CONNECT_FORM_ACTION, connectModal } from '../../connection-form.js';
+import { choiceFrom, type StateValues } from '../../connection-form-fields.js';
 import type { AppDeps } from '../../context.js';
+import { decodeConnectMetadata } from '../../create-forms/metadata.js';
 import { refuseFileConnection } from '../commands/subcommands/disconnect.js';
 import type { ListenerRoutes } from '../router.js';
 import { fixKeysButton } from './fix-keys-button.js';
@@ -93,7 +88,7 @@ export function connectFormChanged(deps: AppDeps) {
     const tr = deps.locales ? await deps.locales.translatorForUser(teamId, body.user.id) : undefined;
     const next = connectModal(
       choiceFrom(view.state.values as StateValues),
-      decodeMetadata(view.private_metadata),
+      decodeConnectMetadata(view.private_metadata),
       { tr },
     );
     try {

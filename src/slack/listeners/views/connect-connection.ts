@@ -9,19 +9,11 @@ import { describeConnection } from '../../blocks/connection-list.js';
 import { errorWords } from '../../blocks/error-message.js';
 import { code, escapeMrkdwn } from '../../blocks/mrkdwn.js';
 import { checkErrors } from '../../connection-check-errors.js';
-import {
-  BLOCK,
-  CONNECT_CALLBACK_ID,
-  type ConnectMetadata,
-  choiceFrom,
-  connectModal,
-  decodeMetadata,
-  messageModal,
-  parseConnectForm,
-  type StateValues,
-  secretBlockIds,
-} from '../../connection-form.js';
+import { CONNECT_CALLBACK_ID, connectModal, messageModal, secretBlockIds } from '../../connection-form.js';
+import { BLOCK, choiceFrom, type StateValues } from '../../connection-form-fields.js';
+import { parseConnectForm } from '../../connection-form-parse.js';
 import { type AppDeps, createHandlerContext, type HandlerContext } from '../../context.js';
+import { type ConnectMetadata, decodeConnectMetadata } from '../../create-forms/metadata.js';
 import type { TeamSender } from '../../sender.js';
 import type { ListenerRoutes } from '../router.js';
 
@@ -59,7 +51,7 @@ export function connectSubmission(deps: AppDeps) {
     const masker = deps.secrets.forTeam(teamId).with(typedSecrets(values));
     // What was typed is masked in this answer too: a refused secret is never echoed back.
     const slack = deps.sender.to(teamId, { client, alsoMask: typedSecrets(values) });
-    const meta = decodeMetadata(view.private_metadata);
+    const meta = decodeConnectMetadata(view.private_metadata);
     const ctx = createHandlerContext(
       deps,
       { teamId, userId: body.user.id, channelId: meta.channel },

@@ -3,7 +3,8 @@ import { ConfigError, InvalidInputError, localized } from '../../../../errors.js
 import { isProviderId, PROVIDER_IDS, type ProviderId } from '../../../../providers/provider-ids.js';
 import { providerDefinitions } from '../../../../providers/registry.js';
 import { refuseShare } from '../../../command-text.js';
-import { connectModal, defaultChoice } from '../../../connection-form.js';
+import { connectModal } from '../../../connection-form.js';
+import { defaultChoice } from '../../../connection-form-fields.js';
 import { defineSubcommand } from '../subcommand.js';
 
 /** A provider id, or a word people type for one (each provider's `aliases`). */
