@@ -7,6 +7,14 @@ const PROVIDER_FOLDER = '^src/providers/(?!http/)([^/]+)/';
 module.exports = {
   forbidden: [
     {
+      name: 'no-circular',
+      comment:
+        'A cycle makes load order matter and two modules one (issue #38): break it with a leaf module both import. Type-only imports are erased at build time, so they do not count.',
+      severity: 'error',
+      from: { path: '^(src|dev)/' },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+    },
+    {
       name: 'src-never-imports-dev',
       comment:
         'The playground, fake Slack and simulators live in dev/ and are not part of the production build or image.',
