@@ -9,6 +9,7 @@ import type { Connection } from './connections/connection.js';
 import { ConnectionRegistry } from './connections/connection-registry.js';
 import { ConnectionStore, registerConnectionSecrets } from './connections/connection-store.js';
 import { loadConnectionsFile } from './connections/load-connections-file.js';
+import { reloadConnectionsFile } from './connections/reload-connections.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { createLogger, type Logger } from './logger.js';
 import { BotMetrics } from './metrics/metrics.js';
@@ -55,6 +56,8 @@ export interface RunningBot {
   /** The port the HTTP receiver listens on (useful with PORT=0). */
   port: number;
   stop(): Promise<void>;
+  /** SIGHUP: reads the connections file again; a file that does not load changes nothing (logged). */
+  reloadConnections(): void;
 }
 
 /**
@@ -225,6 +228,15 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         logger.info('migrate-bot stopped');
       })();
       return stopping;
+    },
+    reloadConnections: () => {
+      reloadConnectionsFile({
+        file: config.connectionsFile,
+        env: options.env ?? process.env,
+        registry,
+        secrets,
+        logger,
+      });
     },
   };
 }

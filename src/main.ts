@@ -78,6 +78,7 @@ async function main(handlers: ProcessHandlers, secrets: SecretRegistry): Promise
     }
     const bot = await startBot(config, { env: process.env, secrets });
     handlers.started(bot.stop);
+    handlers.onReload(bot.reloadConnections);
   }
 }
 

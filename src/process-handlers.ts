@@ -4,6 +4,8 @@ import { currentOp } from './op-scope.js';
 export interface ProcessHandlers {
   /** The bot is up: a signal from now on stops it cleanly before the process exits. */
   started(stop: () => Promise<void>): void;
+  /** SIGHUP from now on runs `reload` (the connections file read again) instead of ending the process. */
+  onReload(reload: () => void): void;
 }
 
 /**
@@ -39,6 +41,13 @@ export function installProcessHandlers(
       },
     );
   };
+  // Node's default for SIGHUP ends the process: here it asks for a reload, which a bot still
+  // starting has nothing to apply to yet (it reads the file as it starts).
+  let reload: (() => void) | undefined;
+  process.on('SIGHUP', () => {
+    if (!reload) logger.warn({ signal: 'SIGHUP' }, 'reload asked for during start-up: nothing to reload yet');
+    else reload();
+  });
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   process.on('unhandledRejection', (reason: unknown) => {
@@ -55,6 +64,9 @@ export function installProcessHandlers(
   return {
     started(stopBot) {
       stop = stopBot;
+    },
+    onReload(reloadBot) {
+      reload = reloadBot;
     },
   };
 }

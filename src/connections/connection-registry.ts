@@ -40,8 +40,16 @@ interface TeamCache {
  * wherever background work for a workspace starts; the copy is re-read after a few seconds, so a
  * change made through another replica shows up quickly.
  */
+/** What a reload of the connections file changed, by name (`name@team` for a workspace's own). */
+export interface FileConnectionsChange {
+  added: string[];
+  removed: string[];
+  changed: string[];
+}
+
 export class ConnectionRegistry {
-  readonly #connections: Connection[];
+  /** The connections file's, replaced as a whole when it is read again (SIGHUP). */
+  #connections: Connection[];
   readonly #deps: ProviderDeps;
   readonly #providers = new WeakMap<Connection, MigrationProvider>();
   readonly #store: ConnectionStore | undefined;
@@ -51,21 +59,52 @@ export class ConnectionRegistry {
   readonly #storedInfo = new WeakMap<Connection, StoredConnectionInfo>();
   /** Reused while a record is unchanged, so its provider (pools, IAM token) is kept. */
   readonly #byFingerprint = new Map<string, Connection>();
+  readonly #multiWorkspace: boolean;
 
   constructor(connections: Connection[], deps: ProviderDeps, options: ConnectionRegistryOptions = {}) {
     this.#connections = connections;
     this.#deps = deps;
     this.#store = options.store;
     this.#ttlMs = options.ttlMs ?? STORED_CONNECTIONS_TTL_MS;
-    if (options.multiWorkspace) {
-      const unbound = connections.filter((c) => c.team === undefined).map((c) => c.name);
-      if (unbound.length > 0) {
-        throw new ConfigError(
-          `MIGRATE_BOT_CONNECTIONS: with OAuth (many workspaces) every connection needs a team; ${unbound.join(', ')} ` +
-            'has none, so every workspace that installs the app could use it. Add `team: T…` to each.',
-        );
-      }
+    this.#multiWorkspace = options.multiWorkspace === true;
+    this.#checkTeams(connections);
+  }
+
+  #checkTeams(connections: readonly Connection[]): void {
+    if (!this.#multiWorkspace) return;
+    const unbound = connections.filter((c) => c.team === undefined).map((c) => c.name);
+    if (unbound.length > 0) {
+      throw new ConfigError(
+        `MIGRATE_BOT_CONNECTIONS: with OAuth (many workspaces) every connection needs a team; ${unbound.join(', ')} ` +
+          'has none, so every workspace that installs the app could use it. Add `team: T…` to each.',
+      );
     }
+  }
+
+  /**
+   * The connections file read again: its connections replace the file's earlier ones, or, when
+   * they cannot be used, a `ConfigError` is thrown and nothing changes. One unchanged keeps its
+   * object, so its provider (pools, IAM token) is kept; a changed one gets a new provider. Every
+   * workspace's stored connections are checked again, since a file name takes precedence.
+   */
+  replaceFileConnections(next: Connection[]): FileConnectionsChange {
+    this.#checkTeams(next);
+    const label = (c: Connection) => (c.team ? `${c.name}@${c.team}` : c.name);
+    const before = new Map(this.#connections.map((c) => [label(c), c]));
+    const after = new Map(next.map((c) => [label(c), c]));
+    // Compared whole, secrets included (a rotated key is a change); only names are reported.
+    const same = (a: Connection, b: Connection) => JSON.stringify(a) === JSON.stringify(b);
+    const change: FileConnectionsChange = {
+      added: [...after.keys()].filter((k) => !before.has(k)),
+      removed: [...before.keys()].filter((k) => !after.has(k)),
+      changed: [...after].filter(([k, c]) => before.has(k) && !same(before.get(k)!, c)).map(([k]) => k),
+    };
+    this.#connections = next.map((c) => {
+      const old = before.get(label(c));
+      return old && same(old, c) ? old : c;
+    });
+    for (const cached of this.#teams.values()) cached.loadedAt = 0;
+    return change;
   }
 
   /** The store of connections added from Slack, when there is one. */
