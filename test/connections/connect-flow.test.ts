@@ -68,7 +68,9 @@ describe('/migrate connect: the modal', () => {
     );
     expect(JSON.parse(view.private_metadata ?? '')).toEqual({ v: 1, c: 'C0FAKE001' });
     const refused = await t.ask('connect', { userId: VIEWER });
-    expect(messageText(refused)).toContain('You need the admin role for the whole workspace to add connections');
+    expect(messageText(refused)).toContain(
+      'You need the admin role for the whole workspace to add connections',
+    );
     expect(messageText(await t.ask('connect gcp'))).toContain('Unknown provider "gcp"');
     assertModalsClean();
   });

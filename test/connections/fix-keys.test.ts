@@ -81,7 +81,9 @@ describe('Fix connection keys', () => {
   it('a viewer pressing it is refused, and a file connection is fixed where it is configured', async () => {
     await t.click('connection.fix', NAME, VIEWER);
     const refusal = await t.fakeSlack.waitFor(() =>
-      t.fakeSlack.responses.find((r) => JSON.stringify(r.body).includes('admin role for the whole workspace to fix connection keys')),
+      t.fakeSlack.responses.find((r) =>
+        JSON.stringify(r.body).includes('admin role for the whole workspace to fix connection keys'),
+      ),
     );
     expect(refusal).toBeDefined();
     const click = await t.click('connection.fix', 'hw-prod', ADMIN);

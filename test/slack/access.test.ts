@@ -137,7 +137,9 @@ describe('channel-scoped grants and audit', () => {
     await t.ask(`pause ${task.id}`, { userId: VIEWER });
     await t.ask(`pause ${task.id}`, { userId: OPERATOR });
     const log = messageText(await t.ask('audit 5'));
-    expect(log).toMatch(/<@U0VIEW001> \*pause migrations\*.* · refused — needs operate \(channel:C0FAKE001\)/);
+    expect(log).toMatch(
+      /<@U0VIEW001> \*pause migrations\*.* · refused — needs operate \(channel:C0FAKE001\)/,
+    );
     expect(log).toContain(`<@${OPERATOR}> *pause* \`hw-prod:${task.id}\``);
     expect(log).toMatch(/<@U0OPER001> \*pause\*.* · ok/);
     const post = await t.fakeSlack.waitFor(() =>
