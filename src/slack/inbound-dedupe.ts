@@ -68,7 +68,9 @@ export class InboundDedupe {
  * What makes a request the same request:
  * - an event: its `event_id`, the same on every retry of every event type;
  * - over HTTP, anything else: its signature (`v0=HMAC(timestamp + body)`), which only the same bytes
- *   with the same timestamp carry; two clicks differ in `trigger_id` and `action_ts`;
+ *   with the same timestamp carry; two clicks differ in `trigger_id` and `action_ts`. An options
+ *   request has no id of its own: one repeated with the same text within its second is dropped
+ *   (that menu shows no options once; typing goes on as usual);
  * - in Socket Mode there is no signature, and no one but Slack can write into the socket the bot
  *   opened with its app token, so only Slack's redelivery is a duplicate: it carries the same
  *   `trigger_id`, which Slack makes for each command, click, shortcut and submission. Options

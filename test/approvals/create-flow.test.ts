@@ -246,7 +246,15 @@ describe('OMS task: command → modal → approval → creation', () => {
       status: 403,
       body: { error_code: 'OMS.0206', error_msg: 'no permission to list buckets' },
     });
-    const res = await ix.suggest(form, 'create.src_bucket', '', { src_cloud: 'AWS' }, { userId: APPROVER });
+    // Typed text of its own: the same request as the test above, within its second, would be the
+    // same bytes, which the bot drops as a replay (Slack's options requests carry no id of their own).
+    const res = await ix.suggest(
+      form,
+      'create.src_bucket',
+      'src',
+      { src_cloud: 'AWS' },
+      { userId: APPROVER },
+    );
     expect(res.status).toBe(200);
     const options = res.body?.options as Json[];
     expect(options).toHaveLength(1);
