@@ -247,7 +247,7 @@ describe('the connect form answers the admin who typed it in their language', ()
       {
         name: 'Prod Account',
         'endpoint.huawei-oms': 'http://169.254.169.254:8443/latest',
-        project_id: 'not-a-project',
+        project_id: 'not a project',
         access_key: 'has spaces',
         secret_key: '',
         src_access_key: 'AKIASOURCE0001',
@@ -262,7 +262,9 @@ describe('the connect form answers the admin who typed it in their language', ()
     );
     expect(errors['endpoint.huawei-oms']).toContain('https://');
     expect(errors['endpoint.huawei-oms']).toMatch(/[\uAC00-\uD7A3]/);
-    expect(errors.project_id).toBe('Huawei 프로젝트 ID는 16진수 32자입니다(내 자격 증명 → 프로젝트).');
+    expect(errors.project_id).toBe(
+      'Huawei 프로젝트 ID는 공백 없이 영문자, 숫자 또는 기호 1~1,024자입니다(내 자격 증명 → 프로젝트).',
+    );
     expect(errors.access_key).toBe(
       '액세스 키 ID은(는) 영문자와 숫자로만 된 8자 이상입니다. 예: HPUAL7YFH2XXXXXXXXXX.',
     );
