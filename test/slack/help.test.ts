@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REQUIRED_ROLE } from '../../src/access/roles.js';
+import { code } from '../../src/slack/blocks/mrkdwn.js';
+import { SUBCOMMANDS } from '../../src/slack/listeners/commands/subcommands/index.js';
 import { messageText, TestBot } from '../harness/test-bot.js';
 
 // Issue #13, "Help and the terminal": short help fits the person (what they can run, examples that
@@ -41,5 +44,17 @@ describe('/migrate help', () => {
     expect(text).toMatch(/\/migrate disconnect[^•]*needs admin/);
     expect(text).toMatch(/\/migrate list[^•]*—/);
     expect(text).not.toMatch(/\/migrate list [^•]*needs/);
+  });
+
+  it('marks each command with the role its definition declares, and nothing else', async () => {
+    // Issue #38: the role is declared once, on the subcommand (`needs`), not in a table in help.
+    const text = messageText(await t.ask('help all', { userId: VIEWER }));
+    const lines = text.split('•').map((line) => line.trim());
+    for (const s of SUBCOMMANDS) {
+      const line = lines.find((l) => l.startsWith(code(s.usage)));
+      expect(line, s.name).toBeDefined();
+      const needs = / _\(needs (\w+)\)_/.exec(line!)?.[1];
+      expect(needs, s.name).toBe(s.needs === 'view' ? undefined : REQUIRED_ROLE[s.needs]);
+    }
   });
 });

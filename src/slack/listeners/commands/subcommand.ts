@@ -1,11 +1,17 @@
+import type { Capability } from '../../../access/roles.js';
 import type { HandlerContext } from '../../context.js';
 
 /**
  * One `/migrate <name>` subcommand: its own parser and handler in its own file, listed once in
- * `subcommands/index.ts`. Help is generated from `usage` and `summary`.
+ * `subcommands/index.ts`. Help is generated from `usage`, `summary` and `needs`.
  */
 export interface SubcommandDefinition<Parsed> {
   name: string;
+  /**
+   * What a person needs to run it: said once here, for help (which marks what the reader cannot
+   * run). The handler still asks the policy itself (`ctx.require`) on the scope it acts on.
+   */
+  needs: Capability;
   aliases?: readonly string[];
   usage: string;
   summary: string;
@@ -17,6 +23,7 @@ export interface SubcommandDefinition<Parsed> {
 /** A subcommand with its input type sealed inside, so different ones sit in one list. */
 export interface Subcommand {
   name: string;
+  needs: Capability;
   aliases: readonly string[];
   usage: string;
   summary: string;
@@ -28,6 +35,7 @@ export interface Subcommand {
 export function defineSubcommand<Parsed>(definition: SubcommandDefinition<Parsed>): Subcommand {
   return {
     name: definition.name,
+    needs: definition.needs,
     aliases: definition.aliases ?? [],
     usage: definition.usage,
     summary: definition.summary,

@@ -124,6 +124,7 @@ async function runAccess(ctx: HandlerContext, request: AccessRequest): Promise<v
 
 export const accessCommand = defineSubcommand<AccessRequest>({
   name: 'access',
+  needs: 'manage',
   usage: '/migrate access [grant @who <role> [#channel] | revoke @who [#channel]]',
   summary: 'See roles (viewer, operator, approver, admin); admins grant and revoke them.',
   parse: (args, share) => {

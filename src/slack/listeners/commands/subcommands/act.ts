@@ -12,6 +12,7 @@ function actionSubcommand(
 ): Subcommand {
   return defineSubcommand<{ ref: ResourceRef }>({
     name: action,
+    needs: 'operate',
     aliases,
     usage: `/migrate ${action} <id>`,
     summary,

@@ -6,6 +6,7 @@ import { defineSubcommand } from '../subcommand.js';
 
 export const auditCommand = defineSubcommand<{ count: number }>({
   name: 'audit',
+  needs: 'manage',
   usage: '/migrate audit [count]',
   summary: 'The latest actions and decisions in this workspace (admins).',
   parse: (args) => {

@@ -24,6 +24,7 @@ export function parseBandwidthWindowWord(word: string): BandwidthWindow {
 
 export const bandwidthCommand = defineSubcommand<{ ref: ResourceRef; windows: BandwidthWindow[] }>({
   name: 'bandwidth',
+  needs: 'operate',
   aliases: ['limit'],
   usage: '/migrate bandwidth <id> HH:MM-HH:MM=<rate> …',
   summary:

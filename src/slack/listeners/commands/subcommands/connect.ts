@@ -23,6 +23,7 @@ function providerList(): string {
 /** `/migrate connect [provider]`: opens the add-a-connection modal (admins). */
 export const connectCommand = defineSubcommand<{ provider?: ProviderId }>({
   name: 'connect',
+  needs: 'manage',
   usage: `/migrate connect [${PROVIDER_IDS.join('|')}]`,
   summary:
     'Admins: a form to add a connection; it is tested before it is saved and its secrets are stored encrypted.',

@@ -81,6 +81,7 @@ function healthOfError(error: unknown, tr: Translator): Health {
 /** `/migrate connections`: this workspace's connections, where they come from, and whether they answer. */
 export const connectionsCommand = defineSubcommand<{ share: boolean }>({
   name: 'connections',
+  needs: 'view',
   aliases: ['conns'],
   usage: '/migrate connections',
   summary: 'Connections of this workspace with provider, endpoint, storage credential names and health.',

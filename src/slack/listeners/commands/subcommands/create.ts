@@ -29,6 +29,7 @@ export async function openCreateModal(ctx: HandlerContext, words: string[]): Pro
 
 export const createCommand = defineSubcommand<{ words: string[] }>({
   name: 'create',
+  needs: 'create',
   aliases: ['new'],
   usage: '/migrate create [connection|provider] [kind]',
   summary:

@@ -7,6 +7,7 @@ import { defineSubcommand } from '../subcommand.js';
 /** `/migrate delete <id>` never deletes: it shows the card with only the Delete button, behind a confirm. */
 export const del = defineSubcommand<{ ref: ResourceRef }>({
   name: 'delete',
+  needs: 'delete',
   aliases: ['remove', 'rm', 'cancel'],
   usage: '/migrate delete <id>',
   summary: 'Shows the card with a Delete (or Cancel) button behind a confirmation; never deletes at once.',

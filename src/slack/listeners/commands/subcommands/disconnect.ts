@@ -21,6 +21,7 @@ export function refuseFileConnection(ctx: HandlerContext, name: string): void {
 /** `/migrate disconnect <name>` never removes at once: it answers with a Disconnect button behind a confirm. */
 export const disconnectCommand = defineSubcommand<{ name: string }>({
   name: 'disconnect',
+  needs: 'manage',
   usage: '/migrate disconnect <name>',
   summary: 'Admins: remove a connection added from Slack, after a confirmation.',
   parse: (args, share) => {

@@ -68,6 +68,7 @@ function suggestionsMessage(lookup: Extract<CodeLookup, { kind: 'suggestions' }>
 
 export const explainCommand = defineSubcommand<{ code: string; share: boolean }>({
   name: 'explain',
+  needs: 'view',
   aliases: ['why'],
   usage: '/migrate explain <error code>',
   summary: 'What an error code means, how to fix it and what to do next, e.g. `/migrate explain TRF.0015`.',

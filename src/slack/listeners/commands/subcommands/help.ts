@@ -1,30 +1,6 @@
-import type { Capability } from '../../../../access/roles.js';
 import { roleAllows } from '../../../../access/roles.js';
 import { type HelpEntry, renderHelp } from '../../../blocks/help.js';
 import { defineSubcommand, type Subcommand } from '../subcommand.js';
-
-/**
- * What each subcommand needs (the same checks its handler makes on the server); help uses it only
- * to show a person what they can run. A subcommand not listed needs `view`.
- */
-const NEEDS: Readonly<Record<string, Capability>> = {
-  pause: 'operate',
-  resume: 'operate',
-  retry: 'operate',
-  bandwidth: 'operate',
-  'sync-event': 'operate',
-  watch: 'operate',
-  unwatch: 'operate',
-  subscribe: 'operate',
-  unsubscribe: 'operate',
-  create: 'create',
-  delete: 'delete',
-  access: 'manage',
-  settings: 'manage',
-  audit: 'manage',
-  connect: 'manage',
-  disconnect: 'manage',
-};
 
 /** The handful that short help shows, in this order, each with an example from this workspace. */
 const ESSENTIALS: readonly {
@@ -46,6 +22,7 @@ const ESSENTIALS: readonly {
 export function helpSubcommand(all: () => readonly Subcommand[]): Subcommand {
   return defineSubcommand<{ everything: boolean }>({
     name: 'help',
+    needs: 'view',
     aliases: ['?'],
     usage: '/migrate help [all]',
     summary: 'What you can do here; `help all` lists every command.',
@@ -67,13 +44,13 @@ export function helpSubcommand(all: () => readonly Subcommand[]): Subcommand {
         usage: s.usage,
         summary: s.summary,
         example,
-        needs: roleAllows(role, NEEDS[s.name] ?? 'view') ? undefined : (NEEDS[s.name] ?? 'view'),
+        needs: roleAllows(role, s.needs) ? undefined : s.needs,
       });
       const entries = everything
         ? all().map((s) => entry(s))
         : ESSENTIALS.flatMap(({ name, example }) => {
             const s = byName.get(name);
-            return s && roleAllows(role, NEEDS[name] ?? 'view') ? [entry(s, example(names[0], id))] : [];
+            return s && roleAllows(role, s.needs) ? [entry(s, example(names[0], id))] : [];
           });
       const tr = await ctx.translator();
       await ctx.reply({

@@ -139,6 +139,7 @@ export async function listResources(
 
 export const list = defineSubcommand<ListQuery>({
   name: 'list',
+  needs: 'view',
   aliases: ['ls', 'tasks'],
   usage: '/migrate list [provider|connection] [state] [kind]',
   summary:
@@ -149,6 +150,7 @@ export const list = defineSubcommand<ListQuery>({
 
 export const groups = defineSubcommand<ListQuery>({
   name: 'groups',
+  needs: 'view',
   usage: '/migrate groups [connection] [state]',
   summary: 'List OMS migration task groups.',
   parse: (args, share) => parseListQuery('groups', args, share, 'task-group'),
@@ -157,6 +159,7 @@ export const groups = defineSubcommand<ListQuery>({
 
 export const syncTasks = defineSubcommand<ListQuery>({
   name: 'sync',
+  needs: 'view',
   usage: '/migrate sync [connection] [state]',
   summary: 'List OMS synchronization tasks.',
   parse: (args, share) => parseListQuery('sync', args, share, 'sync-task'),

@@ -2,7 +2,11 @@ import { channelScope, WORKSPACE } from '../../../../access/policy.js';
 import { InvalidInputError, localized } from '../../../../errors.js';
 import { LANGUAGE_NAMES, LOCALES, type Locale, parseLanguage } from '../../../../i18n/locale.js';
 import type { MessageKey, Translator } from '../../../../i18n/translator.js';
-import type { WorkspaceSettings } from '../../../../settings/workspace-settings.js';
+import {
+  APPROVER_DM_CAP,
+  approvalNotifyMode,
+  type WorkspaceSettings,
+} from '../../../../settings/workspace-settings.js';
 import type { HandlerContext } from '../../../context.js';
 import { parseChannel, parseSubject } from '../../../mentions.js';
 import { defineSubcommand } from '../subcommand.js';
@@ -13,7 +17,7 @@ type SettingsRequest =
   | { op: 'language'; language: Locale | undefined; channelId?: string };
 
 const USAGE =
-  'Use `/migrate settings audit #channel|off`, `approvals #channel`, `approval-ttl <hours>`, `approvers @group|off` or `language en|ko|zh-CN [#channel]`.';
+  'Use `/migrate settings audit #channel|off`, `approvals #channel`, `approval-ttl <hours>`, `approvers @group|off`, `approval-notify mention|dm|off` or `language en|ko|zh-CN [#channel]`.';
 const LANGUAGES = LOCALES.join(', ');
 
 function usage(): never {
@@ -74,6 +78,8 @@ function parseSettings(args: string[]): SettingsRequest {
         );
       return approversChange(subject.id);
     }
+    case 'approval-notify':
+      return notifyChange(value);
     case 'approval-ttl': {
       const hours = Number(value);
       if (!Number.isInteger(hours) || hours < 1 || hours > 336) {
@@ -93,7 +99,7 @@ function parseSettings(args: string[]): SettingsRequest {
       const shown = name.slice(0, 30);
       throw localized(
         new InvalidInputError(
-          `Unknown setting "${shown}": use audit, approvals, approval-ttl, approvers or language.`,
+          `Unknown setting "${shown}": use audit, approvals, approval-ttl, approvers, approval-notify or language.`,
         ),
         'settings.error.unknown',
         { name: shown },
@@ -111,6 +117,34 @@ function approversChange(group: string | undefined): SettingsRequest {
   };
 }
 
+/** `approval-notify mention|dm|off|default`: how approvers hear of a new request. */
+function notifyChange(value: string): SettingsRequest {
+  const typed = value.toLowerCase();
+  if (typed !== 'mention' && typed !== 'dm' && typed !== 'off' && typed !== 'default')
+    throw localized(
+      new InvalidInputError('approval-notify is `mention` (the approvers group), `dm`, `off` or `default`.'),
+      'settings.error.notify',
+    );
+  return {
+    op: 'set',
+    change: { approvalNotify: typed === 'default' ? undefined : typed },
+    label: 'approval notices',
+    labelKey: 'settings.label.notify',
+  };
+}
+
+/** How approvers are told, in words: by whom, and whether it is the default. */
+function notifyLine(settings: WorkspaceSettings, tr: Translator): string {
+  const mode = approvalNotifyMode(settings);
+  const how =
+    mode === 'mention'
+      ? tr.t('settings.notify.mention', { group: `<!subteam^${settings.approversGroup ?? ''}>` })
+      : mode === 'dm'
+        ? tr.t('settings.notify.dm', { cap: APPROVER_DM_CAP })
+        : tr.t('settings.notify.off');
+  return tr.t(settings.approvalNotify ? 'settings.notify' : 'settings.notifyDefault', { how });
+}
+
 function describe(settings: WorkspaceSettings, tr: Translator): string {
   const none = tr.t('settings.none');
   const lines = [
@@ -122,6 +156,7 @@ function describe(settings: WorkspaceSettings, tr: Translator): string {
     tr.t('settings.approvers', {
       group: settings.approversGroup ? `<!subteam^${settings.approversGroup}>` : none,
     }),
+    notifyLine(settings, tr),
     tr.t('settings.language', { language: LANGUAGE_NAMES[settings.language ?? 'en'] }),
   ];
   const channels = Object.entries(settings.channelLanguages ?? {});
@@ -166,6 +201,13 @@ async function runSettings(ctx: HandlerContext, request: SettingsRequest): Promi
   const scope = request.op === 'language' && request.channelId ? channelScope(request.channelId) : WORKSPACE;
   await ctx.require('manage', scope, 'change settings');
   if (request.op === 'language') return setLanguage(ctx, request, tr);
+  if (request.change.approvalNotify === 'mention' && !(await ctx.deps.settings.get(ctx.teamId)).approversGroup)
+    throw localized(
+      new InvalidInputError(
+        'There is no approvers group to mention: set one first with `/migrate settings approvers @group`. Nothing was changed.',
+      ),
+      'settings.error.notifyNoGroup',
+    );
   const next = await ctx.audited('settings', request.label, () =>
     ctx.deps.settings.update(ctx.teamId, request.change),
   );
@@ -176,8 +218,9 @@ async function runSettings(ctx: HandlerContext, request: SettingsRequest): Promi
 
 export const settingsCommand = defineSubcommand<SettingsRequest>({
   name: 'settings',
+  needs: 'manage',
   usage:
-    '/migrate settings [audit #channel|off | approvals #channel | approval-ttl <hours> | approvers @group|off | language <en|ko|zh-CN> [#channel]]',
+    '/migrate settings [audit #channel|off | approvals #channel | approval-ttl <hours> | approvers @group|off | approval-notify mention|dm|off | language <en|ko|zh-CN> [#channel]]',
   summary:
     'Where audit entries and approval requests go, and the language of channel posts; admins change them.',
   parse: (args, share) => {

@@ -6,6 +6,7 @@ import { defineSubcommand } from '../subcommand.js';
 
 export const status = defineSubcommand<{ ref: ResourceRef; share: boolean }>({
   name: 'status',
+  needs: 'view',
   aliases: ['show', 'get'],
   usage: '/migrate status <id>',
   summary: 'Show a card. A unique prefix of 4+ characters is enough; `connection:id` picks a connection.',

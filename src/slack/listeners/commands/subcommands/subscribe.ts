@@ -75,6 +75,7 @@ function parseSubscribeArgs(
 
 export const subscribeCommand = defineSubcommand<SubscribeRequest>({
   name: 'subscribe',
+  needs: 'operate',
   aliases: [],
   usage: '/migrate subscribe <connection | connection:group-id> [failures | endings | all] [#channel]',
   summary:
@@ -87,6 +88,7 @@ export const subscribeCommand = defineSubcommand<SubscribeRequest>({
 
 export const unsubscribeCommand = defineSubcommand<SubscribeRequest>({
   name: 'unsubscribe',
+  needs: 'operate',
   aliases: [],
   usage: '/migrate unsubscribe <connection | connection:group-id> [#channel]',
   summary: 'Stop a channel following a connection or task group (watches asked for by name stay).',
@@ -98,6 +100,7 @@ export const unsubscribeCommand = defineSubcommand<SubscribeRequest>({
 
 export const subscriptionsCommand = defineSubcommand<{ channel?: string; share: boolean }>({
   name: 'subscriptions',
+  needs: 'view',
   aliases: [],
   usage: '/migrate subscriptions [#channel]',
   summary: 'Which channels follow which connections and groups, and in which mode.',

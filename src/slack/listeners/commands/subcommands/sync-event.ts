@@ -6,6 +6,7 @@ import { defineSubcommand } from '../subcommand.js';
 
 export const syncEventCommand = defineSubcommand<{ ref: ResourceRef; keys: string[] }>({
   name: 'sync-event',
+  needs: 'operate',
   aliases: ['sync-objects'],
   usage: '/migrate sync-event <sync task id> <object key> …',
   summary: 'Tell an OMS synchronization task that these objects changed, so it copies them now.',

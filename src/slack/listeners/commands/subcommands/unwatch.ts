@@ -5,6 +5,7 @@ import { parseWatchArgs, type WatchArgs, watchChannel } from './watch.js';
 
 export const unwatchCommand = defineSubcommand<WatchArgs>({
   name: 'unwatch',
+  needs: 'operate',
   aliases: ['unfollow'],
   usage: '/migrate unwatch <id> [#channel]',
   summary: 'Stop following a migration in a channel (the card stays, it is no longer updated).',

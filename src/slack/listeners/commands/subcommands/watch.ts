@@ -36,6 +36,7 @@ export function watchChannel(
 
 export const watchCommand = defineSubcommand<WatchArgs>({
   name: 'watch',
+  needs: 'operate',
   aliases: ['follow'],
   usage: '/migrate watch <id> [#channel]',
   summary:

@@ -13,6 +13,7 @@ const MAX_SECTIONS = 40;
 
 export const watchesCommand = defineSubcommand<{ channel?: string; share: boolean }>({
   name: 'watches',
+  needs: 'view',
   aliases: ['watching'],
   usage: '/migrate watches [#channel]',
   summary: "What this workspace watches, by channel, with each resource's last known state.",
