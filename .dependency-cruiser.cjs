@@ -1,5 +1,5 @@
 /**
- * The seams of migrate-bot, enforced by `npm run lint` (README, "Layout"). Each rule names the
+ * The seams of migrate-bot, enforced by `npm run lint` (docs/architecture.md, "Layout"). Each rule names the
  * boundary it keeps; a new exception needs a reason next to it.
  */
 const PROVIDER_FOLDER = '^src/providers/(?!http/)([^/]+)/';

@@ -14,7 +14,7 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-describe('src/ never imports dev/ (README, "Layout", rule 4)', () => {
+describe('src/ never imports dev/ (docs/architecture.md, rule 1)', () => {
   it('no module in src/ names dev/ in an import', () => {
     const offenders = sourceFiles(path.join(ROOT, 'src')).filter((file) =>
       /(?:from|import)\s*\(?\s*['"](?:\.\.\/)+dev\//.test(readFileSync(file, 'utf8')),

@@ -12,7 +12,7 @@ function files(dir: string): string[] {
   });
 }
 
-// README, "Layout", rule 6: a module's tests are found in one obvious place.
+// docs/architecture.md, rule 5: a module's tests are found in one obvious place.
 describe('the test tree', () => {
   it('has no test file at its root: each lives in the folder of the area it tests', () => {
     const loose = readdirSync(TEST).filter((name) => name.endsWith('.test.ts'));
