@@ -284,7 +284,7 @@ async function measureAcks(options: {
   }
 }
 
-/** Per-burst p99s of fresh processes (bench/notes.md): slower for every receiver for about 6 bursts. */
+/** Per-burst p99s of fresh processes (docs/performance.md, lesson 8): slower for every receiver for about 6 bursts. */
 const WARM_UP_ROUNDS = 8;
 
 /** `/migrate status` answers one at a time, in a bot process of their own with `latency` ms per provider call. */

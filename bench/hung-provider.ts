@@ -74,7 +74,7 @@ export async function runHungProvider(options: HungProviderOptions): Promise<Hun
   const pids = bot.children.map((child) => child.pid ?? 0);
   try {
     // Unmeasured full rounds of both kinds open the connections and bring the processes to their
-    // steady state (a fresh process's first bursts are slower: bench/notes.md, ack latency).
+    // steady state (a fresh process's first bursts are slower: docs/performance.md, lesson 8).
     for (let r = 0; r < options.warmUpRounds; r++)
       for (const hang of [false, true]) {
         await round(bot, pool, options, `w${hang ? 'h' : 'n'}${r}`, hang);

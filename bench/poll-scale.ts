@@ -85,7 +85,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
   let watcher: RpcChild | undefined;
   try {
     const info = await world.call<WorldInfo>('start', spec, 600_000);
-    // BENCH_CPU_PROF_DIR=dir writes a CPU profile of the watcher process there (see README).
+    // BENCH_CPU_PROF_DIR=dir writes a CPU profile of the watcher process there (docs/performance.md).
     const profile = process.env.BENCH_CPU_PROF_DIR;
     watcher = await startRpc('poll-watcher.js', {
       execArgv: [

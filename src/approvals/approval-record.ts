@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RESOURCE_KINDS } from '../domain/migration-resource.js';
-import { providerIdSchema } from '../providers/provider-ids.js';
+import { providerIdSchema } from '../providers/registry.js';
 
 export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'expired', 'failed'] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];

@@ -64,12 +64,6 @@ export function classifiedCodes(): string[] {
  */
 export type NextStepAction = 'fix-connection-keys' | 'resume' | 'retry';
 
-export const NEXT_STEP_LABELS: Record<NextStepAction, string> = {
-  'fix-connection-keys': 'Fix connection keys',
-  resume: 'Resume',
-  retry: 'Retry failed objects',
-};
-
 export interface NextStep {
   /** Short name of the class for people ("Credentials", "Some objects failed"). */
   label: string;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { AppError, ConfigError, ErrorCode, InvalidInputError, localized } from '../errors.js';
-import { type ProviderId, providerIdSchema } from '../providers/provider-ids.js';
+import type { ProviderId } from '../providers/provider-ids.js';
+import { providerIdSchema } from '../providers/registry.js';
 import type { SecretRegistry } from '../secrets.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import type { Connection, ConnectionAuth, StorageCredential } from './connection.js';

@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { providerIdSchema } from '../providers/provider-ids.js';
-import { providerDefinition } from '../providers/registry.js';
+import { providerDefinition, providerIdSchema } from '../providers/registry.js';
 import type { Connection, ConnectionAuth, StorageCredential } from './connection.js';
 
 /** Names appear in refs like `hw-prod:1912…`, so they cannot contain `:` or spaces. */

@@ -32,7 +32,3 @@ export function parseLanguage(typed: string): Locale | undefined {
   if (word === 'zh' || word === 'zh-hans') return 'zh-CN';
   return LOCALES.find((locale) => locale.toLowerCase() === word);
 }
-
-export function isLocale(value: unknown): value is Locale {
-  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
-}

@@ -3,5 +3,3 @@
  * (one line per provider), so a new provider never edits this file.
  */
 export type ProviderId = string;
-
-export { isProviderId, PROVIDER_IDS, providerIdSchema } from './registry.js';

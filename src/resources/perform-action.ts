@@ -16,10 +16,6 @@ export function capabilityFor(action: ResourceAction): Capability {
   return action === 'delete' || action === 'cancel' ? 'delete' : 'operate';
 }
 
-export function pastTense(action: ResourceAction): string {
-  return PAST_TENSE[action];
-}
-
 /**
  * Runs an action if the provider offers it for the resource's current state; otherwise says why
  * not, naming what can be done instead. Returns the resource as it is afterwards (undefined once deleted).

@@ -1,8 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import type { ConnectionAuth } from '../connections/connection.js';
 import type { AuthChoiceDefinition, ConnectField, ProviderDefinition } from '../providers/definition.js';
-import { PROVIDER_IDS, type ProviderId } from '../providers/provider-ids.js';
-import { isProviderId, providerDefinition } from '../providers/registry.js';
+import type { ProviderId } from '../providers/provider-ids.js';
+import { isProviderId, PROVIDER_IDS, providerDefinition } from '../providers/registry.js';
 import { textInput } from './blocks/create/modal-kit.js';
 import { readForm } from './create-forms/view-state.js';
 

@@ -236,6 +236,3 @@ export function withReply(ctx: HandlerContext, reply: HandlerContext['reply']): 
 function opFields(op: string, team: string, user: string, surface: string) {
   return { op, team, user, surface };
 }
-
-/** Kept here for the callers that import it from the context; the sender is where it is used. */
-export { scrubPayload } from './sender.js';

@@ -6,7 +6,8 @@ import {
   type ResourceKind,
 } from '../domain/migration-resource.js';
 import { InvalidInputError, localized } from '../errors.js';
-import { isProviderId, type ProviderId } from '../providers/provider-ids.js';
+import type { ProviderId } from '../providers/provider-ids.js';
+import { isProviderId } from '../providers/registry.js';
 import { CONNECTION_WORD, STATE_WORDS } from './command-text.js';
 
 /** What a list shows: narrowed by connection or provider, state and kind, one page at a time. */

@@ -17,11 +17,8 @@ import { translatorFor } from '../../src/i18n/translator.js';
 import { createTargets, providerDefinitions } from '../../src/providers/registry.js';
 import { AmbiguousRefError } from '../../src/resources/resolve-resource.js';
 import { renderAppHome } from '../../src/slack/blocks/app-home.js';
-import {
-  renderApprovalRequest,
-  renderRequesterNotice,
-  withApproversPing,
-} from '../../src/slack/blocks/approval-request.js';
+import { renderRequesterNotice, withApproversPing } from '../../src/slack/blocks/approval-notices.js';
+import { renderApprovalRequest } from '../../src/slack/blocks/approval-request.js';
 import { auditLine } from '../../src/slack/blocks/audit-line.js';
 import { renderCompletionReport } from '../../src/slack/blocks/completion-report.js';
 import { renderConnectionList, renderDisconnectPrompt } from '../../src/slack/blocks/connection-list.js';

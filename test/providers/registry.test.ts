@@ -4,8 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connections/connection.js';
 import { ConfigError } from '../../src/errors.js';
 import { PoolRegistry } from '../../src/providers/http/http-client.js';
-import { PROVIDER_IDS } from '../../src/providers/provider-ids.js';
-import { createProvider, providerDefinitions } from '../../src/providers/registry.js';
+import { createProvider, PROVIDER_IDS, providerDefinitions } from '../../src/providers/registry.js';
 import { RESOURCE_ACTIONS } from '../../src/providers/types.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 

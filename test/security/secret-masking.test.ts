@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SecretRegistry } from '../../src/secrets.js';
-import { scrubPayload } from '../../src/slack/context.js';
+import { scrubPayload } from '../../src/slack/sender.js';
 import { FUZZ_OPTIONS, FUZZ_RUNS } from './fuzz-settings.js';
 
 /**

@@ -34,8 +34,6 @@ export interface SyncStatisticsParams {
   endTime: Date | number;
 }
 
-export { parseOmsError } from './errors.js';
-
 /** A page of a list operation: the items that could be read, and those that could not. */
 export interface OmsPage {
   count?: number;

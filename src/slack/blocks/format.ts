@@ -59,11 +59,3 @@ export function aboutDuration(seconds: number | undefined): string {
   if (hours < 48) return `about ${Math.round(hours)} h`;
   return `about ${Math.round(hours / 24)} days`;
 }
-
-/** "ETA 08:41, about 40 min": the clock time in the reader's zone, then the rough remaining time. */
-export function etaText(etaSeconds: number | undefined, now = new Date()): string | undefined {
-  if (etaSeconds === undefined || !Number.isFinite(etaSeconds) || etaSeconds < 0) return undefined;
-  const at = new Date(now.getTime() + etaSeconds * 1000);
-  const token = etaSeconds < 20 * 3600 ? '{time}' : '{date_short_pretty} {time}';
-  return `ETA ${slackDate(at, token)}, ${aboutDuration(etaSeconds)}`;
-}

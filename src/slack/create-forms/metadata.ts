@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RESOURCE_KINDS } from '../../domain/migration-resource.js';
 import { InvalidInputError, localized } from '../../errors.js';
-import { providerIdSchema } from '../../providers/provider-ids.js';
+import { providerIdSchema } from '../../providers/registry.js';
 
 /**
  * The one codec of what modals carry in `private_metadata` (create, picker and connect modals).

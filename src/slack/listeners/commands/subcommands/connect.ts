@@ -1,7 +1,7 @@
 import { WORKSPACE } from '../../../../access/policy.js';
 import { ConfigError, InvalidInputError, localized } from '../../../../errors.js';
-import { isProviderId, PROVIDER_IDS, type ProviderId } from '../../../../providers/provider-ids.js';
-import { providerDefinitions } from '../../../../providers/registry.js';
+import type { ProviderId } from '../../../../providers/provider-ids.js';
+import { isProviderId, PROVIDER_IDS, providerDefinitions } from '../../../../providers/registry.js';
 import { refuseShare } from '../../../command-text.js';
 import { connectModal } from '../../../connection-form.js';
 import { defaultChoice } from '../../../connection-form-fields.js';
