@@ -32,6 +32,7 @@ import { SlackSender } from './slack/sender.js';
 import { SlackClients } from './slack/slack-clients.js';
 import { SlackWatchDelivery } from './slack/watch-slack.js';
 import { completingWorkflowSteps } from './slack/workflow-step-decisions.js';
+import { instrumentAtomicKv, instrumentStore } from './store/instrument-store.js';
 import { LeaseLocks } from './store/lease-lock.js';
 import { openBotStore } from './store/open-bot-store.js';
 import { WorkspaceDeparture } from './use-cases/forget-workspace.js';
@@ -88,15 +89,18 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   // Opened within a bounded wait before anything listens: a store that cannot be used stops the
   // start-up with one message (a ConfigError) instead of a bot that says it started and then fails.
   const botStore = await openBotStore(config.storeUrl, logger, config.storeConnectTimeoutSeconds * 1000);
-  const { store, state } = botStore;
   // Read at scrape time from the watcher and approvals built below (a scrape waits for the HTTP server).
   const build = buildInfo(options.env ?? process.env);
-  const metrics = new BotMetrics({
+  const metrics: BotMetrics = new BotMetrics({
     build,
     delivery: () => watcher.outbox.stats,
     leasesHeld: () => watcher.leases.held,
     approvalsPending: async () => (await approvals.records.pending()).length,
+    configuredConnections: () => registry.fileConnectionLabels(),
   });
+  // Every store operation is timed for /metrics (store latency and errors).
+  const store = instrumentStore(botStore.store, metrics.storeCall);
+  const state = instrumentAtomicKv(botStore.state, metrics.storeCall);
   const pools = new PoolRegistry(undefined, (call) => metrics.providerCall(call));
   // Secrets stored by the bot (connections added from Slack, OAuth tokens) are sealed with this key ring.
   const box = config.encryptionKeys ? SecretBox.fromKeyRing(config.encryptionKeys) : undefined;
@@ -116,7 +120,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     config.slack.oauth && box
       ? new KeyvInstallationStore(store, box, secrets, logger, new LeaseLocks(state))
       : undefined;
-  const slackClients = new SlackClients(config, logger, { installations });
+  const slackClients = new SlackClients(config, logger, { installations, onCall: metrics.slackCall });
   // The one door to Slack: every message and view of every module leaves through it, scrubbed.
   const sender = new SlackSender(slackClients, secrets);
   const settings = new SettingsStore(state);

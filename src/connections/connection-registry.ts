@@ -16,6 +16,9 @@ export interface ConnectionRegistryOptions {
   multiWorkspace?: boolean;
 }
 
+/** How a file connection is named in logs and metrics: `name`, or `name@team` when bound to one. */
+const fileLabel = (c: Connection) => (c.team ? `${c.name}@${c.team}` : c.name);
+
 /** A stored connection that cannot be used (no key, tampered, endpoint no longer allowed). */
 export interface BrokenConnection {
   info: StoredConnectionInfo;
@@ -89,9 +92,8 @@ export class ConnectionRegistry {
    */
   replaceFileConnections(next: Connection[]): FileConnectionsChange {
     this.#checkTeams(next);
-    const label = (c: Connection) => (c.team ? `${c.name}@${c.team}` : c.name);
-    const before = new Map(this.#connections.map((c) => [label(c), c]));
-    const after = new Map(next.map((c) => [label(c), c]));
+    const before = new Map(this.#connections.map((c) => [fileLabel(c), c]));
+    const after = new Map(next.map((c) => [fileLabel(c), c]));
     // Compared whole, secrets included (a rotated key is a change); only names are reported.
     const same = (a: Connection, b: Connection) => JSON.stringify(a) === JSON.stringify(b);
     const change: FileConnectionsChange = {
@@ -100,7 +102,7 @@ export class ConnectionRegistry {
       changed: [...after].filter(([k, c]) => before.has(k) && !same(before.get(k)!, c)).map(([k]) => k),
     };
     this.#connections = next.map((c) => {
-      const old = before.get(label(c));
+      const old = before.get(fileLabel(c));
       return old && same(old, c) ? old : c;
     });
     for (const cached of this.#teams.values()) cached.loadedAt = 0;
@@ -110,6 +112,14 @@ export class ConnectionRegistry {
   /** The store of connections added from Slack, when there is one. */
   get store(): ConnectionStore | undefined {
     return this.#store;
+  }
+
+  /**
+   * The connections file's connections: id as the watcher groups them (`team/name`, `*` for every
+   * team) → a label (`name`, `name@team`). A bounded set, read by the metrics.
+   */
+  fileConnectionLabels(): Map<string, string> {
+    return new Map(this.#connections.map((c) => [`${c.team ?? '*'}/${c.name}`, fileLabel(c)]));
   }
 
   /** Connections of a workspace: its own, plus those not bound to any workspace. */

@@ -21,6 +21,8 @@ export interface CycleCounts {
   events: number;
   outboxDepth: number;
   outboxOldestMs: number;
+  /** The connections (by `team/name` id, `*` for every team) that did not answer. */
+  failed?: readonly string[];
 }
 
 /** One provider HTTP request, retries included, as the HTTP client saw it. */
@@ -30,6 +32,8 @@ export interface ProviderCall {
   ms: number;
   /** The error code (`provider_unavailable`, …) when the request failed. */
   error?: string;
+  /** The provider's documented "not found" answered an id lookup: an answer, not an error. */
+  notFound?: boolean;
 }
 
 /** Read at scrape time, so a gauge is never older than the scrape. */
@@ -39,6 +43,11 @@ export interface MetricSources {
   approvalsPending?: () => Promise<number>;
   /** The running build, for the `build_info` gauge. */
   build?: BuildInfo;
+  /**
+   * The connections file's connections, id (`team/name`, `*` for every team) → label: the only
+   * values the poll-failure label takes, so it stays bounded (every other connection is `other`).
+   */
+  configuredConnections?: () => ReadonlyMap<string, string>;
 }
 
 export type RequestOutcome = 'ok' | 'refused' | 'failed';
@@ -48,6 +57,8 @@ const PREFIX = 'migrate_bot_';
 const ACK_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5];
 const CALL_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const CYCLE_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+/** Store round trips: well under a millisecond in memory, a few on Redis, more when it struggles. */
+const STORE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 
 /** Action ids are ours, but some carry a suffix (`resource.open:<id>`): only the stable part is a label. */
 export function labelOf(what: string): string {
@@ -79,6 +90,11 @@ export class BotMetrics {
   readonly #watches: Gauge;
   readonly #outboxDepth: Gauge;
   readonly #outboxOldest: Gauge;
+  readonly #storeSeconds: Histogram<'operation'>;
+  readonly #storeErrors: Counter<'operation'>;
+  readonly #slackSeconds: Histogram<'method' | 'outcome'>;
+  readonly #pollFailures: Counter<'connection'>;
+  readonly #configured: () => ReadonlyMap<string, string>;
 
   constructor(sources: MetricSources = {}) {
     const registers = [this.registry];
@@ -176,6 +192,33 @@ export class BotMetrics {
       help: 'Age of the oldest waiting notification at the start of the last poll cycle (0 when none)',
       registers,
     });
+    this.#storeSeconds = new Histogram({
+      name: `${PREFIX}store_operation_seconds`,
+      help: 'Store (Redis, SQLite or memory) operation latency, by operation, failed ones included',
+      labelNames: ['operation'],
+      buckets: STORE_BUCKETS,
+      registers,
+    });
+    this.#storeErrors = new Counter({
+      name: `${PREFIX}store_errors_total`,
+      help: 'Store operations that failed, by operation',
+      labelNames: ['operation'],
+      registers,
+    });
+    this.#slackSeconds = new Histogram({
+      name: `${PREFIX}slack_api_seconds`,
+      help: 'Slack Web API call latency (retries included), by method and outcome (ok, error)',
+      labelNames: ['method', 'outcome'],
+      buckets: CALL_BUCKETS,
+      registers,
+    });
+    this.#pollFailures = new Counter({
+      name: `${PREFIX}poll_connection_failures_total`,
+      help: 'Poll cycles in which a connection did not answer, by connection of the connections file (others: other)',
+      labelNames: ['connection'],
+      registers,
+    });
+    this.#configured = sources.configuredConnections ?? (() => new Map());
     this.#deliveryCounters(sources.delivery);
     const { leasesHeld, approvalsPending } = sources;
     new Gauge({
@@ -223,7 +266,8 @@ export class BotMetrics {
 
   providerCall(call: ProviderCall): void {
     const { provider, operation } = call;
-    this.#providerRequests.inc({ provider, operation, outcome: call.error ? 'error' : 'ok' });
+    const outcome = call.error ? 'error' : call.notFound ? 'not_found' : 'ok';
+    this.#providerRequests.inc({ provider, operation, outcome });
     this.#providerSeconds.observe({ provider, operation }, call.ms / 1000);
     if (call.error) this.#providerErrors.inc({ provider, code: call.error });
   }
@@ -238,7 +282,23 @@ export class BotMetrics {
     this.#watches.set(report.watches);
     this.#outboxDepth.set(report.outboxDepth);
     this.#outboxOldest.set(report.outboxOldestMs / 1000);
+    const configured = this.#configured();
+    // Each configured connection has its series from the first cycle on, so a rate() sees its first failure.
+    for (const label of configured.values()) this.#pollFailures.inc({ connection: label }, 0);
+    for (const id of report.failed ?? [])
+      this.#pollFailures.inc({ connection: configured.get(id) ?? 'other' });
   }
+
+  /** One store operation (`instrument-store.ts`). */
+  readonly storeCall = (operation: string, seconds: number, failed: boolean): void => {
+    this.#storeSeconds.observe({ operation }, seconds);
+    if (failed) this.#storeErrors.inc({ operation });
+  };
+
+  /** One Slack Web API call (`slack-clients.ts`), by method (`chat.postMessage`). */
+  readonly slackCall = (method: string, seconds: number, ok: boolean): void => {
+    this.#slackSeconds.observe({ method: labelOf(method), outcome: ok ? 'ok' : 'error' }, seconds);
+  };
 
   /** The text a scrape gets, and its content type (`text/plain; version=0.0.4`). */
   async scrape(): Promise<{ contentType: string; body: string }> {

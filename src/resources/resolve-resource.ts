@@ -11,6 +11,7 @@ import {
   ProviderError,
 } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { asLookup } from '../providers/http/call-observer.js';
 import type { MigrationProvider, ResourceAction } from '../providers/types.js';
 import type { KindOffering } from './kind-offering.js';
 import type { IndexEntry, ResourceIndex } from './resource-index.js';
@@ -182,7 +183,8 @@ export class ResourceResolver {
 
   async #fetchEntry(teamId: string, entry: IndexEntry): Promise<Resolved> {
     try {
-      return await this.fetch(teamId, entry.connection, entry.kind, entry.id);
+      // A 404 here is the resource gone, told as such: not a provider error in the metrics.
+      return await asLookup(() => this.fetch(teamId, entry.connection, entry.kind, entry.id));
     } catch (error) {
       if (error instanceof ProviderError && error.httpStatus === 404) {
         await this.#index.forget(teamId, entry);
@@ -203,7 +205,8 @@ export class ResourceResolver {
       const absent = await this.#offering.notOffered(connection, provider.kinds);
       for (const kind of provider.kinds.filter((k) => !absent.has(k))) {
         try {
-          const resource = await provider.get(kind, id);
+          // Each kind but the one that has the id answers "not found": no provider error in the metrics.
+          const resource = await asLookup(() => provider.get(kind, id));
           await this.#index.remember(teamId, [
             {
               connection: connection.name,

@@ -1,6 +1,6 @@
 import type { AuthorizeResult, InstallationQuery } from '@slack/bolt';
 import { InstallProvider } from '@slack/oauth';
-import { WebClient } from '@slack/web-api';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { boltLogger } from './bolt-logger.js';
@@ -11,10 +11,49 @@ type Purpose = 'interactive' | 'background';
 /** `InstallProvider.authorize()` refreshes a token that expires within this (@slack/oauth: 2 hours). */
 const REFRESH_WINDOW_SECONDS = 7_200;
 const REFRESH_MARGIN_SECONDS = 300;
+/**
+ * The longest a token refresh (`oauth.v2.access`) may take: one attempt, no retry. It runs under
+ * the installation's lock, whose other callers wait 10 s for it (a hung call would hold it up to
+ * the lock's 60 s): past this the refresh fails, nothing is saved, the caller goes on with the
+ * token it has, and the lock is free in time for the callers queued behind it.
+ */
+export const REFRESH_TIMEOUT_MS = 8_000;
 
 export interface SlackClientsOptions {
   /** OAuth mode: where installations (and their rotating tokens) are kept. */
   installations?: KeyvInstallationStore;
+  /** `REFRESH_TIMEOUT_MS` unless a test shortens it. */
+  refreshTimeoutMs?: number;
+  /** Told of every Web API call these clients make: its method, seconds (retries included), success. */
+  onCall?: SlackCallObserver;
+}
+
+export type SlackCallObserver = (method: string, seconds: number, ok: boolean) => void;
+
+/**
+ * A WebClient that times each call. Every method (`chat.postMessage`, pagination, uploads) goes
+ * through `apiCall`, which the client binds per method when it is built: overriding it here is the
+ * one place every call passes.
+ */
+class TimedWebClient extends WebClient {
+  readonly #onCall: SlackCallObserver;
+
+  constructor(token: string, options: WebClientOptions, onCall: SlackCallObserver) {
+    super(token, options);
+    this.#onCall = onCall;
+  }
+
+  override async apiCall(...args: Parameters<WebClient['apiCall']>): ReturnType<WebClient['apiCall']> {
+    const started = performance.now();
+    let ok = false;
+    try {
+      const result = await super.apiCall(...args);
+      ok = true;
+      return result;
+    } finally {
+      this.#onCall(args[0], (performance.now() - started) / 1000, ok);
+    }
+  }
 }
 
 /**
@@ -34,11 +73,13 @@ export class SlackClients {
   readonly #clients = new Map<string, { token: string; client: WebClient }>();
   readonly #installations: KeyvInstallationStore | undefined;
   readonly #installer: InstallProvider | undefined;
+  readonly #onCall: SlackCallObserver | undefined;
 
   constructor(config: Config, logger: Logger, options: SlackClientsOptions = {}) {
     this.#config = config;
     this.#logger = logger;
     this.#installations = options.installations;
+    this.#onCall = options.onCall;
     const oauth = config.slack.oauth;
     if (oauth && options.installations) {
       this.#installer = new InstallProvider({
@@ -47,7 +88,11 @@ export class SlackClients {
         stateSecret: oauth.stateSecret,
         installationStore: options.installations,
         logger: boltLogger(logger),
-        clientOptions: { slackApiUrl: config.slack.apiUrl },
+        // Its client makes the refreshes (and nothing else here: installs go through Bolt's receiver).
+        clientOptions: {
+          slackApiUrl: config.slack.apiUrl,
+          timeout: options.refreshTimeoutMs ?? REFRESH_TIMEOUT_MS,
+        },
       });
     }
   }
@@ -107,12 +152,14 @@ export class SlackClients {
     const key = `${installation}:${purpose}`;
     const cached = this.#clients.get(key);
     if (cached && cached.token === token) return cached.client;
-    const client = new WebClient(token, {
+    const options: WebClientOptions = {
       slackApiUrl: this.#config.slack.apiUrl,
       logger: boltLogger(this.#logger),
       rejectRateLimitedCalls: purpose === 'background',
       retryConfig: purpose === 'background' ? { retries: 0 } : { retries: 2, factor: 2, minTimeout: 200 },
-    });
+    };
+    const onCall = this.#onCall;
+    const client = onCall ? new TimedWebClient(token, options, onCall) : new WebClient(token, options);
     this.#clients.set(key, { token, client });
     return client;
   }

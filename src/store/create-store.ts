@@ -3,6 +3,7 @@ import type KeyvRedis from '@keyv/redis';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import { StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { StoreObserver } from './instrument-store.js';
 import type { MemberSets } from './member-sets.js';
 import { MemoryStore } from './memory-store.js';
 import { preparePrivateStore } from './private-files.js';
@@ -28,6 +29,8 @@ export interface Store {
    * on Redis keeps its sets in Redis itself (redis-atomic-kv.ts).
    */
   readonly sets?: MemberSets;
+  /** Set on a timed store (instrument-store.ts): shared state opened over it is timed too. */
+  readonly observe?: StoreObserver;
   /** Round-trips a probe value; false when the store cannot be reached. */
   healthy(): Promise<boolean>;
   close(): Promise<void>;

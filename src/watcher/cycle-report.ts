@@ -17,6 +17,8 @@ export interface CycleReport {
   leasedElsewhere: number;
   backedOff: number;
   failedConnections: number;
+  /** Those connections, by id (`team/name`, `*` for every team): the metrics label the configured ones. */
+  failed: string[];
   providerRequests: number;
   /** List pages read (part of `providerRequests`). */
   pages: number;
@@ -38,6 +40,7 @@ export function emptyReport(watches: number): CycleReport {
     leasedElsewhere: 0,
     backedOff: 0,
     failedConnections: 0,
+    failed: [],
     providerRequests: 0,
     pages: 0,
     events: 0,

@@ -224,6 +224,7 @@ export class PollCycle {
       } catch (error) {
         if (error instanceof StoreUnavailableError) throw error;
         report.failedConnections++;
+        report.failed.push(id);
         this.#logger.warn({ err: error, connection: name }, 'watched connection did not answer');
         await this.#unhealthy(hKey, name, every(), error);
       }

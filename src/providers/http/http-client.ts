@@ -4,6 +4,7 @@ import type { ZodType } from 'zod';
 import { AppError, ErrorCode, ProviderError, providerErrorCodeFor } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { inInteractiveScope } from '../interactive-calls.js';
+import { failedCall, type ProviderCallObserver } from './call-observer.js';
 import { canonicalQueryString, type Query } from './encode.js';
 import { Lanes } from './lanes.js';
 import {
@@ -108,15 +109,6 @@ export const fetchTransport: Transport = async (request) => {
   });
   return { status: res.status, headers, text: await res.text() };
 };
-
-/** Told of every provider request once it ends (retries included): the bot's metrics. */
-export type ProviderCallObserver = (call: {
-  provider: string;
-  operation: string;
-  ms: number;
-  /** The error code when the request failed. */
-  error?: string;
-}) => void;
 
 /**
  * Background requests (made outside an interactive scope: the watcher's polls) to one provider on
@@ -240,8 +232,7 @@ export class HttpClient {
       observe({ ...call, ms: performance.now() - started });
       return response;
     } catch (error) {
-      const code = error instanceof AppError ? error.code : ErrorCode.Internal;
-      observe({ ...call, ms: performance.now() - started, error: code });
+      observe({ ...call, ms: performance.now() - started, ...failedCall(error) });
       throw error;
     }
   }
