@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { parseAllowList } from './connections/endpoint-policy.js';
 import { parseKeyRing } from './crypto/secret-box.js';
 import { ConfigError } from './errors.js';
+import { FILE_SUFFIX, readSettingFiles } from './setting-files.js';
+import { seconds, settingPairProblems } from './setting-rules.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -30,6 +32,9 @@ const capSetting = (what: string, fallback: number) =>
       .max(1_000_000, 'must be at most 1000000')
       .default(fallback),
   );
+
+/** METRICS_PORT when unset: 9090, or with PORT=0 (any free port: tests, the playground) any free one too. */
+const DEFAULT_METRICS_PORT = 9090;
 
 /** Every setting, validated once at start-up; see README "Configuration". */
 export const configSchema = z
@@ -90,6 +95,20 @@ export const configSchema = z
         .default(3000),
     ),
     HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+    // Probes and /metrics on a port of their own, never the one Slack's requests come in on.
+    METRICS_PORT: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: 'must be a port number' })
+        .int()
+        .min(0, 'must be a port number (0 picks a free one)')
+        .max(65535, 'must be a port number')
+        .optional(),
+    ),
+    // On SIGTERM: readiness fails at once, requests are still served this long (endpoints are
+    // being removed), then new ones get 503 and the accepted ones finish, all within the timeout.
+    SHUTDOWN_DELAY_SECONDS: seconds('a shutdown delay', 0, 300, 5),
+    DRAIN_TIMEOUT_SECONDS: seconds('a drain timeout', 1, 3_600, 40),
     SLACK_API_URL: z.preprocess(
       emptyToUndefined,
       urlString('Slack Web API base').default('https://slack.com/api/'),
@@ -180,7 +199,13 @@ export const configSchema = z
     encryptionKeys: env.MIGRATE_BOT_ENCRYPTION_KEYS,
     /** Origins (or URL prefixes) connections from Slack may use besides the providers' own hosts. */
     allowedEndpoints: parseAllowList(env.MIGRATE_BOT_ALLOWED_ENDPOINTS).entries.map((u) => u.href),
-    http: { port: env.PORT, host: env.HOST },
+    http: {
+      port: env.PORT,
+      host: env.HOST,
+      metricsPort: env.METRICS_PORT ?? (env.PORT === 0 ? 0 : DEFAULT_METRICS_PORT),
+    },
+    /** SIGTERM to exit (see bot.ts `shutdown`): the delay before new requests are refused, and the whole budget. */
+    shutdown: { delaySeconds: env.SHUTDOWN_DELAY_SECONDS, drainTimeoutSeconds: env.DRAIN_TIMEOUT_SECONDS },
     storeUrl: env.STORE_URL ?? `sqlite://${path.resolve('data', 'migrate-bot.sqlite')}`,
     /** How long start-up waits for the store (Redis) before it stops with one message. */
     storeConnectTimeoutSeconds: env.STORE_CONNECT_TIMEOUT_SECONDS,
@@ -224,16 +249,22 @@ export const BOT_SCOPES = [
 ] as const;
 
 /** Parses settings from an env-like object; throws one ConfigError listing every problem and its fix. */
-export function createConfig(env: Record<string, string | undefined>): Config {
+export function createConfig(rawEnv: Record<string, string | undefined>): Config {
+  // Each secret setting may come from a file instead (<NAME>_FILE): read once, here, for all of them.
+  const files = readSettingFiles(rawEnv, FILE_SETTINGS);
+  const env = files.env;
   const result = configSchema.safeParse(env);
-  const problems = result.success
-    ? []
-    : result.error.issues.map((issue) => {
-        const name = issue.path.join('.') || '(settings)';
-        const message = issue.message.startsWith('Invalid input') ? 'is required' : issue.message;
-        return `  - ${name} ${/^(is|must) /.test(message) ? message : `is invalid: ${message}`}`;
-      });
-  problems.push(...slackAuthProblems(env).map((p) => `  - ${p}`));
+  const problems = files.problems.map((p) => `  - ${p}`);
+  if (!result.success)
+    for (const issue of result.error.issues) {
+      if (files.failed.has(String(issue.path[0]))) continue;
+      const name = issue.path.join('.') || '(settings)';
+      const message = issue.message.startsWith('Invalid input') ? 'is required' : issue.message;
+      problems.push(`  - ${name} ${/^(is|must) /.test(message) ? message : `is invalid: ${message}`}`);
+    }
+  const repeats = (p: string) => [...files.failed].some((name) => p.startsWith(`${name} is required`));
+  problems.push(...slackAuthProblems(env).flatMap((p) => (repeats(p) ? [] : [`  - ${p}`])));
+  if (result.success) problems.push(...settingPairProblems(result.data).map((p) => `  - ${p}`));
   if (result.success && problems.length === 0) return result.data;
   return failConfig(problems, env);
 }
@@ -241,6 +272,13 @@ export function createConfig(env: Record<string, string | undefined>): Config {
 /** Settings whose whole value is a secret, by name: a setting added later with such a name too. */
 export const isSecretSetting = (name: string): boolean =>
   /SECRET|TOKEN|PASSWORD|CREDENTIAL|KEYS?$/.test(name);
+/** Settings that may be read from a file (`<NAME>_FILE`): the secret ones, and STORE_URL (a password). */
+export const FILE_SETTINGS: readonly string[] = SETTING_NAMES.filter(
+  (name) => isSecretSetting(name) || name === 'STORE_URL',
+);
+/** The `<NAME>_FILE` settings, which the environment may hold besides SETTING_NAMES. */
+export const SETTING_FILE_NAMES: readonly string[] = FILE_SETTINGS.map((name) => name + FILE_SUFFIX);
+
 /** `scheme://user:password@` anywhere in a text; the user name stays, as STORE_URL shows it. */
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:[\]"'`,]*:)[^\s/?#@"'`,]+(?=@)/gi;
 /** A Slack token (bot, user, app-level) given to the wrong setting; its kind stays. */
@@ -267,7 +305,12 @@ export function maskSettingValues(text: string, env: Record<string, string | und
  * The secret strings among the settings' values, longest first (a part is masked after its
  * whole), and the `scheme://user:` before each password in a URL.
  */
-function settingSecrets(env: Record<string, string | undefined>): { secrets: string[]; userInfo: string[] } {
+function settingSecrets(rawEnv: Record<string, string | undefined>): {
+  secrets: string[];
+  userInfo: string[];
+} {
+  // Values read from files are masked too (a file that cannot be read has nothing to mask).
+  const env = readSettingFiles(rawEnv, FILE_SETTINGS).env;
   const secrets = new Set<string>();
   const userInfo = new Set<string>();
   // Shorter strings would mask ordinary words (an id like k1); real secrets are far longer.

@@ -21,8 +21,9 @@ function isProduction(env: NodeJS.ProcessEnv): boolean {
   return env.NODE_ENV === 'production' || (image !== undefined && image !== '' && image !== '0');
 }
 
+/** A Slack setting given directly or as a file (`SLACK_BOT_TOKEN_FILE`). */
 function hasSlackSettings(env: NodeJS.ProcessEnv): boolean {
-  return SLACK_SETTINGS.some((name) => (env[name] ?? '') !== '');
+  return SLACK_SETTINGS.some((name) => (env[name] ?? '') !== '' || (env[`${name}_FILE`] ?? '') !== '');
 }
 
 /**
