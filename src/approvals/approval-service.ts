@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { channelScope } from '../access/policy.js';
+import { channelScope, type Scope, WORKSPACE } from '../access/policy.js';
 import type { AuditEntry } from '../audit/audit-log.js';
 import type { MigrationResource } from '../domain/migration-resource.js';
 import { AppError, ErrorCode, InvalidInputError } from '../errors.js';
@@ -128,7 +128,7 @@ export class ApprovalService {
       });
       throw selfApproval();
     }
-    await this.#requireApprover(input, 'create.approve', 'approve migration requests');
+    await this.#requireApprover(input, pending, 'create.approve', 'approve migration requests');
     const decided = await this.#decide(input, 'approved');
     if (decided.outcome !== 'approved') return decided;
     await this.#audit({ ...this.#entry(input, 'create.approve'), result: 'ok' });
@@ -140,7 +140,8 @@ export class ApprovalService {
   async reject(input: DecisionInput): Promise<Decision> {
     const settled = await this.#settled(input);
     if (settled) return settled;
-    await this.#requireApprover(input, 'create.reject', 'reject migration requests');
+    const pending = await this.get(input.team, input.id);
+    await this.#requireApprover(input, pending, 'create.reject', 'reject migration requests');
     const decided = await this.#decide(input, 'rejected');
     if (decided.outcome !== 'approved' && decided.outcome !== 'rejected') return decided;
     await this.#audit({ ...this.#entry(input, 'create.reject'), result: 'ok' });
@@ -315,13 +316,17 @@ export class ApprovalService {
     return expired;
   }
 
-  async #requireApprover(input: DecisionInput, action: string, what: string): Promise<void> {
+  async #requireApprover(
+    input: DecisionInput,
+    pending: ApprovalRecord,
+    action: string,
+    what: string,
+  ): Promise<void> {
     try {
-      // The request's own channel: a channel's approvers decide what is asked there.
       await this.#o.access.require(
         { teamId: input.team, userId: input.by },
         'approve',
-        channelScope(input.channel),
+        approvalScope(pending),
         what,
       );
     } catch (error) {
@@ -393,4 +398,15 @@ export class ApprovalService {
       if (this.#locks.get(key) === tail) this.#locks.delete(key);
     }
   }
+}
+
+/**
+ * What approving a request changes, for the policy: the channel it was asked in (never the one
+ * where the Approve button was pressed: an approvals channel gathers every channel's requests).
+ * A workflow step's request is the workspace's: its details and channel were chosen by whoever
+ * built the workflow, who may not be the person running it, so a channel's own approvers (which
+ * that author may be) cannot decide it.
+ */
+export function approvalScope(record: Pick<ApprovalRecord, 'channel' | 'workflowStep'>): Scope {
+  return record.workflowStep ? WORKSPACE : channelScope(record.channel);
 }

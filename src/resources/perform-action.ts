@@ -1,3 +1,4 @@
+import { type Scope, WORKSPACE } from '../access/policy.js';
 import type { Capability } from '../access/roles.js';
 import type { MigrationResource } from '../domain/migration-resource.js';
 import { InvalidInputError, localized } from '../errors.js';
@@ -14,6 +15,16 @@ const PAST_TENSE: Record<ResourceAction, string> = {
 /** Deleting and cancelling need the admin role; the other actions an operator may take. */
 export function capabilityFor(action: ResourceAction): Capability {
   return action === 'delete' || action === 'cancel' ? 'delete' : 'operate';
+}
+
+/**
+ * What an action changes, for the policy. Pausing, resuming and retrying act for the channel they
+ * are taken in (a channel's operators run their migrations from it); deleting or cancelling
+ * destroys a resource of a connection the whole workspace shares, so only a workspace-level role
+ * decides it, wherever it is pressed.
+ */
+export function scopeFor(action: ResourceAction, here: Scope): Scope {
+  return capabilityFor(action) === 'delete' ? WORKSPACE : here;
 }
 
 /**

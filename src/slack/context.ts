@@ -96,7 +96,8 @@ export interface HandlerContext {
   require(capability: Capability, scope: Scope, what: string): Promise<Role>;
   /**
    * Runs `work` and records it in the audit log as ok, refused or failed (then rethrows). Refuses to
-   * run at all unless the policy allowed something in this request: a change no role decided is a bug.
+   * run at all unless the policy allowed a change (more than `view`) in this request: a change no
+   * role decided is a bug.
    */
   audited<T>(action: string, target: string | undefined, work: () => Promise<T>): Promise<T>;
 }
@@ -128,8 +129,9 @@ export function createHandlerContext(
     return child;
   };
   const actor = { teamId: who.teamId, userId: who.userId };
-  // Set once the policy allows an action in this request: `audited` changes nothing before that.
-  let allowedByPolicy = false;
+  // Set once the policy allows a change (anything beyond `view`) in this request: `audited`
+  // changes nothing before that, so a path that asked only to look cannot write.
+  let allowedToChange = false;
   const translators = new Map<string, Promise<Translator>>();
   return {
     deps,
@@ -145,7 +147,7 @@ export function createHandlerContext(
     async require(capability, scope, what) {
       try {
         const role = await deps.access.require(actor, capability, scope, what);
-        allowedByPolicy = true;
+        if (capability !== 'view') allowedToChange = true;
         return role;
       } catch (error) {
         // A refusal is a decision worth auditing, like an action.
@@ -166,7 +168,7 @@ export function createHandlerContext(
       }
     },
     async audited(action, target, work) {
-      if (!allowedByPolicy)
+      if (!allowedToChange)
         throw new AppError(ErrorCode.Internal, `"${action}" reached the audit log without a policy decision`);
       const entry = { team: who.teamId, user: who.userId, channel: who.channelId, action, target, op: opId };
       try {

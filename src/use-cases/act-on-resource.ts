@@ -1,6 +1,6 @@
 import type { MigrationResource } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
-import { capabilityFor, performAction } from '../resources/perform-action.js';
+import { capabilityFor, performAction, scopeFor } from '../resources/perform-action.js';
 import { keepingTheVerb } from '../resources/resolve-resource.js';
 import { findResource, type ResourceTarget, type UseCaseContext } from './context.js';
 
@@ -24,7 +24,7 @@ export async function actOnResource(
   target: ResourceTarget,
   action: ResourceAction,
 ): Promise<Acted> {
-  await ctx.require(capabilityFor(action), ctx.here, `${action} migrations`);
+  await ctx.require(capabilityFor(action), scopeFor(action, ctx.here), `${action} migrations`);
   const { provider, resource } = await keepingTheVerb(action, () => findResource(ctx, target));
   const after = await ctx.audited(action, `${resource.connection}:${resource.id}`, () =>
     performAction(provider, resource, action),

@@ -1,3 +1,4 @@
+import { WORKSPACE } from '../access/policy.js';
 import type { MigrationResource } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
 import { findResource, type ResourceTarget, type UseCaseContext } from './context.js';
@@ -14,7 +15,8 @@ export interface DeletePlan {
  * allows it; the deletion itself is `actOnResource(…, 'delete')`, behind a confirmation.
  */
 export async function planDelete(ctx: UseCaseContext, target: ResourceTarget): Promise<DeletePlan> {
-  await ctx.require('delete', ctx.here, 'delete or cancel migrations');
+  // Destroying a resource of a shared connection is decided for the workspace (see `scopeFor`).
+  await ctx.require('delete', WORKSPACE, 'delete or cancel migrations');
   const { provider, resource } = await findResource(ctx, target);
   const actions = provider.actionsFor(resource);
   const destructive = actions.find((a): a is 'delete' | 'cancel' => a === 'delete' || a === 'cancel');

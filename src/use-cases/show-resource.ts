@@ -1,8 +1,9 @@
+import { WORKSPACE } from '../access/policy.js';
 import { roleAllows } from '../access/roles.js';
 import type { MigrationResource } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
 import type { LastAction } from '../resources/last-actions.js';
-import { capabilityFor } from '../resources/perform-action.js';
+import { capabilityFor, scopeFor } from '../resources/perform-action.js';
 import { findResource, type ResourceTarget, type UseCaseContext } from './context.js';
 
 export interface Shown {
@@ -25,11 +26,19 @@ export async function showResource(ctx: UseCaseContext, target: ResourceTarget):
   const { provider, resource } = await findResource(ctx, target);
   const actions = provider.actionsFor(resource);
   const lastAction = await ctx.deps.lastActions.get(ctx.teamId, resource).catch(() => undefined);
+  // Delete and Cancel are decided for the workspace: a channel's admin is not offered them.
+  const destroys = actions.some((a) => scopeFor(a, ctx.here) !== ctx.here);
+  const workspaceRole =
+    destroys && roleAllows(role, 'delete') && ctx.here !== WORKSPACE
+      ? await ctx.require('view', WORKSPACE, 'see migrations')
+      : role;
   return {
     lastAction,
     resource,
     actions,
-    mayUse: actions.filter((a) => roleAllows(role, capabilityFor(a))),
+    mayUse: actions.filter((a) =>
+      roleAllows(scopeFor(a, ctx.here) === ctx.here ? role : workspaceRole, capabilityFor(a)),
+    ),
     mayWatch: roleAllows(role, 'operate'),
     mayManage: roleAllows(role, 'manage'),
   };

@@ -400,7 +400,7 @@ describe('OMS task: command → modal → approval → creation', () => {
 
   it('refuses an operator (approving needs the approver role)', async () => {
     const reply = await decide(request, 'approve', OPERATOR);
-    expect(reply).toContain('You need the approver role in <#C0APPROVE> to approve migration requests');
+    expect(reply).toContain('You need the approver role in <#C0FAKE001> to approve migration requests');
     expect(t.oms.tasks.size).toBe(0);
   });
 

@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { approvalScope } from '../../src/approvals/approval-service.js';
+import { STEP_CALLBACKS } from '../../src/slack/listeners/functions/step-definitions.js';
+import { decideApproval, postedApproval } from '../harness/approval-requests.js';
+import { Interactions } from '../harness/interactions.js';
 import { buttons, messageText, TestBot } from '../harness/test-bot.js';
 
 /**
@@ -198,7 +202,8 @@ describe('subcommands: role scope follows the target of the action', () => {
 
 describe('resource actions act in the channel of the grant', () => {
   const cases: { user: string; channel: string; pause: Outcome; del: Outcome }[] = [
-    { user: CHANNEL_ADMIN, channel: SANDBOX, pause: 'allowed', del: 'allowed' },
+    // Pausing acts for the channel; deleting destroys what the whole workspace shares.
+    { user: CHANNEL_ADMIN, channel: SANDBOX, pause: 'allowed', del: 'refused' },
     { user: CHANNEL_ADMIN, channel: GENERAL, pause: 'refused', del: 'refused' },
     { user: WORKSPACE_OPERATOR, channel: SANDBOX, pause: 'allowed', del: 'refused' },
     { user: WORKSPACE_ADMIN, channel: GENERAL, pause: 'allowed', del: 'allowed' },
@@ -216,6 +221,7 @@ describe('resource actions act in the channel of the grant', () => {
     expect(t.oms.task(running.id)?.status).toBe(pause === 'allowed' ? 7 : 2);
 
     const paused = t.oms.addTask({ name: 'scope-delete', status: 3 });
+    // The button as an admin's card offers it: a channel admin's own card does not (checked below).
     const deleteButton = buttons(await t.ask(`delete ${paused.id}`, { channelId: channel })).find(
       (b) => b.action_id === 'resource.delete',
     )!;
@@ -228,6 +234,31 @@ describe('resource actions act in the channel of the grant', () => {
   });
 });
 
+describe('what a card offers follows the same scopes', () => {
+  it("a channel admin's card offers Pause in its channel but never Delete", async () => {
+    const running = t.oms.addTask({ name: 'scope-offer', status: 2 });
+    const offered = buttons(
+      await t.ask(`status ${running.id}`, { userId: CHANNEL_ADMIN, channelId: SANDBOX }),
+    );
+    expect(offered.map((b) => b.action_id)).toContain('resource.pause');
+    expect(offered.map((b) => b.action_id).filter((id) => id.startsWith('resource.delete'))).toEqual([]);
+    const refused = messageText(
+      await t.ask(`delete ${running.id}`, { userId: CHANNEL_ADMIN, channelId: SANDBOX }),
+    );
+    expect(refused).toContain('role for the whole workspace to delete');
+  });
+});
+
+describe('access lists what applies where it is asked', () => {
+  it("a viewer sees the workspace's grants and this channel's, not another channel's", async () => {
+    const here = messageText(await t.ask('access', { userId: VIEWER, channelId: GENERAL }));
+    expect(here).toContain(`<@${WORKSPACE_OPERATOR}>`);
+    expect(here).not.toContain(`<#${SANDBOX}>`);
+    const all = messageText(await t.ask('access', { userId: WORKSPACE_ADMIN, channelId: GENERAL }));
+    expect(all).toContain(`<@${CHANNEL_ADMIN}> → *admin* in <#${SANDBOX}>`);
+  });
+});
+
 describe('connection buttons change the workspace', () => {
   it('a channel admin cannot remove a connection with its button', async () => {
     const value = JSON.stringify({ n: 'hw-prod' });
@@ -237,5 +268,61 @@ describe('connection buttons change the workspace', () => {
     });
     expect(messageText(await refused.answer())).toContain('role for the whole workspace');
     expect(t.bot.deps.connections.forTeam('T0FAKE001').map((c) => c.name)).toContain('hw-prod');
+  });
+});
+
+describe('approvals are decided where the request was made', () => {
+  const SANDBOX_APPROVER = 'U0SBAPPR1';
+  const details = [
+    'task_type: prefix',
+    'Source cloud: AWS',
+    'src_region: us-east-1',
+    'src_bucket: src-bucket',
+    'src_objects: photos/',
+    'dst_region: cn-north-4',
+    'dst_bucket: dst-bucket',
+  ].join('\n');
+
+  it("a workflow's request needs a workspace approver: a channel's approver (maybe its author) cannot decide it", async () => {
+    await t.ask(`access grant <@${SANDBOX_APPROVER}> approver <#${SANDBOX}|sandbox>`);
+    // The channel's posts in English again (an earlier case set it to Korean).
+    await t.ask(`settings language default <#${SANDBOX}|sandbox>`);
+    const since = t.fakeSlack.calls.length;
+    const run = await t.runStep(STEP_CALLBACKS.request, {
+      user_context: { id: WORKSPACE_OPERATOR, secret: 'c2VjcmV0' },
+      connection: 'hw-prod',
+      kind: 'task',
+      channel_id: SANDBOX,
+      details,
+    });
+    const request = await postedApproval(t, { team: 'T0FAKE001', channel: SANDBOX }, since);
+    expect(messageText(request.message)).toContain('Workflow Builder step');
+    const tasksBefore = t.oms.tasks.size;
+    const ix = new Interactions(t);
+    const refused = await decideApproval(
+      t,
+      ix,
+      { ...request, channel: SANDBOX },
+      'approve',
+      SANDBOX_APPROVER,
+    );
+    expect(refused).toContain('role for the whole workspace to approve');
+    expect(t.oms.tasks.size).toBe(tasksBefore);
+    const approved = await decideApproval(
+      t,
+      ix,
+      { ...request, channel: SANDBOX },
+      'approve',
+      WORKSPACE_ADMIN,
+    );
+    expect(approved).toContain('Approved');
+    expect((await run.settled()).status).toBe('completed');
+  });
+
+  it('a request asked in one channel is decided with the approver role of that channel', () => {
+    expect(approvalScope({ channel: SANDBOX })).toEqual({ kind: 'channel', channelId: SANDBOX });
+    expect(approvalScope({ channel: SANDBOX, workflowStep: { executionId: 'Fx1' } })).toEqual({
+      kind: 'workspace',
+    });
   });
 });

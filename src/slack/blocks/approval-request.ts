@@ -44,6 +44,17 @@ export function renderApprovalRequest(record: ApprovalRecord, tr: Translator = E
     provider: escapeMrkdwn(record.provider),
   });
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(intro, 3000) } });
+  // A workflow's author chose what it asks for; the person running it is only the requester of record.
+  if (record.workflowStep)
+    blocks.push({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: truncate(tr.t('approval.viaWorkflow', { requester: `<@${record.requester}>` }), 3000),
+        },
+      ],
+    });
   const field = (name: string, value: string) => ({
     type: 'mrkdwn' as const,
     text: truncate(`*${escapeMrkdwn(name)}*\n${escapeMrkdwn(value)}`, 2000),

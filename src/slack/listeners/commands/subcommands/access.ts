@@ -1,6 +1,6 @@
 import type { Grant } from '../../../../access/grant-store.js';
-import { channelScope, WORKSPACE } from '../../../../access/policy.js';
-import { REQUIRED_ROLE, ROLES, type Role } from '../../../../access/roles.js';
+import { channelScope, grantApplies, WORKSPACE } from '../../../../access/policy.js';
+import { REQUIRED_ROLE, ROLES, type Role, roleAllows } from '../../../../access/roles.js';
 import { InvalidInputError, localized } from '../../../../errors.js';
 import { refuseShare } from '../../../command-text.js';
 import type { HandlerContext } from '../../../context.js';
@@ -71,7 +71,11 @@ async function runAccess(ctx: HandlerContext, request: AccessRequest): Promise<v
   const { access } = ctx.deps;
   if (request.op === 'show') {
     const role = await ctx.require('view', ctx.here, 'see access');
-    const grants = await access.grants.list(ctx.teamId);
+    // Who holds which role where is the workspace admins' to see; others see what applies here.
+    const workspaceRole = ctx.here === WORKSPACE ? role : await ctx.require('view', WORKSPACE, 'see access');
+    const grants = (await access.grants.list(ctx.teamId)).filter(
+      (g) => roleAllows(workspaceRole, 'manage') || grantApplies(g.channel, ctx.here),
+    );
     const roles = Object.entries(REQUIRED_ROLE)
       .map(([capability, needed]) => `${capability}: ${needed}`)
       .join(' · ');
