@@ -1,17 +1,55 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 /** Git-ignored; Node resolves packages from the project's node_modules above it. */
 export const COMPILED_DIR = path.join(ROOT, 'test-artifacts', 'watcher-build');
+const LOCK = `${COMPILED_DIR}.lock`;
+const STAMP = path.join(COMPILED_DIR, '.compiled-for-run');
+/** A lock older than this was left by a killed run: taken over. */
+const STALE_LOCK_MS = 300_000;
 
 /**
- * Compiles `src/` and `dev/` with tsc (incrementally) for tests that run the bot as child processes: there is
- * no TypeScript loader at run time on Node 20. Emits even when another file has a type error
- * (typecheck is a separate step); fails only when the entry point is missing.
+ * The bot compiled from `src/` and `dev/` with tsc (incrementally), for tests that run it as a
+ * child process. Once per test run (the run id from test/global-setup.ts): the first file that
+ * asks compiles under a lock, the others wait for it and reuse the result. Emits even when another
+ * file has a type error (typecheck is a separate step); fails only when the entry point is missing.
  */
 export function compileBot(): string {
+  const run = process.env.COMPILED_BOT_RUN;
+  const fresh = () => run !== undefined && existsSync(STAMP) && readFileSync(STAMP, 'utf8') === run;
+  if (fresh()) return COMPILED_DIR;
+  takeLock();
+  try {
+    if (!fresh()) {
+      compile();
+      if (run) writeFileSync(STAMP, run);
+    }
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+  return COMPILED_DIR;
+}
+
+function takeLock(): void {
+  const deadline = Date.now() + 240_000;
+  for (;;) {
+    try {
+      mkdirSync(LOCK, { recursive: false });
+      return;
+    } catch {
+      if (existsSync(LOCK) && Date.now() - statSync(LOCK).mtimeMs > STALE_LOCK_MS)
+        rmSync(LOCK, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`another test run holds ${LOCK}`);
+      // A synchronous wait: the callers (module set-up) are synchronous.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+}
+
+function compile(): void {
+  mkdirSync(COMPILED_DIR, { recursive: true });
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const result = spawnSync(
     process.execPath,
@@ -31,5 +69,4 @@ export function compileBot(): string {
   );
   if (!existsSync(path.join(COMPILED_DIR, 'src', 'bot.js')))
     throw new Error(`tsc produced no bot.js:\n${result.stdout}\n${result.stderr}`);
-  return COMPILED_DIR;
 }
