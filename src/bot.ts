@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AccessControl } from './access/access-control.js';
 import { GrantStore } from './access/grant-store.js';
 import { CachedSlackDirectory } from './access/slack-directory.js';
@@ -24,6 +26,8 @@ import { slackApprovalMessenger } from './slack/approval-messenger.js';
 import { slackAuditPoster } from './slack/audit-poster.js';
 import type { AppDeps } from './slack/context.js';
 import { createSlackApp } from './slack/create-slack-app.js';
+import { closingReserveMs, Drain } from './slack/drain.js';
+import { closeOpsServer, startOpsServer } from './slack/health-routes.js';
 import { InboundDedupe } from './slack/inbound-dedupe.js';
 import { KeyvInstallationStore } from './slack/installation-store.js';
 import type { InteractiveBudget } from './slack/interactive-budget.js';
@@ -56,6 +60,11 @@ export interface RunningBot {
   deps: AppDeps;
   /** The port the HTTP receiver listens on (useful with PORT=0). */
   port: number;
+  /** The port of `/metrics` and the probes (METRICS_PORT). */
+  metricsPort: number;
+  /** SIGTERM: the drain (readiness off, delay, 503 to new requests, the accepted ones answered), then `stop`. */
+  shutdown(): Promise<void>;
+  /** Closes everything now (tests; and the end of `shutdown`). */
   stop(): Promise<void>;
   /** SIGHUP: reads the connections file again; a file that does not load changes nothing (logged). */
   reloadConnections(): void;
@@ -173,6 +182,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     ...options.approvals,
   });
   const lastActions = new LastActions(store);
+  const drain = new Drain();
   const deps: AppDeps = {
     config,
     logger,
@@ -192,6 +202,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     interactiveBudget: options.interactiveBudget,
     metrics,
     inbound: new InboundDedupe(state, logger, metrics),
+    drain,
     departures: new WorkspaceDeparture({
       connections: registry,
       watcher,
@@ -207,32 +218,62 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   };
   const slack = createSlackApp(deps);
   const port = await slack.start();
+  const opsServer = await startOpsServer(deps, { port: config.http.metricsPort, host: config.http.host });
+  const metricsPort = (opsServer.address() as AddressInfo).port;
   watcher.start();
   approvals.start();
   logger.info(
-    { ...build, mode: config.slack.mode, port, store: store.kind, connections: connections.length },
+    {
+      ...build,
+      mode: config.slack.mode,
+      port,
+      metricsPort,
+      store: store.kind,
+      connections: connections.length,
+    },
     'migrate-bot started',
   );
 
+  const budgetMs = config.shutdown.drainTimeoutSeconds * 1000;
+  // A share of what the drain leaves for closing (see `stop`).
+  const poolCloseWaitMs = Math.min(1_000, closingReserveMs(budgetMs) / 4);
   let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await approvals.stop();
+      await watcher
+        .stop()
+        .catch((error: unknown) => logger.warn({ err: error }, 'watcher did not stop cleanly'));
+      await slack
+        .stop()
+        .catch((error: unknown) => logger.warn({ err: error }, 'Slack app did not stop cleanly'));
+      // Bounded: after a drain that gave up, a provider call may still be open (its request has
+      // had its final answer); the process is exiting, so it is not waited for.
+      await Promise.race([pools.close(), sleep(poolCloseWaitMs, undefined, { ref: false })]);
+      await botStore.close();
+      // Last: the probes say "draining" (503) to the end, and /metrics is scraped until then.
+      await closeOpsServer(opsServer);
+      logger.info('migrate-bot stopped');
+    })();
+    return stopping;
+  };
+  let shuttingDown: Promise<void> | undefined;
   return {
     deps,
     port,
-    stop: () => {
-      stopping ??= (async () => {
-        await approvals.stop();
-        await watcher
-          .stop()
-          .catch((error: unknown) => logger.warn({ err: error }, 'watcher did not stop cleanly'));
-        await slack
-          .stop()
-          .catch((error: unknown) => logger.warn({ err: error }, 'Slack app did not stop cleanly'));
-        await pools.close();
-        await botStore.close();
-        logger.info('migrate-bot stopped');
-      })();
-      return stopping;
+    metricsPort,
+    shutdown: () => {
+      shuttingDown ??= drain
+        .run({
+          delayMs: config.shutdown.delaySeconds * 1000,
+          budgetMs,
+          stopAccepting: () => slack.stopAccepting(),
+          logger,
+        })
+        .then(stop);
+      return shuttingDown;
     },
+    stop,
     reloadConnections: () => {
       reloadConnectionsFile({
         file: config.connectionsFile,

@@ -78,7 +78,8 @@ async function main(handlers: ProcessHandlers, secrets: SecretRegistry): Promise
       throw error;
     }
     const bot = await startBot(config, { env: process.env, secrets });
-    handlers.started(bot.stop);
+    // SIGTERM drains first; the process exits within the drain budget whatever happens.
+    handlers.started(bot.shutdown, config.shutdown.drainTimeoutSeconds * 1000);
     handlers.onReload(bot.reloadConnections);
   }
 }

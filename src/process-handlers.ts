@@ -2,8 +2,12 @@ import type { Logger } from './logger.js';
 import { currentOp } from './op-scope.js';
 
 export interface ProcessHandlers {
-  /** The bot is up: a signal from now on stops it cleanly before the process exits. */
-  started(stop: () => Promise<void>): void;
+  /**
+   * The bot is up: a signal from now on stops it cleanly before the process exits. Past
+   * `budgetMs` after the signal the process exits anyway (code 1), so it is never killed mid-way
+   * by the platform's own grace period, which is longer.
+   */
+  started(stop: () => Promise<void>, budgetMs?: number): void;
   /** SIGHUP from now on runs `reload` (the connections file read again) instead of ending the process. */
   onReload(reload: () => void): void;
 }
@@ -22,6 +26,7 @@ export function installProcessHandlers(
   exit: (code: number) => never = process.exit,
 ): ProcessHandlers {
   let stop: (() => Promise<void>) | undefined;
+  let budget: number | undefined;
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -33,6 +38,12 @@ export function installProcessHandlers(
       logger.info({ signal }, 'stopped during start-up');
       exit(0);
     }
+    if (budget !== undefined)
+      setTimeout(() => {
+        logger.error({ signal, budgetMs: budget }, 'did not stop within the drain budget: exiting');
+        logger.flush();
+        exit(1);
+      }, budget).unref();
     stop().then(
       () => exit(0),
       (error: unknown) => {
@@ -62,8 +73,9 @@ export function installProcessHandlers(
     exit(1);
   });
   return {
-    started(stopBot) {
+    started(stopBot, budgetMs) {
       stop = stopBot;
+      budget = budgetMs;
     },
     onReload(reloadBot) {
       reload = reloadBot;

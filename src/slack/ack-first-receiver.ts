@@ -10,6 +10,7 @@ import {
   type Logger,
   type ReceiverEvent,
 } from '@slack/bolt';
+import type { Drain } from './drain.js';
 import { FairWorkQueue } from './fair-work-queue.js';
 import { receiveSlackRequest, SIGNATURE_PROPERTY } from './verified-request.js';
 
@@ -116,6 +117,7 @@ export class AckFirstReceiver extends HTTPReceiver {
   readonly #log: Logger;
   readonly #onAck: AckObserver | undefined;
   readonly #bodyDeadlineMs: number | undefined;
+  readonly #drain: Drain | undefined;
   #app: App | undefined;
   /** Acknowledged work, fair across workspaces: see `FairWorkQueue`. */
   readonly #work: FairWorkQueue;
@@ -128,6 +130,8 @@ export class AckFirstReceiver extends HTTPReceiver {
       /** See `BODY_DEADLINE_MS`; tests shorten it and the server's timeouts. */
       bodyDeadlineMs?: number;
       serverTimeouts?: ServerTimeouts;
+      /** Counts each accepted request until its work ends, and refuses new ones once draining. */
+      drain?: Drain;
     },
   ) {
     super({
@@ -144,6 +148,7 @@ export class AckFirstReceiver extends HTTPReceiver {
     });
     this.#onAck = options.onAck;
     this.#bodyDeadlineMs = options.bodyDeadlineMs;
+    this.#drain = options.drain;
     // Bolt's server, made with the timeouts unless the caller gives others (an override of the
     // overloaded `start` cannot be typed as one signature).
     const timeouts = options.serverTimeouts ?? SERVER_TIMEOUTS;
@@ -157,13 +162,21 @@ export class AckFirstReceiver extends HTTPReceiver {
     const endpoints = new Set(
       typeof options.endpoints === 'string' ? [options.endpoints] : (options.endpoints ?? ['/slack/events']),
     );
+    const probes = new Set((options.customRoutes ?? []).map((route) => route.path));
     // `requestListener` is the receiver's public entry point (what its server calls).
     this.requestListener = (req, res) => {
       const path = (req.url ?? '').split('?')[0] ?? '';
+      // Draining, past the delay: a new request gets 503 at once (Slack retries events; a command
+      // tells the person it failed), never a 200 whose answer this process would not be there to send.
+      if (this.#drain && !this.#drain.accepting && !probes.has(path)) {
+        res.writeHead(503, { connection: 'close', 'retry-after': '1' }).end();
+        return;
+      }
       // Whatever goes wrong with one request is that request's failure, never the process's.
-      if (req.method === 'POST' && endpoints.has(path))
-        this.#handle(req, res).catch((error: unknown) => this.#failed(res, error));
-      else routeOthers(req, res);
+      if (req.method === 'POST' && endpoints.has(path)) {
+        const handled = this.#handle(req, res).catch((error: unknown) => this.#failed(res, error));
+        this.#drain?.track(handled);
+      } else routeOthers(req, res);
     };
   }
 
@@ -195,10 +208,18 @@ export class AckFirstReceiver extends HTTPReceiver {
     if (acksEmpty(body)) {
       http.buildNoBodyResponse(res, 200);
       this.#onAck?.(kind, (performance.now() - received) / 1000);
-      // The retry headers are read when the work starts, not before the ack.
-      this.#work.push(workspaceOf(body), (release) =>
-        this.#process(receiverEvent(req, body, { ...signed, [RELEASE_KEY]: release }, async () => {})),
-      );
+      // The retry headers are read when the work starts, not before the ack. The request is in
+      // flight (for the drain) until its work ends, however long it waits for a slot.
+      const done = this.#drain?.begin();
+      this.#work.push(workspaceOf(body), async (release) => {
+        try {
+          await this.#process(
+            receiverEvent(req, body, { ...signed, [RELEASE_KEY]: release }, async () => {}),
+          );
+        } finally {
+          done?.();
+        }
+      });
       return;
     }
     res.once('finish', () => this.#onAck?.(kind, (performance.now() - received) / 1000));

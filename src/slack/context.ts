@@ -19,6 +19,7 @@ import type { SettingsStore } from '../settings/workspace-settings.js';
 import type { Store } from '../store/create-store.js';
 import type { WorkspaceDeparture } from '../use-cases/forget-workspace.js';
 import type { Watcher } from '../watcher/watcher.js';
+import type { Drain } from './drain.js';
 import type { InboundDedupe } from './inbound-dedupe.js';
 import type { InteractiveBudget } from './interactive-budget.js';
 import type { SlackLocales } from './locales.js';
@@ -47,6 +48,8 @@ export interface AppDeps {
   approvals: ApprovalService;
   /** Time budget of commands and buttons; `INTERACTIVE_BUDGET` unless a test shortens it. */
   interactiveBudget?: InteractiveBudget;
+  /** The SIGTERM drain: readiness, requests in flight, and the deadline that makes them give up. */
+  drain?: Drain;
   /** Prometheus metrics (`/metrics`); absent in tests that build deps by hand. */
   metrics?: BotMetrics;
   /** Drops a Slack request seen before, on any replica, before any listener runs. */

@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import {
   type AnyMiddlewareArgs,
   App,
@@ -12,10 +12,10 @@ import { asAppError } from '../errors.js';
 import { AckFirstReceiver } from './ack-first-receiver.js';
 import { boltLogger } from './bolt-logger.js';
 import type { AppDeps } from './context.js';
+import { probeRoutes } from './health-routes.js';
 import { registerListeners } from './listeners/index.js';
 import { StoreStateStore } from './oauth-state-store.js';
 import { respondWithUndici } from './respond-fetch.js';
-import { SlackAuthCheck } from './slack-auth-check.js';
 import { guardSocketMode } from './socket-mode-guard.js';
 import { serveRoutesOn } from './socket-mode-routes.js';
 
@@ -23,6 +23,8 @@ export interface SlackApp {
   app: App;
   /** Resolves with the port the HTTP server listens on. */
   start(): Promise<number>;
+  /** The drain's cut-off: HTTP answers new requests 503 (see the receiver); Socket Mode disconnects. */
+  stopAccepting(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -30,7 +32,7 @@ export interface SlackApp {
 export function createSlackApp(deps: AppDeps): SlackApp {
   const { config } = deps;
   const logger = boltLogger(deps.logger);
-  const health = healthRoutes(deps);
+  const health = probeRoutes(deps);
   const oauth = oauthReceiverOptions(deps);
   const socket =
     config.slack.mode === 'socket'
@@ -44,7 +46,7 @@ export function createSlackApp(deps: AppDeps): SlackApp {
           logger,
         )
       : undefined;
-  // The health, metrics and install routes listen where PORT and HOST say, in Socket Mode too.
+  // The health and install routes listen where PORT and HOST say, in Socket Mode too.
   const socketRoutes = socket && serveRoutesOn(socket, config.http);
   const receiver: Receiver =
     socket ??
@@ -54,6 +56,7 @@ export function createSlackApp(deps: AppDeps): SlackApp {
       customRoutes: health,
       logger,
       onAck: (kind, seconds) => deps.metrics?.ackObserved(kind, seconds),
+      drain: deps.drain,
       ...oauth,
     });
   // OAuth: Bolt authorizes each request through the same authorize() as background work, whose token
@@ -70,6 +73,10 @@ export function createSlackApp(deps: AppDeps): SlackApp {
     convoStore: false,
   });
   respondWithUndici(app);
+  // Socket Mode's requests, counted until their listeners end, so the drain waits for them (the
+  // HTTP receiver counts its own, from before the ack).
+  const drain = deps.drain;
+  if (socket && drain) app.use(({ next }) => drain.track(next()));
   // First: a duplicate goes no further, not even to the workspace sync.
   app.use(deps.inbound.middleware());
   app.use(syncWorkspace(deps));
@@ -86,63 +93,14 @@ export function createSlackApp(deps: AppDeps): SlackApp {
       const address = server?.address?.();
       return typeof address === 'object' && address ? address.port : config.http.port;
     },
+    async stopAccepting() {
+      // Slack sends the envelopes to the app's other connections (the other replicas) from now on.
+      if (socket) await socket.client.disconnect();
+    },
     async stop() {
       await app.stop();
     },
   };
-}
-
-/**
- * `/livez` answers 200 whenever this process serves HTTP and never looks at the store or Slack, so a
- * Redis outage does not get every replica restarted at once. `/readyz` (and `/healthz`, its older
- * name) answers 503 while the store cannot be reached, Slack says the bot token is invalid (a cached
- * `auth.test`, single-token mode only), or, with Redis, the last lease attempt failed: the replica
- * leaves the Service until they recover. `/metrics` is the Prometheus text format.
- */
-function healthRoutes(deps: AppDeps) {
-  const botToken = deps.config.slack.oauth ? undefined : deps.config.slack.botToken;
-  const slackAuth = new SlackAuthCheck(
-    botToken ? async () => (await deps.slackClients.forTeam('', 'background')).auth.test() : undefined,
-  );
-  const ready = (_req: IncomingMessage, res: ServerResponse) => {
-    readiness(deps, slackAuth).then(
-      (report) => {
-        const ok = report.store === 'ok' && report.slack !== 'invalid' && report.leases !== 'failing';
-        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ status: ok ? 'ok' : 'degraded', ...report }));
-      },
-      () => {
-        res.writeHead(503).end();
-      },
-    );
-  };
-  const live = (_req: IncomingMessage, res: ServerResponse) => {
-    res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-  };
-  const metrics = (_req: IncomingMessage, res: ServerResponse) => {
-    if (!deps.metrics) return void res.writeHead(404).end();
-    deps.metrics.scrape().then(
-      ({ contentType, body }) => res.writeHead(200, { 'content-type': contentType }).end(body),
-      (error: unknown) => {
-        deps.logger.warn({ err: error }, 'metrics scrape failed');
-        res.writeHead(500).end();
-      },
-    );
-  };
-  return [
-    { path: '/livez', method: ['GET'], handler: live },
-    { path: '/readyz', method: ['GET'], handler: ready },
-    { path: '/healthz', method: ['GET'], handler: ready },
-    { path: '/metrics', method: ['GET'], handler: metrics },
-  ];
-}
-
-async function readiness(deps: AppDeps, slackAuth: SlackAuthCheck) {
-  const [storeOk, slack] = await Promise.all([deps.store.healthy(), slackAuth.state()]);
-  // Leases only matter with replicas sharing Redis; one process on a local store holds them all.
-  const leases =
-    deps.watcher.backendKind !== 'redis' ? 'n/a' : deps.watcher.leases.working ? 'ok' : 'failing';
-  return { store: storeOk ? 'ok' : 'unreachable', slack, leases };
 }
 
 /** OAuth distribution: `/slack/install`, the redirect, and Bolt's installation store (ours, on Keyv). */

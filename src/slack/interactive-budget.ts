@@ -52,16 +52,36 @@ export async function answerInTime(
     options.releaseSlot();
     answers.interim(waitingOn(scope));
   }, budget.firstAnswerMs);
-  const giveUpTimer = setTimeout(() => {
+  const started = performance.now();
+  const stopWaiting = (afterMs: number) => {
     // Closed first, so the failures the abort causes are not answered after the give-up message.
-    answers.giveUp(waitingOn(scope), budget.giveUpMs);
+    answers.giveUp(waitingOn(scope), afterMs);
     giveUp.abort();
-  }, budget.giveUpMs);
+  };
+  const giveUpTimer = setTimeout(() => stopWaiting(budget.giveUpMs), budget.giveUpMs);
+  // The process is shutting down and cannot wait for the answer any longer: the give-up now, so
+  // the interim message is never the last word.
+  // The request then ends with its give-up sent: a provider call still open (an abort reaches only
+  // the queued ones) is not waited for.
+  let leave = () => {};
+  const left = new Promise<void>((resolve) => (leave = resolve));
+  const shutdown = ctx.deps.drain?.deadline;
+  const onShutdown = () => {
+    stopWaiting(performance.now() - started);
+    leave();
+  };
+  if (shutdown?.aborted) onShutdown();
+  else shutdown?.addEventListener('abort', onShutdown, { once: true });
   try {
-    await runInteractive(scope, () => runSafely(timed, () => work(timed)));
+    const working = runInteractive(scope, () => runSafely(timed, () => work(timed)));
+    await Promise.race([working, left.then(() => void working.catch(() => undefined))]);
   } finally {
     clearTimeout(firstAnswerTimer);
     clearTimeout(giveUpTimer);
+    shutdown?.removeEventListener('abort', onShutdown);
+    // The request ends when its last post (an interim, a give-up) has gone out, not before: the
+    // drain waits for it.
+    await answers.sent();
   }
 }
 
@@ -125,11 +145,16 @@ class Answers {
     this.#closed = true;
     this.#ctx.logger.warn({ waitingOn: connections }, 'gave up waiting for the answer');
     const what = connections.length > 0 ? `${names(connections)} did not answer` : 'No answer came';
-    const text = `:hourglass: ${what} within ${Math.round(afterMs / 1000)} s, so I stopped waiting. If you asked for a change, check it with \`/migrate status\` before trying again. Reference ${code(this.#ctx.opId)}.`;
+    const text = `:hourglass: ${what} within ${Math.max(1, Math.round(afterMs / 1000))} s, so I stopped waiting. If you asked for a change, check it with \`/migrate status\` before trying again. Reference ${code(this.#ctx.opId)}.`;
     const replace = this.#interimShowing && this.#surface === 'command';
     this.#post({ text, replaceOriginal: replace }).catch((error: unknown) =>
       this.#ctx.logger.warn({ err: error }, 'could not post the give-up message'),
     );
+  }
+
+  /** Resolves when every post so far has gone out (or failed). */
+  sent(): Promise<void> {
+    return this.#chain;
   }
 
   #post(message: Reply): Promise<void> {

@@ -80,6 +80,12 @@ export class BotProcess {
     return Number(match[1]);
   }
 
+  /** The operations port (`/metrics`, probes) from the "migrate-bot started" log line. */
+  async startedMetricsPort(timeoutMs = 20_000): Promise<number> {
+    const match = await this.waitFor(/"metricsPort":(\d+)[^\n]*"msg":"migrate-bot started"/, timeoutMs);
+    return Number(match[1]);
+  }
+
   async kill(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     this.child.kill('SIGKILL');

@@ -45,6 +45,8 @@ export class TestBot {
   readonly secrets = new SecretRegistry();
   bot!: RunningBot;
   url = '';
+  /** The operations port: `/metrics` and the probes (METRICS_PORT). */
+  metricsUrl = '';
   #responseCounter = 0;
 
   async start(
@@ -63,6 +65,8 @@ export class TestBot {
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_API_URL: this.fakeSlack.apiUrl,
       PORT: String(port),
+      // Any free port: bots of tests running side by side never meet on the default 9090.
+      METRICS_PORT: '0',
       HOST: '127.0.0.1',
       STORE_URL: 'memory://',
       LOG_LEVEL: 'debug',
@@ -77,6 +81,7 @@ export class TestBot {
       interactiveBudget: options.interactiveBudget ?? TEST_INTERACTIVE_BUDGET,
     });
     this.url = `http://127.0.0.1:${port}`;
+    this.metricsUrl = `http://127.0.0.1:${this.bot.metricsPort}`;
     return this;
   }
 

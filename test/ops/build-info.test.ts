@@ -61,7 +61,7 @@ async function buildInfoSamples(port: number): Promise<string[]> {
 describe('the running build', () => {
   it('is named by the start-up line and the build_info gauge: version, revision, Node', async () => {
     const bot = start({ MIGRATE_BOT_REVISION: REVISION });
-    const port = await bot.startedPort();
+    const port = await bot.startedMetricsPort();
     const started = bot.logLines().find((line) => line.msg === 'migrate-bot started');
     expect(started).toMatchObject({ version: VERSION, revision: REVISION, node: process.version });
     expect(await buildInfoSamples(port)).toEqual([
@@ -73,7 +73,7 @@ describe('the running build', () => {
     const envs: Record<string, string>[] = [{}, { MIGRATE_BOT_REVISION: 'x" } 1\nfake_metric{a="' }];
     for (const env of envs) {
       const bot = start(env);
-      const port = await bot.startedPort();
+      const port = await bot.startedMetricsPort();
       const started = bot.logLines().find((line) => line.msg === 'migrate-bot started');
       expect(started).toMatchObject({ version: VERSION, revision: 'unknown' });
       expect(await buildInfoSamples(port)).toEqual([

@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 async function scrape(bot: TestBot): Promise<{ contentType: string; samples: Map<string, number> }> {
-  const res = await fetch(`${bot.url}/metrics`, { signal: AbortSignal.timeout(5_000) });
+  const res = await fetch(`${bot.metricsUrl}/metrics`, { signal: AbortSignal.timeout(5_000) });
   expect(res.status).toBe(200);
   const samples = new Map<string, number>();
   for (const line of (await res.text()).split('\n')) {
@@ -125,5 +125,21 @@ describe('/metrics', () => {
         'migrate_bot_requests_total{surface="command",what="unknown subcommand",outcome="refused"}',
       ),
     ).toBe(1);
+  });
+});
+
+describe('the operations port (METRICS_PORT)', () => {
+  const status = async (url: string, init?: RequestInit) =>
+    (await fetch(url, { ...init, signal: AbortSignal.timeout(5_000) })).status;
+
+  it('serves /metrics and the probes; the port Slack posts to serves the probes, never /metrics', async () => {
+    expect(t.bot.metricsPort).not.toBe(t.bot.port);
+    for (const route of ['/metrics', '/livez', '/readyz', '/healthz'])
+      expect(await status(`${t.metricsUrl}${route}`), route).toBe(200);
+    expect(await status(`${t.url}/metrics`)).toBe(404);
+    for (const route of ['/livez', '/readyz']) expect(await status(`${t.url}${route}`), route).toBe(200);
+    // And none of Slack's routes on the operations port.
+    expect(await status(`${t.metricsUrl}/slack/events`, { method: 'POST', body: '{}' })).toBe(404);
+    expect(await status(`${t.metricsUrl}/metrics`, { method: 'POST', body: '' })).toBe(405);
   });
 });

@@ -10,7 +10,7 @@ import { captureLogger } from '../helpers/capture-logger.js';
 import { duplicatesDropped } from '../security/dedupe-requests.js';
 
 /**
- * Socket Mode (issue #36): `/livez`, `/readyz`, `/metrics` and `/slack/install` listen where PORT
+ * Socket Mode (issue #36): `/livez`, `/readyz` and `/slack/install` listen where PORT
  * and HOST say, as in HTTP mode (Bolt's receiver listened on every interface, port 3000), and the
  * one dedupe holds there too. The fake Slack has no WebSocket endpoint, so the client's connect is
  * stubbed and messages are handed to it as its socket would (`ws_message`); its acks are recorded.
@@ -56,6 +56,7 @@ beforeAll(async () => {
     SLACK_APP_TOKEN: 'xapp-1-socket-mode-test',
     SLACK_API_URL: fakeSlack.apiUrl,
     PORT: String(port),
+    METRICS_PORT: '0',
     HOST: '127.0.0.1',
     STORE_URL: 'memory://',
     POLL_INTERVAL_SECONDS: '0',
@@ -72,13 +73,14 @@ afterAll(async () => {
 });
 
 describe('Socket Mode', () => {
-  it('serves the health and metrics routes on PORT and HOST', async () => {
+  it('serves the health routes on PORT and HOST, and /metrics only on METRICS_PORT', async () => {
     expect(client).toBeDefined();
     expect(bot.port).toBe(port);
-    for (const route of ['/livez', '/metrics']) {
-      const res = await fetch(`http://127.0.0.1:${port}${route}`, { signal: AbortSignal.timeout(5_000) });
-      expect(res.status, route).toBe(200);
-    }
+    const get = async (at: number, route: string) =>
+      (await fetch(`http://127.0.0.1:${at}${route}`, { signal: AbortSignal.timeout(5_000) })).status;
+    expect(await get(port, '/livez')).toBe(200);
+    expect(await get(port, '/metrics')).toBe(404);
+    expect(await get(bot.metricsPort, '/metrics')).toBe(200);
     // HOST is 127.0.0.1: the routes are not on the IPv6 loopback (Bolt's own listen took every interface).
     const other = await fetch(`http://[::1]:${port}/livez`, { signal: AbortSignal.timeout(2_000) }).catch(
       () => 'refused',
