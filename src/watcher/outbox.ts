@@ -280,8 +280,10 @@ export class Outbox {
       this.stats.rateLimited++;
       waitMs = error.retryAfterMs ?? 1000;
     }
+    // A 429 is Slack pacing the bot, not a fault: what Slack said is enough (its stack was 2 KB a line).
+    const why = rateLimited ? { failure: error.failure, slackError: error.slackError } : { err: error };
     this.#logger.warn(
-      { key: entry.key, err: error, retryInMs: waitMs },
+      { key: entry.key, ...why, retryInMs: waitMs },
       'Slack did not take a notification; it stays in the outbox',
     );
     // Slack's Retry-After pauses the workspace as asked; an outage only until the next probe.
