@@ -39,6 +39,8 @@ ARG MIGRATE_BOT_REVISION=unknown
 ENV MIGRATE_BOT_REVISION=$MIGRATE_BOT_REVISION
 USER node
 EXPOSE 3000
+# /metrics and the probes (METRICS_PORT): publish it only to your monitoring.
+EXPOSE 9090
 VOLUME ["/app/data"]
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"

@@ -21,6 +21,7 @@ interface ComposeService {
   ports?: string[];
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
+  stop_grace_period?: string;
 }
 
 const compose = parseYaml(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as {
@@ -68,8 +69,9 @@ describe('docker-compose.yml', () => {
     expect(readFileSync(path.join(ROOT, mount!.split(':')[0]!), 'utf8')).toContain('connections:');
   });
 
-  it('checks the bot on /readyz and limits its memory above the 512 MB heap bound', () => {
-    expect(bot?.healthcheck?.test.join(' ')).toContain("fetch('http://127.0.0.1:3000/readyz')");
+  it('checks the bot on /readyz of the operations port and limits its memory above the 512 MB heap bound', () => {
+    expect(bot?.environment?.METRICS_PORT).toBe('9090');
+    expect(bot?.healthcheck?.test.join(' ')).toContain("fetch('http://127.0.0.1:9090/readyz')");
     expect(bot?.deploy?.resources?.limits?.memory).toMatch(/^(\d+)m$/);
     expect(Number.parseInt(bot!.deploy!.resources!.limits!.memory!, 10)).toBeGreaterThan(512);
   });
@@ -81,5 +83,24 @@ describe('docker-compose.yml', () => {
     const nginx = readFileSync(path.join(ROOT, conf), 'utf8');
     expect(nginx).toContain('listen 8080;');
     expect(nginx).toContain('set $bot http://bot:3000;');
+  });
+
+  it('forwards only the Slack routes: /metrics and the probes are not reachable through the proxy', () => {
+    const nginx = readFileSync(path.join(ROOT, 'deploy/compose/nginx.conf'), 'utf8');
+    const locations = [...nginx.matchAll(/location\s+(=\s+)?(\S+)\s*\{([^}]*)\}/g)].map((m) => ({
+      path: m[2],
+      body: m[3]!,
+    }));
+    const forwarding = locations.filter((l) => l.body.includes('proxy_pass'));
+    expect(forwarding.map((l) => l.path)).toEqual(['/slack/']);
+    expect(locations.find((l) => l.path === '/')?.body).toMatch(/return 404;/);
+    expect(nginx).not.toContain(':9090');
+    expect(bot?.ports).toBeUndefined();
+  });
+
+  it('gives a replica more time to stop than its drain takes', () => {
+    const drainSeconds = Number(bot?.environment?.DRAIN_TIMEOUT_SECONDS);
+    expect(Number(bot?.environment?.SHUTDOWN_DELAY_SECONDS)).toBeLessThan(drainSeconds);
+    expect(Number.parseInt(bot?.stop_grace_period ?? '', 10)).toBeGreaterThan(drainSeconds);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -5,7 +6,7 @@ import { parseAllDocuments } from 'yaml';
 /**
  * Renders the kustomizations under deploy/kustomize without the kustomize binary, for tests on
  * machines that lack it. It knows only what those kustomizations use (resources, components,
- * configMapGenerator without name hashes, strategic-merge patches over the lists below) and
+ * configMapGenerator from files with kustomize's name hash, strategic-merge patches over the lists below) and
  * throws on anything else, so a new kustomize feature is never silently skipped. Where kubectl is
  * installed, the manifests test checks this against `kubectl kustomize`.
  */
@@ -36,7 +37,64 @@ const KNOWN_FIELDS = new Set([
 export function renderKustomization(dir: string): Manifest[] {
   const resources: Manifest[] = [];
   build(dir, resources, 'Kustomization');
+  suffixGeneratedNames(resources);
   return resources;
+}
+
+/** ConfigMaps made by a generator: their names get the content hash once everything is merged. */
+const generated = new WeakSet<Manifest>();
+
+/**
+ * kustomize's name suffix (api/hasher): SHA-256 of the ConfigMap as Go's json.Marshal writes
+ * `{"data":…,"kind":"ConfigMap","name":…}` (keys sorted, <, > and & escaped), its first 10 hex
+ * digits with 0, 1, 3, a and e swapped for letters (g, h, k, m, t) so no suffix reads as a number
+ * or a word; then every reference of the pod templates follows the new name. The name it hashes
+ * is always "": kustomize looks it up as one key named `metadata/name`, which no ConfigMap has
+ * (checked against kubectl's kustomize v5.5 by the last test of manifests.test.ts).
+ */
+export function configMapHash(data: Record<string, string>): string {
+  const sorted = Object.fromEntries(Object.entries(data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const json = JSON.stringify({ data: sorted, kind: 'ConfigMap', name: '' }).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  const hex = createHash('sha256').update(json).digest('hex').slice(0, 10);
+  const swap: Record<string, string> = { '0': 'g', '1': 'h', '3': 'k', a: 'm', e: 't' };
+  return hex.replace(/[013ae]/g, (c) => swap[c]!);
+}
+
+function suffixGeneratedNames(resources: Manifest[]): void {
+  const renamed = new Map<string, string>();
+  for (const r of resources) {
+    if (!generated.has(r)) continue;
+    const name = `${r.metadata.name}-${configMapHash(r.data as Record<string, string>)}`;
+    renamed.set(r.metadata.name, name);
+    r.metadata.name = name;
+  }
+  for (const r of resources) {
+    const pod = (r.spec as { template?: { spec?: PodSpec } } | undefined)?.template?.spec;
+    if (!pod) continue;
+    for (const volume of pod.volumes ?? [])
+      if (volume.configMap && renamed.has(volume.configMap.name))
+        volume.configMap.name = renamed.get(volume.configMap.name)!;
+    for (const container of [...(pod.containers ?? []), ...(pod.initContainers ?? [])]) {
+      const refs = [
+        ...(container.env ?? []).map((e) => e.valueFrom?.configMapKeyRef),
+        ...(container.envFrom ?? []).map((e) => e.configMapRef),
+      ];
+      for (const ref of refs) if (ref && renamed.has(ref.name)) ref.name = renamed.get(ref.name)!;
+    }
+  }
+}
+
+interface PodSpec {
+  volumes?: { configMap?: { name: string } }[];
+  containers?: ContainerRefs[];
+  initContainers?: ContainerRefs[];
+}
+interface ContainerRefs {
+  env?: { valueFrom?: { configMapKeyRef?: { name: string } } }[];
+  envFrom?: { configMapRef?: { name: string } }[];
 }
 
 function build(dir: string, resources: Manifest[], expectedKind: 'Kustomization' | 'Component'): void {
@@ -65,21 +123,22 @@ function build(dir: string, resources: Manifest[], expectedKind: 'Kustomization'
 interface ConfigMapGenerator {
   name: string;
   files: string[];
-  options?: { disableNameSuffixHash?: boolean };
 }
 
 function generateConfigMap(dir: string, generator: ConfigMapGenerator): Manifest {
-  if (
-    generator.options?.disableNameSuffixHash !== true ||
-    Object.keys(generator).some((key) => !['name', 'files', 'options'].includes(key))
-  )
-    throw new Error(
-      `configMapGenerator ${generator.name}: the test's renderer needs files and disableNameSuffixHash only`,
-    );
+  if (Object.keys(generator).some((key) => !['name', 'files'].includes(key)))
+    throw new Error(`configMapGenerator ${generator.name}: the test's renderer knows name and files only`);
   const data: Record<string, string> = {};
   for (const file of generator.files)
     data[path.basename(file)] = readFileSync(path.resolve(dir, file), 'utf8');
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: generator.name }, data };
+  const configMap: Manifest = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: generator.name },
+    data,
+  };
+  generated.add(configMap);
+  return configMap;
 }
 
 function applyPatch(resources: Manifest[], patch: Manifest): void {

@@ -1,16 +1,21 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
+import {
+  PrometheusRule,
+  ServiceMonitor,
+} from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, PersistentVolumeClaim, Service } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { productionNodeFlags } from '../../bench/poll-scale.js';
-import { configSchema } from '../../src/config.js';
+import { configSchema, createConfig, SETTING_FILE_NAMES } from '../../src/config.js';
 import { parseConnections } from '../../src/connections/load-connections-file.js';
-import { type Manifest, normalized, renderKustomization } from './kustomize-render.js';
+import { BotMetrics } from '../../src/metrics/metrics.js';
+import { configMapHash, type Manifest, normalized, renderKustomization } from './kustomize-render.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const KUSTOMIZE = path.join(ROOT, 'deploy/kustomize');
@@ -28,6 +33,8 @@ const SCHEMAS: Record<string, { new (data: never): { validate(): void } }> = {
   'apps/v1 Deployment': Deployment,
   'policy/v1 PodDisruptionBudget': PodDisruptionBudget,
   'monitoring.coreos.com/v1 ServiceMonitor': ServiceMonitor,
+  'monitoring.coreos.com/v1 PrometheusRule': PrometheusRule,
+  'networking.k8s.io/v1 NetworkPolicy': NetworkPolicy,
 };
 
 /** Settings whose values are secrets: what the bot scrubs from logs, and STORE_URL (a password). */
@@ -68,7 +75,10 @@ interface DeploymentSpec {
   replicas: number;
   selector: { matchLabels: Record<string, string> };
   strategy: { type: string; rollingUpdate?: { maxUnavailable?: number } };
-  template: { metadata: { labels: Record<string, string> }; spec: PodSpec };
+  template: {
+    metadata: { labels: Record<string, string> };
+    spec: PodSpec & { terminationGracePeriodSeconds: number };
+  };
 }
 
 const rendered = Object.fromEntries(
@@ -121,7 +131,7 @@ describe.each(Object.keys(VARIANTS) as (keyof typeof VARIANTS)[])('the %s manife
 
   it('take every secret from a Secret, never a literal, and set only settings the bot knows', () => {
     const container = botContainer(rendered[variant]);
-    const known = new Set(Object.keys(configSchema.in.shape));
+    const known = new Set([...Object.keys(configSchema.in.shape), ...SETTING_FILE_NAMES]);
     for (const env of container.env) {
       expect(known, `${env.name} is a setting of src/config.ts`).toContain(env.name);
       if (SECRET_SETTINGS.includes(env.name) && !(variant === 'sqlite' && env.name === 'STORE_URL')) {
@@ -166,18 +176,70 @@ describe.each(Object.keys(VARIANTS) as (keyof typeof VARIANTS)[])('the %s manife
     expect(mebibytes(botContainer(rendered[variant]).resources.limits.memory)).toBeGreaterThan(heapMiB);
   });
 
-  it('probe liveness on /livez and readiness and start-up on /readyz, on the port the bot listens on', () => {
+  it('probe liveness on /livez and readiness and start-up on /readyz, on the operations port (METRICS_PORT)', () => {
     const container = botContainer(rendered[variant]);
     expect(container.livenessProbe.httpGet.path).toBe('/livez');
     expect(container.readinessProbe.httpGet.path).toBe('/readyz');
     expect(container.startupProbe.httpGet.path).toBe('/readyz');
-    const port = container.env.find((env) => env.name === 'PORT')?.value;
-    expect(port).toBe('3000');
+    const setting = (name: string) => container.env.find((env) => env.name === name)?.value;
+    expect(setting('PORT')).toBe('3000');
+    expect(setting('METRICS_PORT')).toBe('9090');
     expect(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/^EXPOSE 3000$/m);
-    for (const probe of [container.livenessProbe, container.readinessProbe, container.startupProbe]) {
-      const named = container.ports.find((p) => p.name === probe.httpGet.port);
-      expect(named?.containerPort).toBe(Number(port));
-    }
+    expect(container.ports).toEqual([
+      { name: 'http', containerPort: 3000 },
+      { name: 'metrics', containerPort: 9090 },
+    ]);
+    for (const probe of [container.livenessProbe, container.readinessProbe, container.startupProbe])
+      expect(probe.httpGet.port).toBe('metrics');
+  });
+
+  it('drain within a budget below the grace period, and say both', () => {
+    const spec = deployment(rendered[variant]);
+    const env = Object.fromEntries(
+      botContainer(rendered[variant]).env.flatMap((e) => (e.value === undefined ? [] : [[e.name, e.value]])),
+    );
+    const { shutdown } = createConfig({ SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1', ...env });
+    expect(env.SHUTDOWN_DELAY_SECONDS).toBeDefined();
+    expect(env.DRAIN_TIMEOUT_SECONDS).toBeDefined();
+    expect(shutdown.delaySeconds).toBeGreaterThan(0);
+    // The bot exits within DRAIN_TIMEOUT_SECONDS; the kubelet kills it only past the grace period.
+    expect(shutdown.drainTimeoutSeconds).toBeLessThan(spec.template.spec.terminationGracePeriodSeconds);
+    // …and the drain outlasts a command's whole interactive budget (30 s) after the delay.
+    expect(shutdown.drainTimeoutSeconds).toBeGreaterThanOrEqual(shutdown.delaySeconds + 30);
+  });
+
+  it('mount the connections file from a ConfigMap named by its content, so an edit rolls the pods', () => {
+    const spec = deployment(rendered[variant]);
+    const [configMap] = find(rendered[variant], 'ConfigMap');
+    expect(configMap!.metadata.name).toMatch(/^migrate-bot-connections-[a-z0-9]{10}$/);
+    expect(spec.template.spec.volumes.map((v) => v.configMap?.name)).toContain(configMap!.metadata.name);
+    // Another content, another name: the pod template changes and the Deployment rolls.
+    expect(configMapHash({ 'connections.yml': 'connections: []\n' })).not.toBe(
+      configMap!.metadata.name.slice('migrate-bot-connections-'.length),
+    );
+  });
+
+  it('let Slack in from the Ingress controller only, Prometheus to the metrics only, and out to DNS, Redis and HTTPS', () => {
+    const [policy] = find(rendered[variant], 'NetworkPolicy');
+    const spec = policy!.spec as {
+      podSelector: { matchLabels: Record<string, string> };
+      policyTypes: string[];
+      ingress: { from: { namespaceSelector: { matchLabels: Record<string, string> } }[]; ports: object[] }[];
+      egress: { to?: object[]; ports: { port: number; protocol: string }[] }[];
+    };
+    expect(spec.podSelector.matchLabels).toEqual(deployment(rendered[variant]).selector.matchLabels);
+    expect([...spec.policyTypes].sort()).toEqual(['Egress', 'Ingress']);
+    const ingress = spec.ingress.map((rule) => ({
+      from: rule.from.map((f) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name']),
+      ports: rule.ports,
+    }));
+    expect(ingress).toEqual([
+      { from: ['ingress-nginx'], ports: [{ port: 'http', protocol: 'TCP' }] },
+      { from: ['monitoring'], ports: [{ port: 'metrics', protocol: 'TCP' }] },
+    ]);
+    const egressPorts = spec.egress.map((rule) => rule.ports.map((p) => `${p.port}/${p.protocol}`).sort());
+    expect(egressPorts).toEqual([['53/TCP', '53/UDP'], ['6379/TCP'], ['443/TCP']]);
+    expect(spec.egress[0]!.to).toBeDefined(); // DNS to the cluster's resolver only
   });
 
   it('route the Service to the bot pods on their http port', () => {
@@ -189,7 +251,7 @@ describe.each(Object.keys(VARIANTS) as (keyof typeof VARIANTS)[])('the %s manife
     };
     expect(serviceSpec.selector).toEqual(spec.selector.matchLabels);
     expect(spec.template.metadata.labels).toMatchObject(spec.selector.matchLabels);
-    expect(serviceSpec.ports.map((p) => p.targetPort)).toEqual(['http']);
+    expect(serviceSpec.ports.map((p) => p.targetPort)).toEqual(['http', 'metrics']);
   });
 });
 
@@ -232,7 +294,7 @@ describe('the optional ServiceMonitor', () => {
     const [service] = find(rendered.monitored, 'Service');
     const spec = monitor!.spec as { selector: { matchLabels: Record<string, string> }; endpoints: object[] };
     expect(service!.metadata.labels).toMatchObject(spec.selector.matchLabels);
-    expect(spec.endpoints).toEqual([{ port: 'http', path: '/metrics', interval: '30s' }]);
+    expect(spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s' }]);
     expect(find(rendered.redis, 'ServiceMonitor')).toEqual([]);
   });
 });
@@ -262,4 +324,55 @@ describe('the test renderer', () => {
         );
     },
   );
+});
+
+describe('the alerts (PrometheusRule) and the Grafana dashboard', () => {
+  /** Every metric the bot exports, from a scrape of a real registry. */
+  async function exportedMetrics(): Promise<Set<string>> {
+    const metrics = new BotMetrics({ build: { version: '0', revision: 'x', node: 'v0' } });
+    const { body } = await metrics.scrape();
+    return new Set([...body.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!));
+  }
+  /** The metric names an expression reads (a histogram's _bucket, _sum and _count are its own). */
+  const metricsIn = (expr: string) =>
+    [...expr.matchAll(/\bmigrate_bot_[a-z0-9_]+/g)].map((m) => m[0].replace(/_(bucket|sum|count)$/, ''));
+
+  it('alert on a stuck watcher, a growing outbox, provider errors per provider and Slack 429s', async () => {
+    const [rule] = find(rendered.monitored, 'PrometheusRule');
+    const rules = (rule!.spec as { groups: { rules: { alert: string; expr: string }[] }[] }).groups.flatMap(
+      (g) => g.rules,
+    );
+    expect(rules.map((r) => r.alert)).toEqual([
+      'MigrateBotWatcherCycleStuck',
+      'MigrateBotOutboxGrowing',
+      'MigrateBotOutboxStale',
+      'MigrateBotProviderErrors',
+      'MigrateBotSlackRateLimited',
+    ]);
+    const exported = await exportedMetrics();
+    for (const r of rules) {
+      expect(metricsIn(r.expr).length, r.alert).toBeGreaterThan(0);
+      for (const name of metricsIn(r.expr)) expect(exported, `${r.alert}: ${name}`).toContain(name);
+    }
+    expect(rules.find((r) => r.alert === 'MigrateBotProviderErrors')?.expr).toContain('by (provider)');
+    expect(find(rendered.redis, 'PrometheusRule')).toEqual([]);
+  });
+
+  it('the dashboard reads only metrics the bot exports, and shows each of them', async () => {
+    const dashboard = JSON.parse(
+      readFileSync(path.join(ROOT, 'deploy/dashboards/migrate-bot.json'), 'utf8'),
+    ) as {
+      uid: string;
+      panels: { id: number; type: string; targets?: { expr: string }[] }[];
+    };
+    expect(dashboard.uid).toBe('migrate-bot');
+    const ids = dashboard.panels.map((p) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const shown = new Set(dashboard.panels.flatMap((p) => p.targets ?? []).flatMap((t) => metricsIn(t.expr)));
+    const exported = await exportedMetrics();
+    for (const name of shown) expect(exported, name).toContain(name);
+    // Every metric of the bot's own (Node's defaults aside) has a panel: a new one needs one too.
+    const own = [...exported].filter((name) => !/^migrate_bot_(process_|nodejs_)/.test(name));
+    expect(own.filter((name) => !shown.has(name))).toEqual([]);
+  });
 });
