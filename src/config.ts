@@ -240,7 +240,9 @@ export const BOT_SCOPES = [
   'files:write',
   'users:read',
   'usergroups:read',
-  // The watcher looks up its own post after a crash between Slack's answer and saving the ts.
+  // Exactly-once watcher posts: after a crash between Slack's answer and saving the ts, only
+  // reading the channel tells whether Slack has the post (chat.postMessage has no idempotency
+  // key; manifest.yml says more). Used for nothing else.
   'channels:history',
   'groups:history',
   // `member_joined_channel`: the bot invited back to a channel repairs the watches that broke there.
