@@ -92,6 +92,7 @@ export class SlackClients {
         clientOptions: {
           slackApiUrl: config.slack.apiUrl,
           timeout: options.refreshTimeoutMs ?? REFRESH_TIMEOUT_MS,
+          retryConfig: { retries: 0 },
         },
       });
     }

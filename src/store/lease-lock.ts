@@ -15,7 +15,13 @@ export interface LeaseLockTimings {
   maxHoldMs: number;
 }
 
-const DEFAULT_TIMINGS: LeaseLockTimings = { ttlMs: 15_000, waitMs: 10_000, pollMs: 25, maxHoldMs: 60_000 };
+/** Timings of the lock unless the caller gives others; what runs under it is bounded by them. */
+export const DEFAULT_LOCK_TIMINGS: LeaseLockTimings = {
+  ttlMs: 15_000,
+  waitMs: 10_000,
+  pollMs: 25,
+  maxHoldMs: 60_000,
+};
 
 /** The lock could not be had within its wait: another holder kept it (or the store did not answer). */
 export class LockWaitError extends StoreUnavailableError {}
@@ -42,7 +48,7 @@ export class LeaseLocks {
 
   constructor(backend: AtomicKv, timings: Partial<LeaseLockTimings> = {}) {
     this.#backend = backend;
-    this.#timings = { ...DEFAULT_TIMINGS, ...timings };
+    this.#timings = { ...DEFAULT_LOCK_TIMINGS, ...timings };
   }
 
   /** True inside work that holds `name`. */
