@@ -216,7 +216,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       auditRetentionMs: config.auditRetentionDays * 86_400_000,
     }),
   };
-  const slack = createSlackApp(deps);
+  const slack = createSlackApp(deps, { state });
   const port = await slack.start();
   const opsServer = await startOpsServer(deps, { port: config.http.metricsPort, host: config.http.host });
   const metricsPort = (opsServer.address() as AddressInfo).port;

@@ -9,12 +9,13 @@ import {
   SocketModeReceiver,
 } from '@slack/bolt';
 import { asAppError } from '../errors.js';
+import type { AtomicKv } from '../store/atomic-kv.js';
 import { AckFirstReceiver } from './ack-first-receiver.js';
 import { boltLogger } from './bolt-logger.js';
 import type { AppDeps } from './context.js';
 import { probeRoutes } from './health-routes.js';
 import { registerListeners } from './listeners/index.js';
-import { StoreStateStore } from './oauth-state-store.js';
+import { SignedStateStore } from './oauth-state-store.js';
 import { respondWithUndici } from './respond-fetch.js';
 import { guardSocketMode } from './socket-mode-guard.js';
 import { serveRoutesOn } from './socket-mode-routes.js';
@@ -28,12 +29,17 @@ export interface SlackApp {
   stop(): Promise<void>;
 }
 
+export interface SlackAppOptions {
+  /** The shared state (every replica's): OAuth states are spent there, once. */
+  state: AtomicKv;
+}
+
 /** Bolt with the HTTP receiver (`/slack/events`, health routes) or Socket Mode when an app token is set. */
-export function createSlackApp(deps: AppDeps): SlackApp {
+export function createSlackApp(deps: AppDeps, options: SlackAppOptions): SlackApp {
   const { config } = deps;
   const logger = boltLogger(deps.logger);
   const health = probeRoutes(deps);
-  const oauth = oauthReceiverOptions(deps);
+  const oauth = oauthReceiverOptions(deps, options.state);
   const socket =
     config.slack.mode === 'socket'
       ? guardSocketMode(
@@ -114,11 +120,11 @@ type OAuthReceiverOptions = Partial<
     installPath: string;
     redirectUriPath: string;
     clientOptions: { slackApiUrl: string };
-    stateStore: StoreStateStore;
+    stateStore: SignedStateStore;
   };
 };
 
-function oauthReceiverOptions(deps: AppDeps): OAuthReceiverOptions {
+function oauthReceiverOptions(deps: AppDeps, state: AtomicKv): OAuthReceiverOptions {
   const oauth = deps.config.slack.oauth;
   const installationStore = deps.slackClients.installations;
   if (!oauth || !installationStore) return {};
@@ -133,8 +139,9 @@ function oauthReceiverOptions(deps: AppDeps): OAuthReceiverOptions {
       installPath: '/slack/install',
       redirectUriPath: oauth.redirectUri ? new URL(oauth.redirectUri).pathname : '/slack/oauth_redirect',
       clientOptions: { slackApiUrl: deps.config.slack.apiUrl },
-      // Single-use states in the shared store (Bolt's own, signed with stateSecret, can be replayed).
-      stateStore: new StoreStateStore(deps.store),
+      // Signed states (no store write until one comes back), each spent once in the shared state:
+      // Bolt's own, signed with stateSecret too, can be replayed until it expires.
+      stateStore: new SignedStateStore(oauth.stateSecret, state),
     },
   };
 }

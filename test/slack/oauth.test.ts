@@ -4,7 +4,8 @@ import { parse as parseYaml } from 'yaml';
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { BOT_SCOPES } from '../../src/config.js';
 import { generateKey } from '../../src/crypto/secret-box.js';
-import { OAUTH_STATE_TTL_MS, StoreStateStore } from '../../src/slack/oauth-state-store.js';
+import { OAUTH_STATE_TTL_MS, SignedStateStore } from '../../src/slack/oauth-state-store.js';
+import { LocalAtomicKv } from '../../src/store/atomic-kv.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { finishInstall, startInstall } from '../harness/oauth-install.js';
 import { FORM, postSigned } from '../harness/slack-requests.js';
@@ -137,7 +138,7 @@ describe('OAuth distribution', () => {
   });
 
   it('the state store: valid 10 minutes, and one of two racing redirects with the same state wins', async () => {
-    const states = new StoreStateStore(new MemoryStore());
+    const states = new SignedStateStore(STATE_SECRET, new LocalAtomicKv(new MemoryStore(), 'state:'));
     const at = new Date('2030-01-01T00:00:00Z');
     const options = { scopes: ['commands'] };
     const late = await states.generateStateParam(options, at);
@@ -150,7 +151,7 @@ describe('OAuth distribution', () => {
       states.verifyStateParam(new Date(at.getTime() + OAUTH_STATE_TTL_MS), state),
     ]);
     expect(racing.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
-    await expect(states.verifyStateParam(at, 'never-issued')).rejects.toThrow(/unknown or was already used/);
+    await expect(states.verifyStateParam(at, 'never-issued')).rejects.toThrow(/not issued by this app/);
   });
 
   it('answers an installed workspace with its own token; an unknown workspace gets nothing', async () => {
