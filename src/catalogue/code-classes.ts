@@ -1,13 +1,11 @@
 import { z } from 'zod';
-import codeClasses from './code-classes.json' with { type: 'json' };
-import { explain } from './explain.js';
-import { GATEWAY_CODES } from './gateway-codes.js';
-import omsErrorCodes from './oms-error-codes.json' with { type: 'json' };
+import { providerDefinitions } from '../providers/registry.js';
+import { allCatalogueEntries, explain } from './explain.js';
 
 /**
- * What kind of failure a catalogue code reports, so every surface offers the same next step. The table
- * in `code-classes.json` was reviewed code by code from each entry's message, description and fix;
- * borderline codes carry a one-line reason.
+ * What kind of failure a catalogue code reports, so every surface offers the same next step. Each
+ * provider's table (`src/providers/<id>/catalogue/classes.json`) was reviewed code by code from each
+ * entry's message, description and fix; borderline codes carry a one-line reason.
  */
 export const CODE_CLASSES = [
   'credentials',
@@ -29,11 +27,13 @@ const ClassTableSchema = z.record(
 );
 
 /** Checked once at load, so a typo in the data fails loudly instead of classifying as unknown. */
-const classTable = ClassTableSchema.parse(codeClasses);
+const classTable = ClassTableSchema.parse(
+  Object.assign({}, ...providerDefinitions().map((d) => d.catalogue?.classes ?? {})),
+);
 
-/** Every code in the catalogue, OMS rows and gateway codes, once each, in catalogue order. */
+/** Every code in the catalogue, service and gateway codes, once each, in catalogue order. */
 export const CATALOGUE_CODES: readonly string[] = [
-  ...new Set([...omsErrorCodes.map((entry) => entry.code), ...GATEWAY_CODES.map((entry) => entry.code)]),
+  ...new Set(allCatalogueEntries().map((entry) => entry.code)),
 ];
 
 /**

@@ -1,65 +1,56 @@
-import { z } from 'zod';
 import type { Locale } from '../i18n/locale.js';
 import { translatorFor } from '../i18n/translator.js';
-import { GATEWAY_CODES } from './gateway-codes.js';
-import omsErrorCodes from './oms-error-codes.json' with { type: 'json' };
-import koTexts from './translations/ko.json' with { type: 'json' };
-import zhCNTexts from './translations/zh-CN.json' with { type: 'json' };
+import type { CatalogueText, EntryTexts } from '../providers/provider-catalogue.js';
+import type { ProviderId } from '../providers/provider-ids.js';
+import { providerDefinitions } from '../providers/registry.js';
 
-export interface CatalogueEntry {
-  code: string;
-  httpStatus?: number;
-  message: string;
-  description: string;
-  solution: string;
-  provider: 'huawei-oms' | 'ncp' | 'upcloud';
+/**
+ * The error catalogue: every registered provider's codes (each declares its own in its folder,
+ * `catalogue.ts`), looked up the way people and providers write them.
+ */
+
+export interface CatalogueEntry extends CatalogueText {
+  provider: ProviderId;
 }
 
-/** The shape written by scripts/extract-error-catalogue.mjs; checked once at load so bad data fails loudly. */
-const OmsCatalogueSchema = z.array(
-  z.strictObject({
-    code: z.string().regex(/^[A-Z][A-Z0-9_]*\.\d+$/),
-    httpStatus: z.number().int().min(100).max(599),
-    message: z.string(),
-    description: z.string(),
-    solution: z.string(),
-  }),
-);
+const catalogues = providerDefinitions().flatMap((d) => (d.catalogue ? [{ id: d.id, ...d.catalogue }] : []));
+const tagged = (id: ProviderId, entries: readonly CatalogueText[] | undefined): CatalogueEntry[] =>
+  (entries ?? []).map((entry) => ({ ...entry, provider: id }));
 
-const omsEntries: CatalogueEntry[] = OmsCatalogueSchema.parse(omsErrorCodes).map((entry) => ({
-  ...entry,
-  provider: 'huawei-oms',
-}));
+/** The services' own tables (the OMS catalogue), in registration order. */
+const serviceEntries: CatalogueEntry[] = catalogues.flatMap((c) => tagged(c.id, c.serviceCodes));
+/** The gateways' codes, in registration order. */
+export const gatewayEntries: readonly CatalogueEntry[] = catalogues.flatMap((c) =>
+  tagged(c.id, c.gatewayCodes),
+);
 
 /**
  * Entries by upper-case code. A code may have several entries: OMS lists a few codes under two HTTP
- * statuses with different advice (OMS.0095 is both 400 and 403). The OMS catalogue comes first, so it
- * wins over a gateway entry with the same code.
+ * statuses with different advice (OMS.0095 is both 400 and 403). The services' tables come first, so
+ * they win over a gateway entry with the same code.
  */
 const byCode = new Map<string, CatalogueEntry[]>();
-for (const entry of [...omsEntries, ...GATEWAY_CODES]) {
+for (const entry of [...serviceEntries, ...gatewayEntries]) {
   const key = entry.code.toUpperCase();
   byCode.set(key, [...(byCode.get(key) ?? []), entry]);
 }
 
-const HUAWEI_CODE = /^(S3M|TRF|CMM|OMS|OMS_INTERNAL|APIGW)\./;
-
 /**
- * Normalises what users and providers write: case and surrounding space do not matter, NCP codes may be
- * written `ncp:200`, and UpCloud problem+json types carry an `ERROR_` prefix that its SDK strips.
+ * Normalises what users and providers write: case and surrounding space do not matter, and each
+ * provider may accept its own spellings (NCP's `ncp:200`, UpCloud's `ERROR_` prefix).
  */
 function normaliseCode(code: string): string {
   const upper = code.trim().toUpperCase();
-  const ncp = /^NCP\s*[:.]\s*(\d+)$/.exec(upper);
-  if (ncp) return `NCP.${ncp[1]}`;
-  // NCP's API Gateway sends its codes bare (`"errorCode":"200"`, §1.8), and a provider error keeps
-  // them as sent; no other catalogue has numeric codes, so a bare known one is NCP's.
-  if (/^\d+$/.test(upper) && byCode.has(`NCP.${Number(upper)}`)) return `NCP.${Number(upper)}`;
-  return upper.startsWith('ERROR_') ? upper.slice('ERROR_'.length) : upper;
+  const known = (candidate: string) => byCode.has(candidate);
+  for (const c of catalogues) {
+    const spelled = c.normalise?.(upper, known);
+    if (spelled !== undefined) return spelled;
+  }
+  return upper;
 }
 
 /**
- * Looks a provider error code up in the OMS catalogue, then in the gateway codes.
+ * Looks a provider error code up in the services' tables, then in the gateway codes.
  * When a code is listed under several HTTP statuses, pass the response status to pick the matching
  * entry; otherwise the lowest status is returned.
  */
@@ -85,21 +76,12 @@ export interface DisplayExplanation {
   english?: { title: string; description: string; solution: string };
 }
 
-interface EntryTexts {
-  message: string;
-  description: string;
-  solution: string;
-}
-
-/** The catalogue's own translations (src/catalogue/translations), keyed by `translationKey`. */
-const TRANSLATED: Partial<Record<Locale, Readonly<Record<string, EntryTexts>>>> = {
-  ko: koTexts,
-  'zh-CN': zhCNTexts,
-};
+/** Each provider's translations of its entries, keyed by `translationKey`. */
+const TRANSLATED = new Map(catalogues.map((c) => [c.id, c.translations]));
 
 /** An entry's texts in `locale`, when the catalogue has them (every field, or none). */
 function textsIn(entry: CatalogueEntry, locale: Locale): EntryTexts | undefined {
-  const texts = TRANSLATED[locale]?.[translationKey(entry)];
+  const texts = TRANSLATED.get(entry.provider)?.[locale]?.[translationKey(entry)];
   return texts?.message && texts.description && texts.solution ? texts : undefined;
 }
 
@@ -117,7 +99,7 @@ export function explainForDisplay(
   if (shown === '') return { code: '', known: false, title: tr.t('explain.noCode') };
   const entry = explain(shown, httpStatus);
   if (!entry) {
-    const catalogue = HUAWEI_CODE.test(shown) ? 'oms' : 'other';
+    const catalogue = catalogues.find((c) => c.family?.pattern.test(shown))?.family?.catalogue ?? 'other';
     return { code: shown, known: false, title: tr.t('explain.unknownCode', { code: shown, catalogue }) };
   }
   const english = {
@@ -138,13 +120,13 @@ export function explainForDisplay(
   };
 }
 
-/** Every entry, OMS first, for the translation source and its completeness test. */
+/** Every entry, the services' tables first, for the translation source and its completeness test. */
 export function allCatalogueEntries(): readonly CatalogueEntry[] {
-  return [...omsEntries, ...GATEWAY_CODES];
+  return [...serviceEntries, ...gatewayEntries];
 }
 
 /**
- * How an entry is keyed in `translations/*.json`: its code, or `code@status` when the code is listed
+ * How an entry is keyed in a provider's `catalogue/<locale>.json`: its code, or `code@status` when the code is listed
  * under several HTTP statuses with different advice.
  */
 export function translationKey(entry: CatalogueEntry): string {
@@ -152,7 +134,7 @@ export function translationKey(entry: CatalogueEntry): string {
   return shared ? `${entry.code}@${entry.httpStatus ?? ''}` : entry.code;
 }
 
-/** Number of catalogue entries, OMS and gateway codes together (a code listed under two statuses counts twice). */
+/** Number of catalogue entries, service and gateway codes together (a code listed under two statuses counts twice). */
 export function catalogueSize(): number {
-  return omsEntries.length + GATEWAY_CODES.length;
+  return serviceEntries.length + gatewayEntries.length;
 }

@@ -1,25 +1,34 @@
 import { createIntl, createIntlCache, type IntlShape } from '@formatjs/intl';
+import { providerDefinitions } from '../providers/registry.js';
 import { LOCALES, type Locale } from './locale.js';
 import en from './messages/en.json' with { type: 'json' };
 import ko from './messages/ko.json' with { type: 'json' };
-import enProviders from './messages/providers/en.json' with { type: 'json' };
-import koProviders from './messages/providers/ko.json' with { type: 'json' };
-import zhCNProviders from './messages/providers/zh-CN.json' with { type: 'json' };
 import zhCN from './messages/zh-CN.json' with { type: 'json' };
 
-// What providers declare as data (form labels, choices, hints) is kept apart from the bot's own
-// sentences: one catalogue per language all the same, keyed `form.<provider>.…` / `connect.<provider>.…`.
-const EN = { ...en, ...enProviders };
+/**
+ * What providers declare as data (form labels, choices, hints) lives in each provider's folder
+ * (`words/<locale>.json`, keyed `form.<provider>.…` / `connect.<provider>.…`) and joins the bot's
+ * own sentences here: one catalogue per language all the same. Read once, at load, from the
+ * providers registered then (the built-in ones).
+ */
+function withProviderWords(locale: Locale, own: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.assign({}, own, ...providerDefinitions().map((d) => d.words?.[locale] ?? {}));
+}
 
-/** Every key the bot says something with; English is the source, so a typo is a type error. */
-export type MessageKey = keyof typeof EN;
+const EN = withProviderWords('en', en);
+
+/**
+ * Every key the bot says something with; English is the source, so a typo is a type error. A
+ * provider's keys are looked up by name (`Translator.has`), so they are not in the type.
+ */
+export type MessageKey = keyof typeof en;
 export type MessageValues = Record<string, string | number>;
 
 /** The catalogues as written, per locale (the completeness test reads them from here). */
 export const MESSAGES: Readonly<Record<Locale, Readonly<Record<string, string>>>> = {
   en: EN,
-  ko: { ...ko, ...koProviders },
-  'zh-CN': { ...zhCN, ...zhCNProviders },
+  ko: withProviderWords('ko', ko),
+  'zh-CN': withProviderWords('zh-CN', zhCN),
 };
 
 /** A compiled ICU message (intl-messageformat's, as formatjs builds it). */

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import type { Connection, ConnectionAuth } from '../connections/connection.js';
 import type { ResourceKind } from '../domain/migration-resource.js';
+import type { Locale } from '../i18n/locale.js';
 import type { FormResult } from './form-result.js';
+import type { ProviderCatalogue } from './provider-catalogue.js';
 import type { MigrationProvider, ProviderDeps } from './types.js';
 
 /**
@@ -24,7 +26,18 @@ export interface ProviderDefinition {
   /** What can be created from Slack, one entry per kind (none: nothing is created from Slack). */
   createForms: readonly CreateFormDefinition[];
   create(connection: Connection, deps: ProviderDeps): MigrationProvider;
+  /**
+   * What the forms above say, in every language the bot speaks: `form.<id>.…` and `connect.<id>.…`
+   * keys (Slack code looks them up by the provider's id and the field's). Kept in the provider's
+   * folder (`words/<locale>.json`); the translator reads them through the registry.
+   */
+  words?: ProviderWords;
+  /** Its error codes with their explanations, classes and translations (`catalogue.ts`). */
+  catalogue?: ProviderCatalogue;
 }
+
+/** A provider's own message catalogue, per language; its keys start `form.<id>.` or `connect.<id>.`. */
+export type ProviderWords = Readonly<Record<Locale, Readonly<Record<string, string>>>>;
 
 // ----- connecting ------------------------------------------------------------------------------------
 

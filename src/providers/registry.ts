@@ -17,8 +17,19 @@ export function registerProvider(definition: ProviderDefinition): void {
   if (DEFINITIONS.has(definition.id)) {
     throw new ConfigError(`Provider "${definition.id}" is registered twice.`);
   }
+  checkWords(definition);
   DEFINITIONS.set(definition.id, definition);
   PROVIDER_IDS.push(definition.id);
+}
+
+/** A provider speaks only in its own namespace, so it can never reword the bot's own messages. */
+function checkWords({ id, words }: ProviderDefinition): void {
+  for (const catalogue of Object.values(words ?? {}))
+    for (const key of Object.keys(catalogue))
+      if (!key.startsWith(`form.${id}.`) && !key.startsWith(`connect.${id}.`))
+        throw new ConfigError(
+          `Provider "${id}" declares the message "${key}" outside form.${id}.* and connect.${id}.*.`,
+        );
 }
 
 registerProvider(huaweiOmsDefinition);

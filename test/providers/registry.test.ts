@@ -3,8 +3,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connections/connection.js';
 import { ConfigError } from '../../src/errors.js';
+import { MESSAGES } from '../../src/i18n/translator.js';
 import { PoolRegistry } from '../../src/providers/http/http-client.js';
-import { createProvider, PROVIDER_IDS, providerDefinitions } from '../../src/providers/registry.js';
+import {
+  createProvider,
+  PROVIDER_IDS,
+  providerDefinition,
+  providerDefinitions,
+  registerProvider,
+} from '../../src/providers/registry.js';
 import { RESOURCE_ACTIONS } from '../../src/providers/types.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
@@ -69,5 +76,33 @@ describe('provider registry', () => {
     expect(() => createProvider(connectionFor('s3'), deps)).toThrow(
       'valid providers: huawei-oms, ncp, upcloud',
     );
+  });
+});
+
+// Issue #38: a new provider touches only its folder; its words and error codes are declared there.
+describe('what a provider says is declared in its folder', () => {
+  it("every form.<id>.* and connect.<id>.* message comes from that provider's words", () => {
+    for (const locale of ['en', 'ko', 'zh-CN'] as const) {
+      const providerKeys = Object.keys(MESSAGES[locale]).filter((key) =>
+        PROVIDER_IDS.some((id) => key.startsWith(`form.${id}.`) || key.startsWith(`connect.${id}.`)),
+      );
+      const declared = providerDefinitions().flatMap((d) => Object.keys(d.words?.[locale] ?? {}));
+      expect(providerKeys.sort(), locale).toEqual(declared.sort());
+      for (const d of providerDefinitions())
+        for (const [key, text] of Object.entries(d.words?.[locale] ?? {}))
+          expect(MESSAGES[locale][key], `${locale} ${key}`).toBe(text);
+    }
+  });
+
+  it("refuses a provider whose words would reword the bot's own messages", () => {
+    const words = { en: { 'help.header': 'Hijacked' }, ko: {}, 'zh-CN': {} };
+    expect(() => registerProvider({ ...providerDefinition('ncp'), id: 'wordy', words })).toThrow(
+      'Provider "wordy" declares the message "help.header" outside form.wordy.* and connect.wordy.*.',
+    );
+    expect(PROVIDER_IDS).not.toContain('wordy');
+  });
+
+  it('each built-in provider declares its error catalogue', () => {
+    for (const d of providerDefinitions()) expect(d.catalogue, d.id).toBeDefined();
   });
 });

@@ -1,4 +1,4 @@
-import { explain } from '../../../src/catalogue/explain.js';
+import seedCodes from '../../../src/catalogue/oms-error-codes.json' with { type: 'json' };
 import type { SimClock, SimHandler, SimRequest, SimResponse } from '../kit.js';
 import { huaweiError } from './auth.js';
 import type { SimBuckets } from './catalog.js';
@@ -51,9 +51,14 @@ export interface SimContext {
   syncTask(id: string): SimSyncTask | undefined;
 }
 
-/** An OMS error body; the message defaults to the catalogue's (seed 002 §6.2). */
+/**
+ * An OMS error body; the message defaults to the one seed 002 §6.2 gives the code (for the status,
+ * where the table lists the code twice), read from the table as extracted, not through the bot.
+ */
 export function omsError(status: number, code: string, message?: string): SimResponse {
-  return huaweiError(status, code, message ?? explain(code, status)?.message ?? code);
+  const rows = seedCodes.filter((row) => row.code === code);
+  const row = rows.find((r) => r.httpStatus === status) ?? rows[0];
+  return huaweiError(status, code, message ?? row?.message ?? code);
 }
 
 export const OK: SimResponse = { status: 200 };

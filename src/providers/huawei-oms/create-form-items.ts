@@ -1,10 +1,11 @@
-import { explainForDisplay } from '../../catalogue/explain.js';
 import type { Connection } from '../../connections/connection.js';
 import { asAppError, InvalidInputError, ProviderError } from '../../errors.js';
 import { BANDWIDTH_EXAMPLE } from '../bandwidth-grammar.js';
 import type { FormContext, FormItem } from '../definition.js';
+import { ownEntry } from '../provider-catalogue.js';
 import type { MigrationProvider } from '../types.js';
 import { withTimeout } from '../with-timeout.js';
+import { omsCatalogue } from './catalogue.js';
 import {
   OMS_CHOICES,
   OMS_DEFAULTS,
@@ -262,9 +263,8 @@ export async function checkOmsPrefixes(
     };
   } catch (error) {
     const e = asAppError(error);
-    const explained =
-      e instanceof ProviderError && e.errorCode ? explainForDisplay(e.errorCode, e.httpStatus) : undefined;
-    const reason = explained?.known ? explained.title : e.message;
+    const known = e instanceof ProviderError ? ownEntry(omsCatalogue, e.errorCode, e.httpStatus) : undefined;
+    const reason = known ? `${known.code}: ${known.message}` : e.message;
     return {
       src_objects: `Could not check these in ${check.source.bucket}: ${reason}. Fix the source, or submit again.`,
     };

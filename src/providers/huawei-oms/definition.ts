@@ -1,11 +1,15 @@
 import type { CreateFormDefinition, ProviderDefinition } from '../definition.js';
 import { ACCESS_KEY_FIELDS } from '../shared-fields.js';
+import { omsCatalogue } from './catalogue.js';
 import { OMS_LABELS, type OmsCreateKind, omsRequestFromForm } from './create-form.js';
 import { checkOmsPrefixes, loadOmsForm, omsFormItems } from './create-form-items.js';
 import { estimateOmsImpact } from './impact.js';
 import { createHuaweiOmsProvider } from './index.js';
 import { omsCreateTaskGroupRequestSchema, omsCreateTaskRequestSchema } from './schemas.js';
 import { summarizeOms } from './summary.js';
+import en from './words/en.json' with { type: 'json' };
+import ko from './words/ko.json' with { type: 'json' };
+import zhCN from './words/zh-CN.json' with { type: 'json' };
 
 const REGION = '[a-z]{2}-[a-z]+-\\d{1,2}';
 
@@ -35,6 +39,8 @@ function omsForm(kind: OmsCreateKind, label: string, title: string, what: string
 /** Huawei Cloud OMS: tasks, task groups and synchronization tasks; signs in with AK/SK or IAM. */
 export const huaweiOmsDefinition: ProviderDefinition = {
   id: 'huawei-oms',
+  words: { en, ko, 'zh-CN': zhCN },
+  catalogue: omsCatalogue,
   label: 'Huawei Cloud OMS',
   shortName: 'Huawei OMS',
   aliases: ['oms', 'huawei', 'hw'],

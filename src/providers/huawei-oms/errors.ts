@@ -1,6 +1,7 @@
-import { classifyCode } from '../../catalogue/code-classes.js';
 import { ErrorCode, ProviderError } from '../../errors.js';
 import type { HttpResponse, ParsedProviderError } from '../http/http-client.js';
+import { ownClass } from '../provider-catalogue.js';
+import { omsCatalogue } from './catalogue.js';
 import { omsErrorBodySchema } from './schemas.js';
 
 /**
@@ -59,7 +60,7 @@ export function classifyOmsError(httpStatus: number | undefined, errorCode: stri
  * it does not know, or none (a bare 401), stays a credentials failure as Table 6-1 reads 401.
  */
 function filedElsewhere(code: string | undefined): boolean {
-  const codeClass = classifyCode(code);
+  const codeClass = ownClass(omsCatalogue, code);
   return codeClass !== 'credentials' && codeClass !== 'unknown';
 }
 

@@ -1,5 +1,6 @@
 import type { ProviderDefinition } from '../definition.js';
 import { ACCESS_KEY_FIELDS, joinPath } from '../shared-fields.js';
+import { ncpCatalogue } from './catalogue.js';
 import { NCP_LABELS, ncpRequestFromForm } from './create-form.js';
 import { createNcpProvider } from './index.js';
 import {
@@ -7,12 +8,17 @@ import {
   type NcpCreatePolicyRequest,
   ncpCreatePolicyRequestSchema,
 } from './schemas.js';
+import en from './words/en.json' with { type: 'json' };
+import ko from './words/ko.json' with { type: 'json' };
+import zhCN from './words/zh-CN.json' with { type: 'json' };
 
 const LABEL = 'NCP migration policy';
 
 /** NAVER Cloud Object Migration: migration policies; signs in with an API access key pair. */
 export const ncpDefinition: ProviderDefinition = {
   id: 'ncp',
+  words: { en, ko, 'zh-CN': zhCN },
+  catalogue: ncpCatalogue,
   label: 'NAVER Cloud Object Migration',
   shortName: 'NCP Object Migration',
   aliases: ['naver', 'ncloud'],

@@ -1,14 +1,20 @@
 import type { ProviderDefinition } from '../definition.js';
 import { joinPath } from '../shared-fields.js';
+import { upcloudCatalogue } from './catalogue.js';
 import { UPCLOUD_LABELS, upcloudRequestFromForm } from './create-form.js';
 import { createUpCloudProvider } from './index.js';
 import { type UpCloudCreateJobRequest, upcloudCreateJobRequestSchema } from './schemas.js';
+import en from './words/en.json' with { type: 'json' };
+import ko from './words/ko.json' with { type: 'json' };
+import zhCN from './words/zh-CN.json' with { type: 'json' };
 
 const LABEL = 'UpCloud migration job';
 
 /** UpCloud Managed Object Storage: data-migration jobs; signs in with an API token or user. */
 export const upcloudDefinition: ProviderDefinition = {
   id: 'upcloud',
+  words: { en, ko, 'zh-CN': zhCN },
+  catalogue: upcloudCatalogue,
   label: 'UpCloud Managed Object Storage',
   shortName: 'UpCloud',
   kinds: ['job'],
