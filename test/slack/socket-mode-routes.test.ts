@@ -1,9 +1,11 @@
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { SocketModeReceiver } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeSlack } from '../../dev/fake-slack/fake-slack.js';
 import { type RunningBot, startBot } from '../../src/bot.js';
 import { createConfig } from '../../src/config.js';
+import { boltLogger } from '../../src/slack/bolt-logger.js';
+import { serveRoutesOn } from '../../src/slack/socket-mode-routes.js';
 import { eventBody } from '../harness/slack-requests.js';
 import { BOT_TOKEN, omsConnection } from '../harness/test-bot.js';
 import { captureLogger } from '../helpers/capture-logger.js';
@@ -122,5 +124,79 @@ describe('Socket Mode', () => {
     client!.emit('ws_message', message('env-5', click('1.2.trigger-b')), false);
     await expect.poll(() => acked.filter((id) => ['env-3', 'env-4', 'env-5'].includes(id)).length).toBe(3);
     expect(await duplicatesDropped({ bot }, 'action')).toBe(dropped + 1);
+  });
+});
+
+/** A raw connection that sends `text` a byte every `everyMs`: what it was answered, and when it was closed. */
+function trickling(at: number, text: string, everyMs: number) {
+  const socket = connect(at, '127.0.0.1');
+  const opened = performance.now();
+  let answer = '';
+  socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
+  socket.on('error', () => {});
+  const closed = new Promise<number>((resolve) =>
+    socket.once('close', () => resolve(performance.now() - opened)),
+  );
+  void (async () => {
+    for (const byte of text) {
+      if (socket.destroyed) return;
+      socket.write(byte);
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  })();
+  const within = (ms: number) => {
+    let timer: NodeJS.Timeout | undefined;
+    const open = new Promise<'still open'>(
+      (resolve) => (timer = setTimeout(() => resolve('still open'), ms)),
+    );
+    return Promise.race([closed, open]).finally(() => {
+      clearTimeout(timer);
+      socket.destroy();
+    });
+  };
+  return { within, answer: () => answer };
+}
+
+/** Headers that never end: a byte at a time, far longer than any timeout below. */
+const SLOW_HEADERS = `GET /livez HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ${'y'.repeat(200)}\r\n\r\n`;
+
+describe("Socket Mode's routes: trickled headers (issue #36 review)", () => {
+  it('are cut at the header timeout, checked every second as on the HTTP receiver, not every 30 s', async () => {
+    const receiver = new SocketModeReceiver({
+      appToken: 'xapp-1-trickle',
+      logger: boltLogger(captureLogger('silent').logger),
+      customRoutes: [{ path: '/livez', method: ['GET'], handler: (_req, res) => void res.end('ok') }],
+    });
+    // Shortened so the test stays fast; the checking interval is what Bolt's own server lacked.
+    const timeouts = { headersTimeout: 400, requestTimeout: 60_000, connectionsCheckingInterval: 100 };
+    const server = serveRoutesOn(receiver, { port: 0, host: '127.0.0.1' }, timeouts);
+    await receiver.start();
+    try {
+      const at = (server.address() as { port: number }).port;
+      expect((await fetch(`http://127.0.0.1:${at}/livez`)).status).toBe(200);
+      const slow = trickling(at, SLOW_HEADERS, 50);
+      const closedAfter = await slow.within(3_000);
+      expect(closedAfter).not.toBe('still open');
+      expect(slow.answer()).toMatch(/^HTTP\/1\.1 408 /);
+      expect(closedAfter as number).toBeLessThan(
+        timeouts.headersTimeout + 2 * timeouts.connectionsCheckingInterval + 300,
+      );
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('the running bot in Socket Mode cuts them within 11 s (headers timeout 10 s, checked every second)', {
+    timeout: 25_000,
+  }, async () => {
+    const slow = trickling(port, SLOW_HEADERS, 500);
+    const closedAfter = await slow.within(15_000);
+    console.info(
+      `Socket Mode: trickled headers cut after ${typeof closedAfter === 'number' ? closedAfter.toFixed(0) : closedAfter} ms`,
+    );
+    expect(closedAfter).not.toBe('still open');
+    expect(slow.answer()).toMatch(/^HTTP\/1\.1 408 /);
+    // 10 s for the headers, then at most a second until the next check (Bolt's server: up to 30 s).
+    expect(closedAfter as number).toBeLessThan(12_000);
   });
 });
