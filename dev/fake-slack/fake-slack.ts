@@ -38,6 +38,8 @@ export interface FakeSlackOptions {
    * defaults of `TierLimits`). The benchmarks turn it on; `setTierLimits` changes it later.
    */
   enforceTiers?: boolean | Partial<TierLimits>;
+  /** Its clock: rate limits and call times (default the system's; a test may pass its watcher's). */
+  now?: () => number;
 }
 
 /**
@@ -116,11 +118,7 @@ export class FakeSlack {
   readonly responses: RecordedCall[] = [];
   /** response_url posts refused for breaking Block Kit limits. */
   readonly rejected: RecordedCall[] = [];
-  readonly #options: Required<
-    Omit<FakeSlackOptions, 'port' | 'admins' | 'locales' | 'usergroups' | 'enforceTiers'>
-  > & {
-    port: number;
-  };
+  readonly #options: Required<Omit<FakeSlackOptions, 'admins' | 'locales' | 'usergroups' | 'enforceTiers'>>;
   /** Mutable so tests can change who is an admin or in a group. */
   readonly admins: Set<string>;
   /** User id → the Slack locale `users.info` reports (tests set a person's language here). */
@@ -151,6 +149,7 @@ export class FakeSlack {
       botUserId: 'U0BOT0001',
       port: 0,
       tsEpoch: 1_700_000_000,
+      now: () => Date.now(),
       ...options,
     };
     this.admins = new Set(options.admins ?? []);
@@ -281,7 +280,7 @@ export class FakeSlack {
       const call = {
         method: `response:${id}`,
         body: parseBody(raw, req.headers['content-type']),
-        at: Date.now(),
+        at: this.#options.now(),
       };
       // Slack refuses a response_url message that breaks Block Kit limits, as it does a Web API call.
       const problems = blockLimitProblems(call.body.blocks, 'message');
@@ -323,7 +322,7 @@ export class FakeSlack {
       res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
       return;
     }
-    const call = { method, token, body, at: Date.now() };
+    const call = { method, token, body, at: this.#options.now() };
     this.#record(this.calls, call);
     if (method === 'oauth.v2.access') await this.oauth.arriving(body);
     const answer = this.#answer(method, token, body);
@@ -340,7 +339,7 @@ export class FakeSlack {
   ): number | undefined {
     const tiers = this.#tiers;
     if (!tiers) return undefined;
-    const now = Date.now();
+    const now = this.#options.now();
     const team = this.oauth.teamOf(token) ?? this.#options.teamId;
     const channel = typeof body.channel === 'string' ? body.channel : undefined;
     const perMinute =

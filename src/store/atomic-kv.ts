@@ -45,13 +45,17 @@ export interface AtomicKv {
   acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
   /** Compare-and-delete: only the holder releases. */
   releaseLease(name: string, holder: string): Promise<void>;
-  /** Counts a hit in the fixed window `windowMs` wide that `now` falls in; returns the count so far. */
-  hit(key: string, windowMs: number): Promise<number>;
   /**
-   * Takes one of `max` in the sliding `window` of `key` (sliding-window.ts): resolves 0 when taken,
-   * else the milliseconds until one would be free (nothing is counted then).
+   * Counts a hit in the fixed window `windowMs` wide that `now` (the caller's clock, epoch ms) falls
+   * in; returns the count so far.
    */
-  take(key: string, window: SlidingWindow, max: number): Promise<number>;
+  hit(key: string, windowMs: number, now: number): Promise<number>;
+  /**
+   * Takes one of `max` in the sliding `window` of `key` (sliding-window.ts) at `now` (the caller's
+   * clock): resolves 0 when taken, else the milliseconds until one would be free (nothing is
+   * counted then).
+   */
+  take(key: string, window: SlidingWindow, max: number, now: number): Promise<number>;
   /**
    * Marks `key` seen for `ttlMs` (`SET key NX PX ttl`): true for the first caller while it lives,
    * false for every later one, on any replica sharing the store. The inbound dedupe's seen-keys.
@@ -213,16 +217,15 @@ export class LocalAtomicKv implements AtomicKv {
     if (this.#leases.get(name)?.holder === holder) this.#leases.delete(name);
   }
 
-  async hit(key: string, windowMs: number): Promise<number> {
-    const window = Math.floor(Date.now() / windowMs);
+  async hit(key: string, windowMs: number, now: number): Promise<number> {
+    const window = Math.floor(now / windowMs);
     const current = this.#windows.get(key);
     const count = current?.window === window ? current.count + 1 : 1;
     this.#windows.set(key, { window, count });
     return count;
   }
 
-  async take(key: string, window: SlidingWindow, max: number): Promise<number> {
-    const now = Date.now();
+  async take(key: string, window: SlidingWindow, max: number, now: number): Promise<number> {
     const slots = windowSlots(window, now);
     const counts = this.#slots.get(key) ?? new Map<number, number>();
     for (const slot of counts.keys()) if (slot < slots[0]!) counts.delete(slot);

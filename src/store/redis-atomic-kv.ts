@@ -220,13 +220,12 @@ export class RedisAtomicKv implements AtomicKv {
     await this.#eval('release', DELETE_IF_HOLDER, [this.#prefix + name], [holder]);
   }
 
-  async hit(key: string, windowMs: number): Promise<number> {
-    const window = Math.floor(Date.now() / windowMs);
+  async hit(key: string, windowMs: number, now: number): Promise<number> {
+    const window = Math.floor(now / windowMs);
     return this.#eval('hit', WINDOW_HIT, [`${this.#prefix}${key}:${window}`], [String(windowMs + 1_000)]);
   }
 
-  async take(key: string, window: SlidingWindow, max: number): Promise<number> {
-    const now = Date.now();
+  async take(key: string, window: SlidingWindow, max: number, now: number): Promise<number> {
     const keys = windowSlots(window, now).map((slot) => `${this.#prefix}${key}:s${slot}`);
     const counts = await this.#run('take', () =>
       this.#client.sendCommand<number[]>([

@@ -114,7 +114,7 @@ export function markBroken(record: WatchRecord, reason: ChannelGone, now: number
   const base = `${dedupBase(record.watch)}:broken${episode}`;
   const { watch, snapshot } = record;
   const entries: OutboxEntry[] = [];
-  const common = { teamId: watch.teamId, createdAt: Date.now(), attempts: 0 };
+  const common = { teamId: watch.teamId, createdAt: now, attempts: 0 };
   if (isUserId(watch.by)) {
     const note: BrokenNote = {
       kind: 'broken',
@@ -151,7 +151,7 @@ export function markBroken(record: WatchRecord, reason: ChannelGone, now: number
  * always a post whose answer tells whether the channel works again. `broken` stays set until Slack
  * takes that post.
  */
-export function prepareRepair(record: WatchRecord): WatchRecord {
+export function prepareRepair(record: WatchRecord, now: number): WatchRecord {
   const broken = record.broken;
   if (!broken) return record;
   const key = `${dedupBase(record.watch)}:broken${broken.episode}:repaired`;
@@ -167,7 +167,7 @@ export function prepareRepair(record: WatchRecord): WatchRecord {
       teamId: record.watch.teamId,
       channel: record.watch.channelId,
       note,
-      createdAt: Date.now(),
+      createdAt: now,
       attempts: 0,
     };
     const at = outbox[0]?.type === 'parent' ? 1 : 0;

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import { SKIP } from '../store/atomic-kv.js';
+import type { Clock } from './clock.js';
 import { cardFacts } from './notification.js';
 import type { DeliveryStats, OutboxSettings } from './outbox-settings.js';
 import type { PostPacer } from './post-pacer.js';
@@ -16,7 +17,7 @@ export interface CardEditorDeps {
   stats: DeliveryStats;
   settings: OutboxSettings;
   logger: Logger;
-  now: () => number;
+  clock: Clock;
   /** Slack refused the card's channel: every watch there breaks. */
   breakChannel: (teamId: string, channelId: string, reason: ChannelGone) => Promise<void>;
 }
@@ -42,7 +43,7 @@ export class CardEditor {
    */
   editsHeld(teamId: string): boolean {
     if (this.#o.pacer.paused(teamId)) return true;
-    if ((this.#budgetSpentUntil.get(teamId) ?? 0) <= Date.now()) return false;
+    if ((this.#budgetSpentUntil.get(teamId) ?? 0) <= this.#o.clock.now()) return false;
     this.#o.stats.editsDeferred++;
     return true;
   }
@@ -56,8 +57,9 @@ export class CardEditor {
     const teamId = record.watch.teamId;
     if (this.editsHeld(teamId)) return false;
     const budget = settings.editBudget;
-    if ((await store.backend.hit(`edits:${teamId}`, budget.windowMs)) > budget.max) {
-      this.#budgetSpentUntil.set(teamId, (Math.floor(Date.now() / budget.windowMs) + 1) * budget.windowMs);
+    const { clock } = this.#o;
+    if ((await store.backend.hit(`edits:${teamId}`, budget.windowMs, clock.now())) > budget.max) {
+      this.#budgetSpentUntil.set(teamId, (Math.floor(clock.now() / budget.windowMs) + 1) * budget.windowMs);
       stats.editsDeferred++;
       return false;
     }
@@ -99,7 +101,7 @@ export class CardEditor {
   /** The card shows `shown` now; it stays dirty only if the resource moved on meanwhile. */
   async #markShown(key: string, snapshot: NonNullable<AnyRecord['snapshot']>): Promise<void> {
     const shown = { state: snapshot.state, progress: snapshot.progress };
-    const now = this.#o.now();
+    const now = this.#o.clock.now();
     await this.#o.store.update<AnyRecord>(key, (current) => {
       if (!current?.card || !current.snapshot) return SKIP;
       const changedSince =

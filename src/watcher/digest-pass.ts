@@ -1,4 +1,5 @@
 import { SKIP } from '../store/atomic-kv.js';
+import type { Clock } from './clock.js';
 import { digestNote } from './notification.js';
 import { groupBy } from './observe.js';
 import type { Outbox } from './outbox.js';
@@ -8,7 +9,7 @@ import { type ChannelRecord, channelKey, emptyMailbox, enqueue, type WatchStore 
 export class DigestPass {
   readonly #store: WatchStore;
   readonly #outbox: Outbox;
-  readonly #now: () => number;
+  readonly #clock: Clock;
   readonly #hourUtc: () => number | undefined;
   /** Channels whose digest of `day` is out, so later cycles of the day skip the digest pass. */
   #digested: { day: string; channels: Set<string> } = { day: '', channels: new Set() };
@@ -16,12 +17,12 @@ export class DigestPass {
   constructor(deps: {
     store: WatchStore;
     outbox: Outbox;
-    now: () => number;
+    clock: Clock;
     hourUtc: () => number | undefined;
   }) {
     this.#store = deps.store;
     this.#outbox = deps.outbox;
-    this.#now = deps.now;
+    this.#clock = deps.clock;
     this.#hourUtc = deps.hourUtc;
   }
 
@@ -32,7 +33,8 @@ export class DigestPass {
   async run(channels: ReadonlySet<string>): Promise<void> {
     const hour = this.#hourUtc();
     if (hour === undefined || channels.size === 0) return;
-    const now = new Date(this.#now());
+    const at = this.#clock.now();
+    const now = new Date(at);
     if (now.getUTCHours() < hour) return;
     const day = now.toISOString().slice(0, 10);
     if (this.#digested.day !== day) this.#digested = { day, channels: new Set() };
@@ -58,7 +60,7 @@ export class DigestPass {
             teamId,
             channel: channelId,
             note,
-            createdAt: Date.now(),
+            createdAt: at,
             attempts: 0,
           },
         ]);

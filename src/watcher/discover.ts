@@ -114,7 +114,7 @@ function newRecord(
     ...baseline(resource),
     movedAt: now,
     card: { dirty: false },
-    outbox: sub.mode === 'all' ? [parentEntry(target)] : [],
+    outbox: sub.mode === 'all' ? [parentEntry(target, now)] : [],
     sent: [],
     via: [via],
     ...(sub.mode === 'all' ? {} : { follow: sub.mode }),

@@ -24,11 +24,11 @@ export function eventEntries(
     event,
     note: eventNote(event, record, now),
     broadcast: isBroadcast(event),
-    createdAt: Date.now(),
+    createdAt: now,
   }));
   for (const { event, key } of said) {
     const note = reports ? reportNote(event, record) : undefined;
-    if (note) entries.push({ ...base, key: `${key}:report`, type: 'reply', note, createdAt: Date.now() });
+    if (note) entries.push({ ...base, key: `${key}:report`, type: 'reply', note, createdAt: now });
   }
   return entries;
 }

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { SKIP } from '../store/atomic-kv.js';
+import type { Clock } from './clock.js';
 import type { Loaded } from './cycle-report.js';
 import {
   chunks,
@@ -36,10 +36,12 @@ const WINDOWS_WAITED = 3;
 export class FailureFirst {
   readonly #store: WatchStore;
   readonly #outbox: Outbox;
+  readonly #clock: Clock;
 
-  constructor(deps: { store: WatchStore; outbox: Outbox }) {
+  constructor(deps: { store: WatchStore; outbox: Outbox; clock: Clock }) {
     this.#store = deps.store;
     this.#outbox = deps.outbox;
+    this.#clock = deps.clock;
   }
 
   /**
@@ -68,9 +70,10 @@ export class FailureFirst {
       left = await this.announce(failing, waitUntil);
       const retryAt = left === 0 ? undefined : this.#outbox.failuresRetryAt();
       if (retryAt === undefined) break;
-      const waitMs = Math.max(0, retryAt - Date.now()) + 5;
-      if (performance.now() + waitMs > waitUntil) break;
-      await sleep(waitMs);
+      const now = this.#clock.now();
+      const waitMs = Math.max(0, retryAt - now) + 5;
+      if (now + waitMs > waitUntil) break;
+      await this.#clock.sleep(waitMs);
     }
     if (left === 0) this.#outbox.failuresOut();
     return left;
@@ -98,10 +101,11 @@ export class FailureFirst {
         if (items.length > 0) listings.set(key, items);
       }
     }
+    const now = this.#clock.now();
     if (listings.size > 0)
       await this.#store.update<ChannelRecord>(chKey, (current) => {
         const base = current ?? { ...emptyMailbox(), teamId, channelId, digest: {} };
-        const entries = [...listings].map(([key, items]) => listingEntry(teamId, channelId, key, items));
+        const entries = [...listings].map(([key, items]) => listingEntry(teamId, channelId, key, items, now));
         const next = enqueue(base, entries);
         return next === current ? SKIP : next;
       });

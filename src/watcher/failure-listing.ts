@@ -103,6 +103,7 @@ export function listingEntry(
   channelId: string,
   key: string,
   items: FailureItem[],
+  now: number,
 ): OutboxEntry {
   const note: FailureListNote = { kind: 'failures', items };
   return {
@@ -112,7 +113,7 @@ export function listingEntry(
     teamId,
     channel: channelId,
     note,
-    createdAt: Date.now(),
+    createdAt: now,
     attempts: 0,
   };
 }

@@ -1,4 +1,5 @@
 import type { AtomicKv } from '../store/atomic-kv.js';
+import type { Clock } from './clock.js';
 
 /**
  * Per-connection leases: the replica holding `lease:conn:<name>` polls that connection, and keeps
@@ -10,14 +11,17 @@ export class Leases {
   readonly #backend: AtomicKv;
   readonly #holder: string;
   readonly #ttlMs: number;
+  readonly #clock: Clock;
   readonly #held = new Set<string>();
   /** When the last attempt failed, if it did (readiness: a replica whose leases fail polls nothing). */
   #failedAt: number | undefined;
 
-  constructor(backend: AtomicKv, holder: string, ttlMs: number) {
+  /** `clock` times this replica's failed attempts; the lease itself expires on the store's time. */
+  constructor(backend: AtomicKv, holder: string, ttlMs: number, clock: Clock) {
     this.#backend = backend;
     this.#holder = holder;
     this.#ttlMs = ttlMs;
+    this.#clock = clock;
   }
 
   get holder(): string {
@@ -34,7 +38,7 @@ export class Leases {
    * the last lease period; a replica with no watches makes no attempts, so an old failure expires.
    */
   get working(): boolean {
-    return this.#failedAt === undefined || Date.now() - this.#failedAt > this.#ttlMs;
+    return this.#failedAt === undefined || this.#clock.now() - this.#failedAt > this.#ttlMs;
   }
 
   /** Acquires or extends; false when another replica holds it. */
@@ -45,7 +49,7 @@ export class Leases {
         return acquired;
       },
       (error: unknown) => {
-        this.#failedAt = Date.now();
+        this.#failedAt = this.#clock.now();
         throw error;
       },
     );

@@ -104,9 +104,9 @@ const OUTCOME_OF: Partial<Record<WatchEvent, readonly string[]>> = {
 /** A request is credited with the event it causes only within this long (the provider may be slow). */
 const REQUEST_CREDIT_MS = 30 * 60_000;
 
-function requestedBy(event: WatchEvent, record: WatchRecord): string | undefined {
+function requestedBy(event: WatchEvent, record: WatchRecord, now: number): string | undefined {
   const requested = record.requested;
-  if (!requested || Date.now() - requested.at > REQUEST_CREDIT_MS) return undefined;
+  if (!requested || now - requested.at > REQUEST_CREDIT_MS) return undefined;
   return OUTCOME_OF[event]?.includes(requested.action) ? requested.by : undefined;
 }
 
@@ -244,7 +244,7 @@ export function eventNote(event: WatchEvent, record: WatchRecord, now: number): 
     note.stalledForMs = now - record.movedAt;
     note.lastSpeed = record.lastSpeed;
   }
-  const by = requestedBy(event, record);
+  const by = requestedBy(event, record, now);
   if (by) note.by = by;
   if (event === 'tasks-failed' && record.group) note.group = record.group;
   return note;
@@ -296,7 +296,7 @@ export function connectionNotices(
     teamId: w.record.watch.teamId,
     channel: w.record.watch.channelId,
     note,
-    createdAt: Date.now(),
+    createdAt: now,
     attempts: 0,
   }));
 }

@@ -80,7 +80,7 @@ export interface DrainResult {
 }
 
 export interface DrainOptions {
-  /** A `performance.now()` time bounding how long posts wait for their pace window. */
+  /** A time (the watcher's clock, epoch ms) bounding how long posts wait for their pace window. */
   waitUntil?: number;
   /**
    * A person is waiting for the answer (`/migrate watch`): a broken record's held entries are tried

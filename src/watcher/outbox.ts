@@ -2,6 +2,7 @@ import type { Logger } from '../logger.js';
 import { SKIP } from '../store/atomic-kv.js';
 import { isHeld, markBroken } from './broken-channel.js';
 import { CardEditor } from './card-editor.js';
+import type { Clock } from './clock.js';
 import { goesFirst } from './failure-listing.js';
 import { cardFacts } from './notification.js';
 import {
@@ -46,7 +47,7 @@ export class Outbox {
   readonly #slack: WatchSlack;
   readonly #logger: Logger;
   readonly #holder: string;
-  readonly #now: () => number;
+  readonly #clock: Clock;
   readonly #settings: OutboxSettings;
   readonly #draining = new Set<string>();
   readonly #pacer: PostPacer;
@@ -58,7 +59,7 @@ export class Outbox {
     slack: WatchSlack;
     logger: Logger;
     holder: string;
-    now: () => number;
+    clock: Clock;
     settings: OutboxSettings;
     audit?: WatchAuditor;
   }) {
@@ -66,10 +67,10 @@ export class Outbox {
     this.#slack = deps.slack;
     this.#logger = deps.logger;
     this.#holder = deps.holder;
-    this.#now = deps.now;
+    this.#clock = deps.clock;
     this.#settings = deps.settings;
     this.#audit = deps.audit;
-    this.#pacer = new PostPacer(deps.store.backend, deps.settings, this.stats);
+    this.#pacer = new PostPacer(deps.store.backend, deps.settings, this.stats, deps.clock);
     this.#cards = new CardEditor({
       store: deps.store,
       slack: deps.slack,
@@ -77,7 +78,7 @@ export class Outbox {
       stats: this.stats,
       settings: deps.settings,
       logger: deps.logger,
-      now: deps.now,
+      clock: deps.clock,
       breakChannel: (teamId, channelId, reason) => this.breakChannel(teamId, channelId, reason),
     });
   }
@@ -151,7 +152,7 @@ export class Outbox {
     }
     const first = options.urgent === true || goesFirst(entry);
     if (!(await this.#pacer.slot(entry, options.waitUntil, first))) return 'idle';
-    const at = Date.now();
+    const at = this.#clock.now();
     const claimed = await this.#store.update<AnyRecord>(key, (current) => {
       const e = current?.outbox.find((x) => x.key === entry.key);
       if (!current || !e || (e.sending && !this.#stale(e))) return SKIP;
@@ -190,7 +191,7 @@ export class Outbox {
 
   #stale(entry: OutboxEntry): boolean {
     const s = entry.sending;
-    return s !== undefined && (s.at === 0 || Date.now() - s.at >= this.#settings.sendingStaleMs);
+    return s !== undefined && (s.at === 0 || this.#clock.now() - s.at >= this.#settings.sendingStaleMs);
   }
 
   async #post(record: AnyRecord, entry: OutboxEntry): Promise<string> {
@@ -225,7 +226,7 @@ export class Outbox {
     ts: string,
     shown?: WatchRecord['snapshot'],
   ): Promise<void> {
-    const now = this.#now();
+    const now = this.#clock.now();
     await this.#store.update<AnyRecord>(key, (current) => {
       if (!current) return SKIP;
       const next = markSent(current, entry.key);
@@ -288,7 +289,7 @@ export class Outbox {
     );
     // Slack's Retry-After pauses the workspace as asked; an outage only until the next probe.
     this.#pacer.pause(entry.teamId, rateLimited ? waitMs : Math.min(waitMs, this.#settings.recoveryProbeMs));
-    const failedAt = Date.now();
+    const failedAt = this.#clock.now();
     const notBefore = failedAt + waitMs;
     await this.#store.update<AnyRecord>(key, (current) => {
       if (!current?.outbox.some((x) => x.key === entry.key)) return SKIP;
@@ -360,7 +361,7 @@ export class Outbox {
     const inChannel = (await this.#store.loadAll()).filter(
       (w) => w.record.watch.teamId === teamId && w.record.watch.channelId === channelId && !w.record.broken,
     );
-    const now = this.#now();
+    const now = this.#clock.now();
     for (const { key } of inChannel) {
       let marked = false;
       await this.#store.update<WatchRecord>(key, (current) => {

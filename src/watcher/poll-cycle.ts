@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { ResourceAction } from '../providers/types.js';
 import type { KindOffering } from '../resources/kind-offering.js';
 import { SKIP } from '../store/atomic-kv.js';
+import type { Clock } from './clock.js';
 import { type ConnectionGroup, type GroupDeps, groupByConnection } from './connection-groups.js';
 import { cardsPerPass, DELIVERING_AT_ONCE, deliverDue, type Polled, planDelivery } from './cycle-delivery.js';
 import { addBacklog, type CycleReport, emptyReport, type Loaded } from './cycle-report.js';
@@ -70,7 +71,7 @@ export class PollCycle {
   readonly #connections: ConnectionRegistry;
   readonly #offering: KindOffering;
   readonly #logger: Logger;
-  readonly #now: () => number;
+  readonly #clock: Clock;
   readonly #settings: CycleSettings;
   readonly #subscriptions: SubscriptionStore;
   readonly #failures: FailureFirst;
@@ -85,7 +86,7 @@ export class PollCycle {
     connections: ConnectionRegistry;
     offering: KindOffering;
     logger: Logger;
-    now: () => number;
+    clock: Clock;
     settings: CycleSettings;
     subscriptions: SubscriptionStore;
   }) {
@@ -96,19 +97,19 @@ export class PollCycle {
     this.#connections = deps.connections;
     this.#offering = deps.offering;
     this.#logger = deps.logger;
-    this.#now = deps.now;
+    this.#clock = deps.clock;
     this.#settings = deps.settings;
     this.#groupDeps = { store: deps.store, connections: deps.connections, logger: deps.logger };
-    this.#failures = new FailureFirst({ store: deps.store, outbox: deps.outbox });
+    this.#failures = new FailureFirst({ store: deps.store, outbox: deps.outbox, clock: deps.clock });
     // Read each cycle: the settings object is the watcher's options, which may change meanwhile.
     const hourUtc = () => deps.settings.digestHourUtc;
-    this.#digests = new DigestPass({ store: deps.store, outbox: deps.outbox, now: deps.now, hourUtc });
+    this.#digests = new DigestPass({ store: deps.store, outbox: deps.outbox, clock: deps.clock, hourUtc });
   }
 
   async run(): Promise<CycleReport> {
     const started = performance.now();
-    // Until when (`performance.now()`) this cycle's posts may wait for their pace window.
-    const waitUntil = started + (this.#settings.postPace?.cycleWaitMs ?? 0);
+    // Until when (the clock's time) this cycle's posts may wait for their pace window.
+    const waitUntil = this.#clock.now() + (this.#settings.postPace?.cycleWaitMs ?? 0);
     // Only the index: each connection's records are read when its poll starts and let go when it
     // ends, so a cycle holds one connection's records per lane, not every watch's.
     const [keys, subs] = await Promise.all([this.#store.watchKeys(), this.#subscriptions.loadAll()]);
@@ -146,8 +147,10 @@ export class PollCycle {
   async recheck(keys: readonly string[]): Promise<CycleReport> {
     const report = emptyReport(keys.length);
     const started = performance.now();
+    // Posts wait for no pace window: the cycle delivers what a re-check leaves.
+    const waitUntil = this.#clock.now();
     for (const [id, g] of await groupByConnection(keys, [], this.#groupDeps))
-      await this.#pollConnection(id, g, report, started, { recheck: true });
+      await this.#pollConnection(id, g, report, waitUntil, { recheck: true });
     report.ms = Math.round(performance.now() - started);
     return report;
   }
@@ -230,7 +233,7 @@ export class PollCycle {
       }
       if (observations) {
         await this.#healthy(hKey, name, every);
-        const now = this.#now();
+        const now = this.#clock.now();
         // A quiet watch whose resource or clock moved is decoded and compared like the others.
         for (const [i, text] of quiet.entries()) {
           if (i > 0 && i % RECORDS_PER_TURN === 0) await nextTurn();
@@ -272,7 +275,7 @@ export class PollCycle {
 
   /** Notes what a cycle needs of every record it read: the outbox backlog, the digest's channels. */
   #took(watches: readonly Loaded[], report: CycleReport, channels: Set<string> | undefined): void {
-    addBacklog(report, watches, Date.now());
+    addBacklog(report, watches, this.#clock.now());
     if (channels)
       for (const { record } of watches)
         if (!record.broken) channels.add(channelKey(record.watch.teamId, record.watch.channelId));
@@ -287,7 +290,7 @@ export class PollCycle {
   ): Promise<Loaded[]> {
     if (subs.length === 0 || listed.length === 0) return [];
     const existing = new Map(watches.map((w) => [w.key, w.record]));
-    const found = discover(subs, listed, existing, actionsFor, this.#now());
+    const found = discover(subs, listed, existing, actionsFor, this.#clock.now());
     return writeDiscovered(this.#store, found, this.#logger);
   }
 
@@ -297,7 +300,7 @@ export class PollCycle {
    * replica holds the connection's lease, so no newer observation can be lost by skipping.
    */
   async #apply(loaded: Loaded, observation: Observation): Promise<{ added: number; record?: WatchRecord }> {
-    const now = this.#now();
+    const now = this.#clock.now();
     const planned = this.#next(loaded.record, observation, now);
     if (planned.added === 0 && sameJson(planned.record, loaded.record)) {
       this.#quiet.remember(loaded.key, loaded.raw, loaded.record, observation, planned.quietUntil);
@@ -331,7 +334,7 @@ export class PollCycle {
   }
 
   async #healthy(hKey: string, name: string, watches: () => Loaded[]): Promise<void> {
-    const now = this.#now();
+    const now = this.#clock.now();
     await this.#store.update<HealthRecord>(hKey, (h) => {
       if (!h || (h.failures === 0 && !h.down && h.skip === 0)) return SKIP;
       const next: HealthRecord = { ...h, failures: 0, skip: 0, down: false, since: undefined };
@@ -341,7 +344,7 @@ export class PollCycle {
   }
 
   async #unhealthy(hKey: string, name: string, watches: Loaded[], error: unknown): Promise<void> {
-    const now = this.#now();
+    const now = this.#clock.now();
     const { failThreshold, maxSkipCycles } = this.#settings;
     await this.#store.update<HealthRecord>(hKey, (current) => {
       const h: HealthRecord = current ?? { ...emptyMailbox(), failures: 0, down: false, outage: 0, skip: 0 };

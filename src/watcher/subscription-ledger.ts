@@ -1,4 +1,5 @@
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
+import type { Clock } from './clock.js';
 import { CapReachedError, type WorkspaceLimits, type WorkspaceUse } from './workspace-limits.js';
 
 /** One subscription as the caps count it: which channel follows which connection. */
@@ -22,10 +23,12 @@ const ABANDONED_MS = 60_000;
 export class SubscriptionLedger {
   readonly #kv: AtomicKv;
   readonly #limits: () => WorkspaceLimits;
+  readonly #clock: Clock;
 
-  constructor(kv: AtomicKv, limits: () => WorkspaceLimits) {
+  constructor(kv: AtomicKv, limits: () => WorkspaceLimits, clock: Clock) {
     this.#kv = kv;
     this.#limits = limits;
+    this.#clock = clock;
   }
 
   /**
@@ -38,6 +41,7 @@ export class SubscriptionLedger {
     const seed = (await this.#kv.get(key)) === undefined ? await stored() : [];
     let refused: CapReachedError | undefined;
     let added = false;
+    const at = this.#clock.now();
     const attempt = (abandoned: ReadonlySet<string>) =>
       this.#kv.update(key, (current) => {
         refused = undefined;
@@ -49,7 +53,7 @@ export class SubscriptionLedger {
         refused = this.#refusal(entries, entry);
         if (refused) return entries.length === all.length ? SKIP : JSON.stringify(entries);
         added = true;
-        return JSON.stringify([...entries, { ...entry, at: Date.now() }]);
+        return JSON.stringify([...entries, { ...entry, at }]);
       });
     await attempt(new Set());
     if (refused) {
@@ -110,7 +114,7 @@ export class SubscriptionLedger {
     const raw = await this.#kv.get(ledgerKey(teamId));
     if (raw === undefined) return new Set();
     const written = new Set((await stored()).map((e) => e.key));
-    const before = Date.now() - ABANDONED_MS;
+    const before = this.#clock.now() - ABANDONED_MS;
     return new Set(
       parse(raw)
         .filter((e) => !written.has(e.key) && (e.at ?? 0) < before)

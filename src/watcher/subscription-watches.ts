@@ -20,22 +20,22 @@ export async function releaseWatches(store: WatchStore, via: string): Promise<nu
 }
 
 /** A mode change applies to every watch the subscription made (a `watch` keeps its card). */
-export async function applyMode(store: WatchStore, sub: Subscription): Promise<void> {
+export async function applyMode(store: WatchStore, sub: Subscription, now: number): Promise<void> {
   const via = subscriptionKey(sub);
   for (const { key, record } of await store.loadAll()) {
     if (!record.via?.includes(via) || record.explicit) continue;
     await store.update<WatchRecord>(key, (r) => {
       if (!r) return SKIP;
-      if (sub.mode === 'all') return r.follow ? withCard(r, r.watch) : SKIP;
+      if (sub.mode === 'all') return r.follow ? withCard(r, r.watch, now) : SKIP;
       return { ...r, follow: sub.mode };
     });
   }
 }
 
 /** The record with a card: no `follow` mode, and its parent card queued unless it has one. */
-export function withCard(record: WatchRecord, target: WatchTarget): WatchRecord {
+export function withCard(record: WatchRecord, target: WatchTarget, now: number): WatchRecord {
   const { follow: _cardless, ...rest } = record;
-  const parent = parentEntry(target);
+  const parent = parentEntry(target, now);
   if (rest.parentTs || rest.outbox.some((e) => e.key === parent.key)) return rest;
   return enqueue(rest, [parent]);
 }

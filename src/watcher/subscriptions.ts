@@ -1,6 +1,7 @@
 import type { MigrationResource, ResourceKind } from '../domain/migration-resource.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import { readJson } from '../store/open-atomic-kv.js';
+import { type Clock, systemClock } from './clock.js';
 import { type LedgerEntry, SubscriptionLedger } from './subscription-ledger.js';
 import type { WatchEvent } from './watch-store.js';
 import type { WorkspaceLimits, WorkspaceUse } from './workspace-limits.js';
@@ -66,10 +67,13 @@ export class SubscriptionStore {
   readonly #kv: AtomicKv;
   readonly #ledger: SubscriptionLedger;
 
-  /** `limits`: the caps per workspace (subscriptions, channels per connection), read at each add. */
-  constructor(kv: AtomicKv, limits: () => WorkspaceLimits = () => NO_LIMITS) {
+  /**
+   * `limits`: the caps per workspace (subscriptions, channels per connection), read at each add.
+   * `clock`: the watcher's (a place a crash left taken is given back after a while).
+   */
+  constructor(kv: AtomicKv, limits: () => WorkspaceLimits = () => NO_LIMITS, clock: Clock = systemClock) {
     this.#kv = kv;
-    this.#ledger = new SubscriptionLedger(kv, limits);
+    this.#ledger = new SubscriptionLedger(kv, limits, clock);
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { AtomicKv } from '../store/atomic-kv.js';
+import type { Clock } from './clock.js';
 import { CapReachedError } from './workspace-limits.js';
 
 /** Tried at most this often per workspace: members left behind by a crash are looked for. */
@@ -14,14 +15,16 @@ export class WatchQuota {
   readonly #kv: AtomicKv;
   readonly #indexKey: string;
   readonly #max: () => number;
+  readonly #clock: Clock;
   /** Per workspace, this process's one check that the set was built from the index. */
   readonly #seeding = new Map<string, Promise<void>>();
   readonly #reconciledAt = new Map<string, number>();
 
-  constructor(kv: AtomicKv, indexKey: string, max: () => number) {
+  constructor(kv: AtomicKv, indexKey: string, max: () => number, clock: Clock) {
     this.#kv = kv;
     this.#indexKey = indexKey;
     this.#max = max;
+    this.#clock = clock;
   }
 
   /**
@@ -76,7 +79,7 @@ export class WatchQuota {
    * count and its record write could be dropped here too: the window is one write, at the cap only.
    */
   async #reconcile(team: string): Promise<boolean> {
-    const now = Date.now();
+    const now = this.#clock.now();
     if (now - (this.#reconciledAt.get(team) ?? 0) < RECONCILE_EVERY_MS) return false;
     this.#reconciledAt.set(team, now);
     const indexed = new Set(await this.#indexed(team));

@@ -4,6 +4,7 @@ import type { ResourceAction } from '../providers/types.js';
 import type { ThroughputSample } from '../reports/throughput-samples.js';
 import type { LastAction } from '../resources/last-actions.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
+import { type Clock, systemClock } from './clock.js';
 import type { Loaded, StoredText } from './cycle-report.js';
 import type { GroupTally } from './group-tally.js';
 import { RECORDS_PER_TURN } from './loop-turns.js';
@@ -217,13 +218,13 @@ export function channelKey(teamId: string, channelId: string): string {
 }
 
 /** The outbox entry that posts a watch's card (its dedup key is the watch's own). */
-export function parentEntry(t: WatchTarget): OutboxEntry {
+export function parentEntry(t: WatchTarget, now: number): OutboxEntry {
   return {
     key: `${dedupBase(t)}:parent`,
     type: 'parent',
     teamId: t.teamId,
     channel: t.channelId,
-    createdAt: Date.now(),
+    createdAt: now,
     attempts: 0,
   };
 }
@@ -243,12 +244,17 @@ export class WatchStore {
   /**
    * `format: 'plain'` writes watch records as plain JSON, which builds from before the compact
    * form can read (a rolling upgrade or rollback); both forms are always read. `maxWatches`: the
-   * watches cap per workspace (MAX_WATCHES_PER_WORKSPACE), read at each add.
+   * watches cap per workspace (MAX_WATCHES_PER_WORKSPACE), read at each add. `clock`: the
+   * watcher's (the cap's occasional clean-up is timed by it).
    */
-  constructor(backend: AtomicKv, options: { format?: RecordFormat; maxWatches?: () => number } = {}) {
+  constructor(
+    backend: AtomicKv,
+    options: { format?: RecordFormat; maxWatches?: () => number; clock?: Clock } = {},
+  ) {
     this.backend = backend;
     this.#encode = options.format === 'plain' ? (_key, value) => JSON.stringify(value) : encodeRecord;
-    this.#quota = new WatchQuota(backend, INDEX_KEY, options.maxWatches ?? (() => Number.MAX_SAFE_INTEGER));
+    const max = options.maxWatches ?? (() => Number.MAX_SAFE_INTEGER);
+    this.#quota = new WatchQuota(backend, INDEX_KEY, max, options.clock ?? systemClock);
   }
 
   async read<T>(key: string): Promise<T | undefined> {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Config } from '../config.js';
+import { type Clock, systemClock } from './clock.js';
 import type { OutboxSettings } from './outbox.js';
 import type { CycleSettings } from './poll-cycle.js';
 import type { RecordFormat } from './watch-store.js';
@@ -13,8 +14,11 @@ export interface WatcherOptions extends CycleSettings, OutboxSettings {
   keyPrefix: string;
   /** A replica that dies hands its connections over after this long. */
   leaseMs: number;
-  /** The watcher's clock (stall detection, coalescing); tests use the simulators' clock. */
-  now: () => number;
+  /**
+   * The watcher's one clock: every time it reads and every wait inside its work (`clock.ts`).
+   * Tests give it a clock they move by hand.
+   */
+  clock: Clock;
   /** This replica's name in leases and `sending` marks. */
   holder: string;
   /**
@@ -68,7 +72,7 @@ export function defaultWatcherOptions(config: Config): WatcherOptions {
     lookupSent: true,
     keyPrefix: /^rediss?:\/\//.test(config.storeUrl) ? 'migrate-bot:watch:' : 'watch:',
     leaseMs: Math.max(30_000, 2 * interval * 1000 + 10_000),
-    now: Date.now,
+    clock: systemClock,
     holder: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
     // OMS takes a few seconds to pause a task; the second check catches a slow one.
     recheckAfterMs: [3_000, 10_000],

@@ -1,9 +1,8 @@
-import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from '../config.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import type { ResourceKind } from '../domain/migration-resource.js';
 import { InvalidInputError, localized } from '../errors.js';
-import { cronLogger, type Logger } from '../logger.js';
+import type { Logger } from '../logger.js';
 import { KindOffering } from '../resources/kind-offering.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import type { Store } from '../store/create-store.js';
@@ -21,6 +20,7 @@ import {
 } from './subscriptions.js';
 import { baseline } from './transitions.js';
 import type { WatchRequest, WatchResult } from './watch-request.js';
+import { WatchSchedule } from './watch-schedule.js';
 import type { WatchSlack } from './watch-slack.js';
 import {
   parentEntry,
@@ -66,12 +66,10 @@ export class Watcher {
   readonly #leases: Leases;
   readonly #cycle: PollCycle;
   readonly #logger: Logger;
-  #task: ScheduledTask | undefined;
+  readonly #schedule: WatchSchedule;
   #current: Promise<CycleReport> | undefined;
   #lastStart = 0;
   #stopped: Promise<void> | undefined;
-  readonly #rechecks = new Set<NodeJS.Timeout>();
-  readonly #rechecking = new Set<Promise<void>>();
   cycles = 0;
 
   private constructor(deps: WatcherDeps, backend: AtomicKv, options: WatcherOptions) {
@@ -79,18 +77,29 @@ export class Watcher {
     this.#backend = backend;
     this.options = options;
     this.#logger = deps.logger.child({ component: 'watcher' });
+    const clock = options.clock;
+    this.#schedule = new WatchSchedule(
+      options,
+      {
+        cycle: () => this.runCycle(),
+        lastStart: () => this.#lastStart,
+        recheck: (keys) => this.#cycle.recheck(keys),
+      },
+      this.#logger,
+    );
     this.store = new WatchStore(backend, {
       format: options.recordFormat,
       maxWatches: () => this.options.limits.watches,
+      clock,
     });
-    this.subscriptions = new SubscriptionStore(backend, () => this.options.limits);
-    this.#leases = new Leases(backend, options.holder, options.leaseMs);
+    this.subscriptions = new SubscriptionStore(backend, () => this.options.limits, clock);
+    this.#leases = new Leases(backend, options.holder, options.leaseMs, clock);
     this.outbox = new Outbox({
       store: this.store,
       slack: deps.slack,
       logger: this.#logger,
       holder: options.holder,
-      now: options.now,
+      clock,
       settings: options,
       audit: deps.audit,
     });
@@ -99,9 +108,9 @@ export class Watcher {
       outbox: this.outbox,
       leases: this.#leases,
       connections: deps.connections,
-      offering: deps.offering ?? new KindOffering(deps.store, { now: options.now }),
+      offering: deps.offering ?? new KindOffering(deps.store, { now: () => clock.now() }),
       logger: this.#logger,
-      now: options.now,
+      clock,
       settings: options,
       subscriptions: this.subscriptions,
     });
@@ -141,7 +150,7 @@ export class Watcher {
       id: resource.id,
     };
     const key = watchKey(target);
-    const now = this.options.now();
+    const now = this.options.clock.now();
     const record: WatchRecord = {
       watch: {
         ...target,
@@ -155,7 +164,7 @@ export class Watcher {
       movedAt: now,
       card: { dirty: false },
       explicit: true,
-      outbox: [parentEntry(target)],
+      outbox: [parentEntry(target, now)],
       sent: [],
     };
     const created = await this.store.create(key, record);
@@ -182,9 +191,10 @@ export class Watcher {
    * post there again; an active one whose channel Slack now refuses breaks (its creator is told).
    */
   async #watchAgain(key: string, target: WatchTarget): Promise<WatchResult> {
+    const now = this.options.clock.now();
     // A subscription's watch without a card becomes a full watch: its card is posted now.
     const before = await this.store.update<WatchRecord>(key, (r) =>
-      r && (!r.explicit || r.follow) ? withCard({ ...r, explicit: true }, target) : SKIP,
+      r && (!r.explicit || r.follow) ? withCard({ ...r, explicit: true }, target, now) : SKIP,
     );
     if (before?.broken) return this.#repair(key, true);
     const drained = await this.outbox.drain(key, { direct: true });
@@ -198,7 +208,8 @@ export class Watcher {
 
   /** Tries a broken watch's held posts; `loud` throws what the person has to do when it fails. */
   async #repair(key: string, loud: boolean): Promise<WatchResult> {
-    await this.store.update<WatchRecord>(key, (r) => (r?.broken ? prepareRepair(r) : SKIP));
+    const now = this.options.clock.now();
+    await this.store.update<WatchRecord>(key, (r) => (r?.broken ? prepareRepair(r, now) : SKIP));
     const drained = await this.outbox.drain(key, { direct: true });
     const reason = drained.channelError;
     const after = reason
@@ -244,8 +255,10 @@ export class Watcher {
   async noteRequest(
     teamId: string,
     target: Pick<WatchTarget, 'connection' | 'kind' | 'id'>,
-    requested: RequestedAction,
+    requested: Omit<RequestedAction, 'at'>,
   ): Promise<void> {
+    // Stamped on the watcher's clock: it is compared with the events it causes.
+    const noted: RequestedAction = { ...requested, at: this.options.clock.now() };
     const watched = (await this.store.loadAll()).filter(
       ({ record: r }) =>
         r.watch.teamId === teamId &&
@@ -256,31 +269,9 @@ export class Watcher {
     for (const { key } of watched)
       await this.store.update<WatchRecord>(key, (current) =>
         // The card says "Pausing… requested by @Bob" at once, not only in the thread later.
-        current ? { ...current, requested, card: { ...current.card, dirty: !current.ended } } : SKIP,
+        current ? { ...current, requested: noted, card: { ...current.card, dirty: !current.ended } } : SKIP,
       );
-    if (watched.length > 0) this.#recheckSoon(watched.map((w) => w.key));
-  }
-
-  /** Polls these watches again after each `recheckAfterMs` delay (bounded: one timer per delay). */
-  #recheckSoon(keys: string[]): void {
-    for (const delay of this.options.recheckAfterMs) {
-      if (this.#stopped) return;
-      const timer = setTimeout(() => {
-        this.#rechecks.delete(timer);
-        if (this.#stopped) return;
-        const running = this.#cycle
-          .recheck(keys)
-          .then(() => undefined)
-          .catch((error: unknown) => {
-            // The next cycle polls it anyway; a failed early check only delays the card.
-            this.#logger.warn({ err: error }, 'early re-check after an action failed');
-          })
-          .finally(() => this.#rechecking.delete(running));
-        this.#rechecking.add(running);
-      }, delay);
-      timer.unref();
-      this.#rechecks.add(timer);
-    }
+    if (watched.length > 0) this.#schedule.recheckSoon(watched.map((w) => w.key));
   }
 
   /**
@@ -293,7 +284,8 @@ export class Watcher {
     const groupCard = sub.groupId && sub.mode === 'all';
     // The group's card once the caps let it in, before it is stored: a refusal leaves nothing behind.
     const result = await this.subscriptions.put(sub, groupCard ? () => this.#groupCard(sub) : undefined);
-    if (!groupCard && result.before && result.before.mode !== sub.mode) await applyMode(this.store, sub);
+    if (!groupCard && result.before && result.before.mode !== sub.mode)
+      await applyMode(this.store, sub, this.options.clock.now());
     return result;
   }
 
@@ -342,7 +334,7 @@ export class Watcher {
   /** One cycle now; resolves undefined when a cycle is already running (cycles never overlap). */
   async runCycle(): Promise<CycleReport | undefined> {
     if (this.#current || this.#stopped) return undefined;
-    this.#lastStart = Date.now();
+    this.#lastStart = this.options.clock.now();
     const current = this.#cycle.run().then((report) => {
       this.cycles++;
       this.#deps.metrics?.cycleDone(report);
@@ -358,36 +350,15 @@ export class Watcher {
 
   /** Starts the node-cron schedule (none when the interval is 0). */
   start(): void {
-    const interval = this.options.pollIntervalSeconds;
-    if (interval <= 0 || this.#task || this.#stopped) return;
-    // Whole divisors of a minute map onto the seconds field; other intervals tick every second.
-    const even = interval < 60 && 60 % interval === 0;
-    this.#task = cron.schedule(even ? `*/${interval} * * * * *` : '* * * * * *', () => this.#tick(even), {
-      name: 'migrate-bot-watcher',
-      noOverlap: true,
-      logger: cronLogger(this.#logger),
-    });
-    this.#logger.info({ intervalSeconds: interval, backend: this.#backend.kind }, 'watcher started');
-  }
-
-  async #tick(even: boolean): Promise<void> {
-    if (!even && Date.now() - this.#lastStart < this.options.pollIntervalSeconds * 1000) return;
-    try {
-      await this.runCycle();
-    } catch (error) {
-      // A store outage is an error worth a log line every cycle, never a silent "nothing to do".
-      this.#logger.error({ err: error }, 'watch cycle failed');
-    }
+    if (this.#stopped || !this.#schedule.start()) return;
+    const intervalSeconds = this.options.pollIntervalSeconds;
+    this.#logger.info({ intervalSeconds, backend: this.#backend.kind }, 'watcher started');
   }
 
   /** Stops the schedule, lets a running cycle finish, hands leases over, closes its connection. */
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
-      await this.#task?.destroy();
-      this.#task = undefined;
-      for (const timer of this.#rechecks) clearTimeout(timer);
-      this.#rechecks.clear();
-      await Promise.all(this.#rechecking);
+      await this.#schedule.stop();
       await this.#current?.catch(() => undefined);
       await this.#leases.releaseAll().catch(() => undefined);
       await this.#backend.close();

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { FakeSlack, type RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { SimClock } from '../../dev/simulators/kit.js';
@@ -12,11 +13,13 @@ import { SecretRegistry } from '../../src/secrets.js';
 import { SlackClients } from '../../src/slack/slack-clients.js';
 import { watchSlackFor } from '../../src/slack/watch-slack.js';
 import { createStore, type Store } from '../../src/store/create-store.js';
+import type { CycleReport } from '../../src/watcher/cycle-report.js';
 import { watchKey } from '../../src/watcher/watch-store.js';
 import { Watcher, type WatcherOptions } from '../../src/watcher/watcher.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 import { SlackHistoryProxy } from './slack-history-proxy.js';
 import { BOT_TOKEN, HW_AK, HW_SK, omsConnection, PROJECT_ID, SIGNING_SECRET } from './test-bot.js';
+import { TestClock } from './test-clock.js';
 
 export const TEAM = 'T0FAKE001';
 export const CHANNEL = 'C0WATCH01';
@@ -26,16 +29,22 @@ export const GiB = 1024 ** 3;
 
 /**
  * Simulator, fake Slack (behind the history proxy) and a frozen clock the tests move by hand. The
- * watcher reads the simulator's clock plus `skewMs`: the simulator's gateway refuses signatures more
- * than 15 minutes off its clock, so long jumps (stalls, digests) move only the watcher's time.
+ * watcher's clock (`watcherClock`, which fake Slack's rate limits share) is the simulator's clock
+ * plus `skewMs`: the simulator's gateway refuses signatures more than 15 minutes off its clock, so
+ * long jumps (stalls, digests) move only the watcher's time, and so do the watcher's own waits
+ * (pace windows), which take no wall time (`TestClock`). Nothing here waits for the wall clock.
  */
 export interface WatchWorld {
   fakeSlack: FakeSlack;
   proxy: SlackHistoryProxy;
   oms: OmsSimulator;
+  /** The simulators' clock: `clock.advance` moves the tasks and, with them, the watcher's time. */
   clock: SimClock;
+  /** The watcher's clock; `watcherClock.advance` moves only it (and fake Slack's rate limits). */
+  watcherClock: TestClock;
   /** An OMS provider on the simulator, for tests to change and read tasks the way users would. */
   provider: HuaweiOmsProvider;
+  /** The watcher's lead over the simulators' clock (`watcherClock.skewMs`). */
   skewMs: number;
   now(): number;
   stop(): Promise<void>;
@@ -44,7 +53,8 @@ export interface WatchWorld {
 export async function startWorld(): Promise<WatchWorld> {
   const clock = new SimClock();
   clock.freeze(Date.now());
-  const fakeSlack = await new FakeSlack({ botToken: BOT_TOKEN }).start();
+  const watcherClock = new TestClock(() => clock.now());
+  const fakeSlack = await new FakeSlack({ botToken: BOT_TOKEN, now: () => watcherClock.now() }).start();
   const proxy = await new SlackHistoryProxy(fakeSlack).start();
   const oms = await new OmsSimulator({
     projectId: PROJECT_ID,
@@ -62,9 +72,15 @@ export async function startWorld(): Promise<WatchWorld> {
     proxy,
     oms,
     clock,
+    watcherClock,
     provider,
-    skewMs: 0,
-    now: () => clock.now() + world.skewMs,
+    get skewMs() {
+      return watcherClock.skewMs;
+    },
+    set skewMs(ms: number) {
+      watcherClock.skewMs = ms;
+    },
+    now: () => watcherClock.now(),
     stop: async () => {
       await pools.close();
       await proxy.stop();
@@ -149,7 +165,7 @@ export async function startRig(world: WatchWorld, options: RigOptions = {}): Pro
       ),
     },
     {
-      now: () => world.now(),
+      clock: world.watcherClock,
       slackBackoffMs: 50,
       recoveryProbeMs: 200,
       sendingStaleMs: 200,
@@ -171,6 +187,20 @@ export async function startRig(world: WatchWorld, options: RigOptions = {}): Pro
       if (!options.store) await store.close();
     },
   };
+}
+
+/**
+ * Runs `rig`'s cycles until one polls the connection another replica held: leases expire on the
+ * store's own clock (Redis's `PX`, real time), so this polls every 25 ms, for at most `timeoutMs`.
+ */
+export async function cycleOnceLeaseLapses(rig: Rig, timeoutMs = 5_000): Promise<CycleReport> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const report = await rig.watcher.runCycle();
+    if (report && report.polled > 0 && report.leasedElsewhere === 0) return report;
+    if (Date.now() > deadline) throw new Error(`no lease lapsed within ${timeoutMs} ms`);
+    await sleep(25);
+  }
 }
 
 export interface Notification {

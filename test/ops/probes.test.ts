@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlackAuthCheck } from '../../src/slack/slack-auth-check.js';
 import { LocalAtomicKv } from '../../src/store/atomic-kv.js';
 import { createStore } from '../../src/store/create-store.js';
+import { systemClock } from '../../src/watcher/clock.js';
 import { Leases } from '../../src/watcher/lease.js';
 import { TestBot } from '../harness/test-bot.js';
 import { captureLogger } from '../helpers/capture-logger.js';
@@ -85,7 +86,7 @@ describe('/readyz and leases (replicas on Redis)', () => {
   it('Leases report a failing backend until an attempt succeeds again', async () => {
     const store = await createStore('memory://', captureLogger('fatal').logger);
     const backend = new LocalAtomicKv(store, 'lease-test:');
-    const leases = new Leases(backend, 'replica-a', 30_000);
+    const leases = new Leases(backend, 'replica-a', 30_000, systemClock);
     expect(leases.working).toBe(true);
     expect(await leases.hold('conn:a')).toBe(true);
     expect(leases.heldCount).toBe(1);

@@ -13,6 +13,7 @@ import { createStore, type Store } from '../../src/store/create-store.js';
 import { healthKey } from '../../src/watcher/watch-store.js';
 import { Watcher } from '../../src/watcher/watcher.js';
 import { BOT_TOKEN, HW_AK, HW_SK, omsConnection, PROJECT_ID, SIGNING_SECRET } from '../harness/test-bot.js';
+import { TestClock } from '../harness/test-clock.js';
 import { GiB, MiB, notifications, postsPerKey, TEAM, TEST_POST_PACE } from '../harness/watcher-rig.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
@@ -104,7 +105,7 @@ beforeAll(async () => {
       connections: new ConnectionRegistry(connections, { pools, logger }),
       slack: watchSlackFor(new SlackClients(config, logger), secrets),
     },
-    { now: () => clock.now(), slackBackoffMs: 50, leaseMs: 5_000, postPace: TEST_POST_PACE },
+    { clock: new TestClock(() => clock.now()), slackBackoffMs: 50, leaseMs: 5_000, postPace: TEST_POST_PACE },
   );
 });
 afterAll(async () => {

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBot } from '../harness/test-bot.js';
+import { TestClock } from '../harness/test-clock.js';
 import { notifications } from '../harness/watcher-rig.js';
 
 // Issue #14, "Completion report": when a watched task ends, its card's thread gets a short report
@@ -13,7 +14,7 @@ beforeAll(async () => {
   // The watcher's clock is the simulator's, so the samples' times match the bytes it moved.
   await t.start({
     env: { POLL_INTERVAL_SECONDS: '0' },
-    watcher: { recheckAfterMs: [], now: () => t.oms.clock.now() },
+    watcher: { recheckAfterMs: [], clock: new TestClock(() => t.oms.clock.now()) },
   });
   await t.ask(`access grant <@${OPERATOR}|oper> operator`);
 });

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AtomicKv, LocalAtomicKv } from '../../src/store/atomic-kv.js';
 import { createStore, type Store } from '../../src/store/create-store.js';
 import { RedisAtomicKv } from '../../src/store/redis-atomic-kv.js';
@@ -24,27 +24,17 @@ afterAll(async () => {
   await redis.close();
   await memory.close();
 });
-afterEach(() => {
-  vi.useRealTimers();
-});
-
-/** A clock the test moves: only `Date` is faked, so Redis's socket timers run as usual. */
+/** The callers' clock, moved by hand: each take is given its time. */
 function clock(start: number) {
-  vi.useFakeTimers({ toFake: ['Date'] });
   let now = start;
-  vi.setSystemTime(now);
-  return (ms: number) => {
-    now += ms;
-    vi.setSystemTime(now);
-    return now;
-  };
+  return { now: () => now, advance: (ms: number) => (now += ms) };
 }
 
 describe.each(backends)('sliding-window takes (%s)', (_name, backendOf) => {
   it('holds the limit over every interval of the span, and a refused take counts nothing', async () => {
     const kv = backendOf();
     const key = `posts:${Math.random()}`;
-    const advance = clock(Date.UTC(2026, 10, 23, 12, 0, 0, 500));
+    const { now: at, advance } = clock(Date.UTC(2026, 10, 23, 12, 0, 0, 500));
     // A pseudo-random but fixed walk: bursts, quiet spells, both limits.
     let seed = 7;
     const random = () => {
@@ -53,11 +43,10 @@ describe.each(backends)('sliding-window takes (%s)', (_name, backendOf) => {
     };
     const taken: { at: number; max: number }[] = [];
     let refused = 0;
-    let now = Date.now();
     for (let step = 0; step < 1_500; step++) {
-      now = advance(random() < 0.8 ? Math.floor(random() * 300) : Math.floor(random() * 20_000));
+      const now = advance(random() < 0.8 ? Math.floor(random() * 300) : Math.floor(random() * 20_000));
       const max = random() < 0.3 ? 29 : 25;
-      const waitMs = await kv.take(key, WINDOW, max);
+      const waitMs = await kv.take(key, WINDOW, max, at());
       if (waitMs === 0) taken.push({ at: now, max });
       else {
         refused++;
@@ -77,18 +66,18 @@ describe.each(backends)('sliding-window takes (%s)', (_name, backendOf) => {
   it('tells how long until a take fits, and one fits then', async () => {
     const kv = backendOf();
     const key = `posts:${Math.random()}`;
-    const advance = clock(Date.UTC(2026, 10, 23, 12, 0, 0, 0));
-    for (let i = 0; i < 3; i++) expect(await kv.take(key, WINDOW, 3)).toBe(0);
+    const { now, advance } = clock(Date.UTC(2026, 10, 23, 12, 0, 0, 0));
+    for (let i = 0; i < 3; i++) expect(await kv.take(key, WINDOW, 3, now())).toBe(0);
     advance(10_000);
-    const waitMs = await kv.take(key, WINDOW, 3);
+    const waitMs = await kv.take(key, WINDOW, 3, now());
     // The three takes of slot 0 leave when the slot 31 slots later begins: 62 s after they were made.
     expect(waitMs).toBe(62_000 - 10_000);
     // Failures' headroom is still there for a higher limit.
-    expect(await kv.take(key, WINDOW, 4)).toBe(0);
+    expect(await kv.take(key, WINDOW, 4, now())).toBe(0);
     advance(waitMs - 1);
-    expect(await kv.take(key, WINDOW, 3)).toBeGreaterThan(0);
+    expect(await kv.take(key, WINDOW, 3, now())).toBeGreaterThan(0);
     advance(1);
-    expect(await kv.take(key, WINDOW, 3)).toBe(0);
+    expect(await kv.take(key, WINDOW, 3, now())).toBe(0);
   });
 });
 

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
 import { DEFAULT_POST_PACE } from '../../src/watcher/watcher.js';
@@ -37,13 +36,12 @@ async function pending(): Promise<number> {
   return all.reduce((n, { record }) => n + record.outbox.length + (record.card.dirty ? 1 : 0), 0);
 }
 
-/** Cycles until nothing is waiting for Slack (bounded). */
-async function drainAll(limitMs = 5_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while ((await pending()) > 0) {
-    if (Date.now() > deadline) throw new Error('outbox did not drain');
+/** Cycles until nothing is waiting for Slack, `stepMs` of the watcher's time apart (bounded). */
+async function drainAll(maxCycles = 50, stepMs = 250): Promise<void> {
+  for (let i = 0; (await pending()) > 0; i++) {
+    if (i === maxCycles) throw new Error('outbox did not drain');
     await rig.watcher.runCycle();
-    await sleep(25);
+    world.watcherClock.advance(stepMs);
   }
 }
 
@@ -59,10 +57,10 @@ describe('Slack delivery through the outbox', () => {
     world.fakeSlack.setTierLimits(true);
     world.clock.advance(2_000); // every task starts in the same cycle…
     await rig.watcher.runCycle();
-    await drainAll(20_000);
+    await drainAll();
     world.clock.advance(60_000); // …and finishes in the same cycle
     await rig.watcher.runCycle();
-    await drainAll(20_000);
+    await drainAll();
     expect(notifications(world.fakeSlack).filter((n) => n.event === 'started')).toHaveLength(5);
     const replies = notifications(world.fakeSlack).filter((n) => n.event === 'succeeded');
     expect(replies).toHaveLength(5);
@@ -81,7 +79,10 @@ describe('Slack delivery through the outbox', () => {
     await rig.watcher.runCycle(); // within Retry-After: the workspace waits, nothing is tried
     expect(rig.watcher.outbox.stats.rateLimited).toBe(1);
     expect(world.fakeSlack.calls.length).toBe(1);
-    await sleep(1_050);
+    world.watcherClock.advance(999);
+    await rig.watcher.runCycle(); // Retry-After (1 s) is not over yet
+    expect(world.fakeSlack.calls.length).toBe(1);
+    world.watcherClock.advance(1);
     await rig.watcher.runCycle();
     expect(trace(world.fakeSlack)).toEqual(['post parent', 'reply started', 'edit Migrating 0%']);
     expect([...postsPerKey(world.fakeSlack).values()].every((n) => n === 1)).toBe(true);
@@ -129,18 +130,17 @@ describe('Slack delivery through the outbox', () => {
     for (const id of ids) await watch(id);
     world.fakeSlack.clear();
     world.clock.advance(20_000); // every card moves ~20 points
-    // The budget's windows are fixed (epoch-aligned): start at one's beginning, so the first burst
-    // is one window's, not the end of one and the start of the next on a slow machine.
-    await sleep(1_000 - (Date.now() % 1_000) + 5);
     await rig.watcher.runCycle();
-    const firstBurst = world.fakeSlack.callsTo('chat.update').length;
-    expect(firstBurst).toBeLessThanOrEqual(3);
-    expect(rig.watcher.outbox.stats.editsDeferred).toBeGreaterThan(0);
-    await drainAll(8_000);
+    // The cycle takes no time on the watcher's clock: its burst is one window's, whatever the machine.
+    expect(world.fakeSlack.callsTo('chat.update')).toHaveLength(3);
+    expect(rig.watcher.outbox.stats.editsDeferred).toBe(5);
+    await drainAll();
     expect(world.fakeSlack.callsTo('chat.update').length).toBe(8); // each card once, none lost
-    // Never more than 3 in any one-second window.
-    const times = world.fakeSlack.callsTo('chat.update').map((c) => c.at);
-    for (const t of times) expect(times.filter((u) => u >= t && u < t + 1_000).length).toBeLessThanOrEqual(6);
+    // Fake Slack stamps calls on the watcher's clock: never more than 3 in one of the budget's windows.
+    const perWindow = new Map<number, number>();
+    for (const { at } of world.fakeSlack.callsTo('chat.update'))
+      perWindow.set(Math.floor(at / 1_000), (perWindow.get(Math.floor(at / 1_000)) ?? 0) + 1);
+    expect(Math.max(...perWindow.values())).toBeLessThanOrEqual(3);
   });
 
   it('does not read the cards left for a later edit window, and edits each of them later', async () => {
@@ -150,7 +150,7 @@ describe('Slack delivery through the outbox', () => {
     for (let i = 0; i < 8; i++)
       ids.push(world.oms.addTask({ name: `wait-${i}`, status: 2, totalSize: 10 * GiB, speed: 100 * MiB }).id);
     for (const id of ids) await watch(id);
-    await drainAll(8_000);
+    await drainAll();
     world.fakeSlack.clear();
     const store = rig.watcher.store;
     const read = store.read.bind(store);
@@ -160,7 +160,7 @@ describe('Slack delivery through the outbox', () => {
       return read<T>(key);
     };
     // Out of the window that posted the cards: each edit below is the budget's, not the setup's.
-    await sleep(2_000 - (Date.now() % 2_000) + 5);
+    world.watcherClock.toNextWindow(2_000);
     world.clock.advance(20_000); // every card moves ~20 points: all 8 dirty, nothing to post
     await rig.watcher.runCycle();
     expect(world.fakeSlack.callsTo('chat.update')).toHaveLength(3);
@@ -168,7 +168,7 @@ describe('Slack delivery through the outbox', () => {
     expect(readKeys.size).toBe(4);
     expect(rig.watcher.outbox.stats.editsDeferred).toBe(5);
     store.read = read;
-    await drainAll(8_000);
+    await drainAll();
     expect(new Set(world.fakeSlack.callsTo('chat.update').map((c) => c.body.ts)).size).toBe(8);
   });
 
@@ -182,10 +182,11 @@ describe('Slack delivery through the outbox', () => {
       );
     for (const id of ids) await watch(id);
     world.fakeSlack.clear();
-    for (let i = 0; i < 12; i++) {
+    // Each cycle is in a window of its own (the clock moves 20 s): 2 edits each, so 4 cycles reach
+    // all 8 cards only if each cycle edits the longest-unedited ones.
+    for (let i = 0; i < 4; i++) {
       world.clock.advance(20_000); // every card moves ~10 points per cycle
       await rig.watcher.runCycle();
-      await sleep(260);
     }
     const edited = new Set(world.fakeSlack.callsTo('chat.update').map((c) => c.body.ts));
     expect(edited.size).toBe(8);
@@ -198,7 +199,10 @@ describe('Slack delivery through the outbox', () => {
     world.clock.advance(20_000);
     await rig.watcher.runCycle();
     expect(world.fakeSlack.callsTo('chat.update').length).toBe(0);
-    await sleep(1_050);
+    world.watcherClock.advance(999);
+    await rig.watcher.runCycle(); // Retry-After (1 s) is not over yet
+    expect(world.fakeSlack.callsTo('chat.update').length).toBe(0);
+    world.watcherClock.advance(1);
     await rig.watcher.runCycle();
     expect(world.fakeSlack.callsTo('chat.update').length).toBe(1);
   });

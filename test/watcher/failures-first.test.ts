@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   blockLimitProblems,
@@ -12,6 +11,7 @@ import { type ChannelRecord, channelKey, type WatchRecord, watchKey } from '../.
 import { DEFAULT_POST_PACE } from '../../src/watcher/watcher.js';
 import {
   CHANNEL,
+  cycleOnceLeaseLapses,
   freezingSlackClients,
   GiB,
   hookedSlackClients,
@@ -67,14 +67,17 @@ async function pending(r: Rig): Promise<number> {
   );
 }
 
-async function drainAll(r: Rig, limitMs: number): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while ((await pending(r)) > 0) {
-    if (Date.now() > deadline) throw new Error('outbox did not drain');
+/** Cycles until nothing is waiting for Slack, `stepMs` of the watcher's time apart (bounded). */
+async function drainAll(r: Rig, maxCycles = 50, stepMs = 250): Promise<void> {
+  for (let i = 0; (await pending(r)) > 0; i++) {
+    if (i === maxCycles) throw new Error('outbox did not drain');
     await r.watcher.runCycle();
-    await sleep(50);
+    world.watcherClock.advance(stepMs);
   }
 }
+
+/** Past the pause an outage left (`recoveryProbeMs`, 200 ms in the rig): the next post probes Slack. */
+const pastProbePause = () => world.watcherClock.advance(200);
 
 /** Names of the watched tasks a post names (text and blocks). */
 const named = (body: Record<string, unknown>) =>
@@ -98,8 +101,8 @@ describe('failures go first, several at once in one listing', () => {
     expect(notifications(world.fakeSlack).filter((n) => n.event !== 'parent')).toEqual([]);
     world.fakeSlack.setDown(false);
     world.fakeSlack.clear();
-    await sleep(300); // the outage's probe pause
-    await drainAll(r, 40_000);
+    pastProbePause();
+    await drainAll(r);
 
     const posts = notifications(world.fakeSlack);
     // The first post after the outage lists every failure, and no completion comes before it.
@@ -137,8 +140,8 @@ describe('failures go first, several at once in one listing', () => {
     await r.watcher.runCycle();
     world.fakeSlack.setDown(false);
     world.fakeSlack.clear();
-    await sleep(300);
-    await drainAll(r, 30_000);
+    pastProbePause();
+    await drainAll(r);
     const posts = notifications(world.fakeSlack);
     expect(posts[0]).toMatchObject({ event: 'failed', thread: true, broadcast: true });
     expect(posts.filter((n) => n.event === 'failures')).toEqual([]);
@@ -158,7 +161,7 @@ describe('failures go first, several at once in one listing', () => {
     }
     world.fakeSlack.setTierLimits(true);
     world.fakeSlack.clear();
-    await sleep(1_100); // each channel's card was just posted: its next post waits a second
+    world.watcherClock.advance(1_000); // each channel's card was just posted: its next post waits a second
     world.clock.advance(10_000); // every task fails
     await r.watcher.runCycle();
     const failed = notifications(world.fakeSlack).filter((n) => n.event === 'failed');
@@ -189,7 +192,7 @@ describe('failures go first, several at once in one listing', () => {
     for (const t of [...done, bad]) await watch(r, t.id);
     world.clock.advance(10_000); // done-* finish, failing-0 fails, all in one cycle
     await r.watcher.runCycle();
-    await drainAll(r, 10_000);
+    await drainAll(r);
     // When Slack took the failure, the completions seen in the same poll were not written yet.
     expect(states).toEqual([['running', 'running', 'running', 'running', 'running']]);
     // And they were written (and told) after it, each once.
@@ -215,11 +218,11 @@ describe('failures go first, several at once in one listing', () => {
     await world.fakeSlack.waitFor(() => notifications(world.fakeSlack).some((n) => n.event === 'failures'));
     // The next replica takes over after one lease period and finds the listing's `sending` mark stale.
     const next = await rig({ store, watcher: settings });
-    await sleep(settings.leaseMs + 50);
-    await next.watcher.runCycle();
+    world.watcherClock.advance(settings.sendingStaleMs);
+    await cycleOnceLeaseLapses(next);
     frozen.release();
     await stuck;
-    await drainAll(next, 10_000);
+    await drainAll(next);
 
     const listings = notifications(world.fakeSlack).filter((n) => n.event === 'failures');
     expect(listings).toHaveLength(1);
@@ -247,7 +250,7 @@ describe('failures go first, several at once in one listing', () => {
     await r.watcher.runCycle(); // finds the tasks: their watches start now
     world.clock.advance(10_000); // all three fail
     await r.watcher.runCycle();
-    await drainAll(r, 10_000);
+    await drainAll(r);
     const posts = notifications(world.fakeSlack);
     expect(posts.map((n) => n.event)).toEqual(['failures']);
     expect(named(posts[0]!.body)).toEqual(new Set(['failing-0', 'failing-1', 'failing-2']));
@@ -265,8 +268,8 @@ describe('failures go first, several at once in one listing', () => {
     // As if the sender had died before the channel record's write: the marks name a listing it lacks.
     await r.watcher.store.update<ChannelRecord>(channelKey(TEAM, CHANNEL), (c) => c && { ...c, outbox: [] });
     world.fakeSlack.setDown(false);
-    await sleep(300);
-    await drainAll(r, 10_000);
+    pastProbePause();
+    await drainAll(r);
     const listings = notifications(world.fakeSlack).filter((n) => n.event === 'failures');
     expect(listings.map((n) => n.key)).toEqual([key]);
     expect(named(listings[0]!.body)).toEqual(new Set(['failing-0', 'failing-1']));

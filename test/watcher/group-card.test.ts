@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBot } from '../harness/test-bot.js';
+import { TestClock } from '../harness/test-clock.js';
 import { notifications } from '../harness/watcher-rig.js';
 
 // Issue #14, "Group cards": watching an OMS task group of 1,000 tasks gives one card, edited in
@@ -7,9 +8,11 @@ import { notifications } from '../harness/watcher-rig.js';
 // line in its thread; the rest are one button away. Signed commands and clicks, real cycles.
 const t = new TestBot();
 const OPERATOR = 'U0OPER016';
+/** The watcher's clock: its edit budget's windows turn when the test says so. */
+const clock = new TestClock();
 
 beforeAll(async () => {
-  await t.start({ env: { POLL_INTERVAL_SECONDS: '0' }, watcher: { recheckAfterMs: [] } });
+  await t.start({ env: { POLL_INTERVAL_SECONDS: '0' }, watcher: { recheckAfterMs: [], clock } });
   await t.ask(`access grant <@${OPERATOR}|oper> operator`);
 });
 afterAll(async () => {
@@ -74,10 +77,10 @@ describe('a watched task group of 1,000 tasks', () => {
     expect(line).toHaveLength(1);
     expect(String(line[0]!.body.text)).toContain('7 of 1,000 tasks');
 
-    // A quiet cycle changes nothing: no edit, no line. Edits the Slack budget deferred (a loaded
-    // machine moves the windows) go out first, in cycles that are bounded here.
+    // A quiet cycle changes nothing: no edit, no line. Edits the Slack budget deferred go out
+    // first, one budget window apart, in cycles that are bounded here.
     for (let i = 0; i < 10 && (await backlog()) > 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      clock.toNextWindow(t.bot.deps.watcher.options.editBudget.windowMs);
       await t.bot.deps.watcher.runCycle();
     }
     expect(await backlog()).toBe(0);

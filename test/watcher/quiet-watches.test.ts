@@ -1,7 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SKIP } from '../../src/store/atomic-kv.js';
 import type { CycleReport } from '../../src/watcher/cycle-report.js';
@@ -128,9 +127,10 @@ describe.each([
   /**
    * Restarts the rig with a budget of one card edit per `windowMs`, watches `count` running tasks,
    * lets their cards settle, then moves every one of them at the start of a window (one is redrawn
-   * in the cycle returned; the others wait for later windows). Returns a wait for the next window.
+   * in the cycle returned; the others wait for later windows). Returns a move of the watcher's clock
+   * to the next window (a cycle takes no time on that clock, so it never crosses into the next one).
    */
-  async function cardsWaitingForBudget(count: number, windowMs: number): Promise<() => Promise<unknown>> {
+  async function cardsWaitingForBudget(count: number, windowMs: number): Promise<() => void> {
     await rig.stop();
     const editBudget = { windowMs, max: 1 };
     rig = await startRig(world, { storeUrl: url(), watcher: { keyPrefix: prefix, editBudget } });
@@ -138,11 +138,11 @@ describe.each([
       await watch(
         world.oms.addTask({ name: `wait-${i}`, status: 2, totalSize: 10 * GiB, speed: 100 * MiB }).id,
       );
-    const nextWindow = () => sleep(windowMs - (Date.now() % windowMs) + 5);
-    await nextWindow();
+    const nextWindow = () => world.watcherClock.toNextWindow(windowMs);
+    nextWindow();
     await cycle();
     await cycle();
-    await nextWindow();
+    nextWindow();
     world.fakeSlack.clear();
     world.clock.advance(20_000); // every card moves ~20 points
     const moved = await cycle();
@@ -160,7 +160,7 @@ describe.each([
     expect(world.fakeSlack.callsTo('chat.update')).toHaveLength(1);
     // Each later window redraws one more card, though none of them was decoded for it.
     for (let i = 0; i < 4 && world.fakeSlack.callsTo('chat.update').length < 3; i++) {
-      await nextWindow();
+      nextWindow();
       await cycle();
     }
     expect(new Set(world.fakeSlack.callsTo('chat.update').map((c) => c.body.ts)).size).toBe(3);
@@ -169,7 +169,7 @@ describe.each([
 
   it('waiting in numbers, only the first few of a workspace are reached each pass, and all are redrawn', async () => {
     // One edit per window: a delivery pass is given 3 of the workspace's waiting cards.
-    const nextWindow = await cardsWaitingForBudget(6, 1_500);
+    const nextWindow = await cardsWaitingForBudget(6, 1_200);
     await cycle();
     const deferred = rig.watcher.outbox.stats.editsDeferred;
     const waiting = await cycle();
@@ -178,7 +178,7 @@ describe.each([
     // 5 cards wait; reaching each of them would defer at least 4 in this cycle.
     expect(rig.watcher.outbox.stats.editsDeferred - deferred).toBeLessThanOrEqual(3);
     for (let i = 0; i < 8 && world.fakeSlack.callsTo('chat.update').length < 6; i++) {
-      await nextWindow();
+      nextWindow();
       await cycle();
     }
     const edited = world.fakeSlack.callsTo('chat.update').map((c) => c.body.ts);

@@ -1,12 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
 import {
   CHANNEL,
   cleanRedis,
+  cycleOnceLeaseLapses,
   freezingSlackClients,
   GiB,
   MiB,
@@ -126,8 +126,8 @@ describe('a replica that dies between Slack answering and recording it (Redis)',
     await world.fakeSlack.waitFor(() => notifications(world.fakeSlack).some((n) => n.event === 'started'));
     // The next replica takes over after one lease period and finds the `sending` mark stale.
     const next = await rig(REDIS_URL, { watcher: settings, withoutHistory });
-    await sleep(settings.leaseMs + 50);
-    await next.watcher.runCycle();
+    world.watcherClock.advance(settings.sendingStaleMs);
+    await cycleOnceLeaseLapses(next);
     frozen.release();
     await stuck;
     return { task, next };

@@ -1,0 +1,94 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import { cronLogger, type Logger } from '../logger.js';
+import type { WatcherOptions } from './watcher-options.js';
+
+/** What the schedule reads of the watcher's options, when it uses them (they may change meanwhile). */
+export type ScheduleOptions = Pick<WatcherOptions, 'pollIntervalSeconds' | 'recheckAfterMs' | 'clock'>;
+
+/** The work the schedule starts. */
+export interface ScheduledWork {
+  /** One cycle; `lastStart` is when the last one began (on the clock). */
+  cycle: () => Promise<unknown>;
+  lastStart: () => number;
+  recheck: (keys: readonly string[]) => Promise<unknown>;
+}
+
+/**
+ * When the watcher works: a node-cron tick every `pollIntervalSeconds`, and early re-checks
+ * `recheckAfterMs` after someone acted on a watched resource. These are the watcher's only real
+ * timers. They decide when work starts; inside the work, every time read and every wait goes
+ * through the watcher's clock (`clock.ts`), so a test runs the work itself (`runCycle`) and moves
+ * that clock.
+ */
+export class WatchSchedule {
+  readonly #options: ScheduleOptions;
+  readonly #work: ScheduledWork;
+  readonly #logger: Logger;
+  #task: ScheduledTask | undefined;
+  #stopped = false;
+  readonly #rechecks = new Set<NodeJS.Timeout>();
+  readonly #rechecking = new Set<Promise<void>>();
+
+  constructor(options: ScheduleOptions, work: ScheduledWork, logger: Logger) {
+    this.#options = options;
+    this.#work = work;
+    this.#logger = logger;
+  }
+
+  /** Starts the node-cron schedule; false when there is none (interval 0, stopped, started). */
+  start(): boolean {
+    const interval = this.#options.pollIntervalSeconds;
+    if (interval <= 0 || this.#task || this.#stopped) return false;
+    // Whole divisors of a minute map onto the seconds field; other intervals tick every second.
+    const even = interval < 60 && 60 % interval === 0;
+    this.#task = cron.schedule(even ? `*/${interval} * * * * *` : '* * * * * *', () => this.#tick(even), {
+      name: 'migrate-bot-watcher',
+      noOverlap: true,
+      logger: cronLogger(this.#logger),
+    });
+    return true;
+  }
+
+  async #tick(even: boolean): Promise<void> {
+    const { clock, pollIntervalSeconds } = this.#options;
+    if (!even && clock.now() - this.#work.lastStart() < pollIntervalSeconds * 1000) return;
+    try {
+      await this.#work.cycle();
+    } catch (error) {
+      // A store outage is an error worth a log line every cycle, never a silent "nothing to do".
+      this.#logger.error({ err: error }, 'watch cycle failed');
+    }
+  }
+
+  /** Polls these watches again after each `recheckAfterMs` delay (bounded: one timer per delay). */
+  recheckSoon(keys: readonly string[]): void {
+    for (const delay of this.#options.recheckAfterMs) {
+      if (this.#stopped) return;
+      const timer = setTimeout(() => {
+        this.#rechecks.delete(timer);
+        if (this.#stopped) return;
+        const running = this.#work
+          .recheck(keys)
+          .then(() => undefined)
+          .catch((error: unknown) => {
+            // The next cycle polls it anyway; a failed early check only delays the card.
+            this.#logger.warn({ err: error }, 'early re-check after an action failed');
+          })
+          .finally(() => this.#rechecking.delete(running));
+        this.#rechecking.add(running);
+      }, delay);
+      timer.unref();
+      this.#rechecks.add(timer);
+    }
+  }
+
+  /** No more ticks or re-checks; resolves once the re-checks under way are done. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#task?.destroy();
+    this.#task = undefined;
+    for (const timer of this.#rechecks) clearTimeout(timer);
+    this.#rechecks.clear();
+    await Promise.all(this.#rechecking);
+  }
+}
