@@ -67,6 +67,18 @@ export class FakeChannels {
     };
   }
 
+  /** `chat.getPermalink`'s answer: Slack's link form (`/archives/<channel>/p<ts without the dot>`). */
+  permalink(channel: string, ts: unknown): Record<string, unknown> {
+    const state = this.#states.get(channel);
+    if (state?.deleted || (state?.private && !state.member)) return { ok: false, error: 'channel_not_found' };
+    if (typeof ts !== 'string' || !/^\d+\.\d+$/.test(ts)) return { ok: false, error: 'message_not_found' };
+    return {
+      ok: true,
+      channel,
+      permalink: `https://fake.slack.local/archives/${channel}/p${ts.replace('.', '')}`,
+    };
+  }
+
   #change(channel: string, change: Partial<ChannelState>): void {
     const current = this.#states.get(channel) ?? {
       member: true,

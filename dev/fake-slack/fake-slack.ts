@@ -416,6 +416,8 @@ export class FakeSlack {
         return { ok: true, message_ts: this.#nextTs() };
       case 'chat.delete':
         return { ok: true, channel, ts: body.ts };
+      case 'chat.getPermalink':
+        return this.channels.permalink(channel, body.message_ts);
       case 'views.open':
       case 'views.update':
       case 'views.push':
@@ -460,8 +462,7 @@ export class FakeSlack {
   }
 
   #nextTs(): string {
-    this.#tsCounter++;
-    return `${this.#options.tsEpoch}.${String(this.#tsCounter).padStart(6, '0')}`;
+    return `${this.#options.tsEpoch}.${String(++this.#tsCounter).padStart(6, '0')}`;
   }
 }
 

@@ -6,6 +6,8 @@ export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'expired', 
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 
 const isoDate = z.iso.datetime();
+/** The longest reason a rejection keeps (the modal's field allows as much). */
+export const REASON_MAX = 500;
 const slackId = z.string().min(1).max(40);
 
 /**
@@ -28,8 +30,19 @@ export const approvalRecordSchema = z.strictObject({
   expiresAt: isoDate,
   decidedBy: slackId.optional(),
   decidedAt: isoDate.optional(),
-  /** The approval request message (in the approvals channel). */
-  message: z.strictObject({ channel: slackId, ts: z.string().min(1).max(40) }).optional(),
+  /** The approval request message (in the approvals channel), and its link when Slack gave one. */
+  message: z
+    .strictObject({
+      channel: slackId,
+      ts: z.string().min(1).max(40),
+      permalink: z
+        .url({ protocol: /^https?$/ })
+        .max(500)
+        .optional(),
+    })
+    .optional(),
+  /** Why the approver rejected it, as they typed it (the requester is told). */
+  reason: z.string().min(1).max(REASON_MAX).optional(),
   resourceId: z.string().min(1).max(1024).optional(),
   resourceName: z.string().max(1024).optional(),
   /**

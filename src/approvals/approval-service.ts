@@ -1,17 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { channelScope, type Scope, WORKSPACE } from '../access/policy.js';
 import type { AuditEntry } from '../audit/audit-log.js';
 import type { MigrationResource } from '../domain/migration-resource.js';
 import { AppError, ErrorCode, InvalidInputError } from '../errors.js';
 import type { ResourceAction } from '../providers/types.js';
-import { SKIP } from '../store/atomic-kv.js';
+import { ResourceTitles } from '../resources/resource-titles.js';
 import { approvalGone, failureShown, selfApproval } from './approval-failure.js';
 import type { ApprovalRecord } from './approval-record.js';
+import { approvalScope } from './approval-scope.js';
 import { ApprovalStore } from './approval-store.js';
 import type { ApprovalServiceOptions, Decision, DecisionInput, NewRequest } from './approval-types.js';
-import { createTarget, validateCreateRequest } from './create-request.js';
+import { tellApprovers } from './approver-notices.js';
+import { createTarget, summarizeCreateRequest, validateCreateRequest } from './create-request.js';
+import { claimDecision, decidedElsewhere, RequestLocks } from './request-locks.js';
 
+export { approvalScope } from './approval-scope.js';
 export type {
   ApprovalMessenger,
   ApprovalServiceOptions,
@@ -32,9 +34,11 @@ export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
  */
 export class ApprovalService {
   readonly records: ApprovalStore;
+  /** The titles requesters typed for what was created, where the provider named it itself. */
+  readonly titles: ResourceTitles;
   readonly #o: ApprovalServiceOptions;
   readonly #now: () => number;
-  readonly #locks = new Map<string, Promise<void>>();
+  readonly #locks = new RequestLocks();
   #timer: NodeJS.Timeout | undefined;
   #sweeping: Promise<unknown> | undefined;
 
@@ -42,6 +46,7 @@ export class ApprovalService {
     this.#o = options;
     this.#now = options.now ?? Date.now;
     this.records = new ApprovalStore(options.store);
+    this.titles = new ResourceTitles(options.store);
   }
 
   /**
@@ -106,6 +111,7 @@ export class ApprovalService {
       detail: `${target.label} on ${connection.name}`,
     });
     await this.#notify('tell requester', () => this.#o.messenger.tellRequester(record));
+    await this.#notify('tell approvers', () => tellApprovers(this.#o, record, settings).then(() => {}));
     return record;
   }
 
@@ -199,15 +205,18 @@ export class ApprovalService {
     return this.#locked(input.team, input.id, async () => {
       const record = await this.get(input.team, input.id);
       if (record.status !== 'pending') return { outcome: 'already-decided', record };
-      const now = this.#now();
-      if (Date.parse(record.expiresAt) <= now) {
-        if (!(await this.#claim(record, `expired:${input.by}:${input.op}`))) {
-          return { outcome: 'already-decided', record: await this.#decidedElsewhere(record) };
-        }
-        return { outcome: 'expired', record: await this.#expire(record, now, input.op) };
-      }
-      return undefined;
+      return this.#expiredNow(record, input);
     });
+  }
+
+  /** Past its expiry: expired now (or told who decided first); undefined while it can be decided. */
+  async #expiredNow(record: ApprovalRecord, input: DecisionInput): Promise<Decision | undefined> {
+    const now = this.#now();
+    if (Date.parse(record.expiresAt) > now) return undefined;
+    if (!(await this.#claim(record, `expired:${input.by}:${input.op}`))) {
+      return { outcome: 'already-decided', record: await this.#decidedElsewhere(record) };
+    }
+    return { outcome: 'expired', record: await this.#expire(record, now, input.op) };
   }
 
   /** Takes the decision under the lock, unless someone else took one first or it expired meanwhile. */
@@ -218,13 +227,9 @@ export class ApprovalService {
     return this.#locked(input.team, input.id, async () => {
       const record = await this.get(input.team, input.id);
       if (record.status !== 'pending') return { outcome: 'already-decided', record };
+      const expired = await this.#expiredNow(record, input);
+      if (expired) return expired;
       const now = this.#now();
-      if (Date.parse(record.expiresAt) <= now) {
-        if (!(await this.#claim(record, `expired:${input.by}:${input.op}`))) {
-          return { outcome: 'already-decided', record: await this.#decidedElsewhere(record) };
-        }
-        return { outcome: 'expired', record: await this.#expire(record, now, input.op) };
-      }
       if (!(await this.#claim(record, `${status}:${input.by}:${input.op}`))) {
         return { outcome: 'already-decided', record: await this.#decidedElsewhere(record) };
       }
@@ -233,6 +238,7 @@ export class ApprovalService {
         status,
         decidedBy: input.by,
         decidedAt: new Date(now).toISOString(),
+        ...(status === 'rejected' && input.reason ? { reason: input.reason } : {}),
       });
       return status === 'approved'
         ? { outcome: 'approved', record: saved }
@@ -258,6 +264,12 @@ export class ApprovalService {
         resourceId: created.id,
         resourceName: created.name.slice(0, 1024),
       });
+      // The provider named it itself (an OMS task): the requester's title leads wherever it is shown.
+      const ref = { connection: connection.name, kind: approved.kind, id: created.id };
+      const typed = summarizeCreateRequest(approved.provider, approved.kind, approved.request).name;
+      await this.#notify('keep the title', () =>
+        this.titles.noteIfRenamed(approved.team, ref, typed, created.name),
+      );
       await this.#audit({
         ...entry,
         target: `${connection.name}:${created.id}`,
@@ -363,50 +375,16 @@ export class ApprovalService {
     }
   }
 
-  /** Serializes work on one request inside this process. */
   /** True when this decision is the first for the request, across every replica sharing the store. */
   async #claim(record: ApprovalRecord, token: string): Promise<boolean> {
-    const atomic = this.#o.atomic;
-    if (!atomic) return true;
-    const key = `approval-decision:${record.team}:${record.id}`;
-    const holder = await atomic.update(key, (current) => (current === undefined ? token : SKIP));
-    return holder === token;
+    return claimDecision(this.#o.atomic, record, token);
   }
 
-  /** Another replica claimed the decision: wait briefly for its record, so the click is told who decided. */
   async #decidedElsewhere(record: ApprovalRecord): Promise<ApprovalRecord> {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const current = await this.records.get(record.team, record.id);
-      if (current && current.status !== 'pending') return current;
-      await sleep(100);
-    }
-    return record;
+    return decidedElsewhere(this.records, record);
   }
 
   async #locked<T>(team: string, id: string, work: () => Promise<T>): Promise<T> {
-    const key = `${team}:${id}`;
-    const previous = this.#locks.get(key) ?? Promise.resolve();
-    const run = previous.then(work);
-    const tail = run.then(
-      () => {},
-      () => {},
-    );
-    this.#locks.set(key, tail);
-    try {
-      return await run;
-    } finally {
-      if (this.#locks.get(key) === tail) this.#locks.delete(key);
-    }
+    return this.#locks.run(`${team}:${id}`, work);
   }
-}
-
-/**
- * What approving a request changes, for the policy: the channel it was asked in (never the one
- * where the Approve button was pressed: an approvals channel gathers every channel's requests).
- * A workflow step's request is the workspace's: its details and channel were chosen by whoever
- * built the workflow, who may not be the person running it, so a channel's own approvers (which
- * that author may be) cannot decide it.
- */
-export function approvalScope(record: Pick<ApprovalRecord, 'channel' | 'workflowStep'>): Scope {
-  return record.workflowStep ? WORKSPACE : channelScope(record.channel);
 }

@@ -67,6 +67,16 @@ export class ApprovalStore {
   }
 
   /**
+   * One workspace's pending requests, oldest expiry first, at most `limit` (the Home tab's list).
+   * A record that is gone or decided meanwhile is left out.
+   */
+  async pendingOf(team: string, limit: number): Promise<ApprovalRecord[]> {
+    const entries = (await this.pending()).filter((e) => e.team === team).slice(0, limit);
+    const records = await Promise.all(entries.map((e) => this.get(team, e.id).catch(() => undefined)));
+    return records.filter((r): r is ApprovalRecord => r?.status === 'pending');
+  }
+
+  /**
    * The workspace uninstalled the app: its pending requests go (nobody can decide them now).
    * Decided ones expire with the retention they were saved with. Returns how many were deleted.
    */

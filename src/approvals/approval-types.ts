@@ -15,7 +15,12 @@ import type { ApprovalRecord } from './approval-record.js';
 /** How the service talks to people; implemented over Slack in `slack/approval-messenger.ts`. */
 export interface ApprovalMessenger {
   /** Posts the request with Approve / Reject in `channel`; returns where the message is. */
-  postRequest(record: ApprovalRecord, channel: string): Promise<{ channel: string; ts: string }>;
+  postRequest(
+    record: ApprovalRecord,
+    channel: string,
+  ): Promise<{ channel: string; ts: string; permalink?: string }>;
+  /** A direct message to each of `approvers` about the new request; resolves to how many went out. */
+  notifyApprovers(record: ApprovalRecord, approvers: readonly string[]): Promise<number>;
   /** Redraws the request message from the record (who decided, when, the outcome). */
   updateRequest(record: ApprovalRecord): Promise<void>;
   /** Tells the requester what happened to their request (sent, created, failed, rejected, expired). */
@@ -71,6 +76,8 @@ export interface DecisionInput {
   /** Where the button was clicked (channel-scoped grants apply there). */
   channel?: string;
   op: string;
+  /** A rejection's reason, as the approver typed it (the requester is told). */
+  reason?: string;
 }
 
 export type Decision =

@@ -19,12 +19,33 @@ const settingsSchema = z.object({
     .string()
     .regex(/^S[A-Z0-9]{2,}$/)
     .optional(),
+  /**
+   * How approvers hear of a new request: `mention` (the approvers group, in the request), `dm` (a
+   * direct message to each person granted the approver role or above, at most APPROVER_DM_CAP) or
+   * `off`. Unset: the group's mention when one is set, else the direct messages.
+   */
+  approvalNotify: z.enum(['mention', 'dm', 'off']).optional(),
   /** The workspace's language for channel posts (English when unset). */
   language: z.enum(LOCALES).optional(),
   /** Channel id → the language posts in that channel use, over the workspace's. */
   channelLanguages: z.record(z.string(), z.enum(LOCALES)).optional(),
 });
 export type WorkspaceSettings = z.infer<typeof settingsSchema>;
+
+/** At most this many direct messages per request: Slack limits posts per workspace, and 10 is a crowd. */
+export const APPROVER_DM_CAP = 10;
+
+export type ApprovalNotifyMode = 'mention' | 'dm' | 'off';
+
+/**
+ * How approvers are told of a new request under these settings (the default when unset). A mention
+ * with no group left to mention (the group was removed since) falls back to direct messages: a
+ * request must not wait unseen because a setting went stale.
+ */
+export function approvalNotifyMode(settings: WorkspaceSettings): ApprovalNotifyMode {
+  const mode = settings.approvalNotify ?? (settings.approversGroup ? 'mention' : 'dm');
+  return mode === 'mention' && !settings.approversGroup ? 'dm' : mode;
+}
 
 function parseSettings(raw: string | undefined): WorkspaceSettings {
   const value = readJson(raw);

@@ -4,13 +4,14 @@ import type { MigrationResource, ResourceKind } from '../domain/migration-resour
 import { InvalidInputError, localized } from '../errors.js';
 import { ENGLISH, type Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
-import type { SettingsStore } from '../settings/workspace-settings.js';
+import { approvalNotifyMode, type SettingsStore } from '../settings/workspace-settings.js';
 import {
   createdNotice,
-  renderApprovalRequest,
+  renderApproverNotice,
   renderRequesterNotice,
   withApproversPing,
-} from './blocks/approval-request.js';
+} from './blocks/approval-notices.js';
+import { renderApprovalRequest } from './blocks/approval-request.js';
 import { code, escapeMrkdwn } from './blocks/mrkdwn.js';
 import { renderResourceCard } from './blocks/resource-card.js';
 import type { SlackLocales } from './locales.js';
@@ -53,12 +54,15 @@ export function slackApprovalMessenger(
     locales ? locales.translatorForUser(team, user) : ENGLISH;
   return {
     async postRequest(record, channel) {
-      // The approvers' user group is pinged by the request itself, so nobody has to watch the channel.
-      const group = (await settings.get(record.team)).approversGroup;
+      // The approvers' user group is pinged by the request itself, so nobody has to watch the channel
+      // (unless the workspace chose direct messages, or no notice at all).
+      const current = await settings.get(record.team);
+      const group = approvalNotifyMode(current) === 'mention' ? current.approversGroup : undefined;
       const tr = await inChannel(record.team, channel);
       const message = withApproversPing(renderApprovalRequest(record, tr), group, tr);
+      let posted: { channel: string; ts: string };
       try {
-        return await sender
+        posted = await sender
           .to(record.team)
           .post({ channel, ...message, unfurl_links: false, unfurl_media: false });
       } catch (error) {
@@ -76,6 +80,30 @@ export function slackApprovalMessenger(
         }
         throw error;
       }
+      // The link every later notice names the request with; without it they still name it.
+      try {
+        return { ...posted, permalink: await sender.to(record.team).permalink(posted.channel, posted.ts) };
+      } catch (error) {
+        logger?.warn({ err: error, approval: record.id }, 'no link to the approval request');
+        return posted;
+      }
+    },
+    async notifyApprovers(record, approvers) {
+      let sent = 0;
+      // One after another, on the background client (a 429 fails fast instead of stalling replies):
+      // a lost notice is logged, and the request is still in its channel and on each Home tab.
+      for (const user of approvers) {
+        try {
+          const tr = await forPerson(record.team, user);
+          await sender
+            .to(record.team, { purpose: 'background' })
+            .dm(user, { ...renderApproverNotice(record, tr), unfurl_links: false });
+          sent++;
+        } catch (error) {
+          logger?.warn({ err: error, approval: record.id, user }, 'could not tell an approver');
+        }
+      }
+      return sent;
     },
     async updateRequest(record) {
       if (!record.message) return;
@@ -128,8 +156,9 @@ export function slackApprovalMessenger(
       const tr = await inChannel(record.team, record.channel);
       const notice = createdNotice(record, tr);
       const name = resource?.name ?? record.resourceName ?? record.resourceId ?? '';
+      const title = summarizeCreateRequest(record.provider, record.kind, record.request).name;
       const blocks = resource
-        ? renderResourceCard(resource, actions, { notice, tr })
+        ? renderResourceCard(resource, actions, { notice, tr, title })
         : [
             {
               type: 'section' as const,

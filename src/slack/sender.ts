@@ -94,6 +94,17 @@ export class TeamSender {
     return this.post({ ...message, channel: user });
   }
 
+  /** `chat.getPermalink`: the link that opens a message (in its thread, when it is a reply). */
+  async permalink(channel: string, ts: string): Promise<string> {
+    const answer = await this.#call('chat.getPermalink', (c, p) => c.chat.getPermalink(p as never), {
+      channel,
+      message_ts: ts,
+    });
+    if (!answer.permalink)
+      throw new SlackApiError('chat.getPermalink', 'lost', { cause: new Error('answered without a link') });
+    return answer.permalink;
+  }
+
   /** `chat.update` of a message the bot posted. */
   async update(message: MessageContent & { channel: string; ts: string }): Promise<void> {
     await this.#call('chat.update', (c, p) => c.chat.update(p as never), message);

@@ -5,6 +5,7 @@ import { InvalidInputError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { LastActions } from '../resources/last-actions.js';
 import type { ResourceResolver } from '../resources/resolve-resource.js';
+import type { ResourceTitles } from '../resources/resource-titles.js';
 import type { Watcher } from '../watcher/watcher.js';
 
 /**
@@ -18,7 +19,13 @@ export interface UseCaseContext {
   channelId: string | undefined;
   opId: string;
   logger: Logger;
-  deps: { resolver: ResourceResolver; watcher: Watcher; lastActions: LastActions };
+  deps: {
+    resolver: ResourceResolver;
+    watcher: Watcher;
+    lastActions: LastActions;
+    /** The titles requesters gave what approvals created (absent where no approvals run). */
+    approvals?: { titles: ResourceTitles };
+  };
   /** The scope of an action on the caller's channel (the workspace where there is none). */
   here: Scope;
   /** Asks the one policy about `capability` on `scope`; throws a ForbiddenError saying which role `what` needs. */

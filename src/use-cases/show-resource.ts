@@ -18,6 +18,8 @@ export interface Shown {
   mayManage?: boolean;
   /** Who last acted on it through the bot ("Paused by @Bob · 2 min ago"). */
   lastAction?: LastAction;
+  /** The title its requester typed, when an approval created it under a name the provider made up. */
+  title?: string;
 }
 
 /** Status: `/migrate status`, a card's Refresh, Open from a list, a picker or the Home tab. */
@@ -25,7 +27,10 @@ export async function showResource(ctx: UseCaseContext, target: ResourceTarget):
   const role = await ctx.require('view', ctx.here, 'see migrations');
   const { provider, resource } = await findResource(ctx, target);
   const actions = provider.actionsFor(resource);
-  const lastAction = await ctx.deps.lastActions.get(ctx.teamId, resource).catch(() => undefined);
+  const [lastAction, title] = await Promise.all([
+    ctx.deps.lastActions.get(ctx.teamId, resource).catch(() => undefined),
+    ctx.deps.approvals?.titles.get(ctx.teamId, resource).catch(() => undefined),
+  ]);
   // Delete and Cancel are decided for the workspace: a channel's admin is not offered them.
   const destroys = actions.some((a) => scopeFor(a, ctx.here) !== ctx.here);
   const workspaceRole =
@@ -34,6 +39,7 @@ export async function showResource(ctx: UseCaseContext, target: ResourceTarget):
       : role;
   return {
     lastAction,
+    title,
     resource,
     actions,
     mayUse: actions.filter((a) =>

@@ -49,6 +49,8 @@ export interface ReportNote {
   kind: 'report';
   report: CompletionReport;
   samples: ThroughputSample[];
+  /** The title the requester typed, when an approval created it (it leads where the provider named it). */
+  title?: string;
 }
 
 /** A resource as it was when an event was detected: what the thread reply shows. */
@@ -227,7 +229,13 @@ const REPORTED: ReadonlySet<WatchEvent> = new Set(['succeeded', 'failed']);
 export function reportNote(event: WatchEvent, record: WatchRecord): ReportNote | undefined {
   if (!REPORTED.has(event) || record.follow) return undefined;
   const samples = record.samples ?? [];
-  return { kind: 'report', report: completionReport(record.snapshot, samples), samples };
+  const title = record.watch.origin?.title;
+  return {
+    kind: 'report',
+    report: completionReport(record.snapshot, samples),
+    samples,
+    ...(title ? { title } : {}),
+  };
 }
 
 /** The note for one event, from the record as it was when the event was detected. */

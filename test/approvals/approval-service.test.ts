@@ -76,6 +76,10 @@ async function makeRig(
       r.sent.push({ what: `post:${channel}`, record });
       return { channel, ts: '1700000000.000001' };
     },
+    async notifyApprovers(record, approvers) {
+      r.sent.push({ what: `dm:${approvers.join(',')}`, record });
+      return approvers.length;
+    },
     async updateRequest(record) {
       r.sent.push({ what: 'update', record });
     },
@@ -108,6 +112,7 @@ async function makeRig(
     connections: { get: () => connection, provider: () => provider } as never,
     resolver: { index: { remember: async () => {} } } as never,
     access: {
+      grants: { list: async () => [] },
       async require(who: { userId: string }) {
         if (!approvers.has(who.userId)) throw new ForbiddenError('You need the approver role');
         return 'approver';

@@ -366,7 +366,8 @@ describe('OMS task: command → modal → approval → creation', () => {
     expect(approve).toMatchObject({ action_id: 'approval.approve', style: 'primary', value: request.id });
     expect(approve!.confirm).toBeDefined();
     expect(reject).toMatchObject({ action_id: 'approval.reject', style: 'danger', value: request.id });
-    expect(reject!.confirm).toMatchObject({ style: 'danger' });
+    // Reject opens a modal asking why: that is its confirmation.
+    expect(reject!.confirm).toBeUndefined();
     const told = await ephemeralTo(APPROVER, since, /waiting for an approver/);
     expect(told.body.channel).toBe(REQUEST_CHANNEL);
     expect(messageText(told.body)).toContain(`<#${APPROVALS}>`);
@@ -789,6 +790,10 @@ describe('secrets and limits over the whole run', () => {
     for (const shown of views.shown) {
       const meta = shown.view.private_metadata;
       if (meta === undefined) continue;
+      if (shown.view.callback_id === 'approval.reject.reason') {
+        expect(Object.keys(JSON.parse(String(meta))).sort()).toEqual(['channel', 'from', 'id']);
+        continue;
+      }
       const allowed =
         shown.view.callback_id === 'migrate_create.pick' ? ['ch', 'r'] : ['c', 'ch', 'k', 'p', 'r'];
       const keys = Object.keys(JSON.parse(String(meta)));

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Interactions } from './interactions.js';
+import type { Interactions, ShownView } from './interactions.js';
 import { buttons, type TestBot } from './test-bot.js';
 
 type Json = Record<string, unknown>;
@@ -32,15 +32,21 @@ export async function postedApproval(
 
 let clicks = 0;
 
-/** Clicks Approve or Reject on the request as `userId` (signed); resolves with what the clicker was told. */
+/**
+ * Clicks Approve or Reject on the request as `userId` (signed); resolves with what the clicker was
+ * told. Reject opens a modal asking why: it is submitted with `reason`, and the answer is the
+ * ephemeral beside the request. A refusal (wrong role, already decided) comes on the response_url.
+ */
 export async function decideApproval(
   t: TestBot,
   ix: Interactions,
   request: { id: string; ts: string; channel: string },
   action: 'approve' | 'reject',
   userId: string,
+  reason = 'Not this quarter: the destination is being moved.',
 ): Promise<string> {
   const responseId = `approval-click-${++clicks}`;
+  const since = t.fakeSlack.calls.length;
   const res = await ix.clickMessage(
     {
       actionId: `approval.${action}`,
@@ -52,5 +58,45 @@ export async function decideApproval(
     { userId },
   );
   expect(res.status).toBe(200);
-  return String((await t.answer(responseId)).text ?? '');
+  if (action === 'approve') return String((await t.answer(responseId)).text ?? '');
+  const next = await t.fakeSlack.waitFor((): { text: string } | { modal: ShownView } | undefined => {
+    const answered = t.fakeSlack.responsesTo(responseId)[0];
+    if (answered) return { text: String(answered.body.text ?? '') };
+    const modal = rejectModalSince(t, since);
+    return modal ? { modal } : undefined;
+  });
+  if ('modal' in next) return submitRejectReason(t, ix, next.modal, reason, userId);
+  return next.text;
+}
+
+/** The reject modal the bot opened after `since` recorded calls, as `ix.submit` takes it. */
+export function rejectModalSince(t: TestBot, since: number): ShownView | undefined {
+  const call = t.fakeSlack.calls
+    .slice(since)
+    .find(
+      (c) =>
+        c.method === 'views.open' &&
+        (c.body.view as { callback_id?: string } | undefined)?.callback_id === 'approval.reject.reason',
+    );
+  return call
+    ? { id: `V${call.at}`, hash: 'hash-reject', view: call.body.view as Json, method: 'views.open', call }
+    : undefined;
+}
+
+/** Submits the reject modal with `reason`; resolves with the ephemeral the approver gets beside the request. */
+export async function submitRejectReason(
+  t: TestBot,
+  ix: Interactions,
+  modal: ShownView,
+  reason: string,
+  userId: string,
+): Promise<string> {
+  const since = t.fakeSlack.calls.length;
+  const submitted = await ix.submit(modal, { reason }, { userId });
+  expect(submitted.status).toBe(200);
+  expect(submitted.body).toBeUndefined(); // the modal closes
+  const told = await t.fakeSlack.waitFor(() =>
+    t.fakeSlack.calls.slice(since).find((c) => c.method === 'chat.postEphemeral' && c.body.user === userId),
+  );
+  return String(told.body.text ?? '');
 }

@@ -197,6 +197,26 @@ export function messageButtonBody(
   });
 }
 
+/** A click on a button of the app's Home tab: no channel, no response_url, the tab's view as container. */
+export function homeButtonBody(click: { actionId: string; value: string }, who: Who = {}) {
+  return form({
+    ...envelope('block_actions', who),
+    trigger_id: newTriggerId(),
+    container: { type: 'view', view_id: 'V0HOME0001' },
+    view: { id: 'V0HOME0001', type: 'home', team_id: who.teamId ?? 'T0FAKE001', blocks: [] },
+    actions: [
+      {
+        type: 'button',
+        action_id: click.actionId,
+        block_id: `home-approval:${click.value}`,
+        value: click.value,
+        text: { type: 'plain_text', text: 'x' },
+        action_ts: newActionTs(),
+      },
+    ],
+  });
+}
+
 /**
  * Keeps the modal the bot last showed, with the id Slack would give it: `views.open` answers a new
  * id; `views.update` keeps the id it names (the fake answers another one, Slack does not).
@@ -282,6 +302,10 @@ export class Interactions {
     who: Who = {},
   ) {
     return this.#post(messageButtonBody(click, who));
+  }
+
+  clickHome(click: { actionId: string; value: string }, who: Who = {}) {
+    return this.#post(homeButtonBody(click, who));
   }
 }
 

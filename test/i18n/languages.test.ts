@@ -427,7 +427,9 @@ describe('approval requests read in the approvals channel’s language', () => {
           .find((c) => c.method === 'chat.postMessage' && c.body.channel === REQUESTER),
       );
       expect(messageText(dm.body)).toContain('님이 내 요청');
-      expect(messageText(dm.body)).toContain(`\`${approve.value}\``);
+      // The request by its title, linked to its message (never its hex id).
+      expect(messageText(dm.body)).toContain('|“photos to OBS”>을(를) 승인했습니다');
+      expect(messageText(dm.body)).not.toContain(`\`${approve.value}\``);
     } finally {
       views.stop();
     }

@@ -299,7 +299,33 @@ describe.each(LOCALES)('every translated surface in %s keeps within Slack limits
         running: rows.filter((r) => r.state === 'running'),
         failed: rows.filter((r) => r.state === 'failed'),
         paused: [resource('paused')],
-        pendingApprovals: [LONG, LONG],
+        pendingApprovals: [false, true].map((mine, i) => ({
+          mine,
+          record: {
+            id: `abcdef012${i}`,
+            team: 'T1',
+            requester: 'U0ASKER1',
+            channel: 'C0ASK',
+            connection: 'ncp-kr',
+            provider: 'ncp',
+            kind: 'policy' as const,
+            request: {
+              title: LONG,
+              sourceCspType: 'AWS',
+              sourceRegion: 'r',
+              sourceBucket: 'b',
+              targetBucket: 't',
+            },
+            status: 'pending' as const,
+            createdAt: '2025-03-01T00:00:00.000Z',
+            expiresAt: '2025-03-02T00:00:00.000Z',
+            message: {
+              channel: 'C0APPROVE',
+              ts: '1.2',
+              permalink: 'https://fake.slack.local/archives/C0APPROVE/p12',
+            },
+          },
+        })),
         unreadable: ['hw-x'],
         brokenWatches: [{ name: LONG, ref: 'hw-prod:1', channelId: 'C0OPS', what: LONG, fix: LONG }],
       },
@@ -517,7 +543,9 @@ describe.each(LOCALES)(
           if (other) expect(text).not.toContain('asks to create');
           const notice = renderRequesterNotice(record, 'C0APPROVALS', tr);
           expect(problems(notice.blocks)).toEqual([]);
-          expect(notice.text).toContain('a084149f0b');
+          // Named by its title (cut to fit), never by its hex id.
+          expect(notice.text).toContain('“dddddddddd');
+          expect(notice.text).not.toContain('a084149f0b');
           if (other) expect(notice.text).not.toMatch(/your request|Your request/);
         }
       }

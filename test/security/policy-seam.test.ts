@@ -4,7 +4,7 @@ import { SLACK_NOTICES } from '../../src/slack/listeners/events/index.js';
 import { STEP_CALLBACKS } from '../../src/slack/listeners/functions/step-definitions.js';
 import { registerRoutes } from '../../src/slack/listeners/index.js';
 import { type EntryPoint, ListenerRouter } from '../../src/slack/listeners/router.js';
-import { postedApproval } from '../harness/approval-requests.js';
+import { postedApproval, rejectModalSince } from '../harness/approval-requests.js';
 import { ConnectBot } from '../harness/connect-bot.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
 import { FORM, postSigned } from '../harness/slack-requests.js';
@@ -122,6 +122,14 @@ const stepInputs = {
   ].join('\n'),
 };
 
+/** A request asked by someone else (nobody decides their own), posted in the approvals channel. */
+async function askedByAlice(): Promise<{ id: string; ts: string }> {
+  const since = t.fakeSlack.calls.length;
+  const asker = { id: 'U0ALICE01', secret: 'c2VjcmV0' };
+  await t.runStep(STEP_CALLBACKS.request, { ...stepInputs, user_context: asker });
+  return postedApproval(t, { team: TEAM, channel: 'C0APPROVE' }, since);
+}
+
 const resource = () => JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId });
 
 /**
@@ -215,12 +223,7 @@ const DRIVERS: Driver[] = [
       surface: 'action',
       sample: action,
       // Asked by someone else (nobody decides their own request), approved or rejected by ACTOR.
-      prepare: async () => {
-        const since = t.fakeSlack.calls.length;
-        const asker = { id: 'U0ALICE01', secret: 'c2VjcmV0' };
-        await t.runStep(STEP_CALLBACKS.request, { ...stepInputs, user_context: asker });
-        return postedApproval(t, { team: TEAM, channel: 'C0APPROVE' }, since);
-      },
+      prepare: () => askedByAlice(),
       send: (request: { id: string; ts: string }) =>
         ix.clickMessage(
           {
@@ -234,6 +237,37 @@ const DRIVERS: Driver[] = [
         ),
     }),
   ),
+  ...(['approval.home.approve', 'approval.home.reject'] as const).map(
+    (action): Driver => ({
+      surface: 'action',
+      sample: action,
+      // From the approver's Home tab: the same service, asked in the request's channel.
+      prepare: () => askedByAlice(),
+      send: (request: { id: string }) =>
+        ix.clickHome({ actionId: action, value: request.id }, { userId: ACTOR }),
+    }),
+  ),
+  {
+    surface: 'view',
+    sample: 'approval.reject.reason',
+    // Reject opens the modal (asking the policy itself); only the submission with a reason is watched.
+    prepare: async () => {
+      const request = await askedByAlice();
+      const since = t.fakeSlack.calls.length;
+      await ix.clickMessage(
+        {
+          actionId: 'approval.reject',
+          value: request.id,
+          channelId: 'C0APPROVE',
+          messageTs: request.ts,
+          responseUrl: t.fakeSlack.responseUrl('seam-reject-modal'),
+        },
+        { userId: ACTOR },
+      );
+      return t.fakeSlack.waitFor(() => rejectModalSince(t, since));
+    },
+    send: (modal: ShownView) => ix.submit(modal, { reason: 'wrong bucket' }, { userId: ACTOR }),
+  },
   {
     surface: 'event',
     sample: 'app_home_opened',

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFormMetadata } from '../../src/slack/create-forms/metadata.js';
+import { decideApproval } from '../harness/approval-requests.js';
 import { ConnectBot } from '../harness/connect-bot.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
 import { buttons } from '../harness/test-bot.js';
@@ -109,21 +110,9 @@ async function operatorRequest(): Promise<{ id: string; ts: string }> {
   throw new Error('the request never got its message ts');
 }
 
-let clicks = 0;
-async function decide(request: { id: string; ts: string }, action: 'approve' | 'reject', userId: string) {
-  const responseId = `rbac-${++clicks}`;
-  const res = await ix.clickMessage(
-    {
-      actionId: `approval.${action}`,
-      value: request.id,
-      channelId: APPROVALS,
-      messageTs: request.ts,
-      responseUrl: t.fakeSlack.responseUrl(responseId),
-    },
-    { userId },
-  );
-  expect(res.status).toBe(200);
-  return String((await t.answer(responseId)).text ?? '');
+/** Approve, or Reject with a reason (the modal); resolves with what the clicker was told. */
+function decide(request: { id: string; ts: string }, action: 'approve' | 'reject', userId: string) {
+  return decideApproval(t, ix, { ...request, channel: APPROVALS }, action, userId);
 }
 
 describe.each(ROLES)('$role', ({ user, create, connect, decide: mayDecide }) => {

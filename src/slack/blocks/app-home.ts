@@ -5,6 +5,7 @@ import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { orderForTriage, triageSummary } from '../../resources/triage.js';
 import type { WorkspaceUse } from '../../watcher/workspace-limits.js';
 import { encodeResourceButton } from '../resource-button.js';
+import { type PendingApprovalRow, pendingApprovalBlocks } from './approval-home.js';
 import { progressBar } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { resourceRef } from './resource-card.js';
@@ -26,8 +27,8 @@ export interface HomeView {
   failed: MigrationResource[];
   /** Paused (or pausing): work someone stopped, which may need someone to resume it. */
   paused?: MigrationResource[];
-  /** Lines describing requests waiting for an approver, when the approvals feature provides them. */
-  pendingApprovals: string[];
+  /** Requests waiting for an approver: those the viewer may decide, and the viewer's own. */
+  pendingApprovals: PendingApprovalRow[];
   /** Connections whose resources could not be read. */
   unreadable: string[];
   /** Watches whose channel Slack refuses: nothing is posted about them until someone fixes it. */
@@ -50,7 +51,8 @@ export interface BrokenWatchRow {
 /** Rows per section, so the Home tab stays within 100 blocks. */
 export const HOME_ROWS = 15;
 
-export function renderAppHome(view: HomeView, tr: Translator = ENGLISH): KnownBlock[] {
+/** `notice`: what the viewer's last click on this tab did (the Home tab has no reply of its own). */
+export function renderAppHome(view: HomeView, tr: Translator = ENGLISH, notice?: string): KnownBlock[] {
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'migrate-bot' } },
     {
@@ -68,6 +70,11 @@ export function renderAppHome(view: HomeView, tr: Translator = ENGLISH): KnownBl
         },
       ],
     },
+  ];
+  if (notice) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(notice, 3000) } });
+  // What waits for this person comes first: at 3 a.m. nobody scrolls to find it.
+  blocks.push(...pendingApprovalBlocks(view.pendingApprovals, tr));
+  blocks.push(
     { type: 'divider' },
     section(
       `*${tr.t('home.connections')}*`,
@@ -80,7 +87,7 @@ export function renderAppHome(view: HomeView, tr: Translator = ENGLISH): KnownBl
             )
             .join('\n'),
     ),
-  ];
+  );
   if (view.use)
     blocks.push({
       type: 'context',
@@ -99,17 +106,6 @@ export function renderAppHome(view: HomeView, tr: Translator = ENGLISH): KnownBl
               `• *${escapeMrkdwn(truncate(w.name, 80))}* ${code(w.ref)} <#${w.channelId}>: ${w.what}\n    _${tr.t('home.toFix')}_ ${w.fix}`,
           )
           .join('\n'),
-      ),
-    );
-  }
-  if (view.pendingApprovals.length > 0) {
-    blocks.push(
-      { type: 'divider' },
-      section(
-        view.role === 'approver' || view.role === 'admin'
-          ? `*${tr.t('home.waitingYou')}*`
-          : `*${tr.t('home.waiting')}*`,
-        view.pendingApprovals.slice(0, HOME_ROWS).join('\n'),
       ),
     );
   }

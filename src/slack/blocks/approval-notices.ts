@@ -1,9 +1,37 @@
 import type { KnownBlock } from '@slack/types';
 import type { ApprovalRecord } from '../../approvals/approval-record.js';
+import { summarizeCreateRequest } from '../../approvals/create-request.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { failureLines, ref, targetLabel, when } from './approval-words.js';
 import type { RenderedMessage } from './error-message.js';
-import { code, truncate } from './mrkdwn.js';
+import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
+
+/** The title the requester typed (the OMS description, the UpCloud or NCP name), when they typed one. */
+export function requestTitle(record: ApprovalRecord): string | undefined {
+  const name = summarizeCreateRequest(record.provider, record.kind, record.request).name?.trim();
+  return name || undefined;
+}
+
+/**
+ * The request by the name its requester gave it, linked to the request message when Slack gave its
+ * link: `<https://…|“Q4 photo backfill”>`. Never the hex id, which nobody remembers.
+ */
+export function requestLink(record: ApprovalRecord, tr: Translator = ENGLISH): string {
+  const title = requestTitle(record);
+  // A link's text cannot hold `|` (it ends the URL part) or raw `<>&`: escaped, and `|` as a look-alike.
+  const text = title
+    ? `“${escapeMrkdwn(truncate(title, 80)).replaceAll('|', '¦')}”`
+    : tr.t('approval.notice.untitled');
+  const url = record.message?.permalink;
+  return url ? `<${url}|${text}>` : text;
+}
+
+/** "Their reason: …" as a quote, when the approver gave one (inert: it is what they typed). */
+function reasonLine(record: ApprovalRecord, tr: Translator): string[] {
+  if (!record.reason) return [];
+  const quoted = escapeMrkdwn(truncate(record.reason, 500)).replaceAll('\n', '\n> ');
+  return [tr.t('approval.notice.reason', { reason: `\n> ${quoted}` })];
+}
 
 /**
  * What the requester is told, in their own language: "sent for approval" where they asked, and the
@@ -18,7 +46,7 @@ export function renderRequesterNotice(
     label: targetLabel(record, tr),
     connection: code(record.connection),
   });
-  const id = code(record.id);
+  const request = requestLink(record, tr);
   const by = record.decidedBy ? `<@${record.decidedBy}>` : tr.t('approval.Someone');
   const lines: string[] = [];
   switch (record.status) {
@@ -26,38 +54,38 @@ export function renderRequesterNotice(
       lines.push(
         approvalsChannel
           ? tr.t('approval.notice.pending', {
-              id,
+              request,
               what,
               channel: `<#${approvalsChannel}>`,
               at: when(record.expiresAt, tr),
             })
-          : tr.t('approval.notice.pendingNoChannel', { id, what, at: when(record.expiresAt, tr) }),
+          : tr.t('approval.notice.pendingNoChannel', { request, what, at: when(record.expiresAt, tr) }),
       );
       break;
     case 'approved':
       lines.push(
         record.resourceId
-          ? tr.t('approval.notice.created', { by, id, what, ref: ref(record) })
-          : tr.t('approval.notice.creating', { by, id, what }),
+          ? tr.t('approval.notice.created', { by, request, what, ref: ref(record) })
+          : tr.t('approval.notice.creating', { by, request, what }),
       );
       break;
     case 'failed':
       lines.push(
         record.failure?.outcomeUnknown
-          ? tr.t('approval.notice.unknown', { by, id, what })
+          ? tr.t('approval.notice.unknown', { by, request, what })
           : record.decidedBy
-            ? tr.t('approval.notice.failed', { by, id, what })
+            ? tr.t('approval.notice.failed', { by, request, what })
             : tr.t('approval.notice.notPosted', { what }),
       );
       if (record.failure) lines.push(...failureLines(record.failure, tr));
       break;
     case 'rejected':
-      lines.push(tr.t('approval.notice.rejected', { by, id, what }));
+      lines.push(tr.t('approval.notice.rejected', { by, request, what }), ...reasonLine(record, tr));
       break;
     case 'expired':
       lines.push(
         tr.t('approval.notice.expired', {
-          id,
+          request,
           what,
           at: record.decidedAt ? when(record.decidedAt, tr) : '',
         }),
@@ -65,6 +93,26 @@ export function renderRequesterNotice(
       break;
   }
   const text = truncate(lines.join('\n'), 3000);
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}
+
+/**
+ * The direct message an approver gets when a request is made (in their language): who asks for
+ * what, by its title, with the link to the request and where else to decide (their Home tab).
+ */
+export function renderApproverNotice(record: ApprovalRecord, tr: Translator = ENGLISH): RenderedMessage {
+  const text = truncate(
+    tr.t('approval.dm.ask', {
+      requester: `<@${record.requester}>`,
+      request: requestLink(record, tr),
+      what: tr.t('approval.notice.what', {
+        label: targetLabel(record, tr),
+        connection: code(record.connection),
+      }),
+      at: when(record.expiresAt, tr),
+    }),
+    3000,
+  );
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 

@@ -89,7 +89,8 @@ export function renderApprovalRequest(record: ApprovalRecord, tr: Translator = E
       channel: `<#${record.channel}>`,
     }) + (pending ? tr.t('approval.context.expires', { at: when(record.expiresAt, tr) }) : '');
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context }] });
-  if (pending) blocks.push(approvalButtons(record, label, tr));
+  if (pending)
+    blocks.push(approvalButtons(record, label, tr, { approve: APPROVE_ACTION, reject: REJECT_ACTION }));
   else {
     const lines = [outcomeLine(record, tr)];
     if (record.status === 'failed' && record.failure) lines.push(...failureLines(record.failure, tr));
@@ -104,7 +105,16 @@ export function renderApprovalRequest(record: ApprovalRecord, tr: Translator = E
   return { text: truncate(text, 3000), blocks };
 }
 
-function approvalButtons(record: ApprovalRecord, label: string, tr: Translator): ActionsBlock {
+/**
+ * Approve (behind a confirmation) and Reject (which opens a modal asking why: the confirmation and
+ * the reason in one step), on the request message and on the Home tab alike.
+ */
+export function approvalButtons(
+  record: ApprovalRecord,
+  label: string,
+  tr: Translator,
+  actions: { approve: string; reject: string },
+): ActionsBlock {
   const plain = (text: string, max = 75) => ({ type: 'plain_text' as const, text: truncate(text, max) });
   return {
     type: 'actions',
@@ -112,7 +122,7 @@ function approvalButtons(record: ApprovalRecord, label: string, tr: Translator):
     elements: [
       {
         type: 'button',
-        action_id: APPROVE_ACTION,
+        action_id: actions.approve,
         text: plain(tr.t('approval.approve')),
         style: 'primary',
         value: record.id,
@@ -125,17 +135,10 @@ function approvalButtons(record: ApprovalRecord, label: string, tr: Translator):
       },
       {
         type: 'button',
-        action_id: REJECT_ACTION,
+        action_id: actions.reject,
         text: plain(tr.t('approval.reject')),
         style: 'danger',
         value: record.id,
-        confirm: {
-          title: plain(tr.t('approval.reject.title'), 100),
-          text: plain(tr.t('approval.reject.text'), 300),
-          confirm: plain(tr.t('approval.reject'), 30),
-          deny: plain(tr.t('approval.back'), 30),
-          style: 'danger',
-        },
       },
     ],
   };

@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { ReportNote } from '../../watcher/notification.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
+import { displayName } from './resource-card.js';
 import type { Rendered } from './watch-notifications.js';
 
 /**
@@ -15,9 +16,11 @@ export function renderCompletionReport(note: ReportNote, tr: Translator = ENGLIS
   // English shows the provider's state word as it always did; others, the state in their words.
   const stateKey = `state.${r.state}`;
   const state = tr.locale !== 'en' && tr.has(stateKey) ? tr.t(stateKey) : r.state;
+  // The requester's title leads where the provider made the name up; its name stays beside the ref.
+  const named = displayName(r.name, note.title);
   const title = tr.t('report.title', {
-    name: escapeMrkdwn(r.name),
-    ref: code(`${r.connection}:${r.id}`),
+    name: escapeMrkdwn(named.lead),
+    ref: code(`${r.connection}:${r.id}`) + (named.beside ? ` ${code(named.beside)}` : ''),
     state,
   });
   const moved =
@@ -54,7 +57,7 @@ export function renderCompletionReport(note: ReportNote, tr: Translator = ENGLIS
     });
   const summary = shown.map(([label, value]) => `${label} ${value}`).join(' · ');
   return {
-    text: truncate(tr.t('report.text', { name: escapeMrkdwn(r.name), summary }), 3000),
+    text: truncate(tr.t('report.text', { name: escapeMrkdwn(named.lead), summary }), 3000),
     blocks,
   };
 }

@@ -89,6 +89,18 @@ export interface CardOptions {
   canFixConnection?: boolean;
   /** A task group's tasks counted by state, with its first failures (a watched group's card). */
   group?: GroupTally;
+  /** The title its requester typed, where the provider named it itself: it leads the card. */
+  title?: string;
+}
+
+/**
+ * What a resource is called on a card, a list row or a report: the requester's title when the
+ * provider generated the name itself (`task_1795650490367_7` for "Q4 photo backfill"), with the
+ * provider's name kept beside it; otherwise the provider's name alone. Both raw (escape to show).
+ */
+export function displayName(name: string, title?: string): { lead: string; beside?: string } {
+  const typed = title?.trim();
+  return typed && typed !== name ? { lead: typed, beside: name } : { lead: name };
 }
 
 /** The task card: one message that tells the whole state of a resource. */
@@ -101,10 +113,18 @@ export function renderResourceCard(
   const blocks: KnownBlock[] = [];
   if (options.notice)
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(options.notice, 3000) }] });
+  const named = displayName(resource.name, options.title);
   blocks.push({
     type: 'header',
-    text: { type: 'plain_text', text: truncate(resource.name, 150), emoji: false },
+    text: { type: 'plain_text', text: truncate(named.lead, 150), emoji: false },
   });
+  if (named.beside)
+    blocks.push({
+      type: 'context',
+      elements: [
+        { type: 'mrkdwn', text: tr.t('card.providerName', { name: code(truncate(named.beside, 200)) }) },
+      ],
+    });
   blocks.push({
     type: 'section',
     text: { type: 'mrkdwn', text: truncate(stateLine(resource, tr), 3000) },

@@ -6,7 +6,7 @@ import { encodeResourceButton } from '../resource-button.js';
 import { progressBar, slackDate } from './format.js';
 import { budgetShare } from './message-budget.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
-import { kindPlural, kindWords, resourceRef } from './resource-card.js';
+import { displayName, kindPlural, kindWords, resourceRef } from './resource-card.js';
 import { stateLabel } from './state-words.js';
 
 /** Slack allows 50 blocks per message: 2 header blocks, one per row, one footer, leaving room. */
@@ -37,6 +37,8 @@ export interface ListView {
   answered: number;
   paging?: { query: ListQuery; page: number; pageSize: number; hasNext: boolean };
   emptyHint?: string;
+  /** Titles requesters typed, by `connection:id`, where the provider named the resource itself. */
+  titles?: ReadonlyMap<string, string>;
   /** The reader's language (English unless given). */
   tr?: Translator;
 }
@@ -82,12 +84,15 @@ export function renderResourceList(view: ListView): KnownBlock[] {
       blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } });
       continue;
     }
+    const named = displayName(r.name, view.titles?.get(resourceRef(r)));
+    // The provider's name goes beside the requester's title, on the id's line (it is an id to them).
+    const beside = named.beside ? ` ${code(truncate(named.beside, nameMax))}` : '';
     blocks.push({
       type: 'section',
       text: {
         type: 'mrkdwn',
         text: truncate(
-          `*${escapeMrkdwn(truncate(r.name, nameMax))}*  ${stateLabel(r, tr)}\n${rowDetail(r, tr)}${code(resourceRef(r))}`,
+          `*${escapeMrkdwn(truncate(named.lead, nameMax))}*  ${stateLabel(r, tr)}\n${rowDetail(r, tr)}${code(resourceRef(r))}${beside}`,
           share,
         ),
       },

@@ -25,8 +25,9 @@ export function renderShown(shown: Shown, options: { shared?: boolean; tr?: Tran
   const { resource } = shown;
   const tr = options.tr ?? ENGLISH;
   return {
-    text: `${escapeMrkdwn(resource.name)}: ${tr === ENGLISH ? resource.state : stateWords(resource.state, tr)}`,
+    text: `${escapeMrkdwn(shown.title ?? resource.name)}: ${tr === ENGLISH ? resource.state : stateWords(resource.state, tr)}`,
     blocks: renderResourceCard(resource, options.shared ? shown.actions : shown.mayUse, {
+      title: shown.title,
       watch: options.shared || shown.mayWatch,
       lastAction: shown.lastAction,
       // Only in a reply the asker alone sees: the channel's card offers what anyone may press.

@@ -49,8 +49,9 @@ export function renderParentCard(card: CardFacts, tr: Translator = ENGLISH): Ren
     ? ` ${tr.t('watch.card.origin', { request: code(card.origin.request), title: card.origin.title ? `“${escapeMrkdwn(truncate(card.origin.title, 120))}”` : '' })}`
     : '';
   return {
-    text: truncate(`${escapeMrkdwn(r.name)}: ${stateLabelIn(r.state, tr)}`, 3000),
+    text: truncate(`${escapeMrkdwn(card.origin?.title ?? r.name)}: ${stateLabelIn(r.state, tr)}`, 3000),
     blocks: renderResourceCard(r, card.ended ? [] : card.actions, {
+      title: card.origin?.title,
       notice: `${notice}${origin}`,
       withActions: !card.ended,
       // This card is the watch itself.

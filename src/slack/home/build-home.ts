@@ -1,10 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { WORKSPACE } from '../../access/policy.js';
+import { describeScope, WORKSPACE } from '../../access/policy.js';
+import { type Role, roleAllows } from '../../access/roles.js';
+import { approvalScope } from '../../approvals/approval-scope.js';
 import { explainForDisplay } from '../../catalogue/explain.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { asAppError, ProviderError } from '../../errors.js';
 import { brokenFix } from '../../watcher/broken-channel.js';
 import { HOME_ROWS, type HomeView } from '../blocks/app-home.js';
+import type { PendingApprovalRow } from '../blocks/approval-home.js';
 import { brokenLabel } from '../blocks/watch-notifications.js';
 import type { AppDeps } from '../context.js';
 
@@ -33,11 +36,7 @@ function describeProblem(error: unknown): string {
 }
 
 /** Gathers what the Home tab shows: connection health, running and failed resources of every connection. */
-export async function buildHome(
-  deps: AppDeps,
-  who: { teamId: string; userId: string },
-  pendingApprovals: () => Promise<string[]> = async () => [],
-): Promise<HomeView> {
+export async function buildHome(deps: AppDeps, who: { teamId: string; userId: string }): Promise<HomeView> {
   // Everyone may see the Home tab: asked through the policy like every other surface, for its role.
   const role = await deps.access.require(
     { teamId: who.teamId, userId: who.userId },
@@ -87,7 +86,10 @@ export async function buildHome(
     running: all.filter((r) => r.state === 'running' || r.state === 'retrying'),
     failed: all.filter((r) => r.state === 'failed'),
     paused: all.filter((r) => r.state === 'paused' || r.state === 'pausing'),
-    pendingApprovals: await pendingApprovals().catch(() => []),
+    pendingApprovals: await waitingApprovals(deps, who).catch((error: unknown) => {
+      deps.logger.warn({ err: error }, 'could not read the pending approval requests for the Home tab');
+      return [];
+    }),
     use: await deps.watcher.usage(who.teamId).catch(() => undefined),
     unreadable: results.filter((r) => r.health.problem).map((r) => r.health.name),
     brokenWatches: watches.flatMap((r) =>
@@ -104,4 +106,39 @@ export async function buildHome(
         : [],
     ),
   };
+}
+
+/** Pending requests read per workspace; the tab shows a few of them. */
+const PENDING_READ = 20;
+
+/**
+ * The requests this viewer may decide (their role in each request's channel allows approving; never
+ * their own) and their own requests still waiting. Buttons are checked again by the policy on click.
+ */
+async function waitingApprovals(
+  deps: AppDeps,
+  who: { teamId: string; userId: string },
+): Promise<PendingApprovalRow[]> {
+  const now = Date.now();
+  const records = (await deps.approvals.records.pendingOf(who.teamId, PENDING_READ)).filter(
+    (r) => Date.parse(r.expiresAt) > now,
+  );
+  const roles = new Map<string, Promise<Role>>();
+  const rows: PendingApprovalRow[] = [];
+  for (const record of records) {
+    if (record.requester === who.userId) {
+      rows.push({ record, mine: true });
+      continue;
+    }
+    // Decided where `approvalScope` says (the channel asked in, or the workspace): as the buttons are.
+    const scope = approvalScope(record);
+    const key = describeScope(scope);
+    let role = roles.get(key);
+    if (!role) {
+      role = deps.access.roleOf(who, scope);
+      roles.set(key, role);
+    }
+    if (roleAllows(await role, 'approve')) rows.push({ record, mine: false });
+  }
+  return rows;
 }

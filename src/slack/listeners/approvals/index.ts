@@ -1,57 +1,56 @@
-import type { BlockAction, ButtonAction } from '@slack/bolt';
-import { z } from 'zod';
-import type { Decision } from '../../../approvals/approval-service.js';
-import { InvalidInputError } from '../../../errors.js';
-import { ENGLISH, type Translator } from '../../../i18n/translator.js';
-import { APPROVE_ACTION, outcomeLine, REJECT_ACTION } from '../../blocks/approval-request.js';
-import { code } from '../../blocks/mrkdwn.js';
+import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
+import { HOME_APPROVE_ACTION, HOME_REJECT_ACTION } from '../../blocks/approval-home.js';
+import { REJECT_REASON_VIEW } from '../../blocks/approval-reject.js';
+import { APPROVE_ACTION, REJECT_ACTION } from '../../blocks/approval-request.js';
 import { buttonHandler } from '../../button-handler.js';
 import type { AppDeps } from '../../context.js';
 import type { ListenerRoutes } from '../router.js';
+import { decisionReply } from './decision-reply.js';
+import { homeButton, requestIdOf } from './home-decisions.js';
+import { openRejectModal, rejectSubmission } from './reject-flow.js';
 
-const approvalId = z.string().regex(/^[a-f0-9]{10}$/);
+export { decisionReply } from './decision-reply.js';
 
-/** Approve / Reject on an approval request. The confirm dialog already ran on the client. */
+/**
+ * Approve and Reject, on the request message and on the approver's Home tab. Approve ran its
+ * confirm dialog on the client; Reject opens a modal asking why. Every decision goes through the
+ * approval service, which asks the policy for `approve` in the request's channel.
+ */
 export function register(routes: ListenerRoutes, deps: AppDeps): void {
-  routes.action<BlockAction<ButtonAction>>(APPROVE_ACTION, decisionButton(deps, 'approve'));
-  routes.action<BlockAction<ButtonAction>>(REJECT_ACTION, decisionButton(deps, 'reject'));
+  routes.action<BlockAction<ButtonAction>>(APPROVE_ACTION, approveButton(deps));
+  routes.action<BlockAction<ButtonAction>>(
+    REJECT_ACTION,
+    buttonHandler(deps, openRejectModal(deps, 'message')),
+  );
+  routes.action<BlockAction<ButtonAction>>(HOME_APPROVE_ACTION, homeApproveButton(deps));
+  routes.action<BlockAction<ButtonAction>>(
+    HOME_REJECT_ACTION,
+    homeButton(deps, openRejectModal(deps, 'home')),
+  );
+  routes.view<ViewSubmitAction>(REJECT_REASON_VIEW, rejectSubmission(deps));
 }
 
-export function decisionButton(deps: AppDeps, mode: 'approve' | 'reject') {
+function approveButton(deps: AppDeps) {
   return buttonHandler(deps, async (ctx, args) => {
-    const id = approvalId.safeParse(args.action.value);
-    if (!id.success) throw new InvalidInputError('This button is from an older version of the bot.');
-    const input = { team: ctx.teamId, id: id.data, by: ctx.userId, channel: ctx.channelId, op: ctx.opId };
-    const decision =
-      mode === 'approve' ? await deps.approvals.approve(input) : await deps.approvals.reject(input);
+    const id = requestIdOf(args.action.value);
+    const input = { team: ctx.teamId, id, by: ctx.userId, channel: ctx.channelId, op: ctx.opId };
+    const decision = await deps.approvals.approve(input);
     // Only the clicker sees it: their language, not the channel's.
     await ctx.reply({ text: decisionReply(decision, ctx.userId, await ctx.translator('person')) });
   });
 }
 
-/** What the person who clicked is told (only them). */
-export function decisionReply(decision: Decision, clicker: string, tr: Translator = ENGLISH): string {
-  const r = decision.record;
-  const requester = `<@${r.requester}>`;
-  switch (decision.outcome) {
-    case 'created':
-      return tr.t('approval.decided.created', {
-        ref: code(`${r.connection}:${r.resourceId ?? ''}`),
-        channel: `<#${r.channel}>`,
-        requester,
-      });
-    case 'failed':
-      return tr.t(r.failure?.outcomeUnknown ? 'approval.decided.unknown' : 'approval.decided.failed', {
-        requester,
-      });
-    case 'rejected':
-      return tr.t('approval.decided.rejected', { requester });
-    case 'expired':
-      return tr.t('approval.decided.expired', { id: code(r.id), requester });
-    case 'already-decided':
-      return tr.t(r.decidedBy === clicker ? 'approval.decided.byYou' : 'approval.decided.already', {
-        id: code(r.id),
-        outcome: outcomeLine(r, tr),
-      });
-  }
+/** Approve on the Home tab: the service decides it where the message's button would (`approvalScope`). */
+function homeApproveButton(deps: AppDeps) {
+  return homeButton(deps, async (ctx, args) => {
+    const record = await deps.approvals.get(ctx.teamId, requestIdOf(args.action.value));
+    const decision = await deps.approvals.approve({
+      team: ctx.teamId,
+      id: record.id,
+      by: ctx.userId,
+      channel: record.channel,
+      op: ctx.opId,
+    });
+    await ctx.reply({ text: decisionReply(decision, ctx.userId, await ctx.translator('person')) });
+  });
 }

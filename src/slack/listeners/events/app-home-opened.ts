@@ -6,12 +6,13 @@ import { buildHome } from '../../home/build-home.js';
 
 type HomeClient = AllMiddlewareArgs['client'];
 
-/** Builds and publishes the Home tab of one user. */
+/** Builds and publishes the Home tab of one user; `notice` says what their last click there did. */
 export async function publishHome(
   deps: AppDeps,
   client: HomeClient,
   teamId: string,
   userId: string,
+  notice?: string,
 ): Promise<void> {
   // The Home tab is the viewer's own: in their Slack language.
   const [view, tr] = await Promise.all([
@@ -20,7 +21,7 @@ export async function publishHome(
   ]);
   await deps.sender
     .to(teamId, { client })
-    .publishHome(userId, { type: 'home', blocks: renderAppHome(view, tr) });
+    .publishHome(userId, { type: 'home', blocks: renderAppHome(view, tr, notice) });
 }
 
 export function appHomeOpened(deps: AppDeps) {

@@ -104,6 +104,7 @@ export async function listResources(
   );
   const ordered = orderForTriage(resources);
   const shown = ordered.slice(page * PAGE_SIZE, wanted);
+  const titles = await ctx.deps.approvals.titles.many(ctx.teamId, shown).catch(() => undefined);
   const filters = listFilters(query, tr);
   const unread = [...new Set(failures.map((f) => f.connection))].join(', ');
   const summary =
@@ -124,6 +125,7 @@ export async function listResources(
       tr,
       title: `${tr.t('list.title')}${filters.length ? ` · ${filters.join(' · ')}` : ''}`,
       resources: shown,
+      titles,
       summary: triageSummary(resources),
       total,
       failures,

@@ -201,7 +201,10 @@ async function runSettings(ctx: HandlerContext, request: SettingsRequest): Promi
   const scope = request.op === 'language' && request.channelId ? channelScope(request.channelId) : WORKSPACE;
   await ctx.require('manage', scope, 'change settings');
   if (request.op === 'language') return setLanguage(ctx, request, tr);
-  if (request.change.approvalNotify === 'mention' && !(await ctx.deps.settings.get(ctx.teamId)).approversGroup)
+  if (
+    request.change.approvalNotify === 'mention' &&
+    !(await ctx.deps.settings.get(ctx.teamId)).approversGroup
+  )
     throw localized(
       new InvalidInputError(
         'There is no approvers group to mention: set one first with `/migrate settings approvers @group`. Nothing was changed.',

@@ -1,0 +1,102 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { z } from 'zod';
+import { approvalScope } from '../../../approvals/approval-scope.js';
+import { ENGLISH } from '../../../i18n/translator.js';
+import {
+  decodeRejectMetadata,
+  REASON_ACTION,
+  REASON_BLOCK,
+  type RejectMetadata,
+  renderRejectModal,
+} from '../../blocks/approval-reject.js';
+import type { ButtonArgs } from '../../button-handler.js';
+import { type AppDeps, createHandlerContext, type HandlerContext } from '../../context.js';
+import { runSafely } from '../../run-safely.js';
+import { decisionReply } from './decision-reply.js';
+import { homeContext, requestIdOf } from './home-decisions.js';
+
+type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+/**
+ * Reject, on the request message or the Home tab: the policy is asked first (an operator is told
+ * at once, not after typing a reason), then a modal asks why. A request already decided is
+ * answered as its Approve would be.
+ */
+export function openRejectModal(deps: AppDeps, from: RejectMetadata['from']) {
+  return async (ctx: HandlerContext, args: ButtonArgs): Promise<void> => {
+    const record = await deps.approvals.get(ctx.teamId, requestIdOf(args.action.value));
+    const tr = await ctx.translator('person');
+    if (record.status !== 'pending') {
+      await ctx.reply({ text: decisionReply({ outcome: 'already-decided', record }, ctx.userId, tr) });
+      return;
+    }
+    // Where the answer goes: beside the request message, or the Home tab (which has no channel).
+    const channel = from === 'message' ? (ctx.channelId ?? record.channel) : record.channel;
+    // Asked as the service will ask it on submission (`approvalScope`), so a refusal comes now.
+    await ctx.require('approve', approvalScope(record), 'reject migration requests');
+    await deps.sender
+      .to(ctx.teamId, { client: args.client })
+      .openView(args.body.trigger_id, renderRejectModal(record, { id: record.id, channel, from }, tr));
+  };
+}
+
+const submitter = z.object({
+  team: z.object({ id: z.string().min(1) }).nullish(),
+  user: z.object({ id: z.string().min(1), team_id: z.string().optional() }),
+});
+
+/**
+ * The reason was given: the modal closes at once, the service rejects (asking the policy where
+ * the request is decided, as for the message's buttons) and the approver is answered where they
+ * clicked.
+ */
+export function rejectSubmission(deps: AppDeps) {
+  return async ({ ack, body, view, client }: SubmitArgs): Promise<void> => {
+    const parsed = submitter.parse(body);
+    const teamId = parsed.team?.id ?? parsed.user.team_id ?? '';
+    const userId = parsed.user.id;
+    const tr = deps.locales ? await deps.locales.translatorForUser(teamId, userId) : ENGLISH;
+    const reason = view.state.values[REASON_BLOCK]?.[REASON_ACTION]?.value?.trim();
+    if (!reason) {
+      await deps.sender.to(teamId).ack(ack, {
+        response_action: 'errors',
+        errors: { [REASON_BLOCK]: tr.t('approval.rejectModal.missing') },
+      });
+      return;
+    }
+    let meta: RejectMetadata;
+    try {
+      meta = decodeRejectMetadata(view.private_metadata);
+    } catch (error) {
+      await ack();
+      deps.logger.warn({ err: error }, 'a reject modal came back without its request');
+      return;
+    }
+    await ack();
+    const ctx =
+      meta.from === 'home'
+        ? homeContext(deps, { teamId, userId, what: 'approval.reject' }, client)
+        : createHandlerContext(
+            deps,
+            { teamId, userId, channelId: meta.channel, what: 'approval.reject' },
+            // A modal has no response_url: the answer is an ephemeral beside the request.
+            async (message) => {
+              await deps.sender
+                .to(teamId)
+                .ephemeral({ channel: meta.channel, user: userId, text: String(message.text ?? '') });
+            },
+            'view',
+          );
+    await runSafely(ctx, async () => {
+      const decision = await deps.approvals.reject({
+        team: teamId,
+        id: meta.id,
+        by: userId,
+        channel: meta.channel,
+        op: ctx.opId,
+        reason,
+      });
+      await ctx.reply({ text: decisionReply(decision, userId, tr) });
+    });
+  };
+}
