@@ -35,8 +35,11 @@ export async function performAction(
   provider: MigrationProvider,
   resource: MigrationResource,
   action: ResourceAction,
+  /** Whether the person may take an action (their role): a refusal offers only those instead. */
+  mayDo: (action: ResourceAction) => boolean = () => true,
 ): Promise<MigrationResource | undefined> {
   const allowed = provider.actionsFor(resource);
+  const instead = allowed.filter(mayDo);
   const run = provider[action]?.bind(provider);
   if (!run) {
     throw localized(
@@ -46,13 +49,13 @@ export async function performAction(
     );
   }
   if (!allowed.includes(action)) {
-    const instead = allowed.length > 0 ? ` You can: ${allowed.join(', ')}.` : '';
+    const youCan = instead.length > 0 ? ` You can: ${instead.join(', ')}.` : '';
     const error = new InvalidInputError(
-      `${resource.name} is ${resource.state}, so it cannot be ${PAST_TENSE[action]} now.${instead}`,
+      `${resource.name} cannot be ${PAST_TENSE[action]} now: its state is ${resource.state}.${youCan}`,
     );
     const values = { name: resource.name, state: resource.state, action };
-    throw allowed.length > 0
-      ? localized(error, 'action.error.stateInstead', { ...values, actions: allowed.join(', ') })
+    throw instead.length > 0
+      ? localized(error, 'action.error.stateInstead', { ...values, actions: instead.join(', ') })
       : localized(error, 'action.error.state', values);
   }
   await run(resource.kind, resource.id);

@@ -19,42 +19,71 @@ import type { IndexEntry, ResourceIndex } from './resource-index.js';
 export const MIN_PREFIX_LENGTH = 4;
 /** Candidates offered as buttons when a prefix is ambiguous. */
 const MAX_CANDIDATES = 10;
+/** Matches kept for an action to choose from (a 4-character prefix can match thousands). */
+const MAX_MATCHES = 200;
 /** Pages of 100 read per connection and kind when refreshing the index (bounds the work). */
 const MAX_INDEX_PAGES = 20;
 const PAGE_SIZE = 100;
 
 export class AmbiguousRefError extends AppError {
-  readonly candidates: IndexEntry[];
+  /** Every match (bounded): an action narrows them to those it can act on before they are cut. */
+  readonly matches: IndexEntry[];
+  candidates: IndexEntry[];
   /** The whole id matched, in several connections: typing more cannot help, only a connection can. */
   readonly sameIdInConnections: boolean;
   /** What the person asked to do (`pause`…): the picker's buttons do it, not only open a card. */
   action?: ResourceAction;
-  constructor(ref: string, matches: IndexEntry[]) {
-    const sameId = matches.every((m) => m.id === ref);
+  /** Matches the action cannot be taken on in their state (as last listed): counted, not offered. */
+  notPossible: IndexEntry[] = [];
+  constructor(ref: string, matches: IndexEntry[], how: 'id' | 'name' | 'prefix' = 'prefix') {
+    const sameId = how === 'id';
     const connections = [...new Set(matches.map((m) => m.connection))];
     super(
       ErrorCode.Ambiguous,
       sameId
         ? `"${ref}" exists in ${connections.length} connections (${connections.join(', ')}): pick the one you mean.`
-        : `"${ref}" matches ${matches.length} resources; pick one or type more of the id.`,
+        : how === 'name'
+          ? `${matches.length} resources are named "${ref}": pick one.`
+          : `"${ref}" matches ${matches.length} resources; pick one or type more of the id or name.`,
     );
     this.localized = sameId
       ? {
           key: 'error.ambiguousSameId',
           values: { ref, n: connections.length, connections: connections.join(', ') },
         }
-      : { key: 'error.ambiguousPrefix', values: { ref, n: matches.length } };
+      : how === 'name'
+        ? { key: 'error.ambiguousName', values: { ref, n: matches.length } }
+        : { key: 'error.ambiguousPrefix', values: { ref, n: matches.length } };
     this.sameIdInConnections = sameId;
-    this.candidates = matches.slice(0, MAX_CANDIDATES);
+    this.matches = matches.slice(0, MAX_MATCHES);
+    this.candidates = this.matches.slice(0, MAX_CANDIDATES);
+  }
+
+  /**
+   * The picker of an action offers only the matches it can be taken on now: a succeeded or
+   * already-paused task is no choice for Pause.
+   */
+  narrowTo(action: ResourceAction, possible: (entry: IndexEntry) => boolean): void {
+    this.action = action;
+    const can = this.matches.filter(possible);
+    this.notPossible = this.matches.filter((m) => !can.includes(m));
+    this.candidates = can.slice(0, MAX_CANDIDATES);
   }
 }
 
-/** Runs `work`, and if it finds several resources, remembers that the person wanted `action`. */
-export async function keepingTheVerb<T>(action: ResourceAction, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs `work`, and if it finds several resources, remembers that the person wanted `action` and
+ * keeps, as candidates, only those `possible` says it can be taken on.
+ */
+export async function keepingTheVerb<T>(
+  action: ResourceAction,
+  work: () => Promise<T>,
+  possible: (entry: IndexEntry) => boolean = () => true,
+): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof AmbiguousRefError) error.action = action;
+    if (error instanceof AmbiguousRefError) error.narrowTo(action, possible);
     throw error;
   }
 }
@@ -66,8 +95,8 @@ export interface Resolved {
 }
 
 /**
- * Turns what a user typed (`hw-prod:191297…`, a full id, or a unique prefix of ≥ 4 characters)
- * into one resource of the workspace.
+ * Turns what a user typed (`hw-prod:191297…`, a full id, a name, or a unique prefix of ≥ 4
+ * characters of either) into one resource of the workspace.
  */
 export class ResourceResolver {
   readonly #connections: ConnectionRegistry;
@@ -89,6 +118,33 @@ export class ResourceResolver {
   /** Which kinds each connection does not offer (learned once, re-checked every few hours). */
   get offering(): KindOffering {
     return this.#offering;
+  }
+
+  /**
+   * What the provider would offer on a listed resource in its listed state (a picker's candidates),
+   * without asking the provider; a connection that is gone since offers nothing.
+   */
+  actionsFor(teamId: string, entry: IndexEntry): ResourceAction[] {
+    if (!entry.state) return [];
+    let provider: MigrationProvider;
+    try {
+      provider = this.#connections.provider(this.#connections.get(teamId, entry.connection));
+    } catch {
+      return [];
+    }
+    return provider.actionsFor({
+      provider: provider.id,
+      connection: entry.connection,
+      kind: entry.kind,
+      id: entry.id,
+      name: entry.name,
+      state: entry.state,
+      rawStatus: entry.rawStatus ?? '',
+      bytes: {},
+      objects: {},
+      source: {},
+      destination: {},
+    });
   }
 
   /** Fetches a resource whose connection and kind are known (buttons carry them). */
@@ -117,8 +173,16 @@ export class ResourceResolver {
     const short = ref.id.length < MIN_PREFIX_LENGTH;
     const { fresh, entries } = await this.#index.read(teamId);
     // A fresh index answers hits; a miss may be a resource created since, so a miss always re-reads.
-    let match = fresh ? pick(ref, inScope(entries), short) : undefined;
-    if (!match) match = pick(ref, inScope(await this.refreshIndex(teamId)), short);
+    const cached = fresh ? pick(ref, inScope(entries), short) : undefined;
+    if (cached) {
+      try {
+        return await this.#fetchEntry(teamId, cached);
+      } catch (error) {
+        // Gone since it was listed: a name may now be another resource's (deleted and made again).
+        if (!(error instanceof NotFoundError)) throw error;
+      }
+    }
+    const match = pick(ref, inScope(await this.refreshIndex(teamId)), short);
     if (match) return this.#fetchEntry(teamId, match);
     if (short) {
       throw localized(
@@ -174,6 +238,7 @@ export class ResourceResolver {
           id: r.id,
           name: r.name,
           state: r.state,
+          rawStatus: r.rawStatus,
         })),
       );
       if (resources.length < PAGE_SIZE || (total !== undefined && (page + 1) * PAGE_SIZE >= total)) break;
@@ -214,6 +279,7 @@ export class ResourceResolver {
               id: resource.id,
               name: resource.name,
               state: resource.state,
+              rawStatus: resource.rawStatus,
             },
           ]);
           return { connection, provider, resource };
@@ -243,14 +309,26 @@ export class ResourceResolver {
   }
 }
 
-/** Exact id first, then a unique prefix (unless `exactOnly`: too short to be a prefix). */
+/**
+ * Exact id first, then an exact name (case aside: the name in an alert), then a unique prefix of an
+ * id or a name; `exactOnly` when what was typed is too short to be a prefix.
+ */
 function pick(ref: ResourceRef, entries: IndexEntry[], exactOnly = false): IndexEntry | undefined {
   const exact = entries.filter((e) => e.id === ref.id);
   if (exact.length === 1) return exact[0];
-  if (exact.length > 1) throw new AmbiguousRefError(ref.id, exact);
+  if (exact.length > 1) throw new AmbiguousRefError(ref.id, exact, 'id');
+  const typed = comparable(ref.id);
+  const named = entries.filter((e) => comparable(e.name) === typed);
+  if (named.length === 1) return named[0];
+  if (named.length > 1) throw new AmbiguousRefError(ref.id, named, 'name');
   if (exactOnly) return undefined;
-  const prefixed = entries.filter((e) => e.id.startsWith(ref.id));
+  const prefixed = entries.filter((e) => e.id.startsWith(ref.id) || comparable(e.name).startsWith(typed));
   if (prefixed.length === 1) return prefixed[0];
   if (prefixed.length > 1) throw new AmbiguousRefError(ref.id, prefixed);
   return undefined;
+}
+
+/** A name as compared with what was typed: case and Unicode composition do not matter. */
+function comparable(name: string): string {
+  return name.normalize('NFC').toLocaleLowerCase('en');
 }

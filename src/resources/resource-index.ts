@@ -8,6 +8,8 @@ export interface IndexEntry {
   name: string;
   /** As last listed: candidates of an ambiguous id show it (it may have moved on since). */
   state?: NormalizedState;
+  /** The provider's status as listed: some actions depend on it (an OMS task group's). */
+  rawStatus?: string;
 }
 
 interface StoredIndex {

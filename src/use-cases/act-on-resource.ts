@@ -1,3 +1,4 @@
+import { roleAllows } from '../access/roles.js';
 import type { MigrationResource } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
 import { capabilityFor, performAction, scopeFor } from '../resources/perform-action.js';
@@ -24,10 +25,22 @@ export async function actOnResource(
   target: ResourceTarget,
   action: ResourceAction,
 ): Promise<Acted> {
-  await ctx.require(capabilityFor(action), scopeFor(action, ctx.here), `${action} migrations`);
-  const { provider, resource } = await keepingTheVerb(action, () => findResource(ctx, target));
+  const role = await ctx.require(capabilityFor(action), scopeFor(action, ctx.here), `${action} migrations`);
+  // Several matches: the picker offers only those the action can be taken on in their state.
+  const { provider, resource } = await keepingTheVerb(
+    action,
+    () => findResource(ctx, target),
+    (entry) => ctx.deps.resolver.actionsFor(ctx.teamId, entry).includes(action),
+  );
+  // A refusal names only what this person may do instead (never Delete to an operator). `role`
+  // was decided in this action's scope: a workspace role holds in every channel too, a channel's
+  // only for what is decided in that channel (a delete, decided for the workspace, is left out).
+  const decidedFor = scopeFor(action, ctx.here).kind;
+  const mayDo = (a: ResourceAction) =>
+    roleAllows(role, capabilityFor(a)) &&
+    (decidedFor === 'workspace' || scopeFor(a, ctx.here).kind === 'channel');
   const after = await ctx.audited(action, `${resource.connection}:${resource.id}`, () =>
-    performAction(provider, resource, action),
+    performAction(provider, resource, action, mayDo),
   );
   ctx.logger.info({ action, connection: resource.connection, id: resource.id }, 'resource action done');
   if (!after) await ctx.deps.resolver.index.forget(ctx.teamId, resource);

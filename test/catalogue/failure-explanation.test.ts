@@ -12,20 +12,33 @@ function occurrences(text: string, needle: string): number {
 }
 
 describe('the failure explanation', () => {
-  it('titles a known code with its catalogue message, code once, then meaning, fix, quote and next step', () => {
+  it('says each thing once: the code with what it means, the fix, a quote that adds something, the next step', () => {
     const text = failureExplanationText({
       code: 'TRF.0151',
       providerMessage: 'SignatureDoesNotMatch (source)',
     });
-    const lines = text.split('\n');
-    expect(lines[0]).toBe(
-      '`TRF.0151` *The source AK/SK is invalid. Enter the correct AK and SK and try again.*',
-    );
-    expect(lines[1]).toBe('*What it means:* The source AK/SK pair is invalid.');
-    expect(lines[2]).toBe('*Fix:* Enter a valid AK/SK pair and try again.');
-    expect(lines[3]).toBe('> SignatureDoesNotMatch (source)');
-    expect(lines[4]).toMatch(/^\*Next step:\* .*Ask an admin to fix the connection's keys, then Resume\.$/);
+    expect(text.split('\n')).toEqual([
+      '`TRF.0151` The source AK/SK pair is invalid.',
+      '*Fix:* Enter a valid AK/SK pair and try again.',
+      '> SignatureDoesNotMatch (source)',
+      "*Next step:* Ask an admin to fix the connection's keys, then Resume.",
+    ]);
     expect(occurrences(text, 'TRF.0151')).toBe(1);
+  });
+
+  it('leaves out a provider line that only says the catalogue again (TRF.0015), and keeps one that names a file', () => {
+    const text = failureExplanationText({
+      code: 'TRF.0015',
+      providerMessage: 'The source AK/SK is invalid or has expired.',
+    });
+    expect(text).not.toContain('>');
+    expect(text.split('\n')).toHaveLength(3);
+    expect(
+      failureExplanationText({
+        code: 'TRF.0013',
+        providerMessage: 'The object list file lists/catalog-2026.txt does not exist in bucket acme-lists.',
+      }),
+    ).toContain('> The object list file lists/catalog-2026.txt');
   });
 
   it("gives an admin the admin's next step", () => {
@@ -142,16 +155,19 @@ describe('the failure explanation', () => {
     const explained = explainFailure({ code: 'OMS.4242', providerMessage: 'disk on fire' });
     expect(explained.known).toBe(false);
     expect(explained.codeClass).toBe('unknown');
-    expect(explained.lines[0]).toContain('Unknown error code OMS.4242');
-    expect(explained.lines).toContain('> disk on fire');
+    // The provider's words are all there is to say what it means, on the first line with the code.
+    expect(explained.lines[0]).toBe('`OMS.4242` disk on fire');
+    expect(explained.lines.at(-1)).toMatch(/^\*Next step:\* Check the provider console/);
     expect(explained.summary).toBe('disk on fire');
+    const nothing = explainFailure({ code: 'OMS.4242' }).lines;
+    expect(nothing).toEqual([expect.stringContaining('Unknown error code OMS.4242')]);
     expect(explainFailure({}).lines[0]).toContain('No error code was reported');
   });
 
   it('puts a surface headline first and gives the class with its next step', () => {
     const rendered = renderFailureExplanation({ code: 'TRF.0004' }, ':x: *photos* failed at 38%.');
     const section = (rendered.blocks[0] as { text: { text: string } }).text.text;
-    expect(section.startsWith(':x: *photos* failed at 38%.\n`TRF.0004`')).toBe(true);
+    expect(section.startsWith(':x: *photos* failed at 38%. `TRF.0004` Some objects failed')).toBe(true);
     expect(rendered.text).toBe('TRF.0004: Some objects failed to be migrated.');
     expect(rendered.explanation.codeClass).toBe('partial');
     expect(failureMainAction(rendered.explanation, ['pause', 'resume', 'retry'])).toBe('retry');

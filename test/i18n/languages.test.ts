@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey } from '../../src/crypto/secret-box.js';
 import { Interactions, ViewTracker, viewLimitProblems } from '../harness/interactions.js';
-import { buttons, messageText, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
+import { buttons, messageText, mrkdwnTexts, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
 import { type OpenedView, postViewSubmission } from '../harness/views.js';
 import { notifications } from '../harness/watcher-rig.js';
 
@@ -150,7 +150,7 @@ describe('errors are answered in the asker’s language, what they typed kept as
     t.oms.addTask({ id: '777700000000002', name: 'twin-b', status: 3 });
     const ambiguous = await t.ask('status 7777000', { userId: CHINESE });
     expect(messageText(ambiguous)).toContain('“7777000”匹配到 2 个项目');
-    expect(JSON.stringify(buttons(ambiguous))).toContain('已暂停');
+    expect(mrkdwnTexts(ambiguous)).toContain('已暂停');
   });
 });
 

@@ -39,13 +39,24 @@ describe('a failure in the thread and the channel', () => {
     expect(text.match(/TRF\.0015/g)).toHaveLength(1);
     expect(text.match(/The provider said so\./g)?.length ?? 0).toBeLessThanOrEqual(1);
     expect(text).toContain('*Fix:*');
+    // What failed, when and what the code means, on the first line.
+    expect(text.split('\n')[0]).toMatch(
+      /^:x: \*invoices-azure\* failed at 14%, <!date\^\d+\^.*>: `TRF\.0015` /,
+    );
   });
 
-  it('offers no retry for a permissions failure, and Retry first where some objects failed', () => {
-    expect(buttonsOf(failed('TRF.0051')).map((b) => b.action_id)).toEqual([]);
+  it('offers the card’s own buttons, the class picking the main one', () => {
+    // The post and the card offer the same (issue 39): the card's actions, then Refresh.
+    expect(buttonsOf(failed('TRF.0051')).map((b) => b.action_id)).toEqual([
+      'resource.resume',
+      'resource.retry',
+      'resource.delete',
+      'resource.refresh',
+    ]);
     expect(buttonsOf(failed('TRF.0004')).map((b) => b.text.text)).toEqual([
       'Retry failed objects',
       'Resume',
+      'Delete',
       'Refresh',
     ]);
   });

@@ -125,8 +125,11 @@ export function describeUnreadable(connection: string, error: unknown, tr: Trans
 }
 
 /**
- * Several resources match: one button per candidate, naming its connection, name and state, that
- * does what was asked (Pause… behind the card's own confirmation) or, for a lookup, opens the card.
+ * Several resources match: one line per candidate (name and state, then where it is), each with a
+ * short button that does what was asked (Pause… behind the card's own confirmation) or, for a
+ * lookup, opens the card. The words sit in the text, which wraps, so a phone never cuts the state
+ * off a long button. An action's picker holds only the candidates it can be taken on now; the
+ * others are counted by state.
  */
 export function renderAmbiguous(error: AmbiguousRefError, tr: Translator = ENGLISH): RenderedMessage {
   const key = error.localized?.key;
@@ -137,34 +140,55 @@ export function renderAmbiguous(error: AmbiguousRefError, tr: Translator = ENGLI
     ]),
   );
   const said = key && tr.has(key) ? tr.t(key, values) : escapeControl(error.message);
-  const text = `:twisted_rightwards_arrows: ${said}`;
   const action = error.action;
-  return {
-    text,
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text } },
-      {
-        type: 'actions',
-        elements: error.candidates.map((c) => {
-          const state = c.state ? ` · ${stateWords(c.state, tr)}` : '';
-          const label = error.sameIdInConnections
-            ? `${c.connection} · ${c.name}${state}`
-            : `${c.name} (${c.id})${state}`;
-          const confirm = action ? confirmFor(action, c.kind, c.name, tr) : undefined;
-          return {
-            type: 'button' as const,
-            action_id: `resource.${action ?? 'open'}:${c.connection}:${c.id}`.slice(0, 255),
-            text: {
-              type: 'plain_text' as const,
-              text: truncate(action ? `${actionLabel(action, tr)} ${label}` : label, 75),
-            },
-            value: encodeResourceButton(c),
-            ...(confirm ? { confirm } : {}),
-          };
-        }),
+  const verb = action ? { action, n: error.candidates.length } : undefined;
+  const lead = verb
+    ? `${said} ${tr.t(error.candidates.length > 0 ? 'picker.canDo' : 'picker.noneCan', verb)}`
+    : said;
+  const text = `:twisted_rightwards_arrows: ${lead}`;
+  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } }];
+  for (const c of error.candidates) {
+    const state = c.state ? ` · ${stateWords(c.state, tr)}` : '';
+    const label = action ? actionLabel(action, tr, c.state) : tr.t('list.open');
+    const confirm = action ? confirmFor(action, c.kind, c.name, tr) : undefined;
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: truncate(
+          `*${escapeMrkdwn(truncate(c.name, 150))}*${state}\n${code(`${c.connection}:${c.id}`)}`,
+          3000,
+        ),
       },
-    ],
-  };
+      accessory: {
+        type: 'button',
+        action_id: `resource.${action ?? 'open'}:${c.connection}:${c.id}`.slice(0, 255),
+        text: { type: 'plain_text', text: truncate(label, 75) },
+        // A screen reader hears which one, as the eye reads it beside the button.
+        accessibility_label: truncate(`${label} ${c.name}`, 75),
+        value: encodeResourceButton(c),
+        ...(confirm ? { confirm } : {}),
+      },
+    });
+  }
+  if (action && error.notPossible.length > 0) {
+    const byState = new Map<string, number>();
+    for (const m of error.notPossible) {
+      const words = m.state ? stateWords(m.state, tr) : tr.t('state.unknown');
+      byState.set(words, (byState.get(words) ?? 0) + 1);
+    }
+    const states = tr.list([...byState].map(([words, n]) => `${tr.count(n)} ${words}`));
+    blocks.push({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: truncate(tr.t('picker.others', { action, n: error.notPossible.length, states }), 3000),
+        },
+      ],
+    });
+  }
+  return { text: truncate(text, 3000), blocks };
 }
 
 /** An error's message in the reader's words as plain text (an inline form error): not escaped. */
@@ -182,17 +206,18 @@ function readerValues(values: MessageValues, tr: Translator): MessageValues {
   // A value named `fixKey` is a catalogue key: its words, with the same values, go in as `fix`.
   const fixKey = values.fixKey;
   if (typeof fixKey === 'string' && tr.has(fixKey)) values = { ...values, fix: tr.t(fixKey, values) };
-  if (tr.locale === 'en') return values;
   const word = (prefix: string, english: string) => {
     const key = `${prefix}.${kebab(english)}`;
     return tr.has(key) ? tr.t(key) : english;
   };
+  // Actions read as their buttons do ("You can: Resume"), in every language.
+  if (typeof values.actions === 'string')
+    values = { ...values, actions: tr.list(values.actions.split(', ').map((a) => word('action', a))) };
+  if (tr.locale === 'en') return values;
   const out = { ...values };
   if (typeof out.what === 'string') out.what = word('doing', out.what);
   if (typeof out.state === 'string') out.state = word('state', out.state);
   if (typeof out.kind === 'string') out.kind = word('kind', out.kind);
-  if (typeof out.actions === 'string')
-    out.actions = tr.list(out.actions.split(', ').map((a) => word('action', a)));
   return out;
 }
 

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { classifyMessage } from '../../catalogue/classify-message.js';
 import {
   type CodeClass,
   classifyCode,
@@ -13,8 +14,10 @@ import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 
 /**
  * One failure, told the same way on the card, in the thread, in the channel post and in
- * `/migrate explain`: the catalogue's message as the title (the code once), what it means, the fix,
- * the provider's own message quoted once, and the next step its class calls for.
+ * `/migrate explain`, each sentence once: the code with what it means (one line, after the
+ * surface's own lead), the fix, the provider's words only when they add something, where the failed
+ * objects are, and the next step. `/migrate explain` (`reference`) also gives the catalogue's
+ * message and, beside a translation, its English.
  */
 export interface FailureInput {
   /** The provider's error code as reported (any spelling `explain` accepts). */
@@ -26,12 +29,19 @@ export interface FailureInput {
   httpStatus?: number;
   /** The provider's own message. Shown escaped and cut, and left out when it repeats the catalogue. */
   providerMessage?: string;
-  /** Defaults to the catalogue's class for the code. */
+  /** Defaults to the catalogue's class for the code, else the class its message reads as. */
   codeClass?: CodeClass;
   /** The reader may fix the connection (an admin reading a private reply): picks the next step's wording. */
   canFixConnection?: boolean;
   /** Where the provider listed the objects that failed (a path in the destination bucket). */
   failedObjectList?: { path: string; bucket?: string };
+  /**
+   * It cannot be resumed or retried (an UpCloud job): the next step is a new migration on this
+   * connection, and `kind` names what failed.
+   */
+  startAgain?: { connection: string; kind: string };
+  /** `/migrate explain`: the catalogue entry in full, its English beside a translation. */
+  reference?: boolean;
   /** The reader's language (English unless given); the code and the provider's words stay as they are. */
   tr?: Translator;
 }
@@ -42,7 +52,9 @@ export interface FailureExplanation {
   known: boolean;
   codeClass: CodeClass;
   nextStep: NextStep;
-  /** mrkdwn lines, provider text escaped: title, what it means, fix, quote, failed-object list, next step. */
+  /** The code and what it means, or the provider's words when there is no known code: one line. */
+  meaning: string;
+  /** mrkdwn lines, provider text escaped: meaning, fix, quote, failed-object list, next step. */
   lines: string[];
   /** Plain fallback for notifications (`text` of a message). */
   summary: string;
@@ -55,12 +67,40 @@ const TRANSLATED_LIMITS = { ...LIMITS, title: 300, field: 450, quote: 400, engli
 
 /** Text compared loosely, so "Invalid AK/SK." and "invalid ak/sk" count as the same sentence. */
 function loose(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '');
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
 /** The provider's message on one line: a quote that spans lines would need `>` on each. */
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Words that say nothing on their own, left out when asking what a provider's message adds. */
+const FILLER = new Set(
+  'the a an and or of to in on for is are was were be been has have had its it this that with from not cannot can could please try again enter ensure'.split(
+    ' ',
+  ),
+);
+
+function contentWords(text: string): string[] {
+  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter(
+    (w) => (w.length > 1 || /\d/.test(w)) && !FILLER.has(w),
+  );
+}
+
+/**
+ * Whether the provider's message tells more than the catalogue: a name, a path or a number of its
+ * own ("lists/catalog-2026.txt"), or mostly other words. "The source AK/SK is invalid" under the
+ * catalogue's "The source AK and SK are invalid…" adds nothing and is not quoted.
+ */
+function addsToCatalogue(quote: string, catalogue: readonly string[]): boolean {
+  if (catalogue.some((text) => loose(text) === loose(quote))) return false;
+  const known = new Set(catalogue.flatMap(contentWords));
+  const words = contentWords(quote);
+  const novel = words.filter((w) => !known.has(w));
+  if (novel.some((w) => /\d/.test(w))) return true;
+  if (/[\w-]+[/.][\w-]+\.[a-z0-9]{2,4}\b|\/[\w-]+\//i.test(quote)) return true;
+  return novel.length * 2 >= words.length && novel.length > 0;
 }
 
 /**
@@ -72,59 +112,92 @@ function messageOf(title: string, shownCode: string): string {
   return title.startsWith(prefix) ? title.slice(prefix.length) : title;
 }
 
-/** The class's next step in the reader's words; admins get theirs when the class has one. */
-function adviceFor(codeClass: CodeClass, canFixConnection: boolean | undefined, tr: Translator): string {
+/** What to do, once: the class's step (an admin's where it has one), or a new migration. */
+function adviceFor(input: FailureInput, codeClass: CodeClass, tr: Translator): string {
+  if (input.startAgain)
+    return tr.t('step.startAgain', {
+      // An ICU select key cannot have a hyphen.
+      class: codeClass === 'not-found' ? 'missing' : codeClass,
+      command: code(`/migrate create ${input.startAgain.connection}`),
+      kind: input.startAgain.kind,
+    });
+  const admin = `step.${codeClass}.admin`;
+  return input.canFixConnection && tr.has(admin) ? tr.t(admin) : tr.t(`step.${codeClass}`);
+}
+
+/**
+ * `/migrate explain`: the catalogue entry as written, its message as the title, what it means when
+ * that says more, the fix, and beside a translation the English of each. Returns the title line.
+ */
+function referenceLines(
+  display: ReturnType<typeof explainForDisplay>,
+  english: ReturnType<typeof explainForDisplay>['english'],
+  lines: string[],
+  tr: Translator,
+): string {
+  const limits = english ? TRANSLATED_LIMITS : LIMITS;
+  const message = messageOf(display.title, display.code);
+  const title = `${code(display.code)} *${escapeMrkdwn(truncate(message, limits.title))}*`;
+  lines.push(title);
+  const englishLine = (text: string) =>
+    tr.t('failure.english', { text: escapeMrkdwn(truncate(text, TRANSLATED_LIMITS.english)) });
+  if (english) lines.push(englishLine(messageOf(english.title, display.code)));
+  if (display.description && loose(display.description) !== loose(message))
+    lines.push(tr.t('failure.meaning', { text: escapeMrkdwn(truncate(display.description, limits.field)) }));
+  if (display.solution) {
+    lines.push(tr.t('failure.fix', { text: escapeMrkdwn(truncate(display.solution, limits.field)) }));
+    if (english) lines.push(englishLine(english.solution));
+  }
+  return title;
+}
+
+/** The class's next step with why, for a reference (an admin's where the class has one). */
+function referenceAdvice(input: FailureInput, codeClass: CodeClass, tr: Translator): string {
   const admin = `next.${codeClass}.admin`;
-  return canFixConnection && tr.has(admin) ? tr.t(admin) : tr.t(`next.${codeClass}`);
+  return input.canFixConnection && tr.has(admin) ? tr.t(admin) : tr.t(`next.${codeClass}`);
 }
 
 export function explainFailure(input: FailureInput): FailureExplanation {
   const tr = input.tr ?? ENGLISH;
   const display = explainForDisplay(input.code, input.httpStatus, tr.locale);
-  const codeClass = input.codeClass ?? classifyCode(display.code || undefined);
+  const quote = oneLine(input.providerMessage ?? '');
+  const codeClass =
+    input.codeClass ?? (display.known ? classifyCode(display.code) : (classifyMessage(quote) ?? 'unknown'));
   const nextStep = NEXT_STEPS[codeClass];
-  const english = display.english;
+  const english = input.reference ? display.english : undefined;
   const limits = english ? TRANSLATED_LIMITS : LIMITS;
   const lines: string[] = [];
-  const said: string[] = [];
+  let meaning: string;
 
-  if (display.known) {
+  if (display.known && input.reference) {
+    meaning = referenceLines(display, english, lines, tr);
+  } else if (display.known) {
     const message = messageOf(display.title, display.code);
-    lines.push(`${code(display.code)} *${escapeMrkdwn(truncate(message, limits.title))}*`);
-    said.push(message);
-    // The catalogue's English message under the translated one: what support and the console say.
-    if (english) {
-      const englishMessage = messageOf(english.title, display.code);
-      lines.push(
-        tr.t('failure.english', { text: escapeMrkdwn(truncate(englishMessage, TRANSLATED_LIMITS.english)) }),
-      );
-      said.push(englishMessage);
-    }
-    if (display.description && loose(display.description) !== loose(message)) {
-      lines.push(
-        tr.t('failure.meaning', { text: escapeMrkdwn(truncate(display.description, limits.field)) }),
-      );
-      said.push(display.description);
-    }
+    // What the code means: the catalogue's description says it without the fix, which follows.
+    const means = display.description || message;
+    meaning = `${code(display.code)} ${escapeMrkdwn(truncate(means, limits.title))}`;
+    lines.push(meaning);
     if (display.solution) {
       lines.push(tr.t('failure.fix', { text: escapeMrkdwn(truncate(display.solution, limits.field)) }));
-      said.push(display.solution);
-      if (english) {
+      if (english)
         lines.push(
           tr.t('failure.english', {
             text: escapeMrkdwn(truncate(english.solution, TRANSLATED_LIMITS.english)),
           }),
         );
-        said.push(english.solution);
-      }
     }
+    const catalogue = [message, means, display.solution ?? '', ...Object.values(display.english ?? {})];
+    if (quote && addsToCatalogue(quote, catalogue)) {
+      lines.push(`> ${escapeMrkdwn(truncate(quote, limits.quote))}`);
+    }
+  } else if (quote) {
+    // No code the catalogue knows: the provider's words are what it means (the code, if any, first).
+    const shown = display.code ? `${code(display.code)} ` : '';
+    meaning = `${shown}${escapeMrkdwn(truncate(quote, limits.quote))}`;
+    lines.push(meaning);
   } else {
-    lines.push(`:grey_question: ${escapeMrkdwn(truncate(display.title, limits.title))}`);
-  }
-
-  const quote = oneLine(input.providerMessage ?? '');
-  if (quote && !said.some((text) => loose(text) === loose(quote))) {
-    lines.push(`> ${escapeMrkdwn(truncate(quote, limits.quote))}`);
+    meaning = `:grey_question: ${escapeMrkdwn(truncate(display.title, limits.title))}`;
+    lines.push(meaning);
   }
 
   // One line each, so a provider's newline cannot split the inline code.
@@ -139,27 +212,47 @@ export function explainFailure(input: FailureInput): FailureExplanation {
     );
   }
 
-  const advice = adviceFor(codeClass, input.canFixConnection, tr);
-  lines.push(tr.t('failure.nextStep', { advice: escapeMrkdwn(advice) }));
+  // An unknown code with nothing else to go on already says where to look: not said twice.
+  const nothingToGoOn = !display.known && !quote && !input.startAgain;
+  if (!nothingToGoOn)
+    lines.push(
+      tr.t('failure.nextStep', {
+        // A reference says why the class fails as well; a failure's own lines already said it.
+        advice: input.reference
+          ? escapeMrkdwn(referenceAdvice(input, codeClass, tr))
+          : adviceFor(input, codeClass, tr),
+      }),
+    );
 
   // The fallback (notifications, screen readers) is in the reader's language too; the code leads it.
   const summary = display.known
-    ? `${display.code}: ${messageOf(display.title, display.code)}`
+    ? `${display.code}: ${display.description || messageOf(display.title, display.code)}`
     : quote || display.title;
   return {
     code: display.code,
     known: display.known,
     codeClass,
     nextStep,
+    meaning,
     lines,
     summary: truncate(summary, LIMITS.fallback),
   };
 }
 
+/**
+ * Puts the surface's lead (":x: *photos* failed at 38% at 08:12") and the code's meaning on one
+ * line, so the first line says what failed, when and why; `ownLine` keeps a lead that is a
+ * question of its own ("Did you mean …?") apart.
+ */
+function joined(explanation: FailureExplanation, lead: string | undefined, ownLine: boolean): string {
+  const [first, ...rest] = explanation.lines;
+  const head = lead ? (ownLine ? `${lead}\n${first}` : `${lead} ${first}`) : first;
+  return truncate([head, ...rest].join('\n'), LIMITS.section);
+}
+
 /** The explanation as one mrkdwn string, for a surface that builds its own section around it. */
-export function failureExplanationText(input: FailureInput, lead?: string): string {
-  const { lines } = explainFailure(input);
-  return truncate([lead, ...lines].filter(Boolean).join('\n'), LIMITS.section);
+export function failureExplanationText(input: FailureInput, lead?: string, ownLine = false): string {
+  return joined(explainFailure(input), lead, ownLine);
 }
 
 export interface RenderedFailure {
@@ -172,12 +265,15 @@ export interface RenderedFailure {
  * The explanation as a message: one section, led by `lead` when the surface has a headline of its
  * own (":x: photos failed at 38%"; already mrkdwn, escaped by the caller).
  */
-export function renderFailureExplanation(input: FailureInput, lead?: string): RenderedFailure {
+export function renderFailureExplanation(
+  input: FailureInput,
+  lead?: string,
+  ownLine = false,
+): RenderedFailure {
   const explanation = explainFailure(input);
-  const text = truncate([lead, ...explanation.lines].filter(Boolean).join('\n'), LIMITS.section);
   return {
     text: explanation.summary,
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: joined(explanation, lead, ownLine) } }],
     explanation,
   };
 }

@@ -89,6 +89,11 @@ export interface CardOptions {
   canFixConnection?: boolean;
   /** A task group's tasks counted by state, with its first failures (a watched group's card). */
   group?: GroupTally;
+  /**
+   * What its state allows whoever asks (default: `actions`, the buttons shown): a failure that
+   * allows neither Resume nor Retry gets a new migration as its next step.
+   */
+  allActions?: readonly ResourceAction[];
   /** The title its requester typed, where the provider named it itself: it leads the card. */
   title?: string;
 }
@@ -133,7 +138,7 @@ export function renderResourceCard(
   if (who) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: who }] });
   blocks.push({ type: 'section', fields: fields(resource, tr) });
   if (options.group) blocks.push(...groupTallyBlocks(resource, options.group, tr));
-  const error = errorSection(resource, tr, options.canFixConnection);
+  const error = errorSection(resource, tr, options.allActions ?? actions, options.canFixConnection);
   if (error) blocks.push(error);
   blocks.push({
     type: 'context',
@@ -238,6 +243,7 @@ function endpointText(e: MigrationResource['source']): string {
 function errorSection(
   r: MigrationResource,
   tr: Translator,
+  allActions: readonly ResourceAction[],
   canFixConnection?: boolean,
 ): SectionBlock | undefined {
   if (!r.lastError) return undefined;
@@ -245,13 +251,40 @@ function errorSection(
     ? { path: r.failedObjectList, bucket: r.destination.bucket }
     : undefined;
   return renderFailureExplanation(
-    { code: r.lastError.code, providerMessage: r.lastError.message, failedObjectList, canFixConnection, tr },
+    {
+      code: r.lastError.code,
+      providerMessage: r.lastError.message,
+      failedObjectList,
+      canFixConnection,
+      startAgain: startAgainIf(r, allActions, tr),
+      tr,
+    },
     tr.t('card.lastError'),
   ).blocks[0] as SectionBlock;
 }
 
-function actionsBlock(
-  r: MigrationResource,
+/**
+ * A failed resource its provider lets nobody resume or retry (an UpCloud job): the next step is a
+ * new migration on its connection, on the card and in the post alike.
+ */
+export function startAgainIf(
+  r: Pick<MigrationResource, 'connection' | 'kind' | 'state'>,
+  allActions: readonly ResourceAction[],
+  tr: Translator,
+): { connection: string; kind: string } | undefined {
+  if (r.state !== 'failed' || allActions.some((a) => a === 'resume' || a === 'retry')) return undefined;
+  return { connection: r.connection, kind: kindWords(r.kind, tr) };
+}
+
+/** What a card's buttons need to know of the resource (a watch post has the same facts). */
+type ButtonSubject = Pick<MigrationResource, 'connection' | 'kind' | 'id' | 'name' | 'state' | 'lastError'>;
+
+/**
+ * The card's buttons: the failure's main action first, the other actions, Watch (unless this is
+ * the watch's own card or post), Refresh. A failure post offers exactly these, as its card does.
+ */
+export function actionsBlock(
+  r: ButtonSubject,
   actions: readonly ResourceAction[],
   watch: boolean,
   tr: Translator,
@@ -263,7 +296,10 @@ function actionsBlock(
   // and Retry lead, as the next step.
   const offered: string[] = canFixConnection ? [...actions, 'fix-connection-keys'] : [...actions];
   const main = r.lastError
-    ? failureMainAction(explainFailure({ code: r.lastError.code }), offered)
+    ? failureMainAction(
+        explainFailure({ code: r.lastError.code, providerMessage: r.lastError.message }),
+        offered,
+      )
     : actions.find((a) => a === 'resume' || a === 'retry');
   const ordered = main ? [main as ResourceAction, ...actions.filter((a) => a !== main)] : [...actions];
   const fixKeys: Button[] =

@@ -29,6 +29,7 @@ export function renderShown(shown: Shown, options: { shared?: boolean; tr?: Tran
     blocks: renderResourceCard(resource, options.shared ? shown.actions : shown.mayUse, {
       title: shown.title,
       watch: options.shared || shown.mayWatch,
+      allActions: shown.actions,
       lastAction: shown.lastAction,
       // Only in a reply the asker alone sees: the channel's card offers what anyone may press.
       canFixConnection: !options.shared && shown.mayManage === true,
@@ -89,6 +90,7 @@ export function renderDeletePlan(
       text: tr.t('deletePlan.text', { verb: destructive, name }),
       blocks: renderResourceCard(resource, [destructive], {
         watch: false,
+        allActions: actions,
         notice: tr.t('deletePlan.notice', { verb: destructive }),
         tr,
       }),

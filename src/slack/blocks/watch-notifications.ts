@@ -1,5 +1,4 @@
 import type { Button, KnownBlock } from '@slack/types';
-import { classifyCode, NEXT_STEPS } from '../../catalogue/code-classes.js';
 import { ENGLISH, type MessageKey, type Translator } from '../../i18n/translator.js';
 import type { ResourceAction } from '../../providers/types.js';
 import { brokenFixParts } from '../../watcher/broken-channel.js';
@@ -22,7 +21,14 @@ import { slackDate } from './format.js';
 import { failedTaskLine } from './group-card.js';
 import { MESSAGE_TEXT_BUDGET, packLines } from './message-budget.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
-import { actionLabel, kindWords, renderResourceCard, resourceRef } from './resource-card.js';
+import {
+  actionLabel,
+  actionsBlock,
+  kindWords,
+  renderResourceCard,
+  resourceRef,
+  startAgainIf,
+} from './resource-card.js';
 import { stateLabelIn } from './state-words.js';
 
 /**
@@ -51,6 +57,7 @@ export function renderParentCard(card: CardFacts, tr: Translator = ENGLISH): Ren
   return {
     text: truncate(`${escapeMrkdwn(card.origin?.title ?? r.name)}: ${stateLabelIn(r.state, tr)}`, 3000),
     blocks: renderResourceCard(r, card.ended ? [] : card.actions, {
+      allActions: card.actions,
       title: card.origin?.title,
       notice: `${notice}${origin}`,
       withActions: !card.ended,
@@ -114,10 +121,7 @@ export function renderEventReply(note: EventNote, tr: Translator = ENGLISH): Ren
       lines.push(tr.t('watch.retrying', { name, run: String(note.run), at: pct, by }));
       break;
     case 'failed':
-      lines.push(...failureLines(r, name, pct, tr));
-      // The failure's class picks what may help; a permissions or configuration failure offers no retry.
-      buttons = eventButtons(r, actions, failureButtons(r.lastError?.code), tr);
-      break;
+      return renderFailedReply(note, name, pct, tr);
     case 'succeeded':
       lines.push(...completionLines(r, name, tr));
       break;
@@ -186,34 +190,41 @@ function transferred(r: ResourceFacts, tr: Translator): string {
 }
 
 /**
- * The failure in the thread and the channel reads as on the card and in `/migrate explain`: the
- * catalogue's message with the code once, what it means, the fix, the provider's words quoted once,
- * where the failed objects are, and the next step its class calls for.
+ * The failure in the thread and the channel reads as on the card and in `/migrate explain`, each
+ * sentence once: what failed, when and what its code means on the first line; then the fix, the
+ * provider's words if they add something, where the failed objects are, and the next step. The
+ * objects in small print, and the card's own buttons, so the post and the card offer the same.
  */
-function failureLines(r: ResourceFacts, name: string, pct: string, tr: Translator): string[] {
+function renderFailedReply(note: EventNote, name: string, pct: string, tr: Translator): Rendered {
+  const { resource: r, actions, at } = note;
+  const lead = tr.t('watch.failedWhen', { name, at: pct, when: slackDate(new Date(at)) });
+  const text = failureExplanationText(
+    {
+      code: r.lastError?.code,
+      providerMessage: r.lastError?.message,
+      failedObjectList: r.failedObjectList
+        ? { path: r.failedObjectList, bucket: r.destinationBucket }
+        : undefined,
+      startAgain: startAgainIf(r, actions, tr),
+      tr,
+    },
+    lead,
+  );
   const skipped = r.objects.skipped ? tr.t('watch.skipped', { n: tr.count(r.objects.skipped) }) : '';
-  const lead = [
-    tr.t('watch.failed', { name, at: pct }),
-    tr.t('watch.failedObjects', {
-      failed: tr.count(r.objects.failed ?? 0),
-      done: tr.count(r.objects.done),
-      total: tr.count(r.objects.total),
-      skipped,
-    }),
-  ].join('\n');
-  return [
-    failureExplanationText(
-      {
-        code: r.lastError?.code,
-        providerMessage: r.lastError?.message,
-        failedObjectList: r.failedObjectList
-          ? { path: r.failedObjectList, bucket: r.destinationBucket }
-          : undefined,
-        tr,
-      },
-      lead,
-    ),
-  ];
+  const objects = tr.t('watch.failedObjects', {
+    failed: tr.count(r.objects.failed ?? 0),
+    done: tr.count(r.objects.done),
+    total: tr.count(r.objects.total),
+    skipped,
+  });
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `${objects} · ${code(resourceRef(r))}` }] },
+      actionsBlock(r, actions, false, tr),
+    ],
+  };
 }
 
 function completionLines(r: ResourceFacts, name: string, tr: Translator): string[] {
@@ -234,13 +245,6 @@ function completionLines(r: ResourceFacts, name: string, tr: Translator): string
   if (r.failedObjectList && r.objects.failed)
     lines.push(tr.t('watch.failedListed', { path: code(r.failedObjectList) }));
   return lines;
-}
-
-/** A code the catalogue does not know: nothing says retrying is useless, so both stay on offer. */
-function failureButtons(errorCode: string | undefined): ResourceAction[] {
-  const codeClass = classifyCode(errorCode);
-  if (codeClass === 'unknown') return ['retry', 'resume'];
-  return NEXT_STEPS[codeClass].main.filter((s): s is 'resume' | 'retry' => s === 'resume' || s === 'retry');
 }
 
 /** The card's own action ids (`resource.*`) and words (Resume, not Start), so the listeners handle them. */

@@ -87,7 +87,11 @@ export const explainCommand = defineSubcommand<{ code: string; share: boolean }>
           lookup.kind === 'corrected'
             ? `:mag: ${tr.t('explain.didYouMean', { code: code(lookup.code) })}`
             : undefined;
-        const { text, blocks } = renderFailureExplanation({ code: lookup.code, canFixConnection, tr }, lead);
+        const { text, blocks } = renderFailureExplanation(
+          { code: lookup.code, canFixConnection, reference: true, tr },
+          lead,
+          true,
+        );
         const fallback =
           lookup.kind === 'corrected' ? `${tr.t('explain.didYouMean', { code: lookup.code })} ${text}` : text;
         await ctx.reply({ text: truncate(fallback, 300), blocks, share });
