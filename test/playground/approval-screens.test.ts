@@ -1,0 +1,156 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHANNEL, TEAM } from '../../dev/playground/people.js';
+import { startPlayground } from '../../dev/playground/start-playground.js';
+
+/**
+ * Issue 39 §3 as people see it: the approver's Home tab with what waits for them, and the modal
+ * Reject opens, at desk (1280 px) and phone (390×844) width, in English and Korean. Screenshots go
+ * to test-artifacts/screens/; each view is also checked for sideways overflow.
+ */
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.resolve('test-artifacts', 'screens');
+const WAIT_MS = 45_000;
+const ALICE = 'U0ALICE01';
+
+let playground: Awaited<ReturnType<typeof startPlayground>>;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium (CI does), or set CHROMIUM_PATH.`);
+  mkdirSync(SHOTS, { recursive: true });
+  playground = await startPlayground({ PORT: '0', STORE_URL: 'memory://', LOG_LEVEL: 'silent' });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+    ],
+    timeout: 30_000,
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(WAIT_MS);
+  await page.goto(playground.info.pageUrl);
+  await page.locator('#live-label', { hasText: 'live' }).waitFor();
+  // Alice asks for an OMS task; OMS names it itself, so only her title says what it is for.
+  await playground.bot.deps.approvals.request({
+    team: TEAM.id,
+    requester: ALICE,
+    channel: CHANNEL.id,
+    connection: 'hw-sim',
+    kind: 'task',
+    request: {
+      task_type: 'prefix',
+      src_node: { cloud_type: 'AWS', region: 'us-east-1', bucket: 'acme-photos', object_key: ['2024/'] },
+      dst_node: { region: 'cn-north-4', bucket: 'photos-obs' },
+      description: 'Q4 photo backfill for the EU catalogue',
+    },
+    op: 'screens1',
+    impact: { objects: 1204, bytes: 81_000_000_000, prefixes: 1, complete: true },
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await playground?.stop();
+});
+
+const noSidewaysScroll = () =>
+  page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth + 1');
+
+async function actAs(name: string): Promise<void> {
+  await page.locator('.user-button', { hasText: name }).click();
+  await page.locator('.user-button[aria-pressed="true"]', { hasText: name }).waitFor();
+}
+
+/** Opens the app's Home tab afresh (Slack sends app_home_opened each time). */
+async function openHome(waiting: string): Promise<void> {
+  await page.locator('.sidebar-item[data-nav="channel"]').click();
+  await page.locator('.sidebar-item[data-nav="app"]').click();
+  await page.locator('.tab[data-tab="home"]').click();
+  await page.locator('#home .blocks', { hasText: waiting }).waitFor();
+}
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
+
+describe('approvals as the approver sees them', { timeout: 180_000 }, () => {
+  for (const [locale, waiting, reject, rejectTitle] of [
+    ['en-US', 'Waiting for your approval', 'Reject', 'Reject request'],
+    ['ko-KR', '내 승인을 기다리는 요청', '거절', '요청 거절'],
+  ] as const) {
+    it(`${locale}: the Home tab lists the request with Approve and Reject; Reject asks why`, async () => {
+      await actAs('Bob');
+      await page.locator('#language-switch').selectOption(locale);
+      await expect.poll(() => page.locator('#language-switch').inputValue()).toBe(locale);
+      const tag = locale.slice(0, 2);
+      try {
+        for (const [width, height, size] of [
+          [1280, 900, 'desk'],
+          [390, 844, 'phone'],
+        ] as const) {
+          await page.setViewportSize({ width, height });
+          await openHome(waiting);
+          const home = page.locator('#home .blocks');
+          expect(await home.innerText()).toContain('Q4 photo backfill for the EU catalogue');
+          await shot(`home-approvals-${tag}-${size}`);
+          expect(await noSidewaysScroll()).toBe(true);
+          await home.locator('.bk-button', { hasText: reject }).first().click();
+          const modal = page.locator('#modal-layer .modal');
+          await modal.locator('.modal-title', { hasText: rejectTitle }).waitFor();
+          await shot(`reject-modal-${tag}-${size}`);
+          expect(await noSidewaysScroll()).toBe(true);
+          const box = (await modal.boundingBox())!;
+          expect(box.x).toBeGreaterThanOrEqual(0);
+          expect(box.x + box.width).toBeLessThanOrEqual(width + 1);
+          await modal.locator('.modal-cancel').click();
+          await modal.waitFor({ state: 'detached' });
+        }
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 900 });
+        await page.locator('#language-switch').selectOption('en-US');
+      }
+    });
+  }
+
+  it('the approver’s direct message, then a rejection with its reason in the requester’s', async () => {
+    await actAs('Bob');
+    await page.locator('.sidebar-item[data-nav="app"]').click();
+    await page.locator('.tab[data-tab="messages"]').click();
+    await page.locator('#dm-messages .message', { hasText: 'asks you to approve' }).waitFor();
+    await shot('approver-dm-en-desk');
+    await openHome('Waiting for your approval');
+    await page.locator('#home .bk-button', { hasText: 'Reject' }).first().click();
+    const modal = page.locator('#modal-layer .modal');
+    await modal
+      .locator('textarea, input')
+      .first()
+      .fill('Wrong destination: use photos-archive, then ask again.');
+    await modal.locator('.modal-submit').click();
+    await modal.waitFor({ state: 'detached' });
+    await page.locator('#home .blocks', { hasText: 'Rejected.' }).waitFor();
+    await actAs('Alice');
+    await page.locator('.tab[data-tab="messages"]').click();
+    const told = page.locator('#dm-messages .message', { hasText: 'rejected your request' });
+    await told.waitFor();
+    expect(await told.innerText()).toContain('Wrong destination: use photos-archive, then ask again.');
+    await shot('requester-rejected-dm-en-desk');
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await told.scrollIntoViewIfNeeded();
+      await shot('requester-rejected-dm-en-phone');
+      expect(await noSidewaysScroll()).toBe(true);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+});
