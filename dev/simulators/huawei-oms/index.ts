@@ -15,10 +15,10 @@ import { SimGatewayAuth, type SimIamUser, TOKEN_EXPIRY_READING } from './auth.js
 import { DEFAULT_BUCKETS, registerCatalogRoutes, type SimBucket, SimBuckets } from './catalog.js';
 import { DEFAULT_LIMITS, omsError, type Routes, type SimContext, type SimLimits } from './common.js';
 import { documentedExamples } from './documented-examples.js';
+import { registerTaskGroupRoutes } from './group-routes.js';
 import {
   advanceTaskGroup,
   newTaskGroup,
-  registerTaskGroupRoutes,
   type SeedTaskGroup,
   type SimTaskGroup,
   seedTaskGroupSchema,
@@ -118,7 +118,7 @@ const PROJECT = '/v2/:project_id';
  * Huawei OMS v2 served on loopback, faithful to seed 002 §5: all 33 operations behind the API
  * Gateway's auth (AK/SK or IAM token), the documented parameter limits, state rules and error codes
  * (§6.2), and tasks, task groups and synchronization tasks that move through their states over
- * (virtual) time. Resource routes live in tasks.ts, groups.ts, sync-tasks.ts and catalog.ts.
+ * (virtual) time. Resource routes live in tasks.ts, group-routes.ts, sync-tasks.ts and catalog.ts.
  */
 export class OmsSimulator extends Simulator implements SimContext {
   readonly tasks = new Map<string, SimTask>();
