@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import type { Connection } from '../../src/connections/connection.js';
-import { PoolRegistry } from '../../src/providers/http/http-client.js';
+import { type OutgoingRequest, PoolRegistry } from '../../src/providers/http/http-client.js';
 import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
 import { formatSdkDate, signHuaweiRequest } from '../../src/providers/huawei-oms/signer.js';
 import { captureLogger } from '../helpers/capture-logger.js';
@@ -91,5 +91,41 @@ describe('a sub-project reached with AK/SK (seed 002 Table 3-3)', () => {
     });
     const page = await hw.list({ kind: 'task', limit: 10, offset: 0 });
     expect(page.resources.length).toBeGreaterThan(0);
+  });
+});
+
+describe('an endpoint with a base path (https://gw.example.com/oms) keeps X-Project-ID (Table 3-3)', () => {
+  // Endpoints with a base path are allowed (MIGRATE_BOT_ALLOWED_ENDPOINTS, the connections file):
+  // the wire path is /oms/v2/{project_id}/…, and the header must not depend on where the API sits.
+  it('list, show and the connection check send it, and sign it', async () => {
+    const seen: OutgoingRequest[] = [];
+    const transport = async (request: OutgoingRequest) => {
+      seen.push({ ...request, headers: { ...request.headers } });
+      const path = request.url.pathname;
+      const text = path.endsWith('/tasks')
+        ? JSON.stringify({ tasks: [], count: 0 })
+        : JSON.stringify({ id: 1, name: 't', status: 2 });
+      return { status: 200, headers: { 'content-type': 'application/json' }, text };
+    };
+    const hw = new HuaweiOmsProvider(
+      {
+        name: 'hw-gw',
+        provider: 'huawei-oms',
+        endpoint: 'https://gw.example.com/oms',
+        projectId: SUB_PROJECT,
+        auth: { type: 'aksk', accessKey: AK, secretKey: SK },
+        storage: {},
+      },
+      { pools, logger, transport },
+    );
+    await hw.list({ kind: 'task', limit: 10, offset: 0 });
+    await hw.get('task', '1').catch(() => undefined);
+    await hw.checkConnection().catch(() => undefined);
+    const projectCalls = seen.filter((r) => r.url.pathname.startsWith(`/oms/v2/${SUB_PROJECT}/`));
+    expect(projectCalls.length).toBeGreaterThanOrEqual(2);
+    for (const request of projectCalls) {
+      expect(request.headers['x-project-id'], request.pathWithQuery).toBe(SUB_PROJECT);
+      expect(request.headers.authorization).toMatch(/SignedHeaders=[^,]*x-project-id/);
+    }
   });
 });

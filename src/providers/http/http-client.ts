@@ -66,8 +66,12 @@ export interface HttpClientOptions {
   baseUrl: string;
   pools: PoolRegistry;
   logger: Logger;
-  /** Adds auth headers to each attempt (timestamps and signatures must be fresh per attempt). */
-  authenticate: (request: OutgoingRequest) => Promise<void> | void;
+  /**
+   * Adds auth headers to each attempt (timestamps and signatures must be fresh per attempt). `call`
+   * is the request as the operation made it: its `path` is below the endpoint, without the
+   * endpoint's own base path (`https://gw/oms` sends `/oms/v2/…`; `call.path` is `/v2/…`).
+   */
+  authenticate: (request: OutgoingRequest, call: HttpRequest) => Promise<void> | void;
   /** Reads the provider's own error body. */
   parseError: (response: HttpResponse) => ParsedProviderError;
   timeouts?: HttpTimeouts;
@@ -287,7 +291,7 @@ export class HttpClient {
       },
       body,
     };
-    await this.#options.authenticate(outgoing);
+    await this.#options.authenticate(outgoing, request);
     const started = performance.now();
     const lanes = this.#options.pools.lanesFor(this.#options.provider);
     const { status, headers, text } = await (lanes

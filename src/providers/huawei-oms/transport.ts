@@ -68,7 +68,7 @@ export abstract class OmsTransport {
       logger: deps.logger,
       transport: deps.transport,
       parseError: parseOmsError,
-      authenticate: async (request) => {
+      authenticate: async (request, call) => {
         // Seed 002 §3 makes Content-Type mandatory on every request, and the official SDK always
         // sends it, bodiless GET and DELETE included. Set before signing: every header is signed.
         request.headers['content-type'] ??= 'application/json';
@@ -76,8 +76,8 @@ export abstract class OmsTransport {
           // Table 3-3: "The X-Project-ID field is mandatory in the request header for accessing
           // resources in a sub-project through AK/SK-based authentication". The SDK's BasicCredentials
           // always adds it before signing (so it is signed); an IAM token carries its project itself.
-          if (request.url.pathname.startsWith(`${this.projectPath}/`))
-            request.headers['x-project-id'] = projectId;
+          // Decided on the call's own path: the wire path also holds the endpoint's base path.
+          if (call.path.startsWith(`${this.projectPath}/`)) request.headers['x-project-id'] = projectId;
           signWithAkSk(request, auth, now());
         } else if (this.#tokens) request.headers['x-auth-token'] = await this.#tokens.get();
       },
