@@ -291,6 +291,20 @@ describe('Reject asks why, and the requester hears it', () => {
   });
 });
 
+describe('the Home tab’s resource rows', () => {
+  it('lead with the typed title, the provider’s name beside the reference', async () => {
+    const task = t.oms.addTask({ name: 'task_1795650490367_9', status: 2, progress: 0.4 });
+    await t.bot.deps.approvals.titles.note(
+      TEAM,
+      { connection: 'hw-prod', kind: 'task', id: task.id },
+      'EU logs',
+    );
+    const text = JSON.stringify((await publishedHome(VIEWER)).blocks);
+    expect(text).toContain(`*EU logs* `);
+    expect(text).toContain(`\`hw-prod:${task.id}\` \`task_1795650490367_9\``);
+  });
+});
+
 describe('the completion report', () => {
   it('leads with the typed title and keeps the provider’s name beside the reference', () => {
     const rendered = renderCompletionReport({

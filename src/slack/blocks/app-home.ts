@@ -8,7 +8,7 @@ import { encodeResourceButton } from '../resource-button.js';
 import { type PendingApprovalRow, pendingApprovalBlocks } from './approval-home.js';
 import { progressBar } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
-import { resourceRef } from './resource-card.js';
+import { displayName, resourceRef } from './resource-card.js';
 import { stateLabelIn } from './state-words.js';
 import { workspaceUseLines } from './workspace-use.js';
 
@@ -35,6 +35,8 @@ export interface HomeView {
   brokenWatches?: BrokenWatchRow[];
   /** The workspace's watches and subscriptions against its caps (absent when the store did not answer). */
   use?: WorkspaceUse;
+  /** Titles requesters typed, by `connection:id`, where the provider named the resource itself. */
+  titles?: ReadonlyMap<string, string>;
 }
 
 export interface BrokenWatchRow {
@@ -123,7 +125,7 @@ export function renderAppHome(view: HomeView, tr: Translator = ENGLISH, notice?:
     blocks.push(
       ...orderForTriage(rows)
         .slice(0, HOME_ROWS)
-        .map((r) => resourceRow(r, tr)),
+        .map((r) => resourceRow(r, tr, view.titles?.get(resourceRef(r)))),
     );
   }
   if (view.unreadable.length > 0) {
@@ -150,7 +152,8 @@ function section(title: string, body: string): KnownBlock {
   };
 }
 
-function resourceRow(r: MigrationResource, tr: Translator): KnownBlock {
+function resourceRow(r: MigrationResource, tr: Translator, title?: string): KnownBlock {
+  const named = displayName(r.name, title);
   const progress =
     r.progress !== undefined ? `${progressBar(r.progress, 8)} ${tr.percent(r.progress)} · ` : '';
   const error = r.lastError?.code ? ` · ${code(r.lastError.code)}` : '';
@@ -159,7 +162,7 @@ function resourceRow(r: MigrationResource, tr: Translator): KnownBlock {
     text: {
       type: 'mrkdwn',
       text: truncate(
-        `*${escapeMrkdwn(r.name)}* ${stateLabelIn(r.state, tr)}\n${progress}${tr.t('home.ofBytes', { done: tr.bytes(r.bytes.done), total: tr.bytes(r.bytes.total) })}${error} · ${code(resourceRef(r))}`,
+        `*${escapeMrkdwn(named.lead)}* ${stateLabelIn(r.state, tr)}\n${progress}${tr.t('home.ofBytes', { done: tr.bytes(r.bytes.done), total: tr.bytes(r.bytes.total) })}${error} · ${code(resourceRef(r))}${named.beside ? ` ${code(named.beside)}` : ''}`,
         3000,
       ),
     },

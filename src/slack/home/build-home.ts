@@ -78,6 +78,7 @@ export async function buildHome(deps: AppDeps, who: { teamId: string; userId: st
     }),
   );
   const all = results.flatMap((r) => r.resources);
+  const titles = await deps.approvals.titles.many(who.teamId, all).catch(() => undefined);
   // From the watcher's store only (no provider call): a store outage must not keep the tab closed.
   const watches = await deps.watcher.list(who.teamId).catch(() => []);
   return {
@@ -92,6 +93,7 @@ export async function buildHome(deps: AppDeps, who: { teamId: string; userId: st
     }),
     use: await deps.watcher.usage(who.teamId).catch(() => undefined),
     unreadable: results.filter((r) => r.health.problem).map((r) => r.health.name),
+    titles,
     brokenWatches: watches.flatMap((r) =>
       r.broken
         ? [
