@@ -9,6 +9,11 @@ export interface CompletionReport {
   state: MigrationResource['state'];
   durationSeconds?: number;
   averageBytesPerSecond?: number;
+  /**
+   * `run`: the provider's bytes over its elapsed time. `watched`: bytes the watcher saw move over
+   * the time it watched, used when the provider's figures contradict what was measured.
+   */
+  averageOver?: 'run' | 'watched';
   peakBytesPerSecond?: number;
   bytesMoved?: number;
   bytesTotal?: number;
@@ -35,11 +40,20 @@ export function completionReport(
   const sampledSeconds = first && last && last.at > first.at ? (last.at - first.at) / 1000 : undefined;
   const durationSeconds = resource.elapsedSeconds ?? sampledSeconds;
   const bytesMoved = resource.bytes.done ?? last?.bytes;
-  const averageBytesPerSecond =
+  const wholeRun =
     durationSeconds && durationSeconds > 0 && bytesMoved !== undefined
       ? bytesMoved / durationSeconds
       : undefined;
-  const peak = rates.reduce((max, r) => Math.max(max, r.bytesPerSecond), 0);
+  const watched =
+    first && last && sampledSeconds ? Math.max(0, last.bytes - first.bytes) / sampledSeconds : undefined;
+  const peak = rates.length > 0 ? Math.max(...rates.map((r) => r.bytesPerSecond)) : undefined;
+  // An average above every rate the watcher measured is not an average: the provider's elapsed time
+  // does not cover all the bytes it counts (bytes moved before a restart or before the counter
+  // started). The card's speed and the chart show what was measured, so the report does too.
+  // (Within 10 %, sampling error, the provider's figure stands.)
+  const trusted = wholeRun !== undefined && (peak === undefined || wholeRun <= 1.1 * peak);
+  const averageBytesPerSecond = trusted ? wholeRun : (watched ?? wholeRun);
+  const averageOver = averageBytesPerSecond === undefined ? undefined : trusted ? 'run' : 'watched';
   return {
     id: resource.id,
     name: resource.name,
@@ -47,13 +61,9 @@ export function completionReport(
     state: resource.state,
     durationSeconds,
     averageBytesPerSecond,
-    // Samples that cover only part of the run can peak below the whole run's average: a peak that
-    // contradicts the average is left out rather than shown (within 10 %, sampling error, it is the
-    // average: a peak is never shown below it).
-    peakBytesPerSecond:
-      rates.length > 0 && (averageBytesPerSecond === undefined || peak >= 0.9 * averageBytesPerSecond)
-        ? Math.max(peak, averageBytesPerSecond ?? 0)
-        : undefined,
+    ...(averageOver ? { averageOver } : {}),
+    // The highest rate between two polls; never below the average shown beside it.
+    peakBytesPerSecond: peak === undefined ? undefined : Math.max(peak, averageBytesPerSecond ?? 0),
     bytesMoved,
     bytesTotal: resource.bytes.total,
     objectsMoved: resource.objects.done,

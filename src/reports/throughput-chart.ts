@@ -11,10 +11,41 @@ function chartLibraries() {
   return libraries;
 }
 
-/** Binary units, as the report beside the chart and the cards give speeds ("382 MiB/s"). */
-const MIB = 1024 * 1024;
+/** Binary units, as the report beside the chart and the cards give speeds ("64 MiB/s"). */
+const RATE_UNITS = [
+  { symbol: 'GiB/s', bytes: 1024 ** 3 },
+  { symbol: 'MiB/s', bytes: 1024 ** 2 },
+  { symbol: 'KiB/s', bytes: 1024 },
+] as const;
 /** A font every image with Debian's fonts-dejavu-core has (the Dockerfile installs it). */
 const FONT = 'DejaVu Sans';
+
+/** The x axis's title for each unit of elapsed time, in the reader's language. */
+export interface ChartAxisTitles {
+  seconds: string;
+  minutes: string;
+  hours: string;
+}
+
+const ENGLISH_AXES: ChartAxisTitles = {
+  seconds: 'seconds since start',
+  minutes: 'minutes since start',
+  hours: 'hours since start',
+};
+
+/** Elapsed time in the unit that gives whole, readable ticks: seconds up to 2 min, minutes up to 3 h. */
+export function elapsedUnit(spanSeconds: number): { unit: keyof ChartAxisTitles; seconds: number } {
+  if (spanSeconds < 120) return { unit: 'seconds', seconds: 1 };
+  if (spanSeconds < 3 * 3600) return { unit: 'minutes', seconds: 60 };
+  return { unit: 'hours', seconds: 3600 };
+}
+
+/**
+ * Drawn at 360 × 150 and rasterised at 3×: Slack shows the image about 350 px wide on a 390 px
+ * phone, so the 14 px labels stay about 13 px there and a desk shows it sharp. Few ticks, so the
+ * labels do not crowd.
+ */
+const SIZE = { width: 360, height: 150, zoom: 3, label: 14, axisTitle: 13, title: 15 } as const;
 
 /**
  * The completion report's chart: throughput over the task's elapsed time, as a PNG for Slack's file
@@ -23,37 +54,55 @@ const FONT = 'DejaVu Sans';
  */
 export async function throughputChartPng(
   samples: readonly ThroughputSample[],
-  options: { title: string; width?: number; height?: number } = { title: 'Throughput' },
+  options: { title: string; axes?: ChartAxisTitles; width?: number; height?: number } = {
+    title: 'Throughput',
+  },
 ): Promise<Buffer> {
   const [vega, vegaLite, { Resvg }] = await chartLibraries();
   const rates = ratesOf(samples);
-  const hours = (rates.at(-1)?.elapsedSeconds ?? 0) >= 3 * 3600;
-  const values = rates.map((r) => ({
-    elapsed: hours ? r.elapsedSeconds / 3600 : r.elapsedSeconds / 60,
-    mibps: r.bytesPerSecond / MIB,
-  }));
+  const time = elapsedUnit(rates.at(-1)?.elapsedSeconds ?? 0);
+  const peak = Math.max(0, ...rates.map((r) => r.bytesPerSecond));
+  const rate = RATE_UNITS.find((u) => peak >= u.bytes) ?? RATE_UNITS[2];
+  // The chart starts at 0 (the first sample), so the first rate is drawn from the start of its interval.
+  const values = [
+    ...(rates.length > 0 ? [{ elapsed: 0, rate: rates[0]!.bytesPerSecond / rate.bytes }] : []),
+    ...rates.map((r) => ({ elapsed: r.elapsedSeconds / time.seconds, rate: r.bytesPerSecond / rate.bytes })),
+  ];
+  const axis = {
+    labelFontSize: SIZE.label,
+    titleFontSize: SIZE.axisTitle,
+    titleFontWeight: 'normal' as const,
+  };
   const spec: VegaLite.TopLevelSpec = {
-    width: options.width ?? 560,
-    height: options.height ?? 180,
-    title: { text: options.title, anchor: 'start', fontSize: 14 },
+    width: options.width ?? SIZE.width,
+    height: options.height ?? SIZE.height,
+    title: { text: options.title, anchor: 'start', fontSize: SIZE.title },
     background: 'white',
     config: { font: FONT, axis: { labelFont: FONT, titleFont: FONT }, title: { font: FONT } },
     data: { values },
-    mark: { type: 'area', line: true, opacity: 0.35, interpolate: 'monotone' },
+    mark: { type: 'area', line: true, opacity: 0.35, interpolate: 'step-before' },
     encoding: {
       x: {
         field: 'elapsed',
         type: 'quantitative',
-        title: hours ? 'hours since start' : 'minutes since start',
+        title: (options.axes ?? ENGLISH_AXES)[time.unit],
+        scale: { nice: true, zero: true },
+        axis: { ...axis, tickCount: 4, tickMinStep: 1, format: 'd' },
       },
-      y: { field: 'mibps', type: 'quantitative', title: 'MiB/s' },
+      y: {
+        field: 'rate',
+        type: 'quantitative',
+        title: rate.symbol,
+        scale: { zero: true, nice: true },
+        axis: { ...axis, tickCount: 3, format: '~r' },
+      },
     },
   };
   const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
     return new Resvg(svg, {
-      fitTo: { mode: 'zoom', value: 2 },
+      fitTo: { mode: 'zoom', value: SIZE.zoom },
       font: { loadSystemFonts: true, defaultFontFamily: FONT },
     })
       .render()

@@ -63,6 +63,38 @@ describe('a watched task that finishes', () => {
     expect(t.fakeSlack.files.uploads.filter((u) => u.filename === upload.filename)).toHaveLength(1);
   });
 
+  it('gives the average the card and the chart show, and a peak (issue 39)', async () => {
+    // Half done before the watch began, none of it in the provider's elapsed time: bytes over
+    // elapsed time was "Average 405 MiB/s" beside a card and a chart at 64 MiB/s, and no peak.
+    const GiB = 1024 ** 3;
+    const task = t.oms.addTask({
+      name: 'half-done',
+      status: 2,
+      progress: 0.5,
+      totalSize: 8 * GiB,
+      speed: 64 * 1024 ** 2,
+    });
+    const card = await t.ask(`status ${task.id}`, { userId: OPERATOR });
+    expect(JSON.stringify(card)).toContain('64.0 MiB/s');
+    await t.ask(`watch ${task.id}`, { userId: OPERATOR });
+    for (let i = 0; i < 8 && t.oms.tasks.get(task.id)!.status !== 5; i++) {
+      t.oms.clock.advance(10_000);
+      await t.bot.deps.watcher.runCycle();
+    }
+    t.oms.clock.advance(60_000);
+    await t.bot.deps.watcher.runCycle();
+    const report = await t.fakeSlack.waitFor(() =>
+      notifications(t.fakeSlack).find((n) => n.key.endsWith(':report') && n.key.includes(task.id)),
+    );
+    const fields = JSON.stringify(report.body.blocks);
+    // What the watcher measured (the last poll ends after the task did): at most the card's speed.
+    const average = /\*Average while watched\*\\n([\d.]+) MiB\/s/.exec(fields)?.[1];
+    expect(Number(average)).toBeGreaterThan(50);
+    expect(Number(average)).toBeLessThanOrEqual(64);
+    expect(fields).toMatch(/\*Peak\*\\n(63\.[5-9]|64\.[0-4]) MiB\/s/);
+    expect(fields).not.toMatch(/\d{3}(\.\d)? MiB\/s/);
+  });
+
   it('keeps a sample only when the bytes moved', async () => {
     const task = t.oms.addTask({ name: 'idle-samples', status: 2, totalSize: 400 * 1024 ** 3, speed: 0 });
     await t.ask(`watch ${task.id}`, { userId: OPERATOR });

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
+import type { ChartAxisTitles } from '../../reports/throughput-chart.js';
 import type { ReportNote } from '../../watcher/notification.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { displayName } from './resource-card.js';
@@ -31,7 +32,10 @@ export function renderCompletionReport(note: ReportNote, tr: Translator = ENGLIS
         : tr.t('report.movedOf', { moved: tr.bytes(r.bytesMoved), total: tr.bytes(r.bytesTotal) });
   const facts: [string, string | undefined][] = [
     [tr.t('report.duration'), r.durationSeconds === undefined ? undefined : tr.duration(r.durationSeconds)],
-    [tr.t('report.average'), rate(r.averageBytesPerSecond)],
+    [
+      tr.t(r.averageOver === 'watched' ? 'report.averageWatched' : 'report.average'),
+      rate(r.averageBytesPerSecond),
+    ],
     [tr.t('report.peak'), rate(r.peakBytesPerSecond)],
     [tr.t('report.moved'), moved],
     [tr.t('report.objects'), r.objectsMoved === undefined ? undefined : tr.count(r.objectsMoved)],
@@ -62,15 +66,20 @@ export function renderCompletionReport(note: ReportNote, tr: Translator = ENGLIS
   };
 }
 
-/** The chart's file name and title; the alt text says what it shows for screen readers. */
+/** The chart's file name, title and axis titles; the alt text says what it shows for screen readers. */
 export function chartLabels(
   note: ReportNote,
   tr: Translator = ENGLISH,
-): { filename: string; title: string; altText: string } {
+): { filename: string; title: string; altText: string; axes: ChartAxisTitles } {
   const safe = note.report.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60);
   return {
     filename: `throughput-${safe}.png`,
     title: truncate(tr.t('report.chartTitle', { name: note.report.name }), 200),
     altText: truncate(tr.t('report.chartAlt', { name: note.report.name }), 1000),
+    axes: {
+      seconds: tr.t('report.chartSeconds'),
+      minutes: tr.t('report.chartMinutes'),
+      hours: tr.t('report.chartHours'),
+    },
   };
 }
