@@ -713,7 +713,9 @@ describe('who may create', () => {
   it('a viewer cannot create: no modal, a clear refusal', async () => {
     const opens = t.fakeSlack.callsTo('views.open').length;
     const answer = await t.ask('create', { userId: VIEWER });
-    expect(String(answer.text)).toContain('You need the operator role in <#C0FAKE001> to ask for new migrations');
+    expect(String(answer.text)).toContain(
+      'You need the operator role in <#C0FAKE001> to ask for new migrations',
+    );
     expect(t.fakeSlack.callsTo('views.open')).toHaveLength(opens);
   });
 
