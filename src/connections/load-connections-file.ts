@@ -128,8 +128,15 @@ export function parseConnections(
     const key = `${c.team ?? '*'}/${c.name}`;
     if (seen.has(key)) problems.push(`${where}: the name ${c.name} is used twice in the same workspace`);
     seen.add(key);
-    for (const key of providerDefinition(c.provider).connect.fileRequires ?? []) {
+    const connect = providerDefinition(c.provider).connect;
+    for (const key of connect.fileRequires ?? []) {
       if (!(c as Record<string, unknown>)[key]) problems.push(`${where}: ${c.provider} needs ${key}`);
+    }
+    // The connect form's own rules, so a value the form refuses (an OMS project id `..`) is refused here too.
+    for (const field of connect.fields) {
+      const value = (c as Record<string, unknown>)[field.key];
+      if (field.check?.type === 'pattern' && typeof value === 'string' && !field.check.pattern.test(value))
+        problems.push(`${where}: ${field.key}: ${field.check.message}`);
     }
     const storageRef = (ref: string | undefined, role: string) => {
       if (!ref) return undefined;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
+import { parseConnections } from '../../src/connections/load-connections-file.js';
 import { ConnectBot, ENCRYPTION_KEY } from '../harness/connect-bot.js';
 import { messageText } from '../harness/test-bot.js';
 
@@ -62,5 +63,38 @@ describe('the connect form takes any project id the seed allows (1 to 1,024 char
     // (here the simulator, with another project) refuses as a project, not as a malformed field.
     const longest = await c.submit(form, values('hw-longest', 'b'.repeat(1024)));
     expect(errorsOf(longest).project_id ?? '').not.toMatch(/1 to 1,024/);
+  });
+});
+
+describe('a project id is a path segment and a header: no dot-segments, no / ? # % (form and file)', () => {
+  // Seed 002: every operation is /v2/{project_id}/…; with `..` the bot would send /v2/../tasks while
+  // signing /tasks (the URL resolves the dot-segment), and `/ ? # %` change the path itself.
+  const bad = ['.', '..', 'a/b', 'a?b', 'a#b', '%2e%2e'];
+
+  it.each(bad)('the connect form refuses %s on the project id field, saying why', async (id) => {
+    const ack = await c.submit(await c.openConnect(), values('hw-dots', id));
+    expect(ack.body?.response_action).toBe('errors');
+    expect(errorsOf(ack).project_id).toMatch(/not \. or \.\./);
+  });
+
+  it('the connections file refuses them too, naming the connection and the field', () => {
+    const file = (id: string) =>
+      JSON.stringify({
+        connections: [
+          {
+            name: 'hw',
+            provider: 'huawei-oms',
+            endpoint: 'https://oms.cn-north-4.myhuaweicloud.com',
+            projectId: id,
+            auth: { type: 'aksk', accessKeyEnv: 'AK', secretKeyEnv: 'SK' },
+          },
+        ],
+      });
+    const env = { AK: 'HWAK00000000', SK: 'hw-secret' };
+    for (const id of bad)
+      expect(() => parseConnections(file(id), 'connections.yml', env), id).toThrow(
+        /connections\[0\] \(hw\): projectId: .*not \. or \.\./,
+      );
+    expect(parseConnections(file(PROJECT), 'connections.yml', env)[0]?.projectId).toBe(PROJECT);
   });
 });

@@ -398,6 +398,22 @@ describe('lengths, counts and conditional fields', () => {
   });
 });
 
+describe('the project id (path parameter project_id, 1 to 1,024 characters; Table 3-3 header)', () => {
+  // `..` would go out as /v2/../tasks, resolved to /tasks and signed as /tasks: another operation.
+  it.each(['.', '..', 'a/b', 'a?b', 'a#b', '%2e%2e'])('%s is refused before anything is sent', (id) => {
+    expect(
+      () => new OmsClient({ ...connection, projectId: id }, { pools, logger, transport: refuse }),
+    ).toThrow(/projectId is not a Huawei project id/);
+  });
+
+  it('a UUID (the form of §5.3.1) and ids with dots inside are accepted', () => {
+    for (const id of ['f697f813-554a-4f05-bac8-82a183b20878', 'a.b', '...'])
+      expect(
+        () => new OmsClient({ ...connection, projectId: id }, { pools, logger, transport: refuse }),
+      ).not.toThrow();
+  });
+});
+
 describe('query and path parameters', () => {
   it('pages', async () => {
     await invalid(client.listTasks({ limit: 0 }), /limit must be between 1 and 100/);
@@ -416,6 +432,9 @@ describe('query and path parameters', () => {
     await invalid(client.showTaskGroup('g'.repeat(101)), /not an OMS task group id/);
     await invalid(client.stopSyncTask('a/b'), /not an OMS synchronization task id/);
     await invalid(client.showApiVersion('v2/../x'), /not an OMS API version/);
+    // 5.1.2 GET /{version}: `.` and `..` are dot-segments a URL resolves away (`/..` goes out as `/`).
+    await invalid(client.showApiVersion('..'), /not an OMS API version/);
+    await invalid(client.showApiVersion('.'), /not an OMS API version/);
   });
 
   it('statistics', async () => {

@@ -60,7 +60,8 @@ export class OmsClient extends OmsBucketApi {
 
   /** GET /{version} (5.1.2). */
   async showApiVersion(version: string): Promise<oms.VersionResp> {
-    if (!/^[A-Za-z0-9.]+$/.test(version) || version.length > oms.LIMITS.versionMax) {
+    // `.` and `..` are path dot-segments: `/..` would go out as `/`, another operation.
+    if (!/^(?!\.\.?$)[A-Za-z0-9.]+$/.test(version) || version.length > oms.LIMITS.versionMax) {
       throw new InvalidInputError(
         `"${version}" is not an OMS API version (for example v2; at most 10 characters)`,
       );

@@ -5,7 +5,7 @@ import { OMS_LABELS, type OmsCreateKind, omsRequestFromForm } from './create-for
 import { checkOmsPrefixes, loadOmsForm, omsFormItems } from './create-form-items.js';
 import { estimateOmsImpact } from './impact.js';
 import { createHuaweiOmsProvider } from './index.js';
-import { omsCreateTaskGroupRequestSchema, omsCreateTaskRequestSchema } from './schemas.js';
+import { LIMITS, omsCreateTaskGroupRequestSchema, omsCreateTaskRequestSchema } from './schemas.js';
 import { summarizeOms } from './summary.js';
 import en from './words/en.json' with { type: 'json' };
 import ko from './words/ko.json' with { type: 'json' };
@@ -66,13 +66,13 @@ export const huaweiOmsDefinition: ProviderDefinition = {
         hint: 'Console → My Credentials → API Credentials → Projects (the project or sub-project id)',
         // Seed 002: project_id is 1 to 1,024 characters (every path parameter table), and its own
         // example (§5.3.1) is a UUID with hyphens, so no length or alphabet of one console is assumed.
-        // It is sent in a header (X-Project-Id, Table 3-3), so it takes visible ASCII, no spaces.
+        // It is a path segment and a header (X-Project-Id, Table 3-3): `LIMITS.projectId` says how.
         maxLength: 1024,
         check: {
           type: 'pattern',
-          pattern: /^[\x21-\x7e]{1,1024}$/,
+          pattern: LIMITS.projectId,
           message:
-            'A Huawei project id is 1 to 1,024 letters, digits or signs without spaces (My Credentials → Projects).',
+            'A Huawei project id is 1 to 1,024 letters, digits or signs, without spaces or / ? # %, and not . or .. (My Credentials → Projects).',
         },
       },
     ],

@@ -39,6 +39,9 @@ export abstract class OmsTransport {
   constructor(connection: Connection, deps: ProviderDeps, now: () => Date = () => new Date()) {
     const projectId = connection.projectId;
     if (!projectId) throw new ConfigError(`connection ${connection.name}: projectId is required`);
+    // A connection stored before the rule existed could hold `..`: refused here, never sent.
+    if (!LIMITS.projectId.test(projectId))
+      throw new ConfigError(`connection ${connection.name}: projectId is not a Huawei project id`);
     this.#logger = deps.logger;
     this.projectPath = `/v2/${encodePathSegment(projectId)}`;
     const auth = connection.auth;

@@ -160,6 +160,12 @@ export const LIMITS = {
   /** SyncTaskInfo.sync_task_id: up to 255 characters. */
   syncTaskIdMax: 255,
   versionMax: 10,
+  /**
+   * project_id: 1 to 1,024 characters (every path parameter table; §5.3.1's example is a UUID). It is
+   * a path segment and a header (X-Project-Id, Table 3-3): visible ASCII without `/ ? # %`, and not
+   * `.` or `..`, which a URL resolves away (`/v2/../tasks` goes out as `/tasks`, signed as `/tasks`).
+   */
+  projectId: /^(?!\.\.?$)(?:(?![/?#%])[\x21-\x7e]){1,1024}$/,
   syncEventKeysMax: 100,
   /** "A maximum of 10 objects can be included" (Table 5-72) — the array limit says 100; see README. */
   syncEventKeysPerCall: 10,
