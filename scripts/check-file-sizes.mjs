@@ -1,27 +1,32 @@
-// Part of `npm run lint`: no source file in src/ over 400 lines (docs/architecture.md, rule 4). A file that
-// grows past it has two jobs; split it by job rather than raising the limit.
+// Part of `npm run lint`: no source file in src/ over 400 lines (docs/architecture.md, rule 4), none in the
+// dev tools and benchmarks over 500 (issue #38). A file that grows past its limit has two jobs; split it by
+// job rather than raising the limit. test/ is not checked yet: some test files are still longer.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-const LIMIT = 400;
-const ROOTS = ['src'];
+/** Folder → the most lines a source file in it may have. */
+const LIMITS = { src: 400, dev: 500, bench: 500 };
 
 function* sourceFiles(dir) {
   for (const name of readdirSync(dir)) {
     const file = path.join(dir, name);
     if (statSync(file).isDirectory()) yield* sourceFiles(file);
-    else if (/\.(ts|js|mjs)$/.test(name)) yield file;
+    else if (/\.(ts|js|mjs|cjs)$/.test(name)) yield file;
   }
 }
 
 const tooLong = [];
-for (const root of ROOTS)
+for (const [root, limit] of Object.entries(LIMITS))
   for (const file of sourceFiles(root)) {
     const lines = readFileSync(file, 'utf8').split('\n').length - 1;
-    if (lines > LIMIT) tooLong.push(`${file}: ${lines} lines`);
+    if (lines > limit) tooLong.push(`${file}: ${lines} lines (limit ${limit})`);
   }
 if (tooLong.length > 0) {
-  console.error(`Files over ${LIMIT} lines (split them by job):\n  ${tooLong.join('\n  ')}`);
+  console.error(`Files over their line limit (split them by job):\n  ${tooLong.join('\n  ')}`);
   process.exit(1);
 }
-console.log(`file sizes: every file in ${ROOTS.join(', ')} has at most ${LIMIT} lines`);
+console.log(
+  `file sizes: ${Object.entries(LIMITS)
+    .map(([root, limit]) => `${root}/ at most ${limit} lines`)
+    .join(', ')}`,
+);
