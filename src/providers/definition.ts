@@ -6,6 +6,9 @@ import type { FormResult } from './form-result.js';
 import type { ProviderCatalogue } from './provider-catalogue.js';
 import type { MigrationProvider, ProviderDeps } from './types.js';
 
+/** A sentence from the provider's words (`words/<locale>.json`) in the reader's language. */
+export type FormSay = (key: string, values?: Record<string, string | number>) => string;
+
 /**
  * What a provider folder declares about itself, as data: how to connect (fields, sign-in methods,
  * documented hosts), what can be created from Slack (form fields, choices, validation and how
@@ -174,8 +177,12 @@ export interface CreateFormDefinition {
    * prefixes): shown to the approver. Bounded; undefined when it cannot be known.
    */
   estimate?(provider: MigrationProvider, request: Record<string, unknown>): Promise<CreateImpact | undefined>;
-  /** A check that needs the provider (do these prefixes exist?): field → problem. */
-  check?(provider: MigrationProvider, request: Record<string, unknown>): Promise<Record<string, string>>;
+  /** A check that needs the provider (do these prefixes exist?): field → problem, in `say`'s words. */
+  check?(
+    provider: MigrationProvider,
+    request: Record<string, unknown>,
+    say: FormSay,
+  ): Promise<Record<string, string>>;
   /** For a `bucket` item: where to list buckets, from the values typed so far. */
   bucketQuery?(values: FormValues): BucketQueryResult;
   summarize(request: Record<string, unknown>): CreateSummary;

@@ -6,10 +6,14 @@ import { credentialBlock, notFoundBlock } from './connection-form.js';
 import { blockId } from './connection-form-fields.js';
 import { fieldWhat } from './connection-form-parse.js';
 
+/** A catalogue fix longer than this does not fit under a field (Slack shows about 300 characters). */
+const FIX_MAX = 150;
+
 /**
- * The block a failed connection test points at, with what the provider said and what to do, in the
- * viewer's language. The provider's code and message are quoted as they are; the catalogue's fix
- * is in the viewer's language where it has one.
+ * The block a failed connection test points at, with what went wrong and what to do, in the
+ * viewer's language. The provider's code is quoted with what it means from the catalogue; the
+ * provider's own message is never shown: it can be a long internal dump (Huawei's gateway returns
+ * its canonical request) that says nothing to the reader and spills past the modal's edge.
  */
 export function checkErrors(
   connection: Connection,
@@ -25,19 +29,18 @@ export function checkErrors(
     return { [endpointBlock]: tr.t('connect.check.unreachable', { host, reason: `${e.message}${cause}` }) };
   }
   const status = e.httpStatus ? `HTTP ${e.httpStatus}` : tr.t('connect.check.noHttp');
-  const providerCode = e.errorCode ? ` ${e.errorCode}` : '';
-  const said = e.errorMessage ? `: ${e.errorMessage}` : '';
   const explained = e.errorCode ? explainForDisplay(e.errorCode, e.httpStatus, tr.locale) : undefined;
-  const fix = explained?.known
-    ? tr.t('connect.check.fix', { fix: explained.solution || explained.description || explained.title })
-    : '';
-  const head = `${status}${providerCode}${said}`;
+  // "APIGW.0301: Incorrect IAM authentication information." → what the code means, in words.
+  const meaning = explained?.known ? explained.title.replace(/^[^:]*:\s*/, '').replace(/[.。]$/, '') : '';
+  const head = `${status}${e.errorCode ? ` ${e.errorCode}` : ''}${meaning ? `: ${meaning}` : ''}`;
+  const solution = explained?.known ? explained.solution || explained.description : undefined;
+  const fix = solution && solution.length <= FIX_MAX ? tr.t('connect.check.fix', { fix: solution }) : '';
   if (e.code === ErrorCode.ProviderAuth) {
     return {
       [credentialBlock(connection)]: tr.t('connect.check.rejected', {
         auth: connection.auth.type,
         head,
-        fix,
+        fix: tr.t('connect.check.retype', { auth: connection.auth.type }),
       }),
     };
   }
@@ -45,7 +48,7 @@ export function checkErrors(
     return {
       [endpointBlock]: e.httpStatus
         ? tr.t('connect.check.notAnswering', { host, head })
-        : tr.t('connect.check.noAnswer', { host, reason: e.errorMessage ?? e.message }),
+        : tr.t('connect.check.noAnswer', { host, reason: tr.t('connect.check.noHttp') }),
     };
   }
   if (e.httpStatus === 404) {

@@ -323,7 +323,10 @@ describe('OMS task: command → modal → approval → creation', () => {
       { ...OMS_VALUES, src_region: 'eu-west-1' },
       { userId: APPROVER },
     );
-    expect((wrongRegion.body!.errors as Json).src_objects).toMatch(/^Could not check these in src-bucket: /);
+    // Issue 39: OMS's OMS.0182 is about the region, so it is said there, in words.
+    expect(wrongRegion.body!.errors).toEqual({
+      'src_region.AWS': 'src-bucket is not in eu-west-1. Pick the region the bucket is in (OMS.0182).',
+    });
     expect(t.oms.tasks.size).toBe(0);
   });
 

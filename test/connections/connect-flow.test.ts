@@ -207,10 +207,32 @@ describe('/migrate connect: the connection test', () => {
       secret_key: 'wrong-secret-key-0000000000000',
     });
     const errors = errorsOf(ack);
-    expect(errors.secret_key).toMatch(/rejected the access key pair \(HTTP 401 APIGW\.0301/);
+    expect(errors.secret_key).toBe(
+      'The provider rejected the access key pair (HTTP 401 APIGW.0301: Incorrect IAM authentication ' +
+        'information.) Check the access key and the secret key (spaces at either end count), then submit again.',
+    );
     expect(errors.secret_key?.length).toBeLessThanOrEqual(300);
     expect(ack.ms).toBeLessThan(3_000);
     expect(messageText(await t.ask('connections'))).not.toContain('hw-wrong');
+  });
+
+  it('wrong secret key in Korean: in words, never the gateway’s canonical request (issue 39)', async () => {
+    const korean = 'U0KOADM01';
+    t.fakeSlack.locales.set(korean, 'ko-KR');
+    await t.ask(`access grant <@${korean}> admin`);
+    const view = await c.openConnect('connect', { userId: korean });
+    const errors = errorsOf(
+      await c.submit(
+        view,
+        { ...c.omsValues('hw-wrong-ko'), secret_key: 'wrong-secret-key-1111111111111' },
+        { userId: korean },
+      ),
+    );
+    expect(Object.keys(errors)).toEqual(['secret_key']);
+    expect(errors.secret_key).toContain('APIGW.0301');
+    expect(errors.secret_key).toContain('액세스 키와 비밀 키를 확인한 뒤');
+    for (const raw of ['canonicalRequest', '|/v2/', 'verify aksk', 'Incorrect IAM'])
+      expect(errors.secret_key).not.toContain(raw);
   });
 
   it('wrong IAM password: on the password field', async () => {

@@ -1,7 +1,7 @@
 import type { Connection } from '../../connections/connection.js';
 import { asAppError, InvalidInputError, ProviderError } from '../../errors.js';
 import { BANDWIDTH_EXAMPLE } from '../bandwidth-grammar.js';
-import type { FormContext, FormItem } from '../definition.js';
+import type { FormContext, FormItem, FormSay } from '../definition.js';
 import { ownEntry } from '../provider-catalogue.js';
 import type { MigrationProvider } from '../types.js';
 import { withTimeout } from '../with-timeout.js';
@@ -235,10 +235,25 @@ export function omsFormItems(kind: OmsCreateKind, context: FormContext): FormIte
   return items;
 }
 
-/** Every listed object or prefix must exist in the source bucket: `src_objects` → problem otherwise. */
+/**
+ * Where a failed check belongs on the form: the field the provider's answer is about, so the person
+ * sees it beside what to change (a region mismatch is not a problem with the prefixes).
+ */
+const CHECK_FAILURE_FIELDS: Readonly<Record<string, { field: string; words: string }>> = {
+  'OMS.0182': { field: 'src_region', words: 'form.huawei-oms.check.regionMismatch' },
+  'OMS.0153': { field: 'src_bucket', words: 'form.huawei-oms.check.noBucket' },
+  'OMS.0155': { field: 'src_bucket', words: 'form.huawei-oms.check.noBucket' },
+};
+
+/**
+ * Every listed object or prefix must exist in the source bucket: field → problem otherwise, in the
+ * reader's words. The provider's own message is never quoted (it can be a long internal dump):
+ * its code is, beside what to change.
+ */
 export async function checkOmsPrefixes(
   provider: MigrationProvider,
   request: Record<string, unknown>,
+  say: FormSay,
 ): Promise<Record<string, string>> {
   const check = omsPrefixCheck(request);
   if (!check) return {};
@@ -246,6 +261,7 @@ export async function checkOmsPrefixes(
   const size = Math.ceil(check.prefixes.length / PREFIX_CHECK_LANES);
   const lanes: string[][] = [];
   for (let i = 0; i < check.prefixes.length; i += size) lanes.push(check.prefixes.slice(i, i + size));
+  const { bucket = '', region = '' } = check.source;
   try {
     const results = (
       await withTimeout(
@@ -256,17 +272,26 @@ export async function checkOmsPrefixes(
     ).flat();
     const missing = results.filter((r) => !r.exists).map((r) => r.prefix);
     if (missing.length === 0) return {};
-    const shown = missing.slice(0, 5).join(', ');
-    const more = missing.length > 5 ? ` and ${missing.length - 5} more` : '';
     return {
-      src_objects: `Nothing in ${check.source.bucket} (${check.source.region}) starts with ${shown}${more}. Check the spelling, or remove ${missing.length > 1 ? 'them' : 'it'}.`,
+      src_objects: say('form.huawei-oms.check.missing', {
+        bucket,
+        region,
+        prefixes: missing.slice(0, 5).join(', '),
+        more: Math.max(0, missing.length - 5),
+        n: missing.length,
+      }),
     };
   } catch (error) {
     const e = asAppError(error);
-    const known = e instanceof ProviderError ? ownEntry(omsCatalogue, e.errorCode, e.httpStatus) : undefined;
-    const reason = known ? `${known.code}: ${known.message}` : e.message;
+    const code =
+      e instanceof ProviderError ? ownEntry(omsCatalogue, e.errorCode, e.httpStatus)?.code : undefined;
+    const placed = code ? CHECK_FAILURE_FIELDS[code] : undefined;
+    if (placed) return { [placed.field]: say(placed.words, { bucket, region, code: code! }) };
     return {
-      src_objects: `Could not check these in ${check.source.bucket}: ${reason}. Fix the source, or submit again.`,
+      src_objects: say(code ? 'form.huawei-oms.check.refused' : 'form.huawei-oms.check.noAnswer', {
+        bucket,
+        code: code ?? '',
+      }),
     };
   }
 }

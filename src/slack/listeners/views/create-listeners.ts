@@ -183,7 +183,7 @@ export function formSubmission(deps: AppDeps) {
     const errors = result.ok ? {} : { ...result.errors };
     if (!channelId) errors[RESULT_CHANNEL_FIELD] = tr.t('create.error.channel');
     if (result.ok && Object.keys(errors).length === 0) {
-      Object.assign(errors, await providerCheck(deps, teamId, meta, result.request));
+      Object.assign(errors, await providerCheck(deps, teamId, meta, result.request, tr));
     }
     if (!result.ok || Object.keys(errors).length > 0) {
       ctx.logger.info({ fields: Object.keys(errors) }, 'create form refused');
@@ -210,21 +210,27 @@ export function formSubmission(deps: AppDeps) {
   };
 }
 
-/** The form's provider check (`check` in its definition), bounded; messages scrubbed of secrets. */
+/**
+ * The form's provider check (`check` in its definition), bounded; each problem at its field, in the
+ * reader's words, scrubbed of secrets.
+ */
 export async function providerCheck(
   deps: AppDeps,
   teamId: string,
   meta: FormMetadata,
   request: Record<string, unknown>,
+  tr: Translator = ENGLISH,
 ): Promise<Record<string, string>> {
   const form = createTarget(meta.provider, meta.kind);
   if (!form.check) return {};
   const provider = deps.connections.provider(deps.connections.get(teamId, meta.connection));
+  const say = (key: string, values?: Record<string, string | number>) =>
+    tr.has(key) ? tr.t(key, values) : key;
   const problems = await withTimeout(
-    form.check(provider, request),
+    form.check(provider, request, say),
     FORM_CHECK_BUDGET_MS,
     'the provider did not answer in time',
-  ).catch((error: unknown) => ({ [Object.keys(form.labels)[0]!]: asAppError(error).message }));
+  ).catch((error: unknown) => ({ [Object.keys(form.labels)[0]!]: errorText(error, tr) }));
   return Object.fromEntries(
     Object.entries(problems).map(([k, v]) => [k, deps.secrets.forTeam(teamId).text(v)]),
   );
