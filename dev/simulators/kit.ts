@@ -415,9 +415,15 @@ export abstract class Simulator {
     this.server.setShapes(settings);
   }
 
-  /** Whether the simulator follows the other reading of what the documentation leaves open (shapes.ts). */
+  /** Whether the simulator follows the other reading of everything the documentation leaves open (shapes.ts). */
   get otherReadings(): boolean {
-    return this.#server?.shapes.otherReadings ?? false;
+    return this.#server?.shapes.otherReadings === true;
+  }
+
+  /** Whether the simulator follows the other reading of `name` (a `READINGS` key): all on, or it named. */
+  otherReading(name: string): boolean {
+    const other = this.#server?.shapes.otherReadings ?? false;
+    return other === true || (Array.isArray(other) && other.includes(name));
   }
 
   get server(): SimServer {

@@ -12,19 +12,22 @@ import { z } from 'zod';
  *   time unit, paging), the simulator follows the other reading than its default (issue #37). Each
  *   simulator names its readings in `READINGS` and in its provider's README, so a client test can
  *   run under both (`describe.each([false, true])`) and a guess the client relies on shows up.
+ *   `true` turns every reading's other on; a list of `READINGS` names turns on only those, for
+ *   readings that exclude each other (UpCloud: the whole list at once, or pages of its own size).
  */
 /** A change of settings: only what is given changes (no defaults, unlike zod's `.partial()` of defaults). */
 export const shapeSettingsSchema = z.strictObject({
   nulls: z.boolean().optional(),
   extraFields: z.boolean().optional(),
   unknownEnums: z.boolean().optional(),
-  otherReadings: z.boolean().optional(),
+  otherReadings: z.union([z.boolean(), z.array(z.string().min(1).max(40)).max(20)]).optional(),
 });
 export interface ShapeSettings {
   nulls: boolean;
   extraFields: boolean;
   unknownEnums: boolean;
-  otherReadings: boolean;
+  /** `true`: every reading's other; a list: the other of the readings named (`READINGS` keys). */
+  otherReadings: boolean | readonly string[];
 }
 
 export const NO_SHAPES: ShapeSettings = {

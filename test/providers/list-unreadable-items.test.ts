@@ -160,6 +160,11 @@ describe('a list page with malformed items', () => {
       .get(`/1.3/object-storage-2/${SERVICE}/jobs`)
       .query({ limit: '10', offset: '0' })
       .reply(200, [UPCLOUD_JOB, bad]);
+    // A short answer may be a page of the API's own size: one more read confirms the end.
+    nock(UPCLOUD)
+      .get(`/1.3/object-storage-2/${SERVICE}/jobs`)
+      .query({ limit: '8', offset: '2' })
+      .reply(200, []);
     const page = await upcloud().list({ kind: 'job', limit: 10, offset: 0 });
     expect(page.resources.map((r) => [r.id, r.unreadable ? 'unreadable' : r.state])).toEqual([
       [UPCLOUD_JOB.uuid, 'running'],
@@ -171,6 +176,10 @@ describe('a list page with malformed items', () => {
       .get(`/1.3/object-storage-2/${SERVICE}/jobs`)
       .query({ limit: '100', offset: '0' })
       .reply(200, [UPCLOUD_JOB, bad]);
+    nock(UPCLOUD)
+      .get(`/1.3/object-storage-2/${SERVICE}/jobs`)
+      .query({ limit: '100', offset: '2' })
+      .reply(200, []);
     const failed = await upcloud().list({ kind: 'job', states: ['failed'], limit: 10, offset: 0 });
     expect(failed.resources.map((r) => r.id)).toEqual(['42']);
   });

@@ -81,13 +81,26 @@ describe('the UpCloud simulator offers both readings of seed 001 "List jobs" on 
     expect(toggled.status).toBe(200);
     expect(((await (await get('?limit=2&offset=1')).json()) as unknown[]).length).toBe(5);
     expect((await get('?limit=x')).status).toBe(200);
+    // READINGS.pageSize alone: pages of 10 whatever `limit` says, from the `offset` asked for.
+    sim.setShapes({ otherReadings: ['pageSize'] });
+    expect(READINGS.pageSize.source).toContain('seed 001');
+    addJobs(20);
+    expect(((await (await get('?limit=25&offset=0')).json()) as unknown[]).length).toBe(10);
+    expect(((await (await get('?limit=25&offset=20')).json()) as unknown[]).length).toBe(5);
+    expect(((await (await get('?limit=2&offset=24')).json()) as unknown[]).length).toBe(1);
   });
 });
 
-describe.each([
+// Requests for the third page of 100 (read from the start), then the fourth (from its offset).
+const COSTS = { usual: [3, 1], other: [2, 2], 'own page size': [30, 10] };
+
+describe.each<{ reading: keyof typeof COSTS; otherReadings: boolean | string[] }>([
   { reading: 'usual', otherReadings: false },
   { reading: 'other', otherReadings: true },
-])('under the $reading reading of seed 001 "List jobs"', ({ otherReadings }) => {
+  // READINGS.pageSize: `offset` honoured, pages of the API's own size (10) whatever `limit` says.
+  { reading: 'own page size', otherReadings: ['pageSize'] },
+])('under the $reading reading of seed 001 "List jobs"', ({ reading, otherReadings }) => {
+  const wholeList = otherReadings === true;
   beforeEach(() => {
     sim.setShapes({ otherReadings });
   });
@@ -124,9 +137,9 @@ describe.each([
     addJobs(count);
     const page = await provider().list({ kind: 'job', states: ['queued'], limit: 10, offset: 0 });
     expect(page.resources).toHaveLength(10);
-    expect(page.total).toBe(otherReadings ? count : undefined);
+    expect(page.total).toBe(wholeList ? count : undefined);
     const small = await provider().list({ kind: 'job', states: ['running'], limit: 10, offset: 0 });
-    expect(small.total).toBe(otherReadings ? 0 : undefined);
+    expect(small.total).toBe(wholeList ? 0 : undefined);
   });
 
   it('costs one request a page once the API has shown how it pages', async () => {
@@ -135,12 +148,39 @@ describe.each([
     sim.server.resetRequestCount();
     const third = await p.list({ kind: 'job', limit: 100, offset: 200 });
     expect(third.resources).toHaveLength(100);
-    // Usual: pages 0-2 read from the start, which shows offset honoured. Other: the whole list at once.
-    expect(sim.server.requestCount).toBe(otherReadings ? 1 : 3);
+    // Usual: pages 0-2 read from the start, which shows offset honoured. Other: the whole list, and
+    // one more read that brings it back (offset ignored: it is the whole list). Own page size: 10
+    // jobs a request, then the fourth page from its offset.
+    expect(sim.server.requestCount).toBe(COSTS[reading][0]);
     sim.server.resetRequestCount();
     const fourth = await p.list({ kind: 'job', limit: 100, offset: 300 });
     expect(fourth.resources).toHaveLength(100);
-    expect(sim.server.requestCount).toBe(1);
+    expect(sim.server.requestCount).toBe(COSTS[reading][1]);
     expect(new Set([...third.resources, ...fourth.resources].map((r) => r.id)).size).toBe(200);
+  });
+
+  it('a short answer is not the end until an empty one says so: 25 of 30 shown, no wrong total', async () => {
+    // Seed 001 documents no page size: an API paging with its own (10) answers 10 when 25 are asked.
+    const uuids = addJobs(30);
+    const first = await provider().list({ kind: 'job', limit: 25, offset: 0 });
+    expect(first.resources.map((r) => r.id)).toEqual(uuids.slice(0, 25));
+    expect(first.total).toBe(wholeList ? 30 : undefined);
+    const p = provider();
+    await p.list({ kind: 'job', limit: 10, offset: 0 });
+    await p.list({ kind: 'job', limit: 10, offset: 10 });
+    const last = await p.list({ kind: 'job', limit: 25, offset: 20 });
+    expect(last.resources.map((r) => r.id)).toEqual(uuids.slice(20));
+    expect(last.total).toBe(30);
+  });
+
+  it('a page past the end is empty and claims no total (never total = offset)', async () => {
+    addJobs(150);
+    const p = provider();
+    const deep = await p.list({ kind: 'job', limit: 100, offset: 100 });
+    expect(deep.resources).toHaveLength(50);
+    expect(deep.total).toBe(150);
+    const past = await p.list({ kind: 'job', limit: 10, offset: 200 });
+    expect(past.resources).toEqual([]);
+    expect(past.total === undefined || past.total === 150).toBe(true);
   });
 });

@@ -125,6 +125,11 @@ export const READINGS = {
     other: '`limit` and `offset` are ignored and every job is answered at once',
     source: 'seed 001 "List jobs" shows `GET …/jobs` with no parameters; providers.md §2.1 documents none',
   },
+  pageSize: {
+    usual: '`limit` sets the size of a page, up to 100',
+    other: `pages of its own size (${DEFAULT_LIMIT}, the default of the other object-storage-2 lists) whatever \`limit\` says; \`offset\` is honoured`,
+    source: 'seed 001 "List jobs" documents no parameters, so no page size either',
+  },
 } as const satisfies Record<string, Reading>;
 
 /**
@@ -263,8 +268,8 @@ export class UpCloudSimulator extends Simulator {
       .map((job) => this.job(job.uuid)!)
       // Newest first, the object-storage-2 default order (`-created_at`) [I].
       .sort((a, b) => b.createdAt - a.createdAt || (a.uuid < b.uuid ? -1 : 1));
-    // READINGS.paging: the list as seed 001 prints it, without parameters.
-    if (this.otherReadings) return json(200, matching.map(toJobJson));
+    // READINGS.paging: the list as seed 001 prints it, without parameters. It excludes `pageSize`.
+    if (this.otherReading('paging')) return json(200, matching.map(toJobJson));
     const invalid: { name: string; reason: string }[] = [];
     const limit = intParam(request.query.get('limit'), DEFAULT_LIMIT);
     const offset = intParam(request.query.get('offset'), 0);
@@ -274,7 +279,9 @@ export class UpCloudSimulator extends Simulator {
     if (Number.isNaN(offset) || offset < 0)
       invalid.push({ name: 'offset', reason: 'Must be a non-negative integer.' });
     if (invalid.length) return problem(400, 'INVALID_REQUEST', 'Validation error.', invalid);
-    return json(200, matching.slice(offset, offset + limit).map(toJobJson));
+    // READINGS.pageSize: its own page size, whatever `limit` asked for.
+    const size = this.otherReading('pageSize') ? DEFAULT_LIMIT : limit;
+    return json(200, matching.slice(offset, offset + size).map(toJobJson));
   }
 
   #create(serviceId: string, request: SimRequest): SimResponse {

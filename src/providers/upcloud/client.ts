@@ -37,6 +37,13 @@ export type JobEntry =
   | { job?: undefined; unreadable: UnreadableItem };
 
 /** What one read of the list gave, in the list's order, each job once. */
+/** What `#read` found: raw items, a total when it reached the end, whether `offset` was ignored. */
+interface ListRead {
+  items: unknown[];
+  total?: number;
+  offsetIgnored?: boolean;
+}
+
 export interface JobsRead {
   entries: JobEntry[];
   /** How many items the list holds, when the read reached its end; absent when it stopped early. */
@@ -156,7 +163,7 @@ export class UpCloudJobsClient {
     });
   }
 
-  /** The first `limit` jobs of the list (one request). */
+  /** The first `limit` jobs of the list. */
   async listJobs(limit: number = MAX_PAGE_SIZE): Promise<UpCloudJob[]> {
     return jobsOf(await this.readJobs({ offset: 0, limit }));
   }
@@ -168,10 +175,8 @@ export class UpCloudJobsClient {
 
   /**
    * The items `offset` to `offset + limit` of the list, each once. Seed 001 documents the list with
-   * no parameters, so `limit`/`offset` are sent but never trusted: an answer longer than asked for is
-   * the whole list and is paged here; otherwise the list is read from its start (a later page whose
-   * items were all seen before means `offset` was ignored), and only once a read has shown that
-   * `offset` is honoured does a page become a single request for it.
+   * no parameters, so `limit`/`offset` are sent but never trusted (`#read`): the list is read from
+   * its start, and only once a read has shown `offset` honoured is a page read from its own offset.
    */
   async readJobs(window: { offset: number; limit: number }): Promise<JobsRead> {
     const { offset, limit } = window;
@@ -182,41 +187,47 @@ export class UpCloudJobsClient {
       throw new InvalidInputError('limit must be a whole number, 1 or more');
     }
     if (offset > 0 && limit <= MAX_PAGE_SIZE && this.#offsetHonoured) {
-      const answer = await this.#page(limit, offset);
-      if (answer.length <= limit) {
-        const total = answer.length < limit ? offset + answer.length : undefined;
-        return { entries: this.#entries(answer), total };
-      }
-      // Longer than asked for: the API answers the whole list after all.
+      const read = await this.#read(offset, limit);
+      if (!read.offsetIgnored)
+        return { entries: this.#entries(read.items.slice(0, limit)), total: read.total };
+      // Jobs seen before came back: the API answers from its start after all.
       this.#offsetHonoured = false;
-      const all: unknown[] = [];
-      addDistinct(all, new Set(), answer, 0);
-      return { entries: this.#entries(all.slice(offset, offset + limit)), total: all.length };
     }
-    const read = await this.#fromStart(offset + limit);
+    const read = await this.#read(0, offset + limit);
     return { entries: this.#entries(read.items.slice(offset, offset + limit)), total: read.total };
   }
 
   /**
-   * The list from its start until `wanted` items are held or it ends. It ends on a short page or an
-   * answer longer than asked for (the whole list); it stops early, total unknown, on a full page with
-   * nothing new (`offset` ignored: what follows cannot be reached) or after `MAX_PAGES` requests.
+   * `count` items of the list from `start`, each once (by uuid), a request at a time, each at the
+   * position after the last answer. An answer's length says nothing for sure: shorter than asked may
+   * be a page of the API's own size, longer may be the whole list. So the list ends only on an empty
+   * answer (an empty first answer past `start` > 0: how far past is unknown, no total), and an answer
+   * longer than asked is followed by one more read before the read stops. Jobs already seen coming
+   * back mean `offset` is ignored: from the start, the answer is the whole list as seed 001 prints it
+   * (a total) unless it was exactly as long as asked (then it may be cut at `limit`, and the rest
+   * cannot be reached: no total). The read also stops, without a total, after `MAX_PAGES` requests.
    */
-  async #fromStart(wanted: number): Promise<{ items: unknown[]; total?: number }> {
-    const size = Math.min(MAX_PAGE_SIZE, wanted);
+  async #read(start: number, count: number): Promise<ListRead> {
     const seen = new Set<string>();
     const items: unknown[] = [];
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const offset = page * size;
-      const answer = await this.#page(size, offset);
-      const added = addDistinct(items, seen, answer, offset);
-      if (answer.length > size) {
-        this.#offsetHonoured = false;
-        return { items, total: items.length };
+    let at = start;
+    let firstFull = false;
+    let paged = false;
+    for (let request = 0; request < MAX_PAGES; request++) {
+      const asked = Math.min(MAX_PAGE_SIZE, Math.max(1, count - items.length));
+      const answer = await this.#page(asked, at);
+      if (answer.length === 0) return at > start || start === 0 ? { items, total: at } : { items };
+      if (request === 0) firstFull = answer.length === asked;
+      if (addDistinct(items, seen, answer, at) === 0) {
+        if (start > 0 || firstFull) return { items, offsetIgnored: true };
+        return { items, total: items.length, offsetIgnored: true };
       }
-      if (page > 0 && added > 0) this.#offsetHonoured = true;
-      if (answer.length < size) return { items, total: items.length };
-      if (added === 0 || items.length >= wanted) return { items };
+      if (request > 0) {
+        paged = true;
+        this.#offsetHonoured = true;
+      }
+      at += answer.length;
+      if (items.length >= count && (answer.length <= asked || paged)) return { items };
     }
     this.#logger.warn({ provider: PROVIDER, pages: MAX_PAGES, jobs: items.length }, 'job listing truncated');
     return { items };
