@@ -1,5 +1,6 @@
 import { createIntl, createIntlCache, type IntlShape } from '@formatjs/intl';
 import { providerDefinitions } from '../providers/registry.js';
+import { spaceBoldBesideCjk } from './cjk-bold.js';
 import { LOCALES, type Locale } from './locale.js';
 import en from './messages/en.json' with { type: 'json' };
 import ko from './messages/ko.json' with { type: 'json' };
@@ -83,6 +84,12 @@ export class Translator {
 
   /** The message `key` with `values` put in (mrkdwn the caller escaped; tags are not parsed). */
   t(key: MessageKey, values?: MessageValues): string {
+    const said = this.#said(key, values);
+    // Korean and Chinese put no space between words: a bold span needs one to render in Slack.
+    return this.locale === 'en' ? said : spaceBoldBesideCjk(said);
+  }
+
+  #said(key: MessageKey, values?: MessageValues): string {
     const format = this.#format(key);
     if (format) {
       try {

@@ -1,4 +1,5 @@
 import type { MigrationResource, NormalizedState } from '../domain/migration-resource.js';
+import { ENGLISH, type Translator } from '../i18n/translator.js';
 
 /**
  * The order an on-call engineer reads a list in: what needs a person first (failed), then what may
@@ -35,8 +36,8 @@ export function orderForTriage(resources: readonly MigrationResource[]): Migrati
   );
 }
 
-/** The groups a summary line counts, in triage order, with their words. */
-const SUMMARY: { label: string; states: readonly NormalizedState[] }[] = [
+/** The groups a summary line counts, in triage order; their words are `list.summary.<label>`. */
+const SUMMARY: { label: SummaryLabel; states: readonly NormalizedState[] }[] = [
   { label: 'failed', states: ['failed'] },
   { label: 'paused', states: ['paused', 'pausing'] },
   { label: 'running', states: ['running', 'retrying', 'deleting'] },
@@ -44,15 +45,28 @@ const SUMMARY: { label: string; states: readonly NormalizedState[] }[] = [
   { label: 'waiting', states: ['queued'] },
   { label: 'succeeded', states: ['succeeded'] },
 ];
+type SummaryLabel = 'failed' | 'paused' | 'running' | 'syncing' | 'waiting' | 'succeeded' | 'unreadable';
 
-/** "3 failed · 2 paused · 5 running": the groups that have anything, in triage order. */
-export function triageSummary(resources: readonly MigrationResource[]): string {
+/**
+ * "3 failed · 2 paused · 5 running": the groups that have anything, in triage order, in the
+ * reader's words. A task group and its own tasks are one migration: where the group is listed, its
+ * tasks are not counted again.
+ */
+export function triageSummary(resources: readonly MigrationResource[], tr: Translator = ENGLISH): string {
+  const groups = new Set(
+    resources.filter((r) => r.kind === 'task-group').map((r) => `${r.connection}\u0000${r.id}`),
+  );
+  const counted = resources.filter(
+    (r) => !(r.kind !== 'task-group' && r.groupId && groups.has(`${r.connection}\u0000${r.groupId}`)),
+  );
   const parts: string[] = [];
-  const unreadable = resources.filter((r) => r.unreadable).length;
+  const say = (label: SummaryLabel, n: number) =>
+    parts.push(tr.t(`list.summary.${label}`, { n: tr.count(n) }));
+  const unreadable = counted.filter((r) => r.unreadable).length;
   for (const group of SUMMARY) {
-    const n = resources.filter((r) => !r.unreadable && group.states.includes(r.state)).length;
-    if (n > 0) parts.push(`${n} ${group.label}`);
-    if (group.label === 'failed' && unreadable > 0) parts.push(`${unreadable} unreadable`);
+    const n = counted.filter((r) => !r.unreadable && group.states.includes(r.state)).length;
+    if (n > 0) say(group.label, n);
+    if (group.label === 'failed' && unreadable > 0) say('unreadable', unreadable);
   }
   return parts.join(' · ');
 }

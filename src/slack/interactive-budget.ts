@@ -1,3 +1,5 @@
+import { LOCALES } from '../i18n/locale.js';
+import { ENGLISH, type Translator, translatorFor } from '../i18n/translator.js';
 import { newInteractiveScope, runInteractive, waitingOn } from '../providers/interactive-calls.js';
 import { code, escapeMrkdwn } from './blocks/mrkdwn.js';
 import { type HandlerContext, type Reply, withReply } from './context.js';
@@ -87,10 +89,20 @@ export async function answerInTime(
 
 /** Whether a posted message is the interim "not answering yet" (clients waiting for the answer skip it). */
 export function isInterimAnswer(message: { text?: unknown }): boolean {
-  return typeof message.text === 'string' && INTERIM_MARK.test(message.text);
+  const text = message.text;
+  return (
+    typeof text === 'string' &&
+    INTERIM_FRAMES.some(([head, tail]) => text.startsWith(head) && text.endsWith(tail))
+  );
 }
 
-const INTERIM_MARK = /^:hourglass_flowing_sand: .*(not answering yet|taking longer than usual)/;
+/** What every interim says around its `{what}`, in every language and on both surfaces. */
+const INTERIM_FRAMES: [string, string][] = LOCALES.flatMap((locale) =>
+  (['interim.command', 'interim.button'] as const).map((key) => {
+    const [head = '', tail = ''] = translatorFor(locale).t(key, { what: '\u0000' }).split('\u0000');
+    return [head, tail] as [string, string];
+  }),
+);
 
 /** The posts of one request, in order: at most one interim, the answers, or the give-up. */
 class Answers {
@@ -112,15 +124,14 @@ class Answers {
     if (this.#answered || this.#closed) return;
     this.#interimShowing = true;
     this.#ctx.logger.info({ waitingOn: connections }, 'no answer within the first-answer budget');
-    const who =
-      connections.length > 0 ? `${names(connections)} ${connections.length > 1 ? 'are' : 'is'}` : '';
-    const text =
-      this.#surface === 'command'
-        ? `:hourglass_flowing_sand: ${who ? `${who} not answering yet` : 'This is taking longer than usual'}, I will update this message.`
-        : `:hourglass_flowing_sand: ${who ? `${who} not answering yet` : 'This is taking longer than usual'}; the answer will follow here when it comes.`;
-    this.#post({ text }).catch((error: unknown) =>
-      this.#ctx.logger.warn({ err: error }, 'could not post the interim answer'),
-    );
+    const surface = this.#surface;
+    this.#postWords((tr) => {
+      const what =
+        connections.length > 0
+          ? tr.t('interim.waitingOn', { names: names(connections, tr), n: connections.length })
+          : tr.t('interim.slow');
+      return { text: tr.t(surface === 'command' ? 'interim.command' : 'interim.button', { what }) };
+    }).catch((error: unknown) => this.#ctx.logger.warn({ err: error }, 'could not post the interim answer'));
   }
 
   reply(message: Reply): Promise<void> {
@@ -136,7 +147,9 @@ class Answers {
     // An ephemeral message cannot become a channel message: the answer is posted to the channel,
     // and the interim (seen only by the asker) says where it went.
     const shared = this.#post({ ...message, replaceOriginal: false });
-    return shared.then(() => this.#post({ text: 'Answered in the channel.', replaceOriginal: true }));
+    return shared.then(() =>
+      this.#postWords((tr) => ({ text: tr.t('interim.answeredInChannel'), replaceOriginal: true })),
+    );
   }
 
   giveUp(connections: string[], afterMs: number): void {
@@ -144,17 +157,32 @@ class Answers {
     if (this.#closed || this.#answered) return;
     this.#closed = true;
     this.#ctx.logger.warn({ waitingOn: connections }, 'gave up waiting for the answer');
-    const what = connections.length > 0 ? `${names(connections)} did not answer` : 'No answer came';
-    const text = `:hourglass: ${what} within ${Math.max(1, Math.round(afterMs / 1000))} s, so I stopped waiting. If you asked for a change, check it with \`/migrate status\` before trying again. Reference ${code(this.#ctx.opId)}.`;
     const replace = this.#interimShowing && this.#surface === 'command';
-    this.#post({ text, replaceOriginal: replace }).catch((error: unknown) =>
-      this.#ctx.logger.warn({ err: error }, 'could not post the give-up message'),
-    );
+    const ref = code(this.#ctx.opId);
+    this.#postWords((tr) => {
+      const what =
+        connections.length > 0
+          ? tr.t('giveUp.didNotAnswer', { names: names(connections, tr), n: connections.length })
+          : tr.t('giveUp.noAnswer');
+      const s = Math.max(1, Math.round(afterMs / 1000));
+      return { text: tr.t('giveUp.text', { what, s, ref }), replaceOriginal: replace };
+    }).catch((error: unknown) => this.#ctx.logger.warn({ err: error }, 'could not post the give-up message'));
   }
 
   /** Resolves when every post so far has gone out (or failed). */
   sent(): Promise<void> {
     return this.#chain;
+  }
+
+  /**
+   * Posts words in the asker's language. The language is looked up in the chain, so the order of
+   * posts holds; a look-up that fails says it in English rather than not at all.
+   */
+  #postWords(build: (tr: Translator) => Reply): Promise<void> {
+    const words = this.#ctx.translator('person').catch(() => ENGLISH);
+    const sent = this.#chain.then(async () => this.#ctx.reply(build(await words)));
+    this.#chain = sent.catch(() => {});
+    return sent;
   }
 
   #post(message: Reply): Promise<void> {
@@ -164,8 +192,7 @@ class Answers {
   }
 }
 
-/** `*hw-prod*`, `*hw-prod* and *ncp-kr*`, `*a*, *b* and *c*`. */
-function names(connections: string[]): string {
-  const bold = connections.map((name) => `*${escapeMrkdwn(name)}*`);
-  return bold.length > 1 ? `${bold.slice(0, -1).join(', ')} and ${bold.at(-1)}` : bold[0]!;
+/** `*hw-prod*`, `*hw-prod* and *ncp-kr*`, `*a*, *b* and *c*`, in the reader's language. */
+function names(connections: string[], tr: Translator): string {
+  return tr.list(connections.map((name) => `*${escapeMrkdwn(name)}*`));
 }

@@ -357,7 +357,7 @@ describe('OMS task: command → modal → approval → creation', () => {
     expect(text).toContain(`<@${APPROVER}>`);
     expect(text).toContain('AWS us-east-1 · src-bucket');
     expect(text).toContain('HuaweiCloud cn-north-4 · dst-bucket/from-aws');
-    expect(text).toContain('00:00–06:00 ≤ 200 MB/s, 22:00–23:00 ≤ 50 MB/s');
+    expect(text).toContain('00:00–06:00 ≤ 200 MiB/s, 22:00–23:00 ≤ 50 MiB/s');
     // The impact, read from the source bucket (photos/ has three objects, logs/ one; OMS prints sizes
     // as "73.59 MB") and the transfer time at the highest bandwidth limit.
     expect(text).toContain('*Impact*');

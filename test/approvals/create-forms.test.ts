@@ -543,9 +543,9 @@ describe('renderers stay within Block Kit limits', () => {
       destination: 'HuaweiCloud cn-north-4 · dst-bucket/from-aws',
       objects: { shown: ['photos/', 'logs/'], more: 0 },
     });
-    expect(summary.details).toContainEqual({ label: 'Bandwidth', value: '00:00–06:00 ≤ 200 MB/s' });
+    expect(summary.details).toContainEqual({ label: 'Bandwidth', value: '00:00–06:00 ≤ 200 MiB/s' });
     expect(describeBandwidth([{ start: '22:00', end: '06:00', max_bandwidth: 1.5 * MB }])).toBe(
-      '22:00–06:00 (next day) ≤ 1.5 MB/s',
+      '22:00–06:00 (next day) ≤ 1.5 MiB/s',
     );
   });
 

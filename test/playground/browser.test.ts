@@ -95,7 +95,11 @@ describe('the playground page, driven in a browser', { timeout: 120_000 }, () =>
     await type('/migrate status 1912');
     const choices = await message(/"1912" matches \d+ resources/);
     await shot('02-status-prefix-choices');
-    await choices.locator('.bk-button', { hasText: 'photos-aws-to-obs (191297407830872)' }).click();
+    // Each candidate is a line with its name and state, and a short button beside it (issue 39).
+    await choices
+      .locator('.block-section', { hasText: 'photos-aws-to-obs' })
+      .locator('.bk-button', { hasText: 'Open' })
+      .click();
 
     const card = await message(/photos-aws-to-obs[\s\S]*Source/);
     const text = await card.innerText();
@@ -231,9 +235,11 @@ describe('the playground page, driven in a browser', { timeout: 120_000 }, () =>
     expect(text).toContain('Failed');
     expect(text).toContain('TRF.0013');
     expect(text).toContain('lists/catalog-2026.txt does not exist');
-    expect(text).toMatch(/What it means:.*object list file does not exist/);
+    expect(text).toMatch(/Last error: TRF\.0013 The object list file does not exist/);
     expect(text).toMatch(/Fix:.*Ensure that the object list file exists/);
-    await expect.poll(() => card.locator('.bk-button', { hasText: 'Retry failed objects' }).count()).toBe(1);
+    // A missing list file: retrying the failed objects cannot help, so it is not offered (issue 39).
+    await expect.poll(() => card.locator('.bk-button', { hasText: 'Resume' }).count()).toBe(1);
+    expect(await card.locator('.bk-button', { hasText: 'Retry failed objects' }).count()).toBe(0);
     await card.scrollIntoViewIfNeeded();
     await shot('05-failure-explained');
   });
@@ -259,7 +265,8 @@ describe('the playground page, driven in a browser', { timeout: 120_000 }, () =>
     const text = await failure.innerText();
     // One explanation everywhere (issue #13): the code once, what it means, the fix; a credentials
     // failure offers Resume (after fixing the keys), not a retry of failed objects that cannot help.
-    expect(text).toMatch(/invoices-azure failed at 14%\./);
+    // What failed, when and what the code means lead the post (issue 39).
+    expect(text).toMatch(/invoices-azure failed at 14%, .*: TRF\.0015 The source account/);
     expect(text.match(/TRF\.0015/g)).toHaveLength(1);
     expect(text).toMatch(/does not use Blob Storage/);
     expect(text).toMatch(/Fix:.*Enter a valid source account/);
@@ -280,7 +287,7 @@ describe('the playground page, driven in a browser', { timeout: 120_000 }, () =>
     expect(await thread.locator('.message').first().locator('.block-header').innerText()).toBe(
       'invoices-azure',
     );
-    expect(await thread.locator('.message', { hasText: /failed at 14%\./ }).count()).toBe(1);
+    expect(await thread.locator('.message', { hasText: /failed at 14%, / }).count()).toBe(1);
     // The completion report follows the failure in the thread, and its throughput chart is shared
     // there as an image (Slack's two-step upload, played by the fake Slack).
     const report = thread.locator('.message', { hasText: 'Report for invoices-azure' });

@@ -71,7 +71,7 @@ describe('finding resources', () => {
     const group = t.oms.addTaskGroup({ status: 2 });
     const card = await t.ask(`status ${group.id.slice(0, 8)}`);
     expect(messageText(card)).toContain(`hw-prod:${group.id}`);
-    expect(messageText(card)).toContain('huawei-oms task-group');
+    expect(messageText(card)).toContain('huawei-oms task group');
     expect(buttons(card).map((b) => b.action_id)).toContain('resource.pause');
   });
 

@@ -41,7 +41,7 @@ export function summarizeOms(what: string, request: Record<string, unknown>): Cr
   };
 }
 
-/** `00:00–06:00 ≤ 200 MB/s, 22:00–23:00 ≤ 50 MB/s` */
+/** `00:00–06:00 ≤ 200 MiB/s, 22:00–23:00 ≤ 50 MiB/s` */
 export function describeBandwidth(
   policies: readonly { start: string; end: string; max_bandwidth: number }[],
 ): string {
@@ -53,7 +53,11 @@ export function describeBandwidth(
     .join(', ');
 }
 
+/**
+ * OMS's "MB/s" is 1,048,576 bytes a second: said as MiB/s, the unit the impact beside it and the
+ * cards use, so one request never shows "≤ 200 MB/s" next to "200 MiB/s" for the same speed.
+ */
 function formatRate(bytesPerSecond: number): string {
-  const mb = bytesPerSecond / 1024 ** 2;
-  return Number.isInteger(mb) ? `${mb} MB/s` : `${mb.toFixed(1)} MB/s`;
+  const mib = bytesPerSecond / 1024 ** 2;
+  return Number.isInteger(mib) ? `${mib} MiB/s` : `${mib.toFixed(1)} MiB/s`;
 }

@@ -295,13 +295,21 @@ export function actionsBlock(
   // configuration failure cannot help; refused keys are fixed first, by an admin); otherwise Resume
   // and Retry lead, as the next step.
   const offered: string[] = canFixConnection ? [...actions, 'fix-connection-keys'] : [...actions];
-  const main = r.lastError
-    ? failureMainAction(
-        explainFailure({ code: r.lastError.code, providerMessage: r.lastError.message }),
-        offered,
-      )
+  const failure =
+    r.lastError && explainFailure({ code: r.lastError.code, providerMessage: r.lastError.message });
+  const main = failure
+    ? failureMainAction(failure, offered)
     : actions.find((a) => a === 'resume' || a === 'retry');
-  const ordered = main ? [main as ResourceAction, ...actions.filter((a) => a !== main)] : [...actions];
+  // Retrying the failed objects cannot help a failure whose class says so (refused keys, a missing
+  // bucket): not offered, on the card and in the post alike. A failure of no known class keeps it.
+  const useless = (a: ResourceAction) =>
+    a === 'retry' &&
+    r.state === 'failed' &&
+    !!failure &&
+    failure.codeClass !== 'unknown' &&
+    !failure.nextStep.retryHelps;
+  const kept = actions.filter((a) => !useless(a));
+  const ordered = main ? [main as ResourceAction, ...kept.filter((a) => a !== main)] : kept;
   const fixKeys: Button[] =
     main === 'fix-connection-keys'
       ? [

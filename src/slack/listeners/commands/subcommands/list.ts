@@ -100,6 +100,7 @@ export async function listResources(
       id: r.id,
       name: r.name,
       state: r.state,
+      rawStatus: r.rawStatus,
     })),
   );
   const ordered = orderForTriage(resources);
@@ -126,7 +127,7 @@ export async function listResources(
       title: `${tr.t('list.title')}${filters.length ? ` · ${filters.join(' · ')}` : ''}`,
       resources: shown,
       titles,
-      summary: triageSummary(resources),
+      summary: triageSummary(resources, tr),
       total,
       failures,
       notOffered,
