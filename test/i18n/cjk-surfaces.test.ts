@@ -60,6 +60,16 @@ describe('the list summary in the reader’s language', () => {
     expect(zh).toBe('失败 2 · 已暂停 1 · 已完成 1');
   });
 
+  it('says it on the Home tab too', async () => {
+    t.oms.addTask({ name: 'f1', status: 4, failCode: 'TRF.0004' });
+    t.oms.addTask({ name: 'p1', status: 3 });
+    await t.event({ type: 'app_home_opened', user: KOREAN, channel: 'D0KOHOME1', tab: 'home' });
+    const call = await t.fakeSlack.waitFor(() => t.fakeSlack.callsTo('views.publish')[0]);
+    const home = JSON.stringify((call.body.view as { blocks: unknown[] }).blocks);
+    expect(home).toContain('실패 1 · 일시 중지 1');
+    expect(home).not.toContain('1 failed');
+  });
+
   it('counts a task group once, not again through its own tasks', async () => {
     t.oms.addTaskGroup({
       status: 2,

@@ -113,7 +113,7 @@ export function renderAppHome(view: HomeView, tr: Translator = ENGLISH, notice?:
   }
   // Triage order, as in `/migrate list`: a summary line, then what needs a person first.
   const paused = view.paused ?? [];
-  const summary = triageSummary([...view.failed, ...paused, ...view.running]);
+  const summary = triageSummary([...view.failed, ...paused, ...view.running], tr);
   if (summary)
     blocks.push({ type: 'divider' }, { type: 'context', elements: [{ type: 'mrkdwn', text: summary }] });
   for (const [title, rows, none] of [
