@@ -34,7 +34,8 @@ export function buttonHandler(deps: AppDeps, work: (ctx: HandlerContext, args: B
     await afterAck();
     const clicked = createHandlerContext(
       deps,
-      { ...whoClicked(args.body), what: args.action.action_id },
+      // The click's trigger (it lives 3 s), for a button that opens a form.
+      { ...whoClicked(args.body), triggerId: args.body.trigger_id, what: args.action.action_id },
       args.respond,
       'button',
     );

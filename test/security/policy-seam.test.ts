@@ -166,6 +166,8 @@ const DRIVERS: Driver[] = [
     },
     send: (next: { value: string }) => t.click('list.page.next', next.value, who),
   },
+  // The help screen's buttons run a fixed subcommand line; the sample is the one every viewer gets.
+  button('action', 'help.run.failed', () => 'failed'),
   button('action', 'home.refresh', () => ''),
   button('action', 'home.open', resource),
   button('action', 'connection.disconnect', () => JSON.stringify({ n: 'hw-prod' })),

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUIRED_ROLE } from '../../src/access/roles.js';
 import { code } from '../../src/slack/blocks/mrkdwn.js';
 import { SUBCOMMANDS } from '../../src/slack/listeners/commands/subcommands/index.js';
-import { messageText, TestBot } from '../harness/test-bot.js';
+import { buttons, messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 
 // Issue #13, "Help and the terminal": short help fits the person (what they can run, examples that
 // run here), `help all` for the rest, admin commands not shown as runnable to a viewer.
@@ -19,23 +19,59 @@ afterAll(async () => {
 });
 
 describe('/migrate help', () => {
-  it('shows a viewer what a viewer can run, with examples from this workspace', async () => {
-    const text = messageText(await t.ask('help', { userId: VIEWER }));
+  it('shows a viewer a short first screen: what runs here, and buttons for the common actions', async () => {
+    // Issue 39: it was a three-screen wall of every command with an example each.
+    const answer = await t.ask('help', { userId: VIEWER });
+    const text = messageText(answer);
     expect(text).toContain('You are *viewer* here');
-    expect(text).toContain('/migrate list hw-prod failed');
     expect(text).toMatch(/\/migrate status 6001/);
-    for (const runnable of ['/migrate list', '/migrate status', '/migrate explain'])
-      expect(text).toContain(runnable);
+    expect(text).toContain('/migrate explain TRF.0015');
     for (const notRunnable of ['/migrate pause', '/migrate connect', '/migrate create', '/migrate access'])
       expect(text).not.toContain(notRunnable);
     expect(text).toContain('/migrate help all');
+    const blocks = answer.blocks as { type: string; text?: { text: string } }[];
+    expect(blocks.length).toBeLessThanOrEqual(5);
+    expect(blocks.find((b) => b.type === 'section')!.text!.text.split('\n').length).toBeLessThanOrEqual(4);
+    expect(buttons(answer).map((b) => b.text)).toEqual(['What failed', 'What is running', 'All commands']);
   });
 
-  it('shows an admin the admin commands', async () => {
-    const text = messageText(await t.ask('help'));
+  it('shows an admin every button, and never a live id beside a command that acts at once', async () => {
+    const answer = await t.ask('help');
+    const text = messageText(answer);
     expect(text).toContain('You are *admin* here');
-    for (const cmd of ['/migrate pause', '/migrate create', '/migrate connect', '/migrate access'])
-      expect(text).toContain(cmd);
+    expect(buttons(answer).map((b) => b.action_id)).toEqual([
+      'help.run.failed',
+      'help.run.running',
+      'help.run.create',
+      'help.run.connect',
+      'help.run.all',
+    ]);
+    expect(text).toContain('/migrate pause &lt;id&gt;');
+    expect(text).not.toMatch(/\/migrate (pause|resume|watch|retry|delete) \d/);
+  });
+
+  it('its buttons run what they say, asking the policy, and a form opens with the click', async () => {
+    const failed = await t.click('help.run.failed', 'failed', { userId: VIEWER });
+    expect(messageText(await failed.answer())).toMatch(/failed|No migrations/i);
+    const opened = t.fakeSlack.callsTo('views.open').length;
+    await t.click('help.run.create', 'create');
+    await t.fakeSlack.waitFor(() => t.fakeSlack.callsTo('views.open')[opened]);
+    // A viewer who sends the admin's button anyway is refused by the policy, not by the screen.
+    const forged = await t.click('help.run.connect', 'connect', { userId: VIEWER });
+    expect(messageText(await forged.answer())).toMatch(/admin/);
+    expect(t.fakeSlack.callsTo('views.open').length).toBe(opened + 1);
+  });
+
+  it('names only this workspace’s connections in its examples', async () => {
+    const other = new TestBot();
+    await other.start({ connections: (url) => [omsConnection('obs-eu', url)] });
+    try {
+      const text = messageText(await other.ask('help all', { userId: VIEWER }));
+      expect(text).toContain('/migrate list obs-eu running');
+      expect(text).not.toContain('hw-prod');
+    } finally {
+      await other.stop();
+    }
   });
 
   it('`help all` lists every command, marking those the reader cannot run', async () => {

@@ -1,10 +1,10 @@
-import type { KnownBlock } from '@slack/types';
+import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import { type Capability, REQUIRED_ROLE, type Role } from '../../access/roles.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 
 export interface HelpEntry {
-  /** The subcommand's name: its summary's catalogue key (`help.summary.<name>`) for other languages. */
+  /** The subcommand's name: its summary's catalogue key (`help.summary.<name>`). */
   name?: string;
   usage: string;
   summary: string;
@@ -13,6 +13,21 @@ export interface HelpEntry {
   /** Set when the reader's role does not allow it: the capability it needs. */
   needs?: Capability;
 }
+
+/**
+ * The first screen's buttons: each runs one subcommand line, fixed here (the button's id names
+ * the line; nothing typed or sent in a value is run). Shown only to those whose role allows the
+ * subcommand, whose `needs` says so.
+ */
+export const HELP_BUTTONS = {
+  failed: { label: 'help.button.failed', line: ['list', 'failed'] },
+  running: { label: 'help.button.running', line: ['list', 'running'] },
+  create: { label: 'help.button.create', line: ['create'] },
+  connect: { label: 'help.button.connect', line: ['connect'] },
+  all: { label: 'help.button.all', line: ['help', 'all'] },
+} as const;
+export type HelpButton = keyof typeof HELP_BUTTONS;
+export const HELP_BUTTON_PREFIX = 'help.run.';
 
 export interface HelpView {
   entries: readonly HelpEntry[];
@@ -24,36 +39,73 @@ export interface HelpView {
   tr?: Translator;
 }
 
-/** A summary in the reader's language when the catalogue has it; the subcommand's own English otherwise. */
-function summaryOf(e: HelpEntry, tr: Translator): string {
-  const key = `help.summary.${e.name ?? ''}`;
-  return tr.locale !== 'en' && tr.has(key) ? tr.t(key) : e.summary;
+export interface ShortHelpView {
+  role: Role;
+  connections: readonly string[];
+  /** A few typed commands that run here as shown, each with what it does (`help.line.<name>`). */
+  lines: readonly { name: string; command: string }[];
+  /** The buttons this reader may use, in order. */
+  buttons: readonly HelpButton[];
+  tr?: Translator;
 }
 
-/** Short help fits the person: what they can run, with examples that work here; `help all` for the rest. */
-export function renderHelp(view: HelpView): KnownBlock[] {
-  const tr = view.tr ?? ENGLISH;
-  const lines = view.entries.map((e) => {
-    const needs = e.needs ? tr.t('help.needs', { role: REQUIRED_ROLE[e.needs] }) : '';
-    const example = e.example ? `\n      ${tr.t('help.example', { example: code(e.example) })}` : '';
-    return `• ${code(e.usage)}${needs} — ${summaryOf(e, tr)}${example}`;
-  });
-  const connections =
-    view.connections.length > 0
-      ? tr.t('help.connections', { list: view.connections.map((n) => code(escapeMrkdwn(n))).join(', ') })
+/** A summary in the reader's language, its examples naming this workspace's own connection. */
+function summaryOf(e: HelpEntry, tr: Translator, connection: string): string {
+  const key = `help.summary.${e.name ?? ''}`;
+  return tr.has(key) ? tr.t(key, { connection }) : e.summary;
+}
+
+function header(tr: Translator, role: Role, connections: readonly string[]): KnownBlock[] {
+  const list =
+    connections.length > 0
+      ? tr.t('help.connections', { list: connections.map((n) => code(escapeMrkdwn(n))).join(', ') })
       : tr.t('help.noConnections');
-  const blocks: KnownBlock[] = [
+  return [
     { type: 'header', text: { type: 'plain_text', text: truncate(tr.t('help.header'), 150) } },
     {
       type: 'context',
-      elements: [
-        {
-          type: 'mrkdwn',
-          text: truncate(`${tr.t('help.role', { role: view.role })} ${connections}`, 3000),
-        },
-      ],
+      elements: [{ type: 'mrkdwn', text: truncate(`${tr.t('help.role', { role })} ${list}`, 3000) }],
     },
   ];
+}
+
+/**
+ * The first screen: who you are here, three or four commands that run here as typed, and buttons
+ * for what people come for (what failed, what runs, a new migration); `help all` for the rest.
+ */
+export function renderShortHelp(view: ShortHelpView): KnownBlock[] {
+  const tr = view.tr ?? ENGLISH;
+  const lines = view.lines.map(({ name, command }) => {
+    const key = `help.line.${name}`;
+    return `• ${code(command)} ${tr.has(key) ? tr.t(key) : ''}`.trimEnd();
+  });
+  const buttons: Button[] = view.buttons.map((b) => ({
+    type: 'button',
+    action_id: `${HELP_BUTTON_PREFIX}${b}`,
+    text: { type: 'plain_text', text: truncate(tr.t(HELP_BUTTONS[b].label), 75) },
+    value: b,
+    // With no connection yet, adding one is the only useful next step.
+    ...(b === 'connect' && view.connections.length === 0 ? { style: 'primary' as const } : {}),
+  }));
+  const blocks = header(tr, view.role, view.connections);
+  if (lines.length > 0)
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } });
+  if (buttons.length > 0)
+    blocks.push({ type: 'actions', block_id: 'help.buttons', elements: buttons } satisfies ActionsBlock);
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: tr.t('help.footer') }] });
+  return blocks;
+}
+
+/** `help all`: every command, those the reader cannot run marked with the role they need. */
+export function renderHelp(view: HelpView): KnownBlock[] {
+  const tr = view.tr ?? ENGLISH;
+  const connection = view.connections[0] ?? '<connection>';
+  const lines = view.entries.map((e) => {
+    const needs = e.needs ? tr.t('help.needs', { role: REQUIRED_ROLE[e.needs] }) : '';
+    const example = e.example ? `\n      ${tr.t('help.example', { example: code(e.example) })}` : '';
+    return `• ${code(e.usage)}${needs} — ${summaryOf(e, tr, connection)}${example}`;
+  });
+  const blocks = header(tr, view.role, view.connections);
   // One section per ~10 commands keeps every text far below Slack's 3,000 characters.
   for (let i = 0; i < lines.length; i += 10)
     blocks.push({
@@ -62,12 +114,7 @@ export function renderHelp(view: HelpView): KnownBlock[] {
     });
   blocks.push({
     type: 'context',
-    elements: [
-      {
-        type: 'mrkdwn',
-        text: view.everything ? tr.t('help.footerAll') : tr.t('help.footer'),
-      },
-    ],
+    elements: [{ type: 'mrkdwn', text: view.everything ? tr.t('help.footerAll') : tr.t('help.footer') }],
   });
   return blocks;
 }

@@ -3,6 +3,7 @@ import type { AppDeps } from '../../context.js';
 import type { ListenerRoutes } from '../router.js';
 import * as connectionActions from './connection-actions.js';
 import { groupFailuresButton } from './group-failures-button.js';
+import { helpButton } from './help-buttons.js';
 import { homeOpen, homeRefresh } from './home-actions.js';
 import { listPageButton } from './list-paging.js';
 import { resourceActionButton, resourceViewButton } from './resource-actions.js';
@@ -18,6 +19,7 @@ export function register(routes: ListenerRoutes, deps: AppDeps): void {
   routes.action<BlockAction<ButtonAction>>('resource.watch', watchButton(deps));
   routes.action<BlockAction<ButtonAction>>('group.failed', groupFailuresButton(deps));
   routes.action<BlockAction<ButtonAction>>(/^list\.page\.(next|previous)$/, listPageButton(deps));
+  routes.action<BlockAction<ButtonAction>>(/^help\.run\.[a-z]+$/, helpButton(deps));
   routes.action<BlockAction<ButtonAction>>('home.refresh', homeRefresh(deps));
   routes.action<BlockAction<ButtonAction>>('home.open', homeOpen(deps));
   routes.action<BlockAction<ButtonAction>>(/^resource\.open(:|$)/, resourceViewButton(deps, 'open'));

@@ -1,22 +1,23 @@
 import { roleAllows } from '../../../../access/roles.js';
-import { type HelpEntry, renderHelp } from '../../../blocks/help.js';
+import {
+  HELP_BUTTONS,
+  type HelpButton,
+  type HelpEntry,
+  renderHelp,
+  renderShortHelp,
+} from '../../../blocks/help.js';
 import { defineSubcommand, type Subcommand } from '../subcommand.js';
 
-/** The handful that short help shows, in this order, each with an example from this workspace. */
-const ESSENTIALS: readonly {
-  name: string;
-  example: (connection: string | undefined, id: string | undefined) => string | undefined;
-}[] = [
-  { name: 'list', example: (c) => (c ? `/migrate list ${c} failed` : '/migrate list failed') },
-  { name: 'status', example: (_, id) => (id ? `/migrate status ${id}` : undefined) },
-  { name: 'explain', example: () => '/migrate explain TRF.0015' },
-  { name: 'watch', example: (_, id) => (id ? `/migrate watch ${id}` : undefined) },
-  { name: 'subscribe', example: (c) => (c ? `/migrate subscribe ${c} failures` : undefined) },
-  { name: 'pause', example: (_, id) => (id ? `/migrate pause ${id}` : undefined) },
-  { name: 'resume', example: (_, id) => (id ? `/migrate resume ${id}` : undefined) },
-  { name: 'create', example: () => '/migrate create' },
-  { name: 'connect', example: () => '/migrate connect' },
-  { name: 'access', example: () => '/migrate access' },
+/**
+ * The first screen's typed commands, in this order. An id is shown only beside `status`, which
+ * only reads: a command that acts at once (pause, watch) gets `<id>`, so nobody runs it on a live
+ * task by copying the example.
+ */
+const LINES: readonly { name: string; command: (id: string | undefined) => string }[] = [
+  { name: 'status', command: (id) => `/migrate status ${id ?? '<id>'}` },
+  { name: 'explain', command: () => '/migrate explain TRF.0015' },
+  { name: 'watch', command: () => '/migrate watch <id>' },
+  { name: 'pause', command: () => '/migrate pause <id>' },
 ];
 
 export function helpSubcommand(all: () => readonly Subcommand[]): Subcommand {
@@ -31,31 +32,52 @@ export function helpSubcommand(all: () => readonly Subcommand[]): Subcommand {
       const role = await ctx.require('view', ctx.here, 'use migrate-bot');
       const names = ctx.deps.connections.forTeam(ctx.teamId).map((c) => c.name);
       const byName = new Map(all().map((s) => [s.name, s]));
-      // An id this workspace really has (the start of it is enough), so the examples run as shown.
+      // What the reader may run, as each subcommand declares it (`needs`).
+      const allowed = (name: string) => {
+        const s = byName.get(name);
+        return s !== undefined && roleAllows(role, s.needs);
+      };
+      const tr = await ctx.translator();
+      if (everything) {
+        const entries = all().map(
+          (s): HelpEntry => ({
+            name: s.name,
+            usage: s.usage,
+            summary: s.summary,
+            needs: roleAllows(role, s.needs) ? undefined : s.needs,
+          }),
+        );
+        await ctx.reply({
+          text: 'migrate-bot help',
+          blocks: renderHelp({ entries, role, connections: names, everything, tr }),
+        });
+        return;
+      }
+      // A real id from this workspace (its shortest unique start), so `status` runs as shown.
       const { entries: indexed } = await ctx.deps.resolver.index.read(ctx.teamId);
       const id = indexed[0]
         ? uniquePrefix(
             indexed[0].id,
             indexed.map((e) => e.id),
           )
-        : '<id>';
-      const entry = (s: Subcommand, example?: string): HelpEntry => ({
-        name: s.name,
-        usage: s.usage,
-        summary: s.summary,
-        example,
-        needs: roleAllows(role, s.needs) ? undefined : s.needs,
-      });
-      const entries = everything
-        ? all().map((s) => entry(s))
-        : ESSENTIALS.flatMap(({ name, example }) => {
-            const s = byName.get(name);
-            return s && roleAllows(role, s.needs) ? [entry(s, example(names[0], id))] : [];
-          });
-      const tr = await ctx.translator();
+        : undefined;
+      const lines = LINES.filter((l) => allowed(l.name)).map((l) => ({
+        name: l.name,
+        command: l.command(id),
+      }));
+      const buttons = (Object.keys(HELP_BUTTONS) as HelpButton[]).filter(
+        // Lists and the create form need a connection; with none, adding one is what is left.
+        (b) => b === 'connect' || b === 'all' || names.length > 0,
+      );
       await ctx.reply({
         text: 'migrate-bot help',
-        blocks: renderHelp({ entries, role, connections: names, everything, tr }),
+        blocks: renderShortHelp({
+          role,
+          connections: names,
+          lines,
+          buttons: buttons.filter((b) => b === 'all' || allowed(HELP_BUTTONS[b].line[0])),
+          tr,
+        }),
       });
     },
   });
