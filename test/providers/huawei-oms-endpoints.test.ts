@@ -535,13 +535,20 @@ describe('5.4 migration task groups', () => {
   });
 
   it('23. StopTaskGroup: 7 while its tasks pause, then 3; OMS.1038 unless executing', async () => {
-    const group = sim.addTaskGroup({ status: 2, taskCount: 2, totalSize: 100 * GiB });
+    // §5.4.5 "in the Creating or Executing state": status 1 "executing/creating".
+    const group = sim.addTaskGroup({ status: 1, taskCount: 2, totalSize: 100 * GiB });
     await client().stopTaskGroup(group.id);
     expect(await client().showTaskGroup(group.id)).toMatchObject({ status: 7 });
     sim.clock.advance(1_000);
     expect(await client().showTaskGroup(group.id)).toMatchObject({ status: 3, paused_task_num: 2 });
     await omsError(client().stopTaskGroup(group.id), 400, 'OMS.1038');
     await omsError(client().stopTaskGroup('no-such-group'), 403, 'OMS.0095');
+    // Every status but 1 is refused with OMS.1038 "Only tasks in Executing state can be paused";
+    // 2 "running monitor task" is listed apart from 1 (READINGS.pauseMonitoringGroup, usual reading).
+    for (const status of [0, 2, 3, 4, 5, 6]) {
+      const other = sim.addTaskGroup({ status, taskCount: 1 });
+      await omsError(client().stopTaskGroup(other.id), 400, 'OMS.1038');
+    }
   });
 
   it('24. StartTaskGroup: resumes a paused group; OMS.1039 otherwise, OMS.1004 without source keys', async () => {

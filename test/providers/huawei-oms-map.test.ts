@@ -110,7 +110,8 @@ describe('task group status (Table 5-117: 0–9)', () => {
   const cases: [number, string, NormalizedState, ResourceAction[]][] = [
     [0, 'waiting', 'queued', ['delete']],
     [1, 'executing/creating', 'running', ['pause']],
-    [2, 'running monitor task', 'running', ['pause']],
+    // §5.4.5 pauses "in the Creating or Executing state": 1 only; 2 is listed apart (OMS.1038).
+    [2, 'running monitor task', 'running', []],
     [3, 'paused', 'paused', ['resume']],
     [4, 'creation failed', 'failed', ['retry', 'delete']],
     [5, 'migration failed', 'failed', ['retry', 'delete']],

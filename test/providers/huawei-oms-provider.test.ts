@@ -125,7 +125,8 @@ describe('task groups', () => {
     expect(half).toMatchObject({ state: 'running', rawStatus: '2', bytes: { total: 4 * GiB } });
     expect(half.progress).toBeCloseTo(0.5, 1);
     expect(half.speed).toBe(2 * GiB);
-    expect(hw.actionsFor(half)).toEqual(['pause']);
+    // 2 "running monitor task" is not "the Creating or Executing state" of §5.4.5: no Pause.
+    expect(hw.actionsFor(half)).toEqual([]);
     sim.clock.advance(1_000);
     const done = await hw.get('task-group', seeded.id);
     expect(done).toMatchObject({ state: 'succeeded', rawStatus: '6', progress: 1 });
@@ -134,7 +135,9 @@ describe('task groups', () => {
 
   it('pauses, resumes, retries and deletes following the group rules', async () => {
     const hw = provider();
-    const group = sim.addTaskGroup({ status: 2, taskCount: 2, totalSize: 100 * GiB });
+    // Seed 002 §5.4.5: a group pauses "in the Creating or Executing state", status 1 "executing/creating".
+    const group = sim.addTaskGroup({ status: 1, taskCount: 2, totalSize: 100 * GiB });
+    expect(hw.actionsFor(await hw.get('task-group', group.id))).toEqual(['pause']);
     await hw.pause('task-group', group.id);
     expect((await hw.get('task-group', group.id)).state).toBe('pausing');
     sim.clock.advance(1_000);
@@ -157,6 +160,19 @@ describe('task groups', () => {
     const done = sim.addTaskGroup({ status: 6 });
     await hw.delete('task-group', done.id);
     expect((await hw.get('task-group', done.id)).state).toBe('deleting');
+  });
+
+  it('offers no Pause on a group in status 2 "running monitor task" (seed 002 §5.4.5, OMS.1038)', async () => {
+    // §5.4.5 allows pausing only "in the Creating or Executing state" (status table: 1
+    // "executing/creating"); the table lists 2 "running monitor task" apart, and OMS.1038 reads
+    // "Only tasks in Executing state can be paused". The simulator refuses it (usual reading).
+    const hw = provider();
+    const monitoring = sim.addTaskGroup({ status: 2, taskCount: 2, totalSize: 100 * GiB });
+    const shown = await hw.get('task-group', monitoring.id);
+    expect(shown.state).toBe('running');
+    expect(hw.actionsFor(shown)).toEqual([]);
+    const refused = await hw.pause('task-group', monitoring.id).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ errorCode: 'OMS.1038' });
   });
 
   it('sets traffic limits on a group', async () => {

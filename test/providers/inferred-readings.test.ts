@@ -121,6 +121,18 @@ describe.each([
     }
   });
 
+  it(`OMS: a task group pauses at 1 "executing/creating" only; 2 is ${other ? OMS_READINGS.pauseMonitoringGroup.other : 'refused'} (§5.4.5 "in the Creating or Executing state")`, async () => {
+    const client = omsClient();
+    const executing = oms.addTaskGroup({ status: 1, taskCount: 1 });
+    await client.stopTaskGroup(executing.id);
+    const monitoring = oms.addTaskGroup({ status: 2, taskCount: 1 });
+    const stopped = client.stopTaskGroup(monitoring.id).then(
+      () => 'paused',
+      (e: unknown) => (e instanceof ProviderError ? e.errorCode : e),
+    );
+    expect(await stopped).toBe(other ? 'paused' : 'OMS.1038');
+  });
+
   it(`NCP: a policy's times read the same (printed ${other ? NCP_READINGS.policyTimes.other : NCP_READINGS.policyTimes.usual})`, async () => {
     ncp.addPolicy({ title: 'times', jobState: 'PAUSED' });
     const at = new Date(Date.UTC(2025, 6, 15, 0, 32, 36, 480));

@@ -68,7 +68,8 @@ describe('finding resources', () => {
   });
 
   it('finds a task group by id prefix and shows its card with the actions its state allows', async () => {
-    const group = t.oms.addTaskGroup({ status: 2 });
+    // Status 1 "executing/creating": the one a group pauses in (seed 002 §5.4.5).
+    const group = t.oms.addTaskGroup({ status: 1 });
     const card = await t.ask(`status ${group.id.slice(0, 8)}`);
     expect(messageText(card)).toContain(`hw-prod:${group.id}`);
     expect(messageText(card)).toContain('huawei-oms task group');

@@ -1,4 +1,5 @@
 import { json, type SimRequest, type SimResponse } from '../kit.js';
+import type { Reading } from '../shapes.js';
 import { intParam, isResponse, OK, omsError, pageParams, type Routes, type SimContext } from './common.js';
 import { advanceTaskGroup, newTaskGroup, type SimTaskGroup, tasksOf, toTaskGroupResp } from './groups.js';
 import { checkRequest } from './request-check.js';
@@ -133,9 +134,22 @@ function deleteGroup(ctx: SimContext, group: SimTaskGroup): SimResponse {
   return OK;
 }
 
-/** Only creating/executing groups pause (5.4.5). */
+/** Whether a group in status 2 "running monitor task" counts as executing for a pause (shapes.ts). */
+export const PAUSE_MONITORING_GROUP_READING: Reading = {
+  usual:
+    'only a creating/executing group (1) can be paused; 2 "running monitor task" is refused with OMS.1038',
+  other: 'a group in status 2 "running monitor task" can be paused as well',
+  source:
+    'seed 002 §5.4.5 "in the Creating or Executing state" and OMS.1038 "Only tasks in Executing state"; the status table lists 1 "executing/creating" and 2 apart',
+};
+
+/**
+ * Seed 002 §5.4.5: "pause a migration task group in the Creating or Executing state", which the status
+ * table names 1 "executing/creating"; OMS.1038 "Only tasks in Executing state can be paused".
+ */
 function stopGroup(ctx: SimContext, group: SimTaskGroup): SimResponse {
-  if (group.status !== 1 && group.status !== 2) return omsError(400, 'OMS.1038');
+  const pausable = group.status === 1 || (ctx.otherReadings && group.status === 2);
+  if (!pausable) return omsError(400, 'OMS.1038');
   const now = ctx.clock.now();
   for (const task of tasksOf(ctx, group))
     if (task.status === 1 || task.status === 2 || task.status === 6) pauseTask(task, now);

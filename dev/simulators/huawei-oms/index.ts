@@ -15,7 +15,7 @@ import { SimGatewayAuth, type SimIamUser, TOKEN_EXPIRY_READING } from './auth.js
 import { DEFAULT_BUCKETS, registerCatalogRoutes, type SimBucket, SimBuckets } from './catalog.js';
 import { DEFAULT_LIMITS, omsError, type Routes, type SimContext, type SimLimits } from './common.js';
 import { documentedExamples } from './documented-examples.js';
-import { registerTaskGroupRoutes } from './group-routes.js';
+import { PAUSE_MONITORING_GROUP_READING, registerTaskGroupRoutes } from './group-routes.js';
 import {
   advanceTaskGroup,
   newTaskGroup,
@@ -65,6 +65,7 @@ const SHAPE_RULES: ShapeRules = {
 export const READINGS = {
   tokenExpiry: TOKEN_EXPIRY_READING,
   pauseRetrying: PAUSE_RETRYING_READING,
+  pauseMonitoringGroup: PAUSE_MONITORING_GROUP_READING,
   statisticsTime: STATISTICS_TIME_READING,
 } as const;
 

@@ -25,18 +25,20 @@ export function actionsForTaskState(state: NormalizedState): ResourceAction[] {
 }
 
 /**
- * Task-group rules (5.4.4–5.4.7): pause only while creating/executing (1, and 2, its monitoring
- * phase); resume only when paused; restart (retry) only after creation or migration failed; and
- * "task groups in the Creating, Executing, or Paused state cannot be deleted" — nor, inferred, while
- * pausing or already being deleted.
+ * Task-group rules (5.4.4–5.4.7): pause only "in the Creating or Executing state" (5.4.5), which the
+ * status table names 1 "executing/creating"; 2 "running monitor task" is listed apart, so no Pause is
+ * offered there (OMS.1038 "Only tasks in Executing state can be paused"); resume only when paused;
+ * restart (retry) only after creation or migration failed; and "task groups in the Creating,
+ * Executing, or Paused state cannot be deleted" — nor, inferred, 2, pausing or being deleted.
  */
 export function actionsForTaskGroup(rawStatus: string, state: NormalizedState): ResourceAction[] {
   switch (Number(rawStatus)) {
     case 0:
       return ['delete'];
     case 1:
-    case 2:
       return ['pause'];
+    case 2:
+      return [];
     case 3:
       return ['resume'];
     case 4:
