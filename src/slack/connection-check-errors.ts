@@ -1,9 +1,11 @@
+import { classifyCode } from '../catalogue/code-classes.js';
 import { explainForDisplay } from '../catalogue/explain.js';
 import type { Connection } from '../connections/connection.js';
 import { asAppError, ErrorCode, ProviderError } from '../errors.js';
 import { ENGLISH, type Translator } from '../i18n/translator.js';
+import { providerDefinition } from '../providers/registry.js';
 import { credentialBlock, notFoundBlock } from './connection-form.js';
-import { blockId } from './connection-form-fields.js';
+import { authChoice, blockId } from './connection-form-fields.js';
 import { fieldWhat } from './connection-form-parse.js';
 
 /** A catalogue fix longer than this does not fit under a field (Slack shows about 300 characters). */
@@ -44,6 +46,17 @@ export function checkErrors(
       }),
     };
   }
+  // The catalogue's class, not the status: OMS answers 401 S3M.0053 and 403 OMS.0206 when the keys were
+  // accepted but their account may not do this (seed 002 §6.2), so the account's field says so.
+  if (e.code === ErrorCode.ProviderRequest && classifyCode(e.errorCode) === 'permissions') {
+    return {
+      [principalBlock(connection)]: tr.t('connect.check.permission', {
+        auth: connection.auth.type,
+        head,
+        fix: fix || tr.t('connect.check.grant'),
+      }),
+    };
+  }
   if (e.code === ErrorCode.ProviderUnavailable) {
     return {
       [endpointBlock]: e.httpStatus
@@ -58,4 +71,11 @@ export function checkErrors(
     };
   }
   return { [endpointBlock]: tr.t('connect.check.refused', { head, fix }) };
+}
+
+/** The field naming whose permission is missing (the access key id, the IAM user), else the secret one. */
+function principalBlock(connection: Connection): string {
+  const auth = authChoice(providerDefinition(connection.provider), connection.auth.type);
+  const named = auth.fields.find((f) => !f.secret && !f.optional && f.check?.type !== 'iam-endpoint');
+  return named?.block ?? credentialBlock(connection);
 }

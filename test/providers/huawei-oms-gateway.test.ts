@@ -115,13 +115,25 @@ describe('403 is a refusal unless the gateway says the credentials are bad', () 
   });
 
   // A 401 on a token connection does refresh (issue 37 item 2): huawei-oms-rejected-token.test.ts.
-  it('a gateway credential code on a 403 is an auth failure, and does not refresh', async () => {
+  it('a credential code on a 403 (CMM.0154 "Illegal token") is an auth failure, and does not refresh', async () => {
+    const tokens = iam();
+    nock(OMS)
+      .post(`/v2/${PROJECT}/tasks/${TASK}/stop`)
+      .reply(403, { error_code: 'CMM.0154', error_msg: 'Illegal token.' });
+    const hw = provider(tokenAuth);
+    expect((await failure(hw.pause('task', TASK))).code).toBe(ErrorCode.ProviderAuth);
+    expect(tokens.requests()).toBe(1);
+  });
+
+  it('403 APIGW.0303 is a refusal as the catalogue files it (permissions), not the credentials', async () => {
+    // No seed documents APIGW.0303; classes.json files it under permissions (refused after the
+    // signature check; bad keys and tokens are APIGW.0301 and APIGW.0307).
     const tokens = iam();
     nock(OMS)
       .post(`/v2/${PROJECT}/tasks/${TASK}/stop`)
       .reply(403, { error_code: 'APIGW.0303', error_msg: 'Incorrect app authentication information.' });
-    const hw = provider(tokenAuth);
-    expect((await failure(hw.pause('task', TASK))).code).toBe(ErrorCode.ProviderAuth);
+    const error = await failure(provider(tokenAuth).pause('task', TASK));
+    expect(error).toMatchObject({ code: ErrorCode.ProviderRequest, errorCode: 'APIGW.0303' });
     expect(tokens.requests()).toBe(1);
   });
 });
