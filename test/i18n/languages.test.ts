@@ -264,7 +264,7 @@ describe('the connect form answers the admin who typed it in their language', ()
     expect(errors['endpoint.huawei-oms']).toContain('https://');
     expect(errors['endpoint.huawei-oms']).toMatch(/[\uAC00-\uD7A3]/);
     expect(errors.project_id).toBe(
-      'Huawei 프로젝트 ID는 공백 없이 영문자, 숫자 또는 기호 1~1,024자입니다(내 자격 증명 → 프로젝트).',
+      'Huawei 프로젝트 ID는 영문자, 숫자 또는 기호 1~1,024자이며 공백과 / ? # %를 쓸 수 없고 . 또는 ..만으로 된 값은 안 됩니다(내 자격 증명 → 프로젝트).',
     );
     expect(errors.access_key).toBe(
       '액세스 키 ID은(는) 영문자와 숫자로만 된 8자 이상입니다. 예: HPUAL7YFH2XXXXXXXXXX.',
