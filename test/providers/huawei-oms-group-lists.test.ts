@@ -1,8 +1,10 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connections/connection.js';
+import type { MigrationResource } from '../../src/domain/migration-resource.js';
 import { fetchTransport, PoolRegistry } from '../../src/providers/http/http-client.js';
 import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
+import { listByStatus } from '../../src/providers/huawei-oms/list-by-status.js';
 import { SEED_LIST_GROUPS } from '../fixtures/oms-seed-responses.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 import { useStrictNock } from '../helpers/strict-nock.js';
@@ -112,4 +114,43 @@ describe('a two-status group state is one sequence with one total (Table 5-114, 
     expect(page.resources.map((r) => r.id)).toEqual(ids(3_900, 4_000, 5));
     expect(page.total).toBe(10_000);
   });
+});
+
+describe('every seam, limit and offset of a two-status sequence (Table 5-114 paging, Table 5-116 count)', () => {
+  // The merge on its own, against a model of ListTaskGroup: offset/limit per status, `count` or not.
+  // Lengths around the page sizes, offsets around each seam and past the end (from the issue-37 review).
+  function model(lengths: readonly number[], withCount: boolean) {
+    return async (status: number | undefined, limit: number, offset: number) => {
+      const n = lengths[status ?? 0]!;
+      const items = Array.from({ length: Math.max(0, Math.min(limit, n - offset)) }, (_, i) => ({
+        id: `${status}-${offset + i}`,
+      })) as unknown as MigrationResource[];
+      return withCount ? { items, count: n } : { items };
+    };
+  }
+  const cases: [number[], number, number][] = [];
+  for (const a of [0, 1, 99, 100, 101, 250])
+    for (const b of [0, 1, 100, 150])
+      for (const limit of [1, 10, 100])
+        for (const offset of new Set([0, a - 1, a, a + 1, a + b - 1, a + b, a + b + 5]))
+          if (offset >= 0) cases.push([[a, b], limit, offset]);
+
+  it.each([true, false])(
+    'the page is the merged slice, the total right or absent (count given: %s)',
+    async (withCount) => {
+      const wrong: string[] = [];
+      for (const [lengths, limit, offset] of cases) {
+        const page = await listByStatus({ limit, offset }, [0, 1], model(lengths, withCount));
+        const all = lengths.flatMap((n, s) => Array.from({ length: n }, (_, i) => `${s}-${i}`));
+        const got = page.resources.map((r) => r.id);
+        const ok =
+          JSON.stringify(got) === JSON.stringify(all.slice(offset, offset + limit)) &&
+          (page.total === undefined || page.total === all.length) &&
+          (page.moreThan === undefined || page.moreThan < all.length) &&
+          !(got.length === 0 && offset < all.length);
+        if (!ok) wrong.push(JSON.stringify({ lengths, limit, offset, got: got.length, total: page.total }));
+      }
+      expect(wrong.slice(0, 10)).toEqual([]);
+    },
+  );
 });
