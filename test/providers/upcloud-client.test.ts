@@ -82,8 +82,7 @@ async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
   return error as ProviderError;
 }
 
-// Issue #37 item 16: seed 001 documents `GET …/jobs` with no parameters; the simulator answers it in
-// each way it may (READINGS: paging, pageSize) and every client test runs under each reading.
+// Issue #37 item 16: every client test runs under each reading of seed 001 the simulator offers.
 describe.each<{ reading: string; otherReadings: boolean | string[] }>([
   { reading: 'usual', otherReadings: false },
   { reading: 'other', otherReadings: true },
@@ -338,8 +337,7 @@ describe.each<{ reading: string; otherReadings: boolean | string[] }>([
       sim.faults.script({ status: 429, retryAfterSeconds: 0 }, { status: 503 });
       sim.server.resetRequestCount();
       await expect(client().listJobs()).resolves.toHaveLength(1);
-      // Two refused, one answered, and one more read confirming the end (a short answer may be a
-      // page of the API's own size: READINGS.pageSize).
+      // Two refused, one answered, one more confirming the end (READINGS.pageSize).
       expect(sim.server.requestCount).toBe(4);
 
       sim.faults.script({ status: 503 });
