@@ -7,8 +7,8 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const COMPILED_DIR = path.join(ROOT, 'test-artifacts', 'watcher-build');
 const LOCK = `${COMPILED_DIR}.lock`;
 const STAMP = path.join(COMPILED_DIR, '.compiled-for-run');
-/** A lock older than this was left by a killed run: taken over. */
-const STALE_LOCK_MS = 300_000;
+/** A lock older than this was left by a killed run: taken over (a compile takes well under it). */
+const STALE_LOCK_MS = 600_000;
 
 /**
  * The bot compiled from `src/` and `dev/` with tsc (incrementally), for tests that run it as a
@@ -33,18 +33,32 @@ export function compileBot(): string {
 }
 
 function takeLock(): void {
-  const deadline = Date.now() + 240_000;
+  const deadline = Date.now() + 900_000;
   for (;;) {
     try {
       mkdirSync(LOCK, { recursive: false });
+      writeFileSync(path.join(LOCK, 'pid'), String(process.pid));
       return;
     } catch {
-      if (existsSync(LOCK) && Date.now() - statSync(LOCK).mtimeMs > STALE_LOCK_MS)
-        rmSync(LOCK, { recursive: true, force: true });
+      if (abandoned()) rmSync(LOCK, { recursive: true, force: true });
       if (Date.now() > deadline) throw new Error(`another test run holds ${LOCK}`);
       // A synchronous wait: the callers (module set-up) are synchronous.
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
     }
+  }
+}
+
+/** The lock's holder is gone (killed mid-compile) or has held it far longer than a compile takes. */
+function abandoned(): boolean {
+  try {
+    if (Date.now() - statSync(LOCK).mtimeMs > STALE_LOCK_MS) return true;
+    const pid = Number(readFileSync(path.join(LOCK, 'pid'), 'utf8'));
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    // ESRCH: no such process. ENOENT: the lock went away, or its pid file is not written yet.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 
