@@ -75,7 +75,7 @@ export class SlackWatchDelivery implements WatchSlack {
     if (!note.report.chartable) return;
     try {
       const labels = chartLabels(note, await this.#language(post.teamId, post.channel));
-      const bytes = await throughputChartPng(note.samples, { title: labels.title, axes: labels.axes });
+      const bytes = await throughputChartPng(note.samples, { axes: labels.axes });
       await this.#sender.to(post.teamId, { purpose: 'background' }).uploadFile({
         channel: post.channel,
         threadTs: post.threadTs,
