@@ -92,7 +92,8 @@ describe('the UpCloud simulator offers both readings of seed 001 "List jobs" on 
 });
 
 // Requests for the third page of 100 (read from the start), then the fourth (from its offset).
-const COSTS = { usual: [3, 1], other: [2, 2], 'own page size': [30, 10] };
+/** Requests for page 3, then page 4, then a watcher's later idle cycle over 100 jobs (two pages). */
+const COSTS = { usual: [3, 1, 2], other: [2, 2, 3], 'own page size': [30, 10, 11] };
 
 describe.each<{ reading: keyof typeof COSTS; otherReadings: boolean | string[] }>([
   { reading: 'usual', otherReadings: false },
@@ -157,6 +158,23 @@ describe.each<{ reading: keyof typeof COSTS; otherReadings: boolean | string[] }
     expect(fourth.resources).toHaveLength(100);
     expect(sim.server.requestCount).toBe(COSTS[reading][1]);
     expect(new Set([...third.resources, ...fourth.resources].map((r) => r.id)).size).toBe(200);
+  });
+
+  it('an idle cycle reads each page once: the empty closing page shows offsets honoured (issue 41)', async () => {
+    addJobs(100);
+    const p = provider();
+    const cycle = async () => {
+      sim.server.resetRequestCount();
+      const pages = [
+        await p.list({ kind: 'job', limit: 100, offset: 0 }),
+        await p.list({ kind: 'job', limit: 100, offset: 100 }),
+      ];
+      expect(pages.map((page) => page.resources.length)).toEqual([100, 0]);
+      return sim.server.requestCount;
+    };
+    await cycle();
+    // Usual: the page, then its empty closing page from its own offset (was: from the start again).
+    expect(await cycle()).toBe(COSTS[reading][2]);
   });
 
   it('a short answer is not the end until an empty one says so: 25 of 30 shown, no wrong total', async () => {

@@ -216,7 +216,11 @@ export class UpCloudJobsClient {
     for (let request = 0; request < MAX_PAGES; request++) {
       const asked = Math.min(MAX_PAGE_SIZE, Math.max(1, count - items.length));
       const answer = await this.#page(asked, at);
-      if (answer.length === 0) return at > start || start === 0 ? { items, total: at } : { items };
+      if (answer.length === 0) {
+        // Empty after items: an API ignoring `offset` would have sent them again, so it honours it.
+        if (request > 0) this.#offsetHonoured = true;
+        return at > start || start === 0 ? { items, total: at } : { items };
+      }
       if (request === 0) firstFull = answer.length === asked;
       if (addDistinct(items, seen, answer, at) === 0) {
         if (start > 0 || firstFull) return { items, offsetIgnored: true };
