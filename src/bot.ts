@@ -16,6 +16,7 @@ import { SecretBox } from './crypto/secret-box.js';
 import { createLogger, type Logger } from './logger.js';
 import { BotMetrics } from './metrics/metrics.js';
 import { PoolRegistry } from './providers/http/http-client.js';
+import { Claims } from './resources/claims.js';
 import { KindOffering } from './resources/kind-offering.js';
 import { LastActions } from './resources/last-actions.js';
 import { ResourceResolver } from './resources/resolve-resource.js';
@@ -182,6 +183,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     ...options.approvals,
   });
   const lastActions = new LastActions(store);
+  const claims = new Claims(store);
   const drain = new Drain();
   const deps: AppDeps = {
     config,
@@ -190,6 +192,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     connections: registry,
     resolver,
     lastActions,
+    claims,
     secrets,
     access,
     audit,

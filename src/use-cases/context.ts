@@ -3,6 +3,7 @@ import type { Capability, Role } from '../access/roles.js';
 import type { ResourceKind, ResourceRef } from '../domain/migration-resource.js';
 import { InvalidInputError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { Claims } from '../resources/claims.js';
 import type { LastActions } from '../resources/last-actions.js';
 import type { ResourceResolver } from '../resources/resolve-resource.js';
 import type { ResourceTitles } from '../resources/resource-titles.js';
@@ -23,6 +24,8 @@ export interface UseCaseContext {
     resolver: ResourceResolver;
     watcher: Watcher;
     lastActions: LastActions;
+    /** Who took on each failure; absent where a caller has none to show. */
+    claims?: Claims;
     /** The titles requesters gave what approvals created (absent where no approvals run). */
     approvals?: { titles: ResourceTitles };
   };

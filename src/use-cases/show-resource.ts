@@ -2,6 +2,7 @@ import { WORKSPACE } from '../access/policy.js';
 import { roleAllows } from '../access/roles.js';
 import type { MigrationResource } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
+import type { Claim } from '../resources/claims.js';
 import type { LastAction } from '../resources/last-actions.js';
 import { capabilityFor, scopeFor } from '../resources/perform-action.js';
 import { findResource, type ResourceTarget, type UseCaseContext } from './context.js';
@@ -18,6 +19,8 @@ export interface Shown {
   mayManage?: boolean;
   /** Who last acted on it through the bot ("Paused by @Bob · 2 min ago"). */
   lastAction?: LastAction;
+  /** Who took on its failure, while it is failed. */
+  claim?: Claim;
   /** The title its requester typed, when an approval created it under a name the provider made up. */
   title?: string;
 }
@@ -27,9 +30,10 @@ export async function showResource(ctx: UseCaseContext, target: ResourceTarget):
   const role = await ctx.require('view', ctx.here, 'see migrations');
   const { provider, resource } = await findResource(ctx, target);
   const actions = provider.actionsFor(resource);
-  const [lastAction, title] = await Promise.all([
+  const [lastAction, title, claim] = await Promise.all([
     ctx.deps.lastActions.get(ctx.teamId, resource).catch(() => undefined),
     ctx.deps.approvals?.titles.get(ctx.teamId, resource).catch(() => undefined),
+    ctx.deps.claims?.current(ctx.teamId, resource).catch(() => undefined),
   ]);
   // Delete and Cancel are decided for the workspace: a channel's admin is not offered them.
   const destroys = actions.some((a) => scopeFor(a, ctx.here) !== ctx.here);
@@ -40,6 +44,7 @@ export async function showResource(ctx: UseCaseContext, target: ResourceTarget):
   return {
     lastAction,
     title,
+    claim,
     resource,
     actions,
     mayUse: actions.filter((a) =>

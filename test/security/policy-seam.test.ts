@@ -154,6 +154,8 @@ const DRIVERS: Driver[] = [
   button('action', 'resource.pause', resource),
   button('action', 'resource.refresh', resource),
   button('action', 'resource.watch', resource),
+  // Issue 39 item 2: "I'm on it" on a failure post asks for operate in the post's channel.
+  button('action', 'failure.claim', resource),
   button('action', 'resource.open', resource),
   button('action', 'group.failed', () => JSON.stringify({ c: 'hw-prod', k: 'task-group', id: 'g-1' })),
   {

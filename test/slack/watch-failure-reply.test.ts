@@ -51,12 +51,14 @@ describe('a failure in the thread and the channel', () => {
     expect(buttonsOf(failed('TRF.0051')).map((b) => b.action_id)).toEqual([
       'resource.resume',
       'resource.delete',
+      'failure.claim',
       'resource.refresh',
     ]);
     expect(buttonsOf(failed('TRF.0004')).map((b) => b.text.text)).toEqual([
       'Retry failed objects',
       'Resume',
       'Delete',
+      "I'm on it",
       'Refresh',
     ]);
   });

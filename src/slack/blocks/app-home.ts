@@ -2,10 +2,12 @@ import type { KnownBlock } from '@slack/types';
 import type { Role } from '../../access/roles.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
+import type { Claim } from '../../resources/claims.js';
 import { orderForTriage, triageSummary } from '../../resources/triage.js';
 import type { WorkspaceUse } from '../../watcher/workspace-limits.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { type PendingApprovalRow, pendingApprovalBlocks } from './approval-home.js';
+import { claimLine } from './claim.js';
 import { progressBar } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { displayName, resourceRef } from './resource-card.js';
@@ -37,6 +39,8 @@ export interface HomeView {
   use?: WorkspaceUse;
   /** Titles requesters typed, by `connection:id`, where the provider named the resource itself. */
   titles?: ReadonlyMap<string, string>;
+  /** Who took on each failure ("I'm on it"), by `connection:id`. */
+  claims?: ReadonlyMap<string, Claim>;
 }
 
 export interface BrokenWatchRow {
@@ -125,7 +129,7 @@ export function renderAppHome(view: HomeView, tr: Translator = ENGLISH, notice?:
     blocks.push(
       ...orderForTriage(rows)
         .slice(0, HOME_ROWS)
-        .map((r) => resourceRow(r, tr, view.titles?.get(resourceRef(r)))),
+        .map((r) => resourceRow(r, tr, view.titles?.get(resourceRef(r)), view.claims?.get(resourceRef(r)))),
     );
   }
   if (view.unreadable.length > 0) {
@@ -152,17 +156,18 @@ function section(title: string, body: string): KnownBlock {
   };
 }
 
-function resourceRow(r: MigrationResource, tr: Translator, title?: string): KnownBlock {
+function resourceRow(r: MigrationResource, tr: Translator, title?: string, claim?: Claim): KnownBlock {
   const named = displayName(r.name, title);
   const progress =
     r.progress !== undefined ? `${progressBar(r.progress, 8)} ${tr.percent(r.progress)} · ` : '';
   const error = r.lastError?.code ? ` · ${code(r.lastError.code)}` : '';
+  const onIt = claim ? `\n${claimLine(claim, tr)}` : '';
   return {
     type: 'section',
     text: {
       type: 'mrkdwn',
       text: truncate(
-        `*${escapeMrkdwn(named.lead)}* ${stateLabelIn(r.state, tr)}\n${progress}${tr.t('home.ofBytes', { done: tr.bytes(r.bytes.done), total: tr.bytes(r.bytes.total) })}${error} · ${code(resourceRef(r))}${named.beside ? ` ${code(named.beside)}` : ''}`,
+        `*${escapeMrkdwn(named.lead)}* ${stateLabelIn(r.state, tr)}\n${progress}${tr.t('home.ofBytes', { done: tr.bytes(r.bytes.done), total: tr.bytes(r.bytes.total) })}${error} · ${code(resourceRef(r))}${named.beside ? ` ${code(named.beside)}` : ''}${onIt}`,
         3000,
       ),
     },

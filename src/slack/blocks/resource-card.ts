@@ -2,10 +2,12 @@ import type { ActionsBlock, Button, ConfirmationDialog, KnownBlock, SectionBlock
 import type { MigrationResource, NormalizedState, ResourceKind } from '../../domain/migration-resource.js';
 import { ENGLISH, type MessageKey, type Translator } from '../../i18n/translator.js';
 import type { ResourceAction } from '../../providers/types.js';
+import type { Claim } from '../../resources/claims.js';
 import { KIND_PLURALS } from '../../resources/kind-offering.js';
 import type { LastAction } from '../../resources/last-actions.js';
 import type { GroupTally } from '../../watcher/group-tally.js';
 import { encodeResourceButton } from '../resource-button.js';
+import { claimBlock, claimButton } from './claim.js';
 import { explainFailure, failureMainAction, renderFailureExplanation } from './failure-explanation.js';
 import { progressBar, slackDate } from './format.js';
 import { groupTallyBlocks } from './group-card.js';
@@ -96,6 +98,8 @@ export interface CardOptions {
   allActions?: readonly ResourceAction[];
   /** The title its requester typed, where the provider named it itself: it leads the card. */
   title?: string;
+  /** Who took on its failure ("I'm on it"), shown while it is failed. */
+  claim?: Claim;
 }
 
 /**
@@ -136,6 +140,8 @@ export function renderResourceCard(
   });
   const who = options.lastAction && whoActed(resource, options.lastAction, tr);
   if (who) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: who }] });
+  const claim = resource.state === 'failed' ? options.claim : undefined;
+  if (claim) blocks.push(claimBlock(claim, tr));
   blocks.push({ type: 'section', fields: fields(resource, tr) });
   if (options.group) blocks.push(...groupTallyBlocks(resource, options.group, tr));
   const error = errorSection(resource, tr, options.allActions ?? actions, options.canFixConnection);
@@ -147,7 +153,9 @@ export function renderResourceCard(
     ],
   });
   if (options.withActions !== false)
-    blocks.push(actionsBlock(resource, actions, options.watch !== false, tr, options.canFixConnection));
+    blocks.push(
+      actionsBlock(resource, actions, options.watch !== false, tr, options.canFixConnection, claim),
+    );
   return blocks;
 }
 
@@ -289,6 +297,7 @@ export function actionsBlock(
   watch: boolean,
   tr: Translator,
   canFixConnection?: boolean,
+  claim?: Claim,
 ): ActionsBlock {
   const value = encodeResourceButton(r);
   // After a failure the failure's class picks the one main button (retrying a permissions or
@@ -338,6 +347,8 @@ export function actionsBlock(
     }
     buttons.push(button);
   }
+  // A failure can be taken on, so that two people do not act on it at once.
+  if (r.state === 'failed') buttons.push(claimButton(value, claim, tr));
   if (watch)
     buttons.push({
       type: 'button',

@@ -31,6 +31,7 @@ export function renderShown(shown: Shown, options: { shared?: boolean; tr?: Tran
       watch: options.shared || shown.mayWatch,
       allActions: shown.actions,
       lastAction: shown.lastAction,
+      claim: shown.claim,
       // Only in a reply the asker alone sees: the channel's card offers what anyone may press.
       canFixConnection: !options.shared && shown.mayManage === true,
       tr,

@@ -5,6 +5,7 @@ import { approvalScope } from '../../approvals/approval-scope.js';
 import { explainForDisplay } from '../../catalogue/explain.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { asAppError, ProviderError } from '../../errors.js';
+import type { Claim } from '../../resources/claims.js';
 import { brokenFix } from '../../watcher/broken-channel.js';
 import { HOME_ROWS, type HomeView } from '../blocks/app-home.js';
 import type { PendingApprovalRow } from '../blocks/approval-home.js';
@@ -79,13 +80,16 @@ export async function buildHome(deps: AppDeps, who: { teamId: string; userId: st
   );
   const all = results.flatMap((r) => r.resources);
   const titles = await deps.approvals.titles.many(who.teamId, all).catch(() => undefined);
+  const failed = all.filter((r) => r.state === 'failed');
+  const claims = await claimsOf(deps, who.teamId, failed);
   // From the watcher's store only (no provider call): a store outage must not keep the tab closed.
   const watches = await deps.watcher.list(who.teamId).catch(() => []);
   return {
     role,
     connections: results.map((r) => r.health),
     running: all.filter((r) => r.state === 'running' || r.state === 'retrying'),
-    failed: all.filter((r) => r.state === 'failed'),
+    failed,
+    claims,
     paused: all.filter((r) => r.state === 'paused' || r.state === 'pausing'),
     pendingApprovals: await waitingApprovals(deps, who).catch((error: unknown) => {
       deps.logger.warn({ err: error }, 'could not read the pending approval requests for the Home tab');
@@ -143,4 +147,19 @@ async function waitingApprovals(
     if (roleAllows(await role, 'approve')) rows.push({ record, mine: false });
   }
   return rows;
+}
+
+/** Who took on each failed resource, by `connection:id`; a store that does not answer shows none. */
+async function claimsOf(
+  deps: AppDeps,
+  teamId: string,
+  failed: readonly MigrationResource[],
+): Promise<Map<string, Claim>> {
+  const found = await Promise.all(failed.map((r) => deps.claims.current(teamId, r).catch(() => undefined)));
+  const claims = new Map<string, Claim>();
+  failed.forEach((r, i) => {
+    const claim = found[i];
+    if (claim) claims.set(`${r.connection}:${r.id}`, claim);
+  });
+  return claims;
 }

@@ -1,6 +1,8 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
+import { CLAIM_ACTION } from '../../blocks/claim.js';
 import type { AppDeps } from '../../context.js';
 import type { ListenerRoutes } from '../router.js';
+import { claimButton } from './claim-button.js';
 import * as connectionActions from './connection-actions.js';
 import { groupFailuresButton } from './group-failures-button.js';
 import { helpButton } from './help-buttons.js';
@@ -17,6 +19,7 @@ export function register(routes: ListenerRoutes, deps: AppDeps): void {
   );
   routes.action<BlockAction<ButtonAction>>('resource.refresh', resourceViewButton(deps, 'refresh'));
   routes.action<BlockAction<ButtonAction>>('resource.watch', watchButton(deps));
+  routes.action<BlockAction<ButtonAction>>(CLAIM_ACTION, claimButton(deps));
   routes.action<BlockAction<ButtonAction>>('group.failed', groupFailuresButton(deps));
   routes.action<BlockAction<ButtonAction>>(/^list\.page\.(next|previous)$/, listPageButton(deps));
   routes.action<BlockAction<ButtonAction>>(/^help\.run\.[a-z]+$/, helpButton(deps));

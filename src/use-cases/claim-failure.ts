@@ -1,0 +1,40 @@
+import { InvalidInputError, localized } from '../errors.js';
+import { type Claim, type Claims, failureOf } from '../resources/claims.js';
+import { findResource, type ResourceTarget, type UseCaseContext } from './context.js';
+
+export interface ClaimOutcome {
+  /** The claim as it is now: the presser's, or none after they handed it back. */
+  claim: Claim | undefined;
+  /** What happened, for the audit and the reply. */
+  did: 'claimed' | 'handed-back';
+}
+
+/**
+ * "I'm on it" on a failure, or "Hand back" from the person who has it. Anyone who may operate in
+ * the channel of the post may take a failure nobody has; only the claimant hands it back, so two
+ * people do not act on one failure at once without knowing.
+ */
+export async function claimFailure(
+  ctx: UseCaseContext,
+  claims: Claims,
+  target: ResourceTarget,
+  now: number = Date.now(),
+): Promise<ClaimOutcome> {
+  await ctx.require('operate', ctx.here, 'take on failures');
+  const { resource } = await findResource(ctx, target);
+  const held = await claims.current(ctx.teamId, resource);
+  const ref = `${resource.connection}:${resource.id}`;
+  if (held && held.by === ctx.userId) {
+    await ctx.audited('hand-back', ref, () => claims.handBack(ctx.teamId, resource));
+    return { claim: undefined, did: 'handed-back' };
+  }
+  if (held) {
+    const user = `<@${held.by}>`;
+    throw localized(new InvalidInputError(`${user} is on it already.`), 'claim.taken', { user });
+  }
+  if (resource.state !== 'failed')
+    throw localized(new InvalidInputError('This is no longer failed.'), 'claim.notFailed');
+  const claim: Claim = { by: ctx.userId, at: now, about: failureOf(resource) };
+  await ctx.audited('claim', ref, () => claims.take(ctx.teamId, resource, claim));
+  return { claim, did: 'claimed' };
+}

@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FORM, postSigned } from '../harness/slack-requests.js';
+import {
+  buttons,
+  messageText,
+  mrkdwnTexts,
+  omsConnection,
+  SIGNING_SECRET,
+  TestBot,
+} from '../harness/test-bot.js';
+import { notifications } from '../harness/watcher-rig.js';
+
+// Issue 39 item 2: a failure post offers "I'm on it"; the person who presses it is shown on the post
+// (edited in place), the card and the Home tab; they can hand it back; the audit has both; a viewer
+// is refused; a recovery closes it.
+const CHANNEL = 'C0CLAIM01';
+const ADMIN = 'U0ALICE01';
+const OPERATOR = 'U0OPER001';
+const VIEWER = 'U0VIEW001';
+const t = new TestBot();
+
+beforeAll(async () => {
+  await t.start({
+    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
+    env: { POLL_INTERVAL_SECONDS: '0' },
+  });
+  await t.ask(`access grant <@${OPERATOR}|oper> operator`);
+});
+afterAll(async () => {
+  await t.stop();
+});
+beforeEach(() => {
+  t.fakeSlack.clear();
+});
+
+/** Runs watcher cycles (bounded) until the watched resource's failure is posted; its body and ts. */
+async function failurePost(): Promise<{ body: Record<string, unknown>; ts: string }> {
+  for (let i = 0; i < 40; i++) {
+    const failed = notifications(t.fakeSlack).find((n) => n.event === 'failed');
+    // The fake does not keep the ts it answered with; an edit names whichever ts the click carried.
+    if (failed) return { body: failed.body, ts: `1700000${i}.000042` };
+    await t.bot.deps.watcher.runCycle();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('no failure was posted');
+}
+
+/** A click on the post's claim button as Slack sends it: with the message it is on, in its channel. */
+async function pressOnPost(post: { body: Record<string, unknown>; ts: string }, userId: string) {
+  const claim = buttons(post.body).find((b) => b.action_id === 'failure.claim')!;
+  const payload = {
+    type: 'block_actions',
+    team: { id: 'T0FAKE001', domain: 'fake' },
+    user: { id: userId, username: 'someone', team_id: 'T0FAKE001' },
+    api_app_id: 'A0MIGRATE',
+    token: 'deprecated-verification-token',
+    container: { type: 'message', message_ts: post.ts, channel_id: CHANNEL, is_ephemeral: false },
+    trigger_id: `1337.${Date.now()}.claim`,
+    channel: { id: CHANNEL, name: 'ops' },
+    message: { type: 'message', ts: post.ts, text: post.body.text, blocks: post.body.blocks },
+    response_url: t.fakeSlack.responseUrl(`claim-${userId}-${Date.now()}`),
+    actions: [
+      {
+        type: 'button',
+        action_id: 'failure.claim',
+        block_id: 'resource:x',
+        value: claim.value,
+        text: { type: 'plain_text', text: claim.text },
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
+  };
+  const before = t.fakeSlack.callsTo('chat.update').length;
+  const http = await postSigned(
+    t.eventsUrl,
+    SIGNING_SECRET,
+    new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+    FORM,
+  );
+  expect(http.status).toBe(200);
+  return { before };
+}
+
+async function editOf(ts: string, before: number): Promise<Record<string, unknown>> {
+  const call = await t.fakeSlack.waitFor(() =>
+    t.fakeSlack
+      .callsTo('chat.update')
+      .slice(before)
+      .find((c) => c.body.ts === ts),
+  );
+  return call.body;
+}
+
+async function home(user: string): Promise<string> {
+  const before = t.fakeSlack.callsTo('views.publish').length;
+  await t.event({ type: 'app_home_opened', user, channel: 'D0001', tab: 'home' });
+  const call = await t.fakeSlack.waitFor(() => t.fakeSlack.callsTo('views.publish')[before]);
+  return mrkdwnTexts((call.body.view as Record<string, unknown>) ?? {});
+}
+
+describe('claiming a failure', () => {
+  it('shows who is on it on the post, the card and the Home tab, hands it back, and audits both', async () => {
+    const task = t.oms.addTask({
+      name: 'claimed-copy',
+      status: 2,
+      progress: 0.12,
+      totalSize: 1024 ** 4,
+      failAt: 0.14,
+      failCode: 'TRF.0015',
+    });
+    await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
+    t.oms.clock.advance(60_000);
+    const post = await failurePost();
+    expect(buttons(post.body).map((b) => b.text)).toContain("I'm on it");
+
+    const claimed = await pressOnPost(post, OPERATOR);
+    const edited = await editOf(post.ts, claimed.before);
+    expect(edited.channel).toBe(CHANNEL);
+    expect(mrkdwnTexts(edited)).toMatch(/<@U0OPER001> is on it · <!date\^\d+\^\{ago\}/);
+    expect(buttons(edited).find((b) => b.action_id === 'failure.claim')?.text).toBe('Hand back');
+    // The rest of the post is as it was.
+    expect(mrkdwnTexts(edited)).toContain(
+      mrkdwnTexts({ blocks: (post.body.blocks as unknown[]).slice(0, 1) }),
+    );
+
+    expect(mrkdwnTexts(await t.ask(`status ${task.id}`, { channelId: CHANNEL }))).toContain(
+      '<@U0OPER001> is on it',
+    );
+    expect(await home(ADMIN)).toContain('<@U0OPER001> is on it');
+
+    // Someone else cannot take it from them; the claimant hands it back.
+    const other = await pressOnPost({ ...post, body: edited }, ADMIN);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(
+      t.fakeSlack
+        .callsTo('chat.update')
+        .slice(other.before)
+        .filter((c) => c.body.ts === post.ts),
+    ).toEqual([]);
+    const back = await pressOnPost({ ...post, body: edited }, OPERATOR);
+    const returned = await editOf(post.ts, back.before);
+    expect(mrkdwnTexts(returned)).not.toContain('is on it');
+    expect(buttons(returned).find((b) => b.action_id === 'failure.claim')?.text).toBe("I'm on it");
+    expect(mrkdwnTexts(await t.ask(`status ${task.id}`, { channelId: CHANNEL }))).not.toContain('is on it');
+
+    const log = messageText(await t.ask('audit 10'));
+    expect(log).toMatch(new RegExp(`<@${OPERATOR}> \\*claim\\* \`hw-prod:${task.id}\`.* · ok`));
+    expect(log).toMatch(new RegExp(`<@${OPERATOR}> \\*hand-back\\* \`hw-prod:${task.id}\`.* · ok`));
+  });
+
+  it('refuses a viewer and changes nothing', async () => {
+    const task = t.oms.addTask({
+      name: 'viewer-tries',
+      status: 2,
+      progress: 0.12,
+      totalSize: 1024 ** 4,
+      failAt: 0.14,
+      failCode: 'TRF.0015',
+    });
+    await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
+    t.oms.clock.advance(60_000);
+    const post = await failurePost();
+    const press = await pressOnPost(post, VIEWER);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(
+      t.fakeSlack
+        .callsTo('chat.update')
+        .slice(press.before)
+        .filter((c) => c.body.ts === post.ts),
+    ).toEqual([]);
+    expect(mrkdwnTexts(await t.ask(`status ${task.id}`, { channelId: CHANNEL }))).not.toContain('is on it');
+    expect(messageText(await t.ask('audit 5'))).toMatch(/<@U0VIEW001> \*take on failures\*.* · refused/);
+  });
+
+  it('is closed when the task recovers', async () => {
+    const task = t.oms.addTask({
+      name: 'recovers',
+      status: 2,
+      progress: 0.12,
+      totalSize: 1024 ** 4,
+      failAt: 0.14,
+      failCode: 'TRF.0015',
+    });
+    await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
+    t.oms.clock.advance(60_000);
+    const post = await failurePost();
+    const press = await pressOnPost(post, OPERATOR);
+    await editOf(post.ts, press.before);
+    expect(await home(ADMIN)).toContain('<@U0OPER001> is on it');
+    const sim = t.oms.task(task.id)!;
+    sim.failAt = undefined;
+    sim.status = 2;
+    await t.bot.deps.watcher.runCycle();
+    expect(mrkdwnTexts(await t.ask(`status ${task.id}`, { channelId: CHANNEL }))).not.toContain('is on it');
+    expect(await home(ADMIN)).not.toContain('is on it');
+  });
+});
