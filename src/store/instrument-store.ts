@@ -57,7 +57,9 @@ function timed<T extends object>(
         method = async (...args: unknown[]) => {
           const started = performance.now();
           try {
-            const result: unknown = await value.apply(object, args);
+            // The method as the target has it now: one replaced after the first call is the one run.
+            const current = Reflect.get(object, property, object) as (...a: unknown[]) => unknown;
+            const result: unknown = await current.apply(object, args);
             observe(operation, (performance.now() - started) / 1000, false);
             return result;
           } catch (error) {

@@ -55,6 +55,21 @@ async function askedThePolicy(send: () => Promise<unknown>): Promise<boolean> {
     return true;
   } catch {
     return false;
+  } finally {
+    await quiet();
+  }
+}
+
+/**
+ * Until the bot has made no Web API call for 300 ms (5 s at most): a request's work goes on after
+ * its decision (a modal opened, a card redrawn), and must not be taken for the next one's.
+ */
+async function quiet(): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  let seen = -1;
+  while (Date.now() < deadline && seen !== t.fakeSlack.calls.length) {
+    seen = t.fakeSlack.calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
   }
 }
 
