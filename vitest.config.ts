@@ -5,7 +5,8 @@ import { defineConfig } from 'vitest/config';
  * - `main` (`npm test`): everything a change should be checked against in minutes.
  * - `heavy` (`npm run test:heavy`): the suites that are slow by design: the reliability suite
  *   (100 kill -9s, 1,000 provider faults, a Redis restart, a Slack outage), the property-based
- *   fuzzing at 100,000 cases, the browser screenshots and the production build. CI runs both.
+ *   fuzzing at 100,000 cases, the browser tests and screenshots, and the production build. CI
+ *   runs both.
  * The bot is compiled once per run (`test/global-setup.ts`) for the tests that start it as a process.
  */
 const HEAVY = [
@@ -15,6 +16,7 @@ const HEAVY = [
   'test/security/fuzz.test.ts',
   'test/security/view-fuzz.test.ts',
   'test/playground/browser.test.ts',
+  'test/playground/*screens*.test.ts',
   'test/layout/production-build.test.ts',
 ];
 
