@@ -92,7 +92,9 @@ describe('a person reads in their Slack language', () => {
     const help = messageText(await t.ask('help', { userId: KOREAN }));
     // Bold beside Hangul gets a space, or Slack shows the asterisks (issue 39).
     expect(help).toContain('여기서 내 역할은 *viewer* 입니다.');
-    expect(help).toContain('`/migrate status &lt;id&gt;`');
+    // The short first screen: its lines and its buttons in Korean.
+    expect(help).toContain('카드를 보여 줍니다');
+    expect(help).toContain('"text":"모든 명령"');
     const list = messageText(await t.ask('list', { userId: KOREAN }));
     expect(list).toContain('마이그레이션');
     expect(list).toContain('열기');
