@@ -13,7 +13,8 @@ const ALLOWED: Record<string, RegExp> = {
   'watch-schedule.ts': /\bsetTimeout\(|\bclearTimeout\(/,
 };
 /** Reading the system's time, or waiting for it. `performance.now()` only times a cycle for its report. */
-const DIRECT = /\bDate\.now\b|\bnew Date\(\)|\bsetTimeout\b|\bsetInterval\b|timers\/promises['"]?.*setTimeout/;
+const DIRECT =
+  /\bDate\.now\b|\bnew Date\(\)|\bsetTimeout\b|\bsetInterval\b|timers\/promises['"]?.*setTimeout/;
 
 /** Each line of code (comments left out) that reads or waits for the system's time directly. */
 function directReads(file: string): string[] {
