@@ -33,6 +33,8 @@ export function compileBot(): string {
 }
 
 function takeLock(): void {
+  // The lock's folder: a fresh clone has no test-artifacts/ yet (mkdir of the lock would say ENOENT).
+  mkdirSync(path.dirname(LOCK), { recursive: true });
   const deadline = Date.now() + 900_000;
   for (;;) {
     try {
