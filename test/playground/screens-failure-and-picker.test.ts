@@ -1,87 +1,18 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlayground } from '../../dev/playground/start-playground.js';
+import { describe, expect, it } from 'vitest';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
+import { usePlaygroundScreens } from '../harness/playground-screens.js';
 
 /**
  * Issue 39 items 4 and 5 as people see them: the failure post and the candidate list of
  * `/migrate pause 1912`, at a desk (1280 px) and on a phone (390×844), in English and Korean.
  * Screenshots go to test-artifacts/screens/.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.resolve('test-artifacts', 'screens');
-const WAIT_MS = 45_000;
-const DESK = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
-
-let playground: Awaited<ReturnType<typeof startPlayground>>;
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH.`);
-  mkdirSync(SHOTS, { recursive: true });
-  playground = await startPlayground({ PORT: '0', STORE_URL: 'memory://', LOG_LEVEL: 'silent' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-    timeout: 30_000,
-  });
-  page = await browser.newPage({ viewport: DESK });
-  page.setDefaultTimeout(WAIT_MS);
-  await page.goto(playground.info.pageUrl);
-  await page.locator('#live-label', { hasText: 'live' }).waitFor();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await playground?.stop();
-});
-
-async function type(text: string): Promise<void> {
-  await page.locator('#composer-input').fill(text);
-  await page.locator('#composer-input').press('Enter');
-}
-
-async function message(text: string | RegExp): Promise<Locator> {
-  const found = page.locator('#messages .message').filter({ hasText: text }).last();
-  await found.waitFor();
-  return found;
-}
-
-async function actAs(name: string): Promise<void> {
-  await page.locator('.user-button', { hasText: name }).click();
-  await page.locator('.user-button[aria-pressed="true"]', { hasText: name }).waitFor();
-}
-
-/** The message at the desk and on the phone, scrolled into view. */
-async function shoot(found: Locator, name: string): Promise<void> {
-  for (const [size, viewport] of [
-    ['desk', DESK],
-    ['phone', PHONE],
-  ] as const) {
-    await page.setViewportSize(viewport);
-    await found.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${size}.png`) });
-    // Nothing spills sideways on a phone.
-    const box = await found.boundingBox();
-    if (size === 'phone') expect(box && box.x + box.width <= viewport.width + 1).toBe(true);
-  }
-  await page.setViewportSize(DESK);
-}
+const screen = usePlaygroundScreens();
+const { type, message, actAs, shoot } = screen;
 
 describe('issue 39 surfaces at desk and phone width', { timeout: 150_000 }, () => {
   it('the failure post in English: one lead line with the time and the meaning, the card’s buttons', async () => {
-    const post = page
+    const post = screen.page
       .locator('#messages .message')
       .filter({ hasText: 'replied to a thread' })
       .filter({ hasText: /TRF\.0015/ });
@@ -102,7 +33,7 @@ describe('issue 39 surfaces at desk and phone width', { timeout: 150_000 }, () =
   });
 
   it('the candidate list and the failure post in Korean', async () => {
-    const language = page.locator('#language-switch');
+    const language = screen.page.locator('#language-switch');
     try {
       await language.selectOption('ko-KR');
       await expect.poll(() => language.inputValue()).toBe('ko-KR');
@@ -115,7 +46,7 @@ describe('issue 39 surfaces at desk and phone width', { timeout: 150_000 }, () =
       await type('/migrate settings language ko');
       await message(/Channel posts now use|채널 게시물/);
       await actAs('Alice');
-      const task = playground.simulators.oms.addTask({
+      const task = screen.playground.simulators.oms.addTask({
         name: 'invoices-azure-kr',
         status: 2,
         progress: 0.12,
@@ -128,7 +59,7 @@ describe('issue 39 surfaces at desk and phone width', { timeout: 150_000 }, () =
         dst: { region: 'cn-north-4', bucket: 'invoices-obs' },
       });
       await type(`/migrate watch hw-sim:${task.id}`);
-      const post = page
+      const post = screen.page
         .locator('#messages .message')
         .filter({ hasText: 'invoices-azure-kr' })
         .filter({ hasText: /TRF\.0015/ })

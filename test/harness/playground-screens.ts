@@ -1,0 +1,85 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { startPlayground } from '../../dev/playground/start-playground.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.resolve('test-artifacts', 'screens');
+export const WAIT_MS = 45_000;
+export const DESK = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+/**
+ * The playground in headless Chromium for a screenshot test file: started before its tests,
+ * stopped after, and what the tests do with it (type a command, find a message, act as someone,
+ * shoot a message at desk and phone width into test-artifacts/screens/).
+ */
+export function usePlaygroundScreens() {
+  let playground: Awaited<ReturnType<typeof startPlayground>>;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH.`);
+    mkdirSync(SHOTS, { recursive: true });
+    playground = await startPlayground({ PORT: '0', STORE_URL: 'memory://', LOG_LEVEL: 'silent' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+      ],
+      timeout: 30_000,
+    });
+    page = await browser.newPage({ viewport: DESK });
+    page.setDefaultTimeout(WAIT_MS);
+    await page.goto(playground.info.pageUrl);
+    await page.locator('#live-label', { hasText: 'live' }).waitFor();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await playground?.stop();
+  });
+
+  return {
+    get page(): Page {
+      return page;
+    },
+    get playground() {
+      return playground;
+    },
+    async type(text: string): Promise<void> {
+      await page.locator('#composer-input').fill(text);
+      await page.locator('#composer-input').press('Enter');
+    },
+    async message(text: string | RegExp): Promise<Locator> {
+      const found = page.locator('#messages .message').filter({ hasText: text }).last();
+      await found.waitFor();
+      return found;
+    },
+    async actAs(name: string): Promise<void> {
+      await page.locator('.user-button', { hasText: name }).click();
+      await page.locator('.user-button[aria-pressed="true"]', { hasText: name }).waitFor();
+    },
+    /** The message at the desk and on the phone, scrolled into view; nothing spills sideways. */
+    async shoot(found: Locator, name: string): Promise<void> {
+      for (const [size, viewport] of [
+        ['desk', DESK],
+        ['phone', PHONE],
+      ] as const) {
+        await page.setViewportSize(viewport);
+        await found.scrollIntoViewIfNeeded();
+        await page.screenshot({ path: path.join(SHOTS, `${name}-${size}.png`) });
+        const box = await found.boundingBox();
+        if (size === 'phone') expect(box && box.x + box.width <= viewport.width + 1).toBe(true);
+      }
+      await page.setViewportSize(DESK);
+    },
+  };
+}
