@@ -72,8 +72,12 @@ describe('background lanes: the watcher’s requests to one provider on the wire
     const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => get(client, `/slow/${i}`)));
     expect(answers).toHaveLength(8);
     expect(mostAtOnce).toBe(2);
-    // Served in the order they asked.
-    expect(arrivals).toEqual(Array.from({ length: 8 }, (_, i) => `/slow/${i}`));
+    // Served in the order they asked: the two lanes are two sockets, so the two requests that go out
+    // together may reach the server in either order, but none overtakes a request asked before it by more.
+    expect([...arrivals].sort()).toEqual(Array.from({ length: 8 }, (_, i) => `/slow/${i}`));
+    arrivals.forEach((url, position) =>
+      expect(Math.abs(Number(url.split('/')[2]) - position)).toBeLessThanOrEqual(1),
+    );
     await pools.close();
   });
 
