@@ -6,8 +6,7 @@
 ARG NODE_VERSION=26.10.0
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
-# better-sqlite3 (and sqlite3, which the dev dependency @keyv/sqlite brings for the benchmark's
-# comparison) build from source when no prebuilt binary can be fetched.
+# better-sqlite3 builds from source when no prebuilt binary can be fetched.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund

@@ -1,21 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import KeyvSqlite from '@keyv/sqlite';
-import Keyv from 'keyv';
 import { createLogger } from '../src/logger.js';
 import { type AtomicKv, LocalAtomicKv, SKIP } from '../src/store/atomic-kv.js';
-import { createStore, type Store } from '../src/store/create-store.js';
-import { MemoryMemberSets } from '../src/store/member-sets.js';
+import { createStore } from '../src/store/create-store.js';
 import { type WatchRecord, WatchStore, watchKey } from '../src/watcher/watch-store.js';
 
 /**
  * Issue #15: "adding 10,000 watches on the embedded store ≤ 3 s (one record per watch, no
  * whole-list rewrite)". Each watch is what `/migrate watch` writes: its record, then its key in the
- * watch index. Measured on the embedded stores (SQLite file, memory) with this build's store and,
- * side by side in the same run, with the previous build's: the index in 64 JSON lists by a hash of
- * the key (one list rewritten per watch), SQLite through `@keyv/sqlite` (a statement prepared per
- * call, each run on libuv's thread pool by the `sqlite3` package).
+ * watch index. Measured on the embedded stores (SQLite file, memory) with this build's index and,
+ * side by side in the same run, with the previous build's: 64 JSON lists by a hash of the key (one
+ * list rewritten per watch), both on this build's store. (The previous build's SQLite adapter,
+ * `@keyv/sqlite` over the `sqlite3` package, is no longer installed: it made `npm ci` build SQLite a
+ * second time, from source on Node 26. Its figures are in git, in bench/results/report.md.)
  */
 export type StoreWritesIndex = 'one row per watch (this build)' | '64 lists (previous build)';
 
@@ -43,26 +41,6 @@ class SixtyFourListIndex extends LocalAtomicKv {
       return members.includes(member) ? SKIP : JSON.stringify([...members, member]);
     });
   }
-}
-
-/** The previous build's SQLite store: Keyv over `@keyv/sqlite`, in WAL as it opened it. */
-async function previousSqliteStore(file: string): Promise<Store> {
-  const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5_000 });
-  await adapter.query('PRAGMA journal_mode=WAL');
-  await adapter.query('PRAGMA synchronous=NORMAL');
-  const keyv = new Keyv({ store: adapter, throwOnErrors: true, namespace: 'migrate-bot' });
-  return {
-    kind: 'sqlite',
-    // Unused by the previous build's index (above); LocalAtomicKv asks for a local store's sets.
-    sets: new MemoryMemberSets(),
-    get: (key) => keyv.get(key),
-    set: async (key, value, ttl) => {
-      await keyv.set(key, value, ttl);
-    },
-    delete: (key) => keyv.delete(key),
-    healthy: async () => true,
-    close: () => keyv.disconnect(),
-  };
 }
 
 function record(i: number): { key: string; record: WatchRecord } {
@@ -126,10 +104,7 @@ export async function runStoreWrites(options: { watches: number; log: (line: str
     for (const kind of ['sqlite', 'memory'] as const) {
       for (const index of [THIS_BUILD, PREVIOUS_BUILD]) {
         const file = path.join(dir, `${rows.length}.sqlite`);
-        const store =
-          kind === 'sqlite' && index === PREVIOUS_BUILD
-            ? await previousSqliteStore(file)
-            : await createStore(kind === 'sqlite' ? `sqlite://${file}` : 'memory://', logger);
+        const store = await createStore(kind === 'sqlite' ? `sqlite://${file}` : 'memory://', logger);
         const backend =
           index === THIS_BUILD ? new LocalAtomicKv(store, 'w:') : new SixtyFourListIndex(store, 'w:');
         const ms = await addWatches(backend, options.watches);
@@ -155,7 +130,7 @@ export function storeWritesSection(rows: StoreWritesRow[]): string[] {
   return [
     '## Adding watches to the embedded store',
     '',
-    'What `/migrate watch` writes per watch (its record, then its key in the watch index), one watch after another, in this process. The previous build kept the index in 64 JSON lists by a hash of the key (one list read and rewritten per watch) and reached SQLite through `@keyv/sqlite`, which prepares every statement again per call; this build keeps one row per watch in a table of its own (`INSERT OR IGNORE`, `DELETE`) and runs prepared statements on one kept connection through `better-sqlite3`, on the thread of the event loop (the `sqlite3` package before it sent every statement through the libuv thread pool, a round trip each). Both measured in the same run, one after the other.',
+    'What `/migrate watch` writes per watch (its record, then its key in the watch index), one watch after another, in this process. The previous build kept the index in 64 JSON lists by a hash of the key (one list read and rewritten per watch); this build keeps one row per watch in a table of its own (`INSERT OR IGNORE`, `DELETE`), on prepared statements on one kept connection through `better-sqlite3`. Both indexes measured on the store of this build, in the same run, one after the other. (The previous build also reached SQLite through `@keyv/sqlite` over the `sqlite3` package, a statement prepared per call and a thread-pool round trip each; that adapter is no longer installed, and its rows are in git.)',
     '',
     '| store | index | watches | total (ms) | per watch (ms) | previous ÷ this |',
     '|---|---|---|---|---|---|',

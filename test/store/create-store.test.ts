@@ -1,13 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import KeyvSqlite from '@keyv/sqlite';
 import Database from 'better-sqlite3';
-import Keyv from 'keyv';
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/errors.js';
 import { createStore } from '../../src/store/create-store.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { writeKeyvFile } from './keyv-file.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const { logger } = captureLogger('fatal');
@@ -73,20 +72,23 @@ describe('store outage', () => {
   });
 
   // Earlier builds kept everything in Keyv's `keyv` table (through @keyv/sqlite, then an adapter of
-  // the same format). On open those rows move into the store's own table, once, and read the same.
+  // the same format; `writeKeyvFile` writes it as they did). On open those rows move into the
+  // store's own table, once, and read the same.
   it('moves a SQLite file of earlier builds into its own table, values and expiries as Keyv read them', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'mb-store-')), 'bot.sqlite');
-    const earlier = new Keyv({
-      store: new KeyvSqlite({ uri: `sqlite://${file}` }),
-      namespace: 'migrate-bot',
+    writeKeyvFile(file, [
+      ['state:w:1', '{"watch":{"id":"1"}}'],
+      ['approval:T1:r1', { status: 'pending', n: 3 }],
+      ['colon', ':starts with a colon'], // Keyv stores it as "::…"
+      ['ticket', 'short-lived', 60_000],
+    ]);
+    // Written a minute ago with a TTL of one second: expired, without waiting for it.
+    writeKeyvFile(file, [['health:gone', 'x', 1_000]], { now: Date.now() - 60_000 });
+    const before = new Database(file, { readonly: true });
+    expect(before.prepare(`SELECT value FROM keyv WHERE key = 'migrate-bot:colon'`).get()).toEqual({
+      value: '{"value":"::starts with a colon"}',
     });
-    await earlier.set('state:w:1', '{"watch":{"id":"1"}}');
-    await earlier.set('approval:T1:r1', { status: 'pending', n: 3 });
-    await earlier.set('colon', ':starts with a colon'); // Keyv stores it as "::…"
-    await earlier.set('ticket', 'short-lived', 60_000);
-    await earlier.set('health:gone', 'x', 1);
-    await earlier.disconnect();
-    await new Promise((r) => setTimeout(r, 10));
+    before.close();
 
     const store = await createStore(`sqlite://${file}`, logger);
     expect(await store.get('state:w:1')).toBe('{"watch":{"id":"1"}}');

@@ -1,13 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import KeyvSqlite from '@keyv/sqlite';
-import Keyv from 'keyv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalAtomicKv } from '../../src/store/atomic-kv.js';
 import { createStore, type Store } from '../../src/store/create-store.js';
 import { WatchStore } from '../../src/watcher/watch-store.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { writeKeyvFile } from './keyv-file.js';
 
 const { logger } = captureLogger('silent');
 const dir = mkdtempSync(path.join(tmpdir(), 'mb-local-set-'));
@@ -53,13 +52,6 @@ function previousShard(member: string): number {
   return (hash >>> 0) % 64;
 }
 
-/** A SQLite file as the previous build wrote it: Keyv over @keyv/sqlite, namespace `migrate-bot`. */
-async function previousBuildFile(file: string, entries: Record<string, string>): Promise<void> {
-  const keyv = new Keyv({ store: new KeyvSqlite({ uri: `sqlite://${file}` }), namespace: 'migrate-bot' });
-  for (const [key, value] of Object.entries(entries)) await keyv.set(key, value);
-  await keyv.disconnect();
-}
-
 // Issue #15: adding 10,000 watches on the embedded store rewrote the whole watch index per watch.
 describe('a set on the embedded store', () => {
   it('keeps its members across processes, and forgets removed ones', async () => {
@@ -96,7 +88,8 @@ describe('a set on the embedded store', () => {
     for (const key of keys)
       written[`state:${key}`] = JSON.stringify({ watch: { id: key }, outbox: [], sent: [] });
     for (const [shard, members] of shards) written[`state:index#${shard}`] = JSON.stringify(members);
-    await previousBuildFile(file, written);
+    // As the previous build wrote it: Keyv over @keyv/sqlite, namespace `migrate-bot`.
+    writeKeyvFile(file, Object.entries(written));
 
     const store = await createStore(`sqlite://${file}`, logger);
     const watches = new WatchStore(new LocalAtomicKv(store, 'state:'));
