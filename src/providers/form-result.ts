@@ -3,7 +3,18 @@ import type { z } from 'zod';
 /** A form turned into a provider create request, or one message per invalid field. */
 export type FormResult =
   | { ok: true; request: Record<string, unknown> }
-  | { ok: false; errors: Record<string, string> };
+  | { ok: false; errors: Record<string, string>; words?: Record<string, FieldWords> };
+
+/**
+ * A field's message as a catalogue key, for readers of other languages: `label` in `values` is the
+ * field's English label and `option` names a choice whose words stand in `values.type`. The English
+ * message stays authoritative: Slack uses the key only while its English says the same.
+ */
+export interface FieldWords {
+  key: string;
+  values?: Record<string, string | number>;
+  option?: { field: string; value: string };
+}
 
 export interface FieldMap {
   /** Which form field an issue at this request path belongs to. */
@@ -23,6 +34,7 @@ export function validateWithSchema(
   request: Record<string, unknown>,
   map: FieldMap,
   errors: Record<string, string> = {},
+  words: Record<string, FieldWords> = {},
 ): FormResult {
   const parsed = schema.safeParse(request);
   if (parsed.success && Object.keys(errors).length === 0) {
@@ -32,8 +44,35 @@ export function validateWithSchema(
     const field = map.fieldFor(issue.path) ?? map.fallback;
     if (errors[field]) continue;
     errors[field] = describe(issue, field, map);
+    const said = wordsOf(issue, field, map);
+    if (said) words[field] = said;
   }
-  return { ok: false, errors };
+  return { ok: false, errors, words };
+}
+
+/**
+ * The catalogue key of the common problems (`create.field.*`), whose English `describe` writes the
+ * same way; a schema's own sentence carries its key in the issue's `params.words`.
+ */
+function wordsOf(issue: z.core.$ZodIssue, field: string, map: FieldMap): FieldWords | undefined {
+  if (map.fieldFor(issue.path) === undefined && issue.path.length > 0) return undefined;
+  const label = map.labels[field] ?? field;
+  const index = issue.path.find((p): p is number => typeof p === 'number');
+  const line: Record<string, number> = index === undefined ? {} : { line: index + 1 };
+  const at = index === undefined ? '' : 'Line';
+  const own = (issue as { params?: { words?: unknown } }).params?.words;
+  if (typeof own === 'string') return { key: own, values: { label, ...line } };
+  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message))
+    return { key: `create.field.required${at}`, values: { label, ...line } };
+  if (issue.code === 'too_big' && issue.origin === 'string')
+    return { key: `create.field.tooLong${at}`, values: { label, max: Number(issue.maximum), ...line } };
+  if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1)
+    return { key: `create.field.empty${at}`, values: { label, ...line } };
+  if (issue.code === 'too_small' && issue.origin === 'string')
+    return { key: `create.field.tooShort${at}`, values: { label, min: Number(issue.minimum), ...line } };
+  if (issue.code === 'invalid_value')
+    return { key: 'create.field.oneOf', values: { label, options: issue.values.map(String).join(', ') } };
+  return undefined;
 }
 
 function describe(issue: z.core.$ZodIssue, field: string, map: FieldMap): string {

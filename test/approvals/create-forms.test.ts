@@ -173,11 +173,11 @@ describe('OMS form → create request', () => {
   it('says which source cloud a URL list needs, and refuses objects on a list task', () => {
     const urlList = omsRequestFromForm('task', { ...OMS_OK, task_type: 'url_list', src_objects: undefined });
     expect(!urlList.ok && urlList.errors).toEqual({
-      src_cloud: 'Source cloud must be URLSource for a URL list file task.',
-      list_file: 'A URL list file task needs the list file: <OBS bucket>/<object key>.',
+      src_cloud: 'Source cloud must be URLSource when the task type is URL list file.',
+      list_file: 'The task type URL list file needs the list file: <OBS bucket>/<object key>.',
     });
     const list = omsRequestFromForm('task', { ...OMS_OK, task_type: 'list', list_file: 'b/k' });
-    expect(!list.ok && list.errors.src_objects).toMatch(/not used by a Object list file task/);
+    expect(!list.ok && list.errors.src_objects).toMatch(/not used when the task type is Object list file:/);
     const noCloud = omsRequestFromForm('task-group', {
       ...OMS_OK,
       task_type: 'PREFIX',

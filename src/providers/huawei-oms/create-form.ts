@@ -1,6 +1,6 @@
 import { lines, parseBandwidthLines } from '../bandwidth-grammar.js';
 import type { FormValues } from '../definition.js';
-import { type FieldMap, type FormResult, validateWithSchema } from '../form-result.js';
+import { type FieldMap, type FieldWords, type FormResult, validateWithSchema } from '../form-result.js';
 import { bandwidthProblem, toBandwidthPolicy } from './bandwidth.js';
 import type { OmsBucketSource } from './bucket-source.js';
 import { obsBucketNameProblem } from './obs-bucket-name.js';
@@ -104,29 +104,64 @@ const URL_LISTS = new Set(['url_list', 'URL_LIST']);
  * that was an error message), then lets the provider schema name every other problem.
  */
 export function omsRequestFromForm(kind: OmsCreateKind, v: FormValues): FormResult {
-  const errors: Record<string, string> = {};
   const taskType =
     v.task_type ?? (kind === 'task' ? OMS_DEFAULTS.task.task_type : OMS_DEFAULTS['task-group'].task_type);
+  const errors: Record<string, string> = {};
+  // Each message also as its words key (`form.huawei-oms.error.*`), for readers of other languages.
+  const words: Record<string, FieldWords> = {};
+  const say = (field: string, english: string, key: string, values?: FieldWords['values']) => {
+    errors[field] = english;
+    words[field] = {
+      key: `form.huawei-oms.error.${key}`,
+      ...(values ? { values } : {}),
+      // `type` is the task type's label: said in the reader's words of that choice.
+      ...(values?.type === undefined ? {} : { option: { field: 'task_type', value: taskType } }),
+    };
+  };
+  const sayFirst = (field: string, english: string, key: string, values?: FieldWords['values']) => {
+    if (errors[field] === undefined) say(field, english, key, values);
+  };
   const knownType = omsTaskTypes(kind).includes(taskType);
-  if (!knownType) errors.task_type = `Task type must be one of ${omsTaskTypes(kind).join(', ')}.`;
+  if (!knownType) {
+    errors.task_type = `Task type must be one of ${omsTaskTypes(kind).join(', ')}.`;
+    words.task_type = {
+      key: 'create.field.oneOf',
+      values: { label: OMS_LABELS.task_type, options: omsTaskTypes(kind).join(', ') },
+    };
+  }
   // Typed text, so never a key looked up as is (`__proto__` would find Object's prototype).
-  const typeLabel = Object.hasOwn(OMS_TASK_TYPE_LABELS, taskType) ? OMS_TASK_TYPE_LABELS[taskType] : taskType;
-  if (!v.src_cloud) errors.src_cloud = 'Pick the cloud the data comes from.';
+  const typeLabel =
+    (Object.hasOwn(OMS_TASK_TYPE_LABELS, taskType) ? OMS_TASK_TYPE_LABELS[taskType] : undefined) ?? taskType;
+  if (!v.src_cloud) say('src_cloud', 'Pick the cloud the data comes from.', 'pickCloud');
   else if (!(BUCKET_CLOUD_TYPES as readonly string[]).includes(v.src_cloud)) {
-    errors.src_cloud = `OMS cannot migrate from ${v.src_cloud.slice(0, 40)}.`;
+    const cloud = v.src_cloud.slice(0, 40);
+    say('src_cloud', `OMS cannot migrate from ${cloud}.`, 'cloud', { cloud });
   }
   if (v.src_bucket?.startsWith('__')) {
-    errors.src_bucket = 'Pick a bucket from the list (type to search), or leave it empty for a URL list.';
+    say(
+      'src_bucket',
+      'Pick a bucket from the list (type to search), or leave it empty for a URL list.',
+      'pickBucket',
+    );
   }
   const objects = lines(v.src_objects);
   if (knownType && objects.length > 0 && !USES_OBJECT_KEYS.has(taskType)) {
-    errors.src_objects = `Objects and prefixes are not used by a ${typeLabel} task: clear them, or pick Prefixes as the task type.`;
+    say(
+      'src_objects',
+      `Objects and prefixes are not used when the task type is ${typeLabel}: clear them, or pick Prefixes.`,
+      'objectsUnused',
+      { type: typeLabel },
+    );
   }
   let listFile: { obs_bucket: string; list_file_key: string } | undefined;
   if (v.list_file) {
     const slash = v.list_file.indexOf('/');
     if (slash <= 0 || slash === v.list_file.length - 1) {
-      errors.list_file = 'List file must be written <OBS bucket>/<object key>, e.g. my-lists/objects.txt.';
+      say(
+        'list_file',
+        'List file must be written <OBS bucket>/<object key>, e.g. my-lists/objects.txt.',
+        'listFile',
+      );
     } else {
       listFile = { obs_bucket: v.list_file.slice(0, slash), list_file_key: v.list_file.slice(slash + 1) };
       const problem = obsBucketNameProblem(listFile.obs_bucket);
@@ -140,17 +175,26 @@ export function omsRequestFromForm(kind: OmsCreateKind, v: FormValues): FormResu
   // them here too shows every problem in one go, in the form's words.
   const urlList = URL_LISTS.has(taskType);
   if (urlList && v.src_cloud && v.src_cloud !== 'URLSource') {
-    errors.src_cloud ??= `Source cloud must be URLSource for a ${typeLabel} task.`;
+    sayFirst('src_cloud', `Source cloud must be URLSource when the task type is ${typeLabel}.`, 'urlSource', {
+      type: typeLabel,
+    });
   }
   if (!urlList && !v.src_region)
-    errors.src_region ??= 'Pick the source region (needed unless the task type is URL list).';
+    sayFirst('src_region', 'Pick the source region (needed unless the task type is URL list).', 'srcRegion');
   if (!urlList && !v.src_bucket)
-    errors.src_bucket ??= 'Pick the source bucket (needed unless the task type is URL list).';
+    sayFirst('src_bucket', 'Pick the source bucket (needed unless the task type is URL list).', 'srcBucket');
   if ((urlList || taskType.toLowerCase() === 'list') && !v.list_file) {
-    errors.list_file ??= `A ${typeLabel} task needs the list file: <OBS bucket>/<object key>.`;
+    sayFirst(
+      'list_file',
+      `The task type ${typeLabel} needs the list file: <OBS bucket>/<object key>.`,
+      'listNeeded',
+      {
+        type: typeLabel,
+      },
+    );
   }
   if (v.src_cloud === 'Tencent' && !v.src_app_id)
-    errors.src_app_id ??= 'App ID is required when the source cloud is Tencent.';
+    sayFirst('src_app_id', 'App ID is required when the source cloud is Tencent.', 'appId');
   const bandwidth = parseOmsBandwidth(v.bandwidth);
   if (!bandwidth.ok) errors.bandwidth = bandwidth.error;
 
@@ -181,9 +225,9 @@ export function omsRequestFromForm(kind: OmsCreateKind, v: FormValues): FormResu
   };
   if (kind === 'task') {
     if (v.priority) request.task_priority = v.priority;
-    return validateWithSchema(omsCreateTaskRequestSchema, request, OMS_FIELD_MAP, errors);
+    return validateWithSchema(omsCreateTaskRequestSchema, request, OMS_FIELD_MAP, errors, words);
   }
-  return validateWithSchema(omsCreateTaskGroupRequestSchema, request, OMS_FIELD_MAP, errors);
+  return validateWithSchema(omsCreateTaskGroupRequestSchema, request, OMS_FIELD_MAP, errors, words);
 }
 
 /** What the submit handler checks with OMS's prefix check: the listed keys in the source bucket. */

@@ -179,7 +179,7 @@ export function formSubmission(deps: AppDeps) {
       });
       return;
     }
-    const result = requestFromForm(meta.provider, meta.kind, values);
+    const result = requestFromForm(meta.provider, meta.kind, values, tr);
     const errors = result.ok ? {} : { ...result.errors };
     if (!channelId) errors[RESULT_CHANNEL_FIELD] = tr.t('create.error.channel');
     if (result.ok && Object.keys(errors).length === 0) {

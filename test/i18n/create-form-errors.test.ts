@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Interactions, responseActionProblems, ViewTracker } from '../harness/interactions.js';
+import { TestBot } from '../harness/test-bot.js';
+
+/**
+ * Issue 39: a create form's inline errors, each at its field, in the words of the person who typed
+ * it (their Slack locale), through signed requests and the fake Slack. What was typed stays as typed.
+ */
+const t = new TestBot();
+const ix = new Interactions(t);
+let views: ViewTracker;
+const PEOPLE = { en: 'U0ENGL001', ko: 'U0KOREA01', zh: 'U0CHINA01' } as const;
+
+beforeAll(async () => {
+  await t.start({ env: { POLL_INTERVAL_SECONDS: '0' } });
+  views = new ViewTracker(t.fakeSlack);
+  t.fakeSlack.locales.set(PEOPLE.ko, 'ko-KR');
+  t.fakeSlack.locales.set(PEOPLE.zh, 'zh-CN');
+  for (const user of Object.values(PEOPLE)) await t.ask(`access grant <@${user}|u> operator`);
+});
+afterAll(async () => {
+  await t.stop();
+});
+
+/** `user` opens the OMS task form and submits `values`; the errors Slack is told to show. */
+async function errorsFor(user: string, values: Record<string, string | undefined>) {
+  const before = views.shown.length;
+  await t.command('create hw-prod task', { userId: user });
+  const form = await t.fakeSlack.waitFor(() =>
+    views.shown.slice(before).find((v) => v.view.callback_id === 'migrate_create.form'),
+  );
+  const res = await ix.submit(form, values, { userId: user });
+  expect(res.body?.response_action).toBe('errors');
+  expect(responseActionProblems(res.body!, form.view)).toEqual([]);
+  return res.body?.errors as Record<string, string>;
+}
+
+const BAD = {
+  task_type: 'list',
+  src_cloud: 'AWS',
+  src_region: undefined,
+  src_bucket: 'src-bucket',
+  src_objects: 'photos/',
+  dst_region: 'cn-north-4',
+  dst_bucket: undefined,
+  list_file: 'nobucket',
+  description: 'photos',
+};
+
+describe('create form errors in the reader’s language', () => {
+  it('says every field’s problem in English, Korean and Chinese, each at its own field', async () => {
+    const en = await errorsFor(PEOPLE.en, BAD);
+    expect(en).toEqual({
+      'src_region.AWS': 'Pick the source region (needed unless the task type is URL list).',
+      src_objects:
+        'Objects and prefixes are not used when the task type is Object list file: clear them, or pick Prefixes.',
+      list_file: 'List file must be written <OBS bucket>/<object key>, e.g. my-lists/objects.txt.',
+      dst_bucket: 'Destination bucket is required.',
+    });
+
+    const ko = await errorsFor(PEOPLE.ko, BAD);
+    expect(ko).toEqual({
+      'src_region.AWS': '소스 리전을 고르세요(작업 유형이 URL 목록이 아니면 필요합니다).',
+      // The task type is named by its Korean label, as the form's choice shows it.
+      src_objects:
+        '작업 유형이 객체 목록 파일이면 객체와 접두사를 쓰지 않습니다. 지우거나 접두사를 고르세요.',
+      list_file: '목록 파일은 <OBS 버킷>/<객체 키> 형식으로 적으세요. 예: my-lists/objects.txt.',
+      dst_bucket: '대상 버킷: 필수 항목입니다.',
+    });
+
+    const zh = await errorsFor(PEOPLE.zh, BAD);
+    expect(Object.keys(zh)).toEqual(Object.keys(en));
+    expect(zh.list_file).toBe('列表文件请写成 <OBS 桶>/<对象键>，例如 my-lists/objects.txt。');
+    expect(zh['src_region.AWS']).toBe('请选择源端区域（任务类型不是 URL 列表时必填）。');
+    for (const text of [...Object.values(ko), ...Object.values(zh)]) {
+      // No English sentence left: only names, codes and what was typed are Latin.
+      expect(text).not.toMatch(/\b(Pick|must|required|needed|task|written)\b/);
+    }
+  });
+
+  it('says a schema’s common problems (too long, on a line) in the reader’s words', async () => {
+    const values = {
+      task_type: 'prefix',
+      src_cloud: 'AWS',
+      src_region: 'us-east-1',
+      src_bucket: 'src-bucket',
+      src_objects: `ok/\n${'x'.repeat(1025)}`,
+      dst_region: 'cn-north-4',
+      dst_bucket: 'dst-bucket',
+    };
+    expect((await errorsFor(PEOPLE.en, values)).src_objects).toBe(
+      'Objects or prefixes, line 2: must be at most 1024 characters.',
+    );
+    expect((await errorsFor(PEOPLE.ko, values)).src_objects).toMatch(
+      /2번째 줄: 최대 1024자까지 입력할 수 있습니다\.$/,
+    );
+    expect((await errorsFor(PEOPLE.zh, values)).src_objects).toMatch(/第 2 行：最多 1024 个字符。$/);
+  });
+});
