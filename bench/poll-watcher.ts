@@ -128,7 +128,7 @@ async function subscribeAll(): Promise<{ watches: number; ms: number }> {
 
 async function postCards(concurrency: number, counted: () => void): Promise<void> {
   await forEachLimited(connections, 4, async (connection) => {
-    const provider = registry.provider(connection);
+    const provider = registry.provider(connection, 'background');
     const kind = provider.kinds[0]!;
     const resources: MigrationResource[] = [];
     for (let page = 0; page < 1_000; page++) {
@@ -265,7 +265,7 @@ async function naive(params: { connectionsPerProvider: number; getsPerConnection
   await Promise.all(
     [...byProvider.values()].map((list) =>
       forEachLimited(list, params.connectionsPerProvider, async ([name, items]) => {
-        const provider = naiveRegistry.provider(registry.get(BENCH_TEAM, name));
+        const provider = naiveRegistry.provider(registry.get(BENCH_TEAM, name), 'background');
         await forEachLimited(items, params.getsPerConnection, async (w) => {
           gets++;
           await provider.get(w.kind, w.id).catch(() => {
@@ -294,7 +294,7 @@ async function bareList() {
   await Promise.all(
     [...byProvider.values()].map((list) =>
       forEachLimited(list, connectionsPerProvider, async ({ connection, kind, count }) => {
-        const provider = registry.provider(connection);
+        const provider = registry.provider(connection, 'background');
         for (let offset = 0; offset < count; offset += pageSize) {
           pages++;
           const { resources } = await provider.list({ kind, limit: pageSize, offset });

@@ -256,7 +256,7 @@ export class ApprovalService {
     };
     try {
       const connection = this.#o.connections.get(approved.team, approved.connection);
-      const provider = this.#o.connections.provider(connection);
+      const provider = this.#o.connections.provider(connection, 'interactive');
       if (!provider.create) throw new InvalidInputError(`${provider.id} cannot create resources.`);
       const created = await provider.create(approved.kind, approved.request);
       const record = await this.records.save({

@@ -1,4 +1,5 @@
 import { AppError, ConfigError, localized, NotFoundError, StoreUnavailableError } from '../errors.js';
+import type { CallPurpose } from '../providers/http/lanes.js';
 import { limitInteractiveCalls } from '../providers/interactive-calls.js';
 import { createProvider } from '../providers/registry.js';
 import type { MigrationProvider, ProviderDeps } from '../providers/types.js';
@@ -54,7 +55,10 @@ export class ConnectionRegistry {
   /** The connections file's, replaced as a whole when it is read again (SIGHUP). */
   #connections: Connection[];
   readonly #deps: ProviderDeps;
-  readonly #providers = new WeakMap<Connection, MigrationProvider>();
+  readonly #providers: Record<CallPurpose, WeakMap<Connection, MigrationProvider>> = {
+    interactive: new WeakMap(),
+    background: new WeakMap(),
+  };
   readonly #store: ConnectionStore | undefined;
   readonly #ttlMs: number;
   readonly #teams = new Map<string, TeamCache>();
@@ -165,19 +169,25 @@ export class ConnectionRegistry {
     return found;
   }
 
-  /** The connection's provider; the calls of interactive requests share one bulkhead per connection. */
-  provider(connection: Connection): MigrationProvider {
-    let provider = this.#providers.get(connection);
+  /**
+   * The connection's provider for calls `purpose` says who waits for: `background` (the watcher)
+   * queues for the provider's lanes; `interactive` (a person) never does, and shares one bulkhead
+   * per connection among the calls of commands and buttons. One provider per connection and purpose.
+   */
+  provider(connection: Connection, purpose: CallPurpose): MigrationProvider {
+    const providers = this.#providers[purpose];
+    let provider = providers.get(connection);
     if (!provider) {
-      provider = limitInteractiveCalls(createProvider(connection, this.#deps));
-      this.#providers.set(connection, provider);
+      provider = createProvider(connection, { ...this.#deps, purpose });
+      if (purpose === 'interactive') provider = limitInteractiveCalls(provider);
+      providers.set(connection, provider);
     }
     return provider;
   }
 
   /** A throwaway provider for a connection that is not registered yet (the check before saving). */
-  probe(connection: Connection): MigrationProvider {
-    return createProvider(connection, this.#deps);
+  probe(connection: Connection, purpose: CallPurpose): MigrationProvider {
+    return createProvider(connection, { ...this.#deps, purpose });
   }
 
   /**

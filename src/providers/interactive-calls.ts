@@ -3,11 +3,13 @@ import { ErrorCode, ProviderError } from '../errors.js';
 import type { MigrationProvider } from './types.js';
 
 /**
- * Provider calls made for a person waiting on an answer (a command, a button) run inside an
- * `InteractiveCallScope`; the watcher's calls run outside any, with no limit but their own. Inside
- * a scope, calls to one connection go through that connection's bulkhead, so a provider that hangs
- * holds at most `INTERACTIVE_CALLS_PER_CONNECTION` of them; the scope also learns which connections
- * it is waiting on, to name them to the user. Nothing here knows about Slack.
+ * A command or a button gives a person a time budget (`answerInTime`): its provider calls run
+ * inside an `InteractiveCallScope`, so that calls to one connection go through that connection's
+ * bulkhead (a provider that hangs holds at most `INTERACTIVE_CALLS_PER_CONNECTION` of them), leave
+ * the queue when the request gives up, and name the connections the person is waiting on. This
+ * scope does not decide who waits: that is the `CallPurpose` the caller gave when it took the
+ * provider (`ConnectionRegistry.provider`), which alone keeps a call out of the watcher's lanes.
+ * Nothing here knows about Slack.
  */
 export const INTERACTIVE_CALLS_PER_CONNECTION = 4;
 
@@ -29,11 +31,6 @@ export function runInteractive<T>(scope: InteractiveCallScope, work: () => Promi
 
 export function newInteractiveScope(onQueued: () => void, signal: AbortSignal): InteractiveCallScope {
   return { onQueued, pending: new Map(), signal };
-}
-
-/** Whether the caller runs inside an interactive scope (someone waits on the answer). */
-export function inInteractiveScope(): boolean {
-  return scopes.getStore() !== undefined;
 }
 
 /** Connections the scope's calls are waiting on now, in the order they were first called. */
@@ -103,6 +100,7 @@ const REMOTE_METHODS = [
   'create',
   'setBandwidth',
   'syncEvent',
+  'listSourceBuckets',
   'pause',
   'resume',
   'delete',
@@ -113,8 +111,9 @@ const REMOTE_METHODS = [
 /**
  * The same provider (same class, for `instanceof`), with each remote call inside an interactive
  * scope going through one bulkhead of this connection and counted in the scope's `pending`. Calls
- * outside a scope (the watcher) go straight through. Every method runs on the provider itself, so
- * its private fields work.
+ * outside a scope (a form, App Home, a workflow step) go straight through. Only the providers taken
+ * for `interactive` calls are wrapped: the watcher's never are. Every method runs on the provider
+ * itself, so its private fields work.
  */
 export function limitInteractiveCalls<P extends MigrationProvider>(
   provider: P,

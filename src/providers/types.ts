@@ -2,6 +2,7 @@ import type { MigrationResource, NormalizedState, ResourceKind } from '../domain
 import type { Logger } from '../logger.js';
 import type { BucketQuery } from './definition.js';
 import type { PoolRegistry, Transport } from './http/http-client.js';
+import type { CallPurpose } from './http/lanes.js';
 import type { ProviderId } from './provider-ids.js';
 
 /** Things a user can do to a resource. A provider offers only those it implements. */
@@ -89,4 +90,6 @@ export interface ProviderDeps {
   logger: Logger;
   /** Overrides the pooled transport (fixture tests use `fetchTransport`, which nock intercepts). */
   transport?: Transport;
+  /** Who waits for this provider's calls (see `CallPurpose`); unsaid is `interactive`. */
+  purpose?: CallPurpose;
 }

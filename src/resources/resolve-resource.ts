@@ -96,7 +96,8 @@ export interface Resolved {
 
 /**
  * Turns what a user typed (`hw-prod:191297…`, a full id, a name, or a unique prefix of ≥ 4
- * characters of either) into one resource of the workspace.
+ * characters of either) into one resource of the workspace. A person always waits for the answer
+ * (the watcher never resolves), so its provider calls are `interactive`.
  */
 export class ResourceResolver {
   readonly #connections: ConnectionRegistry;
@@ -128,7 +129,7 @@ export class ResourceResolver {
     if (!entry.state) return [];
     let provider: MigrationProvider;
     try {
-      provider = this.#connections.provider(this.#connections.get(teamId, entry.connection));
+      provider = this.#connections.provider(this.#connections.get(teamId, entry.connection), 'interactive');
     } catch {
       return [];
     }
@@ -150,7 +151,7 @@ export class ResourceResolver {
   /** Fetches a resource whose connection and kind are known (buttons carry them). */
   async fetch(teamId: string, connectionName: string, kind: ResourceKind, id: string): Promise<Resolved> {
     const connection = this.#connections.get(teamId, connectionName);
-    const provider = this.#connections.provider(connection);
+    const provider = this.#connections.provider(connection, 'interactive');
     const resource = await provider.get(kind, id);
     return { connection, provider, resource };
   }
@@ -207,7 +208,7 @@ export class ResourceResolver {
     const previous = (await this.#index.read(teamId)).entries;
     const perConnection = await Promise.all(
       connections.map(async (connection) => {
-        const provider = this.#connections.provider(connection);
+        const provider = this.#connections.provider(connection, 'interactive');
         const outcomes = await this.#offering.each(connection, provider.kinds, (kind) =>
           this.#listKind(provider, kind),
         );
@@ -266,7 +267,7 @@ export class ResourceResolver {
   async #getDirect(teamId: string, id: string, connections: Connection[]): Promise<Resolved> {
     const failures: ProviderError[] = [];
     for (const connection of connections) {
-      const provider = this.#connections.provider(connection);
+      const provider = this.#connections.provider(connection, 'interactive');
       const absent = await this.#offering.notOffered(connection, provider.kinds);
       for (const kind of provider.kinds.filter((k) => !absent.has(k))) {
         try {

@@ -204,7 +204,7 @@ export class PollCycle {
           h ? { ...h, skip: Math.max(0, h.skip - 1) } : SKIP,
         );
     } else if (active.length > 0 || quiet.length > 0 || subs.length > 0) {
-      const provider = this.#connections.provider(connection);
+      const provider = this.#connections.provider(connection, 'background');
       const whole = new Set(subs.flatMap((s) => subscribedKinds(s, provider.kinds)));
       let observations: Map<string, Observation> | undefined;
       try {

@@ -140,7 +140,8 @@ export class Watcher {
   async watch(request: WatchRequest): Promise<WatchResult> {
     await this.#deps.connections.sync(request.teamId);
     const connection = this.#deps.connections.get(request.teamId, request.connection);
-    const provider = this.#deps.connections.provider(connection);
+    // A person asked for this watch (a command, a subscription, a created resource): they wait.
+    const provider = this.#deps.connections.provider(connection, 'interactive');
     const resource = request.resource ?? (await provider.get(request.kind, request.id));
     const target: WatchTarget = {
       teamId: request.teamId,

@@ -162,9 +162,9 @@ describe('ConnectionRegistry with stored connections', () => {
     expect(registry.isStored(registry.get(TEAM_A, 'hw-file'))).toBe(false);
     expect(() => registry.get(TEAM_B, 'hw-a')).toThrow(/No connection named "hw-a"/);
     // The provider (pools, IAM token) is kept across syncs while the record is unchanged.
-    const provider = registry.provider(a);
+    const provider = registry.provider(a, 'interactive');
     await registry.sync(TEAM_A, { force: true });
-    expect(registry.provider(registry.get(TEAM_A, 'hw-a'))).toBe(provider);
+    expect(registry.provider(registry.get(TEAM_A, 'hw-a'), 'interactive')).toBe(provider);
   });
 
   it('caches for the TTL, re-reads after invalidate(), and shares one read between concurrent syncs', async () => {

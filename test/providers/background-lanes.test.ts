@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient, PoolRegistry } from '../../src/providers/http/http-client.js';
-import { newInteractiveScope, runInteractive } from '../../src/providers/interactive-calls.js';
+import type { CallPurpose } from '../../src/providers/http/lanes.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
 /**
@@ -44,9 +44,10 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-function clientOn(pools: PoolRegistry): HttpClient {
+function clientOn(pools: PoolRegistry, purpose: CallPurpose = 'background'): HttpClient {
   return new HttpClient({
     provider: 'huawei-oms',
+    purpose,
     baseUrl,
     pools,
     logger: captureLogger('fatal').logger,
@@ -84,15 +85,34 @@ describe('background lanes: the watcher’s requests to one provider on the wire
   it('never makes an interactive call (someone waiting on an answer) wait for those lanes', async () => {
     reset();
     const pools = new PoolRegistry(undefined, undefined, { backgroundRequestsPerProvider: 1 });
-    const client = clientOn(pools);
-    const scope = newInteractiveScope(() => undefined, new AbortController().signal);
-    const background = get(client, '/slow/background');
-    const interactive = await runInteractive(scope, () =>
-      Promise.all(Array.from({ length: 4 }, (_, i) => get(client, `/slow/interactive-${i}`))),
+    const watcher = clientOn(pools, 'background');
+    const person = clientOn(pools, 'interactive');
+    const background = get(watcher, '/slow/background');
+    const interactive = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => get(person, `/slow/interactive-${i}`)),
     );
     await background;
     expect(interactive).toHaveLength(4);
     expect(mostAtOnce).toBe(5);
+    await pools.close();
+  });
+
+  it('never makes a client whose purpose nobody said wait for those lanes', async () => {
+    reset();
+    const pools = new PoolRegistry(undefined, undefined, { backgroundRequestsPerProvider: 1 });
+    const unsaid = new HttpClient({
+      provider: 'huawei-oms',
+      baseUrl,
+      pools,
+      logger: captureLogger('fatal').logger,
+      authenticate: () => undefined,
+      parseError: () => ({}),
+    });
+    const background = get(clientOn(pools, 'background'), '/slow/background');
+    const answers = await Promise.all(Array.from({ length: 3 }, (_, i) => get(unsaid, `/slow/unsaid-${i}`)));
+    await background;
+    expect(answers).toHaveLength(3);
+    expect(mostAtOnce).toBe(4);
     await pools.close();
   });
 

@@ -3,10 +3,9 @@ import { Pool } from 'undici';
 import type { ZodType } from 'zod';
 import { AppError, ErrorCode, ProviderError, providerErrorCodeFor } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { inInteractiveScope } from '../interactive-calls.js';
 import { failedCall, type ProviderCallObserver } from './call-observer.js';
 import { canonicalQueryString, type Query } from './encode.js';
-import { Lanes } from './lanes.js';
+import { type CallPurpose, Lanes } from './lanes.js';
 import {
   backoffDelayMs,
   DEFAULT_RETRY_POLICY,
@@ -78,6 +77,8 @@ export interface HttpClientOptions {
   retry?: RetryPolicy;
   /** How bytes move; defaults to the pooled undici transport. Fixture tests pass `fetchTransport`. */
   transport?: Transport;
+  /** Who waits for this client's calls; unsaid is `interactive`, so forgetting never queues a person. */
+  purpose?: CallPurpose;
 }
 
 export type Transport = (request: OutgoingRequest) => Promise<HttpResponse>;
@@ -115,9 +116,9 @@ export const fetchTransport: Transport = async (request) => {
 };
 
 /**
- * Background requests (made outside an interactive scope: the watcher's polls) to one provider on
- * the wire at once. The watcher's benchmark floor assumes this many; interactive calls have their
- * own bulkhead per connection (`interactive-calls.ts`) and never wait here.
+ * Background requests (the watcher's polls) to one provider on the wire at once. The watcher's
+ * benchmark floor assumes this many; interactive calls have their own bulkhead per connection
+ * (`interactive-calls.ts`) and never wait here.
  */
 export const BACKGROUND_REQUESTS_PER_PROVIDER = 2;
 
@@ -145,11 +146,11 @@ export class PoolRegistry {
 
   /**
    * The lanes a request to `provider` waits for while it is on the wire: none for an interactive
-   * call, the provider's background lanes otherwise. A lane is held from sending to the end of the
-   * body only, never while the caller parses, signs or backs off between retries.
+   * call, the provider's background lanes for a background one. A lane is held from sending to the
+   * end of the body only, never while the caller parses, signs or backs off between retries.
    */
-  lanesFor(provider: string): Lanes | undefined {
-    if (inInteractiveScope()) return undefined;
+  lanesFor(provider: string, purpose: CallPurpose): Lanes | undefined {
+    if (purpose === 'interactive') return undefined;
     let lanes = this.#lanes.get(provider);
     if (!lanes) {
       lanes = new Lanes(this.#backgroundPerProvider);
@@ -293,7 +294,10 @@ export class HttpClient {
     };
     await this.#options.authenticate(outgoing, request);
     const started = performance.now();
-    const lanes = this.#options.pools.lanesFor(this.#options.provider);
+    const lanes = this.#options.pools.lanesFor(
+      this.#options.provider,
+      this.#options.purpose ?? 'interactive',
+    );
     const { status, headers, text } = await (lanes
       ? lanes.run(() => this.#transport(outgoing))
       : this.#transport(outgoing));

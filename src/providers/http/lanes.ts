@@ -1,4 +1,11 @@
 /**
+ * Who waits for a provider call: a person (a command, a button, a form, App Home, a workflow step)
+ * or nobody but the watcher. Said by whoever takes the provider (`ConnectionRegistry.provider`),
+ * never guessed from context: only `background` calls queue for the provider's lanes.
+ */
+export type CallPurpose = 'interactive' | 'background';
+
+/**
  * At most `size` holders at once, served in the order they asked. Background requests (the
  * watcher's) hold a provider's lane only while they are on the wire (see `PoolRegistry`), so what
  * the watcher does with a response, and the store's work around a connection's poll, overlap other

@@ -52,6 +52,7 @@ export abstract class OmsTransport {
         pools: deps.pools,
         logger: deps.logger,
         transport: deps.transport,
+        purpose: deps.purpose,
         authenticate: () => {},
         parseError: parseOmsError,
       });
@@ -70,6 +71,7 @@ export abstract class OmsTransport {
       pools: deps.pools,
       logger: deps.logger,
       transport: deps.transport,
+      purpose: deps.purpose,
       parseError: parseOmsError,
       authenticate: async (request, call) => {
         // Seed 002 §3 makes Content-Type mandatory on every request, and the official SDK always

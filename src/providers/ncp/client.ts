@@ -93,6 +93,7 @@ export class NcpObjectMigrationClient {
       pools: deps.pools,
       logger: deps.logger,
       transport: deps.transport,
+      purpose: deps.purpose,
       parseError: parseNcpError,
       authenticate: (request) => signOutgoing(request, auth, region, now()),
     });

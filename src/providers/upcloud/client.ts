@@ -156,6 +156,7 @@ export class UpCloudJobsClient {
       pools: deps.pools,
       logger: deps.logger,
       transport: deps.transport,
+      purpose: deps.purpose,
       parseError: parseUpCloudError,
       authenticate: (request) => {
         request.headers.authorization = authorization;

@@ -48,7 +48,7 @@ export async function buildHome(deps: AppDeps, who: { teamId: string; userId: st
   const connections = deps.connections.forTeam(who.teamId);
   const results = await Promise.all(
     connections.map(async (connection) => {
-      const provider = deps.connections.provider(connection);
+      const provider = deps.connections.provider(connection, 'interactive');
       const host = URL.canParse(connection.endpoint)
         ? new URL(connection.endpoint).host
         : connection.endpoint;

@@ -182,7 +182,7 @@ type CheckOutcome = { ok: true } | { ok: false; error: unknown };
 
 function runCheck(deps: AppDeps, connection: Connection): Promise<CheckOutcome> {
   return deps.connections
-    .probe(connection)
+    .probe(connection, 'interactive')
     .checkConnection()
     .then(
       (): CheckOutcome => ({ ok: true }),

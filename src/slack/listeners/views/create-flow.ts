@@ -199,7 +199,7 @@ export async function loadedForm(
   if (connection.provider !== choice.target.provider) {
     throw new InvalidInputError(`${connection.name} is not a ${choice.target.provider} connection.`);
   }
-  const provider = deps.connections.provider(connection);
+  const provider = deps.connections.provider(connection, 'interactive');
   const data = choice.target.load ? await choice.target.load(provider, connection) : undefined;
   return renderCreateForm(choice.target, {
     connection,

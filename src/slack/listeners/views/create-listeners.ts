@@ -223,7 +223,7 @@ export async function providerCheck(
 ): Promise<Record<string, string>> {
   const form = createTarget(meta.provider, meta.kind);
   if (!form.check) return {};
-  const provider = deps.connections.provider(deps.connections.get(teamId, meta.connection));
+  const provider = deps.connections.provider(deps.connections.get(teamId, meta.connection), 'interactive');
   const say = (key: string, values?: Record<string, string | number>) =>
     tr.has(key) ? tr.t(key, values) : key;
   const problems = await withTimeout(
@@ -249,7 +249,7 @@ async function estimateImpact(
   const form = createTarget(meta.provider, meta.kind);
   if (!form.estimate) return undefined;
   try {
-    const provider = deps.connections.provider(deps.connections.get(ctx.teamId, meta.connection));
+    const provider = deps.connections.provider(deps.connections.get(ctx.teamId, meta.connection), 'interactive');
     return await withTimeout(
       form.estimate(provider, request),
       IMPACT_BUDGET_MS,
@@ -295,7 +295,7 @@ export function bucketSuggestions(deps: AppDeps) {
         return;
       }
       await deps.access.require({ teamId, userId }, 'create', channelScope(meta.channel), 'list buckets');
-      const provider = deps.connections.provider(deps.connections.get(teamId, meta.connection));
+      const provider = deps.connections.provider(deps.connections.get(teamId, meta.connection), 'interactive');
       if (!provider.listSourceBuckets) {
         await fail(tr.t('create.error.cannotList', { provider: provider.id }));
         return;

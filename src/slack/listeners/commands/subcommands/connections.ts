@@ -23,7 +23,7 @@ export async function connectionHealth(
         timer = setTimeout(() => resolve('timeout'), HEALTH_TIMEOUT_MS);
       });
       try {
-        const outcome = await Promise.race([ctx.deps.connections.provider(c).checkConnection(), timeout]);
+        const outcome = await Promise.race([ctx.deps.connections.provider(c, 'interactive').checkConnection(), timeout]);
         if (outcome === 'timeout') return [c.name, { state: 'timeout', seconds: HEALTH_TIMEOUT_MS / 1000 }];
         return [c.name, { state: 'ok', ms: Date.now() - started }];
       } catch (error) {
@@ -43,7 +43,7 @@ async function kindsNotOffered(
 ): Promise<Map<string, AbsentKind[]>> {
   const entries = await Promise.all(
     connections.map(async (c): Promise<[string, AbsentKind[]]> => {
-      const kinds = ctx.deps.connections.provider(c).kinds;
+      const kinds = ctx.deps.connections.provider(c, 'interactive').kinds;
       const absent = await ctx.deps.resolver.offering.notOffered(c, kinds);
       return [c.name, [...absent].map(([kind, checkedAt]) => ({ kind, checkedAt }))];
     }),

@@ -48,7 +48,7 @@ export async function listResources(
   )
     .filter((c) => !query.provider || c.provider === query.provider)
     .map((connection) => {
-      const provider = connections.provider(connection);
+      const provider = connections.provider(connection, 'interactive');
       const kinds: readonly ResourceKind[] = query.kind
         ? provider.kinds.filter((k) => k === query.kind)
         : provider.kinds;
