@@ -3,7 +3,7 @@ import { subcommandNames } from '../../src/slack/listeners/commands/subcommands/
 import { SLACK_NOTICES } from '../../src/slack/listeners/events/index.js';
 import { STEP_CALLBACKS } from '../../src/slack/listeners/functions/step-definitions.js';
 import { registerRoutes } from '../../src/slack/listeners/index.js';
-import { type EntryPoint, ListenerRouter } from '../../src/slack/listeners/router.js';
+import { type EntryPoint, ListenerRegistry } from '../../src/slack/listeners/router.js';
 import { postedApproval, rejectModalSince } from '../harness/approval-requests.js';
 import { ConnectBot } from '../harness/connect-bot.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
@@ -309,11 +309,11 @@ function driverFor(entry: EntryPoint) {
   );
 }
 
-/** The app's own registrations, on a router that is not mounted. */
+/** The app's own registrations, recorded on a registry with no app behind it. */
 function entryPoints(): EntryPoint[] {
-  const router = new ListenerRouter();
-  registerRoutes(router.routes, t.bot.deps);
-  return router.entryPoints();
+  const registry = new ListenerRegistry();
+  registerRoutes(registry.routes, t.bot.deps);
+  return registry.entryPoints();
 }
 
 describe('every registered entry point asks the one policy', () => {

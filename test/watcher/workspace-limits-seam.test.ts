@@ -20,16 +20,16 @@ import { omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
  * button, view, suggestion, shortcut, event and workflow step) is driven at the caps, and every
  * watch or subscription record that comes into the store must have been written by the guarded
  * method (WatchStore.create, SubscriptionStore.put), never past a cap. The entry points come from
- * the app's own registrations (the router records them here), so a listener added later is driven
+ * the app's own registrations (the registry records them here), so a listener added later is driven
  * too; one that writes a watch another way, or adds past a cap, fails this test.
  */
 
 const registered = vi.hoisted(() => [] as { surface: string; pattern: unknown }[]);
 vi.mock('../../src/slack/listeners/router.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/slack/listeners/router.js')>();
-  class RecordingRouter extends original.ListenerRouter {
-    constructor() {
-      super();
+  class RecordingRegistry extends original.ListenerRegistry {
+    constructor(...args: ConstructorParameters<typeof original.ListenerRegistry>) {
+      super(...args);
       const routes = this.routes as unknown as Record<
         string,
         (pattern: unknown, ...rest: unknown[]) => unknown
@@ -41,7 +41,7 @@ vi.mock('../../src/slack/listeners/router.js', async (importOriginal) => {
         };
     }
   }
-  return { ...original, ListenerRouter: RecordingRouter };
+  return { ...original, ListenerRegistry: RecordingRegistry };
 });
 
 const TEAM = 'T0FAKE001';

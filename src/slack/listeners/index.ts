@@ -5,18 +5,13 @@ import * as approvals from './approvals/index.js';
 import * as commands from './commands/index.js';
 import * as events from './events/index.js';
 import * as workflowSteps from './functions/index.js';
-import { ListenerRouter, type ListenerRoutes } from './router.js';
+import { ListenerRegistry, type ListenerRoutes } from './router.js';
 import * as shortcuts from './shortcuts/index.js';
 import * as createViews from './views/index.js';
 
-/**
- * The one place every listener is registered, surface by surface, on our router; Bolt sees one
- * listener per surface (see `ListenerRouter`).
- */
+/** The one place every listener is registered on Bolt, surface by surface (see `ListenerRegistry`). */
 export function registerListeners(app: App, deps: AppDeps): void {
-  const router = new ListenerRouter();
-  registerRoutes(router.routes, deps);
-  router.mount(app);
+  registerRoutes(new ListenerRegistry(app).routes, deps);
 }
 
 /** Every surface's registrations on `routes` (the seam tests list the app's entry points with it). */
