@@ -1,3 +1,5 @@
+import type { FieldWords } from './form-result.js';
+
 /**
  * Bucket naming rules of S3-compatible object storage, checked in the create forms before an
  * approver sees a request the service would refuse. The seeds only say "String"; these are the
@@ -14,16 +16,37 @@ export interface BucketNameRules {
 }
 
 export function bucketNameProblem(name: string, rules: BucketNameRules): string | undefined {
+  return bucketNameRule(name, rules)?.english;
+}
+
+/** The rule `name` breaks, in English and as its words (`create.bucket.*`) for the create forms. */
+export function bucketNameRule(
+  name: string,
+  rules: BucketNameRules,
+): { english: string; words: FieldWords } | undefined {
   const { service } = rules;
+  const said = (english: string, rule: string, values: Record<string, string | number> = {}) => ({
+    english,
+    words: { key: `create.bucket.${rule}`, values: { service, ...values } },
+  });
   if (name.length < 3 || name.length > 63)
-    return `${service} bucket names have 3 to 63 characters (this one has ${name.length}).`;
+    return said(`${service} bucket names have 3 to 63 characters (this one has ${name.length}).`, 'length', {
+      length: name.length,
+    });
   if (!/^[a-z0-9.-]+$/.test(name))
-    return `${service} bucket names use only lowercase letters, digits, hyphens (-) and periods (.).`;
+    return said(
+      `${service} bucket names use only lowercase letters, digits, hyphens (-) and periods (.).`,
+      'chars',
+    );
   if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name))
-    return `A ${service} bucket name starts and ends with a letter or a digit.`;
-  if (name.includes('..')) return `A ${service} bucket name has no two periods together.`;
+    return said(`A ${service} bucket name starts and ends with a letter or a digit.`, 'ends');
+  if (name.includes('..')) return said(`A ${service} bucket name has no two periods together.`, 'periods');
   if (rules.noPeriodNextToHyphen && (name.includes('.-') || name.includes('-.')))
-    return `A ${service} bucket name has no two periods together and no period next to a hyphen.`;
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return `A ${service} bucket name cannot be an IP address.`;
+    return said(
+      `A ${service} bucket name has no two periods together and no period next to a hyphen.`,
+      'periodHyphen',
+    );
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name))
+    return said(`A ${service} bucket name cannot be an IP address.`, 'ip');
   return undefined;
 }

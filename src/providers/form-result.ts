@@ -60,8 +60,9 @@ function wordsOf(issue: z.core.$ZodIssue, field: string, map: FieldMap): FieldWo
   const index = issue.path.find((p): p is number => typeof p === 'number');
   const line: Record<string, number> = index === undefined ? {} : { line: index + 1 };
   const at = index === undefined ? '' : 'Line';
-  const own = (issue as { params?: { words?: unknown } }).params?.words;
-  if (typeof own === 'string') return { key: own, values: { label, ...line } };
+  const params = (issue as { params?: { words?: unknown; values?: Record<string, string | number> } }).params;
+  if (typeof params?.words === 'string')
+    return { key: params.words, values: { label, ...line, ...params.values } };
   if (issue.code === 'invalid_type' && /received undefined/.test(issue.message))
     return { key: `create.field.required${at}`, values: { label, ...line } };
   if (issue.code === 'too_big' && issue.origin === 'string')

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NcpSimulator } from '../../dev/simulators/ncp/index.js';
 import { Interactions, responseActionProblems, ViewTracker } from '../harness/interactions.js';
-import { TestBot } from '../harness/test-bot.js';
+import { omsConnection, TestBot } from '../harness/test-bot.js';
 
 /**
  * Issue 39: a create form's inline errors, each at its field, in the words of the person who typed
@@ -10,22 +11,47 @@ const t = new TestBot();
 const ix = new Interactions(t);
 let views: ViewTracker;
 const PEOPLE = { en: 'U0ENGL001', ko: 'U0KOREA01', zh: 'U0CHINA01' } as const;
+const NCP_AK = 'NCPSIMACCESSKEY00001';
+const NCP_SK = 'ncp-sim-secret-key-000000000000000001';
+const ncp = new NcpSimulator({ keys: { [NCP_AK]: NCP_SK } });
 
 beforeAll(async () => {
-  await t.start({ env: { POLL_INTERVAL_SECONDS: '0' } });
+  await ncp.start();
+  await t.start({
+    env: { POLL_INTERVAL_SECONDS: '0' },
+    connections: (omsUrl) => [
+      omsConnection('hw-prod', omsUrl),
+      {
+        name: 'ncp-kr',
+        provider: 'ncp',
+        endpoint: ncp.url,
+        region: 'KR',
+        auth: { type: 'aksk', accessKey: NCP_AK, secretKey: NCP_SK },
+        storage: {
+          source: { name: 'aws-src', accessKey: 'AKIASOURCE0000000001', secretKey: 'x'.repeat(40) },
+        },
+      },
+    ],
+  });
   views = new ViewTracker(t.fakeSlack);
   t.fakeSlack.locales.set(PEOPLE.ko, 'ko-KR');
   t.fakeSlack.locales.set(PEOPLE.zh, 'zh-CN');
   for (const user of Object.values(PEOPLE)) await t.ask(`access grant <@${user}|u> operator`);
 });
 afterAll(async () => {
+  views?.stop();
   await t.stop();
+  await ncp.stop();
 });
 
-/** `user` opens the OMS task form and submits `values`; the errors Slack is told to show. */
-async function errorsFor(user: string, values: Record<string, string | undefined>) {
+/** `user` opens a create form (the OMS task's by default) and submits `values`; the errors Slack shows. */
+async function errorsFor(
+  user: string,
+  values: Record<string, string | undefined>,
+  command = 'create hw-prod task',
+) {
   const before = views.shown.length;
-  await t.command('create hw-prod task', { userId: user });
+  await t.command(command, { userId: user });
   const form = await t.fakeSlack.waitFor(() =>
     views.shown.slice(before).find((v) => v.view.callback_id === 'migrate_create.form'),
   );
@@ -95,5 +121,31 @@ describe('create form errors in the reader’s language', () => {
       /2번째 줄: 최대 1024자까지 입력할 수 있습니다\.$/,
     );
     expect((await errorsFor(PEOPLE.zh, values)).src_objects).toMatch(/第 2 行：最多 1024 个字符。$/);
+  });
+
+  it('says the target service’s bucket rules and a provider’s own rules in the reader’s words', async () => {
+    const values = {
+      title: 'photos 2024!',
+      src_csp: 'AWS',
+      src_region: 'ap-northeast-2',
+      dst_bucket: 'My_Bucket',
+    };
+    const en = await errorsFor(PEOPLE.en, values, 'create ncp-kr');
+    expect(en).toEqual({
+      title: 'Policy title may contain only letters, digits, ".", "-" and "_".',
+      src_bucket: 'Source bucket is required.',
+      dst_bucket:
+        'NCP Object Storage bucket names use only lowercase letters, digits, hyphens (-) and periods (.).',
+    });
+    const ko = await errorsFor(PEOPLE.ko, values, 'create ncp-kr');
+    expect(ko).toEqual({
+      title: '정책 이름에는 문자, 숫자, ".", "-", "_"만 쓸 수 있습니다.',
+      src_bucket: '소스 버킷: 필수 항목입니다.',
+      dst_bucket:
+        'NCP Object Storage 버킷 이름에는 영문 소문자, 숫자, 하이픈(-), 마침표(.)만 쓸 수 있습니다.',
+    });
+    const zh = await errorsFor(PEOPLE.zh, { ...values, title: '.' }, 'create ncp-kr');
+    expect(zh.title).toBe('策略名称不能是 "." 或 ".."。');
+    expect(zh.dst_bucket).toBe('NCP Object Storage 桶名只能使用小写字母、数字、连字符 (-) 和句点 (.)。');
   });
 });

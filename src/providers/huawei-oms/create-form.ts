@@ -3,7 +3,7 @@ import type { FormValues } from '../definition.js';
 import { type FieldMap, type FieldWords, type FormResult, validateWithSchema } from '../form-result.js';
 import { bandwidthProblem, toBandwidthPolicy } from './bandwidth.js';
 import type { OmsBucketSource } from './bucket-source.js';
-import { obsBucketNameProblem } from './obs-bucket-name.js';
+import { obsBucketNameRule } from './obs-bucket-name.js';
 import {
   BUCKET_CLOUD_TYPES,
   CONSISTENCY_CHECKS,
@@ -164,13 +164,19 @@ export function omsRequestFromForm(kind: OmsCreateKind, v: FormValues): FormResu
       );
     } else {
       listFile = { obs_bucket: v.list_file.slice(0, slash), list_file_key: v.list_file.slice(slash + 1) };
-      const problem = obsBucketNameProblem(listFile.obs_bucket);
-      if (problem) errors.list_file = `The list file's bucket is on OBS. ${problem}`;
+      const problem = obsBucketNameRule(listFile.obs_bucket);
+      if (problem) {
+        errors.list_file = `The list file's bucket is on OBS. ${problem.english}`;
+        words.list_file = problem.words;
+      }
     }
   }
   // The destination is always OBS: its naming rules apply before any request is made.
-  const dstProblem = v.dst_bucket ? obsBucketNameProblem(v.dst_bucket) : undefined;
-  if (dstProblem) errors.dst_bucket = dstProblem;
+  const dstProblem = v.dst_bucket ? obsBucketNameRule(v.dst_bucket) : undefined;
+  if (dstProblem) {
+    errors.dst_bucket = dstProblem.english;
+    words.dst_bucket = dstProblem.words;
+  }
   // The provider schema's conditional rules (checkSource) run only once the rest parses; asking
   // them here too shows every problem in one go, in the form's words.
   const urlList = URL_LISTS.has(taskType);

@@ -1,4 +1,4 @@
-import { bucketNameProblem } from '../bucket-names.js';
+import { bucketNameProblem, bucketNameRule } from '../bucket-names.js';
 
 /**
  * OBS bucket naming rules, for the destination bucket and a list file's bucket (both are OBS):
@@ -7,4 +7,8 @@ import { bucketNameProblem } from '../bucket-names.js';
  */
 export function obsBucketNameProblem(name: string): string | undefined {
   return bucketNameProblem(name, { service: 'OBS', noPeriodNextToHyphen: true });
+}
+
+export function obsBucketNameRule(name: string): ReturnType<typeof bucketNameRule> {
+  return bucketNameRule(name, { service: 'OBS', noPeriodNextToHyphen: true });
 }

@@ -1,6 +1,6 @@
-import { bucketNameProblem } from '../bucket-names.js';
+import { bucketNameRule } from '../bucket-names.js';
 import type { FormValues } from '../definition.js';
-import { type FieldMap, type FormResult, validateWithSchema } from '../form-result.js';
+import { type FieldMap, type FieldWords, type FormResult, validateWithSchema } from '../form-result.js';
 import { ncpCreatePolicyRequestSchema } from './schemas.js';
 
 export const NCP_LABELS = {
@@ -43,9 +43,13 @@ export function ncpRequestFromForm(v: FormValues): FormResult {
   // The target is always NCP Object Storage: its naming rules apply before anyone approves. The
   // source may be another cloud's bucket with other rules, so it is left to the provider.
   const errors: Record<string, string> = {};
+  const words: Record<string, FieldWords> = {};
   const targetProblem = v.dst_bucket
-    ? bucketNameProblem(v.dst_bucket, { service: 'NCP Object Storage' })
+    ? bucketNameRule(v.dst_bucket, { service: 'NCP Object Storage' })
     : undefined;
-  if (targetProblem) errors.dst_bucket = targetProblem;
-  return validateWithSchema(ncpCreatePolicyRequestSchema, request, NCP_FIELD_MAP, errors);
+  if (targetProblem) {
+    errors.dst_bucket = targetProblem.english;
+    words.dst_bucket = targetProblem.words;
+  }
+  return validateWithSchema(ncpCreatePolicyRequestSchema, request, NCP_FIELD_MAP, errors, words);
 }

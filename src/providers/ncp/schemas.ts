@@ -38,9 +38,17 @@ export const policyTitleSchema = z
   .min(1, 'is required')
   .refine((title) => Buffer.byteLength(title, 'utf8') <= NCP_TITLE_MAX_BYTES, {
     message: `must be at most ${NCP_TITLE_MAX_BYTES} bytes (a Hangul letter takes 3)`,
+    params: { words: 'form.ncp.error.titleBytes', values: { max: NCP_TITLE_MAX_BYTES } },
   })
-  .regex(/^[\p{L}\p{M}\p{N}._-]*$/u, 'may contain only letters, digits, ".", "-" and "_"')
-  .refine((title) => !isDotSegment(title), { message: 'cannot be "." or ".."' });
+  // `params.words`: the form says the rule in the reader's language (form-result.ts).
+  .refine((title) => /^[\p{L}\p{M}\p{N}._-]*$/u.test(title), {
+    message: 'may contain only letters, digits, ".", "-" and "_"',
+    params: { words: 'form.ncp.error.titleChars' },
+  })
+  .refine((title) => !isDotSegment(title), {
+    message: 'cannot be "." or ".."',
+    params: { words: 'create.field.dotSegment' },
+  });
 
 /** `.` and `..` cannot be sent as a path segment: a URL parser resolves them away. */
 export function isDotSegment(title: string): boolean {

@@ -1,6 +1,6 @@
-import { bucketNameProblem } from '../bucket-names.js';
+import { bucketNameRule } from '../bucket-names.js';
 import type { FormValues } from '../definition.js';
-import { type FieldMap, type FormResult, validateWithSchema } from '../form-result.js';
+import { type FieldMap, type FieldWords, type FormResult, validateWithSchema } from '../form-result.js';
 import { upcloudCreateJobRequestSchema } from './schemas.js';
 
 export const UPCLOUD_LABELS = {
@@ -34,10 +34,14 @@ export function upcloudRequestFromForm(v: FormValues): FormResult {
   // The target is this Managed Object Storage: its (S3) naming rules apply before anyone approves.
   // The source is any S3 endpoint with rules of its own, so it is left to the provider.
   const errors: Record<string, string> = {};
+  const words: Record<string, FieldWords> = {};
   const targetProblem = v.dst_bucket
-    ? bucketNameProblem(v.dst_bucket, { service: 'UpCloud Object Storage' })
+    ? bucketNameRule(v.dst_bucket, { service: 'UpCloud Object Storage' })
     : undefined;
-  if (targetProblem) errors.dst_bucket = targetProblem;
+  if (targetProblem) {
+    errors.dst_bucket = targetProblem.english;
+    words.dst_bucket = targetProblem.words;
+  }
   return validateWithSchema(
     upcloudCreateJobRequestSchema,
     {
@@ -51,5 +55,6 @@ export function upcloudRequestFromForm(v: FormValues): FormResult {
     },
     UPCLOUD_FIELD_MAP,
     errors,
+    words,
   );
 }

@@ -132,7 +132,11 @@ const bucketName = requiredText('a bucket name')
   .trim()
   .min(1, 'must not be empty')
   .max(255, 'must be at most 255 characters')
-  .regex(/^[^\s/]+$/, "must be a bucket name only (no '/' or spaces; put paths in the prefix)");
+  // `params.words`: the form says the rule in the reader's language (form-result.ts).
+  .refine((name) => /^[^\s/]+$/.test(name), {
+    message: "must be a bucket name only (no '/' or spaces; put paths in the prefix)",
+    params: { words: 'form.upcloud.error.bucketOnly' },
+  });
 
 const prefix = z
   .string({ error: 'must be text' })
@@ -169,7 +173,10 @@ export function isEndpointUrl(value: string): boolean {
 const endpointUrl = requiredText('a URL')
   .trim()
   .min(1, 'must not be empty')
-  .refine(isEndpointUrl, 'must be an S3 endpoint such as https://s3.eu-central-1.amazonaws.com');
+  .refine(isEndpointUrl, {
+    message: 'must be an S3 endpoint such as https://s3.eu-central-1.amazonaws.com',
+    params: { words: 'form.upcloud.error.s3Endpoint' },
+  });
 
 const nonEmpty = (what: string) => requiredText(what).trim().min(1, 'must not be empty');
 

@@ -32,15 +32,16 @@ export function requestFromForm(
 }
 
 /**
- * One field's message in the reader's words. The common problems (`create.field.*`) are named from
- * the problem itself, whatever the schema's English; a provider's own sentence is used only while
- * its English is what the provider says now (as for labels: never a translation of something else).
+ * One field's message in the reader's words. The common problems (`create.field.*`, `create.bucket.*`)
+ * are named from the problem itself, whatever the schema's English; a provider's own sentence
+ * (`form.<id>.error.*`) is used only while its English is what the provider says now (as for
+ * labels: never a translation of something else).
  */
 function inWords(words: FormWords, field: string, english: string, said: FieldWords): string {
   const { tr } = words;
   if (!tr.has(said.key)) return english;
   const values: MessageValues = { ...said.values };
-  if (!said.key.startsWith('create.field.') && ENGLISH.t(said.key, values) !== english) return english;
+  if (said.key.startsWith('form.') && ENGLISH.t(said.key, values) !== english) return english;
   if (typeof values.label === 'string') values.label = words.field(field, values.label);
   if (said.option && typeof values.type === 'string')
     values.type = words.option(said.option.field, said.option.value, values.type);

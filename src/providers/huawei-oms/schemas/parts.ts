@@ -46,7 +46,12 @@ function description(forbidden: string) {
     .max(255, 'must be at most 255 characters')
     .refine((value) => ![...forbidden].some((c) => value.includes(c)), {
       message: `must not contain any of these characters: ${forbidden}`,
-      ...omsCode('OMS.0078'),
+      // `words`: the form says the rule in the reader's language (form-result.ts).
+      params: {
+        ...omsCode('OMS.0078').params,
+        words: 'form.huawei-oms.error.forbidden',
+        values: { forbidden },
+      },
     });
 }
 
