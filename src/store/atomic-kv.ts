@@ -46,6 +46,13 @@ export interface AtomicKv {
   /** Compare-and-delete: only the holder releases. */
   releaseLease(name: string, holder: string): Promise<void>;
   /**
+   * Announces `member` in the group `set` for `ttlMs` (the store's time, like a lease) and returns
+   * every member whose announcement has not lapsed, itself included, sorted: the live replicas.
+   */
+  heartbeat(set: string, member: string, ttlMs: number): Promise<string[]>;
+  /** Takes `member` out of the group at once (a clean stop). */
+  leave(set: string, member: string): Promise<void>;
+  /**
    * Counts a hit in the fixed window `windowMs` wide that `now` (the caller's clock, epoch ms) falls
    * in; returns the count so far.
    */
@@ -85,6 +92,8 @@ export class LocalAtomicKv implements AtomicKv {
   readonly #prefix: string;
   readonly #locks = new Map<string, Promise<unknown>>();
   readonly #leases = new Map<string, { holder: string; expiresAt: number }>();
+  /** Per group (`heartbeat`): member → until when its announcement holds. */
+  readonly #groups = new Map<string, Map<string, number>>();
   /** Per counter: the window it counts in and its count (one entry per key, so it stays small). */
   readonly #windows = new Map<string, { window: number; count: number }>();
   /** Per sliding-window key: its slots' counts (old slots are dropped as takes come). */
@@ -215,6 +224,20 @@ export class LocalAtomicKv implements AtomicKv {
 
   async releaseLease(name: string, holder: string): Promise<void> {
     if (this.#leases.get(name)?.holder === holder) this.#leases.delete(name);
+  }
+
+  /** This process is the only replica: the group is kept for what it says, on the store's time. */
+  async heartbeat(set: string, member: string, ttlMs: number): Promise<string[]> {
+    const now = Date.now();
+    const group = this.#groups.get(set) ?? new Map<string, number>();
+    this.#groups.set(set, group);
+    group.set(member, now + ttlMs);
+    for (const [m, until] of group) if (until <= now) group.delete(m);
+    return [...group.keys()].sort();
+  }
+
+  async leave(set: string, member: string): Promise<void> {
+    this.#groups.get(set)?.delete(member);
   }
 
   async hit(key: string, windowMs: number, now: number): Promise<number> {

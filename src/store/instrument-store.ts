@@ -17,6 +17,8 @@ const ATOMIC_OPERATIONS = [
   'setSize',
   'acquireLease',
   'releaseLease',
+  'heartbeat',
+  'leave',
   'hit',
   'take',
   'claim',

@@ -39,6 +39,18 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0`;
 
+/**
+ * A heartbeat on the store's clock: KEYS = the group's sorted set; ARGV = member, ttl. Each
+ * member's score is when its announcement lapses; lapsed ones are dropped, the rest returned.
+ */
+const HEARTBEAT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return redis.call('ZRANGE', KEYS[1], 0, -1)`;
+
 const WINDOW_HIT = `
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
@@ -218,6 +230,17 @@ export class RedisAtomicKv implements AtomicKv {
 
   async releaseLease(name: string, holder: string): Promise<void> {
     await this.#eval('release', DELETE_IF_HOLDER, [this.#prefix + name], [holder]);
+  }
+
+  async heartbeat(set: string, member: string, ttlMs: number): Promise<string[]> {
+    const members = await this.#run('heartbeat', () =>
+      this.#client.sendCommand<string[]>(['EVAL', HEARTBEAT, '1', this.#prefix + set, member, String(ttlMs)]),
+    );
+    return members.map(String).sort();
+  }
+
+  async leave(set: string, member: string): Promise<void> {
+    await this.#run('zrem', () => this.#client.zRem(this.#prefix + set, member));
   }
 
   async hit(key: string, windowMs: number, now: number): Promise<number> {

@@ -1,27 +1,45 @@
 import type { AtomicKv } from '../store/atomic-kv.js';
 import type { Clock } from './clock.js';
+import { fairShare, type ReplicaRegistry } from './replica-registry.js';
 
 /**
  * Per-connection leases: the replica holding `lease:conn:<name>` polls that connection, and keeps
  * it cycle after cycle by extending the lease. A replica that dies stops extending, so its work
  * moves to another replica within one lease period. Leases only avoid doing the work twice;
  * exactly-once does not depend on them (every record write is a compare-and-set).
+ *
+ * With several replicas (a `registry`), each aims for its fair share, ceil(connections ÷ live
+ * replicas): at the start of a cycle (`plan`) it decides which of its leases it keeps; a lease
+ * beyond its share is released when that connection's turn comes, instead of being polled, so a
+ * replica that joined later takes it in its next cycle. A connection is released only between two
+ * of its polls, never during one.
  */
 export class Leases {
   readonly #backend: AtomicKv;
   readonly #holder: string;
   readonly #ttlMs: number;
   readonly #clock: Clock;
+  readonly #registry: ReplicaRegistry | undefined;
   readonly #held = new Set<string>();
+  /** This cycle's plan (several replicas only): the leases kept, and how many more may be taken. */
+  #keep: Set<string> | undefined;
+  #room = 0;
+  /** The fair share and live replicas the last plan counted (for the metrics and tests). */
+  #share: number | undefined;
+  #replicas = 1;
   /** When the last attempt failed, if it did (readiness: a replica whose leases fail polls nothing). */
   #failedAt: number | undefined;
 
-  /** `clock` times this replica's failed attempts; the lease itself expires on the store's time. */
-  constructor(backend: AtomicKv, holder: string, ttlMs: number, clock: Clock) {
+  /**
+   * `clock` times this replica's failed attempts; the lease itself expires on the store's time.
+   * Without a `registry` (one process: SQLite or memory) every connection is this replica's.
+   */
+  constructor(backend: AtomicKv, holder: string, ttlMs: number, clock: Clock, registry?: ReplicaRegistry) {
     this.#backend = backend;
     this.#holder = holder;
     this.#ttlMs = ttlMs;
     this.#clock = clock;
+    this.#registry = registry;
   }
 
   get holder(): string {
@@ -33,6 +51,11 @@ export class Leases {
     return this.#held.size;
   }
 
+  /** What the last plan counted: live replicas and this replica's fair share (undefined: no plan). */
+  get balance(): { replicas: number; share: number | undefined } {
+    return { replicas: this.#replicas, share: this.#share };
+  }
+
   /**
    * False when the last attempt to acquire or extend a lease failed (the store did not answer) within
    * the last lease period; a replica with no watches makes no attempts, so an old failure expires.
@@ -41,20 +64,46 @@ export class Leases {
     return this.#failedAt === undefined || this.#clock.now() - this.#failedAt > this.#ttlMs;
   }
 
-  /** Acquires or extends; false when another replica holds it. */
+  /**
+   * At the start of a cycle, with the lease names of every connection it will see: announces this
+   * replica, counts the live ones, and keeps at most its fair share of the leases it holds (sorted,
+   * so the same ones stay). A replica alone in the store keeps and takes everything.
+   */
+  async plan(names: Iterable<string>): Promise<void> {
+    if (!this.#registry) return;
+    const current = new Set(names);
+    const live = await this.#attempt(this.#registry.heartbeat());
+    const share = fairShare(current.size, live.length);
+    const mine = [...this.#held].filter((n) => current.has(n)).sort();
+    this.#keep = new Set(mine.slice(0, share));
+    this.#room = share - this.#keep.size;
+    this.#share = share;
+    this.#replicas = live.length;
+  }
+
+  /**
+   * Acquires or extends; false when another replica holds it, or when it is beyond this replica's
+   * share (a lease held beyond it is released now, at the connection's turn, before any poll).
+   */
   async hold(name: string): Promise<boolean> {
-    const ok = await this.#backend.acquireLease(`lease:${name}`, this.#holder, this.#ttlMs).then(
-      (acquired) => {
-        this.#failedAt = undefined;
-        return acquired;
-      },
-      (error: unknown) => {
-        this.#failedAt = this.#clock.now();
-        throw error;
-      },
-    );
-    if (ok) this.#held.add(name);
-    else this.#held.delete(name);
+    const keep = this.#keep;
+    if (!keep) return this.#acquire(name);
+    if (keep.has(name)) {
+      const ok = await this.#acquire(name);
+      if (!ok) keep.delete(name);
+      return ok;
+    }
+    if (this.#held.has(name)) {
+      this.#held.delete(name);
+      await this.#attempt(this.#backend.releaseLease(`lease:${name}`, this.#holder));
+      return false;
+    }
+    if (this.#room <= 0) return false;
+    // Counted before the await: connections polled side by side do not all take the last place.
+    this.#room--;
+    const ok = await this.#acquire(name);
+    if (ok) keep.add(name);
+    else this.#room++;
     return ok;
   }
 
@@ -62,6 +111,31 @@ export class Leases {
   async releaseAll(): Promise<void> {
     const names = [...this.#held];
     this.#held.clear();
-    await Promise.allSettled(names.map((n) => this.#backend.releaseLease(`lease:${n}`, this.#holder)));
+    this.#keep = undefined;
+    await Promise.allSettled([
+      ...names.map((n) => this.#backend.releaseLease(`lease:${n}`, this.#holder)),
+      ...(this.#registry ? [this.#registry.leave()] : []),
+    ]);
+  }
+
+  async #acquire(name: string): Promise<boolean> {
+    const ok = await this.#attempt(this.#backend.acquireLease(`lease:${name}`, this.#holder, this.#ttlMs));
+    if (ok) this.#held.add(name);
+    else this.#held.delete(name);
+    return ok;
+  }
+
+  /** A store call whose failure marks this replica's leases as not working (readiness). */
+  #attempt<T>(call: Promise<T>): Promise<T> {
+    return call.then(
+      (value) => {
+        this.#failedAt = undefined;
+        return value;
+      },
+      (error: unknown) => {
+        this.#failedAt = this.#clock.now();
+        throw error;
+      },
+    );
   }
 }

@@ -116,6 +116,7 @@ export class PollCycle {
     const report = emptyReport(keys.length);
     const groups = await groupByConnection(keys, subs, this.#groupDeps);
     report.connections = groups.size;
+    await this.#leases.plan([...groups.keys()].map((id) => `conn:${id}`));
     // Bounded per provider: each provider's connections are polled a few at a time.
     const byProvider = groupBy([...groups], ([, g]) => g.connection?.provider ?? 'unknown');
     const polled: Polled[] = [];

@@ -11,6 +11,7 @@ import { cannotPostError, prepareRepair } from './broken-channel.js';
 import { Leases } from './lease.js';
 import { Outbox, type WatchAuditor } from './outbox.js';
 import { type CycleReport, PollCycle } from './poll-cycle.js';
+import { ReplicaRegistry } from './replica-registry.js';
 import { applyMode, releaseWatches, withCard } from './subscription-watches.js';
 import {
   type Subscription,
@@ -93,7 +94,10 @@ export class Watcher {
       clock,
     });
     this.subscriptions = new SubscriptionStore(backend, () => this.options.limits, clock);
-    this.#leases = new Leases(backend, options.holder, options.leaseMs, clock);
+    // Several replicas only on Redis: each announces itself and aims for its fair share.
+    const registry =
+      backend.kind === 'redis' ? new ReplicaRegistry(backend, options.holder, options.leaseMs) : undefined;
+    this.#leases = new Leases(backend, options.holder, options.leaseMs, clock, registry);
     this.outbox = new Outbox({
       store: this.store,
       slack: deps.slack,
@@ -129,8 +133,8 @@ export class Watcher {
   }
 
   /** Leases held and whether the last lease attempt reached the store (for `/metrics`, `/readyz`). */
-  get leases(): { held: number; working: boolean } {
-    return { held: this.#leases.heldCount, working: this.#leases.working };
+  get leases(): { held: number; working: boolean; replicas: number; share: number | undefined } {
+    return { held: this.#leases.heldCount, working: this.#leases.working, ...this.#leases.balance };
   }
 
   /**
