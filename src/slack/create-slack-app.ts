@@ -16,7 +16,6 @@ import type { AppDeps } from './context.js';
 import { probeRoutes } from './health-routes.js';
 import { registerListeners } from './listeners/index.js';
 import { SignedStateStore } from './oauth-state-store.js';
-import { respondWithUndici } from './respond-fetch.js';
 import { guardSocketMode } from './socket-mode-guard.js';
 import { serveRoutesOn } from './socket-mode-routes.js';
 
@@ -67,6 +66,8 @@ export function createSlackApp(deps: AppDeps, options: SlackAppOptions): SlackAp
     });
   // OAuth: Bolt authorizes each request through the same authorize() as background work, whose token
   // refresh holds the installation's lock in the store, so two refreshes never race, on any replica.
+  // Bolt refuses an `authorize` option beside its install routes and reads the installer's when the
+  // App is built, so it is replaced here, before (ADR 0009; test/slack/bolt-contract.test.ts).
   const installer = (receiver as { installer?: { authorize: unknown } }).installer;
   if (installer)
     installer.authorize = (source: InstallationQuery<boolean>) => deps.slackClients.authorize(source);
@@ -78,7 +79,6 @@ export function createSlackApp(deps: AppDeps, options: SlackAppOptions): SlackAp
     // No listener reads `context.conversation`; Bolt's default store builds an Error per request.
     convoStore: false,
   });
-  respondWithUndici(app);
   // Socket Mode's requests, counted until their listeners end, so the drain waits for them (the
   // HTTP receiver counts its own, from before the ack).
   const drain = deps.drain;

@@ -186,7 +186,8 @@ const SAMPLES: Record<string, Sample[]> = {
       first: () =>
         signedForm(
           blockActionBody({
-            actionId: 'seam.probe',
+            // A button whose listener only republishes the clicker's App Home.
+            actionId: 'home.refresh',
             value: 'x',
             responseUrl: t.fakeSlack.responseUrl('seam-click'),
           }),
@@ -231,7 +232,9 @@ const SAMPLES: Record<string, Sample[]> = {
       }),
       again: retried,
     },
-    // Workflow Builder steps arrive as `function_executed` events, one sample per step the app defines.
+  ],
+  // Workflow Builder steps arrive as `function_executed` events, one sample per step the app defines.
+  function: [
     ...Object.values(STEP_CALLBACKS).map((callbackId) => ({
       kind: 'function',
       first: () => ({
