@@ -27,13 +27,22 @@ export interface CompletionReport {
 }
 
 /**
- * The report from the resource's last observation and the samples the watcher kept. The provider's
- * own figures win where it reports them (elapsed time, bytes); samples fill in what it does not.
+ * How long and how fast, as the report says it and the thread's completion line repeats it, so
+ * the two never disagree: the provider's own figures win where it reports them (elapsed time,
+ * bytes); samples fill in what it does not and name the peak.
  */
-export function completionReport(
-  resource: MigrationResource,
+export interface CompletionSpeeds {
+  durationSeconds?: number;
+  averageBytesPerSecond?: number;
+  averageOver?: 'run' | 'watched';
+  /** The highest rate between two polls; never below the average shown beside it. */
+  peakBytesPerSecond?: number;
+}
+
+export function completionSpeeds(
+  resource: Pick<MigrationResource, 'elapsedSeconds' | 'bytes'>,
   samples: readonly ThroughputSample[],
-): CompletionReport {
+): CompletionSpeeds {
   const rates = ratesOf(samples);
   const first = samples[0];
   const last = samples.at(-1);
@@ -55,21 +64,31 @@ export function completionReport(
   const averageBytesPerSecond = trusted ? wholeRun : (watched ?? wholeRun);
   const averageOver = averageBytesPerSecond === undefined ? undefined : trusted ? 'run' : 'watched';
   return {
+    durationSeconds,
+    averageBytesPerSecond,
+    ...(averageOver ? { averageOver } : {}),
+    peakBytesPerSecond: peak === undefined ? undefined : Math.max(peak, averageBytesPerSecond ?? 0),
+  };
+}
+
+/** The report from the resource's last observation and the samples the watcher kept. */
+export function completionReport(
+  resource: MigrationResource,
+  samples: readonly ThroughputSample[],
+): CompletionReport {
+  const last = samples.at(-1);
+  return {
     id: resource.id,
     name: resource.name,
     connection: resource.connection,
     state: resource.state,
-    durationSeconds,
-    averageBytesPerSecond,
-    ...(averageOver ? { averageOver } : {}),
-    // The highest rate between two polls; never below the average shown beside it.
-    peakBytesPerSecond: peak === undefined ? undefined : Math.max(peak, averageBytesPerSecond ?? 0),
-    bytesMoved,
+    ...completionSpeeds(resource, samples),
+    bytesMoved: resource.bytes.done ?? last?.bytes,
     bytesTotal: resource.bytes.total,
     objectsMoved: resource.objects.done,
     objectsSkipped: resource.objects.skipped,
     objectsFailed: resource.objects.failed,
     failedObjectList: resource.failedObjectList,
-    chartable: rates.length >= 2,
+    chartable: ratesOf(samples).length >= 2,
   };
 }

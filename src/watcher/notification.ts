@@ -8,7 +8,12 @@ import type {
 import { ProviderError } from '../errors.js';
 import type { ProviderId } from '../providers/provider-ids.js';
 import type { ResourceAction } from '../providers/types.js';
-import { type CompletionReport, completionReport } from '../reports/completion-report.js';
+import {
+  type CompletionReport,
+  type CompletionSpeeds,
+  completionReport,
+  completionSpeeds,
+} from '../reports/completion-report.js';
 import type { ThroughputSample } from '../reports/throughput-samples.js';
 import type { GroupTally } from './group-tally.js';
 import type { BrokenState, OutboxEntry, RequestedAction, WatchEvent, WatchRecord } from './watch-store.js';
@@ -109,6 +114,8 @@ const REQUEST_CREDIT_MS = 30 * 60_000;
 function requestedBy(event: WatchEvent, record: WatchRecord, now: number): string | undefined {
   const requested = record.requested;
   if (!requested || now - requested.at > REQUEST_CREDIT_MS) return undefined;
+  /** `succeeded`: duration, average and peak as the completion report says them. */
+  speeds?: CompletionSpeeds;
   return OUTCOME_OF[event]?.includes(requested.action) ? requested.by : undefined;
 }
 
@@ -272,6 +279,7 @@ export function digestNote(
       connection: r.connection,
       kind: r.kind,
       id: r.id,
+  if (event === 'succeeded') note.speeds = completionSpeeds(record.snapshot, record.samples ?? []);
       state: r.state,
       watchState: state,
       progress: r.progress,

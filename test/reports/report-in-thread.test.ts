@@ -93,6 +93,18 @@ describe('a watched task that finishes', () => {
     expect(Number(average)).toBeLessThanOrEqual(64);
     expect(fields).toMatch(/\*Peak\*\\n(63\.[5-9]|64\.[0-4]) MiB\/s/);
     expect(fields).not.toMatch(/\d{3}(\.\d)? MiB\/s/);
+    // The thread's completion line (and its channel broadcast) says the same average and peak.
+    const peak = /\*Peak\*\\n([\d.]+) MiB\/s/.exec(fields)?.[1];
+    const posts = notifications(t.fakeSlack).filter(
+      (n) => n.key.includes(task.id) && /succeeded/.test(n.key) && !n.key.endsWith(':report'),
+    );
+    expect(posts.length).toBeGreaterThan(0);
+    for (const post of posts) {
+      const text = JSON.stringify(post.body);
+      expect(text).toContain(`*Average while watched:* ${average} MiB/s`);
+      expect(text).toContain(`*Peak:* ${peak} MiB/s`);
+      expect(text).not.toMatch(/\d{3}(\.\d)? MiB\/s/);
+    }
   });
 
   it('keeps a sample only when the bytes moved', async () => {

@@ -1,6 +1,7 @@
 import type { Button, KnownBlock } from '@slack/types';
 import { ENGLISH, type MessageKey, type Translator } from '../../i18n/translator.js';
 import type { ResourceAction } from '../../providers/types.js';
+import type { CompletionSpeeds } from '../../reports/completion-report.js';
 import { brokenFixParts } from '../../watcher/broken-channel.js';
 import type {
   BrokenNote,
@@ -123,7 +124,7 @@ export function renderEventReply(note: EventNote, tr: Translator = ENGLISH): Ren
     case 'failed':
       return renderFailedReply(note, name, pct, tr);
     case 'succeeded':
-      lines.push(...completionLines(r, name, tr));
+      lines.push(...completionLines(r, name, tr, note.speeds));
       break;
     case 'cancelled':
       lines.push(tr.t('watch.cancelled', { name, at: pct, by, transferred: transferred(r, tr) }));
@@ -227,10 +228,19 @@ function renderFailedReply(note: EventNote, name: string, pct: string, tr: Trans
   };
 }
 
-function completionLines(r: ResourceFacts, name: string, tr: Translator): string[] {
-  const seconds = r.elapsedSeconds;
+function completionLines(
+  r: ResourceFacts,
+  name: string,
+  tr: Translator,
+  speeds?: CompletionSpeeds,
+): string[] {
+  // The completion report's figures (same average, same peak), so the post and the report agree; a
+  // note queued before they were carried falls back to the provider's bytes over its time.
+  const seconds = speeds?.durationSeconds ?? r.elapsedSeconds;
   const average =
-    seconds && r.bytes.done !== undefined && seconds > 0 ? `${tr.bytes(r.bytes.done / seconds)}/s` : '—';
+    speeds?.averageBytesPerSecond ??
+    (seconds && r.bytes.done !== undefined && seconds > 0 ? r.bytes.done / seconds : undefined);
+  const rate = (bps: number | undefined) => (bps === undefined ? '—' : `${tr.bytes(bps)}/s`);
   const lines = [
     tr.t('watch.succeeded', {
       name,
@@ -240,7 +250,12 @@ function completionLines(r: ResourceFacts, name: string, tr: Translator): string
       skipped: tr.count(r.objects.skipped ?? 0),
       failed: tr.count(r.objects.failed ?? 0),
     }),
-    tr.t('watch.succeededFigures', { duration: tr.duration(seconds), speed: average }),
+    tr.t('watch.succeededFigures', {
+      duration: tr.duration(seconds),
+      speed: rate(average),
+      over: speeds?.averageOver ?? 'run',
+      peak: speeds?.peakBytesPerSecond === undefined ? 'none' : rate(speeds.peakBytesPerSecond),
+    }),
   ];
   if (r.failedObjectList && r.objects.failed)
     lines.push(tr.t('watch.failedListed', { path: code(r.failedObjectList) }));
