@@ -1,73 +1,147 @@
-import type { AtomicKv } from '../store/atomic-kv.js';
+import { randomBytes } from 'node:crypto';
+import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import type { Clock } from './clock.js';
 import type { DeliveryStats, OutboxSettings } from './outbox-settings.js';
+import { NO_HOLD, type SlackHolds, slackHoldsFor, type TeamHold } from './slack-holds.js';
 import type { OutboxEntry } from './watch-store.js';
 
 /**
  * When this replica may call Slack for a workspace: paused while Slack asked it to wait (429) or is
  * down, paced per channel and per workspace (windows counted in the store, so replicas share them),
- * and, after an outage, probing with one post at a time until Slack takes one again.
+ * and, after an outage, probing with one post at a time until Slack takes one again. On Redis the
+ * pause, the probe and the failure reservation are the workspace's, in the store (`slack-holds.ts`):
+ * when Slack tells one replica to wait, every replica waits.
  */
 export class PostPacer {
   readonly #backend: AtomicKv;
   readonly #settings: OutboxSettings;
   readonly #stats: DeliveryStats;
   readonly #clock: Clock;
-  /** Team → time (the clock's ms) until which Slack asked us to wait (429) or is down. */
-  readonly #pausedUntil = new Map<string, number>();
-  /** Team → when Slack last took a call of ours, and when a backed-off post last probed it. */
-  readonly #deliveredAt = new Map<string, number>();
-  readonly #probedAt = new Map<string, number>();
-  /**
-   * Team → when a failure refused a slot may try again, and until when other posts leave the
-   * workspace's budget to it.
-   */
-  readonly #failuresWaiting = new Map<string, { retryAt: number; until: number }>();
+  /** Where the pauses, probes and failure reservations live: shared by replicas on Redis. */
+  readonly #holds: SlackHolds;
+  /** Team → its hold as this replica last read or wrote it (the sync questions read this). */
+  readonly #view = new Map<string, TeamHold>();
+  /** Team → this replica's write of its hold still on the way to the store. */
+  readonly #writing = new Map<string, Promise<unknown>>();
+  /** Entry key → whether this replica won the workspace's probe that `due` let the entry make. */
+  readonly #probes = new Map<string, Promise<boolean>>();
+  /** Names this pacer's failure reservations, so it lifts only its own. */
+  readonly #id = randomBytes(4).toString('hex');
 
-  constructor(backend: AtomicKv, settings: OutboxSettings, stats: DeliveryStats, clock: Clock) {
+  constructor(
+    backend: AtomicKv,
+    settings: OutboxSettings,
+    stats: DeliveryStats,
+    clock: Clock,
+    holds: SlackHolds = slackHoldsFor(backend),
+  ) {
     this.#backend = backend;
     this.#settings = settings;
     this.#stats = stats;
     this.#clock = clock;
+    this.#holds = holds;
   }
 
   /** True while Slack asked this workspace's deliveries to wait. */
   paused(teamId: string): boolean {
-    return (this.#pausedUntil.get(teamId) ?? 0) > this.#clock.now();
+    return this.#hold(teamId).pausedUntil > this.#clock.now();
   }
 
   pause(teamId: string, ms: number): void {
     const until = this.#clock.now() + ms;
-    if ((this.#pausedUntil.get(teamId) ?? 0) < until) this.#pausedUntil.set(teamId, until);
+    this.#note(teamId, (h) => (h.pausedUntil >= until ? SKIP : { ...h, pausedUntil: until }));
   }
 
   /** Slack took a call of ours for this workspace just now. */
   delivered(teamId: string): void {
-    this.#deliveredAt.set(teamId, this.#clock.now());
+    const now = this.#clock.now();
+    const hold = this.#hold(teamId);
+    // Only after a pause does anyone ask when Slack took a call: no store write for every post.
+    const share = hold.pausedUntil > 0 || hold.probedAt > 0;
+    this.#note(teamId, (h) => (h.deliveredAt >= now ? SKIP : { ...h, deliveredAt: now }), share);
   }
 
   /** When a failure waiting for a slot may try again (the clock's ms), if one waits. */
   failuresRetryAt(): number | undefined {
     const now = this.#clock.now();
-    const waiting = [...this.#failuresWaiting.values()].filter((w) => w.until > now);
-    return waiting.length === 0 ? undefined : Math.min(...waiting.map((w) => w.retryAt));
+    const waiting = [...this.#view.values()].flatMap((h) =>
+      h.failures && h.failures.until > now ? [h.failures.retryAt] : [],
+    );
+    return waiting.length === 0 ? undefined : Math.min(...waiting);
   }
 
-  /** Every failure due was posted: other posts may use the budget again. */
+  /** Every failure due was posted: other posts may use the budget again (this replica's reservations). */
   failuresOut(): void {
-    this.#failuresWaiting.clear();
+    for (const [teamId, hold] of this.#view)
+      if (hold.failures?.by === this.#id)
+        this.#note(teamId, (h) => (h.failures?.by === this.#id ? { ...h, failures: undefined } : SKIP));
   }
 
   /** Whether a (possibly backed-off) entry may be tried now. */
   due(entry: OutboxEntry): boolean {
     const now = this.#clock.now();
     if ((entry.notBefore ?? 0) <= now) return true;
+    const hold = this.#hold(entry.teamId);
     // Slack took a post since this one failed: the outage its backoff was for is over.
-    if (entry.failedAt !== undefined && entry.failedAt < (this.#deliveredAt.get(entry.teamId) ?? 0))
-      return true;
-    if (now - (this.#probedAt.get(entry.teamId) ?? 0) < this.#settings.recoveryProbeMs) return false;
-    this.#probedAt.set(entry.teamId, now);
+    if (entry.failedAt !== undefined && entry.failedAt < hold.deliveredAt) return true;
+    const probeMs = this.#settings.recoveryProbeMs;
+    if (now - hold.probedAt < probeMs) return false;
+    const probe = this.#note(entry.teamId, (h) =>
+      now - h.probedAt < probeMs ? SKIP : { ...h, probedAt: now },
+    );
+    // Replicas share the probe: the one whose write took it probes (`slot` waits for the answer).
+    if (this.#holds.shared)
+      this.#probes.set(
+        entry.key,
+        probe.then((h) => h?.probedAt === now),
+      );
     return true;
+  }
+
+  /**
+   * Applies `fn` to this replica's view at once, and to the holds (the store when shared, unless
+   * `share` is false). Resolves with the hold as written, or undefined when the store failed: the
+   * view holds what this replica knows, and the next read brings the others' news.
+   */
+  #note(
+    teamId: string,
+    fn: (hold: TeamHold) => TeamHold | typeof SKIP,
+    share = true,
+  ): Promise<TeamHold | undefined> {
+    const next = fn(this.#hold(teamId));
+    if (next !== SKIP) this.#view.set(teamId, next);
+    if (!share || !this.#holds.shared) return Promise.resolve(next === SKIP ? undefined : next);
+    const before = this.#writing.get(teamId);
+    const written = (async () => {
+      await before;
+      const hold = await this.#holds.change(teamId, fn);
+      this.#view.set(teamId, hold);
+      return hold;
+    })().catch(() => undefined);
+    this.#writing.set(teamId, written);
+    void written.then(() => {
+      if (this.#writing.get(teamId) === written) this.#writing.delete(teamId);
+    });
+    return written;
+  }
+
+  #hold(teamId: string): TeamHold {
+    return this.#view.get(teamId) ?? NO_HOLD;
+  }
+
+  /**
+   * Shared holds: reads what the other replicas wrote (after this replica's own writes land), and
+   * false when this entry may not go now: its probe went to another replica, or Slack asked the
+   * workspace to wait. One read per post, on Redis only.
+   */
+  async #shared(entry: OutboxEntry): Promise<boolean> {
+    if (!this.#holds.shared || entry.type === 'audit') return true;
+    const probe = this.#probes.get(entry.key);
+    this.#probes.delete(entry.key);
+    if (probe && !(await probe)) return false;
+    await this.#writing.get(entry.teamId);
+    this.#view.set(entry.teamId, await this.#holds.read(entry.teamId));
+    return !this.paused(entry.teamId);
   }
 
   /**
@@ -78,10 +152,11 @@ export class PostPacer {
    * `waitUntil` (the clock's ms) bounds the wait beside `maxWaitMs`.
    */
   async slot(entry: OutboxEntry, waitUntil?: number, first = false): Promise<boolean> {
+    if (!(await this.#shared(entry))) return false;
     const pace = this.#settings.postPace;
     if (!pace || entry.type === 'audit') return true;
     const clock = this.#clock;
-    if (!first && (this.#failuresWaiting.get(entry.teamId)?.until ?? 0) > clock.now()) {
+    if (!first && (this.#hold(entry.teamId).failures?.until ?? 0) > clock.now()) {
       this.#stats.postsPaced++;
       return false;
     }
@@ -103,7 +178,8 @@ export class PostPacer {
         // Until that slot frees and a little after, the workspace's slots go to failures first.
         if (first) {
           const retryAt = now + waitMs;
-          this.#failuresWaiting.set(entry.teamId, { retryAt, until: retryAt + 2 * perWorkspace.slotMs });
+          const failures = { retryAt, until: retryAt + 2 * perWorkspace.slotMs, by: this.#id };
+          this.#note(entry.teamId, (h) => ({ ...h, failures }));
         }
         return false;
       }
