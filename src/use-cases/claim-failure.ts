@@ -26,6 +26,7 @@ export async function claimFailure(
   const ref = `${resource.connection}:${resource.id}`;
   if (held && held.by === ctx.userId) {
     await ctx.audited('hand-back', ref, () => claims.handBack(ctx.teamId, resource));
+    await ctx.deps.watcher.noteClaim(ctx.teamId, resource, undefined);
     return { claim: undefined, did: 'handed-back' };
   }
   if (held) {
@@ -36,5 +37,7 @@ export async function claimFailure(
     throw localized(new InvalidInputError('This is no longer failed.'), 'claim.notFailed');
   const claim: Claim = { by: ctx.userId, at: now, about: failureOf(resource) };
   await ctx.audited('claim', ref, () => claims.take(ctx.teamId, resource, claim));
+  // The watcher's channel cards of it say who, as the post and the Home do.
+  await ctx.deps.watcher.noteClaim(ctx.teamId, resource, claim);
   return { claim, did: 'claimed' };
 }

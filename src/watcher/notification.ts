@@ -15,6 +15,7 @@ import {
   completionSpeeds,
 } from '../reports/completion-report.js';
 import type { ThroughputSample } from '../reports/throughput-samples.js';
+import type { Claim } from '../resources/claims.js';
 import type { GroupTally } from './group-tally.js';
 import type { BrokenState, OutboxEntry, RequestedAction, WatchEvent, WatchRecord } from './watch-store.js';
 
@@ -200,6 +201,8 @@ export function cardFacts(record: WatchRecord): CardFacts {
 
 /** The figures of a resource worth keeping in a notification, JSON-safe. */
 export function resourceFacts(r: MigrationResource, now: number): ResourceFacts {
+  /** Who is on its failure ("I'm on it"). */
+  claim?: Claim;
   const started = r.startedAt === undefined ? undefined : new Date(r.startedAt).getTime();
   const elapsed =
     r.elapsedSeconds ??
@@ -211,6 +214,7 @@ export function resourceFacts(r: MigrationResource, now: number): ResourceFacts 
     id: r.id,
     name: r.name,
     state: r.state,
+    ...(record.claim ? { claim: record.claim } : {}),
     progress: r.progress,
     bytes: r.bytes,
     objects: r.objects,

@@ -50,6 +50,7 @@ const RECORD: Table<WatchRecord> = {
   broken: 'bk',
   breaks: 'br',
   requested: 'rq',
+  claim: 'cl',
   follow: 'f',
   via: 'vi',
   explicit: 'x',

@@ -39,6 +39,7 @@ export function expandRecord(c: Compact, target: WatchTarget, key: string): Json
   if (c.bk !== undefined) r.broken = c.bk;
   if (c.br !== undefined) r.breaks = c.br;
   if (c.rq !== undefined) r.requested = c.rq;
+  if (c.cl !== undefined) r.claim = c.cl;
   if (c.f !== undefined) r.follow = c.f;
   if (c.vi !== undefined) r.via = c.vi;
   if (c.x !== undefined) r.explicit = c.x;

@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { MigrationResource, NormalizedState, ResourceKind } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
 import type { ThroughputSample } from '../reports/throughput-samples.js';
+import type { Claim } from '../resources/claims.js';
 import type { LastAction } from '../resources/last-actions.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import { type Clock, systemClock } from './clock.js';
@@ -147,6 +148,8 @@ export interface WatchRecord extends Mailbox {
   /** The last action someone asked for through the bot: events it causes say who (issue #13). */
   requested?: RequestedAction;
   /**
+  /** Who said "I'm on it" for its failure (the claim store's copy): its card shows them. */
+  claim?: Claim;
    * A subscription's watch without a card: only these events are posted, each as its own message
    * in the channel. Absent: a card with every event in its thread (`watch`, or a subscription `all`).
    */

@@ -3,6 +3,7 @@ import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import type { ResourceKind } from '../domain/migration-resource.js';
 import { InvalidInputError, localized } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { Claim } from '../resources/claims.js';
 import { KindOffering } from '../resources/kind-offering.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import type { Store } from '../store/create-store.js';
@@ -264,19 +265,39 @@ export class Watcher {
   ): Promise<void> {
     // Stamped on the watcher's clock: it is compared with the events it causes.
     const noted: RequestedAction = { ...requested, at: this.options.clock.now() };
-    const watched = (await this.store.loadAll()).filter(
-      ({ record: r }) =>
-        r.watch.teamId === teamId &&
-        r.watch.connection === target.connection &&
-        r.watch.kind === target.kind &&
-        r.watch.id === target.id,
-    );
+    const watched = await this.#watchesOf(teamId, target);
     for (const { key } of watched)
       await this.store.update<WatchRecord>(key, (current) =>
         // The card says "Pausing… requested by @Bob" at once, not only in the thread later.
         current ? { ...current, requested: noted, card: { ...current.card, dirty: !current.ended } } : SKIP,
       );
     if (watched.length > 0) this.#schedule.recheckSoon(watched.map((w) => w.key));
+  }
+
+  /** Someone took on a failure (or handed it back): every card of it says who, at the next edit. */
+  async noteClaim(
+    teamId: string,
+    target: Pick<WatchTarget, 'connection' | 'kind' | 'id'>,
+    claim: Claim | undefined,
+  ): Promise<void> {
+    const watched = await this.#watchesOf(teamId, target);
+    for (const { key } of watched)
+      await this.store.update<WatchRecord>(key, (current) => {
+        if (!current) return SKIP;
+        const { claim: _was, ...rest } = current;
+        return { ...rest, ...(claim ? { claim } : {}), card: { ...current.card, dirty: !current.ended } };
+      });
+    if (watched.length > 0) this.#schedule.recheckSoon(watched.map((w) => w.key));
+  }
+
+  async #watchesOf(teamId: string, target: Pick<WatchTarget, 'connection' | 'kind' | 'id'>) {
+    return (await this.store.loadAll()).filter(
+      ({ record: r }) =>
+        r.watch.teamId === teamId &&
+        r.watch.connection === target.connection &&
+        r.watch.kind === target.kind &&
+        r.watch.id === target.id,
+    );
   }
 
   /**

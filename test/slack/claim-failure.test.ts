@@ -148,6 +148,44 @@ describe('claiming a failure', () => {
     expect(log).toMatch(new RegExp(`<@${OPERATOR}> \\*hand-back\\* \`hw-prod:${task.id}\`.* · ok`));
   });
 
+  it('shows who is on it on the watcher’s channel card, and takes it off when handed back', async () => {
+    const task = t.oms.addTask({
+      name: 'card-claimed',
+      status: 2,
+      progress: 0.12,
+      totalSize: 1024 ** 4,
+      failAt: 0.14,
+      failCode: 'TRF.0015',
+    });
+    await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
+    t.oms.clock.advance(60_000);
+    const post = await failurePost();
+    /** The card's latest edit since `before` (its text is "<name>: <state>"), once `shows` it. */
+    const cardEdit = async (before: number, shows: (text: string) => boolean) => {
+      for (let i = 0; i < 20; i++) {
+        const edit = t.fakeSlack
+          .callsTo('chat.update')
+          .slice(before)
+          .filter((c) => String(c.body.text).startsWith('card-claimed:') && c.body.ts !== post.ts)
+          .at(-1);
+        if (edit && shows(mrkdwnTexts(edit.body))) return edit.body;
+        await t.bot.deps.watcher.runCycle();
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error('the card was not edited');
+    };
+    const claimed = await pressOnPost(post, OPERATOR);
+    const card = await cardEdit(claimed.before, (text) => text.includes('is on it'));
+    expect(card.channel).toBe(CHANNEL);
+    expect(mrkdwnTexts(card)).toMatch(/<@U0OPER001> is on it · <!date\^\d+\^\{ago\}/);
+    expect(buttons(card).find((b) => b.action_id === 'failure.claim')?.text).toBe('Hand back');
+
+    const back = await pressOnPost({ ...post, body: await editOf(post.ts, claimed.before) }, OPERATOR);
+    const returned = await cardEdit(back.before, (text) => !text.includes('is on it'));
+    expect(mrkdwnTexts(returned)).not.toContain('is on it');
+    expect(buttons(returned).find((b) => b.action_id === 'failure.claim')?.text).toBe("I'm on it");
+  });
+
   it('refuses a viewer and changes nothing', async () => {
     const task = t.oms.addTask({
       name: 'viewer-tries',

@@ -2,7 +2,7 @@ import type { ActionsBlock, Button, ConfirmationDialog, KnownBlock, SectionBlock
 import type { MigrationResource, NormalizedState, ResourceKind } from '../../domain/migration-resource.js';
 import { ENGLISH, type MessageKey, type Translator } from '../../i18n/translator.js';
 import type { ResourceAction } from '../../providers/types.js';
-import type { Claim } from '../../resources/claims.js';
+import { type Claim, failureOf } from '../../resources/claims.js';
 import { KIND_PLURALS } from '../../resources/kind-offering.js';
 import type { LastAction } from '../../resources/last-actions.js';
 import type { GroupTally } from '../../watcher/group-tally.js';
@@ -140,7 +140,11 @@ export function renderResourceCard(
   });
   const who = options.lastAction && whoActed(resource, options.lastAction, tr);
   if (who) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: who }] });
-  const claim = resource.state === 'failed' ? options.claim : undefined;
+  // A claim is about one failure: a later, different failure is nobody's yet (`Claims.current`).
+  const claim =
+    resource.state === 'failed' && [undefined, failureOf(resource)].includes(options.claim?.about)
+      ? options.claim
+      : undefined;
   if (claim) blocks.push(claimBlock(claim, tr));
   blocks.push({ type: 'section', fields: fields(resource, tr) });
   if (options.group) blocks.push(...groupTallyBlocks(resource, options.group, tr));

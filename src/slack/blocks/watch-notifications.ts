@@ -66,6 +66,7 @@ export function renderParentCard(card: CardFacts, tr: Translator = ENGLISH): Ren
       watch: false,
       lastAction: card.requested,
       group: card.group,
+      claim: card.claim,
       tr,
     }),
   };
