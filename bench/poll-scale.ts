@@ -146,7 +146,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
     const bares: { ms: number; pages: number }[] = [];
     for (let i = 0; i < (options.idleCycles ?? 3); i++) {
       idles.push(await measure());
-      bares.push(await watcher.call<{ ms: number; pages: number }>('bareList', {}, 1_800_000));
+      bares.push(await watcher.call<{ ms: number; pages: number }>('bareList', { follow }, 1_800_000));
     }
     const typical = idles.find((c) => c.ms === median(idles.map((x) => x.ms)))!;
     const idle = { ...typical, cyclePeakRssMb: Math.max(...idles.map((c) => c.cyclePeakRssMb ?? 0)) };
@@ -154,7 +154,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
     log(
       `  idle cycle ${idle.ms} ms (${idles.map((c) => c.ms).join(', ')}; CPU ${idles.map((c) => c.cpuMs).join(', ')} ms, GC ${idles.map((c) => c.gcMs).join(', ')} ms, RSS ${idle.rssMb} MB, peak in the cycles ${idle.cyclePeakRssMb} MB), ${idle.providerRequests} requests, ${idle.report.pages} of them list pages; bare list ${bare.ms} ms (${bares.map((b) => b.ms).join(', ')}), ${bare.pages} pages`,
     );
-    const { pages, floorMs } = floorOf(spec, rttMs);
+    const { pages, floorMs } = floorOf(spec, rttMs, options.follow);
     const idleToBare = ratio(idle.ms, bare.ms);
     if (options.idleOnly) {
       const { report: _report, cpuMs: _cpu, ...figures } = idle;
@@ -284,24 +284,46 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
 }
 
 /**
- * The list pages the connections need at the least, ⌈n ÷ 100⌉ each, and the floor they make. Every
- * resource is watched here, so the last page shows the last watched id and no closing page is
- * needed, even for UpCloud, whose list has no total.
+ * The list pages the connections need at the least, and the floor they make. Watches: ⌈n ÷ 100⌉
+ * each: every resource is watched, so the last page shows the last watched id and no closing page
+ * is needed, even for UpCloud. Subscriptions must find new resources, so a list is read to its end
+ * (`subscriptionPages`).
  */
-function floorOf(spec: WorldSpec, rttMs: number): { pages: Record<Provider, number>; floorMs: number } {
-  const needed = Math.ceil(spec.perConnection / 100);
-  const perProvider = {
+export function floorOf(
+  spec: Pick<WorldSpec, 'connections' | 'perConnection'>,
+  rttMs: number,
+  follow: 'watches' | 'subscriptions' = 'watches',
+): { pages: Record<Provider, number>; floorMs: number } {
+  const count = {
     'huawei-oms': spec.connections.oms,
     ncp: spec.connections.ncp,
     upcloud: spec.connections.upcloud,
   };
-  const pages = Object.fromEntries(PROVIDERS.map((p) => [p, perProvider[p] * needed])) as Record<
-    Provider,
-    number
-  >;
+  const each = (p: Provider) =>
+    follow === 'subscriptions'
+      ? subscriptionPages(p, spec.perConnection)
+      : Math.ceil(spec.perConnection / PAGE_SIZE);
+  const pages = Object.fromEntries(PROVIDERS.map((p) => [p, count[p] * each(p)])) as Record<Provider, number>;
   const floorMs = Math.max(...PROVIDERS.map((p) => Math.ceil(pages[p] / CONNECTIONS_PER_PROVIDER))) * rttMs;
   return { pages, floorMs };
 }
+
+/**
+ * The pages one connection's subscription needs per cycle with `n` resources of its first kind, as
+ * the seeds make them (test/watcher/subscription-pages-providers.test.ts counts the same):
+ * - Huawei OMS (seed 002): the task list has a total (`count`), ⌈n ÷ 100⌉ pages, and the sync-task
+ *   list, the other kind a connection subscription follows, one page (empty here, read to find new);
+ * - NCP (seed 000): the policy list has a total, ⌈n ÷ 100⌉;
+ * - UpCloud (seed 001): the job list has no total and no documented paging, so a short page may be
+ *   the API's own page size: only an empty page ends it, ⌈n ÷ 100⌉ + 1.
+ */
+export function subscriptionPages(provider: Provider, n: number): number {
+  const pages = Math.max(1, Math.ceil(n / PAGE_SIZE));
+  if (provider === 'huawei-oms') return pages + 1;
+  if (provider === 'upcloud') return Math.ceil(n / PAGE_SIZE) + 1;
+  return pages;
+}
+const PAGE_SIZE = 100;
 
 /** The embedded store is a file of its own per run, removed after it. */
 function storeUrlOf(

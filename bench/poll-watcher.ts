@@ -14,9 +14,11 @@ import { SlackClients } from '../src/slack/slack-clients.js';
 import { watchSlackFor } from '../src/slack/watch-slack.js';
 import { createStore, type Store } from '../src/store/create-store.js';
 import { type CycleReport, forEachLimited, groupBy } from '../src/watcher/poll-cycle.js';
+import { subscribedKinds } from '../src/watcher/subscriptions.js';
 import { type WatchTarget, watchTargetOf } from '../src/watcher/watch-store.js';
 import { Watcher } from '../src/watcher/watcher.js';
 import { BENCH_BOT_TOKEN, BENCH_TEAM } from './poll-constants.js';
+import { ReplicaLoop } from './replica-loop.js';
 import { serveRpc } from './rpc.js';
 
 /**
@@ -58,6 +60,9 @@ async function start(params: {
   connections: Connection[];
   storeUrl: string;
   keyPrefix: string;
+  /** Replica rows: the lease period, and this replica's name in leases and logs. */
+  leaseMs?: number;
+  holder?: string;
 }): Promise<void> {
   connections = params.connections;
   const config = createConfig({
@@ -86,9 +91,16 @@ async function start(params: {
       connections: registry,
       slack: watchSlackFor(new SlackClients(config, logger), secrets),
     },
-    { keyPrefix: params.keyPrefix },
+    {
+      keyPrefix: params.keyPrefix,
+      ...(params.leaseMs ? { leaseMs: params.leaseMs } : {}),
+      ...(params.holder ? { holder: `${params.holder}:${process.pid}` } : {}),
+    },
   );
 }
+
+/** Replica rows: the replica's own schedule (`ReplicaLoop`). */
+let loop: ReplicaLoop | undefined;
 
 /** Lists every connection's resources (pages of 100) and watches each, one channel per connection. */
 async function watchAll(params: { concurrency: number }): Promise<{ watches: number; ms: number }> {
@@ -128,7 +140,7 @@ async function subscribeAll(): Promise<{ watches: number; ms: number }> {
 
 async function postCards(concurrency: number, counted: () => void): Promise<void> {
   await forEachLimited(connections, 4, async (connection) => {
-    const provider = registry.provider(connection, 'background');
+    const provider = registry.provider(connection);
     const kind = provider.kinds[0]!;
     const resources: MigrationResource[] = [];
     for (let page = 0; page < 1_000; page++) {
@@ -265,7 +277,7 @@ async function naive(params: { connectionsPerProvider: number; getsPerConnection
   await Promise.all(
     [...byProvider.values()].map((list) =>
       forEachLimited(list, params.connectionsPerProvider, async ([name, items]) => {
-        const provider = naiveRegistry.provider(registry.get(BENCH_TEAM, name), 'background');
+        const provider = naiveRegistry.provider(registry.get(BENCH_TEAM, name));
         await forEachLimited(items, params.getsPerConnection, async (w) => {
           gets++;
           await provider.get(w.kind, w.id).catch(() => {
@@ -285,7 +297,7 @@ async function naive(params: { connectionsPerProvider: number; getsPerConnection
  * and pools (2 requests per provider on the wire) by the same number of connections at once, and
  * nothing else: no records read, compared or written. What the watcher takes beyond this is its own.
  */
-async function bareList() {
+async function bareList(params: { follow?: 'watches' | 'subscriptions' } = {}) {
   const { connectionsPerProvider, pageSize } = watcher.options;
   const wanted = await bareWanted();
   const byProvider = groupBy(wanted, (w) => w.connection.provider);
@@ -294,11 +306,13 @@ async function bareList() {
   await Promise.all(
     [...byProvider.values()].map((list) =>
       forEachLimited(list, connectionsPerProvider, async ({ connection, kind, count }) => {
-        const provider = registry.provider(connection, 'background');
-        for (let offset = 0; offset < count; offset += pageSize) {
+        const provider = registry.provider(connection);
+        for (let offset = 0; params.follow === 'subscriptions' || offset < count; offset += pageSize) {
           pages++;
-          const { resources } = await provider.list({ kind, limit: pageSize, offset });
+          const { resources, total } = await provider.list({ kind, limit: pageSize, offset });
           if (resources.length < pageSize) break;
+          // A subscription reads its lists to the end (new resources): a total says where it is.
+          if (total !== undefined && offset + resources.length >= total) break;
         }
       }),
     ),
@@ -319,6 +333,13 @@ async function bareWanted() {
     kind: ws[0]!.kind,
     count: new Set(ws.map((w) => w.id)).size,
   }));
+  // A subscription also lists the kinds it found nothing of (OMS sync tasks): pages it needs.
+  for (const sub of await watcher.subscriptions.loadAll()) {
+    const connection = registry.get(BENCH_TEAM, sub.connection);
+    for (const kind of subscribedKinds(sub, registry.provider(connection).kinds))
+      if (!bareTargets.some((t) => t.connection.name === connection.name && t.kind === kind))
+        bareTargets.push({ connection, kind, count: 0 });
+  }
   (globalThis as { gc?: () => void }).gc?.();
   return bareTargets;
 }
@@ -357,7 +378,18 @@ serveRpc({
   memory,
   liveHeap,
   stats: () => ({ ...watcher.outbox.stats }),
+  loopStart({ name, intervalMs }: { name: string; intervalMs: number }) {
+    loop = new ReplicaLoop(watcher, name, intervalMs);
+  },
+  loopTake: () => loop?.take() ?? [],
+  loopStop: async () => {
+    const cycles = (await loop?.stop()) ?? [];
+    const peakRssMb = loop?.peakRssMb;
+    loop = undefined;
+    return { cycles, peakRssMb };
+  },
   async stop() {
+    await loop?.stop();
     await watcher.stop();
     await pools.close();
     await store.close();

@@ -8,6 +8,7 @@ import { UpCloudSimulator } from '../dev/simulators/upcloud/index.js';
 import type { Connection } from '../src/connections/connection.js';
 import { DetectionTracker } from './failure-detection.js';
 import { BENCH_BOT_TOKEN, BENCH_TEAM, BUSY_STEP_MS, TOTAL_BYTES } from './poll-constants.js';
+import { GapSampler, PostTracker } from './replica-world.js';
 import { serveRpc } from './rpc.js';
 
 /**
@@ -31,6 +32,11 @@ export interface WorldSpec {
   finishShare: number;
   failShare: number;
   seed: number;
+  /**
+   * Busy steps with endings (default 1): resource n ends in step n mod waves, so the replica rows
+   * (`replica-scale.ts`) have fresh transitions in a second busy step.
+   */
+  waves?: number;
 }
 
 export interface WorldInfo {
@@ -54,6 +60,11 @@ clock.freeze(Date.now());
 const fakeSlack = new FakeSlack({ botToken: BENCH_BOT_TOKEN, teamId: BENCH_TEAM });
 const detection = new DetectionTracker();
 fakeSlack.observe((call) => detection.call(call));
+const posts = new PostTracker();
+fakeSlack.observe((call, answer) => posts.call(call, answer));
+let gaps: GapSampler | undefined;
+/** Busy steps so far (`advance`). */
+let step = 0;
 
 async function start(spec: WorldSpec): Promise<WorldInfo> {
   await fakeSlack.start();
@@ -65,9 +76,15 @@ async function start(spec: WorldSpec): Promise<WorldInfo> {
   const fate = () => {
     const r = random();
     const ends = r < spec.finishShare ? 'finish' : r < spec.finishShare + spec.failShare ? 'fail' : 'move';
-    if (ends !== 'move') transitions++;
-    if (ends === 'fail') detection.failing(`bench-${n}`);
-    return { ends, progress: ends === 'finish' ? 0.95 : ends === 'fail' ? 0.45 : 0.2, name: `bench-${n++}` };
+    // Each busy step moves a resource 10 points: one of wave w is 10 points further from its end.
+    const wave = n % (spec.waves ?? 1);
+    if (ends !== 'move') {
+      posts.ending(`bench-${n}`, wave);
+      if (wave === 0) transitions++;
+    }
+    if (ends === 'fail' && wave === 0) detection.failing(`bench-${n}`);
+    const progress = ends === 'finish' ? 0.95 - wave / 10 : ends === 'fail' ? 0.45 - wave / 10 : 0.2;
+    return { ends, progress, name: `bench-${n++}` };
   };
   const source = {
     name: 'bench-src',
@@ -159,6 +176,10 @@ async function start(spec: WorldSpec): Promise<WorldInfo> {
       storage: { source },
     });
   }
+  gaps = new GapSampler(
+    connections.map((c) => c.name),
+    () => sims.map(({ sim }) => sim.server.requestCount),
+  );
   return { fakeSlackUrl: fakeSlack.url, connections, transitions };
 }
 
@@ -187,6 +208,7 @@ serveRpc({
   stats,
   resetStats() {
     for (const { sim } of sims) sim.server.resetRequestCount();
+    gaps?.rebase();
     fakeSlack.clear();
     fakeSlack.throttled.length = 0;
   },
@@ -197,13 +219,19 @@ serveRpc({
   /** Moves the simulated clock: running resources progress, some end. */
   advance({ ms }: { ms: number }) {
     detection.flipped();
+    posts.step(step++);
     clock.advance(ms);
   },
+  /** The replica rows: unpolled gaps from now on, and what Slack heard of the last busy step. */
+  gapsStart: () => gaps?.start(),
+  gaps: () => gaps?.longest(),
+  posts: () => posts.figures(),
   detection: () => detection.figures(),
   tiers({ on }: { on: boolean }) {
     fakeSlack.setTierLimits(on);
   },
   async stop() {
+    gaps?.stop();
     await Promise.all([fakeSlack.stop(), ...sims.map(({ sim }) => sim.stop())]);
   },
 });

@@ -49,12 +49,17 @@ export interface RpcChild {
   stop(): Promise<void>;
 }
 
-/** Forks `script` (a file beside this one in the compiled bench) and waits until it is ready. */
+/**
+ * Forks `script` (a file beside this one in the compiled bench, or an absolute path: another build's,
+ * for `--compare`) and waits until it is ready.
+ */
 export async function startRpc(
   script: string,
   options: { execArgv?: string[]; env?: Record<string, string> } = {},
 ): Promise<RpcChild> {
-  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), script);
+  const file = path.isAbsolute(script)
+    ? script
+    : path.join(path.dirname(fileURLToPath(import.meta.url)), script);
   const child = fork(file, [], {
     execArgv: options.execArgv ?? [],
     env: { ...process.env, ...options.env },
@@ -91,6 +96,8 @@ export async function startRpc(
     child,
     call<T>(method: string, params: unknown = {}, timeoutMs = 300_000): Promise<T> {
       const id = next++;
+      // A child that is gone (a replica killed on purpose) answers nothing: say so at once.
+      if (!child.connected) return Promise.reject(new Error(`${script} is gone (${method})`));
       return new Promise<T>((resolve, reject) => {
         const timer = setTimeout(() => {
           pending.delete(id);

@@ -8,6 +8,9 @@ import { runDetection } from './detect.js';
 import { detectionSection } from './failure-detection.js';
 import { type HungProviderResult, hungProviderSection, runHungProvider } from './hung-provider.js';
 import { type PollScaleRow, runPollScale } from './poll-scale.js';
+import { replicaSection } from './replica-report.js';
+import { runReplicaScale } from './replica-scale.js';
+import type { ReplicaResult } from './replica-types.js';
 import { type LatencySummary, spread } from './stats.js';
 import { runStoreWrites, type StoreWritesRow, storeWritesSection } from './store-writes.js';
 import { evaluate, RTT_MS, type Target } from './targets.js';
@@ -15,7 +18,8 @@ import { evaluate, RTT_MS, type Target } from './targets.js';
 /**
  * `npm run bench` (full) or `npm run bench -- --smoke` (short, for CI): every benchmark on
  * loopback, bounded, then bench/results/report.{md,json}. Options:
- *   --only=ack|hung|poll|store     run one benchmark
+ *   --only=ack|hung|poll|store|replica   run one benchmark (replica: issue #41's replica rows)
+ *   --only=subscriptions           the poll benchmark's subscriptions row only
  *   --only=detect [--watches=N]    the poll benchmark's failure detection only (memory, 10,000)
  *   --compare=<dir>                also measure the bot of another build (its compiled bench dir,
  *                                  e.g. the previous commit's `dist-bench`), side by side
@@ -46,7 +50,10 @@ async function main(): Promise<void> {
     const saved = JSON.parse(readFileSync(path.join(outDir, 'report.json'), 'utf8')) as Parameters<
       typeof renderMarkdown
     >[0];
-    Object.assign(saved, evaluate(saved.ack, saved.poll, saved.hung, saved.store, saved.ackShared));
+    Object.assign(
+      saved,
+      evaluate(saved.ack, saved.poll, saved.hung, saved.store, saved.ackShared, saved.replica?.[0]),
+    );
     writeFileSync(path.join(outDir, 'report.json'), `${JSON.stringify(saved, null, 2)}\n`);
     writeFileSync(path.join(outDir, 'report.md'), renderMarkdown(saved));
     console.log(`bench: re-rendered ${path.relative(process.cwd(), outDir)}/report.md`);
@@ -110,9 +117,10 @@ async function main(): Promise<void> {
   }
 
   const poll: PollScaleRow[] = [];
-  if (only === undefined || only === 'poll' || only === 'detect') {
+  if (only === undefined || only === 'poll' || only === 'detect' || only === 'subscriptions') {
     const log = (line: string) => console.log(`bench: ${line}`);
     if (only === 'detect') poll.push(...(await runDetection(arg('watches'), log)));
+    else if (only === 'subscriptions') poll.push(...(await runSubscriptions(smoke ? 1000 : 10_000, log)));
     else if (smoke)
       poll.push(...(await runPollScale({ sizes: [1000], store: 'memory', idleCycles: 2, log })));
     else {
@@ -124,17 +132,16 @@ async function main(): Promise<void> {
       poll.push(...(await runPollScale({ sizes: [1000, 10_000, 50_000], store: 'redis', log })));
       // The embedded store the bot runs on by default (one replica); memory:// is for tests.
       poll.push(...(await runPollScale({ sizes: [10_000, 50_000], store: 'sqlite', naiveUpTo: 0, log })));
-      // 10,000 resources followed through 100 subscriptions (no watch asked for by name).
-      poll.push(
-        ...(await runPollScale({
-          sizes: [10_000],
-          store: 'memory',
-          follow: 'subscriptions',
-          naiveUpTo: 0,
-          log,
-        })),
-      );
+      poll.push(...(await runSubscriptions(10_000, log)));
     }
+  }
+
+  // Issue #41: replicas on Redis (the smoke run has a small form of every step).
+  const replica: ReplicaResult[] = [];
+  if (only === undefined || only === 'replica') {
+    const log = (line: string) => console.log(`bench: ${line}`);
+    replica.push(await runReplicaScale({ smoke, log }));
+    console.log('bench: replicas done');
   }
 
   let store: StoreWritesRow[] | undefined;
@@ -145,7 +152,7 @@ async function main(): Promise<void> {
     });
   }
 
-  const { targets, checks } = evaluate(ack, poll, hung, store, ackShared);
+  const { targets, checks } = evaluate(ack, poll, hung, store, ackShared, replica[0]);
   const report = {
     date: new Date(started).toISOString(),
     seconds: Math.round((Date.now() - started) / 1000),
@@ -158,6 +165,7 @@ async function main(): Promise<void> {
     hung,
     poll,
     store,
+    replica,
   };
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -193,6 +201,7 @@ function renderMarkdown(report: {
   hung?: HungProviderResult;
   poll: PollScaleRow[];
   store?: StoreWritesRow[];
+  replica?: ReplicaResult[];
 }): string {
   const m = report.machine;
   const lines = [
@@ -223,6 +232,7 @@ function renderMarkdown(report: {
   if (report.hung) lines.push(...hungProviderSection(report.hung));
   if (report.poll.length > 0) lines.push(...pollSection(report.poll), ...detectionSection(report.poll));
   if (report.store) lines.push(...storeWritesSection(report.store));
+  lines.push(...replicaSection(report.replica ?? []));
   // The hand-written notes (bench/notes.md until 2026-11-26) became docs/performance.md.
   lines.push(
     '## Gaps and plans',
@@ -271,7 +281,7 @@ function pollSection(rows: PollScaleRow[]): string[] {
     '',
     `${first.connections} connections (34 Huawei OMS projects, 33 NCP accounts, 33 UpCloud services, one simulator each), the watched resources spread evenly over them, ${first.rttMs} ms added to every provider request. The real watcher runs in its own process with its default settings (2 requests per provider on the wire at once, shared by the 4 connections per provider polled at once, list pages of 100, 4 \`get\`s per connection at once, card edits within a budget of 7 per 10 s per workspace), one Slack channel per connection, the fake Slack enforcing the rate-limit tiers during every measured cycle (\`chat.postMessage\` 1/s per channel with a burst of 3 and 300/min per workspace, \`chat.update\` 50/min per workspace). Watches are created first (not measured, tiers off: the cards are posted then). Then: a first cycle with the latency on (not measured), **idle** cycles (nothing changed: the steady state), a **busy** cycle (the clock moved 2 minutes: every resource moved 10 points, about 1 % finished and 1 % failed), **catch-up** cycles 1 s apart until every reply of the busy step was out, and the **naive** poller (one GET per watched resource, same bounds: 2 connections per provider × 4 GETs).`,
     '',
-    '**Physical floor** = ⌈pages ÷ concurrency⌉ × RTT per provider (each provider has its own 2 lanes), the largest of the three, where pages are the list pages the connections need at the least: ⌈resources ÷ 100⌉ each (every resource is watched, so the watcher stops at the page that shows the last watched id; no closing empty page, even for UpCloud, whose list has no total). When the watcher makes more requests than that, the requests column shows it. The naive floor is the same for its GETs over 8 lanes per provider. It counts no time in the client or the server: the **measured floor** (bare list) is the same pages read by the same provider clients over the same lanes, 4 connections per provider at once, with nothing else done (no record read, compared or written), once after each idle cycle in the same process; the median is shown.',
+    '**Physical floor** = ⌈pages ÷ concurrency⌉ × RTT per provider (each provider has its own 2 lanes), the largest of the three, where pages are the list pages the connections need at the least: ⌈resources ÷ 100⌉ each (every resource is watched, so the watcher stops at the page that shows the last watched id; no closing empty page, even for UpCloud, whose list has no total). A subscription reads its lists to the end to find new resources, so its row needs more (`subscriptionPages` in bench/poll-scale.ts): OMS one page of sync tasks, the other kind it follows, and UpCloud a closing empty page, since its list has no total. When the watcher makes more requests than that, the requests column shows it. The naive floor is the same for its GETs over 8 lanes per provider. It counts no time in the client or the server: the **measured floor** (bare list) is the same pages read by the same provider clients over the same lanes, 4 connections per provider at once, with nothing else done (no record read, compared or written), once after each idle cycle in the same process; the median is shown.',
     '',
     '| store | watches | setup (s) | idle cycle (ms) | floor (ms) | ÷ floor | bare list (ms) | ÷ bare list | provider requests / cycle (pages needed) | naive: requests / cycle (ms) | naive ÷ watcher | busy cycle (ms) | Slack calls busy (posts + edits) | 429s busy / catch-up | catch-up | RSS after the idle / busy cycle (peak during it) / process peak (MB) |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -303,6 +313,11 @@ function pollSection(rows: PollScaleRow[]): string[] {
     'Idle cycles make no Slack call (nothing changed). In the busy cycle every card is due for an edit, but the workspace budget lets 7 through per 10 s window (the rest stay dirty and are edited in later windows, oldest first); the thread replies of the resources that ended go out as the per-channel limit allows.',
     '',
   ];
+}
+
+/** 10,000 resources followed through 100 subscriptions (no watch asked for by name). */
+function runSubscriptions(size: number, log: (line: string) => void): Promise<PollScaleRow[]> {
+  return runPollScale({ sizes: [size], store: 'memory', follow: 'subscriptions', naiveUpTo: 0, log });
 }
 
 main().catch((error: unknown) => {

@@ -2,6 +2,8 @@ import type { AckLatencyResult, AckRow } from './ack-latency.js';
 import { detectionTargets } from './failure-detection.js';
 import type { HungProviderResult } from './hung-provider.js';
 import type { PollScaleRow } from './poll-scale.js';
+import { replicaTargets } from './replica-targets.js';
+import type { ReplicaResult } from './replica-types.js';
 import { median, medianRatio, ratio } from './stats.js';
 import type { StoreWritesRow } from './store-writes.js';
 
@@ -53,6 +55,7 @@ export function evaluate(
   hung: HungProviderResult | undefined,
   store?: StoreWritesRow[],
   ackShared?: AckLatencyResult,
+  replica?: ReplicaResult,
 ): Judged {
   const watched = poll.filter((r) => r.follow !== 'subscriptions');
   return {
@@ -64,6 +67,8 @@ export function evaluate(
       ...failureDetection(watched),
       ...storeTargets(store),
       ...hungTargets(hung),
+      // Issue #41: replicas, and subscriptions against the pages they need.
+      ...replicaTargets(replica, poll),
     ],
     checks: otherChecks(ack, poll),
   };
@@ -303,13 +308,8 @@ function otherChecks(ack: AckLatencyResult | undefined, poll: PollScaleRow[]): T
         met: r.watches === 10_000 ? r.requestRatio >= REQUEST_RATIO_TARGET : null,
       });
   for (const r of poll.filter((row) => row.follow === 'subscriptions')) {
+    // Requests ÷ the pages needed is issue #41's row (replica-targets.ts).
     const at = `${n(r.watches)} resources through ${r.connections} subscriptions`;
-    out.push({
-      what: `provider requests per idle cycle ÷ list pages (${at})`,
-      target: '1× (no request beyond the list pages)',
-      figure: `${r.idle.providerRequests} requests, ${r.listPages} list pages`,
-      met: r.idle.providerRequests === r.listPages,
-    });
     const n429 = r.idle.slack429 + r.busy.slack429 + r.catchUp.slack429;
     out.push({
       what: `Slack 429s, fake Slack enforcing the tiers (${at})`,

@@ -1,0 +1,37 @@
+/**
+ * Redis commands a piece of work costs: the server's `INFO commandstats` call counts before and
+ * after it. Every client of the server counts, so it is read with nothing else on that server
+ * (the bench's own Redis, or BENCH_REDIS_URL pointing at a private one).
+ */
+export type CommandCounts = Record<string, number>;
+
+export async function commandCounts(url: string): Promise<CommandCounts> {
+  const { createClient } = await import('@redis/client');
+  const client = createClient({ url });
+  await client.connect();
+  try {
+    const info = await client.info('commandstats');
+    const counts: CommandCounts = {};
+    for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) counts[m[1]!] = Number(m[2]);
+    return counts;
+  } finally {
+    await client.close();
+  }
+}
+
+/** `after − before`, without the `INFO` calls that read them; `total` is the sum. */
+export function commandDelta(
+  before: CommandCounts,
+  after: CommandCounts,
+): { total: number; byCommand: Record<string, number> } {
+  const byCommand: Record<string, number> = {};
+  let total = 0;
+  for (const [command, calls] of Object.entries(after)) {
+    if (command === 'info' || command === 'hello' || command === 'client|setinfo') continue;
+    const delta = calls - (before[command] ?? 0);
+    if (delta <= 0) continue;
+    byCommand[command] = delta;
+    total += delta;
+  }
+  return { total, byCommand };
+}

@@ -1,0 +1,209 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { WorldStats } from './poll-world.js';
+import type { LoopCycle, ReplicaBusy, ReplicaIdle, ReplicaJoin, ReplicaKill } from './replica-types.js';
+import type { PostFigures } from './replica-world.js';
+import type { RpcChild } from './rpc.js';
+import { median } from './stats.js';
+
+/**
+ * The replica rows' steps (`replica-scale.ts` runs them in order). Every replica runs its own
+ * schedule (`replica-loop.ts`); the bench only watches: it reads the cycles each replica recorded,
+ * the requests every simulator served and the posts the fake Slack accepted.
+ */
+export interface PhaseDeps {
+  world: RpcChild;
+  replicas: Map<string, RpcChild>;
+  intervalMs: number;
+  leaseMs: number;
+  connections: number;
+  log: (line: string) => void;
+}
+
+export type Phases = ReturnType<typeof phases>;
+
+/** How long before a tick the bench reads or resets counts: every cycle of the last tick has ended. */
+const BEFORE_TICK_MS = 150;
+/** How often the end of a busy step is checked (the fake Slack's posts). */
+const CHECK_MS = 1_000;
+
+export function phases(deps: PhaseDeps) {
+  const { world, replicas, intervalMs, leaseMs, connections, log } = deps;
+  const cycles: LoopCycle[] = [];
+  const dead = new Set<string>();
+  /** Replicas whose schedule runs (a started process is no replica until its first cycle). */
+  const members = new Set<string>();
+  const nextTick = (after = Date.now()) => Math.ceil((after + 1) / intervalMs) * intervalMs;
+  const until = (at: number) => sleep(Math.max(0, at - Date.now()));
+  const live = () =>
+    [...members].filter((name) => !dead.has(name)).map((name) => [name, replicas.get(name)!] as const);
+  /** Every live replica's cycles recorded since the last call, kept for the report too. */
+  const take = async (): Promise<LoopCycle[]> => {
+    const taken = (await Promise.all(live().map(([, r]) => r.call<LoopCycle[]>('loopTake')))).flat();
+    cycles.push(...taken);
+    return taken;
+  };
+  const byTick = (taken: LoopCycle[]) => {
+    const ticks = new Map<number, LoopCycle[]>();
+    for (const c of taken) ticks.set(c.tick, [...(ticks.get(c.tick) ?? []), c]);
+    return [...ticks].sort(([x], [y]) => x - y);
+  };
+  const loop = async (name: string) => {
+    await replicas.get(name)!.call('loopStart', { name, intervalMs });
+    members.add(name);
+  };
+  /** Waits until no cycle of the live replicas runs past the next tick (after a busy step). */
+  const quiet = async (): Promise<void> => {
+    for (let i = 0; i < 20; i++) {
+      const t = nextTick();
+      await until(t + intervalMs - BEFORE_TICK_MS);
+      const round = (await take()).filter((c) => c.tick === t);
+      if (round.length === live().length && round.every((c) => c.end < t + intervalMs - BEFORE_TICK_MS))
+        return;
+    }
+  };
+
+  return {
+    loop,
+
+    /** `ticks` rounds of idle cycles of every live replica, started together. */
+    async idle(ticks: number): Promise<ReplicaIdle> {
+      await quiet();
+      const first = nextTick();
+      await until(first - BEFORE_TICK_MS);
+      await take();
+      await world.call('resetStats');
+      await until(first + ticks * intervalMs - BEFORE_TICK_MS);
+      const stats = await world.call<WorldStats>('stats');
+      const n = live().length;
+      const rounds = byTick(await take())
+        .filter(([tick, cs]) => tick < first + ticks * intervalMs && cs.length === n)
+        .map(([tick, cs]) => ({ ms: Math.max(...cs.map((c) => c.end)) - tick, cs }));
+      const rss = await Promise.all(live().map(([, r]) => r.call<{ rssMb: number }>('memory')));
+      const figures: ReplicaIdle = {
+        replicas: n,
+        ms: rounds.length > 0 ? median(rounds.map((r) => r.ms)) : Number.NaN,
+        rounds: rounds.map((r) => r.ms),
+        providerRequests: Math.round(stats.requests.total / ticks),
+        cpuMs: median(rounds.flatMap((r) => r.cs.map((c) => c.cpuMs))),
+        rssMb: Math.max(...rss.map((m) => m.rssMb)),
+      };
+      log(
+        `  ${n} replica(s) idle: ${figures.rounds.join(', ')} ms a round, ${figures.providerRequests} provider requests a round, CPU ${figures.cpuMs} ms a replica cycle, RSS ≤ ${figures.rssMb} MB`,
+      );
+      return figures;
+    },
+
+    /** `names` join (started, then their schedules): shares per tick over two lease periods and more. */
+    async join(names: string[], start: (name: string) => Promise<RpcChild>): Promise<ReplicaJoin> {
+      const from = live().length;
+      await Promise.all(names.map(start));
+      await take();
+      for (const name of names) await loop(name);
+      const joined = nextTick();
+      const windowMs = 2 * leaseMs + 2 * intervalMs;
+      await until(joined + windowMs - BEFORE_TICK_MS);
+      const n = live().length;
+      const fair = connections / n;
+      const rounds = byTick(await take()).filter(([tick, cs]) => tick >= joined && cs.length === n);
+      const sharesOf = (cs: LoopCycle[]) => cs.map((c) => Math.round((c.polled / fair) * 100) / 100);
+      const ok = (cs: LoopCycle[]) => sharesOf(cs).every((s) => s >= 0.5 && s <= 1.5);
+      const balanced = rounds.find(([, cs]) => ok(cs));
+      const last = rounds.at(-1);
+      const figures: ReplicaJoin = {
+        from,
+        to: n,
+        balancedAfterMs: balanced ? balanced[0] - joined : null,
+        balancedAtEnd: last ? ok(last[1]) : false,
+        sharesAtEnd: last ? sharesOf(last[1]) : [],
+        windowMs,
+        doublePolled: rounds.reduce(
+          (sum, [, cs]) => sum + Math.max(0, cs.reduce((s, c) => s + c.polled, 0) - connections),
+          0,
+        ),
+      };
+      log(
+        `  ${from} → ${n} replicas: balanced (0.5–1.5× fair share) after ${figures.balancedAfterMs ?? 'never'} ms, shares at the end ${figures.sharesAtEnd.join(' / ')}; per tick ${rounds.map(([, cs]) => cs.map((c) => c.polled).join('+')).join(', ')}`,
+      );
+      return figures;
+    },
+
+    /**
+     * A busy step; one tick after it began, `victim` gets SIGKILL in the middle of its busy cycle.
+     * The survivors go on until every ending was said or `afterMs` passed (at least a lease period
+     * and two intervals, so the victim's connections were taken over).
+     */
+    async killDuringBusy(victim: string, afterMs: number, stepMs: number): Promise<ReplicaKill> {
+      const n = live().length;
+      await quiet();
+      await world.call('gapsStart');
+      const tick = nextTick(Date.now() + intervalMs);
+      await until(tick - BEFORE_TICK_MS);
+      await world.call('resetStats');
+      await world.call('advance', { ms: stepMs });
+      // Mid-cycle: the busy cycle reads every connection's pages at the RTT first.
+      await until(tick + Math.min(1_500, intervalMs / 2));
+      replicas.get(victim)!.child.kill('SIGKILL');
+      dead.add(victim);
+      log(`  killed ${victim} (SIGKILL) ${Date.now() - tick} ms into the busy cycle`);
+      const floor = Math.max(leaseMs + 2 * intervalMs, afterMs);
+      const said = await untilSaid(world, tick + floor, tick + floor + afterMs);
+      const gap = await world.call<{ ms: number; connection: string }>('gaps');
+      const stats = await world.call<WorldStats>('stats');
+      await take();
+      const figures: ReplicaKill = {
+        replicas: n,
+        longestGapMs: gap.ms,
+        longestGapConnection: gap.connection,
+        ...said,
+        slack429: stats.throttledTotal,
+      };
+      log(
+        `  kill -9 of 1 of ${n}: longest unpolled ${gap.ms} ms (${gap.connection}; lease ${leaseMs} + interval ${intervalMs}), ${figures.transitions} endings, ${figures.lost} never said, ${figures.duplicated} posted twice, ${figures.slack429} × 429`,
+      );
+      return figures;
+    },
+
+    /** A busy step and its catch-up with every live replica: Slack's 429s, lost and twice-said posts. */
+    async busy(windowMs: number, stepMs: number): Promise<ReplicaBusy> {
+      const n = live().length;
+      await quiet();
+      const tick = nextTick(Date.now() + intervalMs);
+      await until(tick - BEFORE_TICK_MS);
+      await world.call('resetStats');
+      await world.call('advance', { ms: stepMs });
+      const started = Date.now();
+      const said = await untilSaid(world, tick + 2 * intervalMs, tick + windowMs);
+      const seconds = Math.round((Date.now() - started) / 100) / 10;
+      const stats = await world.call<WorldStats>('stats');
+      await take();
+      const figures: ReplicaBusy = {
+        replicas: n,
+        ...said,
+        slackCalls: stats.slackTotal,
+        slack429: stats.throttledTotal,
+        seconds,
+      };
+      log(
+        `  busy step with ${n} replicas: ${stats.slackTotal} Slack calls, ${stats.throttledTotal} × 429, ${said.transitions} endings, ${said.lost} never said, ${said.duplicated} posted twice, in ${seconds} s`,
+      );
+      return figures;
+    },
+
+    /** Stops every schedule; returns every cycle recorded. */
+    async stopAll(): Promise<LoopCycle[]> {
+      for (const [, r] of live()) cycles.push(...(await r.call<{ cycles: LoopCycle[] }>('loopStop')).cycles);
+      return cycles;
+    },
+  };
+}
+
+/** Waits at least until `from`, then until every ending was said (or `to`); what Slack heard. */
+async function untilSaid(world: RpcChild, from: number, to: number): Promise<PostFigures> {
+  await sleep(Math.max(0, from - Date.now()));
+  let posts = await world.call<PostFigures>('posts');
+  while (posts.lost > 0 && Date.now() < to) {
+    await sleep(CHECK_MS);
+    posts = await world.call<PostFigures>('posts');
+  }
+  return posts;
+}

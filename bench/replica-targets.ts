@@ -1,0 +1,103 @@
+import type { PollScaleRow } from './poll-scale-types.js';
+import type { ReplicaIdle, ReplicaJoin, ReplicaResult } from './replica-types.js';
+import { ratio } from './stats.js';
+import type { Target } from './targets.js';
+
+/**
+ * Issue #41's rows: replicas on Redis at 50,000 watches over 100 connections (`replica-scale.ts`),
+ * and the subscriptions' provider requests against the pages they need. A smoke run shows the
+ * figures of its small form, not judged.
+ */
+export const REPLICA_IDLE_TARGET = 1.25;
+const SHARE_LOW = 0.5;
+const SHARE_HIGH = 1.5;
+
+const n = (x: number) => x.toLocaleString('en-US');
+const s = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
+export function replicaTargets(replica: ReplicaResult | undefined, poll: PollScaleRow[]): Target[] {
+  return [...(replica ? replicaRows(replica) : []), ...subscriptionRows(poll)];
+}
+
+function replicaRows(r: ReplicaResult): Target[] {
+  const judged = !r.smoke;
+  const at = `${n(r.watches)} watches over ${r.connections} connections, Redis${judged ? '' : '; smoke, the target is for 50,000 over 100'}`;
+  const one = r.idle.find((i) => i.replicas === 1);
+  const out: Target[] = [];
+  for (const idle of r.idle.filter((i) => i.replicas > 1)) out.push(idleRow(idle, one, at, judged));
+  for (const join of r.join) out.push(joinRow(join, r, at, judged));
+  if (r.kill) {
+    const k = r.kill;
+    const bound = r.leaseMs + r.intervalMs;
+    out.push(
+      {
+        what: `replica killed (kill -9 of 1 of ${k.replicas} replicas in a busy step): longest time a connection went unpolled (${at})`,
+        target: `≤ lease period + interval = ${s(bound)}`,
+        figure: `${s(k.longestGapMs)} (${k.longestGapConnection}; lease ${s(r.leaseMs)}, interval ${s(r.intervalMs)})`,
+        met: judged ? k.longestGapMs <= bound : null,
+      },
+      {
+        what: `replica killed (kill -9 of 1 of ${k.replicas} replicas in a busy step): posts lost and posted twice (${at})`,
+        target: '0 lost, 0 twice',
+        figure: `${k.lost} lost, ${k.duplicated} twice (${k.transitions} endings, ${k.posts} posts)`,
+        met: judged ? k.lost === 0 && k.duplicated === 0 : null,
+      },
+    );
+  }
+  if (r.busy) {
+    const b = r.busy;
+    out.push({
+      what: `Slack 429s with ${b.replicas} replicas, busy step and its catch-up, fake Slack enforcing the tiers (${at})`,
+      target: '0',
+      figure: `${b.slack429} (${b.slackCalls} Slack calls in ${b.seconds} s; ${b.lost} of ${b.transitions} endings never said, ${b.duplicated} posted twice)`,
+      met: judged ? b.slack429 === 0 : null,
+    });
+  }
+  return out;
+}
+
+/** n replicas' idle round against one replica's ÷ n. */
+function idleRow(idle: ReplicaIdle, one: ReplicaIdle | undefined, at: string, judged: boolean): Target {
+  const what = `idle cycle with ${idle.replicas} replicas ÷ (the 1-replica cycle ÷ ${idle.replicas}) (${at})`;
+  const target = `≤ ${REPLICA_IDLE_TARGET}×`;
+  if (!one || !Number.isFinite(idle.ms) || !Number.isFinite(one.ms))
+    return { what, target, figure: 'not measured in this run', met: null };
+  const share = one.ms / idle.replicas;
+  const r = ratio(idle.ms, share);
+  return {
+    what,
+    target,
+    figure: `${r}× (${n(idle.ms)} ms vs ${n(one.ms)} ÷ ${idle.replicas} = ${n(Math.round(share))} ms; provider requests a round ${n(idle.providerRequests)} vs ${n(one.providerRequests)})`,
+    met: judged ? r <= REPLICA_IDLE_TARGET : null,
+  };
+}
+
+function joinRow(join: ReplicaJoin, r: ReplicaResult, at: string, judged: boolean): Target {
+  const bound = 2 * r.leaseMs;
+  const after = join.balancedAfterMs;
+  const within = after !== null && after <= bound && join.balancedAtEnd;
+  return {
+    what: `replica share after ${join.to - join.from === 1 ? 'a replica joins' : `${join.to - join.from} replicas join`} (${join.from} → ${join.to}): every replica's connections ÷ fair share (${at})`,
+    target: `${SHARE_LOW}–${SHARE_HIGH}× within two lease periods (${s(bound)})`,
+    figure: `${after === null ? 'never' : `after ${s(after)}`}; at the end ${join.sharesAtEnd.join(' / ')}× (${join.doublePolled} double polls)`,
+    met: judged ? within && join.doublePolled === 0 : null,
+  };
+}
+
+/** Provider requests counted at the simulators per idle cycle ÷ the pages the seeds make necessary. */
+function subscriptionRows(poll: PollScaleRow[]): Target[] {
+  return poll
+    .filter((row) => row.follow === 'subscriptions')
+    .map((row) => {
+      const needed = row.pages['huawei-oms'] + row.pages.ncp + row.pages.upcloud;
+      const r = ratio(row.idle.providerRequests, needed);
+      const judged = row.watches === 10_000;
+      const by = row.idle.byProvider;
+      return {
+        what: `subscriptions: provider requests per idle cycle ÷ list pages needed (${n(row.watches)} resources through ${row.connections} subscriptions${judged ? '' : '; the target is for 10,000'})`,
+        target: '1×',
+        figure: `${r}× (${row.idle.providerRequests} vs ${needed}: OMS ${by['huawei-oms']} (${row.pages['huawei-oms']}), NCP ${by.ncp} (${row.pages.ncp}), UpCloud ${by.upcloud} (${row.pages.upcloud}))`,
+        met: judged ? row.idle.providerRequests === needed : null,
+      };
+    });
+}
