@@ -5,6 +5,7 @@ import type { SecretRegistry } from '../secrets.js';
 import type { ReportNote } from '../watcher/notification.js';
 import { DeliveryError, type WatchContent, type WatchPost, type WatchSlack } from '../watcher/watch-slack.js';
 import { chartLabels } from './blocks/completion-report.js';
+import { renderLivingPost } from './blocks/living-posts.js';
 import { type Rendered, renderParentCard, renderWatchNotification } from './blocks/watch-notifications.js';
 import { type MessageContent, SlackSender } from './sender.js';
 import { SlackApiError } from './slack-api-error.js';
@@ -98,6 +99,17 @@ export class SlackWatchDelivery implements WatchSlack {
       this.#sender
         .to(teamId, { purpose: 'background' })
         .update({ channel: edit.channel, ts: edit.ts, ...card }),
+    );
+  }
+
+  async editPost(teamId: string, edit: Parameters<WatchSlack['editPost']>[1]): Promise<void> {
+    const tr = await this.#language(teamId, edit.channel);
+    const note = edit.note;
+    const post = note.kind === 'living' ? renderLivingPost(note, tr) : renderWatchNotification(note, tr);
+    await deliver(() =>
+      this.#sender
+        .to(teamId, { purpose: 'background' })
+        .update({ channel: edit.channel, ts: edit.ts, ...post }),
     );
   }
 

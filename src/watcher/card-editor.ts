@@ -48,6 +48,22 @@ export class CardEditor {
     return true;
   }
 
+  /**
+   * Takes one edit of the workspace's budget (shared by cards and living posts, `living-editor.ts`):
+   * false while edits are held or the window is spent (counted as deferred; a later cycle edits).
+   */
+  async spend(teamId: string): Promise<boolean> {
+    if (this.editsHeld(teamId)) return false;
+    const { store, stats, settings, clock } = this.#o;
+    const budget = settings.editBudget;
+    if ((await store.backend.hit(`edits:${teamId}`, budget.windowMs, clock.now())) > budget.max) {
+      this.#budgetSpentUntil.set(teamId, (Math.floor(clock.now() / budget.windowMs) + 1) * budget.windowMs);
+      stats.editsDeferred++;
+      return false;
+    }
+    return true;
+  }
+
   /** True when Slack refused the channel (the watch is then broken, the card stays dirty). */
   async edit(key: string): Promise<boolean> {
     const { store, stats, pacer, settings } = this.#o;
@@ -55,14 +71,7 @@ export class CardEditor {
     if (!record?.card?.dirty || !record.parentTs || !record.snapshot || !record.watch || record.broken)
       return false;
     const teamId = record.watch.teamId;
-    if (this.editsHeld(teamId)) return false;
-    const budget = settings.editBudget;
-    const { clock } = this.#o;
-    if ((await store.backend.hit(`edits:${teamId}`, budget.windowMs, clock.now())) > budget.max) {
-      this.#budgetSpentUntil.set(teamId, (Math.floor(clock.now() / budget.windowMs) + 1) * budget.windowMs);
-      stats.editsDeferred++;
-      return false;
-    }
+    if (!(await this.spend(teamId))) return false;
     try {
       await this.#o.slack.editCard(teamId, {
         channel: record.watch.channelId,

@@ -1,6 +1,7 @@
 import { isHeld } from './broken-channel.js';
 import type { Loaded } from './cycle-report.js';
 import { isUrgent } from './failure-listing.js';
+import { duePosts } from './living-posts.js';
 import { forEachLimited, groupBy } from './observe.js';
 import type { Outbox, OutboxSettings } from './outbox.js';
 import type { WatchRecord } from './watch-store.js';
@@ -44,7 +45,7 @@ export function planDelivery(
       failing.push({ key: w.key, record: r });
     // Only records with something to do are read again: most watches, most cycles, have nothing.
     const posts = r.outbox.some((e) => !isHeld(r, e));
-    if (posts || (r.card.dirty && !r.broken) || r.ended)
+    if (posts || (r.card.dirty && !r.broken) || r.ended || duePosts(r).length > 0)
       due.push(
         dueWatch(w.key, r.watch.teamId, r.watch.channelId, {
           cardOnly: !posts && !r.ended,

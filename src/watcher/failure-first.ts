@@ -167,7 +167,8 @@ export class FailureFirst {
         if (!current) return SKIP;
         let next = current;
         for (const e of current.outbox)
-          if (e.listedIn !== undefined && sent.has(e.listedIn)) next = settleListed(next, e.listedIn) ?? next;
+          if (e.listedIn !== undefined && sent.has(e.listedIn))
+            next = settleListed(next, e.listedIn, channel) ?? next;
         return next === current ? SKIP : next;
       });
     return waiting.reduce((n, e) => n + (e.note?.kind === 'failures' ? e.note.items.length : 1), 0);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { type LivePost, registerListing } from './living-posts.js';
 import type { FailureItem, FailureListNote } from './notification.js';
-import { type Mailbox, markSent, type OutboxEntry } from './watch-store.js';
+import { type ChannelRecord, type Mailbox, markSent, type OutboxEntry } from './watch-store.js';
 
 /**
  * Failures go first (issue #15): a failure not yet announced in its channel is delivered before the
@@ -71,14 +72,27 @@ export function markListed<T extends Mailbox>(record: T, entryKey: string, key: 
  * The record once listing `key` is in Slack: its failure's thread reply stays (not broadcast), a
  * subscription's channel post for it is done (the listing said it). Undefined when nothing changes.
  */
-export function settleListed<T extends Mailbox>(record: T, key: string): T | undefined {
+export function settleListed<T extends Mailbox & { posts?: LivePost[] }>(
+  record: T,
+  key: string,
+  channel?: Pick<ChannelRecord, 'listings'>,
+): T | undefined {
   const listed = record.outbox.filter((e) => e.listedIn === key);
   if (listed.length === 0) return undefined;
   let next: T = {
     ...record,
     outbox: record.outbox.map((e) => (e.listedIn === key ? { ...e, listedIn: undefined, listed: true } : e)),
   };
-  for (const e of listed) if (e.type === 'notice') next = markSent(next, e.key);
+  // The listing is one of the posts about this resource: its line is edited when the state changes.
+  const ts = channel?.listings?.find((l) => l.key === key)?.ts;
+  for (const e of listed) {
+    if (e.type === 'notice') next = markSent(next, e.key);
+    if (ts && e.note?.kind === 'event') {
+      const r = e.note.resource;
+      const was = { at: e.note.at, progress: r.progress, code: r.lastError?.code };
+      next = registerListing(next, e.channel, key, ts, was);
+    }
+  }
   return next;
 }
 

@@ -17,6 +17,7 @@ import {
 import type { ThroughputSample } from '../reports/throughput-samples.js';
 import type { Claim } from '../resources/claims.js';
 import type { GroupTally } from './group-tally.js';
+import type { LiveNow, LivePost } from './living-posts.js';
 import type { BrokenState, OutboxEntry, RequestedAction, WatchEvent, WatchRecord } from './watch-store.js';
 
 /**
@@ -33,6 +34,19 @@ export type WatchNotification =
   | ReportNote
   | FailureListNote;
 
+/**
+ * A posted failure or completion, edited because the resource moved on (`living-posts.ts`): what it
+ * is now, who acted and when, the buttons that still apply, and what the post first said, small.
+ */
+export interface LivingNote {
+  kind: 'living';
+  post: Pick<LivePost, 'kind' | 'was'>;
+  resource: ResourceFacts;
+  now: LiveNow;
+  /** The title the requester typed, when an approval created it. */
+  title?: string;
+}
+
 /** Several resources in one channel failed at once: one channel post lists them (each thread says more). */
 export interface FailureListNote {
   kind: 'failures';
@@ -48,6 +62,8 @@ export interface FailureItem {
   progress?: number;
   code?: string;
   message?: string;
+  /** What it is now, once that changed since the listing was posted (the listing is edited). */
+  now?: LiveNow;
 }
 
 /** A finished task's completion report, in its card's thread, with the samples its chart is drawn from. */
@@ -98,6 +114,8 @@ export interface EventNote {
   by?: string;
   /** `tasks-failed`: the group's tasks as counted, with its first failures. */
   group?: GroupTally;
+  /** `succeeded`: duration, average and peak as the completion report says them. */
+  speeds?: CompletionSpeeds;
 }
 
 /** Which requested action each event is the outcome of. */
@@ -115,8 +133,6 @@ const REQUEST_CREDIT_MS = 30 * 60_000;
 function requestedBy(event: WatchEvent, record: WatchRecord, now: number): string | undefined {
   const requested = record.requested;
   if (!requested || now - requested.at > REQUEST_CREDIT_MS) return undefined;
-  /** `succeeded`: duration, average and peak as the completion report says them. */
-  speeds?: CompletionSpeeds;
   return OUTCOME_OF[event]?.includes(requested.action) ? requested.by : undefined;
 }
 
@@ -185,6 +201,8 @@ export interface CardFacts {
   requested?: RequestedAction;
   /** A task group's tasks counted by state. */
   group?: GroupTally;
+  /** Who is on its failure ("I'm on it"). */
+  claim?: Claim;
 }
 
 export function cardFacts(record: WatchRecord): CardFacts {
@@ -196,13 +214,12 @@ export function cardFacts(record: WatchRecord): CardFacts {
     ...(record.watch.origin ? { origin: record.watch.origin } : {}),
     requested: record.requested,
     group: record.group,
+    ...(record.claim ? { claim: record.claim } : {}),
   };
 }
 
 /** The figures of a resource worth keeping in a notification, JSON-safe. */
 export function resourceFacts(r: MigrationResource, now: number): ResourceFacts {
-  /** Who is on its failure ("I'm on it"). */
-  claim?: Claim;
   const started = r.startedAt === undefined ? undefined : new Date(r.startedAt).getTime();
   const elapsed =
     r.elapsedSeconds ??
@@ -214,7 +231,6 @@ export function resourceFacts(r: MigrationResource, now: number): ResourceFacts 
     id: r.id,
     name: r.name,
     state: r.state,
-    ...(record.claim ? { claim: record.claim } : {}),
     progress: r.progress,
     bytes: r.bytes,
     objects: r.objects,
@@ -266,6 +282,7 @@ export function eventNote(event: WatchEvent, record: WatchRecord, now: number): 
   const by = requestedBy(event, record, now);
   if (by) note.by = by;
   if (event === 'tasks-failed' && record.group) note.group = record.group;
+  if (event === 'succeeded') note.speeds = completionSpeeds(record.snapshot, record.samples ?? []);
   return note;
 }
 
@@ -283,7 +300,6 @@ export function digestNote(
       connection: r.connection,
       kind: r.kind,
       id: r.id,
-  if (event === 'succeeded') note.speeds = completionSpeeds(record.snapshot, record.samples ?? []);
       state: r.state,
       watchState: state,
       progress: r.progress,

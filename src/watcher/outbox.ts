@@ -1,9 +1,11 @@
 import type { Logger } from '../logger.js';
 import { SKIP } from '../store/atomic-kv.js';
 import { isHeld, markBroken } from './broken-channel.js';
-import { CardEditor } from './card-editor.js';
+import type { CardEditor } from './card-editor.js';
 import type { Clock } from './clock.js';
 import { goesFirst } from './failure-listing.js';
+import { editorsFor, type LivingEditor } from './living-editor.js';
+import { duePosts, keepListing, registerPost } from './living-posts.js';
 import { cardFacts } from './notification.js';
 import {
   type DeliveryStats,
@@ -17,6 +19,7 @@ import { PostPacer } from './post-pacer.js';
 import { DeliveryError, type WatchContent, type WatchSlack } from './watch-slack.js';
 import {
   type ChannelGone,
+  type ChannelRecord,
   type Mailbox,
   markSent,
   type OutboxEntry,
@@ -30,7 +33,8 @@ const MAX_SENDS_PER_DRAIN = 50;
 const MAX_BACKOFF_MS = 5 * 60_000;
 
 type AnyRecord = Mailbox &
-  Partial<Pick<WatchRecord, 'parentTs' | 'card' | 'snapshot' | 'ended' | 'watch' | 'broken'>>;
+  Partial<Pick<WatchRecord, 'parentTs' | 'card' | 'snapshot' | 'ended' | 'watch' | 'broken' | 'posts'>> &
+  Partial<Pick<ChannelRecord, 'listings'>>;
 
 /**
  * Delivers outbox entries to Slack, in order per record, through the background client only.
@@ -52,6 +56,7 @@ export class Outbox {
   readonly #draining = new Set<string>();
   readonly #pacer: PostPacer;
   readonly #cards: CardEditor;
+  readonly #living: LivingEditor;
   readonly #audit: WatchAuditor | undefined;
 
   constructor(deps: {
@@ -71,16 +76,14 @@ export class Outbox {
     this.#settings = deps.settings;
     this.#audit = deps.audit;
     this.#pacer = new PostPacer(deps.store.backend, deps.settings, this.stats, deps.clock);
-    this.#cards = new CardEditor({
-      store: deps.store,
-      slack: deps.slack,
+    const edits = editorsFor({
+      ...deps,
       pacer: this.#pacer,
       stats: this.stats,
-      settings: deps.settings,
-      logger: deps.logger,
-      clock: deps.clock,
       breakChannel: (teamId, channelId, reason) => this.breakChannel(teamId, channelId, reason),
     });
+    this.#cards = edits.cards;
+    this.#living = edits.living;
   }
 
   /** Every failure due was posted: other posts may use the workspace's budget again. */
@@ -119,7 +122,10 @@ export class Outbox {
           const outcome = await this.#sendNext(key, result, options);
           if (outcome !== 'sent') break;
         }
-        if (options.urgent || result.channelError || !(await this.#cards.edit(key))) break;
+        if (options.urgent || result.channelError) break;
+        // The posts about it first: a spent edit budget then leaves the card dirty, so the record
+        // is drained again next cycle and the posts still due are edited then.
+        if (!(await this.#living.edit(key)) && !(await this.#cards.edit(key))) break;
       }
       if (!options.urgent) await this.#removeIfFinished(key);
       return result;
@@ -229,7 +235,10 @@ export class Outbox {
     const now = this.#clock.now();
     await this.#store.update<AnyRecord>(key, (current) => {
       if (!current) return SKIP;
-      const next = markSent(current, entry.key);
+      // A post that lives (a failure, a completion, a listing) is kept with its ts for its edits.
+      let next = markSent(current, entry.key);
+      if (current.watch) next = registerPost(next, entry, ts);
+      else if (entry.event === 'failures') next = keepListing(next, entry, ts);
       // Slack took a post in the watch's channel: it is not broken (any more).
       if (isHeld(current, entry)) delete next.broken;
       if (entry.type === 'parent' && current.card && current.snapshot) {
@@ -378,6 +387,7 @@ export class Outbox {
   async #removeIfFinished(key: string): Promise<void> {
     const record = await this.#store.read<AnyRecord>(key);
     if (!record?.watch || !record.ended || record.outbox.length > 0 || record.card?.dirty) return;
+    if (record.snapshot && duePosts(record as WatchRecord).length > 0) return;
     await this.#store.remove(key);
   }
 }

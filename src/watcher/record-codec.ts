@@ -56,6 +56,7 @@ const RECORD: Table<WatchRecord> = {
   explicit: 'x',
   group: 'g',
   samples: 'sm',
+  posts: 'po',
   outbox: 'o',
   sent: 'sn',
 };

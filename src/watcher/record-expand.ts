@@ -45,6 +45,7 @@ export function expandRecord(c: Compact, target: WatchTarget, key: string): Json
   if (c.x !== undefined) r.explicit = c.x;
   if (c.g !== undefined) r.group = c.g;
   if (c.sm !== undefined) r.samples = expandSamples(c.sm);
+  if (c.po !== undefined) r.posts = c.po;
   r.outbox = c.o === undefined ? [] : c.o;
   r.sent = c.sn === undefined ? [] : fullSentKeys(c.sn, target, key);
   return r;

@@ -9,8 +9,6 @@ export interface TeamHold {
   pausedUntil: number;
   deliveredAt: number;
   probedAt: number;
-  /** Which pacer made that probe: the one replica that probes after an outage. */
-  probedBy?: string;
   failures?: { retryAt: number; until: number; by: string };
 }
 

@@ -36,6 +36,14 @@ const QUIET_SAMPLE_MS = 5 * 60_000;
 /** States whose stall and progress we track. */
 const TERMINAL = (s: NormalizedState | 'gone'): boolean => s !== 'gone' && TERMINAL_STATES.has(s);
 
+/** A delete asked for through the bot recently enough to be what made the resource go (wall clock). */
+const DELETE_CREDIT_MS = 30 * 60_000;
+
+function deleteAsked(r: WatchRecord, now: number): boolean {
+  const asked = r.requested;
+  return asked?.action === 'delete' && Math.abs(now - asked.at) <= DELETE_CREDIT_MS;
+}
+
 /** The state a freshly watched resource starts from: nothing is notified for what already happened. */
 export function baseline(
   resource: MigrationResource,
@@ -85,7 +93,11 @@ export function diff(
 
   if ('gone' in observation) {
     if (r.state === 'gone') return { record: r, events, quietUntil };
-    if (r.lastEvent !== 'deleted') emit(r.state === 'deleting' ? 'deleted' : 'vanished');
+    // Deleted is a state of its own (issue #39): a delete asked for through the bot, or one under
+    // way, ends as `deleted` (the card no longer shows the last state it had, e.g. Succeeded).
+    const deleted = r.lastEvent === 'deleted' || r.state === 'deleting' || deleteAsked(r, now);
+    if (r.lastEvent !== 'deleted') emit(deleted ? 'deleted' : 'vanished');
+    if (deleted) r.snapshot = { ...r.snapshot, state: 'deleted', progress: undefined };
     r.state = 'gone';
     r.ended = true;
     r.stalled = false;

@@ -2,6 +2,9 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { cronLogger, type Logger } from '../logger.js';
 import type { WatcherOptions } from './watcher-options.js';
 
+/** Re-checks after an action at most (3 s, 10 s, then every 10 s: about a minute and a half). */
+const SETTLE_CHECKS = 9;
+
 /** What the schedule reads of the watcher's options, when it uses them (they may change meanwhile). */
 export type ScheduleOptions = Pick<WatcherOptions, 'pollIntervalSeconds' | 'recheckAfterMs' | 'clock'>;
 
@@ -80,6 +83,39 @@ export class WatchSchedule {
       timer.unref();
       this.#rechecks.add(timer);
     }
+  }
+
+  /**
+   * After an action whose outcome the provider takes a while to show (a pause, a delete): runs
+   * `check` after each `recheckAfterMs` delay and then every last delay, until it says the state
+   * settled (and showed it), at most `SETTLE_CHECKS` times. A check that throws counts as not settled.
+   */
+  settleSoon(check: () => Promise<boolean>): void {
+    const delays = this.#options.recheckAfterMs;
+    if (delays.length === 0) return;
+    const next = (attempt: number) => {
+      if (this.#stopped || attempt >= SETTLE_CHECKS) return;
+      const timer = setTimeout(
+        () => {
+          this.#rechecks.delete(timer);
+          if (this.#stopped) return;
+          const running = check()
+            .catch((error: unknown) => {
+              this.#logger.warn({ err: error }, 'a re-check after an action failed; trying again');
+              return false;
+            })
+            .then((settled) => {
+              if (!settled) next(attempt + 1);
+            })
+            .finally(() => this.#rechecking.delete(running));
+          this.#rechecking.add(running);
+        },
+        delays[Math.min(attempt, delays.length - 1)],
+      );
+      timer.unref();
+      this.#rechecks.add(timer);
+    };
+    next(0);
   }
 
   /** No more ticks or re-checks; resolves once the re-checks under way are done. */

@@ -1,4 +1,4 @@
-import type { CardFacts, WatchNotification } from './notification.js';
+import type { CardFacts, FailureListNote, LivingNote, WatchNotification } from './notification.js';
 import type { ChannelGone } from './watch-store.js';
 
 /**
@@ -11,6 +11,11 @@ export interface WatchSlack {
   post(post: WatchPost): Promise<string>;
   /** Redraws the parent card `ts` in `channel`. Throws a `DeliveryError`. */
   editCard(teamId: string, edit: { channel: string; ts: string; card: CardFacts }): Promise<void>;
+  /** Redraws a posted notification `ts` in `channel` (a living post). Throws a `DeliveryError`. */
+  editPost(
+    teamId: string,
+    edit: { channel: string; ts: string; note: FailureListNote | LivingNote },
+  ): Promise<void>;
   /**
    * The `ts` of the message carrying dedup key `key` in `channel` (or in the thread `threadTs`),
    * posted since `oldest` (Unix seconds); undefined when Slack has none.

@@ -8,6 +8,7 @@ import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Loaded, StoredText } from './cycle-report.js';
 import type { GroupTally } from './group-tally.js';
+import type { LiveListing, LivePost } from './living-posts.js';
 import { RECORDS_PER_TURN } from './loop-turns.js';
 import type { WatchNotification } from './notification.js';
 import { decodeRecord, encodeRecord, targetOfKey } from './record-codec.js';
@@ -147,9 +148,9 @@ export interface WatchRecord extends Mailbox {
   breaks?: number;
   /** The last action someone asked for through the bot: events it causes say who (issue #13). */
   requested?: RequestedAction;
-  /**
   /** Who said "I'm on it" for its failure (the claim store's copy): its card shows them. */
   claim?: Claim;
+  /**
    * A subscription's watch without a card: only these events are posted, each as its own message
    * in the channel. Absent: a card with every event in its thread (`watch`, or a subscription `all`).
    */
@@ -162,6 +163,8 @@ export interface WatchRecord extends Mailbox {
   group?: GroupTally;
   /** Bytes done over time while it moved (bounded), for the completion report and its chart. */
   samples?: ThroughputSample[];
+  /** The messages posted about it that are edited when its state changes (`living-posts.ts`). */
+  posts?: LivePost[];
 }
 
 /** Who asked for what, when (wall-clock ms). */
@@ -192,6 +195,8 @@ export interface ChannelRecord extends Mailbox {
   digestDay?: string;
   /** What the last digest showed, by watch key, to say what changed since. */
   digest: Record<string, { state: string; progress?: number }>;
+  /** The failure listings posted here, kept for their edits (`living-posts.ts`). */
+  listings?: LiveListing[];
 }
 
 const enc = encodeURIComponent;

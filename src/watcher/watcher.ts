@@ -300,6 +300,11 @@ export class Watcher {
     );
   }
 
+  /** Re-checks after an action until `check` says its outcome settled (`WatchSchedule.settleSoon`). */
+  settleSoon(check: () => Promise<boolean>): void {
+    this.#schedule.settleSoon(check);
+  }
+
   /**
    * A channel follows a connection or an OMS task group: its resources are picked up on the next
    * cycle from the list pages the cycle reads anyway. Changing the mode of an existing one updates it.

@@ -158,11 +158,15 @@ describe('watching a task through its life', () => {
     await cycle();
     advance(120_000);
     await cycle();
+    // The failure reply follows the task too (issue #39): each edit before its card's.
     expect(trace(world.fakeSlack)).toEqual([
       'reply retrying',
+      'edit Waiting',
       'edit Waiting 40%',
+      'edit Migrating',
       'edit Migrating 40%',
       'reply succeeded',
+      'edit Succeeded',
       'edit Succeeded 100%',
     ]);
     expect(notifications(world.fakeSlack).map((n) => n.key)).toEqual([

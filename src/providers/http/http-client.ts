@@ -189,7 +189,6 @@ export class HttpClient {
   readonly #base: URL;
   readonly #retry: RetryPolicy;
   readonly #transport: Transport;
-  readonly #purpose: CallPurpose;
   /** Bodies the truncation check parsed, kept for `json` while their response lives. */
   readonly #parsed = new WeakMap<HttpResponse, unknown>();
 
@@ -198,7 +197,6 @@ export class HttpClient {
     this.#transport = options.transport ?? poolTransport(options.pools);
     this.#base = new URL(options.baseUrl);
     this.#retry = options.retry ?? DEFAULT_RETRY_POLICY;
-    this.#purpose = options.purpose ?? 'interactive';
   }
 
   get baseUrl(): URL {
@@ -296,7 +294,10 @@ export class HttpClient {
     };
     await this.#options.authenticate(outgoing, request);
     const started = performance.now();
-    const lanes = this.#options.pools.lanesFor(this.#options.provider, this.#purpose);
+    const lanes = this.#options.pools.lanesFor(
+      this.#options.provider,
+      this.#options.purpose ?? 'interactive',
+    );
     const { status, headers, text } = await (lanes
       ? lanes.run(() => this.#transport(outgoing))
       : this.#transport(outgoing));

@@ -3,6 +3,7 @@ import { explainForDisplay } from '../../catalogue/explain.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { FailureItem, FailureListNote } from '../../watcher/notification.js';
 import { encodeResourceButton } from '../resource-button.js';
+import { listingNowLine } from './living-posts.js';
 import { budgetShare, SECTION_TEXT_MAX } from './message-budget.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { resourceRef } from './resource-card.js';
@@ -60,6 +61,8 @@ function itemText(item: FailureItem, tr: Translator, max: number): string {
     : [item.code ? code(item.code) : '', item.message ? escapeMrkdwn(truncate(item.message, 300)) : '']
         .filter(Boolean)
         .join(' ');
-  const room = Math.min(600, max - lead.length - 1);
-  return why && room >= 20 ? `${lead}\n${truncate(why, room)}` : lead;
+  // Once that resource moved on, its line says what it is now (the listing is edited, issue #39).
+  const now = item.now ? `\n${listingNowLine(item.now, tr)}` : '';
+  const room = Math.min(600, max - lead.length - now.length - 1);
+  return (why && room >= 20 ? `${lead}\n${truncate(why, room)}` : lead) + now;
 }

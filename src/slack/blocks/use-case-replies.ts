@@ -59,11 +59,16 @@ export function renderActed(
   const name = escapeMrkdwn(acted.resource.name);
   return {
     text: tr.t(underWay ? 'acted.textUnderWay' : 'acted.text', { ...said, name }),
-    blocks: renderResourceCard(acted.after ?? acted.resource, acted.actions, {
-      notice: tr.t(underWay ? 'acted.underWay' : 'acted.done', said),
-      withActions: acted.after !== undefined,
-      tr,
-    }),
+    // Gone after a delete: the card says Deleted, never the state it had before (issue #39).
+    blocks: renderResourceCard(
+      acted.after ?? { ...acted.resource, state: 'deleted', progress: undefined },
+      acted.actions,
+      {
+        notice: tr.t(underWay ? 'acted.underWay' : 'acted.done', said),
+        withActions: acted.after !== undefined,
+        tr,
+      },
+    ),
   };
 }
 

@@ -6,6 +6,7 @@ import { renderActed, renderShown } from '../../blocks/use-case-replies.js';
 import { buttonHandler } from '../../button-handler.js';
 import type { AppDeps } from '../../context.js';
 import { decodeResourceButton } from '../../resource-button.js';
+import { answerStale, settleAfter } from './action-follow-up.js';
 
 /**
  * Pause / Resume / Retry / Delete / Cancel on a card or a picker (the confirm dialog already ran on
@@ -19,11 +20,13 @@ export function resourceActionButton(deps: AppDeps) {
     const exact = decodeResourceButton(args.action.value);
     // The card is answered in place: a card the channel sees in its language, a private one in the clicker's.
     const container = (args.body as { container?: { is_ephemeral?: boolean } }).container;
-    const tr = await ctx.translator(container?.is_ephemeral === false ? 'channel' : 'person');
-    await ctx.reply({
-      ...renderActed(await actOnResource(ctx, { exact }, action), ctx, tr),
-      replaceOriginal: true,
-    });
+    const shared = container?.is_ephemeral === false;
+    // An out-of-date post's button does nothing and says so, in the channel (issue #39).
+    if (await answerStale(deps, ctx, args, action, { exact })) return;
+    const tr = await ctx.translator(shared ? 'channel' : 'person');
+    const acted = await actOnResource(ctx, { exact }, action);
+    await ctx.reply({ ...renderActed(acted, ctx, tr), replaceOriginal: true });
+    settleAfter(deps, ctx, args, acted, { exact }, tr, shared);
   });
 }
 

@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import { messageButtonBody } from '../harness/interactions.js';
+import { FORM, postSigned } from '../harness/slack-requests.js';
+import { buttons, mrkdwnTexts, omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
+
+// Issue 39 item 1: every message the bot posted about a failure (the thread reply and its channel
+// broadcast, a channel failure listing) is edited once the resource moves on: the new state, who
+// acted and when, and only the buttons that still apply (never Resume after a recovery). A deleted
+// task reads Deleted, a pause from a private card settles without a Refresh and shows no op id,
+// and a stale Resume pressed in the channel is answered there.
+const CHANNEL = 'C0LIVING1';
+const ALICE = 'U0ALICE01';
+const t = new TestBot();
+/** Every watcher post Slack answered: its dedup key, ts, thread and whether it was broadcast. */
+const posted: {
+  key: string;
+  ts: string;
+  thread?: string;
+  broadcast: boolean;
+  body: Record<string, unknown>;
+}[] = [];
+
+beforeAll(async () => {
+  await t.start({
+    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
+    env: { POLL_INTERVAL_SECONDS: '0' },
+    // The re-checks after an action, at test speed; an edit budget that a dozen posts and cards
+    // edited within seconds do not spend (the budget has its own tests, test/watcher/delivery).
+    watcher: { recheckAfterMs: [40, 80], editBudget: { windowMs: 10_000, max: 100 } },
+  });
+  t.fakeSlack.observe((call: RecordedCall, answer) => {
+    if (call.method !== 'chat.postMessage') return;
+    const key = (call.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
+    if (key && typeof answer.ts === 'string')
+      posted.push({
+        key,
+        ts: answer.ts,
+        thread: call.body.thread_ts as string | undefined,
+        broadcast: call.body.reply_broadcast === true || call.body.reply_broadcast === 'true',
+        body: call.body,
+      });
+  });
+});
+afterAll(async () => {
+  await t.stop();
+});
+beforeEach(() => {
+  t.fakeSlack.clear();
+  posted.length = 0;
+});
+
+function failingTask(name: string) {
+  return t.oms.addTask({
+    name,
+    status: 2,
+    progress: 0.12,
+    totalSize: 1024 ** 4,
+    failAt: 0.14,
+    failCode: 'TRF.0015',
+  });
+}
+
+/** Runs watcher cycles (bounded) until `done` holds. */
+async function cyclesUntil<T>(done: () => T | undefined | false, what: string): Promise<T> {
+  for (let i = 0; i < 40; i++) {
+    const value = done();
+    if (value) return value;
+    await t.bot.deps.watcher.runCycle();
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  throw new Error(`not within 40 cycles: ${what}`);
+}
+
+/** The last edit of message `ts`. */
+function lastEdit(ts: string): Record<string, unknown> | undefined {
+  return t.fakeSlack
+    .callsTo('chat.update')
+    .filter((c) => c.body.ts === ts)
+    .at(-1)?.body;
+}
+
+function editsOf(ts: string): number {
+  return t.fakeSlack.callsTo('chat.update').filter((c) => c.body.ts === ts).length;
+}
+
+const failurePosts = () => posted.filter((p) => p.key.endsWith(':failed') || p.key.endsWith(':failures'));
+
+describe('living posts', () => {
+  it('edits the failure reply, its broadcast and the listing after a recovery; none offers Resume', async () => {
+    const alone = failingTask('living-alone');
+    const first = failingTask('living-listed-1');
+    const second = failingTask('living-listed-2');
+    for (const task of [alone, first, second]) await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
+    // One fails first, on its own (a broadcast reply); two more fail together (a listing).
+    t.oms.task(first.id)!.failAt = 0.99;
+    t.oms.task(second.id)!.failAt = 0.99;
+    t.oms.clock.advance(60_000);
+    await cyclesUntil(() => posted.some((p) => p.key.endsWith(':failed')), 'the first failure');
+    t.oms.task(first.id)!.failAt = 0.14;
+    t.oms.task(second.id)!.failAt = 0.14;
+    t.oms.clock.advance(60_000);
+    await cyclesUntil(() => posted.some((p) => p.key.endsWith(':failures')), 'the listing');
+    await cyclesUntil(() => failurePosts().length >= 4, 'every failure reply');
+    const broadcast = posted.find((p) => p.key.includes(alone.id) && p.key.endsWith(':failed'))!;
+    expect(broadcast.broadcast).toBe(true);
+    const listing = posted.find((p) => p.key.endsWith(':failures'))!;
+    expect(buttons(broadcast.body).map((b) => b.text)).toContain('Resume');
+
+    // Alice resumes two of them; the provider shows them running again.
+    for (const task of [alone, first]) {
+      const answer = await t.ask(`resume ${task.id}`, { channelId: CHANNEL, userId: ALICE });
+      expect(mrkdwnTexts(answer)).not.toMatch(/op `/);
+    }
+    t.oms.clock.advance(5_000);
+    const mine = failurePosts().filter((p) => p.key.includes(alone.id) || p.key.includes(first.id));
+    const all = [...mine.filter((p) => !p.key.endsWith(':failures')), listing];
+    // Queued first (Waiting), then migrating: each post follows.
+    const migrating = (ts: string) => mrkdwnTexts(lastEdit(ts) ?? {}).includes('Migrating');
+    await cyclesUntil(
+      () => all.every((p) => lastEdit(p.ts)) && migrating(broadcast.ts) && migrating(listing.ts),
+      'an edit of every post, once running',
+    );
+
+    for (const p of all) {
+      const edit = lastEdit(p.ts)!;
+      expect(edit.channel).toBe(CHANNEL);
+      expect(buttons(edit).map((b) => b.text)).not.toContain('Resume');
+    }
+    const aloneEdit = lastEdit(broadcast.ts)!;
+    expect(mrkdwnTexts(aloneEdit)).toMatch(/Migrating · \*living-alone\*/);
+    expect(mrkdwnTexts(aloneEdit)).toMatch(/Resumed by <@U0ALICE01> · <!date\^\d+\^\{ago\}/);
+    expect(mrkdwnTexts(aloneEdit)).toContain('Earlier: :x: failed at 14%');
+    expect(buttons(aloneEdit).map((b) => b.text)).toContain('Pause');
+    // The listing names the one still failed as it was, the resumed one as it is now.
+    const listed = mrkdwnTexts(lastEdit(listing.ts)!);
+    expect(listed).toMatch(
+      /living-listed-1.*[\s\S]*Now: :arrows_counterclockwise: Migrating · Resumed by <@U0ALICE01>/,
+    );
+    expect(listed).not.toMatch(/living-listed-2[^\n]*\n[^\n]*\nNow:/);
+
+    // Nothing more to say: another cycle edits none of them again.
+    const before = all.map((p) => editsOf(p.ts));
+    await t.bot.deps.watcher.runCycle();
+    expect(all.map((p) => editsOf(p.ts))).toEqual(before);
+  });
+
+  it('answers a stale Resume in the channel, not only in a thread', async () => {
+    const task = failingTask('living-stale');
+    await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
+    t.oms.clock.advance(60_000);
+    const post = await cyclesUntil(
+      () => posted.find((p) => p.key.includes(task.id) && p.key.endsWith(':failed')),
+      'the failure',
+    );
+    await t.ask(`resume ${task.id}`, { channelId: CHANNEL, userId: ALICE });
+    t.oms.clock.advance(5_000);
+    // Bob presses the Resume of the post as he still sees it.
+    const resume = buttons(post.body).find((b) => b.text === 'Resume')!;
+    const body = messageButtonBody(
+      {
+        actionId: resume.action_id,
+        value: resume.value!,
+        channelId: CHANNEL,
+        messageTs: post.ts,
+        responseUrl: t.fakeSlack.responseUrl('stale-bob'),
+      },
+      { userId: 'U0BOB0001' },
+    );
+    // Bob may operate: the refusal, if any, would be about the state, not his role.
+    await t.ask(`access grant <@U0BOB0001|bob> operator`);
+    const http = await postSigned(t.eventsUrl, SIGNING_SECRET, body, FORM);
+    expect(http.status).toBe(200);
+    const told = await t.fakeSlack.waitFor(() => t.fakeSlack.callsTo('chat.postEphemeral').at(-1));
+    expect(told.body.channel).toBe(CHANNEL);
+    expect(told.body.user).toBe('U0BOB0001');
+    expect(told.body.thread_ts).toBeUndefined();
+    expect(String(told.body.text)).toMatch(/Nothing was done: this Resume button was out of date/);
+    expect(String(told.body.text)).toMatch(/Resumed by <@U0ALICE01>/);
+  });
+});
