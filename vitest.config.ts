@@ -13,6 +13,7 @@ const HEAVY = [
   'test/reliability/**/*.test.ts',
   'test/watcher/kill.test.ts',
   'test/watcher/replicas.test.ts',
+  'test/watcher/replicas-balance.test.ts',
   'test/security/fuzz.test.ts',
   'test/security/view-fuzz.test.ts',
   'test/playground/browser.test.ts',

@@ -51,6 +51,11 @@ export class Leases {
     return this.#held.size;
   }
 
+  /** Whether this replica holds the lease `name` (as far as it knows). */
+  holding(name: string): boolean {
+    return this.#held.has(name);
+  }
+
   /** What the last plan counted: live replicas and this replica's fair share (undefined: no plan). */
   get balance(): { replicas: number; share: number | undefined } {
     return { replicas: this.#replicas, share: this.#share };

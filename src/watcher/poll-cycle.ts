@@ -17,21 +17,19 @@ import { FailureFirst } from './failure-first.js';
 import type { Leases } from './lease.js';
 import { RECORDS_PER_TURN } from './loop-turns.js';
 import { connectionNotices, reasonOf } from './notification.js';
-import { forEachLimited, groupBy, observeConnection, type Watched } from './observe.js';
+import { forEachLimited, groupBy, type Observed, observeConnection } from './observe.js';
 import type { Outbox, OutboxSettings } from './outbox.js';
-import { QuietWatches } from './quiet-watches.js';
+import { type CycleRecords, QuietWatches } from './quiet-watches.js';
 import { sameJson } from './same-json.js';
 import { type Subscription, type SubscriptionStore, subscribedKinds } from './subscriptions.js';
 import { type DiffSettings, diff, type Observation } from './transitions.js';
 import {
-  channelKey,
   emptyMailbox,
   enqueue,
   type HealthRecord,
   healthKey,
   type WatchRecord,
   type WatchStore,
-  watchTargetOf,
 } from './watch-store.js';
 
 export interface CycleSettings extends DiffSettings, Pick<OutboxSettings, 'postPace' | 'editBudget'> {
@@ -77,7 +75,7 @@ export class PollCycle {
   readonly #failures: FailureFirst;
   readonly #groupDeps: GroupDeps;
   readonly #digests: DigestPass;
-  readonly #quiet = new QuietWatches();
+  readonly #records = new QuietWatches();
 
   constructor(deps: {
     store: WatchStore;
@@ -131,7 +129,7 @@ export class PollCycle {
         ),
       );
     } finally {
-      this.#quiet.endCycle();
+      this.#records.endCycle();
     }
     // Every failure of the cycle before any other post takes the workspace's budget.
     await this.#failures.announceAll(polled, waitUntil);
@@ -156,6 +154,7 @@ export class PollCycle {
     return report;
   }
 
+  /** One connection: poll, compare, record, deliver. */
   async #pollConnection(
     id: string,
     group: ConnectionGroup,
@@ -163,130 +162,131 @@ export class PollCycle {
     waitUntil: number,
     options: { recheck?: boolean; polled?: Polled[]; channels?: Set<string> } = {},
   ): Promise<void> {
-    const { connection } = group;
-    const name = connection?.name ?? group.name;
-    const subs = connection ? group.subs : [];
     if (!(await this.#leases.hold(`conn:${id}`))) {
       report.leasedElsewhere++;
       // Read still, so each replica's backlog gauge and digest pass cover every watch, as before.
-      if (!options.recheck) this.#took(await this.#store.loadMany(group.keys), report, options.channels);
+      if (options.recheck) return;
+      const records = await this.#records.read(this.#store, group.keys, { decodeAll: true }, report);
+      this.#took(records, report, options.channels);
       return;
     }
-    // Read after the lease is held: what this cycle writes is compared with the newest records.
-    // A quiet watch's record stays text unless its resource or the clock moved (`QuietWatches`).
+    const subs = group.connection ? group.subs : [];
     const hKey = healthKey(id);
-    const skips = !options.recheck && subs.length === 0;
-    const [{ loaded: watches, texts: quiet }, health] = await Promise.all([
-      this.#store.loadUnless(group.keys, (key, raw) => skips && this.#quiet.knows(key, raw)),
+    // Read after the lease is held: what this cycle writes is compared with the newest records.
+    const decodeAll = options.recheck === true || subs.length > 0;
+    const [records, health] = await Promise.all([
+      this.#records.read(this.#store, group.keys, { decodeAll }, report),
       this.#store.read<HealthRecord>(hKey),
     ]);
-    if (watches.length === 0 && quiet.length === 0 && subs.length === 0) return;
+    if (records.empty && subs.length === 0) return;
     report.polled++;
-    report.quiet += quiet.length;
-    this.#took(watches, report, options.channels);
-    // `QuietWatches` remembers only records whose key names their target.
-    const quietTargets = quiet.map((t) => watchTargetOf(t.key)!);
-    if (options.channels)
-      for (const t of quietTargets) options.channels.add(channelKey(t.teamId, t.channelId));
-    // Health notices name every channel: the quiet watches' records are decoded for them (rare).
-    const every = () => [...watches, ...quiet.map((t) => this.#store.decode(t))];
-    // A broken watch is not polled: nothing can be posted about it; once repaired, the next poll
-    // compares what was last notified with the resource as it is then.
-    const active = watches.filter((w) => !w.record.ended && !w.record.broken);
+    this.#took(records, report, options.channels);
+    const observations = await this.#poll(id, group, records, health, report, options.recheck === true);
     const latest = new Map<string, WatchRecord>();
-    const decodedQuiet = new Set<string>();
-    if (!connection) {
-      // Not polled: nothing is concluded about its resources (never "vanished" for a config change).
-    } else if (health && health.skip > 0) {
-      report.backedOff++;
-      // A connection backing off stays backed off: only full cycles count down its skips.
-      if (!options.recheck)
-        await this.#store.update<HealthRecord>(hKey, (h) =>
-          h ? { ...h, skip: Math.max(0, h.skip - 1) } : SKIP,
-        );
-    } else if (active.length > 0 || quiet.length > 0 || subs.length > 0) {
-      const provider = this.#connections.provider(connection, 'background');
-      const whole = new Set(subs.flatMap((s) => subscribedKinds(s, provider.kinds)));
-      let observations: Map<string, Observation> | undefined;
-      try {
-        const observed = await observeConnection(
-          { offering: this.#offering, logger: this.#logger, settings: this.#settings },
-          connection,
-          provider,
-          [
-            ...active.map(watchedOf),
-            ...quietTargets.map(({ kind, id }, i) => ({ key: quiet[i]!.key, kind, id })),
-          ],
-          report,
-          whole,
-        );
-        observations = observed.observations;
-        // New resources of a subscription become watches now; their events start next cycle.
-        watches.push(
-          ...(await this.#subscribe(subs, observed.listed, watches, (r) => provider.actionsFor(r))),
-        );
-      } catch (error) {
-        if (error instanceof StoreUnavailableError) throw error;
-        report.failedConnections++;
-        report.failed.push(id);
-        this.#logger.warn({ err: error, connection: name }, 'watched connection did not answer');
-        await this.#unhealthy(hKey, name, every(), error);
-      }
-      if (observations) {
-        await this.#healthy(hKey, name, every);
-        const now = this.#clock.now();
-        // A quiet watch whose resource or clock moved is decoded and compared like the others.
-        for (const [i, text] of quiet.entries()) {
-          if (i > 0 && i % RECORDS_PER_TURN === 0) await nextTurn();
-          const observation = observations.get(text.key);
-          if (!observation || this.#quiet.stillQuiet(text.key, observation, now)) continue;
-          const loaded = this.#store.decode(text);
-          decodedQuiet.add(text.key);
-          watches.push(loaded);
-          if (!loaded.record.ended && !loaded.record.broken) active.push(loaded);
-        }
-        const seen = active.filter((w) => observations.has(w.key));
-        let handled = 0;
-        const applyAll = (batch: readonly Loaded[]) =>
-          forEachLimited(batch, APPLYING_AT_ONCE, async (loaded) => {
-            // A quiet record is compared without any I/O: the loop still gets its turns.
-            if (++handled % RECORDS_PER_TURN === 0) await nextTurn();
-            const outcome = await this.#apply(loaded, observations.get(loaded.key)!);
-            report.events += outcome.added;
-            if (outcome.record) latest.set(loaded.key, outcome.record);
-          });
-        // Failures are written and announced before the connection's other transitions.
-        const [failing, rest] = partition(seen, (w) => failsNow(w.record, observations.get(w.key)!));
-        await applyAll(failing);
-        if (failing.length > 0)
-          await this.#failures.announce(planDelivery(failing, latest).failing, waitUntil);
-        await applyAll(rest);
-      }
-    }
-    await this.#outbox.drain(hKey);
-    // Failures first; in a full cycle the rest waits until every connection was polled. A card
-    // left undecoded is still redrawn when the budget allows (also while its connection fails).
-    // A decoded one is in `watches` already, even if comparing it remembered it again just now.
-    const quietCards = this.#quiet.cardsDue(quiet, quietTargets, decodedQuiet, cardsPerPass(this.#settings));
-    const plan = planDelivery(watches, latest, quietCards);
-    await this.#failures.announce(plan.failing, waitUntil);
-    if (options.polled) options.polled.push(plan);
-    else await deliverDue(this.#outbox, plan.due, waitUntil);
+    if (observations) await this.#compareAndRecord(records, observations, latest, waitUntil, report);
+    await this.#deliver(hKey, records, latest, waitUntil, options.polled);
   }
 
   /** Notes what a cycle needs of every record it read: the outbox backlog, the digest's channels. */
-  #took(watches: readonly Loaded[], report: CycleReport, channels: Set<string> | undefined): void {
-    addBacklog(report, watches, this.#clock.now());
-    if (channels)
-      for (const { record } of watches)
-        if (!record.broken) channels.add(channelKey(record.watch.teamId, record.watch.channelId));
+  #took(records: CycleRecords, report: CycleReport, channels: Set<string> | undefined): void {
+    addBacklog(report, records.decoded, this.#clock.now());
+    if (channels) for (const channel of records.channels()) channels.add(channel);
+  }
+
+  /**
+   * Asks the provider what the connection's records watch, unless the connection is gone or backs
+   * off; undefined when nothing was observed. Subscriptions' new resources become watches.
+   */
+  async #poll(
+    id: string,
+    group: ConnectionGroup,
+    records: CycleRecords,
+    health: HealthRecord | undefined,
+    report: CycleReport,
+    recheck: boolean,
+  ): Promise<Map<string, Observation> | undefined> {
+    const { connection, subs } = group;
+    // Not polled: nothing is concluded about its resources (never "vanished" for a config change).
+    if (!connection) return undefined;
+    const hKey = healthKey(id);
+    if (health && health.skip > 0) {
+      report.backedOff++;
+      // A connection backing off stays backed off: only full cycles count down its skips.
+      if (!recheck)
+        await this.#store.update<HealthRecord>(hKey, (h) =>
+          h ? { ...h, skip: Math.max(0, h.skip - 1) } : SKIP,
+        );
+      return undefined;
+    }
+    const watched = records.watched();
+    if (watched.length === 0 && subs.length === 0) return undefined;
+    const provider = this.#connections.provider(connection, 'background');
+    const whole = new Set(subs.flatMap((s) => subscribedKinds(s, provider.kinds)));
+    const deps = { offering: this.#offering, logger: this.#logger, settings: this.#settings };
+    let observed: Observed;
+    try {
+      observed = await observeConnection(deps, connection, provider, watched, report, whole);
+      // New resources of a subscription become watches now; their events start next cycle.
+      records.add(
+        await this.#subscribe(subs, observed.listed, records.decoded, (r) => provider.actionsFor(r)),
+      );
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error;
+      report.failedConnections++;
+      report.failed.push(id);
+      this.#logger.warn({ err: error, connection: connection.name }, 'watched connection did not answer');
+      await this.#unhealthy(hKey, connection.name, records.every(), error);
+      return undefined;
+    }
+    await this.#healthy(hKey, connection.name, () => records.every());
+    return observed.observations;
+  }
+
+  /** Compares each observed record with its observation and records what changed, failures first. */
+  async #compareAndRecord(
+    records: CycleRecords,
+    observations: ReadonlyMap<string, Observation>,
+    latest: Map<string, WatchRecord>,
+    waitUntil: number,
+    report: CycleReport,
+  ): Promise<void> {
+    const seen = await records.toCompare(observations, this.#clock.now());
+    let handled = 0;
+    const applyAll = (batch: readonly Loaded[]) =>
+      forEachLimited(batch, APPLYING_AT_ONCE, async (loaded) => {
+        // A record that did not change is compared without any I/O: the loop still gets its turns.
+        if (++handled % RECORDS_PER_TURN === 0) await nextTurn();
+        const outcome = await this.#apply(records, loaded, observations.get(loaded.key)!);
+        report.events += outcome.added;
+        if (outcome.record) latest.set(loaded.key, outcome.record);
+      });
+    // Failures are written and announced before the connection's other transitions.
+    const [failing, rest] = partition(seen, (w) => failsNow(w.record, observations.get(w.key)!));
+    await applyAll(failing);
+    if (failing.length > 0) await this.#failures.announce(planDelivery(failing, latest).failing, waitUntil);
+    await applyAll(rest);
+  }
+
+  /** Failures first; in a full cycle (`polled`) the rest waits until every connection was polled. */
+  async #deliver(
+    hKey: string,
+    records: CycleRecords,
+    latest: ReadonlyMap<string, WatchRecord>,
+    waitUntil: number,
+    polled: Polled[] | undefined,
+  ): Promise<void> {
+    await this.#outbox.drain(hKey);
+    const plan = records.plan(latest, cardsPerPass(this.#settings));
+    await this.#failures.announce(plan.failing, waitUntil);
+    if (polled) polled.push(plan);
+    else await deliverDue(this.#outbox, plan.due, waitUntil);
   }
 
   /** Creates the watches subscriptions found, and notes on existing ones which subscriptions they serve. */
   async #subscribe(
     subs: Subscription[],
     listed: MigrationResource[],
-    watches: Loaded[],
+    watches: readonly Loaded[],
     actionsFor: (r: MigrationResource) => ResourceAction[],
   ): Promise<Loaded[]> {
     if (subs.length === 0 || listed.length === 0) return [];
@@ -300,14 +300,18 @@ export class PollCycle {
    * the observation changes nothing in the record as loaded this cycle, nothing is written: this
    * replica holds the connection's lease, so no newer observation can be lost by skipping.
    */
-  async #apply(loaded: Loaded, observation: Observation): Promise<{ added: number; record?: WatchRecord }> {
+  async #apply(
+    records: CycleRecords,
+    loaded: Loaded,
+    observation: Observation,
+  ): Promise<{ added: number; record?: WatchRecord }> {
     const now = this.#clock.now();
     const planned = this.#next(loaded.record, observation, now);
     if (planned.added === 0 && sameJson(planned.record, loaded.record)) {
-      this.#quiet.remember(loaded.key, loaded.raw, loaded.record, observation, planned.quietUntil);
+      records.unchanged(loaded, observation, planned);
       return { added: 0, record: loaded.record };
     }
-    this.#quiet.forget(loaded.key);
+    records.changing(loaded.key);
     let added = 0;
     const record = await this.#store.update<WatchRecord>(
       loaded.key,
@@ -329,9 +333,10 @@ export class PollCycle {
 
   /** The record after an observation, with the replies its events need in its outbox. */
   #next(current: WatchRecord, observation: Observation, now: number) {
-    const { record, events, quietUntil } = diff(current, observation, now, this.#settings);
+    const outcome = diff(current, observation, now, this.#settings);
+    const { record, events } = outcome;
     const next = enqueue(record, eventEntries(record, events, now, this.#settings.completionReports));
-    return { record: next, added: next.outbox.length - record.outbox.length, quietUntil };
+    return { ...outcome, record: next, added: next.outbox.length - record.outbox.length };
   }
 
   async #healthy(hKey: string, name: string, watches: () => Loaded[]): Promise<void> {
@@ -369,11 +374,6 @@ const APPLYING_AT_ONCE = 8;
 /** Whether this observation makes a watch's resource fail (a failure reply is due). */
 function failsNow(record: WatchRecord, observation: Observation): boolean {
   return 'resource' in observation && observation.resource.state === 'failed' && record.state !== 'failed';
-}
-
-/** What observing needs of a decoded watch. */
-function watchedOf({ key, record }: Loaded): Watched {
-  return { key, kind: record.watch.kind, id: record.watch.id, follow: record.follow };
 }
 
 function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {

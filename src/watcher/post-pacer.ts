@@ -87,13 +87,13 @@ export class PostPacer {
     const probeMs = this.#settings.recoveryProbeMs;
     if (now - hold.probedAt < probeMs) return false;
     const probe = this.#note(entry.teamId, (h) =>
-      now - h.probedAt < probeMs ? SKIP : { ...h, probedAt: now },
+      now - h.probedAt < probeMs ? SKIP : { ...h, probedAt: now, probedBy: this.#id },
     );
     // Replicas share the probe: the one whose write took it probes (`slot` waits for the answer).
     if (this.#holds.shared)
       this.#probes.set(
         entry.key,
-        probe.then((h) => h?.probedAt === now),
+        probe.then((h) => h?.probedAt === now && h.probedBy === this.#id),
       );
     return true;
   }
@@ -123,6 +123,11 @@ export class PostPacer {
       if (this.#writing.get(teamId) === written) this.#writing.delete(teamId);
     });
     return written;
+  }
+
+  /** Resolves once this replica's writes of the holds reached the store (or failed). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.#writing.values()]);
   }
 
   #hold(teamId: string): TeamHold {

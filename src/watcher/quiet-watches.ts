@@ -1,43 +1,66 @@
-import { type DueWatch, dueRank, dueWatch, editOrder } from './cycle-delivery.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { type DueWatch, dueRank, dueWatch, editOrder, type Polled, planDelivery } from './cycle-delivery.js';
+import type { CycleReport, Loaded, StoredText } from './cycle-report.js';
 import { hashText, hashValue } from './hash53.js';
-import { QuietMemos } from './quiet-memos.js';
-import { type WatchRecord, type WatchTarget, watchKey } from './watch-store.js';
+import { RECORDS_PER_TURN } from './loop-turns.js';
+import type { Watched } from './observe.js';
+import type { Observation } from './transitions.js';
+import {
+  channelKey,
+  type WatchRecord,
+  type WatchStore,
+  type WatchTarget,
+  watchKey,
+  watchTargetOf,
+} from './watch-store.js';
 
 /**
- * Watches whose record need not be decoded this cycle. Every cycle used to decode and compare
- * every record; for a watch whose stored text, observation and clock all agree with the last
- * cycle's that changed nothing, the outcome is known: nothing to write, and at most its card to
- * redraw. Only watches with nothing to post are remembered (empty outbox, neither ended nor broken),
- * so a skipped watch adds nothing to the backlog or the failures of its cycle; one whose card waits
- * for the workspace's edit budget is remembered with its place in the edit order (`cardsDue`), since
- * after a busy minute most cards of a large workspace wait there for many cycles. Anything else
- * that writes the record (a card edit, a button, another replica, a recheck) changes its text, and
- * the next cycle decodes it again.
+ * The poll cycle's one door to the quiet-watch shortcut (ADR 0004). Every cycle used to decode and
+ * compare every record; for a watch whose stored text, observation and clock all agree with the
+ * last cycle's that changed nothing, the outcome is known: nothing to write, and at most its card
+ * to redraw. `read` gives the cycle a connection's records (`CycleRecords`) with those watches left
+ * as text; the cycle observes, compares, records and delivers through that object and never asks
+ * which records were skipped.
  *
- * Kept per process (`QuietMemos`: a few numbers per watch, no object or key string of its own);
- * what a cycle does not confirm is forgotten at its end, so watches that went away (or whose
- * connection another replica polls) leave nothing behind.
+ * Only watches with nothing to post are remembered (empty outbox, neither ended nor broken), so a
+ * skipped watch adds nothing to the backlog or the failures of its cycle; one whose card waits for
+ * the workspace's edit budget is remembered with its place in the edit order, since after a busy
+ * minute most cards of a large workspace wait there for many cycles. Anything else that writes the
+ * record (a card edit, a button, another replica, a recheck) changes its text, and the next cycle
+ * decodes it again. Kept per process; what a cycle does not confirm is forgotten at its end, so
+ * watches that went away (or whose connection another replica polls) leave nothing behind.
  */
 export class QuietWatches {
-  readonly #memos = new QuietMemos();
+  readonly #memos = new Map<string, Memo>();
   #cycle = 1;
+
+  /**
+   * A connection's records, those remembered as quiet with the same stored text left undecoded
+   * (all decoded when `decodeAll`: a recheck, or a connection with subscriptions to find).
+   */
+  async read(
+    store: WatchStore,
+    keys: readonly string[],
+    options: { decodeAll: boolean },
+    report: CycleReport,
+  ): Promise<CycleRecords> {
+    const skips = !options.decodeAll;
+    const { loaded, texts } = await store.loadUnless(keys, (key, raw) => skips && this.knows(key, raw));
+    report.quiet += texts.length;
+    return new CycleRecords(this, store, loaded, texts);
+  }
 
   /** Whether `key`'s record, stored as `text`, was quiet when last compared. */
   knows(key: string, text: string): boolean {
-    const m = this.#memos;
-    const slot = m.find(key);
-    return slot >= 0 && m.cycle[slot]! >= this.#cycle - 1 && m.text[slot] === hashText(text);
+    const memo = this.#memos.get(key);
+    return memo !== undefined && memo.cycle >= this.#cycle - 1 && memo.text === hashText(text);
   }
 
-  /**
-   * Whether the watch stays quiet with this observation at `now` (then it stays remembered).
-   * Asked only of watches `knows` accepted.
-   */
-  stillQuiet(key: string, observation: unknown, now: number): boolean {
-    const m = this.#memos;
-    const slot = m.find(key);
-    if (slot < 0 || now >= m.until[slot]! || m.seen[slot] !== hashValue(observation)) return false;
-    m.cycle[slot] = this.#cycle;
+  /** Whether a known watch stays quiet with this observation at `now` (then it stays remembered). */
+  stillQuiet(key: string, observation: Observation, now: number): boolean {
+    const memo = this.#memos.get(key);
+    if (memo === undefined || now >= memo.until || memo.seen !== hashValue(observation)) return false;
+    memo.cycle = this.#cycle;
     return true;
   }
 
@@ -49,7 +72,7 @@ export class QuietWatches {
     key: string,
     text: string | undefined,
     record: WatchRecord,
-    observation: unknown,
+    observation: Observation,
     until: number,
   ): void {
     // The cycle reads a skipped watch's target from its key: only a record whose key names it.
@@ -57,24 +80,25 @@ export class QuietWatches {
       this.forget(key);
       return;
     }
-    const m = this.#memos;
-    const slot = m.claim(key);
-    m.text[slot] = hashText(text);
-    m.seen[slot] = hashValue(observation);
-    m.until[slot] = until;
-    m.cycle[slot] = this.#cycle;
-    m.cardRank[slot] = record.card.dirty ? dueRank(record) : -1;
-    m.editedAt[slot] = record.card.editedAt ?? 0;
+    const cardRank = record.card.dirty ? dueRank(record) : -1;
+    const editedAt = record.card.editedAt ?? 0;
+    this.#memos.set(key, {
+      text: hashText(text),
+      seen: hashValue(observation),
+      until,
+      cycle: this.#cycle,
+      cardRank,
+      editedAt,
+    });
   }
 
   /**
-   * The cards among these watches left as text that a delivery pass could redraw, without decoding
-   * them (`knows` compared each text with the remembered record): per workspace, the `perTeam`
-   * first in the edit order (`dueRank`, then the longest unedited, ties in the given order). A
-   * workspace edits a few cards per budget window, yet after a busy minute a large one has tens of
-   * thousands waiting: one delivery entry for each, held until the pass and sorted, was most of a
-   * catch-up cycle's garbage, and all but the first few were skipped. `targets[i]` is `quiet[i]`'s
-   * (the cycle parsed them already); keys in `skip` were decoded this cycle and are planned as such.
+   * The cards among these undecoded watches that a delivery pass could redraw: per workspace, the
+   * `perTeam` first in the edit order (`dueRank`, then the longest unedited, ties in the given
+   * order). A workspace edits a few cards per budget window, yet after a busy minute a large one
+   * has tens of thousands waiting: one delivery entry for each, held until the pass and sorted, was
+   * most of a catch-up cycle's garbage, and all but the first few were skipped. `targets[i]` is
+   * `quiet[i]`'s; keys in `skip` were decoded this cycle and are planned as such.
    */
   cardsDue(
     quiet: readonly { key: string }[],
@@ -83,50 +107,164 @@ export class QuietWatches {
     perTeam: number,
   ): DueWatch[] {
     if (perTeam <= 0) return [];
-    const m = this.#memos;
-    /** Whether slot `a`'s card comes strictly before slot `b`'s in the edit order. */
-    const before = (a: number, b: number) =>
-      editOrder(m.cardRank[a]!, m.editedAt[a]!, m.cardRank[b]!, m.editedAt[b]!) < 0;
-    const first = new Map<string, { i: number; slot: number }[]>();
+    const before = (a: Memo, b: Memo) => editOrder(a.cardRank, a.editedAt, b.cardRank, b.editedAt) < 0;
+    const first = new Map<string, { i: number; memo: Memo }[]>();
     for (let i = 0; i < quiet.length; i++) {
       const { key } = quiet[i]!;
-      const slot = m.find(key);
-      if (slot < 0 || m.cardRank[slot]! < 0 || skip.has(key)) continue;
+      const memo = this.#memos.get(key);
+      if (memo === undefined || memo.cardRank < 0 || skip.has(key)) continue;
       const teamId = targets[i]!.teamId;
       const chosen = first.get(teamId) ?? [];
       if (chosen.length === 0) first.set(teamId, chosen);
-      if (chosen.length === perTeam && !before(slot, chosen[perTeam - 1]!.slot)) continue;
+      if (chosen.length === perTeam && !before(memo, chosen[perTeam - 1]!.memo)) continue;
       let at = chosen.length;
-      while (at > 0 && before(slot, chosen[at - 1]!.slot)) at--;
-      chosen.splice(at, 0, { i, slot });
+      while (at > 0 && before(memo, chosen[at - 1]!.memo)) at--;
+      chosen.splice(at, 0, { i, memo });
       if (chosen.length > perTeam) chosen.pop();
     }
     return [...first.values()].flatMap((chosen) =>
-      chosen.map(({ i, slot }) =>
+      chosen.map(({ i, memo }) =>
         dueWatch(quiet[i]!.key, targets[i]!.teamId, targets[i]!.channelId, {
           cardOnly: true,
-          rank: m.cardRank[slot]!,
-          editedAt: m.editedAt[slot]!,
+          rank: memo.cardRank,
+          editedAt: memo.editedAt,
         }),
       ),
     );
   }
 
   forget(key: string): void {
-    this.#memos.release(key);
+    this.#memos.delete(key);
   }
 
   /** The cycle is over: what it did not confirm is forgotten. */
   endCycle(): void {
-    this.#memos.releaseWhere((slot) => this.#memos.cycle[slot]! < this.#cycle);
+    for (const [key, memo] of this.#memos) if (memo.cycle < this.#cycle) this.#memos.delete(key);
     this.#cycle++;
   }
 }
 
+/** What is remembered of a quiet watch. */
+interface Memo {
+  /** A hash of the stored text its record was decoded from: any other write changes it. */
+  text: number;
+  /** A hash of the observation that last changed nothing. */
+  seen: number;
+  /** When the clock alone could change it (a stall, a quiet sample, a card edit). */
+  until: number;
+  /** The last cycle that confirmed it. */
+  cycle: number;
+  /** Its card's place in the edit order (`dueRank`) while it waits for an edit; else -1. */
+  cardRank: number;
+  /** Its card's last edit (0: never). */
+  editedAt: number;
+}
+
+/**
+ * One connection's watch records as a cycle holds them: decoded, or left as text while quiet. The
+ * cycle asks it what to observe, which records to compare, and what to deliver.
+ */
+export class CycleRecords {
+  /** Records decoded this cycle: as read, then those subscriptions created, then quiet ones that moved. */
+  readonly decoded: Loaded[];
+  /** Decoded records that are polled: a broken watch is not (nothing can be posted about it). */
+  readonly #active: Loaded[];
+  readonly #quiet: readonly StoredText[];
+  /** `#quiet[i]`'s target, read from its key (`QuietWatches` remembers only records whose key names it). */
+  readonly #targets: readonly WatchTarget[];
+  /** Quiet records decoded after observing (their observation or clock moved). */
+  readonly #decodedQuiet = new Set<string>();
+  readonly #watches: QuietWatches;
+  readonly #store: WatchStore;
+
+  constructor(watches: QuietWatches, store: WatchStore, decoded: Loaded[], quiet: StoredText[]) {
+    this.#watches = watches;
+    this.#store = store;
+    this.decoded = decoded;
+    this.#active = decoded.filter(isActive);
+    this.#quiet = quiet;
+    this.#targets = quiet.map((t) => watchTargetOf(t.key)!);
+  }
+
+  get empty(): boolean {
+    return this.decoded.length === 0 && this.#quiet.length === 0;
+  }
+
+  /** The channels of every record read (a broken watch's excepted), for the digest pass. */
+  channels(): string[] {
+    const decoded = this.decoded.filter((w) => !w.record.broken).map((w) => w.record.watch);
+    return [...decoded, ...this.#targets].map((t) => channelKey(t.teamId, t.channelId));
+  }
+
+  /** What to observe: the active records and the quiet ones. */
+  watched(): Watched[] {
+    return [
+      ...this.#active.map(({ key, record }) => ({
+        key,
+        kind: record.watch.kind,
+        id: record.watch.id,
+        follow: record.follow,
+      })),
+      ...this.#targets.map(({ kind, id }, i) => ({ key: this.#quiet[i]!.key, kind, id })),
+    ];
+  }
+
+  /** Watches subscriptions just created: delivered this cycle, observed from the next. */
+  add(created: readonly Loaded[]): void {
+    this.decoded.push(...created);
+  }
+
+  /** Every record, the quiet ones decoded for the occasion (health notices name every channel: rare). */
+  every(): Loaded[] {
+    return [...this.decoded, ...this.#quiet.map((t) => this.#store.decode(t))];
+  }
+
+  /**
+   * The active records with an observation, to compare: a quiet one is decoded and joins them only
+   * if its observation or the clock moved.
+   */
+  async toCompare(observations: ReadonlyMap<string, Observation>, now: number): Promise<Loaded[]> {
+    for (const [i, text] of this.#quiet.entries()) {
+      if (i > 0 && i % RECORDS_PER_TURN === 0) await nextTurn();
+      const observation = observations.get(text.key);
+      if (!observation || this.#watches.stillQuiet(text.key, observation, now)) continue;
+      const loaded = this.#store.decode(text);
+      this.#decodedQuiet.add(text.key);
+      this.decoded.push(loaded);
+      if (isActive(loaded)) this.#active.push(loaded);
+    }
+    return this.#active.filter((w) => observations.has(w.key));
+  }
+
+  /** A comparison found nothing to write: remembered if nothing is pending (`diff`'s `quietUntil`). */
+  unchanged(loaded: Loaded, observation: Observation, planned: { quietUntil: number }): void {
+    this.#watches.remember(loaded.key, loaded.raw, loaded.record, observation, planned.quietUntil);
+  }
+
+  /** A comparison found something to write: decoded again next cycle. */
+  changing(key: string): void {
+    this.#watches.forget(key);
+  }
+
+  /**
+   * What the connection's poll leaves to deliver. A quiet card left undecoded is still redrawn
+   * when the budget allows (also while its connection fails); a decoded one is planned from its
+   * record, even if comparing it remembered it again just now.
+   */
+  plan(latest: ReadonlyMap<string, WatchRecord>, cardsPerPass: number): Polled {
+    const cards = this.#watches.cardsDue(this.#quiet, this.#targets, this.#decodedQuiet, cardsPerPass);
+    return planDelivery(this.decoded, latest, cards);
+  }
+}
+
+function isActive(w: Loaded): boolean {
+  return !w.record.ended && !w.record.broken;
+}
+
 /**
  * Nothing a cycle would do for this record beyond comparing it and perhaps redrawing its card. A
- * task group's card also counts its tasks from a second list, which the observation's hash does
- * not cover.
+ * task group's card also counts its tasks from a second list, which the observation does not
+ * cover.
  */
 function onlyCardPending(r: WatchRecord): boolean {
   return r.outbox.length === 0 && !r.ended && !r.broken && r.watch.kind !== 'task-group';

@@ -9,6 +9,8 @@ export interface TeamHold {
   pausedUntil: number;
   deliveredAt: number;
   probedAt: number;
+  /** Which pacer made that probe: the one replica that probes after an outage. */
+  probedBy?: string;
   failures?: { retryAt: number; until: number; by: string };
 }
 

@@ -58,28 +58,45 @@ export function usePlaygroundScreens() {
       await page.locator('#composer-input').fill(text);
       await page.locator('#composer-input').press('Enter');
     },
-    async message(text: string | RegExp): Promise<Locator> {
+    async message(text: string | RegExp, timeout = WAIT_MS): Promise<Locator> {
       const found = page.locator('#messages .message').filter({ hasText: text }).last();
-      await found.waitFor();
+      await found.waitFor({ timeout });
       return found;
     },
     async actAs(name: string): Promise<void> {
       await page.locator('.user-button', { hasText: name }).click();
       await page.locator('.user-button[aria-pressed="true"]', { hasText: name }).waitFor();
     },
-    /** The message at the desk and on the phone, scrolled into view; nothing spills sideways. */
-    async shoot(found: Locator, name: string): Promise<void> {
-      for (const [size, viewport] of [
-        ['desk', DESK],
-        ['phone', PHONE],
-      ] as const) {
-        await page.setViewportSize(viewport);
-        await found.scrollIntoViewIfNeeded();
-        await page.screenshot({ path: path.join(SHOTS, `${name}-${size}.png`) });
-        const box = await found.boundingBox();
-        if (size === 'phone') expect(box && box.x + box.width <= viewport.width + 1).toBe(true);
+    /**
+     * The message (or messages: the first scrolled into view last) at the desk and on the phone;
+     * nothing spills sideways.
+     */
+    async shoot(found: Locator | readonly Locator[], name: string): Promise<void> {
+      const all = Array.isArray(found) ? found : [found as Locator];
+      try {
+        for (const [size, viewport] of [
+          ['desk', DESK],
+          ['phone', PHONE],
+        ] as const) {
+          await page.setViewportSize(viewport);
+          for (const one of [...all].reverse()) await one.scrollIntoViewIfNeeded();
+          await page.screenshot({ path: path.join(SHOTS, `${name}-${size}.png`) });
+          for (const one of all) {
+            const box = await one.boundingBox();
+            if (size === 'phone') expect(box && box.x + box.width <= viewport.width + 1).toBe(true);
+          }
+        }
+      } finally {
+        await page.setViewportSize(DESK);
       }
-      await page.setViewportSize(DESK);
+    },
+    /** The page as it is now, as `<name>.png`. */
+    async shot(name: string): Promise<void> {
+      await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+    },
+    /** True while the page does not scroll sideways. */
+    noSidewaysScroll(): Promise<boolean> {
+      return page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth + 1');
     },
   };
 }

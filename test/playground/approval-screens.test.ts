@@ -1,47 +1,19 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL, TEAM } from '../../dev/playground/people.js';
-import { startPlayground } from '../../dev/playground/start-playground.js';
+import { usePlaygroundScreens } from '../harness/playground-screens.js';
 
 /**
  * Issue 39 §3 as people see it: the approver's Home tab with what waits for them, and the modal
  * Reject opens, at desk (1280 px) and phone (390×844) width, in English and Korean. Screenshots go
  * to test-artifacts/screens/; each view is also checked for sideways overflow.
  */
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.resolve('test-artifacts', 'screens');
-const WAIT_MS = 45_000;
 const ALICE = 'U0ALICE01';
-
-let playground: Awaited<ReturnType<typeof startPlayground>>;
-let browser: Browser;
-let page: Page;
+const screen = usePlaygroundScreens();
+const { actAs, shot, noSidewaysScroll } = screen;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium (CI does), or set CHROMIUM_PATH.`);
-  mkdirSync(SHOTS, { recursive: true });
-  playground = await startPlayground({ PORT: '0', STORE_URL: 'memory://', LOG_LEVEL: 'silent' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-    timeout: 30_000,
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(WAIT_MS);
-  await page.goto(playground.info.pageUrl);
-  await page.locator('#live-label', { hasText: 'live' }).waitFor();
   // Alice asks for an OMS task; OMS names it itself, so only her title says what it is for.
-  await playground.bot.deps.approvals.request({
+  await screen.playground.bot.deps.approvals.request({
     team: TEAM.id,
     requester: ALICE,
     channel: CHANNEL.id,
@@ -56,31 +28,15 @@ beforeAll(async () => {
     op: 'screens1',
     impact: { objects: 1204, bytes: 81_000_000_000, prefixes: 1, complete: true },
   });
-}, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await playground?.stop();
-});
-
-const noSidewaysScroll = () =>
-  page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth + 1');
-
-async function actAs(name: string): Promise<void> {
-  await page.locator('.user-button', { hasText: name }).click();
-  await page.locator('.user-button[aria-pressed="true"]', { hasText: name }).waitFor();
-}
+}, 30_000);
 
 /** Opens the app's Home tab afresh (Slack sends app_home_opened each time). */
 async function openHome(waiting: string): Promise<void> {
+  const { page } = screen;
   await page.locator('.sidebar-item[data-nav="channel"]').click();
   await page.locator('.sidebar-item[data-nav="app"]').click();
   await page.locator('.tab[data-tab="home"]').click();
   await page.locator('#home .blocks', { hasText: waiting }).waitFor();
-}
-
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 }
 
 describe('approvals as the approver sees them', { timeout: 180_000 }, () => {
@@ -89,6 +45,7 @@ describe('approvals as the approver sees them', { timeout: 180_000 }, () => {
     ['ko-KR', '내 승인을 기다리는 요청', '거절', '요청 거절'],
   ] as const) {
     it(`${locale}: the Home tab lists the request with Approve and Reject; Reject asks why`, async () => {
+      const { page } = screen;
       await actAs('Bob');
       await page.locator('#language-switch').selectOption(locale);
       await expect.poll(() => page.locator('#language-switch').inputValue()).toBe(locale);
@@ -123,6 +80,7 @@ describe('approvals as the approver sees them', { timeout: 180_000 }, () => {
   }
 
   it('the approver’s direct message, then a rejection with its reason in the requester’s', async () => {
+    const { page } = screen;
     await actAs('Bob');
     await page.locator('.sidebar-item[data-nav="app"]').click();
     await page.locator('.tab[data-tab="messages"]').click();

@@ -4,9 +4,9 @@ import { GiB } from '../../dev/simulators/huawei-oms/index.js';
 import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
 
 /**
- * Issue 39 item 2 as people see it: a failure post someone claimed with "I'm on it", at a
- * desk (1280 px) and on a phone (390×844), in English and Korean.
- * Screenshots go to test-artifacts/screens/.
+ * Issue 39 item 2 as people see it: a failure post someone claimed with "I'm on it", and the
+ * watcher's channel card that says so too, at a desk (1280 px) and on a phone (390×844), in English
+ * and Korean. Screenshots go to test-artifacts/screens/.
  */
 const screen = usePlaygroundScreens();
 const { type, message, actAs, shoot } = screen;
@@ -15,6 +15,15 @@ const { type, message, actAs, shoot } = screen;
 async function claim(post: Locator, label: string, onIt: RegExp): Promise<void> {
   await post.locator('.bk-button', { hasText: label }).first().click();
   await expect.poll(async () => post.innerText(), { timeout: WAIT_MS }).toMatch(onIt);
+}
+
+/** The watcher's card of `name` in the channel: the message whose replies are its thread. */
+function channelCard(name: string): Locator {
+  return screen.page
+    .locator('#messages .message')
+    .filter({ hasText: name })
+    .filter({ has: screen.page.locator('.thread-summary') })
+    .last();
 }
 
 describe('issue 39 item 2 at desk and phone width', { timeout: 150_000 }, () => {
@@ -28,6 +37,10 @@ describe('issue 39 item 2 at desk and phone width', { timeout: 150_000 }, () => 
     await claim(post, "I'm on it", /is on it/);
     expect(await post.locator('.bk-button', { hasText: 'Hand back' }).count()).toBe(1);
     await shoot(post, 'claimed-failure-en');
+    // The watcher's card in the channel says who is on it too (edited at its next cycle).
+    const card = channelCard('invoices-azure');
+    await expect.poll(async () => card.innerText(), { timeout: WAIT_MS }).toMatch(/is on it/);
+    await shoot(card, 'claimed-card-en');
   });
 
   it('a claimed failure post in Korean', async () => {
@@ -64,6 +77,9 @@ describe('issue 39 item 2 at desk and phone width', { timeout: 150_000 }, () => 
       await post.filter({ hasText: '제가 맡겠습니다' }).waitFor({ timeout: 60_000 });
       await claim(post, '제가 맡겠습니다', /맡았습니다/);
       await shoot(post, 'claimed-failure-ko');
+      const card = channelCard('invoices-claimed-kr');
+      await expect.poll(async () => card.innerText(), { timeout: WAIT_MS }).toMatch(/맡았습니다/);
+      await shoot(card, 'claimed-card-ko');
     } finally {
       await language.selectOption('en-US');
     }

@@ -1,90 +1,20 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlayground } from '../../dev/playground/start-playground.js';
+import type { Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
+import { usePlaygroundScreens } from '../harness/playground-screens.js';
 
 /**
  * Issue 39 item 6 as people see them: the help screen and a completion report with its chart, at a
  * desk (1280 px) and on a phone (390×844), in English and Korean. Screenshots go to
  * test-artifacts/screens/.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.resolve('test-artifacts', 'screens');
-const WAIT_MS = 45_000;
-const DESK = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 const MiB = 1024 ** 2;
-
-let playground: Awaited<ReturnType<typeof startPlayground>>;
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH.`);
-  mkdirSync(SHOTS, { recursive: true });
-  playground = await startPlayground({ PORT: '0', STORE_URL: 'memory://', LOG_LEVEL: 'silent' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-    timeout: 30_000,
-  });
-  page = await browser.newPage({ viewport: DESK });
-  page.setDefaultTimeout(WAIT_MS);
-  await page.goto(playground.info.pageUrl);
-  await page.locator('#live-label', { hasText: 'live' }).waitFor();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await playground?.stop();
-});
-
-async function type(text: string): Promise<void> {
-  await page.locator('#composer-input').fill(text);
-  await page.locator('#composer-input').press('Enter');
-}
-
-async function message(text: string | RegExp, timeout = WAIT_MS): Promise<Locator> {
-  const found = page.locator('#messages .message').filter({ hasText: text }).last();
-  await found.waitFor({ timeout });
-  return found;
-}
-
-/** The messages at the desk and on the phone, the first scrolled into view; nothing spills sideways. */
-async function shoot(found: Locator[], name: string): Promise<void> {
-  for (const [size, viewport] of [
-    ['desk', DESK],
-    ['phone', PHONE],
-  ] as const) {
-    await page.setViewportSize(viewport);
-    await found.at(-1)!.scrollIntoViewIfNeeded();
-    await found[0]!.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${size}.png`) });
-    for (const one of found) {
-      const box = await one.boundingBox();
-      if (size === 'phone') expect(box && box.x + box.width <= viewport.width + 1).toBe(true);
-    }
-  }
-  await page.setViewportSize(DESK);
-}
-
-async function actAs(name: string): Promise<void> {
-  await page.locator('.user-button', { hasText: name }).click();
-  await page.locator('.user-button[aria-pressed="true"]', { hasText: name }).waitFor();
-}
+const screen = usePlaygroundScreens();
+const { type, message, actAs, shoot } = screen;
 
 /** A task about 13 s from its end at 64 MiB/s, watched here until its report and chart come. */
 async function finishedReport(name: string, reportText: RegExp): Promise<[Locator, Locator]> {
-  const task = playground.simulators.oms.addTask({
+  const task = screen.playground.simulators.oms.addTask({
     name,
     status: 2,
     progress: 0.6,
@@ -96,6 +26,7 @@ async function finishedReport(name: string, reportText: RegExp): Promise<[Locato
   });
   await type(`/migrate watch hw-sim:${task.id}`);
   // The report and the chart go to the card's thread: open it once the card has replies.
+  const { page } = screen;
   const card = page
     .locator('#messages .message')
     .filter({ hasText: name })
@@ -117,6 +48,13 @@ async function finishedReport(name: string, reportText: RegExp): Promise<[Locato
   return [report, chart];
 }
 
+/** The thread's completion post of the report just shown (the thread is open). */
+async function completionPost(text: string): Promise<Locator> {
+  const post = screen.page.locator('#thread-messages .message').filter({ hasText: text }).last();
+  await post.waitFor({ timeout: 30_000 });
+  return post;
+}
+
 describe('issue 39 help and report at desk and phone width', { timeout: 240_000 }, () => {
   it('the help screen in English: short, with buttons', async () => {
     await type('/migrate help');
@@ -134,9 +72,20 @@ describe('issue 39 help and report at desk and phone width', { timeout: 240_000 
     expect(text).toMatch(/Peak\s+6\d\.\d MiB\/s/);
     expect(text).not.toMatch(/\d{3}\.\d MiB\/s/);
     await shoot([report, chart], 'report-en');
+    // The completion post above it says the same average and peak as the report.
+    const post = await completionPost('q4-photo-backfill completed');
+    const figures = (label: RegExp, from: string) => label.exec(from.replace(/\s+/g, ' '))?.[1];
+    expect(figures(/Peak:? (\d+\.\d MiB\/s)/, await post.innerText())).toBe(
+      figures(/Peak (\d+\.\d MiB\/s)/, text),
+    );
+    expect(figures(/Average[^:\d]*:? (\d+\.\d MiB\/s)/, await post.innerText())).toBe(
+      figures(/Average[^\d]* (\d+\.\d MiB\/s)/, text),
+    );
+    await shoot([post], 'completion-post-en');
   });
 
   it('the help screen and the completion report in Korean', async () => {
+    const { page } = screen;
     const language = page.locator('#language-switch');
     try {
       // The English report's thread is still open; on a phone it would cover the channel.
@@ -154,6 +103,9 @@ describe('issue 39 help and report at desk and phone width', { timeout: 240_000 
       const [report, chart] = await finishedReport('사진-백필', /사진-백필 보고서/);
       expect(await report.innerText()).toMatch(/최고\s+6\d\.\d MiB\/s/);
       await shoot([report, chart], 'report-ko');
+      const post = await completionPost('사진-백필 완료');
+      expect(await post.innerText()).toMatch(/최고 속도: 6\d\.\d MiB\/s/);
+      await shoot([post], 'completion-post-ko');
     } finally {
       await actAs('Dana');
       await type('/migrate settings language en');

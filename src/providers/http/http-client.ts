@@ -189,6 +189,7 @@ export class HttpClient {
   readonly #base: URL;
   readonly #retry: RetryPolicy;
   readonly #transport: Transport;
+  readonly #purpose: CallPurpose;
   /** Bodies the truncation check parsed, kept for `json` while their response lives. */
   readonly #parsed = new WeakMap<HttpResponse, unknown>();
 
@@ -197,6 +198,7 @@ export class HttpClient {
     this.#transport = options.transport ?? poolTransport(options.pools);
     this.#base = new URL(options.baseUrl);
     this.#retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.#purpose = options.purpose ?? 'interactive';
   }
 
   get baseUrl(): URL {
@@ -294,10 +296,7 @@ export class HttpClient {
     };
     await this.#options.authenticate(outgoing, request);
     const started = performance.now();
-    const lanes = this.#options.pools.lanesFor(
-      this.#options.provider,
-      this.#options.purpose ?? 'interactive',
-    );
+    const lanes = this.#options.pools.lanesFor(this.#options.provider, this.#purpose);
     const { status, headers, text } = await (lanes
       ? lanes.run(() => this.#transport(outgoing))
       : this.#transport(outgoing));

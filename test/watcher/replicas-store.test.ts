@@ -1,0 +1,190 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LocalAtomicKv } from '../../src/store/atomic-kv.js';
+import { createStore, type Store } from '../../src/store/create-store.js';
+import { RedisAtomicKv } from '../../src/store/redis-atomic-kv.js';
+import { Leases } from '../../src/watcher/lease.js';
+import type { DeliveryStats } from '../../src/watcher/outbox-settings.js';
+import { PostPacer } from '../../src/watcher/post-pacer.js';
+import { ReplicaRegistry } from '../../src/watcher/replica-registry.js';
+import type { OutboxEntry } from '../../src/watcher/watch-store.js';
+import { DEFAULT_POST_PACE } from '../../src/watcher/watcher-options.js';
+import { TestClock } from '../harness/test-clock.js';
+import { cleanRedis, REDIS_URL, uniquePrefix } from '../harness/watcher-rig.js';
+import { captureLogger } from '../helpers/capture-logger.js';
+
+/**
+ * The replicas' shared state through the store itself (Redis), one cycle at a time: the fast
+ * companion of the process tests in replicas-balance.test.ts.
+ */
+const NAMES = Array.from({ length: 12 }, (_, i) => `conn:*/c${i}`);
+let prefix: string;
+const backends: RedisAtomicKv[] = [];
+
+beforeEach(() => {
+  prefix = uniquePrefix();
+});
+afterEach(async () => {
+  for (const b of backends.splice(0)) await b.close();
+  await cleanRedis(prefix);
+});
+
+async function redis(): Promise<RedisAtomicKv> {
+  const backend = await RedisAtomicKv.connect(REDIS_URL, prefix, captureLogger('fatal').logger);
+  backends.push(backend);
+  return backend;
+}
+
+async function replica(name: string, leaseMs = 10_000): Promise<Leases> {
+  const backend = await redis();
+  return new Leases(backend, name, leaseMs, new TestClock(), new ReplicaRegistry(backend, name, leaseMs));
+}
+
+/** One cycle of `leases`: the plan, then each connection's turn; resolves with those it polls. */
+async function cycle(leases: Leases): Promise<string[]> {
+  await leases.plan(NAMES);
+  const polled: string[] = [];
+  for (const name of NAMES) if (await leases.hold(name)) polled.push(name);
+  return polled;
+}
+
+describe('fair-share leases on Redis', () => {
+  it('a replica that joins gets half the connections within two cycles, none polled twice', async () => {
+    const [a, b] = [await replica('a'), await replica('b')];
+    expect((await cycle(a)).length).toBe(12);
+    const rounds: { a: string[]; b: string[] }[] = [];
+    for (let i = 0; i < 3; i++) rounds.push({ b: await cycle(b), a: await cycle(a) });
+    console.log(
+      `[leases] a/b per cycle after b joined: ${rounds.map((r) => `${r.a.length}/${r.b.length}`).join(', ')}`,
+    );
+    for (const r of rounds) expect(r.a.filter((n) => r.b.includes(n))).toEqual([]);
+    expect(rounds[1]).toMatchObject({ a: { length: 6 }, b: { length: 6 } });
+    expect(rounds[2]).toMatchObject({ a: { length: 6 }, b: { length: 6 } });
+    expect(a.balance).toEqual({ replicas: 2, share: 6 });
+  });
+
+  it('survivors take a dead replica’s connections once its heartbeat and leases lapse', async () => {
+    const leaseMs = 300;
+    const [a, b, c] = [await replica('a', leaseMs), await replica('b', leaseMs), await replica('c', leaseMs)];
+    for (let i = 0; i < 3; i++) for (const r of [a, b, c]) await cycle(r);
+    expect([a.heldCount, b.heldCount, c.heldCount]).toEqual([4, 4, 4]);
+    // c stops (no release): the store's own time lapses its heartbeat and leases, while a and b
+    // go on cycling every 50 ms.
+    const cs = NAMES.filter((n) => !a.holding(n) && !b.holding(n));
+    const stoppedAt = Date.now();
+    let coveredAt: number | undefined;
+    let last: string[][] = [];
+    // One interval: from one cycle's start to the next (slow on a busy machine).
+    let interval = 0;
+    for (let i = 0; i < 40 && (coveredAt === undefined || Date.now() - coveredAt < 200); i++) {
+      const started = Date.now();
+      last = [await cycle(a), await cycle(b)];
+      if (coveredAt === undefined && cs.every((n) => last.flat().includes(n))) coveredAt = Date.now();
+      await sleep(50);
+      interval = Math.max(interval, Date.now() - started);
+    }
+    console.log(
+      `[leases] a dead replica's connections polled again after ${coveredAt! - stoppedAt} ms (lease ${leaseMs} ms, interval ${interval} ms)`,
+    );
+    expect(coveredAt! - stoppedAt).toBeLessThanOrEqual(leaseMs + interval);
+    expect(last.map((p) => p.length)).toEqual([6, 6]);
+    expect(last[0]!.filter((n) => last[1]!.includes(n))).toEqual([]);
+  });
+
+  it('a clean stop hands everything over at the others’ next cycle', async () => {
+    const [a, b] = [await replica('a'), await replica('b')];
+    for (let i = 0; i < 3; i++) for (const r of [a, b]) await cycle(r);
+    await b.releaseAll();
+    expect((await cycle(a)).length).toBe(12);
+  });
+
+  it('one process (the embedded store) keeps the simple path: every connection is its own', async () => {
+    const store: Store = await createStore('memory://', captureLogger('fatal').logger);
+    try {
+      const leases = new Leases(new LocalAtomicKv(store, 'w:'), 'solo', 10_000, new TestClock());
+      expect((await cycle(leases)).length).toBe(12);
+      expect(leases.balance.share).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+const stats = (): DeliveryStats => ({
+  posts: 0,
+  edits: 0,
+  lookups: 0,
+  blindResends: 0,
+  editsDeferred: 0,
+  postsPaced: 0,
+  rateLimited: 0,
+  slackErrors: 0,
+  dropped: 0,
+});
+
+const entry = (n: number): OutboxEntry => ({
+  key: `post-${n}`,
+  type: 'reply',
+  teamId: 'T1',
+  channel: `C${n}`,
+  createdAt: 0,
+  attempts: 0,
+});
+
+describe('Slack back-pressure per workspace on Redis', () => {
+  const settings = { postPace: DEFAULT_POST_PACE, recoveryProbeMs: 30_000 } as never;
+
+  it('a 429 one replica saw holds the others until its Retry-After', async () => {
+    const clock = new TestClock();
+    const [one, two] = [
+      new PostPacer(await redis(), settings, stats(), clock),
+      new PostPacer(await redis(), settings, stats(), clock),
+    ];
+    expect(await two.slot(entry(1))).toBe(true);
+    one.pause('T1', 5_000);
+    await one.settled();
+    expect(await two.slot(entry(2))).toBe(false);
+    expect(two.paused('T1')).toBe(true);
+    clock.advance(5_001);
+    expect(await two.slot(entry(3))).toBe(true);
+  });
+
+  it('after an outage, one probe for the workspace, whichever replica tries', async () => {
+    const clock = new TestClock();
+    const pacers = [
+      new PostPacer(await redis(), settings, stats(), clock),
+      new PostPacer(await redis(), settings, stats(), clock),
+    ];
+    const backedOff = (n: number) => ({
+      ...entry(n),
+      notBefore: clock.now() + 60_000,
+      failedAt: clock.now(),
+    });
+    const tries = [];
+    for (const [i, p] of pacers.entries()) tries.push(p.due(backedOff(i)) && (await p.slot(backedOff(i))));
+    expect(tries.filter(Boolean).length).toBe(1);
+  });
+
+  it('a failure’s reservation of the workspace budget holds the other replicas’ posts', async () => {
+    const clock = new TestClock();
+    const tight = {
+      ...DEFAULT_POST_PACE,
+      perWorkspace: { spanMs: 60_000, slotMs: 2_000, max: 1, failuresMax: 1 },
+    };
+    const pace = { postPace: tight, recoveryProbeMs: 30_000 } as never;
+    const [one, two] = [
+      new PostPacer(await redis(), pace, stats(), clock),
+      new PostPacer(await redis(), pace, stats(), clock),
+    ];
+    expect(await one.slot(entry(1))).toBe(true);
+    // A failure finds the budget spent: the workspace's next slot is reserved for it.
+    expect(await one.slot(entry(2), clock.now(), true)).toBe(false);
+    expect(one.failuresRetryAt()).toBeDefined();
+    await one.settled();
+    clock.advance(60_000);
+    expect(await two.slot(entry(3))).toBe(false);
+    one.failuresOut();
+    await one.settled();
+    expect(await two.slot(entry(4))).toBe(true);
+  });
+});
