@@ -16,6 +16,7 @@ const HEAVY = [
   'test/watcher/replicas-balance.test.ts',
   'test/security/fuzz.test.ts',
   'test/security/view-fuzz.test.ts',
+  'test/security/secret-masking-fuzz.test.ts',
   'test/playground/browser.test.ts',
   'test/playground/*screens*.test.ts',
   'test/layout/production-build.test.ts',
