@@ -10,9 +10,8 @@ const MAX_OBJECTS_SHOWN = 5;
 export function summarizeOms(what: string, request: Record<string, unknown>): CreateSummary {
   const r = request as unknown as OmsCreateTaskRequest | OmsCreateTaskGroupRequest;
   const src = r.src_node;
-  const list = src.list_file ? `list ${joinPath(src.list_file.obs_bucket, src.list_file.list_file_key)}` : '';
   // Table 5-40, cloud_type: "The default value is Aliyun."
-  const source = [src.cloud_type ?? 'Aliyun', src.region, src.bucket ? `· ${src.bucket}` : '', list]
+  const source = [src.cloud_type ?? 'Aliyun', src.region, src.bucket ? `· ${src.bucket}` : '']
     .filter(Boolean)
     .join(' ');
   const details: { label: string; value: string }[] = [];
@@ -21,6 +20,8 @@ export function summarizeOms(what: string, request: Record<string, unknown>): Cr
   };
   // In words, as a change request reads; the raw values are what the form submitted.
   add('What', inWords(r.task_type));
+  // A detail of its own: run into the source it read "src-bucket list my-lists/objects.txt".
+  add('List file', src.list_file && joinPath(src.list_file.obs_bucket, src.list_file.list_file_key));
   add('Overwrite', inWords(r.object_overwrite_mode));
   add('Consistency check', inWords(r.consistency_check));
   add('Storage class', inWords(r.dst_storage_policy));
