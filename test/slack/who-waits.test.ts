@@ -23,6 +23,8 @@ let views: ViewTracker;
 let form: ShownView;
 let cycle: Promise<unknown>;
 let freeTask = '';
+/** The held simulator's request count when the watcher's cycle began. */
+let heldFrom = 0;
 
 /** A file connection on the connect bot's own (free) OMS simulator, with the keys it accepts. */
 function freeConnection() {
@@ -37,6 +39,7 @@ beforeAll(async () => {
     connections: (heldUrl) => [
       omsConnection('hw-a', heldUrl, { team: WATCHING_TEAM }),
       omsConnection('hw-b', heldUrl, { team: WATCHING_TEAM }),
+      omsConnection('hw-c', heldUrl, { team: WATCHING_TEAM }),
       freeConnection(),
     ],
     env: { POLL_INTERVAL_SECONDS: '0' },
@@ -44,7 +47,7 @@ beforeAll(async () => {
   views = new ViewTracker(t.fakeSlack);
   freeTask = c.oms.addTask({ name: 'free-running', status: 2 }).id;
   const watched = t.oms.addTask({ name: 'watched-task', status: 2 }).id;
-  for (const name of ['hw-a', 'hw-b'])
+  for (const name of ['hw-a', 'hw-b', 'hw-c'])
     expect(JSON.stringify(await t.ask(`watch ${name}:${watched}`, { teamId: WATCHING_TEAM }))).toContain(
       'watched-task',
     );
@@ -58,11 +61,11 @@ beforeAll(async () => {
   );
 
   t.oms.faults.configure({ hold: true });
-  const held = t.oms.server.requestCount;
+  heldFrom = t.oms.server.requestCount;
   cycle = t.bot.deps.watcher.runCycle();
-  // One poll per watched connection: both of the provider's lanes are on the wire, held.
+  // One poll per watched connection, three of them: both of the provider's lanes are on the wire, held.
   await t.fakeSlack.waitFor(
-    () => t.oms.server.requestCount - held >= BACKGROUND_REQUESTS_PER_PROVIDER || undefined,
+    () => t.oms.server.requestCount - heldFrom >= BACKGROUND_REQUESTS_PER_PROVIDER || undefined,
     10_000,
   );
 }, 60_000);
@@ -109,5 +112,9 @@ describe('a person never waits for the watcher’s lanes', () => {
     // Well before the held requests' 15 s read timeout would free a lane.
     const done = await run.settled(5_000);
     expect(done).toMatchObject({ status: 'completed', outputs: { name: 'free-running', state: 'running' } });
+  });
+
+  it('kept the watcher to its lanes meanwhile: the third watched connection still waits for one', () => {
+    expect(t.oms.server.requestCount - heldFrom).toBe(BACKGROUND_REQUESTS_PER_PROVIDER);
   });
 });
