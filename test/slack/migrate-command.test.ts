@@ -143,7 +143,7 @@ describe('/migrate over signed HTTP', () => {
   it('refuses to offer delete for a running task and says to pause first', async () => {
     const task = t.oms.addTask({ name: 'busy', status: 2 });
     const answer = await t.ask(`delete ${task.id}`);
-    expect(messageText(answer)).toContain('pause it first');
+    expect(messageText(answer)).toContain('Pause it first');
     expect(buttons(answer).map((b) => b.action_id)).toEqual([
       'resource.pause',
       'resource.watch',
