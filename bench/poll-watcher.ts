@@ -140,7 +140,7 @@ async function subscribeAll(): Promise<{ watches: number; ms: number }> {
 
 async function postCards(concurrency: number, counted: () => void): Promise<void> {
   await forEachLimited(connections, 4, async (connection) => {
-    const provider = registry.provider(connection);
+    const provider = registry.provider(connection, 'background');
     const kind = provider.kinds[0]!;
     const resources: MigrationResource[] = [];
     for (let page = 0; page < 1_000; page++) {
@@ -277,7 +277,7 @@ async function naive(params: { connectionsPerProvider: number; getsPerConnection
   await Promise.all(
     [...byProvider.values()].map((list) =>
       forEachLimited(list, params.connectionsPerProvider, async ([name, items]) => {
-        const provider = naiveRegistry.provider(registry.get(BENCH_TEAM, name));
+        const provider = naiveRegistry.provider(registry.get(BENCH_TEAM, name), 'background');
         await forEachLimited(items, params.getsPerConnection, async (w) => {
           gets++;
           await provider.get(w.kind, w.id).catch(() => {
@@ -306,7 +306,7 @@ async function bareList(params: { follow?: 'watches' | 'subscriptions' } = {}) {
   await Promise.all(
     [...byProvider.values()].map((list) =>
       forEachLimited(list, connectionsPerProvider, async ({ connection, kind, count }) => {
-        const provider = registry.provider(connection);
+        const provider = registry.provider(connection, 'background');
         for (let offset = 0; params.follow === 'subscriptions' || offset < count; offset += pageSize) {
           pages++;
           const { resources, total } = await provider.list({ kind, limit: pageSize, offset });
@@ -336,7 +336,7 @@ async function bareWanted() {
   // A subscription also lists the kinds it found nothing of (OMS sync tasks): pages it needs.
   for (const sub of await watcher.subscriptions.loadAll()) {
     const connection = registry.get(BENCH_TEAM, sub.connection);
-    for (const kind of subscribedKinds(sub, registry.provider(connection).kinds))
+    for (const kind of subscribedKinds(sub, registry.provider(connection, 'background').kinds))
       if (!bareTargets.some((t) => t.connection.name === connection.name && t.kind === kind))
         bareTargets.push({ connection, kind, count: 0 });
   }
