@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import { encodeResourceButton } from '../../src/slack/resource-button.js';
 import { messageButtonBody } from '../harness/interactions.js';
 import { FORM, postSigned } from '../harness/slack-requests.js';
 import { buttons, mrkdwnTexts, omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
@@ -177,5 +178,49 @@ describe('living posts', () => {
     expect(told.body.thread_ts).toBeUndefined();
     expect(String(told.body.text)).toMatch(/Nothing was done: this Resume button was out of date/);
     expect(String(told.body.text)).toMatch(/Resumed by <@U0ALICE01>/);
+  });
+
+  it('shows a deleted task as Deleted on the reply, its card and its completion post', async () => {
+    const task = t.oms.addTask({ name: 'living-done', status: 2, totalSize: 1024 ** 3 });
+    await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
+    t.oms.clock.advance(60_000);
+    const done = await cyclesUntil(
+      () => posted.find((p) => p.key.includes(task.id) && p.key.endsWith(':succeeded')),
+      'the completion',
+    );
+    const card = posted.find((p) => p.key.includes(task.id) && p.key.endsWith(':parent'))!;
+    const value = encodeResourceButton({ connection: 'hw-prod', kind: 'task', id: task.id });
+    const click = await t.click('resource.delete', value, { userId: ALICE, channelId: CHANNEL });
+    const reply = mrkdwnTexts(await click.answer());
+    expect(reply).toContain(':wastebasket: Deleted');
+    expect(reply).not.toContain('Succeeded');
+    await cyclesUntil(
+      () => lastEdit(done.ts) && lastEdit(card.ts),
+      'the completion post and the card edited',
+    );
+    const edit = lastEdit(done.ts)!;
+    expect(mrkdwnTexts(edit)).toMatch(/:wastebasket: Deleted · \*living-done\*/);
+    expect(mrkdwnTexts(edit)).toMatch(/Deleted by <@U0ALICE01>/);
+    expect(mrkdwnTexts(edit)).not.toContain('Succeeded');
+    expect(buttons(edit)).toEqual([]);
+    const cardEdit = mrkdwnTexts(lastEdit(card.ts)!);
+    expect(cardEdit).toContain(':wastebasket: Deleted');
+    expect(cardEdit).not.toContain('Succeeded');
+  });
+
+  it('settles a pause from a private card without a Refresh, and shows no op id', async () => {
+    const task = t.oms.addTask({ name: 'living-pause', status: 2, totalSize: 1024 ** 4 });
+    const value = encodeResourceButton({ connection: 'hw-prod', kind: 'task', id: task.id });
+    const click = await t.click('resource.pause', value, { userId: ALICE });
+    const first = mrkdwnTexts(await click.answer());
+    expect(first).toContain('Pausing… requested by <@U0ALICE01>');
+    expect(first).not.toMatch(/op `/);
+    // The provider finishes pausing; nobody presses Refresh.
+    t.oms.clock.advance(2_000);
+    const settled = await t.answer(click.responseId, 2);
+    expect(settled.replace_original).toBe(true);
+    expect(mrkdwnTexts(settled)).toContain(':double_vertical_bar: Paused');
+    expect(mrkdwnTexts(settled)).not.toContain('Pausing…');
+    expect(mrkdwnTexts(settled)).not.toMatch(/op `/);
   });
 });
