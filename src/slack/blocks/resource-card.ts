@@ -1,4 +1,5 @@
 import type { ActionsBlock, Button, ConfirmationDialog, KnownBlock, SectionBlock } from '@slack/types';
+import { REQUIRED_ROLE, type Role } from '../../access/roles.js';
 import type { MigrationResource, NormalizedState, ResourceKind } from '../../domain/migration-resource.js';
 import { ENGLISH, type MessageKey, type Translator } from '../../i18n/translator.js';
 import type { ResourceAction } from '../../providers/types.js';
@@ -26,10 +27,14 @@ export function actionLabel(
   return action === 'resume' && state === 'queued' ? tr.t('action.start') : tr.t(`action.${action}`);
 }
 
-/** Actions that destroy something or stop work get a confirm dialog with `style: danger`. */
-const CONFIRMS: Partial<Record<ResourceAction, { verb: MessageKey; text: MessageKey }>> = {
-  delete: { verb: 'confirm.delete.verb', text: 'confirm.delete.text' },
-  cancel: { verb: 'confirm.cancel.verb', text: 'confirm.cancel.text' },
+/**
+ * Actions that destroy something or stop work get a confirm dialog with `style: danger`. A card in
+ * a channel is the same for everyone, so the dialog of an action only admins may take says so
+ * before anyone confirms it (an operator was refused only after confirming).
+ */
+const CONFIRMS: Partial<Record<ResourceAction, { verb: MessageKey; text: MessageKey; needs?: Role }>> = {
+  delete: { verb: 'confirm.delete.verb', text: 'confirm.delete.text', needs: REQUIRED_ROLE.delete },
+  cancel: { verb: 'confirm.cancel.verb', text: 'confirm.cancel.text', needs: REQUIRED_ROLE.delete },
   pause: { verb: 'confirm.pause.verb', text: 'confirm.pause.text' },
 };
 
@@ -60,7 +65,14 @@ export function confirmFor(
       type: 'plain_text',
       text: truncate(tr.t('confirm.title', { verb, kind: kindWords(kind, tr) }), 100),
     },
-    text: { type: 'plain_text', text: truncate(tr.t(confirm.text, { name }), 300) },
+    text: {
+      type: 'plain_text',
+      text: truncate(
+        tr.t(confirm.text, { name }) +
+          (confirm.needs ? tr.t('confirm.needsRole', { role: confirm.needs }) : ''),
+        300,
+      ),
+    },
     confirm: { type: 'plain_text', text: truncate(verb, 30) },
     deny: { type: 'plain_text', text: tr.t('confirm.deny') },
     style: action === 'pause' ? 'primary' : 'danger',
