@@ -31,6 +31,7 @@ async function failedCreate(behave: 'hang-up' | 504 | 429 | 400 | 'refused'): Pr
   if (behave === 'refused') await new Promise((resolve) => server.close(resolve));
   const http = new HttpClient({
     provider: 'huawei-oms',
+    purpose: 'interactive',
     baseUrl: `http://127.0.0.1:${port}`,
     pools,
     logger,

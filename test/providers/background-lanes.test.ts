@@ -97,11 +97,12 @@ describe('background lanes: the watcher’s requests to one provider on the wire
     await pools.close();
   });
 
-  it('never makes a client whose purpose nobody said wait for those lanes', async () => {
+  it('never makes a client whose purpose is undefined wait for those lanes', async () => {
     reset();
     const pools = new PoolRegistry(undefined, undefined, { backgroundRequestsPerProvider: 1 });
     const unsaid = new HttpClient({
       provider: 'huawei-oms',
+      purpose: undefined,
       baseUrl,
       pools,
       logger: captureLogger('fatal').logger,

@@ -77,8 +77,11 @@ export interface HttpClientOptions {
   retry?: RetryPolicy;
   /** How bytes move; defaults to the pooled undici transport. Fixture tests pass `fetchTransport`. */
   transport?: Transport;
-  /** Who waits for this client's calls; unsaid is `interactive`, so forgetting never queues a person. */
-  purpose?: CallPurpose;
+  /**
+   * Who waits for this client's calls: a provider hands on its `ProviderDeps.purpose` (a required
+   * key, so a new provider cannot drop it). Undefined is `interactive`: it never queues a person.
+   */
+  purpose: CallPurpose | undefined;
 }
 
 export type Transport = (request: OutgoingRequest) => Promise<HttpResponse>;
