@@ -53,21 +53,38 @@ export class MemoryHolds implements SlackHolds {
 export class StoreHolds implements SlackHolds {
   readonly shared = true;
   readonly #backend: AtomicKv;
+  /**
+   * Team → the record as last read or written here: a change starts from it (one round trip, not
+   * two), so a pause reaches the other replicas as soon as it can; a stale one just costs a read.
+   */
+  readonly #raw = new Map<string, string>();
 
   constructor(backend: AtomicKv) {
     this.#backend = backend;
   }
 
   async read(teamId: string): Promise<TeamHold> {
-    return parse(await this.#backend.get(holdKey(teamId)));
+    const raw = await this.#backend.get(holdKey(teamId));
+    this.#remember(teamId, raw);
+    return parse(raw);
   }
 
   async change(teamId: string, fn: (hold: TeamHold) => TeamHold | typeof SKIP): Promise<TeamHold> {
-    const written = await this.#backend.update(holdKey(teamId), (raw) => {
-      const next = fn(parse(raw));
-      return next === SKIP ? SKIP : JSON.stringify(next);
-    });
+    const written = await this.#backend.update(
+      holdKey(teamId),
+      (raw) => {
+        const next = fn(parse(raw));
+        return next === SKIP ? SKIP : JSON.stringify(next);
+      },
+      this.#raw.get(teamId),
+    );
+    this.#remember(teamId, written);
     return parse(written);
+  }
+
+  #remember(teamId: string, raw: string | undefined): void {
+    if (raw === undefined) this.#raw.delete(teamId);
+    else this.#raw.set(teamId, raw);
   }
 }
 
