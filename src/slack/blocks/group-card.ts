@@ -36,12 +36,13 @@ export function groupTallyBlocks(
   const counts = ORDER.filter((s) => (tally.counts[s] ?? 0) > 0).map(
     (s) => `${tr.count(tally.counts[s] ?? 0)} ${stateWords(s, tr).toLowerCase()}`,
   );
-  const head = `*Tasks: ${tr.count(tally.tasks)}${tally.partial ? '+' : ''}*${counts.length > 0 ? ` · ${counts.join(' · ')}` : ''}`;
+  const tasks = tr.t('group.tasks', { n: `${tr.count(tally.tasks)}${tally.partial ? '+' : ''}` });
+  const head = `*${tasks}*${counts.length > 0 ? ` · ${counts.join(' · ')}` : ''}`;
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: truncate(head, 3000) } }];
   if (tally.failedCount === 0) return blocks;
   const lines = tally.failed.map((t) => failedTaskLine(group.connection, t));
   const more = tally.failedCount - tally.failed.length;
-  if (more > 0) lines.push(`…and ${tr.count(more)} more failed.`);
+  if (more > 0) lines.push(tr.t('group.moreFailed', { n: tr.count(more) }));
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } });
   if (more > 0)
     blocks.push({
@@ -51,7 +52,7 @@ export function groupTallyBlocks(
         {
           type: 'button',
           action_id: 'group.failed',
-          text: { type: 'plain_text', text: `List all ${tally.failedCount} failed` },
+          text: { type: 'plain_text', text: tr.t('group.listAll', { n: tr.count(tally.failedCount) }) },
           value: encodeResourceButton({ connection: group.connection, kind: 'task-group', id: group.id }),
         },
       ],
@@ -62,21 +63,32 @@ export function groupTallyBlocks(
 const LISTED = 40;
 
 /** The failed tasks of a group, one line each with its code, bounded for Slack. */
-export function renderGroupFailures(found: {
-  group: MigrationResource;
-  failed: MigrationResource[];
-  more: boolean;
-}): { text: string; blocks: KnownBlock[] } {
+export function renderGroupFailures(
+  found: {
+    group: MigrationResource;
+    failed: MigrationResource[];
+    more: boolean;
+  },
+  tr: Translator = ENGLISH,
+): { text: string; blocks: KnownBlock[] } {
   const { group, failed } = found;
-  const title = `*${escapeMrkdwn(truncate(group.name, 120))}* ${code(`${group.connection}:${group.id}`)}: ${failed.length}${found.more ? '+' : ''} failed task${failed.length === 1 ? '' : 's'}`;
-  if (failed.length === 0) return { text: `${title}. None has failed now.`, blocks: [] };
+  const title = tr.t('group.failures.title', {
+    name: escapeMrkdwn(truncate(group.name, 120)),
+    ref: code(`${group.connection}:${group.id}`),
+    n: failed.length,
+    count: `${tr.count(failed.length)}${found.more ? '+' : ''}`,
+  });
+  if (failed.length === 0) return { text: tr.t('group.failures.none', { title }), blocks: [] };
   const lines = failed
     .slice(0, LISTED)
     .map((t) => failedTaskLine(t.connection, { id: t.id, name: t.name, code: t.lastError?.code }));
   const rest = failed.length - LISTED;
   if (rest > 0 || found.more)
     lines.push(
-      `…and ${rest > 0 ? rest : 'more'}: \`/migrate list ${group.connection} failed tasks\` lists them page by page.`,
+      tr.t('group.failures.rest', {
+        n: rest > 0 ? tr.count(rest) : 'more',
+        command: code(`/migrate list ${group.connection} failed tasks`),
+      }),
     );
   return {
     text: title,

@@ -8,6 +8,10 @@ import { decodeResourceButton } from '../../resource-button.js';
 export function groupFailuresButton(deps: AppDeps) {
   return buttonHandler(deps, async (ctx, args) => {
     const target = decodeResourceButton(args.action.value);
-    await ctx.reply({ ...renderGroupFailures(await listGroupFailures(ctx, target)), replaceOriginal: false });
+    const tr = await ctx.translator('person');
+    await ctx.reply({
+      ...renderGroupFailures(await listGroupFailures(ctx, target), tr),
+      replaceOriginal: false,
+    });
   });
 }
