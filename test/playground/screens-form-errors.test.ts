@@ -40,9 +40,13 @@ describe('create form errors at desk and phone width', { timeout: 150_000 }, () 
           modal.locator(`[data-block-id="${blockId}"] .input-error`, { hasText: text });
         await error('title', titleError).waitFor();
         await error('dst_bucket', bucketError).waitFor();
-        if (tag === 'ko')
+        if (tag === 'ko') {
           for (const text of await modal.locator('.input-error').allInnerTexts())
             expect(text).not.toMatch(/\b(must|may|only|required|bucket names)\b/);
+          // Slack's client marks optional inputs in its own language; the playground does too.
+          expect(await modal.innerText()).toContain('(선택 사항)');
+          expect(await modal.innerText()).not.toContain('(optional)');
+        }
         await shoot(modal, `create-form-errors-${tag}`);
         await modal.locator('.modal-cancel').click();
         await modal.waitFor({ state: 'detached' });

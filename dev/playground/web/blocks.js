@@ -4,7 +4,7 @@
 import { image, plain, unsupported } from './block-parts.js';
 import { el } from './dom.js';
 import { renderElement } from './elements.js';
-import { renderMrkdwn, renderPlainText, renderText } from './mrkdwn.js';
+import { optionalWord, renderMrkdwn, renderPlainText, renderText } from './mrkdwn.js';
 
 /**
  * ctx: {
@@ -82,7 +82,7 @@ const BLOCKS = {
     const node = el('div');
     node.dataset.required = String(block.optional !== true);
     const label = el('label', 'input-label', plain(block.label));
-    if (block.optional) label.append(el('span', 'input-optional', ' (optional)'));
+    if (block.optional) label.append(el('span', 'input-optional', ` ${optionalWord()}`));
     node.append(label);
     const dispatch = block.dispatch_action === true;
     node.append(renderElement(block.element, blockId, ctx, dispatch ? 'input-dispatch' : 'input'));

@@ -4,6 +4,7 @@
 /** A few common shortcodes; any other `:name:` stays as typed, as on a Slack without that emoji. */
 const EMOJI = {
   white_check_mark: '✅',
+  bar_chart: '📊',
   heavy_check_mark: '✔️',
   x: '❌',
   warning: '⚠️',
@@ -78,6 +79,7 @@ const EMOJI = {
  */
 const FALLBACK = {
   white_check_mark: ['✔', 'green', true],
+  bar_chart: ['▥', 'blue', true],
   heavy_check_mark: ['✔', 'dark'],
   x: ['✖', 'red'],
   warning: ['⚠', 'amber'],
@@ -415,6 +417,12 @@ const DAY_MS = 86_400_000;
 let readerLocale;
 export function setReaderLocale(locale) {
   readerLocale = locale || undefined;
+}
+
+/** What Slack's own client writes beside an optional input, in the reader's language. */
+export function optionalWord() {
+  const language = (readerLocale ?? 'en').slice(0, 2);
+  return { ko: '(선택 사항)', zh: '(可选)' }[language] ?? '(optional)';
 }
 
 function dateToken(name, date) {
