@@ -104,12 +104,18 @@ export class Leases {
       return false;
     }
     if (this.#room <= 0) return false;
-    // Counted before the await: connections polled side by side do not all take the last place.
+    // Counted once taken, not before: connections polled side by side whose leases another
+    // replica keeps must not use up the room while free ones are refused (a joiner would starve).
+    if (!(await this.#acquire(name))) return false;
+    if (this.#room <= 0) {
+      // Others of this cycle took the last places meanwhile: this one goes back at once, unpolled.
+      this.#held.delete(name);
+      await this.#attempt(this.#backend.releaseLease(`lease:${name}`, this.#holder));
+      return false;
+    }
     this.#room--;
-    const ok = await this.#acquire(name);
-    if (ok) keep.add(name);
-    else this.#room++;
-    return ok;
+    keep.add(name);
+    return true;
   }
 
   /** On a clean stop, hands the work over at once instead of after the lease period. */

@@ -40,9 +40,16 @@ async function replica(name: string, leaseMs = 10_000): Promise<Leases> {
   return new Leases(backend, name, leaseMs, new TestClock(), new ReplicaRegistry(backend, name, leaseMs));
 }
 
-/** One cycle of `leases`: the plan, then each connection's turn; resolves with those it polls. */
-async function cycle(leases: Leases): Promise<string[]> {
+/**
+ * One cycle of `leases`: the plan, then each connection's turn, one after another or (`side by
+ * side`, as a cycle polls several connections at once) all together; resolves with those it polls.
+ */
+async function cycle(leases: Leases, sideBySide = false): Promise<string[]> {
   await leases.plan(NAMES);
+  if (sideBySide) {
+    const held = await Promise.all(NAMES.map((name) => leases.hold(name)));
+    return NAMES.filter((_, i) => held[i]);
+  }
   const polled: string[] = [];
   for (const name of NAMES) if (await leases.hold(name)) polled.push(name);
   return polled;
@@ -61,6 +68,21 @@ describe('fair-share leases on Redis', () => {
     expect(rounds[1]).toMatchObject({ a: { length: 6 }, b: { length: 6 } });
     expect(rounds[2]).toMatchObject({ a: { length: 6 }, b: { length: 6 } });
     expect(a.balance).toEqual({ replicas: 2, share: 6 });
+  });
+
+  it('a joiner polling its connections side by side is not starved by the leases others keep', async () => {
+    const [a, b] = [await replica('a'), await replica('b')];
+    expect((await cycle(a, true)).length).toBe(12);
+    const rounds: { a: number; b: number }[] = [];
+    for (let i = 0; i < 3; i++)
+      rounds.push({ b: (await cycle(b, true)).length, a: (await cycle(a, true)).length });
+    console.log(
+      `[leases] side by side, a/b per cycle after b joined: ${rounds.map((r) => `${r.a}/${r.b}`).join(', ')}`,
+    );
+    expect(rounds.slice(1)).toEqual([
+      { a: 6, b: 6 },
+      { a: 6, b: 6 },
+    ]);
   });
 
   it('survivors take a dead replica’s connections once its heartbeat and leases lapse', async () => {
