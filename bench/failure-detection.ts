@@ -78,6 +78,7 @@ export class DetectionTracker {
 
 interface DetectionRow {
   store: string;
+  build?: string;
   follow: string;
   watches: number;
   busy: { slack429: number };
@@ -121,7 +122,7 @@ export function detectionSection(rows: readonly DetectionRow[]): string[] {
       const d = r.detection!;
       const l = d.latency;
       const sec = (ms: number) => (Number.isNaN(ms) ? '–' : (ms / 1000).toFixed(1));
-      return `| ${r.follow === 'subscriptions' ? `${r.store}, subscriptions` : r.store} | ${r.watches.toLocaleString('en-US')} | ${d.expected} | ${d.posted} | ${sec(l.p50)} / ${sec(l.p95)} / ${sec(l.p99)} / ${sec(l.max)} | ${d.posts} (${d.listings}) | ${r.busy.slack429 + r.catchUp.slack429} |`;
+      return `| ${r.follow === 'subscriptions' ? `${r.store}, subscriptions` : r.store}${r.build ? `, **${r.build}**` : ''} | ${r.watches.toLocaleString('en-US')} | ${d.expected} | ${d.posted} | ${sec(l.p50)} / ${sec(l.p95)} / ${sec(l.p99)} / ${sec(l.max)} | ${d.posts} (${d.listings}) | ${r.busy.slack429 + r.catchUp.slack429} |`;
     }),
     '',
   ];

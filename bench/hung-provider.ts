@@ -44,6 +44,8 @@ export interface HungCondition {
 }
 
 export interface HungProviderResult extends HungProviderOptions {
+  /** The build measured (`--compare`'s label); absent: this build. */
+  build?: string;
   noHang: HungCondition;
   hang: HungCondition;
   /** Hang ÷ no hang, other workspaces' p99. */
@@ -58,8 +60,13 @@ interface RecordedPost {
   body: Record<string, unknown>;
 }
 
-export async function runHungProvider(options: HungProviderOptions): Promise<HungProviderResult> {
-  const bot = await startBotProcess({ name: 'migrate-bot (this build)', role: 'bot' }, 0, {
+/** `build`: another build's bot (`--compare`: its compiled `bench/bot-process.js`) and its label. */
+export async function runHungProvider(
+  options: HungProviderOptions,
+  build?: { script: string; label: string },
+): Promise<HungProviderResult> {
+  const name = build ? `migrate-bot, ${build.label}` : 'migrate-bot (this build)';
+  const bot = await startBotProcess({ name, role: 'bot', script: build?.script }, 0, {
     hungProvider: true,
     // Every process on both CPUs, not placed as the ack benchmark is: the answers go through the
     // simulators and the fake Slack, which placed would run at the lowest priority beside the load
@@ -104,6 +111,7 @@ export async function runHungProvider(options: HungProviderOptions): Promise<Hun
   const hang = condition(samples.hang);
   return {
     ...options,
+    ...(build ? { build: build.label } : {}),
     noHang,
     hang,
     ackP99Ratio: ratio(hang.ack.p99, noHang.ack.p99),
@@ -228,7 +236,7 @@ export function hungProviderSection(result: HungProviderResult): string[] {
     `| ${name} | ${ms(c.ack)} | ${spread(c.roundAckP99s)} | ${ms(c.reply)} | ${spread(c.roundReplyP99s)} | ${c.interims} of ${c.sent} | ${c.answered} of ${c.sent} |`;
   const warmUp = result.warmUpRounds ? ` after ${result.warmUpRounds} unmeasured rounds of each` : '';
   return [
-    '## Other workspaces while one provider hangs',
+    `## Other workspaces while one provider hangs${result.build ? `: ${result.build}` : ''}`,
     '',
     `Each round: ${result.hungBurst} simultaneous \`/migrate status\` from one workspace to its connection \`hw-hung\` (acked first), then ${result.others} simultaneous \`/migrate status\` from ${result.workspaces} other workspaces to a healthy connection, timed from sending to the ack and to the answer on the response_url. In the **hang** rounds the simulator behind \`hw-hung\` answers nothing until every other answer is in and every \`hw-hung\` command has said "not answering yet" (the first-answer budget, 2.5 s); in the **no hang** rounds it answers at once. ${result.rounds} rounds of each in one bot process${warmUp}, taking turns (the first one changing every round), each round once every process is idle again. Every process on both CPUs. The last two columns count the \`hw-hung\` commands whose first post was "not answering yet" and those answered in the end.`,
     '',

@@ -30,6 +30,8 @@ export interface CycleFigures {
 
 export interface PollScaleRow {
   store: 'memory' | 'redis' | 'sqlite';
+  /** The build whose watcher ran (`--compare`'s label); absent: this build. */
+  build?: string;
   /** How the resources are followed: a watch each, or one subscription per connection. */
   follow: 'watches' | 'subscriptions';
   /** Idle cycle: provider requests that were list pages (subscriptions need no `get`). */
@@ -88,6 +90,9 @@ export interface PollScaleOptions {
   log?: (line: string) => void;
   /** Stop after the idle cycles (no busy step, catch-up or naive poller): a quick look at the idle cycle. */
   idleOnly?: boolean;
+  /** Another build's watcher process (`--compare`: its compiled `bench/poll-watcher.js`) and its label. */
+  watcherScript?: string;
+  build?: string;
 }
 
 /** What an `idleOnly` run measures. */

@@ -87,7 +87,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
     const info = await world.call<WorldInfo>('start', spec, 600_000);
     // BENCH_CPU_PROF_DIR=dir writes a CPU profile of the watcher process there (docs/performance.md).
     const profile = process.env.BENCH_CPU_PROF_DIR;
-    watcher = await startRpc('poll-watcher.js', {
+    watcher = await startRpc(options.watcherScript ?? 'poll-watcher.js', {
       execArgv: [
         ...(options.watcherFlags ?? productionNodeFlags()),
         '--expose-gc',
@@ -108,7 +108,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
       3_600_000,
     );
     log(
-      `  ${options.store} ${watches}: ${setup.watches} ${follow === 'subscriptions' ? `watches found through ${connectionCount} subscriptions` : 'watches set up'} in ${(setup.ms / 1000).toFixed(1)} s`,
+      `  ${options.store} ${watches}${options.build ? ` (${options.build})` : ''}: ${setup.watches} ${follow === 'subscriptions' ? `watches found through ${connectionCount} subscriptions` : 'watches set up'} in ${(setup.ms / 1000).toFixed(1)} s`,
     );
     if (setup.watches !== watches) throw new Error(`expected ${watches} watches, got ${setup.watches}`);
     await world.call('latency', { ms: rttMs });
@@ -249,6 +249,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
     const { report: _busyReport, ...busyFigures } = busy;
     return {
       store: options.store,
+      ...(options.build ? { build: options.build } : {}),
       follow,
       listPages: idle.report.pages,
       watches,

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type AckLatencyResult, type AckRow, type AckTarget, runAckLatency } from './ack-latency.js';
+import { compareBuildOf, compareFigures, pollTurns, targetTable } from './compare.js';
 import { cpuPlacement } from './cpu-placement.js';
 import { runDetection } from './detect.js';
 import { detectionSection } from './failure-detection.js';
@@ -43,7 +44,7 @@ function git(...args: string[]): string {
 async function main(): Promise<void> {
   const smoke = process.argv.includes('--smoke');
   const only = arg('only');
-  const compare = arg('compare');
+  const compare = compareBuildOf(arg('compare'), arg('compare-label'));
   const outDir = path.resolve(arg('out') ?? (smoke ? 'test-artifacts/bench' : 'bench/results'));
   if (process.argv.includes('--render-only')) {
     // Re-renders report.md (targets, gaps) from report.json, without measuring again.
@@ -79,13 +80,7 @@ async function main(): Promise<void> {
     const targets: AckTarget[] = [
       { name: 'migrate-bot (this build)', role: 'bot' },
       ...(compare
-        ? [
-            {
-              name: `migrate-bot, ${arg('compare-label') ?? compare}`,
-              role: 'bot' as const,
-              script: path.resolve(compare, 'bench', 'bot-process.js'),
-            },
-          ]
+        ? [{ name: `migrate-bot, ${compare.label}`, role: 'bot' as const, script: compare.botScript }]
         : []),
       { name: 'floor: Bolt alone (listeners only ack)', role: 'bare-bolt' },
       { name: 'floor: Node HTTP + signature check, no Bolt', role: 'raw-http' },
@@ -107,12 +102,14 @@ async function main(): Promise<void> {
   }
 
   let hung: HungProviderResult | undefined;
+  let hungCompare: HungProviderResult | undefined;
   if (only === undefined || only === 'hung') {
-    hung = await runHungProvider(
-      smoke
-        ? { hungBurst: 40, others: 50, workspaces: 3, rounds: 3, warmUpRounds: 1 }
-        : { hungBurst: 100, others: 100, workspaces: 5, rounds: 60, warmUpRounds: 3 },
-    );
+    const hungOptions = smoke
+      ? { hungBurst: 40, others: 50, workspaces: 3, rounds: 3, warmUpRounds: 1 }
+      : { hungBurst: 100, others: 100, workspaces: 5, rounds: 60, warmUpRounds: 3 };
+    hung = await runHungProvider(hungOptions);
+    if (compare)
+      hungCompare = await runHungProvider(hungOptions, { script: compare.botScript, label: compare.label });
     console.log('bench: hung provider done');
   }
 
@@ -122,16 +119,21 @@ async function main(): Promise<void> {
     if (only === 'detect') poll.push(...(await runDetection(arg('watches'), log)));
     else if (only === 'subscriptions') poll.push(...(await runSubscriptions(smoke ? 1000 : 10_000, log)));
     else if (smoke)
-      poll.push(...(await runPollScale({ sizes: [1000], store: 'memory', idleCycles: 2, log })));
+      poll.push(...(await pollTurns({ sizes: [1000], store: 'memory', idleCycles: 2, log }, compare)));
     else {
       // 50,000 in memory too (issue #15 judges 10,000 and 50,000 on both stores); the naive poller
       // only up to 10,000, where its ratio is judged (at 50,000 it adds minutes and no verdict).
       poll.push(
-        ...(await runPollScale({ sizes: [1000, 10_000, 50_000], store: 'memory', naiveUpTo: 10_000, log })),
+        ...(await pollTurns(
+          { sizes: [1000, 10_000, 50_000], store: 'memory', naiveUpTo: 10_000, log },
+          compare,
+        )),
       );
-      poll.push(...(await runPollScale({ sizes: [1000, 10_000, 50_000], store: 'redis', log })));
+      poll.push(...(await pollTurns({ sizes: [1000, 10_000, 50_000], store: 'redis', log }, compare)));
       // The embedded store the bot runs on by default (one replica); memory:// is for tests.
-      poll.push(...(await runPollScale({ sizes: [10_000, 50_000], store: 'sqlite', naiveUpTo: 0, log })));
+      poll.push(
+        ...(await pollTurns({ sizes: [10_000, 50_000], store: 'sqlite', naiveUpTo: 0, log }, compare)),
+      );
       poll.push(...(await runSubscriptions(10_000, log)));
     }
   }
@@ -149,10 +151,12 @@ async function main(): Promise<void> {
     store = await runStoreWrites({
       watches: smoke ? 1000 : 10_000,
       log: (line) => console.log(`bench: ${line}`),
+      compare,
     });
   }
 
   const { targets, checks } = evaluate(ack, poll, hung, store, ackShared, replica[0]);
+  const compared = compareFigures(compare, ack, poll, hungCompare, store, ackShared);
   const report = {
     date: new Date(started).toISOString(),
     seconds: Math.round((Date.now() - started) / 1000),
@@ -160,9 +164,13 @@ async function main(): Promise<void> {
     machine: { ...machine, loadAverageAtEnd: os.loadavg().map((n) => Math.round(n * 100) / 100) },
     targets,
     checks,
+    compare: compare
+      ? { label: compare.label, dir: compare.dir, targets: [...compared.values()] }
+      : undefined,
     ack,
     ackShared,
     hung,
+    hungCompare,
     poll,
     store,
     replica,
@@ -174,17 +182,6 @@ async function main(): Promise<void> {
   console.log(md);
   console.log(`bench: wrote ${path.relative(process.cwd(), outDir)}/report.{md,json} in ${report.seconds} s`);
   process.exit(0);
-}
-
-function targetTable(rows: Target[]): string[] {
-  return [
-    '| measure | target | figure | met |',
-    '|---|---|---|---|',
-    ...rows.map(
-      (t) => `| ${t.what} | ${t.target} | ${t.figure} | ${t.met === null ? '–' : t.met ? 'yes' : '**no**'} |`,
-    ),
-    '',
-  ];
 }
 
 const ms = (s: LatencySummary | undefined) => (s ? `${s.p50} / ${s.p95} / ${s.p99} / ${s.max}` : '–');
@@ -202,7 +199,11 @@ function renderMarkdown(report: {
   poll: PollScaleRow[];
   store?: StoreWritesRow[];
   replica?: ReplicaResult[];
+  compare?: { label: string; dir: string; targets: Target[] };
+  hungCompare?: HungProviderResult;
 }): string {
+  const other = new Map((report.compare?.targets ?? []).map((t) => [t.what, t]));
+  const label = report.compare?.label;
   const m = report.machine;
   const lines = [
     '# migrate-bot benchmarks',
@@ -215,7 +216,13 @@ function renderMarkdown(report: {
     '',
     "Issue #15's targets. Ratios are to floors measured in this same run (the bare Node HTTP server with the signature check, the physical poll floor and the bare clients' list pages, the run without the hang), so a busier machine moves both sides.",
     '',
-    ...targetTable(report.targets),
+    ...(label
+      ? [
+          `Beside each row, the same measure of **${label}** (\`--compare\`), run by this harness in the same run, its processes taking turns with this build's (bench/compare.ts says what is compared and what cannot be).`,
+          '',
+        ]
+      : []),
+    ...targetTable(report.targets, other, label),
     'Targets not met are explained, with a plan, under [Gaps and plans](#gaps-and-plans).',
     '',
     ...(report.checks && report.checks.length > 0
@@ -224,12 +231,13 @@ function renderMarkdown(report: {
           '',
           'Goals of earlier issues the bench still measures.',
           '',
-          ...targetTable(report.checks),
+          ...targetTable(report.checks, other, label),
         ]
       : []),
   ];
   if (report.ack) lines.push(...ackSection(report.ack, report.ackShared));
   if (report.hung) lines.push(...hungProviderSection(report.hung));
+  if (report.hungCompare) lines.push(...hungProviderSection(report.hungCompare));
   if (report.poll.length > 0) lines.push(...pollSection(report.poll), ...detectionSection(report.poll));
   if (report.store) lines.push(...storeWritesSection(report.store));
   lines.push(...replicaSection(report.replica ?? []));
@@ -288,7 +296,8 @@ function pollSection(rows: PollScaleRow[]): string[] {
     ...rows.map((r) =>
       [
         '',
-        r.follow === 'subscriptions' ? `${r.store}, ${r.connections} subscriptions` : r.store,
+        (r.follow === 'subscriptions' ? `${r.store}, ${r.connections} subscriptions` : r.store) +
+          (r.build ? `, **${r.build}**` : ''),
         n(r.watches),
         (r.setupMs / 1000).toFixed(1),
         n(r.idle.ms),

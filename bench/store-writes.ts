@@ -5,6 +5,7 @@ import { createLogger } from '../src/logger.js';
 import { type AtomicKv, LocalAtomicKv, SKIP } from '../src/store/atomic-kv.js';
 import { createStore } from '../src/store/create-store.js';
 import { type WatchRecord, WatchStore, watchKey } from '../src/watcher/watch-store.js';
+import { startRpc } from './rpc.js';
 
 /**
  * Issue #15: "adding 10,000 watches on the embedded store ≤ 3 s (one record per watch, no
@@ -19,6 +20,11 @@ export type StoreWritesIndex = 'one row per watch (this build)' | '64 lists (pre
 
 export interface StoreWritesRow {
   store: 'sqlite' | 'memory';
+  /**
+   * `--compare`: the build whose store and index wrote, each in a process of its own (this build's
+   * label is "this build"); absent: the in-process rows above.
+   */
+  build?: string;
   index: StoreWritesIndex;
   watches: number;
   ms: number;
@@ -43,7 +49,7 @@ class SixtyFourListIndex extends LocalAtomicKv {
   }
 }
 
-function record(i: number): { key: string; record: WatchRecord } {
+export function record(i: number): { key: string; record: WatchRecord } {
   const watch = {
     teamId: `T0TEAM${i % 10}`,
     channelId: `C0CHAN${i % 100}`,
@@ -96,7 +102,12 @@ async function addWatches(backend: AtomicKv, n: number): Promise<number> {
   return performance.now() - started;
 }
 
-export async function runStoreWrites(options: { watches: number; log: (line: string) => void }) {
+export async function runStoreWrites(options: {
+  watches: number;
+  log: (line: string) => void;
+  /** Another build's compiled tree and label (`--compare`). */
+  compare?: { dir: string; label: string };
+}) {
   const logger = createLogger({ level: 'silent' });
   const rows: StoreWritesRow[] = [];
   const dir = mkdtempSync(path.join(tmpdir(), 'mb-bench-store-'));
@@ -119,6 +130,38 @@ export async function runStoreWrites(options: { watches: number; log: (line: str
         options.log(`store writes: ${kind}, ${index}: ${options.watches} watches in ${Math.round(ms)} ms`);
       }
     }
+    // --compare: this build and the other take turns, each in a process of its own.
+    if (options.compare)
+      for (const kind of ['sqlite', 'memory'] as const)
+        for (const build of [undefined, options.compare]) {
+          const child = await startRpc('store-writes-build.js');
+          try {
+            const file = path.join(dir, `${rows.length}.sqlite`);
+            const records = Array.from({ length: options.watches }, (_, i) => record(i));
+            const { ms } = await child.call<{ ms: number }>(
+              'measure',
+              {
+                buildDir: build?.dir,
+                url: kind === 'sqlite' ? `sqlite://${file}` : 'memory://',
+                watches: options.watches,
+                records,
+              },
+              600_000,
+            );
+            const label = build?.label ?? 'this build';
+            rows.push({
+              store: kind,
+              index: THIS_BUILD,
+              build: label,
+              watches: options.watches,
+              ms: Math.round(ms),
+              perWatchMs: Math.round((ms / options.watches) * 1000) / 1000,
+            });
+            options.log(`store writes: ${kind}, ${label} (own process): ${Math.round(ms)} ms`);
+          } finally {
+            await child.stop();
+          }
+        }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -126,7 +169,8 @@ export async function runStoreWrites(options: { watches: number; log: (line: str
 }
 
 export function storeWritesSection(rows: StoreWritesRow[]): string[] {
-  const base = (r: StoreWritesRow) => rows.find((o) => o.store === r.store && o.index === PREVIOUS_BUILD)?.ms;
+  const base = (r: StoreWritesRow) =>
+    r.build ? undefined : rows.find((o) => o.store === r.store && o.index === PREVIOUS_BUILD)?.ms;
   return [
     '## Adding watches to the embedded store',
     '',
@@ -136,7 +180,7 @@ export function storeWritesSection(rows: StoreWritesRow[]): string[] {
     '|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.store} | ${r.index} | ${r.watches.toLocaleString('en-US')} | ${r.ms.toLocaleString('en-US')} | ${r.perWatchMs} | ${r.index === THIS_BUILD && base(r) ? `${Math.round((base(r)! / r.ms) * 10) / 10}×` : '–'} |`,
+        `| ${r.store} | ${r.build ? `${r.build}, own process` : r.index} | ${r.watches.toLocaleString('en-US')} | ${r.ms.toLocaleString('en-US')} | ${r.perWatchMs} | ${r.index === THIS_BUILD && base(r) ? `${Math.round((base(r)! / r.ms) * 10) / 10}×` : '–'} |`,
     ),
     '',
   ];

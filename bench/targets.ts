@@ -57,7 +57,9 @@ export function evaluate(
   ackShared?: AckLatencyResult,
   replica?: ReplicaResult,
 ): Judged {
-  const watched = poll.filter((r) => r.follow !== 'subscriptions');
+  // This build's rows: `--compare`'s are judged apart (compare.ts).
+  const mine = poll.filter((r) => r.build === undefined);
+  const watched = mine.filter((r) => r.follow !== 'subscriptions');
   return {
     targets: [
       ...ackTargets(ack),
@@ -68,9 +70,9 @@ export function evaluate(
       ...storeTargets(store),
       ...hungTargets(hung),
       // Issue #41: replicas, and subscriptions against the pages they need.
-      ...replicaTargets(replica, poll),
+      ...replicaTargets(replica, mine),
     ],
-    checks: otherChecks(ack, poll),
+    checks: otherChecks(ack, mine),
   };
 }
 
@@ -247,7 +249,7 @@ function failureDetection(watched: PollScaleRow[]): Target[] {
 }
 
 function storeTargets(store: StoreWritesRow[] | undefined): Target[] {
-  const sqlite = store?.find((r) => r.store === 'sqlite' && r.index.endsWith('(this build)'));
+  const sqlite = store?.find((r) => r.store === 'sqlite' && r.index.endsWith('(this build)') && !r.build);
   if (!sqlite) return [];
   const judged = sqlite.watches === 10_000;
   return [
