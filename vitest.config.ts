@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -27,6 +28,10 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // Two test files at a time on a 2-core machine (Vitest's default is one fewer worker than
+    // cores: one file at a time here). Most files wait on loopback HTTP, Redis and child
+    // processes far more than they compute. `isolate` stays on: files patch prototypes and env.
+    maxWorkers: Math.max(2, availableParallelism()),
     reporters: ['default'],
     globalSetup: ['test/global-setup.ts'],
     projects: [
