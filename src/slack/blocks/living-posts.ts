@@ -8,6 +8,9 @@ import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { actionsBlock, resourceRef, whoActed } from './resource-card.js';
 import { stateLabelIn } from './state-words.js';
 
+/** What a living post offers: the next step on the resource, never Delete (that is the card's). */
+const NEXT_STEPS: ReadonlySet<string> = new Set(['pause', 'resume', 'retry']);
+
 /** Which states each action through the bot leads to: only then is its person named as the cause. */
 const LEADS_TO: Record<string, readonly string[]> = {
   pause: ['pausing', 'paused'],
@@ -60,7 +63,9 @@ export function renderLivingPost(
     },
     { type: 'context', elements: [{ type: 'mrkdwn', text: `${was} · ${code(resourceRef(r))}` }] },
   ];
-  if (now.actions.length > 0 || !ended(now)) {
+  // The next steps only: Delete and the rest are on the card, which the thread is under.
+  const next = now.actions.filter((a) => NEXT_STEPS.has(a));
+  if (!ended(now)) {
     const subject: Pick<MigrationResource, 'connection' | 'kind' | 'id' | 'name' | 'state' | 'lastError'> = {
       connection: r.connection,
       kind: r.kind,
@@ -70,7 +75,7 @@ export function renderLivingPost(
       // The failure's class picks the main button only while it is failed.
       lastError: now.state === 'failed' ? r.lastError : undefined,
     };
-    blocks.push(actionsBlock(subject, now.actions, false, tr));
+    blocks.push(actionsBlock(subject, next, false, tr));
   }
   // As the card's: the name, then the state.
   return { text: truncate(`${escapeMrkdwn(r.name)}: ${liveStateLabel(now.state, tr)}`, 3000), blocks };
