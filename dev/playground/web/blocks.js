@@ -4,7 +4,10 @@
 import { image, plain, unsupported } from './block-parts.js';
 import { el } from './dom.js';
 import { renderElement } from './elements.js';
-import { optionalWord, renderMrkdwn, renderPlainText, renderText } from './mrkdwn.js';
+import { readerLanguage, renderMrkdwn, renderPlainText, renderText } from './mrkdwn.js';
+
+/** What Slack's own client writes beside an optional input, in the reader's language. */
+const OPTIONAL = { ko: '(선택 사항)', zh: '(可选)' };
 
 /**
  * ctx: {
@@ -82,7 +85,8 @@ const BLOCKS = {
     const node = el('div');
     node.dataset.required = String(block.optional !== true);
     const label = el('label', 'input-label', plain(block.label));
-    if (block.optional) label.append(el('span', 'input-optional', ` ${optionalWord()}`));
+    if (block.optional)
+      label.append(el('span', 'input-optional', ` ${OPTIONAL[readerLanguage()] ?? '(optional)'}`));
     node.append(label);
     const dispatch = block.dispatch_action === true;
     node.append(renderElement(block.element, blockId, ctx, dispatch ? 'input-dispatch' : 'input'));

@@ -418,12 +418,7 @@ let readerLocale;
 export function setReaderLocale(locale) {
   readerLocale = locale || undefined;
 }
-
-/** What Slack's own client writes beside an optional input, in the reader's language. */
-export function optionalWord() {
-  const language = (readerLocale ?? 'en').slice(0, 2);
-  return { ko: '(선택 사항)', zh: '(可选)' }[language] ?? '(optional)';
-}
+export const readerLanguage = () => (readerLocale ?? 'en').slice(0, 2);
 
 function dateToken(name, date) {
   const local = (options) => date.toLocaleDateString(readerLocale, options);
