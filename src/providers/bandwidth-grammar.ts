@@ -42,7 +42,9 @@ export function lines(text: string | undefined): string[] {
     .filter(Boolean);
 }
 
-export type BandwidthLinesParse = { ok: true; windows: BandwidthWindow[] } | { ok: false; error: string };
+export type BandwidthLinesParse =
+  | { ok: true; windows: BandwidthWindow[] }
+  | { ok: false; error: string; words?: { key: string; values: Record<string, string | number> } };
 
 /** Windows typed one per line; the first line that is not a window is named. */
 export function parseBandwidthLines(text: string | undefined): BandwidthLinesParse {
@@ -50,9 +52,11 @@ export function parseBandwidthLines(text: string | undefined): BandwidthLinesPar
   for (const [i, line] of lines(text).entries()) {
     const window = parseBandwidthWindow(line);
     if (!window) {
+      const typed = line.slice(0, 40);
       return {
         ok: false,
-        error: `Line ${i + 1} ("${line.slice(0, 40)}") is not a window: write start-end=speed, e.g. ${BANDWIDTH_EXAMPLE}.`,
+        error: `Line ${i + 1} ("${typed}") is not a window: write start-end=speed, e.g. ${BANDWIDTH_EXAMPLE}.`,
+        words: { key: 'create.bandwidth.line', values: { line: i + 1, typed, example: BANDWIDTH_EXAMPLE } },
       };
     }
     windows.push(window);

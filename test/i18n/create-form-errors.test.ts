@@ -123,6 +123,30 @@ describe('create form errors in the reader’s language', () => {
     expect((await errorsFor(PEOPLE.zh, values)).src_objects).toMatch(/第 2 行：最多 1024 个字符。$/);
   });
 
+  it('says bandwidth window problems in the reader’s words', async () => {
+    const base = {
+      task_type: 'prefix',
+      src_cloud: 'AWS',
+      src_region: 'us-east-1',
+      src_bucket: 'src-bucket',
+      dst_region: 'cn-north-4',
+      dst_bucket: 'dst-bucket',
+    };
+    const speed = { ...base, bandwidth: '00:00-06:00=500MB/s' };
+    expect((await errorsFor(PEOPLE.en, speed)).bandwidth).toMatch(/^Window 1: max_bandwidth must be/);
+    expect((await errorsFor(PEOPLE.ko, speed)).bandwidth).toBe(
+      '1번째 시간대: 속도는 1~200 MB/s(초당 1048576~209715200바이트)여야 합니다.',
+    );
+    const overlap = { ...base, bandwidth: '00:00-06:00=100MB/s\n05:00-07:00=50MB/s' };
+    expect((await errorsFor(PEOPLE.zh, overlap)).bandwidth).toBe(
+      '第 1 个（00:00–06:00）和第 2 个（05:00–07:00）时间段重叠。',
+    );
+    const typo = { ...base, bandwidth: 'nightly' };
+    expect((await errorsFor(PEOPLE.ko, typo)).bandwidth).toBe(
+      '1번째 줄("nightly")은 시간대가 아닙니다. 시작-끝=속도 형식으로 적으세요. 예: 00:00-06:00=200MB/s.',
+    );
+  });
+
   it('says the target service’s bucket rules and a provider’s own rules in the reader’s words', async () => {
     const values = {
       title: 'photos 2024!',

@@ -26,6 +26,8 @@ export interface BandwidthProblem {
   /** Path below the `bandwidth_policy` array (`[1, 'start']`), empty for the array itself. */
   path: (string | number)[];
   message: string;
+  /** The message's words (`form.huawei-oms.error.bandwidth.*`), for the create form's readers. */
+  words: { key: string; values: Record<string, string | number> };
 }
 
 /** Minutes since midnight, or undefined when not `hh:mm`. */
@@ -50,6 +52,10 @@ function segments(start: number, end: number): [number, number][] {
       ];
 }
 
+function said(rule: string, values: Record<string, string | number>): BandwidthProblem['words'] {
+  return { key: `form.huawei-oms.error.bandwidth.${rule}`, values };
+}
+
 /** The first problem with these rules, or undefined when OMS would accept them. */
 export function bandwidthProblem(policies: readonly BandwidthPolicyLike[]): BandwidthProblem | undefined {
   if (policies.length > MAX_BANDWIDTH_WINDOWS) {
@@ -57,6 +63,7 @@ export function bandwidthProblem(policies: readonly BandwidthPolicyLike[]): Band
       code: 'OMS.0083',
       path: [],
       message: `at most ${MAX_BANDWIDTH_WINDOWS} traffic-limiting windows are allowed (got ${policies.length})`,
+      words: said('tooMany', { max: MAX_BANDWIDTH_WINDOWS, got: policies.length }),
     };
   }
   const ranges: { index: number; label: string; parts: [number, number][] }[] = [];
@@ -72,6 +79,7 @@ export function bandwidthProblem(policies: readonly BandwidthPolicyLike[]): Band
           code: 'OMS.0087',
           path: [index, field],
           message: `window ${index + 1}: ${field} must be a time in hh:mm format, for example 12:03`,
+          words: said('time', { n: index + 1, field }),
         };
       }
     }
@@ -80,6 +88,7 @@ export function bandwidthProblem(policies: readonly BandwidthPolicyLike[]): Band
         code: 'OMS.0087',
         path: [index, 'end'],
         message: `window ${index + 1}: start and end must differ`,
+        words: said('same', { n: index + 1 }),
       };
     }
     const max = policy.max_bandwidth;
@@ -95,6 +104,11 @@ export function bandwidthProblem(policies: readonly BandwidthPolicyLike[]): Band
         message:
           `window ${index + 1}: max_bandwidth must be a whole number of bytes/s from ` +
           `${MIN_MAX_BANDWIDTH} (1 MB/s) to ${MAX_MAX_BANDWIDTH} (200 MB/s)`,
+        words: said('speed', {
+          n: index + 1,
+          min: String(MIN_MAX_BANDWIDTH),
+          max: String(MAX_MAX_BANDWIDTH),
+        }),
       };
     }
     ranges.push({
@@ -113,6 +127,7 @@ export function bandwidthProblem(policies: readonly BandwidthPolicyLike[]): Band
           code: 'OMS.0085',
           path: [b.index],
           message: `windows ${a.index + 1} (${a.label}) and ${b.index + 1} (${b.label}) overlap`,
+          words: said('overlap', { a: a.index + 1, aLabel: a.label, b: b.index + 1, bLabel: b.label }),
         };
       }
     }

@@ -202,7 +202,10 @@ export function omsRequestFromForm(kind: OmsCreateKind, v: FormValues): FormResu
   if (v.src_cloud === 'Tencent' && !v.src_app_id)
     sayFirst('src_app_id', 'App ID is required when the source cloud is Tencent.', 'appId');
   const bandwidth = parseOmsBandwidth(v.bandwidth);
-  if (!bandwidth.ok) errors.bandwidth = bandwidth.error;
+  if (!bandwidth.ok) {
+    errors.bandwidth = bandwidth.error;
+    if (bandwidth.words) words.bandwidth = bandwidth.words;
+  }
 
   const request: Record<string, unknown> = {
     task_type: taskType,
@@ -267,6 +270,7 @@ export function parseOmsBandwidth(text: string | undefined) {
     return {
       ok: false as const,
       error: `${problem.message.charAt(0).toUpperCase()}${problem.message.slice(1)}.`,
+      words: problem.words,
     };
   return parsed;
 }
