@@ -27,6 +27,8 @@ export class Leases {
   /** The fair share and live replicas the last plan counted (for the metrics and tests). */
   #share: number | undefined;
   #replicas = 1;
+  /** When (the clock's ms) this replica last announced itself. */
+  #announcedAt = Number.NEGATIVE_INFINITY;
   /** When the last attempt failed, if it did (readiness: a replica whose leases fail polls nothing). */
   #failedAt: number | undefined;
 
@@ -78,6 +80,7 @@ export class Leases {
     if (!this.#registry) return;
     const current = new Set(names);
     const live = await this.#attempt(this.#registry.heartbeat());
+    this.#announcedAt = this.#clock.now();
     const share = fairShare(current.size, live.length);
     const mine = [...this.#held].filter((n) => current.has(n)).sort();
     this.#keep = new Set(mine.slice(0, share));
@@ -93,6 +96,7 @@ export class Leases {
   async hold(name: string): Promise<boolean> {
     const keep = this.#keep;
     if (!keep) return this.#acquire(name);
+    this.#stillHere();
     if (keep.has(name)) {
       const ok = await this.#acquire(name);
       if (!ok) keep.delete(name);
@@ -127,6 +131,17 @@ export class Leases {
       ...names.map((n) => this.#backend.releaseLease(`lease:${n}`, this.#holder)),
       ...(this.#registry ? [this.#registry.leave()] : []),
     ]);
+  }
+
+  /**
+   * A cycle longer than a third of the lease period announces this replica again on the way, so
+   * a slow cycle does not look like a dead replica to the others (their share would swing).
+   */
+  #stillHere(): void {
+    const now = this.#clock.now();
+    if (!this.#registry || now - this.#announcedAt < this.#ttlMs / 3) return;
+    this.#announcedAt = now;
+    this.#registry.heartbeat().catch(() => undefined);
   }
 
   async #acquire(name: string): Promise<boolean> {

@@ -35,9 +35,9 @@ async function redis(): Promise<RedisAtomicKv> {
   return backend;
 }
 
-async function replica(name: string, leaseMs = 10_000): Promise<Leases> {
+async function replica(name: string, leaseMs = 10_000, clock = new TestClock()): Promise<Leases> {
   const backend = await redis();
-  return new Leases(backend, name, leaseMs, new TestClock(), new ReplicaRegistry(backend, name, leaseMs));
+  return new Leases(backend, name, leaseMs, clock, new ReplicaRegistry(backend, name, leaseMs));
 }
 
 /**
@@ -111,6 +111,24 @@ describe('fair-share leases on Redis', () => {
     expect(coveredAt! - stoppedAt).toBeLessThanOrEqual(leaseMs + interval);
     expect(last.map((p) => p.length)).toEqual([6, 6]);
     expect(last[0]!.filter((n) => last[1]!.includes(n))).toEqual([]);
+  });
+
+  it('a cycle longer than a third of the lease announces the replica again on the way', async () => {
+    const clock = new TestClock();
+    const a = await replica('a', 600, clock);
+    const announced = async () => {
+      const client = await redis();
+      const members = await client.heartbeat('replicas', 'probe', 1);
+      return members.includes('a');
+    };
+    await a.plan(NAMES);
+    // The cycle goes on: 400 ms on the watcher's clock and the store's, between two connections.
+    await sleep(400);
+    clock.advance(400);
+    await a.hold(NAMES[0]!);
+    await sleep(400);
+    // 800 ms after the plan's announcement (600 ms): still there, announced again mid-cycle.
+    expect(await announced()).toBe(true);
   });
 
   it('a clean stop hands everything over at the others’ next cycle', async () => {
