@@ -28,16 +28,22 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
-    // Two test files at a time on a 2-core machine (Vitest's default is one fewer worker than
-    // cores: one file at a time here). Most files wait on loopback HTTP, Redis and child
-    // processes far more than they compute. `isolate` stays on: files patch prototypes and env.
-    maxWorkers: Math.max(2, availableParallelism()),
     reporters: ['default'],
     globalSetup: ['test/global-setup.ts'],
     projects: [
       {
         extends: true,
-        test: { name: 'main', include: ['test/**/*.test.ts', 'src/**/*.test.ts'], exclude: HEAVY },
+        test: {
+          name: 'main',
+          include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+          exclude: HEAVY,
+          // Two files at a time on a 2-core machine (Vitest's default is one worker fewer than
+          // cores: one file at a time there). These files wait on loopback HTTP, Redis and child
+          // processes far more than they compute. The heavy suites keep the default: they load
+          // the machine on purpose and time what they see. `isolate` stays on: files patch
+          // prototypes and env.
+          maxWorkers: Math.max(2, availableParallelism()),
+        },
       },
       {
         extends: true,
