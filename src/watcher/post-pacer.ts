@@ -189,6 +189,8 @@ export class PostPacer {
         return false;
       }
       await clock.sleep(waitMs);
+      // Slack may have told another replica to wait meanwhile.
+      if (!(await this.#shared(entry))) return false;
     }
     return false;
   }

@@ -189,6 +189,24 @@ describe('Slack back-pressure per workspace on Redis', () => {
     expect(await two.slot(entry(3))).toBe(true);
   });
 
+  it('a post waiting for its pace window does not go out if Slack told another replica to wait meanwhile', async () => {
+    const clock = new TestClock();
+    const [one, two] = [
+      new PostPacer(await redis(), settings, stats(), clock),
+      new PostPacer(await redis(), settings, stats(), clock),
+    ];
+    expect(await two.slot(entry(1))).toBe(true);
+    // The same channel again at once: its window (1 per second) is spent, so the slot waits for
+    // the next one; the clock's wait is where the 429 lands.
+    const sleep = clock.sleep.bind(clock);
+    clock.sleep = async (ms) => {
+      one.pause('T1', 30_000);
+      await one.settled();
+      await sleep(ms);
+    };
+    expect(await two.slot(entry(1))).toBe(false);
+  });
+
   it('after an outage, one probe for the workspace, whichever replica tries', async () => {
     const clock = new TestClock();
     const pacers = [
