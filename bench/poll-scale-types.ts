@@ -26,6 +26,8 @@ export interface CycleFigures {
   cpuMs?: number;
   /** Of which in garbage-collection pauses. */
   gcMs?: number;
+  /** Redis store: the commands the cycle sent (INFO commandstats before and after). */
+  redisOps?: { total: number; byCommand: Record<string, number> };
 }
 
 export interface PollScaleRow {

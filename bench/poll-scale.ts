@@ -17,6 +17,7 @@ import {
   type Provider,
 } from './poll-scale-types.js';
 import type { WorldInfo, WorldSpec, WorldStats } from './poll-world.js';
+import { commandCounts, commandDelta } from './redis-ops.js';
 import { type RpcChild, startRpc } from './rpc.js';
 import { ratio } from './stats.js';
 
@@ -119,6 +120,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
       CycleFigures & { report: CycleReport; cpuMs: number; gcMs: number }
     > => {
       await world.call('resetStats');
+      const redisBefore = options.store === 'redis' ? await commandCounts(redisUrl) : undefined;
       const { report, ms, cpuMs, gcMs, memory } = await watcher!.call<{
         report: CycleReport;
         ms: number;
@@ -128,8 +130,11 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
       }>('cycle', {}, 1_800_000);
       const stats = await world.call<WorldStats>('stats');
       const { total, ...byProvider } = stats.requests;
+      // Redis commands of the cycle (docs/performance.md's capacity plan): nothing else uses it then.
+      const redisOps = redisBefore ? commandDelta(redisBefore, await commandCounts(redisUrl)) : undefined;
       return {
         report,
+        ...(redisOps ? { redisOps } : {}),
         ms,
         providerRequests: total,
         byProvider,
@@ -151,6 +156,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
     const typical = idles.find((c) => c.ms === median(idles.map((x) => x.ms)))!;
     const idle = { ...typical, cyclePeakRssMb: Math.max(...idles.map((c) => c.cyclePeakRssMb ?? 0)) };
     const bare = bares.find((b) => b.ms === median(bares.map((x) => x.ms)))!;
+    if (idle.redisOps) log(`  Redis commands in the idle cycle: ${JSON.stringify(idle.redisOps)}`);
     log(
       `  idle cycle ${idle.ms} ms (${idles.map((c) => c.ms).join(', ')}; CPU ${idles.map((c) => c.cpuMs).join(', ')} ms, GC ${idles.map((c) => c.gcMs).join(', ')} ms, RSS ${idle.rssMb} MB, peak in the cycles ${idle.cyclePeakRssMb} MB), ${idle.providerRequests} requests, ${idle.report.pages} of them list pages; bare list ${bare.ms} ms (${bares.map((b) => b.ms).join(', ')}), ${bare.pages} pages`,
     );
