@@ -50,19 +50,24 @@ fi
 echo "== npm ci"
 npm ci --no-audit --no-fund
 
-if [ "${MIGRATE_BOT_CI_CACHE:-on}" != off ]; then
-  # Packed before any test runs (vitest keeps its own cache under node_modules/.vite), through a
-  # temporary file renamed into place, so a concurrent or killed run never leaves half an archive.
-  mkdir -p "$cache"
-  tmp=$(mktemp "$cache/.node_modules-XXXXXX")
-  if tar -cf - node_modules | "${pack[@]}" >"$tmp"; then
-    mv -f "$tmp" "$archive"
+# Packed before any test runs (vitest keeps its own cache under node_modules/.vite), through a
+# temporary file renamed into place, so a concurrent or killed run never leaves half an archive.
+save() {
+  mkdir -p "$cache" || return 1
+  local tmp
+  tmp=$(mktemp "$cache/.node_modules-XXXXXX") || return 1
+  if tar -cf - node_modules | "${pack[@]}" >"$tmp" && mv -f "$tmp" "$archive"; then
     echo "== cached node_modules as $archive ($(du -h "$archive" | cut -f1))"
   else
     rm -f "$tmp"
-    echo "== could not cache node_modules (the run goes on)"
+    return 1
   fi
   # Keep the three most recently used archives (one per lockfile the runs switch between).
   # (`|| true`: with pipefail, an ls that finds nothing would end the run.)
   ls -t "$cache"/node_modules-* 2>/dev/null | tail -n +4 | xargs -r rm -f || true
+}
+
+if [ "${MIGRATE_BOT_CI_CACHE:-on}" != off ]; then
+  # A cache that cannot be written (read-only home, full disk) costs the next run time, not this one.
+  save || echo "== could not cache node_modules (the run goes on)"
 fi
