@@ -214,7 +214,7 @@ function renderMarkdown(report: {
     '',
     '## Targets',
     '',
-    "Issue #15's targets. Ratios are to floors measured in this same run (the bare Node HTTP server with the signature check, the physical poll floor and the bare clients' list pages, the run without the hang), so a busier machine moves both sides.",
+    "Issue #15's targets, then issue #41's (replicas on Redis, and a subscription's requests against the pages it needs). Ratios are to floors measured in this same run (the bare Node HTTP server with the signature check, the physical poll floor and the bare clients' list pages, the run without the hang), so a busier machine moves both sides.",
     '',
     ...(label
       ? [
