@@ -1,13 +1,15 @@
 import type { KnownBlock } from '@slack/types';
-import { NotFoundError } from '../../../errors.js';
+import type { ResourceKind } from '../../../domain/migration-resource.js';
+import { NotFoundError, ProviderError } from '../../../errors.js';
 import type { Translator } from '../../../i18n/translator.js';
 import type { ResourceAction } from '../../../providers/types.js';
 import type { Acted } from '../../../use-cases/act-on-resource.js';
 import type { ResourceTarget } from '../../../use-cases/context.js';
 import { showResource } from '../../../use-cases/show-resource.js';
-import { escapeMrkdwn, truncate } from '../../blocks/mrkdwn.js';
+import { liveStateLabel } from '../../blocks/living-posts.js';
+import { code, escapeMrkdwn, truncate } from '../../blocks/mrkdwn.js';
 import { actionLabel, whoActed } from '../../blocks/resource-card.js';
-import { stateLabel } from '../../blocks/state-words.js';
+import { stateLabel, stateLabelIn } from '../../blocks/state-words.js';
 import { renderActed, renderShown } from '../../blocks/use-case-replies.js';
 import type { ButtonArgs } from '../../button-handler.js';
 import type { AppDeps, HandlerContext } from '../../context.js';
@@ -29,7 +31,15 @@ export async function answerStale(
 ): Promise<boolean> {
   const container = (args.body as { container?: { is_ephemeral?: boolean } }).container;
   if (container?.is_ephemeral !== false || !ctx.channelId) return false;
-  const shown = await showResource(ctx, target);
+  let shown: Awaited<ReturnType<typeof showResource>>;
+  try {
+    shown = await showResource(ctx, target);
+  } catch (error) {
+    // Deleted meanwhile: said in words, not as the provider's 404 with op and request ids.
+    if (!isGone(error) || !('exact' in target)) throw error;
+    await answerGone(deps, ctx, action, target.exact);
+    return true;
+  }
   if (shown.actions.includes(action)) return false;
   const tr = await ctx.translator('person');
   const r = shown.resource;
@@ -73,10 +83,37 @@ export function settleAfter(
       if (UNDER_WAY.has(shown.resource.state)) return false;
       await redraw({ ...acted, after: shown.resource, actions: shared ? shown.actions : shown.mayUse });
     } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
+      if (!isGone(error)) throw error;
       await redraw({ ...acted, after: undefined, actions: [] });
     }
     ctx.logger.info({ action: acted.action, op: ctx.opId }, 'card redrawn once its action settled');
     return true;
   });
+}
+
+/** The provider no longer knows it (the watcher reads a 404 the same way, `observe.ts`). */
+function isGone(error: unknown): boolean {
+  return error instanceof NotFoundError || (error instanceof ProviderError && error.httpStatus === 404);
+}
+
+/** A stale button of a resource that is gone: Deleted (by whom, if through the bot), or no longer found. */
+async function answerGone(
+  deps: AppDeps,
+  ctx: HandlerContext,
+  action: ResourceAction,
+  exact: { connection: string; kind: ResourceKind; id: string },
+): Promise<void> {
+  await ctx.require('view', ctx.here, 'see migrations');
+  const tr = await ctx.translator('person');
+  const last = await ctx.deps.lastActions.get(ctx.teamId, exact).catch(() => undefined);
+  const deleted = last?.action === 'delete';
+  const who = deleted ? whoActed({ state: 'deleted' }, last, tr) : undefined;
+  const text = tr.t('stale.notDone', {
+    button: actionLabel(action, tr),
+    name: code(exact.id),
+    state: deleted ? stateLabelIn('deleted', tr) : liveStateLabel('gone', tr),
+    who: who ? ` (${who})` : '',
+  });
+  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text } }];
+  await deps.sender.to(ctx.teamId).ephemeral({ channel: ctx.channelId!, user: ctx.userId, text, blocks });
 }

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import { encodeResourceButton } from '../../src/slack/resource-button.js';
+import { messageButtonBody } from '../harness/interactions.js';
+import { FORM, postSigned } from '../harness/slack-requests.js';
+import { buttons, omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
+
+// Issue 39 item 1, attacked as a second person: a failure post's Resume pressed after the task
+// was deleted (before the watcher edited the post) is answered in the channel, to them alone,
+// says Deleted, and carries no op id and no raw provider text.
+const CHANNEL = 'C0STALE01';
+const ALICE = 'U0ALICE01';
+const BOB = 'U0BOB0002';
+const t = new TestBot();
+const posted: { key: string; ts: string; body: Record<string, unknown> }[] = [];
+
+beforeAll(async () => {
+  await t.start({
+    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
+    env: { POLL_INTERVAL_SECONDS: '0' },
+    watcher: { recheckAfterMs: [40, 80], editBudget: { windowMs: 10_000, max: 100 } },
+  });
+  await t.ask(`access grant <@${BOB}|bob> operator`);
+  t.fakeSlack.observe((call: RecordedCall, answer) => {
+    if (call.method !== 'chat.postMessage') return;
+    const key = (call.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
+    if (key && typeof answer.ts === 'string') posted.push({ key, ts: answer.ts, body: call.body });
+  });
+});
+afterAll(async () => {
+  await t.stop();
+});
+beforeEach(() => {
+  t.fakeSlack.clear();
+  posted.length = 0;
+});
+
+async function cyclesUntil<T>(done: () => T | undefined | false, what: string): Promise<T> {
+  for (let i = 0; i < 40; i++) {
+    const value = done();
+    if (value) return value;
+    await t.bot.deps.watcher.runCycle();
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  throw new Error(`not within 40 cycles: ${what}`);
+}
+
+describe('a stale failure post', () => {
+  it('answers Resume on a deleted task in the channel: Deleted, no op id', async () => {
+    const task = t.oms.addTask({
+      name: 'stale-deleted',
+      status: 2,
+      progress: 0.12,
+      totalSize: 1024 ** 4,
+      failAt: 0.14,
+      failCode: 'TRF.0015',
+    });
+    await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
+    t.oms.clock.advance(60_000);
+    const post = await cyclesUntil(
+      () => posted.find((p) => p.key.includes(task.id) && p.key.endsWith(':failed')),
+      'the failure',
+    );
+    // Alice deletes it from the card; Bob, before any watcher cycle, presses the post's Resume.
+    const value = encodeResourceButton({ connection: 'hw-prod', kind: 'task', id: task.id });
+    await (await t.click('resource.delete', value, { userId: ALICE, channelId: CHANNEL })).answer();
+    const resume = buttons(post.body).find((b) => b.text === 'Resume')!;
+    const body = messageButtonBody(
+      {
+        actionId: resume.action_id,
+        value: resume.value!,
+        channelId: CHANNEL,
+        messageTs: post.ts,
+        responseUrl: t.fakeSlack.responseUrl('stale-deleted-bob'),
+      },
+      { userId: BOB },
+    );
+    const http = await postSigned(t.eventsUrl, SIGNING_SECRET, body, FORM);
+    expect(http.status).toBe(200);
+    const told = await t.fakeSlack.waitFor(() => t.fakeSlack.callsTo('chat.postEphemeral').at(-1), 3_000);
+    expect(told.body.channel).toBe(CHANNEL);
+    expect(told.body.user).toBe(BOB);
+    expect(told.body.thread_ts).toBeUndefined();
+    const text = String(told.body.text);
+    expect(text).toMatch(/Nothing was done: this Resume button was out of date/);
+    expect(text).toMatch(/is :wastebasket: Deleted now \(Deleted by <@U0ALICE01>/);
+    expect(t.fakeSlack.responsesTo('stale-deleted-bob')).toHaveLength(0);
+    expect(text).not.toMatch(/op `|OMS\.\d|\berror_code\b/);
+  });
+});
