@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type DueWatch, dueRank, dueWatch, editOrder, type Polled, planDelivery } from './cycle-delivery.js';
 import type { CycleReport, Loaded, StoredText } from './cycle-report.js';
 import { hashText, hashValue } from './hash53.js';
+import { duePosts } from './living-posts.js';
 import { RECORDS_PER_TURN } from './loop-turns.js';
 import type { Watched } from './observe.js';
 import type { Observation } from './transitions.js';
@@ -267,5 +268,7 @@ function isActive(w: Loaded): boolean {
  * cover.
  */
 function onlyCardPending(r: WatchRecord): boolean {
-  return r.outbox.length === 0 && !r.ended && !r.broken && r.watch.kind !== 'task-group';
+  return (
+    r.outbox.length === 0 && !r.ended && !r.broken && r.watch.kind !== 'task-group' && !duePosts(r).length
+  );
 }
