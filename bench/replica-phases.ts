@@ -47,6 +47,11 @@ export function phases(deps: PhaseDeps) {
     for (const c of taken) ticks.set(c.tick, [...(ticks.get(c.tick) ?? []), c]);
     return [...ticks].sort(([x], [y]) => x - y);
   };
+  /** Outbox entries still waiting (a survivor reads every record, a few hundred at a time). */
+  const queuedPosts = async () => {
+    const [, first] = live()[0] ?? [];
+    return first ? (await first.call<{ outbox: number }>('backlog', {}, 600_000)).outbox : 0;
+  };
   const loop = async (name: string) => {
     await replicas.get(name)!.call('loopStart', { name, intervalMs });
     members.add(name);
@@ -146,8 +151,9 @@ export function phases(deps: PhaseDeps) {
       dead.add(victim);
       log(`  killed ${victim} (SIGKILL) ${Date.now() - tick} ms into the busy cycle`);
       const floor = Math.max(leaseMs + 2 * intervalMs, afterMs);
-      const said = await untilSaid(world, tick + floor, tick + floor + afterMs);
+      const said = await untilSaid(world, tick + floor, tick + floor + 3 * afterMs);
       const gap = await world.call<{ ms: number; connection: string }>('gaps');
+      const queued = await queuedPosts();
       const stats = await world.call<WorldStats>('stats');
       await take();
       const figures: ReplicaKill = {
@@ -155,10 +161,11 @@ export function phases(deps: PhaseDeps) {
         longestGapMs: gap.ms,
         longestGapConnection: gap.connection,
         ...said,
+        queued,
         slack429: stats.throttledTotal,
       };
       log(
-        `  kill -9 of 1 of ${n}: longest unpolled ${gap.ms} ms (${gap.connection}; lease ${leaseMs} + interval ${intervalMs}), ${figures.transitions} endings, ${figures.lost} never said, ${figures.duplicated} posted twice, ${figures.slack429} × 429`,
+        `  kill -9 of 1 of ${n} (${queued} replies still queued): longest unpolled ${gap.ms} ms (${gap.connection}; lease ${leaseMs} + interval ${intervalMs}), ${figures.transitions} endings, ${figures.lost} never said, ${figures.duplicated} posted twice, ${figures.slack429} × 429`,
       );
       return figures;
     },
@@ -174,17 +181,19 @@ export function phases(deps: PhaseDeps) {
       const started = Date.now();
       const said = await untilSaid(world, tick + 2 * intervalMs, tick + windowMs);
       const seconds = Math.round((Date.now() - started) / 100) / 10;
+      const queued = await queuedPosts();
       const stats = await world.call<WorldStats>('stats');
       await take();
       const figures: ReplicaBusy = {
         replicas: n,
         ...said,
+        queued,
         slackCalls: stats.slackTotal,
         slack429: stats.throttledTotal,
         seconds,
       };
       log(
-        `  busy step with ${n} replicas: ${stats.slackTotal} Slack calls, ${stats.throttledTotal} × 429, ${said.transitions} endings, ${said.lost} never said, ${said.duplicated} posted twice, in ${seconds} s`,
+        `  busy step with ${n} replicas (${queued} replies still queued): ${stats.slackTotal} Slack calls, ${stats.throttledTotal} × 429, ${said.transitions} endings, ${said.lost} never said, ${said.duplicated} posted twice, in ${seconds} s`,
       );
       return figures;
     },
@@ -197,13 +206,21 @@ export function phases(deps: PhaseDeps) {
   };
 }
 
-/** Waits at least until `from`, then until every ending was said (or `to`); what Slack heard. */
+/**
+ * Waits at least until `from`, then until every ending was said, or Slack heard nothing new for
+ * three checks in a row past `from` plus a stale claim's time, or `to`: what Slack heard.
+ */
 async function untilSaid(world: RpcChild, from: number, to: number): Promise<PostFigures> {
   await sleep(Math.max(0, from - Date.now()));
   let posts = await world.call<PostFigures>('posts');
-  while (posts.lost > 0 && Date.now() < to) {
+  let still = 0;
+  while (posts.lost > 0 && Date.now() < to && still < STILL_CHECKS) {
     await sleep(CHECK_MS);
-    posts = await world.call<PostFigures>('posts');
+    const next = await world.call<PostFigures>('posts');
+    still = next.posts === posts.posts ? still + 1 : 0;
+    posts = next;
   }
   return posts;
 }
+/** Checks without a new post before an ending not said counts as lost rather than late. */
+const STILL_CHECKS = 15;

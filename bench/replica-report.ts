@@ -10,7 +10,7 @@ export function replicaSection(results: ReplicaResult[]): string[] {
   const lines = [
     '## Replicas on Redis',
     '',
-    `${n(first.watches)} watches over ${first.connections} connections (the poll benchmark's world: one simulator each, ${first.rttMs} ms added to every provider request, the fake Slack enforcing the tiers), watcher replicas each in a process of its own on one Redis, each on its own schedule: a cycle at every multiple of the interval (${s(first.intervalMs)} s) of the wall clock, skipped while the last one runs (the watcher's node-cron schedule), so the replicas' cycles of one tick form a **round**. The lease period is the watcher's rule for that interval (${s(first.leaseMs)} s). In order: one replica's idle rounds; a second replica joins (its shares over two lease periods and two intervals), the two's idle rounds; a busy step (every resource moves 10 points, 1 % finish and 1 % fail) during which one of the two gets SIGKILL in its busy cycle; three replicas join the survivor, the four's idle rounds; a second busy step and its catch-up with four. The bench only watches from outside: the cycles each replica recorded, the requests each simulator served (sampled every 50 ms: a connection's unpolled gap is the time between two samples that saw requests), and the posts the fake Slack accepted (an ending is lost if no post named it, a post is twice if the same channel, thread and content came again).`,
+    `${n(first.watches)} watches over ${first.connections} connections (the poll benchmark's world: one simulator each, ${first.rttMs} ms added to every provider request, the fake Slack enforcing the tiers), watcher replicas each in a process of its own on one Redis, each on its own schedule: a cycle at every multiple of the interval (${s(first.intervalMs)} s) of the wall clock, skipped while the last one runs (the watcher's node-cron schedule), so the replicas' cycles of one tick form a **round**. The lease period is the watcher's rule for that interval (${s(first.leaseMs)} s). In order: one replica's idle rounds; a second replica joins (its shares over two lease periods and two intervals), the two's idle rounds; a busy step (every resource moves 10 points, 1 % finish and 1 % fail) during which one of the two gets SIGKILL in its busy cycle; three replicas join the survivor, the four's idle rounds; a second busy step and its catch-up with four. The bench only watches from outside: the cycles each replica recorded, the requests each simulator served (sampled every 50 ms: a connection's unpolled gap is the time between two samples that saw requests), and the posts the fake Slack accepted (an ending is never said if no post named it by the end of the window (the window ends when every ending was said or Slack heard nothing new for 15 s; the replies still in the outboxes then are counted too), a post is twice if the same channel, thread and content came again).`,
     '',
   ];
   for (const r of results) {
@@ -35,16 +35,16 @@ export function replicaSection(results: ReplicaResult[]): string[] {
     );
     if (r.kill || r.busy)
       lines.push(
-        '| busy step | longest unpolled (s) | endings | lost | posted twice | posts | Slack 429s |',
-        '|---|---|---|---|---|---|---|',
+        '| busy step | longest unpolled (s) | endings | never said | still queued | posted twice | posts | Slack 429s |',
+        '|---|---|---|---|---|---|---|---|',
         ...(r.kill
           ? [
-              `| kill -9 of 1 of ${r.kill.replicas} | ${s(r.kill.longestGapMs)} (${r.kill.longestGapConnection}) | ${r.kill.transitions} | ${r.kill.lost} | ${r.kill.duplicated} | ${r.kill.posts} | ${r.kill.slack429} |`,
+              `| kill -9 of 1 of ${r.kill.replicas} | ${s(r.kill.longestGapMs)} (${r.kill.longestGapConnection}) | ${r.kill.transitions} | ${r.kill.lost} | ${r.kill.queued ?? '–'} | ${r.kill.duplicated} | ${r.kill.posts} | ${r.kill.slack429} |`,
             ]
           : []),
         ...(r.busy
           ? [
-              `| ${r.busy.replicas} replicas, with catch-up (${r.busy.seconds} s) | – | ${r.busy.transitions} | ${r.busy.lost} | ${r.busy.duplicated} | ${r.busy.posts} | ${r.busy.slack429} |`,
+              `| ${r.busy.replicas} replicas, with catch-up (${r.busy.seconds} s) | – | ${r.busy.transitions} | ${r.busy.lost} | ${r.busy.queued ?? '–'} | ${r.busy.duplicated} | ${r.busy.posts} | ${r.busy.slack429} |`,
             ]
           : []),
         '',

@@ -37,7 +37,7 @@ const FULL = {
   idleTicks: 3,
   /** After the kill: until every ending was said, at least past the stale-claim time (60 s). */
   afterKillMs: 75_000,
-  busyMs: 120_000,
+  busyMs: 240_000,
   /** Shares of resources that finish and that fail in each busy step (the poll rows' 1 %). */
   endShare: 0.01,
 };

@@ -39,7 +39,7 @@ function replicaRows(r: ReplicaResult): Target[] {
       {
         what: `replica killed (kill -9 of 1 of ${k.replicas} replicas in a busy step): posts lost and posted twice (${at})`,
         target: '0 lost, 0 twice',
-        figure: `${k.lost} lost, ${k.duplicated} twice (${k.transitions} endings, ${k.posts} posts)`,
+        figure: `${k.lost} never said, ${k.duplicated} twice (${k.transitions} endings, ${k.posts} posts${k.queued ? `; ${k.queued} replies still queued when the window ended` : ''})`,
         met: judged ? k.lost === 0 && k.duplicated === 0 : null,
       },
     );
@@ -49,7 +49,7 @@ function replicaRows(r: ReplicaResult): Target[] {
     out.push({
       what: `Slack 429s with ${b.replicas} replicas, busy step and its catch-up, fake Slack enforcing the tiers (${at})`,
       target: '0',
-      figure: `${b.slack429} (${b.slackCalls} Slack calls in ${b.seconds} s; ${b.lost} of ${b.transitions} endings never said, ${b.duplicated} posted twice)`,
+      figure: `${b.slack429} (${b.slackCalls} Slack calls in ${b.seconds} s; ${b.lost} of ${b.transitions} endings not said yet, ${b.queued ?? 0} replies still queued, ${b.duplicated} posted twice)`,
       met: judged ? b.slack429 === 0 : null,
     });
   }

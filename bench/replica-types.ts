@@ -58,6 +58,8 @@ export interface ReplicaKill {
   lost: number;
   duplicated: number;
   posts: number;
+  /** Replies still in the outboxes when the window ended (late, not lost). */
+  queued?: number;
   slack429: number;
 }
 
@@ -68,6 +70,7 @@ export interface ReplicaBusy {
   lost: number;
   duplicated: number;
   posts: number;
+  queued?: number;
   slackCalls: number;
   slack429: number;
   seconds: number;
