@@ -80,15 +80,18 @@ export function phases(deps: PhaseDeps) {
       await until(first + ticks * intervalMs - BEFORE_TICK_MS);
       const stats = await world.call<WorldStats>('stats');
       const n = live().length;
-      const rounds = byTick(await take())
-        .filter(([tick, cs]) => tick < first + ticks * intervalMs && cs.length === n)
+      const inWindow = byTick(await take()).filter(([tick]) => tick < first + ticks * intervalMs);
+      const rounds = inWindow
+        .filter(([, cs]) => cs.length === n)
         .map(([tick, cs]) => ({ ms: Math.max(...cs.map((c) => c.end)) - tick, cs }));
+      // A cycle longer than the interval skips ticks: requests are per tick that started cycles.
+      const started = Math.max(1, inWindow.length);
       const rss = await Promise.all(live().map(([, r]) => r.call<{ rssMb: number }>('memory')));
       const figures: ReplicaIdle = {
         replicas: n,
         ms: rounds.length > 0 ? median(rounds.map((r) => r.ms)) : Number.NaN,
         rounds: rounds.map((r) => r.ms),
-        providerRequests: Math.round(stats.requests.total / ticks),
+        providerRequests: Math.round(stats.requests.total / started),
         cpuMs: median(rounds.flatMap((r) => r.cs.map((c) => c.cpuMs))),
         rssMb: Math.max(...rss.map((m) => m.rssMb)),
       };
