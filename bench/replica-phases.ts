@@ -108,7 +108,8 @@ export function phases(deps: PhaseDeps) {
       await take();
       for (const name of names) await loop(name);
       const joined = nextTick();
-      const windowMs = 2 * leaseMs + 2 * intervalMs;
+      // Two lease periods and an interval: the last round of the window ends inside it.
+      const windowMs = 2 * leaseMs + intervalMs;
       await until(joined + windowMs - BEFORE_TICK_MS);
       const n = live().length;
       const fair = connections / n;

@@ -47,8 +47,8 @@ const SMOKE = {
   perConnection: 10,
   intervalMs: 500,
   idleTicks: 1,
-  afterKillMs: 2_000,
-  busyMs: 3_000,
+  afterKillMs: 1_000,
+  busyMs: 2_000,
   endShare: 0.1,
 };
 const RTT_MS = 50;
