@@ -1,4 +1,5 @@
 import { SKIP } from '../store/atomic-kv.js';
+import { holdKey } from './slack-holds.js';
 import type { SubscriptionStore } from './subscriptions.js';
 import {
   channelKey,
@@ -19,7 +20,7 @@ export interface ForgottenWatches {
 /**
  * Everything the watcher keeps for a workspace that uninstalled the app: its subscriptions (and
  * their ledger), its watches with their outboxes (nothing more is posted there), its channels'
- * digest records and its own connections' health. With no watch or subscription of it left, no
+ * digest records, its own connections' health and its Slack hold. With no watch or subscription of it left, no
  * cycle asks a provider anything for it. Idempotent: a second run finds nothing.
  */
 export async function forgetWorkspaceWatches(
@@ -46,5 +47,7 @@ export async function forgetWorkspaceWatches(
   for (const channel of channels) await store.backend.update(channelKey(teamId, channel), gone);
   // Its own connections' health (a connection shared by every workspace keeps its own).
   for (const name of connections) await store.backend.update(healthKey(`${teamId}/${name}`), gone);
+  // What Slack last told the replicas about it (several replicas keep it in the store).
+  await store.backend.update(holdKey(teamId), gone);
   return { watches, subscriptions: subs.length, resources };
 }

@@ -89,7 +89,7 @@ export class StoreHolds implements SlackHolds {
 }
 
 /** One per workspace, small and few: kept like the pacing windows' keys, under the watcher's prefix. */
-function holdKey(teamId: string): string {
+export function holdKey(teamId: string): string {
   return `slack-hold:${teamId}`;
 }
 
