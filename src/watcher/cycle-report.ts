@@ -25,7 +25,10 @@ export interface CycleReport {
   events: number;
   /** Watches whose records were not decoded: nothing changed since the last cycle (`QuietWatches`). */
   quiet: number;
-  /** Outbox entries waiting at the start of the cycle, and the age of the oldest (0 when none). */
+  /**
+   * Outbox entries waiting at the start of the cycle, and the age of the oldest (0 when none): of
+   * the connections this replica holds (with several replicas, the sum over them is the backlog).
+   */
   outboxDepth: number;
   outboxOldestMs: number;
   ms: number;

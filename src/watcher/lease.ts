@@ -8,11 +8,12 @@ import { fairShare, type ReplicaRegistry } from './replica-registry.js';
  * moves to another replica within one lease period. Leases only avoid doing the work twice;
  * exactly-once does not depend on them (every record write is a compare-and-set).
  *
- * With several replicas (a `registry`), each aims for its fair share, ceil(connections ÷ live
- * replicas): at the start of a cycle (`plan`) it decides which of its leases it keeps; a lease
- * beyond its share is released when that connection's turn comes, instead of being polled, so a
- * replica that joined later takes it in its next cycle. A connection is released only between two
- * of its polls, never during one.
+ * With several replicas (a `registry`), each aims for its fair share, floor or ceil of
+ * (connections ÷ live replicas) by its rank among them, so the shares add up exactly: at the start
+ * of a cycle (`plan`) it decides which of its leases it keeps; a lease beyond its share is
+ * released when that connection's turn comes, instead of being polled, so a replica that joined
+ * later takes it in its next cycle. A connection is released only between two of its polls, never
+ * during one.
  */
 export class Leases {
   readonly #backend: AtomicKv;
@@ -81,7 +82,8 @@ export class Leases {
     const current = new Set(names);
     const live = await this.#attempt(this.#registry.heartbeat());
     this.#announcedAt = this.#clock.now();
-    const share = fairShare(current.size, live.length);
+    const rank = Math.max(0, [...live].sort().indexOf(this.#holder));
+    const share = fairShare(current.size, live.length, rank);
     const mine = [...this.#held].filter((n) => current.has(n)).sort();
     this.#keep = new Set(mine.slice(0, share));
     this.#room = share - this.#keep.size;

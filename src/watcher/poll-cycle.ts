@@ -163,11 +163,9 @@ export class PollCycle {
     options: { recheck?: boolean; polled?: Polled[]; channels?: Set<string> } = {},
   ): Promise<void> {
     if (!(await this.#leases.hold(`conn:${id}`))) {
+      // Not read: its holder counts its backlog and names its channels to the digest pass (which
+      // reads every record itself), so n replicas read each record once a cycle, not n times.
       report.leasedElsewhere++;
-      // Read still, so each replica's backlog gauge and digest pass cover every watch, as before.
-      if (options.recheck) return;
-      const records = await this.#records.read(this.#store, group.keys, { decodeAll: true }, report);
-      this.#took(records, report, options.channels);
       return;
     }
     const subs = group.connection ? group.subs : [];

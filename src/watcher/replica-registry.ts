@@ -31,7 +31,14 @@ export class ReplicaRegistry {
   }
 }
 
-/** A replica's fair share of `connections` among `replicas`: ceil(connections ÷ replicas). */
-export function fairShare(connections: number, replicas: number): number {
-  return Math.ceil(connections / Math.max(1, replicas));
+/**
+ * The share of `connections` of the replica at `rank` among `replicas` (the live ones sorted by
+ * name, as every replica sees them): floor(connections ÷ replicas), one more for the first
+ * `connections mod replicas` ranks. The shares add up to the connections exactly: with ceil for
+ * everyone, three of four replicas could take everything and leave the fourth nothing (6 over 4:
+ * 2 + 2 + 2 + 0).
+ */
+export function fairShare(connections: number, replicas: number, rank = 0): number {
+  const n = Math.max(1, replicas);
+  return Math.floor(connections / n) + (rank < connections % n ? 1 : 0);
 }

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalAtomicKv } from '../../src/store/atomic-kv.js';
 import { createStore, type Store } from '../../src/store/create-store.js';
+import { instrumentStore } from '../../src/store/instrument-store.js';
 import { RedisAtomicKv } from '../../src/store/redis-atomic-kv.js';
 import { Leases } from '../../src/watcher/lease.js';
 import type { DeliveryStats } from '../../src/watcher/outbox-settings.js';
@@ -10,7 +11,18 @@ import { ReplicaRegistry } from '../../src/watcher/replica-registry.js';
 import type { OutboxEntry } from '../../src/watcher/watch-store.js';
 import { DEFAULT_POST_PACE } from '../../src/watcher/watcher-options.js';
 import { TestClock } from '../harness/test-clock.js';
-import { cleanRedis, REDIS_URL, uniquePrefix } from '../harness/watcher-rig.js';
+import {
+  cleanRedis,
+  GiB,
+  MiB,
+  REDIS_URL,
+  type Rig,
+  startRig,
+  startWorld,
+  uniquePrefix,
+  type WatchWorld,
+  watchTask,
+} from '../harness/watcher-rig.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
 /**
@@ -44,14 +56,14 @@ async function replica(name: string, leaseMs = 10_000, clock = new TestClock()):
  * One cycle of `leases`: the plan, then each connection's turn, one after another or (`side by
  * side`, as a cycle polls several connections at once) all together; resolves with those it polls.
  */
-async function cycle(leases: Leases, sideBySide = false): Promise<string[]> {
-  await leases.plan(NAMES);
+async function cycle(leases: Leases, sideBySide = false, names = NAMES): Promise<string[]> {
+  await leases.plan(names);
   if (sideBySide) {
-    const held = await Promise.all(NAMES.map((name) => leases.hold(name)));
-    return NAMES.filter((_, i) => held[i]);
+    const held = await Promise.all(names.map((name) => leases.hold(name)));
+    return names.filter((_, i) => held[i]);
   }
   const polled: string[] = [];
-  for (const name of NAMES) if (await leases.hold(name)) polled.push(name);
+  for (const name of names) if (await leases.hold(name)) polled.push(name);
   return polled;
 }
 
@@ -83,6 +95,34 @@ describe('fair-share leases on Redis', () => {
       { a: 6, b: 6 },
       { a: 6, b: 6 },
     ]);
+  });
+
+  it('1 → 4 → 3: every replica within 0.5–1.5× its fair share two rounds after a join or a leave', async () => {
+    // 10 connections: ceil(10 ÷ 4) = 3 would let three replicas take 9 and leave the fourth 1.
+    const names = NAMES.slice(0, 10);
+    const [a, b, c, d] = [await replica('a'), await replica('b'), await replica('c'), await replica('d')];
+    expect((await cycle(a, true, names)).length).toBe(10);
+    const round = async (rs: Leases[]) => {
+      const polled = [];
+      for (const r of rs) polled.push(await cycle(r, true, names));
+      return polled;
+    };
+    const check = (polled: string[][], label: string) => {
+      const fair = names.length / polled.length;
+      console.log(`[leases] ${label}: ${polled.map((p) => p.length).join(' + ')} (fair ${fair})`);
+      for (const p of polled) {
+        expect(p.length).toBeGreaterThanOrEqual(0.5 * fair);
+        expect(p.length).toBeLessThanOrEqual(1.5 * fair);
+      }
+      // Each connection polled, and by one replica only.
+      expect(polled.flat().sort()).toEqual([...names].sort());
+    };
+    // The joiners' first round finds everything held by a, which then releases beyond its share.
+    await round([b, c, d, a]);
+    for (let i = 0; i < 2; i++) check(await round([b, c, d, a]), `1 → 4, round ${i + 2}`);
+    await c.releaseAll();
+    await round([a, b, d]);
+    for (let i = 0; i < 2; i++) check(await round([a, b, d]), `4 → 3, round ${i + 2}`);
   });
 
   it('survivors take a dead replica’s connections once its heartbeat and leases lapse', async () => {
@@ -244,5 +284,49 @@ describe('Slack back-pressure per workspace on Redis', () => {
     one.failuresOut();
     await one.settled();
     expect(await two.slot(entry(4))).toBe(true);
+  });
+});
+
+describe('a replica reads only the connections it holds', () => {
+  let world: WatchWorld;
+  const rigs: Rig[] = [];
+  beforeEach(async () => {
+    world = await startWorld();
+  });
+  afterEach(async () => {
+    for (const r of rigs.splice(0)) await r.stop();
+    await world.stop();
+  });
+
+  /** A replica on Redis whose state operations (`state.getMany`, …) are counted in `ops`. */
+  async function counted(holder: string, ops: string[]): Promise<Rig> {
+    const store = instrumentStore(await createStore(REDIS_URL, captureLogger('fatal').logger), (op) => {
+      ops.push(op);
+    });
+    const rig = await startRig(world, { storeUrl: REDIS_URL, store, watcher: { keyPrefix: prefix, holder } });
+    rigs.push(rig);
+    rigs.push({ ...rig, stop: () => store.close() });
+    return rig;
+  }
+
+  it('the watch records of a connection leased elsewhere are not read', async () => {
+    const aOps: string[] = [];
+    const bOps: string[] = [];
+    const [a, b] = [await counted('a', aOps), await counted('b', bOps)];
+    for (let i = 0; i < 5; i++) {
+      const task = world.oms.addTask({ name: `read-${i}`, status: 1, totalSize: 4 * GiB, speed: MiB });
+      await watchTask(a, task.id);
+    }
+    expect((await a.watcher.runCycle())?.polled).toBe(1);
+    aOps.length = 0;
+    await a.watcher.runCycle();
+    // b's first cycle: a holds the only connection, so b polls nothing and reads no record of it.
+    bOps.length = 0;
+    const report = await b.watcher.runCycle();
+    expect(report).toMatchObject({ polled: 0, leasedElsewhere: 1 });
+    const reads = (ops: string[]) => ops.filter((op) => op === 'state.getMany').length;
+    console.log(`[leases] record reads per cycle: holder ${reads(aOps)}, the other replica ${reads(bOps)}`);
+    expect(reads(aOps)).toBeGreaterThan(0);
+    expect(reads(bOps)).toBe(0);
   });
 });
