@@ -21,7 +21,8 @@ export class Leases {
   readonly #ttlMs: number;
   readonly #clock: Clock;
   readonly #registry: ReplicaRegistry | undefined;
-  readonly #held = new Set<string>();
+  /** The leases this replica holds, each with when (performance.now()) it last sent for it. */
+  readonly #held = new Map<string, number>();
   /** This cycle's plan (several replicas only): the leases kept, and how many more may be taken. */
   #keep: Set<string> | undefined;
   #room = 0;
@@ -80,11 +81,13 @@ export class Leases {
   async plan(names: Iterable<string>): Promise<void> {
     if (!this.#registry) return;
     const current = new Set(names);
-    const live = await this.#attempt(this.#registry.heartbeat());
+    // A connection gone from the watches is polled by no one: its lease just lapses.
+    for (const n of [...this.#held.keys()]) if (!current.has(n)) this.#held.delete(n);
+    const live = await this.#attempt(this.#registry.heartbeat(this.#announceMs()));
     this.#announcedAt = this.#clock.now();
     const rank = Math.max(0, [...live].sort().indexOf(this.#holder));
     const share = fairShare(current.size, live.length, rank);
-    const mine = [...this.#held].filter((n) => current.has(n)).sort();
+    const mine = [...this.#held.keys()].sort();
     this.#keep = new Set(mine.slice(0, share));
     this.#room = share - this.#keep.size;
     this.#share = share;
@@ -126,7 +129,7 @@ export class Leases {
 
   /** On a clean stop, hands the work over at once instead of after the lease period. */
   async releaseAll(): Promise<void> {
-    const names = [...this.#held];
+    const names = [...this.#held.keys()];
     this.#held.clear();
     this.#keep = undefined;
     await Promise.allSettled([
@@ -143,12 +146,27 @@ export class Leases {
     const now = this.#clock.now();
     if (!this.#registry || now - this.#announcedAt < this.#ttlMs / 3) return;
     this.#announcedAt = now;
-    this.#registry.heartbeat().catch(() => undefined);
+    this.#registry.heartbeat(this.#announceMs()).catch(() => undefined);
+  }
+
+  /**
+   * How long an announcement lasts: until the earliest of the leases this replica holds lapses
+   * (at most a lease period, at least a third). Should the replica die, the survivors count it out
+   * no later than its first connection is free, so their share has room for it then: announced
+   * for a whole lease period mid-cycle, it outlived the leases of the connections polled early in
+   * that cycle, and they went unpolled for up to a cycle longer than a lease period.
+   */
+  #announceMs(): number {
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const at of this.#held.values()) earliest = Math.min(earliest, at);
+    const left = earliest + this.#ttlMs - performance.now();
+    return Math.round(Math.min(this.#ttlMs, Math.max(this.#ttlMs / 3, left)));
   }
 
   async #acquire(name: string): Promise<boolean> {
+    const sentAt = performance.now();
     const ok = await this.#attempt(this.#backend.acquireLease(`lease:${name}`, this.#holder, this.#ttlMs));
-    if (ok) this.#held.add(name);
+    if (ok) this.#held.set(name, sentAt);
     else this.#held.delete(name);
     return ok;
   }

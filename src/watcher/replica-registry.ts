@@ -19,9 +19,12 @@ export class ReplicaRegistry {
     this.#ttlMs = ttlMs;
   }
 
-  /** Announces this replica and returns the live ones (itself included), sorted. */
-  async heartbeat(): Promise<string[]> {
-    const live = await this.#backend.heartbeat(REPLICAS, this.#holder, this.#ttlMs);
+  /**
+   * Announces this replica for `ttlMs` (a lease period unless told) and returns the live ones
+   * (itself included), sorted.
+   */
+  async heartbeat(ttlMs = this.#ttlMs): Promise<string[]> {
+    const live = await this.#backend.heartbeat(REPLICAS, this.#holder, ttlMs);
     return live.includes(this.#holder) ? live : [...live, this.#holder].sort();
   }
 

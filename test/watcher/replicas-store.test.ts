@@ -153,6 +153,35 @@ describe('fair-share leases on Redis', () => {
     expect(last[0]!.filter((n) => last[1]!.includes(n))).toEqual([]);
   });
 
+  it('a replica that dies mid-cycle is counted out no later than its first lease lapses', async () => {
+    const leaseMs = 600;
+    const clock = new TestClock();
+    const [a, c] = [await replica('a', leaseMs), await replica('c', leaseMs, clock)];
+    for (let i = 0; i < 3; i++) for (const r of [a, c]) await cycle(r);
+    const mine = NAMES.filter((n) => c.holding(n));
+    expect(mine.length).toBe(6);
+    // c's last cycle: its first connection, then one more after a third of the lease (announced
+    // again on the way), and then it dies.
+    await c.plan(NAMES);
+    const heldAt = Date.now();
+    expect(await c.hold(mine[0]!)).toBe(true);
+    await sleep(250);
+    clock.advance(250);
+    await c.hold(mine[1]!);
+    let takenAt: number | undefined;
+    let interval = 0;
+    for (let i = 0; i < 60 && takenAt === undefined; i++) {
+      const started = Date.now();
+      if ((await cycle(a)).includes(mine[0]!)) takenAt = Date.now();
+      await sleep(50);
+      interval = Math.max(interval, Date.now() - started);
+    }
+    console.log(
+      `[leases] died mid-cycle: its first connection polled again ${takenAt! - heldAt} ms after (lease ${leaseMs} ms, interval ${interval} ms)`,
+    );
+    expect(takenAt! - heldAt).toBeLessThanOrEqual(leaseMs + interval);
+  });
+
   it('a cycle longer than a third of the lease announces the replica again on the way', async () => {
     const clock = new TestClock();
     const a = await replica('a', 600, clock);
