@@ -249,7 +249,10 @@ async function estimateImpact(
   const form = createTarget(meta.provider, meta.kind);
   if (!form.estimate) return undefined;
   try {
-    const provider = deps.connections.provider(deps.connections.get(ctx.teamId, meta.connection), 'interactive');
+    const provider = deps.connections.provider(
+      deps.connections.get(ctx.teamId, meta.connection),
+      'interactive',
+    );
     return await withTimeout(
       form.estimate(provider, request),
       IMPACT_BUDGET_MS,
@@ -295,7 +298,10 @@ export function bucketSuggestions(deps: AppDeps) {
         return;
       }
       await deps.access.require({ teamId, userId }, 'create', channelScope(meta.channel), 'list buckets');
-      const provider = deps.connections.provider(deps.connections.get(teamId, meta.connection), 'interactive');
+      const provider = deps.connections.provider(
+        deps.connections.get(teamId, meta.connection),
+        'interactive',
+      );
       if (!provider.listSourceBuckets) {
         await fail(tr.t('create.error.cannotList', { provider: provider.id }));
         return;

@@ -23,7 +23,10 @@ export async function connectionHealth(
         timer = setTimeout(() => resolve('timeout'), HEALTH_TIMEOUT_MS);
       });
       try {
-        const outcome = await Promise.race([ctx.deps.connections.provider(c, 'interactive').checkConnection(), timeout]);
+        const outcome = await Promise.race([
+          ctx.deps.connections.provider(c, 'interactive').checkConnection(),
+          timeout,
+        ]);
         if (outcome === 'timeout') return [c.name, { state: 'timeout', seconds: HEALTH_TIMEOUT_MS / 1000 }];
         return [c.name, { state: 'ok', ms: Date.now() - started }];
       } catch (error) {
