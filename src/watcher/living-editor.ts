@@ -1,7 +1,5 @@
-import type { Logger } from '../logger.js';
 import { SKIP } from '../store/atomic-kv.js';
 import { CardEditor, type CardEditorDeps } from './card-editor.js';
-import type { Clock } from './clock.js';
 import {
   duePosts,
   itemKey,
@@ -15,27 +13,13 @@ import {
   markEdited,
 } from './living-posts.js';
 import { type LivingNote, resourceFacts } from './notification.js';
-import type { DeliveryStats, OutboxSettings } from './outbox-settings.js';
-import type { PostPacer } from './post-pacer.js';
-import { DeliveryError, type WatchSlack } from './watch-slack.js';
-import {
-  type ChannelGone,
-  type ChannelRecord,
-  channelKey,
-  type WatchRecord,
-  type WatchStore,
-} from './watch-store.js';
+import type { OutboxSettings } from './outbox-settings.js';
+import { DeliveryError } from './watch-slack.js';
+import { type ChannelRecord, channelKey, type WatchRecord } from './watch-store.js';
 
-export interface LivingEditorDeps {
-  store: WatchStore;
-  slack: WatchSlack;
+/** What the card editor needs, and the card editor itself: its edit budget is shared. */
+export interface LivingEditorDeps extends CardEditorDeps {
   cards: CardEditor;
-  pacer: PostPacer;
-  stats: DeliveryStats;
-  settings: OutboxSettings;
-  logger: Logger;
-  clock: Clock;
-  breakChannel: (teamId: string, channelId: string, reason: ChannelGone) => Promise<void>;
 }
 
 /**
