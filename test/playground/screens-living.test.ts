@@ -67,6 +67,11 @@ async function deleteFromCard(
 
 describe('issue 39 item 1 at desk and phone width', { timeout: 240_000 }, () => {
   it('in English: a recovered failure post and a deleted card', async () => {
+    // The seeded invoices-azure fails the way this task does: two failures in one cycle share one
+    // listing post instead of a post each, so this task starts after that one has failed.
+    await failurePost('invoices-azure')
+      .filter({ hasText: /TRF\.0015/ })
+      .waitFor({ timeout: 90_000 });
     const task = failingTask('invoices-recovered');
     await type(`/migrate watch hw-sim:${task.id}`);
     const post = failurePost('invoices-recovered');
