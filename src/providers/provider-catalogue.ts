@@ -1,3 +1,4 @@
+import { ErrorCode } from '../errors.js';
 import type { Locale } from '../i18n/locale.js';
 
 /**
@@ -59,4 +60,21 @@ export function ownEntry(
 export function ownClass(catalogue: ProviderCatalogue, code: string | undefined): string {
   const entry = ownEntry(catalogue, code);
   return (entry && catalogue.classes[entry.code]?.class) ?? 'unknown';
+}
+
+/**
+ * For `HttpClientOptions.classifyError`: a 401 or 403 whose code `catalogue` files under permissions
+ * is a refused request (headlined as a permission, the keys kept), not rejected credentials. `key`
+ * spells a code as sent the way the catalogue lists it (NCP sends `210` for `NCP.210`).
+ */
+export function permissionsRefuse(
+  catalogue: ProviderCatalogue,
+  key: (code: string) => string = (code) => code,
+): (httpStatus: number, errorCode: string | undefined) => ErrorCode | undefined {
+  return (httpStatus, errorCode) => {
+    if (httpStatus !== 401 && httpStatus !== 403) return undefined;
+    const code = errorCode?.trim();
+    if (!code) return undefined;
+    return ownClass(catalogue, key(code)) === 'permissions' ? ErrorCode.ProviderRequest : undefined;
+  };
 }

@@ -73,6 +73,12 @@ export interface HttpClientOptions {
   authenticate: (request: OutgoingRequest, call: HttpRequest) => Promise<void> | void;
   /** Reads the provider's own error body. */
   parseError: (response: HttpResponse) => ParsedProviderError;
+  /**
+   * The provider's own reading of a refusal, from its code: undefined keeps the status's class
+   * (`providerErrorCodeFor`). A 401 or 403 whose code means a missing permission is a refused
+   * request, not rejected credentials (`permissionsRefuse` in provider-catalogue.ts).
+   */
+  classifyError?: (httpStatus: number, errorCode: string | undefined) => ErrorCode | undefined;
   timeouts?: HttpTimeouts;
   retry?: RetryPolicy;
   /** How bytes move; defaults to the pooled undici transport. Fixture tests pass `fetchTransport`. */
@@ -365,7 +371,10 @@ export class HttpClient {
     const structured = isJsonText(response.text)
       ? { errorCode: parsed.errorCode, errorMessage: parsed.errorMessage }
       : {};
-    return new ProviderError(providerErrorCodeFor(response.status), {
+    const code =
+      this.#options.classifyError?.(response.status, structured.errorCode) ??
+      providerErrorCodeFor(response.status);
+    return new ProviderError(code, {
       provider: this.#options.provider,
       operation: request.operation,
       httpStatus: response.status,

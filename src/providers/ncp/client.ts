@@ -1,5 +1,5 @@
 import type { AccessKeyPair, Connection } from '../../connections/connection.js';
-import { ConfigError, ErrorCode, InvalidInputError, ProviderError } from '../../errors.js';
+import { ConfigError, InvalidInputError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { encodePathSegment } from '../http/encode.js';
 import {
@@ -10,7 +10,7 @@ import {
   type ParsedProviderError,
 } from '../http/http-client.js';
 import { logUnreadable, readItems, type UnreadableItem } from '../list-items.js';
-import { ownClass } from '../provider-catalogue.js';
+import { permissionsRefuse } from '../provider-catalogue.js';
 import type { ProviderDeps } from '../types.js';
 import { ncpCatalogue } from './catalogue.js';
 import {
@@ -97,6 +97,11 @@ export class NcpObjectMigrationClient {
       transport: deps.transport,
       purpose: deps.purpose,
       parseError: parseNcpError,
+      // providers.md §1.8: 401 is code 200 "Authentication Failed" (the keys) or 210 "Permission
+      // Denied" (keys that work but may not call this API): the code decides, as the catalogue files it.
+      classifyError: permissionsRefuse(ncpCatalogue, (code) =>
+        /^\d{1,6}$/.test(code) ? `NCP.${Number(code)}` : code,
+      ),
       authenticate: (request) => signOutgoing(request, auth, region, now()),
     });
   }
@@ -104,29 +109,25 @@ export class NcpObjectMigrationClient {
   /** CreateMigrationJob: POST /policy. */
   async createPolicy(body: NcpPolicyBody): Promise<NcpPolicy> {
     const valid = validBody(body);
-    return this.#http
-      .json(
-        { operation: 'CreateMigrationJob', method: 'POST', path: `${API}/policy`, body: valid },
-        ncpPolicySchema,
-      )
-      .catch(refusedByCode);
+    return this.#http.json(
+      { operation: 'CreateMigrationJob', method: 'POST', path: `${API}/policy`, body: valid },
+      ncpPolicySchema,
+    );
   }
 
   /** GetMigrationJobList: GET /policies. */
   async listPolicies(params: ListPoliciesParams = {}): Promise<NcpPolicyList> {
     checkListParams(params);
     const operation = 'GetMigrationJobList';
-    const { jobList, ...rest } = await this.#http
-      .json(
-        {
-          operation,
-          method: 'GET',
-          path: `${API}/policies`,
-          query: { order: params.order, sortBy: params.sortBy, limit: params.limit, page: params.page },
-        },
-        ncpPolicyListSchema,
-      )
-      .catch(refusedByCode);
+    const { jobList, ...rest } = await this.#http.json(
+      {
+        operation,
+        method: 'GET',
+        path: `${API}/policies`,
+        query: { order: params.order, sortBy: params.sortBy, limit: params.limit, page: params.page },
+      },
+      ncpPolicyListSchema,
+    );
     const read = readItems(jobList, ncpPolicySchema, 'title');
     logUnreadable(this.#logger, { provider: PROVIDER, operation }, read.unreadable);
     return { ...rest, jobList: read.items, unreadable: read.unreadable };
@@ -160,9 +161,10 @@ export class NcpObjectMigrationClient {
         `title: the update body names "${valid.title}" but the policy is "${title}"; NCP documents no rename`,
       );
     }
-    return this.#http
-      .json({ operation: 'UpdateMigrationJob', method: 'PUT', path, body: valid }, ncpUpdateResponseSchema)
-      .catch(refusedByCode);
+    return this.#http.json(
+      { operation: 'UpdateMigrationJob', method: 'PUT', path, body: valid },
+      ncpUpdateResponseSchema,
+    );
   }
 
   /** DeleteMigrationJob: answers with the policy, `jobState` DELETED. */
@@ -171,39 +173,8 @@ export class NcpObjectMigrationClient {
   }
 
   #policyCall(operation: string, method: HttpMethod, path: string): Promise<NcpPolicy> {
-    return this.#http.json({ operation, method, path }, ncpPolicySchema).catch(refusedByCode);
+    return this.#http.json({ operation, method, path }, ncpPolicySchema);
   }
-}
-
-/**
- * providers.md §1.8: the gateway answers 401 for two things, code 200 "Authentication Failed" (the
- * keys) and 210 "Permission Denied" (keys that work but may not call this API, a sub account without
- * Object Migration rights). The shared client reads the status alone; the code decides, as the
- * catalogue files it: a permission is a refused request, not keys to fix.
- */
-function refusedByCode(error: unknown): never {
-  const code = error instanceof ProviderError ? error.errorCode?.trim() : undefined;
-  if (
-    error instanceof ProviderError &&
-    error.code === ErrorCode.ProviderAuth &&
-    code &&
-    /^\d{1,6}$/.test(code) &&
-    ownClass(ncpCatalogue, `NCP.${Number(code)}`) === 'permissions'
-  ) {
-    throw new ProviderError(
-      ErrorCode.ProviderRequest,
-      {
-        provider: error.provider,
-        operation: error.operation,
-        httpStatus: error.httpStatus,
-        errorCode: error.errorCode,
-        errorMessage: error.errorMessage,
-        requestId: error.requestId,
-      },
-      { cause: error.cause },
-    );
-  }
-  throw error;
 }
 
 /** Adds the four gateway headers; the timestamp is taken once so header and signature agree. */

@@ -4,7 +4,9 @@ import type { Logger } from '../../logger.js';
 import { encodePathSegment } from '../http/encode.js';
 import { HttpClient, type HttpResponse, type ParsedProviderError } from '../http/http-client.js';
 import { itemId, logUnreadable, readItems, type UnreadableItem } from '../list-items.js';
+import { permissionsRefuse } from '../provider-catalogue.js';
 import type { ProviderDeps } from '../types.js';
+import { upcloudCatalogue } from './catalogue.js';
 import {
   type CreateJobBody,
   createJobBodySchema,
@@ -158,6 +160,9 @@ export class UpCloudJobsClient {
       transport: deps.transport,
       purpose: deps.purpose,
       parseError: parseUpCloudError,
+      // providers.md §2.4: the keys' failure is 401 AUTHENTICATION_FAILED; a 403 FORBIDDEN is keys that
+      // work but may not do this (a subaccount's rights): the code decides, as the catalogue files it.
+      classifyError: permissionsRefuse(upcloudCatalogue),
       authenticate: (request) => {
         request.headers.authorization = authorization;
       },
