@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installVia, oauthEnv } from '../harness/oauth-install.js';
+import { omsConnection, TestBot } from '../harness/test-bot.js';
+
+/**
+ * Issue #36, item 3, last rule: "a refresh never saves an installation that was deleted meanwhile".
+ * The lock already keeps a delete from landing inside a refresh on any path the app has
+ * (test/slack/token-lock.test.ts). This checks the second guard on its own: if a delete lands
+ * anyway (here written to the store directly, as a lease lost to a paused process would allow), the
+ * refresh saves only over the record it read, so the installation stays deleted.
+ */
+const TEAM = 'T0RDELETE1';
+const KEY = `installation:team:${TEAM}`;
+const t = new TestBot();
+
+beforeAll(async () => {
+  await t.start({
+    env: oauthEnv(t.fakeSlack),
+    connections: (url) => [omsConnection('hw-delete', url, { team: TEAM })],
+  });
+});
+afterAll(async () => {
+  await t.stop();
+});
+
+describe('a refresh that ends after its installation was deleted', () => {
+  it('does not save it again: the installation stays deleted, and the refresh fails', async () => {
+    // A rotating token with an hour left: refreshed at its first use.
+    await installVia(t.url, t.fakeSlack, { teamId: TEAM, userId: 'U0ALICE01', expiresInSeconds: 3600 });
+    expect(await t.bot.deps.store.get(KEY)).toBeDefined();
+    t.fakeSlack.oauth.refreshDelayMs = 500;
+    const attempts = t.fakeSlack.oauth.refreshAttempts;
+    const refreshed = t.fakeSlack.oauth.refreshes;
+    try {
+      const background = t.bot.deps.slackClients.forTeam(TEAM, 'background');
+      background.catch(() => undefined);
+      await t.fakeSlack.waitFor(() => (t.fakeSlack.oauth.refreshAttempts > attempts ? true : undefined));
+      // The delete lands while Slack holds the refresh, past the lock.
+      await t.bot.deps.store.delete(KEY);
+      await expect(background).rejects.toThrow(/removed or installed again/);
+      expect(t.fakeSlack.oauth.refreshes - refreshed).toBe(1);
+    } finally {
+      t.fakeSlack.oauth.refreshDelayMs = 0;
+    }
+    expect(await t.bot.deps.store.get(KEY)).toBeUndefined();
+    await expect(t.bot.deps.slackClients.forTeam(TEAM)).rejects.toThrow(/No installation/);
+  });
+});
