@@ -13,13 +13,23 @@ import { omsErrorBodySchema } from './schemas.js';
 export const TOKEN_REFRESH_CODES: ReadonlySet<string> = new Set(['APIGW.0301', 'APIGW.0307']);
 
 /**
+ * Token failures seed 002 §6.2 files under 400, not 401: S3M.0068 "Token authentication failed"
+ * ("Obtain a new token and try again"), OMS.0068 and S3M.1005 "Token authentication failed". Like a
+ * 401 they drop the token a token connection sent, once (`isTokenRejection`). CMM.0154 "Illegal
+ * token" stays a credentials failure without a refresh (huawei-oms-gateway.test.ts).
+ */
+export const TOKEN_FAILURE_CODES: ReadonlySet<string> = new Set(['OMS.0068', 'S3M.0068', 'S3M.1005']);
+
+/**
  * Codes that mean the connection's credentials were not accepted (rather than that OMS refused the
- * operation): the gateway's authentication codes, and the catalogue's "Illegal token" (CMM.0154).
+ * operation): the gateway's authentication codes, §6.2's token failures (`TOKEN_FAILURE_CODES`)
+ * and "Illegal token" (CMM.0154).
  * None may be filed otherwise by the catalogue (`classes.json`): APIGW.0303, which no seed documents,
  * is filed there under permissions (refused after the signature check), so it is not listed here.
  */
 export const CREDENTIAL_CODES: ReadonlySet<string> = new Set([
   ...TOKEN_REFRESH_CODES,
+  ...TOKEN_FAILURE_CODES,
   'APIGW.0305',
   'CMM.0154',
 ]);
@@ -86,13 +96,13 @@ export function reclassified(error: ProviderError): ProviderError {
 
 /**
  * Whether this failure means the cached IAM token should be replaced (and the call tried once more):
- * the gateway's token codes, and any 401 that is about the credentials (401 OMS.9999 "Authentication
- * failed", a bare 401). IAM revokes tokens early (providers.md §3.3), so the cache's `expires_at`
+ * the gateway's token codes, §6.2's 400 token failures (S3M.0068 "Obtain a new token and try again"),
+ * and any 401 that is about the credentials (401 OMS.9999 "Authentication failed", a bare 401). IAM revokes tokens early (providers.md §3.3), so the cache's `expires_at`
  * cannot be trusted to say the token still works. A 401 filed as a permission (S3M.0205) keeps it.
  */
 export function isTokenRejection(error: unknown): boolean {
   if (!(error instanceof ProviderError)) return false;
   const code = error.errorCode?.trim().toUpperCase();
-  if (code && TOKEN_REFRESH_CODES.has(code)) return true;
+  if (code && (TOKEN_REFRESH_CODES.has(code) || TOKEN_FAILURE_CODES.has(code))) return true;
   return error.httpStatus === 401 && !filedElsewhere(code);
 }
