@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { ApprovalRecord } from '../../approvals/approval-record.js';
 import { summarizeCreateRequest } from '../../approvals/create-request.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
+import { APPROVE_ACTION, approvalButtons, REJECT_ACTION } from './approval-buttons.js';
 import { failureLines, ref, targetLabel, when } from './approval-words.js';
 import type { RenderedMessage } from './error-message.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
@@ -98,7 +99,9 @@ export function renderRequesterNotice(
 
 /**
  * The direct message an approver gets when a request is made (in their language): who asks for
- * what, by its title, with the link to the request and where else to decide (their Home tab).
+ * what, by its title, with the link to the request and where else to decide (their Home tab), and
+ * the request's own Approve and Reject, so it can be decided where they were told of it (the same
+ * service and policy decide: `approvalScope`, never the conversation the button is in).
  */
 export function renderApproverNotice(record: ApprovalRecord, tr: Translator = ENGLISH): RenderedMessage {
   const text = truncate(
@@ -113,7 +116,13 @@ export function renderApproverNotice(record: ApprovalRecord, tr: Translator = EN
     }),
     3000,
   );
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  const section: KnownBlock = { type: 'section', text: { type: 'mrkdwn', text } };
+  if (record.status !== 'pending') return { text, blocks: [section] };
+  const buttons = approvalButtons(record, targetLabel(record, tr), tr, {
+    approve: APPROVE_ACTION,
+    reject: REJECT_ACTION,
+  });
+  return { text, blocks: [section, buttons] };
 }
 
 /** The line above the new resource's card (in the channel's language). */

@@ -1,18 +1,17 @@
-import type { ActionsBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type { KnownBlock, SectionBlock } from '@slack/types';
 import type { ApprovalRecord } from '../../approvals/approval-record.js';
 import { createTarget, summarizeCreateRequest } from '../../approvals/create-request.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
+import { APPROVE_ACTION, approvalButtons, REJECT_ACTION } from './approval-buttons.js';
 import { failureLines, outcomeLine, targetLabel, when } from './approval-words.js';
 import type { RenderedMessage } from './error-message.js';
 import { aboutDuration, formatBytes, formatCount } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { FormWords } from './provider-words.js';
 
+export { APPROVE_ACTION, approvalButtons, REJECT_ACTION } from './approval-buttons.js';
 export { createdNotice, renderRequesterNotice, withApproversPing } from './approval-notices.js';
 export { failureLines, outcomeLine, slackDate } from './approval-words.js';
-
-export const APPROVE_ACTION = 'approval.approve';
-export const REJECT_ACTION = 'approval.reject';
 
 /**
  * The approval request, in the approvals channel's language: what will be created (provider,
@@ -103,45 +102,6 @@ export function renderApprovalRequest(record: ApprovalRecord, tr: Translator = E
     outcome: outcomeLine(record, tr),
   });
   return { text: truncate(text, 3000), blocks };
-}
-
-/**
- * Approve (behind a confirmation) and Reject (which opens a modal asking why: the confirmation and
- * the reason in one step), on the request message and on the Home tab alike.
- */
-export function approvalButtons(
-  record: ApprovalRecord,
-  label: string,
-  tr: Translator,
-  actions: { approve: string; reject: string },
-): ActionsBlock {
-  const plain = (text: string, max = 75) => ({ type: 'plain_text' as const, text: truncate(text, max) });
-  return {
-    type: 'actions',
-    block_id: `approval:${record.id}`,
-    elements: [
-      {
-        type: 'button',
-        action_id: actions.approve,
-        text: plain(tr.t('approval.approve')),
-        style: 'primary',
-        value: record.id,
-        confirm: {
-          title: plain(tr.t('approval.approve.title'), 100),
-          text: plain(tr.t('approval.approve.text', { label, connection: record.connection }), 300),
-          confirm: plain(tr.t('approval.approve.confirm'), 30),
-          deny: plain(tr.t('approval.back'), 30),
-        },
-      },
-      {
-        type: 'button',
-        action_id: actions.reject,
-        text: plain(tr.t('approval.reject')),
-        style: 'danger',
-        value: record.id,
-      },
-    ],
-  };
 }
 
 function article(label: string): string {

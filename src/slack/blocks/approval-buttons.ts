@@ -1,0 +1,47 @@
+import type { ActionsBlock } from '@slack/types';
+import type { ApprovalRecord } from '../../approvals/approval-record.js';
+import type { Translator } from '../../i18n/translator.js';
+import { truncate } from './mrkdwn.js';
+
+/** The request message's (and the approver's direct message's) decision buttons. */
+export const APPROVE_ACTION = 'approval.approve';
+export const REJECT_ACTION = 'approval.reject';
+
+/**
+ * Approve (behind a confirmation) and Reject (which opens a modal asking why: the confirmation and
+ * the reason in one step), on the request message, the approver's direct message and the Home tab alike.
+ */
+export function approvalButtons(
+  record: ApprovalRecord,
+  label: string,
+  tr: Translator,
+  actions: { approve: string; reject: string },
+): ActionsBlock {
+  const plain = (text: string, max = 75) => ({ type: 'plain_text' as const, text: truncate(text, max) });
+  return {
+    type: 'actions',
+    block_id: `approval:${record.id}`,
+    elements: [
+      {
+        type: 'button',
+        action_id: actions.approve,
+        text: plain(tr.t('approval.approve')),
+        style: 'primary',
+        value: record.id,
+        confirm: {
+          title: plain(tr.t('approval.approve.title'), 100),
+          text: plain(tr.t('approval.approve.text', { label, connection: record.connection }), 300),
+          confirm: plain(tr.t('approval.approve.confirm'), 30),
+          deny: plain(tr.t('approval.back'), 30),
+        },
+      },
+      {
+        type: 'button',
+        action_id: actions.reject,
+        text: plain(tr.t('approval.reject')),
+        style: 'danger',
+        value: record.id,
+      },
+    ],
+  };
+}
