@@ -342,7 +342,7 @@ describe('every registered entry point asks the one policy', () => {
       if (entry.surface === 'command' || (SLACK_NOTICES as readonly string[]).includes(entry.id)) continue;
       const driver = driverFor(entry)!;
       const prepared = (await driver.prepare?.()) as never;
-      if (!(await askedThePolicy(() => driver.send(prepared)))) silent.push(`$entry.surface$entry.id`);
+      if (!(await askedThePolicy(() => driver.send(prepared)))) silent.push(`${entry.surface} ${entry.id}`);
     }
     expect(silent, 'entry points that acted without asking the policy').toEqual([]);
   }, 180_000);
