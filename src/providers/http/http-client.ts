@@ -73,11 +73,6 @@ export interface HttpClientOptions {
   authenticate: (request: OutgoingRequest, call: HttpRequest) => Promise<void> | void;
   /** Reads the provider's own error body. */
   parseError: (response: HttpResponse) => ParsedProviderError;
-  /**
-   * The provider's own reading of a refusal, from its code: undefined keeps the status's class
-   * (`providerErrorCodeFor`). A 401 or 403 whose code means a missing permission is a refused
-   * request, not rejected credentials (`permissionsRefuse` in provider-catalogue.ts).
-   */
   classifyError?: (httpStatus: number, errorCode: string | undefined) => ErrorCode | undefined;
   timeouts?: HttpTimeouts;
   retry?: RetryPolicy;
@@ -366,15 +361,12 @@ export class HttpClient {
     } catch {
       // A provider error body we cannot read still yields an error with the HTTP status.
     }
-    // Only a JSON error body says anything of the provider's own: an HTML or text body is a proxy's or
-    // gateway's page (server banners, internal host names) and never becomes part of a message.
+    // Only a JSON body is the provider's own: a proxy's HTML or text page never enters a message.
     const structured = isJsonText(response.text)
       ? { errorCode: parsed.errorCode, errorMessage: parsed.errorMessage }
       : {};
-    const code =
-      this.#options.classifyError?.(response.status, structured.errorCode) ??
-      providerErrorCodeFor(response.status);
-    return new ProviderError(code, {
+    const code = this.#options.classifyError?.(response.status, structured.errorCode); // permissionsRefuse
+    return new ProviderError(code ?? providerErrorCodeFor(response.status), {
       provider: this.#options.provider,
       operation: request.operation,
       httpStatus: response.status,

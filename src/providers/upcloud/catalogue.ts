@@ -1,4 +1,4 @@
-import type { CatalogueText, ProviderCatalogue } from '../provider-catalogue.js';
+import { type CatalogueText, type ProviderCatalogue, permissionsRefuse } from '../provider-catalogue.js';
 import classes from './catalogue/classes.json' with { type: 'json' };
 import ko from './catalogue/ko.json' with { type: 'json' };
 import zhCN from './catalogue/zh-CN.json' with { type: 'json' };
@@ -60,3 +60,9 @@ export const upcloudCatalogue: ProviderCatalogue = {
   /** problem+json types carry an `ERROR_` prefix that UpCloud's SDK strips. */
   normalise: (upper) => (upper.startsWith('ERROR_') ? upper.slice('ERROR_'.length) : undefined),
 };
+
+/**
+ * For the jobs client's HttpClient: providers.md §2.4 makes the keys' failure 401 AUTHENTICATION_FAILED;
+ * a 403 FORBIDDEN is keys that work but may not do this (a subaccount's rights), a permission.
+ */
+export const classifyUpCloudError = permissionsRefuse(upcloudCatalogue);

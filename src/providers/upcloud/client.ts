@@ -4,9 +4,8 @@ import type { Logger } from '../../logger.js';
 import { encodePathSegment } from '../http/encode.js';
 import { HttpClient, type HttpResponse, type ParsedProviderError } from '../http/http-client.js';
 import { itemId, logUnreadable, readItems, type UnreadableItem } from '../list-items.js';
-import { permissionsRefuse } from '../provider-catalogue.js';
 import type { ProviderDeps } from '../types.js';
-import { upcloudCatalogue } from './catalogue.js';
+import { classifyUpCloudError } from './catalogue.js';
 import {
   type CreateJobBody,
   createJobBodySchema,
@@ -38,7 +37,6 @@ export type JobEntry =
   | { job: UpCloudJob; unreadable?: undefined }
   | { job?: undefined; unreadable: UnreadableItem };
 
-/** What one read of the list gave, in the list's order, each job once. */
 /** What `#read` found: raw items, a total when it reached the end, whether `offset` was ignored. */
 interface ListRead {
   items: unknown[];
@@ -160,9 +158,7 @@ export class UpCloudJobsClient {
       transport: deps.transport,
       purpose: deps.purpose,
       parseError: parseUpCloudError,
-      // providers.md §2.4: the keys' failure is 401 AUTHENTICATION_FAILED; a 403 FORBIDDEN is keys that
-      // work but may not do this (a subaccount's rights): the code decides, as the catalogue files it.
-      classifyError: permissionsRefuse(upcloudCatalogue),
+      classifyError: classifyUpCloudError,
       authenticate: (request) => {
         request.headers.authorization = authorization;
       },
@@ -383,10 +379,7 @@ function jobsOf(read: JobsRead): UpCloudJob[] {
   return read.entries.flatMap((e) => (e.job ? [e.job] : []));
 }
 
-/**
- * Adds the items of an answer not seen before (by uuid; an item without one counts as new), and
- * says how many it added.
- */
+/** Adds an answer's items not seen before (by uuid; one without counts as new); says how many. */
 function addDistinct(
   items: unknown[],
   seen: Set<string>,
