@@ -10,7 +10,7 @@ import {
   type SimServerOptions,
   Simulator,
 } from '../kit.js';
-import type { ShapeRules, ShapeSettings } from '../shapes.js';
+import type { Reading, ShapeRules, ShapeSettings } from '../shapes.js';
 import { GATEWAY_ERRORS, gatewayError, gatewayErrorBody, header, SimNcpGatewayAuth } from './auth.js';
 import { GATEWAY_HEADERS as NCP_HEADERS } from './signature-v2.js';
 import {
@@ -37,7 +37,14 @@ export { GATEWAY_ERRORS, MAX_SKEW_MS } from './auth.js';
  * What the sources leave open and the simulator answers both ways: the usual reading by default, the
  * other one with shapes `otherReadings` (shapes.ts). The README's "Inferred" table lists them.
  */
-export const READINGS = { policyTimes: TIMES_READING } as const;
+export const READINGS = {
+  policyTimes: TIMES_READING,
+  listNum: {
+    usual: '`num` is the number of policies in the whole list',
+    other: '`num` is the number of policies on the page answered',
+    source: 'providers.md §1.3: "`num` (Integer, number of policies)", which names no scope',
+  },
+} as const satisfies Record<string, Reading>;
 export { GiB, MiB, type PolicyTimings, type SimPolicy } from './state.js';
 
 export interface NcpSimulatorOptions {
@@ -344,11 +351,9 @@ export class NcpSimulator extends Simulator {
     const all = [...this.policies.keys()]
       .map((title) => this.policy(title)!)
       .sort((a, b) => direction * (compare(key(a), key(b)) || compare(a.title, b.title)));
-    return json(200, {
-      objStrContracted: true,
-      num: all.length,
-      jobList: all.slice(page * limit, (page + 1) * limit).map((p) => this.#policyObject(p)),
-    });
+    const jobList = all.slice(page * limit, (page + 1) * limit).map((p) => this.#policyObject(p));
+    const num = this.otherReading('listNum') ? jobList.length : all.length;
+    return json(200, { objStrContracted: true, num, jobList });
   }
 
   /** A body error in the gateway format, or the valid body. */

@@ -48,7 +48,8 @@ export class NcpProvider implements MigrationProvider {
         limit: query.limit,
         page: query.offset / query.limit,
       });
-      return { resources: this.#resources(page), total: page.num };
+      const resources = this.#resources(page);
+      return { resources, total: pageTotal(page.num, query.offset, query.limit, resources.length) };
     }
     const matching: MigrationResource[] = [];
     for (let page = 0; page < MAX_SCAN_PAGES; page++) {
@@ -157,6 +158,23 @@ export function parseCreateRequest(request: unknown): NcpCreatePolicyRequest {
     return field ? `${field} ${issue.message}` : issue.message;
   });
   throw new InvalidInputError(`Invalid NCP policy request: ${problems.join('; ')}`);
+}
+
+/**
+ * A page's total. providers.md §1.3 gives `num` as "number of policies" without saying whether of the
+ * list or of the page (the simulator answers both ways, READINGS.listNum). A short page ends the list,
+ * so its total is exact either way. A full page trusts `num` where it cannot be the page's own count
+ * (it differs from the page's length and reaches the page's end), and otherwise gives none rather
+ * than a wrong one: only a first page as long as the whole list loses its total.
+ */
+function pageTotal(
+  num: number | undefined,
+  offset: number,
+  limit: number,
+  length: number,
+): number | undefined {
+  if (length < limit) return length > 0 || offset === 0 ? offset + length : undefined;
+  return num !== undefined && num !== length && num >= offset + length ? num : undefined;
 }
 
 /**
