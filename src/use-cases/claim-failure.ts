@@ -1,5 +1,6 @@
 import { InvalidInputError, localized } from '../errors.js';
 import { type Claim, type Claims, failureOf } from '../resources/claims.js';
+import { failurePostsShowing } from '../watcher/living-posts.js';
 import { findResource, type ResourceTarget, type UseCaseContext } from './context.js';
 
 export interface ClaimOutcome {
@@ -7,6 +8,8 @@ export interface ClaimOutcome {
   claim: Claim | undefined;
   /** What happened, for the audit and the reply. */
   did: 'claimed' | 'handed-back';
+  /** The failure posts the watcher made of it that still show it as posted: they show the claim too. */
+  posts: ReturnType<typeof failurePostsShowing>;
 }
 
 /**
@@ -26,8 +29,8 @@ export async function claimFailure(
   const ref = `${resource.connection}:${resource.id}`;
   if (held && held.by === ctx.userId) {
     await ctx.audited('hand-back', ref, () => claims.handBack(ctx.teamId, resource));
-    await ctx.deps.watcher.noteClaim(ctx.teamId, resource, undefined);
-    return { claim: undefined, did: 'handed-back' };
+    const watches = await ctx.deps.watcher.noteClaim(ctx.teamId, resource, undefined);
+    return { claim: undefined, did: 'handed-back', posts: watches.flatMap(failurePostsShowing) };
   }
   if (held) {
     const user = `<@${held.by}>`;
@@ -38,6 +41,6 @@ export async function claimFailure(
   const claim: Claim = { by: ctx.userId, at: now, about: failureOf(resource) };
   await ctx.audited('claim', ref, () => claims.take(ctx.teamId, resource, claim));
   // The watcher's channel cards of it say who, as the post and the Home do.
-  await ctx.deps.watcher.noteClaim(ctx.teamId, resource, claim);
-  return { claim, did: 'claimed' };
+  const watches = await ctx.deps.watcher.noteClaim(ctx.teamId, resource, claim);
+  return { claim, did: 'claimed', posts: watches.flatMap(failurePostsShowing) };
 }

@@ -1,6 +1,6 @@
 import type { NormalizedState } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
-import type { FailureItem, FailureListNote } from './notification.js';
+import { type EventNote, eventNote, type FailureItem, type FailureListNote } from './notification.js';
 import type { ChannelRecord, OutboxEntry, RequestedAction, WatchRecord } from './watch-store.js';
 
 /**
@@ -183,4 +183,17 @@ export function listingNote(listing: LiveListing): FailureListNote {
       return now ? { ...i, now } : i;
     }),
   };
+}
+
+/**
+ * The failure posts of `record` that still show the failure as posted (never edited since) while it
+ * is that failure: a claim taken or handed back anywhere (the card, a private card) is shown on
+ * them too, redrawn from the record as they were posted (`eventNote` at the failure's time).
+ */
+export function failurePostsShowing(record: WatchRecord): { channel: string; ts: string; note: EventNote }[] {
+  const r = record.snapshot;
+  if (record.broken || record.ended || r?.state !== 'failed') return [];
+  return (record.posts ?? [])
+    .filter((p) => p.kind === 'failure' && p.shown === AS_POSTED && p.was.code === r.lastError?.code)
+    .map((p) => ({ channel: p.channel, ts: p.ts, note: eventNote('failed', record, p.was.at) }));
 }

@@ -274,12 +274,12 @@ export class Watcher {
     if (watched.length > 0) this.#schedule.recheckSoon(watched.map((w) => w.key));
   }
 
-  /** Someone took on a failure (or handed it back): every card of it says who, at the next edit. */
+  /** A failure taken on or handed back: every card of it says who, at the next edit. Its watches. */
   async noteClaim(
     teamId: string,
     target: Pick<WatchTarget, 'connection' | 'kind' | 'id'>,
     claim: Claim | undefined,
-  ): Promise<void> {
+  ): Promise<WatchRecord[]> {
     const watched = await this.#watchesOf(teamId, target);
     for (const { key } of watched)
       await this.store.update<WatchRecord>(key, (current) => {
@@ -288,6 +288,7 @@ export class Watcher {
         return { ...rest, ...(claim ? { claim } : {}), card: { ...current.card, dirty: !current.ended } };
       });
     if (watched.length > 0) this.#schedule.recheckSoon(watched.map((w) => w.key));
+    return watched.map((w) => w.record);
   }
 
   async #watchesOf(teamId: string, target: Pick<WatchTarget, 'connection' | 'kind' | 'id'>) {

@@ -1,6 +1,8 @@
 import type { KnownBlock } from '@slack/types';
+import { ENGLISH } from '../../../i18n/translator.js';
 import { claimFailure } from '../../../use-cases/claim-failure.js';
 import { claimLine, withClaim } from '../../blocks/claim.js';
+import { renderWatchNotification } from '../../blocks/watch-notifications.js';
 import { buttonHandler } from '../../button-handler.js';
 import type { AppDeps } from '../../context.js';
 import { decodeResourceButton } from '../../resource-button.js';
@@ -37,6 +39,23 @@ export function claimButton(deps: AppDeps) {
     const exact = decodeResourceButton(args.action.value);
     const outcome = await claimFailure(ctx, deps.claims, { exact });
     const post = postedOn(args.body);
+    // The watcher's other failure posts of it (the thread's, broadcast to the channel) say who too.
+    for (const other of outcome.posts) {
+      if (post && other.channel === post.channel && other.ts === post.ts) continue;
+      const tr = deps.locales ? await deps.locales.translatorForChannel(ctx.teamId, other.channel) : ENGLISH;
+      const drawn = renderWatchNotification(other.note, tr);
+      await deps.sender
+        .to(ctx.teamId)
+        .update({
+          channel: other.channel,
+          ts: other.ts,
+          text: drawn.text,
+          blocks: withClaim(drawn.blocks, outcome.claim, tr),
+        })
+        .catch((error: unknown) =>
+          ctx.logger.warn({ err: error, ts: other.ts }, 'a failure post was not edited'),
+        );
+    }
     if (post) {
       const tr = await ctx.translator('channel');
       await deps.sender.to(ctx.teamId).update({
