@@ -5,6 +5,7 @@ import { parseKeyRing } from './crypto/secret-box.js';
 import { ConfigError } from './errors.js';
 import { FILE_SUFFIX, readSettingFiles } from './setting-files.js';
 import { seconds, settingPairProblems } from './setting-rules.js';
+import { escapeRegExp, urlCredentials } from './url-credentials.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -293,8 +294,9 @@ const SLACK_TOKEN = /\b(xox[a-z]|xapp)-[A-Za-z0-9-]+/g;
  * a setting added later, or a check that starts quoting its value, is masked without more work.
  */
 export function maskSettingValues(text: string, env: Record<string, string | undefined>): string {
-  const { secrets, userInfo } = settingSecrets(env);
+  const { secrets, userInfo, userOnly } = settingSecrets(env);
   let masked = text;
+  for (const user of userOnly) masked = masked.replaceAll(`://${user}@`, '://***@');
   // A URL of the settings quoted cut short (the allow-list shows 80 characters) has no @ left to
   // find it by: what follows its user name is masked, whatever is left of the password.
   for (const before of userInfo)
@@ -310,11 +312,14 @@ export function maskSettingValues(text: string, env: Record<string, string | und
 function settingSecrets(rawEnv: Record<string, string | undefined>): {
   secrets: string[];
   userInfo: string[];
+  /** A user name given with no password (`https://<token>@host`): masked where it stands in its URL. */
+  userOnly: string[];
 } {
   // Values read from files are masked too (a file that cannot be read has nothing to mask).
   const env = readSettingFiles(rawEnv, FILE_SETTINGS).env;
   const secrets = new Set<string>();
   const userInfo = new Set<string>();
+  const userOnly = new Set<string>();
   // Shorter strings would mask ordinary words (an id like k1); real secrets are far longer.
   const add = (value: string) => {
     if (value.length >= 4) secrets.add(value);
@@ -322,14 +327,10 @@ function settingSecrets(rawEnv: Record<string, string | undefined>): {
   for (const name of SETTING_NAMES) {
     const value = env[name]?.trim();
     if (!value) continue;
-    for (const token of value.split(/[\s,]+/)) {
-      const url = URL.canParse(token) ? new URL(token) : undefined;
-      if (!url?.password) continue;
-      add(url.password);
-      add(safeDecode(url.password));
-      const at = token.indexOf(`:${url.password}@`);
-      if (at > 0) userInfo.add(token.slice(0, at + 1));
-    }
+    const urls = urlCredentials(value);
+    for (const password of urls.passwords) add(password);
+    for (const prefix of urls.prefixes) userInfo.add(prefix);
+    for (const user of urls.users) userOnly.add(user);
     if (!isSecretSetting(name)) continue;
     add(value);
     // A list of secrets (the key ring, k1:<base64>,k2:<base64>): each entry, and each one's secret part.
@@ -338,17 +339,11 @@ function settingSecrets(rawEnv: Record<string, string | undefined>): {
       add(part.slice(part.indexOf(':') + 1));
     }
   }
-  return { secrets: [...secrets].sort((a, b) => b.length - a.length), userInfo: [...userInfo] };
-}
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
+  return {
+    secrets: [...secrets].sort((a, b) => b.length - a.length),
+    userInfo: [...userInfo],
+    userOnly: [...userOnly],
+  };
 }
 
 /** Exactly one way to authenticate to Slack: one bot token, or the OAuth settings (then a key ring). */
