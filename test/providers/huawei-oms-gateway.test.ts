@@ -115,14 +115,16 @@ describe('403 is a refusal unless the gateway says the credentials are bad', () 
   });
 
   // A 401 on a token connection does refresh (issue 37 item 2): huawei-oms-rejected-token.test.ts.
-  it('a credential code on a 403 (CMM.0154 "Illegal token") is an auth failure, and does not refresh', async () => {
+  // Seed 002 §6.2: CMM.0154 "Illegal token. Invalid token. Check the authorization information."
+  it('"Illegal token" (CMM.0154) drops the token once; a second one is an auth failure', async () => {
     const tokens = iam();
     nock(OMS)
       .post(`/v2/${PROJECT}/tasks/${TASK}/stop`)
+      .times(2)
       .reply(403, { error_code: 'CMM.0154', error_msg: 'Illegal token.' });
     const hw = provider(tokenAuth);
     expect((await failure(hw.pause('task', TASK))).code).toBe(ErrorCode.ProviderAuth);
-    expect(tokens.requests()).toBe(1);
+    expect(tokens.requests()).toBe(2);
   });
 
   it('403 APIGW.0303 is a refusal as the catalogue files it (permissions), not the credentials', async () => {

@@ -12,8 +12,7 @@ import { useStrictNock } from '../helpers/strict-nock.js';
 //   400 S3M.0068 "Token authentication failed." — solution "Obtain a new token and try again."
 //   400 OMS.0068 "Token authentication failed."
 //   400 S3M.1005 "Token authentication failed." — "Check the authorization information."
-// (400 CMM.0154 "Illegal token" is left as it was: a credentials failure without a refresh, which
-// huawei-oms-gateway.test.ts asserts.)
+//   400 CMM.0154 "Illegal token" — "Invalid token. Check the authorization information.")
 // On a token connection each must drop the cached token and try once more with a new one (else every
 // call fails until the token nears expires_at, up to 24 h); a second one is the credentials.
 
@@ -66,6 +65,7 @@ const TOKEN_400 = [
   ['S3M.0068', 'Token authentication failed.'],
   ['OMS.0068', 'Token authentication failed.'],
   ['S3M.1005', 'Token authentication failed.'],
+  ['CMM.0154', 'Illegal token'],
 ] as const;
 
 describe('400 token codes of seed 002 §6.2 drop the IAM token once, as a 401 does', () => {

@@ -14,16 +14,20 @@ export const TOKEN_REFRESH_CODES: ReadonlySet<string> = new Set(['APIGW.0301', '
 
 /**
  * Token failures seed 002 §6.2 files under 400, not 401: S3M.0068 "Token authentication failed"
- * ("Obtain a new token and try again"), OMS.0068 and S3M.1005 "Token authentication failed". Like a
- * 401 they drop the token a token connection sent, once (`isTokenRejection`). CMM.0154 "Illegal
- * token" stays a credentials failure without a refresh (huawei-oms-gateway.test.ts).
+ * ("Obtain a new token and try again"), OMS.0068 and S3M.1005 "Token authentication failed", and
+ * CMM.0154 "Illegal token" ("Invalid token. Check the authorization information"). Like a 401 they
+ * drop the token a token connection sent, once (`isTokenRejection`); a second one is the credentials.
  */
-export const TOKEN_FAILURE_CODES: ReadonlySet<string> = new Set(['OMS.0068', 'S3M.0068', 'S3M.1005']);
+export const TOKEN_FAILURE_CODES: ReadonlySet<string> = new Set([
+  'OMS.0068',
+  'S3M.0068',
+  'S3M.1005',
+  'CMM.0154',
+]);
 
 /**
  * Codes that mean the connection's credentials were not accepted (rather than that OMS refused the
- * operation): the gateway's authentication codes, §6.2's token failures (`TOKEN_FAILURE_CODES`)
- * and "Illegal token" (CMM.0154).
+ * operation): the gateway's authentication codes and §6.2's token failures (`TOKEN_FAILURE_CODES`).
  * None may be filed otherwise by the catalogue (`classes.json`): APIGW.0303, which no seed documents,
  * is filed there under permissions (refused after the signature check), so it is not listed here.
  */
@@ -31,7 +35,6 @@ export const CREDENTIAL_CODES: ReadonlySet<string> = new Set([
   ...TOKEN_REFRESH_CODES,
   ...TOKEN_FAILURE_CODES,
   'APIGW.0305',
-  'CMM.0154',
 ]);
 
 /** Reads `{"error_code","error_msg","request_id"}` or the SDK's `{error:{code,message}}`. */
