@@ -14,6 +14,13 @@ import { fairShare, type ReplicaRegistry } from './replica-registry.js';
  * released when that connection's turn comes, instead of being polled, so a replica that joined
  * later takes it in its next cycle. A connection is released only between two of its polls, never
  * during one.
+ *
+ * The shares add up only while every replica counts the same live ones, so a replica stays
+ * announced for as long as its leases last: at its plan, again once every connection of the cycle
+ * had its turn (its kept leases were just extended), and mid-cycle in a long one. Announced only
+ * at its plan, a replica whose cycles ran past the next tick (catching up, or several replicas on
+ * few cores) dropped out of the others' count for part of every other tick: they planned with
+ * three of four, took a third each, and the one that came last to the free leases kept 8 of 100.
  */
 export class Leases {
   readonly #backend: AtomicKv;
@@ -26,6 +33,8 @@ export class Leases {
   /** This cycle's plan (several replicas only): the leases kept, and how many more may be taken. */
   #keep: Set<string> | undefined;
   #room = 0;
+  /** This cycle's connections whose turn has not come yet: after the last one, it announces again. */
+  #unseen = new Set<string>();
   /** The fair share and live replicas the last plan counted (for the metrics and tests). */
   #share: number | undefined;
   #replicas = 1;
@@ -89,6 +98,7 @@ export class Leases {
     const share = fairShare(current.size, live.length, rank);
     const mine = [...this.#held.keys()].sort();
     this.#keep = new Set(mine.slice(0, share));
+    this.#unseen = current;
     this.#room = share - this.#keep.size;
     this.#share = share;
     this.#replicas = live.length;
@@ -99,6 +109,13 @@ export class Leases {
    * share (a lease held beyond it is released now, at the connection's turn, before any poll).
    */
   async hold(name: string): Promise<boolean> {
+    const held = await this.#turn(name);
+    // The cycle's last turn: it announces itself until the earliest of the leases it now holds lapses.
+    if (this.#unseen.delete(name) && this.#unseen.size === 0) await this.#announce();
+    return held;
+  }
+
+  async #turn(name: string): Promise<boolean> {
     const keep = this.#keep;
     if (!keep) return this.#acquire(name);
     this.#stillHere();
@@ -143,10 +160,14 @@ export class Leases {
    * a slow cycle does not look like a dead replica to the others (their share would swing).
    */
   #stillHere(): void {
-    const now = this.#clock.now();
-    if (!this.#registry || now - this.#announcedAt < this.#ttlMs / 3) return;
-    this.#announcedAt = now;
-    this.#registry.heartbeat(this.#announceMs()).catch(() => undefined);
+    if (this.#clock.now() - this.#announcedAt >= this.#ttlMs / 3) void this.#announce();
+  }
+
+  /** Announces this replica again (`#announceMs`); a failure waits for the next announcement. */
+  async #announce(): Promise<void> {
+    if (!this.#registry) return;
+    this.#announcedAt = this.#clock.now();
+    await this.#registry.heartbeat(this.#announceMs()).catch(() => undefined);
   }
 
   /**

@@ -4,9 +4,11 @@ import type { AtomicKv } from '../store/atomic-kv.js';
 const REPLICAS = 'replicas';
 
 /**
- * The replicas sharing the watching: each announces itself at the start of every cycle for one
- * lease period (on the store's time, like its leases), so one that dies drops out of the count no
- * later than its leases lapse, and the survivors' fair share grows in time to take its connections.
+ * The replicas sharing the watching: each announces itself at the start of every cycle and again
+ * after its last connection's turn, each time until the earliest of its leases lapses (on the
+ * store's time, like its leases; `Leases`), so it is counted as long as it holds work, one that
+ * dies drops out of the count no later than its leases lapse, and the survivors' fair share grows
+ * in time to take its connections.
  */
 export class ReplicaRegistry {
   readonly #backend: AtomicKv;
