@@ -55,6 +55,8 @@ export interface BotOptions {
   approvals?: { sweepIntervalMs?: number; now?: () => number };
   /** Time budget of commands and buttons (tests shorten it); `INTERACTIVE_BUDGET` by default. */
   interactiveBudget?: InteractiveBudget;
+  /** The clock of the Slack directory's cache (tests age its answers without waiting). */
+  directoryNow?: () => number;
 }
 
 export interface RunningBot {
@@ -135,7 +137,11 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const sender = new SlackSender(slackClients, secrets);
   const settings = new SettingsStore(state);
   // One cached `users.info` per person answers both the admin check and their language.
-  const directory = new CachedSlackDirectory((teamId) => slackClients.forTeam(teamId), logger);
+  const directory = new CachedSlackDirectory(
+    (teamId) => slackClients.forTeam(teamId),
+    logger,
+    options.directoryNow,
+  );
   const grants = new GrantStore(state);
   const access = new AccessControl(grants, directory, logger);
   const locales = new SlackLocales(directory, settings, logger);

@@ -56,6 +56,8 @@ export class TestBot {
       env?: Record<string, string>;
       watcher?: BotOptions['watcher'];
       interactiveBudget?: InteractiveBudget;
+      /** The Slack directory cache's clock (a test ages cached admin and group answers). */
+      directoryNow?: () => number;
     } = {},
   ): Promise<this> {
     await Promise.all([this.fakeSlack.start(), this.oms.start()]);
@@ -79,6 +81,7 @@ export class TestBot {
       secrets: this.secrets,
       watcher: options.watcher,
       interactiveBudget: options.interactiveBudget ?? TEST_INTERACTIVE_BUDGET,
+      directoryNow: options.directoryNow,
     });
     this.url = `http://127.0.0.1:${port}`;
     this.metricsUrl = `http://127.0.0.1:${this.bot.metricsPort}`;

@@ -103,7 +103,7 @@ async function runAccess(ctx: HandlerContext, request: AccessRequest): Promise<v
   const target = `${request.subject.kind}:${request.subject.id}${request.channel ? `@${request.channel}` : ''}`;
   if (request.op === 'grant') {
     await ctx.audited('access.grant', `${target}=${request.role}`, () =>
-      access.grants.grant(ctx.teamId, {
+      access.grant(ctx.teamId, {
         subject: request.subject,
         role: request.role,
         channel: request.channel,
