@@ -5,6 +5,7 @@ import { hashText, hashValue } from './hash53.js';
 import { duePosts } from './living-posts.js';
 import { RECORDS_PER_TURN } from './loop-turns.js';
 import type { Watched } from './observe.js';
+import { QuietMemos } from './quiet-memos.js';
 import type { Observation } from './transitions.js';
 import {
   channelKey,
@@ -28,11 +29,13 @@ import {
  * the workspace's edit budget is remembered with its place in the edit order, since after a busy
  * minute most cards of a large workspace wait there for many cycles. Anything else that writes the
  * record (a card edit, a button, another replica, a recheck) changes its text, and the next cycle
- * decodes it again. Kept per process; what a cycle does not confirm is forgotten at its end, so
- * watches that went away (or whose connection another replica polls) leave nothing behind.
+ * decodes it again. Kept per process (`QuietMemos`: a few numbers per watch in typed-array
+ * columns, no object or key string of its own, for the RSS growth target); what a cycle does not
+ * confirm is forgotten at its end, so watches that went away (or whose connection another replica
+ * polls) leave nothing behind.
  */
 export class QuietWatches {
-  readonly #memos = new Map<string, Memo>();
+  readonly #memos = new QuietMemos();
   #cycle = 1;
 
   /**
@@ -53,15 +56,17 @@ export class QuietWatches {
 
   /** Whether `key`'s record, stored as `text`, was quiet when last compared. */
   knows(key: string, text: string): boolean {
-    const memo = this.#memos.get(key);
-    return memo !== undefined && memo.cycle >= this.#cycle - 1 && memo.text === hashText(text);
+    const m = this.#memos;
+    const slot = m.find(key);
+    return slot >= 0 && m.cycle[slot]! >= this.#cycle - 1 && m.text[slot] === hashText(text);
   }
 
   /** Whether a known watch stays quiet with this observation at `now` (then it stays remembered). */
   stillQuiet(key: string, observation: Observation, now: number): boolean {
-    const memo = this.#memos.get(key);
-    if (memo === undefined || now >= memo.until || memo.seen !== hashValue(observation)) return false;
-    memo.cycle = this.#cycle;
+    const m = this.#memos;
+    const slot = m.find(key);
+    if (slot < 0 || now >= m.until[slot]! || m.seen[slot] !== hashValue(observation)) return false;
+    m.cycle[slot] = this.#cycle;
     return true;
   }
 
@@ -81,16 +86,14 @@ export class QuietWatches {
       this.forget(key);
       return;
     }
-    const cardRank = record.card.dirty ? dueRank(record) : -1;
-    const editedAt = record.card.editedAt ?? 0;
-    this.#memos.set(key, {
-      text: hashText(text),
-      seen: hashValue(observation),
-      until,
-      cycle: this.#cycle,
-      cardRank,
-      editedAt,
-    });
+    const m = this.#memos;
+    const slot = m.claim(key);
+    m.text[slot] = hashText(text);
+    m.seen[slot] = hashValue(observation);
+    m.until[slot] = until;
+    m.cycle[slot] = this.#cycle;
+    m.cardRank[slot] = record.card.dirty ? dueRank(record) : -1;
+    m.editedAt[slot] = record.card.editedAt ?? 0;
   }
 
   /**
@@ -108,57 +111,45 @@ export class QuietWatches {
     perTeam: number,
   ): DueWatch[] {
     if (perTeam <= 0) return [];
-    const before = (a: Memo, b: Memo) => editOrder(a.cardRank, a.editedAt, b.cardRank, b.editedAt) < 0;
-    const first = new Map<string, { i: number; memo: Memo }[]>();
+    const m = this.#memos;
+    /** Whether slot `a`'s card comes strictly before slot `b`'s in the edit order. */
+    const before = (a: number, b: number) =>
+      editOrder(m.cardRank[a]!, m.editedAt[a]!, m.cardRank[b]!, m.editedAt[b]!) < 0;
+    const first = new Map<string, { i: number; slot: number }[]>();
     for (let i = 0; i < quiet.length; i++) {
       const { key } = quiet[i]!;
-      const memo = this.#memos.get(key);
-      if (memo === undefined || memo.cardRank < 0 || skip.has(key)) continue;
+      const slot = m.find(key);
+      if (slot < 0 || m.cardRank[slot]! < 0 || skip.has(key)) continue;
       const teamId = targets[i]!.teamId;
       const chosen = first.get(teamId) ?? [];
       if (chosen.length === 0) first.set(teamId, chosen);
-      if (chosen.length === perTeam && !before(memo, chosen[perTeam - 1]!.memo)) continue;
+      if (chosen.length === perTeam && !before(slot, chosen[perTeam - 1]!.slot)) continue;
       let at = chosen.length;
-      while (at > 0 && before(memo, chosen[at - 1]!.memo)) at--;
-      chosen.splice(at, 0, { i, memo });
+      while (at > 0 && before(slot, chosen[at - 1]!.slot)) at--;
+      chosen.splice(at, 0, { i, slot });
       if (chosen.length > perTeam) chosen.pop();
     }
     return [...first.values()].flatMap((chosen) =>
-      chosen.map(({ i, memo }) =>
+      chosen.map(({ i, slot }) =>
         dueWatch(quiet[i]!.key, targets[i]!.teamId, targets[i]!.channelId, {
           cardOnly: true,
-          rank: memo.cardRank,
-          editedAt: memo.editedAt,
+          rank: m.cardRank[slot]!,
+          editedAt: m.editedAt[slot]!,
         }),
       ),
     );
   }
 
   forget(key: string): void {
-    this.#memos.delete(key);
+    this.#memos.release(key);
   }
 
   /** The cycle is over: what it did not confirm is forgotten. */
   endCycle(): void {
-    for (const [key, memo] of this.#memos) if (memo.cycle < this.#cycle) this.#memos.delete(key);
+    const m = this.#memos;
+    m.releaseWhere((slot) => m.cycle[slot]! < this.#cycle);
     this.#cycle++;
   }
-}
-
-/** What is remembered of a quiet watch. */
-interface Memo {
-  /** A hash of the stored text its record was decoded from: any other write changes it. */
-  text: number;
-  /** A hash of the observation that last changed nothing. */
-  seen: number;
-  /** When the clock alone could change it (a stall, a quiet sample, a card edit). */
-  until: number;
-  /** The last cycle that confirmed it. */
-  cycle: number;
-  /** Its card's place in the edit order (`dueRank`) while it waits for an edit; else -1. */
-  cardRank: number;
-  /** Its card's last edit (0: never). */
-  editedAt: number;
 }
 
 /**

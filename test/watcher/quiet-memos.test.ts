@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { hashText } from '../../src/watcher/hash53.js';
 import { QuietWatches } from '../../src/watcher/quiet-watches.js';
 import type { Observation } from '../../src/watcher/transitions.js';
 import { type WatchRecord, type WatchTarget, watchKey } from '../../src/watcher/watch-store.js';
 
 /**
- * `QuietWatches` keeps one memo per watch key. These hold what that must never change: a watch is
- * known only by its own key, text and observation, and memos come and go across cycles without
- * mixing up their values.
+ * `QuietWatches` keeps its memos in columns under a 30-bit hash of each key (`QuietMemos`). These
+ * hold what that must never change: a watch is known only by its own key, text and observation,
+ * also when two keys share the short hash, and memos come and go across cycles without mixing up
+ * their values.
  */
 
 const target = (id: string): WatchTarget => ({
@@ -32,7 +34,20 @@ function quietRecord(id: string, editedAt: number, dirty = true): WatchRecord {
 /** An observation that tells watches apart by its numbers (the memo compares it as JSON). */
 const seen = (progress: number) => ({ resource: { progress }, actions: [] }) as unknown as Observation;
 
-describe('quiet watches remembered per key', () => {
+/** Two task ids whose keys' hashes share their low 30 bits (the memos' Map key) but not all 53. */
+function collidingIds(): [string, string] {
+  const short = new Map<number, string>();
+  for (let i = 0; i < 1_000_000; i++) {
+    const id = `task-${i}`;
+    const hash = hashText(watchKey(target(id)));
+    const other = short.get(hash & 0x3fffffff);
+    if (other !== undefined) return [other, id];
+    short.set(hash & 0x3fffffff, id);
+  }
+  throw new Error('no two keys share 30 bits of hash in a million');
+}
+
+describe('quiet watches kept as columns', () => {
   it('knows a watch only by its own key, text and observation', () => {
     const quiet = new QuietWatches();
     const [keyA, keyB] = [watchKey(target('a')), watchKey(target('b'))];
@@ -51,6 +66,26 @@ describe('quiet watches remembered per key', () => {
     expect(quiet.knows(keyA, 'text of a')).toBe(false);
     expect(quiet.knows(keyB, 'text of b')).toBe(true);
     const due = quiet.cardsDue([{ key: keyA }, { key: keyB }], [target('a'), target('b')], new Set(), 10);
+    expect(due.map((d) => [d.key, d.editedAt])).toEqual([[keyB, 2_000]]);
+  });
+
+  it('tells apart two keys that share the short hash: the last remembered wins, never mixed up', () => {
+    const [a, b] = collidingIds();
+    const quiet = new QuietWatches();
+    const [keyA, keyB] = [watchKey(target(a)), watchKey(target(b))];
+    quiet.remember(keyA, 'text of a', quietRecord(a, 1_000), seen(0.5), Date.now() + 60_000);
+    expect(quiet.knows(keyA, 'text of a')).toBe(true);
+    expect(quiet.knows(keyB, 'text of a')).toBe(false);
+
+    // The second one takes the slot: the first is then unknown (decoded next cycle), never mixed up.
+    quiet.remember(keyB, 'text of b', quietRecord(b, 2_000), seen(0.7), Date.now() + 60_000);
+    expect(quiet.knows(keyB, 'text of b')).toBe(true);
+    expect(quiet.knows(keyA, 'text of a')).toBe(false);
+    expect(quiet.stillQuiet(keyB, seen(0.7), Date.now())).toBe(true);
+    expect(quiet.stillQuiet(keyA, seen(0.5), Date.now())).toBe(false);
+    quiet.forget(keyA); // forgetting the first leaves the second's memo alone
+    expect(quiet.knows(keyB, 'text of b')).toBe(true);
+    const due = quiet.cardsDue([{ key: keyA }, { key: keyB }], [target(a), target(b)], new Set(), 10);
     expect(due.map((d) => [d.key, d.editedAt])).toEqual([[keyB, 2_000]]);
   });
 
