@@ -40,6 +40,7 @@ import { completingWorkflowSteps } from './slack/workflow-step-decisions.js';
 import { instrumentAtomicKv, instrumentStore } from './store/instrument-store.js';
 import { LeaseLocks } from './store/lease-lock.js';
 import { openBotStore } from './store/open-bot-store.js';
+import { DepartureMarks, Departures } from './use-cases/departures.js';
 import { WorkspaceDeparture } from './use-cases/forget-workspace.js';
 import { Watcher, type WatcherOptions } from './watcher/watcher.js';
 
@@ -128,9 +129,11 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const offering = new KindOffering(store);
   const resourceIndex = new ResourceIndex(store);
   const resolver = new ResourceResolver(registry, resourceIndex, logger, offering);
+  // Tombstones of workspaces that uninstalled the app: read by every request and token refresh.
+  const departureMarks = new DepartureMarks(state);
   const installations =
     config.slack.oauth && box
-      ? new KeyvInstallationStore(store, box, secrets, logger, new LeaseLocks(state))
+      ? new KeyvInstallationStore(store, box, secrets, logger, new LeaseLocks(state), departureMarks)
       : undefined;
   const slackClients = new SlackClients(config, logger, { installations, onCall: metrics.slackCall });
   // The one door to Slack: every message and view of every module leaves through it, scrubbed.
@@ -191,6 +194,18 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const lastActions = new LastActions(store);
   const claims = new Claims(store);
   const drain = new Drain();
+  const workspaceData = new WorkspaceDeparture({
+    connections: registry,
+    watcher,
+    grants,
+    settings,
+    approvals: approvals.records,
+    audit,
+    resourceIndex,
+    lastActions,
+    logger,
+    auditRetentionMs: config.auditRetentionDays * 86_400_000,
+  });
   const deps: AppDeps = {
     config,
     logger,
@@ -212,19 +227,32 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     metrics,
     inbound: new InboundDedupe(state, logger, metrics),
     drain,
-    departures: new WorkspaceDeparture({
-      connections: registry,
-      watcher,
-      grants,
-      settings,
-      approvals: approvals.records,
-      audit,
-      resourceIndex,
-      lastActions,
+    departures: new Departures(
+      departureMarks,
+      {
+        forgetWorkspace: (teamId) => workspaceData.forget(teamId),
+        deleteInstallation: installations
+          ? (where) =>
+              installations.deleteInstallation({
+                teamId: where.teamId,
+                enterpriseId: where.enterpriseId,
+                isEnterpriseInstall: where.isEnterpriseInstall,
+              })
+          : undefined,
+      },
       logger,
-      auditRetentionMs: config.auditRetentionDays * 86_400_000,
-    }),
+      () => watcher.options.clock.now(),
+    ),
   };
+  // Departures not finished (a lock held, a store error) are retried before every watcher cycle,
+  // so no cycle polls for a workspace that left, and once at start-up (ADR 0010).
+  const departures = deps.departures;
+  if (departures) {
+    watcher.beforeEachCycle(() => departures.sweep().then(() => undefined));
+    void departures
+      .sweep()
+      .catch((error: unknown) => logger.error({ err: error }, 'could not sweep pending departures'));
+  }
   const slack = createSlackApp(deps, { state });
   const port = await slack.start();
   const opsServer = await startOpsServer(deps, { port: config.http.metricsPort, host: config.http.host });

@@ -18,7 +18,7 @@ import type { ResourceResolver } from '../resources/resolve-resource.js';
 import type { SecretRegistry } from '../secrets.js';
 import type { SettingsStore } from '../settings/workspace-settings.js';
 import type { Store } from '../store/create-store.js';
-import type { WorkspaceDeparture } from '../use-cases/forget-workspace.js';
+import type { Departures } from '../use-cases/departures.js';
 import type { Watcher } from '../watcher/watcher.js';
 import type { Drain } from './drain.js';
 import type { InboundDedupe } from './inbound-dedupe.js';
@@ -57,8 +57,11 @@ export interface AppDeps {
   metrics?: BotMetrics;
   /** Drops a Slack request seen before, on any replica, before any listener runs. */
   inbound: InboundDedupe;
-  /** Deletes a workspace's data when it uninstalls the app; absent in tests that build deps by hand. */
-  departures?: WorkspaceDeparture;
+  /**
+   * Uninstalls: a tombstone at once, then the workspace's data and installation deleted, retried
+   * until done (ADR 0010); absent in tests that build deps by hand.
+   */
+  departures?: Departures;
 }
 
 export interface Reply {

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { SecretRegistry } from '../secrets.js';
 import type { Store } from '../store/create-store.js';
 import type { LeaseLocks } from '../store/lease-lock.js';
+import type { DepartureMarks } from '../use-cases/departures.js';
 
 /**
  * Bolt's installation store (OAuth mode) on the bot's Keyv store. An org-wide install is kept
@@ -18,7 +19,13 @@ import type { LeaseLocks } from '../store/lease-lock.js';
  * One lock per installation as stored (its key above), held in the shared store so it holds across
  * replicas: every write and delete takes it, and a token refresh (SlackClients.authorize) runs
  * inside it from read to save. A refresh saves only over the very record it read: an installation
- * deleted (uninstalled) or replaced (installed again) meanwhile is left as it is.
+ * deleted (uninstalled) or replaced (installed again) meanwhile is left as it is, and none is saved
+ * for a workspace or org whose tombstone says it uninstalled the app (DepartureMarks, ADR 0010):
+ * the uninstall writes the tombstone before it waits for this lock, so a refresh that holds the
+ * lock sees it at its save. A new install (not a refresh) clears the tombstone.
+ *
+ * - `installation-reinstall:<key>`: Slack refused the installation's refresh token (it was spent by
+ *   a refresh whose answer was lost): no refresh is tried again until the app is installed again.
  */
 
 const recordSchema = z.object({
@@ -76,13 +83,46 @@ export class KeyvInstallationStore implements InstallationStore {
   readonly #logger: Logger;
   readonly #locks: LeaseLocks;
   readonly #aliasesSeen = new Set<string>();
+  readonly #marks: DepartureMarks | undefined;
 
-  constructor(store: Store, box: SecretBox, secrets: SecretRegistry, logger: Logger, locks: LeaseLocks) {
+  constructor(
+    store: Store,
+    box: SecretBox,
+    secrets: SecretRegistry,
+    logger: Logger,
+    locks: LeaseLocks,
+    marks?: DepartureMarks,
+  ) {
     this.#store = store;
     this.#box = box;
     this.#secrets = secrets;
     this.#logger = logger;
     this.#locks = locks;
+    this.#marks = marks;
+  }
+
+  /** Whether the workspace or org of `query` uninstalled the app (its tombstone; ADR 0010). */
+  async departed(query: InstallationQuery<boolean>): Promise<boolean> {
+    return (await this.#marks?.departed(query)) ?? false;
+  }
+
+  /** Slack refused this installation's refresh token: true the first time it is recorded. */
+  async markNeedsReinstall(query: InstallationQuery<boolean>): Promise<boolean> {
+    const key = await this.#storedKey(query);
+    if (!key || (await this.#store.get(`installation-reinstall:${key}`)) !== undefined) return false;
+    await this.#store.set(`installation-reinstall:${key}`, new Date().toISOString());
+    return true;
+  }
+
+  async needsReinstall(query: InstallationQuery<boolean>): Promise<boolean> {
+    const key = await this.#storedKey(query);
+    return key !== undefined && (await this.#store.get(`installation-reinstall:${key}`)) !== undefined;
+  }
+
+  async #storedKey(query: InstallationQuery<boolean>): Promise<string | undefined> {
+    for (const candidate of await this.#candidateKeys(query))
+      if ((await this.#store.get<unknown>(candidate)) !== undefined) return candidate;
+    return undefined;
   }
 
   /**
@@ -123,11 +163,19 @@ export class KeyvInstallationStore implements InstallationStore {
     await this.#locks.run(key, async () => {
       // A fetched installation coming back is a token refresh: only over the record it was read from.
       const loaded = (installation as Loaded)[LOADED];
-      if (loaded && (loaded.key !== key || (await this.#sealedAt(key)) !== loaded.sealed))
+      if (
+        loaded &&
+        (loaded.key !== key || (await this.#sealedAt(key)) !== loaded.sealed || (await this.departed(where)))
+      )
         throw new InstallationChangedError(
           `The installation of ${isEnterpriseInstall ? `organization ${where.enterpriseId}` : `workspace ${where.teamId}`} was removed or installed again while its token was refreshed; the refreshed token is not saved.`,
         );
       await this.#store.set(key, record);
+      if (!loaded) {
+        // Installed (again): a refresh token of its own, and no tombstone of an earlier uninstall.
+        await this.#store.delete(`installation-reinstall:${key}`);
+        await this.#marks?.reinstalled(where);
+      }
     });
     this.#logger.info(
       { team: where.teamId, enterprise: where.enterpriseId, orgWide: isEnterpriseInstall },
@@ -159,7 +207,10 @@ export class KeyvInstallationStore implements InstallationStore {
       enterpriseId: query.enterpriseId,
       isEnterpriseInstall: query.isEnterpriseInstall,
     });
-    await this.#locks.run(key, () => this.#store.delete(key));
+    await this.#locks.run(key, async () => {
+      await this.#store.delete(key);
+      await this.#store.delete(`installation-reinstall:${key}`);
+    });
     this.#logger.info(
       { team: query.teamId, enterprise: query.enterpriseId, orgWide: query.isEnterpriseInstall },
       'installation deleted',
@@ -171,6 +222,8 @@ export class KeyvInstallationStore implements InstallationStore {
     const alias = `${teamId}:${enterpriseId}`;
     if (this.#aliasesSeen.has(alias) || !ID.test(teamId) || !ID.test(enterpriseId)) return;
     await this.#store.set(`installation-team:${teamId}`, enterpriseId);
+    // Listed per org as well, so an org-wide uninstall finds every workspace it served.
+    await this.#marks?.noteOrgWorkspace(teamId, enterpriseId);
     this.#aliasesSeen.add(alias);
   }
 

@@ -1,8 +1,10 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AuthorizeResult, InstallationQuery } from '@slack/bolt';
 import { InstallProvider } from '@slack/oauth';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { WorkspaceDepartedError } from '../use-cases/departures.js';
 import { boltLogger } from './bolt-logger.js';
 import type { KeyvInstallationStore } from './installation-store.js';
 
@@ -29,6 +31,17 @@ export interface SlackClientsOptions {
 }
 
 export type SlackCallObserver = (method: string, seconds: number, ok: boolean) => void;
+
+/** Slack refused the installation's refresh token: only a new install gives the bot a token again. */
+export class ReinstallNeededError extends Error {}
+
+/** What InstallProvider's refresh said, seen through its logger (it logs a failed refresh and goes on). */
+interface RefreshOutcome {
+  refused: boolean;
+}
+
+/** Slack's answers to a refresh token it will never accept again. */
+const REFUSED_REFRESH = /invalid_refresh_token|invalid_grant|token_revoked|token_expired/;
 
 /**
  * A WebClient that times each call. Every method (`chat.postMessage`, pagination, uploads) goes
@@ -74,6 +87,7 @@ export class SlackClients {
   readonly #installations: KeyvInstallationStore | undefined;
   readonly #installer: InstallProvider | undefined;
   readonly #onCall: SlackCallObserver | undefined;
+  readonly #refreshes = new AsyncLocalStorage<RefreshOutcome>();
 
   constructor(config: Config, logger: Logger, options: SlackClientsOptions = {}) {
     this.#config = config;
@@ -87,7 +101,7 @@ export class SlackClients {
         clientSecret: oauth.clientSecret,
         stateSecret: oauth.stateSecret,
         installationStore: options.installations,
-        logger: boltLogger(logger),
+        logger: this.#refreshLogger(boltLogger(logger)),
         // Its client makes the refreshes (and nothing else here: installs go through Bolt's receiver).
         clientOptions: {
           slackApiUrl: config.slack.apiUrl,
@@ -120,8 +134,68 @@ export class SlackClients {
     const installer = this.#installer;
     const installations = this.#installations;
     if (!installer || !installations) throw new Error('authorize() is only used in OAuth mode.');
+    // An uninstalled workspace (or org) is refused here, on every path, before any token is read.
+    await this.#refuseDeparted(installations, source);
     if (!(await this.#mayRefresh(installations, source))) return installer.authorize(source);
-    return installations.withInstallationLock(source, () => installer.authorize(source));
+    return installations.withInstallationLock(source, async () => {
+      // Uninstalled while this waited for the lock: no refresh is spent on it.
+      await this.#refuseDeparted(installations, source);
+      if (await installations.needsReinstall(source)) return this.#withoutRefresh(installations, source);
+      const outcome: RefreshOutcome = { refused: false };
+      const auth = await this.#refreshes.run(outcome, () => installer.authorize(source));
+      if (outcome.refused && (await installations.markNeedsReinstall(source)))
+        this.#logger.error(
+          { team: source.teamId, enterprise: source.enterpriseId, orgWide: source.isEnterpriseInstall },
+          `Slack refused the refresh token of ${where(source)} (a refresh it carried out was answered too late): the bot's token stops working when it expires; install the app again in that workspace`,
+        );
+      return auth;
+    });
+  }
+
+  async #refuseDeparted(
+    installations: KeyvInstallationStore,
+    source: InstallationQuery<boolean>,
+  ): Promise<void> {
+    if (await installations.departed(source))
+      throw new WorkspaceDepartedError(
+        `No installation for ${where(source)}: it uninstalled the app; install it again at /slack/install.`,
+      );
+  }
+
+  /**
+   * An installation whose refresh token Slack refused: its access token serves until it expires
+   * (no refresh is tried, so nothing is logged again per request), then the caller is told to reinstall.
+   */
+  async #withoutRefresh(
+    installations: KeyvInstallationStore,
+    source: InstallationQuery<boolean>,
+  ): Promise<AuthorizeResult> {
+    const installation = await installations.fetchInstallation(source);
+    const bot = installation.bot;
+    if (!bot?.token || (bot.expiresAt !== undefined && bot.expiresAt <= Date.now() / 1000))
+      throw new ReinstallNeededError(
+        `The token of ${where(source)} expired and Slack refused its refresh token: install the app again.`,
+      );
+    return {
+      botToken: bot.token,
+      botId: bot.id,
+      botUserId: bot.userId,
+      teamId: installation.team?.id ?? source.teamId,
+      enterpriseId: installation.enterprise?.id ?? source.enterpriseId,
+      userToken: installation.user?.token,
+    };
+  }
+
+  /** InstallProvider logs a refused refresh (without the workspace) and carries on: noted for authorize. */
+  #refreshLogger(inner: ReturnType<typeof boltLogger>): ReturnType<typeof boltLogger> {
+    return {
+      ...inner,
+      error: (...messages: unknown[]) => {
+        const outcome = this.#refreshes.getStore();
+        if (outcome && messages.some((m) => REFUSED_REFRESH.test(String(m)))) outcome.refused = true;
+        inner.error(...messages);
+      },
+    };
   }
 
   /** Called for each incoming request: remembers which org-wide install serves a workspace. */
@@ -164,4 +238,10 @@ export class SlackClients {
     this.#clients.set(key, { token, client });
     return client;
   }
+}
+
+function where(source: InstallationQuery<boolean>): string {
+  return source.isEnterpriseInstall
+    ? `organization ${source.enterpriseId}${source.teamId ? ` (workspace ${source.teamId})` : ''}`
+    : `workspace ${source.teamId}`;
 }

@@ -70,6 +70,7 @@ export class Watcher {
   readonly #logger: Logger;
   readonly #schedule: WatchSchedule;
   #current: Promise<CycleReport> | undefined;
+  #beforeCycle: (() => Promise<void>) | undefined;
   #lastStart = 0;
   #stopped: Promise<void> | undefined;
   cycles = 0;
@@ -363,15 +364,32 @@ export class Watcher {
     return exact.length > 0 ? exact : watches.filter((r) => r.watch.id.startsWith(ref.id));
   }
 
+  /**
+   * Work run before each cycle polls (the bot's sweep of pending departures: a workspace that
+   * uninstalled loses its watches before any provider is asked for it). A failure is logged and
+   * the cycle goes on.
+   */
+  beforeEachCycle(work: () => Promise<void>): void {
+    this.#beforeCycle = work;
+  }
+
   /** One cycle now; resolves undefined when a cycle is already running (cycles never overlap). */
   async runCycle(): Promise<CycleReport | undefined> {
     if (this.#current || this.#stopped) return undefined;
     this.#lastStart = this.options.clock.now();
-    const current = this.#cycle.run().then((report) => {
-      this.cycles++;
-      this.#deps.metrics?.cycleDone(report);
-      return report;
-    });
+    const before = this.#beforeCycle;
+    const ready = before
+      ? before().catch((error: unknown) =>
+          this.#logger.error({ err: error }, 'the work before a watcher cycle failed'),
+        )
+      : Promise.resolve();
+    const current = ready
+      .then(() => this.#cycle.run())
+      .then((report) => {
+        this.cycles++;
+        this.#deps.metrics?.cycleDone(report);
+        return report;
+      });
     this.#current = current;
     try {
       return await current;

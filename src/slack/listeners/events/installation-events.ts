@@ -22,46 +22,34 @@ function installationOf(args: EventArgs<'app_uninstalled' | 'tokens_revoked'>) {
 }
 
 /**
- * The app was removed from a workspace (or org): its installation and tokens are forgotten (OAuth
- * mode), and in every mode the workspace's data is deleted and its watches stop (WorkspaceDeparture).
- * Both run holding the installation's lock, so an install racing the uninstall is never half
- * deleted; both are idempotent, so a repeated event or a second replica changes nothing more.
+ * The app was removed from a workspace (or a whole org). Departures (ADR 0010) first writes a
+ * tombstone for the workspace, or for the org and every workspace its install served: one write,
+ * no lock, so from then on no request, token refresh or watcher cycle serves it, on any replica.
+ * Then the workspace's data (WorkspaceDeparture) and the installation (under its lock) are deleted;
+ * what could not be deleted now (the lock held by a slow refresh or a replica that died holding it,
+ * a store error) stays a pending job in the store, retried before every watcher cycle and at
+ * start-up until done. So the uninstall is never lost, although Slack does not send it again
+ * after it was acknowledged. A new install of the app clears the tombstone.
  */
 export function appUninstalled(deps: AppDeps) {
   return async (args: EventArgs<'app_uninstalled'>): Promise<void> => {
-    const store = deps.slackClients.installations;
     const where = installationOf(args);
-    const workspace = workspaceOf(args);
-    const forget = async () => {
-      if (store) {
-        try {
-          await store.deleteInstallation(where);
-        } catch (error) {
-          deps.logger.error(
-            { err: error, ...where },
-            'could not delete the installation after app_uninstalled',
-          );
-        }
-      }
-      // An org-wide uninstall names no one workspace: each keeps its data until it is named.
-      if (workspace) await deps.departures?.forget(workspace);
-      else deps.logger.warn({ ...where }, 'app_uninstalled names no workspace: no workspace data deleted');
+    // An org-wide uninstall also names the workspace it was delivered for: one of the org's.
+    const body = args.body as { team_id?: string };
+    const query = {
+      teamId: where.teamId ?? (where.isEnterpriseInstall ? (args.context.teamId ?? body.team_id) : undefined),
+      enterpriseId: where.enterpriseId,
+      isEnterpriseInstall: where.isEnterpriseInstall,
     };
+    if (!deps.departures) return;
     try {
-      await (store ? store.withInstallationLock(where, forget) : forget());
+      await deps.departures.depart(query);
     } catch (error) {
-      deps.logger.error(
-        { err: error, ...where },
-        'could not delete the workspace data after app_uninstalled',
-      );
+      // Only the tombstone and the job's own writes can fail here (a failed deletion is kept for
+      // the sweep): the store is down.
+      deps.logger.error({ err: error, ...where }, 'could not record app_uninstalled');
     }
   };
-}
-
-/** The workspace whose data an event concerns: its team id, unless it came for a whole org. */
-function workspaceOf(args: EventArgs<'app_uninstalled'>): string | undefined {
-  const team = installationOf(args).teamId;
-  return team && /^T[A-Z0-9]{2,}$/.test(team) ? team : undefined;
 }
 
 /**

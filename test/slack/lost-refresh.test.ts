@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installVia, oauthEnv } from '../harness/oauth-install.js';
+import { FORM, postSigned } from '../harness/slack-requests.js';
+import { messageText, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
+
+// redteam36 F-lostrefresh: Slack carried out a token refresh but the bot never got its answer (it
+// came after the bot's 8 s; Slack's token rotation has then revoked the refresh token the bot still
+// stores). Every later refresh is refused: before, each request tried again and Bolt logged the
+// refusal without the workspace, forever, and nothing said what to do. Now the installation is
+// marked as needing a new install, one error names the workspace and the fix, no refresh is tried
+// again, the stored token serves until it expires, and installing the app again clears the mark.
+const TEAM = 'T0LOSTREF1';
+const t = new TestBot();
+
+beforeAll(async () => {
+  await t.start({ env: { ...oauthEnv(t.fakeSlack), POLL_INTERVAL_SECONDS: '0' }, connections: () => [] });
+});
+afterAll(async () => {
+  await t.stop();
+});
+
+function help(responseId: string) {
+  const body = new URLSearchParams({
+    command: '/migrate',
+    text: 'help',
+    team_id: TEAM,
+    user_id: 'U0ALICE01',
+    channel_id: 'C0FAKE001',
+    api_app_id: 'A0MIGRATE',
+    trigger_id: `1337.${responseId}`,
+    response_url: t.fakeSlack.responseUrl(responseId),
+  }).toString();
+  return postSigned(t.eventsUrl, SIGNING_SECRET, body, FORM);
+}
+
+const reinstallErrors = () =>
+  t.logs.lines.filter(
+    (l) => /"level":"error"/.test(l) && l.includes(TEAM) && l.includes('install the app again'),
+  );
+
+describe('a refresh Slack carried out whose answer the bot lost', () => {
+  it('is said once, with the workspace and the fix; no refresh is tried again until a new install', async () => {
+    // A rotating token with an hour left: every request refreshes it (InstallProvider: within 2 h).
+    await installVia(t.url, t.fakeSlack, { teamId: TEAM, userId: 'U0ALICE01', expiresInSeconds: 3600 });
+    const oauth = t.fakeSlack.oauth;
+    const arriving = oauth.arriving.bind(oauth);
+    let lose = true;
+    // Slack spends the refresh token; its answer never reaches the bot (what the bot then holds is
+    // a revoked refresh token, which is what a timed-out refresh leaves), so the next call is refused.
+    oauth.arriving = async (body: Record<string, unknown>) => {
+      await arriving(body);
+      if (body.grant_type === 'refresh_token' && lose) {
+        lose = false;
+        oauth.access(body);
+      }
+    };
+    const refused = oauth.refusedRefreshes;
+    expect((await help('lost-1')).status).toBe(200);
+    expect(messageText(await t.answer('lost-1'))).toBeTruthy();
+    expect(oauth.refusedRefreshes - refused).toBe(1);
+    expect(reinstallErrors()).toHaveLength(1);
+
+    // Later requests: answered with the stored token while it lasts, no refresh, nothing logged again.
+    const attempts = oauth.refreshAttempts;
+    for (const id of ['lost-2', 'lost-3']) {
+      expect((await help(id)).status).toBe(200);
+      expect(messageText(await t.answer(id))).toBeTruthy();
+    }
+    await t.bot.deps.slackClients.forTeam(TEAM, 'background');
+    expect(oauth.refreshAttempts - attempts).toBe(0);
+    expect(reinstallErrors()).toHaveLength(1);
+
+    // Installed again: a refresh token of its own, refreshed as usual.
+    await installVia(t.url, t.fakeSlack, { teamId: TEAM, userId: 'U0ALICE01', expiresInSeconds: 3600 });
+    const refreshes = oauth.refreshes;
+    expect((await help('lost-4')).status).toBe(200);
+    expect(messageText(await t.answer('lost-4'))).toBeTruthy();
+    expect(oauth.refreshes - refreshes).toBe(1);
+  });
+
+  it('once its token expired too: refused with the fix, still without a refresh', async () => {
+    const installations = t.bot.deps.slackClients.installations!;
+    const query = { teamId: TEAM, enterpriseId: undefined, isEnterpriseInstall: false };
+    expect(await installations.markNeedsReinstall(query)).toBe(true);
+    const installation = await installations.fetchInstallation(query);
+    installation.bot!.expiresAt = Math.floor(Date.now() / 1000) - 1;
+    await installations.storeInstallation({ ...installation });
+    // A fresh save (not a refresh) clears the mark: set it again over the expired token.
+    await installations.markNeedsReinstall(query);
+    const attempts = t.fakeSlack.oauth.refreshAttempts;
+    await expect(t.bot.deps.slackClients.forTeam(TEAM, 'background')).rejects.toThrow(
+      /install the app again/,
+    );
+    expect(t.fakeSlack.oauth.refreshAttempts - attempts).toBe(0);
+  });
+});
