@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AnyMiddlewareArgs, Context, Middleware } from '@slack/bolt';
 import type { Logger } from '../logger.js';
 import type { BotMetrics } from '../metrics/metrics.js';
@@ -16,7 +17,8 @@ export const SEEN_TTL_MS = 2 * MAX_CLOCK_SKEW_SECONDS * 1000;
 /**
  * The one rule against duplicate Slack requests: the key of every request is claimed in the store
  * (shared by every replica) before any listener runs, and a request whose key was seen is
- * acknowledged and dropped.
+ * acknowledged and dropped. A view submission has a second key, the submitted form itself
+ * (`viewSubmissionKey`): the same form submitted twice is one submission.
  */
 export class InboundDedupe {
   readonly #kv: AtomicKv;
@@ -37,7 +39,12 @@ export class InboundDedupe {
     return async (args) => {
       const body = args.body as unknown as Record<string, unknown>;
       const key = inboundKey(body, args.context);
-      if (key === undefined || (await this.#firstSeen(key))) return args.next();
+      const form = viewSubmissionKey(body);
+      if (
+        (key === undefined || (await this.#firstSeen(key))) &&
+        (form === undefined || (await this.#firstSeen(form)))
+      )
+        return this.#run(args, form);
       this.#metrics?.duplicateDropped(dedupeKind(body));
       this.#logger.info(
         { kind: dedupeKind(body), retryNum: args.context.retryNum },
@@ -48,6 +55,24 @@ export class InboundDedupe {
       const ack = (args as { ack?: () => Promise<void> }).ack;
       if (typeof ack === 'function') await ack();
     };
+  }
+
+  /**
+   * Runs the listeners. A submission whose listener failed (threw) did nothing: its form's key is
+   * given back, so submitting the same form again is tried again.
+   */
+  async #run(args: Parameters<Middleware<AnyMiddlewareArgs>>[0], form: string | undefined): Promise<void> {
+    if (form === undefined) return args.next();
+    try {
+      await args.next();
+    } catch (error) {
+      await this.#kv
+        .update(`inbound:${form}`, () => undefined)
+        .catch((released: unknown) => {
+          this.#logger.warn({ err: released }, 'could not release a failed view submission');
+        });
+      throw error;
+    }
   }
 
   /**
@@ -83,6 +108,35 @@ export function inboundKey(body: Record<string, unknown>, context: Context): str
   if (typeof signature === 'string') return `sig:${signature}`;
   if (typeof body.trigger_id === 'string' && body.trigger_id !== '') return `trigger:${body.trigger_id}`;
   return undefined;
+}
+
+/**
+ * The second key of a view submission: the form as submitted. Slack re-enables a modal's Submit
+ * when the answer to a submission takes over 3 s, and the second press is a new request (its own
+ * `trigger_id` and signature) carrying the same view from the same person: the same `view.id`, the
+ * same `view.hash` (Slack changes it only when the view is updated) and the same values. A form corrected after
+ * its errors differs in its values, and a form the bot updated in its `hash`: both are new.
+ */
+export function viewSubmissionKey(body: Record<string, unknown>): string | undefined {
+  if (body.type !== 'view_submission') return undefined;
+  const view = body.view as { id?: unknown; hash?: unknown; state?: { values?: unknown } } | undefined;
+  if (typeof view?.id !== 'string' || view.id === '') return undefined;
+  const values = createHash('sha256')
+    .update(stableJson(view.state?.values ?? null))
+    .digest('base64url');
+  const user = (body.user as { id?: unknown } | undefined)?.id;
+  return `view:${view.id}:${typeof view.hash === 'string' ? view.hash : ''}:${String(user ?? '')}:${values}`;
+}
+
+/** JSON with every object's keys sorted: the same values give the same text in any key order. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
 }
 
 /** The metric label: the request's kind, with workflow steps (`function_executed`) apart from other events. */

@@ -76,7 +76,13 @@ function record(allowed: boolean, succeeded: boolean): void {
   if (succeeded && !allowed) tally.unauthorizedSuccesses++;
 }
 
-/** The create form as if opened by `user`: its metadata names them as the requester. */
+let opened = 0;
+
+/**
+ * The create form as if opened by `user`: its metadata names them as the requester. Each is a
+ * modal of its own (its own view id), as each request is in Slack: the same modal submitted twice
+ * with the same values is one submission (the inbound dedupe).
+ */
 function formFor(user: string): ShownView {
   const view = {
     ...form.view,
@@ -88,7 +94,7 @@ function formFor(user: string): ShownView {
       requester: user,
     }),
   };
-  return { ...form, view };
+  return { ...form, id: `${form.id}${++opened}`, view };
 }
 
 /** Another operator's request, posted to the approvals channel: its id and message ts. */
