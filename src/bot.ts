@@ -231,6 +231,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       departureMarks,
       {
         forgetWorkspace: (teamId) => workspaceData.forget(teamId),
+        stopWatching: (teamId) => workspaceData.stopWatching(teamId),
         deleteInstallation: installations
           ? (where) =>
               installations.deleteInstallation({

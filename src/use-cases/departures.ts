@@ -12,8 +12,9 @@ import type { AtomicKv } from '../store/atomic-kv.js';
  * - a **departure job** (`departure:<member>`, listed in the set `departures:pending`): delete the
  *   workspace's data and its installation. Tried at once; a failure (the installation's lock held
  *   by a slow refresh or a replica that died holding it, a store error) leaves the job pending with
- *   a capped backoff, and `sweep()` retries it: before every watcher cycle (so a departed workspace
- *   is never polled) and at start-up. Each part is idempotent, so replicas sweeping the same job at
+ *   a capped backoff, and `sweep()` retries it: before every watcher cycle and at start-up. While a
+ *   job waits for its retry, each sweep still deletes the workspace's watches, so no cycle polls a
+ *   provider for it. Each part is idempotent, so replicas sweeping the same job at
  *   once change nothing more.
  *
  * Members: `team:<T>` (a workspace: its data, and its installation unless an org-wide one served
@@ -121,6 +122,8 @@ export interface DepartureWork {
   }) => Promise<void>;
   /** WorkspaceDeparture.forget: the workspace's data, watches first. */
   forgetWorkspace?: (teamId: string) => Promise<void>;
+  /** WorkspaceDeparture.stopWatching: its watches only, tried at every sweep while a job waits. */
+  stopWatching?: (teamId: string) => Promise<void>;
 }
 
 export class Departures {
@@ -202,7 +205,19 @@ export class Departures {
     }
     const job = JSON.parse(raw) as DepartureJob;
     const now = this.#now();
-    if (job.nextAt > now) return false;
+    if (job.nextAt > now) {
+      // Not due, but no cycle may poll for it meanwhile: its watches go at every sweep.
+      if (job.teamId && this.#work.stopWatching)
+        await this.#work
+          .stopWatching(job.teamId)
+          .catch((error: unknown) =>
+            this.#logger.warn(
+              { err: error, departure: member },
+              'could not stop watching a departed workspace',
+            ),
+          );
+      return false;
+    }
     try {
       // Data first: it needs no lock (the tombstone already keeps every refresh from saving).
       if (job.teamId && this.#work.forgetWorkspace) await this.#work.forgetWorkspace(job.teamId);

@@ -32,13 +32,20 @@ export interface WorkspaceDataStores {
  * (30 days) and other attributions (7 days).
  *
  * Idempotent (a second run deletes nothing more), and every part is tried even when one fails: a
- * failure is logged and thrown at the end, and the next uninstall event (or a retry) finishes it.
+ * failure is logged and thrown at the end, and Departures (departures.ts, ADR 0010) runs it again,
+ * with a backoff, until it is done.
  */
 export class WorkspaceDeparture {
   readonly #stores: WorkspaceDataStores;
 
   constructor(stores: WorkspaceDataStores) {
     this.#stores = stores;
+  }
+
+  /** Only its watches and subscriptions: no cycle polls a provider for the workspace after this. */
+  async stopWatching(teamId: string): Promise<void> {
+    const s = this.#stores;
+    await forgetWorkspaceWatches(s.watcher.store, s.watcher.subscriptions, teamId);
   }
 
   async forget(teamId: string): Promise<void> {

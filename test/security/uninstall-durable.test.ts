@@ -133,6 +133,10 @@ describe('app_uninstalled is never lost', () => {
     await grantAndWatch(TEAM_FAIL, 'fail', 'hw-fail');
     const grants = t.bot.deps.access.grants;
     const forget = vi.spyOn(grants, 'forget').mockRejectedValueOnce(new Error('store unavailable'));
+    // Its watches' deletion fails too, in both of the deletion's passes.
+    vi.spyOn(t.bot.deps.watcher.subscriptions, 'forget')
+      .mockRejectedValueOnce(new Error('store unavailable'))
+      .mockRejectedValueOnce(new Error('store unavailable'));
     expect((await t.event({ type: 'app_uninstalled' }, TEAM_FAIL)).status).toBe(200);
     await expect
       .poll(() => t.logs.lines.some((l) => l.includes('could not finish deleting a departed workspace')))
@@ -140,11 +144,14 @@ describe('app_uninstalled is never lost', () => {
     expect(forget).toHaveBeenCalledTimes(1);
     // The tombstone holds meanwhile: no token for the workspace, and no cycle polls it.
     await expect(t.bot.deps.slackClients.forTeam(TEAM_FAIL)).rejects.toThrow(/uninstalled the app/);
-    expect(await dataOf(TEAM_FAIL)).toEqual({ grants: 1, watches: 0 });
+    expect(await dataOf(TEAM_FAIL)).toEqual({ grants: 1, watches: 1 });
 
+    // The job is not due yet, but the cycle first takes its watches away: its provider is not asked.
+    t.oms.server.resetRequestCount();
     await t.bot.deps.watcher.runCycle();
+    expect(t.oms.server.requestCount).toBe(0);
     expect(forget).toHaveBeenCalledTimes(1);
-    expect((await dataOf(TEAM_FAIL)).grants).toBe(1);
+    expect(await dataOf(TEAM_FAIL)).toEqual({ grants: 1, watches: 0 });
 
     clock.advance(31_000);
     await t.bot.deps.watcher.runCycle();
