@@ -127,14 +127,25 @@ export class AccessControl {
         exists = await this.#directory.usergroupExists(teamId, grant.subject.id);
       } catch (error) {
         this.#logger.warn({ err: error, usergroup: grant.subject.id }, 'user group check failed');
-        throw new ForbiddenError(
-          `Could not check the user group <!subteam^${grant.subject.id}> with Slack just now, so nothing was granted. Try again in a minute.`,
+        const group = `<!subteam^${grant.subject.id}>`;
+        throw localized(
+          new ForbiddenError(
+            `Could not check the user group ${group} with Slack just now, so nothing was granted. Try again in a minute.`,
+          ),
+          'error.usergroupUnchecked',
+          { group },
         );
       }
-      if (!exists)
-        throw new InvalidInputError(
-          `Slack knows no user group <!subteam^${grant.subject.id}> in this workspace (deleted, or a typo?), so nothing was granted. Pick the group from Slack's @-mention list.`,
+      if (!exists) {
+        const group = `<!subteam^${grant.subject.id}>`;
+        throw localized(
+          new InvalidInputError(
+            `Slack knows no user group ${group} in this workspace (deleted, or a typo?), so nothing was granted. Pick the group from Slack's @-mention list.`,
+          ),
+          'error.usergroupUnknown',
+          { group },
         );
+      }
     }
     await this.#grants.grant(teamId, grant);
   }
@@ -157,8 +168,12 @@ export class AccessControl {
     const needed = REQUIRED_ROLE[capability];
     // Slack did not answer about something that could have allowed it: refused, but say why.
     if (unsure)
-      throw new ForbiddenError(
-        `Could not check your role with Slack just now, so I cannot let you ${what}. Try again in a minute.`,
+      throw localized(
+        new ForbiddenError(
+          `Could not check your role with Slack just now, so I cannot let you ${what}. Try again in a minute.`,
+        ),
+        'error.roleUnchecked',
+        { what },
       );
     const channel = scope.kind === 'channel' ? scope.channelId : '';
     const where = scope.kind === 'channel' ? ` in <#${channel}>` : ' for the whole workspace';

@@ -103,10 +103,20 @@ describe('user-group grants and the Tier 2 budget', () => {
         channelId: SANDBOX,
       }),
     );
-    expect(answer).toContain('Slack knows no user group');
+    // The group as Slack draws it (a mention), not as escaped text.
+    expect(answer).toContain('Slack knows no user group <!subteam^S0NOSUCH1> in this workspace');
     expect(answer).not.toContain('is now operator');
     const grants = await t.bot.deps.access.grants.list('T0FAKE001');
     expect(grants.map((g) => g.subject.id)).not.toContain('S0NOSUCH1');
+  });
+
+  it('a Korean admin reads that refusal in Korean', async () => {
+    const korean = 'U0KOADM01';
+    t.fakeSlack.admins.add(korean);
+    t.fakeSlack.locales.set(korean, 'ko-KR');
+    const answer = messageText(await t.ask('access grant <!subteam^S0NOSUCH2> operator', { userId: korean }));
+    expect(answer).toContain('사용자 그룹 <!subteam^S0NOSUCH2>');
+    expect(answer).not.toContain('Slack knows no user group');
   });
 
   it('grants to 30 unknown groups (made before the check) cost each group one lookup per TTL, at most 5 per request', async () => {

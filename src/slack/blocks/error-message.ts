@@ -222,9 +222,11 @@ function readerValues(values: MessageValues, tr: Translator): MessageValues {
 }
 
 /**
- * Our messages name channels and people by id (`<#C…>`, `<@U…>`): those stay live links after the
- * escaping, which still keeps `<!channel>`, links and anything else a user typed inert.
+ * Our messages name channels, people and user groups by id (`<#C…>`, `<@U…>`, `<!subteam^S…>`):
+ * those stay live links after the escaping, which still keeps `<!channel>`, links, labelled
+ * mentions and anything else a user typed inert. Errors are ephemeral: a group named there is
+ * shown, not notified.
  */
 function keepIdMentions(escaped: string): string {
-  return escaped.replace(/&lt;(#C[A-Z0-9]{2,20}|@[UW][A-Z0-9]{2,20})&gt;/g, '<$1>');
+  return escaped.replace(/&lt;(#C[A-Z0-9]{2,20}|@[UW][A-Z0-9]{2,20}|!subteam\^S[A-Z0-9]{2,20})&gt;/g, '<$1>');
 }
