@@ -21,6 +21,7 @@ import {
   subscriptionKey,
 } from './subscriptions.js';
 import { baseline } from './transitions.js';
+import { type NotedResource, WatchNotes } from './watch-notes.js';
 import type { WatchRequest, WatchResult } from './watch-request.js';
 import { WatchSchedule } from './watch-schedule.js';
 import type { WatchSlack } from './watch-slack.js';
@@ -69,6 +70,7 @@ export class Watcher {
   readonly #cycle: PollCycle;
   readonly #logger: Logger;
   readonly #schedule: WatchSchedule;
+  readonly #notes: WatchNotes;
   #current: Promise<CycleReport> | undefined;
   #beforeCycle: (() => Promise<void>) | undefined;
   #lastStart = 0;
@@ -95,6 +97,7 @@ export class Watcher {
       maxWatches: () => this.options.limits.watches,
       clock,
     });
+    this.#notes = new WatchNotes(this.store, this.#schedule);
     this.subscriptions = new SubscriptionStore(backend, () => this.options.limits, clock);
     // Several replicas only on Redis: each announces itself and aims for its fair share.
     const registry =
@@ -261,45 +264,16 @@ export class Watcher {
    */
   async noteRequest(
     teamId: string,
-    target: Pick<WatchTarget, 'connection' | 'kind' | 'id'>,
+    target: NotedResource,
     requested: Omit<RequestedAction, 'at'>,
   ): Promise<void> {
     // Stamped on the watcher's clock: it is compared with the events it causes.
-    const noted: RequestedAction = { ...requested, at: this.options.clock.now() };
-    const watched = await this.#watchesOf(teamId, target);
-    for (const { key } of watched)
-      await this.store.update<WatchRecord>(key, (current) =>
-        // The card says "Pausing… requested by @Bob" at once, not only in the thread later.
-        current ? { ...current, requested: noted, card: { ...current.card, dirty: !current.ended } } : SKIP,
-      );
-    if (watched.length > 0) this.#schedule.recheckSoon(watched.map((w) => w.key));
+    await this.#notes.request(teamId, target, { ...requested, at: this.options.clock.now() });
   }
 
   /** A failure taken on or handed back: every card of it says who, at the next edit. Its watches. */
-  async noteClaim(
-    teamId: string,
-    target: Pick<WatchTarget, 'connection' | 'kind' | 'id'>,
-    claim: Claim | undefined,
-  ): Promise<WatchRecord[]> {
-    const watched = await this.#watchesOf(teamId, target);
-    for (const { key } of watched)
-      await this.store.update<WatchRecord>(key, (current) => {
-        if (!current) return SKIP;
-        const { claim: _was, ...rest } = current;
-        return { ...rest, ...(claim ? { claim } : {}), card: { ...current.card, dirty: !current.ended } };
-      });
-    if (watched.length > 0) this.#schedule.recheckSoon(watched.map((w) => w.key));
-    return watched.map((w) => w.record);
-  }
-
-  async #watchesOf(teamId: string, target: Pick<WatchTarget, 'connection' | 'kind' | 'id'>) {
-    return (await this.store.loadAll()).filter(
-      ({ record: r }) =>
-        r.watch.teamId === teamId &&
-        r.watch.connection === target.connection &&
-        r.watch.kind === target.kind &&
-        r.watch.id === target.id,
-    );
+  noteClaim(teamId: string, target: NotedResource, claim: Claim | undefined): Promise<WatchRecord[]> {
+    return this.#notes.claim(teamId, target, claim);
   }
 
   /** Re-checks after an action until `check` says its outcome settled (`WatchSchedule.settleSoon`). */
