@@ -92,7 +92,13 @@ describe('two replicas on one Redis', () => {
   it('one replica polls per cycle and every transition is posted once', async () => {
     const replicas = [await replica(5_000), await replica(5_000)];
     const { reports } = await scenario(replicas);
-    for (const cycle of reports) expect(cycle.reduce((n, r) => n + (r?.polled ?? 0), 0)).toBe(1);
+    const polled = reports.map((cycle) => cycle.reduce((n, r) => n + (r?.polled ?? 0), 0));
+    // Never two replicas on the connection in one cycle. A cycle may have none: when the fair share
+    // moves the connection (the replica that ranks first joined the count after the other took it),
+    // its holder releases it at its turn while the other, polling at the same moment, found it still
+    // held; the other takes it at its next cycle (seen once in 50 on a loaded machine).
+    expect(polled.filter((n) => n > 1)).toEqual([]);
+    expect(polled.filter((n) => n === 0).length).toBeLessThanOrEqual(2);
     const counts = postsPerKey(world.fakeSlack);
     console.log(
       `[watcher] 2 replicas on Redis: ${reports.length} cycles, ${counts.size} notifications (parent cards and transitions), ` +
