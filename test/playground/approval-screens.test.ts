@@ -9,7 +9,7 @@ import { usePlaygroundScreens } from '../harness/playground-screens.js';
  */
 const ALICE = 'U0ALICE01';
 const screen = usePlaygroundScreens();
-const { actAs, shot, noSidewaysScroll } = screen;
+const { actAs, shot, shoot, noSidewaysScroll } = screen;
 
 beforeAll(async () => {
   // Alice asks for an OMS task; OMS names it itself, so only her title says what it is for.
@@ -84,8 +84,11 @@ describe('approvals as the approver sees them', { timeout: 180_000 }, () => {
     await actAs('Bob');
     await page.locator('.sidebar-item[data-nav="app"]').click();
     await page.locator('.tab[data-tab="messages"]').click();
-    await page.locator('#dm-messages .message', { hasText: 'asks you to approve' }).waitFor();
-    await shot('approver-dm-en-desk');
+    const dm = page.locator('#dm-messages .message', { hasText: 'asks you to approve' });
+    await dm.waitFor();
+    // The request's own Approve and Reject are in the message (issue 39 §3).
+    expect(await dm.locator('.bk-button').allInnerTexts()).toEqual(['Approve', 'Reject']);
+    await shoot(dm, 'approver-dm-en');
     await openHome('Waiting for your approval');
     await page.locator('#home .bk-button', { hasText: 'Reject' }).first().click();
     const modal = page.locator('#modal-layer .modal');
@@ -109,6 +112,41 @@ describe('approvals as the approver sees them', { timeout: 180_000 }, () => {
       expect(await noSidewaysScroll()).toBe(true);
     } finally {
       await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
+  it('ko-KR: the approver’s direct message, with Approve and Reject', async () => {
+    const { page } = screen;
+    await actAs('Bob');
+    const language = page.locator('#language-switch');
+    try {
+      await language.selectOption('ko-KR');
+      await expect.poll(() => language.inputValue()).toBe('ko-KR');
+      // Written in Bob's Slack language when the request is made.
+      await screen.playground.bot.deps.approvals.request({
+        team: TEAM.id,
+        requester: ALICE,
+        channel: CHANNEL.id,
+        connection: 'hw-sim',
+        kind: 'task',
+        request: {
+          task_type: 'prefix',
+          src_node: { cloud_type: 'AWS', region: 'us-east-1', bucket: 'acme-logs', object_key: ['2025/'] },
+          dst_node: { region: 'cn-north-4', bucket: 'logs-obs' },
+          description: '로그 보관 이전',
+        },
+        op: 'screens2',
+        impact: { objects: 310, bytes: 2_000_000_000, prefixes: 1, complete: true },
+      });
+      await page.locator('.sidebar-item[data-nav="channel"]').click();
+      await page.locator('.sidebar-item[data-nav="app"]').click();
+      await page.locator('.tab[data-tab="messages"]').click();
+      const dm = page.locator('#dm-messages .message', { hasText: '로그 보관 이전' });
+      await dm.waitFor();
+      expect(await dm.locator('.bk-button').allInnerTexts()).toEqual(['승인', '거절']);
+      await shoot(dm, 'approver-dm-ko');
+    } finally {
+      await language.selectOption('en-US');
     }
   });
 });
