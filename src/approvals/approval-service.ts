@@ -9,7 +9,7 @@ import type { ApprovalRecord } from './approval-record.js';
 import { approvalScope } from './approval-scope.js';
 import { ApprovalStore } from './approval-store.js';
 import type { ApprovalServiceOptions, Decision, DecisionInput, NewRequest } from './approval-types.js';
-import { tellApprovers } from './approver-notices.js';
+import { redrawApproverMessages, tellApprovers } from './approver-notices.js';
 import { createTarget, summarizeCreateRequest, validateCreateRequest } from './create-request.js';
 import { claimDecision, decidedElsewhere, RequestLocks } from './request-locks.js';
 
@@ -111,7 +111,9 @@ export class ApprovalService {
       detail: `${target.label} on ${connection.name}`,
     });
     await this.#notify('tell requester', () => this.#o.messenger.tellRequester(record));
-    await this.#notify('tell approvers', () => tellApprovers(this.#o, record, settings).then(() => {}));
+    await this.#notify('tell approvers', () =>
+      tellApprovers({ ...this.#o, records: this.records }, record, settings).then(() => {}),
+    );
     return record;
   }
 
@@ -151,7 +153,7 @@ export class ApprovalService {
     const decided = await this.#decide(input, 'rejected');
     if (decided.outcome !== 'approved' && decided.outcome !== 'rejected') return decided;
     await this.#audit({ ...this.#entry(input, 'create.reject'), result: 'ok' });
-    await this.#notify('update request', () => this.#o.messenger.updateRequest(decided.record));
+    await this.#redraw(decided.record);
     await this.#notify('tell requester', () => this.#o.messenger.tellRequester(decided.record));
     return { outcome: 'rejected', record: decided.record };
   }
@@ -287,7 +289,7 @@ export class ApprovalService {
       } catch (error) {
         this.#o.logger.warn({ err: error, id: created.id }, 'created, but could not read the new resource');
       }
-      await this.#notify('update request', () => this.#o.messenger.updateRequest(record));
+      await this.#redraw(record);
       await this.#notify('post card', () => this.#o.messenger.postCreated(record, resource, actions));
       await this.#notify('tell requester', () => this.#o.messenger.tellRequester(record));
       return { outcome: 'created', record, resource };
@@ -301,7 +303,7 @@ export class ApprovalService {
         result: 'failed',
         detail: failure.message.slice(0, 500),
       });
-      await this.#notify('update request', () => this.#o.messenger.updateRequest(record));
+      await this.#redraw(record);
       await this.#notify('tell requester', () => this.#o.messenger.tellRequester(record));
       return { outcome: 'failed', record };
     }
@@ -323,7 +325,7 @@ export class ApprovalService {
       detail: 'expired without a decision',
       op,
     });
-    await this.#notify('update request', () => this.#o.messenger.updateRequest(expired));
+    await this.#redraw(expired);
     await this.#notify('tell requester', () => this.#o.messenger.tellRequester(expired));
     return expired;
   }
@@ -367,6 +369,14 @@ export class ApprovalService {
   }
 
   /** Slack being down must not undo a decision: notices are best effort, and logged when lost. */
+  /** A request that ended: its message and the approvers' direct messages say how. */
+  async #redraw(record: ApprovalRecord): Promise<void> {
+    await this.#notify('update request', () => this.#o.messenger.updateRequest(record));
+    await this.#notify('update the approvers', () =>
+      redrawApproverMessages({ messenger: this.#o.messenger, records: this.records }, record),
+    );
+  }
+
   async #notify(what: string, work: () => Promise<void>): Promise<void> {
     try {
       await work();

@@ -14,6 +14,14 @@ function recordKey(team: string, id: string): string {
   return `approval:${team}:${id}`;
 }
 
+function approverMessagesKey(team: string, id: string): string {
+  return `approval:${team}:${id}:dms`;
+}
+
+const approverMessageSchema = z.object({ user: z.string(), channel: z.string(), ts: z.string() });
+/** A direct message that told an approver of a request: redrawn once the request is decided. */
+export type ApproverMessage = z.infer<typeof approverMessageSchema>;
+
 /**
  * Approval requests in the Keyv store, validated with zod on the way in and out, plus an index of
  * the pending ones so the expiry sweep finds them without scanning. Writes to the index are
@@ -60,6 +68,26 @@ export class ApprovalStore {
     return valid;
   }
 
+  /**
+   * The direct messages that told approvers of a pending request, kept beside it (not in it: the
+   * messages go out after the record is saved, and a decision may be written meanwhile) for as long
+   * as the request can be decided.
+   */
+  async saveApproverMessages(record: ApprovalRecord, messages: readonly ApproverMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const ttl = Math.max(Date.parse(record.expiresAt) - Date.now(), 0) + this.#retentionMs;
+    await this.#store.set(approverMessagesKey(record.team, record.id), messages, ttl);
+  }
+
+  /** Those messages, once: they are redrawn at the decision, and nothing redraws them again. */
+  async takeApproverMessages(team: string, id: string): Promise<ApproverMessage[]> {
+    const key = approverMessagesKey(team, id);
+    const parsed = z.array(approverMessageSchema).safeParse(await this.#store.get<unknown>(key));
+    if (!parsed.success) return [];
+    await this.#store.delete(key);
+    return parsed.data;
+  }
+
   /** Every pending request, oldest expiry first. */
   async pending(): Promise<PendingEntry[]> {
     const entries = await this.#readIndex();
@@ -82,7 +110,10 @@ export class ApprovalStore {
    */
   async forget(team: string): Promise<number> {
     const gone = (await this.#readIndex()).filter((e) => e.team === team);
-    for (const entry of gone) await this.#store.delete(recordKey(team, entry.id));
+    for (const entry of gone) {
+      await this.#store.delete(recordKey(team, entry.id));
+      await this.#store.delete(approverMessagesKey(team, entry.id));
+    }
     if (gone.length > 0) await this.#updateIndex((entries) => entries.filter((e) => e.team !== team));
     return gone.length;
   }

@@ -11,6 +11,7 @@ import type { SettingsStore } from '../settings/workspace-settings.js';
 import type { AtomicKv } from '../store/atomic-kv.js';
 import type { Store } from '../store/create-store.js';
 import type { ApprovalRecord } from './approval-record.js';
+import type { ApproverMessage } from './approval-store.js';
 
 /** How the service talks to people; implemented over Slack in `slack/approval-messenger.ts`. */
 export interface ApprovalMessenger {
@@ -19,10 +20,12 @@ export interface ApprovalMessenger {
     record: ApprovalRecord,
     channel: string,
   ): Promise<{ channel: string; ts: string; permalink?: string }>;
-  /** A direct message to each of `approvers` about the new request; resolves to how many went out. */
-  notifyApprovers(record: ApprovalRecord, approvers: readonly string[]): Promise<number>;
+  /** A direct message to each of `approvers` about the new request; resolves to those that went out. */
+  notifyApprovers(record: ApprovalRecord, approvers: readonly string[]): Promise<ApproverMessage[]>;
   /** Redraws the request message from the record (who decided, when, the outcome). */
   updateRequest(record: ApprovalRecord): Promise<void>;
+  /** Redraws the approvers' direct messages of a decided request: the outcome, no buttons. */
+  updateApproverMessages(record: ApprovalRecord, messages: readonly ApproverMessage[]): Promise<void>;
   /** Tells the requester what happened to their request (sent, created, failed, rejected, expired). */
   tellRequester(record: ApprovalRecord): Promise<void>;
   /** Posts the new resource's card where the request was made. */

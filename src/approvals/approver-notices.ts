@@ -8,6 +8,7 @@ import {
 } from '../settings/workspace-settings.js';
 import type { ApprovalRecord } from './approval-record.js';
 import { approvalScope } from './approval-scope.js';
+import type { ApprovalStore } from './approval-store.js';
 import type { ApprovalServiceOptions } from './approval-types.js';
 
 /**
@@ -35,10 +36,11 @@ export async function approversOf(
  * A new request reaches the people who can approve it: in `dm` mode, a direct message to each, at
  * most APPROVER_DM_CAP (Slack allows about one post per second per conversation and a workspace-wide
  * budget; the rest still see the request in its channel and on their Home tab). A mention is made
- * by the request message itself; `off` tells nobody. Resolves to how many were messaged.
+ * by the request message itself; `off` tells nobody. The messages sent are kept beside the request
+ * (`redrawApproverMessages` edits them at the decision). Resolves to how many were messaged.
  */
 export async function tellApprovers(
-  o: Pick<ApprovalServiceOptions, 'access' | 'messenger'> & { logger: Logger },
+  o: Pick<ApprovalServiceOptions, 'access' | 'messenger'> & { logger: Logger; records: ApprovalStore },
   record: ApprovalRecord,
   settings: WorkspaceSettings,
 ): Promise<number> {
@@ -56,6 +58,20 @@ export async function tellApprovers(
       'more approvers than direct messages; the others see the request in its channel and on Home',
     );
   const sent = await o.messenger.notifyApprovers(record, approvers.slice(0, APPROVER_DM_CAP));
-  o.logger.info({ approval: record.id, mode, sent }, 'approvers told of a new request');
-  return sent;
+  await o.records.saveApproverMessages(record, sent);
+  o.logger.info({ approval: record.id, mode, sent: sent.length }, 'approvers told of a new request');
+  return sent.length;
+}
+
+/**
+ * A decided request: the direct messages that asked approvers to decide it say how it ended and
+ * lose their buttons, so no one is left holding a stale Approve (a click on one still answers who
+ * decided). Once: the messages are forgotten as they are taken.
+ */
+export async function redrawApproverMessages(
+  o: Pick<ApprovalServiceOptions, 'messenger'> & { records: ApprovalStore },
+  record: ApprovalRecord,
+): Promise<void> {
+  const messages = await o.records.takeApproverMessages(record.team, record.id);
+  if (messages.length > 0) await o.messenger.updateApproverMessages(record, messages);
 }

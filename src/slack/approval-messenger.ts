@@ -1,4 +1,5 @@
 import type { ApprovalMessenger } from '../approvals/approval-service.js';
+import type { ApproverMessage } from '../approvals/approval-store.js';
 import { summarizeCreateRequest } from '../approvals/create-request.js';
 import type { MigrationResource, ResourceKind } from '../domain/migration-resource.js';
 import { InvalidInputError, localized } from '../errors.js';
@@ -89,21 +90,34 @@ export function slackApprovalMessenger(
       }
     },
     async notifyApprovers(record, approvers) {
-      let sent = 0;
+      const sent: ApproverMessage[] = [];
       // One after another, on the background client (a 429 fails fast instead of stalling replies):
       // a lost notice is logged, and the request is still in its channel and on each Home tab.
       for (const user of approvers) {
         try {
           const tr = await forPerson(record.team, user);
-          await sender
+          const at = await sender
             .to(record.team, { purpose: 'background' })
             .dm(user, { ...renderApproverNotice(record, tr), unfurl_links: false });
-          sent++;
+          sent.push({ user, ...at });
         } catch (error) {
           logger?.warn({ err: error, approval: record.id, user }, 'could not tell an approver');
         }
       }
       return sent;
+    },
+    async updateApproverMessages(record, messages) {
+      for (const { user, channel, ts } of messages) {
+        try {
+          const tr = await forPerson(record.team, user);
+          await sender
+            .to(record.team, { purpose: 'background' })
+            .update({ channel, ts, ...renderApproverNotice(record, tr) });
+        } catch (error) {
+          // The message keeps its buttons; a click on one answers who decided.
+          logger?.warn({ err: error, approval: record.id, user }, 'could not redraw an approver message');
+        }
+      }
     },
     async updateRequest(record) {
       if (!record.message) return;

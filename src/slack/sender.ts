@@ -90,7 +90,10 @@ export class TeamSender {
   }
 
   /** A direct message: Slack opens the conversation with `user` on the first post. */
-  async dm(user: string, message: MessageContent & Omit<PostMessage, 'channel'>): Promise<{ ts: string }> {
+  async dm(
+    user: string,
+    message: MessageContent & Omit<PostMessage, 'channel'>,
+  ): Promise<{ channel: string; ts: string }> {
     return this.post({ ...message, channel: user });
   }
 

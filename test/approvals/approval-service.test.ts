@@ -78,10 +78,13 @@ async function makeRig(
     },
     async notifyApprovers(record, approvers) {
       r.sent.push({ what: `dm:${approvers.join(',')}`, record });
-      return approvers.length;
+      return approvers.map((user, i) => ({ user, channel: `D${i}`, ts: `1700000000.00010${i}` }));
     },
     async updateRequest(record) {
       r.sent.push({ what: 'update', record });
+    },
+    async updateApproverMessages(record, messages) {
+      r.sent.push({ what: `update-dms:${messages.map((m) => m.user).join(',')}`, record });
     },
     async tellRequester(record) {
       r.sent.push({ what: 'tell', record });

@@ -86,6 +86,32 @@ describe('the approver’s direct message', () => {
     expect(t.oms.tasks.size).toBe(tasks + 1);
   });
 
+  it('once decided, every approver message says how it ended and offers no button', async () => {
+    const { id } = await requestWithDm('DM redrawn');
+    const since = t.fakeSlack.calls.length;
+    // Decided from the request message in the approvals channel, not from the DM.
+    const request = t.fakeSlack.calls.find(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        c.body.channel === APPROVALS &&
+        messageText(c.body).includes('DM redrawn'),
+    )!;
+    const ts = String(t.fakeSlack.calls.indexOf(request));
+    await decideApproval(t, ix, { id, ts, channel: APPROVALS }, 'reject', APPROVER, 'Not this quarter.');
+    const redrawn = await t.fakeSlack.waitFor(() =>
+      t.fakeSlack.calls.slice(since).find((c) => c.method === 'chat.update' && c.body.channel === APPROVER),
+    );
+    expect(buttons(redrawn.body)).toEqual([]);
+    expect(messageText(redrawn.body)).toContain('asked you to approve');
+    expect(messageText(redrawn.body)).toMatch(/Rejected by <@U0APPR001>/);
+    // Once: another decision attempt (a stale click) redraws nothing more.
+    const after = t.fakeSlack.calls.length;
+    await decideApproval(t, ix, { id, ts, channel: APPROVALS }, 'approve', APPROVER);
+    expect(
+      t.fakeSlack.calls.slice(after).filter((c) => c.method === 'chat.update' && c.body.channel === APPROVER),
+    ).toEqual([]);
+  });
+
   it('Reject there asks why, and the requester hears the reason', async () => {
     const { id, dm } = await requestWithDm('DM reject');
     expect(buttons(dm.body).find((b) => b.action_id === 'approval.reject')?.value).toBe(id);

@@ -99,6 +99,12 @@ describe('approvals as the approver sees them', { timeout: 180_000 }, () => {
     await modal.locator('.modal-submit').click();
     await modal.waitFor({ state: 'detached' });
     await page.locator('#home .blocks', { hasText: 'Rejected.' }).waitFor();
+    // The DM that asked Bob now says how it ended, with no button left to press.
+    await page.locator('.tab[data-tab="messages"]').click();
+    const ended = page.locator('#dm-messages .message', { hasText: 'Rejected by' });
+    await ended.waitFor();
+    expect(await ended.locator('.bk-button').count()).toBe(0);
+    await shoot(ended, 'approver-dm-decided-en');
     await actAs('Alice');
     await page.locator('.tab[data-tab="messages"]').click();
     const told = page.locator('#dm-messages .message', { hasText: 'rejected your request' });
@@ -145,6 +151,18 @@ describe('approvals as the approver sees them', { timeout: 180_000 }, () => {
       await dm.waitFor();
       expect(await dm.locator('.bk-button').allInnerTexts()).toEqual(['승인', '거절']);
       await shoot(dm, 'approver-dm-ko');
+      // Rejected from Home, the DM says so in Korean and loses its buttons.
+      await openHome('내 승인을 기다리는 요청');
+      await page.locator('#home .blocks .bk-button', { hasText: '거절' }).last().click();
+      const modal = page.locator('#modal-layer .modal');
+      await modal.locator('textarea, input').first().fill('이번 분기에는 하지 않습니다.');
+      await modal.locator('.modal-submit').click();
+      await modal.waitFor({ state: 'detached' });
+      await page.locator('.tab[data-tab="messages"]').click();
+      const ended = page.locator('#dm-messages .message', { hasText: '로그 보관 이전' });
+      await expect.poll(async () => ended.innerText()).toMatch(/거절/);
+      expect(await ended.locator('.bk-button').count()).toBe(0);
+      await shoot(ended, 'approver-dm-decided-ko');
     } finally {
       await language.selectOption('en-US');
     }

@@ -3,7 +3,7 @@ import type { ApprovalRecord } from '../../approvals/approval-record.js';
 import { summarizeCreateRequest } from '../../approvals/create-request.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { APPROVE_ACTION, approvalButtons, REJECT_ACTION } from './approval-buttons.js';
-import { failureLines, ref, targetLabel, when } from './approval-words.js';
+import { failureLines, outcomeLine, ref, targetLabel, when } from './approval-words.js';
 import type { RenderedMessage } from './error-message.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 
@@ -104,20 +104,20 @@ export function renderRequesterNotice(
  * service and policy decide: `approvalScope`, never the conversation the button is in).
  */
 export function renderApproverNotice(record: ApprovalRecord, tr: Translator = ENGLISH): RenderedMessage {
-  const text = truncate(
-    tr.t('approval.dm.ask', {
-      requester: `<@${record.requester}>`,
-      request: requestLink(record, tr),
-      what: tr.t('approval.notice.what', {
-        label: targetLabel(record, tr),
-        connection: code(record.connection),
-      }),
-      at: when(record.expiresAt, tr),
+  const pending = record.status === 'pending';
+  // Once decided, what it asked in the past tense and how it ended, with no buttons.
+  const asked = tr.t(pending ? 'approval.dm.ask' : 'approval.dm.asked', {
+    requester: `<@${record.requester}>`,
+    request: requestLink(record, tr),
+    what: tr.t('approval.notice.what', {
+      label: targetLabel(record, tr),
+      connection: code(record.connection),
     }),
-    3000,
-  );
+    at: when(record.expiresAt, tr),
+  });
+  const text = truncate(pending ? asked : `${asked}\n${outcomeLine(record, tr)}`, 3000);
   const section: KnownBlock = { type: 'section', text: { type: 'mrkdwn', text } };
-  if (record.status !== 'pending') return { text, blocks: [section] };
+  if (!pending) return { text, blocks: [section] };
   const buttons = approvalButtons(record, targetLabel(record, tr), tr, {
     approve: APPROVE_ACTION,
     reject: REJECT_ACTION,
