@@ -320,7 +320,9 @@ export function floorOf(
  * the seeds make them (test/watcher/subscription-pages-providers.test.ts counts the same):
  * - Huawei OMS (seed 002): the task list has a total (`count`), ⌈n ÷ 100⌉ pages, and the sync-task
  *   list, the other kind a connection subscription follows, one page (empty here, read to find new);
- * - NCP (seed 000): the policy list has a total, ⌈n ÷ 100⌉;
+ * - NCP (seed 000): ⌈n ÷ 100⌉, and one closing page when the list is exactly one full page: §1.3
+ *   gives `num` as "number of policies" without saying of the list or of the page, so a full first
+ *   page whose `num` equals its length may be the page's own count (src/providers/ncp, e1d060e);
  * - UpCloud (seed 001): the job list has no total and no documented paging, so a short page may be
  *   the API's own page size: only an empty page ends it, ⌈n ÷ 100⌉ + 1.
  */
@@ -328,7 +330,7 @@ export function subscriptionPages(provider: Provider, n: number): number {
   const pages = Math.max(1, Math.ceil(n / PAGE_SIZE));
   if (provider === 'huawei-oms') return pages + 1;
   if (provider === 'upcloud') return Math.ceil(n / PAGE_SIZE) + 1;
-  return pages;
+  return n === PAGE_SIZE ? pages + 1 : pages;
 }
 const PAGE_SIZE = 100;
 

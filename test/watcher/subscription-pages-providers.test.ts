@@ -20,7 +20,8 @@ import { captureLogger } from '../helpers/capture-logger.js';
  * equals the pages the seeds make necessary, which bench/subscription-floor.ts counts the same way:
  *   - OMS: the task list has a total (`count`), so ⌈tasks ÷ 100⌉ pages, plus one page of sync tasks,
  *     the other kind a connection subscription follows (empty here, read to find new ones);
- *   - NCP: the policy list has a total, ⌈policies ÷ 100⌉;
+ *   - NCP: the policy list's `num` is its total when it differs from the page's length, ⌈policies ÷ 100⌉
+ *     (a list of exactly one full page also reads a closing page: `num` may be that page's count);
  *   - UpCloud (seed 001): the job list has no total and no documented paging, so even a short page
  *     may be the API's own page size: the list ends on an empty page, ⌈jobs ÷ 100⌉ + 1.
  * Before f9a025f, UpCloud's idle cycle read its first page twice (offset 0, 0, 100, …): this fails.
