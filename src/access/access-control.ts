@@ -122,12 +122,12 @@ export class AccessControl {
    */
   async grant(teamId: string, grant: Grant): Promise<void> {
     if (grant.subject.kind === 'usergroup' && this.#directory.usergroupExists) {
+      const group = `<!subteam^${grant.subject.id}>`;
       let exists: boolean;
       try {
         exists = await this.#directory.usergroupExists(teamId, grant.subject.id);
       } catch (error) {
         this.#logger.warn({ err: error, usergroup: grant.subject.id }, 'user group check failed');
-        const group = `<!subteam^${grant.subject.id}>`;
         throw localized(
           new ForbiddenError(
             `Could not check the user group ${group} with Slack just now, so nothing was granted. Try again in a minute.`,
@@ -136,8 +136,7 @@ export class AccessControl {
           { group },
         );
       }
-      if (!exists) {
-        const group = `<!subteam^${grant.subject.id}>`;
+      if (!exists)
         throw localized(
           new InvalidInputError(
             `Slack knows no user group ${group} in this workspace (deleted, or a typo?), so nothing was granted. Pick the group from Slack's @-mention list.`,
@@ -145,7 +144,6 @@ export class AccessControl {
           'error.usergroupUnknown',
           { group },
         );
-      }
     }
     await this.#grants.grant(teamId, grant);
   }

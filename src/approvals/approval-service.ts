@@ -368,7 +368,6 @@ export class ApprovalService {
       .catch((error: unknown) => this.#o.logger.error({ err: error }, 'audit record failed'));
   }
 
-  /** Slack being down must not undo a decision: notices are best effort, and logged when lost. */
   /** A request that ended: its message and the approvers' direct messages say how. */
   async #redraw(record: ApprovalRecord): Promise<void> {
     await this.#notify('update request', () => this.#o.messenger.updateRequest(record));
@@ -377,6 +376,7 @@ export class ApprovalService {
     );
   }
 
+  /** Slack being down must not undo a decision: notices are best effort, and logged when lost. */
   async #notify(what: string, work: () => Promise<void>): Promise<void> {
     try {
       await work();

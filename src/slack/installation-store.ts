@@ -109,14 +109,14 @@ export class KeyvInstallationStore implements InstallationStore {
   /** Slack refused this installation's refresh token: true the first time it is recorded. */
   async markNeedsReinstall(query: InstallationQuery<boolean>): Promise<boolean> {
     const key = await this.#storedKey(query);
-    if (!key || (await this.#store.get(`installation-reinstall:${key}`)) !== undefined) return false;
-    await this.#store.set(`installation-reinstall:${key}`, new Date().toISOString());
+    if (!key || (await this.#store.get(reinstallKey(key))) !== undefined) return false;
+    await this.#store.set(reinstallKey(key), new Date().toISOString());
     return true;
   }
 
   async needsReinstall(query: InstallationQuery<boolean>): Promise<boolean> {
     const key = await this.#storedKey(query);
-    return key !== undefined && (await this.#store.get(`installation-reinstall:${key}`)) !== undefined;
+    return key !== undefined && (await this.#store.get(reinstallKey(key))) !== undefined;
   }
 
   async #storedKey(query: InstallationQuery<boolean>): Promise<string | undefined> {
@@ -173,7 +173,7 @@ export class KeyvInstallationStore implements InstallationStore {
       await this.#store.set(key, record);
       if (!loaded) {
         // Installed (again): a refresh token of its own, and no tombstone of an earlier uninstall.
-        await this.#store.delete(`installation-reinstall:${key}`);
+        await this.#store.delete(reinstallKey(key));
         await this.#marks?.reinstalled(where);
       }
     });
@@ -209,7 +209,7 @@ export class KeyvInstallationStore implements InstallationStore {
     });
     await this.#locks.run(key, async () => {
       await this.#store.delete(key);
-      await this.#store.delete(`installation-reinstall:${key}`);
+      await this.#store.delete(reinstallKey(key));
     });
     this.#logger.info(
       { team: query.teamId, enterprise: query.enterpriseId, orgWide: query.isEnterpriseInstall },
@@ -263,4 +263,9 @@ export class KeyvInstallationStore implements InstallationStore {
       this.#secrets.add(value);
     }
   }
+}
+
+/** Slack refused the refresh token of the installation stored at `key` (see the header). */
+function reinstallKey(key: string): string {
+  return `installation-reinstall:${key}`;
 }

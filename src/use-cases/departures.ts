@@ -33,7 +33,7 @@ interface DepartureJob {
   attempts: number;
   nextAt: number;
   /** The installation to delete; dropped when the app is installed there again. */
-  installation?: { teamId?: string; enterpriseId?: string; isEnterpriseInstall: boolean };
+  installation?: InstallationWhere;
   /** The workspace whose data to delete (`team:` members). */
   teamId?: string;
 }
@@ -115,11 +115,7 @@ export class DepartureMarks {
 
 export interface DepartureWork {
   /** Deletes the installation (under its lock); absent with a single bot token. */
-  deleteInstallation?: (where: {
-    teamId?: string;
-    enterpriseId?: string;
-    isEnterpriseInstall: boolean;
-  }) => Promise<void>;
+  deleteInstallation?: (where: InstallationWhere) => Promise<void>;
   /** WorkspaceDeparture.forget: the workspace's data, watches first. */
   forgetWorkspace?: (teamId: string) => Promise<void>;
   /** WorkspaceDeparture.stopWatching: its watches only, tried at every sweep while a job waits. */
