@@ -21,6 +21,8 @@ export class ReplicaLoop {
     this.#watcher = watcher;
     this.#name = name;
     this.#intervalMs = intervalMs;
+    // What the watcher's own schedule would tell it: a cycle's waits for Slack end before the next tick.
+    watcher.options.pollIntervalSeconds = intervalMs / 1000;
     this.#next();
   }
 

@@ -13,7 +13,8 @@ import { fairShare, type ReplicaRegistry } from './replica-registry.js';
  * of a cycle (`plan`) it decides which of its leases it keeps; a lease beyond its share is
  * released when that connection's turn comes, instead of being polled, so a replica that joined
  * later takes it in its next cycle. A connection is released only between two of its polls, never
- * during one.
+ * during one. After the turns it counts the live replicas again (`recount`): when one died, the
+ * cycle polls the connections whose leases lapsed meanwhile, instead of an interval later.
  *
  * The shares add up only while every replica counts the same live ones, so a replica stays
  * announced for as long as its leases last: at its plan, again once every connection of the cycle
@@ -33,6 +34,8 @@ export class Leases {
   /** This cycle's plan (several replicas only): the leases kept, and how many more may be taken. */
   #keep: Set<string> | undefined;
   #room = 0;
+  /** How many connections this cycle's plan shared out. */
+  #planned = 0;
   /** This cycle's connections whose turn has not come yet: after the last one, it announces again. */
   #unseen = new Set<string>();
   /** The fair share and live replicas the last plan counted (for the metrics and tests). */
@@ -100,8 +103,31 @@ export class Leases {
     this.#keep = new Set(mine.slice(0, share));
     this.#unseen = current;
     this.#room = share - this.#keep.size;
+    this.#planned = current.size;
     this.#share = share;
     this.#replicas = live.length;
+  }
+
+  /**
+   * After the cycle's turns: counts the live replicas again, and returns how many more connections
+   * this cycle may take (0 without a plan). A replica that died has dropped out of the count by
+   * the time its first lease lapsed, so this replica's share grows then, and the cycle polls what
+   * lapsed during its turns (`PollCycle`) instead of leaving it to its next plan: at the next
+   * turn a connection could still be held, lapse just after, and wait another interval. A count
+   * that grew (a newcomer) changes nothing until the next plan.
+   */
+  async recount(): Promise<number> {
+    if (!this.#registry || !this.#keep) return 0;
+    this.#announcedAt = this.#clock.now();
+    const live = await this.#registry.heartbeat(this.#announceMs()).catch(() => undefined);
+    if (!live) return 0;
+    const share = fairShare(this.#planned, live.length, Math.max(0, [...live].sort().indexOf(this.#holder)));
+    if (share > (this.#share ?? share)) {
+      this.#room += share - this.#share!;
+      this.#share = share;
+      this.#replicas = live.length;
+    }
+    return this.#room;
   }
 
   /**

@@ -10,6 +10,7 @@ import type { Clock } from './clock.js';
 import { type ConnectionGroup, type GroupDeps, groupByConnection } from './connection-groups.js';
 import { cardsPerPass, DELIVERING_AT_ONCE, deliverDue, type Polled, planDelivery } from './cycle-delivery.js';
 import { addBacklog, type CycleReport, emptyReport, type Loaded } from './cycle-report.js';
+import { cycleWaitUntil } from './cycle-wait.js';
 import { DigestPass } from './digest-pass.js';
 import { discover, writeDiscovered } from './discover.js';
 import { eventEntries } from './event-entries.js';
@@ -55,6 +56,8 @@ export interface CycleSettings extends DiffSettings, Pick<OutboxSettings, 'postP
   connectionsPerProvider: number;
   /** Hour (UTC) of the daily digest; undefined turns it off. */
   digestHourUtc?: number;
+  /** Seconds between cycles (0 or unset: no schedule); a cycle's waits end before the next. */
+  pollIntervalSeconds?: number;
 }
 
 /**
@@ -107,7 +110,7 @@ export class PollCycle {
   async run(): Promise<CycleReport> {
     const started = performance.now();
     // Until when (the clock's time) this cycle's posts may wait for their pace window.
-    const waitUntil = this.#clock.now() + (this.#settings.postPace?.cycleWaitMs ?? 0);
+    const waitUntil = cycleWaitUntil(this.#settings, this.#clock.now());
     // Only the index: each connection's records are read when its poll starts and let go when it
     // ends, so a cycle holds one connection's records per lane, not every watch's.
     const [keys, subs] = await Promise.all([this.#store.watchKeys(), this.#subscriptions.loadAll()]);
@@ -115,19 +118,26 @@ export class PollCycle {
     const groups = await groupByConnection(keys, subs, this.#groupDeps);
     report.connections = groups.size;
     await this.#leases.plan([...groups.keys()].map((id) => `conn:${id}`));
-    // Bounded per provider: each provider's connections are polled a few at a time.
-    const byProvider = groupBy([...groups], ([, g]) => g.connection?.provider ?? 'unknown');
     const polled: Polled[] = [];
     const channels = new Set<string>();
-    const perProvider = this.#settings.connectionsPerProvider;
-    try {
-      await Promise.all(
-        [...byProvider.values()].map((list) =>
-          forEachLimited(list, perProvider, ([id, g]) =>
-            this.#pollConnection(id, g, report, waitUntil, { polled, channels }),
+    const skipped: Polling[] = [];
+    // Bounded per provider: each provider's connections are polled a few at a time.
+    const pollAll = (list: Polling[]) =>
+      Promise.all(
+        [...groupBy(list, ([, g]) => g.connection?.provider ?? 'unknown').values()].map((l) =>
+          forEachLimited(l, this.#settings.connectionsPerProvider, ([id, g]) =>
+            this.#pollConnection(id, g, report, waitUntil, { polled, channels, skipped }),
           ),
         ),
       );
+    try {
+      await pollAll([...groups]);
+      // A replica that died during the turns is counted out now: what its leases left free is
+      // polled in this cycle, not an interval later (`Leases.recount`).
+      if (skipped.length > 0 && (await this.#leases.recount()) > 0) {
+        report.leasedElsewhere -= skipped.length;
+        await pollAll(skipped.splice(0));
+      }
     } finally {
       this.#records.endCycle();
     }
@@ -160,9 +170,10 @@ export class PollCycle {
     group: ConnectionGroup,
     report: CycleReport,
     waitUntil: number,
-    options: { recheck?: boolean; polled?: Polled[]; channels?: Set<string> } = {},
+    options: { recheck?: boolean; polled?: Polled[]; channels?: Set<string>; skipped?: Polling[] } = {},
   ): Promise<void> {
     if (!(await this.#leases.hold(`conn:${id}`))) {
+      options.skipped?.push([id, group]);
       // Not read: its holder counts its backlog and names its channels to the digest pass (which
       // reads every record itself), so n replicas read each record once a cycle, not n times.
       report.leasedElsewhere++;
@@ -365,6 +376,8 @@ export class PollCycle {
     });
   }
 }
+
+type Polling = [id: string, group: ConnectionGroup];
 
 /** Records of one connection written at once (each its own compare-and-set). */
 const APPLYING_AT_ONCE = 8;
