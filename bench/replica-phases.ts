@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DEFAULT_POST_PACE } from '../src/watcher/watcher-options.js';
 import type { WorldStats } from './poll-world.js';
 import type { LoopCycle, ReplicaBusy, ReplicaIdle, ReplicaJoin, ReplicaKill } from './replica-types.js';
 import type { PostFigures } from './replica-world.js';
@@ -169,7 +170,7 @@ export function phases(deps: PhaseDeps) {
         slack429: stats.throttledTotal,
       };
       log(
-        `  kill -9 of 1 of ${n} (${queued} replies still queued): longest unpolled ${gap.ms} ms (${gap.connection}; lease ${leaseMs} + interval ${intervalMs}), ${figures.transitions} endings, ${figures.lost} never said, ${figures.duplicated} posted twice, ${figures.slack429} × 429`,
+        `  kill -9 of 1 of ${n} (${queued} replies still queued): longest unpolled ${gap.ms} ms (${gap.connection}; lease ${leaseMs} + interval ${intervalMs}), ${figures.transitions} endings, ${figures.lost} never said, ${figures.duplicated} posted twice, ${figures.slack429} × 429; posts per 10 s ${said.perTenSeconds?.join(' ')}`,
       );
       return figures;
     },
@@ -197,7 +198,7 @@ export function phases(deps: PhaseDeps) {
         seconds,
       };
       log(
-        `  busy step with ${n} replicas (${queued} replies still queued): ${stats.slackTotal} Slack calls, ${stats.throttledTotal} × 429, ${said.transitions} endings, ${said.lost} never said, ${said.duplicated} posted twice, in ${seconds} s`,
+        `  busy step with ${n} replicas (${queued} replies still queued): ${stats.slackTotal} Slack calls, ${stats.throttledTotal} × 429, ${said.transitions} endings, ${said.lost} never said, ${said.duplicated} posted twice, in ${seconds} s; posts per 10 s ${said.perTenSeconds?.join(' ')}`,
       );
       return figures;
     },
@@ -212,7 +213,7 @@ export function phases(deps: PhaseDeps) {
 
 /**
  * Waits at least until `from`, then until every ending was said, or Slack heard nothing new for
- * three checks in a row past `from` plus a stale claim's time, or `to`: what Slack heard.
+ * `STILL_CHECKS` checks in a row, or `to`: what Slack heard.
  */
 async function untilSaid(world: RpcChild, from: number, to: number): Promise<PostFigures> {
   await sleep(Math.max(0, from - Date.now()));
@@ -226,5 +227,12 @@ async function untilSaid(world: RpcChild, from: number, to: number): Promise<Pos
   }
   return posts;
 }
-/** Checks without a new post before an ending not said counts as lost rather than late. */
-const STILL_CHECKS = 15;
+/**
+ * Checks without a new post before an ending not said counts as lost rather than late: longer than
+ * the workspace's posting window (`DEFAULT_POST_PACE`: 250 posts in any 60 s, counted in 2 s slots).
+ * A backlog goes out as a burst whenever that window has room, then waits until the burst's slots
+ * leave it: Slack hears nothing for up to a minute, by design. Ending the window after 15 s of that
+ * silence counted 126 endings still queued as never said.
+ */
+const { spanMs, slotMs } = DEFAULT_POST_PACE.perWorkspace;
+const STILL_CHECKS = Math.ceil((spanMs + 2 * slotMs) / CHECK_MS) + 5;

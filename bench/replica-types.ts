@@ -58,6 +58,8 @@ export interface ReplicaKill {
   lost: number;
   duplicated: number;
   posts: number;
+  /** Posts Slack accepted in each 10 s since the step. */
+  perTenSeconds?: number[];
   /** Replies still in the outboxes when the window ended (late, not lost). */
   queued?: number;
   slack429: number;
@@ -70,6 +72,7 @@ export interface ReplicaBusy {
   lost: number;
   duplicated: number;
   posts: number;
+  perTenSeconds?: number[];
   queued?: number;
   slackCalls: number;
   slack429: number;

@@ -81,6 +81,8 @@ export interface PostFigures {
   /** Posts Slack accepted that repeat one it accepted before (same channel, thread and content). */
   duplicated: number;
   posts: number;
+  /** Posts Slack accepted in each 10 s since the step: its pace shows as bursts and silences. */
+  perTenSeconds?: number[];
 }
 
 /** Which ending resources were said, and posts said twice, per busy step ("wave"). */
@@ -91,6 +93,8 @@ export class PostTracker {
   #seen = new Set<string>();
   #duplicated = 0;
   #posts = 0;
+  #stepAt = 0;
+  #perTen: number[] = [];
 
   /** `name` ends (finishes or fails) in busy step `wave`. */
   ending(name: string, wave: number): void {
@@ -106,6 +110,8 @@ export class PostTracker {
     this.#seen = new Set();
     this.#duplicated = 0;
     this.#posts = 0;
+    this.#stepAt = Date.now();
+    this.#perTen = [];
   }
 
   /** A call the fake Slack answered. */
@@ -114,6 +120,9 @@ export class PostTracker {
     const { channel, thread_ts: thread, text, blocks } = call.body;
     const key = JSON.stringify([channel, thread ?? '', text, blocks]);
     this.#posts++;
+    const ten = Math.floor((Date.now() - this.#stepAt) / 10_000);
+    while (this.#perTen.length <= ten) this.#perTen.push(0);
+    this.#perTen[ten]!++;
     if (this.#seen.has(key)) this.#duplicated++;
     else this.#seen.add(key);
     const ending = this.#ending.get(this.#wave);
@@ -129,6 +138,7 @@ export class PostTracker {
       lost: ending.size - this.#named.size,
       duplicated: this.#duplicated,
       posts: this.#posts,
+      perTenSeconds: [...this.#perTen],
     };
   }
 }
