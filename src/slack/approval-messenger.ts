@@ -1,3 +1,4 @@
+import type { ApprovalRecord } from '../approvals/approval-record.js';
 import type { ApprovalMessenger } from '../approvals/approval-service.js';
 import type { ApproverMessage } from '../approvals/approval-store.js';
 import { summarizeCreateRequest } from '../approvals/create-request.js';
@@ -16,7 +17,7 @@ import { renderApprovalRequest } from './blocks/approval-request.js';
 import { code, escapeMrkdwn } from './blocks/mrkdwn.js';
 import { renderResourceCard } from './blocks/resource-card.js';
 import type { SlackLocales } from './locales.js';
-import type { SlackSender } from './sender.js';
+import type { SlackSender, TeamSender } from './sender.js';
 import { slackErrorCode } from './slack-api-error.js';
 
 /** What the approval flow needs of the watcher (structural, so it is optional for this module). */
@@ -53,6 +54,26 @@ export function slackApprovalMessenger(
     locales ? locales.translatorForChannel(team, channel) : ENGLISH;
   const forPerson = async (team: string, user: string): Promise<Translator> =>
     locales ? locales.translatorForUser(team, user) : ENGLISH;
+  /**
+   * One approver after another, each in their language, on the background client (a 429 fails
+   * fast instead of stalling replies): a message that fails is logged and the next one goes on;
+   * the request is still in its channel and on each Home tab.
+   */
+  const eachApprover = async <T extends { user: string }>(
+    record: ApprovalRecord,
+    items: readonly T[],
+    failure: string,
+    send: (item: T, tr: Translator, slack: TeamSender) => Promise<unknown>,
+  ): Promise<void> => {
+    const slack = sender.to(record.team, { purpose: 'background' });
+    for (const item of items) {
+      try {
+        await send(item, await forPerson(record.team, item.user), slack);
+      } catch (error) {
+        logger?.warn({ err: error, approval: record.id, user: item.user }, failure);
+      }
+    }
+  };
   return {
     async postRequest(record, channel) {
       // The approvers' user group is pinged by the request itself, so nobody has to watch the channel
@@ -91,33 +112,21 @@ export function slackApprovalMessenger(
     },
     async notifyApprovers(record, approvers) {
       const sent: ApproverMessage[] = [];
-      // One after another, on the background client (a 429 fails fast instead of stalling replies):
-      // a lost notice is logged, and the request is still in its channel and on each Home tab.
-      for (const user of approvers) {
-        try {
-          const tr = await forPerson(record.team, user);
-          const at = await sender
-            .to(record.team, { purpose: 'background' })
-            .dm(user, { ...renderApproverNotice(record, tr), unfurl_links: false });
-          sent.push({ user, ...at });
-        } catch (error) {
-          logger?.warn({ err: error, approval: record.id, user }, 'could not tell an approver');
-        }
-      }
+      const told = approvers.map((user) => ({ user }));
+      await eachApprover(record, told, 'could not tell an approver', async ({ user }, tr, slack) => {
+        const at = await slack.dm(user, { ...renderApproverNotice(record, tr), unfurl_links: false });
+        sent.push({ user, ...at });
+      });
       return sent;
     },
     async updateApproverMessages(record, messages) {
-      for (const { user, channel, ts } of messages) {
-        try {
-          const tr = await forPerson(record.team, user);
-          await sender
-            .to(record.team, { purpose: 'background' })
-            .update({ channel, ts, ...renderApproverNotice(record, tr) });
-        } catch (error) {
-          // The message keeps its buttons; a click on one answers who decided.
-          logger?.warn({ err: error, approval: record.id, user }, 'could not redraw an approver message');
-        }
-      }
+      // A message that cannot be redrawn keeps its buttons; a click on one answers who decided.
+      await eachApprover(
+        record,
+        messages,
+        'could not redraw an approver message',
+        ({ channel, ts }, tr, slack) => slack.update({ channel, ts, ...renderApproverNotice(record, tr) }),
+      );
     },
     async updateRequest(record) {
       if (!record.message) return;

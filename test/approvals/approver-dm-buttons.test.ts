@@ -34,8 +34,8 @@ afterAll(async () => {
   await t.stop();
 });
 
-/** `/migrate create hw-prod task` as the operator with `title`; the request and the approver's DM. */
-async function requestWithDm(title: string): Promise<{ id: string; dm: RecordedCall }> {
+/** `/migrate create hw-prod task` as the operator with `title`; the request and `to`'s DM. */
+async function requestWithDm(title: string, to = APPROVER): Promise<{ id: string; dm: RecordedCall }> {
   const before = views.shown.length;
   await t.command('create hw-prod task', { userId: OPERATOR, channelId: ASKED_IN });
   const form = await t.fakeSlack.waitFor(() =>
@@ -57,9 +57,7 @@ async function requestWithDm(title: string): Promise<{ id: string; dm: RecordedC
   expect((await ix.submit(form, values, { userId: OPERATOR })).status).toBe(200);
   const request = await postedApproval(t, { team: TEAM, channel: APPROVALS }, since);
   const dm = await t.fakeSlack.waitFor(() =>
-    t.fakeSlack.calls
-      .slice(since)
-      .find((c) => c.method === 'chat.postMessage' && c.body.channel === APPROVER),
+    t.fakeSlack.calls.slice(since).find((c) => c.method === 'chat.postMessage' && c.body.channel === to),
   );
   return { id: request.id, dm };
 }
@@ -141,5 +139,30 @@ describe('the approver’s direct message', () => {
         ),
     );
     expect(messageText(told.body)).toContain('Use dst-archive.');
+  });
+
+  it('an approver Slack will not reach costs the others nothing: they are told and redrawn', async () => {
+    const SECOND = 'U0APPR002';
+    await t.ask(`access grant <@${SECOND}|second> approver`);
+    // The first approver (granted first, so told first) cannot be messaged: Slack answers
+    // channel_not_found, as for a deactivated account.
+    t.fakeSlack.channels.deleteChannel(APPROVER);
+    const since = t.fakeSlack.calls.length;
+    const { id, dm } = await requestWithDm('DM one unreachable', SECOND);
+    const tried = t.fakeSlack.calls
+      .slice(since)
+      .findIndex((c) => c.method === 'chat.postMessage' && c.body.channel === APPROVER);
+    expect(tried).toBeGreaterThanOrEqual(0);
+    expect(t.fakeSlack.calls.indexOf(dm)).toBeGreaterThan(since + tried);
+    expect(buttons(dm.body).map((b) => b.action_id)).toEqual(['approval.approve', 'approval.reject']);
+
+    const after = t.fakeSlack.calls.length;
+    const ts = String(t.fakeSlack.calls.indexOf(dm));
+    await decideApproval(t, ix, { id, ts, channel: 'D0APPR002' }, 'reject', SECOND, 'Not now.');
+    const redrawn = await t.fakeSlack.waitFor(() =>
+      t.fakeSlack.calls.slice(after).find((c) => c.method === 'chat.update' && c.body.channel === SECOND),
+    );
+    expect(buttons(redrawn.body)).toEqual([]);
+    expect(messageText(redrawn.body)).toMatch(/Rejected by <@U0APPR002>/);
   });
 });
