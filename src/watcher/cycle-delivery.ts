@@ -36,6 +36,8 @@ export function planDelivery(
   latest: ReadonlyMap<string, WatchRecord>,
   /** Cards of watches the cycle left undecoded (`QuietWatches.cardsDue`). */
   quietCards: readonly DueWatch[] = [],
+  /** Watches with only a card to redraw kept per workspace (`cardsPerPass`), first in edit order. */
+  cardsPerTeam = Number.POSITIVE_INFINITY,
 ): Polled {
   const failing: Loaded[] = [];
   const due: DueWatch[] = [...quietCards];
@@ -57,7 +59,24 @@ export function planDelivery(
   // Card edits share a per-workspace budget: state changes first, then the longest-unedited cards,
   // so a few busy cards never starve the rest.
   due.sort((a, b) => editOrder(a.rank, a.editedAt, b.rank, b.editedAt));
-  return { failing, due };
+  return { failing, due: firstCards(due, cardsPerTeam) };
+}
+
+/**
+ * Every watch with a post due, and of those with only a card to redraw the first `perTeam` of each
+ * workspace. After a busy minute every card of a large workspace waits for an edit window, the
+ * first cycle after it decodes them all, and one entry for each, held until the delivery pass
+ * after every connection's poll, was the largest part of that cycle's peak (ADR 0004).
+ */
+function firstCards(due: DueWatch[], perTeam: number): DueWatch[] {
+  if (perTeam === Number.POSITIVE_INFINITY) return due;
+  const cards = new Map<string, number>();
+  return due.filter((w) => {
+    if (!w.cardOnly) return true;
+    const taken = cards.get(w.teamId) ?? 0;
+    cards.set(w.teamId, taken + 1);
+    return taken < perTeam;
+  });
 }
 
 /**
@@ -69,7 +88,8 @@ export function editOrder(rankA: number, editedA: number, rankB: number, editedB
 }
 
 /**
- * How many of a workspace's cards waiting as text one connection's delivery pass is given: its
+ * How many of a workspace's cards waiting for an edit (decoded or left as text) one connection's
+ * delivery pass is given: its
  * cards are edited only while the budget allows, and a pass (its posts wait up to `cycleWaitMs`)
  * spans a few budget windows at most. A window that opens after these are done is used next cycle.
  */

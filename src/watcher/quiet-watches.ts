@@ -245,7 +245,7 @@ export class CycleRecords {
    */
   plan(latest: ReadonlyMap<string, WatchRecord>, cardsPerPass: number): Polled {
     const cards = this.#watches.cardsDue(this.#quiet, this.#targets, this.#decodedQuiet, cardsPerPass);
-    return planDelivery(this.decoded, latest, cards);
+    return planDelivery(this.decoded, latest, cards, cardsPerPass);
   }
 }
 
