@@ -20,8 +20,9 @@ export interface DueWatch {
 
 /**
  * What a connection's poll left to deliver: the watches with a failure to announce (their records
- * as the poll wrote them; few), and every watch with something due (keys only, so a full cycle
- * does not keep every record it wrote until the deliveries after the polls).
+ * as the poll wrote them; few), and the watches with something due (keys only, so a full cycle
+ * does not keep every record it wrote until the deliveries after the polls): every one with a post
+ * due, and of those with only a card to redraw the first `cardsPerPass` of each workspace.
  */
 export interface Polled {
   failing: Loaded[];
@@ -69,7 +70,6 @@ export function planDelivery(
  * after every connection's poll, was the largest part of that cycle's peak (ADR 0004).
  */
 function firstCards(due: DueWatch[], perTeam: number): DueWatch[] {
-  if (perTeam === Number.POSITIVE_INFINITY) return due;
   const cards = new Map<string, number>();
   return due.filter((w) => {
     if (!w.cardOnly) return true;
@@ -89,9 +89,9 @@ export function editOrder(rankA: number, editedA: number, rankB: number, editedB
 
 /**
  * How many of a workspace's cards waiting for an edit (decoded or left as text) one connection's
- * delivery pass is given: its
- * cards are edited only while the budget allows, and a pass (its posts wait up to `cycleWaitMs`)
- * spans a few budget windows at most. A window that opens after these are done is used next cycle.
+ * delivery pass is given: its cards are edited only while the budget allows, and a pass (its posts
+ * wait up to `cycleWaitMs`) spans a few budget windows at most. A window that opens after these
+ * are done is used next cycle.
  */
 export function cardsPerPass(settings: Pick<OutboxSettings, 'editBudget'>): number {
   return settings.editBudget.max * 3;
