@@ -122,12 +122,21 @@ export interface DepartureWork {
   stopWatching?: (teamId: string) => Promise<void>;
 }
 
+/** Uninstalls kept in memory while the store refuses their first writes (a bound, not a queue). */
+const UNRECORDED_MAX = 1_000;
+
 export class Departures {
   readonly marks: DepartureMarks;
   readonly #work: DepartureWork;
   readonly #logger: Logger;
   readonly #now: () => number;
   #sweeping: Promise<number> | undefined;
+  /**
+   * Uninstalls whose tombstone or job could not be written (the store was down): Slack does not
+   * send an acknowledged event again, so this process keeps them and `sweep` writes them first.
+   * Only in memory: a process that dies before the store is back loses them (logged as an error).
+   */
+  readonly #unrecorded = new Map<string, InstallationWhere>();
 
   constructor(marks: DepartureMarks, work: DepartureWork, logger: Logger, now: () => number = Date.now) {
     this.marks = marks;
@@ -138,16 +147,31 @@ export class Departures {
 
   /**
    * The app was uninstalled from `where`: tombstones first (nothing uses the installation from
-   * now on), then the jobs are written and each is tried once. A failed job stays for `sweep`.
+   * now on), then the jobs are written and each is tried once. A failed job stays for `sweep`;
+   * when the tombstones or jobs cannot be written, `where` is kept for `sweep` and this throws.
    */
   async depart(where: InstallationWhere): Promise<void> {
+    const key = JSON.stringify([where.teamId, where.enterpriseId, where.isEnterpriseInstall]);
+    let members: string[];
+    try {
+      members = await this.#record(where);
+      this.#unrecorded.delete(key);
+    } catch (error) {
+      if (this.#unrecorded.size < UNRECORDED_MAX) this.#unrecorded.set(key, where);
+      throw error;
+    }
+    for (const member of members) await this.#attempt(member);
+  }
+
+  /** The tombstones, then a job per member; the members (none: nothing to delete). */
+  async #record(where: InstallationWhere): Promise<string[]> {
     const members = await this.marks.membersOf(where);
     if (members.length === 0) {
       this.#logger.warn(
         { ...where },
         'app_uninstalled names no workspace or organization: nothing to delete',
       );
-      return;
+      return [];
     }
     const now = this.#now();
     await this.marks.mark(members, now);
@@ -173,13 +197,21 @@ export class Departures {
       await state.update(`departure:${member}`, () => JSON.stringify(job));
       await state.setAdd(PENDING, member);
     }
-    for (const member of members) await this.#attempt(member);
+    return members;
   }
 
   /** Retries every pending job that is due; resolves with how many are still pending. */
   sweep(): Promise<number> {
     this.#sweeping ??= (async () => {
       try {
+        // An uninstall the store refused first: its tombstone and jobs now (it stays kept on failure).
+        for (const where of [...this.#unrecorded.values()])
+          await this.depart(where).catch((error: unknown) =>
+            this.#logger.warn(
+              { err: error, ...where },
+              'could not record app_uninstalled yet; kept for the next sweep',
+            ),
+          );
         const members = await this.marks.state.setMembers(PENDING);
         let left = 0;
         for (const member of members) if (!(await this.#attempt(member))) left++;

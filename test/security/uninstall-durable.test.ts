@@ -15,6 +15,7 @@ import { TestClock } from '../harness/test-clock.js';
 
 const TEAM = 'T0DURABL01';
 const TEAM_FAIL = 'T0DURABL02';
+const TEAM_DOWN = 'T0DURABL03';
 const ORG = 'E0DURORG01';
 const ORG_WS = 'T0DURORGW1';
 const clock = new TestClock();
@@ -26,6 +27,7 @@ beforeAll(async () => {
     connections: (url) => [
       omsConnection('hw-durable', url, { team: TEAM }),
       omsConnection('hw-fail', url, { team: TEAM_FAIL }),
+      omsConnection('hw-down', url, { team: TEAM_DOWN }),
       omsConnection('hw-org', url, { team: ORG_WS }),
     ],
     watcher: { clock },
@@ -157,6 +159,34 @@ describe('app_uninstalled is never lost', () => {
     await t.bot.deps.watcher.runCycle();
     expect(await dataOf(TEAM_FAIL)).toEqual({ grants: 0, watches: 0 });
     expect(await t.bot.deps.store.get(`installation:team:${TEAM_FAIL}`)).toBeUndefined();
+  });
+});
+
+describe('app_uninstalled while the store refuses its first write', () => {
+  it('is kept by the process and recorded at the next sweep: tombstone, data and installation', async () => {
+    await installVia(t.url, t.fakeSlack, { teamId: TEAM_DOWN, userId: 'U0ALICE01' });
+    await grantAndWatch(TEAM_DOWN, 'down', 'hw-down');
+    const departures = t.bot.deps.departures!;
+    const mark = vi.spyOn(departures.marks, 'mark').mockRejectedValueOnce(new Error('store unavailable'));
+    expect((await t.event({ type: 'app_uninstalled' }, TEAM_DOWN)).status).toBe(200);
+    await expect
+      .poll(() => t.logs.lines.some((l) => l.includes('could not record app_uninstalled')))
+      .toBe(true);
+    // Nothing was written: the workspace is as it was (Slack will not send the event again).
+    expect(await departures.marks.departed({ teamId: TEAM_DOWN })).toBe(false);
+    expect(await dataOf(TEAM_DOWN)).toEqual({ grants: 1, watches: 1 });
+
+    // The store answers again: the next cycle's sweep writes the uninstall and carries it out,
+    // before the cycle polls anything for the workspace.
+    t.oms.server.resetRequestCount();
+    await t.bot.deps.watcher.runCycle();
+    expect(mark).toHaveBeenCalledTimes(2);
+    expect(t.oms.server.requestCount).toBe(0);
+    expect(await departures.marks.departed({ teamId: TEAM_DOWN })).toBe(true);
+    expect(await dataOf(TEAM_DOWN)).toEqual({ grants: 0, watches: 0 });
+    expect(await t.bot.deps.store.get(`installation:team:${TEAM_DOWN}`)).toBeUndefined();
+    await expect(t.bot.deps.slackClients.forTeam(TEAM_DOWN)).rejects.toThrow(/uninstalled the app/);
+    expect(await departures.sweep()).toBe(0);
   });
 });
 

@@ -29,7 +29,8 @@ function installationOf(args: EventArgs<'app_uninstalled' | 'tokens_revoked'>) {
  * what could not be deleted now (the lock held by a slow refresh or a replica that died holding it,
  * a store error) stays a pending job in the store, retried before every watcher cycle and at
  * start-up until done. So the uninstall is never lost, although Slack does not send it again
- * after it was acknowledged. A new install of the app clears the tombstone.
+ * after it was acknowledged. Should the store refuse even the tombstone, this process keeps the
+ * uninstall and writes it at its next sweep. A new install of the app clears the tombstone.
  */
 export function appUninstalled(deps: AppDeps) {
   return async (args: EventArgs<'app_uninstalled'>): Promise<void> => {
@@ -46,8 +47,11 @@ export function appUninstalled(deps: AppDeps) {
       await deps.departures.depart(query);
     } catch (error) {
       // Only the tombstone and the job's own writes can fail here (a failed deletion is kept for
-      // the sweep): the store is down.
-      deps.logger.error({ err: error, ...where }, 'could not record app_uninstalled');
+      // the sweep): the store is down. Departures keeps the uninstall for its next sweep.
+      deps.logger.error(
+        { err: error, ...where },
+        'could not record app_uninstalled; kept by this process and retried before each watcher cycle',
+      );
     }
   };
 }
