@@ -40,7 +40,7 @@ import { completingWorkflowSteps } from './slack/workflow-step-decisions.js';
 import { instrumentAtomicKv, instrumentStore } from './store/instrument-store.js';
 import { LeaseLocks } from './store/lease-lock.js';
 import { openBotStore } from './store/open-bot-store.js';
-import { DepartureMarks, Departures } from './use-cases/departures.js';
+import { DepartureMarks, Departures, type InstallationWhere } from './use-cases/departures.js';
 import { WorkspaceDeparture } from './use-cases/forget-workspace.js';
 import { Watcher, type WatcherOptions } from './watcher/watcher.js';
 
@@ -232,13 +232,11 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       {
         forgetWorkspace: (teamId) => workspaceData.forget(teamId),
         stopWatching: (teamId) => workspaceData.stopWatching(teamId),
+        installedSince: installations
+          ? (where, since) => installations.savedSince(installationQuery(where), since)
+          : undefined,
         deleteInstallation: installations
-          ? (where) =>
-              installations.deleteInstallation({
-                teamId: where.teamId,
-                enterpriseId: where.enterpriseId,
-                isEnterpriseInstall: where.isEnterpriseInstall,
-              })
+          ? (where) => installations.deleteInstallation(installationQuery(where))
           : undefined,
       },
       logger,
@@ -321,5 +319,14 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         logger,
       });
     },
+  };
+}
+
+/** Bolt's installation query for a departure's `where` (its `teamId` may be absent: org-wide). */
+function installationQuery(where: InstallationWhere) {
+  return {
+    teamId: where.teamId,
+    enterpriseId: where.enterpriseId,
+    isEnterpriseInstall: where.isEnterpriseInstall,
   };
 }

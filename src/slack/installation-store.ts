@@ -227,6 +227,16 @@ export class KeyvInstallationStore implements InstallationStore {
     this.#aliasesSeen.add(alias);
   }
 
+  /**
+   * Whether the installation serving `query` was saved after `sinceMs` (the system clock, as
+   * `savedAt`): the app was installed there again since (a refresh after an uninstall is refused).
+   */
+  async savedSince(query: InstallationQuery<boolean>, sinceMs: number): Promise<boolean> {
+    const key = await this.#storedKey(query);
+    const raw = key === undefined ? undefined : await this.#store.get<unknown>(key);
+    return raw !== undefined && Date.parse(recordSchema.parse(raw).savedAt) > sinceMs;
+  }
+
   async #sealedAt(key: string): Promise<string | undefined> {
     const raw = await this.#store.get<unknown>(key);
     return raw === undefined ? undefined : recordSchema.parse(raw).sealed;

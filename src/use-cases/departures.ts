@@ -120,6 +120,8 @@ export interface DepartureWork {
   forgetWorkspace?: (teamId: string) => Promise<void>;
   /** WorkspaceDeparture.stopWatching: its watches only, tried at every sweep while a job waits. */
   stopWatching?: (teamId: string) => Promise<void>;
+  /** Whether the app was installed at `where` after `sinceMs` (system clock); absent: never. */
+  installedSince?: (where: InstallationWhere, sinceMs: number) => Promise<boolean>;
 }
 
 /** Uninstalls kept in memory while the store refuses their first writes (a bound, not a queue). */
@@ -136,7 +138,7 @@ export class Departures {
    * send an acknowledged event again, so this process keeps them and `sweep` writes them first.
    * Only in memory: a process that dies before the store is back loses them (logged as an error).
    */
-  readonly #unrecorded = new Map<string, InstallationWhere>();
+  readonly #unrecorded = new Map<string, { where: InstallationWhere; at: number }>();
 
   constructor(marks: DepartureMarks, work: DepartureWork, logger: Logger, now: () => number = Date.now) {
     this.marks = marks;
@@ -157,7 +159,9 @@ export class Departures {
       members = await this.#record(where);
       this.#unrecorded.delete(key);
     } catch (error) {
-      if (this.#unrecorded.size < UNRECORDED_MAX) this.#unrecorded.set(key, where);
+      // The system clock, as the installation's `savedAt`: a reinstall since then drops it.
+      const at = this.#unrecorded.get(key)?.at ?? Date.now();
+      if (this.#unrecorded.size < UNRECORDED_MAX) this.#unrecorded.set(key, { where, at });
       throw error;
     }
     for (const member of members) await this.#attempt(member);
@@ -204,14 +208,8 @@ export class Departures {
   sweep(): Promise<number> {
     this.#sweeping ??= (async () => {
       try {
-        // An uninstall the store refused first: its tombstone and jobs now (it stays kept on failure).
-        for (const where of [...this.#unrecorded.values()])
-          await this.depart(where).catch((error: unknown) =>
-            this.#logger.warn(
-              { err: error, ...where },
-              'could not record app_uninstalled yet; kept for the next sweep',
-            ),
-          );
+        // An uninstall the store refused first: recorded now, unless the app was installed again.
+        for (const [key, { where, at }] of [...this.#unrecorded]) await this.#recordKept(key, where, at);
         const members = await this.marks.state.setMembers(PENDING);
         let left = 0;
         for (const member of members) if (!(await this.#attempt(member))) left++;
@@ -221,6 +219,26 @@ export class Departures {
       }
     })();
     return this.#sweeping;
+  }
+
+  /** A kept uninstall (`#unrecorded`): written and carried out, dropped, or kept for the next sweep. */
+  async #recordKept(key: string, where: InstallationWhere, at: number): Promise<void> {
+    try {
+      if (await this.#work.installedSince?.(where, at)) {
+        this.#unrecorded.delete(key);
+        this.#logger.info(
+          { ...where },
+          'a kept app_uninstalled is dropped: the app was installed there again',
+        );
+        return;
+      }
+      await this.depart(where);
+    } catch (error) {
+      this.#logger.warn(
+        { err: error, ...where },
+        'could not record app_uninstalled yet; kept for the next sweep',
+      );
+    }
   }
 
   /** Runs the job of `member` if it is due; true when it is done (or there is none). */

@@ -16,6 +16,7 @@ import { TestClock } from '../harness/test-clock.js';
 const TEAM = 'T0DURABL01';
 const TEAM_FAIL = 'T0DURABL02';
 const TEAM_DOWN = 'T0DURABL03';
+const TEAM_BACK = 'T0DURABL04';
 const ORG = 'E0DURORG01';
 const ORG_WS = 'T0DURORGW1';
 const clock = new TestClock();
@@ -28,6 +29,7 @@ beforeAll(async () => {
       omsConnection('hw-durable', url, { team: TEAM }),
       omsConnection('hw-fail', url, { team: TEAM_FAIL }),
       omsConnection('hw-down', url, { team: TEAM_DOWN }),
+      omsConnection('hw-back', url, { team: TEAM_BACK }),
       omsConnection('hw-org', url, { team: ORG_WS }),
     ],
     watcher: { clock },
@@ -162,6 +164,29 @@ describe('app_uninstalled is never lost', () => {
   });
 });
 
+describe('an org-wide (Enterprise Grid) uninstall', () => {
+  it("forgets every workspace the org's install served, and the watcher stops polling them", async () => {
+    await installVia(t.url, t.fakeSlack, {
+      teamId: ORG_WS,
+      enterpriseId: ORG,
+      isEnterpriseInstall: true,
+      userId: 'U0ALICE01',
+    });
+    await grantAndWatch(ORG_WS, 'org', 'hw-org', ORG);
+    expect(await dataOf(ORG_WS)).toEqual({ grants: 1, watches: 1 });
+
+    expect((await orgEvent({ type: 'app_uninstalled' })).status).toBe(200);
+    await expect.poll(() => dataOf(ORG_WS), { timeout: 3_000 }).toEqual({ grants: 0, watches: 0 });
+    expect(await t.bot.deps.store.get(`installation:enterprise:${ORG}`)).toBeUndefined();
+    t.oms.server.resetRequestCount();
+    for (let i = 0; i < 2; i++) await t.bot.deps.watcher.runCycle();
+    expect(t.oms.server.requestCount).toBe(0);
+    await expect(t.bot.deps.slackClients.forTeam(ORG_WS, 'background', ORG)).rejects.toThrow(
+      /uninstalled the app/,
+    );
+  });
+});
+
 describe('app_uninstalled while the store refuses its first write', () => {
   it('is kept by the process and recorded at the next sweep: tombstone, data and installation', async () => {
     await installVia(t.url, t.fakeSlack, { teamId: TEAM_DOWN, userId: 'U0ALICE01' });
@@ -188,27 +213,24 @@ describe('app_uninstalled while the store refuses its first write', () => {
     await expect(t.bot.deps.slackClients.forTeam(TEAM_DOWN)).rejects.toThrow(/uninstalled the app/);
     expect(await departures.sweep()).toBe(0);
   });
-});
 
-describe('an org-wide (Enterprise Grid) uninstall', () => {
-  it("forgets every workspace the org's install served, and the watcher stops polling them", async () => {
-    await installVia(t.url, t.fakeSlack, {
-      teamId: ORG_WS,
-      enterpriseId: ORG,
-      isEnterpriseInstall: true,
-      userId: 'U0ALICE01',
-    });
-    await grantAndWatch(ORG_WS, 'org', 'hw-org', ORG);
-    expect(await dataOf(ORG_WS)).toEqual({ grants: 1, watches: 1 });
+  it('is dropped when the app was installed there again before the sweep: the new install stays', async () => {
+    await installVia(t.url, t.fakeSlack, { teamId: TEAM_BACK, userId: 'U0ALICE01' });
+    await grantAndWatch(TEAM_BACK, 'back', 'hw-back');
+    const departures = t.bot.deps.departures!;
+    vi.spyOn(departures.marks, 'mark').mockRejectedValueOnce(new Error('store unavailable'));
+    expect((await t.event({ type: 'app_uninstalled' }, TEAM_BACK)).status).toBe(200);
+    await expect
+      .poll(() => t.logs.lines.some((l) => l.includes('could not record app_uninstalled')))
+      .toBe(true);
+    // The store is back and someone installs the app again (on any replica) before the next cycle.
+    await installVia(t.url, t.fakeSlack, { teamId: TEAM_BACK, userId: 'U0ALICE01' });
 
-    expect((await orgEvent({ type: 'app_uninstalled' })).status).toBe(200);
-    await expect.poll(() => dataOf(ORG_WS), { timeout: 3_000 }).toEqual({ grants: 0, watches: 0 });
-    expect(await t.bot.deps.store.get(`installation:enterprise:${ORG}`)).toBeUndefined();
-    t.oms.server.resetRequestCount();
-    for (let i = 0; i < 2; i++) await t.bot.deps.watcher.runCycle();
-    expect(t.oms.server.requestCount).toBe(0);
-    await expect(t.bot.deps.slackClients.forTeam(ORG_WS, 'background', ORG)).rejects.toThrow(
-      /uninstalled the app/,
-    );
+    await t.bot.deps.watcher.runCycle();
+    expect(await departures.marks.departed({ teamId: TEAM_BACK })).toBe(false);
+    expect(await t.bot.deps.store.get(`installation:team:${TEAM_BACK}`)).toBeDefined();
+    await expect(t.bot.deps.slackClients.forTeam(TEAM_BACK)).resolves.toBeDefined();
+    expect(await dataOf(TEAM_BACK)).toEqual({ grants: 1, watches: 1 });
+    expect(t.logs.lines.some((l) => l.includes('the app was installed there again'))).toBe(true);
   });
 });
