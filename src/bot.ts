@@ -233,7 +233,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         forgetWorkspace: (teamId) => workspaceData.forget(teamId),
         stopWatching: (teamId) => workspaceData.stopWatching(teamId),
         installedSince: installations
-          ? (where, since) => installations.savedSince(installationQuery(where), since)
+          ? (where, since) => installations.installedSince(installationQuery(where), since)
           : undefined,
         deleteInstallation: installations
           ? (where) => installations.deleteInstallation(installationQuery(where))

@@ -34,6 +34,8 @@ const recordSchema = z.object({
   enterpriseId: z.string().optional(),
   isEnterpriseInstall: z.boolean(),
   savedAt: z.string(),
+  /** When the app was installed (a refresh keeps it; records saved before it have only `savedAt`). */
+  installedAt: z.string().optional(),
   sealed: z.string().min(1),
 });
 type InstallationRecord = z.infer<typeof recordSchema>;
@@ -154,22 +156,18 @@ export class KeyvInstallationStore implements InstallationStore {
     };
     const key = installationKey(where);
     this.#registerSecrets(installation);
-    const record: InstallationRecord = {
-      v: 1,
-      ...where,
-      savedAt: new Date().toISOString(),
-      sealed: this.#box.sealJson(installation, key),
-    };
+    const savedAt = new Date().toISOString();
+    const sealed = this.#box.sealJson(installation, key);
     await this.#locks.run(key, async () => {
       // A fetched installation coming back is a token refresh: only over the record it was read from.
       const loaded = (installation as Loaded)[LOADED];
-      if (
-        loaded &&
-        (loaded.key !== key || (await this.#sealedAt(key)) !== loaded.sealed || (await this.departed(where)))
-      )
+      const stored = loaded ? await this.#record(key) : undefined;
+      if (loaded && (loaded.key !== key || stored?.sealed !== loaded.sealed || (await this.departed(where))))
         throw new InstallationChangedError(
           `The installation of ${isEnterpriseInstall ? `organization ${where.enterpriseId}` : `workspace ${where.teamId}`} was removed or installed again while its token was refreshed; the refreshed token is not saved.`,
         );
+      const installedAt = stored ? (stored.installedAt ?? stored.savedAt) : savedAt;
+      const record: InstallationRecord = { v: 1, ...where, savedAt, installedAt, sealed };
       await this.#store.set(key, record);
       if (!loaded) {
         // Installed (again): a refresh token of its own, and no tombstone of an earlier uninstall.
@@ -228,18 +226,18 @@ export class KeyvInstallationStore implements InstallationStore {
   }
 
   /**
-   * Whether the installation serving `query` was saved after `sinceMs` (the system clock, as
-   * `savedAt`): the app was installed there again since (a refresh after an uninstall is refused).
+   * Whether the app was installed at exactly `where` (its own key: a workspace's uninstall never
+   * reads its org's install) after `sinceMs`, by the system clock of the replica that saved it. A
+   * token refresh keeps `installedAt`; a record from before it has only `savedAt`.
    */
-  async savedSince(query: InstallationQuery<boolean>, sinceMs: number): Promise<boolean> {
-    const key = await this.#storedKey(query);
-    const raw = key === undefined ? undefined : await this.#store.get<unknown>(key);
-    return raw !== undefined && Date.parse(recordSchema.parse(raw).savedAt) > sinceMs;
+  async installedSince(where: InstallationQuery<boolean>, sinceMs: number): Promise<boolean> {
+    const record = await this.#record(installationKey(where));
+    return record !== undefined && Date.parse(record.installedAt ?? record.savedAt) > sinceMs;
   }
 
-  async #sealedAt(key: string): Promise<string | undefined> {
+  async #record(key: string): Promise<InstallationRecord | undefined> {
     const raw = await this.#store.get<unknown>(key);
-    return raw === undefined ? undefined : recordSchema.parse(raw).sealed;
+    return raw === undefined ? undefined : recordSchema.parse(raw);
   }
 
   async #candidateKeys(query: InstallationQuery<boolean>): Promise<string[]> {

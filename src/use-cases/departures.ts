@@ -120,7 +120,7 @@ export interface DepartureWork {
   forgetWorkspace?: (teamId: string) => Promise<void>;
   /** WorkspaceDeparture.stopWatching: its watches only, tried at every sweep while a job waits. */
   stopWatching?: (teamId: string) => Promise<void>;
-  /** Whether the app was installed at `where` after `sinceMs` (system clock); absent: never. */
+  /** Whether the app was installed at `where` after `sinceMs` (a new install, not a refresh); absent: never. */
   installedSince?: (where: InstallationWhere, sinceMs: number) => Promise<boolean>;
 }
 
@@ -135,8 +135,11 @@ export class Departures {
   #sweeping: Promise<number> | undefined;
   /**
    * Uninstalls whose tombstone or job could not be written (the store was down): Slack does not
-   * send an acknowledged event again, so this process keeps them and `sweep` writes them first.
-   * Only in memory: a process that dies before the store is back loses them (logged as an error).
+   * send an acknowledged event again, so this process keeps them, each with when it arrived (the
+   * system clock), and `sweep` writes them first, unless the app was installed there again since.
+   * That compares this replica's clock with the installing one's: it assumes they agree (NTP) to
+   * within the time between an uninstall and a reinstall. Only in memory: a process that dies
+   * before the store is back loses them (logged as an error).
    */
   readonly #unrecorded = new Map<string, { where: InstallationWhere; at: number }>();
 
@@ -150,19 +153,25 @@ export class Departures {
   /**
    * The app was uninstalled from `where`: tombstones first (nothing uses the installation from
    * now on), then the jobs are written and each is tried once. A failed job stays for `sweep`;
-   * when the tombstones or jobs cannot be written, `where` is kept for `sweep` and this throws.
+   * when the tombstones or jobs cannot be written, `where` is kept for `sweep` (as of `at`: when
+   * the event arrived, by the system clock as installations' `installedAt`) and this logs it.
    */
-  async depart(where: InstallationWhere): Promise<void> {
+  async depart(where: InstallationWhere, at = Date.now()): Promise<void> {
     const key = JSON.stringify([where.teamId, where.enterpriseId, where.isEnterpriseInstall]);
     let members: string[];
     try {
       members = await this.#record(where);
       this.#unrecorded.delete(key);
     } catch (error) {
-      // The system clock, as the installation's `savedAt`: a reinstall since then drops it.
-      const at = this.#unrecorded.get(key)?.at ?? Date.now();
-      if (this.#unrecorded.size < UNRECORDED_MAX) this.#unrecorded.set(key, { where, at });
-      throw error;
+      const kept = this.#unrecorded.has(key) || this.#unrecorded.size < UNRECORDED_MAX;
+      if (kept) this.#unrecorded.set(key, { where, at });
+      this.#logger.error(
+        { err: error, ...where },
+        kept
+          ? 'could not record app_uninstalled; kept by this process and retried before each watcher cycle'
+          : `could not record app_uninstalled, and not kept: ${UNRECORDED_MAX} uninstalls wait already`,
+      );
+      return;
     }
     for (const member of members) await this.#attempt(member);
   }
@@ -232,11 +241,13 @@ export class Departures {
         );
         return;
       }
-      await this.depart(where);
+      await this.depart(where, at);
     } catch (error) {
       this.#logger.warn(
         { err: error, ...where },
-        'could not record app_uninstalled yet; kept for the next sweep',
+        this.#unrecorded.has(key)
+          ? 'could not record app_uninstalled yet; kept for the next sweep'
+          : 'a kept app_uninstalled was recorded; its deletion failed and is retried as a pending job',
       );
     }
   }

@@ -30,7 +30,8 @@ function installationOf(args: EventArgs<'app_uninstalled' | 'tokens_revoked'>) {
  * a store error) stays a pending job in the store, retried before every watcher cycle and at
  * start-up until done. So the uninstall is never lost, although Slack does not send it again
  * after it was acknowledged. Should the store refuse even the tombstone, this process keeps the
- * uninstall and writes it at its next sweep. A new install of the app clears the tombstone.
+ * uninstall and writes it at its next sweep, unless the app was installed there again meanwhile.
+ * A new install of the app clears the tombstone.
  */
 export function appUninstalled(deps: AppDeps) {
   return async (args: EventArgs<'app_uninstalled'>): Promise<void> => {
@@ -44,14 +45,10 @@ export function appUninstalled(deps: AppDeps) {
     };
     if (!deps.departures) return;
     try {
+      // A store that refuses the tombstone: Departures keeps the uninstall for its next sweep.
       await deps.departures.depart(query);
     } catch (error) {
-      // Only the tombstone and the job's own writes can fail here (a failed deletion is kept for
-      // the sweep): the store is down. Departures keeps the uninstall for its next sweep.
-      deps.logger.error(
-        { err: error, ...where },
-        'could not record app_uninstalled; kept by this process and retried before each watcher cycle',
-      );
+      deps.logger.error({ err: error, ...where }, 'app_uninstalled failed');
     }
   };
 }
