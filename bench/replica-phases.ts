@@ -157,7 +157,7 @@ export function phases(deps: PhaseDeps) {
       log(`  killed ${victim} (SIGKILL) ${Date.now() - tick} ms into the busy cycle`);
       const floor = Math.max(leaseMs + 2 * intervalMs, afterMs);
       const said = await untilSaid(world, tick + floor, tick + floor + 3 * afterMs);
-      const gap = await world.call<{ ms: number; connection: string }>('gaps');
+      const gap = await world.call<{ ms: number; connection: string; endedAt: number }>('gaps');
       const queued = await queuedPosts();
       const stats = await world.call<WorldStats>('stats');
       await take();
@@ -170,7 +170,7 @@ export function phases(deps: PhaseDeps) {
         slack429: stats.throttledTotal,
       };
       log(
-        `  kill -9 of 1 of ${n} (${queued} replies still queued): longest unpolled ${gap.ms} ms (${gap.connection}; lease ${leaseMs} + interval ${intervalMs}), ${figures.transitions} endings, ${figures.lost} never said, ${figures.duplicated} posted twice, ${figures.slack429} × 429; posts per 10 s ${said.perTenSeconds?.join(' ')}`,
+        `  kill -9 of 1 of ${n} (${queued} replies still queued): longest unpolled ${gap.ms} ms (${gap.connection}, from ${gap.endedAt - gap.ms - tick} to ${gap.endedAt - tick} ms after the busy tick; lease ${leaseMs} + interval ${intervalMs}), ${figures.transitions} endings, ${figures.lost} never said, ${figures.duplicated} posted twice, ${figures.slack429} × 429; posts per 10 s ${said.perTenSeconds?.join(' ')}`,
       );
       return figures;
     },

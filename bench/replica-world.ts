@@ -14,6 +14,8 @@ export class GapSampler {
   #last: number[] = [];
   #lastAt: number[] = [];
   #longest: number[] = [];
+  /** When each connection's longest gap ended (wall ms). */
+  #endedAt: number[] = [];
   #timer: NodeJS.Timeout | undefined;
 
   constructor(names: string[], count: () => number[]) {
@@ -28,6 +30,7 @@ export class GapSampler {
     this.#last = this.#count();
     this.#lastAt = this.#last.map(() => now);
     this.#longest = this.#last.map(() => 0);
+    this.#endedAt = this.#last.map(() => now);
     this.#timer = setInterval(() => this.#sample(), GapSampler.SAMPLE_MS);
   }
 
@@ -41,7 +44,10 @@ export class GapSampler {
     const counts = this.#count();
     for (let i = 0; i < counts.length; i++) {
       if (counts[i] !== this.#last[i]) {
-        this.#longest[i] = Math.max(this.#longest[i]!, now - this.#lastAt[i]!);
+        if (now - this.#lastAt[i]! > this.#longest[i]!) {
+          this.#longest[i] = now - this.#lastAt[i]!;
+          this.#endedAt[i] = now;
+        }
         this.#lastAt[i] = now;
         this.#last[i] = counts[i]!;
       }
@@ -49,19 +55,22 @@ export class GapSampler {
   }
 
   /** The longest gap of the window so far (a gap still open counts up to now). */
-  longest(): { ms: number; connection: string } {
+  longest(): { ms: number; connection: string; endedAt: number } {
     this.#sample();
     const now = Date.now();
     let ms = 0;
     let connection = '';
+    let endedAt = now;
     for (let i = 0; i < this.#names.length; i++) {
-      const gap = Math.max(this.#longest[i] ?? 0, now - (this.#lastAt[i] ?? now));
+      const open = now - (this.#lastAt[i] ?? now);
+      const gap = Math.max(this.#longest[i] ?? 0, open);
       if (gap > ms) {
         ms = gap;
         connection = this.#names[i]!;
+        endedAt = gap === open ? now : this.#endedAt[i]!;
       }
     }
-    return { ms, connection };
+    return { ms, connection, endedAt };
   }
 
   stop(): void {
