@@ -97,8 +97,7 @@ export class Leases {
     for (const n of [...this.#held.keys()]) if (!current.has(n)) this.#held.delete(n);
     const live = await this.#attempt(this.#registry.heartbeat(this.#announceMs()));
     this.#announcedAt = this.#clock.now();
-    const rank = Math.max(0, [...live].sort().indexOf(this.#holder));
-    const share = fairShare(current.size, live.length, rank);
+    const share = this.#shareOf(current.size, live);
     const mine = [...this.#held.keys()].sort();
     this.#keep = new Set(mine.slice(0, share));
     this.#unseen = current;
@@ -121,7 +120,7 @@ export class Leases {
     this.#announcedAt = this.#clock.now();
     const live = await this.#registry.heartbeat(this.#announceMs()).catch(() => undefined);
     if (!live) return 0;
-    const share = fairShare(this.#planned, live.length, Math.max(0, [...live].sort().indexOf(this.#holder)));
+    const share = this.#shareOf(this.#planned, live);
     if (share > (this.#share ?? share)) {
       this.#room += share - this.#share!;
       this.#share = share;
@@ -168,6 +167,11 @@ export class Leases {
     this.#room--;
     keep.add(name);
     return true;
+  }
+
+  /** This replica's fair share of `connections` among the `live` replicas, by its rank among them. */
+  #shareOf(connections: number, live: readonly string[]): number {
+    return fairShare(connections, live.length, Math.max(0, [...live].sort().indexOf(this.#holder)));
   }
 
   /** On a clean stop, hands the work over at once instead of after the lease period. */
