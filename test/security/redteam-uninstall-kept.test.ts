@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { installVia, oauthEnv } from '../harness/oauth-install.js';
-import { FORM, postSigned } from '../harness/slack-requests.js';
-import { messageText, omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
+import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 
 // Red team (redteam-uninstall) on 37e99ab/8e8b65f: an app_uninstalled the store refused is kept in
@@ -35,26 +34,11 @@ afterAll(async () => {
   await t.stop();
 });
 
-function command(text: string, responseId: string, teamId: string) {
-  const body = new URLSearchParams({
-    command: '/migrate',
-    text,
-    team_id: teamId,
-    user_id: 'U0ALICE01',
-    channel_id: 'C0FAKE001',
-    api_app_id: 'A0MIGRATE',
-    trigger_id: `1337.${responseId}`,
-    response_url: t.fakeSlack.responseUrl(responseId),
-  }).toString();
-  return postSigned(t.eventsUrl, SIGNING_SECRET, body, FORM);
-}
-
-async function grantAndWatch(teamId: string, prefix: string, connection: string) {
-  expect((await command('access grant <@U0OPER001> operator', `${prefix}-1`, teamId)).status).toBe(200);
-  expect(messageText(await t.answer(`${prefix}-1`))).toContain('now operator');
-  const task = t.oms.addTask({ name: `${prefix}-task`, status: 2 });
-  expect((await command(`watch ${connection}:${task.id}`, `${prefix}-2`, teamId)).status).toBe(200);
-  expect(messageText(await t.answer(`${prefix}-2`))).toContain('Watching');
+async function grantAndWatch(teamId: string, connection: string) {
+  const who = { teamId, userId: 'U0ALICE01' };
+  expect(messageText(await t.ask('access grant <@U0OPER001> operator', who))).toContain('now operator');
+  const task = t.oms.addTask({ name: `${connection}-task`, status: 2 });
+  expect(messageText(await t.ask(`watch ${connection}:${task.id}`, who))).toContain('Watching');
 }
 
 const dataOf = async (teamId: string) => ({
@@ -83,7 +67,7 @@ async function uninstallRefused(teamId: string): Promise<void> {
 describe('a kept app_uninstalled (redteam-uninstall)', () => {
   it('is not dropped by a token refresh saved after it arrived (Slack answered the refresh before the uninstall)', async () => {
     await installVia(t.url, t.fakeSlack, { teamId: TEAM_REFRESH, userId: 'U0ALICE01' });
-    await grantAndWatch(TEAM_REFRESH, 'rtr', 'rt-refresh');
+    await grantAndWatch(TEAM_REFRESH, 'rt-refresh');
     const installations = t.bot.deps.slackClients.installations!;
     const query = { teamId: TEAM_REFRESH, enterpriseId: undefined, isEnterpriseInstall: false };
     // A refresh on another replica: Slack answered it just before the uninstall, it is saved just after.
@@ -101,7 +85,7 @@ describe('a kept app_uninstalled (redteam-uninstall)', () => {
 
   it('does not destroy a reinstall saved while the refused write was still waiting for the store', async () => {
     await installVia(t.url, t.fakeSlack, { teamId: TEAM_SLOW, userId: 'U0ALICE01' });
-    await grantAndWatch(TEAM_SLOW, 'rtw', 'rt-slow');
+    await grantAndWatch(TEAM_SLOW, 'rt-slow');
     // The tombstone's write hangs until the store's timeout, then fails (one clock, no skew).
     let timeOut!: () => void;
     const timedOut = new Promise<void>((resolve) => (timeOut = resolve));
@@ -128,7 +112,7 @@ describe('a kept app_uninstalled (redteam-uninstall)', () => {
 
   it('a second uninstall after a reinstall is not dropped because of the first one', async () => {
     await installVia(t.url, t.fakeSlack, { teamId: TEAM_AGAIN, userId: 'U0ALICE01' });
-    await grantAndWatch(TEAM_AGAIN, 'rta', 'rt-again');
+    await grantAndWatch(TEAM_AGAIN, 'rt-again');
     await uninstallRefused(TEAM_AGAIN);
     pastNow();
     // Installed again, then uninstalled again, all before this process's next watcher cycle.
@@ -143,7 +127,7 @@ describe('a kept app_uninstalled (redteam-uninstall)', () => {
 
   it('installedSince failing keeps the uninstall (the cycle runs on) and the next sweep records it', async () => {
     await installVia(t.url, t.fakeSlack, { teamId: TEAM_THROW, userId: 'U0ALICE01' });
-    await grantAndWatch(TEAM_THROW, 'rtt', 'rt-throw');
+    await grantAndWatch(TEAM_THROW, 'rt-throw');
     await uninstallRefused(TEAM_THROW);
     const installations = t.bot.deps.slackClients.installations!;
     const since = vi
