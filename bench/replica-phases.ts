@@ -236,3 +236,5 @@ async function untilSaid(world: RpcChild, from: number, to: number): Promise<Pos
  */
 const { spanMs, slotMs } = DEFAULT_POST_PACE.perWorkspace;
 const STILL_CHECKS = Math.ceil((spanMs + 2 * slotMs) / CHECK_MS) + 5;
+/** The silence (s) after which the window ends, for the report's text. */
+export const STILL_SECONDS = (STILL_CHECKS * CHECK_MS) / 1000;
