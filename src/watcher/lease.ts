@@ -4,8 +4,8 @@ import { fairShare, type ReplicaRegistry } from './replica-registry.js';
 
 /**
  * Per-connection leases: the replica holding `lease:conn:<name>` polls that connection, and keeps
- * it cycle after cycle by extending the lease. A replica that dies stops extending, so its work
- * moves to another replica within one lease period. Leases only avoid doing the work twice;
+ * it cycle after cycle by extending the lease after each poll (`polled`). A replica that dies stops
+ * extending, so its work moves to another replica within one lease period of its last poll. Leases only avoid doing the work twice;
  * exactly-once does not depend on them (every record write is a compare-and-set).
  *
  * With several replicas (a `registry`), each aims for its fair share, floor or ceil of
@@ -145,6 +145,9 @@ export class Leases {
     if (!keep) return this.#acquire(name);
     this.#stillHere();
     if (keep.has(name)) {
+      // Extended after the poll (`polled`), not now: a replica that dies between its turn and its
+      // poll frees the connection a lease period after its last poll, not after this turn.
+      if (this.#leftMs(name) >= this.#ttlMs / 2) return true;
       const ok = await this.#acquire(name);
       if (!ok) keep.delete(name);
       return ok;
@@ -167,6 +170,24 @@ export class Leases {
     this.#room--;
     keep.add(name);
     return true;
+  }
+
+  /**
+   * After the connection's poll (the provider read and its records written): extends its lease a
+   * whole period from now. A kept lease is extended here and not at the turn, unless less than half
+   * a period is left then (a cycle running late), so that a poll always has half a period, one read
+   * timeout of the HTTP client, before its lease could lapse. One process (no registry) extends at
+   * every turn instead: no one else could take over.
+   */
+  async polled(name: string): Promise<void> {
+    if (!this.#registry || !this.#held.has(name)) return;
+    await this.#acquire(name).catch(() => undefined);
+  }
+
+  /** How long this replica's lease `name` lasts still, as far as it knows (0: not held). */
+  #leftMs(name: string): number {
+    const sentAt = this.#held.get(name);
+    return sentAt === undefined ? 0 : sentAt + this.#ttlMs - performance.now();
   }
 
   /** This replica's fair share of `connections` among the `live` replicas, by its rank among them. */

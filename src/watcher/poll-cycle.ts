@@ -193,6 +193,7 @@ export class PollCycle {
     const observations = await this.#poll(id, group, records, health, report, options.recheck === true);
     const latest = new Map<string, WatchRecord>();
     if (observations) await this.#compareAndRecord(records, observations, latest, waitUntil, report);
+    await this.#leases.polled(`conn:${id}`); // a replica dying from now frees it a lease period later
     await this.#deliver(hKey, records, latest, waitUntil, options.polled);
   }
 

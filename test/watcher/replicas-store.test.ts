@@ -53,17 +53,19 @@ async function replica(name: string, leaseMs = 10_000, clock = new TestClock()):
 }
 
 /**
- * One cycle of `leases`: the plan, then each connection's turn, one after another or (`side by
- * side`, as a cycle polls several connections at once) all together; resolves with those it polls.
+ * One cycle of `leases`: the plan, then each connection's turn and, when held, its poll (`polled`),
+ * one after another or (`side by side`, as a cycle polls several connections at once) all
+ * together; resolves with those it polls.
  */
 async function cycle(leases: Leases, sideBySide = false, names = NAMES): Promise<string[]> {
   await leases.plan(names);
+  const turn = async (name: string) => (await leases.hold(name)) && (await leases.polled(name), true);
   if (sideBySide) {
-    const held = await Promise.all(names.map((name) => leases.hold(name)));
+    const held = await Promise.all(names.map(turn));
     return names.filter((_, i) => held[i]);
   }
   const polled: string[] = [];
-  for (const name of names) if (await leases.hold(name)) polled.push(name);
+  for (const name of names) if (await turn(name)) polled.push(name);
   return polled;
 }
 
@@ -182,6 +184,35 @@ describe('fair-share leases on Redis', () => {
       `[leases] died mid-cycle: its first connection polled again ${takenAt! - heldAt} ms after (lease ${leaseMs} ms, interval ${interval} ms)`,
     );
     expect(takenAt! - heldAt).toBeLessThanOrEqual(leaseMs + interval);
+  });
+
+  it('a replica killed between its turn and its poll frees the connection a lease period after its last poll', async () => {
+    const leaseMs = 600;
+    const [a, c] = [await replica('a', leaseMs), await replica('c', leaseMs)];
+    for (let i = 0; i < 3; i++) for (const r of [a, c]) await cycle(r);
+    const mine = NAMES.filter((n) => c.holding(n));
+    // c's last poll of its connections: the lease runs a period from here (taken before the call).
+    const polledAt = Date.now();
+    for (const n of mine) await c.polled(n);
+    // Its next cycle, 250 ms later: each connection's turn comes, and c dies before any poll.
+    await sleep(250);
+    await c.plan(NAMES);
+    for (const n of mine) expect(await c.hold(n)).toBe(true);
+    const taken = new Set<string>();
+    let takenAt: number | undefined;
+    let interval = 0;
+    for (let i = 0; i < 60 && takenAt === undefined; i++) {
+      const started = Date.now();
+      for (const n of await cycle(a)) taken.add(n);
+      if (mine.every((n) => taken.has(n))) takenAt = Date.now();
+      await sleep(50);
+      interval = Math.max(interval, Date.now() - started);
+    }
+    console.log(
+      `[leases] killed after its turns: its connections polled again ${takenAt! - polledAt} ms after its last poll (lease ${leaseMs} ms, interval ${interval} ms)`,
+    );
+    // Extended at the turn, the leases would have lasted to 250 + 600 ms after the last poll.
+    expect(takenAt! - polledAt).toBeLessThanOrEqual(leaseMs + interval);
   });
 
   it('a cycle longer than a third of the lease announces the replica again on the way', async () => {
