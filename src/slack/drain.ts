@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../logger.js';
 
@@ -30,6 +31,12 @@ export class Drain {
   #inFlight = 0;
   #idle: (() => void)[] = [];
   readonly #deadline = new AbortController();
+
+  constructor() {
+    // Each interactive request in flight listens for the deadline until it ends (`answerInTime`):
+    // a hung provider holds dozens at once, and Node's warning at 11 would read as a leak.
+    setMaxListeners(0, this.#deadline.signal);
+  }
 
   /** Readiness answers 503 from the moment the drain starts. */
   get draining(): boolean {

@@ -56,6 +56,9 @@ function positionOf(id: string, nth = 1): number {
 
 describe('one hung provider', () => {
   it('does not delay other workspaces or provider-free commands, and each hung command is answered once it answers', async () => {
+    const warnings: string[] = [];
+    const warned = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', warned);
     hung.faults.configure({ hold: true });
     const hungIds = (
       await Promise.all(
@@ -93,6 +96,9 @@ describe('one hung provider', () => {
     }
     // The bulkhead: however many commands wait for it, the hung connection has this many calls.
     expect(hung.server.requestCount).toBe(INTERACTIVE_CALLS_PER_CONNECTION);
+    // Every waiting command listens for the shutdown deadline: 40 of them are no leak to warn of.
+    process.off('warning', warned);
+    expect(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning'))).toEqual([]);
 
     hung.faults.configure({ hold: false });
     await t.fakeSlack.waitFor(() => hungIds.every((id) => postsTo(id).length >= 2), 20_000);
