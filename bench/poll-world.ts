@@ -52,7 +52,12 @@ export interface WorldStats {
   slackTotal: number;
   throttled: Record<string, number>;
   throttledTotal: number;
+  /** CPU ms this process (every simulator and the fake Slack, one event loop) spent since `resetStats`. */
+  cpuMs: number;
 }
+
+/** When the stats were reset: the world's CPU is counted from there. */
+let cpuAtReset = process.cpuUsage();
 
 const sims: { provider: 'huawei-oms' | 'ncp' | 'upcloud'; sim: Simulator }[] = [];
 const clock = new SimClock();
@@ -200,13 +205,17 @@ function stats(): WorldStats {
     slackTotal: fakeSlack.calls.length,
     throttled: count(fakeSlack.throttled.map((t) => t.method)),
     throttledTotal: fakeSlack.throttled.length,
+    cpuMs: Math.round(cpuMsOf(process.cpuUsage(cpuAtReset))),
   };
 }
+
+const cpuMsOf = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
 
 serveRpc({
   start,
   stats,
   resetStats() {
+    cpuAtReset = process.cpuUsage();
     for (const { sim } of sims) sim.server.resetRequestCount();
     gaps?.rebase();
     fakeSlack.clear();

@@ -95,9 +95,10 @@ export function phases(deps: PhaseDeps) {
         providerRequests: Math.round(stats.requests.total / started),
         cpuMs: median(rounds.flatMap((r) => r.cs.map((c) => c.cpuMs))),
         rssMb: Math.max(...rss.map((m) => m.rssMb)),
+        worldCpuMs: Math.round(stats.cpuMs / started),
       };
       log(
-        `  ${n} replica(s) idle: ${figures.rounds.join(', ')} ms a round, ${figures.providerRequests} provider requests a round, CPU ${figures.cpuMs} ms a replica cycle, RSS ≤ ${figures.rssMb} MB`,
+        `  ${n} replica(s) idle: ${figures.rounds.join(', ')} ms a round, ${figures.providerRequests} provider requests a round, CPU ${figures.cpuMs} ms a replica cycle, world CPU ${figures.worldCpuMs} ms a round, RSS ≤ ${figures.rssMb} MB`,
       );
       return figures;
     },

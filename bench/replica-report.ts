@@ -19,11 +19,11 @@ export function replicaSection(results: ReplicaResult[]): string[] {
       ...(results.length > 1 || r.build ? [`### ${r.build ?? 'this build'}`, ''] : []),
       `Setup ${s(r.setupMs)} s${r.smoke ? ' (smoke form)' : ''}.`,
       '',
-      '| replicas | idle round (ms): median (each) | provider requests a round | CPU a replica cycle (ms) | highest replica RSS (MB) |',
-      '|---|---|---|---|---|',
+      '| replicas | idle round (ms): median (each) | provider requests a round | CPU a replica cycle (ms) | world CPU a round (ms) | highest replica RSS (MB) |',
+      '|---|---|---|---|---|---|',
       ...r.idle.map(
         (i) =>
-          `| ${i.replicas} | ${n(i.ms)} (${i.rounds.map(n).join(', ')}) | ${n(i.providerRequests)} | ${n(i.cpuMs)} | ${i.rssMb ?? '–'} |`,
+          `| ${i.replicas} | ${n(i.ms)} (${i.rounds.map(n).join(', ')}) | ${n(i.providerRequests)} | ${n(i.cpuMs)} | ${i.worldCpuMs === undefined ? '–' : n(i.worldCpuMs)} | ${i.rssMb ?? '–'} |`,
       ),
       '',
       '| join | balanced (every replica 0.5–1.5× its fair share) after (s) | shares at the end of the window | double polls | window (s) |',

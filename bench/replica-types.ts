@@ -27,6 +27,8 @@ export interface ReplicaIdle {
   /** Median CPU ms per replica cycle, and the highest RSS of a replica process (MB). */
   cpuMs: number;
   rssMb?: number;
+  /** CPU ms the world process (every simulator, one event loop) spent a round: what serves the pages. */
+  worldCpuMs?: number;
 }
 
 /** After replicas join: when every replica first held 0.5–1.5× its fair share, and the shares at the end. */
