@@ -51,6 +51,7 @@ export class ReplicaLoop {
       polled: report.polled,
       leasedElsewhere: report.leasedElsewhere,
       cpuMs: Math.round((used.user + used.system) / 1000),
+      cycleMs: report.ms,
       held: this.#watcher.leases.held,
     });
   }

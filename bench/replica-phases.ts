@@ -97,8 +97,12 @@ export function phases(deps: PhaseDeps) {
         rssMb: Math.max(...rss.map((m) => m.rssMb)),
         worldCpuMs: Math.round(stats.cpuMs / started),
       };
+      // Where a round's time goes, per replica cycle: from the tick to its start, the poll cycle's own
+      // run, and what the watcher's cycle adds around it (the work before a cycle, metrics).
+      const cycles = rounds.flatMap((r) => r.cs);
+      const at = (f: (c: LoopCycle) => number) => median(cycles.map(f));
       log(
-        `  ${n} replica(s) idle: ${figures.rounds.join(', ')} ms a round, ${figures.providerRequests} provider requests a round, CPU ${figures.cpuMs} ms a replica cycle, world CPU ${figures.worldCpuMs} ms a round, RSS ≤ ${figures.rssMb} MB`,
+        `  ${n} replica(s) idle: ${figures.rounds.join(', ')} ms a round, ${figures.providerRequests} provider requests a round, CPU ${figures.cpuMs} ms a replica cycle, world CPU ${figures.worldCpuMs} ms a round, RSS ≤ ${figures.rssMb} MB; a replica cycle (median): starts ${at((c) => c.start - c.tick)} ms after the tick, polls for ${at((c) => c.cycleMs ?? Number.NaN)} ms, ends ${at((c) => c.end - c.start)} ms after its start`,
       );
       return figures;
     },

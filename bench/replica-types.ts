@@ -11,6 +11,8 @@ export interface LoopCycle {
   polled: number;
   leasedElsewhere: number;
   cpuMs: number;
+  /** The poll cycle's own duration (`CycleReport.ms`: from listing the watch keys to the digest pass). */
+  cycleMs?: number;
   /** The replica's leases after the cycle, when its watcher tells them. */
   held?: number;
 }

@@ -98,3 +98,23 @@ function connectionOf(deps: GroupDeps, teamId: string, name: string): Connection
 function connectionId(connection: Connection): string {
   return `${connection.team ?? '*'}/${connection.name}`;
 }
+
+/**
+ * The connections' lease names in the order a replica keeps its share of them (`Leases.plan`):
+ * each provider's sorted, then one of each provider in turn. A replica's share is then spread over
+ * the providers, and so are its requests: each provider has its own lanes in a replica, so a
+ * share of one provider's connections only (sorted by name, as at first) read that provider's
+ * pages over two lanes while the others' lanes idled, and two replicas took as long as one.
+ */
+export function spreadOverProviders(groups: ReadonlyMap<string, ConnectionGroup>): string[] {
+  const byProvider = new Map<string, string[]>();
+  for (const [id, group] of groups) {
+    const provider = group.connection?.provider ?? 'unknown';
+    byProvider.set(provider, [...(byProvider.get(provider) ?? []), `conn:${id}`]);
+  }
+  const lists = [...byProvider.keys()].sort().map((p) => byProvider.get(p)!.sort());
+  const longest = Math.max(0, ...lists.map((l) => l.length));
+  const spread: string[] = [];
+  for (let i = 0; i < longest; i++) for (const list of lists) if (i < list.length) spread.push(list[i]!);
+  return spread;
+}

@@ -87,8 +87,9 @@ export class Leases {
 
   /**
    * At the start of a cycle, with the lease names of every connection it will see: announces this
-   * replica, counts the live ones, and keeps at most its fair share of the leases it holds (sorted,
-   * so the same ones stay). A replica alone in the store keeps and takes everything.
+   * replica, counts the live ones, and keeps at most its fair share of the leases it holds, the
+   * first in the order of `names` (the same order every cycle, so the same ones stay). A replica
+   * alone in the store keeps and takes everything.
    */
   async plan(names: Iterable<string>): Promise<void> {
     if (!this.#registry) return;
@@ -98,7 +99,8 @@ export class Leases {
     const live = await this.#attempt(this.#registry.heartbeat(this.#announceMs()));
     this.#announcedAt = this.#clock.now();
     const share = this.#shareOf(current.size, live);
-    const mine = [...this.#held.keys()].sort();
+    // In the order given (`spreadOverProviders`), so the same ones stay, spread over the providers.
+    const mine = [...current].filter((n) => this.#held.has(n));
     this.#keep = new Set(mine.slice(0, share));
     this.#unseen = current;
     this.#room = share - this.#keep.size;

@@ -7,7 +7,12 @@ import type { ResourceAction } from '../providers/types.js';
 import type { KindOffering } from '../resources/kind-offering.js';
 import { SKIP } from '../store/atomic-kv.js';
 import type { Clock } from './clock.js';
-import { type ConnectionGroup, type GroupDeps, groupByConnection } from './connection-groups.js';
+import {
+  type ConnectionGroup,
+  type GroupDeps,
+  groupByConnection,
+  spreadOverProviders,
+} from './connection-groups.js';
 import { cardsPerPass, DELIVERING_AT_ONCE, deliverDue, type Polled, planDelivery } from './cycle-delivery.js';
 import { addBacklog, type CycleReport, emptyReport, type Loaded } from './cycle-report.js';
 import { cycleWaitUntil } from './cycle-wait.js';
@@ -49,9 +54,8 @@ export interface CycleSettings extends DiffSettings, Pick<OutboxSettings, 'postP
   /** Concurrent `get` calls per connection. */
   getsPerConnection: number;
   /**
-   * Connections of one provider polled at once. Their requests share the provider's background
-   * lanes (`PoolRegistry`, 2 on the wire at once), so more connections than lanes keep those lanes
-   * busy while the others read records, parse pages and write what they saw.
+   * Connections of one provider polled at once, sharing its background lanes (`PoolRegistry`, 2):
+   * more connections than lanes keep them busy while the others read records and write.
    */
   connectionsPerProvider: number;
   /** Hour (UTC) of the daily digest; undefined turns it off. */
@@ -111,13 +115,12 @@ export class PollCycle {
     const started = performance.now();
     // Until when (the clock's time) this cycle's posts may wait for their pace window.
     const waitUntil = cycleWaitUntil(this.#settings, this.#clock.now());
-    // Only the index: each connection's records are read when its poll starts and let go when it
-    // ends, so a cycle holds one connection's records per lane, not every watch's.
+    // Only the index: a connection's records are read at its poll, so a cycle holds a lane's, not all.
     const [keys, subs] = await Promise.all([this.#store.watchKeys(), this.#subscriptions.loadAll()]);
     const report = emptyReport(keys.length);
     const groups = await groupByConnection(keys, subs, this.#groupDeps);
     report.connections = groups.size;
-    await this.#leases.plan([...groups.keys()].map((id) => `conn:${id}`));
+    await this.#leases.plan(spreadOverProviders(groups));
     const polled: Polled[] = [];
     const channels = new Set<string>();
     const skipped: Polling[] = [];
@@ -132,8 +135,7 @@ export class PollCycle {
       );
     try {
       await pollAll([...groups]);
-      // A replica that died during the turns is counted out now: what its leases left free is
-      // polled in this cycle, not an interval later (`Leases.recount`).
+      // A replica that died during the turns: what its leases left free is polled now (`recount`).
       if (skipped.length > 0 && (await this.#leases.recount()) > 0) {
         report.leasedElsewhere -= skipped.length;
         await pollAll(skipped.splice(0));
@@ -174,8 +176,7 @@ export class PollCycle {
   ): Promise<void> {
     if (!(await this.#leases.hold(`conn:${id}`))) {
       options.skipped?.push([id, group]);
-      // Not read: its holder counts its backlog and names its channels to the digest pass (which
-      // reads every record itself), so n replicas read each record once a cycle, not n times.
+      // Not read: its holder counts its backlog and channels, so n replicas read each record once.
       report.leasedElsewhere++;
       return;
     }

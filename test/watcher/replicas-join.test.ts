@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AtomicKv } from '../../src/store/atomic-kv.js';
 import { RedisAtomicKv } from '../../src/store/redis-atomic-kv.js';
 import type { Clock } from '../../src/watcher/clock.js';
+import { type ConnectionGroup, spreadOverProviders } from '../../src/watcher/connection-groups.js';
 import { Leases } from '../../src/watcher/lease.js';
 import { ReplicaRegistry } from '../../src/watcher/replica-registry.js';
 import { cleanRedis, REDIS_URL, uniquePrefix } from '../harness/watcher-rig.js';
@@ -25,6 +26,16 @@ const CONNECTIONS = Object.entries({ oms: 34, ncp: 33, upcloud: 33 }).map(([prov
   Array.from({ length: n }, (_, i) => `conn:${provider}-${(i * 37) % n}`),
 );
 const NAMES = CONNECTIONS.flat();
+const PROVIDERS = ['oms', 'ncp', 'upcloud'];
+/** The order `PollCycle` gives its plan: one connection of each provider in turn. */
+const PLAN_ORDER = spreadOverProviders(
+  new Map(
+    NAMES.map((n) => {
+      const provider = n.slice('conn:'.length).split('-')[0];
+      return [n.slice('conn:'.length), { connection: { provider } } as unknown as ConnectionGroup];
+    }),
+  ),
+);
 
 /** Discrete events, earliest first (ties in the order they were set), each run to its end. */
 class Sim implements Clock {
@@ -138,7 +149,7 @@ class Replica {
 
   async #cycle(tick: number): Promise<void> {
     if (this.dead) return;
-    await this.leases.plan(NAMES);
+    await this.leases.plan(PLAN_ORDER);
     let polled = 0;
     const skipped = new Set<string>();
     const end = () => {
@@ -243,6 +254,17 @@ describe('a 1 → 4 join at the bench’s scale, on a simulated clock', () => {
     for (const polled of shares) {
       expect(polled).toBeGreaterThanOrEqual(0.5 * fair);
       expect(polled).toBeLessThanOrEqual(1.5 * fair);
+    }
+    // And of each provider's: a replica reads each provider's pages over lanes of its own, so a
+    // share all of one provider (as when each kept the first of its leases by name) is as slow
+    // as one replica reading everything.
+    for (const [p, provider] of PROVIDERS.entries()) {
+      const held = all.map((r) => CONNECTIONS[p]!.filter((n) => r.leases.holding(n)).length);
+      console.log(`[leases] 1 → 4, ${provider} connections per replica: ${held.join(' + ')}`);
+      for (const h of held) {
+        expect(h).toBeGreaterThanOrEqual(0.5 * (CONNECTIONS[p]!.length / all.length));
+        expect(h).toBeLessThanOrEqual(1.5 * (CONNECTIONS[p]!.length / all.length));
+      }
     }
     // Every replica counts every other one: each saw 4 live replicas at its last plan.
     expect(all.map((r) => r.cycles.at(-1)!.replicas)).toEqual([4, 4, 4, 4]);

@@ -59,7 +59,11 @@ async function replica(name: string, leaseMs = 10_000, clock = new TestClock()):
  */
 async function cycle(leases: Leases, sideBySide = false, names = NAMES): Promise<string[]> {
   await leases.plan(names);
-  const turn = async (name: string) => (await leases.hold(name)) && (await leases.polled(name), true);
+  const turn = async (name: string) => {
+    if (!(await leases.hold(name))) return false;
+    await leases.polled(name);
+    return true;
+  };
   if (sideBySide) {
     const held = await Promise.all(names.map(turn));
     return names.filter((_, i) => held[i]);
