@@ -1,10 +1,10 @@
-// Part of `npm run lint`: no source file in src/ over 400 lines (docs/architecture.md, rule 4), none in the
-// dev tools and benchmarks over 500 (issue #38). A file that grows past its limit has two jobs; split it by
+// Part of `npm run lint`: every source file in src/ under 400 lines (docs/architecture.md, rule 4), in the
+// dev tools and benchmarks under 500 (issue #38). A file that grows past its limit has two jobs; split it by
 // job rather than raising the limit. test/ is not checked yet: some test files are still longer.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-/** Folder → the most lines a source file in it may have. */
+/** Folder → the lines a source file in it stays under. */
 const LIMITS = { src: 400, dev: 500, bench: 500 };
 
 function* sourceFiles(dir) {
@@ -19,7 +19,7 @@ const tooLong = [];
 for (const [root, limit] of Object.entries(LIMITS))
   for (const file of sourceFiles(root)) {
     const lines = readFileSync(file, 'utf8').split('\n').length - 1;
-    if (lines > limit) tooLong.push(`${file}: ${lines} lines (limit ${limit})`);
+    if (lines >= limit) tooLong.push(`${file}: ${lines} lines (limit ${limit})`);
   }
 if (tooLong.length > 0) {
   console.error(`Files over their line limit (split them by job):\n  ${tooLong.join('\n  ')}`);
@@ -27,6 +27,6 @@ if (tooLong.length > 0) {
 }
 console.log(
   `file sizes: ${Object.entries(LIMITS)
-    .map(([root, limit]) => `${root}/ at most ${limit} lines`)
+    .map(([root, limit]) => `${root}/ under ${limit} lines`)
     .join(', ')}`,
 );

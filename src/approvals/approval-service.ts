@@ -200,8 +200,6 @@ export class ApprovalService {
     await this.#sweeping;
   }
 
-  // ----- helpers -------------------------------------------------------------------------------------
-
   /** Already decided, or expired now: the decision to report instead of acting. */
   async #settled(input: DecisionInput): Promise<Decision | undefined> {
     return this.#locked(input.team, input.id, async () => {

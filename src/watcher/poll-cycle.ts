@@ -7,12 +7,8 @@ import type { ResourceAction } from '../providers/types.js';
 import type { KindOffering } from '../resources/kind-offering.js';
 import { SKIP } from '../store/atomic-kv.js';
 import type { Clock } from './clock.js';
-import {
-  type ConnectionGroup,
-  type GroupDeps,
-  groupByConnection,
-  spreadOverProviders,
-} from './connection-groups.js';
+import type { ConnectionGroup, GroupDeps } from './connection-groups.js';
+import { groupByConnection, spreadOverProviders } from './connection-groups.js';
 import { cardsPerPass, DELIVERING_AT_ONCE, deliverDue, type Polled, planDelivery } from './cycle-delivery.js';
 import { addBacklog, type CycleReport, emptyReport, type Loaded } from './cycle-report.js';
 import { cycleWaitUntil } from './cycle-wait.js';

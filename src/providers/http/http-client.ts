@@ -319,8 +319,7 @@ export class HttpClient {
   }
 
   #parseJson(request: HttpRequest, response: HttpResponse): unknown {
-    // Already parsed when the truncation check read it: a list page is parsed once, not twice.
-    if (this.#parsed.has(response)) return this.#parsed.get(response);
+    if (this.#parsed.has(response)) return this.#parsed.get(response); // the truncation check's parse
     if (response.text.trim() === '') return {};
     try {
       return JSON.parse(response.text);
