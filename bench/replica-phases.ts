@@ -161,7 +161,10 @@ export function phases(deps: PhaseDeps) {
       dead.add(victim);
       log(`  killed ${victim} (SIGKILL) ${Date.now() - tick} ms into the busy cycle`);
       const floor = Math.max(leaseMs + 2 * intervalMs, afterMs);
-      const said = await untilSaid(world, tick + floor, tick + floor + 3 * afterMs);
+      // Until every ending was said, or Slack heard nothing new for a while, or at the latest 450 s
+      // after the step: the survivor alone posts a backlog of about 1,100 at the workspace's 250 a
+      // minute, and a window of 300 s once closed on its last 4 replies (an ending "never said").
+      const said = await untilSaid(world, tick + floor, tick + floor + 5 * afterMs);
       const gap = await world.call<{ ms: number; connection: string; endedAt: number }>('gaps');
       const queued = await queuedPosts();
       const stats = await world.call<WorldStats>('stats');
