@@ -2,6 +2,7 @@ import type { Connection } from '../connections/connection.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { groupBy } from './observe.js';
 import type { Subscription } from './subscriptions.js';
 import { type WatchStore, watchChannelPartOf, watchTargetOf } from './watch-store.js';
 
@@ -107,14 +108,16 @@ function connectionId(connection: Connection): string {
  * pages over two lanes while the others' lanes idled, and two replicas took as long as one.
  */
 export function spreadOverProviders(groups: ReadonlyMap<string, ConnectionGroup>): string[] {
-  const byProvider = new Map<string, string[]>();
-  for (const [id, group] of groups) {
-    const provider = group.connection?.provider ?? 'unknown';
-    byProvider.set(provider, [...(byProvider.get(provider) ?? []), `conn:${id}`]);
-  }
-  const lists = [...byProvider.keys()].sort().map((p) => byProvider.get(p)!.sort());
+  const byProvider = groupBy([...groups], ([, group]) => providerOf(group));
+  const lists = [...byProvider.keys()].sort().map((p) => byProvider.get(p)!.map(([id]) => `conn:${id}`));
+  for (const list of lists) list.sort();
   const longest = Math.max(0, ...lists.map((l) => l.length));
   const spread: string[] = [];
   for (let i = 0; i < longest; i++) for (const list of lists) if (i < list.length) spread.push(list[i]!);
   return spread;
+}
+
+/** The provider whose lanes a connection's requests take ('unknown' once it left the configuration). */
+export function providerOf(group: ConnectionGroup): string {
+  return group.connection?.provider ?? 'unknown';
 }

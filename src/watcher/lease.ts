@@ -5,8 +5,9 @@ import { fairShare, type ReplicaRegistry } from './replica-registry.js';
 /**
  * Per-connection leases: the replica holding `lease:conn:<name>` polls that connection, and keeps
  * it cycle after cycle by extending the lease after each poll (`polled`). A replica that dies stops
- * extending, so its work moves to another replica within one lease period of its last poll. Leases only avoid doing the work twice;
- * exactly-once does not depend on them (every record write is a compare-and-set).
+ * extending, so its work moves to another replica within one lease period of its last poll. Leases
+ * only avoid doing the work twice; exactly-once does not depend on them (every record write is a
+ * compare-and-set).
  *
  * With several replicas (a `registry`), each aims for its fair share, floor or ceil of
  * (connections ÷ live replicas) by its rank among them, so the shares add up exactly: at the start

@@ -8,7 +8,7 @@ import type { KindOffering } from '../resources/kind-offering.js';
 import { SKIP } from '../store/atomic-kv.js';
 import type { Clock } from './clock.js';
 import type { ConnectionGroup, GroupDeps } from './connection-groups.js';
-import { groupByConnection, spreadOverProviders } from './connection-groups.js';
+import { groupByConnection, providerOf, spreadOverProviders } from './connection-groups.js';
 import { cardsPerPass, DELIVERING_AT_ONCE, deliverDue, type Polled, planDelivery } from './cycle-delivery.js';
 import { addBacklog, type CycleReport, emptyReport, type Loaded } from './cycle-report.js';
 import { cycleWaitUntil } from './cycle-wait.js';
@@ -123,7 +123,7 @@ export class PollCycle {
     // Bounded per provider: each provider's connections are polled a few at a time.
     const pollAll = (list: Polling[]) =>
       Promise.all(
-        [...groupBy(list, ([, g]) => g.connection?.provider ?? 'unknown').values()].map((l) =>
+        [...groupBy(list, ([, g]) => providerOf(g)).values()].map((l) =>
           forEachLimited(l, this.#settings.connectionsPerProvider, ([id, g]) =>
             this.#pollConnection(id, g, report, waitUntil, { polled, channels, skipped }),
           ),

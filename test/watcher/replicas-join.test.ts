@@ -12,9 +12,9 @@ import { captureLogger } from '../helpers/capture-logger.js';
  * A 1 → 4 join at the bench's scale (100 connections over 3 providers, interval 10 s, lease 30 s),
  * played on a simulated clock: every replica runs the poll cycle's shape (list the watch keys,
  * `plan`, 4 lanes per provider each taking the next connection's `hold`, a held one polled for a
- * while and its lease extended after (`polled`), then the delivery pass) at each multiple of the interval unless its last cycle still
- * runs, one step at a time in the simulated clock's order, so the interleaving is the same on
- * every run and on any machine. The leases are on Redis (they never lapse here: each is extended
+ * while and its lease extended after (`polled`), then the delivery pass) at each multiple of the
+ * interval unless its last cycle still runs, one step at a time in the simulated clock's order, so
+ * the interleaving is the same on every run and on any machine. The leases are on Redis (they never lapse here: each is extended
  * within 30 s); the announcements are kept on the simulated clock exactly as the heartbeat script
  * keeps them on Redis's, since their lapsing is what this is about.
  */
@@ -22,18 +22,21 @@ const INTERVAL_MS = 10_000;
 const LEASE_MS = 30_000;
 const LANES = 4;
 /** The connections' lease names, per provider in the order a cycle polls them (not sorted). */
-const CONNECTIONS = Object.entries({ oms: 34, ncp: 33, upcloud: 33 }).map(([provider, n]) =>
+const SIZES = { oms: 34, ncp: 33, upcloud: 33 };
+const PROVIDERS = Object.keys(SIZES);
+const CONNECTIONS = Object.entries(SIZES).map(([provider, n]) =>
   Array.from({ length: n }, (_, i) => `conn:${provider}-${(i * 37) % n}`),
 );
 const NAMES = CONNECTIONS.flat();
-const PROVIDERS = ['oms', 'ncp', 'upcloud'];
 /** The order `PollCycle` gives its plan: one connection of each provider in turn. */
 const PLAN_ORDER = spreadOverProviders(
   new Map(
-    NAMES.map((n) => {
-      const provider = n.slice('conn:'.length).split('-')[0];
-      return [n.slice('conn:'.length), { connection: { provider } } as unknown as ConnectionGroup];
-    }),
+    CONNECTIONS.flatMap((names, p) =>
+      names.map((n) => {
+        const group = { connection: { provider: PROVIDERS[p] } } as unknown as ConnectionGroup;
+        return [n.slice('conn:'.length), group] as const;
+      }),
+    ),
   ),
 );
 
