@@ -7,16 +7,30 @@ export type CommandCounts = Record<string, number>;
 
 export async function commandCounts(url: string): Promise<CommandCounts> {
   const { createClient } = await import('@redis/client');
-  const client = createClient({ url });
-  await client.connect();
-  try {
-    const info = await client.info('commandstats');
-    const counts: CommandCounts = {};
-    for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) counts[m[1]!] = Number(m[2]);
-    return counts;
-  } finally {
-    await client.close();
+  const counts: CommandCounts = {};
+  // A cluster's commands are counted on each of its nodes: the sum is what the work cost.
+  for (const node of nodeUrls(url)) {
+    const client = createClient({ url: node });
+    await client.connect();
+    try {
+      const info = await client.info('commandstats');
+      for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm))
+        counts[m[1]!] = (counts[m[1]!] ?? 0) + Number(m[2]);
+    } finally {
+      await client.close();
+    }
   }
+  return counts;
+}
+
+/**
+ * One `redis://` URL per server: the URL itself for one Redis, each node named by a
+ * `redis+cluster://host:port,host:port` URL (the bench's cluster has masters only).
+ */
+export function nodeUrls(url: string): string[] {
+  const cluster = /^redis\+cluster:\/\/([^/?#]+)/.exec(url);
+  if (!cluster) return [url];
+  return cluster[1]!.split(',').map((hostPort) => `redis://${hostPort}`);
 }
 
 /** `after − before`, without the `INFO` calls that read them; `total` is the sum. */

@@ -13,10 +13,21 @@ export function replicaSection(results: ReplicaResult[]): string[] {
     '',
     `${n(first.watches)} watches over ${first.connections} connections (the poll benchmark's world: one simulator each, ${first.rttMs} ms added to every provider request, the fake Slack enforcing the tiers), watcher replicas each in a process of its own on one Redis, each on its own schedule: a cycle at every multiple of the interval (${s(first.intervalMs)} s) of the wall clock, skipped while the last one runs (the watcher's node-cron schedule), so the replicas' cycles of one tick form a **round**. The lease period is the watcher's rule for that interval (${s(first.leaseMs)} s). In order: one replica's idle rounds; a second replica joins (its shares over two lease periods and two intervals), the two's idle rounds; a busy step (every resource moves 10 points, 1 % finish and 1 % fail) during which one of the two gets SIGKILL in its busy cycle; three replicas join the survivor, the four's idle rounds; a second busy step and its catch-up with four. The bench only watches from outside: the cycles each replica recorded, the requests each simulator served (sampled every 50 ms: a connection's unpolled gap is the time between two samples that saw requests), and the posts the fake Slack accepted (an ending is never said if no post named it by the end of the window (the window ends when every ending was said or Slack heard nothing new for ${STILL_SECONDS} s, longer than the workspace's 60 s posting window, whose budget a backlog spends in a burst and then waits for; the replies still in the outboxes then are counted too), a post is twice if the same channel, thread and content came again).`,
     '',
+    ...(results.some((r) => r.topology === 'cluster')
+      ? [
+          "The same steps on a local **3-master Redis Cluster** (issue #50: Debian's `redis-server` on free ports, started for the run and stopped at its end, no persistence), right after the one-Redis steps of the same run: its rows are judged against those.",
+          '',
+        ]
+      : []),
   ];
   for (const r of results) {
     lines.push(
-      ...(results.length > 1 || r.build ? [`### ${r.build ?? 'this build'}`, ''] : []),
+      ...(results.length > 1 || r.build
+        ? [
+            `### ${r.build ?? 'this build'}${r.topology === 'cluster' ? ', 3-master Redis Cluster' : ', one Redis'}`,
+            '',
+          ]
+        : []),
       `Setup ${s(r.setupMs)} s${r.smoke ? ' (smoke form)' : ''}.`,
       '',
       '| replicas | idle round (ms): median (each) | provider requests a round | CPU a replica cycle (ms) | world CPU a round (ms) | highest replica RSS (MB) |',

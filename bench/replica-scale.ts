@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { BUSY_STEP_MS } from './poll-constants.js';
 import { productionNodeFlags } from './poll-scale.js';
 import type { WorldInfo, WorldSpec, WorldStats } from './poll-world.js';
-import { commandCounts, commandDelta } from './redis-ops.js';
+import { commandCounts, commandDelta, nodeUrls } from './redis-ops.js';
 import { type Phases, phases } from './replica-phases.js';
 import type { ReplicaResult } from './replica-types.js';
 import { type RpcChild, startRpc } from './rpc.js';
@@ -26,6 +26,8 @@ export interface ReplicaOptions {
   benchDir?: string;
   /** Its label in the report. */
   build?: string;
+  /** What `redisUrl` is, for the report (one Redis unless told). */
+  topology?: 'single' | 'cluster';
   log?: (line: string) => void;
 }
 
@@ -125,6 +127,7 @@ export async function runReplicaScale(options: ReplicaOptions): Promise<ReplicaR
     const cycles = await p.stopAll();
     return {
       store: 'redis',
+      topology: options.topology ?? 'single',
       watches: spec.perConnection * connections,
       connections,
       rttMs: RTT_MS,
@@ -158,13 +161,17 @@ export async function runReplicaScale(options: ReplicaOptions): Promise<ReplicaR
 
 async function cleanRedis(url: string, prefix: string): Promise<void> {
   const { createClient } = await import('@redis/client');
-  const client = createClient({ url });
-  await client.connect();
-  try {
-    for await (const batch of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 }))
-      if (batch.length > 0) await client.del(batch);
-  } finally {
-    await client.close();
+  // On a cluster, each node's own keys, one DEL a key (keys of two slots in one DEL are refused
+  // even on one node), sent together.
+  for (const node of nodeUrls(url)) {
+    const client = createClient({ url: node });
+    await client.connect();
+    try {
+      for await (const batch of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 }))
+        await Promise.all(batch.map((key) => client.del(key)));
+    } finally {
+      await client.close();
+    }
   }
 }
 

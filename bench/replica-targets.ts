@@ -9,6 +9,8 @@ import type { Target } from './targets.js';
  * figures of its small form, not judged.
  */
 export const REPLICA_IDLE_TARGET = 1.25;
+/** Issue #50: the idle round on a 3-master Redis Cluster ÷ on one Redis, same run. */
+export const CLUSTER_IDLE_TARGET = 1.25;
 const SHARE_LOW = 0.5;
 const SHARE_HIGH = 1.5;
 
@@ -100,4 +102,58 @@ function subscriptionRows(poll: PollScaleRow[]): Target[] {
         met: judged ? row.idle.providerRequests === needed : null,
       };
     });
+}
+
+/**
+ * Issue #50's cluster rows, beside the one-Redis rows of the same run: the idle round of each
+ * replica count on the cluster ÷ on one Redis (judged on one replica, the issue's "idle cycle";
+ * two and four shown), Slack's 429s through the kill and busy steps, and the kill -9 failover
+ * (a connection's longest unpolled time, endings lost or said twice) within the lease bound.
+ */
+export function clusterTargets(
+  single: ReplicaResult | undefined,
+  cluster: ReplicaResult | undefined,
+): Target[] {
+  if (!cluster) return [];
+  const judged = !cluster.smoke;
+  const at = `${n(cluster.watches)} watches over ${cluster.connections} connections, 3-master Redis Cluster${judged ? '' : '; smoke, the target is for 50,000 over 100'}`;
+  const idleOf = (r: ReplicaResult | undefined, replicas: number) =>
+    r?.idle.find((i) => i.replicas === replicas);
+  const ratios = cluster.idle
+    .map((c) => ({ c, s: idleOf(single, c.replicas) }))
+    .filter(({ c, s }) => s && Number.isFinite(c.ms) && Number.isFinite(s.ms))
+    .map(({ c, s }) => ({ replicas: c.replicas, r: ratio(c.ms, s!.ms), c: c.ms, s: s!.ms }));
+  const one = ratios.find((x) => x.replicas === 1);
+  const others = ratios.filter((x) => x.replicas !== 1);
+  const out: Target[] = [
+    {
+      what: `idle cycle of one replica on the cluster ÷ on one Redis, same run (${at})`,
+      target: `≤ ${CLUSTER_IDLE_TARGET}×`,
+      figure: one
+        ? `${one.r}× (${n(one.c)} ms vs ${n(one.s)} ms${others.map((x) => `; ${x.replicas} replicas ${x.r}×, ${n(x.c)} vs ${n(x.s)} ms`).join('')})`
+        : 'not measured in this run',
+      met: one && judged ? one.r <= CLUSTER_IDLE_TARGET : null,
+    },
+  ];
+  const k = cluster.kill;
+  const b = cluster.busy;
+  if (k || b) {
+    const n429 = (k?.slack429 ?? 0) + (b?.slack429 ?? 0);
+    out.push({
+      what: `Slack 429s on the cluster, kill -9 step and busy step with its catch-up, fake Slack enforcing the tiers (${at})`,
+      target: '0',
+      figure: `${n429} (kill step ${k?.slack429 ?? '–'}, busy step ${b?.slack429 ?? '–'}; ${b?.slackCalls ?? 0} Slack calls in the busy step)`,
+      met: judged ? n429 === 0 : null,
+    });
+  }
+  if (k) {
+    const bound = cluster.leaseMs + cluster.intervalMs;
+    out.push({
+      what: `replica killed on the cluster (kill -9 of 1 of ${k.replicas} replicas in a busy step): longest time a connection went unpolled; endings lost and said twice (${at})`,
+      target: `≤ lease period + interval = ${s(bound)}; 0 lost, 0 twice`,
+      figure: `${s(k.longestGapMs)} (${k.longestGapConnection}); ${k.lost} never said, ${k.duplicated} twice (${k.transitions} endings${k.queued ? `, ${k.queued} replies still queued` : ''})`,
+      met: judged ? k.longestGapMs <= bound && k.lost === 0 && k.duplicated === 0 : null,
+    });
+  }
+  return out;
 }

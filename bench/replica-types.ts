@@ -85,6 +85,8 @@ export interface ReplicaBusy {
 
 export interface ReplicaResult {
   store: 'redis';
+  /** One Redis, or a local 3-master Redis Cluster (issue #50); reports before it: one Redis. */
+  topology?: 'single' | 'cluster';
   watches: number;
   connections: number;
   rttMs: number;

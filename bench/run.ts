@@ -4,12 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { CONNECTIONS_POLLED_PER_PROVIDER } from '../src/watcher/watcher-options.js';
 import { type AckLatencyResult, type AckRow, type AckTarget, runAckLatency } from './ack-latency.js';
+import { runClickScale } from './click-scale.js';
+import { type ClickScaleResult, clickSection } from './click-targets.js';
 import { compareBuildOf, compareFigures, pollTurns, targetTable } from './compare.js';
 import { cpuPlacement } from './cpu-placement.js';
 import { runDetection } from './detect.js';
 import { detectionSection } from './failure-detection.js';
 import { type HungProviderResult, hungProviderSection, runHungProvider } from './hung-provider.js';
 import { type PollScaleRow, runPollScale } from './poll-scale.js';
+import { runReplicaCluster } from './replica-cluster.js';
 import { replicaSection } from './replica-report.js';
 import { runReplicaScale } from './replica-scale.js';
 import type { ReplicaResult } from './replica-types.js';
@@ -20,7 +23,9 @@ import { evaluate, RTT_MS, type Target } from './targets.js';
 /**
  * `npm run bench` (full) or `npm run bench -- --smoke` (short, for CI): every benchmark on
  * loopback, bounded, then bench/results/report.{md,json}. Options:
- *   --only=ack|hung|poll|store|replica   run one benchmark (replica: issue #41's replica rows)
+ *   --only=ack|hung|poll|store|replica|click   run one benchmark (replica: issue #41's replica
+ *                                  rows on one Redis, then issue #50's on a local 3-master cluster;
+ *                                  click: issue #47's card click at 50,000 watches ÷ at 100)
  *   --only=subscriptions           the poll benchmark's subscriptions row only
  *   --only=detect [--watches=N]    the poll benchmark's failure detection only (memory, 10,000)
  *   --compare=<dir>                also measure the bot of another build (its compiled bench dir,
@@ -54,7 +59,15 @@ async function main(): Promise<void> {
     >[0];
     Object.assign(
       saved,
-      evaluate(saved.ack, saved.poll, saved.hung, saved.store, saved.ackShared, saved.replica?.[0]),
+      evaluate(
+        saved.ack,
+        saved.poll,
+        saved.hung,
+        saved.store,
+        saved.ackShared,
+        ...replicasOf(saved.replica),
+        saved.clicks,
+      ),
     );
     writeFileSync(path.join(outDir, 'report.json'), `${JSON.stringify(saved, null, 2)}\n`);
     writeFileSync(path.join(outDir, 'report.md'), renderMarkdown(saved));
@@ -144,7 +157,20 @@ async function main(): Promise<void> {
   if (only === undefined || only === 'replica') {
     const log = (line: string) => console.log(`bench: ${line}`);
     replica.push(await runReplicaScale({ smoke, log }));
+    // Issue #50: the same steps on a 3-master cluster, right after, judged against those.
+    try {
+      replica.push(await runReplicaCluster({ smoke, log }));
+    } catch (error) {
+      log(`cluster rows not measured: ${error instanceof Error ? error.message : String(error)}`);
+    }
     console.log('bench: replicas done');
+  }
+
+  // Issue #47: a card click at 50,000 watches ÷ at 100.
+  let clicks: ClickScaleResult | undefined;
+  if (only === undefined || only === 'click') {
+    clicks = await runClickScale({ smoke, log: (line) => console.log(`bench: ${line}`) });
+    console.log('bench: clicks done');
   }
 
   let store: StoreWritesRow[] | undefined;
@@ -156,7 +182,7 @@ async function main(): Promise<void> {
     });
   }
 
-  const { targets, checks } = evaluate(ack, poll, hung, store, ackShared, replica[0]);
+  const { targets, checks } = evaluate(ack, poll, hung, store, ackShared, ...replicasOf(replica), clicks);
   const compared = compareFigures(compare, ack, poll, hungCompare, store, ackShared);
   const report = {
     date: new Date(started).toISOString(),
@@ -175,6 +201,7 @@ async function main(): Promise<void> {
     poll,
     store,
     replica,
+    clicks,
   };
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -183,6 +210,13 @@ async function main(): Promise<void> {
   console.log(md);
   console.log(`bench: wrote ${path.relative(process.cwd(), outDir)}/report.{md,json} in ${report.seconds} s`);
   process.exit(0);
+}
+
+/** The one-Redis replica rows and the cluster's (issue #50), as `evaluate` takes them. */
+function replicasOf(
+  results: ReplicaResult[] | undefined,
+): [ReplicaResult | undefined, ReplicaResult | undefined] {
+  return [results?.find((r) => r.topology !== 'cluster'), results?.find((r) => r.topology === 'cluster')];
 }
 
 const ms = (s: LatencySummary | undefined) => (s ? `${s.p50} / ${s.p95} / ${s.p99} / ${s.max}` : '–');
@@ -200,6 +234,7 @@ function renderMarkdown(report: {
   poll: PollScaleRow[];
   store?: StoreWritesRow[];
   replica?: ReplicaResult[];
+  clicks?: ClickScaleResult;
   compare?: { label: string; dir: string; targets: Target[] };
   hungCompare?: HungProviderResult;
 }): string {
@@ -215,7 +250,7 @@ function renderMarkdown(report: {
     '',
     '## Targets',
     '',
-    "Issue #15's targets, then issue #41's (replicas on Redis, and a subscription's requests against the pages it needs). Ratios are to floors measured in this same run (the bare Node HTTP server with the signature check, the physical poll floor and the bare clients' list pages, the run without the hang), so a busier machine moves both sides.",
+    "Issue #15's targets, then issue #41's (replicas on Redis, and a subscription's requests against the pages it needs), issue #47's (a card click at 50,000 watches against 100) and issue #50's (the replicas on a 3-master Redis Cluster against one Redis). Ratios are to floors or baselines measured in this same run (the bare Node HTTP server with the signature check, the physical poll floor and the bare clients' list pages, the run without the hang, the store of 100 watches, the one Redis), so a busier machine moves both sides.",
     '',
     ...(label
       ? [
@@ -242,6 +277,7 @@ function renderMarkdown(report: {
   if (report.poll.length > 0) lines.push(...pollSection(report.poll), ...detectionSection(report.poll));
   if (report.store) lines.push(...storeWritesSection(report.store));
   lines.push(...replicaSection(report.replica ?? []));
+  lines.push(...clickSection(report.clicks));
   // The hand-written notes (bench/notes.md until 2026-11-26) became docs/performance.md.
   lines.push(
     '## Gaps and plans',

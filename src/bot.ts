@@ -2,10 +2,13 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AccessControl } from './access/access-control.js';
 import { GrantStore } from './access/grant-store.js';
+import { channelScope, grantApplies } from './access/policy.js';
+import { roleAllows } from './access/roles.js';
 import { CachedSlackDirectory } from './access/slack-directory.js';
 import { ApprovalService } from './approvals/approval-service.js';
 import { AuditLog } from './audit/audit-log.js';
 import { buildInfo } from './build-info.js';
+import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import type { Connection } from './connections/connection.js';
 import { ConnectionRegistry } from './connections/connection-registry.js';
@@ -22,6 +25,7 @@ import { LastActions } from './resources/last-actions.js';
 import { ResourceResolver } from './resources/resolve-resource.js';
 import { ResourceIndex } from './resources/resource-index.js';
 import { SecretRegistry } from './secrets.js';
+import { escalationReader } from './settings/escalation-settings.js';
 import { SettingsStore } from './settings/workspace-settings.js';
 import { slackApprovalMessenger } from './slack/approval-messenger.js';
 import { slackAuditPoster } from './slack/audit-poster.js';
@@ -43,6 +47,7 @@ import { openBotStore } from './store/open-bot-store.js';
 import { DepartureMarks, Departures, type InstallationWhere } from './use-cases/departures.js';
 import { WorkspaceDeparture } from './use-cases/forget-workspace.js';
 import { Watcher, type WatcherOptions } from './watcher/watcher.js';
+import { createWindows } from './windows/windows.js';
 
 export interface BotOptions {
   env?: Record<string, string | undefined>;
@@ -50,14 +55,18 @@ export interface BotOptions {
   connections?: Connection[];
   logger?: Logger;
   secrets?: SecretRegistry;
-  /** Watcher settings beyond the config (tests: clock, key prefix, lease period). */
-  watcher?: Partial<WatcherOptions>;
-  /** Approval requests: the expiry sweep's interval (default 60 s) and clock (tests). */
-  approvals?: { sweepIntervalMs?: number; now?: () => number };
+  /**
+   * The bot's one clock (`src/clock.ts`), given to the watcher, approvals, the Slack directory's
+   * cache, departures, installations, claims, windows, the audit log and every stamp; the system
+   * clock unless a test gives one it moves by hand.
+   */
+  clock?: Clock;
+  /** Watcher settings beyond the config (tests: key prefix, lease period); its clock is `clock`. */
+  watcher?: Partial<Omit<WatcherOptions, 'clock'>>;
+  /** Approval requests: the expiry sweep's interval (default 60 s). */
+  approvals?: { sweepIntervalMs?: number };
   /** Time budget of commands and buttons (tests shorten it); `INTERACTIVE_BUDGET` by default. */
   interactiveBudget?: InteractiveBudget;
-  /** The clock of the Slack directory's cache (tests age its answers without waiting). */
-  directoryNow?: () => number;
 }
 
 export interface RunningBot {
@@ -79,6 +88,7 @@ export interface RunningBot {
  * order, and an idempotent stop that closes them in reverse.
  */
 export async function startBot(config: Config, options: BotOptions = {}): Promise<RunningBot> {
+  const clock = options.clock ?? systemClock;
   const secrets = options.secrets ?? new SecretRegistry();
   secrets.add(config.slack.botToken);
   secrets.add(config.slack.signingSecret);
@@ -101,7 +111,9 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
 
   // Opened within a bounded wait before anything listens: a store that cannot be used stops the
   // start-up with one message (a ConfigError) instead of a bot that says it started and then fails.
-  const botStore = await openBotStore(config.storeUrl, logger, config.storeConnectTimeoutSeconds * 1000);
+  const botStore = await openBotStore(config.storeUrl, logger, config.storeConnectTimeoutSeconds * 1000, {
+    ...(config.storeTls ? { tls: config.storeTls } : {}),
+  });
   // Read at scrape time from the watcher and approvals built below (a scrape waits for the HTTP server).
   const build = buildInfo(options.env ?? process.env);
   const metrics: BotMetrics = new BotMetrics({
@@ -114,41 +126,43 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   // Every store operation is timed for /metrics (store latency and errors).
   const store = instrumentStore(botStore.store, metrics.storeCall);
   const state = instrumentAtomicKv(botStore.state, metrics.storeCall);
-  const pools = new PoolRegistry(undefined, (call) => metrics.providerCall(call));
+  const pools = new PoolRegistry(undefined, (call) => metrics.providerCall(call), {
+    maxResponseBytes: config.providerMaxResponseBytes,
+  });
   // Secrets stored by the bot (connections added from Slack, OAuth tokens) are sealed with this key ring.
   const box = config.encryptionKeys ? SecretBox.fromKeyRing(config.encryptionKeys) : undefined;
   const connectionStore = new ConnectionStore(state, box, secrets, {
     allowedEndpoints: config.allowedEndpoints,
+    clock,
   });
+  // The providers stamp their requests with the system clock (`ProviderDeps.clock`): the provider
+  // checks a signature's time against its own; the cache of stored connections ages on `clock`.
   const registry = new ConnectionRegistry(
     connections,
     { pools, logger },
-    { store: connectionStore, multiWorkspace: config.slack.oauth !== undefined },
+    { store: connectionStore, multiWorkspace: config.slack.oauth !== undefined, clock },
   );
   // Kinds a connection does not offer (an OMS region without sync tasks), shared by lookups and the watcher.
-  const offering = new KindOffering(store);
-  const resourceIndex = new ResourceIndex(store);
+  const offering = new KindOffering(store, { clock });
+  const resourceIndex = new ResourceIndex(store, { clock });
   const resolver = new ResourceResolver(registry, resourceIndex, logger, offering);
   // Tombstones of workspaces that uninstalled the app: read by every request and token refresh.
   const departureMarks = new DepartureMarks(state);
   const installations =
     config.slack.oauth && box
-      ? new KeyvInstallationStore(store, box, secrets, logger, new LeaseLocks(state), departureMarks)
+      ? new KeyvInstallationStore(store, box, secrets, logger, new LeaseLocks(state), clock, departureMarks)
       : undefined;
   const slackClients = new SlackClients(config, logger, { installations, onCall: metrics.slackCall });
   // The one door to Slack: every message and view of every module leaves through it, scrubbed.
   const sender = new SlackSender(slackClients, secrets);
   const settings = new SettingsStore(state);
   // One cached `users.info` per person answers both the admin check and their language.
-  const directory = new CachedSlackDirectory(
-    (teamId) => slackClients.forTeam(teamId),
-    logger,
-    options.directoryNow,
-  );
+  const directory = new CachedSlackDirectory((teamId) => slackClients.forTeam(teamId), logger, clock);
   const grants = new GrantStore(state);
   const access = new AccessControl(grants, directory, logger);
   const locales = new SlackLocales(directory, settings, logger);
-  const audit = new AuditLog(state, settings, slackAuditPoster(sender, locales), logger);
+  const audit = new AuditLog(state, settings, slackAuditPoster(sender, locales), logger, clock);
+  const claims = new Claims(state, clock, store);
   const watcher = await Watcher.create(
     {
       config,
@@ -159,6 +173,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       // A direct message (to a user id) is in that person's language.
       slack: new SlackWatchDelivery(
         sender,
+        clock,
         (teamId, channel) =>
           /^[UW]/.test(channel)
             ? locales.translatorForUser(teamId, channel)
@@ -167,12 +182,24 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       ),
       offering,
       metrics,
+      // Failures nobody takes on are escalated as each channel's setting says (off by default).
+      escalation: escalationReader(settings, async (teamId, channelId) => {
+        const granted = (await grants.list(teamId)).filter(
+          (g) =>
+            g.subject.kind === 'user' &&
+            roleAllows(g.role, 'approve') &&
+            grantApplies(g.channel, channelScope(channelId)),
+        );
+        return [...new Set(granted.map((g) => g.subject.id))];
+      }),
       // A watch that breaks (Slack refuses its channel) is recorded and told to the audit channel.
       audit: async (note) => {
         await audit.record({ ...note, team: note.teamId, result: 'failed' });
       },
+      // A claim is about one failure: a poll that sees it recovered closes it.
+      claims,
     },
-    options.watcher,
+    { ...options.watcher, clock },
   );
   const approvals = new ApprovalService({
     atomic: state,
@@ -184,15 +211,26 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     audit,
     secrets,
     logger,
+    clock,
     messenger: completingWorkflowSteps(
-      slackApprovalMessenger(sender, settings, watcher, logger, locales),
+      slackApprovalMessenger(sender, settings, clock, watcher, logger, locales),
       sender,
       logger,
     ),
     ...options.approvals,
   });
   const lastActions = new LastActions(store);
-  const claims = new Claims(store);
+  const windows = createWindows({
+    state,
+    connections: registry,
+    access,
+    audit,
+    resolver,
+    watcher,
+    lastActions,
+    logger,
+    clock,
+  });
   const drain = new Drain();
   const workspaceData = new WorkspaceDeparture({
     connections: registry,
@@ -203,11 +241,13 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     audit,
     resourceIndex,
     lastActions,
+    windows: windows.store,
     logger,
     auditRetentionMs: config.auditRetentionDays * 86_400_000,
   });
   const deps: AppDeps = {
     config,
+    clock,
     logger,
     store,
     connections: registry,
@@ -227,6 +267,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     metrics,
     inbound: new InboundDedupe(state, logger, metrics),
     drain,
+    windows: windows.store,
+    windowPass: windows.pass,
     departures: new Departures(
       departureMarks,
       {
@@ -236,18 +278,31 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
           ? (where, since) => installations.installedSince(installationQuery(where), since)
           : undefined,
         deleteInstallation: installations
-          ? (where) => installations.deleteInstallation(installationQuery(where))
+          ? (where, stillDeparted) =>
+              installations.deleteUnlessReinstalled(installationQuery(where), stillDeparted)
           : undefined,
       },
       logger,
-      () => watcher.options.clock.now(),
+      clock,
     ),
   };
   // Departures not finished (a lock held, a store error) are retried before every watcher cycle,
   // so no cycle polls for a workspace that left, and once at start-up (ADR 0010).
   const departures = deps.departures;
+  // Then the time windows: a window's pause is asked for before the cycle polls, so it shows in it.
+  // Then approved requests whose start time has come: created once (their start key decides).
+  watcher.beforeEachCycle(async () => {
+    try {
+      await departures?.sweep();
+    } finally {
+      try {
+        await windows.pass.run();
+      } finally {
+        await approvals.startDue();
+      }
+    }
+  });
   if (departures) {
-    watcher.beforeEachCycle(() => departures.sweep().then(() => undefined));
     void departures
       .sweep()
       .catch((error: unknown) => logger.error({ err: error }, 'could not sweep pending departures'));
@@ -280,6 +335,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       await watcher
         .stop()
         .catch((error: unknown) => logger.warn({ err: error }, 'watcher did not stop cleanly'));
+      await windows.pass.stop();
       await slack
         .stop()
         .catch((error: unknown) => logger.warn({ err: error }, 'Slack app did not stop cleanly'));

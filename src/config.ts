@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { parseAllowList } from './connections/endpoint-policy.js';
 import { parseKeyRing } from './crypto/secret-box.js';
 import { ConfigError } from './errors.js';
-import { FILE_SUFFIX, readSettingFiles } from './setting-files.js';
-import { seconds, settingPairProblems } from './setting-rules.js';
+import { FILE_SUFFIX, IS_FOLDER, isFolder, readSettingFiles, SETTINGS_DIR } from './setting-files.js';
+import { mebibytes, seconds, settingPairProblems } from './setting-rules.js';
+import { STORE_FILE_SETTINGS, storeTls, storeTlsSettings, storeUrlSetting } from './store/store-settings.js';
 import { escapeRegExp, urlCredentials } from './url-credentials.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -14,12 +15,6 @@ const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const urlString = (hint: string) =>
   z.string().refine((value) => URL.canParse(value) && /^https?:/.test(value), {
     message: `must be an http(s) URL (${hint})`,
-  });
-
-const storeUrl = z
-  .string()
-  .refine((value) => /^(sqlite:\/\/.+|redis:\/\/.+|rediss:\/\/.+|memory:\/\/.*)$/.test(value), {
-    message: 'must be sqlite://<path>, redis://host:port or memory://',
   });
 
 /** A cap per workspace: a whole number from 1 up (a cap of 0 would switch the feature off). */
@@ -114,7 +109,8 @@ export const configSchema = z
       emptyToUndefined,
       urlString('Slack Web API base').default('https://slack.com/api/'),
     ),
-    STORE_URL: z.preprocess(emptyToUndefined, storeUrl.optional()),
+    STORE_URL: z.preprocess(emptyToUndefined, storeUrlSetting.optional()),
+    ...storeTlsSettings,
     STORE_CONNECT_TIMEOUT_SECONDS: z.preprocess(
       emptyToUndefined,
       z.coerce
@@ -124,6 +120,7 @@ export const configSchema = z
         .default(10),
     ),
     MIGRATE_BOT_CONNECTIONS: z.preprocess(emptyToUndefined, z.string().optional()),
+    [SETTINGS_DIR]: z.preprocess(emptyToUndefined, z.string().refine(isFolder, IS_FOLDER).optional()),
     LOG_LEVEL: z.preprocess(
       emptyToUndefined,
       z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -156,6 +153,8 @@ export const configSchema = z
     MAX_WATCHES_PER_WORKSPACE: capSetting('watches', 5_000),
     MAX_SUBSCRIPTIONS_PER_WORKSPACE: capSetting('subscriptions', 50),
     MAX_CHANNELS_PER_CONNECTION: capSetting('channels', 20),
+    // The most one provider answer is read to: a hostile endpoint's huge body fails that call instead.
+    PROVIDER_MAX_RESPONSE_MIB: mebibytes('the largest provider answer read', 0.0625, 1024, 8),
     // How long a workspace's audit entries outlive its uninstall (its other data goes at once).
     AUDIT_RETENTION_DAYS: z.preprocess(
       emptyToUndefined,
@@ -208,6 +207,8 @@ export const configSchema = z
     /** SIGTERM to exit (see bot.ts `shutdown`): the delay before new requests are refused, and the whole budget. */
     shutdown: { delaySeconds: env.SHUTDOWN_DELAY_SECONDS, drainTimeoutSeconds: env.DRAIN_TIMEOUT_SECONDS },
     storeUrl: env.STORE_URL ?? `sqlite://${path.resolve('data', 'migrate-bot.sqlite')}`,
+    /** Redis over TLS: a private CA, a client certificate, the server's name (undefined: none set). */
+    storeTls: storeTls(env),
     /** How long start-up waits for the store (Redis) before it stops with one message. */
     storeConnectTimeoutSeconds: env.STORE_CONNECT_TIMEOUT_SECONDS,
     connectionsFile: env.MIGRATE_BOT_CONNECTIONS,
@@ -218,6 +219,7 @@ export const configSchema = z
       digestHourUtc: env.DIGEST_HOUR_UTC,
       recordFormat: env.WATCH_RECORD_FORMAT,
     },
+    providerMaxResponseBytes: env.PROVIDER_MAX_RESPONSE_MIB,
     /** Days a workspace's audit entries are kept after it uninstalls the app (0: deleted then). */
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     /** What one workspace may add; each add past a cap is refused and changes nothing. */
@@ -275,9 +277,9 @@ export function createConfig(rawEnv: Record<string, string | undefined>): Config
 /** Settings whose whole value is a secret, by name: a setting added later with such a name too. */
 export const isSecretSetting = (name: string): boolean =>
   /SECRET|TOKEN|PASSWORD|CREDENTIAL|KEYS?$/.test(name);
-/** Settings that may be read from a file (`<NAME>_FILE`): the secret ones, and STORE_URL (a password). */
+/** Settings that may be read from a file (`<NAME>_FILE`): the secret ones, STORE_URL (a password), Redis's TLS files. */
 export const FILE_SETTINGS: readonly string[] = SETTING_NAMES.filter(
-  (name) => isSecretSetting(name) || name === 'STORE_URL',
+  (name) => isSecretSetting(name) || STORE_FILE_SETTINGS.includes(name),
 );
 /** The `<NAME>_FILE` settings, which the environment may hold besides SETTING_NAMES. */
 export const SETTING_FILE_NAMES: readonly string[] = FILE_SETTINGS.map((name) => name + FILE_SUFFIX);

@@ -1,3 +1,5 @@
+import { english, type MessageKey, type MessageValues } from './i18n/english.js';
+
 /**
  * One error model for the whole bot. Every failure a user can see is one of these classes;
  * anything else is wrapped with `asAppError` and shown as an internal error (and logged).
@@ -34,12 +36,23 @@ export class AppError extends Error {
     this.name = new.target.name;
     this.code = code;
   }
-}
 
-/** Attaches the message's catalogue key, so each reader sees it in their language. */
-export function localized<E extends AppError>(error: E, key: string, values?: LocalizedMessage['values']): E {
-  error.localized = { key, ...(values ? { values } : {}) };
-  return error;
+  /**
+   * A user-facing error by catalogue key: `InvalidInputError.of('claim.taken', { user })`. Its
+   * English `message` (logs, the audit) is the en catalogue's, so the words are written once, there;
+   * each reader sees the key in their language.
+   */
+  static of<E extends AppError>(
+    this: new (
+      message: string,
+    ) => E,
+    key: MessageKey,
+    values?: MessageValues,
+  ): E {
+    const error = new this(english(key, values));
+    error.localized = { key, ...(values ? { values } : {}) };
+    return error;
+  }
 }
 
 /** Bad input from a user: the message is shown as is, nothing was changed. */
@@ -145,11 +158,7 @@ export class KindNotOfferedError extends AppError {
   readonly connection: string;
   readonly kind: string;
   constructor(connection: string, kind: string, options?: { cause?: unknown }) {
-    super(
-      ErrorCode.NotOffered,
-      `Connection ${connection} does not offer the resource kind ${kind}: the provider has no API for it there (its region may not have it).`,
-      options,
-    );
+    super(ErrorCode.NotOffered, english('error.kindNotOffered', { connection, kind }), options);
     this.connection = connection;
     this.kind = kind;
     this.localized = { key: 'error.kindNotOffered', values: { connection, kind } };

@@ -119,7 +119,8 @@ export function cronLogger(logger: Logger): CronLogger {
     );
   };
   const repeated = (kind: string, said: string) => {
-    const now = Date.now();
+    // node-cron ticks on real timers, so its episodes are timed on the monotonic clock too.
+    const now = performance.now();
     let episode = episodes.get(kind);
     if (episode && now - episode.since >= EPISODE_REPORT_MS) {
       report(kind, said);

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { startBot } from './bot.js';
+import { isTool, runTool } from './cli/tools.js';
 import { createConfig, maskSettingValues } from './config.js';
 import { ConfigError, StoreUnavailableError } from './errors.js';
 import { createLogger } from './logger.js';
@@ -84,22 +85,30 @@ async function main(handlers: ProcessHandlers, secrets: SecretRegistry): Promise
   }
 }
 
-// Before any start-up work: signals and unexpected failures are handled from the first moment.
-const secrets = new SecretRegistry();
-const level = process.env.LOG_LEVEL?.trim() || 'info';
-const processLogger = createLogger({
-  level: LOG_LEVELS.has(level) ? level : 'info',
-  scrub: (line) => secrets.scrub(line),
-});
-const handlers = installProcessHandlers(processLogger);
+// `node dist/src/main.js keys status`, `store backup <file>`: an operator's command of this build, not the bot.
+const tool = process.argv[2];
+if (isTool(tool)) {
+  runTool(tool, process.argv.slice(3), process.env).then((code) => process.exit(code));
+} else startTheBot();
 
-main(handlers, secrets).catch((error: unknown) => {
-  // A setting to fix (the store's too): one message that says which and how, no stack. Whatever
-  // it is, a password or secret from the settings is masked in it (config.ts).
-  const show = (text: string) => console.error(maskSettingValues(text, process.env));
-  if (error instanceof ConfigError) show(error.message);
-  else if (error instanceof StoreUnavailableError)
-    show(`migrate-bot cannot start: the store failed: ${error.message} Check STORE_URL.`);
-  else show(inspect(error));
-  process.exit(1);
-});
+function startTheBot(): void {
+  // Before any start-up work: signals and unexpected failures are handled from the first moment.
+  const secrets = new SecretRegistry();
+  const level = process.env.LOG_LEVEL?.trim() || 'info';
+  const processLogger = createLogger({
+    level: LOG_LEVELS.has(level) ? level : 'info',
+    scrub: (line) => secrets.scrub(line),
+  });
+  const handlers = installProcessHandlers(processLogger);
+
+  main(handlers, secrets).catch((error: unknown) => {
+    // A setting to fix (the store's too): one message that says which and how, no stack. Whatever
+    // it is, a password or secret from the settings is masked in it (config.ts).
+    const show = (text: string) => console.error(maskSettingValues(text, process.env));
+    if (error instanceof ConfigError) show(error.message);
+    else if (error instanceof StoreUnavailableError)
+      show(`migrate-bot cannot start: the store failed: ${error.message} Check STORE_URL.`);
+    else show(inspect(error));
+    process.exit(1);
+  });
+}

@@ -1,5 +1,5 @@
 import type { Logger } from './logger.js';
-import { currentOp } from './op-scope.js';
+import { currentRequest } from './request-scope.js';
 
 export interface ProcessHandlers {
   /**
@@ -63,12 +63,12 @@ export function installProcessHandlers(
   process.on('SIGINT', onSignal);
   process.on('unhandledRejection', (reason: unknown) => {
     logger.error(
-      { err: reason, op: currentOp() },
+      { err: reason, op: currentRequest()?.op },
       'unhandled promise rejection (a bug): logged, the bot keeps running',
     );
   });
   process.on('uncaughtException', (error: Error) => {
-    logger.fatal({ err: error, op: currentOp() }, 'uncaught exception (a bug): exiting');
+    logger.fatal({ err: error, op: currentRequest()?.op }, 'uncaught exception (a bug): exiting');
     logger.flush();
     exit(1);
   });

@@ -1,7 +1,19 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 
 /** The suffix of a setting read from a file: `SLACK_BOT_TOKEN_FILE=/run/secrets/slack-bot-token`. */
 export const FILE_SUFFIX = '_FILE';
+
+/**
+ * A folder with one file per setting (Kubernetes Secrets mounted as a volume): a setting that may
+ * come from a file, or a variable the connections file names, set neither as `<NAME>` nor as
+ * `<NAME>_FILE`, is read from `<dir>/<NAME>` when that file exists.
+ */
+export const SETTINGS_DIR = 'MIGRATE_BOT_SETTINGS_DIR';
+
+export const isFolder = (dir: string): boolean =>
+  statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true;
+export const IS_FOLDER = 'must name a folder that exists (a Secret mounted as a volume)';
 
 export interface SettingFiles {
   /** The settings with each `<NAME>_FILE` read into `<NAME>`. */
@@ -25,11 +37,18 @@ export function readSettingFiles(
   const out: Record<string, string | undefined> = { ...env };
   const problems: string[] = [];
   const failed = new Set<string>();
+  const dir = env[SETTINGS_DIR]?.trim();
   for (const name of names) {
-    const file = env[name + FILE_SUFFIX]?.trim();
+    let file = env[name + FILE_SUFFIX]?.trim();
+    let label = name + FILE_SUFFIX;
+    // From the folder only what is set no other way (a key the Secret lacks stays unset).
+    if (!file && dir && (env[name] ?? '') === '' && existsSync(path.join(dir, name))) {
+      file = path.join(dir, name);
+      label = `${name} (in ${SETTINGS_DIR})`;
+    }
     if (!file) continue;
     const fail = (problem: string) => {
-      problems.push(`${name}${FILE_SUFFIX} ${problem}`);
+      problems.push(`${label} ${problem}`);
       failed.add(name);
       out[name] = undefined;
     };
@@ -44,7 +63,9 @@ export function readSettingFiles(
       fail(`cannot be read: ${file} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
       continue;
     }
-    if (content === '') fail(`names an empty file: ${file}`);
+    // An empty key of a mounted Secret (`--from-env-file` with `NAME=`) is a setting left unset.
+    if (content === '' && label !== name + FILE_SUFFIX) out[name] = undefined;
+    else if (content === '') fail(`names an empty file: ${file}`);
     else out[name] = content;
   }
   return { env: out, problems, failed };

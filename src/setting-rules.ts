@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Config } from './config.js';
+import { storeTlsProblems } from './store/store-settings.js';
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 
@@ -12,6 +13,18 @@ export const seconds = (what: string, min: number, max: number, fallback: number
       .min(min, `must be at least ${min} seconds`)
       .max(max, `must be at most ${max} seconds`)
       .default(fallback),
+  );
+
+/** A size in MiB from `min` up to `max` (fractions allowed), as a number of bytes. */
+export const mebibytes = (what: string, min: number, max: number, fallback: number) =>
+  z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: `must be a number of MiB (${what})` })
+      .min(min, `must be at least ${min} MiB`)
+      .max(max, `must be at most ${max} MiB`)
+      .default(fallback)
+      .transform((mib) => Math.round(mib * 1024 * 1024)),
   );
 
 /** Settings that are each valid but do not go together. */
@@ -28,5 +41,6 @@ export function settingPairProblems(config: Config): string[] {
       `SHUTDOWN_DELAY_SECONDS (${delaySeconds}) must be less than DRAIN_TIMEOUT_SECONDS (${drainTimeoutSeconds}), ` +
         'which also covers the requests still being answered',
     );
+  problems.push(...storeTlsProblems(config.storeUrl, config.storeTls));
   return problems;
 }

@@ -6,15 +6,9 @@ import { FakeChannels } from './fake-channels.js';
 import { FakeFiles } from './fake-files.js';
 import { FakeSlackOAuth } from './fake-oauth.js';
 import { FakeWorkflows } from './fake-workflows.js';
+import type { RecordedCall } from './recorded-call.js';
 
-/** One Web API call or response_url post as the fake received it. */
-export interface RecordedCall {
-  method: string;
-  /** Bearer token the call used (Web API calls only). */
-  token?: string;
-  body: Record<string, unknown>;
-  at: number;
-}
+export type { RecordedCall } from './recorded-call.js';
 
 export interface FakeSlackOptions {
   botToken: string;
@@ -322,10 +316,11 @@ export class FakeSlack {
       res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
       return;
     }
-    const call = { method, token, body, at: this.#options.now() };
+    const call: RecordedCall = { method, token, body, at: this.#options.now() };
     this.#record(this.calls, call);
     if (method === 'oauth.v2.access') await this.oauth.arriving(body);
     const answer = this.#answer(method, token, body);
+    if (answer.ok === true && typeof answer.ts === 'string') call.ts = answer.ts;
     for (const observer of this.#observers) observer(call, answer);
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(answer));

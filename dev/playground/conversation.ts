@@ -324,14 +324,17 @@ export class Conversation {
       channel: this.#channelOf(file.channel),
       author: BOT_USER_ID,
       text: title,
-      blocks: [
-        {
-          type: 'image',
-          image_url: `/files/${encodeURIComponent(file.fileId)}`,
-          alt_text: title,
-          title: { type: 'plain_text', text: title },
-        },
-      ],
+      // A PNG (the chart) shows as an image; a text file (the verification CSV) as its first lines.
+      blocks: isPng(file.bytes)
+        ? [
+            {
+              type: 'image',
+              image_url: `/files/${encodeURIComponent(file.fileId)}`,
+              alt_text: title,
+              title: { type: 'plain_text', text: title },
+            },
+          ]
+        : [{ type: 'section', text: { type: 'mrkdwn', text: textFilePreview(title, file.bytes) } }],
       ...(file.threadTs ? { threadTs: file.threadTs } : {}),
     });
   }
@@ -477,4 +480,13 @@ function newHash(): string {
 
 function newViewId(): string {
   return `V${randomBytes(5).toString('hex').toUpperCase()}`;
+}
+
+function isPng(bytes: Buffer): boolean {
+  return bytes.subarray(0, 4).toString('hex') === '89504e47';
+}
+
+function textFilePreview(title: string, bytes: Buffer): string {
+  const text = bytes.toString('utf8').replace(/`/g, "'").slice(0, 2_500);
+  return `:page_facing_up: *${title}*\n\`\`\`${text}\`\`\``;
 }

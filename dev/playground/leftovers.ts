@@ -1,10 +1,12 @@
 import { ApprovalStore } from '../../src/approvals/approval-store.js';
+import { systemClock } from '../../src/clock.js';
 import type { Config } from '../../src/config.js';
 import type { Logger } from '../../src/logger.js';
 import { type AtomicKv, LocalAtomicKv } from '../../src/store/atomic-kv.js';
 import { createStore } from '../../src/store/create-store.js';
-import { claimSqliteStore } from '../../src/store/open-bot-store.js';
+import { claimSqliteStore, statePrefix } from '../../src/store/open-bot-store.js';
 import { RedisAtomicKv } from '../../src/store/redis-atomic-kv.js';
+import { isRedisUrl } from '../../src/store/redis-target.js';
 import { WatchStore } from '../../src/watcher/watch-store.js';
 import { defaultWatcherOptions } from '../../src/watcher/watcher.js';
 
@@ -28,16 +30,20 @@ export async function dropLeftovers(config: Config, teamId: string, logger: Logg
   const lock = await claimSqliteStore(config.storeUrl);
   const store = await createStore(config.storeUrl, logger);
   let backend: AtomicKv | undefined;
+  let state: AtomicKv | undefined;
   try {
     const { keyPrefix } = defaultWatcherOptions(config);
-    backend = /^rediss?:\/\//.test(config.storeUrl)
+    backend = isRedisUrl(config.storeUrl)
       ? await RedisAtomicKv.connect(config.storeUrl, keyPrefix, logger)
       : new LocalAtomicKv(store, keyPrefix);
     const watches = new WatchStore(backend);
     for (const { key, record } of await watches.loadAll()) {
       if (record.watch?.teamId === teamId && (await watches.remove(key))) dropped.watches++;
     }
-    const approvals = new ApprovalStore(store);
+    state = isRedisUrl(config.storeUrl)
+      ? await RedisAtomicKv.connect(config.storeUrl, statePrefix(config.storeUrl), logger)
+      : new LocalAtomicKv(store, statePrefix(config.storeUrl));
+    const approvals = new ApprovalStore(store, state, { clock: systemClock });
     const now = new Date().toISOString();
     for (const entry of await approvals.pending()) {
       if (entry.team !== teamId) continue;
@@ -48,6 +54,7 @@ export async function dropLeftovers(config: Config, teamId: string, logger: Logg
     }
   } finally {
     await backend?.close();
+    await state?.close();
     await store.close();
     await lock?.release();
   }

@@ -6,7 +6,7 @@ import { createConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { SecretRegistry } from '../../src/secrets.js';
 import { FakeSlack } from '../fake-slack/fake-slack.js';
-import { type SeededSimulators, startSeededSimulators } from '../simulators/seeded-simulators.js';
+import { startSeededSimulators } from '../simulators/seeded-simulators.js';
 import { playgroundBotSettings } from './bot-settings.js';
 import { Conversation } from './conversation.js';
 import { dropLeftovers } from './leftovers.js';
@@ -56,43 +56,25 @@ function pagePortOf(value: string | undefined): number {
   return port;
 }
 
-/** What `/migrate connect` needs to add a simulator as a connection (random keys, this run only). */
-function connectDetails(sims: SeededSimulators) {
-  return {
-    'huawei-oms': {
-      endpoint: sims.oms.url,
-      projectId: sims.projectId,
-      accessKey: sims.env.SIM_HW_AK,
-      secretKey: sims.env.SIM_HW_SK,
-    },
-    ncp: {
-      endpoint: sims.ncp.url,
-      region: 'KR',
-      accessKey: sims.env.SIM_NCP_AK,
-      secretKey: sims.env.SIM_NCP_SK,
-    },
-    upcloud: { endpoint: sims.upcloud.url, serviceId: sims.serviceId, token: sims.env.SIM_UPCLOUD_TOKEN },
-  };
-}
-
 export interface PlaygroundInfo {
   /** The Slack-like web page. */
   pageUrl: string;
   botUrl: string;
   signingSecret: string;
   fakeSlackUrl: string;
-  simulators: { 'huawei-oms': string; ncp: string; upcloud: string };
+  /** Each simulator's address, by provider id. */
+  simulators: Record<string, string>;
   /** Seconds between the watcher's cycles. */
   pollIntervalSeconds: number;
   /** The resource watched in #migrations from the start (undefined if watching it failed). */
   watched?: string;
   /** Simulator endpoints and keys for `/migrate connect` (kept only in the 0600 info file). */
-  connect: ReturnType<typeof connectDetails>;
+  connect: Record<string, Record<string, string>>;
 }
 
 /**
- * Everything on loopback with no Slack workspace and no cloud account: the three seeded provider
- * simulators, a fake Slack Web API, the real bot (on a free port, signed requests and all) and
+ * Everything on loopback with no Slack workspace and no cloud account: the seeded provider
+ * simulators (every one `dev/simulators/registry.ts` lists), a fake Slack Web API, the real bot (on a free port, signed requests and all) and
  * the web page at PORT (3000 by default) that plays Slack's client. The watcher polls every 3 s
  * (POLL_INTERVAL_SECONDS changes it) and follows the task that is about to fail in #migrations;
  * approval requests go to #migrations; `/migrate connect` accepts the simulators' addresses and
@@ -127,7 +109,10 @@ export async function startPlayground(env: Record<string, string | undefined>) {
   try {
     const config = createConfig({
       ...env,
-      ...playgroundBotSettings(env, [sims.oms.url, sims.ncp.url, sims.upcloud.url]),
+      ...playgroundBotSettings(
+        env,
+        sims.running.map((r) => r.url),
+      ),
       SLACK_SIGNING_SECRET: signingSecret,
       SLACK_BOT_TOKEN: botToken,
       SLACK_APP_TOKEN: undefined,
@@ -181,10 +166,10 @@ export async function startPlayground(env: Record<string, string | undefined>) {
     botUrl,
     signingSecret,
     fakeSlackUrl: fakeSlack.url,
-    simulators: { 'huawei-oms': sims.oms.url, ncp: sims.ncp.url, upcloud: sims.upcloud.url },
+    simulators: Object.fromEntries(sims.running.map((r) => [r.id, r.url])),
     pollIntervalSeconds: bot.deps.config.watcher.pollIntervalSeconds,
     watched,
-    connect: connectDetails(sims),
+    connect: Object.fromEntries(sims.running.map((r) => [r.id, r.connect])),
   };
   mkdirSync(path.dirname(PLAYGROUND_FILE), { recursive: true });
   writeFileSync(PLAYGROUND_FILE, JSON.stringify(info, null, 2), { mode: 0o600 });

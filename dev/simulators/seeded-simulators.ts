@@ -1,18 +1,32 @@
-import { randomBytes } from 'node:crypto';
+import { stringify } from 'yaml';
 import type { Connection } from '../../src/connections/connection.js';
-import { seedNcpPolicies, seedOmsTasks, seedUpCloudJobs } from '../playground/seed.js';
-import { OmsSimulator } from './huawei-oms/index.js';
-import { NcpSimulator } from './ncp/index.js';
-import { UpCloudSimulator } from './upcloud/index.js';
+import { parseConnections } from '../../src/connections/load-connections-file.js';
+import type { Simulator } from './kit.js';
+import {
+  randomSecret,
+  SIM_STORAGE,
+  type SimulatorConnection,
+  type SimulatorLaunch,
+  type SimulatorTimings,
+} from './launch.js';
+import { type BuiltInSimulators, SIMULATORS } from './registry.js';
+
+/** One simulator of a seeded run. */
+export interface RunningSimulator extends SimulatorConnection {
+  id: string;
+  launch: SimulatorLaunch;
+  simulator: Simulator;
+  url: string;
+}
 
 export interface SeededSimulators {
-  oms: OmsSimulator;
-  ncp: NcpSimulator;
-  upcloud: UpCloudSimulator;
+  /** Every registered simulator, started and seeded, in registration order. */
+  running: readonly RunningSimulator[];
+  /** The simulator of provider `id`. */
+  get<Id extends keyof BuiltInSimulators>(id: Id): BuiltInSimulators[Id];
+  get(id: string): Simulator;
   /** Random per run: credential values keyed by the env names the connections file uses. */
   env: Record<string, string>;
-  projectId: string;
-  serviceId: string;
   /** The same connections as objects (secrets resolved), for in-process use. */
   connections: Connection[];
   /** The connections file text (secrets as env names). */
@@ -20,105 +34,67 @@ export interface SeededSimulators {
   stop(): Promise<void>;
 }
 
-/** The three simulators on loopback, seeded with resources in many states, with fresh random keys. */
+/**
+ * Every registered simulator (`./registry.ts`) on loopback, seeded with resources in many states,
+ * with fresh random keys. `ports` by provider id (a free port for the others).
+ */
 export async function startSeededSimulators(
-  ports: { oms?: number; ncp?: number; upcloud?: number } = {},
-  timings: { scheduleDelayMs?: number; pauseDelayMs?: number } = {},
+  ports: Readonly<Record<string, number | undefined>> = {},
+  timings: SimulatorTimings = {},
 ): Promise<SeededSimulators> {
-  const secret = () => randomBytes(20).toString('hex');
-  const env = {
-    SIM_HW_AK: `SIMHW${randomBytes(6).toString('hex').toUpperCase()}`,
-    SIM_HW_SK: secret(),
-    SIM_NCP_AK: `SIMNCP${randomBytes(6).toString('hex').toUpperCase()}`,
-    SIM_NCP_SK: secret(),
-    SIM_UPCLOUD_TOKEN: `ucat_${secret()}`,
+  const env: Record<string, string> = {
     SIM_SRC_AK: 'SIMSOURCEACCESSKEY',
-    SIM_SRC_SK: secret(),
+    SIM_SRC_SK: randomSecret(),
     SIM_DST_AK: 'SIMDESTACCESSKEY',
-    SIM_DST_SK: secret(),
+    SIM_DST_SK: randomSecret(),
   };
-  const projectId = randomBytes(16).toString('hex');
-  const serviceId = '1200ecde-db95-4d1d-9c2c-bd5b4a7a8c2f';
-  const oms = await new OmsSimulator({
-    projectId,
-    keys: { [env.SIM_HW_AK]: env.SIM_HW_SK },
-    port: ports.oms,
-    timings,
-  }).start();
-  const ncp = await new NcpSimulator({ keys: { [env.SIM_NCP_AK]: env.SIM_NCP_SK }, port: ports.ncp }).start();
-  const upcloud = await new UpCloudSimulator({
-    serviceIds: [serviceId],
-    tokens: [env.SIM_UPCLOUD_TOKEN],
-    port: ports.upcloud,
-  }).start();
-  seedOmsTasks(oms);
-  seedNcpPolicies(ncp);
-  seedUpCloudJobs(upcloud, serviceId);
+  const running: RunningSimulator[] = [];
+  const stop = () => Promise.all(running.map((r) => r.simulator.stop())).then(() => undefined);
+  try {
+    for (const launch of SIMULATORS) {
+      const own = launch.credentials();
+      Object.assign(env, own);
+      const simulator = await launch.start({ env: own, port: ports[launch.id], timings });
+      running.push({
+        id: launch.id,
+        launch,
+        simulator,
+        url: simulator.url,
+        ...launch.connectionFor(simulator, own),
+      });
+      launch.seed(simulator);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const connectionsYaml = stringify(
+    {
+      storageCredentials: {
+        [SIM_STORAGE.source]: { accessKeyEnv: 'SIM_SRC_AK', secretKeyEnv: 'SIM_SRC_SK' },
+        [SIM_STORAGE.destination]: { accessKeyEnv: 'SIM_DST_AK', secretKeyEnv: 'SIM_DST_SK' },
+      },
+      connections: running.map((r) => r.file),
+    },
+    { lineWidth: 0 },
+  );
+  // Read back as the bot reads the file, so the file and the objects can never disagree.
+  const connections = parseConnections(connectionsYaml, 'the simulators', env);
+  function get(id: string): Simulator {
+    const found = running.find((r) => r.id === id);
+    if (!found) throw new Error(`No simulator for "${id}" is running: is it in dev/simulators/registry.ts?`);
+    return found.simulator;
+  }
+  return { running, get: get as SeededSimulators['get'], env, connections, connectionsYaml, stop };
+}
 
-  const source = { name: 'sim-src', accessKey: env.SIM_SRC_AK, secretKey: env.SIM_SRC_SK };
-  const destination = { name: 'sim-dst', accessKey: env.SIM_DST_AK, secretKey: env.SIM_DST_SK };
-  const connections: Connection[] = [
-    {
-      name: 'hw-sim',
-      provider: 'huawei-oms',
-      endpoint: oms.url,
-      projectId,
-      auth: { type: 'aksk', accessKey: env.SIM_HW_AK, secretKey: env.SIM_HW_SK },
-      storage: { source, destination },
-    },
-    {
-      name: 'ncp-sim',
-      provider: 'ncp',
-      endpoint: ncp.url,
-      region: 'KR',
-      auth: { type: 'aksk', accessKey: env.SIM_NCP_AK, secretKey: env.SIM_NCP_SK },
-      storage: { source },
-    },
-    {
-      name: 'upcloud-sim',
-      provider: 'upcloud',
-      endpoint: upcloud.url,
-      serviceId,
-      auth: { type: 'bearer', token: env.SIM_UPCLOUD_TOKEN },
-      storage: { source },
-    },
-  ];
-  const connectionsYaml = [
-    'storageCredentials:',
-    '  sim-src: { accessKeyEnv: SIM_SRC_AK, secretKeyEnv: SIM_SRC_SK }',
-    '  sim-dst: { accessKeyEnv: SIM_DST_AK, secretKeyEnv: SIM_DST_SK }',
-    'connections:',
-    '  - name: hw-sim',
-    '    provider: huawei-oms',
-    `    endpoint: ${oms.url}`,
-    `    projectId: ${projectId}`,
-    '    auth: { type: aksk, accessKeyEnv: SIM_HW_AK, secretKeyEnv: SIM_HW_SK }',
-    '    storage: { source: sim-src, destination: sim-dst }',
-    '  - name: ncp-sim',
-    '    provider: ncp',
-    `    endpoint: ${ncp.url}`,
-    '    region: KR',
-    '    auth: { type: aksk, accessKeyEnv: SIM_NCP_AK, secretKeyEnv: SIM_NCP_SK }',
-    '    storage: { source: sim-src }',
-    '  - name: upcloud-sim',
-    '    provider: upcloud',
-    `    endpoint: ${upcloud.url}`,
-    `    serviceId: ${serviceId}`,
-    '    auth: { type: bearer, tokenEnv: SIM_UPCLOUD_TOKEN }',
-    '    storage: { source: sim-src }',
-    '',
-  ].join('\n');
-  return {
-    oms,
-    ncp,
-    upcloud,
-    env,
-    projectId,
-    serviceId,
-    connections,
-    connectionsYaml,
-    stop: async () => {
-      await Promise.all([oms.stop(), ncp.stop(), upcloud.stop()]);
-    },
-  };
+/** The fixed ports of `npm run simulators`, each moved by its environment variable. */
+export function fixedPorts(env: Readonly<Record<string, string | undefined>>): Record<string, number> {
+  return Object.fromEntries(SIMULATORS.map((s) => [s.id, Number(env[s.port.env] ?? s.port.default)]));
+}
+
+/** What runs where, a line per simulator. */
+export function simulatorLines(sims: SeededSimulators): string[] {
+  const width = Math.max(...sims.running.map((r) => r.id.length)) + 2;
+  return sims.running.map((r) => `  ${r.id.padEnd(width)}${r.url}   (${r.launch.serves})`);
 }

@@ -1,17 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startSeededSimulators } from './seeded-simulators.js';
+import { fixedPorts, simulatorLines, startSeededSimulators } from './seeded-simulators.js';
 
 /**
- * `npm run simulators`: the three provider simulators on fixed loopback ports, seeded, with a
- * connections file and the environment variables that point the real bot at them.
+ * `npm run simulators`: every registered provider simulator (./registry.ts) on fixed loopback
+ * ports, seeded, with a connections file and the environment variables that point the real bot at them.
  */
 async function main(): Promise<void> {
-  const sims = await startSeededSimulators({
-    oms: Number(process.env.OMS_SIM_PORT ?? 4101),
-    ncp: Number(process.env.NCP_SIM_PORT ?? 4102),
-    upcloud: Number(process.env.UPCLOUD_SIM_PORT ?? 4103),
-  });
+  const sims = await startSeededSimulators(fixedPorts(process.env));
   const dir = path.resolve('data');
   mkdirSync(dir, { recursive: true });
   const connectionsFile = path.join(dir, 'simulators.connections.yml');
@@ -24,9 +20,7 @@ async function main(): Promise<void> {
   console.log(
     [
       'Provider simulators running on loopback:',
-      `  huawei-oms  ${sims.oms.url}   (tasks, sync tasks, task groups, buckets, regions)`,
-      `  ncp         ${sims.ncp.url}   (migration policies)`,
-      `  upcloud     ${sims.upcloud.url}   (data-migration jobs, service ${sims.serviceId})`,
+      ...simulatorLines(sims),
       '',
       `Connections file: ${connectionsFile}`,
       `Point the bot at them:  source ${envFile} && npm start   (with your Slack settings)`,

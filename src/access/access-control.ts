@@ -1,4 +1,4 @@
-import { ForbiddenError, InvalidInputError, localized } from '../errors.js';
+import { ForbiddenError, InvalidInputError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Grant, GrantStore } from './grant-store.js';
 import { describeScope, grantApplies, type Scope } from './policy.js';
@@ -17,6 +17,11 @@ export const MAX_GROUP_LOOKUPS_PER_DECISION = 5;
 interface Resolved {
   role: Role;
   unsure: boolean;
+  /** What Slack did not answer (`unsure` because of it): whether they are an admin, a user group. */
+  adminUnknown?: boolean;
+  groupsUnknown?: boolean;
+  /** What gave the role: workspace admin, a grant (to the person or a group of theirs), or nothing. */
+  source: 'admin' | Grant | 'everyone';
 }
 
 /** Who acts: a person of a workspace. Where they act is the action's scope, not part of who they are. */
@@ -68,21 +73,37 @@ export class AccessControl {
     return (await this.#resolve(who, scope)).role;
   }
 
+  /**
+   * The role the policy applies to the actor in `scope`, with what gives it, every user group
+   * looked up (`require` stops at the first role that allows the action: a viewer's answer).
+   */
+  async explain(who: Actor, scope: Scope): Promise<Resolved> {
+    return this.#resolve(who, scope);
+  }
+
   /** `enough`: the capability asked for; no user group is looked up once the role allows it. */
   async #resolve(who: Actor, scope: Scope, enough?: Capability): Promise<Resolved> {
     let role: Role = 'viewer';
     let unsure = false;
+    let adminUnknown = false;
+    let groupsUnknown = false;
+    let source: Resolved['source'] = 'everyone';
+    const raise = (grant: Grant) => {
+      if (roleRank(grant.role) > roleRank(role)) source = grant;
+      role = higherRole(role, grant.role);
+    };
     try {
-      if (await this.#directory.isWorkspaceAdmin(who.teamId, who.userId)) return { role: 'admin', unsure };
+      if (await this.#directory.isWorkspaceAdmin(who.teamId, who.userId))
+        return { role: 'admin', unsure, source: 'admin' };
     } catch (error) {
       // Directory unreachable: fall through to explicit grants only (fail closed).
       this.#logger.warn({ err: error, team: who.teamId }, 'admin check failed; explicit grants only');
       unsure = true;
+      adminUnknown = true;
     }
     const grants = (await this.#grants.list(who.teamId)).filter((g) => grantApplies(g.channel, scope));
     for (const grant of grants) {
-      if (grant.subject.kind === 'user' && grant.subject.id === who.userId)
-        role = higherRole(role, grant.role);
+      if (grant.subject.kind === 'user' && grant.subject.id === who.userId) raise(grant);
     }
     // The highest group grants first, answers already cached before those Slack must be asked for;
     // a group that could not raise the role is not looked up at all.
@@ -98,22 +119,28 @@ export class AccessControl {
       if (enough && roleAllows(role, enough)) break;
       if (roleRank(grant.role) <= roleRank(role)) continue;
       if (!cached && lookups >= MAX_GROUP_LOOKUPS_PER_DECISION) {
-        unsure = true;
+        groupsUnknown = true;
         continue;
       }
       if (!cached) lookups++;
       try {
         const members = await this.#directory.usergroupMembers(who.teamId, grant.subject.id);
-        if (members.includes(who.userId)) role = higherRole(role, grant.role);
+        if (members.includes(who.userId)) raise(grant);
       } catch (error) {
-        unsure = true;
+        groupsUnknown = true;
         this.#logger.warn(
           { err: error, usergroup: grant.subject.id },
           'user group lookup failed; grant skipped',
         );
       }
     }
-    return { role, unsure };
+    return {
+      role,
+      unsure: unsure || groupsUnknown,
+      source,
+      ...(adminUnknown ? { adminUnknown } : {}),
+      ...(groupsUnknown ? { groupsUnknown } : {}),
+    };
   }
 
   /**
@@ -128,22 +155,9 @@ export class AccessControl {
         exists = await this.#directory.usergroupExists(teamId, grant.subject.id);
       } catch (error) {
         this.#logger.warn({ err: error, usergroup: grant.subject.id }, 'user group check failed');
-        throw localized(
-          new ForbiddenError(
-            `Could not check the user group ${group} with Slack just now, so nothing was granted. Try again in a minute.`,
-          ),
-          'error.usergroupUnchecked',
-          { group },
-        );
+        throw ForbiddenError.of('error.usergroupUnchecked', { group });
       }
-      if (!exists)
-        throw localized(
-          new InvalidInputError(
-            `Slack knows no user group ${group} in this workspace (deleted, or a typo?), so nothing was granted. Pick the group from Slack's @-mention list.`,
-          ),
-          'error.usergroupUnknown',
-          { group },
-        );
+      if (!exists) throw InvalidInputError.of('error.usergroupUnknown', { group });
     }
     await this.#grants.grant(teamId, grant);
   }
@@ -165,22 +179,10 @@ export class AccessControl {
     if (allowed) return role;
     const needed = REQUIRED_ROLE[capability];
     // Slack did not answer about something that could have allowed it: refused, but say why.
-    if (unsure)
-      throw localized(
-        new ForbiddenError(
-          `Could not check your role with Slack just now, so I cannot let you ${what}. Try again in a minute.`,
-        ),
-        'error.roleUnchecked',
-        { what },
-      );
+    if (unsure) throw ForbiddenError.of('error.roleUnchecked', { what });
     const channel = scope.kind === 'channel' ? scope.channelId : '';
-    const where = scope.kind === 'channel' ? ` in <#${channel}>` : ' for the whole workspace';
-    const error = new ForbiddenError(
-      `You need the ${needed} role${where} to ${what}; your role there is ${role}. ` +
-        `A workspace admin can grant it with \`/migrate access grant @you ${needed}${channel ? ` <#${channel}>` : ''}\`.`,
-    );
     // The role names are what people type in `access grant`.
-    throw localized(error, 'error.forbidden', {
+    throw ForbiddenError.of('error.forbidden', {
       needed,
       what,
       role,

@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 
 /** What access control asks Slack about people. */
@@ -62,16 +63,13 @@ export class CachedSlackDirectory implements SlackDirectory {
   readonly #client: (teamId: string) => Promise<DirectoryClient>;
   readonly #logger: Logger;
   readonly #cache = new Map<string, Entry>();
-  readonly #now: () => number;
+  readonly #clock: Clock;
 
-  constructor(
-    client: (teamId: string) => Promise<DirectoryClient>,
-    logger: Logger,
-    now: () => number = Date.now,
-  ) {
+  /** `clock`: the bot's one clock, which ages the answers. */
+  constructor(client: (teamId: string) => Promise<DirectoryClient>, logger: Logger, clock: Clock) {
     this.#client = client;
     this.#logger = logger;
-    this.#now = now;
+    this.#clock = clock;
   }
 
   async isWorkspaceAdmin(teamId: string, userId: string): Promise<boolean> {
@@ -109,7 +107,7 @@ export class CachedSlackDirectory implements SlackDirectory {
   usergroupCached(teamId: string, usergroupId: string): boolean {
     const hit = this.#cache.get(groupKey(teamId, usergroupId));
     if (!hit) return false;
-    const age = this.#now() - hit.at;
+    const age = this.#clock.now() - hit.at;
     return 'failed' in hit ? age < DIRECTORY_FAILURE_TTL_MS : age < DIRECTORY_TTL_MS;
   }
 
@@ -130,21 +128,21 @@ export class CachedSlackDirectory implements SlackDirectory {
 
   async #cached<T>(key: string, load: () => Promise<T>): Promise<T> {
     const hit = this.#cache.get(key);
-    const age = hit ? this.#now() - hit.at : Number.POSITIVE_INFINITY;
+    const age = hit ? this.#clock.now() - hit.at : Number.POSITIVE_INFINITY;
     if (hit && 'value' in hit && age < DIRECTORY_TTL_MS) return hit.value as T;
     // Failed a moment ago: fail again without asking (the last good answer, while in its grace).
     if (hit && 'failed' in hit && age < DIRECTORY_FAILURE_TTL_MS)
       throw new DirectoryUnavailableError(key, { cause: hit.failed });
     try {
       const value = await load();
-      this.#remember(key, { at: this.#now(), value });
+      this.#remember(key, { at: this.#clock.now(), value });
       return value;
     } catch (error) {
       // Fail closed: a lookup that fails grants nothing beyond the default role. An answer only
       // just past its TTL stands in for it (bounded by the grace); an older one is never used.
       this.#logger.warn({ err: error, key }, 'Slack directory lookup failed');
       if (hit && 'value' in hit && age < DIRECTORY_TTL_MS + DIRECTORY_STALE_GRACE_MS) return hit.value as T;
-      this.#remember(key, { at: this.#now(), failed: error });
+      this.#remember(key, { at: this.#clock.now(), failed: error });
       throw new DirectoryUnavailableError(key, { cause: error });
     }
   }

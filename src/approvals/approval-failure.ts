@@ -3,7 +3,6 @@ import {
   ErrorCode,
   ForbiddenError,
   type LocalizedMessage,
-  localized,
   NotFoundError,
   OutcomeUnknownError,
   ProviderError,
@@ -81,20 +80,10 @@ export function failureShown(
 
 /** A request that is no longer kept (an old button, or one decided over 30 days ago). */
 export function approvalGone(id: string): NotFoundError {
-  return localized(
-    new NotFoundError(`Approval request ${id} no longer exists (decided requests are kept for 30 days).`),
-    'approval.error.gone',
-    { id },
-  );
+  return NotFoundError.of('approval.error.gone', { id });
 }
 
 /** The requester pressed Approve on their own request. */
 export function selfApproval(): ForbiddenError {
-  return localized(
-    new ForbiddenError(
-      'You asked for this migration yourself, so someone else with the approver role must approve it. ' +
-        'Nothing was created.',
-    ),
-    'approval.error.self',
-  );
+  return ForbiddenError.of('approval.error.self');
 }

@@ -1,8 +1,17 @@
 import { z } from 'zod';
 import { RESOURCE_KINDS } from '../domain/migration-resource.js';
 import { providerIdSchema } from '../providers/registry.js';
+import { preflightRecordSchema } from './preflight-record.js';
 
-export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'expired', 'failed'] as const;
+/** `cancelled`: approved with a start time, and its start called off before it was due. */
+export const APPROVAL_STATUSES = [
+  'pending',
+  'approved',
+  'rejected',
+  'expired',
+  'failed',
+  'cancelled',
+] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 
 const isoDate = z.iso.datetime();
@@ -43,6 +52,16 @@ export const approvalRecordSchema = z.strictObject({
     .optional(),
   /** Why the approver rejected it, as they typed it (the requester is told). */
   reason: z.string().min(1).max(REASON_MAX).optional(),
+  /**
+   * When the job is to be created (the modal's "Start at"): approved before then, the request waits
+   * in the scheduled index and the watcher's cycle creates it once when due (`scheduled-start.ts`).
+   */
+  startAt: isoDate.optional(),
+  /** When a scheduled start was taken (later than `startAt` by more than a few minutes: started late). */
+  startedAt: isoDate.optional(),
+  /** Who called off a scheduled start (the requester or an admin), and when. */
+  cancelledBy: slackId.optional(),
+  cancelledAt: isoDate.optional(),
   resourceId: z.string().min(1).max(1024).optional(),
   resourceName: z.string().max(1024).optional(),
   /**
@@ -50,7 +69,9 @@ export const approvalRecordSchema = z.strictObject({
    * (created → success with the new id; failed, rejected or expired → error).
    */
   workflowStep: z.strictObject({ executionId: z.string().min(1).max(64) }).optional(),
-  /** How much it would move, as a bounded look at the source found (shown to the approver). */
+  /** What the bot found out before anything runs (size, time, running migrations, warnings, cost). */
+  preflight: preflightRecordSchema.optional(),
+  /** How much it would move, as requests stored before the pre-flight kept it (read as its size). */
   impact: z
     .strictObject({
       objects: z.number().int().min(0),
@@ -58,6 +79,35 @@ export const approvalRecordSchema = z.strictObject({
       prefixes: z.number().int().min(0),
       complete: z.boolean(),
       bandwidth: z.number().positive().optional(),
+    })
+    .optional(),
+  /**
+   * A delta run (issue 49): the `n`th run after the one of `of` that succeeded, in the chain named by
+   * `root`. `new`: the request makes a new resource; `restart`: approving starts `of` again. `since`
+   * (ms since the epoch): only objects changed after it move. `thread`: the card of the run it
+   * follows, where the chain is told.
+   */
+  rerun: z
+    .strictObject({
+      mode: z.enum(['new', 'restart']),
+      n: z.number().int().min(1).max(100_000),
+      of: z.strictObject({
+        kind: z.enum(RESOURCE_KINDS),
+        id: z.string().min(1).max(1024),
+        name: z.string().max(1024),
+      }),
+      root: z.string().min(1).max(1200),
+      since: z.number().int().min(0).optional(),
+      thread: z
+        .strictObject({
+          channel: slackId,
+          ts: z.string().min(1).max(40),
+          permalink: z
+            .url({ protocol: /^https?$/ })
+            .max(500)
+            .optional(),
+        })
+        .optional(),
     })
     .optional(),
   /** Why creating failed, as the provider said it (scrubbed of any known secret). */

@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AuditEntry } from '../audit/audit-log.js';
-import type { MigrationResource } from '../domain/migration-resource.js';
-import { AppError, ErrorCode, InvalidInputError } from '../errors.js';
-import type { ResourceAction } from '../providers/types.js';
+import { AppError, ErrorCode } from '../errors.js';
 import { ResourceTitles } from '../resources/resource-titles.js';
 import { approvalGone, failureShown, selfApproval } from './approval-failure.js';
 import type { ApprovalRecord } from './approval-record.js';
@@ -10,8 +8,13 @@ import { approvalScope } from './approval-scope.js';
 import { ApprovalStore } from './approval-store.js';
 import type { ApprovalServiceOptions, Decision, DecisionInput, NewRequest } from './approval-types.js';
 import { redrawApproverMessages, tellApprovers } from './approver-notices.js';
-import { createTarget, summarizeCreateRequest, validateCreateRequest } from './create-request.js';
+import { type CreateApprovedDeps, createApproved } from './create-approved.js';
+import { createTarget, validateCreateRequest } from './create-request.js';
+import { pendingRecord } from './pending-record.js';
+import { DEFAULT_PREFLIGHT_DEADLINE_MS, preflightFor } from './preflight.js';
 import { claimDecision, decidedElsewhere, RequestLocks } from './request-locks.js';
+import { checkedStart } from './scheduled-start.js';
+import { cancelStart, startDue } from './start-due.js';
 
 export { approvalScope } from './approval-scope.js';
 export type {
@@ -36,16 +39,17 @@ export class ApprovalService {
   readonly records: ApprovalStore;
   /** The titles requesters typed for what was created, where the provider named it itself. */
   readonly titles: ResourceTitles;
+  /** How long a request's pre-flight calls may take (a test shortens it). */
+  preflightDeadlineMs: number;
   readonly #o: ApprovalServiceOptions;
-  readonly #now: () => number;
   readonly #locks = new RequestLocks();
   #timer: NodeJS.Timeout | undefined;
   #sweeping: Promise<unknown> | undefined;
 
   constructor(options: ApprovalServiceOptions) {
     this.#o = options;
-    this.#now = options.now ?? Date.now;
-    this.records = new ApprovalStore(options.store);
+    this.preflightDeadlineMs = options.preflightDeadlineMs ?? DEFAULT_PREFLIGHT_DEADLINE_MS;
+    this.records = new ApprovalStore(options.store, options.atomic, { clock: options.clock });
     this.titles = new ResourceTitles(options.store);
   }
 
@@ -64,34 +68,31 @@ export class ApprovalService {
       op: input.op,
     };
     const request = validateCreateRequest(target.provider, target.kind, input.request);
-    const settings = await this.#o.settings.get(input.team);
-    const now = this.#now();
-    const ttlHours = settings.approvalTtlHours ?? DEFAULT_APPROVAL_TTL_HOURS;
-    let record = await this.records.save({
-      id: randomBytes(5).toString('hex'),
-      team: input.team,
-      requester: input.requester,
-      channel: input.channel,
-      connection: connection.name,
-      provider: target.provider,
-      kind: target.kind,
+    const startAt = checkedStart(input.startAt, this.#o.clock.now());
+    // Bounded, and never thrown: a pre-flight that fails says so on the card; the request goes anyway.
+    const preflight = await preflightFor(
+      this.#o,
+      input,
+      connection,
+      target.kind,
       request,
-      status: 'pending',
-      createdAt: new Date(now).toISOString(),
-      expiresAt: new Date(now + ttlHours * 3_600_000).toISOString(),
-      ...(input.workflowStep ? { workflowStep: input.workflowStep } : {}),
-      ...(input.impact ? { impact: input.impact } : {}),
-    });
+      this.preflightDeadlineMs,
+    );
+    const settings = await this.#o.settings.get(input.team);
+    const ttlHours = settings.approvalTtlHours ?? DEFAULT_APPROVAL_TTL_HOURS;
+    const what = { connection: connection.name, ...target, request, preflight, startAt };
+    let record = await this.records.save(pendingRecord(input, what, this.#o.clock.now(), ttlHours));
     const target_ = `approval:${record.id}`;
     try {
       const message = await this.#o.messenger.postRequest(record, settings.approvalsChannel ?? input.channel);
-      record = await this.records.save({ ...record, message });
+      // In a key of its own: rewriting the record here undid a decision another replica made meanwhile.
+      record = { ...record, message: await this.records.recordMessage(record, message) };
     } catch (error) {
       // Nobody can approve a request nobody sees: it fails at once, and the requester is told why.
       record = await this.records.save({
         ...record,
         status: 'failed',
-        decidedAt: new Date(this.#now()).toISOString(),
+        decidedAt: new Date(this.#o.clock.now()).toISOString(),
         failure: failureShown(this.#o.secrets, error, record.team),
       });
       await this.#audit({
@@ -110,6 +111,13 @@ export class ApprovalService {
       result: 'ok',
       detail: `${target.label} on ${connection.name}`,
     });
+    // Decided while it was being posted (an approver quick on another replica): the message shows
+    // the decision, which its requester hears about once, from the decision.
+    const now = await this.records.get(record.team, record.id);
+    if (now && now.status !== 'pending') {
+      await this.#notify('update request', () => this.#o.messenger.updateRequest(now));
+      return now;
+    }
     await this.#notify('tell requester', () => this.#o.messenger.tellRequester(record));
     await this.#notify('tell approvers', () =>
       tellApprovers({ ...this.#o, records: this.records }, record, settings).then(() => {}),
@@ -140,8 +148,31 @@ export class ApprovalService {
     const decided = await this.#decide(input, 'approved');
     if (decided.outcome !== 'approved') return decided;
     await this.#audit({ ...this.#entry(input, 'create.approve'), result: 'ok' });
-    await this.#notify('update request', () => this.#o.messenger.updateRequest(decided.record));
-    return this.#create(decided.record, input.op);
+    const record = decided.record;
+    const now = this.#o.clock.now();
+    // A start time still ahead: nothing is created now; the request waits for it (`startDue`).
+    if (record.startAt && Date.parse(record.startAt) > now) {
+      await this.records.schedule(record);
+      await this.#redraw(record);
+      await this.#notify('tell requester', () => this.#o.messenger.tellRequester(record));
+      return { outcome: 'scheduled', record };
+    }
+    // Approved after its start time: created now, and said to have started late where it did.
+    const started = record.startAt
+      ? await this.records.save({ ...record, startedAt: new Date(now).toISOString() })
+      : record;
+    await this.#notify('update request', () => this.#o.messenger.updateRequest(started));
+    return createApproved(this.#createDeps(), started, input.op);
+  }
+
+  /** Creates the approved requests whose start time has come, once across replicas (`start-due.ts`). */
+  startDue(now: number = this.#o.clock.now()): Promise<Decision[]> {
+    return startDue(this.#createDeps(), now);
+  }
+
+  /** Calls off a scheduled start before it is due: the requester or an admin (`start-due.ts`). */
+  cancelStart(input: DecisionInput): Promise<ApprovalRecord> {
+    return this.#locked(input.team, input.id, () => cancelStart(this.#createDeps(), input));
   }
 
   /** Rejects a pending request (approver role); the requester is told. */
@@ -159,16 +190,17 @@ export class ApprovalService {
   }
 
   /** Marks every pending request past its expiry as expired; returns them. */
-  async expireDue(now: number = this.#now()): Promise<ApprovalRecord[]> {
+  async expireDue(now: number = this.#o.clock.now()): Promise<ApprovalRecord[]> {
     const expired: ApprovalRecord[] = [];
     for (const entry of await this.records.pending()) {
       if (Date.parse(entry.expiresAt) > now) break;
       try {
         const done = await this.#locked(entry.team, entry.id, async () => {
           const record = await this.records.get(entry.team, entry.id);
+          if (record?.status !== 'pending') await this.records.unlist(entry);
           if (record?.status !== 'pending' || Date.parse(record.expiresAt) > now) return undefined;
           const op = randomBytes(4).toString('hex');
-          if (!(await this.#claim(record, `expired:sweep:${op}`))) return undefined;
+          if (!(await claimDecision(this.#o.atomic, record, `expired:sweep:${op}`))) return undefined;
           return this.#expire(record, now, op);
         });
         if (done) expired.push(done);
@@ -211,10 +243,10 @@ export class ApprovalService {
 
   /** Past its expiry: expired now (or told who decided first); undefined while it can be decided. */
   async #expiredNow(record: ApprovalRecord, input: DecisionInput): Promise<Decision | undefined> {
-    const now = this.#now();
+    const now = this.#o.clock.now();
     if (Date.parse(record.expiresAt) > now) return undefined;
-    if (!(await this.#claim(record, `expired:${input.by}:${input.op}`))) {
-      return { outcome: 'already-decided', record: await this.#decidedElsewhere(record) };
+    if (!(await claimDecision(this.#o.atomic, record, `expired:${input.by}:${input.op}`))) {
+      return { outcome: 'already-decided', record: await decidedElsewhere(this.records, record) };
     }
     return { outcome: 'expired', record: await this.#expire(record, now, input.op) };
   }
@@ -229,9 +261,9 @@ export class ApprovalService {
       if (record.status !== 'pending') return { outcome: 'already-decided', record };
       const expired = await this.#expiredNow(record, input);
       if (expired) return expired;
-      const now = this.#now();
-      if (!(await this.#claim(record, `${status}:${input.by}:${input.op}`))) {
-        return { outcome: 'already-decided', record: await this.#decidedElsewhere(record) };
+      const now = this.#o.clock.now();
+      if (!(await claimDecision(this.#o.atomic, record, `${status}:${input.by}:${input.op}`))) {
+        return { outcome: 'already-decided', record: await decidedElsewhere(this.records, record) };
       }
       const saved = await this.records.save({
         ...record,
@@ -246,65 +278,15 @@ export class ApprovalService {
     });
   }
 
-  async #create(approved: ApprovalRecord, op: string): Promise<Decision> {
-    const entry = {
-      team: approved.team,
-      user: approved.decidedBy ?? approved.requester,
-      channel: approved.message?.channel,
-      action: 'create',
-      op,
+  #createDeps(): CreateApprovedDeps {
+    return {
+      o: this.#o,
+      records: this.records,
+      titles: this.titles,
+      audit: (entry) => this.#audit(entry),
+      redraw: (record) => this.#redraw(record),
+      notify: (what, work) => this.#notify(what, work),
     };
-    try {
-      const connection = this.#o.connections.get(approved.team, approved.connection);
-      const provider = this.#o.connections.provider(connection, 'interactive');
-      if (!provider.create) throw new InvalidInputError(`${provider.id} cannot create resources.`);
-      const created = await provider.create(approved.kind, approved.request);
-      const record = await this.records.save({
-        ...approved,
-        resourceId: created.id,
-        resourceName: created.name.slice(0, 1024),
-      });
-      // The provider named it itself (an OMS task): the requester's title leads wherever it is shown.
-      const ref = { connection: connection.name, kind: approved.kind, id: created.id };
-      const typed = summarizeCreateRequest(approved.provider, approved.kind, approved.request).name;
-      await this.#notify('keep the title', () =>
-        this.titles.noteIfRenamed(approved.team, ref, typed, created.name),
-      );
-      await this.#audit({
-        ...entry,
-        target: `${connection.name}:${created.id}`,
-        result: 'ok',
-        detail: `approval ${approved.id}`,
-      });
-      let resource: MigrationResource | undefined;
-      let actions: ResourceAction[] = [];
-      try {
-        resource = await provider.get(approved.kind, created.id);
-        actions = provider.actionsFor(resource);
-        await this.#o.resolver.index.remember(approved.team, [
-          { connection: connection.name, kind: resource.kind, id: resource.id, name: resource.name },
-        ]);
-      } catch (error) {
-        this.#o.logger.warn({ err: error, id: created.id }, 'created, but could not read the new resource');
-      }
-      await this.#redraw(record);
-      await this.#notify('post card', () => this.#o.messenger.postCreated(record, resource, actions));
-      await this.#notify('tell requester', () => this.#o.messenger.tellRequester(record));
-      return { outcome: 'created', record, resource };
-    } catch (error) {
-      const failure = failureShown(this.#o.secrets, error, approved.team, true);
-      this.#o.logger.warn({ err: error, approval: approved.id }, 'approved, but creating failed');
-      const record = await this.records.save({ ...approved, status: 'failed', failure });
-      await this.#audit({
-        ...entry,
-        target: `approval:${approved.id}`,
-        result: 'failed',
-        detail: failure.message.slice(0, 500),
-      });
-      await this.#redraw(record);
-      await this.#notify('tell requester', () => this.#o.messenger.tellRequester(record));
-      return { outcome: 'failed', record };
-    }
   }
 
   async #expire(record: ApprovalRecord, now: number, op: string): Promise<ApprovalRecord> {
@@ -381,15 +363,6 @@ export class ApprovalService {
     } catch (error) {
       this.#o.logger.error({ err: error }, `approval: could not ${what}`);
     }
-  }
-
-  /** True when this decision is the first for the request, across every replica sharing the store. */
-  async #claim(record: ApprovalRecord, token: string): Promise<boolean> {
-    return claimDecision(this.#o.atomic, record, token);
-  }
-
-  async #decidedElsewhere(record: ApprovalRecord): Promise<ApprovalRecord> {
-    return decidedElsewhere(this.records, record);
   }
 
   async #locked<T>(team: string, id: string, work: () => Promise<T>): Promise<T> {

@@ -1,5 +1,6 @@
 import type { AccessControl } from '../access/access-control.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { Clock } from '../clock.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import type { MigrationResource, ResourceKind } from '../domain/migration-resource.js';
 import type { Logger } from '../logger.js';
@@ -12,6 +13,7 @@ import type { AtomicKv } from '../store/atomic-kv.js';
 import type { Store } from '../store/create-store.js';
 import type { ApprovalRecord } from './approval-record.js';
 import type { ApproverMessage } from './approval-store.js';
+import type { PreflightRecord } from './preflight-record.js';
 
 /** How the service talks to people; implemented over Slack in `slack/approval-messenger.ts`. */
 export interface ApprovalMessenger {
@@ -46,14 +48,17 @@ export interface ApprovalServiceOptions {
   messenger: ApprovalMessenger;
   secrets: SecretRegistry;
   logger: Logger;
-  now?: () => number;
+  /** The bot's one clock: requests' times, expiry and the decisions' stamps. */
+  clock: Clock;
+  /** The deadline of a request's pre-flight calls (`DEFAULT_PREFLIGHT_DEADLINE_MS`). */
+  preflightDeadlineMs?: number;
   /** How often pending requests are checked for expiry (default one minute). */
   sweepIntervalMs?: number;
   /**
-   * Atomic compare-and-set shared by every replica (Redis when STORE_URL is redis://). With it, one
-   * decision wins across replicas, not only inside this process.
+   * The shared state (Redis when STORE_URL is redis://, else this process's): one decision wins
+   * across replicas by its compare-and-set, and the pending index is a set in it.
    */
-  atomic?: AtomicKv;
+  atomic: AtomicKv;
 }
 
 export interface NewRequest {
@@ -67,8 +72,14 @@ export interface NewRequest {
   op: string;
   /** Asked from a workflow step: kept with the request, so its decision completes the step. */
   workflowStep?: { executionId: string };
-  /** What it would move, estimated from the source before the request was posted. */
+  /** What it would move, as an earlier caller measured it (shown as the pre-flight's size). */
   impact?: CreateImpact;
+  /** A pre-flight already made (the playground's seeded requests); else the service runs one. */
+  preflight?: PreflightRecord;
+  /** A delta run of a resource whose last run succeeded (issue 49). */
+  rerun?: ApprovalRecord['rerun'];
+  /** When to create it, once approved (ISO; the modal's "Start at"): at most 30 days ahead. */
+  startAt?: string;
 }
 
 export interface DecisionInput {
@@ -87,6 +98,8 @@ export type Decision =
   | { outcome: 'created'; record: ApprovalRecord; resource?: MigrationResource }
   | { outcome: 'failed'; record: ApprovalRecord }
   | { outcome: 'rejected'; record: ApprovalRecord }
+  /** Approved with a start time still ahead: created when it is due (`ApprovalService.startDue`). */
+  | { outcome: 'scheduled'; record: ApprovalRecord }
   /** Someone else decided first (double click, two approvers racing). */
   | { outcome: 'already-decided'; record: ApprovalRecord }
   | { outcome: 'expired'; record: ApprovalRecord };

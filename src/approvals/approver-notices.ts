@@ -10,6 +10,7 @@ import type { ApprovalRecord } from './approval-record.js';
 import { approvalScope } from './approval-scope.js';
 import type { ApprovalStore } from './approval-store.js';
 import type { ApprovalServiceOptions } from './approval-types.js';
+import { awaitingStart } from './scheduled-start.js';
 
 /**
  * Who may decide the request, as far as the grants tell: people granted the approver role or above
@@ -72,6 +73,8 @@ export async function redrawApproverMessages(
   o: Pick<ApprovalServiceOptions, 'messenger'> & { records: ApprovalStore },
   record: ApprovalRecord,
 ): Promise<void> {
-  const messages = await o.records.takeApproverMessages(record.team, record.id);
+  // Approved to start later: redrawn now ("starts …") and kept for its start or its cancel.
+  const keep = awaitingStart(record);
+  const messages = await o.records.takeApproverMessages(record.team, record.id, keep);
   if (messages.length > 0) await o.messenger.updateApproverMessages(record, messages);
 }

@@ -27,17 +27,18 @@ export class RequestLocks {
   }
 }
 
-/**
- * True when this decision (`token`) is the first for the request, across every replica sharing
- * `atomic` (without one, this process's lock alone decides).
- */
+/** True when this decision (`token`) is the first for the request, across every replica sharing `atomic`. */
+/** Where the decision of a request is claimed (its first decider's token). */
+export function decisionKey(team: string, id: string): string {
+  return `approval-decision:${team}:${id}`;
+}
+
 export async function claimDecision(
-  atomic: AtomicKv | undefined,
+  atomic: AtomicKv,
   record: ApprovalRecord,
   token: string,
 ): Promise<boolean> {
-  if (!atomic) return true;
-  const key = `approval-decision:${record.team}:${record.id}`;
+  const key = decisionKey(record.team, record.id);
   const holder = await atomic.update(key, (current) => (current === undefined ? token : SKIP));
   return holder === token;
 }

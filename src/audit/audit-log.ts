@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { SettingsStore } from '../settings/workspace-settings.js';
 import type { AtomicKv } from '../store/atomic-kv.js';
@@ -39,8 +40,11 @@ export class AuditLog {
   readonly #settings: SettingsStore;
   readonly #post: AuditPoster;
   readonly #logger: Logger;
+  readonly #clock: Clock;
 
-  constructor(kv: AtomicKv, settings: SettingsStore, post: AuditPoster, logger: Logger) {
+  /** `clock`: the bot's one clock, which stamps every entry. */
+  constructor(kv: AtomicKv, settings: SettingsStore, post: AuditPoster, logger: Logger, clock: Clock) {
+    this.#clock = clock;
     this.#kv = kv;
     this.#settings = settings;
     this.#post = post;
@@ -48,7 +52,7 @@ export class AuditLog {
   }
 
   async record(entry: Omit<AuditEntry, 'at'>): Promise<AuditEntry> {
-    const full = auditEntrySchema.parse({ ...entry, at: new Date().toISOString() });
+    const full = auditEntrySchema.parse({ ...entry, at: new Date(this.#clock.now()).toISOString() });
     this.#logger.info({ audit: full }, 'audit');
     await this.#kv.update(`audit:${full.team}`, (raw) =>
       JSON.stringify([full, ...parseEntries(raw)].slice(0, MAX_ENTRIES)),

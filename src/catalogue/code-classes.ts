@@ -60,9 +60,10 @@ export function classifiedCodes(): string[] {
 
 /**
  * A button the next step can offer. `fix-connection-keys` opens the connection's key form (admins
- * only); the others are the resource card's own actions (`resource.resume`, `resource.retry`).
+ * only); `claim` is "I'm on it": where something must change before trying again, someone takes it
+ * on first; the others are the resource card's own actions (`resource.resume`, `resource.retry`).
  */
-export type NextStepAction = 'fix-connection-keys' | 'resume' | 'retry';
+export type NextStepAction = 'fix-connection-keys' | 'claim' | 'resume' | 'retry';
 
 export interface NextStep {
   /** Short name of the class for people ("Credentials", "Some objects failed"). */
@@ -84,21 +85,21 @@ export interface NextStep {
 export const NEXT_STEPS: Record<CodeClass, NextStep> = {
   credentials: {
     label: 'Credentials',
-    main: ['fix-connection-keys', 'resume'],
+    main: ['fix-connection-keys', 'claim'],
     retryHelps: false,
     advice: "The connection's keys were refused. Ask an admin to fix the connection's keys, then Resume.",
     adminAdvice: "The connection's keys were refused. Fix the connection's keys, then Resume.",
   },
   permissions: {
     label: 'Permissions',
-    main: [],
+    main: ['claim'],
     retryHelps: false,
     advice:
       'The keys work but lack the right to this bucket, object or action. Grant the permission named in the fix, then Resume.',
   },
   'not-found': {
     label: 'Not found',
-    main: [],
+    main: ['claim'],
     retryHelps: false,
     advice:
       'A bucket, object or list file it needs is missing. Check the names in the fix before trying again.',
@@ -111,7 +112,7 @@ export const NEXT_STEPS: Record<CodeClass, NextStep> = {
   },
   quota: {
     label: 'Quota or limit',
-    main: [],
+    main: ['claim'],
     retryHelps: false,
     advice:
       'A quota, limit, rate limit or account restriction stopped it. Wait for it to reset, raise it or settle the account, then Resume.',
@@ -131,13 +132,13 @@ export const NEXT_STEPS: Record<CodeClass, NextStep> = {
   },
   state: {
     label: 'Wrong state',
-    main: [],
+    main: ['claim'],
     retryHelps: false,
     advice: 'It is not in a state that allows this. Refresh to see its state, then act when it allows it.',
   },
   configuration: {
     label: 'Settings',
-    main: [],
+    main: ['claim'],
     retryHelps: false,
     advice:
       'A setting or parameter is not accepted. Change what the fix names; retrying as is will fail again.',
@@ -153,9 +154,10 @@ export const NEXT_STEPS: Record<CodeClass, NextStep> = {
 
 /**
  * The main button for a failure: the first of the class's next-step actions that is on offer. `offered`
- * lists what this viewer may press now: the resource's allowed actions (`resume`, `retry`, …) plus
- * `fix-connection-keys` when the viewer is an admin. Retry and Resume are never the main button for a
- * class where retrying cannot help.
+ * lists what this viewer may press now: the resource's allowed actions (`resume`, `retry`, …), `claim`
+ * on a failure, and `fix-connection-keys` when the viewer is an admin. Retry and Resume are never the
+ * main button for a class where retrying cannot help: a fix that needs a change first (refused keys, a
+ * setting) leads with taking it on, not with a Resume that fails the same way again.
  */
 export function mainAction(codeClass: CodeClass, offered: readonly string[]): NextStepAction | undefined {
   return NEXT_STEPS[codeClass].main.find((action) => offered.includes(action));

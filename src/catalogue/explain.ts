@@ -85,14 +85,40 @@ function textsIn(entry: CatalogueEntry, locale: Locale): EntryTexts | undefined 
   return texts?.message && texts.description && texts.solution ? texts : undefined;
 }
 
+/** The buttons a surface carries, labelled in its reader's language, by action (`resume`: "Resume"). */
+export type SurfaceButtons = Readonly<Partial<Record<string, string>>>;
+
+/** Each provider's fixes that name a console button (`ProviderCatalogue.consoleFixes`). */
+const CONSOLE_FIXES = new Map(catalogues.map((c) => [c.id, c.consoleFixes]));
+
+/**
+ * The fix as the bot can say it: a fix that sends the reader to a button of the provider's console
+ * names the surface's own button that does the same instead, or no button where the surface has
+ * none, so a reader never looks for a button that is not there.
+ */
+function fixIn(
+  entry: CatalogueEntry,
+  locale: Locale,
+  solution: string,
+  buttons: SurfaceButtons | undefined,
+): string {
+  const fix = CONSOLE_FIXES.get(entry.provider)?.[translationKey(entry)];
+  if (!fix) return solution;
+  const label = fix.actions.map((action) => buttons?.[action]).find((l) => l !== undefined);
+  const said = fix.texts[locale];
+  return label === undefined ? said.none : said.button.replace('{button}', label);
+}
+
 /**
  * An explanation ready for a Slack message, in `locale`; unknown codes say so plainly instead of
  * guessing. The code is never translated, and a translated entry keeps its English alongside.
+ * `buttons`: what the surface carries (none unless given), for a fix that names a console button.
  */
 export function explainForDisplay(
   code: string | undefined,
   httpStatus?: number,
   locale: Locale = 'en',
+  buttons?: SurfaceButtons,
 ): DisplayExplanation {
   const tr = translatorFor(locale);
   const shown = code === undefined ? '' : normaliseCode(code);
@@ -102,19 +128,20 @@ export function explainForDisplay(
     const catalogue = catalogues.find((c) => c.family?.pattern.test(shown))?.family?.catalogue ?? 'other';
     return { code: shown, known: false, title: tr.t('explain.unknownCode', { code: shown, catalogue }) };
   }
+  const texts = locale === 'en' ? undefined : textsIn(entry, locale);
+  // The English beside a translation is read on no surface of its own: it names no button.
   const english = {
     title: `${entry.code}: ${entry.message}`,
     description: entry.description,
-    solution: entry.solution,
+    solution: fixIn(entry, 'en', entry.solution, texts ? undefined : buttons),
   };
-  const texts = locale === 'en' ? undefined : textsIn(entry, locale);
   if (!texts) return { code: entry.code, known: true, ...english };
   return {
     code: entry.code,
     known: true,
     title: `${entry.code}: ${texts.message}`,
     description: texts.description,
-    solution: texts.solution,
+    solution: fixIn(entry, locale, texts.solution, buttons),
     locale,
     english,
   };

@@ -1,4 +1,5 @@
-import { AppError, ConfigError, localized, NotFoundError, StoreUnavailableError } from '../errors.js';
+import { type Clock, systemClock } from '../clock.js';
+import { AppError, ConfigError, NotFoundError, StoreUnavailableError } from '../errors.js';
 import type { CallPurpose } from '../providers/http/lanes.js';
 import { limitInteractiveCalls } from '../providers/interactive-calls.js';
 import { createProvider } from '../providers/registry.js';
@@ -13,6 +14,8 @@ export interface ConnectionRegistryOptions {
   /** Connections added from Slack (`/migrate connect`); without it only file connections exist. */
   store?: ConnectionStore;
   ttlMs?: number;
+  /** When the stored copy is `ttlMs` old: the bot's one clock (the system's when not given). */
+  clock?: Clock;
   /** OAuth mode: every file connection must name its workspace, or all workspaces would share it. */
   multiWorkspace?: boolean;
 }
@@ -61,6 +64,7 @@ export class ConnectionRegistry {
   };
   readonly #store: ConnectionStore | undefined;
   readonly #ttlMs: number;
+  readonly #clock: Clock;
   readonly #teams = new Map<string, TeamCache>();
   readonly #syncing = new Map<string, Promise<void>>();
   readonly #storedInfo = new WeakMap<Connection, StoredConnectionInfo>();
@@ -73,6 +77,7 @@ export class ConnectionRegistry {
     this.#deps = deps;
     this.#store = options.store;
     this.#ttlMs = options.ttlMs ?? STORED_CONNECTIONS_TTL_MS;
+    this.#clock = options.clock ?? systemClock;
     this.#multiWorkspace = options.multiWorkspace === true;
     this.#checkTeams(connections);
   }
@@ -157,14 +162,9 @@ export class ConnectionRegistry {
       const failure = this.#teams.get(teamId)?.error;
       if (failure) throw failure;
       const names = this.forTeam(teamId).map((c) => c.name);
-      const error = new NotFoundError(
-        names.length === 0
-          ? `No connection named "${name}": this workspace has no connections yet. An admin adds one with \`/migrate connect\` (or in the connections file, see README).`
-          : `No connection named "${name}". This workspace has: ${names.join(', ')}.`,
-      );
       throw names.length === 0
-        ? localized(error, 'error.noConnectionYet', { name })
-        : localized(error, 'error.noConnection', { name, names: names.join(', ') });
+        ? NotFoundError.of('error.noConnectionYet', { name })
+        : NotFoundError.of('error.noConnection', { name, names: names.join(', ') });
     }
     return found;
   }
@@ -199,7 +199,8 @@ export class ConnectionRegistry {
     const store = this.#store;
     if (!store || !teamId) return;
     const cached = this.#teams.get(teamId);
-    if (!options.force && cached && !cached.error && Date.now() - cached.loadedAt < this.#ttlMs) return;
+    if (!options.force && cached && !cached.error && this.#clock.now() - cached.loadedAt < this.#ttlMs)
+      return;
     let running = this.#syncing.get(teamId);
     if (!running) {
       running = this.#load(store, teamId).finally(() => this.#syncing.delete(teamId));
@@ -252,7 +253,7 @@ export class ConnectionRegistry {
         if (key.startsWith(`${teamId}\n`) && !connections.includes(connection))
           this.#byFingerprint.delete(key);
       }
-      this.#teams.set(teamId, { loadedAt: Date.now(), connections, broken });
+      this.#teams.set(teamId, { loadedAt: this.#clock.now(), connections, broken });
     } catch (error) {
       const previous = this.#teams.get(teamId);
       const failure =

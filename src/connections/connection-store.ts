@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import type { Clock } from '../clock.js';
 import type { SecretBox } from '../crypto/secret-box.js';
-import { AppError, ConfigError, ErrorCode, InvalidInputError, localized } from '../errors.js';
+import { AppError, ConfigError, ErrorCode, InvalidInputError } from '../errors.js';
 import type { ProviderId } from '../providers/provider-ids.js';
 import { providerIdSchema } from '../providers/registry.js';
 import type { SecretRegistry } from '../secrets.js';
@@ -90,6 +91,8 @@ export type LoadedConnection =
 export interface ConnectionStoreOptions {
   /** From `MIGRATE_BOT_ALLOWED_ENDPOINTS`: endpoints are re-checked on every read. */
   allowedEndpoints: readonly string[];
+  /** The bot's one clock: when a connection was added. */
+  clock: Clock;
 }
 
 export class ConnectionStore {
@@ -151,7 +154,7 @@ export class ConnectionStore {
         destination: connection.storage.destination?.name,
       },
       createdBy,
-      createdAt: new Date().toISOString(),
+      createdAt: new Date(this.#options.clock.now()).toISOString(),
       sealed: box.sealJson(sealedPart, sealContext(teamId, connection.name)),
     });
     // Compare-and-set: two admins adding at once on different replicas both land (or the second is
@@ -160,26 +163,13 @@ export class ConnectionStore {
       const record = parseRecord(teamId, raw);
       const exists = record.connections.some((c) => c.name === connection.name);
       if (options.replace) {
-        if (!exists)
-          throw localized(
-            new InvalidInputError(
-              `This workspace has no stored connection named ${connection.name} any more.`,
-            ),
-            'connect.store.gone',
-            { name: connection.name },
-          );
+        if (!exists) throw InvalidInputError.of('connect.store.gone', { name: connection.name });
         return serialize(
           record.connections.map((c) => (c.name === connection.name ? stored : this.#rewrap(teamId, c))),
         );
       }
       if (exists) {
-        throw localized(
-          new InvalidInputError(
-            `This workspace already has a connection named ${connection.name}: pick another name, or disconnect it first.`,
-          ),
-          'connect.store.taken',
-          { name: connection.name },
-        );
+        throw InvalidInputError.of('connect.store.taken', { name: connection.name });
       }
       return serialize([...record.connections.map((c) => this.#rewrap(teamId, c)), stored]);
     });

@@ -34,5 +34,10 @@ export interface Connection {
   /** UpCloud Managed Object Storage service UUID. */
   serviceId?: string;
   auth: ConnectionAuth;
+  /**
+   * What the operator pays for data leaving the source, in dollars per GiB: the approval request
+   * prices the pre-flight's bytes with it ("≈ $208 at your $0.09/GiB"). Unset: nothing about money.
+   */
+  egressPricePerGiB?: number;
   storage: { source?: StorageCredential; destination?: StorageCredential };
 }

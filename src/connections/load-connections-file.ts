@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { providerDefinition, providerIdSchema } from '../providers/registry.js';
+import { FILE_SUFFIX, readSettingFiles } from '../setting-files.js';
 import type { Connection, ConnectionAuth, StorageCredential } from './connection.js';
 
 /** Names appear in refs like `hw-prod:1912…`, so they cannot contain `:` or spaces. */
@@ -56,6 +57,12 @@ const connectionSchema = z.strictObject({
   projectId: z.string().min(1).max(1024).optional(),
   region: z.string().min(1).max(64).optional(),
   serviceId: z.string().min(1).max(64).optional(),
+  /** Dollars per GiB leaving the source: the approval request's pre-flight prices the bytes with it. */
+  egressPricePerGiB: z
+    .number({ error: 'must be a number of dollars per GiB, such as 0.09 (no quotes, no $)' })
+    .positive('must be more than 0 dollars per GiB, such as 0.09 (leave it out to say nothing about cost)')
+    .max(1_000, 'must be at most 1000 dollars per GiB: is it a price per GiB, such as 0.09?')
+    .optional(),
   auth: authSchema,
   storage: z.strictObject({ source: z.string().optional(), destination: z.string().optional() }).optional(),
 });
@@ -100,11 +107,19 @@ export function parseConnections(
     }
     throw connectionsError(source, problems);
   }
+  // `<NAME>_FILE` (a mounted secret) works for every variable the file names, as for the bot's own settings.
   const read = (name: string | undefined, where: string): string | undefined => {
     if (!name) return undefined;
-    const value = env[name];
+    const fromFile = readSettingFiles(env, [name]);
+    if (fromFile.problems.length > 0) {
+      problems.push(...fromFile.problems.map((p) => `${where}: ${p}`));
+      return undefined;
+    }
+    const value = fromFile.env[name];
     if (value === undefined || value === '') {
-      problems.push(`${where}: environment variable ${name} is not set`);
+      problems.push(
+        `${where}: environment variable ${name} is not set (nor ${name}${FILE_SUFFIX}, a file holding it)`,
+      );
       return undefined;
     }
     return value;
@@ -152,6 +167,7 @@ export function parseConnections(
       projectId: c.projectId,
       region: c.region,
       serviceId: c.serviceId,
+      ...(c.egressPricePerGiB === undefined ? {} : { egressPricePerGiB: c.egressPricePerGiB }),
       auth: resolveAuth(c.auth, (n) => read(n, `${where}.auth`) ?? ''),
       storage: {
         source: storageRef(c.storage?.source, 'source'),

@@ -47,6 +47,34 @@ export interface ResourceError {
   message?: string;
 }
 
+/**
+ * What a provider lets a finished migration be checked against (issue 49), in provider-neutral
+ * terms: each provider's mapper says which reconciliation its counters support, so the check and
+ * its words never need to know the provider.
+ * - `outcomes`: every object of a known total is counted as succeeded, skipped or failed.
+ * - `estimate`: a total estimated by the provider against objects moved and skipped (no failures).
+ * - `state`: only the job's state; counts, if any, cannot be reconciled.
+ */
+export interface Reconciliation {
+  basis: 'outcomes' | 'estimate' | 'state';
+  /** False while the provider is still counting the source: a total that may still grow. */
+  totalFinal?: false;
+  /** How source and destination objects were compared (`size-last-modified`, `crc64`, `none`). */
+  check?: 'size-last-modified' | 'crc64' | 'none';
+  /** Bytes actually written to the destination (skipped objects excluded), when told apart. */
+  bytesWritten?: number;
+  /** The provider's object lists by outcome: where each was recorded, or why it was not. */
+  lists?: Partial<Record<'succeeded' | 'skipped' | 'failed', ObjectList>>;
+}
+
+/** One object list: `path` in `bucket` when the provider gives one, else recorded or not (`error`). */
+export interface ObjectList {
+  recorded: boolean;
+  path?: string;
+  bucket?: string;
+  error?: string;
+}
+
 /** A provider resource (OMS task, NCP policy, UpCloud job…) seen through one lens. */
 export interface MigrationResource {
   provider: ProviderId;
@@ -64,9 +92,13 @@ export interface MigrationResource {
   /** Bytes per second. */
   speed?: number;
   etaSeconds?: number;
+  /** The provider is still scanning the source (OMS `is_query_over` false): totals are not final. */
+  scanning?: true;
   source: Endpoint;
   destination: Endpoint;
   lastError?: ResourceError;
+  /** What a finished run can be reconciled against (verification.ts); absent: nothing said. */
+  reconciliation?: Reconciliation;
   /** Where the provider stored the list of failed objects, if it did. */
   failedObjectList?: string;
   groupId?: string;

@@ -1,6 +1,8 @@
 import { createIntl, createIntlCache, type IntlShape } from '@formatjs/intl';
 import { providerDefinitions } from '../providers/registry.js';
 import { spaceBoldBesideCjk } from './cjk-bold.js';
+import type { MessageKey, MessageValues } from './english.js';
+import { hasTwoFormParticle, markValue, settleParticles } from './korean-particles.js';
 import { LOCALES, type Locale } from './locale.js';
 import en from './messages/en.json' with { type: 'json' };
 import ko from './messages/ko.json' with { type: 'json' };
@@ -19,11 +21,10 @@ function withProviderWords(locale: Locale, own: Readonly<Record<string, string>>
 const EN = withProviderWords('en', en);
 
 /**
- * Every key the bot says something with; English is the source, so a typo is a type error. A
- * provider's keys are looked up by name (`Translator.has`), so they are not in the type.
+ * Every key the bot says something with (`MessageKey`, English is the source, so a typo is a type
+ * error). A provider's keys are looked up by name (`Translator.has`), so they are not in the type.
  */
-export type MessageKey = keyof typeof en;
-export type MessageValues = Record<string, string | number>;
+export type { MessageKey, MessageValues };
 
 /** The catalogues as written, per locale (the completeness test reads them from here). */
 export const MESSAGES: Readonly<Record<Locale, Readonly<Record<string, string>>>> = {
@@ -52,6 +53,11 @@ export class Translator {
    * some 20 messages, so under a burst that look-up was a visible share of the CPU.
    */
   readonly #formats = new Map<string, MessageFormat | null>();
+  /**
+   * Per Korean message with a two-form particle ("{name}을(를)"): the arguments it prints as they are,
+   * whose values are marked so the particle after each can be chosen; null for the others.
+   */
+  readonly #particles = new Map<string, ReadonlySet<string> | null>();
 
   /** The number formats `count` and `bytes` use, as `formatNumber` would build them (looked up once). */
   readonly #numbers: Record<
@@ -84,9 +90,33 @@ export class Translator {
 
   /** The message `key` with `values` put in (mrkdwn the caller escaped; tags are not parsed). */
   t(key: MessageKey, values?: MessageValues): string {
-    const said = this.#said(key, values);
+    const said = this.locale === 'ko' ? this.#saidInKorean(key, values) : this.#said(key, values);
     // Korean and Chinese put no space between words: a bold span needs one to render in Slack.
     return this.locale === 'en' ? said : spaceBoldBesideCjk(said);
+  }
+
+  /** Korean: each "을(를)"-style particle takes the form the word before it calls for. */
+  #saidInKorean(key: MessageKey, values?: MessageValues): string {
+    let printed = this.#particles.get(key);
+    if (printed === undefined) {
+      const message = Object.hasOwn(this.#intl.messages, key) ? this.#intl.messages[key] : undefined;
+      printed = null;
+      if (typeof message === 'string' && hasTwoFormParticle(message)) {
+        // Only arguments printed as they are: a select's value is matched, so it must stay unmarked.
+        const chosen = new Set([...message.matchAll(/\{\s*(\w+)\s*,/g)].map((m) => m[1]!));
+        printed = new Set(
+          [...message.matchAll(/\{\s*(\w+)\s*\}/g)].map((m) => m[1]!).filter((name) => !chosen.has(name)),
+        );
+      }
+      this.#particles.set(key, printed);
+    }
+    if (printed === null) return this.#said(key, values);
+    const marked: MessageValues = { ...values };
+    for (const name of printed) {
+      const value = marked[name];
+      if (typeof value === 'string') marked[name] = markValue(value);
+    }
+    return settleParticles(this.#said(key, marked));
   }
 
   #said(key: MessageKey, values?: MessageValues): string {

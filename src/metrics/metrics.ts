@@ -94,6 +94,7 @@ export class BotMetrics {
   readonly #storeErrors: Counter<'operation'>;
   readonly #slackSeconds: Histogram<'method' | 'outcome'>;
   readonly #pollFailures: Counter<'connection'>;
+  readonly #ready: Gauge;
   readonly #configured: () => ReadonlyMap<string, string>;
 
   constructor(sources: MetricSources = {}) {
@@ -218,6 +219,12 @@ export class BotMetrics {
       labelNames: ['connection'],
       registers,
     });
+    // As `/readyz` last answered (the probes ask every few seconds): 0 until the first one.
+    this.#ready = new Gauge({
+      name: `${PREFIX}ready`,
+      help: 'Whether this replica was ready at its last /readyz (1) or not (0: store, Slack token, leases or draining)',
+      registers,
+    });
     this.#configured = sources.configuredConnections ?? (() => new Map());
     this.#deliveryCounters(sources.delivery);
     const { leasesHeld, approvalsPending } = sources;
@@ -287,6 +294,11 @@ export class BotMetrics {
     for (const label of configured.values()) this.#pollFailures.inc({ connection: label }, 0);
     for (const id of report.failed ?? [])
       this.#pollFailures.inc({ connection: configured.get(id) ?? 'other' });
+  }
+
+  /** What `/readyz` answered (health-routes.ts). */
+  readinessChecked(ready: boolean): void {
+    this.#ready.set(ready ? 1 : 0);
   }
 
   /** One store operation (`instrument-store.ts`). */

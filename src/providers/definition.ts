@@ -3,6 +3,7 @@ import type { Connection, ConnectionAuth } from '../connections/connection.js';
 import type { ResourceKind } from '../domain/migration-resource.js';
 import type { Locale } from '../i18n/locale.js';
 import type { FormResult } from './form-result.js';
+import type { PreflightPlan } from './preflight-types.js';
 import type { ProviderCatalogue } from './provider-catalogue.js';
 import type { MigrationProvider, ProviderDeps } from './types.js';
 
@@ -37,6 +38,12 @@ export interface ProviderDefinition {
   words?: ProviderWords;
   /** Its error codes with their explanations, classes and translations (`catalogue.ts`). */
   catalogue?: ProviderCatalogue;
+  /**
+   * The kinds whose succeeded run can be followed by a delta run (issue 49; `nextRun` on the
+   * provider), and what it is: only the objects changed `since` the last run started, the whole
+   * source `again` as a new resource, or the resource `restart`ed. Offered on the verification post.
+   */
+  reruns?: { kinds: readonly ResourceKind[]; what: 'since' | 'again' | 'restart' };
 }
 
 /** A provider's own message catalogue, per language; its keys start `form.<id>.` or `connect.<id>.`. */
@@ -117,8 +124,15 @@ export interface FieldCommon {
   field: string;
   label: string;
   hint?: string;
+  /** Which of the field's hints `hint` is (`hint.<field>.<hintKey>` in the words), when it has several. */
+  hintKey?: string;
   optional?: boolean;
   initial?: string;
+  /**
+   * `initial` is what the other choices require (URLSource for a URL list): shown whatever was picked
+   * before. Pair it with a new `variant`, so Slack drops the old pick too.
+   */
+  pinned?: boolean;
   /** Part of the block id (`src_region.AWS`): a new variant makes Slack drop what was picked before. */
   variant?: string;
 }
@@ -173,10 +187,10 @@ export interface CreateFormDefinition {
   /** The provider's own create schema: what an approval stores and the provider creates from. */
   schema: z.ZodType;
   /**
-   * How much the request would move, where the provider can tell cheaply (the objects under its
-   * prefixes): shown to the approver. Bounded; undefined when it cannot be known.
+   * What the provider can tell an approver before anything runs (size, cap, limits, warnings the
+   * form alone shows): `preflight-types.ts`. The bot bounds its calls with a deadline.
    */
-  estimate?(provider: MigrationProvider, request: Record<string, unknown>): Promise<CreateImpact | undefined>;
+  preflight?(request: Record<string, unknown>, connection: Connection): PreflightPlan;
   /** A check that needs the provider (do these prefixes exist?): field → problem, in `say`'s words. */
   check?(
     provider: MigrationProvider,
@@ -188,7 +202,10 @@ export interface CreateFormDefinition {
   summarize(request: Record<string, unknown>): CreateSummary;
 }
 
-/** What a request would move, as far as a bounded look at the source could tell. */
+/**
+ * What a request would move, as requests stored before the pre-flight kept it (`impact`): still read,
+ * and shown as the pre-flight's size.
+ */
 export interface CreateImpact {
   objects: number;
   bytes: number;
@@ -211,4 +228,5 @@ export interface CreateSummary {
   details: { label: string; value: string }[];
 }
 
+export type * from './preflight-types.js';
 export type { FormResult };

@@ -1,5 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { ErrorCode, ProviderError } from '../errors.js';
+import { currentRequest, type InteractiveCallScope, withinRequest } from '../request-scope.js';
 import type { MigrationProvider } from './types.js';
 
 /**
@@ -13,20 +13,11 @@ import type { MigrationProvider } from './types.js';
  */
 export const INTERACTIVE_CALLS_PER_CONNECTION = 4;
 
-export interface InteractiveCallScope {
-  /** Called when a call has to queue for its connection: the request stops holding a work slot. */
-  onQueued(): void;
-  /** Calls in flight or queued, by connection name. */
-  readonly pending: Map<string, number>;
-  /** Aborted when the request gives up: its queued calls leave the queue and fail. */
-  readonly signal: AbortSignal;
-}
-
-const scopes = new AsyncLocalStorage<InteractiveCallScope>();
+export type { InteractiveCallScope };
 
 /** Runs `work` (and everything it starts) as an interactive request. */
 export function runInteractive<T>(scope: InteractiveCallScope, work: () => Promise<T>): Promise<T> {
-  return scopes.run(scope, work);
+  return withinRequest({ calls: scope }, work);
 }
 
 export function newInteractiveScope(onQueued: () => void, signal: AbortSignal): InteractiveCallScope {
@@ -99,8 +90,10 @@ const REMOTE_METHODS = [
   'checkConnection',
   'create',
   'setBandwidth',
+  'getBandwidth',
   'syncEvent',
   'listSourceBuckets',
+  'nextRun',
   'pause',
   'resume',
   'delete',
@@ -124,7 +117,7 @@ export function limitInteractiveCalls<P extends MigrationProvider>(
   const limited =
     (method: string, original: (...args: unknown[]) => Promise<unknown>) =>
     (...args: unknown[]): Promise<unknown> => {
-      const scope = scopes.getStore();
+      const scope = currentRequest()?.calls;
       if (!scope) return original.apply(provider, args);
       const name = provider.connection;
       scope.pending.set(name, (scope.pending.get(name) ?? 0) + 1);

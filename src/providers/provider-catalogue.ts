@@ -25,6 +25,22 @@ export interface ProviderCatalogue {
   normalise?(upper: string, known: (code: string) => boolean): string | undefined;
   /** Codes of this family that the catalogue lacks are said to be missing from the named one. */
   family?: { pattern: RegExp; catalogue: 'oms' };
+  /**
+   * Fixes that send the reader to a button of the provider's console ('Click "Restart"'), keyed like
+   * `translations`: the bot has no such button, so the fix names the bot's own (or none).
+   */
+  consoleFixes?: Readonly<Record<string, ConsoleFix>>;
+}
+
+/**
+ * A fix said with the bot's buttons. A surface that carries one of `actions` names it in `button`'s
+ * words (`{button}` is its label); a surface without (`/migrate explain`, an error reply) says
+ * `none`, which names no button at all.
+ */
+export interface ConsoleFix {
+  /** The bot's actions that do what the console's button does, best first (`resume`, `retry`). */
+  actions: readonly string[];
+  texts: Readonly<Record<Locale, { button: string; none: string }>>;
 }
 
 export interface EntryTexts {

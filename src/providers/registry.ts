@@ -73,7 +73,7 @@ export function createTargets(): CreateTarget[] {
 
 export function createTarget(provider: string, kind: string): CreateTarget {
   const target = createTargets().find((t) => t.provider === provider && t.kind === kind);
-  if (!target) throw new InvalidInputError(`${provider} ${kind} resources cannot be created from Slack.`);
+  if (!target) throw InvalidInputError.of('create.error.notOffered', { provider, kind });
   return target;
 }
 

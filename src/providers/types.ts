@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import type { MigrationResource, NormalizedState, ResourceKind } from '../domain/migration-resource.js';
 import type { Logger } from '../logger.js';
 import type { BucketQuery } from './definition.js';
@@ -61,6 +62,8 @@ export interface MigrationProvider {
   create?(kind: ResourceKind, request: unknown): Promise<{ id: string; name: string }>;
   /** Replaces the traffic-limiting windows (OMS tasks and task groups). */
   setBandwidth?(kind: ResourceKind, id: string, windows: readonly BandwidthWindow[]): Promise<void>;
+  /** The traffic-limiting windows as set now (those `setBandwidth` replaces). */
+  getBandwidth?(kind: ResourceKind, id: string): Promise<BandwidthWindow[]>;
   /** Tells a synchronization task that these objects changed (OMS sync tasks). */
   syncEvent?(kind: ResourceKind, id: string, objectKeys: readonly string[]): Promise<void>;
 
@@ -70,11 +73,32 @@ export interface MigrationProvider {
    */
   listSourceBuckets?(query: BucketQuery): Promise<string[]>;
 
+  /**
+   * The next run of a resource whose last run succeeded (issue 49, a delta run for cut-over), called
+   * `name`: what an approval would create, read from the resource itself. OMS: the same task again
+   * with `migrate_since` = the start of the last run; UpCloud: the same job again; NCP: the same
+   * policy started again (`restart`). Throws `InvalidInputError` when it cannot be said.
+   */
+  nextRun?(kind: ResourceKind, id: string, name: string): Promise<NextRun>;
+
   pause?(kind: ResourceKind, id: string): Promise<void>;
   resume?(kind: ResourceKind, id: string): Promise<void>;
   delete?(kind: ResourceKind, id: string): Promise<void>;
   retry?(kind: ResourceKind, id: string): Promise<void>;
   cancel?(kind: ResourceKind, id: string): Promise<void>;
+}
+
+/**
+ * A resource's next run, as data an approval stores. `new`: a new resource made from `request` (the
+ * provider's create request, its create schema holds); `restart`: the resource itself started again
+ * (`request` describes it for the approver, nothing is created from it). `since` (ms since the
+ * epoch): only objects changed after it are moved, when the provider can say so.
+ */
+export interface NextRun {
+  mode: 'new' | 'restart';
+  kind: ResourceKind;
+  request: Record<string, unknown>;
+  since?: number;
 }
 
 /** A traffic-limiting window: `HH:MM` to `HH:MM` at most `maxBytesPerSecond`. */
@@ -92,4 +116,11 @@ export interface ProviderDeps {
   transport?: Transport;
   /** Who waits for this provider's calls (see `CallPurpose`); unsaid is `interactive`. */
   purpose?: CallPurpose;
+  /**
+   * The time a request carries (its signature's date, OMS's `query_time`, an IAM token's expiry).
+   * The provider checks it against its own clock, so the bot leaves it to the system clock
+   * (`src/clock.ts`), not to its one clock a test moves; a test signing as of a simulator's time
+   * passes that one.
+   */
+  clock?: Clock;
 }

@@ -10,11 +10,12 @@ export interface CompletionReport {
   durationSeconds?: number;
   averageBytesPerSecond?: number;
   /**
-   * `run`: the provider's bytes over its elapsed time. `watched`: bytes the watcher saw move over
-   * the time it watched, used when the provider's figures contradict what was measured.
+   * `run`: the provider's bytes over its elapsed time. `watched`: when those contradict what was
+   * measured, the bytes that moved while watched over the time watched (duration and bytes too).
    */
   averageOver?: 'run' | 'watched';
   peakBytesPerSecond?: number;
+  watchedBytes?: number;
   bytesMoved?: number;
   bytesTotal?: number;
   objectsMoved?: number;
@@ -37,13 +38,15 @@ export interface CompletionSpeeds {
   averageOver?: 'run' | 'watched';
   /** The highest rate between two polls; never below the average shown beside it. */
   peakBytesPerSecond?: number;
+  /** `watched`: the bytes that moved while watched (the average's bytes; `durationSeconds` is its time). */
+  watchedBytes?: number;
 }
 
 export function completionSpeeds(
   resource: Pick<MigrationResource, 'elapsedSeconds' | 'bytes'>,
   samples: readonly ThroughputSample[],
 ): CompletionSpeeds {
-  const rates = ratesOf(samples);
+  const rates = ratesOf(samples).filter((r) => !r.gap);
   const first = samples[0];
   const last = samples.at(-1);
   const sampledSeconds = first && last && last.at > first.at ? (last.at - first.at) / 1000 : undefined;
@@ -53,21 +56,29 @@ export function completionSpeeds(
     durationSeconds && durationSeconds > 0 && bytesMoved !== undefined
       ? bytesMoved / durationSeconds
       : undefined;
-  const watched =
-    first && last && sampledSeconds ? Math.max(0, last.bytes - first.bytes) / sampledSeconds : undefined;
-  const peak = rates.length > 0 ? Math.max(...rates.map((r) => r.bytesPerSecond)) : undefined;
-  // An average above every rate the watcher measured is not an average: the provider's elapsed time
-  // does not cover all the bytes it counts (bytes moved before a restart or before the counter
-  // started). The card's speed and the chart show what was measured, so the report does too.
-  // (Within 10 %, sampling error, the provider's figure stands.)
-  const trusted = wholeRun !== undefined && (peak === undefined || wholeRun <= 1.1 * peak);
-  const averageBytesPerSecond = trusted ? wholeRun : (watched ?? wholeRun);
-  const averageOver = averageBytesPerSecond === undefined ? undefined : trusted ? 'run' : 'watched';
+  const measuredPeak = rates.length > 0 ? Math.max(...rates.map((r) => r.bytesPerSecond)) : undefined;
+  // The figures shown beside each other agree (issue 48): an average is the bytes over the duration
+  // it is shown with, and the peak is never below it (rates between polls miss a short peak).
+  const agreeing = (average: number | undefined) =>
+    measuredPeak === undefined ? undefined : Math.max(measuredPeak, average ?? 0);
+  // Bytes over the provider's time far above every rate measured: its time does not cover all the
+  // bytes it counts (moved before a restart, or before its counters started). Then the report says
+  // what was watched: its duration, the bytes that moved in it, their average (issue 39).
+  if (wholeRun === undefined || measuredPeak === undefined || wholeRun <= 1.1 * measuredPeak)
+    return {
+      durationSeconds,
+      averageBytesPerSecond: wholeRun,
+      ...(wholeRun !== undefined ? { averageOver: 'run' as const } : {}),
+      peakBytesPerSecond: agreeing(wholeRun),
+    };
+  const watchedBytes = Math.max(0, (last?.bytes ?? 0) - (first?.bytes ?? 0));
+  const watched = sampledSeconds ? watchedBytes / sampledSeconds : undefined;
   return {
-    durationSeconds,
-    averageBytesPerSecond,
-    ...(averageOver ? { averageOver } : {}),
-    peakBytesPerSecond: peak === undefined ? undefined : Math.max(peak, averageBytesPerSecond ?? 0),
+    durationSeconds: sampledSeconds,
+    averageBytesPerSecond: watched,
+    averageOver: 'watched',
+    watchedBytes,
+    peakBytesPerSecond: agreeing(watched),
   };
 }
 

@@ -40,6 +40,44 @@ export function elapsedUnit(spanSeconds: number): { unit: keyof ChartAxisTitles;
   return { unit: 'hours', seconds: 3600 };
 }
 
+/** A point of the chart: elapsed time in its unit, rate in its unit; `null` breaks the line (a gap). */
+export interface ChartPoint {
+  elapsed: number;
+  rate: number | null;
+}
+
+/**
+ * What the chart draws: the rates between polls placed on the run's own time axis (the first
+ * sample at `duration - sampled span`, so the axis is the run's duration, issue 48), and an
+ * interval nobody measured (`gap`) as a break in the line, not a flattened average.
+ */
+export function chartValues(samples: readonly ThroughputSample[], durationSeconds?: number) {
+  const rates = ratesOf(samples);
+  const sampled = rates.at(-1)?.elapsedSeconds ?? 0;
+  const spanSeconds = Math.max(sampled, durationSeconds ?? 0);
+  const offset = spanSeconds - sampled;
+  const unit = elapsedUnit(spanSeconds);
+  const peak = Math.max(0, ...rates.filter((r) => !r.gap).map((r) => r.bytesPerSecond));
+  const rate = RATE_UNITS.find((u) => peak >= u.bytes) ?? RATE_UNITS[2];
+  const at = (seconds: number) => (offset + seconds) / unit.seconds;
+  const values: ChartPoint[] = [];
+  // Each rate is drawn over its interval (step-before), so a line that starts (the first sample,
+  // or the end of a gap) starts with a point at its interval's beginning.
+  let from = 0;
+  let open = false;
+  for (const r of rates) {
+    if (r.gap) values.push({ elapsed: at(r.elapsedSeconds), rate: null });
+    else {
+      const value = r.bytesPerSecond / rate.bytes;
+      if (!open) values.push({ elapsed: at(from), rate: value });
+      values.push({ elapsed: at(r.elapsedSeconds), rate: value });
+    }
+    open = !r.gap;
+    from = r.elapsedSeconds;
+  }
+  return { values, unit, symbol: rate.symbol, spanSeconds };
+}
+
 /**
  * Drawn at 330 × 150 and rasterised at 3×: a phone shows the image about 310 px wide, so the
  * 16 px labels stay about 13 px there, and a desk shows it sharp. Few ticks, so labels do not
@@ -54,18 +92,10 @@ const SIZE = { width: 330, height: 150, zoom: 3, label: 16, axisTitle: 15 } as c
  */
 export async function throughputChartPng(
   samples: readonly ThroughputSample[],
-  options: { axes?: ChartAxisTitles; width?: number; height?: number } = {},
+  options: { axes?: ChartAxisTitles; width?: number; height?: number; durationSeconds?: number } = {},
 ): Promise<Buffer> {
   const [vega, vegaLite, { Resvg }] = await chartLibraries();
-  const rates = ratesOf(samples);
-  const time = elapsedUnit(rates.at(-1)?.elapsedSeconds ?? 0);
-  const peak = Math.max(0, ...rates.map((r) => r.bytesPerSecond));
-  const rate = RATE_UNITS.find((u) => peak >= u.bytes) ?? RATE_UNITS[2];
-  // The chart starts at 0 (the first sample), so the first rate is drawn from the start of its interval.
-  const values = [
-    ...(rates.length > 0 ? [{ elapsed: 0, rate: rates[0]!.bytesPerSecond / rate.bytes }] : []),
-    ...rates.map((r) => ({ elapsed: r.elapsedSeconds / time.seconds, rate: r.bytesPerSecond / rate.bytes })),
-  ];
+  const { values, unit, symbol, spanSeconds } = chartValues(samples, options.durationSeconds);
   const axis = {
     labelFontSize: SIZE.label,
     titleFontSize: SIZE.axisTitle,
@@ -82,14 +112,15 @@ export async function throughputChartPng(
       x: {
         field: 'elapsed',
         type: 'quantitative',
-        title: (options.axes ?? ENGLISH_AXES)[time.unit],
-        scale: { nice: true, zero: true },
+        title: (options.axes ?? ENGLISH_AXES)[unit.unit],
+        // The whole run, from its start to its end, whatever part of it the watcher saw.
+        scale: { domain: [0, spanSeconds / unit.seconds], nice: true, zero: true },
         axis: { ...axis, tickCount: 4, tickMinStep: 1, format: 'd' },
       },
       y: {
         field: 'rate',
         type: 'quantitative',
-        title: rate.symbol,
+        title: symbol,
         scale: { zero: true, nice: true },
         axis: { ...axis, tickCount: 3, format: '~r' },
       },

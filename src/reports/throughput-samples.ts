@@ -32,21 +32,39 @@ export interface RatePoint {
   /** Seconds since the first sample. */
   elapsedSeconds: number;
   bytesPerSecond: number;
+  /**
+   * Nobody measured this interval (the watcher or the provider was down): it is many times the
+   * usual one between polls and bytes moved in it, so its average would flatten an outage into a
+   * slow stretch.
+   */
+  gap?: true;
 }
 
-/** Throughput between consecutive samples, placed at the end of each interval. */
+/** An interval this many times the usual one between samples, and at least GAP_MIN_MS, is a gap. */
+const GAP_FACTOR = 4;
+const GAP_MIN_MS = 5 * 60_000;
+
+/** Throughput between consecutive samples, placed at the end of each interval; gaps marked. */
 export function ratesOf(series: readonly ThroughputSample[]): RatePoint[] {
   const first = series[0];
   if (!first) return [];
+  const steps = series
+    .slice(1)
+    .map((b, i) => b.at - series[i]!.at)
+    .filter((ms) => ms > 0);
+  const usual = steps.length > 0 ? [...steps].sort((x, y) => x - y)[Math.floor(steps.length / 2)]! : 0;
   const rates: RatePoint[] = [];
   for (let i = 1; i < series.length; i++) {
     const a = series[i - 1]!;
     const b = series[i]!;
-    const seconds = (b.at - a.at) / 1000;
-    if (seconds <= 0) continue;
+    const ms = b.at - a.at;
+    if (ms <= 0) continue;
+    // Nothing moved over a long interval is a measured stall (0 B/s), not a gap.
+    const gap = steps.length >= 3 && ms >= GAP_MIN_MS && ms > GAP_FACTOR * usual && b.bytes > a.bytes;
     rates.push({
       elapsedSeconds: (b.at - first.at) / 1000,
-      bytesPerSecond: Math.max(0, (b.bytes - a.bytes) / seconds),
+      bytesPerSecond: Math.max(0, (b.bytes - a.bytes) / (ms / 1000)),
+      ...(gap ? { gap: true as const } : {}),
     });
   }
   return rates;

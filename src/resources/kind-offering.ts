@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Clock } from '../clock.js';
 import type { Connection } from '../connections/connection.js';
 import type { ResourceKind } from '../domain/migration-resource.js';
 import { KindNotOfferedError } from '../errors.js';
@@ -33,12 +34,13 @@ interface StoredAbsence {
  */
 export class KindOffering {
   readonly #store: Store;
-  readonly #now: () => number;
+  readonly #clock: Clock;
   readonly #recheckMs: number;
 
-  constructor(store: Store, options: { now?: () => number; recheckMs?: number } = {}) {
+  /** `clock`: the bot's one clock (the watcher's), which says when an absence is due for a re-check. */
+  constructor(store: Store, options: { clock: Clock; recheckMs?: number }) {
     this.#store = store;
-    this.#now = options.now ?? Date.now;
+    this.#clock = options.clock;
     this.#recheckMs = options.recheckMs ?? NOT_OFFERED_RECHECK_MS;
   }
 
@@ -47,7 +49,7 @@ export class KindOffering {
     connection: Connection,
     kinds: readonly ResourceKind[],
   ): Promise<Map<ResourceKind, number>> {
-    const now = this.#now();
+    const now = this.#clock.now();
     const found = new Map<ResourceKind, number>();
     const stored = await Promise.all(
       kinds.map((kind) => this.#store.get<StoredAbsence>(key(connection, kind))),
@@ -60,7 +62,11 @@ export class KindOffering {
 
   async markNotOffered(connection: Connection, kind: ResourceKind): Promise<void> {
     // Expires on its own too, so stores do not keep records of connections long gone.
-    await this.#store.set<StoredAbsence>(key(connection, kind), { checkedAt: this.#now() }, this.#recheckMs);
+    await this.#store.set<StoredAbsence>(
+      key(connection, kind),
+      { checkedAt: this.#clock.now() },
+      this.#recheckMs,
+    );
   }
 
   /**
@@ -82,7 +88,7 @@ export class KindOffering {
         } catch (error) {
           if (!(error instanceof KindNotOfferedError)) return { kind, status: 'failed', error };
           await this.markNotOffered(connection, kind);
-          return { kind, status: 'not-offered', checkedAt: this.#now() };
+          return { kind, status: 'not-offered', checkedAt: this.#clock.now() };
         }
       }),
     );

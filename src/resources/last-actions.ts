@@ -7,6 +7,22 @@ export interface LastAction {
   action: ResourceAction;
   by: string;
   at: number;
+  /** The action was a time window's (`by` set the window): cards and the thread name it. */
+  window?: WindowActed;
+}
+
+/**
+ * A window's own action, as cards and the thread tell it: which window, until when it holds (in
+ * its zone), and when it was due if that was while the bot was away (it was applied late, once).
+ */
+export interface WindowActed {
+  id: string;
+  name: string;
+  zone: string;
+  /** When the state it set changes again (the occurrence's end after a pause), watcher clock ms. */
+  until?: number;
+  /** Set when the edge was due well before it was applied: when it was due. */
+  lateFrom?: number;
 }
 
 type ResourceKey = { connection: string; kind: ResourceKind; id: string };

@@ -1,16 +1,8 @@
 import { type Scope, WORKSPACE } from '../access/policy.js';
 import type { Capability } from '../access/roles.js';
 import type { MigrationResource } from '../domain/migration-resource.js';
-import { InvalidInputError, localized } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import type { MigrationProvider, ResourceAction } from '../providers/types.js';
-
-const PAST_TENSE: Record<ResourceAction, string> = {
-  pause: 'paused',
-  resume: 'resumed',
-  retry: 'restarted (failed objects only)',
-  delete: 'deleted',
-  cancel: 'cancelled',
-};
 
 /** Deleting and cancelling need the admin role; the other actions an operator may take. */
 export function capabilityFor(action: ResourceAction): Capability {
@@ -42,21 +34,17 @@ export async function performAction(
   const instead = allowed.filter(mayDo);
   const run = provider[action]?.bind(provider);
   if (!run) {
-    throw localized(
-      new InvalidInputError(`${provider.id} ${resource.kind}s cannot be ${PAST_TENSE[action]} from Slack.`),
-      'action.error.notOffered',
-      { provider: provider.id, kind: resource.kind, action },
-    );
+    throw InvalidInputError.of('action.error.notOffered', {
+      provider: provider.id,
+      kind: resource.kind,
+      action,
+    });
   }
   if (!allowed.includes(action)) {
-    const youCan = instead.length > 0 ? ` You can: ${instead.join(', ')}.` : '';
-    const error = new InvalidInputError(
-      `${resource.name} cannot be ${PAST_TENSE[action]} now: its state is ${resource.state}.${youCan}`,
-    );
     const values = { name: resource.name, state: resource.state, action };
     throw instead.length > 0
-      ? localized(error, 'action.error.stateInstead', { ...values, actions: instead.join(', ') })
-      : localized(error, 'action.error.state', values);
+      ? InvalidInputError.of('action.error.stateInstead', { ...values, actions: instead.join(', ') })
+      : InvalidInputError.of('action.error.state', values);
   }
   await run(resource.kind, resource.id);
   if (action === 'delete') return undefined;

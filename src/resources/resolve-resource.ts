@@ -6,7 +6,6 @@ import {
   ErrorCode,
   InvalidInputError,
   KindNotOfferedError,
-  localized,
   NotFoundError,
   ProviderError,
 } from '../errors.js';
@@ -161,12 +160,7 @@ export class ResourceResolver {
       ? [this.#connections.get(teamId, ref.connection)]
       : this.#connections.forTeam(teamId);
     if (connections.length === 0) {
-      throw localized(
-        new NotFoundError(
-          'This workspace has no connections yet. An admin adds one with `/migrate connect` (or in the connections file, see README).',
-        ),
-        'error.noConnections',
-      );
+      throw NotFoundError.of('error.noConnections');
     }
     const names = new Set(connections.map((c) => c.name));
     const inScope = (entries: IndexEntry[]) => entries.filter((e) => names.has(e.connection));
@@ -186,13 +180,7 @@ export class ResourceResolver {
     const match = pick(ref, inScope(await this.refreshIndex(teamId)), short);
     if (match) return this.#fetchEntry(teamId, match);
     if (short) {
-      throw localized(
-        new InvalidInputError(
-          `"${ref.id}" is too short: give the full id or at least ${MIN_PREFIX_LENGTH} characters of it.`,
-        ),
-        'error.idTooShort',
-        { id: ref.id, min: MIN_PREFIX_LENGTH },
-      );
+      throw InvalidInputError.of('error.idTooShort', { id: ref.id, min: MIN_PREFIX_LENGTH });
     }
     // Not listed (older than the pages we index, or just created): ask each connection directly.
     return this.#getDirect(teamId, ref.id, connections);
@@ -254,11 +242,7 @@ export class ResourceResolver {
     } catch (error) {
       if (error instanceof ProviderError && error.httpStatus === 404) {
         await this.#index.forget(teamId, entry);
-        throw localized(
-          new NotFoundError(`${entry.connection}:${entry.id} no longer exists (it may have been deleted).`),
-          'error.resourceGone',
-          { ref: `${entry.connection}:${entry.id}` },
-        );
+        throw NotFoundError.of('error.resourceGone', { ref: `${entry.connection}:${entry.id}` });
       }
       throw error;
     }
@@ -300,13 +284,9 @@ export class ResourceResolver {
     // A provider that could not answer may hold the resource: say so rather than "not found".
     if (failures[0]) throw failures[0];
     const one = connections.length === 1 ? connections[0]!.name : undefined;
-    const where = one ? `connection ${one}` : `any of ${connections.length} connections`;
-    const error = new NotFoundError(
-      `No resource "${id}" in ${where}. Try \`/migrate list\` to see what exists.`,
-    );
     throw one
-      ? localized(error, 'error.noResourceIn', { id, connection: one })
-      : localized(error, 'error.noResourceInAny', { id, n: connections.length });
+      ? NotFoundError.of('error.noResourceIn', { id, connection: one })
+      : NotFoundError.of('error.noResourceInAny', { id, n: connections.length });
   }
 }
 

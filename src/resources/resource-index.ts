@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import type { NormalizedState, ResourceKind } from '../domain/migration-resource.js';
 import type { Store } from '../store/create-store.js';
 
@@ -24,22 +25,23 @@ interface StoredIndex {
 export class ResourceIndex {
   readonly #store: Store;
   readonly #maxAgeMs: number;
-  readonly #now: () => number;
+  readonly #clock: Clock;
 
-  constructor(store: Store, options: { maxAgeMs?: number; now?: () => number } = {}) {
+  /** `clock`: the bot's one clock, which ages the list. */
+  constructor(store: Store, options: { clock: Clock; maxAgeMs?: number }) {
     this.#store = store;
     this.#maxAgeMs = options.maxAgeMs ?? 60_000;
-    this.#now = options.now ?? Date.now;
+    this.#clock = options.clock;
   }
 
   async read(teamId: string): Promise<{ fresh: boolean; entries: IndexEntry[] }> {
     const stored = await this.#store.get<StoredIndex>(key(teamId));
     if (!stored) return { fresh: false, entries: [] };
-    return { fresh: this.#now() - stored.refreshedAt < this.#maxAgeMs, entries: stored.entries };
+    return { fresh: this.#clock.now() - stored.refreshedAt < this.#maxAgeMs, entries: stored.entries };
   }
 
   async replace(teamId: string, entries: IndexEntry[]): Promise<void> {
-    await this.#store.set<StoredIndex>(key(teamId), { refreshedAt: this.#now(), entries });
+    await this.#store.set<StoredIndex>(key(teamId), { refreshedAt: this.#clock.now(), entries });
   }
 
   /** Adds or updates entries seen by other calls (a status lookup, a list page) without a full refresh. */

@@ -49,24 +49,26 @@ type SummaryLabel = 'failed' | 'paused' | 'running' | 'syncing' | 'waiting' | 's
 
 /**
  * "3 failed · 2 paused · 5 running": the groups that have anything, in triage order, in the
- * reader's words. A task group and its own tasks are one migration: where the group is listed, its
- * tasks are not counted again.
+ * reader's words. Every row counts once, by the state it shows, so the figures add up to the rows
+ * under them: a task group's own tasks are rows of their own, and counting them only through their
+ * group ("4 running" beside 6 Migrating rows) hid a group's failed tasks from "failed" too.
+ * `total`: how many match in all, when more match than were read; those are said to be uncounted.
  */
-export function triageSummary(resources: readonly MigrationResource[], tr: Translator = ENGLISH): string {
-  const groups = new Set(
-    resources.filter((r) => r.kind === 'task-group').map((r) => `${r.connection}\u0000${r.id}`),
-  );
-  const counted = resources.filter(
-    (r) => !(r.kind !== 'task-group' && r.groupId && groups.has(`${r.connection}\u0000${r.groupId}`)),
-  );
+export function triageSummary(
+  resources: readonly MigrationResource[],
+  tr: Translator = ENGLISH,
+  total?: number,
+): string {
   const parts: string[] = [];
   const say = (label: SummaryLabel, n: number) =>
     parts.push(tr.t(`list.summary.${label}`, { n: tr.count(n) }));
-  const unreadable = counted.filter((r) => r.unreadable).length;
+  const unreadable = resources.filter((r) => r.unreadable).length;
   for (const group of SUMMARY) {
-    const n = counted.filter((r) => !r.unreadable && group.states.includes(r.state)).length;
+    const n = resources.filter((r) => !r.unreadable && group.states.includes(r.state)).length;
     if (n > 0) say(group.label, n);
     if (group.label === 'failed' && unreadable > 0) say('unreadable', unreadable);
   }
+  const unread = (total ?? 0) - resources.length;
+  if (unread > 0) parts.push(tr.t('list.summary.unread', { count: tr.count(unread) }));
   return parts.join(' · ');
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LOCALES, type Locale } from '../i18n/locale.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import { readJson } from '../store/open-atomic-kv.js';
+import { channelEscalationSchema, type EscalationSetting, escalationSchema } from './escalation-settings.js';
 
 const settingsSchema = z.object({
   /** Where every action and decision is also posted. */
@@ -27,8 +28,14 @@ const settingsSchema = z.object({
   approvalNotify: z.enum(['mention', 'dm', 'off']).optional(),
   /** The workspace's language for channel posts (English when unset). */
   language: z.enum(LOCALES).optional(),
+  /** The IANA time zone a time window is in when `window add` names none (UTC when unset). */
+  timeZone: z.string().optional(),
   /** Channel id → the language posts in that channel use, over the workspace's. */
   channelLanguages: z.record(z.string(), z.enum(LOCALES)).optional(),
+  /** Escalation of failures nobody takes on (escalation-settings.ts); off when unset. */
+  escalation: escalationSchema.optional(),
+  /** Channel id → its own escalation, or `off` there. */
+  channelEscalation: channelEscalationSchema.optional(),
 });
 export type WorkspaceSettings = z.infer<typeof settingsSchema>;
 
@@ -91,6 +98,24 @@ export class SettingsStore {
       if (language) channelLanguages[channelId] = language;
       else delete channelLanguages[channelId];
       next = settingsSchema.parse({ ...current, channelLanguages });
+      return JSON.stringify(next);
+    });
+    return next;
+  }
+
+  /** One channel's escalation (`undefined`: back to the workspace's; `off`: none there). */
+  async setChannelEscalation(
+    teamId: string,
+    channelId: string,
+    escalation: EscalationSetting | 'off' | undefined,
+  ): Promise<WorkspaceSettings> {
+    let next: WorkspaceSettings = {};
+    await this.#kv.update(`settings:${teamId}`, (raw) => {
+      const current = parseSettings(raw);
+      const channelEscalation = { ...current.channelEscalation };
+      if (escalation) channelEscalation[channelId] = escalation;
+      else delete channelEscalation[channelId];
+      next = settingsSchema.parse({ ...current, channelEscalation });
       return JSON.stringify(next);
     });
     return next;

@@ -21,6 +21,18 @@ import { receiveSlackRequest, SIGNATURE_PROPERTY } from './verified-request.js';
 export const MAX_RUNNING = 16;
 /** Slots one workspace may hold: the other half stays open to the other workspaces. */
 export const MAX_RUNNING_PER_WORKSPACE = 8;
+/** The most the work before an event's acknowledgement may take: well inside Slack's 3 s. */
+const BEFORE_ACK_MS = 1_000;
+
+/** `work`, or done after `ms` whatever it still does (it goes on, unawaited). */
+function boundedWait(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Bolt's default: past Slack's 3 s, so an unacknowledged request is logged, not silently kept. */
 const UNHANDLED_REQUEST_TIMEOUT_MS = 3_001;
 
@@ -118,6 +130,7 @@ export class AckFirstReceiver extends HTTPReceiver {
   readonly #onAck: AckObserver | undefined;
   readonly #bodyDeadlineMs: number | undefined;
   readonly #drain: Drain | undefined;
+  readonly #beforeEventAck: ((body: Record<string, unknown>) => Promise<void>) | undefined;
   #app: App | undefined;
   /** Acknowledged work, fair across workspaces: see `FairWorkQueue`. */
   readonly #work: FairWorkQueue;
@@ -132,6 +145,11 @@ export class AckFirstReceiver extends HTTPReceiver {
       serverTimeouts?: ServerTimeouts;
       /** Counts each accepted request until its work ends, and refuses new ones once draining. */
       drain?: Drain;
+      /**
+       * Runs before an event's 200 goes out (bounded: see BEFORE_ACK_MS): the uninstall's tombstone,
+       * so a request Slack sends right after that answer is already refused.
+       */
+      beforeEventAck?: (body: Record<string, unknown>) => Promise<void>;
     },
   ) {
     super({
@@ -149,6 +167,7 @@ export class AckFirstReceiver extends HTTPReceiver {
     this.#onAck = options.onAck;
     this.#bodyDeadlineMs = options.bodyDeadlineMs;
     this.#drain = options.drain;
+    this.#beforeEventAck = options.beforeEventAck;
     // Bolt's server, made with the timeouts unless the caller gives others (an override of the
     // overloaded `start` cannot be typed as one signature).
     const timeouts = options.serverTimeouts ?? SERVER_TIMEOUTS;
@@ -236,8 +255,20 @@ export class AckFirstReceiver extends HTTPReceiver {
       httpRequestBody: body,
       httpResponse: res,
     });
+    const bound = ack.bind();
+    // A retry (`x-slack-retry-num`) of an event the first delivery already saw: nothing before its
+    // ack (the dedupe drops it later; an uninstall retried after a reinstall must not lock it out).
+    const before = req.headers['x-slack-retry-num'] === undefined ? this.#beforeEventAck : undefined;
+    const acknowledge: typeof bound = before
+      ? async (response) => {
+          await boundedWait(before(body), BEFORE_ACK_MS).catch((error: unknown) =>
+            this.#log.error('the work before an event was acknowledged failed', error),
+          );
+          return bound(response);
+        }
+      : bound;
     try {
-      await this.#process(receiverEvent(req, body, signed, ack.bind()));
+      await this.#process(receiverEvent(req, body, signed, acknowledge));
     } catch (error) {
       const acknowledged = await http.defaultProcessEventErrorHandler({
         error: error as Error,

@@ -2,11 +2,13 @@ import type { ApprovalRecord } from '../approvals/approval-record.js';
 import type { ApprovalMessenger } from '../approvals/approval-service.js';
 import type { ApproverMessage } from '../approvals/approval-store.js';
 import { summarizeCreateRequest } from '../approvals/create-request.js';
+import type { Clock } from '../clock.js';
 import type { MigrationResource, ResourceKind } from '../domain/migration-resource.js';
-import { InvalidInputError, localized } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import { ENGLISH, type Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import { approvalNotifyMode, type SettingsStore } from '../settings/workspace-settings.js';
+import type { WatchOrigin } from '../watcher/watch-origin.js';
 import {
   createdNotice,
   renderApproverNotice,
@@ -15,6 +17,7 @@ import {
 } from './blocks/approval-notices.js';
 import { renderApprovalRequest } from './blocks/approval-request.js';
 import { code, escapeMrkdwn } from './blocks/mrkdwn.js';
+import { rerunThreadLine } from './blocks/rerun.js';
 import { renderResourceCard } from './blocks/resource-card.js';
 import type { SlackLocales } from './locales.js';
 import type { SlackSender, TeamSender } from './sender.js';
@@ -30,7 +33,7 @@ export interface ResourceWatcher {
     id: string;
     by: string;
     resource?: MigrationResource;
-    origin?: { request: string; title?: string };
+    origin?: WatchOrigin;
   }): Promise<unknown>;
 }
 
@@ -45,6 +48,7 @@ export interface ResourceWatcher {
 export function slackApprovalMessenger(
   sender: SlackSender,
   settings: SettingsStore,
+  clock: Clock,
   watcher?: ResourceWatcher,
   logger?: Logger,
   locales?: Pick<SlackLocales, 'translatorForUser' | 'translatorForChannel'>,
@@ -74,6 +78,20 @@ export function slackApprovalMessenger(
       }
     }
   };
+  /** A delta run made (issue 49): the thread of the run it follows gets a line, once it runs. */
+  const tellChain = async (record: ApprovalRecord): Promise<void> => {
+    const thread = record.rerun?.thread;
+    if (!record.rerun || !thread) return;
+    try {
+      const tr = await inChannel(record.team, thread.channel);
+      const text = rerunThreadLine({ ...record, rerun: record.rerun }, 'created', tr);
+      await sender
+        .to(record.team, { purpose: 'background' })
+        .post({ channel: thread.channel, thread_ts: thread.ts, text, unfurl_links: false });
+    } catch (error) {
+      logger?.warn({ err: error, approval: record.id }, 'could not tell the thread of the delta run');
+    }
+  };
   return {
     async postRequest(record, channel) {
       // The approvers' user group is pinged by the request itself, so nobody has to watch the channel
@@ -91,14 +109,7 @@ export function slackApprovalMessenger(
         const code = slackErrorCode(error);
         if (code === 'not_in_channel' || code === 'channel_not_found' || code === 'is_archived') {
           // Kept with the request by key: each reader is told in their own language.
-          throw localized(
-            new InvalidInputError(
-              `I can't post the request in <#${channel}> (${code}): invite me there (\`/invite @migrate\`), ` +
-                'or an admin picks another channel with `/migrate settings approvals #channel`.',
-            ),
-            'approval.error.cannotPost',
-            { channel, code },
-          );
+          throw InvalidInputError.of('approval.error.cannotPost', { channel: `<#${channel}>`, code });
         }
         throw error;
       }
@@ -166,8 +177,10 @@ export function slackApprovalMessenger(
             origin: {
               request: record.id,
               title: summarizeCreateRequest(record.provider, record.kind, record.request).name,
+              ...chainOf(record),
             },
           });
+          await tellChain(record);
           return;
         } catch (error) {
           logger?.warn(
@@ -181,7 +194,7 @@ export function slackApprovalMessenger(
       const name = resource?.name ?? record.resourceName ?? record.resourceId ?? '';
       const title = summarizeCreateRequest(record.provider, record.kind, record.request).name;
       const blocks = resource
-        ? renderResourceCard(resource, actions, { notice, tr, title })
+        ? renderResourceCard(resource, actions, { notice, tr, title, now: clock.now() })
         : [
             {
               type: 'section' as const,
@@ -202,4 +215,12 @@ export function slackApprovalMessenger(
       });
     },
   };
+}
+
+/** A delta's watch says which run it follows (its card links back); a restarted one is the same watch. */
+function chainOf(record: ApprovalRecord): Pick<WatchOrigin, 'chain'> {
+  const rerun = record.rerun;
+  if (!rerun || rerun.mode === 'restart') return {};
+  const link = rerun.thread?.permalink;
+  return { chain: { n: rerun.n, of: rerun.of.name, ...(link ? { link } : {}) } };
 }

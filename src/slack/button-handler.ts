@@ -1,15 +1,12 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
-import { workSlotReleaser } from './ack-first-receiver.js';
-import { afterAck } from './after-ack.js';
-import { type AppDeps, createHandlerContext, type HandlerContext } from './context.js';
-import { answerInTime } from './interactive-budget.js';
+import { type HandlerContext, handlerContextOf } from './context.js';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
-/** Who clicked, where: from the signed payload only (never from a button's value). */
+/** Who clicked or submitted, where: from the signed payload only (never a button's value, a view's metadata). */
 const clickSchema = z.object({
-  team: z.object({ id: z.string().min(1) }).nullable(),
+  team: z.object({ id: z.string().min(1) }).nullish(),
   user: z.object({ id: z.string().min(1), team_id: z.string().optional() }),
   channel: z.object({ id: z.string() }).optional(),
 });
@@ -23,27 +20,25 @@ export function whoClicked(body: unknown): { teamId: string; userId: string; cha
   };
 }
 
+/** The channel message a button was on (not an ephemeral reply), as Slack sent it along. */
+export function postedOn(body: unknown): { channel: string; ts: string } | undefined {
+  const b = body as {
+    container?: { type?: string; channel_id?: string; message_ts?: string; is_ephemeral?: boolean };
+    message?: { ts?: string };
+  };
+  const c = b.container;
+  if (c?.type !== 'message' || c.is_ephemeral || !c.channel_id || !b.message) return undefined;
+  const ts = c.message_ts ?? b.message.ts;
+  return ts ? { channel: c.channel_id, ts } : undefined;
+}
+
 /**
- * Every button listener: ack at once, build the handler context from the signed payload, run the
- * work with failures answered to the clicker and within the interactive time budget (the confirm
- * dialog, if any, already ran on the client).
+ * Every button listener: the work with the handler context the time budget acked and built
+ * from the signed payload (failures answered to the clicker, within the budget; the confirm dialog,
+ * if any, already ran on the client).
  */
-export function buttonHandler(deps: AppDeps, work: (ctx: HandlerContext, args: ButtonArgs) => Promise<void>) {
+export function buttonHandler(work: (ctx: HandlerContext, args: ButtonArgs) => Promise<void>) {
   return async (args: ButtonArgs): Promise<void> => {
-    await args.ack();
-    await afterAck();
-    const clicked = createHandlerContext(
-      deps,
-      // The click's trigger (it lives 3 s), for a button that opens a form.
-      { ...whoClicked(args.body), triggerId: args.body.trigger_id, what: args.action.action_id },
-      args.respond,
-      'button',
-    );
-    const options = {
-      surface: 'button',
-      releaseSlot: workSlotReleaser(args.context),
-      budget: deps.interactiveBudget,
-    } as const;
-    await answerInTime(clicked, options, (ctx) => work(ctx, args));
+    await work(handlerContextOf(args.context), args);
   };
 }

@@ -1,5 +1,5 @@
 import type { NormalizedState, ResourceRef } from '../domain/migration-resource.js';
-import { InvalidInputError, localized } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import { isChannelWord, parseChannel } from './mentions.js';
 
 /** Words a user may type for a state filter, to the normalized states they mean (`all` = no filter). */
@@ -68,52 +68,27 @@ export function normalize(text: string): string {
 /** One resource reference: `id`, `prefix` or `connection:id`. */
 export function parseRef(name: string, args: string[]): ResourceRef {
   if (args.length === 0) {
-    throw localized(
-      new InvalidInputError(
-        `\`/migrate ${name}\` needs an id, e.g. \`/migrate ${name} 1912\` or \`/migrate ${name} hw-prod:191297407830872\`.`,
-      ),
-      'error.ref.missing',
-      { name },
-    );
+    throw InvalidInputError.of('error.ref.missing', { name });
   }
   if (args.length > 1) {
     const words = args.slice(0, 4).join(' ');
-    throw localized(
-      new InvalidInputError(`\`/migrate ${name}\` takes one id; got ${args.length} words: ${words}.`),
-      'error.ref.many',
-      { name, n: args.length, words },
-    );
+    throw InvalidInputError.of('error.ref.many', { name, n: args.length, words });
   }
   const match = RESOURCE_REF.exec(args[0]!);
   if (!match) {
     const typed = args[0]!.slice(0, 60);
-    throw localized(
-      new InvalidInputError(
-        `"${typed}" is not an id. Use the id from \`/migrate list\`, optionally as \`connection:id\`.`,
-      ),
-      'error.ref.bad',
-      { typed },
-    );
+    throw InvalidInputError.of('error.ref.bad', { typed });
   }
   return match[1] ? { connection: match[1], id: match[2]! } : { id: match[2]! };
 }
 
 export function refuseShare(name: string, share: boolean): void {
-  if (share)
-    throw localized(
-      new InvalidInputError(`\`/migrate ${name}\` always answers only you; drop "share".`),
-      'error.share',
-      { name },
-    );
+  if (share) throw InvalidInputError.of('error.share', { name });
 }
 
 /** `/migrate watch 1912 #a #b`: commands that post in a channel take one. */
 export function oneChannelAtMost(name: string): InvalidInputError {
-  return localized(
-    new InvalidInputError(`\`/migrate ${name}\` takes one channel at most.`),
-    'error.oneChannel',
-    { name },
-  );
+  return InvalidInputError.of('error.oneChannel', { name });
 }
 
 /**

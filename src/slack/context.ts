@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import type { Context } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { AccessControl } from '../access/access-control.js';
 import { channelScope, describeScope, type Scope } from '../access/policy.js';
 import type { Capability, Role } from '../access/roles.js';
 import type { ApprovalService } from '../approvals/approval-service.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import { AppError, ErrorCode } from '../errors.js';
 import { ENGLISH, type Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import type { BotMetrics, RequestOutcome } from '../metrics/metrics.js';
-import { enterOp } from '../op-scope.js';
+import { enterRequest } from '../request-scope.js';
 import type { Claims } from '../resources/claims.js';
 import type { LastActions } from '../resources/last-actions.js';
 import type { ResourceResolver } from '../resources/resolve-resource.js';
@@ -20,6 +22,8 @@ import type { SettingsStore } from '../settings/workspace-settings.js';
 import type { Store } from '../store/create-store.js';
 import type { Departures } from '../use-cases/departures.js';
 import type { Watcher } from '../watcher/watcher.js';
+import type { WindowPass } from '../windows/window-pass.js';
+import type { WindowStore } from '../windows/window-store.js';
 import type { Drain } from './drain.js';
 import type { InboundDedupe } from './inbound-dedupe.js';
 import type { InteractiveBudget } from './interactive-budget.js';
@@ -30,6 +34,8 @@ import type { SlackClients } from './slack-clients.js';
 /** Everything listeners need, built once in `main.ts`. */
 export interface AppDeps {
   config: Config;
+  /** The bot's one clock (`src/clock.ts`): the watcher's, approvals', the directory's, every stamp. */
+  clock: Clock;
   logger: Logger;
   store: Store;
   connections: ConnectionRegistry;
@@ -62,6 +68,10 @@ export interface AppDeps {
    * until done (ADR 0010); absent in tests that build deps by hand.
    */
   departures?: Departures;
+  /** Time windows (`/migrate window`); absent in tests that build deps by hand. */
+  windows?: WindowStore;
+  /** The window pass: a window removed while it holds lets go through it (`release`). */
+  windowPass?: Pick<WindowPass, 'release'>;
 }
 
 export interface Reply {
@@ -129,7 +139,7 @@ export function createHandlerContext(
   const startedAt = performance.now();
   // 8 random hex digits; randomUUID draws from a cached pool, where randomBytes asks the OS each time.
   const opId = randomUUID().slice(0, 8);
-  enterOp(opId);
+  enterRequest(opId);
   // Made when first used: most requests log only their closing line, which `requestDone` writes
   // with these same fields (a pino child copies and redacts its bindings when it is made).
   let child: Logger | undefined;
@@ -209,13 +219,40 @@ export function createHandlerContext(
     async reply(message) {
       const payload: Record<string, unknown> = {
         text: message.text,
-        blocks: message.blocks,
+        blocks: blocksBeyondText(message),
         response_type: message.share ? 'in_channel' : 'ephemeral',
       };
       if (message.replaceOriginal) payload.replace_original = true;
       await deps.sender.to(who.teamId).respond(respond, payload);
     },
   };
+}
+
+/** The key under which a command's or a button's listener finds its handler context in Bolt's `context`. */
+export const HANDLER_CONTEXT = 'handlerContext';
+
+/** The handler context the time budget (`answerInTime`, a global middleware) built for this request. */
+export function handlerContextOf(context: Context): HandlerContext {
+  const ctx = context[HANDLER_CONTEXT] as HandlerContext | undefined;
+  if (!ctx) throw new AppError(ErrorCode.Internal, 'no handler context: is answerInTime registered?');
+  return ctx;
+}
+
+/**
+ * A reply's blocks, or none where its only block is a section saying what its `text` says (a
+ * refusal, "No connection named …"): the answer then went out twice, as the fallback and again as
+ * the block (issue #51). Text alone is mrkdwn all the same and renders as that section did.
+ */
+function blocksBeyondText(message: Reply): KnownBlock[] | undefined {
+  const [only, ...more] = message.blocks ?? [];
+  const repeats =
+    only?.type === 'section' &&
+    more.length === 0 &&
+    only.accessory === undefined &&
+    only.fields === undefined &&
+    only.text?.type === 'mrkdwn' &&
+    only.text.text === message.text;
+  return repeats ? undefined : message.blocks;
 }
 
 /**
@@ -231,16 +268,6 @@ export function requestDone(ctx: HandlerContext, outcome: RequestOutcome): void 
       'request done',
     );
   ctx.deps.metrics?.requestDone(ctx.surface, ctx.what, outcome, ms);
-}
-
-/**
- * The same context answering through `reply`. A copy of its properties as they are defined, not a
- * spread: a spread would read `logger` and make the child logger that is otherwise made only if used.
- */
-export function withReply(ctx: HandlerContext, reply: HandlerContext['reply']): HandlerContext {
-  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(ctx)) as HandlerContext;
-  copy.reply = reply;
-  return copy;
 }
 
 /** What every log line of a request carries. */

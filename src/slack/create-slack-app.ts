@@ -14,6 +14,8 @@ import { AckFirstReceiver } from './ack-first-receiver.js';
 import { boltLogger } from './bolt-logger.js';
 import type { AppDeps } from './context.js';
 import { probeRoutes } from './health-routes.js';
+import { answerInTime } from './interactive-budget.js';
+import { tombstoneBeforeAck } from './listeners/events/installation-events.js';
 import { registerListeners } from './listeners/index.js';
 import { SignedStateStore } from './oauth-state-store.js';
 import { guardSocketMode } from './socket-mode-guard.js';
@@ -62,6 +64,7 @@ export function createSlackApp(deps: AppDeps, options: SlackAppOptions): SlackAp
       logger,
       onAck: (kind, seconds) => deps.metrics?.ackObserved(kind, seconds),
       drain: deps.drain,
+      beforeEventAck: tombstoneBeforeAck(deps),
       ...oauth,
     });
   // OAuth: Bolt authorizes each request through the same authorize() as background work, whose token
@@ -86,6 +89,8 @@ export function createSlackApp(deps: AppDeps, options: SlackAppOptions): SlackAp
   // First: a duplicate goes no further, not even to the workspace sync.
   app.use(deps.inbound.middleware());
   app.use(syncWorkspace(deps));
+  // Last: every command and message button gets its handler context and its time budget here.
+  app.use(answerInTime(deps));
   registerListeners(app, deps);
   app.error(async (error) => {
     deps.logger.error({ err: error, code: asAppError(error).code }, 'unhandled listener error');

@@ -14,27 +14,32 @@ export interface Route {
 /**
  * `/livez` answers 200 whenever this process serves HTTP and never looks at the store or Slack, so a
  * Redis outage does not get every replica restarted at once. `/readyz` (and `/healthz`, its older
- * name) answers 503 from SIGTERM on (the drain), while the store cannot be reached, Slack says the
- * bot token is invalid (a cached `auth.test`, single-token mode only), or, with Redis, the last lease
- * attempt failed: the replica leaves the Service until they recover.
+ * name) answers 503 from SIGTERM on (the drain), while the store cannot be reached or refuses the
+ * bot's commands (`storeProblem` says which, and the fix), Slack says the bot token is invalid (a
+ * cached `auth.test`, single-token mode only), or, with Redis, the last lease attempt failed: the
+ * replica leaves the Service until they recover.
  */
 export function probeRoutes(deps: AppDeps): Route[] {
   const botToken = deps.config.slack.oauth ? undefined : deps.config.slack.botToken;
   const slackAuth = new SlackAuthCheck(
     botToken ? async () => (await deps.slackClients.forTeam('', 'background')).auth.test() : undefined,
+    deps.clock,
   );
   const ready: Handler = (_req, res) => {
     if (deps.drain?.draining) {
+      deps.metrics?.readinessChecked(false);
       res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"draining"}');
       return;
     }
     readiness(deps, slackAuth).then(
       (report) => {
         const ok = report.store === 'ok' && report.slack !== 'invalid' && report.leases !== 'failing';
+        deps.metrics?.readinessChecked(ok);
         res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ status: ok ? 'ok' : 'degraded', ...report }));
       },
       () => {
+        deps.metrics?.readinessChecked(false);
         res.writeHead(503).end();
       },
     );
@@ -54,7 +59,10 @@ async function readiness(deps: AppDeps, slackAuth: SlackAuthCheck) {
   // Leases only matter with replicas sharing Redis; one process on a local store holds them all.
   const leases =
     deps.watcher.backendKind !== 'redis' ? 'n/a' : deps.watcher.leases.working ? 'ok' : 'failing';
-  return { store: storeOk ? 'ok' : 'unreachable', slack, leases };
+  // A store that answers but refuses the bot's commands (an ACL, a replica) says what and why.
+  const problem = storeOk ? undefined : deps.store.problem?.();
+  const store = storeOk ? 'ok' : problem ? 'refused' : 'unreachable';
+  return { store, ...(problem ? { storeProblem: problem } : {}), slack, leases };
 }
 
 /** `/metrics` in the Prometheus text format. */

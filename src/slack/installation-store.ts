@@ -1,5 +1,6 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 import { z } from 'zod';
+import type { Clock } from '../clock.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Logger } from '../logger.js';
 import type { SecretRegistry } from '../secrets.js';
@@ -86,15 +87,19 @@ export class KeyvInstallationStore implements InstallationStore {
   readonly #locks: LeaseLocks;
   readonly #aliasesSeen = new Set<string>();
   readonly #marks: DepartureMarks | undefined;
+  readonly #clock: Clock;
 
+  /** `clock`: the bot's one clock, as departures' (an install is compared with an uninstall's time). */
   constructor(
     store: Store,
     box: SecretBox,
     secrets: SecretRegistry,
     logger: Logger,
     locks: LeaseLocks,
+    clock: Clock,
     marks?: DepartureMarks,
   ) {
+    this.#clock = clock;
     this.#store = store;
     this.#box = box;
     this.#secrets = secrets;
@@ -112,7 +117,7 @@ export class KeyvInstallationStore implements InstallationStore {
   async markNeedsReinstall(query: InstallationQuery<boolean>): Promise<boolean> {
     const key = await this.#storedKey(query);
     if (!key || (await this.#store.get(reinstallKey(key))) !== undefined) return false;
-    await this.#store.set(reinstallKey(key), new Date().toISOString());
+    await this.#store.set(reinstallKey(key), new Date(this.#clock.now()).toISOString());
     return true;
   }
 
@@ -131,8 +136,12 @@ export class KeyvInstallationStore implements InstallationStore {
    * Runs `work` holding the lock of the installation that serves `query` as it is stored (an
    * org-wide install's for each of its workspaces, whether the caller names the enterprise or only
    * the workspace). Without any installation to serve it, the lock of the key one would be saved under.
+   * `work` saves a refreshed installation with the `save` it is given: under this lock, not a second time.
    */
-  async withInstallationLock<T>(query: InstallationQuery<boolean>, work: () => Promise<T>): Promise<T> {
+  async withInstallationLock<T>(
+    query: InstallationQuery<boolean>,
+    work: (save: (refreshed: Installation<'v1' | 'v2', boolean>) => Promise<void>) => Promise<T>,
+  ): Promise<T> {
     const keys = await this.#candidateKeys(query);
     let key = keys[0];
     for (const candidate of keys) {
@@ -141,44 +150,61 @@ export class KeyvInstallationStore implements InstallationStore {
       break;
     }
     // Ids that name no possible installation: there is nothing to refresh or delete.
-    if (key === undefined) return work();
-    return this.#locks.run(key, work);
+    if (key === undefined) return work(() => Promise.reject(new Error('No installation to save.')));
+    const held = key;
+    let holding = true;
+    const save = async (refreshed: Installation<'v1' | 'v2', boolean>) => {
+      // Nothing is saved by work left running once the lock is released, nor at another key.
+      if (!holding || installationKey(whereOf(refreshed)) !== held)
+        throw new InstallationChangedError(`A refresh of ${held} ended outside its lock; it is not saved.`);
+      await this.#save(held, refreshed);
+    };
+    return this.#locks.run(held, () => work(save).finally(() => (holding = false)));
   }
 
   async storeInstallation<AuthVersion extends 'v1' | 'v2'>(
     installation: Installation<AuthVersion, boolean>,
   ): Promise<void> {
-    const isEnterpriseInstall = installation.isEnterpriseInstall === true;
-    const where = {
-      teamId: installation.team?.id,
-      enterpriseId: installation.enterprise?.id,
-      isEnterpriseInstall,
-    };
-    const key = installationKey(where);
+    const key = installationKey(whereOf(installation));
+    const oldJobs = await this.#locks.run(key, () => this.#save(key, installation));
+    // An uninstall's deletion still pending: finished now, outside the lock it may need.
+    if (oldJobs.length > 0) await this.#marks?.afterReinstall?.(oldJobs);
+  }
+
+  /**
+   * Saves `installation` at `key`, whose lock the caller holds. Answers the jobs of an earlier
+   * uninstall still pending when this is an install, for the caller to finish outside the lock.
+   */
+  async #save(key: string, installation: Installation<'v1' | 'v2', boolean>): Promise<string[]> {
+    const where = whereOf(installation);
+    const isEnterpriseInstall = where.isEnterpriseInstall;
     this.#registerSecrets(installation);
-    const savedAt = new Date().toISOString();
+    const savedAt = new Date(this.#clock.now()).toISOString();
     const sealed = this.#box.sealJson(installation, key);
-    await this.#locks.run(key, async () => {
-      // A fetched installation coming back is a token refresh: only over the record it was read from.
-      const loaded = (installation as Loaded)[LOADED];
-      const stored = loaded ? await this.#record(key) : undefined;
-      if (loaded && (loaded.key !== key || stored?.sealed !== loaded.sealed || (await this.departed(where))))
-        throw new InstallationChangedError(
-          `The installation of ${isEnterpriseInstall ? `organization ${where.enterpriseId}` : `workspace ${where.teamId}`} was removed or installed again while its token was refreshed; the refreshed token is not saved.`,
-        );
-      const installedAt = stored ? (stored.installedAt ?? stored.savedAt) : savedAt;
-      const record: InstallationRecord = { v: 1, ...where, savedAt, installedAt, sealed };
-      await this.#store.set(key, record);
-      if (!loaded) {
-        // Installed (again): a refresh token of its own, and no tombstone of an earlier uninstall.
-        await this.#store.delete(reinstallKey(key));
-        await this.#marks?.reinstalled(where);
-      }
-    });
+    let oldJobs: string[] = [];
+    // A fetched installation coming back is a token refresh: only over the record it was read from.
+    const loaded = (installation as Loaded)[LOADED];
+    const stored = loaded ? await this.#record(key) : undefined;
+    if (
+      loaded &&
+      (loaded.key !== key || !this.#same(stored?.sealed, loaded.sealed, key) || (await this.departed(where)))
+    )
+      throw new InstallationChangedError(
+        `The installation of ${isEnterpriseInstall ? `organization ${where.enterpriseId}` : `workspace ${where.teamId}`} was removed or installed again while its token was refreshed; the refreshed token is not saved.`,
+      );
+    const installedAt = stored ? (stored.installedAt ?? stored.savedAt) : savedAt;
+    const record: InstallationRecord = { v: 1, ...where, savedAt, installedAt, sealed };
+    await this.#store.set(key, record);
+    if (!loaded) {
+      // Installed (again): a refresh token of its own, and no tombstone of an earlier uninstall.
+      await this.#store.delete(reinstallKey(key));
+      oldJobs = (await this.#marks?.reinstalled(where)) ?? [];
+    }
     this.#logger.info(
       { team: where.teamId, enterprise: where.enterpriseId, orgWide: isEnterpriseInstall },
       'installation saved',
     );
+    return oldJobs;
   }
 
   async fetchInstallation(query: InstallationQuery<boolean>): Promise<Installation<'v1' | 'v2', boolean>> {
@@ -200,19 +226,32 @@ export class KeyvInstallationStore implements InstallationStore {
   }
 
   async deleteInstallation(query: InstallationQuery<boolean>): Promise<void> {
+    await this.deleteUnlessReinstalled(query, async () => true);
+  }
+
+  /**
+   * Deletes the installation under its lock if `stillWanted()`, asked under that lock, says so:
+   * an uninstall's deletion steps aside for an install saved after the uninstall was read.
+   */
+  async deleteUnlessReinstalled(
+    query: InstallationQuery<boolean>,
+    stillWanted: () => Promise<boolean>,
+  ): Promise<void> {
     const key = installationKey({
       teamId: query.teamId,
       enterpriseId: query.enterpriseId,
       isEnterpriseInstall: query.isEnterpriseInstall,
     });
-    await this.#locks.run(key, async () => {
+    const where = { team: query.teamId, enterprise: query.enterpriseId, orgWide: query.isEnterpriseInstall };
+    const deleted = await this.#locks.run(key, async () => {
+      if (!(await stillWanted())) return false;
       await this.#store.delete(key);
       await this.#store.delete(reinstallKey(key));
+      return true;
     });
-    this.#logger.info(
-      { team: query.teamId, enterprise: query.enterpriseId, orgWide: query.isEnterpriseInstall },
-      'installation deleted',
-    );
+    if (deleted) this.#logger.info(where, 'installation deleted');
+    else
+      this.#logger.info(where, 'installation kept: the app was installed there again during the uninstall');
   }
 
   /** Records that workspace `teamId` is served by the org-wide install of `enterpriseId`. */
@@ -233,6 +272,20 @@ export class KeyvInstallationStore implements InstallationStore {
   async installedSince(where: InstallationQuery<boolean>, sinceMs: number): Promise<boolean> {
     const record = await this.#record(installationKey(where));
     return record !== undefined && Date.parse(record.installedAt ?? record.savedAt) > sinceMs;
+  }
+
+  /**
+   * Whether the stored installation is still the one a refresh read: the same text, or the same
+   * installation re-encrypted under a newer key meanwhile (`keys rotate`), which is no new install.
+   */
+  #same(stored: string | undefined, loaded: string, key: string): boolean {
+    if (stored === undefined) return false;
+    if (stored === loaded) return true;
+    try {
+      return this.#box.open(stored, key) === this.#box.open(loaded, key);
+    } catch {
+      return false;
+    }
   }
 
   async #record(key: string): Promise<InstallationRecord | undefined> {
@@ -271,6 +324,14 @@ export class KeyvInstallationStore implements InstallationStore {
       this.#secrets.add(value);
     }
   }
+}
+
+function whereOf(installation: Installation<'v1' | 'v2', boolean>) {
+  return {
+    teamId: installation.team?.id,
+    enterpriseId: installation.enterprise?.id,
+    isEnterpriseInstall: installation.isEnterpriseInstall === true,
+  };
 }
 
 /** Slack refused the refresh token of the installation stored at `key` (see the header). */

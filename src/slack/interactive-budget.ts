@@ -1,8 +1,19 @@
+import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import { z } from 'zod';
 import { LOCALES } from '../i18n/locale.js';
 import { ENGLISH, type Translator, translatorFor } from '../i18n/translator.js';
 import { newInteractiveScope, runInteractive, waitingOn } from '../providers/interactive-calls.js';
+import { workSlotReleaser } from './ack-first-receiver.js';
+import { afterAck } from './after-ack.js';
 import { code, escapeMrkdwn } from './blocks/mrkdwn.js';
-import { type HandlerContext, type Reply, withReply } from './context.js';
+import { whoClicked } from './button-handler.js';
+import {
+  type AppDeps,
+  createHandlerContext,
+  HANDLER_CONTEXT,
+  type HandlerContext,
+  type Reply,
+} from './context.js';
 import { runSafely } from './run-safely.js';
 
 export interface InteractiveBudget {
@@ -25,11 +36,68 @@ export const INTERACTIVE_BUDGET: InteractiveBudget = { firstAnswerMs: 2_500, giv
  */
 export type InteractiveSurface = 'command' | 'button';
 
-export interface InteractiveOptions {
+interface InteractiveOptions {
   surface: InteractiveSurface;
   /** Gives the request's work slot back (see `FairWorkQueue`). */
   releaseSlot: () => void;
   budget?: InteractiveBudget;
+}
+
+/** The fields of a slash-command payload the bot relies on. */
+const commandPayloadSchema = z.object({
+  team_id: z.string().min(1),
+  user_id: z.string().min(1),
+  channel_id: z.string().optional(),
+  trigger_id: z.string().optional(),
+  text: z.string().max(4000).default(''),
+});
+
+/**
+ * The time budget, as one global middleware. Every slash command and button is acked here, once.
+ * Those with a response_url (commands, buttons on a message: a person waits for the answer there)
+ * then get their handler context, built here once from the signed payload, and their listener runs
+ * inside the budget (`withinBudget`); the listener finds the context with `handlerContextOf`.
+ * Home-tab and modal buttons have no response_url and go on to their listener as they came.
+ */
+export function answerInTime(deps: AppDeps): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    const { body, context, next } = args;
+    const surface = interactiveSurface(body);
+    // Bolt gives a `respond` to the requests that carry a response_url.
+    const respond = (args as { respond?: (message: Record<string, unknown>) => Promise<unknown> }).respond;
+    if (!surface) return next();
+    // Commands and buttons ack empty (every answer goes to the response_url, chat.* or views.*):
+    // acked here, once, before anything else; a listener's own `ack()` after it changes nothing.
+    await (args as { ack?: () => Promise<void> }).ack?.();
+    if (!respond) return next();
+    await afterAck();
+    const who = surface === 'command' ? whoAsked(body) : whoPressed(body);
+    const ctx = createHandlerContext(deps, who, respond, surface);
+    context[HANDLER_CONTEXT] = ctx;
+    const options = { surface, releaseSlot: workSlotReleaser(context), budget: deps.interactiveBudget };
+    await withinBudget(ctx, options, next);
+  };
+}
+
+function interactiveSurface(body: AnyMiddlewareArgs['body']): InteractiveSurface | undefined {
+  if ('command' in body && typeof body.command === 'string') return 'command';
+  return body.type === 'block_actions' ? 'button' : undefined;
+}
+
+function whoAsked(body: unknown) {
+  const payload = commandPayloadSchema.parse(body);
+  return {
+    teamId: payload.team_id,
+    userId: payload.user_id,
+    channelId: payload.channel_id,
+    triggerId: payload.trigger_id,
+  };
+}
+
+/** The clicker and the button; the click's trigger (it lives 3 s) for a button that opens a form. */
+function whoPressed(body: unknown) {
+  const click = body as { trigger_id?: string; actions?: { action_id?: string }[] };
+  return { ...whoClicked(body), triggerId: click.trigger_id, what: click.actions?.[0]?.action_id };
 }
 
 /**
@@ -39,17 +107,19 @@ export interface InteractiveOptions {
  * is not answering yet; the answer, when it comes, replaces that message. After `giveUpMs` the
  * request says it stopped waiting, and whatever the work answers later is dropped.
  */
-export async function answerInTime(
+async function withinBudget(
   ctx: HandlerContext,
   options: InteractiveOptions,
-  work: (ctx: HandlerContext) => Promise<void>,
+  work: () => Promise<void>,
 ): Promise<void> {
   const budget = options.budget ?? INTERACTIVE_BUDGET;
-  const answers = new Answers(ctx, options.surface);
+  // From here on the handler's answers go through the budget; the interim and the give-up go out
+  // the way its answers did before.
+  const answers = new Answers(ctx, options.surface, ctx.reply);
+  ctx.reply = (message) => answers.reply(message);
   const giveUp = new AbortController();
   // A call that has to queue for its connection needs no CPU: it gives the slot back at once.
   const scope = newInteractiveScope(options.releaseSlot, giveUp.signal);
-  const timed = withReply(ctx, (message) => answers.reply(message));
   const firstAnswerTimer = setTimeout(() => {
     options.releaseSlot();
     answers.interim(waitingOn(scope));
@@ -75,7 +145,7 @@ export async function answerInTime(
   if (shutdown?.aborted) onShutdown();
   else shutdown?.addEventListener('abort', onShutdown, { once: true });
   try {
-    const working = runInteractive(scope, () => runSafely(timed, () => work(timed)));
+    const working = runInteractive(scope, () => runSafely(ctx, work));
     await Promise.race([working, left.then(() => void working.catch(() => undefined))]);
   } finally {
     clearTimeout(firstAnswerTimer);
@@ -108,6 +178,7 @@ const INTERIM_FRAMES: [string, string][] = LOCALES.flatMap((locale) =>
 class Answers {
   readonly #ctx: HandlerContext;
   readonly #surface: InteractiveSurface;
+  readonly #send: HandlerContext['reply'];
   /** Posts go out one after another, so an answer never overtakes the interim it replaces. */
   #chain: Promise<void> = Promise.resolve();
   #answered = false;
@@ -115,9 +186,10 @@ class Answers {
   #interimShowing = false;
   #closed = false;
 
-  constructor(ctx: HandlerContext, surface: InteractiveSurface) {
+  constructor(ctx: HandlerContext, surface: InteractiveSurface, send: HandlerContext['reply']) {
     this.#ctx = ctx;
     this.#surface = surface;
+    this.#send = send;
   }
 
   interim(connections: string[]): void {
@@ -180,13 +252,13 @@ class Answers {
    */
   #postWords(build: (tr: Translator) => Reply): Promise<void> {
     const words = this.#ctx.translator('person').catch(() => ENGLISH);
-    const sent = this.#chain.then(async () => this.#ctx.reply(build(await words)));
+    const sent = this.#chain.then(async () => this.#send(build(await words)));
     this.#chain = sent.catch(() => {});
     return sent;
   }
 
   #post(message: Reply): Promise<void> {
-    const sent = this.#chain.then(() => this.#ctx.reply(message));
+    const sent = this.#chain.then(() => this.#send(message));
     this.#chain = sent.catch(() => {});
     return sent;
   }

@@ -1,4 +1,4 @@
-import { InvalidInputError, localized } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 
 /** A user or user group named in a command: `<@U…|name>`, `<!subteam^S…|@name>` or a bare id. */
 export interface Subject {
@@ -16,21 +16,12 @@ export function parseSubject(word: string | undefined): Subject {
   const group = word ? USERGROUP.exec(word) : null;
   if (group) return { kind: 'usergroup', id: (group[1] ?? group[2])! };
   const typed = (word ?? '').slice(0, 40);
-  throw localized(
-    new InvalidInputError(`"${typed}" is not a person or user group: mention one, e.g. @ana or @ops-team.`),
-    'mention.error.subject',
-    { typed },
-  );
+  throw InvalidInputError.of('mention.error.subject', { typed });
 }
 
 export function parseChannel(word: string): string {
   const match = CHANNEL.exec(word);
-  if (!match)
-    throw localized(
-      new InvalidInputError(`"${word.slice(0, 40)}" is not a channel: mention one, e.g. #migrations.`),
-      'mention.error.channel',
-      { typed: word.slice(0, 40) },
-    );
+  if (!match) throw InvalidInputError.of('mention.error.channel', { typed: word.slice(0, 40) });
   return (match[1] ?? match[2])!;
 }
 

@@ -24,10 +24,9 @@ export function decodeResourceButton(value: string | undefined): ButtonTarget {
   try {
     raw = JSON.parse(value ?? '');
   } catch {
-    throw new InvalidInputError('This button is from an older version of the bot. Run the command again.');
+    throw InvalidInputError.of('error.oldButton');
   }
   const parsed = buttonValueSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new InvalidInputError('This button is from an older version of the bot. Run the command again.');
+  if (!parsed.success) throw InvalidInputError.of('error.oldButton');
   return { connection: parsed.data.c, kind: parsed.data.k, id: parsed.data.id };
 }

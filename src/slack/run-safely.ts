@@ -29,11 +29,21 @@ export async function runSafely(ctx: HandlerContext, work: () => Promise<void>):
     // In the asker's language; a lookup that fails leaves the answer English rather than unsaid.
     const tr = await ctx.translator().catch(() => ENGLISH);
     const message =
-      error instanceof AmbiguousRefError ? renderAmbiguous(error, tr) : renderError(error, ctx.opId, tr);
+      error instanceof AmbiguousRefError
+        ? renderAmbiguous(error, tr, await pickerTitles(ctx, error))
+        : renderError(error, ctx.opId, tr);
     try {
       await ctx.reply({ ...message, replaceOriginal: false });
     } catch (replyError) {
       ctx.logger.error({ err: replyError }, 'could not tell the user about a failure');
     }
   }
+}
+
+/** The titles of a picker's candidates (what their cards lead with); none when the store does not answer. */
+async function pickerTitles(
+  ctx: HandlerContext,
+  error: AmbiguousRefError,
+): Promise<Map<string, string> | undefined> {
+  return ctx.deps.approvals?.titles.many(ctx.teamId, error.candidates).catch(() => undefined);
 }

@@ -1,3 +1,5 @@
+import type { Clock } from '../clock.js';
+
 /** Slack's answers that mean the token itself is no good: nothing the bot does can work. */
 const AUTH_FAILURES = new Set([
   'invalid_auth',
@@ -22,21 +24,21 @@ export type SlackAuthState = 'ok' | 'invalid' | 'skipped';
 export class SlackAuthCheck {
   readonly #authTest: (() => Promise<unknown>) | undefined;
   readonly #ttlMs: number;
-  readonly #now: () => number;
+  readonly #clock: Clock;
   #last: { valid: boolean; at: number } | undefined;
   #running: Promise<boolean> | undefined;
 
   /** Without `authTest` (OAuth: one token per workspace, checked as each is used) the check is skipped. */
-  constructor(authTest: (() => Promise<unknown>) | undefined, ttlMs = 60_000, now: () => number = Date.now) {
+  constructor(authTest: (() => Promise<unknown>) | undefined, clock: Clock, ttlMs = 60_000) {
     this.#authTest = authTest;
     this.#ttlMs = ttlMs;
-    this.#now = now;
+    this.#clock = clock;
   }
 
   async state(): Promise<SlackAuthState> {
     if (!this.#authTest) return 'skipped';
     const last = this.#last;
-    if (last && this.#now() - last.at < this.#ttlMs) return last.valid ? 'ok' : 'invalid';
+    if (last && this.#clock.now() - last.at < this.#ttlMs) return last.valid ? 'ok' : 'invalid';
     this.#running ??= this.#check(this.#authTest).finally(() => {
       this.#running = undefined;
     });
@@ -59,7 +61,7 @@ export class SlackAuthCheck {
       const code = (error as { data?: { error?: unknown } }).data?.error;
       valid = typeof code === 'string' && AUTH_FAILURES.has(code) ? false : (this.#last?.valid ?? true);
     }
-    this.#last = { valid, at: this.#now() };
+    this.#last = { valid, at: this.#clock.now() };
     return valid;
   }
 }

@@ -1,7 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import type { AuthorizeResult, InstallationQuery } from '@slack/bolt';
-import { InstallProvider } from '@slack/oauth';
-import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { AuthorizeResult, Installation, InstallationQuery } from '@slack/bolt';
+import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
+import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { WorkspaceDepartedError } from '../use-cases/departures.js';
@@ -10,9 +9,8 @@ import type { KeyvInstallationStore } from './installation-store.js';
 
 type Purpose = 'interactive' | 'background';
 
-/** `InstallProvider.authorize()` refreshes a token that expires within this (@slack/oauth: 2 hours). */
+/** A rotating token is refreshed once it expires within this (as @slack/oauth does: 2 hours). */
 const REFRESH_WINDOW_SECONDS = 7_200;
-const REFRESH_MARGIN_SECONDS = 300;
 /**
  * The longest a token refresh (`oauth.v2.access`) may take: one attempt, no retry. It runs under
  * the installation's lock, whose other callers wait 10 s for it (a hung call would hold it up to
@@ -35,13 +33,10 @@ export type SlackCallObserver = (method: string, seconds: number, ok: boolean) =
 /** Slack refused the installation's refresh token: only a new install gives the bot a token again. */
 export class ReinstallNeededError extends Error {}
 
-/** What InstallProvider's refresh said, seen through its logger (it logs a failed refresh and goes on). */
-interface RefreshOutcome {
-  refused: boolean;
-}
-
 /** Slack's answers to a refresh token it will never accept again. */
-const REFUSED_REFRESH = /invalid_refresh_token|invalid_grant|token_revoked|token_expired/;
+const REFUSED_REFRESH = new Set(['invalid_refresh_token', 'invalid_grant', 'token_revoked', 'token_expired']);
+
+type Tokens = { token?: string; refreshToken?: string; expiresAt?: number };
 
 /**
  * A WebClient that times each call. Every method (`chat.postMessage`, pagination, uploads) goes
@@ -74,8 +69,8 @@ class TimedWebClient extends WebClient {
  * watcher). Each purpose gets its own client, so a throttled poller never delays a user's reply.
  *
  * With one bot token (`SLACK_BOT_TOKEN`) every workspace shares it. In OAuth mode each workspace's
- * token comes from its installation through `InstallProvider.authorize()`, which refreshes a
- * rotating token that expires within two hours and saves it back. Slack accepts each refresh token
+ * token comes from its installation through `authorize()`, which refreshes a rotating token that
+ * expires within two hours (`oauth.v2.access`) and saves it back. Slack accepts each refresh token
  * once, so a refresh runs under the installation's lock (KeyvInstallationStore: one per
  * installation as stored, shared by the replicas); Bolt's own authorization of incoming requests
  * goes through the same `authorize` (see create-slack-app).
@@ -85,31 +80,22 @@ export class SlackClients {
   readonly #logger: Logger;
   readonly #clients = new Map<string, { token: string; client: WebClient }>();
   readonly #installations: KeyvInstallationStore | undefined;
-  readonly #installer: InstallProvider | undefined;
+  /** Makes the refreshes, one attempt each within the time limit (and nothing else). */
+  readonly #oauthClient: WebClient | undefined;
   readonly #onCall: SlackCallObserver | undefined;
-  readonly #refreshes = new AsyncLocalStorage<RefreshOutcome>();
 
   constructor(config: Config, logger: Logger, options: SlackClientsOptions = {}) {
     this.#config = config;
     this.#logger = logger;
     this.#installations = options.installations;
     this.#onCall = options.onCall;
-    const oauth = config.slack.oauth;
-    if (oauth && options.installations) {
-      this.#installer = new InstallProvider({
-        clientId: oauth.clientId,
-        clientSecret: oauth.clientSecret,
-        stateSecret: oauth.stateSecret,
-        installationStore: options.installations,
-        logger: this.#refreshLogger(boltLogger(logger)),
-        // Its client makes the refreshes (and nothing else here: installs go through Bolt's receiver).
-        clientOptions: {
-          slackApiUrl: config.slack.apiUrl,
-          timeout: options.refreshTimeoutMs ?? REFRESH_TIMEOUT_MS,
-          retryConfig: { retries: 0 },
-        },
+    if (config.slack.oauth && options.installations)
+      this.#oauthClient = new WebClient(undefined, {
+        slackApiUrl: config.slack.apiUrl,
+        logger: boltLogger(logger),
+        timeout: options.refreshTimeoutMs ?? REFRESH_TIMEOUT_MS,
+        retryConfig: { retries: 0 },
       });
-    }
   }
 
   /** The installation store in OAuth mode; undefined with a single bot token. */
@@ -119,37 +105,72 @@ export class SlackClients {
 
   /** `background` clients fail fast on 429 (the caller retries later) instead of pausing their queue. */
   async forTeam(teamId: string, purpose: Purpose = 'interactive', enterpriseId?: string): Promise<WebClient> {
-    if (!this.#installer) return this.#client('*', this.#config.slack.botToken ?? '', purpose);
+    if (!this.#installations) return this.#client('*', this.#config.slack.botToken ?? '', purpose);
     const auth = await this.authorize({ teamId, enterpriseId, isEnterpriseInstall: false });
     if (!auth.botToken) throw new Error(`The installation of workspace ${teamId} has no bot token.`);
     return this.#client(`${enterpriseId ?? '-'}:${teamId}`, auth.botToken, purpose);
   }
 
   /**
-   * `InstallProvider.authorize()`. Bolt authorizes every incoming request with it too. A token that
-   * may be refreshed is read, refreshed and saved under the installation's lock, so a caller that
+   * The installation's tokens. Bolt authorizes every incoming request with it too. A token that
+   * expires soon is read, refreshed and saved under the installation's lock, so a caller that
    * waited reads the token its holder saved instead of spending the refresh token again.
    */
   async authorize(source: InstallationQuery<boolean>): Promise<AuthorizeResult> {
-    const installer = this.#installer;
     const installations = this.#installations;
-    if (!installer || !installations) throw new Error('authorize() is only used in OAuth mode.');
+    if (!installations) throw new Error('authorize() is only used in OAuth mode.');
     // An uninstalled workspace (or org) is refused here, on every path, before any token is read.
     await this.#refuseDeparted(installations, source);
-    if (!(await this.#mayRefresh(installations, source))) return installer.authorize(source);
-    return installations.withInstallationLock(source, async () => {
+    const installation = await installations.fetchInstallation(source);
+    if (expiring(installation).length === 0) return authorized(installation, source);
+    return installations.withInstallationLock(source, async (save) => {
       // Uninstalled while this waited for the lock: no refresh is spent on it.
       await this.#refuseDeparted(installations, source);
       if (await installations.needsReinstall(source)) return this.#withoutRefresh(installations, source);
-      const outcome: RefreshOutcome = { refused: false };
-      const auth = await this.#refreshes.run(outcome, () => installer.authorize(source));
-      if (outcome.refused && (await installations.markNeedsReinstall(source)))
+      const current = await installations.fetchInstallation(source);
+      const answers = await Promise.all(expiring(current).map((tokens) => this.#refresh(tokens, source)));
+      if (answers.includes('refreshed')) await save(current);
+      if (answers.includes('refused') && (await installations.markNeedsReinstall(source)))
         this.#logger.error(
           { team: source.teamId, enterprise: source.enterpriseId, orgWide: source.isEnterpriseInstall },
           `Slack refused the refresh token of ${where(source)} (a refresh it carried out was answered too late): the bot's token stops working when it expires; install the app again in that workspace`,
         );
-      return auth;
+      return authorized(current, source);
     });
+  }
+
+  /**
+   * One refresh (`oauth.v2.access`): `tokens` take the new ones. Its own answer says whether Slack
+   * refused the refresh token for good; any other failure (a timeout) leaves the tokens as they are.
+   */
+  async #refresh(
+    tokens: Tokens,
+    source: InstallationQuery<boolean>,
+  ): Promise<'refreshed' | 'refused' | 'failed'> {
+    const oauth = this.#config.slack.oauth;
+    if (!oauth || !this.#oauthClient) return 'failed';
+    const now = Math.floor(systemClock.now() / 1000);
+    try {
+      const answer = await this.#oauthClient.oauth.v2.access({
+        client_id: oauth.clientId,
+        client_secret: oauth.clientSecret,
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refreshToken,
+      });
+      tokens.token = answer.access_token;
+      tokens.refreshToken = answer.refresh_token;
+      tokens.expiresAt = now + (answer.expires_in ?? 0);
+      return 'refreshed';
+    } catch (error) {
+      const code = error as { code?: string; data?: { error?: string } };
+      if (code.code === ErrorCode.PlatformError && REFUSED_REFRESH.has(code.data?.error ?? ''))
+        return 'refused';
+      this.#logger.warn(
+        { err: error, team: source.teamId, enterprise: source.enterpriseId },
+        `token refresh of ${where(source)} failed: the token the bot has serves meanwhile`,
+      );
+      return 'failed';
+    }
   }
 
   async #refuseDeparted(
@@ -172,30 +193,12 @@ export class SlackClients {
   ): Promise<AuthorizeResult> {
     const installation = await installations.fetchInstallation(source);
     const bot = installation.bot;
-    if (!bot?.token || (bot.expiresAt !== undefined && bot.expiresAt <= Date.now() / 1000))
+    // Slack's expiry: real time (src/clock.ts), not the bot's clock.
+    if (!bot?.token || (bot.expiresAt !== undefined && bot.expiresAt <= systemClock.now() / 1000))
       throw new ReinstallNeededError(
         `The token of ${where(source)} expired and Slack refused its refresh token: install the app again.`,
       );
-    return {
-      botToken: bot.token,
-      botId: bot.id,
-      botUserId: bot.userId,
-      teamId: installation.team?.id ?? source.teamId,
-      enterpriseId: installation.enterprise?.id ?? source.enterpriseId,
-      userToken: installation.user?.token,
-    };
-  }
-
-  /** InstallProvider logs a refused refresh (without the workspace) and carries on: noted for authorize. */
-  #refreshLogger(inner: ReturnType<typeof boltLogger>): ReturnType<typeof boltLogger> {
-    return {
-      ...inner,
-      error: (...messages: unknown[]) => {
-        const outcome = this.#refreshes.getStore();
-        if (outcome && messages.some((m) => REFUSED_REFRESH.test(String(m)))) outcome.refused = true;
-        inner.error(...messages);
-      },
-    };
+    return authorized(installation, source);
   }
 
   /** Called for each incoming request: remembers which org-wide install serves a workspace. */
@@ -206,21 +209,6 @@ export class SlackClients {
   ): Promise<void> {
     if (!orgWide || !teamId || !enterpriseId || !this.#installations) return;
     await this.#installations.rememberOrgWorkspace(teamId, enterpriseId);
-  }
-
-  /**
-   * Whether `InstallProvider.authorize()` could refresh this installation's tokens now: they expire
-   * within its two hours, or within a few minutes more (so the unlocked path never refreshes).
-   * Tokens with hours left, the usual case, are read without taking the lock.
-   */
-  async #mayRefresh(installations: KeyvInstallationStore, source: InstallationQuery<boolean>) {
-    const installation = await installations.fetchInstallation(source).catch(() => undefined);
-    if (!installation) return false;
-    const horizon = Date.now() / 1000 + REFRESH_WINDOW_SECONDS + REFRESH_MARGIN_SECONDS;
-    return [installation.bot, installation.user].some(
-      (tokens) =>
-        tokens?.refreshToken !== undefined && tokens.expiresAt !== undefined && tokens.expiresAt <= horizon,
-    );
   }
 
   #client(installation: string, token: string, purpose: Purpose): WebClient {
@@ -238,6 +226,27 @@ export class SlackClients {
     this.#clients.set(key, { token, client });
     return client;
   }
+}
+
+/** The rotating tokens of `installation` that expire within the refresh window (real time, as Slack's). */
+function expiring(installation: Installation<'v1' | 'v2', boolean>): Tokens[] {
+  const horizon = systemClock.now() / 1000 + REFRESH_WINDOW_SECONDS;
+  return [installation.bot, installation.user].filter(
+    (tokens): tokens is NonNullable<typeof tokens> =>
+      tokens?.refreshToken !== undefined && tokens.expiresAt !== undefined && tokens.expiresAt <= horizon,
+  );
+}
+
+/** What Bolt (and `forTeam`) take from an installation: its tokens and ids. */
+function authorized(installation: Installation<'v1' | 'v2', boolean>, source: InstallationQuery<boolean>) {
+  return {
+    botToken: installation.bot?.token,
+    botId: installation.bot?.id,
+    botUserId: installation.bot?.userId,
+    teamId: installation.team?.id ?? source.teamId,
+    enterpriseId: installation.enterprise?.id ?? source.enterpriseId,
+    userToken: installation.user?.token,
+  } satisfies AuthorizeResult;
 }
 
 function where(source: InstallationQuery<boolean>): string {

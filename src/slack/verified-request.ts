@@ -2,6 +2,7 @@ import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'no
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQueryString } from 'node:querystring';
 import type { BufferedIncomingMessage, Logger } from '@slack/bolt';
+import { systemClock } from '../clock.js';
 import { checkSlackEnvelope } from './slack-envelope.js';
 
 /**
@@ -35,7 +36,10 @@ export type SlackRequest =
 export interface VerifyOptions {
   signingSecret: string;
   logger: Logger;
-  /** Unix milliseconds; tests only. */
+  /**
+   * Unix milliseconds; tests only. Slack's timestamp is compared with real time (`systemClock`), not
+   * with the bot's one clock: Slack signs as of its own clock, whatever a test moved.
+   */
   now?: () => number;
   /** `BODY_DEADLINE_MS` unless a test shortens it. */
   bodyDeadlineMs?: number;
@@ -73,7 +77,7 @@ export async function receiveSlackRequest(
     mediaType(req.headers['content-type']) === FORM ? parseQueryString(read.toString('utf8')) : null;
   // As in Bolt: Slack's SSL check is not signed, so it is answered without reading anything else.
   if (fields?.ssl_check === '1') return { kind: 'ssl_check' };
-  const refusal = signatureProblem(req, read, options.signingSecret, (options.now ?? Date.now)());
+  const refusal = signatureProblem(req, read, options.signingSecret, (options.now ?? systemClock.now)());
   if (refusal) {
     options.logger.warn(`Failed to verify the request: ${refusal}`);
     answer(res, 401);

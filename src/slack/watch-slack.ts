@@ -1,11 +1,16 @@
+import { type Clock, systemClock } from '../clock.js';
 import { ENGLISH, type Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import { throughputChartPng } from '../reports/throughput-chart.js';
+import { verificationCsv } from '../reports/verification-csv.js';
 import type { SecretRegistry } from '../secrets.js';
 import type { ReportNote } from '../watcher/notification.js';
+import type { VerificationNote } from '../watcher/verification.js';
 import { DeliveryError, type WatchContent, type WatchPost, type WatchSlack } from '../watcher/watch-slack.js';
 import { chartLabels } from './blocks/completion-report.js';
+import { displayName } from './blocks/display-name.js';
 import { renderLivingPost } from './blocks/living-posts.js';
+import { truncate } from './blocks/mrkdwn.js';
 import { type Rendered, renderParentCard, renderWatchNotification } from './blocks/watch-notifications.js';
 import { type MessageContent, SlackSender } from './sender.js';
 import { SlackApiError } from './slack-api-error.js';
@@ -40,16 +45,26 @@ export class SlackWatchDelivery implements WatchSlack {
   readonly #sender: SlackSender;
   readonly #language: ChannelLanguage;
   readonly #logger: Logger | undefined;
+  readonly #clock: Clock;
 
-  /** `language` gives a channel's language when a post is rendered (English without it). */
-  constructor(sender: SlackSender, language: ChannelLanguage = async () => ENGLISH, logger?: Logger) {
+  /**
+   * `clock`: the bot's one clock (a card's "checked" time is when it is sent); `language` gives a
+   * channel's language when a post is rendered (English without it).
+   */
+  constructor(
+    sender: SlackSender,
+    clock: Clock,
+    language: ChannelLanguage = async () => ENGLISH,
+    logger?: Logger,
+  ) {
     this.#sender = sender;
+    this.#clock = clock;
     this.#language = language;
     this.#logger = logger;
   }
 
   async post(post: WatchPost): Promise<string> {
-    const message = render(post.content, await this.#language(post.teamId, post.channel));
+    const message = render(post.content, await this.#language(post.teamId, post.channel), this.#clock.now());
     const ts = await deliver(async () => {
       const posted = await this.#sender.to(post.teamId, { purpose: 'background' }).post({
         channel: post.channel,
@@ -64,7 +79,33 @@ export class SlackWatchDelivery implements WatchSlack {
     });
     if ('note' in post.content && post.content.note.kind === 'report')
       await this.#uploadChart(post, post.content.note);
+    if ('note' in post.content && post.content.note.kind === 'verification')
+      await this.#uploadCsv(post, post.content.note);
     return ts;
+  }
+
+  /**
+   * The verification as CSV (issue 49), after its text, like the chart: the outbox delivers the text
+   * exactly once; a file that cannot be uploaded is logged and left out rather than posting twice.
+   */
+  async #uploadCsv(post: WatchPost, note: VerificationNote): Promise<void> {
+    try {
+      const tr = await this.#language(post.teamId, post.channel);
+      const name = displayName(note.report.name, note.title).lead;
+      const safe = note.report.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60);
+      await this.#sender.to(post.teamId, { purpose: 'background' }).uploadFile({
+        channel: post.channel,
+        threadTs: post.threadTs,
+        bytes: Buffer.from(verificationCsv(note.report), 'utf8'),
+        filename: `verification-${safe}.csv`,
+        title: truncate(tr.t('verify.csv.title', { name }), 200),
+      });
+    } catch (error) {
+      this.#logger?.warn(
+        { err: error, key: post.key },
+        'verification CSV not uploaded; the verification text was posted',
+      );
+    }
   }
 
   /**
@@ -76,7 +117,10 @@ export class SlackWatchDelivery implements WatchSlack {
     if (!note.report.chartable) return;
     try {
       const labels = chartLabels(note, await this.#language(post.teamId, post.channel));
-      const bytes = await throughputChartPng(note.samples, { axes: labels.axes });
+      const bytes = await throughputChartPng(note.samples, {
+        axes: labels.axes,
+        durationSeconds: note.report.durationSeconds,
+      });
       await this.#sender.to(post.teamId, { purpose: 'background' }).uploadFile({
         channel: post.channel,
         threadTs: post.threadTs,
@@ -94,7 +138,7 @@ export class SlackWatchDelivery implements WatchSlack {
   }
 
   async editCard(teamId: string, edit: Parameters<WatchSlack['editCard']>[1]): Promise<void> {
-    const card = renderParentCard(edit.card, await this.#language(teamId, edit.channel));
+    const card = renderParentCard(edit.card, await this.#language(teamId, edit.channel), this.#clock.now());
     await deliver(() =>
       this.#sender
         .to(teamId, { purpose: 'background' })
@@ -122,15 +166,19 @@ export class SlackWatchDelivery implements WatchSlack {
 }
 
 /** The watcher's Slack over a sender of its own (tests, benchmarks); the bot shares one sender. */
-export function watchSlackFor(clients: SlackClients, secrets: SecretRegistry): SlackWatchDelivery {
-  return new SlackWatchDelivery(new SlackSender(clients, secrets));
+export function watchSlackFor(
+  clients: SlackClients,
+  secrets: SecretRegistry,
+  clock: Clock = systemClock,
+): SlackWatchDelivery {
+  return new SlackWatchDelivery(new SlackSender(clients, secrets), clock);
 }
 
 /** The language posts in a channel are rendered in, asked each time one is sent. */
 export type ChannelLanguage = (teamId: string, channel: string) => Promise<Translator>;
 
-function render(content: WatchContent, tr: Translator): Rendered | MessageContent {
-  if ('card' in content) return renderParentCard(content.card, tr);
+function render(content: WatchContent, tr: Translator, now: number): Rendered | MessageContent {
+  if ('card' in content) return renderParentCard(content.card, tr, now);
   if ('note' in content) return renderWatchNotification(content.note, tr);
   return { text: content.rendered.text, blocks: content.rendered.blocks };
 }

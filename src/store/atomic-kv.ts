@@ -1,3 +1,4 @@
+import { systemClock } from '../clock.js';
 import { StoreUnavailableError } from '../errors.js';
 import type { Store } from './create-store.js';
 import type { MemberSets } from './member-sets.js';
@@ -107,7 +108,8 @@ export class LocalAtomicKv implements AtomicKv {
    */
   readonly #bounded = new Map<string, Promise<Set<string>>>();
   /** When expired rows were last swept (claims write one row each that nothing reads again). */
-  #sweptAt = Date.now();
+  // Expiry here is the store's own, on real time as Redis's `PX` is (src/clock.ts), not the bot's clock.
+  #sweptAt = systemClock.now();
 
   constructor(store: Store, prefix: string) {
     if (!store.sets) throw new Error('LocalAtomicKv needs a local store (sqlite:// or memory://).');
@@ -215,7 +217,7 @@ export class LocalAtomicKv implements AtomicKv {
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
-    const now = Date.now();
+    const now = systemClock.now();
     const lease = this.#leases.get(name);
     if (lease && lease.expiresAt > now && lease.holder !== holder) return false;
     this.#leases.set(name, { holder, expiresAt: now + ttlMs });
@@ -228,7 +230,7 @@ export class LocalAtomicKv implements AtomicKv {
 
   /** This process is the only replica: the group is kept for what it says, on the store's time. */
   async heartbeat(set: string, member: string, ttlMs: number): Promise<string[]> {
-    const now = Date.now();
+    const now = systemClock.now();
     const group = this.#groups.get(set) ?? new Map<string, number>();
     this.#groups.set(set, group);
     group.set(member, now + ttlMs);
@@ -275,7 +277,7 @@ export class LocalAtomicKv implements AtomicKv {
       await this.#store.set(this.#prefix + key, '1', ttlMs);
       return true;
     });
-    const now = Date.now();
+    const now = systemClock.now();
     if (this.#store.deleteExpired && now - this.#sweptAt >= ttlMs) {
       this.#sweptAt = now;
       await this.#store.deleteExpired();

@@ -1,12 +1,15 @@
 import path from 'node:path';
 import type KeyvRedis from '@keyv/redis';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
+import { systemClock } from '../clock.js';
 import { StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { StoreObserver } from './instrument-store.js';
 import type { MemberSets } from './member-sets.js';
 import { MemoryStore } from './memory-store.js';
 import { preparePrivateStore } from './private-files.js';
+import { isRedisUrl, parseRedisUrl, REDIS_URL_FORMS, type RedisTarget } from './redis-target.js';
+import type { RedisTls } from './redis-tls.js';
 import { SqliteStore } from './sqlite-store.js';
 import { storeGuard } from './store-guard.js';
 
@@ -31,12 +34,20 @@ export interface Store {
   readonly sets?: MemberSets;
   /** Set on a timed store (instrument-store.ts): shared state opened over it is timed too. */
   readonly observe?: StoreObserver;
+  /** On Redis: where it is and how to reach it, for the shared state opened beside it (open-atomic-kv.ts). */
+  readonly redis?: { target: RedisTarget; tls?: RedisTls };
+  /** Why the last `healthy()` was false, when the store said (Redis: a refusal and its fix). */
+  problem?(): string | undefined;
   /** Round-trips a probe value; false when the store cannot be reached. */
   healthy(): Promise<boolean>;
   close(): Promise<void>;
 }
 
-export async function createStore(url: string, logger: Logger): Promise<Store> {
+export async function createStore(
+  url: string,
+  logger: Logger,
+  options: { tls?: RedisTls } = {},
+): Promise<Store> {
   // The local stores are classes of their own (memory-store.ts, sqlite-store.ts), not Keyv.
   if (url.startsWith('memory://')) return new MemoryStore();
   if (url.startsWith('sqlite://')) {
@@ -46,7 +57,7 @@ export async function createStore(url: string, logger: Logger): Promise<Store> {
       for (const warning of preparePrivateStore(path.resolve(file))) logger.warn(`SQLite store: ${warning}`);
     return SqliteStore.open(file);
   }
-  const { kind, adapter } = await createAdapter(url);
+  const { kind, adapter, target } = await createAdapter(url, options.tls);
   // Connected now, not by the first commands: with the offline queue off, commands racing a first
   // connect fail as "client is offline" (seen when a cycle's first reads run in parallel). A Redis
   // that is down at start is not an error here; the first command says so.
@@ -56,6 +67,7 @@ export async function createStore(url: string, logger: Logger): Promise<Store> {
   const guard = storeGuard(kind);
   return {
     kind,
+    redis: { target, ...(options.tls ? { tls: options.tls } : {}) },
     get: <T>(key: string) => guard('get', () => keyv.get<T>(key)),
     set: async <T>(key: string, value: T, ttlMs?: number) => {
       await guard('set', () => keyv.set(key, value, ttlMs));
@@ -63,7 +75,8 @@ export async function createStore(url: string, logger: Logger): Promise<Store> {
     delete: (key: string) => guard('delete', () => keyv.delete(key)),
     healthy: async () => {
       try {
-        await keyv.set('health:probe', Date.now(), 10_000);
+        // A probe of a real server: real time (src/clock.ts).
+        await keyv.set('health:probe', systemClock.now(), 10_000);
         return (await keyv.get('health:probe')) !== undefined;
       } catch {
         return false;
@@ -79,25 +92,28 @@ export async function createStore(url: string, logger: Logger): Promise<Store> {
   };
 }
 
-/** Keyv over Redis; the local stores have classes of their own. */
-async function createAdapter(url: string): Promise<{ kind: 'redis'; adapter: KeyvStoreAdapter }> {
-  if (url.startsWith('redis://') || url.startsWith('rediss://')) {
-    // Loaded only for Redis: SQLite deployments never use its client.
-    const { default: KeyvRedis } = await import('@keyv/redis');
-    const adapter = new KeyvRedis(
-      {
-        url,
-        // Fail fast while disconnected instead of queueing: a store outage is an error (and
-        // `/healthz` says degraded), not a request that hangs until Redis is back.
-        disableOfflineQueue: true,
-        socket: {
-          connectTimeout: 2_000,
-          reconnectStrategy: (retries: number) => Math.min(retries * 200, 2_000),
-        },
-      },
-      { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: 2_000 },
+/** Keyv over Redis (one server, a cluster or Sentinel: redis-connection.ts); the local stores have classes of their own. */
+async function createAdapter(
+  url: string,
+  tls: RedisTls | undefined,
+): Promise<{ kind: 'redis'; adapter: KeyvStoreAdapter; target: RedisTarget }> {
+  const target = isRedisUrl(url) ? parseRedisUrl(url) : undefined;
+  if (target === undefined)
+    throw new StoreUnavailableError(
+      `Unsupported STORE_URL ${url}: use sqlite://, memory:// or ${REDIS_URL_FORMS}`,
     );
-    return { kind: 'redis', adapter };
-  }
-  throw new StoreUnavailableError(`Unsupported STORE_URL ${url}: use sqlite://, redis:// or memory://`);
+  if (typeof target === 'string') throw new StoreUnavailableError(`STORE_URL ${target}`);
+  // Loaded only for Redis: SQLite deployments never use its client.
+  const [{ default: KeyvRedis }, { newRedisClient }] = await Promise.all([
+    import('@keyv/redis'),
+    import('./redis-connection.js'),
+  ]);
+  // The same client settings as the shared state's (offline queue off: a store outage is an
+  // error, and `/readyz` says degraded, not a request that hangs until Redis is back).
+  const adapter = new KeyvRedis(newRedisClient(target, tls) as never, {
+    throwOnConnectError: true,
+    throwOnErrors: true,
+    connectionTimeout: 2_000,
+  });
+  return { kind: 'redis', adapter, target };
 }

@@ -1,6 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { systemClock } from '../clock.js';
 import { StoreUnavailableError } from '../errors.js';
 import type { AtomicKv } from './atomic-kv.js';
 
@@ -26,24 +26,18 @@ export const DEFAULT_LOCK_TIMINGS: LeaseLockTimings = {
 /** The lock could not be had within its wait: another holder kept it (or the store did not answer). */
 export class LockWaitError extends StoreUnavailableError {}
 
-interface Held {
-  name: string;
-  active: boolean;
-}
-
 /**
  * Mutual exclusion across replicas: a named lease in the shared store (`lease:lock:<name>`, the
  * watcher's lease mechanism: `SET NX PX` on Redis), taken for the length of a piece of work.
  * Callers in one process queue in memory first, so only one of them asks the store at a time.
- * Re-entrant: work already holding `name` (in its async context) runs at once, so a helper that
- * takes the lock itself can be called both on its own and from inside the lock.
+ * Not re-entrant: work under the lock that must write what the lock guards is handed a way to do
+ * so by the lock's owner (KeyvInstallationStore.withInstallationLock), never takes it again.
  */
 export class LeaseLocks {
   readonly #backend: AtomicKv;
   readonly #replica = randomUUID();
   readonly #timings: LeaseLockTimings;
   readonly #queues = new Map<string, Promise<unknown>>();
-  readonly #context = new AsyncLocalStorage<readonly Held[]>();
   #acquisitions = 0;
 
   constructor(backend: AtomicKv, timings: Partial<LeaseLockTimings> = {}) {
@@ -51,14 +45,9 @@ export class LeaseLocks {
     this.#timings = { ...DEFAULT_LOCK_TIMINGS, ...timings };
   }
 
-  /** True inside work that holds `name`. */
-  holds(name: string): boolean {
-    return (this.#context.getStore() ?? []).some((h) => h.active && h.name === name);
-  }
-
   async run<T>(name: string, work: () => Promise<T>): Promise<T> {
-    if (this.holds(name)) return work();
-    const deadline = Date.now() + this.#timings.waitMs;
+    // Real time (src/clock.ts): the lock expires in the store (`PX`), and the wait is for another process.
+    const deadline = systemClock.now() + this.#timings.waitMs;
     const previous = this.#queues.get(name) ?? Promise.resolve();
     const turn = (async () => {
       // A holder in this process that hangs does not keep its waiters forever: past the deadline
@@ -85,22 +74,19 @@ export class LeaseLocks {
     const holder = `${this.#replica}:${++this.#acquisitions}`;
     const { ttlMs, pollMs, maxHoldMs } = this.#timings;
     while (!(await this.#backend.acquireLease(lease, holder, ttlMs))) {
-      if (Date.now() >= deadline)
+      if (systemClock.now() >= deadline)
         throw new LockWaitError(`${name} stayed locked by another replica for ${this.#timings.waitMs} ms`);
       await sleep(pollMs + Math.floor(Math.random() * pollMs));
     }
-    const held: Held = { name, active: true };
-    const until = Date.now() + maxHoldMs;
+    const until = systemClock.now() + maxHoldMs;
     const extender = setInterval(() => {
-      if (Date.now() > until) return clearInterval(extender);
+      if (systemClock.now() > until) return clearInterval(extender);
       this.#backend.acquireLease(lease, holder, ttlMs).catch(() => undefined);
     }, ttlMs / 3);
     extender.unref();
     try {
-      return await this.#context.run([...(this.#context.getStore() ?? []), held], work);
+      return await work();
     } finally {
-      // Work it started and left running no longer counts as holding the lock.
-      held.active = false;
       clearInterval(extender);
       await this.#backend.releaseLease(lease, holder).catch(() => undefined);
     }

@@ -1,4 +1,5 @@
 import { defaultDeserialize, defaultSerialize } from '@keyv/serialize';
+import { systemClock } from '../clock.js';
 import type { Store } from './create-store.js';
 import { MemoryMemberSets } from './member-sets.js';
 
@@ -17,6 +18,7 @@ interface Boxed {
  * Keyv's round trip gave back the same text); anything else goes through Keyv's own serializer, as
  * before, so objects still come back as copies (dates as strings, buffers as buffers).
  */
+// Key expiry is the store's own, on real time as Redis's `PX` is (src/clock.ts): never the bot's clock.
 export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
   readonly sets = new MemoryMemberSets();
@@ -25,7 +27,7 @@ export class MemoryStore implements Store {
   async get<T>(key: string): Promise<T | undefined> {
     const entry = this.#entries.get(key);
     if (entry === undefined || typeof entry === 'string') return entry as T | undefined;
-    if (entry.expires !== undefined && Date.now() > entry.expires) {
+    if (entry.expires !== undefined && systemClock.now() > entry.expires) {
       this.#entries.delete(key);
       return undefined;
     }
@@ -44,7 +46,7 @@ export class MemoryStore implements Store {
 
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
     // Keyv's rule: a TTL of 0 is none.
-    const expires = typeof ttlMs === 'number' && ttlMs !== 0 ? Date.now() + ttlMs : undefined;
+    const expires = typeof ttlMs === 'number' && ttlMs !== 0 ? systemClock.now() + ttlMs : undefined;
     if (typeof value === 'string' && expires === undefined) {
       this.#entries.set(key, value);
       return;
@@ -57,7 +59,7 @@ export class MemoryStore implements Store {
   }
 
   async deleteExpired(): Promise<number> {
-    const now = Date.now();
+    const now = systemClock.now();
     let deleted = 0;
     for (const [key, entry] of this.#entries)
       if (typeof entry !== 'string' && entry.expires !== undefined && now > entry.expires) {

@@ -1,12 +1,17 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { systemClock } from '../clock.js';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { AtomicKv } from './atomic-kv.js';
+import { type AtomicKv, SKIP } from './atomic-kv.js';
 import { createStore, type Store } from './create-store.js';
 import { openAtomicKv } from './open-atomic-kv.js';
 import { makePrivateDir, preparePrivateDatabase, realStorePath } from './private-files.js';
 import type { RedisAtomicKv } from './redis-atomic-kv.js';
+import type { RedisConnectError } from './redis-connection.js';
+import { isRedisUrl, parseRedisUrl, REDIS_URL_FORMS, withoutPassword } from './redis-target.js';
+import type { RedisTls } from './redis-tls.js';
+import { newerStoreError, SCHEMA_KEY, STORE_SCHEMA, schemaOf } from './schema-version.js';
 import {
   acquireProcessLock,
   checkSqliteOpens,
@@ -30,9 +35,14 @@ const ROLLING_UPDATE =
  * is one ConfigError naming STORE_URL, what was tried and how to fix it: a Redis that does not
  * answer, a SQLite path that cannot be made or opened, a SQLite file another bot process holds.
  */
-export async function openBotStore(storeUrl: string, logger: Logger, waitMs: number): Promise<BotStore> {
-  const prefix = /^rediss?:/.test(storeUrl) ? 'migrate-bot:state:' : 'state:';
-  if (/^rediss?:\/\//.test(storeUrl)) return openRedis(storeUrl, prefix, logger, waitMs);
+export async function openBotStore(
+  storeUrl: string,
+  logger: Logger,
+  waitMs: number,
+  options: { tls?: RedisTls } = {},
+): Promise<BotStore> {
+  const prefix = statePrefix(storeUrl);
+  if (isRedisUrl(storeUrl)) return openRedis(storeUrl, prefix, logger, waitMs, options.tls);
   const lock = await claimSqliteStore(storeUrl);
   try {
     const store = await createStore(storeUrl, logger);
@@ -42,6 +52,11 @@ export async function openBotStore(storeUrl: string, logger: Logger, waitMs: num
     await lock?.release();
     throw error;
   }
+}
+
+/** Where the shared state's keys lie in the store STORE_URL names (tools that open it read the same). */
+export function statePrefix(storeUrl: string): string {
+  return isRedisUrl(storeUrl) ? 'migrate-bot:state:' : 'state:';
 }
 
 /**
@@ -116,35 +131,95 @@ async function openRedis(
   prefix: string,
   logger: Logger,
   waitMs: number,
+  tls: RedisTls | undefined,
 ): Promise<BotStore> {
   const shown = withoutPassword(storeUrl);
-  const deadline = Date.now() + waitMs;
-  logger.info({ store: shown, waitSeconds: waitMs / 1000 }, 'connecting to the store (STORE_URL)');
+  const target = parseRedisUrl(storeUrl);
+  if (typeof target === 'string')
+    throw new ConfigError(
+      `migrate-bot cannot start: STORE_URL=${shown} ${target}.\nFix: use ${REDIS_URL_FORMS}.`,
+    );
+  // Real time (src/clock.ts): a wait for a real server, before the bot's services exist.
+  const deadline = systemClock.now() + waitMs;
+  logger.info(
+    { store: shown, topology: target.topology, waitSeconds: waitMs / 1000 },
+    'connecting to the store (STORE_URL)',
+  );
   let state: RedisAtomicKv | undefined;
   let store: Store | undefined;
   try {
     const { RedisAtomicKv } = await import('./redis-atomic-kv.js');
-    state = await RedisAtomicKv.connect(storeUrl, prefix, logger, { waitMs });
-    store = await createStore(storeUrl, logger);
+    state = await RedisAtomicKv.connect(target, prefix, logger, { waitMs, ...(tls ? { tls } : {}) });
+    store = await createStore(storeUrl, logger, tls ? { tls } : {});
     // The Keyv store has its own connection: it answers a probe too, within what is left of the wait.
     let probes = 0;
     while (!(await store.healthy())) {
       probes++;
-      if (Date.now() >= deadline || probes >= 50)
+      if (systemClock.now() >= deadline || probes >= 50)
         throw new Error(`Redis accepted a connection but did not answer ${probes} probes`);
       await sleep(200);
     }
-    return { store, state, close: closer(store, state, undefined) };
+    // Every command the bot will send, once: a refusal (an ACL without one, a replica) stops the
+    // start-up here, named, instead of failing later in a watch cycle or a person's command.
+    const refused = await state.check();
+    if (refused) throw refusal(refused.what, refused.fix);
+    await markSchema(state, `STORE_URL=${shown}`);
+    return { store: checkedStore(store, state), state, close: closer(store, state, undefined) };
   } catch (error) {
     await store?.close();
     await state?.close();
+    if (error instanceof ConfigError) throw error;
+    const problem = (error as RedisConnectError).problem ?? (error as Refusal).refusal;
+    if (problem)
+      throw new ConfigError(
+        `migrate-bot cannot start: the store at STORE_URL=${shown} cannot be used: ${problem.what}.\nFix: ${problem.fix}.`,
+        { cause: error },
+      );
     throw new ConfigError(
       `migrate-bot cannot start: the store at STORE_URL=${shown} could not be reached: ${error instanceof Error ? error.message : String(error)}\n` +
-        `Fix: start Redis there or point STORE_URL at a reachable one (redis://host:port, rediss:// for TLS, redis://:password@host:port with a password); ` +
+        `Fix: start Redis there or point STORE_URL at a reachable one (${REDIS_URL_FORMS}; redis://:password@host:port with a password); ` +
         'STORE_CONNECT_TIMEOUT_SECONDS waits longer for a Redis that starts slowly.',
       { cause: error },
     );
   }
+}
+
+/** Refuses a store a newer build marked (schema-version.ts); marks an older one as this build's. */
+async function markSchema(state: AtomicKv, where: string): Promise<void> {
+  let found = 1;
+  await state.update(SCHEMA_KEY, (current) => {
+    found = schemaOf(current);
+    return found >= STORE_SCHEMA ? SKIP : String(STORE_SCHEMA);
+  });
+  if (found > STORE_SCHEMA) throw newerStoreError(where, found);
+}
+
+interface Refusal extends Error {
+  refusal: { what: string; fix: string };
+}
+
+function refusal(what: string, fix: string): Refusal {
+  return Object.assign(new Error(what), { refusal: { what, fix } });
+}
+
+/**
+ * The Keyv store whose `healthy()` (what `/readyz` asks) also runs the bot's commands once: a
+ * Redis that answers but refuses them (an ACL changed, a failover that left the bot on a replica)
+ * is not ready either, and `problem()` says why.
+ */
+function checkedStore(store: Store, state: RedisAtomicKv): Store {
+  let problem: string | undefined;
+  return {
+    ...store,
+    healthy: async () => {
+      problem = undefined;
+      if (!(await store.healthy())) return false;
+      const refused = await state.check().catch(() => undefined);
+      problem = refused?.message;
+      return refused === undefined;
+    },
+    problem: () => problem,
+  };
 }
 
 function closer(store: Store, state: AtomicKv, lock: ProcessLock | undefined): () => Promise<void> {
@@ -159,14 +234,8 @@ function closer(store: Store, state: AtomicKv, lock: ProcessLock | undefined): (
   };
 }
 
-/** STORE_URL as it may be shown: a Redis password never reaches a log or a message. */
-export function withoutPassword(url: string): string {
-  if (!URL.canParse(url)) return url;
-  const parsed = new URL(url);
-  if (!parsed.password) return url;
-  parsed.password = '***';
-  return parsed.toString();
-}
+/** STORE_URL as it may be shown (kept here too: tools and tests import it from this module). */
+export { withoutPassword };
 
 function describeFsError(error: unknown): string {
   const code = (error as { code?: string }).code;

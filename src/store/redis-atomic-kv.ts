@@ -1,168 +1,114 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createClient } from '@redis/client';
 import { StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { type AtomicKv, type BoundedAdd, SKIP } from './atomic-kv.js';
+import { tagged } from './key-slot.js';
+import { checkCommands } from './redis-command-check.js';
+import { RedisConnection } from './redis-connection.js';
+import { type RedisProblem, redisProblem } from './redis-problems.js';
+import {
+  BOUNDED_ADD,
+  COMPARE_AND_SET,
+  DELETE_IF_HOLDER,
+  EXTEND_IF_HOLDER,
+  HEARTBEAT,
+  SLIDING_TAKE,
+  WINDOW_HIT,
+} from './redis-scripts.js';
+import { parseRedisUrl, type RedisTarget } from './redis-target.js';
+import type { RedisTls } from './redis-tls.js';
 import { type SlidingWindow, slotTtlMs, waitForSlot, windowSlots } from './sliding-window.js';
 
-function newClient(url: string) {
-  return createClient({
-    url,
-    // Fail fast while disconnected instead of queueing: a store outage is an error, not a wait.
-    disableOfflineQueue: true,
-    socket: { connectTimeout: 2_000, reconnectStrategy: (retries: number) => Math.min(retries * 200, 2_000) },
-  });
+export { STORE_CONNECT_WAIT_MS } from './redis-connection.js';
+
+/** Which keys are read or written together on a cluster: those `tagOf` gives one tag share a slot. */
+export interface SlotTags {
+  /** The hash tag of `key` on a cluster, undefined for a key named as on one server. */
+  tagOf(key: string): string | undefined;
 }
-type RedisClient = ReturnType<typeof newClient>;
-
-/** Compare-and-set on one key: ARGV = expectPresent(0|1), expected, writePresent(0|1), next. */
-const COMPARE_AND_SET = `
-local cur = redis.call('GET', KEYS[1])
-if ARGV[1] == '0' then
-  if cur ~= false then return 0 end
-elseif cur ~= ARGV[2] then
-  return 0
-end
-if ARGV[3] == '0' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[4]) end
-return 1`;
-
-/** The lease pattern: extend only if we hold it (the acquire is a plain SET NX PX). */
-const EXTEND_IF_HOLDER = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return 0`;
-
-const DELETE_IF_HOLDER = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0`;
-
-/**
- * A heartbeat on the store's clock: KEYS = the group's sorted set; ARGV = member, ttl. Each
- * member's score is when its announcement lapses; lapsed ones are dropped, the rest returned.
- */
-const HEARTBEAT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return redis.call('ZRANGE', KEYS[1], 0, -1)`;
-
-const WINDOW_HIT = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return n`;
-
-/**
- * A sliding-window take: KEYS = the window's slot counters, oldest first (the last is the current
- * one); ARGV = max, ttl. Counts in the current slot when the sum is under `max` and returns {};
- * otherwise counts nothing and returns every slot's count, for the wait to be worked out.
- */
-const SLIDING_TAKE = `
-local counts = {}
-local sum = 0
-for i, key in ipairs(KEYS) do
-  local n = tonumber(redis.call('GET', key) or '0')
-  counts[i] = n
-  sum = sum + n
-end
-if sum < tonumber(ARGV[1]) then
-  local last = KEYS[#KEYS]
-  if redis.call('INCR', last) == 1 then redis.call('PEXPIRE', last, ARGV[2]) end
-  return {}
-end
-return counts`;
-
-/**
- * An add bounded by a set's size: KEYS = the set; ARGV = member, max. Returns {in, added, size}:
- * a member already in passes as it is, a new one only while the set has fewer than `max`.
- */
-const BOUNDED_ADD = `
-local n = redis.call('SCARD', KEYS[1])
-if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return {1, 0, n} end
-if n >= tonumber(ARGV[2]) then return {0, 0, n} end
-redis.call('SADD', KEYS[1], ARGV[1])
-return {1, 1, n + 1}`;
 
 const MAX_CAS_ATTEMPTS = 50;
-
-/** How long a connection waits for Redis before it gives up (the bot's start-up: STORE_CONNECT_TIMEOUT_SECONDS). */
-export const STORE_CONNECT_WAIT_MS = 10_000;
 
 /**
  * Redis primitives for several replicas: every write of a watch record is a compare-and-set (Lua),
  * leases are `SET NX PX` plus compare-and-extend / compare-and-delete scripts, and the edit budget
- * is an `INCR` per fixed window. Its own connection (same URL as STORE_URL), keys under `prefix`.
+ * is an `INCR` per fixed window. Its own connection (the Redis STORE_URL names: one server, a
+ * cluster or a Sentinel set-up; redis-connection.ts), keys under `prefix`.
  */
 export class RedisAtomicKv implements AtomicKv {
   readonly kind = 'redis' as const;
-  readonly #client: RedisClient;
+  readonly #conn: RedisConnection;
   readonly #prefix: string;
+  readonly #tags: SlotTags | undefined;
+  readonly #tagged: boolean;
+  /** A view over another's connection (`named`): closing it leaves the connection open. */
+  readonly #view: boolean;
 
-  private constructor(client: RedisClient, prefix: string) {
-    this.#client = client;
+  private constructor(
+    conn: RedisConnection,
+    prefix: string,
+    tags: SlotTags | undefined,
+    tagged: boolean,
+    view = false,
+  ) {
+    this.#conn = conn;
     this.#prefix = prefix;
+    this.#tags = tags;
+    this.#tagged = tagged && tags !== undefined;
+    this.#view = view;
   }
 
   /**
    * Connects within `waitMs` (the client retries meanwhile), or throws a StoreUnavailableError
    * saying how many attempts failed and the last error: an unreachable Redis stops the start-up
-   * with one message instead of a retry warning every 2 s for ever.
+   * with one message instead of a retry warning every 2 s for ever. What no wait can mend (see
+   * RedisConnection.open) stops it at once.
    */
   static async connect(
-    url: string,
+    url: string | RedisTarget,
     prefix: string,
     logger: Logger,
-    options: { waitMs?: number } = {},
+    options: { waitMs?: number; tls?: RedisTls; tags?: SlotTags } = {},
   ): Promise<RedisAtomicKv> {
-    const waitMs = options.waitMs ?? STORE_CONNECT_WAIT_MS;
-    const client = newClient(url);
-    let connected = false;
-    let failedAttempts = 0;
-    let lastError: unknown;
-    client.on('error', (error: unknown) => {
-      if (connected) return logger.warn({ err: error }, 'redis connection error');
-      // While connecting, each failed attempt is counted for the one message below, not logged.
-      failedAttempts++;
-      lastError = error;
-      logger.debug({ err: error, attempt: failedAttempts }, 'redis not reachable yet');
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const connecting = client.connect().then(() => true);
-    // After a timeout the client is destroyed and `connect()` rejects: nobody waits for it then.
-    connecting.catch(() => undefined);
-    try {
-      connected = await Promise.race([
-        connecting,
-        new Promise<false>((resolve) => {
-          timer = setTimeout(() => resolve(false), waitMs);
-        }),
-      ]);
-    } catch (cause) {
-      lastError = cause;
-    } finally {
-      clearTimeout(timer);
-    }
-    if (connected) return new RedisAtomicKv(client, prefix);
-    client.destroy();
-    const reason = lastError instanceof Error ? lastError.message : String(lastError ?? 'no answer');
-    throw new StoreUnavailableError(
-      `Redis did not answer within ${waitMs / 1000} s (${failedAttempts} failed connection attempt${failedAttempts === 1 ? '' : 's'}; last error: ${reason}).`,
-      { cause: lastError },
-    );
+    const target = typeof url === 'string' ? parseRedisUrl(url) : url;
+    if (typeof target === 'string') throw new StoreUnavailableError(`STORE_URL ${target}`);
+    const conn = await RedisConnection.open(target, logger, options);
+    return new RedisAtomicKv(conn, prefix, options.tags, conn.topology === 'cluster');
+  }
+
+  /** Whether keys `tags` names carry their hash tag here (on a cluster). */
+  get tagged(): boolean {
+    return this.#tagged;
+  }
+
+  /**
+   * The same store on the same connection with the keys named as on a cluster (`tagged`) or as on
+   * one server: what moves records from one naming to the other reads and writes through.
+   */
+  named(tagged: boolean): RedisAtomicKv {
+    return new RedisAtomicKv(this.#conn, this.#prefix, this.#tags, tagged, true);
+  }
+
+  /**
+   * Runs every command the bot sends Redis once, on keys of its own: undefined when all were
+   * allowed, else what Redis refused and the fix (a command the ACL user lacks, a replica, a cluster
+   * node named as one server). Start-up and `/readyz` ask it, so a refusal is named, not retried.
+   */
+  check(): Promise<RedisProblem | undefined> {
+    return checkCommands(this.#conn, this.#prefix);
   }
 
   async get(key: string): Promise<string | undefined> {
-    return this.#run('get', async () => (await this.#client.get(this.#prefix + key)) ?? undefined);
+    return this.#run(
+      'get',
+      async () => (await this.#send<string | null>(['GET', this.#name(key)])) ?? undefined,
+    );
   }
 
   async getMany(keys: readonly string[]): Promise<(string | undefined)[]> {
     if (keys.length === 0) return [];
     return this.#run('mget', async () => {
-      const values = await this.#client.mGet(keys.map((k) => this.#prefix + k));
+      const values = await this.#conn.mget(keys.map((k) => this.#name(k)));
       return values.map((v) => v ?? undefined);
     });
   }
@@ -184,7 +130,7 @@ export class RedisAtomicKv implements AtomicKv {
       const written = await this.#eval(
         'update',
         COMPARE_AND_SET,
-        [this.#prefix + key],
+        [this.#name(key)],
         [current === undefined ? '0' : '1', current ?? '', next === undefined ? '0' : '1', next ?? ''],
       );
       if (written === 1) return next;
@@ -197,50 +143,50 @@ export class RedisAtomicKv implements AtomicKv {
   }
 
   async setAdd(set: string, member: string): Promise<void> {
-    await this.#run('sadd', () => this.#client.sAdd(this.#prefix + set, member));
+    await this.#run('sadd', () => this.#send(['SADD', this.#name(set), member]));
   }
 
   async setRemove(set: string, member: string): Promise<void> {
-    await this.#run('srem', () => this.#client.sRem(this.#prefix + set, member));
+    await this.#run('srem', () => this.#send(['SREM', this.#name(set), member]));
   }
 
   async setMembers(set: string): Promise<string[]> {
-    return this.#run('smembers', () => this.#client.sMembers(this.#prefix + set));
+    return this.#run('smembers', () => this.#send<string[]>(['SMEMBERS', this.#name(set)]));
   }
 
   async setAddBounded(set: string, member: string, max: number): Promise<BoundedAdd> {
     const [isIn, added, size] = await this.#run('sadd', () =>
-      this.#client.sendCommand<number[]>(['EVAL', BOUNDED_ADD, '1', this.#prefix + set, member, String(max)]),
+      this.#send<number[]>(['EVAL', BOUNDED_ADD, '1', this.#name(set), member, String(max)]),
     );
     return { in: isIn === 1, added: added === 1, size: Number(size) };
   }
 
   async setSize(set: string): Promise<number> {
-    return this.#run('scard', () => this.#client.sCard(this.#prefix + set));
+    return this.#run('scard', async () => Number(await this.#send(['SCARD', this.#name(set)])));
   }
 
   async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
-    const key = this.#prefix + name;
+    const key = this.#name(name);
     const set = await this.#run('lease', () =>
-      this.#client.sendCommand<string | null>(['SET', key, holder, 'NX', 'PX', String(ttlMs)]),
+      this.#send<string | null>(['SET', key, holder, 'NX', 'PX', String(ttlMs)]),
     );
     if (set === 'OK') return true;
     return (await this.#eval('lease', EXTEND_IF_HOLDER, [key], [holder, String(ttlMs)])) === 1;
   }
 
   async releaseLease(name: string, holder: string): Promise<void> {
-    await this.#eval('release', DELETE_IF_HOLDER, [this.#prefix + name], [holder]);
+    await this.#eval('release', DELETE_IF_HOLDER, [this.#name(name)], [holder]);
   }
 
   async heartbeat(set: string, member: string, ttlMs: number): Promise<string[]> {
     const members = await this.#run('heartbeat', () =>
-      this.#client.sendCommand<string[]>(['EVAL', HEARTBEAT, '1', this.#prefix + set, member, String(ttlMs)]),
+      this.#send<string[]>(['EVAL', HEARTBEAT, '1', this.#name(set), member, String(ttlMs)]),
     );
     return members.map(String).sort();
   }
 
   async leave(set: string, member: string): Promise<void> {
-    await this.#run('zrem', () => this.#client.zRem(this.#prefix + set, member));
+    await this.#run('zrem', () => this.#send(['ZREM', this.#name(set), member]));
   }
 
   async hit(key: string, windowMs: number, now: number): Promise<number> {
@@ -249,9 +195,13 @@ export class RedisAtomicKv implements AtomicKv {
   }
 
   async take(key: string, window: SlidingWindow, max: number, now: number): Promise<number> {
-    const keys = windowSlots(window, now).map((slot) => `${this.#prefix}${key}:s${slot}`);
+    // One script reads all the window's slot counters: on a cluster they share a hash tag (the
+    // window's name) to stay in one slot. One server keeps the names 0.2.0 gave them, so old and
+    // new replicas count together during a rolling update or a rollback.
+    const base = this.#conn.topology === 'cluster' ? tagged(this.#prefix, key) : this.#prefix + key;
+    const keys = windowSlots(window, now).map((slot) => `${base}:s${slot}`);
     const counts = await this.#run('take', () =>
-      this.#client.sendCommand<number[]>([
+      this.#send<number[]>([
         'EVAL',
         SLIDING_TAKE,
         String(keys.length),
@@ -264,33 +214,41 @@ export class RedisAtomicKv implements AtomicKv {
   }
 
   async claim(key: string, ttlMs: number): Promise<boolean> {
-    const stored = this.#prefix + key;
+    const stored = this.#name(key);
     const set = await this.#run('claim', () =>
-      this.#client.sendCommand<string | null>(['SET', stored, '1', 'NX', 'PX', String(ttlMs)]),
+      this.#send<string | null>(['SET', stored, '1', 'NX', 'PX', String(ttlMs)]),
     );
     return set === 'OK';
   }
 
   async expire(key: string, ttlMs: number): Promise<void> {
-    await this.#run('pexpire', () => this.#client.pExpire(this.#prefix + key, ttlMs));
+    await this.#run('pexpire', () => this.#send(['PEXPIRE', this.#name(key), String(ttlMs)]));
   }
 
   async close(): Promise<void> {
-    try {
-      await this.#client.close();
-    } catch {
-      this.#client.destroy();
-    }
+    if (!this.#view) await this.#conn.close();
   }
 
   /** Drops the connection without releasing anything: what a replica that dies looks like. */
   destroy(): void {
-    this.#client.destroy();
+    this.#conn.destroy();
+  }
+
+  /** A key's name in Redis: under the prefix, with its hash tag first when it has one here. */
+  #name(key: string): string {
+    const tag = this.#tagged ? this.#tags!.tagOf(key) : undefined;
+    return tag === undefined ? this.#prefix + key : `${tagged(this.#prefix, tag)}${key}`;
+  }
+
+  /** A command whose first key (its routing on a cluster) is `args[1]`, as for every command here. */
+  #send<T>(args: readonly string[]): Promise<T> {
+    const first = args[0] === 'EVAL' ? (args[2] === '0' ? undefined : args[3]) : args[1];
+    return this.#conn.send<T>(args, first);
   }
 
   async #eval(operation: string, script: string, keys: string[], args: string[]): Promise<number> {
     return this.#run(operation, async () =>
-      Number(await this.#client.sendCommand(['EVAL', script, String(keys.length), ...keys, ...args])),
+      Number(await this.#send(['EVAL', script, String(keys.length), ...keys, ...args])),
     );
   }
 
@@ -298,9 +256,14 @@ export class RedisAtomicKv implements AtomicKv {
     try {
       return await fn();
     } catch (cause) {
-      throw new StoreUnavailableError(`Redis failed during ${operation}; try again shortly.`, {
-        cause,
-      });
+      // What Redis refused, named (MOVED, READONLY, NOPERM…), for the log line that reports it.
+      const problem = redisProblem(cause, this.#conn.target);
+      throw new StoreUnavailableError(
+        problem
+          ? `Redis refused ${operation}: ${problem.message}`
+          : `Redis failed during ${operation}; try again shortly.`,
+        { cause },
+      );
     }
   }
 }

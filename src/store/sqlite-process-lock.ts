@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
+import { systemClock } from '../clock.js';
 
 /** Who holds a SQLite store, as the holder wrote it down (for the refusal message). */
 export interface LockHolder {
@@ -41,7 +42,9 @@ export async function acquireProcessLock(lockFile: string): Promise<ProcessLock>
     takeOrRefuse(db, lockFile);
     db.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER, host TEXT, started_at TEXT)');
     db.exec('DELETE FROM holder');
-    db.prepare('INSERT INTO holder VALUES (?, ?, ?)').run(process.pid, hostname(), new Date().toISOString());
+    // When this process started, for a person reading the lock file: real time (src/clock.ts).
+    const startedAt = new Date(systemClock.now()).toISOString();
+    db.prepare('INSERT INTO holder VALUES (?, ?, ?)').run(process.pid, hostname(), startedAt);
     db.exec('COMMIT');
     takeOrRefuse(db, lockFile);
   } catch (error) {

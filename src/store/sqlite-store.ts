@@ -1,8 +1,10 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { defaultDeserialize, defaultSerialize } from '@keyv/serialize';
-import { StoreUnavailableError } from '../errors.js';
+import { systemClock } from '../clock.js';
+import { ConfigError, StoreUnavailableError } from '../errors.js';
 import type { Store } from './create-store.js';
 import { type MemberSets, SqliteMemberSets } from './member-sets.js';
+import { newerStoreError, STORE_SCHEMA, schemaOf } from './schema-version.js';
 import { SqliteDb, type SyncStatements } from './sqlite-db.js';
 import { guardedSets, storeGuard } from './store-guard.js';
 
@@ -56,17 +58,24 @@ export class SqliteStore implements Store {
         await db.exec(
           'PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=16384; PRAGMA journal_size_limit=67108864; PRAGMA cache_size=-2000;',
         );
+      // Before anything is created or moved: a file a newer build wrote is left as it is.
+      const [marked] = await db.all<{ user_version: number }>('PRAGMA user_version', []);
+      const found = schemaOf(marked?.user_version);
+      if (found > STORE_SCHEMA) throw newerStoreError(`sqlite://${file}`, found);
       await db.exec(`${SCHEMA}; ${SqliteMemberSets.schema()};`);
-      await db.transaction((statements) => moveKeyvRows(statements, Date.now()));
+      // Expiry is the store's own, on real time as Redis's `PX` is (src/clock.ts): never the bot's clock.
+      await db.transaction((statements) => moveKeyvRows(statements, systemClock.now()));
+      if (found < STORE_SCHEMA) await db.exec(`PRAGMA user_version = ${STORE_SCHEMA}`);
     } catch (cause) {
       await db?.close().catch(() => undefined);
+      if (cause instanceof ConfigError) throw cause;
       throw new StoreUnavailableError('The sqlite store could not be opened; check STORE_URL.', { cause });
     }
     return new SqliteStore(db);
   }
 
   get<T>(key: string): Promise<T | undefined> {
-    return this.#guard('get', () => this.#read<T>(key, Date.now()));
+    return this.#guard('get', () => this.#read<T>(key, systemClock.now()));
   }
 
   /**
@@ -83,7 +92,7 @@ export class SqliteStore implements Store {
         // One statement per chunk: a point read per key cost twice as much (B-tree descents, calls).
         const rows = await this.#db.all<Row & { key: string }>(SELECT_MANY, [JSON.stringify(chunk)]);
         const byKey = new Map(rows.map((row) => [row.key, row]));
-        const now = Date.now();
+        const now = systemClock.now();
         for (const key of chunk) {
           const row = byKey.get(key);
           const plain = row === undefined || row.boxed === 0;
@@ -96,7 +105,7 @@ export class SqliteStore implements Store {
 
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
     // Keyv's rule, kept: a TTL of 0 is none.
-    const expires = typeof ttlMs === 'number' && ttlMs !== 0 ? Date.now() + ttlMs : null;
+    const expires = typeof ttlMs === 'number' && ttlMs !== 0 ? systemClock.now() + ttlMs : null;
     const [text, boxed] =
       typeof value === 'string' && expires === null
         ? [value, 0]
@@ -109,12 +118,12 @@ export class SqliteStore implements Store {
   }
 
   deleteExpired(): Promise<number> {
-    return this.#guard('delete', () => this.#db.run(DELETE_ALL_EXPIRED, [Date.now()]));
+    return this.#guard('delete', () => this.#db.run(DELETE_ALL_EXPIRED, [systemClock.now()]));
   }
 
   async healthy(): Promise<boolean> {
     try {
-      await this.set('health:probe', Date.now(), 10_000);
+      await this.set('health:probe', systemClock.now(), 10_000);
       return (await this.get('health:probe')) !== undefined;
     } catch {
       return false;

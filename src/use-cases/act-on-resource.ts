@@ -3,7 +3,8 @@ import type { MigrationResource } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
 import { capabilityFor, performAction, scopeFor } from '../resources/perform-action.js';
 import { keepingTheVerb } from '../resources/resolve-resource.js';
-import { findResource, type ResourceTarget, type UseCaseContext } from './context.js';
+import type { WatchRecord } from '../watcher/watch-store.js';
+import { findResource, type ResourceTarget, titleOf, type UseCaseContext } from './context.js';
 
 export interface Acted {
   action: ResourceAction;
@@ -13,6 +14,10 @@ export interface Acted {
   after: MigrationResource | undefined;
   /** What its new state allows. */
   actions: ResourceAction[];
+  /** The title its requester typed, where the provider named it itself (the card leads with it). */
+  title?: string;
+  /** The watches of it, once the one editor redrew their cards and posts with who asked. */
+  watches?: WatchRecord[];
 }
 
 /**
@@ -46,13 +51,20 @@ export async function actOnResource(
   if (!after) await ctx.deps.resolver.index.forget(ctx.teamId, resource);
   // Every card drawn later, and the thread of every channel watching it, will say who asked; the
   // watched cards are checked again within seconds rather than at the next poll.
-  const requested = { action, by: ctx.userId, at: Date.now() };
+  const requested = {
+    action,
+    by: ctx.userId,
+    at: ctx.deps.clock.now(),
+    ...(ctx.window ? { window: ctx.window } : {}),
+  };
+  let watches: WatchRecord[] = [];
   try {
     await ctx.deps.lastActions.note(ctx.teamId, resource, requested);
-    await ctx.deps.watcher.noteRequest(ctx.teamId, resource, requested);
+    watches = await ctx.deps.watcher.noteRequest(ctx.teamId, resource, requested);
   } catch (error) {
     // The action is done; only the attribution on later cards is lost.
     ctx.logger.warn({ err: error }, 'could not note who asked for the action');
   }
-  return { action, resource, after, actions: after ? provider.actionsFor(after) : [] };
+  const title = await titleOf(ctx, resource);
+  return { action, resource, after, actions: after ? provider.actionsFor(after) : [], title, watches };
 }

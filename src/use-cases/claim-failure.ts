@@ -1,15 +1,15 @@
-import { InvalidInputError, localized } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import { type Claim, type Claims, failureOf } from '../resources/claims.js';
-import { failurePostsShowing } from '../watcher/living-posts.js';
+import type { WatchRecord } from '../watcher/watch-store.js';
 import { findResource, type ResourceTarget, type UseCaseContext } from './context.js';
 
 export interface ClaimOutcome {
   /** The claim as it is now: the presser's, or none after they handed it back. */
   claim: Claim | undefined;
   /** What happened, for the audit and the reply. */
-  did: 'claimed' | 'handed-back';
-  /** The failure posts the watcher made of it that still show it as posted: they show the claim too. */
-  posts: ReturnType<typeof failurePostsShowing>;
+  did: 'claimed' | 'handed-back' | 'taken-over' | 'released' | 'kept';
+  /** The resource's watches once the editor redrew their posts with the claim (`showsNow`). */
+  watches: WatchRecord[];
 }
 
 /**
@@ -21,26 +21,47 @@ export async function claimFailure(
   ctx: UseCaseContext,
   claims: Claims,
   target: ResourceTarget,
-  now: number = Date.now(),
+  now: number = ctx.deps.clock.now(),
+  intent?: 'take' | 'hand-back',
 ): Promise<ClaimOutcome> {
   await ctx.require('operate', ctx.here, 'take on failures');
   const { resource } = await findResource(ctx, target);
-  const held = await claims.current(ctx.teamId, resource);
+  const held = await claims.current(ctx.teamId, resource, now);
   const ref = `${resource.connection}:${resource.id}`;
-  if (held && held.by === ctx.userId) {
-    await ctx.audited('hand-back', ref, () => claims.handBack(ctx.teamId, resource));
-    const watches = await ctx.deps.watcher.noteClaim(ctx.teamId, resource, undefined);
-    return { claim: undefined, did: 'handed-back', posts: watches.flatMap(failurePostsShowing) };
+  // A press says what it is for (the button carries it): a "Hand back" never takes the failure,
+  // even when it finds the claim already gone (a double click, an admin's release meanwhile).
+  const wantsBack = intent === 'hand-back' || (intent === undefined && held?.by === ctx.userId);
+  if (wantsBack) {
+    const released =
+      held?.by === ctx.userId &&
+      (await ctx.audited('hand-back', ref, () => claims.handBack(ctx.teamId, resource, ctx.userId)));
+    const watches = released ? await ctx.deps.watcher.notes.claim(ctx.teamId, resource, undefined) : [];
+    if (!released) {
+      const holder = await claims.current(ctx.teamId, resource, now);
+      if (holder && holder.by !== ctx.userId) throw taken(holder);
+    }
+    return { claim: undefined, did: 'handed-back', watches };
   }
-  if (held) {
-    const user = `<@${held.by}>`;
-    throw localized(new InvalidInputError(`${user} is on it already.`), 'claim.taken', { user });
-  }
-  if (resource.state !== 'failed')
-    throw localized(new InvalidInputError('This is no longer failed.'), 'claim.notFailed');
-  const claim: Claim = { by: ctx.userId, at: now, about: failureOf(resource) };
-  await ctx.audited('claim', ref, () => claims.take(ctx.teamId, resource, claim));
+  if (held && held.by !== ctx.userId) throw taken(held);
+  if (held) return { claim: held, did: 'claimed', watches: [] };
+  if (resource.state !== 'failed') throw InvalidInputError.of('claim.notFailed');
+  // One compare-and-set decides between two people pressing at once (on any replica).
+  const outcome = await ctx.audited('claim', ref, async () => {
+    const taking = await claims.take(ctx.teamId, resource, {
+      by: ctx.userId,
+      at: now,
+      about: failureOf(resource),
+    });
+    if (!taking.won) throw taken(taking.claim);
+    return taking;
+  });
   // The watcher's channel cards of it say who, as the post and the Home do.
-  const watches = await ctx.deps.watcher.noteClaim(ctx.teamId, resource, claim);
-  return { claim, did: 'claimed', posts: watches.flatMap(failurePostsShowing) };
+  const watches = await ctx.deps.watcher.notes.claim(ctx.teamId, resource, outcome.claim);
+  return { claim: outcome.claim, did: 'claimed', watches };
+}
+
+/** "<@U> is on it already": who holds the failure, for whoever pressed after them. */
+export function taken(held: Claim): Error {
+  const user = `<@${held.by}>`;
+  return InvalidInputError.of('claim.taken', { user });
 }

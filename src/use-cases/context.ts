@@ -1,10 +1,12 @@
 import { channelScope, type Scope } from '../access/policy.js';
 import type { Capability, Role } from '../access/roles.js';
+import type { Clock } from '../clock.js';
 import type { ResourceKind, ResourceRef } from '../domain/migration-resource.js';
 import { InvalidInputError } from '../errors.js';
+import type { MessageKey, MessageValues } from '../i18n/english.js';
 import type { Logger } from '../logger.js';
 import type { Claims } from '../resources/claims.js';
-import type { LastActions } from '../resources/last-actions.js';
+import type { LastActions, WindowActed } from '../resources/last-actions.js';
 import type { ResourceResolver } from '../resources/resolve-resource.js';
 import type { ResourceTitles } from '../resources/resource-titles.js';
 import type { Watcher } from '../watcher/watcher.js';
@@ -21,6 +23,8 @@ export interface UseCaseContext {
   opId: string;
   logger: Logger;
   deps: {
+    /** The bot's one clock: what a use case stamps (a request, a claim, a subscription). */
+    clock: Clock;
     resolver: ResourceResolver;
     watcher: Watcher;
     lastActions: LastActions;
@@ -31,6 +35,8 @@ export interface UseCaseContext {
   };
   /** The scope of an action on the caller's channel (the workspace where there is none). */
   here: Scope;
+  /** Set when a time window acts (on behalf of `userId`, who set it): what it did is told as the window's. */
+  window?: WindowActed;
   /** Asks the one policy about `capability` on `scope`; throws a ForbiddenError saying which role `what` needs. */
   require(capability: Capability, scope: Scope, what: string): Promise<Role>;
   /** Runs `work` and records it in the audit log as ok, refused or failed (then rethrows). */
@@ -49,6 +55,17 @@ export async function findResource(ctx: UseCaseContext, target: ResourceTarget) 
 }
 
 /**
+ * The title its requester typed, where an approval created it under a name the provider made up:
+ * every reply about it leads with it. Undefined without one, or when the store does not answer.
+ */
+export async function titleOf(
+  ctx: UseCaseContext,
+  resource: { connection: string; kind: ResourceKind; id: string },
+): Promise<string | undefined> {
+  return ctx.deps.approvals?.titles.get(ctx.teamId, resource).catch(() => undefined);
+}
+
+/**
  * The channel an operator's follow-up acts in (`#channel` given, else where they typed), checked
  * there too: operate where the command is typed and in the channel named.
  */
@@ -56,11 +73,12 @@ export async function operateIn(
   ctx: UseCaseContext,
   channel: string | undefined,
   what: string,
-  missing: string,
+  /** The refusal when no channel is named nor typed in, by catalogue key. */
+  missing: { key: MessageKey; values?: MessageValues },
 ): Promise<string> {
   await ctx.require('operate', ctx.here, what);
   const channelId = channel ?? ctx.channelId;
-  if (!channelId) throw new InvalidInputError(missing);
+  if (!channelId) throw InvalidInputError.of(missing.key, missing.values);
   if (channelId !== ctx.channelId) await ctx.require('operate', channelScope(channelId), what);
   return channelId;
 }

@@ -1,5 +1,18 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
-import type { AtomicKv } from '../store/atomic-kv.js';
+import { SKIP } from '../store/atomic-kv.js';
+import { LeaseLocks, LockWaitError } from '../store/lease-lock.js';
+import {
+  type DepartureJob,
+  type DepartureMarks,
+  genOf,
+  type InstallationWhere,
+  PENDING,
+  parseJob,
+} from './departure-marks.js';
+
+export { DepartureMarks, type InstallationWhere } from './departure-marks.js';
 
 /**
  * Workspaces that uninstalled the app (ADR 0010). An uninstall is two things, kept apart:
@@ -8,114 +21,37 @@ import type { AtomicKv } from '../store/atomic-kv.js';
  *   organization (`departed:enterprise:<E>`): one write, no lock, so it always lands. From then
  *   on no request is authorized for it, no token is refreshed or saved for it
  *   (SlackClients.authorize, KeyvInstallationStore), on every replica at once. It stays until the
- *   app is installed again there (a new OAuth install clears it).
+ *   app is installed again there (a new OAuth install clears it; with a job pending, that job does
+ *   as it ends).
  * - a **departure job** (`departure:<member>`, listed in the set `departures:pending`): delete the
  *   workspace's data and its installation. Tried at once; a failure (the installation's lock held
  *   by a slow refresh or a replica that died holding it, a store error) leaves the job pending with
  *   a capped backoff, and `sweep()` retries it: before every watcher cycle and at start-up. While a
  *   job waits for its retry, each sweep still deletes the workspace's watches, so no cycle polls a
- *   provider for it. Each part is idempotent, so replicas sweeping the same job at
- *   once change nothing more.
+ *   provider for it. Each part is idempotent; one run of a job at a time (a lease), so no run
+ *   is still deleting when its job ends.
+ *
+ * A job deletes only what the installation it was made for made (issue 46): it carries a
+ * generation, its tombstone holds the same, and it deletes only while that tombstone stands. A
+ * reinstall while a job is pending leaves the tombstone (requests stay refused, nothing new is
+ * made), marks the job `reinstalled` and runs it at once; the job clears the tombstone as it ends.
  *
  * Members: `team:<T>` (a workspace: its data, and its installation unless an org-wide one served
  * it) and `enterprise:<E>` (an org-wide installation; its workspaces are `team:` members of their own).
  */
 
-/** Where an installation is (Bolt's InstallationQuery, without Bolt: use cases never see Slack's types). */
-export interface InstallationWhere {
-  teamId?: string;
-  enterpriseId?: string;
-  isEnterpriseInstall: boolean;
-}
-
-interface DepartureJob {
-  since: number;
-  attempts: number;
-  nextAt: number;
-  /** The installation to delete; dropped when the app is installed there again. */
-  installation?: InstallationWhere;
-  /** The workspace whose data to delete (`team:` members). */
-  teamId?: string;
-}
-
-const PENDING = 'departures:pending';
-const ID = /^[TE][A-Z0-9]{2,}$/;
 /** First retry after 30 s, doubling, at most hourly: bounded work for a store that stays down. */
 export const DEPARTURE_RETRY_MS = { firstMs: 30_000, maxMs: 3_600_000 } as const;
 
 /** A request or a token for a workspace that uninstalled the app (and has not installed it again). */
 export class WorkspaceDepartedError extends Error {}
 
-/** The tombstones and the workspaces of each org-wide install: the part every replica reads. */
-export class DepartureMarks {
-  readonly #state: AtomicKv;
-
-  constructor(state: AtomicKv) {
-    this.#state = state;
-  }
-
-  /** Whether the installation `where` names departed: its workspace, or its whole org. */
-  async departed(where: Partial<InstallationWhere>): Promise<boolean> {
-    const keys: string[] = [];
-    if (where.teamId && ID.test(where.teamId)) keys.push(`departed:team:${where.teamId}`);
-    if (where.isEnterpriseInstall && where.enterpriseId && ID.test(where.enterpriseId))
-      keys.push(`departed:enterprise:${where.enterpriseId}`);
-    if (keys.length === 0) return false;
-    return (await this.#state.getMany(keys)).some((v) => v !== undefined);
-  }
-
-  async mark(members: readonly string[], at: number): Promise<void> {
-    await Promise.all(members.map((m) => this.#state.update(`departed:${m}`, () => String(at))));
-  }
-
-  /** The app was installed again: its tombstones go (the org's workspaces' too). */
-  async clear(members: readonly string[]): Promise<void> {
-    await Promise.all(members.map((m) => this.#state.update(`departed:${m}`, () => undefined)));
-  }
-
-  /** Workspace `teamId` is served by the org-wide install of `enterpriseId` (listed for its uninstall). */
-  async noteOrgWorkspace(teamId: string, enterpriseId: string): Promise<void> {
-    await this.#state.setAdd(`installation-teams:${enterpriseId}`, teamId);
-  }
-
-  async orgWorkspaces(enterpriseId: string): Promise<string[]> {
-    return (await this.#state.setMembers(`installation-teams:${enterpriseId}`)).filter((t) => ID.test(t));
-  }
-
-  /** Members a departure of `where` concerns: its installation's, and each workspace it served. */
-  async membersOf(where: InstallationWhere): Promise<string[]> {
-    if (!where.isEnterpriseInstall)
-      return where.teamId && ID.test(where.teamId) ? [`team:${where.teamId}`] : [];
-    if (!where.enterpriseId || !ID.test(where.enterpriseId)) return [];
-    const teams = new Set(await this.orgWorkspaces(where.enterpriseId));
-    if (where.teamId && ID.test(where.teamId)) teams.add(where.teamId);
-    return [`enterprise:${where.enterpriseId}`, ...[...teams].map((t) => `team:${t}`)];
-  }
-
-  /**
-   * The app was installed again at `where`: its tombstones go, and a pending job keeps deleting the
-   * old data but no longer the installation (the new one is saved under the same key).
-   */
-  async reinstalled(where: InstallationWhere): Promise<void> {
-    const members = await this.membersOf(where);
-    for (const member of members) {
-      await this.#state.update(`departure:${member}`, (raw) => {
-        if (raw === undefined) return undefined;
-        const { installation: _, ...job } = JSON.parse(raw) as DepartureJob;
-        return JSON.stringify(job);
-      });
-    }
-    await this.clear(members);
-  }
-
-  get state(): AtomicKv {
-    return this.#state;
-  }
-}
-
 export interface DepartureWork {
-  /** Deletes the installation (under its lock); absent with a single bot token. */
-  deleteInstallation?: (where: InstallationWhere) => Promise<void>;
+  /**
+   * Deletes the installation, under its lock, if `stillDeparted()` says so there: a reinstall
+   * (which saves under the same lock) makes it false. Absent with a single bot token.
+   */
+  deleteInstallation?: (where: InstallationWhere, stillDeparted: () => Promise<boolean>) => Promise<void>;
   /** WorkspaceDeparture.forget: the workspace's data, watches first. */
   forgetWorkspace?: (teamId: string) => Promise<void>;
   /** WorkspaceDeparture.stopWatching: its watches only, tried at every sweep while a job waits. */
@@ -124,6 +60,15 @@ export interface DepartureWork {
   installedSince?: (where: InstallationWhere, sinceMs: number) => Promise<boolean>;
 }
 
+/** How a run's end found its job: another generation's, reinstalled (its tombstone first), or removed. */
+type JobEnd = 'newer' | 'reinstalled' | 'ended' | 'ended-reinstalled';
+
+/**
+ * How long a reinstall waits for a deletion under way before it answers (the workspace is refused
+ * until that deletion ends): one takes milliseconds; a stuck one is left to finish on its own.
+ */
+const REINSTALL_WAIT_MS = 3_000;
+
 /** Uninstalls kept in memory while the store refuses their first writes (a bound, not a queue). */
 const UNRECORDED_MAX = 1_000;
 
@@ -131,32 +76,52 @@ export class Departures {
   readonly marks: DepartureMarks;
   readonly #work: DepartureWork;
   readonly #logger: Logger;
-  readonly #now: () => number;
+  readonly #clock: Clock;
+  /**
+   * One run of a job at a time, across replicas: a second one (a sweep on the other replica, the
+   * reinstall's) does not wait, it leaves the job to the run under way. Held for as long as a
+   * deletion may take: a run whose lease lapsed could still be deleting when another ends the job.
+   */
+  readonly #runs: LeaseLocks;
+  /** The same leases, for a reinstall: it waits a little for a run under way (it clears the tombstone). */
+  readonly #reinstallRuns: LeaseLocks;
   #sweeping: Promise<number> | undefined;
   /**
    * Uninstalls whose tombstone or job could not be written (the store was down): Slack does not
    * send an acknowledged event again, so this process keeps them, each with when it arrived (the
-   * system clock), and `sweep` writes them first, unless the app was installed there again since.
+   * bot's clock), and `sweep` writes them first, unless the app was installed there again since.
    * That compares this replica's clock with the installing one's: it assumes they agree (NTP) to
    * within the time between an uninstall and a reinstall. Only in memory: a process that dies
    * before the store is back loses them (logged as an error).
    */
   readonly #unrecorded = new Map<string, { where: InstallationWhere; at: number }>();
 
-  constructor(marks: DepartureMarks, work: DepartureWork, logger: Logger, now: () => number = Date.now) {
+  /** `clock`: the bot's one clock, the one installations stamp `installedAt` with. */
+  constructor(marks: DepartureMarks, work: DepartureWork, logger: Logger, clock: Clock) {
     this.marks = marks;
     this.#work = work;
     this.#logger = logger;
-    this.#now = now;
+    this.#clock = clock;
+    this.#runs = new LeaseLocks(marks.state, { waitMs: 0, maxHoldMs: 600_000 });
+    this.#reinstallRuns = new LeaseLocks(marks.state, { waitMs: REINSTALL_WAIT_MS, maxHoldMs: 600_000 });
+    marks.afterReinstall = async (members) => {
+      for (const member of members)
+        await this.#attempt(member, this.#reinstallRuns).catch((error: unknown) =>
+          this.#logger.error(
+            { err: error, departure: member },
+            'could not finish deleting the old data of a workspace installed again; it stays refused until the retry',
+          ),
+        );
+    };
   }
 
   /**
    * The app was uninstalled from `where`: tombstones first (nothing uses the installation from
    * now on), then the jobs are written and each is tried once. A failed job stays for `sweep`;
    * when the tombstones or jobs cannot be written, `where` is kept for `sweep` (as of `at`: when
-   * the event arrived, by the system clock as installations' `installedAt`) and this logs it.
+   * the event arrived, by the bot's clock, as installations' `installedAt`) and this logs it.
    */
-  async depart(where: InstallationWhere, at = Date.now()): Promise<void> {
+  async depart(where: InstallationWhere, at = this.#clock.now()): Promise<void> {
     const key = JSON.stringify([where.teamId, where.enterpriseId, where.isEnterpriseInstall]);
     let members: string[];
     try {
@@ -176,6 +141,14 @@ export class Departures {
     for (const member of members) await this.#attempt(member);
   }
 
+  /**
+   * Only the tombstones of `where`, before Slack is told the uninstall arrived: a request sent right
+   * after that answer is refused. `depart` writes them again (idempotent) with the jobs.
+   */
+  async tombstone(where: InstallationWhere): Promise<void> {
+    await this.marks.mark(await this.marks.membersOf(where), String(this.#clock.now()));
+  }
+
   /** The tombstones, then a job per member; the members (none: nothing to delete). */
   async #record(where: InstallationWhere): Promise<string[]> {
     const members = await this.marks.membersOf(where);
@@ -186,13 +159,15 @@ export class Departures {
       );
       return [];
     }
-    const now = this.#now();
-    await this.marks.mark(members, now);
+    const now = this.#clock.now();
+    const gen = randomUUID();
+    await this.marks.mark(members, gen);
     const state = this.marks.state;
     for (const member of members) {
       const [kind, id] = member.split(':') as ['team' | 'enterprise', string];
       const job: DepartureJob = {
         since: now,
+        gen,
         attempts: 0,
         nextAt: now,
         ...(kind === 'team' ? { teamId: id } : {}),
@@ -253,15 +228,37 @@ export class Departures {
   }
 
   /** Runs the job of `member` if it is due; true when it is done (or there is none). */
-  async #attempt(member: string): Promise<boolean> {
-    const state = this.marks.state;
-    const raw = await state.get(`departure:${member}`);
-    if (raw === undefined) {
-      await state.setRemove(PENDING, member);
-      return true;
+  async #attempt(member: string, runs = this.#runs): Promise<boolean> {
+    const job = parseJob(await this.marks.state.get(`departure:${member}`));
+    if (!job) return this.#unlist(member);
+    try {
+      return await runs.run(`departure:${member}:${genOf(job)}`, () => this.#run(member, genOf(job)));
+    } catch (error) {
+      // Another run of this job is under way (here or on another replica): it is left to that one.
+      if (error instanceof LockWaitError) return false;
+      throw error;
     }
-    const job = JSON.parse(raw) as DepartureJob;
-    const now = this.#now();
+  }
+
+  /** The job of `member` of generation `gen`, holding its run's lease. */
+  async #run(member: string, gen: string): Promise<boolean> {
+    const state = this.marks.state;
+    const key = `departure:${member}`;
+    const read = async () => {
+      const job = parseJob(await state.get(key));
+      return job && genOf(job) === gen ? job : undefined;
+    };
+    let job = await read();
+    // Done by a run that ended meanwhile (none left), or a newer uninstall's job (its own turn).
+    if (!job) return (await state.get(key)) === undefined && this.#unlist(member);
+    if ((await this.marks.generation(member)) !== gen) {
+      // Its tombstone is gone (it ended a reinstalled job and stopped before removing it) or is a
+      // newer uninstall's: what is there now was not made by the installation this job is for.
+      await state.update(key, (raw) => (parseJob(raw) && genOf(parseJob(raw)!) === gen ? undefined : SKIP));
+      this.#logger.info({ departure: member }, 'departure ended: the app was installed there again');
+      return this.#unlist(member);
+    }
+    const now = this.#clock.now();
     if (job.nextAt > now) {
       // Not due, but no cycle may poll for it meanwhile: its watches go at every sweep.
       if (job.teamId && this.#work.stopWatching)
@@ -273,31 +270,76 @@ export class Departures {
               'could not stop watching a departed workspace',
             ),
           );
-      return false;
+      // A reinstall meanwhile made it due (its own run stepped aside for this one).
+      job = await read();
+      if (!job || job.nextAt > now) return false;
     }
     try {
       // Data first: it needs no lock (the tombstone already keeps every refresh from saving).
       if (job.teamId && this.#work.forgetWorkspace) await this.#work.forgetWorkspace(job.teamId);
+      // The job was read before the lock: a reinstall meanwhile dropped its installation, and the
+      // new one lies under the same key. Asked again under the lock, it is left alone.
       if (job.installation && this.#work.deleteInstallation)
-        await this.#work.deleteInstallation(job.installation);
+        await this.#work.deleteInstallation(
+          job.installation,
+          async () => (await read())?.installation !== undefined,
+        );
     } catch (error) {
       const attempts = job.attempts + 1;
       const delay = Math.min(DEPARTURE_RETRY_MS.firstMs * 2 ** (attempts - 1), DEPARTURE_RETRY_MS.maxMs);
-      await state.update(`departure:${member}`, (current) =>
-        current === undefined ? undefined : JSON.stringify({ ...job, attempts, nextAt: now + delay }),
-      );
+      // On the job as stored now, not as read: a reinstall meanwhile dropped its installation.
+      await state.update(key, (current) => {
+        const stored = parseJob(current);
+        return stored && genOf(stored) === gen
+          ? JSON.stringify({ ...stored, attempts, nextAt: now + delay })
+          : SKIP;
+      });
       this.#logger.error(
         { err: error, departure: member, attempts, retryInSeconds: Math.round(delay / 1000) },
         'could not finish deleting a departed workspace; it stays refused and the deletion is retried',
       );
       return false;
     }
-    await state.update(`departure:${member}`, () => undefined);
-    await state.setRemove(PENDING, member);
+    // Only this job: a newer uninstall of the same workspace (a reinstall and another uninstall
+    // meanwhile) stays for its own turn. Reinstalled (now, or while it ran): its tombstone goes
+    // first, so a crash between the two leaves a job that ends without deleting (above).
+    let end = await this.#end(key, gen, false);
+    if (end === 'reinstalled') {
+      await this.marks.clearIf(member, gen);
+      end = await this.#end(key, gen, true);
+    }
+    if (end === 'newer') return false;
+    await this.#unlist(member);
     this.#logger.info(
-      { departure: member, attempts: job.attempts + 1 },
+      {
+        departure: member,
+        attempts: job.attempts + 1,
+        ...(end === 'ended-reinstalled' ? { reinstalled: true } : {}),
+      },
       'departed workspace deleted (data and installation)',
     );
+    return true;
+  }
+
+  /** Removes the job of generation `gen`, unless it is a newer one or (`cleared` false) it was reinstalled. */
+  async #end(key: string, gen: string, cleared: boolean): Promise<JobEnd> {
+    let end = 'ended' as JobEnd;
+    await this.marks.state.update(key, (raw) => {
+      const job = parseJob(raw);
+      if (!job) end = 'ended';
+      else if (genOf(job) !== gen) end = 'newer';
+      else if (job.reinstalled) end = cleared ? 'ended-reinstalled' : 'reinstalled';
+      else end = 'ended';
+      return job && (end === 'ended' || end === 'ended-reinstalled') ? undefined : SKIP;
+    });
+    return end;
+  }
+
+  /** Out of the pending list; listed again if a newer job was written meanwhile. True. */
+  async #unlist(member: string): Promise<true> {
+    const state = this.marks.state;
+    await state.setRemove(PENDING, member);
+    if ((await state.get(`departure:${member}`)) !== undefined) await state.setAdd(PENDING, member);
     return true;
   }
 }

@@ -8,6 +8,7 @@ import type { ResourceIndex } from '../resources/resource-index.js';
 import type { SettingsStore } from '../settings/workspace-settings.js';
 import { type ForgottenWatches, forgetWorkspaceWatches } from '../watcher/forget-workspace.js';
 import type { Watcher } from '../watcher/watcher.js';
+import type { WindowStore } from '../windows/window-store.js';
 
 export interface WorkspaceDataStores {
   connections: ConnectionRegistry;
@@ -18,6 +19,8 @@ export interface WorkspaceDataStores {
   audit: AuditLog;
   resourceIndex: ResourceIndex;
   lastActions: LastActions;
+  /** Its time windows: gone first, so no window pass acts for the workspace after this. */
+  windows: Pick<WindowStore, 'forget'>;
   logger: Logger;
   /** AUDIT_RETENTION_DAYS in ms: how long a departed workspace's audit entries are kept. */
   auditRetentionMs: number;
@@ -25,11 +28,11 @@ export interface WorkspaceDataStores {
 
 /**
  * What the bot keeps about a workspace, deleted when the workspace uninstalls the app: stored
- * connections (with their encrypted keys), watches and subscriptions (so no cycle polls a provider
- * for it again), role grants, settings, pending approval requests, the resource index and the
- * attributions of its watched resources. Its audit entries are kept as long as the audit retention
- * allows, then go. What is kept with a TTL of its own expires by it: decided approval requests
- * (30 days) and other attributions (7 days).
+ * connections (with their encrypted keys), time windows, watches and subscriptions (so no window
+ * pass and no cycle asks a provider anything for it again), role grants, settings, pending
+ * approval requests, the resource index and the attributions of its watched resources. Its audit
+ * entries are kept as long as the audit retention allows, then go. What is kept with a TTL of
+ * its own expires by it: decided approval requests (30 days) and other attributions (7 days).
  *
  * Idempotent (a second run deletes nothing more), and every part is tried even when one fails: a
  * failure is logged and thrown at the end, and Departures (departures.ts, ADR 0010) runs it again,
@@ -42,9 +45,13 @@ export class WorkspaceDeparture {
     this.#stores = stores;
   }
 
-  /** Only its watches and subscriptions: no cycle polls a provider for the workspace after this. */
+  /**
+   * Only its windows, watches and subscriptions: no window pass and no cycle asks a provider
+   * anything for the workspace after this.
+   */
   async stopWatching(teamId: string): Promise<void> {
     const s = this.#stores;
+    await s.windows.forget(teamId);
     await forgetWorkspaceWatches(s.watcher.store, s.watcher.subscriptions, teamId);
   }
 
@@ -64,6 +71,8 @@ export class WorkspaceDeparture {
       }
     };
     const none: ForgottenWatches = { watches: 0, subscriptions: 0, resources: [] };
+    // Its time windows before anything: a window pass would otherwise pause or resume for it.
+    await step('windows', () => s.windows.forget(teamId), undefined);
     // Watches and subscriptions first: from then on no cycle polls a provider for the workspace.
     const watched = await step(
       'watches',

@@ -1,13 +1,15 @@
 import { WORKSPACE } from '../access/policy.js';
 import type { MigrationResource } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
-import { findResource, type ResourceTarget, type UseCaseContext } from './context.js';
+import { findResource, type ResourceTarget, titleOf, type UseCaseContext } from './context.js';
 
 export interface DeletePlan {
   resource: MigrationResource;
   actions: ResourceAction[];
   /** `delete` or `cancel` when the state allows one; undefined when it must be paused first. */
   destructive: 'delete' | 'cancel' | undefined;
+  /** The title its requester typed, where the provider named it itself. */
+  title?: string;
 }
 
 /**
@@ -20,5 +22,5 @@ export async function planDelete(ctx: UseCaseContext, target: ResourceTarget): P
   const { provider, resource } = await findResource(ctx, target);
   const actions = provider.actionsFor(resource);
   const destructive = actions.find((a): a is 'delete' | 'cancel' => a === 'delete' || a === 'cancel');
-  return { resource, actions, destructive };
+  return { resource, actions, destructive, title: await titleOf(ctx, resource) };
 }

@@ -5,7 +5,7 @@ import type { ResourceAction } from '../providers/types.js';
 import type { Claim } from '../resources/claims.js';
 import type { LastAction } from '../resources/last-actions.js';
 import { capabilityFor, scopeFor } from '../resources/perform-action.js';
-import { findResource, type ResourceTarget, type UseCaseContext } from './context.js';
+import { findResource, type ResourceTarget, titleOf, type UseCaseContext } from './context.js';
 
 export interface Shown {
   resource: MigrationResource;
@@ -32,7 +32,7 @@ export async function showResource(ctx: UseCaseContext, target: ResourceTarget):
   const actions = provider.actionsFor(resource);
   const [lastAction, title, claim] = await Promise.all([
     ctx.deps.lastActions.get(ctx.teamId, resource).catch(() => undefined),
-    ctx.deps.approvals?.titles.get(ctx.teamId, resource).catch(() => undefined),
+    titleOf(ctx, resource),
     ctx.deps.claims?.current(ctx.teamId, resource).catch(() => undefined),
   ]);
   // Delete and Cancel are decided for the workspace: a channel's admin is not offered them.

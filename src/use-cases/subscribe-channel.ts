@@ -1,8 +1,11 @@
-import { InvalidInputError, localized } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import type { FollowMode, Subscription, SubscriptionTarget } from '../watcher/subscriptions.js';
 import { operateIn, type UseCaseContext } from './context.js';
 
-const NAME_A_CHANNEL = 'Name a channel: `/migrate subscribe <connection> #channel`.';
+const NAME_A_CHANNEL = {
+  key: 'error.channelMissing',
+  values: { usage: '/migrate subscribe <connection> #channel' },
+} as const;
 
 export interface SubscribeRequest {
   connection: string;
@@ -43,7 +46,7 @@ export async function subscribeChannel(ctx: UseCaseContext, request: SubscribeRe
       ...(request.groupId ? { groupId: request.groupId } : {}),
       mode: request.mode,
       by: ctx.userId,
-      createdAt: Date.now(),
+      createdAt: ctx.deps.clock.now(),
     };
     const result = await ctx.deps.watcher.subscribe(subscription);
     return { subscription, created: result.created, before: result.before?.mode };
@@ -71,13 +74,7 @@ export async function unsubscribeChannel(
   return ctx.audited('unsubscribe', `${what} <#${channelId}>`, async () => {
     const { removed, watches } = await ctx.deps.watcher.unsubscribe(target);
     if (!removed)
-      throw localized(
-        new InvalidInputError(
-          `<#${channelId}> is not subscribed to \`${what}\`. \`/migrate subscriptions\` lists what it follows.`,
-        ),
-        'unsubscribe.error.none',
-        { channel: `<#${channelId}>`, target: what },
-      );
+      throw InvalidInputError.of('unsubscribe.error.none', { channel: `<#${channelId}>`, target: what });
     return { subscription: removed, watches };
   });
 }

@@ -1,11 +1,13 @@
 import type { MigrationResource } from '../domain/migration-resource.js';
 import type { WatchResult } from '../watcher/watcher.js';
-import { findResource, operateIn, type ResourceTarget, type UseCaseContext } from './context.js';
+import { findResource, operateIn, type ResourceTarget, titleOf, type UseCaseContext } from './context.js';
 
 export interface Watched {
   resource: MigrationResource;
   channelId: string;
   result: WatchResult;
+  /** The title its requester typed, where the provider named it itself. */
+  title?: string;
 }
 
 /**
@@ -17,13 +19,14 @@ export async function watchResource(
   target: ResourceTarget,
   channel?: string,
 ): Promise<Watched> {
-  const channelId = await operateIn(
-    ctx,
-    channel,
-    'watch migrations',
-    'Name a channel to watch in: `/migrate watch <id> #channel`.',
-  );
+  const channelId = await operateIn(ctx, channel, 'watch migrations', {
+    key: 'watch.error.noChannel',
+    values: { usage: '/migrate watch <id> #channel' },
+  });
   const { resource } = await findResource(ctx, target);
+  // A resource an approval created under a name the provider made up: the watch's card and every
+  // post lead with the requester's title, as where it was created.
+  const title = await titleOf(ctx, resource);
   const result = await ctx.audited('watch', `${resource.connection}:${resource.id}`, () =>
     ctx.deps.watcher.watch({
       teamId: ctx.teamId,
@@ -33,7 +36,8 @@ export async function watchResource(
       id: resource.id,
       by: ctx.userId,
       resource,
+      ...(title ? { origin: { title } } : {}),
     }),
   );
-  return { resource, channelId, result };
+  return { resource, channelId, result, title };
 }

@@ -1,5 +1,6 @@
-import { InvalidInputError, localized } from '../errors.js';
-import type { BrokenNote, RepairedNote } from './notification.js';
+import { InvalidInputError } from '../errors.js';
+import { cardDue } from './living-posts.js';
+import { type BrokenNote, type RepairedNote, titleOf } from './notification.js';
 import {
   type BrokenState,
   type ChannelGone,
@@ -75,19 +76,12 @@ export function cannotPostError(
 ): InvalidInputError {
   const channel = `<#${record.watch.channelId}>`;
   const fix = brokenFixParts(record, reason);
-  const english = broken
-    ? `I can't post in ${channel} (${reason}); the watch there is broken until this is fixed: ${brokenFix(record, reason)}`
-    : `I can't post in ${channel} (${reason}): ${brokenFix(record, reason)}`;
-  return localized(
-    new InvalidInputError(english),
-    broken ? 'watch.cannotPostBroken' : 'watch.cannotPostNew',
-    {
-      channel,
-      reason,
-      fixKey: fix.key,
-      ...fix.values,
-    },
-  );
+  return InvalidInputError.of(broken ? 'watch.cannotPostBroken' : 'watch.cannotPostNew', {
+    channel,
+    reason,
+    fixKey: fix.key,
+    ...fix.values,
+  });
 }
 
 export function brokenFix(
@@ -118,7 +112,8 @@ export function markBroken(record: WatchRecord, reason: ChannelGone, now: number
   if (isUserId(watch.by)) {
     const note: BrokenNote = {
       kind: 'broken',
-      name: snapshot.name,
+      // Named as every other post names it: its title, where a person gave it one.
+      name: titleOf(record) ?? snapshot.name,
       channelId: watch.channelId,
       connection: watch.connection,
       id: watch.id,
@@ -159,7 +154,11 @@ export function prepareRepair(record: WatchRecord, now: number): WatchRecord {
     isHeld(record, e) ? { ...e, notBefore: undefined, failedAt: undefined } : e,
   );
   if (!outbox.some((e) => e.key === key) && !record.sent.includes(key)) {
-    const note: RepairedNote = { kind: 'repaired', name: record.snapshot.name, since: broken.since };
+    const note: RepairedNote = {
+      kind: 'repaired',
+      name: titleOf(record) ?? record.snapshot.name,
+      since: broken.since,
+    };
     const entry: OutboxEntry = {
       key,
       type: 'reply',
@@ -173,5 +172,5 @@ export function prepareRepair(record: WatchRecord, now: number): WatchRecord {
     const at = outbox[0]?.type === 'parent' ? 1 : 0;
     outbox.splice(at, 0, entry);
   }
-  return { ...record, outbox, card: { ...record.card, dirty: record.parentTs !== undefined } };
+  return cardDue({ ...record, outbox }, true);
 }

@@ -1,7 +1,7 @@
 import { isHeld } from './broken-channel.js';
 import type { Loaded } from './cycle-report.js';
 import { isUrgent } from './failure-listing.js';
-import { duePosts } from './living-posts.js';
+import { cardOf, duePosts } from './living-posts.js';
 import { forEachLimited, groupBy } from './observe.js';
 import type { Outbox, OutboxSettings } from './outbox.js';
 import type { WatchRecord } from './watch-store.js';
@@ -48,12 +48,12 @@ export function planDelivery(
       failing.push({ key: w.key, record: r });
     // Only records with something to do are read again: most watches, most cycles, have nothing.
     const posts = r.outbox.some((e) => !isHeld(r, e));
-    if (posts || (r.card.dirty && !r.broken) || r.ended || duePosts(r).length > 0)
+    if (posts || r.ended || duePosts(r).length > 0)
       due.push(
         dueWatch(w.key, r.watch.teamId, r.watch.channelId, {
           cardOnly: !posts && !r.ended,
           rank: dueRank(r),
-          editedAt: r.card.editedAt ?? 0,
+          editedAt: cardOf(r)?.shown.at ?? 0,
         }),
       );
   }
@@ -108,7 +108,8 @@ export function dueWatch(
 
 /** 0 when the card shows an old state (redrawn first), 1 otherwise. */
 export function dueRank(r: WatchRecord): number {
-  return r.card.dirty && r.card.shownState !== r.snapshot.state ? 0 : 1;
+  const card = cardOf(r);
+  return card?.dirty && card.shown.state !== r.snapshot.state ? 0 : 1;
 }
 
 /**

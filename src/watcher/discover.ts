@@ -113,7 +113,6 @@ function newRecord(
     actions,
     ...baseline(resource),
     movedAt: now,
-    card: { dirty: false },
     outbox: sub.mode === 'all' ? [parentEntry(target, now)] : [],
     sent: [],
     via: [via],

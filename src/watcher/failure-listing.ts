@@ -102,6 +102,7 @@ export function failureItem(entry: OutboxEntry): FailureItem | undefined {
   const r = entry.note.resource;
   return {
     name: r.name,
+    ...(entry.note.title ? { title: entry.note.title } : {}),
     connection: r.connection,
     kind: r.kind,
     id: r.id,

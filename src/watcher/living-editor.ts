@@ -1,7 +1,11 @@
+import type { Logger } from '../logger.js';
 import { SKIP } from '../store/atomic-kv.js';
-import { CardEditor, type CardEditorDeps } from './card-editor.js';
+import { EditBudget, type EditBudgetDeps } from './edit-budget.js';
 import {
+  type CardPost,
+  cardOf,
   duePosts,
+  type EventPost,
   itemKey,
   type LiveListing,
   type LiveNow,
@@ -11,67 +15,109 @@ import {
   liveNow,
   liveSig,
   markEdited,
+  showsClaim,
+  withCardPost,
 } from './living-posts.js';
-import { type LivingNote, resourceFacts } from './notification.js';
-import type { OutboxSettings } from './outbox-settings.js';
-import { DeliveryError } from './watch-slack.js';
-import { type ChannelRecord, channelKey, type WatchRecord } from './watch-store.js';
+import { cardFacts, type EventNote, eventNote, type LivingNote, resourceFacts } from './notification.js';
+import { verificationNote, verificationSig } from './verification.js';
+import { DeliveryError, type WatchSlack } from './watch-slack.js';
+import { type ChannelGone, type ChannelRecord, channelKey, type WatchRecord } from './watch-store.js';
 
-/** What the card editor needs, and the card editor itself: its edit budget is shared. */
-export interface LivingEditorDeps extends CardEditorDeps {
-  cards: CardEditor;
+export interface LivingEditorDeps extends EditBudgetDeps {
+  slack: WatchSlack;
+  logger: Logger;
+  /** Slack refused a post's channel: every watch there breaks. */
+  breakChannel: (teamId: string, channelId: string, reason: ChannelGone) => Promise<void>;
 }
 
 /**
- * Edits a watch's living posts (`living-posts.ts`) that no longer show what its record says: each
- * within the workspace's edit budget (the cards' own, `CardEditor.spend`), then recorded as shown
- * with a compare-and-set. A post Slack will not edit any more (deleted, too old) is forgotten.
+ * The one editor of a watch's messages: its card and its living posts (`living-posts.ts`, one list)
+ * that no longer show what its record says are edited, each within the workspace's edit budget
+ * (`EditBudget`), then recorded as shown with a compare-and-set. A post Slack will not edit any
+ * more (deleted, too old) is forgotten; a card Slack refuses to edit is left as it is.
  */
 export class LivingEditor {
   readonly #o: LivingEditorDeps;
+  readonly budget: EditBudget;
 
   constructor(deps: LivingEditorDeps) {
     this.#o = deps;
+    this.budget = new EditBudget(deps);
   }
 
   /** True when Slack refused the channel (its watches are then broken, the posts stay due). */
   async edit(key: string): Promise<boolean> {
-    const { store, cards, stats, pacer, clock } = this.#o;
+    const { store, stats, pacer, clock } = this.#o;
     const record = await store.read<WatchRecord>(key);
     if (!record?.watch || !record.snapshot) return false;
     const teamId = record.watch.teamId;
     for (const post of duePosts(record)) {
-      if (!(await cards.spend(teamId))) return false;
+      if (!(await this.budget.spend(teamId))) return false;
       const now = liveNow(record);
       let forget = false;
       try {
-        if (post.kind === 'listing') await this.#editListing(record, post, now);
-        else
+        if (post.kind === 'card')
+          await this.#o.slack.editCard(teamId, {
+            channel: post.channel,
+            ts: post.ts,
+            card: cardFacts(record),
+          });
+        else if (post.kind === 'listing') await this.#editListing(record, post, now);
+        else if (post.kind === 'verification') {
+          const note = verificationNote(record);
+          if (note) await this.#o.slack.editPost(teamId, { channel: post.channel, ts: post.ts, note });
+        } else
           await this.#o.slack.editPost(teamId, {
             channel: post.channel,
             ts: post.ts,
-            note: livingNote(record, post, now, clock.now()),
+            note: showsClaim(post, now)
+              ? claimedFailureNote(record, post, now)
+              : livingNote(record, post, now, clock.now()),
           });
         stats.edits++;
         pacer.delivered(teamId);
       } catch (thrown) {
         const outcome = await this.#failed(teamId, post, key, thrown);
         if (outcome === 'gone') return true;
-        if (outcome === 'later') return false;
+        // Slack busy with this one: the others are tried (a pause of the workspace stops them at `spend`).
+        if (outcome === 'later') continue;
         forget = true;
       }
-      const sig = liveSig(now);
-      await store.update<WatchRecord>(key, (current) => {
-        if (!current?.posts?.some((p) => p.ts === post.ts && p.channel === post.channel)) return SKIP;
-        if (!forget) return markEdited(current, post, sig);
-        return { ...current, posts: current.posts.filter((p) => p !== post && p.ts !== post.ts) };
-      });
+      if (post.kind === 'card') await this.#cardShown(key, record.snapshot);
+      else
+        await this.#shown(
+          key,
+          post,
+          forget ? undefined : post.kind === 'verification' ? verificationSig(record) : liveSig(now, post),
+        );
     }
     return false;
   }
 
+  /** The post shows `sig` now (undefined: it cannot be edited, and is forgotten). */
+  async #shown(key: string, post: EventPost, sig: string | undefined): Promise<void> {
+    await this.#o.store.update<WatchRecord>(key, (current) => {
+      if (!current?.posts?.some((p) => p.ts === post.ts && p.channel === post.channel)) return SKIP;
+      if (sig !== undefined) return markEdited(current, post, sig);
+      return { ...current, posts: current.posts.filter((p) => p.kind === 'card' || p.ts !== post.ts) };
+    });
+  }
+
+  /** The card shows `snapshot` now; it stays dirty only if the resource moved on meanwhile. */
+  async #cardShown(key: string, snapshot: WatchRecord['snapshot']): Promise<void> {
+    const at = this.#o.clock.now();
+    await this.#o.store.update<WatchRecord>(key, (current) => {
+      const card = current && cardOf(current);
+      if (!current || !card) return SKIP;
+      const changedSince =
+        current.snapshot.state !== snapshot.state || current.snapshot.progress !== snapshot.progress;
+      const shown: CardPost['shown'] = { state: snapshot.state, progress: snapshot.progress, at };
+      return withCardPost(current, { ...card, dirty: changedSince && card.dirty, shown });
+    });
+  }
+
   /** The listing with this resource's line as it is now, edited from the channel record. */
-  async #editListing(record: WatchRecord, post: LivePost, now: LiveNow): Promise<void> {
+  async #editListing(record: WatchRecord, post: EventPost, now: LiveNow): Promise<void> {
     const { teamId } = record.watch;
     const item = itemKey(record.watch);
     let listing: LiveListing | undefined;
@@ -118,7 +164,9 @@ export class LivingEditor {
       default:
         logger.warn(
           { key, ts: post.ts, slackError: error.slackError },
-          'a living post cannot be edited; forgotten',
+          post.kind === 'card'
+            ? 'card edit refused by Slack; the card is left as it is'
+            : 'a living post cannot be edited; forgotten',
         );
         return 'forget';
     }
@@ -126,7 +174,7 @@ export class LivingEditor {
 }
 
 /** What an edited post says: the resource as it is now, and what the post was about. */
-export function livingNote(record: WatchRecord, post: LivePost, now: LiveNow, at: number): LivingNote {
+export function livingNote(record: WatchRecord, post: EventPost, now: LiveNow, at: number): LivingNote {
   return {
     kind: 'living',
     post: { kind: post.kind, was: post.was },
@@ -136,11 +184,12 @@ export function livingNote(record: WatchRecord, post: LivePost, now: LiveNow, at
   };
 }
 
-/** The card editor and the living posts' editor of one outbox, sharing its edit budget. */
-export function editorsFor(deps: CardEditorDeps & { settings: OutboxSettings }): {
-  cards: CardEditor;
-  living: LivingEditor;
-} {
-  const cards = new CardEditor(deps);
-  return { cards, living: new LivingEditor({ ...deps, cards }) };
+/**
+ * A failure post while the resource is still in that failure: drawn again as it was posted (the
+ * explanation, its buttons), with who is on it now, so a claim pressed anywhere shows on it.
+ */
+function claimedFailureNote(record: WatchRecord, post: EventPost, now: LiveNow): EventNote {
+  const note = eventNote('failed', record, post.was.at);
+  // `now.claim` is the record's claim when it is about this failure (`liveNow`), kept whole here.
+  return now.claim && record.claim ? { ...note, claim: record.claim } : note;
 }

@@ -16,9 +16,14 @@ import {
 } from '../reports/completion-report.js';
 import type { ThroughputSample } from '../reports/throughput-samples.js';
 import type { Claim } from '../resources/claims.js';
+import { isEscalationEvent } from './escalation.js';
 import type { GroupTally } from './group-tally.js';
-import type { LiveNow, LivePost } from './living-posts.js';
+import type { EventPost, LiveNow } from './living-posts.js';
+import type { VerificationNote } from './verification.js';
+import { type VerificationCard, verificationCard } from './verification-card.js';
+import type { WatchOrigin } from './watch-origin.js';
 import type { BrokenState, OutboxEntry, RequestedAction, WatchEvent, WatchRecord } from './watch-store.js';
+import { type WindowedCard, windowedCard } from './window-fact.js';
 
 /**
  * What the watcher tells Slack, as data: which resource, what happened, and the figures as they
@@ -32,7 +37,8 @@ export type WatchNotification =
   | BrokenNote
   | RepairedNote
   | ReportNote
-  | FailureListNote;
+  | FailureListNote
+  | VerificationNote;
 
 /**
  * A posted failure or completion, edited because the resource moved on (`living-posts.ts`): what it
@@ -40,7 +46,7 @@ export type WatchNotification =
  */
 export interface LivingNote {
   kind: 'living';
-  post: Pick<LivePost, 'kind' | 'was'>;
+  post: Pick<EventPost, 'kind' | 'was'>;
   resource: ResourceFacts;
   now: LiveNow;
   /** The title the requester typed, when an approval created it. */
@@ -56,6 +62,8 @@ export interface FailureListNote {
 /** One line of a failure listing: which resource, and the code its failure came with. */
 export interface FailureItem {
   name: string;
+  /** The title its requester typed, where the provider named it itself (it leads). */
+  title?: string;
   connection: string;
   kind: ResourceKind;
   id: string;
@@ -112,10 +120,18 @@ export interface EventNote {
   lastSpeed?: number;
   /** The person whose request through the bot this event is the outcome of (a Slack user id). */
   by?: string;
+  /** The action was a time window's, set by `by`: the reply names the window. */
+  window?: RequestedAction['window'];
   /** `tasks-failed`: the group's tasks as counted, with its first failures. */
   group?: GroupTally;
   /** `succeeded`: duration, average and peak as the completion report says them. */
   speeds?: CompletionSpeeds;
+  /** The title its requester typed, where the provider named it itself (it leads). */
+  title?: string;
+  /** An escalation step: how long it has failed, who is mentioned, who is asked (escalation.ts). */
+  escalation?: { failedMs: number; mention?: string[]; owner?: string };
+  /** `failed`, as the editor redraws it: who is on this failure now ("I'm on it"). */
+  claim?: Claim;
 }
 
 /** Which requested action each event is the outcome of. */
@@ -150,6 +166,8 @@ export interface ConnectionNote {
 
 export interface DigestItem {
   name: string;
+  /** The title its requester typed, where the provider named it itself (it leads). */
+  title?: string;
   connection: string;
   kind: ResourceKind;
   id: string;
@@ -187,22 +205,29 @@ export interface RepairedNote {
   since: number;
 }
 
-/** What the parent card is drawn from when it is posted or edited (the watch's own snapshot). */
-export interface CardFacts {
+/**
+ * What the parent card is drawn from when it is posted or edited (the watch's own snapshot); its
+ * time windows and its ETA through them are `WindowedCard`'s (window-fact.ts).
+ */
+export interface CardFacts extends WindowedCard {
   resource: MigrationResource;
   actions: ResourceAction[];
   /** The resource is gone: the card says so and loses its buttons. */
   ended: boolean;
   /** Who asked for the watch (a user id), or the flow that did. */
   by: string;
-  /** The creation request it came from. */
-  origin?: { request: string; title?: string };
+  /** The creation request it came from, or only its title (and a delta run's place in its chain). */
+  origin?: WatchOrigin;
   /** Who last acted on the resource through the bot, and when. */
   requested?: RequestedAction;
   /** A task group's tasks counted by state. */
   group?: GroupTally;
   /** Who is on its failure ("I'm on it"). */
   claim?: Claim;
+  /** Its last run's verification: how it came out and who signed it off (verification.ts). */
+  verification?: VerificationCard;
+  /** Its failure reply is in the card's thread (and broadcast): the card need not explain it again. */
+  failurePosted?: boolean;
 }
 
 export function cardFacts(record: WatchRecord): CardFacts {
@@ -215,6 +240,9 @@ export function cardFacts(record: WatchRecord): CardFacts {
     requested: record.requested,
     group: record.group,
     ...(record.claim ? { claim: record.claim } : {}),
+    ...windowedCard(record),
+    ...(record.verification ? { verification: verificationCard(record.verification) } : {}),
+    failurePosted: record.posts?.some((p) => p.kind === 'failure') ?? false,
   };
 }
 
@@ -252,11 +280,19 @@ export function isBroadcast(event: WatchEvent): boolean {
 /** Events after which a card's thread gets the completion report. */
 const REPORTED: ReadonlySet<WatchEvent> = new Set(['succeeded', 'failed']);
 
+/**
+ * The title a person gave the resource where the provider named it itself (the request's title, as
+ * an approval created it): every post about it leads with it, the provider's name beside the ref.
+ */
+export function titleOf(record: Pick<WatchRecord, 'watch'>): string | undefined {
+  return record.watch.origin?.title?.trim() || undefined;
+}
+
 /** The completion report for an ending event, or undefined when the event ends nothing. */
 export function reportNote(event: WatchEvent, record: WatchRecord): ReportNote | undefined {
   if (!REPORTED.has(event) || record.follow) return undefined;
   const samples = record.samples ?? [];
-  const title = record.watch.origin?.title;
+  const title = titleOf(record);
   return {
     kind: 'report',
     report: completionReport(record.snapshot, samples),
@@ -281,8 +317,20 @@ export function eventNote(event: WatchEvent, record: WatchRecord, now: number): 
   }
   const by = requestedBy(event, record, now);
   if (by) note.by = by;
+  if (by && record.requested?.window) note.window = record.requested.window;
   if (event === 'tasks-failed' && record.group) note.group = record.group;
   if (event === 'succeeded') note.speeds = completionSpeeds(record.snapshot, record.samples ?? []);
+  const title = titleOf(record);
+  if (title) note.title = title;
+  const esc = isEscalationEvent(event) ? record.escalation : undefined;
+  if (esc) {
+    const owner = event === 'still-on-it' ? record.claim?.by : undefined;
+    note.escalation = {
+      failedMs: now - esc.since,
+      ...(esc.mention ? { mention: esc.mention } : {}),
+      ...(owner ? { owner } : {}),
+    };
+  }
   return note;
 }
 
@@ -295,8 +343,9 @@ export function digestNote(
   return {
     kind: 'digest',
     day,
-    items: watches.map(({ key, record: { snapshot: r, state } }) => ({
+    items: watches.map(({ key, record, record: { snapshot: r, state } }) => ({
       name: r.name,
+      ...(titleOf(record) ? { title: titleOf(record) } : {}),
       connection: r.connection,
       kind: r.kind,
       id: r.id,

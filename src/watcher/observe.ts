@@ -7,6 +7,7 @@ import type { KindOffering } from '../resources/kind-offering.js';
 import { tallyGroup } from './group-tally.js';
 import type { CycleReport, CycleSettings } from './poll-cycle.js';
 import type { Observation } from './transitions.js';
+import { connectionWhere } from './watch-log.js';
 
 export interface ObserveDeps {
   offering: KindOffering;
@@ -50,7 +51,7 @@ export async function observeConnection(
   const byKind = groupBy(watches, (w) => w.kind);
   for (const kind of whole) if (!byKind.has(kind)) byKind.set(kind, []);
   const absent = await deps.offering.notOffered(connection, [...byKind.keys()]);
-  let failure: unknown;
+  const failed: [ResourceKind, unknown][] = [];
   let answered = 0;
   for (const [kind, group] of byKind) {
     if (absent.has(kind)) continue;
@@ -65,15 +66,17 @@ export async function observeConnection(
         await deps.offering.markNotOffered(connection, kind);
         continue;
       }
-      failure ??= error;
-      deps.logger.warn(
-        { err: error, connection: connection.name, kind },
-        'watched kind could not be polled this cycle',
-      );
+      failed.push([kind, error]);
     }
   }
-  if (failure !== undefined && answered === 0) throw failure;
-  await tallyGroups(deps, provider, watches, out, report);
+  // Nothing answered: the connection is down, said once per outage by the cycle (watch-log.ts).
+  if (failed.length > 0 && answered === 0) throw failed[0]![1];
+  for (const [kind, error] of failed)
+    deps.logger.warn(
+      { err: error, ...connectionWhere(connection), kind },
+      'watched kind could not be polled this cycle',
+    );
+  await tallyGroups(deps, connection, provider, watches, out, report);
   return { observations: out, listed };
 }
 
@@ -83,6 +86,7 @@ export async function observeConnection(
  */
 async function tallyGroups(
   deps: ObserveDeps,
+  connection: Connection,
   provider: MigrationProvider,
   watches: readonly Watched[],
   out: Map<string, Observation>,
@@ -103,7 +107,10 @@ async function tallyGroups(
       }
     } catch (error) {
       if (error instanceof StoreUnavailableError) throw error;
-      deps.logger.warn({ err: error, group: groupId }, "task group's tasks could not be read this cycle");
+      deps.logger.warn(
+        { err: error, ...connectionWhere(connection), group: groupId },
+        "task group's tasks could not be read this cycle",
+      );
     }
   }
 }
@@ -191,4 +198,12 @@ export async function forEachLimited<T>(
     }
   });
   await Promise.all(workers);
+}
+
+/** The items that pass `test`, and the others, each in their order. */
+export function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  const yes: T[] = [];
+  const no: T[] = [];
+  for (const item of items) (test(item) ? yes : no).push(item);
+  return [yes, no];
 }

@@ -1,3 +1,4 @@
+import type { RestoredFrom } from '../store/backup-marks.js';
 import type { SlidingWindow } from '../store/sliding-window.js';
 import type { ChannelGone, WatchAuditNote } from './watch-store.js';
 
@@ -37,6 +38,8 @@ export interface OutboxSettings {
    * narrow window is at-least-once.
    */
   lookupSent: boolean;
+  /** Set when the store was restored from a backup (backup-marks.ts): recent posts are looked up first. */
+  restored?: RestoredFrom;
 }
 
 export interface Window {

@@ -1,11 +1,11 @@
 import type { Logger } from '../logger.js';
 import { SKIP } from '../store/atomic-kv.js';
+import { restoreLookupSince } from '../store/backup-marks.js';
 import { isHeld, markBroken } from './broken-channel.js';
-import type { CardEditor } from './card-editor.js';
 import type { Clock } from './clock.js';
 import { goesFirst } from './failure-listing.js';
-import { editorsFor, type LivingEditor } from './living-editor.js';
-import { duePosts, keepListing, registerPost } from './living-posts.js';
+import { LivingEditor } from './living-editor.js';
+import { cardOf, duePosts, keepListing, registerPost, withCardPost } from './living-posts.js';
 import { cardFacts } from './notification.js';
 import {
   type DeliveryStats,
@@ -16,6 +16,7 @@ import {
   type WatchAuditor,
 } from './outbox-settings.js';
 import { PostPacer } from './post-pacer.js';
+import { type LookupDeps, lookupPosted } from './posted-lookup.js';
 import { DeliveryError, type WatchContent, type WatchSlack } from './watch-slack.js';
 import {
   type ChannelGone,
@@ -33,7 +34,7 @@ const MAX_SENDS_PER_DRAIN = 50;
 const MAX_BACKOFF_MS = 5 * 60_000;
 
 type AnyRecord = Mailbox &
-  Partial<Pick<WatchRecord, 'parentTs' | 'card' | 'snapshot' | 'ended' | 'watch' | 'broken' | 'posts'>> &
+  Partial<Pick<WatchRecord, 'snapshot' | 'ended' | 'watch' | 'broken' | 'posts'>> &
   Partial<Pick<ChannelRecord, 'listings'>>;
 
 /**
@@ -47,6 +48,7 @@ type AnyRecord = Mailbox &
  */
 export class Outbox {
   readonly stats: DeliveryStats = emptyDeliveryStats();
+  readonly #lookupDeps: LookupDeps;
   readonly #store: WatchStore;
   readonly #slack: WatchSlack;
   readonly #logger: Logger;
@@ -55,8 +57,7 @@ export class Outbox {
   readonly #settings: OutboxSettings;
   readonly #draining = new Set<string>();
   readonly #pacer: PostPacer;
-  readonly #cards: CardEditor;
-  readonly #living: LivingEditor;
+  readonly #editor: LivingEditor;
   readonly #audit: WatchAuditor | undefined;
 
   constructor(deps: {
@@ -76,14 +77,13 @@ export class Outbox {
     this.#settings = deps.settings;
     this.#audit = deps.audit;
     this.#pacer = new PostPacer(deps.store.backend, deps.settings, this.stats, deps.clock);
-    const edits = editorsFor({
+    this.#lookupDeps = { slack: deps.slack, settings: deps.settings, stats: this.stats, logger: deps.logger };
+    this.#editor = new LivingEditor({
       ...deps,
       pacer: this.#pacer,
       stats: this.stats,
       breakChannel: (teamId, channelId, reason) => this.breakChannel(teamId, channelId, reason),
     });
-    this.#cards = edits.cards;
-    this.#living = edits.living;
   }
 
   /** Every failure due was posted: other posts may use the workspace's budget again. */
@@ -101,13 +101,13 @@ export class Outbox {
     return this.#pacer.paused(teamId);
   }
 
-  /** True while no card of this workspace can be edited now (`CardEditor.editsHeld`). */
+  /** True while no card of this workspace can be edited now (`EditBudget.editsHeld`). */
   cardEditsHeld(teamId: string): boolean {
-    return this.#cards.editsHeld(teamId);
+    return this.#editor.budget.editsHeld(teamId);
   }
 
   /**
-   * Delivers what is due in one record (watch, connection or channel), then edits its card.
+   * Delivers what is due in one record (watch, connection or channel), then edits its posts.
    * `waitUntil` bounds how long posts wait for their pace window, so a poll cycle's delivery pass
    * cannot hold up the next poll; by default, one `maxWaitMs`.
    */
@@ -123,15 +123,18 @@ export class Outbox {
           if (outcome !== 'sent') break;
         }
         if (options.urgent || result.channelError) break;
-        // The posts about it first: a spent edit budget then leaves the card dirty, so the record
-        // is drained again next cycle and the posts still due are edited then.
-        if (!(await this.#living.edit(key)) && !(await this.#cards.edit(key))) break;
+        if (!(await this.#editor.edit(key))) break;
       }
       if (!options.urgent) await this.#removeIfFinished(key);
       return result;
     } finally {
       this.#draining.delete(key);
     }
+  }
+
+  /** Someone acted on the resource: its card and posts are edited now, as a cycle would (budget too). */
+  async settle(key: string): Promise<void> {
+    await this.#editor.edit(key);
   }
 
   async #sendNext(key: string, result: DrainResult, options: DrainOptions): Promise<'sent' | 'idle'> {
@@ -142,15 +145,20 @@ export class Outbox {
     const entry = options.urgent && !open.some(goesFirst) ? undefined : open[0];
     if (!record || !entry) return 'idle';
     if (this.paused(entry.teamId) || !this.#pacer.due(entry)) return 'idle';
-    if (entry.type === 'reply' && !record.parentTs && !record.outbox.some((e) => e.type === 'parent')) {
+    const parentTs = cardOf(record)?.ts;
+    if (entry.type === 'reply' && !parentTs && !record.outbox.some((e) => e.type === 'parent')) {
       this.#logger.warn({ key: entry.key }, 'thread reply without a parent card: dropped');
       await this.#drop(key, entry, 'no parent card');
       return 'sent';
     }
-    if (entry.sending) {
-      if (!this.#stale(entry)) return 'idle';
-      // The sender died (or lost its answer) mid-call: the post may already be in Slack.
-      const found = await this.#lookup(record, entry);
+    if (entry.sending && !this.#stale(entry)) return 'idle';
+    // The sender died (or lost its answer) mid-call, or the store was restored from a backup older
+    // than this post (backup-marks.ts): the post may already be in Slack.
+    const since = entry.sending
+      ? entry.createdAt
+      : restoreLookupSince(this.#settings.restored, entry.createdAt);
+    if (since !== undefined) {
+      const found = await lookupPosted(this.#lookupDeps, parentTs, entry, since);
       if (found !== undefined) {
         await this.#confirm(key, entry, found);
         return 'sent';
@@ -188,6 +196,7 @@ export class Outbox {
       return permanent ? 'sent' : 'idle';
     }
     if (entry.type !== 'audit') {
+      if (entry.event === 'failed') this.#logger.info({ key: entry.key, ts }, 'failure posted');
       this.stats.posts++;
       this.#pacer.delivered(entry.teamId);
     }
@@ -211,20 +220,20 @@ export class Outbox {
         : entry.note
           ? { note: entry.note }
           : { rendered: { text: entry.text ?? '', blocks: entry.blocks } };
-    const inThread = entry.type === 'reply' && record.parentTs !== undefined;
+    const parentTs = entry.type === 'reply' ? cardOf(record)?.ts : undefined;
     return this.#slack.post({
       teamId: entry.teamId,
       channel: entry.channel,
       key: entry.key,
-      threadTs: inThread ? record.parentTs : undefined,
-      broadcast: inThread && entry.broadcast === true,
+      threadTs: parentTs,
+      broadcast: parentTs !== undefined && entry.broadcast === true,
       content,
     });
   }
 
   /**
-   * Removes the entry and records the parent `ts` in one write. `shown` is the snapshot the parent
-   * card was drawn from (unknown after a look-up: then the card is redrawn).
+   * Removes the entry and records the post (a card, a post that lives) in one write. `shown` is the
+   * snapshot the card was drawn from (unknown after a look-up: then the card is redrawn).
    */
   async #confirm(
     key: string,
@@ -241,17 +250,14 @@ export class Outbox {
       else if (entry.event === 'failures') next = keepListing(next, entry, ts);
       // Slack took a post in the watch's channel: it is not broken (any more).
       if (isHeld(current, entry)) delete next.broken;
-      if (entry.type === 'parent' && current.card && current.snapshot) {
-        next.parentTs = ts;
-        next.card = {
-          dirty:
-            shown === undefined ||
-            shown.state !== current.snapshot.state ||
-            shown.progress !== current.snapshot.progress,
-          shownState: shown?.state,
-          shownProgress: shown?.progress,
-          editedAt: now,
-        };
+      if (entry.type === 'parent' && current.watch && current.snapshot) {
+        const dirty =
+          shown === undefined ||
+          shown.state !== current.snapshot.state ||
+          shown.progress !== current.snapshot.progress;
+        const was = shown ? { state: shown.state, progress: shown.progress } : {};
+        const card = { kind: 'card', channel: entry.channel, ts, dirty, shown: { ...was, at: now } } as const;
+        next = withCardPost(next, card);
       }
       return next;
     });
@@ -264,10 +270,9 @@ export class Outbox {
       if (!current) return SKIP;
       const next = markSent(current, entry.key);
       // A watch whose card cannot be posted cannot notify anything: it ends.
-      if (entry.type === 'parent' && current.card) {
+      if (entry.type === 'parent' && current.watch) {
         next.ended = true;
         next.outbox = [];
-        next.card = { ...current.card, dirty: false };
       }
       return next;
     });
@@ -312,26 +317,6 @@ export class Outbox {
       };
     });
     return undefined;
-  }
-
-  /** The message carrying this entry's dedup key, if Slack has it (undefined: absent or unknown). */
-  async #lookup(record: AnyRecord, entry: OutboxEntry): Promise<string | undefined> {
-    // A DM's channel is a user id, which history does not take: that narrow window is at-least-once.
-    if (!this.#settings.lookupSent || entry.type === 'dm' || entry.type === 'audit') return undefined;
-    try {
-      const found = await this.#slack.findPosted(entry.teamId, {
-        channel: entry.channel,
-        threadTs: entry.type === 'reply' ? record.parentTs : undefined,
-        oldest: String(Math.floor(entry.createdAt / 1000) - 60),
-        key: entry.key,
-      });
-      this.stats.lookups++;
-      return found;
-    } catch (error) {
-      this.#logger.warn({ err: error, key: entry.key }, 'could not look up a possibly sent message');
-      this.stats.blindResends++;
-      return undefined;
-    }
   }
 
   /**
@@ -386,7 +371,7 @@ export class Outbox {
   /** An ended watch whose last notifications are out is removed. */
   async #removeIfFinished(key: string): Promise<void> {
     const record = await this.#store.read<AnyRecord>(key);
-    if (!record?.watch || !record.ended || record.outbox.length > 0 || record.card?.dirty) return;
+    if (!record?.watch || !record.ended || record.outbox.length > 0 || cardOf(record)?.dirty) return;
     if (record.snapshot && duePosts(record as WatchRecord).length > 0) return;
     await this.#store.remove(key);
   }

@@ -4,35 +4,30 @@ import type { MigrationResource } from '../domain/migration-resource.js';
 import { StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ResourceAction } from '../providers/types.js';
+import type { Claims } from '../resources/claims.js';
 import type { KindOffering } from '../resources/kind-offering.js';
 import { SKIP } from '../store/atomic-kv.js';
 import type { Clock } from './clock.js';
 import type { ConnectionGroup, GroupDeps } from './connection-groups.js';
 import { groupByConnection, providerOf, spreadOverProviders } from './connection-groups.js';
+import { type HealthDeps, markHealthy, markUnhealthy } from './connection-health.js';
 import { cardsPerPass, DELIVERING_AT_ONCE, deliverDue, type Polled, planDelivery } from './cycle-delivery.js';
 import { addBacklog, type CycleReport, emptyReport, type Loaded } from './cycle-report.js';
 import { cycleWaitUntil } from './cycle-wait.js';
 import { DigestPass } from './digest-pass.js';
 import { discover, writeDiscovered } from './discover.js';
-import { eventEntries } from './event-entries.js';
+import type { EscalationPolicies } from './escalation-policies.js';
 import { FailureFirst } from './failure-first.js';
 import type { Leases } from './lease.js';
 import { RECORDS_PER_TURN } from './loop-turns.js';
-import { connectionNotices, reasonOf } from './notification.js';
-import { forEachLimited, groupBy, type Observed, observeConnection } from './observe.js';
+import { nextRecord, recovered } from './next-record.js';
+import { forEachLimited, groupBy, type Observed, observeConnection, partition } from './observe.js';
 import type { Outbox, OutboxSettings } from './outbox.js';
 import { type CycleRecords, QuietWatches } from './quiet-watches.js';
 import { sameJson } from './same-json.js';
 import { type Subscription, type SubscriptionStore, subscribedKinds } from './subscriptions.js';
-import { type DiffSettings, diff, type Observation } from './transitions.js';
-import {
-  emptyMailbox,
-  enqueue,
-  type HealthRecord,
-  healthKey,
-  type WatchRecord,
-  type WatchStore,
-} from './watch-store.js';
+import type { DiffSettings, Observation } from './transitions.js';
+import { type HealthRecord, healthKey, type WatchRecord, type WatchStore } from './watch-store.js';
 
 export interface CycleSettings extends DiffSettings, Pick<OutboxSettings, 'postPace' | 'editBudget'> {
   /** List page size (OMS allows 100). */
@@ -74,11 +69,14 @@ export class PollCycle {
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #settings: CycleSettings;
+  readonly #health: HealthDeps;
   readonly #subscriptions: SubscriptionStore;
   readonly #failures: FailureFirst;
   readonly #groupDeps: GroupDeps;
   readonly #digests: DigestPass;
   readonly #records = new QuietWatches();
+  readonly #escalation: EscalationPolicies | undefined;
+  readonly #claims: Pick<Claims, 'closeNoted'> | undefined;
 
   constructor(deps: {
     store: WatchStore;
@@ -90,8 +88,12 @@ export class PollCycle {
     clock: Clock;
     settings: CycleSettings;
     subscriptions: SubscriptionStore;
+    escalation?: EscalationPolicies;
+    claims?: Pick<Claims, 'closeNoted'>;
   }) {
+    this.#claims = deps.claims;
     this.#subscriptions = deps.subscriptions;
+    this.#escalation = deps.escalation;
     this.#store = deps.store;
     this.#outbox = deps.outbox;
     this.#leases = deps.leases;
@@ -101,6 +103,7 @@ export class PollCycle {
     this.#clock = deps.clock;
     this.#settings = deps.settings;
     this.#groupDeps = { store: deps.store, connections: deps.connections, logger: deps.logger };
+    this.#health = { store: deps.store, clock: deps.clock, logger: deps.logger, settings: deps.settings };
     this.#failures = new FailureFirst({ store: deps.store, outbox: deps.outbox, clock: deps.clock });
     // Read each cycle: the settings object is the watcher's options, which may change meanwhile.
     const hourUtc = () => deps.settings.digestHourUtc;
@@ -241,11 +244,10 @@ export class PollCycle {
       if (error instanceof StoreUnavailableError) throw error;
       report.failedConnections++;
       report.failed.push(id);
-      this.#logger.warn({ err: error, connection: connection.name }, 'watched connection did not answer');
-      await this.#unhealthy(hKey, connection.name, records.every(), error);
+      await markUnhealthy(this.#health, hKey, connection, records.every(), error);
       return undefined;
     }
-    await this.#healthy(hKey, connection.name, () => records.every());
+    await markHealthy(this.#health, hKey, connection, () => records.every());
     return observed.observations;
   }
 
@@ -258,6 +260,7 @@ export class PollCycle {
     report: CycleReport,
   ): Promise<void> {
     const seen = await records.toCompare(observations, this.#clock.now());
+    await this.#escalation?.load(seen.map((w) => w.record.watch));
     let handled = 0;
     const applyAll = (batch: readonly Loaded[]) =>
       forEachLimited(batch, APPLYING_AT_ONCE, async (loaded) => {
@@ -270,6 +273,8 @@ export class PollCycle {
     // Failures are written and announced before the connection's other transitions.
     const [failing, rest] = partition(seen, (w) => failsNow(w.record, observations.get(w.key)!));
     await applyAll(failing);
+    // Info, with the workspace, connection and resource (watch-log.ts): a migration failing is news.
+    for (const { key } of failing) this.#logger.info({ key, event: 'failed' }, 'migration failed');
     if (failing.length > 0) await this.#failures.announce(planDelivery(failing, latest).failing, waitUntil);
     await applyAll(rest);
   }
@@ -313,6 +318,11 @@ export class PollCycle {
     observation: Observation,
   ): Promise<{ added: number; record?: WatchRecord }> {
     const now = this.#clock.now();
+    const claim = loaded.record.claim;
+    // Recovered: the claim its record noted is closed in the claim store too (that one exactly,
+    // never one taken since on a new failure), before the record drops it.
+    if (claim && recovered(loaded.record, observation))
+      await this.#claims?.closeNoted(loaded.record.watch.teamId, loaded.record.watch, claim);
     const planned = this.#next(loaded.record, observation, now);
     if (planned.added === 0 && sameJson(planned.record, loaded.record)) {
       records.unchanged(loaded, observation, planned);
@@ -338,40 +348,9 @@ export class PollCycle {
     return { added, record };
   }
 
-  /** The record after an observation, with the replies its events need in its outbox. */
+  /** The record after an observation, with its failure's escalation and the replies due. */
   #next(current: WatchRecord, observation: Observation, now: number) {
-    const outcome = diff(current, observation, now, this.#settings);
-    const { record, events } = outcome;
-    const next = enqueue(record, eventEntries(record, events, now, this.#settings.completionReports));
-    return { ...outcome, record: next, added: next.outbox.length - record.outbox.length };
-  }
-
-  async #healthy(hKey: string, name: string, watches: () => Loaded[]): Promise<void> {
-    const now = this.#clock.now();
-    await this.#store.update<HealthRecord>(hKey, (h) => {
-      if (!h || (h.failures === 0 && !h.down && h.skip === 0)) return SKIP;
-      const next: HealthRecord = { ...h, failures: 0, skip: 0, down: false, since: undefined };
-      if (!h.down) return next;
-      return enqueue(next, connectionNotices(watches(), name, 'up', h.outage, h.since ?? now, now));
-    });
-  }
-
-  async #unhealthy(hKey: string, name: string, watches: Loaded[], error: unknown): Promise<void> {
-    const now = this.#clock.now();
-    const { failThreshold, maxSkipCycles } = this.#settings;
-    await this.#store.update<HealthRecord>(hKey, (current) => {
-      const h: HealthRecord = current ?? { ...emptyMailbox(), failures: 0, down: false, outage: 0, skip: 0 };
-      const next: HealthRecord = { ...h, failures: h.failures + 1, since: h.since ?? now };
-      if (next.failures < failThreshold) return next;
-      next.skip = Math.min(maxSkipCycles, 2 ** (next.failures - failThreshold));
-      if (h.down) return next;
-      next.down = true;
-      next.outage = h.outage + 1;
-      return enqueue(
-        next,
-        connectionNotices(watches, name, 'down', next.outage, next.since ?? now, now, reasonOf(error)),
-      );
-    });
+    return nextRecord(current, observation, now, this.#settings, this.#escalation?.get(current.watch));
   }
 }
 
@@ -383,13 +362,6 @@ const APPLYING_AT_ONCE = 8;
 /** Whether this observation makes a watch's resource fail (a failure reply is due). */
 function failsNow(record: WatchRecord, observation: Observation): boolean {
   return 'resource' in observation && observation.resource.state === 'failed' && record.state !== 'failed';
-}
-
-function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
-  const yes: T[] = [];
-  const no: T[] = [];
-  for (const item of items) (test(item) ? yes : no).push(item);
-  return [yes, no];
 }
 
 export type { CycleReport, Loaded } from './cycle-report.js';

@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type DueWatch, dueRank, dueWatch, editOrder, type Polled, planDelivery } from './cycle-delivery.js';
 import type { CycleReport, Loaded, StoredText } from './cycle-report.js';
 import { hashText, hashValue } from './hash53.js';
-import { duePosts } from './living-posts.js';
+import { cardOf, duePosts } from './living-posts.js';
 import { RECORDS_PER_TURN } from './loop-turns.js';
 import type { Watched } from './observe.js';
 import { QuietMemos } from './quiet-memos.js';
@@ -92,8 +92,9 @@ export class QuietWatches {
     m.seen[slot] = hashValue(observation);
     m.until[slot] = until;
     m.cycle[slot] = this.#cycle;
-    m.cardRank[slot] = record.card.dirty ? dueRank(record) : -1;
-    m.editedAt[slot] = record.card.editedAt ?? 0;
+    const card = cardOf(record);
+    m.cardRank[slot] = card?.dirty ? dueRank(record) : -1;
+    m.editedAt[slot] = card?.shown.at ?? 0;
   }
 
   /**
@@ -260,6 +261,10 @@ function isActive(w: Loaded): boolean {
  */
 function onlyCardPending(r: WatchRecord): boolean {
   return (
-    r.outbox.length === 0 && !r.ended && !r.broken && r.watch.kind !== 'task-group' && !duePosts(r).length
+    r.outbox.length === 0 &&
+    !r.ended &&
+    !r.broken &&
+    r.watch.kind !== 'task-group' &&
+    duePosts(r).every((p) => p.kind === 'card')
   );
 }

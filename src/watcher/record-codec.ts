@@ -1,5 +1,6 @@
 import type { Counter, Endpoint, MigrationResource } from '../domain/migration-resource.js';
 import type { ThroughputSample } from '../reports/throughput-samples.js';
+import type { CardPost, EventPost, LivePost } from './living-posts.js';
 import { type Compact, dedupBaseOf, expandRecord } from './record-expand.js';
 import type { Watch, WatchRecord, WatchTarget } from './watch-store.js';
 
@@ -29,8 +30,17 @@ const SNAPSHOT_DATES = ['startedAt', 'createdAt', 'updatedAt'] as const;
 
 type Table<T> = { readonly [K in keyof Required<T>]: string };
 
+/**
+ * A watch record as stored: its card (the first of its posts) where every build since 0.1.0 reads
+ * it, as `parentTs` and `card` (always there: `dirty: false` until it is posted), its other posts
+ * in `posts`. Rolling updates and rollbacks between this build and earlier ones read each other's
+ * records as their own; reading puts the card back first in `posts` (issue 47).
+ */
+type StoredRecord = Omit<WatchRecord, 'posts'> & { parentTs?: string; card: StoredCard; posts?: EventPost[] };
+type StoredCard = { dirty: boolean; shownState?: string; shownProgress?: number; editedAt?: number };
+
 /** Every field of a record, so a field added to the type fails to compile until it has a code. */
-const RECORD: Table<WatchRecord> = {
+const RECORD: Table<StoredRecord> = {
   watch: 'w',
   snapshot: 's',
   actions: 'a',
@@ -51,6 +61,9 @@ const RECORD: Table<WatchRecord> = {
   breaks: 'br',
   requested: 'rq',
   claim: 'cl',
+  escalation: 'es',
+  verification: 'vf',
+  windows: 'wn',
   follow: 'f',
   via: 'vi',
   explicit: 'x',
@@ -73,10 +86,12 @@ const SNAPSHOT: Table<Omit<MigrationResource, 'connection' | 'kind' | 'id'>> = {
   objects: 'o',
   speed: 'v',
   etaSeconds: 'eta',
+  scanning: 'sc',
   source: 'src',
   destination: 'dst',
   lastError: 'err',
   failedObjectList: 'fol',
+  reconciliation: 'rc',
   groupId: 'gid',
   startedAt: 'sa',
   createdAt: 'ca',
@@ -86,7 +101,7 @@ const SNAPSHOT: Table<Omit<MigrationResource, 'connection' | 'kind' | 'id'>> = {
 };
 const COUNTER: Table<Counter> = { done: 'd', failed: 'f', skipped: 'k', total: 't' };
 const ENDPOINT: Table<Endpoint> = { cloud: 'c', region: 'r', bucket: 'b', prefix: 'p' };
-const CARD: Table<WatchRecord['card']> = { dirty: 'd', shownState: 's', shownProgress: 'p', editedAt: 'e' };
+const CARD: Table<StoredCard> = { dirty: 'd', shownState: 's', shownProgress: 'p', editedAt: 'e' };
 
 /** Required fields left out when they hold these values (the common case). */
 const DEFAULTS = { run: 1, seq: 0, started: true, stalled: false, stallSeq: 0, ended: false } as const;
@@ -102,16 +117,64 @@ class NotCompact extends Error {}
 /** Plain JSON, or the compact form for a watch record stored under its own key. */
 export function encodeRecord(key: string, value: unknown): string {
   if (key.startsWith(WATCH_KEY_PREFIX) && isObject(value) && isObject(value.watch)) {
+    const stored = storedForm(value);
     const target = targetOfKey(key);
     if (target) {
       try {
-        return JSON.stringify(compactRecord(value as Json, target));
+        return JSON.stringify(compactRecord(stored, target));
       } catch (error) {
         if (!(error instanceof NotCompact)) throw error;
       }
     }
+    return JSON.stringify(stored);
   }
   return JSON.stringify(value);
+}
+
+/** Plain JSON, which every build reads (`WATCH_RECORD_FORMAT=plain`): a watch record in its stored form. */
+export function encodePlain(_key: string, value: unknown): string {
+  return JSON.stringify(isObject(value) && isObject(value.watch) ? storedForm(value) : value);
+}
+
+/** The record as stored (`StoredRecord`): its card out of `posts`. */
+function storedForm(record: Json): Json {
+  const posts = record.posts as LivePost[] | undefined;
+  // The card is always first (`cardOf`, living-posts.ts).
+  const card = posts?.[0]?.kind === 'card' ? posts[0] : undefined;
+  const { posts: _all, parentTs: _ts, card: _card, ...rest } = record;
+  const stored: Json = rest;
+  if (card) stored.parentTs = card.ts;
+  stored.card = card ? storedCard(card) : { dirty: false };
+  const others = card ? posts!.slice(1) : posts;
+  // Only the card: no `posts`, which reads back as the card alone.
+  if (others !== undefined && (others.length > 0 || !card)) stored.posts = others;
+  return stored;
+}
+
+function storedCard(card: CardPost): StoredCard {
+  const stored: StoredCard = { dirty: card.dirty };
+  if (card.shown.state !== undefined) stored.shownState = card.shown.state;
+  if (card.shown.progress !== undefined) stored.shownProgress = card.shown.progress;
+  if (card.shown.at !== undefined) stored.editedAt = card.shown.at;
+  return stored;
+}
+
+/**
+ * A watch record read from its plain form (this build's, an earlier one's, 0.2.0's): the stored
+ * card (`parentTs`, `card`) becomes the first of its posts once it was posted, and is dropped before.
+ */
+function readForm(record: Json): Json {
+  const { parentTs, card, ...rest } = record;
+  if (typeof parentTs !== 'string') return rest;
+  const c = (isObject(card) ? card : {}) as Partial<StoredCard>;
+  const shown: CardPost['shown'] = {};
+  if (c.shownState !== undefined) shown.state = c.shownState;
+  if (c.shownProgress !== undefined) shown.progress = c.shownProgress;
+  if (c.editedAt !== undefined) shown.at = c.editedAt;
+  const channel = (record.watch as Watch).channelId;
+  const post: CardPost = { kind: 'card', channel, ts: parentTs, dirty: c.dirty === true, shown };
+  rest.posts = [post, ...((rest.posts as LivePost[] | undefined) ?? [])];
+  return rest;
 }
 
 /** Reads what `encodeRecord` (or any earlier build) wrote under `key`. */
@@ -122,7 +185,8 @@ export function decodeRecord<T>(key: string, raw: string): T {
     const target = targetOfKey(key);
     if (target) return expandRecord(value as Compact, target, key) as T;
   }
-  return restoreSnapshotDates(value) as T;
+  const plain = restoreSnapshotDates(value);
+  return (isObject(plain) && isObject(plain.watch) ? readForm(plain) : plain) as T;
 }
 
 /** The plain form's decoding, as it always was: only a snapshot carries Dates, as ISO strings. */

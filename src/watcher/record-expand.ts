@@ -33,19 +33,22 @@ export function expandRecord(c: Compact, target: WatchTarget, key: string): Json
   r.stalled = c.sl === undefined ? false : c.sl;
   if (c.ls !== undefined) r.lastSpeed = c.ls;
   r.stallSeq = c.ss === undefined ? 0 : c.ss;
-  if (c.pt !== undefined) r.parentTs = c.pt;
-  r.card = expandCard(c.c);
   r.ended = c.e === undefined ? false : c.e;
   if (c.bk !== undefined) r.broken = c.bk;
   if (c.br !== undefined) r.breaks = c.br;
   if (c.rq !== undefined) r.requested = c.rq;
   if (c.cl !== undefined) r.claim = c.cl;
+  if (c.es !== undefined) r.escalation = c.es;
+  if (c.vf !== undefined) r.verification = c.vf;
+  if (c.wn !== undefined) r.windows = c.wn;
   if (c.f !== undefined) r.follow = c.f;
   if (c.vi !== undefined) r.via = c.vi;
   if (c.x !== undefined) r.explicit = c.x;
   if (c.g !== undefined) r.group = c.g;
   if (c.sm !== undefined) r.samples = expandSamples(c.sm);
-  if (c.po !== undefined) r.posts = c.po;
+  // The card is stored where earlier builds read it (`pt`, `c`): it is read back as the first post.
+  if (c.pt !== undefined) r.posts = [expandCard(c.pt, c.c, target.channelId), ...(c.po ?? [])];
+  else if (c.po !== undefined) r.posts = c.po;
   r.outbox = c.o === undefined ? [] : c.o;
   r.sent = c.sn === undefined ? [] : fullSentKeys(c.sn, target, key);
   return r;
@@ -81,10 +84,12 @@ function expandSnapshot(c: Compact | undefined, t: WatchTarget): Json {
   if (c.o !== undefined) s.objects = expandCounter(c.o);
   if (c.v !== undefined) s.speed = c.v;
   if (c.eta !== undefined) s.etaSeconds = c.eta;
+  if (c.sc !== undefined) s.scanning = c.sc;
   if (c.src !== undefined) s.source = expandEndpoint(c.src);
   if (c.dst !== undefined) s.destination = expandEndpoint(c.dst);
   if (c.err !== undefined) s.lastError = c.err;
   if (c.fol !== undefined) s.failedObjectList = c.fol;
+  if (c.rc !== undefined) s.reconciliation = c.rc;
   if (c.gid !== undefined) s.groupId = c.gid;
   if (c.sa !== undefined) s.startedAt = new Date(c.sa);
   if (c.ca !== undefined) s.createdAt = new Date(c.ca);
@@ -112,12 +117,14 @@ function expandEndpoint(c: Compact): Json {
   return endpoint;
 }
 
-function expandCard(c: Compact | undefined): Json {
-  const card: Json = { dirty: c?.d === undefined ? false : c.d };
+/** The card post (`CardPost`) of a stored card: its `ts` and what it showed. */
+function expandCard(ts: string, c: Compact | undefined, channel: string): Json {
+  const shown: Json = {};
+  const card: Json = { kind: 'card', channel, ts, dirty: c?.d === undefined ? false : c.d, shown };
   if (c === undefined) return card;
-  if (c.s !== undefined) card.shownState = c.s;
-  if (c.p !== undefined) card.shownProgress = c.p;
-  if (c.e !== undefined) card.editedAt = c.e;
+  if (c.s !== undefined) shown.state = c.s;
+  if (c.p !== undefined) shown.progress = c.p;
+  if (c.e !== undefined) shown.at = c.e;
   return card;
 }
 

@@ -1,4 +1,5 @@
 import { SKIP } from '../store/atomic-kv.js';
+import { cardOf } from './living-posts.js';
 import { type Subscription, subscriptionKey } from './subscriptions.js';
 import { enqueue, parentEntry, type WatchRecord, type WatchStore, type WatchTarget } from './watch-store.js';
 
@@ -36,6 +37,6 @@ export async function applyMode(store: WatchStore, sub: Subscription, now: numbe
 export function withCard(record: WatchRecord, target: WatchTarget, now: number): WatchRecord {
   const { follow: _cardless, ...rest } = record;
   const parent = parentEntry(target, now);
-  if (rest.parentTs || rest.outbox.some((e) => e.key === parent.key)) return rest;
+  if (cardOf(rest) || rest.outbox.some((e) => e.key === parent.key)) return rest;
   return enqueue(rest, [parent]);
 }

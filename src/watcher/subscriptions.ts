@@ -16,8 +16,17 @@ export type FollowMode = (typeof FOLLOW_MODES)[number];
 /** The events a mode without a card posts to the channel; everything else stays unsaid. */
 export const MODE_EVENTS: Record<Exclude<FollowMode, 'all'>, ReadonlySet<WatchEvent>> = {
   // `retrying` is the recovery of a failed resource (a new run after the failure).
-  failures: new Set<WatchEvent>(['failed', 'retrying']),
-  endings: new Set<WatchEvent>(['failed', 'retrying', 'succeeded', 'cancelled']),
+  // Escalation steps (escalation.ts) belong to the failure, so both modes say them.
+  failures: new Set<WatchEvent>(['failed', 'retrying', 'unclaimed', 'escalated', 'still-on-it']),
+  endings: new Set<WatchEvent>([
+    'failed',
+    'retrying',
+    'succeeded',
+    'cancelled',
+    'unclaimed',
+    'escalated',
+    'still-on-it',
+  ]),
 };
 
 /** A channel following every resource of a connection, or of one OMS task group. */

@@ -6,6 +6,7 @@ import {
 import type { ResourceAction } from '../providers/types.js';
 import { addSample } from '../reports/throughput-samples.js';
 import { type GroupTally, tallyChanged } from './group-tally.js';
+import { cardDue, cardOf } from './living-posts.js';
 import { dedupBase, type StateEvent, type WatchEvent, type WatchRecord } from './watch-store.js';
 
 /** What one poll saw of a watched resource: the resource, or confirmed gone (404 on `get`). */
@@ -74,7 +75,11 @@ export function diff(
   now: number,
   settings: DiffSettings,
 ): { record: WatchRecord; events: DetectedEvent[]; quietUntil: number } {
-  const r: WatchRecord = { ...record, card: { ...record.card } };
+  const r: WatchRecord = { ...record };
+  // The card, once posted (a subscription's watch without one has none): whether it is due an edit.
+  const card = cardOf(record);
+  let dirty = card?.dirty ?? false;
+  const result = () => ({ record: card ? cardDue(r, dirty) : r, events, quietUntil });
   // The earliest `now` at which the same record and observation would give another outcome: a
   // quiet watch needs no comparison before then (`QuietWatches`).
   let quietUntil = Number.POSITIVE_INFINITY;
@@ -92,7 +97,7 @@ export function diff(
     events.push({ event, key: `${base}:r${r.run}:stall${r.stallSeq}:${event}` });
 
   if ('gone' in observation) {
-    if (r.state === 'gone') return { record: r, events, quietUntil };
+    if (r.state === 'gone') return result();
     // Deleted is a state of its own (issue #39): a delete asked for through the bot, or one under
     // way, ends as `deleted` (the card no longer shows the last state it had, e.g. Succeeded).
     const deleted = r.lastEvent === 'deleted' || r.state === 'deleting' || deleteAsked(r, now);
@@ -101,8 +106,8 @@ export function diff(
     r.state = 'gone';
     r.ended = true;
     r.stalled = false;
-    r.card.dirty = !r.follow;
-    return { record: r, events, quietUntil };
+    dirty = !r.follow;
+    return result();
   }
 
   const resource = observation.resource;
@@ -111,7 +116,7 @@ export function diff(
     // A task group's card counts its tasks; newly failed tasks get one line in its thread.
     const before = r.group;
     r.group = observation.group;
-    if (tallyChanged(before, observation.group)) r.card.dirty = true;
+    if (tallyChanged(before, observation.group)) dirty = true;
     if (before && observation.group.failedCount > before.failedCount)
       events.push({
         event: 'tasks-failed',
@@ -160,7 +165,7 @@ export function diff(
         break;
     }
     r.state = cur;
-    r.card.dirty = true;
+    dirty = true;
   }
 
   // Throughput samples for the completion report (a card's watch only: a subscription's posts have none).
@@ -205,20 +210,20 @@ export function diff(
   }
 
   // Card edits only on a meaningful change: state (above), a progress step, or after a while.
-  if (!r.card.dirty) {
-    const shown = r.card.shownProgress;
+  if (card && !dirty) {
+    const shown = card.shown.progress;
     const progress = resource.progress;
     if (
       progress !== undefined &&
       (shown === undefined || Math.abs(progress - shown) >= settings.progressStep)
     )
-      r.card.dirty = true;
+      dirty = true;
     else if (progress !== shown) {
-      if (now - (r.card.editedAt ?? 0) >= settings.minEditMs) r.card.dirty = true;
-      else dueAt((r.card.editedAt ?? 0) + settings.minEditMs);
+      if (now - (card.shown.at ?? 0) >= settings.minEditMs) dirty = true;
+      else dueAt((card.shown.at ?? 0) + settings.minEditMs);
     }
   }
   // A subscription's watch without a card has no card to edit.
-  if (r.follow) r.card.dirty = false;
-  return { record: r, events, quietUntil };
+  if (r.follow) dirty = false;
+  return result();
 }

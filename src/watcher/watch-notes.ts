@@ -1,58 +1,130 @@
 import type { Claim } from '../resources/claims.js';
 import { SKIP } from '../store/atomic-kv.js';
+import { cardDue } from './living-posts.js';
+import { targetOfKey } from './record-codec.js';
+import { sameJson } from './same-json.js';
+import { type SignOffResult, signOffWatch } from './signoff.js';
+import type { SignOff } from './verification.js';
 import type { WatchSchedule } from './watch-schedule.js';
 import type { RequestedAction, WatchRecord, WatchStore, WatchTarget } from './watch-store.js';
+import type { WindowFact } from './window-fact.js';
 
 /** A resource as people name it across channels: every watch of it in a workspace carries a note. */
 export type NotedResource = Pick<WatchTarget, 'connection' | 'kind' | 'id'>;
 
+/** How the watcher redraws what shows a noted fact: the one editor, or a poll that ends in it. */
+export interface NotesEditor {
+  /** Edits this watch's card and posts that no longer show its record (the outbox's editors). */
+  edit(key: string): Promise<void>;
+  /** Polls these watches now, as a cycle does, then delivers and edits (`PollCycle.recheck`). */
+  poll(keys: readonly string[]): Promise<unknown>;
+}
+
 /**
- * Notes that travel with every watch of one resource in a workspace (who asked for an action, who
- * is on a failure): each watch's card is marked for its next edit and checked again soon, so every
- * channel shows the same thing.
+ * Facts that travel with every watch of one resource in a workspace (who asked for an action, who
+ * is on a failure). Listeners and use cases record them here and never edit a post themselves:
+ * the one editor (the outbox's, `settle`) redraws every post and card of the resource from its
+ * record at once, within the edit budget, and the resource is checked again soon.
  */
 export class WatchNotes {
   readonly #store: WatchStore;
   readonly #schedule: WatchSchedule;
+  readonly #editor: NotesEditor;
 
-  constructor(store: WatchStore, schedule: WatchSchedule) {
+  constructor(store: WatchStore, schedule: WatchSchedule, editor: NotesEditor) {
     this.#store = store;
     this.#schedule = schedule;
+    this.#editor = editor;
   }
 
-  /** Who asked for `requested` (stamped by the caller on the watcher's clock); events say so. */
-  async request(teamId: string, target: NotedResource, requested: RequestedAction): Promise<void> {
-    // The card says "Pausing… requested by @Bob" at once, not only in the thread later.
-    await this.#note(teamId, target, (current) => ({
-      ...current,
-      requested,
-      card: { ...current.card, dirty: !current.ended },
-    }));
+  /**
+   * Who asked for `requested` (stamped by the caller on the watcher's clock); events say so.
+   * The resource is polled again at once, the way a cycle does, so its card and posts are redrawn
+   * from what the provider says now ("Pausing… requested by @Bob"), never from the state before
+   * the action. Returns the watches of the resource once redrawn (as `claim`).
+   */
+  request(teamId: string, target: NotedResource, requested: RequestedAction): Promise<WatchRecord[]> {
+    return this.#note(
+      teamId,
+      target,
+      (current) => cardDue({ ...current, requested }, !current.ended),
+      'poll',
+    );
   }
 
-  /** A failure taken on or handed back (`claim` undefined); returns the watches of the resource. */
+  /**
+   * A failure taken on or handed back (`claim` undefined). Returns the watches of the resource as
+   * they are once the editor has redrawn their posts (`showsNow` tells which post shows it).
+   */
   async claim(teamId: string, target: NotedResource, claim: Claim | undefined): Promise<WatchRecord[]> {
-    return this.#note(teamId, target, (current) => {
-      const { claim: _was, ...rest } = current;
-      return { ...rest, ...(claim ? { claim } : {}), card: { ...current.card, dirty: !current.ended } };
+    return this.#note(
+      teamId,
+      target,
+      (current) => {
+        const { claim: _was, ...rest } = current;
+        return cardDue({ ...rest, ...(claim ? { claim } : {}) }, !current.ended);
+      },
+      'edit',
+    );
+  }
+
+  /** A verification signed off (signoff.ts: one compare-and-set); its card and post are edited soon. */
+  async signOff(key: string, at: number, signoff: SignOff): Promise<SignOffResult> {
+    const result = await signOffWatch(this.#store, key, at, signoff);
+    if (result.outcome === 'signed') this.#schedule.recheckSoon([key]);
+    return result;
+  }
+
+  /**
+   * The time windows that cover each of the workspace's watched resources (the window pass's
+   * facts): a record whose windows changed gets them and its card is marked for its next edit; the
+   * others are not written. Resolves with how many changed.
+   */
+  async windows(teamId: string, factsOf: (record: WatchRecord) => WindowFact[]): Promise<number> {
+    const keys = (await this.#store.watchKeys()).filter((key) => {
+      const t = targetOfKey(key);
+      return !t || t.teamId === teamId;
     });
+    const changed: string[] = [];
+    for (const { key, record } of await this.#store.loadMany(keys)) {
+      if (record.watch.teamId !== teamId || sameJson(record.windows ?? [], factsOf(record))) continue;
+      await this.#store.update<WatchRecord>(key, (current) => {
+        if (!current) return SKIP;
+        const facts = factsOf(current);
+        if (sameJson(current.windows ?? [], facts)) return SKIP;
+        const { windows: _was, ...rest } = current;
+        return cardDue({ ...rest, ...(facts.length > 0 ? { windows: facts } : {}) }, !current.ended);
+      });
+      changed.push(key);
+    }
+    if (changed.length > 0) this.#schedule.recheckSoon(changed);
+    return changed.length;
   }
 
   async #note(
     teamId: string,
     target: NotedResource,
     change: (current: WatchRecord) => WatchRecord,
+    redraw: 'edit' | 'poll',
   ): Promise<WatchRecord[]> {
-    const watched = (await this.#store.loadAll()).filter(
+    // The resource's watches are found by key (`ResourceWatches`): a click reads the few records
+    // it changes, never the index of every watch of every workspace (issue 47: at 50,000 watches).
+    const named = await this.#store.resources.keysOf(teamId, target);
+    const watched = (await this.#store.loadMany(named)).filter(
       ({ record: r }) =>
         r.watch.teamId === teamId &&
         r.watch.connection === target.connection &&
         r.watch.kind === target.kind &&
         r.watch.id === target.id,
     );
-    for (const { key } of watched)
+    const keys = watched.map((w) => w.key);
+    for (const key of keys)
       await this.#store.update<WatchRecord>(key, (current) => (current ? change(current) : SKIP));
-    if (watched.length > 0) this.#schedule.recheckSoon(watched.map((w) => w.key));
-    return watched.map((w) => w.record);
+    if (keys.length === 0) return [];
+    if (redraw === 'poll') await this.#editor.poll(keys);
+    else for (const key of keys) await this.#editor.edit(key);
+    this.#schedule.recheckSoon(keys);
+    const records = await this.#store.loadMany(keys);
+    return records.map((r) => r.record);
   }
 }

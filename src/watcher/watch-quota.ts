@@ -19,6 +19,8 @@ export class WatchQuota {
   /** Per workspace, this process's one check that the set was built from the index. */
   readonly #seeding = new Map<string, Promise<void>>();
   readonly #reconciledAt = new Map<string, number>();
+  /** Per workspace, the counted keys without a record that the last clean-up saw. */
+  readonly #suspects = new Map<string, Set<string>>();
 
   constructor(kv: AtomicKv, indexKey: string, max: () => number, clock: Clock) {
     this.#kv = kv;
@@ -75,8 +77,10 @@ export class WatchQuota {
 
   /**
    * At the cap: drops counted keys that have neither a record nor a place in the index (a crash
-   * between the count and the write). True when a place was freed. An add caught between its
-   * count and its record write could be dropped here too: the window is one write, at the cap only.
+   * between the count and the write). True when a place was freed. A key is dropped only when two
+   * clean-ups at least RECONCILE_EVERY_MS apart both found it so: an add on another replica sits
+   * between its count and its record write for one write's time, and dropping its key there let a
+   * fourth watch into three places (CI, on a Redis Cluster).
    */
   async #reconcile(team: string): Promise<boolean> {
     const now = this.#clock.now();
@@ -84,11 +88,13 @@ export class WatchQuota {
     this.#reconciledAt.set(team, now);
     const indexed = new Set(await this.#indexed(team));
     const unindexed = (await this.#kv.setMembers(setOf(team))).filter((k) => !indexed.has(k));
-    if (unindexed.length === 0) return false;
-    const records = await this.#kv.getMany(unindexed);
+    const records = unindexed.length ? await this.#kv.getMany(unindexed) : [];
     const stale = unindexed.filter((_, i) => records[i] === undefined);
-    for (const key of stale) await this.#kv.setRemove(setOf(team), key);
-    return stale.length > 0;
+    const seen = this.#suspects.get(team);
+    const confirmed = stale.filter((key) => seen?.has(key));
+    this.#suspects.set(team, new Set(stale.filter((key) => !seen?.has(key))));
+    for (const key of confirmed) await this.#kv.setRemove(setOf(team), key);
+    return confirmed.length > 0;
   }
 
   async #indexed(team: string): Promise<string[]> {

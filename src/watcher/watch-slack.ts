@@ -1,4 +1,5 @@
-import type { CardFacts, FailureListNote, LivingNote, WatchNotification } from './notification.js';
+import type { CardFacts, EventNote, FailureListNote, LivingNote, WatchNotification } from './notification.js';
+import type { VerificationNote } from './verification.js';
 import type { ChannelGone } from './watch-store.js';
 
 /**
@@ -14,7 +15,7 @@ export interface WatchSlack {
   /** Redraws a posted notification `ts` in `channel` (a living post). Throws a `DeliveryError`. */
   editPost(
     teamId: string,
-    edit: { channel: string; ts: string; note: FailureListNote | LivingNote },
+    edit: { channel: string; ts: string; note: EventNote | FailureListNote | LivingNote | VerificationNote },
   ): Promise<void>;
   /**
    * The `ts` of the message carrying dedup key `key` in `channel` (or in the thread `threadTs`),

@@ -7,16 +7,30 @@ import type { LastAction } from '../resources/last-actions.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Loaded, StoredText } from './cycle-report.js';
+import type { EscalationEvent, EscalationState } from './escalation.js';
 import type { GroupTally } from './group-tally.js';
 import type { LiveListing, LivePost } from './living-posts.js';
 import { RECORDS_PER_TURN } from './loop-turns.js';
 import type { WatchNotification } from './notification.js';
-import { decodeRecord, encodeRecord, targetOfKey } from './record-codec.js';
-import { dedupBaseOf } from './record-expand.js';
+import { decodeRecord, encodePlain, encodeRecord } from './record-codec.js';
+import { ResourceWatches } from './resource-watches.js';
+import type { VerificationState } from './verification.js';
+import { INDEX_KEY } from './watch-keys.js';
+import type { WatchOrigin } from './watch-origin.js';
 import { WatchQuota } from './watch-quota.js';
+import type { WindowFact } from './window-fact.js';
 
 export { emptyMailbox, enqueue, markSent } from './mailbox.js';
 export { watchChannelPartOf } from './record-codec.js';
+export {
+  channelKey,
+  dedupBase,
+  healthKey,
+  INDEX_KEY,
+  parentEntry,
+  watchKey,
+  watchTargetOf,
+} from './watch-keys.js';
 
 /** Where a resource is watched: one parent card per (workspace, channel, resource). */
 export interface WatchTarget {
@@ -31,8 +45,8 @@ export interface Watch extends WatchTarget {
   /** Who asked (a user id), or the flow that did (`create`). */
   by: string;
   createdAt: number;
-  /** Where it came from, when a flow made it: the creation request's id and title. */
-  origin?: { request: string; title?: string };
+  /** Where it came from: the creation request's id and title, or the title alone (watched later). */
+  origin?: WatchOrigin;
 }
 
 /** Thread replies about a resource's state, in the order they can happen. */
@@ -47,7 +61,7 @@ export type StateEvent =
   | 'deleted'
   | 'vanished';
 /** `tasks-failed`: more of a watched task group's tasks failed since the last cycle. */
-export type WatchEvent = StateEvent | 'stalled' | 'moving' | 'tasks-failed';
+export type WatchEvent = StateEvent | 'stalled' | 'moving' | 'tasks-failed' | EscalationEvent;
 export type NoticeEvent = 'connection-down' | 'connection-up' | 'digest' | 'broken' | 'repaired' | 'failures';
 
 /** Slack's answers that mean the bot cannot post in a channel any more (until someone acts). */
@@ -80,15 +94,9 @@ export interface OutboxEntry {
   event?: WatchEvent | NoticeEvent;
   teamId: string;
   channel: string;
-  /**
-   * What to say, as data captured when it happened; Slack code renders it when it is sent. None
-   * for the parent card (drawn from the record's snapshot) and audit entries (`audit`).
-   */
+  /** What to say, as data of when it happened, rendered when sent (none: the card, audit entries). */
   note?: WatchNotification;
-  /**
-   * Entries written before notifications were stored as data carry their rendered message
-   * instead; they are posted as they are, so an upgrade loses none.
-   */
+  /** Entries written before notes were data carry their message: posted as they are (none lost). */
   text?: string;
   blocks?: unknown[];
   broadcast?: boolean;
@@ -135,8 +143,6 @@ export interface WatchRecord extends Mailbox {
   /** Last speed seen while moving, for the stall reply. */
   lastSpeed?: number;
   stallSeq: number;
-  parentTs?: string;
-  card: { dirty: boolean; shownState?: string; shownProgress?: number; editedAt?: number };
   /** The resource is gone: notify what is left, then the watch is removed. */
   ended: boolean;
   /**
@@ -150,6 +156,12 @@ export interface WatchRecord extends Mailbox {
   requested?: RequestedAction;
   /** Who said "I'm on it" for its failure (the claim store's copy): its card shows them. */
   claim?: Claim;
+  /** Where its failure's escalation stands (escalation.ts): each step said once. */
+  escalation?: EscalationState;
+  /** The verification of its last ended run, and its sign-off (verification.ts). */
+  verification?: VerificationState;
+  /** The time windows that cover it, as the window pass last wrote them (window-fact.ts). */
+  windows?: WindowFact[];
   /**
    * A subscription's watch without a card: only these events are posted, each as its own message
    * in the channel. Absent: a card with every event in its thread (`watch`, or a subscription `all`).
@@ -163,7 +175,11 @@ export interface WatchRecord extends Mailbox {
   group?: GroupTally;
   /** Bytes done over time while it moved (bounded), for the completion report and its chart. */
   samples?: ThroughputSample[];
-  /** The messages posted about it that are edited when its state changes (`living-posts.ts`). */
+  /**
+   * The messages posted about it, each with what it last showed, edited when its state changes:
+   * its card first, once Slack took it, then its failure, completion and verification posts and
+   * listing lines (`living-posts.ts`).
+   */
   posts?: LivePost[];
 }
 
@@ -199,46 +215,8 @@ export interface ChannelRecord extends Mailbox {
   listings?: LiveListing[];
 }
 
-const enc = encodeURIComponent;
-
-export const INDEX_KEY = 'index';
-
 /** How watch records are written: compact (record-codec.ts) or plain JSON. */
 export type RecordFormat = 'compact' | 'plain';
-
-export function watchKey(t: WatchTarget): string {
-  return `w:${enc(t.teamId)}:${enc(t.channelId)}:${enc(t.connection)}:${t.kind}:${enc(t.id)}`;
-}
-
-/**
- * The target a watch key names (the inverse of `watchKey`), so a cycle can group watches by
- * connection from the index alone, before it reads any record. Undefined for a key of another
- * shape. The same reading the compact record codec uses to restore a record's target.
- */
-export const watchTargetOf: (key: string) => WatchTarget | undefined = targetOfKey;
-
-export function healthKey(connection: string): string {
-  return `conn:${enc(connection)}`;
-}
-
-export function channelKey(teamId: string, channelId: string): string {
-  return `ch:${enc(teamId)}:${enc(channelId)}`;
-}
-
-/** The outbox entry that posts a watch's card (its dedup key is the watch's own). */
-export function parentEntry(t: WatchTarget, now: number): OutboxEntry {
-  return {
-    key: `${dedupBase(t)}:parent`,
-    type: 'parent',
-    teamId: t.teamId,
-    channel: t.channelId,
-    createdAt: now,
-    attempts: 0,
-  };
-}
-
-/** The stable part of every dedup key: (team, channel, connection, kind, id). */
-export const dedupBase: (t: WatchTarget) => string = dedupBaseOf;
 
 /**
  * Typed records over a `AtomicKv`: JSON in, JSON out (a watch record in its compact form,
@@ -248,6 +226,8 @@ export class WatchStore {
   readonly backend: AtomicKv;
   readonly #encode: (key: string, value: unknown) => string;
   readonly #quota: WatchQuota;
+  /** Each resource's watches, found by key (`ResourceWatches`). */
+  readonly resources: ResourceWatches;
 
   /**
    * `format: 'plain'` writes watch records as plain JSON, which builds from before the compact
@@ -260,9 +240,10 @@ export class WatchStore {
     options: { format?: RecordFormat; maxWatches?: () => number; clock?: Clock } = {},
   ) {
     this.backend = backend;
-    this.#encode = options.format === 'plain' ? (_key, value) => JSON.stringify(value) : encodeRecord;
+    this.#encode = options.format === 'plain' ? encodePlain : encodeRecord;
     const max = options.maxWatches ?? (() => Number.MAX_SAFE_INTEGER);
     this.#quota = new WatchQuota(backend, INDEX_KEY, max, options.clock ?? systemClock);
+    this.resources = new ResourceWatches(backend, INDEX_KEY);
   }
 
   async read<T>(key: string): Promise<T | undefined> {
@@ -325,6 +306,7 @@ export class WatchStore {
       throw error;
     });
     await this.backend.setAdd(INDEX_KEY, key);
+    await this.resources.add(key);
     return created;
   }
 
@@ -335,6 +317,7 @@ export class WatchStore {
       return undefined;
     });
     await this.backend.setRemove(INDEX_KEY, key);
+    await this.resources.remove(key);
     await this.#quota.release(key);
     return existed;
   }
@@ -354,10 +337,7 @@ export class WatchStore {
     return (await this.backend.setMembers(INDEX_KEY)).sort();
   }
 
-  /**
-   * These watches' records, in the keys' order, each with the text it was read as (see `update`);
-   * a key without a record is left out.
-   */
+  /** These watches' records, in the keys' order, each with its text read (see `update`); none if absent. */
   async loadMany(keys: readonly string[]): Promise<Loaded[]> {
     return (await this.loadUnless(keys, () => false)).loaded;
   }

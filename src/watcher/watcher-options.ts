@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Config } from '../config.js';
+import { isRedisUrl } from '../store/redis-target.js';
 import { type Clock, systemClock } from './clock.js';
 import type { OutboxSettings } from './outbox.js';
 import type { CycleSettings } from './poll-cycle.js';
@@ -80,7 +81,7 @@ export function defaultWatcherOptions(config: Config): WatcherOptions {
     editBudget: { windowMs: 10_000, max: 7 },
     postPace: DEFAULT_POST_PACE,
     lookupSent: true,
-    keyPrefix: /^rediss?:\/\//.test(config.storeUrl) ? 'migrate-bot:watch:' : 'watch:',
+    keyPrefix: isRedisUrl(config.storeUrl) ? 'migrate-bot:watch:' : 'watch:',
     leaseMs: Math.max(30_000, 2 * interval * 1000 + 10_000),
     clock: systemClock,
     holder: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,

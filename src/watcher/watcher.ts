@@ -1,15 +1,18 @@
 import type { Config } from '../config.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import type { ResourceKind } from '../domain/migration-resource.js';
-import { InvalidInputError, localized } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Claim } from '../resources/claims.js';
+import type { Claims } from '../resources/claims.js';
 import { KindOffering } from '../resources/kind-offering.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
+import { restoredFrom } from '../store/backup-marks.js';
 import type { Store } from '../store/create-store.js';
 import { openAtomicKv } from '../store/open-atomic-kv.js';
 import { cannotPostError, prepareRepair } from './broken-channel.js';
+import { EscalationPolicies, type EscalationPolicyReader } from './escalation-policies.js';
 import { Leases } from './lease.js';
+import { cardOf } from './living-posts.js';
 import { Outbox, type WatchAuditor } from './outbox.js';
 import { type CycleReport, PollCycle } from './poll-cycle.js';
 import { ReplicaRegistry } from './replica-registry.js';
@@ -21,6 +24,8 @@ import {
   subscriptionKey,
 } from './subscriptions.js';
 import { baseline } from './transitions.js';
+import { watchKeyNaming } from './watch-key-names.js';
+import { withWhere } from './watch-log.js';
 import { type NotedResource, WatchNotes } from './watch-notes.js';
 import type { WatchRequest, WatchResult } from './watch-request.js';
 import { WatchSchedule } from './watch-schedule.js';
@@ -52,6 +57,10 @@ export interface WatcherDeps {
   audit?: WatchAuditor;
   /** Each cycle's report goes to the metrics (`/metrics`) instead of a debug line. */
   metrics?: { cycleDone(report: CycleReport): void };
+  /** The escalation that applies in a channel (`/migrate settings escalation`); none: off everywhere. */
+  escalation?: EscalationPolicyReader;
+  /** The claims a poll closes when it sees their resource recovered (the bot's `Claims`). */
+  claims?: Pick<Claims, 'closeNoted'>;
 }
 
 /**
@@ -70,7 +79,8 @@ export class Watcher {
   readonly #cycle: PollCycle;
   readonly #logger: Logger;
   readonly #schedule: WatchSchedule;
-  readonly #notes: WatchNotes;
+  /** Notes on watches from outside the cycle: requests, claims, sign-offs (watch-notes.ts). */
+  readonly notes: WatchNotes;
   #current: Promise<CycleReport> | undefined;
   #beforeCycle: (() => Promise<void>) | undefined;
   #lastStart = 0;
@@ -81,7 +91,8 @@ export class Watcher {
     this.#deps = deps;
     this.#backend = backend;
     this.options = options;
-    this.#logger = deps.logger.child({ component: 'watcher' });
+    // Every line with a record's or post's key names its workspace, connection and resource.
+    this.#logger = withWhere(deps.logger.child({ component: 'watcher' }));
     const clock = options.clock;
     this.#schedule = new WatchSchedule(
       options,
@@ -97,7 +108,6 @@ export class Watcher {
       maxWatches: () => this.options.limits.watches,
       clock,
     });
-    this.#notes = new WatchNotes(this.store, this.#schedule);
     this.subscriptions = new SubscriptionStore(backend, () => this.options.limits, clock);
     // Several replicas only on Redis: each announces itself and aims for its fair share.
     const registry =
@@ -117,19 +127,27 @@ export class Watcher {
       outbox: this.outbox,
       leases: this.#leases,
       connections: deps.connections,
-      offering: deps.offering ?? new KindOffering(deps.store, { now: () => clock.now() }),
+      offering: deps.offering ?? new KindOffering(deps.store, { clock }),
       logger: this.#logger,
       clock,
       settings: options,
       subscriptions: this.subscriptions,
+      escalation: deps.escalation ? new EscalationPolicies(deps.escalation, clock) : undefined,
+      claims: deps.claims,
+    });
+    this.notes = new WatchNotes(this.store, this.#schedule, {
+      edit: (key) => this.outbox.settle(key),
+      poll: (keys) => this.#cycle.recheck(keys),
     });
   }
 
   /** Redis when STORE_URL is redis:// (several replicas), otherwise the bot's store in-process. */
   static async create(deps: WatcherDeps, overrides: Partial<WatcherOptions> = {}): Promise<Watcher> {
     const options = { ...defaultWatcherOptions(deps.config), ...overrides };
+    options.restored ??= await restoredFrom(deps.store, options.clock.now());
     const url = deps.config.storeUrl;
-    const backend = await openAtomicKv(url, deps.store, options.keyPrefix, deps.logger);
+    const naming = watchKeyNaming(options.holder, deps.logger);
+    const backend = await openAtomicKv(url, deps.store, options.keyPrefix, deps.logger, naming);
     return new Watcher(deps, backend, options);
   }
 
@@ -172,7 +190,6 @@ export class Watcher {
       actions: provider.actionsFor(resource),
       ...baseline(resource),
       movedAt: now,
-      card: { dirty: false },
       explicit: true,
       outbox: [parentEntry(target, now)],
       sent: [],
@@ -184,16 +201,10 @@ export class Watcher {
       await this.store.remove(key);
       const channel = `<#${target.channelId}>`;
       if (drained.channelError) throw cannotPostError(record, drained.channelError, false);
-      throw localized(
-        new InvalidInputError(
-          `Slack refused the card for ${channel} (${drained.parentError}); nothing is watched.`,
-        ),
-        'watch.refusedCard',
-        { channel, reason: String(drained.parentError) },
-      );
+      throw InvalidInputError.of('watch.refusedCard', { channel, reason: String(drained.parentError) });
     }
     const stored = await this.store.read<WatchRecord>(key);
-    return { created, key, posted: stored?.parentTs !== undefined };
+    return { created, key, posted: stored !== undefined && cardOf(stored) !== undefined };
   }
 
   /**
@@ -213,7 +224,7 @@ export class Watcher {
       throw cannotPostError(before ?? { watch: target }, drained.channelError, true);
     }
     const stored = await this.store.read<WatchRecord>(key);
-    return { created: false, key, posted: stored?.parentTs !== undefined };
+    return { created: false, key, posted: stored !== undefined && cardOf(stored) !== undefined };
   }
 
   /** Tries a broken watch's held posts; `loud` throws what the person has to do when it fails. */
@@ -231,18 +242,12 @@ export class Watcher {
     if (repaired) this.#logger.info({ key }, 'broken watch repaired');
     if (!repaired && loud) {
       if (after?.broken) throw cannotPostError(after, after.broken.reason, true);
-      throw localized(
-        new InvalidInputError('Slack did not take the post just now; the watch resumes on the next try.'),
-        'watch.notTakenYet',
-      );
+      throw InvalidInputError.of('watch.notTakenYet');
     }
-    return { created: false, key, posted: after?.parentTs !== undefined, repaired };
+    return { created: false, key, posted: after !== undefined && cardOf(after) !== undefined, repaired };
   }
 
-  /**
-   * The bot joined a channel (`member_joined_channel`): every broken watch there is tried again.
-   * Returns the watches repaired.
-   */
+  /** The bot joined a channel (`member_joined_channel`): every broken watch there is tried again; those repaired. */
   async repairChannel(teamId: string, channelId: string): Promise<WatchRecord[]> {
     const broken = (await this.store.loadAll()).filter(
       (w) => w.record.watch.teamId === teamId && w.record.watch.channelId === channelId && w.record.broken,
@@ -266,14 +271,9 @@ export class Watcher {
     teamId: string,
     target: NotedResource,
     requested: Omit<RequestedAction, 'at'>,
-  ): Promise<void> {
+  ): Promise<WatchRecord[]> {
     // Stamped on the watcher's clock: it is compared with the events it causes.
-    await this.#notes.request(teamId, target, { ...requested, at: this.options.clock.now() });
-  }
-
-  /** A failure taken on or handed back: every card of it says who, at the next edit. Its watches. */
-  noteClaim(teamId: string, target: NotedResource, claim: Claim | undefined): Promise<WatchRecord[]> {
-    return this.#notes.claim(teamId, target, claim);
+    return this.notes.request(teamId, target, { ...requested, at: this.options.clock.now() });
   }
 
   /** Re-checks after an action until `check` says its outcome settled (`WatchSchedule.settleSoon`). */

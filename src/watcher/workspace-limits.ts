@@ -1,4 +1,5 @@
-import { InvalidInputError, localized } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
+import { english } from '../i18n/english.js';
 
 /** What one workspace may have (config `limits`: MAX_WATCHES_PER_WORKSPACE and the others). */
 export interface WorkspaceLimits {
@@ -31,8 +32,6 @@ export interface WorkspaceUse {
   channels: (CapUse & { connection: string })[];
 }
 
-const ASK = 'or ask whoever runs migrate-bot to raise the cap.';
-
 /** An add a cap refused. Nothing was added: the message names the cap and the use. */
 export class CapReachedError extends InvalidInputError {
   readonly cap: CapName;
@@ -40,18 +39,13 @@ export class CapReachedError extends InvalidInputError {
   readonly max: number;
 
   constructor(cap: CapName, use: CapUse, connection = '') {
-    const setting = CAP_SETTINGS[cap];
     const { used, max } = use;
-    super(
-      cap === 'channels'
-        ? `\`${connection}\` is followed in ${used} of ${max} channels, the cap per connection (${setting}): nothing was added. Subscribe one of those channels, \`/migrate unsubscribe\` one, ${ASK}`
-        : cap === 'watches'
-          ? `This workspace has ${used} of ${max} watches, its cap (${setting}): nothing was added. \`/migrate unwatch\` (or \`/migrate unsubscribe\`) what it no longer needs, ${ASK}`
-          : `This workspace has ${used} of ${max} subscriptions, its cap (${setting}): nothing was added. \`/migrate unsubscribe\` what it no longer needs, ${ASK}`,
-    );
+    const key = `limit.${cap}` as const;
+    const values = { used, max, setting: CAP_SETTINGS[cap], connection };
+    super(english(key, values));
     this.cap = cap;
     this.used = used;
     this.max = max;
-    localized(this, `limit.${cap}`, { used, max, setting, connection });
+    this.localized = { key, values };
   }
 }

@@ -33,7 +33,7 @@ function problemsOf(env: Record<string, string | undefined>): string {
 }
 
 describe('secret settings read from files (<NAME>_FILE)', () => {
-  it('exist for every secret setting and STORE_URL, and only for them', () => {
+  it('exist for every secret setting, STORE_URL and the Redis TLS files, and only for them', () => {
     expect([...FILE_SETTINGS].sort()).toEqual(
       [
         'MIGRATE_BOT_ENCRYPTION_KEYS',
@@ -43,6 +43,9 @@ describe('secret settings read from files (<NAME>_FILE)', () => {
         'SLACK_SIGNING_SECRET',
         'SLACK_STATE_SECRET',
         'STORE_URL',
+        'STORE_TLS_CA',
+        'STORE_TLS_CERT',
+        'STORE_TLS_KEY',
       ].sort(),
     );
     expect(SETTING_FILE_NAMES).toEqual(FILE_SETTINGS.map((name) => `${name}_FILE`));

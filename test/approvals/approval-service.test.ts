@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApprovalRecord } from '../../src/approvals/approval-record.js';
 import { type ApprovalMessenger, ApprovalService } from '../../src/approvals/approval-service.js';
+import { ApprovalStore } from '../../src/approvals/approval-store.js';
 import { AuditLog } from '../../src/audit/audit-log.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { ForbiddenError, ProviderError } from '../../src/errors.js';
@@ -9,6 +10,8 @@ import { SettingsStore } from '../../src/settings/workspace-settings.js';
 import { type AtomicKv, LocalAtomicKv } from '../../src/store/atomic-kv.js';
 import { createStore, type Store } from '../../src/store/create-store.js';
 import { RedisAtomicKv } from '../../src/store/redis-atomic-kv.js';
+import { latency } from '../harness/latency.js';
+import { TestClock } from '../harness/test-clock.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
 const TEAM = 'T0FAKE001';
@@ -38,7 +41,7 @@ interface Rig {
   settings: SettingsStore;
   sent: { what: string; record: ApprovalRecord }[];
   created: unknown[];
-  clock: { now: number };
+  clock: TestClock;
   failPost: boolean;
   createError?: Error;
 }
@@ -56,7 +59,7 @@ async function makeRig(
     const get = store.get.bind(store);
     store.get = async <T>(key: string) => {
       const value = await get<T>(key);
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      await latency(30);
       return value;
     };
   }
@@ -67,7 +70,7 @@ async function makeRig(
   const r = {
     sent: [],
     created: [],
-    clock: { now: Date.parse('2025-03-01T00:00:00Z') },
+    clock: new TestClock(() => Date.parse('2025-03-01T00:00:00Z')),
     failPost: false,
   } as unknown as Rig;
   const messenger: ApprovalMessenger = {
@@ -98,7 +101,7 @@ async function makeRig(
     async create(_kind: string, request: unknown) {
       if (r.createError) throw r.createError;
       r.created.push(request);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await latency(20);
       return { id: 'photos', name: 'photos' };
     },
     async get() {
@@ -121,13 +124,13 @@ async function makeRig(
         return 'approver';
       },
     } as never,
-    audit: new AuditLog(state, settings, async () => {}, logger),
+    audit: new AuditLog(state, settings, async () => {}, logger, r.clock),
     messenger,
     secrets,
     logger,
-    now: () => r.clock.now,
+    clock: r.clock,
     sweepIntervalMs,
-    atomic: shared.atomic,
+    atomic: state,
   });
   return r;
 }
@@ -179,25 +182,45 @@ describe('ApprovalService', () => {
   });
 
   it('the periodic sweep expires due requests (interval configurable, stopped with the app)', async () => {
-    const record = await ask();
-    rig.service.start();
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect((await rig.service.get(TEAM, record.id)).status).toBe('pending');
-    rig.clock.now += 24 * HOUR;
-    for (let i = 0; i < 50 && (await rig.service.get(TEAM, record.id)).status === 'pending'; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 15));
+    // The sweep's schedule is a real timer (src/clock.ts): faked here, so its ticks are moved, not waited for.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      let sweeps = 0;
+      const expireDue = rig.service.expireDue.bind(rig.service);
+      rig.service.expireDue = (now) => expireDue(now).finally(() => sweeps++);
+      /** Ticks the sweep's interval (15 ms) until `done`, each sweep to its end; at most 50 ticks. */
+      const tick = async (done: () => Promise<boolean>) => {
+        for (let i = 0; i < 50 && !(await done()); i++) {
+          await vi.advanceTimersByTimeAsync(15);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      };
+      const record = await ask();
+      rig.service.start();
+      await tick(async () => sweeps >= 4);
+      expect(sweeps).toBeGreaterThanOrEqual(4);
+      expect((await rig.service.get(TEAM, record.id)).status).toBe('pending');
+      rig.clock.advance(24 * HOUR);
+      await tick(async () => (await rig.service.get(TEAM, record.id)).status !== 'pending');
+      const expired = await rig.service.get(TEAM, record.id);
+      expect(expired).toMatchObject({
+        status: 'expired',
+        decidedAt: new Date(rig.clock.now()).toISOString(),
+      });
+      expect(rig.sent.filter((s) => s.record.status === 'expired').map((s) => s.what)).toEqual([
+        'update',
+        'tell',
+      ]);
+      await rig.service.stop();
+      const again = await ask();
+      rig.clock.advance(48 * HOUR);
+      const stoppedAt = sweeps;
+      await tick(async () => false);
+      expect(sweeps).toBe(stoppedAt);
+      expect((await rig.service.get(TEAM, again.id)).status).toBe('pending');
+    } finally {
+      vi.useRealTimers();
     }
-    const expired = await rig.service.get(TEAM, record.id);
-    expect(expired).toMatchObject({ status: 'expired', decidedAt: new Date(rig.clock.now).toISOString() });
-    expect(rig.sent.filter((s) => s.record.status === 'expired').map((s) => s.what)).toEqual([
-      'update',
-      'tell',
-    ]);
-    await rig.service.stop();
-    const again = await ask();
-    rig.clock.now += 48 * HOUR;
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect((await rig.service.get(TEAM, again.id)).status).toBe('pending');
   });
 
   it('approve and reject racing: one decision, the other told who decided; one creation', async () => {
@@ -224,6 +247,23 @@ describe('ApprovalService', () => {
     await expect(rig.service.reject({ ...input, by: 'U0OPER002' })).rejects.toThrow(/approver role/);
     expect((await rig.service.get(TEAM, record.id)).status).toBe('pending');
     expect(rig.created).toEqual([]);
+  });
+
+  it('finds requests pending in the list an older version kept, and expires them', async () => {
+    const record = await ask();
+    // 0.2.0 kept the index as one JSON list in the Keyv store: a request known only there.
+    const older = { ...record, id: 'a1b2c3d4e5', message: undefined };
+    await rig.store.set(`approval:${TEAM}:${older.id}`, older);
+    await rig.store.set('approvals:pending', [{ team: TEAM, id: older.id, expiresAt: older.expiresAt }]);
+    const upgraded = new ApprovalStore(rig.store, new LocalAtomicKv(rig.store, 'state:'), {
+      clock: rig.clock,
+    });
+    expect((await upgraded.pending()).map((e) => e.id).sort()).toEqual([older.id, record.id].sort());
+    expect(await rig.store.get('approvals:pending')).toBeUndefined();
+    rig.clock.advance(25 * HOUR);
+    expect((await rig.service.expireDue(rig.clock.now())).map((r) => r.id).sort()).toEqual(
+      [older.id, record.id].sort(),
+    );
   });
 
   it('stores a provider failure scrubbed of secrets, with its code for the explanation', async () => {
@@ -270,6 +310,62 @@ describe('ApprovalService on two replicas sharing Redis', () => {
       expect(a.created.length + b.created.length).toBe(1);
       const winner = first.outcome === 'created' ? 'U0APPR001' : 'U0APPR002';
       expect((first.outcome === 'created' ? second : first).record.decidedBy).toBe(winner);
+    } finally {
+      for (const r of [a, b]) {
+        await r.service.stop();
+        await r.store.close();
+      }
+      await atomicA.close();
+      await atomicB.close();
+    }
+  });
+
+  it('keeps every pending request in the index when 16 are made 8 at a time on two replicas, and expires them all', async () => {
+    // Issue 46 item 2: the index was one list read, changed and written back under a lock of each
+    // process: 14 of 16 were left (two replicas, a read 30 ms away), and the rest never expired.
+    const url = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const prefix = `test:approvals:${Date.now()}:${Math.random().toString(36).slice(2)}:`;
+    const { logger } = captureLogger('silent');
+    const atomicA = await RedisAtomicKv.connect(url, prefix, logger);
+    const atomicB = await RedisAtomicKv.connect(url, prefix, logger);
+    const a = await makeRig(60_000, { storeUrl: url, atomic: atomicA });
+    const b = await makeRig(60_000, { storeUrl: url, atomic: atomicB });
+    const team = `T0IDX${Date.now().toString(36).toUpperCase()}`;
+    const make = (r: Rig, i: number) =>
+      r.service.request({
+        team,
+        requester: `U0REQ${String(i).padStart(4, '0')}`,
+        channel: 'C0FAKE001',
+        connection: 'ncp-kr',
+        kind: 'policy',
+        request: POLICY,
+        op: `op-index-${i}`,
+      });
+    try {
+      const made = [];
+      for (let batch = 0; batch < 2; batch++)
+        made.push(
+          ...(await Promise.all(
+            Array.from({ length: 8 }, (_, i) => make(i % 2 === 0 ? a : b, batch * 8 + i)),
+          )),
+        );
+      const ids = made.map((r) => r.id).sort();
+      expect(new Set(ids).size).toBe(16);
+      for (const r of [a, b]) {
+        expect(
+          (await r.service.records.pending())
+            .filter((e) => e.team === team)
+            .map((e) => e.id)
+            .sort(),
+        ).toEqual(ids);
+        expect((await r.service.records.pendingOf(team, 50)).map((p) => p.id).sort()).toEqual(ids);
+      }
+      // Past their expiry, one sweep on either replica finds every one of them.
+      a.clock.advance(25 * 3_600_000);
+      const expired = await a.service.expireDue(a.clock.now());
+      expect(expired.map((r) => r.id).sort()).toEqual(ids);
+      expect((await b.service.records.pending()).filter((e) => e.team === team)).toEqual([]);
+      expect(a.sent.filter((s) => s.what === 'tell' && s.record.status === 'expired')).toHaveLength(16);
     } finally {
       for (const r of [a, b]) {
         await r.service.stop();

@@ -298,10 +298,10 @@ describe('OMS task: command → modal → approval → creation', () => {
     expect(res.body?.response_action).toBe('errors');
     const errors = res.body?.errors as Record<string, string>;
     expect(errors).toEqual({
-      'src_region.Aliyun': 'Pick the source region (needed unless the task type is URL list).',
+      'src_region.Aliyun': 'The task type Prefixes needs the source region: pick one.',
       dst_bucket: 'Destination bucket is required.',
       description: expect.stringMatching(/^Description must not contain any of these characters/),
-      bandwidth: expect.stringMatching(/^Window 1: max_bandwidth must be a whole number/),
+      bandwidth: expect.stringMatching(/^Window 1: the rate must be from 1 MB\/s to 200 MB\/s/),
       list_file: expect.stringMatching(/<OBS bucket>\/<object key>/),
     });
     expect(responseActionProblems(res.body!, form2.view)).toEqual([]);
@@ -358,11 +358,11 @@ describe('OMS task: command → modal → approval → creation', () => {
     expect(text).toContain('AWS us-east-1 · src-bucket');
     expect(text).toContain('HuaweiCloud cn-north-4 · dst-bucket/from-aws');
     expect(text).toContain('00:00–06:00 ≤ 200 MiB/s, 22:00–23:00 ≤ 50 MiB/s');
-    // The impact, read from the source bucket (photos/ has three objects, logs/ one; OMS prints sizes
-    // as "73.59 MB") and the transfer time at the highest bandwidth limit.
-    expect(text).toContain('*Impact*');
-    expect(text).toContain('About 4 objects, 80.1 MiB under the 2 prefixes.');
-    expect(text).toContain('Transfer time at its 200 MiB/s bandwidth limit: under 2 min.');
+    // The pre-flight, read from the source bucket (photos/ has three objects, logs/ one; OMS prints
+    // sizes as "73.59 MB") and the transfer time at the highest bandwidth limit.
+    expect(text).toContain('*Pre-flight*');
+    expect(text).toContain('4 objects, 80.1 MiB under the 2 prefixes: listed in full through Huawei OMS.');
+    expect(text).toContain('Takes under 2 min at its 200 MiB/s bandwidth cap.');
     expect(text).toContain('photos/');
     expect(text).toMatch(/expires <!date\^\d+\^/);
     const [approve, reject] = buttons(request.message);

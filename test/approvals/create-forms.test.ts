@@ -41,8 +41,8 @@ describe('bandwidth windows typed one per line', () => {
   it.each([
     ['00:00-06:00 200MB/s', /Line 1 .* is not a window: write start-end=speed/],
     ['01:00-02:00=10MB/s\nfast please', /Line 2 \("fast please"\)/],
-    ['00:00-06:00=300MB/s', /Window 1: max_bandwidth must be .*\(200 MB\/s\)/],
-    ['00:00-06:00=512KB/s', /Window 1: max_bandwidth must be .*\(1 MB\/s\)/],
+    ['00:00-06:00=300MB/s', /Window 1: the rate must be from 1 MB\/s to 200 MB\/s/],
+    ['00:00-06:00=512KB/s', /Window 1: the rate must be from 1 MB\/s to 200 MB\/s/],
     ['00:00-06:00=10MB/s\n05:00-07:00=10MB/s', /Windows 1 \(00:00–06:00\) and 2 \(05:00–07:00\) overlap/],
     ['25:00-06:00=10MB/s', /Window 1: start must be a time in hh:mm format/],
     [
@@ -162,8 +162,8 @@ describe('OMS form → create request', () => {
     expect(result.errors).toEqual({
       src_bucket: expect.stringMatching(/Pick a bucket from the list/),
       list_file: expect.stringMatching(/<OBS bucket>\/<object key>/),
-      bandwidth: expect.stringMatching(/Window 1: max_bandwidth .*\(200 MB\/s\)/),
-      src_region: 'Pick the source region (needed unless the task type is URL list).',
+      bandwidth: expect.stringMatching(/Window 1: the rate must be from 1 MB\/s to 200 MB\/s/),
+      src_region: 'The task type Prefixes needs the source region: pick one.',
       src_objects: 'Objects or prefixes, line 2: must be at most 1024 characters.',
       dst_bucket: 'Destination bucket is required.',
       description: expect.stringMatching(/^Description must not contain any of these characters: /),

@@ -9,6 +9,7 @@ import {
   explainForDisplay,
 } from '../../src/catalogue/explain.js';
 import { GATEWAY_CODES } from '../../src/catalogue/gateway-codes.js';
+import { providerDefinitions } from '../../src/providers/registry.js';
 import rowStarts from '../fixtures/oms-error-row-starts.json' with { type: 'json' };
 import { crossCheckSkippedWithout, OMS_SEED, seedText as readSeed } from '../helpers/seeds.js';
 
@@ -222,8 +223,14 @@ describe('explain', () => {
     expect(explain('')).toBeUndefined();
   });
 
-  it('counts OMS rows and gateway codes', () => {
-    expect(catalogueSize()).toBe(rows.length + GATEWAY_CODES.length);
+  it("counts every registered provider's service and gateway codes, OMS's rows among them", () => {
+    // Any provider may have a table of its own (serviceCodes) or none: each is counted as declared.
+    const declared = providerDefinitions().map(
+      (d) => (d.catalogue?.serviceCodes?.length ?? 0) + (d.catalogue?.gatewayCodes?.length ?? 0),
+    );
+    expect(catalogueSize()).toBe(declared.reduce((a, b) => a + b, 0));
+    expect(catalogueSize()).toBeGreaterThanOrEqual(rows.length + GATEWAY_CODES.length);
+    for (const r of rows) expect(explain(r.code, r.httpStatus)?.httpStatus, r.code).toBe(r.httpStatus);
   });
 });
 

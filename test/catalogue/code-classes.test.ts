@@ -12,10 +12,17 @@ import {
 import { explain } from '../../src/catalogue/explain.js';
 import { GATEWAY_CODES } from '../../src/catalogue/gateway-codes.js';
 import omsErrorCodes from '../../src/catalogue/oms-error-codes.json' with { type: 'json' };
+import { providerDefinitions } from '../../src/providers/registry.js';
 
 describe('the class table covers the catalogue exactly', () => {
-  it('gives every OMS and gateway code a class', () => {
-    const codes = new Set([...omsErrorCodes.map((e) => e.code), ...GATEWAY_CODES.map((e) => e.code)]);
+  it("gives every code a class: each registered provider's table and gateway codes", () => {
+    const declared = providerDefinitions().flatMap((d) => [
+      ...(d.catalogue?.serviceCodes ?? []),
+      ...(d.catalogue?.gatewayCodes ?? []),
+    ]);
+    const codes = new Set(declared.map((e) => e.code));
+    for (const code of [...omsErrorCodes, ...GATEWAY_CODES].map((e) => e.code))
+      expect(codes.has(code), code).toBe(true);
     expect(codes.size).toBeGreaterThanOrEqual(328);
     const unclassified = [...codes].filter((c) => classifyCode(c) === 'unknown');
     expect(unclassified).toEqual([]);
@@ -114,23 +121,29 @@ describe('next step per class', () => {
     }
   });
 
-  it('offers Retry or Resume as the main button only where retrying can help (or after fixing keys)', () => {
+  it('offers Retry or Resume as the main button only where retrying can help', () => {
+    // Issue 51: a fix that needs a change first (keys, a setting) does not lead with Resume, which
+    // fails the same way again; someone takes it on first ("I'm on it").
     for (const c of [...CODE_CLASSES, 'unknown' as const]) {
       const step = NEXT_STEPS[c];
       const retries = step.main.filter((a) => a === 'retry' || a === 'resume');
-      if (!step.retryHelps && c !== 'credentials') expect(retries, c).toEqual([]);
+      if (!step.retryHelps) expect(retries, c).toEqual([]);
+      if (!step.retryHelps && c !== 'unknown') expect(step.main.at(-1), c).toBe('claim');
     }
     expect(NEXT_STEPS.partial.main[0]).toBe('retry');
     expect(NEXT_STEPS.transient.main[0]).toBe('resume');
     expect(NEXT_STEPS.network.main[0]).toBe('resume');
-    expect(NEXT_STEPS.credentials.main).toEqual(['fix-connection-keys', 'resume']);
+    expect(NEXT_STEPS.credentials.main).toEqual(['fix-connection-keys', 'claim']);
   });
 
   it('picks the first next-step action the reader is offered', () => {
     const card = ['pause', 'resume', 'retry', 'delete'];
     expect(mainAction('credentials', [...card, 'fix-connection-keys'])).toBe('fix-connection-keys');
-    // A non-admin cannot fix the keys: Resume after someone did.
-    expect(mainAction('credentials', card)).toBe('resume');
+    // A non-admin cannot fix the keys: they take it on (and ask an admin); Resume would fail again.
+    expect(mainAction('credentials', card)).toBeUndefined();
+    expect(mainAction('credentials', [...card, 'claim'])).toBe('claim');
+    expect(mainAction('configuration', [...card, 'claim'])).toBe('claim');
+    expect(mainAction('transient', [...card, 'claim'])).toBe('resume');
     expect(mainAction('partial', card)).toBe('retry');
     expect(mainAction('partial', ['resume'])).toBe('resume');
     expect(mainAction('transient', card)).toBe('resume');

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { ConnectionRegistry } from '../../src/connections/connection-registry.js';
 import { ConnectionStore } from '../../src/connections/connection-store.js';
@@ -46,7 +47,10 @@ afterEach(async () => {
 
 function stores(keys: string) {
   const box = SecretBox.fromKeyRing(keys);
-  return new ConnectionStore(new LocalAtomicKv(store, 'state:'), box, secrets, { allowedEndpoints: ALLOW });
+  return new ConnectionStore(new LocalAtomicKv(store, 'state:'), box, secrets, {
+    allowedEndpoints: ALLOW,
+    clock: systemClock,
+  });
 }
 
 describe('ConnectionStore', () => {
@@ -109,6 +113,7 @@ describe('ConnectionStore', () => {
     await stores(`k1:${K1}`).add(TEAM_A, conn('hw-local', { endpoint: 'http://127.0.0.1:9' }), 'U0ALICE01');
     const noKey = new ConnectionStore(new LocalAtomicKv(store, 'state:'), undefined, secrets, {
       allowedEndpoints: ALLOW,
+      clock: systemClock,
     });
     expect((await noKey.load(TEAM_A))[0]?.error).toMatch(/MIGRATE_BOT_ENCRYPTION_KEYS is not set/);
     expect(noKey.enabled).toBe(false);
@@ -120,6 +125,7 @@ describe('ConnectionStore', () => {
       secrets,
       {
         allowedEndpoints: [],
+        clock: systemClock,
       },
     );
     const loaded = await strict.load(TEAM_A);

@@ -39,6 +39,12 @@ interface BotDeployment {
   };
 }
 
+/** Without the settings that name files or folders inside the pod (mounted Secrets), not on this machine. */
+const withoutFiles = (env: Record<string, string>) =>
+  Object.fromEntries(
+    Object.entries(env).filter(([name]) => !name.endsWith('_FILE') && name !== 'MIGRATE_BOT_SETTINGS_DIR'),
+  );
+
 function drainOf(resources: Manifest[]) {
   const deployments = resources.filter((r) => r.kind === 'Deployment') as unknown as BotDeployment[];
   expect(deployments).toHaveLength(1);
@@ -46,14 +52,23 @@ function drainOf(resources: Manifest[]) {
   const env = Object.fromEntries(
     (pod.containers[0]!.env ?? []).flatMap((e) => (e.value === undefined ? [] : [[e.name, e.value]])),
   );
-  const { shutdown } = createConfig({ SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1', ...env });
+  // A `<NAME>_FILE` names a file inside the pod (a mounted Secret), not on this machine.
+  const { shutdown } = createConfig({
+    SLACK_SIGNING_SECRET: 's',
+    SLACK_BOT_TOKEN: 'xoxb-1',
+    ...withoutFiles(env),
+  });
   return { env, grace: pod.terminationGracePeriodSeconds ?? 30, ...shutdown };
 }
 
 describe.each(OVERLAYS)('deploy/kustomize/%s', (dir) => {
   it('renders with the NetworkPolicy and a drain budget inside the grace period', () => {
     const resources = renderKustomization(path.join(KUSTOMIZE, dir));
-    expect(resources.filter((r) => r.kind === 'NetworkPolicy')).toHaveLength(1);
+    const policies = resources.filter((r) => r.kind === 'NetworkPolicy').map((r) => r.metadata.name);
+    expect(policies).toContain('migrate-bot');
+    // Redis egress only where the bot uses Redis (every overlay but SQLite's).
+    const onSqlite = drainOf(resources).env.STORE_URL?.startsWith('sqlite://') ?? false;
+    expect(policies.includes('migrate-bot-redis')).toBe(!onSqlite);
     const drain = drainOf(resources);
     expect(drain.env.SHUTDOWN_DELAY_SECONDS).toBeDefined();
     expect(drain.env.DRAIN_TIMEOUT_SECONDS).toBeDefined();

@@ -6,7 +6,8 @@ import { parseAllDocuments } from 'yaml';
 /**
  * Renders the kustomizations under deploy/kustomize without the kustomize binary, for tests on
  * machines that lack it. It knows only what those kustomizations use (resources, components,
- * configMapGenerator from files with kustomize's name hash, strategic-merge patches over the lists below) and
+ * configMapGenerator from files with kustomize's name hash, strategic-merge patches over the lists below,
+ * NetworkPolicy rules replaced whole) and
  * throws on anything else, so a new kustomize feature is never silently skipped. Where kubectl is
  * installed, the manifests test checks this against `kubectl kustomize`.
  */
@@ -24,6 +25,12 @@ export const MERGE_KEYS: Record<string, string> = {
   volumes: 'name',
   volumeMounts: 'mountPath',
 };
+
+/**
+ * Lists Kubernetes declares no merge key for (a NetworkPolicy's rules): a strategic merge replaces
+ * them whole, as kustomize does.
+ */
+const REPLACED_LISTS = new Set(['egress', 'ingress']);
 
 const KNOWN_FIELDS = new Set([
   'apiVersion',
@@ -171,7 +178,7 @@ function mergeObjects(base: Record<string, unknown>, patch: Record<string, unkno
 
 function mergeList(key: string, base: unknown, patch: unknown[], where: string): unknown[] {
   const mergeKey = MERGE_KEYS[key];
-  if (!patch.some(isObject)) return patch;
+  if (!patch.some(isObject) || REPLACED_LISTS.has(key)) return patch;
   if (!mergeKey) throw new Error(`${where}: the test's renderer does not know how this list merges`);
   const out = [...((base as Record<string, unknown>[] | undefined) ?? [])];
   for (const item of patch as Record<string, unknown>[]) {

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   PrometheusRule,
@@ -12,7 +13,7 @@ import { ConfigMap, PersistentVolumeClaim, Service } from 'kubernetes-models/v1'
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { productionNodeFlags } from '../../bench/poll-scale.js';
-import { configSchema, createConfig, SETTING_FILE_NAMES } from '../../src/config.js';
+import { configSchema, createConfig, FILE_SETTINGS, SETTING_FILE_NAMES } from '../../src/config.js';
 import { parseConnections } from '../../src/connections/load-connections-file.js';
 import { BotMetrics } from '../../src/metrics/metrics.js';
 import { configMapHash, type Manifest, normalized, renderKustomization } from './kustomize-render.js';
@@ -23,6 +24,15 @@ const VARIANTS = {
   redis: path.join(KUSTOMIZE, 'base'),
   sqlite: path.join(KUSTOMIZE, 'overlays/sqlite'),
   monitored: path.join(KUSTOMIZE, 'overlays/monitored'),
+  'managed-redis': path.join(KUSTOMIZE, 'overlays/managed-redis'),
+};
+
+/** The Redis ports each variant's NetworkPolicy lets the bot reach: an overlay's setting; none on SQLite. */
+const REDIS_EGRESS: Record<keyof typeof VARIANTS, string[] | undefined> = {
+  redis: ['6379/TCP'],
+  sqlite: undefined,
+  monitored: ['6379/TCP'],
+  'managed-redis': ['6380/TCP'],
 };
 
 /** The Kubernetes (and Prometheus Operator) JSON schemas, as ajv validators from kubernetes-models. */
@@ -69,7 +79,12 @@ interface Container {
 }
 interface PodSpec {
   containers: Container[];
-  volumes: { name: string; configMap?: { name: string }; persistentVolumeClaim?: { claimName: string } }[];
+  volumes: {
+    name: string;
+    configMap?: { name: string };
+    persistentVolumeClaim?: { claimName: string };
+    projected?: unknown;
+  }[];
 }
 interface DeploymentSpec {
   replicas: number;
@@ -88,6 +103,14 @@ const rendered = Object.fromEntries(
 function find(resources: Manifest[], kind: string): Manifest[] {
   return resources.filter((r) => r.kind === kind);
 }
+/** The volume mounted at MIGRATE_BOT_SETTINGS_DIR: the Secrets, one file per key. */
+function secretsVolume(variant: keyof typeof VARIANTS): unknown {
+  const container = botContainer(rendered[variant]);
+  const dir = container.env.find((env) => env.name === 'MIGRATE_BOT_SETTINGS_DIR')?.value;
+  const mount = container.volumeMounts.find((m) => m.mountPath === dir);
+  return deployment(rendered[variant]).template.spec.volumes.find((v) => v.name === mount?.name)?.projected;
+}
+
 function deployment(resources: Manifest[]): DeploymentSpec {
   const deployments = find(resources, 'Deployment');
   expect(deployments).toHaveLength(1);
@@ -129,24 +152,32 @@ describe.each(Object.keys(VARIANTS) as (keyof typeof VARIANTS)[])('the %s manife
     }
   });
 
-  it('take every secret from a Secret, never a literal, and set only settings the bot knows', () => {
+  it('take every secret from a Secret mounted as files, never a literal or a variable, and set only settings the bot knows', () => {
     const container = botContainer(rendered[variant]);
     const known = new Set([...Object.keys(configSchema.in.shape), ...SETTING_FILE_NAMES]);
     for (const env of container.env) {
       expect(known, `${env.name} is a setting of src/config.ts`).toContain(env.name);
-      if (SECRET_SETTINGS.includes(env.name) && !(variant === 'sqlite' && env.name === 'STORE_URL')) {
-        expect(env.value, env.name).toBeUndefined();
-        expect(env.valueFrom?.secretKeyRef, env.name).toMatchObject({ name: 'migrate-bot', key: env.name });
+      if (SECRET_SETTINGS.includes(env.name)) {
+        // SQLite's STORE_URL is a path, no password: the overlay sets it as a value.
+        if (variant === 'sqlite' && env.name === 'STORE_URL') expect(env.value).toMatch(/^sqlite:\/\//);
+        else expect.fail(`${env.name} is set as an environment variable`);
       }
       if (env.value !== undefined) expect(env.name).not.toMatch(/SECRET|TOKEN|KEY|PASSWORD/);
     }
-    // The Secret's documented keys are exactly the ones referenced.
+    // CIS 5.4.1: both Secrets are one folder of files, which the bot reads (MIGRATE_BOT_SETTINGS_DIR).
+    expect(container.envFrom).toBeUndefined();
+    expect(secretsVolume(variant)).toEqual({
+      defaultMode: 0o440,
+      sources: [
+        { secret: { name: 'migrate-bot' } },
+        { secret: { name: 'migrate-bot-provider-credentials' } },
+      ],
+    });
+    // The Secret's documented keys: each read from that folder, or (not a secret) a variable.
     const referenced = container.env.flatMap((env) => env.valueFrom?.secretKeyRef?.key ?? []);
-    const documented = Object.keys(envFile('bot-secrets.example.env'));
-    expect(documented.filter((key) => !(variant === 'sqlite' && key === 'STORE_URL')).sort()).toEqual(
-      referenced.sort(),
-    );
-    expect(container.envFrom).toEqual([{ secretRef: { name: 'migrate-bot-provider-credentials' } }]);
+    expect(referenced).toEqual(['SLACK_CLIENT_ID']);
+    for (const key of Object.keys(envFile('bot-secrets.example.env')))
+      expect([...FILE_SETTINGS, ...referenced], key).toContain(key);
   });
 
   it('mount a connections file the bot accepts, whose secrets the provider Secret documents', () => {
@@ -159,11 +190,16 @@ describe.each(Object.keys(VARIANTS) as (keyof typeof VARIANTS)[])('the %s manife
     );
     const text = (configMap?.data as Record<string, string> | undefined)?.[path.posix.basename(file)];
     expect(text).toBeDefined();
+    // Read as the pod reads them: one file per key in the folder the Secret is mounted at.
     const credentials = envFile('provider-credentials.example.env');
-    const placeholders = Object.fromEntries(
-      Object.keys(credentials).map((name) => [name, `placeholder-${name}`]),
-    );
-    expect(parseConnections(text!, file, placeholders).length).toBeGreaterThan(0);
+    const folder = mkdtempSync(path.join(tmpdir(), 'mb-provider-secrets-'));
+    try {
+      for (const name of Object.keys(credentials))
+        writeFileSync(path.join(folder, name), `placeholder-${name}\n`);
+      expect(parseConnections(text!, file, { MIGRATE_BOT_SETTINGS_DIR: folder }).length).toBeGreaterThan(0);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
     // …and documents none it does not name.
     const named = new Set([...text!.matchAll(/Env:\s*([A-Z0-9_]+)/g)].map((m) => m[1]));
     expect(Object.keys(credentials).sort()).toEqual([...named].sort());
@@ -198,7 +234,11 @@ describe.each(Object.keys(VARIANTS) as (keyof typeof VARIANTS)[])('the %s manife
     const env = Object.fromEntries(
       botContainer(rendered[variant]).env.flatMap((e) => (e.value === undefined ? [] : [[e.name, e.value]])),
     );
-    const { shutdown } = createConfig({ SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1', ...env });
+    // A `<NAME>_FILE` names a file inside the pod (a mounted Secret), not on this machine; so does the folder.
+    const inPod = Object.fromEntries(
+      Object.entries(env).filter(([name]) => !name.endsWith('_FILE') && name !== 'MIGRATE_BOT_SETTINGS_DIR'),
+    );
+    const { shutdown } = createConfig({ SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1', ...inPod });
     expect(env.SHUTDOWN_DELAY_SECONDS).toBeDefined();
     expect(env.DRAIN_TIMEOUT_SECONDS).toBeDefined();
     expect(shutdown.delaySeconds).toBeGreaterThan(0);
@@ -220,7 +260,8 @@ describe.each(Object.keys(VARIANTS) as (keyof typeof VARIANTS)[])('the %s manife
   });
 
   it('let Slack in from the Ingress controller only, Prometheus to the metrics only, and out to DNS, Redis and HTTPS', () => {
-    const [policy] = find(rendered[variant], 'NetworkPolicy');
+    const policies = find(rendered[variant], 'NetworkPolicy');
+    const policy = policies.find((p) => p.metadata.name === 'migrate-bot');
     const spec = policy!.spec as {
       podSelector: { matchLabels: Record<string, string> };
       policyTypes: string[];
@@ -238,8 +279,18 @@ describe.each(Object.keys(VARIANTS) as (keyof typeof VARIANTS)[])('the %s manife
       { from: ['monitoring'], ports: [{ port: 'metrics', protocol: 'TCP' }] },
     ]);
     const egressPorts = spec.egress.map((rule) => rule.ports.map((p) => `${p.port}/${p.protocol}`).sort());
-    expect(egressPorts).toEqual([['53/TCP', '53/UDP'], ['6379/TCP'], ['443/TCP']]);
+    expect(egressPorts).toEqual([['53/TCP', '53/UDP'], ['443/TCP']]);
     expect(spec.egress[0]!.to).toBeDefined(); // DNS to the cluster's resolver only
+    // Redis in a policy of its own, for the same pods, whose port the overlay sets.
+    const redis = policies.find((p) => p.metadata.name === 'migrate-bot-redis');
+    expect(policies.length).toBe(REDIS_EGRESS[variant] ? 2 : 1);
+    if (!REDIS_EGRESS[variant]) return;
+    const redisSpec = redis!.spec as typeof spec;
+    expect(redisSpec.podSelector).toEqual(spec.podSelector);
+    expect(redisSpec.policyTypes).toEqual(['Egress']);
+    expect(redisSpec.egress.map((rule) => rule.ports.map((p) => `${p.port}/${p.protocol}`))).toEqual([
+      REDIS_EGRESS[variant],
+    ]);
   });
 
   it('route the Service to the bot pods on their http port', () => {
@@ -264,6 +315,19 @@ describe('the Redis variant (base)', () => {
     expect(pdb?.spec).toEqual({ minAvailable: 1, selector: { matchLabels: spec.selector.matchLabels } });
     const storeUrl = botContainer(rendered.redis).env.find((env) => env.name === 'STORE_URL');
     expect(storeUrl?.valueFrom?.secretKeyRef?.optional).toBeUndefined();
+  });
+});
+
+describe('the managed-redis overlay', () => {
+  it('reads the private CA from a Secret mounted as a file (STORE_TLS_CA_FILE)', () => {
+    const container = botContainer(rendered['managed-redis']);
+    const file = container.env.find((env) => env.name === 'STORE_TLS_CA_FILE')?.value ?? '';
+    expect(file).toBe('/run/secrets/redis/ca.pem');
+    const mount = container.volumeMounts.find((m) => m.mountPath === path.posix.dirname(file));
+    const volume = deployment(rendered['managed-redis']).template.spec.volumes.find(
+      (v) => v.name === mount?.name,
+    );
+    expect(volume).toMatchObject({ secret: { secretName: 'migrate-bot-redis-ca' } });
   });
 });
 
@@ -348,6 +412,10 @@ describe('the alerts (PrometheusRule) and the Grafana dashboard', () => {
       'MigrateBotOutboxStale',
       'MigrateBotProviderErrors',
       'MigrateBotSlackRateLimited',
+      'MigrateBotDown',
+      'MigrateBotNotReady',
+      'MigrateBotOutboxDropping',
+      'MigrateBotStoreErrors',
     ]);
     const exported = await exportedMetrics();
     for (const r of rules) {

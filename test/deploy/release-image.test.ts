@@ -1,12 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 /**
- * `npm run release:image` (issue #40): the image's OCI labels and its SBOM. Docker need not run
- * here: `--dry-run` prints the docker command it would run, and the SBOM step runs for real.
+ * `npm run release:image` (issue #40): the image's OCI labels and its SBOM, made from the image's
+ * own node_modules (issue #50). Docker need not run here: `--dry-run` prints the docker commands it
+ * would run, and the SBOM step runs through a stand-in docker.
  */
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
@@ -24,7 +25,7 @@ interface CycloneDx {
 }
 
 describe('npm run release:image', () => {
-  it('labels the image with version, revision, source and licence, and writes a CycloneDX SBOM', () => {
+  it('labels the image with version, revision, source and licence, and makes its SBOM inside it', () => {
     const head = () => execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
     const before = head();
     const run = spawnSync('bash', [path.join(ROOT, 'scripts', 'release-image.sh'), '--dry-run'], {
@@ -58,21 +59,81 @@ describe('npm run release:image', () => {
     expect(args).toContain(`MIGRATE_BOT_REVISION=${revision}`);
     expect(args).toContain(`${pkg.name}:${pkg.version}`);
     expect(run.stdout + run.stderr).not.toContain('s3cret-token');
-    expect(run.stdout).toContain('(dry run: not built)');
+    expect(run.stdout).toContain('(dry run: not built, no SBOM)');
+    // The SBOM is made inside the image just built, from its own node_modules.
+    expect(run.stdout.split('\n')).toContain(
+      `docker run --rm --network none --env NPM_CONFIG_UPDATE_NOTIFIER=false --entrypoint npm ${pkg.name}:${pkg.version} sbom --sbom-format cyclonedx --sbom-type application --omit dev `,
+    );
+    expect(existsSync(path.join(out, `migrate-bot-${pkg.version}.cdx.json`))).toBe(false);
+  }, 150_000);
 
-    const sbom = JSON.parse(
-      readFileSync(path.join(out, `migrate-bot-${pkg.version}.cdx.json`), 'utf8'),
-    ) as CycloneDx;
-    expect(sbom.bomFormat).toBe('CycloneDX');
-    expect(sbom.metadata.component).toMatchObject({
-      name: pkg.name,
-      version: pkg.version,
-      type: 'application',
-    });
-    const names = new Set(sbom.components.map((c) => c.name));
-    // What the image ships (its dependencies) and not what it prunes (the dev dependencies).
-    for (const shipped of ['@slack/bolt', 'better-sqlite3', 'prom-client']) expect(names).toContain(shipped);
-    for (const pruned of ['vitest', 'typescript', '@biomejs/biome']) expect(names).not.toContain(pruned);
+  it('writes the SBOM from the image’s own node_modules (npm sbom run inside it)', () => {
+    // A docker that logs its arguments and runs `npm sbom` in a folder standing for the image's
+    // /app: this checkout, whose tree `--omit dev` reads as the image's pruned one.
+    const bin = mkdtempSync(path.join(tmpdir(), 'mb-fake-docker-'));
+    // Where node_modules really is (a worktree may link it from another checkout; npm reads it there).
+    const APP = path.dirname(realpathSync(path.join(ROOT, 'node_modules')));
+    const log = path.join(bin, 'calls.log');
+    writeFileSync(
+      path.join(bin, 'docker'),
+      `#!/usr/bin/env bash
+printf '%s\\n' "$*" >>"${log}"
+[ "$1" = run ] || exit 0
+while [ "$1" != "$FAKE_IMAGE" ]; do shift; done
+shift
+[ "$FAIL" = 1 ] && { echo 'no such image' >&2; exit 125; }
+cd "${APP}" && exec npm "$@"
+`,
+      { mode: 0o755 },
+    );
+    const sbomOnly = (env: Record<string, string> = {}) =>
+      spawnSync(
+        'bash',
+        [path.join(ROOT, 'scripts', 'release-image.sh'), '--sbom-only', 'reg.example.test/migrate-bot:rc1'],
+        {
+          cwd: ROOT,
+          env: {
+            ...process.env,
+            PATH: `${bin}:${process.env.PATH}`,
+            RELEASE_DIR: out,
+            FAKE_IMAGE: 'reg.example.test/migrate-bot:rc1',
+            ...env,
+          },
+          encoding: 'utf8',
+          timeout: 120_000,
+        },
+      );
+    try {
+      const run = sbomOnly();
+      expect(run.status, run.stderr).toBe(0);
+      expect(readFileSync(log, 'utf8')).toContain(
+        'run --rm --network none --env NPM_CONFIG_UPDATE_NOTIFIER=false --entrypoint npm reg.example.test/migrate-bot:rc1 sbom --sbom-format cyclonedx --sbom-type application --omit dev',
+      );
+      const file = path.join(out, `migrate-bot-${pkg.version}.cdx.json`);
+      expect(run.stdout).toContain(`SBOM of reg.example.test/migrate-bot:rc1: ${file}`);
+      const sbom = JSON.parse(readFileSync(file, 'utf8')) as CycloneDx;
+      expect(sbom.bomFormat).toBe('CycloneDX');
+      expect(sbom.metadata.component).toMatchObject({
+        name: pkg.name,
+        version: pkg.version,
+        type: 'application',
+      });
+      const names = new Set(sbom.components.map((c) => c.name));
+      // What the image ships (its dependencies) and not what it prunes (the dev dependencies).
+      for (const shipped of ['@slack/bolt', 'better-sqlite3', 'prom-client'])
+        expect(names).toContain(shipped);
+      for (const pruned of ['vitest', 'typescript', '@biomejs/biome']) expect(names).not.toContain(pruned);
+
+      // An image that cannot be run: a message, and no SBOM left half-written.
+      rmSync(file);
+      const failed = sbomOnly({ FAIL: '1' });
+      expect(failed.status).toBe(1);
+      expect(failed.stderr).toContain('npm sbom in the image reg.example.test/migrate-bot:rc1 failed');
+      expect(existsSync(file)).toBe(false);
+      expect(existsSync(`${file}.tmp`)).toBe(false);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   }, 150_000);
 
   it('refuses an unknown argument with a message, and builds nothing', () => {

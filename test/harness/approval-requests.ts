@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { Interactions, ShownView } from './interactions.js';
 import { buttons, type TestBot } from './test-bot.js';
+import { until } from './until.js';
 
 type Json = Record<string, unknown>;
 
@@ -22,12 +23,14 @@ export async function postedApproval(
   const approve = buttons(call.body).find((b) => b.action_id === 'approval.approve');
   expect(approve).toBeDefined();
   // The record learns the message's ts right after the post.
-  for (let i = 0; i < 100; i++) {
-    const record = await t.bot.deps.approvals.get(where.team, approve!.value);
-    if (record.message) return { id: approve!.value, ts: record.message.ts, message: call.body };
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('the approval record never got its message ts');
+  const ts = await until(
+    async () => (await t.bot.deps.approvals.get(where.team, approve!.value)).message?.ts,
+    {
+      what: 'the approval record’s message ts',
+      everyMs: 20,
+    },
+  );
+  return { id: approve!.value, ts, message: call.body };
 }
 
 let clicks = 0;

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { until } from './until.js';
 
 /**
  * `node dist/src/main.js` (the compiled entry point, as `npm start` and the image run it) as a
@@ -60,18 +60,16 @@ export class BotProcess {
 
   /** Waits (polling, bounded) until the output matches; fails early if the process exits first. */
   async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
+    const seen = () => {
       const match = this.output.match(pattern);
       if (match) return match;
       if (this.child.exitCode !== null || this.child.signalCode !== null)
-        throw new Error(
-          `exited (${this.child.exitCode}) before ${pattern}; output:\n${this.output.slice(-3000)}`,
-        );
-      if (Date.now() > deadline)
-        throw new Error(`no ${pattern} within ${timeoutMs} ms; output:\n${this.output.slice(-3000)}`);
-      await sleep(50);
-    }
+        throw new Error(`exited (${this.child.exitCode}) before ${pattern}`);
+      return undefined;
+    };
+    return until(seen, { what: `${pattern}`, timeoutMs }).catch((error: Error) => {
+      throw new Error(`${error.message}; output:\n${this.output.slice(-3000)}`);
+    });
   }
 
   /** The port from the "migrate-bot started" log line. */

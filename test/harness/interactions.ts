@@ -52,6 +52,12 @@ export function stateFor(view: Json, values: Record<string, string | undefined>)
         };
         break;
       }
+      case 'datepicker':
+        entry = { type: 'datepicker', selected_date: has ? (given ?? null) : (element.initial_date ?? null) };
+        break;
+      case 'timepicker':
+        entry = { type: 'timepicker', selected_time: has ? (given ?? null) : (element.initial_time ?? null) };
+        break;
       case 'conversations_select':
         entry = {
           type: 'conversations_select',

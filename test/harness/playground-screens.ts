@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startPlayground } from '../../dev/playground/start-playground.js';
+import { until } from './until.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.resolve('test-artifacts', 'screens');
@@ -79,11 +80,32 @@ export function usePlaygroundScreens() {
           ['phone', PHONE],
         ] as const) {
           await page.setViewportSize(viewport);
-          for (const one of [...all].reverse()) await one.scrollIntoViewIfNeeded();
+          // A post the editor redraws between finding it and scrolling is replaced by its new
+          // version: scroll to that one (the locator finds it again) rather than fail.
+          for (const one of [...all].reverse()) {
+            await until(
+              () =>
+                one.scrollIntoViewIfNeeded({ timeout: 5_000 }).then(
+                  () => true,
+                  () => false,
+                ),
+              { what: `${name}: its post shown to scroll to`, timeoutMs: WAIT_MS, everyMs: 100 },
+            );
+          }
           await page.screenshot({ path: path.join(SHOTS, `${name}-${size}.png`) });
+          if (size !== 'phone') continue;
           for (const one of all) {
-            const box = await one.boundingBox();
-            if (size === 'phone') expect(box && box.x + box.width <= viewport.width + 1).toBe(true);
+            // A post the editor redraws meanwhile is briefly replaced in the page: measure it
+            // once it is back (boundingBox answers null for a node that is not shown).
+            await expect
+              .poll(
+                async () => {
+                  const box = await one.boundingBox();
+                  return box === null ? 'not shown' : box.x + box.width <= viewport.width + 1;
+                },
+                { timeout: WAIT_MS },
+              )
+              .toBe(true);
           }
         }
       } finally {

@@ -1,6 +1,7 @@
 import { FakeSlack } from '../../dev/fake-slack/fake-slack.js';
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { type BotOptions, type RunningBot, startBot } from '../../src/bot.js';
+import type { Clock } from '../../src/clock.js';
 import { createConfig } from '../../src/config.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { SecretRegistry } from '../../src/secrets.js';
@@ -54,10 +55,13 @@ export class TestBot {
       connections?: (omsUrl: string) => Connection[];
       /** Extra settings (e.g. `POLL_INTERVAL_SECONDS: '0'` to drive the watcher by hand). */
       env?: Record<string, string>;
-      watcher?: BotOptions['watcher'];
+      /**
+       * The bot's one clock (a `TestClock` the test moves): the watcher's, approvals', the directory
+       * cache's, every stamp. `watcher.clock` is the same thing, as older tests say it.
+       */
+      clock?: Clock;
+      watcher?: BotOptions['watcher'] & { clock?: Clock };
       interactiveBudget?: InteractiveBudget;
-      /** The Slack directory cache's clock (a test ages cached admin and group answers). */
-      directoryNow?: () => number;
     } = {},
   ): Promise<this> {
     await Promise.all([this.fakeSlack.start(), this.oms.start()]);
@@ -79,9 +83,9 @@ export class TestBot {
       connections,
       logger: this.logs.logger,
       secrets: this.secrets,
+      clock: options.clock ?? options.watcher?.clock,
       watcher: options.watcher,
       interactiveBudget: options.interactiveBudget ?? TEST_INTERACTIVE_BUDGET,
-      directoryNow: options.directoryNow,
     });
     this.url = `http://127.0.0.1:${port}`;
     this.metricsUrl = `http://127.0.0.1:${this.bot.metricsPort}`;
@@ -91,6 +95,15 @@ export class TestBot {
   async stop(): Promise<void> {
     await this.bot?.stop();
     await Promise.all([this.fakeSlack.stop(), this.oms.stop()]);
+  }
+
+  /**
+   * Resolves once every request the bot accepted has ended its work (the drain counts them), so a
+   * test can say that something did not happen without waiting a fixed time for it.
+   */
+  async settled(timeoutMs = 10_000): Promise<void> {
+    if (!(await this.bot.deps.drain!.idle(timeoutMs)))
+      throw new Error(`requests still in flight after ${timeoutMs} ms`);
   }
 
   get eventsUrl(): string {

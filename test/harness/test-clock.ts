@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Clock } from '../../src/watcher/clock.js';
+import type { Clock } from '../../src/clock.js';
 
 /**
  * The watcher's clock in tests (`WatcherOptions.clock`): `base()` (a simulator's clock, say) plus

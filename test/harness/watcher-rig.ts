@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { FakeSlack, type RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { SimClock } from '../../dev/simulators/kit.js';
@@ -17,13 +16,15 @@ import type { CycleReport } from '../../src/watcher/cycle-report.js';
 import { watchKey } from '../../src/watcher/watch-store.js';
 import { Watcher, type WatcherOptions } from '../../src/watcher/watcher.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { dropKeys, TEST_REDIS_URL } from './redis-admin.js';
 import { SlackHistoryProxy } from './slack-history-proxy.js';
 import { BOT_TOKEN, HW_AK, HW_SK, omsConnection, PROJECT_ID, SIGNING_SECRET } from './test-bot.js';
 import { TestClock } from './test-clock.js';
+import { until } from './until.js';
 
 export const TEAM = 'T0FAKE001';
 export const CHANNEL = 'C0WATCH01';
-export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const REDIS_URL = TEST_REDIS_URL;
 export const MiB = 1024 ** 2;
 export const GiB = 1024 ** 3;
 
@@ -152,7 +153,11 @@ export async function startRig(world: WatchWorld, options: RigOptions = {}): Pro
   secrets.add(HW_SK);
   const store = options.store ?? (await createStore(config.storeUrl, logger));
   const pools = new PoolRegistry(options.timeouts);
-  const connections = new ConnectionRegistry([omsConnection('hw-prod', world.oms.url)], { pools, logger });
+  const connections = new ConnectionRegistry(
+    [omsConnection('hw-prod', world.oms.url)],
+    { pools, logger },
+    { clock: world.watcherClock },
+  );
   const watcher = await Watcher.create(
     {
       config,
@@ -162,6 +167,7 @@ export async function startRig(world: WatchWorld, options: RigOptions = {}): Pro
       slack: watchSlackFor(
         options.slackClients?.(config, logger) ?? new SlackClients(config, logger),
         secrets,
+        world.watcherClock,
       ),
     },
     {
@@ -194,13 +200,13 @@ export async function startRig(world: WatchWorld, options: RigOptions = {}): Pro
  * store's own clock (Redis's `PX`, real time), so this polls every 25 ms, for at most `timeoutMs`.
  */
 export async function cycleOnceLeaseLapses(rig: Rig, timeoutMs = 5_000): Promise<CycleReport> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const report = await rig.watcher.runCycle();
-    if (report && report.polled > 0 && report.leasedElsewhere === 0) return report;
-    if (Date.now() > deadline) throw new Error(`no lease lapsed within ${timeoutMs} ms`);
-    await sleep(25);
-  }
+  return until(
+    async () => {
+      const report = await rig.watcher.runCycle();
+      return report && report.polled > 0 && report.leasedElsewhere === 0 && report;
+    },
+    { what: 'a lease lapsing', timeoutMs, everyMs: 25 },
+  );
 }
 
 export interface Notification {
@@ -209,6 +215,8 @@ export interface Notification {
   thread: boolean;
   broadcast: boolean;
   body: Record<string, unknown>;
+  /** The ts Slack answered with (undefined when it refused the post). */
+  ts?: string;
 }
 
 /** Every watcher post Slack accepted, with the dedup key its metadata carries. */
@@ -224,6 +232,7 @@ export function notifications(fake: FakeSlack): Notification[] {
         thread: typeof call.body.thread_ts === 'string',
         broadcast: call.body.reply_broadcast === true || call.body.reply_broadcast === 'true',
         body: call.body,
+        ...(call.ts ? { ts: call.ts } : {}),
       },
     ];
   });
@@ -306,14 +315,5 @@ export const TEST_POST_PACE = {
 
 /** Deletes every Redis key under a test prefix. */
 export async function cleanRedis(prefix: string): Promise<void> {
-  const { createClient } = await import('@redis/client');
-  const client = createClient({ url: REDIS_URL });
-  await client.connect();
-  try {
-    const keys: string[] = [];
-    for await (const batch of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) keys.push(...batch);
-    if (keys.length > 0) await client.del(keys);
-  } finally {
-    await client.close();
-  }
+  await dropKeys(`${prefix}*`, REDIS_URL);
 }

@@ -1,6 +1,7 @@
 import { createIntl, createIntlCache } from '@formatjs/intl';
 import { describe, expect, it } from 'vitest';
 import { spaceBoldBesideCjk } from '../../src/i18n/cjk-bold.js';
+import { settleParticles } from '../../src/i18n/korean-particles.js';
 import { LOCALES } from '../../src/i18n/locale.js';
 import { MESSAGES, type MessageKey, translatorFor } from '../../src/i18n/translator.js';
 
@@ -38,8 +39,10 @@ describe('cached formatters', () => {
     for (const [key, message] of Object.entries(messages)) {
       const values = sampleValues(message);
       const said = String(intl.formatMessage({ id: key }, values, { ignoreTag: true }));
-      // Korean and Chinese lay bold out so Slack renders it next to their letters (cjk-bold.ts).
-      const expected = locale === 'en' ? said : spaceBoldBesideCjk(said);
+      // Korean and Chinese lay bold out so Slack renders it next to their letters (cjk-bold.ts);
+      // Korean picks each two-form particle ("을(를)") by the word before it (korean-particles.ts).
+      const expected =
+        locale === 'en' ? said : spaceBoldBesideCjk(locale === 'ko' ? settleParticles(said) : said);
       // Twice: the first call builds the formatter, the second uses the cached one.
       expect(tr.t(key as MessageKey, values)).toBe(expected);
       expect(tr.t(key as MessageKey, values)).toBe(expected);

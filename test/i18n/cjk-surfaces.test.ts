@@ -70,7 +70,7 @@ describe('the list summary in the reader’s language', () => {
     expect(home).not.toContain('1 failed');
   });
 
-  it('counts a task group once, not again through its own tasks', async () => {
+  it('counts a task group and each of its own tasks as the rows they are', async () => {
     t.oms.addTaskGroup({
       status: 2,
       description: 'video by year',
@@ -81,9 +81,10 @@ describe('the list summary in the reader’s language', () => {
     });
     t.oms.addTask({ name: 'alone', status: 2 });
     const text = messageText(await t.ask('list hw-prod'));
-    // The group and its two tasks are listed; the summary counts the group and the lone task.
+    // The group and its two tasks are listed: each row counts once, so the figures add up to the
+    // rows (issue 51: "2 running" stood beside four Migrating rows).
     expect(text).toContain('video by year');
-    expect(summaryOf(await t.ask('list hw-prod'))).toBe('2 running');
+    expect(summaryOf(await t.ask('list hw-prod'))).toBe('4 running');
   });
 });
 
@@ -121,9 +122,9 @@ describe('a slow connection is named in the reader’s language', () => {
       const { responseId } = await g.command(`status hw-stuck:${task.id}`, { userId: KOREAN });
       const interim = mrkdwnTexts(await g.answer(responseId, 1));
       const gaveUp = await g.answer(responseId, 2);
-      expect(interim).toContain('*hw-stuck* 이(가) 아직 응답하지 않습니다');
+      expect(interim).toContain('*hw-stuck* 이 아직 응답하지 않습니다');
       expect(interim).not.toMatch(/not answering|update this message/);
-      expect(mrkdwnTexts(gaveUp)).toContain('1초 안에 *hw-stuck* 이(가) 응답하지 않아 기다리기를 멈췄습니다');
+      expect(mrkdwnTexts(gaveUp)).toContain('1초 안에 *hw-stuck* 이 응답하지 않아 기다리기를 멈췄습니다');
       expect(mrkdwnTexts(gaveUp)).not.toMatch(/stopped waiting|did not answer/);
       expect(gaveUp.replace_original).toBe(true);
     } finally {

@@ -77,7 +77,7 @@ describe('create form errors in the reader’s language', () => {
   it('says every field’s problem in English, Korean and Chinese, each at its own field', async () => {
     const en = await errorsFor(PEOPLE.en, BAD);
     expect(en).toEqual({
-      'src_region.AWS': 'Pick the source region (needed unless the task type is URL list).',
+      'src_region.AWS': 'The task type Object list file needs the source region: pick one.',
       src_objects:
         'Objects and prefixes are not used when the task type is Object list file: clear them, or pick Prefixes.',
       list_file: 'List file must be written <OBS bucket>/<object key>, e.g. my-lists/objects.txt.',
@@ -86,7 +86,8 @@ describe('create form errors in the reader’s language', () => {
 
     const ko = await errorsFor(PEOPLE.ko, BAD);
     expect(ko).toEqual({
-      'src_region.AWS': '소스 리전을 고르세요(작업 유형이 URL 목록이 아니면 필요합니다).',
+      // The task type is named by its Korean label here too.
+      'src_region.AWS': '작업 유형이 객체 목록 파일이면 소스 리전이 필요합니다. 하나를 고르세요.',
       // The task type is named by its Korean label, as the form's choice shows it.
       src_objects:
         '작업 유형이 객체 목록 파일이면 객체와 접두사를 쓰지 않습니다. 지우거나 접두사를 고르세요.',
@@ -97,7 +98,7 @@ describe('create form errors in the reader’s language', () => {
     const zh = await errorsFor(PEOPLE.zh, BAD);
     expect(Object.keys(zh)).toEqual(Object.keys(en));
     expect(zh.list_file).toBe('列表文件请写成 <OBS 桶>/<对象键>，例如 my-lists/objects.txt。');
-    expect(zh['src_region.AWS']).toBe('请选择源端区域（任务类型不是 URL 列表时必填）。');
+    expect(zh['src_region.AWS']).toBe('任务类型为对象列表文件时需要源端区域：请选择一个。');
     for (const text of [...Object.values(ko), ...Object.values(zh)]) {
       // No English sentence left: only names, codes and what was typed are Latin.
       expect(text).not.toMatch(/\b(Pick|must|required|needed|task|written)\b/);
@@ -133,7 +134,7 @@ describe('create form errors in the reader’s language', () => {
       dst_bucket: 'dst-bucket',
     };
     const speed = { ...base, bandwidth: '00:00-06:00=500MB/s' };
-    expect((await errorsFor(PEOPLE.en, speed)).bandwidth).toMatch(/^Window 1: max_bandwidth must be/);
+    expect((await errorsFor(PEOPLE.en, speed)).bandwidth).toMatch(/^Window 1: the rate must be from/);
     expect((await errorsFor(PEOPLE.ko, speed)).bandwidth).toBe(
       '1번째 시간대: 속도는 1~200 MB/s(초당 1048576~209715200바이트)여야 합니다.',
     );

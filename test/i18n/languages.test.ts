@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey } from '../../src/crypto/secret-box.js';
 import { Interactions, ViewTracker, viewLimitProblems } from '../harness/interactions.js';
 import { buttons, messageText, mrkdwnTexts, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
+import { until } from '../harness/until.js';
 import { type OpenedView, postViewSubmission } from '../harness/views.js';
 import { notifications } from '../harness/watcher-rig.js';
 
@@ -269,9 +270,9 @@ describe('the connect form answers the admin who typed it in their language', ()
       'Huawei 프로젝트 ID는 영문자, 숫자 또는 기호 1~1,024자이며 공백과 / ? # %를 쓸 수 없고 . 또는 ..만으로 된 값은 안 됩니다(내 자격 증명 → 프로젝트).',
     );
     expect(errors.access_key).toBe(
-      '액세스 키 ID은(는) 영문자와 숫자로만 된 8자 이상입니다. 예: HPUAL7YFH2XXXXXXXXXX.',
+      '액세스 키 ID는 영문자와 숫자로만 된 8자 이상입니다. 예: HPUAL7YFH2XXXXXXXXXX.',
     );
-    expect(errors.secret_key).toBe('비밀 키을(를) 입력하세요.');
+    expect(errors.secret_key).toBe('비밀 키를 입력하세요.');
     expect(errors.src_name).toBe('소스 자격 증명의 이름을 입력하세요(예: aws-src).');
     expect(errors.src_secret_key).toContain('소스 비밀 키를 입력하세요');
     expect(errors.dst_name).toBe('영문 소문자, 숫자, - 또는 _만 쓰세요(최대 40자).');
@@ -320,10 +321,13 @@ describe('/migrate settings language', () => {
     expect(card).toContain(`hw-prod:${task.id}`);
 
     await t.ask(`resume ${task.id}`, { userId: OPERATOR });
-    for (let i = 0; i < 40 && !notifications(t.fakeSlack).some((n) => n.event === 'resumed'); i++) {
-      await t.bot.deps.watcher.runCycle();
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await until(
+      async () => {
+        await t.bot.deps.watcher.runCycle();
+        return notifications(t.fakeSlack).some((n) => n.event === 'resumed');
+      },
+      { what: 'the resume told in the thread', timeoutMs: 20_000, everyMs: 100, checks: 40 },
+    );
     const resumed = notifications(t.fakeSlack).find((n) => n.event === 'resumed');
     expect(resumed?.body.channel).toBe(CHINESE_CHANNEL);
     expect(messageText(resumed!.body)).toContain('*invoices-to-obs* 已继续');
@@ -403,11 +407,10 @@ describe('approval requests read in the approvals channel’s language', () => {
       );
       expect(messageText(pending.body)).toContain('승인자를 기다리고 있습니다');
 
-      let ts: string | undefined;
-      for (let i = 0; i < 100 && !ts; i++) {
-        ts = (await t.bot.deps.approvals.get(TEAM, approve.value)).message?.ts;
-        if (!ts) await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      const ts = await until(async () => (await t.bot.deps.approvals.get(TEAM, approve.value)).message?.ts, {
+        what: 'the approval record’s message ts',
+        everyMs: 20,
+      });
       const decided = t.fakeSlack.calls.length;
       const click = await ix.clickMessage(
         {

@@ -8,7 +8,6 @@ import {
   ForbiddenError,
   InvalidInputError,
   KindNotOfferedError,
-  localized,
   NotFoundError,
   ProviderError,
 } from '../../src/errors.js';
@@ -32,6 +31,7 @@ import { renderCreateForm } from '../../src/slack/blocks/create/render-form.js';
 import { describeUnreadable, renderAmbiguous, renderError } from '../../src/slack/blocks/error-message.js';
 import { renderFailureExplanation } from '../../src/slack/blocks/failure-explanation.js';
 import { renderHelp } from '../../src/slack/blocks/help.js';
+import { renderHelpTopic } from '../../src/slack/blocks/help-topic.js';
 import { renderResourceCard } from '../../src/slack/blocks/resource-card.js';
 import { renderResourceList } from '../../src/slack/blocks/resource-list.js';
 import {
@@ -45,6 +45,7 @@ import { checkErrors } from '../../src/slack/connection-check-errors.js';
 import { messageModal as connectMessageModal, connectModal } from '../../src/slack/connection-form.js';
 import { parseConnectForm } from '../../src/slack/connection-form-parse.js';
 import { requestFromForm } from '../../src/slack/create-forms/index.js';
+import { SUBCOMMANDS } from '../../src/slack/listeners/commands/subcommands/index.js';
 import type { WatchEvent } from '../../src/watcher/watch-store.js';
 import { viewLimitProblems } from '../harness/interactions.js';
 
@@ -116,6 +117,7 @@ describe.each(LOCALES)('every translated surface in %s keeps within Slack limits
         notice: LONG,
         lastAction: { action: 'pause', by: 'U0BOB0001', at: Date.now() - 60_000 },
         checkedAt: new Date(Date.now() - 3_600_000),
+        now: Date.now(),
       });
       expect(problems(blocks), `${locale} ${state}`).toEqual([]);
       const text = JSON.stringify(blocks);
@@ -176,6 +178,27 @@ describe.each(LOCALES)('every translated surface in %s keeps within Slack limits
     }
   });
 
+  it('help for every subcommand, for every role, with the longest example and connection', () => {
+    for (const s of SUBCOMMANDS)
+      for (const role of ['viewer', 'admin'] as const) {
+        const blocks = renderHelpTopic({
+          topic: {
+            ...s,
+            example: `/migrate ${s.name} ${LONG}`,
+            related: SUBCOMMANDS.slice(0, 4).map((r) => r.name),
+          },
+          role,
+          connection: LONG,
+          tr,
+        });
+        expect(problems(blocks), `${locale} ${s.name}`).toEqual([]);
+        const text = JSON.stringify(blocks);
+        // The summary is the reader's: no subcommand falls back to its English.
+        if (locale !== 'en') expect(text, `${locale} ${s.name}`).not.toContain(s.summary);
+        expect(text).toContain(`/migrate ${s.name} ${LONG}`);
+      }
+  });
+
   it('the list: full pages, empty, unreadable rows and gaps', () => {
     const rows = STATES.flatMap((state) => Array.from({ length: 6 }, () => resource(state)));
     rows.push({ ...resource('unknown'), unreadable: { reason: LONG } });
@@ -227,6 +250,7 @@ describe.each(LOCALES)('every translated surface in %s keeps within Slack limits
       const card = renderParentCard(
         { resource: resource('running'), actions: ['pause'], ended, by: 'U0BOB0001' },
         tr,
+        Date.now(),
       );
       expect(problems(card.blocks)).toEqual([]);
     }
@@ -369,7 +393,7 @@ describe.each(LOCALES)('every translated surface in %s keeps within Slack limits
 
   it('error replies: refusals, provider failures with catalogue codes, internal errors', () => {
     const errors = [
-      localized(new ForbiddenError('You need the admin role'), 'error.forbidden', {
+      ForbiddenError.of('error.forbidden', {
         needed: 'admin',
         what: LONG,
         role: 'viewer',
@@ -405,12 +429,12 @@ describe.each(LOCALES)('every translated surface in %s keeps within Slack limits
 describe('the same surface differs by language and keeps what is not translated', () => {
   it('a card in Korean and in Chinese', () => {
     const ko = JSON.stringify(
-      renderResourceCard(resource('paused'), ['resume'], { tr: translatorFor('ko') }),
+      renderResourceCard(resource('paused'), ['resume'], { tr: translatorFor('ko'), now: Date.now() }),
     );
     const zh = JSON.stringify(
-      renderResourceCard(resource('paused'), ['resume'], { tr: translatorFor('zh-CN') }),
+      renderResourceCard(resource('paused'), ['resume'], { tr: translatorFor('zh-CN'), now: Date.now() }),
     );
-    const en = JSON.stringify(renderResourceCard(resource('paused'), ['resume']));
+    const en = JSON.stringify(renderResourceCard(resource('paused'), ['resume'], { now: Date.now() }));
     expect(ko).toContain('일시 중지됨');
     expect(ko).toContain('*해결 방법:*');
     expect(zh).toContain('已暂停');
@@ -809,55 +833,55 @@ describe.each(LOCALES)('the connect form, command errors and kind plurals in %s'
     const names = Array.from({ length: 60 }, (_, i) => `${NAME40.slice(0, 37)}${i}`).join(', ');
     const typed = 't'.repeat(60);
     const errors = [
-      localized(new NotFoundError('x'), 'error.noConnection', { name: typed, names }),
-      localized(new NotFoundError('x'), 'error.noConnectionYet', { name: typed }),
-      localized(new NotFoundError('x'), 'error.noResourceIn', { id: typed, connection: NAME40 }),
-      localized(new NotFoundError('x'), 'error.noResourceInAny', { id: typed, n: 12 }),
-      localized(new InvalidInputError('x'), 'error.idTooShort', { id: 'ab', min: 4 }),
-      localized(new InvalidInputError('x'), 'error.ref.bad', { typed }),
-      localized(new InvalidInputError('x'), 'list.error.word', {
+      NotFoundError.of('error.noConnection', { name: typed, names }),
+      NotFoundError.of('error.noConnectionYet', { name: typed }),
+      NotFoundError.of('error.noResourceIn', { id: typed, connection: NAME40 }),
+      NotFoundError.of('error.noResourceInAny', { id: typed, n: 12 }),
+      InvalidInputError.of('error.idTooShort', { id: 'ab', min: 4 }),
+      InvalidInputError.of('error.ref.bad', { typed }),
+      InvalidInputError.of('list.error.word', {
         name: 'list',
         typed,
         states: LONG,
         kinds: LONG,
       }),
-      localized(new InvalidInputError('x'), 'subscribe.error.targetExtra', { usage: LONG, words: LONG }),
-      localized(new InvalidInputError('x'), 'unwatch.error.many', {
+      InvalidInputError.of('subscribe.error.targetExtra', { usage: LONG, words: LONG }),
+      InvalidInputError.of('unwatch.error.many', {
         id: typed,
         n: 9,
         channel: '<#C0FAKE001>',
         watches: LONG,
       }),
-      localized(new InvalidInputError('x'), 'action.error.stateInstead', {
+      InvalidInputError.of('action.error.stateInstead', {
         name: LONG,
         state: 'paused',
         action: 'pause',
         actions: 'resume, delete',
       }),
-      localized(new InvalidInputError('x'), 'action.error.notOffered', {
+      InvalidInputError.of('action.error.notOffered', {
         provider: 'ncp',
         kind: 'policy',
         action: 'retry',
       }),
-      localized(new InvalidInputError('x'), 'connect.error.provider', { typed, providers: LONG }),
-      localized(new InvalidInputError('x'), 'unsubscribe.error.none', {
+      InvalidInputError.of('connect.error.provider', { typed, providers: LONG }),
+      InvalidInputError.of('unsubscribe.error.none', {
         channel: '<#C0FAKE001>',
         target: LONG,
       }),
-      localized(new InvalidInputError('x'), 'explain.error.notCode', { typed, examples: LONG }),
-      localized(new InvalidInputError('x'), 'mention.error.channel', { typed }),
+      InvalidInputError.of('explain.error.notCode', { typed, examples: LONG }),
+      InvalidInputError.of('mention.error.channel', { typed }),
       new KindNotOfferedError(NAME40, 'sync-task'),
-      localized(new InvalidInputError('x'), 'connect.store.taken', { name: NAME40 }),
-      localized(new InvalidInputError('x'), 'approval.error.gone', { id: 'a084149f0b' }),
-      localized(new ForbiddenError('x'), 'approval.error.self'),
-      localized(new ForbiddenError('x'), 'error.forbidden', {
+      InvalidInputError.of('connect.store.taken', { name: NAME40 }),
+      InvalidInputError.of('approval.error.gone', { id: 'a084149f0b' }),
+      ForbiddenError.of('approval.error.self'),
+      ForbiddenError.of('error.forbidden', {
         needed: 'approver',
         what: 'approve migration requests',
         role: 'operator',
         where: 'workspace',
         channel: '',
       }),
-      localized(new ForbiddenError('x'), 'error.forbidden', {
+      ForbiddenError.of('error.forbidden', {
         needed: 'admin',
         what: 'remove connections',
         role: 'viewer',
@@ -889,29 +913,33 @@ describe.each(LOCALES)('the connect form, command errors and kind plurals in %s'
     if (other) expect(JSON.stringify(rendered)).not.toMatch(/matches 10 resources|Pause|Paused/);
   });
 
-  it('a request that could not be posted: the reason in the reader’s words, the channel a link', () => {
-    const record = approvalRecord('failed', {
-      failure: {
-        message: "I can't post the request in <#C0APPROUT> (not_in_channel): invite me there.",
-        localized: {
-          key: 'approval.error.cannotPost',
-          values: { channel: 'C0APPROUT', code: 'not_in_channel' },
+  // Records stored before English was written once name the channel by its bare id.
+  it.each(['C0APPROUT', '<#C0APPROUT>'])(
+    'a request that could not be posted: the reason in the reader’s words, the channel (%s) a link',
+    (channel) => {
+      const record = approvalRecord('failed', {
+        failure: {
+          message: "I can't post the request in <#C0APPROUT> (not_in_channel): invite me there.",
+          localized: {
+            key: 'approval.error.cannotPost',
+            values: { channel, code: 'not_in_channel' },
+          },
         },
-      },
-    });
-    for (const message of [
-      renderRequesterNotice(record, 'C0APPROUT', tr),
-      renderApprovalRequest(record, tr),
-    ]) {
-      expect(problems(message.blocks)).toEqual([]);
-      const text = JSON.stringify(message.blocks);
-      expect(text).toContain('not_in_channel');
-      if (other) {
-        expect(text).toContain('<#C0APPROUT>');
-        expect(text).not.toContain("can't post");
-      } else expect(text).toContain('I can&#39;t post'.replace('&#39;', "'"));
-    }
-  });
+      });
+      for (const message of [
+        renderRequesterNotice(record, 'C0APPROUT', tr),
+        renderApprovalRequest(record, tr),
+      ]) {
+        expect(problems(message.blocks)).toEqual([]);
+        const text = JSON.stringify(message.blocks);
+        expect(text).toContain('not_in_channel');
+        if (other) {
+          expect(text).toContain('<#C0APPROUT>');
+          expect(text).not.toContain("can't post");
+        } else expect(text).toContain('I can&#39;t post'.replace('&#39;', "'"));
+      }
+    },
+  );
 
   it('kinds a connection does not offer and kinds that could not be listed, in plural words', () => {
     const kinds = ['task', 'task-group', 'sync-task', 'policy', 'job'] as const;
@@ -955,6 +983,7 @@ describe.each(LOCALES)('replies to actions, watches and deletes in %s', (locale)
           },
           { userId: 'U0ALICE01', opId: 'op12345' },
           tr,
+          Date.now(),
         ),
       ),
       renderActed(
@@ -966,6 +995,7 @@ describe.each(LOCALES)('replies to actions, watches and deletes in %s', (locale)
         },
         { userId: 'U0ALICE01', opId: 'op12345' },
         tr,
+        Date.now(),
       ),
       ...[
         { created: true, posted: true },
@@ -978,10 +1008,12 @@ describe.each(LOCALES)('replies to actions, watches and deletes in %s', (locale)
       renderDeletePlan(
         { resource: resource('paused', long), actions: ['delete'], destructive: 'delete' },
         tr,
+        Date.now(),
       ),
       renderDeletePlan(
         { resource: resource('running', long), actions: ['pause'], destructive: undefined },
         tr,
+        Date.now(),
       ),
     ];
     for (const reply of replies) {

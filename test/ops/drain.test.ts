@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../../dev/fake-slack/fake-slack.js';
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
@@ -10,6 +9,7 @@ import { BotProcess } from '../harness/bot-process.js';
 import { compileBot } from '../harness/compiled-bot.js';
 import { FORM, postSigned, slashCommandBody } from '../harness/slack-requests.js';
 import { BOT_TOKEN, HW_AK, HW_SK, PROJECT_ID, SIGNING_SECRET } from '../harness/test-bot.js';
+import { until } from '../harness/until.js';
 
 /**
  * Issue 40, "rollouts lose nothing": the compiled bot, stopped as Kubernetes stops a pod (SIGTERM),
@@ -88,13 +88,12 @@ const posts = (responseId: string) => fakeSlack.responsesTo(responseId).map((p) 
 
 /** Polls (every 20 ms, bounded) until `path` answers 503; the time it took. */
 async function msUntilUnready(url: string, since: number, limitMs = 3_000): Promise<number> {
-  for (;;) {
-    const res = await fetch(url, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
-    if (res?.status === 503) return performance.now() - since;
-    if (performance.now() - since > limitMs)
-      throw new Error(`${url} still ${res?.status} after ${limitMs} ms`);
-    await sleep(20);
-  }
+  await until(
+    async () =>
+      (await fetch(url, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined))?.status === 503,
+    { what: `${url} answering 503`, timeoutMs: limitMs - (performance.now() - since), everyMs: 20 },
+  );
+  return performance.now() - since;
 }
 
 describe('SIGTERM with a provider that takes 3 s to answer', () => {
@@ -117,8 +116,8 @@ describe('SIGTERM with a provider that takes 3 s to answer', () => {
     const acceptedAtMs = performance.now() - sigterm;
     expect(accepted.http.status).toBe(200);
 
-    // After the delay: refused at once, so Slack (or the proxy) goes elsewhere.
-    await sleep(Math.max(0, 1_300 - (performance.now() - sigterm)));
+    // After the delay (the bot says so): refused at once, so Slack (or the proxy) goes elsewhere.
+    await bot.waitFor(/"msg":"draining: new requests refused/, 10_000);
     const refused = await command(port, 'list hw-prod');
     expect(refused.http.status).toBe(503);
     expect(refused.http.ms).toBeLessThan(500);

@@ -6,6 +6,7 @@ import { BotProcess } from '../harness/bot-process.js';
 import { compileBot } from '../harness/compiled-bot.js';
 import { postSigned, slashCommandBody } from '../harness/slack-requests.js';
 import { BOT_TOKEN, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
+import { until } from '../harness/until.js';
 
 /**
  * Every line on stdout is JSON with a string level; node-cron's own warnings go through the same
@@ -110,7 +111,7 @@ describe('node-cron', () => {
       watcher.store.watchKeys = watchKeys;
       release();
       // The episode ends (no warning for 2.5 tick spacings): one line with the count.
-      for (let i = 0; i < 100 && cronLines().length === 0; i++) await sleep(50);
+      await until(() => cronLines().length > 0, { what: 'the episode’s line', timeoutMs: 5_000 });
       const lines = cronLines();
       expect(lines).toHaveLength(1);
       const line = JSON.parse(lines[0]!) as Record<string, unknown>;
@@ -133,7 +134,7 @@ describe('node-cron', () => {
     expect(JSON.stringify(await t.ask(`watch ${task.id}`))).toContain('rate-limited-post');
     const held = () =>
       t.logs.lines.filter((l) => l.includes('Slack did not take a notification; it stays in the outbox'));
-    for (let i = 0; i < 100 && held().length === 0; i++) await sleep(50);
+    await until(() => held().length > 0, { what: 'the held notification’s line', timeoutMs: 5_000 });
     expect(held()).toHaveLength(1);
     const line = JSON.parse(held()[0]!) as Record<string, unknown>;
     expect(line).toMatchObject({ level: 'warn', failure: 'rate-limited', retryInMs: 1_000 });
@@ -144,11 +145,7 @@ describe('node-cron', () => {
 
   it('a button and a command each get one "request done" line with what was asked, never the typed text', async () => {
     // A command logs its closing line just after its answer: the previous test's may still come.
-    const closing = () => t.logs.lines.filter((l) => l.includes('"msg":"request done"')).length;
-    for (let i = 0, seen = -1; i < 20 && seen !== closing(); i++) {
-      seen = closing();
-      await sleep(100);
-    }
+    await t.settled();
     const before = t.logs.lines.length;
     await t.ask('watch not-a-task-id-xoxb-looking-text');
     await t.ask('no-such-subcommand secret-looking-text');
@@ -157,6 +154,7 @@ describe('node-cron', () => {
       encodeResourceButton({ connection: 'hw-prod', kind: 'task', id: 'no-such-task' }),
     );
     await click.answer();
+    await t.settled();
     const done = t.logs.lines
       .slice(before)
       .filter((l) => l.includes('"msg":"request done"'))

@@ -5,6 +5,7 @@ import { createStore } from '../../src/store/create-store.js';
 import { systemClock } from '../../src/watcher/clock.js';
 import { Leases } from '../../src/watcher/lease.js';
 import { TestBot } from '../harness/test-bot.js';
+import { TestClock } from '../harness/test-clock.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
 /**
@@ -65,8 +66,8 @@ describe('/readyz and Slack auth', () => {
         const answer = answers.shift();
         if (answer !== 'ok') throw Object.assign(new Error('platform error'), { data: { error: answer } });
       },
+      new TestClock(() => now),
       60_000,
-      () => now,
     );
     expect(await check.state()).toBe('ok');
     now = 59_999;
@@ -78,7 +79,7 @@ describe('/readyz and Slack auth', () => {
     answers = ['ok'];
     now = 120_000;
     expect(await check.state()).toBe('ok');
-    expect(await new SlackAuthCheck(undefined).state()).toBe('skipped');
+    expect(await new SlackAuthCheck(undefined, systemClock).state()).toBe('skipped');
   });
 });
 

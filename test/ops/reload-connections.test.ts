@@ -7,6 +7,7 @@ import { BotProcess } from '../harness/bot-process.js';
 import { compileBot } from '../harness/compiled-bot.js';
 import { FORM, postSigned, slashCommandBody } from '../harness/slack-requests.js';
 import { BOT_TOKEN, HW_AK, HW_SK, PROJECT_ID, SIGNING_SECRET } from '../harness/test-bot.js';
+import { until } from '../harness/until.js';
 
 /**
  * Issue 40 §5 "Reload the connections file": the compiled bot reads MIGRATE_BOT_CONNECTIONS again
@@ -79,7 +80,7 @@ const lines = (msg: string) => bot.logLines().filter((l) => l.msg === msg);
 /** Sends SIGHUP and waits (bounded) for the n-th line with `msg`. */
 async function hangUp(msg: string, nth: number): Promise<Record<string, unknown>> {
   bot.child.kill('SIGHUP');
-  for (let i = 0; i < 200 && lines(msg).length < nth; i++) await new Promise((r) => setTimeout(r, 25));
+  await until(() => lines(msg).length >= nth, { what: msg, everyMs: 25 }).catch(() => undefined);
   const line = lines(msg)[nth - 1];
   if (!line) throw new Error(`no "${msg}" after SIGHUP; output:\n${bot.output.slice(-3000)}`);
   return line;

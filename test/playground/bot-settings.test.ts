@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { playgroundBotSettings } from '../../dev/playground/bot-settings.js';
 import { dropLeftovers } from '../../dev/playground/leftovers.js';
 import { ApprovalStore } from '../../src/approvals/approval-store.js';
+import { systemClock } from '../../src/clock.js';
 import { createConfig } from '../../src/config.js';
 import { LocalAtomicKv } from '../../src/store/atomic-kv.js';
 import { createStore } from '../../src/store/create-store.js';
@@ -92,7 +93,7 @@ describe('leftovers from an earlier run with a persistent store', () => {
         outbox: [],
         sent: [],
       } as unknown as WatchRecord);
-    const approvals = new ApprovalStore(store);
+    const approvals = new ApprovalStore(store, new LocalAtomicKv(store, 'state:'), { clock: systemClock });
     const request = (team: string, id: string) => ({
       id,
       team,
@@ -116,7 +117,7 @@ describe('leftovers from an earlier run with a persistent store', () => {
     const after = await createStore(config.storeUrl, logger);
     const left = new WatchStore(new LocalAtomicKv(after, defaultWatcherOptions(config).keyPrefix));
     expect((await left.loadAll()).map((w) => w.record.watch.teamId)).toEqual(['T0OTHER01']);
-    const records = new ApprovalStore(after);
+    const records = new ApprovalStore(after, new LocalAtomicKv(after, 'state:'), { clock: systemClock });
     expect((await records.get('T0FAKE001', 'aaaaaaaaaa'))?.status).toBe('expired');
     expect((await records.get('T0OTHER01', 'bbbbbbbbbb'))?.status).toBe('pending');
     expect((await records.pending()).map((p) => p.team)).toEqual(['T0OTHER01']);

@@ -1,11 +1,11 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaygroundMessage } from '../../dev/playground/conversation.js';
 import { findWebRoot } from '../../dev/playground/page-server.js';
 import { sendPlaygroundCommand } from '../../dev/playground/send-command.js';
 import { startPlayground } from '../../dev/playground/start-playground.js';
+import { until } from '../harness/until.js';
 
 let playground: Awaited<ReturnType<typeof startPlayground>>;
 
@@ -29,12 +29,8 @@ async function pagePost(
 }
 
 async function messageWhere(predicate: (m: PlaygroundMessage) => boolean): Promise<PlaygroundMessage> {
-  for (let i = 0; i < 100; i++) {
-    const found = playground.conversation.snapshot().messages.find(predicate);
-    if (found) return found;
-    await sleep(50);
-  }
-  throw new Error('no such message within 5 s');
+  const found = () => playground.conversation.snapshot().messages.find(predicate);
+  return until(found, { what: 'such a message', timeoutMs: 5_000 });
 }
 
 describe('playground (npm start without Slack credentials)', () => {

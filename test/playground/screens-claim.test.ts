@@ -53,7 +53,7 @@ describe('issue 39 item 2 at desk and phone width', { timeout: 150_000 }, () => 
       await type('/migrate settings language ko');
       await message(/Channel posts now use|채널 게시물/);
       await actAs('Alice');
-      const task = screen.playground.simulators.oms.addTask({
+      const task = screen.playground.simulators.get('huawei-oms').addTask({
         name: 'invoices-claimed-kr',
         status: 2,
         progress: 0.12,

@@ -46,7 +46,7 @@ describe('issue 39 surfaces at desk and phone width', { timeout: 150_000 }, () =
       await type('/migrate settings language ko');
       await message(/Channel posts now use|채널 게시물/);
       await actAs('Alice');
-      const task = screen.playground.simulators.oms.addTask({
+      const task = screen.playground.simulators.get('huawei-oms').addTask({
         name: 'invoices-azure-kr',
         status: 2,
         progress: 0.12,

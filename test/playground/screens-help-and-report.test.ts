@@ -14,7 +14,7 @@ const { type, message, actAs, shoot } = screen;
 
 /** A task about 13 s from its end at 64 MiB/s, watched here until its report and chart come. */
 async function finishedReport(name: string, reportText: RegExp): Promise<[Locator, Locator]> {
-  const task = screen.playground.simulators.oms.addTask({
+  const task = screen.playground.simulators.get('huawei-oms').addTask({
     name,
     status: 2,
     progress: 0.6,

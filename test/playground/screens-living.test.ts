@@ -22,7 +22,7 @@ function failurePost(name: string): Locator {
 }
 
 function failingTask(name: string) {
-  return screen.playground.simulators.oms.addTask({
+  return screen.playground.simulators.get('huawei-oms').addTask({
     name,
     status: 2,
     progress: 0.12,
@@ -111,7 +111,7 @@ describe('issue 39 item 1 at desk and phone width', { timeout: 240_000 }, () => 
       expect(await post.locator('.bk-button', { hasText: /^재개$/ }).count()).toBe(0);
       await shoot(post, 'recovered-failure-ko');
 
-      const done = screen.playground.simulators.oms.addTask({
+      const done = screen.playground.simulators.get('huawei-oms').addTask({
         name: 'site-assets-kr',
         status: 5,
         progress: 1,

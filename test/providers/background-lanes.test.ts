@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient, PoolRegistry } from '../../src/providers/http/http-client.js';
 import type { CallPurpose } from '../../src/providers/http/lanes.js';
+import { until } from '../harness/until.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
 /**
@@ -124,7 +125,7 @@ describe('background lanes: the watcher’s requests to one provider on the wire
     const order: string[] = [];
     const retried = get(client, '/busy-once/a').then(() => order.push('retried'));
     // Asked once the first attempt is refused: it goes out during the 300 ms Retry-After.
-    while (!refused.has('/busy-once/a')) await new Promise((resolve) => setTimeout(resolve, 5));
+    await until(() => refused.has('/busy-once/a'), { what: 'the first attempt refused', everyMs: 5 });
     const other = get(client, '/slow/b').then(() => order.push('other'));
     await Promise.all([retried, other]);
     expect(order).toEqual(['other', 'retried']);

@@ -534,7 +534,7 @@ describe('5.4 migration task groups', () => {
     await omsError(client().deleteTaskGroup('no-such-group'), 403, 'OMS.0095');
   });
 
-  it('23. StopTaskGroup: 7 while its tasks pause, then 3; OMS.1038 unless executing', async () => {
+  it('23. StopTaskGroup: 7 while its tasks pause, then 3; OMS.1038 unless executing or monitoring', async () => {
     // §5.4.5 "in the Creating or Executing state": status 1 "executing/creating".
     const group = sim.addTaskGroup({ status: 1, taskCount: 2, totalSize: 100 * GiB });
     await client().stopTaskGroup(group.id);
@@ -543,9 +543,12 @@ describe('5.4 migration task groups', () => {
     expect(await client().showTaskGroup(group.id)).toMatchObject({ status: 3, paused_task_num: 2 });
     await omsError(client().stopTaskGroup(group.id), 400, 'OMS.1038');
     await omsError(client().stopTaskGroup('no-such-group'), 403, 'OMS.0095');
-    // Every status but 1 is refused with OMS.1038 "Only tasks in Executing state can be paused";
-    // 2 "running monitor task" is listed apart from 1 (READINGS.pauseMonitoringGroup, usual reading).
-    for (const status of [0, 2, 3, 4, 5, 6]) {
+    // Every status but 1 and 2 is refused with OMS.1038: S3M.1038 "Only tasks in the Running or
+    // Monitoring state can be paused" (READINGS.pauseMonitoringGroup, usual reading).
+    const monitoring = sim.addTaskGroup({ status: 2, taskCount: 1 });
+    await client().stopTaskGroup(monitoring.id);
+    expect(await client().showTaskGroup(monitoring.id)).toMatchObject({ status: 7 });
+    for (const status of [0, 3, 4, 5, 6]) {
       const other = sim.addTaskGroup({ status, taskCount: 1 });
       await omsError(client().stopTaskGroup(other.id), 400, 'OMS.1038');
     }

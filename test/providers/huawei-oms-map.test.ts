@@ -110,8 +110,9 @@ describe('task group status (Table 5-117: 0–9)', () => {
   const cases: [number, string, NormalizedState, ResourceAction[]][] = [
     [0, 'waiting', 'queued', ['delete']],
     [1, 'executing/creating', 'running', ['pause']],
-    // §5.4.5 pauses "in the Creating or Executing state": 1 only; 2 is listed apart (OMS.1038).
-    [2, 'running monitor task', 'running', []],
+    // §5.4.5 pauses "in the Creating or Executing state"; the group's S3M.1038 names them "Running
+    // or Monitoring": 1 and 2 (issue 51: a group is at 2 while its tasks run and fail).
+    [2, 'running monitor task', 'running', ['pause']],
     [3, 'paused', 'paused', ['resume']],
     [4, 'creation failed', 'failed', ['retry', 'delete']],
     [5, 'migration failed', 'failed', ['retry', 'delete']],

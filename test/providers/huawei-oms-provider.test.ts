@@ -125,8 +125,8 @@ describe('task groups', () => {
     expect(half).toMatchObject({ state: 'running', rawStatus: '2', bytes: { total: 4 * GiB } });
     expect(half.progress).toBeCloseTo(0.5, 1);
     expect(half.speed).toBe(2 * GiB);
-    // 2 "running monitor task" is not "the Creating or Executing state" of §5.4.5: no Pause.
-    expect(hw.actionsFor(half)).toEqual([]);
+    // 2 "running monitor task" is the "Monitoring" of S3M.1038 "Running or Monitoring": Pause.
+    expect(hw.actionsFor(half)).toEqual(['pause']);
     sim.clock.advance(1_000);
     const done = await hw.get('task-group', seeded.id);
     expect(done).toMatchObject({ state: 'succeeded', rawStatus: '6', progress: 1 });
@@ -162,17 +162,16 @@ describe('task groups', () => {
     expect((await hw.get('task-group', done.id)).state).toBe('deleting');
   });
 
-  it('offers no Pause on a group in status 2 "running monitor task" (seed 002 §5.4.5, OMS.1038)', async () => {
-    // §5.4.5 allows pausing only "in the Creating or Executing state" (status table: 1
-    // "executing/creating"); the table lists 2 "running monitor task" apart, and OMS.1038 reads
-    // "Only tasks in Executing state can be paused". The simulator refuses it (usual reading).
+  it('offers Pause on a group in status 2 "running monitor task" (seed 002 §5.4.5, S3M.1038)', async () => {
+    // §5.4.5 pauses "in the Creating or Executing state"; the group's own S3M.1038 reads "Only tasks
+    // in the Running or Monitoring state can be paused", and a group monitors its tasks at 2.
     const hw = provider();
     const monitoring = sim.addTaskGroup({ status: 2, taskCount: 2, totalSize: 100 * GiB });
     const shown = await hw.get('task-group', monitoring.id);
     expect(shown.state).toBe('running');
-    expect(hw.actionsFor(shown)).toEqual([]);
-    const refused = await hw.pause('task-group', monitoring.id).catch((e: unknown) => e);
-    expect(refused).toMatchObject({ errorCode: 'OMS.1038' });
+    expect(hw.actionsFor(shown)).toEqual(['pause']);
+    await hw.pause('task-group', monitoring.id);
+    expect((await hw.get('task-group', monitoring.id)).state).toBe('pausing');
   });
 
   it('sets traffic limits on a group', async () => {

@@ -171,7 +171,7 @@ describe('traffic-limiting windows', () => {
       provider.setBandwidth('task', '191297407830872', [
         { start: '01:00', end: '02:00', maxBytesPerSecond: 500 },
       ]),
-      /window 1: max_bandwidth must be a whole number of bytes\/s from 1048576 \(1 MB\/s\) to 209715200/,
+      /^Bandwidth windows: Window 1: the rate must be from 1 MB\/s to 200 MB\/s \(1048576 to 209715200 bytes\/s\)\.$/,
     );
     await invalid(
       provider.setBandwidth('sync-task', 'abc', [

@@ -215,7 +215,7 @@ describe('how they are shown', () => {
     expect(rows[1]?.text.text).toContain('`hw:(no id)`');
     expect(rows[1]?.accessory).toBeUndefined();
 
-    const card = JSON.stringify(renderResourceCard(page.resources[0]!, []));
+    const card = JSON.stringify(renderResourceCard(page.resources[0]!, [], { now: Date.now() }));
     expect(card).toContain('Unknown (12)');
   });
 });

@@ -149,16 +149,25 @@ describe('NcpObjectMigrationClient: the seven calls', () => {
     expect(error.errorMessage).toMatch(/^Not Found Exception/);
   });
 
-  it('starts a policy from INITIALIZED, PAUSED or ERROR, and refuses STARTED and DONE [I]', async () => {
-    for (const jobState of ['INITIALIZED', 'PAUSED', 'ERROR'] as const) {
+  it('starts a policy from INITIALIZED, PAUSED, ERROR or DONE, and refuses STARTED [I]', async () => {
+    for (const jobState of ['INITIALIZED', 'PAUSED', 'ERROR', 'DONE'] as const) {
       sim.addPolicy({ title: `from-${jobState}`, jobState });
       expect((await client().startPolicy(`from-${jobState}`)).jobState).toBe('STARTED');
     }
     sim.addPolicy({ title: 'running', jobState: 'STARTED' });
-    sim.addPolicy({ title: 'done', jobState: 'DONE' });
-    for (const title of ['running', 'done']) {
-      const error = await rejection(client().startPolicy(title));
+    const error = await rejection(client().startPolicy('running'));
+    expect(error).toMatchObject({ httpStatus: 400, errorCode: '100' });
+  });
+
+  it('refuses to start a DONE policy under the other reading (READINGS.startDone) [I]', async () => {
+    sim.setShapes({ otherReadings: ['startDone'] });
+    try {
+      sim.addPolicy({ title: 'done-other', jobState: 'DONE' });
+      const error = await rejection(client().startPolicy('done-other'));
       expect(error).toMatchObject({ httpStatus: 400, errorCode: '100' });
+      expect(error.errorMessage).toContain('already done');
+    } finally {
+      sim.setShapes({ otherReadings: false });
     }
   });
 

@@ -52,6 +52,7 @@ describe('NCP policy mapping', () => {
       state: 'paused',
       rawStatus: 'PAUSED',
       progress: 0,
+      reconciliation: { basis: 'estimate' },
       bytes: { done: 0, skipped: 0, total: 5402293 },
       objects: { done: 0, skipped: 0, total: 10 },
       source: { cloud: 'AWS', region: 'ap-southeast-2', bucket: 'migration135', prefix: undefined },

@@ -8,6 +8,7 @@ import {
   ViewTracker,
 } from '../harness/interactions.js';
 import { buttons, messageText } from '../harness/test-bot.js';
+import { until } from '../harness/until.js';
 import { JOBS, TEST_TOKEN, testProviderDefinition } from './test-provider/definition.js';
 
 // The proof of the provider seam: a provider that exists only in the test tree, added with one
@@ -97,11 +98,13 @@ describe('a provider added in the test tree with one folder and one registry lin
     );
     expect(messageText(post.body)).toContain('Test job');
     const approve = buttons(post.body).find((b) => b.action_id === 'approval.approve')!;
-    let record = await t.bot.deps.approvals.get(TEAM, approve.value);
-    for (let i = 0; i < 100 && !record.message; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      record = await t.bot.deps.approvals.get(TEAM, approve.value);
-    }
+    const record = await until(
+      async () => {
+        const stored = await t.bot.deps.approvals.get(TEAM, approve.value);
+        return stored.message && stored;
+      },
+      { what: 'the approval record’s message ts', everyMs: 20 },
+    );
     const click = await ix.clickMessage(
       {
         actionId: 'approval.approve',

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageText, TestBot } from '../harness/test-bot.js';
+import { until } from '../harness/until.js';
 import { GiB, MiB, notifications, postsPerKey } from '../harness/watcher-rig.js';
 
 /**
@@ -77,12 +78,11 @@ async function startRedis(): Promise<void> {
       `could not start redis-server (is it installed? .ci/run installs it): ${error.message}`,
     );
   });
-  for (let i = 0; i < 100; i++) {
+  const started = async () => {
     if (failed) throw failed;
-    if (await answers()) return;
-    await sleep(50);
-  }
-  throw new Error(`redis-server did not start on port ${port}`);
+    return answers();
+  };
+  await until(started, { what: `redis-server answering on port ${port}`, timeoutMs: 5_000 });
 }
 
 async function killRedis(): Promise<void> {
@@ -102,13 +102,9 @@ async function healthz(): Promise<{ status: number; body: string }> {
 /** Polls /healthz until it answers `status` (bounded); returns how long that took. */
 async function healthBecomes(status: number, limitMs: number): Promise<number> {
   const started = Date.now();
-  for (;;) {
-    const answer = await healthz().catch(() => ({ status: 0, body: '' }));
-    if (answer.status === status) return Date.now() - started;
-    if (Date.now() - started > limitMs)
-      throw new Error(`/healthz still ${answer.status} after ${limitMs} ms`);
-    await sleep(100);
-  }
+  const answers = async () => (await healthz().catch(() => ({ status: 0, body: '' }))).status === status;
+  await until(answers, { what: `/healthz ${status}`, timeoutMs: limitMs, everyMs: 100 });
+  return Date.now() - started;
 }
 
 beforeAll(async () => {
@@ -169,7 +165,11 @@ describe('Redis restarted under load', () => {
         await sleep(50);
       }
     })();
-    await sleep(500);
+    // The load runs before the outage: cycles and answered commands.
+    await until(() => load.cycles >= 3 && load.commands >= 3, {
+      what: 'the load under way',
+      timeoutMs: 10_000,
+    });
 
     await killRedis();
     const degradedAfterMs = await healthBecomes(503, 10_000);
@@ -178,24 +178,34 @@ describe('Redis restarted under load', () => {
     expect(JSON.parse(degraded.body)).toMatchObject({ status: 'degraded' });
     // The migrations end while Redis is away.
     t.oms.clock.advance(120_000);
-    await sleep(1_500);
+    // The load meets the outage: a cycle fails and a command is answered with an error.
+    const { cycleErrors, refused } = load;
+    await until(() => load.cycleErrors > cycleErrors && load.refused > refused, {
+      what: 'the load meeting the outage',
+      timeoutMs: 10_000,
+    });
 
     await startRedis();
     const healthyAfterMs = await healthBecomes(200, 20_000);
-    await sleep(1_000);
+    // Commands are answered again on the restarted Redis, under load.
+    const { commands } = load;
+    await until(() => load.commands >= commands + 3, {
+      what: 'commands answered after the restart',
+      timeoutMs: 10_000,
+    });
     stop = true;
     await Promise.all([commandLoop, cycleLoop]);
 
     // Every watch is still there, and the endings that happened during the outage are told, once.
     expect((await watcher.list(TEAM)).length).toBe(WATCHES);
-    for (
-      let i = 0;
-      i < 40 && notifications(t.fakeSlack).filter((n) => n.event === 'succeeded').length < WATCHES;
-      i++
-    ) {
+    const allTold = async () => {
+      if (notifications(t.fakeSlack).filter((n) => n.event === 'succeeded').length >= WATCHES) return true;
       await watcher.runCycle().catch(() => undefined);
-      await sleep(100);
-    }
+      return false;
+    };
+    await until(allTold, { what: 'every completion told', timeoutMs: 20_000, everyMs: 100 }).catch(
+      () => undefined,
+    );
     const succeeded = notifications(t.fakeSlack).filter((n) => n.event === 'succeeded');
     const duplicates = [...postsPerKey(t.fakeSlack)].filter(([, n]) => n > 1);
     console.log(

@@ -1,10 +1,13 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../../dev/fake-slack/fake-slack.js';
+import { TestClock } from '../harness/test-clock.js';
 
 /** The fake Slack's rate-limit tiers, which the poll benchmark counts 429s against. */
 const TOKEN = 'xoxb-tiers-0000';
-const fake = new FakeSlack({ botToken: TOKEN, enforceTiers: true });
+/** The fake's clock: its windows turn when the test moves it, not after a second of waiting. */
+const clock = new TestClock();
+const fake = new FakeSlack({ botToken: TOKEN, enforceTiers: true, now: () => clock.now() });
 let client: WebClient;
 
 beforeAll(async () => {
@@ -37,7 +40,7 @@ describe('fake Slack rate-limit tiers', () => {
     expect(burst.slice(0, 3)).toEqual(['ok', 'ok', 'ok']);
     expect(burst[3]).toBe(1); // Retry-After: 1 s
     expect(await post('C2')).toBe('ok');
-    await new Promise((resolve) => setTimeout(resolve, 1_050));
+    clock.advance(1_050);
     expect(await post('C1')).toBe('ok');
     expect(fake.throttled.map((t) => `${t.method} ${t.channel}`)).toEqual(['chat.postMessage C1']);
     expect(fake.callsTo('chat.postMessage').length).toBe(5); // a refused call is not recorded

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MigrationResource } from '../../src/domain/migration-resource.js';
 import { completionReport } from '../../src/reports/completion-report.js';
-import { elapsedUnit, throughputChartPng } from '../../src/reports/throughput-chart.js';
+import { chartValues, elapsedUnit, throughputChartPng } from '../../src/reports/throughput-chart.js';
 import {
   addSample,
   MAX_SAMPLES,
@@ -119,32 +119,83 @@ describe('the throughput chart', () => {
 });
 
 describe('a report whose samples cover only part of the run', () => {
-  it('shows the measured average, labelled as such, when the provider’s figures contradict it', () => {
+  // Issue 48 item 2: "48 GiB in 11 min 17 s, average 49.8 MiB/s" beside a 64.3 MiB/s peak implied
+  // 72.6 MiB/s. The figures shown beside each other now agree: average = bytes ÷ duration, and the
+  // peak (what the polls measured) is never below it.
+  it('keeps the average equal to bytes over duration, and the peak not below it', () => {
     const GiB = 1024 ** 3;
-    const report = completionReport(
-      {
-        provider: 'huawei-oms',
-        connection: 'hw',
-        kind: 'task',
-        id: '1',
-        name: 'partly sampled',
-        state: 'succeeded',
-        rawStatus: '5',
-        bytes: { done: 10 * GiB, total: 10 * GiB },
-        objects: {},
-        source: {},
-        destination: {},
-        elapsedSeconds: 10,
-      },
-      [
-        { at: 0, bytes: 0 },
-        { at: 10_000, bytes: 100 * 1024 ** 2 },
-        { at: 20_000, bytes: 200 * 1024 ** 2 },
-      ],
+    const MiB = 1024 ** 2;
+    const samples: ThroughputSample[] = [];
+    // The watcher saw the last 8 minutes at 64.3 MiB/s.
+    for (let minute = 0; minute <= 8; minute++)
+      samples.push({ at: minute * 60_000, bytes: 18 * GiB + minute * 64.3 * MiB * 60 });
+    const contradicted = completionReport(
+      finished({ bytes: { done: 48 * GiB, total: 48 * GiB }, elapsedSeconds: 677 }),
+      samples,
     );
-    // 10 GiB in 10 s would be 1 GiB/s, a hundred times every rate measured: not an average.
-    expect(report.averageBytesPerSecond).toBe(10 * 1024 ** 2);
-    expect(report.averageOver).toBe('watched');
-    expect(report.peakBytesPerSecond).toBe(10 * 1024 ** 2);
+    // 48 GiB in 677 s would be 72.6 MiB/s, above every rate measured: the report says what was
+    // watched instead, its time and bytes with it, so the three agree.
+    expect(contradicted.averageOver).toBe('watched');
+    expect(contradicted.durationSeconds).toBe(480);
+    expect(contradicted.averageBytesPerSecond! / MiB).toBeCloseTo(64.3, 6);
+    expect(contradicted.averageBytesPerSecond! * contradicted.durationSeconds!).toBeCloseTo(
+      contradicted.watchedBytes!,
+      0,
+    );
+    expect(contradicted.peakBytesPerSecond).toBeGreaterThanOrEqual(contradicted.averageBytesPerSecond!);
+
+    const consistent = completionReport(
+      finished({ bytes: { done: 30 * GiB, total: 30 * GiB }, elapsedSeconds: 480 }),
+      samples,
+    );
+    expect(consistent.averageOver).toBe('run');
+    expect(consistent.averageBytesPerSecond).toBeCloseTo(
+      consistent.bytesMoved! / consistent.durationSeconds!,
+      6,
+    );
+    expect(consistent.peakBytesPerSecond).toBeGreaterThanOrEqual(consistent.averageBytesPerSecond!);
+  });
+});
+
+describe('the chart of a run watched in part, with an outage', () => {
+  it('spans the run’s duration and breaks the line where nobody measured', () => {
+    const MiB = 1024 ** 2;
+    // Polls every 30 s for 5 min, nothing for 20 min (the watcher was down) while bytes moved,
+    // then polls again for 5 min.
+    const samples: ThroughputSample[] = [];
+    let at = 0;
+    let bytes = 0;
+    const poll = (ms: number) => {
+      at += ms;
+      bytes += (ms / 1000) * 10 * MiB;
+      samples.push({ at, bytes });
+    };
+    for (let i = 0; i < 10; i++) poll(30_000);
+    poll(20 * 60_000);
+    for (let i = 0; i < 10; i++) poll(30_000);
+    const rates = ratesOf(samples);
+    expect(rates.filter((r) => r.gap)).toHaveLength(1);
+    // The run lasted an hour; the watcher saw its last 29.5 minutes.
+    const { values, spanSeconds, unit } = chartValues(samples, 3600);
+    expect(spanSeconds).toBe(3600);
+    expect(unit.unit).toBe('minutes');
+    expect(values[0]!.elapsed).toBeCloseTo((3600 - rates.at(-1)!.elapsedSeconds) / 60, 6);
+    expect(values.at(-1)!.elapsed).toBeCloseTo(60, 6);
+    // One break, where the outage was: no point there carries a rate.
+    expect(values.filter((v) => v.rate === null)).toHaveLength(1);
+    expect(values.filter((v) => v.rate !== null).every((v) => Math.abs(v.rate! - 10) < 1e-9)).toBe(true);
+  });
+
+  it('does not call a long stretch with nothing moved a gap: it is a stall, at 0', () => {
+    const samples: ThroughputSample[] = [
+      { at: 0, bytes: 0 },
+      { at: 30_000, bytes: 100 },
+      { at: 60_000, bytes: 200 },
+      { at: 90_000, bytes: 300 },
+      { at: 90_000 + 10 * 60_000, bytes: 300 },
+    ];
+    const rates = ratesOf(samples);
+    expect(rates.some((r) => r.gap)).toBe(false);
+    expect(rates.at(-1)!.bytesPerSecond).toBe(0);
   });
 });

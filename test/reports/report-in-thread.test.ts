@@ -96,7 +96,7 @@ describe('a watched task that finishes', () => {
     // The thread's completion line (and its channel broadcast) says the same average and peak.
     const peak = /\*Peak\*\\n([\d.]+) MiB\/s/.exec(fields)?.[1];
     const posts = notifications(t.fakeSlack).filter(
-      (n) => n.key.includes(task.id) && /succeeded/.test(n.key) && !n.key.endsWith(':report'),
+      (n) => n.key.includes(task.id) && /succeeded/.test(n.key) && !/:(report|verification)$/.test(n.key),
     );
     expect(posts.length).toBeGreaterThan(0);
     for (const post of posts) {

@@ -1,5 +1,6 @@
 import { JSON_TYPE, slackSignature } from '../harness/slack-requests.js';
 import { SIGNING_SECRET, type TestBot } from '../harness/test-bot.js';
+import { until } from '../harness/until.js';
 
 /**
  * What the inbound-dedupe tests send and read: a request signed at a chosen timestamp (so the same
@@ -54,9 +55,6 @@ export async function duplicatesDropped(t: Pick<TestBot, 'bot'>, kind: string): 
 
 /** Waits (bounded) until the bot has dropped `count` duplicates of `kind`. */
 export async function untilDropped(t: TestBot, kind: string, count: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if ((await duplicatesDropped(t, kind)) >= count) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`the bot did not drop ${count} duplicate(s) of kind ${kind} within 5 s`);
+  const dropped = async () => (await duplicatesDropped(t, kind)) >= count;
+  await until(dropped, { what: `${count} duplicate(s) of kind ${kind} dropped`, everyMs: 25 });
 }

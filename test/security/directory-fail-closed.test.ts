@@ -6,6 +6,7 @@ import {
   DIRECTORY_TTL_MS,
 } from '../../src/access/slack-directory.js';
 import { messageText, TestBot } from '../harness/test-bot.js';
+import { TestClock } from '../harness/test-clock.js';
 
 /**
  * Issue #36 (red team, directory): Slack's answers about admins and user groups are cached, and
@@ -15,14 +16,12 @@ import { messageText, TestBot } from '../harness/test-bot.js';
  * the workspace's Tier 2 budget: a grant to a group Slack does not know is refused, Slack's "no
  * such group" is cached, and one decision looks up a bounded number of groups.
  *
- * Through signed requests to the running bot and the fake Slack; the directory's clock is the
+ * Through signed requests to the running bot and the fake Slack; the bot's one clock is the
  * test's (no waiting out the 5-minute cache).
  */
-let skewMs = 0;
+const clock = new TestClock();
 const t = new TestBot();
-const advance = (ms: number) => {
-  skewMs += ms;
-};
+const advance = (ms: number) => clock.advance(ms);
 
 const BOSS = 'U0BOSS001';
 const GROUP_BOSS = 'U0GBOSS01';
@@ -33,7 +32,7 @@ const VIEWER = 'U0VIEW001';
 const COULD_NOT_CHECK = 'Could not check your role with Slack';
 
 beforeAll(async () => {
-  await t.start({ env: { POLL_INTERVAL_SECONDS: '0' }, directoryNow: () => Date.now() + skewMs });
+  await t.start({ env: { POLL_INTERVAL_SECONDS: '0' }, clock });
   t.fakeSlack.admins.add(BOSS);
   t.fakeSlack.usergroups.set(ADMINS_GROUP, [GROUP_BOSS]);
   await t.ask(`access grant <!subteam^${ADMINS_GROUP}|@admins> admin`);
@@ -115,7 +114,7 @@ describe('user-group grants and the Tier 2 budget', () => {
     t.fakeSlack.admins.add(korean);
     t.fakeSlack.locales.set(korean, 'ko-KR');
     const answer = messageText(await t.ask('access grant <!subteam^S0NOSUCH2> operator', { userId: korean }));
-    expect(answer).toContain('사용자 그룹 <!subteam^S0NOSUCH2>');
+    expect(answer).toContain('<!subteam^S0NOSUCH2> 사용자 그룹');
     expect(answer).not.toContain('Slack knows no user group');
   });
 

@@ -46,31 +46,15 @@ function decisions(): number {
   return t.logs.lines.filter((line) => line.includes('"policy decision"') && line.includes(ACTOR)).length;
 }
 
-/** Sends one request through `send` and waits until the policy was asked about it (or 10 s pass). */
+/**
+ * Sends one request through `send` and says whether the policy was asked about it, once the bot
+ * has ended the request's work (a modal opened, a card redrawn: not to be taken for the next one's).
+ */
 async function askedThePolicy(send: () => Promise<unknown>): Promise<boolean> {
   const before = decisions();
   await send();
-  try {
-    await t.fakeSlack.waitFor(() => (decisions() > before ? true : undefined), 10_000);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await quiet();
-  }
-}
-
-/**
- * Until the bot has made no Web API call for 300 ms (5 s at most): a request's work goes on after
- * its decision (a modal opened, a card redrawn), and must not be taken for the next one's.
- */
-async function quiet(): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  let seen = -1;
-  while (Date.now() < deadline && seen !== t.fakeSlack.calls.length) {
-    seen = t.fakeSlack.calls.length;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
+  await t.settled();
+  return decisions() > before;
 }
 
 const who = { userId: ACTOR, channelId: CHANNEL };
@@ -103,6 +87,7 @@ const SUBCOMMAND_SAMPLES: Record<string, () => string> = {
   pause: () => `pause ${taskId}`,
   resume: () => `resume ${taskId}`,
   retry: () => `retry ${taskId}`,
+  window: () => 'window add hw-prod weekdays 22:00-06:00 Asia/Seoul',
   delete: () => `delete ${taskId}`,
   create: () => 'create',
   bandwidth: () => `bandwidth ${taskId} 00:00-06:00=100MB/s`,
@@ -145,6 +130,28 @@ async function askedByAlice(): Promise<{ id: string; ts: string }> {
   return postedApproval(t, { team: TEAM, channel: 'C0APPROVE' }, since);
 }
 
+/** A request by Alice with a start time a day ahead, approved by ACTOR (the service, not watched). */
+async function scheduledByAlice(): Promise<{ id: string; ts: string }> {
+  const since = t.fakeSlack.calls.length;
+  await t.bot.deps.approvals.request({
+    team: TEAM,
+    requester: 'U0ALICE01',
+    channel: CHANNEL,
+    connection: 'hw-prod',
+    kind: 'task',
+    request: {
+      task_type: 'prefix',
+      src_node: { cloud_type: 'AWS', region: 'us-east-1', bucket: 'src-bucket', object_key: ['photos/'] },
+      dst_node: { region: 'cn-north-4', bucket: 'dst-bucket' },
+    },
+    op: 'seam-start',
+    startAt: new Date(t.bot.deps.clock.now() + 86_400_000).toISOString(),
+  });
+  const request = await postedApproval(t, { team: TEAM, channel: 'C0APPROVE' }, since);
+  await t.bot.deps.approvals.approve({ team: TEAM, id: request.id, by: ACTOR, op: 'seam-approve' });
+  return request;
+}
+
 const resource = () => JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId });
 
 /**
@@ -171,8 +178,65 @@ const DRIVERS: Driver[] = [
   button('action', 'resource.watch', resource),
   // Issue 39 item 2: "I'm on it" on a failure post asks for operate in the post's channel.
   button('action', 'failure.claim', resource),
+  // Issue 48 item 3: Take over asks for operate, Release for manage, in the post's channel.
+  button('action', 'failure.takeover', () =>
+    JSON.stringify({ c: 'hw-prod', k: 'task', id: '1', o: 'U0OWNER01' }),
+  ),
+  button('action', 'failure.release', resource),
+  button('action', 'failure.keep', resource),
   button('action', 'resource.open', resource),
   button('action', 'group.failed', () => JSON.stringify({ c: 'hw-prod', k: 'task-group', id: 'g-1' })),
+  // Issue 49 item 2: Sign off asks for operate in the post's channel before the note is asked for...
+  button('action', 'verification.signoff', () =>
+    JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId, at: 1 }),
+  ),
+  {
+    // ...and again when the note comes back (a modal as Slack would return it).
+    surface: 'view',
+    sample: 'verification.signoff.note',
+    send: () =>
+      ix.submit(
+        {
+          id: 'V0SIGNOFF',
+          hash: 'hash-signoff',
+          method: 'views.open',
+          view: {
+            type: 'modal',
+            callback_id: 'verification.signoff.note',
+            private_metadata: JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId, at: 1, ch: CHANNEL }),
+            blocks: [],
+          },
+        } as unknown as ShownView,
+        {},
+        { userId: ACTOR },
+      ),
+  },
+  // Issue 49 item 3: Run changes since asks for create in the post's channel before it shows what
+  // would run...
+  button('action', 'verification.rerun', () =>
+    JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId, at: 1 }),
+  ),
+  {
+    // ...and again when the confirmation comes back, before anything is asked for.
+    surface: 'view',
+    sample: 'verification.rerun.confirm',
+    send: () =>
+      ix.submit(
+        {
+          id: 'V0RERUN',
+          hash: 'hash-rerun',
+          method: 'views.open',
+          view: {
+            type: 'modal',
+            callback_id: 'verification.rerun.confirm',
+            private_metadata: JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId, at: 1, ch: CHANNEL }),
+            blocks: [],
+          },
+        } as unknown as ShownView,
+        {},
+        { userId: ACTOR },
+      ),
+  },
   {
     surface: 'action',
     sample: 'list.page.next',
@@ -266,6 +330,30 @@ const DRIVERS: Driver[] = [
         ix.clickHome({ actionId: action, value: request.id }, { userId: ACTOR }),
     }),
   ),
+  {
+    surface: 'action',
+    sample: 'approval.cancelStart',
+    // Issue 48: approved to start later, asked by someone else; ACTOR cancels it as an admin.
+    prepare: () => scheduledByAlice(),
+    send: (request: { id: string; ts: string }) =>
+      ix.clickMessage(
+        {
+          actionId: 'approval.cancelStart',
+          value: request.id,
+          channelId: 'C0APPROVE',
+          messageTs: request.ts,
+          responseUrl: t.fakeSlack.responseUrl('seam-cancel-start'),
+        },
+        { userId: ACTOR },
+      ),
+  },
+  {
+    surface: 'action',
+    sample: 'approval.home.cancelStart',
+    prepare: () => scheduledByAlice(),
+    send: (request: { id: string }) =>
+      ix.clickHome({ actionId: 'approval.home.cancelStart', value: request.id }, { userId: ACTOR }),
+  },
   {
     surface: 'view',
     sample: 'approval.reject.reason',

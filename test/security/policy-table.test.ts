@@ -60,6 +60,8 @@ const SAMPLES: Record<string, () => string> = {
   connections: () => 'connections',
   connect: () => 'connect huawei-oms',
   disconnect: () => 'disconnect hw-prod',
+  // Issue 48: listing windows is a view; adding one asks operate, as pause does.
+  window: () => 'window list',
 };
 
 type Capability = 'view' | 'operate' | 'create' | 'delete' | 'manage';
@@ -94,6 +96,7 @@ const EXPECTED: Record<string, [Capability, Where][]> = {
   connections: [['view', 'here']],
   connect: [['manage', 'workspace']],
   disconnect: [['manage', 'workspace']],
+  window: [['view', 'here']],
 };
 
 const RANK = ['viewer', 'operator', 'approver', 'admin'];
@@ -145,10 +148,90 @@ describe('every subcommand × who asks × where: the scope and outcome of each p
       () => (decisions(asker.user).length >= before + count ? true : undefined),
       10_000,
     );
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await t.settled();
     const got = decisions(asker.user)
       .slice(before)
       .map(({ capability, scope, allowed }) => ({ capability, scope, allowed }));
     expect(got).toEqual(expected.slice(0, count));
+  });
+});
+
+/**
+ * Issue 49 item 3, the same table for the buttons this issue added: button × who presses × where.
+ * "Run changes since" asks for a new migration, so it needs `create` in the channel of the post it
+ * is on, as `/migrate create` typed there does (and the approval after it, as for any create).
+ */
+const BUTTONS: Record<string, { value: () => string; expected: [Capability, Where][] }> = {
+  'verification.rerun': {
+    value: () => JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId, at: 1 }),
+    expected: [['create', 'here']],
+  },
+};
+
+describe('every button of issue 49 × who presses × where: the scope and outcome of each decision', () => {
+  const cases = ASKERS.flatMap((asker) => Object.keys(BUTTONS).map((action) => ({ asker, action })));
+  it.each(cases)('$asker.name: $action', async ({ asker, action }) => {
+    const before = decisions(asker.user).length;
+    const row = BUTTONS[action]!;
+    const expected = row.expected.map(([capability, where]) => {
+      const scope = where === 'workspace' ? 'workspace' : `channel:${asker.channel}`;
+      return {
+        capability,
+        scope,
+        allowed: RANK.indexOf(asker.role(scope)) >= RANK.indexOf(NEEDS[capability]),
+      };
+    });
+    await t.click(action, row.value(), { userId: asker.user, channelId: asker.channel });
+    await t.fakeSlack.waitFor(() => (decisions(asker.user).length >= before + 1 ? true : undefined), 10_000);
+    const got = decisions(asker.user)
+      .slice(before)
+      .map(({ capability, scope, allowed }) => ({ capability, scope, allowed }));
+    expect(got).toEqual(expected);
+  });
+});
+
+/**
+ * Issue 48, "Cancel start" on a request approved to start later (asked in #sandbox by someone
+ * else): not its requester, so it needs an admin (`delete`, "delete or cancel") where the request
+ * was asked, wherever the button is pressed. Allowed, the request is cancelled; refused, it waits.
+ */
+let scheduled = 0;
+async function scheduledIn(channel: string): Promise<string> {
+  const now = t.bot.deps.clock.now();
+  const id = `5c0ed${String(++scheduled).padStart(5, '0')}`;
+  const record = await t.bot.deps.approvals.records.save({
+    id,
+    team: 'T0FAKE001',
+    requester: 'U0ALICE01',
+    channel,
+    connection: 'hw-prod',
+    provider: 'huawei-oms',
+    kind: 'task',
+    request: {},
+    status: 'approved',
+    createdAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + 3_600_000).toISOString(),
+    decidedBy: 'U0APPROVR',
+    decidedAt: new Date(now).toISOString(),
+    startAt: new Date(now + 86_400_000).toISOString(),
+  });
+  await t.bot.deps.approvals.records.schedule(record);
+  return id;
+}
+
+describe('Cancel start of issue 48 × who presses × where: the scope and outcome of its decision', () => {
+  it.each(ASKERS)('$name: approval.cancelStart', async (asker) => {
+    const id = await scheduledIn(SANDBOX);
+    const before = decisions(asker.user).length;
+    const scope = `channel:${SANDBOX}`;
+    const allowed = RANK.indexOf(asker.role(scope)) >= RANK.indexOf(NEEDS.delete);
+    await t.click('approval.cancelStart', id, { userId: asker.user, channelId: asker.channel });
+    await t.fakeSlack.waitFor(() => (decisions(asker.user).length >= before + 1 ? true : undefined), 10_000);
+    const got = decisions(asker.user)
+      .slice(before)
+      .map(({ capability, scope, allowed }) => ({ capability, scope, allowed }));
+    expect(got).toEqual([{ capability: 'delete', scope, allowed }]);
+    await t.settled();
+    expect((await t.bot.deps.approvals.get('T0FAKE001', id)).status).toBe(allowed ? 'cancelled' : 'approved');
   });
 });

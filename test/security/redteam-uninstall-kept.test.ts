@@ -57,7 +57,10 @@ function pastNow(): void {
 /** app_uninstalled for `teamId` while the store refuses the tombstone's write: kept in memory. */
 async function uninstallRefused(teamId: string): Promise<void> {
   const logged = t.logs.lines.filter((l) => l.includes('could not record app_uninstalled')).length;
-  vi.spyOn(t.bot.deps.departures!.marks, 'mark').mockRejectedValueOnce(new Error('store unavailable'));
+  // Refused twice: the tombstone written before the ack, and the uninstall's own write.
+  vi.spyOn(t.bot.deps.departures!.marks, 'mark')
+    .mockRejectedValueOnce(new Error('store unavailable'))
+    .mockRejectedValueOnce(new Error('store unavailable'));
   expect((await t.event({ type: 'app_uninstalled' }, teamId)).status).toBe(200);
   await expect
     .poll(() => t.logs.lines.filter((l) => l.includes('could not record app_uninstalled')).length)
@@ -89,12 +92,18 @@ describe('a kept app_uninstalled (redteam-uninstall)', () => {
     // The tombstone's write hangs until the store's timeout, then fails (one clock, no skew).
     let timeOut!: () => void;
     const timedOut = new Promise<void>((resolve) => (timeOut = resolve));
-    const mark = vi.spyOn(t.bot.deps.departures!.marks, 'mark').mockImplementationOnce(async () => {
+    // Both writes hang: the tombstone before the ack (which goes out after its bounded wait) and
+    // the uninstall's own.
+    const hang = async () => {
       await timedOut;
       throw new Error('store timeout');
-    });
+    };
+    const mark = vi
+      .spyOn(t.bot.deps.departures!.marks, 'mark')
+      .mockImplementationOnce(hang)
+      .mockImplementationOnce(hang);
     expect((await t.event({ type: 'app_uninstalled' }, TEAM_SLOW)).status).toBe(200);
-    await expect.poll(() => mark.mock.calls.length).toBe(1);
+    await expect.poll(() => mark.mock.calls.length).toBe(2);
     // Meanwhile the admin installs the app again (the OAuth callback on a replica whose store answers).
     await installVia(t.url, t.fakeSlack, { teamId: TEAM_SLOW, userId: 'U0ALICE01' });
     pastNow();

@@ -192,7 +192,11 @@ describe('app_uninstalled while the store refuses its first write', () => {
     await installVia(t.url, t.fakeSlack, { teamId: TEAM_DOWN, userId: 'U0ALICE01' });
     await grantAndWatch(TEAM_DOWN, 'down', 'hw-down');
     const departures = t.bot.deps.departures!;
-    const mark = vi.spyOn(departures.marks, 'mark').mockRejectedValueOnce(new Error('store unavailable'));
+    // Refused twice: the tombstone written before the ack, and the uninstall's own write.
+    const mark = vi
+      .spyOn(departures.marks, 'mark')
+      .mockRejectedValueOnce(new Error('store unavailable'))
+      .mockRejectedValueOnce(new Error('store unavailable'));
     expect((await t.event({ type: 'app_uninstalled' }, TEAM_DOWN)).status).toBe(200);
     await expect
       .poll(() => t.logs.lines.some((l) => l.includes('could not record app_uninstalled')))
@@ -205,7 +209,7 @@ describe('app_uninstalled while the store refuses its first write', () => {
     // before the cycle polls anything for the workspace.
     t.oms.server.resetRequestCount();
     await t.bot.deps.watcher.runCycle();
-    expect(mark).toHaveBeenCalledTimes(2);
+    expect(mark).toHaveBeenCalledTimes(3);
     expect(t.oms.server.requestCount).toBe(0);
     expect(await departures.marks.departed({ teamId: TEAM_DOWN })).toBe(true);
     expect(await dataOf(TEAM_DOWN)).toEqual({ grants: 0, watches: 0 });
@@ -218,7 +222,9 @@ describe('app_uninstalled while the store refuses its first write', () => {
     await installVia(t.url, t.fakeSlack, { teamId: TEAM_BACK, userId: 'U0ALICE01' });
     await grantAndWatch(TEAM_BACK, 'back', 'hw-back');
     const departures = t.bot.deps.departures!;
-    vi.spyOn(departures.marks, 'mark').mockRejectedValueOnce(new Error('store unavailable'));
+    vi.spyOn(departures.marks, 'mark')
+      .mockRejectedValueOnce(new Error('store unavailable'))
+      .mockRejectedValueOnce(new Error('store unavailable'));
     expect((await t.event({ type: 'app_uninstalled' }, TEAM_BACK)).status).toBe(200);
     await expect
       .poll(() => t.logs.lines.some((l) => l.includes('could not record app_uninstalled')))

@@ -88,6 +88,9 @@ describe('an uninstall on one replica', () => {
     later.advance(31_000);
     await c.start({ env: env(), connections, watcher: { clock: later } });
     await expect.poll(() => c.bot.deps.access.grants.list(team), { timeout: 5_000 }).toHaveLength(0);
-    expect(await c.bot.deps.store.get(`installation:team:${team}`)).toBeUndefined();
+    // The installation goes after the data (the grants are one of its first steps): polled too.
+    await expect
+      .poll(() => c.bot.deps.store.get(`installation:team:${team}`), { timeout: 5_000 })
+      .toBeUndefined();
   });
 });

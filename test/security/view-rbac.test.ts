@@ -4,6 +4,7 @@ import { decideApproval } from '../harness/approval-requests.js';
 import { ConnectBot } from '../harness/connect-bot.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
 import { buttons } from '../harness/test-bot.js';
+import { until } from '../harness/until.js';
 
 /**
  * The RBAC matrix for modals and the approval buttons (commands and card buttons are in
@@ -108,12 +109,11 @@ async function operatorRequest(): Promise<{ id: string; ts: string }> {
       .find((x) => x.method === 'chat.postMessage' && x.body.channel === APPROVALS),
   );
   const id = buttons(call.body).find((b) => b.action_id === 'approval.approve')!.value;
-  for (let i = 0; i < 100; i++) {
-    const stored = await t.bot.deps.approvals.get(TEAM, id);
-    if (stored.message) return { id, ts: stored.message.ts };
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('the request never got its message ts');
+  const ts = await until(async () => (await t.bot.deps.approvals.get(TEAM, id)).message?.ts, {
+    what: 'the request’s message ts',
+    everyMs: 20,
+  });
+  return { id, ts };
 }
 
 /** Approve, or Reject with a reason (the modal); resolves with what the clicker was told. */

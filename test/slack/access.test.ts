@@ -129,6 +129,22 @@ describe('channel-scoped grants and audit', () => {
     expect(text).toContain('Your role here: *viewer*');
     expect(text).toContain(`<@${OPERATOR}> → *operator*`);
     expect(text).toContain('<!subteam^S0OPS0001> → *operator*');
+    expect(text).toContain('everyone is a viewer');
+  });
+
+  it('tells a member of an operator user group the role the policy applies, and why (issue 46)', async () => {
+    // `require('view')` stops at viewer before any group is looked up: the answer said "viewer".
+    const text = messageText(await t.ask('access', { userId: GROUP_MEMBER }));
+    expect(text).toContain('Your role here: *operator* (granted to the user group <!subteam^S0OPS0001>');
+    expect(messageText(await t.ask('access', { userId: OPERATOR }))).toContain(
+      `Your role here: *operator* (granted to you by <@${ADMIN}>`,
+    );
+    expect(messageText(await t.ask('access', { userId: ADMIN }))).toContain(
+      'Your role here: *admin* (you are a workspace admin)',
+    );
+    // The role it names is the one the policy applies: the group member may pause.
+    const task = t.oms.addTask({ name: 'group-pause', status: 2 });
+    expect(messageText(await t.ask(`pause ${task.id}`, { userId: GROUP_MEMBER }))).not.toMatch(/You need/);
   });
 
   it('records actions and refusals in the audit log and posts them to the audit channel', async () => {

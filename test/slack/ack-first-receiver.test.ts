@@ -7,6 +7,7 @@ import {
   MAX_RUNNING_PER_WORKSPACE,
 } from '../../src/slack/ack-first-receiver.js';
 import { boltLogger } from '../../src/slack/bolt-logger.js';
+import { Drain } from '../../src/slack/drain.js';
 import {
   blockActionBody,
   eventBody,
@@ -30,6 +31,8 @@ const commandGate = gate();
 const slowGate = gate();
 const slow = { running: 0, peak: 0, done: 0 };
 const listenerRan: string[] = [];
+/** Counts each accepted request until its work ends: a test waits for that, not for a fixed time. */
+const drain = new Drain();
 let url = '';
 let app: App;
 
@@ -39,6 +42,7 @@ beforeAll(async () => {
     signingSecret: SECRET,
     endpoints: '/slack/events',
     logger,
+    drain,
     customRoutes: [
       { path: '/healthz', method: ['GET'], handler: (_req, res) => res.writeHead(200).end('ok') },
     ],
@@ -165,7 +169,7 @@ describe('AckFirstReceiver', () => {
       timestamp: Math.floor(Date.now() / 1000) - 6 * 60,
     });
     expect([wrong.status, missing.status, stale.status]).toEqual([401, 401, 401]);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await drain.idle(5_000)).toBe(true);
     expect(listenerRan.length).toBe(before);
   });
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AckFirstReceiver, SERVER_TIMEOUTS } from '../../src/slack/ack-first-receiver.js';
 import { boltLogger } from '../../src/slack/bolt-logger.js';
 import { FORM } from '../harness/slack-requests.js';
+import { trickle } from '../harness/trickle.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
 /**
@@ -50,15 +51,6 @@ function rawConnection() {
     socket.once('close', () => resolve(performance.now() - opened)),
   );
   return { socket, closed, answer: () => answer };
-}
-
-/** Writes `text` one byte at a time, `everyMs` apart, until the connection closes or it is all sent. */
-async function trickle(socket: Socket, text: string, everyMs: number): Promise<void> {
-  for (const byte of text) {
-    if (socket.destroyed) return;
-    socket.write(byte);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
 }
 
 function within<T>(promise: Promise<T>, ms: number): Promise<T | 'still open'> {

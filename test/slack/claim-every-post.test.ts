@@ -98,14 +98,14 @@ describe('a claim is shown on every message about the failure', () => {
     }
     expect(failed).toBeDefined();
     // The card's latest drawing, and where the watcher recorded the post and the card.
-    let record: { parentTs?: string; posts?: { ts: string; kind: string }[] } | undefined;
-    for (let i = 0; i < 20 && !record?.posts?.length; i++) {
+    let record: { posts?: { ts: string; kind: string }[] } | undefined;
+    for (let i = 0; i < 20 && !record?.posts?.some((p) => p.kind === 'failure'); i++) {
       await t.bot.deps.watcher.runCycle();
       const [w] = (await t.bot.deps.watcher.store.loadAll()).filter((x) => x.record.watch.id === task.id);
       record = w?.record as typeof record;
     }
     const postTs = record!.posts!.find((p) => p.kind === 'failure')!.ts;
-    const cardTs = record!.parentTs!;
+    const cardTs = record!.posts!.find((p) => p.kind === 'card')!.ts;
     expect(cardTs).toBeTruthy();
     const card = t.fakeSlack
       .callsTo('chat.update')
@@ -123,7 +123,12 @@ describe('a claim is shown on every message about the failure', () => {
     expect(mrkdwnTexts(post)).toContain(
       mrkdwnTexts({ blocks: (failed!.body.blocks as unknown[]).slice(0, 1) }),
     );
-    expect(buttons(post).map((b) => b.action_id)).toEqual(buttons(failed!.body).map((b) => b.action_id));
+    // Its buttons as posted, and Take over beside Hand back now that someone has it (issue 48).
+    expect(buttons(post).map((b) => b.action_id)).toEqual(
+      buttons(failed!.body)
+        .map((b) => b.action_id)
+        .flatMap((id) => (id === 'failure.claim' ? [id, 'failure.takeover'] : [id])),
+    );
 
     // Handed back from a private card (`/migrate status`): the post no longer says who.
     const status = await t.ask(`status ${task.id}`, { userId: OPERATOR, channelId: CHANNEL });

@@ -8,6 +8,7 @@ import {
   SIGNING_SECRET,
   TestBot,
 } from '../harness/test-bot.js';
+import { until } from '../harness/until.js';
 import { notifications } from '../harness/watcher-rig.js';
 
 // Issue 39 item 2: a failure post offers "I'm on it"; the person who presses it is shown on the post
@@ -25,6 +26,8 @@ beforeAll(async () => {
     env: { POLL_INTERVAL_SECONDS: '0' },
   });
   await t.ask(`access grant <@${OPERATOR}|oper> operator`);
+  // These tests press many times within one 10 s edit window; the budget's own test sets it back.
+  t.bot.deps.watcher.options.editBudget = { windowMs: 10_000, max: 1_000 };
 });
 afterAll(async () => {
   await t.stop();
@@ -35,14 +38,29 @@ beforeEach(() => {
 
 /** Runs watcher cycles (bounded) until the watched resource's failure is posted; its body and ts. */
 async function failurePost(): Promise<{ body: Record<string, unknown>; ts: string }> {
-  for (let i = 0; i < 40; i++) {
+  const posted = async () => {
     const failed = notifications(t.fakeSlack).find((n) => n.event === 'failed');
-    // The fake does not keep the ts it answered with; an edit names whichever ts the click carried.
-    if (failed) return { body: failed.body, ts: `1700000${i}.000042` };
+    // Pressed on the message as posted (the ts Slack answered with): the one editor edits it.
+    if (failed?.ts) return { body: failed.body, ts: failed.ts };
     await t.bot.deps.watcher.runCycle();
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('no failure was posted');
+    return undefined;
+  };
+  return until(posted, { what: 'the failure posted', timeoutMs: 20_000, checks: 40 });
+}
+
+/** A task watched in the channel that fails with TRF.0015 at 14 %, and its failure post. */
+async function watchedFailure(name: string) {
+  const task = t.oms.addTask({
+    name,
+    status: 2,
+    progress: 0.12,
+    totalSize: 1024 ** 4,
+    failAt: 0.14,
+    failCode: 'TRF.0015',
+  });
+  await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
+  t.oms.clock.advance(60_000);
+  return { task, post: await failurePost() };
 }
 
 /** A click on the post's claim button as Slack sends it: with the message it is on, in its channel. */
@@ -81,6 +99,9 @@ async function pressOnPost(post: { body: Record<string, unknown>; ts: string }, 
   return { before };
 }
 
+/** The claimed resource's key, as the claims store reads it. */
+const exact = (id: string) => ({ connection: 'hw-prod', kind: 'task' as const, id });
+
 async function editOf(ts: string, before: number): Promise<Record<string, unknown>> {
   const call = await t.fakeSlack.waitFor(() =>
     t.fakeSlack
@@ -100,17 +121,7 @@ async function home(user: string): Promise<string> {
 
 describe('claiming a failure', () => {
   it('shows who is on it on the post, the card and the Home tab, hands it back, and audits both', async () => {
-    const task = t.oms.addTask({
-      name: 'claimed-copy',
-      status: 2,
-      progress: 0.12,
-      totalSize: 1024 ** 4,
-      failAt: 0.14,
-      failCode: 'TRF.0015',
-    });
-    await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
-    t.oms.clock.advance(60_000);
-    const post = await failurePost();
+    const { task, post } = await watchedFailure('claimed-copy');
     expect(buttons(post.body).map((b) => b.text)).toContain("I'm on it");
 
     const claimed = await pressOnPost(post, OPERATOR);
@@ -130,7 +141,8 @@ describe('claiming a failure', () => {
 
     // Someone else cannot take it from them; the claimant hands it back.
     const other = await pressOnPost({ ...post, body: edited }, ADMIN);
-    await new Promise((r) => setTimeout(r, 200));
+    await t.settled();
+    expect((await t.bot.deps.claims.get('T0FAKE001', exact(task.id)))?.by).toBe(OPERATOR);
     expect(
       t.fakeSlack
         .callsTo('chat.update')
@@ -149,20 +161,10 @@ describe('claiming a failure', () => {
   });
 
   it('shows who is on it on the watcher’s channel card, and takes it off when handed back', async () => {
-    const task = t.oms.addTask({
-      name: 'card-claimed',
-      status: 2,
-      progress: 0.12,
-      totalSize: 1024 ** 4,
-      failAt: 0.14,
-      failCode: 'TRF.0015',
-    });
-    await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
-    t.oms.clock.advance(60_000);
-    const post = await failurePost();
+    const { post } = await watchedFailure('card-claimed');
     /** The card's latest edit since `before` (its text is "<name>: <state>"), once `shows` it. */
     const cardEdit = async (before: number, shows: (text: string) => boolean) => {
-      for (let i = 0; i < 20; i++) {
+      const edited = async () => {
         const edit = t.fakeSlack
           .callsTo('chat.update')
           .slice(before)
@@ -170,9 +172,9 @@ describe('claiming a failure', () => {
           .at(-1);
         if (edit && shows(mrkdwnTexts(edit.body))) return edit.body;
         await t.bot.deps.watcher.runCycle();
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      throw new Error('the card was not edited');
+        return undefined;
+      };
+      return until(edited, { what: 'the card edited', timeoutMs: 20_000, everyMs: 25, checks: 20 });
     };
     const claimed = await pressOnPost(post, OPERATOR);
     const card = await cardEdit(claimed.before, (text) => text.includes('is on it'));
@@ -187,19 +189,10 @@ describe('claiming a failure', () => {
   });
 
   it('refuses a viewer and changes nothing', async () => {
-    const task = t.oms.addTask({
-      name: 'viewer-tries',
-      status: 2,
-      progress: 0.12,
-      totalSize: 1024 ** 4,
-      failAt: 0.14,
-      failCode: 'TRF.0015',
-    });
-    await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
-    t.oms.clock.advance(60_000);
-    const post = await failurePost();
+    const { task, post } = await watchedFailure('viewer-tries');
     const press = await pressOnPost(post, VIEWER);
-    await new Promise((r) => setTimeout(r, 300));
+    await t.settled();
+    expect(await t.bot.deps.claims.get('T0FAKE001', exact(task.id))).toBeUndefined();
     expect(
       t.fakeSlack
         .callsTo('chat.update')
@@ -211,17 +204,7 @@ describe('claiming a failure', () => {
   });
 
   it('is closed when the task recovers', async () => {
-    const task = t.oms.addTask({
-      name: 'recovers',
-      status: 2,
-      progress: 0.12,
-      totalSize: 1024 ** 4,
-      failAt: 0.14,
-      failCode: 'TRF.0015',
-    });
-    await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
-    t.oms.clock.advance(60_000);
-    const post = await failurePost();
+    const { task, post } = await watchedFailure('recovers');
     const press = await pressOnPost(post, OPERATOR);
     await editOf(post.ts, press.before);
     expect(await home(ADMIN)).toContain('<@U0OPER001> is on it');
@@ -231,5 +214,29 @@ describe('claiming a failure', () => {
     await t.bot.deps.watcher.runCycle();
     expect(mrkdwnTexts(await t.ask(`status ${task.id}`, { channelId: CHANNEL }))).not.toContain('is on it');
     expect(await home(ADMIN)).not.toContain('is on it');
+  });
+  it("keeps within Slack's edit budget: a spent budget leaves the edit for later and tells the presser", async () => {
+    const { task, post } = await watchedFailure('budget-spent');
+    const options = t.bot.deps.watcher.options;
+    const generous = options.editBudget;
+    // Every edit this workspace may make in this window is made (the claim used to skip the count).
+    options.editBudget = { windowMs: 10_000, max: 0 };
+    try {
+      const press = await pressOnPost(post, OPERATOR);
+      const answer = await t.fakeSlack.waitFor(() =>
+        t.fakeSlack.responses.find((r) => r.method.startsWith(`response:claim-${OPERATOR}`)),
+      );
+      expect(String(answer.body.text)).toMatch(/<@U0OPER001> is on it/);
+      expect(answer.body.replace_original).not.toBe(true);
+      await t.bot.deps.watcher.runCycle();
+      expect(t.fakeSlack.callsTo('chat.update').slice(press.before)).toEqual([]);
+    } finally {
+      options.editBudget = generous;
+    }
+    // The claim is recorded: the card drawn now says so, and the post stays due for its edit.
+    expect(mrkdwnTexts(await t.ask(`status ${task.id}`, { channelId: CHANNEL }))).toContain(
+      '<@U0OPER001> is on it',
+    );
+    await pressOnPost(post, OPERATOR); // hands it back, for the next test
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { buttons, messageText, mrkdwnTexts, omsConnection, SRC_SK, TestBot } from '../harness/test-bot.js';
+import { until } from '../harness/until.js';
 import { notifications } from '../harness/watcher-rig.js';
 
 // Issue 39 item 5: a failure post leads with one line (what failed, when, what the code means),
@@ -41,13 +42,12 @@ beforeEach(() => {
 
 /** Runs watcher cycles (bounded) until the watched resource's failure is posted. */
 async function failurePost() {
-  for (let i = 0; i < 40; i++) {
+  const posted = async () => {
     const failed = notifications(t.fakeSlack).find((n) => n.event === 'failed');
-    if (failed) return failed.body;
-    await t.bot.deps.watcher.runCycle();
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('no failure was posted');
+    if (!failed) await t.bot.deps.watcher.runCycle();
+    return failed?.body;
+  };
+  return until(posted, { what: 'the failure posted', timeoutMs: 20_000, checks: 40 });
 }
 
 /** The channel's card (the watch's parent) as last drawn: the newest card posted or edited there. */

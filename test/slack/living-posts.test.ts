@@ -4,6 +4,7 @@ import { encodeResourceButton } from '../../src/slack/resource-button.js';
 import { messageButtonBody } from '../harness/interactions.js';
 import { FORM, postSigned } from '../harness/slack-requests.js';
 import { buttons, mrkdwnTexts, omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
+import { until } from '../harness/until.js';
 
 // Issue 39 item 1: every message the bot posted about a failure (the thread reply and its channel
 // broadcast, a channel failure listing) is edited once the resource moves on: the new state, who
@@ -64,13 +65,12 @@ function failingTask(name: string) {
 
 /** Runs watcher cycles (bounded) until `done` holds. */
 async function cyclesUntil<T>(done: () => T | undefined | false, what: string): Promise<T> {
-  for (let i = 0; i < 40; i++) {
+  const cycled = async () => {
     const value = done();
-    if (value) return value;
-    await t.bot.deps.watcher.runCycle();
-    await new Promise((r) => setTimeout(r, 30));
-  }
-  throw new Error(`not within 40 cycles: ${what}`);
+    if (!value) await t.bot.deps.watcher.runCycle();
+    return value;
+  };
+  return until(cycled, { what, timeoutMs: 20_000, everyMs: 30, checks: 40 });
 }
 
 /** The last edit of message `ts`. */

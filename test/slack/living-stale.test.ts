@@ -4,6 +4,7 @@ import { encodeResourceButton } from '../../src/slack/resource-button.js';
 import { messageButtonBody } from '../harness/interactions.js';
 import { FORM, postSigned } from '../harness/slack-requests.js';
 import { buttons, omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
+import { until } from '../harness/until.js';
 
 // Issue 39 item 1, attacked as a second person: a failure post's Resume pressed after the task
 // was deleted (before the watcher edited the post) is answered in the channel, to them alone,
@@ -36,13 +37,12 @@ beforeEach(() => {
 });
 
 async function cyclesUntil<T>(done: () => T | undefined | false, what: string): Promise<T> {
-  for (let i = 0; i < 40; i++) {
+  const cycled = async () => {
     const value = done();
-    if (value) return value;
-    await t.bot.deps.watcher.runCycle();
-    await new Promise((r) => setTimeout(r, 30));
-  }
-  throw new Error(`not within 40 cycles: ${what}`);
+    if (!value) await t.bot.deps.watcher.runCycle();
+    return value;
+  };
+  return until(cycled, { what, timeoutMs: 20_000, everyMs: 30, checks: 40 });
 }
 
 describe('a stale failure post', () => {

@@ -38,9 +38,12 @@ const reinstallErrors = () =>
     (l) => /"level":"error"/.test(l) && l.includes(TEAM) && l.includes('install the app again'),
   );
 
+const errorsWithout = (team: string) =>
+  t.logs.lines.filter((l) => /"level":"error"/.test(l) && !l.includes(team));
+
 describe('a refresh Slack carried out whose answer the bot lost', () => {
   it('is said once, with the workspace and the fix; no refresh is tried again until a new install', async () => {
-    // A rotating token with an hour left: every request refreshes it (InstallProvider: within 2 h).
+    // A rotating token with an hour left: every request refreshes it (within 2 h, as @slack/oauth).
     await installVia(t.url, t.fakeSlack, { teamId: TEAM, userId: 'U0ALICE01', expiresInSeconds: 3600 });
     const oauth = t.fakeSlack.oauth;
     const arriving = oauth.arriving.bind(oauth);
@@ -59,6 +62,8 @@ describe('a refresh Slack carried out whose answer the bot lost', () => {
     expect(messageText(await t.answer('lost-1'))).toBeTruthy();
     expect(oauth.refusedRefreshes - refused).toBe(1);
     expect(reinstallErrors()).toHaveLength(1);
+    // Learned from the refresh call's own answer: no error line of its own, without the workspace.
+    expect(errorsWithout(TEAM)).toEqual([]);
 
     // Later requests: answered with the stored token while it lasts, no refresh, nothing logged again.
     const attempts = oauth.refreshAttempts;

@@ -254,7 +254,7 @@ describe('request signing', () => {
     const task = t.oms.addTask({ name: 'guarded', status: 2 });
     const { http, responseId } = await t.command(`pause ${task.id}`, {}, { signature: 'v0=deadbeef' });
     expect(http.status).toBe(401);
-    await new Promise((r) => setTimeout(r, 200));
+    await t.settled();
     expect(t.fakeSlack.responsesTo(responseId)).toHaveLength(0);
     expect(t.oms.task(task.id)?.status).toBe(2);
   });
@@ -272,7 +272,7 @@ describe('request signing', () => {
       { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 },
     );
     expect(http.status).toBe(401);
-    await new Promise((r) => setTimeout(r, 200));
+    await t.settled();
     expect(t.fakeSlack.responsesTo(responseId)).toHaveLength(0);
     expect(t.oms.task(task.id)?.status).toBe(2);
   });

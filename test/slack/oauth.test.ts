@@ -164,7 +164,7 @@ describe('OAuth distribution', () => {
 
     const { http, responseId } = await ask('help', TEAM_C);
     expect(http.status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await t.settled();
     expect(t.fakeSlack.responsesTo(responseId)).toEqual([]);
     await expect(t.bot.deps.slackClients.forTeam(TEAM_C)).rejects.toThrow(
       /No installation for workspace T0TEAMC01/,
@@ -259,7 +259,7 @@ describe('OAuth distribution', () => {
     await install({ teamId: TEAM_C, userId: 'U0ALICE01' });
     expect(await t.bot.deps.store.get(`installation:team:${TEAM_C}`)).toBeDefined();
     await t.event({ type: 'tokens_revoked', tokens: { oauth: ['U0ALICE01'] } }, TEAM_C);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await t.settled();
     expect(await t.bot.deps.store.get(`installation:team:${TEAM_C}`)).toBeDefined(); // user tokens only: kept
     await t.event({ type: 'tokens_revoked', tokens: { bot: ['B0FAKE001'] } }, TEAM_C);
     await expect.poll(() => t.bot.deps.store.get(`installation:team:${TEAM_C}`)).toBeUndefined();

@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBot } from '../harness/test-bot.js';
+import { trickle } from '../harness/trickle.js';
 
 /**
  * Issue #36, item 5, on the operations port (METRICS_PORT: `/metrics` and the probes): trickled
@@ -27,13 +28,7 @@ describe('the operations port', () => {
     const closed = new Promise<number>((resolve) =>
       socket.once('close', () => resolve(performance.now() - opened)),
     );
-    void (async () => {
-      for (const byte of `GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n${'X-Slow: y\r\n'.repeat(20)}`) {
-        if (socket.destroyed) return;
-        socket.write(byte);
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-    })();
+    void trickle(socket, `GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n${'X-Slow: y\r\n'.repeat(20)}`, 500);
     let timer: NodeJS.Timeout | undefined;
     const closedAfter = await Promise.race([
       closed,

@@ -45,4 +45,19 @@ describe('a refresh that ends after its installation was deleted', () => {
     expect(await t.bot.deps.store.get(KEY)).toBeUndefined();
     await expect(t.bot.deps.slackClients.forTeam(TEAM)).rejects.toThrow(/No installation/);
   });
+
+  it('the save handed to work under the lock saves nothing once that work ended', async () => {
+    const team = 'T0RLATESV1';
+    await installVia(t.url, t.fakeSlack, { teamId: team, userId: 'U0ALICE01' });
+    const installations = t.bot.deps.slackClients.installations!;
+    const query = { teamId: team, enterpriseId: undefined, isEnterpriseInstall: false };
+    let late!: Parameters<Parameters<typeof installations.withInstallationLock>[1]>[0];
+    await installations.withInstallationLock(query, async (save) => {
+      late = save;
+    });
+    const installation = await installations.fetchInstallation(query);
+    installation.bot!.token = 'xoxb-saved-too-late';
+    await expect(late(installation)).rejects.toThrow(/outside its lock/);
+    expect((await installations.fetchInstallation(query)).bot!.token).not.toBe('xoxb-saved-too-late');
+  });
 });

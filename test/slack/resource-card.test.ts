@@ -25,6 +25,8 @@ function resource(overrides: Partial<MigrationResource> = {}): MigrationResource
   };
 }
 
+/** When these cards are drawn, on the bot's clock. */
+const NOW = Date.now();
 const textOf = (blocks: ReturnType<typeof renderResourceCard>) => JSON.stringify(blocks);
 const firstLine = (blocks: ReturnType<typeof renderResourceCard>) =>
   (blocks.find((b) => b.type === 'section') as { text: { text: string } }).text.text;
@@ -32,7 +34,7 @@ const firstLine = (blocks: ReturnType<typeof renderResourceCard>) =>
 // Issue #13, "Cards that fit a phone".
 describe('the resource card', () => {
   it('starts with one compact line: state · percent · speed · ETA as a clock time in the reader’s zone', () => {
-    const line = firstLine(renderResourceCard(resource(), ['pause']));
+    const line = firstLine(renderResourceCard(resource(), ['pause'], { now: NOW }));
     expect(line).toMatch(
       /^\*:arrows_counterclockwise: Migrating\* · [▰▱]{8} \*37%\* · 12\.5 MiB\/s · ETA <!date\^\d+\^\{time\}\|[^>]+>, about 45 min$/,
     );
@@ -50,6 +52,7 @@ describe('the resource card', () => {
         bytes: { done: 10 },
       }),
       ['resume'],
+      { now: NOW },
     );
     expect(firstLine(blocks)).toBe('*:double_vertical_bar: Paused* · ▰▰▱▱▱▱▱▱ *37%*');
     const text = textOf(blocks);
@@ -59,20 +62,36 @@ describe('the resource card', () => {
   });
 
   it('shows no raw provider status for a mapped state, and the raw value for an unmapped one', () => {
-    expect(textOf(renderResourceCard(resource({ rawStatus: '4', state: 'failed' }), []))).not.toMatch(
-      /status 4/,
-    );
-    expect(textOf(renderResourceCard(resource({ rawStatus: '42', state: 'unknown' }), []))).toContain(
-      'Unknown (42)',
-    );
+    expect(
+      textOf(renderResourceCard(resource({ rawStatus: '4', state: 'failed' }), [], { now: NOW })),
+    ).not.toMatch(/status 4/);
+    expect(
+      textOf(renderResourceCard(resource({ rawStatus: '42', state: 'unknown' }), [], { now: NOW })),
+    ).toContain('Unknown (42)');
   });
 
   it('says how fresh the figures are, and warns when they are old', () => {
-    const fresh = textOf(renderResourceCard(resource(), []));
+    const fresh = textOf(renderResourceCard(resource(), [], { now: NOW }));
     expect(fresh).toMatch(/checked <!date\^\d+\^\{ago\}\|/);
     expect(fresh).not.toContain('out of date');
-    const old = textOf(renderResourceCard(resource(), [], { checkedAt: new Date(Date.now() - 11 * 60_000) }));
+    const checkedAt = new Date(NOW - 11 * 60_000);
+    const old = textOf(renderResourceCard(resource(), [], { checkedAt, now: NOW }));
     expect(old).toContain('These figures may be out of date: press Refresh.');
+    // Old as of the bot's clock, not the system's: the same figures drawn 2 minutes after they were read.
+    const drawnSoon = textOf(
+      renderResourceCard(resource(), [], { checkedAt, now: checkedAt.getTime() + 120_000 }),
+    );
+    expect(drawnSoon).not.toContain('out of date');
+  });
+
+  it('reads "checked" and the ETA’s clock time from the bot’s clock, not the system’s', () => {
+    const then = Date.parse('2031-01-02T03:04:05Z');
+    const text = textOf(renderResourceCard(resource(), [], { now: then }));
+    expect(text).toContain(`checked <!date^${then / 1000}^{ago}|`);
+    // The ETA (about 45 min) as a clock time counted from the card's now.
+    const eta = Number(/ETA <!date\^(\d+)\^\{time\}/.exec(text)?.[1]) - then / 1000;
+    expect(eta).toBeGreaterThan(40 * 60);
+    expect(eta).toBeLessThan(50 * 60);
   });
 
   it('explains the last error as everywhere else, and lets its class choose the main button', () => {
@@ -83,6 +102,7 @@ describe('the resource card', () => {
         lastError: { code: 'TRF.0004', message: 'Some objects failed.' },
       }),
       ['resume', 'retry', 'delete'],
+      { now: NOW },
     );
     const buttons = (
       partial.find((b) => b.type === 'actions') as { elements: { text: { text: string }; style?: string }[] }
@@ -97,6 +117,7 @@ describe('the resource card', () => {
     const denied = renderResourceCard(
       resource({ state: 'failed', rawStatus: '4', lastError: { code: 'TRF.0051' } }),
       ['resume', 'retry', 'delete'],
+      { now: NOW },
     );
     const deniedButtons = (denied.find((b) => b.type === 'actions') as { elements: { style?: string }[] })
       .elements;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeResourceButton } from '../../src/slack/resource-button.js';
 import { HW_SK, SRC_SK, TestBot } from '../harness/test-bot.js';
+import { until } from '../harness/until.js';
 import { notifications } from '../harness/watcher-rig.js';
 
 /**
@@ -38,12 +39,18 @@ describe('a provider echoing a connection secret', () => {
     await t.ask(`watch ${running.id}`);
     await t.ask(`pause ${running.id}`);
     const watcher = t.bot.deps.watcher;
-    for (let i = 0; i < 40; i++) {
+    const told = async () => {
       const paused = notifications(t.fakeSlack).some((n) => n.event === 'paused');
-      if (paused && t.fakeSlack.callsTo('chat.update').length > 0) break;
+      if (paused && t.fakeSlack.callsTo('chat.update').length > 0) return true;
       await watcher.runCycle();
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+      return false;
+    };
+    await until(told, {
+      what: 'the pause told and the card edited',
+      timeoutMs: 20_000,
+      everyMs: 100,
+      checks: 40,
+    });
     await t.event({ type: 'app_home_opened', user: 'U0ALICE01', channel: 'D0001', tab: 'home' });
     await t.fakeSlack.waitFor(() => t.fakeSlack.callsTo('views.publish').length > 0);
     await t.click('home.open', encodeResourceButton({ connection: 'hw-prod', kind: 'task', id: failed.id }));

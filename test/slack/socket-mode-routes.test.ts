@@ -8,6 +8,7 @@ import { boltLogger } from '../../src/slack/bolt-logger.js';
 import { serveRoutesOn } from '../../src/slack/socket-mode-routes.js';
 import { eventBody } from '../harness/slack-requests.js';
 import { BOT_TOKEN, omsConnection } from '../harness/test-bot.js';
+import { trickle } from '../harness/trickle.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 import { duplicatesDropped } from '../security/dedupe-requests.js';
 
@@ -137,13 +138,7 @@ function trickling(at: number, text: string, everyMs: number) {
   const closed = new Promise<number>((resolve) =>
     socket.once('close', () => resolve(performance.now() - opened)),
   );
-  void (async () => {
-    for (const byte of text) {
-      if (socket.destroyed) return;
-      socket.write(byte);
-      await new Promise((resolve) => setTimeout(resolve, everyMs));
-    }
-  })();
+  void trickle(socket, text, everyMs);
   const within = (ms: number) => {
     let timer: NodeJS.Timeout | undefined;
     const open = new Promise<'still open'>(

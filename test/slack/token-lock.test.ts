@@ -1,20 +1,20 @@
 import type { InstallationQuery } from '@slack/bolt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FakeInstallGrant } from '../../dev/fake-slack/fake-oauth.js';
 import { generateKey } from '../../src/crypto/secret-box.js';
 import { registerRoutes } from '../../src/slack/listeners/index.js';
 import type { ListenerRoutes } from '../../src/slack/listeners/router.js';
 import { SlackClients } from '../../src/slack/slack-clients.js';
+import { LeaseLocks } from '../../src/store/lease-lock.js';
 import { installVia, oauthEnv } from '../harness/oauth-install.js';
 import { eventBody, FORM, JSON_TYPE, postSigned } from '../harness/slack-requests.js';
 import { omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
+import { until } from '../harness/until.js';
 
 const ORG = 'E0LOCKORG1';
 const ORG_WS_1 = 'T0LOCKWS01';
 const ORG_WS_2 = 'T0LOCKWS02';
 const TEAM_GONE = 'T0LOCKGONE';
-/** How long a path that should wait for the lock is watched not finishing. */
-const HELD_MS = 400;
 
 const t = new TestBot();
 
@@ -94,14 +94,39 @@ async function holdLock(bot: TestBot, query: InstallationQuery<boolean>) {
   };
 }
 
-/** Whether `promise` settles within `ms` (it is left running either way). */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+/**
+ * Counts, from now until `stop()`, the requests that asked for the lock of `teamId`'s
+ * installation: held by the test, each such request waits on it.
+ */
+function waitersOnLock(teamId: string) {
+  const run = LeaseLocks.prototype.run;
+  let asked = 0;
+  const spy = vi.spyOn(LeaseLocks.prototype, 'run').mockImplementation(function (
+    this: LeaseLocks,
+    name,
+    work,
+  ) {
+    if (name.includes(teamId)) asked++;
+    return run.call(this, name, work);
+  });
+  return { waiting: () => asked > 0, stop: () => spy.mockRestore() };
+}
+
+/** Whether `promise` settles before it waits on the lock `lock` watches (it is left running either way). */
+async function settlesBeforeWaiting(
+  promise: Promise<unknown>,
+  lock: ReturnType<typeof waitersOnLock>,
+): Promise<boolean> {
   let settled = false;
   void promise.then(
     () => (settled = true),
     () => (settled = true),
   );
-  await new Promise((resolve) => setTimeout(resolve, ms));
+  try {
+    await until(() => settled || lock.waiting(), { what: 'done or waiting on the lock', timeoutMs: 10_000 });
+  } finally {
+    lock.stop();
+  }
   return settled;
 }
 
@@ -164,11 +189,12 @@ describe('token refresh: one lock per installation as stored', () => {
     }
     const key = `installation:team:${TEAM_GONE}`;
     await expect.poll(() => t.bot.deps.store.get(key), { timeout: 3_000 }).toBeUndefined();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The request whose refresh was in flight has ended: its save did not bring the installation back.
+    await t.settled();
     expect(await t.bot.deps.store.get(key)).toBeUndefined();
 
     expect((await command(t, TEAM_GONE, 'gone-after')).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await t.settled();
     expect(t.fakeSlack.responsesTo('gone-after')).toEqual([]);
     await expect(t.bot.deps.slackClients.forTeam(TEAM_GONE)).rejects.toThrow(/No installation/);
   });
@@ -260,8 +286,9 @@ describe('seam: every path that refreshes or deletes an installation takes its l
       await installExpiring(t, { teamId });
       const attempts = t.fakeSlack.oauth.refreshAttempts;
       const lock = await holdLock(t, teamQuery(teamId));
+      const waiters = waitersOnLock(teamId);
       const running = path.run(teamId);
-      const settled = await settlesWithin(running, HELD_MS);
+      const settled = await settlesBeforeWaiting(running, waiters);
       // Nothing refreshes while another holds the lock (a path that needs no token may finish).
       expect({ path: path.name, refreshes: t.fakeSlack.oauth.refreshAttempts - attempts }).toEqual({
         path: path.name,
@@ -310,14 +337,21 @@ describe('seam: every path that refreshes or deletes an installation takes its l
         tab: 'home',
         tokens: { bot: ['B0FAKE001'] },
       };
-      expect((await t.event(event, teamId)).status).toBe(200);
-      await new Promise((resolve) => setTimeout(resolve, HELD_MS));
+      const waiters = waitersOnLock(teamId);
+      try {
+        expect((await t.event(event, teamId)).status).toBe(200);
+        // Waiting on the lock, or done without it.
+        const waitingOrDone = async () => waiters.waiting() || (await t.bot.deps.drain!.idle(0));
+        await until(waitingOrDone, { what: `${type} waiting on the lock or done` });
+      } finally {
+        waiters.stop();
+      }
       expect({ type, stored: (await t.bot.deps.store.get(key)) !== undefined }).toEqual({
         type,
         stored: true,
       });
       await lock.release();
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await t.settled();
       if ((await t.bot.deps.store.get(key)) === undefined) deleting.push(type);
     }
     expect(deleting.sort()).toEqual(['app_uninstalled', 'tokens_revoked']);

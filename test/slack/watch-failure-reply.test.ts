@@ -27,7 +27,7 @@ function failed(code: string | undefined): EventNote {
 const buttonsOf = (note: EventNote) =>
   (
     renderEventReply(note).blocks.find((b) => b.type === 'actions') as
-      | { elements: { action_id: string; text: { text: string } }[] }
+      | { elements: { action_id: string; text: { text: string }; style?: string }[] }
       | undefined
   )?.elements ?? [];
 
@@ -47,13 +47,15 @@ describe('a failure in the thread and the channel', () => {
 
   it('offers the card’s own buttons, the class picking the main one', () => {
     // The post and the card offer the same (issue 39): the card's actions, then Refresh; retrying
-    // the failed objects cannot help a permissions failure, so neither offers it.
+    // the failed objects cannot help a permissions failure, so neither offers it, and it needs a
+    // change first: taking it on leads, not Resume (issue 51).
     expect(buttonsOf(failed('TRF.0051')).map((b) => b.action_id)).toEqual([
+      'failure.claim',
       'resource.resume',
       'resource.delete',
-      'failure.claim',
       'resource.refresh',
     ]);
+    expect(buttonsOf(failed('TRF.0051')).some((b) => b.style === 'primary')).toBe(false);
     expect(buttonsOf(failed('TRF.0004')).map((b) => b.text.text)).toEqual([
       'Retry failed objects',
       'Resume',

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/errors.js';
 import { createStore } from '../../src/store/create-store.js';
+import { until } from '../harness/until.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 import { writeKeyvFile } from './keyv-file.js';
 
@@ -29,8 +30,8 @@ describe.each(backends)('%s store', (_name, url) => {
       await store.set(key, { a: 1, when: 'now' });
       expect(await store.get(key)).toEqual({ a: 1, when: 'now' });
       await store.set(`${key}:short`, 'x', 30);
-      await new Promise((r) => setTimeout(r, 80));
-      expect(await store.get(`${key}:short`)).toBeUndefined();
+      const gone = async () => (await store.get(`${key}:short`)) === undefined;
+      await until(gone, { what: 'the 30 ms value gone', everyMs: 10 });
       expect(await store.delete(key)).toBe(true);
       expect(await store.get(key)).toBeUndefined();
       expect(await store.healthy()).toBe(true);
@@ -139,7 +140,10 @@ describe('store outage', () => {
       await store.set('zero-ttl', 'kept', 0);
       await store.set('short', { gone: true }, 20);
       await store.set('text', 'replaced');
-      await new Promise((r) => setTimeout(r, 60));
+      await until(async () => (await store.get('short')) === undefined, {
+        what: 'the 20 ms value gone',
+        everyMs: 10,
+      });
       expect(await store.get('text')).toBe('replaced');
       expect(await store.get('object')).toEqual({
         at: '1970-01-01T00:00:00.000Z',

@@ -1,6 +1,7 @@
 import Keyv from 'keyv';
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/store/memory-store.js';
+import { until } from '../harness/until.js';
 
 /** What the memory store gave back when it was Keyv over a Map: the reference for every case. */
 async function throughKeyv(value: unknown): Promise<unknown> {
@@ -38,8 +39,10 @@ describe('memory store', () => {
     const store = new MemoryStore();
     await store.set('short', 'x', 20);
     await store.set('zero', 'y', 0);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(await store.get('short')).toBeUndefined();
+    await until(async () => (await store.get('short')) === undefined, {
+      what: 'the 20 ms value gone',
+      everyMs: 10,
+    });
     expect(await store.get('zero')).toBe('y');
     expect(await store.delete('zero')).toBe(true);
     expect(await store.delete('zero')).toBe(false);

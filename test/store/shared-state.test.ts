@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GrantStore } from '../../src/access/grant-store.js';
 import { AuditLog } from '../../src/audit/audit-log.js';
+import { systemClock } from '../../src/clock.js';
 import { SettingsStore } from '../../src/settings/workspace-settings.js';
 import { RedisAtomicKv } from '../../src/store/redis-atomic-kv.js';
 import { captureLogger } from '../helpers/capture-logger.js';
@@ -44,8 +45,8 @@ describe('shared state written by two replicas at once', () => {
   it('keeps every audit entry and every settings change', async () => {
     const settingsA = new SettingsStore(replicaA);
     const settingsB = new SettingsStore(replicaB);
-    const a = new AuditLog(replicaA, settingsA, async () => {}, logger);
-    const b = new AuditLog(replicaB, settingsB, async () => {}, logger);
+    const a = new AuditLog(replicaA, settingsA, async () => {}, logger, systemClock);
+    const b = new AuditLog(replicaB, settingsB, async () => {}, logger, systemClock);
     await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
         (i % 2 ? a : b).record({

@@ -2,8 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { ENGLISH, type MessageKey } from '../../src/i18n/translator.js';
 import { brokenFix, brokenFixParts } from '../../src/watcher/broken-channel.js';
+import { cardOf } from '../../src/watcher/living-posts.js';
 import { type ChannelGone, type WatchRecord, watchKey } from '../../src/watcher/watch-store.js';
 import { messageText, TestBot } from '../harness/test-bot.js';
+import { until } from '../harness/until.js';
 import {
   cleanRedis,
   GiB,
@@ -62,14 +64,13 @@ const eventsIn = (channel: string) =>
     .filter((n) => n.body.channel === channel)
     .map((n) => n.event);
 
-/** Poll cycles until `done` holds; bounded in count. */
+/** Poll cycles until `done` holds; bounded in count and time. */
 async function cycleUntil(done: () => Promise<boolean> | boolean, max = 20): Promise<void> {
-  for (let i = 0; i < max; i++) {
+  const cycled = async () => {
     await t.bot.deps.watcher.runCycle();
-    if (await done()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`not done after ${max} cycles`);
+    return done();
+  };
+  await until(cycled, { what: 'done', timeoutMs: max * 1_000, checks: max });
 }
 
 async function homeTabOf(user: string): Promise<string> {
@@ -331,7 +332,7 @@ describe('a card edit Slack refuses', () => {
     }
     const [broken] = await rig.watcher.list(RIG_TEAM);
     expect(broken?.broken?.reason).toBe('not_in_channel');
-    expect(broken?.card.dirty).toBe(true);
+    expect(broken && cardOf(broken)?.dirty).toBe(true);
     expect(edits()).toHaveLength(editsBefore + 1);
     expect(dms()).toHaveLength(1);
 

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestBot } from '../harness/test-bot.js';
+import { messageButtonBody } from '../harness/interactions.js';
+import { FORM, postSigned } from '../harness/slack-requests.js';
+import { buttons, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
 import { notifications } from '../harness/watcher-rig.js';
 
 // Issue #13, "Who did what": the card in the channel (not only the private reply) says who paused
@@ -65,5 +67,45 @@ describe('pausing a watched task through the bot', () => {
     const task = t.oms.addTask({ id: '800500000000001', name: 'untouched', status: 2 });
     const text = JSON.stringify(await t.ask(`status ${task.id}`));
     expect(text).not.toMatch(/(Paused|Pausing… requested) by/);
+  });
+  it('draws Pause pressed on the channel card once, through the one editor (issue 47)', async () => {
+    const task = t.oms.addTask({ id: '800600000000001', name: 'pressed-on-card', status: 2 });
+    await t.ask(`watch ${task.id}`, { userId: OPERATOR });
+    const card = await t.fakeSlack.waitFor(() =>
+      t.fakeSlack
+        .callsTo('chat.postMessage')
+        .find((c) => !c.body.thread_ts && JSON.stringify(c.body.blocks).includes(task.id) && c.ts),
+    );
+    const pause = buttons(card.body).find((b) => b.action_id === 'resource.pause')!;
+    const before = t.fakeSlack.callsTo('chat.update').length;
+    const responseId = `pause-on-card-${Date.now()}`;
+    const http = await postSigned(
+      t.eventsUrl,
+      SIGNING_SECRET,
+      messageButtonBody(
+        {
+          actionId: 'resource.pause',
+          value: pause.value!,
+          channelId: CHANNEL,
+          messageTs: card.ts!,
+          responseUrl: t.fakeSlack.responseUrl(responseId),
+        },
+        { userId: OPERATOR },
+      ),
+      FORM,
+    );
+    expect(http.status).toBe(200);
+    const edit = await t.fakeSlack.waitFor(() =>
+      t.fakeSlack
+        .callsTo('chat.update')
+        .slice(before)
+        .find(
+          (c) => c.body.ts === card.ts && JSON.stringify(c.body.blocks).includes('Pausing… requested by'),
+        ),
+    );
+    expect(JSON.stringify(edit.body.blocks)).toContain(`<@${OPERATOR}>`);
+    // The card was not also replaced through the click's response_url (a second, different drawing).
+    await t.settled();
+    expect(t.fakeSlack.responsesTo(responseId)).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderResourceCard } from '../../src/slack/blocks/resource-card.js';
 import { encodeResourceButton } from '../../src/slack/resource-button.js';
 import { messageText, TestBot } from '../harness/test-bot.js';
+import { until } from '../harness/until.js';
 import { notifications } from '../harness/watcher-rig.js';
 
 const t = new TestBot();
@@ -77,7 +78,7 @@ describe('/migrate watch, unwatch, watches and the Watch button', () => {
   it('the Watch button on a card watches the resource in that channel', async () => {
     const task = t.oms.addTask({ name: 'from-a-card', status: 2 });
     const resource = (await t.bot.deps.resolver.fetch('T0FAKE001', 'hw-prod', 'task', task.id)).resource;
-    const card = renderResourceCard(resource, ['pause'], { watch: true });
+    const card = renderResourceCard(resource, ['pause'], { watch: true, now: Date.now() });
     const button = JSON.stringify(card).includes('"action_id":"resource.watch"');
     expect(button).toBe(true);
     const click = await t.click('resource.watch', encodeResourceButton(resource), {
@@ -94,10 +95,12 @@ describe('/migrate watch, unwatch, watches and the Watch button', () => {
     const task = t.oms.addTask({ name: 'polled', status: 3 });
     await t.ask(`watch ${task.id}`, { userId: OPERATOR });
     await t.ask(`resume ${task.id}`, { userId: OPERATOR });
-    for (let i = 0; i < 40 && !notifications(t.fakeSlack).some((n) => n.event === 'resumed'); i++) {
+    const resumedTold = async () => {
+      if (notifications(t.fakeSlack).some((n) => n.event === 'resumed')) return true;
       await t.bot.deps.watcher.runCycle();
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      return false;
+    };
+    await until(resumedTold, { what: 'the resume told', timeoutMs: 20_000, everyMs: 100, checks: 40 });
     const resumed = notifications(t.fakeSlack).find((n) => n.event === 'resumed');
     expect(resumed?.thread).toBe(true);
   });

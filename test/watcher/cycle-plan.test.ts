@@ -45,7 +45,15 @@ function record(
       : [],
     sent: [],
     ended: false,
-    card: { dirty: true, shownState: options.oldState ? 'queued' : 'running', editedAt },
+    posts: [
+      {
+        kind: 'card',
+        channel: 'C0WATCH01',
+        ts: '1.1',
+        dirty: true,
+        shown: { state: options.oldState ? 'queued' : 'running', at: editedAt },
+      },
+    ],
     snapshot: { state: 'running' },
   } as unknown as WatchRecord;
   return { key: watchKey(r.watch), record: r } satisfies Loaded;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
+import { cardOf } from '../../src/watcher/living-posts.js';
 import { DEFAULT_POST_PACE } from '../../src/watcher/watcher.js';
 import {
   CHANNEL,
@@ -33,7 +34,7 @@ const watch = (id: string, channelId = CHANNEL) => watchTask(rig, id, { channelI
 
 async function pending(): Promise<number> {
   const all = await rig.watcher.store.loadAll();
-  return all.reduce((n, { record }) => n + record.outbox.length + (record.card.dirty ? 1 : 0), 0);
+  return all.reduce((n, { record }) => n + record.outbox.length + (cardOf(record)?.dirty ? 1 : 0), 0);
 }
 
 /** Cycles until nothing is waiting for Slack, `stepMs` of the watcher's time apart (bounded). */

@@ -7,6 +7,7 @@ import {
 import { renderFailureListing } from '../../src/slack/blocks/failure-listing.js';
 import { createStore } from '../../src/store/create-store.js';
 import { chunks, MAX_LISTED } from '../../src/watcher/failure-listing.js';
+import { cardOf } from '../../src/watcher/living-posts.js';
 import { type ChannelRecord, channelKey, type WatchRecord, watchKey } from '../../src/watcher/watch-store.js';
 import { DEFAULT_POST_PACE } from '../../src/watcher/watcher.js';
 import {
@@ -62,7 +63,7 @@ async function pending(r: Rig): Promise<number> {
   const all = await r.watcher.store.loadAll();
   const channel = await r.watcher.store.read<ChannelRecord>(channelKey(TEAM, CHANNEL));
   return (
-    all.reduce((n, { record }) => n + record.outbox.length + (record.card.dirty ? 1 : 0), 0) +
+    all.reduce((n, { record }) => n + record.outbox.length + (cardOf(record)?.dirty ? 1 : 0), 0) +
     (channel?.outbox.length ?? 0)
   );
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cardOf } from '../../src/watcher/living-posts.js';
 import { TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { notifications } from '../harness/watcher-rig.js';
@@ -22,7 +23,7 @@ afterAll(async () => {
 /** Notifications and card edits still waiting for Slack. */
 async function backlog(): Promise<number> {
   const all = await t.bot.deps.watcher.store.loadAll();
-  return all.reduce((n, w) => n + w.record.outbox.length + (w.record.card.dirty ? 1 : 0), 0);
+  return all.reduce((n, w) => n + w.record.outbox.length + (cardOf(w.record)?.dirty ? 1 : 0), 0);
 }
 
 describe('a watched task group of 1,000 tasks', () => {

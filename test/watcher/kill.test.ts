@@ -6,8 +6,10 @@ import { seededRandom } from '../../dev/simulators/kit.js';
 import type { NormalizedState } from '../../src/domain/migration-resource.js';
 import { PoolRegistry } from '../../src/providers/http/http-client.js';
 import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
+import { cardOf } from '../../src/watcher/living-posts.js';
 import { compileBot } from '../harness/compiled-bot.js';
 import { BOT_TOKEN, omsConnection, SIGNING_SECRET } from '../harness/test-bot.js';
+import { until } from '../harness/until.js';
 import {
   CHANNEL,
   cleanRedis,
@@ -111,19 +113,23 @@ async function kill9(child: ChildProcess): Promise<void> {
 }
 
 async function statesAre(expected: Map<string, NormalizedState>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  let byId = new Map<string, unknown>();
+  const observed = async () => {
     const records = await observer.watcher.store.loadAll();
-    const byId = new Map(records.map(({ record }) => [record.watch.id, record.state]));
-    if ([...expected].every(([id, state]) => byId.get(id) === state)) return;
-    if (Date.now() > deadline) throw new Error(`states not observed: ${JSON.stringify([...byId])}`);
-    await sleep(50);
-  }
+    byId = new Map(records.map(({ record }) => [record.watch.id, record.state]));
+    return [...expected].every(([id, state]) => byId.get(id) === state);
+  };
+  await until(observed, { what: 'the states', timeoutMs }).catch((error: Error) => {
+    throw new Error(`${error.message}: ${JSON.stringify([...byId])}`);
+  });
 }
 
 async function settled(): Promise<boolean> {
   const records = await observer.watcher.store.loadAll();
-  return records.every(({ record }) => record.outbox.length === 0 && !record.card.dirty && record.parentTs);
+  return records.every(({ record }) => {
+    const card = cardOf(record);
+    return record.outbox.length === 0 && card !== undefined && !card.dirty;
+  });
 }
 
 describe('kill -9 at random points, replicas restarted each time', () => {
@@ -181,11 +187,11 @@ describe('kill -9 at random points, replicas restarted each time', () => {
 
       // One last replica drains whatever the killed ones left in the outbox, then stops cleanly.
       const last = startReplica();
-      const deadline = Date.now() + 20_000;
-      while (!(await settled())) {
-        if (Date.now() > deadline) throw new Error('the outbox did not drain after the last restart');
-        await sleep(100);
-      }
+      await until(settled, {
+        what: 'the outbox drained after the last restart',
+        timeoutMs: 20_000,
+        everyMs: 100,
+      });
       last.kill('SIGTERM');
       await new Promise((resolve) => last.once('exit', resolve));
 
@@ -196,8 +202,9 @@ describe('kill -9 at random points, replicas restarted each time', () => {
         for (let r = 0; r < rounds.get(t.id)!; r++)
           keys.push(`${base}:${t.id}:r1.${++seq}:paused`, `${base}:${t.id}:r1.${++seq}:resumed`);
         const ending = `${base}:${t.id}:r1.${++seq}:${i % 2 === 1 ? 'failed' : 'succeeded'}`;
-        // The completion report follows the ending in the thread, exactly once like the rest.
-        keys.push(ending, `${ending}:report`);
+        // The completion report and the verification (issue 49) follow the ending in the thread,
+        // exactly once like the rest.
+        keys.push(ending, `${ending}:report`, `${ending}:verification`);
         return keys;
       });
       const counts = postsPerKey(world.fakeSlack);
@@ -220,7 +227,7 @@ describe('kill -9 at random points, replicas restarted each time', () => {
       for (const t of tasks) {
         const records = await observer.watcher.store.loadAll();
         const record = records.find((r) => r.record.watch.id === t.id)!.record;
-        expect(record.card.shownState).toBe(world.oms.task(t.id)!.status === 5 ? 'succeeded' : 'failed');
+        expect(cardOf(record)?.shown.state).toBe(world.oms.task(t.id)!.status === 5 ? 'succeeded' : 'failed');
       }
       // About 1.3 s per kill on 2 cores: 100 kills (npm run test:reliability) need more than the default.
     },

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AtomicKv, LocalAtomicKv, SKIP } from '../../src/store/atomic-kv.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { RedisAtomicKv } from '../../src/store/redis-atomic-kv.js';
+import { cardOf, withCardPost } from '../../src/watcher/living-posts.js';
 import type { WatchRecord } from '../../src/watcher/watch-store.js';
 import { WatchStore } from '../../src/watcher/watch-store.js';
 import { REDIS_URL } from '../harness/watcher-rig.js';
@@ -44,10 +45,8 @@ function countReads(kv: AtomicKv): { reads: number } {
   return counter;
 }
 
-const withCard = (r: WatchRecord, by: string): WatchRecord => ({
-  ...r,
-  card: { ...r.card, dirty: true, shownState: by },
-});
+const withCard = (r: WatchRecord, by: string): WatchRecord =>
+  withCardPost(r, { ...cardOf(r)!, dirty: true, shown: { ...cardOf(r)!.shown, state: by } });
 
 /** The record stored as the fixture has it, then loaded as a poll cycle loads it. */
 async function loadFresh(backend: AtomicKv) {
@@ -82,10 +81,10 @@ describe.each(backends)('writing a loaded watch record (%s)', (name, backendOf, 
     expect(given).toBe(loaded!.record);
     // The record as written, not the stored text decoded once more.
     expect(written).toBe(returned);
-    expect(written?.card.shownState).toBe('poll');
+    expect(written && cardOf(written)?.shown.state).toBe('poll');
     // Redis: the compare-and-set against the loaded text is the only round trip.
     if (name === 'Redis') expect(counter.reads).toBe(0);
-    expect((await store.read<WatchRecord>(KEY))?.card.shownState).toBe('poll');
+    expect(cardOf((await store.read<WatchRecord>(KEY))!)?.shown.state).toBe('poll');
   });
 
   it('reads the record again when it changed after it was loaded, and keeps that change', async () => {
@@ -108,7 +107,7 @@ describe.each(backends)('writing a loaded watch record (%s)', (name, backendOf, 
     expect(calls.at(-1)).not.toBe(loaded!.record);
     expect(calls.at(-1)?.requested?.by).toBe('U0BOB');
     expect(written?.requested?.by).toBe('U0BOB');
-    expect(written?.card.shownState).toBe('poll');
+    expect(written && cardOf(written)?.shown.state).toBe('poll');
   });
 
   it('leaves the record as it is only on what is stored, not on what was loaded', async () => {
@@ -121,6 +120,6 @@ describe.each(backends)('writing a loaded watch record (%s)', (name, backendOf, 
       (current) => (current?.ended ? withCard(current, 'ended') : SKIP),
       loaded,
     );
-    expect(written?.card.shownState).toBe('ended');
+    expect(written && cardOf(written)?.shown.state).toBe('ended');
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cardOf } from '../../src/watcher/living-posts.js';
 import {
   type HealthRecord,
   healthKey,
@@ -128,7 +129,8 @@ describe.each([
     const posted = notifications(world.fakeSlack);
     expect(posted.map((n) => n.key).sort()).toEqual([dm.key, reply.key, notice.key].sort());
     const byKey = new Map(posted.map((n) => [n.key, n.body]));
-    const parentTs = (await after.watcher.store.read<WatchRecord>(key))?.parentTs;
+    const stored = await after.watcher.store.read<WatchRecord>(key);
+    const parentTs = stored && cardOf(stored)?.ts;
     expect(byKey.get(reply.key)).toMatchObject({ channel: CHANNEL, thread_ts: parentTs });
     expect(String(byKey.get(reply.key)?.reply_broadcast)).toBe('true');
     expect(byKey.get(dm.key)).toMatchObject({ channel: 'U0ALICE01', text: dm.text, blocks: dm.blocks });

@@ -26,7 +26,9 @@ function quietRecord(id: string, editedAt: number, dirty = true): WatchRecord {
     outbox: [],
     sent: [],
     ended: false,
-    card: { dirty, shownState: 'running', editedAt },
+    posts: [
+      { kind: 'card', channel: 'C0WATCH01', ts: '1.1', dirty, shown: { state: 'running', at: editedAt } },
+    ],
     snapshot: { state: 'running' },
   } as unknown as WatchRecord;
 }

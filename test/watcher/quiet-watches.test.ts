@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SKIP } from '../../src/store/atomic-kv.js';
 import type { CycleReport } from '../../src/watcher/cycle-report.js';
+import { cardDue } from '../../src/watcher/living-posts.js';
 import type { WatchRecord } from '../../src/watcher/watch-store.js';
 import {
   cleanRedis,
@@ -192,9 +193,7 @@ describe.each([
     for (let i = 0; i < 3; i++) await cycle();
     expect((await cycle()).decoded).toBe(0);
     // As a button does: the record changes, the resource does not.
-    await rig.watcher.store.update<WatchRecord>(key, (r) =>
-      r ? { ...r, card: { ...r.card, dirty: true } } : SKIP,
-    );
+    await rig.watcher.store.update<WatchRecord>(key, (r) => (r ? cardDue(r, true) : SKIP));
     const next = await cycle();
     expect(next.decoded).toBe(1);
     expect(next.report.quiet).toBe(0);

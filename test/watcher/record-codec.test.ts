@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { RESOURCE_KINDS } from '../../src/domain/migration-resource.js';
 import { LocalAtomicKv } from '../../src/store/atomic-kv.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
+import { cardOf } from '../../src/watcher/living-posts.js';
 import { decodeRecord, encodeRecord } from '../../src/watcher/record-codec.js';
 import { dedupBase, type WatchRecord, WatchStore, watchKey } from '../../src/watcher/watch-store.js';
 
@@ -25,11 +26,39 @@ function previousDecode(raw: string): unknown {
 /** What the previous build stored and read back: the round trip the compact form must match. */
 const previousRoundTrip = (value: unknown) => previousDecode(JSON.stringify(value));
 
+/** Records the build before issue 47 wrote compact (its card as `parentTs` + `card`, beside `posts`). */
+const BEFORE_CARD_POST: Record<string, string> = JSON.parse(
+  readFileSync(new URL('./fixtures/records-before-card-post.json', import.meta.url), 'utf8'),
+);
+
+/**
+ * A record in the shape earlier builds keep in memory, as this build reads it (issue 47): its
+ * card, once posted (`parentTs`), is the first of its posts, with what it last showed.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a record of the earlier shape, read field by field
+function folded(old: any): unknown {
+  const { parentTs, card, ...rest } = old;
+  if (typeof parentTs !== 'string') return rest;
+  const shown: Record<string, unknown> = {};
+  if (card?.shownState !== undefined) shown.state = card.shownState;
+  if (card?.shownProgress !== undefined) shown.progress = card.shownProgress;
+  if (card?.editedAt !== undefined) shown.at = card.editedAt;
+  const post = {
+    kind: 'card',
+    channel: old.watch.channelId,
+    ts: parentTs,
+    dirty: card?.dirty === true,
+    shown,
+  };
+  return { ...rest, posts: [post, ...(rest.posts ?? [])] };
+}
+
 describe('stored watch records', () => {
-  it('written by the previous build read back as they did, Dates and all', () => {
+  it('written by the previous build read back as they did, Dates and all, the card first in posts', () => {
     for (const [key, raw] of Object.entries(OLD)) {
       const record = decodeRecord<WatchRecord>(key, raw);
-      expect(record).toStrictEqual(previousDecode(raw));
+      expect(record).toStrictEqual(folded(previousDecode(raw)));
+      expect(cardOf(record)?.ts).toBe(JSON.parse(raw).parentTs);
       expect(record.snapshot.updatedAt ?? record.snapshot.startedAt).toBeInstanceOf(Date);
     }
   });
@@ -46,6 +75,22 @@ describe('stored watch records', () => {
     }
   });
 
+  it('written compact by the build before issue 47: one list of posts, stored back as the very same text', () => {
+    const cards: string[] = [];
+    for (const [key, raw] of Object.entries(BEFORE_CARD_POST)) {
+      const record = decodeRecord<WatchRecord>(key, raw);
+      const previous = JSON.parse(raw);
+      if (previous.pt) cards.push(key);
+      expect(cardOf(record)?.ts).toBe(previous.pt);
+      expect(cardOf(record)?.dirty ?? false).toBe(previous.c?.d ?? false);
+      expect(record.posts?.filter((p) => p.kind !== 'card') ?? []).toStrictEqual(previous.po ?? []);
+      // What this build writes is what that build wrote: a rollback (or a replica not yet
+      // updated) reads it as its own, the card where it keeps it.
+      expect(encodeRecord(key, record)).toBe(raw);
+    }
+    expect(cards).toHaveLength(4);
+  });
+
   it('written plain (WATCH_RECORD_FORMAT=plain) while older replicas run: they read it as ever; compact ones are read too', async () => {
     const backend = new LocalAtomicKv(new MemoryStore(), 'w:');
     const compact = new WatchStore(backend);
@@ -59,7 +104,7 @@ describe('stored watch records', () => {
     const stored = (await backend.get(key))!;
     expect(stored.startsWith('{"v":2,')).toBe(false);
     expect(previousDecode(stored)).toStrictEqual(expected);
-    expect(await compact.read(key)).toStrictEqual(expected);
+    expect(await compact.read(key)).toStrictEqual(folded(expected));
   });
 
   it('through the store: an earlier build’s record loads as it was, and a write stores it compact', async () => {
@@ -68,10 +113,10 @@ describe('stored watch records', () => {
     const [key, raw] = Object.entries(OLD)[0]!;
     await backend.update(key, () => raw);
     const [loaded] = await store.loadMany([key]);
-    expect(loaded!.record).toStrictEqual(previousDecode(raw));
+    expect(loaded!.record).toStrictEqual(folded(previousDecode(raw)));
     await store.update<WatchRecord>(key, (r) => (r ? { ...r, seq: 3 } : r));
     expect((await backend.get(key))?.startsWith('{"v":2,')).toBe(true);
-    expect(await store.read(key)).toStrictEqual({ ...(previousDecode(raw) as WatchRecord), seq: 3 });
+    expect(await store.read(key)).toStrictEqual(folded({ ...(previousDecode(raw) as WatchRecord), seq: 3 }));
   });
 
   it('other records (a connection’s health, a channel’s) are plain JSON as before', () => {
@@ -84,7 +129,8 @@ describe('stored watch records', () => {
   it('read back as the previous build’s JSON round trip would, whatever they hold', () => {
     fc.assert(
       fc.property(watchRecordArbitrary(), ({ key, record }) => {
-        expect(decodeRecord(key, encodeRecord(key, record))).toStrictEqual(previousRoundTrip(record));
+        const read = folded(previousRoundTrip(record));
+        expect(decodeRecord(key, encodeRecord(key, folded(record)))).toStrictEqual(read);
       }),
       { numRuns: 3_000 },
     );
@@ -93,9 +139,9 @@ describe('stored watch records', () => {
   it('are stored compact when they hold what a watcher writes (a valid target, Dates, whole samples)', () => {
     fc.assert(
       fc.property(watchRecordArbitrary({ tidy: true }), ({ key, record }) => {
-        const stored = encodeRecord(key, record);
+        const stored = encodeRecord(key, folded(record));
         expect(stored.startsWith('{"v":2,')).toBe(true);
-        expect(decodeRecord(key, stored)).toStrictEqual(previousRoundTrip(record));
+        expect(decodeRecord(key, stored)).toStrictEqual(folded(previousRoundTrip(record)));
       }),
       { numRuns: 1_000 },
     );

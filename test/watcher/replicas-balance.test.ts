@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, request } from 'node:http';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createClient } from '@redis/client';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createConfig } from '../../src/config.js';
 import { ConnectionRegistry } from '../../src/connections/connection-registry.js';
@@ -13,7 +12,9 @@ import { watchSlackFor } from '../../src/slack/watch-slack.js';
 import { createStore, type Store } from '../../src/store/create-store.js';
 import { Watcher } from '../../src/watcher/watcher.js';
 import { compileBot } from '../harness/compiled-bot.js';
+import { redisAdmin } from '../harness/redis-admin.js';
 import { BOT_TOKEN, HW_SK, omsConnection, SIGNING_SECRET } from '../harness/test-bot.js';
+import { until } from '../harness/until.js';
 import {
   CHANNEL,
   cleanRedis,
@@ -229,10 +230,14 @@ async function kill9(child: ChildProcess): Promise<void> {
 
 /** Connection → the replica (by name) whose lease it is under now, from Redis. */
 async function holders(replicas: readonly Replica[]): Promise<Map<string, string | undefined>> {
-  const client = createClient({ url: REDIS_URL });
-  await client.connect();
+  const client = await redisAdmin(REDIS_URL);
   try {
-    const values = await client.mGet(names.map((n) => `${prefix}lease:conn:*/${n}`));
+    const values = await Promise.all(
+      names.map((n) => {
+        const key = `${prefix}lease:conn:*/${n}`;
+        return client.send<string | null>(['GET', key], key);
+      }),
+    );
     const byPid = new Map(replicas.map((r) => [String(r.child.pid), r.name]));
     return new Map(
       names.map((n, i) => [
@@ -250,16 +255,19 @@ async function holders(replicas: readonly Replica[]): Promise<Map<string, string
  * on a busy machine may take a while from "ready" to its first cycle.
  */
 async function joined(replica: Replica): Promise<number> {
-  const client = createClient({ url: REDIS_URL });
-  await client.connect();
+  const client = await redisAdmin(REDIS_URL);
   try {
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
-      const members = await client.zRange(`${prefix}replicas`, 0, -1);
-      if (members.some((m) => m.split(':').at(-2) === String(replica.child.pid))) return Date.now();
-      await sleep(20);
-    }
-    throw new Error(`replica ${replica.name} never announced itself`);
+    const announced = async () => {
+      const key = `${prefix}replicas`;
+      const members = await client.send<string[]>(['ZRANGE', key, '0', '-1'], key);
+      return members.some((m) => m.split(':').at(-2) === String(replica.child.pid));
+    };
+    await until(announced, {
+      what: `replica ${replica.name} announcing itself`,
+      timeoutMs: 20_000,
+      everyMs: 20,
+    });
+    return Date.now();
   } finally {
     await client.close();
   }
@@ -300,13 +308,14 @@ const balanced = (counts: Map<string, number>, replicas: number) =>
  */
 async function balancedWithin(replicas: readonly Replica[], since: number): Promise<number> {
   let last = new Map<string, number>();
-  while (Date.now() - since <= 2 * LEASE_MS) {
+  const isBalanced = async () => {
     last = await shares(replicas);
-    if (balanced(last, replicas.length) && [...last.values()].reduce((a, b) => a + b, 0) === CONNECTIONS)
-      return Date.now() - since;
-    await sleep(50);
-  }
-  throw new Error(`not balanced within two lease periods: ${JSON.stringify([...last])}`);
+    return balanced(last, replicas.length) && [...last.values()].reduce((a, b) => a + b, 0) === CONNECTIONS;
+  };
+  await until(isBalanced, { what: 'balanced', timeoutMs: 2 * LEASE_MS - (Date.now() - since) }).catch(() => {
+    throw new Error(`not balanced within two lease periods: ${JSON.stringify([...last])}`);
+  });
+  return Date.now() - since;
 }
 
 /** Provider requests of one connection, in order, each with the replica that sent it. */
@@ -402,18 +411,28 @@ describe("Slack's back-pressure is the workspace's, not one replica's", () => {
     })();
     try {
       const deadline = Date.now() + 20_000;
-      while (new Set(posts().map((p) => p.replica)).size < 3 && Date.now() < deadline) await sleep(50);
+      const everyOnePosts = () => new Set(posts().map((p) => p.replica)).size >= 3;
+      await until(everyOnePosts, { what: 'posts from each replica', timeoutMs: deadline - Date.now() }).catch(
+        () => {},
+      );
       expect(new Set(posts().map((p) => p.replica)).size).toBe(3);
       const retryAfterS = 3;
       world.fakeSlack.rateLimit('chat.postMessage', retryAfterS, 1);
-      let limited: Hit | undefined;
-      while (!limited && Date.now() < deadline) {
-        limited = posts().find((p) => p.status === 429);
-        await sleep(20);
-      }
+      const refused = () => posts().find((p) => p.status === 429);
+      const limited = await until(refused, {
+        what: 'a 429',
+        timeoutMs: deadline - Date.now(),
+        everyMs: 20,
+      }).catch(() => undefined);
       expect(limited?.answeredAt).toBeDefined();
       const saidAt = limited!.answeredAt!;
-      await sleep(retryAfterS * 1000 + 1_500);
+      // Until a post comes after the Retry-After elapsed (within 1.5 s of it).
+      const elapsed = saidAt + retryAfterS * 1000;
+      const postAfter = () => posts().some((p) => p.at >= elapsed);
+      await until(postAfter, {
+        what: 'a post after the Retry-After',
+        timeoutMs: elapsed + 1_500 - Date.now(),
+      }).catch(() => {});
       const during = posts().filter((p) => p.at > saidAt && p.at < saidAt + retryAfterS * 1000);
       // A post already past its check when Slack answered the 429 (on any replica, this one too:
       // posts go out a few at a time) may still arrive just after; on a loaded machine that takes

@@ -1,8 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../dev/simulators/kit.js';
 import type { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
 import type { CycleReport } from '../../src/watcher/poll-cycle.js';
+import { latency } from '../harness/latency.js';
+import { until } from '../harness/until.js';
 import {
   CHANNEL,
   cleanRedis,
@@ -51,7 +52,7 @@ async function scenario(
   const cycleAll = () =>
     Promise.all(
       replicas.map((r, i) =>
-        (i === 0 || staggerMs === 0 ? Promise.resolve() : sleep(i * staggerMs)).then(() =>
+        (i === 0 || staggerMs === 0 ? Promise.resolve() : latency(i * staggerMs)).then(() =>
           r.watcher.runCycle(),
         ),
       ),
@@ -140,13 +141,18 @@ describe('two replicas on one Redis', () => {
     const silentSince = Date.now();
     world.clock.advance(2_000);
     const cycles: { started: number; ended: number; polled: number }[] = [];
-    for (let i = 0; i < 1_000; i++) {
+    const tookOverOrLapsed = async () => {
       const started = Date.now();
       const polled = (await b!.watcher.runCycle())?.polled ?? 0;
       cycles.push({ started, ended: Date.now(), polled });
-      if (polled > 0 || started >= silentSince + leaseMs) break;
-      await sleep(25);
-    }
+      return polled > 0 || started >= silentSince + leaseMs;
+    };
+    await until(tookOverOrLapsed, {
+      what: 'a takeover',
+      everyMs: 25,
+      checks: 1_000,
+      timeoutMs: 60_000,
+    }).catch(() => {});
     const takeover = cycles.at(-1)!;
     console.log(
       `[watcher] handover after a replica went silent: ${takeover.ended - silentSince} ms (lease ${leaseMs} ms)`,

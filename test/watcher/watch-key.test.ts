@@ -6,6 +6,7 @@ import { PoolRegistry } from '../../src/providers/http/http-client.js';
 import { LocalAtomicKv } from '../../src/store/atomic-kv.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { groupByConnection } from '../../src/watcher/connection-groups.js';
+import { resourceSetFor, resourceSetOf, watchSlotTag } from '../../src/watcher/watch-keys.js';
 import { channelKey, healthKey, WatchStore, watchKey, watchTargetOf } from '../../src/watcher/watch-store.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
@@ -38,6 +39,38 @@ describe('watchTargetOf', () => {
       'w:%E0:b:c:task:x',
     ])
       expect(watchTargetOf(key)).toBeUndefined();
+  });
+});
+
+// Issue 50: on a cluster what a poll and a click read together lies in one slot.
+describe('watchSlotTag', () => {
+  it('gives a watch and its resource’s set the tag of their workspace and connection, whatever their parts hold', () => {
+    const enc = encodeURIComponent;
+    fc.assert(
+      fc.property(
+        fc.record({
+          teamId: fc.string(),
+          channelId: fc.string(),
+          connection: fc.string(),
+          kind: fc.constantFrom(...RESOURCE_KINDS),
+          id: fc.string(),
+        }),
+        (target) => {
+          const key = watchKey(target);
+          const tag = `${enc(target.teamId)}:${enc(target.connection)}`;
+          expect(watchSlotTag(key)).toBe(tag);
+          expect(watchSlotTag(resourceSetOf(key))).toBe(tag);
+          expect(watchSlotTag(resourceSetFor(target))).toBe(tag);
+          expect(tag).not.toMatch(/[{}]/);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('leaves every other key without a tag', () => {
+    for (const key of [healthKey('T1/hw'), channelKey('T1', 'C1'), 'index', 'w:a', 'resource-watches:a'])
+      expect(watchSlotTag(key)).toBeUndefined();
   });
 });
 

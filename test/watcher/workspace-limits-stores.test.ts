@@ -9,6 +9,8 @@ import { decodeRecord } from '../../src/watcher/record-codec.js';
 import { SubscriptionStore } from '../../src/watcher/subscriptions.js';
 import { type WatchRecord, WatchStore, watchKey } from '../../src/watcher/watch-store.js';
 import { CapReachedError, type WorkspaceLimits } from '../../src/watcher/workspace-limits.js';
+import { TestClock } from '../harness/test-clock.js';
+import { until } from '../harness/until.js';
 import { REDIS_URL } from '../harness/watcher-rig.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
@@ -33,8 +35,8 @@ const [fixtureKey, fixtureRaw] = Object.entries(
 const base = decodeRecord<WatchRecord>(fixtureKey, fixtureRaw);
 
 /** A watch of task `id` in the workspace's channel, as a subscription or a command makes one. */
-function watchOf(id: string): { key: string; record: WatchRecord } {
-  const watch = { ...base.watch, teamId: TEAM, channelId: 'C0CAPS036', connection: 'hw-prod', id };
+function watchOf(id: string, teamId = TEAM): { key: string; record: WatchRecord } {
+  const watch = { ...base.watch, teamId, channelId: 'C0CAPS036', connection: 'hw-prod', id };
   return { key: watchKey(watch), record: { ...base, watch, snapshot: { ...base.snapshot, id } } };
 }
 
@@ -121,5 +123,54 @@ describe.each(['redis', 'sqlite', 'memory'])('caps per workspace, adds racing on
     expect(connections.filter((o) => o === 'subscriptions')).toHaveLength(8);
     expect(await stores[0]!.list(TEAM)).toHaveLength(4);
     expect((await stores[1]!.use(TEAM)).subscriptions).toEqual({ used: 4, max: 4 });
+  });
+  it('an add between its count and its record write keeps its place', async () => {
+    // Replica A has counted its watch and not yet written the record; replica B, at the cap,
+    // cleans up counted keys without records. Dropping A's key there let B in: 2 watches, cap 1.
+    const team = `T0GATE${kind.toUpperCase()}`;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const first = watchOf('91000000000001', team);
+    const [kvA, kvB] = replicas();
+    const held = new Proxy(kvA!, {
+      get(target, name) {
+        if (name === 'update')
+          return async (...args: Parameters<AtomicKv['update']>) => {
+            if (args[0] === first.key) await gate;
+            return target.update(...args);
+          };
+        const value = Reflect.get(target, name);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const a = new WatchStore(held, { maxWatches: () => 1 });
+    const b = new WatchStore(kvB!, { maxWatches: () => 1 });
+    const pending = a.create(first.key, first.record);
+    await until(async () => (await b.watchesUsed(team)).used > 0, {
+      what: 'the first watch counted',
+      everyMs: 5,
+    });
+    const second = watchOf('91000000000002', team);
+    await expect(b.create(second.key, second.record)).rejects.toThrow('This workspace has 1 of 1 watches');
+    open();
+    expect(await pending).toBe(true);
+    expect((await b.watchKeys()).filter((k) => k.startsWith(`w:${team}:`))).toEqual([first.key]);
+  });
+
+  it('a place counted by a crashed add is given back at a later clean-up', async () => {
+    const team = `T0CRASH${kind.toUpperCase()}`;
+    const clock = new TestClock();
+    const store = new WatchStore(replicas()[0]!, { maxWatches: () => 1, clock });
+    const crashed = watchOf('91000000000003', team);
+    await store.watchesUsed(team);
+    await store.backend.setAdd(`team-watches:${team}`, crashed.key); // counted, never written
+    const next = watchOf('91000000000004', team);
+    // First sighting: it could be an add in flight on another replica, so nothing is dropped.
+    await expect(store.create(next.key, next.record)).rejects.toThrow('1 of 1 watches');
+    clock.advance(59_000);
+    await expect(store.create(next.key, next.record)).rejects.toThrow('1 of 1 watches');
+    clock.advance(2_000);
+    expect(await store.create(next.key, next.record)).toBe(true);
+    expect(await store.watchesUsed(team)).toEqual({ used: 1, max: 1 });
   });
 });

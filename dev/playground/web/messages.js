@@ -104,7 +104,18 @@ function renderList(container, messages, options = {}) {
     return node;
   });
   if (nodes.length === 0 && options.empty) nodes.push(el('div', 'messages-empty', options.empty));
-  container.replaceChildren(...nodes);
+  // Patched in place, not replaced: a message that did not change stays attached (a test measuring
+  // one post while another is edited must not see it leave the page).
+  let cursor = container.firstChild;
+  for (const node of nodes) {
+    if (node === cursor) cursor = cursor.nextSibling;
+    else container.insertBefore(node, cursor);
+  }
+  while (cursor) {
+    const next = cursor.nextSibling;
+    cursor.remove();
+    cursor = next;
+  }
   if (nearBottom || nodes.length > before) container.scrollTop = container.scrollHeight;
   for (const key of nodeCache.keys()) {
     if (key.startsWith(`${container.id}:`) && !nodes.includes(nodeCache.get(key))) nodeCache.delete(key);

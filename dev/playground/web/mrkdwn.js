@@ -1,5 +1,4 @@
-// Slack's mrkdwn rendered as DOM nodes. Nothing from a message is ever parsed as HTML: text only
-// reaches the page through text nodes, and links only for http(s) and mailto addresses.
+// Slack's mrkdwn as DOM nodes. Never parsed as HTML: text only as text nodes, links only http(s)/mailto.
 
 /** A few common shortcodes; any other `:name:` stays as typed, as on a Slack without that emoji. */
 const EMOJI = {
@@ -9,6 +8,7 @@ const EMOJI = {
   x: '❌',
   warning: '⚠️',
   rotating_light: '🚨',
+  alarm_clock: '⏰',
   hourglass_flowing_sand: '⏳',
   hourglass: '⌛',
   arrows_counterclockwise: '🔄',
@@ -73,9 +73,8 @@ const EMOJI = {
 };
 
 /**
- * Without a colour emoji font (a bare Linux or CI browser) emoji would show as empty boxes, so the
- * most common ones are drawn with plain symbols every font has, coloured like the real ones;
- * `box` ones sit on a coloured square like ✅ and 🔄 do.
+ * Without a colour emoji font (a bare Linux or CI browser) emoji show as empty boxes: the common
+ * ones are plain symbols coloured like the real ones; `box` ones sit on a square like ✅ and 🔄.
  */
 const FALLBACK = {
   white_check_mark: ['✔', 'green', true],
@@ -84,6 +83,8 @@ const FALLBACK = {
   x: ['✖', 'red'],
   warning: ['⚠', 'amber'],
   rotating_light: ['⚠', 'red'],
+  alarm_clock: ['◔', 'amber'],
+  wave: ['✋', 'amber'],
   hourglass_flowing_sand: ['◔', 'amber'],
   hourglass: ['◔', 'amber'],
   stopwatch: ['◔', 'grey'],

@@ -13,6 +13,17 @@ import { LIMITS } from './seed-values.js';
 export interface SimObject {
   key: string;
   size: number;
+  /** When it was last modified, ms since the epoch (absent: long before any task's `migrate_since`). */
+  lastModified?: number;
+}
+
+/** What a task over a bucket's prefixes finds: all of it, and what `migrate_since` leaves out. */
+export interface SimSize {
+  bytes: number;
+  objects: number;
+  /** Objects last modified at or before `migrate_since` (skipped, Table 5-15 `skipped_num`), and their bytes. */
+  skippedObjects: number;
+  skippedBytes: number;
 }
 
 /** A bucket in some source cloud, as the bucket queries (§5.5) see it. */
@@ -48,18 +59,32 @@ export class SimBuckets {
     return this.#buckets.filter((b) => sameCloud(b.cloudType, cloudType));
   }
 
-  /** Bytes and objects a task over these prefixes would move, when the bucket is known. */
+  /**
+   * Bytes and objects a task over these prefixes would go through, when the bucket is known. With
+   * `sinceSeconds` (CreateTaskReq `migrate_since`, "A timestamp in seconds. Only source objects that
+   * are modified after the specified timestamp will be migrated", Table 5-40), the others are
+   * skipped: counted in the total and in `skipped_num` ("including those last modified before the
+   * specified migration time", Table 5-15), never written.
+   */
   sizeOf(
     cloudType: string,
     name: string,
     prefixes: readonly string[] | undefined,
-  ): { bytes: number; objects: number } | undefined {
+    sinceSeconds = 0,
+  ): SimSize | undefined {
     const bucket = this.find(cloudType, name);
     if (!bucket) return undefined;
     const matching = bucket.objects.filter(
       (o) => !prefixes || prefixes.length === 0 || prefixes.some((p) => o.key.startsWith(p)),
     );
-    return { bytes: matching.reduce((sum, o) => sum + o.size, 0), objects: matching.length };
+    const skipped =
+      sinceSeconds > 0 ? matching.filter((o) => (o.lastModified ?? 0) <= sinceSeconds * 1000) : [];
+    return {
+      bytes: matching.reduce((sum, o) => sum + o.size, 0),
+      objects: matching.length,
+      skippedObjects: skipped.length,
+      skippedBytes: skipped.reduce((sum, o) => sum + o.size, 0),
+    };
   }
 }
 

@@ -137,18 +137,20 @@ function deleteGroup(ctx: SimContext, group: SimTaskGroup): SimResponse {
 /** Whether a group in status 2 "running monitor task" counts as executing for a pause (shapes.ts). */
 export const PAUSE_MONITORING_GROUP_READING: Reading = {
   usual:
+    'a creating/executing group (1) or one running its monitor task (2) can be paused; other statuses are refused with OMS.1038',
+  other:
     'only a creating/executing group (1) can be paused; 2 "running monitor task" is refused with OMS.1038',
-  other: 'a group in status 2 "running monitor task" can be paused as well',
   source:
-    'seed 002 §5.4.5 "in the Creating or Executing state" and OMS.1038 "Only tasks in Executing state"; the status table lists 1 "executing/creating" and 2 apart',
+    'seed 002 §5.4.5 "in the Creating or Executing state" and the group error S3M.1038 "Only tasks in the Running or Monitoring state can be paused"; OMS.1038 says "Executing" only',
 };
 
 /**
- * Seed 002 §5.4.5: "pause a migration task group in the Creating or Executing state", which the status
- * table names 1 "executing/creating"; OMS.1038 "Only tasks in Executing state can be paused".
+ * Seed 002 §5.4.5: "pause a migration task group in the Creating or Executing state"; the group's
+ * S3M.1038 names the two "Running or Monitoring", the status table's 1 "executing/creating" and 2
+ * "running monitor task" (where a group is while its tasks migrate).
  */
 function stopGroup(ctx: SimContext, group: SimTaskGroup): SimResponse {
-  const pausable = group.status === 1 || (ctx.otherReadings && group.status === 2);
+  const pausable = group.status === 1 || (!ctx.otherReadings && group.status === 2);
   if (!pausable) return omsError(400, 'OMS.1038');
   const now = ctx.clock.now();
   for (const task of tasksOf(ctx, group))

@@ -316,7 +316,15 @@ export class OmsSimulator extends Simulator implements SimContext {
             cloudType: z.string(),
             region: z.string(),
             name: z.string().min(1),
-            objects: z.array(z.object({ key: z.string(), size: z.number().int().nonnegative() })).default([]),
+            objects: z
+              .array(
+                z.object({
+                  key: z.string(),
+                  size: z.number().int().nonnegative(),
+                  lastModified: z.number().int().nonnegative().optional(),
+                }),
+              )
+              .default([]),
           }),
           (b) => json(201, this.addBucket(b)),
         ),

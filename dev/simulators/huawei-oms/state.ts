@@ -41,6 +41,8 @@ export interface SimTask {
   successfulNum: number;
   failedNum: number;
   skippedNum: number;
+  /** Bytes of the skipped objects: processed (`complete_size`) but not written (`real_size`). */
+  skippedSize: number;
   speed: number;
   /** Virtual clock times, ms. */
   queuedAt: number;
@@ -56,6 +58,8 @@ export interface SimTask {
   failedListKey?: string;
   bandwidthPolicy: { start: string; end: string; max_bandwidth: number }[];
   options?: SimTaskOptions;
+  /** Still scanning the source: `is_query_over` false (seed 002 Table 5-15). */
+  scanning?: boolean;
 }
 
 /** How a test or the playground seeds a task (`addTask`, `POST /__sim/tasks`). */
@@ -77,6 +81,13 @@ export interface SeedTask {
   description?: string;
   options?: SimTaskOptions;
   bandwidthPolicy?: SimTask['bandwidthPolicy'];
+  scanning?: boolean;
+  /**
+   * Objects skipped because the destination already has them or they are older than
+   * `migrate_since` (Table 5-15 `skipped_num`), and their bytes.
+   */
+  skippedNum?: number;
+  skippedSize?: number;
 }
 
 export interface TaskTimings {
@@ -121,9 +132,10 @@ export function newSimTask(seed: SeedTask, id: string, now: number, timings: Tas
     totalSize,
     totalNum,
     completeSize: Math.floor(progress * totalSize),
-    successfulNum: Math.floor(progress * totalNum),
+    successfulNum: Math.floor(progress * (totalNum - Math.min(seed.skippedNum ?? 0, totalNum))),
     failedNum: 0,
-    skippedNum: 0,
+    skippedNum: Math.min(seed.skippedNum ?? 0, totalNum),
+    skippedSize: Math.min(seed.skippedSize ?? 0, totalSize),
     speed: seed.speed ?? timings.speedBytesPerSecond,
     queuedAt: now,
     startedAt: status === 1 ? undefined : now,
@@ -135,6 +147,7 @@ export function newSimTask(seed: SeedTask, id: string, now: number, timings: Tas
     failMessage: seed.failMessage,
     bandwidthPolicy: seed.bandwidthPolicy ?? [],
     options: seed.options,
+    ...(seed.scanning ? { scanning: true } : {}),
   };
   if (status === 4) {
     task.errorReason = {
@@ -201,6 +214,9 @@ function setProgress(task: SimTask, size: number): void {
   task.completeSize = Math.floor(size);
   const fraction = task.totalSize === 0 ? 1 : task.completeSize / task.totalSize;
   task.successfulNum = Math.floor(fraction * (task.totalNum - task.skippedNum));
+  // Done: every object is counted as succeeded, skipped or failed (Table 5-15).
+  if (task.completeSize >= task.totalSize)
+    task.successfulNum = task.totalNum - task.skippedNum - task.failedNum;
 }
 
 function failedListKey(task: SimTask): string {
@@ -236,7 +252,8 @@ export function toTaskResp(task: SimTask): JsonObject {
     progress: task.totalSize === 0 ? 0 : Number((task.completeSize / task.totalSize).toFixed(4)),
     complete_size: task.completeSize,
     total_size: task.totalSize,
-    real_size: task.completeSize,
+    // "The size of ignored objects is not included" (Table 5-15).
+    real_size: Math.max(0, task.completeSize - task.skippedSize),
     total_num: task.totalNum,
     successful_num: task.successfulNum,
     failed_num: task.failedNum,
@@ -246,7 +263,7 @@ export function toTaskResp(task: SimTask): JsonObject {
     left_time: running && task.speed > 0 ? Math.round((remaining / task.speed) * 1000) : 0,
     start_time: task.startedAt ?? 0,
     total_time: task.accumulatedMs,
-    is_query_over: true,
+    is_query_over: !task.scanning,
     error_reason: task.errorReason ?? null,
     failed_object_record: task.failedListKey
       ? { result: true, list_file_key: task.failedListKey, error_code: '' }
@@ -271,6 +288,9 @@ export function toTaskResp(task: SimTask): JsonObject {
     object_overwrite_mode: o.object_overwrite_mode ?? 'SIZE_LAST_MODIFIED_COMPARISON_OVERWRITE',
     dst_storage_policy: o.dst_storage_policy ?? 'STANDARD',
     consistency_check: o.consistency_check ?? 'size_last_modified',
+    // Blank when the list was recorded (Table 5-15).
+    success_record_error_reason: '',
+    skip_record_error_reason: '',
     task_priority: o.task_priority ?? 'MEDIUM',
   };
 }

@@ -8,6 +8,7 @@ import { LIMITS, TASK_TYPES } from './seed-values.js';
 import { pauseTask, restartTask, type SeedTask, type SimTask, toTaskResp } from './state.js';
 
 export const seedTaskSchema: z.ZodType<SeedTask> = z.object({
+  scanning: z.boolean().optional(),
   name: z.string().min(1),
   status: z.number().int().min(1).max(7).optional(),
   totalSize: z.number().nonnegative().optional(),
@@ -110,12 +111,17 @@ function createTask(ctx: SimContext, request: SimRequest): SimResponse {
   const waiting = [...ctx.tasks.values()].filter((t) => t.status === 1).length;
   if (waiting >= ctx.limits.waitingTasks) return omsError(400, 'OMS.0077');
   ctx.taskCreations.push(now);
+  // Table 5-40: migrate_since is "A timestamp in seconds"; a millisecond value (13 digits) would be
+  // past the year 5000, so it is refused rather than read as a time that never comes.
+  if (body.migrate_since !== undefined && body.migrate_since >= 1e11)
+    return omsError(400, 'OMS.0001', 'Invalid parameter settings: migrate_since must be a time in seconds.');
   const src = body.src_node;
   const type = body.task_type ?? 'object';
   const size = ctx.buckets.sizeOf(
     src.cloud_type ?? 'Aliyun',
     src.bucket ?? '',
     type === 'prefix' || type === 'object' ? src.object_key : undefined,
+    body.migrate_since ?? 0,
   );
   const task = ctx.addTask({
     name: `task_${now}_${ctx.tasks.size + 1}`,
@@ -136,6 +142,7 @@ function createTask(ctx: SimContext, request: SimRequest): SimResponse {
     },
     totalSize: size?.bytes,
     totalNum: size?.objects,
+    ...(size?.skippedObjects ? { skippedNum: size.skippedObjects, skippedSize: size.skippedBytes } : {}),
     bandwidthPolicy: body.bandwidth_policy,
     options: {
       enable_kms: body.enable_kms,

@@ -18,6 +18,7 @@ import {
   DEFAULT_TIMINGS,
   GiB,
   type PolicyTimings,
+  rerunPolicy,
   type SimPolicy,
   sourceEndpointFor,
   TIMES_READING,
@@ -43,6 +44,13 @@ export const READINGS = {
     usual: '`num` is the number of policies in the whole list',
     other: '`num` is the number of policies on the page answered',
     source: 'providers.md §1.3: "`num` (Integer, number of policies)", which names no scope',
+  },
+  startDone: {
+    usual:
+      'a DONE policy can be started again: it lists the source again and migrates what changed since; the rest is skipped (`skippedObjectNum`)',
+    other: 'a DONE policy cannot be started again (400 "already done")',
+    source:
+      'providers.md §1.1: Start "start[s] the migration", naming no state it needs; seed 000 documents only pause',
   },
 } as const satisfies Record<string, Reading>;
 export { GiB, MiB, type PolicyTimings, type SimPolicy } from './state.js';
@@ -298,10 +306,11 @@ export class NcpSimulator extends Simulator {
     if (policy.jobState === 'STARTED') {
       return gatewayError(GATEWAY_ERRORS.badRequest, 'The migration policy has already started.');
     }
-    if (policy.jobState === 'DONE') {
+    if (policy.jobState === 'DONE' && this.otherReading('startDone')) {
       return gatewayError(GATEWAY_ERRORS.badRequest, 'The migration policy is already done.');
     }
     const now = this.clock.now();
+    if (policy.jobState === 'DONE') rerunPolicy(policy);
     policy.jobState = 'STARTED';
     policy.runningSince = now;
     policy.updateTime = now;

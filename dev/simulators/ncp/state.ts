@@ -35,6 +35,8 @@ export interface SimPolicy {
   runningSince?: number;
   /** Turn to ERROR once this fraction (0..1) of the bytes is migrated; consumed when it fires. */
   failAt?: number;
+  /** What changed in the source since the policy was done: a run started again migrates only this. */
+  changed?: { size: number; objects: number };
 }
 
 export interface PolicyTimings {
@@ -76,6 +78,20 @@ export function advancePolicy(policy: SimPolicy, now: number, timings: PolicyTim
   }
   policy.migratedSize = reached;
   if (reached >= migratable) finish(policy, 'DONE', now);
+}
+
+/**
+ * A DONE policy started again (READINGS.startDone): it lists the source again, and what is in the
+ * target already is skipped; only what changed (`changed`, set by a test) is migrated.
+ */
+export function rerunPolicy(policy: SimPolicy): void {
+  const changed = policy.changed ?? { size: 0, objects: 0 };
+  policy.skippedSize = Math.max(0, policy.totalSize - Math.min(changed.size, policy.totalSize));
+  policy.skippedObjects = Math.max(0, policy.totalObjects - Math.min(changed.objects, policy.totalObjects));
+  policy.migratedSize = 0;
+  policy.listingMs = 0;
+  policy.estimatedDone = false;
+  policy.changed = undefined;
 }
 
 function finish(policy: SimPolicy, state: NcpJobState, now: number): void {

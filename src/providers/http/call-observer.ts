@@ -1,5 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { AppError, ErrorCode, ProviderError } from '../../errors.js';
+import { currentRequest, withinRequest } from '../../request-scope.js';
 
 /** Told of every provider request once it ends (retries included): the bot's metrics. */
 export type ProviderCallObserver = (call: {
@@ -12,20 +12,18 @@ export type ProviderCallObserver = (call: {
   notFound?: boolean;
 }) => void;
 
-const lookups = new AsyncLocalStorage<true>();
-
 /**
  * Runs `work` as an id lookup: asking each kind of each connection for an id until one has it
  * (resolve-resource.ts). There, the provider's documented "not found" (HTTP 404, the same for
  * every provider in the seeds) is the expected answer of every kind but one, not a provider error.
  */
 export function asLookup<T>(work: () => Promise<T>): Promise<T> {
-  return lookups.run(true, work);
+  return withinRequest({ lookup: true }, work);
 }
 
 /** How a failed request is observed: its error code, or `notFound` for a lookup's 404. */
 export function failedCall(error: unknown): { error?: string; notFound?: boolean } {
-  if (lookups.getStore() && error instanceof ProviderError && error.httpStatus === 404)
+  if (currentRequest()?.lookup && error instanceof ProviderError && error.httpStatus === 404)
     return { notFound: true };
   return { error: error instanceof AppError ? error.code : ErrorCode.Internal };
 }

@@ -4,6 +4,7 @@ import type { ZodType } from 'zod';
 import { AppError, ErrorCode, ProviderError, providerErrorCodeFor } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { failedCall, type ProviderCallObserver } from './call-observer.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, ResponseTooLargeError, ResponseTooSlowError } from './capped-body.js';
 import { canonicalQueryString, type Query } from './encode.js';
 import { type CallPurpose, Lanes } from './lanes.js';
 import {
@@ -13,6 +14,7 @@ import {
   parseRetryAfterMs,
   type RetryPolicy,
 } from './retry-policy.js';
+import { poolTransport, type Transport } from './transports.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -59,6 +61,8 @@ export interface HttpTimeouts {
 }
 
 export const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 5_000, readMs: 15_000 };
+/** A whole body gets this many read timeouts (undici's counts between chunks only): 60 s by default. */
+const BODY_DEADLINE_READS = 4;
 
 export interface HttpClientOptions {
   provider: string;
@@ -85,39 +89,7 @@ export interface HttpClientOptions {
   purpose: CallPurpose | undefined;
 }
 
-export type Transport = (request: OutgoingRequest) => Promise<HttpResponse>;
-
-/** The production transport: a keep-alive undici pool per origin. */
-export function poolTransport(pools: PoolRegistry): Transport {
-  return async (request) => {
-    const res = await pools.get(request.url.origin).request({
-      method: request.method,
-      path: request.pathWithQuery,
-      headers: request.headers,
-      body: request.body,
-    });
-    const text = await res.body.text();
-    const headers: Record<string, string> = {};
-    for (const [key, value] of Object.entries(res.headers)) {
-      if (value !== undefined) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    return { status: res.statusCode, headers, text };
-  };
-}
-
-/** Goes through `globalThis.fetch`, which nock intercepts: for fixture tests built from the seeds. */
-export const fetchTransport: Transport = async (request) => {
-  const res = await fetch(request.url, {
-    method: request.method,
-    headers: request.headers,
-    body: request.body,
-  });
-  const headers: Record<string, string> = {};
-  res.headers.forEach((value, key) => {
-    headers[key.toLowerCase()] = value;
-  });
-  return { status: res.status, headers, text: await res.text() };
-};
+export { fetchTransport, type Transport } from './transports.js';
 
 /**
  * Background requests (the watcher's polls) to one provider on the wire at once. The watcher's
@@ -137,14 +109,20 @@ export class PoolRegistry {
   readonly #backgroundPerProvider: number;
   /** Every client gets its pools here, so this is where provider requests are observed. */
   readonly observe: ProviderCallObserver | undefined;
+  /** The most bytes a provider's answer is read to (PROVIDER_MAX_RESPONSE_MIB): past it, the call fails. */
+  readonly maxResponseBytes: number;
+  /** The longest a call may take, sending to last byte (a few read timeouts): a drip is cut, not waited for. */
+  readonly bodyDeadlineMs: number;
 
   constructor(
     timeouts: HttpTimeouts = DEFAULT_TIMEOUTS,
     observe?: ProviderCallObserver,
-    options: { backgroundRequestsPerProvider?: number } = {},
+    options: { backgroundRequestsPerProvider?: number; maxResponseBytes?: number } = {},
   ) {
     this.#timeouts = timeouts;
     this.observe = observe;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.bodyDeadlineMs = BODY_DEADLINE_READS * timeouts.readMs;
     this.#backgroundPerProvider = options.backgroundRequestsPerProvider ?? BACKGROUND_REQUESTS_PER_PROVIDER;
   }
 
@@ -259,6 +237,9 @@ export class HttpClient {
       } catch (error) {
         // Auth hooks (token fetches) fail with their own typed errors: those are final here.
         if (error instanceof AppError) throw error;
+        // The same endpoint would send the same oversized (or dripping) answer again: final.
+        if (error instanceof ResponseTooLargeError) throw this.#tooLarge(request, error);
+        if (error instanceof ResponseTooSlowError) throw this.#networkError(request, error);
         lastError = this.#networkError(request, error);
         if (attempt + 1 < maxAttempts) await sleep(backoffDelayMs(this.#retry, attempt));
         continue;
@@ -351,6 +332,19 @@ export class HttpClient {
       },
       { cause },
     );
+  }
+
+  #tooLarge(request: HttpRequest, error: ResponseTooLargeError): ProviderError {
+    const tooLarge = new ProviderError(
+      ErrorCode.ProviderResponse,
+      { provider: this.#options.provider, operation: request.operation, errorMessage: error.message },
+      { cause: error },
+    );
+    tooLarge.localized = {
+      key: 'unreadable.tooLarge',
+      values: { limit: `${error.limitBytes / 1024 / 1024} MiB` },
+    };
+    return tooLarge;
   }
 
   #httpError(request: HttpRequest, response: HttpResponse): ProviderError {

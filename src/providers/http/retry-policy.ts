@@ -1,3 +1,5 @@
+import { systemClock } from '../../clock.js';
+
 export interface RetryPolicy {
   /** Attempts after the first one. */
   retries: number;
@@ -24,8 +26,14 @@ export function backoffDelayMs(
   return Math.round(random() * ceiling);
 }
 
-/** `Retry-After` is either delta-seconds or an HTTP date. Returns milliseconds, or undefined. */
-export function parseRetryAfterMs(value: string | undefined, now: number = Date.now()): number | undefined {
+/**
+ * `Retry-After` is either delta-seconds or an HTTP date. Returns milliseconds, or undefined. A date
+ * is the provider's clock's: it is compared with the system clock's time, not the bot's one clock.
+ */
+export function parseRetryAfterMs(
+  value: string | undefined,
+  now: number = systemClock.now(),
+): number | undefined {
   if (!value) return undefined;
   const trimmed = value.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);

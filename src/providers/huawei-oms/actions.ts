@@ -25,9 +25,10 @@ export function actionsForTaskState(state: NormalizedState): ResourceAction[] {
 }
 
 /**
- * Task-group rules (5.4.4–5.4.7): pause only "in the Creating or Executing state" (5.4.5), which the
- * status table names 1 "executing/creating"; 2 "running monitor task" is listed apart, so no Pause is
- * offered there (OMS.1038 "Only tasks in Executing state can be paused"); resume only when paused;
+ * Task-group rules (5.4.4–5.4.7): pause "in the Creating or Executing state" (5.4.5), which the
+ * group's error S3M.1038 spells "Only tasks in the Running or Monitoring state can be paused": 1
+ * "executing/creating" and 2 "running monitor task", where a group spends its tasks' whole run (OMS.1038
+ * says "Executing" only; a refusal at 2 comes back with its code, README); resume only when paused;
  * restart (retry) only after creation or migration failed; and "task groups in the Creating,
  * Executing, or Paused state cannot be deleted" — nor, inferred, 2, pausing or being deleted.
  */
@@ -36,9 +37,8 @@ export function actionsForTaskGroup(rawStatus: string, state: NormalizedState): 
     case 0:
       return ['delete'];
     case 1:
-      return ['pause'];
     case 2:
-      return [];
+      return ['pause'];
     case 3:
       return ['resume'];
     case 4:

@@ -101,9 +101,10 @@ export function bandwidthProblem(policies: readonly BandwidthPolicyLike[]): Band
       return {
         code: 'OMS.0084',
         path: [index, 'max_bandwidth'],
+        // Said as the form's grammar says it (`=200MB/s`): `max_bandwidth` is OMS's name, not theirs.
         message:
-          `window ${index + 1}: max_bandwidth must be a whole number of bytes/s from ` +
-          `${MIN_MAX_BANDWIDTH} (1 MB/s) to ${MAX_MAX_BANDWIDTH} (200 MB/s)`,
+          `window ${index + 1}: the rate must be from 1 MB/s to 200 MB/s ` +
+          `(${MIN_MAX_BANDWIDTH} to ${MAX_MAX_BANDWIDTH} bytes/s)`,
         words: said('speed', {
           n: index + 1,
           min: String(MIN_MAX_BANDWIDTH),
@@ -136,6 +137,20 @@ export function bandwidthProblem(policies: readonly BandwidthPolicyLike[]): Band
 }
 
 /** The bot's `BandwidthWindow` as OMS's BandwidthPolicyDto. */
+/** The rules a task or group shows (ShowTask / ShowTaskGroup `bandwidth_policy`), as windows. */
+export function fromBandwidthPolicies(
+  policies:
+    | readonly { start?: string | null; end?: string | null; max_bandwidth?: number | null }[]
+    | null
+    | undefined,
+): BandwidthWindow[] {
+  return (policies ?? []).flatMap((p) =>
+    p.start && p.end && p.max_bandwidth
+      ? [{ start: p.start, end: p.end, maxBytesPerSecond: p.max_bandwidth }]
+      : [],
+  );
+}
+
 export function toBandwidthPolicy(window: BandwidthWindow): {
   start: string;
   end: string;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import omsErrorCodes from '../../catalogue/oms-error-codes.json' with { type: 'json' };
 import type { CatalogueText, ProviderCatalogue } from '../provider-catalogue.js';
 import classes from './catalogue/classes.json' with { type: 'json' };
+import consoleFixes from './catalogue/console-fixes.json' with { type: 'json' };
 import ko from './catalogue/ko.json' with { type: 'json' };
 import zhCN from './catalogue/zh-CN.json' with { type: 'json' };
 
@@ -83,10 +84,25 @@ const GATEWAY_CODES: CatalogueText[] = [
   },
 ];
 
+/**
+ * The table's fixes that say 'Click "Restart"' (the OMS console's button) or "restart the task",
+ * said with the bot's Resume (a task: StartTask, what the console's Restart calls) or Retry (a group:
+ * RetryTaskGroup, §5.4.7 "Restarting"). Checked at load, like the table.
+ */
+const SaidBothWays = z.strictObject({ button: z.string().includes('{button}'), none: z.string().min(1) });
+const ConsoleFixesSchema = z.record(
+  z.string(),
+  z.strictObject({
+    actions: z.array(z.enum(['resume', 'retry'])).min(1),
+    texts: z.strictObject({ en: SaidBothWays, ko: SaidBothWays, 'zh-CN': SaidBothWays }),
+  }),
+);
+
 export const omsCatalogue: ProviderCatalogue = {
   serviceCodes: OmsCatalogueSchema.parse(omsErrorCodes),
   gatewayCodes: GATEWAY_CODES,
   classes,
   translations: { ko, 'zh-CN': zhCN },
   family: { pattern: /^(S3M|TRF|CMM|OMS|OMS_INTERNAL|APIGW)\./, catalogue: 'oms' },
+  consoleFixes: ConsoleFixesSchema.parse(consoleFixes),
 };

@@ -222,7 +222,7 @@ export class OmsClient extends OmsBucketApi {
   /** GET /v2/{project_id}/sync-tasks/{sync_task_id}?query_time= (5.3.4): counters of query_time's month. */
   async showSyncTask(
     syncTaskId: string,
-    queryTime: Date | number = Date.now(),
+    queryTime: Date | number = this.clock.now(),
   ): Promise<oms.ShowSyncTaskResp> {
     return this.json(
       {

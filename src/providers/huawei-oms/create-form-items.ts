@@ -12,6 +12,7 @@ import {
   OMS_LABELS,
   OMS_TASK_TYPE_LABELS,
   type OmsCreateKind,
+  omsNeeds,
   omsPrefixCheck,
   omsTaskTypes,
 } from './create-form.js';
@@ -83,7 +84,7 @@ export function regionsOf(services: readonly ShowRegionInfoResp[], cloud: string
 }
 
 /** The region of the connection's endpoint, when its host says it. */
-function endpointRegion(connection: Connection): string | undefined {
+export function endpointRegion(connection: Connection): string | undefined {
   return /\boms\.([a-z0-9-]+)\./.exec(connection.endpoint)?.[1];
 }
 
@@ -108,15 +109,21 @@ export function omsFormItems(kind: OmsCreateKind, context: FormContext): FormIte
   const data = (context.data as OmsFormData | undefined) ?? { vendors: [], regions: [] };
   const v = context.values;
   const group = kind === 'task-group';
+  const defaults = group ? OMS_DEFAULTS['task-group'] : OMS_DEFAULTS.task;
+  const taskType = v.task_type ?? defaults.task_type;
+  const urlList = omsNeeds(taskType, undefined).urlList;
   const clouds = data.vendors.filter((c) => (CLOUD_TYPES as readonly string[]).includes(c));
-  const cloud =
-    v.src_cloud ??
-    (data.vendors.includes('AWS') ? 'AWS' : data.vendors[0]) ??
-    (clouds.includes('AWS') ? 'AWS' : clouds[0]);
+  const picked = v.src_cloud === 'URLSource' ? undefined : v.src_cloud;
+  // A URL list reads from URLSource (Table 5-40): picking that type picks it (a new block id below).
+  const cloud = urlList
+    ? 'URLSource'
+    : (picked ??
+      (data.vendors.includes('AWS') ? 'AWS' : data.vendors[0]) ??
+      (clouds.includes('AWS') ? 'AWS' : clouds[0]));
+  const needs = omsNeeds(taskType, cloud);
   const sourceRegions = cloud ? regionsOf(data.regions, cloud) : [];
   const here = endpointRegion(context.connection);
   const destinationRegions = destinationRegionsFor(here, regionsOf(data.regions, 'HuaweiCloud'));
-  const defaults = group ? OMS_DEFAULTS['task-group'] : OMS_DEFAULTS.task;
   const items: FormItem[] = [
     {
       type: 'select',
@@ -124,11 +131,16 @@ export function omsFormItems(kind: OmsCreateKind, context: FormContext): FormIte
       label: OMS_LABELS.task_type,
       options: choices(omsTaskTypes(kind), OMS_TASK_TYPE_LABELS),
       initial: defaults.task_type,
+      // What the source needs depends on the type: the form is redrawn to say so (what it needs is
+      // required, the rest optional), rather than calling a field optional and refusing it later.
+      redraw: { clears: [] },
     },
     { type: 'header', id: 'source', text: 'Source' },
     {
       type: 'select',
       field: 'src_cloud',
+      // A URL list's own block id, so Slack shows URLSource picked, and the previous cloud after it.
+      ...(urlList ? { variant: 'url', pinned: true } : {}),
       label: OMS_LABELS.src_cloud,
       options: choices(clouds, {}),
       initial: cloud,
@@ -142,8 +154,13 @@ export function omsFormItems(kind: OmsCreateKind, context: FormContext): FormIte
       variant: cloud ?? 'none',
       label: OMS_LABELS.src_region,
       options: regionChoices(sourceRegions),
-      optional: true,
-      hint: sourceRegions.length === 0 ? `OMS lists no regions for ${cloud ?? 'this cloud'}.` : undefined,
+      optional: !needs.sourceBucket,
+      ...(needs.sourceBucket
+        ? {
+            hint:
+              sourceRegions.length === 0 ? `OMS lists no regions for ${cloud ?? 'this cloud'}.` : undefined,
+          }
+        : { hint: 'Not used for URL lists.', hintKey: 'urlList' }),
     },
     {
       type: 'bucket',
@@ -151,7 +168,7 @@ export function omsFormItems(kind: OmsCreateKind, context: FormContext): FormIte
       // Like the region: a new block id per cloud, so Slack drops the previous cloud's bucket.
       variant: cloud ?? 'none',
       label: OMS_LABELS.src_bucket,
-      optional: true,
+      optional: !needs.sourceBucket,
       hint: 'Listed with the connection’s source keys. Not needed for URL lists.',
     },
     {
@@ -161,13 +178,17 @@ export function omsFormItems(kind: OmsCreateKind, context: FormContext): FormIte
       multiline: true,
       optional: true,
       placeholder: 'photos/2024/\nlogs/app.log',
-      hint: 'One per line; each is checked in the source bucket when you submit. Empty: the whole bucket.',
+      ...(needs.objects
+        ? {
+            hint: 'One per line; each is checked in the source bucket when you submit. Empty: the whole bucket.',
+          }
+        : { hint: 'Not used for list-file tasks: leave it empty.', hintKey: 'listFile' }),
     },
     {
       type: 'text',
       field: 'list_file',
       label: OMS_LABELS.list_file,
-      optional: true,
+      optional: !needs.listFile,
       placeholder: 'my-lists/objects.txt',
       hint: 'For object-list and URL-list tasks: <OBS bucket>/<object key> of the list.',
     },
@@ -175,7 +196,7 @@ export function omsFormItems(kind: OmsCreateKind, context: FormContext): FormIte
       type: 'text',
       field: 'src_app_id',
       label: OMS_LABELS.src_app_id,
-      optional: true,
+      optional: !needs.appId,
       hint: 'Tencent sources only.',
     },
     { type: 'header', id: 'destination', text: 'Destination (Huawei OBS)' },

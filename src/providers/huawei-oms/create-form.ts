@@ -1,7 +1,8 @@
+import { InvalidInputError } from '../../errors.js';
 import { lines, parseBandwidthLines } from '../bandwidth-grammar.js';
 import type { FormValues } from '../definition.js';
 import { type FieldMap, type FieldWords, type FormResult, validateWithSchema } from '../form-result.js';
-import { bandwidthProblem, toBandwidthPolicy } from './bandwidth.js';
+import { type BandwidthPolicyLike, bandwidthProblem, toBandwidthPolicy } from './bandwidth.js';
 import type { OmsBucketSource } from './bucket-source.js';
 import { obsBucketNameRule } from './obs-bucket-name.js';
 import {
@@ -98,6 +99,36 @@ const USES_OBJECT_KEYS = new Set(['object', 'prefix', 'PREFIX']);
 const WHOLE_BUCKET: readonly string[] = [''];
 const URL_LISTS = new Set(['url_list', 'URL_LIST']);
 
+/** What a task type (and the source cloud) needs of the form. */
+export interface OmsNeeds {
+  /** A URL list: the source is URLSource, without region or bucket. */
+  urlList: boolean;
+  /** Source region and bucket (every type but URL lists). */
+  sourceBucket: boolean;
+  /** The list file (object-list and URL-list types). */
+  listFile: boolean;
+  /** Objects or prefixes may be listed (object and prefix types; empty is the whole bucket). */
+  objects: boolean;
+  /** The App ID (Tencent sources). */
+  appId: boolean;
+}
+
+/**
+ * Tables 5-40 and 5-132's conditional rules, in one place: the form marks what they ask for as
+ * required (and nothing it asks for as optional) and its validation asks for the same, so no field
+ * is labelled optional and then refused as missing.
+ */
+export function omsNeeds(taskType: string, cloud: string | undefined): OmsNeeds {
+  const urlList = URL_LISTS.has(taskType);
+  return {
+    urlList,
+    sourceBucket: !urlList,
+    listFile: urlList || taskType.toLowerCase() === 'list',
+    objects: USES_OBJECT_KEYS.has(taskType),
+    appId: cloud === 'Tencent',
+  };
+}
+
 /**
  * The OMS modal's values → `omsCreateTaskRequestSchema` / `omsCreateTaskGroupRequestSchema` input.
  * Checks what only the form knows (a list file written `bucket/key`, bandwidth lines, a bucket option
@@ -144,8 +175,9 @@ export function omsRequestFromForm(kind: OmsCreateKind, v: FormValues): FormResu
       'pickBucket',
     );
   }
+  const needs = omsNeeds(taskType, v.src_cloud);
   const objects = lines(v.src_objects);
-  if (knownType && objects.length > 0 && !USES_OBJECT_KEYS.has(taskType)) {
+  if (knownType && objects.length > 0 && !needs.objects) {
     say(
       'src_objects',
       `Objects and prefixes are not used when the task type is ${typeLabel}: clear them, or pick Prefixes.`,
@@ -179,17 +211,24 @@ export function omsRequestFromForm(kind: OmsCreateKind, v: FormValues): FormResu
   }
   // The provider schema's conditional rules (checkSource) run only once the rest parses; asking
   // them here too shows every problem in one go, in the form's words.
-  const urlList = URL_LISTS.has(taskType);
-  if (urlList && v.src_cloud && v.src_cloud !== 'URLSource') {
+  if (needs.urlList && v.src_cloud && v.src_cloud !== 'URLSource') {
     sayFirst('src_cloud', `Source cloud must be URLSource when the task type is ${typeLabel}.`, 'urlSource', {
       type: typeLabel,
     });
   }
-  if (!urlList && !v.src_region)
-    sayFirst('src_region', 'Pick the source region (needed unless the task type is URL list).', 'srcRegion');
-  if (!urlList && !v.src_bucket)
-    sayFirst('src_bucket', 'Pick the source bucket (needed unless the task type is URL list).', 'srcBucket');
-  if ((urlList || taskType.toLowerCase() === 'list') && !v.list_file) {
+  // Said as the form labels these fields for this task type: required, never "(optional)".
+  if (needs.sourceBucket && !v.src_region)
+    sayFirst('src_region', `The task type ${typeLabel} needs the source region: pick one.`, 'srcRegion', {
+      type: typeLabel,
+    });
+  if (needs.sourceBucket && !v.src_bucket)
+    sayFirst(
+      'src_bucket',
+      `The task type ${typeLabel} needs the source bucket: pick one from the list.`,
+      'srcBucket',
+      { type: typeLabel },
+    );
+  if (needs.listFile && !v.list_file) {
     sayFirst(
       'list_file',
       `The task type ${typeLabel} needs the list file: <OBS bucket>/<object key>.`,
@@ -199,7 +238,7 @@ export function omsRequestFromForm(kind: OmsCreateKind, v: FormValues): FormResu
       },
     );
   }
-  if (v.src_cloud === 'Tencent' && !v.src_app_id)
+  if (needs.appId && !v.src_app_id)
     sayFirst('src_app_id', 'App ID is required when the source cloud is Tencent.', 'appId');
   const bandwidth = parseOmsBandwidth(v.bandwidth);
   if (!bandwidth.ok) {
@@ -266,13 +305,31 @@ export function parseOmsBandwidth(text: string | undefined) {
   const parsed = parseBandwidthLines(text);
   if (!parsed.ok) return parsed;
   const problem = bandwidthProblem(parsed.windows.map(toBandwidthPolicy));
-  if (problem)
-    return {
-      ok: false as const,
-      error: `${problem.message.charAt(0).toUpperCase()}${problem.message.slice(1)}.`,
-      words: problem.words,
-    };
+  if (problem) return { ok: false as const, error: sentence(problem.message), words: problem.words };
   return parsed;
+}
+
+/**
+ * Windows typed outside the form (`/migrate bandwidth`) are refused before OMS is asked, naming the
+ * field as the form labels it ("Bandwidth windows: Window 1: start and end must differ."), in the
+ * reader's language: never by the request's own names (`bandwidth_policy[0].end`), which mean
+ * nothing to whoever typed them.
+ */
+export function refuseBandwidthPolicies(policies: readonly BandwidthPolicyLike[]): void {
+  const problem = bandwidthProblem(policies);
+  if (!problem) return;
+  // Words of this provider's own (words/*.json), outside the bot's catalogue, so its English is here.
+  const error = new InvalidInputError(`${OMS_LABELS.bandwidth}: ${sentence(problem.message)}`);
+  error.localized = {
+    key: 'form.huawei-oms.error.bandwidth.named',
+    // `fixKey`: the problem's own words, put in as `fix` in each reader's language.
+    values: { ...problem.words.values, fixKey: problem.words.key },
+  };
+  throw error;
+}
+
+function sentence(message: string): string {
+  return `${message.charAt(0).toUpperCase()}${message.slice(1)}.`;
 }
 
 export const OMS_CHOICES = {

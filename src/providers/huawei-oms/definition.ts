@@ -3,8 +3,8 @@ import { ACCESS_KEY_FIELDS } from '../shared-fields.js';
 import { omsCatalogue } from './catalogue.js';
 import { OMS_LABELS, type OmsCreateKind, omsRequestFromForm } from './create-form.js';
 import { checkOmsPrefixes, loadOmsForm, omsFormItems } from './create-form-items.js';
-import { estimateOmsImpact } from './impact.js';
 import { createHuaweiOmsProvider } from './index.js';
+import { omsPreflight } from './preflight.js';
 import { LIMITS, omsCreateTaskGroupRequestSchema, omsCreateTaskRequestSchema } from './schemas.js';
 import { summarizeOms } from './summary.js';
 import en from './words/en.json' with { type: 'json' };
@@ -27,7 +27,7 @@ function omsForm(kind: OmsCreateKind, label: string, title: string, what: string
     toRequest: (values) => omsRequestFromForm(kind, values),
     schema: kind === 'task' ? omsCreateTaskRequestSchema : omsCreateTaskGroupRequestSchema,
     check: checkOmsPrefixes,
-    estimate: estimateOmsImpact,
+    preflight: (request, connection) => omsPreflight(kind, request, connection),
     bucketQuery: (values) =>
       values.src_cloud
         ? { ok: true, query: { cloud: values.src_cloud } }
@@ -134,5 +134,6 @@ export const huaweiOmsDefinition: ProviderDefinition = {
     omsForm('task', 'OMS migration task', 'New OMS task', 'migration task'),
     omsForm('task-group', 'OMS task group', 'New OMS task group', 'task group'),
   ],
+  reruns: { kinds: ['task'], what: 'since' },
   create: createHuaweiOmsProvider,
 };

@@ -1,3 +1,4 @@
+import { systemClock } from '../../clock.js';
 import { ErrorCode, ProviderError } from '../../errors.js';
 import type { HttpClient } from '../http/http-client.js';
 import { iamTokenRespSchema } from './schemas.js';
@@ -23,7 +24,11 @@ export class IamTokenCache {
   #token: { value: string; expiresAt: number } | undefined;
   #inFlight: Promise<string> | undefined;
 
-  constructor(http: HttpClient, credentials: IamPasswordCredentials, now: () => number = Date.now) {
+  constructor(
+    http: HttpClient,
+    credentials: IamPasswordCredentials,
+    now: () => number = () => systemClock.now(),
+  ) {
     this.#http = http;
     this.#credentials = credentials;
     this.#now = now;

@@ -6,15 +6,17 @@ import type {
   BandwidthWindow,
   ListQuery,
   MigrationProvider,
+  NextRun,
   ProviderDeps,
   ResourceAction,
   ResourcePage,
 } from '../types.js';
 import { actionsForSyncTaskState, actionsForTaskGroup, actionsForTaskState } from './actions.js';
-import { toBandwidthPolicy } from './bandwidth.js';
+import { fromBandwidthPolicies, toBandwidthPolicy } from './bandwidth.js';
 import { OmsBucketLookups } from './bucket-lookups.js';
 import type { OmsBucketSource } from './bucket-source.js';
 import { OmsClient } from './client.js';
+import { refuseBandwidthPolicies } from './create-form.js';
 import { listByStatus, pageResources, statusesFor } from './list-by-status.js';
 import {
   mapSyncTask,
@@ -24,6 +26,7 @@ import {
   TASK_GROUP_STATUSES_BY_STATE,
   TASK_STATUS_BY_STATE,
 } from './map.js';
+import { omsNextRun } from './next-run.js';
 import {
   type CloudVendorEndType,
   LIMITS,
@@ -142,12 +145,17 @@ export class HuaweiOmsProvider implements MigrationProvider {
         return mapTaskGroup(await this.#client.showTaskGroup(id), this.connection);
       case 'sync-task':
         return mapSyncTask(
-          await this.#client
-            .showSyncTask(id, Date.now())
-            .catch((error: unknown) => this.#syncApiAbsent(error, 'get')),
+          await this.#client.showSyncTask(id).catch((error: unknown) => this.#syncApiAbsent(error, 'get')),
           this.connection,
         );
     }
+  }
+
+  /** A task's delta (next-run.ts); task groups and sync tasks have none. */
+  async nextRun(kind: ResourceKind, id: string, name: string): Promise<NextRun> {
+    if (this.#kind(kind) !== 'task')
+      throw new InvalidInputError(`OMS offers changes-since runs of tasks only, not of a ${kind}.`);
+    return omsNextRun(await this.#client.showTask(id), name);
   }
 
   actionsFor(resource: MigrationResource): ResourceAction[] {
@@ -298,12 +306,20 @@ export class HuaweiOmsProvider implements MigrationProvider {
     }
   }
 
+  async getBandwidth(kind: ResourceKind, id: string): Promise<BandwidthWindow[]> {
+    const k = this.#kind(kind);
+    const show = k === 'sync-task' ? undefined : k === 'task' ? 'showTask' : 'showTaskGroup';
+    return fromBandwidthPolicies(show && (await this.#client[show](id)).bandwidth_policy);
+  }
+
   async setBandwidth(kind: ResourceKind, id: string, windows: readonly BandwidthWindow[]): Promise<void> {
     const policies = windows.map(toBandwidthPolicy);
     switch (this.#kind(kind)) {
       case 'task':
+        refuseBandwidthPolicies(policies);
         return this.#client.updateTaskBandwidthPolicy(id, policies);
       case 'task-group':
+        refuseBandwidthPolicies(policies);
         return this.#client.updateTaskGroupBandwidthPolicy(id, policies);
       case 'sync-task':
         throw new InvalidInputError('OMS synchronization tasks have no traffic-limiting rules.');

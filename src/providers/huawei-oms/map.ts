@@ -1,4 +1,10 @@
-import type { MigrationResource, NormalizedState, ResourceError } from '../../domain/migration-resource.js';
+import type {
+  MigrationResource,
+  NormalizedState,
+  ObjectList,
+  Reconciliation,
+  ResourceError,
+} from '../../domain/migration-resource.js';
 import {
   CLOUD_TYPES,
   type ShowSyncTaskResp,
@@ -138,6 +144,7 @@ export function mapTask(task: TaskListItem, connection: string): MigrationResour
     },
     speed: state === 'running' || state === 'retrying' ? amount(task.migrate_speed) : undefined,
     etaSeconds: leftTime !== undefined && state === 'running' ? Math.round(leftTime / 1000) : undefined,
+    ...(task.is_query_over === false ? { scanning: true as const } : {}),
     source: {
       cloud: textOf(task.src_node?.cloud_type),
       region: textOf(task.src_node?.region),
@@ -152,6 +159,7 @@ export function mapTask(task: TaskListItem, connection: string): MigrationResour
     },
     lastError: errorOf(task.error_reason),
     failedObjectList: textOf(record?.list_file_key),
+    reconciliation: taskReconciliation(task),
     groupId: textOf(task.group_id),
     startedAt: dateOf(task.start_time),
     elapsedSeconds: totalTime !== undefined ? Math.round(totalTime / 1000) : undefined,
@@ -216,9 +224,68 @@ export function mapTaskGroup(group: TaskGroupResp, connection: string): Migratio
     },
     lastError: errorOf(group.error_reason),
     failedObjectList: group.failed_object_record?.list_file_key || undefined,
+    reconciliation: groupReconciliation(group, textOf(dst?.bucket)),
     startedAt: dateOf(group.start_time),
     elapsedSeconds: totalTime ? Math.round(totalTime / 1000) : undefined,
   };
+}
+
+/** `consistency_check` (Table 5-15) in the domain's words; a value it does not list says nothing. */
+const CHECKS: Readonly<Record<string, Reconciliation['check']>> = {
+  size_last_modified: 'size-last-modified',
+  crc64: 'crc64',
+  no_check: 'none',
+};
+
+function checkOf(value: string | null | undefined): Pick<Reconciliation, 'check'> {
+  const check = value ? CHECKS[value] : undefined;
+  return check ? { check } : {};
+}
+
+/**
+ * Every object of `total_num` is counted as succeeded, skipped or failed (Table 5-15); `real_size`
+ * is what was written, skipped objects excluded. The failed list is a path in the destination
+ * bucket (Table 5-19); for the succeeded and skipped lists the task gives only why recording
+ * failed, blank when it worked, and no path.
+ */
+function taskReconciliation(task: TaskListItem): Reconciliation {
+  const bucket = textOf(task.dst_node?.bucket);
+  const lists: NonNullable<Reconciliation['lists']> = {};
+  const succeeded = recordedUnlessReason(task.success_record_error_reason);
+  if (succeeded) lists.succeeded = succeeded;
+  const skipped = recordedUnlessReason(task.skip_record_error_reason);
+  if (skipped) lists.skipped = skipped;
+  const failed = failedList(task.failed_object_record, bucket);
+  if (failed) lists.failed = failed;
+  const written = amount(task.real_size);
+  return {
+    basis: 'outcomes',
+    ...(task.is_query_over === false ? { totalFinal: false as const } : {}),
+    ...checkOf(task.consistency_check),
+    ...(written === undefined ? {} : { bytesWritten: written }),
+    ...(Object.keys(lists).length > 0 ? { lists } : {}),
+  };
+}
+
+function groupReconciliation(group: TaskGroupResp, bucket: string | undefined): Reconciliation {
+  const failed = failedList(group.failed_object_record, bucket);
+  return { basis: 'outcomes', ...checkOf(group.consistency_check), ...(failed ? { lists: { failed } } : {}) };
+}
+
+function recordedUnlessReason(reason: string | null | undefined): ObjectList | undefined {
+  if (reason === null || reason === undefined) return undefined;
+  return reason ? { recorded: false, error: reason.slice(0, 255) } : { recorded: true };
+}
+
+function failedList(
+  record: { list_file_key?: string | null; error_code?: string | null } | null | undefined,
+  bucket: string | undefined,
+): ObjectList | undefined {
+  if (!record) return undefined;
+  const path = textOf(record.list_file_key);
+  if (path) return { recorded: true, path, ...(bucket ? { bucket } : {}) };
+  const error = textOf(record.error_code);
+  return error ? { recorded: false, error } : undefined;
 }
 
 function groupName(src: string | null | undefined, dst: string | null | undefined): string | undefined {

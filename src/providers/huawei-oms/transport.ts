@@ -1,4 +1,5 @@
 import type { ZodType } from 'zod';
+import { type Clock, systemClock } from '../../clock.js';
 import type { AccessKeyPair, Connection } from '../../connections/connection.js';
 import { ConfigError, InvalidInputError, ProviderError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
@@ -36,7 +37,15 @@ export abstract class OmsTransport {
   readonly #logger: Logger;
   #tokens: IamTokenCache | undefined;
 
-  constructor(connection: Connection, deps: ProviderDeps, now: () => Date = () => new Date()) {
+  /** Requests are signed as of `now` (the provider's clock's time: `ProviderDeps.clock`). */
+  protected readonly clock: Clock;
+
+  constructor(
+    connection: Connection,
+    deps: ProviderDeps,
+    now: () => Date = () => new Date((deps.clock ?? systemClock).now()),
+  ) {
+    this.clock = deps.clock ?? systemClock;
     const projectId = connection.projectId;
     if (!projectId) throw new ConfigError(`connection ${connection.name}: projectId is required`);
     // A connection stored before the rule existed could hold `..`: refused here, never sent.
@@ -56,12 +65,11 @@ export abstract class OmsTransport {
         authenticate: () => {},
         parseError: parseOmsError,
       });
-      this.#tokens = new IamTokenCache(iam, {
-        user: auth.user,
-        password: auth.password,
-        domain: auth.domain,
-        projectId,
-      });
+      this.#tokens = new IamTokenCache(
+        iam,
+        { user: auth.user, password: auth.password, domain: auth.domain, projectId },
+        () => this.clock.now(),
+      );
     } else if (auth.type !== 'aksk') {
       throw new ConfigError(`connection ${connection.name}: huawei-oms takes auth type aksk or token`);
     }

@@ -1,3 +1,4 @@
+import { systemClock } from '../../clock.js';
 import type { AccessKeyPair, Connection } from '../../connections/connection.js';
 import { ConfigError, InvalidInputError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
@@ -81,8 +82,12 @@ export class NcpObjectMigrationClient {
   readonly #http: HttpClient;
   readonly #logger: Logger;
 
-  /** `now` is injectable so tests can sign with a fixed or simulated clock. */
-  constructor(connection: Connection, deps: ProviderDeps, now: () => number = Date.now) {
+  /** Signs as of `now`: the provider's clock's time (`ProviderDeps.clock`), or a test's fixed one. */
+  constructor(
+    connection: Connection,
+    deps: ProviderDeps,
+    now: () => number = () => (deps.clock ?? systemClock).now(),
+  ) {
     const auth = connection.auth;
     if (auth.type !== 'aksk') {
       throw new ConfigError(`connection ${connection.name}: ncp takes auth type aksk (the NCP API key pair)`);

@@ -79,6 +79,14 @@ export const ncpDefinition: ProviderDefinition = {
       labels: NCP_LABELS,
       toRequest: ncpRequestFromForm,
       schema: ncpCreatePolicyRequestSchema,
+      // Seed 000: NCP counts the source (estimatedObjectNum, estimatedSize) only once the policy exists,
+      // and documents no limit on policies: nothing to list or count against before it is created.
+      preflight: (_request, connection) => ({
+        unknownSize: 'after-create',
+        region: connection.region,
+        activeStates: ['queued', 'running'],
+        warnings: [],
+      }),
       summarize: (request) => {
         const r = request as NcpCreatePolicyRequest;
         return {
@@ -91,5 +99,6 @@ export const ncpDefinition: ProviderDefinition = {
       },
     },
   ],
+  reruns: { kinds: ['policy'], what: 'restart' },
   create: createNcpProvider,
 };

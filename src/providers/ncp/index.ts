@@ -6,7 +6,14 @@ import {
   unreadableResource,
 } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
-import type { ListQuery, MigrationProvider, ProviderDeps, ResourceAction, ResourcePage } from '../types.js';
+import type {
+  ListQuery,
+  MigrationProvider,
+  NextRun,
+  ProviderDeps,
+  ResourceAction,
+  ResourcePage,
+} from '../types.js';
 import { NcpObjectMigrationClient, type NcpPolicyList } from './client.js';
 import { mapPolicy } from './map.js';
 import { type NcpCreatePolicyRequest, type NcpPolicyBody, ncpCreatePolicyRequestSchema } from './schemas.js';
@@ -96,6 +103,31 @@ export class NcpProvider implements MigrationProvider {
     this.#onlyPolicies(kind);
     const policy = await this.#client.createPolicy(this.#policyBody(parseCreateRequest(request)));
     return { id: policy.title, name: policy.title };
+  }
+
+  /**
+   * A done policy's next run is the policy started again (Start, providers.md §1.1: "start the
+   * migration"; what NCP skips then is its own, `skippedObjectNum`). NCP has no filter on
+   * modification time, so no `since` is said. The request describes the policy to the approver;
+   * nothing is created from it.
+   */
+  async nextRun(kind: ResourceKind, id: string): Promise<NextRun> {
+    this.#onlyPolicies(kind);
+    const policy = await this.#client.getPolicy(id);
+    const parsed = ncpCreatePolicyRequestSchema.safeParse({
+      title: policy.title,
+      sourceCspType: policy.sourceCspType,
+      sourceRegion: policy.sourceRegionName,
+      sourceBucket: policy.sourceBucketName,
+      ...(policy.sourcePrefix ? { sourcePrefix: policy.sourcePrefix } : {}),
+      targetBucket: policy.targetBucketName,
+      ...(policy.targetPrefix ? { targetPrefix: policy.targetPrefix } : {}),
+    });
+    if (!parsed.success)
+      throw InvalidInputError.of('rerun.error.notRepeatable', {
+        field: String(parsed.error.issues[0]?.path.join('.') ?? 'request'),
+      });
+    return { mode: 'restart', kind: 'policy', request: parsed.data };
   }
 
   async pause(kind: ResourceKind, id: string): Promise<void> {

@@ -54,6 +54,8 @@ export function mapPolicy(policy: NcpPolicy, connection: string): MigrationResou
       prefix: policy.targetPrefix || undefined,
     },
     lastError: state === 'failed' ? { message: NCP_ERROR_WITHOUT_DETAIL } : undefined,
+    // Seed 000: an estimate (final once estimatedDone) against migrated and skipped; no failure count.
+    reconciliation: { basis: 'estimate', ...(policy.estimatedDone === true ? {} : { totalFinal: false }) },
     createdAt: dateOf(policy.createTime),
     updatedAt: dateOf(policy.updateTime),
   };

@@ -1,3 +1,4 @@
+import { systemClock } from '../../clock.js';
 import type { Connection } from '../../connections/connection.js';
 import { ConfigError, InvalidInputError, OutcomeUnknownError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
@@ -280,7 +281,7 @@ export class UpCloudJobsClient {
     if (!valid.success) {
       throw new InvalidInputError(`UpCloud job request is invalid: ${describeIssues(valid.error.issues)}`);
     }
-    const sentAt = Date.now();
+    const sentAt = systemClock.now(); // compared with the provider's own creation time
     const operation = 'CreateJob';
     const response = await this.#http.send({
       operation,

@@ -106,6 +106,13 @@ export const upcloudDefinition: ProviderDefinition = {
       labels: UPCLOUD_LABELS,
       toRequest: upcloudRequestFromForm,
       schema: upcloudCreateJobRequestSchema,
+      // Seed 001: UpCloud reports a job's state only: it lists no objects and documents no limit.
+      preflight: (_request, connection) => ({
+        unknownSize: 'no-listing',
+        region: connection.region,
+        activeStates: ['queued', 'running'],
+        warnings: [],
+      }),
       summarize: (request) => {
         const r = request as UpCloudCreateJobRequest;
         return {
@@ -118,5 +125,6 @@ export const upcloudDefinition: ProviderDefinition = {
       },
     },
   ],
+  reruns: { kinds: ['job'], what: 'again' },
   create: createUpCloudProvider,
 };

@@ -6,7 +6,14 @@ import {
   unreadableResource,
 } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
-import type { ListQuery, MigrationProvider, ProviderDeps, ResourceAction, ResourcePage } from '../types.js';
+import type {
+  ListQuery,
+  MigrationProvider,
+  NextRun,
+  ProviderDeps,
+  ResourceAction,
+  ResourcePage,
+} from '../types.js';
 import { describeIssues, type JobsRead, UpCloudJobsClient } from './client.js';
 import { mapJob } from './map.js';
 import { type CreateJobBody, JOB_TYPE, type UpCloudJob, upcloudCreateJobRequestSchema } from './schemas.js';
@@ -66,6 +73,30 @@ export class UpCloudProvider implements MigrationProvider {
     this.#onlyJobs(kind);
     const job = await this.#client.createJob(this.#createBody(request));
     return { id: job.uuid, name: job.name || job.uuid };
+  }
+
+  /**
+   * The same job again, named `name` (issue 49): seed 001 documents no filter on modification time,
+   * so the new job goes through the whole source again. Its source and target are read from the job
+   * (a shape the seed does not print [I]): a job that does not say them cannot be repeated.
+   */
+  async nextRun(kind: ResourceKind, id: string, name: string): Promise<NextRun> {
+    this.#onlyJobs(kind);
+    const job = await this.#client.getJob(id);
+    const parsed = upcloudCreateJobRequestSchema.safeParse({
+      name,
+      sourceEndpoint: job.source?.endpoint ?? '',
+      sourceRegion: job.source?.region ?? '',
+      sourceBucket: job.source?.bucket ?? '',
+      sourcePrefix: job.source?.prefix ?? undefined,
+      targetBucket: job.target?.bucket ?? '',
+      targetPrefix: job.target?.prefix ?? undefined,
+    });
+    if (!parsed.success)
+      throw InvalidInputError.of('rerun.error.notRepeatable', {
+        field: String(parsed.error.issues[0]?.path.join('.') ?? 'request'),
+      });
+    return { mode: 'new', kind: 'job', request: parsed.data };
   }
 
   async cancel(kind: ResourceKind, id: string): Promise<void> {

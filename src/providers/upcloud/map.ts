@@ -60,6 +60,8 @@ export function mapJob(job: UpCloudJob, context: MapJobContext): MigrationResour
       prefix: job.target?.prefix,
     }),
     lastError: errorOf(job),
+    // Seed 001 documents a job's state only: any counters are our reading, nothing to reconcile.
+    reconciliation: { basis: 'state' },
     startedAt,
     createdAt: parseTime(job.created_at),
     updatedAt: parseTime(job.updated_at),

@@ -3,8 +3,10 @@ import type { Role } from '../../access/roles.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { Claim } from '../../resources/claims.js';
+import type { LastAction } from '../../resources/last-actions.js';
 import { orderForTriage, triageSummary } from '../../resources/triage.js';
 import type { WorkspaceUse } from '../../watcher/workspace-limits.js';
+import type { TimeWindow } from '../../windows/window-store.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { type PendingApprovalRow, pendingApprovalBlocks } from './approval-home.js';
 import { claimLine } from './claim.js';
@@ -12,6 +14,7 @@ import { progressBar } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { displayName, resourceRef } from './resource-card.js';
 import { stateLabelIn } from './state-words.js';
+import { nextWords, windowActedLine, windowLine } from './window-words.js';
 import { workspaceUseLines } from './workspace-use.js';
 
 export interface ConnectionHealth {
@@ -41,6 +44,11 @@ export interface HomeView {
   titles?: ReadonlyMap<string, string>;
   /** Who took on each failure ("I'm on it"), by `connection:id`. */
   claims?: ReadonlyMap<string, Claim>;
+  /**
+   * The workspace's time windows with the watcher's clock (their next change is said from it), and
+   * the paused rows a window holds, by `connection:id` (their row says which window, until when).
+   */
+  windows?: { list: readonly TimeWindow[]; now: number; pausedBy?: ReadonlyMap<string, LastAction> };
 }
 
 export interface BrokenWatchRow {
@@ -56,9 +64,15 @@ export interface BrokenWatchRow {
 
 /** Rows per section, so the Home tab stays within 100 blocks. */
 export const HOME_ROWS = 15;
+/** The most blocks a click's answer takes at the top of the tab. */
+const NOTICE_BLOCKS = 3;
 
 /** `notice`: what the viewer's last click on this tab did (the Home tab has no reply of its own). */
-export function renderAppHome(view: HomeView, tr: Translator = ENGLISH, notice?: string): KnownBlock[] {
+export function renderAppHome(
+  view: HomeView,
+  tr: Translator = ENGLISH,
+  notice?: string | readonly KnownBlock[],
+): KnownBlock[] {
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'migrate-bot' } },
     {
@@ -77,7 +91,10 @@ export function renderAppHome(view: HomeView, tr: Translator = ENGLISH, notice?:
       ],
     },
   ];
-  if (notice) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(notice, 3000) } });
+  if (typeof notice === 'string' && notice)
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(notice, 3000) } });
+  // A reply's own blocks (a sentence and a reason): a few, so the tab stays within 100 blocks.
+  else if (typeof notice === 'object') blocks.push(...notice.slice(0, NOTICE_BLOCKS));
   // What waits for this person comes first: at 3 a.m. nobody scrolls to find it.
   blocks.push(...pendingApprovalBlocks(view.pendingApprovals, tr));
   blocks.push(
@@ -129,9 +146,15 @@ export function renderAppHome(view: HomeView, tr: Translator = ENGLISH, notice?:
     blocks.push(
       ...orderForTriage(rows)
         .slice(0, HOME_ROWS)
-        .map((r) => resourceRow(r, tr, view.titles?.get(resourceRef(r)), view.claims?.get(resourceRef(r)))),
+        .map((r) => {
+          const ref = resourceRef(r);
+          const last = view.windows?.pausedBy?.get(ref);
+          const held = last ? windowActedLine(r.state, last, tr) : undefined;
+          return resourceRow(r, tr, view.titles?.get(ref), view.claims?.get(ref), held);
+        }),
     );
   }
+  if (view.windows) blocks.push({ type: 'divider' }, windowsSection(view.windows, tr));
   if (view.unreadable.length > 0) {
     blocks.push({
       type: 'context',
@@ -156,12 +179,29 @@ function section(title: string, body: string): KnownBlock {
   };
 }
 
-function resourceRow(r: MigrationResource, tr: Translator, title?: string, claim?: Claim): KnownBlock {
+/** "Time windows (2)", one line each with its next change; at most HOME_ROWS. */
+function windowsSection(windows: NonNullable<HomeView['windows']>, tr: Translator): KnownBlock {
+  const lines = windows.list
+    .slice(0, HOME_ROWS)
+    .map((w) => `• ${windowLine(w, tr, nextWords(w, windows.now, tr))}`);
+  return section(
+    `*${tr.t('home.windows')}* (${windows.list.length})`,
+    lines.length > 0 ? lines.join('\n') : tr.t('home.noWindows'),
+  );
+}
+
+function resourceRow(
+  r: MigrationResource,
+  tr: Translator,
+  title?: string,
+  claim?: Claim,
+  held?: string,
+): KnownBlock {
   const named = displayName(r.name, title);
   const progress =
     r.progress !== undefined ? `${progressBar(r.progress, 8)} ${tr.percent(r.progress)} · ` : '';
   const error = r.lastError?.code ? ` · ${code(r.lastError.code)}` : '';
-  const onIt = claim ? `\n${claimLine(claim, tr)}` : '';
+  const onIt = `${claim ? `\n${claimLine(claim, tr)}` : ''}${held ? `\n${held}` : ''}`;
   return {
     type: 'section',
     text: {

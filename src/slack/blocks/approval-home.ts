@@ -1,13 +1,17 @@
 import type { KnownBlock } from '@slack/types';
 import type { ApprovalRecord } from '../../approvals/approval-record.js';
+import { awaitingStart } from '../../approvals/scheduled-start.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
+import { cancelStartButtons } from './approval-buttons.js';
 import { requestLink } from './approval-notices.js';
+import { preflightBrief } from './approval-preflight.js';
 import { approvalButtons } from './approval-request.js';
-import { targetLabel, when } from './approval-words.js';
+import { outcomeLine, targetLabel, when } from './approval-words.js';
 import { code, truncate } from './mrkdwn.js';
 
 export const HOME_APPROVE_ACTION = 'approval.home.approve';
 export const HOME_REJECT_ACTION = 'approval.home.reject';
+export const HOME_CANCEL_START_ACTION = 'approval.home.cancelStart';
 
 /** Requests shown with buttons on one Home tab (two blocks each: the tab holds at most 100). */
 export const HOME_APPROVAL_ROWS = 5;
@@ -28,8 +32,10 @@ export function pendingApprovalBlocks(
   rows: readonly PendingApprovalRow[],
   tr: Translator = ENGLISH,
 ): KnownBlock[] {
-  const theirs = rows.filter((r) => !r.mine);
-  const mine = rows.filter((r) => r.mine);
+  // Approved to start later: listed apart, each with its state and Cancel start.
+  const later = rows.filter((r) => awaitingStart(r.record));
+  const theirs = rows.filter((r) => !r.mine && !awaitingStart(r.record));
+  const mine = rows.filter((r) => r.mine && !awaitingStart(r.record));
   const blocks: KnownBlock[] = [];
   if (theirs.length > 0) {
     blocks.push({ type: 'divider' }, heading(`:inbox_tray: *${tr.t('home.waitingYou')}* (${theirs.length})`));
@@ -53,6 +59,18 @@ export function pendingApprovalBlocks(
     blocks.push({ type: 'divider' }, heading(`*${tr.t('home.waitingMine')}* (${mine.length})`));
     blocks.push(...mine.slice(0, HOME_APPROVAL_ROWS).map((r) => requestRow(r.record, tr)));
   }
+  if (later.length > 0) {
+    blocks.push(
+      { type: 'divider' },
+      heading(`:alarm_clock: *${tr.t('home.startingLater')}* (${later.length})`),
+    );
+    for (const { record } of later.slice(0, HOME_APPROVAL_ROWS)) {
+      blocks.push(startingRow(record, tr), {
+        ...cancelStartButtons(record, tr, HOME_CANCEL_START_ACTION),
+        block_id: `home-approval-start:${record.id}`,
+      });
+    }
+  }
   return blocks;
 }
 
@@ -71,8 +89,27 @@ function requestRow(record: ApprovalRecord, tr: Translator): KnownBlock {
     requester: `<@${record.requester}>`,
     at: when(record.expiresAt, tr),
   });
+  const brief = preflightBrief(record, tr);
   return {
     type: 'section',
-    text: { type: 'mrkdwn', text: truncate(`*${requestLink(record, tr)}*\n${detail}`, 3000) },
+    text: {
+      type: 'mrkdwn',
+      text: truncate(`*${requestLink(record, tr)}*\n${detail}${brief ? `\n${brief}` : ''}`, 3000),
+    },
+  };
+}
+
+/** A request approved to start later: its title, what and where, and the state the renderer says. */
+function startingRow(record: ApprovalRecord, tr: Translator): KnownBlock {
+  const what = tr.t('approval.notice.what', {
+    label: targetLabel(record, tr),
+    connection: code(record.connection),
+  });
+  return {
+    type: 'section',
+    text: {
+      type: 'mrkdwn',
+      text: truncate(`*${requestLink(record, tr)}* · ${what}\n${outcomeLine(record, tr)}`, 3000),
+    },
   };
 }

@@ -1,9 +1,12 @@
 import type { KnownBlock } from '@slack/types';
 import type { ApprovalRecord } from '../../approvals/approval-record.js';
 import { summarizeCreateRequest } from '../../approvals/create-request.js';
+import { awaitingStart, startedLate } from '../../approvals/scheduled-start.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { APPROVE_ACTION, approvalButtons, REJECT_ACTION } from './approval-buttons.js';
-import { failureLines, outcomeLine, ref, targetLabel, when } from './approval-words.js';
+import { preflightBrief } from './approval-preflight.js';
+import { outcomeReason } from './approval-reason.js';
+import { failureLines, lateLine, outcomeLine, ref, targetLabel, when } from './approval-words.js';
 import type { RenderedMessage } from './error-message.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 
@@ -25,13 +28,6 @@ export function requestLink(record: ApprovalRecord, tr: Translator = ENGLISH): s
     : tr.t('approval.notice.untitled');
   const url = record.message?.permalink;
   return url ? `<${url}|${text}>` : text;
-}
-
-/** "Their reason: …" as a quote, when the approver gave one (inert: it is what they typed). */
-function reasonLine(record: ApprovalRecord, tr: Translator): string[] {
-  if (!record.reason) return [];
-  const quoted = escapeMrkdwn(truncate(record.reason, 500)).replaceAll('\n', '\n> ');
-  return [tr.t('approval.notice.reason', { reason: `\n> ${quoted}` })];
 }
 
 /**
@@ -64,10 +60,20 @@ export function renderRequesterNotice(
       );
       break;
     case 'approved':
+      if (record.resourceId) {
+        lines.push(tr.t('approval.notice.created', { by, request, what, ref: ref(record) }));
+        if (startedLate(record)) lines.push(lateLine(record, tr));
+      } else if (awaitingStart(record) && record.startAt)
+        lines.push(tr.t('approval.notice.scheduled', { by, request, what, start: when(record.startAt, tr) }));
+      else lines.push(tr.t('approval.notice.creating', { by, request, what }));
+      break;
+    case 'cancelled':
       lines.push(
-        record.resourceId
-          ? tr.t('approval.notice.created', { by, request, what, ref: ref(record) })
-          : tr.t('approval.notice.creating', { by, request, what }),
+        tr.t('approval.notice.cancelled', {
+          by: record.cancelledBy ? `<@${record.cancelledBy}>` : tr.t('approval.Someone'),
+          request,
+          what,
+        }),
       );
       break;
     case 'failed':
@@ -81,7 +87,7 @@ export function renderRequesterNotice(
       if (record.failure) lines.push(...failureLines(record.failure, tr));
       break;
     case 'rejected':
-      lines.push(tr.t('approval.notice.rejected', { by, request, what }), ...reasonLine(record, tr));
+      lines.push(tr.t('approval.notice.rejected', { by, request, what }));
       break;
     case 'expired':
       lines.push(
@@ -93,8 +99,18 @@ export function renderRequesterNotice(
       );
       break;
   }
-  const text = truncate(lines.join('\n'), 3000);
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  const decided = truncate(lines.join('\n'), 3000);
+  const reason = outcomeReason(record, tr);
+  if (!reason)
+    return { text: decided, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: decided } }] };
+  // "Their reason:" ends the decision's lines; the reason follows in a block of its own, as typed.
+  return {
+    text: truncate(`${decided}\n${reason.label}${reason.fallback}`, 3000),
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: truncate(`${decided}\n${reason.label}`, 3000) } },
+      reason.block,
+    ],
+  };
 }
 
 /**
@@ -115,9 +131,21 @@ export function renderApproverNotice(record: ApprovalRecord, tr: Translator = EN
     }),
     at: when(record.expiresAt, tr),
   });
-  const text = truncate(pending ? asked : `${asked}\n${outcomeLine(record, tr)}`, 3000);
-  const section: KnownBlock = { type: 'section', text: { type: 'mrkdwn', text } };
-  if (!pending) return { text, blocks: [section] };
+  const reason = outcomeReason(record, tr);
+  const ended = `${asked}\n${outcomeLine(record, tr)}`;
+  const text = truncate(
+    pending ? asked : `${ended}${reason ? `\n${reason.label}${reason.fallback}` : ''}`,
+    3000,
+  );
+  if (!pending && reason) {
+    const said = truncate(`${ended}\n${reason.label}`, 3000);
+    return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: said } }, reason.block] };
+  }
+  if (!pending) return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  // What the pre-flight found, in one line: the full figures are on the request it links to.
+  const brief = preflightBrief(record, tr);
+  const shown = brief ? truncate(`${text}\n${brief}`, 3000) : text;
+  const section: KnownBlock = { type: 'section', text: { type: 'mrkdwn', text: shown } };
   const buttons = approvalButtons(record, targetLabel(record, tr), tr, {
     approve: APPROVE_ACTION,
     reject: REJECT_ACTION,

@@ -1,15 +1,24 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import type { ApprovalRecord } from '../../approvals/approval-record.js';
 import { createTarget, summarizeCreateRequest } from '../../approvals/create-request.js';
+import { awaitingStart } from '../../approvals/scheduled-start.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
-import { APPROVE_ACTION, approvalButtons, REJECT_ACTION } from './approval-buttons.js';
+import {
+  APPROVE_ACTION,
+  approvalButtons,
+  CANCEL_START_ACTION,
+  cancelStartButtons,
+  REJECT_ACTION,
+} from './approval-buttons.js';
+import { preflightLines } from './approval-preflight.js';
+import { outcomeReason } from './approval-reason.js';
 import { failureLines, outcomeLine, targetLabel, when } from './approval-words.js';
 import type { RenderedMessage } from './error-message.js';
-import { aboutDuration, formatBytes, formatCount } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { FormWords } from './provider-words.js';
+import { rerunLine } from './rerun.js';
 
-export { APPROVE_ACTION, approvalButtons, REJECT_ACTION } from './approval-buttons.js';
+export { APPROVE_ACTION, approvalButtons, CANCEL_START_ACTION, REJECT_ACTION } from './approval-buttons.js';
 export { createdNotice, renderRequesterNotice, withApproversPing } from './approval-notices.js';
 export { failureLines, outcomeLine, slackDate } from './approval-words.js';
 
@@ -43,6 +52,12 @@ export function renderApprovalRequest(record: ApprovalRecord, tr: Translator = E
     provider: escapeMrkdwn(record.provider),
   });
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(intro, 3000) } });
+  // A delta run says which run it follows and what it takes from it (issue 49).
+  if (record.rerun)
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: truncate(rerunLine(record.rerun, record.provider, tr), 3000) },
+    });
   // A workflow's author chose what it asks for; the person running it is only the requester of record.
   if (record.workflowStep)
     blocks.push({
@@ -75,25 +90,43 @@ export function renderApprovalRequest(record: ApprovalRecord, tr: Translator = E
       text: { type: 'mrkdwn', text: truncate(`*${tr.t('approval.objects')}*\n${listed}${more}`, 3000) },
     });
   }
-  const impact = impactLines(record.impact, tr);
-  if (impact)
+  const preflight = preflightLines(record, tr);
+  if (preflight.length > 0) {
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: truncate(`*${tr.t('approval.impact')}*\n${impact}`, 3000) },
+      text: {
+        type: 'mrkdwn',
+        text: truncate(`*${tr.t('approval.preflight')}*\n${preflight.join('\n')}`, 3000),
+      },
     });
+    blocks.push({
+      type: 'context',
+      elements: [
+        { type: 'mrkdwn', text: tr.t('approval.preflight.source', { at: when(record.createdAt, tr) }) },
+      ],
+    });
+  }
   const context =
     tr.t('approval.context', {
       id: code(record.id),
       at: when(record.createdAt, tr),
       channel: `<#${record.channel}>`,
-    }) + (pending ? tr.t('approval.context.expires', { at: when(record.expiresAt, tr) }) : '');
+    }) +
+    (pending ? tr.t('approval.context.expires', { at: when(record.expiresAt, tr) }) : '') +
+    (record.startAt ? tr.t('approval.context.start', { at: when(record.startAt, tr) }) : '');
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context }] });
   if (pending)
     blocks.push(approvalButtons(record, label, tr, { approve: APPROVE_ACTION, reject: REJECT_ACTION }));
   else {
     const lines = [outcomeLine(record, tr)];
     if (record.status === 'failed' && record.failure) lines.push(...failureLines(record.failure, tr));
+    // A rejection says why, as the approver typed it, where the channel sees who rejected it.
+    const reason = outcomeReason(record, tr);
+    if (reason) lines.push(reason.label);
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } });
+    if (reason) blocks.push(reason.block);
+    // Approved to start later: its requester or an admin can still call it off here.
+    if (awaitingStart(record)) blocks.push(cancelStartButtons(record, tr, CANCEL_START_ACTION));
   }
   const text = tr.t(pending ? 'approval.text.pending' : 'approval.text.decided', {
     label,
@@ -106,31 +139,4 @@ export function renderApprovalRequest(record: ApprovalRecord, tr: Translator = E
 
 function article(label: string): string {
   return /^[AEIOU]/i.test(label) ? 'an' : 'a';
-}
-
-/** "About 4 objects, 6.5 MiB under the 1 prefix" and the transfer time at the bandwidth limit. */
-function impactLines(impact: ApprovalRecord['impact'], tr: Translator): string | undefined {
-  if (!impact) return undefined;
-  // English keeps its historical figures ("about 1 days" included); others use their translator's.
-  const en = tr.locale === 'en';
-  const under = tr.t(impact.prefixes === 1 ? 'approval.impact.prefix' : 'approval.impact.prefixes', {
-    n: String(impact.prefixes),
-  });
-  const lines = [
-    tr.t(impact.complete ? 'approval.impact.about' : 'approval.impact.atLeast', {
-      objects: en ? formatCount(impact.objects) : tr.count(impact.objects),
-      bytes: formatBytes(impact.bytes),
-      under,
-    }),
-  ];
-  if (impact.bandwidth && impact.bytes > 0) {
-    const seconds = impact.bytes / impact.bandwidth;
-    lines.push(
-      tr.t(impact.complete ? 'approval.impact.transfer' : 'approval.impact.transferAtLeast', {
-        rate: formatBytes(impact.bandwidth),
-        duration: en ? aboutDuration(seconds) : tr.about(seconds),
-      }),
-    );
-  }
-  return lines.join('\n');
 }

@@ -1,5 +1,6 @@
 import type { ApprovalRecord } from '../../approvals/approval-record.js';
 import { createTarget } from '../../approvals/create-request.js';
+import { awaitingStart, startedLate } from '../../approvals/scheduled-start.js';
 import { explainForDisplay } from '../../catalogue/explain.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { slackDate as neutralDate } from './format.js';
@@ -35,9 +36,18 @@ export function outcomeLine(record: ApprovalRecord, tr: Translator = ENGLISH): s
     case 'pending':
       return tr.t('approval.outcome.pending', { at: when(record.expiresAt, tr) });
     case 'approved':
-      return record.resourceId
-        ? tr.t('approval.outcome.created', { by, at, ref: ref(record) })
-        : tr.t('approval.outcome.creating', { by, at });
+      if (record.resourceId) {
+        const created = tr.t('approval.outcome.created', { by, at, ref: ref(record) });
+        return startedLate(record) ? `${created}\n${lateLine(record, tr)}` : created;
+      }
+      if (awaitingStart(record) && record.startAt)
+        return tr.t('approval.outcome.scheduled', { by, at, start: when(record.startAt, tr) });
+      return tr.t('approval.outcome.creating', { by, at });
+    case 'cancelled':
+      return tr.t('approval.outcome.cancelled', {
+        by: record.cancelledBy ? `<@${record.cancelledBy}>` : tr.t('approval.someone'),
+        at: record.cancelledAt ? when(record.cancelledAt, tr) : '',
+      });
     case 'failed':
       if (record.failure?.outcomeUnknown) return tr.t('approval.outcome.unknown', { by, at });
       return record.decidedBy
@@ -50,6 +60,14 @@ export function outcomeLine(record: ApprovalRecord, tr: Translator = ENGLISH): s
   }
 }
 
+/** "Started late": due at its start time, created when the bot was back. */
+export function lateLine(record: ApprovalRecord, tr: Translator = ENGLISH): string {
+  return tr.t('approval.outcome.startedLate', {
+    due: record.startAt ? when(record.startAt, tr) : '',
+    at: record.startedAt ? when(record.startedAt, tr) : '',
+  });
+}
+
 /**
  * The failure's message: the bot's own sentence (the request could not be posted) in the reader's
  * language, with the channel as a link; a provider's message as it said it, inert.
@@ -58,7 +76,8 @@ function failureMessage(failure: NonNullable<ApprovalRecord['failure']>, tr: Tra
   const said = failure.localized;
   if (tr.locale === 'en' || !said || !tr.has(said.key)) return escapeMrkdwn(truncate(failure.message, 500));
   if (said.key === 'approval.error.cannotPost') {
-    const channel = String(said.values?.channel ?? '');
+    // The channel as a link (`<#C…>`); records stored before English was written once hold its bare id.
+    const channel = String(said.values?.channel ?? '').replace(/^<#([CGD][A-Z0-9]{2,20})>$/, '$1');
     return tr.t(said.key, {
       channel: /^[CGD][A-Z0-9]{2,20}$/.test(channel) ? `<#${channel}>` : escapeMrkdwn(channel),
       code: escapeMrkdwn(String(said.values?.code ?? '')),

@@ -1,11 +1,67 @@
-import type { Button, KnownBlock } from '@slack/types';
+import type { ActionsBlockElement, Button, KnownBlock } from '@slack/types';
 import type { Translator } from '../../i18n/translator.js';
 import type { Claim } from '../../resources/claims.js';
 import { slackDate } from './format.js';
 
 /** The action id of "I'm on it" / "Hand back" on a failure post and a failed card. */
 export const CLAIM_ACTION = 'failure.claim';
+/** "Take over" beside a claimed failure's "Hand back": anyone who may operate, behind a confirm naming the owner. */
+export const TAKE_OVER_ACTION = 'failure.takeover';
+/** "Release" (admins) in the answer to someone pressing another person's "Hand back". */
+export const RELEASE_ACTION = 'failure.release';
 const CLAIM_BLOCK = 'failure-claim';
+
+/** A take-over button's value: the resource (as the claim button carries it) and the owner it replaces. */
+export function encodeTakeOver(resourceValue: string, owner: string): string {
+  return JSON.stringify({ ...(JSON.parse(resourceValue) as object), o: owner });
+}
+
+/** The owner a take-over was confirmed against (the resource itself is read by decodeResourceButton). */
+export function takeOverOwner(value: string | undefined): string | undefined {
+  try {
+    const o = (JSON.parse(value ?? '') as { o?: unknown }).o;
+    return typeof o === 'string' && /^[UW][A-Z0-9]{2,}$/.test(o) ? o : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** "Take over" for a claimed failure: the confirm names who has it, so nobody is replaced unknowingly. */
+export function takeOverButton(resourceValue: string, claim: Claim, tr: Translator): Button {
+  const owner = `<@${claim.by}>`;
+  return {
+    type: 'button',
+    action_id: TAKE_OVER_ACTION,
+    text: { type: 'plain_text', text: tr.t('claim.takeOver') },
+    value: encodeTakeOver(resourceValue, claim.by),
+    confirm: {
+      title: { type: 'plain_text', text: tr.t('claim.takeOver.title') },
+      text: {
+        type: 'mrkdwn',
+        text: tr.t('claim.takeOver.confirm', { user: owner, ago: slackDate(new Date(claim.at), '{ago}') }),
+      },
+      confirm: { type: 'plain_text', text: tr.t('claim.takeOver') },
+      deny: { type: 'plain_text', text: tr.t('modal.cancel') },
+    },
+  };
+}
+
+/** "Release" for an admin: frees the failure whoever holds it. */
+export function releaseButton(resourceValue: string, claim: Claim, tr: Translator): Button {
+  return {
+    type: 'button',
+    action_id: RELEASE_ACTION,
+    text: { type: 'plain_text', text: tr.t('claim.release') },
+    value: resourceValue,
+    style: 'danger',
+    confirm: {
+      title: { type: 'plain_text', text: tr.t('claim.release.title') },
+      text: { type: 'mrkdwn', text: tr.t('claim.release.confirm', { user: `<@${claim.by}>` }) },
+      confirm: { type: 'plain_text', text: tr.t('claim.release') },
+      deny: { type: 'plain_text', text: tr.t('modal.cancel') },
+    },
+  };
+}
 
 /** "I'm on it" while nobody has it; "Hand back" once someone does (only they may press it). */
 export function claimButton(value: string, claim: Claim | undefined, tr: Translator): Button {
@@ -13,13 +69,37 @@ export function claimButton(value: string, claim: Claim | undefined, tr: Transla
     type: 'button',
     action_id: CLAIM_ACTION,
     text: { type: 'plain_text', text: tr.t(claim ? 'claim.handBack' : 'claim.take') },
-    value,
+    // What the press is for, so a double click or a release meanwhile never turns it around.
+    value: withIntent(value, claim ? 'hand-back' : 'take'),
   };
 }
 
-/** "<@U> is on it · 3 min ago" (Slack keeps the time relative as it ages). */
+/** The resource's button value with the press's intent (`i`); decodeResourceButton ignores it. */
+function withIntent(value: string, intent: 'take' | 'hand-back'): string {
+  try {
+    const { i: _was, ...resource } = JSON.parse(value) as Record<string, unknown>;
+    return JSON.stringify({ ...resource, i: intent === 'take' ? 't' : 'b' });
+  } catch {
+    return value;
+  }
+}
+
+/** The intent a claim button was drawn with; undefined for buttons drawn before it was carried. */
+export function claimIntent(value: string | undefined): 'take' | 'hand-back' | undefined {
+  try {
+    const i = (JSON.parse(value ?? '') as { i?: unknown }).i;
+    return i === 't' ? 'take' : i === 'b' ? 'hand-back' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** "<@U> is on it · 3 min ago" (Slack keeps the time relative as it ages); "took over from" when so. */
 export function claimLine(claim: Claim, tr: Translator): string {
-  return tr.t('claim.onIt', { user: `<@${claim.by}>`, ago: slackDate(new Date(claim.at), '{ago}') });
+  const values = { user: `<@${claim.by}>`, ago: slackDate(new Date(claim.at), '{ago}') };
+  return claim.from
+    ? tr.t('claim.onItFrom', { ...values, from: `<@${claim.from}>` })
+    : tr.t('claim.onIt', values);
 }
 
 export function claimBlock(claim: Claim, tr: Translator): KnownBlock {
@@ -46,9 +126,15 @@ export function withClaim(
     if (block.type === 'actions')
       out.push({
         ...block,
-        elements: block.elements.map((e) =>
-          e.type === 'button' && e.action_id === CLAIM_ACTION ? claimButton(e.value ?? '', claim, tr) : e,
-        ),
+        elements: block.elements.flatMap((e): ActionsBlockElement[] => {
+          if (e.type !== 'button') return [e];
+          if (e.action_id === TAKE_OVER_ACTION) return [];
+          if (e.action_id !== CLAIM_ACTION) return [e];
+          const value = e.value ?? '';
+          return claim
+            ? [claimButton(value, claim, tr), takeOverButton(value, claim, tr)]
+            : [claimButton(value, claim, tr)];
+        }),
       });
     else out.push(block);
     if (!placed && block.type === 'section') {

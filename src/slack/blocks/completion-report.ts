@@ -2,8 +2,8 @@ import type { KnownBlock } from '@slack/types';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { ChartAxisTitles } from '../../reports/throughput-chart.js';
 import type { ReportNote } from '../../watcher/notification.js';
+import { displayName, refBeside } from './display-name.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
-import { displayName } from './resource-card.js';
 import type { Rendered } from './watch-notifications.js';
 
 /**
@@ -21,7 +21,7 @@ export function renderCompletionReport(note: ReportNote, tr: Translator = ENGLIS
   const named = displayName(r.name, note.title);
   const title = tr.t('report.title', {
     name: escapeMrkdwn(named.lead),
-    ref: code(`${r.connection}:${r.id}`) + (named.beside ? ` ${code(named.beside)}` : ''),
+    ref: refBeside(`${r.connection}:${r.id}`, named),
     state,
   });
   const moved =
@@ -30,8 +30,17 @@ export function renderCompletionReport(note: ReportNote, tr: Translator = ENGLIS
       : r.bytesTotal === undefined
         ? tr.bytes(r.bytesMoved)
         : tr.t('report.movedOf', { moved: tr.bytes(r.bytesMoved), total: tr.bytes(r.bytesTotal) });
+  // A watched average comes with its own duration and bytes, so the three agree (issue 48).
+  const watched = r.averageOver === 'watched';
   const facts: [string, string | undefined][] = [
-    [tr.t('report.duration'), r.durationSeconds === undefined ? undefined : tr.duration(r.durationSeconds)],
+    [
+      tr.t(watched ? 'report.durationWatched' : 'report.duration'),
+      r.durationSeconds === undefined ? undefined : tr.duration(r.durationSeconds),
+    ],
+    [
+      tr.t('report.movedWatched'),
+      watched && r.watchedBytes !== undefined ? tr.bytes(r.watchedBytes) : undefined,
+    ],
     [
       tr.t(r.averageOver === 'watched' ? 'report.averageWatched' : 'report.average'),
       rate(r.averageBytesPerSecond),
@@ -72,10 +81,12 @@ export function chartLabels(
   tr: Translator = ENGLISH,
 ): { filename: string; title: string; altText: string; axes: ChartAxisTitles } {
   const safe = note.report.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60);
+  // The chart is called what the report above it calls the resource.
+  const name = displayName(note.report.name, note.title).lead;
   return {
     filename: `throughput-${safe}.png`,
-    title: truncate(tr.t('report.chartTitle', { name: note.report.name }), 200),
-    altText: truncate(tr.t('report.chartAlt', { name: note.report.name }), 1000),
+    title: truncate(tr.t('report.chartTitle', { name }), 200),
+    altText: truncate(tr.t('report.chartAlt', { name }), 1000),
     axes: {
       seconds: tr.t('report.chartSeconds'),
       minutes: tr.t('report.chartMinutes'),

@@ -5,6 +5,7 @@ import { type AppError, asAppError, ErrorCode, ProviderError } from '../../error
 import { ENGLISH, type MessageValues, type Translator } from '../../i18n/translator.js';
 import type { AmbiguousRefError } from '../../resources/resolve-resource.js';
 import { encodeResourceButton } from '../resource-button.js';
+import { displayName, refBeside } from './display-name.js';
 import { code, escapeControl, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { kebab } from './provider-words.js';
 import { actionLabel, confirmFor } from './resource-card.js';
@@ -111,6 +112,9 @@ export function describeUnreadable(connection: string, error: unknown, tr: Trans
       case ErrorCode.ProviderAuth:
         return tr.t('unreadable.auth', { name, http });
       case ErrorCode.ProviderResponse:
+        // An answer over the size cap is not unreadable but refused unread: say so, and the cap.
+        if (e.localized?.key === 'unreadable.tooLarge')
+          return tr.t('unreadable.tooLarge', { name, limit: String(e.localized.values?.limit ?? '') });
         return tr.t('unreadable.response', { name, http });
       default:
         return tr.t('unreadable.refused', {
@@ -131,7 +135,12 @@ export function describeUnreadable(connection: string, error: unknown, tr: Trans
  * off a long button. An action's picker holds only the candidates it can be taken on now; the
  * others are counted by state.
  */
-export function renderAmbiguous(error: AmbiguousRefError, tr: Translator = ENGLISH): RenderedMessage {
+export function renderAmbiguous(
+  error: AmbiguousRefError,
+  tr: Translator = ENGLISH,
+  /** Titles requesters gave some candidates, by `connection:id`: each is called what its card calls it. */
+  titles?: ReadonlyMap<string, string>,
+): RenderedMessage {
   const key = error.localized?.key;
   const values = Object.fromEntries(
     Object.entries(error.localized?.values ?? {}).map(([k, v]) => [
@@ -150,13 +159,14 @@ export function renderAmbiguous(error: AmbiguousRefError, tr: Translator = ENGLI
   for (const c of error.candidates) {
     const state = c.state ? ` · ${stateWords(c.state, tr)}` : '';
     const label = action ? actionLabel(action, tr, c.state) : tr.t('list.open');
-    const confirm = action ? confirmFor(action, c.kind, c.name, tr) : undefined;
+    const named = displayName(c.name, titles?.get(`${c.connection}:${c.id}`));
+    const confirm = action ? confirmFor(action, c.kind, named.lead, tr) : undefined;
     blocks.push({
       type: 'section',
       text: {
         type: 'mrkdwn',
         text: truncate(
-          `*${escapeMrkdwn(truncate(c.name, 150))}*${state}\n${code(`${c.connection}:${c.id}`)}`,
+          `*${escapeMrkdwn(truncate(named.lead, 150))}*${state}\n${refBeside(`${c.connection}:${c.id}`, named)}`,
           3000,
         ),
       },
@@ -165,7 +175,7 @@ export function renderAmbiguous(error: AmbiguousRefError, tr: Translator = ENGLI
         action_id: `resource.${action ?? 'open'}:${c.connection}:${c.id}`.slice(0, 255),
         text: { type: 'plain_text', text: truncate(label, 75) },
         // A screen reader hears which one, as the eye reads it beside the button.
-        accessibility_label: truncate(`${label} ${c.name}`, 75),
+        accessibility_label: truncate(`${label} ${named.lead}`, 75),
         value: encodeResourceButton(c),
         ...(confirm ? { confirm } : {}),
       },

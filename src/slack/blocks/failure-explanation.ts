@@ -8,7 +8,7 @@ import {
   type NextStep,
   type NextStepAction,
 } from '../../catalogue/code-classes.js';
-import { explainForDisplay } from '../../catalogue/explain.js';
+import { explainForDisplay, type SurfaceButtons } from '../../catalogue/explain.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 
@@ -40,6 +40,11 @@ export interface FailureInput {
    * connection, and `kind` names what failed.
    */
   startAgain?: { connection: string; kind: string };
+  /**
+   * The buttons the surface carries with it, by action, in the reader's words: a fix that names a
+   * button of the provider's console names the one here that does the same, or none (unset: none).
+   */
+  buttons?: SurfaceButtons;
   /** `/migrate explain`: the catalogue entry in full, its English beside a translation. */
   reference?: boolean;
   /** The reader's language (English unless given); the code and the provider's words stay as they are. */
@@ -159,7 +164,7 @@ function referenceAdvice(input: FailureInput, codeClass: CodeClass, tr: Translat
 
 export function explainFailure(input: FailureInput): FailureExplanation {
   const tr = input.tr ?? ENGLISH;
-  const display = explainForDisplay(input.code, input.httpStatus, tr.locale);
+  const display = explainForDisplay(input.code, input.httpStatus, tr.locale, input.buttons);
   const quote = oneLine(input.providerMessage ?? '');
   const codeClass =
     input.codeClass ?? (display.known ? classifyCode(display.code) : (classifyMessage(quote) ?? 'unknown'));

@@ -3,6 +3,7 @@ import { explainForDisplay } from '../../catalogue/explain.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { FailureItem, FailureListNote } from '../../watcher/notification.js';
 import { encodeResourceButton } from '../resource-button.js';
+import { displayName, refBeside } from './display-name.js';
 import { listingNowLine } from './living-posts.js';
 import { budgetShare, SECTION_TEXT_MAX } from './message-budget.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
@@ -40,7 +41,9 @@ export function renderFailureListing(
     },
   }));
   const text = truncate(
-    note.items.map((i) => tr.t('watch.failed', { name: escapeMrkdwn(i.name), at: '' })).join(' '),
+    note.items
+      .map((i) => tr.t('watch.failed', { name: escapeMrkdwn(displayName(i.name, i.title).lead), at: '' }))
+      .join(' '),
     SECTION_TEXT_MAX,
   );
   return { text, blocks };
@@ -50,8 +53,9 @@ export function renderFailureListing(
 function itemText(item: FailureItem, tr: Translator, max: number): string {
   const at = item.progress !== undefined ? tr.t('watch.at', { pct: tr.percent(item.progress) }) : '';
   const nameMax = max < 600 ? 60 : 200;
+  const named = displayName(item.name, item.title);
   const lead = truncate(
-    `${tr.t('watch.failed', { name: `*${escapeMrkdwn(truncate(item.name, nameMax))}*`, at })} ${code(resourceRef(item))}`,
+    `${tr.t('watch.failed', { name: `*${escapeMrkdwn(truncate(named.lead, nameMax))}*`, at })} ${refBeside(resourceRef(item), named)}`,
     max,
   );
   const explained = item.code ? explainForDisplay(item.code, undefined, tr.locale) : undefined;

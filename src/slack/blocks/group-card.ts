@@ -4,7 +4,7 @@ import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { GroupTally } from '../../watcher/group-tally.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
-import { stateWords } from './state-words.js';
+import { stateLabelIn, stateWords } from './state-words.js';
 
 /** Task states in the order a group card lists them: what needs someone first. */
 const ORDER: readonly NormalizedState[] = [
@@ -22,6 +22,46 @@ const ORDER: readonly NormalizedState[] = [
 /** One failed task of a group, the same on its card, in its thread and in the full list. */
 export function failedTaskLine(connection: string, t: { id: string; name: string; code?: string }): string {
   return `• ${escapeMrkdwn(truncate(t.name, 80))} ${code(`${connection}:${t.id}`)}${t.code ? ` ${code(t.code)}` : ''}`;
+}
+
+/**
+ * The lead of a task group's state line, from its tasks: OMS keeps a group "running monitor task"
+ * (Migrating) while its tasks fail, and a card that said only Migrating hid the failures. The worst
+ * state among its tasks leads, counted ("Failed: 2 of 4 tasks"), with the group's own state beside
+ * it when that differs. Undefined when the group's own state reads worse (a pausing group), is not
+ * a task's (deleting), or when no task was read: the group's own label stands.
+ */
+export function groupStateLead(
+  group: Pick<MigrationResource, 'state'>,
+  tally: GroupTally,
+  tr: Translator = ENGLISH,
+): string | undefined {
+  const worst = ORDER.find((s) => (tally.counts[s] ?? 0) > 0);
+  const own = ORDER.indexOf(group.state);
+  if (!worst || own === -1 || own < ORDER.indexOf(worst)) return undefined;
+  const lead = tr.t('group.worst', {
+    state: stateLabelIn(worst, tr),
+    n: tr.count(tally.counts[worst] ?? 0),
+    total: `${tr.count(tally.tasks)}${tally.partial ? '+' : ''}`,
+    count: tally.tasks,
+  });
+  if (worst === group.state) return `*${lead}*`;
+  return `*${lead}* · ${tr.t('group.own', { state: stateWords(group.state, tr).toLowerCase() })}`;
+}
+
+/** The thread line when more of a group's tasks failed: how many of how many, and the first ones. */
+export function tasksFailedLines(
+  name: string,
+  connection: string,
+  tally: GroupTally | undefined,
+  tr: Translator = ENGLISH,
+): string[] {
+  if (!tally) return [tr.t('group.moreTasksFailed', { name })];
+  const counts = { failed: tr.count(tally.failedCount), tasks: tr.count(tally.tasks), n: tally.tasks };
+  return [
+    tr.t('group.tasksFailed', { name, ...counts }),
+    ...tally.failed.map((t) => failedTaskLine(connection, t)),
+  ];
 }
 
 /**

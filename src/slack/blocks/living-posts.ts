@@ -3,6 +3,7 @@ import type { MigrationResource, NormalizedState } from '../../domain/migration-
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { LiveNow } from '../../watcher/living-posts.js';
 import type { LivingNote } from '../../watcher/notification.js';
+import { claimLine } from './claim.js';
 import { slackDate } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { actionsBlock, resourceRef, whoActed } from './resource-card.js';
@@ -87,6 +88,6 @@ function ended(now: LiveNow): boolean {
 
 /** A listing line's second line once that resource moved on: "Now: ✔ Migrating · Resumed by @Alice". */
 export function listingNowLine(now: LiveNow, tr: Translator): string {
-  const who = liveWho(now, tr);
+  const who = now.claim ? claimLine(now.claim, tr) : liveWho(now, tr);
   return tr.t('living.listingNow', { state: liveStateLabel(now.state, tr), who: who ? ` · ${who}` : '' });
 }

@@ -53,8 +53,10 @@ export class FormWords {
     return this.#text(`field.${field}`, english);
   }
 
-  hint(field: string, english: string | undefined): string | undefined {
-    return english === undefined ? undefined : this.#text(`hint.${field}`, english);
+  /** `key`: which of the field's hints, when what it needs depends on another field (the task type). */
+  hint(field: string, english: string | undefined, key?: string): string | undefined {
+    if (english === undefined) return undefined;
+    return this.#text(key === undefined ? `hint.${field}` : `hint.${field}.${key}`, english);
   }
 
   header(id: string | undefined, english: string): string {

@@ -1,19 +1,28 @@
 import type { ActionsBlock, Button, ConfirmationDialog, KnownBlock, SectionBlock } from '@slack/types';
 import { REQUIRED_ROLE, type Role } from '../../access/roles.js';
+import type { SurfaceButtons } from '../../catalogue/explain.js';
 import type { MigrationResource, NormalizedState, ResourceKind } from '../../domain/migration-resource.js';
 import { ENGLISH, type MessageKey, type Translator } from '../../i18n/translator.js';
 import type { ResourceAction } from '../../providers/types.js';
+import { type EtaEstimate, estimateEta } from '../../reports/eta.js';
 import { type Claim, failureOf } from '../../resources/claims.js';
 import { KIND_PLURALS } from '../../resources/kind-offering.js';
 import type { LastAction } from '../../resources/last-actions.js';
 import type { GroupTally } from '../../watcher/group-tally.js';
+import type { WindowFact } from '../../watcher/window-fact.js';
 import { encodeResourceButton } from '../resource-button.js';
-import { claimBlock, claimButton } from './claim.js';
-import { explainFailure, failureMainAction, renderFailureExplanation } from './failure-explanation.js';
+import { claimBlock, claimButton, takeOverButton } from './claim.js';
+import { displayName } from './display-name.js';
+import { etaWords } from './eta-words.js';
+import { planButtons } from './failure-buttons.js';
+import { renderFailureExplanation } from './failure-explanation.js';
 import { progressBar, slackDate } from './format.js';
-import { groupTallyBlocks } from './group-card.js';
+import { groupStateLead, groupTallyBlocks } from './group-card.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { stateLabel } from './state-words.js';
+import { windowActedLine, windowFactLines } from './window-words.js';
+
+export { displayName } from './display-name.js';
 
 /**
  * The words on a button for an action: the same on the card, in threads and in pickers. A resource
@@ -87,8 +96,10 @@ export function resourceRef(resource: Pick<MigrationResource, 'connection' | 'id
 const STALE_AFTER_MS = 10 * 60_000;
 
 export interface CardOptions {
-  /** When the figures were read from the provider (default: now, as the card is built from a fresh read). */
+  /** When the figures were read from the provider (default: `now`, as the card is built from a fresh read). */
   checkedAt?: Date;
+  /** When it is drawn (ms on the bot's clock, `deps.clock.now()`): staleness and the ETA's clock time. */
+  now: number;
   /** Shown above the card (e.g. "Paused by @ana · op 7f3a"). */
   notice?: string;
   /** Omit buttons (e.g. for a resource that no longer exists). */
@@ -97,6 +108,8 @@ export interface CardOptions {
   watch?: boolean;
   /** Who last acted on it through the bot: "Paused by @Bob · 2 min ago" under the state line. */
   lastAction?: LastAction;
+  /** The time windows covering it: a cap that holds, the next change (under the state line). */
+  windows?: readonly WindowFact[];
   /** The reader's language (English unless given). */
   tr?: Translator;
   /** The reader may fix the connection's keys (an admin, in a reply only they see). */
@@ -112,23 +125,17 @@ export interface CardOptions {
   title?: string;
   /** Who took on its failure ("I'm on it"), shown while it is failed. */
   claim?: Claim;
-}
-
-/**
- * What a resource is called on a card, a list row or a report: the requester's title when the
- * provider generated the name itself (`task_1795650490367_7` for "Q4 photo backfill"), with the
- * provider's name kept beside it; otherwise the provider's name alone. Both raw (escape to show).
- */
-export function displayName(name: string, title?: string): { lead: string; beside?: string } {
-  const typed = title?.trim();
-  return typed && typed !== name ? { lead: typed, beside: name } : { lead: name };
+  /** The ETA from the pace the watcher observed (a watched card); else the provider's, or why none. */
+  eta?: EtaEstimate;
+  /** Its failure is explained in the card's thread (and the channel): the card names the code only. */
+  explainedInThread?: boolean;
 }
 
 /** The task card: one message that tells the whole state of a resource. */
 export function renderResourceCard(
   resource: MigrationResource,
   actions: readonly ResourceAction[],
-  options: CardOptions = {},
+  options: CardOptions,
 ): KnownBlock[] {
   const tr = options.tr ?? ENGLISH;
   const blocks: KnownBlock[] = [];
@@ -148,10 +155,12 @@ export function renderResourceCard(
     });
   blocks.push({
     type: 'section',
-    text: { type: 'mrkdwn', text: truncate(stateLine(resource, tr), 3000) },
+    text: { type: 'mrkdwn', text: truncate(stateLine(resource, tr, options), 3000) },
   });
-  const who = options.lastAction && whoActed(resource, options.lastAction, tr);
-  if (who) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: who }] });
+  const who = [options.lastAction && whoActed(resource, options.lastAction, tr)]
+    .concat(windowFactLines(resource.state, options.windows, tr))
+    .filter(Boolean);
+  if (who.length > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: who.join('\n') }] });
   // A claim is about one failure: a later, different failure is nobody's yet (`Claims.current`).
   const claim =
     resource.state === 'failed' && [undefined, failureOf(resource)].includes(options.claim?.about)
@@ -160,13 +169,18 @@ export function renderResourceCard(
   if (claim) blocks.push(claimBlock(claim, tr));
   blocks.push({ type: 'section', fields: fields(resource, tr) });
   if (options.group) blocks.push(...groupTallyBlocks(resource, options.group, tr));
-  const error = errorSection(resource, tr, options.allActions ?? actions, options.canFixConnection);
+  const shown = options.withActions === false ? [] : actions;
+  const buttons = buttonLabels(resource, shown, tr, options.canFixConnection);
+  // The watcher's card of a failure its thread explains says the code only (issue 47): the channel
+  // reads the four sentences once, in the broadcast reply, not again on the card above it.
+  const error =
+    options.explainedInThread && resource.lastError
+      ? briefError(resource.lastError.code, tr)
+      : errorSection(resource, tr, options.allActions ?? actions, buttons, options.canFixConnection);
   if (error) blocks.push(error);
   blocks.push({
     type: 'context',
-    elements: [
-      { type: 'mrkdwn', text: truncate(footer(resource, options.checkedAt ?? new Date(), tr), 3000) },
-    ],
+    elements: [{ type: 'mrkdwn', text: truncate(footer(resource, options, tr), 3000) }],
   });
   if (options.withActions !== false)
     blocks.push(
@@ -175,16 +189,14 @@ export function renderResourceCard(
   return blocks;
 }
 
-/**
- * The first line, compact enough for a phone: state · percent · speed · ETA as a clock time. What
- * is not known is left out rather than shown as a dash.
- */
-function stateLine(r: MigrationResource, tr: Translator): string {
-  const parts = [`*${stateLabel(r, tr)}*`];
+/** The first line, for a phone: state · percent · speed · ETA; what is not known is left out. */
+function stateLine(r: MigrationResource, tr: Translator, options: CardOptions): string {
+  // A task group's line leads with what its tasks are in, when that reads worse than the group.
+  const parts = [(options.group && groupStateLead(r, options.group, tr)) ?? `*${stateLabel(r, tr)}*`];
   if (r.progress !== undefined) parts.push(`${progressBar(r.progress, 8)} *${tr.percent(r.progress)}*`);
   const moving = r.state === 'running' || r.state === 'retrying';
   if (moving && r.speed) parts.push(`${tr.bytes(r.speed)}/s`);
-  const eta = moving ? etaIn(r.etaSeconds, tr) : undefined;
+  const eta = moving ? etaWords(options.eta ?? estimateEta(r), tr, options.now) : undefined;
   if (eta) parts.push(eta);
   return parts.join(' · ');
 }
@@ -194,14 +206,6 @@ const UNDER_WAY_OF: Partial<Record<ResourceAction, { state: NormalizedState; wor
   pause: { state: 'pausing', words: 'card.underWay.pause' },
   delete: { state: 'deleting', words: 'card.underWay.delete' },
 };
-
-/** "ETA 08:41, about 40 min": the clock time in the reader's zone, then the rough remaining time. */
-export function etaIn(etaSeconds: number | undefined, tr: Translator, now = new Date()): string | undefined {
-  if (etaSeconds === undefined || !Number.isFinite(etaSeconds) || etaSeconds < 0) return undefined;
-  const at = new Date(now.getTime() + etaSeconds * 1000);
-  const token = etaSeconds < 20 * 3600 ? '{time}' : '{date_short_pretty} {time}';
-  return tr.t('card.eta', { time: slackDate(at, token), about: tr.about(etaSeconds) });
-}
 
 /**
  * "Paused by @Bob · 2 min ago", or "Pausing… requested by @Bob" while the provider is still on it.
@@ -213,18 +217,22 @@ export function whoActed(
   tr: Translator = ENGLISH,
 ): string | undefined {
   if (!/^[UW][A-Z0-9]+$/.test(last.by)) return undefined;
+  // A window's own pause says which window and when it lets go, not only who set it.
+  const byWindow = windowActedLine(r.state, last, tr);
+  if (byWindow) return byWindow;
   const underWay = UNDER_WAY_OF[last.action];
   const words = underWay && underWay.state === r.state ? tr.t(underWay.words) : tr.t(`past.${last.action}`);
   return tr.t('card.acted', { words, user: `<@${last.by}>`, ago: slackDate(new Date(last.at), '{ago}') });
 }
 
 /** Where to find it, and how fresh the figures are; the provider's raw status only when unmapped. */
-function footer(r: MigrationResource, checkedAt: Date, tr: Translator): string {
+function footer(r: MigrationResource, options: CardOptions, tr: Translator): string {
+  const checkedAt = options.checkedAt ?? new Date(options.now);
   const parts = [code(resourceRef(r)), `${r.provider} ${kindWords(r.kind, tr)}`];
   if (r.startedAt) parts.push(tr.t('card.started', { date: slackDate(r.startedAt) }));
   parts.push(tr.t('card.checked', { ago: slackDate(checkedAt, '{ago}') }));
   const line = parts.join(' · ');
-  return Date.now() - checkedAt.getTime() > STALE_AFTER_MS ? tr.t('card.stale', { line }) : line;
+  return options.now - checkedAt.getTime() > STALE_AFTER_MS ? tr.t('card.stale', { line }) : line;
 }
 
 function fields(r: MigrationResource, tr: Translator): { type: 'mrkdwn'; text: string }[] {
@@ -264,10 +272,16 @@ function endpointText(e: MigrationResource['source']): string {
 }
 
 /** The last error, explained exactly as the thread and the channel explain it (failure-explanation.ts). */
+function briefError(errorCode: string | undefined, tr: Translator): SectionBlock {
+  const text = `${tr.t('card.lastError')}${errorCode ? ` ${code(errorCode)}` : ''} ${tr.t('card.explainedInThread')}`;
+  return { type: 'section', text: { type: 'mrkdwn', text } };
+}
+
 function errorSection(
   r: MigrationResource,
   tr: Translator,
   allActions: readonly ResourceAction[],
+  buttons: SurfaceButtons,
   canFixConnection?: boolean,
 ): SectionBlock | undefined {
   if (!r.lastError) return undefined;
@@ -280,6 +294,7 @@ function errorSection(
       providerMessage: r.lastError.message,
       failedObjectList,
       canFixConnection,
+      buttons,
       startAgain: startAgainIf(r, allActions, tr),
       tr,
     },
@@ -303,6 +318,17 @@ export function startAgainIf(
 /** What a card's buttons need to know of the resource (a watch post has the same facts). */
 type ButtonSubject = Pick<MigrationResource, 'connection' | 'kind' | 'id' | 'name' | 'state' | 'lastError'>;
 
+/** The labels of the resource's buttons `actionsBlock` draws, by action: what its fix may name. */
+export function buttonLabels(
+  r: Pick<ButtonSubject, 'state' | 'lastError'>,
+  actions: readonly ResourceAction[],
+  tr: Translator,
+  canFixConnection?: boolean,
+): SurfaceButtons {
+  const shown = planButtons(r, actions, canFixConnection).actions;
+  return Object.fromEntries(shown.map((action) => [action, actionLabel(action, tr, r.state)]));
+}
+
 /**
  * The card's buttons: the failure's main action first, the other actions, Watch (unless this is
  * the watch's own card or post), Refresh. A failure post offers exactly these, as its card does.
@@ -316,46 +342,30 @@ export function actionsBlock(
   claim?: Claim,
 ): ActionsBlock {
   const value = encodeResourceButton(r);
-  // After a failure the failure's class picks the one main button (retrying a permissions or
-  // configuration failure cannot help; refused keys are fixed first, by an admin); otherwise Resume
-  // and Retry lead, as the next step.
-  const offered: string[] = canFixConnection ? [...actions, 'fix-connection-keys'] : [...actions];
-  const failure =
-    r.lastError && explainFailure({ code: r.lastError.code, providerMessage: r.lastError.message });
-  const main = failure
-    ? failureMainAction(failure, offered)
-    : actions.find((a) => a === 'resume' || a === 'retry');
-  // Retrying the failed objects cannot help a failure whose class says so (refused keys, a missing
-  // bucket): not offered, on the card and in the post alike. A failure of no known class keeps it.
-  const useless = (a: ResourceAction) =>
-    a === 'retry' &&
-    r.state === 'failed' &&
-    !!failure &&
-    failure.codeClass !== 'unknown' &&
-    !failure.nextStep.retryHelps;
-  const kept = actions.filter((a) => !useless(a));
-  const ordered = main ? [main as ResourceAction, ...kept.filter((a) => a !== main)] : kept;
-  const fixKeys: Button[] =
-    main === 'fix-connection-keys'
-      ? [
-          {
-            type: 'button',
-            action_id: 'connection.fix',
-            text: { type: 'plain_text', text: tr.t('button.fixKeys') },
-            value: r.connection,
-            style: 'primary',
-          },
-        ]
-      : [];
-  const buttons: Button[] = [...fixKeys];
-  for (const action of ordered.filter((a) => (a as string) !== 'fix-connection-keys')) {
+  const plan = planButtons(r, actions, canFixConnection);
+  const buttons: Button[] = [];
+  if (plan.main === 'fix-connection-keys')
+    buttons.push({
+      type: 'button',
+      action_id: 'connection.fix',
+      text: { type: 'plain_text', text: tr.t('button.fixKeys') },
+      value: r.connection,
+      style: 'primary',
+    });
+  // A failure can be taken on, so that two people do not act on it at once; it leads where the
+  // failure needs a change first (not primary: taking it on moves nothing).
+  const claimed = r.state === 'failed' ? claimButton(value, claim, tr) : undefined;
+  // Take over sits beside Hand back (anyone who may operate; the confirm names the owner).
+  const takeOver = claimed && claim ? takeOverButton(value, claim, tr) : undefined;
+  if (claimed && plan.main === 'claim') buttons.push(claimed, ...(takeOver ? [takeOver] : []));
+  for (const action of plan.actions) {
     const button: Button = {
       type: 'button',
       action_id: `resource.${action}`,
       text: { type: 'plain_text', text: actionLabel(action, tr, r.state) },
       value,
     };
-    if (action === main) button.style = 'primary';
+    if (action === plan.main) button.style = 'primary';
     const confirm = confirmFor(action, r.kind, r.name, tr);
     if (confirm) {
       if (action !== 'pause') button.style = 'danger';
@@ -363,8 +373,7 @@ export function actionsBlock(
     }
     buttons.push(button);
   }
-  // A failure can be taken on, so that two people do not act on it at once.
-  if (r.state === 'failed') buttons.push(claimButton(value, claim, tr));
+  if (claimed && plan.main !== 'claim') buttons.push(claimed, ...(takeOver ? [takeOver] : []));
   if (watch)
     buttons.push({
       type: 'button',

@@ -1,8 +1,10 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { MigrationResource, ResourceKind } from '../../domain/migration-resource.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
+import type { Claim } from '../../resources/claims.js';
 import { encodeListPage, type ListQuery } from '../list-query.js';
 import { encodeResourceButton } from '../resource-button.js';
+import { claimLine } from './claim.js';
 import { progressBar, slackDate } from './format.js';
 import { budgetShare } from './message-budget.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
@@ -39,6 +41,8 @@ export interface ListView {
   emptyHint?: string;
   /** Titles requesters typed, by `connection:id`, where the provider named the resource itself. */
   titles?: ReadonlyMap<string, string>;
+  /** Who is on each failed row ("I'm on it"), by `connection:id`, as Home shows it. */
+  claims?: ReadonlyMap<string, Claim>;
   /** The reader's language (English unless given). */
   tr?: Translator;
 }
@@ -87,12 +91,14 @@ export function renderResourceList(view: ListView): KnownBlock[] {
     const named = displayName(r.name, view.titles?.get(resourceRef(r)));
     // The provider's name goes beside the requester's title, on the id's line (it is an id to them).
     const beside = named.beside ? ` ${code(truncate(named.beside, nameMax))}` : '';
+    const claim = view.claims?.get(resourceRef(r));
+    const onIt = claim ? `\n${claimLine(claim, tr)}` : '';
     blocks.push({
       type: 'section',
       text: {
         type: 'mrkdwn',
         text: truncate(
-          `*${escapeMrkdwn(truncate(named.lead, nameMax))}*  ${stateLabel(r, tr)}\n${rowDetail(r, tr)}${code(resourceRef(r))}${beside}`,
+          `*${escapeMrkdwn(truncate(named.lead, nameMax))}*  ${stateLabel(r, tr)}\n${rowDetail(r, tr)}${code(resourceRef(r))}${beside}${onIt}`,
           share,
         ),
       },

@@ -4,7 +4,8 @@ import type { Acted } from '../../use-cases/act-on-resource.js';
 import type { DeletePlan } from '../../use-cases/plan-delete.js';
 import type { Shown } from '../../use-cases/show-resource.js';
 import type { Watched } from '../../use-cases/watch-resource.js';
-import { code, escapeMrkdwn } from './mrkdwn.js';
+import { displayName, refBeside } from './display-name.js';
+import { escapeMrkdwn } from './mrkdwn.js';
 import { renderResourceCard } from './resource-card.js';
 import { stateWords } from './state-words.js';
 
@@ -19,13 +20,17 @@ export interface UseCaseReply {
 
 /**
  * A card only the asker sees offers only the buttons they may press; a card shared in the channel
- * offers what the state allows (whoever presses is checked on the server).
+ * offers what the state allows (whoever presses is checked on the server). `now`, in each of these:
+ * when the card is drawn, on the bot's clock (`deps.clock.now()`).
  */
-export function renderShown(shown: Shown, options: { shared?: boolean; tr?: Translator } = {}): UseCaseReply {
+export function renderShown(
+  shown: Shown,
+  options: { shared?: boolean; tr?: Translator; now: number },
+): UseCaseReply {
   const { resource } = shown;
   const tr = options.tr ?? ENGLISH;
   return {
-    text: `${escapeMrkdwn(shown.title ?? resource.name)}: ${tr === ENGLISH ? resource.state : stateWords(resource.state, tr)}`,
+    text: `${escapeMrkdwn(displayName(resource.name, shown.title).lead)}: ${tr === ENGLISH ? resource.state : stateWords(resource.state, tr)}`,
     blocks: renderResourceCard(resource, options.shared ? shown.actions : shown.mayUse, {
       title: shown.title,
       watch: options.shared || shown.mayWatch,
@@ -35,6 +40,7 @@ export function renderShown(shown: Shown, options: { shared?: boolean; tr?: Tran
       // Only in a reply the asker alone sees: the channel's card offers what anyone may press.
       canFixConnection: !options.shared && shown.mayManage === true,
       tr,
+      now: options.now,
     }),
   };
 }
@@ -46,7 +52,8 @@ const UNDER_WAY = new Set(['pausing', 'deleting']);
 export function renderActed(
   acted: Acted,
   who: { userId: string; opId: string },
-  tr: Translator = ENGLISH,
+  tr: Translator,
+  now: number,
 ): UseCaseReply {
   const state = acted.after?.state;
   const underWay = state !== undefined && UNDER_WAY.has(state) ? state : undefined;
@@ -56,7 +63,7 @@ export function renderActed(
     op: `\`${who.opId}\``,
     state: underWay ?? '',
   };
-  const name = escapeMrkdwn(acted.resource.name);
+  const name = escapeMrkdwn(displayName(acted.resource.name, acted.title).lead);
   return {
     text: tr.t(underWay ? 'acted.textUnderWay' : 'acted.text', { ...said, name }),
     // Gone after a delete: the card says Deleted, never the state it had before (issue #39).
@@ -66,17 +73,20 @@ export function renderActed(
       {
         notice: tr.t(underWay ? 'acted.underWay' : 'acted.done', said),
         withActions: acted.after !== undefined,
+        title: acted.title,
         tr,
+        now,
       },
     ),
   };
 }
 
 export function renderWatched(
-  { resource, channelId, result }: Watched,
+  { resource, channelId, result, title }: Watched,
   tr: Translator = ENGLISH,
 ): UseCaseReply {
-  const what = `*${escapeMrkdwn(resource.name)}* ${code(`${resource.connection}:${resource.id}`)}`;
+  const named = displayName(resource.name, title);
+  const what = `*${escapeMrkdwn(named.lead)}* ${refBeside(`${resource.connection}:${resource.id}`, named)}`;
   const said = { what, channel: `<#${channelId}>` };
   const text = result.repaired
     ? tr.t('watched.again', said)
@@ -87,10 +97,11 @@ export function renderWatched(
 }
 
 export function renderDeletePlan(
-  { resource, actions, destructive }: DeletePlan,
-  tr: Translator = ENGLISH,
+  { resource, actions, destructive, title }: DeletePlan,
+  tr: Translator,
+  now: number,
 ): UseCaseReply {
-  const name = escapeMrkdwn(resource.name);
+  const name = escapeMrkdwn(displayName(resource.name, title).lead);
   if (destructive) {
     return {
       text: tr.t('deletePlan.text', { verb: destructive, name }),
@@ -98,7 +109,9 @@ export function renderDeletePlan(
         watch: false,
         allActions: actions,
         notice: tr.t('deletePlan.notice', { verb: destructive }),
+        title,
         tr,
+        now,
       }),
     };
   }
@@ -108,7 +121,9 @@ export function renderDeletePlan(
     text: tr.t('deletePlan.cannotText', { name, state }),
     blocks: renderResourceCard(resource, actions, {
       notice: tr.t('deletePlan.cannot', { name, state, pause: actions.includes('pause') ? 'yes' : 'no' }),
+      title,
       tr,
+      now,
     }),
   };
 }

@@ -1,36 +1,40 @@
 import type { Button, KnownBlock } from '@slack/types';
-import { ENGLISH, type MessageKey, type Translator } from '../../i18n/translator.js';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { ResourceAction } from '../../providers/types.js';
 import type { CompletionSpeeds } from '../../reports/completion-report.js';
-import { brokenFixParts } from '../../watcher/broken-channel.js';
-import type {
-  BrokenNote,
-  CardFacts,
-  ConnectionNote,
-  DigestNote,
-  EventNote,
-  RepairedNote,
-  ResourceFacts,
-  WatchNotification,
-} from '../../watcher/notification.js';
-import type { BrokenState } from '../../watcher/watch-store.js';
+import { isEscalationEvent } from '../../watcher/escalation.js';
+import type { CardFacts, EventNote, ResourceFacts, WatchNotification } from '../../watcher/notification.js';
 import { encodeResourceButton } from '../resource-button.js';
+import { claimBlock } from './claim.js';
 import { renderCompletionReport } from './completion-report.js';
+import { displayName, refBeside } from './display-name.js';
+import { renderEscalation } from './escalation-posts.js';
 import { failureExplanationText } from './failure-explanation.js';
 import { renderFailureListing } from './failure-listing.js';
 import { slackDate } from './format.js';
-import { failedTaskLine } from './group-card.js';
-import { MESSAGE_TEXT_BUDGET, packLines } from './message-budget.js';
+import { tasksFailedLines } from './group-card.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import {
   actionLabel,
   actionsBlock,
+  buttonLabels,
   kindWords,
   renderResourceCard,
   resourceRef,
   startAgainIf,
 } from './resource-card.js';
 import { stateLabelIn } from './state-words.js';
+import { renderVerification, verificationCardLine } from './verification-post.js';
+import { renderBrokenDm, renderConnectionNotice, renderDigest, renderRepaired } from './watch-notices.js';
+import { windowBy } from './window-words.js';
+
+export {
+  brokenLabel,
+  renderBrokenDm,
+  renderConnectionNotice,
+  renderDigest,
+  renderRepaired,
+} from './watch-notices.js';
 
 /**
  * What the watcher posts, rendered when it is sent: the parent card (the resource card, edited in
@@ -43,7 +47,8 @@ export interface Rendered {
   blocks: KnownBlock[];
 }
 
-export function renderParentCard(card: CardFacts, tr: Translator = ENGLISH): Rendered {
+/** `now`: when it is drawn, on the bot's clock (the card's "checked" time). */
+export function renderParentCard(card: CardFacts, tr: Translator, now: number): Rendered {
   const r = card.resource;
   const kind = kindWords(r.kind, tr);
   const notice = card.ended
@@ -52,22 +57,35 @@ export function renderParentCard(card: CardFacts, tr: Translator = ENGLISH): Ren
       ? tr.t('watch.card.watchedBy', { user: `<@${card.by}>`, kind })
       : tr.t('watch.card.watched', { kind });
   // A card a creation request made says which request, so the channel can tell what it was for.
-  const origin = card.origin
+  const origin = card.origin?.request
     ? ` ${tr.t('watch.card.origin', { request: code(card.origin.request), title: card.origin.title ? `“${escapeMrkdwn(truncate(card.origin.title, 120))}”` : '' })}`
     : '';
+  // A delta run's card links back to the run it follows (issue 49): the chain reads from either end.
+  const chain = card.origin?.chain;
+  const of = chain?.link
+    ? `<${chain.link}|${escapeMrkdwn(truncate(chain.of, 120))}>`
+    : code(truncate(chain?.of ?? '', 120));
+  const chained = chain ? ` ${tr.t('watch.card.chain', { n: chain.n, of })}` : '';
   return {
-    text: truncate(`${escapeMrkdwn(card.origin?.title ?? r.name)}: ${stateLabelIn(r.state, tr)}`, 3000),
+    text: truncate(
+      `${escapeMrkdwn(displayName(r.name, card.origin?.title).lead)}: ${stateLabelIn(r.state, tr)}`,
+      3000,
+    ),
     blocks: renderResourceCard(r, card.ended ? [] : card.actions, {
       allActions: card.actions,
       title: card.origin?.title,
-      notice: `${notice}${origin}`,
+      notice: `${notice}${origin}${chained}${card.verification ? ` ${verificationCardLine(card.verification, tr)}` : ''}`,
       withActions: !card.ended,
       // This card is the watch itself.
       watch: false,
       lastAction: card.requested,
+      windows: card.windows,
       group: card.group,
       claim: card.claim,
+      eta: card.eta,
+      explainedInThread: card.failurePosted === true && r.state === 'failed',
       tr,
+      now,
     }),
   };
 }
@@ -76,7 +94,7 @@ export function renderParentCard(card: CardFacts, tr: Translator = ENGLISH): Ren
 export function renderWatchNotification(note: WatchNotification, tr: Translator = ENGLISH): Rendered {
   switch (note.kind) {
     case 'event':
-      return renderEventReply(note, tr);
+      return isEscalationEvent(note.event) ? renderEscalation(note, tr) : renderEventReply(note, tr);
     case 'connection':
       return renderConnectionNotice(note, tr);
     case 'digest':
@@ -89,6 +107,8 @@ export function renderWatchNotification(note: WatchNotification, tr: Translator 
       return renderCompletionReport(note, tr);
     case 'failures':
       return renderFailureListing(note, tr);
+    case 'verification':
+      return renderVerification(note, tr);
   }
 }
 
@@ -100,10 +120,16 @@ function stateWordsOf(r: Pick<ResourceFacts, 'state'>, tr: Translator): string {
 /** A thread reply for one event, from the figures as they were when it was detected. */
 export function renderEventReply(note: EventNote, tr: Translator = ENGLISH): Rendered {
   const { event, resource: r, actions, at } = note;
-  const name = `*${escapeMrkdwn(r.name)}*`;
+  // Called what its card calls it: the requester's title leads, the provider's name by the ref.
+  const named = displayName(r.name, note.title);
+  const name = `*${escapeMrkdwn(named.lead)}*`;
   const pct = r.progress !== undefined ? tr.t('watch.at', { pct: tr.percent(r.progress) }) : '';
   // Who asked for it through the bot, so the channel sees it, not only the person's private reply.
-  const by = note.by ? tr.t('watch.by', { user: `<@${note.by}>` }) : '';
+  const by = note.by
+    ? note.window
+      ? windowBy(note.window, note.by, tr)
+      : tr.t('watch.by', { user: `<@${note.by}>` })
+    : '';
   const lines: string[] = [];
   let buttons: Button[] = [];
   switch (event) {
@@ -114,7 +140,7 @@ export function renderEventReply(note: EventNote, tr: Translator = ENGLISH): Ren
       break;
     case 'paused':
       lines.push(tr.t('watch.paused', { name, at: pct, by, transferred: transferred(r, tr) }));
-      buttons = eventButtons(r, actions, ['resume'], tr);
+      buttons = eventButtons(r, named.lead, actions, ['resume'], tr);
       break;
     case 'resumed':
       lines.push(tr.t('watch.resumed', { name, at: pct, by }));
@@ -151,17 +177,12 @@ export function renderEventReply(note: EventNote, tr: Translator = ENGLISH): Ren
           state: stateWordsOf(r, tr),
         }),
       );
-      buttons = eventButtons(r, actions, ['pause', 'resume', 'retry'], tr);
+      buttons = eventButtons(r, named.lead, actions, ['pause', 'resume', 'retry'], tr);
       break;
     }
-    case 'tasks-failed': {
-      const g = note.group;
-      lines.push(
-        `:x: ${name}: ${g ? `${tr.count(g.failedCount)} of ${tr.count(g.tasks)} tasks` : 'more tasks'} failed now.`,
-      );
-      for (const t of g?.failed ?? []) lines.push(failedTaskLine(r.connection, t));
+    case 'tasks-failed':
+      lines.push(...tasksFailedLines(name, r.connection, note.group, tr));
       break;
-    }
     case 'moving':
       lines.push(
         tr.t('watch.moving', {
@@ -176,7 +197,9 @@ export function renderEventReply(note: EventNote, tr: Translator = ENGLISH): Ren
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text } }];
   blocks.push({
     type: 'context',
-    elements: [{ type: 'mrkdwn', text: `${code(resourceRef(r))} · ${slackDate(new Date(at), '{time}')}` }],
+    elements: [
+      { type: 'mrkdwn', text: `${refBeside(resourceRef(r), named)} · ${slackDate(new Date(at), '{time}')}` },
+    ],
   });
   if (buttons.length > 0)
     blocks.push({
@@ -208,6 +231,8 @@ function renderFailedReply(note: EventNote, name: string, pct: string, tr: Trans
         ? { path: r.failedObjectList, bucket: r.destinationBucket }
         : undefined,
       startAgain: startAgainIf(r, actions, tr),
+      // The fix names only the buttons below it (the card's own).
+      buttons: buttonLabels(r, actions, tr),
       tr,
     },
     lead,
@@ -219,12 +244,23 @@ function renderFailedReply(note: EventNote, name: string, pct: string, tr: Trans
     total: tr.count(r.objects.total),
     skipped,
   });
+  // Who is on it: the line under the explanation, and Hand back / Take over in place of I'm on it.
+  const claim = note.claim;
   return {
     text,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `${objects} · ${code(resourceRef(r))}` }] },
-      actionsBlock(r, actions, false, tr),
+      ...(claim ? [claimBlock(claim, tr)] : []),
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `${objects} · ${refBeside(resourceRef(r), displayName(r.name, note.title))}`,
+          },
+        ],
+      },
+      actionsBlock(r, actions, false, tr, undefined, claim),
     ],
   };
 }
@@ -266,6 +302,7 @@ function completionLines(
 /** The card's own action ids (`resource.*`) and words (Resume, not Start), so the listeners handle them. */
 function eventButtons(
   r: ResourceFacts,
+  name: string,
   actions: readonly ResourceAction[],
   wanted: readonly ResourceAction[],
   tr: Translator,
@@ -285,7 +322,7 @@ function eventButtons(
           title: { type: 'plain_text', text: tr.t('watch.pauseConfirm.title') },
           text: {
             type: 'plain_text',
-            text: truncate(tr.t('watch.pauseConfirm.text', { name: r.name }), 300),
+            text: truncate(tr.t('watch.pauseConfirm.text', { name }), 300),
           },
           confirm: { type: 'plain_text', text: tr.t('confirm.pause.verb') },
           deny: { type: 'plain_text', text: tr.t('confirm.deny') },
@@ -302,98 +339,4 @@ function refreshButton(r: ResourceFacts, tr: Translator): Button {
     text: { type: 'plain_text', text: tr.t('button.refresh') },
     value: encodeResourceButton(r),
   };
-}
-
-/** Said once when a connection stops answering, and once when it answers again. */
-export function renderConnectionNotice(note: ConnectionNote, tr: Translator = ENGLISH): Rendered {
-  const { connection, since, at, reason } = note;
-  const text =
-    note.state === 'down'
-      ? tr.t('watch.connectionDown', {
-          connection: code(connection),
-          since: slackDate(new Date(since)),
-          reason: reason ? ` (${escapeMrkdwn(truncate(reason, 200))})` : '',
-        })
-      : tr.t('watch.connectionUp', { connection: code(connection), after: tr.duration((at - since) / 1000) });
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
-}
-
-/** One message per channel per day: every watched resource, its state, and what changed since. */
-export function renderDigest(note: DigestNote, tr: Translator = ENGLISH): Rendered {
-  const { day, items } = note;
-  const header = tr.t('watch.digest.header', { day, n: items.length });
-  const lines = items.map((item) => {
-    const state =
-      item.watchState === 'gone'
-        ? `:grey_question: ${tr.t('watch.digest.gone')}`
-        : stateLabelIn(item.state, tr);
-    const progress = item.progress !== undefined ? ` ${tr.percent(item.progress)}` : '';
-    const before = item.before;
-    let change = tr.t('watch.digest.new');
-    if (before) {
-      const moved =
-        item.progress !== undefined && before.progress !== undefined
-          ? item.progress - before.progress
-          : undefined;
-      change =
-        before.state !== item.watchState
-          ? tr.t('watch.digest.was', { state: before.state })
-          : moved !== undefined && moved > 0
-            ? `+${tr.percent(moved)}`
-            : tr.t('watch.digest.noChange');
-    }
-    return `• ${escapeMrkdwn(truncate(item.name, 80))} ${code(resourceRef(item))}: ${state}${progress} (${change})`;
-  });
-  const text = truncate([header, ...lines].join('\n'), 3000);
-  const headerText = truncate(header, 3000);
-  // Whole lines, as many as the message can carry; the rest are counted, never silently cut.
-  const packed = packLines(lines, MESSAGE_TEXT_BUDGET - headerText.length - 200, { maxSections: 45 });
-  const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: headerText } },
-    ...packed.sections.map(
-      (section): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: section } }),
-    ),
-  ];
-  if (packed.left > 0)
-    blocks.push({
-      type: 'context',
-      elements: [{ type: 'mrkdwn', text: tr.t('watch.digest.more', { n: packed.left }) }],
-    });
-  return { text, blocks };
-}
-
-/** What happened to a broken watch, in a few words, for lists (`watches`, the Home tab) and the DM. */
-export function brokenLabel(broken: BrokenState, tr: Translator = ENGLISH): string {
-  const reason =
-    (['not_in_channel', 'is_archived'] as const).find((r) => r === broken.reason) ?? 'channel_not_found';
-  return tr.t(`broken.why.${reason}`, {
-    reason: code(broken.reason),
-    since: slackDate(new Date(broken.since)),
-  });
-}
-
-/** The direct message to a watch's creator when Slack refuses the watch's channel (in their language). */
-export function renderBrokenDm(note: BrokenNote, tr: Translator = ENGLISH): Rendered {
-  const watch = { channelId: note.channelId, connection: note.connection, id: note.id };
-  const fix = brokenFixParts({ watch }, note.broken.reason);
-  const text = truncate(
-    tr.t('broken.dm', {
-      name: `*${escapeMrkdwn(note.name)}*`,
-      ref: code(`${note.connection}:${note.id}`),
-      channel: `<#${note.channelId}>`,
-      why: brokenLabel(note.broken, tr),
-      fix: tr.t(fix.key as MessageKey, fix.values),
-    }),
-    3000,
-  );
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
-}
-
-/** The thread reply once Slack takes posts in a broken watch's channel again. */
-export function renderRepaired(note: RepairedNote, tr: Translator = ENGLISH): Rendered {
-  const text = tr.t('watch.repaired', {
-    since: slackDate(new Date(note.since)),
-    name: `*${escapeMrkdwn(truncate(note.name, 200))}*`,
-  });
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }

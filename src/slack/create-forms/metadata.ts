@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RESOURCE_KINDS } from '../../domain/migration-resource.js';
-import { InvalidInputError, localized } from '../../errors.js';
+import { InvalidInputError } from '../../errors.js';
 import { providerIdSchema } from '../../providers/registry.js';
 
 /**
@@ -43,11 +43,7 @@ export function encodeFormMetadata(m: FormMetadata): string {
 
 export function decodeFormMetadata(raw: string | undefined): FormMetadata {
   const parsed = formMetadataSchema.safeParse(safeJson(raw));
-  if (!parsed.success)
-    throw localized(
-      new InvalidInputError('This form is from an older version of the bot. Open it again.'),
-      'create.error.oldForm',
-    );
+  if (!parsed.success) throw InvalidInputError.of('create.error.oldForm');
   const d = parsed.data;
   return { connection: d.c, provider: d.p, kind: d.k, channel: d.ch, requester: d.r };
 }
@@ -58,11 +54,7 @@ export function encodePickerMetadata(m: PickerMetadata): string {
 
 export function decodePickerMetadata(raw: string | undefined): PickerMetadata {
   const parsed = pickerMetadataSchema.safeParse(safeJson(raw));
-  if (!parsed.success)
-    throw localized(
-      new InvalidInputError('This form is from an older version of the bot. Open it again.'),
-      'create.error.oldForm',
-    );
+  if (!parsed.success) throw InvalidInputError.of('create.error.oldForm');
   return { channel: parsed.data.ch, requester: parsed.data.r };
 }
 

@@ -13,6 +13,9 @@ const inputStateSchema = z.looseObject({
   selected_option: z.looseObject({ value: z.string() }).nullish(),
   selected_conversation: z.string().nullish(),
   selected_channel: z.string().nullish(),
+  /** A datepicker's `YYYY-MM-DD` and a timepicker's `HH:mm` (the create form's start time). */
+  selected_date: z.string().nullish(),
+  selected_time: z.string().nullish(),
 });
 const blockStateSchema = z.record(z.string(), inputStateSchema);
 
@@ -49,6 +52,8 @@ export function readForm(state: unknown): ReadForm {
       input.selected_option?.value ??
       input.selected_conversation ??
       input.selected_channel ??
+      input.selected_date ??
+      input.selected_time ??
       input.value ??
       undefined;
     const value = picked?.trim();

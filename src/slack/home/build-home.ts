@@ -5,10 +5,12 @@ import { approvalScope } from '../../approvals/approval-scope.js';
 import { explainForDisplay } from '../../catalogue/explain.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { asAppError, ProviderError } from '../../errors.js';
-import type { Claim } from '../../resources/claims.js';
+import type { LastAction } from '../../resources/last-actions.js';
 import { brokenFix } from '../../watcher/broken-channel.js';
+import { titleOf } from '../../watcher/notification.js';
 import { HOME_ROWS, type HomeView } from '../blocks/app-home.js';
 import type { PendingApprovalRow } from '../blocks/approval-home.js';
+import { resourceRef } from '../blocks/resource-card.js';
 import { brokenLabel } from '../blocks/watch-notifications.js';
 import type { AppDeps } from '../context.js';
 
@@ -81,16 +83,26 @@ export async function buildHome(deps: AppDeps, who: { teamId: string; userId: st
   const all = results.flatMap((r) => r.resources);
   const titles = await deps.approvals.titles.many(who.teamId, all).catch(() => undefined);
   const failed = all.filter((r) => r.state === 'failed');
-  const claims = await claimsOf(deps, who.teamId, failed);
+  const claims = await deps.claims.currentOf(who.teamId, failed);
   // From the watcher's store only (no provider call): a store outage must not keep the tab closed.
   const watches = await deps.watcher.list(who.teamId).catch(() => []);
+  // The workspace's time windows, and which paused rows a window holds (store reads only).
+  const windows = (await deps.windows?.list(who.teamId).catch(() => undefined)) ?? [];
+  const paused = all.filter((r) => r.state === 'paused' || r.state === 'pausing');
+  const pausedBy = new Map<string, LastAction>();
+  if (windows.length > 0)
+    for (const r of paused) {
+      const last = await deps.lastActions.get(who.teamId, r).catch(() => undefined);
+      if (last?.window) pausedBy.set(resourceRef(r), last);
+    }
   return {
     role,
     connections: results.map((r) => r.health),
     running: all.filter((r) => r.state === 'running' || r.state === 'retrying'),
     failed,
     claims,
-    paused: all.filter((r) => r.state === 'paused' || r.state === 'pausing'),
+    paused,
+    windows: { list: windows, now: deps.clock.now(), pausedBy },
     pendingApprovals: await waitingApprovals(deps, who).catch((error: unknown) => {
       deps.logger.warn({ err: error }, 'could not read the pending approval requests for the Home tab');
       return [];
@@ -102,7 +114,7 @@ export async function buildHome(deps: AppDeps, who: { teamId: string; userId: st
       r.broken
         ? [
             {
-              name: r.snapshot.name,
+              name: titleOf(r) ?? r.snapshot.name,
               ref: `${r.watch.connection}:${r.watch.id}`,
               channelId: r.watch.channelId,
               what: brokenLabel(r.broken),
@@ -125,10 +137,14 @@ async function waitingApprovals(
   deps: AppDeps,
   who: { teamId: string; userId: string },
 ): Promise<PendingApprovalRow[]> {
-  const now = Date.now();
-  const records = (await deps.approvals.records.pendingOf(who.teamId, PENDING_READ)).filter(
-    (r) => Date.parse(r.expiresAt) > now,
-  );
+  const now = deps.clock.now();
+  const records = [
+    ...(await deps.approvals.records.pendingOf(who.teamId, PENDING_READ)).filter(
+      (r) => Date.parse(r.expiresAt) > now,
+    ),
+    // Approved to start later: shown to their requester and to those who could have approved them.
+    ...(await deps.approvals.records.scheduledOf(who.teamId, PENDING_READ)),
+  ];
   const roles = new Map<string, Promise<Role>>();
   const rows: PendingApprovalRow[] = [];
   for (const record of records) {
@@ -147,19 +163,4 @@ async function waitingApprovals(
     if (roleAllows(await role, 'approve')) rows.push({ record, mine: false });
   }
   return rows;
-}
-
-/** Who took on each failed resource, by `connection:id`; a store that does not answer shows none. */
-async function claimsOf(
-  deps: AppDeps,
-  teamId: string,
-  failed: readonly MigrationResource[],
-): Promise<Map<string, Claim>> {
-  const found = await Promise.all(failed.map((r) => deps.claims.current(teamId, r).catch(() => undefined)));
-  const claims = new Map<string, Claim>();
-  failed.forEach((r, i) => {
-    const claim = found[i];
-    if (claim) claims.set(`${r.connection}:${r.id}`, claim);
-  });
-  return claims;
 }

@@ -101,18 +101,24 @@ export const taskListItemSchema = taskRespSchema
     progress: true,
     complete_size: true,
     total_size: true,
+    real_size: true,
     total_num: true,
     successful_num: true,
     failed_num: true,
     skipped_num: true,
     migrate_speed: true,
     left_time: true,
+    is_query_over: true,
     start_time: true,
     total_time: true,
     error_reason: true,
     failed_object_record: true,
     src_node: true,
     dst_node: true,
+    // What a finished task is verified against (issue 49).
+    success_record_error_reason: true,
+    skip_record_error_reason: true,
+    consistency_check: true,
   })
   .strip();
 export type TaskListItem = z.infer<typeof taskListItemSchema>;

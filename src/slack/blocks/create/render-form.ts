@@ -3,6 +3,7 @@ import type { CreateTarget } from '../../../approvals/create-request.js';
 import { ENGLISH, type Translator } from '../../../i18n/translator.js';
 import { BANDWIDTH_EXAMPLE } from '../../../providers/bandwidth-grammar.js';
 import type { FormContext, FormItem } from '../../../providers/definition.js';
+import { startInputs } from '../../create-forms/start-at.js';
 import { code } from '../mrkdwn.js';
 import { FormWords } from '../provider-words.js';
 import {
@@ -28,6 +29,8 @@ export interface RenderFormOptions extends FormContext {
   privateMetadata: string;
   /** The viewer's language (a modal follows the person who opened it). */
   tr?: Translator;
+  /** The zone of the optional start time (the workspace's setting, else UTC). */
+  startZone?: string;
 }
 
 /**
@@ -42,6 +45,7 @@ export function renderCreateForm(form: CreateTarget, o: RenderFormOptions): Moda
   const connection = code(o.connection.name);
   const blocks: KnownBlock[] = [section(words.intro(form.intro(connection), connection))];
   for (const item of form.items(o)) blocks.push(renderItem(item, v, words));
+  blocks.push(...startInputs(o.startZone ?? 'UTC', v, tr));
   if (o.needsChannel) {
     blocks.push(
       channelInput({
@@ -69,10 +73,10 @@ function renderItem(item: FormItem, v: FormContext['values'], words: FormWords):
     field: item.field,
     blockId: item.variant === undefined ? undefined : `${item.field}.${item.variant}`,
     label: words.field(item.field, item.label),
-    hint: words.hint(item.field, item.hint),
+    hint: words.hint(item.field, item.hint, item.hintKey),
     optional: item.optional,
   };
-  const typed = v[item.field];
+  const typed = item.pinned ? undefined : v[item.field];
   switch (item.type) {
     case 'text':
       return textInput({

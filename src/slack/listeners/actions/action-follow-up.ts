@@ -50,7 +50,7 @@ export async function answerStale(
     state: stateLabel(r, tr),
     who: who ? ` (${who})` : '',
   });
-  const card = renderShown(shown, { tr });
+  const card = renderShown(shown, { tr, now: ctx.deps.clock.now() });
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text } }, ...(card.blocks ?? [])];
   await deps.sender.to(ctx.teamId).ephemeral({ channel: ctx.channelId, user: ctx.userId, text, blocks });
   return true;
@@ -72,7 +72,7 @@ export function settleAfter(
 ): void {
   if (!acted.after || !UNDER_WAY.has(acted.after.state)) return;
   const redraw = async (now: Acted) => {
-    const reply = renderActed(now, ctx, tr);
+    const reply = renderActed(now, ctx, tr, ctx.deps.clock.now());
     await deps.sender
       .to(ctx.teamId)
       .respond(args.respond, { ...reply, response_type: 'ephemeral', replace_original: true });

@@ -1,74 +1,122 @@
-import type { KnownBlock } from '@slack/types';
-import { ENGLISH } from '../../../i18n/translator.js';
-import { claimFailure } from '../../../use-cases/claim-failure.js';
-import { claimLine, withClaim } from '../../blocks/claim.js';
-import { renderWatchNotification } from '../../blocks/watch-notifications.js';
-import { buttonHandler } from '../../button-handler.js';
-import type { AppDeps } from '../../context.js';
-import { decodeResourceButton } from '../../resource-button.js';
+import { roleAllows } from '../../../access/roles.js';
+import { AppError, InvalidInputError } from '../../../errors.js';
+import type { Claim } from '../../../resources/claims.js';
+import { type ClaimOutcome, claimFailure } from '../../../use-cases/claim-failure.js';
+import { keepClaim, releaseFailure, takeOverFailure } from '../../../use-cases/take-over-failure.js';
+import { showsNow } from '../../../watcher/living-posts.js';
+import { claimIntent, claimLine, releaseButton, takeOverButton, takeOverOwner } from '../../blocks/claim.js';
+import { type ButtonArgs, buttonHandler, postedOn } from '../../button-handler.js';
+import type { AppDeps, HandlerContext } from '../../context.js';
+import { type ButtonTarget, decodeResourceButton, encodeResourceButton } from '../../resource-button.js';
 
-/** The message the button was on, when Slack sent it along (channel posts; not ephemeral replies). */
-interface PostedOn {
-  channel: string;
-  ts: string;
-  text: string;
-  blocks: KnownBlock[];
+/**
+ * "I'm on it" / "Hand back" on a failure post or a failed card: records the claim, which the one
+ * editor shows on every post of the failure at once, so the whole channel sees who has it. Pressed on someone
+ * else's claim, it answers with who has it and offers Take over (and Release, to an admin).
+ */
+export function claimButton(deps: AppDeps) {
+  return buttonHandler(async (ctx, args) => {
+    const exact = decodeResourceButton(args.action.value);
+    let outcome: ClaimOutcome;
+    try {
+      outcome = await claimFailure(ctx, deps.claims, { exact }, undefined, claimIntent(args.action.value));
+    } catch (error) {
+      if (error instanceof AppError && error.localized?.key === 'claim.taken') {
+        const owner = /<@([UW][A-Z0-9]+)>/.exec(String(error.localized.values?.user ?? ''))?.[1];
+        if (owner) return offerTakeOver(ctx, deps, exact, owner);
+      }
+      throw error;
+    }
+    await showClaim(ctx, args, outcome);
+  });
 }
 
-function postedOn(body: unknown): PostedOn | undefined {
-  const b = body as {
-    container?: { type?: string; channel_id?: string; message_ts?: string; is_ephemeral?: boolean };
-    message?: { ts?: string; text?: string; blocks?: KnownBlock[] };
-  };
-  const c = b.container;
-  if (c?.type !== 'message' || c.is_ephemeral || !c.channel_id || !b.message?.blocks) return undefined;
-  return {
-    channel: c.channel_id,
-    ts: c.message_ts ?? b.message.ts ?? '',
-    text: b.message.text ?? '',
-    blocks: b.message.blocks,
-  };
+/** "Take over" (behind a confirm naming the owner it replaces): the claim moves to the presser. */
+export function takeOverButtonHandler(deps: AppDeps) {
+  return buttonHandler(async (ctx, args) => {
+    const exact = decodeResourceButton(args.action.value);
+    const from = takeOverOwner(args.action.value);
+    // A button without the owner it was confirmed against replaces nobody unknowingly: refused.
+    if (!from) throw InvalidInputError.of('error.oldButton');
+    const outcome = await takeOverFailure(ctx, deps.claims, { exact }, from);
+    await showClaim(ctx, args, outcome);
+  });
+}
+
+/** "Release" (admins): nobody is on the failure afterwards. */
+export function releaseButtonHandler(deps: AppDeps) {
+  return buttonHandler(async (ctx, args) => {
+    const exact = decodeResourceButton(args.action.value);
+    const outcome = await releaseFailure(ctx, deps.claims, { exact });
+    await showClaim(ctx, args, outcome, outcome.released);
+  });
 }
 
 /**
- * "I'm on it" / "Hand back" on a failure post or a failed card: records the claim, then edits the
- * post in place through the one sender, so the whole channel sees who has it.
+ * "Keep" under "Still on it?": the owner takes the failure again, so its claim's clock starts over
+ * (the next check comes after the setting's hours). Anyone else is told who owns it.
  */
-export function claimButton(deps: AppDeps) {
-  return buttonHandler(deps, async (ctx, args) => {
+export function keepButtonHandler(deps: AppDeps) {
+  return buttonHandler(async (ctx, args) => {
     const exact = decodeResourceButton(args.action.value);
-    const outcome = await claimFailure(ctx, deps.claims, { exact });
-    const post = postedOn(args.body);
-    // The watcher's other failure posts of it (the thread's, broadcast to the channel) say who too.
-    for (const other of outcome.posts) {
-      if (post && other.channel === post.channel && other.ts === post.ts) continue;
-      const tr = deps.locales ? await deps.locales.translatorForChannel(ctx.teamId, other.channel) : ENGLISH;
-      const drawn = renderWatchNotification(other.note, tr);
-      await deps.sender
-        .to(ctx.teamId)
-        .update({
-          channel: other.channel,
-          ts: other.ts,
-          text: drawn.text,
-          blocks: withClaim(drawn.blocks, outcome.claim, tr),
-        })
-        .catch((error: unknown) =>
-          ctx.logger.warn({ err: error, ts: other.ts }, 'a failure post was not edited'),
-        );
-    }
-    if (post) {
-      const tr = await ctx.translator('channel');
-      await deps.sender.to(ctx.teamId).update({
-        channel: post.channel,
-        ts: post.ts,
-        text: post.text,
-        blocks: withClaim(post.blocks, outcome.claim, tr),
-      });
-      return;
-    }
-    // A private card: told only to the person who pressed it.
-    const tr = await ctx.translator('person');
-    const text = outcome.claim ? claimLine(outcome.claim, tr) : tr.t('claim.handedBack');
-    await ctx.reply({ text, replaceOriginal: false });
+    const outcome = await keepClaim(ctx, deps.claims, { exact });
+    // The failure's posts say since when they have it again; the question itself stays as asked.
+    const { message: _asked, container: _on, ...body } = args.body as unknown as Record<string, unknown>;
+    await showClaim(ctx, { ...args, body } as unknown as ButtonArgs, outcome);
   });
+}
+
+/** Who has it, and what the presser may do about it: Take over; Release for an admin. */
+async function offerTakeOver(
+  ctx: HandlerContext,
+  deps: AppDeps,
+  exact: ButtonTarget,
+  owner: string,
+): Promise<void> {
+  const tr = await ctx.translator('person');
+  const claim =
+    (await deps.claims.get(ctx.teamId, exact)) ?? ({ by: owner, at: deps.clock.now() } satisfies Claim);
+  const value = encodeResourceButton(exact);
+  const role = await deps.access.roleOf({ teamId: ctx.teamId, userId: ctx.userId }, ctx.here);
+  const buttons = [takeOverButton(value, claim, tr)];
+  if (roleAllows(role, 'manage')) buttons.push(releaseButton(value, claim, tr));
+  const text = tr.t('claim.takenOffer', { user: `<@${claim.by}>` });
+  await ctx.reply({
+    text,
+    replaceOriginal: false,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text } },
+      { type: 'actions', elements: buttons },
+    ],
+  });
+}
+
+/**
+ * The presser's answer. The claim was recorded and the one editor has redrawn every post and card
+ * of the failure from it (`WatchNotes`): pressed on one of those, the edit is the answer. Pressed
+ * on a private card, on the offer of Take over, or on a post the edit budget left for the next
+ * cycle, the presser is told in words (only they see it).
+ */
+async function showClaim(
+  ctx: HandlerContext,
+  args: ButtonArgs,
+  outcome: ClaimOutcome,
+  released?: Claim,
+): Promise<void> {
+  const post = postedOn(args.body);
+  if (post && outcome.watches.some((w) => showsNow(w, post))) return;
+  const fromOffer =
+    (args.body as { container?: { is_ephemeral?: boolean } }).container?.is_ephemeral === true;
+  const tr = await ctx.translator('person');
+  const text =
+    outcome.did === 'kept'
+      ? tr.t('escalation.kept')
+      : outcome.did === 'released'
+        ? tr.t('claim.released', { user: released ? `<@${released.by}>` : '—' })
+        : outcome.did === 'taken-over' && outcome.claim?.from
+          ? tr.t('claim.tookOver', { from: `<@${outcome.claim.from}>` })
+          : outcome.claim
+            ? claimLine(outcome.claim, tr)
+            : tr.t('claim.handedBack');
+  await ctx.reply({ text, replaceOriginal: fromOffer });
 }

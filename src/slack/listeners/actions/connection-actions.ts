@@ -7,7 +7,7 @@ import type {
 } from '@slack/bolt';
 import { z } from 'zod';
 import { WORKSPACE } from '../../../access/policy.js';
-import { InvalidInputError, localized, NotFoundError } from '../../../errors.js';
+import { InvalidInputError, NotFoundError } from '../../../errors.js';
 import { DISCONNECT_ACTION } from '../../blocks/connection-list.js';
 import { code } from '../../blocks/mrkdwn.js';
 import { buttonHandler } from '../../button-handler.js';
@@ -36,13 +36,9 @@ export function register(routes: ListenerRoutes, deps: AppDeps): void {
 
 /** Disconnect (the confirm dialog already ran on the client): removes a connection added from Slack. */
 export function disconnectButton(deps: AppDeps) {
-  return buttonHandler(deps, async (ctx, args) => {
+  return buttonHandler(async (ctx, args) => {
     const parsed = disconnectValueSchema.safeParse(safeJson(args.action.value));
-    if (!parsed.success)
-      throw localized(
-        new InvalidInputError('This button is from an older version of the bot. Run the command again.'),
-        'error.oldButton',
-      );
+    if (!parsed.success) throw InvalidInputError.of('error.oldButton');
     const name = parsed.data.n;
     await ctx.require('manage', WORKSPACE, 'remove connections');
     refuseFileConnection(ctx, name);
@@ -50,11 +46,7 @@ export function disconnectButton(deps: AppDeps) {
     await ctx.audited('disconnect', name, async () => {
       const removed = (await store?.remove(ctx.teamId, name)) ?? false;
       if (!removed) {
-        throw localized(
-          new NotFoundError(`No connection named "${name}" was added from Slack in this workspace.`),
-          'disconnect.error.notStored',
-          { name },
-        );
+        throw NotFoundError.of('disconnect.error.notStored', { name });
       }
     });
     deps.connections.invalidate(ctx.teamId);

@@ -1,5 +1,5 @@
 import { WORKSPACE } from '../../../access/policy.js';
-import { InvalidInputError, localized } from '../../../errors.js';
+import { InvalidInputError } from '../../../errors.js';
 import { code } from '../../blocks/mrkdwn.js';
 import { buttonHandler } from '../../button-handler.js';
 import { CONNECTION_WORD } from '../../command-text.js';
@@ -13,36 +13,17 @@ import type { AppDeps } from '../../context.js';
  * changed where it is configured, not from Slack.
  */
 export function fixKeysButton(deps: AppDeps) {
-  return buttonHandler(deps, async (ctx, args) => {
+  return buttonHandler(async (ctx, args) => {
     const name = args.action.value ?? '';
-    if (!CONNECTION_WORD.test(name))
-      throw localized(
-        new InvalidInputError('This button names no connection; run the command again.'),
-        'fixKeys.error.noName',
-      );
+    if (!CONNECTION_WORD.test(name)) throw InvalidInputError.of('fixKeys.error.noName');
     await ctx.require('manage', WORKSPACE, 'fix connection keys');
     if (deps.connections.fileConnection(ctx.teamId, name))
-      throw localized(
-        new InvalidInputError(
-          `${code(name)} is configured as code (in the connections file): whoever runs the bot changes its keys there and restarts it.`,
-        ),
-        'fixKeys.error.file',
-        { name: code(name) },
-      );
+      throw InvalidInputError.of('fixKeys.error.file', { name: code(name) });
     await deps.connections.sync(ctx.teamId, { force: true });
     const connection = deps.connections.forTeam(ctx.teamId).find((c) => c.name === name);
-    if (!connection)
-      throw localized(
-        new InvalidInputError(`This workspace has no connection named ${code(name)} any more.`),
-        'connect.refusal.gone',
-        { name: code(name) },
-      );
+    if (!connection) throw InvalidInputError.of('connect.refusal.gone', { name: code(name) });
     const triggerId = (args.body as { trigger_id?: string }).trigger_id;
-    if (!triggerId)
-      throw localized(
-        new InvalidInputError('Slack did not send what is needed to open a form; press it again.'),
-        'fixKeys.error.trigger',
-      );
+    if (!triggerId) throw InvalidInputError.of('fixKeys.error.trigger');
     const tr = await ctx.translator('person');
     const view = connectModal(
       { provider: connection.provider, auth: connection.auth.type },

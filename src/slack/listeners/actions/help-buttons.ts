@@ -1,6 +1,5 @@
 import { HELP_BUTTON_PREFIX, HELP_BUTTONS, type HelpButton } from '../../blocks/help.js';
 import { buttonHandler } from '../../button-handler.js';
-import type { AppDeps } from '../../context.js';
 import { findSubcommand } from '../commands/subcommands/index.js';
 
 /**
@@ -8,8 +7,8 @@ import { findSubcommand } from '../commands/subcommands/index.js';
  * line comes from the button's id, never from its value. The policy is asked first whether the
  * clicker may use the bot here at all; the subcommand then asks about what it acts on.
  */
-export function helpButton(deps: AppDeps) {
-  return buttonHandler(deps, async (ctx, args) => {
+export function helpButton() {
+  return buttonHandler(async (ctx, args) => {
     const key = args.action.action_id.slice(HELP_BUTTON_PREFIX.length);
     if (!Object.hasOwn(HELP_BUTTONS, key)) throw new Error(`no help button ${key}`);
     const [name, ...words] = HELP_BUTTONS[key as HelpButton].line;

@@ -37,7 +37,10 @@ export function homeOpen(deps: AppDeps) {
         target.kind,
         target.id,
       );
-      const blocks = renderResourceCard(resource, provider.actionsFor(resource), { withActions: false });
+      const blocks = renderResourceCard(resource, provider.actionsFor(resource), {
+        withActions: false,
+        now: deps.clock.now(),
+      });
       blocks.push({
         type: 'context',
         elements: [

@@ -1,14 +1,24 @@
-import type { BlockAction, ButtonAction } from '@slack/bolt';
-import { CLAIM_ACTION } from '../../blocks/claim.js';
+import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
+import { CLAIM_ACTION, RELEASE_ACTION, TAKE_OVER_ACTION } from '../../blocks/claim.js';
+import { KEEP_CLAIM_ACTION } from '../../blocks/escalation-posts.js';
+import { RERUN_ACTION, RERUN_VIEW } from '../../blocks/rerun.js';
+import { SIGNOFF_ACTION } from '../../blocks/verification-post.js';
 import type { AppDeps } from '../../context.js';
 import type { ListenerRoutes } from '../router.js';
-import { claimButton } from './claim-button.js';
+import {
+  claimButton,
+  keepButtonHandler,
+  releaseButtonHandler,
+  takeOverButtonHandler,
+} from './claim-button.js';
 import * as connectionActions from './connection-actions.js';
 import { groupFailuresButton } from './group-failures-button.js';
 import { helpButton } from './help-buttons.js';
 import { homeOpen, homeRefresh } from './home-actions.js';
 import { listPageButton } from './list-paging.js';
 import { resourceActionButton, resourceViewButton } from './resource-actions.js';
+import { rerunButton, rerunSubmission } from './verification-rerun.js';
+import { SIGNOFF_VIEW, signOffButton, signOffSubmission } from './verification-signoff.js';
 import { watchButton } from './watch-button.js';
 
 export function register(routes: ListenerRoutes, deps: AppDeps): void {
@@ -17,13 +27,20 @@ export function register(routes: ListenerRoutes, deps: AppDeps): void {
     /^resource\.(pause|resume|retry|delete|cancel)(:|$)/,
     resourceActionButton(deps),
   );
-  routes.action<BlockAction<ButtonAction>>('resource.refresh', resourceViewButton(deps, 'refresh'));
-  routes.action<BlockAction<ButtonAction>>('resource.watch', watchButton(deps));
+  routes.action<BlockAction<ButtonAction>>('resource.refresh', resourceViewButton('refresh'));
+  routes.action<BlockAction<ButtonAction>>('resource.watch', watchButton());
   routes.action<BlockAction<ButtonAction>>(CLAIM_ACTION, claimButton(deps));
-  routes.action<BlockAction<ButtonAction>>('group.failed', groupFailuresButton(deps));
-  routes.action<BlockAction<ButtonAction>>(/^list\.page\.(next|previous)$/, listPageButton(deps));
-  routes.action<BlockAction<ButtonAction>>(/^help\.run\.[a-z]+$/, helpButton(deps));
+  routes.action<BlockAction<ButtonAction>>(TAKE_OVER_ACTION, takeOverButtonHandler(deps));
+  routes.action<BlockAction<ButtonAction>>(RELEASE_ACTION, releaseButtonHandler(deps));
+  routes.action<BlockAction<ButtonAction>>(KEEP_CLAIM_ACTION, keepButtonHandler(deps));
+  routes.action<BlockAction<ButtonAction>>(SIGNOFF_ACTION, signOffButton(deps));
+  routes.view<ViewSubmitAction>(SIGNOFF_VIEW, signOffSubmission(deps));
+  routes.action<BlockAction<ButtonAction>>(RERUN_ACTION, rerunButton(deps));
+  routes.view<ViewSubmitAction>(RERUN_VIEW, rerunSubmission(deps));
+  routes.action<BlockAction<ButtonAction>>('group.failed', groupFailuresButton());
+  routes.action<BlockAction<ButtonAction>>(/^list\.page\.(next|previous)$/, listPageButton());
+  routes.action<BlockAction<ButtonAction>>(/^help\.run\.[a-z]+$/, helpButton());
   routes.action<BlockAction<ButtonAction>>('home.refresh', homeRefresh(deps));
   routes.action<BlockAction<ButtonAction>>('home.open', homeOpen(deps));
-  routes.action<BlockAction<ButtonAction>>(/^resource\.open(:|$)/, resourceViewButton(deps, 'open'));
+  routes.action<BlockAction<ButtonAction>>(/^resource\.open(:|$)/, resourceViewButton('open'));
 }

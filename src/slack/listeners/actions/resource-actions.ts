@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { RESOURCE_ACTIONS, type ResourceAction } from '../../../providers/types.js';
 import { actOnResource } from '../../../use-cases/act-on-resource.js';
 import { showResource } from '../../../use-cases/show-resource.js';
+import { isPostOf, showsNow } from '../../../watcher/living-posts.js';
 import { renderActed, renderShown } from '../../blocks/use-case-replies.js';
-import { buttonHandler } from '../../button-handler.js';
+import { buttonHandler, postedOn } from '../../button-handler.js';
 import type { AppDeps } from '../../context.js';
 import { decodeResourceButton } from '../../resource-button.js';
 import { answerStale, settleAfter } from './action-follow-up.js';
@@ -13,7 +14,7 @@ import { answerStale, settleAfter } from './action-follow-up.js';
  * the client): the same use case as `/migrate pause`, answered on the card in place.
  */
 export function resourceActionButton(deps: AppDeps) {
-  return buttonHandler(deps, async (ctx, args) => {
+  return buttonHandler(async (ctx, args) => {
     const action = z
       .enum(RESOURCE_ACTIONS)
       .parse(args.action.action_id.slice('resource.'.length).split(':')[0]) as ResourceAction;
@@ -25,14 +26,27 @@ export function resourceActionButton(deps: AppDeps) {
     if (await answerStale(deps, ctx, args, action, { exact })) return;
     const tr = await ctx.translator(shared ? 'channel' : 'person');
     const acted = await actOnResource(ctx, { exact }, action);
-    await ctx.reply({ ...renderActed(acted, ctx, tr), replaceOriginal: true });
+    // Pressed on the watcher's card or one of its posts: the one editor has redrawn them (who
+    // asked, the state under way) and redraws them again as the provider settles. The presser is
+    // told in words only when the edit budget left that for later.
+    const post = postedOn(args.body);
+    const watches = acted.watches ?? [];
+    if (post && watches.some((w) => isPostOf(w, post))) {
+      if (!watches.some((w) => showsNow(w, post))) {
+        const said = renderActed(acted, ctx, await ctx.translator('person'), ctx.deps.clock.now());
+        await ctx.reply({ text: said.text, replaceOriginal: false });
+      }
+      return;
+    }
+    // A card of the presser's own (an answer to a command): answered in place, then followed.
+    await ctx.reply({ ...renderActed(acted, ctx, tr, ctx.deps.clock.now()), replaceOriginal: true });
     settleAfter(deps, ctx, args, acted, { exact }, tr, shared);
   });
 }
 
 /** Refresh redraws the card in place; Open (from a list or an ambiguous prefix) shows a new card. */
-export function resourceViewButton(deps: AppDeps, mode: 'refresh' | 'open') {
-  return buttonHandler(deps, async (ctx, args) => {
+export function resourceViewButton(mode: 'refresh' | 'open') {
+  return buttonHandler(async (ctx, args) => {
     const exact = decodeResourceButton(args.action.value);
     // Refreshing a card the whole channel sees keeps every button; a private card offers the
     // asker's own (Open always answers privately).
@@ -41,7 +55,7 @@ export function resourceViewButton(deps: AppDeps, mode: 'refresh' | 'open') {
     const shown = await showResource(ctx, { exact });
     const tr = await ctx.translator(shared ? 'channel' : 'person');
     await ctx.reply({
-      ...renderShown(shown, { shared, tr }),
+      ...renderShown(shown, { shared, tr, now: ctx.deps.clock.now() }),
       replaceOriginal: mode === 'refresh',
     });
   });

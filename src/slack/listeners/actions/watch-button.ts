@@ -1,12 +1,11 @@
 import { watchResource } from '../../../use-cases/watch-resource.js';
 import { renderWatched } from '../../blocks/use-case-replies.js';
 import { buttonHandler } from '../../button-handler.js';
-import type { AppDeps } from '../../context.js';
 import { decodeResourceButton } from '../../resource-button.js';
 
 /** Watch on a card: the same use case as `/migrate watch`, in the channel the card is in. */
-export function watchButton(deps: AppDeps) {
-  return buttonHandler(deps, async (ctx, args) => {
+export function watchButton() {
+  return buttonHandler(async (ctx, args) => {
     const exact = decodeResourceButton(args.action.value);
     const watched = await watchResource(ctx, { exact });
     // Told only to the person who pressed it.

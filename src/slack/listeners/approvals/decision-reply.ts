@@ -1,10 +1,35 @@
+import type { KnownBlock } from '@slack/types';
 import type { Decision } from '../../../approvals/approval-service.js';
 import { ENGLISH, type Translator } from '../../../i18n/translator.js';
+import { outcomeReason } from '../../blocks/approval-reason.js';
 import { outcomeLine } from '../../blocks/approval-request.js';
-import { code } from '../../blocks/mrkdwn.js';
+import { when } from '../../blocks/approval-words.js';
+import { code, truncate } from '../../blocks/mrkdwn.js';
 
-/** What the person who clicked is told (only them). */
-export function decisionReply(decision: Decision, clicker: string, tr: Translator = ENGLISH): string {
+/**
+ * What the person who clicked is told (only them): a sentence, and when the request was rejected
+ * the reason as it was typed, in a block of its own (the Home tab shows these blocks on top).
+ */
+export function decisionReply(
+  decision: Decision,
+  clicker: string,
+  tr: Translator = ENGLISH,
+): { text: string; blocks?: KnownBlock[] } {
+  const text = decisionWords(decision, clicker, tr);
+  const reason = outcomeReason(decision.record, tr);
+  if (!reason) return { text };
+  // Told to the approver who gave it, it is "your" reason; to anyone else, "their".
+  const label = decision.record.decidedBy === clicker ? tr.t('approval.decided.reason') : reason.label;
+  return {
+    text: truncate(`${text}\n${label}${reason.fallback}`, 3000),
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: truncate(`${text}\n${label}`, 3000) } },
+      reason.block,
+    ],
+  };
+}
+
+function decisionWords(decision: Decision, clicker: string, tr: Translator): string {
   const r = decision.record;
   const requester = `<@${r.requester}>`;
   switch (decision.outcome) {
@@ -20,6 +45,11 @@ export function decisionReply(decision: Decision, clicker: string, tr: Translato
       });
     case 'rejected':
       return tr.t('approval.decided.rejected', { requester });
+    case 'scheduled':
+      return tr.t('approval.decided.scheduled', {
+        start: r.startAt ? when(r.startAt, tr) : '',
+        requester,
+      });
     case 'expired':
       return tr.t('approval.decided.expired', { id: code(r.id), requester });
     case 'already-decided':

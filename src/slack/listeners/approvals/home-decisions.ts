@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
 import { InvalidInputError } from '../../../errors.js';
 import { afterAck } from '../../after-ack.js';
@@ -29,7 +30,9 @@ export function homeContext(
     deps,
     { ...who, channelId: undefined },
     async (message) => {
-      await publishHome(deps, client, who.teamId, who.userId, String(message.text ?? ''));
+      // A rejection's reason comes as a block of its own: shown as the reply has it.
+      const blocks = Array.isArray(message.blocks) ? (message.blocks as KnownBlock[]) : undefined;
+      await publishHome(deps, client, who.teamId, who.userId, blocks ?? String(message.text ?? ''));
     },
     'button',
   );

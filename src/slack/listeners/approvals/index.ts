@@ -1,9 +1,14 @@
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
-import { HOME_APPROVE_ACTION, HOME_REJECT_ACTION } from '../../blocks/approval-home.js';
+import {
+  HOME_APPROVE_ACTION,
+  HOME_CANCEL_START_ACTION,
+  HOME_REJECT_ACTION,
+} from '../../blocks/approval-home.js';
 import { REJECT_REASON_VIEW } from '../../blocks/approval-reject.js';
-import { APPROVE_ACTION, REJECT_ACTION } from '../../blocks/approval-request.js';
+import { APPROVE_ACTION, CANCEL_START_ACTION, REJECT_ACTION } from '../../blocks/approval-request.js';
+import { code } from '../../blocks/mrkdwn.js';
 import { buttonHandler } from '../../button-handler.js';
-import type { AppDeps } from '../../context.js';
+import type { AppDeps, HandlerContext } from '../../context.js';
 import type { ListenerRoutes } from '../router.js';
 import { decisionReply } from './decision-reply.js';
 import { homeButton, requestIdOf } from './home-decisions.js';
@@ -18,25 +23,45 @@ export { decisionReply } from './decision-reply.js';
  */
 export function register(routes: ListenerRoutes, deps: AppDeps): void {
   routes.action<BlockAction<ButtonAction>>(APPROVE_ACTION, approveButton(deps));
-  routes.action<BlockAction<ButtonAction>>(
-    REJECT_ACTION,
-    buttonHandler(deps, openRejectModal(deps, 'message')),
-  );
+  routes.action<BlockAction<ButtonAction>>(REJECT_ACTION, buttonHandler(openRejectModal(deps, 'message')));
   routes.action<BlockAction<ButtonAction>>(HOME_APPROVE_ACTION, homeApproveButton(deps));
   routes.action<BlockAction<ButtonAction>>(
     HOME_REJECT_ACTION,
     homeButton(deps, openRejectModal(deps, 'home')),
   );
   routes.view<ViewSubmitAction>(REJECT_REASON_VIEW, rejectSubmission(deps));
+  routes.action<BlockAction<ButtonAction>>(
+    CANCEL_START_ACTION,
+    buttonHandler((ctx, args) => cancelStart(deps, ctx, args.action.value)),
+  );
+  routes.action<BlockAction<ButtonAction>>(
+    HOME_CANCEL_START_ACTION,
+    homeButton(deps, (ctx, args) => cancelStart(deps, ctx, args.action.value)),
+  );
+}
+
+/** "Cancel start" on a request approved to start later: the service lets its requester or an admin. */
+async function cancelStart(deps: AppDeps, ctx: HandlerContext, value: string | undefined): Promise<void> {
+  const record = await deps.approvals.cancelStart({
+    team: ctx.teamId,
+    id: requestIdOf(value),
+    by: ctx.userId,
+    channel: ctx.channelId,
+    op: ctx.opId,
+  });
+  const tr = await ctx.translator('person');
+  await ctx.reply({
+    text: tr.t('approval.cancelStart.done', { id: code(record.id), requester: `<@${record.requester}>` }),
+  });
 }
 
 function approveButton(deps: AppDeps) {
-  return buttonHandler(deps, async (ctx, args) => {
+  return buttonHandler(async (ctx, args) => {
     const id = requestIdOf(args.action.value);
     const input = { team: ctx.teamId, id, by: ctx.userId, channel: ctx.channelId, op: ctx.opId };
     const decision = await deps.approvals.approve(input);
     // Only the clicker sees it: their language, not the channel's.
-    await ctx.reply({ text: decisionReply(decision, ctx.userId, await ctx.translator('person')) });
+    await ctx.reply(decisionReply(decision, ctx.userId, await ctx.translator('person')));
   });
 }
 
@@ -51,6 +76,6 @@ function homeApproveButton(deps: AppDeps) {
       channel: record.channel,
       op: ctx.opId,
     });
-    await ctx.reply({ text: decisionReply(decision, ctx.userId, await ctx.translator('person')) });
+    await ctx.reply(decisionReply(decision, ctx.userId, await ctx.translator('person')));
   });
 }

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { z } from 'zod';
+import type { KnownBlock } from '@slack/types';
 import { approvalScope } from '../../../approvals/approval-scope.js';
 import { ENGLISH } from '../../../i18n/translator.js';
 import {
@@ -9,7 +9,7 @@ import {
   type RejectMetadata,
   renderRejectModal,
 } from '../../blocks/approval-reject.js';
-import type { ButtonArgs } from '../../button-handler.js';
+import { type ButtonArgs, whoClicked } from '../../button-handler.js';
 import { type AppDeps, createHandlerContext, type HandlerContext } from '../../context.js';
 import { runSafely } from '../../run-safely.js';
 import { decisionReply } from './decision-reply.js';
@@ -27,7 +27,7 @@ export function openRejectModal(deps: AppDeps, from: RejectMetadata['from']) {
     const record = await deps.approvals.get(ctx.teamId, requestIdOf(args.action.value));
     const tr = await ctx.translator('person');
     if (record.status !== 'pending') {
-      await ctx.reply({ text: decisionReply({ outcome: 'already-decided', record }, ctx.userId, tr) });
+      await ctx.reply(decisionReply({ outcome: 'already-decided', record }, ctx.userId, tr));
       return;
     }
     // Where the answer goes: beside the request message, or the Home tab (which has no channel).
@@ -40,11 +40,6 @@ export function openRejectModal(deps: AppDeps, from: RejectMetadata['from']) {
   };
 }
 
-const submitter = z.object({
-  team: z.object({ id: z.string().min(1) }).nullish(),
-  user: z.object({ id: z.string().min(1), team_id: z.string().optional() }),
-});
-
 /**
  * The reason was given: the modal closes at once, the service rejects (asking the policy where
  * the request is decided, as for the message's buttons) and the approver is answered where they
@@ -52,9 +47,7 @@ const submitter = z.object({
  */
 export function rejectSubmission(deps: AppDeps) {
   return async ({ ack, body, view, client }: SubmitArgs): Promise<void> => {
-    const parsed = submitter.parse(body);
-    const teamId = parsed.team?.id ?? parsed.user.team_id ?? '';
-    const userId = parsed.user.id;
+    const { teamId, userId } = whoClicked(body);
     const tr = deps.locales ? await deps.locales.translatorForUser(teamId, userId) : ENGLISH;
     const reason = view.state.values[REASON_BLOCK]?.[REASON_ACTION]?.value?.trim();
     if (!reason) {
@@ -81,9 +74,12 @@ export function rejectSubmission(deps: AppDeps) {
             { teamId, userId, channelId: meta.channel, what: 'approval.reject' },
             // A modal has no response_url: the answer is an ephemeral beside the request.
             async (message) => {
-              await deps.sender
-                .to(teamId)
-                .ephemeral({ channel: meta.channel, user: userId, text: String(message.text ?? '') });
+              await deps.sender.to(teamId).ephemeral({
+                channel: meta.channel,
+                user: userId,
+                text: String(message.text ?? ''),
+                ...(Array.isArray(message.blocks) ? { blocks: message.blocks as KnownBlock[] } : {}),
+              });
             },
             'view',
           );
@@ -96,7 +92,7 @@ export function rejectSubmission(deps: AppDeps) {
         op: ctx.opId,
         reason,
       });
-      await ctx.reply({ text: decisionReply(decision, userId, tr) });
+      await ctx.reply(decisionReply(decision, userId, tr));
     });
   };
 }

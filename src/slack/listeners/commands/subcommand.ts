@@ -1,9 +1,27 @@
 import type { Capability } from '../../../access/roles.js';
+import type { NormalizedState, ResourceKind } from '../../../domain/migration-resource.js';
 import type { HandlerContext } from '../../context.js';
 
 /**
+ * What `/migrate help <name>` may name in an example, read from the workspace that asks, so the
+ * example runs there as shown: its own connection and the start of one of its own ids.
+ */
+export interface HelpFacts {
+  /** A connection of this workspace: one offering `kind`, or one added from Slack, where asked. */
+  connection(options?: { kind?: ResourceKind; stored?: boolean }): string | undefined;
+  /**
+   * The shortest start of an id this workspace has that no other id shares: of one of `kinds`, in
+   * the first of `states` one is in (a pause example names something running), any of `kinds` else.
+   */
+  id(options?: { kinds?: readonly ResourceKind[]; states?: readonly NormalizedState[] }): string | undefined;
+  /** A provider id: that of this workspace's first connection, where it has one. */
+  provider(): string;
+}
+
+/**
  * One `/migrate <name>` subcommand: its own parser and handler in its own file, listed once in
- * `subcommands/index.ts`. Help is generated from `usage`, `summary` and `needs`.
+ * `subcommands/index.ts`. Help is generated from `usage`, `summary`, `needs`, `example` and
+ * `related`.
  */
 export interface SubcommandDefinition<Parsed> {
   name: string;
@@ -15,6 +33,10 @@ export interface SubcommandDefinition<Parsed> {
   aliases?: readonly string[];
   usage: string;
   summary: string;
+  /** A line that runs here as shown, for `/migrate help <name>`; `<id>` where the workspace has none. */
+  example(facts: HelpFacts): string;
+  /** Subcommands someone reading this one's help may want next, by name. */
+  related: readonly string[];
   /** Turns the words after the subcommand into input; throws InvalidInputError with a specific message. */
   parse(args: string[], share: boolean): Parsed;
   run(ctx: HandlerContext, parsed: Parsed): Promise<void>;
@@ -27,6 +49,8 @@ export interface Subcommand {
   aliases: readonly string[];
   usage: string;
   summary: string;
+  example(facts: HelpFacts): string;
+  related: readonly string[];
   execute(ctx: HandlerContext, args: string[], share: boolean): Promise<void>;
   /** Parses without running: throws the same InvalidInputError `execute` would (used by the fuzz tests). */
   check(args: string[], share: boolean): void;
@@ -39,6 +63,8 @@ export function defineSubcommand<Parsed>(definition: SubcommandDefinition<Parsed
     aliases: definition.aliases ?? [],
     usage: definition.usage,
     summary: definition.summary,
+    example: definition.example,
+    related: definition.related,
     execute: (ctx, args, share) => definition.run(ctx, definition.parse(args, share)),
     check: (args, share) => {
       definition.parse(args, share);

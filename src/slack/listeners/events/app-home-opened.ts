@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
 import { ENGLISH } from '../../../i18n/translator.js';
 import { renderAppHome } from '../../blocks/app-home.js';
 import type { AppDeps } from '../../context.js';
@@ -6,13 +7,16 @@ import { buildHome } from '../../home/build-home.js';
 
 type HomeClient = AllMiddlewareArgs['client'];
 
-/** Builds and publishes the Home tab of one user; `notice` says what their last click there did. */
+/**
+ * Builds and publishes the Home tab of one user; `notice` says what their last click there did (a
+ * sentence, or the reply's blocks when it has more than a sentence: a rejection's reason as typed).
+ */
 export async function publishHome(
   deps: AppDeps,
   client: HomeClient,
   teamId: string,
   userId: string,
-  notice?: string,
+  notice?: string | readonly KnownBlock[],
 ): Promise<void> {
   // The Home tab is the viewer's own: in their Slack language.
   const [view, tr] = await Promise.all([

@@ -22,6 +22,26 @@ function installationOf(args: EventArgs<'app_uninstalled' | 'tokens_revoked'>) {
 }
 
 /**
+ * Before `app_uninstalled` is acknowledged: its tombstones (one write per member), so a command
+ * sent within milliseconds of Slack's 200 is refused too. The listener then does the rest.
+ */
+export function tombstoneBeforeAck(deps: AppDeps) {
+  return async (body: Record<string, unknown>): Promise<void> => {
+    const event = body.event as { type?: string } | undefined;
+    if (body.type !== 'event_callback' || event?.type !== 'app_uninstalled' || !deps.departures) return;
+    type Where = { team_id?: string; enterprise_id?: string; is_enterprise_install?: boolean };
+    const b = body as Where & { authorizations?: Where[] };
+    // The Events API says org-wide in `authorizations[0]` (as Bolt reads it), not always on top.
+    const auth = b.authorizations?.[0];
+    await deps.departures.tombstone({
+      teamId: b.team_id,
+      enterpriseId: b.enterprise_id ?? auth?.enterprise_id,
+      isEnterpriseInstall: b.is_enterprise_install === true || auth?.is_enterprise_install === true,
+    });
+  };
+}
+
+/**
  * The app was removed from a workspace (or a whole org). Departures (ADR 0010) first writes a
  * tombstone for the workspace, or for the org and every workspace its install served: one write,
  * no lock, so from then on no request, token refresh or watcher cycle serves it, on any replica.

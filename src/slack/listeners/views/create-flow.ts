@@ -1,6 +1,6 @@
 import type { ModalView } from '@slack/types';
 import type { Connection } from '../../../connections/connection.js';
-import { asAppError, InvalidInputError, localized, NotFoundError } from '../../../errors.js';
+import { asAppError, InvalidInputError, NotFoundError } from '../../../errors.js';
 import { ENGLISH, type Translator } from '../../../i18n/translator.js';
 import type { Logger } from '../../../logger.js';
 import type { FormValues } from '../../../providers/definition.js';
@@ -14,6 +14,7 @@ import {
 import { renderCreateForm } from '../../blocks/create/render-form.js';
 import type { AppDeps } from '../../context.js';
 import { encodeFormMetadata, encodePickerMetadata } from '../../create-forms/metadata.js';
+import { startZone } from '../../create-forms/start-at.js';
 import type { TeamSender } from '../../sender.js';
 
 /** Who is creating, and where (no channel from a global shortcut). */
@@ -23,6 +24,8 @@ export interface Requester {
   channelId?: string;
   /** The requester's language: every view of the flow follows the person who opened it. */
   tr?: Translator;
+  /** The zone of the form's start time (`startZone`): read once when the flow opens. */
+  zone?: string;
 }
 
 /** The language of a person's modals (their Slack locale), English when it cannot be told. */
@@ -50,12 +53,7 @@ export function createChoices(connections: readonly Connection[], words: readonl
     targets.filter((t) => t.provider === c.provider).map((target) => ({ connection: c.name, target })),
   );
   if (connections.length === 0) {
-    throw localized(
-      new NotFoundError(
-        'This workspace has no connections yet, so there is nowhere to create a migration. An admin adds one first (see README).',
-      ),
-      'create.error.noConnections',
-    );
+    throw NotFoundError.of('create.error.noConnections');
   }
   for (const raw of words) {
     const word = raw.toLowerCase();
@@ -75,14 +73,7 @@ export function createChoices(connections: readonly Connection[], words: readonl
           .join(', '),
         kinds: [...new Set(targets.map((t) => t.kind))].join(', '),
       };
-      throw localized(
-        new InvalidInputError(
-          `"${values.word}" is not a connection (${values.connections}), a provider (${values.providers}) ` +
-            `or a kind (${values.kinds}). Try \`/migrate create\` alone.`,
-        ),
-        'create.error.unknownWord',
-        values,
-      );
+      throw InvalidInputError.of('create.error.unknownWord', values);
     }
   }
   if (choices.length === 0) {
@@ -92,13 +83,7 @@ export function createChoices(connections: readonly Connection[], words: readonl
         .flatMap((c) => targets.filter((t) => t.provider === c.provider).map((t) => `${c.name} ${t.kind}`))
         .join(', '),
     };
-    throw localized(
-      new InvalidInputError(
-        `Nothing to create matches \`${values.words}\`. This workspace can create: ${values.choices}.`,
-      ),
-      'create.error.nothingMatches',
-      values,
-    );
+    throw InvalidInputError.of('create.error.nothingMatches', values);
   }
   return choices;
 }
@@ -111,13 +96,14 @@ export function createChoices(connections: readonly Connection[], words: readonl
  */
 export async function openCreate(
   deps: AppDeps,
-  who: Requester,
+  asked: Requester,
   triggerId: string,
   words: readonly string[],
   logger: Logger,
 ): Promise<void> {
-  const choices = createChoices(deps.connections.forTeam(who.teamId), words);
-  const slack = deps.sender.to(who.teamId);
+  const choices = createChoices(deps.connections.forTeam(asked.teamId), words);
+  const slack = deps.sender.to(asked.teamId);
+  const who = { ...asked, zone: asked.zone ?? (await startZone(deps.settings, asked.teamId)) };
   if (choices.length > 1) {
     const meta = encodePickerMetadata({ channel: who.channelId, requester: who.userId });
     await slack.openView(triggerId, pickerModal(choices, meta, who.tr));
@@ -160,6 +146,7 @@ export function immediateForm(
     needsChannel: !who.channelId,
     privateMetadata: metadataFor(connection, choice, who),
     tr: who.tr,
+    startZone: who.zone,
   });
 }
 
@@ -197,7 +184,10 @@ export async function loadedForm(
   values: FormValues,
 ): Promise<ModalView> {
   if (connection.provider !== choice.target.provider) {
-    throw new InvalidInputError(`${connection.name} is not a ${choice.target.provider} connection.`);
+    throw InvalidInputError.of('create.error.wrongProvider', {
+      name: connection.name,
+      provider: choice.target.provider,
+    });
   }
   const provider = deps.connections.provider(connection, 'interactive');
   const data = choice.target.load ? await choice.target.load(provider, connection) : undefined;
@@ -208,5 +198,6 @@ export async function loadedForm(
     needsChannel: !who.channelId,
     privateMetadata: metadataFor(connection, choice, who),
     tr: who.tr,
+    startZone: who.zone ?? (await startZone(deps.settings, who.teamId)),
   });
 }

@@ -11,9 +11,8 @@ import type { PlainTextOption } from '@slack/types';
 import { z } from 'zod';
 import { channelScope } from '../../../access/policy.js';
 import { explainForDisplay } from '../../../catalogue/explain.js';
-import { AppError, asAppError, ErrorCode, localized, ProviderError } from '../../../errors.js';
+import { asAppError, ForbiddenError, ProviderError } from '../../../errors.js';
 import { ENGLISH, type Translator } from '../../../i18n/translator.js';
-import type { CreateImpact } from '../../../providers/definition.js';
 import { createTarget } from '../../../providers/registry.js';
 import { withTimeout } from '../../../providers/with-timeout.js';
 import {
@@ -34,6 +33,7 @@ import { truncate } from '../../blocks/mrkdwn.js';
 import { type AppDeps, createHandlerContext, type HandlerContext, requestDone } from '../../context.js';
 import { requestFromForm } from '../../create-forms/index.js';
 import { decodeFormMetadata, decodePickerMetadata, type FormMetadata } from '../../create-forms/metadata.js';
+import { startFromForm, startZone } from '../../create-forms/start-at.js';
 import { errorsForBlocks, readForm } from '../../create-forms/view-state.js';
 import { runSafely } from '../../run-safely.js';
 import {
@@ -51,8 +51,6 @@ type SelectArgs = SlackActionMiddlewareArgs<BlockAction<StaticSelectAction>> & A
 
 /** Slack waits 3 s for a view submission's answer: a provider's form check gets at most this much. */
 const FORM_CHECK_BUDGET_MS = 2_500;
-/** The size estimate runs after the modal closed; the request is posted at most this much later. */
-const IMPACT_BUDGET_MS = 5_000;
 /** …and a block_suggestion's: the bucket list gets at most this much. */
 const BUCKET_LIST_BUDGET_MS = 2_500;
 
@@ -102,7 +100,8 @@ export function pickSubmission(deps: AppDeps) {
       });
       return;
     }
-    const requester: Requester = { teamId, userId, channelId: meta.channel, tr };
+    const zone = await startZone(deps.settings, teamId);
+    const requester: Requester = { teamId, userId, channelId: meta.channel, tr, zone };
     const ctx = viewContext(deps, requester, 'view');
     const { values } = readForm(view.state);
     let choice: CreateChoice | undefined;
@@ -152,11 +151,7 @@ export function formSubmission(deps: AppDeps) {
     let meta: FormMetadata;
     try {
       meta = decodeFormMetadata(view.private_metadata);
-      if (meta.requester !== userId)
-        throw localized(
-          new AppError(ErrorCode.Forbidden, 'This form belongs to someone else.'),
-          'create.error.notYours',
-        );
+      if (meta.requester !== userId) throw ForbiddenError.of('create.error.notYours');
     } catch (error) {
       await deps.sender.to(teamId).ack(ack, {
         response_action: 'update',
@@ -180,7 +175,8 @@ export function formSubmission(deps: AppDeps) {
       return;
     }
     const result = requestFromForm(meta.provider, meta.kind, values, tr);
-    const errors = result.ok ? {} : { ...result.errors };
+    const start = startFromForm(values, await startZone(deps.settings, teamId), deps.clock.now(), tr);
+    const errors = { ...(result.ok ? {} : result.errors), ...start.errors };
     if (!channelId) errors[RESULT_CHANNEL_FIELD] = tr.t('create.error.channel');
     if (result.ok && Object.keys(errors).length === 0) {
       Object.assign(errors, await providerCheck(deps, teamId, meta, result.request, tr));
@@ -195,7 +191,6 @@ export function formSubmission(deps: AppDeps) {
     }
     await ack();
     await runSafely(ctx, async () => {
-      const impact = await estimateImpact(deps, ctx, meta, result.request);
       await deps.approvals.request({
         team: teamId,
         requester: userId,
@@ -204,7 +199,7 @@ export function formSubmission(deps: AppDeps) {
         kind: meta.kind,
         request: result.request,
         op: ctx.opId,
-        ...(impact ? { impact } : {}),
+        ...(start.startAt ? { startAt: start.startAt } : {}),
       });
     });
   };
@@ -234,34 +229,6 @@ export async function providerCheck(
   return Object.fromEntries(
     Object.entries(problems).map(([k, v]) => [k, deps.secrets.forTeam(teamId).text(v)]),
   );
-}
-
-/**
- * The request's size for the approver (the form's `estimate`), after the modal closed: bounded, and
- * a failure only leaves the impact out of the request.
- */
-async function estimateImpact(
-  deps: AppDeps,
-  ctx: HandlerContext,
-  meta: FormMetadata,
-  request: Record<string, unknown>,
-): Promise<CreateImpact | undefined> {
-  const form = createTarget(meta.provider, meta.kind);
-  if (!form.estimate) return undefined;
-  try {
-    const provider = deps.connections.provider(
-      deps.connections.get(ctx.teamId, meta.connection),
-      'interactive',
-    );
-    return await withTimeout(
-      form.estimate(provider, request),
-      IMPACT_BUDGET_MS,
-      'the source listing was slow',
-    );
-  } catch (error) {
-    ctx.logger.warn({ err: error }, 'could not estimate the request size; the request goes without it');
-    return undefined;
-  }
 }
 
 /**

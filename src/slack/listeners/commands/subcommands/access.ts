@@ -1,7 +1,8 @@
 import type { Grant } from '../../../../access/grant-store.js';
 import { channelScope, grantApplies, WORKSPACE } from '../../../../access/policy.js';
 import { REQUIRED_ROLE, ROLES, type Role, roleAllows } from '../../../../access/roles.js';
-import { InvalidInputError, localized } from '../../../../errors.js';
+import { InvalidInputError } from '../../../../errors.js';
+import type { Translator } from '../../../../i18n/translator.js';
 import { refuseShare } from '../../../command-text.js';
 import type { HandlerContext } from '../../../context.js';
 import { parseChannel, parseSubject, type Subject, subjectMention } from '../../../mentions.js';
@@ -20,21 +21,9 @@ function parseAccess(args: string[]): AccessRequest {
     const [roleWord, channelWord, ...extra] = rest;
     const role = ROLES.find((r) => r === roleWord?.toLowerCase());
     if (!role) {
-      throw localized(
-        new InvalidInputError(
-          `Give a role to grant: ${ROLES.join(', ')}. E.g. \`/migrate access grant @ana operator\`.`,
-        ),
-        'access.error.role',
-        { roles: ROLES.join(', ') },
-      );
+      throw InvalidInputError.of('access.error.role', { roles: ROLES.join(', ') });
     }
-    if (extra.length > 0)
-      throw localized(
-        new InvalidInputError(
-          '`/migrate access grant` takes a person or group, a role and optionally a channel.',
-        ),
-        'access.error.grant',
-      );
+    if (extra.length > 0) throw InvalidInputError.of('access.error.grant');
     return {
       op: 'grant',
       subject: parseSubject(who),
@@ -44,23 +33,24 @@ function parseAccess(args: string[]): AccessRequest {
   }
   if (verb === 'revoke') {
     const [channelWord, ...extra] = rest;
-    if (extra.length > 0)
-      throw localized(
-        new InvalidInputError('`/migrate access revoke` takes a person or group and optionally a channel.'),
-        'access.error.revoke',
-      );
+    if (extra.length > 0) throw InvalidInputError.of('access.error.revoke');
     return {
       op: 'revoke',
       subject: parseSubject(who),
       channel: channelWord ? parseChannel(channelWord) : undefined,
     };
   }
-  throw localized(
-    new InvalidInputError(
-      'Use `/migrate access`, `/migrate access grant @who <role> [#channel]` or `/migrate access revoke @who [#channel]`.',
-    ),
-    'access.error.usage',
-  );
+  throw InvalidInputError.of('access.error.usage');
+}
+
+/** Why the policy gives the role it does, in the reader's words. */
+function whyRole(source: 'admin' | 'everyone' | Grant, tr: Translator): string {
+  if (source === 'admin') return tr.t('access.because.admin');
+  if (source === 'everyone') return tr.t('access.because.everyone');
+  const where = source.channel ? tr.t('access.because.inChannel', { channel: `<#${source.channel}>` }) : '';
+  return source.subject.kind === 'usergroup'
+    ? tr.t('access.because.group', { group: subjectMention(source.subject), where })
+    : tr.t('access.because.user', { by: `<@${source.grantedBy}>`, where });
 }
 
 function grantLine(g: Grant): string {
@@ -70,23 +60,38 @@ function grantLine(g: Grant): string {
 async function runAccess(ctx: HandlerContext, request: AccessRequest): Promise<void> {
   const { access } = ctx.deps;
   if (request.op === 'show') {
-    const role = await ctx.require('view', ctx.here, 'see access');
+    await ctx.require('view', ctx.here, 'see access');
+    // The role the policy applies here, every group looked up (`require` stops at viewer), and why.
+    const who = { teamId: ctx.teamId, userId: ctx.userId };
+    const applied = await access.explain(who, ctx.here);
+    const role = applied.role;
     // Who holds which role where is the workspace admins' to see; others see what applies here.
-    const workspaceRole = ctx.here === WORKSPACE ? role : await ctx.require('view', WORKSPACE, 'see access');
+    // The policy's own decision for the workspace (asked, and logged, like any), then the whole role.
+    if (ctx.here !== WORKSPACE) await ctx.require('view', WORKSPACE, 'see access');
+    const workspaceRole = ctx.here === WORKSPACE ? role : await access.roleOf(who, WORKSPACE);
     const grants = (await access.grants.list(ctx.teamId)).filter(
       (g) => roleAllows(workspaceRole, 'manage') || grantApplies(g.channel, ctx.here),
     );
     const roles = Object.entries(REQUIRED_ROLE)
       .map(([capability, needed]) => `${capability}: ${needed}`)
       .join(' · ');
+    const tr = await ctx.translator('person');
+    const because = whyRole(applied.source, tr);
+    // Said for what Slack did not answer: the admin check, a user group, or both.
+    const unsure = [
+      ...(applied.adminUnknown ? [tr.t('access.you.adminUnknown')] : []),
+      ...(applied.groupsUnknown ? [tr.t('access.you.unsure')] : []),
+    ]
+      .map((line) => ` ${line}`)
+      .join('');
     await ctx.reply({
-      text: `Your role here: ${role}`,
+      text: tr.t('access.you.role', { role: `*${role}*`, because }),
       blocks: [
         {
           type: 'section',
           text: {
             type: 'mrkdwn',
-            text: `Your role here: *${role}*. Everyone is a viewer; workspace admins are admins.`,
+            text: `${tr.t('access.you.role', { role: `*${role}*`, because })}${unsure}`,
           },
         },
         {
@@ -108,7 +113,7 @@ async function runAccess(ctx: HandlerContext, request: AccessRequest): Promise<v
         role: request.role,
         channel: request.channel,
         grantedBy: ctx.userId,
-        grantedAt: new Date().toISOString(),
+        grantedAt: new Date(ctx.deps.clock.now()).toISOString(),
       }),
     );
     await ctx.reply({
@@ -131,6 +136,8 @@ export const accessCommand = defineSubcommand<AccessRequest>({
   needs: 'manage',
   usage: '/migrate access [grant @who <role> [#channel] | revoke @who [#channel]]',
   summary: 'See roles (viewer, operator, approver, admin); admins grant and revoke them.',
+  example: () => '/migrate access',
+  related: ['settings', 'audit'],
   parse: (args, share) => {
     refuseShare('access', share);
     return parseAccess(args);

@@ -1,5 +1,5 @@
 import { WORKSPACE } from '../../../../access/policy.js';
-import { InvalidInputError, localized } from '../../../../errors.js';
+import { InvalidInputError } from '../../../../errors.js';
 import { auditLine } from '../../../blocks/audit-line.js';
 import { truncate } from '../../../blocks/mrkdwn.js';
 import { defineSubcommand } from '../subcommand.js';
@@ -9,13 +9,12 @@ export const auditCommand = defineSubcommand<{ count: number }>({
   needs: 'manage',
   usage: '/migrate audit [count]',
   summary: 'The latest actions and decisions in this workspace (admins).',
+  example: () => '/migrate audit 20',
+  related: ['access', 'settings'],
   parse: (args) => {
     const count = args[0] === undefined ? 20 : Number(args[0]);
     if (!Number.isInteger(count) || count < 1 || count > 40 || args.length > 1) {
-      throw localized(
-        new InvalidInputError('`/migrate audit` takes an optional count from 1 to 40.'),
-        'audit.error.count',
-      );
+      throw InvalidInputError.of('audit.error.count');
     }
     return { count };
   },

@@ -1,5 +1,5 @@
 import type { ResourceRef } from '../../../../domain/migration-resource.js';
-import { InvalidInputError, localized } from '../../../../errors.js';
+import { InvalidInputError } from '../../../../errors.js';
 import { parseBandwidthWindow } from '../../../../providers/bandwidth-grammar.js';
 import type { BandwidthWindow } from '../../../../providers/types.js';
 import { formatBytes } from '../../../blocks/format.js';
@@ -11,13 +11,7 @@ import { defineSubcommand } from '../subcommand.js';
 export function parseBandwidthWindowWord(word: string): BandwidthWindow {
   const window = parseBandwidthWindow(word);
   if (!window) {
-    throw localized(
-      new InvalidInputError(
-        `"${word.slice(0, 40)}" is not a bandwidth window. Write \`HH:MM-HH:MM=<rate>\`, e.g. \`00:00-06:00=200MB/s\`.`,
-      ),
-      'bandwidth.error.window',
-      { typed: word.slice(0, 40) },
-    );
+    throw InvalidInputError.of('bandwidth.error.window', { typed: word.slice(0, 40) });
   }
   return window;
 }
@@ -29,16 +23,14 @@ export const bandwidthCommand = defineSubcommand<{ ref: ResourceRef; windows: Ba
   usage: '/migrate bandwidth <id> HH:MM-HH:MM=<rate> …',
   summary:
     'Set traffic limits of an OMS task or task group, e.g. `00:00-06:00=200MB/s 18:00-23:59=50MB/s` (`off` removes them).',
+  example: (f) =>
+    `/migrate bandwidth ${f.id({ kinds: ['task', 'task-group'], states: ['running', 'queued', 'paused'] }) ?? '<id>'} 00:00-06:00=200MB/s`,
+  related: ['status', 'pause'],
   parse: (args, share) => {
     refuseShare('bandwidth', share);
     const [refWord, ...windowWords] = args;
     if (windowWords.length === 0) {
-      throw localized(
-        new InvalidInputError(
-          'Give the windows after the id, e.g. `/migrate bandwidth 1912 00:00-06:00=200MB/s`, or `off`.',
-        ),
-        'bandwidth.error.none',
-      );
+      throw InvalidInputError.of('bandwidth.error.none');
     }
     const ref = parseRef('bandwidth', refWord ? [refWord] : []);
     const off = windowWords.length === 1 && windowWords[0]!.toLowerCase() === 'off';
@@ -48,7 +40,10 @@ export const bandwidthCommand = defineSubcommand<{ ref: ResourceRef; windows: Ba
     await ctx.require('operate', ctx.here, 'change bandwidth limits');
     const { provider, resource } = await ctx.deps.resolver.resolve(ctx.teamId, ref);
     if (!provider.setBandwidth) {
-      throw new InvalidInputError(`${provider.id} ${resource.kind}s have no bandwidth limits.`);
+      throw InvalidInputError.of('bandwidth.error.notOffered', {
+        provider: provider.id,
+        kind: resource.kind,
+      });
     }
     const setBandwidth = provider.setBandwidth.bind(provider);
     await ctx.audited('bandwidth', `${resource.connection}:${resource.id}`, () =>
@@ -62,6 +57,7 @@ export const bandwidthCommand = defineSubcommand<{ ref: ResourceRef; windows: Ba
       text: `Bandwidth of ${resource.name} set: ${summary}`,
       blocks: renderResourceCard(after, provider.actionsFor(after), {
         notice: `:control_knobs: Bandwidth set by <@${ctx.userId}>: ${summary} · op \`${ctx.opId}\``,
+        now: ctx.deps.clock.now(),
       }),
     });
   },

@@ -1,6 +1,6 @@
 import { explainForDisplay } from '../../../../catalogue/explain.js';
 import type { Connection } from '../../../../connections/connection.js';
-import { asAppError, InvalidInputError, localized, ProviderError } from '../../../../errors.js';
+import { asAppError, InvalidInputError, ProviderError } from '../../../../errors.js';
 import { ENGLISH, type Translator } from '../../../../i18n/translator.js';
 import { type AbsentKind, type Health, renderConnectionList } from '../../../blocks/connection-list.js';
 import type { HandlerContext } from '../../../context.js';
@@ -17,7 +17,8 @@ export async function connectionHealth(
 ): Promise<Map<string, Health>> {
   const results = await Promise.all(
     connections.map(async (c): Promise<[string, Health]> => {
-      const started = Date.now();
+      // How long a real call took: the monotonic clock, not the bot's.
+      const started = performance.now();
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), HEALTH_TIMEOUT_MS);
@@ -28,7 +29,7 @@ export async function connectionHealth(
           timeout,
         ]);
         if (outcome === 'timeout') return [c.name, { state: 'timeout', seconds: HEALTH_TIMEOUT_MS / 1000 }];
-        return [c.name, { state: 'ok', ms: Date.now() - started }];
+        return [c.name, { state: 'ok', ms: Math.round(performance.now() - started) }];
       } catch (error) {
         return [c.name, healthOfError(error, tr)];
       } finally {
@@ -88,12 +89,10 @@ export const connectionsCommand = defineSubcommand<{ share: boolean }>({
   aliases: ['conns'],
   usage: '/migrate connections',
   summary: 'Connections of this workspace with provider, endpoint, storage credential names and health.',
+  example: () => '/migrate connections',
+  related: ['connect', 'disconnect', 'list'],
   parse: (args, share) => {
-    if (args.length > 0)
-      throw localized(
-        new InvalidInputError('`/migrate connections` takes no arguments.'),
-        'connections.error.args',
-      );
+    if (args.length > 0) throw InvalidInputError.of('connections.error.args');
     return { share };
   },
   async run(ctx, { share }) {

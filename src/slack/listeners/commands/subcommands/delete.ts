@@ -11,12 +11,15 @@ export const del = defineSubcommand<{ ref: ResourceRef }>({
   aliases: ['remove', 'rm', 'cancel'],
   usage: '/migrate delete <id>',
   summary: 'Shows the card with a Delete (or Cancel) button behind a confirmation; never deletes at once.',
+  example: (f) =>
+    `/migrate delete ${f.id({ states: ['succeeded', 'failed', 'cancelled', 'paused'] }) ?? '<id>'}`,
+  related: ['pause', 'status'],
   parse: (args, share) => {
     refuseShare('delete', share);
     return { ref: parseRef('delete', args) };
   },
   run: async (ctx, { ref }) => {
     const plan = await planDelete(ctx, { ref });
-    await ctx.reply(renderDeletePlan(plan, await ctx.translator('person')));
+    await ctx.reply(renderDeletePlan(plan, await ctx.translator('person'), ctx.deps.clock.now()));
   },
 });

@@ -1,5 +1,5 @@
 import { WORKSPACE } from '../../../../access/policy.js';
-import { InvalidInputError, localized } from '../../../../errors.js';
+import { InvalidInputError } from '../../../../errors.js';
 import { renderDisconnectPrompt } from '../../../blocks/connection-list.js';
 import { CONNECTION_WORD, refuseShare } from '../../../command-text.js';
 import type { HandlerContext } from '../../../context.js';
@@ -8,13 +8,7 @@ import { defineSubcommand } from '../subcommand.js';
 /** A file connection cannot be removed from Slack: the file is the source of truth. */
 export function refuseFileConnection(ctx: HandlerContext, name: string): void {
   if (ctx.deps.connections.fileConnection(ctx.teamId, name)) {
-    throw localized(
-      new InvalidInputError(
-        `${name} is configured as code: edit the connections file (MIGRATE_BOT_CONNECTIONS) and restart the bot to remove it.`,
-      ),
-      'disconnect.error.file',
-      { name },
-    );
+    throw InvalidInputError.of('disconnect.error.file', { name });
   }
 }
 
@@ -24,24 +18,14 @@ export const disconnectCommand = defineSubcommand<{ name: string }>({
   needs: 'manage',
   usage: '/migrate disconnect <name>',
   summary: 'Admins: remove a connection added from Slack, after a confirmation.',
+  example: (f) => `/migrate disconnect ${f.connection({ stored: true }) ?? '<name>'}`,
+  related: ['connections', 'connect'],
   parse: (args, share) => {
     refuseShare('disconnect', share);
     const [name, ...extra] = args;
-    if (!name || extra.length > 0)
-      throw localized(
-        new InvalidInputError(
-          '`/migrate disconnect` takes one connection name, e.g. `/migrate disconnect hw-prod`.',
-        ),
-        'disconnect.error.usage',
-      );
+    if (!name || extra.length > 0) throw InvalidInputError.of('disconnect.error.usage');
     if (!CONNECTION_WORD.test(name))
-      throw localized(
-        new InvalidInputError(
-          `"${name.slice(0, 40)}" is not a connection name: see \`/migrate connections\`.`,
-        ),
-        'disconnect.error.badName',
-        { typed: name.slice(0, 40) },
-      );
+      throw InvalidInputError.of('disconnect.error.badName', { typed: name.slice(0, 40) });
     return { name };
   },
   async run(ctx, { name }) {

@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { roleAllows } from '../../../../access/roles.js';
 import { explainForDisplay } from '../../../../catalogue/explain.js';
 import { type CodeLookup, lookUpCode } from '../../../../catalogue/suggest.js';
-import { InvalidInputError, localized } from '../../../../errors.js';
+import { InvalidInputError } from '../../../../errors.js';
 import type { Translator } from '../../../../i18n/translator.js';
 import { renderFailureExplanation } from '../../../blocks/failure-explanation.js';
 import { code, escapeMrkdwn, truncate } from '../../../blocks/mrkdwn.js';
@@ -23,19 +23,13 @@ const EXAMPLES =
 
 function refuse(typed: string): never {
   const shown = truncate(typed.replace(/[^\x20-\x7E]|[*~]/g, '?'), 40);
-  throw localized(
-    new InvalidInputError(
-      `"${shown}" is not an error code. Give one code as the provider shows it, e.g. ${EXAMPLES}.`,
-    ),
-    'explain.error.notCode',
-    { typed: shown, examples: EXAMPLES },
-  );
+  throw InvalidInputError.of('explain.error.notCode', { typed: shown, examples: EXAMPLES });
 }
 
 /** Words after `explain` → the text to look up; a code split by a space (`trf 15`) is one code. */
 function parseCode(args: string[]): string {
   if (args.length === 0)
-    throw localized(new InvalidInputError(`Give one error code, e.g. ${EXAMPLES}.`), 'explain.error.none', {
+    throw InvalidInputError.of('explain.error.none', {
       examples: EXAMPLES,
     });
   const typed = args.join(' ');
@@ -72,6 +66,8 @@ export const explainCommand = defineSubcommand<{ code: string; share: boolean }>
   aliases: ['why'],
   usage: '/migrate explain <error code>',
   summary: 'What an error code means, how to fix it and what to do next, e.g. `/migrate explain TRF.0015`.',
+  example: () => '/migrate explain TRF.0015',
+  related: ['status', 'list'],
   parse: (args, share) => ({ code: parseCode(args), share }),
   async run(ctx, { code: typed, share }) {
     const role = await ctx.require('view', ctx.here, 'read the error catalogue');

@@ -1,4 +1,5 @@
 import { roleAllows } from '../../../../access/roles.js';
+import { InvalidInputError } from '../../../../errors.js';
 import {
   HELP_BUTTONS,
   type HelpButton,
@@ -6,12 +7,16 @@ import {
   renderHelp,
   renderShortHelp,
 } from '../../../blocks/help.js';
+import { renderHelpTopic } from '../../../blocks/help-topic.js';
+import { code } from '../../../blocks/mrkdwn.js';
+import { closest } from '../../../command-text.js';
+import { helpFacts, uniquePrefix } from '../help-facts.js';
 import { defineSubcommand, type Subcommand } from '../subcommand.js';
 
 /**
  * The first screen's typed commands, in this order. An id is shown only beside `status`, which
  * only reads: a command that acts at once (pause, watch) gets `<id>`, so nobody runs it on a live
- * task by copying the example.
+ * task by copying the example. (`help pause` does name one: whoever asks it came to pause.)
  */
 const LINES: readonly { name: string; command: (id: string | undefined) => string }[] = [
   { name: 'status', command: (id) => `/migrate status ${id ?? '<id>'}` },
@@ -20,25 +25,60 @@ const LINES: readonly { name: string; command: (id: string | undefined) => strin
   { name: 'pause', command: () => '/migrate pause <id>' },
 ];
 
+type HelpRequest = { show: 'short' } | { show: 'all' } | { show: 'topic'; name: string };
+
+/** `help`, `help all`, or `help <subcommand or alias>`; a typo gets "Did you mean …?". */
+function parseHelp(args: readonly string[], every: () => readonly Subcommand[]): HelpRequest {
+  const word = args[0]?.toLowerCase().replace(/^-+/, '');
+  if (word === undefined) return { show: 'short' };
+  if (word === 'all') return { show: 'all' };
+  const found = every().find((s) => s.name === word || s.aliases.includes(word));
+  if (found) return { show: 'topic', name: found.name };
+  const typed = word.slice(0, 40);
+  const suggestion = closest(word, ['all', ...every().map((s) => s.name)]);
+  throw suggestion
+    ? InvalidInputError.of('help.error.unknownTopicDidYouMean', { typed, suggestion })
+    : InvalidInputError.of('help.error.unknownTopic', { typed });
+}
+
 export function helpSubcommand(all: () => readonly Subcommand[]): Subcommand {
-  return defineSubcommand<{ everything: boolean }>({
+  // Help explains itself too: `help help`.
+  const every = () => [help, ...all()];
+  const help: Subcommand = defineSubcommand<HelpRequest>({
     name: 'help',
     needs: 'view',
     aliases: ['?'],
-    usage: '/migrate help [all]',
-    summary: 'What you can do here; `help all` lists every command.',
-    parse: (args) => ({ everything: args[0]?.toLowerCase() === 'all' }),
-    async run(ctx, { everything }) {
+    usage: '/migrate help [all | <command>]',
+    summary: 'What you can do here; `help all` lists every command, `help <command>` explains one.',
+    example: () => '/migrate help pause',
+    related: ['status', 'list', 'explain'],
+    parse: (args) => parseHelp(args, every),
+    async run(ctx, request) {
       const role = await ctx.require('view', ctx.here, 'use migrate-bot');
       const names = ctx.deps.connections.forTeam(ctx.teamId).map((c) => c.name);
-      const byName = new Map(all().map((s) => [s.name, s]));
+      const byName = new Map(every().map((s) => [s.name, s]));
       // What the reader may run, as each subcommand declares it (`needs`).
       const allowed = (name: string) => {
         const s = byName.get(name);
         return s !== undefined && roleAllows(role, s.needs);
       };
       const tr = await ctx.translator();
-      if (everything) {
+      if (request.show === 'topic') {
+        const s = byName.get(request.name)!;
+        const facts = await helpFacts(ctx);
+        const related = s.related.filter((name) => byName.has(name));
+        await ctx.reply({
+          text: `/migrate ${s.name}: ${code(s.usage)}`,
+          blocks: renderHelpTopic({
+            topic: { ...s, example: s.example(facts), related },
+            role,
+            connection: facts.connection(),
+            tr,
+          }),
+        });
+        return;
+      }
+      if (request.show === 'all') {
         const entries = all().map(
           (s): HelpEntry => ({
             name: s.name,
@@ -49,7 +89,7 @@ export function helpSubcommand(all: () => readonly Subcommand[]): Subcommand {
         );
         await ctx.reply({
           text: 'migrate-bot help',
-          blocks: renderHelp({ entries, role, connections: names, everything, tr }),
+          blocks: renderHelp({ entries, role, connections: names, everything: true, tr }),
         });
         return;
       }
@@ -81,13 +121,5 @@ export function helpSubcommand(all: () => readonly Subcommand[]): Subcommand {
       });
     },
   });
-}
-
-/** The shortest start of `id` (4 characters at least) that no other id shares. */
-function uniquePrefix(id: string, ids: readonly string[]): string {
-  for (let n = 4; n < id.length; n++) {
-    const prefix = id.slice(0, n);
-    if (ids.filter((other) => other.startsWith(prefix)).length === 1) return prefix;
-  }
-  return id;
+  return help;
 }

@@ -18,6 +18,7 @@ import { syncEventCommand } from './sync-event.js';
 import { unwatchCommand } from './unwatch.js';
 import { watchCommand } from './watch.js';
 import { watchesCommand } from './watches.js';
+import { windowCommand } from './window.js';
 
 /** Every `/migrate` subcommand, in the order help lists them. Add a new one here. */
 export const SUBCOMMANDS: readonly Subcommand[] = [
@@ -29,6 +30,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   pause,
   resume,
   retry,
+  windowCommand,
   del,
   createCommand,
   bandwidthCommand,

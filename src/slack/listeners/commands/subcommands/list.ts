@@ -1,12 +1,16 @@
+import type { Connection } from '../../../../connections/connection.js';
 import type { MigrationResource, ResourceKind } from '../../../../domain/migration-resource.js';
+import { AppError, ErrorCode } from '../../../../errors.js';
 import type { Translator } from '../../../../i18n/translator.js';
 import { orderForTriage, triageSummary } from '../../../../resources/triage.js';
+import { isUnverified } from '../../../../watcher/verification.js';
 import { describeUnreadable } from '../../../blocks/error-message.js';
 import { kindPlural } from '../../../blocks/resource-card.js';
 import { type ListGap, MAX_LIST_ROWS, renderResourceList } from '../../../blocks/resource-list.js';
 import { stateWords } from '../../../blocks/state-words.js';
+import { renderUnverified } from '../../../blocks/unverified-list.js';
 import type { HandlerContext } from '../../../context.js';
-import { type ListQuery, parseListQuery } from '../../../list-query.js';
+import { closeListWord, didYouMean, type ListQuery, parseListQuery } from '../../../list-query.js';
 import { defineSubcommand } from '../subcommand.js';
 
 /** A page is at most this many rows; deeper pages read more from each connection (bounded). */
@@ -31,6 +35,28 @@ function listFilters(query: ListQuery, tr: Translator): string[] {
 }
 
 /**
+ * The connection a list names. A word that names none but is close to a state, a kind, a provider or
+ * one of this workspace's connections (`list runing`) gets "Did you mean …?" instead of "No
+ * connection named runing": any word a connection could be called reaches here as a connection.
+ */
+function namedConnection(ctx: HandlerContext, query: ListQuery & { connection: string }): Connection {
+  const { connections } = ctx.deps;
+  try {
+    return connections.get(ctx.teamId, query.connection);
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === ErrorCode.NotFound) || !query.typed) throw error;
+    const { name, words } = query.typed;
+    const typed =
+      words.find((w) => w.toLowerCase().replace(/^-+/, '') === query.connection) ?? query.connection;
+    const close = closeListWord(query.connection, {
+      fixedKind: name === 'list' ? undefined : query.kind,
+      connections: connections.forTeam(ctx.teamId).map((c) => c.name),
+    });
+    throw close ? didYouMean(name, words, typed, close) : error;
+  }
+}
+
+/**
  * Lists one kind (or every kind) across the workspace's connections, merged, one page at a time.
  * Each connection's kinds are listed on their own: a kind the connection does not offer is skipped
  * (learned once), and one that cannot be read is named, never shown as "no tasks".
@@ -44,7 +70,9 @@ export async function listResources(
   const { connections, resolver, logger } = ctx.deps;
   const page = Math.min(query.page, MAX_PAGE);
   const targets = (
-    query.connection ? [connections.get(ctx.teamId, query.connection)] : connections.forTeam(ctx.teamId)
+    query.connection
+      ? [namedConnection(ctx, { ...query, connection: query.connection })]
+      : connections.forTeam(ctx.teamId)
   )
     .filter((c) => !query.provider || c.provider === query.provider)
     .map((connection) => {
@@ -106,6 +134,7 @@ export async function listResources(
   const ordered = orderForTriage(resources);
   const shown = ordered.slice(page * PAGE_SIZE, wanted);
   const titles = await ctx.deps.approvals.titles.many(ctx.teamId, shown).catch(() => undefined);
+  const claims = await ctx.deps.claims.currentOf(ctx.teamId, shown);
   const filters = listFilters(query, tr);
   const unread = [...new Set(failures.map((f) => f.connection))].join(', ');
   const summary =
@@ -127,7 +156,8 @@ export async function listResources(
       title: `${tr.t('list.title')}${filters.length ? ` · ${filters.join(' · ')}` : ''}`,
       resources: shown,
       titles,
-      summary: triageSummary(resources, tr),
+      claims,
+      summary: triageSummary(resources, tr, total),
       total,
       failures,
       notOffered,
@@ -140,6 +170,14 @@ export async function listResources(
   });
 }
 
+/** `/migrate list unverified`: what ended here without a sign-off, from the watches (no provider call). */
+async function listUnverified(ctx: HandlerContext, share: boolean): Promise<void> {
+  await ctx.require('view', ctx.here, 'see migrations');
+  const tr = await ctx.translator(share ? 'channel' : 'person');
+  const records = (await ctx.deps.watcher.list(ctx.teamId)).filter(isUnverified);
+  await ctx.reply({ ...renderUnverified(records, tr), share });
+}
+
 export const list = defineSubcommand<ListQuery>({
   name: 'list',
   needs: 'view',
@@ -147,8 +185,10 @@ export const list = defineSubcommand<ListQuery>({
   usage: '/migrate list [provider|connection] [state] [kind]',
   summary:
     'List migrations, e.g. `/migrate list failed`, `/migrate list hw-prod running`, `/migrate list ncp policies`.',
+  example: (f) => `/migrate list ${f.connection() ?? '<connection>'} failed`,
+  related: ['status', 'groups', 'sync'],
   parse: (args, share) => parseListQuery('list', args, share),
-  run: (ctx, query) => listResources(ctx, query),
+  run: (ctx, query) => (query.unverified ? listUnverified(ctx, query.share) : listResources(ctx, query)),
 });
 
 export const groups = defineSubcommand<ListQuery>({
@@ -156,6 +196,8 @@ export const groups = defineSubcommand<ListQuery>({
   needs: 'view',
   usage: '/migrate groups [connection] [state]',
   summary: 'List OMS migration task groups.',
+  example: (f) => `/migrate groups ${f.connection({ kind: 'task-group' }) ?? '<connection>'} running`,
+  related: ['list', 'status', 'subscribe'],
   parse: (args, share) => parseListQuery('groups', args, share, 'task-group'),
   run: (ctx, query) => listResources(ctx, query),
 });
@@ -165,6 +207,8 @@ export const syncTasks = defineSubcommand<ListQuery>({
   needs: 'view',
   usage: '/migrate sync [connection] [state]',
   summary: 'List OMS synchronization tasks.',
+  example: (f) => `/migrate sync ${f.connection({ kind: 'sync-task' }) ?? '<connection>'}`,
+  related: ['list', 'sync-event', 'status'],
   parse: (args, share) => parseListQuery('sync', args, share, 'sync-task'),
   run: (ctx, query) => listResources(ctx, query),
 });

@@ -1,5 +1,5 @@
 import { channelScope, WORKSPACE } from '../../../../access/policy.js';
-import { InvalidInputError, localized } from '../../../../errors.js';
+import { InvalidInputError } from '../../../../errors.js';
 import { LANGUAGE_NAMES, LOCALES, type Locale, parseLanguage } from '../../../../i18n/locale.js';
 import type { MessageKey, Translator } from '../../../../i18n/translator.js';
 import {
@@ -7,21 +7,27 @@ import {
   approvalNotifyMode,
   type WorkspaceSettings,
 } from '../../../../settings/workspace-settings.js';
+import { canonicalZone, isTimeZone } from '../../../../windows/window-time.js';
 import type { HandlerContext } from '../../../context.js';
 import { parseChannel, parseSubject } from '../../../mentions.js';
 import { defineSubcommand } from '../subcommand.js';
+import {
+  type EscalationRequest,
+  escalationLines,
+  parseEscalation,
+  setEscalation,
+} from './settings-escalation.js';
 
 type SettingsRequest =
   | { op: 'show' }
   | { op: 'set'; change: Partial<WorkspaceSettings>; label: string; labelKey: MessageKey }
-  | { op: 'language'; language: Locale | undefined; channelId?: string };
+  | { op: 'language'; language: Locale | undefined; channelId?: string }
+  | EscalationRequest;
 
-const USAGE =
-  'Use `/migrate settings audit #channel|off`, `approvals #channel`, `approval-ttl <hours>`, `approvers @group|off`, `approval-notify mention|dm|off` or `language en|ko|zh-CN [#channel]`.';
 const LANGUAGES = LOCALES.join(', ');
 
 function usage(): never {
-  throw localized(new InvalidInputError(USAGE), 'settings.error.usage');
+  throw InvalidInputError.of('settings.error.usage');
 }
 
 /** `language ko` (the workspace's), `language ko #channel`, `language default #channel` (back to the workspace's). */
@@ -34,13 +40,7 @@ function parseLanguageSetting(args: string[]): SettingsRequest {
   const language = parseLanguage(typed);
   if (!language) {
     const shown = typed.replace(/[^\x20-\x7E]/g, '?').slice(0, 20);
-    throw localized(
-      new InvalidInputError(
-        `"${shown}" is not a language I speak: use one of ${LANGUAGES}. Nothing was changed.`,
-      ),
-      'settings.error.language',
-      { typed: shown, languages: LANGUAGES },
-    );
+    throw InvalidInputError.of('settings.error.language', { typed: shown, languages: LANGUAGES });
   }
   return { op: 'language', language, ...(channelId ? { channelId } : {}) };
 }
@@ -49,6 +49,7 @@ function parseSettings(args: string[]): SettingsRequest {
   const [name, value, ...extra] = args;
   if (!name) return { op: 'show' };
   if (name.toLowerCase() === 'language') return parseLanguageSetting(args.slice(1));
+  if (name.toLowerCase() === 'escalation') return parseEscalation(args.slice(1));
   if (extra.length > 0 || value === undefined) usage();
   const off = value.toLowerCase() === 'off';
   switch (name.toLowerCase()) {
@@ -69,24 +70,19 @@ function parseSettings(args: string[]): SettingsRequest {
     case 'approvers': {
       if (off) return approversChange(undefined);
       const subject = parseSubject(value);
-      if (subject.kind !== 'usergroup')
-        throw localized(
-          new InvalidInputError(
-            'Approvers are pinged as a user group: mention one, e.g. `@migration-approvers`.',
-          ),
-          'settings.error.approvers',
-        );
+      if (subject.kind !== 'usergroup') throw InvalidInputError.of('settings.error.approvers');
       return approversChange(subject.id);
     }
     case 'approval-notify':
       return notifyChange(value);
+    case 'time-zone':
+    case 'timezone':
+    case 'zone':
+      return zoneChange(value);
     case 'approval-ttl': {
       const hours = Number(value);
       if (!Number.isInteger(hours) || hours < 1 || hours > 336) {
-        throw localized(
-          new InvalidInputError('approval-ttl is a whole number of hours from 1 to 336 (two weeks).'),
-          'settings.error.ttl',
-        );
+        throw InvalidInputError.of('settings.error.ttl');
       }
       return {
         op: 'set',
@@ -97,13 +93,7 @@ function parseSettings(args: string[]): SettingsRequest {
     }
     default: {
       const shown = name.slice(0, 30);
-      throw localized(
-        new InvalidInputError(
-          `Unknown setting "${shown}": use audit, approvals, approval-ttl, approvers, approval-notify or language.`,
-        ),
-        'settings.error.unknown',
-        { name: shown },
-      );
+      throw InvalidInputError.of('settings.error.unknown', { name: shown });
     }
   }
 }
@@ -121,15 +111,28 @@ function approversChange(group: string | undefined): SettingsRequest {
 function notifyChange(value: string): SettingsRequest {
   const typed = value.toLowerCase();
   if (typed !== 'mention' && typed !== 'dm' && typed !== 'off' && typed !== 'default')
-    throw localized(
-      new InvalidInputError('approval-notify is `mention` (the approvers group), `dm`, `off` or `default`.'),
-      'settings.error.notify',
-    );
+    throw InvalidInputError.of('settings.error.notify');
   return {
     op: 'set',
     change: { approvalNotify: typed === 'default' ? undefined : typed },
     label: 'approval notices',
     labelKey: 'settings.label.notify',
+  };
+}
+
+/** `time-zone Asia/Seoul` (validated by the runtime's own zone list), `time-zone default`: back to UTC. */
+function zoneChange(value: string): SettingsRequest {
+  const typed = value.toLowerCase();
+  const off = typed === 'default' || typed === 'off';
+  if (!off && !isTimeZone(value)) {
+    const shown = value.replace(/[^\x20-\x7E]/g, '?').slice(0, 60);
+    throw InvalidInputError.of('settings.error.zone', { zone: shown });
+  }
+  return {
+    op: 'set',
+    change: { timeZone: off ? undefined : canonicalZone(value) },
+    label: 'time zone',
+    labelKey: 'settings.label.zone',
   };
 }
 
@@ -158,7 +161,9 @@ function describe(settings: WorkspaceSettings, tr: Translator): string {
     }),
     notifyLine(settings, tr),
     tr.t('settings.language', { language: LANGUAGE_NAMES[settings.language ?? 'en'] }),
+    settings.timeZone ? tr.t('settings.zone', { zone: settings.timeZone }) : tr.t('settings.zoneDefault'),
   ];
+  lines.push(...escalationLines(settings, tr));
   const channels = Object.entries(settings.channelLanguages ?? {});
   if (channels.length > 0)
     lines.push(
@@ -197,6 +202,12 @@ async function runSettings(ctx: HandlerContext, request: SettingsRequest): Promi
     await ctx.reply({ text: describe(await ctx.deps.settings.get(ctx.teamId), tr) });
     return;
   }
+  // Escalation asks the policy on the channel it names (or the workspace) itself.
+  if (request.op === 'escalation') {
+    const said = await setEscalation(ctx, request, tr);
+    await ctx.reply({ text: `${said}\n${describe(await ctx.deps.settings.get(ctx.teamId), tr)}` });
+    return;
+  }
   // A channel's language changes that channel; every other setting, the whole workspace.
   const scope = request.op === 'language' && request.channelId ? channelScope(request.channelId) : WORKSPACE;
   await ctx.require('manage', scope, 'change settings');
@@ -205,12 +216,7 @@ async function runSettings(ctx: HandlerContext, request: SettingsRequest): Promi
     request.change.approvalNotify === 'mention' &&
     !(await ctx.deps.settings.get(ctx.teamId)).approversGroup
   )
-    throw localized(
-      new InvalidInputError(
-        'There is no approvers group to mention: set one first with `/migrate settings approvers @group`. Nothing was changed.',
-      ),
-      'settings.error.notifyNoGroup',
-    );
+    throw InvalidInputError.of('settings.error.notifyNoGroup');
   const next = await ctx.audited('settings', request.label, () =>
     ctx.deps.settings.update(ctx.teamId, request.change),
   );
@@ -223,15 +229,13 @@ export const settingsCommand = defineSubcommand<SettingsRequest>({
   name: 'settings',
   needs: 'manage',
   usage:
-    '/migrate settings [audit #channel|off | approvals #channel | approval-ttl <hours> | approvers @group|off | approval-notify mention|dm|off | language <en|ko|zh-CN> [#channel]]',
+    '/migrate settings [audit #channel|off | approvals #channel | approval-ttl <hours> | approvers @group|off | approval-notify mention|dm|off | language <en|ko|zh-CN> [#channel] | time-zone <IANA zone>|default | escalation remind <min> [escalate <min>] [to @group] [check <hours>] [#channel] | escalation off [#channel]]',
   summary:
-    'Where audit entries and approval requests go, and the language of channel posts; admins change them.',
+    'Where audit entries and approval requests go, the language of channel posts and the time zone of windows; admins change them.',
+  example: () => '/migrate settings',
+  related: ['access', 'audit'],
   parse: (args, share) => {
-    if (share)
-      throw localized(
-        new InvalidInputError('`/migrate settings` always answers only you; drop "share".'),
-        'settings.error.share',
-      );
+    if (share) throw InvalidInputError.of('settings.error.share');
     return parseSettings(args);
   },
   run: runSettings,

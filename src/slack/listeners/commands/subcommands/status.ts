@@ -10,11 +10,13 @@ export const status = defineSubcommand<{ ref: ResourceRef; share: boolean }>({
   aliases: ['show', 'get'],
   usage: '/migrate status <id>',
   summary: 'Show a card. A unique prefix of 4+ characters is enough; `connection:id` picks a connection.',
+  example: (f) => `/migrate status ${f.id() ?? '<id>'}`,
+  related: ['list', 'watch', 'explain'],
   parse: (args, share) => ({ ref: parseRef('status', args), share }),
   async run(ctx, { ref, share }) {
     const shown = await showResource(ctx, { ref });
     // A shared card is read by the channel: its language; otherwise the asker's.
     const tr = await ctx.translator(share ? 'channel' : 'person');
-    await ctx.reply({ ...renderShown(shown, { shared: share, tr }), share });
+    await ctx.reply({ ...renderShown(shown, { shared: share, tr, now: ctx.deps.clock.now() }), share });
   },
 });

@@ -1,4 +1,5 @@
-import { InvalidInputError, localized } from '../../../../errors.js';
+import { InvalidInputError } from '../../../../errors.js';
+import type { MessageKey } from '../../../../i18n/translator.js';
 import {
   listSubscriptions,
   type SubscribeRequest,
@@ -31,40 +32,21 @@ function parseSubscribeArgs(
   const channels = args.filter(isChannelWord);
   const modes = args.filter((w) => (FOLLOW_MODES as readonly string[]).includes(w.toLowerCase()));
   const rest = args.filter((w) => !isChannelWord(w) && !modes.includes(w));
-  const refuse = (message: string, key: string, values: Record<string, string> = {}) =>
-    localized(new InvalidInputError(message), key, { usage, ...values });
+  const refuse = (key: MessageKey, values: Record<string, string> = {}) =>
+    InvalidInputError.of(key, { usage, ...values });
   if (channels.length > 1) throw oneChannelAtMost(name);
-  if (modes.length > 0 && !withMode)
-    throw refuse(`Unsubscribing takes no mode: ${usage}.`, 'subscribe.error.noMode');
-  if (modes.length > 1)
-    throw refuse(`Choose one mode (failures, endings or all): ${usage}.`, 'subscribe.error.oneMode');
+  if (modes.length > 0 && !withMode) throw refuse('subscribe.error.noMode');
+  if (modes.length > 1) throw refuse('subscribe.error.oneMode');
   // `subscribe hw-prod sometimes`: the second word was meant as the mode.
   if (withMode && rest.length === 2 && TARGET.exec(rest[0]!) && !rest[1]!.startsWith('<'))
-    throw refuse(
-      `\`${rest[1]!.slice(0, 40)}\` is not a mode: choose failures (the default), endings or all. ${usage}.`,
-      'subscribe.error.badMode',
-      { typed: rest[1]!.slice(0, 40) },
-    );
+    throw refuse('subscribe.error.badMode', { typed: rest[1]!.slice(0, 40) });
   if (rest.length > 1) {
     const words = rest.slice(1).join(' ');
-    throw refuse(
-      `Name one connection, or a connection and a task group: ${usage}. I could not read \`${words}\`.`,
-      'subscribe.error.targetExtra',
-      { words },
-    );
+    throw refuse('subscribe.error.targetExtra', { words });
   }
-  if (rest.length === 0)
-    throw refuse(
-      `Name one connection, or a connection and a task group: ${usage}.`,
-      'subscribe.error.target',
-    );
+  if (rest.length === 0) throw refuse('subscribe.error.target');
   const match = TARGET.exec(rest[0]!);
-  if (!match)
-    throw refuse(
-      `\`${rest[0]!.slice(0, 80)}\` is not a connection name or \`connection:group-id\`: ${usage}.`,
-      'subscribe.error.badTarget',
-      { typed: rest[0]!.slice(0, 80) },
-    );
+  if (!match) throw refuse('subscribe.error.badTarget', { typed: rest[0]!.slice(0, 80) });
   return {
     connection: match[1]!,
     ...(match[2] ? { groupId: match[2] } : {}),
@@ -80,6 +62,8 @@ export const subscribeCommand = defineSubcommand<SubscribeRequest>({
   usage: '/migrate subscribe <connection | connection:group-id> [failures | endings | all] [#channel]',
   summary:
     'Follow every migration of a connection (or an OMS task group) in a channel: failures (default), endings, or all as cards.',
+  example: (f) => `/migrate subscribe ${f.connection() ?? '<connection>'} failures`,
+  related: ['unsubscribe', 'subscriptions', 'watch'],
   parse: (args, share) => parseSubscribeArgs('subscribe', args, share, true),
   async run(ctx, request) {
     await ctx.reply(renderSubscribed(await subscribeChannel(ctx, request), await ctx.translator()));
@@ -92,6 +76,8 @@ export const unsubscribeCommand = defineSubcommand<SubscribeRequest>({
   aliases: [],
   usage: '/migrate unsubscribe <connection | connection:group-id> [#channel]',
   summary: 'Stop a channel following a connection or task group (watches asked for by name stay).',
+  example: (f) => `/migrate unsubscribe ${f.connection() ?? '<connection>'}`,
+  related: ['subscribe', 'subscriptions'],
   parse: (args, share) => parseSubscribeArgs('unsubscribe', args, share, false),
   async run(ctx, request) {
     await ctx.reply(renderUnsubscribed(await unsubscribeChannel(ctx, request), await ctx.translator()));
@@ -104,15 +90,9 @@ export const subscriptionsCommand = defineSubcommand<{ channel?: string; share: 
   aliases: [],
   usage: '/migrate subscriptions [#channel]',
   summary: 'Which channels follow which connections and groups, and in which mode.',
-  parse: (args, share) =>
-    channelOnly(args, share, () =>
-      localized(
-        new InvalidInputError(
-          '`/migrate subscriptions` takes at most a channel, e.g. `/migrate subscriptions #ops`.',
-        ),
-        'subscriptions.error.args',
-      ),
-    ),
+  example: () => '/migrate subscriptions',
+  related: ['subscribe', 'watches'],
+  parse: (args, share) => channelOnly(args, share, () => InvalidInputError.of('subscriptions.error.args')),
   async run(ctx, { channel, share }) {
     const tr = await ctx.translator(share ? 'channel' : 'person');
     const subscriptions = await listSubscriptions(ctx, channel);

@@ -1,5 +1,5 @@
 import type { ResourceRef } from '../../../../domain/migration-resource.js';
-import { InvalidInputError, localized } from '../../../../errors.js';
+import { InvalidInputError } from '../../../../errors.js';
 import { code } from '../../../blocks/mrkdwn.js';
 import { parseRef, refuseShare } from '../../../command-text.js';
 import { defineSubcommand } from '../subcommand.js';
@@ -10,31 +10,21 @@ export const syncEventCommand = defineSubcommand<{ ref: ResourceRef; keys: strin
   aliases: ['sync-objects'],
   usage: '/migrate sync-event <sync task id> <object key> …',
   summary: 'Tell an OMS synchronization task that these objects changed, so it copies them now.',
+  example: (f) =>
+    `/migrate sync-event ${f.id({ kinds: ['sync-task'] }) ?? '<sync task id>'} photos/2026/a.jpg`,
+  related: ['sync', 'status'],
   parse: (args, share) => {
     refuseShare('sync-event', share);
     const [refWord, ...keys] = args;
-    if (keys.length === 0)
-      throw localized(
-        new InvalidInputError(
-          'Give the object keys after the id, e.g. `/migrate sync-event 8a1f photos/2026/a.jpg`.',
-        ),
-        'syncEvent.error.none',
-      );
-    if (keys.length > 100)
-      throw localized(
-        new InvalidInputError(`At most 100 object keys at a time; got ${keys.length}.`),
-        'syncEvent.error.many',
-        { n: keys.length },
-      );
+    if (keys.length === 0) throw InvalidInputError.of('syncEvent.error.none');
+    if (keys.length > 100) throw InvalidInputError.of('syncEvent.error.many', { n: keys.length });
     return { ref: parseRef('sync-event', refWord ? [refWord] : []), keys };
   },
   async run(ctx, { ref, keys }) {
     await ctx.require('operate', ctx.here, 'send sync events');
     const { provider, resource } = await ctx.deps.resolver.resolve(ctx.teamId, ref);
     if (!provider.syncEvent || resource.kind !== 'sync-task') {
-      throw new InvalidInputError(
-        `${resource.name} is a ${resource.kind}; sync events go to OMS synchronization tasks.`,
-      );
+      throw InvalidInputError.of('syncEvent.error.kind', { name: resource.name, kind: resource.kind });
     }
     const syncEvent = provider.syncEvent.bind(provider);
     await ctx.audited('sync-event', `${resource.connection}:${resource.id}`, () =>

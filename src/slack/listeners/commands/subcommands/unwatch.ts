@@ -1,4 +1,4 @@
-import { InvalidInputError, localized, NotFoundError } from '../../../../errors.js';
+import { InvalidInputError, NotFoundError } from '../../../../errors.js';
 import { code, escapeMrkdwn } from '../../../blocks/mrkdwn.js';
 import { defineSubcommand } from '../subcommand.js';
 import { parseWatchArgs, type WatchArgs, watchChannel } from './watch.js';
@@ -9,6 +9,10 @@ export const unwatchCommand = defineSubcommand<WatchArgs>({
   aliases: ['unfollow'],
   usage: '/migrate unwatch <id> [#channel]',
   summary: 'Stop following a migration in a channel (the card stays, it is no longer updated).',
+  // What `help watch` names: the example undoes that one.
+  example: (f) =>
+    `/migrate unwatch ${f.id({ states: ['running', 'queued', 'retrying', 'monitoring'] }) ?? '<id>'}`,
+  related: ['watch', 'watches'],
   parse: (args, share) => parseWatchArgs('unwatch', args, share),
   async run(ctx, { ref, channel }) {
     const channelId = await watchChannel(ctx, channel, 'unwatch migrations');
@@ -16,25 +20,18 @@ export const unwatchCommand = defineSubcommand<WatchArgs>({
     const matches = await ctx.deps.watcher.find(ctx.teamId, channelId, ref);
     const id = ref.id.slice(0, 60);
     if (matches.length === 0)
-      throw localized(
-        new NotFoundError(
-          `Nothing matching "${id}" is watched in <#${channelId}>. \`/migrate watches\` lists what is.`,
-        ),
-        'unwatch.error.none',
-        { id, channel: `<#${channelId}>` },
-      );
+      throw NotFoundError.of('unwatch.error.none', { id, channel: `<#${channelId}>` });
     if (matches.length > 1) {
       const watches = matches
         .slice(0, 5)
         .map((m) => code(`${m.watch.connection}:${m.watch.id}`))
         .join(', ');
-      throw localized(
-        new InvalidInputError(
-          `"${id}" matches ${matches.length} watches in <#${channelId}>: ${watches}. Give more of the id, or \`connection:id\`.`,
-        ),
-        'unwatch.error.many',
-        { id, n: matches.length, channel: `<#${channelId}>`, watches },
-      );
+      throw InvalidInputError.of('unwatch.error.many', {
+        id,
+        n: matches.length,
+        channel: `<#${channelId}>`,
+        watches,
+      });
     }
     const record = matches[0]!;
     const target = `${record.watch.connection}:${record.watch.id}`;

@@ -31,7 +31,10 @@ export function watchChannel(
   channel: string | undefined,
   what: string,
 ): Promise<string> {
-  return operateIn(ctx, channel, what, `Name a channel: \`/migrate ${what.split(' ')[0]} <id> #channel\`.`);
+  return operateIn(ctx, channel, what, {
+    key: 'error.channelMissing',
+    values: { usage: `/migrate ${what.split(' ')[0]} <id> #channel` },
+  });
 }
 
 export const watchCommand = defineSubcommand<WatchArgs>({
@@ -41,6 +44,9 @@ export const watchCommand = defineSubcommand<WatchArgs>({
   usage: '/migrate watch <id> [#channel]',
   summary:
     'Follow a migration in a channel: one card kept current, events in its thread, failure and completion also in the channel.',
+  example: (f) =>
+    `/migrate watch ${f.id({ states: ['running', 'queued', 'retrying', 'monitoring'] }) ?? '<id>'}`,
+  related: ['unwatch', 'watches', 'subscribe'],
   parse: (args, share) => parseWatchArgs('watch', args, share),
   async run(ctx, { ref, channel }) {
     const watched = await watchResource(ctx, { ref }, channel);

@@ -1,9 +1,11 @@
 import type { KnownBlock } from '@slack/types';
-import { InvalidInputError, localized } from '../../../../errors.js';
+import { InvalidInputError } from '../../../../errors.js';
 import { brokenFix } from '../../../../watcher/broken-channel.js';
+import { titleOf } from '../../../../watcher/notification.js';
+import { displayName, refBeside } from '../../../blocks/display-name.js';
 import { formatPercent } from '../../../blocks/format.js';
 import { MESSAGE_TEXT_BUDGET, packLines } from '../../../blocks/message-budget.js';
-import { code, escapeMrkdwn, truncate } from '../../../blocks/mrkdwn.js';
+import { escapeMrkdwn, truncate } from '../../../blocks/mrkdwn.js';
 import { STATE_LABELS } from '../../../blocks/state-words.js';
 import { brokenLabel } from '../../../blocks/watch-notifications.js';
 import { channelOnly } from '../../../command-text.js';
@@ -17,15 +19,9 @@ export const watchesCommand = defineSubcommand<{ channel?: string; share: boolea
   aliases: ['watching'],
   usage: '/migrate watches [#channel]',
   summary: "What this workspace watches, by channel, with each resource's last known state.",
-  parse: (args, share) =>
-    channelOnly(args, share, () =>
-      localized(
-        new InvalidInputError(
-          '`/migrate watches` takes at most a channel, e.g. `/migrate watches #migrations`.',
-        ),
-        'watches.error.args',
-      ),
-    ),
+  example: () => '/migrate watches',
+  related: ['watch', 'unwatch', 'subscriptions'],
+  parse: (args, share) => channelOnly(args, share, () => InvalidInputError.of('watches.error.args')),
   async run(ctx, { channel, share }) {
     await ctx.require('view', ctx.here, 'see watches');
     // A subscription's own watches are listed by `/migrate subscriptions`, not one by one here.
@@ -53,7 +49,9 @@ export const watchesCommand = defineSubcommand<{ channel?: string; share: boolea
         const progress =
           s.progress !== undefined && r.state !== 'gone' ? ` ${formatPercent(s.progress)}` : '';
         const by = /^[UW][A-Z0-9]+$/.test(r.watch.by) ? ` · by <@${r.watch.by}>` : '';
-        const line = `• ${escapeMrkdwn(truncate(s.name, 80))} ${code(`${r.watch.connection}:${r.watch.id}`)}: `;
+        // Called what its card calls it: the requester's title, the provider's name by the ref.
+        const named = displayName(s.name, titleOf(r));
+        const line = `• ${escapeMrkdwn(truncate(named.lead, 80))} ${refBeside(`${r.watch.connection}:${r.watch.id}`, named)}: `;
         // A broken watch says so first: nothing reaches the channel until someone fixes it.
         if (r.broken)
           return `${line}:no_entry: *Broken*, nothing is posted: ${brokenLabel(r.broken)}; last known ${state}${progress}${by}\n    _To fix it:_ ${brokenFix(r, r.broken.reason)}`;

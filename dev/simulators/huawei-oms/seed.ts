@@ -1,6 +1,4 @@
-import { GiB, type OmsSimulator } from '../simulators/huawei-oms/index.js';
-import type { NcpSimulator } from '../simulators/ncp/index.js';
-import type { UpCloudSimulator } from '../simulators/upcloud/index.js';
+import { GiB, type OmsSimulator } from './index.js';
 
 /**
  * A few realistic tasks, so a new user sees every state at once. The first four take their ids from
@@ -8,6 +6,7 @@ import type { UpCloudSimulator } from '../simulators/upcloud/index.js';
  * would let the task group's tasks, numbered from the same sequence, overwrite them.
  */
 export function seedOmsTasks(oms: OmsSimulator): void {
+  seedSourceBuckets(oms);
   oms.addTask({
     name: 'photos-aws-to-obs',
     status: 2,
@@ -90,57 +89,28 @@ export function seedOmsTasks(oms: OmsSimulator): void {
   });
 }
 
-/** NCP policies: one paused mid-way, one running. */
-export function seedNcpPolicies(ncp: NcpSimulator): void {
-  ncp.addPolicy({
-    title: 'media-s3-to-ncp',
-    jobState: 'PAUSED',
-    sourceCspType: 'AWS',
-    sourceRegion: 'ap-northeast-2',
-    sourceBucket: 'media-assets',
-    targetBucket: 'media-ncp',
-    totalSize: 640 * GiB,
-    totalObjects: 2_100_000,
-    progress: 0.44,
+/**
+ * Source buckets the create form's checks and the approval pre-flight read (ListBucketObjects): a
+ * video bucket too large to list in full (3,000 objects of 2.31 GiB under 2025/: the pre-flight
+ * samples 1,000), a small one, and a folder marker with nothing under it.
+ */
+function seedSourceBuckets(oms: OmsSimulator): void {
+  const videos = (prefix: string, n: number, size: number) =>
+    Array.from({ length: n }, (_, i) => ({ key: `${prefix}clip-${String(i).padStart(5, '0')}.mp4`, size }));
+  oms.addBucket({
+    cloudType: 'AWS',
+    region: 'us-west-2',
+    name: 'acme-video',
+    objects: [
+      ...videos('2024/', 40, Math.round(1.5 * GiB)),
+      ...videos('2025/', 3_000, Math.round(2.31 * GiB)),
+      { key: 'drafts/', size: 0 },
+    ],
   });
-  ncp.addPolicy({
-    title: 'backups-azure',
-    jobState: 'STARTED',
-    sourceCspType: 'Azure',
-    sourceRegion: 'koreacentral',
-    sourceBucket: 'backups',
-    targetBucket: 'backups-ncp',
-    totalSize: 120 * GiB,
-    totalObjects: 90_000,
-    progress: 0.2,
-  });
-}
-
-/** UpCloud jobs: one failed with an error, one running. */
-export function seedUpCloudJobs(upcloud: UpCloudSimulator, serviceId: string): void {
-  upcloud.addJob({
-    name: 'eu-archive-move',
-    serviceId,
-    status: 'failed',
-    totalBytes: 75 * GiB,
-    totalObjects: 400_000,
-    progress: 0.58,
-    failMessage: 'Access denied reading s3://eu-archive/2024/: check the source access key.',
-    source: {
-      endpoint: 'https://s3.eu-central-1.amazonaws.com',
-      region: 'eu-central-1',
-      bucket: 'eu-archive',
-    },
-    target: { bucket: 'eu-archive-upcloud' },
-  });
-  upcloud.addJob({
-    name: 'cdn-origin-sync',
-    serviceId,
-    status: 'running',
-    totalBytes: 30 * GiB,
-    totalObjects: 120_000,
-    progress: 0.3,
-    source: { endpoint: 'https://s3.eu-west-1.amazonaws.com', region: 'eu-west-1', bucket: 'cdn-origin' },
-    target: { bucket: 'cdn-origin-upcloud' },
+  oms.addBucket({
+    cloudType: 'AWS',
+    region: 'us-east-1',
+    name: 'acme-logs',
+    objects: Array.from({ length: 310 }, (_, i) => ({ key: `2025/app-${i}.log.gz`, size: 6_450_000 })),
   });
 }

@@ -1,0 +1,60 @@
+import { InvalidInputError } from '../errors.js';
+import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
+import type { ApprovalRecord } from './approval-record.js';
+
+/**
+ * A start time for a request (issue 48): UpCloud jobs cannot be paused and its API takes no start
+ * time (seed 001: name, type, source, target), so the bot holds an approved request and creates it
+ * when due. Whichever comes first of "start it now" (the watcher's cycle) and "call it off" (the
+ * requester or an admin) is one compare-and-set on the request's start key: the job is created once
+ * across replicas and restarts, and never after a cancel.
+ */
+
+/** How far ahead a start may be set. */
+export const MAX_START_AHEAD_MS = 30 * 24 * 3_600_000;
+/** A start taken this long after it was due is told as late (the bot was away). */
+export const START_LATE_MS = 5 * 60_000;
+
+/** Where the start of a request is claimed: `start:…` by the replica creating it, `cancel:…` by a cancel. */
+export function startKey(team: string, id: string): string {
+  return `approval-start:${team}:${id}`;
+}
+
+/** True when `token` took the request's start (or its cancel) first, across every replica sharing `atomic`. */
+export async function claimStart(atomic: AtomicKv, record: ApprovalRecord, token: string): Promise<boolean> {
+  const holder = await atomic.update(startKey(record.team, record.id), (current) =>
+    current === undefined ? token : SKIP,
+  );
+  return holder === token;
+}
+
+/** Approved, with a start still ahead of it: shown as "approved, starts …", with Cancel start. */
+export function awaitingStart(record: ApprovalRecord): boolean {
+  return record.status === 'approved' && !!record.startAt && !record.startedAt && !record.resourceId;
+}
+
+/** Started more than a few minutes after it was due (the bot was away): said so. */
+export function startedLate(record: ApprovalRecord): boolean {
+  if (!record.startAt || !record.startedAt) return false;
+  return Date.parse(record.startedAt) - Date.parse(record.startAt) > START_LATE_MS;
+}
+
+/** Why `startAt` cannot be a request's start at `now` (its catalogue key), or undefined. */
+export function startProblem(
+  startAt: number,
+  now: number,
+): 'create.start.invalid' | 'create.start.past' | 'create.start.tooFar' | undefined {
+  if (!Number.isFinite(startAt)) return 'create.start.invalid';
+  if (startAt <= now) return 'create.start.past';
+  if (startAt - now > MAX_START_AHEAD_MS) return 'create.start.tooFar';
+  return undefined;
+}
+
+/** A request's start time checked again by the service (a caller other than the modal). */
+export function checkedStart(startAt: string | undefined, now: number): string | undefined {
+  if (startAt === undefined) return undefined;
+  const at = Date.parse(startAt);
+  const problem = startProblem(at, now);
+  if (problem) throw InvalidInputError.of(problem);
+  return new Date(at).toISOString();
+}

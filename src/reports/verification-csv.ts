@@ -1,0 +1,57 @@
+import { LIST_ORDER, type VerificationReport } from './verification.js';
+
+/**
+ * The verification as CSV (issue 49), from the same report the post is drawn from, so the file's
+ * figures are the post's: exact numbers (bytes in bytes) where the post rounds for reading. One
+ * `figure,value` row each; a figure the report does not have is left out, as the post leaves it out.
+ */
+export function verificationCsv(report: VerificationReport): string {
+  const rows: [string, string | number | undefined][] = [
+    ['connection', report.connection],
+    ['kind', report.kind],
+    ['id', report.id],
+    ['name', report.name],
+    ['state', report.state],
+    ['outcome', report.outcome],
+    ['unchecked', report.unchecked],
+    ['basis', report.basis],
+    ['objects_total', report.objects.total],
+    ['objects_succeeded', report.objects.succeeded],
+    ['objects_skipped', report.objects.skipped],
+    ['objects_failed', report.objects.failed],
+    ['objects_accounted', report.objects.accounted],
+    ['objects_unaccounted', report.objects.unaccounted],
+    ['bytes_total', report.bytes.total],
+    ['bytes_processed', report.basis === 'outcomes' ? report.bytes.accounted : undefined],
+    ['bytes_succeeded', report.bytes.succeeded],
+    ['bytes_skipped', report.bytes.skipped],
+    ['bytes_written', report.bytes.written],
+    ['bytes_unaccounted', report.bytes.unaccounted],
+    ['consistency_check', report.check],
+  ];
+  for (const which of LIST_ORDER) {
+    const list = report.lists?.[which];
+    if (!list) continue;
+    rows.push([`list_${which}_recorded`, list.recorded ? 'yes' : 'no']);
+    rows.push([`list_${which}_path`, list.path]);
+    rows.push([`list_${which}_bucket`, list.bucket]);
+    rows.push([`list_${which}_error`, list.error]);
+  }
+  const lines = [['figure', 'value'], ...rows.filter((r) => r[1] !== undefined)].map((row) =>
+    row.map(csvCell).join(','),
+  );
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/**
+ * One cell (RFC 4180): quoted when it holds a comma, a quote or a line break, quotes doubled. Text
+ * a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return: a bucket
+ * or object name anyone can choose) is prefixed with a quote, as OWASP's CSV injection advice says.
+ * Numbers stay numbers: a negative figure is a figure, not a formula.
+ */
+export function csvCell(value: string | number | undefined): string {
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  let text = value ?? '';
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

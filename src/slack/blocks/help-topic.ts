@@ -1,0 +1,77 @@
+import type { KnownBlock } from '@slack/types';
+import {
+  type Capability,
+  REQUIRED_ROLE,
+  ROLES,
+  type Role,
+  roleAllows,
+  roleRank,
+} from '../../access/roles.js';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
+import { code, truncate } from './mrkdwn.js';
+
+/** One subcommand as `/migrate help <name>` explains it. */
+export interface HelpTopic {
+  name: string;
+  usage: string;
+  aliases: readonly string[];
+  /** The English summary, shown where the catalogue has no `help.summary.<name>`. */
+  summary: string;
+  /** A line that runs in this workspace as shown. */
+  example: string;
+  needs: Capability;
+  /** Related subcommands, by name (each has its own `/migrate help <name>`). */
+  related: readonly string[];
+}
+
+export interface HelpTopicView {
+  topic: HelpTopic;
+  /** The reader's role where they asked. */
+  role: Role;
+  /** A connection of this workspace, for summaries whose examples name one. */
+  connection?: string;
+  tr?: Translator;
+}
+
+/**
+ * `/migrate help pause`: what it does, its syntax, an example that runs here, who may use it (and
+ * whether the reader may), and where to go next. One section per part, so a phone wraps each on
+ * its own.
+ */
+export function renderHelpTopic(view: HelpTopicView): KnownBlock[] {
+  const tr = view.tr ?? ENGLISH;
+  const { topic } = view;
+  const summaryKey = `help.summary.${topic.name}`;
+  const summary = tr.has(summaryKey)
+    ? tr.t(summaryKey, { connection: view.connection ?? '<connection>' })
+    : topic.summary;
+  const needed = REQUIRED_ROLE[topic.needs];
+  // Roles from the least that may use it up, as the access command names them (untranslated).
+  const roles = ROLES.slice(roleRank(needed));
+  const allowed = roleAllows(view.role, topic.needs);
+  const aliases = topic.aliases.length
+    ? tr.t('help.topic.aliases', { aliases: topic.aliases.map((a) => code(a)).join(', ') })
+    : '';
+  const lines = [
+    tr.t('help.topic.syntax', { usage: code(topic.usage), aliases }),
+    tr.t('help.topic.example', { example: code(topic.example) }),
+    tr.t('help.topic.who', {
+      roles: tr.list(roles),
+      role: view.role,
+      needed,
+      allowed: allowed ? 'yes' : 'no',
+    }),
+  ];
+  if (topic.related.length > 0)
+    lines.push(
+      tr.t('help.topic.related', {
+        list: topic.related.map((name) => code(name)).join(' · '),
+      }),
+    );
+  return [
+    { type: 'header', text: { type: 'plain_text', text: truncate(`/migrate ${topic.name}`, 150) } },
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(summary, 3000) } },
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: tr.t('help.topic.footer') }] },
+  ];
+}

@@ -1,0 +1,116 @@
+import type { Button, KnownBlock, View } from '@slack/types';
+import type { ApprovalRecord } from '../../approvals/approval-record.js';
+import type { CreateSummary } from '../../approvals/create-request.js';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
+import { isProviderId, providerDefinition } from '../../providers/registry.js';
+import type { VerificationNote } from '../../watcher/verification.js';
+import { encodeVerificationButton } from '../verification-button.js';
+import { slackDate } from './format.js';
+import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
+
+/** "Run changes since" on a verification post (issue 49): opens what the delta would run. */
+export const RERUN_ACTION = 'verification.rerun';
+/** The confirmation modal's callback id: submitting it asks for the delta through the approval. */
+export const RERUN_VIEW = 'verification.rerun.confirm';
+
+type Rerun = NonNullable<ApprovalRecord['rerun']>;
+type RerunWhat = 'since' | 'again' | 'restart';
+
+/** What the provider declares a delta run of this kind to be, if it has one (registry data only). */
+export function rerunWhat(provider: string | undefined, kind: string): RerunWhat | undefined {
+  if (!provider || !isProviderId(provider)) return undefined;
+  const reruns = providerDefinition(provider).reruns;
+  return reruns?.kinds.includes(kind as never) ? reruns.what : undefined;
+}
+
+/** The button on a verification post of a run that succeeded, where the provider has a delta run. */
+export function rerunButton(note: VerificationNote, tr: Translator): Button | undefined {
+  const r = note.report;
+  const what = rerunWhat(note.provider, r.kind);
+  if (!what || r.state !== 'succeeded') return undefined;
+  return {
+    type: 'button',
+    action_id: RERUN_ACTION,
+    text: { type: 'plain_text', text: tr.t(`rerun.button.${what}`) },
+    value: encodeVerificationButton(r, note.at),
+  };
+}
+
+/** "Delta 1 of <run>: only the objects changed since …" (the approval request, the modal). */
+export function rerunLine(rerun: Rerun, provider: string, tr: Translator = ENGLISH): string {
+  const of = rerun.thread?.permalink
+    ? `<${rerun.thread.permalink}|${escapeMrkdwn(truncate(rerun.of.name, 120))}>`
+    : code(truncate(rerun.of.name, 120));
+  const what = rerun.mode === 'restart' ? 'restart' : rerun.since !== undefined ? 'since' : 'again';
+  return tr.t(`rerun.line.${what}`, {
+    n: rerun.n,
+    of,
+    since: rerun.since !== undefined ? slackDate(new Date(rerun.since)) : '',
+    provider: isProviderId(provider) ? providerDefinition(provider).shortName : provider,
+  });
+}
+
+/**
+ * What the requester sees before asking (issue 49): the delta's name, what it takes from the run
+ * it follows, what the provider will run (source, destination, options), and that an approver
+ * decides. `metadata` carries only which verification it follows: the plan is made again on submit.
+ */
+export function rerunConfirmModal(
+  input: { rerun: Rerun; provider: string; name: string; summary: CreateSummary; connection: string },
+  metadata: string,
+  tr: Translator = ENGLISH,
+): View {
+  const { summary } = input;
+  const facts = [
+    `*${tr.t('approval.source')}*: ${escapeMrkdwn(summary.source)}`,
+    `*${tr.t('approval.destination')}*: ${escapeMrkdwn(summary.destination)}`,
+  ];
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: truncate(
+          tr.t('rerun.modal.intro', {
+            name: code(truncate(input.name, 200)),
+            connection: code(input.connection),
+          }),
+          3000,
+        ),
+      },
+    },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: truncate(rerunLine(input.rerun, input.provider, tr), 3000) },
+    },
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(facts.join('\n'), 3000) } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: tr.t('rerun.modal.approval') }] },
+  ];
+  return {
+    type: 'modal',
+    callback_id: RERUN_VIEW,
+    private_metadata: metadata,
+    title: { type: 'plain_text', text: truncate(tr.t('rerun.modal.title'), 24) },
+    submit: { type: 'plain_text', text: truncate(tr.t('rerun.modal.submit'), 24) },
+    close: { type: 'plain_text', text: tr.t('modal.cancel') },
+    blocks,
+  };
+}
+
+/** The line the run's thread gets when its delta is asked for, or made (the chain, in one thread). */
+export function rerunThreadLine(
+  record: Pick<ApprovalRecord, 'requester' | 'decidedBy' | 'message' | 'connection' | 'resourceId' | 'id'> & {
+    rerun: Rerun;
+  },
+  event: 'requested' | 'created',
+  tr: Translator = ENGLISH,
+): string {
+  const request = record.message?.permalink ? `<${record.message.permalink}|${record.id}>` : code(record.id);
+  return tr.t(`rerun.thread.${event}`, {
+    n: record.rerun.n,
+    requester: `<@${record.requester}>`,
+    approver: `<@${record.decidedBy ?? 'unknown'}>`,
+    request,
+    ref: code(`${record.connection}:${record.resourceId ?? ''}`),
+  });
+}

@@ -1,0 +1,148 @@
+import type { Button, KnownBlock } from '@slack/types';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
+import { LIST_ORDER, type VerificationReport } from '../../reports/verification.js';
+import type { VerificationNote } from '../../watcher/verification.js';
+import type { VerificationCard } from '../../watcher/verification-card.js';
+import { encodeVerificationButton } from '../verification-button.js';
+import { displayName, refBeside } from './display-name.js';
+import { slackDate } from './format.js';
+import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
+import { rerunButton } from './rerun.js';
+import type { Rendered } from './watch-notifications.js';
+
+/** "Sign off" on a verification post: opens the note modal (slack/listeners/.../verification-signoff.ts). */
+export const SIGNOFF_ACTION = 'verification.signoff';
+
+/**
+ * The verification post (issue 49): the provider's counts reconciled in words, a mismatch said as
+ * a warning, what a state-only provider cannot show said plainly, the check used and where the
+ * lists are, and who signed it off. Figures come from the report alone, as does the CSV.
+ */
+export function renderVerification(note: VerificationNote, tr: Translator = ENGLISH): Rendered {
+  const r = note.report;
+  const named = displayName(r.name, note.title);
+  const state = tr.t(`state.${r.state}`).toLowerCase();
+  const title = tr.t('verify.title', {
+    name: escapeMrkdwn(named.lead),
+    ref: refBeside(`${r.connection}:${r.id}`, named),
+    state,
+  });
+  const outcome = outcomeLine(r, state, tr);
+  const lines = [...figureLines(r, tr), ...listLines(r, tr)];
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(`${title}\n${outcome}`, 3000) } },
+  ];
+  if (lines.length > 0)
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } });
+  blocks.push({
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: truncate(signoffLine(note, tr), 3000) }],
+  });
+  const buttons = [signoffButton(note, tr), rerunButton(note, tr)].filter((b): b is Button => !!b);
+  if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons });
+  return {
+    text: truncate(`${tr.t('verify.text', { name: escapeMrkdwn(named.lead) })} ${outcome}`, 3000),
+    blocks,
+  };
+}
+
+function outcomeLine(r: VerificationReport, state: string, tr: Translator): string {
+  switch (r.outcome) {
+    case 'matches':
+      return tr.t(r.basis === 'estimate' ? 'verify.matchesEstimate' : 'verify.matches');
+    case 'mismatch':
+      return tr.t('verify.mismatch', {
+        objects: tr.count(Math.abs(r.objects.unaccounted ?? 0)),
+        bytes: tr.bytes(Math.abs(r.bytes.unaccounted ?? 0)),
+      });
+    case 'unchecked':
+      return r.unchecked === 'state-only'
+        ? tr.t('verify.stateOnly', { state })
+        : tr.t(r.unchecked === 'total-not-final' ? 'verify.notFinal' : 'verify.noCounts');
+  }
+}
+
+/** The reconciliation as sums: total = the parts the provider counts. */
+export function figureLines(r: VerificationReport, tr: Translator): string[] {
+  const lines: string[] = [];
+  const n = (v: number | undefined) => tr.count(v ?? 0);
+  const b = (v: number | undefined) => tr.bytes(v ?? 0);
+  const o = r.objects;
+  if (r.basis === 'outcomes' && o.total !== undefined)
+    lines.push(
+      tr.t('verify.objectsOutcomes', {
+        total: n(o.total),
+        succeeded: n(o.succeeded),
+        skipped: n(o.skipped),
+        failed: n(o.failed),
+      }),
+    );
+  if (r.basis === 'estimate' && o.total !== undefined)
+    lines.push(
+      tr.t('verify.objectsEstimate', { total: n(o.total), moved: n(o.succeeded), skipped: n(o.skipped) }),
+    );
+  const by = r.bytes;
+  if (r.basis === 'outcomes' && by.total !== undefined) {
+    lines.push(tr.t('verify.bytesOutcomes', { total: b(by.total), processed: b(by.accounted) }));
+    if (by.written !== undefined) lines.push(tr.t('verify.bytesWritten', { written: b(by.written) }));
+  }
+  if (r.basis === 'estimate' && by.total !== undefined)
+    lines.push(
+      tr.t('verify.bytesEstimate', { total: b(by.total), moved: b(by.succeeded), skipped: b(by.skipped) }),
+    );
+  if (r.check) lines.push(tr.t('verify.check', { check: tr.t(`verify.check.${r.check}`) }));
+  return lines;
+}
+
+function listLines(r: VerificationReport, tr: Translator): string[] {
+  const lines: string[] = [];
+  for (const which of LIST_ORDER) {
+    const list = r.lists?.[which];
+    if (!list) continue;
+    const label = tr.t(`verify.list.${which}`);
+    if (!list.recorded)
+      lines.push(tr.t('verify.listNotRecorded', { list: label, reason: code(list.error ?? '?') }));
+    else if (list.path)
+      lines.push(
+        list.bucket
+          ? tr.t('verify.listAtBucket', { list: label, path: code(list.path), bucket: code(list.bucket) })
+          : tr.t('verify.listAt', { list: label, path: code(list.path) }),
+      );
+    else lines.push(tr.t('verify.listNoPath', { list: label }));
+  }
+  return lines;
+}
+
+function signoffLine(note: VerificationNote, tr: Translator): string {
+  const s = note.signoff;
+  if (s) {
+    const at = slackDate(new Date(s.at), '{date_short_pretty} {time}');
+    const said = s.note.trim() ? tr.t('verify.signedNote', { note: escapeMrkdwn(s.note.trim()) }) : '';
+    return `${tr.t('verify.signedBy', { user: `<@${s.by}>`, at })}${said}`;
+  }
+  if (note.report.state === 'failed') return tr.t('verify.failedNoSignoff');
+  return tr.t('verify.awaiting', { user: who(note.requester) });
+}
+
+function who(user: string): string {
+  return /^[UW][A-Z0-9]+$/.test(user) ? `<@${user}>` : user;
+}
+
+/** Only a run that succeeded and nobody signed yet offers the button. */
+function signoffButton(note: VerificationNote, tr: Translator): Button | undefined {
+  if (note.signoff || note.report.state === 'failed') return undefined;
+  return {
+    type: 'button',
+    action_id: SIGNOFF_ACTION,
+    style: 'primary',
+    text: { type: 'plain_text', text: tr.t('verify.signOff') },
+    value: encodeVerificationButton(note.report, note.at),
+  };
+}
+
+/** The card's line: who verified it, or that it ended without a sign-off (and a mismatch said). */
+export function verificationCardLine(v: VerificationCard, tr: Translator): string {
+  if (v.signoff) return tr.t('card.verified', { user: `<@${v.signoff.by}>` });
+  const unsigned = tr.t('card.unverified');
+  return v.outcome === 'mismatch' ? `${tr.t('card.verifyMismatch')} ${unsigned}` : unsigned;
+}

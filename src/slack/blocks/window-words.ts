@@ -1,0 +1,174 @@
+import type { NormalizedState } from '../../domain/migration-resource.js';
+import type { Translator } from '../../i18n/translator.js';
+import type { LastAction } from '../../resources/last-actions.js';
+import type { WindowFact } from '../../watcher/window-fact.js';
+import { nextChange } from '../../windows/window-edges.js';
+import type { TimeWindow } from '../../windows/window-store.js';
+import { daysWord, hhmm } from '../../windows/window-time.js';
+import { code, escapeMrkdwn } from './mrkdwn.js';
+
+/**
+ * Short names people read beside a time for zones Intl only names by offset in English. The
+ * complaint the issue quotes is a window "defined in UTC that nobody converted": the zone is always
+ * shown, by its usual letters where there are some, else as Intl names it.
+ */
+const ZONE_LETTERS: Record<string, string> = {
+  'Asia/Seoul': 'KST',
+  'Asia/Tokyo': 'JST',
+  'Asia/Shanghai': 'CST',
+  'Asia/Hong_Kong': 'HKT',
+  'Asia/Singapore': 'SGT',
+  'Asia/Kolkata': 'IST',
+  UTC: 'UTC',
+  'Etc/UTC': 'UTC',
+};
+
+function zoneLetters(ms: number, zone: string): string {
+  const known = ZONE_LETTERS[zone];
+  if (known) return known;
+  const part = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' })
+    .formatToParts(new Date(ms))
+    .find((p) => p.type === 'timeZoneName');
+  return part?.value ?? zone;
+}
+
+/** "Fri 18:00 KST": the day and time in the window's own zone, in the reader's language. */
+export function zonedTime(ms: number, zone: string, tr: Translator): string {
+  const f = new Intl.DateTimeFormat(tr.locale, {
+    timeZone: zone,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  return `${f.format(new Date(ms))} ${zoneLetters(ms, zone)}`;
+}
+
+/**
+ * The card's line for a window's own action: "⏸ Paused by window *weeknights only* · resumes Fri
+ * 18:00 KST" while it holds; otherwise what it did and when. Undefined when no window acted last.
+ */
+export function windowActedLine(state: string, last: LastAction, tr: Translator): string | undefined {
+  const w = last.window;
+  if (!w) return undefined;
+  const name = `*${escapeMrkdwn(w.name)}*`;
+  if (last.action === 'pause' && state === 'paused')
+    return w.until !== undefined
+      ? tr.t('card.window.paused', { name, when: zonedTime(w.until, w.zone, tr) })
+      : tr.t('card.window.pausedOnly', { name });
+  if (last.action === 'pause' && state === 'pausing') return tr.t('card.window.pausing', { name });
+  if (last.action === 'resume') return tr.t('card.window.resumed', { name });
+  return undefined;
+}
+
+/** The thread's attribution: " by window *night* (set by @Bob)", and when it was applied late. */
+export function windowBy(w: NonNullable<LastAction['window']>, by: string, tr: Translator): string {
+  const said = tr.t('watch.byWindow', { name: `*${escapeMrkdwn(w.name)}*`, user: `<@${by}>` });
+  return w.lateFrom === undefined
+    ? said
+    : `${said}${tr.t('watch.byWindowLate', { when: zonedTime(w.lateFrom, w.zone, tr) })}`;
+}
+
+const MB = 1024 * 1024;
+
+/** A cap as it was typed (`50 MB/s`, OMS's MB being 1,048,576 bytes), else in the reader's units. */
+export function rateWords(bytesPerSecond: number, tr: Translator): string {
+  const mb = bytesPerSecond / MB;
+  return Number.isInteger(mb) ? `${mb} MB/s` : `${tr.bytes(bytesPerSecond)}/s`;
+}
+
+/**
+ * The days in the reader's language: English keeps the words they are typed with (`weekdays`,
+ * `mon,wed-fri`); Korean and Chinese say 평일 / 工作日, or the days' own short names.
+ */
+export function daysIn(days: readonly number[], tr: Translator): string {
+  const typed = daysWord(days as never);
+  if (tr.locale === 'en') return typed;
+  if (typed === 'daily' || typed === 'weekdays' || typed === 'weekends') return tr.t(`window.days.${typed}`);
+  const f = new Intl.DateTimeFormat(tr.locale, { weekday: 'short', timeZone: 'UTC' });
+  // 2023-01-01 was a Sunday: day d of the week is that date plus d days.
+  return [...days]
+    .sort()
+    .map((d) => f.format(new Date(Date.UTC(2023, 0, 1 + d))))
+    .join(', ');
+}
+
+/** The days as a sentence ends with them: "daily", "on weekdays", "on mon,wed" (평일, 工作日). */
+export function daysOn(days: readonly number[], tr: Translator): string {
+  const typed = daysWord(days as never);
+  if (typed === 'daily' || typed === 'weekdays' || typed === 'weekends') return tr.t(`window.on.${typed}`);
+  return tr.t('window.on.days', { days: daysIn(days, tr) });
+}
+
+/** States a window's next change is worth telling on the card (not an ended or failed one). */
+const TOLD: ReadonlySet<NormalizedState> = new Set([
+  'running',
+  'queued',
+  'retrying',
+  'monitoring',
+  'paused',
+  'pausing',
+]);
+
+/**
+ * The card's lines for the windows covering a resource (the window pass's facts): a cap that holds
+ * ("Capped at 50 MB/s by window *x* · until Fri 18:00 KST"), else each window's next change ("Window
+ * *x* pauses it Fri 22:00 KST"). A window's own pause is told by `windowActedLine` already.
+ */
+export function windowFactLines(
+  state: NormalizedState,
+  facts: readonly WindowFact[] | undefined,
+  tr: Translator,
+): string[] {
+  if (!facts || !TOLD.has(state)) return [];
+  const lines: string[] = [];
+  for (const f of facts) {
+    const name = `*${escapeMrkdwn(f.name)}*`;
+    const when = f.next ? zonedTime(f.next.at, f.zone, tr) : undefined;
+    if (f.action === 'limit' && f.bytesPerSecond !== undefined) {
+      const rate = rateWords(f.bytesPerSecond, tr);
+      if (f.holding)
+        lines.push(
+          when
+            ? tr.t('card.window.capped', { rate, name, when })
+            : tr.t('card.window.cappedOnly', { rate, name }),
+        );
+      else if (when && state !== 'paused') lines.push(tr.t('card.window.capsAt', { rate, name, when }));
+    } else if (!f.holding && when && state !== 'paused' && state !== 'pausing')
+      lines.push(tr.t('card.window.pausesAt', { name, when }));
+  }
+  return lines.slice(0, 2);
+}
+
+/** "ends Fri 06:00 KST" or "next Sat 22:00 KST": when the window next changes anything. */
+export function nextWords(w: TimeWindow, now: number, tr: Translator): string | undefined {
+  const next = nextChange(w, now);
+  if (!next) return undefined;
+  return tr.t(next.kind === 'end' ? 'window.next.end' : 'window.next.start', {
+    when: zonedTime(next.at, w.zone, tr),
+  });
+}
+
+/** One window as `/migrate window list` shows it. */
+export function windowLine(w: TimeWindow, tr: Translator, next: string | undefined): string {
+  const what =
+    w.action.kind === 'pause'
+      ? tr.t('window.what.pause')
+      : tr.t('window.what.limit', { rate: rateWords(w.action.bytesPerSecond, tr) });
+  return tr.t('window.line', {
+    id: code(w.id),
+    name: `*${escapeMrkdwn(w.name)}*`,
+    what,
+    days: daysIn(w.days, tr),
+    span: `${hhmm(w.start)}–${hhmm(w.end)}`,
+    zone: w.zone,
+    target: code(targetWords(w)),
+    by: `<@${w.by}>`,
+    next: next ?? '—',
+  });
+}
+
+export function targetWords(w: Pick<TimeWindow, 'target'>): string {
+  const t = w.target;
+  return t.kind === 'connection' ? t.connection : `${t.connection}:${t.id}`;
+}

@@ -1,0 +1,110 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { summarizeCreateRequest } from '../../../approvals/create-request.js';
+import { planRerun, type RerunTarget, requestRerun } from '../../../use-cases/request-rerun.js';
+import { cardOf } from '../../../watcher/living-posts.js';
+import { titleOf } from '../../../watcher/notification.js';
+import { type WatchRecord, watchKey } from '../../../watcher/watch-store.js';
+import { RERUN_VIEW, rerunConfirmModal, rerunThreadLine } from '../../blocks/rerun.js';
+import { buttonHandler, whoClicked } from '../../button-handler.js';
+import { type AppDeps, createHandlerContext } from '../../context.js';
+import { runSafely } from '../../run-safely.js';
+import {
+  verificationModalMetadata,
+  verificationTargetFromModal,
+  verificationTargetOf,
+} from '../../verification-button.js';
+
+/**
+ * "Run changes since" on a verification post (issue 49): the policy and the run's state are
+ * checked and the provider's next run is read before anything is shown (a refusal comes at once,
+ * beside the post); then the requester sees what would run, in a modal. The post is not touched.
+ */
+export function rerunButton(deps: AppDeps) {
+  return buttonHandler(async (ctx, args) => {
+    const target = verificationTargetOf(args.action.value, ctx.channelId);
+    const plan = await planRerun(ctx, deps, target);
+    const tr = await ctx.translator('person');
+    const provider = plan.record.snapshot.provider;
+    const rerun = {
+      mode: plan.next.mode,
+      n: plan.n,
+      of: { kind: target.kind, id: target.id, name: titleOf(plan.record) ?? plan.record.snapshot.name },
+      root: plan.root,
+      ...(plan.next.since !== undefined ? { since: plan.next.since } : {}),
+    };
+    const summary = summarizeCreateRequest(provider, plan.next.kind, plan.next.request);
+    const metadata = verificationModalMetadata(target);
+    await deps.sender
+      .to(ctx.teamId, { client: args.client })
+      .openView(
+        args.body.trigger_id,
+        rerunConfirmModal(
+          { rerun, provider, name: plan.name, summary, connection: target.connection },
+          metadata,
+          tr,
+        ),
+      );
+  });
+}
+
+type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+/**
+ * The requester confirmed: the modal closes, the delta is planned again and asked for through the
+ * approval (which tells the requester and the approvers), and the run's thread gets a new line
+ * saying so: the chain stays in one thread.
+ */
+export function rerunSubmission(deps: AppDeps) {
+  return async ({ ack, body, view }: SubmitArgs): Promise<void> => {
+    await ack();
+    const { teamId, userId } = whoClicked(body);
+    const target = verificationTargetFromModal(view.private_metadata);
+    if (!target) {
+      deps.logger.warn('a delta run modal came back without its run');
+      return;
+    }
+    const ch = target.channel;
+    const ctx = createHandlerContext(
+      deps,
+      { teamId, userId, channelId: ch, what: RERUN_VIEW },
+      async (message) => {
+        await deps.sender
+          .to(teamId)
+          .ephemeral({ channel: ch, user: userId, text: String(message.text ?? '') });
+      },
+      'view',
+    );
+    await runSafely(ctx, async () => {
+      const thread = await threadOf(deps, ctx.teamId, target);
+      const { approval } = await requestRerun(ctx, deps, target, thread);
+      if (!thread || !approval.rerun || approval.status !== 'pending') return;
+      const tr = await ctx.translator('channel');
+      const text = rerunThreadLine({ ...approval, rerun: approval.rerun }, 'requested', tr);
+      await deps.sender
+        .to(teamId)
+        .post({ channel: thread.channel, thread_ts: thread.ts, text, unfurl_links: false })
+        .catch((error: unknown) =>
+          ctx.logger.warn({ err: error }, 'could not tell the thread of the delta run'),
+        );
+    });
+  };
+}
+
+/** The run's card (its thread), with a link the delta's request and card point back with. */
+async function threadOf(
+  deps: AppDeps,
+  teamId: string,
+  target: RerunTarget,
+): Promise<{ channel: string; ts: string; permalink?: string } | undefined> {
+  const record = await deps.watcher.store.read<WatchRecord>(
+    watchKey({ teamId, channelId: target.channel, ...target }),
+  );
+  const card = record && cardOf(record);
+  if (!card) return undefined;
+  const at = { channel: card.channel, ts: card.ts };
+  const permalink = await deps.sender
+    .to(teamId)
+    .permalink(at.channel, at.ts)
+    .catch(() => undefined);
+  return permalink ? { ...at, permalink } : at;
+}

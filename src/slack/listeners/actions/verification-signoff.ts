@@ -1,0 +1,106 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { KnownBlock, View } from '@slack/types';
+import type { Translator } from '../../../i18n/translator.js';
+import { checkSignOff, signOffVerification } from '../../../use-cases/sign-off-verification.js';
+import { displayName } from '../../blocks/display-name.js';
+import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
+import { buttonHandler, whoClicked } from '../../button-handler.js';
+import { type AppDeps, createHandlerContext } from '../../context.js';
+import { runSafely } from '../../run-safely.js';
+import {
+  verificationModalMetadata,
+  verificationTargetFromModal,
+  verificationTargetOf,
+} from '../../verification-button.js';
+
+/** The sign-off modal's callback id, and its note's block and action. */
+export const SIGNOFF_VIEW = 'verification.signoff.note';
+const NOTE_BLOCK = 'signoff-note';
+const NOTE_ACTION = 'note';
+const NOTE_MAX = 500;
+
+/**
+ * "Sign off" on a verification post: the policy, the two-person rule and a failed run are checked
+ * before the note is asked for (a refusal comes at once), then the modal asks for the note.
+ */
+export function signOffButton(deps: AppDeps) {
+  return buttonHandler(async (ctx, args) => {
+    const target = verificationTargetOf(args.action.value, ctx.channelId);
+    const record = await checkSignOff(ctx, target);
+    const tr = await ctx.translator('person');
+    const name = displayName(record.snapshot.name, record.watch.origin?.title).lead;
+    const metadata = verificationModalMetadata(target);
+    await deps.sender
+      .to(ctx.teamId, { client: args.client })
+      .openView(args.body.trigger_id, signOffModal(name, metadata, tr));
+  });
+}
+
+function signOffModal(name: string, metadata: string, tr: Translator): View {
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: tr.t('verify.modal.intro', { name: escapeMrkdwn(name) }) },
+    },
+    {
+      type: 'input',
+      block_id: NOTE_BLOCK,
+      optional: true,
+      label: { type: 'plain_text', text: tr.t('verify.modal.note') },
+      element: {
+        type: 'plain_text_input',
+        action_id: NOTE_ACTION,
+        multiline: true,
+        max_length: NOTE_MAX,
+        placeholder: { type: 'plain_text', text: tr.t('verify.modal.notePlaceholder') },
+      },
+    },
+  ];
+  return {
+    type: 'modal',
+    callback_id: SIGNOFF_VIEW,
+    private_metadata: metadata,
+    title: { type: 'plain_text', text: tr.t('verify.modal.title') },
+    submit: { type: 'plain_text', text: tr.t('verify.modal.submit') },
+    close: { type: 'plain_text', text: tr.t('modal.cancel') },
+    blocks,
+  };
+}
+
+type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+/**
+ * The note was given: the modal closes, the sign-off is recorded in one compare-and-set (the use
+ * case asks the policy again) and the presser is answered beside the post; the card and the post
+ * are edited by the watcher.
+ */
+export function signOffSubmission(deps: AppDeps) {
+  return async ({ ack, body, view }: SubmitArgs): Promise<void> => {
+    await ack();
+    const { teamId, userId } = whoClicked(body);
+    const target = verificationTargetFromModal(view.private_metadata);
+    if (!target) {
+      deps.logger.warn('a sign-off modal came back without its verification');
+      return;
+    }
+    const ch = target.channel;
+    const note = (view.state.values[NOTE_BLOCK]?.[NOTE_ACTION]?.value ?? '').trim().slice(0, NOTE_MAX);
+    const ctx = createHandlerContext(
+      deps,
+      { teamId, userId, channelId: ch, what: SIGNOFF_VIEW },
+      // A modal has no response_url: the answer is an ephemeral beside the post.
+      async (message) => {
+        await deps.sender
+          .to(teamId)
+          .ephemeral({ channel: ch, user: userId, text: String(message.text ?? '') });
+      },
+      'view',
+    );
+    await runSafely(ctx, async () => {
+      const done = await signOffVerification(ctx, target, note);
+      const tr = await ctx.translator('person');
+      const name = displayName(done.record.snapshot.name, done.record.watch.origin?.title).lead;
+      await ctx.reply({ text: tr.t('verify.signed', { name: escapeMrkdwn(name) }) });
+    });
+  };
+}

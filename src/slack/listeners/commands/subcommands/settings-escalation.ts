@@ -1,0 +1,120 @@
+import { channelScope, WORKSPACE } from '../../../../access/policy.js';
+import { InvalidInputError } from '../../../../errors.js';
+import type { Translator } from '../../../../i18n/translator.js';
+import { type EscalationSetting, escalationIn } from '../../../../settings/escalation-settings.js';
+import type { WorkspaceSettings } from '../../../../settings/workspace-settings.js';
+import type { HandlerContext } from '../../../context.js';
+import { parseChannel, parseSubject } from '../../../mentions.js';
+
+/** `escalation …`: the workspace's, or one channel's (`#channel`); `default` drops a channel's own. */
+export interface EscalationRequest {
+  op: 'escalation';
+  setting: EscalationSetting | 'off' | 'default';
+  channelId?: string;
+}
+
+function usage(): never {
+  throw InvalidInputError.of('settings.error.escalation');
+}
+
+/** A whole number of minutes (1 to a week) or hours (½ to a week), as typed after its word. */
+function amount(typed: string | undefined, hours: boolean): number {
+  const n = Number(typed);
+  const ok = hours ? n >= 0.5 && n <= 168 : Number.isInteger(n) && n >= 1 && n <= 10_080;
+  if (typed === undefined || !Number.isFinite(n) || !ok) usage();
+  return n;
+}
+
+/**
+ * `remind 15 escalate 60 to @oncall check 8 #ops`: the steps in any order, each once; a channel
+ * makes it that channel's own. `off` turns it off (in a channel: there only).
+ */
+export function parseEscalation(args: readonly string[]): EscalationRequest {
+  const words = [...args];
+  const last = words.at(-1);
+  const channelId = last?.startsWith('<#') || last?.startsWith('#') ? parseChannel(words.pop()!) : undefined;
+  const first = words[0]?.toLowerCase();
+  if ((first === 'off' || first === 'default') && words.length === 1) {
+    if (first === 'default' && !channelId) usage();
+    return { op: 'escalation', setting: first, ...(channelId ? { channelId } : {}) };
+  }
+  const setting: EscalationSetting = {};
+  for (let i = 0; i < words.length; i += 2) {
+    const word = words[i]!.toLowerCase();
+    const value = words[i + 1];
+    if (word === 'remind' && setting.remindMinutes === undefined)
+      setting.remindMinutes = amount(value, false);
+    else if (word === 'escalate' && setting.escalateMinutes === undefined)
+      setting.escalateMinutes = amount(value, false);
+    else if (word === 'check' && setting.checkHours === undefined) setting.checkHours = amount(value, true);
+    else if ((word === 'to' || word === 'mention') && setting.mention === undefined) {
+      const subject = parseSubject(value);
+      if (subject.kind !== 'usergroup') usage();
+      setting.mention = subject.id;
+    } else usage();
+  }
+  if (
+    setting.remindMinutes === undefined &&
+    setting.escalateMinutes === undefined &&
+    setting.checkHours === undefined
+  )
+    usage();
+  return { op: 'escalation', setting, ...(channelId ? { channelId } : {}) };
+}
+
+/** What escalation does, in words: "Remind after 15 min · mention @oncall after 1 h · ask owners after 8 h". */
+export function escalationWords(setting: EscalationSetting | undefined, tr: Translator): string {
+  if (!setting) return tr.t('settings.escalation.off');
+  const steps: string[] = [];
+  if (setting.remindMinutes !== undefined)
+    steps.push(tr.t('settings.escalation.remind', { after: tr.duration(setting.remindMinutes * 60) }));
+  if (setting.escalateMinutes !== undefined)
+    steps.push(
+      tr.t('settings.escalation.escalate', {
+        after: tr.duration(setting.escalateMinutes * 60),
+        who: setting.mention ? `<!subteam^${setting.mention}>` : tr.t('settings.escalation.approvers'),
+      }),
+    );
+  if (setting.checkHours !== undefined)
+    steps.push(tr.t('settings.escalation.check', { after: tr.duration(setting.checkHours * 3600) }));
+  return steps.join(' · ');
+}
+
+/** The lines `/migrate settings` shows: the workspace's escalation, and each channel's own. */
+export function escalationLines(settings: WorkspaceSettings, tr: Translator): string[] {
+  const lines = [tr.t('settings.escalation', { how: escalationWords(settings.escalation, tr) })];
+  for (const [channel, own] of Object.entries(settings.channelEscalation ?? {}))
+    lines.push(
+      tr.t('settings.escalation.channel', {
+        channel: `<#${channel}>`,
+        how: own === 'off' ? tr.t('settings.escalation.off') : escalationWords(own, tr),
+      }),
+    );
+  return lines;
+}
+
+/** Sets it (admins: the workspace, or the channel named) and says what applies now. */
+export async function setEscalation(
+  ctx: HandlerContext,
+  request: EscalationRequest,
+  tr: Translator,
+): Promise<string> {
+  const { channelId, setting } = request;
+  await ctx.require('manage', channelId ? channelScope(channelId) : WORKSPACE, 'change settings');
+  const target = channelId ? `escalation of <#${channelId}>` : 'escalation';
+  const next = await ctx.audited('settings', `${target}: ${JSON.stringify(setting)}`, () =>
+    channelId
+      ? ctx.deps.settings.setChannelEscalation(
+          ctx.teamId,
+          channelId,
+          setting === 'default' ? undefined : setting,
+        )
+      : ctx.deps.settings.update(ctx.teamId, {
+          escalation: setting === 'off' ? undefined : (setting as EscalationSetting),
+        }),
+  );
+  return tr.t('settings.escalation.updated', {
+    where: channelId ? `<#${channelId}>` : tr.t('settings.escalation.workspace'),
+    how: escalationWords(channelId ? escalationIn(next, channelId) : next.escalation, tr),
+  });
+}

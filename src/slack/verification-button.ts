@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { RESOURCE_KINDS, type ResourceKind } from '../domain/migration-resource.js';
+import { InvalidInputError } from '../errors.js';
+import type { SignOffTarget } from '../use-cases/sign-off-verification.js';
+
+/**
+ * What a verification post's buttons (Sign off, Run changes since) carry: the resource and which
+ * verification (its `at`); their modals carry the same with the post's channel.
+ */
+const valueSchema = z.object({
+  c: z.string().min(1).max(40),
+  k: z.enum(RESOURCE_KINDS),
+  id: z.string().min(1).max(1024),
+  at: z.number().int().nonnegative(),
+});
+const metadataSchema = valueSchema.extend({ ch: z.string().min(1).max(40) });
+
+export function encodeVerificationButton(
+  r: { connection: string; kind: ResourceKind; id: string },
+  at: number,
+): string {
+  return JSON.stringify({ c: r.connection, k: r.kind, id: r.id, at });
+}
+
+/** The verification a button pressed in `channel` is about; a button it cannot read is refused. */
+export function verificationTargetOf(value: string | undefined, channel: string | undefined): SignOffTarget {
+  const parsed = valueSchema.safeParse(safeJson(value));
+  if (!parsed.success || !channel) throw InvalidInputError.of('error.oldButton');
+  const { c, k, id, at } = parsed.data;
+  return { channel, connection: c, kind: k, id, at };
+}
+
+/** The target as a modal's `private_metadata`, for its submission. */
+export function verificationModalMetadata(t: SignOffTarget): string {
+  return JSON.stringify({ c: t.connection, k: t.kind, id: t.id, at: t.at, ch: t.channel });
+}
+
+/** The target a modal came back with; undefined when its metadata is not one. */
+export function verificationTargetFromModal(metadata: string | undefined): SignOffTarget | undefined {
+  const parsed = metadataSchema.safeParse(safeJson(metadata));
+  if (!parsed.success) return undefined;
+  const { c, k, id, at, ch } = parsed.data;
+  return { channel: ch, connection: c, kind: k, id, at };
+}
+
+function safeJson(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? '');
+  } catch {
+    return undefined;
+  }
+}

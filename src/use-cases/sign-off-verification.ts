@@ -1,0 +1,62 @@
+import { channelScope } from '../access/policy.js';
+import type { ResourceKind } from '../domain/migration-resource.js';
+import { InvalidInputError } from '../errors.js';
+import type { SignOffResult } from '../watcher/signoff.js';
+import { type WatchRecord, watchKey } from '../watcher/watch-store.js';
+import type { UseCaseContext } from './context.js';
+
+/** Which verification: the watch (its channel and resource) and the verification's `at`. */
+export interface SignOffTarget {
+  channel: string;
+  connection: string;
+  kind: ResourceKind;
+  id: string;
+  at: number;
+}
+
+/**
+ * Checks a sign-off before its note is asked for, and again when it is recorded: the policy
+ * (`operate` in the watch's channel), the two-person rule (whoever asked for the migration, or
+ * started the watch where there was no request, may not sign it), and a failed run (never signed
+ * as complete). Returns the watch record it is about.
+ */
+export async function checkSignOff(ctx: UseCaseContext, target: SignOffTarget): Promise<WatchRecord> {
+  await ctx.require('operate', channelScope(target.channel), 'sign off verifications');
+  const record = await ctx.deps.watcher.store.read<WatchRecord>(
+    watchKey({ teamId: ctx.teamId, channelId: target.channel, ...target }),
+  );
+  const v = record?.verification;
+  if (!record || !v || v.at !== target.at) throw InvalidInputError.of('verify.gone');
+  if (v.signoff) throw already(v.signoff.by);
+  if (v.report.state === 'failed') throw InvalidInputError.of('verify.refused.failed');
+  if (record.watch.by === ctx.userId) {
+    const user = `<@${ctx.userId}>`;
+    throw InvalidInputError.of('verify.refused.requester', {
+      user,
+    });
+  }
+  return record;
+}
+
+/** Records the sign-off (audited) once the checks pass; the loser of a race is told who won. */
+export async function signOffVerification(
+  ctx: UseCaseContext,
+  target: SignOffTarget,
+  note: string,
+): Promise<Extract<SignOffResult, { outcome: 'signed' }>> {
+  const record = await checkSignOff(ctx, target);
+  const key = watchKey(record.watch);
+  const now = ctx.deps.clock.now();
+  return ctx.audited('verify-signoff', `${target.connection}:${target.id}`, async () => {
+    const result = await ctx.deps.watcher.notes.signOff(key, target.at, { by: ctx.userId, at: now, note });
+    if (result.outcome === 'already') throw already(result.signoff.by);
+    if (result.outcome === 'failed') throw InvalidInputError.of('verify.refused.failed');
+    if (result.outcome === 'gone') throw InvalidInputError.of('verify.gone');
+    return result;
+  });
+}
+
+function already(by: string): Error {
+  const user = `<@${by}>`;
+  return InvalidInputError.of('verify.already', { user });
+}

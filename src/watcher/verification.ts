@@ -1,0 +1,100 @@
+import type { ProviderId } from '../providers/provider-ids.js';
+import { type VerificationReport, verificationReport } from '../reports/verification.js';
+import { titleOf } from './notification.js';
+import type { DetectedEvent } from './transitions.js';
+import type { OutboxEntry, WatchRecord } from './watch-store.js';
+
+/**
+ * The verification of a run that ended (issue 49) is a fact of the watch record, like its
+ * escalation: decided in the compare-and-set that records the ending, posted once through the
+ * outbox, and signed off later by someone other than who asked for the migration. The card, the
+ * verification post (a living post, edited through the watcher once signed) and `/migrate list
+ * unverified` all read it from here.
+ */
+export interface VerificationState {
+  /** Watcher clock, ms, when the ending was seen: it names this verification (buttons carry it). */
+  at: number;
+  run: number;
+  report: VerificationReport;
+  signoff?: SignOff;
+}
+
+/** "Verified by @Bob": who (a Slack user id), when (watcher clock) and what they noted. */
+export interface SignOff {
+  by: string;
+  at: number;
+  note: string;
+}
+
+/** The verification post: the report as it was when the run ended, and its sign-off once there is one. */
+export interface VerificationNote {
+  kind: 'verification';
+  report: VerificationReport;
+  /** The verification it is (`VerificationState.at`), for its buttons. */
+  at: number;
+  /** Who asked for the migration: they may not sign it off (two-person rule). */
+  requester: string;
+  title?: string;
+  signoff?: SignOff;
+  /** Whose resource (a delta run is offered where the provider declares one; older notes: none). */
+  provider?: ProviderId;
+}
+
+/** Endings that are verified: a run that was cancelled or deleted has nothing to sign. */
+const VERIFIED_ENDINGS: ReadonlySet<string> = new Set(['succeeded', 'failed']);
+
+/**
+ * The record with the verification of the run that just ended, and the post that says it (after
+ * the completion report). A watch without a card (a subscription's) posts none: it has no thread.
+ */
+export function verifyEnding(
+  record: WatchRecord,
+  events: readonly DetectedEvent[],
+  now: number,
+): { record: WatchRecord; entries: OutboxEntry[] } {
+  const ending = events.find((e) => VERIFIED_ENDINGS.has(e.event));
+  if (!ending || record.follow) return { record, entries: [] };
+  const verification: VerificationState = {
+    at: now,
+    run: record.run,
+    report: verificationReport(record.snapshot),
+  };
+  const next = { ...record, verification };
+  const entry: OutboxEntry = {
+    key: `${ending.key}:verification`,
+    type: 'reply',
+    teamId: record.watch.teamId,
+    channel: record.watch.channelId,
+    note: verificationNote(next)!,
+    createdAt: now,
+    attempts: 0,
+  };
+  return { record: next, entries: [entry] };
+}
+
+/** The verification post as the record says it now (with its sign-off, once signed). */
+export function verificationNote(record: WatchRecord): VerificationNote | undefined {
+  const v = record.verification;
+  if (!v) return undefined;
+  const title = titleOf(record);
+  return {
+    kind: 'verification',
+    report: v.report,
+    at: v.at,
+    requester: record.watch.by,
+    provider: record.snapshot.provider,
+    ...(title ? { title } : {}),
+    ...(v.signoff ? { signoff: v.signoff } : {}),
+  };
+}
+
+/** What a verification post shows of its sign-off: its edit is due when this changes. */
+export function verificationSig(record: WatchRecord): string {
+  const s = record.verification?.signoff;
+  return s ? `signed:${s.by}:${s.at}` : 'posted';
+}
+
+/** A run that ended, was verified and nobody signed yet. */
+export function isUnverified(record: WatchRecord): boolean {
+  return record.verification !== undefined && record.verification.signoff === undefined;
+}

@@ -1,0 +1,57 @@
+import { type EtaEstimate, estimateEta, type Observed } from '../reports/eta.js';
+import type { WatchRecord } from './watch-store.js';
+
+/**
+ * A time window that covers a watched resource, as its card shows it (issue 48): written onto the
+ * watch record by the window pass when it changes, so the watcher's one editor draws it on the card like
+ * any other fact. Its schedule travels with it, so the ETA can leave the window's paused hours out.
+ */
+export interface WindowFact {
+  id: string;
+  name: string;
+  /** The schedule, as window-time.ts reads it: weekdays (0 is Sunday), minutes after midnight. */
+  days: number[];
+  start: number;
+  end: number;
+  zone: string;
+  /** The start (ms) of an occurrence skipped (`window skip`): it pauses nothing. */
+  skip?: number;
+  action: 'pause' | 'limit';
+  /** A `limit` window's cap. */
+  bytesPerSecond?: number;
+  /** Inside an occurrence it acts in, as of the pass that wrote it. */
+  holding: boolean;
+  /** When it next changes anything (watcher clock ms). */
+  next?: { kind: 'start' | 'end'; at: number };
+}
+
+/** At most this many windows are kept on one record (the ones that change soonest). */
+export const MAX_WINDOW_FACTS = 3;
+
+/** What the ETA is made from: the pace observed, and the windows' paused hours from when it was read. */
+export function observedOf(
+  record: Pick<WatchRecord, 'samples' | 'stalled' | 'windows' | 'movedAt'>,
+): Observed {
+  return {
+    samples: record.samples,
+    stalled: record.stalled,
+    ...(record.windows ? { windows: record.windows, now: record.samples?.at(-1)?.at ?? record.movedAt } : {}),
+  };
+}
+
+/** What a card shows of its windows, and its ETA through them (part of `CardFacts`). */
+export interface WindowedCard {
+  /** The time windows that cover it: "Paused by window …", a cap, the next change. */
+  windows?: WindowFact[];
+  /** When it will be done, from the pace the watcher observed (or why that cannot be said). */
+  eta?: EtaEstimate;
+}
+
+export function windowedCard(
+  record: Pick<WatchRecord, 'snapshot' | 'samples' | 'stalled' | 'windows' | 'movedAt'>,
+): WindowedCard {
+  return {
+    ...(record.windows ? { windows: record.windows } : {}),
+    eta: estimateEta(record.snapshot, observedOf(record)),
+  };
+}

@@ -1,0 +1,298 @@
+import type { ConnectionRegistry } from '../connections/connection-registry.js';
+import type { MigrationResource, NormalizedState } from '../domain/migration-resource.js';
+import type { Logger } from '../logger.js';
+import type { BandwidthWindow, ResourceAction } from '../providers/types.js';
+import type { LastAction, WindowActed } from '../resources/last-actions.js';
+import type { AtomicKv } from '../store/atomic-kv.js';
+import type { Clock } from '../watcher/clock.js';
+import { type DueEdge, dueEdge, nextChange } from './window-edges.js';
+import { resourceKey, type TimeWindow, type WindowStore } from './window-store.js';
+
+/** A window pauses only what is moving: never something being created, failed, paused by hand or ended. */
+const PAUSABLE: ReadonlySet<NormalizedState> = new Set(['running', 'queued', 'retrying', 'monitoring']);
+/** An edge applied this long after it was due is told as late (the bot was away): once, and said so. */
+const LATE_MS = 5 * 60_000;
+/** At most this many of a connection's resources are read per kind (pages of 100). */
+const MAX_PAGES = 5;
+
+/** Whether `rules` are exactly the whole-day cap `w` sets (nobody changed them since). */
+export function isCap(rules: readonly BandwidthWindow[], w: TimeWindow): boolean {
+  const [only, ...more] = rules;
+  return (
+    w.action.kind === 'limit' &&
+    more.length === 0 &&
+    only?.start === CAP_START &&
+    only.end === CAP_END &&
+    only.maxBytesPerSecond === w.action.bytesPerSecond
+  );
+}
+
+/** A `limit` window caps the whole day while it holds (OMS rules name no weekdays). */
+export const CAP_START = '00:00';
+export const CAP_END = '23:59';
+
+/**
+ * What a window let go of: resumed, left paused (a person paused it by hand since), uncapped, or
+ * left with the bandwidth rules a person set during the window.
+ */
+export interface Released {
+  resumed: MigrationResource[];
+  kept: MigrationResource[];
+  lifted: MigrationResource[];
+  ruled: MigrationResource[];
+}
+
+export interface WindowPassDeps {
+  windows: WindowStore;
+  connections: ConnectionRegistry;
+  /** Who last acted on a resource: a window resumes only what it paused itself. */
+  lastAction(teamId: string, r: MigrationResource): Promise<LastAction | undefined>;
+  /**
+   * Pauses or resumes through the same use case a person's button uses (`actOnResource`), as the
+   * window's setter, asked of the policy again, audited, with the window named (`WindowActed`).
+   */
+  act(
+    window: TimeWindow,
+    teamId: string,
+    r: MigrationResource,
+    action: ResourceAction,
+    note: WindowActed,
+  ): Promise<void>;
+  /**
+   * Applies an OMS bandwidth cap (a `limit` window), or lifts it: back to `restore`, the rules a
+   * person had set before the window (none when absent).
+   */
+  limit?(
+    window: TimeWindow,
+    teamId: string,
+    r: MigrationResource,
+    bytesPerSecond: number | undefined,
+    restore?: readonly BandwidthWindow[],
+  ): Promise<void>;
+  /** The bandwidth rules set on `r` now; undefined when they cannot be read (then nothing is capped). */
+  rulesOf?(teamId: string, r: MigrationResource): Promise<BandwidthWindow[] | undefined>;
+  /**
+   * Writes the windows covering each watched resource of a workspace onto its watch records
+   * (`WatchNotes.windows`): the card editor shows them from there, as any other fact.
+   */
+  showFacts?(teamId: string, windows: readonly TimeWindow[], now: number): Promise<void>;
+  /** The watch keys there are (a new watch gets its windows' facts at the next pass). */
+  watchKeys?(): Promise<string[]>;
+  /** The shared state the pass's lease is taken in, and who this replica is. */
+  kv: AtomicKv;
+  holder: string;
+  leaseMs: number;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * The one scheduler of windows: run before each watcher cycle, by the replica holding the
+ * `windows` lease (the others skip it). For each window it works out the edge that applies at the
+ * watcher's clock now and, if nobody acted on that edge yet, claims it with one compare-and-set on
+ * the window (`WindowStore.claim`) before anything is asked of a provider: an edge acts once across
+ * restarts and replicas even when the lease moves mid-pass. What the window did is a fact of the
+ * resource (`requested`, with the window named): the watcher's card and thread show it from there.
+ */
+export class WindowPass {
+  readonly #d: WindowPassDeps;
+  /** Per workspace, what its facts were last written from: unchanged, nothing is read or written. */
+  readonly #shown = new Map<string, string>();
+
+  constructor(deps: WindowPassDeps) {
+    this.#d = deps;
+  }
+
+  async run(): Promise<void> {
+    const d = this.#d;
+    if (!(await d.kv.acquireLease('lease:windows', d.holder, d.leaseMs))) return;
+    const teams = await d.windows.teams();
+    // The watch index is read only when some workspace has windows (at most once a pass).
+    const keys = d.showFacts && teams.length > 0 ? await d.watchKeys?.().catch(() => undefined) : undefined;
+    for (const teamId of teams) {
+      for (const w of await d.windows.list(teamId)) {
+        try {
+          await this.#apply(teamId, w);
+        } catch (error) {
+          // One window's trouble (a connection down) leaves the others to run; its edge stays claimed.
+          d.logger.warn({ err: error, teamId, window: w.id }, 'window could not act');
+        }
+      }
+      await this.#showFacts(teamId, keys).catch((error: unknown) =>
+        d.logger.warn({ err: error, teamId }, 'window facts not written; tried again next pass'),
+      );
+    }
+  }
+
+  /**
+   * The cards' window facts, written when the workspace's windows, their next changes or its
+   * watches changed since the last pass here (a replica taking the lease over writes them once).
+   */
+  async #showFacts(teamId: string, keys: readonly string[] | undefined): Promise<void> {
+    const d = this.#d;
+    if (!d.showFacts) return;
+    const now = d.clock.now();
+    const windows = await d.windows.list(teamId);
+    const signature = JSON.stringify([
+      windows.map((w) => [w, nextChange(w, now)]),
+      keys?.filter((k) => k.includes(`:${encodeURIComponent(teamId)}:`)).sort(),
+    ]);
+    if (this.#shown.get(teamId) === signature) return;
+    await d.showFacts(teamId, windows, now);
+    this.#shown.set(teamId, signature);
+  }
+
+  /** A clean stop hands the lease over at once, as the watcher's own leases are, not a period later. */
+  async stop(): Promise<void> {
+    await this.#d.kv.releaseLease('lease:windows', this.#d.holder).catch(() => undefined);
+  }
+
+  async #apply(teamId: string, w: TimeWindow): Promise<void> {
+    const now = this.#d.clock.now();
+    const due = dueEdge(w, now);
+    if (!due || due.edge === w.edge) return;
+    const claimed = await this.#d.windows.claim(teamId, w.id, due.edge);
+    if (!claimed) return; // Another replica (or an earlier pass) has it.
+    this.#d.logger.info({ teamId, window: w.id, edge: due.edge }, 'window edge claimed');
+    const note: WindowActed = {
+      id: w.id,
+      name: w.name,
+      zone: w.zone,
+      ...(due.kind === 'start' ? { until: due.occurrence.end } : {}),
+      // Due while the bot was away (and the window already existed): applied now, and said so.
+      ...(now - due.at > LATE_MS && w.createdAt < due.at ? { lateFrom: due.at } : {}),
+    };
+    if (due.kind === 'start') await this.#start(teamId, claimed, note);
+    else await this.#end(teamId, claimed, due, note);
+  }
+
+  async #start(teamId: string, w: TimeWindow, note: WindowActed): Promise<void> {
+    const paused: string[] = [];
+    const kept: Record<string, BandwidthWindow[]> = {};
+    for (const r of await this.#covered(teamId, w)) {
+      if (w.action.kind === 'limit') {
+        const manual = await this.#manualRules(teamId, w, r);
+        if (manual === undefined) continue;
+        // A kind without rules (an OMS sync task) is left as it is; the others still get the cap.
+        const capped = await this.#d.limit?.(w, teamId, r, w.action.bytesPerSecond).then(
+          () => true,
+          (error: unknown) =>
+            this.#d.logger.warn({ err: error, window: w.id, id: r.id }, 'window cap not set'),
+        );
+        if (capped) paused.push(resourceKey(r));
+        if (capped && manual.length > 0) kept[resourceKey(r)] = manual;
+        continue;
+      }
+      const provider = this.#d.connections.provider(
+        this.#d.connections.get(teamId, r.connection),
+        'background',
+      );
+      if (!PAUSABLE.has(r.state) || !provider.actionsFor(r).includes('pause')) continue;
+      await this.#d.act(w, teamId, r, 'pause', note);
+      paused.push(resourceKey(r));
+    }
+    if (paused.length > 0)
+      await this.#d.windows.change(teamId, w.id, (c) =>
+        c.edge === w.edge
+          ? { ...c, paused: [...new Set([...(c.paused ?? []), ...paused])], kept: { ...c.kept, ...kept } }
+          : undefined,
+      );
+  }
+
+  async #end(teamId: string, w: TimeWindow, due: DueEdge, note: WindowActed): Promise<void> {
+    await this.#letGo(teamId, w, note);
+    await this.#d.windows.change(teamId, w.id, (c) =>
+      c.edge === due.edge && (c.paused?.length ?? 0) > 0 ? { ...c, paused: [] } : undefined,
+    );
+  }
+
+  /**
+   * A window removed while it holds (its last edge acted on is a start) lets go of what it holds
+   * at once, as its end would: resumes what it paused and nobody touched since, lifts its cap.
+   * `removed` is the window as `WindowStore.remove` returned it, to exactly one caller; one whose
+   * end was already claimed is left to that end (it acts once).
+   */
+  async release(teamId: string, removed: TimeWindow): Promise<Released> {
+    if (!removed.edge?.startsWith('start:') || (removed.paused?.length ?? 0) === 0)
+      return { resumed: [], kept: [], lifted: [], ruled: [] };
+    return this.#letGo(teamId, removed, { id: removed.id, name: removed.name, zone: removed.zone });
+  }
+
+  /** Resumes (or uncaps) what `w` holds: only what it paused itself, and nobody touched since. */
+  async #letGo(teamId: string, w: TimeWindow, note: WindowActed): Promise<Released> {
+    const released: Released = { resumed: [], kept: [], lifted: [], ruled: [] };
+    for (const key of w.paused ?? []) {
+      const [connection, kind, ...rest] = key.split(':');
+      const id = rest.join(':');
+      const provider = this.#d.connections.provider(
+        this.#d.connections.get(teamId, connection!),
+        'background',
+      );
+      const r = await provider.get(kind as MigrationResource['kind'], id).catch(() => undefined);
+      if (!r) continue; // Gone: nothing to resume.
+      if (w.action.kind === 'limit') {
+        // Rules a person set during the window are theirs: left as they are, not lifted.
+        const now = await this.#d.rulesOf?.(teamId, r).catch(() => undefined);
+        if (this.#d.rulesOf && (now === undefined || !isCap(now, w))) {
+          released.ruled.push(r);
+          continue;
+        }
+        await this.#d.limit?.(w, teamId, r, undefined, w.kept?.[key] ?? []);
+        released.lifted.push(r);
+        continue;
+      }
+      // Only what this window paused and nobody touched since: a person's pause (or resume) wins.
+      const last = await this.#d.lastAction(teamId, r);
+      if (r.state !== 'paused') continue;
+      if (last?.window?.id !== w.id || last.action !== 'pause') {
+        released.kept.push(r);
+        continue;
+      }
+      if (!provider.actionsFor(r).includes('resume')) continue;
+      await this.#d.act(w, teamId, r, 'resume', note);
+      released.resumed.push(r);
+    }
+    return released;
+  }
+
+  /**
+   * The rules a person set on `r` that the cap replaces for the window's span (put back at its
+   * end); undefined when they cannot be read: then it is not capped, as nothing may be lost.
+   */
+  async #manualRules(
+    teamId: string,
+    w: TimeWindow,
+    r: MigrationResource,
+  ): Promise<BandwidthWindow[] | undefined> {
+    if (!this.#d.rulesOf) return [];
+    const rules = await this.#d.rulesOf(teamId, r).catch((error: unknown) => {
+      this.#d.logger.warn({ err: error, window: w.id, id: r.id }, 'bandwidth rules unread; not capped');
+      return undefined;
+    });
+    if (rules === undefined) return undefined;
+    return isCap(rules, w) ? [] : rules;
+  }
+
+  /** What the window's target covers now, as the provider shows it. */
+  async #covered(teamId: string, w: TimeWindow): Promise<MigrationResource[]> {
+    const t = w.target;
+    const provider = this.#d.connections.provider(
+      this.#d.connections.get(teamId, t.connection),
+      'background',
+    );
+    if (t.kind === 'resource') return [await provider.get(t.resourceKind as MigrationResource['kind'], t.id)];
+    if (t.kind === 'group') return [await provider.get('task-group', t.id)];
+    const found: MigrationResource[] = [];
+    // A connection's groups are covered through their tasks: pausing both would act twice.
+    for (const kind of provider.kinds.filter((k) => k !== 'task-group')) {
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const { resources } = await provider
+          .list({ kind, states: [...PAUSABLE], limit: 100, offset: page * 100 })
+          .catch(() => ({ resources: [] as MigrationResource[] }));
+        found.push(...resources);
+        if (resources.length < 100) break;
+      }
+    }
+    return found;
+  }
+}

@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
+import { readJson } from '../store/open-atomic-kv.js';
+
+/** At most this many windows per workspace: each is read every watcher cycle. */
+export const MAX_WINDOWS = 50;
+
+const targetSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('connection'), connection: z.string() }),
+  z.object({ kind: z.literal('group'), connection: z.string(), id: z.string() }),
+  z.object({
+    kind: z.literal('resource'),
+    connection: z.string(),
+    resourceKind: z.string(),
+    id: z.string(),
+    name: z.string().optional(),
+  }),
+]);
+export type WindowTarget = z.infer<typeof targetSchema>;
+
+export const windowSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  target: targetSchema,
+  days: z.array(z.number().int().min(0).max(6)),
+  start: z.number().int().min(0).max(1439),
+  end: z.number().int().min(0).max(1439),
+  zone: z.string(),
+  action: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('pause') }),
+    z.object({ kind: z.literal('limit'), bytesPerSecond: z.number().int().positive() }),
+  ]),
+  /** Who set it, where: its pauses are theirs, asked again of the policy each time. */
+  by: z.string(),
+  channelId: z.string().optional(),
+  createdAt: z.number(),
+  /** The start (ms) of the occurrence `skip` skips. */
+  skip: z.number().optional(),
+  /**
+   * The last edge acted on (`start:<ms>`, `end:<ms>`, `skip:<ms>`): the one fact that makes an edge
+   * happen once. Claimed by compare-and-set before anything is asked of a provider.
+   */
+  edge: z.string().optional(),
+  /** What this window paused in its current occurrence (`connection:kind:id`): only these it resumes. */
+  paused: z.array(z.string()).optional(),
+  /**
+   * A `limit` window's: the bandwidth rules a person had set on what it capped (by the same key),
+   * put back at its end instead of none. Never overwritten silently (issue 48).
+   */
+  kept: z
+    .record(
+      z.string(),
+      z.array(z.object({ start: z.string(), end: z.string(), maxBytesPerSecond: z.number() })),
+    )
+    .optional(),
+});
+export type TimeWindow = z.infer<typeof windowSchema>;
+
+function parse(raw: string | undefined): TimeWindow[] {
+  const value = readJson(raw);
+  return value === undefined ? [] : z.array(windowSchema).parse(value);
+}
+
+const keyOf = (teamId: string) => `windows:${teamId}`;
+const TEAMS = 'windows:teams';
+
+/** A resource as a window's `paused` list names it. */
+export function resourceKey(r: { connection: string; kind: string; id: string }): string {
+  return `${r.connection}:${r.kind}:${r.id}`;
+}
+
+/**
+ * Each workspace's windows, in the shared state (one key per workspace, changed by compare-and-set),
+ * and the set of workspaces that have any (the window pass reads only those).
+ */
+export class WindowStore {
+  readonly #kv: AtomicKv;
+
+  constructor(kv: AtomicKv) {
+    this.#kv = kv;
+  }
+
+  async list(teamId: string): Promise<TimeWindow[]> {
+    return parse(await this.#kv.get(keyOf(teamId)));
+  }
+
+  teams(): Promise<string[]> {
+    return this.#kv.setMembers(TEAMS);
+  }
+
+  /** Adds it under a new id; undefined when the workspace has MAX_WINDOWS already. */
+  async add(teamId: string, window: Omit<TimeWindow, 'id'>): Promise<TimeWindow | undefined> {
+    const id = `w${randomBytes(3).toString('hex')}`;
+    let added: TimeWindow | undefined;
+    await this.#kv.update(keyOf(teamId), (raw) => {
+      const all = parse(raw);
+      added = undefined;
+      if (all.length >= MAX_WINDOWS) return SKIP;
+      added = { ...window, id };
+      return JSON.stringify([...all, added]);
+    });
+    if (added) await this.#kv.setAdd(TEAMS, teamId);
+    return added;
+  }
+
+  async remove(teamId: string, id: string): Promise<TimeWindow | undefined> {
+    let removed: TimeWindow | undefined;
+    await this.#kv.update(keyOf(teamId), (raw) => {
+      const all = parse(raw);
+      removed = all.find((w) => w.id === id);
+      if (!removed) return SKIP;
+      const rest = all.filter((w) => w.id !== id);
+      return rest.length > 0 ? JSON.stringify(rest) : undefined;
+    });
+    return removed;
+  }
+
+  /**
+   * Changes one window in one compare-and-set; `change` returns undefined to leave it as it is (it
+   * may run more than once, so it must be pure). Resolves with the window written, or undefined.
+   */
+  async change(
+    teamId: string,
+    id: string,
+    change: (w: TimeWindow) => TimeWindow | undefined,
+  ): Promise<TimeWindow | undefined> {
+    let written: TimeWindow | undefined;
+    await this.#kv.update(keyOf(teamId), (raw) => {
+      written = undefined;
+      const all = parse(raw);
+      const i = all.findIndex((w) => w.id === id);
+      const next = i >= 0 ? change(all[i]!) : undefined;
+      if (!next) return SKIP;
+      written = next;
+      return JSON.stringify(all.map((w, j) => (j === i ? next : w)));
+    });
+    return written;
+  }
+
+  /**
+   * Claims `edge` for this window: true for exactly one caller across replicas, however many race,
+   * and never again for the same edge (a restart finds it claimed). A start begins a new list of
+   * what the window paused; an end keeps it for the caller to resume, then `settled` empties it.
+   */
+  async claim(teamId: string, id: string, edge: string): Promise<TimeWindow | undefined> {
+    return this.change(teamId, id, (w) =>
+      w.edge === edge
+        ? undefined
+        : { ...w, edge, ...(edge.startsWith('start:') ? { paused: [], kept: {} } : {}) },
+    );
+  }
+
+  /** The workspace uninstalled the app: its windows go. */
+  async forget(teamId: string): Promise<void> {
+    await this.#kv.update(keyOf(teamId), () => undefined);
+    await this.#kv.setRemove(TEAMS, teamId);
+  }
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { CHANNEL, TEAM } from '../../dev/playground/people.js';
+import { usePlaygroundScreens } from '../harness/playground-screens.js';
+
+/**
+ * Issue 48, a start time for new jobs, as people see it at a desk (1280 px) and on a phone
+ * (390×844), in English and Korean: the create form's "Start on / Start at" with a past time
+ * refused at its field, and a request approved to start later ("Approved by … · starts …", with
+ * Cancel start). Screenshots go to test-artifacts/screens/.
+ */
+const screen = usePlaygroundScreens();
+const { type, shoot, message, actAs } = screen;
+
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+
+describe('a start time on the create form and the approval card', { timeout: 240_000 }, () => {
+  for (const [locale, lang, past, scheduled, cancel] of [
+    ['en-US', 'en', 'That time has passed', 'starts', 'Cancel start'],
+    ['ko-KR', 'ko', '이미 지난 시각입니다', '에 시작', '시작 취소'],
+    ['zh-CN', 'zh-CN', '该时间已过', '启动', '取消定时启动'],
+  ] as const) {
+    it(`${locale}: the form refuses a past start at its field; the approved card says when it starts`, async () => {
+      const { page, playground } = screen;
+      const language = page.locator('#language-switch');
+      const settings = playground.bot.deps.settings;
+      try {
+        await settings.setChannelLanguage(TEAM.id, CHANNEL.id, lang);
+        await actAs('Alice');
+        await language.selectOption(locale);
+        await expect.poll(() => language.inputValue()).toBe(locale);
+        await type('/migrate create upcloud-sim');
+        const modal = page.locator('#modal-layer .modal');
+        const start = modal.locator('[data-block-id="start_date"]');
+        await start.waitFor();
+        const field = (blockId: string) => modal.locator(`[data-block-id="${blockId}"] input`);
+        await field('name').fill('night-photos');
+        await field('src_endpoint').fill('https://s3.eu-central-1.amazonaws.com');
+        await field('src_region').fill('eu-central-1');
+        await field('src_bucket').fill('acme-photos');
+        await field('dst_bucket').fill('photos-fi');
+        await start.locator('input').fill(day(-1));
+        await modal.locator('[data-block-id="start_time"] input').fill('09:30');
+        await modal.locator('.modal-submit').click();
+        await start.locator('.input-error', { hasText: past }).waitFor();
+        await shoot([modal.locator('[data-block-id="start_time"]'), start], `start-at-form-${lang}`);
+        await modal.locator('.modal-cancel').click();
+        await modal.waitFor({ state: 'detached' });
+
+        const title = { en: 'Night copy of photos', ko: '사진 야간 복사', 'zh-CN': '照片夜间复制' }[lang];
+        const record = await playground.bot.deps.approvals.request({
+          team: TEAM.id,
+          requester: 'U0ALICE01',
+          channel: CHANNEL.id,
+          connection: 'hw-sim',
+          kind: 'task',
+          request: {
+            task_type: 'prefix',
+            src_node: {
+              cloud_type: 'AWS',
+              region: 'us-east-1',
+              bucket: 'acme-photos',
+              object_key: ['2025/'],
+            },
+            dst_node: { region: 'cn-north-4', bucket: 'photos-obs' },
+            description: title,
+          },
+          op: `startat${lang}`,
+          startAt: new Date(Date.now() + 86_400_000).toISOString(),
+        });
+        await playground.bot.deps.approvals.approve({
+          team: TEAM.id,
+          id: record.id,
+          by: 'U0BOB0001',
+          op: `startat-approve${lang}`,
+        });
+        const post = await message(new RegExp(`${title}[\\s\\S]*${scheduled}`));
+        const button = post.locator('.bk-button', { hasText: cancel });
+        await button.waitFor();
+        // The post is taller than a phone: its state line and Cancel start are what is shot.
+        await shoot([button, post], `start-at-card-${lang}`);
+      } finally {
+        await language.selectOption('en-US');
+        await settings.setChannelLanguage(TEAM.id, CHANNEL.id, undefined);
+      }
+    });
+  }
+});

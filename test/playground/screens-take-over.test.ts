@@ -1,0 +1,109 @@
+import type { Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { GiB } from '../../dev/simulators/huawei-oms/index.js';
+import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
+
+/**
+ * Issue 48 item 3 as people see it, at a desk (1280 px) and on a phone (390×844), in English and
+ * Korean: Take over behind a confirm naming the owner, the post once taken over, who is on each
+ * failure in `/migrate list failed`, and escalation's reminder and mention in the thread.
+ * Screenshots go to test-artifacts/screens/.
+ */
+const screen = usePlaygroundScreens();
+const { type, message, actAs, shoot } = screen;
+
+function failurePost(name: string | RegExp): Locator {
+  return screen.page
+    .locator('#messages .message')
+    .filter({ hasText: name })
+    .filter({ hasText: /TRF\.0015/ })
+    .filter({ has: screen.page.locator('.bk-button') })
+    .last();
+}
+
+describe('issue 48 item 3 at desk and phone width', { timeout: 420_000 }, () => {
+  it('Take over in English: the confirm names the owner; the post says who took it from whom', async () => {
+    const post = screen.page
+      .locator('#messages .message')
+      .filter({ hasText: 'replied to a thread' })
+      .filter({ hasText: /TRF\.0015/ })
+      .first();
+    await post.waitFor({ timeout: 60_000 });
+    await actAs('Alice');
+    await post.locator('.bk-button', { hasText: "I'm on it" }).first().click();
+    await expect.poll(async () => post.innerText(), { timeout: WAIT_MS }).toMatch(/is on it/);
+    await actAs('Bob');
+    await post.locator('.bk-button', { hasText: 'Take over' }).first().click();
+    const dialog = screen.page.locator('#confirm-layer .confirm');
+    await dialog.waitFor();
+    expect(await dialog.innerText()).toMatch(/Take this failure over\?[\s\S]*is on it/);
+    await shoot(dialog, 'take-over-confirm-en');
+    await screen.page.locator('#confirm-layer .confirm-yes').click();
+    await expect.poll(async () => post.innerText(), { timeout: WAIT_MS }).toMatch(/took over from/);
+    await shoot(post, 'taken-over-post-en');
+    await type('/migrate list failed');
+    const list = await message(/failed[\s\S]*took over from/);
+    await shoot(list, 'list-failed-claims-en');
+  });
+
+  it('escalation in Korean: a reminder, then the approvers mentioned, in the thread', async () => {
+    const language = screen.page.locator('#language-switch');
+    try {
+      await language.selectOption('ko-KR');
+      await actAs('Dana');
+      await type('/migrate settings language ko');
+      await message(/Channel posts now use|채널 게시물/);
+      // Both steps after a minute: the playground's watcher runs on real time.
+      await type('/migrate settings escalation remind 1 escalate 1');
+      await message(/Escalation for|에스컬레이션 설정/);
+      await actAs('Alice');
+      const task = screen.playground.simulators.get('huawei-oms').addTask({
+        name: 'invoices-escalated-kr',
+        status: 2,
+        progress: 0.12,
+        totalSize: 48 * GiB,
+        totalNum: 310_000,
+        failAt: 0.14,
+        failCode: 'TRF.0015',
+        failMessage: 'The source AK/SK is invalid or has expired.',
+        src: { cloud_type: 'Azure', region: 'westeurope', bucket: 'invoices' },
+        dst: { region: 'cn-north-4', bucket: 'invoices-obs' },
+      });
+      await type(`/migrate watch hw-sim:${task.id}`);
+      await failurePost('invoices-escalated-kr').waitFor({ timeout: 60_000 });
+      await shoot(failurePost('invoices-escalated-kr'), 'escalation-failure-post-ko');
+      // The steps are replies in the card's thread: open it (a minute, then two, of nobody taking
+      // it on: the playground's watcher runs on real time).
+      const card = screen.page
+        .locator('#messages .message')
+        .filter({ hasText: 'invoices-escalated-kr' })
+        .filter({ has: screen.page.locator('.thread-summary') })
+        .last();
+      await card.waitFor({ timeout: 60_000 });
+      // Both steps sent (the watch record's confirmed posts) before the thread is opened.
+      const watcher = screen.playground.bot.deps.watcher;
+      const key = `w:T0FAKE001:C0FAKE001:hw-sim:task:${task.id}`;
+      const sent = async () => (await watcher.store.read<{ sent: string[] }>(key))?.sent ?? [];
+      await expect
+        .poll(async () => (await sent()).some((k) => k.endsWith(':escalated')), {
+          timeout: 240_000,
+          interval: 2_000,
+        })
+        .toBe(true);
+      await card.locator('.thread-summary').click();
+      const thread = screen.page.locator('#thread-messages .message');
+      const reminder = thread.filter({ hasText: '아직 아무도 맡지 않았습니다' }).last();
+      await reminder.waitFor();
+      await shoot(reminder, 'escalation-reminder-ko');
+      const escalated = thread.filter({ hasText: '확인하거나' }).last();
+      await escalated.waitFor();
+      await shoot(escalated, 'escalation-mention-ko');
+      if (await screen.page.locator('#thread').isVisible())
+        await screen.page.locator('#thread-close').click();
+    } finally {
+      await actAs('Dana');
+      await type('/migrate settings escalation off');
+      await language.selectOption('en-US');
+    }
+  });
+});

@@ -1,0 +1,191 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeResourceButton } from '../../src/slack/resource-button.js';
+import { FORM, postSigned } from '../harness/slack-requests.js';
+import {
+  buttons,
+  messageText,
+  mrkdwnTexts,
+  omsConnection,
+  SIGNING_SECRET,
+  TestBot,
+} from '../harness/test-bot.js';
+import { notifications } from '../harness/watcher-rig.js';
+
+// Issue 48 item 3: nobody is left alone with a failure. Anyone who may operate takes over a claimed
+// failure, behind a confirm that names the current owner; an admin releases a claim. Before, only
+// the claimer could hand back, so a failure claimed by someone who went to sleep was locked.
+const CHANNEL = 'C0TAKEOVR';
+const ADMIN = 'U0ALICE01';
+const OPER_A = 'U0OPERAAA';
+const OPER_B = 'U0OPERBBB';
+const OPER_C = 'U0OPERCCC';
+const VIEWER = 'U0VIEWERX';
+const t = new TestBot();
+
+beforeAll(async () => {
+  await t.start({
+    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
+    env: { POLL_INTERVAL_SECONDS: '0' },
+  });
+  // Many presses within one 10 s edit window (claim-failure.test.ts checks the budget itself).
+  t.bot.deps.watcher.options.editBudget = { windowMs: 10_000, max: 1_000 };
+  for (const user of [OPER_A, OPER_B, OPER_C]) await t.ask(`access grant <@${user}> operator`);
+});
+afterAll(async () => {
+  await t.stop();
+});
+
+async function failedTask(name: string): Promise<string> {
+  const task = t.oms.addTask({
+    name,
+    status: 2,
+    progress: 0.1,
+    totalSize: 1024 ** 3,
+    failAt: 0.11,
+    failCode: 'TRF.0015',
+  });
+  t.oms.clock.advance(120_000);
+  return task.id;
+}
+
+const buttonValueOf = (id: string) => encodeResourceButton({ connection: 'hw-prod', kind: 'task', id });
+
+async function press(actionId: string, value: string, userId: string): Promise<Record<string, unknown>> {
+  return (await t.click(actionId, value, { userId, channelId: CHANNEL })).answer();
+}
+
+describe('taking over a claimed failure', () => {
+  it('offers Take over to another operator, with a confirm naming the owner, and moves the claim', async () => {
+    const id = await failedTask('take-over-me');
+    await press('failure.claim', buttonValueOf(id), OPER_A);
+    const offer = await press('failure.claim', buttonValueOf(id), OPER_B);
+    expect(messageText(offer)).toContain(`<@${OPER_A}> is on it already`);
+    const offered = buttons(offer);
+    // An operator is offered Take over only; Release is an admin's.
+    expect(offered.map((b) => b.text)).toEqual(['Take over']);
+    const takeOver = offered[0]!;
+    expect(JSON.stringify(takeOver.confirm)).toContain(`<@${OPER_A}> is on it`);
+
+    const taken = await press(takeOver.action_id, takeOver.value, OPER_B);
+    expect(messageText(taken)).toContain(`You took it over from <@${OPER_A}>`);
+    const claim = await t.bot.deps.claims.get('T0FAKE001', { connection: 'hw-prod', kind: 'task', id });
+    expect(claim).toMatchObject({ by: OPER_B, from: OPER_A });
+    const audit = messageText(await t.ask('audit 5'));
+    expect(audit).toContain('claim.take-over');
+  });
+
+  it('refuses a take-over confirmed against an owner who no longer has it, and a viewer', async () => {
+    const id = await failedTask('take-over-stale');
+    await press('failure.claim', buttonValueOf(id), OPER_A);
+    const offer = await press('failure.claim', buttonValueOf(id), OPER_B);
+    const stale = buttons(offer)[0]!;
+    // Meanwhile C takes it over from A; B's confirm still named A.
+    const offerC = await press('failure.claim', buttonValueOf(id), OPER_C);
+    await press(buttons(offerC)[0]!.action_id, buttons(offerC)[0]!.value, OPER_C);
+    const refused = await press(stale.action_id, stale.value, OPER_B);
+    expect(messageText(refused)).toContain(`<@${OPER_C}> has it now, not <@${OPER_A}>`);
+    expect((await t.bot.deps.claims.get('T0FAKE001', { connection: 'hw-prod', kind: 'task', id }))?.by).toBe(
+      OPER_C,
+    );
+    const viewer = await press(stale.action_id, buttons(offerC)[0]!.value, VIEWER);
+    expect(messageText(viewer)).toMatch(/You need the operator role/);
+  });
+
+  it('lets an admin release a claim, and nobody else', async () => {
+    const id = await failedTask('release-me');
+    await press('failure.claim', buttonValueOf(id), OPER_A);
+    const offer = await press('failure.claim', buttonValueOf(id), ADMIN);
+    expect(buttons(offer).map((b) => b.text)).toEqual(['Take over', 'Release']);
+    const release = buttons(offer)[1]!;
+    expect(JSON.stringify(release.confirm)).toContain(`<@${OPER_A}> is on it`);
+    expect(messageText(await press(release.action_id, release.value, OPER_B))).toMatch(
+      /You need the admin role/,
+    );
+    expect((await t.bot.deps.claims.get('T0FAKE001', { connection: 'hw-prod', kind: 'task', id }))?.by).toBe(
+      OPER_A,
+    );
+    expect(messageText(await press(release.action_id, release.value, ADMIN))).toContain(
+      `You released the claim of <@${OPER_A}>`,
+    );
+    expect(
+      await t.bot.deps.claims.get('T0FAKE001', { connection: 'hw-prod', kind: 'task', id }),
+    ).toBeUndefined();
+    // Free again: anyone may take it.
+    expect(messageText(await press('failure.claim', buttonValueOf(id), OPER_B))).toContain(
+      `<@${OPER_B}> is on it`,
+    );
+  });
+
+  it('shows Take over on the claimed failure post, and who took over from whom once pressed', async () => {
+    const task = t.oms.addTask({
+      name: 'post-take-over',
+      status: 2,
+      progress: 0.1,
+      totalSize: 1024 ** 4,
+      failAt: 0.11,
+      failCode: 'TRF.0015',
+    });
+    t.fakeSlack.clear();
+    await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
+    t.oms.clock.advance(120_000);
+    let failed: { body: Record<string, unknown>; ts?: string } | undefined;
+    for (let i = 0; i < 40 && !failed; i++) {
+      await t.bot.deps.watcher.runCycle();
+      failed = notifications(t.fakeSlack).find((n) => n.event === 'failed');
+    }
+    expect(failed?.ts).toBeDefined();
+    // Pressed on the message as posted: the one editor redraws it with the claim.
+    const post = { body: failed!.body, ts: failed!.ts! };
+    const claimed = await pressOn(post, 'failure.claim', OPER_A);
+    const takeOver = buttons(claimed).find((b) => b.action_id === 'failure.takeover');
+    expect(takeOver?.text).toBe('Take over');
+    const overtaken = await pressOn({ body: claimed, ts: post.ts }, 'failure.takeover', OPER_B);
+    expect(mrkdwnTexts(overtaken)).toContain(`<@${OPER_B}> is on it (took over from <@${OPER_A}>)`);
+    expect(buttons(overtaken).find((b) => b.action_id === 'failure.takeover')?.value).toContain(OPER_B);
+  });
+});
+
+/** A press on a channel post as Slack sends it (with the message); resolves with the post as edited. */
+async function pressOn(
+  post: { body: Record<string, unknown>; ts: string },
+  actionId: string,
+  userId: string,
+) {
+  const button = buttons(post.body).find((b) => b.action_id === actionId)!;
+  const payload = {
+    type: 'block_actions',
+    team: { id: 'T0FAKE001', domain: 'fake' },
+    user: { id: userId, username: 'someone', team_id: 'T0FAKE001' },
+    api_app_id: 'A0MIGRATE',
+    token: 'deprecated-verification-token',
+    container: { type: 'message', message_ts: post.ts, channel_id: CHANNEL, is_ephemeral: false },
+    trigger_id: `1337.${Date.now()}.take`,
+    channel: { id: CHANNEL, name: 'ops' },
+    message: { type: 'message', ts: post.ts, text: post.body.text, blocks: post.body.blocks },
+    response_url: t.fakeSlack.responseUrl(`take-${userId}-${Date.now()}`),
+    actions: [
+      {
+        type: 'button',
+        action_id: actionId,
+        block_id: 'x',
+        value: button.value,
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
+  };
+  const before = t.fakeSlack.callsTo('chat.update').length;
+  const http = await postSigned(
+    t.eventsUrl,
+    SIGNING_SECRET,
+    new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+    FORM,
+  );
+  expect(http.status).toBe(200);
+  const call = await t.fakeSlack.waitFor(() =>
+    t.fakeSlack
+      .callsTo('chat.update')
+      .slice(before)
+      .find((c) => c.body.ts === post.ts),
+  );
+  return call.body;
+}

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
+import { TestClock } from '../harness/test-clock.js';
+
+// Issue 49 item 2: `/migrate list unverified` lists what ended without a sign-off, with whether
+// its counts add up; a signed-off run leaves the list.
+const clock = new TestClock();
+const t = new TestBot();
+
+beforeAll(async () => {
+  await t.start({
+    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
+    env: { POLL_INTERVAL_SECONDS: '0' },
+    watcher: { clock },
+  });
+});
+afterAll(async () => {
+  await t.stop();
+});
+
+describe('/migrate list unverified', () => {
+  it('lists a run that ended and was verified, until someone signs it off', async () => {
+    expect(messageText(await t.ask('list unverified'))).toContain(
+      'Every run that ended here has been signed off.',
+    );
+    const task = t.oms.addTask({ name: 'ended-unsigned', status: 2, progress: 0.5, totalSize: 1024 ** 3 });
+    await t.ask(`watch ${task.id}`);
+    const key = `w:T0FAKE001:C0FAKE001:hw-prod:task:${task.id}`;
+    for (let i = 0; i < 20; i++) {
+      t.oms.clock.advance(30_000);
+      await t.bot.deps.watcher.runCycle();
+      if ((await t.bot.deps.watcher.store.read<{ verification?: unknown }>(key))?.verification) break;
+    }
+    const listed = messageText(await t.ask('list unverified'));
+    expect(listed).toContain('Ended without a sign-off (1)');
+    expect(listed).toMatch(/ended-unsigned.*Succeeded, counts add up/);
+    // Signed off (as the Sign off button records it): it leaves the list.
+    await t.bot.deps.watcher.store.update<{ verification?: Record<string, unknown> }>(key, (r) =>
+      r?.verification
+        ? { ...r, verification: { ...r.verification, signoff: { by: 'U0BOB0001', at: 1, note: 'ok' } } }
+        : r!,
+    );
+    expect(messageText(await t.ask('list unverified'))).toContain(
+      'Every run that ended here has been signed off.',
+    );
+  });
+});

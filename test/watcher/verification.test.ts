@@ -1,0 +1,277 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import { NcpSimulator } from '../../dev/simulators/ncp/index.js';
+import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
+import { Interactions, ViewTracker } from '../harness/interactions.js';
+import { advanceWhileRunning } from '../harness/oms-running.js';
+import { buttons, messageText, mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
+import { TestClock } from '../harness/test-clock.js';
+import { until } from '../harness/until.js';
+
+// Issue 49 item 2: when a watched migration ends, its thread gets a verification post that
+// reconciles the provider's own counts (OMS: total = succeeded + skipped + failed; NCP: estimate
+// against migrated + skipped; UpCloud: a state only, said plainly), a mismatch said as a warning.
+const CHANNEL = 'C0VERIFY1';
+const NCP_AK = 'NCPVERIFYACCESSKEY001';
+const NCP_SK = 'ncp-verify-secret-key-0000000000000001';
+const SERVICE = '1200ecde-db95-4d1d-9c2c-000000000049';
+const UC_TOKEN = 'ucat_01VERIFY49TOKEN0000000000000001';
+const source = { name: 'verify-src', accessKey: 'VERIFYSOURCEKEY00001', secretKey: 'verify-source-secret-1' };
+const MB = 1024 ** 2;
+
+const clock = new TestClock();
+const t = new TestBot();
+const ncp = new NcpSimulator({ keys: { [NCP_AK]: NCP_SK } });
+const upcloud = new UpCloudSimulator({ serviceIds: [SERVICE], tokens: [UC_TOKEN] });
+const posts: { key: string; body: Record<string, unknown> }[] = [];
+const ix = new Interactions(t);
+let views: ViewTracker;
+const REQUESTER = 'U0ALICE01';
+const BOB = 'U0VERIBOB';
+const CAROL = 'U0VERICAR';
+
+beforeAll(async () => {
+  await Promise.all([ncp.start(), upcloud.start()]);
+  await t.start({
+    connections: (omsUrl) => [
+      omsConnection('hw-prod', omsUrl),
+      {
+        name: 'ncp-kr',
+        provider: 'ncp',
+        endpoint: ncp.url,
+        region: 'KR',
+        auth: { type: 'aksk', accessKey: NCP_AK, secretKey: NCP_SK },
+        storage: { source },
+      },
+      {
+        name: 'up-fi',
+        provider: 'upcloud',
+        endpoint: upcloud.url,
+        serviceId: SERVICE,
+        auth: { type: 'bearer', token: UC_TOKEN },
+        storage: { source },
+      },
+    ],
+    env: { POLL_INTERVAL_SECONDS: '0' },
+    watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } },
+  });
+  t.fakeSlack.observe((call: RecordedCall) => {
+    const key = (call.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
+    if (call.method === 'chat.postMessage' && key) posts.push({ key, body: call.body });
+  });
+  views = new ViewTracker(t.fakeSlack);
+  await t.ask(`access grant <@${BOB}> operator`);
+  await t.ask(`access grant <@${CAROL}> operator`);
+});
+afterAll(async () => {
+  await t.stop();
+  await Promise.all([ncp.stop(), upcloud.stop()]);
+});
+
+const verificationOf = (id: string) =>
+  posts.filter((p) => p.key.includes(id) && p.key.endsWith(':verification'));
+
+/** Runs cycles, moving the simulators on, until the verification of `id` is posted (bounded). */
+async function untilVerified(id: string, advance: () => void): Promise<Record<string, unknown>> {
+  // Bounded; under a loaded machine a delivery can finish after its cycle, so each turn also lets
+  // the loop run (the whole suite at once left it unposted after 30 turns without the pause).
+  const posted = async () => {
+    if (verificationOf(id).length > 0) return true;
+    advance();
+    clock.advance(30_000);
+    await t.bot.deps.watcher.runCycle();
+    return false;
+  };
+  await until(posted, { what: 'the verification posted', timeoutMs: 60_000, everyMs: 20, checks: 151 }).catch(
+    () => undefined,
+  );
+  expect(verificationOf(id)).toHaveLength(1);
+  return verificationOf(id)[0]!.body;
+}
+
+describe('the verification post when a migration ends', () => {
+  it('OMS: total = succeeded + skipped + failed, with the check used and where the lists are', async () => {
+    const task = t.oms.addTask({
+      name: 'verify-adds-up',
+      status: 2,
+      progress: 0.5,
+      totalSize: 600 * MB,
+      totalNum: 1203,
+      skippedNum: 3,
+      skippedSize: 2 * MB,
+      options: { consistency_check: 'crc64' },
+    });
+    await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
+    const body = await untilVerified(task.id, advanceWhileRunning(t.oms, task.id));
+    const text = mrkdwnTexts(body);
+    expect(body.thread_ts).toBeDefined();
+    expect(text).toContain('Verification of verify-adds-up');
+    expect(text).toContain('The counts add up');
+    expect(text).toContain('*Objects:* 1,203 in total = 1,200 succeeded + 3 skipped + 0 failed');
+    expect(text).toContain('*Bytes:* 600 MiB in total, 600 MiB processed');
+    expect(text).toContain('*Written:* 598 MiB');
+    expect(text).toContain('*Consistency check:* CRC64 checksums');
+    expect(text).toContain('*Succeeded objects:* recorded by the provider');
+    expect(text).not.toContain('do not add up');
+    expect(buttons(body).map((b) => b.text)).toEqual(['Sign off', 'Run changes since']);
+    // Posted once: more cycles post nothing more.
+    clock.advance(60_000);
+    await t.bot.deps.watcher.runCycle();
+    expect(verificationOf(task.id)).toHaveLength(1);
+  });
+
+  it('OMS: a failed run whose counts leave objects out is a warning, and offers no sign-off', async () => {
+    const task = t.oms.addTask({
+      name: 'verify-mismatch',
+      status: 2,
+      progress: 0.1,
+      totalSize: 1000 * MB,
+      totalNum: 1000,
+      failAt: 0.5,
+      failCode: 'TRF.0015',
+    });
+    await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
+    const body = await untilVerified(task.id, advanceWhileRunning(t.oms, task.id));
+    const text = mrkdwnTexts(body);
+    // 500 succeeded, 50 failed of 1,000: 450 objects and 500 MB never reached are not accounted for.
+    expect(text).toContain('*Objects:* 1,000 in total = 500 succeeded + 0 skipped + 50 failed');
+    expect(text).toContain(
+      ':warning: *The counts do not add up:* 450 objects and 500 MiB are not accounted for',
+    );
+    expect(text).not.toContain('The counts add up');
+    expect(text).toMatch(
+      /\*Failed objects:\* listed in `oms\/task\/verify-mismatch\/failed_object_lists\/\d+\.failed_list\.txt` in bucket `dst-bucket`/,
+    );
+    expect(text).toContain('A failed run cannot be signed off as complete.');
+    expect(buttons(body)).toEqual([]);
+  });
+
+  it('NCP: the estimate against migrated and skipped objects', async () => {
+    ncp.addPolicy({
+      title: 'verify-ncp',
+      jobState: 'STARTED',
+      totalSize: 100 * MB,
+      totalObjects: 40,
+      skippedSize: 10 * MB,
+      skippedObjects: 4,
+      progress: 0.5,
+      speed: 100 * MB,
+    });
+    await t.ask(`watch ncp-kr:verify-ncp <#${CHANNEL}|ops>`);
+    // Small steps: the gateway refuses a request whose timestamp is minutes off its clock.
+    const body = await untilVerified('verify-ncp', () => ncp.clock.advance(1_000));
+    const text = mrkdwnTexts(body);
+    expect(text).toContain('*Objects:* 40 estimated, 36 migrated + 4 skipped');
+    expect(text).toContain('*Bytes:* 100 MiB estimated, 90.0 MiB migrated + 10.0 MiB skipped');
+    expect(text).toContain('migrated and skipped objects make the estimate');
+  });
+
+  it('UpCloud: says plainly that only the state can be checked', async () => {
+    const job = upcloud.addJob({ name: 'verify-up', serviceId: SERVICE, status: 'running', progress: 0.5 });
+    await t.ask(`watch up-fi:${job.uuid} <#${CHANNEL}|ops>`);
+    const body = await untilVerified(job.uuid, () => upcloud.clock.advance(3_600_000));
+    const text = mrkdwnTexts(body);
+    expect(text).toContain("The provider reports only this job's state (succeeded)");
+    expect(text).toContain('What cannot: how many objects or bytes arrived');
+    expect(text).not.toContain('add up');
+    expect(text).not.toContain('*Objects:*');
+  });
+});
+
+/** What the bot told `user` privately after a modal (an ephemeral beside the post). */
+function ephemeralsTo(user: string): string[] {
+  return t.fakeSlack.calls
+    .filter((c) => c.method === 'chat.postEphemeral' && c.body.user === user)
+    .map((c) => String(c.body.text ?? ''));
+}
+
+async function signOffModal(button: { action_id: string; value: string }, userId: string) {
+  const before = views.shown.length;
+  const click = await t.click(button.action_id, button.value, { userId, channelId: CHANNEL });
+  // The press has ended: its modal was opened by then, or the presser told why not.
+  await t.settled();
+  return { click, view: views.shown[before] };
+}
+
+describe('signing off a verification', () => {
+  let signButton: { action_id: string; value: string; text?: string };
+  let taskId: string;
+
+  beforeAll(async () => {
+    const task = t.oms.addTask({ name: 'verify-signoff', status: 2, progress: 0.5, totalNum: 100 });
+    taskId = task.id;
+    await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
+    const body = await untilVerified(task.id, advanceWhileRunning(t.oms, task.id));
+    signButton = buttons(body)[0]!;
+    expect(signButton.text).toBe('Sign off');
+  });
+
+  it('is refused to the person who asked for the migration, before any note is asked', async () => {
+    const { click, view } = await signOffModal(signButton, REQUESTER);
+    expect(view).toBeUndefined();
+    expect(messageText(await click.answer())).toContain(
+      'asked for this migration, so someone else signs it off',
+    );
+  });
+
+  it('is refused for a failed run, even from a stale or crafted button', async () => {
+    const failed = t.oms.addTask({
+      name: 'verify-failed-signoff',
+      status: 2,
+      progress: 0.1,
+      failAt: 0.2,
+      failCode: 'TRF.0015',
+    });
+    await t.ask(`watch ${failed.id} <#${CHANNEL}|ops>`);
+    await untilVerified(failed.id, advanceWhileRunning(t.oms, failed.id));
+    const record = await t.bot.deps.watcher.store.read<{ verification?: { at: number } }>(
+      `w:T0FAKE001:${CHANNEL}:hw-prod:task:${failed.id}`,
+    );
+    const value = JSON.stringify({ c: 'hw-prod', k: 'task', id: failed.id, at: record!.verification!.at });
+    const { click, view } = await signOffModal({ action_id: signButton.action_id, value }, BOB);
+    expect(view).toBeUndefined();
+    expect(messageText(await click.answer())).toContain('a failed run cannot be signed off as complete');
+  });
+
+  it('two people signing at once get one sign-off; the other is told who; the post and card show it', async () => {
+    const bob = await signOffModal(signButton, BOB);
+    const carol = await signOffModal(signButton, CAROL);
+    expect(bob.view?.view.callback_id).toBe('verification.signoff.note');
+    expect(carol.view).toBeDefined();
+    const [a, b] = await Promise.all([
+      ix.submit(bob.view!, { 'signoff-note': 'spot-checked 20 objects' }, { userId: BOB }),
+      ix.submit(carol.view!, { 'signoff-note': 'looks fine' }, { userId: CAROL }),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const both = () => [...ephemeralsTo(BOB), ...ephemeralsTo(CAROL)];
+    await t.settled();
+    const answers = both();
+    expect(answers.filter((x) => x.includes('Signed off: verify-signoff is verified'))).toHaveLength(1);
+    const loser = answers.find((x) => x.includes('Already signed off by'));
+    expect(loser).toBeDefined();
+    const record = await t.bot.deps.watcher.store.read<{
+      verification?: { signoff?: { by: string; note: string } };
+    }>(`w:T0FAKE001:${CHANNEL}:hw-prod:task:${taskId}`);
+    const winner = record!.verification!.signoff!;
+    expect([BOB, CAROL]).toContain(winner.by);
+    expect(loser).toContain(`<@${winner.by}>`);
+    // The watcher edits the verification post and the card.
+    const edits = () =>
+      t.fakeSlack.calls.filter(
+        (c) => c.method === 'chat.update' && JSON.stringify(c.body).includes(`Verified by <@${winner.by}>`),
+      );
+    for (let i = 0; i < 5 && edits().length < 2; i++) {
+      clock.advance(1_000);
+      await t.bot.deps.watcher.runCycle();
+    }
+    const texts = edits().map((c) => mrkdwnTexts(c.body));
+    expect(
+      texts.some((x) => x.includes('Verification of verify-signoff') && x.includes(`“${winner.note}”`)),
+    ).toBe(true);
+    expect(texts.some((x) => !x.includes('Verification of'))).toBe(true);
+    // Signed: the edited post offers no button any more; a third press is told who.
+    const third = await signOffModal(signButton, BOB);
+    expect(third.view).toBeUndefined();
+    expect(messageText(await third.click.answer())).toContain(`Already signed off by <@${winner.by}>`);
+  });
+});
