@@ -64,7 +64,8 @@ export function failureShown(
     e.code === ErrorCode.Internal
       ? 'Something went wrong on our side.'
       : (scrub(e.message, 1000) ?? 'unknown error');
-  if (e instanceof OutcomeUnknownError) return { message, outcomeUnknown: true };
+  if (e instanceof OutcomeUnknownError)
+    return { message, outcomeUnknown: true, ...(e.localized ? { localized: shownKey(e.localized) } : {}) };
   if (!(e instanceof ProviderError))
     return e.localized ? { message, localized: shownKey(e.localized) } : { message };
   return {

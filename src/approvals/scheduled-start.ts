@@ -15,6 +15,23 @@ export const MAX_START_AHEAD_MS = 30 * 24 * 3_600_000;
 /** A start taken this long after it was due is told as late (the bot was away). */
 export const START_LATE_MS = 5 * 60_000;
 
+/**
+ * A start key won this long ago by a request still uncreated was won by a replica that died before
+ * saving: far longer than a create call may take (its deadline is seconds).
+ */
+export const STALE_START_MS = 10 * 60_000;
+
+/** Who took a start key, and when (`<kind>:<who>@<epoch ms>`): its age tells an interrupted one. */
+export function startToken(kind: 'start' | 'cancel', who: string, now: number): string {
+  return `${kind}:${who}@${now}`;
+}
+
+/** When a start token was taken, or undefined (one written by a build before `startToken`). */
+export function tokenTime(token: string): number | undefined {
+  const at = /@(\d{10,16})$/.exec(token)?.[1];
+  return at === undefined ? undefined : Number(at);
+}
+
 /** Where the start of a request is claimed: `start:…` by the replica creating it, `cancel:…` by a cancel. */
 export function startKey(team: string, id: string): string {
   return `approval-start:${team}:${id}`;

@@ -1,17 +1,28 @@
 import { randomBytes } from 'node:crypto';
-import { AppError, ErrorCode, InvalidInputError } from '../errors.js';
-import { approvalGone } from './approval-failure.js';
+import { AppError, ErrorCode, InvalidInputError, OutcomeUnknownError } from '../errors.js';
+import { SKIP } from '../store/atomic-kv.js';
+import { approvalGone, failureShown } from './approval-failure.js';
 import type { ApprovalRecord } from './approval-record.js';
 import { approvalScope } from './approval-scope.js';
 import type { Decision, DecisionInput } from './approval-types.js';
 import { type CreateApprovedDeps, createApproved } from './create-approved.js';
-import { awaitingStart, claimStart, startedLate } from './scheduled-start.js';
+import {
+  awaitingStart,
+  claimStart,
+  STALE_START_MS,
+  startedLate,
+  startKey,
+  startToken,
+  tokenTime,
+} from './scheduled-start.js';
 
 /**
  * Creates every approved request whose start time has come, once: the scheduled index says which
  * are due, and the request's start key decides (one compare-and-set: this replica starts it, or
  * another replica or a cancel took it first). Run before each watcher cycle, the bot's one
  * scheduler of timed actions; after downtime a due request starts late, once, and says so.
+ * A request leaves the index only once its outcome is saved, so one whose starter (or canceller)
+ * died between winning the key and saving is found again and settled (`settleInterrupted`).
  */
 export async function startDue(d: CreateApprovedDeps, now: number): Promise<Decision[]> {
   const done: Decision[] = [];
@@ -19,11 +30,20 @@ export async function startDue(d: CreateApprovedDeps, now: number): Promise<Deci
     if (Date.parse(entry.startAt) > now) break;
     try {
       const record = await d.records.get(entry.team, entry.id);
+      // Gone, created, failed or cancelled: nothing left to start.
+      if (record?.status !== 'approved' || record.resourceId) {
+        await d.records.unschedule(entry);
+        continue;
+      }
       const op = randomBytes(4).toString('hex');
-      // Gone, started or cancelled (a crash between two writes), or taken by someone else just now.
-      const mine = record && awaitingStart(record) && (await claimStart(d.o.atomic, record, `start:${op}`));
-      await d.records.unschedule(entry);
-      if (!mine) continue;
+      const mine =
+        awaitingStart(record) && (await claimStart(d.o.atomic, record, startToken('start', op, now)));
+      if (!mine) {
+        // Another replica starting it now, or a cancel saving: theirs. Left long after, it was interrupted.
+        const settled = await settleInterrupted(d, record, now, op);
+        if (settled) done.push(settled);
+        continue;
+      }
       const started = await d.records.save({ ...record, startedAt: new Date(now).toISOString() });
       await d.audit({
         team: record.team,
@@ -36,11 +56,60 @@ export async function startDue(d: CreateApprovedDeps, now: number): Promise<Deci
         op,
       });
       done.push(await createApproved(d, started, op));
+      await d.records.unschedule(entry);
     } catch (error) {
       d.o.logger.error({ err: error, approval: entry.id }, 'could not start a scheduled request');
     }
   }
   return done;
+}
+
+/**
+ * A request whose start key was won `STALE_START_MS` ago or more and that is still approved and
+ * uncreated: its winner died before saving the outcome. A start that died may have created the job
+ * (the provider was called, or not): the request fails saying "check the list before asking
+ * again", never creating a second one. A cancel that died is finished: the cancel had won. One
+ * compare-and-set on the same key (holder → `settled:`) decides which replica says so.
+ */
+async function settleInterrupted(
+  d: CreateApprovedDeps,
+  record: ApprovalRecord,
+  now: number,
+  op: string,
+): Promise<Decision | undefined> {
+  const key = startKey(record.team, record.id);
+  const holder = await d.o.atomic.get(key);
+  if (!holder || holder.startsWith('settled:')) return undefined;
+  const won = tokenTime(holder) ?? Date.parse(record.startAt ?? '');
+  if (!(now - won >= STALE_START_MS)) return undefined;
+  const settled = `settled:${op}`;
+  if ((await d.o.atomic.update(key, (current) => (current === holder ? settled : SKIP))) !== settled)
+    return undefined;
+  const at = new Date(now).toISOString();
+  const cancelledBy = holder.startsWith('cancel:') ? holder.split(':')[1] : undefined;
+  const saved = await d.records.save(
+    cancelledBy
+      ? { ...record, status: 'cancelled', cancelledBy, cancelledAt: at }
+      : { ...record, status: 'failed', failure: interruptedStart(d, record) },
+  );
+  await d.records.unschedule({ team: record.team, id: record.id, startAt: record.startAt ?? '' });
+  await d.audit({
+    team: record.team,
+    user: cancelledBy ?? record.decidedBy ?? record.requester,
+    channel: record.message?.channel,
+    action: cancelledBy ? 'create.cancel-start' : 'create.start',
+    target: `approval:${record.id}`,
+    result: cancelledBy ? 'ok' : 'failed',
+    detail: cancelledBy ? 'a cancel left half-done, finished' : 'its start was interrupted: outcome unknown',
+    op,
+  });
+  await d.redraw(saved);
+  await d.notify('tell requester', () => d.o.messenger.tellRequester(saved));
+  return cancelledBy ? undefined : { outcome: 'failed', record: saved };
+}
+
+function interruptedStart(d: CreateApprovedDeps, record: ApprovalRecord): ApprovalRecord['failure'] {
+  return failureShown(d.o.secrets, OutcomeUnknownError.of('approval.start.interrupted'), record.team, true);
 }
 
 function notWaiting(record: ApprovalRecord): AppError {
@@ -74,7 +143,8 @@ export async function cancelStart(d: CreateApprovedDeps, input: DecisionInput): 
       throw error;
     }
   }
-  if (!(await claimStart(d.o.atomic, record, `cancel:${input.by}:${input.op}`))) throw notWaiting(record);
+  const token = startToken('cancel', `${input.by}:${input.op}`, d.o.clock.now());
+  if (!(await claimStart(d.o.atomic, record, token))) throw notWaiting(record);
   const cancelled = await d.records.save({
     ...record,
     status: 'cancelled',

@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import type { ApprovalRecord } from '../../src/approvals/approval-record.js';
+import { claimStart, STALE_START_MS, startToken } from '../../src/approvals/scheduled-start.js';
+import { RedisAtomicKv } from '../../src/store/redis-atomic-kv.js';
 import { postedApproval } from '../harness/approval-requests.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
 import { buttons, messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
+import { captureLogger } from '../helpers/capture-logger.js';
 import { dropRedisKeys, replicaRedisUrl } from '../security/replica-redis.js';
 
 // Issue 48: a start time for new jobs created through approval (UpCloud cannot pause, so a window
@@ -226,6 +229,80 @@ describe('a start time on a request made through approval, on two replicas', () 
       expect(tasksSince(before), context).toBe(now.status === 'cancelled' ? 0 : 1);
       expect(told, context).toMatch(now.status === 'cancelled' ? /Start cancelled/ : /not waiting/);
     }
+  });
+});
+
+describe('a start or a cancel whose replica died between winning it and saving', () => {
+  /** A third replica on the same store: it wins the key, then dies (nothing else of it runs). */
+  async function diesAfterWinning(id: string, kind: 'start' | 'cancel', who: string, at: number) {
+    const kv = await RedisAtomicKv.connect(storeUrl, 'migrate-bot:state:', captureLogger('silent').logger);
+    try {
+      expect(await claimStart(kv, await record(id), startToken(kind, who, at))).toBe(true);
+    } finally {
+      await kv.close();
+    }
+  }
+  /** Direct messages to the requester saying the start was interrupted. */
+  const interruptedNotices = () =>
+    a.fakeSlack
+      .callsTo('chat.postMessage')
+      .filter((c) => JSON.stringify(c.body).includes('The bot stopped while creating it')).length;
+
+  it('a start: left alone for ten minutes, then failed once saying to check the list; nothing created', async () => {
+    at('2026-11-09T00:00:00Z');
+    const { posted } = await ask('2026-11-09T10:00:00Z');
+    const before = a.oms.tasks.size;
+    await press(a, 'approval.approve', posted, APPROVER);
+    const wonAt = Date.parse('2026-11-09T10:00:05Z');
+    await diesAfterWinning(posted.id, 'start', 'gone-replica', wonAt);
+    // Its winner may still be creating it: within the ten minutes, nobody else touches it.
+    at(new Date(wonAt + STALE_START_MS - 60_000).toISOString());
+    await together();
+    expect((await record(posted.id)).status).toBe('approved');
+    expect(tasksSince(before)).toBe(0);
+
+    at(new Date(wonAt + STALE_START_MS + 5_000).toISOString());
+    await together(3);
+    const failed = await record(posted.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.failure?.outcomeUnknown).toBe(true);
+    expect(failed.failure?.localized?.key).toBe('approval.start.interrupted');
+    // Never a second job: the first may exist.
+    expect(tasksSince(before)).toBe(0);
+    const edit = lastEdit(posted.ts)!;
+    expect(messageText(edit.body)).toContain('The bot stopped while creating it at its start time');
+    expect(messageText(edit.body)).toContain('check the list before asking again');
+    expect(buttons(edit.body)).toEqual([]);
+    // Both replicas ran their cycles together: said once, audited once.
+    expect(interruptedNotices()).toBe(1);
+    const entries = await a.bot.deps.audit.recent(TEAM, 500);
+    expect(
+      entries
+        .filter((e) => e.target === `approval:${posted.id}` && e.result === 'failed')
+        .map((e) => e.action),
+    ).toEqual(['create.start']);
+    expect(await a.bot.deps.approvals.records.scheduledOf(TEAM, 50)).not.toContainEqual(
+      expect.objectContaining({ id: posted.id }),
+    );
+  });
+
+  it('a cancel: finished in its requester’s name, nothing created', async () => {
+    at('2026-11-09T00:00:00Z');
+    const { posted } = await ask('2026-11-09T11:00:00Z');
+    const before = a.oms.tasks.size;
+    await press(a, 'approval.approve', posted, APPROVER);
+    const wonAt = Date.parse('2026-11-09T10:59:00Z');
+    await diesAfterWinning(posted.id, 'cancel', `${OPERATOR}:op1`, wonAt);
+    at('2026-11-09T11:00:05Z');
+    await together();
+    expect((await record(posted.id)).status).toBe('approved');
+    at('2026-11-09T11:09:30Z');
+    await together(3);
+    const cancelled = await record(posted.id);
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.cancelledBy).toBe(OPERATOR);
+    expect(tasksSince(before)).toBe(0);
+    expect(messageText(lastEdit(posted.ts)!.body)).toContain('Start cancelled by <@U0STOPER1>');
   });
 });
 
