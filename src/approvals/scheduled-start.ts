@@ -50,6 +50,11 @@ export function awaitingStart(record: ApprovalRecord): boolean {
   return record.status === 'approved' && !!record.startAt && !record.startedAt && !record.resourceId;
 }
 
+/** Failed because the replica starting it stopped before saving what came of it (`startDue`). */
+export function startInterrupted(record: ApprovalRecord): boolean {
+  return record.failure?.localized?.key === 'approval.start.interrupted';
+}
+
 /** Started more than a few minutes after it was due (the bot was away): said so. */
 export function startedLate(record: ApprovalRecord): boolean {
   if (!record.startAt || !record.startedAt) return false;

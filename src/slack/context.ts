@@ -231,6 +231,33 @@ export function createHandlerContext(
 /** The key under which a command's or a button's listener finds its handler context in Bolt's `context`. */
 export const HANDLER_CONTEXT = 'handlerContext';
 
+/**
+ * The context of a modal's request (a submission, or a button inside it): a modal has no
+ * response_url, so the answers after its ack are ephemeral messages beside the channel it was
+ * opened from, and none when it names none.
+ */
+export function modalContext(
+  deps: AppDeps,
+  who: { teamId: string; userId: string; channelId: string | undefined; what?: string },
+  surface = 'view',
+): HandlerContext {
+  const { teamId, userId, channelId } = who;
+  return createHandlerContext(
+    deps,
+    who,
+    async (message) => {
+      if (!channelId) return;
+      await deps.sender.to(teamId).ephemeral({
+        channel: channelId,
+        user: userId,
+        text: String(message.text ?? ''),
+        ...(message.blocks ? { blocks: message.blocks as unknown[] } : {}),
+      });
+    },
+    surface,
+  );
+}
+
 /** The handler context the time budget (`answerInTime`, a global middleware) built for this request. */
 export function handlerContextOf(context: Context): HandlerContext {
   const ctx = context[HANDLER_CONTEXT] as HandlerContext | undefined;

@@ -246,7 +246,7 @@ describe('a start or a cancel whose replica died between winning it and saving',
   const interruptedNotices = () =>
     a.fakeSlack
       .callsTo('chat.postMessage')
-      .filter((c) => JSON.stringify(c.body).includes('The bot stopped while creating it')).length;
+      .filter((c) => JSON.stringify(c.body).includes('but the bot stopped while creating the')).length;
 
   it('a start: left alone for ten minutes, then failed once saying to check the list; nothing created', async () => {
     at('2026-11-09T00:00:00Z');
@@ -270,8 +270,12 @@ describe('a start or a cancel whose replica died between winning it and saving',
     // Never a second job: the first may exist.
     expect(tasksSince(before)).toBe(0);
     const edit = lastEdit(posted.ts)!;
-    expect(messageText(edit.body)).toContain('The bot stopped while creating it at its start time');
-    expect(messageText(edit.body)).toContain('check the list before asking again');
+    expect(messageText(edit.body)).toMatch(
+      /Approved by <@U0STAPPR1> .*, but the bot stopped while creating it at its start time\. It may have been created: check the list before asking again\./,
+    );
+    expect(messageText(edit.body)).toContain('will not create it again by itself');
+    // Not the provider's fault, so not "the provider's answer did not say".
+    expect(messageText(edit.body)).not.toContain("provider's answer");
     expect(buttons(edit.body)).toEqual([]);
     // Both replicas ran their cycles together: said once, audited once.
     expect(interruptedNotices()).toBe(1);

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CHANNEL, TEAM } from '../../dev/playground/people.js';
+import { failureShown } from '../../src/approvals/approval-failure.js';
+import { OutcomeUnknownError } from '../../src/errors.js';
+import { translatorFor } from '../../src/i18n/translator.js';
+import { renderApprovalRequest } from '../../src/slack/blocks/approval-request.js';
 import { usePlaygroundScreens } from '../harness/playground-screens.js';
 
 /**
@@ -78,6 +82,29 @@ describe('a start time on the create form and the approval card', { timeout: 240
         await button.waitFor();
         // The post is taller than a phone: its state line and Cancel start are what is shot.
         await shoot([button, post], `start-at-card-${lang}`);
+
+        // The same request had its starting replica stopped before it saved what came of it: the
+        // request as the renderer draws it once settled (test/approvals/scheduled-start.test.ts
+        // drives that path), posted where people read it.
+        const deps = playground.bot.deps;
+        const approved = await deps.approvals.get(TEAM.id, record.id);
+        const failure = failureShown(
+          deps.secrets,
+          OutcomeUnknownError.of('approval.start.interrupted'),
+          TEAM.id,
+          true,
+        );
+        const settled = { ...approved, status: 'failed' as const, failure };
+        const drawn = renderApprovalRequest(settled, translatorFor(lang === 'zh-CN' ? 'zh-CN' : lang));
+        await deps.sender.to(TEAM.id).post({ channel: CHANNEL.id, ...drawn });
+        const stopped = {
+          en: 'the bot stopped',
+          ko: '봇이 멈췄습니다',
+          'zh-CN': '机器人在开始时间创建时停止了',
+        }[lang];
+        const interrupted = await message(new RegExp(`${title}[\\s\\S]*${stopped}`));
+        // Taller than a phone too: its outcome line is what is shot there.
+        await shoot([interrupted.getByText(stopped).last(), interrupted], `start-interrupted-${lang}`);
       } finally {
         await language.selectOption('en-US');
         await settings.setChannelLanguage(TEAM.id, CHANNEL.id, undefined);

@@ -6,7 +6,7 @@ import { titleOf } from '../../../watcher/notification.js';
 import { type WatchRecord, watchKey } from '../../../watcher/watch-store.js';
 import { RERUN_VIEW, rerunConfirmModal, rerunThreadLine } from '../../blocks/rerun.js';
 import { buttonHandler, whoClicked } from '../../button-handler.js';
-import { type AppDeps, createHandlerContext } from '../../context.js';
+import { type AppDeps, modalContext } from '../../context.js';
 import { runSafely } from '../../run-safely.js';
 import {
   verificationModalMetadata,
@@ -64,16 +64,7 @@ export function rerunSubmission(deps: AppDeps) {
       return;
     }
     const ch = target.channel;
-    const ctx = createHandlerContext(
-      deps,
-      { teamId, userId, channelId: ch, what: RERUN_VIEW },
-      async (message) => {
-        await deps.sender
-          .to(teamId)
-          .ephemeral({ channel: ch, user: userId, text: String(message.text ?? '') });
-      },
-      'view',
-    );
+    const ctx = modalContext(deps, { teamId, userId, channelId: ch, what: RERUN_VIEW });
     await runSafely(ctx, async () => {
       const thread = await threadOf(deps, ctx.teamId, target);
       const { approval } = await requestRerun(ctx, deps, target, thread);

@@ -5,7 +5,7 @@ import { checkSignOff, signOffVerification } from '../../../use-cases/sign-off-v
 import { displayName } from '../../blocks/display-name.js';
 import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
 import { buttonHandler, whoClicked } from '../../button-handler.js';
-import { type AppDeps, createHandlerContext } from '../../context.js';
+import { type AppDeps, modalContext } from '../../context.js';
 import { runSafely } from '../../run-safely.js';
 import {
   verificationModalMetadata,
@@ -85,17 +85,7 @@ export function signOffSubmission(deps: AppDeps) {
     }
     const ch = target.channel;
     const note = (view.state.values[NOTE_BLOCK]?.[NOTE_ACTION]?.value ?? '').trim().slice(0, NOTE_MAX);
-    const ctx = createHandlerContext(
-      deps,
-      { teamId, userId, channelId: ch, what: SIGNOFF_VIEW },
-      // A modal has no response_url: the answer is an ephemeral beside the post.
-      async (message) => {
-        await deps.sender
-          .to(teamId)
-          .ephemeral({ channel: ch, user: userId, text: String(message.text ?? '') });
-      },
-      'view',
-    );
+    const ctx = modalContext(deps, { teamId, userId, channelId: ch, what: SIGNOFF_VIEW });
     await runSafely(ctx, async () => {
       const done = await signOffVerification(ctx, target, note);
       const tr = await ctx.translator('person');

@@ -30,7 +30,7 @@ import {
 } from '../../blocks/create/modal-kit.js';
 import { NOTE_VALUE_PREFIX } from '../../blocks/create/render-form.js';
 import { truncate } from '../../blocks/mrkdwn.js';
-import { type AppDeps, createHandlerContext, type HandlerContext, requestDone } from '../../context.js';
+import { type AppDeps, type HandlerContext, modalContext, requestDone } from '../../context.js';
 import { requestFromForm } from '../../create-forms/index.js';
 import { decodeFormMetadata, decodePickerMetadata, type FormMetadata } from '../../create-forms/metadata.js';
 import { startFromForm, startZone } from '../../create-forms/start-at.js';
@@ -64,25 +64,10 @@ function teamOf(body: unknown): { teamId: string; userId: string } {
   return { teamId: parsed.team?.id ?? parsed.user.team_id ?? '', userId: parsed.user.id };
 }
 
-/**
- * A handler context for modal interactions: they have no response_url, so answers after the ack
- * go to the user as an ephemeral message in the request channel (when one is known).
- */
+/** A modal interaction's context: its answers go to the requester beside the request channel. */
 function viewContext(deps: AppDeps, requester: Requester, surface: string): HandlerContext {
-  return createHandlerContext(
-    deps,
-    { teamId: requester.teamId, userId: requester.userId, channelId: requester.channelId },
-    async (message) => {
-      if (!requester.channelId) return;
-      await deps.sender.to(requester.teamId).ephemeral({
-        channel: requester.channelId,
-        user: requester.userId,
-        text: String(message.text ?? ''),
-        ...(message.blocks ? { blocks: message.blocks as unknown[] } : {}),
-      });
-    },
-    surface,
-  );
+  const { teamId, userId, channelId } = requester;
+  return modalContext(deps, { teamId, userId, channelId }, surface);
 }
 
 /** Step one when several connections could be meant: the choice opens that form in the same modal. */
