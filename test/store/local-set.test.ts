@@ -104,6 +104,31 @@ describe('a set on the embedded store', () => {
     for (const shard of shards.keys()) expect(await reopened.get(`state:index#${shard}`)).toBeUndefined();
   });
 
+  it('looks for list forms only in the two sets earlier versions kept as lists', async () => {
+    // Issue 47's per-resource sets (one per watched resource) each read 65 list keys on their first
+    // add: adding 10,000 watches went from 2.2 s to 3.1 s on SQLite (bench store row).
+    const store = await sqliteStore('list-forms');
+    const read: string[] = [];
+    const { get, getMany } = store;
+    store.get = (async (key: string) => {
+      read.push(key);
+      return get.call(store, key);
+    }) as typeof store.get;
+    store.getMany = (async (keys: string[]) => {
+      read.push(...keys);
+      return getMany!.call(store, keys);
+    }) as typeof store.getMany;
+    const kv = new LocalAtomicKv(store, 'w:');
+    for (let i = 0; i < 20; i++) await kv.setAdd(`resource-watches:T0TEAM:hw:task:${i}`, `w:${i}`);
+    expect(await kv.setMembers('resource-watches:T0TEAM:hw:task:7')).toEqual(['w:7']);
+    expect(read).toEqual([]);
+    // The watch index and the subscriptions still move from their lists, once.
+    await kv.setAdd('index', 'w:1');
+    await kv.setAdd('subscriptions', 's:1');
+    await kv.setAdd('index', 'w:2');
+    expect(read.filter((k) => k.endsWith('#0'))).toEqual(['w:index#0', 'w:subscriptions#0']);
+  });
+
   it('moves a set written by an earlier version as one list into the new form, once', async () => {
     const store = await sqliteStore('legacy');
     await store.set('w:index', JSON.stringify(['a', 'b', 'c']));
