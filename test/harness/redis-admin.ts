@@ -11,8 +11,8 @@ export interface RedisAdmin {
   send<T>(args: string[], key?: string): Promise<T>;
   /** Every key matching `pattern`, on every master (SCAN in batches of 500). */
   keys(pattern: string): Promise<string[]>;
-  /** `DUMP key`, its binary payload as it is (for `RESTORE`). */
-  dump(key: string): Promise<Buffer>;
+  /** `DUMP key`, its binary payload as it is (for `RESTORE`); null when the key is gone meanwhile. */
+  dump(key: string): Promise<Buffer | null>;
   /** Deletes each of `keys` (one by one: on a cluster they lie in many slots). */
   del(keys: readonly string[]): Promise<void>;
   close(): Promise<void>;
@@ -58,7 +58,8 @@ export async function redisAdmin(url = TEST_REDIS_URL): Promise<RedisAdmin> {
       );
       return lists.flat();
     },
-    dump: (key) => send<Buffer>(['DUMP', key], key, { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } }),
+    dump: (key) =>
+      send<Buffer | null>(['DUMP', key], key, { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } }),
     del: async (keys) => {
       await Promise.all(keys.map((key) => send(['DEL', key], key)));
     },

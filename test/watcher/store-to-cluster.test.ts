@@ -45,15 +45,20 @@ async function copyByName(from: string, to = cluster.url): Promise<string[]> {
   const target = await redisAdmin(to);
   try {
     const keys = await source.keys('*');
+    const copied: string[] = [];
     for (const key of keys) {
       const [payload, ttl] = await Promise.all([
         // DUMP's payload is binary: read it as a Buffer, not as UTF-8 text.
         source.dump(key),
         source.send<number>(['PTTL', key], key),
       ]);
+      // Gone since KEYS (a lease or heartbeat lapsing on a loaded machine): nothing to copy, as a
+      // copy tool skips it.
+      if (payload === null || ttl === -2) continue;
       await target.send(['RESTORE', key, String(Math.max(0, ttl)), payload as unknown as string], key);
+      copied.push(key);
     }
-    return keys;
+    return copied;
   } finally {
     await Promise.all([source.close(), target.close()]);
   }
