@@ -128,6 +128,12 @@ describe('Redis restarted under load', () => {
       t.oms.addTask({ name: `redis-${i}`, status: 2, totalSize: GiB, speed: 16 * MiB }),
     );
     const watcher = t.bot.deps.watcher;
+    // This attempt's own watches and posts: a retry (the heavy suites retry once) finds the first
+    // attempt's beside them on the same Redis.
+    const ids = new Set(tasks.map((task) => task.id));
+    const ours = async () => (await watcher.list(TEAM)).filter((r) => ids.has(r.watch.id)).length;
+    const succeeded = () =>
+      notifications(t.fakeSlack).filter((n) => n.event === 'succeeded' && ids.has(n.key.split(':')[4]!));
     for (const task of tasks)
       await watcher.watch({
         teamId: TEAM,
@@ -137,7 +143,7 @@ describe('Redis restarted under load', () => {
         id: task.id,
         by: 'U0ALICE01',
       });
-    expect((await watcher.list(TEAM)).length).toBe(WATCHES);
+    expect(await ours()).toBe(WATCHES);
     expect((await healthz()).status).toBe(200);
 
     // Load: commands and watcher cycles back to back, until told to stop (bounded).
@@ -197,28 +203,34 @@ describe('Redis restarted under load', () => {
     await Promise.all([commandLoop, cycleLoop]);
 
     // Every watch is still there, and the endings that happened during the outage are told, once.
-    expect((await watcher.list(TEAM)).length).toBe(WATCHES);
+    expect(await ours()).toBe(WATCHES);
     const allTold = async () => {
-      if (notifications(t.fakeSlack).filter((n) => n.event === 'succeeded').length >= WATCHES) return true;
+      if (succeeded().length >= WATCHES) return true;
       await watcher.runCycle().catch(() => undefined);
       return false;
     };
-    await until(allTold, { what: 'every completion told', timeoutMs: 20_000, everyMs: 100 }).catch(
+    // Twelve completions in one channel, with their replies, at Slack's pace for one channel (about
+    // a post a second) and the backlog of the outage: 20 s told 11 of 12 once on a loaded machine.
+    await until(allTold, { what: 'every completion told', timeoutMs: 60_000, everyMs: 100 }).catch(
       () => undefined,
     );
-    const succeeded = notifications(t.fakeSlack).filter((n) => n.event === 'succeeded');
+    const told = succeeded();
+    const untold = [...ids].filter((id) => !told.some((n) => n.key.split(':')[4] === id));
     const duplicates = [...postsPerKey(t.fakeSlack)].filter(([, n]) => n > 1);
     console.log(
       `[reliability] Redis restart under load: /healthz 503 after ${degradedAfterMs} ms, 200 again ${healthyAfterMs} ms after restart; ` +
         `${load.commands} commands (${load.refused} answered with an error while Redis was away, ${load.unanswered} unanswered), ` +
         `${load.cycles} cycles, ${load.cycleErrors} failed cycles; ${WATCHES} of ${WATCHES} watches kept, ` +
-        `${succeeded.length} completions told, ${duplicates.length} duplicates`,
+        `${told.length} completions told, ${duplicates.length} duplicates`,
     );
-    expect(succeeded.length).toBe(WATCHES);
+    const states = (await watcher.list(TEAM))
+      .filter((r) => untold.includes(r.watch.id))
+      .map((r) => `${r.watch.id}: ${r.state}, ${r.outbox.length} in its outbox`);
+    expect(told.length, `not told: ${states.join('; ')}`).toBe(WATCHES);
     expect(duplicates).toEqual([]);
     expect(load.cycleErrors).toBeGreaterThan(0); // the outage was real…
     expect(load.refused).toBeGreaterThan(0);
     expect(load.unanswered).toBe(0);
     expect((await healthz()).status).toBe(200); // …and it is over
-  }, 120_000);
+  }, 180_000);
 });

@@ -80,7 +80,8 @@ async function untilVerified(id: string, advance: () => void): Promise<Record<st
     await t.bot.deps.watcher.runCycle();
     return false;
   };
-  await until(posted, { what: 'the verification posted', timeoutMs: 30_000, everyMs: 20, checks: 61 }).catch(
+  // Bounded in time, not in turns: the post goes out at Slack's pace for the channel (real time).
+  await until(posted, { what: 'the verification posted', timeoutMs: 60_000, everyMs: 50 }).catch(
     () => undefined,
   );
   if (verificationOf(id).length === 0)
@@ -128,7 +129,7 @@ async function waitFor<T>(find: () => T | undefined): Promise<T> {
   return t.fakeSlack.waitFor(find, 10_000);
 }
 
-describe('Run changes since: OMS', () => {
+describe('Run changes since: OMS', { timeout: 90_000 }, () => {
   let firstTs = '';
   let deltaId = '';
 
@@ -255,7 +256,7 @@ describe('Run changes since: OMS', () => {
   });
 });
 
-describe('the verification as CSV', () => {
+describe('the verification as CSV', { timeout: 90_000 }, () => {
   it('is uploaded to the thread after the post, with the figures the post shows', async () => {
     const task = t.oms.addTask({
       name: 'csv-figures',
@@ -304,7 +305,7 @@ describe('the verification as CSV', () => {
   });
 });
 
-describe('Run again: NCP and UpCloud', () => {
+describe('Run again: NCP and UpCloud', { timeout: 90_000 }, () => {
   it('NCP: "Start again" starts the same policy again once someone else approves', async () => {
     ncp.addPolicy({
       title: 'delta-ncp',
