@@ -211,17 +211,19 @@ describe('Redis restarted under load', () => {
     };
     // Twelve completions in one channel, with their replies, at Slack's pace for one channel (about
     // a post a second) and the backlog of the outage: 20 s told 11 of 12 once on a loaded machine.
+    const telling = Date.now();
     await until(allTold, { what: 'every completion told', timeoutMs: 60_000, everyMs: 100 }).catch(
       () => undefined,
     );
     const told = succeeded();
+    const toldAfterMs = Date.now() - telling;
     const untold = [...ids].filter((id) => !told.some((n) => n.key.split(':')[4] === id));
     const duplicates = [...postsPerKey(t.fakeSlack)].filter(([, n]) => n > 1);
     console.log(
       `[reliability] Redis restart under load: /healthz 503 after ${degradedAfterMs} ms, 200 again ${healthyAfterMs} ms after restart; ` +
         `${load.commands} commands (${load.refused} answered with an error while Redis was away, ${load.unanswered} unanswered), ` +
         `${load.cycles} cycles, ${load.cycleErrors} failed cycles; ${WATCHES} of ${WATCHES} watches kept, ` +
-        `${told.length} completions told, ${duplicates.length} duplicates`,
+        `${told.length} completions told (the last ${toldAfterMs} ms after the load stopped), ${duplicates.length} duplicates`,
     );
     const states = (await watcher.list(TEAM))
       .filter((r) => untold.includes(r.watch.id))
