@@ -32,6 +32,11 @@ export function tokenTime(token: string): number | undefined {
   return at === undefined ? undefined : Number(at);
 }
 
+/** Who cancelled, for a cancel's token (`cancel:<user>:<op>…`); undefined for any other. */
+export function cancelledByOf(token: string): string | undefined {
+  return token.startsWith('cancel:') ? token.split(':')[1] : undefined;
+}
+
 /** Where the start of a request is claimed: `start:…` by the replica creating it, `cancel:…` by a cancel. */
 export function startKey(team: string, id: string): string {
   return `approval-start:${team}:${id}`;

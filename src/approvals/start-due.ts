@@ -4,10 +4,12 @@ import { SKIP } from '../store/atomic-kv.js';
 import { approvalGone, failureShown } from './approval-failure.js';
 import type { ApprovalRecord } from './approval-record.js';
 import { approvalScope } from './approval-scope.js';
+import type { ScheduledEntry } from './approval-store.js';
 import type { Decision, DecisionInput } from './approval-types.js';
 import { type CreateApprovedDeps, createApproved } from './create-approved.js';
 import {
   awaitingStart,
+  cancelledByOf,
   claimStart,
   STALE_START_MS,
   startedLate,
@@ -40,7 +42,7 @@ export async function startDue(d: CreateApprovedDeps, now: number): Promise<Deci
         awaitingStart(record) && (await claimStart(d.o.atomic, record, startToken('start', op, now)));
       if (!mine) {
         // Another replica starting it now, or a cancel saving: theirs. Left long after, it was interrupted.
-        const settled = await settleInterrupted(d, record, now, op);
+        const settled = await settleInterrupted(d, entry, record, now, op);
         if (settled) done.push(settled);
         continue;
       }
@@ -73,6 +75,7 @@ export async function startDue(d: CreateApprovedDeps, now: number): Promise<Deci
  */
 async function settleInterrupted(
   d: CreateApprovedDeps,
+  entry: ScheduledEntry,
   record: ApprovalRecord,
   now: number,
   op: string,
@@ -86,13 +89,13 @@ async function settleInterrupted(
   if ((await d.o.atomic.update(key, (current) => (current === holder ? settled : SKIP))) !== settled)
     return undefined;
   const at = new Date(now).toISOString();
-  const cancelledBy = holder.startsWith('cancel:') ? holder.split(':')[1] : undefined;
+  const cancelledBy = cancelledByOf(holder);
   const saved = await d.records.save(
     cancelledBy
       ? { ...record, status: 'cancelled', cancelledBy, cancelledAt: at }
       : { ...record, status: 'failed', failure: interruptedStart(d, record) },
   );
-  await d.records.unschedule({ team: record.team, id: record.id, startAt: record.startAt ?? '' });
+  await d.records.unschedule(entry);
   await d.audit({
     team: record.team,
     user: cancelledBy ?? record.decidedBy ?? record.requester,

@@ -238,13 +238,12 @@ export const HANDLER_CONTEXT = 'handlerContext';
  */
 export function modalContext(
   deps: AppDeps,
-  who: { teamId: string; userId: string; channelId: string | undefined; what?: string },
-  surface = 'view',
+  who: { teamId: string; userId: string; channelId?: string; what?: string },
 ): HandlerContext {
-  const { teamId, userId, channelId } = who;
+  const { teamId, userId, channelId, what } = who;
   return createHandlerContext(
     deps,
-    who,
+    { teamId, userId, channelId, what },
     async (message) => {
       if (!channelId) return;
       await deps.sender.to(teamId).ephemeral({
@@ -254,7 +253,7 @@ export function modalContext(
         ...(message.blocks ? { blocks: message.blocks as unknown[] } : {}),
       });
     },
-    surface,
+    'view',
   );
 }
 

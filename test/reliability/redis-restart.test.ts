@@ -132,8 +132,10 @@ describe('Redis restarted under load', () => {
     // attempt's beside them on the same Redis.
     const ids = new Set(tasks.map((task) => task.id));
     const ours = async () => (await watcher.list(TEAM)).filter((r) => ids.has(r.watch.id)).length;
+    /** The resource a post is about (`<team>:<channel>:<connection>:<kind>:<id>:<event>`). */
+    const idOf = (key: string) => key.split(':')[4]!;
     const succeeded = () =>
-      notifications(t.fakeSlack).filter((n) => n.event === 'succeeded' && ids.has(n.key.split(':')[4]!));
+      notifications(t.fakeSlack).filter((n) => n.event === 'succeeded' && ids.has(idOf(n.key)));
     for (const task of tasks)
       await watcher.watch({
         teamId: TEAM,
@@ -217,7 +219,7 @@ describe('Redis restarted under load', () => {
     );
     const told = succeeded();
     const toldAfterMs = Date.now() - telling;
-    const untold = [...ids].filter((id) => !told.some((n) => n.key.split(':')[4] === id));
+    const untold = [...ids].filter((id) => !told.some((n) => idOf(n.key) === id));
     const duplicates = [...postsPerKey(t.fakeSlack)].filter(([, n]) => n > 1);
     console.log(
       `[reliability] Redis restart under load: /healthz 503 after ${degradedAfterMs} ms, 200 again ${healthyAfterMs} ms after restart; ` +

@@ -30,7 +30,7 @@ import {
 } from '../../blocks/create/modal-kit.js';
 import { NOTE_VALUE_PREFIX } from '../../blocks/create/render-form.js';
 import { truncate } from '../../blocks/mrkdwn.js';
-import { type AppDeps, type HandlerContext, modalContext, requestDone } from '../../context.js';
+import { type AppDeps, modalContext, requestDone } from '../../context.js';
 import { requestFromForm } from '../../create-forms/index.js';
 import { decodeFormMetadata, decodePickerMetadata, type FormMetadata } from '../../create-forms/metadata.js';
 import { startFromForm, startZone } from '../../create-forms/start-at.js';
@@ -64,12 +64,6 @@ function teamOf(body: unknown): { teamId: string; userId: string } {
   return { teamId: parsed.team?.id ?? parsed.user.team_id ?? '', userId: parsed.user.id };
 }
 
-/** A modal interaction's context: its answers go to the requester beside the request channel. */
-function viewContext(deps: AppDeps, requester: Requester, surface: string): HandlerContext {
-  const { teamId, userId, channelId } = requester;
-  return modalContext(deps, { teamId, userId, channelId }, surface);
-}
-
 /** Step one when several connections could be meant: the choice opens that form in the same modal. */
 export function pickSubmission(deps: AppDeps) {
   return async ({ ack, body, view }: SubmitArgs): Promise<void> => {
@@ -87,7 +81,7 @@ export function pickSubmission(deps: AppDeps) {
     }
     const zone = await startZone(deps.settings, teamId);
     const requester: Requester = { teamId, userId, channelId: meta.channel, tr, zone };
-    const ctx = viewContext(deps, requester, 'view');
+    const ctx = modalContext(deps, requester);
     const { values } = readForm(view.state);
     let choice: CreateChoice | undefined;
     try {
@@ -147,7 +141,7 @@ export function formSubmission(deps: AppDeps) {
     const { values, blockIds } = readForm(view.state);
     const channelId = meta.channel ?? values[RESULT_CHANNEL_FIELD];
     const requester: Requester = { teamId, userId, channelId, tr };
-    const ctx = viewContext(deps, requester, 'view');
+    const ctx = modalContext(deps, requester);
     ctx.what = CREATE_CALLBACKS.form;
     try {
       await ctx.require('create', ctx.here, 'ask for new migrations');
