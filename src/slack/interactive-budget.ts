@@ -1,4 +1,4 @@
-import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import type { AllMiddlewareArgs, AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import { z } from 'zod';
 import { LOCALES } from '../i18n/locale.js';
 import { ENGLISH, type Translator, translatorFor } from '../i18n/translator.js';
@@ -14,6 +14,7 @@ import {
   type HandlerContext,
   type Reply,
 } from './context.js';
+import { homeContext } from './home/home-context.js';
 import { runSafely } from './run-safely.js';
 
 export interface InteractiveBudget {
@@ -57,7 +58,9 @@ const commandPayloadSchema = z.object({
  * Those with a response_url (commands, buttons on a message: a person waits for the answer there)
  * then get their handler context, built here once from the signed payload, and their listener runs
  * inside the budget (`withinBudget`); the listener finds the context with `handlerContextOf`.
- * Home-tab and modal buttons have no response_url and go on to their listener as they came.
+ * Home-tab buttons get theirs too, answered on the tab (`answerOnHome`). Modal buttons have no
+ * response_url and go on to their listener as they came; a modal's submission is acked by its
+ * listener, whose ack carries the form's errors (`modalContext`).
  */
 export function answerInTime(deps: AppDeps): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
@@ -69,7 +72,7 @@ export function answerInTime(deps: AppDeps): Middleware<AnyMiddlewareArgs> {
     // Commands and buttons ack empty (every answer goes to the response_url, chat.* or views.*):
     // acked here, once, before anything else; a listener's own `ack()` after it changes nothing.
     await (args as { ack?: () => Promise<void> }).ack?.();
-    if (!respond) return next();
+    if (!respond) return onHomeTab(body) ? answerOnHome(deps, args, next) : next();
     await afterAck();
     const who = surface === 'command' ? whoAsked(body) : whoPressed(body);
     const ctx = createHandlerContext(deps, who, respond, surface);
@@ -77,6 +80,28 @@ export function answerInTime(deps: AppDeps): Middleware<AnyMiddlewareArgs> {
     const options = { surface, releaseSlot: workSlotReleaser(context), budget: deps.interactiveBudget };
     await withinBudget(ctx, options, next);
   };
+}
+
+/** A button of the Home tab (its container is the tab's view). */
+function onHomeTab(body: AnyMiddlewareArgs['body']): boolean {
+  return (body as { view?: { type?: string } }).view?.type === 'home';
+}
+
+/**
+ * A Home-tab button: nobody waits on a response_url there, so no interim and no budget; the answer,
+ * or what went wrong, is the tab redrawn with it on top.
+ */
+async function answerOnHome(
+  deps: AppDeps,
+  args: AnyMiddlewareArgs & AllMiddlewareArgs,
+  next: () => Promise<void>,
+): Promise<void> {
+  await afterAck();
+  const { teamId, userId } = whoClicked(args.body);
+  const what = whoPressed(args.body).what ?? 'home';
+  const ctx = homeContext(deps, { teamId, userId, what }, args.client);
+  args.context[HANDLER_CONTEXT] = ctx;
+  await runSafely(ctx, next);
 }
 
 function interactiveSurface(body: AnyMiddlewareArgs['body']): InteractiveSurface | undefined {

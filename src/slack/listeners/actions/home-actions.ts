@@ -1,63 +1,44 @@
 import { WORKSPACE } from '../../../access/policy.js';
-import { truncate } from '../../blocks/mrkdwn.js';
-import { renderResourceCard } from '../../blocks/resource-card.js';
-import { type ButtonArgs, whoClicked } from '../../button-handler.js';
-import type { AppDeps } from '../../context.js';
+import { code, truncate } from '../../blocks/mrkdwn.js';
+import { kindWords, renderResourceCard } from '../../blocks/resource-card.js';
+import { type ButtonArgs, buttonHandler } from '../../button-handler.js';
+import type { AppDeps, HandlerContext } from '../../context.js';
+import { publishHome } from '../../home/publish-home.js';
 import { decodeResourceButton } from '../../resource-button.js';
-import { publishHome } from '../events/app-home-opened.js';
 
-function teamOf(args: ButtonArgs): string {
-  return whoClicked(args.body).teamId;
-}
-
+/** Refresh: the tab drawn again (a failure to draw it is answered on the tab, as every Home click). */
 export function homeRefresh(deps: AppDeps) {
-  return async (args: ButtonArgs): Promise<void> => {
-    await args.ack();
-    await publishHome(deps, args.client, teamOf(args), args.body.user.id).catch((error: unknown) =>
-      deps.logger.error({ err: error }, 'could not refresh the Home tab'),
-    );
-  };
+  return buttonHandler((ctx, args) => publishHome(deps, args.client, ctx.teamId, ctx.userId));
 }
 
 /**
- * Home-tab buttons have no response_url, so Open shows the card in a modal; acting on it is done
- * from a channel, where the outcome is visible to others.
+ * Home-tab buttons have no response_url, so Open shows the card in a modal, in the viewer's
+ * language; acting on it is done from a channel, where the outcome is visible to others. What went
+ * wrong (no right to see, a provider that fails) is said on the tab.
  */
 export function homeOpen(deps: AppDeps) {
-  return async (args: ButtonArgs): Promise<void> => {
-    await args.ack();
-    const teamId = teamOf(args);
-    const trigger = args.body.trigger_id;
-    try {
-      await deps.access.require({ teamId, userId: args.body.user.id }, 'view', WORKSPACE, 'see migrations');
-      const target = decodeResourceButton(args.action.value);
-      const { provider, resource } = await deps.resolver.fetch(
-        teamId,
-        target.connection,
-        target.kind,
-        target.id,
-      );
-      const blocks = renderResourceCard(resource, provider.actionsFor(resource), {
-        withActions: false,
-        now: deps.clock.now(),
-      });
-      blocks.push({
-        type: 'context',
-        elements: [
-          {
-            type: 'mrkdwn',
-            text: `Act on it from a channel: \`/migrate status ${resource.connection}:${resource.id}\``,
-          },
-        ],
-      });
-      await deps.sender.to(teamId, { client: args.client }).openView(trigger, {
-        type: 'modal',
-        title: { type: 'plain_text', text: truncate(resource.kind, 24) },
-        close: { type: 'plain_text', text: 'Close' },
-        blocks,
-      });
-    } catch (error) {
-      deps.logger.warn({ err: error }, 'could not open a resource from the Home tab');
-    }
-  };
+  return buttonHandler(async (ctx: HandlerContext, args: ButtonArgs) => {
+    await ctx.require('view', WORKSPACE, 'see migrations');
+    const target = decodeResourceButton(args.action.value);
+    const [{ provider, resource }, tr] = await Promise.all([
+      deps.resolver.fetch(ctx.teamId, target.connection, target.kind, target.id),
+      ctx.translator('person'),
+    ]);
+    const blocks = renderResourceCard(resource, provider.actionsFor(resource), {
+      withActions: false,
+      now: deps.clock.now(),
+      tr,
+    });
+    const ref = code(`/migrate status ${resource.connection}:${resource.id}`);
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: tr.t('home.actFromChannel', { ref }) }],
+    });
+    await deps.sender.to(ctx.teamId, { client: args.client }).openView(args.body.trigger_id, {
+      type: 'modal',
+      title: { type: 'plain_text', text: truncate(kindWords(resource.kind, tr), 24) },
+      close: { type: 'plain_text', text: tr.t('modal.close') },
+      blocks,
+    });
+  });
 }

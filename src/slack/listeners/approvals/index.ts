@@ -11,8 +11,8 @@ import { buttonHandler } from '../../button-handler.js';
 import type { AppDeps, HandlerContext } from '../../context.js';
 import type { ListenerRoutes } from '../router.js';
 import { decisionReply } from './decision-reply.js';
-import { homeButton, requestIdOf } from './home-decisions.js';
 import { openRejectModal, rejectSubmission } from './reject-flow.js';
+import { requestIdOf } from './request-id.js';
 
 export { decisionReply } from './decision-reply.js';
 
@@ -25,10 +25,7 @@ export function register(routes: ListenerRoutes, deps: AppDeps): void {
   routes.action<BlockAction<ButtonAction>>(APPROVE_ACTION, approveButton(deps));
   routes.action<BlockAction<ButtonAction>>(REJECT_ACTION, buttonHandler(openRejectModal(deps, 'message')));
   routes.action<BlockAction<ButtonAction>>(HOME_APPROVE_ACTION, homeApproveButton(deps));
-  routes.action<BlockAction<ButtonAction>>(
-    HOME_REJECT_ACTION,
-    homeButton(deps, openRejectModal(deps, 'home')),
-  );
+  routes.action<BlockAction<ButtonAction>>(HOME_REJECT_ACTION, buttonHandler(openRejectModal(deps, 'home')));
   routes.view<ViewSubmitAction>(REJECT_REASON_VIEW, rejectSubmission(deps));
   routes.action<BlockAction<ButtonAction>>(
     CANCEL_START_ACTION,
@@ -36,7 +33,7 @@ export function register(routes: ListenerRoutes, deps: AppDeps): void {
   );
   routes.action<BlockAction<ButtonAction>>(
     HOME_CANCEL_START_ACTION,
-    homeButton(deps, (ctx, args) => cancelStart(deps, ctx, args.action.value)),
+    buttonHandler((ctx, args) => cancelStart(deps, ctx, args.action.value)),
   );
 }
 
@@ -67,7 +64,7 @@ function approveButton(deps: AppDeps) {
 
 /** Approve on the Home tab: the service decides it where the message's button would (`approvalScope`). */
 function homeApproveButton(deps: AppDeps) {
-  return homeButton(deps, async (ctx, args) => {
+  return buttonHandler(async (ctx, args) => {
     const record = await deps.approvals.get(ctx.teamId, requestIdOf(args.action.value));
     const decision = await deps.approvals.approve({
       team: ctx.teamId,

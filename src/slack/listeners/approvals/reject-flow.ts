@@ -1,5 +1,4 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import type { KnownBlock } from '@slack/types';
 import { approvalScope } from '../../../approvals/approval-scope.js';
 import { ENGLISH } from '../../../i18n/translator.js';
 import {
@@ -10,10 +9,11 @@ import {
   renderRejectModal,
 } from '../../blocks/approval-reject.js';
 import { type ButtonArgs, whoClicked } from '../../button-handler.js';
-import { type AppDeps, createHandlerContext, type HandlerContext } from '../../context.js';
+import { type AppDeps, type HandlerContext, modalContext } from '../../context.js';
+import { homeContext } from '../../home/home-context.js';
 import { runSafely } from '../../run-safely.js';
 import { decisionReply } from './decision-reply.js';
-import { homeContext, requestIdOf } from './home-decisions.js';
+import { requestIdOf } from './request-id.js';
 
 type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -66,23 +66,12 @@ export function rejectSubmission(deps: AppDeps) {
       return;
     }
     await ack();
+    // Where the approver clicked: the Home tab redrawn, or an ephemeral beside the request.
+    const what = 'approval.reject';
     const ctx =
       meta.from === 'home'
-        ? homeContext(deps, { teamId, userId, what: 'approval.reject' }, client)
-        : createHandlerContext(
-            deps,
-            { teamId, userId, channelId: meta.channel, what: 'approval.reject' },
-            // A modal has no response_url: the answer is an ephemeral beside the request.
-            async (message) => {
-              await deps.sender.to(teamId).ephemeral({
-                channel: meta.channel,
-                user: userId,
-                text: String(message.text ?? ''),
-                ...(Array.isArray(message.blocks) ? { blocks: message.blocks as KnownBlock[] } : {}),
-              });
-            },
-            'view',
-          );
+        ? homeContext(deps, { teamId, userId, what }, client)
+        : modalContext(deps, { teamId, userId, channelId: meta.channel, what });
     await runSafely(ctx, async () => {
       const decision = await deps.approvals.reject({
         team: teamId,

@@ -1,32 +1,6 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
-import type { KnownBlock } from '@slack/types';
-import { ENGLISH } from '../../../i18n/translator.js';
-import { renderAppHome } from '../../blocks/app-home.js';
 import type { AppDeps } from '../../context.js';
-import { buildHome } from '../../home/build-home.js';
-
-type HomeClient = AllMiddlewareArgs['client'];
-
-/**
- * Builds and publishes the Home tab of one user; `notice` says what their last click there did (a
- * sentence, or the reply's blocks when it has more than a sentence: a rejection's reason as typed).
- */
-export async function publishHome(
-  deps: AppDeps,
-  client: HomeClient,
-  teamId: string,
-  userId: string,
-  notice?: string | readonly KnownBlock[],
-): Promise<void> {
-  // The Home tab is the viewer's own: in their Slack language.
-  const [view, tr] = await Promise.all([
-    buildHome(deps, { teamId, userId }),
-    deps.locales ? deps.locales.translatorForUser(teamId, userId) : Promise.resolve(ENGLISH),
-  ]);
-  await deps.sender
-    .to(teamId, { client })
-    .publishHome(userId, { type: 'home', blocks: renderAppHome(view, tr, notice) });
-}
+import { publishHome } from '../../home/publish-home.js';
 
 export function appHomeOpened(deps: AppDeps) {
   return async ({
