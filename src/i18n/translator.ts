@@ -9,10 +9,10 @@ import ko from './messages/ko.json' with { type: 'json' };
 import zhCN from './messages/zh-CN.json' with { type: 'json' };
 
 /**
- * What providers declare as data (form labels, choices, hints) lives in each provider's folder
- * (`words/<locale>.json`, keyed `form.<provider>.…` / `connect.<provider>.…`) and joins the bot's
- * own sentences here: one catalogue per language all the same. Read once, at load, from the
- * providers registered then (the built-in ones).
+ * What providers declare as data (form labels, choices, hints, their errors) lives in each provider's
+ * folder (`words/<locale>.json`, keyed `form.<provider>.…` / `connect.<provider>.…` /
+ * `error.<provider>.…`) and joins the bot's own sentences here: one catalogue per language all the
+ * same. Read once, at load, from the providers registered then (the built-in ones).
  */
 function withProviderWords(locale: Locale, own: Readonly<Record<string, string>>): Record<string, string> {
   return Object.assign({}, own, ...providerDefinitions().map((d) => d.words?.[locale] ?? {}));

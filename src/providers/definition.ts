@@ -32,8 +32,9 @@ export interface ProviderDefinition {
   create(connection: Connection, deps: ProviderDeps): MigrationProvider;
   /**
    * What the forms above say, in every language the bot speaks: `form.<id>.…` and `connect.<id>.…`
-   * keys (Slack code looks them up by the provider's id and the field's). Kept in the provider's
-   * folder (`words/<locale>.json`); the translator reads them through the registry.
+   * keys (Slack code looks them up by the provider's id and the field's), and the errors it refuses
+   * input with, `error.<id>.…` (`providerWordsError`). Kept in the provider's folder
+   * (`words/<locale>.json`); the translator reads them through the registry.
    */
   words?: ProviderWords;
   /** Its error codes with their explanations, classes and translations (`catalogue.ts`). */
@@ -46,7 +47,7 @@ export interface ProviderDefinition {
   reruns?: { kinds: readonly ResourceKind[]; what: 'since' | 'again' | 'restart' };
 }
 
-/** A provider's own message catalogue, per language; its keys start `form.<id>.` or `connect.<id>.`. */
+/** A provider's own message catalogue, per language; its keys start `form.<id>.`, `connect.<id>.` or `error.<id>.`. */
 export type ProviderWords = Readonly<Record<Locale, Readonly<Record<string, string>>>>;
 
 // ----- connecting ------------------------------------------------------------------------------------

@@ -22,13 +22,16 @@ export function registerProvider(definition: ProviderDefinition): void {
   PROVIDER_IDS.push(definition.id);
 }
 
+/** A provider's own namespaces: its forms, its connect form and its errors (`provider-words-error.ts`). */
+export const PROVIDER_WORD_PREFIXES = ['form', 'connect', 'error'] as const;
+
 /** A provider speaks only in its own namespace, so it can never reword the bot's own messages. */
 function checkWords({ id, words }: ProviderDefinition): void {
   for (const catalogue of Object.values(words ?? {}))
     for (const key of Object.keys(catalogue))
-      if (!key.startsWith(`form.${id}.`) && !key.startsWith(`connect.${id}.`))
+      if (!PROVIDER_WORD_PREFIXES.some((prefix) => key.startsWith(`${prefix}.${id}.`)))
         throw new ConfigError(
-          `Provider "${id}" declares the message "${key}" outside form.${id}.* and connect.${id}.*.`,
+          `Provider "${id}" declares the message "${key}" outside form.${id}.*, connect.${id}.* and error.${id}.*.`,
         );
 }
 

@@ -7,6 +7,7 @@ import { PoolRegistry } from '../../src/providers/http/http-client.js';
 import {
   createProvider,
   PROVIDER_IDS,
+  PROVIDER_WORD_PREFIXES,
   providerDefinition,
   providerDefinitions,
   registerProvider,
@@ -65,10 +66,12 @@ describe('provider registry', () => {
 
 // Issue #38: a new provider touches only its folder; its words and error codes are declared there.
 describe('what a provider says is declared in its folder', () => {
-  it("every form.<id>.* and connect.<id>.* message comes from that provider's words", () => {
+  it("every form.<id>.*, connect.<id>.* and error.<id>.* message comes from that provider's words", () => {
     for (const locale of ['en', 'ko', 'zh-CN'] as const) {
       const providerKeys = Object.keys(MESSAGES[locale]).filter((key) =>
-        PROVIDER_IDS.some((id) => key.startsWith(`form.${id}.`) || key.startsWith(`connect.${id}.`)),
+        PROVIDER_IDS.some((id) =>
+          PROVIDER_WORD_PREFIXES.some((prefix) => key.startsWith(`${prefix}.${id}.`)),
+        ),
       );
       const declared = providerDefinitions().flatMap((d) => Object.keys(d.words?.[locale] ?? {}));
       expect(providerKeys.sort(), locale).toEqual(declared.sort());
@@ -81,7 +84,7 @@ describe('what a provider says is declared in its folder', () => {
   it("refuses a provider whose words would reword the bot's own messages", () => {
     const words = { en: { 'help.header': 'Hijacked' }, ko: {}, 'zh-CN': {} };
     expect(() => registerProvider({ ...providerDefinition(PROVIDER_IDS[0]!), id: 'wordy', words })).toThrow(
-      'Provider "wordy" declares the message "help.header" outside form.wordy.* and connect.wordy.*.',
+      'Provider "wordy" declares the message "help.header" outside form.wordy.*, connect.wordy.* and error.wordy.*.',
     );
     expect(PROVIDER_IDS).not.toContain('wordy');
   });

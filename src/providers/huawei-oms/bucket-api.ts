@@ -66,6 +66,7 @@ export abstract class OmsBucketApi extends OmsTransport {
 
   /** GET /v2/{project_id}/objectstorage/cloud-type?type=src|dst (5.6.1). */
   async listCloudVendors(type: oms.CloudVendorEndType): Promise<string[]> {
+    // A contract guard (English on purpose): the bot asks for `src` or `dst` itself, never a typed word.
     if (type !== 'src' && type !== 'dst') throw new InvalidInputError('type must be src or dst');
     return this.json(
       {

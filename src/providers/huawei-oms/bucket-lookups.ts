@@ -1,4 +1,3 @@
-import { InvalidInputError } from '../../errors.js';
 import { type OmsBucketSource, omsBucketSourceSchema } from './bucket-source.js';
 import type { OmsClient } from './client.js';
 import {
@@ -13,6 +12,7 @@ import {
 } from './schemas.js';
 import type { OmsStorageKeys } from './storage-keys.js';
 import { parseOrThrow } from './validation.js';
+import { omsError } from './words.js';
 
 /** OMS's bucket and region look-ups, which the create form uses (not part of MigrationProvider). */
 export class OmsBucketLookups {
@@ -68,11 +68,8 @@ export class OmsBucketLookups {
     prefixes: readonly string[],
   ): Promise<{ prefix: string; exists: boolean }[]> {
     const s = parseOrThrow(omsBucketSourceSchema, source, 'bucket source');
-    if (prefixes.length > LIMITS.objectKeysMax) {
-      throw new InvalidInputError(
-        `At most ${LIMITS.objectKeysMax} prefixes can be checked (a task takes at most 500).`,
-      );
-    }
+    if (prefixes.length > LIMITS.objectKeysMax)
+      throw omsError('error.huawei-oms.tooManyPrefixes', { max: LIMITS.objectKeysMax });
     const keys = this.#keys.bucketKeys(s.cloudType);
     const bucket = required(s.bucket, 'bucket');
     const region = required(s.region, 'region');
@@ -120,7 +117,7 @@ export class OmsBucketLookups {
   ): Promise<ShowBucketCdnInfoResp> {
     const s = parseOrThrow(omsBucketSourceSchema, source, 'bucket source');
     const sourceCdn = parseOrThrow(sourceCdnReqSchema, cdn, 'CDN settings');
-    if (s.cloudType === 'Google') throw new InvalidInputError('cloudType Google has no CDN query in OMS.');
+    if (s.cloudType === 'Google') throw omsError('error.huawei-oms.noGoogleCdn');
     const k = this.#keys.bucketKeys(s.cloudType);
     return this.#client.showBucketCdnInfo({
       cloud_type: s.cloudType,
@@ -135,7 +132,7 @@ export class OmsBucketLookups {
   }
 }
 
-function required(value: string | undefined, field: string): string {
-  if (!value) throw new InvalidInputError(`The bucket source needs a ${field}.`);
+function required(value: string | undefined, field: 'bucket' | 'region'): string {
+  if (!value) throw omsError('error.huawei-oms.bucketSourceNeeds', { field });
   return value;
 }

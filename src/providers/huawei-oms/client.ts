@@ -61,6 +61,7 @@ export class OmsClient extends OmsBucketApi {
   /** GET /{version} (5.1.2). */
   async showApiVersion(version: string): Promise<oms.VersionResp> {
     // `.` and `..` are path dot-segments: `/..` would go out as `/`, another operation.
+    // A contract guard (English on purpose): the bot asks no version a person typed.
     if (!/^(?!\.\.?$)[A-Za-z0-9.]+$/.test(version) || version.length > oms.LIMITS.versionMax) {
       throw new InvalidInputError(
         `"${version}" is not an OMS API version (for example v2; at most 10 characters)`,
@@ -90,6 +91,7 @@ export class OmsClient extends OmsBucketApi {
       params.status !== undefined &&
       !(Number.isInteger(params.status) && params.status >= 1 && params.status <= 7)
     ) {
+      // A contract guard (English on purpose): statuses come from the bot's state map, never typed.
       throw new InvalidInputError('status must be a task status from 1 to 7');
     }
     if (params.groupId !== undefined) this.groupPath(params.groupId);
@@ -194,6 +196,7 @@ export class OmsClient extends OmsBucketApi {
   async listSyncTasks(params: ListSyncTasksParams = {}): Promise<OmsPage & { tasks: oms.SyncTaskInfo[] }> {
     checkPage(params.limit, params.offset, oms.LIMITS.syncTaskOffsetMax);
     if (params.status !== undefined && !oms.SYNC_TASK_STATUSES.includes(params.status)) {
+      // A contract guard (English on purpose): statuses come from the bot's state map, never typed.
       throw new InvalidInputError(`status must be one of ${oms.SYNC_TASK_STATUSES.join(', ')}`);
     }
     const resp = await this.json(
@@ -240,6 +243,7 @@ export class OmsClient extends OmsBucketApi {
     syncTaskId: string,
     params: SyncStatisticsParams,
   ): Promise<oms.SyncTaskStatisticsResp> {
+    // A contract guard (English on purpose): the statistics and times are the bot's own, never typed.
     if (params.dataTypes.length === 0)
       throw new InvalidInputError('data_type must name at least one statistic');
     for (const type of params.dataTypes) {
@@ -297,6 +301,7 @@ export class OmsClient extends OmsBucketApi {
       params.status !== undefined &&
       !(Number.isInteger(params.status) && params.status >= 0 && params.status <= 9)
     ) {
+      // A contract guard (English on purpose): statuses come from the bot's state map, never typed.
       throw new InvalidInputError('status must be a task group status from 0 to 9');
     }
     const resp = await this.json(

@@ -1,5 +1,5 @@
 import type { Connection } from '../../connections/connection.js';
-import { asAppError, InvalidInputError, ProviderError } from '../../errors.js';
+import { asAppError, ProviderError } from '../../errors.js';
 import { BANDWIDTH_EXAMPLE } from '../bandwidth-grammar.js';
 import type { FormContext, FormItem, FormSay } from '../definition.js';
 import { ownEntry } from '../provider-catalogue.js';
@@ -19,6 +19,7 @@ import {
 import { HuaweiOmsProvider } from './index.js';
 import { CLOUD_TYPES, type ShowRegionInfoResp } from './schemas.js';
 import { VALUE_WORDS } from './value-words.js';
+import { omsError } from './words.js';
 
 /** Longest the form waits for OMS's vendors and regions before saying it could not load. */
 const LOAD_TIMEOUT_MS = 10_000;
@@ -40,7 +41,7 @@ export interface OmsFormData {
 
 function oms(provider: MigrationProvider): HuaweiOmsProvider {
   if (!(provider instanceof HuaweiOmsProvider)) {
-    throw new InvalidInputError(`${provider.connection} is not a Huawei OMS connection.`);
+    throw omsError('error.huawei-oms.notOmsConnection', { connection: provider.connection });
   }
   return provider;
 }

@@ -1,4 +1,3 @@
-import { InvalidInputError } from '../../errors.js';
 import { lines, parseBandwidthLines } from '../bandwidth-grammar.js';
 import type { FormValues } from '../definition.js';
 import { type FieldMap, type FieldWords, type FormResult, validateWithSchema } from '../form-result.js';
@@ -16,6 +15,7 @@ import {
   TASK_PRIORITIES,
   TASK_TYPES,
 } from './schemas.js';
+import { omsError } from './words.js';
 
 export type OmsCreateKind = 'task' | 'task-group';
 
@@ -318,14 +318,11 @@ export function parseOmsBandwidth(text: string | undefined) {
 export function refuseBandwidthPolicies(policies: readonly BandwidthPolicyLike[]): void {
   const problem = bandwidthProblem(policies);
   if (!problem) return;
-  // Words of this provider's own (words/*.json), outside the bot's catalogue, so its English is here.
-  const error = new InvalidInputError(`${OMS_LABELS.bandwidth}: ${sentence(problem.message)}`);
-  error.localized = {
-    key: 'form.huawei-oms.error.bandwidth.named',
-    // `fixKey`: the problem's own words, put in as `fix` in each reader's language.
-    values: { ...problem.words.values, fixKey: problem.words.key },
-  };
-  throw error;
+  // `fixKey`: the problem's own words, put in as `fix` in each reader's language (English too).
+  throw omsError('form.huawei-oms.error.bandwidth.named', {
+    ...problem.words.values,
+    fixKey: problem.words.key,
+  });
 }
 
 function sentence(message: string): string {

@@ -7,9 +7,7 @@ import { createHuaweiOmsProvider } from './index.js';
 import { omsPreflight } from './preflight.js';
 import { LIMITS, omsCreateTaskGroupRequestSchema, omsCreateTaskRequestSchema } from './schemas.js';
 import { summarizeOms } from './summary.js';
-import en from './words/en.json' with { type: 'json' };
-import ko from './words/ko.json' with { type: 'json' };
-import zhCN from './words/zh-CN.json' with { type: 'json' };
+import { OMS_WORDS } from './words.js';
 
 const REGION = '[a-z]{2}-[a-z]+-\\d{1,2}';
 
@@ -39,7 +37,7 @@ function omsForm(kind: OmsCreateKind, label: string, title: string, what: string
 /** Huawei Cloud OMS: tasks, task groups and synchronization tasks; signs in with AK/SK or IAM. */
 export const huaweiOmsDefinition: ProviderDefinition = {
   id: 'huawei-oms',
-  words: { en, ko, 'zh-CN': zhCN },
+  words: OMS_WORDS,
   catalogue: omsCatalogue,
   label: 'Huawei Cloud OMS',
   shortName: 'Huawei OMS',

@@ -1,6 +1,6 @@
 import type { Connection } from '../../connections/connection.js';
 import type { MigrationResource, ResourceKind } from '../../domain/migration-resource.js';
-import { InvalidInputError, KindNotOfferedError, ProviderError } from '../../errors.js';
+import { KindNotOfferedError, ProviderError } from '../../errors.js';
 import type { BucketQuery } from '../definition.js';
 import type {
   BandwidthWindow,
@@ -42,6 +42,7 @@ import {
 } from './schemas.js';
 import { OmsStorageKeys } from './storage-keys.js';
 import { parseOrThrow } from './validation.js';
+import { omsError } from './words.js';
 
 export { type OmsBucketSource, omsBucketSourceSchema } from './bucket-source.js';
 export {
@@ -86,9 +87,7 @@ export class HuaweiOmsProvider implements MigrationProvider {
         return { items: pageResources(where, page.tasks, map, page.unreadable), count: page.count };
       });
     }
-    if (query.groupId !== undefined) {
-      throw new InvalidInputError('Only OMS tasks can be listed by task group.');
-    }
+    if (query.groupId !== undefined) throw omsError('error.huawei-oms.groupListTasksOnly');
     if (kind === 'task-group') {
       const statuses = statusesFor(query.states, (s) => TASK_GROUP_STATUSES_BY_STATE[s] ?? []);
       return listByStatus(
@@ -153,8 +152,7 @@ export class HuaweiOmsProvider implements MigrationProvider {
 
   /** A task's delta (next-run.ts); task groups and sync tasks have none. */
   async nextRun(kind: ResourceKind, id: string, name: string): Promise<NextRun> {
-    if (this.#kind(kind) !== 'task')
-      throw new InvalidInputError(`OMS offers changes-since runs of tasks only, not of a ${kind}.`);
+    if (this.#kind(kind) !== 'task') throw omsError('error.huawei-oms.nextRunTasksOnly', { kind });
     return omsNextRun(await this.#client.showTask(id), name);
   }
 
@@ -178,8 +176,8 @@ export class HuaweiOmsProvider implements MigrationProvider {
       case 'task': {
         const req = parseOrThrow(omsCreateTaskRequestSchema, request, 'OMS task request');
         const urlList = req.task_type === 'url_list';
-        const src = urlList ? {} : this.#keys.sourceKeys('create a task', req.src_node.cloud_type);
-        const dst = this.#keys.destinationKeys('create a task');
+        const src = urlList ? {} : this.#keys.sourceKeys('createTask', req.src_node.cloud_type);
+        const dst = this.#keys.destinationKeys('createTask');
         const created = await this.#client.createTask({
           ...req,
           src_node: {
@@ -201,8 +199,8 @@ export class HuaweiOmsProvider implements MigrationProvider {
       case 'task-group': {
         const req = parseOrThrow(omsCreateTaskGroupRequestSchema, request, 'OMS task group request');
         const urlList = req.task_type === 'URL_LIST';
-        const src = urlList ? {} : this.#keys.sourceKeys('create a task group', req.src_node.cloud_type);
-        const dst = this.#keys.destinationKeys('create a task group');
+        const src = urlList ? {} : this.#keys.sourceKeys('createTaskGroup', req.src_node.cloud_type);
+        const dst = this.#keys.destinationKeys('createTaskGroup');
         const created = await this.#client.createTaskGroup({
           ...req,
           src_node: {
@@ -220,8 +218,8 @@ export class HuaweiOmsProvider implements MigrationProvider {
       }
       case 'sync-task': {
         const req = parseOrThrow(omsCreateSyncTaskRequestSchema, request, 'OMS synchronization task request');
-        const src = this.#keys.sourceKeys('create a synchronization task');
-        const dst = this.#keys.destinationKeys('create a synchronization task');
+        const src = this.#keys.sourceKeys('createSyncTask');
+        const dst = this.#keys.destinationKeys('createSyncTask');
         const created = await this.#client.createSyncTask({
           ...req,
           src_ak: src.accessKey ?? '',
@@ -260,8 +258,8 @@ export class HuaweiOmsProvider implements MigrationProvider {
         });
       }
       case 'sync-task': {
-        const src = this.#keys.sourceKeys('start a synchronization task');
-        const dst = this.#keys.destinationKeys('start a synchronization task');
+        const src = this.#keys.sourceKeys('startSyncTask');
+        const dst = this.#keys.destinationKeys('startSyncTask');
         return this.#client.startSyncTask(id, {
           src_ak: src.accessKey ?? '',
           src_sk: src.secretKey ?? '',
@@ -289,9 +287,7 @@ export class HuaweiOmsProvider implements MigrationProvider {
         });
       }
       case 'sync-task':
-        throw new InvalidInputError(
-          'OMS synchronization tasks cannot be retried; stop and start them instead.',
-        );
+        throw omsError('error.huawei-oms.syncNoRetry');
     }
   }
 
@@ -322,7 +318,7 @@ export class HuaweiOmsProvider implements MigrationProvider {
         refuseBandwidthPolicies(policies);
         return this.#client.updateTaskGroupBandwidthPolicy(id, policies);
       case 'sync-task':
-        throw new InvalidInputError('OMS synchronization tasks have no traffic-limiting rules.');
+        throw omsError('error.huawei-oms.syncNoBandwidth');
     }
   }
 
@@ -331,12 +327,10 @@ export class HuaweiOmsProvider implements MigrationProvider {
    * ten per call: the seed says "a maximum of 10 objects" although the array limit is 100.
    */
   async syncEvent(kind: ResourceKind, id: string, objectKeys: readonly string[]): Promise<void> {
-    if (this.#kind(kind) !== 'sync-task') {
-      throw new InvalidInputError('Only OMS synchronization tasks take synchronization events.');
-    }
-    if (objectKeys.length === 0) throw new InvalidInputError('Name at least one object key to synchronize.');
+    if (this.#kind(kind) !== 'sync-task') throw omsError('error.huawei-oms.syncEventKind');
+    if (objectKeys.length === 0) throw omsError('error.huawei-oms.syncEventNoKeys');
     const encoded = objectKeys.map((key, i) => {
-      if (key === '') throw new InvalidInputError(`Object key ${i + 1} is empty.`);
+      if (key === '') throw omsError('error.huawei-oms.syncEventEmptyKey', { n: i + 1 });
       return encodeURIComponent(key);
     });
     for (let i = 0; i < encoded.length; i += LIMITS.syncEventKeysPerCall) {
@@ -378,16 +372,10 @@ export class HuaweiOmsProvider implements MigrationProvider {
   // ----- helpers -------------------------------------------------------------------------------------
 
   #kind(kind: ResourceKind): OmsKind {
-    if (!(KINDS as readonly string[]).includes(kind)) {
-      throw new InvalidInputError(`huawei-oms has no ${kind} resources (it has ${KINDS.join(', ')})`);
-    }
+    if (!(KINDS as readonly string[]).includes(kind))
+      throw omsError('error.huawei-oms.noKind', { kind, kinds: KINDS.join(', ') });
     return kind as OmsKind;
   }
-}
-
-function _required(value: string | undefined, field: string): string {
-  if (!value) throw new InvalidInputError(`The bucket source needs a ${field}.`);
-  return value;
 }
 
 export { actionsForSyncTaskState, actionsForTaskGroup, actionsForTaskState } from './actions.js';

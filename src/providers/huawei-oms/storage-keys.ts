@@ -1,6 +1,15 @@
 import type { Connection, StorageCredential } from '../../connections/connection.js';
-import { InvalidInputError } from '../../errors.js';
 import type { StartTaskReq } from './schemas.js';
+import { omsError } from './words.js';
+
+/** What OMS needs the keys for, as the refusal says it (`error.huawei-oms.no*Keys`). */
+export type KeysPurpose =
+  | 'createTask'
+  | 'createTaskGroup'
+  | 'createSyncTask'
+  | 'startTask'
+  | 'startSyncTask'
+  | 'readBuckets';
 
 /**
  * The bucket keys OMS wants inside request bodies (create, start, bucket look-ups). They come from
@@ -16,7 +25,7 @@ export class OmsStorageKeys {
   /** StartTask needs the bucket keys again; they come from the connection's storage credentials. */
   startBody(onlyFailedObjects: boolean): StartTaskReq {
     const { source } = this.#conn.storage;
-    const destination = this.destinationKeys('start a task');
+    const destination = this.destinationKeys('startTask');
     return {
       src_ak: source?.accessKey,
       src_sk: source?.secretKey,
@@ -30,16 +39,13 @@ export class OmsStorageKeys {
   }
 
   sourceKeys(
-    purpose: string,
+    purpose: KeysPurpose,
     cloudType?: string,
   ): Partial<Pick<StorageCredential, 'accessKey' | 'secretKey' | 'securityToken' | 'jsonAuthFile'>> {
     const source = this.#conn.storage.source;
     const googleFile = cloudType === 'Google' && !!source?.jsonAuthFile;
     if (!googleFile && (!source?.accessKey || !source.secretKey)) {
-      throw new InvalidInputError(
-        `Connection ${this.#conn.name} has no source storage credentials (storage.source.accessKey and ` +
-          `storage.source.secretKey), which OMS needs to ${purpose}. Add \`storage.source\` to the connection.`,
-      );
+      throw omsError('error.huawei-oms.noSourceKeys', { connection: this.#conn.name, purpose });
     }
     return {
       accessKey: source?.accessKey,
@@ -49,13 +55,10 @@ export class OmsStorageKeys {
     };
   }
 
-  destinationKeys(purpose: string): { accessKey: string; secretKey: string; securityToken?: string } {
+  destinationKeys(purpose: KeysPurpose): { accessKey: string; secretKey: string; securityToken?: string } {
     const destination = this.#conn.storage.destination;
     if (!destination?.accessKey || !destination.secretKey) {
-      throw new InvalidInputError(
-        `Connection ${this.#conn.name} has no destination storage credentials (storage.destination.accessKey ` +
-          `and storage.destination.secretKey), which OMS needs to ${purpose}. Add \`storage.destination\` to the connection.`,
-      );
+      throw omsError('error.huawei-oms.noDestinationKeys', { connection: this.#conn.name, purpose });
     }
     return {
       accessKey: destination.accessKey,
@@ -65,7 +68,7 @@ export class OmsStorageKeys {
   }
 
   bucketKeys(cloudType: string): { ak?: string; sk?: string; json_auth_file?: string } {
-    const keys = this.sourceKeys('read the source buckets', cloudType);
+    const keys = this.sourceKeys('readBuckets', cloudType);
     return { ak: keys.accessKey, sk: keys.secretKey, json_auth_file: keys.jsonAuthFile };
   }
 

@@ -12,6 +12,7 @@ import { IamTokenCache } from './iam-token.js';
 import { LIMITS } from './schemas.js';
 import { formatSdkDate, signHuaweiRequest } from './signer.js';
 import { parseOrThrow } from './validation.js';
+import { omsError } from './words.js';
 
 const PROVIDER = 'huawei-oms';
 const GROUP_ID = /^[A-Za-z0-9_-]+$/;
@@ -120,25 +121,20 @@ export abstract class OmsTransport {
   }
 
   protected taskPath(taskId: string): string {
-    if (!LIMITS.taskId.test(taskId))
-      throw new InvalidInputError(`"${taskId}" is not an OMS task id (up to 15 digits)`);
+    if (!LIMITS.taskId.test(taskId)) throw omsError('error.huawei-oms.taskId', { id: taskId });
     return `${this.projectPath}/tasks/${taskId}`;
   }
 
   protected groupPath(groupId: string): string {
     if (!GROUP_ID.test(groupId) || groupId.length > LIMITS.groupIdMax) {
-      throw new InvalidInputError(
-        `"${groupId.slice(0, 120)}" is not an OMS task group id (letters, digits and dashes, at most 100 characters)`,
-      );
+      throw omsError('error.huawei-oms.groupId', { id: groupId.slice(0, 120) });
     }
     return `${this.projectPath}/taskgroups/${encodePathSegment(groupId)}`;
   }
 
   protected syncTaskPath(syncTaskId: string): string {
     if (!SYNC_TASK_ID.test(syncTaskId) || syncTaskId.length > LIMITS.syncTaskIdMax) {
-      throw new InvalidInputError(
-        `"${syncTaskId.slice(0, 120)}" is not an OMS synchronization task id (letters, digits and dashes, at most 255 characters)`,
-      );
+      throw omsError('error.huawei-oms.syncTaskId', { id: syncTaskId.slice(0, 120) });
     }
     return `${this.projectPath}/sync-tasks/${encodePathSegment(syncTaskId)}`;
   }
@@ -186,6 +182,10 @@ export abstract class OmsTransport {
   }
 }
 
+/**
+ * A contract guard of the client, in English on purpose: pages are the listing code's own numbers,
+ * bounded before they get here, so only a caller's bug reaches it, never a person.
+ */
 export function checkPage(limit: number | undefined, offset: number | undefined, offsetMax: number): void {
   if (
     limit !== undefined &&
@@ -198,6 +198,7 @@ export function checkPage(limit: number | undefined, offset: number | undefined,
   }
 }
 
+/** A contract guard too (English on purpose): the times sent are the bot's clock's, never typed. */
 export function millis(value: Date | number, name: string): number {
   const ms = value instanceof Date ? value.getTime() : value;
   if (!Number.isFinite(ms) || ms < 0) throw new InvalidInputError(`${name} must be a time`);

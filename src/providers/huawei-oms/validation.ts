@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { InvalidInputError } from '../../errors.js';
+import { omsError } from './words.js';
 
 /** Fields that carry keys: a request naming them is told where keys come from instead. */
 const KEY_FIELDS = new Set([
@@ -53,12 +53,15 @@ export function describeIssue(issue: z.core.$ZodIssue, prefix?: string): string 
   return path ? `${path} ${issue.message}` : issue.message;
 }
 
-/** Parses `value` or throws an InvalidInputError listing (up to three of) the problems. */
+/**
+ * Parses `value` or throws an InvalidInputError listing (up to three of) the problems: the problems
+ * are the schema's English, put into the reader's sentence as they are.
+ */
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues;
-  const shown = issues.slice(0, 3).map((issue) => describeIssue(issue));
-  const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : '';
-  throw new InvalidInputError(`Invalid ${what}: ${shown.join('; ')}${more}.`);
+  const problems = issues.slice(0, 3).map((issue) => describeIssue(issue));
+  const more = Math.max(0, issues.length - 3);
+  throw omsError('error.huawei-oms.invalidRequest', { request: what, problems: problems.join('; '), more });
 }

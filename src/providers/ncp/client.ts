@@ -29,6 +29,7 @@ import {
   ncpUpdateResponseSchema,
 } from './schemas.js';
 import { NCP_HEADERS, signNcpRequest } from './signer.js';
+import { ncpError } from './words.js';
 
 const PROVIDER = 'ncp';
 export const NCP_DEFAULT_ENDPOINT = 'https://objectmigration.apigw.ntruss.com';
@@ -162,6 +163,7 @@ export class NcpObjectMigrationClient {
     const path = policyPath(title);
     const valid = validBody(body);
     if (valid.title !== title) {
+      // A contract guard (English on purpose): the bot never updates a policy; this is for callers of the client.
       throw new InvalidInputError(
         `title: the update body names "${valid.title}" but the policy is "${title}"; NCP documents no rename`,
       );
@@ -201,7 +203,7 @@ function signOutgoing(request: OutgoingRequest, keys: AccessKeyPair, region: str
  */
 function policyPath(title: string): string {
   if (title === '' || isDotSegment(title)) {
-    throw new InvalidInputError(`"${title}" cannot be sent as an NCP policy title: a URL cannot address it`);
+    throw ncpError('error.ncp.title', { title });
   }
   return `${API}/policy/${encodePathSegment(title)}`;
 }
@@ -211,9 +213,10 @@ function validBody(body: NcpPolicyBody): NcpPolicyBody {
   if (parsed.success) return parsed.data;
   // Names the field and the rule, never the value: the body carries the source secret key.
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'} ${issue.message}`);
-  throw new InvalidInputError(`Invalid NCP policy: ${problems.join('; ')}`);
+  throw ncpError('error.ncp.invalidPolicy', { problems: problems.join('; ') });
 }
 
+/** Contract guards (English on purpose): the bot pages with its own numbers and order, never typed ones. */
 function checkListParams(params: ListPoliciesParams): void {
   if (params.limit !== undefined && (!Number.isInteger(params.limit) || params.limit < 1)) {
     throw new InvalidInputError('limit must be a whole number of at least 1');

@@ -8,16 +8,14 @@ import {
   type NcpCreatePolicyRequest,
   ncpCreatePolicyRequestSchema,
 } from './schemas.js';
-import en from './words/en.json' with { type: 'json' };
-import ko from './words/ko.json' with { type: 'json' };
-import zhCN from './words/zh-CN.json' with { type: 'json' };
+import { NCP_WORDS } from './words.js';
 
 const LABEL = 'NCP migration policy';
 
 /** NAVER Cloud Object Migration: migration policies; signs in with an API access key pair. */
 export const ncpDefinition: ProviderDefinition = {
   id: 'ncp',
-  words: { en, ko, 'zh-CN': zhCN },
+  words: NCP_WORDS,
   catalogue: ncpCatalogue,
   label: 'NAVER Cloud Object Migration',
   shortName: 'NCP Object Migration',

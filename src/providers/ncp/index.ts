@@ -17,6 +17,7 @@ import type {
 import { NcpObjectMigrationClient, type NcpPolicyList } from './client.js';
 import { mapPolicy } from './map.js';
 import { type NcpCreatePolicyRequest, type NcpPolicyBody, ncpCreatePolicyRequestSchema } from './schemas.js';
+import { ncpError } from './words.js';
 
 export { type NcpCreatePolicyRequest, ncpCreatePolicyRequestSchema } from './schemas.js';
 
@@ -149,16 +150,8 @@ export class NcpProvider implements MigrationProvider {
   /** The source bucket keys come from the connection, never from the user's request. */
   #policyBody(request: NcpCreatePolicyRequest): NcpPolicyBody {
     const source = this.#conn.storage.source;
-    if (!source?.accessKey || !source.secretKey) {
-      const keyNames =
-        request.sourceCspType === 'Azure'
-          ? 'accessKey = the storage account name, secretKey = the account access key'
-          : 'accessKey and secretKey of the AWS account';
-      throw new InvalidInputError(
-        `Connection ${this.connection} has no source storage credentials, which NCP needs to read the ` +
-          `${request.sourceCspType} bucket. Add \`storage.source\` to the connection (${keyNames}).`,
-      );
-    }
+    if (!source?.accessKey || !source.secretKey)
+      throw ncpError('error.ncp.noSourceKeys', { connection: this.connection, csp: request.sourceCspType });
     return {
       title: request.title,
       source: {
@@ -177,7 +170,7 @@ export class NcpProvider implements MigrationProvider {
   }
 
   #onlyPolicies(kind: ResourceKind): void {
-    if (kind !== 'policy') throw new InvalidInputError(`ncp has no ${kind} resources, only policies`);
+    if (kind !== 'policy') throw ncpError('error.ncp.noKind', { kind });
   }
 }
 
@@ -189,7 +182,7 @@ export function parseCreateRequest(request: unknown): NcpCreatePolicyRequest {
     const field = issue.path.join('.');
     return field ? `${field} ${issue.message}` : issue.message;
   });
-  throw new InvalidInputError(`Invalid NCP policy request: ${problems.join('; ')}`);
+  throw ncpError('error.ncp.invalidRequest', { problems: problems.join('; ') });
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   problemSchema,
   type UpCloudJob,
 } from './schemas.js';
+import { upcloudError } from './words.js';
 
 const PROVIDER = 'upcloud';
 const LIST_JOBS = 'ListJobs';
@@ -183,6 +184,7 @@ export class UpCloudJobsClient {
    */
   async readJobs(window: { offset: number; limit: number }): Promise<JobsRead> {
     const { offset, limit } = window;
+    // A contract guard (English on purpose): the list code pages with its own numbers, never typed ones.
     if (!Number.isInteger(offset) || offset < 0) {
       throw new InvalidInputError('offset must be a whole number, 0 or more');
     }
@@ -278,9 +280,8 @@ export class UpCloudJobsClient {
    */
   async createJob(body: CreateJobBody): Promise<UpCloudJob> {
     const valid = createJobBodySchema.safeParse(body);
-    if (!valid.success) {
-      throw new InvalidInputError(`UpCloud job request is invalid: ${describeIssues(valid.error.issues)}`);
-    }
+    if (!valid.success)
+      throw upcloudError('error.upcloud.invalidJobRequest', { problems: describeIssues(valid.error.issues) });
     const sentAt = systemClock.now(); // compared with the provider's own creation time
     const operation = 'CreateJob';
     const response = await this.#http.send({
@@ -340,11 +341,7 @@ export class UpCloudJobsClient {
   }
 
   #jobPath(jobUuid: string): string {
-    if (!JOB_UUID.test(jobUuid)) {
-      throw new InvalidInputError(
-        `"${jobUuid}" is not an UpCloud job UUID (like a1b2c3d4-e5f6-7890-abcd-ef1234567890)`,
-      );
-    }
+    if (!JOB_UUID.test(jobUuid)) throw upcloudError('error.upcloud.jobUuid', { id: jobUuid });
     return `${this.#jobsPath}/${encodePathSegment(jobUuid)}`;
   }
 }

@@ -4,16 +4,14 @@ import { upcloudCatalogue } from './catalogue.js';
 import { UPCLOUD_LABELS, upcloudRequestFromForm } from './create-form.js';
 import { createUpCloudProvider } from './index.js';
 import { type UpCloudCreateJobRequest, upcloudCreateJobRequestSchema } from './schemas.js';
-import en from './words/en.json' with { type: 'json' };
-import ko from './words/ko.json' with { type: 'json' };
-import zhCN from './words/zh-CN.json' with { type: 'json' };
+import { UPCLOUD_WORDS } from './words.js';
 
 const LABEL = 'UpCloud migration job';
 
 /** UpCloud Managed Object Storage: data-migration jobs; signs in with an API token or user. */
 export const upcloudDefinition: ProviderDefinition = {
   id: 'upcloud',
-  words: { en, ko, 'zh-CN': zhCN },
+  words: UPCLOUD_WORDS,
   catalogue: upcloudCatalogue,
   label: 'UpCloud Managed Object Storage',
   shortName: 'UpCloud',

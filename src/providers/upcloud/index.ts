@@ -17,6 +17,7 @@ import type {
 import { describeIssues, type JobsRead, UpCloudJobsClient } from './client.js';
 import { mapJob } from './map.js';
 import { type CreateJobBody, JOB_TYPE, type UpCloudJob, upcloudCreateJobRequestSchema } from './schemas.js';
+import { upcloudError } from './words.js';
 
 export { type UpCloudCreateJobRequest, upcloudCreateJobRequestSchema } from './schemas.js';
 
@@ -107,16 +108,11 @@ export class UpCloudProvider implements MigrationProvider {
   /** The source bucket's keys come from the connection, never from the request a user typed. */
   #createBody(request: unknown): CreateJobBody {
     const parsed = upcloudCreateJobRequestSchema.safeParse(request);
-    if (!parsed.success) {
-      throw new InvalidInputError(`Invalid UpCloud job: ${describeIssues(parsed.error.issues)}`);
-    }
+    if (!parsed.success)
+      throw upcloudError('error.upcloud.invalidJob', { problems: describeIssues(parsed.error.issues) });
     const source = this.#conn.storage.source;
-    if (!source?.accessKey || !source.secretKey) {
-      throw new InvalidInputError(
-        `Connection ${this.connection} has no source storage credentials, which UpCloud needs to read the ` +
-          'source bucket. Add `storage.source` (accessKey and secretKey) to the connection.',
-      );
-    }
+    if (!source?.accessKey || !source.secretKey)
+      throw upcloudError('error.upcloud.noSourceKeys', { connection: this.connection });
     const r = parsed.data;
     return {
       name: r.name,
@@ -148,7 +144,7 @@ export class UpCloudProvider implements MigrationProvider {
   }
 
   #onlyJobs(kind: ResourceKind): void {
-    if (kind !== 'job') throw new InvalidInputError(`upcloud has only job resources, not ${kind}`);
+    if (kind !== 'job') throw upcloudError('error.upcloud.noKind', { kind });
   }
 }
 
