@@ -40,8 +40,8 @@ function typed(text: string): string {
  * in the creator's DM.
  */
 /**
- * The same fix as data for the reader's language: the catalogue key of its wording (English in
- * `brokenFix`, kept equal by a test) and the commands and channel it names.
+ * The fix as data for the reader's language: the catalogue key of its wording and the commands
+ * and channel it names.
  */
 export function brokenFixParts(
   record: { watch: Pick<Watch, 'channelId' | 'connection' | 'id'> },
@@ -82,19 +82,6 @@ export function cannotPostError(
     fixKey: fix.key,
     ...fix.values,
   });
-}
-
-export function brokenFix(
-  record: { watch: Pick<Watch, 'channelId' | 'connection' | 'id'> },
-  reason: ChannelGone,
-): string {
-  const channel = `<#${record.watch.channelId}>`;
-  const rewatch = `type ${typed(`/migrate watch ${record.watch.connection}:${record.watch.id}`)} there`;
-  const invite = `invite me with ${typed('/invite @migrate')} in ${channel}`;
-  if (reason === 'is_archived') return `unarchive ${channel}, ${invite}, then ${rewatch}.`;
-  if (reason === 'channel_not_found')
-    return `if ${channel} still exists, ${invite}, then ${rewatch}; if it was deleted, watch the migration in another channel and \`/migrate unwatch\` this one.`;
-  return `${invite}, then ${rewatch}.`;
 }
 
 /**

@@ -46,6 +46,7 @@ import { messageModal as connectMessageModal, connectModal } from '../../src/sla
 import { parseConnectForm } from '../../src/slack/connection-form-parse.js';
 import { requestFromForm } from '../../src/slack/create-forms/index.js';
 import { SUBCOMMANDS } from '../../src/slack/listeners/commands/subcommands/index.js';
+import { brokenFixParts } from '../../src/watcher/broken-channel.js';
 import type { WatchEvent } from '../../src/watcher/watch-store.js';
 import { viewLimitProblems } from '../harness/interactions.js';
 
@@ -351,7 +352,18 @@ describe.each(LOCALES)('every translated surface in %s keeps within Slack limits
           },
         })),
         unreadable: ['hw-x'],
-        brokenWatches: [{ name: LONG, ref: 'hw-prod:1', channelId: 'C0OPS', what: LONG, fix: LONG }],
+        brokenWatches: [
+          {
+            name: LONG,
+            ref: 'hw-prod:1',
+            channelId: 'C0OPS',
+            broken: { reason: 'channel_not_found', since: Date.UTC(2026, 0, 1), episode: 1 },
+            fix: brokenFixParts(
+              { watch: { channelId: 'C0OPS', connection: 'hw-prod', id: LONG } },
+              'channel_not_found',
+            ),
+          },
+        ],
       },
       tr,
     );
@@ -359,6 +371,8 @@ describe.each(LOCALES)('every translated surface in %s keeps within Slack limits
     const text = JSON.stringify(blocks);
     expect(text).toContain('hw-prod:191297407830872'.slice(0, 8));
     if (locale !== 'en') expect(text).not.toContain('Waiting for your approval');
+    // A broken watch's cause and fix too (they were English on every Home tab).
+    if (locale !== 'en') expect(text).not.toMatch(/invite me with|the channel is gone/);
   });
 
   it('subscription replies: every mode, a mode change, unsubscribing, a long list', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { ENGLISH, type MessageKey } from '../../src/i18n/translator.js';
-import { brokenFix, brokenFixParts } from '../../src/watcher/broken-channel.js';
+import { brokenFixParts } from '../../src/watcher/broken-channel.js';
 import { cardOf } from '../../src/watcher/living-posts.js';
 import { type ChannelGone, type WatchRecord, watchKey } from '../../src/watcher/watch-store.js';
 import { messageText, TestBot } from '../harness/test-bot.js';
@@ -243,12 +243,19 @@ describe('a watch whose channel Slack refuses', () => {
 });
 
 describe('the fix in words', () => {
-  it('the catalogue says the fix exactly as the English message does, for every reason', () => {
+  it('the catalogue says the fix for every reason, naming the channel and the commands', () => {
     const record = { watch: { channelId: 'C0LOST001', connection: 'hw-prod', id: '191297407830872' } };
-    for (const reason of ['not_in_channel', 'is_archived', 'channel_not_found'] as const) {
+    const said = (reason: ChannelGone) => {
       const { key, values } = brokenFixParts(record, reason);
-      expect(ENGLISH.t(key as MessageKey, values)).toBe(brokenFix(record, reason));
-    }
+      return ENGLISH.t(key as MessageKey, values);
+    };
+    const invite = 'invite me with `/invite @migrate` in <#C0LOST001>';
+    const rewatch = 'type `/migrate watch hw-prod:191297407830872` there';
+    expect(said('not_in_channel')).toBe(`${invite}, then ${rewatch}.`);
+    expect(said('is_archived')).toBe(`unarchive <#C0LOST001>, ${invite}, then ${rewatch}.`);
+    expect(said('channel_not_found')).toBe(
+      `if <#C0LOST001> still exists, ${invite}, then ${rewatch}; if it was deleted, watch the migration in another channel and \`/migrate unwatch\` this one.`,
+    );
   });
 });
 

@@ -1,10 +1,11 @@
 import type { KnownBlock } from '@slack/types';
 import type { Role } from '../../access/roles.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
-import { ENGLISH, type Translator } from '../../i18n/translator.js';
+import { ENGLISH, type MessageKey, type Translator } from '../../i18n/translator.js';
 import type { Claim } from '../../resources/claims.js';
 import type { LastAction } from '../../resources/last-actions.js';
 import { orderForTriage, triageSummary } from '../../resources/triage.js';
+import type { BrokenState } from '../../watcher/watch-store.js';
 import type { WorkspaceUse } from '../../watcher/workspace-limits.js';
 import type { TimeWindow } from '../../windows/window-store.js';
 import { encodeResourceButton } from '../resource-button.js';
@@ -14,6 +15,7 @@ import { progressBar } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { displayName, resourceRef } from './resource-card.js';
 import { stateLabelIn } from './state-words.js';
+import { brokenLabel } from './watch-notices.js';
 import { nextWords, windowActedLine, windowLine } from './window-words.js';
 import { workspaceUseLines } from './workspace-use.js';
 
@@ -56,10 +58,10 @@ export interface BrokenWatchRow {
   /** `connection:id`. */
   ref: string;
   channelId: string;
-  /** What happened, already explained (mrkdwn the bot wrote). */
-  what: string;
-  /** The steps that fix it (mrkdwn the bot wrote). */
-  fix: string;
+  /** What happened: said in the viewer's language (`brokenLabel`). */
+  broken: BrokenState;
+  /** The steps that fix it, as the catalogue's key and the commands and channel it names. */
+  fix: { key: string; values: Record<string, string> };
 }
 
 /** Rows per section, so the Home tab stays within 100 blocks. */
@@ -126,7 +128,7 @@ export function renderAppHome(
           .slice(0, HOME_ROWS)
           .map(
             (w) =>
-              `• *${escapeMrkdwn(truncate(w.name, 80))}* ${code(w.ref)} <#${w.channelId}>: ${w.what}\n    _${tr.t('home.toFix')}_ ${w.fix}`,
+              `• *${escapeMrkdwn(truncate(w.name, 80))}* ${code(w.ref)} <#${w.channelId}>: ${brokenLabel(w.broken, tr)}\n    _${tr.t('home.toFix')}_ ${tr.t(w.fix.key as MessageKey, w.fix.values)}`,
           )
           .join('\n'),
       ),

@@ -1,4 +1,4 @@
-import type { ActionsBlockElement, Button, KnownBlock } from '@slack/types';
+import type { Button, KnownBlock } from '@slack/types';
 import type { Translator } from '../../i18n/translator.js';
 import type { Claim } from '../../resources/claims.js';
 import { slackDate } from './format.js';
@@ -108,39 +108,4 @@ export function claimBlock(claim: Claim, tr: Translator): KnownBlock {
     block_id: CLAIM_BLOCK,
     elements: [{ type: 'mrkdwn', text: claimLine(claim, tr) }],
   };
-}
-
-/**
- * A posted message's blocks with the claim shown as it is now: the claim line under the first
- * section (or none), and the claim button relabelled. The rest of the post stays as it was.
- */
-export function withClaim(
-  blocks: readonly KnownBlock[],
-  claim: Claim | undefined,
-  tr: Translator,
-): KnownBlock[] {
-  const out: KnownBlock[] = [];
-  let placed = false;
-  for (const block of blocks) {
-    if (block.block_id === CLAIM_BLOCK) continue;
-    if (block.type === 'actions')
-      out.push({
-        ...block,
-        elements: block.elements.flatMap((e): ActionsBlockElement[] => {
-          if (e.type !== 'button') return [e];
-          if (e.action_id === TAKE_OVER_ACTION) return [];
-          if (e.action_id !== CLAIM_ACTION) return [e];
-          const value = e.value ?? '';
-          return claim
-            ? [claimButton(value, claim, tr), takeOverButton(value, claim, tr)]
-            : [claimButton(value, claim, tr)];
-        }),
-      });
-    else out.push(block);
-    if (!placed && block.type === 'section') {
-      placed = true;
-      if (claim) out.push(claimBlock(claim, tr));
-    }
-  }
-  return out;
 }

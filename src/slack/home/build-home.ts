@@ -6,12 +6,11 @@ import { explainForDisplay } from '../../catalogue/explain.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { asAppError, ProviderError } from '../../errors.js';
 import type { LastAction } from '../../resources/last-actions.js';
-import { brokenFix } from '../../watcher/broken-channel.js';
+import { brokenFixParts } from '../../watcher/broken-channel.js';
 import { titleOf } from '../../watcher/notification.js';
 import { HOME_ROWS, type HomeView } from '../blocks/app-home.js';
 import type { PendingApprovalRow } from '../blocks/approval-home.js';
 import { resourceRef } from '../blocks/resource-card.js';
-import { brokenLabel } from '../blocks/watch-notifications.js';
 import type { AppDeps } from '../context.js';
 
 /** Each provider gets this long; a slow one is shown as "not answering", the Home tab still opens. */
@@ -117,8 +116,8 @@ export async function buildHome(deps: AppDeps, who: { teamId: string; userId: st
               name: titleOf(r) ?? r.snapshot.name,
               ref: `${r.watch.connection}:${r.watch.id}`,
               channelId: r.watch.channelId,
-              what: brokenLabel(r.broken),
-              fix: brokenFix(r, r.broken.reason),
+              broken: r.broken,
+              fix: brokenFixParts(r, r.broken.reason),
             },
           ]
         : [],

@@ -2,7 +2,6 @@ import type { ResourceRef } from '../../../../domain/migration-resource.js';
 import { InvalidInputError } from '../../../../errors.js';
 import { parseBandwidthWindow } from '../../../../providers/bandwidth-grammar.js';
 import type { BandwidthWindow } from '../../../../providers/types.js';
-import { formatBytes } from '../../../blocks/format.js';
 import { renderResourceCard } from '../../../blocks/resource-card.js';
 import { parseRef, refuseShare } from '../../../command-text.js';
 import { defineSubcommand } from '../subcommand.js';
@@ -50,14 +49,20 @@ export const bandwidthCommand = defineSubcommand<{ ref: ResourceRef; windows: Ba
       setBandwidth(resource.kind, resource.id, windows),
     );
     const after = await provider.get(resource.kind, resource.id);
+    const tr = await ctx.translator('person');
     const summary = windows.length
-      ? windows.map((w) => `${w.start}–${w.end} at most ${formatBytes(w.maxBytesPerSecond)}/s`).join(', ')
-      : 'no limits';
+      ? windows
+          .map((w) =>
+            tr.t('bandwidth.window', { start: w.start, end: w.end, rate: tr.bytes(w.maxBytesPerSecond) }),
+          )
+          .join(', ')
+      : tr.t('bandwidth.noLimits');
     await ctx.reply({
-      text: `Bandwidth of ${resource.name} set: ${summary}`,
+      text: tr.t('bandwidth.set', { name: resource.name, summary }),
       blocks: renderResourceCard(after, provider.actionsFor(after), {
-        notice: `:control_knobs: Bandwidth set by <@${ctx.userId}>: ${summary} · op \`${ctx.opId}\``,
+        notice: tr.t('bandwidth.setBy', { user: `<@${ctx.userId}>`, summary, op: `\`${ctx.opId}\`` }),
         now: ctx.deps.clock.now(),
+        tr,
       }),
     });
   },

@@ -30,14 +30,16 @@ export const syncEventCommand = defineSubcommand<{ ref: ResourceRef; keys: strin
     await ctx.audited('sync-event', `${resource.connection}:${resource.id}`, () =>
       syncEvent(resource.kind, resource.id, keys),
     );
+    const tr = await ctx.translator('person');
+    const where = code(`${resource.connection}:${resource.id}`);
     await ctx.reply({
-      text: `Sent ${keys.length} object key(s) to ${resource.name}.`,
+      text: tr.t('syncEvent.sent', { n: keys.length, name: resource.name }),
       blocks: [
         {
           type: 'section',
           text: {
             type: 'mrkdwn',
-            text: `:arrows_counterclockwise: Sent ${keys.length} changed object key(s) to ${code(`${resource.connection}:${resource.id}`)} · op ${code(ctx.opId)}`,
+            text: tr.t('syncEvent.sentTo', { n: keys.length, ref: where, op: code(ctx.opId) }),
           },
         },
       ],

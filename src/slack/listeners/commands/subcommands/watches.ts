@@ -1,12 +1,12 @@
 import type { KnownBlock } from '@slack/types';
 import { InvalidInputError } from '../../../../errors.js';
-import { brokenFix } from '../../../../watcher/broken-channel.js';
+import type { MessageKey } from '../../../../i18n/translator.js';
+import { brokenFixParts } from '../../../../watcher/broken-channel.js';
 import { titleOf } from '../../../../watcher/notification.js';
 import { displayName, refBeside } from '../../../blocks/display-name.js';
-import { formatPercent } from '../../../blocks/format.js';
 import { MESSAGE_TEXT_BUDGET, packLines } from '../../../blocks/message-budget.js';
 import { escapeMrkdwn, truncate } from '../../../blocks/mrkdwn.js';
-import { STATE_LABELS } from '../../../blocks/state-words.js';
+import { stateLabelIn } from '../../../blocks/state-words.js';
 import { brokenLabel } from '../../../blocks/watch-notifications.js';
 import { channelOnly } from '../../../command-text.js';
 import { defineSubcommand } from '../subcommand.js';
@@ -26,11 +26,16 @@ export const watchesCommand = defineSubcommand<{ channel?: string; share: boolea
     await ctx.require('view', ctx.here, 'see watches');
     // A subscription's own watches are listed by `/migrate subscriptions`, not one by one here.
     const records = (await ctx.deps.watcher.list(ctx.teamId, channel)).filter((r) => r.explicit || !r.via);
+    // Shared in the channel: its language; otherwise the asker's.
+    const tr = await ctx.translator(share ? 'channel' : 'person');
     if (records.length === 0) {
       await ctx.reply({
         text: channel
-          ? `Nothing is watched in <#${channel}>. \`/migrate watch <id> <#${channel}>\` starts.`
-          : 'Nothing is watched in this workspace yet. `/migrate watch <id>` starts.',
+          ? tr.t('watches.noneIn', {
+              channel: `<#${channel}>`,
+              start: `\`/migrate watch <id> <#${channel}>\``,
+            })
+          : tr.t('watches.none'),
         share,
       });
       return;
@@ -45,16 +50,22 @@ export const watchesCommand = defineSubcommand<{ channel?: string; share: boolea
     for (const [channelId, list] of byChannel) {
       const lines = list.map((r) => {
         const s = r.snapshot;
-        const state = r.state === 'gone' ? ':grey_question: Gone' : STATE_LABELS[s.state];
-        const progress =
-          s.progress !== undefined && r.state !== 'gone' ? ` ${formatPercent(s.progress)}` : '';
-        const by = /^[UW][A-Z0-9]+$/.test(r.watch.by) ? ` · by <@${r.watch.by}>` : '';
+        const state =
+          r.state === 'gone' ? `:grey_question: ${tr.t('watch.digest.gone')}` : stateLabelIn(s.state, tr);
+        const progress = s.progress !== undefined && r.state !== 'gone' ? ` ${tr.percent(s.progress)}` : '';
+        const by = /^[UW][A-Z0-9]+$/.test(r.watch.by) ? tr.t('watches.by', { user: `<@${r.watch.by}>` }) : '';
         // Called what its card calls it: the requester's title, the provider's name by the ref.
         const named = displayName(s.name, titleOf(r));
         const line = `• ${escapeMrkdwn(truncate(named.lead, 80))} ${refBeside(`${r.watch.connection}:${r.watch.id}`, named)}: `;
         // A broken watch says so first: nothing reaches the channel until someone fixes it.
-        if (r.broken)
-          return `${line}:no_entry: *Broken*, nothing is posted: ${brokenLabel(r.broken)}; last known ${state}${progress}${by}\n    _To fix it:_ ${brokenFix(r, r.broken.reason)}`;
+        if (r.broken) {
+          const fix = brokenFixParts(r, r.broken.reason);
+          const broken = tr.t('watches.broken', {
+            why: brokenLabel(r.broken, tr),
+            state: `${state}${progress}`,
+          });
+          return `${line}${broken}${by}\n    ${tr.t('watches.toFix', { fix: tr.t(fix.key as MessageKey, fix.values) })}`;
+        }
         return `${line}${state}${progress}${by}`;
       });
       const packed = packLines([`*<#${channelId}>* (${list.length})`, ...lines], budget, {
@@ -70,13 +81,14 @@ export const watchesCommand = defineSubcommand<{ channel?: string; share: boolea
         elements: [
           {
             type: 'mrkdwn',
-            text: `…and ${notShown} more not shown here: \`/migrate watches #channel\` lists one channel's.`,
+            text: tr.t('watches.more', { n: notShown }),
           },
         ],
       });
     const broken = records.filter((r) => r.broken).length;
+    const summary = tr.t('watches.summary', { n: records.length, c: byChannel.size });
     await ctx.reply({
-      text: `${records.length} watched migration${records.length === 1 ? '' : 's'} in ${byChannel.size} channel${byChannel.size === 1 ? '' : 's'}${broken ? `, ${broken} broken` : ''}`,
+      text: broken ? tr.t('watches.summaryBroken', { summary, b: broken }) : summary,
       blocks,
       share,
     });
