@@ -4,7 +4,7 @@ import { until } from '../harness/until.js';
 
 /**
  * The subcommands that answered in English whatever the asker read (`/migrate watches`,
- * `bandwidth`, `sync-event`) and the Home tab's broken watches, asked by a Korean reader through
+ * `bandwidth`, `sync-event`, `access`) and the Home tab's broken watches, asked by a Korean reader through
  * signed requests: every sentence is the catalogue's, in Korean.
  */
 const KOREAN = 'U0KOREAN8';
@@ -76,5 +76,20 @@ describe('subcommands answer a Korean reader in Korean', () => {
     const text = await ask(`sync-event hw-prod:${sync.id} photos/a.jpg photos/b.jpg`);
     expect(text).toContain('변경된 객체 키 2개를 보냈습니다');
     expect(text).not.toContain('Sent');
+  });
+
+  it('/migrate access: the grants, who granted them and what changed, in Korean', async () => {
+    await t.ask(`access grant <@U0ADMIN08|boss> admin`);
+    t.fakeSlack.locales.set('U0ADMIN08', 'ko-KR');
+    const as = (text: string) => t.ask(text, { userId: 'U0ADMIN08', channelId: CHANNEL }).then(messageText);
+    expect(await as('access grant <@U0NEWOP08|new> operator <#C0OPSKO1|ops>')).toContain(
+      '<@U0NEWOP08> 님은 이제 <#C0OPSKO1>에서 operator입니다',
+    );
+    const shown = await as('access');
+    expect(shown).toContain('<#C0OPSKO1>에서 *operator*');
+    expect(shown).toContain('필요한 역할');
+    expect(shown).not.toMatch(/Needed roles|\(by <@/);
+    expect(await as('access revoke <@U0NEWOP08|new> <#C0OPSKO1|ops>')).toContain('역할을 회수했습니다');
+    expect(await as('access revoke <@U0NEWOP08|new>')).toContain('바뀐 것은 없습니다');
   });
 });

@@ -2,7 +2,7 @@ import type { Grant } from '../../../../access/grant-store.js';
 import { channelScope, grantApplies, WORKSPACE } from '../../../../access/policy.js';
 import { REQUIRED_ROLE, ROLES, type Role, roleAllows } from '../../../../access/roles.js';
 import { InvalidInputError } from '../../../../errors.js';
-import type { Translator } from '../../../../i18n/translator.js';
+import type { MessageKey, Translator } from '../../../../i18n/translator.js';
 import { refuseShare } from '../../../command-text.js';
 import type { HandlerContext } from '../../../context.js';
 import { parseChannel, parseSubject, type Subject, subjectMention } from '../../../mentions.js';
@@ -53,8 +53,21 @@ function whyRole(source: 'admin' | 'everyone' | Grant, tr: Translator): string {
     : tr.t('access.because.user', { by: `<@${source.grantedBy}>`, where });
 }
 
-function grantLine(g: Grant): string {
-  return `• ${subjectMention(g.subject)} → *${g.role}*${g.channel ? ` in <#${g.channel}>` : ''} (by <@${g.grantedBy}>)`;
+function grantLine(g: Grant, tr: Translator): string {
+  const values = { subject: subjectMention(g.subject), role: g.role, by: `<@${g.grantedBy}>` };
+  return g.channel
+    ? tr.t('access.grantLineIn', { ...values, channel: `<#${g.channel}>` })
+    : tr.t('access.grantLine', values);
+}
+
+/** "… is now operator.", said with or without the channel the grant is for. */
+function saidFor(
+  tr: Translator,
+  [key, keyIn]: readonly [MessageKey, MessageKey],
+  values: Record<string, string>,
+  channel: string | undefined,
+): string {
+  return channel ? tr.t(keyIn, { ...values, channel: `<#${channel}>` }) : tr.t(key, values);
 }
 
 async function runAccess(ctx: HandlerContext, request: AccessRequest): Promise<void> {
@@ -96,9 +109,12 @@ async function runAccess(ctx: HandlerContext, request: AccessRequest): Promise<v
         },
         {
           type: 'section',
-          text: { type: 'mrkdwn', text: grants.length ? grants.map(grantLine).join('\n') : 'No grants yet.' },
+          text: {
+            type: 'mrkdwn',
+            text: grants.length ? grants.map((g) => grantLine(g, tr)).join('\n') : tr.t('access.noGrants'),
+          },
         },
-        { type: 'context', elements: [{ type: 'mrkdwn', text: `Needed roles: ${roles}` }] },
+        { type: 'context', elements: [{ type: 'mrkdwn', text: tr.t('access.neededRoles', { roles }) }] },
       ],
     });
     return;
@@ -116,19 +132,19 @@ async function runAccess(ctx: HandlerContext, request: AccessRequest): Promise<v
         grantedAt: new Date(ctx.deps.clock.now()).toISOString(),
       }),
     );
-    await ctx.reply({
-      text: `${subjectMention(request.subject)} is now ${request.role}${request.channel ? ` in <#${request.channel}>` : ''}.`,
-    });
+    const tr = await ctx.translator('person');
+    const values = { subject: subjectMention(request.subject), role: request.role };
+    await ctx.reply({ text: saidFor(tr, ['access.granted', 'access.grantedIn'], values, request.channel) });
     return;
   }
   const removed = await ctx.audited('access.revoke', target, () =>
     access.grants.revoke(ctx.teamId, { subject: request.subject, channel: request.channel }),
   );
-  await ctx.reply({
-    text: removed
-      ? `Removed the grant of ${subjectMention(request.subject)}${request.channel ? ` in <#${request.channel}>` : ''}.`
-      : `${subjectMention(request.subject)} had no grant${request.channel ? ` in <#${request.channel}>` : ''}; nothing changed.`,
-  });
+  const tr = await ctx.translator('person');
+  const keys = removed
+    ? (['access.revoked', 'access.revokedIn'] as const)
+    : (['access.noGrant', 'access.noGrantIn'] as const);
+  await ctx.reply({ text: saidFor(tr, keys, { subject: subjectMention(request.subject) }, request.channel) });
 }
 
 export const accessCommand = defineSubcommand<AccessRequest>({
