@@ -92,4 +92,10 @@ describe('subcommands answer a Korean reader in Korean', () => {
     expect(await as('access revoke <@U0NEWOP08|new> <#C0OPSKO1|ops>')).toContain('역할을 회수했습니다');
     expect(await as('access revoke <@U0NEWOP08|new>')).toContain('바뀐 것은 없습니다');
   });
+
+  it('/migrate list of a kind no connection here has says so in Korean', async () => {
+    const text = await ask('list hw-prod policy');
+    expect(text).toContain('여기 있는 연결에는 그런 종류의 리소스가 없습니다');
+    expect(text).not.toContain('No connection here');
+  });
 });

@@ -163,7 +163,7 @@ export async function listResources(
       notOffered,
       answered,
       paging: { query, page, pageSize: PAGE_SIZE, hasNext: wanted < total && page < MAX_PAGE },
-      emptyHint: targets.length === 0 ? 'No connection here has that kind of resource.' : undefined,
+      emptyHint: targets.length === 0 ? tr.t('list.noSuchKind') : undefined,
     }),
     share: query.share,
     replaceOriginal,
