@@ -293,7 +293,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   // Then approved requests whose start time has come: created once (their start key decides).
   watcher.beforeEachCycle(async () => {
     try {
-      await departures?.sweep();
+      await departures.sweep();
     } finally {
       try {
         await windows.pass.run();
@@ -302,11 +302,9 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       }
     }
   });
-  if (departures) {
-    void departures
-      .sweep()
-      .catch((error: unknown) => logger.error({ err: error }, 'could not sweep pending departures'));
-  }
+  void departures
+    .sweep()
+    .catch((error: unknown) => logger.error({ err: error }, 'could not sweep pending departures'));
   const slack = createSlackApp(deps, { state });
   const port = await slack.start();
   const opsServer = await startOpsServer(deps, { port: config.http.metricsPort, host: config.http.host });

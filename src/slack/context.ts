@@ -10,7 +10,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import { AppError, ErrorCode } from '../errors.js';
-import { ENGLISH, type Translator } from '../i18n/translator.js';
+import type { Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import type { BotMetrics, RequestOutcome } from '../metrics/metrics.js';
 import { enterRequest } from '../request-scope.js';
@@ -48,8 +48,8 @@ export interface AppDeps {
   access: AccessControl;
   audit: AuditLog;
   settings: SettingsStore;
-  /** Who reads in which language; absent in tests that build deps by hand (then English). */
-  locales?: SlackLocales;
+  /** Who reads in which language. */
+  locales: SlackLocales;
   slackClients: SlackClients;
   /** The one door to Slack: every post, update, ephemeral, DM, view and reply, always scrubbed. */
   sender: SlackSender;
@@ -58,20 +58,20 @@ export interface AppDeps {
   /** Time budget of commands and buttons; `INTERACTIVE_BUDGET` unless a test shortens it. */
   interactiveBudget?: InteractiveBudget;
   /** The SIGTERM drain: readiness, requests in flight, and the deadline that makes them give up. */
-  drain?: Drain;
-  /** Prometheus metrics (`/metrics`); absent in tests that build deps by hand. */
-  metrics?: BotMetrics;
+  drain: Drain;
+  /** Prometheus metrics (`/metrics`). */
+  metrics: BotMetrics;
   /** Drops a Slack request seen before, on any replica, before any listener runs. */
   inbound: InboundDedupe;
   /**
    * Uninstalls: a tombstone at once, then the workspace's data and installation deleted, retried
-   * until done (ADR 0010); absent in tests that build deps by hand.
+   * until done (ADR 0010).
    */
-  departures?: Departures;
-  /** Time windows (`/migrate window`); absent in tests that build deps by hand. */
-  windows?: WindowStore;
+  departures: Departures;
+  /** Time windows (`/migrate window`). */
+  windows: WindowStore;
   /** The window pass: a window removed while it holds lets go through it (`release`). */
-  windowPass?: Pick<WindowPass, 'release'>;
+  windowPass: Pick<WindowPass, 'release'>;
 }
 
 export interface Reply {
@@ -205,7 +205,6 @@ export function createHandlerContext(
     },
     translator(audience = 'person') {
       const locales = deps.locales;
-      if (!locales) return Promise.resolve(ENGLISH);
       let found = translators.get(audience);
       if (!found) {
         found =
@@ -293,7 +292,7 @@ export function requestDone(ctx: HandlerContext, outcome: RequestOutcome): void 
       { ...opFields(ctx.opId, ctx.teamId, ctx.userId, ctx.surface), what: ctx.what, outcome, ms },
       'request done',
     );
-  ctx.deps.metrics?.requestDone(ctx.surface, ctx.what, outcome, ms);
+  ctx.deps.metrics.requestDone(ctx.surface, ctx.what, outcome, ms);
 }
 
 /** What every log line of a request carries. */

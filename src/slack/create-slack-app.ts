@@ -62,7 +62,7 @@ export function createSlackApp(deps: AppDeps, options: SlackAppOptions): SlackAp
       endpoints: '/slack/events',
       customRoutes: health,
       logger,
-      onAck: (kind, seconds) => deps.metrics?.ackObserved(kind, seconds),
+      onAck: (kind, seconds) => deps.metrics.ackObserved(kind, seconds),
       drain: deps.drain,
       beforeEventAck: tombstoneBeforeAck(deps),
       ...oauth,
@@ -84,8 +84,7 @@ export function createSlackApp(deps: AppDeps, options: SlackAppOptions): SlackAp
   });
   // Socket Mode's requests, counted until their listeners end, so the drain waits for them (the
   // HTTP receiver counts its own, from before the ack).
-  const drain = deps.drain;
-  if (socket && drain) app.use(({ next }) => drain.track(next()));
+  if (socket) app.use(({ next }) => deps.drain.track(next()));
   // First: a duplicate goes no further, not even to the workspace sync.
   app.use(deps.inbound.middleware());
   app.use(syncWorkspace(deps));

@@ -26,20 +26,20 @@ export function probeRoutes(deps: AppDeps): Route[] {
     deps.clock,
   );
   const ready: Handler = (_req, res) => {
-    if (deps.drain?.draining) {
-      deps.metrics?.readinessChecked(false);
+    if (deps.drain.draining) {
+      deps.metrics.readinessChecked(false);
       res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"draining"}');
       return;
     }
     readiness(deps, slackAuth).then(
       (report) => {
         const ok = report.store === 'ok' && report.slack !== 'invalid' && report.leases !== 'failing';
-        deps.metrics?.readinessChecked(ok);
+        deps.metrics.readinessChecked(ok);
         res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ status: ok ? 'ok' : 'degraded', ...report }));
       },
       () => {
-        deps.metrics?.readinessChecked(false);
+        deps.metrics.readinessChecked(false);
         res.writeHead(503).end();
       },
     );
@@ -68,7 +68,6 @@ async function readiness(deps: AppDeps, slackAuth: SlackAuthCheck) {
 /** `/metrics` in the Prometheus text format. */
 function metricsRoute(deps: AppDeps): Route {
   const handler: Handler = (_req, res) => {
-    if (!deps.metrics) return void res.writeHead(404).end();
     deps.metrics.scrape().then(
       ({ contentType, body }) => res.writeHead(200, { 'content-type': contentType }).end(body),
       (error: unknown) => {

@@ -162,7 +162,7 @@ async function withinBudget(
   // the queued ones) is not waited for.
   let leave = () => {};
   const left = new Promise<void>((resolve) => (leave = resolve));
-  const shutdown = ctx.deps.drain?.deadline;
+  const shutdown = ctx.deps.drain.deadline;
   const onShutdown = () => {
     stopWaiting(performance.now() - started);
     leave();

@@ -9,6 +9,7 @@ import {
 import { InvalidInputError } from '../errors.js';
 import type { ProviderId } from '../providers/provider-ids.js';
 import { isProviderId, providerDefinitions } from '../providers/registry.js';
+import { parseJsonOrUndefined } from '../store/open-atomic-kv.js';
 import { CONNECTION_WORD, STATE_WORDS } from './command-text.js';
 
 /** What a list shows: narrowed by connection or provider, state and kind, one page at a time. */
@@ -139,13 +140,7 @@ export function encodeListPage(query: ListQuery, page: number): string {
 }
 
 export function decodeListPage(value: string | undefined): ListQuery {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(value ?? '');
-  } catch {
-    raw = undefined;
-  }
-  const parsed = pageValueSchema.safeParse(raw);
+  const parsed = pageValueSchema.safeParse(parseJsonOrUndefined(value));
   if (!parsed.success) throw InvalidInputError.of('list.error.oldButton');
   const { c, p, s, k, n } = parsed.data;
   return { connection: c, provider: p as ProviderId | undefined, states: s, kind: k, page: n, share: false };

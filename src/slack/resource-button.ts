@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RESOURCE_KINDS, type ResourceKind } from '../domain/migration-resource.js';
 import { InvalidInputError } from '../errors.js';
+import { parseJsonOrUndefined } from '../store/open-atomic-kv.js';
 
 /** What a card's buttons carry: where the resource lives, never any credential. */
 const buttonValueSchema = z.object({
@@ -20,13 +21,7 @@ export function encodeResourceButton(r: { connection: string; kind: ResourceKind
 }
 
 export function decodeResourceButton(value: string | undefined): ButtonTarget {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(value ?? '');
-  } catch {
-    throw InvalidInputError.of('error.oldButton');
-  }
-  const parsed = buttonValueSchema.safeParse(raw);
+  const parsed = buttonValueSchema.safeParse(parseJsonOrUndefined(value));
   if (!parsed.success) throw InvalidInputError.of('error.oldButton');
   return { connection: parsed.data.c, kind: parsed.data.k, id: parsed.data.id };
 }

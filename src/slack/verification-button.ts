@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RESOURCE_KINDS, type ResourceKind } from '../domain/migration-resource.js';
 import { InvalidInputError } from '../errors.js';
+import { parseJsonOrUndefined } from '../store/open-atomic-kv.js';
 import type { SignOffTarget } from '../use-cases/sign-off-verification.js';
 
 /**
@@ -24,7 +25,7 @@ export function encodeVerificationButton(
 
 /** The verification a button pressed in `channel` is about; a button it cannot read is refused. */
 export function verificationTargetOf(value: string | undefined, channel: string | undefined): SignOffTarget {
-  const parsed = valueSchema.safeParse(safeJson(value));
+  const parsed = valueSchema.safeParse(parseJsonOrUndefined(value));
   if (!parsed.success || !channel) throw InvalidInputError.of('error.oldButton');
   const { c, k, id, at } = parsed.data;
   return { channel, connection: c, kind: k, id, at };
@@ -37,16 +38,8 @@ export function verificationModalMetadata(t: SignOffTarget): string {
 
 /** The target a modal came back with; undefined when its metadata is not one. */
 export function verificationTargetFromModal(metadata: string | undefined): SignOffTarget | undefined {
-  const parsed = metadataSchema.safeParse(safeJson(metadata));
+  const parsed = metadataSchema.safeParse(parseJsonOrUndefined(metadata));
   if (!parsed.success) return undefined;
   const { c, k, id, at, ch } = parsed.data;
   return { channel: ch, connection: c, kind: k, id, at };
-}
-
-function safeJson(text: string | undefined): unknown {
-  try {
-    return JSON.parse(text ?? '');
-  } catch {
-    return undefined;
-  }
 }

@@ -53,3 +53,12 @@ export async function openAtomicKv(
 export function readJson(raw: string | undefined): unknown {
   return raw === undefined ? undefined : JSON.parse(raw);
 }
+
+/** Parses JSON from a button, a modal or the store; `undefined` when `text` is missing or not JSON. */
+export function parseJsonOrUndefined(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? '');
+  } catch {
+    return undefined;
+  }
+}

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import type { Clock } from './clock.js';
 import type { DeliveryStats, OutboxSettings } from './outbox-settings.js';
-import { NO_HOLD, type SlackHolds, slackHoldsFor, type TeamHold } from './slack-holds.js';
+import { NO_HOLD, StoreHolds, type TeamHold } from './slack-holds.js';
 import type { OutboxEntry } from './watch-store.js';
 
 /**
@@ -17,8 +17,8 @@ export class PostPacer {
   readonly #settings: OutboxSettings;
   readonly #stats: DeliveryStats;
   readonly #clock: Clock;
-  /** Where the pauses, probes and failure reservations live: shared by replicas on Redis. */
-  readonly #holds: SlackHolds;
+  /** Where the pauses, probes and failure reservations are shared by replicas: on Redis only. */
+  readonly #holds: StoreHolds | undefined;
   /** Team → its hold as this replica last read or wrote it (the sync questions read this). */
   readonly #view = new Map<string, TeamHold>();
   /** Team → this replica's write of its hold still on the way to the store. */
@@ -28,18 +28,12 @@ export class PostPacer {
   /** Names this pacer's failure reservations, so it lifts only its own. */
   readonly #id = randomBytes(4).toString('hex');
 
-  constructor(
-    backend: AtomicKv,
-    settings: OutboxSettings,
-    stats: DeliveryStats,
-    clock: Clock,
-    holds: SlackHolds = slackHoldsFor(backend),
-  ) {
+  constructor(backend: AtomicKv, settings: OutboxSettings, stats: DeliveryStats, clock: Clock) {
     this.#backend = backend;
     this.#settings = settings;
     this.#stats = stats;
     this.#clock = clock;
-    this.#holds = holds;
+    this.#holds = backend.kind === 'redis' ? new StoreHolds(backend) : undefined;
   }
 
   /** True while Slack asked this workspace's deliveries to wait. */
@@ -90,7 +84,7 @@ export class PostPacer {
       now - h.probedAt < probeMs ? SKIP : { ...h, probedAt: now, probedBy: this.#id },
     );
     // Replicas share the probe: the one whose write took it probes (`slot` waits for the answer).
-    if (this.#holds.shared)
+    if (this.#holds)
       this.#probes.set(
         entry.key,
         probe.then((h) => h?.probedAt === now && h.probedBy === this.#id),
@@ -99,7 +93,7 @@ export class PostPacer {
   }
 
   /**
-   * Applies `fn` to this replica's view at once, and to the holds (the store when shared, unless
+   * Applies `fn` to this replica's view at once, and to the store's holds (when shared, unless
    * `share` is false). Resolves with the hold as written, or undefined when the store failed: the
    * view holds what this replica knows, and the next read brings the others' news.
    */
@@ -110,11 +104,12 @@ export class PostPacer {
   ): Promise<TeamHold | undefined> {
     const next = fn(this.#hold(teamId));
     if (next !== SKIP) this.#view.set(teamId, next);
-    if (!share || !this.#holds.shared) return Promise.resolve(next === SKIP ? undefined : next);
+    const holds = this.#holds;
+    if (!share || !holds) return Promise.resolve(next === SKIP ? undefined : next);
     const before = this.#writing.get(teamId);
     const written = (async () => {
       await before;
-      const hold = await this.#holds.change(teamId, fn);
+      const hold = await holds.change(teamId, fn);
       this.#view.set(teamId, hold);
       return hold;
     })().catch(() => undefined);
@@ -140,7 +135,7 @@ export class PostPacer {
    * workspace to wait. One read per post, on Redis only.
    */
   async #shared(entry: OutboxEntry): Promise<boolean> {
-    if (!this.#holds.shared || entry.type === 'audit') return true;
+    if (!this.#holds || entry.type === 'audit') return true;
     const probe = this.#probes.get(entry.key);
     this.#probes.delete(entry.key);
     if (probe && !(await probe)) return false;

@@ -1,4 +1,5 @@
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
+import { parseJsonOrUndefined } from '../store/open-atomic-kv.js';
 
 /**
  * What Slack told us about one workspace beyond the pace windows: until when it asked us to wait
@@ -17,41 +18,10 @@ export interface TeamHold {
 export const NO_HOLD: TeamHold = { pausedUntil: 0, deliveredAt: 0, probedAt: 0 };
 
 /**
- * Where the holds live: in this process's memory when it is the only replica (SQLite, memory), in
- * the store when there are several (Redis), so every replica waits when Slack said wait to one.
+ * Several replicas (Redis): one small record per workspace in the store, changed by compare-and-set,
+ * so every replica waits when Slack said wait to one. One process keeps its holds in its pacer's view.
  */
-export interface SlackHolds {
-  readonly shared: boolean;
-  /** The workspace's hold as it is now. */
-  read(teamId: string): Promise<TeamHold>;
-  /**
-   * Changes the workspace's hold atomically: `fn` may run more than once (pure), `SKIP` leaves it.
-   * Resolves with the hold afterwards.
-   */
-  change(teamId: string, fn: (hold: TeamHold) => TeamHold | typeof SKIP): Promise<TeamHold>;
-}
-
-/** One process: a map. */
-export class MemoryHolds implements SlackHolds {
-  readonly shared = false;
-  readonly #holds = new Map<string, TeamHold>();
-
-  async read(teamId: string): Promise<TeamHold> {
-    return this.#holds.get(teamId) ?? NO_HOLD;
-  }
-
-  async change(teamId: string, fn: (hold: TeamHold) => TeamHold | typeof SKIP): Promise<TeamHold> {
-    const current = this.#holds.get(teamId) ?? NO_HOLD;
-    const next = fn(current);
-    if (next === SKIP) return current;
-    this.#holds.set(teamId, next);
-    return next;
-  }
-}
-
-/** Several replicas: one small record per workspace in the store, changed by compare-and-set. */
-export class StoreHolds implements SlackHolds {
-  readonly shared = true;
+export class StoreHolds {
   readonly #backend: AtomicKv;
   /**
    * Team → the record as last read or written here: a change starts from it (one round trip, not
@@ -69,6 +39,10 @@ export class StoreHolds implements SlackHolds {
     return parse(raw);
   }
 
+  /**
+   * Changes the workspace's hold atomically: `fn` may run more than once (pure), `SKIP` leaves it.
+   * Resolves with the hold afterwards.
+   */
   async change(teamId: string, fn: (hold: TeamHold) => TeamHold | typeof SKIP): Promise<TeamHold> {
     const written = await this.#backend.update(
       holdKey(teamId),
@@ -94,15 +68,6 @@ export function holdKey(teamId: string): string {
 }
 
 function parse(raw: string | undefined): TeamHold {
-  if (!raw) return NO_HOLD;
-  try {
-    return { ...NO_HOLD, ...(JSON.parse(raw) as Partial<TeamHold>) };
-  } catch {
-    return NO_HOLD;
-  }
-}
-
-/** The holds for this store: shared on Redis, in memory otherwise. */
-export function slackHoldsFor(backend: AtomicKv): SlackHolds {
-  return backend.kind === 'redis' ? new StoreHolds(backend) : new MemoryHolds();
+  const hold = parseJsonOrUndefined(raw) as Partial<TeamHold> | undefined;
+  return hold === undefined ? NO_HOLD : { ...NO_HOLD, ...hold };
 }

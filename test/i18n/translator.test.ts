@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromSlackLocale, parseLanguage } from '../../src/i18n/locale.js';
 import { ENGLISH, translatorFor } from '../../src/i18n/translator.js';
-import {
-  aboutDuration,
-  formatBytes,
-  formatCount,
-  formatDuration,
-  formatPercent,
-} from '../../src/slack/blocks/format.js';
 
 describe('Slack locales', () => {
   it.each([
@@ -36,7 +29,7 @@ describe('Slack locales', () => {
 
 describe('Translator', () => {
   it('formats figures in English exactly as the bot always did', () => {
-    // formatBytes is the English translator's now: the sizes it printed before, written out.
+    // The sizes, counts, durations and percentages the bot printed before the translator, written out.
     for (const [n, shown] of [
       [0, '0 B'],
       [1, '1 B'],
@@ -48,16 +41,42 @@ describe('Translator', () => {
       [100 * 1024 ** 2, '100 MiB'],
       [5.25 * 1024 ** 3, '5.3 GiB'],
       [1024 ** 5 * 3, '3.0 PiB'],
-    ] as const) {
+    ] as const)
       expect(ENGLISH.bytes(n)).toBe(shown);
-      expect(formatBytes(n)).toBe(shown);
-    }
-    for (const n of [0, 7, 1234, 1234567]) expect(ENGLISH.count(n)).toBe(formatCount(n));
-    for (const s of [0, 59, 61, 3599, 3600, 7322, 49 * 3600 + 5])
-      expect(ENGLISH.duration(s)).toBe(formatDuration(s));
-    for (const s of [30, 600, 2693, 5400, 9 * 3600, 20 * 3600, 72 * 3600])
-      expect(ENGLISH.about(s)).toBe(aboutDuration(s));
-    for (const f of [0, 0.05, 0.37, 1]) expect(ENGLISH.percent(f)).toBe(formatPercent(f));
+    for (const [n, shown] of [
+      [0, '0'],
+      [7, '7'],
+      [1234, '1,234'],
+      [1234567, '1,234,567'],
+    ] as const)
+      expect(ENGLISH.count(n)).toBe(shown);
+    for (const [s, shown] of [
+      [0, '0 s'],
+      [59, '59 s'],
+      [61, '1 min 1 s'],
+      [3599, '59 min 59 s'],
+      [3600, '1 h 0 min'],
+      [7322, '2 h 2 min'],
+      [49 * 3600 + 5, '2 d 1 h'],
+    ] as const)
+      expect(ENGLISH.duration(s)).toBe(shown);
+    for (const [s, shown] of [
+      [30, 'under 2 min'],
+      [600, 'about 10 min'],
+      [2693, 'about 45 min'],
+      [5400, 'about 1½ h'],
+      [9 * 3600, 'about 9 h'],
+      [20 * 3600, 'about 20 h'],
+      [72 * 3600, 'about 3 days'],
+    ] as const)
+      expect(ENGLISH.about(s)).toBe(shown);
+    for (const [f, shown] of [
+      [0, '0%'],
+      [0.05, '5.0%'],
+      [0.37, '37%'],
+      [1, '100%'],
+    ] as const)
+      expect(ENGLISH.percent(f)).toBe(shown);
   });
 
   it('speaks Korean and Chinese with their own units and plurals', () => {

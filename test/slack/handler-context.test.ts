@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/logger.js';
+import { BotMetrics } from '../../src/metrics/metrics.js';
 import { type AppDeps, createHandlerContext, requestDone } from '../../src/slack/context.js';
 
 /** A real pino logger writing JSON lines into `lines`. */
@@ -17,10 +18,13 @@ function capturingLogger(level = 'info') {
 
 const WHO = { teamId: 'T1', userId: 'U1', channelId: 'C1' };
 
+/** What a handler context reads of the deps here: the logger, and the metrics `requestDone` counts in. */
+const depsOf = (logger: AppDeps['logger']) => ({ logger, metrics: new BotMetrics() }) as unknown as AppDeps;
+
 describe('a request handler context', () => {
   it('has an 8-hex-digit op id, new for each request', () => {
     const { logger } = capturingLogger();
-    const deps = { logger } as unknown as AppDeps;
+    const deps = depsOf(logger);
     const ids = new Set(
       Array.from({ length: 200 }, () => createHandlerContext(deps, WHO, async () => {}, 'command').opId),
     );
@@ -31,7 +35,7 @@ describe('a request handler context', () => {
   it('makes its child logger only when one is used, once', () => {
     const { logger, lines } = capturingLogger();
     const child = vi.spyOn(logger, 'child');
-    const ctx = createHandlerContext({ logger } as unknown as AppDeps, WHO, async () => {}, 'button');
+    const ctx = createHandlerContext(depsOf(logger), WHO, async () => {}, 'button');
     ctx.what = 'resource.refresh';
     requestDone(ctx, 'ok');
     // The closing line needs no child logger, and says who asked what.
@@ -59,7 +63,7 @@ describe('a request handler context', () => {
 
   it('writes no closing line below the info level', () => {
     const { logger, lines } = capturingLogger('warn');
-    const ctx = createHandlerContext({ logger } as unknown as AppDeps, WHO, async () => {}, 'command');
+    const ctx = createHandlerContext(depsOf(logger), WHO, async () => {}, 'command');
     requestDone(ctx, 'ok');
     expect(lines).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import type { MigrationResource } from '../../src/domain/migration-resource.js';
-import { aboutDuration } from '../../src/slack/blocks/format.js';
+import { ENGLISH } from '../../src/i18n/translator.js';
 import { renderResourceCard } from '../../src/slack/blocks/resource-card.js';
 import { HW_AK, HW_SK, messageText, omsConnection, PROJECT_ID, TestBot } from '../harness/test-bot.js';
 
@@ -125,12 +125,12 @@ describe('the resource card', () => {
   });
 
   it('rounds estimates the way people say them', () => {
-    expect(aboutDuration(2693)).toBe('about 45 min');
-    expect(aboutDuration(600)).toBe('about 10 min');
-    expect(aboutDuration(5400)).toBe('about 1½ h');
-    expect(aboutDuration(30 * 3600)).toBe('about 30 h');
-    expect(aboutDuration(5 * 86400)).toBe('about 5 days');
-    expect(aboutDuration(30)).toBe('under 2 min');
+    expect(ENGLISH.about(2693)).toBe('about 45 min');
+    expect(ENGLISH.about(600)).toBe('about 10 min');
+    expect(ENGLISH.about(5400)).toBe('about 1½ h');
+    expect(ENGLISH.about(30 * 3600)).toBe('about 30 h');
+    expect(ENGLISH.about(5 * 86400)).toBe('about 5 days');
+    expect(ENGLISH.about(30)).toBe('under 2 min');
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { RedisAtomicKv } from '../../src/store/redis-atomic-kv.js';
 import { forgetWorkspaceWatches } from '../../src/watcher/forget-workspace.js';
-import { NO_HOLD, slackHoldsFor } from '../../src/watcher/slack-holds.js';
+import { NO_HOLD, StoreHolds } from '../../src/watcher/slack-holds.js';
 import { SubscriptionStore } from '../../src/watcher/subscriptions.js';
 import { WatchStore } from '../../src/watcher/watch-store.js';
 import { cleanRedis, REDIS_URL, uniquePrefix } from '../harness/watcher-rig.js';
@@ -18,8 +18,7 @@ afterEach(async () => {
 
 it('forgetting a workspace deletes its Slack hold and keeps the other workspaceâ€™s', async () => {
   backend = await RedisAtomicKv.connect(REDIS_URL, prefix, captureLogger('fatal').logger);
-  const holds = slackHoldsFor(backend);
-  expect(holds.shared).toBe(true);
+  const holds = new StoreHolds(backend);
   const paused = { ...NO_HOLD, pausedUntil: 1_900_000_000_000, deliveredAt: 1_800_000_000_000 };
   await holds.change('T0LEAVE01', () => paused);
   await holds.change('T0STAY001', () => paused);
@@ -30,5 +29,5 @@ it('forgetting a workspace deletes its Slack hold and keeps the other workspaceâ
 
   expect(await stored('T0LEAVE01')).toBeUndefined();
   expect(await stored('T0STAY001')).toBeDefined();
-  expect(await slackHoldsFor(backend).read('T0STAY001')).toEqual(paused);
+  expect(await new StoreHolds(backend).read('T0STAY001')).toEqual(paused);
 });

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { explain } from '../../src/catalogue/explain.js';
+import { ENGLISH } from '../../src/i18n/translator.js';
 import { PoolRegistry } from '../../src/providers/http/http-client.js';
 import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
-import { formatBytes, formatDuration } from '../../src/slack/blocks/format.js';
 import { omsConnection } from '../harness/test-bot.js';
 import {
   CHANNEL,
@@ -100,8 +100,8 @@ describe('watching a task through its life', () => {
     expect(text).toContain('0 skipped · 0 failed');
     // Duration is what OMS reports (total_time); the average speed follows from it.
     const seconds = Math.round(world.oms.task(task.id)!.accumulatedMs / 1000);
-    expect(text).toContain(`*Duration:* ${formatDuration(seconds)}`);
-    expect(text).toContain(`*Average speed:* ${formatBytes((10 * GiB) / seconds)}/s`);
+    expect(text).toContain(`*Duration:* ${ENGLISH.duration(seconds)}`);
+    expect(text).toContain(`*Average speed:* ${ENGLISH.bytes((10 * GiB) / seconds)}/s`);
   });
 
   it('a task that fails: failure reply with code, explanation, fix, counts, list location and actions', async () => {

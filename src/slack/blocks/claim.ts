@@ -1,6 +1,7 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { Translator } from '../../i18n/translator.js';
 import type { Claim } from '../../resources/claims.js';
+import { parseJsonOrUndefined } from '../../store/open-atomic-kv.js';
 import { slackDate } from './format.js';
 
 /** The action id of "I'm on it" / "Hand back" on a failure post and a failed card. */
@@ -18,12 +19,8 @@ export function encodeTakeOver(resourceValue: string, owner: string): string {
 
 /** The owner a take-over was confirmed against (the resource itself is read by decodeResourceButton). */
 export function takeOverOwner(value: string | undefined): string | undefined {
-  try {
-    const o = (JSON.parse(value ?? '') as { o?: unknown }).o;
-    return typeof o === 'string' && /^[UW][A-Z0-9]{2,}$/.test(o) ? o : undefined;
-  } catch {
-    return undefined;
-  }
+  const o = (parseJsonOrUndefined(value) as { o?: unknown } | null | undefined)?.o;
+  return typeof o === 'string' && /^[UW][A-Z0-9]{2,}$/.test(o) ? o : undefined;
 }
 
 /** "Take over" for a claimed failure: the confirm names who has it, so nobody is replaced unknowingly. */
@@ -76,22 +73,17 @@ export function claimButton(value: string, claim: Claim | undefined, tr: Transla
 
 /** The resource's button value with the press's intent (`i`); decodeResourceButton ignores it. */
 function withIntent(value: string, intent: 'take' | 'hand-back'): string {
-  try {
-    const { i: _was, ...resource } = JSON.parse(value) as Record<string, unknown>;
-    return JSON.stringify({ ...resource, i: intent === 'take' ? 't' : 'b' });
-  } catch {
-    return value;
-  }
+  const parsed = parseJsonOrUndefined(value);
+  // Not JSON, or `null` (nothing to take the resource from): the value as it was.
+  if (parsed === undefined || parsed === null) return value;
+  const { i: _was, ...resource } = parsed as Record<string, unknown>;
+  return JSON.stringify({ ...resource, i: intent === 'take' ? 't' : 'b' });
 }
 
 /** The intent a claim button was drawn with; undefined for buttons drawn before it was carried. */
 export function claimIntent(value: string | undefined): 'take' | 'hand-back' | undefined {
-  try {
-    const i = (JSON.parse(value ?? '') as { i?: unknown }).i;
-    return i === 't' ? 'take' : i === 'b' ? 'hand-back' : undefined;
-  } catch {
-    return undefined;
-  }
+  const i = (parseJsonOrUndefined(value) as { i?: unknown } | null | undefined)?.i;
+  return i === 't' ? 'take' : i === 'b' ? 'hand-back' : undefined;
 }
 
 /** "<@U> is on it · 3 min ago" (Slack keeps the time relative as it ages); "took over from" when so. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RESOURCE_KINDS } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
 import { providerIdSchema } from '../../providers/registry.js';
+import { parseJsonOrUndefined } from '../../store/open-atomic-kv.js';
 
 /**
  * The one codec of what modals carry in `private_metadata` (create, picker and connect modals).
@@ -42,7 +43,7 @@ export function encodeFormMetadata(m: FormMetadata): string {
 }
 
 export function decodeFormMetadata(raw: string | undefined): FormMetadata {
-  const parsed = formMetadataSchema.safeParse(safeJson(raw));
+  const parsed = formMetadataSchema.safeParse(parseJsonOrUndefined(raw));
   if (!parsed.success) throw InvalidInputError.of('create.error.oldForm');
   const d = parsed.data;
   return { connection: d.c, provider: d.p, kind: d.k, channel: d.ch, requester: d.r };
@@ -53,7 +54,7 @@ export function encodePickerMetadata(m: PickerMetadata): string {
 }
 
 export function decodePickerMetadata(raw: string | undefined): PickerMetadata {
-  const parsed = pickerMetadataSchema.safeParse(safeJson(raw));
+  const parsed = pickerMetadataSchema.safeParse(parseJsonOrUndefined(raw));
   if (!parsed.success) throw InvalidInputError.of('create.error.oldForm');
   return { channel: parsed.data.ch, requester: parsed.data.r };
 }
@@ -77,15 +78,7 @@ export function encodeConnectMetadata(meta: ConnectMetadata): string {
 
 /** Lenient: a connect modal with unreadable metadata still works, it just has no channel. */
 export function decodeConnectMetadata(raw: string | undefined): ConnectMetadata {
-  const parsed = connectMetadataSchema.safeParse(safeJson(raw));
+  const parsed = connectMetadataSchema.safeParse(parseJsonOrUndefined(raw));
   if (!parsed.success) return {};
   return { channel: parsed.data.c, ...(parsed.data.r ? { replaces: parsed.data.r } : {}) };
-}
-
-function safeJson(raw: string | undefined): unknown {
-  try {
-    return JSON.parse(raw ?? '');
-  } catch {
-    return undefined;
-  }
 }

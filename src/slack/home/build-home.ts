@@ -86,7 +86,7 @@ export async function buildHome(deps: AppDeps, who: { teamId: string; userId: st
   // From the watcher's store only (no provider call): a store outage must not keep the tab closed.
   const watches = await deps.watcher.list(who.teamId).catch(() => []);
   // The workspace's time windows, and which paused rows a window holds (store reads only).
-  const windows = (await deps.windows?.list(who.teamId).catch(() => undefined)) ?? [];
+  const windows = (await deps.windows.list(who.teamId).catch(() => undefined)) ?? [];
   const paused = all.filter((r) => r.state === 'paused' || r.state === 'pausing');
   const pausedBy = new Map<string, LastAction>();
   if (windows.length > 0)

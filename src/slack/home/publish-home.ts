@@ -1,6 +1,5 @@
 import type { AllMiddlewareArgs } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
-import { ENGLISH } from '../../i18n/translator.js';
 import { renderAppHome } from '../blocks/app-home.js';
 import type { AppDeps } from '../context.js';
 import { buildHome } from './build-home.js';
@@ -21,7 +20,7 @@ export async function publishHome(
   // The Home tab is the viewer's own: in their Slack language.
   const [view, tr] = await Promise.all([
     buildHome(deps, { teamId, userId }),
-    deps.locales ? deps.locales.translatorForUser(teamId, userId) : Promise.resolve(ENGLISH),
+    deps.locales.translatorForUser(teamId, userId),
   ]);
   await deps.sender
     .to(teamId, { client })

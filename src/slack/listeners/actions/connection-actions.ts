@@ -8,6 +8,7 @@ import type {
 import { z } from 'zod';
 import { WORKSPACE } from '../../../access/policy.js';
 import { InvalidInputError, NotFoundError } from '../../../errors.js';
+import { parseJsonOrUndefined } from '../../../store/open-atomic-kv.js';
 import { DISCONNECT_ACTION } from '../../blocks/connection-list.js';
 import { code } from '../../blocks/mrkdwn.js';
 import { buttonHandler } from '../../button-handler.js';
@@ -37,7 +38,7 @@ export function register(routes: ListenerRoutes, deps: AppDeps): void {
 /** Disconnect (the confirm dialog already ran on the client): removes a connection added from Slack. */
 export function disconnectButton(deps: AppDeps) {
   return buttonHandler(async (ctx, args) => {
-    const parsed = disconnectValueSchema.safeParse(safeJson(args.action.value));
+    const parsed = disconnectValueSchema.safeParse(parseJsonOrUndefined(args.action.value));
     if (!parsed.success) throw InvalidInputError.of('error.oldButton');
     const name = parsed.data.n;
     await ctx.require('manage', WORKSPACE, 'remove connections');
@@ -77,7 +78,7 @@ export function connectFormChanged(deps: AppDeps) {
       logger.info(error);
       return;
     }
-    const tr = deps.locales ? await deps.locales.translatorForUser(teamId, body.user.id) : undefined;
+    const tr = await deps.locales.translatorForUser(teamId, body.user.id);
     const next = connectModal(
       choiceFrom(view.state.values as StateValues),
       decodeConnectMetadata(view.private_metadata),
@@ -90,12 +91,4 @@ export function connectFormChanged(deps: AppDeps) {
       logger.warn(error);
     }
   };
-}
-
-function safeJson(text: string | undefined): unknown {
-  try {
-    return JSON.parse(text ?? '') as unknown;
-  } catch {
-    return undefined;
-  }
 }

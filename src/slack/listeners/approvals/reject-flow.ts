@@ -1,6 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { approvalScope } from '../../../approvals/approval-scope.js';
-import { ENGLISH } from '../../../i18n/translator.js';
 import {
   decodeRejectMetadata,
   REASON_ACTION,
@@ -48,7 +47,7 @@ export function openRejectModal(deps: AppDeps, from: RejectMetadata['from']) {
 export function rejectSubmission(deps: AppDeps) {
   return async ({ ack, body, view, client }: SubmitArgs): Promise<void> => {
     const { teamId, userId } = whoClicked(body);
-    const tr = deps.locales ? await deps.locales.translatorForUser(teamId, userId) : ENGLISH;
+    const tr = await deps.locales.translatorForUser(teamId, userId);
     const reason = view.state.values[REASON_BLOCK]?.[REASON_ACTION]?.value?.trim();
     if (!reason) {
       await deps.sender.to(teamId).ack(ack, {

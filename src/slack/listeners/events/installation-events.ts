@@ -28,7 +28,7 @@ function installationOf(args: EventArgs<'app_uninstalled' | 'tokens_revoked'>) {
 export function tombstoneBeforeAck(deps: AppDeps) {
   return async (body: Record<string, unknown>): Promise<void> => {
     const event = body.event as { type?: string } | undefined;
-    if (body.type !== 'event_callback' || event?.type !== 'app_uninstalled' || !deps.departures) return;
+    if (body.type !== 'event_callback' || event?.type !== 'app_uninstalled') return;
     type Where = { team_id?: string; enterprise_id?: string; is_enterprise_install?: boolean };
     const b = body as Where & { authorizations?: Where[] };
     // The Events API says org-wide in `authorizations[0]` (as Bolt reads it), not always on top.
@@ -63,7 +63,6 @@ export function appUninstalled(deps: AppDeps) {
       enterpriseId: where.enterpriseId,
       isEnterpriseInstall: where.isEnterpriseInstall,
     };
-    if (!deps.departures) return;
     try {
       // A store that refuses the tombstone: Departures keeps the uninstall for its next sweep.
       await deps.departures.depart(query);

@@ -1,7 +1,7 @@
 import type { ModalView } from '@slack/types';
 import type { Connection } from '../../../connections/connection.js';
 import { asAppError, InvalidInputError, NotFoundError } from '../../../errors.js';
-import { ENGLISH, type Translator } from '../../../i18n/translator.js';
+import type { Translator } from '../../../i18n/translator.js';
 import type { Logger } from '../../../logger.js';
 import type { FormValues } from '../../../providers/definition.js';
 import { createTargets, isProviderId, providerDefinitions } from '../../../providers/registry.js';
@@ -30,7 +30,7 @@ export interface Requester {
 
 /** The language of a person's modals (their Slack locale), English when it cannot be told. */
 export async function viewerTranslator(deps: AppDeps, teamId: string, userId: string): Promise<Translator> {
-  return deps.locales ? deps.locales.translatorForUser(teamId, userId) : ENGLISH;
+  return deps.locales.translatorForUser(teamId, userId);
 }
 
 const KIND_WORDS: Record<string, string> = {

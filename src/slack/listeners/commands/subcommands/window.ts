@@ -158,7 +158,6 @@ async function find(ctx: HandlerContext, store: WindowStore, id: string): Promis
 
 async function run(ctx: HandlerContext, request: WindowRequest): Promise<void> {
   const store = ctx.deps.windows;
-  if (!store) throw InvalidInputError.of('window.error.unavailable');
   const tr = await ctx.translator('person');
   const now = ctx.deps.clock.now();
   // The same policy as pausing and resuming what the window acts on.
@@ -179,7 +178,7 @@ async function run(ctx: HandlerContext, request: WindowRequest): Promise<void> {
     const w = await find(ctx, store, request.id);
     const removed = await ctx.audited('window.remove', w.id, () => store.remove(ctx.teamId, w.id));
     // Removed while it holds: what it paused is resumed now (once: only this caller got `removed`).
-    const released = removed ? await ctx.deps.windowPass?.release(ctx.teamId, removed) : undefined;
+    const released = removed ? await ctx.deps.windowPass.release(ctx.teamId, removed) : undefined;
     await ctx.reply({ text: removedWords(w, released, tr) });
     return;
   }
