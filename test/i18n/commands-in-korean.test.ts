@@ -98,4 +98,10 @@ describe('subcommands answer a Korean reader in Korean', () => {
     expect(text).toContain('여기 있는 연결에는 그런 종류의 리소스가 없습니다');
     expect(text).not.toContain('No connection here');
   });
+
+  it('/migrate explain without a code gives its examples in Korean', async () => {
+    const text = await ask('explain');
+    expect(text).toContain('`trf.15`도 됩니다');
+    expect(text).not.toContain('works too');
+  });
 });

@@ -18,20 +18,14 @@ const DIGITS = /^\d{1,8}$/;
 const WORD = /^[A-Za-z][A-Za-z_-]{1,40}$/;
 const MAX_TYPED = 48;
 
-const EXAMPLES =
-  '`/migrate explain TRF.0015` (`trf.15` works too), `OMS.0063`, `APIGW.0301`, `ncp:200` or `INSUFFICIENT_CREDITS`';
-
 function refuse(typed: string): never {
   const shown = truncate(typed.replace(/[^\x20-\x7E]|[*~]/g, '?'), 40);
-  throw InvalidInputError.of('explain.error.notCode', { typed: shown, examples: EXAMPLES });
+  throw InvalidInputError.of('explain.error.notCode', { typed: shown });
 }
 
 /** Words after `explain` → the text to look up; a code split by a space (`trf 15`) is one code. */
 function parseCode(args: string[]): string {
-  if (args.length === 0)
-    throw InvalidInputError.of('explain.error.none', {
-      examples: EXAMPLES,
-    });
+  if (args.length === 0) throw InvalidInputError.of('explain.error.none');
   const typed = args.join(' ');
   if (typed.length > MAX_TYPED || args.length > 3) refuse(typed);
   const bare = typed.replace(/[.,;:!?]+$/, '');
