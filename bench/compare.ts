@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { AckLatencyResult } from './ack-latency.js';
 import type { HungProviderResult } from './hung-provider.js';
 import { type PollScaleOptions, type PollScaleRow, runPollScale } from './poll-scale.js';
+import type { ReplicaResult } from './replica-types.js';
 import type { StoreWritesRow } from './store-writes.js';
 import { evaluate, type Target } from './targets.js';
 
@@ -16,8 +17,8 @@ import { evaluate, type Target } from './targets.js';
  * roles, configured by environment), `bench/poll-watcher.js` (start, watchAll, cycle, bareList,
  * backlog, memory, liveHeap, stats, stop over IPC: unchanged since issue #15), and
  * `src/{logger,store/create-store,store/atomic-kv,watcher/watch-store}.js` for the store writes.
- * The replica rows and the subscriptions row are not compared: a build before issue #41 has no
- * replica schedule (`loopStart`) and no reading of a subscription's lists to their end.
+ * The replica rows on one Redis are compared (the other build's watcher needs `loopStart`, `loopTake`
+ * and `loopStop`: issue #41 on); the cluster rows (issue #50) and the subscriptions row are not.
  */
 export interface CompareBuild {
   dir: string;
@@ -73,6 +74,7 @@ export function compareFigures(
   hung: HungProviderResult | undefined,
   store: StoreWritesRow[] | undefined,
   ackShared?: AckLatencyResult,
+  replica?: ReplicaResult[],
 ): Map<string, Target> {
   const out = new Map<string, Target>();
   if (!compare) return out;
@@ -88,6 +90,7 @@ export function compareFigures(
     hung?.build === compare.label ? hung : undefined,
     store?.filter((r) => r.build === compare.label).map(({ build: _b, ...r }) => r),
     theirs(ackShared),
+    replica?.find((r) => r.build === compare.label && r.topology !== 'cluster'),
   );
   for (const t of [...judged.targets, ...judged.checks]) out.set(t.what, t);
   // The other build's store writes ran in a process of their own: so did this build's, beside them.

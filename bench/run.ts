@@ -31,6 +31,7 @@ import { evaluate, RTT_MS, type Target } from './targets.js';
  *   --compare=<dir>                also measure the bot of another build (its compiled bench dir,
  *                                  e.g. the previous commit's `dist-bench`), side by side
  *   --compare-label=<text>         its row label (e.g. "previous commit 127da31")
+ *   --single-redis                 replica rows on one Redis only (no cluster rows)
  *   --out=<dir>                    where to write (default bench/results; the smoke run uses
  *                                  test-artifacts/bench so committed results stay as they are)
  *   --render-only                  re-render report.md from report.json (after changing the render)
@@ -157,12 +158,16 @@ async function main(): Promise<void> {
   if (only === undefined || only === 'replica') {
     const log = (line: string) => console.log(`bench: ${line}`);
     replica.push(await runReplicaScale({ smoke, log }));
+    // The other build's replicas on one Redis, right after (a build before issue #50 has no cluster rows).
+    if (compare)
+      replica.push(await runReplicaScale({ smoke, log, benchDir: compare.dir, build: compare.label }));
     // Issue #50: the same steps on a 3-master cluster, right after, judged against those.
-    try {
-      replica.push(await runReplicaCluster({ smoke, log }));
-    } catch (error) {
-      log(`cluster rows not measured: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    if (!process.argv.includes('--single-redis'))
+      try {
+        replica.push(await runReplicaCluster({ smoke, log }));
+      } catch (error) {
+        log(`cluster rows not measured: ${error instanceof Error ? error.message : String(error)}`);
+      }
     console.log('bench: replicas done');
   }
 
@@ -183,7 +188,7 @@ async function main(): Promise<void> {
   }
 
   const { targets, checks } = evaluate(ack, poll, hung, store, ackShared, ...replicasOf(replica), clicks);
-  const compared = compareFigures(compare, ack, poll, hungCompare, store, ackShared);
+  const compared = compareFigures(compare, ack, poll, hungCompare, store, ackShared, replica);
   const report = {
     date: new Date(started).toISOString(),
     seconds: Math.round((Date.now() - started) / 1000),
@@ -216,7 +221,8 @@ async function main(): Promise<void> {
 function replicasOf(
   results: ReplicaResult[] | undefined,
 ): [ReplicaResult | undefined, ReplicaResult | undefined] {
-  return [results?.find((r) => r.topology !== 'cluster'), results?.find((r) => r.topology === 'cluster')];
+  const own = results?.filter((r) => r.build === undefined);
+  return [own?.find((r) => r.topology !== 'cluster'), own?.find((r) => r.topology === 'cluster')];
 }
 
 const ms = (s: LatencySummary | undefined) => (s ? `${s.p50} / ${s.p95} / ${s.p99} / ${s.max}` : '–');
