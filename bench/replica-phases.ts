@@ -168,6 +168,12 @@ export function phases(deps: PhaseDeps) {
       const gap = await world.call<{ ms: number; connection: string; endedAt: number }>('gaps');
       const queued = await queuedPosts();
       const stats = await world.call<WorldStats>('stats');
+      const survivors = await Promise.all(
+        live().map(([, r]) => r.call<{ lookups: number; blindResends: number }>('stats')),
+      );
+      // The follow-ups of the endings (reports, verifications) go out after them all: the next
+      // steps' idle rounds start once the outboxes are empty, or they would measure that delivery.
+      const outAt = await untilDelivered(queuedPosts, tick + 10 * afterMs);
       await take();
       const figures: ReplicaKill = {
         replicas: n,
@@ -175,10 +181,11 @@ export function phases(deps: PhaseDeps) {
         longestGapConnection: gap.connection,
         ...said,
         queued,
+        allOutMs: outAt === undefined ? null : outAt - tick,
         slack429: stats.throttledTotal,
       };
       log(
-        `  kill -9 of 1 of ${n} (${queued} replies still queued): longest unpolled ${gap.ms} ms (${gap.connection}, from ${gap.endedAt - gap.ms - tick} to ${gap.endedAt - tick} ms after the busy tick; lease ${leaseMs} + interval ${intervalMs}), ${figures.transitions} endings, ${figures.lost} never said, ${figures.duplicated} posted twice, ${figures.slack429} × 429; posts per 10 s ${said.perTenSeconds?.join(' ')}`,
+        `  kill -9 of 1 of ${n} (${queued} replies still queued, all out ${outAt === undefined ? 'not yet' : `${outAt - tick} ms`} after the busy tick): longest unpolled ${gap.ms} ms (${gap.connection}, from ${gap.endedAt - gap.ms - tick} to ${gap.endedAt - tick} ms after the busy tick; lease ${leaseMs} + interval ${intervalMs}), ${figures.transitions} endings, ${figures.lost} never said, ${figures.duplicated} posted twice, ${figures.slack429} × 429; posts per 10 s ${said.perTenSeconds?.join(' ')}; said twice: ${said.twice?.join(', ') || 'none'}; survivors' lookups of possibly sent posts ${survivors.map((x) => x.lookups).join(' + ')}, sent again without one ${survivors.map((x) => x.blindResends).join(' + ')}`,
       );
       return figures;
     },
@@ -218,6 +225,16 @@ export function phases(deps: PhaseDeps) {
     },
   };
 }
+
+/** Waits until no reply is queued (checked every 10 s), at the latest `to`: when, or undefined. */
+async function untilDelivered(queued: () => Promise<number>, to: number): Promise<number | undefined> {
+  while (Date.now() < to) {
+    if ((await queued()) === 0) return Date.now();
+    await sleep(DELIVERED_CHECK_MS);
+  }
+  return undefined;
+}
+const DELIVERED_CHECK_MS = 10_000;
 
 /**
  * Waits at least until `from`, then until every ending was said, or Slack heard nothing new for

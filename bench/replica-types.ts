@@ -64,8 +64,12 @@ export interface ReplicaKill {
   posts: number;
   /** Posts Slack accepted in each 10 s since the step. */
   perTenSeconds?: number[];
+  /** The first few posts said twice, by dedup key. */
+  twice?: string[];
   /** Replies still in the outboxes when the window ended (late, not lost). */
   queued?: number;
+  /** ms from the busy tick until no reply was queued (null: not within the bound); the next steps wait for it. */
+  allOutMs?: number | null;
   slack429: number;
 }
 

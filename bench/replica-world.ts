@@ -92,6 +92,8 @@ export interface PostFigures {
   posts: number;
   /** Posts Slack accepted in each 10 s since the step: its pace shows as bursts and silences. */
   perTenSeconds?: number[];
+  /** The first few posts said twice, by their dedup key (metadata), to find out why. */
+  twice?: string[];
 }
 
 /** Which ending resources were said, and posts said twice, per busy step ("wave"). */
@@ -101,6 +103,7 @@ export class PostTracker {
   #named = new Set<string>();
   #seen = new Set<string>();
   #duplicated = 0;
+  #twice: string[] = [];
   #posts = 0;
   #stepAt = 0;
   #perTen: number[] = [];
@@ -118,6 +121,7 @@ export class PostTracker {
     this.#named = new Set();
     this.#seen = new Set();
     this.#duplicated = 0;
+    this.#twice = [];
     this.#posts = 0;
     this.#stepAt = Date.now();
     this.#perTen = [];
@@ -132,8 +136,10 @@ export class PostTracker {
     const ten = Math.floor((Date.now() - this.#stepAt) / 10_000);
     while (this.#perTen.length <= ten) this.#perTen.push(0);
     this.#perTen[ten]!++;
-    if (this.#seen.has(key)) this.#duplicated++;
-    else this.#seen.add(key);
+    if (this.#seen.has(key)) {
+      this.#duplicated++;
+      if (this.#twice.length < TWICE_NAMED) this.#twice.push(dedupKey(call.body));
+    } else this.#seen.add(key);
     const ending = this.#ending.get(this.#wave);
     if (!ending) return;
     for (const m of JSON.stringify([text, blocks]).matchAll(NAME))
@@ -148,6 +154,15 @@ export class PostTracker {
       duplicated: this.#duplicated,
       posts: this.#posts,
       perTenSeconds: [...this.#perTen],
+      twice: [...this.#twice],
     };
   }
+}
+
+const TWICE_NAMED = 5;
+
+/** A post's dedup key (the watcher's metadata), or where it went when it has none. */
+function dedupKey(body: Record<string, unknown>): string {
+  const key = (body.metadata as { event_payload?: { key?: unknown } } | undefined)?.event_payload?.key;
+  return typeof key === 'string' ? key : `${String(body.channel)}/${String(body.thread_ts ?? '')}`;
 }

@@ -30,7 +30,7 @@ export interface Polled {
 }
 
 /** Connections whose deliveries run at once after the polls. */
-export const DELIVERING_AT_ONCE = 6;
+const DELIVERING_AT_ONCE = 6;
 
 export function planDelivery(
   watches: readonly Loaded[],
@@ -113,17 +113,42 @@ export function dueRank(r: WatchRecord): number {
 }
 
 /**
- * Delivers what is due after the failures went out: replies and card edits, one channel's records
- * one after another (posts there are paced), four channels at a time. A watch with only its card
- * to redraw is not read while its workspace cannot edit cards: when every running resource moved,
+ * Delivers what is due after the failures went out, in two passes: first every record up to its
+ * follow-ups (an ending's own reply, other replies, card edits), then the follow-ups left (the
+ * completion reports and verifications, `isFollowUp`). A burst of endings spends the workspace's
+ * posting budget on the endings: when each ending's two follow-ups went out right after it, the
+ * last endings of a burst of 500 waited behind 1,000 follow-ups (issue 47's kill -9 row said two
+ * of them too late).
+ *
+ * Within a pass, `plans` (one per connection) six at a time, and in each one channel's records one
+ * after another (posts there are paced), four channels at a time. A watch with only its card to
+ * redraw is not read while its workspace cannot edit cards: when every running resource moved,
  * most cards wait for a later edit window, and reading each of them (three times) to find that
  * out was most of a busy cycle's delivery pass. They stay dirty; a later cycle edits them.
  */
-export async function deliverDue(outbox: Outbox, due: readonly DueWatch[], waitUntil: number): Promise<void> {
+export async function deliverDue(
+  outbox: Outbox,
+  plans: readonly (readonly DueWatch[])[],
+  waitUntil: number,
+): Promise<void> {
+  const waiting: DueWatch[] = [];
+  await forEachLimited(plans, DELIVERING_AT_ONCE, (due) =>
+    byChannels(outbox, due, async (w) => {
+      if ((await outbox.drain(w.key, { waitUntil, followUps: false })).followUpWaits) waiting.push(w);
+    }),
+  );
+  await byChannels(outbox, waiting, async (w) => {
+    await outbox.drain(w.key, { waitUntil });
+  });
+}
+
+async function byChannels(
+  outbox: Outbox,
+  due: readonly DueWatch[],
+  drain: (w: DueWatch) => Promise<void>,
+): Promise<void> {
   const byChannel = groupBy(due, (w) => w.channel);
   await forEachLimited([...byChannel.values()], 4, async (records) => {
-    for (const { key, teamId, cardOnly } of records) {
-      if (!(cardOnly && outbox.cardEditsHeld(teamId))) await outbox.drain(key, { waitUntil });
-    }
+    for (const w of records) if (!(w.cardOnly && outbox.cardEditsHeld(w.teamId))) await drain(w);
   });
 }

@@ -32,3 +32,12 @@ export function eventEntries(
   }
   return entries;
 }
+
+/**
+ * A post that follows an ending in its thread: the completion report and the verification (issue
+ * 49). After a burst of endings the cycle says every ending first and these after (`deliverDue`),
+ * so they never keep another resource's ending waiting for the workspace's posting budget.
+ */
+export function isFollowUp(entry: { note?: { kind: string } }): boolean {
+  return entry.note?.kind === 'report' || entry.note?.kind === 'verification';
+}

@@ -80,6 +80,8 @@ export interface DrainResult {
   parentError?: string;
   /** `direct` drains only: Slack refused the watch's channel (nothing was marked broken). */
   channelError?: ChannelGone;
+  /** `followUps: false` drains only: the record's next post is a follow-up, left for a later pass. */
+  followUpWaits?: boolean;
 }
 
 export interface DrainOptions {
@@ -95,6 +97,11 @@ export interface DrainOptions {
    * first pass, before completions, other replies and card edits take the workspace's budget.
    */
   urgent?: boolean;
+  /**
+   * `false`: stop at a follow-up (`isFollowUp`: a completion report, a verification), as the cycle's first
+   * delivery pass does, so every ending of a burst is said before the reports that follow them.
+   */
+  followUps?: boolean;
 }
 
 /** Records an audit entry (the store and the audit channel); the bot passes its audit log. */

@@ -3,6 +3,7 @@ import { SKIP } from '../store/atomic-kv.js';
 import { restoreLookupSince } from '../store/backup-marks.js';
 import { isHeld, markBroken } from './broken-channel.js';
 import type { Clock } from './clock.js';
+import { isFollowUp } from './event-entries.js';
 import { goesFirst } from './failure-listing.js';
 import { LivingEditor } from './living-editor.js';
 import { cardOf, duePosts, keepListing, registerPost, withCardPost } from './living-posts.js';
@@ -144,6 +145,10 @@ export class Outbox {
     // An urgent drain sends only up to (and with) the record's unannounced failure.
     const entry = options.urgent && !open.some(goesFirst) ? undefined : open[0];
     if (!record || !entry) return 'idle';
+    if (options.followUps === false && isFollowUp(entry)) {
+      result.followUpWaits = true;
+      return 'idle';
+    }
     if (this.paused(entry.teamId) || !this.#pacer.due(entry)) return 'idle';
     const parentTs = cardOf(record)?.ts;
     if (entry.type === 'reply' && !parentTs && !record.outbox.some((e) => e.type === 'parent')) {

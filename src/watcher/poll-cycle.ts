@@ -11,7 +11,7 @@ import type { Clock } from './clock.js';
 import type { ConnectionGroup, GroupDeps } from './connection-groups.js';
 import { groupByConnection, providerOf, spreadOverProviders } from './connection-groups.js';
 import { type HealthDeps, markHealthy, markUnhealthy } from './connection-health.js';
-import { cardsPerPass, DELIVERING_AT_ONCE, deliverDue, type Polled, planDelivery } from './cycle-delivery.js';
+import { cardsPerPass, deliverDue, type Polled, planDelivery } from './cycle-delivery.js';
 import { addBacklog, type CycleReport, emptyReport, type Loaded } from './cycle-report.js';
 import { cycleWaitUntil } from './cycle-wait.js';
 import { DigestPass } from './digest-pass.js';
@@ -144,7 +144,11 @@ export class PollCycle {
     }
     // Every failure of the cycle before any other post takes the workspace's budget.
     await this.#failures.announceAll(polled, waitUntil);
-    await forEachLimited(polled, DELIVERING_AT_ONCE, (p) => deliverDue(this.#outbox, p.due, waitUntil));
+    await deliverDue(
+      this.#outbox,
+      polled.map((p) => p.due),
+      waitUntil,
+    );
     await this.#digests.run(channels);
     report.ms = Math.round(performance.now() - started);
     return report;
@@ -291,7 +295,7 @@ export class PollCycle {
     const plan = records.plan(latest, cardsPerPass(this.#settings));
     await this.#failures.announce(plan.failing, waitUntil);
     if (polled) polled.push(plan);
-    else await deliverDue(this.#outbox, plan.due, waitUntil);
+    else await deliverDue(this.#outbox, [plan.due], waitUntil);
   }
 
   /** Creates the watches subscriptions found, and notes on existing ones which subscriptions they serve. */

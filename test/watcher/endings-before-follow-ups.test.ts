@@ -1,0 +1,100 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cardOf } from '../../src/watcher/living-posts.js';
+import {
+  GiB,
+  MiB,
+  notifications,
+  postsPerKey,
+  type Rig,
+  startRig,
+  startWorld,
+  TEST_POST_PACE,
+  type WatchWorld,
+  watchTask,
+} from '../harness/watcher-rig.js';
+
+// After a burst of endings, every ending is said before the completion reports and verifications
+// that follow them: with each ending's follow-ups posted right after it, the workspace's posting
+// budget went to the first endings' reports while the last endings waited (issue 47's kill -9 row
+// at 50,000 watches: 2 of 521 endings not said within the bench's window, 14 replies queued).
+
+let world: WatchWorld;
+let rig: Rig | undefined;
+
+beforeEach(async () => {
+  world = await startWorld();
+});
+afterEach(async () => {
+  await rig?.stop();
+  rig = undefined;
+  await world.stop();
+});
+
+/** 10 GiB at 100 MiB/s, at 95 %: finished after 10 s of the simulator's clock. */
+const nearlyDone = (name: string) =>
+  world.oms.addTask({ name, status: 2, totalSize: 10 * GiB, speed: 100 * MiB, progress: 0.95 });
+
+/** Entries waiting in the watches' outboxes, and cards waiting for an edit. */
+async function pending(r: Rig): Promise<number> {
+  const all = await r.watcher.store.loadAll();
+  return all.reduce((n, { record }) => n + record.outbox.length + (cardOf(record)?.dirty ? 1 : 0), 0);
+}
+
+const ENDINGS = 6;
+
+describe('endings before their follow-ups', () => {
+  it('says every ending of a burst before any completion report or verification, each once', async () => {
+    rig = await startRig(world, { watcher: { completionReports: true } });
+    const tasks = Array.from({ length: ENDINGS }, (_, i) => nearlyDone(`ending-${i}`));
+    for (const t of tasks) await watchTask(rig, t.id);
+    world.fakeSlack.clear();
+    world.clock.advance(10_000); // every task finishes
+    await rig.watcher.runCycle();
+    for (let i = 0; (await pending(rig)) > 0; i++) {
+      if (i === 50) throw new Error('outbox did not drain');
+      await rig.watcher.runCycle();
+      world.watcherClock.advance(250);
+    }
+    const posts = notifications(world.fakeSlack).filter((n) => n.event !== 'parent');
+    const order = posts.map((n) => n.event);
+    expect(order.filter((e) => e === 'succeeded')).toHaveLength(ENDINGS);
+    expect(order.filter((e) => e === 'report')).toHaveLength(ENDINGS);
+    expect(order.filter((e) => e === 'verification')).toHaveLength(ENDINGS);
+    // The last ending is said before the first follow-up.
+    const lastEnding = order.lastIndexOf('succeeded');
+    const firstFollowUp = Math.min(order.indexOf('report'), order.indexOf('verification'));
+    expect(lastEnding).toBeLessThan(firstFollowUp);
+    // In each thread, the report still follows its ending and the verification the report.
+    for (const t of tasks) {
+      const own = posts.filter((n) => n.key.includes(t.id)).map((n) => n.event);
+      expect(own).toEqual(['succeeded', 'report', 'verification']);
+    }
+    expect([...postsPerKey(world.fakeSlack).values()].every((n) => n === 1)).toBe(true);
+  }, 60_000);
+
+  it('a workspace budget that fits the endings only: the cycle says them all, the follow-ups come next', async () => {
+    // Room for the six endings in the cycle that sees them, not for their twelve follow-ups.
+    const perWorkspace = { ...TEST_POST_PACE.perWorkspace, spanMs: 60_000, slotMs: 1_000, max: ENDINGS };
+    rig = await startRig(world, {
+      watcher: { completionReports: true, postPace: { ...TEST_POST_PACE, perWorkspace } },
+    });
+    const tasks = Array.from({ length: ENDINGS }, (_, i) => nearlyDone(`ending-${i}`));
+    for (const t of tasks) await watchTask(rig, t.id);
+    world.watcherClock.advance(61_000); // the cards' own posts leave the budget's window
+    world.fakeSlack.clear();
+    world.clock.advance(10_000);
+    await rig.watcher.runCycle();
+    const first = notifications(world.fakeSlack).map((n) => n.event);
+    expect(first).toEqual(Array.from({ length: ENDINGS }, () => 'succeeded'));
+    // The follow-ups wait for the budget's window, then go out, each once.
+    for (let i = 0; (await pending(rig)) > 0; i++) {
+      if (i === 20) throw new Error('outbox did not drain');
+      world.watcherClock.advance(61_000);
+      await rig.watcher.runCycle();
+    }
+    const all = notifications(world.fakeSlack).map((n) => n.event);
+    expect(all.filter((e) => e === 'report')).toHaveLength(ENDINGS);
+    expect(all.filter((e) => e === 'verification')).toHaveLength(ENDINGS);
+    expect([...postsPerKey(world.fakeSlack).values()].every((n) => n === 1)).toBe(true);
+  }, 60_000);
+});
