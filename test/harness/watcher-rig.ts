@@ -13,7 +13,8 @@ import { SlackClients } from '../../src/slack/slack-clients.js';
 import { watchSlackFor } from '../../src/slack/watch-slack.js';
 import { createStore, type Store } from '../../src/store/create-store.js';
 import type { CycleReport } from '../../src/watcher/cycle-report.js';
-import { watchKey } from '../../src/watcher/watch-store.js';
+import { cardOf } from '../../src/watcher/living-posts.js';
+import { type ChannelRecord, channelKey, watchKey } from '../../src/watcher/watch-store.js';
 import { Watcher, type WatcherOptions } from '../../src/watcher/watcher.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 import { dropKeys, TEST_REDIS_URL } from './redis-admin.js';
@@ -312,6 +313,30 @@ export const TEST_POST_PACE = {
   maxWaitMs: 150,
   cycleWaitMs: 500,
 };
+
+/** 10 GiB at 100 MiB/s, at 95 %: it finishes within 10 s of the simulator's clock. */
+export function finishingTask(world: WatchWorld, name: string) {
+  return world.oms.addTask({ name, status: 2, totalSize: 10 * GiB, speed: 100 * MiB, progress: 0.95 });
+}
+
+/** Watch records' outboxes, dirty cards and the channel record's outbox (where a listing waits). */
+export async function pending(rig: Rig): Promise<number> {
+  const all = await rig.watcher.store.loadAll();
+  const channel = await rig.watcher.store.read<ChannelRecord>(channelKey(TEAM, CHANNEL));
+  return (
+    all.reduce((n, { record }) => n + record.outbox.length + (cardOf(record)?.dirty ? 1 : 0), 0) +
+    (channel?.outbox.length ?? 0)
+  );
+}
+
+/** Cycles until nothing is waiting for Slack, `stepMs` of the watcher's time apart (bounded). */
+export async function drainAll(world: WatchWorld, rig: Rig, maxCycles = 50, stepMs = 250): Promise<void> {
+  for (let i = 0; (await pending(rig)) > 0; i++) {
+    if (i === maxCycles) throw new Error('outbox did not drain');
+    await rig.watcher.runCycle();
+    world.watcherClock.advance(stepMs);
+  }
+}
 
 /** Deletes every Redis key under a test prefix. */
 export async function cleanRedis(prefix: string): Promise<void> {

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_POST_PACE } from '../../src/watcher/watcher.js';
 import {
-  GiB,
-  MiB,
+  finishingTask,
   notifications,
   type Rig,
   startRig,
@@ -23,9 +22,7 @@ afterEach(async () => {
   await world.stop();
 });
 
-/** 10 GiB at 100 MiB/s: it finishes within 10 s of the simulator's clock. */
-const finishing = (name: string) =>
-  world.oms.addTask({ name, status: 2, totalSize: 10 * GiB, speed: 100 * MiB, progress: 0.95 });
+const finishing = (name: string) => finishingTask(world, name);
 
 describe('a cycle catching up on a backlog', () => {
   it('stops waiting for Slack’s pace before the next tick, and the next cycle posts the rest', async () => {

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
-import { cardOf } from '../../src/watcher/living-posts.js';
 import { DEFAULT_POST_PACE } from '../../src/watcher/watcher.js';
 import {
   CHANNEL,
+  drainAll,
   GiB,
   MiB,
   notifications,
@@ -32,20 +32,6 @@ afterEach(async () => {
 
 const watch = (id: string, channelId = CHANNEL) => watchTask(rig, id, { channelId });
 
-async function pending(): Promise<number> {
-  const all = await rig.watcher.store.loadAll();
-  return all.reduce((n, { record }) => n + record.outbox.length + (cardOf(record)?.dirty ? 1 : 0), 0);
-}
-
-/** Cycles until nothing is waiting for Slack, `stepMs` of the watcher's time apart (bounded). */
-async function drainAll(maxCycles = 50, stepMs = 250): Promise<void> {
-  for (let i = 0; (await pending()) > 0; i++) {
-    if (i === maxCycles) throw new Error('outbox did not drain');
-    await rig.watcher.runCycle();
-    world.watcherClock.advance(stepMs);
-  }
-}
-
 describe('Slack delivery through the outbox', () => {
   it('paces posts per channel: replies ending together in one channel stay within Slack’s tier, none lost', async () => {
     await rig.stop();
@@ -58,10 +44,10 @@ describe('Slack delivery through the outbox', () => {
     world.fakeSlack.setTierLimits(true);
     world.clock.advance(2_000); // every task starts in the same cycle…
     await rig.watcher.runCycle();
-    await drainAll();
+    await drainAll(world, rig);
     world.clock.advance(60_000); // …and finishes in the same cycle
     await rig.watcher.runCycle();
-    await drainAll();
+    await drainAll(world, rig);
     expect(notifications(world.fakeSlack).filter((n) => n.event === 'started')).toHaveLength(5);
     const replies = notifications(world.fakeSlack).filter((n) => n.event === 'succeeded');
     expect(replies).toHaveLength(5);
@@ -112,7 +98,7 @@ describe('Slack delivery through the outbox', () => {
     ]);
 
     world.fakeSlack.setDown(false);
-    await drainAll();
+    await drainAll(world, rig);
     // The card is drawn from the latest snapshot when it is finally posted: no edit needed.
     expect(trace(world.fakeSlack)).toEqual(['post parent', 'reply started', 'reply paused', 'reply resumed']);
     expect([...postsPerKey(world.fakeSlack).values()]).toEqual([1, 1, 1, 1]);
@@ -135,7 +121,7 @@ describe('Slack delivery through the outbox', () => {
     // The cycle takes no time on the watcher's clock: its burst is one window's, whatever the machine.
     expect(world.fakeSlack.callsTo('chat.update')).toHaveLength(3);
     expect(rig.watcher.outbox.stats.editsDeferred).toBe(5);
-    await drainAll();
+    await drainAll(world, rig);
     expect(world.fakeSlack.callsTo('chat.update').length).toBe(8); // each card once, none lost
     // Fake Slack stamps calls on the watcher's clock: never more than 3 in one of the budget's windows.
     const perWindow = new Map<number, number>();
@@ -151,7 +137,7 @@ describe('Slack delivery through the outbox', () => {
     for (let i = 0; i < 8; i++)
       ids.push(world.oms.addTask({ name: `wait-${i}`, status: 2, totalSize: 10 * GiB, speed: 100 * MiB }).id);
     for (const id of ids) await watch(id);
-    await drainAll();
+    await drainAll(world, rig);
     world.fakeSlack.clear();
     const store = rig.watcher.store;
     const read = store.read.bind(store);
@@ -169,7 +155,7 @@ describe('Slack delivery through the outbox', () => {
     expect(readKeys.size).toBe(4);
     expect(rig.watcher.outbox.stats.editsDeferred).toBe(5);
     store.read = read;
-    await drainAll();
+    await drainAll(world, rig);
     expect(new Set(world.fakeSlack.callsTo('chat.update').map((c) => c.body.ts)).size).toBe(8);
   });
 

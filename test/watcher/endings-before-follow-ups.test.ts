@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cardOf } from '../../src/watcher/living-posts.js';
 import {
-  GiB,
-  MiB,
+  drainAll,
+  finishingTask,
   notifications,
   postsPerKey,
   type Rig,
@@ -30,15 +29,7 @@ afterEach(async () => {
   await world.stop();
 });
 
-/** 10 GiB at 100 MiB/s, at 95 %: finished after 10 s of the simulator's clock. */
-const nearlyDone = (name: string) =>
-  world.oms.addTask({ name, status: 2, totalSize: 10 * GiB, speed: 100 * MiB, progress: 0.95 });
-
-/** Entries waiting in the watches' outboxes, and cards waiting for an edit. */
-async function pending(r: Rig): Promise<number> {
-  const all = await r.watcher.store.loadAll();
-  return all.reduce((n, { record }) => n + record.outbox.length + (cardOf(record)?.dirty ? 1 : 0), 0);
-}
+const nearlyDone = (name: string) => finishingTask(world, name);
 
 const ENDINGS = 6;
 
@@ -50,11 +41,7 @@ describe('endings before their follow-ups', () => {
     world.fakeSlack.clear();
     world.clock.advance(10_000); // every task finishes
     await rig.watcher.runCycle();
-    for (let i = 0; (await pending(rig)) > 0; i++) {
-      if (i === 50) throw new Error('outbox did not drain');
-      await rig.watcher.runCycle();
-      world.watcherClock.advance(250);
-    }
+    await drainAll(world, rig);
     const posts = notifications(world.fakeSlack).filter((n) => n.event !== 'parent');
     const order = posts.map((n) => n.event);
     expect(order.filter((e) => e === 'succeeded')).toHaveLength(ENDINGS);
@@ -87,11 +74,8 @@ describe('endings before their follow-ups', () => {
     const first = notifications(world.fakeSlack).map((n) => n.event);
     expect(first).toEqual(Array.from({ length: ENDINGS }, () => 'succeeded'));
     // The follow-ups wait for the budget's window, then go out, each once.
-    for (let i = 0; (await pending(rig)) > 0; i++) {
-      if (i === 20) throw new Error('outbox did not drain');
-      world.watcherClock.advance(61_000);
-      await rig.watcher.runCycle();
-    }
+    world.watcherClock.advance(61_000);
+    await drainAll(world, rig, 20, 61_000);
     const all = notifications(world.fakeSlack).map((n) => n.event);
     expect(all.filter((e) => e === 'report')).toHaveLength(ENDINGS);
     expect(all.filter((e) => e === 'verification')).toHaveLength(ENDINGS);

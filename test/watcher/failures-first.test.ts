@@ -7,12 +7,12 @@ import {
 import { renderFailureListing } from '../../src/slack/blocks/failure-listing.js';
 import { createStore } from '../../src/store/create-store.js';
 import { chunks, MAX_LISTED } from '../../src/watcher/failure-listing.js';
-import { cardOf } from '../../src/watcher/living-posts.js';
 import { type ChannelRecord, channelKey, type WatchRecord, watchKey } from '../../src/watcher/watch-store.js';
 import { DEFAULT_POST_PACE } from '../../src/watcher/watcher.js';
 import {
   CHANNEL,
   cycleOnceLeaseLapses,
+  drainAll,
   freezingSlackClients,
   GiB,
   hookedSlackClients,
@@ -58,25 +58,6 @@ const task = (name: string, progress: number, fails: boolean) =>
     ...(fails ? { failAt: 0.5, failCode: 'TRF.0004' } : {}),
   });
 
-/** Watch records' outboxes, dirty cards and the channel record's outbox (where a listing waits). */
-async function pending(r: Rig): Promise<number> {
-  const all = await r.watcher.store.loadAll();
-  const channel = await r.watcher.store.read<ChannelRecord>(channelKey(TEAM, CHANNEL));
-  return (
-    all.reduce((n, { record }) => n + record.outbox.length + (cardOf(record)?.dirty ? 1 : 0), 0) +
-    (channel?.outbox.length ?? 0)
-  );
-}
-
-/** Cycles until nothing is waiting for Slack, `stepMs` of the watcher's time apart (bounded). */
-async function drainAll(r: Rig, maxCycles = 50, stepMs = 250): Promise<void> {
-  for (let i = 0; (await pending(r)) > 0; i++) {
-    if (i === maxCycles) throw new Error('outbox did not drain');
-    await r.watcher.runCycle();
-    world.watcherClock.advance(stepMs);
-  }
-}
-
 /** Past the pause an outage left (`recoveryProbeMs`, 200 ms in the rig): the next post probes Slack. */
 const pastProbePause = () => world.watcherClock.advance(200);
 
@@ -103,7 +84,7 @@ describe('failures go first, several at once in one listing', () => {
     world.fakeSlack.setDown(false);
     world.fakeSlack.clear();
     pastProbePause();
-    await drainAll(r);
+    await drainAll(world, r);
 
     const posts = notifications(world.fakeSlack);
     // The first post after the outage lists every failure, and no completion comes before it.
@@ -142,7 +123,7 @@ describe('failures go first, several at once in one listing', () => {
     world.fakeSlack.setDown(false);
     world.fakeSlack.clear();
     pastProbePause();
-    await drainAll(r);
+    await drainAll(world, r);
     const posts = notifications(world.fakeSlack);
     expect(posts[0]).toMatchObject({ event: 'failed', thread: true, broadcast: true });
     expect(posts.filter((n) => n.event === 'failures')).toEqual([]);
@@ -193,7 +174,7 @@ describe('failures go first, several at once in one listing', () => {
     for (const t of [...done, bad]) await watch(r, t.id);
     world.clock.advance(10_000); // done-* finish, failing-0 fails, all in one cycle
     await r.watcher.runCycle();
-    await drainAll(r);
+    await drainAll(world, r);
     // When Slack took the failure, the completions seen in the same poll were not written yet.
     expect(states).toEqual([['running', 'running', 'running', 'running', 'running']]);
     // And they were written (and told) after it, each once.
@@ -223,7 +204,7 @@ describe('failures go first, several at once in one listing', () => {
     await cycleOnceLeaseLapses(next);
     frozen.release();
     await stuck;
-    await drainAll(next);
+    await drainAll(world, next);
 
     const listings = notifications(world.fakeSlack).filter((n) => n.event === 'failures');
     expect(listings).toHaveLength(1);
@@ -251,7 +232,7 @@ describe('failures go first, several at once in one listing', () => {
     await r.watcher.runCycle(); // finds the tasks: their watches start now
     world.clock.advance(10_000); // all three fail
     await r.watcher.runCycle();
-    await drainAll(r);
+    await drainAll(world, r);
     const posts = notifications(world.fakeSlack);
     expect(posts.map((n) => n.event)).toEqual(['failures']);
     expect(named(posts[0]!.body)).toEqual(new Set(['failing-0', 'failing-1', 'failing-2']));
@@ -270,7 +251,7 @@ describe('failures go first, several at once in one listing', () => {
     await r.watcher.store.update<ChannelRecord>(channelKey(TEAM, CHANNEL), (c) => c && { ...c, outbox: [] });
     world.fakeSlack.setDown(false);
     pastProbePause();
-    await drainAll(r);
+    await drainAll(world, r);
     const listings = notifications(world.fakeSlack).filter((n) => n.event === 'failures');
     expect(listings.map((n) => n.key)).toEqual([key]);
     expect(named(listings[0]!.body)).toEqual(new Set(['failing-0', 'failing-1']));
