@@ -173,7 +173,7 @@ export function phases(deps: PhaseDeps) {
       );
       // The follow-ups of the endings (reports, verifications) go out after them all: the next
       // steps' idle rounds start once the outboxes are empty, or they would measure that delivery.
-      const outAt = await untilDelivered(queuedPosts, tick + 10 * afterMs);
+      const outAt = await untilDelivered(queued, queuedPosts, tick + 10 * afterMs, Math.min(10_000, afterMs));
       await take();
       const figures: ReplicaKill = {
         replicas: n,
@@ -226,15 +226,22 @@ export function phases(deps: PhaseDeps) {
   };
 }
 
-/** Waits until no reply is queued (checked every 10 s), at the latest `to`: when, or undefined. */
-async function untilDelivered(queued: () => Promise<number>, to: number): Promise<number | undefined> {
-  while (Date.now() < to) {
-    if ((await queued()) === 0) return Date.now();
-    await sleep(DELIVERED_CHECK_MS);
+/**
+ * Waits until no reply is queued (`left` now, read again every `everyMs`: each reading reads every
+ * record), at the latest `to`: when, or undefined.
+ */
+async function untilDelivered(
+  left: number,
+  queued: () => Promise<number>,
+  to: number,
+  everyMs: number,
+): Promise<number | undefined> {
+  for (let n = left; n > 0; n = await queued()) {
+    if (Date.now() >= to) return undefined;
+    await sleep(everyMs);
   }
-  return undefined;
+  return Date.now();
 }
-const DELIVERED_CHECK_MS = 10_000;
 
 /**
  * Waits at least until `from`, then until every ending was said, or Slack heard nothing new for
