@@ -98,8 +98,8 @@ export interface DrainOptions {
    */
   urgent?: boolean;
   /**
-   * `false`: stop at a follow-up (`isFollowUp`: a completion report, a verification), as the cycle's first
-   * delivery pass does, so every ending of a burst is said before the reports that follow them.
+   * `false`: stop at a follow-up (`isFollowUp`: a completion report, a verification), as the
+   * cycle's first delivery pass does, so every ending of a burst is said before its follow-ups.
    */
   followUps?: boolean;
 }
