@@ -181,7 +181,14 @@ describe('living posts', () => {
   });
 
   it('shows a deleted task as Deleted on the reply, its card and its completion post', async () => {
-    const task = t.oms.addTask({ name: 'living-done', status: 2, totalSize: 1024 ** 3 });
+    // 50 s to its end at 20 MiB/s: not over before a loaded machine's `watch` reads it (the 60 s
+    // below end it), or the watch would begin at the end and say no completion.
+    const task = t.oms.addTask({
+      name: 'living-done',
+      status: 2,
+      totalSize: 1024 ** 3,
+      speed: 20 * 1024 ** 2,
+    });
     await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
     t.oms.clock.advance(60_000);
     const done = await cyclesUntil(

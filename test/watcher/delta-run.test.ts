@@ -57,6 +57,9 @@ beforeAll(async () => {
     env: { POLL_INTERVAL_SECONDS: '0' },
     watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } },
   });
+  // The providers move only when a test moves them: on real time, a loaded machine could see a
+  // run end before its `watch` read it, and then no ending (nor verification) is ever said.
+  for (const sim of [t.oms, ncp, upcloud]) sim.clock.freeze();
   t.fakeSlack.observe((call: RecordedCall) => {
     const key = (call.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
     if (call.method === 'chat.postMessage' && key) posts.push({ key, body: call.body });
@@ -152,7 +155,6 @@ describe('Run changes since: OMS', { timeout: 90_000 }, () => {
       progress: 0.5,
       totalSize: 1200 * MB,
       totalNum: 3,
-      // Slow enough that a loaded machine cannot finish it before it is watched (60 s a turn ends it).
       speed: 16 * MB,
       src: { cloud_type: 'AWS', region: 'us-east-1', bucket: 'cutover-src' },
       dst: { region: 'cn-north-4', bucket: 'dst-bucket' },

@@ -55,6 +55,10 @@ beforeAll(async () => {
     env: { POLL_INTERVAL_SECONDS: '0' },
     watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } },
   });
+  // The providers move only when a test moves them. On their own clocks, running on real time, a
+  // task half done at 1 GiB/s ended before a loaded machine's `watch` read it: the watch began at
+  // the end, so no ending was ever said (CI, stop 55: "watch: succeeded, … posts: parent").
+  for (const sim of [t.oms, ncp, upcloud]) sim.clock.freeze();
   t.fakeSlack.observe((call: RecordedCall) => {
     const key = (call.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
     if (call.method === 'chat.postMessage' && key) posts.push({ key, body: call.body });
