@@ -76,17 +76,20 @@ export class Claims {
    * `claim.by` takes the failure over from `from`, the owner the person saw when confirming: one
    * compare-and-set that succeeds only while `from` still holds it (or nobody does), so a take-over
    * never silently replaces someone the presser was not told of. `won` false: `claim` says who has it.
+   * Nobody holding it any more (`from` handed it back meanwhile), it is a plain take: the claim and
+   * its posts never say it came from someone who no longer had it.
    */
   async takeOver(teamId: string, resource: ResourceKey, claim: Claim, from: string): Promise<TakeOutcome> {
     const k = key(teamId, resource);
     const older = await this.#legacyClaim(k);
     const legacyHeld = older && holds(older, claim.about, claim.at) ? older : undefined;
     if (legacyHeld && legacyHeld.by !== from) return { claim: legacyHeld, won: false };
-    const next: Claim = { ...claim, ...(from !== claim.by ? { from } : {}) };
+    let next: Claim = claim;
     const written = await this.#state.update(k, (raw) => {
       const held = parse(raw);
-      const live = held && holds(held, claim.about, claim.at) ? held : undefined;
+      const live = (held && holds(held, claim.about, claim.at) ? held : undefined) ?? legacyHeld;
       if (live && live.by !== from) return SKIP;
+      next = live && from !== claim.by ? { ...claim, from } : claim;
       return JSON.stringify(next);
     });
     const now = parse(written) ?? next;

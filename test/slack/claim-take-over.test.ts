@@ -91,6 +91,23 @@ describe('taking over a claimed failure', () => {
     expect(messageText(viewer)).toMatch(/You need the operator role/);
   });
 
+  it('is a plain take when the owner it names handed the failure back meanwhile: no "took over from"', async () => {
+    const id = await failedTask('take-over-handed-back');
+    await press('failure.claim', buttonValueOf(id), OPER_A);
+    const offer = await press('failure.claim', buttonValueOf(id), OPER_B);
+    const takeOver = buttons(offer)[0]!;
+    // A hands it back before B confirms the take-over that named A.
+    expect(messageText(await press('failure.claim', buttonValueOf(id), OPER_A))).toContain(
+      'You handed it back',
+    );
+    const taken = messageText(await press(takeOver.action_id, takeOver.value, OPER_B));
+    expect(taken).toContain(`<@${OPER_B}> is on it`);
+    expect(taken).not.toContain('took it over');
+    const claim = await t.bot.deps.claims.get('T0FAKE001', { connection: 'hw-prod', kind: 'task', id });
+    expect(claim?.by).toBe(OPER_B);
+    expect(claim?.from).toBeUndefined();
+  });
+
   it('lets an admin release a claim, and nobody else', async () => {
     const id = await failedTask('release-me');
     await press('failure.claim', buttonValueOf(id), OPER_A);
