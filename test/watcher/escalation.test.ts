@@ -136,6 +136,32 @@ describe('escalation of a failure nobody takes on', () => {
     expect(replies.filter((r) => r.key.includes(id) && r.key.includes(':check'))).toHaveLength(2);
   });
 
+  it("keeps what each escalation post's claim button is for, however often it is pressed", async () => {
+    await t.ask('settings escalation remind 15 escalate 600 check 8');
+    const owner = async (id: string) =>
+      (await t.bot.deps.claims.get('T0FAKE001', { connection: 'hw-prod', kind: 'task', id }))?.by;
+    const press = async (b: { action_id: string; value: string }) =>
+      messageText(
+        await (await t.click(b.action_id, b.value, { userId: OPERATOR, channelId: CHANNEL })).answer(),
+      );
+    const id = await failedWatch('esc-double-press', CHANNEL);
+    clock.advance(16 * MIN);
+    await cycles();
+    // "I'm on it" on the reminder, pressed twice (the post is not redrawn in between): still on it.
+    const take = buttons(of(id, 'unclaimed')[0]!.body)[0]!;
+    expect(await press(take)).toContain(`<@${OPERATOR}> is on it`);
+    expect(await press(take)).toContain(`<@${OPERATOR}> is on it`);
+    expect(await owner(id)).toBe(OPERATOR);
+    // "Hand back" under "Still on it?", pressed twice: nobody is on it, it is not taken again.
+    clock.advance(8 * 60 * MIN + MIN);
+    await cycles();
+    const asked = replies.filter((r) => r.key.includes(id) && r.key.includes(':check'));
+    const handBack = buttons(asked[0]!.body).find((b) => b.text === 'Hand back')!;
+    expect(await press(handBack)).toContain('You handed it back');
+    expect(await press(handBack)).not.toContain(`<@${OPERATOR}> is on it`);
+    expect(await owner(id)).toBeUndefined();
+  });
+
   it('names a user group when one is set, and refuses a malformed setting without changing it', async () => {
     const before = messageText(await t.ask('settings'));
     expect(messageText(await t.ask('settings escalation remind soon'))).toMatch(

@@ -62,12 +62,23 @@ export function releaseButton(resourceValue: string, claim: Claim, tr: Translato
 
 /** "I'm on it" while nobody has it; "Hand back" once someone does (only they may press it). */
 export function claimButton(value: string, claim: Claim | undefined, tr: Translator): Button {
+  return claimIntentButton(value, claim ? 'hand-back' : 'take', tr);
+}
+
+/** The claim button for one intent, wherever it is drawn: failure posts, cards, escalation posts. */
+export function claimIntentButton(
+  value: string,
+  intent: 'take' | 'hand-back',
+  tr: Translator,
+  style?: 'primary',
+): Button {
   return {
     type: 'button',
     action_id: CLAIM_ACTION,
-    text: { type: 'plain_text', text: tr.t(claim ? 'claim.handBack' : 'claim.take') },
+    text: { type: 'plain_text', text: tr.t(intent === 'hand-back' ? 'claim.handBack' : 'claim.take') },
     // What the press is for, so a double click or a release meanwhile never turns it around.
-    value: withIntent(value, claim ? 'hand-back' : 'take'),
+    value: withIntent(value, intent),
+    ...(style ? { style } : {}),
   };
 }
 

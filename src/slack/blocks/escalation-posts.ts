@@ -2,7 +2,7 @@ import type { Button, KnownBlock } from '@slack/types';
 import type { Translator } from '../../i18n/translator.js';
 import type { EventNote } from '../../watcher/notification.js';
 import { encodeResourceButton } from '../resource-button.js';
-import { CLAIM_ACTION } from './claim.js';
+import { claimIntentButton } from './claim.js';
 import { displayName } from './display-name.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 
@@ -21,31 +21,30 @@ export function renderEscalation(note: EventNote, tr: Translator): { text: strin
   const ref = code(`${r.connection}:${r.id}`);
   const failedFor = tr.duration((note.escalation?.failedMs ?? 0) / 1000);
   const value = encodeResourceButton(r);
-  const button = (action_id: string, text: string, style?: 'primary'): Button => ({
-    type: 'button',
-    action_id,
-    text: { type: 'plain_text', text },
-    value,
-    ...(style ? { style } : {}),
-  });
   let text: string;
   let buttons: Button[];
   if (note.event === 'still-on-it') {
     const owner = note.escalation?.owner ? `<@${note.escalation.owner}>` : '';
     text = tr.t('escalation.stillOnIt', { owner, name, ref, failedFor });
     buttons = [
-      button(KEEP_CLAIM_ACTION, tr.t('escalation.keep'), 'primary'),
-      button(CLAIM_ACTION, tr.t('claim.handBack')),
+      {
+        type: 'button',
+        action_id: KEEP_CLAIM_ACTION,
+        text: { type: 'plain_text', text: tr.t('escalation.keep') },
+        value,
+        style: 'primary',
+      },
+      claimIntentButton(value, 'hand-back', tr),
     ];
   } else if (note.event === 'escalated') {
     const mention = note.escalation?.mention ?? [];
     text = mention.length
       ? tr.t('escalation.escalated', { who: mention.join(' '), name, ref, failedFor })
       : tr.t('escalation.escalatedNobody', { name, ref, failedFor });
-    buttons = [button(CLAIM_ACTION, tr.t('claim.take'), 'primary')];
+    buttons = [claimIntentButton(value, 'take', tr, 'primary')];
   } else {
     text = tr.t('escalation.unclaimed', { name, ref, failedFor });
-    buttons = [button(CLAIM_ACTION, tr.t('claim.take'), 'primary')];
+    buttons = [claimIntentButton(value, 'take', tr, 'primary')];
   }
   return {
     text,
