@@ -1,7 +1,7 @@
 import { channelScope } from '../access/policy.js';
 import type { ResourceKind } from '../domain/migration-resource.js';
 import { InvalidInputError } from '../errors.js';
-import type { SignOffResult } from '../watcher/signoff.js';
+import { requestersOf, type SignOffResult, watchesOf } from '../watcher/signoff.js';
 import { type WatchRecord, watchKey } from '../watcher/watch-store.js';
 import type { UseCaseContext } from './context.js';
 
@@ -17,8 +17,8 @@ export interface SignOffTarget {
 /**
  * Checks a sign-off before its note is asked for, and again when it is recorded: the policy
  * (`operate` in the watch's channel), the two-person rule (whoever asked for the migration, or
- * started the watch where there was no request, may not sign it), and a failed run (never signed
- * as complete). Returns the watch record it is about.
+ * started a watch of it where there was no request, may not sign it, in any channel: `requestersOf`),
+ * and a failed run (never signed as complete). Returns the watch record it is about.
  */
 export async function checkSignOff(ctx: UseCaseContext, target: SignOffTarget): Promise<WatchRecord> {
   await ctx.require('operate', channelScope(target.channel), 'sign off verifications');
@@ -29,7 +29,11 @@ export async function checkSignOff(ctx: UseCaseContext, target: SignOffTarget): 
   if (!record || !v || v.at !== target.at) throw InvalidInputError.of('verify.gone');
   if (v.signoff) throw already(v.signoff.by);
   if (v.report.state === 'failed') throw InvalidInputError.of('verify.refused.failed');
-  if (record.watch.by === ctx.userId) {
+  // Who asked is a fact of the resource, not of this channel's watch: the requester of an approved
+  // request is refused in every channel that watches it, not only where the request was made.
+  // (This record too, whatever the resource's set of watch keys says.)
+  const watches = await watchesOf(ctx.deps.watcher.store, record.watch);
+  if (requestersOf([record, ...watches.map((w) => w.record)]).has(ctx.userId)) {
     const user = `<@${ctx.userId}>`;
     throw InvalidInputError.of('verify.refused.requester', {
       user,

@@ -1,4 +1,5 @@
 import type { MigrationResource } from '../domain/migration-resource.js';
+import { approvalRequester, watchesOf } from '../watcher/signoff.js';
 import type { WatchResult } from '../watcher/watcher.js';
 import { findResource, operateIn, type ResourceTarget, titleOf, type UseCaseContext } from './context.js';
 
@@ -27,6 +28,8 @@ export async function watchResource(
   // A resource an approval created under a name the provider made up: the watch's card and every
   // post lead with the requester's title, as where it was created.
   const title = await titleOf(ctx, resource);
+  const requester = await requesterOf(ctx, resource);
+  const origin = { ...(title ? { title } : {}), ...(requester ? { requester } : {}) };
   const result = await ctx.audited('watch', `${resource.connection}:${resource.id}`, () =>
     ctx.deps.watcher.watch({
       teamId: ctx.teamId,
@@ -36,8 +39,25 @@ export async function watchResource(
       id: resource.id,
       by: ctx.userId,
       resource,
-      ...(title ? { origin: { title } } : {}),
+      ...(title || requester ? { origin } : {}),
     }),
   );
   return { resource, channelId, result, title };
+}
+
+/**
+ * Who asked for the resource on an approved request, as its other watches say: the new watch
+ * carries it, so its verification post names them and they may not sign it off here either (the
+ * watch's `by` is whoever typed this). Undefined without one, or when the store does not answer:
+ * the sign-off reads every watch of the resource again anyway.
+ */
+async function requesterOf(ctx: UseCaseContext, resource: MigrationResource): Promise<string | undefined> {
+  const target = {
+    teamId: ctx.teamId,
+    connection: resource.connection,
+    kind: resource.kind,
+    id: resource.id,
+  };
+  const watches = await watchesOf(ctx.deps.watcher.store, target).catch(() => []);
+  return watches.map((w) => approvalRequester(w.record)).find((by) => by !== undefined);
 }

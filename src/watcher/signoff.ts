@@ -1,20 +1,65 @@
 import { SKIP } from '../store/atomic-kv.js';
+import type { Loaded } from './cycle-report.js';
 import { cardDue } from './living-posts.js';
-import type { SignOff } from './verification.js';
-import type { WatchRecord, WatchStore } from './watch-store.js';
+import { sameJson } from './same-json.js';
+import type { SignOff, VerificationState } from './verification.js';
+import type { WatchRecord, WatchStore, WatchTarget } from './watch-store.js';
 
-/** How a sign-off came out: signed now, signed already (by whom), refused for a failed run, or gone. */
+/**
+ * How a sign-off came out: signed now, signed already (by whom), refused for a failed run, or
+ * gone. `keys`: the watches whose records now carry the run's sign-off (their posts are due).
+ */
 export type SignOffResult =
-  | { outcome: 'signed'; signoff: SignOff; record: WatchRecord }
-  | { outcome: 'already'; signoff: SignOff }
+  | { outcome: 'signed'; signoff: SignOff; record: WatchRecord; keys: string[] }
+  | { outcome: 'already'; signoff: SignOff; keys: string[] }
   | { outcome: 'failed' }
   | { outcome: 'gone' };
 
+/** A resource as its watches name it in every channel of a workspace. */
+export type SignedResource = Pick<WatchTarget, 'teamId' | 'connection' | 'kind' | 'id'>;
+
 /**
- * Records a sign-off on the verification `at` of watch `key` in one compare-and-set (AtomicKv
- * `update`): two people pressing at once, on two replicas, cannot both win; the loser is told who
- * did. A failed run is never signed as complete, whatever the button said when it was drawn. The
- * card and the verification post are marked for their next edit, made by the watcher's editors.
+ * The watches of one resource in a workspace (one per channel), found by key (`ResourceWatches`):
+ * a press reads these few records, never the index of every watch.
+ */
+export async function watchesOf(store: WatchStore, resource: SignedResource): Promise<Loaded[]> {
+  const { teamId, connection, kind, id } = resource;
+  const keys = await store.resources.keysOf(teamId, { connection, kind, id });
+  // Only this resource's records, as `WatchNotes` reads them (a key may lack its record).
+  return (await store.loadMany(keys)).filter(
+    ({ record: r }) =>
+      r.watch.teamId === teamId &&
+      r.watch.connection === connection &&
+      r.watch.kind === kind &&
+      r.watch.id === id,
+  );
+}
+
+/** Who asked for the migration on an approved request, as this watch says (made by it, or carried). */
+export function approvalRequester(record: WatchRecord): string | undefined {
+  const origin = record.watch.origin;
+  return origin?.requester ?? (origin?.request ? record.watch.by : undefined);
+}
+
+/**
+ * Who may not sign off the runs of a resource, whichever channel the button is pressed in (two-person
+ * rule): the requester of its approved request, where any of its watches says one; else whoever
+ * started any watch of it. A fact of the resource, so the same answer in every channel.
+ */
+export function requestersOf(records: readonly WatchRecord[]): ReadonlySet<string> {
+  const approved = records.map(approvalRequester).filter((by): by is string => by !== undefined);
+  return new Set(approved.length > 0 ? approved : records.map((r) => r.watch.by));
+}
+
+/**
+ * Records a sign-off on the verification `at` of watch `key`, and on the same run's verification in
+ * every other channel watching the resource (the same report, seen in the same poll): a sign-off is
+ * a fact of the run. Each record is written in its own compare-and-set (AtomicKv `update`), in key
+ * order: two people pressing at once, in one channel or two, on two replicas, meet on the first
+ * record; who loses it is told who won, and carries the winner's sign-off on. A run's sign-off
+ * found on another channel's record (by someone other than `requesters`) is carried likewise. A
+ * failed run is never signed as complete, whatever the button said when it was drawn. The cards
+ * and verification posts are marked for their next edit, made by the watcher's editors.
  */
 export async function signOffWatch(
   store: WatchStore,
@@ -22,24 +67,58 @@ export async function signOffWatch(
   at: number,
   signoff: SignOff,
 ): Promise<SignOffResult> {
-  let result: SignOffResult = { outcome: 'gone' };
-  await store.update<WatchRecord>(key, (current) => {
-    const v = current?.verification;
-    if (!current || !v || v.at !== at) {
-      result = { outcome: 'gone' };
-      return SKIP;
+  const pressed = await store.read<WatchRecord>(key);
+  const first = refusal(pressed?.verification, at);
+  if (first || !pressed?.verification) return first ?? { outcome: 'gone' };
+  const report = pressed.verification.report;
+  const watches = await watchesOf(store, pressed.watch);
+  const requesters = requestersOf([pressed, ...watches.map((w) => w.record)]);
+  const run = [
+    key,
+    ...watches.filter((w) => w.key !== key && sameRun(w.record, report)).map((w) => w.key),
+  ].sort();
+  // The sign-off this run carries: ours, unless the first record shows someone else's came first.
+  let winner = signoff;
+  let record: WatchRecord | undefined;
+  const keys: string[] = [];
+  for (const k of run) {
+    const mine = k === key;
+    const seen: { refused?: SignOffResult } = {};
+    const written = await store.update<WatchRecord>(k, (current) => {
+      const v = current?.verification;
+      // The pressed record is this run's while it holds `at`; another while it holds the same report.
+      seen.refused = refusal(v, mine ? at : current && sameRun(current, report) ? v?.at : undefined);
+      if (!current || !v || seen.refused) return SKIP;
+      return cardDue({ ...current, verification: { ...v, signoff: winner } }, true);
+    });
+    const refused = seen.refused;
+    if (!refused) {
+      keys.push(k);
+      if (mine || !record) record = written;
+    } else if (keys.length === 0) {
+      // Nothing written yet, so this record decides: the pressed one refused is the answer; another
+      // channel's valid sign-off is the run's (a requester's, recorded before the rule held across
+      // channels, is not carried). Once written, a record signed meanwhile keeps its own.
+      if (mine) return refused;
+      if (refused.outcome === 'already' && winner === signoff && !requesters.has(refused.signoff.by))
+        winner = refused.signoff;
     }
-    if (v.signoff) {
-      result = { outcome: 'already', signoff: v.signoff };
-      return SKIP;
-    }
-    if (v.report.state === 'failed') {
-      result = { outcome: 'failed' };
-      return SKIP;
-    }
-    const next = cardDue({ ...current, verification: { ...v, signoff } }, true);
-    result = { outcome: 'signed', signoff, record: next };
-    return next;
-  });
-  return result;
+  }
+  if (!record) return { outcome: 'gone' };
+  return winner === signoff
+    ? { outcome: 'signed', signoff, record, keys }
+    : { outcome: 'already', signoff: winner, keys };
+}
+
+/** Why verification `v` cannot be signed as the verification `at`; undefined when it can. */
+function refusal(v: VerificationState | undefined, at: number | undefined): SignOffResult | undefined {
+  if (!v || v.at !== at) return { outcome: 'gone' };
+  if (v.signoff) return { outcome: 'already', signoff: v.signoff, keys: [] };
+  if (v.report.state === 'failed') return { outcome: 'failed' };
+  return undefined;
+}
+
+/** The same ending as seen by another watch of the resource: the report it was verified from. */
+function sameRun(record: WatchRecord, report: VerificationState['report']): boolean {
+  return record.verification !== undefined && sameJson(record.verification.report, report);
 }

@@ -81,7 +81,8 @@ export function verificationNote(record: WatchRecord): VerificationNote | undefi
     kind: 'verification',
     report: v.report,
     at: v.at,
-    requester: record.watch.by,
+    // An approved request's requester, carried onto a watch someone else started in another channel.
+    requester: record.watch.origin?.requester ?? record.watch.by,
     provider: record.snapshot.provider,
     ...(title ? { title } : {}),
     ...(v.signoff ? { signoff: v.signoff } : {}),

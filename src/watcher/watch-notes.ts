@@ -68,10 +68,13 @@ export class WatchNotes {
     );
   }
 
-  /** A verification signed off (signoff.ts: one compare-and-set); its card and post are edited soon. */
+  /**
+   * A verification signed off (signoff.ts: one compare-and-set per record), in every channel that
+   * watches the resource: the cards and posts of the records that took it are edited soon.
+   */
   async signOff(key: string, at: number, signoff: SignOff): Promise<SignOffResult> {
     const result = await signOffWatch(this.#store, key, at, signoff);
-    if (result.outcome === 'signed') this.#schedule.recheckSoon([key]);
+    if ('keys' in result && result.keys.length > 0) this.#schedule.recheckSoon(result.keys);
     return result;
   }
 
