@@ -95,7 +95,19 @@ export function verificationSig(record: WatchRecord): string {
   return s ? `signed:${s.by}:${s.at}` : 'posted';
 }
 
-/** A run that ended, was verified and nobody signed yet. */
-export function isUnverified(record: WatchRecord): boolean {
-  return record.verification !== undefined && record.verification.signoff === undefined;
+/**
+ * The runs still waiting for a sign-off (`/migrate list unverified`): verified, nobody signed, and
+ * signable (a failed run never is, so it would wait for ever). One row per resource, however many
+ * channels watch it: a sign-off is a fact of the run (signoff.ts), the newest verification kept.
+ */
+export function awaitingSignOff(records: readonly WatchRecord[]): WatchRecord[] {
+  const newest = new Map<string, WatchRecord>();
+  for (const r of records) {
+    const v = r.verification;
+    if (!v || v.signoff || v.report.state === 'failed') continue;
+    const resource = `${r.watch.connection}:${r.watch.kind}:${r.watch.id}`;
+    const kept = newest.get(resource)?.verification;
+    if (!kept || kept.at < v.at) newest.set(resource, r);
+  }
+  return [...newest.values()];
 }

@@ -24,7 +24,7 @@ afterAll(async () => {
 describe('/migrate list unverified', () => {
   it('lists a run that ended and was verified, until someone signs it off', async () => {
     expect(messageText(await t.ask('list unverified'))).toContain(
-      'Every run that ended here has been signed off.',
+      'Every run that ended in this workspace has been signed off.',
     );
     const task = t.oms.addTask({ name: 'ended-unsigned', status: 2, progress: 0.5, totalSize: 1024 ** 3 });
     await t.ask(`watch ${task.id}`);
@@ -44,7 +44,41 @@ describe('/migrate list unverified', () => {
         : r!,
     );
     expect(messageText(await t.ask('list unverified'))).toContain(
-      'Every run that ended here has been signed off.',
+      'Every run that ended in this workspace has been signed off.',
     );
+  });
+
+  it('lists a run once however many channels watch it, and never a failed run (nobody can sign it)', async () => {
+    const twice = t.oms.addTask({ name: 'watched-twice', status: 2, progress: 0.5, totalSize: 1024 ** 3 });
+    const failed = t.oms.addTask({
+      name: 'ended-failed',
+      status: 2,
+      progress: 0.1,
+      totalSize: 1024 ** 3,
+      failAt: 0.2,
+      failCode: 'TRF.0015',
+    });
+    await t.ask(`watch ${twice.id} <#C0UNVERA1|a>`);
+    await t.ask(`watch ${twice.id} <#C0UNVERB2|b>`);
+    await t.ask(`watch ${failed.id}`);
+    const keys = [
+      `w:T0FAKE001:C0UNVERA1:hw-prod:task:${twice.id}`,
+      `w:T0FAKE001:C0UNVERB2:hw-prod:task:${twice.id}`,
+      `w:T0FAKE001:C0FAKE001:hw-prod:task:${failed.id}`,
+    ];
+    const store = t.bot.deps.watcher.store;
+    const verified = async () =>
+      (await Promise.all(keys.map((k) => store.read<{ verification?: unknown }>(k)))).every(
+        (r) => r?.verification,
+      );
+    for (let i = 0; i < 20 && !(await verified()); i++) {
+      t.oms.clock.advance(30_000);
+      await t.bot.deps.watcher.runCycle();
+    }
+    expect(await verified()).toBe(true);
+    const listed = messageText(await t.ask('list unverified'));
+    expect(listed).toContain('Ended without a sign-off (1)');
+    expect(listed.match(/watched-twice/g)).toHaveLength(1);
+    expect(listed).not.toContain('ended-failed');
   });
 });
