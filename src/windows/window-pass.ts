@@ -6,6 +6,7 @@ import type { LastAction, WindowActed } from '../resources/last-actions.js';
 import type { AtomicKv } from '../store/atomic-kv.js';
 import type { Clock } from '../watcher/clock.js';
 import { type DueEdge, dueEdge, nextChange } from './window-edges.js';
+import { isFinal, isGone } from './window-errors.js';
 import { resourceKey, type TimeWindow, type WindowStore } from './window-store.js';
 
 /** A window pauses only what is moving: never something being created, failed, paused by hand or ended. */
@@ -14,6 +15,8 @@ const PAUSABLE: ReadonlySet<NormalizedState> = new Set(['running', 'queued', 're
 const LATE_MS = 5 * 60_000;
 /** At most this many of a connection's resources are read per kind (pages of 100). */
 const MAX_PAGES = 5;
+/** How often a pause window that holds looks again for what has started running since. */
+const LOOK_AGAIN_MS = 60_000;
 
 /** Whether `rules` are exactly the whole-day cap `w` sets (nobody changed them since). */
 export function isCap(rules: readonly BandwidthWindow[], w: TimeWindow): boolean {
@@ -41,6 +44,13 @@ export interface Released {
   lifted: MigrationResource[];
   ruled: MigrationResource[];
 }
+
+/**
+ * What `#letGo` did; what it could not reach (a provider failed: still held, tried again) and what
+ * was refused for good (by the provider, the policy or the state: asking again changes nothing).
+ */
+type LetGo = Released & { unreached: Failed[]; refused: Failed[] };
+type Failed = { key: string; error: unknown };
 
 export interface WindowPassDeps {
   windows: WindowStore;
@@ -91,13 +101,17 @@ export interface WindowPassDeps {
  * `windows` lease (the others skip it). For each window it works out the edge that applies at the
  * watcher's clock now and, if nobody acted on that edge yet, claims it with one compare-and-set on
  * the window (`WindowStore.claim`) before anything is asked of a provider: an edge acts once across
- * restarts and replicas even when the lease moves mid-pass. What the window did is a fact of the
- * resource (`requested`, with the window named): the watcher's card and thread show it from there.
+ * restarts and replicas even when the lease moves mid-pass. What it paused it holds (`paused`) until
+ * it lets go of it: an end takes that list in one compare-and-set too, and gives back what a provider
+ * failure kept it from resuming, for a later pass. What the window did is a fact of the resource
+ * (`requested`, with the window named): the watcher's card and thread show it from there.
  */
 export class WindowPass {
   readonly #d: WindowPassDeps;
   /** Per workspace, what its facts were last written from: unchanged, nothing is read or written. */
   readonly #shown = new Map<string, string>();
+  /** Per window (`team:id`), when a pause window that holds last looked at what it covers. */
+  readonly #looked = new Map<string, number>();
 
   constructor(deps: WindowPassDeps) {
     this.#d = deps;
@@ -150,25 +164,55 @@ export class WindowPass {
   async #apply(teamId: string, w: TimeWindow): Promise<void> {
     const now = this.#d.clock.now();
     const due = dueEdge(w, now);
-    if (!due || due.edge === w.edge) return;
-    const claimed = await this.#d.windows.claim(teamId, w.id, due.edge);
-    if (!claimed) return; // Another replica (or an earlier pass) has it.
-    this.#d.logger.info({ teamId, window: w.id, edge: due.edge }, 'window edge claimed');
+    if (!due) return;
+    const fresh = due.edge !== w.edge;
+    let current = w;
+    if (fresh) {
+      const claimed = await this.#d.windows.claim(teamId, w.id, due.edge);
+      if (!claimed) return; // Another replica (or an earlier pass) has it.
+      this.#d.logger.info({ teamId, window: w.id, edge: due.edge }, 'window edge claimed');
+      current = claimed;
+    } else if (due.kind === 'end' ? (w.paused?.length ?? 0) === 0 : !this.#lookAgain(teamId, w, now)) {
+      // Claimed already: left to do is only what an end could not let go of (a provider failed),
+      // or, while a pause window holds, what has started running since it last looked.
+      return;
+    }
     const note: WindowActed = {
       id: w.id,
       name: w.name,
       zone: w.zone,
       ...(due.kind === 'start' ? { until: due.occurrence.end } : {}),
       // Due while the bot was away (and the window already existed): applied now, and said so.
-      ...(now - due.at > LATE_MS && w.createdAt < due.at ? { lateFrom: due.at } : {}),
+      ...(fresh && now - due.at > LATE_MS && w.createdAt < due.at ? { lateFrom: due.at } : {}),
     };
-    if (due.kind === 'start') await this.#start(teamId, claimed, note);
-    else await this.#end(teamId, claimed, due, note);
+    if (due.kind === 'start') await this.#start(teamId, current, due, note, fresh);
+    else await this.#end(teamId, current, note);
   }
 
-  async #start(teamId: string, w: TimeWindow, note: WindowActed): Promise<void> {
+  /** Whether a pause window that holds looks again for what it could not pause yet (once a minute). */
+  #lookAgain(teamId: string, w: TimeWindow, now: number): boolean {
+    const looked = this.#looked.get(`${teamId}:${w.id}`);
+    return w.action.kind === 'pause' && (looked === undefined || now - looked >= LOOK_AGAIN_MS);
+  }
+
+  /**
+   * Pauses (or caps) what the window covers. At its start everything it may; on a later pass of a
+   * pause window, what became pausable since (a task that was waiting, a pause a provider failed),
+   * except what it paused already and a person resumed since: their resume stands. What a person
+   * paused or resumed since the occurrence began is theirs too. One refusal leaves the others.
+   */
+  async #start(
+    teamId: string,
+    w: TimeWindow,
+    due: DueEdge,
+    note: WindowActed,
+    fresh: boolean,
+  ): Promise<void> {
     const paused: string[] = [];
     const kept: Record<string, BandwidthWindow[]> = {};
+    this.#looked.set(`${teamId}:${w.id}`, this.#d.clock.now());
+    if (w.action.kind === 'limit' && !fresh) return;
+    const held = new Set(fresh ? [] : (w.paused ?? []));
     for (const r of await this.#covered(teamId, w)) {
       if (w.action.kind === 'limit') {
         const manual = await this.#manualRules(teamId, w, r);
@@ -180,7 +224,8 @@ export class WindowPass {
             this.#d.logger.warn({ err: error, window: w.id, id: r.id }, 'window cap not set'),
         );
         if (capped) paused.push(resourceKey(r));
-        if (capped && manual.length > 0) kept[resourceKey(r)] = manual;
+        // Still capped (its end could not lift it yet): the rules from before stay those to put back.
+        if (capped && manual !== 'cap') kept[resourceKey(r)] = manual;
         continue;
       }
       const provider = this.#d.connections.provider(
@@ -188,89 +233,137 @@ export class WindowPass {
         'background',
       );
       if (!PAUSABLE.has(r.state) || !provider.actionsFor(r).includes('pause')) continue;
-      await this.#d.act(w, teamId, r, 'pause', note);
-      paused.push(resourceKey(r));
+      if (held.has(resourceKey(r))) continue;
+      try {
+        if (await this.#byHandSince(teamId, r, due.at)) continue;
+        await this.#d.act(w, teamId, r, 'pause', note);
+        paused.push(resourceKey(r));
+      } catch (error) {
+        // Refused (OMS.0066: it stopped running meanwhile) or not reached: the others still pause,
+        // and a later pass while the window holds tries it again if it still runs.
+        this.#d.logger.warn({ err: error, window: w.id, id: r.id }, 'window pause not made');
+      }
     }
-    if (paused.length > 0)
-      await this.#d.windows.change(teamId, w.id, (c) =>
-        c.edge === w.edge
-          ? { ...c, paused: [...new Set([...(c.paused ?? []), ...paused])], kept: { ...c.kept, ...kept } }
-          : undefined,
-      );
+    if (paused.length === 0) return;
+    const written = await this.#d.windows.hold(teamId, w.id, paused, kept);
+    if (!written)
+      this.#d.logger.warn({ window: w.id, paused }, 'window removed while it paused; left paused');
   }
 
-  async #end(teamId: string, w: TimeWindow, due: DueEdge, note: WindowActed): Promise<void> {
-    await this.#letGo(teamId, w, note);
-    await this.#d.windows.change(teamId, w.id, (c) =>
-      c.edge === due.edge && (c.paused?.length ?? 0) > 0 ? { ...c, paused: [] } : undefined,
-    );
+  /** Whether a person (not a window) paused or resumed `r` through the bot at `since` or later. */
+  async #byHandSince(teamId: string, r: MigrationResource, since: number): Promise<boolean> {
+    const last = await this.#d.lastAction(teamId, r);
+    return last !== undefined && last.window === undefined && last.at >= since;
   }
 
   /**
-   * A window removed while it holds (its last edge acted on is a start) lets go of what it holds
-   * at once, as its end would: resumes what it paused and nobody touched since, lifts its cap.
-   * `removed` is the window as `WindowStore.remove` returned it, to exactly one caller; one whose
-   * end was already claimed is left to that end (it acts once).
+   * Lets go of what the window holds. What a provider failure kept it from letting go of stays
+   * held: the next pass tries it again (the edge is done only for what succeeded).
+   */
+  async #end(teamId: string, w: TimeWindow, note: WindowActed): Promise<void> {
+    this.#looked.delete(`${teamId}:${w.id}`);
+    const taken = await this.#d.windows.take(teamId, w.id);
+    if (!taken) return; // Nothing held, or another replica took it.
+    const { unreached } = await this.#letGo(teamId, { ...w, ...taken }, note);
+    if (unreached.length === 0) return;
+    const keys = unreached.map((u) => u.key);
+    this.#d.logger.warn(
+      { err: unreached[0]!.error, window: w.id, keys },
+      'window let go of not all; tried again',
+    );
+    const written = await this.#d.windows.hold(teamId, w.id, keys, taken.kept ?? {});
+    if (!written)
+      this.#d.logger.warn({ window: w.id, keys }, 'window removed while it let go; left as they are');
+  }
+
+  /**
+   * A window removed while it holds anything lets go of it at once, as its end would: resumes what
+   * it paused and nobody touched since, lifts its cap. `removed` is the window as
+   * `WindowStore.remove` returned it, to exactly one caller (an end that took what it held first
+   * lets go of that itself). What a provider failure kept it from letting go of is told as the
+   * error: the window is gone, so no later pass tries it again.
    */
   async release(teamId: string, removed: TimeWindow): Promise<Released> {
-    if (!removed.edge?.startsWith('start:') || (removed.paused?.length ?? 0) === 0)
-      return { resumed: [], kept: [], lifted: [], ruled: [] };
-    return this.#letGo(teamId, removed, { id: removed.id, name: removed.name, zone: removed.zone });
+    if ((removed.paused?.length ?? 0) === 0) return { resumed: [], kept: [], lifted: [], ruled: [] };
+    const { unreached, refused, ...released } = await this.#letGo(teamId, removed, {
+      id: removed.id,
+      name: removed.name,
+      zone: removed.zone,
+    });
+    const failed = unreached[0] ?? refused[0];
+    if (failed) throw failed.error;
+    return released;
   }
 
   /** Resumes (or uncaps) what `w` holds: only what it paused itself, and nobody touched since. */
-  async #letGo(teamId: string, w: TimeWindow, note: WindowActed): Promise<Released> {
-    const released: Released = { resumed: [], kept: [], lifted: [], ruled: [] };
+  async #letGo(teamId: string, w: TimeWindow, note: WindowActed): Promise<LetGo> {
+    const done: LetGo = { resumed: [], kept: [], lifted: [], ruled: [], unreached: [], refused: [] };
     for (const key of w.paused ?? []) {
-      const [connection, kind, ...rest] = key.split(':');
-      const id = rest.join(':');
-      const provider = this.#d.connections.provider(
-        this.#d.connections.get(teamId, connection!),
-        'background',
-      );
-      const r = await provider.get(kind as MigrationResource['kind'], id).catch(() => undefined);
-      if (!r) continue; // Gone: nothing to resume.
-      if (w.action.kind === 'limit') {
-        // Rules a person set during the window are theirs: left as they are, not lifted.
-        const now = await this.#d.rulesOf?.(teamId, r).catch(() => undefined);
-        if (this.#d.rulesOf && (now === undefined || !isCap(now, w))) {
-          released.ruled.push(r);
-          continue;
+      try {
+        const told = await this.#letGoOf(teamId, w, key, note);
+        if (told) done[told.as].push(told.r);
+      } catch (error) {
+        if (!isFinal(error)) done.unreached.push({ key, error });
+        else {
+          done.refused.push({ key, error });
+          this.#d.logger.warn({ err: error, window: w.id, key }, 'window let go refused; left as it is');
         }
-        await this.#d.limit?.(w, teamId, r, undefined, w.kept?.[key] ?? []);
-        released.lifted.push(r);
-        continue;
       }
-      // Only what this window paused and nobody touched since: a person's pause (or resume) wins.
-      const last = await this.#d.lastAction(teamId, r);
-      if (r.state !== 'paused') continue;
-      if (last?.window?.id !== w.id || last.action !== 'pause') {
-        released.kept.push(r);
-        continue;
-      }
-      if (!provider.actionsFor(r).includes('resume')) continue;
-      await this.#d.act(w, teamId, r, 'resume', note);
-      released.resumed.push(r);
     }
-    return released;
+    return done;
+  }
+
+  /** Lets go of one resource `w` holds; what it did, or undefined when there was nothing to do. */
+  async #letGoOf(
+    teamId: string,
+    w: TimeWindow,
+    key: string,
+    note: WindowActed,
+  ): Promise<{ as: keyof Released; r: MigrationResource } | undefined> {
+    const [connection, kind, ...rest] = key.split(':');
+    const provider = this.#d.connections.provider(this.#d.connections.get(teamId, connection!), 'background');
+    // Only a real not-found is gone; any other failure to read throws, to be tried again.
+    const r = await provider
+      .get(kind as MigrationResource['kind'], rest.join(':'))
+      .catch((error: unknown) => {
+        if (isGone(error)) return undefined;
+        throw error;
+      });
+    if (!r) return undefined;
+    if (w.action.kind === 'limit') {
+      // Rules a person set during the window are theirs: left as they are, not lifted.
+      const now = await this.#d.rulesOf?.(teamId, r);
+      if (this.#d.rulesOf && (now === undefined || !isCap(now, w))) return { as: 'ruled', r };
+      await this.#d.limit?.(w, teamId, r, undefined, w.kept?.[key] ?? []);
+      return { as: 'lifted', r };
+    }
+    // Only what this window paused and nobody touched since: a person's pause (or resume) wins. No
+    // attribution left (it expires after a week away) is no one else's: the window's list says it.
+    const last = await this.#d.lastAction(teamId, r);
+    if (r.state !== 'paused') return undefined;
+    if (last && (last.window?.id !== w.id || last.action !== 'pause')) return { as: 'kept', r };
+    if (!provider.actionsFor(r).includes('resume')) return undefined;
+    await this.#d.act(w, teamId, r, 'resume', note);
+    return { as: 'resumed', r };
   }
 
   /**
    * The rules a person set on `r` that the cap replaces for the window's span (put back at its
-   * end); undefined when they cannot be read: then it is not capped, as nothing may be lost.
+   * end); `cap` when it is under this window's cap already; undefined when they cannot be read:
+   * then it is not capped, as nothing may be lost.
    */
   async #manualRules(
     teamId: string,
     w: TimeWindow,
     r: MigrationResource,
-  ): Promise<BandwidthWindow[] | undefined> {
+  ): Promise<BandwidthWindow[] | 'cap' | undefined> {
     if (!this.#d.rulesOf) return [];
     const rules = await this.#d.rulesOf(teamId, r).catch((error: unknown) => {
       this.#d.logger.warn({ err: error, window: w.id, id: r.id }, 'bandwidth rules unread; not capped');
       return undefined;
     });
     if (rules === undefined) return undefined;
-    return isCap(rules, w) ? [] : rules;
+    return isCap(rules, w) ? 'cap' : rules;
   }
 
   /** What the window's target covers now, as the provider shows it. */

@@ -38,11 +38,15 @@ export const windowSchema = z.object({
   /** The start (ms) of the occurrence `skip` skips. */
   skip: z.number().optional(),
   /**
-   * The last edge acted on (`start:<ms>`, `end:<ms>`, `skip:<ms>`): the one fact that makes an edge
+   * The last edge claimed (`start:<ms>`, `end:<ms>`, `skip:<ms>`): the one fact that makes an edge
    * happen once. Claimed by compare-and-set before anything is asked of a provider.
    */
   edge: z.string().optional(),
-  /** What this window paused in its current occurrence (`connection:kind:id`): only these it resumes. */
+  /**
+   * What this window paused (`connection:kind:id`) and has not let go of yet: only these it resumes.
+   * Its end takes them (`take`); what a provider failure kept it from resuming is given back, to be
+   * tried again on a later pass.
+   */
   paused: z.array(z.string()).optional(),
   /**
    * A `limit` window's: the bandwidth rules a person had set on what it capped (by the same key),
@@ -140,15 +144,47 @@ export class WindowStore {
 
   /**
    * Claims `edge` for this window: true for exactly one caller across replicas, however many race,
-   * and never again for the same edge (a restart finds it claimed). A start begins a new list of
-   * what the window paused; an end keeps it for the caller to resume, then `settled` empties it.
+   * and never again for the same edge (a restart finds it claimed). What the window holds (`paused`)
+   * is kept whatever the edge: what an end could not let go of is still the window's to let go of.
    */
   async claim(teamId: string, id: string, edge: string): Promise<TimeWindow | undefined> {
-    return this.change(teamId, id, (w) =>
-      w.edge === edge
-        ? undefined
-        : { ...w, edge, ...(edge.startsWith('start:') ? { paused: [], kept: {} } : {}) },
-    );
+    return this.change(teamId, id, (w) => (w.edge === edge ? undefined : { ...w, edge }));
+  }
+
+  /**
+   * Takes what the window holds (its `paused` list and the rules it keeps for them) for one caller
+   * to let go of: each key goes to exactly one caller, however many race. Undefined when it holds
+   * nothing. What the caller could not let go of it gives back with `hold`.
+   */
+  async take(teamId: string, id: string): Promise<Pick<TimeWindow, 'paused' | 'kept'> | undefined> {
+    let taken: Pick<TimeWindow, 'paused' | 'kept'> | undefined;
+    await this.#kv.update(keyOf(teamId), (raw) => {
+      const all = parse(raw);
+      const w = all.find((x) => x.id === id);
+      taken = w?.paused?.length ? { paused: w.paused, kept: w.kept ?? {} } : undefined;
+      if (!taken) return SKIP;
+      return JSON.stringify(all.map((x) => (x.id === id ? { ...x, paused: [], kept: {} } : x)));
+    });
+    return taken;
+  }
+
+  /**
+   * Adds `keys` to what the window holds (it paused or capped them; or could not let go of them
+   * yet), with the rules of `kept` it puts back for them. Whatever its edge: they are the window's
+   * until it lets go of them. Undefined when the window is gone (removed meanwhile).
+   */
+  async hold(
+    teamId: string,
+    id: string,
+    keys: readonly string[],
+    kept: NonNullable<TimeWindow['kept']>,
+  ): Promise<TimeWindow | undefined> {
+    const theirs = Object.fromEntries(Object.entries(kept).filter(([key]) => keys.includes(key)));
+    return this.change(teamId, id, (w) => ({
+      ...w,
+      paused: [...new Set([...(w.paused ?? []), ...keys])],
+      kept: { ...w.kept, ...theirs },
+    }));
   }
 
   /** The workspace uninstalled the app: its windows go. */

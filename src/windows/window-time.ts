@@ -92,11 +92,14 @@ function localDay(ms: number, zone: string): number {
   return wall - (((wall % DAY_MS) + DAY_MS) % DAY_MS);
 }
 
-/** Occurrences starting within a few days of `at`, in order. */
+/**
+ * Occurrences starting within a few days of `at`, in order. A week and a day back: a window on one
+ * day a week still finds its last end after any downtime (its end is the edge that applies then).
+ */
 export function occurrencesAround(
   times: WindowTimes,
   at: number,
-  daysBefore = 2,
+  daysBefore = 8,
   daysAfter = 8,
 ): Occurrence[] {
   const today = localDay(at, times.zone);
@@ -116,7 +119,7 @@ export function occurrencesAround(
 export interface WindowNow {
   /** The occurrence `at` is inside, if any. */
   current?: Occurrence;
-  /** The last occurrence that ended at or before `at` (none within a week: a window added today). */
+  /** The last occurrence that ended at or before `at` (none only for a window with no days). */
   last?: Occurrence;
   /** The next occurrence to start after `at`. */
   next?: Occurrence;
