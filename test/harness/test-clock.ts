@@ -25,6 +25,14 @@ export class TestClock implements Clock {
     this.skewMs += ms;
   }
 
+  /** Moves this clock to the instant `iso` names, never back (a test that goes back is wrong). */
+  moveTo(iso: string): void {
+    const target = Date.parse(iso);
+    if (!(target >= this.now()))
+      throw new Error(`TestClock.moveTo(${iso}): not ahead of ${new Date(this.now()).toISOString()}`);
+    this.skewMs = target - this.#base();
+  }
+
   /** Lets what is already due run (one turn of the loop), then moves this clock to `ms` from now. */
   async sleep(ms: number): Promise<void> {
     const until = this.now() + ms;
