@@ -17,6 +17,8 @@ const LATE_MS = 5 * 60_000;
 const MAX_PAGES = 5;
 /** How often a pause window that holds looks again for what has started running since. */
 const LOOK_AGAIN_MS = 60_000;
+/** How often an end a provider failed tries again: a dozen tries (and audit entries) an hour. */
+const RETRY_MS = 5 * 60_000;
 
 /** Whether `rules` are exactly the whole-day cap `w` sets (nobody changed them since). */
 export function isCap(rules: readonly BandwidthWindow[], w: TimeWindow): boolean {
@@ -172,7 +174,7 @@ export class WindowPass {
       if (!claimed) return; // Another replica (or an earlier pass) has it.
       this.#d.logger.info({ teamId, window: w.id, edge: due.edge }, 'window edge claimed');
       current = claimed;
-    } else if (due.kind === 'end' ? (w.paused?.length ?? 0) === 0 : !this.#lookAgain(teamId, w, now)) {
+    } else if (!this.#again(teamId, w, due, now)) {
       // Claimed already: left to do is only what an end could not let go of (a provider failed),
       // or, while a pause window holds, what has started running since it last looked.
       return;
@@ -189,9 +191,14 @@ export class WindowPass {
     else await this.#end(teamId, current, note);
   }
 
-  /** Whether a pause window that holds looks again for what it could not pause yet (once a minute). */
-  #lookAgain(teamId: string, w: TimeWindow, now: number): boolean {
+  /**
+   * Whether an edge claimed already has more to do now: an end, what it still holds (every
+   * `RETRY_MS`); a pause window's start, what it could not pause yet (once a minute).
+   */
+  #again(teamId: string, w: TimeWindow, due: DueEdge, now: number): boolean {
     const looked = this.#looked.get(`${teamId}:${w.id}`);
+    if (due.kind === 'end')
+      return (w.paused?.length ?? 0) > 0 && (looked === undefined || now - looked >= RETRY_MS);
     return w.action.kind === 'pause' && (looked === undefined || now - looked >= LOOK_AGAIN_MS);
   }
 
@@ -261,7 +268,7 @@ export class WindowPass {
    * held: the next pass tries it again (the edge is done only for what succeeded).
    */
   async #end(teamId: string, w: TimeWindow, note: WindowActed): Promise<void> {
-    this.#looked.delete(`${teamId}:${w.id}`);
+    this.#looked.set(`${teamId}:${w.id}`, this.#d.clock.now());
     const taken = await this.#d.windows.take(teamId, w.id);
     if (!taken) return; // Nothing held, or another replica took it.
     const { unreached } = await this.#letGo(teamId, { ...w, ...taken }, note);

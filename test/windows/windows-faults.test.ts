@@ -90,6 +90,10 @@ describe('a window whose provider fails at its edges', () => {
     await cycleWhileDown();
     expect(state(id)).toBe(3);
     expect(await held(w)).toEqual([`hw-prod:task:${id}`]);
+    // Tried again five minutes later, not at every poll (each try is asked and audited).
+    await cycles(2);
+    expect(state(id)).toBe(3);
+    at('2026-11-03T14:06:30Z');
     await cycles(4);
     expect(state(id)).toBe(2);
     expect(events(id, 'resumed')).toHaveLength(1);
@@ -105,6 +109,7 @@ describe('a window whose provider fails at its edges', () => {
     await t.bot.deps.watcher.runCycle();
     expect(state(id)).toBe(3);
     expect(await held(w)).toEqual([`hw-prod:task:${id}`]);
+    at('2026-11-04T14:06:30Z');
     await cycles(4);
     expect(state(id)).toBe(2);
     expect(events(id, 'resumed')).toHaveLength(2);
@@ -165,6 +170,7 @@ describe('a limit window whose provider fails at its end', () => {
     at('2026-11-06T11:01:00Z');
     await cycleWhileDown();
     expect(await held(w)).toEqual([`hw-prod:task:${id}`]);
+    at('2026-11-06T11:06:30Z');
     await cycles(2);
     expect(policy()).toEqual(byHand);
     expect(await held(w)).toEqual([]);
