@@ -50,6 +50,9 @@ export async function createApproved(
     const ref = { connection: connection.name, kind: approved.kind, id: created.id };
     const typed = summarizeCreateRequest(approved.provider, approved.kind, approved.request).name;
     await d.notify('keep the title', () => d.titles.noteIfRenamed(approved.team, ref, typed, created.name));
+    await d.notify('keep the requester', () =>
+      d.titles.noteRequester(approved.team, ref, approved.requester),
+    );
     await d.audit({
       ...entry,
       target: `${connection.name}:${created.id}`,

@@ -38,6 +38,19 @@ export class ResourceTitles {
     return this.#store.get<string>(key(teamId, resource));
   }
 
+  /**
+   * Who asked for the resource on an approved request (a creation, or a delta run that started it
+   * again): they may not sign off its runs (two-person rule), in any channel and whatever watches of
+   * it come and go. Kept with the title, as long.
+   */
+  async noteRequester(teamId: string, resource: ResourceKey, userId: string): Promise<void> {
+    await this.#store.set<string>(key(teamId, resource, 'requester'), userId, KEEP_MS);
+  }
+
+  async requester(teamId: string, resource: ResourceKey): Promise<string | undefined> {
+    return this.#store.get<string>(key(teamId, resource, 'requester'));
+  }
+
   /** The titles of several resources at once, by `connection:id` (those without one are absent). */
   async many(teamId: string, resources: readonly ResourceKey[]): Promise<Map<string, string>> {
     const found = await Promise.all(resources.map((r) => this.get(teamId, r).catch(() => undefined)));
@@ -51,10 +64,13 @@ export class ResourceTitles {
 
   /** The workspace uninstalled the app: these resources' titles go now (any other expires in KEEP_MS). */
   async forget(teamId: string, resources: readonly ResourceKey[]): Promise<void> {
-    for (const resource of resources) await this.#store.delete(key(teamId, resource));
+    for (const resource of resources) {
+      await this.#store.delete(key(teamId, resource));
+      await this.#store.delete(key(teamId, resource, 'requester'));
+    }
   }
 }
 
-function key(teamId: string, r: ResourceKey): string {
-  return `title:${teamId}:${r.connection}:${r.kind}:${r.id}`;
+function key(teamId: string, r: ResourceKey, fact: 'title' | 'requester' = 'title'): string {
+  return `${fact}:${teamId}:${r.connection}:${r.kind}:${r.id}`;
 }

@@ -32,8 +32,10 @@ export async function checkSignOff(ctx: UseCaseContext, target: SignOffTarget): 
   // Who asked is a fact of the resource, not of this channel's watch: the requester of an approved
   // request is refused in every channel that watches it, not only where the request was made.
   // (This record too, whatever the resource's set of watch keys says.)
+  // The approval's own record of who asked outlives every watch (an unwatch cannot erase it).
+  const asked = await ctx.deps.approvals?.titles.requester(ctx.teamId, record.watch);
   const watches = await watchesOf(ctx.deps.watcher.store, record.watch);
-  if (requestersOf([record, ...watches.map((w) => w.record)]).has(ctx.userId)) {
+  if (asked === ctx.userId || requestersOf([record, ...watches.map((w) => w.record)]).has(ctx.userId)) {
     const user = `<@${ctx.userId}>`;
     throw InvalidInputError.of('verify.refused.requester', {
       user,

@@ -44,11 +44,13 @@ export function approvalRequester(record: WatchRecord): string | undefined {
 /**
  * Who may not sign off the runs of a resource, whichever channel the button is pressed in (two-person
  * rule): the requester of its approved request, where any of its watches says one; else whoever
- * started any watch of it. A fact of the resource, so the same answer in every channel.
+ * asked for a watch of it by hand (not a subscription's: its subscriber only follows a connection).
+ * A fact of the resource, so the same answer in every channel.
  */
 export function requestersOf(records: readonly WatchRecord[]): ReadonlySet<string> {
   const approved = records.map(approvalRequester).filter((by): by is string => by !== undefined);
-  return new Set(approved.length > 0 ? approved : records.map((r) => r.watch.by));
+  if (approved.length > 0) return new Set(approved);
+  return new Set(records.filter((r) => r.explicit).map((r) => r.watch.by));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import type { WatchRecord } from '../../src/watcher/watch-store.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import { Interactions, ViewTracker } from '../harness/interactions.js';
 import { advanceWhileRunning } from '../harness/oms-running.js';
@@ -159,6 +160,27 @@ describe('an approved delta watched in two channels', { timeout: 120_000 }, () =
     }
     expect(await signoffIn(deltaId, PROD)).toBeUndefined();
     expect(await signoffIn(deltaId, OPS)).toBeUndefined();
+  });
+
+  it('refuses her though no watch says she asked any more (unwatched, or made by a subscription)', async () => {
+    const store = t.bot.deps.watcher.store;
+    const keys = [PROD, OPS].map((channel) => `w:${TEAM}:${channel}:hw-prod:task:${deltaId}`);
+    const saved = await Promise.all(keys.map((key) => store.read<WatchRecord>(key)));
+    // As a subscription makes a watch: its subscriber's, with no request and no requester on it.
+    for (const key of keys)
+      await store.update<WatchRecord>(key, (r) =>
+        r ? { ...r, explicit: false, watch: { ...r.watch, by: CAROL, origin: undefined } } : r,
+      );
+    try {
+      const { click, view } = await press(deltaId, OPS, REQUESTER);
+      expect(view, 'a sign-off modal opened for the requester').toBeUndefined();
+      expect(messageText(await click.answer())).toContain(`<@${REQUESTER}> asked for this migration`);
+      // The subscriber who only follows the connection may sign it.
+      const carol = await press(deltaId, OPS, CAROL);
+      expect(carol.view?.view.callback_id).toBe('verification.signoff.note');
+    } finally {
+      for (const [i, key] of keys.entries()) await store.update<WatchRecord>(key, () => saved[i]);
+    }
   });
 
   it('signs the run off in every channel once: both posts, the list and one audit entry say so', async () => {
