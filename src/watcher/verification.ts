@@ -32,8 +32,11 @@ export interface VerificationNote {
   report: VerificationReport;
   /** The verification it is (`VerificationState.at`), for its buttons. */
   at: number;
-  /** Who asked for the migration: they may not sign it off (two-person rule). */
-  requester: string;
+  /**
+   * Who asked for the migration: they may not sign it off (two-person rule). Unknown on a watch a
+   * subscription made (its subscriber only follows the connection): the post then names nobody.
+   */
+  requester?: string;
   title?: string;
   signoff?: SignOff;
   /** Whose resource (a delta run is offered where the provider declares one; older notes: none). */
@@ -82,7 +85,9 @@ export function verificationNote(record: WatchRecord): VerificationNote | undefi
     report: v.report,
     at: v.at,
     // An approved request's requester, carried onto a watch someone else started in another channel.
-    requester: record.watch.origin?.requester ?? record.watch.by,
+    requester:
+      record.watch.origin?.requester ??
+      (record.explicit || record.watch.origin?.request ? record.watch.by : undefined),
     provider: record.snapshot.provider,
     ...(title ? { title } : {}),
     ...(v.signoff ? { signoff: v.signoff } : {}),

@@ -258,3 +258,32 @@ describe('a run watched in two channels without a request', { timeout: 120_000 }
     expect((await signoffIn(task.id, PROD))?.by).toBe(DAVE);
   });
 });
+
+describe('a run a subscription follows in another channel', { timeout: 120_000 }, () => {
+  it('lets its subscriber sign, names nobody there, and refuses whoever watched it by hand', async () => {
+    await t.ask(`subscribe hw-prod all <#${OPS}|ops>`, { userId: CAROL, channelId: OPS });
+    const task = t.oms.addTask({ name: 'soch-followed', status: 2, progress: 0.5, totalSize: 10 * MB });
+    await t.ask(`watch ${task.id} <#${PROD}|prod>`, { userId: REQUESTER, channelId: PROD });
+    // The subscription finds the task while it runs (OMS does not move until the test moves it).
+    await until(
+      async () => {
+        clock.advance(30_000);
+        await t.bot.deps.watcher.runCycle();
+        return (
+          (await t.bot.deps.watcher.store.read(`w:${TEAM}:${OPS}:hw-prod:task:${task.id}`)) !== undefined
+        );
+      },
+      { what: 'the subscription watching the task', timeoutMs: 30_000, everyMs: 50 },
+    );
+    await untilVerified(task.id, 2);
+    // #ops's watch is the subscription's: Carol only follows the connection, nobody known asked.
+    const ops = mrkdwnTexts(verificationsOf(task.id, OPS)[0]!.body);
+    expect(ops).toContain('except whoever asked for the migration');
+    expect(ops).not.toContain(`except <@${CAROL}>`);
+    const carol = await press(task.id, OPS, CAROL);
+    expect(carol.view?.view.callback_id).toBe('verification.signoff.note');
+    const alice = await press(task.id, OPS, REQUESTER);
+    expect(alice.view).toBeUndefined();
+    expect(messageText(await alice.click.answer())).toContain(`<@${REQUESTER}> asked for this migration`);
+  });
+});

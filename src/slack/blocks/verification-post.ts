@@ -121,7 +121,9 @@ function signoffLine(note: VerificationNote, tr: Translator): string {
     return `${tr.t('verify.signedBy', { user: `<@${s.by}>`, at })}${said}`;
   }
   if (note.report.state === 'failed') return tr.t('verify.failedNoSignoff');
-  return tr.t('verify.awaiting', { user: who(note.requester) });
+  return note.requester
+    ? tr.t('verify.awaiting', { user: who(note.requester) })
+    : tr.t('verify.awaitingAnyone');
 }
 
 function who(user: string): string {
