@@ -4,6 +4,7 @@ import { KindNotOfferedError, NotFoundError, ProviderError, StoreUnavailableErro
 import type { Logger } from '../logger.js';
 import type { MigrationProvider } from '../providers/types.js';
 import type { KindOffering } from '../resources/kind-offering.js';
+import type { Clock } from './clock.js';
 import { tallyGroup } from './group-tally.js';
 import type { CycleReport, CycleSettings } from './poll-cycle.js';
 import type { Observation } from './transitions.js';
@@ -11,6 +12,8 @@ import { connectionWhere } from './watch-log.js';
 
 export interface ObserveDeps {
   offering: KindOffering;
+  /** Stamps each answer (`Observation.seenAt`). */
+  clock: Clock;
   logger: Logger;
   settings: Pick<CycleSettings, 'pageSize' | 'maxPages' | 'getsPerConnection' | 'subscriptionMaxPages'>;
 }
@@ -144,13 +147,14 @@ async function observeKind(
     report.providerRequests++;
     report.pages++;
     const { resources, total } = await provider.list({ kind, limit: pageSize, offset: page * pageSize });
+    const seenAt = deps.clock.now();
     if (whole) listed.push(...resources);
     for (const resource of resources) {
       const keys = wanted.get(resource.id);
       // An unreadable list item is no observation: the resource is read on its own below.
       if (keys === undefined || seen.has(resource.id) || resource.unreadable) continue;
       seen.add(resource.id);
-      const observation = { resource, actions: provider.actionsFor(resource) };
+      const observation = { resource, actions: provider.actionsFor(resource), seenAt };
       for (const key of keys) out.set(key, observation);
     }
     const end = (page + 1) * pageSize;
@@ -163,7 +167,8 @@ async function observeKind(
     report.providerRequests++;
     try {
       const resource = await provider.get(kind, id);
-      for (const key of keys) out.set(key, { resource, actions: provider.actionsFor(resource) });
+      const seen = { resource, actions: provider.actionsFor(resource), seenAt: deps.clock.now() };
+      for (const key of keys) out.set(key, seen);
     } catch (error) {
       if ((error instanceof ProviderError && error.httpStatus === 404) || error instanceof NotFoundError)
         for (const key of keys) out.set(key, { gone: true });

@@ -236,7 +236,12 @@ export class PollCycle {
     if (watched.length === 0 && subs.length === 0) return undefined;
     const provider = this.#connections.provider(connection, 'background');
     const whole = new Set(subs.flatMap((s) => subscribedKinds(s, provider.kinds)));
-    const deps = { offering: this.#offering, logger: this.#logger, settings: this.#settings };
+    const deps = {
+      offering: this.#offering,
+      logger: this.#logger,
+      settings: this.#settings,
+      clock: this.#clock,
+    };
     let observed: Observed;
     try {
       observed = await observeConnection(deps, connection, provider, watched, report, whole);

@@ -65,7 +65,7 @@ export class QuietWatches {
   stillQuiet(key: string, observation: Observation, now: number): boolean {
     const m = this.#memos;
     const slot = m.find(key);
-    if (slot < 0 || now >= m.until[slot]! || m.seen[slot] !== hashValue(observation)) return false;
+    if (slot < 0 || now >= m.until[slot]! || m.seen[slot] !== observedHash(observation)) return false;
     m.cycle[slot] = this.#cycle;
     return true;
   }
@@ -89,7 +89,7 @@ export class QuietWatches {
     const m = this.#memos;
     const slot = m.claim(key);
     m.text[slot] = hashText(text);
-    m.seen[slot] = hashValue(observation);
+    m.seen[slot] = observedHash(observation);
     m.until[slot] = until;
     m.cycle[slot] = this.#cycle;
     const card = cardOf(record);
@@ -267,4 +267,14 @@ function onlyCardPending(r: WatchRecord): boolean {
     r.watch.kind !== 'task-group' &&
     duePosts(r).every((p) => p.kind === 'card')
   );
+}
+
+/**
+ * What a quiet watch's observation is compared by: what the provider said, not when it said it
+ * (`seenAt` moves every poll; a sample it stamps is taken only when something else changed).
+ */
+function observedHash(observation: Observation): number {
+  if (!('seenAt' in observation)) return hashValue(observation);
+  const { seenAt: _when, ...said } = observation;
+  return hashValue(said);
 }

@@ -11,7 +11,17 @@ import { dedupBase, type StateEvent, type WatchEvent, type WatchRecord } from '.
 
 /** What one poll saw of a watched resource: the resource, or confirmed gone (404 on `get`). */
 export type Observation =
-  | { resource: MigrationResource; actions: ResourceAction[]; group?: GroupTally }
+  | {
+      resource: MigrationResource;
+      actions: ResourceAction[];
+      group?: GroupTally;
+      /**
+       * When the provider answered (the bot's clock). A throughput sample is stamped then, not when
+       * the record is written: a poll reads every kind of a connection first, so on a busy machine
+       * the write came a variable second later and the rate between two polls was off by half.
+       */
+      seenAt?: number;
+    }
   | { gone: true };
 
 export interface DiffSettings {
@@ -179,7 +189,7 @@ export function diff(
     (MOVING.has(cur) || (cur !== prev && MOVING.has(prev as NormalizedState)))
   ) {
     if (last === undefined || last.bytes !== done || cur !== prev || now - last.at >= QUIET_SAMPLE_MS)
-      r.samples = addSample(r.samples ?? [], { at: now, bytes: done }, REPORT_SAMPLES);
+      r.samples = addSample(r.samples ?? [], { at: observation.seenAt ?? now, bytes: done }, REPORT_SAMPLES);
     else dueAt(last.at + QUIET_SAMPLE_MS);
   }
 
