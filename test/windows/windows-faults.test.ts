@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { dueEdge } from '../../src/windows/window-edges.js';
 import type { TimeWindow } from '../../src/windows/window-store.js';
-import { messageText, mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
+import { mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
+import { windowId, windowWorld } from './window-world.js';
 
 // Issue 48 item 1: nothing a window holds may be lost. A provider failing at a window's end (a 5xx
 // on the read or on the resume) leaves the resume to a later pass; one task refusing the pause
@@ -36,14 +37,7 @@ afterAll(async () => {
 
 /** Moves the watcher's clock to `iso` (forward only). */
 const at = (iso: string) => clock.moveTo(iso);
-
-/** A few cycles; the simulator moves a few seconds between them so a pause settles. */
-async function cycles(n = 3): Promise<void> {
-  for (let i = 0; i < n; i++) {
-    await t.bot.deps.watcher.runCycle();
-    t.oms.clock.advance(2_000);
-  }
-}
+const { cycles, runningWatched, state } = windowWorld(t, CHANNEL);
 
 /** One cycle while every OMS request answers 503; the cycle's own failure is not the point. */
 async function cycleWhileDown(): Promise<void> {
@@ -58,21 +52,7 @@ async function cycleWhileDown(): Promise<void> {
 
 const events = (id: string, event: string) =>
   replies.filter((r) => r.key.includes(id) && r.key.endsWith(`:${event}`));
-const state = (id: string) => t.oms.task(id)?.status;
 const held = async (w: string) => (await t.bot.deps.windows!.list(TEAM)).find((x) => x.id === w)?.paused;
-
-async function runningWatched(name: string): Promise<string> {
-  const task = t.oms.addTask({ name, status: 2, progress: 0.1, totalSize: 1024 ** 4 });
-  await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`, { channelId: CHANNEL });
-  await cycles(1);
-  return task.id;
-}
-
-function windowId(answer: Record<string, unknown>): string {
-  const id = /`(w[0-9a-f]{6})`/.exec(messageText(answer))?.[1];
-  expect(id, messageText(answer)).toBeDefined();
-  return id!;
-}
 
 describe('a window whose provider fails at its edges', () => {
   it('resumes on a later pass what a 5xx on the read, then on the resume, kept it from resuming', async () => {

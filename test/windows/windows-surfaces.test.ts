@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messageText, mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
+import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
+import { windowWorld } from './window-world.js';
 
 // Issue 48 item 1, as people read it: the card shows each window covering its resource (its next
 // change, a cap that holds, a pause with when it lets go), App Home lists the workspace's windows
@@ -27,28 +28,7 @@ afterAll(async () => {
 });
 
 const at = (iso: string) => clock.moveTo(iso);
-
-async function cycles(n = 3): Promise<void> {
-  for (let i = 0; i < n; i++) {
-    await t.bot.deps.watcher.runCycle();
-    t.oms.clock.advance(2_000);
-  }
-}
-
-/** The card's text as last drawn (posted, then edited). */
-function card(name: string): string {
-  const drawn = [...t.fakeSlack.callsTo('chat.postMessage'), ...t.fakeSlack.callsTo('chat.update')]
-    .filter((c) => c.body.channel === CHANNEL && !c.body.thread_ts && messageText(c.body).includes(name))
-    .map((c) => c.body);
-  return drawn.length > 0 ? mrkdwnTexts(drawn.at(-1)!) : '';
-}
-
-async function runningWatched(name: string): Promise<string> {
-  const task = t.oms.addTask({ name, status: 2, progress: 0.1, totalSize: 1024 ** 4 });
-  await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`, { channelId: CHANNEL });
-  await cycles(1);
-  return task.id;
-}
+const { cycles, card, runningWatched } = windowWorld(t, CHANNEL);
 
 async function home(user: string): Promise<string> {
   const before = t.fakeSlack.callsTo('views.publish').length;

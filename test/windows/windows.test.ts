@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { messageText, mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
+import { windowId, windowWorld } from './window-world.js';
 
 // Issue 48 item 1: time windows. A window pauses what it covers at its start and resumes what it
 // paused at its end, once per edge, in its own time zone (across midnight, across a DST change),
@@ -44,39 +45,10 @@ afterAll(async () => {
 
 /** Moves the watcher's clock to `iso` (forward only). */
 const at = (iso: string) => clock.moveTo(iso);
-
-/** A few cycles; the simulator moves a few seconds between them so a pause settles. */
-async function cycles(n = 3): Promise<void> {
-  for (let i = 0; i < n; i++) {
-    await t.bot.deps.watcher.runCycle();
-    t.oms.clock.advance(2_000);
-  }
-}
+const { cycles, card, runningWatched, state } = windowWorld(t, CHANNEL);
 
 const events = (id: string, event: string) =>
   replies.filter((r) => r.key.includes(id) && r.key.endsWith(`:${event}`));
-const state = (id: string) => t.oms.task(id)?.status;
-
-/** The card's text as last drawn (posted, then edited). */
-function card(name: string): string {
-  const drawn = [...t.fakeSlack.callsTo('chat.postMessage'), ...t.fakeSlack.callsTo('chat.update')]
-    .filter((c) => c.body.channel === CHANNEL && !c.body.thread_ts && messageText(c.body).includes(name))
-    .map((c) => c.body);
-  return drawn.length > 0 ? mrkdwnTexts(drawn.at(-1)!) : '';
-}
-
-async function runningWatched(name: string): Promise<string> {
-  const task = t.oms.addTask({ name, status: 2, progress: 0.1, totalSize: 1024 ** 4 });
-  await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`, { channelId: CHANNEL });
-  await cycles(1);
-  return task.id;
-}
-
-function windowId(answer: Record<string, unknown>): string {
-  const id = /`(w[0-9a-f]{6})`/.exec(messageText(answer))?.[1];
-  expect(id, messageText(answer)).toBeDefined();
-  return id!;
-}
 
 describe('time windows', () => {
   it('keeps to its zone across a DST change: 09:00 New York is 13:00 UTC before, 14:00 after', async () => {
