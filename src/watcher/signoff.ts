@@ -25,7 +25,7 @@ export type SignedResource = Pick<WatchTarget, 'teamId' | 'connection' | 'kind' 
 export async function watchesOf(store: WatchStore, resource: SignedResource): Promise<Loaded[]> {
   const { teamId, connection, kind, id } = resource;
   const keys = await store.resources.keysOf(teamId, { connection, kind, id });
-  // Only this resource's records, as `WatchNotes` reads them (a key may lack its record).
+  // Only this resource's records (a key may lack its record).
   return (await store.loadMany(keys)).filter(
     ({ record: r }) =>
       r.watch.teamId === teamId &&

@@ -3,7 +3,7 @@ import { SKIP } from '../store/atomic-kv.js';
 import { cardDue } from './living-posts.js';
 import { targetOfKey } from './record-codec.js';
 import { sameJson } from './same-json.js';
-import { type SignOffResult, signOffWatch } from './signoff.js';
+import { type SignOffResult, signOffWatch, watchesOf } from './signoff.js';
 import type { SignOff } from './verification.js';
 import type { WatchSchedule } from './watch-schedule.js';
 import type { RequestedAction, WatchRecord, WatchStore, WatchTarget } from './watch-store.js';
@@ -112,15 +112,8 @@ export class WatchNotes {
   ): Promise<WatchRecord[]> {
     // The resource's watches are found by key (`ResourceWatches`): a click reads the few records
     // it changes, never the index of every watch of every workspace (issue 47: at 50,000 watches).
-    const named = await this.#store.resources.keysOf(teamId, target);
-    const watched = (await this.#store.loadMany(named)).filter(
-      ({ record: r }) =>
-        r.watch.teamId === teamId &&
-        r.watch.connection === target.connection &&
-        r.watch.kind === target.kind &&
-        r.watch.id === target.id,
-    );
-    const keys = watched.map((w) => w.key);
+    const { connection, kind, id } = target;
+    const keys = (await watchesOf(this.#store, { teamId, connection, kind, id })).map((w) => w.key);
     for (const key of keys)
       await this.#store.update<WatchRecord>(key, (current) => (current ? change(current) : SKIP));
     if (keys.length === 0) return [];
