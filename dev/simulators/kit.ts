@@ -218,6 +218,8 @@ export interface SimServer {
   /** Requests served per `METHOD /route-pattern`-free key (`GET /v2/p/tasks`), excluding control calls. */
   readonly requestCount: number;
   resetRequestCount(): void;
+  /** Tells `listener` of every request served from now on (control calls excepted); returns how to stop. */
+  onRequest(listener: (method: string, path: string) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -226,6 +228,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
   let shapes: ShapeSettings = { ...NO_SHAPES, ...options.shapes };
   const shapeRules: ShapeRules = options.shapeRules ?? { keep: [], enums: [] };
   let requestCount = 0;
+  const listeners = new Set<(method: string, path: string) => void>();
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) send(res, json(500, { error: 'simulator crashed', detail: String(error) }));
@@ -251,6 +254,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       return;
     }
     requestCount++;
+    for (const listener of listeners) listener(base.method, base.path);
     await faults.whileHeld();
     const fault = faults.next(base.method, base.path);
     const delay = (fault?.delayMs ?? 0) + faults.settings.latencyMs;
@@ -347,6 +351,10 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     },
     resetRequestCount() {
       requestCount = 0;
+    },
+    onRequest(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -23,7 +23,7 @@ import type { VerificationNote } from './verification.js';
 import { type VerificationCard, verificationCard } from './verification-card.js';
 import type { WatchOrigin } from './watch-origin.js';
 import type { BrokenState, OutboxEntry, RequestedAction, WatchEvent, WatchRecord } from './watch-store.js';
-import { type WindowedCard, windowedCard } from './window-fact.js';
+import { type WindowedCard, type WindowRefusedNote, windowedCard } from './window-fact.js';
 
 /**
  * What the watcher tells Slack, as data: which resource, what happened, and the figures as they
@@ -38,7 +38,8 @@ export type WatchNotification =
   | RepairedNote
   | ReportNote
   | FailureListNote
-  | VerificationNote;
+  | VerificationNote
+  | WindowRefusedNote;
 
 /**
  * A posted failure or completion, edited because the resource moved on (`living-posts.ts`): what it

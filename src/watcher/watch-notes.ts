@@ -1,12 +1,15 @@
 import type { Claim } from '../resources/claims.js';
 import { SKIP } from '../store/atomic-kv.js';
 import { cardDue } from './living-posts.js';
+import { enqueue } from './mailbox.js';
+import type { WatchNotification } from './notification.js';
 import { targetOfKey } from './record-codec.js';
 import { sameJson } from './same-json.js';
 import { type SignOffResult, signOffWatch, watchesOf } from './signoff.js';
 import type { SignOff } from './verification.js';
+import { dedupBase } from './watch-keys.js';
 import type { WatchSchedule } from './watch-schedule.js';
-import type { RequestedAction, WatchRecord, WatchStore, WatchTarget } from './watch-store.js';
+import type { OutboxEntry, RequestedAction, WatchRecord, WatchStore, WatchTarget } from './watch-store.js';
 import type { WindowFact } from './window-fact.js';
 
 /** A resource as people name it across channels: every watch of it in a workspace carries a note. */
@@ -102,6 +105,45 @@ export class WatchNotes {
     }
     if (changed.length > 0) this.#schedule.recheckSoon(changed);
     return changed.length;
+  }
+
+  /**
+   * Says `note` once in the thread of every card watching a resource (a subscription's watch
+   * without a card is not told): one reply per watch under the dedup key `id`, so saying it
+   * again adds nothing. `now`: the watcher's clock. Resolves with how many watches it was added to.
+   */
+  async say(
+    teamId: string,
+    target: NotedResource,
+    id: string,
+    note: WatchNotification,
+    now: number,
+  ): Promise<number> {
+    const { connection, kind, id: resourceId } = target;
+    const keys = (await watchesOf(this.#store, { teamId, connection, kind, id: resourceId })).map(
+      (w) => w.key,
+    );
+    const told: string[] = [];
+    for (const key of keys)
+      await this.#store.update<WatchRecord>(key, (current) => {
+        if (!current || current.follow || current.ended) return SKIP;
+        const entry: OutboxEntry = {
+          key: `${dedupBase(current.watch)}:${id}`,
+          type: 'reply',
+          event: note.kind === 'window-refused' ? 'window-refused' : undefined,
+          teamId,
+          channel: current.watch.channelId,
+          note,
+          createdAt: now,
+          attempts: 0,
+        };
+        const next = enqueue(current, [entry]);
+        if (next === current) return SKIP;
+        told.push(key);
+        return next;
+      });
+    if (told.length > 0) this.#schedule.recheckSoon(told);
+    return told.length;
   }
 
   async #note(

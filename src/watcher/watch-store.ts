@@ -62,7 +62,14 @@ export type StateEvent =
   | 'vanished';
 /** `tasks-failed`: more of a watched task group's tasks failed since the last cycle. */
 export type WatchEvent = StateEvent | 'stalled' | 'moving' | 'tasks-failed' | EscalationEvent;
-export type NoticeEvent = 'connection-down' | 'connection-up' | 'digest' | 'broken' | 'repaired' | 'failures';
+export type NoticeEvent =
+  | 'connection-down'
+  | 'connection-up'
+  | 'digest'
+  | 'broken'
+  | 'repaired'
+  | 'failures'
+  | 'window-refused';
 
 /** Slack's answers that mean the bot cannot post in a channel any more (until someone acts). */
 export type ChannelGone = 'not_in_channel' | 'channel_not_found' | 'is_archived';

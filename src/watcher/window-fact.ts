@@ -25,6 +25,19 @@ export interface WindowFact {
   next?: { kind: 'start' | 'end'; at: number };
 }
 
+/**
+ * Said once in a card's thread: a time window did not act on the resource at an edge because the
+ * policy refused the person who set it (their role was taken away since).
+ */
+export interface WindowRefusedNote {
+  kind: 'window-refused';
+  window: { id: string; name: string };
+  /** Who set the window (a Slack user id). */
+  by: string;
+  /** What it did not do: pause or cap at its start, resume at its end. */
+  action: 'pause' | 'cap' | 'resume';
+}
+
 /** At most this many windows are kept on one record (the ones that change soonest). */
 export const MAX_WINDOW_FACTS = 3;
 

@@ -3,14 +3,18 @@ import type { AccessControl } from '../access/access-control.js';
 import { channelScope, WORKSPACE } from '../access/policy.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
+import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import type { MigrationResource } from '../domain/migration-resource.js';
+import { ForbiddenError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { ResourceAction } from '../providers/types.js';
+import type { BandwidthWindow, ResourceAction } from '../providers/types.js';
 import type { LastActions, WindowActed } from '../resources/last-actions.js';
 import type { ResourceResolver } from '../resources/resolve-resource.js';
 import { actOnResource } from '../use-cases/act-on-resource.js';
 import type { UseCaseContext } from '../use-cases/context.js';
+import { setBandwidth } from '../use-cases/set-bandwidth.js';
 import type { Watcher } from '../watcher/watcher.js';
+import { capRules } from './window-cap.js';
 import type { TimeWindow } from './window-store.js';
 
 export interface WindowActorDeps {
@@ -19,27 +23,25 @@ export interface WindowActorDeps {
   resolver: ResourceResolver;
   watcher: Watcher;
   lastActions: LastActions;
+  connections: ConnectionRegistry;
   logger: Logger;
   clock: Clock;
 }
 
 /**
- * A window acts as the person who set it, through the same use case as their button: the policy
- * is asked again each time (someone whose operator role was taken away no longer pauses anything
- * through a window they set), and the audit log records it as theirs, naming the window.
+ * A window acts as the person who set it, through the same use cases as their own commands: a
+ * pause or resume as their button (`actOnResource`), a cap or its lifting as their `/migrate
+ * bandwidth` (`setBandwidth`). The policy is asked again each time, with the scope and capability
+ * those ask (someone whose role was taken away no longer pauses or caps anything through a window
+ * they set), and the audit log records each as theirs, naming the window.
  */
 export function windowActor(deps: WindowActorDeps) {
-  return async (
-    w: TimeWindow,
-    teamId: string,
-    r: MigrationResource,
-    action: ResourceAction,
-    note: WindowActed,
-  ): Promise<void> => {
+  function contextOf(w: TimeWindow, teamId: string, note?: WindowActed, detail?: string): UseCaseContext {
     const opId = randomUUID().slice(0, 8);
     const logger = deps.logger.child({ op: opId, team: teamId, window: w.id });
     let allowed = false;
-    const ctx: UseCaseContext = {
+    const said = `window ${w.id} (${w.name})${detail ? `: ${detail}` : ''}`;
+    return {
       teamId,
       userId: w.by,
       channelId: w.channelId,
@@ -52,7 +54,7 @@ export function windowActor(deps: WindowActorDeps) {
         lastActions: deps.lastActions,
       },
       here: w.channelId ? channelScope(w.channelId) : WORKSPACE,
-      window: note,
+      ...(note ? { window: note } : {}),
       async require(capability, scope, what) {
         const role = await deps.access.require({ teamId, userId: w.by }, capability, scope, what);
         allowed = true;
@@ -61,20 +63,76 @@ export function windowActor(deps: WindowActorDeps) {
       async audited(action, target, work) {
         if (!allowed) throw new Error(`"${action}" reached the audit log without a policy decision`);
         const entry = { team: teamId, user: w.by, channel: w.channelId, action, target, op: opId };
-        const detail = `window ${w.id} (${w.name})`;
         try {
           const result = await work();
-          await deps.audit.record({ ...entry, result: 'ok', detail });
+          await deps.audit.record({ ...entry, result: 'ok', detail: said });
           return result;
         } catch (error) {
           const why = error instanceof Error ? error.message : String(error);
           await deps.audit
-            .record({ ...entry, result: 'failed', detail: `${detail}: ${why}`.slice(0, 500) })
+            .record({ ...entry, result: 'failed', detail: `${said}: ${why}`.slice(0, 500) })
             .catch(() => undefined);
           throw error;
         }
       },
     };
-    await actOnResource(ctx, { exact: { connection: r.connection, kind: r.kind, id: r.id } }, action);
+  }
+
+  return {
+    /** Pauses or resumes `r`, as the window's setter. */
+    async act(
+      w: TimeWindow,
+      teamId: string,
+      r: MigrationResource,
+      action: ResourceAction,
+      note: WindowActed,
+    ): Promise<void> {
+      const ctx = contextOf(w, teamId, note);
+      await actOnResource(ctx, { exact: { connection: r.connection, kind: r.kind, id: r.id } }, action);
+    },
+
+    /**
+     * Caps `r` at `bytesPerSecond` for the whole day, or lifts the cap (undefined): back to
+     * `restore`, the rules a person had set before it. Both ask the policy as `/migrate bandwidth`
+     * does. A lift the policy refuses is still made: it only puts back what was there before the
+     * window capped it, while a cap left in place would throttle every day in the name of someone
+     * who may no longer change it, with nobody's window left to lift it.
+     */
+    async limit(
+      w: TimeWindow,
+      teamId: string,
+      r: MigrationResource,
+      bytesPerSecond: number | undefined,
+      restore: readonly BandwidthWindow[] = [],
+    ): Promise<void> {
+      const detail =
+        bytesPerSecond !== undefined
+          ? `${bytesPerSecond} B/s`
+          : restore.length > 0
+            ? `lifted; ${restore.length} rule(s) set by hand put back`
+            : 'lifted';
+      const rules = bytesPerSecond === undefined ? [...restore] : capRules(bytesPerSecond);
+      const exact = { connection: r.connection, kind: r.kind, id: r.id };
+      try {
+        await setBandwidth(contextOf(w, teamId, undefined, detail), { exact }, rules);
+      } catch (error) {
+        if (bytesPerSecond !== undefined || !(error instanceof ForbiddenError)) throw error;
+        const connection = deps.connections.get(teamId, r.connection);
+        await deps.connections.provider(connection, 'background').setBandwidth?.(r.kind, r.id, rules);
+        await deps.audit.record({
+          team: teamId,
+          user: w.by,
+          ...(w.channelId ? { channel: w.channelId } : {}),
+          action: 'bandwidth',
+          target: `${r.connection}:${r.id}`,
+          result: 'ok',
+          detail: `window ${w.id} (${w.name}): ${detail}, though its setter may no longer change bandwidth limits (only what was there before the cap is put back)`,
+          op: `win-${w.id}`,
+        });
+      }
+    },
   };
 }
+
+/** What a window does through its setter's commands (see `windowActor`). */
+export type WindowActor = ReturnType<typeof windowActor>;

@@ -1,6 +1,6 @@
 import type { WindowFact } from '../watcher/window-fact.js';
 import { MAX_WINDOW_FACTS } from '../watcher/window-fact.js';
-import { nextChange } from './window-edges.js';
+import { dueEdge, nextChange } from './window-edges.js';
 import type { TimeWindow } from './window-store.js';
 
 /** A watched resource as a window's target is matched against it. */
@@ -28,7 +28,8 @@ export function covers(w: Pick<TimeWindow, 'target'>, r: Covered): boolean {
  */
 export function factsFor(windows: readonly TimeWindow[], r: Covered, now: number): WindowFact[] {
   const facts = windows
-    .filter((w) => covers(w, r))
+    // An occurrence the policy refused to its setter acts on nothing: the card says nothing of it.
+    .filter((w) => covers(w, r) && (w.refused === undefined || w.refused !== dueEdge(w, now)?.edge))
     .map((w): WindowFact => {
       const next = nextChange(w, now);
       return {

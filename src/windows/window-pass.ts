@@ -1,40 +1,23 @@
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
-import type { MigrationResource, NormalizedState } from '../domain/migration-resource.js';
+import type { MigrationResource } from '../domain/migration-resource.js';
 import type { Logger } from '../logger.js';
 import type { BandwidthWindow, ResourceAction } from '../providers/types.js';
 import type { LastAction, WindowActed } from '../resources/last-actions.js';
 import type { AtomicKv } from '../store/atomic-kv.js';
 import type { Clock } from '../watcher/clock.js';
+import { isCap, manualRules } from './window-cap.js';
+import { coveredNow, PAUSABLE } from './window-cover.js';
 import { type DueEdge, dueEdge, nextChange } from './window-edges.js';
 import { isFinal, isGone } from './window-errors.js';
-import { resourceKey, type TimeWindow, type WindowStore } from './window-store.js';
+import { EdgeRefusal, type RefusalTeller } from './window-refusal.js';
+import { resourceKey, type TimeWindow, targetOfKey, type WindowStore } from './window-store.js';
 
-/** A window pauses only what is moving: never something being created, failed, paused by hand or ended. */
-const PAUSABLE: ReadonlySet<NormalizedState> = new Set(['running', 'queued', 'retrying', 'monitoring']);
 /** An edge applied this long after it was due is told as late (the bot was away): once, and said so. */
 const LATE_MS = 5 * 60_000;
-/** At most this many of a connection's resources are read per kind (pages of 100). */
-const MAX_PAGES = 5;
 /** How often a pause window that holds looks again for what has started running since. */
 const LOOK_AGAIN_MS = 60_000;
 /** How often an end a provider failed tries again: a dozen tries (and audit entries) an hour. */
 const RETRY_MS = 5 * 60_000;
-
-/** Whether `rules` are exactly the whole-day cap `w` sets (nobody changed them since). */
-export function isCap(rules: readonly BandwidthWindow[], w: TimeWindow): boolean {
-  const [only, ...more] = rules;
-  return (
-    w.action.kind === 'limit' &&
-    more.length === 0 &&
-    only?.start === CAP_START &&
-    only.end === CAP_END &&
-    only.maxBytesPerSecond === w.action.bytesPerSecond
-  );
-}
-
-/** A `limit` window caps the whole day while it holds (OMS rules name no weekdays). */
-export const CAP_START = '00:00';
-export const CAP_END = '23:59';
 
 /**
  * What a window let go of: resumed, left paused (a person paused it by hand since), uncapped, or
@@ -81,6 +64,11 @@ export interface WindowPassDeps {
     bytesPerSecond: number | undefined,
     restore?: readonly BandwidthWindow[],
   ): Promise<void>;
+  /**
+   * The policy refused an edge to the window's setter: audited once, and said once in the thread of
+   * each resource it left as it was. Called once per edge, however many passes are refused it.
+   */
+  refused?: RefusalTeller;
   /** The bandwidth rules set on `r` now; undefined when they cannot be read (then nothing is capped). */
   rulesOf?(teamId: string, r: MigrationResource): Promise<BandwidthWindow[] | undefined>;
   /**
@@ -188,7 +176,7 @@ export class WindowPass {
       ...(fresh && now - due.at > LATE_MS && w.createdAt < due.at ? { lateFrom: due.at } : {}),
     };
     if (due.kind === 'start') await this.#start(teamId, current, due, note, fresh);
-    else await this.#end(teamId, current, note);
+    else await this.#end(teamId, current, due.edge, note);
   }
 
   /**
@@ -220,14 +208,17 @@ export class WindowPass {
     this.#looked.set(`${teamId}:${w.id}`, this.#d.clock.now());
     if (w.action.kind === 'limit' && !fresh) return;
     const held = new Set(fresh ? [] : (w.paused ?? []));
-    for (const r of await this.#covered(teamId, w)) {
+    const refusal = new EdgeRefusal();
+    for (const r of await coveredNow(this.#d.connections, teamId, w)) {
       if (w.action.kind === 'limit') {
-        const manual = await this.#manualRules(teamId, w, r);
+        if (refusal.skips(r)) continue;
+        const manual = await manualRules(this.#d, w, teamId, r);
         if (manual === undefined) continue;
         // A kind without rules (an OMS sync task) is left as it is; the others still get the cap.
         const capped = await this.#d.limit?.(w, teamId, r, w.action.bytesPerSecond).then(
           () => true,
           (error: unknown) =>
+            refusal.caught(r, error) ||
             this.#d.logger.warn({ err: error, window: w.id, id: r.id }, 'window cap not set'),
         );
         if (capped) paused.push(resourceKey(r));
@@ -243,14 +234,17 @@ export class WindowPass {
       if (held.has(resourceKey(r))) continue;
       try {
         if (await this.#byHandSince(teamId, r, due.at)) continue;
+        if (refusal.skips(r)) continue;
         await this.#d.act(w, teamId, r, 'pause', note);
         paused.push(resourceKey(r));
       } catch (error) {
         // Refused (OMS.0066: it stopped running meanwhile) or not reached: the others still pause,
         // and a later pass while the window holds tries it again if it still runs.
-        this.#d.logger.warn({ err: error, window: w.id, id: r.id }, 'window pause not made');
+        if (!refusal.caught(r, error))
+          this.#d.logger.warn({ err: error, window: w.id, id: r.id }, 'window pause not made');
       }
     }
+    await refusal.tell(this.#d, teamId, w, due.edge, w.action.kind === 'limit' ? 'cap' : 'pause');
     if (paused.length === 0) return;
     const written = await this.#d.windows.hold(teamId, w.id, paused, kept);
     if (!written)
@@ -267,11 +261,14 @@ export class WindowPass {
    * Lets go of what the window holds. What a provider failure kept it from letting go of stays
    * held: the next pass tries it again (the edge is done only for what succeeded).
    */
-  async #end(teamId: string, w: TimeWindow, note: WindowActed): Promise<void> {
+  async #end(teamId: string, w: TimeWindow, edge: string, note: WindowActed): Promise<void> {
     this.#looked.set(`${teamId}:${w.id}`, this.#d.clock.now());
     const taken = await this.#d.windows.take(teamId, w.id);
     if (!taken) return; // Nothing held, or another replica took it.
-    const { unreached } = await this.#letGo(teamId, { ...w, ...taken }, note);
+    const { unreached, refused } = await this.#letGo(teamId, { ...w, ...taken }, note);
+    const refusal = new EdgeRefusal();
+    for (const f of refused) refusal.caught(targetOfKey(f.key), f.error);
+    await refusal.tell(this.#d, teamId, w, edge, 'resume');
     if (unreached.length === 0) return;
     const keys = unreached.map((u) => u.key);
     this.#d.logger.warn(
@@ -327,15 +324,13 @@ export class WindowPass {
     key: string,
     note: WindowActed,
   ): Promise<{ as: keyof Released; r: MigrationResource } | undefined> {
-    const [connection, kind, ...rest] = key.split(':');
-    const provider = this.#d.connections.provider(this.#d.connections.get(teamId, connection!), 'background');
+    const { connection, kind, id } = targetOfKey(key);
+    const provider = this.#d.connections.provider(this.#d.connections.get(teamId, connection), 'background');
     // Only a real not-found is gone; any other failure to read throws, to be tried again.
-    const r = await provider
-      .get(kind as MigrationResource['kind'], rest.join(':'))
-      .catch((error: unknown) => {
-        if (isGone(error)) return undefined;
-        throw error;
-      });
+    const r = await provider.get(kind, id).catch((error: unknown) => {
+      if (isGone(error)) return undefined;
+      throw error;
+    });
     if (!r) return undefined;
     if (w.action.kind === 'limit') {
       // Rules a person set during the window are theirs: left as they are, not lifted.
@@ -352,47 +347,5 @@ export class WindowPass {
     if (!provider.actionsFor(r).includes('resume')) return undefined;
     await this.#d.act(w, teamId, r, 'resume', note);
     return { as: 'resumed', r };
-  }
-
-  /**
-   * The rules a person set on `r` that the cap replaces for the window's span (put back at its
-   * end); `cap` when it is under this window's cap already; undefined when they cannot be read:
-   * then it is not capped, as nothing may be lost.
-   */
-  async #manualRules(
-    teamId: string,
-    w: TimeWindow,
-    r: MigrationResource,
-  ): Promise<BandwidthWindow[] | 'cap' | undefined> {
-    if (!this.#d.rulesOf) return [];
-    const rules = await this.#d.rulesOf(teamId, r).catch((error: unknown) => {
-      this.#d.logger.warn({ err: error, window: w.id, id: r.id }, 'bandwidth rules unread; not capped');
-      return undefined;
-    });
-    if (rules === undefined) return undefined;
-    return isCap(rules, w) ? 'cap' : rules;
-  }
-
-  /** What the window's target covers now, as the provider shows it. */
-  async #covered(teamId: string, w: TimeWindow): Promise<MigrationResource[]> {
-    const t = w.target;
-    const provider = this.#d.connections.provider(
-      this.#d.connections.get(teamId, t.connection),
-      'background',
-    );
-    if (t.kind === 'resource') return [await provider.get(t.resourceKind as MigrationResource['kind'], t.id)];
-    if (t.kind === 'group') return [await provider.get('task-group', t.id)];
-    const found: MigrationResource[] = [];
-    // A connection's groups are covered through their tasks: pausing both would act twice.
-    for (const kind of provider.kinds.filter((k) => k !== 'task-group')) {
-      for (let page = 0; page < MAX_PAGES; page++) {
-        const { resources } = await provider
-          .list({ kind, states: [...PAUSABLE], limit: 100, offset: page * 100 })
-          .catch(() => ({ resources: [] as MigrationResource[] }));
-        found.push(...resources);
-        if (resources.length < 100) break;
-      }
-    }
-    return found;
   }
 }

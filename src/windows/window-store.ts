@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import type { ResourceKind } from '../domain/migration-resource.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import { readJson } from '../store/open-atomic-kv.js';
 
@@ -58,6 +59,11 @@ export const windowSchema = z.object({
       z.array(z.object({ start: z.string(), end: z.string(), maxBytesPerSecond: z.number() })),
     )
     .optional(),
+  /**
+   * The last edge the policy refused to its setter (their role was taken away): audited and said
+   * in the threads once per edge, however many passes ask again.
+   */
+  refused: z.string().optional(),
 });
 export type TimeWindow = z.infer<typeof windowSchema>;
 
@@ -72,6 +78,19 @@ const TEAMS = 'windows:teams';
 /** A resource as a window's `paused` list names it. */
 export function resourceKey(r: { connection: string; kind: string; id: string }): string {
   return `${r.connection}:${r.kind}:${r.id}`;
+}
+
+/** A resource as a window names it: its connection, kind and id. */
+export interface ResourceTarget {
+  connection: string;
+  kind: ResourceKind;
+  id: string;
+}
+
+/** The resource a `paused` key names (ids may hold colons). */
+export function targetOfKey(key: string): ResourceTarget {
+  const [connection = '', kind, ...rest] = key.split(':');
+  return { connection, kind: kind as ResourceKind, id: rest.join(':') };
 }
 
 /**
@@ -149,6 +168,14 @@ export class WindowStore {
    */
   async claim(teamId: string, id: string, edge: string): Promise<TimeWindow | undefined> {
     return this.change(teamId, id, (w) => (w.edge === edge ? undefined : { ...w, edge }));
+  }
+
+  /**
+   * Marks `edge` refused by the policy: the window for exactly one caller across replicas and
+   * passes (who audits it and says it), undefined when it was marked already or the window is gone.
+   */
+  async refuse(teamId: string, id: string, edge: string): Promise<TimeWindow | undefined> {
+    return this.change(teamId, id, (w) => (w.refused === edge ? undefined : { ...w, refused: edge }));
   }
 
   /**

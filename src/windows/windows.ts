@@ -9,7 +9,7 @@ import type { AtomicKv } from '../store/atomic-kv.js';
 import type { Watcher } from '../watcher/watcher.js';
 import { windowActor } from './window-actor.js';
 import { factsFor } from './window-facts.js';
-import { CAP_END, CAP_START, WindowPass } from './window-pass.js';
+import { WindowPass } from './window-pass.js';
 import { WindowStore } from './window-store.js';
 
 export interface WindowsDeps {
@@ -32,30 +32,30 @@ export interface WindowsDeps {
 export function createWindows(deps: WindowsDeps): { store: WindowStore; pass: WindowPass } {
   const store = new WindowStore(deps.state);
   const logger = deps.logger.child({ component: 'windows' });
+  const actor = windowActor({ ...deps, logger });
   const pass = new WindowPass({
     windows: store,
     connections: deps.connections,
     lastAction: (teamId, r) => deps.lastActions.get(teamId, r),
-    act: windowActor({ ...deps, logger }),
-    // A cap for the whole day while the window holds, lifted at its end: OMS rules name no weekdays
-    // (seed 002 §5.2.7), so the window switches them at its own edges rather than sending its hours.
-    limit: async (w, teamId, r, bytesPerSecond, restore = []) => {
-      const provider = deps.connections.provider(deps.connections.get(teamId, r.connection), 'background');
-      const rules =
-        bytesPerSecond === undefined
-          ? [...restore]
-          : [{ start: CAP_START, end: CAP_END, maxBytesPerSecond: bytesPerSecond }];
-      await provider.setBandwidth?.(r.kind, r.id, rules);
+    act: actor.act,
+    // Caps and lifts as the setter's `/migrate bandwidth` would, asked of the policy each time.
+    limit: actor.limit,
+    // Refused to the setter: one audit entry naming the window, one reply in each thread it left.
+    refused: async (w, teamId, edge, action, left, why) => {
       await deps.audit.record({
         team: teamId,
         user: w.by,
         ...(w.channelId ? { channel: w.channelId } : {}),
-        action: 'bandwidth',
-        target: `${r.connection}:${r.id}`,
-        result: 'ok',
-        detail: `window ${w.id} (${w.name}): ${bytesPerSecond !== undefined ? `${bytesPerSecond} B/s` : restore.length > 0 ? `lifted; ${restore.length} rule(s) set by hand put back` : 'lifted'}`,
+        action: action === 'cap' ? 'bandwidth' : action,
+        target:
+          w.target.kind === 'connection' ? w.target.connection : `${w.target.connection}:${w.target.id}`,
+        result: 'refused',
+        detail: `window ${w.id} (${w.name}), ${edge}: ${why.message}`.slice(0, 500),
         op: `win-${w.id}`,
       });
+      const note = { kind: 'window-refused', window: { id: w.id, name: w.name }, by: w.by, action } as const;
+      const now = deps.clock.now();
+      for (const r of left) await deps.watcher.notes.say(teamId, r, `window-${w.id}-${edge}`, note, now);
     },
     // Read before a cap replaces them, and again at its end (a person's change then stands).
     rulesOf: async (teamId, r) => {

@@ -299,6 +299,16 @@ describe.each(LOCALES)('every translated surface in %s keeps within Slack limits
       expect(dm.text).toContain(reason);
       if (locale !== 'en') expect(dm.text).not.toMatch(/can't post|To fix it|invite me/);
     }
+    // A time window the policy refused to its setter: said in the thread, with the way out.
+    for (const action of ['pause', 'cap', 'resume'] as const) {
+      const refused = renderWatchNotification(
+        { kind: 'window-refused', window: { id: 'w0a1b2c', name: LONG }, by: 'U0WINBOB1', action },
+        tr,
+      );
+      expect(problems(refused.blocks), `${locale} window refused ${action}`).toEqual([]);
+      expect(refused.text).toContain('`/migrate window remove w0a1b2c`');
+      expect(refused.text).toContain('<@U0WINBOB1>');
+    }
     // Failures at once in one channel: one listing post, every code, each with its Open button.
     const failures = Array.from({ length: 60 }, (_, i) => ({
       name: `${LONG}-${i}`,

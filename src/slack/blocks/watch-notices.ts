@@ -3,6 +3,7 @@ import { ENGLISH, type MessageKey, type Translator } from '../../i18n/translator
 import { brokenFixParts } from '../../watcher/broken-channel.js';
 import type { BrokenNote, ConnectionNote, DigestNote, RepairedNote } from '../../watcher/notification.js';
 import type { BrokenState } from '../../watcher/watch-store.js';
+import type { WindowRefusedNote } from '../../watcher/window-fact.js';
 import { displayName, refBeside } from './display-name.js';
 import { slackDate } from './format.js';
 import { MESSAGE_TEXT_BUDGET, packLines } from './message-budget.js';
@@ -13,7 +14,8 @@ import type { Rendered } from './watch-notifications.js';
 
 /**
  * The watcher's notices that are not about one event of a resource: a connection down or up, the
- * daily digest, and a broken watch (the creator's direct message, the reply once it is repaired).
+ * daily digest, a broken watch (the creator's direct message, the reply once it is repaired), and
+ * a time window the policy refused.
  */
 
 /** Said once when a connection stops answering, and once when it answers again. */
@@ -107,6 +109,17 @@ export function renderRepaired(note: RepairedNote, tr: Translator = ENGLISH): Re
   const text = tr.t('watch.repaired', {
     since: slackDate(new Date(note.since)),
     name: `*${escapeMrkdwn(truncate(note.name, 200))}*`,
+  });
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}
+
+/** A time window left the resource as it was: the policy refused the person who set it. */
+export function renderWindowRefused(note: WindowRefusedNote, tr: Translator = ENGLISH): Rendered {
+  const text = tr.t('watch.windowRefused', {
+    name: `*${escapeMrkdwn(truncate(note.window.name, 80))}*`,
+    action: note.action,
+    user: `<@${note.by}>`,
+    command: code(`/migrate window remove ${note.window.id}`),
   });
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }

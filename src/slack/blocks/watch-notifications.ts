@@ -25,7 +25,13 @@ import {
 } from './resource-card.js';
 import { stateLabelIn } from './state-words.js';
 import { renderVerification, verificationCardLine } from './verification-post.js';
-import { renderBrokenDm, renderConnectionNotice, renderDigest, renderRepaired } from './watch-notices.js';
+import {
+  renderBrokenDm,
+  renderConnectionNotice,
+  renderDigest,
+  renderRepaired,
+  renderWindowRefused,
+} from './watch-notices.js';
 import { windowBy } from './window-words.js';
 
 export {
@@ -109,6 +115,8 @@ export function renderWatchNotification(note: WatchNotification, tr: Translator 
       return renderFailureListing(note, tr);
     case 'verification':
       return renderVerification(note, tr);
+    case 'window-refused':
+      return renderWindowRefused(note, tr);
   }
 }
 

@@ -2,6 +2,7 @@ import type { ResourceRef } from '../../../../domain/migration-resource.js';
 import { InvalidInputError } from '../../../../errors.js';
 import { parseBandwidthWindow } from '../../../../providers/bandwidth-grammar.js';
 import type { BandwidthWindow } from '../../../../providers/types.js';
+import { setBandwidth } from '../../../../use-cases/set-bandwidth.js';
 import { renderResourceCard } from '../../../blocks/resource-card.js';
 import { parseRef, refuseShare } from '../../../command-text.js';
 import { defineSubcommand } from '../subcommand.js';
@@ -36,18 +37,7 @@ export const bandwidthCommand = defineSubcommand<{ ref: ResourceRef; windows: Ba
     return { ref, windows: off ? [] : windowWords.map(parseBandwidthWindowWord) };
   },
   async run(ctx, { ref, windows }) {
-    await ctx.require('operate', ctx.here, 'change bandwidth limits');
-    const { provider, resource } = await ctx.deps.resolver.resolve(ctx.teamId, ref);
-    if (!provider.setBandwidth) {
-      throw InvalidInputError.of('bandwidth.error.notOffered', {
-        provider: provider.id,
-        kind: resource.kind,
-      });
-    }
-    const setBandwidth = provider.setBandwidth.bind(provider);
-    await ctx.audited('bandwidth', `${resource.connection}:${resource.id}`, () =>
-      setBandwidth(resource.kind, resource.id, windows),
-    );
+    const { provider, resource } = await setBandwidth(ctx, { ref }, windows);
     const after = await provider.get(resource.kind, resource.id);
     const tr = await ctx.translator('person');
     const summary = windows.length
