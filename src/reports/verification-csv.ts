@@ -1,16 +1,20 @@
+import { csvLine } from './csv-cell.js';
 import { LIST_ORDER, type VerificationReport } from './verification.js';
 
 /**
  * The verification as CSV (issue 49), from the same report the post is drawn from, so the file's
  * figures are the post's: exact numbers (bytes in bytes) where the post rounds for reading. One
  * `figure,value` row each; a figure the report does not have is left out, as the post leaves it out.
+ * The run is named as the post names it: the provider's name, and the title its requester typed.
+ * Every cell is written by `csvCell`, so no text anyone chose opens as a formula.
  */
-export function verificationCsv(report: VerificationReport): string {
+export function verificationCsv(report: VerificationReport, title?: string): string {
   const rows: [string, string | number | undefined][] = [
     ['connection', report.connection],
     ['kind', report.kind],
     ['id', report.id],
     ['name', report.name],
+    ['title', title],
     ['state', report.state],
     ['outcome', report.outcome],
     ['unchecked', report.unchecked],
@@ -37,21 +41,6 @@ export function verificationCsv(report: VerificationReport): string {
     rows.push([`list_${which}_bucket`, list.bucket]);
     rows.push([`list_${which}_error`, list.error]);
   }
-  const lines = [['figure', 'value'], ...rows.filter((r) => r[1] !== undefined)].map((row) =>
-    row.map(csvCell).join(','),
-  );
+  const lines = [['figure', 'value'], ...rows.filter((r) => r[1] !== undefined)].map(csvLine);
   return `${lines.join('\r\n')}\r\n`;
-}
-
-/**
- * One cell (RFC 4180): quoted when it holds a comma, a quote or a line break, quotes doubled. Text
- * a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return: a bucket
- * or object name anyone can choose) is prefixed with a quote, as OWASP's CSV injection advice says.
- * Numbers stay numbers: a negative figure is a figure, not a formula.
- */
-export function csvCell(value: string | number | undefined): string {
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  let text = value ?? '';
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

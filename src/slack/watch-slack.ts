@@ -96,7 +96,7 @@ export class SlackWatchDelivery implements WatchSlack {
       await this.#sender.to(post.teamId, { purpose: 'background' }).uploadFile({
         channel: post.channel,
         threadTs: post.threadTs,
-        bytes: Buffer.from(verificationCsv(note.report), 'utf8'),
+        bytes: Buffer.from(verificationCsv(note.report, note.title), 'utf8'),
         filename: `verification-${safe}.csv`,
         title: truncate(tr.t('verify.csv.title', { name }), 200),
       });

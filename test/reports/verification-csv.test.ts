@@ -1,38 +1,64 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, verificationCsv } from '../../src/reports/verification-csv.js';
+import { csvCell } from '../../src/reports/csv-cell.js';
+import { verificationCsv } from '../../src/reports/verification-csv.js';
+import { FORMULA_START, parseCsv, textParts } from '../helpers/csv.js';
 
-// Issue 49 item 2: the CSV is escaped as RFC 4180 says, and text a spreadsheet would run as a
-// formula (a bucket or object name anyone can choose) is shown, not run (OWASP CSV injection).
-describe('the verification CSV', () => {
-  it('prefixes text starting with = + - @ (or a tab) with a quote; numbers stay numbers', () => {
-    expect(['=SUM(A1:A9)', '+1', '-cmd', '@x', '\tx'].map(csvCell)).toEqual([
-      "'=SUM(A1:A9)",
-      "'+1",
-      "'-cmd",
-      "'@x",
-      "'\tx",
+// Every CSV the bot writes goes through one cell function (OWASP CSV injection): text is quoted,
+// and neither a cell nor any part of it after a separator a spreadsheet may split on starts like a
+// formula. Numbers stay numbers.
+describe('a CSV cell', () => {
+  it('quotes text and prefixes text starting with = + - @ (or a tab, a CR) with a quote', () => {
+    expect(['=SUM(A1:A9)', '+1', '-cmd', '@x', '\tx', '\rx', '  =x', 'plain'].map(csvCell)).toEqual([
+      `"'=SUM(A1:A9)"`,
+      `"'+1"`,
+      `"'-cmd"`,
+      `"'@x"`,
+      `"'\tx"`,
+      `"'\rx"`,
+      `"'  =x"`,
+      '"plain"',
     ]);
-    expect(csvCell(-5)).toBe('-5');
     expect(csvCell('a,b "c"')).toBe('"a,b ""c"""');
-    expect(csvCell('=1,2')).toBe(`"'=1,2"`);
+    expect(csvCell(undefined)).toBe('""');
   });
 
-  it('writes a name chosen to be a formula as text, and leaves out figures the report lacks', () => {
-    const csv = verificationCsv({
-      connection: 'hw',
-      kind: 'task',
-      id: '7',
-      name: '=HYPERLINK("http://x","y")',
-      state: 'succeeded',
-      basis: 'outcomes',
-      outcome: 'matches',
-      objects: { total: 3, succeeded: 2, skipped: 1, failed: 0, accounted: 3, unaccounted: 0 },
-      bytes: { total: 30, accounted: 30, unaccounted: 0 },
-    });
-    const rows = csv.trim().split('\r\n');
-    expect(rows[0]).toBe('figure,value');
-    expect(rows).toContain(`name,"'=HYPERLINK(""http://x"",""y"")"`);
-    expect(rows).toContain('objects_total,3');
-    expect(rows.some((r) => r.startsWith('bytes_written'))).toBe(false);
+  it('makes each part after , ; tab or a line break inert too', () => {
+    expect(csvCell("=1+2;=cmd|' /C calc'!A0")).toBe(`"'=1+2;'=cmd|' /C calc'!A0"`);
+    expect(csvCell('a;@b,+c\t-d\n=e')).toBe(`"a;'@b,'+c\t'-d\n'=e"`);
+    expect(csvCell('x; =y')).toBe(`"x;' =y"`);
+    expect(csvCell('\t=x')).toBe(`"'\t'=x"`);
+    expect(csvCell('a-b; c=d')).toBe('"a-b; c=d"');
+  });
+
+  it('keeps numbers as numbers, negative ones too', () => {
+    expect([3, -5, 0.5, Number.NaN].map(csvCell)).toEqual(['3', '-5', '0.5', '']);
+  });
+});
+
+describe('the verification CSV', () => {
+  it('writes a name and a title chosen to be formulas as text, and leaves out figures the report lacks', () => {
+    const csv = verificationCsv(
+      {
+        connection: 'hw',
+        kind: 'task',
+        id: '7',
+        name: '=HYPERLINK("http://x","y")',
+        state: 'succeeded',
+        basis: 'outcomes',
+        outcome: 'matches',
+        objects: { total: 3, succeeded: 2, skipped: 1, failed: 0, accounted: 3, unaccounted: 0 },
+        bytes: { total: 30, accounted: 30, unaccounted: 0 },
+      },
+      "nightly;=cmd|' /C calc'!A0",
+    );
+    const rows = parseCsv(csv);
+    expect(rows[0]).toEqual(['figure', 'value']);
+    const figures = Object.fromEntries(rows.slice(1) as [string, string][]);
+    expect(figures.name).toBe(`'=HYPERLINK("http://x","y")`);
+    expect(figures.title).toBe("nightly;'=cmd|' /C calc'!A0");
+    expect(figures.objects_total).toBe('3');
+    expect(csv).toContain('"objects_total",3\r\n');
+    expect(figures.bytes_written).toBeUndefined();
+    expect(textParts(rows).filter((part) => FORMULA_START.test(part))).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import { advanceWhileRunning } from '../harness/oms-running.js';
 import { buttons, messageText, mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
+import { parseCsv } from '../helpers/csv.js';
 
 // Issue 49 item 3: on a run that succeeded, "Run changes since" asks for the next run through the
 // same two-person approval: OMS a new task with migrate_since = the start of the last run (seconds,
@@ -278,12 +279,9 @@ describe('the verification as CSV', { timeout: 90_000 }, () => {
     );
     expect(upload.threadTs).toBe(post.thread_ts);
     const rows = Object.fromEntries(
-      upload.bytes
-        .toString('utf8')
-        .trim()
-        .split('\r\n')
+      parseCsv(upload.bytes.toString('utf8'))
         .slice(1)
-        .map((line) => line.split(',') as [string, string]),
+        .map(([figure, value]) => [figure, value]),
     );
     const text = mrkdwnTexts(post);
     const objects =
