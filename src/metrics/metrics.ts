@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { BuildInfo } from '../build-info.js';
+import { RequestLabels } from './request-labels.js';
 
 /** The watcher's cumulative Slack delivery counters (the outbox's `DeliveryStats`). */
 export interface DeliveryCounts {
@@ -60,8 +61,8 @@ const CYCLE_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 /** Store round trips: well under a millisecond in memory, a few on Redis, more when it struggles. */
 const STORE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 
-/** Action ids are ours, but some carry a suffix (`resource.open:<id>`): only the stable part is a label. */
-export function labelOf(what: string): string {
+/** A Web API method (ours to name) as a label: its stable part, only label-safe characters. */
+function labelOf(what: string): string {
   return (what.split(':')[0] ?? '').replace(/[^A-Za-z0-9._ -]/g, '').slice(0, 48) || 'unknown';
 }
 
@@ -96,6 +97,8 @@ export class BotMetrics {
   readonly #pollFailures: Counter<'connection'>;
   readonly #ready: Gauge;
   readonly #configured: () => ReadonlyMap<string, string>;
+  /** What `requests_total{what}` may say: the app's registrations, once they are made. */
+  #requestLabels = new RequestLabels();
 
   constructor(sources: MetricSources = {}) {
     const registers = [this.registry];
@@ -266,8 +269,15 @@ export class BotMetrics {
     this.#duplicates.inc({ kind });
   }
 
+  /** The closed set of `what` labels, from the app's registrations (`registerListeners`). */
+  useRequestLabels(labels: RequestLabels): void {
+    this.#requestLabels = labels;
+  }
+
+  /** `surface` is the bot's own word; `what`, the request's id, is labelled from the closed set. */
   requestDone(surface: string, what: string, outcome: RequestOutcome, ms: number): void {
-    this.#requests.inc({ surface, what: labelOf(what), outcome });
+    const label = what === surface ? surface : this.#requestLabels.of(what);
+    this.#requests.inc({ surface, what: label, outcome });
     this.#requestSeconds.observe({ surface }, ms / 1000);
   }
 

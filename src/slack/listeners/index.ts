@@ -1,17 +1,25 @@
 import type { App } from '@slack/bolt';
+import { RequestLabels } from '../../metrics/request-labels.js';
 import type { AppDeps } from '../context.js';
 import * as actions from './actions/index.js';
 import * as approvals from './approvals/index.js';
 import * as commands from './commands/index.js';
+import { subcommandNames } from './commands/subcommands/index.js';
 import * as events from './events/index.js';
 import * as workflowSteps from './functions/index.js';
 import { ListenerRegistry, type ListenerRoutes } from './router.js';
 import * as shortcuts from './shortcuts/index.js';
 import * as createViews from './views/index.js';
 
-/** The one place every listener is registered on Bolt, surface by surface (see `ListenerRegistry`). */
+/**
+ * The one place every listener is registered on Bolt, surface by surface (see `ListenerRegistry`).
+ * What they answer, with the subcommands' names, is the closed set of request labels on `/metrics`.
+ */
 export function registerListeners(app: App, deps: AppDeps): void {
-  registerRoutes(new ListenerRegistry(app).routes, deps);
+  const registry = new ListenerRegistry(app);
+  registerRoutes(registry.routes, deps);
+  const { names, patterns } = registry.answers();
+  deps.metrics.useRequestLabels(new RequestLabels({ names: [...names, ...subcommandNames()], patterns }));
 }
 
 /** Every surface's registrations on `routes` (the seam tests list the app's entry points with it). */

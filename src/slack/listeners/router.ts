@@ -43,6 +43,7 @@ const ID_KEY: Partial<Record<Surface, string>> = {
  */
 export class ListenerRegistry {
   readonly #entries: EntryPoint[] = [];
+  readonly #patterns: RegExp[] = [];
   /** The registration side, handed to each surface's `register`. */
   readonly routes: ListenerRoutes;
 
@@ -51,6 +52,8 @@ export class ListenerRegistry {
     for (const surface of SURFACES)
       routes[surface] = (first, ...rest) => {
         this.#entries.push({ surface, id: idOf(surface, first) });
+        const pattern = patternOf(surface, first);
+        if (pattern) this.#patterns.push(pattern);
         const register = app?.[surface] as ((...args: unknown[]) => unknown) | undefined;
         return register?.call(app, first, ...rest);
       };
@@ -61,6 +64,23 @@ export class ListenerRegistry {
   entryPoints(): EntryPoint[] {
     return [...this.#entries];
   }
+
+  /**
+   * What the registrations answer: the ids and names given as text, and the patterns given as
+   * such (the closed set of request labels on `/metrics` is made from them).
+   */
+  answers(): { names: string[]; patterns: RegExp[] } {
+    const patterns = new Set(this.#patterns.map((p) => p.source));
+    const names = this.#entries.map((e) => e.id).filter((id) => id !== '*' && !patterns.has(id));
+    return { names: [...new Set(names)], patterns: [...this.#patterns] };
+  }
+}
+
+function patternOf(surface: Surface, first: unknown): RegExp | undefined {
+  const key = ID_KEY[surface];
+  const pattern =
+    first instanceof RegExp || key === undefined ? first : (first as Record<string, unknown>)?.[key];
+  return pattern instanceof RegExp ? pattern : undefined;
 }
 
 function idOf(surface: Surface, first: unknown): string {
