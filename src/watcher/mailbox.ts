@@ -24,3 +24,15 @@ export function enqueue<T extends Mailbox>(record: T, entries: readonly OutboxEn
   const fresh = entries.filter((e) => !known.has(e.key));
   return fresh.length === 0 ? record : { ...record, outbox: [...record.outbox, ...fresh] };
 }
+
+/**
+ * True when `now` (the entry as stored) was not claimed since `seen` (as read before a look-up
+ * and a pace wait): every claim counts an attempt and sets a mark of its own.
+ */
+export function unclaimedSince(now: OutboxEntry, seen: OutboxEntry): boolean {
+  return (
+    now.attempts === seen.attempts &&
+    now.sending?.by === seen.sending?.by &&
+    now.sending?.at === seen.sending?.at
+  );
+}

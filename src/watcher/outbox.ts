@@ -7,6 +7,7 @@ import { isFollowUp } from './event-entries.js';
 import { goesFirst } from './failure-listing.js';
 import { LivingEditor } from './living-editor.js';
 import { cardOf, duePosts, keepListing, registerPost, withCardPost } from './living-posts.js';
+import { unclaimedSince } from './mailbox.js';
 import { cardFacts } from './notification.js';
 import {
   type DeliveryStats,
@@ -45,7 +46,8 @@ type AnyRecord = Mailbox &
  * here it is claimed with a `sending` mark (compare-and-set, so one replica sends), posted, then
  * removed and its `ts` recorded in one write. A 429 or an outage leaves it in the outbox for later.
  * If the sender dies between Slack's answer and that write, the mark goes stale and the next sender
- * looks the message up by its metadata before posting again.
+ * looks the message up by its metadata before posting again, and posts only if nobody claimed the
+ * entry since it read it (a claim made meanwhile was not looked up).
  */
 export class Outbox {
   readonly stats: DeliveryStats = emptyDeliveryStats();
@@ -174,7 +176,9 @@ export class Outbox {
     const at = this.#clock.now();
     const claimed = await this.#store.update<AnyRecord>(key, (current) => {
       const e = current?.outbox.find((x) => x.key === entry.key);
-      if (!current || !e || (e.sending && !this.#stale(e))) return SKIP;
+      // Only the claim looked at above (none, or a stale one looked up): one taken meanwhile may
+      // have posted already, and goes stale only if its sender died; the next read looks it up.
+      if (!current || !e || !unclaimedSince(e, entry)) return SKIP;
       return {
         ...current,
         outbox: current.outbox.map((x) =>

@@ -265,25 +265,53 @@ export function trace(fake: FakeSlack, channel = CHANNEL): string[] {
     });
 }
 
+/** What a test does around the watcher's Slack calls (`hookedSlackClients`). */
+export interface SlackHooks {
+  /** Before a `chat.postMessage` leaves: throwing here is a call that never reached Slack. */
+  beforePost?: (payload: Record<string, unknown>) => Promise<void>;
+  /** Once Slack answered a `chat.postMessage`, before the caller hears back. */
+  afterPost?: (payload: Record<string, unknown>) => Promise<void>;
+  /** Once Slack answered a look-up (`conversations.replies` or `.history`), before the caller hears back. */
+  afterLookup?: (payload: Record<string, unknown>) => Promise<void>;
+}
+
 /**
- * Slack clients that run `afterPost(payload)` once Slack answered a `chat.postMessage`, before
- * the caller hears back: to look at the store at that moment, or to hold the caller there.
+ * Slack clients that run a test's hooks around `chat.postMessage` and the post-crash look-ups (a
+ * function alone is `afterPost`): to look at the store at that moment, or to hold the caller there.
  */
-export function hookedSlackClients(afterPost: (payload: Record<string, unknown>) => Promise<void>) {
+export function hookedSlackClients(
+  hooks: SlackHooks | ((payload: Record<string, unknown>) => Promise<void>),
+) {
+  const { beforePost, afterPost, afterLookup } = typeof hooks === 'function' ? { afterPost: hooks } : hooks;
+  const around =
+    <P, A>(
+      call: (payload: P) => Promise<A>,
+      before?: SlackHooks['afterPost'],
+      after?: SlackHooks['afterPost'],
+    ) =>
+    async (payload: P): Promise<A> => {
+      await before?.(payload as unknown as Record<string, unknown>);
+      const answer = await call(payload);
+      await after?.(payload as unknown as Record<string, unknown>);
+      return answer;
+    };
   return (config: Config, logger: Logger): SlackClients =>
     new (class extends SlackClients {
       override async forTeam(...args: Parameters<SlackClients['forTeam']>) {
         const client = await super.forTeam(...args);
-        const postMessage = client.chat.postMessage.bind(client.chat);
-        const chat = {
-          ...client.chat,
-          postMessage: async (payload: Parameters<typeof postMessage>[0]) => {
-            const answer = await postMessage(payload);
-            await afterPost(payload as unknown as Record<string, unknown>);
-            return answer;
+        const { chat, conversations } = client;
+        const wrapped = Object.create(client, {
+          chat: {
+            value: { ...chat, postMessage: around(chat.postMessage.bind(chat), beforePost, afterPost) },
           },
-        };
-        const wrapped = Object.create(client, { chat: { value: chat } }) as typeof client;
+          conversations: {
+            value: {
+              ...conversations,
+              replies: around(conversations.replies.bind(conversations), undefined, afterLookup),
+              history: around(conversations.history.bind(conversations), undefined, afterLookup),
+            },
+          },
+        }) as typeof client;
         return wrapped;
       }
     })(config, logger);
