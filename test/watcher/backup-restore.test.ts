@@ -145,6 +145,7 @@ describe('store restored (a Redis loaded from RDB/AOF, a volume snapshot)', () =
         const restored = await restoredFrom(store, Date.parse('2026-11-27T08:00:00Z'));
         expect(restored).toEqual({
           takenAt: Date.parse('2026-11-26T10:00:00Z'),
+          restoredAt: Date.parse('2026-11-27T08:00:00Z'),
           until: Date.parse('2026-11-27T08:00:00Z') + RESTORE_LOOKUP_MS,
         });
         // The first start is remembered: a restart later keeps the same window.
