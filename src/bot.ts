@@ -41,6 +41,7 @@ import { SlackSender } from './slack/sender.js';
 import { SlackClients } from './slack/slack-clients.js';
 import { SlackWatchDelivery } from './slack/watch-slack.js';
 import { completingWorkflowSteps } from './slack/workflow-step-decisions.js';
+import { restoredFrom } from './store/backup-marks.js';
 import { instrumentAtomicKv, instrumentStore } from './store/instrument-store.js';
 import { LeaseLocks } from './store/lease-lock.js';
 import { openBotStore } from './store/open-bot-store.js';
@@ -217,6 +218,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       sender,
       logger,
     ),
+    // The watcher marked the restore's first start already: the same answer, read back.
+    restored: await restoredFrom(store, clock.now()),
     ...options.approvals,
   });
   const lastActions = new LastActions(store);

@@ -10,6 +10,7 @@ import type { ResourceResolver } from '../resources/resolve-resource.js';
 import type { SecretRegistry } from '../secrets.js';
 import type { SettingsStore } from '../settings/workspace-settings.js';
 import type { AtomicKv } from '../store/atomic-kv.js';
+import type { RestoredFrom } from '../store/backup-marks.js';
 import type { Store } from '../store/create-store.js';
 import type { ApprovalRecord } from './approval-record.js';
 import type { ApproverMessage } from './approval-store.js';
@@ -59,6 +60,11 @@ export interface ApprovalServiceOptions {
    * across replicas by its compare-and-set, and the pending index is a set in it.
    */
   atomic: AtomicKv;
+  /**
+   * Set when the store was restored from a backup (backup-marks.ts): a start due before the bot
+   * started on it may have been made by the bot that ran until then, so it is not made again.
+   */
+  restored?: RestoredFrom;
 }
 
 export interface NewRequest {

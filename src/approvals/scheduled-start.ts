@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../errors.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
+import type { RestoredFrom } from '../store/backup-marks.js';
 import type { ApprovalRecord } from './approval-record.js';
 
 /**
@@ -53,6 +54,19 @@ export async function claimStart(atomic: AtomicKv, record: ApprovalRecord, token
 /** Approved, with a start still ahead of it: shown as "approved, starts …", with Cancel start. */
 export function awaitingStart(record: ApprovalRecord): boolean {
   return record.status === 'approved' && !!record.startAt && !record.startedAt && !record.resourceId;
+}
+
+/**
+ * Due before the bot's first start on a store restored from a backup: the bot that ran until the
+ * restore may have created it after the backup was taken, which the backup cannot say.
+ */
+export function dueBeforeRestore(record: ApprovalRecord, restored: RestoredFrom | undefined): boolean {
+  return restored !== undefined && !!record.startAt && Date.parse(record.startAt) < restored.restoredAt;
+}
+
+/** Failed because its start was due before the store was restored (`startDue`): outcome unknown. */
+export function startBeforeRestore(record: ApprovalRecord): boolean {
+  return record.failure?.localized?.key === 'approval.start.restored';
 }
 
 /** Failed because the replica starting it stopped before saving what came of it (`startDue`). */

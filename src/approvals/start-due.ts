@@ -11,6 +11,7 @@ import {
   awaitingStart,
   cancelledByOf,
   claimStart,
+  dueBeforeRestore,
   STALE_START_MS,
   startedLate,
   startKey,
@@ -40,6 +41,11 @@ export async function startDue(d: CreateApprovedDeps, now: number): Promise<Deci
       const op = randomBytes(4).toString('hex');
       const mine =
         awaitingStart(record) && (await claimStart(d.o.atomic, record, startToken('start', op, now)));
+      // Its start key won as a start's (a replica dying now is settled as interrupted, as any start).
+      if (mine && dueBeforeRestore(record, d.o.restored)) {
+        done.push(await failUnknown(d, entry, record, op, 'approval.start.restored'));
+        continue;
+      }
       if (!mine) {
         // Another replica starting it now, or a cancel saving: theirs. Left long after, it was interrupted.
         const settled = await settleInterrupted(d, entry, record, now, op);
@@ -90,29 +96,56 @@ async function settleInterrupted(
     return undefined;
   const at = new Date(now).toISOString();
   const cancelledBy = cancelledByOf(holder);
-  const saved = await d.records.save(
-    cancelledBy
-      ? { ...record, status: 'cancelled', cancelledBy, cancelledAt: at }
-      : { ...record, status: 'failed', failure: interruptedStart(d, record) },
-  );
+  if (!cancelledBy) return failUnknown(d, entry, record, op, 'approval.start.interrupted');
+  const saved = await d.records.save({ ...record, status: 'cancelled', cancelledBy, cancelledAt: at });
   await d.records.unschedule(entry);
   await d.audit({
     team: record.team,
-    user: cancelledBy ?? record.decidedBy ?? record.requester,
+    user: cancelledBy,
     channel: record.message?.channel,
-    action: cancelledBy ? 'create.cancel-start' : 'create.start',
+    action: 'create.cancel-start',
     target: `approval:${record.id}`,
-    result: cancelledBy ? 'ok' : 'failed',
-    detail: cancelledBy ? 'a cancel left half-done, finished' : 'its start was interrupted: outcome unknown',
+    result: 'ok',
+    detail: 'a cancel left half-done, finished',
     op,
   });
   await d.redraw(saved);
   await d.notify('tell requester', () => d.o.messenger.tellRequester(saved));
-  return cancelledBy ? undefined : { outcome: 'failed', record: saved };
+  return undefined;
 }
 
-function interruptedStart(d: CreateApprovedDeps, record: ApprovalRecord): ApprovalRecord['failure'] {
-  return failureShown(d.o.secrets, OutcomeUnknownError.of('approval.start.interrupted'), record.team, true);
+const UNKNOWN_DETAIL = {
+  'approval.start.interrupted': 'its start was interrupted: outcome unknown',
+  'approval.start.restored': 'due before the store was restored from a backup: outcome unknown',
+} as const;
+
+/**
+ * A start whose outcome the bot cannot know (its starter died, or it was due before a restore):
+ * failed, saying to check the list before asking again, never created a second time.
+ */
+async function failUnknown(
+  d: CreateApprovedDeps,
+  entry: ScheduledEntry,
+  record: ApprovalRecord,
+  op: string,
+  why: keyof typeof UNKNOWN_DETAIL,
+): Promise<Decision> {
+  const failure = failureShown(d.o.secrets, OutcomeUnknownError.of(why), record.team, true);
+  const saved = await d.records.save({ ...record, status: 'failed', failure });
+  await d.records.unschedule(entry);
+  await d.audit({
+    team: record.team,
+    user: record.decidedBy ?? record.requester,
+    channel: record.message?.channel,
+    action: 'create.start',
+    target: `approval:${record.id}`,
+    result: 'failed',
+    detail: UNKNOWN_DETAIL[why],
+    op,
+  });
+  await d.redraw(saved);
+  await d.notify('tell requester', () => d.o.messenger.tellRequester(saved));
+  return { outcome: 'failed', record: saved };
 }
 
 function notWaiting(record: ApprovalRecord): AppError {

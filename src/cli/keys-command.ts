@@ -86,7 +86,7 @@ function describe(status: KeyStatus, box: SecretBox, records: RawRecords, out: (
     out(
       old.length === 0
         ? `Every sealed secret is under ${box.currentKeyId}.`
-        : `Every sealed secret is under ${box.currentKeyId}: ${old.join(', ')} can be removed from MIGRATE_BOT_ENCRYPTION_KEYS.`,
+        : `Every sealed secret is under ${box.currentKeyId}: ${old.join(', ')} can be removed from MIGRATE_BOT_ENCRYPTION_KEYS (keep ${old.length === 1 ? 'it' : 'them'} with the backups taken before now: they still need ${old.length === 1 ? 'it' : 'them'}).`,
     );
   else if (status.old > 0)
     out(

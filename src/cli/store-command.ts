@@ -11,6 +11,7 @@ import { createStore } from '../store/create-store.js';
 import { claimSqliteStore, withoutPassword } from '../store/open-bot-store.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { storeTls } from '../store/store-settings.js';
+import { writeBackupFile } from './backup-target.js';
 
 /**
  * `migrate-bot store backup <file>` / `store restored <time>` (`npm run store -- …`, in the image
@@ -84,22 +85,22 @@ async function backup(
   const copy = path.resolve(target);
   if (!existsSync(source))
     throw new ConfigError(`There is no SQLite store at ${source} (STORE_URL=${storeUrl}).`);
-  if (existsSync(copy))
-    throw new ConfigError(`${copy} exists already: give a new file (nothing was written).`);
-  // A connection of its own beside the bot's: SQLite's backup reads one consistent state of the
-  // file, starting again if the bot writes meanwhile.
-  const db = new Database(source, { readonly: true, fileMustExist: true, timeout: 5_000 });
-  try {
-    await db.backup(copy);
-  } finally {
-    db.close();
-  }
-  const store = await SqliteStore.open(copy);
-  try {
-    await markRestored(store, at);
-  } finally {
-    await store.close();
-  }
+  await writeBackupFile(copy, async (partial) => {
+    // A connection of its own beside the bot's: SQLite's backup reads one consistent state of the
+    // file, starting again if the bot writes meanwhile.
+    const db = new Database(source, { readonly: true, fileMustExist: true, timeout: 5_000 });
+    try {
+      await db.backup(partial);
+    } finally {
+      db.close();
+    }
+    const store = await SqliteStore.open(partial);
+    try {
+      await markRestored(store, at);
+    } finally {
+      await store.close();
+    }
+  });
   const kb = Math.ceil(statSync(copy).size / 1024);
   out(`Backed up ${source} to ${copy} (${kb} KB) at ${at.toISOString()}.`);
   out(

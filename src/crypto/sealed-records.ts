@@ -11,6 +11,12 @@ import type { RawRecord } from '../store/raw-records.js';
  *
  * Any other record holding a sealed value is reported with no context: a tool cannot re-encrypt
  * what it does not know how to open, so it says so rather than call the rotation finished.
+ *
+ * The bot keeps a sealed value only as the whole text of a JSON field named `sealed`. Text that
+ * merely looks like one elsewhere (a task's name, a reason someone typed) is not a secret: counted,
+ * a provider's task named `v1.k1.…` would hold every rotation "unfinished" for ever. A record that
+ * is not JSON yet holds that shape is still reported, so a rotation is never called finished on a
+ * guess.
  */
 
 /** A sealed value as seal() writes it: `v1.<key id>.<12-byte IV>.<ciphertext>.<16-byte tag>`, base64url parts. */
@@ -29,21 +35,41 @@ export interface SealedValue {
 
 /** Every sealed value in `record`, each with its key id and context. */
 export function sealedValuesOf(record: Pick<RawRecord, 'space' | 'name' | 'value'>): SealedValue[] {
-  const contexts = contextsOf(record);
+  const parsed = parse(record.value);
+  const texts = parsed === undefined ? [record.value] : sealedFields(parsed);
+  const contexts = parsed === undefined ? new Map<string, string>() : contextsOf(record, parsed);
   const found: SealedValue[] = [];
-  for (const match of record.value.matchAll(SEALED_VALUE)) {
-    const sealed = match[0];
-    found.push({ sealed, keyId: match[1]!, context: contexts.get(sealed) });
-  }
+  for (const text of texts)
+    for (const match of text.matchAll(SEALED_VALUE)) {
+      // In a JSON field, only a value that is the whole field is one the bot sealed.
+      if (parsed !== undefined && match[0] !== text) continue;
+      found.push({ sealed: match[0], keyId: match[1]!, context: contexts.get(match[0]) });
+    }
   return found;
+}
+
+/** Bounds the walk of one record (a watch record is a few levels deep). */
+const MAX_DEPTH = 32;
+
+/** The text of every field named `sealed`, at any depth. */
+function sealedFields(value: unknown, depth = 0, out: string[] = []): string[] {
+  if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return out;
+  if (Array.isArray(value)) {
+    for (const item of value) sealedFields(item, depth + 1, out);
+    return out;
+  }
+  for (const [field, item] of Object.entries(value)) {
+    if (field === 'sealed' && typeof item === 'string') out.push(item);
+    else sealedFields(item, depth + 1, out);
+  }
+  return out;
 }
 
 const TEAM = /^[TE][A-Z0-9]{2,}$/;
 const INSTALLATION = /^installation:(team|enterprise):[TE][A-Z0-9]{2,}$/;
 
-function contextsOf(record: Pick<RawRecord, 'space' | 'name' | 'value'>): Map<string, string> {
+function contextsOf(record: Pick<RawRecord, 'space' | 'name'>, parsed: unknown): Map<string, string> {
   const contexts = new Map<string, string>();
-  const parsed = parse(record.value);
   if (record.space === 'state' && record.name.startsWith('connections:')) {
     const team = record.name.slice('connections:'.length);
     const connections = (parsed as { connections?: unknown } | undefined)?.connections;

@@ -176,6 +176,8 @@ export class TeamSender {
     threadTs?: string;
     oldest: string;
     key: string;
+    /** Without a message carrying `key`: the latest whose key and ts this accepts instead. */
+    alike?: (key: string, ts: string) => boolean;
   }): Promise<string | undefined> {
     const query = { channel: where.channel, oldest: where.oldest, include_all_metadata: true, limit: 200 };
     const answer = where.threadTs
@@ -184,10 +186,15 @@ export class TeamSender {
           ts: where.threadTs,
         })
       : await this.#call('conversations.history', (c, p) => c.conversations.history(p), query);
-    const found = answer.messages?.find(
-      (m) => (m.metadata?.event_payload as Record<string, unknown> | undefined)?.key === where.key,
-    );
-    return found?.ts;
+    const keyed = (answer.messages ?? []).flatMap((m) => {
+      const key = (m.metadata?.event_payload as Record<string, unknown> | undefined)?.key;
+      return typeof key === 'string' && m.ts ? [{ key, ts: m.ts }] : [];
+    });
+    const found = keyed.find((m) => m.key === where.key);
+    if (found || !where.alike) return found?.ts;
+    const alike = where.alike;
+    // Slack's ts are seconds with six fixed decimals: the latest is the largest number.
+    return keyed.filter((m) => alike(m.key, m.ts)).sort((a, b) => Number(b.ts) - Number(a.ts))[0]?.ts;
   }
 
   /**

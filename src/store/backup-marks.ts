@@ -19,6 +19,8 @@ export const RESTORE_LOOKUP_MS = 60 * 60_000;
 export interface RestoredFrom {
   /** When the backup was taken (epoch ms): lookups search from there. */
   takenAt: number;
+  /** The first start on the restored store (epoch ms): the bot before it ran until then at most. */
+  restoredAt: number;
   /** Posts made before this (epoch ms) are looked up first. */
   until: number;
 }
@@ -32,7 +34,7 @@ export async function restoredFrom(store: Store, now: number): Promise<RestoredF
     restoredAt = now;
     await store.set(BACKUP_RESTORED_AT, new Date(now).toISOString());
   }
-  return { takenAt, until: restoredAt + RESTORE_LOOKUP_MS };
+  return { takenAt, restoredAt, until: restoredAt + RESTORE_LOOKUP_MS };
 }
 
 /** Marks `store` as restored from a backup taken at `takenAt` (its next start looks posts up first). */

@@ -165,7 +165,8 @@ export class Outbox {
       ? entry.createdAt
       : restoreLookupSince(this.#settings.restored, entry.createdAt);
     if (since !== undefined) {
-      const found = await lookupPosted(this.#lookupDeps, parentTs, entry, since);
+      const restored = entry.sending ? undefined : this.#settings.restored;
+      const found = await lookupPosted(this.#lookupDeps, parentTs, entry, since, restored);
       if (found !== undefined) {
         await this.#confirm(key, entry, found);
         return 'sent';

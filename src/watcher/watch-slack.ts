@@ -19,11 +19,18 @@ export interface WatchSlack {
   ): Promise<void>;
   /**
    * The `ts` of the message carrying dedup key `key` in `channel` (or in the thread `threadTs`),
-   * posted since `oldest` (Unix seconds); undefined when Slack has none.
+   * posted since `oldest` (Unix seconds); without one, the latest whose key and ts `alike`
+   * accepts, if given; undefined when Slack has none.
    */
   findPosted(
     teamId: string,
-    where: { channel: string; threadTs?: string; oldest: string; key: string },
+    where: {
+      channel: string;
+      threadTs?: string;
+      oldest: string;
+      key: string;
+      alike?: (key: string, ts: string) => boolean;
+    },
   ): Promise<string | undefined>;
 }
 

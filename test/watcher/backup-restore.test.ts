@@ -131,6 +131,52 @@ describe('backup and restore of a SQLite store', () => {
   }, 60_000);
 });
 
+describe('a backup older than several posts', () => {
+  it('an ending told after the backup, under a later number, is not told again', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mb-backup-'));
+    const liveUrl = `sqlite://${path.join(dir, 'live.sqlite')}`;
+    const copy = path.join(dir, 'backup.sqlite');
+    const task = world.oms.addTask({ name: 'ok', status: 1, totalSize: 10 * GiB, speed: 100 * MiB });
+    const first = await rig(liveUrl);
+    await watchTask(first, task.id);
+    world.clock.advance(2_000);
+    await first.watcher.runCycle(); // started: r1.1
+    const at = () => new Date(world.watcherClock.now());
+    expect(await runStoreCommand(['backup', copy], { STORE_URL: liveUrl }, () => {}, logger, at)).toBe(0);
+    // Three events after the backup: paused (r1.2), resumed (r1.3), completed (r1.4).
+    await world.provider.pause('task', task.id);
+    world.clock.advance(1_500);
+    await first.watcher.runCycle();
+    await world.provider.resume('task', task.id);
+    world.clock.advance(2_000);
+    await first.watcher.runCycle();
+    world.clock.advance(200_000);
+    await first.watcher.runCycle();
+    await first.stop();
+    rigs.splice(rigs.indexOf(first), 1);
+
+    // The copy knows only r1.1; seeing the task completed, it numbers that r1.2.
+    const second = await rig(`sqlite://${copy}`);
+    for (let i = 0; i < 3; i++) {
+      world.clock.advance(2_000);
+      await second.watcher.runCycle();
+    }
+    const base = `${TEAM}:${CHANNEL}:hw-prod:task:${task.id}`;
+    const posts = Object.fromEntries(postsPerKey(world.fakeSlack));
+    expect(posts).toEqual({
+      [`${base}:parent`]: 1,
+      [`${base}:r1.1:started`]: 1,
+      [`${base}:r1.2:paused`]: 1,
+      [`${base}:r1.3:resumed`]: 1,
+      [`${base}:r1.4:succeeded`]: 1,
+    });
+    const completed = world.fakeSlack.calls.filter(
+      (c) => c.method === 'chat.postMessage' && String(c.body.text).includes('completed'),
+    );
+    expect(completed).toHaveLength(1);
+  }, 60_000);
+});
+
 describe('store restored (a Redis loaded from RDB/AOF, a volume snapshot)', () => {
   it('marks the store so the next start looks posts up from the snapshot’s time; refuses a SQLite file in use', async () => {
     const redis = await startSingle();
@@ -145,6 +191,7 @@ describe('store restored (a Redis loaded from RDB/AOF, a volume snapshot)', () =
         const restored = await restoredFrom(store, Date.parse('2026-11-27T08:00:00Z'));
         expect(restored).toEqual({
           takenAt: Date.parse('2026-11-26T10:00:00Z'),
+          restoredAt: Date.parse('2026-11-27T08:00:00Z'),
           until: Date.parse('2026-11-27T08:00:00Z') + RESTORE_LOOKUP_MS,
         });
         // The first start is remembered: a restart later keeps the same window.

@@ -1,7 +1,12 @@
 import type { KnownBlock } from '@slack/types';
 import type { ApprovalRecord } from '../../approvals/approval-record.js';
 import { summarizeCreateRequest } from '../../approvals/create-request.js';
-import { awaitingStart, startedLate, startInterrupted } from '../../approvals/scheduled-start.js';
+import {
+  awaitingStart,
+  startBeforeRestore,
+  startedLate,
+  startInterrupted,
+} from '../../approvals/scheduled-start.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { APPROVE_ACTION, approvalButtons, REJECT_ACTION } from './approval-buttons.js';
 import { preflightBrief } from './approval-preflight.js';
@@ -80,11 +85,13 @@ export function renderRequesterNotice(
       lines.push(
         startInterrupted(record)
           ? tr.t('approval.notice.interrupted', { by, request, what })
-          : record.failure?.outcomeUnknown
-            ? tr.t('approval.notice.unknown', { by, request, what })
-            : record.decidedBy
-              ? tr.t('approval.notice.failed', { by, request, what })
-              : tr.t('approval.notice.notPosted', { what }),
+          : startBeforeRestore(record)
+            ? tr.t('approval.notice.restored', { by, request, what })
+            : record.failure?.outcomeUnknown
+              ? tr.t('approval.notice.unknown', { by, request, what })
+              : record.decidedBy
+                ? tr.t('approval.notice.failed', { by, request, what })
+                : tr.t('approval.notice.notPosted', { what }),
       );
       if (record.failure) lines.push(...failureLines(record.failure, tr));
       break;

@@ -1,6 +1,11 @@
 import type { ApprovalRecord } from '../../approvals/approval-record.js';
 import { createTarget } from '../../approvals/create-request.js';
-import { awaitingStart, startedLate, startInterrupted } from '../../approvals/scheduled-start.js';
+import {
+  awaitingStart,
+  startBeforeRestore,
+  startedLate,
+  startInterrupted,
+} from '../../approvals/scheduled-start.js';
 import { explainForDisplay } from '../../catalogue/explain.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { slackDate as neutralDate } from './format.js';
@@ -50,6 +55,7 @@ export function outcomeLine(record: ApprovalRecord, tr: Translator = ENGLISH): s
       });
     case 'failed':
       if (startInterrupted(record)) return tr.t('approval.outcome.interrupted', { by, at });
+      if (startBeforeRestore(record)) return tr.t('approval.outcome.restored', { by, at });
       if (record.failure?.outcomeUnknown) return tr.t('approval.outcome.unknown', { by, at });
       return record.decidedBy
         ? tr.t('approval.outcome.failed', { by, at })
