@@ -1,9 +1,10 @@
 import type { Claim } from '../resources/claims.js';
 import { SKIP } from '../store/atomic-kv.js';
-import { cardDue } from './living-posts.js';
+import { cardDue, cardOf, showsNow } from './living-posts.js';
 import { targetOfKey } from './record-codec.js';
 import { sameJson } from './same-json.js';
 import { type SignOffResult, signOffWatch, watchesOf } from './signoff.js';
+import type { Observation } from './transitions.js';
 import type { SignOff } from './verification.js';
 import type { WatchSchedule } from './watch-schedule.js';
 import type { RequestedAction, WatchRecord, WatchStore, WatchTarget } from './watch-store.js';
@@ -12,12 +13,37 @@ import type { WindowFact } from './window-fact.js';
 /** A resource as people name it across channels: every watch of it in a workspace carries a note. */
 export type NotedResource = Pick<WatchTarget, 'connection' | 'kind' | 'id'>;
 
+/** Where a button was pressed: a channel message (not an ephemeral reply). */
+export interface PressedOn {
+  channel: string;
+  ts: string;
+}
+
+/**
+ * True when the button was pressed on one of these watches' messages and the one editor has it
+ * showing what its record says now: that edit is the presser's answer, nothing else is sent.
+ */
+export function redrawnOn(watches: readonly WatchRecord[], at: PressedOn | undefined): boolean {
+  return at !== undefined && watches.some((w) => showsNow(w, at));
+}
+
+/** The watch among these whose card is in `channel` (what a private answer there draws). */
+export function cardIn(
+  watches: readonly WatchRecord[],
+  channel: string | undefined,
+): WatchRecord | undefined {
+  return watches.find((w) => w.watch.channelId === channel && cardOf(w) !== undefined);
+}
+
 /** How the watcher redraws what shows a noted fact: the one editor, or a poll that ends in it. */
 export interface NotesEditor {
   /** Edits this watch's card and posts that no longer show its record (the outbox's editors). */
   edit(key: string): Promise<void>;
-  /** Polls these watches now, as a cycle does, then delivers and edits (`PollCycle.recheck`). */
-  poll(keys: readonly string[]): Promise<unknown>;
+  /**
+   * Polls these watches now, as a cycle does, then delivers and edits (`PollCycle.recheck`); with
+   * `seen`, takes that read of their resource as the observation instead of asking the provider.
+   */
+  poll(keys: readonly string[], seen?: Observation): Promise<unknown>;
 }
 
 /**
@@ -49,6 +75,25 @@ export class WatchNotes {
       target,
       (current) => cardDue({ ...current, requested }, !current.ended),
       'poll',
+    );
+  }
+
+  /**
+   * A person read the resource just now (Refresh): every watch of it takes that read as its
+   * observation, as a poll would, and the card of the watch in `channel` is redrawn whatever it
+   * showed, so it says when it was checked. Nothing else asks the provider.
+   */
+  refreshed(
+    teamId: string,
+    target: NotedResource,
+    seen: Observation,
+    channel?: string,
+  ): Promise<WatchRecord[]> {
+    return this.#note(
+      teamId,
+      target,
+      (current) => (current.watch.channelId === channel ? cardDue(current, !current.ended) : SKIP),
+      { seen },
     );
   }
 
@@ -107,8 +152,8 @@ export class WatchNotes {
   async #note(
     teamId: string,
     target: NotedResource,
-    change: (current: WatchRecord) => WatchRecord,
-    redraw: 'edit' | 'poll',
+    change: (current: WatchRecord) => WatchRecord | typeof SKIP,
+    redraw: 'edit' | 'poll' | { seen: Observation },
   ): Promise<WatchRecord[]> {
     // The resource's watches are found by key (`ResourceWatches`): a click reads the few records
     // it changes, never the index of every watch of every workspace (issue 47: at 50,000 watches).
@@ -117,9 +162,9 @@ export class WatchNotes {
     for (const key of keys)
       await this.#store.update<WatchRecord>(key, (current) => (current ? change(current) : SKIP));
     if (keys.length === 0) return [];
-    if (redraw === 'poll') await this.#editor.poll(keys);
-    else for (const key of keys) await this.#editor.edit(key);
-    this.#schedule.recheckSoon(keys);
+    if (redraw === 'edit') for (const key of keys) await this.#editor.edit(key);
+    else await this.#editor.poll(keys, redraw === 'poll' ? undefined : redraw.seen);
+    if (redraw === 'edit' || redraw === 'poll') this.#schedule.recheckSoon(keys);
     const records = await this.#store.loadMany(keys);
     return records.map((r) => r.record);
   }

@@ -137,7 +137,7 @@ export class Watcher {
     });
     this.notes = new WatchNotes(this.store, this.#schedule, {
       edit: (key) => this.outbox.settle(key),
-      poll: (keys) => this.#cycle.recheck(keys),
+      poll: (keys, seen) => this.#cycle.recheck(keys, seen),
     });
   }
 

@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { RESOURCE_ACTIONS, type ResourceAction } from '../../../providers/types.js';
 import { actOnResource } from '../../../use-cases/act-on-resource.js';
+import { refreshResource } from '../../../use-cases/refresh-resource.js';
 import { showResource } from '../../../use-cases/show-resource.js';
 import { isPostOf, showsNow } from '../../../watcher/living-posts.js';
+import { cardFacts } from '../../../watcher/notification.js';
+import { cardIn, redrawnOn } from '../../../watcher/watch-notes.js';
 import { renderActed, renderShown } from '../../blocks/use-case-replies.js';
+import { renderParentCard } from '../../blocks/watch-notifications.js';
 import { buttonHandler, postedOn } from '../../button-handler.js';
 import type { AppDeps } from '../../context.js';
 import { decodeResourceButton } from '../../resource-button.js';
@@ -44,18 +48,32 @@ export function resourceActionButton(deps: AppDeps) {
   });
 }
 
-/** Refresh redraws the card in place; Open (from a list or an ambiguous prefix) shows a new card. */
+/**
+ * Refresh on a message the channel sees (a watch's card, one of its posts) asks the one editor to
+ * redraw it from a fresh read; the presser is answered privately, with the card as the watch
+ * draws it, only when that redraw is not what they see (an event post, a spent edit budget).
+ * Nothing replaces the message. On the presser's own card (an answer only they see) the card is
+ * drawn again in place; Open (from a list or an ambiguous prefix) shows a new card.
+ */
 export function resourceViewButton(mode: 'refresh' | 'open') {
   return buttonHandler(async (ctx, args) => {
     const exact = decodeResourceButton(args.action.value);
-    // Refreshing a card the whole channel sees keeps every button; a private card offers the
-    // asker's own (Open always answers privately).
     const container = (args.body as { container?: { is_ephemeral?: boolean } }).container;
-    const shared = mode === 'refresh' && container?.is_ephemeral === false;
+    if (mode === 'refresh' && container?.is_ephemeral === false) {
+      const refreshed = await refreshResource(ctx, { exact });
+      if (redrawnOn(refreshed.watches, postedOn(args.body))) return;
+      const tr = await ctx.translator('person');
+      const now = ctx.deps.clock.now();
+      const watch = cardIn(refreshed.watches, ctx.channelId);
+      const card = watch ? renderParentCard(cardFacts(watch), tr, now) : renderShown(refreshed, { tr, now });
+      await ctx.reply({ ...card, replaceOriginal: false });
+      return;
+    }
+    // A private card offers the asker's own buttons (Open always answers privately).
     const shown = await showResource(ctx, { exact });
-    const tr = await ctx.translator(shared ? 'channel' : 'person');
+    const tr = await ctx.translator('person');
     await ctx.reply({
-      ...renderShown(shown, { shared, tr, now: ctx.deps.clock.now() }),
+      ...renderShown(shown, { tr, now: ctx.deps.clock.now() }),
       replaceOriginal: mode === 'refresh',
     });
   });
