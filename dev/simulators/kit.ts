@@ -217,15 +217,28 @@ export interface SimServer {
   readonly shapes: ShapeSettings;
   /** Requests served per `METHOD /route-pattern`-free key (`GET /v2/p/tasks`), excluding control calls. */
   readonly requestCount: number;
+  /** The newest requests served (control calls excluded), oldest first: what a test counts per click. */
+  readonly requests: readonly SimRequestSeen[];
   resetRequestCount(): void;
   close(): Promise<void>;
 }
+
+/** One request as the simulator saw it (the path still percent-encoded), stamped on the wall clock. */
+export interface SimRequestSeen {
+  method: string;
+  path: string;
+  at: number;
+}
+
+/** Requests kept in `SimServer.requests`: enough for a test's clicks, bounded for a long playground run. */
+const REQUESTS_KEPT = 1_000;
 
 export async function startSimServer(options: SimServerOptions): Promise<SimServer> {
   const faults = options.faults ?? new FaultInjector();
   let shapes: ShapeSettings = { ...NO_SHAPES, ...options.shapes };
   const shapeRules: ShapeRules = options.shapeRules ?? { keep: [], enums: [] };
   let requestCount = 0;
+  const requests: SimRequestSeen[] = [];
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) send(res, json(500, { error: 'simulator crashed', detail: String(error) }));
@@ -251,6 +264,8 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       return;
     }
     requestCount++;
+    requests.push({ method: base.method, path: base.path, at: Date.now() });
+    if (requests.length > REQUESTS_KEPT) requests.splice(0, requests.length - REQUESTS_KEPT);
     await faults.whileHeld();
     const fault = faults.next(base.method, base.path);
     const delay = (fault?.delayMs ?? 0) + faults.settings.latencyMs;
@@ -345,8 +360,12 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     get requestCount() {
       return requestCount;
     },
+    get requests() {
+      return requests;
+    },
     resetRequestCount() {
       requestCount = 0;
+      requests.length = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {

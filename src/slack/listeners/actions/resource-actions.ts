@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { RESOURCE_ACTIONS, type ResourceAction } from '../../../providers/types.js';
-import { actOnResource } from '../../../use-cases/act-on-resource.js';
+import { type Acted, actOnResource } from '../../../use-cases/act-on-resource.js';
 import { refreshResource } from '../../../use-cases/refresh-resource.js';
 import { showResource } from '../../../use-cases/show-resource.js';
-import { isPostOf, showsNow } from '../../../watcher/living-posts.js';
 import { cardFacts } from '../../../watcher/notification.js';
-import { cardIn, redrawnOn } from '../../../watcher/watch-notes.js';
+import { cardIn, pressedOnTheirs, redrawnOn } from '../../../watcher/watch-notes.js';
 import { renderActed, renderShown } from '../../blocks/use-case-replies.js';
 import { renderParentCard } from '../../blocks/watch-notifications.js';
 import { buttonHandler, postedOn } from '../../button-handler.js';
@@ -26,17 +25,22 @@ export function resourceActionButton(deps: AppDeps) {
     // The card is answered in place: a card the channel sees in its language, a private one in the clicker's.
     const container = (args.body as { container?: { is_ephemeral?: boolean } }).container;
     const shared = container?.is_ephemeral === false;
-    // An out-of-date post's button does nothing and says so, in the channel (issue #39).
-    if (await answerStale(deps, ctx, args, action, { exact })) return;
+    let acted: Acted;
+    try {
+      acted = await actOnResource(ctx, { exact }, action);
+    } catch (error) {
+      // An out-of-date post's button does nothing and says so, in the channel (issue #39).
+      if (shared && (await answerStale(deps, ctx, action, exact, error))) return;
+      throw error;
+    }
     const tr = await ctx.translator(shared ? 'channel' : 'person');
-    const acted = await actOnResource(ctx, { exact }, action);
     // Pressed on the watcher's card or one of its posts: the one editor has redrawn them (who
     // asked, the state under way) and redraws them again as the provider settles. The presser is
     // told in words only when the edit budget left that for later.
     const post = postedOn(args.body);
     const watches = acted.watches ?? [];
-    if (post && watches.some((w) => isPostOf(w, post))) {
-      if (!watches.some((w) => showsNow(w, post))) {
+    if (pressedOnTheirs(watches, post)) {
+      if (!redrawnOn(watches, post)) {
         const said = renderActed(acted, ctx, await ctx.translator('person'), ctx.deps.clock.now());
         await ctx.reply({ text: said.text, replaceOriginal: false });
       }
