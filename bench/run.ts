@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CONNECTIONS_POLLED_PER_PROVIDER } from '../src/watcher/watcher-options.js';
 import { type AckLatencyResult, type AckRow, type AckTarget, runAckLatency } from './ack-latency.js';
+import { type ClickCallsResult, clickCallsSection, runClickCalls } from './click-calls.js';
 import { runClickScale } from './click-scale.js';
 import { type ClickScaleResult, clickSection } from './click-targets.js';
 import { compareBuildOf, compareFigures, pollTurns, targetTable } from './compare.js';
@@ -25,7 +26,8 @@ import { evaluate, RTT_MS, type Target } from './targets.js';
  * loopback, bounded, then bench/results/report.{md,json}. Options:
  *   --only=ack|hung|poll|store|replica|click   run one benchmark (replica: issue #41's replica
  *                                  rows on one Redis, then issue #50's on a local 3-master cluster;
- *                                  click: issue #47's card click at 50,000 watches ÷ at 100)
+ *                                  click: issue #47's card click at 50,000 watches ÷ at 100;
+ *                                  calls: issue 58's provider calls per click)
  *   --only=subscriptions           the poll benchmark's subscriptions row only
  *   --only=detect [--watches=N]    the poll benchmark's failure detection only (memory, 10,000)
  *   --compare=<dir>                also measure the bot of another build (its compiled bench dir,
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
         saved.ackShared,
         ...replicasOf(saved.replica),
         saved.clicks,
+        saved.calls,
       ),
     );
     writeFileSync(path.join(outDir, 'report.json'), `${JSON.stringify(saved, null, 2)}\n`);
@@ -178,6 +181,13 @@ async function main(): Promise<void> {
     console.log('bench: clicks done');
   }
 
+  // Issue 58: what a click on a watched card asks of the provider.
+  let calls: ClickCallsResult | undefined;
+  if (only === undefined || only === 'calls') {
+    calls = await runClickCalls({ smoke, log: (line) => console.log(`bench: ${line}`) });
+    console.log('bench: calls per click done');
+  }
+
   let store: StoreWritesRow[] | undefined;
   if (only === undefined || only === 'store') {
     store = await runStoreWrites({
@@ -187,7 +197,16 @@ async function main(): Promise<void> {
     });
   }
 
-  const { targets, checks } = evaluate(ack, poll, hung, store, ackShared, ...replicasOf(replica), clicks);
+  const { targets, checks } = evaluate(
+    ack,
+    poll,
+    hung,
+    store,
+    ackShared,
+    ...replicasOf(replica),
+    clicks,
+    calls,
+  );
   const compared = compareFigures(compare, ack, poll, hungCompare, store, ackShared, replica);
   const report = {
     date: new Date(started).toISOString(),
@@ -207,6 +226,7 @@ async function main(): Promise<void> {
     store,
     replica,
     clicks,
+    calls,
   };
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -241,6 +261,7 @@ function renderMarkdown(report: {
   store?: StoreWritesRow[];
   replica?: ReplicaResult[];
   clicks?: ClickScaleResult;
+  calls?: ClickCallsResult;
   compare?: { label: string; dir: string; targets: Target[] };
   hungCompare?: HungProviderResult;
 }): string {
@@ -256,7 +277,7 @@ function renderMarkdown(report: {
     '',
     '## Targets',
     '',
-    "Issue #15's targets, then issue #41's (replicas on Redis, and a subscription's requests against the pages it needs), issue #47's (a card click at 50,000 watches against 100) and issue #50's (the replicas on a 3-master Redis Cluster against one Redis). Ratios are to floors or baselines measured in this same run (the bare Node HTTP server with the signature check, the physical poll floor and the bare clients' list pages, the run without the hang, the store of 100 watches, the one Redis), so a busier machine moves both sides.",
+    "Issue #15's targets, then issue #41's (replicas on Redis, and a subscription's requests against the pages it needs), issue #47's (a card click at 50,000 watches against 100), issue 58's (provider calls per click) and issue #50's (the replicas on a 3-master Redis Cluster against one Redis). Ratios are to floors or baselines measured in this same run (the bare Node HTTP server with the signature check, the physical poll floor and the bare clients' list pages, the run without the hang, the store of 100 watches, the one Redis), so a busier machine moves both sides.",
     '',
     ...(label
       ? [
@@ -284,6 +305,7 @@ function renderMarkdown(report: {
   if (report.store) lines.push(...storeWritesSection(report.store));
   lines.push(...replicaSection(report.replica ?? []));
   lines.push(...clickSection(report.clicks));
+  lines.push(...clickCallsSection(report.calls));
   // The hand-written notes (bench/notes.md until 2026-11-26) became docs/performance.md.
   lines.push(
     '## Gaps and plans',

@@ -1,4 +1,5 @@
 import type { AckLatencyResult, AckRow } from './ack-latency.js';
+import { type ClickCallsResult, clickCallTargets } from './click-calls.js';
 import type { ClickScaleResult, ClickSide } from './click-targets.js';
 import { detectionTargets } from './failure-detection.js';
 import type { HungProviderResult } from './hung-provider.js';
@@ -75,6 +76,7 @@ export function evaluate(
   replica?: ReplicaResult,
   cluster?: ReplicaResult,
   clicks?: ClickScaleResult,
+  calls?: ClickCallsResult,
 ): Judged {
   // This build's rows: `--compare`'s are judged apart (compare.ts).
   const mine = poll.filter((r) => r.build === undefined);
@@ -93,6 +95,8 @@ export function evaluate(
       // Issue #47: a click no longer scales with the watches; issue #50: the replicas on a cluster.
       ...clickTargets(clicks),
       ...clusterTargets(replica, cluster),
+      // Issue 58: a click asks the provider for the action and one read at most.
+      ...clickCallTargets(calls),
     ],
     checks: otherChecks(ack, mine),
   };

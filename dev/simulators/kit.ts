@@ -217,11 +217,23 @@ export interface SimServer {
   readonly shapes: ShapeSettings;
   /** Requests served per `METHOD /route-pattern`-free key (`GET /v2/p/tasks`), excluding control calls. */
   readonly requestCount: number;
+  /** The newest requests served (control calls excluded), oldest first: what a test counts per click. */
+  readonly requests: readonly SimRequestSeen[];
   resetRequestCount(): void;
   /** Tells `listener` of every request served from now on (control calls excepted); returns how to stop. */
   onRequest(listener: (method: string, path: string) => void): () => void;
   close(): Promise<void>;
 }
+
+/** One request as the simulator saw it (the path still percent-encoded), stamped on the wall clock. */
+export interface SimRequestSeen {
+  method: string;
+  path: string;
+  at: number;
+}
+
+/** Requests kept in `SimServer.requests`: enough for a test's clicks, bounded for a long playground run. */
+const REQUESTS_KEPT = 1_000;
 
 export async function startSimServer(options: SimServerOptions): Promise<SimServer> {
   const faults = options.faults ?? new FaultInjector();
@@ -229,6 +241,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
   const shapeRules: ShapeRules = options.shapeRules ?? { keep: [], enums: [] };
   let requestCount = 0;
   const listeners = new Set<(method: string, path: string) => void>();
+  const requests: SimRequestSeen[] = [];
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) send(res, json(500, { error: 'simulator crashed', detail: String(error) }));
@@ -255,6 +268,8 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     }
     requestCount++;
     for (const listener of listeners) listener(base.method, base.path);
+    requests.push({ method: base.method, path: base.path, at: Date.now() });
+    if (requests.length > REQUESTS_KEPT) requests.splice(0, requests.length - REQUESTS_KEPT);
     await faults.whileHeld();
     const fault = faults.next(base.method, base.path);
     const delay = (fault?.delayMs ?? 0) + faults.settings.latencyMs;
@@ -349,8 +364,12 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     get requestCount() {
       return requestCount;
     },
+    get requests() {
+      return requests;
+    },
     resetRequestCount() {
       requestCount = 0;
+      requests.length = 0;
     },
     onRequest(listener) {
       listeners.add(listener);

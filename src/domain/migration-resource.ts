@@ -27,6 +27,12 @@ export const TERMINAL_STATES: ReadonlySet<NormalizedState> = new Set([
   'deleted',
 ]);
 
+/**
+ * States in which a change someone asked for is still being carried out (a pause, a delete): the
+ * only ones worth asking the provider about again soon after an action.
+ */
+export const UNDER_WAY_STATES: ReadonlySet<NormalizedState> = new Set(['pausing', 'deleting']);
+
 export interface Counter {
   done?: number;
   failed?: number;

@@ -147,6 +147,11 @@ export class ResourceResolver {
     });
   }
 
+  /** The provider of a connection of the workspace, for a request that acts before it reads. */
+  providerOf(teamId: string, connectionName: string): MigrationProvider {
+    return this.#connections.provider(this.#connections.get(teamId, connectionName), 'interactive');
+  }
+
   /** Fetches a resource whose connection and kind are known (buttons carry them). */
   async fetch(teamId: string, connectionName: string, kind: ResourceKind, id: string): Promise<Resolved> {
     const connection = this.#connections.get(teamId, connectionName);

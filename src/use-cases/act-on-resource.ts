@@ -1,14 +1,20 @@
 import { roleAllows } from '../access/roles.js';
-import type { MigrationResource } from '../domain/migration-resource.js';
-import type { ResourceAction } from '../providers/types.js';
-import { capabilityFor, performAction, scopeFor } from '../resources/perform-action.js';
+import type { MigrationResource, ResourceKind } from '../domain/migration-resource.js';
+import type { MigrationProvider, ResourceAction } from '../providers/types.js';
+import {
+  capabilityFor,
+  destroys,
+  performAction,
+  performOnId,
+  scopeFor,
+} from '../resources/perform-action.js';
 import { keepingTheVerb } from '../resources/resolve-resource.js';
 import type { WatchRecord } from '../watcher/watch-store.js';
 import { findResource, type ResourceTarget, titleOf, type UseCaseContext } from './context.js';
 
 export interface Acted {
   action: ResourceAction;
-  /** As it was before. */
+  /** As it was before; as it was after, when the action went first (a button's pause or resume). */
   resource: MigrationResource;
   /** As the provider shows it afterwards; undefined once it is gone (deleted). */
   after: MigrationResource | undefined;
@@ -31,12 +37,6 @@ export async function actOnResource(
   action: ResourceAction,
 ): Promise<Acted> {
   const role = await ctx.require(capabilityFor(action), scopeFor(action, ctx.here), `${action} migrations`);
-  // Several matches: the picker offers only those the action can be taken on in their state.
-  const { provider, resource } = await keepingTheVerb(
-    action,
-    () => findResource(ctx, target),
-    (entry) => ctx.deps.resolver.actionsFor(ctx.teamId, entry).includes(action),
-  );
   // A refusal names only what this person may do instead (never Delete to an operator). `role`
   // was decided in this action's scope: a workspace role holds in every channel too, a channel's
   // only for what is decided in that channel (a delete, decided for the workspace, is left out).
@@ -44,27 +44,81 @@ export async function actOnResource(
   const mayDo = (a: ResourceAction) =>
     roleAllows(role, capabilityFor(a)) &&
     (decidedFor === 'workspace' || scopeFor(a, ctx.here).kind === 'channel');
-  const after = await ctx.audited(action, `${resource.connection}:${resource.id}`, () =>
-    performAction(provider, resource, action, mayDo),
-  );
+  const { provider, resource, after } =
+    'exact' in target && !destroys(action)
+      ? await actFirst(ctx, target.exact, action, mayDo)
+      : await readFirst(ctx, target, action, mayDo);
   ctx.logger.info({ action, connection: resource.connection, id: resource.id }, 'resource action done');
   if (!after) await ctx.deps.resolver.index.forget(ctx.teamId, resource);
   // Every card drawn later, and the thread of every channel watching it, will say who asked; the
-  // watched cards are checked again within seconds rather than at the next poll.
+  // watched cards take the read made after the action (a delete's are polled), so they say what
+  // the provider says now.
   const requested = {
     action,
     by: ctx.userId,
     at: ctx.deps.clock.now(),
     ...(ctx.window ? { window: ctx.window } : {}),
   };
+  const seen = after && {
+    resource: after,
+    actions: provider.actionsFor(after),
+    seenAt: ctx.deps.clock.now(),
+  };
   let watches: WatchRecord[] = [];
   try {
     await ctx.deps.lastActions.note(ctx.teamId, resource, requested);
-    watches = await ctx.deps.watcher.noteRequest(ctx.teamId, resource, requested);
+    watches = await ctx.deps.watcher.noteRequest(ctx.teamId, resource, requested, seen);
   } catch (error) {
     // The action is done; only the attribution on later cards is lost.
     ctx.logger.warn({ err: error }, 'could not note who asked for the action');
   }
   const title = await titleOf(ctx, resource);
   return { action, resource, after, actions: after ? provider.actionsFor(after) : [], title, watches };
+}
+
+interface Done {
+  provider: MigrationProvider;
+  /** As it was before (read first), or as it is after (acted first). */
+  resource: MigrationResource;
+  after: MigrationResource | undefined;
+}
+
+/**
+ * A pause, resume or retry on a resource a button names exactly: the action goes first and the
+ * provider refuses what the state no longer allows (`performOnId`), so the click costs the action
+ * and the one read after it, which the watches take too.
+ */
+async function actFirst(
+  ctx: UseCaseContext,
+  exact: { connection: string; kind: ResourceKind; id: string },
+  action: ResourceAction,
+  mayDo: (action: ResourceAction) => boolean,
+): Promise<Done> {
+  const provider = ctx.deps.resolver.providerOf(ctx.teamId, exact.connection);
+  const after = await ctx.audited(action, `${exact.connection}:${exact.id}`, () =>
+    performOnId(provider, exact, action, mayDo),
+  );
+  return { provider, resource: after, after };
+}
+
+/**
+ * What a person typed (an id, a prefix: an ambiguous one answers with a picker that keeps the
+ * verb), and whatever destroys something: read first, so the state it is decided on is the newest.
+ */
+async function readFirst(
+  ctx: UseCaseContext,
+  target: ResourceTarget,
+  action: ResourceAction,
+  mayDo: (action: ResourceAction) => boolean,
+): Promise<Done> {
+  // Several matches: the picker offers only those the action can be taken on in their state.
+  const { provider, resource } = await keepingTheVerb(
+    action,
+    () => findResource(ctx, target),
+    (entry) => ctx.deps.resolver.actionsFor(ctx.teamId, entry).includes(action),
+  );
+  const after = await ctx.audited(action, `${resource.connection}:${resource.id}`, () =>
+    performAction(provider, resource, action, mayDo),
+  );
+  return { provider, resource, after };
 }

@@ -30,27 +30,35 @@ export async function showResource(ctx: UseCaseContext, target: ResourceTarget):
   const role = await ctx.require('view', ctx.here, 'see migrations');
   const { provider, resource } = await findResource(ctx, target);
   const actions = provider.actionsFor(resource);
-  const [lastAction, title, claim] = await Promise.all([
-    ctx.deps.lastActions.get(ctx.teamId, resource).catch(() => undefined),
-    titleOf(ctx, resource),
-    ctx.deps.claims?.current(ctx.teamId, resource).catch(() => undefined),
-  ]);
   // Delete and Cancel are decided for the workspace: a channel's admin is not offered them.
   const destroys = actions.some((a) => scopeFor(a, ctx.here) !== ctx.here);
   const workspaceRole =
     destroys && roleAllows(role, 'delete') && ctx.here !== WORKSPACE
       ? await ctx.require('view', WORKSPACE, 'see migrations')
       : role;
-  return {
-    lastAction,
-    title,
-    claim,
-    resource,
+  return shownWith(ctx, resource, {
     actions,
     mayUse: actions.filter((a) =>
       roleAllows(scopeFor(a, ctx.here) === ctx.here ? role : workspaceRole, capabilityFor(a)),
     ),
     mayWatch: roleAllows(role, 'operate'),
     mayManage: roleAllows(role, 'manage'),
-  };
+  });
+}
+
+/**
+ * A resource read already (by an action's refusal, say), with what the bot knows about it beside
+ * the provider: who last acted, its title, who is on its failure. Asks no provider.
+ */
+export async function shownWith(
+  ctx: UseCaseContext,
+  resource: MigrationResource,
+  may: Pick<Shown, 'actions' | 'mayUse' | 'mayWatch' | 'mayManage'>,
+): Promise<Shown> {
+  const [lastAction, title, claim] = await Promise.all([
+    ctx.deps.lastActions.get(ctx.teamId, resource).catch(() => undefined),
+    titleOf(ctx, resource),
+    ctx.deps.claims?.current(ctx.teamId, resource).catch(() => undefined),
+  ]);
+  return { lastAction, title, claim, resource, ...may };
 }

@@ -156,15 +156,17 @@ export class PollCycle {
 
   /**
    * Polls only these watches, now, the way a cycle does (lease, list or get, transition, delivery):
-   * someone just acted on the resource, and its card should not wait for the next cycle.
+   * someone just acted on the resource, and its card should not wait for the next cycle. `seen`: a
+   * read of their one resource that a person's request made just now, taken as the observation
+   * instead of asking the provider again.
    */
-  async recheck(keys: readonly string[]): Promise<CycleReport> {
+  async recheck(keys: readonly string[], seen?: Observation): Promise<CycleReport> {
     const report = emptyReport(keys.length);
     const started = performance.now();
     // Posts wait for no pace window: the cycle delivers what a re-check leaves.
     const waitUntil = this.#clock.now();
     for (const [id, g] of await groupByConnection(keys, [], this.#groupDeps))
-      await this.#pollConnection(id, g, report, waitUntil, { recheck: true });
+      await this.#pollConnection(id, g, report, waitUntil, { recheck: true, seen });
     report.ms = Math.round(performance.now() - started);
     return report;
   }
@@ -175,7 +177,13 @@ export class PollCycle {
     group: ConnectionGroup,
     report: CycleReport,
     waitUntil: number,
-    options: { recheck?: boolean; polled?: Polled[]; channels?: Set<string>; skipped?: Polling[] } = {},
+    options: {
+      recheck?: boolean;
+      seen?: Observation;
+      polled?: Polled[];
+      channels?: Set<string>;
+      skipped?: Polling[];
+    } = {},
   ): Promise<void> {
     if (!(await this.#leases.hold(`conn:${id}`))) {
       options.skipped?.push([id, group]);
@@ -194,7 +202,10 @@ export class PollCycle {
     if (records.empty && subs.length === 0) return;
     report.polled++;
     this.#took(records, report, options.channels);
-    const observations = await this.#poll(id, group, records, health, report, options.recheck === true);
+    const seen = options.seen;
+    const observations = seen
+      ? new Map(records.watched().map((w) => [w.key, seen]))
+      : await this.#poll(id, group, records, health, report, options.recheck === true);
     const latest = new Map<string, WatchRecord>();
     if (observations) await this.#compareAndRecord(records, observations, latest, waitUntil, report);
     await this.#leases.polled(`conn:${id}`); // a replica dying from now frees it a lease period later

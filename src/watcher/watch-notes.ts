@@ -1,11 +1,13 @@
+import { UNDER_WAY_STATES } from '../domain/migration-resource.js';
 import type { Claim } from '../resources/claims.js';
 import { SKIP } from '../store/atomic-kv.js';
-import { cardDue } from './living-posts.js';
+import { cardDue, cardOf, isPostOf, showsNow } from './living-posts.js';
 import { enqueue } from './mailbox.js';
 import type { WatchNotification } from './notification.js';
 import { targetOfKey } from './record-codec.js';
 import { sameJson } from './same-json.js';
 import { type SignOffResult, signOffWatch, watchesOf } from './signoff.js';
+import type { Observation } from './transitions.js';
 import type { SignOff } from './verification.js';
 import { dedupBase } from './watch-keys.js';
 import type { WatchSchedule } from './watch-schedule.js';
@@ -15,12 +17,42 @@ import type { WindowFact } from './window-fact.js';
 /** A resource as people name it across channels: every watch of it in a workspace carries a note. */
 export type NotedResource = Pick<WatchTarget, 'connection' | 'kind' | 'id'>;
 
+/** Where a button was pressed: a channel message (not an ephemeral reply). */
+export interface PressedOn {
+  channel: string;
+  ts: string;
+}
+
+/**
+ * True when the button was pressed on one of these watches' messages and the one editor has it
+ * showing what its record says now: that edit is the presser's answer, nothing else is sent.
+ */
+export function redrawnOn(watches: readonly WatchRecord[], at: PressedOn | undefined): boolean {
+  return at !== undefined && watches.some((w) => showsNow(w, at));
+}
+
+/** True when the button was pressed on one of these watches' messages (its card, a living post). */
+export function pressedOnTheirs(watches: readonly WatchRecord[], at: PressedOn | undefined): boolean {
+  return at !== undefined && watches.some((w) => isPostOf(w, at));
+}
+
+/** The watch among these whose card is in `channel` (what a private answer there draws). */
+export function cardIn(
+  watches: readonly WatchRecord[],
+  channel: string | undefined,
+): WatchRecord | undefined {
+  return watches.find((w) => w.watch.channelId === channel && cardOf(w) !== undefined);
+}
+
 /** How the watcher redraws what shows a noted fact: the one editor, or a poll that ends in it. */
 export interface NotesEditor {
   /** Edits this watch's card and posts that no longer show its record (the outbox's editors). */
   edit(key: string): Promise<void>;
-  /** Polls these watches now, as a cycle does, then delivers and edits (`PollCycle.recheck`). */
-  poll(keys: readonly string[]): Promise<unknown>;
+  /**
+   * Polls these watches now, as a cycle does, then delivers and edits (`PollCycle.recheck`); with
+   * `seen`, takes that read of their resource as the observation instead of asking the provider.
+   */
+  poll(keys: readonly string[], seen?: Observation): Promise<unknown>;
 }
 
 /**
@@ -41,18 +73,39 @@ export class WatchNotes {
   }
 
   /**
-   * Who asked for `requested` (stamped by the caller on the watcher's clock); events say so.
-   * The resource is polled again at once, the way a cycle does, so its card and posts are redrawn
+   * Who asked for `requested` (stamped by the caller on the watcher's clock); events say so. The
+   * watches take `seen`, the read the action's caller made after it, as their observation (without
+   * one, the resource is polled at once, the way a cycle does), so the card and posts are redrawn
    * from what the provider says now ("Pausing… requested by @Bob"), never from the state before
-   * the action. Returns the watches of the resource once redrawn (as `claim`).
+   * the action. Asked again soon only while the provider says the change is still under way.
+   * Returns the watches of the resource once redrawn (as `claim`).
    */
-  request(teamId: string, target: NotedResource, requested: RequestedAction): Promise<WatchRecord[]> {
-    return this.#note(
-      teamId,
-      target,
-      (current) => cardDue({ ...current, requested }, !current.ended),
-      'poll',
-    );
+  async request(
+    teamId: string,
+    target: NotedResource,
+    requested: RequestedAction,
+    seen?: Observation,
+  ): Promise<WatchRecord[]> {
+    const change = (current: WatchRecord) => cardDue({ ...current, requested }, !current.ended);
+    const noted = await this.#note(teamId, target, change, seen ? { seen } : 'poll');
+    if (noted.some((n) => underWay(n.record))) this.#settle(noted.map((n) => n.key));
+    return noted.map((n) => n.record);
+  }
+
+  /**
+   * A person read the resource just now (Refresh): every watch of it takes that read as its
+   * observation, as a poll would, and the card of the watch in `channel` is redrawn whatever it
+   * showed, so it says when it was checked. Nothing else asks the provider.
+   */
+  async refreshed(
+    teamId: string,
+    target: NotedResource,
+    seen: Observation,
+    channel?: string,
+  ): Promise<WatchRecord[]> {
+    const redraw = (current: WatchRecord) =>
+      current.watch.channelId === channel ? cardDue(current, !current.ended) : SKIP;
+    return (await this.#note(teamId, target, redraw, { seen })).map((n) => n.record);
   }
 
   /**
@@ -60,24 +113,21 @@ export class WatchNotes {
    * they are once the editor has redrawn their posts (`showsNow` tells which post shows it).
    */
   async claim(teamId: string, target: NotedResource, claim: Claim | undefined): Promise<WatchRecord[]> {
-    return this.#note(
-      teamId,
-      target,
-      (current) => {
-        const { claim: _was, ...rest } = current;
-        return cardDue({ ...rest, ...(claim ? { claim } : {}) }, !current.ended);
-      },
-      'edit',
-    );
+    const change = (current: WatchRecord) => {
+      const { claim: _was, ...rest } = current;
+      return cardDue({ ...rest, ...(claim ? { claim } : {}) }, !current.ended);
+    };
+    // Nothing changed at the provider: the posts are redrawn, the resource is not asked again.
+    return (await this.#note(teamId, target, change, 'edit')).map((n) => n.record);
   }
 
   /**
    * A verification signed off (signoff.ts: one compare-and-set per record), in every channel that
-   * watches the resource: the cards and posts of the records that took it are edited soon.
+   * watches the resource: the cards and posts of the records that took it are edited now.
    */
   async signOff(key: string, at: number, signoff: SignOff): Promise<SignOffResult> {
     const result = await signOffWatch(this.#store, key, at, signoff);
-    if ('keys' in result && result.keys.length > 0) this.#schedule.recheckSoon(result.keys);
+    if ('keys' in result) for (const signed of result.keys) await this.#editor.edit(signed);
     return result;
   }
 
@@ -103,7 +153,8 @@ export class WatchNotes {
       });
       changed.push(key);
     }
-    if (changed.length > 0) this.#schedule.recheckSoon(changed);
+    // Nothing about the resources changed at the provider: their cards are redrawn, not polled.
+    for (const key of changed) await this.#editor.edit(key);
     return changed.length;
   }
 
@@ -142,16 +193,15 @@ export class WatchNotes {
         told.push(key);
         return next;
       });
-    if (told.length > 0) this.#schedule.recheckSoon(told);
     return told.length;
   }
 
   async #note(
     teamId: string,
     target: NotedResource,
-    change: (current: WatchRecord) => WatchRecord,
-    redraw: 'edit' | 'poll',
-  ): Promise<WatchRecord[]> {
+    change: (current: WatchRecord) => WatchRecord | typeof SKIP,
+    redraw: 'edit' | 'poll' | { seen: Observation },
+  ): Promise<{ key: string; record: WatchRecord }[]> {
     // The resource's watches are found by key (`ResourceWatches`): a click reads the few records
     // it changes, never the index of every watch of every workspace (issue 47: at 50,000 watches).
     const { connection, kind, id } = target;
@@ -159,10 +209,22 @@ export class WatchNotes {
     for (const key of keys)
       await this.#store.update<WatchRecord>(key, (current) => (current ? change(current) : SKIP));
     if (keys.length === 0) return [];
-    if (redraw === 'poll') await this.#editor.poll(keys);
-    else for (const key of keys) await this.#editor.edit(key);
-    this.#schedule.recheckSoon(keys);
-    const records = await this.#store.loadMany(keys);
-    return records.map((r) => r.record);
+    if (redraw === 'edit') for (const key of keys) await this.#editor.edit(key);
+    else await this.#editor.poll(keys, redraw === 'poll' ? undefined : redraw.seen);
+    return this.#store.loadMany(keys);
   }
+
+  /** Polls these watches after each re-check delay while their resource is still under way. */
+  #settle(keys: readonly string[]): void {
+    this.#schedule.settleSoon(async () => {
+      await this.#editor.poll(keys);
+      const records = await this.#store.loadMany(keys);
+      return !records.some((r) => underWay(r.record));
+    });
+  }
+}
+
+/** The provider says a change asked for is still being carried out (`UNDER_WAY_STATES`). */
+function underWay(record: WatchRecord): boolean {
+  return !record.ended && UNDER_WAY_STATES.has(record.snapshot.state);
 }

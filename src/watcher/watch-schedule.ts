@@ -13,13 +13,12 @@ export interface ScheduledWork {
   /** One cycle; `lastStart` is when the last one began (on the clock). */
   cycle: () => Promise<unknown>;
   lastStart: () => number;
-  recheck: (keys: readonly string[]) => Promise<unknown>;
 }
 
 /**
  * When the watcher works: a node-cron tick every `pollIntervalSeconds`, and early re-checks
- * `recheckAfterMs` after someone acted on a watched resource. These are the watcher's only real
- * timers. They decide when work starts; inside the work, every time read and every wait goes
+ * `recheckAfterMs` after someone acted on a watched resource while the provider says the change is
+ * under way. These are the watcher's only real timers. They decide when work starts; inside the work, every time read and every wait goes
  * through the watcher's clock (`clock.ts`), so a test runs the work itself (`runCycle`) and moves
  * that clock.
  */
@@ -31,6 +30,7 @@ export class WatchSchedule {
   #stopped = false;
   readonly #rechecks = new Set<NodeJS.Timeout>();
   readonly #rechecking = new Set<Promise<void>>();
+  readonly #idleWaiters: (() => void)[] = [];
 
   constructor(options: ScheduleOptions, work: ScheduledWork, logger: Logger) {
     this.#options = options;
@@ -63,28 +63,6 @@ export class WatchSchedule {
     }
   }
 
-  /** Polls these watches again after each `recheckAfterMs` delay (bounded: one timer per delay). */
-  recheckSoon(keys: readonly string[]): void {
-    for (const delay of this.#options.recheckAfterMs) {
-      if (this.#stopped) return;
-      const timer = setTimeout(() => {
-        this.#rechecks.delete(timer);
-        if (this.#stopped) return;
-        const running = this.#work
-          .recheck(keys)
-          .then(() => undefined)
-          .catch((error: unknown) => {
-            // The next cycle polls it anyway; a failed early check only delays the card.
-            this.#logger.warn({ err: error }, 'early re-check after an action failed');
-          })
-          .finally(() => this.#rechecking.delete(running));
-        this.#rechecking.add(running);
-      }, delay);
-      timer.unref();
-      this.#rechecks.add(timer);
-    }
-  }
-
   /**
    * After an action whose outcome the provider takes a while to show (a pause, a delete): runs
    * `check` after each `recheckAfterMs` delay and then every last delay, until it says the state
@@ -98,7 +76,7 @@ export class WatchSchedule {
       const timer = setTimeout(
         () => {
           this.#rechecks.delete(timer);
-          if (this.#stopped) return;
+          if (this.#stopped) return this.#tellIfIdle();
           const running = check()
             .catch((error: unknown) => {
               this.#logger.warn({ err: error }, 'a re-check after an action failed; trying again');
@@ -107,7 +85,10 @@ export class WatchSchedule {
             .then((settled) => {
               if (!settled) next(attempt + 1);
             })
-            .finally(() => this.#rechecking.delete(running));
+            .finally(() => {
+              this.#rechecking.delete(running);
+              this.#tellIfIdle();
+            });
           this.#rechecking.add(running);
         },
         delays[Math.min(attempt, delays.length - 1)],
@@ -118,6 +99,17 @@ export class WatchSchedule {
     next(0);
   }
 
+  /** Resolves once no re-check is waiting or running (a test counts what an action cost). */
+  idle(): Promise<void> {
+    if (this.#rechecks.size === 0 && this.#rechecking.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #tellIfIdle(): void {
+    if (this.#rechecks.size > 0 || this.#rechecking.size > 0) return;
+    for (const resolve of this.#idleWaiters.splice(0)) resolve();
+  }
+
   /** No more ticks or re-checks; resolves once the re-checks under way are done. */
   async stop(): Promise<void> {
     this.#stopped = true;
@@ -126,5 +118,6 @@ export class WatchSchedule {
     for (const timer of this.#rechecks) clearTimeout(timer);
     this.#rechecks.clear();
     await Promise.all(this.#rechecking);
+    this.#tellIfIdle();
   }
 }

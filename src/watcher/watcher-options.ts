@@ -23,8 +23,9 @@ export interface WatcherOptions extends CycleSettings, OutboxSettings {
   /** This replica's name in leases and `sending` marks. */
   holder: string;
   /**
-   * After someone acts on a watched resource, it is polled again this long after (each entry one
-   * check), so its card moves from "Pausing…" to "Paused" in seconds rather than at the next cycle.
+   * After someone acts on a watched resource and the provider says the change is under way
+   * ("Pausing…"), it is polled again this long after (each entry one check, then every last one
+   * until it settles), so its card says "Paused" in seconds rather than at the next cycle.
    */
   recheckAfterMs: readonly number[];
   /** How watch records are written (`WATCH_RECORD_FORMAT`); both forms are always read. */

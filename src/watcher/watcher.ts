@@ -23,7 +23,7 @@ import {
   type SubscriptionTarget,
   subscriptionKey,
 } from './subscriptions.js';
-import { baseline } from './transitions.js';
+import { baseline, type Observation } from './transitions.js';
 import { watchKeyNaming } from './watch-key-names.js';
 import { withWhere } from './watch-log.js';
 import { type NotedResource, WatchNotes } from './watch-notes.js';
@@ -99,7 +99,6 @@ export class Watcher {
       {
         cycle: () => this.runCycle(),
         lastStart: () => this.#lastStart,
-        recheck: (keys) => this.#cycle.recheck(keys),
       },
       this.#logger,
     );
@@ -137,7 +136,7 @@ export class Watcher {
     });
     this.notes = new WatchNotes(this.store, this.#schedule, {
       edit: (key) => this.outbox.settle(key),
-      poll: (keys) => this.#cycle.recheck(keys),
+      poll: (keys, seen) => this.#cycle.recheck(keys, seen),
     });
   }
 
@@ -271,9 +270,16 @@ export class Watcher {
     teamId: string,
     target: NotedResource,
     requested: Omit<RequestedAction, 'at'>,
+    /** The read the caller made after the action: the watches take it instead of polling. */
+    seen?: Observation,
   ): Promise<WatchRecord[]> {
     // Stamped on the watcher's clock: it is compared with the events it causes.
-    return this.notes.request(teamId, target, { ...requested, at: this.options.clock.now() });
+    return this.notes.request(teamId, target, { ...requested, at: this.options.clock.now() }, seen);
+  }
+
+  /** Resolves once no early re-check after an action is waiting or running. */
+  rechecksIdle(): Promise<void> {
+    return this.#schedule.idle();
   }
 
   /** Re-checks after an action until `check` says its outcome settled (`WatchSchedule.settleSoon`). */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { type ClickCallsResult, clickCallTargets } from '../../bench/click-calls.js';
 import type { ClickScaleResult, ClickSide } from '../../bench/click-targets.js';
 import { nodeUrls } from '../../bench/redis-ops.js';
 import { clusterTargets } from '../../bench/replica-targets.js';
@@ -123,5 +124,21 @@ describe('a cluster’s nodes (INFO commandstats is per node)', () => {
       'redis://127.0.0.1:7002',
     ]);
     expect(nodeUrls('redis://127.0.0.1:6379')).toEqual(['redis://127.0.0.1:6379']);
+  });
+});
+
+describe('the calls-per-click row (issue 58)', () => {
+  const result = (max: number, smoke = false): ClickCallsResult => ({
+    smoke,
+    rounds: 20,
+    rows: [{ click: 'Pause', min: 2, median: 2, max, asked: ['POST /tasks/{id}/stop', 'GET /tasks/{id}'] }],
+  });
+  it('judges the most any click asked against the action and one read', () => {
+    expect(clickCallTargets(result(2))[0]).toMatchObject({ met: true, target: '≤ 2' });
+    expect(clickCallTargets(result(3))[0]).toMatchObject({ met: false });
+    expect(clickCallTargets(result(3))[0]!.figure).toContain('POST /tasks/{id}/stop');
+  });
+  it('shows a smoke run without judging it', () => {
+    expect(clickCallTargets(result(2, true))[0]).toMatchObject({ met: null });
   });
 });

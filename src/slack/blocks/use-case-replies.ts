@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { UNDER_WAY_STATES } from '../../domain/migration-resource.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { Acted } from '../../use-cases/act-on-resource.js';
 import type { DeletePlan } from '../../use-cases/plan-delete.js';
@@ -45,9 +46,6 @@ export function renderShown(
   };
 }
 
-/** States that mean "asked, not done yet": the card says it was requested, not that it happened. */
-const UNDER_WAY = new Set(['pausing', 'deleting']);
-
 /** The card after an action, with who did it (in the reader's language: `tr`). */
 export function renderActed(
   acted: Acted,
@@ -56,7 +54,7 @@ export function renderActed(
   now: number,
 ): UseCaseReply {
   const state = acted.after?.state;
-  const underWay = state !== undefined && UNDER_WAY.has(state) ? state : undefined;
+  const underWay = state !== undefined && UNDER_WAY_STATES.has(state) ? state : undefined;
   const said = {
     action: acted.action,
     who: `<@${who.userId}>`,

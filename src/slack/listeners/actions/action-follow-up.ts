@@ -3,9 +3,10 @@ import type { ResourceKind } from '../../../domain/migration-resource.js';
 import { NotFoundError, ProviderError } from '../../../errors.js';
 import type { Translator } from '../../../i18n/translator.js';
 import type { ResourceAction } from '../../../providers/types.js';
+import { ActionRefusedError } from '../../../resources/perform-action.js';
 import type { Acted } from '../../../use-cases/act-on-resource.js';
 import type { ResourceTarget } from '../../../use-cases/context.js';
-import { showResource } from '../../../use-cases/show-resource.js';
+import { shownWith, showResource } from '../../../use-cases/show-resource.js';
 import { liveStateLabel } from '../../blocks/living-posts.js';
 import { code, escapeMrkdwn, truncate } from '../../blocks/mrkdwn.js';
 import { actionLabel, whoActed } from '../../blocks/resource-card.js';
@@ -18,29 +19,31 @@ import type { AppDeps, HandlerContext } from '../../context.js';
 const UNDER_WAY: ReadonlySet<string> = new Set(['pausing', 'deleting']);
 
 /**
- * A button pressed on a channel post that is out of date (someone resumed it already): nothing is
- * done, and the person is told so in the channel itself (only they see it), with the card as it
- * is now, not in a thread they may not have open (issue #39). False when the button still applies.
+ * A button pressed on a channel post that is out of date (someone resumed it already): the
+ * provider refused the action (or the fresh read before a delete did), nothing was done, and the
+ * person is told so in the channel itself (only they see it), with the card as it is now, drawn
+ * from the read the refusal made, not in a thread they may not have open (issue #39). False when
+ * `error` is no such refusal.
  */
 export async function answerStale(
   deps: AppDeps,
   ctx: HandlerContext,
-  args: ButtonArgs,
   action: ResourceAction,
-  target: ResourceTarget,
+  exact: { connection: string; kind: ResourceKind; id: string },
+  error: unknown,
 ): Promise<boolean> {
-  const container = (args.body as { container?: { is_ephemeral?: boolean } }).container;
-  if (container?.is_ephemeral !== false || !ctx.channelId) return false;
-  let shown: Awaited<ReturnType<typeof showResource>>;
-  try {
-    shown = await showResource(ctx, target);
-  } catch (error) {
-    // Deleted meanwhile: said in words, not as the provider's 404 with op and request ids.
-    if (!isGone(error) || !('exact' in target)) throw error;
-    await answerGone(deps, ctx, action, target.exact);
+  if (!ctx.channelId) return false;
+  // Deleted meanwhile: said in words, not as the provider's 404 with op and request ids.
+  if (isGone(error)) {
+    await answerGone(deps, ctx, action, exact);
     return true;
   }
-  if (shown.actions.includes(action)) return false;
+  if (!(error instanceof ActionRefusedError)) return false;
+  const shown = await shownWith(ctx, error.resource, {
+    actions: error.actions,
+    mayUse: error.mayUse,
+    mayWatch: true,
+  });
   const tr = await ctx.translator('person');
   const r = shown.resource;
   const who = shown.lastAction && whoActed(r, shown.lastAction, tr);

@@ -3,7 +3,7 @@ import { AppError, InvalidInputError } from '../../../errors.js';
 import type { Claim } from '../../../resources/claims.js';
 import { type ClaimOutcome, claimFailure } from '../../../use-cases/claim-failure.js';
 import { keepClaim, releaseFailure, takeOverFailure } from '../../../use-cases/take-over-failure.js';
-import { showsNow } from '../../../watcher/living-posts.js';
+import { redrawnOn } from '../../../watcher/watch-notes.js';
 import { claimIntent, claimLine, releaseButton, takeOverButton, takeOverOwner } from '../../blocks/claim.js';
 import { type ButtonArgs, buttonHandler, postedOn } from '../../button-handler.js';
 import type { AppDeps, HandlerContext } from '../../context.js';
@@ -104,7 +104,7 @@ async function showClaim(
   released?: Claim,
 ): Promise<void> {
   const post = postedOn(args.body);
-  if (post && outcome.watches.some((w) => showsNow(w, post))) return;
+  if (redrawnOn(outcome.watches, post)) return;
   const fromOffer =
     (args.body as { container?: { is_ephemeral?: boolean } }).container?.is_ephemeral === true;
   const tr = await ctx.translator('person');

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { RESOURCE_ACTIONS, type ResourceAction } from '../../../providers/types.js';
-import { actOnResource } from '../../../use-cases/act-on-resource.js';
+import { type Acted, actOnResource } from '../../../use-cases/act-on-resource.js';
+import { refreshResource } from '../../../use-cases/refresh-resource.js';
 import { showResource } from '../../../use-cases/show-resource.js';
-import { isPostOf, showsNow } from '../../../watcher/living-posts.js';
+import { cardFacts } from '../../../watcher/notification.js';
+import { cardIn, pressedOnTheirs, redrawnOn } from '../../../watcher/watch-notes.js';
 import { renderActed, renderShown } from '../../blocks/use-case-replies.js';
+import { renderParentCard } from '../../blocks/watch-notifications.js';
 import { buttonHandler, postedOn } from '../../button-handler.js';
 import type { AppDeps } from '../../context.js';
 import { decodeResourceButton } from '../../resource-button.js';
@@ -22,17 +25,22 @@ export function resourceActionButton(deps: AppDeps) {
     // The card is answered in place: a card the channel sees in its language, a private one in the clicker's.
     const container = (args.body as { container?: { is_ephemeral?: boolean } }).container;
     const shared = container?.is_ephemeral === false;
-    // An out-of-date post's button does nothing and says so, in the channel (issue #39).
-    if (await answerStale(deps, ctx, args, action, { exact })) return;
+    let acted: Acted;
+    try {
+      acted = await actOnResource(ctx, { exact }, action);
+    } catch (error) {
+      // An out-of-date post's button does nothing and says so, in the channel (issue #39).
+      if (shared && (await answerStale(deps, ctx, action, exact, error))) return;
+      throw error;
+    }
     const tr = await ctx.translator(shared ? 'channel' : 'person');
-    const acted = await actOnResource(ctx, { exact }, action);
     // Pressed on the watcher's card or one of its posts: the one editor has redrawn them (who
     // asked, the state under way) and redraws them again as the provider settles. The presser is
     // told in words only when the edit budget left that for later.
     const post = postedOn(args.body);
     const watches = acted.watches ?? [];
-    if (post && watches.some((w) => isPostOf(w, post))) {
-      if (!watches.some((w) => showsNow(w, post))) {
+    if (pressedOnTheirs(watches, post)) {
+      if (!redrawnOn(watches, post)) {
         const said = renderActed(acted, ctx, await ctx.translator('person'), ctx.deps.clock.now());
         await ctx.reply({ text: said.text, replaceOriginal: false });
       }
@@ -44,18 +52,32 @@ export function resourceActionButton(deps: AppDeps) {
   });
 }
 
-/** Refresh redraws the card in place; Open (from a list or an ambiguous prefix) shows a new card. */
+/**
+ * Refresh on a message the channel sees (a watch's card, one of its posts) asks the one editor to
+ * redraw it from a fresh read; the presser is answered privately, with the card as the watch
+ * draws it, only when that redraw is not what they see (an event post, a spent edit budget).
+ * Nothing replaces the message. On the presser's own card (an answer only they see) the card is
+ * drawn again in place; Open (from a list or an ambiguous prefix) shows a new card.
+ */
 export function resourceViewButton(mode: 'refresh' | 'open') {
   return buttonHandler(async (ctx, args) => {
     const exact = decodeResourceButton(args.action.value);
-    // Refreshing a card the whole channel sees keeps every button; a private card offers the
-    // asker's own (Open always answers privately).
     const container = (args.body as { container?: { is_ephemeral?: boolean } }).container;
-    const shared = mode === 'refresh' && container?.is_ephemeral === false;
+    if (mode === 'refresh' && container?.is_ephemeral === false) {
+      const refreshed = await refreshResource(ctx, { exact });
+      if (redrawnOn(refreshed.watches, postedOn(args.body))) return;
+      const tr = await ctx.translator('person');
+      const now = ctx.deps.clock.now();
+      const watch = cardIn(refreshed.watches, ctx.channelId);
+      const card = watch ? renderParentCard(cardFacts(watch), tr, now) : renderShown(refreshed, { tr, now });
+      await ctx.reply({ ...card, replaceOriginal: false });
+      return;
+    }
+    // A private card offers the asker's own buttons (Open always answers privately).
     const shown = await showResource(ctx, { exact });
-    const tr = await ctx.translator(shared ? 'channel' : 'person');
+    const tr = await ctx.translator('person');
     await ctx.reply({
-      ...renderShown(shown, { shared, tr, now: ctx.deps.clock.now() }),
+      ...renderShown(shown, { tr, now: ctx.deps.clock.now() }),
       replaceOriginal: mode === 'refresh',
     });
   });
