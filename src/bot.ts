@@ -24,6 +24,7 @@ import { KindOffering } from './resources/kind-offering.js';
 import { LastActions } from './resources/last-actions.js';
 import { ResourceResolver } from './resources/resolve-resource.js';
 import { ResourceIndex } from './resources/resource-index.js';
+import { Scheduler } from './scheduler/scheduler.js';
 import { SecretRegistry } from './secrets.js';
 import { escalationReader } from './settings/escalation-settings.js';
 import { SettingsStore } from './settings/workspace-settings.js';
@@ -286,22 +287,27 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       clock,
     ),
   };
-  // Departures not finished (a lock held, a store error) are retried before every watcher cycle,
-  // so no cycle polls for a workspace that left, and once at start-up (ADR 0010).
+  // Timed work: one scheduler beside the watcher's cycle, ticked before each cycle polls.
   const departures = deps.departures;
-  // Then the time windows: a window's pause is asked for before the cycle polls, so it shows in it.
-  // Then approved requests whose start time has come: created once (their start key decides).
-  watcher.beforeEachCycle(async () => {
-    try {
-      await departures.sweep();
-    } finally {
-      try {
-        await windows.pass.run();
-      } finally {
-        await approvals.startDue();
-      }
-    }
+  const scheduler = new Scheduler({
+    kv: state,
+    clock,
+    logger: logger.child({ component: 'scheduler' }),
+    holder: watcher.options.holder,
+    leaseMs: watcher.options.leaseMs,
+    keyPrefix: watcher.options.keyPrefix,
   });
+  scheduler.add(
+    // Departures not finished (a lock held, a store error) are retried first, so no cycle polls
+    // for a workspace that left (ADR 0010); each replica retries, under the installation's lock.
+    { name: 'departures', cadence: 'before-cycle', replicas: 'each', run: () => departures.sweep() },
+    // A window's pause is asked for before the cycle polls, so it shows in it. The lease is the
+    // pass's own (`lease:windows`): an edge is claimed on the window as well.
+    { name: 'windows', cadence: 'before-cycle', replicas: 'lease', run: () => windows.pass.run() },
+    // Approved requests whose start time has come: created once (their start key decides).
+    { name: 'approval-starts', cadence: 'before-cycle', replicas: 'each', run: () => approvals.startDue() },
+  );
+  watcher.beforeEachCycle(() => scheduler.tick());
   void departures
     .sweep()
     .catch((error: unknown) => logger.error({ err: error }, 'could not sweep pending departures'));
@@ -329,6 +335,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      scheduler.stop();
       await approvals.stop();
       await watcher
         .stop()
