@@ -7,7 +7,11 @@ import { roleAllows } from './access/roles.js';
 import { CachedSlackDirectory } from './access/slack-directory.js';
 import { ApprovalService } from './approvals/approval-service.js';
 import { AuditLog } from './audit/audit-log.js';
+import { scheduleTimedWork } from './bot-jobs.js';
 import { buildInfo } from './build-info.js';
+import { Capabilities } from './capabilities/capabilities.js';
+import type { Capability } from './capabilities/capability.js';
+import { CAPABILITIES } from './capabilities/registry.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import type { Connection } from './connections/connection.js';
@@ -24,7 +28,6 @@ import { KindOffering } from './resources/kind-offering.js';
 import { LastActions } from './resources/last-actions.js';
 import { ResourceResolver } from './resources/resolve-resource.js';
 import { ResourceIndex } from './resources/resource-index.js';
-import { Scheduler } from './scheduler/scheduler.js';
 import { SecretRegistry } from './secrets.js';
 import { escalationReader } from './settings/escalation-settings.js';
 import { SettingsStore } from './settings/workspace-settings.js';
@@ -35,7 +38,7 @@ import { createSlackApp } from './slack/create-slack-app.js';
 import { closingReserveMs, Drain } from './slack/drain.js';
 import { closeOpsServer, startOpsServer } from './slack/health-routes.js';
 import { InboundDedupe } from './slack/inbound-dedupe.js';
-import { KeyvInstallationStore } from './slack/installation-store.js';
+import { installationQueryOf, KeyvInstallationStore } from './slack/installation-store.js';
 import type { InteractiveBudget } from './slack/interactive-budget.js';
 import { SlackLocales } from './slack/locales.js';
 import { SlackSender } from './slack/sender.js';
@@ -45,7 +48,7 @@ import { completingWorkflowSteps } from './slack/workflow-step-decisions.js';
 import { instrumentAtomicKv, instrumentStore } from './store/instrument-store.js';
 import { LeaseLocks } from './store/lease-lock.js';
 import { openBotStore } from './store/open-bot-store.js';
-import { DepartureMarks, Departures, type InstallationWhere } from './use-cases/departures.js';
+import { DepartureMarks, Departures } from './use-cases/departures.js';
 import { WorkspaceDeparture } from './use-cases/forget-workspace.js';
 import { Watcher, type WatcherOptions } from './watcher/watcher.js';
 import { createWindows } from './windows/windows.js';
@@ -68,6 +71,8 @@ export interface BotOptions {
   approvals?: { sweepIntervalMs?: number };
   /** Time budget of commands and buttons (tests shorten it); `INTERACTIVE_BUDGET` by default. */
   interactiveBudget?: InteractiveBudget;
+  /** Capabilities started after the registry's (`capabilities/registry.ts`): a test's own. */
+  capabilities?: readonly Capability[];
 }
 
 export interface RunningBot {
@@ -164,6 +169,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const locales = new SlackLocales(directory, settings, logger);
   const audit = new AuditLog(state, settings, slackAuditPoster(sender, locales), logger, clock);
   const claims = new Claims(state, clock, store);
+  // The registry's capabilities (and a test's): their card lines are read by the watcher's renderer.
+  const capabilities = new Capabilities([...CAPABILITIES, ...(options.capabilities ?? [])]);
   const watcher = await Watcher.create(
     {
       config,
@@ -180,6 +187,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
             ? locales.translatorForUser(teamId, channel)
             : locales.translatorForChannel(teamId, channel),
         logger,
+        (facts, tr, now) => capabilities.cardLines(facts, tr, now),
       ),
       offering,
       metrics,
@@ -232,6 +240,17 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     logger,
     clock,
   });
+  capabilities.start({
+    state,
+    clock,
+    logger,
+    connections: registry,
+    resolver,
+    access,
+    audit,
+    lastActions,
+    watcher,
+  });
   const drain = new Drain();
   const workspaceData = new WorkspaceDeparture({
     connections: registry,
@@ -243,6 +262,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     resourceIndex,
     lastActions,
     windows: windows.store,
+    capabilities,
     logger,
     auditRetentionMs: config.auditRetentionDays * 86_400_000,
   });
@@ -270,44 +290,35 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     drain,
     windows: windows.store,
     windowPass: windows.pass,
+    capabilities,
     departures: new Departures(
       departureMarks,
       {
         forgetWorkspace: (teamId) => workspaceData.forget(teamId),
         stopWatching: (teamId) => workspaceData.stopWatching(teamId),
         installedSince: installations
-          ? (where, since) => installations.installedSince(installationQuery(where), since)
+          ? (where, since) => installations.installedSince(installationQueryOf(where), since)
           : undefined,
         deleteInstallation: installations
           ? (where, stillDeparted) =>
-              installations.deleteUnlessReinstalled(installationQuery(where), stillDeparted)
+              installations.deleteUnlessReinstalled(installationQueryOf(where), stillDeparted)
           : undefined,
       },
       logger,
       clock,
     ),
   };
-  // Timed work: one scheduler beside the watcher's cycle, ticked before each cycle polls.
   const departures = deps.departures;
-  const scheduler = new Scheduler({
-    kv: state,
+  const scheduler = scheduleTimedWork({
+    state,
     clock,
-    logger: logger.child({ component: 'scheduler' }),
-    holder: watcher.options.holder,
-    leaseMs: watcher.options.leaseMs,
-    keyPrefix: watcher.options.keyPrefix,
+    logger,
+    watcher,
+    departures,
+    windows: windows.pass,
+    approvals,
+    capabilities,
   });
-  scheduler.add(
-    // Departures not finished (a lock held, a store error) are retried first, so no cycle polls
-    // for a workspace that left (ADR 0010); each replica retries, under the installation's lock.
-    { name: 'departures', cadence: 'before-cycle', replicas: 'each', run: () => departures.sweep() },
-    // A window's pause is asked for before the cycle polls, so it shows in it. The lease is the
-    // pass's own (`lease:windows`): an edge is claimed on the window as well.
-    { name: 'windows', cadence: 'before-cycle', replicas: 'lease', run: () => windows.pass.run() },
-    // Approved requests whose start time has come: created once (their start key decides).
-    { name: 'approval-starts', cadence: 'before-cycle', replicas: 'each', run: () => approvals.startDue() },
-  );
-  watcher.beforeEachCycle(() => scheduler.tick());
   void departures
     .sweep()
     .catch((error: unknown) => logger.error({ err: error }, 'could not sweep pending departures'));
@@ -341,6 +352,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         .stop()
         .catch((error: unknown) => logger.warn({ err: error }, 'watcher did not stop cleanly'));
       await windows.pass.stop();
+      await capabilities.stop();
       await slack
         .stop()
         .catch((error: unknown) => logger.warn({ err: error }, 'Slack app did not stop cleanly'));
@@ -380,14 +392,5 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         logger,
       });
     },
-  };
-}
-
-/** Bolt's installation query for a departure's `where` (its `teamId` may be absent: org-wide). */
-function installationQuery(where: InstallationWhere) {
-  return {
-    teamId: where.teamId,
-    enterpriseId: where.enterpriseId,
-    isEnterpriseInstall: where.isEnterpriseInstall,
   };
 }
