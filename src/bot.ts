@@ -7,7 +7,11 @@ import { roleAllows } from './access/roles.js';
 import { CachedSlackDirectory } from './access/slack-directory.js';
 import { ApprovalService } from './approvals/approval-service.js';
 import { AuditLog } from './audit/audit-log.js';
+import { scheduleTimedWork } from './bot-jobs.js';
 import { buildInfo } from './build-info.js';
+import { Capabilities } from './capabilities/capabilities.js';
+import type { Capability } from './capabilities/capability.js';
+import { CAPABILITIES } from './capabilities/registry.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import type { Connection } from './connections/connection.js';
@@ -34,7 +38,7 @@ import { createSlackApp } from './slack/create-slack-app.js';
 import { closingReserveMs, Drain } from './slack/drain.js';
 import { closeOpsServer, startOpsServer } from './slack/health-routes.js';
 import { InboundDedupe } from './slack/inbound-dedupe.js';
-import { KeyvInstallationStore } from './slack/installation-store.js';
+import { installationQueryOf, KeyvInstallationStore } from './slack/installation-store.js';
 import type { InteractiveBudget } from './slack/interactive-budget.js';
 import { SlackLocales } from './slack/locales.js';
 import { SlackSender } from './slack/sender.js';
@@ -45,7 +49,7 @@ import { restoredFrom } from './store/backup-marks.js';
 import { instrumentAtomicKv, instrumentStore } from './store/instrument-store.js';
 import { LeaseLocks } from './store/lease-lock.js';
 import { openBotStore } from './store/open-bot-store.js';
-import { DepartureMarks, Departures, type InstallationWhere } from './use-cases/departures.js';
+import { DepartureMarks, Departures } from './use-cases/departures.js';
 import { WorkspaceDeparture } from './use-cases/forget-workspace.js';
 import { Watcher, type WatcherOptions } from './watcher/watcher.js';
 import { createWindows } from './windows/windows.js';
@@ -68,6 +72,8 @@ export interface BotOptions {
   approvals?: { sweepIntervalMs?: number };
   /** Time budget of commands and buttons (tests shorten it); `INTERACTIVE_BUDGET` by default. */
   interactiveBudget?: InteractiveBudget;
+  /** Capabilities started after the registry's (`capabilities/registry.ts`): a test's own. */
+  capabilities?: readonly Capability[];
 }
 
 export interface RunningBot {
@@ -164,6 +170,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const locales = new SlackLocales(directory, settings, logger);
   const audit = new AuditLog(state, settings, slackAuditPoster(sender, locales), logger, clock);
   const claims = new Claims(state, clock, store);
+  // The registry's capabilities (and a test's): their card lines are read by the watcher's renderer.
+  const capabilities = new Capabilities([...CAPABILITIES, ...(options.capabilities ?? [])]);
   const watcher = await Watcher.create(
     {
       config,
@@ -180,6 +188,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
             ? locales.translatorForUser(teamId, channel)
             : locales.translatorForChannel(teamId, channel),
         logger,
+        (facts, tr, now) => capabilities.cardLines(facts, tr, now),
       ),
       offering,
       metrics,
@@ -234,6 +243,17 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     logger,
     clock,
   });
+  capabilities.start({
+    state,
+    clock,
+    logger,
+    connections: registry,
+    resolver,
+    access,
+    audit,
+    lastActions,
+    watcher,
+  });
   const drain = new Drain();
   const workspaceData = new WorkspaceDeparture({
     connections: registry,
@@ -245,6 +265,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     resourceIndex,
     lastActions,
     windows: windows.store,
+    capabilities,
     logger,
     auditRetentionMs: config.auditRetentionDays * 86_400_000,
   });
@@ -272,38 +293,34 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     drain,
     windows: windows.store,
     windowPass: windows.pass,
+    capabilities,
     departures: new Departures(
       departureMarks,
       {
         forgetWorkspace: (teamId) => workspaceData.forget(teamId),
         stopWatching: (teamId) => workspaceData.stopWatching(teamId),
         installedSince: installations
-          ? (where, since) => installations.installedSince(installationQuery(where), since)
+          ? (where, since) => installations.installedSince(installationQueryOf(where), since)
           : undefined,
         deleteInstallation: installations
           ? (where, stillDeparted) =>
-              installations.deleteUnlessReinstalled(installationQuery(where), stillDeparted)
+              installations.deleteUnlessReinstalled(installationQueryOf(where), stillDeparted)
           : undefined,
       },
       logger,
       clock,
     ),
   };
-  // Departures not finished (a lock held, a store error) are retried before every watcher cycle,
-  // so no cycle polls for a workspace that left, and once at start-up (ADR 0010).
   const departures = deps.departures;
-  // Then the time windows: a window's pause is asked for before the cycle polls, so it shows in it.
-  // Then approved requests whose start time has come: created once (their start key decides).
-  watcher.beforeEachCycle(async () => {
-    try {
-      await departures.sweep();
-    } finally {
-      try {
-        await windows.pass.run();
-      } finally {
-        await approvals.startDue();
-      }
-    }
+  const scheduler = scheduleTimedWork({
+    state,
+    clock,
+    logger,
+    watcher,
+    departures,
+    windows: windows.pass,
+    approvals,
+    capabilities,
   });
   void departures
     .sweep()
@@ -332,11 +349,13 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      scheduler.stop();
       await approvals.stop();
       await watcher
         .stop()
         .catch((error: unknown) => logger.warn({ err: error }, 'watcher did not stop cleanly'));
       await windows.pass.stop();
+      await capabilities.stop();
       await slack
         .stop()
         .catch((error: unknown) => logger.warn({ err: error }, 'Slack app did not stop cleanly'));
@@ -376,14 +395,5 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
         logger,
       });
     },
-  };
-}
-
-/** Bolt's installation query for a departure's `where` (its `teamId` may be absent: org-wide). */
-function installationQuery(where: InstallationWhere) {
-  return {
-    teamId: where.teamId,
-    enterpriseId: where.enterpriseId,
-    isEnterpriseInstall: where.isEnterpriseInstall,
   };
 }

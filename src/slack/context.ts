@@ -6,6 +6,7 @@ import { channelScope, describeScope, type Scope } from '../access/policy.js';
 import type { Capability, Role } from '../access/roles.js';
 import type { ApprovalService } from '../approvals/approval-service.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { Capabilities } from '../capabilities/capabilities.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
@@ -72,6 +73,8 @@ export interface AppDeps {
   windows: WindowStore;
   /** The window pass: a window removed while it holds lets go through it (`release`). */
   windowPass: Pick<WindowPass, 'release'>;
+  /** The bot's capabilities, started (`src/capabilities/`): their subcommands, listeners and state. */
+  capabilities: Capabilities;
 }
 
 export interface Reply {

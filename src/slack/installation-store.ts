@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { SecretRegistry } from '../secrets.js';
 import type { Store } from '../store/create-store.js';
 import type { LeaseLocks } from '../store/lease-lock.js';
-import type { DepartureMarks } from '../use-cases/departures.js';
+import type { DepartureMarks, InstallationWhere } from '../use-cases/departures.js';
 
 /**
  * Bolt's installation store (OAuth mode) on the bot's Keyv store. An org-wide install is kept
@@ -337,4 +337,13 @@ function whereOf(installation: Installation<'v1' | 'v2', boolean>) {
 /** Slack refused the refresh token of the installation stored at `key` (see the header). */
 function reinstallKey(key: string): string {
   return `installation-reinstall:${key}`;
+}
+
+/** Bolt's installation query for a departure's `where` (its `teamId` may be absent: org-wide). */
+export function installationQueryOf(where: InstallationWhere) {
+  return {
+    teamId: where.teamId,
+    enterpriseId: where.enterpriseId,
+    isEnterpriseInstall: where.isEnterpriseInstall,
+  };
 }

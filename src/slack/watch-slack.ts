@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import { throughputChartPng } from '../reports/throughput-chart.js';
 import { verificationCsv } from '../reports/verification-csv.js';
 import type { SecretRegistry } from '../secrets.js';
-import type { ReportNote } from '../watcher/notification.js';
+import type { CardFacts, ReportNote } from '../watcher/notification.js';
 import type { VerificationNote } from '../watcher/verification.js';
 import { DeliveryError, type WatchContent, type WatchPost, type WatchSlack } from '../watcher/watch-slack.js';
 import { chartLabels } from './blocks/completion-report.js';
@@ -46,25 +46,34 @@ export class SlackWatchDelivery implements WatchSlack {
   readonly #language: ChannelLanguage;
   readonly #logger: Logger | undefined;
   readonly #clock: Clock;
+  readonly #lines: CardLines;
 
   /**
    * `clock`: the bot's one clock (a card's "checked" time is when it is sent); `language` gives a
-   * channel's language when a post is rendered (English without it).
+   * channel's language when a post is rendered (English without it); `lines`, what the
+   * capabilities draw on a card from its facts (`Capabilities.cardLines`).
    */
   constructor(
     sender: SlackSender,
     clock: Clock,
     language: ChannelLanguage = async () => ENGLISH,
     logger?: Logger,
+    lines: CardLines = () => [],
   ) {
     this.#sender = sender;
     this.#clock = clock;
     this.#language = language;
     this.#logger = logger;
+    this.#lines = lines;
   }
 
   async post(post: WatchPost): Promise<string> {
-    const message = render(post.content, await this.#language(post.teamId, post.channel), this.#clock.now());
+    const message = render(
+      post.content,
+      await this.#language(post.teamId, post.channel),
+      this.#clock.now(),
+      this.#lines,
+    );
     const ts = await deliver(async () => {
       const posted = await this.#sender.to(post.teamId, { purpose: 'background' }).post({
         channel: post.channel,
@@ -138,7 +147,9 @@ export class SlackWatchDelivery implements WatchSlack {
   }
 
   async editCard(teamId: string, edit: Parameters<WatchSlack['editCard']>[1]): Promise<void> {
-    const card = renderParentCard(edit.card, await this.#language(teamId, edit.channel), this.#clock.now());
+    const tr = await this.#language(teamId, edit.channel);
+    const now = this.#clock.now();
+    const card = renderParentCard(edit.card, tr, now, this.#lines(edit.card.facts, tr, now));
     await deliver(() =>
       this.#sender
         .to(teamId, { purpose: 'background' })
@@ -177,8 +188,16 @@ export function watchSlackFor(
 /** The language posts in a channel are rendered in, asked each time one is sent. */
 export type ChannelLanguage = (teamId: string, channel: string) => Promise<Translator>;
 
-function render(content: WatchContent, tr: Translator, now: number): Rendered | MessageContent {
-  if ('card' in content) return renderParentCard(content.card, tr, now);
+/** The lines the capabilities draw on a card from its facts, in the reader's language. */
+export type CardLines = (facts: CardFacts['facts'], tr: Translator, now: number) => string[];
+
+function render(
+  content: WatchContent,
+  tr: Translator,
+  now: number,
+  lines: CardLines,
+): Rendered | MessageContent {
+  if ('card' in content) return renderParentCard(content.card, tr, now, lines(content.card.facts, tr, now));
   if ('note' in content) return renderWatchNotification(content.note, tr);
   return { text: content.rendered.text, blocks: content.rendered.blocks };
 }

@@ -21,6 +21,8 @@ export interface WorkspaceDataStores {
   lastActions: LastActions;
   /** Its time windows: gone first, so no window pass acts for the workspace after this. */
   windows: Pick<WindowStore, 'forget'>;
+  /** What the capabilities keep about it (`src/capabilities/`): gone first too, for the same reason. */
+  capabilities?: { forgetWorkspace(teamId: string): Promise<void> };
   logger: Logger;
   /** AUDIT_RETENTION_DAYS in ms: how long a departed workspace's audit entries are kept. */
   auditRetentionMs: number;
@@ -52,6 +54,7 @@ export class WorkspaceDeparture {
   async stopWatching(teamId: string): Promise<void> {
     const s = this.#stores;
     await s.windows.forget(teamId);
+    await s.capabilities?.forgetWorkspace(teamId);
     await forgetWorkspaceWatches(s.watcher.store, s.watcher.subscriptions, teamId);
   }
 
@@ -73,6 +76,7 @@ export class WorkspaceDeparture {
     const none: ForgottenWatches = { watches: 0, subscriptions: 0, resources: [] };
     // Its time windows before anything: a window pass would otherwise pause or resume for it.
     await step('windows', () => s.windows.forget(teamId), undefined);
+    await step('capabilities', async () => s.capabilities?.forgetWorkspace(teamId), undefined);
     // Watches and subscriptions first: from then on no cycle polls a provider for the workspace.
     const watched = await step(
       'watches',

@@ -16,6 +16,7 @@ import {
 } from '../reports/completion-report.js';
 import type { ThroughputSample } from '../reports/throughput-samples.js';
 import type { Claim } from '../resources/claims.js';
+import { type CapabilityCard, capabilityCard } from './capability-facts.js';
 import { isEscalationEvent } from './escalation.js';
 import type { GroupTally } from './group-tally.js';
 import type { EventPost, LiveNow } from './living-posts.js';
@@ -206,11 +207,8 @@ export interface RepairedNote {
   since: number;
 }
 
-/**
- * What the parent card is drawn from when it is posted or edited (the watch's own snapshot); its
- * time windows and its ETA through them are `WindowedCard`'s (window-fact.ts).
- */
-export interface CardFacts extends WindowedCard {
+/** The parent card's facts (its snapshot); windows and ETA: `WindowedCard`; capabilities': `CapabilityCard`. */
+export interface CardFacts extends WindowedCard, CapabilityCard {
   resource: MigrationResource;
   actions: ResourceAction[];
   /** The resource is gone: the card says so and loses its buttons. */
@@ -244,6 +242,7 @@ export function cardFacts(record: WatchRecord): CardFacts {
     ...windowedCard(record),
     ...(record.verification ? { verification: verificationCard(record.verification) } : {}),
     failurePosted: record.posts?.some((p) => p.kind === 'failure') ?? false,
+    ...capabilityCard(record),
   };
 }
 

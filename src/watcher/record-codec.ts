@@ -64,6 +64,7 @@ const RECORD: Table<StoredRecord> = {
   escalation: 'es',
   verification: 'vf',
   windows: 'wn',
+  facts: 'cf',
   follow: 'f',
   via: 'vi',
   explicit: 'x',

@@ -41,6 +41,7 @@ export function expandRecord(c: Compact, target: WatchTarget, key: string): Json
   if (c.es !== undefined) r.escalation = c.es;
   if (c.vf !== undefined) r.verification = c.vf;
   if (c.wn !== undefined) r.windows = c.wn;
+  if (c.cf !== undefined) r.facts = c.cf;
   if (c.f !== undefined) r.follow = c.f;
   if (c.vi !== undefined) r.via = c.vi;
   if (c.x !== undefined) r.explicit = c.x;

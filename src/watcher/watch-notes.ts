@@ -122,6 +122,24 @@ export class WatchNotes {
   }
 
   /**
+   * A capability's fact of a resource (`value` undefined: it has none now), on every watch of it in
+   * the workspace, under the capability's name: the one editor redraws their cards with it.
+   */
+  fact(teamId: string, target: NotedResource, name: string, value: unknown): Promise<WatchRecord[]> {
+    return this.#note(
+      teamId,
+      target,
+      (current) => {
+        const { [name]: _was, ...others } = current.facts ?? {};
+        const facts = value === undefined ? others : { ...others, [name]: value };
+        const { facts: _all, ...rest } = current;
+        return cardDue({ ...rest, ...(Object.keys(facts).length > 0 ? { facts } : {}) }, !current.ended);
+      },
+      'edit',
+    );
+  }
+
+  /**
    * A verification signed off (signoff.ts: one compare-and-set per record), in every channel that
    * watches the resource: the cards and posts of the records that took it are edited now.
    */

@@ -170,6 +170,11 @@ export interface WatchRecord extends Mailbox {
   /** The time windows that cover it, as the window pass last wrote them (window-fact.ts). */
   windows?: WindowFact[];
   /**
+   * What each capability (`src/capabilities/`) says of the resource, by capability name, as it
+   * wrote it with `WatchNotes.fact`: the core keeps it and draws it through the capability's lines.
+   */
+  facts?: Record<string, unknown>;
+  /**
    * A subscription's watch without a card: only these events are posted, each as its own message
    * in the channel. Absent: a card with every event in its thread (`watch`, or a subscription `all`).
    */

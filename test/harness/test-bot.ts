@@ -62,6 +62,8 @@ export class TestBot {
       clock?: Clock;
       watcher?: BotOptions['watcher'] & { clock?: Clock };
       interactiveBudget?: InteractiveBudget;
+      /** Capabilities started beside the registry's (a test's own, from test/fixtures/). */
+      capabilities?: BotOptions['capabilities'];
     } = {},
   ): Promise<this> {
     await Promise.all([this.fakeSlack.start(), this.oms.start()]);
@@ -86,6 +88,7 @@ export class TestBot {
       clock: options.clock ?? options.watcher?.clock,
       watcher: options.watcher,
       interactiveBudget: options.interactiveBudget ?? TEST_INTERACTIVE_BUDGET,
+      ...(options.capabilities ? { capabilities: options.capabilities } : {}),
     });
     this.url = `http://127.0.0.1:${port}`;
     this.metricsUrl = `http://127.0.0.1:${this.bot.metricsPort}`;

@@ -125,6 +125,8 @@ export interface CardOptions {
   title?: string;
   /** Who took on its failure ("I'm on it"), shown while it is failed. */
   claim?: Claim;
+  /** Lines the capabilities draw from their facts (mrkdwn, escaped by them), under the state line. */
+  capabilityLines?: readonly string[];
   /** The ETA from the pace the watcher observed (a watched card); else the provider's, or why none. */
   eta?: EtaEstimate;
   /** Its failure is explained in the card's thread (and the channel): the card names the code only. */
@@ -159,6 +161,7 @@ export function renderResourceCard(
   });
   const who = [options.lastAction && whoActed(resource, options.lastAction, tr)]
     .concat(windowFactLines(resource.state, options.windows, tr))
+    .concat(options.capabilityLines ?? [])
     .filter(Boolean);
   if (who.length > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: who.join('\n') }] });
   // A claim is about one failure: a later, different failure is nobody's yet (`Claims.current`).

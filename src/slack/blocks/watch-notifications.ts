@@ -53,8 +53,16 @@ export interface Rendered {
   blocks: KnownBlock[];
 }
 
-/** `now`: when it is drawn, on the bot's clock (the card's "checked" time). */
-export function renderParentCard(card: CardFacts, tr: Translator, now: number): Rendered {
+/**
+ * `now`: when it is drawn, on the bot's clock (the card's "checked" time). `lines`: what the
+ * capabilities draw from the card's facts (`Capabilities.cardLines`), already in `tr`'s language.
+ */
+export function renderParentCard(
+  card: CardFacts,
+  tr: Translator,
+  now: number,
+  lines: readonly string[] = [],
+): Rendered {
   const r = card.resource;
   const kind = kindWords(r.kind, tr);
   const notice = card.ended
@@ -89,6 +97,7 @@ export function renderParentCard(card: CardFacts, tr: Translator, now: number): 
       group: card.group,
       claim: card.claim,
       eta: card.eta,
+      capabilityLines: lines,
       explainedInThread: card.failurePosted === true && r.state === 'failed',
       tr,
       now,

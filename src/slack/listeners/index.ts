@@ -19,7 +19,9 @@ export function registerListeners(app: App, deps: AppDeps): void {
   const registry = new ListenerRegistry(app);
   registerRoutes(registry.routes, deps);
   const { names, patterns } = registry.answers();
-  deps.metrics.useRequestLabels(new RequestLabels({ names: [...names, ...subcommandNames()], patterns }));
+  deps.metrics.useRequestLabels(
+    new RequestLabels({ names: [...names, ...subcommandNames(deps.capabilities.subcommands())], patterns }),
+  );
 }
 
 /** Every surface's registrations on `routes` (the seam tests list the app's entry points with it). */
@@ -31,4 +33,6 @@ export function registerRoutes(routes: ListenerRoutes, deps: AppDeps): void {
   shortcuts.register(routes, deps);
   approvals.register(routes, deps);
   workflowSteps.register(routes, deps);
+  // Each capability's own buttons, modals and events (its folder registers them).
+  deps.capabilities.registerListeners(routes);
 }

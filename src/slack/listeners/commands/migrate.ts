@@ -8,10 +8,11 @@ export function migrateCommand() {
   return async ({ command, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     const ctx = handlerContextOf(context);
     const { head, args, share } = splitCommand(command.text);
-    const subcommand = findSubcommand(head ?? 'help');
+    const running = ctx.deps.capabilities.subcommands();
+    const subcommand = findSubcommand(head ?? 'help', running);
     ctx.what = subcommand?.name ?? 'unknown subcommand';
     if (!subcommand) {
-      const suggestion = closest(head ?? '', subcommandNames());
+      const suggestion = closest(head ?? '', subcommandNames(running));
       const typed = (head ?? '').slice(0, 40);
       throw InvalidInputError.of(
         suggestion ? 'error.unknownSubcommandDidYouMean' : 'error.unknownSubcommand',

@@ -1,3 +1,4 @@
+import { CAPABILITIES } from '../../../../capabilities/registry.js';
 import type { Subcommand } from '../subcommand.js';
 import { accessCommand } from './access.js';
 import { pause, resume, retry } from './act.js';
@@ -20,7 +21,10 @@ import { watchCommand } from './watch.js';
 import { watchesCommand } from './watches.js';
 import { windowCommand } from './window.js';
 
-/** Every `/migrate` subcommand, in the order help lists them. Add a new one here. */
+/**
+ * Every `/migrate` subcommand of the core, in the order help lists them, then the registry's
+ * capabilities' own (a capability's subcommand is listed in its folder, not here).
+ */
 export const SUBCOMMANDS: readonly Subcommand[] = [
   status,
   list,
@@ -47,14 +51,24 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   connectionsCommand,
   connectCommand,
   disconnectCommand,
+  ...CAPABILITIES.flatMap((c) => c.subcommands),
 ];
 
 const HELP = helpSubcommand(() => SUBCOMMANDS);
 
-export function findSubcommand(word: string): Subcommand | undefined {
-  return [HELP, ...SUBCOMMANDS].find((s) => s.name === word || s.aliases.includes(word));
+/**
+ * `running`: the subcommands of the bot's started capabilities (`deps.capabilities`), which may
+ * hold more than the registry's (a test adds one); the registry's otherwise.
+ */
+export function findSubcommand(word: string, running?: readonly Subcommand[]): Subcommand | undefined {
+  return all(running).find((s) => s.name === word || s.aliases.includes(word));
 }
 
-export function subcommandNames(): string[] {
-  return [HELP, ...SUBCOMMANDS].map((s) => s.name);
+export function subcommandNames(running?: readonly Subcommand[]): string[] {
+  return all(running).map((s) => s.name);
+}
+
+function all(running: readonly Subcommand[] | undefined): Subcommand[] {
+  const more = (running ?? []).filter((s) => !SUBCOMMANDS.includes(s));
+  return [HELP, ...SUBCOMMANDS, ...more];
 }

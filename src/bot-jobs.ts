@@ -1,0 +1,49 @@
+import type { ApprovalService } from './approvals/approval-service.js';
+import type { Capabilities } from './capabilities/capabilities.js';
+import type { Clock } from './clock.js';
+import type { Logger } from './logger.js';
+import { Scheduler } from './scheduler/scheduler.js';
+import type { AtomicKv } from './store/atomic-kv.js';
+import type { Departures } from './use-cases/departures.js';
+import type { Watcher } from './watcher/watcher.js';
+import type { WindowPass } from './windows/window-pass.js';
+
+export interface TimedWork {
+  state: AtomicKv;
+  clock: Clock;
+  logger: Logger;
+  watcher: Watcher;
+  departures: Pick<Departures, 'sweep'>;
+  windows: Pick<WindowPass, 'run'>;
+  approvals: Pick<ApprovalService, 'startDue'>;
+  capabilities: Capabilities;
+}
+
+/**
+ * The bot's timed work as jobs on its one scheduler (part of the composition root), ticked before
+ * each watcher cycle polls: on the cycle's schedule, on the watcher's holder and lease period.
+ */
+export function scheduleTimedWork(w: TimedWork): Scheduler {
+  const scheduler = new Scheduler({
+    kv: w.state,
+    clock: w.clock,
+    logger: w.logger.child({ component: 'scheduler' }),
+    holder: w.watcher.options.holder,
+    leaseMs: w.watcher.options.leaseMs,
+    keyPrefix: w.watcher.options.keyPrefix,
+  });
+  scheduler.add(
+    // Departures not finished (a lock held, a store error) are retried first, so no cycle polls
+    // for a workspace that left (ADR 0010); each replica retries, under the installation's lock.
+    { name: 'departures', cadence: 'before-cycle', replicas: 'each', run: () => w.departures.sweep() },
+    // A window's pause is asked for before the cycle polls, so it shows in it. The lease is the
+    // pass's own (`lease:windows`): an edge is claimed on the window as well.
+    { name: 'windows', cadence: 'before-cycle', replicas: 'lease', run: () => w.windows.run() },
+    // Approved requests whose start time has come: created once (their start key decides).
+    { name: 'approval-starts', cadence: 'before-cycle', replicas: 'each', run: () => w.approvals.startDue() },
+    // Then each capability's timed work, in the registry's order.
+    ...w.capabilities.jobs(),
+  );
+  w.watcher.beforeEachCycle(() => scheduler.tick());
+  return scheduler;
+}
