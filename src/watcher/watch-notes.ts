@@ -125,8 +125,8 @@ export class WatchNotes {
    * A capability's fact of a resource (`value` undefined: it has none now), on every watch of it in
    * the workspace, under the capability's name: the one editor redraws their cards with it.
    */
-  fact(teamId: string, target: NotedResource, name: string, value: unknown): Promise<WatchRecord[]> {
-    return this.#note(
+  async fact(teamId: string, target: NotedResource, name: string, value: unknown): Promise<WatchRecord[]> {
+    const noted = await this.#note(
       teamId,
       target,
       (current) => {
@@ -137,6 +137,7 @@ export class WatchNotes {
       },
       'edit',
     );
+    return noted.map((n) => n.record);
   }
 
   /**
