@@ -106,9 +106,14 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     secrets.add(key.slice(key.indexOf(':') + 1).trim());
   const logger =
     options.logger ?? createLogger({ level: config.logLevel, scrub: (line) => secrets.scrubLogLine(line) });
+  // Secret files others may read or change: read, and said with the fix (secret-file.ts).
+  const warnFile = (warning: string) => logger.warn(`secret file: ${warning}`);
+  for (const warning of config.fileWarnings) warnFile(warning);
   const connections =
     options.connections ??
-    (config.connectionsFile ? loadConnectionsFile(config.connectionsFile, options.env ?? process.env) : []);
+    (config.connectionsFile
+      ? loadConnectionsFile(config.connectionsFile, options.env ?? process.env, warnFile)
+      : []);
   // Each connection's secrets are masked in its own workspace's messages (all of them without a team).
   for (const c of connections) registerConnectionSecrets(secrets, c);
   if (connections.length === 0)

@@ -230,7 +230,8 @@ export const configSchema = z
     },
   }));
 
-export type Config = z.output<typeof configSchema>;
+/** The settings, and each secret file read that others may read or change, with its fix (logged at start). */
+export type Config = z.output<typeof configSchema> & { fileWarnings: readonly string[] };
 
 /** The name of every setting the bot reads from its environment, from the schema itself. */
 export const SETTING_NAMES: readonly string[] = Object.keys(configSchema.in.shape);
@@ -269,8 +270,9 @@ export function createConfig(rawEnv: Record<string, string | undefined>): Config
     }
   const repeats = (p: string) => [...files.failed].some((name) => p.startsWith(`${name} is required`));
   problems.push(...slackAuthProblems(env).flatMap((p) => (repeats(p) ? [] : [`  - ${p}`])));
-  if (result.success) problems.push(...settingPairProblems(result.data).map((p) => `  - ${p}`));
-  if (result.success && problems.length === 0) return result.data;
+  const config = result.success ? { ...result.data, fileWarnings: files.warnings } : undefined;
+  if (config) problems.push(...settingPairProblems(config).map((p) => `  - ${p}`));
+  if (config && problems.length === 0) return config;
   return failConfig(problems, env);
 }
 

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { readSecretFile } from './secret-file.js';
 
 /** The suffix of a setting read from a file: `SLACK_BOT_TOKEN_FILE=/run/secrets/slack-bot-token`. */
 export const FILE_SUFFIX = '_FILE';
@@ -22,6 +23,8 @@ export interface SettingFiles {
   problems: string[];
   /** The settings whose file could not be used (their own checks would only repeat the problem). */
   failed: Set<string>;
+  /** One line per file read that others may read or change, with the fix (secret-file.ts). */
+  warnings: string[];
 }
 
 /**
@@ -36,6 +39,7 @@ export function readSettingFiles(
 ): SettingFiles {
   const out: Record<string, string | undefined> = { ...env };
   const problems: string[] = [];
+  const warnings: string[] = [];
   const failed = new Set<string>();
   const dir = env[SETTINGS_DIR]?.trim();
   for (const name of names) {
@@ -56,17 +60,17 @@ export function readSettingFiles(
       fail(`and ${name} are both set: set only one of them`);
       continue;
     }
-    let content: string;
-    try {
-      content = readFileSync(file, 'utf8').replace(/[\r\n]+$/, '');
-    } catch (error) {
-      fail(`cannot be read: ${file} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    const read = readSecretFile(file);
+    if ('problem' in read) {
+      fail(read.problem);
       continue;
     }
+    if (read.warning) warnings.push(`${label} ${read.warning}`);
+    const content = read.content;
     // An empty key of a mounted Secret (`--from-env-file` with `NAME=`) is a setting left unset.
     if (content === '' && label !== name + FILE_SUFFIX) out[name] = undefined;
     else if (content === '') fail(`names an empty file: ${file}`);
     else out[name] = content;
   }
-  return { env: out, problems, failed };
+  return { env: out, problems, failed, warnings };
 }

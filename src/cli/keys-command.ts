@@ -25,8 +25,9 @@ export async function runKeysCommand(
     out(USAGE);
     return 2;
   }
-  const { env, problems } = readSettingFiles(rawEnv, FILE_SETTINGS);
+  const { env, problems, warnings } = readSettingFiles(rawEnv, FILE_SETTINGS);
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+  for (const warning of warnings) logger.warn(`secret file: ${warning}`);
   const ring = env.MIGRATE_BOT_ENCRYPTION_KEYS?.trim();
   if (!ring)
     throw new ConfigError(

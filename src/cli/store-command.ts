@@ -36,8 +36,9 @@ export async function runStoreCommand(
     out(USAGE);
     return 2;
   }
-  const { env, problems } = readSettingFiles(rawEnv, FILE_SETTINGS);
+  const { env, problems, warnings } = readSettingFiles(rawEnv, FILE_SETTINGS);
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+  for (const warning of warnings) logger.warn(`secret file: ${warning}`);
   const storeUrl = env.STORE_URL?.trim();
   if (!storeUrl) throw new ConfigError('STORE_URL is not set: give the store the bot runs on.');
   if (action === 'backup') return backup(storeUrl, target, out, now());

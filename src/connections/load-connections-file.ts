@@ -76,20 +76,26 @@ const fileSchema = z.strictObject({
  * Reads connections-as-code (YAML or JSON, format in the README). Secrets are never written in
  * the file: it names the environment variables that hold them. Every problem is reported at once.
  */
-export function loadConnectionsFile(filePath: string, env: Record<string, string | undefined>): Connection[] {
+export function loadConnectionsFile(
+  filePath: string,
+  env: Record<string, string | undefined>,
+  warn?: (line: string) => void,
+): Connection[] {
   let text: string;
   try {
     text = readFileSync(filePath, 'utf8');
   } catch (cause) {
     throw new ConfigError(`MIGRATE_BOT_CONNECTIONS: cannot read ${filePath}`, { cause });
   }
-  return parseConnections(text, filePath, env);
+  return parseConnections(text, filePath, env, warn);
 }
 
+/** `warn` hears of each secret file others may read or change (secret-file.ts), with its fix. */
 export function parseConnections(
   text: string,
   source: string,
   env: Record<string, string | undefined>,
+  warn?: (line: string) => void,
 ): Connection[] {
   let raw: unknown;
   try {
@@ -111,6 +117,7 @@ export function parseConnections(
   const read = (name: string | undefined, where: string): string | undefined => {
     if (!name) return undefined;
     const fromFile = readSettingFiles(env, [name]);
+    for (const warning of fromFile.warnings) warn?.(`${source}: ${where}: ${warning}`);
     if (fromFile.problems.length > 0) {
       problems.push(...fromFile.problems.map((p) => `${where}: ${p}`));
       return undefined;

@@ -28,7 +28,7 @@ export function reloadConnectionsFile(deps: ReloadDeps): FileConnectionsChange |
   }
   let change: FileConnectionsChange;
   try {
-    const next = loadConnectionsFile(file, deps.env);
+    const next = loadConnectionsFile(file, deps.env, (warning) => logger.warn(`secret file: ${warning}`));
     // Masked before any of them is used.
     for (const c of next) registerConnectionSecrets(deps.secrets, c);
     change = deps.registry.replaceFileConnections(next);
