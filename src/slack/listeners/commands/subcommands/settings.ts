@@ -155,7 +155,7 @@ function describe(settings: WorkspaceSettings, tr: Translator): string {
     tr.t('settings.approvals', {
       channel: settings.approvalsChannel ? `<#${settings.approvalsChannel}>` : tr.t('settings.approvalsNone'),
     }),
-    tr.t('settings.ttl', { hours: settings.approvalTtlHours ?? 24 }),
+    tr.t('settings.ttl', { after: tr.duration((settings.approvalTtlHours ?? 24) * 3600) }),
     tr.t('settings.approvers', {
       group: settings.approversGroup ? `<!subteam^${settings.approversGroup}>` : none,
     }),
@@ -204,8 +204,8 @@ async function runSettings(ctx: HandlerContext, request: SettingsRequest): Promi
   }
   // Escalation asks the policy on the channel it names (or the workspace) itself.
   if (request.op === 'escalation') {
-    const said = await setEscalation(ctx, request, tr);
-    await ctx.reply({ text: `${said}\n${describe(await ctx.deps.settings.get(ctx.teamId), tr)}` });
+    const { said, next } = await setEscalation(ctx, request, tr);
+    await ctx.reply({ text: `${said}\n${describe(next, tr)}` });
     return;
   }
   // A channel's language changes that channel; every other setting, the whole workspace.
