@@ -24,7 +24,7 @@ import {
   startAgainIf,
 } from './resource-card.js';
 import { stateLabelIn } from './state-words.js';
-import { renderVerification, verificationCardLine } from './verification-post.js';
+import { failedRunNext, renderVerification, verificationCardLine } from './verification-post.js';
 import { renderBrokenDm, renderConnectionNotice, renderDigest, renderRepaired } from './watch-notices.js';
 import { windowBy } from './window-words.js';
 
@@ -74,7 +74,7 @@ export function renderParentCard(card: CardFacts, tr: Translator, now: number): 
     blocks: renderResourceCard(r, card.ended ? [] : card.actions, {
       allActions: card.actions,
       title: card.origin?.title,
-      notice: `${notice}${origin}${chained}${card.verification ? ` ${verificationCardLine(card.verification, tr)}` : ''}`,
+      notice: `${notice}${origin}${chained}${card.verification ? ` ${verificationCardLine(card.verification, tr, failedRunNext(card, tr))}` : ''}`,
       withActions: !card.ended,
       // This card is the watch itself.
       watch: false,
