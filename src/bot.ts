@@ -8,6 +8,7 @@ import { CachedSlackDirectory } from './access/slack-directory.js';
 import { ApprovalService } from './approvals/approval-service.js';
 import { AuditLog } from './audit/audit-log.js';
 import { scheduleTimedWork } from './bot-jobs.js';
+import { registerBotSecrets } from './bot-secrets.js';
 import { buildInfo } from './build-info.js';
 import { Capabilities } from './capabilities/capabilities.js';
 import type { Capability } from './capabilities/capability.js';
@@ -96,14 +97,7 @@ export interface RunningBot {
  */
 export async function startBot(config: Config, options: BotOptions = {}): Promise<RunningBot> {
   const clock = options.clock ?? systemClock;
-  const secrets = options.secrets ?? new SecretRegistry();
-  secrets.add(config.slack.botToken);
-  secrets.add(config.slack.signingSecret);
-  secrets.add(config.slack.appToken);
-  secrets.add(config.slack.oauth?.clientSecret);
-  secrets.add(config.slack.oauth?.stateSecret);
-  for (const key of config.encryptionKeys?.split(',') ?? [])
-    secrets.add(key.slice(key.indexOf(':') + 1).trim());
+  const secrets = registerBotSecrets(options.secrets ?? new SecretRegistry(), config);
   const logger =
     options.logger ?? createLogger({ level: config.logLevel, scrub: (line) => secrets.scrubLogLine(line) });
   // Secret files others may read or change: read, and said with the fix (secret-file.ts).

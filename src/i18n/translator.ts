@@ -184,15 +184,26 @@ export class Translator {
     return `${pct >= 10 || pct === 0 ? Math.floor(pct) : pct.toFixed(1)}%`;
   }
 
-  /** An exact duration: "3 min 5 s", "3분 5초", "3 分 5 秒". */
+  /**
+   * A duration as people say it: seconds under a minute, then whole minutes, hours and minutes,
+   * days and hours, a zero part left out ("1 min", "30 min", "1 h", "2 h 5 min"; "1분", "1 小时").
+   * Never "1 min 0 s": past a minute the seconds are rounded away, as a person would.
+   */
   duration(seconds: number | undefined): string {
     if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '—';
-    if (seconds < 60) return this.t('duration.seconds', { s: Math.round(seconds) });
-    const minutes = Math.floor(seconds / 60);
-    if (minutes < 60) return this.t('duration.minutes', { m: minutes, s: Math.round(seconds % 60) });
+    if (Math.round(seconds) < 60) return this.t('duration.seconds', { s: Math.round(seconds) });
+    const minutes = Math.round(seconds / 60);
+    if (minutes < 60) return this.t('duration.minutes', { m: minutes });
     const hours = Math.floor(minutes / 60);
-    if (hours < 48) return this.t('duration.hours', { h: hours, m: minutes % 60 });
-    return this.t('duration.days', { d: Math.floor(hours / 24), h: hours % 24 });
+    if (hours < 48)
+      return minutes % 60 === 0
+        ? this.t('duration.hours', { h: hours })
+        : this.t('duration.hoursMinutes', { h: hours, m: minutes % 60 });
+    const wholeHours = Math.round(minutes / 60);
+    const days = Math.floor(wholeHours / 24);
+    return wholeHours % 24 === 0
+      ? this.t('duration.days', { d: days })
+      : this.t('duration.daysHours', { d: days, h: wholeHours % 24 });
   }
 
   /** A rough duration for an estimate, without false precision ("about 40 min"). */

@@ -261,8 +261,8 @@ class Answers {
         connections.length > 0
           ? tr.t('giveUp.didNotAnswer', { names: names(connections, tr), n: connections.length })
           : tr.t('giveUp.noAnswer');
-      const s = Math.max(1, Math.round(afterMs / 1000));
-      return { text: tr.t('giveUp.text', { what, s, ref }), replaceOriginal: replace };
+      const after = tr.duration(Math.max(1, Math.round(afterMs / 1000)));
+      return { text: tr.t('giveUp.text', { what, after, ref }), replaceOriginal: replace };
     }).catch((error: unknown) => this.#ctx.logger.warn({ err: error }, 'could not post the give-up message'));
   }
 

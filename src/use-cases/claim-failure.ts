@@ -6,8 +6,8 @@ import { findResource, type ResourceTarget, type UseCaseContext } from './contex
 export interface ClaimOutcome {
   /** The claim as it is now: the presser's, or none after they handed it back. */
   claim: Claim | undefined;
-  /** What happened, for the audit and the reply. */
-  did: 'claimed' | 'handed-back' | 'taken-over' | 'released' | 'kept';
+  /** What happened, for the audit and the reply (`already`: the presser had it, nothing changed). */
+  did: 'claimed' | 'handed-back' | 'taken-over' | 'released' | 'kept' | 'already';
   /** The resource's watches once the editor redrew their posts with the claim (`showsNow`). */
   watches: WatchRecord[];
 }

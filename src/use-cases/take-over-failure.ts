@@ -18,6 +18,10 @@ export async function takeOverFailure(
   await ctx.require('operate', ctx.here, 'take over failures');
   const { resource } = await findResource(ctx, target);
   if (resource.state !== 'failed') throw InvalidInputError.of('claim.notFailed');
+  // A channel's post shows Take over to everyone, its owner too: pressed by them, nothing moves
+  // (no new claim time, no take-over from themselves in the audit); they are told they have it.
+  const held = await claims.current(ctx.teamId, resource, now);
+  if (held?.by === ctx.userId) return { claim: held, did: 'already', watches: [] };
   const ref = `${resource.connection}:${resource.id}`;
   const claim: Claim = { by: ctx.userId, at: now, about: failureOf(resource) };
   const outcome = await ctx.audited('claim.take-over', `${ref} from ${from}`, async () => {

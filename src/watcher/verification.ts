@@ -100,19 +100,35 @@ export function verificationSig(record: WatchRecord): string {
   return s ? `signed:${s.by}:${s.at}` : 'posted';
 }
 
+/** The runs the bot watched end, by where their sign-off stands (`/migrate list unverified`). */
+export interface SignOffStanding {
+  /** Verified, nobody signed: what the list shows. */
+  waiting: WatchRecord[];
+  signed: number;
+  /** Failed: never signed off (it is retried or taken on), so never waiting. */
+  failed: number;
+}
+
 /**
- * The runs still waiting for a sign-off (`/migrate list unverified`): verified, nobody signed, and
- * signable (a failed run never is, so it would wait for ever). One row per resource, however many
+ * Where the sign-off of each run the bot watched end stands. One per resource, however many
  * channels watch it: a sign-off is a fact of the run (signoff.ts), the newest verification kept.
+ * Only watches verify (a run that ended unwatched has no verification, so none is counted here).
  */
-export function awaitingSignOff(records: readonly WatchRecord[]): WatchRecord[] {
+export function signOffStanding(records: readonly WatchRecord[]): SignOffStanding {
   const newest = new Map<string, WatchRecord>();
   for (const r of records) {
     const v = r.verification;
-    if (!v || v.signoff || v.report.state === 'failed') continue;
+    if (!v) continue;
     const resource = `${r.watch.connection}:${r.watch.kind}:${r.watch.id}`;
     const kept = newest.get(resource)?.verification;
     if (!kept || kept.at < v.at) newest.set(resource, r);
   }
-  return [...newest.values()];
+  const standing: SignOffStanding = { waiting: [], signed: 0, failed: 0 };
+  for (const r of newest.values()) {
+    const v = r.verification!;
+    if (v.report.state === 'failed') standing.failed++;
+    else if (v.signoff) standing.signed++;
+    else standing.waiting.push(r);
+  }
+  return standing;
 }

@@ -53,11 +53,15 @@ describe('Translator', () => {
     for (const [s, shown] of [
       [0, '0 s'],
       [59, '59 s'],
-      [61, '1 min 1 s'],
-      [3599, '59 min 59 s'],
-      [3600, '1 h 0 min'],
+      // As people say them: past a minute, no seconds; a zero part left out (issue 59).
+      [60, '1 min'],
+      [64, '1 min'],
+      [1800, '30 min'],
+      [3599, '1 h'],
+      [3600, '1 h'],
       [7322, '2 h 2 min'],
-      [49 * 3600 + 5, '2 d 1 h'],
+      [48 * 3600, '2 days'],
+      [49 * 3600 + 5, '2 days 1 h'],
     ] as const)
       expect(ENGLISH.duration(s)).toBe(shown);
     for (const [s, shown] of [
@@ -82,8 +86,11 @@ describe('Translator', () => {
   it('speaks Korean and Chinese with their own units and plurals', () => {
     const ko = translatorFor('ko');
     const zh = translatorFor('zh-CN');
-    expect(ko.duration(185)).toBe('3분 5초');
-    expect(zh.duration(185)).toBe('3 分 5 秒');
+    expect(ko.duration(185)).toBe('3분');
+    expect(zh.duration(185)).toBe('3 分钟');
+    expect(ko.duration(3600)).toBe('1시간');
+    expect(zh.duration(3900)).toBe('1 小时 5 分钟');
+    expect(ko.duration(49 * 3600)).toBe('2일 1시간');
     expect(ko.about(3 * 24 * 3600)).toBe('약 3일');
     expect(zh.about(3 * 24 * 3600)).toBe('约 3 天');
     expect(ENGLISH.about(3 * 24 * 3600)).toBe('about 3 days');

@@ -55,7 +55,7 @@ describe('issue 48 item 3 at desk and phone width', { timeout: 420_000 }, () => 
       await message(/Channel posts now use|채널 게시물/);
       // Both steps after a minute: the playground's watcher runs on real time.
       await type('/migrate settings escalation remind 1 escalate 1');
-      await message(/Escalation for|에스컬레이션 설정/);
+      await message(/Updated the escalation|에스컬레이션 설정을/);
       await actAs('Alice');
       const task = screen.playground.simulators.get('huawei-oms').addTask({
         name: 'invoices-escalated-kr',

@@ -108,6 +108,25 @@ describe('taking over a claimed failure', () => {
     expect(claim?.from).toBeUndefined();
   });
 
+  it('tells the owner pressing Take over on their own claim that they have it, and changes nothing', async () => {
+    // Issue 59 item 6: a channel post is the same for everyone, so its owner sees Take over beside
+    // Hand back. Pressed, it took the failure "over" from themselves: a new claim time and a
+    // take-over in the audit, and an answer as if something had happened.
+    const id = await failedTask('take-over-own');
+    await press('failure.claim', buttonValueOf(id), OPER_A);
+    const held = await t.bot.deps.claims.get('T0FAKE001', { connection: 'hw-prod', kind: 'task', id });
+    // The Take over the post shows everyone while OPER_A has it (it names OPER_A as the owner).
+    const takeOver = buttons(await press('failure.claim', buttonValueOf(id), OPER_B))[0]!;
+    const answer = messageText(await press(takeOver.action_id, takeOver.value, OPER_A));
+    expect(answer).toContain('You are on it already (you took it <!date^');
+    expect(answer).toContain('nothing changed');
+    expect(answer).not.toContain('took it over');
+    expect(await t.bot.deps.claims.get('T0FAKE001', { connection: 'hw-prod', kind: 'task', id })).toEqual(
+      held,
+    );
+    expect(messageText(await t.ask('audit 20'))).not.toMatch(new RegExp(`claim\\.take-over[^\\n]*${id}`));
+  });
+
   it('lets an admin release a claim, and nobody else', async () => {
     const id = await failedTask('release-me');
     await press('failure.claim', buttonValueOf(id), OPER_A);

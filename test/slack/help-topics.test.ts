@@ -44,10 +44,14 @@ afterAll(async () => {
   await t.stop();
 });
 
-/** The topic's one section of lines, split by label. */
+/** The topic's one section of lines, split by label (a command's forms stay with its syntax line). */
 function topicLines(answer: Record<string, unknown>): string[] {
   const blocks = answer.blocks as { type: string; text?: { text: string } }[];
-  return blocks.filter((b) => b.type === 'section')[1]!.text!.text.split('\n');
+  const lines: string[] = [];
+  for (const line of blocks.filter((b) => b.type === 'section')[1]!.text!.text.split('\n'))
+    if (line.startsWith('• ') && lines.length > 0) lines[lines.length - 1] += `\n${line}`;
+    else lines.push(line);
+  return lines;
 }
 
 describe('/migrate help <subcommand>', () => {
@@ -90,7 +94,7 @@ describe('/migrate help <subcommand>', () => {
       const text = messageText(answer);
       expect(text).toContain(`"text":"/migrate ${name}"`);
       const [syntax, example, who, related] = topicLines(answer);
-      expect(syntax).toContain(code(s.usage));
+      for (const form of s.forms) expect(syntax).toContain(code(form));
       expect(example).toMatch(new RegExp(`^\\*Example:\\* \`/migrate ${name}\\b`));
       // A real connection and id where the command takes one (this workspace has no Slack-added
       // connection to name in `disconnect`).
@@ -101,6 +105,40 @@ describe('/migrate help <subcommand>', () => {
       expect(related).toBe(`*Related:* ${s.related.map((r) => code(r)).join(' · ')}`);
     },
   );
+
+  // Issue 59 item 5: `help window` showed only `add`; `list`, `remove <id>` and `skip <id>` were
+  // missing. Every form a subcommand registers (its parser picks forms from that list) is shown.
+  it.each(ALL.map((s) => [s.name, s] as const))(
+    '`help %s` lists every form its command takes',
+    async (name, s) => {
+      const [syntax] = topicLines(await t.ask(`help ${name}`));
+      const shown = syntax!.split('\n').filter((line) => line.startsWith('• '));
+      if (s.forms.length === 1) {
+        expect(shown, name).toEqual([]);
+        expect(syntax).toContain(code(s.forms[0]!));
+      } else expect(shown, name).toEqual(s.forms.map((form) => `• ${code(form)}`));
+    },
+  );
+
+  it('`help window`: list, add, remove and skip, and where the id they take comes from', async () => {
+    const answer = await t.ask('help window');
+    const [syntax] = topicLines(answer);
+    expect(syntax!.split('\n')).toEqual([
+      '*Forms:* (also `windows`)',
+      '• `/migrate window list [target]`',
+      '• `/migrate window add &lt;target&gt; &lt;days&gt; &lt;HH:MM&gt;-&lt;HH:MM&gt; [time zone] [pause | limit &lt;N&gt; MB/s] [as &lt;name&gt;]`',
+      '• `/migrate window remove &lt;id&gt;`',
+      '• `/migrate window skip &lt;id&gt;`',
+    ]);
+    expect(messageText(answer)).toContain(
+      '`/migrate window list` shows each window with its id (such as `w1a2b3c`), which `remove` and `skip` take.',
+    );
+    // The forms are the parser's: each one it lists is taken, and a word it does not list is not.
+    const window = findSubcommand('window')!;
+    for (const typed of [['list'], [], ['remove', 'w1a2b3c'], ['delete', 'w1a2b3c'], ['skip', 'w1a2b3c']])
+      expect(() => window.check(typed, false), typed.join(' ')).not.toThrow();
+    expect(() => window.check(['pause', 'w1a2b3c'], false)).toThrow(/window list \[target\]/);
+  });
 
   it('every subcommand relates only to subcommands that exist, and has a summary in every language', () => {
     const names = new Set(subcommandNames());

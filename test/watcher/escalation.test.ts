@@ -70,7 +70,8 @@ describe('escalation of a failure nobody takes on', () => {
 
   it('reminds once, escalates once to the approvers, then asks the owner and restarts on Keep', async () => {
     const set = messageText(await t.ask('settings escalation remind 15 escalate 60 check 8'));
-    expect(set).toContain('Escalation for the workspace: a reminder in the thread after 15 min');
+    expect(set).toContain('Updated the escalation.');
+    expect(set).toContain('Escalation of failures nobody takes on: a reminder in the thread after 15 min');
     expect(set).toContain('the approvers mentioned after 1 h');
     expect(messageText(await t.ask(`settings escalation off <#${QUIET}|quiet>`))).toContain(
       `Escalation in <#${QUIET}>: off`,

@@ -21,11 +21,53 @@ afterAll(async () => {
   await t.stop();
 });
 
-describe('/migrate list unverified', () => {
-  it('lists a run that ended and was verified, until someone signs it off', async () => {
-    expect(messageText(await t.ask('list unverified'))).toContain(
-      'Every run that ended in this workspace has been signed off.',
+/** Runs cycles, moving OMS on, until each watch key has its run's verification (bounded). */
+async function untilVerified(keys: readonly string[]): Promise<void> {
+  const store = t.bot.deps.watcher.store;
+  const verified = async () =>
+    (await Promise.all(keys.map((k) => store.read<{ verification?: unknown }>(k)))).every(
+      (r) => r?.verification,
     );
+  for (let i = 0; i < 20 && !(await verified()); i++) {
+    t.oms.clock.advance(30_000);
+    await t.bot.deps.watcher.runCycle();
+  }
+  expect(await verified()).toBe(true);
+}
+
+describe('/migrate list unverified', () => {
+  it('says what it covers, and with only a failed run ended, not that every run was signed off', async () => {
+    // Issue 59 item 3: nothing had been signed off, yet it said "Every run that ended in this
+    // workspace has been signed off": only a failed run had ended, and a run that succeeded
+    // unwatched is not in it at all.
+    const before = messageText(await t.ask('list unverified'));
+    expect(before).toContain('Nothing is waiting for a sign-off.');
+    expect(before).toContain('No run the bot watched has ended yet.');
+    t.oms.addTask({ name: 'succeeded-unwatched', status: 5, progress: 1, totalSize: 1024 ** 3 });
+    const failed = t.oms.addTask({
+      name: 'only-failed',
+      status: 2,
+      progress: 0.1,
+      totalSize: 1024 ** 3,
+      failAt: 0.2,
+      failCode: 'TRF.0015',
+    });
+    await t.ask(`watch ${failed.id}`);
+    await untilVerified([`w:T0FAKE001:C0FAKE001:hw-prod:task:${failed.id}`]);
+    const listed = messageText(await t.ask('list unverified'));
+    expect(listed).not.toContain('signed off.');
+    expect(listed).toContain('Nothing is waiting for a sign-off.');
+    expect(listed).toContain('1 run the bot watched end failed: retry it or take it on from its card.');
+    // What it covers, and where the runs it does not cover are.
+    expect(listed).toContain('Covers the runs the bot watched to their end');
+    expect(listed).toContain(
+      'A run that ended while nobody watched it was not verified, so it is not here: `/migrate list succeeded` shows every run that succeeded.',
+    );
+    expect(listed).not.toContain('succeeded-unwatched');
+  });
+
+  it('lists a run that ended and was verified, until someone signs it off', async () => {
+    expect(messageText(await t.ask('list unverified'))).toContain('Nothing is waiting for a sign-off.');
     const task = t.oms.addTask({ name: 'ended-unsigned', status: 2, progress: 0.5, totalSize: 1024 ** 3 });
     await t.ask(`watch ${task.id}`);
     const key = `w:T0FAKE001:C0FAKE001:hw-prod:task:${task.id}`;
@@ -43,9 +85,9 @@ describe('/migrate list unverified', () => {
         ? { ...r, verification: { ...r.verification, signoff: { by: 'U0BOB0001', at: 1, note: 'ok' } } }
         : r!,
     );
-    expect(messageText(await t.ask('list unverified'))).toContain(
-      'Every run that ended in this workspace has been signed off.',
-    );
+    const after = messageText(await t.ask('list unverified'));
+    expect(after).toContain('Nothing is waiting for a sign-off.');
+    expect(after).toContain('1 run the bot watched end was signed off.');
   });
 
   it('lists a run once however many channels watch it, and never a failed run (nobody can sign it)', async () => {
@@ -66,19 +108,14 @@ describe('/migrate list unverified', () => {
       `w:T0FAKE001:C0UNVERB2:hw-prod:task:${twice.id}`,
       `w:T0FAKE001:C0FAKE001:hw-prod:task:${failed.id}`,
     ];
-    const store = t.bot.deps.watcher.store;
-    const verified = async () =>
-      (await Promise.all(keys.map((k) => store.read<{ verification?: unknown }>(k)))).every(
-        (r) => r?.verification,
-      );
-    for (let i = 0; i < 20 && !(await verified()); i++) {
-      t.oms.clock.advance(30_000);
-      await t.bot.deps.watcher.runCycle();
-    }
-    expect(await verified()).toBe(true);
+    await untilVerified(keys);
     const listed = messageText(await t.ask('list unverified'));
     expect(listed).toContain('Ended without a sign-off (1)');
     expect(listed.match(/watched-twice/g)).toHaveLength(1);
     expect(listed).not.toContain('ended-failed');
+    // The failed ones are named as not listed, and what to do about them.
+    expect(listed).toContain(
+      'The 2 failed ones are not listed: retry them or take them on from their cards.',
+    );
   });
 });

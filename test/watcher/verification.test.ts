@@ -164,8 +164,71 @@ describe('the verification post when a migration ends', { timeout: 90_000 }, () 
     expect(text).toMatch(
       /\*Failed objects:\* listed in `oms\/task\/verify-mismatch\/failed_object_lists\/\d+\.failed_list\.txt` in bucket `dst-bucket`/,
     );
-    expect(text).toContain('A failed run cannot be signed off as complete.');
+    expect(text).toContain(
+      'This run failed: take it on from its failure post or card, and run it again from there.',
+    );
     expect(buttons(body)).toEqual([]);
+  });
+
+  it("a failed run's card says what can be done about it, not that it ended without a sign-off", async () => {
+    // Issue 59 item 2: "Its counts do not add up. Ended without a sign-off." on a failed run, whose
+    // verification post (rightly) offers no Sign off: the card asked for what nobody can give.
+    const task = t.oms.addTask({
+      name: 'verify-failed-card',
+      status: 2,
+      progress: 0.1,
+      totalSize: 1000 * MB,
+      totalNum: 1000,
+      failAt: 0.5,
+      failCode: 'TRF.0015',
+    });
+    await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
+    await untilVerified(task.id, advanceWhileRunning(t.oms, task.id));
+    // The card, as last drawn once the run's verification is on it (the editor may take a cycle).
+    const card = () =>
+      t.fakeSlack.calls
+        .filter(
+          (c) =>
+            ['chat.postMessage', 'chat.update'].includes(c.method) &&
+            c.body.channel === CHANNEL &&
+            !c.body.thread_ts &&
+            JSON.stringify(c.body.blocks ?? []).includes('"text":"verify-failed-card"'),
+        )
+        .map((c) => mrkdwnTexts(c.body))
+        .at(-1) ?? '';
+    await until(
+      async () => {
+        if (/run failed|sign-off/.test(card())) return true;
+        clock.advance(1_000);
+        await t.bot.deps.watcher.runCycle();
+        return false;
+      },
+      { what: 'the card drawn with its verification', timeoutMs: 30_000, everyMs: 50 },
+    );
+    expect(card()).not.toContain('Ended without a sign-off');
+    expect(card()).not.toContain('sign-off');
+    expect(card()).toContain(
+      "This run failed: take it on with *I'm on it*, then *Resume* runs it again. The run that succeeds is the one to sign off.",
+    );
+    // Once someone is on it, the card says who, and still what runs it again.
+    const claim = buttons(
+      t.fakeSlack.calls
+        .filter((c) => c.method === 'chat.update' && c.body.channel === CHANNEL && !c.body.thread_ts)
+        .map((c) => c.body)
+        .filter((b) => JSON.stringify(b.blocks ?? []).includes('"text":"verify-failed-card"'))
+        .at(-1)!,
+    ).find((b) => b.action_id === 'failure.claim')!;
+    await (await t.click(claim.action_id, claim.value, { userId: BOB, channelId: CHANNEL })).answer();
+    await until(
+      async () => {
+        if (card().includes(`<@${BOB}> is on it:`)) return true;
+        clock.advance(1_000);
+        await t.bot.deps.watcher.runCycle();
+        return false;
+      },
+      { what: 'the card drawn with its claim', timeoutMs: 30_000, everyMs: 50 },
+    );
+    expect(card()).toContain(`This run failed, and <@${BOB}> is on it: *Resume* runs it again.`);
   });
 
   it('NCP: the estimate against migrated and skipped objects', async () => {

@@ -160,7 +160,10 @@ function failureWords(
   tr: Translator,
 ): string {
   if (failure?.why === 'timeout')
-    return tr.t('approval.preflight.why.timeout', { provider, seconds: Math.ceil(p.deadlineMs / 1000) });
+    return tr.t('approval.preflight.why.timeout', {
+      provider,
+      after: tr.duration(Math.ceil(p.deadlineMs / 1000)),
+    });
   if (failure?.why === 'refused') {
     const explained = failure.code ? explainForDisplay(failure.code, failure.status, tr.locale) : undefined;
     const what = explained?.known

@@ -43,7 +43,7 @@ function absentLine(absent: readonly AbsentKind[] | undefined, tr: Translator): 
   return tr.t('conn.absent', {
     kinds,
     seen: checked.replace('T', ' '),
-    hours: String(NOT_OFFERED_RECHECK_MS / 3_600_000),
+    after: tr.duration(NOT_OFFERED_RECHECK_MS / 1000),
   });
 }
 
@@ -96,7 +96,7 @@ function healthLine(health: Health | undefined, tr: Translator): string {
     case 'ok':
       return tr.t('conn.health.ok', { ms: String(health.ms) });
     case 'timeout':
-      return tr.t('conn.health.timeout', { s: String(health.seconds) });
+      return tr.t('conn.health.timeout', { after: tr.duration(health.seconds) });
     case 'error':
       return `:red_circle: ${escapeMrkdwn(health.summary)}${health.explanation ? `\n${escapeMrkdwn(health.explanation)}` : ''}`;
   }

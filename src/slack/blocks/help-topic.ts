@@ -14,6 +14,8 @@ import { code, truncate } from './mrkdwn.js';
 export interface HelpTopic {
   name: string;
   usage: string;
+  /** Every form it takes, one line each (its `usage` alone where it has one form). */
+  forms: readonly string[];
   aliases: readonly string[];
   /** The English summary, shown where the catalogue has no `help.summary.<name>`. */
   summary: string;
@@ -52,8 +54,14 @@ export function renderHelpTopic(view: HelpTopicView): KnownBlock[] {
   const aliases = topic.aliases.length
     ? tr.t('help.topic.aliases', { aliases: topic.aliases.map((a) => code(a)).join(', ') })
     : '';
+  // One form: on the syntax line. Several (`window list`, `window add …`): each on its own line,
+  // so none is left for the reader to guess.
+  const syntax =
+    topic.forms.length > 1
+      ? [tr.t('help.topic.forms', { aliases }), ...topic.forms.map((f) => `• ${code(f)}`)].join('\n')
+      : tr.t('help.topic.syntax', { usage: code(topic.forms[0] ?? topic.usage), aliases });
   const lines = [
-    tr.t('help.topic.syntax', { usage: code(topic.usage), aliases }),
+    syntax,
     tr.t('help.topic.example', { example: code(topic.example) }),
     tr.t('help.topic.who', {
       roles: tr.list(roles),

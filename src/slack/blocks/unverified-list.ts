@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { Translator } from '../../i18n/translator.js';
-import type { WatchRecord } from '../../watcher/watch-store.js';
+import type { SignOffStanding } from '../../watcher/verification.js';
 import { displayName, refBeside } from './display-name.js';
 import { slackDate } from './format.js';
 import { escapeMrkdwn, truncate } from './mrkdwn.js';
@@ -10,16 +10,29 @@ import { stateWords } from './state-words.js';
 const MAX_LINES = 45;
 
 /**
- * `/migrate list unverified` (issue 49): the runs that ended, were verified and nobody signed off,
- * newest first, each with whether its counts add up; Open leads to its card for the sign-off.
+ * `/migrate list unverified` (issue 49): the runs the bot watched end, were verified and nobody
+ * signed off, newest first, each with whether its counts add up. Empty, it says what did happen to
+ * the runs it watched end (signed off, failed) or that none ended; either way, that a run that
+ * ended unwatched has no verification and is not in it.
  */
 export function renderUnverified(
-  records: readonly WatchRecord[],
+  standing: SignOffStanding,
   tr: Translator,
 ): { text: string; blocks: KnownBlock[] } {
+  const records = standing.waiting;
+  const scope = (failed: number): KnownBlock => ({
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: tr.t('list.unverified.scope', { failed }) }],
+  });
   if (records.length === 0) {
-    const text = tr.t('list.unverified.none');
-    return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+    const counts = [
+      ...(standing.signed > 0 ? [tr.t('list.unverified.countSigned', { n: standing.signed })] : []),
+      ...(standing.failed > 0 ? [tr.t('list.unverified.countFailed', { n: standing.failed })] : []),
+    ];
+    const said = counts.length > 0 ? counts : [tr.t('list.unverified.noneEnded')];
+    const text = [tr.t('list.unverified.none'), ...said].join('\n');
+    // The failed runs are counted above: the scope need not name them again.
+    return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, scope(0)] };
   }
   const newest = [...records].sort((a, b) => (b.verification?.at ?? 0) - (a.verification?.at ?? 0));
   const title = tr.t('list.unverified.title', { n: records.length });
@@ -45,5 +58,6 @@ export function renderUnverified(
       type: 'context',
       elements: [{ type: 'mrkdwn', text: `… +${records.length - MAX_LINES}` }],
     });
+  blocks.push(scope(standing.failed));
   return { text: `${title.replaceAll('*', '')}`, blocks };
 }

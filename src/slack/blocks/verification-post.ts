@@ -1,13 +1,17 @@
 import type { Button, KnownBlock } from '@slack/types';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { LIST_ORDER, type VerificationReport } from '../../reports/verification.js';
+import { failureOf } from '../../resources/claims.js';
+import type { CardFacts } from '../../watcher/notification.js';
 import type { VerificationNote } from '../../watcher/verification.js';
 import type { VerificationCard } from '../../watcher/verification-card.js';
 import { encodeVerificationButton } from '../verification-button.js';
 import { displayName, refBeside } from './display-name.js';
+import { planButtons } from './failure-buttons.js';
 import { slackDate } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { rerunButton } from './rerun.js';
+import { actionLabel } from './resource-card.js';
 import type { Rendered } from './watch-notifications.js';
 
 /** "Sign off" on a verification post: opens the note modal (slack/listeners/.../verification-signoff.ts). */
@@ -142,9 +146,53 @@ function signoffButton(note: VerificationNote, tr: Translator): Button | undefin
   };
 }
 
-/** The card's line: who verified it, or that it ended without a sign-off (and a mismatch said). */
-export function verificationCardLine(v: VerificationCard, tr: Translator): string {
+/**
+ * What a person can do about a failed run the card still shows failed, from the card's own
+ * buttons: who is on it (or "I'm on it" to take it), and the button that runs it again, if any.
+ */
+export interface FailedRunNext {
+  /** Who is on its failure (a user id). */
+  owner?: string;
+  /** The label of the card's button that runs it again (Retry failed objects, Resume). */
+  again?: string;
+  /** Where a new migration is created when nothing runs it again. */
+  connection: string;
+}
+
+/** What the card offers about its run's failure, while it shows it failed and has its buttons. */
+export function failedRunNext(
+  card: Pick<CardFacts, 'resource' | 'actions' | 'ended' | 'claim'>,
+  tr: Translator,
+): FailedRunNext | undefined {
+  const r = card.resource;
+  if (r.state !== 'failed' || card.ended) return undefined;
+  // The claim the card shows: one about this failure (a later failure is nobody's yet).
+  const owner = [undefined, failureOf(r)].includes(card.claim?.about) ? card.claim?.by : undefined;
+  // The button the card itself shows (a Retry that cannot help this failure is not offered).
+  const again = planButtons(r, card.actions).actions.find((a) => a === 'retry' || a === 'resume');
+  return {
+    ...(owner ? { owner } : {}),
+    ...(again ? { again: actionLabel(again, tr, r.state) } : {}),
+    connection: r.connection,
+  };
+}
+
+/**
+ * The card's line: who verified it, or that it ended without a sign-off (and a mismatch said). A
+ * failed run is never signed off: its line says what can be done instead (`next`, while the card
+ * still shows it failed; that it failed, once it runs again or is gone).
+ */
+export function verificationCardLine(v: VerificationCard, tr: Translator, next?: FailedRunNext): string {
   if (v.signoff) return tr.t('card.verified', { user: `<@${v.signoff.by}>` });
+  if (v.failed)
+    return next
+      ? tr.t('card.failedRun', {
+          who: next.owner ? `<@${next.owner}>` : 'nobody',
+          take: tr.t('claim.take'),
+          again: next.again ?? 'none',
+          command: code(`/migrate create ${next.connection}`),
+        })
+      : tr.t('card.failedRunPast');
   const unsigned = tr.t('card.unverified');
   return v.outcome === 'mismatch' ? `${tr.t('card.verifyMismatch')} ${unsigned}` : unsigned;
 }

@@ -24,7 +24,7 @@ import {
   startAgainIf,
 } from './resource-card.js';
 import { stateLabelIn } from './state-words.js';
-import { renderVerification, verificationCardLine } from './verification-post.js';
+import { failedRunNext, renderVerification, verificationCardLine } from './verification-post.js';
 import {
   renderBrokenDm,
   renderConnectionNotice,
@@ -88,7 +88,7 @@ export function renderParentCard(
     blocks: renderResourceCard(r, card.ended ? [] : card.actions, {
       allActions: card.actions,
       title: card.origin?.title,
-      notice: `${notice}${origin}${chained}${card.verification ? ` ${verificationCardLine(card.verification, tr)}` : ''}`,
+      notice: `${notice}${origin}${chained}${card.verification ? ` ${verificationCardLine(card.verification, tr, failedRunNext(card, tr))}` : ''}`,
       withActions: !card.ended,
       // This card is the watch itself.
       watch: false,

@@ -5,6 +5,7 @@ import { type ClaimOutcome, claimFailure } from '../../../use-cases/claim-failur
 import { keepClaim, releaseFailure, takeOverFailure } from '../../../use-cases/take-over-failure.js';
 import { redrawnOn } from '../../../watcher/watch-notes.js';
 import { claimIntent, claimLine, releaseButton, takeOverButton, takeOverOwner } from '../../blocks/claim.js';
+import { slackDate } from '../../blocks/format.js';
 import { type ButtonArgs, buttonHandler, postedOn } from '../../button-handler.js';
 import type { AppDeps, HandlerContext } from '../../context.js';
 import { type ButtonTarget, decodeResourceButton, encodeResourceButton } from '../../resource-button.js';
@@ -111,12 +112,14 @@ async function showClaim(
   const text =
     outcome.did === 'kept'
       ? tr.t('escalation.kept')
-      : outcome.did === 'released'
-        ? tr.t('claim.released', { user: released ? `<@${released.by}>` : '—' })
-        : outcome.did === 'taken-over' && outcome.claim?.from
-          ? tr.t('claim.tookOver', { from: `<@${outcome.claim.from}>` })
-          : outcome.claim
-            ? claimLine(outcome.claim, tr)
-            : tr.t('claim.handedBack');
+      : outcome.did === 'already' && outcome.claim
+        ? tr.t('claim.alreadyYours', { ago: slackDate(new Date(outcome.claim.at), '{ago}') })
+        : outcome.did === 'released'
+          ? tr.t('claim.released', { user: released ? `<@${released.by}>` : '—' })
+          : outcome.did === 'taken-over' && outcome.claim?.from
+            ? tr.t('claim.tookOver', { from: `<@${outcome.claim.from}>` })
+            : outcome.claim
+              ? claimLine(outcome.claim, tr)
+              : tr.t('claim.handedBack');
   await ctx.reply({ text, replaceOriginal: fromOffer });
 }

@@ -19,9 +19,27 @@ export interface HelpFacts {
 }
 
 /**
+ * One form of a subcommand that takes a word first (`window add …`, `window list`, `access grant …`).
+ * Its parser picks the form with `formWord`, so the forms listed are the ones it accepts, and
+ * `/migrate help <name>` lists every one.
+ */
+export interface SubcommandForm {
+  /** The words after the subcommand that pick it (the first is the one it is known by); `''`: none. */
+  words: readonly string[];
+  /** The whole line, as typed: `/migrate window remove <id>`. */
+  usage: string;
+}
+
+/** The form `word` (as typed after the subcommand, or nothing) picks: its first word; undefined if none. */
+export function formWord(forms: readonly SubcommandForm[], word: string | undefined): string | undefined {
+  const typed = word?.toLowerCase() ?? '';
+  return forms.find((f) => f.words.includes(typed))?.words[0];
+}
+
+/**
  * One `/migrate <name>` subcommand: its own parser and handler in its own file, listed once in
- * `subcommands/index.ts`. Help is generated from `usage`, `summary`, `needs`, `example` and
- * `related`.
+ * `subcommands/index.ts`. Help is generated from `usage` (or `forms`), `summary`, `needs`,
+ * `example` and `related`.
  */
 export interface SubcommandDefinition<Parsed> {
   name: string;
@@ -31,7 +49,10 @@ export interface SubcommandDefinition<Parsed> {
    */
   needs: Capability;
   aliases?: readonly string[];
+  /** Its syntax in one line: what `help all` shows (and `help <name>`, when it has no `forms`). */
   usage: string;
+  /** Every form, where a word after the name picks one: `help <name>` shows each on its own line. */
+  forms?: readonly SubcommandForm[];
   summary: string;
   /** A line that runs here as shown, for `/migrate help <name>`; `<id>` where the workspace has none. */
   example(facts: HelpFacts): string;
@@ -48,6 +69,8 @@ export interface Subcommand {
   needs: Capability;
   aliases: readonly string[];
   usage: string;
+  /** Every form's line: its `forms`, else its one `usage`. */
+  forms: readonly string[];
   summary: string;
   example(facts: HelpFacts): string;
   related: readonly string[];
@@ -62,6 +85,7 @@ export function defineSubcommand<Parsed>(definition: SubcommandDefinition<Parsed
     needs: definition.needs,
     aliases: definition.aliases ?? [],
     usage: definition.usage,
+    forms: definition.forms?.map((f) => f.usage) ?? [definition.usage],
     summary: definition.summary,
     example: definition.example,
     related: definition.related,

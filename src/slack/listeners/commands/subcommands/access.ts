@@ -6,17 +6,24 @@ import type { MessageKey, Translator } from '../../../../i18n/translator.js';
 import { refuseShare } from '../../../command-text.js';
 import type { HandlerContext } from '../../../context.js';
 import { parseChannel, parseSubject, type Subject, subjectMention } from '../../../mentions.js';
-import { defineSubcommand } from '../subcommand.js';
+import { defineSubcommand, formWord, type SubcommandForm } from '../subcommand.js';
 
 type AccessRequest =
   | { op: 'show' }
   | { op: 'grant'; subject: Subject; role: Role; channel?: string }
   | { op: 'revoke'; subject: Subject; channel?: string };
 
+/** Every form of `/migrate access`: its parser takes these and no other, and help lists them all. */
+const FORMS: readonly SubcommandForm[] = [
+  { words: [''], usage: '/migrate access' },
+  { words: ['grant'], usage: '/migrate access grant @who <role> [#channel]' },
+  { words: ['revoke'], usage: '/migrate access revoke @who [#channel]' },
+];
+
 function parseAccess(args: string[]): AccessRequest {
   const [op, who, ...rest] = args;
-  if (!op) return { op: 'show' };
-  const verb = op.toLowerCase();
+  const verb = formWord(FORMS, op);
+  if (verb === '') return { op: 'show' };
   if (verb === 'grant') {
     const [roleWord, channelWord, ...extra] = rest;
     const role = ROLES.find((r) => r === roleWord?.toLowerCase());
@@ -151,6 +158,7 @@ export const accessCommand = defineSubcommand<AccessRequest>({
   name: 'access',
   needs: 'manage',
   usage: '/migrate access [grant @who <role> [#channel] | revoke @who [#channel]]',
+  forms: FORMS,
   summary: 'See roles (viewer, operator, approver, admin); admins grant and revoke them.',
   example: () => '/migrate access',
   related: ['settings', 'audit'],

@@ -3,7 +3,7 @@ import type { MigrationResource, ResourceKind } from '../../../../domain/migrati
 import { AppError, ErrorCode } from '../../../../errors.js';
 import type { Translator } from '../../../../i18n/translator.js';
 import { orderForTriage, triageSummary } from '../../../../resources/triage.js';
-import { awaitingSignOff } from '../../../../watcher/verification.js';
+import { signOffStanding } from '../../../../watcher/verification.js';
 import { describeUnreadable } from '../../../blocks/error-message.js';
 import { kindPlural } from '../../../blocks/resource-card.js';
 import { type ListGap, MAX_LIST_ROWS, renderResourceList } from '../../../blocks/resource-list.js';
@@ -171,14 +171,14 @@ export async function listResources(
 }
 
 /**
- * `/migrate list unverified`: what ended in the workspace without a sign-off, from the watches (no
- * provider call), as `/migrate list` covers the workspace's connections.
+ * `/migrate list unverified`: what the bot watched end in the workspace without a sign-off, from
+ * the watches (no provider call); the answer says that runs that ended unwatched are not in it.
  */
 async function listUnverified(ctx: HandlerContext, share: boolean): Promise<void> {
   await ctx.require('view', ctx.here, 'see migrations');
   const tr = await ctx.translator(share ? 'channel' : 'person');
-  const records = awaitingSignOff(await ctx.deps.watcher.list(ctx.teamId));
-  await ctx.reply({ ...renderUnverified(records, tr), share });
+  const standing = signOffStanding(await ctx.deps.watcher.list(ctx.teamId));
+  await ctx.reply({ ...renderUnverified(standing, tr), share });
 }
 
 export const list = defineSubcommand<ListQuery>({

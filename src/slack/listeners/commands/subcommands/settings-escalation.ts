@@ -1,7 +1,7 @@
 import { channelScope, WORKSPACE } from '../../../../access/policy.js';
 import { InvalidInputError } from '../../../../errors.js';
 import type { Translator } from '../../../../i18n/translator.js';
-import { type EscalationSetting, escalationIn } from '../../../../settings/escalation-settings.js';
+import type { EscalationSetting } from '../../../../settings/escalation-settings.js';
 import type { WorkspaceSettings } from '../../../../settings/workspace-settings.js';
 import type { HandlerContext } from '../../../context.js';
 import { parseChannel, parseSubject } from '../../../mentions.js';
@@ -93,12 +93,12 @@ export function escalationLines(settings: WorkspaceSettings, tr: Translator): st
   return lines;
 }
 
-/** Sets it (admins: the workspace, or the channel named) and says what applies now. */
+/** Sets it (admins: the workspace, or the channel named) and says which escalation changed. */
 export async function setEscalation(
   ctx: HandlerContext,
   request: EscalationRequest,
   tr: Translator,
-): Promise<string> {
+): Promise<{ said: string; next: WorkspaceSettings }> {
   const { channelId, setting } = request;
   await ctx.require('manage', channelId ? channelScope(channelId) : WORKSPACE, 'change settings');
   const target = channelId ? `escalation of <#${channelId}>` : 'escalation';
@@ -113,8 +113,15 @@ export async function setEscalation(
           escalation: setting === 'off' ? undefined : (setting as EscalationSetting),
         }),
   );
-  return tr.t('settings.escalation.updated', {
-    where: channelId ? `<#${channelId}>` : tr.t('settings.escalation.workspace'),
-    how: escalationWords(channelId ? escalationIn(next, channelId) : next.escalation, tr),
-  });
+  // What applies now is in the settings shown after this line, once: here only what changed (a
+  // channel back on the workspace's has no line of its own there, so it is said here).
+  const said =
+    channelId && setting === 'default'
+      ? tr.t('settings.escalation.followsWorkspace', { channel: `<#${channelId}>` })
+      : tr.t('settings.updated', {
+          label: channelId
+            ? tr.t('settings.label.escalationIn', { channel: `<#${channelId}>` })
+            : tr.t('settings.label.escalation'),
+        });
+  return { said, next };
 }

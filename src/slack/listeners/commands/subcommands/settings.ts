@@ -10,7 +10,7 @@ import {
 import { canonicalZone, isTimeZone } from '../../../../windows/window-time.js';
 import type { HandlerContext } from '../../../context.js';
 import { parseChannel, parseSubject } from '../../../mentions.js';
-import { defineSubcommand } from '../subcommand.js';
+import { defineSubcommand, formWord, type SubcommandForm } from '../subcommand.js';
 import {
   type EscalationRequest,
   escalationLines,
@@ -45,14 +45,36 @@ function parseLanguageSetting(args: string[]): SettingsRequest {
   return { op: 'language', language, ...(channelId ? { channelId } : {}) };
 }
 
+/** Every form of `/migrate settings`: its parser takes these and no other, and help lists them all. */
+const FORMS: readonly SubcommandForm[] = [
+  { words: [''], usage: '/migrate settings' },
+  { words: ['audit'], usage: '/migrate settings audit #channel|off' },
+  { words: ['approvals'], usage: '/migrate settings approvals #channel|off' },
+  { words: ['approval-ttl'], usage: '/migrate settings approval-ttl <hours>' },
+  { words: ['approvers'], usage: '/migrate settings approvers @group|off' },
+  { words: ['approval-notify'], usage: '/migrate settings approval-notify mention|dm|off|default' },
+  { words: ['language'], usage: '/migrate settings language en|ko|zh-CN [#channel]' },
+  { words: ['language'], usage: '/migrate settings language default #channel' },
+  { words: ['time-zone', 'timezone', 'zone'], usage: '/migrate settings time-zone <IANA zone>|default' },
+  {
+    words: ['escalation'],
+    usage:
+      '/migrate settings escalation remind <min> [escalate <min>] [to @group] [check <hours>] [#channel]',
+  },
+  { words: ['escalation'], usage: '/migrate settings escalation off [#channel]' },
+  { words: ['escalation'], usage: '/migrate settings escalation default #channel' },
+];
+
 function parseSettings(args: string[]): SettingsRequest {
   const [name, value, ...extra] = args;
-  if (!name) return { op: 'show' };
-  if (name.toLowerCase() === 'language') return parseLanguageSetting(args.slice(1));
-  if (name.toLowerCase() === 'escalation') return parseEscalation(args.slice(1));
+  const form = formWord(FORMS, name);
+  if (form === '') return { op: 'show' };
+  if (form === 'language') return parseLanguageSetting(args.slice(1));
+  if (form === 'escalation') return parseEscalation(args.slice(1));
+  if (form === undefined) throw InvalidInputError.of('settings.error.unknown', { name: name!.slice(0, 30) });
   if (extra.length > 0 || value === undefined) usage();
   const off = value.toLowerCase() === 'off';
-  switch (name.toLowerCase()) {
+  switch (form) {
     case 'audit':
       return {
         op: 'set',
@@ -76,8 +98,6 @@ function parseSettings(args: string[]): SettingsRequest {
     case 'approval-notify':
       return notifyChange(value);
     case 'time-zone':
-    case 'timezone':
-    case 'zone':
       return zoneChange(value);
     case 'approval-ttl': {
       const hours = Number(value);
@@ -91,10 +111,8 @@ function parseSettings(args: string[]): SettingsRequest {
         labelKey: 'settings.label.ttl',
       };
     }
-    default: {
-      const shown = name.slice(0, 30);
-      throw InvalidInputError.of('settings.error.unknown', { name: shown });
-    }
+    default:
+      usage();
   }
 }
 
@@ -155,7 +173,7 @@ function describe(settings: WorkspaceSettings, tr: Translator): string {
     tr.t('settings.approvals', {
       channel: settings.approvalsChannel ? `<#${settings.approvalsChannel}>` : tr.t('settings.approvalsNone'),
     }),
-    tr.t('settings.ttl', { hours: settings.approvalTtlHours ?? 24 }),
+    tr.t('settings.ttl', { after: tr.duration((settings.approvalTtlHours ?? 24) * 3600) }),
     tr.t('settings.approvers', {
       group: settings.approversGroup ? `<!subteam^${settings.approversGroup}>` : none,
     }),
@@ -204,8 +222,8 @@ async function runSettings(ctx: HandlerContext, request: SettingsRequest): Promi
   }
   // Escalation asks the policy on the channel it names (or the workspace) itself.
   if (request.op === 'escalation') {
-    const said = await setEscalation(ctx, request, tr);
-    await ctx.reply({ text: `${said}\n${describe(await ctx.deps.settings.get(ctx.teamId), tr)}` });
+    const { said, next } = await setEscalation(ctx, request, tr);
+    await ctx.reply({ text: `${said}\n${describe(next, tr)}` });
     return;
   }
   // A channel's language changes that channel; every other setting, the whole workspace.
@@ -230,6 +248,7 @@ export const settingsCommand = defineSubcommand<SettingsRequest>({
   needs: 'manage',
   usage:
     '/migrate settings [audit #channel|off | approvals #channel | approval-ttl <hours> | approvers @group|off | approval-notify mention|dm|off | language <en|ko|zh-CN> [#channel] | time-zone <IANA zone>|default | escalation remind <min> [escalate <min>] [to @group] [check <hours>] [#channel] | escalation off [#channel]]',
+  forms: FORMS,
   summary:
     'Where audit entries and approval requests go, the language of channel posts and the time zone of windows; admins change them.',
   example: () => '/migrate settings',

@@ -23,7 +23,7 @@ import { code, escapeMrkdwn } from '../../../blocks/mrkdwn.js';
 import { nextWords, targetWords, windowLine, zonedTime } from '../../../blocks/window-words.js';
 import { CONNECTION_WORD, RESOURCE_REF, refuseShare } from '../../../command-text.js';
 import type { HandlerContext } from '../../../context.js';
-import { defineSubcommand } from '../subcommand.js';
+import { defineSubcommand, formWord, type SubcommandForm } from '../subcommand.js';
 
 /** OMS caps bandwidth at 1..200 MB/s (seed 002 §5.2.7: 1,048,576..209,715,200 B/s). */
 const MB = 1024 * 1024;
@@ -88,23 +88,30 @@ function parseAdd(words: string[]): WindowRequest {
   return request;
 }
 
+/** Every form of `/migrate window`: its parser takes these and no other, and help lists them all. */
+const FORMS: readonly SubcommandForm[] = [
+  { words: ['list', ''], usage: '/migrate window list [target]' },
+  {
+    words: ['add'],
+    usage:
+      '/migrate window add <target> <days> <HH:MM>-<HH:MM> [time zone] [pause | limit <N> MB/s] [as <name>]',
+  },
+  { words: ['remove', 'delete'], usage: '/migrate window remove <id>' },
+  { words: ['skip'], usage: '/migrate window skip <id>' },
+];
+
 export function parseWindow(args: readonly string[]): WindowRequest {
   const [op, ...words] = args;
-  switch (op?.toLowerCase()) {
-    case 'add':
-      return parseAdd(words);
-    case 'list':
-    case undefined:
-      if (words.length > 1) usage();
-      return { op: 'list', ...(words[0] ? { target: words[0] } : {}) };
-    case 'remove':
-    case 'delete':
-    case 'skip':
-      if (words.length !== 1 || !/^w[0-9a-f]{6}$/i.test(words[0]!)) usage();
-      return { op: op.toLowerCase() === 'skip' ? 'skip' : 'remove', id: words[0]!.toLowerCase() };
-    default:
-      usage();
+  const form = formWord(FORMS, op);
+  if (form === 'add') return parseAdd(words);
+  if (form === 'list') {
+    if (words.length > 1) usage();
+    return { op: 'list', ...(words[0] ? { target: words[0] } : {}) };
   }
+  if (form !== 'remove' && form !== 'skip') usage();
+  // The id `window list` shows (`w` and six hex digits).
+  if (words.length !== 1 || !/^w[0-9a-f]{6}$/i.test(words[0]!)) usage();
+  return { op: form, id: words[0]!.toLowerCase() };
 }
 
 /** What the target names: a connection of the workspace, else a resource as `status` resolves it. */
@@ -234,9 +241,10 @@ export const windowCommand = defineSubcommand<WindowRequest>({
   name: 'window',
   needs: 'operate',
   aliases: ['windows'],
-  usage:
-    '/migrate window add <target> <days> <HH:MM>-<HH:MM> [time zone] [pause | limit <N> MB/s] [as <name>]',
-  summary: 'Pause migrations (or cap OMS bandwidth) on a schedule: list, add, remove, skip the next time.',
+  usage: '/migrate window [list [target] | add <target> <days> <HH:MM>-<HH:MM> … | remove <id> | skip <id>]',
+  forms: FORMS,
+  summary:
+    'Pause migrations (or cap OMS bandwidth) on a schedule: list, add, remove, skip the next time. `/migrate window list` shows each window with its id (such as `w1a2b3c`), which `remove` and `skip` take.',
   example: (f) =>
     `/migrate window add ${f.connection() ?? '<connection>'} weekdays 09:00-18:00 Asia/Seoul as office hours`,
   related: ['pause', 'resume', 'bandwidth'],

@@ -1,0 +1,221 @@
+import { setTimeout as wait } from 'node:timers/promises';
+import type { Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { CHANNEL, TEAM } from '../../dev/playground/people.js';
+import { GiB } from '../../dev/simulators/huawei-oms/index.js';
+import type { Clock } from '../../src/clock.js';
+import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
+
+/**
+ * Issue 59 items 2 to 6 as people see them, at a desk (1280 px) and on a phone (390×844): a failed
+ * run's card saying what to do (en, ko), `/migrate list unverified` saying what it covers (en, ko,
+ * zh), durations as people say them in the escalation settings and a reminder (en, ko, zh),
+ * `help window` with every form (en, ko), and Take over pressed by its owner (en, ko). The bot's
+ * clock runs on real time with a skew the test moves forward (a reminder a minute after a failure
+ * comes without waiting that minute); the simulator's clock is moved to make a task fail at once.
+ * Screenshots go to test-artifacts/screens/.
+ */
+let skewMs = 0;
+const clock: Clock = { now: () => Date.now() + skewMs, sleep: (ms) => wait(ms) };
+const screen = usePlaygroundScreens({ clock });
+const { type, message, actAs, shoot } = screen;
+const oms = () => screen.playground.simulators.get('huawei-oms');
+
+type Locale = 'en-US' | 'ko-KR' | 'zh-CN';
+
+/** Acts as `person`, reading `locale` (each person has their own Slack language). */
+async function speak(person: string, locale: Locale): Promise<void> {
+  await actAs(person);
+  const language = screen.page.locator('#language-switch');
+  await language.selectOption(locale);
+  await expect.poll(() => language.inputValue()).toBe(locale);
+}
+
+/** What the channel's posts are written in (an admin's `/migrate settings language`). */
+async function channelReads(lang: 'en' | 'ko' | 'zh-CN'): Promise<void> {
+  await screen.playground.bot.deps.settings.setChannelLanguage(
+    TEAM.id,
+    CHANNEL.id,
+    lang === 'en' ? undefined : lang,
+  );
+}
+
+/** The watcher's card of `name` in the channel: the message whose replies are its thread. */
+function channelCard(name: string): Locator {
+  return screen.page
+    .locator('#messages .message')
+    .filter({ hasText: name })
+    .filter({ has: screen.page.locator('.thread-summary') })
+    .last();
+}
+
+/** The failure post of `name` broadcast to the channel, with its buttons. */
+function failurePost(name: string): Locator {
+  return screen.page
+    .locator('#messages .message')
+    .filter({ hasText: 'replied to a thread' })
+    .filter({ hasText: name })
+    .filter({ hasText: /TRF\.0015/ })
+    .filter({ has: screen.page.locator('.bk-button') })
+    .last();
+}
+
+/** A task that fails with TRF.0015 as soon as the simulator's clock moves, watched in the channel. */
+async function failingWatched(name: string): Promise<void> {
+  const task = oms().addTask({
+    name,
+    status: 2,
+    progress: 0.12,
+    totalSize: 48 * GiB,
+    totalNum: 310_000,
+    // A minute from failing on real time: it fails when the test moves the simulator's clock on.
+    speed: 20 * 1024 * 1024,
+    failAt: 0.14,
+    failCode: 'TRF.0015',
+    failMessage: 'The source AK/SK is invalid or has expired.',
+    src: { cloud_type: 'Azure', region: 'westeurope', bucket: 'invoices' },
+    dst: { region: 'cn-north-4', bucket: 'invoices-obs' },
+  });
+  await type(`/migrate watch hw-sim:${task.id}`);
+  // The watch has seen it running (a watch that began at the failure would say no failure).
+  const watcher = screen.playground.bot.deps.watcher;
+  await expect
+    .poll(async () => (await watcher.list(TEAM.id)).find((r) => r.watch.id === task.id)?.state, {
+      timeout: 60_000,
+    })
+    .toBe('running');
+  // 90 s at 20 MiB/s passes 14 % at once. The simulator checks the bot's request signatures
+  // against its own clock (15 minutes of skew at most): the file moves it 6 minutes in all.
+  oms().clock.advance(90_000);
+  await failurePost(name).waitFor({ timeout: 90_000 });
+}
+
+/**
+ * As the owner: I'm on it on the failure post, then the Take over the channel's card shows everyone
+ * beside Hand back, confirmed. The answer only they see (under the card: the post is a thread reply,
+ * so an answer to it goes to the thread). Returns that answer once it says `said`.
+ */
+async function takeOverOwnClaim(
+  name: string,
+  labels: { take: string; over: string },
+  said: RegExp,
+): Promise<Locator> {
+  await failurePost(name).locator('.bk-button', { hasText: labels.take }).first().click();
+  const over = channelCard(name).locator('.bk-button', { hasText: labels.over }).first();
+  await over.waitFor({ timeout: WAIT_MS });
+  await over.click();
+  await screen.page.locator('#confirm-layer .confirm').waitFor();
+  await screen.page.locator('#confirm-layer .confirm-yes').click();
+  const answer = screen.page.locator('#messages .message.is-ephemeral').filter({ hasText: said }).last();
+  await answer.waitFor({ timeout: WAIT_MS });
+  return answer;
+}
+
+/** `/migrate settings escalation …` as Dana, its answer shot, then escalation off again. */
+async function escalationSettings(locale: Locale, said: RegExp, name: string): Promise<void> {
+  await speak('Dana', locale);
+  await type('/migrate settings escalation remind 1 escalate 30 check 1');
+  const reply = await message(said);
+  const text = await reply.innerText();
+  expect(text).not.toMatch(/min 0 s|h 0 min|분 0초|시간 0분|分 0 秒|小时 0 分/);
+  await shoot(reply, name);
+  await type('/migrate settings escalation off');
+}
+
+describe('issue 59 at desk and phone width', { timeout: 600_000 }, () => {
+  it('in English: the failed run card, list unverified, help window, escalation, own Take over', async () => {
+    await speak('Alice', 'en-US');
+    // The seeded invoices-azure fails with TRF.0015 (refused keys) about 15 s after start.
+    const post = failurePost('invoices-azure');
+    await post.waitFor({ timeout: 90_000 });
+    const card = channelCard('invoices-azure');
+    await expect.poll(async () => card.innerText(), { timeout: 90_000 }).toMatch(/This run failed/);
+    expect(await card.innerText()).not.toMatch(/sign-off/);
+    await shoot(card, 'failed-run-card-en');
+
+    await type('/migrate list unverified');
+    const list = await message(/Nothing is waiting for a sign-off|Ended without a sign-off/);
+    expect(await list.innerText()).toMatch(/nobody watched it/);
+    await shoot(list, 'list-unverified-en');
+
+    await type('/migrate help window');
+    const help = await message(/window skip/);
+    expect(await help.innerText()).toMatch(/w1a2b3c[\s\S]*window list[\s\S]*window remove[\s\S]*window skip/);
+    await shoot(help, 'help-window-en');
+
+    await escalationSettings('en-US', /Updated the escalation/, 'escalation-settings-en');
+
+    await speak('Alice', 'en-US');
+    const answer = await takeOverOwnClaim(
+      'invoices-azure',
+      { take: "I'm on it", over: 'Take over' },
+      /You are on it already/,
+    );
+    await shoot(card, 'take-over-own-card-en');
+    await shoot(answer, 'take-over-own-en');
+  });
+
+  it('in Korean: the failed run card, list unverified, help window, escalation, own Take over', async () => {
+    await channelReads('ko');
+    await speak('Alice', 'ko-KR');
+    await failingWatched('invoices-failed-kr');
+    const card = channelCard('invoices-failed-kr');
+    await expect.poll(async () => card.innerText(), { timeout: 90_000 }).toMatch(/이 실행은 실패했습니다/);
+    await shoot(card, 'failed-run-card-ko');
+
+    await type('/migrate list unverified');
+    const list = await message(/서명을 기다리는 실행이 없습니다|서명 없이 끝난 실행/);
+    await shoot(list, 'list-unverified-ko');
+
+    await type('/migrate help window');
+    const help = await message(/window skip/);
+    await shoot(help, 'help-window-ko');
+
+    await escalationSettings('ko-KR', /에스컬레이션 설정을 바꿨습니다/, 'escalation-settings-ko');
+
+    await speak('Alice', 'ko-KR');
+    const answer = await takeOverOwnClaim(
+      'invoices-failed-kr',
+      { take: '제가 맡겠습니다', over: '인수하기' },
+      /이미 맡고 있습니다/,
+    );
+    await shoot(card, 'take-over-own-card-ko');
+    await shoot(answer, 'take-over-own-ko');
+  });
+
+  it('in Chinese: list unverified and the escalation settings', async () => {
+    await channelReads('zh-CN');
+    await speak('Alice', 'zh-CN');
+    await type('/migrate list unverified');
+    const list = await message(/没有等待签核的运行|已结束但未签核/);
+    await shoot(list, 'list-unverified-zh');
+    await escalationSettings('zh-CN', /已更新升级设置/, 'escalation-settings-zh');
+  });
+
+  it('a reminder a minute after a failure, in each language: "failing for 1 min"', async () => {
+    for (const [lang, locale, said] of [
+      ['en', 'en-US', /has been failing for 1 min and/],
+      ['ko', 'ko-KR', /실패한 지 1분 지났지만/],
+      ['zh-CN', 'zh-CN', /已失败 1 分钟，/],
+    ] as const) {
+      await channelReads(lang);
+      await speak('Dana', locale);
+      await type('/migrate settings escalation remind 1');
+      await speak('Alice', locale);
+      const name = `reminded-${lang}`;
+      await failingWatched(name);
+      // A minute and a few seconds on the bot's clock, at once: the next cycle reminds.
+      skewMs += 64_000;
+      const card = channelCard(name);
+      await card.locator('.thread-summary').click();
+      const reminder = screen.page.locator('#thread-messages .message').filter({ hasText: said }).last();
+      await reminder.waitFor({ timeout: 90_000 });
+      expect(await reminder.innerText()).not.toMatch(/1 min \d+ s|1분 \d+초|1 分 \d+ 秒/);
+      await shoot(reminder, `escalation-reminder-${lang}`);
+      await screen.page.locator('#thread-close').click();
+      await speak('Dana', locale);
+      await type('/migrate settings escalation off');
+    }
+    await channelReads('en');
+  });
+});
