@@ -22,6 +22,8 @@ const choose = (root: string, folders: string[]): Chosen => redisTestFiles({ roo
 
 /** Files that talk to a store or a Redis, yet not to the one TEST_REDIS_URL names, and why. */
 const NOT_ON_A_TOPOLOGY: Record<string, string> = {
+  'test/store/backup-target.test.ts': 'SQLite files and the links around them',
+  'test/store/key-rotation-inert-text.test.ts': 'SQLite',
   'test/store/key-rotation.test.ts': 'SQLite, and Redis servers and a cluster of its own',
   'test/store/local-set.test.ts': 'SQLite',
   'test/store/private-files.test.ts': 'SQLite files and their folders',
