@@ -3,22 +3,27 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
+import type { WatchRecord } from '../../src/watcher/watch-store.js';
 import {
   CHANNEL,
   cleanRedis,
   cycleOnceLeaseLapses,
+  finishingTask,
   freezingSlackClients,
   GiB,
+  hookedSlackClients,
   MiB,
   notifications,
   postsPerKey,
   REDIS_URL,
   type Rig,
+  type SlackHooks,
   startRig,
   startWorld,
   TEAM,
   uniquePrefix,
   type WatchWorld,
+  watchedKey,
   watchTask,
 } from '../harness/watcher-rig.js';
 
@@ -148,4 +153,87 @@ describe('a replica that dies between Slack answering and recording it (Redis)',
     expect(postsPerKey(world.fakeSlack).get(startedKey(task.id))).toBe(2);
     expect(next.watcher.outbox.stats.blindResends).toBe(1);
   });
+});
+
+describe('a follow-up claimed again while another replica looked it up (Redis)', () => {
+  // An ending's follow-ups (its completion report, its verification) are exactly once like the
+  // ending: a replica that looked a possibly sent post up and found nothing may post it only if
+  // the claim it looked up for is still the one in the record.
+  const settings = { completionReports: true, sendingStaleMs: 200 };
+  const isVerification = (payload: Record<string, unknown>) =>
+    String((payload.metadata as { event_payload?: { key?: string } })?.event_payload?.key).endsWith(
+      ':verification',
+    );
+  const gate = () => {
+    let open: () => void = () => undefined;
+    const opened = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    return { opened, open };
+  };
+
+  it('is posted once: the one that looked finds the other’s post on its next read', async () => {
+    // Replica A: its first verification post never reaches Slack (the connection drops: an
+    // uncertain answer), its second does, and A dies before recording it.
+    let tries = 0;
+    const aDies = gate();
+    const aHooks: SlackHooks = {
+      beforePost: async (payload) => {
+        if (isVerification(payload) && ++tries === 1) throw new Error('connection reset before Slack got it');
+      },
+      afterPost: async (payload) => {
+        if (!isVerification(payload)) return;
+        await aDies.opened;
+        throw new Error('this replica died after Slack answered');
+      },
+    };
+    // Replica B: held right after Slack answered its look-up (nothing found), until told to go on.
+    let holdLookups = false;
+    const bLookedUp = gate();
+    const bGoesOn = gate();
+    const bHooks: SlackHooks = {
+      afterLookup: async () => {
+        if (!holdLookups) return;
+        holdLookups = false;
+        bLookedUp.open();
+        await bGoesOn.opened;
+      },
+    };
+    const a = await rig(REDIS_URL, { watcher: settings, slackClients: hookedSlackClients(aHooks) });
+    const b = await rig(REDIS_URL, { watcher: settings, slackClients: hookedSlackClients(bHooks) });
+    const task = finishingTask(world, 'verified');
+    await watch(a, task.id);
+    const key = watchedKey(task.id);
+    world.clock.advance(10_000); // it succeeds
+    await a.watcher.runCycle();
+    // The ending and its report are out; the verification waits with A's uncertain claim.
+    expect(notifications(world.fakeSlack).map((n) => n.event)).toEqual(['parent', 'succeeded', 'report']);
+    const waiting = (await a.watcher.store.read<WatchRecord>(key))!.outbox;
+    expect(waiting.map((e) => [e.note?.kind, e.sending?.at])).toEqual([['verification', 0]]);
+    world.watcherClock.advance(1_000); // its back-off is over
+
+    // B looks it up (nothing there yet) and is held; meanwhile A looks, claims it, posts it, dies.
+    holdLookups = true;
+    const bDrain = b.watcher.outbox.drain(key);
+    await bLookedUp.opened;
+    const aDrain = a.watcher.outbox.drain(key).catch(() => undefined);
+    await world.fakeSlack.waitFor(() =>
+      notifications(world.fakeSlack).some((n) => n.event === 'verification'),
+    );
+    world.watcherClock.advance(settings.sendingStaleMs); // A's claim is stale now
+    bGoesOn.open();
+    await bDrain;
+    // A later drain finds A's post by its metadata and records it.
+    await b.watcher.outbox.drain(key);
+    aDies.open();
+    await aDrain;
+
+    const verification = `${TEAM}:${CHANNEL}:hw-prod:task:${task.id}:r1.1:succeeded:verification`;
+    const verifications = notifications(world.fakeSlack).filter((n) => n.event === 'verification');
+    expect(verifications.map((n) => n.key)).toEqual([verification]);
+    const record = (await a.watcher.store.read<WatchRecord>(key))!;
+    expect(record.outbox).toEqual([]);
+    expect(record.sent).toContain(verification);
+    expect(b.watcher.outbox.stats.lookups).toBeGreaterThanOrEqual(2);
+  }, 30_000);
 });
