@@ -15,6 +15,7 @@ import {
   cleanRedis,
   GiB,
   MiB,
+  notifications,
   postsPerKey,
   REDIS_URL,
   type Rig,
@@ -30,6 +31,8 @@ import { captureLogger } from '../helpers/capture-logger.js';
 
 /** Issue 6 raises this to 100. */
 const MIN_KILLS = Number(process.env.WATCHER_KILLS ?? 20);
+/** Of those, the kills after the endings: while the endings' reports and verifications go out. */
+const KILLS_AFTER_ENDINGS = Math.ceil(MIN_KILLS / 10);
 const REPLICAS = 2;
 const LEASE_MS = 800;
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'replica.mjs');
@@ -105,6 +108,25 @@ function startReplica(): ChildProcess & { ready: Promise<boolean> } {
   return child;
 }
 
+/** Until Slack takes a completion report or a verification (from any replica), or `ms` passed. */
+async function followUpOr(ms: number): Promise<void> {
+  let stop = () => {};
+  const seen = new Promise<void>((resolve) => {
+    stop = world.fakeSlack.observe((call, answer) => {
+      const key = (call.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload
+        ?.key;
+      if (
+        call.method === 'chat.postMessage' &&
+        answer.ok === true &&
+        /:(report|verification)$/.test(key ?? '')
+      )
+        resolve();
+    });
+  });
+  await Promise.race([seen, sleep(ms)]);
+  stop();
+}
+
 async function kill9(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -151,12 +173,18 @@ describe('kill -9 at random points, replicas restarted each time', () => {
 
       let kills = 0;
       let transitionsDone = false;
+      let killsAtEndings = Number.POSITIVE_INFINITY;
+      const enough = () =>
+        transitionsDone && kills >= Math.max(MIN_KILLS, killsAtEndings + KILLS_AFTER_ENDINGS);
       const killer = async () => {
-        while (!(transitionsDone && kills >= MIN_KILLS)) {
+        while (!enough()) {
           const child = startReplica();
-          // Mostly mid-cycle; sometimes still starting up.
+          // Mostly mid-cycle; sometimes still starting up. After the endings, while their follow-ups
+          // go out: a cycle's last delivery pass posts them, which a replica dead within 800 ms of
+          // starting seldom reaches (none was posted under kills before).
           const earlyKill = random() < 0.2;
           if (!earlyKill) await child.ready;
+          if (!earlyKill && kills >= killsAtEndings) await followUpOr(2_500);
           await sleep(earlyKill ? 50 + random() * 300 : 100 + random() * 700);
           await kill9(child);
           kills++;
@@ -170,7 +198,7 @@ describe('kill -9 at random points, replicas restarted each time', () => {
       const running = () => new Map(tasks.map((t) => [t.id, 'running' as NormalizedState]));
       world.clock.advance(2_000);
       await statesAre(running());
-      while (kills < MIN_KILLS) {
+      while (kills < MIN_KILLS - KILLS_AFTER_ENDINGS) {
         const subset = tasks.filter(() => random() < 0.5).map((t) => t.id);
         for (const id of subset) await provider.pause('task', id);
         world.clock.advance(1_500);
@@ -182,8 +210,13 @@ describe('kill -9 at random points, replicas restarted each time', () => {
       }
       world.clock.advance(500_000);
       await statesAre(new Map(tasks.map((t, i) => [t.id, i % 2 === 1 ? 'failed' : 'succeeded'])));
+      killsAtEndings = kills;
       transitionsDone = true;
       await Promise.all(killers);
+      // The follow-ups Slack took while replicas were still being killed.
+      const followUpsUnderKills = notifications(world.fakeSlack).filter((n) =>
+        ['report', 'verification'].includes(n.event),
+      ).length;
 
       // One last replica drains whatever the killed ones left in the outbox, then stops cleanly.
       const last = startReplica();
@@ -213,16 +246,27 @@ describe('kill -9 at random points, replicas restarted each time', () => {
       // A channel post listing failures that were due at once is expected too (issue #15); each
       // failure's own reply is still in `expected`, and `duplicated` covers the listing.
       const unexpected = [...counts.keys()].filter((k) => !expected.includes(k) && !k.endsWith(':failures'));
+      // Each ending's completion report and verification, per task: exactly once, like the ending.
+      const followUps = tasks.map((t) => {
+        const mine = (event: string) =>
+          [...counts].filter(([k]) => k.startsWith(`${base}:${t.id}:`) && k.endsWith(`:${event}`));
+        return {
+          report: mine('report').reduce((n, [, c]) => n + c, 0),
+          verification: mine('verification').reduce((n, [, c]) => n + c, 0),
+        };
+      });
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       console.log(
         `[watcher] kill -9: ${kills} kills of ${REPLICAS} replicas over ${seconds} s, ${expected.length} notifications expected, ` +
           `${lost.length} lost, ${duplicates.length} duplicated, ${world.proxy.lookups} post-crash look-ups, ` +
-          `${world.fakeSlack.callsTo('chat.update').length} card edits`,
+          `${world.fakeSlack.callsTo('chat.update').length} card edits; ${KILLS_AFTER_ENDINGS}+ kills after the endings, ` +
+          `${followUpsUnderKills} of ${2 * tasks.length} follow-ups posted while replicas were killed`,
       );
       expect(kills).toBeGreaterThanOrEqual(MIN_KILLS);
       expect(lost).toEqual([]);
       expect(duplicates).toEqual([]);
       expect(unexpected).toEqual([]);
+      expect(followUps).toEqual(tasks.map(() => ({ report: 1, verification: 1 })));
       // Every card ends showing the final state.
       for (const t of tasks) {
         const records = await observer.watcher.store.loadAll();
