@@ -163,6 +163,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const locales = new SlackLocales(directory, settings, logger);
   const audit = new AuditLog(state, settings, slackAuditPoster(sender, locales), logger, clock);
   const claims = new Claims(state, clock, store);
+  const lastActions = new LastActions(store);
   const watcher = await Watcher.create(
     {
       config,
@@ -198,6 +199,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       },
       // A claim is about one failure: a poll that sees it recovered closes it.
       claims,
+      // A new watch's card says who last acted on its resource (a window that holds it) at once.
+      lastActions,
     },
     { ...options.watcher, clock },
   );
@@ -219,7 +222,6 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     ),
     ...options.approvals,
   });
-  const lastActions = new LastActions(store);
   const windows = createWindows({
     state,
     connections: registry,
