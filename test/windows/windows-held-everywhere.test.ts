@@ -43,6 +43,8 @@ describe('a task a window holds, watched after the pause', () => {
   it('reads the same on the card, status, list and Home: the window first, no cap while paused', async () => {
     const held = t.oms.addTask({ name: 'held-lunch', status: 2, progress: 0.3, totalSize: 1024 ** 4 });
     const moving = t.oms.addTask({ name: 'moving-capped', status: 2, progress: 0.2, totalSize: 1024 ** 4 });
+    // A sync task has no bandwidth rules: the window covers it but caps nothing there.
+    t.oms.addSyncTask({ description: 'sync-uncapped' });
     await t.ask('window add hw-prod daily 09:00-17:00 UTC limit 50 MB/s as office hours', {
       channelId: CHANNEL,
     });
@@ -74,6 +76,8 @@ describe('a task a window holds, watched after the pause', () => {
     expect(rowOf(list, 'held-lunch')).toContain(paused);
     expect(rowOf(list, 'held-lunch')).not.toContain('Capped at');
     expect(rowOf(list, 'moving-capped')).toContain(capped);
+    expect(rowOf(list, 'sync-uncapped')).toContain('Monitoring');
+    expect(rowOf(list, 'sync-uncapped')).not.toContain('Capped at');
 
     const tab = await home();
     expect(rowOf(tab, 'held-lunch')).toContain(paused);

@@ -157,7 +157,7 @@ function capLine(state: NormalizedState, f: WindowFact, tr: Translator): string 
     return when
       ? tr.t('card.window.capped', { rate, name, when })
       : tr.t('card.window.cappedOnly', { rate, name });
-  return when ? tr.t('card.window.capsAt', { rate, name, when }) : undefined;
+  return when && f.next?.kind === 'start' ? tr.t('card.window.capsAt', { rate, name, when }) : undefined;
 }
 
 /** A pause window's next pause, while the resource is not paused (its own pause: `windowActedLine`). */
