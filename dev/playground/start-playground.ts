@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type RunningBot, startBot } from '../../src/bot.js';
+import type { Clock } from '../../src/clock.js';
 import { createConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { SecretRegistry } from '../../src/secrets.js';
@@ -80,7 +81,11 @@ export interface PlaygroundInfo {
  * approval requests go to #migrations; `/migrate connect` accepts the simulators' addresses and
  * stores keys under a key kept in data/playground.key (random per run with a memory:// store).
  */
-export async function startPlayground(env: Record<string, string | undefined>) {
+export async function startPlayground(
+  env: Record<string, string | undefined>,
+  /** The bot's one clock (tests move it to a window's edge instead of waiting for it). */
+  options: { clock?: Clock } = {},
+) {
   const signingSecret = randomBytes(16).toString('hex');
   const botToken = `xoxb-playground-${randomBytes(8).toString('hex')}`;
   const host = env.HOST ?? '127.0.0.1';
@@ -125,7 +130,7 @@ export async function startPlayground(env: Record<string, string | undefined>) {
     const secrets = new SecretRegistry();
     const logger = createLogger({ level: config.logLevel, scrub: (line) => secrets.scrubLogLine(line) });
     await dropLeftovers(config, TEAM.id, logger);
-    bot = await startBot(config, { connections: sims.connections, secrets, logger });
+    bot = await startBot(config, { connections: sims.connections, secrets, logger, clock: options.clock });
   } catch (error) {
     await stopWorld();
     throw error;

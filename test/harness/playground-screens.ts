@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startPlayground } from '../../dev/playground/start-playground.js';
+import type { Clock } from '../../src/clock.js';
 import { until } from './until.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -12,11 +13,12 @@ export const DESK = { width: 1280, height: 900 };
 export const PHONE = { width: 390, height: 844 };
 
 /**
- * The playground in headless Chromium for a screenshot test file: started before its tests,
+ * The playground in headless Chromium for a screenshot test file (on `clock`, when given, a clock
+ * the test moves): started before its tests,
  * stopped after, and what the tests do with it (type a command, find a message, act as someone,
  * shoot a message at desk and phone width into test-artifacts/screens/).
  */
-export function usePlaygroundScreens() {
+export function usePlaygroundScreens(options: { clock?: Clock } = {}) {
   let playground: Awaited<ReturnType<typeof startPlayground>>;
   let browser: Browser;
   let page: Page;
@@ -25,7 +27,10 @@ export function usePlaygroundScreens() {
     if (!existsSync(CHROMIUM))
       throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH.`);
     mkdirSync(SHOTS, { recursive: true });
-    playground = await startPlayground({ PORT: '0', STORE_URL: 'memory://', LOG_LEVEL: 'silent' });
+    playground = await startPlayground(
+      { PORT: '0', STORE_URL: 'memory://', LOG_LEVEL: 'silent' },
+      { clock: options.clock },
+    );
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
