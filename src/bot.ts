@@ -169,6 +169,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const locales = new SlackLocales(directory, settings, logger);
   const audit = new AuditLog(state, settings, slackAuditPoster(sender, locales), logger, clock);
   const claims = new Claims(state, clock, store);
+  const lastActions = new LastActions(store);
   // The registry's capabilities (and a test's): their card lines are read by the watcher's renderer.
   const capabilities = new Capabilities([...CAPABILITIES, ...(options.capabilities ?? [])]);
   const watcher = await Watcher.create(
@@ -207,6 +208,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       },
       // A claim is about one failure: a poll that sees it recovered closes it.
       claims,
+      // A new watch's card says who last acted on its resource (a window that holds it) at once.
+      lastActions,
     },
     { ...options.watcher, clock },
   );
@@ -230,7 +233,6 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     restored: await restoredFrom(store, clock.now()),
     ...options.approvals,
   });
-  const lastActions = new LastActions(store);
   const windows = createWindows({
     state,
     connections: registry,

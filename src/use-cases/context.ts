@@ -10,6 +10,7 @@ import type { LastActions, WindowActed } from '../resources/last-actions.js';
 import type { ResourceResolver } from '../resources/resolve-resource.js';
 import type { ResourceTitles } from '../resources/resource-titles.js';
 import type { Watcher } from '../watcher/watcher.js';
+import type { WindowStore } from '../windows/window-store.js';
 
 /**
  * What a use case needs from whoever calls it, whatever the surface (command, button, shortcut,
@@ -32,6 +33,8 @@ export interface UseCaseContext {
     claims?: Claims;
     /** The titles requesters gave what approvals created (absent where no approvals run). */
     approvals?: { titles: ResourceTitles };
+    /** The workspace's time windows, which status shows as the watched card does (absent: none). */
+    windows?: Pick<WindowStore, 'list'>;
   };
   /** The scope of an action on the caller's channel (the workspace where there is none). */
   here: Scope;

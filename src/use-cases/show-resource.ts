@@ -5,6 +5,8 @@ import type { ResourceAction } from '../providers/types.js';
 import type { Claim } from '../resources/claims.js';
 import type { LastAction } from '../resources/last-actions.js';
 import { capabilityFor, scopeFor } from '../resources/perform-action.js';
+import type { WindowFact } from '../watcher/window-fact.js';
+import { windowsOf } from '../windows/resource-windows.js';
 import { findResource, type ResourceTarget, titleOf, type UseCaseContext } from './context.js';
 
 export interface Shown {
@@ -23,6 +25,8 @@ export interface Shown {
   claim?: Claim;
   /** The title its requester typed, when an approval created it under a name the provider made up. */
   title?: string;
+  /** The time windows covering it, as its watched card shows them (a cap, the next change). */
+  windows?: WindowFact[];
 }
 
 /** Status: `/migrate status`, a card's Refresh, Open from a list, a picker or the Home tab. */
@@ -48,17 +52,21 @@ export async function showResource(ctx: UseCaseContext, target: ResourceTarget):
 
 /**
  * A resource read already (by an action's refusal, say), with what the bot knows about it beside
- * the provider: who last acted, its title, who is on its failure. Asks no provider.
+ * the provider: who last acted, its title, who is on its failure, the windows covering it. Asks
+ * no provider.
  */
 export async function shownWith(
   ctx: UseCaseContext,
   resource: MigrationResource,
   may: Pick<Shown, 'actions' | 'mayUse' | 'mayWatch' | 'mayManage'>,
 ): Promise<Shown> {
-  const [lastAction, title, claim] = await Promise.all([
-    ctx.deps.lastActions.get(ctx.teamId, resource).catch(() => undefined),
+  const { windows, lastActions } = ctx.deps;
+  const [lastAction, title, claim, covering] = await Promise.all([
+    lastActions.get(ctx.teamId, resource).catch(() => undefined),
     titleOf(ctx, resource),
     ctx.deps.claims?.current(ctx.teamId, resource).catch(() => undefined),
+    windows ? windowsOf({ windows, lastActions }, ctx.teamId, [resource], ctx.deps.clock.now()) : undefined,
   ]);
-  return { lastAction, title, claim, resource, ...may };
+  const facts = covering?.get(`${resource.connection}:${resource.id}`)?.facts;
+  return { lastAction, title, claim, resource, ...(facts?.length ? { windows: facts } : {}), ...may };
 }

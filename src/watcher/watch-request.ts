@@ -1,5 +1,13 @@
 import type { MigrationResource } from '../domain/migration-resource.js';
-import type { Watch, WatchTarget } from './watch-store.js';
+import type { ResourceAction } from '../providers/types.js';
+import { baseline } from './transitions.js';
+import {
+  parentEntry,
+  type RequestedAction,
+  type Watch,
+  type WatchRecord,
+  type WatchTarget,
+} from './watch-store.js';
 
 /** What other flows call to watch a resource (e.g. creation with approval auto-watches). */
 export interface WatchRequest extends WatchTarget {
@@ -17,4 +25,34 @@ export interface WatchResult {
   posted: boolean;
   /** It was broken (Slack refused its channel) and Slack takes posts there again. */
   repaired?: boolean;
+}
+
+/**
+ * A new watch's record: the resource as read, its card in the outbox, and who last acted on the
+ * resource (`requested`, from the bot's last actions), so the card says who holds it from the start.
+ */
+export function newWatchRecord(
+  request: Pick<WatchRequest, 'by' | 'origin'>,
+  target: WatchTarget,
+  resource: MigrationResource,
+  actions: ResourceAction[],
+  requested: RequestedAction | undefined,
+  now: number,
+): WatchRecord {
+  return {
+    watch: {
+      ...target,
+      by: request.by,
+      createdAt: now,
+      ...(request.origin ? { origin: request.origin } : {}),
+    },
+    snapshot: resource,
+    actions,
+    ...(requested ? { requested } : {}),
+    ...baseline(resource),
+    movedAt: now,
+    explicit: true,
+    outbox: [parentEntry(target, now)],
+    sent: [],
+  };
 }

@@ -5,6 +5,7 @@ import { InvalidInputError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Claims } from '../resources/claims.js';
 import { KindOffering } from '../resources/kind-offering.js';
+import type { LastActions } from '../resources/last-actions.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import { restoredFrom } from '../store/backup-marks.js';
 import type { Store } from '../store/create-store.js';
@@ -23,15 +24,14 @@ import {
   type SubscriptionTarget,
   subscriptionKey,
 } from './subscriptions.js';
-import { baseline, type Observation } from './transitions.js';
+import type { Observation } from './transitions.js';
 import { watchKeyNaming } from './watch-key-names.js';
 import { withWhere } from './watch-log.js';
 import { type NotedResource, WatchNotes } from './watch-notes.js';
-import type { WatchRequest, WatchResult } from './watch-request.js';
+import { newWatchRecord, type WatchRequest, type WatchResult } from './watch-request.js';
 import { WatchSchedule } from './watch-schedule.js';
 import type { WatchSlack } from './watch-slack.js';
 import {
-  parentEntry,
   type RequestedAction,
   type WatchRecord,
   WatchStore,
@@ -61,6 +61,8 @@ export interface WatcherDeps {
   escalation?: EscalationPolicyReader;
   /** The claims a poll closes when it sees their resource recovered (the bot's `Claims`). */
   claims?: Pick<Claims, 'closeNoted'>;
+  /** Who last acted on a resource (a person, a window): a new watch starts out knowing it. */
+  lastActions?: Pick<LastActions, 'get'>;
 }
 
 /**
@@ -177,22 +179,10 @@ export class Watcher {
       id: resource.id,
     };
     const key = watchKey(target);
-    const now = this.options.clock.now();
-    const record: WatchRecord = {
-      watch: {
-        ...target,
-        by: request.by,
-        createdAt: now,
-        ...(request.origin ? { origin: request.origin } : {}),
-      },
-      snapshot: resource,
-      actions: provider.actionsFor(resource),
-      ...baseline(resource),
-      movedAt: now,
-      explicit: true,
-      outbox: [parentEntry(target, now)],
-      sent: [],
-    };
+    // Its card says who holds it from the start ("Paused by window …"), as status does.
+    const requested = await this.#deps.lastActions?.get(target.teamId, target).catch(() => undefined);
+    const actions = provider.actionsFor(resource);
+    const record = newWatchRecord(request, target, resource, actions, requested, this.options.clock.now());
     const created = await this.store.create(key, record);
     if (!created) return this.#watchAgain(key, target);
     const drained = await this.outbox.drain(key, { direct: true });
@@ -212,9 +202,17 @@ export class Watcher {
    */
   async #watchAgain(key: string, target: WatchTarget): Promise<WatchResult> {
     const now = this.options.clock.now();
-    // A subscription's watch without a card becomes a full watch: its card is posted now.
+    const last = await this.#deps.lastActions?.get(target.teamId, target).catch(() => undefined);
+    // A subscription's watch without a card becomes a full watch: its card is posted now, saying
+    // who holds the resource if the watch never heard (it began after).
     const before = await this.store.update<WatchRecord>(key, (r) =>
-      r && (!r.explicit || r.follow) ? withCard({ ...r, explicit: true }, target, now) : SKIP,
+      r && (!r.explicit || r.follow)
+        ? withCard(
+            { ...r, explicit: true, ...(r.requested || !last ? {} : { requested: last }) },
+            target,
+            now,
+          )
+        : SKIP,
     );
     if (before?.broken) return this.#repair(key, true);
     const drained = await this.outbox.drain(key, { direct: true });

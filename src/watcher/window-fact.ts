@@ -19,7 +19,7 @@ export interface WindowFact {
   action: 'pause' | 'limit';
   /** A `limit` window's cap. */
   bytesPerSecond?: number;
-  /** Inside an occurrence it acts in, as of the pass that wrote it. */
+  /** Inside an occurrence it acts in (a cap: one it capped this resource in), as of the pass that wrote it. */
   holding: boolean;
   /** When it next changes anything (watcher clock ms). */
   next?: { kind: 'start' | 'end'; at: number };

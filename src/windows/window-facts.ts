@@ -1,7 +1,7 @@
 import type { WindowFact } from '../watcher/window-fact.js';
 import { MAX_WINDOW_FACTS } from '../watcher/window-fact.js';
 import { dueEdge, nextChange } from './window-edges.js';
-import type { TimeWindow } from './window-store.js';
+import { resourceKey, type TimeWindow } from './window-store.js';
 
 /** A watched resource as a window's target is matched against it. */
 export interface Covered {
@@ -23,7 +23,7 @@ export function covers(w: Pick<TimeWindow, 'target'>, r: Covered): boolean {
 
 /**
  * The windows covering `r` as its card shows them at `now` (the watcher's clock): those holding
- * first, then by their next change; at most MAX_WINDOW_FACTS. Pure: the same windows at the same
+ * it first (a pause window inside an occurrence, a limit window that capped it), then by their next change; at most MAX_WINDOW_FACTS. Pure: the same windows at the same
  * edges give the same facts, so a record is written only when a window changed.
  */
 export function factsFor(windows: readonly TimeWindow[], r: Covered, now: number): WindowFact[] {
@@ -42,7 +42,10 @@ export function factsFor(windows: readonly TimeWindow[], r: Covered, now: number
         ...(w.skip !== undefined ? { skip: w.skip } : {}),
         action: w.action.kind,
         ...(w.action.kind === 'limit' ? { bytesPerSecond: w.action.bytesPerSecond } : {}),
-        holding: next?.kind === 'end',
+        // A cap holds on what the window capped (`paused`): not on a kind without rules (an OMS
+        // sync task), nor on a task group (its tasks carry the cap).
+        holding:
+          next?.kind === 'end' && (w.action.kind === 'pause' || (w.paused ?? []).includes(resourceKey(r))),
         ...(next ? { next } : {}),
       };
     });

@@ -3,10 +3,10 @@ import type { Role } from '../../access/roles.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { ENGLISH, type MessageKey, type Translator } from '../../i18n/translator.js';
 import type { Claim } from '../../resources/claims.js';
-import type { LastAction } from '../../resources/last-actions.js';
 import { orderForTriage, triageSummary } from '../../resources/triage.js';
 import type { BrokenState } from '../../watcher/watch-store.js';
 import type { WorkspaceUse } from '../../watcher/workspace-limits.js';
+import type { ResourceWindows } from '../../windows/resource-windows.js';
 import type { TimeWindow } from '../../windows/window-store.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { type PendingApprovalRow, pendingApprovalBlocks } from './approval-home.js';
@@ -16,7 +16,7 @@ import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { displayName, resourceRef } from './resource-card.js';
 import { stateLabelIn } from './state-words.js';
 import { brokenLabel } from './watch-notices.js';
-import { nextWords, windowActedLine, windowLine } from './window-words.js';
+import { heldLine, nextWords, windowLine } from './window-words.js';
 import { workspaceUseLines } from './workspace-use.js';
 
 export interface ConnectionHealth {
@@ -50,7 +50,7 @@ export interface HomeView {
    * The workspace's time windows with the watcher's clock (their next change is said from it), and
    * the paused rows a window holds, by `connection:id` (their row says which window, until when).
    */
-  windows?: { list: readonly TimeWindow[]; now: number; pausedBy?: ReadonlyMap<string, LastAction> };
+  windows?: { list: readonly TimeWindow[]; now: number; of?: ReadonlyMap<string, ResourceWindows> };
 }
 
 export interface BrokenWatchRow {
@@ -150,8 +150,8 @@ export function renderAppHome(
         .slice(0, HOME_ROWS)
         .map((r) => {
           const ref = resourceRef(r);
-          const last = view.windows?.pausedBy?.get(ref);
-          const held = last ? windowActedLine(r.state, last, tr) : undefined;
+          // The window that holds it, else a cap while it moves: the first window line of its card.
+          const held = heldLine(r.state, view.windows?.of?.get(ref), tr);
           return resourceRow(r, tr, view.titles?.get(ref), view.claims?.get(ref), held);
         }),
     );

@@ -2,6 +2,7 @@ import type { Button, KnownBlock } from '@slack/types';
 import type { MigrationResource, ResourceKind } from '../../domain/migration-resource.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { Claim } from '../../resources/claims.js';
+import type { ResourceWindows } from '../../windows/resource-windows.js';
 import { encodeListPage, type ListQuery } from '../list-query.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { claimLine } from './claim.js';
@@ -10,6 +11,7 @@ import { budgetShare } from './message-budget.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { displayName, kindPlural, kindWords, resourceRef } from './resource-card.js';
 import { stateLabel } from './state-words.js';
+import { heldLine } from './window-words.js';
 
 /** Slack allows 50 blocks per message: 2 header blocks, one per row, one footer, leaving room. */
 export const MAX_LIST_ROWS = 40;
@@ -43,6 +45,8 @@ export interface ListView {
   titles?: ReadonlyMap<string, string>;
   /** Who is on each failed row ("I'm on it"), by `connection:id`, as Home shows it. */
   claims?: ReadonlyMap<string, Claim>;
+  /** The time windows covering each row, by `connection:id`: its card's first window line. */
+  windows?: ReadonlyMap<string, ResourceWindows>;
   /** The reader's language (English unless given). */
   tr?: Translator;
 }
@@ -92,7 +96,8 @@ export function renderResourceList(view: ListView): KnownBlock[] {
     // The provider's name goes beside the requester's title, on the id's line (it is an id to them).
     const beside = named.beside ? ` ${code(truncate(named.beside, nameMax))}` : '';
     const claim = view.claims?.get(resourceRef(r));
-    const onIt = claim ? `\n${claimLine(claim, tr)}` : '';
+    const held = heldLine(r.state, view.windows?.get(resourceRef(r)), tr);
+    const onIt = `${claim ? `\n${claimLine(claim, tr)}` : ''}${held ? `\n${held}` : ''}`;
     blocks.push({
       type: 'section',
       text: {

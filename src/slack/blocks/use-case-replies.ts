@@ -37,6 +37,7 @@ export function renderShown(
       watch: options.shared || shown.mayWatch,
       allActions: shown.actions,
       lastAction: shown.lastAction,
+      windows: shown.windows,
       claim: shown.claim,
       // Only in a reply the asker alone sees: the channel's card offers what anyone may press.
       canFixConnection: !options.shared && shown.mayManage === true,

@@ -110,10 +110,14 @@ const TOLD: ReadonlySet<NormalizedState> = new Set([
   'pausing',
 ]);
 
+/** States in which a cap matters: what moves. A paused or queued task is capped at nothing. */
+const MOVING: ReadonlySet<NormalizedState> = new Set(['running', 'retrying', 'monitoring']);
+
 /**
- * The card's lines for the windows covering a resource (the window pass's facts): a cap that holds
- * ("Capped at 50 MB/s by window *x* · until Fri 18:00 KST"), else each window's next change ("Window
- * *x* pauses it Fri 22:00 KST"). A window's own pause is told by `windowActedLine` already.
+ * The card's lines for the windows covering a resource (the window pass's facts): a cap, only while
+ * the resource moves ("Capped at 50 MB/s by window *x* · until Fri 18:00 KST"), and each window's
+ * next change ("Window *x* pauses it Fri 22:00 KST"). A window's own pause is told by
+ * `windowActedLine`, above these on every surface: the window that holds a task comes first.
  */
 export function windowFactLines(
   state: NormalizedState,
@@ -121,23 +125,48 @@ export function windowFactLines(
   tr: Translator,
 ): string[] {
   if (!facts || !TOLD.has(state)) return [];
-  const lines: string[] = [];
-  for (const f of facts) {
-    const name = `*${escapeMrkdwn(f.name)}*`;
-    const when = f.next ? zonedTime(f.next.at, f.zone, tr) : undefined;
-    if (f.action === 'limit' && f.bytesPerSecond !== undefined) {
-      const rate = rateWords(f.bytesPerSecond, tr);
-      if (f.holding)
-        lines.push(
-          when
-            ? tr.t('card.window.capped', { rate, name, when })
-            : tr.t('card.window.cappedOnly', { rate, name }),
-        );
-      else if (when && state !== 'paused') lines.push(tr.t('card.window.capsAt', { rate, name, when }));
-    } else if (!f.holding && when && state !== 'paused' && state !== 'pausing')
-      lines.push(tr.t('card.window.pausesAt', { name, when }));
-  }
-  return lines.slice(0, 2);
+  return facts
+    .map((f) => (f.action === 'limit' ? capLine(state, f, tr) : pauseLine(state, f, tr)))
+    .filter((line): line is string => line !== undefined)
+    .slice(0, 2);
+}
+
+/**
+ * A row's one window line (`/migrate list`, the Home tab), the first the card shows: the window
+ * that holds the resource ("Paused by window *x* · resumes …"), else a cap that holds while it moves.
+ */
+export function heldLine(
+  state: NormalizedState,
+  windows: { last?: LastAction; facts: readonly WindowFact[] } | undefined,
+  tr: Translator,
+): string | undefined {
+  if (!windows) return undefined;
+  const held = windows.last ? windowActedLine(state, windows.last, tr) : undefined;
+  if (held) return held;
+  for (const f of windows.facts) if (f.action === 'limit' && f.holding) return capLine(state, f, tr);
+  return undefined;
+}
+
+/** A limit window's line: the cap that holds, or when it starts; nothing unless the resource moves. */
+function capLine(state: NormalizedState, f: WindowFact, tr: Translator): string | undefined {
+  if (!MOVING.has(state) || f.bytesPerSecond === undefined) return undefined;
+  const name = `*${escapeMrkdwn(f.name)}*`;
+  const when = f.next ? zonedTime(f.next.at, f.zone, tr) : undefined;
+  const rate = rateWords(f.bytesPerSecond, tr);
+  if (f.holding)
+    return when
+      ? tr.t('card.window.capped', { rate, name, when })
+      : tr.t('card.window.cappedOnly', { rate, name });
+  return when && f.next?.kind === 'start' ? tr.t('card.window.capsAt', { rate, name, when }) : undefined;
+}
+
+/** A pause window's next pause, while the resource is not paused (its own pause: `windowActedLine`). */
+function pauseLine(state: NormalizedState, f: WindowFact, tr: Translator): string | undefined {
+  if (f.holding || !f.next || state === 'paused' || state === 'pausing') return undefined;
+  return tr.t('card.window.pausesAt', {
+    name: `*${escapeMrkdwn(f.name)}*`,
+    when: zonedTime(f.next.at, f.zone, tr),
+  });
 }
 
 /** "ends Fri 06:00 KST" or "next Sat 22:00 KST": when the window next changes anything. */

@@ -5,12 +5,11 @@ import { approvalScope } from '../../approvals/approval-scope.js';
 import { explainForDisplay } from '../../catalogue/explain.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { asAppError, ProviderError } from '../../errors.js';
-import type { LastAction } from '../../resources/last-actions.js';
 import { brokenFixParts } from '../../watcher/broken-channel.js';
 import { titleOf } from '../../watcher/notification.js';
+import { windowsOf } from '../../windows/resource-windows.js';
 import { HOME_ROWS, type HomeView } from '../blocks/app-home.js';
 import type { PendingApprovalRow } from '../blocks/approval-home.js';
-import { resourceRef } from '../blocks/resource-card.js';
 import type { AppDeps } from '../context.js';
 
 /** Each provider gets this long; a slow one is shown as "not answering", the Home tab still opens. */
@@ -85,15 +84,11 @@ export async function buildHome(deps: AppDeps, who: { teamId: string; userId: st
   const claims = await deps.claims.currentOf(who.teamId, failed);
   // From the watcher's store only (no provider call): a store outage must not keep the tab closed.
   const watches = await deps.watcher.list(who.teamId).catch(() => []);
-  // The workspace's time windows, and which paused rows a window holds (store reads only).
+  // The workspace's time windows, and what each row's card says of them (store reads only).
   const windows = (await deps.windows.list(who.teamId).catch(() => undefined)) ?? [];
   const paused = all.filter((r) => r.state === 'paused' || r.state === 'pausing');
-  const pausedBy = new Map<string, LastAction>();
-  if (windows.length > 0)
-    for (const r of paused) {
-      const last = await deps.lastActions.get(who.teamId, r).catch(() => undefined);
-      if (last?.window) pausedBy.set(resourceRef(r), last);
-    }
+  const now = deps.clock.now();
+  const covering = windows.length > 0 ? await windowsOf(deps, who.teamId, all, now) : undefined;
   return {
     role,
     connections: results.map((r) => r.health),
@@ -101,7 +96,7 @@ export async function buildHome(deps: AppDeps, who: { teamId: string; userId: st
     failed,
     claims,
     paused,
-    windows: { list: windows, now: deps.clock.now(), pausedBy },
+    windows: { list: windows, now, ...(covering ? { of: covering } : {}) },
     pendingApprovals: await waitingApprovals(deps, who).catch((error: unknown) => {
       deps.logger.warn({ err: error }, 'could not read the pending approval requests for the Home tab');
       return [];

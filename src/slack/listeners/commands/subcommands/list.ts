@@ -4,6 +4,7 @@ import { AppError, ErrorCode } from '../../../../errors.js';
 import type { Translator } from '../../../../i18n/translator.js';
 import { orderForTriage, triageSummary } from '../../../../resources/triage.js';
 import { signOffStanding } from '../../../../watcher/verification.js';
+import { windowsOf } from '../../../../windows/resource-windows.js';
 import { describeUnreadable } from '../../../blocks/error-message.js';
 import { kindPlural } from '../../../blocks/resource-card.js';
 import { type ListGap, MAX_LIST_ROWS, renderResourceList } from '../../../blocks/resource-list.js';
@@ -135,6 +136,8 @@ export async function listResources(
   const shown = ordered.slice(page * PAGE_SIZE, wanted);
   const titles = await ctx.deps.approvals.titles.many(ctx.teamId, shown).catch(() => undefined);
   const claims = await ctx.deps.claims.currentOf(ctx.teamId, shown);
+  // What each row's card says of its time windows, first line only (store reads only).
+  const windows = await windowsOf(ctx.deps, ctx.teamId, shown, ctx.deps.clock.now());
   const filters = listFilters(query, tr);
   const unread = [...new Set(failures.map((f) => f.connection))].join(', ');
   const summary =
@@ -157,6 +160,7 @@ export async function listResources(
       resources: shown,
       titles,
       claims,
+      windows,
       summary: triageSummary(resources, tr, total),
       total,
       failures,

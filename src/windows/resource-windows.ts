@@ -1,0 +1,43 @@
+import type { MigrationResource } from '../domain/migration-resource.js';
+import type { LastAction, LastActions } from '../resources/last-actions.js';
+import type { WindowFact } from '../watcher/window-fact.js';
+import { factsFor } from './window-facts.js';
+import type { WindowStore } from './window-store.js';
+
+/**
+ * What every surface (the watched card, `/migrate status`, `list`, the Home tab) shows of the time
+ * windows covering a resource, read from what the windows wrote, not from a watch's history: the
+ * last action on it when a window took it (the window that holds it), and the windows' facts (a cap,
+ * the next change). Store reads only.
+ */
+export interface ResourceWindows {
+  /** The last action on it, when a window took it. */
+  last?: LastAction;
+  facts: WindowFact[];
+}
+
+export interface WindowReads {
+  windows: Pick<WindowStore, 'list'>;
+  lastActions: Pick<LastActions, 'get'>;
+}
+
+/** Each resource's windows, by `connection:id`; none for a workspace without windows. */
+export async function windowsOf(
+  deps: WindowReads,
+  teamId: string,
+  resources: readonly MigrationResource[],
+  now: number,
+): Promise<Map<string, ResourceWindows>> {
+  const out = new Map<string, ResourceWindows>();
+  const windows = (await deps.windows.list(teamId).catch(() => undefined)) ?? [];
+  if (windows.length === 0) return out;
+  for (const r of resources) {
+    const facts = factsFor(windows, r, now);
+    // Only a paused task can be held by a window's pause: the others need no read.
+    const held = r.state === 'paused' || r.state === 'pausing';
+    const last = held ? await deps.lastActions.get(teamId, r).catch(() => undefined) : undefined;
+    if (facts.length > 0 || last?.window)
+      out.set(`${r.connection}:${r.id}`, { ...(last?.window ? { last } : {}), facts });
+  }
+  return out;
+}
