@@ -141,8 +141,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     allowedEndpoints: config.allowedEndpoints,
     clock,
   });
-  // The providers stamp their requests with the system clock (`ProviderDeps.clock`): the provider
-  // checks a signature's time against its own; the cache of stored connections ages on `clock`.
+  // Requests are signed on the system clock (providers check it); stored connections age on `clock`.
   const registry = new ConnectionRegistry(
     connections,
     { pools, logger },
