@@ -1,9 +1,8 @@
-import { setTimeout as wait } from 'node:timers/promises';
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { CHANNEL, TEAM } from '../../dev/playground/people.js';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
-import type { Clock } from '../../src/clock.js';
+import { type Clock, systemClock } from '../../src/clock.js';
 import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
 
 /**
@@ -16,7 +15,8 @@ import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js'
  * Screenshots go to test-artifacts/screens/.
  */
 let skewMs = 0;
-const clock: Clock = { now: () => Date.now() + skewMs, sleep: (ms) => wait(ms) };
+// The system clock moved forward by `skewMs`: waits inside the bot stay real time.
+const clock: Clock = { now: () => Date.now() + skewMs, sleep: (ms) => systemClock.sleep(ms) };
 const screen = usePlaygroundScreens({ clock });
 const { type, message, actAs, shoot } = screen;
 const oms = () => screen.playground.simulators.get('huawei-oms');
