@@ -47,8 +47,10 @@ describe('pausing a watched task through the bot', () => {
     );
     expect(paused).toContain('<!date^');
     // The thread gets the line with the person, and the card now offers Resume.
-    const line = await t.fakeSlack.waitFor(() =>
-      notifications(t.fakeSlack).find((n) => n.event === 'paused' && n.key.includes(task.id)),
+    // Posts in a channel go out at Slack's pace (about one a second): bounded a little wider.
+    const line = await t.fakeSlack.waitFor(
+      () => notifications(t.fakeSlack).find((n) => n.event === 'paused' && n.key.includes(task.id)),
+      10_000,
     );
     expect(String(line.body.text)).toContain(`by <@${OPERATOR}>`);
     expect(paused).toContain('resource.resume');
