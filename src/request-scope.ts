@@ -11,6 +11,8 @@ export interface InteractiveCallScope {
   readonly pending: Map<string, number>;
   /** Aborted when the request gives up: its queued calls leave the queue and fail. */
   readonly signal: AbortSignal;
+  /** Called when a call starts (counted in `pending`): the interim waiting to name a connection. */
+  onPending?: () => void;
 }
 
 /**

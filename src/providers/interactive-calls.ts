@@ -121,6 +121,7 @@ export function limitInteractiveCalls<P extends MigrationProvider>(
       if (!scope) return original.apply(provider, args);
       const name = provider.connection;
       scope.pending.set(name, (scope.pending.get(name) ?? 0) + 1);
+      scope.onPending?.();
       const gaveUp = () =>
         new ProviderError(ErrorCode.ProviderUnavailable, {
           provider: provider.id,

@@ -145,9 +145,20 @@ async function withinBudget(
   const giveUp = new AbortController();
   // A call that has to queue for its connection needs no CPU: it gives the slot back at once.
   const scope = newInteractiveScope(options.releaseSlot, giveUp.signal);
+  let unnamedTimer: NodeJS.Timeout | undefined;
   const firstAnswerTimer = setTimeout(() => {
     options.releaseSlot();
-    answers.interim(waitingOn(scope));
+    if (waitingOn(scope).length > 0) return answers.interim(waitingOn(scope));
+    // No provider called yet (the work is still on its own steps, as on a busy machine): the
+    // interim names the first connection called from now on. Only work that calls none for a
+    // quarter of the give-up budget more is said to be slow without a name.
+    const interimNow = () => {
+      clearTimeout(unnamedTimer);
+      scope.onPending = undefined;
+      answers.interim(waitingOn(scope));
+    };
+    scope.onPending = interimNow;
+    unnamedTimer = setTimeout(interimNow, Math.max(budget.firstAnswerMs, budget.giveUpMs / 4));
   }, budget.firstAnswerMs);
   const started = performance.now();
   const stopWaiting = (afterMs: number) => {
@@ -174,6 +185,8 @@ async function withinBudget(
     await Promise.race([working, left.then(() => void working.catch(() => undefined))]);
   } finally {
     clearTimeout(firstAnswerTimer);
+    clearTimeout(unnamedTimer);
+    scope.onPending = undefined;
     clearTimeout(giveUpTimer);
     shutdown?.removeEventListener('abort', onShutdown);
     // The request ends when its last post (an interim, a give-up) has gone out, not before: the
