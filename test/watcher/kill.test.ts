@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../dev/simulators/kit.js';
 import type { NormalizedState } from '../../src/domain/migration-resource.js';
 import { PoolRegistry } from '../../src/providers/http/http-client.js';
@@ -41,12 +41,20 @@ let dist: string;
 let world: WatchWorld;
 let observer: Rig;
 let provider: HuaweiOmsProvider;
-const pools = new PoolRegistry();
-const prefix = uniquePrefix();
-const random = seededRandom(Number(process.env.WATCHER_KILL_SEED ?? 20260302));
+let pools: PoolRegistry;
+let prefix: string;
+let random: () => number;
 
-beforeAll(async () => {
+beforeAll(() => {
   dist = compileBot();
+}, 200_000);
+
+// A world of its own per attempt (the heavy project retries once): the first attempt moves the
+// simulator's clock ~850 s, so a retry on the same world would sign past the 15-minute window.
+beforeEach(async () => {
+  pools = new PoolRegistry();
+  prefix = uniquePrefix();
+  random = seededRandom(Number(process.env.WATCHER_KILL_SEED ?? 20260302));
   world = await startWorld();
   provider = new HuaweiOmsProvider(omsConnection('hw-prod', world.oms.url), {
     pools,
@@ -54,11 +62,11 @@ beforeAll(async () => {
   });
   // Creates the watches and reads the records; it never runs a cycle itself.
   observer = await startRig(world, { storeUrl: REDIS_URL, watcher: { keyPrefix: prefix } });
-}, 200_000);
+}, 60_000);
 /** Every replica started, so none outlives the test, whatever way it ends. */
 const replicas = new Set<ChildProcess>();
 
-afterAll(async () => {
+afterEach(async () => {
   await Promise.all([...replicas].map(kill9));
   await observer?.stop();
   await pools.close();
