@@ -26,12 +26,23 @@ describe('src/ never imports dev/ (docs/architecture.md, rule 1)', () => {
     let out: string;
     beforeAll(() => {
       // Inside the repository, so Node finds the packages in its node_modules (as in the image).
+      // `--noCheck`: the same files as `npm run build` emits, without checking types again (the
+      // typecheck step does): about a third of the time.
       out = path.join(ROOT, 'test-artifacts', 'production-build');
       rmSync(out, { recursive: true, force: true });
       const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
       const result = spawnSync(
         process.execPath,
-        [tsc, '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', out, '--sourceMap', 'false'],
+        [
+          tsc,
+          '-p',
+          path.join(ROOT, 'tsconfig.build.json'),
+          '--outDir',
+          out,
+          '--sourceMap',
+          'false',
+          '--noCheck',
+        ],
         { cwd: ROOT, encoding: 'utf8', timeout: 180_000 },
       );
       if (!existsSync(path.join(out, 'src', 'main.js')))
