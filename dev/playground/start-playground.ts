@@ -13,6 +13,7 @@ import { Conversation } from './conversation.js';
 import { dropLeftovers } from './leftovers.js';
 import { PageServer } from './page-server.js';
 import { BOT_USER_ID, CHANNEL, TEAM, USERS } from './people.js';
+import { PlaygroundClock } from './playground-clock.js';
 
 export const PLAYGROUND_FILE = path.resolve('data', 'playground.json');
 
@@ -83,9 +84,15 @@ export interface PlaygroundInfo {
  */
 export async function startPlayground(
   env: Record<string, string | undefined>,
-  /** The bot's clock (a screenshot test moves it forward rather than waiting); real time if none. */
+  /**
+   * The bot's clock. By default one `PlaygroundClock` (real time) that the simulators follow: a
+   * screenshot test moves it (`clock.advance`) rather than waiting. A clock of the test's own moves
+   * the bot alone.
+   */
   options: { clock?: Clock } = {},
 ) {
+  const playgroundClock = new PlaygroundClock();
+  const clock = options.clock ?? playgroundClock;
   const signingSecret = randomBytes(16).toString('hex');
   const botToken = `xoxb-playground-${randomBytes(8).toString('hex')}`;
   const host = env.HOST ?? '127.0.0.1';
@@ -108,6 +115,7 @@ export async function startPlayground(
       }
   });
   const sims = await startSeededSimulators({}, { scheduleDelayMs: 5_000, pauseDelayMs: 3_000 });
+  for (const running of sims.running) playgroundClock.follow(running.simulator.clock);
   const stopWorld = () => Promise.all([fakeSlack.stop(), sims.stop()]);
 
   let bot: RunningBot;
@@ -134,7 +142,7 @@ export async function startPlayground(
       connections: sims.connections,
       secrets,
       logger,
-      ...(options.clock ? { clock: options.clock } : {}),
+      clock,
     });
   } catch (error) {
     await stopWorld();
@@ -191,6 +199,8 @@ export async function startPlayground(
     fakeSlack,
     conversation,
     simulators: sims,
+    /** Moves the bot and the simulators together (unused when the caller gave a clock of its own). */
+    clock: playgroundClock,
     stop: async () => {
       unobserve();
       await page.stop();

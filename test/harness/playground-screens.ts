@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { TEAM } from '../../dev/playground/people.js';
 import { startPlayground } from '../../dev/playground/start-playground.js';
 import type { Clock } from '../../src/clock.js';
 import { until } from './until.js';
@@ -13,14 +14,34 @@ export const DESK = { width: 1280, height: 900 };
 export const PHONE = { width: 390, height: 844 };
 
 /**
- * The playground in headless Chromium for a screenshot test file (on `options.clock`, which the
- * test may move forward, else real time): started before its tests, stopped after, and what the tests do with it (type a command, find a message, act as someone,
- * shoot a message at desk and phone width into test-artifacts/screens/).
+ * The playground in headless Chromium for a screenshot test file: started before its tests, stopped
+ * after, and what the tests do with it (type a command, find a message, act as someone, shoot a
+ * message at desk and phone width into test-artifacts/screens/, and `advance` the playground's
+ * clock: the bot, the simulators and the page move together, so a failure, a window's edge or a
+ * reminder a minute away comes at once instead of after a real minute). With `options.clock` the
+ * bot runs on the test's own clock instead, and `advance` is not for that file.
  */
 export function usePlaygroundScreens(options: { clock?: Clock } = {}) {
   let playground: Awaited<ReturnType<typeof startPlayground>>;
   let browser: Browser;
   let page: Page;
+  /** The page's clock follows the playground's once the test first moves it. */
+  let pageClockInstalled = false;
+
+  /**
+   * Moves the bot and every simulator `ms` forward (`PlaygroundClock`), and the page with them
+   * (its "ago" times read the same clock). What was due in that time happens at the watcher's
+   * next cycle, a few real seconds on.
+   */
+  async function advance(ms: number): Promise<void> {
+    if (options.clock) throw new Error('advance() moves the playground clock: this file gave its own');
+    playground.clock.advance(ms);
+    if (!pageClockInstalled) {
+      pageClockInstalled = true;
+      await page.clock.install({ time: playground.clock.now() });
+      await page.clock.resume();
+    } else await page.clock.setSystemTime(playground.clock.now());
+  }
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM))
@@ -115,6 +136,24 @@ export function usePlaygroundScreens(options: { clock?: Clock } = {}) {
       } finally {
         await page.setViewportSize(DESK);
       }
+    },
+    advance,
+    /**
+     * Once the watcher has the simulator's task `id` as running (a watch that began at its failure
+     * would say no failure), moves the clock `ms` on: past the failure of a task failing at 14 %
+     * from 12 % (about 15 s at the simulator's default speed), say.
+     */
+    async advanceWhenRunning(id: string, ms = 20_000): Promise<void> {
+      const watcher = playground.bot.deps.watcher;
+      await until(
+        async () => (await watcher.list(TEAM.id)).find((r) => r.watch.id === id)?.state === 'running',
+        { what: `the watch of ${id} running`, timeoutMs: WAIT_MS, everyMs: 250 },
+      );
+      await advance(ms);
+    },
+    /** The playground clock's time (the bot's and the simulators'), epoch ms. */
+    now(): number {
+      return (options.clock ?? playground.clock).now();
     },
     /** The page as it is now, as `<name>.png`. */
     async shot(name: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { WATCHED_AT_START } from '../../dev/playground/start-playground.js';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
 import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
 
@@ -33,6 +34,8 @@ describe('issue 39 item 2 at desk and phone width', { timeout: 150_000 }, () => 
       .filter({ hasText: 'replied to a thread' })
       .filter({ hasText: /TRF\.0015/ })
       .first();
+    // The seeded watched task fails about 15 s after start: moved there rather than waited for.
+    await screen.advanceWhenRunning(WATCHED_AT_START.id);
     await post.waitFor({ timeout: 60_000 });
     await claim(post, "I'm on it", /is on it/);
     expect(await post.locator('.bk-button', { hasText: 'Hand back' }).count()).toBe(1);
@@ -66,6 +69,7 @@ describe('issue 39 item 2 at desk and phone width', { timeout: 150_000 }, () => 
         dst: { region: 'cn-north-4', bucket: 'invoices-obs' },
       });
       await type(`/migrate watch hw-sim:${task.id}`);
+      await screen.advanceWhenRunning(task.id);
       const post = screen.page
         .locator('#messages .message')
         .filter({ hasText: 'invoices-claimed-kr' })

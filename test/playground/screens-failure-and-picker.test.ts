@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { WATCHED_AT_START } from '../../dev/playground/start-playground.js';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
 import { usePlaygroundScreens } from '../harness/playground-screens.js';
 
@@ -16,6 +17,8 @@ describe('issue 39 surfaces at desk and phone width', { timeout: 150_000 }, () =
       .locator('#messages .message')
       .filter({ hasText: 'replied to a thread' })
       .filter({ hasText: /TRF\.0015/ });
+    // The seeded watched task fails about 15 s after start: moved there rather than waited for.
+    await screen.advanceWhenRunning(WATCHED_AT_START.id);
     await post.waitFor({ timeout: 60_000 });
     const text = await post.innerText();
     expect(text).toMatch(/invoices-azure failed at 14%, .*: TRF\.0015 The source account does not use Blob/);
@@ -59,6 +62,7 @@ describe('issue 39 surfaces at desk and phone width', { timeout: 150_000 }, () =
         dst: { region: 'cn-north-4', bucket: 'invoices-obs' },
       });
       await type(`/migrate watch hw-sim:${task.id}`);
+      await screen.advanceWhenRunning(task.id);
       const post = screen.page
         .locator('#messages .message')
         .filter({ hasText: 'invoices-azure-kr' })

@@ -12,7 +12,11 @@ const MiB = 1024 ** 2;
 const screen = usePlaygroundScreens();
 const { type, message, actAs, shoot } = screen;
 
-/** A task about 13 s from its end at 64 MiB/s, watched here until its report and chart come. */
+/**
+ * A task about 13 s from its end at 64 MiB/s, watched here until its report and chart come. On real
+ * time (not moved with the playground's clock): the chart draws the throughput of the watcher's
+ * cycles, a sample each, and a jump would leave it one sample.
+ */
 async function finishedReport(name: string, reportText: RegExp): Promise<[Locator, Locator]> {
   const task = screen.playground.simulators.get('huawei-oms').addTask({
     name,

@@ -1,5 +1,6 @@
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { WATCHED_AT_START } from '../../dev/playground/start-playground.js';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
 import { usePlaygroundScreens } from '../harness/playground-screens.js';
 
@@ -66,7 +67,9 @@ const labels = (found: Locator) => found.locator('.bk-button').allInnerTexts();
 
 describe('issue 51 surfaces at desk and phone width', { timeout: 300_000 }, () => {
   it('in English: the fix names the post’s button, the group card, the list summary', async () => {
-    // The seeded invoices-azure fails with TRF.0015 (refused keys): a change comes first.
+    // The seeded invoices-azure fails with TRF.0015 (refused keys): a change comes first. It fails
+    // about 15 s after start: moved there rather than waited for.
+    await screen.advanceWhenRunning(WATCHED_AT_START.id);
     const keys = await failurePost('invoices-azure', /TRF\.0015/);
     expect((await labels(keys))[0]).toBe("I'm on it");
     expect(await keys.locator('.bk-button.bk-primary').count()).toBe(0);
@@ -74,6 +77,7 @@ describe('issue 51 surfaces at desk and phone width', { timeout: 300_000 }, () =
 
     const task = failingTask('reports-restart', 'TRF.0001');
     await type(`/migrate watch hw-sim:${task.id}`);
+    await screen.advanceWhenRunning(task.id);
     const restart = await failurePost('reports-restart', /TRF\.0001/);
     expect(await restart.innerText()).toContain('Press Resume to restart the migration task.');
     expect((await labels(restart))[0]).toBe('Resume');
@@ -113,6 +117,7 @@ describe('issue 51 surfaces at desk and phone width', { timeout: 300_000 }, () =
       await actAs('Alice');
       const task = failingTask('reports-restart-kr', 'TRF.0001');
       await type(`/migrate watch hw-sim:${task.id}`);
+      await screen.advanceWhenRunning(task.id);
       const post = await failurePost('reports-restart-kr', /TRF\.0001/);
       expect(await post.innerText()).toContain('재개 버튼을 눌러 마이그레이션 작업을 다시 시작하십시오.');
       await shoot(post, 'fix-button-post-ko');

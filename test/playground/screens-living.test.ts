@@ -1,5 +1,6 @@
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { WATCHED_AT_START } from '../../dev/playground/start-playground.js';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
 import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
 
@@ -69,11 +70,13 @@ describe('issue 39 item 1 at desk and phone width', { timeout: 240_000 }, () => 
   it('in English: a recovered failure post and a deleted card', async () => {
     // The seeded invoices-azure fails the way this task does: two failures in one cycle share one
     // listing post instead of a post each, so this task starts after that one has failed.
+    await screen.advanceWhenRunning(WATCHED_AT_START.id);
     await failurePost('invoices-azure')
       .filter({ hasText: /TRF\.0015/ })
       .waitFor({ timeout: 90_000 });
     const task = failingTask('invoices-recovered');
     await type(`/migrate watch hw-sim:${task.id}`);
+    await screen.advanceWhenRunning(task.id);
     const post = failurePost('invoices-recovered');
     await post.filter({ hasText: /TRF\.0015/ }).waitFor({ timeout: 90_000 });
     await resumeFrom(post, 'Resume', /Earlier: .*failed at 14%/);
@@ -105,6 +108,7 @@ describe('issue 39 item 1 at desk and phone width', { timeout: 240_000 }, () => 
       await actAs('Alice');
       const task = failingTask('invoices-recovered-kr');
       await type(`/migrate watch hw-sim:${task.id}`);
+      await screen.advanceWhenRunning(task.id);
       const post = failurePost('invoices-recovered-kr');
       await post.filter({ hasText: /TRF\.0015/ }).waitFor({ timeout: 90_000 });
       await resumeFrom(post, '재개', /이전: .*실패/);

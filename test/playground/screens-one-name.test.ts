@@ -42,6 +42,8 @@ describe('one name for a task an approval created', { timeout: 240_000 }, () => 
         await language.selectOption(locale);
         await expect.poll(() => language.inputValue()).toBe(locale);
         await type(`/migrate watch hw-sim:${task.id}`);
+        // About 10 s from its end: moved there once the watch has it running.
+        await screen.advanceWhenRunning(task.id, 12_000);
         const post = await message(new RegExp(`${title} ${completed}:`), 90_000);
         expect(await post.innerText()).toContain(task.name);
         await shoot(post, `one-name-completion-${lang}`);

@@ -1,5 +1,6 @@
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { WATCHED_AT_START } from '../../dev/playground/start-playground.js';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
 import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
 
@@ -28,6 +29,8 @@ describe('issue 48 item 3 at desk and phone width', { timeout: 420_000 }, () => 
       .filter({ hasText: 'replied to a thread' })
       .filter({ hasText: /TRF\.0015/ })
       .first();
+    // The seeded watched task fails about 15 s after start: moved there rather than waited for.
+    await screen.advanceWhenRunning(WATCHED_AT_START.id);
     await post.waitFor({ timeout: 60_000 });
     await actAs('Alice');
     await post.locator('.bk-button', { hasText: "I'm on it" }).first().click();
@@ -53,7 +56,7 @@ describe('issue 48 item 3 at desk and phone width', { timeout: 420_000 }, () => 
       await actAs('Dana');
       await type('/migrate settings language ko');
       await message(/Channel posts now use|채널 게시물/);
-      // Both steps after a minute: the playground's watcher runs on real time.
+      // Both steps a minute after the failure: the test moves the playground's clock there.
       await type('/migrate settings escalation remind 1 escalate 1');
       await message(/Updated the escalation|에스컬레이션 설정을/);
       await actAs('Alice');
@@ -70,10 +73,11 @@ describe('issue 48 item 3 at desk and phone width', { timeout: 420_000 }, () => 
         dst: { region: 'cn-north-4', bucket: 'invoices-obs' },
       });
       await type(`/migrate watch hw-sim:${task.id}`);
+      // About 15 s on it fails: moved there once the watch has it running.
+      await screen.advanceWhenRunning(task.id);
       await failurePost('invoices-escalated-kr').waitFor({ timeout: 60_000 });
       await shoot(failurePost('invoices-escalated-kr'), 'escalation-failure-post-ko');
-      // The steps are replies in the card's thread: open it (a minute, then two, of nobody taking
-      // it on: the playground's watcher runs on real time).
+      // The steps are replies in the card's thread: open it (a minute of nobody taking it on).
       const card = screen.page
         .locator('#messages .message')
         .filter({ hasText: 'invoices-escalated-kr' })
@@ -84,10 +88,12 @@ describe('issue 48 item 3 at desk and phone width', { timeout: 420_000 }, () => 
       const watcher = screen.playground.bot.deps.watcher;
       const key = `w:T0FAKE001:C0FAKE001:hw-sim:task:${task.id}`;
       const sent = async () => (await watcher.store.read<{ sent: string[] }>(key))?.sent ?? [];
+      // Both are due a minute after the failure: the clock moved there, the next cycle sends them.
+      await screen.advance(61_000);
       await expect
         .poll(async () => (await sent()).some((k) => k.endsWith(':escalated')), {
-          timeout: 240_000,
-          interval: 2_000,
+          timeout: 60_000,
+          interval: 1_000,
         })
         .toBe(true);
       await card.locator('.thread-summary').click();

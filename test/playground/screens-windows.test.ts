@@ -5,8 +5,8 @@ import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js'
 /**
  * Issue 48 item 1 as people see it, at a desk (1280 px) and on a phone (390×844), in English and
  * Korean: `/migrate window add` answered, `window list`, and a watched card paused by its window
- * ("Paused by window … · resumes …"). The playground runs on real time: the window starts at the
- * next minute, so the pass pauses the task within about a minute.
+ * ("Paused by window … · resumes …"). The window starts at the next minute of the playground's
+ * clock, and the test moves the clock there rather than waiting for it.
  */
 const screen = usePlaygroundScreens();
 const { type, message, actAs, shoot, shot, noSidewaysScroll } = screen;
@@ -48,9 +48,9 @@ async function shootHome(waiting: RegExp, name: string): Promise<void> {
   }
 }
 
-/** `HH:MM` in UTC, `minutes` from now. */
-function utcClock(minutes: number): string {
-  const at = new Date(Date.now() + minutes * 60_000);
+/** `HH:MM` in UTC of `at` (epoch ms). */
+function utcClock(epochMs: number): string {
+  const at = new Date(epochMs);
   return `${String(at.getUTCHours()).padStart(2, '0')}:${String(at.getUTCMinutes()).padStart(2, '0')}`;
 }
 
@@ -79,25 +79,28 @@ describe('issue 48 item 1 at desk and phone width', { timeout: 420_000 }, () => 
     await message(/nightly-archive/);
     await type(`/migrate watch hw-sim:${capped.id}`);
     await message(/photo-backfill/);
+    // Both windows start at the same minute, at least 30 s ahead (so neither is typed inside it),
+    // and the clock is moved there once both are added.
+    const start = Math.ceil((screen.now() + 30_000) / 60_000) * 60_000;
+    const [from, to] = [utcClock(start), utcClock(start + 30 * 60_000)];
     await type(
-      `/migrate window add hw-sim:${capped.id} daily ${utcClock(1)}-${utcClock(30)} UTC limit 50 MB/s as office hours`,
+      `/migrate window add hw-sim:${capped.id} daily ${from}-${to} UTC limit 50 MB/s as office hours`,
     );
     await message(/office hours/);
-    await type(
-      `/migrate window add hw-sim:${task.id} daily ${utcClock(1)}-${utcClock(30)} UTC pause as night-only`,
-    );
+    await type(`/migrate window add hw-sim:${task.id} daily ${from}-${to} UTC pause as night-only`);
     const added = await message(/Window added/);
     await shoot(added, 'window-added-en');
     await type('/migrate window list');
     const list = await message(/Time windows/);
     await shoot(list, 'window-list-en');
+    await screen.advance(Math.max(0, start + 1_000 - screen.now()));
     const card = screen.page
       .locator('#messages .message')
       .filter({ hasText: 'nightly-archive' })
       .filter({ has: screen.page.locator('.thread-summary') })
       .last();
     await expect
-      .poll(async () => card.innerText(), { timeout: 150_000, interval: 2_000 })
+      .poll(async () => card.innerText(), { timeout: 60_000, interval: 1_000 })
       .toMatch(/Paused by window/);
     await shoot(card, 'window-paused-card-en');
     const cappedCard = screen.page
@@ -106,7 +109,7 @@ describe('issue 48 item 1 at desk and phone width', { timeout: 420_000 }, () => 
       .filter({ hasText: 'Watched in this channel' })
       .last();
     await expect
-      .poll(async () => cappedCard.innerText(), { timeout: 150_000, interval: 2_000 })
+      .poll(async () => cappedCard.innerText(), { timeout: 60_000, interval: 1_000 })
       .toMatch(/Capped at 50 MB\/s by window/);
     await shoot(cappedCard, 'window-capped-card-en');
     await shootHome(/Time windows/, 'window-home-en');
