@@ -129,8 +129,11 @@ export class WatchNotes {
       .map((w) => w.record)
       .filter((r) => !r.ended && !r.broken && r.state !== 'gone' && !r.follow);
     if (live.length === 0) return undefined;
-    const health = await this.#store.read<HealthRecord>(healthKey(`${teamId}/${target.connection}`));
-    return health && (health.down || health.failures > 0) ? undefined : live[0];
+    // Polled as the workspace's own connection, or as a file connection every workspace shares.
+    const healths = await Promise.all(
+      [teamId, '*'].map((team) => this.#store.read<HealthRecord>(healthKey(`${team}/${target.connection}`))),
+    );
+    return healths.some((h) => h && (h.down || h.failures > 0)) ? undefined : live[0];
   }
 
   /**

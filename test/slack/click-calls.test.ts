@@ -145,6 +145,17 @@ describe('provider calls per click on a watched card: at most the action and one
     expect(String(told?.body.text)).toContain('Nothing was done');
   });
 
+  it('Delete when the connection’s last poll failed: read first, as without a watch', async () => {
+    const task = t.oms.addTask({ id: '805800000000005', name: 'clicks-unsure', status: 3 });
+    const card = await watchedCard(task.id, task.id);
+    t.oms.faults.configure({ rate5xx: 1 });
+    await t.bot.deps.watcher.runCycle();
+    t.oms.faults.reset();
+    const asked = await press(t.oms, card, 'resource.delete');
+    expect(asked.slice(0, 2)).toEqual([`GET /tasks/${task.id}`, `DELETE /tasks/${task.id}`]);
+    expect(t.oms.task(task.id)).toBeUndefined();
+  });
+
   it('Cancel on a running UpCloud job: the cancel and one read', async () => {
     const job = upcloud.addJob({ name: 'clicks-cancel', status: 'running', progress: 0.2 });
     const card = await watchedCard(`up-fi:${job.uuid}`, job.uuid);
