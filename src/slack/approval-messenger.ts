@@ -90,7 +90,7 @@ export function slackApprovalMessenger(
     try {
       const { kind, id } = record.rerun.of;
       const note = chainNoteOf({ ...record, rerun: record.rerun }, 'created');
-      await watcher.notes.say(
+      const told = await watcher.notes.say(
         record.team,
         { connection: record.connection, kind, id },
         `chain-${record.id}-created`,
@@ -98,6 +98,7 @@ export function slackApprovalMessenger(
         clock.now(),
         { channel: thread.channel, deliver: true },
       );
+      if (told === 0) logger?.info({ approval: record.id }, 'the run the delta follows is no longer watched');
     } catch (error) {
       logger?.warn({ err: error, approval: record.id }, 'could not tell the thread of the delta run');
     }

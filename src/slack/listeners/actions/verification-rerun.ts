@@ -76,6 +76,9 @@ export function rerunSubmission(deps: AppDeps) {
           channel: thread.channel,
           deliver: true,
         })
+        .then((told) => {
+          if (told === 0) ctx.logger.info('the run the delta follows is no longer watched');
+        })
         .catch((error: unknown) =>
           ctx.logger.warn({ err: error }, 'could not tell the thread of the delta run'),
         );
