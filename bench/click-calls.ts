@@ -8,7 +8,7 @@ import type { Target } from './targets.js';
  * process over loopback HTTP (the tests' `TestBot`: fake Slack, OMS simulator, memory store, no
  * watcher schedule), two watched tasks, one migrating and one failed; Pause, Resume, "I'm on it",
  * "Hand back" and Refresh pressed on their cards as Slack sends them (signed, with the message
- * they are on), one at a time. Counted at the simulator's request log, from the click until the
+ * they are on), one at a time; Retry and Delete each round on a new watched failed or paused task. Counted at the simulator's request log, from the click until the
  * click's work and every re-check it started are done. OMS carries out a pause at once here, so
  * the count is the click's own; a pause still under way is asked about again until it settles
  * (its test: test/watcher/calls-per-click.test.ts).
@@ -49,18 +49,34 @@ export async function runClickCalls(options: ClickCallsOptions): Promise<ClickCa
     const moving = t.oms.addTask({ name: 'bench-moving', status: 2, progress: 0.1 });
     const failed = t.oms.addTask({ name: 'bench-failed', status: 4, failCode: 'TRF.0015' });
     const cards = { moving: await watched(t, moving.id), failed: await watched(t, failed.id) };
-    const clicks: [string, keyof typeof cards, string, string?][] = [
+    // Retry and Delete change their task for good: each round presses them on a new watched card.
+    const fresh = {
+      retry: { status: 4, failCode: 'TRF.0015' },
+      delete: { status: 3 },
+    } as const;
+    const clicks: [string, keyof typeof cards | keyof typeof fresh, string, string?][] = [
       ['Pause', 'moving', 'resource.pause'],
       ['Resume', 'moving', 'resource.resume'],
       ["I'm on it", 'failed', 'failure.claim', 't'],
       ['Hand back', 'failed', 'failure.claim', 'b'],
       ['Refresh', 'moving', 'resource.refresh'],
+      ['Retry', 'retry', 'resource.retry'],
+      ['Delete', 'delete', 'resource.delete'],
     ];
     const counts = new Map<string, { n: number[]; asked: string[] }>();
     for (let round = 0; round < rounds; round++)
       for (const [label, card, action, intent] of clicks) {
-        const task = card === 'moving' ? moving.id : failed.id;
-        const asked = await press(t, cards[card], action, task, intent);
+        let task: string;
+        let ts: string;
+        if (card === 'moving' || card === 'failed') {
+          task = card === 'moving' ? moving.id : failed.id;
+          ts = cards[card];
+        } else {
+          task = t.oms.addTask({ name: `bench-${card}-${round}`, ...fresh[card] }).id;
+          ts = await watched(t, task);
+          await t.settled();
+        }
+        const asked = await press(t, ts, action, task, intent);
         const row = counts.get(label) ?? { n: [], asked: [] };
         row.n.push(asked.length);
         row.asked = asked;
@@ -138,7 +154,7 @@ export function clickCallsSection(result: ClickCallsResult | undefined): string[
   return [
     '## Provider calls per click',
     '',
-    `Issue 58: a button on a watched card asks the provider for the action and one read at most; the card's watches take that read instead of listing again, and nothing asks again unless the provider said the change is still under way. The real app over loopback HTTP with the OMS simulator, two watched tasks (one migrating, one failed), each button pressed on its card as Slack sends it, ${result.rounds} times, one at a time; counted at the simulator from the click until the click and every re-check it started are done (OMS carries out a pause at once here).`,
+    `Issue 58: a button on a watched card asks the provider for the action and one read at most; the card's watches take that read instead of listing again, and nothing asks again unless the provider said the change is still under way. The real app over loopback HTTP with the OMS simulator, two watched tasks (one migrating, one failed), each button pressed on its card as Slack sends it, ${result.rounds} times, one at a time (Retry and Delete on a new watched failed or paused task each time; a Delete is decided on the watcher's last read); counted at the simulator from the click until the click and every re-check it started are done (OMS carries out a pause at once here).`,
     '',
     '| click | requests: fewest / median / most | what the last one asked |',
     '|---|---|---|',

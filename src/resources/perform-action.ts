@@ -82,6 +82,40 @@ export async function performOnId(
       action,
     });
   }
+  await runOrSayWhy(provider, target, action, run, mayDo);
+  return provider.get(target.kind, target.id);
+}
+
+/**
+ * A delete or cancel decided on the watcher's own last read of the resource (`seen`: its state
+ * allows the action, as the card showed it), not on a read of its own: the action, then one read,
+ * which the watches take. A refusal reads once and says why, as `performOnId` does. Returns the
+ * resource as the provider shows it afterwards; `gone` once it no longer knows it.
+ */
+export async function performOnSeen(
+  provider: MigrationProvider,
+  seen: MigrationResource,
+  action: ResourceAction,
+  mayDo: (action: ResourceAction) => boolean = () => true,
+): Promise<MigrationResource | 'gone'> {
+  const run = provider[action]?.bind(provider);
+  if (!run) {
+    throw InvalidInputError.of('action.error.notOffered', { provider: provider.id, kind: seen.kind, action });
+  }
+  await runOrSayWhy(provider, seen, action, run, mayDo);
+  return provider.get(seen.kind, seen.id).catch((error: unknown) => {
+    if (isGone(error)) return 'gone' as const;
+    throw error;
+  });
+}
+
+async function runOrSayWhy(
+  provider: MigrationProvider,
+  target: { kind: ResourceKind; id: string },
+  action: ResourceAction,
+  run: (kind: ResourceKind, id: string) => Promise<void>,
+  mayDo: (action: ResourceAction) => boolean,
+): Promise<void> {
   try {
     await run(target.kind, target.id);
   } catch (error) {
@@ -95,7 +129,6 @@ export async function performOnId(
     if (allowed.includes(action)) throw error;
     throw refusedIn(now, action, allowed, allowed.filter(mayDo));
   }
-  return provider.get(target.kind, target.id);
 }
 
 function isGone(error: unknown): boolean {

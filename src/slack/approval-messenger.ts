@@ -4,10 +4,11 @@ import type { ApproverMessage } from '../approvals/approval-store.js';
 import { summarizeCreateRequest } from '../approvals/create-request.js';
 import type { Clock } from '../clock.js';
 import type { MigrationResource, ResourceKind } from '../domain/migration-resource.js';
-import { InvalidInputError } from '../errors.js';
+import { asAppError, InvalidInputError } from '../errors.js';
 import { ENGLISH, type Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import { approvalNotifyMode, type SettingsStore } from '../settings/workspace-settings.js';
+import type { WatchNotes } from '../watcher/watch-notes.js';
 import type { WatchOrigin } from '../watcher/watch-origin.js';
 import {
   createdNotice,
@@ -16,9 +17,9 @@ import {
   withApproversPing,
 } from './blocks/approval-notices.js';
 import { renderApprovalRequest } from './blocks/approval-request.js';
-import { code, escapeMrkdwn } from './blocks/mrkdwn.js';
-import { rerunThreadLine } from './blocks/rerun.js';
-import { renderResourceCard } from './blocks/resource-card.js';
+import { renderError } from './blocks/error-message.js';
+import { code, escapeMrkdwn, truncate } from './blocks/mrkdwn.js';
+import { chainNoteOf } from './blocks/rerun.js';
 import type { SlackLocales } from './locales.js';
 import type { SlackSender, TeamSender } from './sender.js';
 import { slackErrorCode } from './slack-api-error.js';
@@ -35,6 +36,7 @@ export interface ResourceWatcher {
     resource?: MigrationResource;
     origin?: WatchOrigin;
   }): Promise<unknown>;
+  notes: Pick<WatchNotes, 'say'>;
 }
 
 /**
@@ -78,16 +80,25 @@ export function slackApprovalMessenger(
       }
     }
   };
-  /** A delta run made (issue 49): the thread of the run it follows gets a line, once it runs. */
+  /**
+   * A delta run made (issue 49): the thread of the run it follows gets a line, once it runs. The
+   * line is a note on that run's watch, posted by its outbox (the one writer of its thread).
+   */
   const tellChain = async (record: ApprovalRecord): Promise<void> => {
     const thread = record.rerun?.thread;
-    if (!record.rerun || !thread) return;
+    if (!record.rerun || !thread || !watcher) return;
     try {
-      const tr = await inChannel(record.team, thread.channel);
-      const text = rerunThreadLine({ ...record, rerun: record.rerun }, 'created', tr);
-      await sender
-        .to(record.team, { purpose: 'background' })
-        .post({ channel: thread.channel, thread_ts: thread.ts, text, unfurl_links: false });
+      const { kind, id } = record.rerun.of;
+      const note = chainNoteOf({ ...record, rerun: record.rerun }, 'created');
+      const told = await watcher.notes.say(
+        record.team,
+        { connection: record.connection, kind, id },
+        `chain-${record.id}-created`,
+        note,
+        clock.now(),
+        { channel: thread.channel, deliver: true },
+      );
+      if (told === 0) logger?.info({ approval: record.id }, 'the run the delta follows is no longer watched');
     } catch (error) {
       logger?.warn({ err: error, approval: record.id }, 'could not tell the thread of the delta run');
     }
@@ -163,7 +174,8 @@ export function slackApprovalMessenger(
           .ephemeral({ channel: record.channel, user: record.requester, ...notice });
       else await sender.to(record.team).dm(record.requester, notice);
     },
-    async postCreated(record, resource, actions) {
+    async postCreated(record, resource) {
+      let why: unknown;
       if (watcher && record.resourceId) {
         try {
           await watcher.watch({
@@ -183,34 +195,29 @@ export function slackApprovalMessenger(
           await tellChain(record);
           return;
         } catch (error) {
+          why = error;
           logger?.warn(
             { err: error, approval: record.id },
-            'could not watch the new resource; posting its card',
+            'could not watch the new resource; telling its requester',
           );
         }
       }
-      const tr = await inChannel(record.team, record.channel);
-      const notice = createdNotice(record, tr);
+      // No card of its own beside the watcher's: the requester is told privately, with the command
+      // that watches it once there is room (the one editor draws every card in a channel).
+      const tr = await forPerson(record.team, record.requester);
+      const ref = `${record.connection}:${record.resourceId ?? ''}`;
       const name = resource?.name ?? record.resourceName ?? record.resourceId ?? '';
-      const title = summarizeCreateRequest(record.provider, record.kind, record.request).name;
-      const blocks = resource
-        ? renderResourceCard(resource, actions, { notice, tr, title, now: clock.now() })
-        : [
-            {
-              type: 'section' as const,
-              text: {
-                type: 'mrkdwn' as const,
-                text: `${notice}\n${code(`${record.connection}:${record.resourceId ?? ''}`)} ${escapeMrkdwn(name)}`,
-              },
-            },
-          ];
-      await sender.to(record.team).post({
-        channel: record.channel,
-        text: tr.t('approval.createdText', {
-          name: escapeMrkdwn(name),
-          ref: `${record.connection}:${record.resourceId ?? ''}`,
-        }),
-        blocks,
+      const text = tr.t('approval.createdNotWatched', {
+        notice: createdNotice(record, tr),
+        name: escapeMrkdwn(truncate(name, 200)),
+        ref: code(ref),
+        channel: `<#${record.channel}>`,
+        why: why === undefined ? 'none' : renderError(asAppError(why), record.id, tr).text,
+        command: code(`/migrate watch ${ref}`),
+      });
+      await sender.to(record.team).dm(record.requester, {
+        text,
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } }],
         unfurl_links: false,
       });
     },

@@ -6,9 +6,11 @@ import {
   destroys,
   performAction,
   performOnId,
+  performOnSeen,
   scopeFor,
 } from '../resources/perform-action.js';
 import { keepingTheVerb } from '../resources/resolve-resource.js';
+import type { Observation } from '../watcher/transitions.js';
 import type { WatchRecord } from '../watcher/watch-store.js';
 import { findResource, type ResourceTarget, titleOf, type UseCaseContext } from './context.js';
 
@@ -44,10 +46,12 @@ export async function actOnResource(
   const mayDo = (a: ResourceAction) =>
     roleAllows(role, capabilityFor(a)) &&
     (decidedFor === 'workspace' || scopeFor(a, ctx.here).kind === 'channel');
-  const { provider, resource, after } =
-    'exact' in target && !destroys(action)
-      ? await actFirst(ctx, target.exact, action, mayDo)
-      : await readFirst(ctx, target, action, mayDo);
+  const exact = 'exact' in target ? target.exact : undefined;
+  const { provider, resource, after, gone } = !exact
+    ? await readFirst(ctx, target, action, mayDo)
+    : !destroys(action)
+      ? await actFirst(ctx, exact, action, mayDo)
+      : ((await onWatcherRead(ctx, exact, action, mayDo)) ?? (await readFirst(ctx, target, action, mayDo)));
   ctx.logger.info({ action, connection: resource.connection, id: resource.id }, 'resource action done');
   if (!after) await ctx.deps.resolver.index.forget(ctx.teamId, resource);
   // Every card drawn later, and the thread of every channel watching it, will say who asked; the
@@ -59,11 +63,11 @@ export async function actOnResource(
     at: ctx.deps.clock.now(),
     ...(ctx.window ? { window: ctx.window } : {}),
   };
-  const seen = after && {
-    resource: after,
-    actions: provider.actionsFor(after),
-    seenAt: ctx.deps.clock.now(),
-  };
+  const seen: Observation | undefined = after
+    ? { resource: after, actions: provider.actionsFor(after), seenAt: ctx.deps.clock.now() }
+    : gone
+      ? { gone: true }
+      : undefined;
   let watches: WatchRecord[] = [];
   try {
     await ctx.deps.lastActions.note(ctx.teamId, resource, requested);
@@ -81,6 +85,8 @@ interface Done {
   /** As it was before (read first), or as it is after (acted first). */
   resource: MigrationResource;
   after: MigrationResource | undefined;
+  /** A read after the action said the provider no longer knows it (the watches take that). */
+  gone?: boolean;
 }
 
 /**
@@ -99,6 +105,28 @@ async function actFirst(
     performOnId(provider, exact, action, mayDo),
   );
   return { provider, resource: after, after };
+}
+
+/**
+ * A delete or cancel a button names exactly, decided on the watcher's own last read of it (what
+ * its card shows) when that read allows it (`WatchNotes.lastSeen`): the action and one read after,
+ * which the watches take. Undefined when no watch has such a read: the caller reads first.
+ */
+async function onWatcherRead(
+  ctx: UseCaseContext,
+  exact: { connection: string; kind: ResourceKind; id: string },
+  action: ResourceAction,
+  mayDo: (action: ResourceAction) => boolean,
+): Promise<Done | undefined> {
+  const watched = await ctx.deps.watcher.notes.lastSeen(ctx.teamId, exact).catch(() => undefined);
+  if (!watched) return undefined;
+  const provider = ctx.deps.resolver.providerOf(ctx.teamId, exact.connection);
+  if (!provider.actionsFor(watched.snapshot).includes(action)) return undefined;
+  const now = await ctx.audited(action, `${exact.connection}:${exact.id}`, () =>
+    performOnSeen(provider, watched.snapshot, action, mayDo),
+  );
+  if (now === 'gone') return { provider, resource: watched.snapshot, after: undefined, gone: true };
+  return { provider, resource: watched.snapshot, after: now };
 }
 
 /**

@@ -22,7 +22,7 @@ import type { GroupTally } from './group-tally.js';
 import type { EventPost, LiveNow } from './living-posts.js';
 import type { VerificationNote } from './verification.js';
 import { type VerificationCard, verificationCard } from './verification-card.js';
-import type { WatchOrigin } from './watch-origin.js';
+import type { ChainNote, WatchOrigin } from './watch-origin.js';
 import type { BrokenState, OutboxEntry, RequestedAction, WatchEvent, WatchRecord } from './watch-store.js';
 import { type WindowedCard, type WindowRefusedNote, windowedCard } from './window-fact.js';
 
@@ -40,7 +40,8 @@ export type WatchNotification =
   | ReportNote
   | FailureListNote
   | VerificationNote
-  | WindowRefusedNote;
+  | WindowRefusedNote
+  | ChainNote;
 
 /**
  * A posted failure or completion, edited because the resource moved on (`living-posts.ts`): what it

@@ -11,7 +11,15 @@ import type { Observation } from './transitions.js';
 import type { SignOff } from './verification.js';
 import { dedupBase } from './watch-keys.js';
 import type { WatchSchedule } from './watch-schedule.js';
-import type { OutboxEntry, RequestedAction, WatchRecord, WatchStore, WatchTarget } from './watch-store.js';
+import {
+  type HealthRecord,
+  healthKey,
+  type OutboxEntry,
+  type RequestedAction,
+  type WatchRecord,
+  type WatchStore,
+  type WatchTarget,
+} from './watch-store.js';
 import type { WindowFact } from './window-fact.js';
 
 /** A resource as people name it across channels: every watch of it in a workspace carries a note. */
@@ -53,6 +61,8 @@ export interface NotesEditor {
    * `seen`, takes that read of their resource as the observation instead of asking the provider.
    */
   poll(keys: readonly string[], seen?: Observation): Promise<unknown>;
+  /** Delivers what this watch's outbox holds now (`Outbox.drain`), then edits its posts. */
+  deliver(key: string): Promise<unknown>;
 }
 
 /**
@@ -106,6 +116,24 @@ export class WatchNotes {
     const redraw = (current: WatchRecord) =>
       current.watch.channelId === channel ? cardDue(current, !current.ended) : SKIP;
     return (await this.#note(teamId, target, redraw, { seen })).map((n) => n.record);
+  }
+
+  /**
+   * The watcher's own last read of a resource, for a click to decide a delete or cancel on instead
+   * of reading again: the snapshot of a watch that is polled (not broken, not ended) on a connection
+   * whose last poll answered (no failures since), so it is at most one poll interval old. Undefined
+   * otherwise: the caller reads first.
+   */
+  async lastSeen(teamId: string, target: NotedResource): Promise<WatchRecord | undefined> {
+    const live = (await watchesOf(this.#store, { teamId, ...target }))
+      .map((w) => w.record)
+      .filter((r) => !r.ended && !r.broken && r.state !== 'gone' && !r.follow);
+    if (live.length === 0) return undefined;
+    // Polled as the workspace's own connection, or as a file connection every workspace shares.
+    const healths = await Promise.all(
+      [teamId, '*'].map((team) => this.#store.read<HealthRecord>(healthKey(`${team}/${target.connection}`))),
+    );
+    return healths.some((h) => h && (h.down || h.failures > 0)) ? undefined : live[0];
   }
 
   /**
@@ -180,7 +208,9 @@ export class WatchNotes {
   /**
    * Says `note` once in the thread of every card watching a resource (a subscription's watch
    * without a card is not told): one reply per watch under the dedup key `id`, so saying it
-   * again adds nothing. `now`: the watcher's clock. Resolves with how many watches it was added to.
+   * again adds nothing. `now`: the watcher's clock. `channel`: only the watch whose card is there;
+   * `deliver`: posted now rather than with the next cycle (a person's action, not a cycle's job).
+   * Resolves with how many watches it was added to.
    */
   async say(
     teamId: string,
@@ -188,6 +218,7 @@ export class WatchNotes {
     id: string,
     note: WatchNotification,
     now: number,
+    options: { channel?: string; deliver?: boolean } = {},
   ): Promise<number> {
     const { connection, kind, id: resourceId } = target;
     const keys = (await watchesOf(this.#store, { teamId, connection, kind, id: resourceId })).map(
@@ -197,6 +228,7 @@ export class WatchNotes {
     for (const key of keys)
       await this.#store.update<WatchRecord>(key, (current) => {
         if (!current || current.follow || current.ended) return SKIP;
+        if (options.channel !== undefined && current.watch.channelId !== options.channel) return SKIP;
         const entry: OutboxEntry = {
           key: `${dedupBase(current.watch)}:${id}`,
           type: 'reply',
@@ -212,6 +244,7 @@ export class WatchNotes {
         told.push(key);
         return next;
       });
+    if (options.deliver) for (const key of told) await this.#editor.deliver(key);
     return told.length;
   }
 

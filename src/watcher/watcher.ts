@@ -139,6 +139,7 @@ export class Watcher {
     this.notes = new WatchNotes(this.store, this.#schedule, {
       edit: (key) => this.outbox.settle(key),
       poll: (keys, seen) => this.#cycle.recheck(keys, seen),
+      deliver: (key) => this.outbox.drain(key),
     });
   }
 

@@ -215,19 +215,25 @@ describe('living posts', () => {
     expect(cardEdit).not.toContain('Succeeded');
   });
 
-  it('settles a pause from a private card without a Refresh, and shows no op id', async () => {
+  it('answers a pause on a private card once: no settle loop, no op id; Refresh shows it settled', async () => {
     const task = t.oms.addTask({ name: 'living-pause', status: 2, totalSize: 1024 ** 4 });
     const value = encodeResourceButton({ connection: 'hw-prod', kind: 'task', id: task.id });
     const click = await t.click('resource.pause', value, { userId: ALICE });
     const first = mrkdwnTexts(await click.answer());
     expect(first).toContain('Pausing… requested by <@U0ALICE01>');
     expect(first).not.toMatch(/op `/);
-    // The provider finishes pausing; nobody presses Refresh.
+    // The provider finishes pausing: nothing asks it again or redraws the presser's card by itself
+    // (the watcher's card is what follows a change; issue 58, one writer).
+    const asked = t.oms.server.requests.length;
     t.oms.clock.advance(2_000);
-    const settled = await t.answer(click.responseId, 2);
+    await t.settled();
+    await t.bot.deps.watcher.rechecksIdle();
+    expect(t.fakeSlack.responsesTo(click.responseId)).toHaveLength(1);
+    expect(t.oms.server.requests.length).toBe(asked);
+    const refresh = await t.click('resource.refresh', value, { userId: ALICE });
+    const settled = await refresh.answer();
     expect(settled.replace_original).toBe(true);
     expect(mrkdwnTexts(settled)).toContain(':double_vertical_bar: Paused');
-    expect(mrkdwnTexts(settled)).not.toContain('Pausing…');
     expect(mrkdwnTexts(settled)).not.toMatch(/op `/);
   });
 });

@@ -122,10 +122,12 @@ async function confirm(view: ShownView) {
   return postedApproval(t, { team: TEAM, channel: CHANNEL }, since);
 }
 
-/** Thread replies posted (not by the watcher's outbox) under the card `ts`. */
+/** The chain's lines under the card `ts`: posted by the run's outbox (its dedup key), the one writer. */
 function threadLines(ts: string): string[] {
+  const keyOf = (c: RecordedCall) =>
+    (c.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key ?? '';
   return t.fakeSlack.calls
-    .filter((c) => c.method === 'chat.postMessage' && c.body.thread_ts === ts && !c.body.metadata)
+    .filter((c) => c.method === 'chat.postMessage' && c.body.thread_ts === ts && keyOf(c).includes(':chain-'))
     .map((c) => String(c.body.text ?? ''));
 }
 

@@ -227,7 +227,7 @@ describe('every entry point that can add a watch or a subscription passes the ca
 });
 
 describe('a resource created after approval is watched through the same cap', () => {
-  it('at the watches cap the new resource is not watched; its card is still posted', async () => {
+  it('at the watches cap the new resource is not watched; its requester is told privately', async () => {
     expect(await watches()).toBe(1);
     await t.ask(`access grant <@U0APPR036|appr> approver`);
     const since = t.fakeSlack.calls.length;
@@ -251,5 +251,27 @@ describe('a resource created after approval is watched through the same cap', ()
       t.logs.lines.find((l) => l.includes('could not watch the new resource')),
     );
     expect(warned).toContain('MAX_WATCHES_PER_WORKSPACE');
+    // No card beside the watcher's (the one writer of a channel's resource posts): a DM says why.
+    const told = await t.fakeSlack.waitFor(() =>
+      t.fakeSlack.calls
+        .slice(since)
+        .find(
+          (c) =>
+            c.method === 'chat.postMessage' &&
+            c.body.channel === OPERATOR &&
+            String(c.body.text).includes('is not watched'),
+        ),
+    );
+    const id = /\/migrate watch hw-prod:(\d+)/.exec(String(told.body.text))?.[1];
+    expect(id, String(told.body.text)).toBeDefined();
+    const inChannel = t.fakeSlack.calls
+      .slice(since)
+      .filter(
+        (c) =>
+          c.method === 'chat.postMessage' &&
+          c.body.channel === ELSEWHERE &&
+          JSON.stringify(c.body).includes(id!),
+      );
+    expect(inChannel).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import type { CreateSummary } from '../../approvals/create-request.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { isProviderId, providerDefinition } from '../../providers/registry.js';
 import type { VerificationNote } from '../../watcher/verification.js';
+import type { ChainNote } from '../../watcher/watch-origin.js';
 import { encodeVerificationButton } from '../verification-button.js';
 import { slackDate } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
@@ -97,20 +98,37 @@ export function rerunConfirmModal(
   };
 }
 
-/** The line the run's thread gets when its delta is asked for, or made (the chain, in one thread). */
-export function rerunThreadLine(
+/** What the run's thread is told when its delta is asked for, or made: data the outbox posts. */
+export function chainNoteOf(
   record: Pick<ApprovalRecord, 'requester' | 'decidedBy' | 'message' | 'connection' | 'resourceId' | 'id'> & {
     rerun: Rerun;
   },
-  event: 'requested' | 'created',
-  tr: Translator = ENGLISH,
-): string {
-  const request = record.message?.permalink ? `<${record.message.permalink}|${record.id}>` : code(record.id);
-  return tr.t(`rerun.thread.${event}`, {
+  event: ChainNote['event'],
+): ChainNote {
+  const permalink = record.message?.permalink;
+  return {
+    kind: 'chain',
+    event,
     n: record.rerun.n,
-    requester: `<@${record.requester}>`,
-    approver: `<@${record.decidedBy ?? 'unknown'}>`,
-    request,
-    ref: code(`${record.connection}:${record.resourceId ?? ''}`),
+    requester: record.requester,
+    ...(record.decidedBy ? { approver: record.decidedBy } : {}),
+    request: { id: record.id, ...(permalink ? { permalink } : {}) },
+    ref: `${record.connection}:${record.resourceId ?? ''}`,
+  };
+}
+
+/** The line in the run's thread (the chain, in one thread), in the channel's language. */
+export function renderChainLine(
+  note: ChainNote,
+  tr: Translator = ENGLISH,
+): { text: string; blocks: KnownBlock[] } {
+  const { id, permalink } = note.request;
+  const text = tr.t(`rerun.thread.${note.event}`, {
+    n: note.n,
+    requester: `<@${note.requester}>`,
+    approver: `<@${note.approver ?? 'unknown'}>`,
+    request: permalink ? `<${permalink}|${escapeMrkdwn(id)}>` : code(id),
+    ref: code(note.ref),
   });
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }

@@ -14,6 +14,7 @@ import { renderFailureListing } from './failure-listing.js';
 import { slackDate } from './format.js';
 import { tasksFailedLines } from './group-card.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
+import { renderChainLine } from './rerun.js';
 import {
   actionLabel,
   actionsBlock,
@@ -126,6 +127,8 @@ export function renderWatchNotification(note: WatchNotification, tr: Translator 
       return renderVerification(note, tr);
     case 'window-refused':
       return renderWindowRefused(note, tr);
+    case 'chain':
+      return renderChainLine(note, tr);
   }
 }
 

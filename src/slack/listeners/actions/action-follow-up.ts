@@ -1,22 +1,15 @@
 import type { KnownBlock } from '@slack/types';
 import type { ResourceKind } from '../../../domain/migration-resource.js';
 import { NotFoundError, ProviderError } from '../../../errors.js';
-import type { Translator } from '../../../i18n/translator.js';
 import type { ResourceAction } from '../../../providers/types.js';
 import { ActionRefusedError } from '../../../resources/perform-action.js';
-import type { Acted } from '../../../use-cases/act-on-resource.js';
-import type { ResourceTarget } from '../../../use-cases/context.js';
-import { shownWith, showResource } from '../../../use-cases/show-resource.js';
+import { shownWith } from '../../../use-cases/show-resource.js';
 import { liveStateLabel } from '../../blocks/living-posts.js';
 import { code, escapeMrkdwn, truncate } from '../../blocks/mrkdwn.js';
 import { actionLabel, whoActed } from '../../blocks/resource-card.js';
 import { stateLabel, stateLabelIn } from '../../blocks/state-words.js';
-import { renderActed, renderShown } from '../../blocks/use-case-replies.js';
-import type { ButtonArgs } from '../../button-handler.js';
+import { renderShown } from '../../blocks/use-case-replies.js';
 import type { AppDeps, HandlerContext } from '../../context.js';
-
-/** States that mean "asked, not done yet": the card is checked again until they settle. */
-const UNDER_WAY: ReadonlySet<string> = new Set(['pausing', 'deleting']);
 
 /**
  * A button pressed on a channel post that is out of date (someone resumed it already): the
@@ -57,41 +50,6 @@ export async function answerStale(
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text } }, ...(card.blocks ?? [])];
   await deps.sender.to(ctx.teamId).ephemeral({ channel: ctx.channelId, user: ctx.userId, text, blocks });
   return true;
-}
-
-/**
- * After a pause or a delete the provider takes a while to show: the card is checked again (the
- * watcher's schedule, `settleSoon`) until the state settles, then redrawn in place with it, so
- * nobody has to press Refresh. Op ids stay in the logs and the audit.
- */
-export function settleAfter(
-  deps: AppDeps,
-  ctx: HandlerContext,
-  args: ButtonArgs,
-  acted: Acted,
-  target: ResourceTarget,
-  tr: Translator,
-  shared: boolean,
-): void {
-  if (!acted.after || !UNDER_WAY.has(acted.after.state)) return;
-  const redraw = async (now: Acted) => {
-    const reply = renderActed(now, ctx, tr, ctx.deps.clock.now());
-    await deps.sender
-      .to(ctx.teamId)
-      .respond(args.respond, { ...reply, response_type: 'ephemeral', replace_original: true });
-  };
-  deps.watcher.settleSoon(async () => {
-    try {
-      const shown = await showResource(ctx, target);
-      if (UNDER_WAY.has(shown.resource.state)) return false;
-      await redraw({ ...acted, after: shown.resource, actions: shared ? shown.actions : shown.mayUse });
-    } catch (error) {
-      if (!isGone(error)) throw error;
-      await redraw({ ...acted, after: undefined, actions: [] });
-    }
-    ctx.logger.info({ action: acted.action, op: ctx.opId }, 'card redrawn once its action settled');
-    return true;
-  });
 }
 
 /** The provider no longer knows it (the watcher reads a 404 the same way, `observe.ts`). */

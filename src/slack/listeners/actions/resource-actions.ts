@@ -10,11 +10,12 @@ import { renderParentCard } from '../../blocks/watch-notifications.js';
 import { buttonHandler, postedOn } from '../../button-handler.js';
 import type { AppDeps } from '../../context.js';
 import { decodeResourceButton } from '../../resource-button.js';
-import { answerStale, settleAfter } from './action-follow-up.js';
+import { answerStale } from './action-follow-up.js';
 
 /**
  * Pause / Resume / Retry / Delete / Cancel on a card or a picker (the confirm dialog already ran on
- * the client): the same use case as `/migrate pause`, answered on the card in place.
+ * the client): the same use case as `/migrate pause`. A watched card is redrawn by the one editor;
+ * a private card is answered in place, once; nothing here edits a channel message.
  */
 export function resourceActionButton(deps: AppDeps) {
   return buttonHandler(async (ctx, args) => {
@@ -46,9 +47,10 @@ export function resourceActionButton(deps: AppDeps) {
       }
       return;
     }
-    // A card of the presser's own (an answer to a command): answered in place, then followed.
-    await ctx.reply({ ...renderActed(acted, ctx, tr, ctx.deps.clock.now()), replaceOriginal: true });
-    settleAfter(deps, ctx, args, acted, { exact }, tr, shared);
+    // A card of the presser's own (an answer only they see) is drawn again in place, once: what
+    // follows the change is the watcher's card. Any other channel message (a card someone shared)
+    // is never replaced: the presser is answered privately beside it.
+    await ctx.reply({ ...renderActed(acted, ctx, tr, ctx.deps.clock.now()), replaceOriginal: !shared });
   });
 }
 

@@ -4,7 +4,7 @@ import { planRerun, type RerunTarget, requestRerun } from '../../../use-cases/re
 import { cardOf } from '../../../watcher/living-posts.js';
 import { titleOf } from '../../../watcher/notification.js';
 import { type WatchRecord, watchKey } from '../../../watcher/watch-store.js';
-import { RERUN_VIEW, rerunConfirmModal, rerunThreadLine } from '../../blocks/rerun.js';
+import { chainNoteOf, RERUN_VIEW, rerunConfirmModal } from '../../blocks/rerun.js';
 import { buttonHandler, whoClicked } from '../../button-handler.js';
 import { type AppDeps, modalContext } from '../../context.js';
 import { runSafely } from '../../run-safely.js';
@@ -51,8 +51,8 @@ type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 /**
  * The requester confirmed: the modal closes, the delta is planned again and asked for through the
- * approval (which tells the requester and the approvers), and the run's thread gets a new line
- * saying so: the chain stays in one thread.
+ * approval (which tells the requester and the approvers), and the run's watch gets a note its
+ * outbox posts in the thread: the chain stays in one thread, written by one writer.
  */
 export function rerunSubmission(deps: AppDeps) {
   return async ({ ack, body, view }: SubmitArgs): Promise<void> => {
@@ -69,11 +69,16 @@ export function rerunSubmission(deps: AppDeps) {
       const thread = await threadOf(deps, ctx.teamId, target);
       const { approval } = await requestRerun(ctx, deps, target, thread);
       if (!thread || !approval.rerun || approval.status !== 'pending') return;
-      const tr = await ctx.translator('channel');
-      const text = rerunThreadLine({ ...approval, rerun: approval.rerun }, 'requested', tr);
-      await deps.sender
-        .to(teamId)
-        .post({ channel: thread.channel, thread_ts: thread.ts, text, unfurl_links: false })
+      // A note on the run's watch: its outbox posts the line in the card's thread.
+      const note = chainNoteOf({ ...approval, rerun: approval.rerun }, 'requested');
+      await deps.watcher.notes
+        .say(teamId, target, `chain-${approval.id}-requested`, note, deps.clock.now(), {
+          channel: thread.channel,
+          deliver: true,
+        })
+        .then((told) => {
+          if (told === 0) ctx.logger.info('the run the delta follows is no longer watched');
+        })
         .catch((error: unknown) =>
           ctx.logger.warn({ err: error }, 'could not tell the thread of the delta run'),
         );
