@@ -93,6 +93,15 @@ export class WatchNotes {
   }
 
   /**
+   * Who asked for an action made by timed work (a window's edge), noted on every watch of the
+   * resource without asking the provider or drawing anything now: the next cycle observes what
+   * the action did and draws each card once, its event saying who asked.
+   */
+  async requested(teamId: string, target: NotedResource, requested: RequestedAction): Promise<void> {
+    await this.#note(teamId, target, (current) => ({ ...current, requested }), 'none');
+  }
+
+  /**
    * A person read the resource just now (Refresh): every watch of it takes that read as its
    * observation, as a poll would, and the card of the watch in `channel` is redrawn whatever it
    * showed, so it says when it was checked. Nothing else asks the provider.
@@ -172,8 +181,8 @@ export class WatchNotes {
       });
       changed.push(key);
     }
-    // Nothing about the resources changed at the provider: their cards are redrawn, not polled.
-    for (const key of changed) await this.#editor.edit(key);
+    // Nothing about the resources changed at the provider: the cycle that follows draws their
+    // cards once, with what it observes (an edge's pause shows with its fact in one edit).
     return changed.length;
   }
 
@@ -219,7 +228,7 @@ export class WatchNotes {
     teamId: string,
     target: NotedResource,
     change: (current: WatchRecord) => WatchRecord | typeof SKIP,
-    redraw: 'edit' | 'poll' | { seen: Observation },
+    redraw: 'edit' | 'poll' | 'none' | { seen: Observation },
   ): Promise<{ key: string; record: WatchRecord }[]> {
     // The resource's watches are found by key (`ResourceWatches`): a click reads the few records
     // it changes, never the index of every watch of every workspace (issue 47: at 50,000 watches).
@@ -227,7 +236,7 @@ export class WatchNotes {
     const keys = (await watchesOf(this.#store, { teamId, connection, kind, id })).map((w) => w.key);
     for (const key of keys)
       await this.#store.update<WatchRecord>(key, (current) => (current ? change(current) : SKIP));
-    if (keys.length === 0) return [];
+    if (keys.length === 0 || redraw === 'none') return [];
     if (redraw === 'edit') for (const key of keys) await this.#editor.edit(key);
     else await this.#editor.poll(keys, redraw === 'poll' ? undefined : redraw.seen);
     return this.#store.loadMany(keys);

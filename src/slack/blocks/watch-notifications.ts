@@ -1,4 +1,5 @@
 import type { Button, KnownBlock } from '@slack/types';
+import { windowBy } from '../../capabilities/windows/window-words.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { ResourceAction } from '../../providers/types.js';
 import type { CompletionSpeeds } from '../../reports/completion-report.js';
@@ -32,7 +33,6 @@ import {
   renderRepaired,
   renderWindowRefused,
 } from './watch-notices.js';
-import { windowBy } from './window-words.js';
 
 export {
   brokenLabel,

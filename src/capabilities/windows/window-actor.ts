@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { AccessControl } from '../access/access-control.js';
-import { channelScope, WORKSPACE } from '../access/policy.js';
-import type { AuditLog } from '../audit/audit-log.js';
-import type { Clock } from '../clock.js';
-import type { ConnectionRegistry } from '../connections/connection-registry.js';
-import type { MigrationResource } from '../domain/migration-resource.js';
-import { ForbiddenError } from '../errors.js';
-import type { Logger } from '../logger.js';
-import type { BandwidthWindow, ResourceAction } from '../providers/types.js';
-import type { LastActions, WindowActed } from '../resources/last-actions.js';
-import type { ResourceResolver } from '../resources/resolve-resource.js';
-import { actOnResource } from '../use-cases/act-on-resource.js';
-import type { UseCaseContext } from '../use-cases/context.js';
-import { setBandwidth } from '../use-cases/set-bandwidth.js';
-import type { Watcher } from '../watcher/watcher.js';
+import type { AccessControl } from '../../access/access-control.js';
+import { channelScope, WORKSPACE } from '../../access/policy.js';
+import type { AuditLog } from '../../audit/audit-log.js';
+import type { Clock } from '../../clock.js';
+import type { ConnectionRegistry } from '../../connections/connection-registry.js';
+import type { MigrationResource } from '../../domain/migration-resource.js';
+import { ForbiddenError, InvalidInputError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import type { BandwidthWindow, ResourceAction } from '../../providers/types.js';
+import type { LastActions, WindowActed } from '../../resources/last-actions.js';
+import { capabilityFor, destroys, scopeFor } from '../../resources/perform-action.js';
+import type { ResourceResolver } from '../../resources/resolve-resource.js';
+import type { UseCaseContext } from '../../use-cases/context.js';
+import { setBandwidth } from '../../use-cases/set-bandwidth.js';
+import type { Watcher } from '../../watcher/watcher.js';
 import { capRules } from './window-cap.js';
 import type { TimeWindow } from './window-store.js';
 
@@ -79,7 +79,11 @@ export function windowActor(deps: WindowActorDeps) {
   }
 
   return {
-    /** Pauses or resumes `r`, as the window's setter. */
+    /**
+     * Pauses or resumes `r`, as the window's setter: the policy asked as their button would, the
+     * action audited, on the background lane, and nothing read after it. The watches of `r` note who
+     * asked; their cards are drawn once, from what the watcher's next cycle observes.
+     */
     async act(
       w: TimeWindow,
       teamId: string,
@@ -88,7 +92,19 @@ export function windowActor(deps: WindowActorDeps) {
       note: WindowActed,
     ): Promise<void> {
       const ctx = contextOf(w, teamId, note);
-      await actOnResource(ctx, { exact: { connection: r.connection, kind: r.kind, id: r.id } }, action);
+      await ctx.require(capabilityFor(action), scopeFor(action, ctx.here), `${action} migrations`);
+      const provider = deps.connections.provider(deps.connections.get(teamId, r.connection), 'background');
+      const run = provider[action]?.bind(provider);
+      if (!run || destroys(action))
+        throw InvalidInputError.of('action.error.notOffered', {
+          provider: provider.id,
+          kind: r.kind,
+          action,
+        });
+      await ctx.audited(action, `${r.connection}:${r.id}`, () => run(r.kind, r.id));
+      const requested = { action, by: w.by, at: deps.clock.now(), window: note };
+      await deps.lastActions.note(teamId, r, requested);
+      await deps.watcher.notes.requested(teamId, r, requested);
     },
 
     /**
