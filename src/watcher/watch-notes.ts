@@ -12,7 +12,6 @@ import type { SignOff } from './verification.js';
 import { dedupBase } from './watch-keys.js';
 import type { WatchSchedule } from './watch-schedule.js';
 import type { OutboxEntry, RequestedAction, WatchRecord, WatchStore, WatchTarget } from './watch-store.js';
-import type { WindowFact } from './window-fact.js';
 
 /** A resource as people name it across channels: every watch of it in a workspace carries a note. */
 export type NotedResource = Pick<WatchTarget, 'connection' | 'kind' | 'id'>;
@@ -160,30 +159,31 @@ export class WatchNotes {
   }
 
   /**
-   * The time windows that cover each of the workspace's watched resources (the window pass's
-   * facts): a record whose windows changed gets them and its card is marked for its next edit; the
-   * others are not written. Resolves with how many changed.
+   * A capability's fact of every watched resource of a workspace (`factOf` undefined: none), as
+   * timed work writes it for many at once: a record whose fact changed gets it and its card is
+   * marked; the others are not written. Nothing is drawn now: the cycle that follows draws each
+   * card once, with what it observes. Resolves with how many changed.
    */
-  async windows(teamId: string, factsOf: (record: WatchRecord) => WindowFact[]): Promise<number> {
+  async facts(teamId: string, name: string, factOf: (record: WatchRecord) => unknown): Promise<number> {
     const keys = (await this.#store.watchKeys()).filter((key) => {
       const t = targetOfKey(key);
       return !t || t.teamId === teamId;
     });
-    const changed: string[] = [];
+    let changed = 0;
     for (const { key, record } of await this.#store.loadMany(keys)) {
-      if (record.watch.teamId !== teamId || sameJson(record.windows ?? [], factsOf(record))) continue;
+      if (record.watch.teamId !== teamId || sameJson(record.facts?.[name], factOf(record))) continue;
       await this.#store.update<WatchRecord>(key, (current) => {
         if (!current) return SKIP;
-        const facts = factsOf(current);
-        if (sameJson(current.windows ?? [], facts)) return SKIP;
-        const { windows: _was, ...rest } = current;
-        return cardDue({ ...rest, ...(facts.length > 0 ? { windows: facts } : {}) }, !current.ended);
+        const value = factOf(current);
+        if (sameJson(current.facts?.[name], value)) return SKIP;
+        const { [name]: _was, ...others } = current.facts ?? {};
+        const facts = value === undefined ? others : { ...others, [name]: value };
+        const { facts: _all, ...rest } = current;
+        return cardDue({ ...rest, ...(Object.keys(facts).length > 0 ? { facts } : {}) }, !current.ended);
       });
-      changed.push(key);
+      changed++;
     }
-    // Nothing about the resources changed at the provider: the cycle that follows draws their
-    // cards once, with what it observes (an edge's pause shows with its fact in one edit).
-    return changed.length;
+    return changed;
   }
 
   /**

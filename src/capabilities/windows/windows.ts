@@ -1,3 +1,4 @@
+import type { WindowFact } from '../../watcher/window-fact.js';
 import { type CapabilityCore, defineCapability } from '../capability.js';
 import { windowActor } from './window-actor.js';
 import { windowCommand } from './window-command.js';
@@ -5,6 +6,7 @@ import { factsFor } from './window-facts.js';
 import { WindowPass } from './window-pass.js';
 import { WINDOWS, type WindowsState } from './window-state.js';
 import { WindowStore } from './window-store.js';
+import { windowFactLines } from './window-words.js';
 
 /**
  * Time windows (`/migrate window`): a weekly span in a zone that pauses or caps what it covers at
@@ -15,6 +17,8 @@ export const windows = defineCapability<WindowsState>({
   name: WINDOWS,
   start: (core) => createWindows(core),
   subcommands: [windowCommand],
+  // A cap that holds while it moves, each window's next change (its own pause: `requested.window`).
+  cardLines: (fact, tr, _now, resource) => windowFactLines(resource.state, fact as WindowFact[], tr),
   jobs: (s) => [
     // The pass takes its own lease (`lease:windows`) and claims each edge on the window as well:
     // every replica asks, one acts.
@@ -61,13 +65,11 @@ function createWindows(deps: CapabilityCore): WindowsState {
     },
     // What each card shows of the windows covering its resource: a fact on its watch record.
     showFacts: async (teamId, windows, now) => {
-      await deps.watcher.notes.windows(teamId, (record) =>
-        factsFor(
-          windows,
-          { ...record.watch, ...(record.snapshot.groupId ? { groupId: record.snapshot.groupId } : {}) },
-          now,
-        ),
-      );
+      await deps.watcher.notes.facts(teamId, WINDOWS, (record) => {
+        const { groupId } = record.snapshot;
+        const facts = factsFor(windows, { ...record.watch, ...(groupId ? { groupId } : {}) }, now);
+        return facts.length > 0 ? facts : undefined;
+      });
     },
     watchKeys: () => deps.watcher.store.watchKeys(),
     kv: deps.state,

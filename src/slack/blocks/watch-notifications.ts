@@ -93,7 +93,6 @@ export function renderParentCard(
       // This card is the watch itself.
       watch: false,
       lastAction: card.requested,
-      windows: card.windows,
       group: card.group,
       claim: card.claim,
       eta: card.eta,
