@@ -13,7 +13,9 @@ export interface TimedWork {
   logger: Logger;
   watcher: Watcher;
   departures: Pick<Departures, 'sweep'>;
-  approvals: Pick<ApprovalService, 'startDue'>;
+  approvals: Pick<ApprovalService, 'startDue' | 'expireDue'>;
+  /** How often pending approval requests past their expiry are marked expired (bot clock ms). */
+  approvalSweepMs: number;
   capabilities: Capabilities;
   /** Its own timer's period (real ms; 0: none, a test on an injected clock ticks it itself). */
   tickMs: number;
@@ -41,6 +43,13 @@ export function scheduleTimedWork(w: TimedWork): Scheduler {
     { name: 'departures', cadence: 'before-cycle', replicas: 'each', run: () => w.departures.sweep() },
     // Approved requests whose start time has come: created once (their start key decides).
     { name: 'approval-starts', cadence: 'before-cycle', replicas: 'each', run: () => w.approvals.startDue() },
+    // Pending requests past their expiry: once a period across replicas (each decision is claimed).
+    {
+      name: 'approval-expiry',
+      cadence: { everyMs: w.approvalSweepMs },
+      replicas: 'each',
+      run: (now) => w.approvals.expireDue(now),
+    },
     // Then each capability's timed work, in the registry's order.
     ...w.capabilities.jobs(),
   );

@@ -5,7 +5,7 @@ import { GrantStore } from './access/grant-store.js';
 import { channelScope, grantApplies } from './access/policy.js';
 import { roleAllows } from './access/roles.js';
 import { CachedSlackDirectory } from './access/slack-directory.js';
-import { ApprovalService } from './approvals/approval-service.js';
+import { ApprovalService, DEFAULT_SWEEP_INTERVAL_MS } from './approvals/approval-service.js';
 import { AuditLog } from './audit/audit-log.js';
 import { SCHEDULER_TICK_MS, scheduleTimedWork } from './bot-jobs.js';
 import { registerBotSecrets } from './bot-secrets.js';
@@ -308,6 +308,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     departures,
     approvals,
     capabilities,
+    approvalSweepMs: options.approvals?.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
     tickMs: options.clock ? 0 : SCHEDULER_TICK_MS,
   });
   void departures
@@ -318,7 +319,6 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const opsServer = await startOpsServer(deps, { port: config.http.metricsPort, host: config.http.host });
   const metricsPort = (opsServer.address() as AddressInfo).port;
   watcher.start();
-  approvals.start();
   logger.info(
     {
       ...build,
