@@ -4,10 +4,14 @@ import type { AtomicKv } from '../store/atomic-kv.js';
 
 /**
  * When a job fires: at every tick, before each watcher cycle polls (what the cycle must already
- * see, such as a window's pause) and on the scheduler's own timer; or every `everyMs` on the bot's
- * clock (at the first tick at or after it).
+ * see, such as a window's pause) and on the scheduler's own timer; `each-cycle`, only at the tick
+ * before each cycle (work that only the cycle shows, too costly for every timer tick); or every
+ * `everyMs` on the bot's clock (at the first tick at or after it).
  */
-export type Cadence = 'before-cycle' | { everyMs: number };
+export type Cadence = 'before-cycle' | 'each-cycle' | { everyMs: number };
+
+/** What a tick is for: the cycle about to poll, or the scheduler's own timer. */
+export type TickOf = 'cycle' | 'timer';
 
 /**
  * One piece of timed work. A job calls providers on the background lane only
@@ -79,18 +83,18 @@ export class Scheduler {
    */
   every(everyMs: number): this {
     if (this.#timer || !(everyMs > 0)) return this;
-    this.#timer = setInterval(() => void this.tick(), everyMs);
+    this.#timer = setInterval(() => void this.tick('timer'), everyMs);
     this.#timer.unref();
     return this;
   }
 
   /**
    * Runs every job due now, in order; resolves when they are done (failures are logged). A tick
-   * asked for while one runs waits for it and runs after it.
+   * asked for while one runs waits for it and runs after it. A `timer` tick skips `each-cycle` jobs.
    */
-  tick(): Promise<void> {
+  tick(of: TickOf = 'cycle'): Promise<void> {
     const previous = this.#ticking ?? Promise.resolve();
-    const next = previous.then(() => this.#runDue());
+    const next = previous.then(() => this.#runDue(of));
     this.#ticking = next;
     void next.finally(() => {
       if (this.#ticking === next) this.#ticking = undefined;
@@ -98,8 +102,9 @@ export class Scheduler {
     return next;
   }
 
-  async #runDue(): Promise<void> {
+  async #runDue(of: TickOf): Promise<void> {
     for (const job of this.#jobs) {
+      if (job.cadence === 'each-cycle' && of === 'timer') continue;
       if (this.#stopped) return;
       try {
         if (await this.#due(job)) await job.run(this.#d.clock.now());
@@ -117,7 +122,7 @@ export class Scheduler {
 
   async #due(job: Job): Promise<boolean> {
     const d = this.#d;
-    if (job.cadence === 'before-cycle')
+    if (job.cadence === 'before-cycle' || job.cadence === 'each-cycle')
       return job.replicas === 'each' || d.kv.acquireLease(`lease:${job.name}`, d.holder, d.leaseMs);
     const period = Math.floor(d.clock.now() / job.cadence.everyMs);
     if (this.#fired.get(job.name) === period) return false;

@@ -63,7 +63,7 @@ async function edge(iso: string, names: readonly string[]) {
   clock.moveTo(iso);
   const edgeAt = clock.now();
   const before = { requests: t.oms.server.requests.length, edits: edits(names) };
-  await t.bot.scheduler.tick();
+  await t.bot.scheduler.tick('timer');
   await t.settled();
   const atEdge = routes(t.oms.server.requests.slice(before.requests));
   clock.advance(3_000);

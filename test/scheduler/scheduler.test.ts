@@ -122,4 +122,16 @@ describe('Scheduler', () => {
       s.stop();
     }
   });
+
+  it('runs an each-cycle job only at the tick before a cycle, not on its timer', async () => {
+    const { schedulers } = replicas(1);
+    const ran: string[] = [];
+    schedulers[0]!.add(
+      recording(ran, 'edges', 'before-cycle', 'each'),
+      recording(ran, 'facts', 'each-cycle', 'each'),
+    );
+    await schedulers[0]!.tick('timer');
+    await schedulers[0]!.tick('cycle');
+    expect(ran).toEqual(['edges@00:00', 'edges@00:00', 'facts@00:00']);
+  });
 });

@@ -107,13 +107,11 @@ export class WindowPass {
     this.#d = deps;
   }
 
+  /** Applies each window's edge that is due (on the scheduler's timer and before each cycle). */
   async run(): Promise<void> {
     const d = this.#d;
     if (!(await d.kv.acquireLease('lease:windows', d.holder, d.leaseMs))) return;
-    const teams = await d.windows.teams();
-    // The watch index is read only when some workspace has windows (at most once a pass).
-    const keys = d.showFacts && teams.length > 0 ? await d.watchKeys?.().catch(() => undefined) : undefined;
-    for (const teamId of teams) {
+    for (const teamId of await d.windows.teams()) {
       for (const w of await d.windows.list(teamId)) {
         try {
           await this.#apply(teamId, w);
@@ -122,6 +120,20 @@ export class WindowPass {
           d.logger.warn({ err: error, teamId, window: w.id }, 'window could not act');
         }
       }
+    }
+  }
+
+  /**
+   * Writes the windows' facts on the watches they cover: before each cycle only (the cycle draws
+   * them), as it reads the watch index.
+   */
+  async showFacts(): Promise<void> {
+    const d = this.#d;
+    if (!d.showFacts || !(await d.kv.acquireLease('lease:windows', d.holder, d.leaseMs))) return;
+    const teams = await d.windows.teams();
+    // The watch index is read only when some workspace has windows (at most once a pass).
+    const keys = teams.length > 0 ? await d.watchKeys?.().catch(() => undefined) : undefined;
+    for (const teamId of teams) {
       await this.#showFacts(teamId, keys).catch((error: unknown) =>
         d.logger.warn({ err: error, teamId }, 'window facts not written; tried again next pass'),
       );

@@ -21,8 +21,9 @@ export const windows = defineCapability<WindowsState>({
   cardLines: (fact, tr, _now, resource) => windowFactLines(resource.state, fact as WindowFact[], tr),
   jobs: (s) => [
     // The pass takes its own lease (`lease:windows`) and claims each edge on the window as well:
-    // every replica asks, one acts.
+    // every replica asks, one acts. Its facts are written before each cycle, which draws them.
     { name: 'edges', cadence: 'before-cycle', replicas: 'each', run: () => s.pass.run() },
+    { name: 'facts', cadence: 'each-cycle', replicas: 'each', run: () => s.pass.showFacts() },
   ],
   // Gone first at an uninstall, so no pass acts for the workspace after it.
   forgetWorkspace: (s, teamId) => s.store.forget(teamId),
