@@ -63,7 +63,19 @@ async function edge(iso: string, names: readonly string[]) {
   clock.moveTo(iso);
   const edgeAt = clock.now();
   const before = { requests: t.oms.server.requests.length, edits: edits(names) };
-  await t.bot.scheduler.tick('timer');
+  // Which lane each provider the edge takes is for (ADR 0008): nobody waits on it.
+  const registry = t.bot.deps.connections;
+  const provider = registry.provider.bind(registry);
+  const lanes = new Set<string>();
+  registry.provider = (connection, purpose) => {
+    lanes.add(purpose);
+    return provider(connection, purpose);
+  };
+  try {
+    await t.bot.scheduler.tick('timer');
+  } finally {
+    registry.provider = provider;
+  }
   await t.settled();
   const atEdge = routes(t.oms.server.requests.slice(before.requests));
   clock.advance(3_000);
@@ -81,7 +93,13 @@ async function edge(iso: string, names: readonly string[]) {
   }
   const after = edits(names);
   const edited = names.map((n) => after.get(n)! - before.edits.get(n)!);
-  return { atEdge, all: routes(t.oms.server.requests.slice(before.requests)), edited, cycles };
+  return {
+    atEdge,
+    all: routes(t.oms.server.requests.slice(before.requests)),
+    edited,
+    cycles,
+    lanes: [...lanes],
+  };
 }
 
 describe('a connection window edge over 20 tasks', () => {
@@ -112,6 +130,7 @@ describe('a connection window edge over 20 tasks', () => {
     for (const id of ids) expect(t.oms.task(id)?.status, id).toBe(3);
     // The edge: one list per kind it pauses (tasks, sync tasks) and one stop per task, no reads.
     expect(start.atEdge).toEqual({ 'GET /tasks': 1, 'GET /sync-tasks': 1, 'POST /tasks/:id/stop': TASKS });
+    expect(start.lanes).toEqual(['background']);
     // And the 20 s after it: each cycle lists the watched tasks at most once, and nothing reads
     // or rechecks a task by itself (was 66 requests here: 20 stops, 20 reads, 26 lists).
     expect(start.all['POST /tasks/:id/stop']).toBe(TASKS);
@@ -126,6 +145,7 @@ describe('a connection window edge over 20 tasks', () => {
     console.log('end edge:', end.atEdge, 'in 20 s:', end.all, 'edits:', end.edited.join(''));
     for (const id of ids) expect(t.oms.task(id)?.status, id).toBe(2);
     expect(end.atEdge).toEqual({ 'GET /tasks': 1, 'POST /tasks/:id/start': TASKS });
+    expect(end.lanes).toEqual(['background']);
     expect(end.all['GET /tasks/:id']).toBeUndefined();
     expect(end.edited).toEqual(names.map(() => 1));
   }, 120_000);
