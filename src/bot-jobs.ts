@@ -6,7 +6,6 @@ import { Scheduler } from './scheduler/scheduler.js';
 import type { AtomicKv } from './store/atomic-kv.js';
 import type { Departures } from './use-cases/departures.js';
 import type { Watcher } from './watcher/watcher.js';
-import type { WindowPass } from './windows/window-pass.js';
 
 export interface TimedWork {
   state: AtomicKv;
@@ -14,14 +13,20 @@ export interface TimedWork {
   logger: Logger;
   watcher: Watcher;
   departures: Pick<Departures, 'sweep'>;
-  windows: Pick<WindowPass, 'run'>;
-  approvals: Pick<ApprovalService, 'startDue'>;
+  approvals: Pick<ApprovalService, 'startDue' | 'expireDue'>;
+  /** How often pending approval requests past their expiry are marked expired (bot clock ms). */
+  approvalSweepMs: number;
   capabilities: Capabilities;
+  /** Its own timer's period (real ms; 0: none, a test on an injected clock ticks it itself). */
+  tickMs: number;
 }
+
+/** How often the scheduler ticks on its own timer: a window's edge fires within this of its time. */
+export const SCHEDULER_TICK_MS = 5_000;
 
 /**
  * The bot's timed work as jobs on its one scheduler (part of the composition root), ticked before
- * each watcher cycle polls: on the cycle's schedule, on the watcher's holder and lease period.
+ * each watcher cycle polls and on its own timer, on the watcher's holder and lease period.
  */
 export function scheduleTimedWork(w: TimedWork): Scheduler {
   const scheduler = new Scheduler({
@@ -36,14 +41,18 @@ export function scheduleTimedWork(w: TimedWork): Scheduler {
     // Departures not finished (a lock held, a store error) are retried first, so no cycle polls
     // for a workspace that left (ADR 0010); each replica retries, under the installation's lock.
     { name: 'departures', cadence: 'before-cycle', replicas: 'each', run: () => w.departures.sweep() },
-    // A window's pause is asked for before the cycle polls, so it shows in it. The lease is the
-    // pass's own (`lease:windows`): an edge is claimed on the window as well.
-    { name: 'windows', cadence: 'before-cycle', replicas: 'lease', run: () => w.windows.run() },
     // Approved requests whose start time has come: created once (their start key decides).
     { name: 'approval-starts', cadence: 'before-cycle', replicas: 'each', run: () => w.approvals.startDue() },
+    // Pending requests past their expiry: once a period across replicas (each decision is claimed).
+    {
+      name: 'approval-expiry',
+      cadence: { everyMs: w.approvalSweepMs },
+      replicas: 'each',
+      run: (now) => w.approvals.expireDue(now),
+    },
     // Then each capability's timed work, in the registry's order.
     ...w.capabilities.jobs(),
   );
   w.watcher.beforeEachCycle(() => scheduler.tick());
-  return scheduler;
+  return scheduler.every(w.tickMs);
 }

@@ -5,9 +5,9 @@ import { GrantStore } from './access/grant-store.js';
 import { channelScope, grantApplies } from './access/policy.js';
 import { roleAllows } from './access/roles.js';
 import { CachedSlackDirectory } from './access/slack-directory.js';
-import { ApprovalService } from './approvals/approval-service.js';
+import { ApprovalService, DEFAULT_SWEEP_INTERVAL_MS } from './approvals/approval-service.js';
 import { AuditLog } from './audit/audit-log.js';
-import { scheduleTimedWork } from './bot-jobs.js';
+import { SCHEDULER_TICK_MS, scheduleTimedWork } from './bot-jobs.js';
 import { registerBotSecrets } from './bot-secrets.js';
 import { buildInfo } from './build-info.js';
 import { Capabilities } from './capabilities/capabilities.js';
@@ -29,6 +29,7 @@ import { KindOffering } from './resources/kind-offering.js';
 import { LastActions } from './resources/last-actions.js';
 import { ResourceResolver } from './resources/resolve-resource.js';
 import { ResourceIndex } from './resources/resource-index.js';
+import type { Scheduler } from './scheduler/scheduler.js';
 import { SecretRegistry } from './secrets.js';
 import { escalationReader } from './settings/escalation-settings.js';
 import { SettingsStore } from './settings/workspace-settings.js';
@@ -53,7 +54,6 @@ import { openBotStore } from './store/open-bot-store.js';
 import { DepartureMarks, Departures } from './use-cases/departures.js';
 import { WorkspaceDeparture } from './use-cases/forget-workspace.js';
 import { Watcher, type WatcherOptions } from './watcher/watcher.js';
-import { createWindows } from './windows/windows.js';
 
 export interface BotOptions {
   env?: Record<string, string | undefined>;
@@ -79,6 +79,8 @@ export interface BotOptions {
 
 export interface RunningBot {
   deps: AppDeps;
+  /** The one scheduler of timed work (a test on its own clock ticks it). */
+  scheduler: Scheduler;
   /** The port the HTTP receiver listens on (useful with PORT=0). */
   port: number;
   /** The port of `/metrics` and the probes (METRICS_PORT). */
@@ -187,7 +189,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
             ? locales.translatorForUser(teamId, channel)
             : locales.translatorForChannel(teamId, channel),
         logger,
-        (facts, tr, now) => capabilities.cardLines(facts, tr, now),
+        (facts, tr, now, resource) => capabilities.cardLines(facts, tr, now, resource),
       ),
       offering,
       metrics,
@@ -232,17 +234,6 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     restored: await restoredFrom(store, clock.now()),
     ...options.approvals,
   });
-  const windows = createWindows({
-    state,
-    connections: registry,
-    access,
-    audit,
-    resolver,
-    watcher,
-    lastActions,
-    logger,
-    clock,
-  });
   capabilities.start({
     state,
     clock,
@@ -264,7 +255,6 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     audit,
     resourceIndex,
     lastActions,
-    windows: windows.store,
     capabilities,
     logger,
     auditRetentionMs: config.auditRetentionDays * 86_400_000,
@@ -291,8 +281,6 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     metrics,
     inbound: new InboundDedupe(state, logger, metrics),
     drain,
-    windows: windows.store,
-    windowPass: windows.pass,
     capabilities,
     departures: new Departures(
       departureMarks,
@@ -318,9 +306,10 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     logger,
     watcher,
     departures,
-    windows: windows.pass,
     approvals,
     capabilities,
+    approvalSweepMs: options.approvals?.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
+    tickMs: options.clock ? 0 : SCHEDULER_TICK_MS,
   });
   void departures
     .sweep()
@@ -330,7 +319,6 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const opsServer = await startOpsServer(deps, { port: config.http.metricsPort, host: config.http.host });
   const metricsPort = (opsServer.address() as AddressInfo).port;
   watcher.start();
-  approvals.start();
   logger.info(
     {
       ...build,
@@ -354,7 +342,6 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       await watcher
         .stop()
         .catch((error: unknown) => logger.warn({ err: error }, 'watcher did not stop cleanly'));
-      await windows.pass.stop();
       await capabilities.stop();
       await slack
         .stop()
@@ -372,6 +359,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   let shuttingDown: Promise<void> | undefined;
   return {
     deps,
+    scheduler,
     port,
     metricsPort,
     shutdown: () => {

@@ -2,7 +2,13 @@ import type { Translator } from '../i18n/translator.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { Subcommand } from '../slack/listeners/commands/subcommand.js';
 import type { ListenerRoutes } from '../slack/listeners/router.js';
-import type { Capability, CapabilityCore, CapabilityStates, StartedCapability } from './capability.js';
+import type {
+  Capability,
+  CapabilityCore,
+  CapabilityStates,
+  CardResource,
+  StartedCapability,
+} from './capability.js';
 
 /**
  * The capabilities of one running bot: the registry's list (plus any a test adds), each started
@@ -51,10 +57,15 @@ export class Capabilities implements CapabilityStates {
   }
 
   /** Each capability's lines for a card, from its fact on the watch record, in the list's order. */
-  cardLines(facts: Readonly<Record<string, unknown>> | undefined, tr: Translator, now: number): string[] {
+  cardLines(
+    facts: Readonly<Record<string, unknown>> | undefined,
+    tr: Translator,
+    now: number,
+    resource: CardResource,
+  ): string[] {
     if (!facts) return [];
     return this.#list.flatMap((c) =>
-      facts[c.name] === undefined ? [] : c.cardLines(facts[c.name], tr, now),
+      facts[c.name] === undefined ? [] : c.cardLines(facts[c.name], tr, now, resource),
     );
   }
 

@@ -2,6 +2,7 @@ import type { AccessControl } from '../access/access-control.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
+import type { MigrationResource } from '../domain/migration-resource.js';
 import type { Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import type { LastActions } from '../resources/last-actions.js';
@@ -46,22 +47,25 @@ export interface CapabilityDefinition<State> {
   jobs?(state: State, core: CapabilityCore): readonly Job[];
   /**
    * Lines under the card's state line from its fact on the resource's watch (as written with
-   * `watcher.notes.fact`), in the reader's language. Pure, and mrkdwn: anything typed by a person
+   * `watcher.notes.fact`), in the reader's language, for the resource as last observed. Pure, and mrkdwn: anything typed by a person
    * is escaped here.
    */
-  cardLines?(fact: unknown, tr: Translator, now: number): string[];
+  cardLines?(fact: unknown, tr: Translator, now: number, resource: CardResource): string[];
   /** Deletes what it keeps about a workspace that uninstalled the app (idempotent; run first). */
   forgetWorkspace?(state: State, teamId: string): Promise<void>;
   /** Lets go of what it holds when the bot stops. */
   stop?(state: State): Promise<void>;
 }
 
+/** The watched resource a card is drawn for, as the watcher last observed it. */
+export type CardResource = Pick<MigrationResource, 'connection' | 'kind' | 'id' | 'state'>;
+
 /** A capability with its state type sealed inside, so different ones sit in one list. */
 export interface Capability {
   readonly name: string;
   readonly subcommands: readonly Subcommand[];
   listeners(routes: ListenerRoutes): void;
-  cardLines(fact: unknown, tr: Translator, now: number): string[];
+  cardLines(fact: unknown, tr: Translator, now: number, resource: CardResource): string[];
   start(core: CapabilityCore): StartedCapability;
 }
 
@@ -87,7 +91,8 @@ export function defineCapability<State>(
     name,
     subcommands: definition.subcommands ?? [],
     listeners: (routes) => definition.listeners?.(routes),
-    cardLines: (fact, tr, now) => (definition.cardLines ? definition.cardLines(fact, tr, now) : []),
+    cardLines: (fact, tr, now, resource) =>
+      definition.cardLines ? definition.cardLines(fact, tr, now, resource) : [],
     start(core) {
       const state = definition.start(core);
       return {

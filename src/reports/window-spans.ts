@@ -1,4 +1,4 @@
-import { type Occurrence, type Weekday, windowAt } from '../windows/window-time.js';
+import { type Occurrence, type Weekday, windowAt } from '../time/zoned-time.js';
 
 /** A pause window's schedule, as a watch record's window fact carries it (window-fact.ts). */
 export interface WindowSpans {

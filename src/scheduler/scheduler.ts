@@ -3,10 +3,15 @@ import type { Logger } from '../logger.js';
 import type { AtomicKv } from '../store/atomic-kv.js';
 
 /**
- * When a job fires: before each watcher cycle polls (what the cycle must already see, such as a
- * window's pause), or every `everyMs` on the bot's clock (at the first tick at or after it).
+ * When a job fires: at every tick, before each watcher cycle polls (what the cycle must already
+ * see, such as a window's pause) and on the scheduler's own timer; `each-cycle`, only at the tick
+ * before each cycle (work that only the cycle shows, too costly for every timer tick); or every
+ * `everyMs` on the bot's clock (at the first tick at or after it).
  */
-export type Cadence = 'before-cycle' | { everyMs: number };
+export type Cadence = 'before-cycle' | 'each-cycle' | { everyMs: number };
+
+/** What a tick is for: the cycle about to poll, or the scheduler's own timer. */
+export type TickOf = 'cycle' | 'timer';
 
 /**
  * One piece of timed work. A job calls providers on the background lane only
@@ -40,8 +45,8 @@ export interface SchedulerDeps {
 
 /**
  * The bot's one scheduler of timed work. It ticks beside the watcher's cycle, before the cycle
- * polls (`Watcher.beforeEachCycle`), so it moves with the cycle's schedule and with the injected
- * clock in tests. Jobs run in the order added; a job that fails is logged and the next one runs.
+ * polls (`Watcher.beforeEachCycle`), and on its own timer (`every`), one tick at a time. Jobs run
+ * in the order added; a job that fails is logged and the next one runs.
  */
 export class Scheduler {
   readonly #d: SchedulerDeps;
@@ -49,6 +54,8 @@ export class Scheduler {
   /** Per timed job, the period it last fired in here (the store's claim decides across replicas). */
   readonly #fired = new Map<string, number>();
   #stopped = false;
+  #ticking: Promise<void> | undefined;
+  #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(deps: SchedulerDeps) {
     this.#d = deps;
@@ -69,9 +76,35 @@ export class Scheduler {
     return this.#jobs.map((j) => j.name);
   }
 
-  /** Runs every job due now, in order; resolves when they are done (failures are logged). */
-  async tick(): Promise<void> {
+  /**
+   * Ticks on a timer of its own as well, every `everyMs` of real time, so timed work runs on time
+   * between cycles and with the watcher's schedule off. A bot on an injected clock (a test) has no
+   * timer: the test ticks it, or runs a cycle.
+   */
+  every(everyMs: number): this {
+    if (this.#timer || !(everyMs > 0)) return this;
+    this.#timer = setInterval(() => void this.tick('timer'), everyMs);
+    this.#timer.unref();
+    return this;
+  }
+
+  /**
+   * Runs every job due now, in order; resolves when they are done (failures are logged). A tick
+   * asked for while one runs waits for it and runs after it. A `timer` tick skips `each-cycle` jobs.
+   */
+  tick(of: TickOf = 'cycle'): Promise<void> {
+    const previous = this.#ticking ?? Promise.resolve();
+    const next = previous.then(() => this.#runDue(of));
+    this.#ticking = next;
+    void next.finally(() => {
+      if (this.#ticking === next) this.#ticking = undefined;
+    });
+    return next;
+  }
+
+  async #runDue(of: TickOf): Promise<void> {
     for (const job of this.#jobs) {
+      if (job.cadence === 'each-cycle' && of === 'timer') continue;
       if (this.#stopped) return;
       try {
         if (await this.#due(job)) await job.run(this.#d.clock.now());
@@ -84,11 +117,12 @@ export class Scheduler {
   /** No job starts after this (one already running finishes). */
   stop(): void {
     this.#stopped = true;
+    if (this.#timer) clearInterval(this.#timer);
   }
 
   async #due(job: Job): Promise<boolean> {
     const d = this.#d;
-    if (job.cadence === 'before-cycle')
+    if (job.cadence === 'before-cycle' || job.cadence === 'each-cycle')
       return job.replicas === 'each' || d.kv.acquireLease(`lease:${job.name}`, d.holder, d.leaseMs);
     const period = Math.floor(d.clock.now() / job.cadence.everyMs);
     if (this.#fired.get(job.name) === period) return false;

@@ -23,8 +23,6 @@ import type { SettingsStore } from '../settings/workspace-settings.js';
 import type { Store } from '../store/create-store.js';
 import type { Departures } from '../use-cases/departures.js';
 import type { Watcher } from '../watcher/watcher.js';
-import type { WindowPass } from '../windows/window-pass.js';
-import type { WindowStore } from '../windows/window-store.js';
 import type { Drain } from './drain.js';
 import type { InboundDedupe } from './inbound-dedupe.js';
 import type { InteractiveBudget } from './interactive-budget.js';
@@ -69,10 +67,6 @@ export interface AppDeps {
    * until done (ADR 0010).
    */
   departures: Departures;
-  /** Time windows (`/migrate window`). */
-  windows: WindowStore;
-  /** The window pass: a window removed while it holds lets go through it (`release`). */
-  windowPass: Pick<WindowPass, 'release'>;
   /** The bot's capabilities, started (`src/capabilities/`): their subcommands, listeners and state. */
   capabilities: Capabilities;
 }

@@ -149,7 +149,12 @@ export class SlackWatchDelivery implements WatchSlack {
   async editCard(teamId: string, edit: Parameters<WatchSlack['editCard']>[1]): Promise<void> {
     const tr = await this.#language(teamId, edit.channel);
     const now = this.#clock.now();
-    const card = renderParentCard(edit.card, tr, now, this.#lines(edit.card.facts, tr, now));
+    const card = renderParentCard(
+      edit.card,
+      tr,
+      now,
+      this.#lines(edit.card.facts, tr, now, edit.card.resource),
+    );
     await deliver(() =>
       this.#sender
         .to(teamId, { purpose: 'background' })
@@ -189,7 +194,12 @@ export function watchSlackFor(
 export type ChannelLanguage = (teamId: string, channel: string) => Promise<Translator>;
 
 /** The lines the capabilities draw on a card from its facts, in the reader's language. */
-export type CardLines = (facts: CardFacts['facts'], tr: Translator, now: number) => string[];
+export type CardLines = (
+  facts: CardFacts['facts'],
+  tr: Translator,
+  now: number,
+  resource: CardFacts['resource'],
+) => string[];
 
 function render(
   content: WatchContent,
@@ -197,7 +207,8 @@ function render(
   now: number,
   lines: CardLines,
 ): Rendered | MessageContent {
-  if ('card' in content) return renderParentCard(content.card, tr, now, lines(content.card.facts, tr, now));
+  if ('card' in content)
+    return renderParentCard(content.card, tr, now, lines(content.card.facts, tr, now, content.card.resource));
   if ('note' in content) return renderWatchNotification(content.note, tr);
   return { text: content.rendered.text, blocks: content.rendered.blocks };
 }

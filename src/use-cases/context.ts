@@ -1,5 +1,6 @@
 import { channelScope, type Scope } from '../access/policy.js';
 import type { Capability, Role } from '../access/roles.js';
+import type { CapabilityStates } from '../capabilities/capability.js';
 import type { Clock } from '../clock.js';
 import type { ResourceKind, ResourceRef } from '../domain/migration-resource.js';
 import { InvalidInputError } from '../errors.js';
@@ -10,7 +11,6 @@ import type { LastActions, WindowActed } from '../resources/last-actions.js';
 import type { ResourceResolver } from '../resources/resolve-resource.js';
 import type { ResourceTitles } from '../resources/resource-titles.js';
 import type { Watcher } from '../watcher/watcher.js';
-import type { WindowStore } from '../windows/window-store.js';
 
 /**
  * What a use case needs from whoever calls it, whatever the surface (command, button, shortcut,
@@ -33,8 +33,8 @@ export interface UseCaseContext {
     claims?: Claims;
     /** The titles requesters gave what approvals created (absent where no approvals run). */
     approvals?: { titles: ResourceTitles };
-    /** The workspace's time windows, which status shows as the watched card does (absent: none). */
-    windows?: Pick<WindowStore, 'list'>;
+    /** The capabilities, whose facts status shows as the watched card does (absent: none). */
+    capabilities?: CapabilityStates;
   };
   /** The scope of an action on the caller's channel (the workspace where there is none). */
   here: Scope;

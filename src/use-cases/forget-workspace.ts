@@ -8,7 +8,6 @@ import type { ResourceIndex } from '../resources/resource-index.js';
 import type { SettingsStore } from '../settings/workspace-settings.js';
 import { type ForgottenWatches, forgetWorkspaceWatches } from '../watcher/forget-workspace.js';
 import type { Watcher } from '../watcher/watcher.js';
-import type { WindowStore } from '../windows/window-store.js';
 
 export interface WorkspaceDataStores {
   connections: ConnectionRegistry;
@@ -19,9 +18,10 @@ export interface WorkspaceDataStores {
   audit: AuditLog;
   resourceIndex: ResourceIndex;
   lastActions: LastActions;
-  /** Its time windows: gone first, so no window pass acts for the workspace after this. */
-  windows: Pick<WindowStore, 'forget'>;
-  /** What the capabilities keep about it (`src/capabilities/`): gone first too, for the same reason. */
+  /**
+   * What the capabilities keep about it (`src/capabilities/`): gone first, so none of their jobs
+   * acts for the workspace after this.
+   */
   capabilities?: { forgetWorkspace(teamId: string): Promise<void> };
   logger: Logger;
   /** AUDIT_RETENTION_DAYS in ms: how long a departed workspace's audit entries are kept. */
@@ -30,8 +30,8 @@ export interface WorkspaceDataStores {
 
 /**
  * What the bot keeps about a workspace, deleted when the workspace uninstalls the app: stored
- * connections (with their encrypted keys), time windows, watches and subscriptions (so no window
- * pass and no cycle asks a provider anything for it again), role grants, settings, pending
+ * connections (with their encrypted keys), the capabilities' data, watches and subscriptions (so no
+ * job and no cycle asks a provider anything for it again), role grants, settings, pending
  * approval requests, the resource index and the attributions of its watched resources. Its audit
  * entries are kept as long as the audit retention allows, then go. What is kept with a TTL of
  * its own expires by it: decided approval requests (30 days) and other attributions (7 days).
@@ -48,12 +48,11 @@ export class WorkspaceDeparture {
   }
 
   /**
-   * Only its windows, watches and subscriptions: no window pass and no cycle asks a provider
+   * Only the capabilities' data, its watches and subscriptions: no job and no cycle asks a provider
    * anything for the workspace after this.
    */
   async stopWatching(teamId: string): Promise<void> {
     const s = this.#stores;
-    await s.windows.forget(teamId);
     await s.capabilities?.forgetWorkspace(teamId);
     await forgetWorkspaceWatches(s.watcher.store, s.watcher.subscriptions, teamId);
   }
@@ -74,8 +73,7 @@ export class WorkspaceDeparture {
       }
     };
     const none: ForgottenWatches = { watches: 0, subscriptions: 0, resources: [] };
-    // Its time windows before anything: a window pass would otherwise pause or resume for it.
-    await step('windows', () => s.windows.forget(teamId), undefined);
+    // The capabilities' data before anything: their jobs (a window's edge) would act for it.
     await step('capabilities', async () => s.capabilities?.forgetWorkspace(teamId), undefined);
     // Watches and subscriptions first: from then on no cycle polls a provider for the workspace.
     const watched = await step(

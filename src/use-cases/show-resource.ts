@@ -1,12 +1,12 @@
 import { WORKSPACE } from '../access/policy.js';
 import { roleAllows } from '../access/roles.js';
+import { windowsOf } from '../capabilities/windows/resource-windows.js';
 import type { MigrationResource } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
 import type { Claim } from '../resources/claims.js';
 import type { LastAction } from '../resources/last-actions.js';
 import { capabilityFor, scopeFor } from '../resources/perform-action.js';
 import type { WindowFact } from '../watcher/window-fact.js';
-import { windowsOf } from '../windows/resource-windows.js';
 import { findResource, type ResourceTarget, titleOf, type UseCaseContext } from './context.js';
 
 export interface Shown {
@@ -60,12 +60,14 @@ export async function shownWith(
   resource: MigrationResource,
   may: Pick<Shown, 'actions' | 'mayUse' | 'mayWatch' | 'mayManage'>,
 ): Promise<Shown> {
-  const { windows, lastActions } = ctx.deps;
+  const { capabilities, lastActions } = ctx.deps;
   const [lastAction, title, claim, covering] = await Promise.all([
     lastActions.get(ctx.teamId, resource).catch(() => undefined),
     titleOf(ctx, resource),
     ctx.deps.claims?.current(ctx.teamId, resource).catch(() => undefined),
-    windows ? windowsOf({ windows, lastActions }, ctx.teamId, [resource], ctx.deps.clock.now()) : undefined,
+    capabilities
+      ? windowsOf({ capabilities, lastActions }, ctx.teamId, [resource], ctx.deps.clock.now())
+      : undefined,
   ]);
   const facts = covering?.get(`${resource.connection}:${resource.id}`)?.facts;
   return { lastAction, title, claim, resource, ...(facts?.length ? { windows: facts } : {}), ...may };

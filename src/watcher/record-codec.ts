@@ -1,7 +1,7 @@
 import type { Counter, Endpoint, MigrationResource } from '../domain/migration-resource.js';
 import type { ThroughputSample } from '../reports/throughput-samples.js';
 import type { CardPost, EventPost, LivePost } from './living-posts.js';
-import { type Compact, dedupBaseOf, expandRecord } from './record-expand.js';
+import { type Compact, dedupBaseOf, expandRecord, factsOfBefore } from './record-expand.js';
 import type { Watch, WatchRecord, WatchTarget } from './watch-store.js';
 
 /**
@@ -63,7 +63,6 @@ const RECORD: Table<StoredRecord> = {
   claim: 'cl',
   escalation: 'es',
   verification: 'vf',
-  windows: 'wn',
   facts: 'cf',
   follow: 'f',
   via: 'vi',
@@ -165,7 +164,7 @@ function storedCard(card: CardPost): StoredCard {
  * card (`parentTs`, `card`) becomes the first of its posts once it was posted, and is dropped before.
  */
 function readForm(record: Json): Json {
-  const { parentTs, card, ...rest } = record;
+  const { parentTs, card, ...rest } = factsOfBefore(record);
   if (typeof parentTs !== 'string') return rest;
   const c = (isObject(card) ? card : {}) as Partial<StoredCard>;
   const shown: CardPost['shown'] = {};

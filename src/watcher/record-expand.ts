@@ -40,7 +40,6 @@ export function expandRecord(c: Compact, target: WatchTarget, key: string): Json
   if (c.cl !== undefined) r.claim = c.cl;
   if (c.es !== undefined) r.escalation = c.es;
   if (c.vf !== undefined) r.verification = c.vf;
-  if (c.wn !== undefined) r.windows = c.wn;
   if (c.cf !== undefined) r.facts = c.cf;
   if (c.f !== undefined) r.follow = c.f;
   if (c.vi !== undefined) r.via = c.vi;
@@ -52,7 +51,7 @@ export function expandRecord(c: Compact, target: WatchTarget, key: string): Json
   else if (c.po !== undefined) r.posts = c.po;
   r.outbox = c.o === undefined ? [] : c.o;
   r.sent = c.sn === undefined ? [] : fullSentKeys(c.sn, target, key);
-  return r;
+  return c.wn === undefined ? r : factsOfBefore(r, c.wn);
 }
 
 function expandWatch(c: Compact | undefined, t: WatchTarget): Json {
@@ -152,3 +151,14 @@ function fullSentKeys(keys: readonly string[], target: WatchTarget, watchKey: st
 
 /** The stable part of every dedup key (watch-store.ts exports it as `dedupBase`). */
 export const dedupBaseOf = (t: WatchTarget) => `${t.teamId}:${t.channelId}:${t.connection}:${t.kind}:${t.id}`;
+
+/**
+ * A record written before capabilities kept their facts under `facts`: the window pass's field
+ * (`windows`, compact `wn`) is read as the windows capability's fact.
+ */
+export function factsOfBefore(record: Json, before = record.windows): Json {
+  const { windows: _was, ...rest } = record;
+  if (before === undefined) return rest;
+  const facts = (typeof rest.facts === 'object' && rest.facts !== null ? rest.facts : {}) as Json;
+  return { ...rest, facts: { windows: before, ...facts } };
+}

@@ -20,7 +20,6 @@ import {
   type WatchStore,
   type WatchTarget,
 } from './watch-store.js';
-import type { WindowFact } from './window-fact.js';
 
 /** A resource as people name it across channels: every watch of it in a workspace carries a note. */
 export type NotedResource = Pick<WatchTarget, 'connection' | 'kind' | 'id'>;
@@ -103,6 +102,15 @@ export class WatchNotes {
   }
 
   /**
+   * Who asked for an action made by timed work (a window's edge), noted on every watch of the
+   * resource without asking the provider or drawing anything now: the next cycle observes what
+   * the action did and draws each card once, its event saying who asked.
+   */
+  async requested(teamId: string, target: NotedResource, requested: RequestedAction): Promise<void> {
+    await this.#note(teamId, target, (current) => ({ ...current, requested }), 'none');
+  }
+
+  /**
    * A person read the resource just now (Refresh): every watch of it takes that read as its
    * observation, as a poll would, and the card of the watch in `channel` is redrawn whatever it
    * showed, so it says when it was checked. Nothing else asks the provider.
@@ -179,30 +187,31 @@ export class WatchNotes {
   }
 
   /**
-   * The time windows that cover each of the workspace's watched resources (the window pass's
-   * facts): a record whose windows changed gets them and its card is marked for its next edit; the
-   * others are not written. Resolves with how many changed.
+   * A capability's fact of every watched resource of a workspace (`factOf` undefined: none), as
+   * timed work writes it for many at once: a record whose fact changed gets it and its card is
+   * marked; the others are not written. Nothing is drawn now: the cycle that follows draws each
+   * card once, with what it observes. Resolves with how many changed.
    */
-  async windows(teamId: string, factsOf: (record: WatchRecord) => WindowFact[]): Promise<number> {
+  async facts(teamId: string, name: string, factOf: (record: WatchRecord) => unknown): Promise<number> {
     const keys = (await this.#store.watchKeys()).filter((key) => {
       const t = targetOfKey(key);
       return !t || t.teamId === teamId;
     });
-    const changed: string[] = [];
+    let changed = 0;
     for (const { key, record } of await this.#store.loadMany(keys)) {
-      if (record.watch.teamId !== teamId || sameJson(record.windows ?? [], factsOf(record))) continue;
+      if (record.watch.teamId !== teamId || sameJson(record.facts?.[name], factOf(record))) continue;
       await this.#store.update<WatchRecord>(key, (current) => {
         if (!current) return SKIP;
-        const facts = factsOf(current);
-        if (sameJson(current.windows ?? [], facts)) return SKIP;
-        const { windows: _was, ...rest } = current;
-        return cardDue({ ...rest, ...(facts.length > 0 ? { windows: facts } : {}) }, !current.ended);
+        const value = factOf(current);
+        if (sameJson(current.facts?.[name], value)) return SKIP;
+        const { [name]: _was, ...others } = current.facts ?? {};
+        const facts = value === undefined ? others : { ...others, [name]: value };
+        const { facts: _all, ...rest } = current;
+        return cardDue({ ...rest, ...(Object.keys(facts).length > 0 ? { facts } : {}) }, !current.ended);
       });
-      changed.push(key);
+      changed++;
     }
-    // Nothing about the resources changed at the provider: their cards are redrawn, not polled.
-    for (const key of changed) await this.#editor.edit(key);
-    return changed.length;
+    return changed;
   }
 
   /**
@@ -252,7 +261,7 @@ export class WatchNotes {
     teamId: string,
     target: NotedResource,
     change: (current: WatchRecord) => WatchRecord | typeof SKIP,
-    redraw: 'edit' | 'poll' | { seen: Observation },
+    redraw: 'edit' | 'poll' | 'none' | { seen: Observation },
   ): Promise<{ key: string; record: WatchRecord }[]> {
     // The resource's watches are found by key (`ResourceWatches`): a click reads the few records
     // it changes, never the index of every watch of every workspace (issue 47: at 50,000 watches).
@@ -260,7 +269,7 @@ export class WatchNotes {
     const keys = (await watchesOf(this.#store, { teamId, connection, kind, id })).map((w) => w.key);
     for (const key of keys)
       await this.#store.update<WatchRecord>(key, (current) => (current ? change(current) : SKIP));
-    if (keys.length === 0) return [];
+    if (keys.length === 0 || redraw === 'none') return [];
     if (redraw === 'edit') for (const key of keys) await this.#editor.edit(key);
     else await this.#editor.poll(keys, redraw === 'poll' ? undefined : redraw.seen);
     return this.#store.loadMany(keys);

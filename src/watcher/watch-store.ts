@@ -18,7 +18,6 @@ import type { VerificationState } from './verification.js';
 import { INDEX_KEY } from './watch-keys.js';
 import type { WatchOrigin } from './watch-origin.js';
 import { WatchQuota } from './watch-quota.js';
-import type { WindowFact } from './window-fact.js';
 
 export { emptyMailbox, enqueue, markSent } from './mailbox.js';
 export { watchChannelPartOf } from './record-codec.js';
@@ -167,8 +166,6 @@ export interface WatchRecord extends Mailbox {
   escalation?: EscalationState;
   /** The verification of its last ended run, and its sign-off (verification.ts). */
   verification?: VerificationState;
-  /** The time windows that cover it, as the window pass last wrote them (window-fact.ts). */
-  windows?: WindowFact[];
   /**
    * What each capability (`src/capabilities/`) says of the resource, by capability name, as it
    * wrote it with `WatchNotes.fact`: the core keeps it and draws it through the capability's lines.

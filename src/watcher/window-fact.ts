@@ -41,30 +41,34 @@ export interface WindowRefusedNote {
 /** At most this many windows are kept on one record (the ones that change soonest). */
 export const MAX_WINDOW_FACTS = 3;
 
+/**
+ * The windows covering a watched resource, from the windows capability's fact (`facts.windows`):
+ * the ETA leaves their paused hours out. The one place the core reads a capability's fact by name;
+ * next, the ETA asks the capabilities for paused spans instead.
+ */
+export function windowFactsOf(record: Pick<WatchRecord, 'facts'>): WindowFact[] | undefined {
+  const facts = record.facts?.windows;
+  return Array.isArray(facts) ? (facts as WindowFact[]) : undefined;
+}
+
 /** What the ETA is made from: the pace observed, and the windows' paused hours from when it was read. */
-export function observedOf(
-  record: Pick<WatchRecord, 'samples' | 'stalled' | 'windows' | 'movedAt'>,
-): Observed {
+export function observedOf(record: Pick<WatchRecord, 'samples' | 'stalled' | 'facts' | 'movedAt'>): Observed {
+  const windows = windowFactsOf(record);
   return {
     samples: record.samples,
     stalled: record.stalled,
-    ...(record.windows ? { windows: record.windows, now: record.samples?.at(-1)?.at ?? record.movedAt } : {}),
+    ...(windows ? { windows, now: record.samples?.at(-1)?.at ?? record.movedAt } : {}),
   };
 }
 
-/** What a card shows of its windows, and its ETA through them (part of `CardFacts`). */
+/** A card's ETA through the windows that cover it (part of `CardFacts`). */
 export interface WindowedCard {
-  /** The time windows that cover it: "Paused by window …", a cap, the next change. */
-  windows?: WindowFact[];
   /** When it will be done, from the pace the watcher observed (or why that cannot be said). */
   eta?: EtaEstimate;
 }
 
 export function windowedCard(
-  record: Pick<WatchRecord, 'snapshot' | 'samples' | 'stalled' | 'windows' | 'movedAt'>,
+  record: Pick<WatchRecord, 'snapshot' | 'samples' | 'stalled' | 'facts' | 'movedAt'>,
 ): WindowedCard {
-  return {
-    ...(record.windows ? { windows: record.windows } : {}),
-    eta: estimateEta(record.snapshot, observedOf(record)),
-  };
+  return { eta: estimateEta(record.snapshot, observedOf(record)) };
 }

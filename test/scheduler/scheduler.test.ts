@@ -3,6 +3,7 @@ import { type Job, Scheduler } from '../../src/scheduler/scheduler.js';
 import { LocalAtomicKv } from '../../src/store/atomic-kv.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { TestClock } from '../harness/test-clock.js';
+import { until } from '../harness/until.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
 // The one scheduler of timed work, on the injected clock: two replicas share one store here, as
@@ -85,5 +86,52 @@ describe('Scheduler', () => {
     s.stop();
     await s.tick();
     expect(ran).toEqual([]);
+  });
+
+  it('runs one tick at a time: a tick asked for while one runs starts after it', async () => {
+    const { schedulers } = replicas(1);
+    const seen: string[] = [];
+    let open: () => void = () => undefined;
+    let n = 0;
+    schedulers[0]!.add({
+      name: 'slow',
+      cadence: 'before-cycle',
+      replicas: 'each',
+      run: async () => {
+        const i = ++n;
+        seen.push(`start ${i}`);
+        if (i === 1) await new Promise<void>((resolve) => (open = resolve));
+        seen.push(`end ${i}`);
+      },
+    });
+    const first = schedulers[0]!.tick();
+    const second = schedulers[0]!.tick();
+    await until(() => seen.length === 1, { what: 'the first tick started' });
+    open();
+    await Promise.all([first, second]);
+    expect(seen).toEqual(['start 1', 'end 1', 'start 2', 'end 2']);
+  });
+
+  it('ticks on a timer of its own, with no cycle to tick it', async () => {
+    const { schedulers } = replicas(1);
+    const ran: string[] = [];
+    const s = schedulers[0]!.add(recording(ran, 'edges', 'before-cycle', 'each')).every(5);
+    try {
+      await until(() => ran.length >= 2, { what: 'two ticks of its own timer' });
+    } finally {
+      s.stop();
+    }
+  });
+
+  it('runs an each-cycle job only at the tick before a cycle, not on its timer', async () => {
+    const { schedulers } = replicas(1);
+    const ran: string[] = [];
+    schedulers[0]!.add(
+      recording(ran, 'edges', 'before-cycle', 'each'),
+      recording(ran, 'facts', 'each-cycle', 'each'),
+    );
+    await schedulers[0]!.tick('timer');
+    await schedulers[0]!.tick('cycle');
+    expect(ran).toEqual(['edges@00:00', 'edges@00:00', 'facts@00:00']);
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { windowsState } from '../../src/capabilities/windows/window-state.js';
 import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 
@@ -43,7 +44,7 @@ describe('a departed workspace’s windows', () => {
   it('go with its data at uninstall, and never act again; another workspace’s still do', async () => {
     const leaving = await windowed(LEAVING, 'win-leaving');
     const staying = await windowed(STAYING, 'win-staying');
-    const store = t.bot.deps.windows!;
+    const store = windowsState(t.bot.deps).store;
     expect(await store.list(LEAVING)).toHaveLength(1);
     expect(await store.teams()).toContain(LEAVING);
 

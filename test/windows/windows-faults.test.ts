@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
-import { dueEdge } from '../../src/windows/window-edges.js';
-import type { TimeWindow } from '../../src/windows/window-store.js';
+import { dueEdge } from '../../src/capabilities/windows/window-edges.js';
+import { windowsState } from '../../src/capabilities/windows/window-state.js';
+import type { TimeWindow } from '../../src/capabilities/windows/window-store.js';
 import { mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { windowId, windowWorld } from './window-world.js';
@@ -52,7 +53,8 @@ async function cycleWhileDown(): Promise<void> {
 
 const events = (id: string, event: string) =>
   replies.filter((r) => r.key.includes(id) && r.key.endsWith(`:${event}`));
-const held = async (w: string) => (await t.bot.deps.windows!.list(TEAM)).find((x) => x.id === w)?.paused;
+const held = async (w: string) =>
+  (await windowsState(t.bot.deps).store.list(TEAM)).find((x) => x.id === w)?.paused;
 
 describe('a window whose provider fails at its edges', () => {
   it('resumes on a later pass what a 5xx on the read, then on the resume, kept it from resuming', async () => {
@@ -177,7 +179,7 @@ describe('a weekly window after days away', () => {
     expect(mrkdwnTexts(events(id, 'resumed')[0]!.body)).toContain('while the bot was not running');
 
     // Six days and more after its end, the end is still the edge it names (not none).
-    const window = (await t.bot.deps.windows!.list(TEAM)).find((x) => x.id === w) as TimeWindow;
+    const window = (await windowsState(t.bot.deps).store.list(TEAM)).find((x) => x.id === w) as TimeWindow;
     const end = Date.parse('2026-11-09T23:00:00Z');
     expect(dueEdge(window, end + 6.9 * 86_400_000)?.edge).toBe(`end:${end}`);
     await t.ask(`window remove ${w}`, { channelId: CHANNEL });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import { windowsState } from '../../src/capabilities/windows/window-state.js';
 import { mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { dropRedisKeys, replicaRedisUrl } from '../security/replica-redis.js';
@@ -37,7 +38,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await a.bot.deps.windows?.forget(TEAM);
+  await windowsState(a.bot.deps).store.forget(TEAM);
   await Promise.allSettled([b.stop(), a.stop()]);
   await dropRedisKeys(storeUrl, CONNECTION);
   await dropRedisKeys(storeUrl, TEAM);

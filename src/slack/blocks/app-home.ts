@@ -1,13 +1,14 @@
 import type { KnownBlock } from '@slack/types';
 import type { Role } from '../../access/roles.js';
+import type { ResourceWindows } from '../../capabilities/windows/resource-windows.js';
+import type { TimeWindow } from '../../capabilities/windows/window-store.js';
+import { heldLine, nextWords, windowLine } from '../../capabilities/windows/window-words.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { ENGLISH, type MessageKey, type Translator } from '../../i18n/translator.js';
 import type { Claim } from '../../resources/claims.js';
 import { orderForTriage, triageSummary } from '../../resources/triage.js';
 import type { BrokenState } from '../../watcher/watch-store.js';
 import type { WorkspaceUse } from '../../watcher/workspace-limits.js';
-import type { ResourceWindows } from '../../windows/resource-windows.js';
-import type { TimeWindow } from '../../windows/window-store.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { type PendingApprovalRow, pendingApprovalBlocks } from './approval-home.js';
 import { claimLine } from './claim.js';
@@ -16,7 +17,6 @@ import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { displayName, resourceRef } from './resource-card.js';
 import { stateLabelIn } from './state-words.js';
 import { brokenLabel } from './watch-notices.js';
-import { heldLine, nextWords, windowLine } from './window-words.js';
 import { workspaceUseLines } from './workspace-use.js';
 
 export interface ConnectionHealth {

@@ -1,8 +1,8 @@
 import type { Translator } from '../../i18n/translator.js';
 import type { EtaEstimate, PausedEta } from '../../reports/eta.js';
-import { hhmm } from '../../windows/window-time.js';
+import { hhmm } from '../../time/zoned-time.js';
 import { slackDate } from './format.js';
-import { daysOn, zonedTime } from './window-words.js';
+import { daysOn, zonedTime } from './zoned-words.js';
 
 /** The ETA as the card says it at `now` (the bot's clock): a clock time and how long, or why not. */
 export function etaWords(eta: EtaEstimate | undefined, tr: Translator, now: number): string | undefined {

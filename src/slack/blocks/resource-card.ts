@@ -1,5 +1,6 @@
 import type { ActionsBlock, Button, ConfirmationDialog, KnownBlock, SectionBlock } from '@slack/types';
 import { REQUIRED_ROLE, type Role } from '../../access/roles.js';
+import { windowActedLine, windowFactLines } from '../../capabilities/windows/window-words.js';
 import type { SurfaceButtons } from '../../catalogue/explain.js';
 import type { MigrationResource, NormalizedState, ResourceKind } from '../../domain/migration-resource.js';
 import { ENGLISH, type MessageKey, type Translator } from '../../i18n/translator.js';
@@ -20,7 +21,6 @@ import { progressBar, slackDate } from './format.js';
 import { groupStateLead, groupTallyBlocks } from './group-card.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { stateLabel } from './state-words.js';
-import { windowActedLine, windowFactLines } from './window-words.js';
 
 export { displayName } from './display-name.js';
 

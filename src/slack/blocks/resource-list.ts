@@ -1,8 +1,9 @@
 import type { Button, KnownBlock } from '@slack/types';
+import type { ResourceWindows } from '../../capabilities/windows/resource-windows.js';
+import { heldLine } from '../../capabilities/windows/window-words.js';
 import type { MigrationResource, ResourceKind } from '../../domain/migration-resource.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { Claim } from '../../resources/claims.js';
-import type { ResourceWindows } from '../../windows/resource-windows.js';
 import { encodeListPage, type ListQuery } from '../list-query.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { claimLine } from './claim.js';
@@ -11,7 +12,6 @@ import { budgetShare } from './message-budget.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { displayName, kindPlural, kindWords, resourceRef } from './resource-card.js';
 import { stateLabel } from './state-words.js';
-import { heldLine } from './window-words.js';
 
 /** Slack allows 50 blocks per message: 2 header blocks, one per row, one footer, leaving room. */
 export const MAX_LIST_ROWS = 40;

@@ -1,4 +1,5 @@
 import type { Button, KnownBlock } from '@slack/types';
+import { windowBy } from '../../capabilities/windows/window-words.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { ResourceAction } from '../../providers/types.js';
 import type { CompletionSpeeds } from '../../reports/completion-report.js';
@@ -33,7 +34,6 @@ import {
   renderRepaired,
   renderWindowRefused,
 } from './watch-notices.js';
-import { windowBy } from './window-words.js';
 
 export {
   brokenLabel,
@@ -94,7 +94,6 @@ export function renderParentCard(
       // This card is the watch itself.
       watch: false,
       lastAction: card.requested,
-      windows: card.windows,
       group: card.group,
       claim: card.claim,
       eta: card.eta,

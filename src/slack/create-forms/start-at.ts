@@ -3,7 +3,7 @@ import { startProblem } from '../../approvals/scheduled-start.js';
 import type { Translator } from '../../i18n/translator.js';
 import type { FormValues } from '../../providers/definition.js';
 import type { SettingsStore } from '../../settings/workspace-settings.js';
-import { instantOf } from '../../windows/window-time.js';
+import { instantOf } from '../../time/zoned-time.js';
 import { ACTION_PREFIX, plain } from '../blocks/create/modal-kit.js';
 
 /**

@@ -2,12 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describeScope, WORKSPACE } from '../../access/policy.js';
 import { type Role, roleAllows } from '../../access/roles.js';
 import { approvalScope } from '../../approvals/approval-scope.js';
+import { windowsListed, windowsOf } from '../../capabilities/windows/resource-windows.js';
 import { explainForDisplay } from '../../catalogue/explain.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { asAppError, ProviderError } from '../../errors.js';
 import { brokenFixParts } from '../../watcher/broken-channel.js';
 import { titleOf } from '../../watcher/notification.js';
-import { windowsOf } from '../../windows/resource-windows.js';
 import { HOME_ROWS, type HomeView } from '../blocks/app-home.js';
 import type { PendingApprovalRow } from '../blocks/approval-home.js';
 import type { AppDeps } from '../context.js';
@@ -85,7 +85,7 @@ export async function buildHome(deps: AppDeps, who: { teamId: string; userId: st
   // From the watcher's store only (no provider call): a store outage must not keep the tab closed.
   const watches = await deps.watcher.list(who.teamId).catch(() => []);
   // The workspace's time windows, and what each row's card says of them (store reads only).
-  const windows = (await deps.windows.list(who.teamId).catch(() => undefined)) ?? [];
+  const windows = await windowsListed(deps, who.teamId);
   const paused = all.filter((r) => r.state === 'paused' || r.state === 'pausing');
   const now = deps.clock.now();
   const covering = windows.length > 0 ? await windowsOf(deps, who.teamId, all, now) : undefined;

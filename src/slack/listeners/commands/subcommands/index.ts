@@ -19,7 +19,6 @@ import { syncEventCommand } from './sync-event.js';
 import { unwatchCommand } from './unwatch.js';
 import { watchCommand } from './watch.js';
 import { watchesCommand } from './watches.js';
-import { windowCommand } from './window.js';
 
 /**
  * Every `/migrate` subcommand of the core, in the order help lists them, then the registry's
@@ -34,7 +33,6 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   pause,
   resume,
   retry,
-  windowCommand,
   del,
   createCommand,
   bandwidthCommand,

@@ -1,10 +1,10 @@
+import { windowsOf } from '../../../../capabilities/windows/resource-windows.js';
 import type { Connection } from '../../../../connections/connection.js';
 import type { MigrationResource, ResourceKind } from '../../../../domain/migration-resource.js';
 import { AppError, ErrorCode } from '../../../../errors.js';
 import type { Translator } from '../../../../i18n/translator.js';
 import { orderForTriage, triageSummary } from '../../../../resources/triage.js';
 import { signOffStanding } from '../../../../watcher/verification.js';
-import { windowsOf } from '../../../../windows/resource-windows.js';
 import { describeUnreadable } from '../../../blocks/error-message.js';
 import { kindPlural } from '../../../blocks/resource-card.js';
 import { type ListGap, MAX_LIST_ROWS, renderResourceList } from '../../../blocks/resource-list.js';

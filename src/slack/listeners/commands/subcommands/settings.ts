@@ -7,7 +7,7 @@ import {
   approvalNotifyMode,
   type WorkspaceSettings,
 } from '../../../../settings/workspace-settings.js';
-import { canonicalZone, isTimeZone } from '../../../../windows/window-time.js';
+import { canonicalZone, isTimeZone } from '../../../../time/zoned-time.js';
 import type { HandlerContext } from '../../../context.js';
 import { parseChannel, parseSubject } from '../../../mentions.js';
 import { defineSubcommand, formWord, type SubcommandForm } from '../subcommand.js';

@@ -1,5 +1,5 @@
+import { type Occurrence, type Weekday, type WindowTimes, windowAt } from '../../time/zoned-time.js';
 import type { TimeWindow } from './window-store.js';
-import { type Occurrence, type Weekday, type WindowTimes, windowAt } from './window-time.js';
 
 /**
  * The edge a window says applies at `now`: inside an occurrence, its start (or, when that

@@ -1,35 +1,37 @@
-import type { AccessControl } from '../access/access-control.js';
-import type { AuditLog } from '../audit/audit-log.js';
-import type { Clock } from '../clock.js';
-import type { ConnectionRegistry } from '../connections/connection-registry.js';
-import type { Logger } from '../logger.js';
-import type { LastActions } from '../resources/last-actions.js';
-import type { ResourceResolver } from '../resources/resolve-resource.js';
-import type { AtomicKv } from '../store/atomic-kv.js';
-import type { Watcher } from '../watcher/watcher.js';
+import type { WindowFact } from '../../watcher/window-fact.js';
+import { type CapabilityCore, defineCapability } from '../capability.js';
 import { windowActor } from './window-actor.js';
+import { windowCommand } from './window-command.js';
 import { factsFor } from './window-facts.js';
 import { WindowPass } from './window-pass.js';
+import { WINDOWS, type WindowsState } from './window-state.js';
 import { WindowStore } from './window-store.js';
-
-export interface WindowsDeps {
-  state: AtomicKv;
-  connections: ConnectionRegistry;
-  access: AccessControl;
-  audit: AuditLog;
-  resolver: ResourceResolver;
-  watcher: Watcher;
-  lastActions: LastActions;
-  logger: Logger;
-  /** The bot's one clock (the watcher's too). */
-  clock: Clock;
-}
+import { windowFactLines } from './window-words.js';
 
 /**
- * Time windows, composed once for the bot: the store `/migrate window` writes, and the pass run
- * before each watcher cycle (on the watcher's clock, with its holder name and lease period).
+ * Time windows (`/migrate window`): a weekly span in a zone that pauses or caps what it covers at
+ * its start and lets go at its end. Its store, its pass (a job on the one scheduler, before each
+ * cycle polls and on the scheduler's timer), its subcommand and its departure clean-up live here.
  */
-export function createWindows(deps: WindowsDeps): { store: WindowStore; pass: WindowPass } {
+export const windows = defineCapability<WindowsState>({
+  name: WINDOWS,
+  start: (core) => createWindows(core),
+  subcommands: [windowCommand],
+  // A cap that holds while it moves, each window's next change (its own pause: `requested.window`).
+  cardLines: (fact, tr, _now, resource) => windowFactLines(resource.state, fact as WindowFact[], tr),
+  jobs: (s) => [
+    // The pass takes its own lease (`lease:windows`) and claims each edge on the window as well:
+    // every replica asks, one acts. Its facts are written before each cycle, which draws them.
+    { name: 'edges', cadence: 'before-cycle', replicas: 'each', run: () => s.pass.run() },
+    { name: 'facts', cadence: 'each-cycle', replicas: 'each', run: () => s.pass.showFacts() },
+  ],
+  // Gone first at an uninstall, so no pass acts for the workspace after it.
+  forgetWorkspace: (s, teamId) => s.store.forget(teamId),
+  stop: (s) => s.pass.stop(),
+});
+
+/** The store and the pass, composed once for the bot, on its clock and the watcher's lease. */
+function createWindows(deps: CapabilityCore): WindowsState {
   const store = new WindowStore(deps.state);
   const logger = deps.logger.child({ component: 'windows' });
   const actor = windowActor({ ...deps, logger });
@@ -64,13 +66,11 @@ export function createWindows(deps: WindowsDeps): { store: WindowStore; pass: Wi
     },
     // What each card shows of the windows covering its resource: a fact on its watch record.
     showFacts: async (teamId, windows, now) => {
-      await deps.watcher.notes.windows(teamId, (record) =>
-        factsFor(
-          windows,
-          { ...record.watch, ...(record.snapshot.groupId ? { groupId: record.snapshot.groupId } : {}) },
-          now,
-        ),
-      );
+      await deps.watcher.notes.facts(teamId, WINDOWS, (record) => {
+        const { groupId } = record.snapshot;
+        const facts = factsFor(windows, { ...record.watch, ...(groupId ? { groupId } : {}) }, now);
+        return facts.length > 0 ? facts : undefined;
+      });
     },
     watchKeys: () => deps.watcher.store.watchKeys(),
     kv: deps.state,

@@ -1,5 +1,5 @@
-import { ForbiddenError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { ForbiddenError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
 import type { ResourceTarget, TimeWindow, WindowStore } from './window-store.js';
 
 /** What a window was refused: pausing or capping at a start, resuming at an end. */

@@ -1,8 +1,10 @@
-import type { MigrationResource } from '../domain/migration-resource.js';
-import type { LastAction, LastActions } from '../resources/last-actions.js';
-import type { WindowFact } from '../watcher/window-fact.js';
+import type { MigrationResource } from '../../domain/migration-resource.js';
+import type { LastAction, LastActions } from '../../resources/last-actions.js';
+import type { WindowFact } from '../../watcher/window-fact.js';
+import type { CapabilityStates } from '../capability.js';
 import { factsFor } from './window-facts.js';
-import type { WindowStore } from './window-store.js';
+import { windowsState } from './window-state.js';
+import type { TimeWindow } from './window-store.js';
 
 /**
  * What every surface (the watched card, `/migrate status`, `list`, the Home tab) shows of the time
@@ -17,8 +19,17 @@ export interface ResourceWindows {
 }
 
 export interface WindowReads {
-  windows: Pick<WindowStore, 'list'>;
+  capabilities: CapabilityStates;
   lastActions: Pick<LastActions, 'get'>;
+}
+
+/** The workspace's windows (none when they cannot be read: a surface still opens). */
+export async function windowsListed(deps: WindowReads, teamId: string): Promise<TimeWindow[]> {
+  return (
+    (await windowsState(deps)
+      .store.list(teamId)
+      .catch(() => undefined)) ?? []
+  );
 }
 
 /** Each resource's windows, by `connection:id`; none for a workspace without windows. */
@@ -29,7 +40,7 @@ export async function windowsOf(
   now: number,
 ): Promise<Map<string, ResourceWindows>> {
   const out = new Map<string, ResourceWindows>();
-  const windows = (await deps.windows.list(teamId).catch(() => undefined)) ?? [];
+  const windows = await windowsListed(deps, teamId);
   if (windows.length === 0) return out;
   for (const r of resources) {
     const facts = factsFor(windows, r, now);

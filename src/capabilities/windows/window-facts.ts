@@ -1,5 +1,5 @@
-import type { WindowFact } from '../watcher/window-fact.js';
-import { MAX_WINDOW_FACTS } from '../watcher/window-fact.js';
+import type { WindowFact } from '../../watcher/window-fact.js';
+import { MAX_WINDOW_FACTS } from '../../watcher/window-fact.js';
 import { dueEdge, nextChange } from './window-edges.js';
 import { resourceKey, type TimeWindow } from './window-store.js';
 

@@ -1,10 +1,10 @@
-import type { ConnectionRegistry } from '../connections/connection-registry.js';
-import type { MigrationResource } from '../domain/migration-resource.js';
-import type { Logger } from '../logger.js';
-import type { BandwidthWindow, ResourceAction } from '../providers/types.js';
-import type { LastAction, WindowActed } from '../resources/last-actions.js';
-import type { AtomicKv } from '../store/atomic-kv.js';
-import type { Clock } from '../watcher/clock.js';
+import type { ConnectionRegistry } from '../../connections/connection-registry.js';
+import type { MigrationResource } from '../../domain/migration-resource.js';
+import type { Logger } from '../../logger.js';
+import type { BandwidthWindow, ResourceAction } from '../../providers/types.js';
+import type { LastAction, WindowActed } from '../../resources/last-actions.js';
+import type { AtomicKv } from '../../store/atomic-kv.js';
+import type { Clock } from '../../watcher/clock.js';
 import { isCap, manualRules } from './window-cap.js';
 import { coveredNow, PAUSABLE } from './window-cover.js';
 import { type DueEdge, dueEdge, nextChange } from './window-edges.js';
@@ -107,13 +107,11 @@ export class WindowPass {
     this.#d = deps;
   }
 
+  /** Applies each window's edge that is due (on the scheduler's timer and before each cycle). */
   async run(): Promise<void> {
     const d = this.#d;
     if (!(await d.kv.acquireLease('lease:windows', d.holder, d.leaseMs))) return;
-    const teams = await d.windows.teams();
-    // The watch index is read only when some workspace has windows (at most once a pass).
-    const keys = d.showFacts && teams.length > 0 ? await d.watchKeys?.().catch(() => undefined) : undefined;
-    for (const teamId of teams) {
+    for (const teamId of await d.windows.teams()) {
       for (const w of await d.windows.list(teamId)) {
         try {
           await this.#apply(teamId, w);
@@ -122,6 +120,20 @@ export class WindowPass {
           d.logger.warn({ err: error, teamId, window: w.id }, 'window could not act');
         }
       }
+    }
+  }
+
+  /**
+   * Writes the windows' facts on the watches they cover: before each cycle only (the cycle draws
+   * them), as it reads the watch index.
+   */
+  async showFacts(): Promise<void> {
+    const d = this.#d;
+    if (!d.showFacts || !(await d.kv.acquireLease('lease:windows', d.holder, d.leaseMs))) return;
+    const teams = await d.windows.teams();
+    // The watch index is read only when some workspace has windows (at most once a pass).
+    const keys = teams.length > 0 ? await d.watchKeys?.().catch(() => undefined) : undefined;
+    for (const teamId of teams) {
       await this.#showFacts(teamId, keys).catch((error: unknown) =>
         d.logger.warn({ err: error, teamId }, 'window facts not written; tried again next pass'),
       );
@@ -302,9 +314,10 @@ export class WindowPass {
   /** Resumes (or uncaps) what `w` holds: only what it paused itself, and nobody touched since. */
   async #letGo(teamId: string, w: TimeWindow, note: WindowActed): Promise<LetGo> {
     const done: LetGo = { resumed: [], kept: [], lifted: [], ruled: [], unreached: [], refused: [] };
+    const listed = await listedOnce(this.#d.connections, teamId, w.paused ?? []);
     for (const key of w.paused ?? []) {
       try {
-        const told = await this.#letGoOf(teamId, w, key, note);
+        const told = await this.#letGoOf(teamId, w, key, note, listed);
         if (told) done[told.as].push(told.r);
       } catch (error) {
         if (!isFinal(error)) done.unreached.push({ key, error });
@@ -323,14 +336,19 @@ export class WindowPass {
     w: TimeWindow,
     key: string,
     note: WindowActed,
+    listed: Listed,
   ): Promise<{ as: keyof Released; r: MigrationResource } | undefined> {
     const { connection, kind, id } = targetOfKey(key);
     const provider = this.#d.connections.provider(this.#d.connections.get(teamId, connection), 'background');
-    // Only a real not-found is gone; any other failure to read throws, to be tried again.
-    const r = await provider.get(kind, id).catch((error: unknown) => {
-      if (isGone(error)) return undefined;
-      throw error;
-    });
+    // Read in its kind's one list, or else alone. Only a real not-found is gone; any other failure
+    // to read throws, to be tried again.
+    const whole = listed.get(`${connection}:${kind}`);
+    const r = whole
+      ? whole.get(id)
+      : await provider.get(kind, id).catch((error: unknown) => {
+          if (isGone(error)) return undefined;
+          throw error;
+        });
     if (!r) return undefined;
     if (w.action.kind === 'limit') {
       // Rules a person set during the window are theirs: left as they are, not lifted.
@@ -348,4 +366,34 @@ export class WindowPass {
     await this.#d.act(w, teamId, r, 'resume', note);
     return { as: 'resumed', r };
   }
+}
+
+/** Per `connection:kind`, every resource of the kind by id, when one list held them all. */
+type Listed = Map<string, Map<string, MigrationResource>>;
+
+/**
+ * What an end lets go of, read in one list per connection and kind (a connection window's tasks)
+ * rather than one read each, where the kind's resources fit in one page; a kind that does not fit,
+ * or a lone resource, is read alone. A list that fails leaves them to their own reads.
+ */
+async function listedOnce(
+  connections: ConnectionRegistry,
+  teamId: string,
+  keys: readonly string[],
+): Promise<Listed> {
+  const count = new Map<string, number>();
+  for (const key of keys) {
+    const { connection, kind } = targetOfKey(key);
+    count.set(`${connection}:${kind}`, (count.get(`${connection}:${kind}`) ?? 0) + 1);
+  }
+  const listed: Listed = new Map();
+  for (const [ck, n] of count) {
+    if (n < 2) continue;
+    const { connection, kind } = targetOfKey(keys.find((k) => k.startsWith(`${ck}:`))!);
+    const provider = connections.provider(connections.get(teamId, connection), 'background');
+    const page = await provider.list({ kind, limit: 100, offset: 0 }).catch(() => undefined);
+    if (!page || page.resources.length >= 100 || (page.total !== undefined && page.total > 100)) continue;
+    listed.set(ck, new Map(page.resources.map((r) => [r.id, r])));
+  }
+  return listed;
 }

@@ -1,6 +1,6 @@
-import type { MigrationResource } from '../domain/migration-resource.js';
-import type { Logger } from '../logger.js';
-import type { BandwidthWindow } from '../providers/types.js';
+import type { MigrationResource } from '../../domain/migration-resource.js';
+import type { Logger } from '../../logger.js';
+import type { BandwidthWindow } from '../../providers/types.js';
 import type { TimeWindow } from './window-store.js';
 
 /** A `limit` window caps the whole day while it holds (OMS rules name no weekdays, seed 002 §5.2.7). */

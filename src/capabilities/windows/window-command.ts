@@ -1,29 +1,23 @@
-import type { MigrationResource } from '../../../../domain/migration-resource.js';
-import { InvalidInputError, NotFoundError } from '../../../../errors.js';
-import type { Translator } from '../../../../i18n/translator.js';
-import { providerDefinition } from '../../../../providers/registry.js';
-import { capabilityFor, scopeFor } from '../../../../resources/perform-action.js';
-import { initialEdge, occurrenceToSkip } from '../../../../windows/window-edges.js';
-import type { Released } from '../../../../windows/window-pass.js';
+import type { MigrationResource } from '../../domain/migration-resource.js';
+import { InvalidInputError, NotFoundError } from '../../errors.js';
+import type { Translator } from '../../i18n/translator.js';
+import { providerDefinition } from '../../providers/registry.js';
+import { capabilityFor, scopeFor } from '../../resources/perform-action.js';
+import { code, escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
+import { zonedTime } from '../../slack/blocks/zoned-words.js';
+import { CONNECTION_WORD, RESOURCE_REF, refuseShare } from '../../slack/command-text.js';
+import type { HandlerContext } from '../../slack/context.js';
 import {
-  MAX_WINDOWS,
-  type TimeWindow,
-  type WindowStore,
-  type WindowTarget,
-} from '../../../../windows/window-store.js';
-import {
-  canonicalZone,
-  daysWord,
-  hhmm,
-  isTimeZone,
-  parseDays,
-  parseSpan,
-} from '../../../../windows/window-time.js';
-import { code, escapeMrkdwn } from '../../../blocks/mrkdwn.js';
-import { nextWords, targetWords, windowLine, zonedTime } from '../../../blocks/window-words.js';
-import { CONNECTION_WORD, RESOURCE_REF, refuseShare } from '../../../command-text.js';
-import type { HandlerContext } from '../../../context.js';
-import { defineSubcommand, formWord, type SubcommandForm } from '../subcommand.js';
+  defineSubcommand,
+  formWord,
+  type SubcommandForm,
+} from '../../slack/listeners/commands/subcommand.js';
+import { canonicalZone, daysWord, hhmm, isTimeZone, parseDays, parseSpan } from '../../time/zoned-time.js';
+import { initialEdge, occurrenceToSkip } from './window-edges.js';
+import type { Released } from './window-pass.js';
+import { windowsState } from './window-state.js';
+import { MAX_WINDOWS, type TimeWindow, type WindowStore, type WindowTarget } from './window-store.js';
+import { nextWords, targetWords, windowLine } from './window-words.js';
 
 /** OMS caps bandwidth at 1..200 MB/s (seed 002 §5.2.7: 1,048,576..209,715,200 B/s). */
 const MB = 1024 * 1024;
@@ -164,7 +158,7 @@ async function find(ctx: HandlerContext, store: WindowStore, id: string): Promis
 }
 
 async function run(ctx: HandlerContext, request: WindowRequest): Promise<void> {
-  const store = ctx.deps.windows;
+  const { store, pass } = windowsState(ctx.deps);
   const tr = await ctx.translator('person');
   const now = ctx.deps.clock.now();
   // The same policy as pausing and resuming what the window acts on.
@@ -185,7 +179,7 @@ async function run(ctx: HandlerContext, request: WindowRequest): Promise<void> {
     const w = await find(ctx, store, request.id);
     const removed = await ctx.audited('window.remove', w.id, () => store.remove(ctx.teamId, w.id));
     // Removed while it holds: what it paused is resumed now (once: only this caller got `removed`).
-    const released = removed ? await ctx.deps.windowPass.release(ctx.teamId, removed) : undefined;
+    const released = removed ? await pass.release(ctx.teamId, removed) : undefined;
     await ctx.reply({ text: removedWords(w, released, tr) });
     return;
   }

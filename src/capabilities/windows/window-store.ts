@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { ResourceKind } from '../domain/migration-resource.js';
-import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
-import { readJson } from '../store/open-atomic-kv.js';
+import type { ResourceKind } from '../../domain/migration-resource.js';
+import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
+import { readJson } from '../../store/open-atomic-kv.js';
 
 /** At most this many windows per workspace: each is read every watcher cycle. */
 export const MAX_WINDOWS = 50;

@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { AccessControl } from '../access/access-control.js';
-import { channelScope, WORKSPACE } from '../access/policy.js';
-import type { AuditLog } from '../audit/audit-log.js';
-import type { Clock } from '../clock.js';
-import type { ConnectionRegistry } from '../connections/connection-registry.js';
-import type { MigrationResource } from '../domain/migration-resource.js';
-import { ForbiddenError } from '../errors.js';
-import type { Logger } from '../logger.js';
-import type { BandwidthWindow, ResourceAction } from '../providers/types.js';
-import type { LastActions, WindowActed } from '../resources/last-actions.js';
-import type { ResourceResolver } from '../resources/resolve-resource.js';
-import { actOnResource } from '../use-cases/act-on-resource.js';
-import type { UseCaseContext } from '../use-cases/context.js';
-import { setBandwidth } from '../use-cases/set-bandwidth.js';
-import type { Watcher } from '../watcher/watcher.js';
+import type { AccessControl } from '../../access/access-control.js';
+import { channelScope, WORKSPACE } from '../../access/policy.js';
+import type { AuditLog } from '../../audit/audit-log.js';
+import type { Clock } from '../../clock.js';
+import type { ConnectionRegistry } from '../../connections/connection-registry.js';
+import type { MigrationResource } from '../../domain/migration-resource.js';
+import { ForbiddenError, InvalidInputError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import type { BandwidthWindow, ResourceAction } from '../../providers/types.js';
+import type { LastActions, WindowActed } from '../../resources/last-actions.js';
+import { capabilityFor, destroys, scopeFor } from '../../resources/perform-action.js';
+import type { ResourceResolver } from '../../resources/resolve-resource.js';
+import type { UseCaseContext } from '../../use-cases/context.js';
+import { requireBandwidth } from '../../use-cases/set-bandwidth.js';
+import type { Watcher } from '../../watcher/watcher.js';
 import { capRules } from './window-cap.js';
 import type { TimeWindow } from './window-store.js';
 
@@ -29,11 +29,11 @@ export interface WindowActorDeps {
 }
 
 /**
- * A window acts as the person who set it, through the same use cases as their own commands: a
- * pause or resume as their button (`actOnResource`), a cap or its lifting as their `/migrate
- * bandwidth` (`setBandwidth`). The policy is asked again each time, with the scope and capability
- * those ask (someone whose role was taken away no longer pauses or caps anything through a window
- * they set), and the audit log records each as theirs, naming the window.
+ * A window acts as the person who set it, asking the policy what their own commands ask: a pause
+ * or resume as their button (`capabilityFor`, `scopeFor`), a cap or its lifting as their `/migrate
+ * bandwidth` (`requireBandwidth`). Someone whose role was taken away no longer pauses or caps
+ * anything through a window they set; the audit log records each as theirs, naming the window.
+ * Its calls are on the background lane, and it reads nothing after them (the cycle does).
  */
 export function windowActor(deps: WindowActorDeps) {
   function contextOf(w: TimeWindow, teamId: string, note?: WindowActed, detail?: string): UseCaseContext {
@@ -79,7 +79,11 @@ export function windowActor(deps: WindowActorDeps) {
   }
 
   return {
-    /** Pauses or resumes `r`, as the window's setter. */
+    /**
+     * Pauses or resumes `r`, as the window's setter: the policy asked as their button would, the
+     * action audited, on the background lane, and nothing read after it. The watches of `r` note who
+     * asked; their cards are drawn once, from what the watcher's next cycle observes.
+     */
     async act(
       w: TimeWindow,
       teamId: string,
@@ -88,7 +92,19 @@ export function windowActor(deps: WindowActorDeps) {
       note: WindowActed,
     ): Promise<void> {
       const ctx = contextOf(w, teamId, note);
-      await actOnResource(ctx, { exact: { connection: r.connection, kind: r.kind, id: r.id } }, action);
+      await ctx.require(capabilityFor(action), scopeFor(action, ctx.here), `${action} migrations`);
+      const provider = deps.connections.provider(deps.connections.get(teamId, r.connection), 'background');
+      const run = provider[action]?.bind(provider);
+      if (!run || destroys(action))
+        throw InvalidInputError.of('action.error.notOffered', {
+          provider: provider.id,
+          kind: r.kind,
+          action,
+        });
+      await ctx.audited(action, `${r.connection}:${r.id}`, () => run(r.kind, r.id));
+      const requested = { action, by: w.by, at: deps.clock.now(), window: note };
+      await deps.lastActions.note(teamId, r, requested);
+      await deps.watcher.notes.requested(teamId, r, requested);
     },
 
     /**
@@ -112,9 +128,16 @@ export function windowActor(deps: WindowActorDeps) {
             ? `lifted; ${restore.length} rule(s) set by hand put back`
             : 'lifted';
       const rules = bytesPerSecond === undefined ? [...restore] : capRules(bytesPerSecond);
-      const exact = { connection: r.connection, kind: r.kind, id: r.id };
       try {
-        await setBandwidth(contextOf(w, teamId, undefined, detail), { exact }, rules);
+        // As `/migrate bandwidth` asks the policy and audits it, on the background lane, with no
+        // read first: the window has the resource from its own list.
+        const ctx = contextOf(w, teamId, undefined, detail);
+        await requireBandwidth(ctx);
+        const provider = deps.connections.provider(deps.connections.get(teamId, r.connection), 'background');
+        const set = provider.setBandwidth?.bind(provider);
+        if (!set)
+          throw InvalidInputError.of('bandwidth.error.notOffered', { provider: provider.id, kind: r.kind });
+        await ctx.audited('bandwidth', `${r.connection}:${r.id}`, () => set(r.kind, r.id, rules));
       } catch (error) {
         if (bytesPerSecond !== undefined || !(error instanceof ForbiddenError)) throw error;
         const connection = deps.connections.get(teamId, r.connection);

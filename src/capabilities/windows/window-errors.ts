@@ -5,7 +5,7 @@ import {
   KindNotOfferedError,
   NotFoundError,
   ProviderError,
-} from '../errors.js';
+} from '../../errors.js';
 
 /** The provider no longer knows it (the watcher reads a 404 the same way, `observe.ts`). */
 export function isGone(error: unknown): boolean {

@@ -1,0 +1,17 @@
+import type { CapabilityStates } from '../capability.js';
+import type { WindowPass } from './window-pass.js';
+import type { WindowStore } from './window-store.js';
+
+/** The capability's name: its fact on watch records, its jobs' prefix. */
+export const WINDOWS = 'windows';
+
+/** What the windows capability builds once per bot: the store `/migrate window` writes, the pass. */
+export interface WindowsState {
+  store: WindowStore;
+  pass: WindowPass;
+}
+
+/** The started capability's state, for its listeners and the surfaces that show windows. */
+export function windowsState(deps: { capabilities: CapabilityStates }): WindowsState {
+  return deps.capabilities.stateOf(WINDOWS) as WindowsState;
+}

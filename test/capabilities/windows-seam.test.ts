@@ -1,0 +1,58 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * Time windows are a capability folder (ADR 0014): outside `src/capabilities/windows/` only the
+ * registry names it. The surfaces below still read it and shrink as the capability seam learns to
+ * draw them (a row's "held by" line, the Home tab's section, the event's "by window" words); the
+ * list may only get shorter: an entry that no longer imports it fails here until it is removed.
+ */
+const SRC = path.join(import.meta.dirname, '..', '..', 'src');
+const FOLDER = 'capabilities/windows/';
+const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?windows\/[^']+'/;
+
+const STILL_READ_BY: Record<string, string> = {
+  'capabilities/registry.ts': 'the one list of capabilities',
+  'slack/blocks/resource-card.ts': 'the card line of a window’s own action (`requested.window`)',
+  'slack/blocks/watch-notifications.ts': 'an event’s "by window" words',
+  'slack/blocks/app-home.ts': 'the Home tab’s windows section and held rows',
+  'slack/blocks/resource-list.ts': 'a listed row’s "held by window" line',
+  'slack/home/build-home.ts': 'reads the windows for the Home tab',
+  'slack/listeners/commands/subcommands/list.ts': 'reads the windows for `list`',
+  'use-cases/show-resource.ts': 'reads the windows for `status`',
+};
+
+function sources(dir: string, under = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? sources(path.join(dir, e.name), `${under}${e.name}/`)
+      : e.name.endsWith('.ts')
+        ? [`${under}${e.name}`]
+        : [],
+  );
+}
+
+describe('the windows capability is one folder', () => {
+  const importers = sources(SRC)
+    .filter((f) => !f.startsWith(FOLDER))
+    .filter((f) => IMPORTS_IT.test(readFileSync(path.join(SRC, f), 'utf8')));
+
+  it('is named outside its folder only by the registry and the surfaces listed', () => {
+    expect(importers.filter((f) => !(f in STILL_READ_BY))).toEqual([]);
+  });
+
+  it('lists no surface that stopped reading it', () => {
+    expect(Object.keys(STILL_READ_BY).filter((f) => !importers.includes(f))).toEqual([]);
+  });
+
+  it('left nothing at the old places', () => {
+    const old = sources(SRC).filter(
+      (f) =>
+        f.startsWith('windows/') ||
+        f === 'slack/blocks/window-words.ts' ||
+        f === 'slack/listeners/commands/subcommands/window.ts',
+    );
+    expect(old).toEqual([]);
+  });
+});
