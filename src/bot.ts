@@ -187,7 +187,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
             ? locales.translatorForUser(teamId, channel)
             : locales.translatorForChannel(teamId, channel),
         logger,
-        (facts, tr, now) => capabilities.cardLines(facts, tr, now),
+        capabilities,
       ),
       offering,
       metrics,

@@ -2,7 +2,13 @@ import type { Translator } from '../i18n/translator.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { Subcommand } from '../slack/listeners/commands/subcommand.js';
 import type { ListenerRoutes } from '../slack/listeners/router.js';
-import type { Capability, CapabilityCore, CapabilityStates, StartedCapability } from './capability.js';
+import type {
+  Capability,
+  CapabilityCore,
+  CapabilityRendered,
+  CapabilityStates,
+  StartedCapability,
+} from './capability.js';
 
 /**
  * The capabilities of one running bot: the registry's list (plus any a test adds), each started
@@ -56,6 +62,11 @@ export class Capabilities implements CapabilityStates {
     return this.#list.flatMap((c) =>
       facts[c.name] === undefined ? [] : c.cardLines(facts[c.name], tr, now),
     );
+  }
+
+  /** The living post of capability `name` drawn from `view` (undefined: no such capability or post). */
+  render(name: string, view: unknown, tr: Translator, now: number): CapabilityRendered | undefined {
+    return this.#list.find((c) => c.name === name)?.render(view, tr, now);
   }
 
   /** Every capability's data of a departed workspace; every one is tried, the first failure thrown. */

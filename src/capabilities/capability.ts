@@ -50,6 +50,11 @@ export interface CapabilityDefinition<State> {
    * is escaped here.
    */
   cardLines?(fact: unknown, tr: Translator, now: number): string[];
+  /**
+   * Its own living post (a plan's card), drawn from the view it handed the watcher's one editor
+   * (`watcher.capabilityPosts.show`), in the reader's language at send time. Pure, and escaped by it.
+   */
+  render?(view: unknown, tr: Translator, now: number): CapabilityRendered;
   /** Deletes what it keeps about a workspace that uninstalled the app (idempotent; run first). */
   forgetWorkspace?(state: State, teamId: string): Promise<void>;
   /** Lets go of what it holds when the bot stops. */
@@ -62,7 +67,15 @@ export interface Capability {
   readonly subcommands: readonly Subcommand[];
   listeners(routes: ListenerRoutes): void;
   cardLines(fact: unknown, tr: Translator, now: number): string[];
+  /** Its living post drawn from its view; undefined when it has none. */
+  render(view: unknown, tr: Translator, now: number): CapabilityRendered | undefined;
   start(core: CapabilityCore): StartedCapability;
+}
+
+/** A capability's post as the sender takes it: text (the notification and fallback) and blocks. */
+export interface CapabilityRendered {
+  text: string;
+  blocks?: unknown[];
 }
 
 /** A capability once the bot has started it. */
@@ -88,6 +101,7 @@ export function defineCapability<State>(
     subcommands: definition.subcommands ?? [],
     listeners: (routes) => definition.listeners?.(routes),
     cardLines: (fact, tr, now) => (definition.cardLines ? definition.cardLines(fact, tr, now) : []),
+    render: (view, tr, now) => definition.render?.(view, tr, now),
     start(core) {
       const state = definition.start(core);
       return {
