@@ -241,7 +241,7 @@ export function planCommand(stateOf: StateOf) {
     forms: PLAN_FORMS,
     summary:
       'Migrate an estate in waves: a plan of existing migrations across connections, each wave opening when its gate says (after the wave before it succeeded or was signed off, or at a time), on a living card in the channel.',
-    example: (f) => `/migrate plan add estate ${f.id() ?? '<id>'} wave 2`,
+    example: () => '/migrate plan new estate-2026',
     related: ['watch', 'window', 'pause'],
     parse: (args, share) => {
       refuseShare('plan', share);
