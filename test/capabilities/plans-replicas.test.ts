@@ -96,7 +96,14 @@ describe('a wave opens once across replicas', () => {
     await a.ask(`plan add survivor ${first}`, who);
     await a.ask(`plan add survivor ${second} wave 2`, who);
     await a.ask('plan start survivor', who);
-    await cyclesOn([a], 2);
+    // A runs the gates once B's lease from the test before has lapsed (B runs no cycle here).
+    await until(
+      async () => {
+        await cyclesOn([a], 1);
+        return (await startsOf(plan, first)) > 0;
+      },
+      { what: 'replica A to start wave 1', timeoutMs: 15_000, everyMs: 100 },
+    );
     expect(await startsOf(plan, first)).toBe(1);
     succeed(first);
     await cyclesOn([a], 1);

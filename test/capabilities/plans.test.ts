@@ -102,6 +102,12 @@ describe('a plan in waves', () => {
     await cycles(3);
     expect(status(w3)).toBe(3);
     expect(card(id).text).toMatch(/held by weekend-big on `hw-prod` in wave 2 \(:x: Failed\)/);
+    // The plan's resources have no card of their own: its failure is posted in the plan's channel.
+    const posts = t.fakeSlack.callsTo('chat.postMessage').filter((c) => c.body.channel === CHANNEL);
+    const aboutOnly = (name: string) =>
+      posts.filter((c) => messageText(c.body).includes(name) && !messageText(c.body).includes(id));
+    expect(aboutOnly('weekend-big').length).toBeGreaterThan(0);
+    expect(aboutOnly('rehearsal-small')).toEqual([]);
 
     // Retried and succeeded: wave 3's gate is met, and it waits its two hours, then opens.
     expect(await say(`retry ${w2}`)).not.toContain('rror');

@@ -98,9 +98,16 @@ async function add(
       throw error;
     }
   });
-  // Watched in the plan's channel: the card's states are the watcher's facts, polled as any watch.
+  // Watched in the plan's channel without a card of their own (the plan's card draws them; their
+  // failures are posted there): the card's states are the watcher's facts, polled as any watch.
   for (const x of found) {
-    await ctx.deps.watcher.watch({ teamId: ctx.teamId, channelId: plan.channel, ...x, by: ctx.userId });
+    await ctx.deps.watcher.watch({
+      teamId: ctx.teamId,
+      channelId: plan.channel,
+      ...x,
+      by: ctx.userId,
+      follow: 'failures',
+    });
     await ctx.deps.watcher.notes.fact(ctx.teamId, x, CAPABILITY, {
       id: plan.id,
       name: plan.name,
