@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blockLimitProblems } from '../../dev/fake-slack/block-limits.js';
 import { renderPlanCard } from '../../src/capabilities/plans/plan-card.js';
 import { gatePass, type PlansState, viewOf } from '../../src/capabilities/plans/plan-service.js';
 import { translatorFor } from '../../src/i18n/translator.js';
@@ -76,6 +77,7 @@ describe('a plan of 200 migrations', () => {
     for (const locale of ['en', 'ko', 'zh-CN'] as const) {
       const drawn = renderPlanCard(view, translatorFor(locale));
       const blocks = drawn.blocks as { type: string; text?: { text: string } }[];
+      expect(blockLimitProblems(blocks, 'message')).toEqual([]);
       expect(blocks.length).toBeLessThanOrEqual(50);
       for (const b of blocks) expect(b.text?.text.length ?? 0).toBeLessThanOrEqual(3000);
       const text = JSON.stringify(blocks);

@@ -159,6 +159,32 @@ describe('a plan in waves', () => {
     expect(await say(`plan add second ${a}`)).toContain('which is open');
   });
 
+  it('takes out a migration that failed for good, and the next wave opens', async () => {
+    const id = await newPlan('takeout');
+    const broken = paused('broken-for-good');
+    const next = paused('after-broken');
+    await say(`plan add takeout ${broken}`);
+    await say(`plan add takeout ${next} wave 2`);
+    await say('plan start takeout');
+    await cycles(2);
+    Object.assign(t.oms.task(broken)!, {
+      status: 4,
+      errorReason: { error_code: 'OMS.0063', error_msg: 'x' },
+    });
+    await cycles(3);
+    expect(card(id).text).toContain('held by broken-for-good');
+    expect(status(next)).toBe(3);
+    // Not in the plan: refused, nothing removed.
+    expect(await say(`plan remove takeout ${next} zz-not-there`)).toContain('is not in plan');
+    expect(await say(`plan remove takeout ${broken}`)).toContain('Removed 1 migration');
+    await cycles(3);
+    expect([1, 2]).toContain(status(next));
+    expect(card(id).text).not.toContain('broken-for-good');
+    // It can join another plan now.
+    await newPlan('takeout-two');
+    expect(await say(`plan add takeout-two ${broken}`)).toContain('Added 1');
+  });
+
   it('Pause plan pauses what runs and Resume plan resumes only what it paused', async () => {
     const id = await newPlan('pausing');
     const run1 = t.oms.addTask({ name: 'run-one', status: 2, progress: 0.2, totalSize: 1024 * GiB }).id;

@@ -34,5 +34,8 @@ export const plans: Capability & { of(deps: { capabilities: CapabilityStates }):
       return [`:card_index_dividers: ${tr.t('plan.cardLine', { name: escapeMrkdwn(f.name), wave: f.wave })}`];
     },
     render: (view, tr) => renderPlanCard(view as PlanView, tr),
-    forgetWorkspace: (s, teamId) => s.store.forget(teamId),
+    async forgetWorkspace(s, teamId) {
+      for (const plan of await s.store.list(teamId)) await s.posts.forget(teamId, CAPABILITY, plan.id);
+      await s.store.forget(teamId);
+    },
   });

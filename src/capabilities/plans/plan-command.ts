@@ -8,6 +8,7 @@ import { SKIP } from '../../store/atomic-kv.js';
 import { instantOf } from '../../windows/window-time.js';
 import { gateWords, renderPlanCard } from './plan-card.js';
 import { PLAN_FORMS, type PlanRequest, parsePlan, type TypedGate } from './plan-parse.js';
+import { removeFromPlan } from './plan-remove.js';
 import { CAPABILITY, drawCard, type PlansState, viewOf } from './plan-service.js';
 import {
   type Gate,
@@ -218,6 +219,7 @@ async function run(ctx: HandlerContext, r: PlanRequest, stateOf: StateOf): Promi
   if (r.op === 'add') return add(ctx, s, r);
   if (r.op === 'gate') return gate(ctx, s, r);
   const plan = await findPlan(ctx, s, r.plan);
+  if (r.op === 'remove') return removeFromPlan(ctx, s, plan, r.refs);
   if (r.op === 'show') {
     await ctx.require('view', channelScope(plan.channel), 'see a plan');
     const drawn = renderPlanCard(await viewOf(s, plan), tr);

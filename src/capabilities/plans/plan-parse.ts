@@ -17,12 +17,14 @@ export type PlanRequest =
   | { op: 'new'; name: string }
   | { op: 'show' | 'start'; plan: string }
   | { op: 'add'; plan: string; refs: string[]; wave: number }
+  | { op: 'remove'; plan: string; refs: string[] }
   | { op: 'gate'; plan: string; wave: number; gate: TypedGate };
 
 export const PLAN_FORMS: readonly SubcommandForm[] = [
   { words: ['list', ''], usage: '/migrate plan list' },
   { words: ['new'], usage: '/migrate plan new <name>' },
   { words: ['add'], usage: '/migrate plan add <plan> <resource>… [wave <n>]' },
+  { words: ['remove', 'rm'], usage: '/migrate plan remove <plan> <resource>…' },
   {
     words: ['gate'],
     usage:
@@ -93,6 +95,12 @@ export function parsePlan(args: readonly string[]): PlanRequest {
       if (refs.length > MAX_PLAN_RESOURCES)
         throw InvalidInputError.of('plan.error.tooMany', { max: MAX_PLAN_RESOURCES, n: refs.length });
       return { op: 'add', plan: planWord(plan), refs: [...new Set(refs)], wave };
+    }
+    case 'remove': {
+      const [plan, ...refs] = words;
+      if (refs.length === 0 || refs.length > MAX_PLAN_RESOURCES || refs.some((r) => !RESOURCE_REF.test(r)))
+        usage();
+      return { op: 'remove', plan: planWord(plan), refs: [...new Set(refs)] };
     }
     case 'gate': {
       const [plan, waveWord, n, ...rest] = words;

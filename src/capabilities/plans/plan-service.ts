@@ -94,8 +94,11 @@ async function passPlan(s: PlansState, teamId: string, id: string): Promise<void
         );
     }
   }
+  const before = plan;
   plan = await startPending(s, plan);
-  const ended = endIfDone(plan, planView(plan, records, now).view);
+  // What was started is on its watches now (the use case noted the read after it): read again.
+  const seen = plan === before ? records : await recordsOf(s, plan);
+  const ended = endIfDone(plan, planView(plan, seen, now).view);
   if (ended) {
     const after = await s.store.change(teamId, id, (p) =>
       p.status === 'running' ? { ...p, status: 'ended' } : SKIP,
@@ -105,7 +108,7 @@ async function passPlan(s: PlansState, teamId: string, id: string): Promise<void
       await s.store.release(teamId, id, plan.resources.map(refOf));
     }
   }
-  await drawCard(s, plan, planView(plan, records, s.core.clock.now()).view);
+  await drawCard(s, plan, planView(plan, seen, s.core.clock.now()).view);
 }
 
 /**
