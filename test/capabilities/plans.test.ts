@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Interactions, ViewTracker } from '../harness/interactions.js';
 import { buttons, messageText, mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
+import { until } from '../harness/until.js';
 
 // Issue 60, through signed requests: a plan of existing OMS tasks in three waves, each wave opened
 // by the gate job (before a cycle polls) once its gate is met, its paused tasks resumed as the
@@ -10,6 +12,7 @@ import { TestClock } from '../harness/test-clock.js';
 const CHANNEL = 'C0PLANS01';
 const OWNER = 'U0ALICE01';
 const VIEWER = 'U0VIEWER1';
+const BOB = 'U0PLANBOB';
 const GiB = 1024 ** 3;
 const clock = new TestClock(() => Date.parse('2026-11-27T09:00:00Z'));
 const t = new TestBot();
@@ -157,6 +160,47 @@ describe('a plan in waves', () => {
     expect(await say(`plan add refusals ${a}`)).toContain('Added 1');
     await newPlan('second');
     expect(await say(`plan add second ${a}`)).toContain('which is open');
+  });
+
+  it('holds a wave until the one before it is signed off, on the verification in its card', async () => {
+    const id = await newPlan('signed');
+    const first = paused('sign-me');
+    const next = paused('after-sign');
+    await say(`plan add signed ${first}`);
+    await say(`plan add signed ${next} wave 2`);
+    expect(await say('plan gate signed wave 2 after signed-off')).toContain('signed off');
+    await say('plan start signed');
+    await cycles(2);
+    succeed(first);
+    // Wave 1's task has a card (sign-off is on its verification post): it ends, and is verified.
+    const verification = await until(
+      async () => {
+        await cycles(1);
+        return t.fakeSlack
+          .callsTo('chat.postMessage')
+          .find((c) => c.body.channel === CHANNEL && messageText(c.body).includes('Verification of sign-me'));
+      },
+      { what: 'the verification post of sign-me', timeoutMs: 20_000, everyMs: 20 },
+    );
+    await cycles(2);
+    expect(status(next)).toBe(3);
+    expect(card(id).text).toMatch(/held by sign-me on `hw-prod` in wave 1 \(:white_check_mark: Succeeded\)/);
+    // Someone other than who asked signs it off; the next pass opens wave 2.
+    await say(`access grant <@${BOB}> operator`);
+    const sign = buttons(verification.body).find((b) => b.text === 'Sign off')!;
+    const views = new ViewTracker(t.fakeSlack);
+    try {
+      const before = views.shown.length;
+      await t.click(sign.action_id, sign.value, { userId: BOB, channelId: CHANNEL });
+      await t.settled();
+      const modal = views.shown[before]!;
+      await new Interactions(t).submit(modal, { 'signoff-note': 'spot-checked' }, { userId: BOB });
+      await t.settled();
+    } finally {
+      views.stop();
+    }
+    await cycles(2);
+    expect([1, 2]).toContain(status(next));
   });
 
   it('takes out a migration that failed for good, and the next wave opens', async () => {

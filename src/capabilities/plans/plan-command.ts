@@ -99,15 +99,33 @@ async function add(
       throw error;
     }
   });
-  // Watched in the plan's channel without a card of their own (the plan's card draws them; their
-  // failures are posted there): the card's states are the watcher's facts, polled as any watch.
-  for (const x of found) {
+  await watchInPlan(ctx, after, found);
+  await drawCard(s, after);
+  const tr = await ctx.translator('person');
+  await ctx.reply({
+    text: tr.t('plan.added', { n: found.length, wave: r.wave, name: `*${escapeMrkdwn(plan.name)}*` }),
+  });
+}
+
+/**
+ * Watched in the plan's channel, the card's states being the watcher's facts, polled as any watch:
+ * without a card of their own (the plan's card draws them; their failures are posted there),
+ * unless a wave waits for a sign-off: sign-off is given on the verification post in a card's
+ * thread, so then each gets its card (an existing cardless watch becomes one).
+ */
+async function watchInPlan(
+  ctx: HandlerContext,
+  plan: Plan,
+  resources: readonly PlanResource[],
+): Promise<void> {
+  const cards = Object.values(plan.waves).some((m) => m.gate?.kind === 'after' && m.gate.of === 'signed-off');
+  for (const x of resources) {
     await ctx.deps.watcher.watch({
       teamId: ctx.teamId,
       channelId: plan.channel,
       ...x,
       by: ctx.userId,
-      follow: 'failures',
+      ...(cards ? {} : { follow: 'failures' as const }),
     });
     await ctx.deps.watcher.notes.fact(ctx.teamId, x, CAPABILITY, {
       id: plan.id,
@@ -115,11 +133,6 @@ async function add(
       wave: x.wave,
     });
   }
-  await drawCard(s, after);
-  const tr = await ctx.translator('person');
-  await ctx.reply({
-    text: tr.t('plan.added', { n: found.length, wave: r.wave, name: `*${escapeMrkdwn(plan.name)}*` }),
-  });
 }
 
 async function gate(
@@ -143,6 +156,12 @@ async function gate(
     if (!changed) throw NotFoundError.of('plan.error.unknown', { plan: code(plan.id) });
     return changed;
   });
+  if (wanted.kind === 'after' && wanted.of === 'signed-off')
+    await watchInPlan(
+      ctx,
+      after,
+      after.resources.filter((x) => x.wave < r.wave),
+    );
   await drawCard(s, after);
   const tr = await ctx.translator('person');
   await ctx.reply({
