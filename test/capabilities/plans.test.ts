@@ -121,6 +121,13 @@ describe('a plan in waves', () => {
     clock.advance(2 * 3_600_000);
     await cycles(3);
     expect([1, 2]).toContain(status(w3));
+    // The last wave succeeds: the plan ends, and lets its migrations go (another plan may take them).
+    succeed(w3);
+    await cycles(3);
+    expect(card(id).text).toContain('· ended');
+    expect(buttons(card(id).body)).toEqual([]);
+    await newPlan('estate-next');
+    expect(await say(`plan add estate-next ${w3}`)).toContain('Added 1');
 
     // Every change is in the audit log; the starts are the owner's, naming the plan and wave.
     const audit = await t.bot.deps.audit.recent('T0FAKE001', 100);
@@ -136,6 +143,21 @@ describe('a plan in waves', () => {
     expect(await say('plan list')).toContain('estate');
     const show = await say(`plan show ${id}`);
     expect(show).toContain('Wave 3');
+  });
+
+  it('draws the card in the channel’s language', async () => {
+    const KO = 'C0PLANSKO';
+    await t.ask(`settings language ko <#${KO}|ko>`);
+    const answer = messageText(await t.ask('plan new seoul-wave', { userId: OWNER, channelId: KO }));
+    const id = /`(p[0-9a-f]{6})`/.exec(answer)![1]!;
+    const task = paused('seoul-bucket');
+    await t.ask(`plan add seoul-wave ${task} wave 2`, { userId: OWNER, channelId: KO });
+    const drawn = [...t.fakeSlack.callsTo('chat.postMessage'), ...t.fakeSlack.callsTo('chat.update')]
+      .filter((c) => c.body.channel === KO && messageText(c.body).includes(id))
+      .map((c) => mrkdwnTexts(c.body));
+    expect(drawn.at(-1)).toContain('계획 *seoul-wave*');
+    expect(drawn.at(-1)).toContain('웨이브 2');
+    expect(drawn.at(-1)).toContain('계획 시작을 기다리는 중');
   });
 
   it('refuses bad input with the reason, and changes nothing', async () => {

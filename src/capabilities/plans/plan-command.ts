@@ -1,4 +1,5 @@
 import { channelScope } from '../../access/policy.js';
+import type { MigrationResource } from '../../domain/migration-resource.js';
 import { InvalidInputError, NotFoundError } from '../../errors.js';
 import { code, escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
 import { RESOURCE_REF, refuseShare } from '../../slack/command-text.js';
@@ -46,12 +47,14 @@ async function add(
     throw InvalidInputError.of('plan.error.waveOpen', { wave: r.wave });
   // Every resource is found first, on the workspace's own connections: one unknown changes nothing.
   const found: PlanResource[] = [];
+  const read = new Map<string, MigrationResource>();
   for (const typed of r.refs) {
     const m = RESOURCE_REF.exec(typed)!;
     const { connection, resource } = await ctx.deps.resolver.resolve(ctx.teamId, {
       ...(m[1] ? { connection: m[1] } : {}),
       id: m[2]!,
     });
+    read.set(refOf({ connection: connection.name, kind: resource.kind, id: resource.id }), resource);
     found.push({
       connection: connection.name,
       kind: resource.kind,
@@ -99,7 +102,7 @@ async function add(
       throw error;
     }
   });
-  await watchInPlan(ctx, after, found);
+  await watchInPlan(ctx, after, found, read);
   await drawCard(s, after);
   const tr = await ctx.translator('person');
   await ctx.reply({
@@ -117,14 +120,18 @@ async function watchInPlan(
   ctx: HandlerContext,
   plan: Plan,
   resources: readonly PlanResource[],
+  /** The resources as just read (the watch then asks the provider nothing more). */
+  read: ReadonlyMap<string, MigrationResource> = new Map(),
 ): Promise<void> {
   const cards = Object.values(plan.waves).some((m) => m.gate?.kind === 'after' && m.gate.of === 'signed-off');
   for (const x of resources) {
+    const resource = read.get(refOf(x));
     await ctx.deps.watcher.watch({
       teamId: ctx.teamId,
       channelId: plan.channel,
       ...x,
       by: ctx.userId,
+      ...(resource ? { resource } : {}),
       ...(cards ? {} : { follow: 'failures' as const }),
     });
     await ctx.deps.watcher.notes.fact(ctx.teamId, x, CAPABILITY, {
