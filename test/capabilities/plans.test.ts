@@ -125,6 +125,8 @@ describe('a plan in waves', () => {
     succeed(w3);
     await cycles(3);
     expect(card(id).text).toContain('· ended');
+    const ends = (await t.bot.deps.audit.recent('T0FAKE001', 200)).filter((e) => e.action === 'plan.end');
+    expect(ends.map((e) => e.target)).toContain(id);
     expect(buttons(card(id).body)).toEqual([]);
     await newPlan('estate-next');
     expect(await say(`plan add estate-next ${w3}`)).toContain('Added 1');
@@ -133,6 +135,8 @@ describe('a plan in waves', () => {
     const audit = await t.bot.deps.audit.recent('T0FAKE001', 100);
     const actions = audit.map((e) => e.action);
     for (const a of ['plan.new', 'plan.add', 'plan.gate', 'plan.start']) expect(actions).toContain(a);
+    const opened = audit.filter((e) => e.action === 'plan.wave' && e.target?.startsWith(id));
+    expect(opened.map((e) => e.target).sort()).toEqual([`${id} wave 1`, `${id} wave 2`, `${id} wave 3`]);
     const starts = audit.filter((e) => e.action === 'resume' && e.detail?.startsWith(`plan ${id}`));
     expect(starts.map((e) => e.detail)).toEqual(
       expect.arrayContaining([expect.stringContaining('wave 1'), expect.stringContaining('wave 3')]),

@@ -87,11 +87,7 @@ async function passPlan(s: PlansState, teamId: string, id: string): Promise<void
     });
     if (changed) {
       plan = changed;
-      if (step === 'open')
-        s.core.logger.info(
-          { plan: id, wave: n, pending: changed.waves[wave]?.pending?.length },
-          'plan wave opened',
-        );
+      if (step === 'open') await opened(s, changed, n);
     }
   }
   const before = plan;
@@ -106,9 +102,32 @@ async function passPlan(s: PlansState, teamId: string, id: string): Promise<void
     if (after) {
       plan = after;
       await s.store.release(teamId, id, plan.resources.map(refOf));
+      await say(s, plan, 'plan.end', plan.id, `every wave succeeded (${plan.resources.length} migrations)`);
     }
   }
   await drawCard(s, plan, planView(plan, seen, s.core.clock.now()).view);
+}
+
+/** A change the plan made by itself, in the audit log as its owner's plan. */
+async function say(s: PlansState, plan: Plan, action: string, target: string, detail: string): Promise<void> {
+  await s.core.audit
+    .record({
+      team: plan.teamId,
+      user: plan.owner,
+      channel: plan.channel,
+      action,
+      target,
+      result: 'ok',
+      detail: `plan ${plan.id} (${plan.name}): ${detail}`.slice(0, 500),
+      op: `plan-${plan.id}`,
+    })
+    .catch((error: unknown) => s.core.logger.warn({ err: error, plan: plan.id }, 'plan change not audited'));
+}
+
+async function opened(s: PlansState, plan: Plan, n: number): Promise<void> {
+  const pending = plan.waves[String(n)]?.pending?.length ?? 0;
+  s.core.logger.info({ plan: plan.id, wave: n, pending }, 'plan wave opened');
+  await say(s, plan, 'plan.wave', `${plan.id} wave ${n}`, `wave ${n} opened; ${pending} paused to start`);
 }
 
 /**
