@@ -127,6 +127,23 @@ describe('a plan in waves', () => {
     expect(card(id).text).toContain('· ended');
     const ends = (await t.bot.deps.audit.recent('T0FAKE001', 200)).filter((e) => e.action === 'plan.end');
     expect(ends.map((e) => e.target)).toContain(id);
+    // The plan report: posted once, its figures those of the card (one view draws both).
+    const reports = t.fakeSlack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.body.channel === CHANNEL && messageText(c.body).includes(`Report of plan *estate*`));
+    expect(reports).toHaveLength(1);
+    const report = mrkdwnTexts(reports[0]!.body);
+    const moved = (text: string) => /Moved [^\n]*/.exec(text)?.[0];
+    expect(moved(report)).toBeDefined();
+    expect(moved(report)).toBe(moved(card(id).text));
+    expect(report).toMatch(/\*Wave 1\* · [^·]+ · 1 of 1 succeeded · 0 failed/);
+    expect(report).toMatch(/\*Wave 3\* · /);
+    await cycles(2);
+    expect(
+      t.fakeSlack
+        .callsTo('chat.postMessage')
+        .filter((c) => c.body.channel === CHANNEL && messageText(c.body).includes(`Report of plan *estate*`)),
+    ).toHaveLength(1);
     expect(buttons(card(id).body)).toEqual([]);
     await newPlan('estate-next');
     expect(await say(`plan add estate-next ${w3}`)).toContain('Added 1');

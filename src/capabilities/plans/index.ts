@@ -4,6 +4,7 @@ import { type Capability, type CapabilityStates, defineCapability } from '../cap
 import { planButtons } from './plan-buttons.js';
 import { renderPlanCard } from './plan-card.js';
 import { planCommand } from './plan-command.js';
+import { type PlanReport, renderPlanReport } from './plan-report.js';
 import { CAPABILITY, gatePass, type PlansState, startPlans } from './plan-service.js';
 import type { PlanView } from './plan-view.js';
 
@@ -33,7 +34,10 @@ export const plans: Capability & { of(deps: { capabilities: CapabilityStates }):
       const f = fact as PlanFact;
       return [`:card_index_dividers: ${tr.t('plan.cardLine', { name: escapeMrkdwn(f.name), wave: f.wave })}`];
     },
-    render: (view, tr) => renderPlanCard(view as PlanView, tr),
+    render: (view, tr) =>
+      (view as PlanReport).kind === 'report'
+        ? renderPlanReport(view as PlanReport, tr)
+        : renderPlanCard(view as PlanView, tr),
     async forgetWorkspace(s, teamId) {
       for (const plan of await s.store.list(teamId)) await s.posts.forget(teamId, CAPABILITY, plan.id);
       await s.store.forget(teamId);

@@ -4,6 +4,7 @@ import { watchKey } from '../../watcher/watch-keys.js';
 import type { WatchRecord } from '../../watcher/watch-store.js';
 import type { CapabilityCore } from '../capability.js';
 import { type PlanActor, planActor } from './plan-actor.js';
+import type { PlanReport } from './plan-report.js';
 import { PlanStore } from './plan-store.js';
 import { type Plan, refOf } from './plan-types.js';
 import { type PlanView, planView } from './plan-view.js';
@@ -94,6 +95,7 @@ async function passPlan(s: PlansState, teamId: string, id: string): Promise<void
   plan = await startPending(s, plan);
   // What was started is on its watches now (the use case noted the read after it): read again.
   const seen = plan === before ? records : await recordsOf(s, plan);
+  plan = await markDone(s, plan, planView(plan, seen, now).view, now);
   const ended = endIfDone(plan, planView(plan, seen, now).view);
   if (ended) {
     const after = await s.store.change(teamId, id, (p) =>
@@ -103,9 +105,42 @@ async function passPlan(s: PlansState, teamId: string, id: string): Promise<void
       plan = after;
       await s.store.release(teamId, id, plan.resources.map(refOf));
       await say(s, plan, 'plan.end', plan.id, `every wave succeeded (${plan.resources.length} migrations)`);
+      await postReport(s, plan, planView(plan, seen, now).view);
     }
   }
   await drawCard(s, plan, planView(plan, seen, s.core.clock.now()).view);
+}
+
+/** Each opened wave whose resources all succeeded is marked done, once (its duration ends there). */
+async function markDone(s: PlansState, plan: Plan, view: PlanView, now: number): Promise<Plan> {
+  let current = plan;
+  for (const w of view.waves) {
+    if (w.openedAt === undefined || w.doneAt !== undefined) continue;
+    if (w.resources.length === 0 || w.resources.some((l) => l.state !== 'succeeded')) continue;
+    const key = String(w.n);
+    const after = await s.store.change(plan.teamId, plan.id, (p) => {
+      const m = p.waves[key];
+      return m && m.doneAt === undefined
+        ? { ...p, waves: { ...p.waves, [key]: { ...m, doneAt: now } } }
+        : SKIP;
+    });
+    if (after) current = after;
+  }
+  return current;
+}
+
+/** The plan report, posted once in the plan's channel (its own post, beside the card). */
+async function postReport(s: PlansState, plan: Plan, view: PlanView): Promise<void> {
+  const report: PlanReport = { kind: 'report', view };
+  try {
+    await s.posts.show(
+      plan.teamId,
+      { capability: CAPABILITY, id: `${plan.id}-report`, channel: plan.channel },
+      report,
+    );
+  } catch (error) {
+    s.core.logger.warn({ err: error, plan: plan.id }, 'plan report not posted');
+  }
 }
 
 /** A change the plan made by itself, in the audit log as its owner's plan. */

@@ -37,6 +37,8 @@ export interface WaveMark {
   openedAt?: number;
   /** Its resources still to be started (resumed), each taken off before it is started. */
   pending?: string[];
+  /** When every resource in it was first seen succeeded (its duration ends here). */
+  doneAt?: number;
 }
 
 export type PlanStatus = 'draft' | 'running' | 'paused' | 'cancelled' | 'ended';

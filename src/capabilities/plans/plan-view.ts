@@ -14,6 +14,8 @@ export interface ResourceLine {
   code?: string;
   claimBy?: string;
   signedOff?: boolean;
+  /** Who signed its verification off. */
+  signedBy?: string;
   bytes?: { done?: number; total?: number };
   objects?: { done?: number; total?: number };
 }
@@ -34,6 +36,7 @@ export interface WaveView {
   n: number;
   gate?: Gate;
   openedAt?: number;
+  doneAt?: number;
   hold?: WaveHold;
   resources: ResourceLine[];
 }
@@ -72,7 +75,7 @@ export function lineOf(r: Plan['resources'][number], record: WatchRecord | undef
     ...(s.progress !== undefined ? { progress: Math.round(s.progress * 1000) / 1000 } : {}),
     ...(s.state === 'failed' && s.lastError?.code ? { code: s.lastError.code } : {}),
     ...(claim ? { claimBy: claim } : {}),
-    ...(record.verification?.signoff ? { signedOff: true } : {}),
+    ...(record.verification?.signoff ? { signedOff: true, signedBy: record.verification.signoff.by } : {}),
     bytes: { done: s.bytes.done, total: s.bytes.total },
     objects: { done: s.objects.done, total: s.objects.total },
   };
@@ -109,6 +112,7 @@ export function planView(
     const gate = gateOf(plan, n);
     const resources = plan.resources.filter((r) => r.wave === n).map((r) => lineOf(r, records.get(refOf(r))));
     const wave: WaveView = { n, ...(gate ? { gate } : {}), resources };
+    if (mark.doneAt !== undefined) wave.doneAt = mark.doneAt;
     if (mark.openedAt !== undefined) wave.openedAt = mark.openedAt;
     else if (blocked) wave.hold = { on: 'order', wave: previous?.n };
     else {
