@@ -92,6 +92,8 @@ describe('a plan in waves', () => {
     expect(card(id).text).toMatch(
       /Wave 2\*[^\n]*\n:red_circle: held by rehearsal-small on `hw-prod` in wave 1/,
     );
+    // The card's ETA is that of what runs in the open waves (the resources' own ETAs).
+    expect(card(id).text).toMatch(/ETA of the open waves <!date\^\d+\^/);
 
     // Wave 1 succeeds: wave 2 opens on the next pass; its task starts.
     succeed(w1);

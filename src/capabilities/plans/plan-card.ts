@@ -5,7 +5,7 @@ import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { stateLabelIn } from '../../slack/blocks/state-words.js';
 import type { CapabilityRendered } from '../capability.js';
 import type { Gate } from './plan-types.js';
-import type { PlanView, ResourceLine, WaveHold, WaveView } from './plan-view.js';
+import { openEta, type PlanView, type ResourceLine, type WaveHold, type WaveView } from './plan-view.js';
 
 /** A wave with more resources than this shows counts per state, and only what holds it by name. */
 export const LINES_PER_WAVE = 12;
@@ -158,6 +158,13 @@ export function renderPlanCard(view: PlanView, tr: Translator): CapabilityRender
       unsigned: t.unsigned,
     }),
   ];
+  const eta = openEta(view);
+  if (eta.at !== undefined || eta.unknown > 0)
+    totals.push(
+      eta.at !== undefined
+        ? tr.t('plan.card.eta', { when: slackDate(new Date(eta.at)), unknown: eta.unknown })
+        : tr.t('plan.card.etaUnknown', { unknown: eta.unknown }),
+    );
   const context: string[] = [tr.t('plan.card.owner', { user: `<@${view.owner}>` })];
   if (view.waves.some((w) => w.resources.some((l) => l.provider === 'upcloud')))
     context.push(tr.t('plan.card.statesOnly'));

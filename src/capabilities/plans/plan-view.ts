@@ -1,4 +1,5 @@
 import type { WatchRecord } from '../../watcher/watch-store.js';
+import { windowedCard } from '../../watcher/window-fact.js';
 import { type Gate, gateOf, type Plan, type PlanStatus, refOf, wavesOf } from './plan-types.js';
 
 /** One resource of a plan as its card shows it, from its watch record (no provider read). */
@@ -18,6 +19,8 @@ export interface ResourceLine {
   signedBy?: string;
   bytes?: { done?: number; total?: number };
   objects?: { done?: number; total?: number };
+  /** When it will be done (the card's own ETA, windows included), to the minute; unset: unknown. */
+  etaAt?: number;
 }
 
 /** Where a closed wave stands: what it waits for, and which resource holds it. */
@@ -78,7 +81,27 @@ export function lineOf(r: Plan['resources'][number], record: WatchRecord | undef
     ...(record.verification?.signoff ? { signedOff: true, signedBy: record.verification.signoff.by } : {}),
     bytes: { done: s.bytes.done, total: s.bytes.total },
     objects: { done: s.objects.done, total: s.objects.total },
+    ...etaOf(record),
   };
+}
+
+/** The resource's ETA as its card says it (the observed pace, through its windows), as an instant. */
+function etaOf(record: WatchRecord): { etaAt?: number } {
+  if (record.snapshot.state === 'succeeded' || record.snapshot.state === 'failed') return {};
+  const eta = windowedCard(record).eta;
+  if (!eta?.known) return {};
+  const from = record.samples?.at(-1)?.at ?? record.movedAt;
+  return { etaAt: Math.ceil((from + eta.seconds * 1000) / 60_000) * 60_000 };
+}
+
+/** When what runs in the open waves will be done, and how many of them give no estimate. */
+export function openEta(view: Pick<PlanView, 'waves'>): { at?: number; unknown: number } {
+  const live = view.waves
+    .filter((w) => w.openedAt !== undefined)
+    .flatMap((w) => w.resources)
+    .filter((l) => l.state !== 'succeeded' && l.state !== 'failed' && l.state !== 'cancelled');
+  const known = live.flatMap((l) => (l.etaAt !== undefined ? [l.etaAt] : []));
+  return { ...(known.length > 0 ? { at: Math.max(...known) } : {}), unknown: live.length - known.length };
 }
 
 /** The lines of a wave that keep `of` from being met, the first failed one first. */
