@@ -69,6 +69,20 @@ export class Capabilities implements CapabilityStates {
     return this.#list.find((c) => c.name === name)?.render(view, tr, now);
   }
 
+  /**
+   * The blocks each capability draws on a person's Home tab, in the registry's order; one that
+   * cannot say (a store error) is left out, so the tab still opens.
+   */
+  async homeBlocks(who: { teamId: string; userId: string }, tr: Translator, now: number): Promise<unknown[]> {
+    const blocks: unknown[] = [];
+    for (const c of this.#list) {
+      const started = this.#started.get(c.name);
+      const view = await started?.home(who).catch(() => undefined);
+      if (view !== undefined) blocks.push(...(c.render(view, tr, now)?.blocks ?? []));
+    }
+    return blocks;
+  }
+
   /** Every capability's data of a departed workspace; every one is tried, the first failure thrown. */
   async forgetWorkspace(teamId: string): Promise<void> {
     const failures: unknown[] = [];

@@ -55,6 +55,11 @@ export interface CapabilityDefinition<State> {
    * (`watcher.capabilityPosts.show`), in the reader's language at send time. Pure, and escaped by it.
    */
   render?(view: unknown, tr: Translator, now: number): CapabilityRendered;
+  /**
+   * What it shows on a person's Home tab, as a view its `render` draws (undefined: nothing); read
+   * from its store only, as the tab is built.
+   */
+  home?(state: State, who: { teamId: string; userId: string }): Promise<unknown>;
   /** Deletes what it keeps about a workspace that uninstalled the app (idempotent; run first). */
   forgetWorkspace?(state: State, teamId: string): Promise<void>;
   /** Lets go of what it holds when the bot stops. */
@@ -83,6 +88,7 @@ export interface StartedCapability {
   readonly name: string;
   readonly state: unknown;
   jobs(): readonly Job[];
+  home(who: { teamId: string; userId: string }): Promise<unknown>;
   forgetWorkspace(teamId: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -109,6 +115,7 @@ export function defineCapability<State>(
         state,
         jobs: () =>
           (definition.jobs?.(state, core) ?? []).map((job) => ({ ...job, name: `${name}:${job.name}` })),
+        home: async (who) => definition.home?.(state, who),
         forgetWorkspace: async (teamId) => definition.forgetWorkspace?.(state, teamId),
         stop: async () => definition.stop?.(state),
       };

@@ -183,6 +183,16 @@ describe('a plan in waves', () => {
     expect(drawn.at(-1)).toContain('계획 시작을 기다리는 중');
   });
 
+  it('lists the plans on the Home tab', async () => {
+    await newPlan('homeward');
+    const before = t.fakeSlack.callsTo('views.publish').length;
+    await t.event({ type: 'app_home_opened', user: OWNER, channel: 'D0001', tab: 'home' });
+    const call = await t.fakeSlack.waitFor(() => t.fakeSlack.callsTo('views.publish')[before]);
+    const text = JSON.stringify(call.body);
+    expect(text).toContain('*Plans*');
+    expect(text).toMatch(/\*homeward\* in <#C0PLANS01>: not started, 0 of 0 waves open/);
+  });
+
   it('refuses bad input with the reason, and changes nothing', async () => {
     const id = await newPlan('refusals');
     const a = paused('refused-a');

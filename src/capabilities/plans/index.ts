@@ -4,6 +4,7 @@ import { type Capability, type CapabilityStates, defineCapability } from '../cap
 import { planButtons } from './plan-buttons.js';
 import { renderPlanCard } from './plan-card.js';
 import { planCommand } from './plan-command.js';
+import { type PlansHome, plansHome, renderPlansHome } from './plan-home.js';
 import { type PlanReport, renderPlanReport } from './plan-report.js';
 import { CAPABILITY, gatePass, type PlansState, startPlans } from './plan-service.js';
 import type { PlanView } from './plan-view.js';
@@ -34,10 +35,13 @@ export const plans: Capability & { of(deps: { capabilities: CapabilityStates }):
       const f = fact as PlanFact;
       return [`:card_index_dividers: ${tr.t('plan.cardLine', { name: escapeMrkdwn(f.name), wave: f.wave })}`];
     },
-    render: (view, tr) =>
-      (view as PlanReport).kind === 'report'
-        ? renderPlanReport(view as PlanReport, tr)
-        : renderPlanCard(view as PlanView, tr),
+    render: (view, tr) => {
+      const kind = (view as { kind?: string }).kind;
+      if (kind === 'report') return renderPlanReport(view as PlanReport, tr);
+      if (kind === 'home') return renderPlansHome(view as PlansHome, tr);
+      return renderPlanCard(view as PlanView, tr);
+    },
+    home: (s, who) => plansHome(s, who),
     async forgetWorkspace(s, teamId) {
       for (const plan of await s.store.list(teamId)) await s.posts.forget(teamId, CAPABILITY, plan.id);
       await s.store.forget(teamId);
