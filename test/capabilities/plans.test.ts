@@ -147,6 +147,24 @@ describe('a plan in waves', () => {
         .filter((c) => c.body.channel === CHANNEL && messageText(c.body).includes(`Report of plan *estate*`)),
     ).toHaveLength(1);
     expect(buttons(card(id).body)).toEqual([]);
+    // Sign off plan, on the report: refused to its owner, then someone else signs it, once.
+    const reportBody = reports[0]!.body;
+    const signOff = buttons(reportBody).find((b) => b.action_id === 'plan.signoff');
+    expect(signOff?.value).toBe(id);
+    expect(messageText(await (await t.click('plan.signoff', id, here)).answer())).toContain(
+      'someone else signs',
+    );
+    await say(`access grant <@${BOB}> operator`);
+    const bob = { userId: BOB, channelId: CHANNEL };
+    expect(messageText(await (await t.click('plan.signoff', id, bob)).answer())).toContain('signed off');
+    const redrawn = t.fakeSlack
+      .callsTo('chat.update')
+      .filter((c) => c.body.channel === CHANNEL && messageText(c.body).includes('Report of plan *estate*'));
+    expect(mrkdwnTexts(redrawn.at(-1)!.body)).toContain(`Plan signed off by <@${BOB}>.`);
+    expect(buttons(redrawn.at(-1)!.body)).toEqual([]);
+    expect(messageText(await (await t.click('plan.signoff', id, bob)).answer())).toContain(
+      'Already signed off',
+    );
     await newPlan('estate-next');
     expect(await say(`plan add estate-next ${w3}`)).toContain('Added 1');
 

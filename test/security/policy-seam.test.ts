@@ -195,8 +195,8 @@ const DRIVERS: Driver[] = [
   ),
   button('action', 'failure.release', resource),
   button('action', 'failure.keep', resource),
-  // Issue 60: Pause, Resume and Cancel plan ask the policy in the plan's channel.
-  ...(['plan.pause', 'plan.resume', 'plan.cancel'] as const).map(
+  // Issue 60: Pause, Resume, Cancel and Sign off plan ask the policy in the plan's channel.
+  ...(['plan.pause', 'plan.resume', 'plan.cancel', 'plan.signoff'] as const).map(
     (action): Driver => ({
       surface: 'action',
       sample: action,

@@ -10,7 +10,7 @@ import { SKIP } from '../../store/atomic-kv.js';
 import { actOnResource } from '../../use-cases/act-on-resource.js';
 import { PLAN_ACTIONS, pauseTargets } from './plan-card.js';
 import { findPlan } from './plan-command.js';
-import { drawCard, type PlansState, recordsOf, viewOf } from './plan-service.js';
+import { drawCard, type PlansState, postReport, recordsOf, viewOf } from './plan-service.js';
 import { type Plan, refOf } from './plan-types.js';
 import type { ResourceLine } from './plan-view.js';
 
@@ -138,7 +138,31 @@ async function cancel(ctx: HandlerContext, s: PlansState, plan: Plan, tr: Transl
   });
 }
 
-const HANDLERS = { pause, resume, cancel } as const;
+/**
+ * Sign off plan, on its report once it ended: someone other than its owner (two-person rule), once;
+ * the report is redrawn saying who.
+ */
+async function signoff(ctx: HandlerContext, s: PlansState, plan: Plan, tr: Translator): Promise<string> {
+  await ctx.require('operate', channelScope(plan.channel), 'sign off a plan');
+  if (plan.status !== 'ended')
+    throw InvalidInputError.of('plan.error.notEnded', { name: escapeMrkdwn(plan.name) });
+  if (ctx.userId === plan.owner) throw InvalidInputError.of('plan.error.ownerSignoff');
+  if (plan.signedOff) return tr.t('plan.signedAlready', { user: `<@${plan.signedOff.by}>` });
+  const at = ctx.deps.clock.now();
+  const signed = await ctx.audited('plan.signoff', plan.id, async () =>
+    s.store.change(ctx.teamId, plan.id, (p) =>
+      p.signedOff ? SKIP : { ...p, signedOff: { by: ctx.userId, at } },
+    ),
+  );
+  if (!signed) {
+    const now = await s.store.get(ctx.teamId, plan.id);
+    return tr.t('plan.signedAlready', { user: `<@${now?.signedOff?.by ?? '?'}>` });
+  }
+  await postReport(s, signed, await viewOf(s, signed));
+  return tr.t('plan.signedNow', { name: `*${escapeMrkdwn(plan.name)}*` });
+}
+
+const HANDLERS = { pause, resume, cancel, signoff } as const;
 
 /** The card's buttons; each answers only the presser, and the card is redrawn by the one editor path. */
 export function planButtons(routes: ListenerRoutes, stateOf: StateOf): void {

@@ -12,7 +12,12 @@ export const LINES_PER_WAVE = 12;
 /** States a plan's Pause touches; UpCloud jobs cannot be paused (seed: no pause operation). */
 const PAUSABLE = new Set(['running', 'queued', 'retrying']);
 
-export const PLAN_ACTIONS = { pause: 'plan.pause', resume: 'plan.resume', cancel: 'plan.cancel' } as const;
+export const PLAN_ACTIONS = {
+  pause: 'plan.pause',
+  resume: 'plan.resume',
+  cancel: 'plan.cancel',
+  signoff: 'plan.signoff',
+} as const;
 
 function stateWord(state: string, tr: Translator): string {
   return (NORMALIZED_STATES as readonly string[]).includes(state)

@@ -7,7 +7,11 @@ import type { PlanView, ResourceLine } from './plan-view.js';
 export interface PlanReport {
   kind: 'report';
   view: PlanView;
+  /** Who signed the plan off; until then the report carries Sign off plan. */
+  signedBy?: string;
 }
+
+export const SIGN_OFF_PLAN = 'plan.signoff';
 
 const sum = (lines: readonly ResourceLine[], pick: (l: ResourceLine) => number | undefined) =>
   lines.reduce((t, l) => t + (pick(l) ?? 0), 0);
@@ -44,6 +48,26 @@ export function renderPlanReport(report: PlanReport, tr: Translator): Capability
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: truncate(`${title}\n${totals}`, 3000) } },
       { type: 'section', text: { type: 'mrkdwn', text: truncate(waves.join('\n'), 3000) } },
+      report.signedBy
+        ? {
+            type: 'context',
+            elements: [
+              { type: 'mrkdwn', text: tr.t('plan.report.signed', { user: `<@${report.signedBy}>` }) },
+            ],
+          }
+        : {
+            type: 'actions',
+            block_id: `plan-report:${v.id}`,
+            elements: [
+              {
+                type: 'button',
+                action_id: SIGN_OFF_PLAN,
+                value: v.id,
+                style: 'primary',
+                text: { type: 'plain_text', text: tr.t('plan.button.signoff') },
+              },
+            ],
+          },
     ],
   };
 }

@@ -130,8 +130,12 @@ async function markDone(s: PlansState, plan: Plan, view: PlanView, now: number):
 }
 
 /** The plan report, posted once in the plan's channel (its own post, beside the card). */
-async function postReport(s: PlansState, plan: Plan, view: PlanView): Promise<void> {
-  const report: PlanReport = { kind: 'report', view };
+export async function postReport(s: PlansState, plan: Plan, view: PlanView): Promise<void> {
+  const report: PlanReport = {
+    kind: 'report',
+    view,
+    ...(plan.signedOff ? { signedBy: plan.signedOff.by } : {}),
+  };
   try {
     await s.posts.show(
       plan.teamId,

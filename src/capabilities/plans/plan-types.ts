@@ -63,6 +63,8 @@ export interface Plan {
   resources: PlanResource[];
   waves: Record<string, WaveMark>;
   paused?: PlanPaused;
+  /** Who signed the ended plan off (never its owner), once. */
+  signedOff?: { by: string; at: number };
   /** Who ended it and when (cancelled), for the card. */
   closed?: { by: string; at: number };
 }
