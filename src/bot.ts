@@ -189,7 +189,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
             ? locales.translatorForUser(teamId, channel)
             : locales.translatorForChannel(teamId, channel),
         logger,
-        (facts, tr, now, resource) => capabilities.cardLines(facts, tr, now, resource),
+        capabilities,
       ),
       offering,
       metrics,

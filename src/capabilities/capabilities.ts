@@ -5,6 +5,7 @@ import type { ListenerRoutes } from '../slack/listeners/router.js';
 import type {
   Capability,
   CapabilityCore,
+  CapabilityRendered,
   CapabilityStates,
   CardResource,
   StartedCapability,
@@ -67,6 +68,25 @@ export class Capabilities implements CapabilityStates {
     return this.#list.flatMap((c) =>
       facts[c.name] === undefined ? [] : c.cardLines(facts[c.name], tr, now, resource),
     );
+  }
+
+  /** The living post of capability `name` drawn from `view` (undefined: no such capability or post). */
+  render(name: string, view: unknown, tr: Translator, now: number): CapabilityRendered | undefined {
+    return this.#list.find((c) => c.name === name)?.render(view, tr, now);
+  }
+
+  /**
+   * The blocks each capability draws on a person's Home tab, in the registry's order; one that
+   * cannot say (a store error) is left out, so the tab still opens.
+   */
+  async homeBlocks(who: { teamId: string; userId: string }, tr: Translator, now: number): Promise<unknown[]> {
+    const blocks: unknown[] = [];
+    for (const c of this.#list) {
+      const started = this.#started.get(c.name);
+      const view = await started?.home(who).catch(() => undefined);
+      if (view !== undefined) blocks.push(...(c.render(view, tr, now)?.blocks ?? []));
+    }
+    return blocks;
   }
 
   /** Every capability's data of a departed workspace; every one is tried, the first failure thrown. */

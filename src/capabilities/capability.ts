@@ -51,6 +51,16 @@ export interface CapabilityDefinition<State> {
    * is escaped here.
    */
   cardLines?(fact: unknown, tr: Translator, now: number, resource: CardResource): string[];
+  /**
+   * Its own living post (a plan's card), drawn from the view it handed the watcher's one editor
+   * (`watcher.capabilityPosts.show`), in the reader's language at send time. Pure, and escaped by it.
+   */
+  render?(view: unknown, tr: Translator, now: number): CapabilityRendered;
+  /**
+   * What it shows on a person's Home tab, as a view its `render` draws (undefined: nothing); read
+   * from its store only, as the tab is built.
+   */
+  home?(state: State, who: { teamId: string; userId: string }): Promise<unknown>;
   /** Deletes what it keeps about a workspace that uninstalled the app (idempotent; run first). */
   forgetWorkspace?(state: State, teamId: string): Promise<void>;
   /** Lets go of what it holds when the bot stops. */
@@ -66,7 +76,15 @@ export interface Capability {
   readonly subcommands: readonly Subcommand[];
   listeners(routes: ListenerRoutes): void;
   cardLines(fact: unknown, tr: Translator, now: number, resource: CardResource): string[];
+  /** Its living post drawn from its view; undefined when it has none. */
+  render(view: unknown, tr: Translator, now: number): CapabilityRendered | undefined;
   start(core: CapabilityCore): StartedCapability;
+}
+
+/** A capability's post as the sender takes it: text (the notification and fallback) and blocks. */
+export interface CapabilityRendered {
+  text: string;
+  blocks?: unknown[];
 }
 
 /** A capability once the bot has started it. */
@@ -74,6 +92,7 @@ export interface StartedCapability {
   readonly name: string;
   readonly state: unknown;
   jobs(): readonly Job[];
+  home(who: { teamId: string; userId: string }): Promise<unknown>;
   forgetWorkspace(teamId: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -93,6 +112,7 @@ export function defineCapability<State>(
     listeners: (routes) => definition.listeners?.(routes),
     cardLines: (fact, tr, now, resource) =>
       definition.cardLines ? definition.cardLines(fact, tr, now, resource) : [],
+    render: (view, tr, now) => definition.render?.(view, tr, now),
     start(core) {
       const state = definition.start(core);
       return {
@@ -100,6 +120,7 @@ export function defineCapability<State>(
         state,
         jobs: () =>
           (definition.jobs?.(state, core) ?? []).map((job) => ({ ...job, name: `${name}:${job.name}` })),
+        home: async (who) => definition.home?.(state, who),
         forgetWorkspace: async (teamId) => definition.forgetWorkspace?.(state, teamId),
         stop: async () => definition.stop?.(state),
       };

@@ -1,8 +1,9 @@
 import type { Capability } from './capability.js';
+import { plans } from './plans/index.js';
 import { windows } from './windows/windows.js';
 
 /**
  * The one list of the bot's capabilities, one line each (as providers/registry.ts lists
  * providers). A capability is one folder under src/capabilities/; see CONTRIBUTING.md.
  */
-export const CAPABILITIES: readonly Capability[] = [windows];
+export const CAPABILITIES: readonly Capability[] = [windows, plans];

@@ -6,7 +6,13 @@ import { verificationCsv } from '../reports/verification-csv.js';
 import type { SecretRegistry } from '../secrets.js';
 import type { CardFacts, ReportNote } from '../watcher/notification.js';
 import type { VerificationNote } from '../watcher/verification.js';
-import { DeliveryError, type WatchContent, type WatchPost, type WatchSlack } from '../watcher/watch-slack.js';
+import {
+  DeliveryError,
+  type ViewDraw,
+  type WatchContent,
+  type WatchPost,
+  type WatchSlack,
+} from '../watcher/watch-slack.js';
 import { chartLabels } from './blocks/completion-report.js';
 import { displayName } from './blocks/display-name.js';
 import { renderLivingPost } from './blocks/living-posts.js';
@@ -47,24 +53,27 @@ export class SlackWatchDelivery implements WatchSlack {
   readonly #logger: Logger | undefined;
   readonly #clock: Clock;
   readonly #lines: CardLines;
+  readonly #views: ViewRender;
 
   /**
    * `clock`: the bot's one clock (a card's "checked" time is when it is sent); `language` gives a
    * channel's language when a post is rendered (English without it); `lines`, what the
-   * capabilities draw on a card from its facts (`Capabilities.cardLines`).
+   * capabilities draw on a card from its facts (`Capabilities.cardLines`); `drawing.render`, a
+   * capability's own living post from its view (`Capabilities.render`, ADR 0017).
    */
   constructor(
     sender: SlackSender,
     clock: Clock,
     language: ChannelLanguage = async () => ENGLISH,
     logger?: Logger,
-    lines: CardLines = () => [],
+    drawing: { cardLines: CardLines; render?: ViewRender } = { cardLines: () => [] },
   ) {
     this.#sender = sender;
     this.#clock = clock;
     this.#language = language;
     this.#logger = logger;
-    this.#lines = lines;
+    this.#lines = (facts, tr, now, resource) => drawing.cardLines(facts, tr, now, resource);
+    this.#views = (name, view, tr, now) => drawing.render?.(name, view, tr, now);
   }
 
   async post(post: WatchPost): Promise<string> {
@@ -173,6 +182,29 @@ export class SlackWatchDelivery implements WatchSlack {
     );
   }
 
+  async drawView(teamId: string, draw: ViewDraw): Promise<string> {
+    const tr = await this.#language(teamId, draw.channel);
+    const drawn = this.#views(draw.capability, draw.view, tr, this.#clock.now());
+    if (!drawn) throw new DeliveryError('refused', { slackError: 'no_view_renderer' });
+    const message = { text: drawn.text, ...(drawn.blocks ? { blocks: drawn.blocks as never } : {}) };
+    const to = this.#sender.to(teamId, { purpose: 'background' });
+    if (draw.ts) {
+      const ts = draw.ts;
+      await deliver(() => to.update({ channel: draw.channel, ts, ...message }));
+      return ts;
+    }
+    return deliver(async () => {
+      const posted = await to.post({
+        channel: draw.channel,
+        ...message,
+        unfurl_links: false,
+        unfurl_media: false,
+        metadata: { event_type: EVENT_TYPE, event_payload: { key: draw.key } },
+      });
+      return posted.ts;
+    });
+  }
+
   async findPosted(
     teamId: string,
     where: Parameters<WatchSlack['findPosted']>[1],
@@ -200,6 +232,14 @@ export type CardLines = (
   now: number,
   resource: CardFacts['resource'],
 ) => string[];
+
+/** A capability's living post drawn from its view (undefined: it draws none). */
+export type ViewRender = (
+  capability: string,
+  view: unknown,
+  tr: Translator,
+  now: number,
+) => { text: string; blocks?: unknown[] } | undefined;
 
 function render(
   content: WatchContent,

@@ -19,7 +19,7 @@ import {
 } from './outbox-settings.js';
 import { PostPacer } from './post-pacer.js';
 import { type LookupDeps, lookupPosted } from './posted-lookup.js';
-import { DeliveryError, type WatchContent, type WatchSlack } from './watch-slack.js';
+import { DeliveryError, type ViewDraw, type WatchContent, type WatchSlack } from './watch-slack.js';
 import {
   type ChannelGone,
   type ChannelRecord,
@@ -133,6 +133,13 @@ export class Outbox {
     } finally {
       this.#draining.delete(key);
     }
+  }
+
+  /** A capability's living post (ADR 0017), posted or edited in the edit budget (undefined: held). */
+  async drawView(teamId: string, draw: ViewDraw): Promise<string | undefined> {
+    if (!this.#slack.drawView) throw new DeliveryError('refused', { slackError: 'no_view_drawing' });
+    if (draw.ts && !(await this.#editor.budget.spend(teamId))) return undefined;
+    return this.#slack.drawView(teamId, draw);
   }
 
   /** Someone acted on the resource: its card and posts are edited now, as a cycle would (budget too). */

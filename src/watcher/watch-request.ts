@@ -16,6 +16,11 @@ export interface WatchRequest extends WatchTarget {
   origin?: Watch['origin'];
   /** The resource as just read, to skip one `get`. */
   resource?: MigrationResource;
+  /**
+   * A watch without a card (as a subscription's): only these events are posted in the channel. A
+   * capability that draws the resource on a post of its own asks for it (a plan's card, ADR 0017).
+   */
+  follow?: WatchRecord['follow'];
 }
 
 export interface WatchResult {
@@ -32,7 +37,7 @@ export interface WatchResult {
  * resource (`requested`, from the bot's last actions), so the card says who holds it from the start.
  */
 export function newWatchRecord(
-  request: Pick<WatchRequest, 'by' | 'origin'>,
+  request: Pick<WatchRequest, 'by' | 'origin' | 'follow'>,
   target: WatchTarget,
   resource: MigrationResource,
   actions: ResourceAction[],
@@ -51,8 +56,8 @@ export function newWatchRecord(
     ...(requested ? { requested } : {}),
     ...baseline(resource),
     movedAt: now,
-    explicit: true,
-    outbox: [parentEntry(target, now)],
+    ...(request.follow ? { follow: request.follow } : { explicit: true }),
+    outbox: request.follow ? [] : [parentEntry(target, now)],
     sent: [],
   };
 }

@@ -18,6 +18,12 @@ export interface WatchSlack {
     edit: { channel: string; ts: string; note: EventNote | FailureListNote | LivingNote | VerificationNote },
   ): Promise<void>;
   /**
+   * Posts (no `ts`) or redraws (`ts`) a capability's own living post (ADR 0017: a plan's card),
+   * rendered by that capability from `view` at send time. Resolves to its `ts`. Throws a
+   * `DeliveryError`. Optional: a Slack without it draws no capability post.
+   */
+  drawView?(teamId: string, draw: ViewDraw): Promise<string>;
+  /**
    * The `ts` of the message carrying dedup key `key` in `channel` (or in the thread `threadTs`),
    * posted since `oldest` (Unix seconds); without one, the latest whose key and ts `alike`
    * accepts, if given; undefined when Slack has none.
@@ -32,6 +38,17 @@ export interface WatchSlack {
       alike?: (key: string, ts: string) => boolean;
     },
   ): Promise<string | undefined>;
+}
+
+/** A capability's living post: where, which capability draws it, and what from. */
+export interface ViewDraw {
+  channel: string;
+  /** Absent: post it now. */
+  ts?: string;
+  capability: string;
+  view: unknown;
+  /** The post's dedup key (in its metadata, as the watcher's posts carry theirs). */
+  key: string;
 }
 
 export interface WatchPost {

@@ -104,7 +104,18 @@ const SUBCOMMAND_SAMPLES: Record<string, () => string> = {
   connections: () => 'connections',
   connect: () => 'connect huawei-oms',
   disconnect: () => 'disconnect hw-prod',
+  plan: () => 'plan new seam-plan',
 };
+
+/** Issue 60: a plan for the card's buttons to act on (made once, by ACTOR in CHANNEL). */
+let seamPlanId: string | undefined;
+async function seamPlan(): Promise<string> {
+  if (!seamPlanId) {
+    const text = JSON.stringify(await t.ask('plan new seam-buttons', { userId: ACTOR, channelId: CHANNEL }));
+    seamPlanId = /`(p[0-9a-f]{6})`/.exec(text)?.[1] ?? 'p000000';
+  }
+  return seamPlanId;
+}
 
 const stepInputs = {
   user_context: { id: ACTOR, secret: 'c2VjcmV0' },
@@ -184,6 +195,15 @@ const DRIVERS: Driver[] = [
   ),
   button('action', 'failure.release', resource),
   button('action', 'failure.keep', resource),
+  // Issue 60: Pause, Resume, Cancel and Sign off plan ask the policy in the plan's channel.
+  ...(['plan.pause', 'plan.resume', 'plan.cancel', 'plan.signoff'] as const).map(
+    (action): Driver => ({
+      surface: 'action',
+      sample: action,
+      prepare: () => seamPlan(),
+      send: (id: never) => t.click(action, id, who),
+    }),
+  ),
   button('action', 'resource.open', resource),
   button('action', 'group.failed', () => JSON.stringify({ c: 'hw-prod', k: 'task-group', id: 'g-1' })),
   // Issue 49 item 2: Sign off asks for operate in the post's channel before the note is asked for...

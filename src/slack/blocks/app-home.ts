@@ -28,6 +28,8 @@ export interface ConnectionHealth {
 }
 
 export interface HomeView {
+  /** Sections the capabilities draw (`Capabilities.homeBlocks`: a plan's waves), in their order. */
+  extra?: KnownBlock[];
   role: Role;
   connections: ConnectionHealth[];
   running: MigrationResource[];
@@ -157,6 +159,7 @@ export function renderAppHome(
     );
   }
   if (view.windows) blocks.push({ type: 'divider' }, windowsSection(view.windows, tr));
+  if (view.extra?.length) blocks.push({ type: 'divider' }, ...view.extra);
   if (view.unreadable.length > 0) {
     blocks.push({
       type: 'context',

@@ -22,7 +22,13 @@ export async function publishHome(
     buildHome(deps, { teamId, userId }),
     deps.locales.translatorForUser(teamId, userId),
   ]);
+  // The capabilities' own sections (src/capabilities/: a plan's waves), drawn in the same language.
+  const extra = (await deps.capabilities.homeBlocks(
+    { teamId, userId },
+    tr,
+    deps.clock.now(),
+  )) as KnownBlock[];
   await deps.sender
     .to(teamId, { client })
-    .publishHome(userId, { type: 'home', blocks: renderAppHome(view, tr, notice) });
+    .publishHome(userId, { type: 'home', blocks: renderAppHome({ ...view, extra }, tr, notice) });
 }

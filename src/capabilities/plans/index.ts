@@ -1,0 +1,49 @@
+import type { Translator } from '../../i18n/translator.js';
+import { escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
+import { type Capability, type CapabilityStates, defineCapability } from '../capability.js';
+import { planButtons } from './plan-buttons.js';
+import { renderPlanCard } from './plan-card.js';
+import { planCommand } from './plan-command.js';
+import { type PlansHome, plansHome, renderPlansHome } from './plan-home.js';
+import { type PlanReport, renderPlanReport } from './plan-report.js';
+import { CAPABILITY, gatePass, type PlansState, startPlans } from './plan-service.js';
+import type { PlanView } from './plan-view.js';
+
+/** What a plan writes on each of its resources' watches: its card line names the plan and wave. */
+interface PlanFact {
+  id: string;
+  name: string;
+  wave: number;
+}
+
+/**
+ * Plans (issue 60, ADR 0017): an estate migrated in waves. `/migrate plan …` builds a plan of
+ * existing migrations; the gate job opens each wave once across replicas and starts what it
+ * holds as the plan's owner; the plan card is a living post drawn from the watcher's facts through
+ * the one outbox.
+ */
+export const plans: Capability & { of(deps: { capabilities: CapabilityStates }): PlansState } =
+  defineCapability<PlansState>({
+    name: CAPABILITY,
+    start: startPlans,
+    subcommands: [planCommand((ctx) => plans.of(ctx.deps))],
+    listeners: (routes) => planButtons(routes, (ctx) => plans.of(ctx.deps)),
+    // Before each cycle polls, on one replica at a time (the lease); each wave opens by one
+    // compare-and-set on its plan, so a second replica or a restart cannot open it again.
+    jobs: (s) => [{ name: 'gates', cadence: 'before-cycle', replicas: 'lease', run: () => gatePass(s) }],
+    cardLines: (fact: unknown, tr: Translator) => {
+      const f = fact as PlanFact;
+      return [`:card_index_dividers: ${tr.t('plan.cardLine', { name: escapeMrkdwn(f.name), wave: f.wave })}`];
+    },
+    render: (view, tr) => {
+      const kind = (view as { kind?: string }).kind;
+      if (kind === 'report') return renderPlanReport(view as PlanReport, tr);
+      if (kind === 'home') return renderPlansHome(view as PlansHome, tr);
+      return renderPlanCard(view as PlanView, tr);
+    },
+    home: (s, who) => plansHome(s, who),
+    async forgetWorkspace(s, teamId) {
+      for (const plan of await s.store.list(teamId)) await s.posts.forget(teamId, CAPABILITY, plan.id);
+      await s.store.forget(teamId);
+    },
+  });

@@ -1,0 +1,194 @@
+import { NORMALIZED_STATES, type NormalizedState } from '../../domain/migration-resource.js';
+import type { Translator } from '../../i18n/translator.js';
+import { slackDate } from '../../slack/blocks/format.js';
+import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
+import { stateLabelIn } from '../../slack/blocks/state-words.js';
+import type { CapabilityRendered } from '../capability.js';
+import type { Gate } from './plan-types.js';
+import { openEta, type PlanView, type ResourceLine, type WaveHold, type WaveView } from './plan-view.js';
+
+/** A wave with more resources than this shows counts per state, and only what holds it by name. */
+export const LINES_PER_WAVE = 12;
+/** States a plan's Pause touches; UpCloud jobs cannot be paused (seed: no pause operation). */
+const PAUSABLE = new Set(['running', 'queued', 'retrying']);
+
+export const PLAN_ACTIONS = {
+  pause: 'plan.pause',
+  resume: 'plan.resume',
+  cancel: 'plan.cancel',
+  signoff: 'plan.signoff',
+} as const;
+
+function stateWord(state: string, tr: Translator): string {
+  return (NORMALIZED_STATES as readonly string[]).includes(state)
+    ? stateLabelIn(state as NormalizedState, tr)
+    : `:grey_question: ${tr.t('plan.state.unseen')}`;
+}
+
+/** One line per resource: readable at phone width. */
+export function resourceLine(l: ResourceLine, tr: Translator): string {
+  const progress = l.progress !== undefined && l.state !== 'succeeded' ? ` ${tr.percent(l.progress)}` : '';
+  const claim = l.claimBy ? ` · ${tr.t('plan.line.claim', { user: `<@${l.claimBy}>` })}` : '';
+  const failure = l.code ? ` ${code(l.code)}` : '';
+  return `• ${code(l.connection)} ${escapeMrkdwn(truncate(l.name, 60))} — ${stateWord(l.state, tr)}${progress}${failure}${claim}`;
+}
+
+export function gateWords(gate: Gate | undefined, tr: Translator): string {
+  if (!gate) return tr.t('plan.gate.start');
+  if (gate.kind === 'at')
+    return tr.t('plan.gate.at', { when: slackDate(new Date(gate.at)), zone: gate.zone });
+  const hours = gate.hours > 0 ? tr.t('plan.gate.plusHours', { h: gate.hours }) : '';
+  return tr.t(gate.of === 'signed-off' ? 'plan.gate.afterSigned' : 'plan.gate.afterSucceeded', { hours });
+}
+
+export function holdWords(hold: WaveHold, tr: Translator): string {
+  switch (hold.on) {
+    case 'start':
+      return tr.t('plan.hold.start');
+    case 'paused':
+      return tr.t('plan.hold.paused');
+    case 'cancelled':
+      return tr.t('plan.hold.cancelled');
+    case 'order':
+      return tr.t('plan.hold.order', { wave: hold.wave ?? 1 });
+    case 'time':
+      return tr.t('plan.hold.time', { when: slackDate(new Date(hold.opensAt ?? 0)) });
+    default:
+      return hold.holder
+        ? tr.t('plan.hold.holder', {
+            wave: hold.wave ?? 1,
+            name: escapeMrkdwn(truncate(hold.holder.name, 60)),
+            connection: code(hold.holder.connection),
+            state: stateWord(hold.holder.state, tr),
+          })
+        : tr.t('plan.hold.order', { wave: hold.wave ?? 1 });
+  }
+}
+
+function waveText(w: WaveView, tr: Translator): string {
+  const head = `*${tr.t('plan.card.wave', { n: w.n })}* · ${gateWords(w.gate, tr)}`;
+  const where =
+    w.openedAt !== undefined
+      ? `:large_green_circle: ${tr.t('plan.wave.open', { when: slackDate(new Date(w.openedAt)) })}`
+      : `:red_circle: ${w.hold ? holdWords(w.hold, tr) : ''}`;
+  if (w.resources.length <= LINES_PER_WAVE)
+    return [head, where, ...w.resources.map((l) => resourceLine(l, tr))].join('\n');
+  // Long waves collapse to counts per state; the failed ones are still named.
+  const counts = new Map<string, number>();
+  for (const l of w.resources) counts.set(l.state, (counts.get(l.state) ?? 0) + 1);
+  const summary = [...counts].map(([state, n]) => `${stateWord(state, tr)} ${tr.count(n)}`).join(' · ');
+  const failed = w.resources.filter((l) => l.state === 'failed').slice(0, 5);
+  return [head, where, summary, ...failed.map((l) => resourceLine(l, tr))].join('\n');
+}
+
+/** Names for a confirmation dialog (Slack allows 300 characters there). */
+function names(lines: readonly ResourceLine[]): string {
+  return truncate(lines.map((l) => l.name).join(', '), 180);
+}
+
+/** What Pause plan would touch, and what it cannot (UpCloud jobs): the confirmation says both. */
+export function pauseTargets(view: PlanView): { touch: ResourceLine[]; cannot: ResourceLine[] } {
+  const live = view.waves.flatMap((w) => w.resources).filter((l) => PAUSABLE.has(l.state));
+  return {
+    touch: live.filter((l) => l.provider !== 'upcloud'),
+    cannot: live.filter((l) => l.provider === 'upcloud'),
+  };
+}
+
+function confirm(title: string, text: string, tr: Translator) {
+  return {
+    title: { type: 'plain_text', text: truncate(title, 100) },
+    text: { type: 'plain_text', text: truncate(text, 300) },
+    confirm: { type: 'plain_text', text: tr.t('plan.confirm.go') },
+    deny: { type: 'plain_text', text: tr.t('plan.confirm.back') },
+  };
+}
+
+function buttons(view: PlanView, tr: Translator): unknown[] {
+  if (view.status === 'cancelled' || view.status === 'ended') return [];
+  const out: unknown[] = [];
+  const value = view.id;
+  if (view.status === 'running') {
+    const { touch, cannot } = pauseTargets(view);
+    const text = [
+      tr.t('plan.confirm.pause', { n: touch.length, list: names(touch) }),
+      ...(cannot.length > 0 ? [tr.t('plan.confirm.cannotPause', { list: names(cannot) })] : []),
+    ].join(' ');
+    out.push({
+      type: 'button',
+      action_id: PLAN_ACTIONS.pause,
+      value,
+      text: { type: 'plain_text', text: tr.t('plan.button.pause') },
+      confirm: confirm(tr.t('plan.button.pause'), text, tr),
+    });
+  }
+  if (view.status === 'paused')
+    out.push({
+      type: 'button',
+      action_id: PLAN_ACTIONS.resume,
+      value,
+      text: { type: 'plain_text', text: tr.t('plan.button.resume') },
+      confirm: confirm(tr.t('plan.button.resume'), tr.t('plan.confirm.resume', { n: view.paused }), tr),
+    });
+  out.push({
+    type: 'button',
+    action_id: PLAN_ACTIONS.cancel,
+    value,
+    style: 'danger',
+    text: { type: 'plain_text', text: tr.t('plan.button.cancel') },
+    confirm: confirm(tr.t('plan.button.cancel'), tr.t('plan.confirm.cancel'), tr),
+  });
+  return out;
+}
+
+/** The plan card (pure): each wave with its gate and what holds it, the totals, its buttons. */
+export function renderPlanCard(view: PlanView, tr: Translator): CapabilityRendered {
+  const t = view.totals;
+  const title = tr.t('plan.card.title', {
+    name: escapeMrkdwn(truncate(view.name, 80)),
+    id: code(view.id),
+    status: tr.t(`plan.status.${view.status}`),
+  });
+  const totals = [
+    tr.t('plan.card.totals', {
+      moved: tr.bytes(t.bytesDone),
+      left: tr.bytes(t.bytesLeft),
+      objectsMoved: tr.count(t.objectsDone),
+      objectsLeft: tr.count(t.objectsLeft),
+    }),
+    tr.t('plan.card.counts', {
+      succeeded: t.succeeded,
+      total: t.resources,
+      failed: t.failed,
+      unsigned: t.unsigned,
+    }),
+  ];
+  const eta = openEta(view);
+  if (eta.at !== undefined || eta.unknown > 0)
+    totals.push(
+      eta.at !== undefined
+        ? tr.t('plan.card.eta', { when: slackDate(new Date(eta.at)), unknown: eta.unknown })
+        : tr.t('plan.card.etaUnknown', { unknown: eta.unknown }),
+    );
+  const context: string[] = [tr.t('plan.card.owner', { user: `<@${view.owner}>` })];
+  if (view.waves.some((w) => w.resources.some((l) => l.provider === 'upcloud')))
+    context.push(tr.t('plan.card.statesOnly'));
+  if (view.paused > 0 && view.status === 'paused') context.push(tr.t('plan.card.paused', { n: view.paused }));
+  if (view.status === 'cancelled' && view.closedBy)
+    context.push(tr.t('plan.card.cancelled', { user: `<@${view.closedBy}>` }));
+  const blocks: unknown[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: title } },
+    { type: 'section', text: { type: 'mrkdwn', text: totals.join('\n') } },
+    ...view.waves.map((w) => ({
+      type: 'section',
+      text: { type: 'mrkdwn', text: truncate(waveText(w, tr), 2900) },
+    })),
+    ...(view.waves.length === 0
+      ? [{ type: 'section', text: { type: 'mrkdwn', text: tr.t('plan.card.empty') } }]
+      : []),
+    { type: 'context', elements: context.map((text) => ({ type: 'mrkdwn', text })) },
+  ];
+  const actions = buttons(view, tr);
+  if (actions.length > 0) blocks.push({ type: 'actions', block_id: `plan:${view.id}`, elements: actions });
+  return { text: `${title} — ${totals[1]}`, blocks };
+}

@@ -1,0 +1,73 @@
+import type { Translator } from '../../i18n/translator.js';
+import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
+import type { CapabilityRendered } from '../capability.js';
+import type { PlanView, ResourceLine } from './plan-view.js';
+
+/** The plan report: posted once when a plan ends, from the same view its card was drawn from. */
+export interface PlanReport {
+  kind: 'report';
+  view: PlanView;
+  /** Who signed the plan off; until then the report carries Sign off plan. */
+  signedBy?: string;
+}
+
+export const SIGN_OFF_PLAN = 'plan.signoff';
+
+const sum = (lines: readonly ResourceLine[], pick: (l: ResourceLine) => number | undefined) =>
+  lines.reduce((t, l) => t + (pick(l) ?? 0), 0);
+
+/** Per wave: how long it ran, what it moved, its failures, who signed it off; then the totals. */
+export function renderPlanReport(report: PlanReport, tr: Translator): CapabilityRendered {
+  const v = report.view;
+  const title = tr.t('plan.report.title', { name: escapeMrkdwn(truncate(v.name, 80)), id: code(v.id) });
+  const waves = v.waves.map((w) => {
+    const signers = [...new Set(w.resources.flatMap((l) => (l.signedBy ? [`<@${l.signedBy}>`] : [])))];
+    return tr.t('plan.report.wave', {
+      n: w.n,
+      duration:
+        w.openedAt !== undefined && w.doneAt !== undefined
+          ? tr.duration((w.doneAt - w.openedAt) / 1000)
+          : '—',
+      succeeded: w.resources.filter((l) => l.state === 'succeeded').length,
+      total: w.resources.length,
+      failed: w.resources.filter((l) => l.state === 'failed').length,
+      bytes: tr.bytes(sum(w.resources, (l) => l.bytes?.done)),
+      objects: tr.count(sum(w.resources, (l) => l.objects?.done)),
+      signed: signers.length > 0 ? signers.join(', ') : tr.t('plan.report.unsigned'),
+    });
+  });
+  const t = v.totals;
+  const totals = tr.t('plan.card.totals', {
+    moved: tr.bytes(t.bytesDone),
+    left: tr.bytes(t.bytesLeft),
+    objectsMoved: tr.count(t.objectsDone),
+    objectsLeft: tr.count(t.objectsLeft),
+  });
+  return {
+    text: truncate(`${title} — ${totals}`, 3000),
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: truncate(`${title}\n${totals}`, 3000) } },
+      { type: 'section', text: { type: 'mrkdwn', text: truncate(waves.join('\n'), 3000) } },
+      report.signedBy
+        ? {
+            type: 'context',
+            elements: [
+              { type: 'mrkdwn', text: tr.t('plan.report.signed', { user: `<@${report.signedBy}>` }) },
+            ],
+          }
+        : {
+            type: 'actions',
+            block_id: `plan-report:${v.id}`,
+            elements: [
+              {
+                type: 'button',
+                action_id: SIGN_OFF_PLAN,
+                value: v.id,
+                style: 'primary',
+                text: { type: 'plain_text', text: tr.t('plan.button.signoff') },
+              },
+            ],
+          },
+    ],
+  };
+}
