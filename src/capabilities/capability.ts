@@ -1,7 +1,9 @@
 import type { AccessControl } from '../access/access-control.js';
+import type { GateOutcome, RequestCheck } from '../approvals/request-gate.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
+import type { FileSection } from '../connections/file-sections.js';
 import type { Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import type { LastActions } from '../resources/last-actions.js';
@@ -27,6 +29,19 @@ export interface CapabilityCore {
   audit: AuditLog;
   lastActions: LastActions;
   watcher: Watcher;
+  /** The connections file (MIGRATE_BOT_CONNECTIONS), where `fileSection`s are read; undefined: none. */
+  connectionsFile?: string;
+}
+
+/**
+ * A top-level section of the connections file a capability owns (reviewed like code, read again on
+ * SIGHUP): `parse` refuses a malformed one with its line and reason (a `ConfigError`), and only a
+ * section that parsed is given to `apply`, so the running one stays when a reload is refused.
+ */
+export interface FileSectionReader<State> {
+  key: string;
+  parse(section: FileSection): unknown;
+  apply(state: State, parsed: unknown): void;
 }
 
 /**
@@ -50,6 +65,15 @@ export interface CapabilityDefinition<State> {
    * is escaped here.
    */
   cardLines?(fact: unknown, tr: Translator, now: number): string[];
+  /**
+   * Checks a request to create a migration when it is made, at each approval (before the
+   * decision's compare-and-set: what it takes, a quota's share, is released if the decision goes
+   * elsewhere) and when its scheduled start is due: allow, refuse (the rule, why, how to get an
+   * exception), or require more approvers.
+   */
+  checkRequest?(state: State, check: RequestCheck): Promise<GateOutcome>;
+  /** Its section of the connections file. */
+  fileSection?: FileSectionReader<State>;
   /** Deletes what it keeps about a workspace that uninstalled the app (idempotent; run first). */
   forgetWorkspace?(state: State, teamId: string): Promise<void>;
   /** Lets go of what it holds when the bot stops. */
@@ -62,6 +86,8 @@ export interface Capability {
   readonly subcommands: readonly Subcommand[];
   listeners(routes: ListenerRoutes): void;
   cardLines(fact: unknown, tr: Translator, now: number): string[];
+  /** The key of its connections-file section, if it has one. */
+  readonly fileKey?: string;
   start(core: CapabilityCore): StartedCapability;
 }
 
@@ -70,6 +96,9 @@ export interface StartedCapability {
   readonly name: string;
   readonly state: unknown;
   jobs(): readonly Job[];
+  checkRequest(check: RequestCheck): Promise<GateOutcome | undefined>;
+  /** Parses its section (throws a ConfigError); the function returned applies it. */
+  prepareSection(section: FileSection): () => void;
   forgetWorkspace(teamId: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -88,6 +117,7 @@ export function defineCapability<State>(
     subcommands: definition.subcommands ?? [],
     listeners: (routes) => definition.listeners?.(routes),
     cardLines: (fact, tr, now) => (definition.cardLines ? definition.cardLines(fact, tr, now) : []),
+    ...(definition.fileSection ? { fileKey: definition.fileSection.key } : {}),
     start(core) {
       const state = definition.start(core);
       return {
@@ -95,6 +125,13 @@ export function defineCapability<State>(
         state,
         jobs: () =>
           (definition.jobs?.(state, core) ?? []).map((job) => ({ ...job, name: `${name}:${job.name}` })),
+        checkRequest: async (check) => definition.checkRequest?.(state, check),
+        prepareSection: (section) => {
+          const reader = definition.fileSection;
+          if (!reader) return () => {};
+          const parsed = reader.parse(section);
+          return () => reader.apply(state, parsed);
+        },
         forgetWorkspace: async (teamId) => definition.forgetWorkspace?.(state, teamId),
         stop: async () => definition.stop?.(state),
       };

@@ -227,6 +227,19 @@ export interface CreateSummary {
   /** Objects or prefixes, when the request lists some. */
   objects?: { shown: string[]; more: number };
   details: { label: string; value: string }[];
+  /** The same, provider-neutral, for the guardrails' rules (raw values; undefined: not said). */
+  facts?: CreateFacts;
+}
+
+/** Where a request moves data and how, in words every provider can give (`CreateSummary.facts`). */
+export interface CreateFacts {
+  destinationRegion?: string;
+  sourceBucket?: string;
+  sourcePrefix?: string;
+  destinationBucket?: string;
+  destinationPrefix?: string;
+  /** The provider's own overwrite mode (OMS `object_overwrite_mode`). */
+  overwrite?: string;
 }
 
 export type * from './preflight-types.js';

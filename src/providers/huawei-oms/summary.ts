@@ -39,6 +39,14 @@ export function summarizeOms(what: string, request: Record<string, unknown>): Cr
         ? { shown: keys.slice(0, MAX_OBJECTS_SHOWN), more: Math.max(0, keys.length - MAX_OBJECTS_SHOWN) }
         : undefined,
     details,
+    facts: {
+      destinationRegion: r.dst_node.region,
+      sourceBucket: src.bucket,
+      sourcePrefix: keys.length === 1 ? keys[0] : undefined,
+      destinationBucket: r.dst_node.bucket,
+      destinationPrefix: r.dst_node.save_prefix,
+      overwrite: r.object_overwrite_mode,
+    },
   };
 }
 

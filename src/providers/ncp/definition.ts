@@ -93,6 +93,12 @@ export const ncpDefinition: ProviderDefinition = {
           source: `${r.sourceCspType} ${r.sourceRegion} · ${joinPath(r.sourceBucket, r.sourcePrefix)}`,
           destination: `NCP Object Storage · ${joinPath(r.targetBucket, r.targetPrefix)}`,
           details: [],
+          facts: {
+            sourceBucket: r.sourceBucket,
+            sourcePrefix: r.sourcePrefix,
+            destinationBucket: r.targetBucket,
+            destinationPrefix: r.targetPrefix,
+          },
         };
       },
     },

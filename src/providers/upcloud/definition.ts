@@ -119,6 +119,12 @@ export const upcloudDefinition: ProviderDefinition = {
           source: `${r.sourceEndpoint} ${r.sourceRegion} · ${joinPath(r.sourceBucket, r.sourcePrefix)}`,
           destination: `UpCloud Object Storage · ${joinPath(r.targetBucket, r.targetPrefix)}`,
           details: [],
+          facts: {
+            sourceBucket: r.sourceBucket,
+            sourcePrefix: r.sourcePrefix,
+            destinationBucket: r.targetBucket,
+            destinationPrefix: r.targetPrefix,
+          },
         };
       },
     },
