@@ -1,5 +1,4 @@
 import type { GateOutcome, Needs, Refusal, RequestCheck } from '../../approvals/request-gate.js';
-import { escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
 import { SKIP } from '../../store/atomic-kv.js';
 import type { CapabilityCore } from '../capability.js';
 import { evaluate, measured, type RuleResult } from './evaluate.js';
@@ -186,11 +185,12 @@ export class Guardrails {
     const rule = source?.rule.id ?? '*';
     const exception =
       source?.rule.exception ??
-      (source?.source === 'slack' ? `<@${source.by}>` : 'the owners of the connections file');
+      (source?.source === 'slack' ? 'a workspace admin' : 'the owners of the connections file');
+    // Raw: whoever shows it escapes it (an error's ephemeral, the request's failure line).
     const shown = Object.fromEntries(
-      Object.entries(values).map(([k, v]) => [k, typeof v === 'string' ? escapeMrkdwn(v.slice(0, 150)) : v]),
+      Object.entries(values).map(([k, v]) => [k, typeof v === 'string' ? v.slice(0, 150) : v]),
     );
-    return { rule, key, values: { ...shown, rule, exception: escapeMrkdwn(exception) } };
+    return { rule, key, values: { ...shown, rule, exception } };
   }
 
   #region(check: RequestCheck): string | undefined {

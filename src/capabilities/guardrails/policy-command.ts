@@ -127,11 +127,16 @@ export function explainLines(results: RuleResult[], tr: Translator): string[] {
   return results.map((r) => {
     const head = `• ${code(r.source.rule.id)} (${sourceWords(r.source, tr)}): `;
     if (!r.applies) return head + tr.t('policy.test.notHere');
-    if (r.refusal)
-      return (
-        head +
-        tr.t(r.refusal.key as MessageKey, { ...r.refusal.values, rule: r.source.rule.id, exception: '' })
+    if (r.refusal) {
+      const values = Object.fromEntries(
+        Object.entries({
+          ...r.refusal.values,
+          rule: r.source.rule.id,
+          exception: r.source.rule.exception ?? '',
+        }).map(([k, v]) => [k, typeof v === 'string' ? escapeMrkdwn(v) : v]),
       );
+      return head + tr.t(r.refusal.key as MessageKey, values);
+    }
     if (r.approvers) return head + tr.t('policy.test.approvers', { n: r.approvers });
     return head + tr.t('policy.test.passes');
   });
