@@ -40,10 +40,7 @@ export function reloadConnectionsFile(deps: ReloadDeps): FileConnectionsChange |
   } catch (error) {
     // The message lists every problem (names and places, the file holds no secret); no stack.
     const problem = error instanceof Error ? error.message : String(error);
-    logger.error(
-      { file, problem },
-      'connections file not reloaded: the connections and rules in use are kept',
-    );
+    logger.error({ file, problem }, 'connections file not reloaded: the connections in use are kept');
     return undefined;
   }
   logger.info({ file, ...change }, 'connections file reloaded');

@@ -303,7 +303,7 @@ describe('a malformed policies section', () => {
     a.bot.reloadConnections();
     const line = a.logs.lines.find((l) => l.includes('policies[3]')) ?? '';
     expect(line).toMatch(/line \d+: policies\[3\]: Unrecognized key: \\"regoins\\"/);
-    expect(line).toContain('the connections and rules in use are kept');
+    expect(line).toContain('the connections in use are kept');
     const still = await request(C.region, { region: 'ap-southeast-1' }).catch((e: Error) => e);
     expect((still as Error).message).toContain('`residency`');
     // Fixed: the new rules replace the running ones at once.
