@@ -256,6 +256,19 @@ describe('rules from Slack, and a freeze when a scheduled start comes due', () =
     expect(messageText(await a.ask('policy remove loose', admin))).toContain('Removed guardrail');
   });
 
+  it('explains rule by rule in the reader’s language: English, Korean, Chinese', async () => {
+    a.fakeSlack.locales.set('U0GRKOR01', 'ko-KR');
+    a.fakeSlack.locales.set('U0GRZHO01', 'zh-CN');
+    const line = `policy test ${C.region} region=eu-west-101`;
+    const ko = messageText(await a.ask(line, { teamId: TEAM, userId: 'U0GRKOR01', channelId: CHANNEL }));
+    expect(ko).toContain('규칙별로 정책에 비추어 확인했습니다');
+    expect(ko).toContain('가드레일 `residency`에 의해 거부됨: 대상 리전 `eu-west-101`');
+    expect(ko).toContain('예외가 필요하면 다음에 문의하세요: #platform-security');
+    const zh = messageText(await a.ask(line, { teamId: TEAM, userId: 'U0GRZHO01', channelId: CHANNEL }));
+    expect(zh).toContain('被防护规则 `residency` 拒绝：此处不允许目标区域 `eu-west-101`');
+    expect(zh).toContain('`monthly`（来自文件）'.replace('（来自文件）', ' (来自文件)'));
+  });
+
   it('a freeze added after the approval refuses the start when due, said on the request', async () => {
     at('2026-12-18T00:00:00Z');
     const { posted: p } = await posted(C.freeze, { startAt: '2026-12-21T03:00:00Z' });
