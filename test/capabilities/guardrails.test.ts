@@ -24,7 +24,13 @@ const OPERATOR = 'U0GROPER1';
 const APPROVER = 'U0GRAPPR1';
 const SECOND = 'U0GRAPPR2';
 const THIRD = 'U0GRAPPR3';
-const C = { region: `gr-r-${low}`, two: `gr-2-${low}`, quota: `gr-q-${low}`, freeze: `gr-f-${low}` };
+const C = {
+  region: `gr-r-${low}`,
+  two: `gr-2-${low}`,
+  quota: `gr-q-${low}`,
+  freeze: `gr-f-${low}`,
+  group: `gr-g-${low}`,
+};
 const BASE = Date.parse('2026-12-18T00:00:00Z');
 const clocks = [new TestClock(() => BASE), new TestClock(() => BASE)];
 const a = new TestBot();
@@ -46,6 +52,9 @@ const POLICIES = `policies:
   - id: monthly
     scope: { connections: [${C.quota}] }
     quota: { tibPerMonth: 50 }
+  - id: security-approves
+    scope: { connections: [${C.group}] }
+    approvals: { approvers: 2, group: S0GRSEC01 }
 `;
 
 /** The file as the operators keep it: the connections (secrets named by variable) and the rules. */
@@ -75,6 +84,7 @@ beforeAll(async () => {
     Object.values(C).map((name) => omsConnection(name, url, { team: TEAM }));
   const env = { STORE_URL: storeUrl, POLL_INTERVAL_SECONDS: '0', MIGRATE_BOT_CONNECTIONS: file };
   await a.start({ env, connections, clock: clocks[0]! });
+  a.fakeSlack.usergroups.set('S0GRSEC01', [APPROVER, SECOND]);
   await b.start({
     env: { ...env, SLACK_API_URL: a.fakeSlack.apiUrl },
     connections: () => connections(a.oms.url),
@@ -217,6 +227,19 @@ describe('guardrails from the connections file, on two replicas', () => {
     expect(await press(b, 'approval.approve', p, SECOND)).not.toContain('Created');
   });
 
+  it('approvers from a user group: someone outside it is refused, two inside create it', async () => {
+    const before = a.oms.tasks.size;
+    const { record, posted: p } = await posted(C.group);
+    expect(record.needs).toEqual({ rule: 'security-approves', approvers: 2, group: 'S0GRSEC01' });
+    expect(messageText(p.message)).toContain('Approvers must be in <!subteam^S0GRSEC01>');
+    expect(await press(b, 'approval.approve', p, THIRD)).toContain('must be in <!subteam^S0GRSEC01>');
+    expect(await press(a, 'approval.approve', p, APPROVER)).toContain('1 of 2 approvals');
+    expect(await press(b, 'approval.approve', p, SECOND)).toContain('Approved');
+    expect((await a.bot.deps.approvals.get(TEAM, p.id)).votes?.map((v) => v.by)).toEqual([APPROVER, SECOND]);
+    expect(a.oms.tasks.size - before).toBe(1);
+    expect(await audited('create.approve', /guardrail security-approves \(at the approval\)/)).toBe(1);
+  });
+
   it('a monthly quota filled by approvals on two replicas at once is never exceeded', async () => {
     const before = a.oms.tasks.size;
     // Six requests of 10 TiB against 50 TiB a month: each fits when asked; approved all at once,
@@ -314,8 +337,8 @@ describe('a malformed policies section', () => {
   it('is refused on SIGHUP with its line and reason, the running rules kept; a good one applies', async () => {
     writeFile(a.oms.url, `${POLICIES}  - id: typo\n    regoins: { allow: [x] }\n`);
     a.bot.reloadConnections();
-    const line = a.logs.lines.find((l) => l.includes('policies[3]')) ?? '';
-    expect(line).toMatch(/line \d+: policies\[3\]: Unrecognized key: \\"regoins\\"/);
+    const line = a.logs.lines.find((l) => l.includes('policies[4]')) ?? '';
+    expect(line).toMatch(/line \d+: policies\[4\]: Unrecognized key: \\"regoins\\"/);
     expect(line).toContain('the connections in use are kept');
     const still = await request(C.region, { region: 'ap-southeast-1' }).catch((e: Error) => e);
     expect((still as Error).message).toContain('`residency`');

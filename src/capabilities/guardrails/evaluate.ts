@@ -8,6 +8,8 @@ export interface RuleResult {
   applies: boolean;
   refusal?: { key: string; values: Record<string, string | number> };
   approvers?: number;
+  /** The user group the approvers must be in. */
+  group?: string;
   ticket?: string;
   /** Bytes to count against the workspace's monthly TiB at the approval. */
   quota?: { tibPerMonth: number; bytes: number | undefined };
@@ -135,7 +137,10 @@ export function evaluate(source: SourcedRule, check: RequestCheck, m: Measured):
     if (!ticket) return refuse('ticket', { pattern: rule.ticket });
   }
   const result: RuleResult = { source, applies: true, ...(ticket ? { ticket } : {}) };
-  if (rule.approvals && isAbove(rule.approvals.above, m)) result.approvers = rule.approvals.approvers;
+  if (rule.approvals && isAbove(rule.approvals.above, m)) {
+    result.approvers = rule.approvals.approvers;
+    if (rule.approvals.group) result.group = rule.approvals.group;
+  }
   if (rule.quota?.tibPerMonth !== undefined)
     result.quota = { tibPerMonth: rule.quota.tibPerMonth, bytes: m.bytes };
   return result;

@@ -110,7 +110,7 @@ export class Guardrails {
     const release = async () => {
       for (const give of taken.splice(0)) await give();
     };
-    let refused = results.find((r) => r.refusal);
+    let refused = results.find((r) => r.refusal) ?? (await this.#outsideGroup(check, results));
     for (const r of refused ? [] : results) {
       if (!r.quota) continue;
       const over = await this.#count(check, r, taken);
@@ -129,7 +129,12 @@ export class Guardrails {
       .sort((a, b) => (b.approvers ?? 0) - (a.approvers ?? 0))[0];
     const ticket = results.find((r) => r.ticket)?.ticket;
     const needs: Needs | undefined = needing
-      ? { rule: needing.source.rule.id, approvers: needing.approvers ?? 2, ...(ticket ? { ticket } : {}) }
+      ? {
+          rule: needing.source.rule.id,
+          approvers: needing.approvers ?? 2,
+          ...(needing.group ? { group: needing.group } : {}),
+          ...(ticket ? { ticket } : {}),
+        }
       : undefined;
     return { ...(needs ? { needs } : {}), release };
   }
@@ -179,6 +184,24 @@ export class Guardrails {
       this.#core.logger.error({ err: error }, 'guardrails: the quota could not be read');
       return unknown;
     }
+  }
+
+  /** At an approval: the first rule whose approvers must be in a user group the approver is not in. */
+  async #outsideGroup(check: RequestCheck, results: RuleResult[]): Promise<RuleResult | undefined> {
+    if (check.stage !== 'approval' || !check.by) return undefined;
+    for (const r of results) {
+      if (!r.group) continue;
+      const group = `<!subteam^${r.group}>`;
+      try {
+        if (await this.#core.access.memberOf(check.team, check.by, r.group)) continue;
+        r.refusal = { key: 'guardrail.refused.group', values: { group } };
+      } catch (error) {
+        this.#core.logger.warn({ err: error, usergroup: r.group }, 'guardrails: user group not read');
+        r.refusal = { key: 'guardrail.refused.groupUnknown', values: { group } };
+      }
+      return r;
+    }
+    return undefined;
   }
 
   #refusal(source: SourcedRule | undefined, key: string, values: Record<string, string | number>): Refusal {

@@ -108,6 +108,11 @@ export const ruleSchema = z.strictObject({
   approvals: z
     .strictObject({
       approvers: z.number().int().min(2).max(10),
+      /** A Slack user group (`S…`) every approver must be in. */
+      group: z
+        .string()
+        .regex(/^S[A-Z0-9]+$/, 'must be a Slack user group id such as S0123ABCD')
+        .optional(),
       above: z
         .strictObject({
           size: size.optional(),

@@ -153,6 +153,7 @@ function needsLines(record: ApprovalRecord, tr: Translator): string | undefined 
         who: votes.map((v) => `<@${v.by}>`).join(', '),
       }),
     );
+  if (needs.group) lines.push(tr.t('guardrail.request.group', { group: `<!subteam^${needs.group}>` }));
   if (needs.ticket) lines.push(tr.t('guardrail.request.ticket', { ticket: code(needs.ticket) }));
   return lines.join('\n');
 }
