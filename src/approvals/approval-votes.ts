@@ -4,7 +4,7 @@ import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import type { ApprovalRecord } from './approval-record.js';
 import type { ApprovalStore } from './approval-store.js';
 import type { ApprovalServiceOptions, Decision, DecisionInput } from './approval-types.js';
-import { summarizeCreateRequest } from './create-request.js';
+import { createTarget, summarizeCreateRequest } from './create-request.js';
 import {
   type CheckStage,
   type GateOutcome,
@@ -90,6 +90,7 @@ export async function approveOnce(
 /** What the capabilities check of a stored request, at its approval or its start. */
 export function checkOf(record: ApprovalRecord, stage: CheckStage, now: number, by?: string): RequestCheck {
   const summary = summarizeCreateRequest(record.provider, record.kind, record.request);
+  const facts = createTarget(record.provider, record.kind).facts?.(record.request);
   return {
     stage,
     team: record.team,
@@ -98,7 +99,7 @@ export function checkOf(record: ApprovalRecord, stage: CheckStage, now: number, 
     connection: record.connection,
     provider: record.provider,
     kind: record.kind,
-    facts: { ...summary.facts, ...(summary.name ? { name: summary.name } : {}) },
+    facts: { ...facts, ...(summary.name ? { name: summary.name } : {}) },
     ...(record.preflight ? { preflight: record.preflight } : {}),
     ...(record.startAt ? { startAt: record.startAt } : {}),
     approval: record.id,

@@ -93,12 +93,15 @@ export const ncpDefinition: ProviderDefinition = {
           source: `${r.sourceCspType} ${r.sourceRegion} · ${joinPath(r.sourceBucket, r.sourcePrefix)}`,
           destination: `NCP Object Storage · ${joinPath(r.targetBucket, r.targetPrefix)}`,
           details: [],
-          facts: {
-            sourceBucket: r.sourceBucket,
-            sourcePrefix: r.sourcePrefix,
-            destinationBucket: r.targetBucket,
-            destinationPrefix: r.targetPrefix,
-          },
+        };
+      },
+      facts: (request) => {
+        const r = request as NcpCreatePolicyRequest;
+        return {
+          sourceBucket: r.sourceBucket,
+          sourcePrefix: r.sourcePrefix,
+          destinationBucket: r.targetBucket,
+          destinationPrefix: r.targetPrefix,
         };
       },
     },

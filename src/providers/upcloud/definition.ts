@@ -119,12 +119,15 @@ export const upcloudDefinition: ProviderDefinition = {
           source: `${r.sourceEndpoint} ${r.sourceRegion} · ${joinPath(r.sourceBucket, r.sourcePrefix)}`,
           destination: `UpCloud Object Storage · ${joinPath(r.targetBucket, r.targetPrefix)}`,
           details: [],
-          facts: {
-            sourceBucket: r.sourceBucket,
-            sourcePrefix: r.sourcePrefix,
-            destinationBucket: r.targetBucket,
-            destinationPrefix: r.targetPrefix,
-          },
+        };
+      },
+      facts: (request) => {
+        const r = request as UpCloudCreateJobRequest;
+        return {
+          sourceBucket: r.sourceBucket,
+          sourcePrefix: r.sourcePrefix,
+          destinationBucket: r.targetBucket,
+          destinationPrefix: r.targetPrefix,
         };
       },
     },
