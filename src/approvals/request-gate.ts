@@ -13,7 +13,7 @@ import type { PreflightRecord } from './preflight-record.js';
  */
 export type CheckStage = 'request' | 'approval' | 'start';
 
-/** What the request says, in the provider-neutral words its summary gives (`CreateSummary.facts`). */
+/** What the request says, provider-neutral and raw (each create form's `facts(request)`). */
 export interface RequestFacts extends CreateFacts {
   /** The request's name or description, as typed (a change ticket is looked for in it). */
   name?: string;
