@@ -105,11 +105,12 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   // Secret files others may read or change: read, and said with the fix (secret-file.ts).
   const warnFile = (warning: string) => logger.warn(`secret file: ${warning}`);
   for (const warning of config.fileWarnings) warnFile(warning);
+  // The registry's capabilities (and a test's): their card lines are read by the watcher's renderer.
+  const capabilities = new Capabilities([...CAPABILITIES, ...(options.capabilities ?? [])]);
+  const env = options.env ?? process.env;
+  const file = config.connectionsFile;
   const connections =
-    options.connections ??
-    (config.connectionsFile
-      ? loadConnectionsFile(config.connectionsFile, options.env ?? process.env, warnFile)
-      : []);
+    options.connections ?? (file ? loadConnectionsFile(file, env, warnFile, capabilities.fileKeys()) : []);
   // Each connection's secrets are masked in its own workspace's messages (all of them without a team).
   for (const c of connections) registerConnectionSecrets(secrets, c);
   if (connections.length === 0)
@@ -171,8 +172,6 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const audit = new AuditLog(state, settings, slackAuditPoster(sender, locales), logger, clock);
   const claims = new Claims(state, clock, store);
   const lastActions = new LastActions(store);
-  // The registry's capabilities (and a test's): their card lines are read by the watcher's renderer.
-  const capabilities = new Capabilities([...CAPABILITIES, ...(options.capabilities ?? [])]);
   const watcher = await Watcher.create(
     {
       config,
@@ -232,6 +231,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     ),
     // The watcher marked the restore's first start already: the same answer, read back.
     restored: await restoredFrom(store, clock.now()),
+    gate: capabilities,
     ...options.approvals,
   });
   capabilities.start({
@@ -244,6 +244,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     audit,
     lastActions,
     watcher,
+    connectionsFile: file,
   });
   const drain = new Drain();
   const workspaceData = new WorkspaceDeparture({
@@ -375,13 +376,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     },
     stop,
     reloadConnections: () => {
-      reloadConnectionsFile({
-        file: config.connectionsFile,
-        env: options.env ?? process.env,
-        registry,
-        secrets,
-        logger,
-      });
+      reloadConnectionsFile({ file, env, registry, secrets, logger, sections: capabilities });
     },
   };
 }

@@ -68,6 +68,11 @@ export class AccessControl {
     return this.#grants;
   }
 
+  /** Whether the user is in the Slack user group (a guardrail's approvers); throws when Slack cannot say. */
+  async memberOf(teamId: string, userId: string, usergroupId: string): Promise<boolean> {
+    return (await this.#directory.usergroupMembers(teamId, usergroupId)).includes(userId);
+  }
+
   /** The actor's role for actions in `scope` (what Slack could not tell counts for nothing). */
   async roleOf(who: Actor, scope: Scope): Promise<Role> {
     return (await this.#resolve(who, scope)).role;

@@ -62,6 +62,22 @@ export const approvalRecordSchema = z.strictObject({
   /** Who called off a scheduled start (the requester or an admin), and when. */
   cancelledBy: slackId.optional(),
   cancelledAt: isoDate.optional(),
+  /**
+   * More than one approver, as a capability's check said when the request was made (a guardrail):
+   * how many distinct people, none the requester; `votes` are those counted so far.
+   */
+  needs: z
+    .strictObject({
+      rule: z.string().min(1).max(64),
+      approvers: z.number().int().min(2).max(10),
+      group: z.string().max(40).optional(),
+      ticket: z.string().max(100).optional(),
+    })
+    .optional(),
+  votes: z
+    .array(z.strictObject({ by: slackId, at: isoDate }))
+    .max(10)
+    .optional(),
   resourceId: z.string().min(1).max(1024).optional(),
   resourceName: z.string().max(1024).optional(),
   /**

@@ -7,6 +7,7 @@ import type { ApprovalRecord } from './approval-record.js';
 import { approvalScope } from './approval-scope.js';
 import { ApprovalStore } from './approval-store.js';
 import type { ApprovalServiceOptions, Decision, DecisionInput, NewRequest } from './approval-types.js';
+import { approveOnce, gateCheck, type VoteDeps } from './approval-votes.js';
 import { redrawApproverMessages, tellApprovers } from './approver-notices.js';
 import { type CreateApprovedDeps, createApproved } from './create-approved.js';
 import { createTarget, validateCreateRequest } from './create-request.js';
@@ -81,7 +82,11 @@ export class ApprovalService {
     const settings = await this.#o.settings.get(input.team);
     const ttlHours = settings.approvalTtlHours ?? DEFAULT_APPROVAL_TTL_HOURS;
     const what = { connection: connection.name, ...target, request, preflight, startAt };
-    let record = await this.records.save(pendingRecord(input, what, this.#o.clock.now(), ttlHours));
+    let record = pendingRecord(input, what, this.#o.clock.now(), ttlHours);
+    // The capabilities' rules (guardrails): a refusal posts nothing; "needs 2 approvers" is kept.
+    const checked = await gateCheck(this.#voteDeps(), record, 'request', entry);
+    if (checked.needs) record = { ...record, needs: checked.needs };
+    record = await this.records.save(record);
     const target_ = `approval:${record.id}`;
     try {
       const message = await this.#o.messenger.postRequest(record, settings.approvalsChannel ?? input.channel);
@@ -145,7 +150,17 @@ export class ApprovalService {
       throw selfApproval();
     }
     await this.#requireApprover(input, pending, 'create.approve', 'approve migration requests');
-    const decided = await this.#decide(input, 'approved');
+    // Checked again (a rule changed, a quota filled): what it takes is given back unless this decides.
+    const entry = this.#entry(input, 'create.approve');
+    const checked = await gateCheck(this.#voteDeps(), pending, 'approval', entry, input.by);
+    const decide = (extra: Partial<ApprovalRecord>) => this.#decide(input, 'approved', extra);
+    const decided = await approveOnce(this.#voteDeps(), input, pending, decide).catch(
+      async (error: unknown) => {
+        await checked.release();
+        throw error;
+      },
+    );
+    if (decided.outcome !== 'approved') await checked.release();
     if (decided.outcome !== 'approved') return decided;
     await this.#audit({ ...this.#entry(input, 'create.approve'), result: 'ok' });
     const record = decided.record;
@@ -255,6 +270,7 @@ export class ApprovalService {
   async #decide(
     input: DecisionInput,
     status: 'approved' | 'rejected',
+    extra: Partial<ApprovalRecord> = {},
   ): Promise<Decision | { outcome: 'approved'; record: ApprovalRecord }> {
     return this.#locked(input.team, input.id, async () => {
       const record = await this.get(input.team, input.id);
@@ -267,6 +283,7 @@ export class ApprovalService {
       }
       const saved = await this.records.save({
         ...record,
+        ...extra,
         status,
         decidedBy: input.by,
         decidedAt: new Date(now).toISOString(),
@@ -276,6 +293,16 @@ export class ApprovalService {
         ? { outcome: 'approved', record: saved }
         : { outcome: 'rejected', record: saved };
     });
+  }
+
+  #voteDeps(): VoteDeps {
+    return {
+      o: this.#o,
+      records: this.records,
+      audit: (entry) => this.#audit(entry),
+      notify: (what, work) => this.#notify(what, work),
+      locked: (team, id, work) => this.#locked(team, id, work),
+    };
   }
 
   #createDeps(): CreateApprovedDeps {

@@ -15,6 +15,7 @@ import type { Store } from '../store/create-store.js';
 import type { ApprovalRecord } from './approval-record.js';
 import type { ApproverMessage } from './approval-store.js';
 import type { PreflightRecord } from './preflight-record.js';
+import type { RequestGate } from './request-gate.js';
 
 /** How the service talks to people; implemented over Slack in `slack/approval-messenger.ts`. */
 export interface ApprovalMessenger {
@@ -65,6 +66,8 @@ export interface ApprovalServiceOptions {
    * started on it may have been made by the bot that ran until then, so it is not made again.
    */
   restored?: RestoredFrom;
+  /** The capabilities' checks of a request: made, approved, started (`request-gate.ts`). */
+  gate?: RequestGate;
 }
 
 export interface NewRequest {
@@ -108,4 +111,6 @@ export type Decision =
   | { outcome: 'scheduled'; record: ApprovalRecord }
   /** Someone else decided first (double click, two approvers racing). */
   | { outcome: 'already-decided'; record: ApprovalRecord }
-  | { outcome: 'expired'; record: ApprovalRecord };
+  | { outcome: 'expired'; record: ApprovalRecord }
+  /** One approval of several a rule asks for, counted; the request stays pending. */
+  | { outcome: 'counted'; record: ApprovalRecord };

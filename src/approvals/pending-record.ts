@@ -14,6 +14,7 @@ export function pendingRecord(
     request: Record<string, unknown>;
     preflight: PreflightRecord | undefined;
     startAt?: string;
+    needs?: ApprovalRecord['needs'];
   },
   now: number,
   ttlHours: number,
@@ -35,5 +36,6 @@ export function pendingRecord(
     ...(what.preflight ? { preflight: what.preflight } : {}),
     ...(input.rerun ? { rerun: input.rerun } : {}),
     ...(what.startAt ? { startAt: what.startAt } : {}),
+    ...(what.needs ? { needs: what.needs } : {}),
   };
 }

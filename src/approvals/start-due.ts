@@ -6,7 +6,9 @@ import type { ApprovalRecord } from './approval-record.js';
 import { approvalScope } from './approval-scope.js';
 import type { ScheduledEntry } from './approval-store.js';
 import type { Decision, DecisionInput } from './approval-types.js';
+import { checkOf } from './approval-votes.js';
 import { type CreateApprovedDeps, createApproved } from './create-approved.js';
+import { OPEN_GATE, type Refusal, refusedError } from './request-gate.js';
 import {
   awaitingStart,
   cancelledByOf,
@@ -50,6 +52,12 @@ export async function startDue(d: CreateApprovedDeps, now: number): Promise<Deci
         // Another replica starting it now, or a cancel saving: theirs. Left long after, it was interrupted.
         const settled = await settleInterrupted(d, entry, record, now, op);
         if (settled) done.push(settled);
+        continue;
+      }
+      // The rules as they are now (a freeze that began meanwhile): refused, it says so where asked.
+      const checked = await (d.o.gate ?? OPEN_GATE).check(checkOf(record, 'start', now));
+      if (checked.refusal) {
+        done.push(await refuseStart(d, entry, record, op, checked.refusal));
         continue;
       }
       const started = await d.records.save({ ...record, startedAt: new Date(now).toISOString() });
@@ -141,6 +149,32 @@ async function failUnknown(
     target: `approval:${record.id}`,
     result: 'failed',
     detail: UNKNOWN_DETAIL[why],
+    op,
+  });
+  await d.redraw(saved);
+  await d.notify('tell requester', () => d.o.messenger.tellRequester(saved));
+  return { outcome: 'failed', record: saved };
+}
+
+/** A start the rules refuse when it comes due: failed, with the rule and how to get an exception. */
+async function refuseStart(
+  d: CreateApprovedDeps,
+  entry: ScheduledEntry,
+  record: ApprovalRecord,
+  op: string,
+  refusal: Refusal,
+): Promise<Decision> {
+  const failure = failureShown(d.o.secrets, refusedError(refusal), record.team);
+  const saved = await d.records.save({ ...record, status: 'failed', failure });
+  await d.records.unschedule(entry);
+  await d.audit({
+    team: record.team,
+    user: record.decidedBy ?? record.requester,
+    channel: record.message?.channel,
+    action: 'create.start',
+    target: `approval:${record.id}`,
+    result: 'refused',
+    detail: `guardrail ${refusal.rule} (at the start)`,
     op,
   });
   await d.redraw(saved);

@@ -1,3 +1,5 @@
+import type { GateOutcome, RequestCheck, RequestGate } from '../approvals/request-gate.js';
+import { readFileSections } from '../connections/file-sections.js';
 import type { Translator } from '../i18n/translator.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { Subcommand } from '../slack/listeners/commands/subcommand.js';
@@ -16,7 +18,7 @@ import type {
  * once. The core asks this object, never a capability by name: the subcommands, the listeners, the
  * jobs, the lines of a card and what to forget at a workspace's departure.
  */
-export class Capabilities implements CapabilityStates {
+export class Capabilities implements CapabilityStates, RequestGate {
   readonly #list: readonly Capability[];
   readonly #started = new Map<string, StartedCapability>();
 
@@ -32,7 +34,61 @@ export class Capabilities implements CapabilityStates {
   /** Builds each capability's state (once); before this only the static parts are read. */
   start(core: CapabilityCore): this {
     for (const c of this.#list) if (!this.#started.has(c.name)) this.#started.set(c.name, c.start(core));
+    // A malformed section stops the start-up, with its line and reason.
+    this.prepareFile(core.connectionsFile)();
     return this;
+  }
+
+  /** The top-level keys of the connections file that capabilities read. */
+  fileKeys(): string[] {
+    return this.#list.flatMap((c) => (c.fileKey ? [c.fileKey] : []));
+  }
+
+  /**
+   * Parses every capability's section of the connections file (a ConfigError names the first
+   * malformed one's line and reason); the function returned applies them all, so none changes
+   * unless all parsed.
+   */
+  prepareFile(file: string | undefined): () => void {
+    const keys = this.fileKeys();
+    if (!file || keys.length === 0) return () => {};
+    const sections = new Map(readFileSections(file, keys).map((s) => [s.key, s]));
+    const applies = this.#list.flatMap((c) => {
+      const section = c.fileKey ? sections.get(c.fileKey) : undefined;
+      const started = this.#started.get(c.name);
+      return section && started ? [started.prepareSection(section)] : [];
+    });
+    return () => {
+      for (const apply of applies) apply();
+    };
+  }
+
+  /**
+   * Every capability's check of a request: the first refusal wins (what the others took is given
+   * back), and the most approvers any asks for.
+   */
+  async check(check: RequestCheck): Promise<GateOutcome> {
+    const outcomes: GateOutcome[] = [];
+    const release = async () => {
+      for (const o of outcomes) await o.release();
+    };
+    for (const c of this.#started.values()) {
+      const outcome = await c.checkRequest(check).catch(async (error: unknown) => {
+        await release();
+        throw error;
+      });
+      if (!outcome) continue;
+      if (outcome.refusal) {
+        await release();
+        return { refusal: outcome.refusal, release: outcome.release };
+      }
+      outcomes.push(outcome);
+    }
+    const needs = outcomes
+      .map((o) => o.needs)
+      .filter((n) => n !== undefined)
+      .sort((a, b) => b.approvers - a.approvers)[0];
+    return { ...(needs ? { needs } : {}), release };
   }
 
   names(): string[] {

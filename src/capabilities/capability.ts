@@ -1,7 +1,9 @@
 import type { AccessControl } from '../access/access-control.js';
+import type { GateOutcome, RequestCheck } from '../approvals/request-gate.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
+import type { FileSection } from '../connections/file-sections.js';
 import type { MigrationResource } from '../domain/migration-resource.js';
 import type { Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
@@ -28,6 +30,19 @@ export interface CapabilityCore {
   audit: AuditLog;
   lastActions: LastActions;
   watcher: Watcher;
+  /** The connections file (MIGRATE_BOT_CONNECTIONS), where `fileSection`s are read; undefined: none. */
+  connectionsFile?: string;
+}
+
+/**
+ * A top-level section of the connections file a capability owns (reviewed like code, read again on
+ * SIGHUP): `parse` refuses a malformed one with its line and reason (a `ConfigError`), and only a
+ * section that parsed is given to `apply`, so the running one stays when a reload is refused.
+ */
+export interface FileSectionReader<State> {
+  key: string;
+  parse(section: FileSection): unknown;
+  apply(state: State, parsed: unknown): void;
 }
 
 /**
@@ -61,6 +76,15 @@ export interface CapabilityDefinition<State> {
    * from its store only, as the tab is built.
    */
   home?(state: State, who: { teamId: string; userId: string }): Promise<unknown>;
+  /**
+   * Checks a request to create a migration when it is made, at each approval (before the
+   * decision's compare-and-set: what it takes, a quota's share, is released if the decision goes
+   * elsewhere) and when its scheduled start is due: allow, refuse (the rule, why, how to get an
+   * exception), or require more approvers.
+   */
+  checkRequest?(state: State, check: RequestCheck): Promise<GateOutcome>;
+  /** Its section of the connections file. */
+  fileSection?: FileSectionReader<State>;
   /** Deletes what it keeps about a workspace that uninstalled the app (idempotent; run first). */
   forgetWorkspace?(state: State, teamId: string): Promise<void>;
   /** Lets go of what it holds when the bot stops. */
@@ -78,6 +102,8 @@ export interface Capability {
   cardLines(fact: unknown, tr: Translator, now: number, resource: CardResource): string[];
   /** Its living post drawn from its view; undefined when it has none. */
   render(view: unknown, tr: Translator, now: number): CapabilityRendered | undefined;
+  /** The key of its connections-file section, if it has one. */
+  readonly fileKey?: string;
   start(core: CapabilityCore): StartedCapability;
 }
 
@@ -93,6 +119,9 @@ export interface StartedCapability {
   readonly state: unknown;
   jobs(): readonly Job[];
   home(who: { teamId: string; userId: string }): Promise<unknown>;
+  checkRequest(check: RequestCheck): Promise<GateOutcome | undefined>;
+  /** Parses its section (throws a ConfigError); the function returned applies it. */
+  prepareSection(section: FileSection): () => void;
   forgetWorkspace(teamId: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -113,6 +142,7 @@ export function defineCapability<State>(
     cardLines: (fact, tr, now, resource) =>
       definition.cardLines ? definition.cardLines(fact, tr, now, resource) : [],
     render: (view, tr, now) => definition.render?.(view, tr, now),
+    ...(definition.fileSection ? { fileKey: definition.fileSection.key } : {}),
     start(core) {
       const state = definition.start(core);
       return {
@@ -121,6 +151,13 @@ export function defineCapability<State>(
         jobs: () =>
           (definition.jobs?.(state, core) ?? []).map((job) => ({ ...job, name: `${name}:${job.name}` })),
         home: async (who) => definition.home?.(state, who),
+        checkRequest: async (check) => definition.checkRequest?.(state, check),
+        prepareSection: (section) => {
+          const reader = definition.fileSection;
+          if (!reader) return () => {};
+          const parsed = reader.parse(section);
+          return () => reader.apply(state, parsed);
+        },
         forgetWorkspace: async (teamId) => definition.forgetWorkspace?.(state, teamId),
         stop: async () => definition.stop?.(state),
       };

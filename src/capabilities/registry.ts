@@ -1,4 +1,5 @@
 import type { Capability } from './capability.js';
+import { guardrails } from './guardrails/index.js';
 import { plans } from './plans/index.js';
 import { windows } from './windows/windows.js';
 
@@ -6,4 +7,4 @@ import { windows } from './windows/windows.js';
  * The one list of the bot's capabilities, one line each (as providers/registry.ts lists
  * providers). A capability is one folder under src/capabilities/; see CONTRIBUTING.md.
  */
-export const CAPABILITIES: readonly Capability[] = [windows, plans];
+export const CAPABILITIES: readonly Capability[] = [windows, plans, guardrails];

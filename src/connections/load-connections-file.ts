@@ -80,6 +80,7 @@ export function loadConnectionsFile(
   filePath: string,
   env: Record<string, string | undefined>,
   warn?: (line: string) => void,
+  sections: readonly string[] = [],
 ): Connection[] {
   let text: string;
   try {
@@ -87,15 +88,19 @@ export function loadConnectionsFile(
   } catch (cause) {
     throw new ConfigError(`MIGRATE_BOT_CONNECTIONS: cannot read ${filePath}`, { cause });
   }
-  return parseConnections(text, filePath, env, warn);
+  return parseConnections(text, filePath, env, warn, sections);
 }
 
-/** `warn` hears of each secret file others may read or change (secret-file.ts), with its fix. */
+/**
+ * `warn` hears of each secret file others may read or change (secret-file.ts), with its fix.
+ * `sections`: top-level keys capabilities read themselves (`fileSection`), passed over here.
+ */
 export function parseConnections(
   text: string,
   source: string,
   env: Record<string, string | undefined>,
   warn?: (line: string) => void,
+  sections: readonly string[] = [],
 ): Connection[] {
   let raw: unknown;
   try {
@@ -104,7 +109,12 @@ export function parseConnections(
     throw new ConfigError(`${source}: not valid YAML or JSON`, { cause });
   }
   const problems = findInlineSecrets(raw);
-  const parsed = fileSchema.safeParse(raw);
+  // A capability's section is its to read: taken out before the file's own schema is checked.
+  const own =
+    raw && typeof raw === 'object' && !Array.isArray(raw)
+      ? Object.fromEntries(Object.entries(raw).filter(([k]) => !sections.includes(k)))
+      : raw;
+  const parsed = fileSchema.safeParse(own);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       if (issue.code === 'unrecognized_keys' && issue.keys.some((k) => INLINE_SECRET_KEYS.includes(k)))

@@ -12,6 +12,8 @@ export interface ReloadDeps {
   registry: ConnectionRegistry;
   secrets: SecretRegistry;
   logger: Logger;
+  /** Capabilities' sections of the file (`Capabilities`): parsed with it, applied only if both load. */
+  sections?: { fileKeys(): string[]; prepareFile(file: string): () => void };
 }
 
 /**
@@ -28,10 +30,13 @@ export function reloadConnectionsFile(deps: ReloadDeps): FileConnectionsChange |
   }
   let change: FileConnectionsChange;
   try {
-    const next = loadConnectionsFile(file, deps.env, (warning) => logger.warn(`secret file: ${warning}`));
+    const keys = deps.sections?.fileKeys() ?? [];
+    const next = loadConnectionsFile(file, deps.env, (w) => logger.warn(`secret file: ${w}`), keys);
+    const applySections = deps.sections?.prepareFile(file);
     // Masked before any of them is used.
     for (const c of next) registerConnectionSecrets(deps.secrets, c);
     change = deps.registry.replaceFileConnections(next);
+    applySections?.();
   } catch (error) {
     // The message lists every problem (names and places, the file holds no secret); no stack.
     const problem = error instanceof Error ? error.message : String(error);

@@ -201,6 +201,8 @@ export interface CreateFormDefinition {
   /** For a `bucket` item: where to list buckets, from the values typed so far. */
   bucketQuery?(values: FormValues): BucketQueryResult;
   summarize(request: Record<string, unknown>): CreateSummary;
+  /** What the guardrails' rules read of a request (raw values; undefined: not said). */
+  facts?(request: Record<string, unknown>): CreateFacts;
 }
 
 /**
@@ -227,6 +229,17 @@ export interface CreateSummary {
   /** Objects or prefixes, when the request lists some. */
   objects?: { shown: string[]; more: number };
   details: { label: string; value: string }[];
+}
+
+/** Where a request moves data and how, raw and provider-neutral (`CreateFormDefinition.facts`). */
+export interface CreateFacts {
+  destinationRegion?: string;
+  sourceBucket?: string;
+  sourcePrefix?: string;
+  destinationBucket?: string;
+  destinationPrefix?: string;
+  /** The provider's own overwrite mode (OMS `object_overwrite_mode`). */
+  overwrite?: string;
 }
 
 export type * from './preflight-types.js';

@@ -105,6 +105,7 @@ const SUBCOMMAND_SAMPLES: Record<string, () => string> = {
   connect: () => 'connect huawei-oms',
   disconnect: () => 'disconnect hw-prod',
   plan: () => 'plan new seam-plan',
+  policy: () => 'policy add no-eu deny-regions=eu-*',
 };
 
 /** Issue 60: a plan for the card's buttons to act on (made once, by ACTOR in CHANNEL). */

@@ -6,7 +6,7 @@ import { checkOmsPrefixes, loadOmsForm, omsFormItems } from './create-form-items
 import { createHuaweiOmsProvider } from './index.js';
 import { omsPreflight } from './preflight.js';
 import { LIMITS, omsCreateTaskGroupRequestSchema, omsCreateTaskRequestSchema } from './schemas.js';
-import { summarizeOms } from './summary.js';
+import { omsFacts, summarizeOms } from './summary.js';
 import { OMS_WORDS } from './words.js';
 
 const REGION = '[a-z]{2}-[a-z]+-\\d{1,2}';
@@ -31,6 +31,7 @@ function omsForm(kind: OmsCreateKind, label: string, title: string, what: string
         ? { ok: true, query: { cloud: values.src_cloud } }
         : { ok: false, message: 'Pick the source cloud first' },
     summarize: (request) => summarizeOms(label, request),
+    facts: omsFacts,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { CreateSummary } from '../definition.js';
+import type { CreateFacts, CreateSummary } from '../definition.js';
 import { joinPath } from '../shared-fields.js';
 import { parseHhMm } from './bandwidth.js';
 import type { OmsCreateTaskGroupRequest, OmsCreateTaskRequest } from './schemas.js';
@@ -39,6 +39,20 @@ export function summarizeOms(what: string, request: Record<string, unknown>): Cr
         ? { shown: keys.slice(0, MAX_OBJECTS_SHOWN), more: Math.max(0, keys.length - MAX_OBJECTS_SHOWN) }
         : undefined,
     details,
+  };
+}
+
+/** What the guardrails read of an OMS request: its destination, source and overwrite mode, raw. */
+export function omsFacts(request: Record<string, unknown>): CreateFacts {
+  const r = request as unknown as OmsCreateTaskRequest | OmsCreateTaskGroupRequest;
+  const keys = (r.src_node.object_key ?? []).filter((key) => key !== '');
+  return {
+    destinationRegion: r.dst_node.region,
+    sourceBucket: r.src_node.bucket,
+    sourcePrefix: keys.length === 1 ? keys[0] : undefined,
+    destinationBucket: r.dst_node.bucket,
+    destinationPrefix: r.dst_node.save_prefix,
+    overwrite: r.object_overwrite_mode,
   };
 }
 

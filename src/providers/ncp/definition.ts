@@ -95,6 +95,15 @@ export const ncpDefinition: ProviderDefinition = {
           details: [],
         };
       },
+      facts: (request) => {
+        const r = request as NcpCreatePolicyRequest;
+        return {
+          sourceBucket: r.sourceBucket,
+          sourcePrefix: r.sourcePrefix,
+          destinationBucket: r.targetBucket,
+          destinationPrefix: r.targetPrefix,
+        };
+      },
     },
   ],
   reruns: { kinds: ['policy'], what: 'restart' },

@@ -121,6 +121,15 @@ export const upcloudDefinition: ProviderDefinition = {
           details: [],
         };
       },
+      facts: (request) => {
+        const r = request as UpCloudCreateJobRequest;
+        return {
+          sourceBucket: r.sourceBucket,
+          sourcePrefix: r.sourcePrefix,
+          destinationBucket: r.targetBucket,
+          destinationPrefix: r.targetPrefix,
+        };
+      },
     },
   ],
   reruns: { kinds: ['job'], what: 'again' },

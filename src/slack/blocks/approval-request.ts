@@ -115,6 +115,8 @@ export function renderApprovalRequest(record: ApprovalRecord, tr: Translator = E
     (pending ? tr.t('approval.context.expires', { at: when(record.expiresAt, tr) }) : '') +
     (record.startAt ? tr.t('approval.context.start', { at: when(record.startAt, tr) }) : '');
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context }] });
+  const needs = needsLines(record, tr);
+  if (needs) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(needs, 3000) } });
   if (pending)
     blocks.push(approvalButtons(record, label, tr, { approve: APPROVE_ACTION, reject: REJECT_ACTION }));
   else {
@@ -135,6 +137,25 @@ export function renderApprovalRequest(record: ApprovalRecord, tr: Translator = E
     outcome: outcomeLine(record, tr),
   });
   return { text: truncate(text, 3000), blocks };
+}
+
+/** A guardrail asks for several approvers: how many, how many so far and whose, and the ticket. */
+function needsLines(record: ApprovalRecord, tr: Translator): string | undefined {
+  const needs = record.needs;
+  if (!needs) return undefined;
+  const votes = record.votes ?? [];
+  const lines = [tr.t('guardrail.request.needs', { rule: escapeMrkdwn(needs.rule), n: needs.approvers })];
+  if (votes.length > 0)
+    lines.push(
+      tr.t('guardrail.request.votes', {
+        count: votes.length,
+        n: needs.approvers,
+        who: votes.map((v) => `<@${v.by}>`).join(', '),
+      }),
+    );
+  if (needs.group) lines.push(tr.t('guardrail.request.group', { group: `<!subteam^${needs.group}>` }));
+  if (needs.ticket) lines.push(tr.t('guardrail.request.ticket', { ticket: code(needs.ticket) }));
+  return lines.join('\n');
 }
 
 function article(label: string): string {

@@ -52,6 +52,12 @@ function decisionWords(decision: Decision, clicker: string, tr: Translator): str
       });
     case 'expired':
       return tr.t('approval.decided.expired', { id: code(r.id), requester });
+    case 'counted':
+      return tr.t('guardrail.approvals.counted', {
+        count: r.votes?.length ?? 1,
+        n: r.needs?.approvers ?? 2,
+        requester,
+      });
     case 'already-decided':
       return tr.t(r.decidedBy === clicker ? 'approval.decided.byYou' : 'approval.decided.already', {
         id: code(r.id),

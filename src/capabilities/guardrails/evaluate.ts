@@ -1,0 +1,155 @@
+import type { RequestCheck } from '../../approvals/request-gate.js';
+import { matches, type Rule, type SourcedRule } from './rules.js';
+
+/** What one rule says of one request (before any quota is counted, which needs the store). */
+export interface RuleResult {
+  source: SourcedRule;
+  /** The rule's scope covers the request. */
+  applies: boolean;
+  refusal?: { key: string; values: Record<string, string | number> };
+  approvers?: number;
+  /** The user group the approvers must be in. */
+  group?: string;
+  ticket?: string;
+  /** Bytes to count against the workspace's monthly TiB at the approval. */
+  quota?: { tibPerMonth: number; bytes: number | undefined };
+}
+
+/** What the gate knows of the request beyond the check: the destination region and the size. */
+export interface Measured {
+  region: string | undefined;
+  bytes: number | undefined;
+  objects: number | undefined;
+  egressUsd: number | undefined;
+}
+
+export function measured(check: RequestCheck, connectionRegion: string | undefined): Measured {
+  const size = check.preflight?.size;
+  const bytes = size && size.basis !== 'unknown' ? size.bytes : undefined;
+  const objects = size && size.basis !== 'unknown' ? size.objects : undefined;
+  const price = check.preflight?.egressPricePerGiB;
+  return {
+    region: check.facts.destinationRegion ?? connectionRegion,
+    bytes,
+    objects,
+    egressUsd: bytes !== undefined && price !== undefined ? (bytes / 2 ** 30) * price : undefined,
+  };
+}
+
+export function inScope(rule: Rule, check: Pick<RequestCheck, 'team' | 'connection' | 'channel'>): boolean {
+  const s = rule.scope;
+  if (!s) return true;
+  return (
+    (!s.workspaces || s.workspaces.includes(check.team)) &&
+    (!s.connections || s.connections.some((c) => matches(c, check.connection))) &&
+    (!s.channels || s.channels.includes(check.channel))
+  );
+}
+
+/** Local `2026-12-20T00:00` in `zone` as an instant. */
+export function zonedInstant(local: string, zone: string): number {
+  const guess = Date.parse(`${local}:00Z`);
+  const first = guess - offsetOf(guess, zone);
+  return guess - offsetOf(first, zone);
+}
+
+function offsetOf(ms: number, zone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(ms);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
+  return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+function allowed(list: { allow?: string[]; deny?: string[] }, values: string[]): boolean {
+  if (list.deny?.some((p) => values.some((v) => matches(p, v)))) return false;
+  if (list.allow && !list.allow.some((p) => values.some((v) => matches(p, v)))) return false;
+  return true;
+}
+
+function place(bucket: string | undefined, prefix: string | undefined): string[] {
+  if (!bucket) return [];
+  return prefix ? [bucket, `${bucket}/${prefix}`] : [bucket];
+}
+
+/** The first thing `rule` refuses in the request, or what it asks for; pure. */
+export function evaluate(source: SourcedRule, check: RequestCheck, m: Measured): RuleResult {
+  const rule = source.rule;
+  if (!inScope(rule, check)) return { source, applies: false };
+  const refuse = (key: string, values: Record<string, string | number> = {}): RuleResult => ({
+    source,
+    applies: true,
+    refusal: { key: `guardrail.refused.${key}`, values },
+  });
+  const f = check.facts;
+  for (const period of rule.freeze ?? []) {
+    const from = zonedInstant(period.from, period.zone);
+    const to = zonedInstant(period.to, period.zone);
+    const when = check.stage === 'start' || !check.startAt ? check.now : Date.parse(check.startAt);
+    if ((check.now >= from && check.now < to) || (when >= from && when < to))
+      return refuse('freeze', { from: period.from, to: period.to, zone: period.zone });
+  }
+  if (rule.regions) {
+    if (!m.region) return refuse('regionUnknown');
+    if (!allowed(rule.regions, [m.region])) return refuse('region', { region: m.region });
+  }
+  if (rule.providers && !allowed(rule.providers, [check.provider]))
+    return refuse('provider', { provider: check.provider });
+  if (rule.sourceBuckets && !allowed(rule.sourceBuckets, place(f.sourceBucket, f.sourcePrefix)))
+    return refuse('sourceBucket', { bucket: f.sourceBucket ?? '?' });
+  if (
+    rule.destinationBuckets &&
+    !allowed(rule.destinationBuckets, place(f.destinationBucket, f.destinationPrefix))
+  )
+    return refuse('destinationBucket', { bucket: f.destinationBucket ?? '?' });
+  if (rule.overwrite && f.overwrite && !rule.overwrite.includes(f.overwrite))
+    return refuse('overwrite', { mode: f.overwrite, allowed: rule.overwrite.join(', ') });
+  const cap = check.preflight?.bandwidth;
+  if (rule.maxBandwidthMiBps !== undefined && (cap === undefined || cap > rule.maxBandwidthMiBps * 2 ** 20))
+    return refuse('bandwidth', { max: rule.maxBandwidthMiBps });
+  if (rule.mustHaveWindow && cap === undefined) return refuse('window');
+  if (rule.mustHaveStartTime && !check.startAt) return refuse('startTime');
+  const perConnection = rule.quota?.concurrentPerConnection;
+  if (perConnection !== undefined && check.stage === 'request') {
+    const running = check.preflight?.running;
+    if (!running) return refuse('concurrentUnknown', { connection: check.connection });
+    if (running.running + running.waiting >= perConnection || running.more)
+      return refuse('concurrent', { connection: check.connection, max: perConnection });
+  }
+  let ticket: string | undefined;
+  if (rule.ticket) {
+    ticket = new RegExp(rule.ticket).exec(f.name ?? '')?.[0];
+    if (!ticket) return refuse('ticket', { pattern: rule.ticket });
+  }
+  const result: RuleResult = { source, applies: true, ...(ticket ? { ticket } : {}) };
+  if (rule.approvals && isAbove(rule.approvals.above, m)) {
+    result.approvers = rule.approvals.approvers;
+    if (rule.approvals.group) result.group = rule.approvals.group;
+  }
+  if (rule.quota?.tibPerMonth !== undefined)
+    result.quota = { tibPerMonth: rule.quota.tibPerMonth, bytes: m.bytes };
+  return result;
+}
+
+/** Above any threshold, or a threshold on a size nobody could measure (it fails closed: above). */
+function isAbove(above: NonNullable<Rule['approvals']>['above'], m: Measured): boolean {
+  if (!above) return true;
+  const over = (limit: number | undefined, value: number | undefined) =>
+    limit !== undefined && (value === undefined || value > limit);
+  return over(above.size, m.bytes) || over(above.objects, m.objects) || over(above.egressUsd, m.egressUsd);
+}

@@ -1,0 +1,27 @@
+import type { Subcommand } from '../../slack/listeners/commands/subcommand.js';
+import { defineCapability } from '../capability.js';
+import { Guardrails } from './guardrails.js';
+import { policyCommand } from './policy-command.js';
+import { parsePolicies, type Rule } from './rules.js';
+
+/**
+ * Guardrails (issue 61): rules about the migration itself (where to, how, how much and who
+ * decides, how many, when), written in the connections file's `policies:` section and made
+ * stricter from Slack, checked when a request is made, at each approval and when a scheduled
+ * start is due, through the core's `checkRequest` seam.
+ */
+export const guardrails = defineCapability<Guardrails>({
+  name: 'guardrails',
+  start: (core) => new Guardrails(core),
+  get subcommands(): readonly Subcommand[] {
+    return [policyCommand((ctx) => guardrails.of(ctx.deps))];
+  },
+  checkRequest: (state, check) => state.check(check),
+  fileSection: {
+    key: 'policies',
+    parse: (section) => parsePolicies(section),
+    apply: (state, parsed) => {
+      state.fileRules = parsed as Rule[];
+    },
+  },
+});
