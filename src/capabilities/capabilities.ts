@@ -1,5 +1,6 @@
 import type { Translator } from '../i18n/translator.js';
 import type { Job } from '../scheduler/scheduler.js';
+import type { Route } from '../slack/health-routes.js';
 import type { Subcommand } from '../slack/listeners/commands/subcommand.js';
 import type { ListenerRoutes } from '../slack/listeners/router.js';
 import type { Capability, CapabilityCore, CapabilityStates, StartedCapability } from './capability.js';
@@ -48,6 +49,11 @@ export class Capabilities implements CapabilityStates {
 
   jobs(): Job[] {
     return [...this.#started.values()].flatMap((c) => [...c.jobs()]);
+  }
+
+  /** Every started capability's HTTP routes (the bot serves them beside its health routes). */
+  routes(): Route[] {
+    return [...this.#started.values()].flatMap((c) => [...c.routes()]);
   }
 
   /** Each capability's lines for a card, from its fact on the watch record, in the list's order. */

@@ -1,12 +1,14 @@
 import type { AccessControl } from '../access/access-control.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import type { Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import type { LastActions } from '../resources/last-actions.js';
 import type { ResourceResolver } from '../resources/resolve-resource.js';
 import type { Job } from '../scheduler/scheduler.js';
+import type { Route } from '../slack/health-routes.js';
 import type { Subcommand } from '../slack/listeners/commands/subcommand.js';
 import type { ListenerRoutes } from '../slack/listeners/router.js';
 import type { AtomicKv } from '../store/atomic-kv.js';
@@ -27,6 +29,11 @@ export interface CapabilityCore {
   audit: AuditLog;
   lastActions: LastActions;
   watcher: Watcher;
+  /**
+   * The bot's settings: `allowedEndpoints` (the endpoint rules' allow-list), `encryptionKeys` (to
+   * seal what it stores secret, as the connections do). The replica's name is `watcher.options.holder`.
+   */
+  config: Config;
 }
 
 /**
@@ -54,6 +61,8 @@ export interface CapabilityDefinition<State> {
   forgetWorkspace?(state: State, teamId: string): Promise<void>;
   /** Lets go of what it holds when the bot stops. */
   stop?(state: State): Promise<void>;
+  /** Its HTTP routes, served beside the health routes on the bot's port (paths it owns, e.g. `/api/v1/…`). */
+  routes?(state: State): readonly Route[];
 }
 
 /** A capability with its state type sealed inside, so different ones sit in one list. */
@@ -70,6 +79,7 @@ export interface StartedCapability {
   readonly name: string;
   readonly state: unknown;
   jobs(): readonly Job[];
+  routes(): readonly Route[];
   forgetWorkspace(teamId: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -95,6 +105,7 @@ export function defineCapability<State>(
         state,
         jobs: () =>
           (definition.jobs?.(state, core) ?? []).map((job) => ({ ...job, name: `${name}:${job.name}` })),
+        routes: () => definition.routes?.(state) ?? [],
         forgetWorkspace: async (teamId) => definition.forgetWorkspace?.(state, teamId),
         stop: async () => definition.stop?.(state),
       };
