@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { events } from '../../src/capabilities/events/index.js';
 import { generateKey } from '../../src/crypto/secret-box.js';
 import { messageText, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
@@ -156,4 +157,55 @@ describe('signed webhooks', () => {
     expect(messageText(await t.ask(`webhook remove ${id}`, { channelId: CHANNEL }))).toContain('removed');
     expect(messageText(await t.ask('webhook list', { channelId: CHANNEL }))).not.toContain(id);
   });
+
+  it('takes over an attempt whose replica died after claiming it, and no other replica sends it meanwhile', async () => {
+    const id = await addHook('/taken');
+    const s = events.of(t.bot.deps);
+    const [team] = await s.hooks.teams();
+    const key = `ev:q:${team}:${id}`;
+    // Another replica claimed the head and died before any outcome: its mark stays in the queue.
+    await s.deliveries.enqueue(team!, [
+      { ...testEventFor(team!, id), id: 'evt_0123456789abcdef0123456789abcdef' },
+    ]);
+    await s.deliveries.idle(team!, id);
+    receiver.received.splice(0);
+    await s.hooks.kv.update(key, (raw) => {
+      const q = JSON.parse(raw!) as { items: { sending?: unknown; attempts: number }[] };
+      q.items = [
+        {
+          id: 'evt_dead',
+          type: 'webhook.test',
+          body: '{}',
+          firstAt: clock.now(),
+          attempts: 1,
+          sending: { by: 'dead-replica#1', at: clock.now() },
+        } as never,
+        ...q.items,
+      ];
+      return JSON.stringify(q);
+    });
+    s.deliveries.kick(team!, (await s.hooks.list(team!)).find((h) => h.id === id)!);
+    await s.deliveries.idle(team!, id);
+    expect(receiver.at('/taken')).toHaveLength(0); // claimed by a live-looking replica: not sent
+    clock.advance(21_000);
+    await cycles(1);
+    await until(() => receiver.at('/taken').length >= 1, { what: 'the dead claim taken over' });
+    await s.deliveries.idle(team!, id);
+    expect(receiver.at('/taken').map((r) => r.id)).toEqual(['evt_dead']);
+  });
 });
+
+function testEventFor(team: string, hookId: string) {
+  return {
+    specversion: '1.0' as const,
+    schema: 'migrate-bot.events/v1' as const,
+    id: '',
+    type: 'webhook.test',
+    source: `migrate-bot://${team}`,
+    subject: `webhook:${hookId}`,
+    time: new Date(clock.now()).toISOString(),
+    datacontenttype: 'application/json' as const,
+    team,
+    data: { by: 'U0ALICE01' },
+  };
+}

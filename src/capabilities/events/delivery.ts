@@ -119,9 +119,10 @@ export class Deliveries {
     this.#running.set(lane, run);
   }
 
-  /** Resolves once no lane runs here (tests). */
-  async idle(): Promise<void> {
-    while (this.#running.size > 0) await Promise.all([...this.#running.values()]);
+  /** Resolves once the webhook's lane does not run here (tests). */
+  async idle(team: string, hookId: string): Promise<void> {
+    for (let run = this.#running.get(`${team}:${hookId}`); run; run = this.#running.get(`${team}:${hookId}`))
+      await run;
   }
 
   stop(): void {
