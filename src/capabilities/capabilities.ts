@@ -1,5 +1,6 @@
 import type { Translator } from '../i18n/translator.js';
 import type { Job } from '../scheduler/scheduler.js';
+import type { AppDeps } from '../slack/context.js';
 import type { Route } from '../slack/health-routes.js';
 import type { Subcommand } from '../slack/listeners/commands/subcommand.js';
 import type { ListenerRoutes } from '../slack/listeners/router.js';
@@ -52,8 +53,8 @@ export class Capabilities implements CapabilityStates {
   }
 
   /** Every started capability's HTTP routes (the bot serves them beside its health routes). */
-  routes(): Route[] {
-    return [...this.#started.values()].flatMap((c) => [...c.routes()]);
+  routes(deps: AppDeps): Route[] {
+    return [...this.#started.values()].flatMap((c) => [...c.routes(deps)]);
   }
 
   /** Each capability's lines for a card, from its fact on the watch record, in the list's order. */

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import type { LastActions } from '../resources/last-actions.js';
 import type { ResourceResolver } from '../resources/resolve-resource.js';
 import type { Job } from '../scheduler/scheduler.js';
+import type { AppDeps } from '../slack/context.js';
 import type { Route } from '../slack/health-routes.js';
 import type { Subcommand } from '../slack/listeners/commands/subcommand.js';
 import type { ListenerRoutes } from '../slack/listeners/router.js';
@@ -61,8 +62,11 @@ export interface CapabilityDefinition<State> {
   forgetWorkspace?(state: State, teamId: string): Promise<void>;
   /** Lets go of what it holds when the bot stops. */
   stop?(state: State): Promise<void>;
-  /** Its HTTP routes, served beside the health routes on the bot's port (paths it owns, e.g. `/api/v1/…`). */
-  routes?(state: State): readonly Route[];
+  /**
+   * Its HTTP routes, served beside the health routes on the bot's port (paths it owns, e.g.
+   * `/api/v1/…`); `deps` are the bot's, as Slack's listeners get them (the approvals, the sender).
+   */
+  routes?(state: State, deps: AppDeps): readonly Route[];
 }
 
 /** A capability with its state type sealed inside, so different ones sit in one list. */
@@ -79,7 +83,7 @@ export interface StartedCapability {
   readonly name: string;
   readonly state: unknown;
   jobs(): readonly Job[];
-  routes(): readonly Route[];
+  routes(deps: AppDeps): readonly Route[];
   forgetWorkspace(teamId: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -105,7 +109,7 @@ export function defineCapability<State>(
         state,
         jobs: () =>
           (definition.jobs?.(state, core) ?? []).map((job) => ({ ...job, name: `${name}:${job.name}` })),
-        routes: () => definition.routes?.(state) ?? [],
+        routes: (deps) => definition.routes?.(state, deps) ?? [],
         forgetWorkspace: async (teamId) => definition.forgetWorkspace?.(state, teamId),
         stop: async () => definition.stop?.(state),
       };

@@ -3,6 +3,8 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../src/capabilities/api/index.js';
 import openapi from '../../src/capabilities/api/openapi.json' with { type: 'json' };
+import { decideApproval, postedApproval } from '../harness/approval-requests.js';
+import { Interactions } from '../harness/interactions.js';
 import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { windowWorld } from '../windows/window-world.js';
@@ -14,6 +16,18 @@ const CHANNEL = 'C0APITEST';
 const clock = new TestClock(() => Date.parse('2026-11-27T09:00:00Z'));
 const t = new TestBot();
 const { cycles, runningWatched } = windowWorld(t, CHANNEL);
+const ix = new Interactions(t);
+const APPROVALS = 'C0APPROVE';
+const DETAILS = [
+  'task_type: prefix',
+  'Source cloud: AWS',
+  'src_region: us-east-1',
+  'src_bucket: src-bucket',
+  'src_objects: photos/',
+  'dst_region: cn-north-4',
+  'dst_bucket: dst-bucket',
+  'description: photos to OBS',
+].join('\n');
 
 const ajv = new Ajv2020.default({ allErrors: true, strict: false });
 addFormats.default(ajv);
@@ -38,10 +52,15 @@ function validates(path: string, method: 'get' | 'post', status: number, body: u
   expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
 }
 
-async function call(method: 'GET' | 'POST', path: string, token?: string) {
+async function call(method: 'GET' | 'POST', path: string, token?: string, body?: unknown, key?: string) {
   const response = await fetch(`${t.url}${path}`, {
     method,
-    headers: token ? { authorization: `Bearer ${token}` } : {},
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(key ? { 'idempotency-key': key } : {}),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return {
     status: response.status,
@@ -148,6 +167,46 @@ describe('the HTTP API', () => {
     expect(
       ((await call('GET', '/api/v1/resources', mine)).body.items as { id: string }[]).map((r) => r.id),
     ).toContain(id);
+  });
+
+  it('asks for a migration that an approver approves in Slack, created once however often the client retries', async () => {
+    await t.ask(`settings approvals <#${APPROVALS}|approvals>`, { channelId: CHANNEL });
+    await t.ask(`access grant <@U0APPROVE1|appr> approver`, { channelId: CHANNEL });
+    const operator = await addToken(`requester operator <#${CHANNEL}|api>`);
+    const viewer = await addToken(`requester-viewer viewer <#${CHANNEL}|api>`);
+    const asked = { connection: 'hw-prod', kind: 'task', details: DETAILS };
+    const refused = await call('POST', '/api/v1/requests', viewer, asked);
+    expect(refused.status).toBe(403);
+    validates('/api/v1/requests', 'post', 403, refused.body);
+    const since = t.fakeSlack.calls.length;
+    const tasksBefore = t.oms.tasks.size;
+    const first = await call('POST', '/api/v1/requests', operator, asked, 'nightly-2026-11-27');
+    expect(first.status, JSON.stringify(first.body)).toBe(202);
+    validates('/api/v1/requests', 'post', 202, first.body);
+    expect(first.body.status).toBe('pending');
+    // The client retries (its answer was lost): the same request, nothing asked twice.
+    const again = await call('POST', '/api/v1/requests', operator, asked, 'nightly-2026-11-27');
+    expect(again.body.id).toBe(first.body.id);
+    const posted = await postedApproval(t, { team: 'T0FAKE001', channel: APPROVALS }, since);
+    expect(posted.id).toBe(first.body.id);
+    expect(
+      t.fakeSlack.calls
+        .slice(since)
+        .filter((c) => c.method === 'chat.postMessage' && c.body.channel === APPROVALS),
+    ).toHaveLength(1);
+    expect(await decideApproval(t, ix, { ...posted, channel: APPROVALS }, 'approve', 'U0APPROVE1')).toContain(
+      'Approved',
+    );
+    const polled = await call('GET', String(first.body.poll), viewer);
+    expect(polled.status).toBe(200);
+    validates('/api/v1/requests/{id}', 'get', 200, polled.body);
+    expect(polled.body).toMatchObject({
+      status: 'approved',
+      resource: { connection: 'hw-prod', kind: 'task' },
+    });
+    expect(t.oms.tasks.size).toBe(tasksBefore + 1);
+    const audit = await t.bot.deps.audit.recent('T0FAKE001', 50);
+    expect(audit.some((e) => e.user === 'token:requester' && e.action === 'create.request')).toBe(true);
   });
 
   it('refuses a revoked or expired token', async () => {

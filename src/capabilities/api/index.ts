@@ -1,4 +1,9 @@
-import { type Capability, type CapabilityStates, defineCapability } from '../capability.js';
+import {
+  type Capability,
+  type CapabilityCore,
+  type CapabilityStates,
+  defineCapability,
+} from '../capability.js';
 import { apiRoutes } from './routes.js';
 import { tokenCommand } from './token-command.js';
 import { TokenStore } from './tokens.js';
@@ -6,7 +11,7 @@ import { TokenStore } from './tokens.js';
 interface ApiState {
   tokens: TokenStore;
   now(): number;
-  routes: ReturnType<typeof apiRoutes>;
+  core: CapabilityCore;
 }
 
 /**
@@ -18,9 +23,9 @@ export const api: Capability & { of(deps: { capabilities: CapabilityStates }): A
     name: 'api',
     start(core) {
       const tokens = new TokenStore(core.state);
-      return { tokens, now: () => core.clock.now(), routes: apiRoutes(core, tokens) };
+      return { tokens, now: () => core.clock.now(), core };
     },
     subcommands: [tokenCommand((deps) => api.of(deps))],
-    routes: (s) => s.routes,
+    routes: (s, deps) => apiRoutes(s.core, s.tokens, deps),
     forgetWorkspace: (s, teamId) => s.tokens.forget(teamId),
   });

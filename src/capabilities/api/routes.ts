@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MigrationResource } from '../../domain/migration-resource.js';
+import { InvalidInputError } from '../../errors.js';
 import { parseRef } from '../../slack/command-text.js';
+import type { AppDeps } from '../../slack/context.js';
 import type { Route } from '../../slack/health-routes.js';
 import { actOnResource } from '../../use-cases/act-on-resource.js';
 import type { UseCaseContext } from '../../use-cases/context.js';
@@ -8,11 +10,38 @@ import { showResource } from '../../use-cases/show-resource.js';
 import type { CapabilityCore } from '../capability.js';
 import openapi from './openapi.json' with { type: 'json' };
 import { sendJson, sendProblem, sendUnauthorized } from './problem.js';
+import { createRequest, requestBody, showRequest } from './requests.js';
 import { tokenContext } from './token-context.js';
 import type { TokenStore } from './tokens.js';
 
 type Params = Record<string, string | undefined>;
-type ApiHandler = (ctx: UseCaseContext, params: Params, url: URL) => Promise<unknown>;
+interface Call {
+  params: Params;
+  url: URL;
+  body: unknown;
+  headers: IncomingMessage['headers'];
+}
+type ApiHandler = (ctx: UseCaseContext, call: Call) => Promise<unknown>;
+/** Bodies are small JSON: a request's details. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  if (req.method !== 'POST') return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new InvalidInputError('The body is larger than 64 KiB.');
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new InvalidInputError('The body is not JSON.');
+  }
+}
 
 /** A resource as the API answers it (`Resource` in openapi.json). */
 function resourceBody(r: MigrationResource, extra: Record<string, unknown> = {}) {
@@ -38,9 +67,9 @@ function resourceBody(r: MigrationResource, extra: Record<string, unknown> = {})
   };
 }
 
-const refOf = (params: Params) => parseRef('status', [decodeURIComponent(params.ref ?? '')]);
+const refOf = ({ params }: Call) => parseRef('status', [decodeURIComponent(params.ref ?? '')]);
 
-const listResources: ApiHandler = async (ctx, _params, url) => {
+const listResources: ApiHandler = async (ctx, { url }) => {
   await ctx.require('view', ctx.here, 'see migrations');
   const state = url.searchParams.get('state');
   const records = await ctx.deps.watcher.list(ctx.teamId, ctx.channelId);
@@ -57,15 +86,15 @@ const listResources: ApiHandler = async (ctx, _params, url) => {
   return { items: items.map((r) => resourceBody(r)) };
 };
 
-const showOne: ApiHandler = async (ctx, params) => {
-  const shown = await showResource(ctx, { ref: refOf(params) });
+const showOne: ApiHandler = async (ctx, call) => {
+  const shown = await showResource(ctx, { ref: refOf(call) });
   return resourceBody(shown.resource, { actions: shown.actions });
 };
 
 const act =
   (action: 'pause' | 'resume'): ApiHandler =>
-  async (ctx, params) => {
-    const acted = await actOnResource(ctx, { ref: refOf(params) }, action);
+  async (ctx, call) => {
+    const acted = await actOnResource(ctx, { ref: refOf(call) }, action);
     return resourceBody(acted.after ?? acted.resource, { actions: acted.actions });
   };
 
@@ -73,7 +102,7 @@ const act =
  * The HTTP API (`/api/v1`, docs/api.md): each request is a token's, acting through the same use
  * cases and policy as Slack; answers are JSON, errors RFC 9457 problems with Slack's words.
  */
-export function apiRoutes(core: CapabilityCore, tokens: TokenStore): Route[] {
+export function apiRoutes(core: CapabilityCore, tokens: TokenStore, deps: AppDeps): Route[] {
   const serve =
     (handler: ApiHandler) =>
     (req: IncomingMessage, res: ServerResponse): void => {
@@ -85,7 +114,9 @@ export function apiRoutes(core: CapabilityCore, tokens: TokenStore): Route[] {
         if (!found) return sendUnauthorized(res);
         const ctx = tokenContext(core, found.team, found.token);
         try {
-          sendJson(res, 200, await handler(ctx, params, url));
+          const body = await readBody(req);
+          const answer = await handler(ctx, { params, url, body, headers: req.headers });
+          sendJson(res, req.method === 'POST' && url.pathname === '/api/v1/requests' ? 202 : 200, answer);
         } catch (error) {
           sendProblem(res, error, ctx.opId);
         }
@@ -104,5 +135,25 @@ export function apiRoutes(core: CapabilityCore, tokens: TokenStore): Route[] {
     { path: '/api/v1/resources/:ref', method: ['GET'], handler: serve(showOne) },
     { path: '/api/v1/resources/:ref/pause', method: ['POST'], handler: serve(act('pause')) },
     { path: '/api/v1/resources/:ref/resume', method: ['POST'], handler: serve(act('resume')) },
+    {
+      path: '/api/v1/requests',
+      method: ['POST'],
+      handler: serve(async (ctx, call) => {
+        const key = call.headers['idempotency-key'];
+        const record = await createRequest(
+          ctx,
+          deps,
+          core.state,
+          call.body,
+          typeof key === 'string' ? key : undefined,
+        );
+        return requestBody(record);
+      }),
+    },
+    {
+      path: '/api/v1/requests/:id',
+      method: ['GET'],
+      handler: serve(async (ctx, call) => requestBody(await showRequest(ctx, deps, call.params.id ?? ''))),
+    },
   ];
 }
