@@ -3,6 +3,7 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../src/capabilities/api/index.js';
 import openapi from '../../src/capabilities/api/openapi.json' with { type: 'json' };
+import { EXIT, run } from '../../src/cli/client.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import { Interactions } from '../harness/interactions.js';
 import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
@@ -217,5 +218,60 @@ describe('the HTTP API', () => {
     const later = await addToken('expiring viewer');
     clock.advance(91 * 86_400_000);
     expect((await call('GET', '/api/v1/resources', later)).status).toBe(401);
+  });
+});
+
+describe('the CLI', () => {
+  async function cli(
+    argv: string[],
+    token: string | undefined,
+    onWait: () => void | Promise<void> = () => undefined,
+  ) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await run(argv, {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+      env: token ? { MIGRATE_BOT_URL: t.url, MIGRATE_BOT_TOKEN: token } : {},
+      wait: async () => onWait(),
+      readFile: () => {
+        throw new Error('no file');
+      },
+    });
+    return { code, out, err };
+  }
+
+  it('prints JSON that parses, and exits with the documented codes', async () => {
+    const id = await runningWatched('cli-copy');
+    const viewer = await addToken('cli-viewer viewer');
+    const listed = await cli(['list', '--json'], viewer);
+    expect(listed.code).toBe(EXIT.ok);
+    expect((JSON.parse(listed.out[0]!) as { items: { id: string }[] }).items.map((r) => r.id)).toContain(id);
+    expect((await cli(['status', id], viewer)).out[0]).toContain('cli-copy');
+    expect((await cli(['pause', id], viewer)).code).toBe(EXIT.forbidden);
+    expect((await cli(['status', '999999999999999'], viewer)).code).toBe(EXIT.notFound);
+    expect((await cli(['list'], 'mbt_00000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).code).toBe(
+      EXIT.unauthorized,
+    );
+    expect((await cli(['list'], undefined)).code).toBe(EXIT.usage);
+    expect((await cli(['frobnicate'], viewer)).code).toBe(EXIT.usage);
+    const failed = await cli(['pause', id, '--json'], viewer);
+    expect(JSON.parse(failed.err[0]!)).toMatchObject({ exit: EXIT.forbidden });
+  });
+
+  it('watches a migration until it ends', async () => {
+    const id = await runningWatched('cli-watched');
+    const viewer = await addToken('cli-watcher viewer');
+    let polls = 0;
+    const watched = await cli(['watch', id, '--json'], viewer, async () => {
+      polls++;
+      if (polls === 2) t.oms.task(id)!.status = 5;
+      await cycles(1);
+    });
+    expect(watched.code).toBe(EXIT.ok);
+    expect(watched.out.map((l) => (JSON.parse(l) as { state: string }).state)).toEqual([
+      'running',
+      'succeeded',
+    ]);
   });
 });
