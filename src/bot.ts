@@ -118,8 +118,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       'no connections file: admins add connections with /migrate connect, or set MIGRATE_BOT_CONNECTIONS (see README)',
     );
 
-  // Opened within a bounded wait before anything listens: a store that cannot be used stops the
-  // start-up with one message (a ConfigError) instead of a bot that says it started and then fails.
+  // Opened in a bounded wait before anything listens: a store it cannot use stops start-up (ConfigError).
   const botStore = await openBotStore(config.storeUrl, logger, config.storeConnectTimeoutSeconds * 1000, {
     ...(config.storeTls ? { tls: config.storeTls } : {}),
   });
@@ -245,6 +244,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     lastActions,
     watcher,
     connectionsFile: file,
+    config,
   });
   const drain = new Drain();
   const workspaceData = new WorkspaceDeparture({

@@ -173,6 +173,25 @@ export class AccessControl {
    */
   async require(who: Actor, capability: Capability, scope: Scope, what: string): Promise<Role> {
     const { role, unsure } = await this.#resolve(who, scope, capability);
+    return this.#decide(who, role, unsure, capability, scope, what);
+  }
+
+  /**
+   * The same decision for an actor whose role is given, not looked up (an API token): `granted`
+   * counts in its channel only, as a channel grant does; anywhere else the actor is a viewer.
+   */
+  async requireAs(
+    who: Actor,
+    granted: { role: Role; channel?: string },
+    capability: Capability,
+    scope: Scope,
+    what: string,
+  ): Promise<Role> {
+    const role = grantApplies(granted.channel, scope) ? granted.role : 'viewer';
+    return this.#decide(who, role, false, capability, scope, what);
+  }
+
+  #decide(who: Actor, role: Role, unsure: boolean, capability: Capability, scope: Scope, what: string): Role {
     const allowed = roleAllows(role, capability);
     this.#onDecision?.({ teamId: who.teamId, userId: who.userId, capability, scope, role, allowed });
     // One line per decision: which rule let an action through, or stopped it, is read from the log.

@@ -41,6 +41,8 @@ export class AuditLog {
   readonly #post: AuditPoster;
   readonly #logger: Logger;
   readonly #clock: Clock;
+  /** Told of each entry once stored (ADR 0019: events out); must not block, and a throw is logged. */
+  readonly #taps: ((entry: AuditEntry) => void)[] = [];
 
   /** `clock`: the bot's one clock, which stamps every entry. */
   constructor(kv: AtomicKv, settings: SettingsStore, post: AuditPoster, logger: Logger, clock: Clock) {
@@ -57,6 +59,13 @@ export class AuditLog {
     await this.#kv.update(`audit:${full.team}`, (raw) =>
       JSON.stringify([full, ...parseEntries(raw)].slice(0, MAX_ENTRIES)),
     );
+    for (const tap of this.#taps) {
+      try {
+        tap(full);
+      } catch (error) {
+        this.#logger.warn({ err: error }, 'an audit tap failed');
+      }
+    }
     const channel = (await this.#settings.get(full.team)).auditChannel;
     if (channel) {
       await this.#post(full.team, channel, full).catch((error: unknown) =>
@@ -73,6 +82,11 @@ export class AuditLog {
   async retire(teamId: string, retentionMs: number): Promise<void> {
     if (retentionMs <= 0) await this.#kv.update(`audit:${teamId}`, () => undefined);
     else await this.#kv.expire(`audit:${teamId}`, retentionMs);
+  }
+
+  /** Adds a listener told of every entry recorded from now on. */
+  tap(listener: (entry: AuditEntry) => void): void {
+    this.#taps.push(listener);
   }
 
   /** Newest first. */

@@ -2,6 +2,8 @@ import type { GateOutcome, RequestCheck, RequestGate } from '../approvals/reques
 import { readFileSections } from '../connections/file-sections.js';
 import type { Translator } from '../i18n/translator.js';
 import type { Job } from '../scheduler/scheduler.js';
+import type { AppDeps } from '../slack/context.js';
+import type { Route } from '../slack/health-routes.js';
 import type { Subcommand } from '../slack/listeners/commands/subcommand.js';
 import type { ListenerRoutes } from '../slack/listeners/router.js';
 import type {
@@ -111,6 +113,11 @@ export class Capabilities implements CapabilityStates, RequestGate {
 
   jobs(): Job[] {
     return [...this.#started.values()].flatMap((c) => [...c.jobs()]);
+  }
+
+  /** Every started capability's HTTP routes (the bot serves them beside its health routes). */
+  routes(deps: AppDeps): Route[] {
+    return [...this.#started.values()].flatMap((c) => [...c.routes(deps)]);
   }
 
   /** Each capability's lines for a card, from its fact on the watch record, in the list's order. */

@@ -2,6 +2,7 @@ import type { AccessControl } from '../access/access-control.js';
 import type { GateOutcome, RequestCheck } from '../approvals/request-gate.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import type { FileSection } from '../connections/file-sections.js';
 import type { MigrationResource } from '../domain/migration-resource.js';
@@ -10,6 +11,8 @@ import type { Logger } from '../logger.js';
 import type { LastActions } from '../resources/last-actions.js';
 import type { ResourceResolver } from '../resources/resolve-resource.js';
 import type { Job } from '../scheduler/scheduler.js';
+import type { AppDeps } from '../slack/context.js';
+import type { Route } from '../slack/health-routes.js';
 import type { Subcommand } from '../slack/listeners/commands/subcommand.js';
 import type { ListenerRoutes } from '../slack/listeners/router.js';
 import type { AtomicKv } from '../store/atomic-kv.js';
@@ -30,6 +33,11 @@ export interface CapabilityCore {
   audit: AuditLog;
   lastActions: LastActions;
   watcher: Watcher;
+  /**
+   * The bot's settings: `allowedEndpoints` (the endpoint rules' allow-list), `encryptionKeys` (to
+   * seal what it stores secret, as the connections do). The replica's name is `watcher.options.holder`.
+   */
+  config: Config;
   /** The connections file (MIGRATE_BOT_CONNECTIONS), where `fileSection`s are read; undefined: none. */
   connectionsFile?: string;
 }
@@ -89,6 +97,11 @@ export interface CapabilityDefinition<State> {
   forgetWorkspace?(state: State, teamId: string): Promise<void>;
   /** Lets go of what it holds when the bot stops. */
   stop?(state: State): Promise<void>;
+  /**
+   * Its HTTP routes, served beside the health routes on the bot's port (paths it owns, e.g.
+   * `/api/v1/…`); `deps` are the bot's, as Slack's listeners get them (the approvals, the sender).
+   */
+  routes?(state: State, deps: AppDeps): readonly Route[];
 }
 
 /** The watched resource a card is drawn for, as the watcher last observed it. */
@@ -122,6 +135,7 @@ export interface StartedCapability {
   checkRequest(check: RequestCheck): Promise<GateOutcome | undefined>;
   /** Parses its section (throws a ConfigError); the function returned applies it. */
   prepareSection(section: FileSection): () => void;
+  routes(deps: AppDeps): readonly Route[];
   forgetWorkspace(teamId: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -158,6 +172,7 @@ export function defineCapability<State>(
           const parsed = reader.parse(section);
           return () => reader.apply(state, parsed);
         },
+        routes: (deps) => definition.routes?.(state, deps) ?? [],
         forgetWorkspace: async (teamId) => definition.forgetWorkspace?.(state, teamId),
         stop: async () => definition.stop?.(state),
       };

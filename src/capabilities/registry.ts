@@ -1,4 +1,6 @@
+import { api } from './api/index.js';
 import type { Capability } from './capability.js';
+import { events } from './events/index.js';
 import { guardrails } from './guardrails/index.js';
 import { plans } from './plans/index.js';
 import { windows } from './windows/windows.js';
@@ -7,4 +9,4 @@ import { windows } from './windows/windows.js';
  * The one list of the bot's capabilities, one line each (as providers/registry.ts lists
  * providers). A capability is one folder under src/capabilities/; see CONTRIBUTING.md.
  */
-export const CAPABILITIES: readonly Capability[] = [windows, plans, guardrails];
+export const CAPABILITIES: readonly Capability[] = [windows, plans, guardrails, events, api];

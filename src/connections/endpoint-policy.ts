@@ -104,7 +104,8 @@ export function checkEndpoint(
   return { ok: true, url: url.origin };
 }
 
-function allowedBy(url: URL, entry: string): boolean {
+/** True when `entry` (an allow-list URL) allows `url`: same origin, and under its path when it names one. */
+export function allowedBy(url: URL, entry: string): boolean {
   if (!URL.canParse(entry)) return false;
   const allowed = new URL(entry);
   if (allowed.origin !== url.origin) return false;

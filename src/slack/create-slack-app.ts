@@ -39,7 +39,7 @@ export interface SlackAppOptions {
 export function createSlackApp(deps: AppDeps, options: SlackAppOptions): SlackApp {
   const { config } = deps;
   const logger = boltLogger(deps.logger);
-  const health = probeRoutes(deps);
+  const health = [...probeRoutes(deps), ...deps.capabilities.routes(deps)];
   const oauth = oauthReceiverOptions(deps, options.state);
   const socket =
     config.slack.mode === 'socket'

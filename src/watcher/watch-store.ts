@@ -7,6 +7,7 @@ import type { LastAction } from '../resources/last-actions.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Loaded, StoredText } from './cycle-report.js';
+import { EntryTaps } from './entry-taps.js';
 import type { EscalationEvent, EscalationState } from './escalation.js';
 import type { GroupTally } from './group-tally.js';
 import type { LiveListing, LivePost } from './living-posts.js';
@@ -237,6 +238,8 @@ export class WatchStore {
   readonly #quota: WatchQuota;
   /** Each resource's watches, found by key (`ResourceWatches`). */
   readonly resources: ResourceWatches;
+  /** Told of the entries each write adds to an outbox, once stored (ADR 0019). */
+  readonly taps = new EntryTaps();
 
   /**
    * `format: 'plain'` writes watch records as plain JSON, which builds from before the compact
@@ -293,6 +296,7 @@ export class WatchStore {
       },
       assumed,
     );
+    if (decided !== SKIP) this.taps.written(key, given, decided);
     // A poll cycle plans its deliveries from the record as it wrote it: decoding each written record
     // again was a busy cycle's largest allocation, held until the connection's poll ended.
     if (known) return decided === SKIP ? given : decided;

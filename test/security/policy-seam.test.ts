@@ -88,6 +88,8 @@ const SUBCOMMAND_SAMPLES: Record<string, () => string> = {
   resume: () => `resume ${taskId}`,
   retry: () => `retry ${taskId}`,
   window: () => 'window add hw-prod weekdays 22:00-06:00 Asia/Seoul',
+  webhook: () => 'webhook add https://hooks.example.com/migrations failures',
+  token: () => 'token add ci-nightly viewer',
   delete: () => `delete ${taskId}`,
   create: () => 'create',
   bandwidth: () => `bandwidth ${taskId} 00:00-06:00=100MB/s`,
