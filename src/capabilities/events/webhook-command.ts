@@ -76,7 +76,8 @@ export function webhookCommand(stateOf: (deps: never) => EventsState) {
     usage: '/migrate webhook add <https url> [events…] [connection]',
     forms: FORMS,
     summary: 'Send signed events (transitions, failures, reports, decisions) to an HTTPS endpoint',
-    example: () => '/migrate webhook add https://hooks.example.com/migrations failures completion',
+    example: (f) =>
+      `/migrate webhook add https://hooks.example.com/migrations failures completion ${f.connection() ?? ''}`.trimEnd(),
     related: ['token', 'audit'],
     parse: (args) => parseWebhook(args),
     async run(ctx, request) {
