@@ -104,6 +104,7 @@ const SUBCOMMAND_SAMPLES: Record<string, () => string> = {
   connections: () => 'connections',
   connect: () => 'connect huawei-oms',
   disconnect: () => 'disconnect hw-prod',
+  verify: () => `verify ${taskId}`,
 };
 
 const stepInputs = {

@@ -33,6 +33,7 @@ export class ObjectStoreSimulator {
   readonly calls: string[] = [];
   readonly #options: ObjectStoreOptions;
   #server: Server | undefined;
+  #gate: Promise<void> | undefined;
   url = '';
 
   constructor(options: ObjectStoreOptions) {
@@ -78,6 +79,18 @@ export class ObjectStoreSimulator {
   /** Seeds an object by its size and ETag only (a bench's million; GET answers zeros). */
   putSynthetic(bucket: string, key: string, size: number, etag: string): void {
     this.bucket(bucket).put(key, { size, etag, lastModified: this.#now() });
+  }
+
+  /** Holds every listing until the returned function is called (a test's slow bucket). */
+  holdListings(): () => void {
+    let release!: () => void;
+    this.#gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    return () => {
+      this.#gate = undefined;
+      release();
+    };
   }
 
   #now(): number {
@@ -135,7 +148,10 @@ export class ObjectStoreSimulator {
           `<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${bucket.region}</LocationConstraint>`,
         );
       }
-      if (method === 'GET') return this.#list(res, bucket, query);
+      if (method === 'GET') {
+        await this.#gate;
+        return this.#list(res, bucket, query);
+      }
       return s3Error(
         res,
         405,
