@@ -137,6 +137,8 @@ describe('/migrate verify: check the buckets of a finished migration', () => {
     const release = store.holdListings();
     try {
       expect(messageText(await t.ask(`verify hw-prod:${task.id}`, ALICE))).toContain('Checking the buckets');
+      // One check of a run at a time.
+      expect(messageText(await t.ask(`verify hw-prod:${task.id}`, ALICE))).toContain('already running');
       expect(messageText(await t.ask(`verify cancel hw-prod:${task.id}`, ALICE))).toContain('Cancelling');
     } finally {
       release();

@@ -6,6 +6,7 @@ import { stateLabelIn } from '../../slack/blocks/state-words.js';
 import { parseRef } from '../../slack/command-text.js';
 import type { HandlerContext } from '../../slack/context.js';
 import { defineSubcommand } from '../../slack/listeners/commands/subcommand.js';
+import { SKIP } from '../../store/atomic-kv.js';
 import { findResource } from '../../use-cases/context.js';
 import { planCheck } from './plan.js';
 import { checkLines } from './report.js';
@@ -65,16 +66,24 @@ export function verifyCommand(of: (ctx: HandlerContext) => ObjectsState) {
       const tr = await ctx.translator('channel');
       const sender = ctx.deps.sender.to(ctx.teamId, { purpose: 'background' });
       const now = ctx.deps.clock.now();
-      const previous = await s.kv.get(key);
-      if (previous) {
-        const record = JSON.parse(previous) as RunRecord;
-        if (s.running.has(key) || now - record.beat < STALE_AFTER_MS)
-          return ctx.reply({ text: person.t('objects.alreadyRunning', { ref }) });
-        // A check whose replica died: its post says so before a new one starts.
+      // One check of a run at a time across replicas: claimed in one atomic step (ADR 0011).
+      let previous: RunRecord | undefined;
+      let busy = false;
+      await s.kv.update(key, (current) => {
+        previous = current ? (JSON.parse(current) as RunRecord) : undefined;
+        busy = s.running.has(key) || (previous !== undefined && now - previous.beat < STALE_AFTER_MS);
+        return busy
+          ? SKIP
+          : JSON.stringify({ channel, ts: '', owner: s.instance, beat: now } satisfies RunRecord);
+      });
+      if (busy) return ctx.reply({ text: person.t('objects.alreadyRunning', { ref }) });
+      const stale = previous as RunRecord | undefined;
+      // A check whose replica died: its post says so before a new one starts.
+      if (stale?.ts)
         await sender
-          .update({ channel: record.channel, ts: record.ts, text: tr.t('objects.stopped', { ref }) })
+          .update({ channel: stale.channel, ts: stale.ts, text: tr.t('objects.stopped', { ref }) })
           .catch(() => undefined);
-      }
+      const release = () => s.kv.update(key, () => undefined).catch(() => undefined);
       await ctx.audited('check buckets', ref, async () => {
         const name = resource.name;
         const first = checkLines(
@@ -92,11 +101,16 @@ export function verifyCommand(of: (ctx: HandlerContext) => ObjectsState) {
           },
           tr,
         );
-        const posted = await sender.post({
-          channel,
-          text: first[0] ?? ref,
-          blocks: [{ type: 'section', text: { type: 'mrkdwn', text: first.join('\n') } }],
-        });
+        const posted = await sender
+          .post({
+            channel,
+            text: first[0] ?? ref,
+            blocks: [{ type: 'section', text: { type: 'mrkdwn', text: first.join('\n') } }],
+          })
+          .catch(async (error: unknown) => {
+            await release();
+            throw error;
+          });
         const record: RunRecord = { channel, ts: posted.ts, owner: s.instance, beat: now };
         await s.kv.update(key, () => JSON.stringify(record));
         await s.kv.update(`${key}:cancel`, () => undefined);
