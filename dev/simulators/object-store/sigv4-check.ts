@@ -140,7 +140,11 @@ function canonicalQuery(rawQuery: string): string {
       const at = part.indexOf('=');
       const name = at < 0 ? part : part.slice(0, at);
       const value = at < 0 ? '' : part.slice(at + 1);
-      return [uriEncode(decode(name), false), uriEncode(decode(value), false)] as const;
+      // `+` is a space in a query, as the store's own parameter reading takes it.
+      return [
+        uriEncode(decode(name.replace(/\+/g, ' ')), false),
+        uriEncode(decode(value.replace(/\+/g, ' ')), false),
+      ] as const;
     });
   pairs.sort((a, b) => (a[0] === b[0] ? cmp(a[1], b[1]) : cmp(a[0], b[0])));
   return pairs.map(([n, v]) => `${n}=${v}`).join('&');
