@@ -4,6 +4,7 @@ import { objects } from '../../src/capabilities/objects/index.js';
 import { runKey } from '../../src/capabilities/objects/state.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { DST_SK, messageText, omsConnection, SRC_SK, TestBot } from '../harness/test-bot.js';
+import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
 
 // Issue 62: a check the bot could not finish says so plainly. A bot that stops (SIGTERM, a deploy)
@@ -92,6 +93,44 @@ describe('a check the bot could not finish', () => {
       );
       expect(messageText(fresh.body)).toContain('Every source object is at the destination');
     } finally {
+      await t.stop();
+    }
+  });
+
+  it('shows its progress on its post while it lists', async () => {
+    for (let i = 30; i < 2_500; i++) {
+      store.putObject('src-bucket', `k${i}`, 'x');
+      store.putObject('dst-bucket', `k${i}`, 'x');
+    }
+    const clock = new TestClock(() => Date.now());
+    const t = await new TestBot().start({
+      connections: (omsUrl) => [withStore(omsUrl)],
+      env: { POLL_INTERVAL_SECONDS: '0' },
+      clock,
+    });
+    const release = store.holdListings();
+    try {
+      const task = t.oms.addTask({ name: 'progressing', status: 5 });
+      await t.ask(`verify hw-prod:${task.id}`, ALICE);
+      const ts = await until(
+        () => t.fakeSlack.callsTo('chat.postMessage').find((c) => messageText(c.body).includes(task.id))?.ts,
+        { what: 'the check’s post', timeoutMs: 10_000 },
+      );
+      // Redrawn at most every 3 s of the bot's clock: the first page after the clock moved shows.
+      clock.advance(5_000);
+      release();
+      const edits = () =>
+        t.fakeSlack
+          .callsTo('chat.update')
+          .filter((c) => c.body.ts === ts)
+          .map((c) => messageText(c.body));
+      await until(() => edits().some((e) => e.includes('2,500 the same')), {
+        what: 'the result',
+        timeoutMs: 20_000,
+      });
+      expect(edits()[0]).toMatch(/Checking… 1,000 source and \d[\d,]* destination objects listed so far/);
+    } finally {
+      release();
       await t.stop();
     }
   });

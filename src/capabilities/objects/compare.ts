@@ -35,7 +35,7 @@ export interface CompareOptions {
   /** Objects read per side before the check stops: what is after `checkedThrough` was not checked. */
   cap: number;
   onDifference(difference: Difference): void | Promise<void>;
-  /** After each page read, with the running tally; throw (an AbortError) to stop. */
+  /** Before each page after a side's first, with the running tally; throw to stop. */
   onPage?(tally: Tally): void | Promise<void>;
 }
 
@@ -139,10 +139,13 @@ function cursor(side: Side, pageRead: () => void | Promise<void>) {
   let page: ObjectEntry[] = [];
   let at = 0;
   let done = false;
+  let fetched = 0;
   return {
     async next(): Promise<{ entry: ObjectEntry; rel: string } | undefined> {
       while (at >= page.length) {
         if (done) return undefined;
+        // Between pages: the tally then holds every entry of the pages read so far.
+        if (fetched++ > 0) await pageRead();
         const step = await pages.next();
         if (step.done) {
           done = true;
@@ -150,7 +153,6 @@ function cursor(side: Side, pageRead: () => void | Promise<void>) {
         }
         page = step.value;
         at = 0;
-        await pageRead();
       }
       const entry = page[at++]!;
       return {
