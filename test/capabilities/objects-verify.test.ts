@@ -38,7 +38,11 @@ function withStore(name: string, omsUrl: string, destinationKey = DST_AK): Conne
 beforeAll(async () => {
   await store.start();
   await t.start({
-    connections: (omsUrl) => [withStore('hw-prod', omsUrl), withStore('hw-locked', omsUrl, LOCKED_AK)],
+    connections: (omsUrl) => [
+      withStore('hw-prod', omsUrl),
+      withStore('hw-locked', omsUrl, LOCKED_AK),
+      { ...withStore('hw-keyless', omsUrl), storage: { source: withStore('x', omsUrl).storage.source } },
+    ],
     env: { POLL_INTERVAL_SECONDS: '0' },
   });
   const keys = [
@@ -120,6 +124,29 @@ describe('/migrate verify: check the buckets of a finished migration', () => {
     });
     expect(post).toContain('refused the connection’s storage keys (`AccessDenied`)');
     expect(post).toContain('destination bucket `dst-bucket`');
+  });
+
+  it('names a source that does not speak S3, and a side without keys, and checks neither', async () => {
+    const azure = t.oms.addTask({
+      name: 'from-azure',
+      status: 5,
+      src: { cloud_type: 'Azure', region: 'eastus', bucket: 'container' },
+      dst: { region: 'cn-north-4', bucket: 'dst-bucket' },
+    });
+    await t.ask(`verify hw-prod:${azure.id}`, ALICE);
+    const post = await until(() => (ended(checkPost(azure.id)) ? checkPost(azure.id) : undefined), {
+      what: 'the Azure run’s post',
+      timeoutMs: 20_000,
+    });
+    expect(post).toContain('The source is on Azure, which does not speak the S3 API: not checked.');
+    expect(post).not.toContain('the same');
+    const keyless = finishedTask('keyless-copy');
+    await t.ask(`verify hw-keyless:${keyless.id}`, ALICE);
+    const said = await until(() => (ended(checkPost(keyless.id)) ? checkPost(keyless.id) : undefined), {
+      what: 'the keyless run’s post',
+      timeoutMs: 20_000,
+    });
+    expect(said).toContain('The connection has no storage keys for the destination bucket');
   });
 
   it('refuses a run that has not finished, and a viewer', async () => {
