@@ -3,6 +3,7 @@ import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { ObjectStoreSimulator } from '../../dev/simulators/object-store/index.js';
 import { writeOmsFailedLists } from '../../dev/simulators/object-store/oms-lists.js';
 import type { Connection } from '../../src/connections/connection.js';
+import { postedApproval } from '../harness/approval-requests.js';
 import { DST_SK, messageText, omsConnection, PROJECT_ID, SRC_SK, TestBot } from '../harness/test-bot.js';
 import { until } from '../harness/until.js';
 
@@ -106,6 +107,37 @@ describe('the failed objects OMS recorded', () => {
       .filter((l) => l.startsWith('"failed"'));
     expect(failed).toHaveLength(7);
     expect(failed[6]).toContain('"in/seven-fail/06 <!here>.bin"');
+
+    // Retry these 7 objects: an OMS list task over the recorded list, asked for through the approval.
+    const button = await until(
+      () =>
+        t.fakeSlack
+          .callsTo('chat.update')
+          .flatMap(
+            (c) =>
+              (c.body.blocks as {
+                elements?: { action_id?: string; value?: string; text?: { text?: string } }[];
+              }[]) ?? [],
+          )
+          .flatMap((b) => b.elements ?? [])
+          .find((e) => e.action_id === 'objects.retry' && e.value?.includes(task.id)),
+      { what: 'the Retry these button', timeoutMs: 10_000 },
+    );
+    expect(button.text?.text).toBe('Retry these 7 objects');
+    const since = t.fakeSlack.calls.length;
+    const click = await t.click('objects.retry', button.value!, ALICE);
+    expect(String((await click.answer()).text)).toContain('Asked for approval: seven-fail · retry 1');
+    const request = await postedApproval(t, { team: 'T0FAKE001', channel: CHANNEL }, since);
+    const record = await t.bot.deps.approvals.get('T0FAKE001', request.id);
+    expect(record.request).toMatchObject({
+      task_type: 'list',
+      description: 'seven-fail · retry 1',
+      src_node: {
+        bucket: 'src-seven',
+        list_file: { obs_bucket: 'src-seven-dst', list_file_key: t.oms.task(task.id)!.failedListKey },
+      },
+      dst_node: { bucket: 'src-seven-dst' },
+    });
   });
 
   it('reads a list longer than its 8 MiB bound up to the bound, and says so', async () => {

@@ -217,6 +217,8 @@ const DRIVERS: Driver[] = [
   button('action', 'verification.rerun', () =>
     JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId, at: 1 }),
   ),
+  // Issue 62: Retry these (the failed objects of a bucket check) asks for create first.
+  button('action', 'objects.retry', () => JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId })),
   {
     // ...and again when the confirmation comes back, before anything is asked for.
     surface: 'view',

@@ -1,4 +1,3 @@
-import type { SimTask } from '../huawei-oms/index.js';
 import type { ObjectStoreSimulator } from './index.js';
 import { uriEncode } from './sigv4-check.js';
 
@@ -9,7 +8,16 @@ import { uriEncode } from './sigv4-check.js';
  * a line break). The names are the first `failed_num` objects of the source bucket under the task's
  * prefixes when the store holds that bucket, else made up.
  */
-export function writeOmsFailedLists(store: ObjectStoreSimulator): (task: SimTask) => void {
+/** What the hook is given of a task (the OMS simulator's task, as far as a list needs it). */
+export interface ListedTask {
+  failedListKey?: string;
+  failedNum: number;
+  taskType: string;
+  src: { bucket: string; object_key?: string[] };
+  dst: { bucket: string };
+}
+
+export function writeOmsFailedLists(store: ObjectStoreSimulator): (task: ListedTask) => void {
   return (task) => {
     if (!task.failedListKey) return;
     const source = store.buckets.get(task.src.bucket);

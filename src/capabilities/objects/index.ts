@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { defineCapability } from '../capability.js';
+import { RETRY_ACTION, retryButton } from './retry.js';
 import type { ObjectsState } from './state.js';
 import { verifyCommand } from './verify-command.js';
 
@@ -18,6 +20,9 @@ export const objects = defineCapability<ObjectsState>({
     running: new Map(),
   }),
   subcommands: [verifyCommand((ctx) => ctx.deps.capabilities.stateOf('objects') as ObjectsState)],
+  listeners(routes) {
+    routes.action<BlockAction<ButtonAction>>(RETRY_ACTION, retryButton);
+  },
   async stop(s) {
     for (const run of s.running.values()) run.abort.abort();
     await Promise.allSettled([...s.running.values()].map((r) => r.work));

@@ -8,6 +8,7 @@ import type { TeamSender } from '../../slack/sender.js';
 import { compareListings, type Difference } from './compare.js';
 import type { CheckPlan, PlannedSide } from './plan.js';
 import { type CheckOutcome, checkLines, FIRST_FEW, type SideName, type SideProblem } from './report.js';
+import { retryBlock } from './retry.js';
 
 /** Objects read per side before a check stops and says where (`deep`: the larger bound). */
 export const CHECK_CAP = 100_000;
@@ -39,6 +40,8 @@ export interface RunTarget {
   deep: boolean;
   /** The check's post, made by the caller before the run starts. */
   ts: string;
+  /** The run, when its provider can retry a list of objects: the post offers Retry these. */
+  retry?: { connection: string; kind: string; id: string };
 }
 
 class Cancelled extends Error {
@@ -249,12 +252,17 @@ function decodeListLine(line: string): string | undefined {
 async function draw(deps: RunDeps, target: RunTarget, outcome: CheckOutcome): Promise<void> {
   const lines = checkLines(outcome, deps.tr);
   const text = truncate(lines.join('\n'), 3_000);
+  const failed = outcome.failedList;
+  const retry =
+    target.retry && outcome.status === 'done' && failed && !failed.problem && failed.count > 0
+      ? [retryBlock(failed.count, target.retry, deps.tr)]
+      : [];
   await deps.sender
     .update({
       channel: target.channel,
       ts: target.ts,
       text: truncate(lines[0] ?? '', 300),
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, ...retry],
     })
     .catch((error: unknown) => deps.logger.warn({ err: error }, 'bucket check post not redrawn'));
 }

@@ -129,7 +129,14 @@ export function verifyCommand(of: (ctx: HandlerContext) => ObjectsState) {
             },
           },
           plan,
-          { channel, ts: posted.ts, name, ref, deep: parsed.deep },
+          {
+            channel,
+            ts: posted.ts,
+            name,
+            ref,
+            deep: parsed.deep,
+            ...(ctx.deps.connections.provider(connection, 'background').retryList ? { retry: resource } : {}),
+          },
         )
           .then(
             () => undefined,
