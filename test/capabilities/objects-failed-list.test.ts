@@ -3,7 +3,8 @@ import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { ObjectStoreSimulator } from '../../dev/simulators/object-store/index.js';
 import { writeOmsFailedLists } from '../../dev/simulators/object-store/oms-lists.js';
 import type { Connection } from '../../src/connections/connection.js';
-import { postedApproval } from '../harness/approval-requests.js';
+import { decideApproval, postedApproval } from '../harness/approval-requests.js';
+import { Interactions } from '../harness/interactions.js';
 import { DST_SK, messageText, omsConnection, PROJECT_ID, SRC_SK, TestBot } from '../harness/test-bot.js';
 import { until } from '../harness/until.js';
 
@@ -137,6 +138,24 @@ describe('the failed objects OMS recorded', () => {
         list_file: { obs_bucket: 'src-seven-dst', list_file_key: t.oms.task(task.id)!.failedListKey },
       },
       dst_node: { bucket: 'src-seven-dst' },
+    });
+    // Someone else approves: OMS takes the list task (seed 002 §5: list_file in the destination's region).
+    await t.ask('access grant <@U0APPROV01|appr> approver', ALICE);
+    const tasks = t.oms.tasks.size;
+    const answer = await decideApproval(
+      t,
+      new Interactions(t),
+      { ...request, channel: CHANNEL },
+      'approve',
+      'U0APPROV01',
+    );
+    expect(answer).toContain('Approved');
+    expect(t.oms.tasks.size).toBe(tasks + 1);
+    const retry = [...t.oms.tasks.values()].at(-1)!;
+    expect(retry.taskType).toBe('list');
+    expect(retry.src.list_file).toMatchObject({
+      obs_bucket: 'src-seven-dst',
+      list_file_key: t.oms.task(task.id)!.failedListKey,
     });
   });
 
