@@ -34,7 +34,15 @@ function documentedEndpoint(
   region: string | undefined,
 ): { url: string; pathStyle: boolean; region: string } | undefined {
   const named = Object.keys(DOCUMENTED).find((c) => c.toLowerCase() === cloud.toLowerCase());
-  return named ? DOCUMENTED[named]!(region) : undefined;
+  if (named) return DOCUMENTED[named]!(region);
+  // UpCloud names a job's source by its S3 endpoint's host: reached there, over HTTPS.
+  if (/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(cloud))
+    return {
+      url: `https://${cloud}`,
+      pathStyle: !/\.amazonaws\.com$/i.test(cloud),
+      region: region ?? 'us-east-1',
+    };
+  return undefined;
 }
 
 type Where = { url: string; pathStyle: boolean; region: string } | undefined;
