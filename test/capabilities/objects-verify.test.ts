@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ObjectStoreSimulator } from '../../dev/simulators/object-store/index.js';
+import { objects } from '../../src/capabilities/objects/index.js';
+import { runKey } from '../../src/capabilities/objects/state.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { HOSTILE_KEYS } from '../fixtures/hostile-keys.js';
 import { DST_SK, messageText, omsConnection, SRC_SK, TestBot } from '../harness/test-bot.js';
@@ -175,6 +177,12 @@ describe('/migrate verify: check the buckets of a finished migration', () => {
       timeoutMs: 20_000,
     });
     expect(post).toContain('<@U0ALICE01> cancelled the check');
+    // Once the check has let go of the run (after its CSV), there is nothing left to cancel.
+    const key = runKey('T0FAKE001', { connection: 'hw-prod', kind: 'task', id: task.id });
+    await until(async () => (await objects.of(t.bot.deps).kv.get(key)) === undefined, {
+      what: 'the check’s record gone',
+      timeoutMs: 10_000,
+    });
     expect(messageText(await t.ask(`verify cancel hw-prod:${task.id}`, ALICE))).toContain('No check of');
   });
 });
