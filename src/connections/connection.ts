@@ -18,6 +18,8 @@ export interface StorageCredential extends Partial<AccessKeyPair> {
   name: string;
   /** Google Cloud Storage service-account JSON, for OMS sources on Google. */
   jsonAuthFile?: string;
+  /** The bucket's S3 endpoint when it is not the cloud's documented one (UpCloud, a gateway). */
+  endpoint?: string;
 }
 
 /** A provider account the bot can act on, with its secrets resolved. Never serialized to Slack. */

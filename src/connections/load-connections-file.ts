@@ -44,6 +44,8 @@ const storageCredentialSchema = z.strictObject({
   secretKeyEnv: envName.optional(),
   securityTokenEnv: envName.optional(),
   jsonAuthFileEnv: envName.optional(),
+  /** The buckets' S3 endpoint, for checking them (issue 62); default: the cloud's documented one. */
+  endpoint: z.url({ message: 'must be a URL such as https://obs.cn-north-4.myhuaweicloud.com' }).optional(),
 });
 
 const connectionSchema = z.strictObject({
@@ -151,6 +153,7 @@ export function parseConnections(
       secretKey: read(cred.secretKeyEnv, where),
       securityToken: read(cred.securityTokenEnv, where),
       jsonAuthFile: read(cred.jsonAuthFileEnv, where),
+      ...(cred.endpoint ? { endpoint: cred.endpoint } : {}),
     });
   }
 

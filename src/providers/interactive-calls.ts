@@ -94,6 +94,7 @@ const REMOTE_METHODS = [
   'syncEvent',
   'listSourceBuckets',
   'nextRun',
+  'retryList',
   'pause',
   'resume',
   'delete',

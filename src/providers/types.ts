@@ -81,6 +81,17 @@ export interface MigrationProvider {
    */
   nextRun?(kind: ResourceKind, id: string, name: string): Promise<NextRun>;
 
+  /**
+   * A run of just the objects a list file names (issue 62, "Retry these"): OMS, a `task_type: list`
+   * task like the finished one whose `list_file` is the list in `bucket` (its destination's region).
+   */
+  retryList?(
+    kind: ResourceKind,
+    id: string,
+    name: string,
+    list: { bucket: string; key: string },
+  ): Promise<NextRun>;
+
   pause?(kind: ResourceKind, id: string): Promise<void>;
   resume?(kind: ResourceKind, id: string): Promise<void>;
   delete?(kind: ResourceKind, id: string): Promise<void>;

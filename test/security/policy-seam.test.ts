@@ -108,6 +108,7 @@ const SUBCOMMAND_SAMPLES: Record<string, () => string> = {
   disconnect: () => 'disconnect hw-prod',
   plan: () => 'plan new seam-plan',
   policy: () => 'policy add no-eu deny-regions=eu-*',
+  verify: () => `verify ${taskId}`,
 };
 
 /** Issue 60: a plan for the card's buttons to act on (made once, by ACTOR in CHANNEL). */
@@ -239,6 +240,8 @@ const DRIVERS: Driver[] = [
   button('action', 'verification.rerun', () =>
     JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId, at: 1 }),
   ),
+  // Issue 62: Retry these (the failed objects of a bucket check) asks for create first.
+  button('action', 'objects.retry', () => JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId })),
   {
     // ...and again when the confirmation comes back, before anything is asked for.
     surface: 'view',

@@ -111,6 +111,11 @@ export interface OmsSimulatorOptions {
    * verify fail"; which code the gateway uses is inferred). IAM tokens carry their project.
    */
   subProject?: boolean;
+  /**
+   * Where a task that ends with failed objects writes their list (`failed_object_record.list_file_key`
+   * in its destination bucket, seed 002 Table 5-19): an S3 store's writer (object-store/oms-lists.ts).
+   */
+  failedLists?: (task: SimTask) => void;
 }
 
 const PROJECT = '/v2/:project_id';
@@ -135,6 +140,7 @@ export class OmsSimulator extends Simulator implements SimContext {
   readonly taskCreations: number[] = [];
   readonly taskGroupCreations: number[] = [];
   readonly #options: OmsSimulatorOptions;
+  readonly #listsWritten = new Map<string, string>();
   #nextId = 191297407830872;
 
   constructor(options: OmsSimulatorOptions) {
@@ -197,6 +203,10 @@ export class OmsSimulator extends Simulator implements SimContext {
   task(id: string): SimTask | undefined {
     const task = this.tasks.get(id);
     if (task) advanceTask(task, this.clock.now(), this.timings);
+    if (task?.failedListKey && this.#listsWritten.get(task.id) !== task.failedListKey) {
+      this.#listsWritten.set(task.id, task.failedListKey);
+      this.#options.failedLists?.(task);
+    }
     return task;
   }
 

@@ -26,7 +26,7 @@ import {
   TASK_GROUP_STATUSES_BY_STATE,
   TASK_STATUS_BY_STATE,
 } from './map.js';
-import { omsNextRun } from './next-run.js';
+import { omsListRun, omsNextRun } from './next-run.js';
 import {
   type CloudVendorEndType,
   LIMITS,
@@ -154,6 +154,11 @@ export class HuaweiOmsProvider implements MigrationProvider {
   async nextRun(kind: ResourceKind, id: string, name: string): Promise<NextRun> {
     if (this.#kind(kind) !== 'task') throw omsError('error.huawei-oms.nextRunTasksOnly', { kind });
     return omsNextRun(await this.#client.showTask(id), name);
+  }
+
+  async retryList(kind: ResourceKind, id: string, name: string, list: { bucket: string; key: string }) {
+    if (this.#kind(kind) !== 'task') throw omsError('error.huawei-oms.nextRunTasksOnly', { kind });
+    return omsListRun(await this.#client.showTask(id), name, list);
   }
 
   actionsFor(resource: MigrationResource): ResourceAction[] {

@@ -59,6 +59,27 @@ export function omsNextRun(task: TaskResp, name: string): NextRun {
   return { mode: 'new', kind: 'task', request: parsed.data as Record<string, unknown>, since: started };
 }
 
+/**
+ * A run of the objects a list names (issue 62: the failed objects OMS recorded): the finished task
+ * again as `task_type: list`, its `src_node.list_file` the list (Table 5-41: `obs_bucket` in the
+ * destination's region; the destination bucket is), without `object_key` or `migrate_since`.
+ */
+export function omsListRun(task: TaskResp, name: string, list: { bucket: string; key: string }): NextRun {
+  const again = omsNextRun({ ...task, start_time: task.start_time || 1 }, name);
+  const request = { ...again.request, task_type: 'list' } as Record<string, unknown>;
+  delete request.migrate_since;
+  const src = { ...(request.src_node as Record<string, unknown>) };
+  delete src.object_key;
+  src.list_file = { obs_bucket: list.bucket, list_file_key: list.key };
+  request.src_node = src;
+  const parsed = omsCreateTaskRequestSchema.safeParse(request);
+  if (!parsed.success) {
+    const field = parsed.error.issues[0]?.path.join('.') || 'request';
+    throw InvalidInputError.of('rerun.error.notRepeatable', { field });
+  }
+  return { mode: 'new', kind: 'task', request: parsed.data as Record<string, unknown> };
+}
+
 /** Drops undefined values (nested), so the strict create schema sees only what the task said. */
 function clean(value: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

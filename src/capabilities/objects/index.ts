@@ -1,0 +1,30 @@
+import { randomUUID } from 'node:crypto';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
+import { defineCapability } from '../capability.js';
+import { RETRY_ACTION, retryButton } from './retry.js';
+import type { ObjectsState } from './state.js';
+import { verifyCommand } from './verify-command.js';
+
+/**
+ * What really arrived (issue 62): `/migrate verify <id> [deep]` lists a finished migration's source
+ * and destination buckets through their S3 APIs with the connection's storage keys, and posts what
+ * differs, every key in a CSV; the provider's own failed-object list (OMS) beside it.
+ */
+export const objects = defineCapability<ObjectsState>({
+  name: 'objects',
+  start: (core) => ({
+    kv: core.state,
+    clock: core.clock,
+    logger: core.logger,
+    instance: randomUUID(),
+    running: new Map(),
+  }),
+  subcommands: [verifyCommand((ctx) => ctx.deps.capabilities.stateOf('objects') as ObjectsState)],
+  listeners(routes) {
+    routes.action<BlockAction<ButtonAction>>(RETRY_ACTION, retryButton);
+  },
+  async stop(s) {
+    for (const run of s.running.values()) run.abort.abort();
+    await Promise.allSettled([...s.running.values()].map((r) => r.work));
+  },
+});

@@ -1,0 +1,101 @@
+import type { Translator } from '../../i18n/translator.js';
+import type { ObjectStoreFailure } from '../../object-store/object-store.js';
+import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
+import type { Tally } from './compare.js';
+
+/** Keys shown in the post per kind of difference; every one is in the CSV. */
+export const FIRST_FEW = 5;
+
+export type SideName = 'source' | 'destination';
+
+/** Why a side was not listed: planned out, or refused by the store. */
+export interface SideProblem {
+  side: SideName;
+  why: 'not-s3' | 'no-keys' | 'no-bucket' | 'no-endpoint' | 'denied' | 'unreachable' | 'refused';
+  cloud?: string;
+  bucket?: string;
+  credential?: string;
+  /** The store's own short error code (`AccessDenied`). */
+  storeCode?: string;
+}
+
+export interface FailedListOutcome {
+  count: number;
+  firsts: string[];
+  /** The list was longer than the bytes read. */
+  truncated: boolean;
+  problem?: ObjectStoreFailure;
+}
+
+/** What a check found so far or in the end: drawn on its post, in the reader's language. */
+export interface CheckOutcome {
+  status: 'running' | 'done' | 'cancelled' | 'stopped';
+  name: string;
+  ref: string;
+  deep: boolean;
+  cap: number;
+  tally: Tally;
+  checkedThrough?: string;
+  firsts: { missing: string[]; different: string[]; extra: string[] };
+  problems: SideProblem[];
+  failedList?: FailedListOutcome;
+  csvRows: number;
+  csvCut: boolean;
+  cancelledBy?: string;
+}
+
+/** A key an outsider chose, shown inert: control characters visible, cut, in code. */
+export function shownKey(key: string): string {
+  let visible = '';
+  for (const c of key) {
+    const n = c.charCodeAt(0);
+    visible +=
+      n < 0x20 || n === 0x7f || n === 0x2028 || n === 0x2029 ? `\\u${n.toString(16).padStart(4, '0')}` : c;
+  }
+  return code(truncate(visible, 120));
+}
+
+/** The post's mrkdwn lines. Pure: every outside string (name, keys, buckets) is escaped here. */
+export function checkLines(o: CheckOutcome, tr: Translator): string[] {
+  const lines = [tr.t('objects.title', { name: escapeMrkdwn(o.name), ref: code(o.ref) })];
+  for (const p of o.problems)
+    lines.push(
+      tr.t(`objects.problem.${p.why}`, {
+        side: tr.t(`objects.side.${p.side}`),
+        cloud: escapeMrkdwn(p.cloud ?? '?'),
+        bucket: code(p.bucket ?? '?'),
+        credential: code(p.credential ?? '?'),
+        storeCode: code(p.storeCode ?? '?'),
+      }),
+    );
+  const t = o.tally;
+  if (o.status === 'running')
+    lines.push(tr.t('objects.progress', { source: t.source, destination: t.destination }));
+  if (o.status === 'cancelled')
+    lines.push(tr.t('objects.cancelled', { user: `<@${o.cancelledBy ?? '?'}>`, n: t.source }));
+  if (o.status === 'stopped') lines.push(tr.t('objects.stopped', { ref: o.ref }));
+  if (o.problems.length === 0 && (o.status === 'done' || t.source + t.destination > 0)) {
+    lines.push(tr.t('objects.counts', { ...t }));
+    lines.push(tr.t('objects.compared', { etags: t.etagCompared }));
+    if (o.status === 'done' && t.missing + t.different + t.extra === 0 && !o.checkedThrough)
+      lines.push(tr.t('objects.allThere'));
+    if (o.checkedThrough !== undefined)
+      lines.push(
+        tr.t('objects.capped', { cap: o.cap, key: shownKey(o.checkedThrough), deep: o.deep ? 'yes' : 'no' }),
+      );
+    for (const kind of ['missing', 'different', 'extra'] as const) {
+      const keys = o.firsts[kind];
+      if (keys.length === 0) continue;
+      const more = t[kind] - keys.length;
+      lines.push(tr.t(`objects.first.${kind}`, { keys: keys.map(shownKey).join(', '), more }));
+    }
+  }
+  const f = o.failedList;
+  if (f?.problem) lines.push(tr.t('objects.failedList.unread', { why: tr.t(`objects.why.${f.problem}`) }));
+  else if (f) {
+    lines.push(tr.t('objects.failedList.count', { n: f.count, keys: f.firsts.map(shownKey).join(', ') }));
+    if (f.truncated) lines.push(tr.t('objects.failedList.truncated', { n: f.count }));
+  }
+  if (o.csvCut) lines.push(tr.t('objects.csvCut', { rows: o.csvRows }));
+  return lines;
+}

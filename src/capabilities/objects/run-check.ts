@@ -1,0 +1,283 @@
+import type { Clock } from '../../clock.js';
+import type { Translator } from '../../i18n/translator.js';
+import type { Logger } from '../../logger.js';
+import { type ObjectEntry, type ObjectStore, ObjectStoreError } from '../../object-store/object-store.js';
+import { csvLine } from '../../reports/csv-cell.js';
+import { truncate } from '../../slack/blocks/mrkdwn.js';
+import type { TeamSender } from '../../slack/sender.js';
+import { compareListings, type Difference } from './compare.js';
+import type { CheckPlan, PlannedSide } from './plan.js';
+import { type CheckOutcome, checkLines, FIRST_FEW, type SideName, type SideProblem } from './report.js';
+import { retryBlock } from './retry.js';
+
+/** Objects read per side before a check stops and says where (`deep`: the larger bound). */
+export const CHECK_CAP = 100_000;
+export const DEEP_CHECK_CAP = 1_000_000;
+/** Rows of the CSV (one per difference or failed object); past it the post says the CSV is cut. */
+export const CSV_MAX_ROWS = 100_000;
+/** Bytes of a provider's failed-object list read at most (the rest is said, not read). */
+export const FAILED_LIST_MAX_BYTES = 8 * 1024 * 1024;
+/** A running check's post is redrawn at most this often (Slack's pace for edits). */
+const PROGRESS_EVERY_MS = 3_000;
+
+export interface RunDeps {
+  sender: TeamSender;
+  tr: Translator;
+  clock: Clock;
+  logger: Logger;
+  storeFor(side: Extract<PlannedSide, { ok: true }>): ObjectStore;
+  /** Asked after each page: a user id when someone cancelled the check (on any replica). */
+  cancelledBy(): Promise<string | undefined>;
+  /** Says the check still moves (a replica that finds it still is leaves it be). */
+  beat(): Promise<void>;
+  signal: AbortSignal;
+}
+
+export interface RunTarget {
+  channel: string;
+  name: string;
+  ref: string;
+  deep: boolean;
+  /** The check's post, made by the caller before the run starts. */
+  ts: string;
+  /** The run, when its provider can retry a list of objects: the post offers Retry these. */
+  retry?: { connection: string; kind: string; id: string };
+}
+
+class Cancelled extends Error {
+  constructor(readonly by: string) {
+    super('check cancelled');
+  }
+}
+
+class SideFailed extends Error {
+  constructor(
+    readonly side: SideName,
+    readonly failure: ObjectStoreError,
+  ) {
+    super(`${side}: ${failure.message}`);
+  }
+}
+
+/**
+ * One bucket check, on its own (never inside a person's request): the provider's failed-object list
+ * when there is one, then each migrated prefix listed on both sides and compared, the post redrawn
+ * as it goes, a CSV of every difference in its thread at the end. Holds one page per side and the
+ * CSV (bounded by `CSV_MAX_ROWS`).
+ */
+export async function runCheck(deps: RunDeps, plan: CheckPlan, target: RunTarget): Promise<CheckOutcome> {
+  const cap = target.deep ? DEEP_CHECK_CAP : CHECK_CAP;
+  const outcome: CheckOutcome = {
+    status: 'running',
+    name: target.name,
+    ref: target.ref,
+    deep: target.deep,
+    cap,
+    tally: { source: 0, destination: 0, matched: 0, missing: 0, different: 0, extra: 0, etagCompared: 0 },
+    firsts: { missing: [], different: [], extra: [] },
+    problems: [],
+    csvRows: 0,
+    csvCut: false,
+  };
+  const csv: string[] = [
+    csvLine([
+      'difference',
+      'source_key',
+      'destination_key',
+      'source_size',
+      'destination_size',
+      'source_etag',
+      'destination_etag',
+    ]),
+  ];
+  const row = (cells: (string | number | undefined)[]) => {
+    if (outcome.csvRows >= CSV_MAX_ROWS) outcome.csvCut = true;
+    else {
+      outcome.csvRows++;
+      csv.push(csvLine(cells));
+    }
+  };
+  let drawnAt = deps.clock.now();
+  const redraw = async (force = false) => {
+    const now = deps.clock.now();
+    if (!force && now - drawnAt < PROGRESS_EVERY_MS) return;
+    drawnAt = now;
+    await deps.beat().catch(() => undefined);
+    await draw(deps, target, outcome);
+  };
+  const checkCancel = async () => {
+    const by = await deps.cancelledBy();
+    if (by) throw new Cancelled(by);
+    deps.signal.throwIfAborted();
+  };
+  for (const [name, side] of [
+    ['source', plan.source],
+    ['destination', plan.destination],
+  ] as const)
+    if (!side.ok)
+      outcome.problems.push({ side: name, why: side.why, cloud: side.cloud, credential: side.credential });
+  try {
+    if (plan.failedList && plan.destination.ok)
+      await readFailedList(deps, plan.destination, plan.failedList, outcome, row);
+    if (plan.source.ok && plan.destination.ok) {
+      const src = deps.storeFor(plan.source);
+      const dst = deps.storeFor(plan.destination);
+      for (const pair of plan.pairs) {
+        const left = cap - Math.max(outcome.tally.source, outcome.tally.destination);
+        if (left <= 0) break;
+        const before = { ...outcome.tally };
+        const result = await compareListings(
+          {
+            pages: tagged('source', src.list(plan.source.bucket, pair.source, deps.signal)),
+            prefix: pair.source,
+          },
+          {
+            pages: tagged('destination', dst.list(plan.destination.bucket, pair.destination, deps.signal)),
+            prefix: pair.destination,
+          },
+          {
+            cap: left,
+            onDifference: (d) => note(d, outcome, row),
+            onPage: async (t) => {
+              for (const k of Object.keys(t) as (keyof typeof t)[]) outcome.tally[k] = before[k] + t[k];
+              await checkCancel();
+              await redraw();
+            },
+          },
+        );
+        for (const k of Object.keys(result.tally) as (keyof typeof result.tally)[])
+          outcome.tally[k] = before[k] + result.tally[k];
+        if (result.checkedThrough !== undefined) {
+          outcome.checkedThrough = pair.source + result.checkedThrough;
+          break;
+        }
+      }
+    }
+    outcome.status = 'done';
+  } catch (error) {
+    if (error instanceof Cancelled) {
+      outcome.status = 'cancelled';
+      outcome.cancelledBy = error.by;
+    } else if (error instanceof SideFailed) {
+      const bucket = error.side === 'source' ? bucketOf(plan.source) : bucketOf(plan.destination);
+      outcome.problems.push(problemOf(error.side, error.failure, bucket));
+      outcome.status = 'done';
+    } else if (deps.signal.aborted) outcome.status = 'stopped';
+    else throw error;
+  }
+  await draw(deps, target, outcome);
+  if (outcome.csvRows > 0) await uploadCsv(deps, target, csv);
+  return outcome;
+}
+
+function bucketOf(side: PlannedSide): string | undefined {
+  return side.ok ? side.bucket : undefined;
+}
+
+function problemOf(side: SideName, failure: ObjectStoreError, bucket: string | undefined): SideProblem {
+  const why = failure.failure === 'no-object' ? 'refused' : failure.failure;
+  return {
+    side,
+    why,
+    ...(bucket ? { bucket } : {}),
+    ...(failure.storeCode ? { storeCode: failure.storeCode } : {}),
+  };
+}
+
+async function* tagged(side: SideName, pages: AsyncIterable<ObjectEntry[]>): AsyncIterable<ObjectEntry[]> {
+  try {
+    yield* pages;
+  } catch (error) {
+    throw error instanceof ObjectStoreError ? new SideFailed(side, error) : error;
+  }
+}
+
+function note(
+  d: Difference,
+  outcome: CheckOutcome,
+  row: (cells: (string | number | undefined)[]) => void,
+): void {
+  const firsts = outcome.firsts[d.kind];
+  if (firsts.length < FIRST_FEW) firsts.push((d.sourceKey ?? d.destinationKey)!);
+  row([
+    d.kind,
+    d.sourceKey,
+    d.destinationKey,
+    d.sourceSize,
+    d.destinationSize,
+    d.sourceEtag,
+    d.destinationEtag,
+  ]);
+}
+
+/** The provider's list of failed objects (OMS: one URL-encoded key a line), read up to its bound. */
+async function readFailedList(
+  deps: RunDeps,
+  destination: Extract<PlannedSide, { ok: true }>,
+  key: string,
+  outcome: CheckOutcome,
+  row: (cells: (string | number | undefined)[]) => void,
+): Promise<void> {
+  const list = { count: 0, firsts: [] as string[], truncated: false };
+  try {
+    const read = await deps
+      .storeFor(destination)
+      .readLines(destination.bucket, key, FAILED_LIST_MAX_BYTES, deps.signal);
+    for await (const line of read.lines) {
+      const objectKey = decodeListLine(line);
+      if (objectKey === undefined) continue;
+      list.count++;
+      if (list.firsts.length < FIRST_FEW) list.firsts.push(objectKey);
+      row(['failed', objectKey, undefined, undefined, undefined, undefined, undefined]);
+    }
+    list.truncated = read.truncated();
+    outcome.failedList = list;
+  } catch (error) {
+    if (!(error instanceof ObjectStoreError)) throw error;
+    outcome.failedList = { ...list, problem: error.failure };
+  }
+}
+
+/** A list file's line: the key URL-encoded, then optionally a tab and what failed. */
+function decodeListLine(line: string): string | undefined {
+  const encoded = line.split('\t')[0]!.trim();
+  if (encoded === '') return undefined;
+  try {
+    return decodeURIComponent(encoded.replace(/\+/g, ' '));
+  } catch {
+    return encoded;
+  }
+}
+
+async function draw(deps: RunDeps, target: RunTarget, outcome: CheckOutcome): Promise<void> {
+  const lines = checkLines(outcome, deps.tr);
+  const text = truncate(lines.join('\n'), 3_000);
+  const failed = outcome.failedList;
+  const retry =
+    target.retry && outcome.status === 'done' && failed && !failed.problem && failed.count > 0
+      ? [retryBlock(failed.count, target.retry, deps.tr)]
+      : [];
+  await deps.sender
+    .update({
+      channel: target.channel,
+      ts: target.ts,
+      text: truncate(lines[0] ?? '', 300),
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, ...retry],
+    })
+    .catch((error: unknown) => deps.logger.warn({ err: error }, 'bucket check post not redrawn'));
+}
+
+async function uploadCsv(deps: RunDeps, target: RunTarget, csv: string[]): Promise<void> {
+  const safe = target.ref.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60);
+  await deps.sender
+    .uploadFile({
+      channel: target.channel,
+      threadTs: target.ts,
+      bytes: Buffer.from(`${csv.join('\r\n')}\r\n`, 'utf8'),
+      filename: `bucket-check-${safe}.csv`,
+      title: truncate(deps.tr.t('objects.csv.title', { name: target.name }), 200),
+    })
+    .catch((error: unknown) =>
+      deps.logger.warn({ err: error }, 'bucket check CSV not uploaded; the counts were posted'),
+    );
+}

@@ -1,0 +1,159 @@
+import type { ResourceRef } from '../../domain/migration-resource.js';
+import { TERMINAL_STATES } from '../../domain/migration-resource.js';
+import { InvalidInputError } from '../../errors.js';
+import { S3ObjectStore } from '../../object-store/s3-object-store.js';
+import { stateLabelIn } from '../../slack/blocks/state-words.js';
+import { parseRef } from '../../slack/command-text.js';
+import type { HandlerContext } from '../../slack/context.js';
+import { defineSubcommand } from '../../slack/listeners/commands/subcommand.js';
+import { SKIP } from '../../store/atomic-kv.js';
+import { findResource } from '../../use-cases/context.js';
+import { planCheck } from './plan.js';
+import { checkLines } from './report.js';
+import { runCheck } from './run-check.js';
+import { type ObjectsState, type RunRecord, runKey, STALE_AFTER_MS } from './state.js';
+
+type Parsed = { ref: ResourceRef; deep: boolean; cancel: boolean };
+
+/**
+ * `/migrate verify <id> [deep]`: checks a finished migration's buckets (issue 62) in the background
+ * and draws what it finds on a post in the channel; `/migrate verify cancel <id>` stops it.
+ */
+export function verifyCommand(of: (ctx: HandlerContext) => ObjectsState) {
+  return defineSubcommand<Parsed>({
+    name: 'verify',
+    needs: 'operate',
+    usage: '/migrate verify <id> [deep]',
+    forms: [
+      { words: [''], usage: '/migrate verify <id> [deep]' },
+      { words: ['cancel'], usage: '/migrate verify cancel <id>' },
+    ],
+    summary:
+      'Check a finished migration’s buckets: list source and destination, count what is missing, different or extra, every key in a CSV. `deep` checks up to 1,000,000 objects per side.',
+    example: (f) => `/migrate verify ${f.id({ states: ['succeeded', 'failed'] }) ?? '<id>'}`,
+    related: ['status', 'watch'],
+    parse(args) {
+      const words = args.map((w) => w.toLowerCase());
+      const cancel = words[0] === 'cancel';
+      const rest = cancel ? args.slice(1) : args;
+      const deep = !cancel && rest.length === 2 && rest[1]!.toLowerCase() === 'deep';
+      if (rest.length === 0 || rest.length > (deep ? 2 : 1))
+        throw InvalidInputError.of('objects.error.usage');
+      return { ref: parseRef('verify', rest.slice(0, 1)), deep, cancel };
+    },
+    async run(ctx, parsed) {
+      await ctx.require('operate', ctx.here, 'check the buckets');
+      const s = of(ctx);
+      const { resource } = await findResource(ctx, { ref: parsed.ref });
+      const ref = `${resource.connection}:${resource.id}`;
+      const key = runKey(ctx.teamId, resource);
+      const person = await ctx.translator('person');
+      if (parsed.cancel) {
+        const running = await s.kv.get(key);
+        if (!running) return ctx.reply({ text: person.t('objects.nothingToCancel', { ref }) });
+        await ctx.audited('cancel bucket check', ref, () => s.kv.update(`${key}:cancel`, () => ctx.userId));
+        return ctx.reply({ text: person.t('objects.cancelAsked', { ref }) });
+      }
+      if (!TERMINAL_STATES.has(resource.state))
+        throw InvalidInputError.of('objects.error.notFinished', {
+          ref,
+          state: stateLabelIn(resource.state, person),
+        });
+      const channel = ctx.channelId;
+      if (!channel) throw InvalidInputError.of('objects.error.usage');
+      const connection = ctx.deps.connections.get(ctx.teamId, resource.connection);
+      const plan = planCheck(resource, connection);
+      const tr = await ctx.translator('channel');
+      const sender = ctx.deps.sender.to(ctx.teamId, { purpose: 'background' });
+      const now = ctx.deps.clock.now();
+      // One check of a run at a time across replicas: claimed in one atomic step (ADR 0011).
+      let previous: RunRecord | undefined;
+      let busy = false;
+      await s.kv.update(key, (current) => {
+        previous = current ? (JSON.parse(current) as RunRecord) : undefined;
+        busy = s.running.has(key) || (previous !== undefined && now - previous.beat < STALE_AFTER_MS);
+        return busy
+          ? SKIP
+          : JSON.stringify({ channel, ts: '', owner: s.instance, beat: now } satisfies RunRecord);
+      });
+      if (busy) return ctx.reply({ text: person.t('objects.alreadyRunning', { ref }) });
+      const stale = previous as RunRecord | undefined;
+      // A check whose replica died: its post says so before a new one starts.
+      if (stale?.ts)
+        await sender
+          .update({ channel: stale.channel, ts: stale.ts, text: tr.t('objects.stopped', { ref }) })
+          .catch(() => undefined);
+      const release = () => s.kv.update(key, () => undefined).catch(() => undefined);
+      await ctx.audited('check buckets', ref, async () => {
+        const name = resource.name;
+        const first = checkLines(
+          {
+            status: 'running',
+            name,
+            ref,
+            deep: parsed.deep,
+            cap: 0,
+            tally: zero(),
+            firsts: { missing: [], different: [], extra: [] },
+            problems: [],
+            csvRows: 0,
+            csvCut: false,
+          },
+          tr,
+        );
+        const posted = await sender
+          .post({
+            channel,
+            text: first[0] ?? ref,
+            blocks: [{ type: 'section', text: { type: 'mrkdwn', text: first.join('\n') } }],
+          })
+          .catch(async (error: unknown) => {
+            await release();
+            throw error;
+          });
+        const record: RunRecord = { channel, ts: posted.ts, owner: s.instance, beat: now };
+        await s.kv.update(key, () => JSON.stringify(record));
+        await s.kv.update(`${key}:cancel`, () => undefined);
+        const abort = new AbortController();
+        const work = runCheck(
+          {
+            sender,
+            tr,
+            clock: s.clock,
+            logger: s.logger,
+            signal: abort.signal,
+            storeFor: (side) => new S3ObjectStore(side.access),
+            cancelledBy: async () => s.kv.get(`${key}:cancel`),
+            beat: async () => {
+              await s.kv.update(key, () => JSON.stringify({ ...record, beat: s.clock.now() }));
+            },
+          },
+          plan,
+          {
+            channel,
+            ts: posted.ts,
+            name,
+            ref,
+            deep: parsed.deep,
+            ...(ctx.deps.connections.provider(connection, 'background').retryList ? { retry: resource } : {}),
+          },
+        )
+          .then(
+            () => undefined,
+            (error: unknown) => s.logger.error({ err: error, ref }, 'bucket check failed'),
+          )
+          .finally(async () => {
+            s.running.delete(key);
+            await s.kv.update(key, () => undefined).catch(() => undefined);
+            await s.kv.update(`${key}:cancel`, () => undefined).catch(() => undefined);
+          });
+        s.running.set(key, { abort, work });
+      });
+      await ctx.reply({ text: person.t('objects.started', { ref }) });
+    },
+  });
+}
+
+function zero() {
+  return { source: 0, destination: 0, matched: 0, missing: 0, different: 0, extra: 0, etagCompared: 0 };
+}

@@ -1,0 +1,67 @@
+/**
+ * What the bot asks of a bucket (issue 62): list what is under a prefix, a page at a time in key
+ * order, and read a text object a line at a time up to a bound. One implementation speaks S3
+ * (`s3-object-store.ts`); nothing else in the bot knows the S3 API.
+ */
+export interface ObjectEntry {
+  key: string;
+  size: number;
+  /** Without quotes; absent when the store gave none. */
+  etag?: string;
+}
+
+export interface ObjectStore {
+  /** Every object under `prefix`, in the store's key order (UTF-8 bytes), one page at a time. */
+  list(bucket: string, prefix: string, signal?: AbortSignal): AsyncIterable<ObjectEntry[]>;
+  /**
+   * The lines of a text object, reading at most `maxBytes` of it: `truncated` says a longer object
+   * was cut (its last, partial line dropped).
+   */
+  readLines(
+    bucket: string,
+    key: string,
+    maxBytes: number,
+    signal?: AbortSignal,
+  ): Promise<{ lines: AsyncIterable<string>; size?: number; truncated(): boolean }>;
+}
+
+/** Why a bucket could not be read, in words the bot can say (never the store's raw body). */
+export type ObjectStoreFailure = 'denied' | 'no-bucket' | 'no-object' | 'unreachable' | 'refused';
+
+export class ObjectStoreError extends Error {
+  constructor(
+    readonly failure: ObjectStoreFailure,
+    /** The store's own error code (`AccessDenied`), when it gave one: short, safe to show in code. */
+    readonly storeCode: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(`object store: ${failure}${storeCode ? ` (${storeCode})` : ''}`, options);
+    this.name = 'ObjectStoreError';
+  }
+}
+
+/** Where a bucket is reached: its S3 endpoint, region and keys. */
+export interface BucketAccess {
+  endpoint: string;
+  region: string;
+  accessKey: string;
+  secretKey: string;
+  securityToken?: string;
+  /** Virtual-hosted style is AWS's default; OBS, NCP and UpCloud (and simulators) take path style. */
+  pathStyle: boolean;
+}
+
+/** UTF-8 byte order (code point order), the order S3 lists keys in; JavaScript's `<` is UTF-16's. */
+export function compareKeys(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    const xs = x >= 0xd800 && x <= 0xdfff;
+    const ys = y >= 0xd800 && y <= 0xdfff;
+    if (xs !== ys) return xs ? 1 : -1;
+    return x - y;
+  }
+  return a.length - b.length;
+}

@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
+import { ObjectStoreSimulator } from '../../dev/simulators/object-store/index.js';
+import { writeOmsFailedLists } from '../../dev/simulators/object-store/oms-lists.js';
+import type { Connection } from '../../src/connections/connection.js';
+import { decideApproval, postedApproval } from '../harness/approval-requests.js';
+import { Interactions } from '../harness/interactions.js';
+import { DST_SK, messageText, omsConnection, PROJECT_ID, SRC_SK, TestBot } from '../harness/test-bot.js';
+import { until } from '../harness/until.js';
+
+// Issue 62, "Which objects failed (OMS)": a task that ends with failed objects leaves their list in
+// the destination bucket (failed_object_record.list_file_key); `/migrate verify` reads it with the
+// destination's keys, streamed and bounded, and says how many, the first few, every one in the CSV.
+
+const CHANNEL = 'C0FAILLST1';
+const ALICE = { userId: 'U0ALICE01', channelId: CHANNEL };
+const store = new ObjectStoreSimulator({
+  keys: {
+    AKIASOURCE0000000001: { secret: SRC_SK },
+    OBSDESTINATION000001: { secret: DST_SK },
+  },
+});
+const t = new TestBot();
+
+function withStore(name: string, omsUrl: string): Connection {
+  const base = omsConnection(name, omsUrl);
+  return {
+    ...base,
+    storage: {
+      source: { ...base.storage.source!, endpoint: store.url },
+      destination: { ...base.storage.destination!, endpoint: store.url },
+    },
+  };
+}
+
+beforeAll(async () => {
+  await store.start();
+  await t.start({
+    connections: (omsUrl) => [withStore('hw-prod', omsUrl)],
+    env: { POLL_INTERVAL_SECONDS: '0' },
+  });
+});
+afterAll(async () => {
+  await t.stop();
+  await store.stop();
+});
+
+function checkPost(ref: string): string | undefined {
+  const posts = t.fakeSlack.callsTo('chat.postMessage').filter((c) => messageText(c.body).includes(ref));
+  const ts = posts.at(-1)?.ts;
+  if (!ts) return undefined;
+  const edits = t.fakeSlack.callsTo('chat.update').filter((c) => c.body.ts === ts);
+  return messageText((edits.at(-1) ?? posts.at(-1)!).body);
+}
+const ended = (text: string | undefined) => (text && !text.includes('Checking…') ? text : undefined);
+
+function failedTask(name: string, failed: number, bucket: string) {
+  for (let i = 0; i < 20; i++)
+    store.putObject(bucket, `in/${name}/${String(i).padStart(2, '0')} <!here>.bin`, `b${i}`);
+  store.bucket(`${bucket}-dst`);
+  const task = t.oms.addTask({
+    name,
+    status: 4,
+    src: { cloud_type: 'AWS', region: 'us-east-1', bucket },
+    dst: { region: 'cn-north-4', bucket: `${bucket}-dst` },
+  });
+  task.failedNum = failed;
+  return task;
+}
+
+describe('the OMS simulator’s failed-object lists', () => {
+  it('writes a failed task’s list into its destination bucket once, at failed_object_record.list_file_key', async () => {
+    const oms = new OmsSimulator({ projectId: PROJECT_ID, failedLists: writeOmsFailedLists(store) });
+    for (let i = 0; i < 9; i++) store.putObject('hook-src', `a/${i} b+c`, 'x');
+    const task = oms.addTask({
+      name: 'hooked',
+      status: 4,
+      src: { bucket: 'hook-src' },
+      dst: { bucket: 'hook-dst', region: 'cn-north-4' },
+    });
+    task.failedNum = 7;
+    const key = oms.task(task.id)!.failedListKey!;
+    const body = store.bucket('hook-dst').objects.get(key)?.body?.toString('utf8');
+    expect(body?.split('\n').filter(Boolean)).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `a%2F${i}%20b%2Bc`));
+  });
+});
+
+describe('the failed objects OMS recorded', () => {
+  it('counts them, shows the first few inert, and lists every one in the CSV', async () => {
+    const write = writeOmsFailedLists(store);
+    const task = failedTask('seven-fail', 7, 'src-seven');
+    write(t.oms.task(task.id)!);
+    await t.ask(`verify hw-prod:${task.id}`, ALICE);
+    const post = await until(() => ended(checkPost(task.id)), {
+      what: 'the check’s post',
+      timeoutMs: 20_000,
+    });
+    expect(post).toContain('The provider recorded 7 failed objects');
+    expect(post).toContain('`in/seven-fail/00 &lt;!here&gt;.bin`');
+    expect(post).not.toContain('<!here>');
+    const upload = await until(() => t.fakeSlack.files.uploads.find((u) => u.filename.includes(task.id)), {
+      what: 'the CSV',
+      timeoutMs: 10_000,
+    });
+    const failed = upload.bytes
+      .toString('utf8')
+      .split('\r\n')
+      .filter((l) => l.startsWith('"failed"'));
+    expect(failed).toHaveLength(7);
+    expect(failed[6]).toContain('"in/seven-fail/06 <!here>.bin"');
+
+    // Retry these 7 objects: an OMS list task over the recorded list, asked for through the approval.
+    const button = await until(
+      () =>
+        t.fakeSlack
+          .callsTo('chat.update')
+          .flatMap(
+            (c) =>
+              (c.body.blocks as {
+                elements?: { action_id?: string; value?: string; text?: { text?: string } }[];
+              }[]) ?? [],
+          )
+          .flatMap((b) => b.elements ?? [])
+          .find((e) => e.action_id === 'objects.retry' && e.value?.includes(task.id)),
+      { what: 'the Retry these button', timeoutMs: 10_000 },
+    );
+    expect(button.text?.text).toBe('Retry these 7 objects');
+    const since = t.fakeSlack.calls.length;
+    const click = await t.click('objects.retry', button.value!, ALICE);
+    expect(String((await click.answer()).text)).toContain('Asked for approval: seven-fail · retry 1');
+    const request = await postedApproval(t, { team: 'T0FAKE001', channel: CHANNEL }, since);
+    const record = await t.bot.deps.approvals.get('T0FAKE001', request.id);
+    expect(record.request).toMatchObject({
+      task_type: 'list',
+      description: 'seven-fail · retry 1',
+      src_node: {
+        bucket: 'src-seven',
+        list_file: { obs_bucket: 'src-seven-dst', list_file_key: t.oms.task(task.id)!.failedListKey },
+      },
+      dst_node: { bucket: 'src-seven-dst' },
+    });
+    // Someone else approves: OMS takes the list task (seed 002 §5: list_file in the destination's region).
+    await t.ask('access grant <@U0APPROV01|appr> approver', ALICE);
+    const tasks = t.oms.tasks.size;
+    const answer = await decideApproval(
+      t,
+      new Interactions(t),
+      { ...request, channel: CHANNEL },
+      'approve',
+      'U0APPROV01',
+    );
+    expect(answer).toContain('Approved');
+    expect(t.oms.tasks.size).toBe(tasks + 1);
+    const retry = [...t.oms.tasks.values()].at(-1)!;
+    expect(retry.taskType).toBe('list');
+    expect(retry.src.list_file).toMatchObject({
+      obs_bucket: 'src-seven-dst',
+      list_file_key: t.oms.task(task.id)!.failedListKey,
+    });
+  });
+
+  it('reads a list longer than its 8 MiB bound up to the bound, and says so', async () => {
+    const task = failedTask('huge-fail', 1, 'src-huge');
+    const line = `${'k'.repeat(1_000)}\n`;
+    store.putObject('src-huge-dst', t.oms.task(task.id)!.failedListKey!, line.repeat(9 * 1_024));
+    await t.ask(`verify hw-prod:${task.id}`, ALICE);
+    const post = await until(() => ended(checkPost(task.id)), {
+      what: 'the capped check’s post',
+      timeoutMs: 30_000,
+    });
+    // 8 MiB of 1,001-byte lines: 8,380 whole lines read, the cut one dropped.
+    expect(post).toContain('The provider recorded 8,380 failed objects');
+    expect(post).toContain('longer than the 8 MiB read');
+  });
+
+  it('says when the list cannot be read, beside the bucket check', async () => {
+    const task = failedTask('gone-fail', 2, 'src-gone');
+    await t.ask(`verify hw-prod:${task.id}`, ALICE);
+    const post = await until(() => ended(checkPost(task.id)), { what: 'the post', timeoutMs: 20_000 });
+    expect(post).toContain('failed-object list could not be read: the list is not there (any more)');
+  });
+});

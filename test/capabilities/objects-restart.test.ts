@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ObjectStoreSimulator } from '../../dev/simulators/object-store/index.js';
+import { objects } from '../../src/capabilities/objects/index.js';
+import { runKey } from '../../src/capabilities/objects/state.js';
+import type { Connection } from '../../src/connections/connection.js';
+import { DST_SK, messageText, omsConnection, SRC_SK, TestBot } from '../harness/test-bot.js';
+import { TestClock } from '../harness/test-clock.js';
+import { until } from '../harness/until.js';
+
+// Issue 62: a check the bot could not finish says so plainly. A bot that stops (SIGTERM, a deploy)
+// redraws each running check's post as stopped; a check whose replica died without a word is found
+// by the next `/migrate verify` of the same run, which says so on its old post and starts afresh.
+
+const CHANNEL = 'C0RESTART1';
+const ALICE = { userId: 'U0ALICE01', channelId: CHANNEL };
+const TEAM = 'T0FAKE001';
+const store = new ObjectStoreSimulator({
+  keys: { AKIASOURCE0000000001: { secret: SRC_SK }, OBSDESTINATION000001: { secret: DST_SK } },
+});
+
+function withStore(omsUrl: string): Connection {
+  const base = omsConnection('hw-prod', omsUrl);
+  return {
+    ...base,
+    storage: {
+      source: { ...base.storage.source!, endpoint: store.url },
+      destination: { ...base.storage.destination!, endpoint: store.url },
+    },
+  };
+}
+
+beforeAll(async () => {
+  await store.start();
+  for (let i = 0; i < 30; i++) {
+    store.putObject('src-bucket', `k${i}`, 'x');
+    store.putObject('dst-bucket', `k${i}`, 'x');
+  }
+});
+afterAll(async () => {
+  await store.stop();
+});
+
+function lastDrawn(t: TestBot, ts: string): string {
+  const edits = t.fakeSlack.callsTo('chat.update').filter((c) => c.body.ts === ts);
+  return edits.length > 0 ? messageText(edits.at(-1)!.body) : '';
+}
+
+describe('a check the bot could not finish', () => {
+  it('is drawn as stopped when the bot stops under it', async () => {
+    const t = await new TestBot().start({
+      connections: (omsUrl) => [withStore(omsUrl)],
+      env: { POLL_INTERVAL_SECONDS: '0' },
+    });
+    const release = store.holdListings();
+    try {
+      const task = t.oms.addTask({ name: 'interrupted', status: 5 });
+      expect(messageText(await t.ask(`verify hw-prod:${task.id}`, ALICE))).toContain('Checking the buckets');
+      const ts = await until(
+        () => t.fakeSlack.callsTo('chat.postMessage').find((c) => messageText(c.body).includes(task.id))?.ts,
+        { what: 'the check’s post', timeoutMs: 10_000 },
+      );
+      await t.bot.stop();
+      expect(lastDrawn(t, ts)).toContain('This check stopped before it finished');
+      expect(lastDrawn(t, ts)).toContain(`/migrate verify hw-prod:${task.id}`);
+    } finally {
+      release();
+      await t.stop();
+    }
+  });
+
+  it('is said stopped by the next verify when its replica died, which then checks afresh', async () => {
+    const t = await new TestBot().start({
+      connections: (omsUrl) => [withStore(omsUrl)],
+      env: { POLL_INTERVAL_SECONDS: '0' },
+    });
+    try {
+      const task = t.oms.addTask({ name: 'orphaned', status: 5 });
+      // What a replica killed mid-check leaves: its post, and its record, not moved for long.
+      const old = await t.bot.deps.sender.to(TEAM).post({ channel: CHANNEL, text: 'Checking… (old)' });
+      const state = objects.of(t.bot.deps);
+      const key = runKey(TEAM, { connection: 'hw-prod', kind: 'task', id: task.id });
+      await state.kv.update(key, () =>
+        JSON.stringify({ channel: CHANNEL, ts: old.ts, owner: 'gone', beat: 0 }),
+      );
+      expect(messageText(await t.ask(`verify hw-prod:${task.id}`, ALICE))).toContain('Checking the buckets');
+      expect(lastDrawn(t, old.ts)).toContain('This check stopped before it finished');
+      const fresh = await until(
+        () =>
+          t.fakeSlack
+            .callsTo('chat.update')
+            .find((c) => c.body.ts !== old.ts && messageText(c.body).includes('30 the same')),
+        { what: 'the new check’s result', timeoutMs: 20_000 },
+      );
+      expect(messageText(fresh.body)).toContain('Every source object is at the destination');
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('shows its progress on its post while it lists', async () => {
+    for (let i = 30; i < 2_500; i++) {
+      store.putObject('src-bucket', `k${i}`, 'x');
+      store.putObject('dst-bucket', `k${i}`, 'x');
+    }
+    const clock = new TestClock(() => Date.now());
+    const t = await new TestBot().start({
+      connections: (omsUrl) => [withStore(omsUrl)],
+      env: { POLL_INTERVAL_SECONDS: '0' },
+      clock,
+    });
+    const release = store.holdListings();
+    try {
+      const task = t.oms.addTask({ name: 'progressing', status: 5 });
+      await t.ask(`verify hw-prod:${task.id}`, ALICE);
+      const ts = await until(
+        () => t.fakeSlack.callsTo('chat.postMessage').find((c) => messageText(c.body).includes(task.id))?.ts,
+        { what: 'the check’s post', timeoutMs: 10_000 },
+      );
+      // Redrawn at most every 3 s of the bot's clock: the first page after the clock moved shows.
+      clock.advance(5_000);
+      release();
+      const edits = () =>
+        t.fakeSlack
+          .callsTo('chat.update')
+          .filter((c) => c.body.ts === ts)
+          .map((c) => messageText(c.body));
+      await until(() => edits().some((e) => e.includes('2,500 the same')), {
+        what: 'the result',
+        timeoutMs: 20_000,
+      });
+      expect(edits()[0]).toMatch(/Checking… 1,000 source and \d[\d,]* destination objects listed so far/);
+    } finally {
+      release();
+      await t.stop();
+    }
+  });
+});

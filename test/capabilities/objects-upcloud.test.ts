@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ObjectStoreSimulator } from '../../dev/simulators/object-store/index.js';
+import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
+import type { Connection } from '../../src/connections/connection.js';
+import { messageText, TestBot } from '../harness/test-bot.js';
+import { until } from '../harness/until.js';
+
+// Issue 62 on UpCloud, which reports only a job's state: `/migrate verify` of a completed job lists
+// its source and its Managed Object Storage target (the storage credential names the service's
+// endpoint) and finds the 3 missing and 1 different objects the store was seeded with.
+
+const SERVICE = '1200ecde-db95-4d1d-9c2c-bd5b4a7a8c2f';
+const TOKEN = 'ucat_verify_token_000000000000000001';
+const SRC = { ak: 'AKIASOURCE0000000001', sk: 'aws-source-secret-key-upcloud-00000001' };
+const DST = { ak: 'UCOSKEY0000000000001', sk: 'upcloud-storage-secret-key-0000000001' };
+const CHANNEL = 'C0UPCHECK1';
+
+const upcloud = new UpCloudSimulator({ serviceIds: [SERVICE], tokens: [TOKEN] });
+const store = new ObjectStoreSimulator({
+  keys: {
+    [SRC.ak]: { secret: SRC.sk, buckets: ['src-bucket'] },
+    [DST.ak]: { secret: DST.sk, buckets: ['uc-target'] },
+  },
+});
+const t = new TestBot();
+
+function connection(): Connection {
+  return {
+    name: 'uc-fi',
+    provider: 'upcloud',
+    endpoint: upcloud.url,
+    region: 'europe-1',
+    serviceId: SERVICE,
+    auth: { type: 'bearer', token: TOKEN },
+    storage: {
+      source: { name: 'aws', accessKey: SRC.ak, secretKey: SRC.sk, endpoint: store.url },
+      destination: { name: 'uc-os', accessKey: DST.ak, secretKey: DST.sk, endpoint: store.url },
+    },
+  };
+}
+
+beforeAll(async () => {
+  await Promise.all([upcloud.start(), store.start()]);
+  await t.start({ connections: () => [connection()], env: { POLL_INTERVAL_SECONDS: '0' } });
+  for (let i = 0; i < 400; i++) {
+    store.putObject('src-bucket', `logs/${i}.gz`, `log ${i}`);
+    if (i === 1 || i === 2 || i === 3) continue;
+    store.putObject('uc-target', `logs/${i}.gz`, i === 9 ? 'log 9, longer' : `log ${i}`);
+  }
+});
+afterAll(async () => {
+  await t.stop();
+  await Promise.all([upcloud.stop(), store.stop()]);
+});
+
+describe('/migrate verify on an UpCloud job', () => {
+  it('finds the 3 missing and the 1 different object', async () => {
+    const job = upcloud.addJob({
+      name: 'logs-to-upcloud',
+      status: 'completed',
+      progress: 1,
+      source: { bucket: 'src-bucket', prefix: 'logs/' },
+      target: { bucket: 'uc-target', prefix: 'logs/' },
+    });
+    expect(
+      messageText(await t.ask(`verify uc-fi:${job.uuid}`, { userId: 'U0ALICE01', channelId: CHANNEL })),
+    ).toContain('Checking the buckets');
+    const post = await until(
+      () =>
+        t.fakeSlack
+          .callsTo('chat.update')
+          .map((c) => messageText(c.body))
+          .find((text) => text.includes(job.uuid) && text.includes('the same')),
+      { what: 'the check’s result', timeoutMs: 20_000 },
+    );
+    expect(post).toContain(
+      '396 the same · 3 missing at the destination · 1 different · 0 only at the destination',
+    );
+    expect(post).toContain('Different: `logs/9.gz`');
+  });
+});

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { type CheckOutcome, checkLines } from '../../src/capabilities/objects/report.js';
+import { LOCALES } from '../../src/i18n/locale.js';
+import { translatorFor } from '../../src/i18n/translator.js';
+
+// The bucket check's post (issue 62) in every language: each state and figure it can show, the
+// reader's words around the keys, which stay as they are and inert.
+
+const base: CheckOutcome = {
+  status: 'done',
+  name: 'photos *copy*',
+  ref: 'hw-prod:1912',
+  deep: false,
+  cap: 100_000,
+  tally: {
+    source: 1_208,
+    destination: 1_205,
+    matched: 1_203,
+    missing: 4,
+    different: 1,
+    extra: 1,
+    etagCompared: 1_204,
+  },
+  firsts: { missing: ['<@U0ALICE01>', 'a\u0001b'], different: ['photos/0042.jpg'], extra: ['x'] },
+  problems: [],
+  failedList: { count: 7, firsts: ['f1'], truncated: true },
+  csvRows: 100_000,
+  csvCut: true,
+};
+
+const variants: CheckOutcome[] = [
+  base,
+  { ...base, checkedThrough: 'photos/9999.jpg' },
+  { ...base, status: 'running' },
+  { ...base, status: 'cancelled', cancelledBy: 'U0ALICE01' },
+  { ...base, status: 'stopped' },
+  {
+    ...base,
+    tally: { ...base.tally, missing: 0, different: 0, extra: 0 },
+    firsts: { missing: [], different: [], extra: [] },
+  },
+  {
+    ...base,
+    problems: (
+      ['not-s3', 'no-keys', 'no-bucket', 'no-endpoint', 'denied', 'unreachable', 'refused'] as const
+    ).map((why) => ({
+      side: 'destination' as const,
+      why,
+      cloud: 'Azure',
+      bucket: 'b',
+      credential: 'obs-dst',
+      storeCode: 'AccessDenied',
+    })),
+  },
+  ...(['denied', 'no-bucket', 'no-object', 'unreachable', 'refused'] as const).map((problem) => ({
+    ...base,
+    failedList: { count: 0, firsts: [], truncated: false, problem },
+  })),
+];
+
+describe('the bucket check’s post in every language', () => {
+  it.each(LOCALES)('%s: every variant renders, within Slack’s section limit, keys inert', (locale) => {
+    const tr = translatorFor(locale);
+    for (const outcome of variants) {
+      const lines = checkLines(outcome, tr);
+      const text = lines.join('\n');
+      expect(text.length).toBeLessThan(3_000);
+      expect(text).not.toMatch(/\{[a-zA-Z]+[,}]/);
+      expect(text).not.toContain('<@U0ALICE01>`');
+      expect(text).not.toContain('*copy*');
+      if (locale !== 'en') expect(text).toMatch(/[\u3131-\uD79D\u4E00-\u9FFF]/);
+    }
+    expect(checkLines(base, tr).join('\n')).toContain('`a\\u0001b`');
+  });
+});
