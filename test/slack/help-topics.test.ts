@@ -31,6 +31,7 @@ beforeAll(async () => {
   t.oms.addTask({ id: RUNNING, name: 'running-one', status: 2, totalSize: 1024 ** 4 });
   t.oms.addTask({ id: PAUSED, name: 'paused-one', status: 3 });
   t.oms.addTask({ id: FAILED, name: 'failed-one', status: 4 });
+  t.oms.addTask({ id: '630500000000001', name: 'done-one', status: 5 });
   t.oms.addTaskGroup({ status: 2, src: { bucket: 'grouped-src' } });
   t.oms.addSyncTask({ status: 'SYNCHRONIZING', src_bucket: 'sync-src' });
   // The resource index now knows this workspace's ids, as after anyone's list (a loaded machine may
