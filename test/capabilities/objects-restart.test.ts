@@ -153,4 +153,38 @@ describe('a check the bot could not finish', () => {
       await t.stop();
     }
   });
+
+  it('is drawn by the one editor, in the workspace’s edit budget: a held result lands a window later', async () => {
+    // A clock that moves only when the bot waits on it, 1 s into a 10 s edit window of one edit.
+    const clock = new TestClock(() => Date.parse('2026-11-28T00:00:01Z'));
+    const t = await new TestBot().start({
+      connections: (omsUrl) => [withStore(omsUrl)],
+      env: { POLL_INTERVAL_SECONDS: '0' },
+      clock,
+      watcher: { editBudget: { windowMs: 10_000, max: 1 } },
+    });
+    try {
+      // Another post of the workspace spends this window's one edit.
+      const state = objects.of(t.bot.deps);
+      const other = { capability: 'objects', id: 'other', channel: CHANNEL };
+      await state.posts.show(TEAM, other, { kind: 'stopped', ref: 'hw-prod:a' });
+      expect(await state.posts.show(TEAM, other, { kind: 'stopped', ref: 'hw-prod:b' })).toBe('edited');
+      const task = t.oms.addTask({ name: 'budgeted', status: 5 });
+      await t.ask(`verify hw-prod:${task.id}`, ALICE);
+      const posted = await until(
+        () => t.fakeSlack.callsTo('chat.postMessage').find((c) => messageText(c.body).includes(task.id)),
+        { what: 'the check’s post', timeoutMs: 10_000 },
+      );
+      // Posted by the editor (its metadata names the capability post), not by the capability.
+      expect(JSON.stringify(posted.body)).toContain(`cpost:${TEAM}:objects:`);
+      await until(() => lastDrawn(t, posted.ts!).includes('Every source object is at the destination'), {
+        what: 'the result, a window later',
+        timeoutMs: 10_000,
+      });
+      // The result's edit waited for the next window instead of overdrawing the spent one.
+      expect(clock.skewMs).toBeGreaterThanOrEqual(9_000);
+    } finally {
+      await t.stop();
+    }
+  });
 });
