@@ -40,6 +40,21 @@ afterAll(async () => {
   await store.stop();
 });
 
+/** A check's post as a check that just started draws it. */
+const RUNNING = {
+  kind: 'check' as const,
+  outcome: {
+    status: 'running' as const,
+    deep: false,
+    cap: 0,
+    tally: { source: 0, destination: 0, matched: 0, missing: 0, different: 0, extra: 0, etagCompared: 0 },
+    firsts: { missing: [], different: [], extra: [] },
+    problems: [],
+    csvRows: 0,
+    csvCut: false,
+  },
+};
+
 function lastDrawn(t: TestBot, ts: string): string {
   const edits = t.fakeSlack.callsTo('chat.update').filter((c) => c.body.ts === ts);
   return edits.length > 0 ? messageText(edits.at(-1)!.body) : '';
@@ -75,12 +90,16 @@ describe('a check the bot could not finish', () => {
     });
     try {
       const task = t.oms.addTask({ name: 'orphaned', status: 5 });
-      // What a replica killed mid-check leaves: its post, and its record, not moved for long.
-      const old = await t.bot.deps.sender.to(TEAM).post({ channel: CHANNEL, text: 'Checking… (old)' });
+      // What a replica killed mid-check leaves: its post (drawn by the one editor, as every check's
+      // is), and its record, not moved for long.
       const state = objects.of(t.bot.deps);
+      const ref = `hw-prod:${task.id}`;
+      const running = { ...RUNNING, outcome: { ...RUNNING.outcome, name: 'orphaned', ref } };
+      await state.posts.show(TEAM, { capability: 'objects', id: 'old-check', channel: CHANNEL }, running);
+      const old = (await state.posts.where(TEAM, 'objects', 'old-check'))!;
       const key = runKey(TEAM, { connection: 'hw-prod', kind: 'task', id: task.id });
       await state.kv.update(key, () =>
-        JSON.stringify({ channel: CHANNEL, ts: old.ts, owner: 'gone', beat: 0 }),
+        JSON.stringify({ channel: CHANNEL, post: 'old-check', owner: 'gone', beat: 0 }),
       );
       expect(messageText(await t.ask(`verify hw-prod:${task.id}`, ALICE))).toContain('Checking the buckets');
       expect(lastDrawn(t, old.ts)).toContain('This check stopped before it finished');
@@ -131,6 +150,40 @@ describe('a check the bot could not finish', () => {
       expect(edits()[0]).toMatch(/Checking… 1,000 source and \d[\d,]* destination objects listed so far/);
     } finally {
       release();
+      await t.stop();
+    }
+  });
+
+  it('is drawn by the one editor, in the workspace’s edit budget: a held result lands a window later', async () => {
+    // A clock that moves only when the bot waits on it, 1 s into a 10 s edit window of one edit.
+    const clock = new TestClock(() => Date.parse('2026-11-28T00:00:01Z'));
+    const t = await new TestBot().start({
+      connections: (omsUrl) => [withStore(omsUrl)],
+      env: { POLL_INTERVAL_SECONDS: '0' },
+      clock,
+      watcher: { editBudget: { windowMs: 10_000, max: 1 } },
+    });
+    try {
+      // Another post of the workspace spends this window's one edit.
+      const state = objects.of(t.bot.deps);
+      const other = { capability: 'objects', id: 'other', channel: CHANNEL };
+      await state.posts.show(TEAM, other, { kind: 'stopped', ref: 'hw-prod:a' });
+      expect(await state.posts.show(TEAM, other, { kind: 'stopped', ref: 'hw-prod:b' })).toBe('edited');
+      const task = t.oms.addTask({ name: 'budgeted', status: 5 });
+      await t.ask(`verify hw-prod:${task.id}`, ALICE);
+      const posted = await until(
+        () => t.fakeSlack.callsTo('chat.postMessage').find((c) => messageText(c.body).includes(task.id)),
+        { what: 'the check’s post', timeoutMs: 10_000 },
+      );
+      // Posted by the editor (its metadata names the capability post), not by the capability.
+      expect(JSON.stringify(posted.body)).toContain(`cpost:${TEAM}:objects:`);
+      await until(() => lastDrawn(t, posted.ts!).includes('Every source object is at the destination'), {
+        what: 'the result, a window later',
+        timeoutMs: 10_000,
+      });
+      // The result's edit waited for the next window instead of overdrawing the spent one.
+      expect(clock.skewMs).toBeGreaterThanOrEqual(9_000);
+    } finally {
       await t.stop();
     }
   });

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { BlockAction, ButtonAction } from '@slack/bolt';
+import { CapabilityPosts } from '../../watcher/capability-posts.js';
 import { defineCapability } from '../capability.js';
+import { CAPABILITY, type CheckView, renderCheckPost } from './check-post.js';
 import { RETRY_ACTION, retryButton } from './retry.js';
 import type { ObjectsState } from './state.js';
 import { verifyCommand } from './verify-command.js';
@@ -11,8 +13,9 @@ import { verifyCommand } from './verify-command.js';
  * differs, every key in a CSV; the provider's own failed-object list (OMS) beside it.
  */
 export const objects = defineCapability<ObjectsState>({
-  name: 'objects',
+  name: CAPABILITY,
   start: (core) => ({
+    posts: new CapabilityPosts(core.watcher),
     kv: core.state,
     clock: core.clock,
     logger: core.logger,
@@ -20,6 +23,7 @@ export const objects = defineCapability<ObjectsState>({
     running: new Map(),
   }),
   subcommands: [verifyCommand((ctx) => ctx.deps.capabilities.stateOf('objects') as ObjectsState)],
+  render: (view, tr) => renderCheckPost(view as CheckView, tr),
   listeners(routes) {
     routes.action<BlockAction<ButtonAction>>(RETRY_ACTION, retryButton);
   },

@@ -4,11 +4,13 @@ import type { Logger } from '../../logger.js';
 import { type ObjectEntry, type ObjectStore, ObjectStoreError } from '../../object-store/object-store.js';
 import { csvLine } from '../../reports/csv-cell.js';
 import { truncate } from '../../slack/blocks/mrkdwn.js';
+import type { AppDeps } from '../../slack/context.js';
 import type { TeamSender } from '../../slack/sender.js';
+import type { CapabilityPosts } from '../../watcher/capability-posts.js';
+import { type CheckPost, showCheck } from './check-post.js';
 import { compareListings, type Difference } from './compare.js';
 import type { CheckPlan, PlannedSide } from './plan.js';
-import { type CheckOutcome, checkLines, FIRST_FEW, type SideName, type SideProblem } from './report.js';
-import { retryBlock } from './retry.js';
+import { type CheckOutcome, FIRST_FEW, type SideName, type SideProblem } from './report.js';
 
 /** Objects read per side before a check stops and says where (`deep`: the larger bound). */
 export const CHECK_CAP = 100_000;
@@ -21,7 +23,10 @@ export const FAILED_LIST_MAX_BYTES = 8 * 1024 * 1024;
 const PROGRESS_EVERY_MS = 3_000;
 
 export interface RunDeps {
-  sender: TeamSender;
+  /** The watcher's one editor, which draws and sends the check's post (ADR 0017's seam). */
+  posts: CapabilityPosts;
+  /** Only the CSV's upload into the post's thread: the post itself is the editor's. */
+  files: CsvFiles;
   tr: Translator;
   clock: Clock;
   logger: Logger;
@@ -33,13 +38,21 @@ export interface RunDeps {
   signal: AbortSignal;
 }
 
+/** Uploads a file into a thread; nothing else of Slack. */
+export type CsvFiles = Pick<TeamSender, 'uploadFile'>;
+
+/** The workspace's file uploads, in the background (a check's CSV). */
+export function csvFiles(deps: Pick<AppDeps, 'sender'>, teamId: string): CsvFiles {
+  const to = deps.sender.to(teamId, { purpose: 'background' });
+  return { uploadFile: (file) => to.uploadFile(file) };
+}
+
 export interface RunTarget {
-  channel: string;
+  /** The check's post, shown first by the caller before the run starts. */
+  post: CheckPost;
   name: string;
   ref: string;
   deep: boolean;
-  /** The check's post, made by the caller before the run starts. */
-  ts: string;
   /** The run, when its provider can retry a list of objects: the post offers Retry these. */
   retry?: { connection: string; kind: string; id: string };
 }
@@ -103,7 +116,7 @@ export async function runCheck(deps: RunDeps, plan: CheckPlan, target: RunTarget
     if (!force && now - drawnAt < PROGRESS_EVERY_MS) return;
     drawnAt = now;
     await deps.beat().catch(() => undefined);
-    await draw(deps, target, outcome);
+    await draw(deps, target, outcome, false);
   };
   const checkCancel = async () => {
     const by = await deps.cancelledBy();
@@ -165,8 +178,8 @@ export async function runCheck(deps: RunDeps, plan: CheckPlan, target: RunTarget
     } else if (deps.signal.aborted) outcome.status = 'stopped';
     else throw error;
   }
-  await draw(deps, target, outcome);
-  if (outcome.csvRows > 0) await uploadCsv(deps, target, csv);
+  const ts = await draw(deps, target, outcome, true);
+  if (outcome.csvRows > 0 && ts) await uploadCsv(deps, target, ts, csv);
   return outcome;
 }
 
@@ -249,30 +262,23 @@ function decodeListLine(line: string): string | undefined {
   }
 }
 
-async function draw(deps: RunDeps, target: RunTarget, outcome: CheckOutcome): Promise<void> {
-  const lines = checkLines(outcome, deps.tr);
-  const text = truncate(lines.join('\n'), 3_000);
-  const failed = outcome.failedList;
-  const retry =
-    target.retry && outcome.status === 'done' && failed && !failed.problem && failed.count > 0
-      ? [retryBlock(failed.count, target.retry, deps.tr)]
-      : [];
-  await deps.sender
-    .update({
-      channel: target.channel,
-      ts: target.ts,
-      text: truncate(lines[0] ?? '', 300),
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, ...retry],
-    })
-    .catch((error: unknown) => deps.logger.warn({ err: error }, 'bucket check post not redrawn'));
+/** Hands the check as it stands to the one editor; the post's ts once it is in Slack. */
+async function draw(
+  deps: RunDeps,
+  target: RunTarget,
+  outcome: CheckOutcome,
+  final: boolean,
+): Promise<string | undefined> {
+  const view = { kind: 'check' as const, outcome, ...(target.retry ? { retry: target.retry } : {}) };
+  return showCheck(deps, target.post, structuredClone(view), final && outcome.status !== 'stopped');
 }
 
-async function uploadCsv(deps: RunDeps, target: RunTarget, csv: string[]): Promise<void> {
+async function uploadCsv(deps: RunDeps, target: RunTarget, ts: string, csv: string[]): Promise<void> {
   const safe = target.ref.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60);
-  await deps.sender
+  await deps.files
     .uploadFile({
-      channel: target.channel,
-      threadTs: target.ts,
+      channel: target.post.channel,
+      threadTs: ts,
       bytes: Buffer.from(`${csv.join('\r\n')}\r\n`, 'utf8'),
       filename: `bucket-check-${safe}.csv`,
       title: truncate(deps.tr.t('objects.csv.title', { name: target.name }), 200),

@@ -1,11 +1,15 @@
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import type { AtomicKv } from '../../store/atomic-kv.js';
+import type { CapabilityPosts } from '../../watcher/capability-posts.js';
 
-/** A running check, as the store knows it (any replica): where its post is, who runs it, when it last moved. */
+/**
+ * A running check, as the store knows it (any replica): its post (the id the one editor keeps it
+ * under, `CapabilityPosts`), who runs it, when it last moved.
+ */
 export interface RunRecord {
   channel: string;
-  ts: string;
+  post: string;
   owner: string;
   beat: number;
 }
@@ -17,6 +21,8 @@ export interface ObjectsState {
   kv: AtomicKv;
   clock: Clock;
   logger: Logger;
+  /** The check posts, drawn and sent by the watcher's one editor (ADR 0017's seam). */
+  posts: CapabilityPosts;
   /** This bot process, as owner of the checks it runs. */
   instance: string;
   /** The checks this process runs: stopped (and said so) when the bot stops. */

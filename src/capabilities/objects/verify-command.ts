@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ResourceRef } from '../../domain/migration-resource.js';
 import { TERMINAL_STATES } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
@@ -8,9 +9,9 @@ import type { HandlerContext } from '../../slack/context.js';
 import { defineSubcommand } from '../../slack/listeners/commands/subcommand.js';
 import { SKIP } from '../../store/atomic-kv.js';
 import { findResource } from '../../use-cases/context.js';
+import { CAPABILITY, type CheckPost, showCheck } from './check-post.js';
 import { planCheck } from './plan.js';
-import { checkLines } from './report.js';
-import { runCheck } from './run-check.js';
+import { csvFiles, runCheck } from './run-check.js';
 import { type ObjectsState, type RunRecord, runKey, STALE_AFTER_MS } from './state.js';
 
 type Parsed = { ref: ResourceRef; deep: boolean; cancel: boolean };
@@ -64,7 +65,6 @@ export function verifyCommand(of: (ctx: HandlerContext) => ObjectsState) {
       const connection = ctx.deps.connections.get(ctx.teamId, resource.connection);
       const plan = planCheck(resource, connection);
       const tr = await ctx.translator('channel');
-      const sender = ctx.deps.sender.to(ctx.teamId, { purpose: 'background' });
       const now = ctx.deps.clock.now();
       // One check of a run at a time across replicas: claimed in one atomic step (ADR 0011).
       let previous: RunRecord | undefined;
@@ -74,50 +74,51 @@ export function verifyCommand(of: (ctx: HandlerContext) => ObjectsState) {
         busy = s.running.has(key) || (previous !== undefined && now - previous.beat < STALE_AFTER_MS);
         return busy
           ? SKIP
-          : JSON.stringify({ channel, ts: '', owner: s.instance, beat: now } satisfies RunRecord);
+          : JSON.stringify({ channel, post: '', owner: s.instance, beat: now } satisfies RunRecord);
       });
       if (busy) return ctx.reply({ text: person.t('objects.alreadyRunning', { ref }) });
       const stale = previous as RunRecord | undefined;
       // A check whose replica died: its post says so before a new one starts.
-      if (stale?.ts)
-        await sender
-          .update({ channel: stale.channel, ts: stale.ts, text: tr.t('objects.stopped', { ref }) })
-          .catch(() => undefined);
+      if (stale?.post) {
+        const old = { teamId: ctx.teamId, channel: stale.channel, id: stale.post };
+        await showCheck(s, old, { kind: 'stopped', ref });
+        await s.posts.forget(ctx.teamId, CAPABILITY, stale.post).catch(() => undefined);
+      }
       const release = () => s.kv.update(key, () => undefined).catch(() => undefined);
       await ctx.audited('check buckets', ref, async () => {
         const name = resource.name;
-        const first = checkLines(
-          {
-            status: 'running',
-            name,
-            ref,
-            deep: parsed.deep,
-            cap: 0,
-            tally: zero(),
-            firsts: { missing: [], different: [], extra: [] },
-            problems: [],
-            csvRows: 0,
-            csvCut: false,
-          },
-          tr,
-        );
-        const posted = await sender
-          .post({
-            channel,
-            text: first[0] ?? ref,
-            blocks: [{ type: 'section', text: { type: 'mrkdwn', text: first.join('\n') } }],
-          })
+        const post: CheckPost = { teamId: ctx.teamId, channel, id: randomUUID() };
+        const first = {
+          status: 'running' as const,
+          name,
+          ref,
+          deep: parsed.deep,
+          cap: 0,
+          tally: zero(),
+          firsts: { missing: [], different: [], extra: [] },
+          problems: [],
+          csvRows: 0,
+          csvCut: false,
+        };
+        // Posted by the one editor; a post that did not go out frees the run and says why.
+        await s.posts
+          .show(
+            ctx.teamId,
+            { capability: CAPABILITY, id: post.id, channel },
+            { kind: 'check', outcome: first },
+          )
           .catch(async (error: unknown) => {
             await release();
             throw error;
           });
-        const record: RunRecord = { channel, ts: posted.ts, owner: s.instance, beat: now };
+        const record: RunRecord = { channel, post: post.id, owner: s.instance, beat: now };
         await s.kv.update(key, () => JSON.stringify(record));
         await s.kv.update(`${key}:cancel`, () => undefined);
         const abort = new AbortController();
         const work = runCheck(
           {
-            sender,
+            posts: s.posts,
+            files: csvFiles(ctx.deps, ctx.teamId),
             tr,
             clock: s.clock,
             logger: s.logger,
@@ -130,8 +131,7 @@ export function verifyCommand(of: (ctx: HandlerContext) => ObjectsState) {
           },
           plan,
           {
-            channel,
-            ts: posted.ts,
+            post,
             name,
             ref,
             deep: parsed.deep,
@@ -144,6 +144,7 @@ export function verifyCommand(of: (ctx: HandlerContext) => ObjectsState) {
           )
           .finally(async () => {
             s.running.delete(key);
+            await s.posts.forget(ctx.teamId, CAPABILITY, post.id).catch(() => undefined);
             await s.kv.update(key, () => undefined).catch(() => undefined);
             await s.kv.update(`${key}:cancel`, () => undefined).catch(() => undefined);
           });
