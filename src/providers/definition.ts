@@ -45,6 +45,11 @@ export interface ProviderDefinition {
    * source `again` as a new resource, or the resource `restart`ed. Offered on the verification post.
    */
   reruns?: { kinds: readonly ResourceKind[]; what: 'since' | 'again' | 'restart' };
+  /**
+   * Its migrations run to their end once started: no pause, no resume, and states only (no bytes or
+   * objects). A plan's Pause names them as what it cannot pause, and its card says it has states only.
+   */
+  runsToEnd?: boolean;
 }
 
 /** A provider's own message catalogue, per language; its keys start `form.<id>.`, `connect.<id>.` or `error.<id>.`. */

@@ -62,6 +62,12 @@ const SAMPLES: Record<string, () => string> = {
   disconnect: () => 'disconnect hw-prod',
   // Issue 48: listing windows is a view; adding one asks operate, as pause does.
   window: () => 'window list',
+  // Issues 60-63: the capabilities of this round, each read-only form.
+  plan: () => 'plan list',
+  policy: () => 'policy list',
+  webhook: () => 'webhook list',
+  token: () => 'token list',
+  verify: () => `verify ${taskId}`,
 };
 
 type Capability = 'view' | 'operate' | 'create' | 'delete' | 'manage';
@@ -97,6 +103,11 @@ const EXPECTED: Record<string, [Capability, Where][]> = {
   connect: [['manage', 'workspace']],
   disconnect: [['manage', 'workspace']],
   window: [['view', 'here']],
+  plan: [['view', 'here']],
+  policy: [['view', 'workspace']],
+  webhook: [['manage', 'workspace']],
+  token: [['manage', 'workspace']],
+  verify: [['operate', 'here']],
 };
 
 const RANK = ['viewer', 'operator', 'approver', 'admin'];

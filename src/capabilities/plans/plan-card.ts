@@ -1,5 +1,6 @@
 import { NORMALIZED_STATES, type NormalizedState } from '../../domain/migration-resource.js';
 import type { Translator } from '../../i18n/translator.js';
+import { providerDefinitions } from '../../providers/registry.js';
 import { slackDate } from '../../slack/blocks/format.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { stateLabelIn } from '../../slack/blocks/state-words.js';
@@ -86,12 +87,17 @@ function names(lines: readonly ResourceLine[]): string {
   return truncate(lines.map((l) => l.name).join(', '), 180);
 }
 
+/** A migration of a provider whose runs cannot be paused and report states only (UpCloud's jobs). */
+function runsToEnd(line: ResourceLine): boolean {
+  return providerDefinitions().find((d) => d.id === line.provider)?.runsToEnd === true;
+}
+
 /** What Pause plan would touch, and what it cannot (UpCloud jobs): the confirmation says both. */
 export function pauseTargets(view: PlanView): { touch: ResourceLine[]; cannot: ResourceLine[] } {
   const live = view.waves.flatMap((w) => w.resources).filter((l) => PAUSABLE.has(l.state));
   return {
-    touch: live.filter((l) => l.provider !== 'upcloud'),
-    cannot: live.filter((l) => l.provider === 'upcloud'),
+    touch: live.filter((l) => !runsToEnd(l)),
+    cannot: live.filter(runsToEnd),
   };
 }
 
@@ -171,8 +177,7 @@ export function renderPlanCard(view: PlanView, tr: Translator): CapabilityRender
         : tr.t('plan.card.etaUnknown', { unknown: eta.unknown }),
     );
   const context: string[] = [tr.t('plan.card.owner', { user: `<@${view.owner}>` })];
-  if (view.waves.some((w) => w.resources.some((l) => l.provider === 'upcloud')))
-    context.push(tr.t('plan.card.statesOnly'));
+  if (view.waves.some((w) => w.resources.some(runsToEnd))) context.push(tr.t('plan.card.statesOnly'));
   if (view.paused > 0 && view.status === 'paused') context.push(tr.t('plan.card.paused', { n: view.paused }));
   if (view.status === 'cancelled' && view.closedBy)
     context.push(tr.t('plan.card.cancelled', { user: `<@${view.closedBy}>` }));

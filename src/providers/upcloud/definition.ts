@@ -133,5 +133,6 @@ export const upcloudDefinition: ProviderDefinition = {
     },
   ],
   reruns: { kinds: ['job'], what: 'again' },
+  runsToEnd: true,
   create: createUpCloudProvider,
 };
