@@ -52,6 +52,14 @@ export function scheduleTimedWork(w: TimedWork): Scheduler {
     },
     // Then each capability's timed work, in the registry's order.
     ...w.capabilities.jobs(),
+    // Card edits the edit budget deferred, when its window reopens, between cycles (a cycle
+    // edits what is due itself): each replica its own, each record claimed once per window.
+    {
+      name: 'deferred-edits',
+      cadence: 'before-cycle',
+      replicas: 'each',
+      run: async () => (w.watcher.cycling() ? undefined : w.watcher.outbox.editDeferred()),
+    },
   );
   w.watcher.beforeEachCycle(() => scheduler.tick());
   return scheduler.every(w.tickMs);

@@ -124,7 +124,8 @@ export function dueRank(r: WatchRecord): number {
  * after another (posts there are paced), four channels at a time. A watch with only its card to
  * redraw is not read while its workspace cannot edit cards: when every running resource moved,
  * most cards wait for a later edit window, and reading each of them (three times) to find that
- * out was most of a busy cycle's delivery pass. They stay dirty; a later cycle edits them.
+ * out was most of a busy cycle's delivery pass. They stay dirty, deferred: the editor edits them
+ * when the workspace's edit window reopens (`Outbox.editDeferred`), or a later cycle does.
  */
 export async function deliverDue(
   outbox: Outbox,
@@ -149,6 +150,8 @@ async function byChannels(
 ): Promise<void> {
   const byChannel = groupBy(due, (w) => w.channel);
   await forEachLimited([...byChannel.values()], 4, async (records) => {
-    for (const w of records) if (!(w.cardOnly && outbox.cardEditsHeld(w.teamId))) await drain(w);
+    for (const w of records)
+      if (!(w.cardOnly && outbox.cardEditsHeld(w.teamId))) await drain(w);
+      else outbox.deferEdit(w.teamId, w.key);
   });
 }

@@ -13,13 +13,16 @@ export interface EditBudgetDeps {
 
 /**
  * A workspace's edit budget (Slack's `chat.update` tier), shared by every edit of a card or post
- * (`living-editor.ts`): at most `editBudget.max` edits per window, the rest stay due for a later
- * cycle.
+ * (`living-editor.ts`): at most `editBudget.max` edits per window. The records whose edits it
+ * deferred are kept (in this replica's memory, bounded) and handed back when the window reopens
+ * (`reopened`), so they are edited then rather than a poll interval later.
  */
 export class EditBudget {
   readonly #o: EditBudgetDeps;
   /** Team → end of the edit window whose budget is known to be spent (saves a counter hit per card). */
   readonly #budgetSpentUntil = new Map<string, number>();
+  /** Team → the records whose edits wait for the budget, in the order they were deferred. */
+  readonly #deferred = new Map<string, Set<string>>();
 
   constructor(options: EditBudgetDeps) {
     this.#o = options;
@@ -52,4 +55,30 @@ export class EditBudget {
     }
     return true;
   }
+
+  /** The record's edits wait for this workspace's budget: handed back by `reopened`. */
+  defer(teamId: string, key: string): void {
+    const keys = this.#deferred.get(teamId) ?? new Set<string>();
+    this.#deferred.set(teamId, keys);
+    if (keys.size < MAX_DEFERRED_PER_TEAM) keys.add(key);
+  }
+
+  /** True when an edit of this workspace may be tried now (nothing counted). */
+  open(teamId: string): boolean {
+    return !this.#o.pacer.paused(teamId) && (this.#budgetSpentUntil.get(teamId) ?? 0) <= this.#o.clock.now();
+  }
+
+  /** The deferred records of each workspace whose budget may be spent again, taken from the list. */
+  reopened(): [teamId: string, keys: string[]][] {
+    const out: [string, string[]][] = [];
+    for (const [teamId, keys] of this.#deferred) {
+      if (!this.open(teamId)) continue;
+      this.#deferred.delete(teamId);
+      out.push([teamId, [...keys]]);
+    }
+    return out;
+  }
 }
+
+/** A cycle's delivery pass edits a workspace's first cards only (`cardsPerPass`); this bounds memory. */
+const MAX_DEFERRED_PER_TEAM = 1_000;

@@ -52,7 +52,10 @@ export class LivingEditor {
     if (!record?.watch || !record.snapshot) return false;
     const teamId = record.watch.teamId;
     for (const post of duePosts(record)) {
-      if (!(await this.budget.spend(teamId))) return false;
+      if (!(await this.budget.spend(teamId))) {
+        this.budget.defer(teamId, key);
+        return false;
+      }
       const now = liveNow(record);
       let forget = false;
       try {
@@ -92,6 +95,46 @@ export class LivingEditor {
         );
     }
     return false;
+  }
+
+  /**
+   * Edits the records whose edits the budget deferred, once their workspace's edit window
+   * reopened, in the order they were deferred, until the budget is spent again (the rest wait for
+   * the next window). No provider call: the record is drawn as stored. Each record once per edit
+   * window across replicas (claimed in the store); one in `busy` (being drained) is the drain's.
+   */
+  async editDeferred(busy: Set<string>): Promise<void> {
+    const { budget } = this;
+    const windowMs = this.#o.settings.editBudget.windowMs;
+    for (const [teamId, keys] of budget.reopened()) {
+      for (const key of keys) {
+        if (!budget.open(teamId)) budget.defer(teamId, key);
+        else if (busy.has(key) || !(await this.#drawable(key))) continue;
+        else if (await this.#o.store.backend.claim(this.#editWindow(key, windowMs), 2 * windowMs)) {
+          busy.add(key);
+          try {
+            await this.edit(key);
+          } finally {
+            busy.delete(key);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * False when an action was asked of the resource since its card was drawn and no poll has seen
+   * it change yet: the card would say the state before the action; the next cycle draws it.
+   */
+  async #drawable(key: string): Promise<boolean> {
+    const record = await this.#o.store.read<WatchRecord>(key);
+    const card = record && cardOf(record);
+    if (!record?.requested || !card) return record !== undefined;
+    return record.requested.at <= (card.shown.at ?? 0) || card.shown.state !== record.snapshot.state;
+  }
+
+  #editWindow(key: string, windowMs: number): string {
+    return `deferred-edit:${key}:${Math.floor(this.#o.clock.now() / windowMs)}`;
   }
 
   /** The post shows `sig` now (undefined: it cannot be edited, and is forgotten). */

@@ -147,6 +147,16 @@ export class Outbox {
     await this.#editor.edit(key);
   }
 
+  /** A cycle left this record's card for a later edit window (`cardEditsHeld`): edited when it reopens. */
+  deferEdit(teamId: string, key: string): void {
+    this.#editor.budget.defer(teamId, key);
+  }
+
+  /** Edits what the budget deferred, once its window reopened (`LivingEditor.editDeferred`). */
+  editDeferred(): Promise<void> {
+    return this.#editor.editDeferred(this.#draining);
+  }
+
   async #sendNext(key: string, result: DrainResult, options: DrainOptions): Promise<'sent' | 'idle'> {
     const record = await this.#store.read<AnyRecord>(key);
     // In order per record; a broken watch's own posts wait, its DM and audit entry do not.

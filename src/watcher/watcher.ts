@@ -343,13 +343,14 @@ export class Watcher {
     return exact.length > 0 ? exact : watches.filter((r) => r.watch.id.startsWith(ref.id));
   }
 
-  /**
-   * Work run before each cycle polls (the bot's sweep of pending departures: a workspace that
-   * uninstalled loses its watches before any provider is asked for it). A failure is logged and
-   * the cycle goes on.
-   */
+  /** Work run before each cycle polls (the scheduler's tick); a failure is logged, the cycle goes on. */
   beforeEachCycle(work: () => Promise<void>): void {
     this.#beforeCycle = work;
+  }
+
+  /** True while a cycle runs (the work before it included). */
+  cycling(): boolean {
+    return this.#current !== undefined;
   }
 
   /** One cycle now; resolves undefined when a cycle is already running (cycles never overlap). */

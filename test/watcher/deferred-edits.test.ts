@@ -1,0 +1,60 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SKIP } from '../../src/store/atomic-kv.js';
+import { cardDue } from '../../src/watcher/living-posts.js';
+import type { WatchRecord } from '../../src/watcher/watch-store.js';
+import {
+  cleanRedis,
+  GiB,
+  MiB,
+  REDIS_URL,
+  type Rig,
+  startRig,
+  startWorld,
+  TEAM,
+  uniquePrefix,
+  type WatchWorld,
+  watchTask,
+} from '../harness/watcher-rig.js';
+
+// Issue 58 item 4: a card edit the budget deferred is made when its window reopens
+// (`Outbox.editDeferred`), once across replicas, and asks the provider nothing.
+let world: WatchWorld;
+let prefix: string;
+let a: Rig;
+let b: Rig;
+
+// Two replicas on one Redis (several replicas need Redis: its claims are what they share).
+beforeEach(async () => {
+  world = await startWorld();
+  prefix = uniquePrefix();
+  a = await startRig(world, { storeUrl: REDIS_URL, watcher: { keyPrefix: prefix } });
+  b = await startRig(world, { storeUrl: REDIS_URL, watcher: { keyPrefix: prefix } });
+});
+afterEach(async () => {
+  await b.stop();
+  await a.stop();
+  await world.stop();
+  await cleanRedis(prefix);
+});
+
+const cardEdits = () => world.fakeSlack.callsTo('chat.update').filter((c) => !c.body.thread_ts).length;
+
+describe('deferred card edits', () => {
+  it('are made once when two replicas both deferred the card, with no provider call', async () => {
+    const task = world.oms.addTask({ name: 'deferred', status: 1, totalSize: GiB, speed: 10 * MiB });
+    const key = (await watchTask(a, task.id)).key;
+    world.clock.advance(2_000);
+    await a.watcher.runCycle();
+    await a.watcher.store.update<WatchRecord>(key, (r) => (r ? cardDue(r, true) : SKIP));
+    a.watcher.outbox.deferEdit(TEAM, key);
+    b.watcher.outbox.deferEdit(TEAM, key);
+    const edits = cardEdits();
+    const requests = world.oms.server.requests.length;
+    await Promise.all([a.watcher.outbox.editDeferred(), b.watcher.outbox.editDeferred()]);
+    expect(cardEdits() - edits).toBe(1);
+    expect(world.oms.server.requests.length).toBe(requests);
+    // Drawn and recorded as shown: nothing left to edit.
+    await Promise.all([a.watcher.outbox.editDeferred(), b.watcher.outbox.editDeferred()]);
+    expect(cardEdits() - edits).toBe(1);
+  });
+});
