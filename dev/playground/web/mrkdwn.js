@@ -36,6 +36,7 @@ const EMOJI = {
   raised_hand: '✋',
   hand: '✋',
   clipboard: '📋',
+  card_index_dividers: '🗂️',
   memo: '📝',
   pencil: '✏️',
   package: '📦',
@@ -121,6 +122,8 @@ const FALLBACK = {
   electric_plug: ['⚡', 'amber'],
   no_bell: ['⊘', 'grey'],
   control_knobs: ['⚙', 'grey'],
+  card_index_dividers: ['▤', 'blue', true],
+  clipboard: ['▤', 'grey', true],
 };
 
 /** Whether this browser draws emoji in colour (drawn on a canvas: a missing glyph comes out grey). */
