@@ -119,7 +119,9 @@ describe('a plan in waves', () => {
     succeed(w2);
     await cycles(3);
     expect(status(w3)).toBe(3);
-    expect(card(id).text).toMatch(/Wave 3\*[^\n]*\+ 2 h\n:red_circle: opens/);
+    expect(card(id).text).toMatch(
+      /Wave 3\* · opens 2 h after the wave before it has succeeded\n:red_circle: opens/,
+    );
     clock.advance(2 * 3_600_000);
     await cycles(3);
     expect([1, 2]).toContain(status(w3));

@@ -36,6 +36,7 @@ const EMOJI = {
   raised_hand: '✋',
   hand: '✋',
   clipboard: '📋',
+  card_index_dividers: '🗂️',
   memo: '📝',
   pencil: '✏️',
   package: '📦',
@@ -72,10 +73,7 @@ const EMOJI = {
   control_knobs: '🎛️',
 };
 
-/**
- * Without a colour emoji font (a bare Linux or CI browser) emoji show as empty boxes: the common
- * ones are plain symbols coloured like the real ones; `box` ones sit on a square like ✅ and 🔄.
- */
+/** With no colour emoji font (bare Linux, CI): coloured symbols; `box` ones on a square like ✅. */
 const FALLBACK = {
   white_check_mark: ['✔', 'green', true],
   bar_chart: ['▥', 'blue', true],
@@ -121,6 +119,7 @@ const FALLBACK = {
   electric_plug: ['⚡', 'amber'],
   no_bell: ['⊘', 'grey'],
   control_knobs: ['⚙', 'grey'],
+  card_index_dividers: ['▤', 'blue', true],
 };
 
 /** Whether this browser draws emoji in colour (drawn on a canvas: a missing glyph comes out grey). */

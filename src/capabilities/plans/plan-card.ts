@@ -38,8 +38,10 @@ export function gateWords(gate: Gate | undefined, tr: Translator): string {
   if (!gate) return tr.t('plan.gate.start');
   if (gate.kind === 'at')
     return tr.t('plan.gate.at', { when: slackDate(new Date(gate.at)), zone: gate.zone });
-  const hours = gate.hours > 0 ? tr.t('plan.gate.plusHours', { h: gate.hours }) : '';
-  return tr.t(gate.of === 'signed-off' ? 'plan.gate.afterSigned' : 'plan.gate.afterSucceeded', { hours });
+  // The wait reads inside the sentence ("opens 2 h after …"), not tacked on after it ("… + 2 h").
+  return tr.t(gate.of === 'signed-off' ? 'plan.gate.afterSigned' : 'plan.gate.afterSucceeded', {
+    h: gate.hours,
+  });
 }
 
 export function holdWords(hold: WaveHold, tr: Translator): string {
@@ -119,7 +121,10 @@ function buttons(view: PlanView, tr: Translator): unknown[] {
     const text = [
       tr.t('plan.confirm.pause', { n: touch.length, list: names(touch) }),
       ...(cannot.length > 0 ? [tr.t('plan.confirm.cannotPause', { list: names(cannot) })] : []),
-    ].join(' ');
+    ]
+      .join(' ')
+      // Chinese sentences end in a full stop that needs no space after it.
+      .replace(/([。！？]) /gu, '$1');
     out.push({
       type: 'button',
       action_id: PLAN_ACTIONS.pause,
