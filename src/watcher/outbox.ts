@@ -145,10 +145,8 @@ export class Outbox {
   /** Someone acted on the resource: its card and posts are edited now, as a cycle would (budget too). */
   readonly settle = async (key: string): Promise<void> => void (await this.#editor.edit(key));
 
-  /** A cycle left this record's card for a later edit window (`cardEditsHeld`): edited when it reopens. */
+  /** A cycle left this card for a later edit window (`cardEditsHeld`); `editDeferred` edits it then. */
   readonly deferEdit = (teamId: string, key: string): void => this.#editor.budget.defer(teamId, key);
-
-  /** Edits what the budget deferred, once its window reopened (`LivingEditor.editDeferred`). */
   readonly editDeferred = (): Promise<void> => this.#editor.editDeferred(this.#draining);
 
   async #sendNext(key: string, result: DrainResult, options: DrainOptions): Promise<'sent' | 'idle'> {
