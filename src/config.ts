@@ -148,7 +148,7 @@ export const configSchema = z
       emptyToUndefined,
       z.enum(['compact', 'plain'], { message: 'must be compact or plain' }).default('compact'),
     ),
-    // Caps per workspace (issue 36): far above what a team uses, low enough that one person
+    // Caps per workspace: far above what a team uses, low enough that one person
     // cannot fill the watcher every workspace shares. README "Limits" says why each default.
     MAX_WATCHES_PER_WORKSPACE: capSetting('watches', 5_000),
     MAX_SUBSCRIPTIONS_PER_WORKSPACE: capSetting('subscriptions', 50),

@@ -98,7 +98,7 @@ export const approvalRecordSchema = z.strictObject({
     })
     .optional(),
   /**
-   * A delta run (issue 49): the `n`th run after the one of `of` that succeeded, in the chain named by
+   * A delta run: the `n`th run after the one of `of` that succeeded, in the chain named by
    * `root`. `new`: the request makes a new resource; `restart`: approving starts `of` again. `since`
    * (ms since the epoch): only objects changed after it move. `thread`: the card of the run it
    * follows, where the chain is told.

@@ -83,7 +83,7 @@ export class ApprovalStore {
     this.#retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
   }
 
-  /** How many delta runs were asked for in the chain `root` (issue 49). */
+  /** How many delta runs were asked for in the chain `root`. */
   async reruns(team: string, root: string): Promise<number> {
     return Number((await this.#index.get(rerunKey(team, root))) ?? 0) || 0;
   }

@@ -85,7 +85,7 @@ export interface NewRequest {
   impact?: CreateImpact;
   /** A pre-flight already made (the playground's seeded requests); else the service runs one. */
   preflight?: PreflightRecord;
-  /** A delta run of a resource whose last run succeeded (issue 49). */
+  /** A delta run of a resource whose last run succeeded. */
   rerun?: ApprovalRecord['rerun'];
   /** When to create it, once approved (ISO; the modal's "Start at"): at most 30 days ahead. */
   startAt?: string;

@@ -3,7 +3,7 @@ import type { MigrationProvider } from '../providers/types.js';
 import type { ApprovalRecord } from './approval-record.js';
 
 /**
- * What an approved request makes: a new resource, or (a delta run in `restart` mode, issue 49) the
+ * What an approved request makes: a new resource, or (a delta run in `restart` mode) the
  * resource it follows started again, which stays the resource the request made.
  */
 export async function createOrRestart(

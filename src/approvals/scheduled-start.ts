@@ -4,7 +4,7 @@ import type { RestoredFrom } from '../store/backup-marks.js';
 import type { ApprovalRecord } from './approval-record.js';
 
 /**
- * A start time for a request (issue 48): UpCloud jobs cannot be paused and its API takes no start
+ * A start time for a request: UpCloud jobs cannot be paused and its API takes no start
  * time (seed 001: name, type, source, target), so the bot holds an approved request and creates it
  * when due. Whichever comes first of "start it now" (the watcher's cycle) and "call it off" (the
  * requester or an admin) is one compare-and-set on the request's start key: the job is created once

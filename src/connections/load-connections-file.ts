@@ -44,7 +44,7 @@ const storageCredentialSchema = z.strictObject({
   secretKeyEnv: envName.optional(),
   securityTokenEnv: envName.optional(),
   jsonAuthFileEnv: envName.optional(),
-  /** The buckets' S3 endpoint, for checking them (issue 62); default: the cloud's documented one. */
+  /** The buckets' S3 endpoint, for checking them; default: the cloud's documented one. */
   endpoint: z.url({ message: 'must be a URL such as https://obs.cn-north-4.myhuaweicloud.com' }).optional(),
 });
 

@@ -3,7 +3,7 @@ import { SEALED_NEEDLE, type SealedValue, sealedValuesOf } from './sealed-record
 import type { SecretBox } from './secret-box.js';
 
 /**
- * Key rotation that can be finished (issue 50): count the sealed values in the whole store per key
+ * Key rotation that can be finished: count the sealed values in the whole store per key
  * id, and re-encrypt every one that is not under the current key, online. Each record is rewritten
  * by a compare-and-set on the text that was read, so a write of the bot meanwhile wins and the
  * record is read again; each sealed value is replaced in the text as it stands (it is unique: a

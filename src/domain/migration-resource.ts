@@ -54,7 +54,7 @@ export interface ResourceError {
 }
 
 /**
- * What a provider lets a finished migration be checked against (issue 49), in provider-neutral
+ * What a provider lets a finished migration be checked against, in provider-neutral
  * terms: each provider's mapper says which reconciliation its counters support, so the check and
  * its words never need to know the provider.
  * - `outcomes`: every object of a known total is counted as succeeded, skipped or failed.

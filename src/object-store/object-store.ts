@@ -1,5 +1,5 @@
 /**
- * What the bot asks of a bucket (issue 62): list what is under a prefix, a page at a time in key
+ * What the bot asks of a bucket: list what is under a prefix, a page at a time in key
  * order, and read a text object a line at a time up to a bound. One implementation speaks S3
  * (`s3-object-store.ts`); nothing else in the bot knows the S3 API.
  */

@@ -40,7 +40,7 @@ export interface ProviderDefinition {
   /** Its error codes with their explanations, classes and translations (`catalogue.ts`). */
   catalogue?: ProviderCatalogue;
   /**
-   * The kinds whose succeeded run can be followed by a delta run (issue 49; `nextRun` on the
+   * The kinds whose succeeded run can be followed by a delta run (`nextRun` on the
    * provider), and what it is: only the objects changed `since` the last run started, the whole
    * source `again` as a new resource, or the resource `restart`ed. Offered on the verification post.
    */

@@ -74,7 +74,7 @@ export interface MigrationProvider {
   listSourceBuckets?(query: BucketQuery): Promise<string[]>;
 
   /**
-   * The next run of a resource whose last run succeeded (issue 49, a delta run for cut-over), called
+   * The next run of a resource whose last run succeeded (a delta run for cut-over), called
    * `name`: what an approval would create, read from the resource itself. OMS: the same task again
    * with `migrate_since` = the start of the last run; UpCloud: the same job again; NCP: the same
    * policy started again (`restart`). Throws `InvalidInputError` when it cannot be said.
@@ -82,7 +82,7 @@ export interface MigrationProvider {
   nextRun?(kind: ResourceKind, id: string, name: string): Promise<NextRun>;
 
   /**
-   * A run of just the objects a list file names (issue 62, "Retry these"): OMS, a `task_type: list`
+   * A run of just the objects a list file names ("Retry these"): OMS, a `task_type: list`
    * task like the finished one whose `list_file` is the list in `bucket` (its destination's region).
    */
   retryList?(

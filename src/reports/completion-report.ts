@@ -57,13 +57,13 @@ export function completionSpeeds(
       ? bytesMoved / durationSeconds
       : undefined;
   const measuredPeak = rates.length > 0 ? Math.max(...rates.map((r) => r.bytesPerSecond)) : undefined;
-  // The figures shown beside each other agree (issue 48): an average is the bytes over the duration
+  // The figures shown beside each other agree: an average is the bytes over the duration
   // it is shown with, and the peak is never below it (rates between polls miss a short peak).
   const agreeing = (average: number | undefined) =>
     measuredPeak === undefined ? undefined : Math.max(measuredPeak, average ?? 0);
   // Bytes over the provider's time far above every rate measured: its time does not cover all the
   // bytes it counts (moved before a restart, or before its counters started). Then the report says
-  // what was watched: its duration, the bytes that moved in it, their average (issue 39).
+  // what was watched: its duration, the bytes that moved in it, their average.
   if (wholeRun === undefined || measuredPeak === undefined || wholeRun <= 1.1 * measuredPeak)
     return {
       durationSeconds,

@@ -4,7 +4,7 @@ import type { ThroughputSample } from './throughput-samples.js';
 import { pausedEnd, type WindowSpans } from './window-spans.js';
 
 /**
- * When a migration will be done, or why that cannot be said (issue 48 item 2). From the pace the
+ * When a migration will be done, or why that cannot be said. From the pace the
  * watcher observed over its recent polls, not from the start of the run (a task whose counters
  * started at 30 % looked nearly done); else from the provider's own estimate or speed. Unknown,
  * with the reason, while the provider is still listing what to move, when nothing moved over the
@@ -15,7 +15,7 @@ export type EtaEstimate =
   | { known: false; why: 'listing' | 'no-progress' | 'no-pace' };
 
 /**
- * The time windows' paused hours an estimate leaves out (issue 48: "ETA Tue 03:00 KST, paused
+ * The time windows' paused hours an estimate leaves out ("ETA Tue 03:00 KST, paused
  * 09:00–18:00 on weekdays"): when it ends (watcher clock ms), and the windows that paused it on the
  * way, said in the first one's zone. `seconds` then counts the paused hours too.
  */

@@ -48,7 +48,7 @@ export interface ChartPoint {
 
 /**
  * What the chart draws: the rates between polls placed on the run's own time axis (the first
- * sample at `duration - sampled span`, so the axis is the run's duration, issue 48), and an
+ * sample at `duration - sampled span`, so the axis is the run's duration), and an
  * interval nobody measured (`gap`) as a break in the line, not a flattened average.
  */
 export function chartValues(samples: readonly ThroughputSample[], durationSeconds?: number) {

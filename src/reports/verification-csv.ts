@@ -2,7 +2,7 @@ import { csvLine } from './csv-cell.js';
 import { LIST_ORDER, type VerificationReport } from './verification.js';
 
 /**
- * The verification as CSV (issue 49), from the same report the post is drawn from, so the file's
+ * The verification as CSV, from the same report the post is drawn from, so the file's
  * figures are the post's: exact numbers (bytes in bytes) where the post rounds for reading. One
  * `figure,value` row each; a figure the report does not have is left out, as the post leaves it out.
  * The run is named as the post names it: the provider's name, and the title its requester typed.

@@ -7,7 +7,7 @@ import type {
 } from '../domain/migration-resource.js';
 
 /**
- * The verification of a finished run (issue 49): the provider's own counters reconciled, as data
+ * The verification of a finished run: the provider's own counters reconciled, as data
  * (JSON, figures as they were when the run ended). The post, its CSV and `/migrate list
  * unverified` all read this one object, so what is downloaded is what was posted.
  */

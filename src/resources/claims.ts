@@ -34,7 +34,7 @@ export interface TakeOutcome {
  * Who took on each failure (PagerDuty's acknowledge), per workspace, so that two people do not act
  * on it at once. A claim is about one failure occurrence: readers show it while the resource is
  * failed, and whoever sees the resource not failed closes it (`current`, the watcher's poll), so
- * the same error again later is nobody's yet (issue 46).
+ * the same error again later is nobody's yet.
  *
  * Taking and handing back are each one compare-and-set of the shared state (`AtomicKv.update`), so
  * two people pressing at once on two replicas get one owner, and the other is told who. Claims

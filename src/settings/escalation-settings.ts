@@ -3,7 +3,7 @@ import type { EscalationPolicy } from '../watcher/escalation.js';
 import type { WorkspaceSettings } from './workspace-settings.js';
 
 /**
- * Escalation of failures nobody takes on (issue 48), per workspace and per channel, off unless set:
+ * Escalation of failures nobody takes on, per workspace and per channel, off unless set:
  * a reminder in the failure's thread after `remindMinutes` unclaimed, the approvers (or the user
  * group `mention`) mentioned after `escalateMinutes`, and "Still on it?" to whoever claimed it once
  * the claim is `checkHours` old and the failure still fails.

@@ -81,7 +81,7 @@ export function slackApprovalMessenger(
     }
   };
   /**
-   * A delta run made (issue 49): the thread of the run it follows gets a line, once it runs. The
+   * A delta run made: the thread of the run it follows gets a line, once it runs. The
    * line is a note on that run's watch, posted by its outbox (the one writer of its thread).
    */
   const tellChain = async (record: ApprovalRecord): Promise<void> => {

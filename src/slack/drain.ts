@@ -18,7 +18,7 @@ export function closingReserveMs(budgetMs: number): number {
 }
 
 /**
- * A rollout that loses nothing (issue 40). On SIGTERM readiness fails at once, so the replica leaves
+ * A rollout that loses nothing. On SIGTERM readiness fails at once, so the replica leaves
  * the Service; requests are still accepted for a short delay, while the endpoint's removal reaches
  * every proxy; then new requests are refused with 503 (never a 200 and nothing after it), and every
  * request already accepted is answered before the process exits. Whatever is still waiting on a

@@ -22,7 +22,7 @@ export interface ListQuery {
   share: boolean;
   /** The command and its words as typed, to say it back corrected ("Did you mean …?"); never in a button. */
   typed?: { name: string; words: readonly string[] };
-  /** `unverified`: the runs that ended without a sign-off (issue 49), not the provider's list. */
+  /** `unverified`: the runs that ended without a sign-off, not the provider's list. */
   unverified?: true;
 }
 

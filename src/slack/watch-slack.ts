@@ -103,7 +103,7 @@ export class SlackWatchDelivery implements WatchSlack {
   }
 
   /**
-   * The verification as CSV (issue 49), after its text, like the chart: the outbox delivers the text
+   * The verification as CSV, after its text, like the chart: the outbox delivers the text
    * exactly once; a file that cannot be uploaded is logged and left out rather than posting twice.
    */
   async #uploadCsv(post: WatchPost, note: VerificationNote): Promise<void> {

@@ -96,7 +96,7 @@ export class DepartureMarks {
    * The app was installed again at `where` (under its installation's lock): the tombstones of
    * members with no pending job go. A pending job no longer deletes the installation (the new one
    * is saved under the same key) and is due now: until it ends, deleting the old data, its
-   * tombstone stands, so the new installation makes nothing it could delete (issue 46). Resolves
+   * tombstone stands, so the new installation makes nothing it could delete. Resolves
    * with those members, for `afterReinstall`.
    */
   async reinstalled(where: InstallationWhere): Promise<string[]> {

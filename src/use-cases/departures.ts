@@ -31,7 +31,7 @@ export { DepartureMarks, type InstallationWhere } from './departure-marks.js';
  *   provider for it. Each part is idempotent; one run of a job at a time (a lease), so no run
  *   is still deleting when its job ends.
  *
- * A job deletes only what the installation it was made for made (issue 46): it carries a
+ * A job deletes only what the installation it was made for made: it carries a
  * generation, its tombstone holds the same, and it deletes only while that tombstone stands. A
  * reinstall while a job is pending leaves the tombstone (requests stay refused, nothing new is
  * made), marks the job `reinstalled` and runs it at once; the job clears the tombstone as it ends.

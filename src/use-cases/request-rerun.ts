@@ -33,7 +33,7 @@ const NAME_MAX = 255;
 const DELTA_SUFFIX = / · delta \d+$/;
 
 /**
- * Plans the delta run of a run that succeeded (issue 49): asks the policy (`create` in the watch's
+ * Plans the delta run of a run that succeeded: asks the policy (`create` in the watch's
  * channel, as for any new migration), refuses a run that did not succeed, and asks the provider for
  * the next run's request. Nothing changes: the requester sees the plan before asking.
  */

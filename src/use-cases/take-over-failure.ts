@@ -4,7 +4,7 @@ import { type ClaimOutcome, taken } from './claim-failure.js';
 import { findResource, type ResourceTarget, type UseCaseContext } from './context.js';
 
 /**
- * Nobody is left alone with a failure (issue 48): anyone who may operate takes over a claimed
+ * Nobody is left alone with a failure: anyone who may operate takes over a claimed
  * failure from its owner (the one they saw in the confirm), and an admin releases a claim.
  * Both are one compare-and-set of the claim; the posts of it then show the new owner, or none.
  */

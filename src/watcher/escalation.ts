@@ -2,7 +2,7 @@ import type { DetectedEvent } from './transitions.js';
 import { dedupBase, type WatchRecord } from './watch-store.js';
 
 /**
- * Nobody is left alone with a failure (issue 48): with escalation set for the channel (or the
+ * Nobody is left alone with a failure: with escalation set for the channel (or the
  * workspace), a failure nobody claims gets a reminder in its thread after `remindMs`, the approvers
  * (or a named user group) are mentioned after `escalateMs`, and a claim older than `checkMs` on a
  * failure still failing asks its owner "Still on it?". Off unless set.

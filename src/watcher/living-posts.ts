@@ -6,7 +6,7 @@ import { verificationSig } from './verification.js';
 import type { ChannelRecord, OutboxEntry, RequestedAction, WatchRecord } from './watch-store.js';
 
 /**
- * Living messages (issue #39, one list since issue 47): the bot knows every message it posted
+ * Living messages: the bot knows every message it posted
  * about a resource, and when the resource's state changes each of them is edited to say so, with
  * who acted and when, and only the buttons that still apply. A watch record keeps them in `posts`,
  * its card first, each written in the same write that confirms the post; a channel's failure
@@ -34,7 +34,7 @@ export interface LiveNow {
   actions: ResourceAction[];
   /** The last action taken through the bot, when it is the one that led here. */
   requested?: RequestedAction;
-  /** Who is on it, while it is failed ("I'm on it"): a listing's line says so (issue 48). */
+  /** Who is on it, while it is failed ("I'm on it"): a listing's line says so. */
   claim?: { by: string; at: number };
   /** The code of the failure it is in, while it is failed: a failure post of it shows the claim. */
   code?: string;

@@ -20,7 +20,7 @@ export function nextRecord(
   const changed = diff(recovered(current, observation) ?? current, observation, now, settings);
   const escalated = escalate(changed.record, policy, now);
   const events = [...changed.events, ...escalated.events];
-  // The verification follows the completion report, and is on or off with it (issue 49).
+  // The verification follows the completion report, and is on or off with it.
   const verified = settings.completionReports
     ? verifyEnding(escalated.record, events, now)
     : { record: escalated.record, entries: [] };
@@ -38,7 +38,7 @@ export function nextRecord(
 
 /**
  * The record without its claim once the resource is seen not failed: a claim is about one failure
- * occurrence, so the next one is nobody's yet and escalates as unclaimed (issue 46). The claim
+ * occurrence, so the next one is nobody's yet and escalates as unclaimed. The claim
  * store's copy is closed by the poll that wrote this (PollCycle, `closeClaim`).
  */
 export function recovered(current: WatchRecord, observation: Observation): WatchRecord | undefined {

@@ -34,7 +34,7 @@ type Table<T> = { readonly [K in keyof Required<T>]: string };
  * A watch record as stored: its card (the first of its posts) where every build since 0.1.0 reads
  * it, as `parentTs` and `card` (always there: `dirty: false` until it is posted), its other posts
  * in `posts`. Rolling updates and rollbacks between this build and earlier ones read each other's
- * records as their own; reading puts the card back first in `posts` (issue 47).
+ * records as their own; reading puts the card back first in `posts`.
  */
 type StoredRecord = Omit<WatchRecord, 'posts'> & { parentTs?: string; card: StoredCard; posts?: EventPost[] };
 type StoredCard = { dirty: boolean; shownState?: string; shownProgress?: number; editedAt?: number };

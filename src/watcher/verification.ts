@@ -5,7 +5,7 @@ import type { DetectedEvent } from './transitions.js';
 import type { OutboxEntry, WatchRecord } from './watch-store.js';
 
 /**
- * The verification of a run that ended (issue 49) is a fact of the watch record, like its
+ * The verification of a run that ended is a fact of the watch record, like its
  * escalation: decided in the compare-and-set that records the ending, posted once through the
  * outbox, and signed off later by someone other than who asked for the migration. The card, the
  * verification post (a living post, edited through the watcher once signed) and `/migrate list

@@ -264,7 +264,7 @@ export class WatchNotes {
     redraw: 'edit' | 'poll' | 'none' | { seen: Observation },
   ): Promise<{ key: string; record: WatchRecord }[]> {
     // The resource's watches are found by key (`ResourceWatches`): a click reads the few records
-    // it changes, never the index of every watch of every workspace (issue 47: at 50,000 watches).
+    // it changes, never the index of every watch of every workspace (at 50,000 watches).
     const { connection, kind, id } = target;
     const keys = (await watchesOf(this.#store, { teamId, connection, kind, id })).map((w) => w.key);
     for (const key of keys)

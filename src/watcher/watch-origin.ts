@@ -1,5 +1,5 @@
 /**
- * The creation request a watch came from, and, for a delta run (issue 49), its place in the chain:
+ * The creation request a watch came from, and, for a delta run, its place in the chain:
  * the `n`th after the run named `of`, whose card `link` points at. `requester`: who asked for the
  * migration on that request, carried onto a later watch of the same resource in another channel
  * (that watch's `by` is whoever started it): they may not sign its runs off there either.

@@ -2,7 +2,7 @@ import { type EtaEstimate, estimateEta, type Observed } from '../reports/eta.js'
 import type { WatchRecord } from './watch-store.js';
 
 /**
- * A time window that covers a watched resource, as its card shows it (issue 48): written onto the
+ * A time window that covers a watched resource, as its card shows it: written onto the
  * watch record by the window pass when it changes, so the watcher's one editor draws it on the card like
  * any other fact. Its schedule travels with it, so the ETA can leave the window's paused hours out.
  */

@@ -15,7 +15,7 @@ interface ApiState {
 }
 
 /**
- * An API in (issue 63, item 2; docs/api.md): per-workspace tokens made by admins in Slack, and
+ * An API in (docs/api.md): per-workspace tokens made by admins in Slack, and
  * `/api/v1` on the bot's port, through the same use cases and policy as Slack's commands.
  */
 export const api: Capability & { of(deps: { capabilities: CapabilityStates }): ApiState } =

@@ -7,7 +7,7 @@ import type { EventsState } from './state.js';
 import { webhookCommand } from './webhook-command.js';
 
 /**
- * Events out (issue 63, ADR 0019): every transition, failure, completion report, verification,
+ * Events out (ADR 0019): every transition, failure, completion report, verification,
  * sign-off, claim, window edge and approval decision, as a signed JSON envelope (docs/events.md)
  * to the workspace's webhooks. It hears of them from the outbox's taps and the audit log's, and
  * delivers on lanes of its own.

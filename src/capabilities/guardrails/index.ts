@@ -5,7 +5,7 @@ import { policyCommand } from './policy-command.js';
 import { parsePolicies, type Rule } from './rules.js';
 
 /**
- * Guardrails (issue 61): rules about the migration itself (where to, how, how much and who
+ * Guardrails: rules about the migration itself (where to, how, how much and who
  * decides, how many, when), written in the connections file's `policies:` section and made
  * stricter from Slack, checked when a request is made, at each approval and when a scheduled
  * start is due, through the core's `checkRequest` seam.

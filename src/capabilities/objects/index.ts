@@ -8,7 +8,7 @@ import type { ObjectsState } from './state.js';
 import { verifyCommand } from './verify-command.js';
 
 /**
- * What really arrived (issue 62): `/migrate verify <id> [deep]` lists a finished migration's source
+ * What really arrived: `/migrate verify <id> [deep]` lists a finished migration's source
  * and destination buckets through their S3 APIs with the connection's storage keys, and posts what
  * differs, every key in a CSV; the provider's own failed-object list (OMS) beside it.
  */

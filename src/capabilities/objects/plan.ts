@@ -21,7 +21,7 @@ export interface CheckPlan {
   failedList?: string;
 }
 
-/** Clouds whose object storage does not speak S3: named and skipped (issue 62). */
+/** Clouds whose object storage does not speak S3: named and skipped. */
 const NOT_S3 = new Set(['azure']);
 
 /**

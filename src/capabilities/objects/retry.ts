@@ -34,7 +34,7 @@ export function retryName(name: string): string {
 }
 
 /**
- * "Retry these N objects" (issue 62): a new run of just the failed objects the provider recorded,
+ * "Retry these N objects": a new run of just the failed objects the provider recorded,
  * asked for through the same two-person approval as any new migration. Everything is read again
  * from the run itself (the list and its bucket), nothing from the button but which run.
  */

@@ -17,7 +17,7 @@ import { type ObjectsState, type RunRecord, runKey, STALE_AFTER_MS } from './sta
 type Parsed = { ref: ResourceRef; deep: boolean; cancel: boolean };
 
 /**
- * `/migrate verify <id> [deep]`: checks a finished migration's buckets (issue 62) in the background
+ * `/migrate verify <id> [deep]`: checks a finished migration's buckets in the background
  * and draws what it finds on a post in the channel; `/migrate verify cancel <id>` stops it.
  */
 export function verifyCommand(of: (ctx: HandlerContext) => ObjectsState) {

@@ -17,7 +17,7 @@ interface PlanFact {
 }
 
 /**
- * Plans (issue 60, ADR 0017): an estate migrated in waves. `/migrate plan …` builds a plan of
+ * Plans (ADR 0017): an estate migrated in waves. `/migrate plan …` builds a plan of
  * existing migrations; the gate job opens each wave once across replicas and starts what it
  * holds as the plan's owner; the plan card is a living post drawn from the watcher's facts through
  * the one outbox.

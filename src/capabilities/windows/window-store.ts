@@ -51,7 +51,7 @@ export const windowSchema = z.object({
   paused: z.array(z.string()).optional(),
   /**
    * A `limit` window's: the bandwidth rules a person had set on what it capped (by the same key),
-   * put back at its end instead of none. Never overwritten silently (issue 48).
+   * put back at its end instead of none. Never overwritten silently.
    */
   kept: z
     .record(

@@ -3,7 +3,7 @@ import type { NextRun } from '../types.js';
 import { omsCreateTaskRequestSchema, type TaskResp } from './schemas.js';
 
 /**
- * A delta of a task that succeeded (issue 49): the same task again, read from TaskResp (Table 5-15),
+ * A delta of a task that succeeded: the same task again, read from TaskResp (Table 5-15),
  * with `migrate_since` = the start of the last run. CreateTaskReq's `migrate_since` is "A timestamp
  * in seconds. Only source objects that are modified after the specified timestamp will be migrated"
  * (Table 5-40), while TaskResp's `start_time` is in milliseconds: rounded down to the second, an
@@ -60,7 +60,7 @@ export function omsNextRun(task: TaskResp, name: string): NextRun {
 }
 
 /**
- * A run of the objects a list names (issue 62: the failed objects OMS recorded): the finished task
+ * A run of the objects a list names (the failed objects OMS recorded): the finished task
  * again as `task_type: list`, its `src_node.list_file` the list (Table 5-41: `obs_bucket` in the
  * destination's region; the destination bucket is), without `object_key` or `migrate_since`.
  */

@@ -77,7 +77,7 @@ export class UpCloudProvider implements MigrationProvider {
   }
 
   /**
-   * The same job again, named `name` (issue 49): seed 001 documents no filter on modification time,
+   * The same job again, named `name`: seed 001 documents no filter on modification time,
    * so the new job goes through the whole source again. Its source and target are read from the job
    * (a shape the seed does not print [I]): a job that does not say them cannot be repeated.
    */

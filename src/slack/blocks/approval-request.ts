@@ -52,7 +52,7 @@ export function renderApprovalRequest(record: ApprovalRecord, tr: Translator = E
     provider: escapeMrkdwn(record.provider),
   });
   blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(intro, 3000) } });
-  // A delta run says which run it follows and what it takes from it (issue 49).
+  // A delta run says which run it follows and what it takes from it.
   if (record.rerun)
     blocks.push({
       type: 'section',

@@ -30,7 +30,7 @@ export function renderCompletionReport(note: ReportNote, tr: Translator = ENGLIS
       : r.bytesTotal === undefined
         ? tr.bytes(r.bytesMoved)
         : tr.t('report.movedOf', { moved: tr.bytes(r.bytesMoved), total: tr.bytes(r.bytesTotal) });
-  // A watched average comes with its own duration and bytes, so the three agree (issue 48).
+  // A watched average comes with its own duration and bytes, so the three agree.
   const watched = r.averageOver === 'watched';
   const facts: [string, string | undefined][] = [
     [

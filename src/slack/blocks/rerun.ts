@@ -9,7 +9,7 @@ import { encodeVerificationButton } from '../verification-button.js';
 import { slackDate } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 
-/** "Run changes since" on a verification post (issue 49): opens what the delta would run. */
+/** "Run changes since" on a verification post: opens what the delta would run. */
 export const RERUN_ACTION = 'verification.rerun';
 /** The confirmation modal's callback id: submitting it asks for the delta through the approval. */
 export const RERUN_VIEW = 'verification.rerun.confirm';
@@ -52,7 +52,7 @@ export function rerunLine(rerun: Rerun, provider: string, tr: Translator = ENGLI
 }
 
 /**
- * What the requester sees before asking (issue 49): the delta's name, what it takes from the run
+ * What the requester sees before asking: the delta's name, what it takes from the run
  * it follows, what the provider will run (source, destination, options), and that an approver
  * decides. `metadata` carries only which verification it follows: the plan is made again on submit.
  */

@@ -174,7 +174,7 @@ export function renderResourceCard(
   if (options.group) blocks.push(...groupTallyBlocks(resource, options.group, tr));
   const shown = options.withActions === false ? [] : actions;
   const buttons = buttonLabels(resource, shown, tr, options.canFixConnection);
-  // The watcher's card of a failure its thread explains says the code only (issue 47): the channel
+  // The watcher's card of a failure its thread explains says the code only: the channel
   // reads the four sentences once, in the broadcast reply, not again on the card above it.
   const error =
     options.explainedInThread && resource.lastError

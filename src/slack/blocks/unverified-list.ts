@@ -10,7 +10,7 @@ import { stateWords } from './state-words.js';
 const MAX_LINES = 45;
 
 /**
- * `/migrate list unverified` (issue 49): the runs the bot watched end, were verified and nobody
+ * `/migrate list unverified`: the runs the bot watched end, were verified and nobody
  * signed off, newest first, each with whether its counts add up. Empty, it says what did happen to
  * the runs it watched end (signed off, failed) or that none ended; either way, that a run that
  * ended unwatched has no verification and is not in it.

@@ -18,7 +18,7 @@ import type { Rendered } from './watch-notifications.js';
 export const SIGNOFF_ACTION = 'verification.signoff';
 
 /**
- * The verification post (issue 49): the provider's counts reconciled in words, a mismatch said as
+ * The verification post: the provider's counts reconciled in words, a mismatch said as
  * a warning, what a state-only provider cannot show said plainly, the check used and where the
  * lists are, and who signed it off. Figures come from the report alone, as does the CSV.
  */

@@ -75,7 +75,7 @@ export function renderParentCard(
   const origin = card.origin?.request
     ? ` ${tr.t('watch.card.origin', { request: code(card.origin.request), title: card.origin.title ? `“${escapeMrkdwn(truncate(card.origin.title, 120))}”` : '' })}`
     : '';
-  // A delta run's card links back to the run it follows (issue 49): the chain reads from either end.
+  // A delta run's card links back to the run it follows: the chain reads from either end.
   const chain = card.origin?.chain;
   const of = chain?.link
     ? `<${chain.link}|${escapeMrkdwn(truncate(chain.of, 120))}>`

@@ -7,7 +7,7 @@ import { instantOf } from '../../time/zoned-time.js';
 import { ACTION_PREFIX, plain } from '../blocks/create/modal-kit.js';
 
 /**
- * The create form's optional "Start at" (issue 48): a date and a time in the workspace's time zone
+ * The create form's optional "Start at": a date and a time in the workspace's time zone
  * (`/migrate settings time-zone`, else UTC). Offered for every provider: the bot holds the approved
  * request and creates it when due, which is the same for all three (UpCloud, which cannot pause,
  * is the reason it exists: a window is refused there and points here).

@@ -36,7 +36,7 @@ const ID_KEY: Partial<Record<Surface, string>> = {
 };
 
 /**
- * Hands every registration to Bolt unchanged (Bolt matches and runs the listeners; issue 38 and
+ * Hands every registration to Bolt unchanged (Bolt matches and runs the listeners;
  * ADR 0009 retired our own router) and writes down what each one answers. Without an `app` it only
  * records: the seam tests list the app's entry points that way, so a listener added later without
  * a case in them fails.

@@ -115,7 +115,7 @@ export const taskListItemSchema = taskRespSchema
     failed_object_record: true,
     src_node: true,
     dst_node: true,
-    // What a finished task is verified against (issue 49).
+    // What a finished task is verified against.
     success_record_error_reason: true,
     skip_record_error_reason: true,
     consistency_check: true,

@@ -15,7 +15,7 @@ import {
 } from '../../verification-button.js';
 
 /**
- * "Run changes since" on a verification post (issue 49): the policy and the run's state are
+ * "Run changes since" on a verification post: the policy and the run's state are
  * checked and the provider's next run is read before anything is shown (a refusal comes at once,
  * beside the post); then the requester sees what would run, in a modal. The post is not touched.
  */
