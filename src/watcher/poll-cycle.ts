@@ -163,8 +163,9 @@ export class PollCycle {
   async recheck(keys: readonly string[], seen?: Observation): Promise<CycleReport> {
     const report = emptyReport(keys.length);
     const started = performance.now();
-    // Posts wait for no pace window: the cycle delivers what a re-check leaves.
-    const waitUntil = this.#clock.now();
+    // After a click (`seen`), posts wait for no pace window: the click's work ends. A timed re-check
+    // waits one post's pace, or a thread line left here would wait for the next cycle.
+    const waitUntil = this.#clock.now() + (seen ? 0 : (this.#settings.postPace?.maxWaitMs ?? 0));
     for (const [id, g] of await groupByConnection(keys, [], this.#groupDeps))
       await this.#pollConnection(id, g, report, waitUntil, { recheck: true, seen });
     report.ms = Math.round(performance.now() - started);
