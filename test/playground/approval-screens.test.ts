@@ -126,7 +126,11 @@ describe('approvals as the approver sees them', { timeout: 180_000 }, () => {
     await actAs('Bob');
     const language = page.locator('#language-switch');
     try {
-      await language.selectOption('ko-KR');
+      // The bot reads Bob's language from Slack when it writes: wait until the fake Slack has it.
+      await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/api/language') && r.ok()),
+        language.selectOption('ko-KR'),
+      ]);
       await expect.poll(() => language.inputValue()).toBe('ko-KR');
       // Written in Bob's Slack language when the request is made.
       await screen.playground.bot.deps.approvals.request({
@@ -147,7 +151,8 @@ describe('approvals as the approver sees them', { timeout: 180_000 }, () => {
       await page.locator('.sidebar-item[data-nav="channel"]').click();
       await page.locator('.sidebar-item[data-nav="app"]').click();
       await page.locator('.tab[data-tab="messages"]').click();
-      const dm = page.locator('#dm-messages .message', { hasText: '로그 보관 이전' });
+      // The newest: a retried attempt finds the first attempt's DM above it.
+      const dm = page.locator('#dm-messages .message', { hasText: '로그 보관 이전' }).last();
       await dm.waitFor();
       expect(await dm.locator('.bk-button').allInnerTexts()).toEqual(['승인', '거절']);
       await shoot(dm, 'approver-dm-ko');
