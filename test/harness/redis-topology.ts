@@ -234,6 +234,18 @@ export async function startSingle(options: ServerOptions = {}): Promise<RedisTop
 export async function startCluster(
   options: ServerOptions & { masters?: number } = {},
 ): Promise<RedisTopology> {
+  // A port found free can be taken before redis-server binds it (or its bus port, + 10000) by any
+  // other process on the machine; the server then exits. New ports, up to three times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startClusterOnce(options);
+    } catch (error) {
+      if (attempt >= 3 || !/redis-server on port \d+ exited/.test(String(error))) throw error;
+    }
+  }
+}
+
+async function startClusterOnce(options: ServerOptions & { masters?: number }): Promise<RedisTopology> {
   const dir = mkdtempSync(path.join(tmpdir(), 'migrate-bot-cluster-'));
   const ports: number[] = [];
   for (let i = 0; i < (options.masters ?? 3); i++) ports.push(await freePort(new Set(ports)));
