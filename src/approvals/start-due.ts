@@ -131,7 +131,7 @@ const UNKNOWN_DETAIL = {
  * A start whose outcome the bot cannot know (its starter died, or it was due before a restore):
  * failed, saying to check the list before asking again, never created a second time.
  */
-async function failUnknown(
+function failUnknown(
   d: CreateApprovedDeps,
   entry: ScheduledEntry,
   record: ApprovalRecord,
@@ -139,25 +139,11 @@ async function failUnknown(
   why: keyof typeof UNKNOWN_DETAIL,
 ): Promise<Decision> {
   const failure = failureShown(d.o.secrets, OutcomeUnknownError.of(why), record.team, true);
-  const saved = await d.records.save({ ...record, status: 'failed', failure });
-  await d.records.unschedule(entry);
-  await d.audit({
-    team: record.team,
-    user: record.decidedBy ?? record.requester,
-    channel: record.message?.channel,
-    action: 'create.start',
-    target: `approval:${record.id}`,
-    result: 'failed',
-    detail: UNKNOWN_DETAIL[why],
-    op,
-  });
-  await d.redraw(saved);
-  await d.notify('tell requester', () => d.o.messenger.tellRequester(saved));
-  return { outcome: 'failed', record: saved };
+  return failStart(d, entry, record, op, failure, { result: 'failed', detail: UNKNOWN_DETAIL[why] });
 }
 
 /** A start the rules refuse when it comes due: failed, with the rule and how to get an exception. */
-async function refuseStart(
+function refuseStart(
   d: CreateApprovedDeps,
   entry: ScheduledEntry,
   record: ApprovalRecord,
@@ -165,6 +151,19 @@ async function refuseStart(
   refusal: Refusal,
 ): Promise<Decision> {
   const failure = failureShown(d.o.secrets, refusedError(refusal), record.team);
+  const detail = `guardrail ${refusal.rule} (at the start)`;
+  return failStart(d, entry, record, op, failure, { result: 'refused', detail });
+}
+
+/** A due start that will not be made: the request failed, unscheduled, audited, redrawn, its requester told. */
+async function failStart(
+  d: CreateApprovedDeps,
+  entry: ScheduledEntry,
+  record: ApprovalRecord,
+  op: string,
+  failure: ApprovalRecord['failure'],
+  audited: { result: 'failed' | 'refused'; detail: string },
+): Promise<Decision> {
   const saved = await d.records.save({ ...record, status: 'failed', failure });
   await d.records.unschedule(entry);
   await d.audit({
@@ -173,8 +172,7 @@ async function refuseStart(
     channel: record.message?.channel,
     action: 'create.start',
     target: `approval:${record.id}`,
-    result: 'refused',
-    detail: `guardrail ${refusal.rule} (at the start)`,
+    ...audited,
     op,
   });
   await d.redraw(saved);
