@@ -1,4 +1,5 @@
-import { english, type MessageKey, type MessageValues } from './i18n/english.js';
+import { english, englishIn, type MessageKey, type MessageValues } from './i18n/english.js';
+import type { Words } from './i18n/words.js';
 
 /**
  * One error model for the whole bot. Every failure a user can see is one of these classes;
@@ -25,6 +26,8 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export interface LocalizedMessage {
   key: string;
   values?: Record<string, string | number>;
+  /** A capability's own catalogue the key is in (`AppError.in`); the bot's when absent. */
+  words?: Words;
 }
 
 export class AppError extends Error {
@@ -51,6 +54,24 @@ export class AppError extends Error {
   ): E {
     const error = new this(english(key, values));
     error.localized = { key, ...(values ? { values } : {}) };
+    return error;
+  }
+
+  /** The same by a key of a capability's own words: `InvalidInputError.in(WORDS, 'labels.usage')`. */
+  static in<E extends AppError, K extends string>(
+    this: new (
+      message: string,
+    ) => E,
+    words: Words<K>,
+    key: K,
+    values?: MessageValues,
+  ): E {
+    const error = new this(englishIn(words.en)(key, values));
+    // Not enumerable: a logged or stored error carries its key and values, not the catalogue.
+    error.localized = Object.defineProperty({ key, ...(values ? { values } : {}) }, 'words', {
+      value: words,
+      enumerable: false,
+    });
     return error;
   }
 }

@@ -7,6 +7,7 @@ import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import type { FileSection } from '../connections/file-sections.js';
 import type { MigrationResource } from '../domain/migration-resource.js';
 import type { Translator } from '../i18n/translator.js';
+import type { Words } from '../i18n/words.js';
 import type { Logger } from '../logger.js';
 import type { LastActions } from '../resources/last-actions.js';
 import type { ResourceResolver } from '../resources/resolve-resource.js';
@@ -64,6 +65,11 @@ export interface CapabilityDefinition<State> {
   start(core: CapabilityCore): State;
   /** Its `/migrate` subcommands (help lists them after the core's, in this order). */
   subcommands?: readonly Subcommand[];
+  /**
+   * Its own sentences in every language (`words/<locale>.json` in its folder, keys prefixed with
+   * its name), said with `tr.with(words)`; the catalogue tests check them as they check the bot's.
+   */
+  words?: Words;
   /** Its buttons, modals, options and events, registered on the routes the core's surfaces use. */
   listeners?(routes: ListenerRoutes): void;
   /** Its timed work, on the bot's one scheduler (each job's name is prefixed with the capability's). */
@@ -111,6 +117,7 @@ export type CardResource = Pick<MigrationResource, 'connection' | 'kind' | 'id' 
 export interface Capability {
   readonly name: string;
   readonly subcommands: readonly Subcommand[];
+  readonly words?: Words;
   listeners(routes: ListenerRoutes): void;
   cardLines(fact: unknown, tr: Translator, now: number, resource: CardResource): string[];
   /** Its living post drawn from its view; undefined when it has none. */
@@ -152,6 +159,7 @@ export function defineCapability<State>(
   return {
     name,
     subcommands: definition.subcommands ?? [],
+    ...(definition.words ? { words: definition.words } : {}),
     listeners: (routes) => definition.listeners?.(routes),
     cardLines: (fact, tr, now, resource) =>
       definition.cardLines ? definition.cardLines(fact, tr, now, resource) : [],

@@ -41,3 +41,15 @@ export function englishFrom(messages: Readonly<Record<string, string>>) {
 
 /** The bot's own English: what an error's `message` says in the logs and the audit. */
 export const english: (key: MessageKey, values?: MessageValues) => string = englishFrom(en);
+
+const sayers = new WeakMap<object, (key: string, values?: MessageValues) => string>();
+
+/** `englishFrom` for a capability's catalogue, made once per catalogue. */
+export function englishIn(messages: Readonly<Record<string, string>>) {
+  let say = sayers.get(messages);
+  if (!say) {
+    say = englishFrom(messages);
+    sayers.set(messages, say);
+  }
+  return say;
+}

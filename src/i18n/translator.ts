@@ -7,6 +7,7 @@ import { LOCALES, type Locale } from './locale.js';
 import en from './messages/en.json' with { type: 'json' };
 import ko from './messages/ko.json' with { type: 'json' };
 import zhCN from './messages/zh-CN.json' with { type: 'json' };
+import type { Words } from './words.js';
 
 /**
  * What providers declare as data (form labels, choices, hints, their errors) lives in each provider's
@@ -44,9 +45,12 @@ const cache = createIntlCache();
  * output is the bot's historical wording, character for character, so surfaces and tests read the
  * same whether or not a translator was passed.
  */
-export class Translator {
+export class Translator<Own extends string = never> {
   readonly locale: Locale;
   readonly #intl: IntlShape<string>;
+  /** A capability's own words beside the bot's (`with`); empty for the bot's own translators. */
+  readonly #own: Readonly<Record<string, string>>;
+  readonly #extended = new WeakMap<Words<string>, Translator<string>>();
   /**
    * Each message's compiled formatter, by key. formatjs memoizes them too, but finds one by
    * serializing its arguments (the message and its options) to JSON on every call; a card formats
@@ -65,14 +69,15 @@ export class Translator {
     ReturnType<IntlShape['formatters']['getNumberFormat']>
   >;
 
-  constructor(locale: Locale) {
+  constructor(locale: Locale, words?: Words<Own>) {
     this.locale = locale;
+    this.#own = words?.en ?? {};
     this.#intl = createIntl(
       {
         locale,
         defaultLocale: 'en',
         // A key missing here falls back to English rather than showing its id.
-        messages: { ...EN, ...MESSAGES[locale] },
+        messages: { ...EN, ...words?.en, ...MESSAGES[locale], ...words?.[locale] },
         onError: (error) => {
           throw error;
         },
@@ -88,15 +93,29 @@ export class Translator {
     };
   }
 
+  /**
+   * This reader's language with a capability's own words beside the bot's (its folder's
+   * `words/<locale>.json`, keys prefixed with its name): `tr.with(WORDS).t('labels.set')`.
+   * Made once per catalogue and language.
+   */
+  with<K extends string>(words: Words<K>): Translator<K> {
+    let extended = this.#extended.get(words);
+    if (!extended) {
+      extended = new Translator<K>(this.locale, words);
+      this.#extended.set(words, extended);
+    }
+    return extended as Translator<K>;
+  }
+
   /** The message `key` with `values` put in (mrkdwn the caller escaped; tags are not parsed). */
-  t(key: MessageKey, values?: MessageValues): string {
+  t(key: MessageKey | Own, values?: MessageValues): string {
     const said = this.locale === 'ko' ? this.#saidInKorean(key, values) : this.#said(key, values);
     // Korean and Chinese put no space between words: a bold span needs one to render in Slack.
     return this.locale === 'en' ? said : spaceBoldBesideCjk(said);
   }
 
   /** Korean: each "을(를)"-style particle takes the form the word before it calls for. */
-  #saidInKorean(key: MessageKey, values?: MessageValues): string {
+  #saidInKorean(key: string, values?: MessageValues): string {
     let printed = this.#particles.get(key);
     if (printed === undefined) {
       const message = Object.hasOwn(this.#intl.messages, key) ? this.#intl.messages[key] : undefined;
@@ -119,7 +138,7 @@ export class Translator {
     return settleParticles(this.#said(key, marked));
   }
 
-  #said(key: MessageKey, values?: MessageValues): string {
+  #said(key: string, values?: MessageValues): string {
     const format = this.#format(key);
     if (format) {
       try {
@@ -154,8 +173,8 @@ export class Translator {
   }
 
   /** Whether the catalogue has `key` (for keys built from data, such as a subcommand's name). */
-  has(key: string): key is MessageKey {
-    return Object.hasOwn(EN, key);
+  has(key: string): key is MessageKey | Own {
+    return Object.hasOwn(EN, key) || Object.hasOwn(this.#own, key);
   }
 
   count(n: number | undefined): string {

@@ -11,6 +11,8 @@ import { windowWorld } from '../windows/window-world.js';
 // What a newcomer writes for "labels":
 //   test/fixtures/labels/labels.ts   (here; in the bot: src/capabilities/labels/index.ts, with its
 //                                     subcommand, jobs and card lines in files beside it as they grow)
+//   test/fixtures/labels/words/      (its sentences in en, ko and zh-CN: the bot's catalogues
+//                                     are not touched)
 //   one entry in the list            (here: `capabilities: [labels]`; in the bot: one line of
 //                                     src/capabilities/registry.ts)
 
@@ -63,6 +65,18 @@ describe('a capability in one folder', () => {
     expect(messageText(usage)).toContain('Usage: /migrate label');
     await cycles(1);
     expect(card('other-copy')).not.toContain(':label:');
+  });
+
+  it('speaks the reader’s language from its own words, the bot’s catalogues untouched', async () => {
+    t.fakeSlack.locales.set('U0KOREAN1', 'ko-KR');
+    t.fakeSlack.admins.add('U0KOREAN1');
+    const id = await runningWatched('korean-copy');
+    const done = await t.ask(`label ${id} 야간`, { userId: 'U0KOREAN1', channelId: CHANNEL });
+    expect(messageText(done)).toMatch(/에 라벨을 붙였습니다\./);
+    const usage = await t.ask('label', { userId: 'U0KOREAN1', channelId: CHANNEL });
+    expect(messageText(usage)).toContain('사용법: /migrate label');
+    const help = await t.ask('help label', { userId: 'U0KOREAN1', channelId: CHANNEL });
+    expect(messageText(help)).toContain('지켜보는 리소스의 카드에 라벨 붙이기');
   });
 
   it('is unknown to a bot that does not list it', async () => {

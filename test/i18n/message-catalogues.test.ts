@@ -1,7 +1,9 @@
 import { type MessageFormatElement, parse, TYPE } from '@formatjs/icu-messageformat-parser';
 import { describe, expect, it } from 'vitest';
-import { LOCALES } from '../../src/i18n/locale.js';
-import { MESSAGES } from '../../src/i18n/translator.js';
+import { CAPABILITIES } from '../../src/capabilities/registry.js';
+import { LOCALES as ALL_LOCALES, LOCALES } from '../../src/i18n/locale.js';
+import { MESSAGES, translatorFor } from '../../src/i18n/translator.js';
+import { labels } from '../fixtures/labels/labels.js';
 
 /**
  * What a message expects from the code: each argument with its kind, and a select's options
@@ -72,6 +74,49 @@ describe('message catalogues', () => {
         .map(([key]) => key);
       expect(untranslated, locale).toEqual([]);
     }
+  });
+});
+
+// A capability's own words (`words/<locale>.json` in its folder) are held to the same rules, and
+// keep to their own keys: its name first, or the help summary of one of its own subcommands.
+const withWords = [...CAPABILITIES, labels].filter((c) => c.words);
+
+describe('capabilities’ own words', () => {
+  it('the toy capability brings its own (the check below is not empty)', () => {
+    expect(withWords.map((c) => c.name)).toContain('labels');
+  });
+
+  it.each(withWords.map((c) => [c.name, c] as const))(
+    '%s: every language, the same keys and placeholders',
+    (_name, c) => {
+      const words = c.words!;
+      const own = new Set([`${c.name}.`, ...c.subcommands.map((s) => `help.summary.${s.name}`)]);
+      for (const key of Object.keys(words.en)) {
+        expect(
+          [...own].some((prefix) => key === prefix || key.startsWith(prefix)),
+          key,
+        ).toBe(true);
+        expect(key in MESSAGES.en, `${key} is also the bot's`).toBe(false);
+      }
+      for (const locale of ALL_LOCALES) {
+        expect(Object.keys(words[locale]).sort()).toEqual(Object.keys(words.en).sort());
+        for (const [key, message] of Object.entries(words[locale])) {
+          const want = [...placeholders(parse(words.en[key]!, { ignoreTag: true }))].sort();
+          expect([...placeholders(parse(message, { ignoreTag: true }))].sort(), `${locale} ${key}`).toEqual(
+            want,
+          );
+        }
+      }
+    },
+  );
+
+  it('are said in the reader’s language beside the bot’s, which stay as they were', () => {
+    const words = labels.words!;
+    const ko = translatorFor('ko').with(words);
+    expect(ko.t('labels.done' as never, { id: 'x' })).toBe('x에 라벨을 붙였습니다.');
+    expect(ko.t('duration.minutes', { m: 5 })).toBe(translatorFor('ko').t('duration.minutes', { m: 5 }));
+    expect(translatorFor('ko').has('labels.done')).toBe(false);
+    expect(translatorFor('ko').with(words)).toBe(ko);
   });
 });
 

@@ -40,7 +40,10 @@ export function renderError(error: AppError, opId: string, tr: Translator = ENGL
     ),
     tr,
   );
-  const message = keepIdMentions(key && tr.has(key) ? tr.t(key, values) : escapeControl(error.message));
+  const reader = error.localized?.words ? tr.with(error.localized.words) : tr;
+  const message = keepIdMentions(
+    key && reader.has(key) ? reader.t(key, values) : escapeControl(error.message),
+  );
   const text = icon ? `${icon} ${message}` : tr.t('error.internal', { ref: code(opId) });
   return {
     text: truncate(text, 3000),
@@ -204,8 +207,9 @@ export function renderAmbiguous(
 /** An error's message in the reader's words as plain text (an inline form error): not escaped. */
 export function errorWords(error: AppError, tr: Translator = ENGLISH): string {
   const said = error.localized;
-  if (!said || !tr.has(said.key)) return error.message;
-  return tr.t(said.key, readerValues({ ...said.values }, tr));
+  const reader = said?.words ? tr.with(said.words) : tr;
+  if (!said || !reader.has(said.key)) return error.message;
+  return reader.t(said.key, readerValues({ ...said.values }, tr));
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   roleRank,
 } from '../../access/roles.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
+import type { Words } from '../../i18n/words.js';
 import { code, truncate } from './mrkdwn.js';
 
 /** One subcommand as `/migrate help <name>` explains it. */
@@ -19,6 +20,8 @@ export interface HelpTopic {
   aliases: readonly string[];
   /** The English summary, shown where the catalogue has no `help.summary.<name>`. */
   summary: string;
+  /** A capability's own words, where its summary is (`help.summary.<name>`). */
+  words?: Words;
   /** A line that runs in this workspace as shown. */
   example: string;
   needs: Capability;
@@ -44,8 +47,9 @@ export function renderHelpTopic(view: HelpTopicView): KnownBlock[] {
   const tr = view.tr ?? ENGLISH;
   const { topic } = view;
   const summaryKey = `help.summary.${topic.name}`;
-  const summary = tr.has(summaryKey)
-    ? tr.t(summaryKey, { connection: view.connection ?? '<connection>' })
+  const reader = topic.words ? tr.with(topic.words) : tr;
+  const summary = reader.has(summaryKey)
+    ? reader.t(summaryKey, { connection: view.connection ?? '<connection>' })
     : topic.summary;
   const needed = REQUIRED_ROLE[topic.needs];
   // Roles from the least that may use it up, as the access command names them (untranslated).

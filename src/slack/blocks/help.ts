@@ -1,6 +1,7 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import { type Capability, REQUIRED_ROLE, type Role } from '../../access/roles.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
+import type { Words } from '../../i18n/words.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 
 export interface HelpEntry {
@@ -8,6 +9,8 @@ export interface HelpEntry {
   name?: string;
   usage: string;
   summary: string;
+  /** A capability's own words, where its summary is (`help.summary.<name>`). */
+  words?: Words;
   /** Built from this workspace (its connection names), so it runs as shown. */
   example?: string;
   /** Set when the reader's role does not allow it: the capability it needs. */
@@ -52,7 +55,8 @@ export interface ShortHelpView {
 /** A summary in the reader's language, its examples naming this workspace's own connection. */
 function summaryOf(e: HelpEntry, tr: Translator, connection: string): string {
   const key = `help.summary.${e.name ?? ''}`;
-  return tr.has(key) ? tr.t(key, { connection }) : e.summary;
+  const reader = e.words ? tr.with(e.words) : tr;
+  return reader.has(key) ? reader.t(key, { connection }) : e.summary;
 }
 
 function header(tr: Translator, role: Role, connections: readonly string[]): KnownBlock[] {

@@ -1,5 +1,6 @@
 import type { Capability } from '../../../access/roles.js';
 import type { NormalizedState, ResourceKind } from '../../../domain/migration-resource.js';
+import type { Words } from '../../../i18n/words.js';
 import type { HandlerContext } from '../../context.js';
 
 /**
@@ -54,6 +55,11 @@ export interface SubcommandDefinition<Parsed> {
   /** Every form, where a word after the name picks one: `help <name>` shows each on its own line. */
   forms?: readonly SubcommandForm[];
   summary: string;
+  /**
+   * Where its `help.summary.<name>` is when the bot's catalogue does not have it: a capability's
+   * own words (English `summary` otherwise).
+   */
+  words?: Words;
   /** A line that runs here as shown, for `/migrate help <name>`; `<id>` where the workspace has none. */
   example(facts: HelpFacts): string;
   /** Subcommands someone reading this one's help may want next, by name. */
@@ -72,6 +78,7 @@ export interface Subcommand {
   /** Every form's line: its `forms`, else its one `usage`. */
   forms: readonly string[];
   summary: string;
+  words?: Words;
   example(facts: HelpFacts): string;
   related: readonly string[];
   execute(ctx: HandlerContext, args: string[], share: boolean): Promise<void>;
@@ -87,6 +94,7 @@ export function defineSubcommand<Parsed>(definition: SubcommandDefinition<Parsed
     usage: definition.usage,
     forms: definition.forms?.map((f) => f.usage) ?? [definition.usage],
     summary: definition.summary,
+    ...(definition.words ? { words: definition.words } : {}),
     example: definition.example,
     related: definition.related,
     execute: (ctx, args, share) => definition.run(ctx, definition.parse(args, share)),

@@ -25,25 +25,32 @@ const LINES: readonly { name: string; command: (id: string | undefined) => strin
   { name: 'pause', command: () => '/migrate pause <id>' },
 ];
 
-type HelpRequest = { show: 'short' } | { show: 'all' } | { show: 'topic'; name: string };
+type HelpRequest = { show: 'short' } | { show: 'all' } | { show: 'topic'; word: string };
 
-/** `help`, `help all`, or `help <subcommand or alias>`; a typo gets "Did you mean …?". */
-function parseHelp(args: readonly string[], every: () => readonly Subcommand[]): HelpRequest {
+/** `help`, `help all`, or `help <subcommand or alias>`. */
+function parseHelp(args: readonly string[]): HelpRequest {
   const word = args[0]?.toLowerCase().replace(/^-+/, '');
   if (word === undefined) return { show: 'short' };
   if (word === 'all') return { show: 'all' };
-  const found = every().find((s) => s.name === word || s.aliases.includes(word));
-  if (found) return { show: 'topic', name: found.name };
+  return { show: 'topic', word };
+}
+
+/** The subcommand `help <word>` is about, among those running here; a typo gets "Did you mean …?". */
+function topicOf(word: string, every: readonly Subcommand[]): Subcommand {
+  const found = every.find((s) => s.name === word || s.aliases.includes(word));
+  if (found) return found;
   const typed = word.slice(0, 40);
-  const suggestion = closest(word, ['all', ...every().map((s) => s.name)]);
+  const suggestion = closest(word, ['all', ...every.map((s) => s.name)]);
   throw suggestion
     ? InvalidInputError.of('help.error.unknownTopicDidYouMean', { typed, suggestion })
     : InvalidInputError.of('help.error.unknownTopic', { typed });
 }
 
-export function helpSubcommand(all: () => readonly Subcommand[]): Subcommand {
-  // Help explains itself too: `help help`.
-  const every = () => [help, ...all()];
+/**
+ * `all(running)`: every subcommand but help, given those of the bot's started capabilities (a
+ * test may start one the registry does not list).
+ */
+export function helpSubcommand(all: (running: readonly Subcommand[]) => readonly Subcommand[]): Subcommand {
   const help: Subcommand = defineSubcommand<HelpRequest>({
     name: 'help',
     needs: 'view',
@@ -52,11 +59,13 @@ export function helpSubcommand(all: () => readonly Subcommand[]): Subcommand {
     summary: 'What you can do here; `help all` lists every command, `help <command>` explains one.',
     example: () => '/migrate help pause',
     related: ['status', 'list', 'explain'],
-    parse: (args) => parseHelp(args, every),
+    parse: (args) => parseHelp(args),
     async run(ctx, request) {
       const role = await ctx.require('view', ctx.here, 'use migrate-bot');
       const names = ctx.deps.connections.forTeam(ctx.teamId).map((c) => c.name);
-      const byName = new Map(every().map((s) => [s.name, s]));
+      const others = all(ctx.deps.capabilities.subcommands());
+      // Help explains itself too: `help help`.
+      const byName = new Map([help, ...others].map((s) => [s.name, s]));
       // What the reader may run, as each subcommand declares it (`needs`).
       const allowed = (name: string) => {
         const s = byName.get(name);
@@ -64,7 +73,7 @@ export function helpSubcommand(all: () => readonly Subcommand[]): Subcommand {
       };
       const tr = await ctx.translator();
       if (request.show === 'topic') {
-        const s = byName.get(request.name)!;
+        const s = topicOf(request.word, [help, ...others]);
         const facts = await helpFacts(ctx);
         const related = s.related.filter((name) => byName.has(name));
         await ctx.reply({
@@ -79,11 +88,12 @@ export function helpSubcommand(all: () => readonly Subcommand[]): Subcommand {
         return;
       }
       if (request.show === 'all') {
-        const entries = all().map(
+        const entries = others.map(
           (s): HelpEntry => ({
             name: s.name,
             usage: s.usage,
             summary: s.summary,
+            ...(s.words ? { words: s.words } : {}),
             needs: roleAllows(role, s.needs) ? undefined : s.needs,
           }),
         );

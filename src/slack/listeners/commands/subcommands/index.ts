@@ -52,7 +52,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   ...CAPABILITIES.flatMap((c) => c.subcommands),
 ];
 
-const HELP = helpSubcommand(() => SUBCOMMANDS);
+const HELP = helpSubcommand((running) => all(running).slice(1));
 
 /**
  * `running`: the subcommands of the bot's started capabilities (`deps.capabilities`), which may
