@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import type { AccessControl } from '../../access/access-control.js';
-import { channelScope, WORKSPACE } from '../../access/policy.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { Clock } from '../../clock.js';
 import type { ConnectionRegistry } from '../../connections/connection-registry.js';
@@ -11,6 +9,7 @@ import type { BandwidthWindow, ResourceAction } from '../../providers/types.js';
 import type { LastActions, WindowActed } from '../../resources/last-actions.js';
 import { capabilityFor, destroys, scopeFor } from '../../resources/perform-action.js';
 import type { ResourceResolver } from '../../resources/resolve-resource.js';
+import { actingAs } from '../../use-cases/acting-as.js';
 import type { UseCaseContext } from '../../use-cases/context.js';
 import { requireBandwidth } from '../../use-cases/set-bandwidth.js';
 import type { Watcher } from '../../watcher/watcher.js';
@@ -37,45 +36,14 @@ export interface WindowActorDeps {
  */
 export function windowActor(deps: WindowActorDeps) {
   function contextOf(w: TimeWindow, teamId: string, note?: WindowActed, detail?: string): UseCaseContext {
-    const opId = randomUUID().slice(0, 8);
-    const logger = deps.logger.child({ op: opId, team: teamId, window: w.id });
-    let allowed = false;
-    const said = `window ${w.id} (${w.name})${detail ? `: ${detail}` : ''}`;
-    return {
+    return actingAs(deps, {
       teamId,
       userId: w.by,
       channelId: w.channelId,
-      opId,
-      logger,
-      deps: {
-        clock: deps.clock,
-        resolver: deps.resolver,
-        watcher: deps.watcher,
-        lastActions: deps.lastActions,
-      },
-      here: w.channelId ? channelScope(w.channelId) : WORKSPACE,
-      ...(note ? { window: note } : {}),
-      async require(capability, scope, what) {
-        const role = await deps.access.require({ teamId, userId: w.by }, capability, scope, what);
-        allowed = true;
-        return role;
-      },
-      async audited(action, target, work) {
-        if (!allowed) throw new Error(`"${action}" reached the audit log without a policy decision`);
-        const entry = { team: teamId, user: w.by, channel: w.channelId, action, target, op: opId };
-        try {
-          const result = await work();
-          await deps.audit.record({ ...entry, result: 'ok', detail: said });
-          return result;
-        } catch (error) {
-          const why = error instanceof Error ? error.message : String(error);
-          await deps.audit
-            .record({ ...entry, result: 'failed', detail: `${said}: ${why}`.slice(0, 500) })
-            .catch(() => undefined);
-          throw error;
-        }
-      },
-    };
+      said: `window ${w.id} (${w.name})${detail ? `: ${detail}` : ''}`,
+      log: { window: w.id },
+      ...(note ? { extra: { window: note } } : {}),
+    });
   }
 
   return {
