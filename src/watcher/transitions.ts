@@ -175,6 +175,9 @@ export function diff(
         break;
     }
     r.state = cur;
+    // Since when its failure lasts, on the watcher's clock (a timed step counts from it).
+    if (cur === 'failed') r.failedAt = now;
+    else delete r.failedAt;
     dirty = true;
   }
 

@@ -1,6 +1,6 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '../../watcher/clock.js';
+import type { WatchTarget } from '../../watcher/watch-store.js';
 import type { EscalationPolicy } from './escalation.js';
-import type { WatchTarget } from './watch-store.js';
 
 /** Reads the escalation that applies in a channel (the bot's settings, `/migrate settings escalation`). */
 export type EscalationPolicyReader = (
