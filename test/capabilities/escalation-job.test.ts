@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ON_CALL } from '../../src/capabilities/on-call/on-call-state.js';
 import type { WatchRecord } from '../../src/watcher/watch-store.js';
 import { omsConnection, TestBot } from '../harness/test-bot.js';
@@ -18,20 +18,16 @@ beforeAll(async () => {
     env: { POLL_INTERVAL_SECONDS: '0' },
     watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } },
   });
-  await t.ask('settings escalation remind 15');
 });
 afterAll(async () => {
   await t.stop();
 });
 
-const reminders = () =>
-  t.fakeSlack
-    .callsTo('chat.postMessage')
-    .filter((c) =>
-      /:unclaimed$/.test(
-        String((c.body.metadata as { event_payload?: { key?: string } })?.event_payload?.key ?? ''),
-      ),
-    );
+const reminders = (id: string) =>
+  t.fakeSlack.callsTo('chat.postMessage').filter((c) => {
+    const key = (c.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
+    return key?.includes(id) === true && key.endsWith(':unclaimed');
+  });
 
 async function theRecord(id: string): Promise<WatchRecord> {
   const store = t.bot.deps.watcher.store;
@@ -44,7 +40,21 @@ describe('the escalation job', () => {
     expect(t.bot.scheduler.names()).toContain('on-call:escalation');
   });
 
+  it('reads no watch of a workspace that escalates nowhere', async () => {
+    await t.ask(
+      `watch ${t.oms.addTask({ name: 'esc-job-off', status: 4, progress: 0.1, totalSize: 1024 ** 3 }).id} <#${CHANNEL}|ops>`,
+    );
+    const read = vi.spyOn(t.bot.deps.watcher.store, 'loadMany');
+    try {
+      await t.bot.scheduler.tick('cycle');
+      expect(read.mock.calls.filter(([keys]) => keys.length > 0)).toEqual([]);
+    } finally {
+      read.mockRestore();
+    }
+  });
+
   it('says a due step once, without asking the provider, and the next cycle delivers it', async () => {
+    await t.ask('settings escalation remind 15');
     const task = t.oms.addTask({
       name: 'esc-job',
       status: 2,
@@ -69,10 +79,10 @@ describe('the escalation job', () => {
     const stepped = await theRecord(task.id);
     expect(stepped.facts?.[ON_CALL]).toMatchObject({ since: failed.failedAt, reminded: true });
     expect(stepped.outbox.filter((e) => e.key.endsWith(':unclaimed'))).toHaveLength(1);
-    expect(reminders()).toHaveLength(0);
+    expect(reminders(task.id)).toHaveLength(0);
 
     await t.bot.deps.watcher.runCycle();
     await t.bot.deps.watcher.runCycle();
-    expect(reminders()).toHaveLength(1);
+    expect(reminders(task.id)).toHaveLength(1);
   });
 });

@@ -66,5 +66,10 @@ function startOnCall(core: CapabilityCore): OnCallState {
     if (record.claim && recovered(record, observation))
       await claims.closeNoted(record.watch.teamId, record.watch, record.claim);
   });
-  return { claims, policies: new EscalationPolicies(read, core.clock) };
+  const anywhere = async (teamId: string) => {
+    const settings = await core.settings.get(teamId);
+    const own = Object.values(settings.channelEscalation ?? {});
+    return settings.escalation !== undefined || own.some((e) => e !== 'off');
+  };
+  return { claims, policies: new EscalationPolicies(read, core.clock, anywhere) };
 }
