@@ -2,8 +2,6 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AccessControl } from './access/access-control.js';
 import { GrantStore } from './access/grant-store.js';
-import { channelScope, grantApplies } from './access/policy.js';
-import { roleAllows } from './access/roles.js';
 import { CachedSlackDirectory } from './access/slack-directory.js';
 import { ApprovalService, DEFAULT_SWEEP_INTERVAL_MS } from './approvals/approval-service.js';
 import { AuditLog } from './audit/audit-log.js';
@@ -24,14 +22,12 @@ import { SecretBox } from './crypto/secret-box.js';
 import { createLogger, type Logger } from './logger.js';
 import { BotMetrics } from './metrics/metrics.js';
 import { PoolRegistry } from './providers/http/http-client.js';
-import { Claims } from './resources/claims.js';
 import { KindOffering } from './resources/kind-offering.js';
 import { LastActions } from './resources/last-actions.js';
 import { ResourceResolver } from './resources/resolve-resource.js';
 import { ResourceIndex } from './resources/resource-index.js';
 import type { Scheduler } from './scheduler/scheduler.js';
 import { SecretRegistry } from './secrets.js';
-import { escalationReader } from './settings/escalation-settings.js';
 import { SettingsStore } from './settings/workspace-settings.js';
 import { slackApprovalMessenger } from './slack/approval-messenger.js';
 import { slackAuditPoster } from './slack/audit-poster.js';
@@ -169,7 +165,6 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const access = new AccessControl(grants, directory, logger);
   const locales = new SlackLocales(directory, settings, logger);
   const audit = new AuditLog(state, settings, slackAuditPoster(sender, locales), logger, clock);
-  const claims = new Claims(state, clock, store);
   const lastActions = new LastActions(store);
   const watcher = await Watcher.create(
     {
@@ -191,22 +186,10 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
       ),
       offering,
       metrics,
-      // Failures nobody takes on are escalated as each channel's setting says (off by default).
-      escalation: escalationReader(settings, async (teamId, channelId) => {
-        const granted = (await grants.list(teamId)).filter(
-          (g) =>
-            g.subject.kind === 'user' &&
-            roleAllows(g.role, 'approve') &&
-            grantApplies(g.channel, channelScope(channelId)),
-        );
-        return [...new Set(granted.map((g) => g.subject.id))];
-      }),
       // A watch that breaks (Slack refuses its channel) is recorded and told to the audit channel.
       audit: async (note) => {
         await audit.record({ ...note, team: note.teamId, result: 'failed' });
       },
-      // A claim is about one failure: a poll that sees it recovered closes it.
-      claims,
       // A new watch's card says who last acted on its resource (a window that holds it) at once.
       lastActions,
     },
@@ -245,6 +228,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     watcher,
     connectionsFile: file,
     config,
+    settings,
+    store,
   });
   const drain = new Drain();
   const workspaceData = new WorkspaceDeparture({
@@ -268,7 +253,6 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     connections: registry,
     resolver,
     lastActions,
-    claims,
     secrets,
     access,
     audit,

@@ -12,11 +12,13 @@ import type { Logger } from '../logger.js';
 import type { LastActions } from '../resources/last-actions.js';
 import type { ResourceResolver } from '../resources/resolve-resource.js';
 import type { Job } from '../scheduler/scheduler.js';
+import type { SettingsStore } from '../settings/workspace-settings.js';
 import type { AppDeps } from '../slack/context.js';
 import type { Route } from '../slack/health-routes.js';
 import type { Subcommand } from '../slack/listeners/commands/subcommand.js';
 import type { ListenerRoutes } from '../slack/listeners/router.js';
 import type { AtomicKv } from '../store/atomic-kv.js';
+import type { Store } from '../store/create-store.js';
 import type { Watcher } from '../watcher/watcher.js';
 
 /**
@@ -34,6 +36,10 @@ export interface CapabilityCore {
   audit: AuditLog;
   lastActions: LastActions;
   watcher: Watcher;
+  /** The workspaces' settings (`/migrate settings`), such as a channel's escalation. */
+  settings: SettingsStore;
+  /** The key-value store, where records written by earlier versions (0.2.0) lie. */
+  store: Store;
   /**
    * The bot's settings: `allowedEndpoints` (the endpoint rules' allow-list), `encryptionKeys` (to
    * seal what it stores secret, as the connections do). The replica's name is `watcher.options.holder`.

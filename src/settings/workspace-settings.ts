@@ -1,8 +1,12 @@
 import { z } from 'zod';
+import {
+  channelEscalationSchema,
+  type EscalationSetting,
+  escalationSchema,
+} from '../capabilities/on-call/escalation-settings.js';
 import { LOCALES, type Locale } from '../i18n/locale.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import { readJson } from '../store/open-atomic-kv.js';
-import { channelEscalationSchema, type EscalationSetting, escalationSchema } from './escalation-settings.js';
 
 const settingsSchema = z.object({
   /** Where every action and decision is also posted. */

@@ -15,7 +15,6 @@ import type { Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import type { BotMetrics, RequestOutcome } from '../metrics/metrics.js';
 import { enterRequest } from '../request-scope.js';
-import type { Claims } from '../resources/claims.js';
 import type { LastActions } from '../resources/last-actions.js';
 import type { ResourceResolver } from '../resources/resolve-resource.js';
 import type { SecretRegistry } from '../secrets.js';
@@ -41,8 +40,6 @@ export interface AppDeps {
   resolver: ResourceResolver;
   /** Who last acted on each resource through the bot: every card says "Paused by @Bob". */
   lastActions: LastActions;
-  /** Who took on each failure ("I'm on it"). */
-  claims: Claims;
   secrets: SecretRegistry;
   access: AccessControl;
   audit: AuditLog;

@@ -6,7 +6,6 @@ import type { ResourceKind, ResourceRef } from '../domain/migration-resource.js'
 import { InvalidInputError } from '../errors.js';
 import type { MessageKey, MessageValues } from '../i18n/english.js';
 import type { Logger } from '../logger.js';
-import type { Claims } from '../resources/claims.js';
 import type { LastActions, WindowActed } from '../resources/last-actions.js';
 import type { ResourceResolver } from '../resources/resolve-resource.js';
 import type { ResourceTitles } from '../resources/resource-titles.js';
@@ -29,8 +28,6 @@ export interface UseCaseContext {
     resolver: ResourceResolver;
     watcher: Watcher;
     lastActions: LastActions;
-    /** Who took on each failure; absent where a caller has none to show. */
-    claims?: Claims;
     /** The titles requesters gave what approvals created (absent where no approvals run). */
     approvals?: { titles: ResourceTitles };
     /** The capabilities, whose facts status shows as the watched card does (absent: none). */

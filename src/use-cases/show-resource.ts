@@ -1,9 +1,10 @@
 import { WORKSPACE } from '../access/policy.js';
 import { roleAllows } from '../access/roles.js';
+import type { Claim } from '../capabilities/on-call/claims.js';
+import { claimOn } from '../capabilities/on-call/on-call-state.js';
 import { windowsOf } from '../capabilities/windows/resource-windows.js';
 import type { MigrationResource } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
-import type { Claim } from '../resources/claims.js';
 import type { LastAction } from '../resources/last-actions.js';
 import { capabilityFor, scopeFor } from '../resources/perform-action.js';
 import type { WindowFact } from '../watcher/window-fact.js';
@@ -64,7 +65,7 @@ export async function shownWith(
   const [lastAction, title, claim, covering] = await Promise.all([
     lastActions.get(ctx.teamId, resource).catch(() => undefined),
     titleOf(ctx, resource),
-    ctx.deps.claims?.current(ctx.teamId, resource).catch(() => undefined),
+    claimOn(ctx.deps, ctx.teamId, resource),
     capabilities
       ? windowsOf({ capabilities, lastActions }, ctx.teamId, [resource], ctx.deps.clock.now())
       : undefined,

@@ -111,7 +111,7 @@ function newRecord(
     watch: { ...target, by: sub.by, createdAt: now },
     snapshot: resource,
     actions,
-    ...baseline(resource),
+    ...baseline(resource, now),
     movedAt: now,
     outbox: sub.mode === 'all' ? [parentEntry(target, now)] : [],
     sent: [],

@@ -1,6 +1,6 @@
+import { failureOf } from '../capabilities/on-call/claims.js';
 import type { NormalizedState } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
-import { failureOf } from '../resources/claims.js';
 import type { FailureItem, FailureListNote } from './notification.js';
 import { verificationSig } from './verification.js';
 import type { ChannelRecord, OutboxEntry, RequestedAction, WatchRecord } from './watch-store.js';

@@ -1,13 +1,11 @@
-import type { EscalationPolicy } from './escalation.js';
-import { escalate } from './escalation.js';
 import { eventEntries } from './event-entries.js';
 import { type DiffSettings, diff, type Observation } from './transitions.js';
 import { verifyEnding } from './verification.js';
 import { enqueue, type WatchRecord } from './watch-store.js';
 
 /**
- * The record after one observation at `now`: its transition (`diff`), its failure's escalation
- * (`escalate`, under the watch's policy), and the replies their events need in its outbox. Pure, so
+ * The record after one observation at `now`: its transition (`diff`) and the replies its events
+ * need in its outbox. Pure, so
  * a replica that loses the compare-and-set recomputes it on the newer record and finds nothing new.
  */
 export function nextRecord(
@@ -15,15 +13,13 @@ export function nextRecord(
   observation: Observation,
   now: number,
   settings: DiffSettings & { completionReports: boolean },
-  policy: EscalationPolicy | undefined,
 ) {
   const changed = diff(recovered(current, observation) ?? current, observation, now, settings);
-  const escalated = escalate(changed.record, policy, now);
-  const events = [...changed.events, ...escalated.events];
+  const { events } = changed;
   // The verification follows the completion report, and is on or off with it.
   const verified = settings.completionReports
-    ? verifyEnding(escalated.record, events, now)
-    : { record: escalated.record, entries: [] };
+    ? verifyEnding(changed.record, events, now)
+    : { record: changed.record, entries: [] };
   const record = enqueue(verified.record, [
     ...eventEntries(verified.record, events, now, settings.completionReports),
     ...verified.entries,
@@ -31,7 +27,7 @@ export function nextRecord(
   return {
     record,
     events,
-    quietUntil: Math.min(changed.quietUntil, escalated.quietUntil),
+    quietUntil: changed.quietUntil,
     added: record.outbox.length - verified.record.outbox.length,
   };
 }
@@ -39,7 +35,7 @@ export function nextRecord(
 /**
  * The record without its claim once the resource is seen not failed: a claim is about one failure
  * occurrence, so the next one is nobody's yet and escalates as unclaimed. The claim
- * store's copy is closed by the poll that wrote this (PollCycle, `closeClaim`).
+ * store's copy is closed before the poll writes this (on-call's hook, `Watcher.beforeRecording`).
  */
 export function recovered(current: WatchRecord, observation: Observation): WatchRecord | undefined {
   if (!current.claim || !('resource' in observation) || observation.resource.state === 'failed') return;

@@ -1,3 +1,4 @@
+import type { Claim } from '../capabilities/on-call/claims.js';
 import type {
   Counter,
   MigrationResource,
@@ -15,9 +16,7 @@ import {
   completionSpeeds,
 } from '../reports/completion-report.js';
 import type { ThroughputSample } from '../reports/throughput-samples.js';
-import type { Claim } from '../resources/claims.js';
 import { type CapabilityCard, capabilityCard } from './capability-facts.js';
-import { isEscalationEvent } from './escalation.js';
 import type { GroupTally } from './group-tally.js';
 import type { EventPost, LiveNow } from './living-posts.js';
 import type { VerificationNote } from './verification.js';
@@ -131,7 +130,7 @@ export interface EventNote {
   speeds?: CompletionSpeeds;
   /** The title its requester typed, where the provider named it itself (it leads). */
   title?: string;
-  /** An escalation step: how long it has failed, who is mentioned, who is asked (escalation.ts). */
+  /** A timed step about its failure: how long it has failed, who is mentioned, who is asked (on-call's). */
   escalation?: { failedMs: number; mention?: string[]; owner?: string };
   /** `failed`, as the editor redraws it: who is on this failure now ("I'm on it"). */
   claim?: Claim;
@@ -323,15 +322,6 @@ export function eventNote(event: WatchEvent, record: WatchRecord, now: number): 
   if (event === 'succeeded') note.speeds = completionSpeeds(record.snapshot, record.samples ?? []);
   const title = titleOf(record);
   if (title) note.title = title;
-  const esc = isEscalationEvent(event) ? record.escalation : undefined;
-  if (esc) {
-    const owner = event === 'still-on-it' ? record.claim?.by : undefined;
-    note.escalation = {
-      failedMs: now - esc.since,
-      ...(esc.mention ? { mention: esc.mention } : {}),
-      ...(owner ? { owner } : {}),
-    };
-  }
   return note;
 }
 

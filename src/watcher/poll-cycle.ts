@@ -4,7 +4,6 @@ import type { MigrationResource } from '../domain/migration-resource.js';
 import { StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ResourceAction } from '../providers/types.js';
-import type { Claims } from '../resources/claims.js';
 import type { KindOffering } from '../resources/kind-offering.js';
 import { SKIP } from '../store/atomic-kv.js';
 import type { Clock } from './clock.js';
@@ -16,11 +15,10 @@ import { addBacklog, type CycleReport, emptyReport, type Loaded } from './cycle-
 import { cycleWaitUntil } from './cycle-wait.js';
 import { DigestPass } from './digest-pass.js';
 import { discover, writeDiscovered } from './discover.js';
-import type { EscalationPolicies } from './escalation-policies.js';
 import { FailureFirst } from './failure-first.js';
 import type { Leases } from './lease.js';
 import { RECORDS_PER_TURN } from './loop-turns.js';
-import { nextRecord, recovered } from './next-record.js';
+import { nextRecord } from './next-record.js';
 import { forEachLimited, groupBy, type Observed, observeConnection, partition } from './observe.js';
 import type { Outbox, OutboxSettings } from './outbox.js';
 import { type CycleRecords, QuietWatches } from './quiet-watches.js';
@@ -75,8 +73,7 @@ export class PollCycle {
   readonly #groupDeps: GroupDeps;
   readonly #digests: DigestPass;
   readonly #records = new QuietWatches();
-  readonly #escalation: EscalationPolicies | undefined;
-  readonly #claims: Pick<Claims, 'closeNoted'> | undefined;
+  readonly #beforeRecording: RecordingHook[];
 
   constructor(deps: {
     store: WatchStore;
@@ -88,12 +85,11 @@ export class PollCycle {
     clock: Clock;
     settings: CycleSettings;
     subscriptions: SubscriptionStore;
-    escalation?: EscalationPolicies;
-    claims?: Pick<Claims, 'closeNoted'>;
+    /** Asked before a poll records an observation (the list may grow after the cycle is built). */
+    beforeRecording: RecordingHook[];
   }) {
-    this.#claims = deps.claims;
+    this.#beforeRecording = deps.beforeRecording;
     this.#subscriptions = deps.subscriptions;
-    this.#escalation = deps.escalation;
     this.#store = deps.store;
     this.#outbox = deps.outbox;
     this.#leases = deps.leases;
@@ -281,7 +277,6 @@ export class PollCycle {
     report: CycleReport,
   ): Promise<void> {
     const seen = await records.toCompare(observations, this.#clock.now());
-    await this.#escalation?.load(seen.map((w) => w.record.watch));
     let handled = 0;
     const applyAll = (batch: readonly Loaded[]) =>
       forEachLimited(batch, APPLYING_AT_ONCE, async (loaded) => {
@@ -339,11 +334,7 @@ export class PollCycle {
     observation: Observation,
   ): Promise<{ added: number; record?: WatchRecord }> {
     const now = this.#clock.now();
-    const claim = loaded.record.claim;
-    // Recovered: the claim its record noted is closed in the claim store too (that one exactly,
-    // never one taken since on a new failure), before the record drops it.
-    if (claim && recovered(loaded.record, observation))
-      await this.#claims?.closeNoted(loaded.record.watch.teamId, loaded.record.watch, claim);
+    for (const hook of this.#beforeRecording) await hook(loaded.record, observation);
     const planned = this.#next(loaded.record, observation, now);
     if (planned.added === 0 && sameJson(planned.record, loaded.record)) {
       records.unchanged(loaded, observation, planned);
@@ -369,13 +360,20 @@ export class PollCycle {
     return { added, record };
   }
 
-  /** The record after an observation, with its failure's escalation and the replies due. */
+  /** The record after an observation, with the replies due. */
   #next(current: WatchRecord, observation: Observation, now: number) {
-    return nextRecord(current, observation, now, this.#settings, this.#escalation?.get(current.watch));
+    return nextRecord(current, observation, now, this.#settings);
   }
 }
 
 type Polling = [id: string, group: ConnectionGroup];
+
+/**
+ * What a capability does before a poll records what it observed of a watch (`record` as loaded):
+ * a claim on a failure seen recovered is closed in the capability's own store. Quick when it has
+ * nothing to do: it is asked for every watch a poll compares.
+ */
+export type RecordingHook = (record: WatchRecord, observation: Observation) => Promise<void>;
 
 /** Records of one connection written at once (each its own compare-and-set). */
 const APPLYING_AT_ONCE = 8;

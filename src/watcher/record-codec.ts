@@ -61,7 +61,7 @@ const RECORD: Table<StoredRecord> = {
   breaks: 'br',
   requested: 'rq',
   claim: 'cl',
-  escalation: 'es',
+  failedAt: 'fa',
   verification: 'vf',
   facts: 'cf',
   follow: 'f',

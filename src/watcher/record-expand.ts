@@ -38,7 +38,7 @@ export function expandRecord(c: Compact, target: WatchTarget, key: string): Json
   if (c.br !== undefined) r.breaks = c.br;
   if (c.rq !== undefined) r.requested = c.rq;
   if (c.cl !== undefined) r.claim = c.cl;
-  if (c.es !== undefined) r.escalation = c.es;
+  if (c.fa !== undefined) r.failedAt = c.fa;
   if (c.vf !== undefined) r.verification = c.vf;
   if (c.cf !== undefined) r.facts = c.cf;
   if (c.f !== undefined) r.follow = c.f;
@@ -51,7 +51,7 @@ export function expandRecord(c: Compact, target: WatchTarget, key: string): Json
   else if (c.po !== undefined) r.posts = c.po;
   r.outbox = c.o === undefined ? [] : c.o;
   r.sent = c.sn === undefined ? [] : fullSentKeys(c.sn, target, key);
-  return c.wn === undefined ? r : factsOfBefore(r, c.wn);
+  return c.wn === undefined && c.es === undefined ? r : factsOfBefore(r, { windows: c.wn, 'on-call': c.es });
 }
 
 function expandWatch(c: Compact | undefined, t: WatchTarget): Json {
@@ -153,12 +153,23 @@ function fullSentKeys(keys: readonly string[], target: WatchTarget, watchKey: st
 export const dedupBaseOf = (t: WatchTarget) => `${t.teamId}:${t.channelId}:${t.connection}:${t.kind}:${t.id}`;
 
 /**
- * A record written before capabilities kept their facts under `facts`: the window pass's field
- * (`windows`, compact `wn`) is read as the windows capability's fact.
+ * Fields of records written before capabilities kept their facts under `facts`, by the fact each
+ * is read as: the window pass's (`windows`, compact `wn`) and a failure's escalation (`escalation`,
+ * compact `es`, on-call's). Only ever read: a record written again keeps them under `facts`.
  */
-export function factsOfBefore(record: Json, before = record.windows): Json {
-  const { windows: _was, ...rest } = record;
-  if (before === undefined) return rest;
+const FACTS_BEFORE: Readonly<Record<string, string>> = { windows: 'windows', escalation: 'on-call' };
+
+/** The record with the fields above moved under `facts` (`before`: a compact record's, by fact). */
+export function factsOfBefore(
+  record: Json,
+  before: Record<string, unknown> = Object.fromEntries(
+    Object.entries(FACTS_BEFORE).map(([field, fact]) => [fact, record[field]]),
+  ),
+): Json {
+  const rest = { ...record };
+  for (const field of Object.keys(FACTS_BEFORE)) delete rest[field];
+  const found = Object.entries(before).filter(([, value]) => value !== undefined);
+  if (found.length === 0) return rest;
   const facts = (typeof rest.facts === 'object' && rest.facts !== null ? rest.facts : {}) as Json;
-  return { ...rest, facts: { windows: before, ...facts } };
+  return { ...rest, facts: { ...Object.fromEntries(found), ...facts } };
 }

@@ -58,7 +58,11 @@ function deleteAsked(r: WatchRecord, now: number): boolean {
 /** The state a freshly watched resource starts from: nothing is notified for what already happened. */
 export function baseline(
   resource: MigrationResource,
-): Pick<WatchRecord, 'state' | 'run' | 'seq' | 'started' | 'lastEvent' | 'stalled' | 'stallSeq' | 'ended'> {
+  now: number,
+): Pick<
+  WatchRecord,
+  'state' | 'run' | 'seq' | 'started' | 'lastEvent' | 'stalled' | 'stallSeq' | 'ended' | 'failedAt'
+> {
   const s = resource.state;
   const lastEvent: StateEvent | undefined =
     s === 'paused' ? 'paused' : TERMINAL(s) ? (s as StateEvent) : undefined;
@@ -71,6 +75,8 @@ export function baseline(
     stalled: false,
     stallSeq: 0,
     ended: false,
+    // Failed when first seen: its failure counts from now (what came before is unknown).
+    ...(s === 'failed' ? { failedAt: now } : {}),
   };
 }
 
@@ -175,6 +181,9 @@ export function diff(
         break;
     }
     r.state = cur;
+    // Since when its failure lasts, on the watcher's clock (a timed step counts from it).
+    if (cur === 'failed') r.failedAt = now;
+    else delete r.failedAt;
     dirty = true;
   }
 

@@ -1,13 +1,14 @@
+import type { Claim } from '../capabilities/on-call/claims.js';
 import { UNDER_WAY_STATES } from '../domain/migration-resource.js';
-import type { Claim } from '../resources/claims.js';
 import { SKIP } from '../store/atomic-kv.js';
+import { eventEntries } from './event-entries.js';
 import { cardDue, cardOf, isPostOf, showsNow } from './living-posts.js';
 import { enqueue } from './mailbox.js';
-import type { WatchNotification } from './notification.js';
+import type { EventNote, WatchNotification } from './notification.js';
 import { targetOfKey } from './record-codec.js';
 import { sameJson } from './same-json.js';
 import { type SignOffResult, signOffWatch, watchesOf } from './signoff.js';
-import type { Observation } from './transitions.js';
+import type { DetectedEvent, Observation } from './transitions.js';
 import type { SignOff } from './verification.js';
 import { dedupBase } from './watch-keys.js';
 import type { WatchSchedule } from './watch-schedule.js';
@@ -20,6 +21,12 @@ import {
   type WatchStore,
   type WatchTarget,
 } from './watch-store.js';
+
+/** What timed work decided of one watch: its fact, and the events it says (`WatchNotes.timed`). */
+export interface TimedOutcome {
+  fact: unknown;
+  events: (DetectedEvent & { note?: Partial<EventNote> })[];
+}
 
 /** A resource as people name it across channels: every watch of it in a workspace carries a note. */
 export type NotedResource = Pick<WatchTarget, 'connection' | 'kind' | 'id'>;
@@ -210,6 +217,43 @@ export class WatchNotes {
         return cardDue({ ...rest, ...(Object.keys(facts).length > 0 ? { facts } : {}) }, !current.ended);
       });
       changed++;
+    }
+    return changed;
+  }
+
+  /**
+   * Timed work's fact of watched resources with the replies it says (a capability's job, such as a
+   * failure's escalation steps). `decide` is pure and asked again in each record's compare-and-set:
+   * undefined, nothing changes; else the fact (undefined: none) and the events due, each under its
+   * own dedup key with what its note adds. Their replies go to the record's outbox for the next
+   * cycle to deliver; the card is not marked (the fact is not drawn). `records`: as the job loaded
+   * them. Resolves with how many records changed.
+   */
+  async timed(
+    name: string,
+    records: readonly { key: string; record: WatchRecord }[],
+    decide: (record: WatchRecord) => TimedOutcome | undefined,
+    now: number,
+  ): Promise<number> {
+    let changed = 0;
+    for (const { key, record } of records) {
+      if (!decide(record)) continue;
+      let wrote = false;
+      await this.#store.update<WatchRecord>(key, (current) => {
+        const outcome = current && !current.ended ? decide(current) : undefined;
+        wrote = outcome !== undefined;
+        if (!current || !outcome) return SKIP;
+        const { [name]: _was, ...others } = current.facts ?? {};
+        const facts = outcome.fact === undefined ? others : { ...others, [name]: outcome.fact };
+        const { facts: _all, ...rest } = current;
+        const next = { ...rest, ...(Object.keys(facts).length > 0 ? { facts } : {}) };
+        const adds = new Map(outcome.events.map((e) => [e.key, e.note]));
+        const entries = eventEntries(next, outcome.events, now, false).map((e) =>
+          e.note?.kind === 'event' ? { ...e, note: { ...e.note, ...adds.get(e.key) } } : e,
+        );
+        return enqueue(next, entries);
+      });
+      if (wrote) changed++;
     }
     return changed;
   }

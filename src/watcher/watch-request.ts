@@ -54,7 +54,7 @@ export function newWatchRecord(
     snapshot: resource,
     actions,
     ...(requested ? { requested } : {}),
-    ...baseline(resource),
+    ...baseline(resource, now),
     movedAt: now,
     ...(request.follow ? { follow: request.follow } : { explicit: true }),
     outbox: request.follow ? [] : [parentEntry(target, now)],

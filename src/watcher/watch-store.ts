@@ -1,14 +1,13 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Claim } from '../capabilities/on-call/claims.js';
 import type { MigrationResource, NormalizedState, ResourceKind } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
 import type { ThroughputSample } from '../reports/throughput-samples.js';
-import type { Claim } from '../resources/claims.js';
 import type { LastAction } from '../resources/last-actions.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Loaded, StoredText } from './cycle-report.js';
 import { EntryTaps } from './entry-taps.js';
-import type { EscalationEvent, EscalationState } from './escalation.js';
 import type { GroupTally } from './group-tally.js';
 import type { LiveListing, LivePost } from './living-posts.js';
 import { RECORDS_PER_TURN } from './loop-turns.js';
@@ -60,8 +59,9 @@ export type StateEvent =
   | 'cancelled'
   | 'deleted'
   | 'vanished';
-/** `tasks-failed`: more of a watched task group's tasks failed since the last cycle. */
-export type WatchEvent = StateEvent | 'stalled' | 'moving' | 'tasks-failed' | EscalationEvent;
+/** `tasks-failed`: more of a task group's tasks failed; the last three, a failure's timed steps. */
+export type WatchEvent = StateEvent | 'stalled' | 'moving' | 'tasks-failed' | TimedStep;
+type TimedStep = 'unclaimed' | 'escalated' | 'still-on-it';
 export type NoticeEvent =
   | 'connection-down'
   | 'connection-up'
@@ -163,8 +163,8 @@ export interface WatchRecord extends Mailbox {
   requested?: RequestedAction;
   /** Who said "I'm on it" for its failure (the claim store's copy): its card shows them. */
   claim?: Claim;
-  /** Where its failure's escalation stands (escalation.ts): each step said once. */
-  escalation?: EscalationState;
+  /** When the watcher saw it fail (watcher clock ms), while it is failed: timed work counts from it. */
+  failedAt?: number;
   /** The verification of its last ended run, and its sign-off (verification.ts). */
   verification?: VerificationState;
   /**

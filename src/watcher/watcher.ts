@@ -3,7 +3,6 @@ import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import type { ResourceKind } from '../domain/migration-resource.js';
 import { InvalidInputError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Claims } from '../resources/claims.js';
 import { KindOffering } from '../resources/kind-offering.js';
 import type { LastActions } from '../resources/last-actions.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
@@ -11,11 +10,10 @@ import { restoredFrom } from '../store/backup-marks.js';
 import type { Store } from '../store/create-store.js';
 import { openAtomicKv } from '../store/open-atomic-kv.js';
 import { cannotPostError, prepareRepair } from './broken-channel.js';
-import { EscalationPolicies, type EscalationPolicyReader } from './escalation-policies.js';
 import { Leases } from './lease.js';
 import { cardOf } from './living-posts.js';
 import { Outbox, type WatchAuditor } from './outbox.js';
-import { type CycleReport, PollCycle } from './poll-cycle.js';
+import { type CycleReport, PollCycle, type RecordingHook } from './poll-cycle.js';
 import { ReplicaRegistry } from './replica-registry.js';
 import { applyMode, releaseWatches, withCard } from './subscription-watches.js';
 import {
@@ -57,10 +55,6 @@ export interface WatcherDeps {
   audit?: WatchAuditor;
   /** Each cycle's report goes to the metrics (`/metrics`) instead of a debug line. */
   metrics?: { cycleDone(report: CycleReport): void };
-  /** The escalation that applies in a channel (`/migrate settings escalation`); none: off everywhere. */
-  escalation?: EscalationPolicyReader;
-  /** The claims a poll closes when it sees their resource recovered (the bot's `Claims`). */
-  claims?: Pick<Claims, 'closeNoted'>;
   /** Who last acted on a resource (a person, a window): a new watch starts out knowing it. */
   lastActions?: Pick<LastActions, 'get'>;
 }
@@ -85,6 +79,7 @@ export class Watcher {
   readonly notes: WatchNotes;
   #current: Promise<CycleReport> | undefined;
   #beforeCycle: (() => Promise<void>) | undefined;
+  readonly #beforeRecording: RecordingHook[] = [];
   #lastStart = 0;
   #stopped: Promise<void> | undefined;
   cycles = 0;
@@ -133,8 +128,7 @@ export class Watcher {
       clock,
       settings: options,
       subscriptions: this.subscriptions,
-      escalation: deps.escalation ? new EscalationPolicies(deps.escalation, clock) : undefined,
-      claims: deps.claims,
+      beforeRecording: this.#beforeRecording,
     });
     this.notes = new WatchNotes(this.store, this.#schedule, {
       edit: (key) => this.outbox.settle(key),
@@ -346,6 +340,11 @@ export class Watcher {
   /** Work run before each cycle polls (the scheduler's tick); a failure is logged, the cycle goes on. */
   beforeEachCycle(work: () => Promise<void>): void {
     this.#beforeCycle = work;
+  }
+
+  /** Work a capability does before a poll records what it observed of a watch (`RecordingHook`). */
+  beforeRecording(hook: RecordingHook): void {
+    this.#beforeRecording.push(hook);
   }
 
   /** True while a cycle runs (the work before it included). */

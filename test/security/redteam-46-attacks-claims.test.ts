@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { claimButton, encodeTakeOver } from '../../src/capabilities/on-call/claim-blocks.js';
+import { onCallState } from '../../src/capabilities/on-call/on-call-state.js';
 import { ENGLISH } from '../../src/i18n/translator.js';
-import { claimButton, encodeTakeOver } from '../../src/slack/blocks/claim.js';
 import { encodeResourceButton } from '../../src/slack/resource-button.js';
 import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
@@ -50,7 +51,7 @@ const handBackButton = (id: string) =>
   claimButton(button(id), { by: OPER_1, at: Date.now() }, ENGLISH).value as string;
 /** "I'm on it" as drawn while nobody had the failure. */
 const takeButton = (id: string) => claimButton(button(id), undefined, ENGLISH).value as string;
-const owner = async (id: string) => (await a.bot.deps.claims.get(TEAM, ref(id)))?.by;
+const owner = async (id: string) => (await onCallState(a.bot.deps).claims.get(TEAM, ref(id)))?.by;
 
 async function press(bot: TestBot, action: string, value: string, who: string): Promise<string> {
   return messageText(await (await bot.click(action, value, who)).answer());
@@ -106,7 +107,7 @@ describe('redteam 46 claims: races across two replicas', () => {
         expect(await owner(id)).toBe(OPER_1);
       }
     // The store's own hand-back is a compare-and-delete by the owner only.
-    expect(await b.bot.deps.claims.handBack(TEAM, ref(id), OPER_2)).toBe(false);
+    expect(await onCallState(b.bot.deps).claims.handBack(TEAM, ref(id), OPER_2)).toBe(false);
     expect(await owner(id)).toBe(OPER_1);
   });
 
@@ -131,7 +132,7 @@ describe('redteam 46 claims: races across two replicas', () => {
     recover(id);
     const { resource } = await b.bot.deps.resolver.fetch(TEAM, CONNECTION, 'task', id);
     expect(resource.state).not.toBe('failed');
-    expect(await b.bot.deps.claims.current(TEAM, resource)).toBeUndefined();
+    expect(await onCallState(b.bot.deps).claims.current(TEAM, resource)).toBeUndefined();
     failAgain(id, 'TRF.0015');
     expect(await press(b, 'failure.claim', button(id), OPER_2)).toContain(`<@${OPER_2}> is on it`);
   });
@@ -200,7 +201,7 @@ describe('redteam 46 claims: races across two replicas', () => {
   it("HOLDS: an admin releases on B while the owner's Hand back runs on A: nobody is on it", async () => {
     const id = await failedTask('release-vs-handback');
     await press(a, 'failure.claim', button(id), OPER_1);
-    const claims = a.bot.deps.claims;
+    const claims = onCallState(a.bot.deps).claims;
     const handBack = claims.handBack.bind(claims);
     const spy = vi.spyOn(claims, 'handBack').mockImplementationOnce(async (...args) => {
       expect(await press(b, 'failure.release', button(id), ADMIN)).toMatch(/released the claim/);
@@ -220,7 +221,7 @@ describe('redteam 46 claims: races across two replicas', () => {
   it('HOLDS: the owner presses Keep on A while another takes over on B: the owner is told who has it', async () => {
     const id = await failedTask('keep-vs-takeover');
     await press(a, 'failure.claim', button(id), OPER_1);
-    const claims = a.bot.deps.claims;
+    const claims = onCallState(a.bot.deps).claims;
     const take = claims.take.bind(claims);
     const spy = vi.spyOn(claims, 'take').mockImplementationOnce(async (...args) => {
       const over = await press(b, 'failure.takeover', encodeTakeOver(button(id), OPER_1), OPER_2);
@@ -254,7 +255,7 @@ describe('redteam 46 claims: the fix attacked again (a claim is about one failur
     clockOf(a).advance(60_000);
     recover(id);
     await a.bot.deps.watcher.runCycle();
-    expect(await a.bot.deps.claims.get(TEAM, ref(id))).toBeUndefined();
+    expect(await onCallState(a.bot.deps).claims.get(TEAM, ref(id))).toBeUndefined();
     expect((await watched(id))?.claim).toBeUndefined();
     failAgain(id, 'TRF.0015');
     expect(await press(b, 'failure.claim', button(id), OPER_2)).toContain(`<@${OPER_2}> is on it`);
@@ -269,7 +270,7 @@ describe('redteam 46 claims: the fix attacked again (a claim is about one failur
     await press(a, 'failure.claim', button(id), OPER_1);
     clockOf(a).advance(60_000);
     recover(id);
-    const claims = a.bot.deps.claims;
+    const claims = onCallState(a.bot.deps).claims;
     const closeNoted = claims.closeNoted.bind(claims);
     const spy = vi.spyOn(claims, 'closeNoted').mockImplementationOnce(async (...args) => {
       failAgain(id, 'TRF.0015');
@@ -295,11 +296,11 @@ describe('redteam 46 claims: the fix attacked again (a claim is about one failur
     const seenAt = clockOf(a).now();
     const { resource: stale } = await a.bot.deps.resolver.fetch(TEAM, CONNECTION, 'task', id);
     expect(stale.state).not.toBe('failed');
-    await a.bot.deps.claims.release(TEAM, ref(id));
+    await onCallState(a.bot.deps).claims.release(TEAM, ref(id));
     failAgain(id, 'TRF.0015');
     clockOf(a).advance(1_000);
     expect(await press(a, 'failure.claim', button(id), OPER_2)).toContain(`<@${OPER_2}> is on it`);
-    expect(await a.bot.deps.claims.current(TEAM, stale, seenAt)).toBeUndefined();
+    expect(await onCallState(a.bot.deps).claims.current(TEAM, stale, seenAt)).toBeUndefined();
     expect(await owner(id)).toBe(OPER_2);
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onCallState } from '../../src/capabilities/on-call/on-call-state.js';
 import { encodeResourceButton } from '../../src/slack/resource-button.js';
 import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
@@ -59,12 +60,16 @@ describe('"I\'m on it" pressed at once on two replicas', () => {
       const refused = answers.filter((text) => /is on it already/.test(text));
       expect(refused, `round ${round}: ${answers.join(' | ')}`).toHaveLength(1);
       expect(owners, `round ${round}: ${answers.join(' | ')}`).toHaveLength(1);
-      const claim = await b.bot.deps.claims.get('T0FAKE001', { connection: CONNECTION, kind: 'task', id });
+      const claim = await onCallState(b.bot.deps).claims.get('T0FAKE001', {
+        connection: CONNECTION,
+        kind: 'task',
+        id,
+      });
       // The loser is told the winner's name, and both replicas read that same owner.
       expect(refused[0]).toContain(`<@${claim?.by}>`);
-      expect(await a.bot.deps.claims.get('T0FAKE001', { connection: CONNECTION, kind: 'task', id })).toEqual(
-        claim,
-      );
+      expect(
+        await onCallState(a.bot.deps).claims.get('T0FAKE001', { connection: CONNECTION, kind: 'task', id }),
+      ).toEqual(claim);
     }
   });
 
@@ -85,7 +90,11 @@ describe('"I\'m on it" pressed at once on two replicas', () => {
     expect(messageText(await (await a.click('failure.claim', value, OPER_2)).answer())).not.toMatch(
       /already/,
     );
-    const claim = await a.bot.deps.claims.get('T0FAKE001', { connection: CONNECTION, kind: 'task', id });
+    const claim = await onCallState(a.bot.deps).claims.get('T0FAKE001', {
+      connection: CONNECTION,
+      kind: 'task',
+      id,
+    });
     expect(claim?.by).toBe(OPER_2);
   });
 
@@ -105,6 +114,6 @@ describe('"I\'m on it" pressed at once on two replicas', () => {
     expect(messageText(await (await b.click('failure.claim', value, OPER_1)).answer())).toMatch(
       /handed|back/i,
     );
-    expect(await a.bot.deps.claims.get('T0FAKE001', resource)).toBeUndefined();
+    expect(await onCallState(a.bot.deps).claims.get('T0FAKE001', resource)).toBeUndefined();
   });
 });

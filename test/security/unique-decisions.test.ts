@@ -5,10 +5,10 @@ import type { ApprovalRecord } from '../../src/approvals/approval-record.js';
 import { ApprovalStore } from '../../src/approvals/approval-store.js';
 import { claimDecision } from '../../src/approvals/request-locks.js';
 import { claimStart } from '../../src/approvals/scheduled-start.js';
+import { Claims } from '../../src/capabilities/on-call/claims.js';
 import { systemClock } from '../../src/clock.js';
 import { ConnectionStore } from '../../src/connections/connection-store.js';
 import { generateKey, SecretBox } from '../../src/crypto/secret-box.js';
-import { Claims } from '../../src/resources/claims.js';
 import { SecretRegistry } from '../../src/secrets.js';
 import { InboundDedupe } from '../../src/slack/inbound-dedupe.js';
 import { SignedStateStore } from '../../src/slack/oauth-state-store.js';
@@ -471,7 +471,7 @@ describe('no decision is written through the Keyv store (static guard)', () => {
   ];
   /** Keyv writes in files that make a decision, there on purpose: file → the call, and why. */
   const ALLOWED: Record<string, Record<string, string>> = {
-    'src/resources/claims.ts': {
+    'src/capabilities/on-call/claims.ts': {
       'this.#legacy?.delete(k)':
         "0.2.0's claims, only read (honoured) now: deleted after the compare-and-set decided (hand back, take over, release)",
     },
@@ -491,7 +491,7 @@ describe('no decision is written through the Keyv store (static guard)', () => {
   it('finds no Keyv set/delete of a decision key in src/', () => {
     const found = keyvWritesOfDecisions(path.resolve(import.meta.dirname, '../..'), DECISION_PREFIXES);
     // The scan sees the writes it should (else it proves nothing): the legacy claim deletes.
-    expect(found.some((f) => f.file === 'src/resources/claims.ts')).toBe(true);
+    expect(found.some((f) => f.file === 'src/capabilities/on-call/claims.ts')).toBe(true);
     const offending = found.filter(
       ({ file, call }) => !Object.keys(ALLOWED[file] ?? {}).some((allowed) => call.startsWith(allowed)),
     );

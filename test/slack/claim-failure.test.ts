@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { onCallState } from '../../src/capabilities/on-call/on-call-state.js';
 import { FORM, postSigned } from '../harness/slack-requests.js';
 import {
   buttons,
@@ -142,7 +143,7 @@ describe('claiming a failure', () => {
     // Someone else cannot take it from them; the claimant hands it back.
     const other = await pressOnPost({ ...post, body: edited }, ADMIN);
     await t.settled();
-    expect((await t.bot.deps.claims.get('T0FAKE001', exact(task.id)))?.by).toBe(OPERATOR);
+    expect((await onCallState(t.bot.deps).claims.get('T0FAKE001', exact(task.id)))?.by).toBe(OPERATOR);
     expect(
       t.fakeSlack
         .callsTo('chat.update')
@@ -192,7 +193,7 @@ describe('claiming a failure', () => {
     const { task, post } = await watchedFailure('viewer-tries');
     const press = await pressOnPost(post, VIEWER);
     await t.settled();
-    expect(await t.bot.deps.claims.get('T0FAKE001', exact(task.id))).toBeUndefined();
+    expect(await onCallState(t.bot.deps).claims.get('T0FAKE001', exact(task.id))).toBeUndefined();
     expect(
       t.fakeSlack
         .callsTo('chat.update')

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onCallState } from '../../src/capabilities/on-call/on-call-state.js';
 import { encodeResourceButton } from '../../src/slack/resource-button.js';
 import { FORM, postSigned } from '../harness/slack-requests.js';
 import {
@@ -68,7 +69,11 @@ describe('taking over a claimed failure', () => {
 
     const taken = await press(takeOver.action_id, takeOver.value, OPER_B);
     expect(messageText(taken)).toContain(`You took it over from <@${OPER_A}>`);
-    const claim = await t.bot.deps.claims.get('T0FAKE001', { connection: 'hw-prod', kind: 'task', id });
+    const claim = await onCallState(t.bot.deps).claims.get('T0FAKE001', {
+      connection: 'hw-prod',
+      kind: 'task',
+      id,
+    });
     expect(claim).toMatchObject({ by: OPER_B, from: OPER_A });
     const audit = messageText(await t.ask('audit 5'));
     expect(audit).toContain('claim.take-over');
@@ -84,9 +89,10 @@ describe('taking over a claimed failure', () => {
     await press(buttons(offerC)[0]!.action_id, buttons(offerC)[0]!.value, OPER_C);
     const refused = await press(stale.action_id, stale.value, OPER_B);
     expect(messageText(refused)).toContain(`<@${OPER_C}> has it now, not <@${OPER_A}>`);
-    expect((await t.bot.deps.claims.get('T0FAKE001', { connection: 'hw-prod', kind: 'task', id }))?.by).toBe(
-      OPER_C,
-    );
+    expect(
+      (await onCallState(t.bot.deps).claims.get('T0FAKE001', { connection: 'hw-prod', kind: 'task', id }))
+        ?.by,
+    ).toBe(OPER_C);
     const viewer = await press(stale.action_id, buttons(offerC)[0]!.value, VIEWER);
     expect(messageText(viewer)).toMatch(/You need the operator role/);
   });
@@ -103,7 +109,11 @@ describe('taking over a claimed failure', () => {
     const taken = messageText(await press(takeOver.action_id, takeOver.value, OPER_B));
     expect(taken).toContain(`<@${OPER_B}> is on it`);
     expect(taken).not.toContain('took it over');
-    const claim = await t.bot.deps.claims.get('T0FAKE001', { connection: 'hw-prod', kind: 'task', id });
+    const claim = await onCallState(t.bot.deps).claims.get('T0FAKE001', {
+      connection: 'hw-prod',
+      kind: 'task',
+      id,
+    });
     expect(claim?.by).toBe(OPER_B);
     expect(claim?.from).toBeUndefined();
   });
@@ -114,16 +124,20 @@ describe('taking over a claimed failure', () => {
     // take-over in the audit, and an answer as if something had happened.
     const id = await failedTask('take-over-own');
     await press('failure.claim', buttonValueOf(id), OPER_A);
-    const held = await t.bot.deps.claims.get('T0FAKE001', { connection: 'hw-prod', kind: 'task', id });
+    const held = await onCallState(t.bot.deps).claims.get('T0FAKE001', {
+      connection: 'hw-prod',
+      kind: 'task',
+      id,
+    });
     // The Take over the post shows everyone while OPER_A has it (it names OPER_A as the owner).
     const takeOver = buttons(await press('failure.claim', buttonValueOf(id), OPER_B))[0]!;
     const answer = messageText(await press(takeOver.action_id, takeOver.value, OPER_A));
     expect(answer).toContain('You are on it already (you took it <!date^');
     expect(answer).toContain('nothing changed');
     expect(answer).not.toContain('took it over');
-    expect(await t.bot.deps.claims.get('T0FAKE001', { connection: 'hw-prod', kind: 'task', id })).toEqual(
-      held,
-    );
+    expect(
+      await onCallState(t.bot.deps).claims.get('T0FAKE001', { connection: 'hw-prod', kind: 'task', id }),
+    ).toEqual(held);
     expect(messageText(await t.ask('audit 20'))).not.toMatch(new RegExp(`claim\\.take-over[^\\n]*${id}`));
   });
 
@@ -137,14 +151,15 @@ describe('taking over a claimed failure', () => {
     expect(messageText(await press(release.action_id, release.value, OPER_B))).toMatch(
       /You need the admin role/,
     );
-    expect((await t.bot.deps.claims.get('T0FAKE001', { connection: 'hw-prod', kind: 'task', id }))?.by).toBe(
-      OPER_A,
-    );
+    expect(
+      (await onCallState(t.bot.deps).claims.get('T0FAKE001', { connection: 'hw-prod', kind: 'task', id }))
+        ?.by,
+    ).toBe(OPER_A);
     expect(messageText(await press(release.action_id, release.value, ADMIN))).toContain(
       `You released the claim of <@${OPER_A}>`,
     );
     expect(
-      await t.bot.deps.claims.get('T0FAKE001', { connection: 'hw-prod', kind: 'task', id }),
+      await onCallState(t.bot.deps).claims.get('T0FAKE001', { connection: 'hw-prod', kind: 'task', id }),
     ).toBeUndefined();
     // Free again: anyone may take it.
     expect(messageText(await press('failure.claim', buttonValueOf(id), OPER_B))).toContain(

@@ -36,10 +36,12 @@ const RESOURCE_BLOCKS = [
   'verification-post',
   'completion-report',
   'failure-listing',
-  'escalation-posts',
   'group-card',
   'use-case-replies',
-].map((name) => `src/slack/blocks/${name}.ts`);
+]
+  .map((name) => `src/slack/blocks/${name}.ts`)
+  // A capability's posts about a resource, drawn in its folder and sent by the same editor.
+  .concat(['src/capabilities/on-call/escalation-posts.ts']);
 
 /** The drawing functions those modules export (`renderX`, `xCard`, `xLine`). */
 const DRAWERS = new Set(

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import { onCallState } from '../../src/capabilities/on-call/on-call-state.js';
 import { buttons, messageText, mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 
@@ -140,7 +141,8 @@ describe('escalation of a failure nobody takes on', () => {
   it("keeps what each escalation post's claim button is for, however often it is pressed", async () => {
     await t.ask('settings escalation remind 15 escalate 600 check 8');
     const owner = async (id: string) =>
-      (await t.bot.deps.claims.get('T0FAKE001', { connection: 'hw-prod', kind: 'task', id }))?.by;
+      (await onCallState(t.bot.deps).claims.get('T0FAKE001', { connection: 'hw-prod', kind: 'task', id }))
+        ?.by;
     const press = async (b: { action_id: string; value: string }) =>
       messageText(
         await (await t.click(b.action_id, b.value, { userId: OPERATOR, channelId: CHANNEL })).answer(),

@@ -1,9 +1,9 @@
 import type { KnownBlock } from '@slack/types';
+import { claimLine } from '../../capabilities/on-call/claim-blocks.js';
 import type { MigrationResource, NormalizedState } from '../../domain/migration-resource.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { LiveNow } from '../../watcher/living-posts.js';
 import type { LivingNote } from '../../watcher/notification.js';
-import { claimLine } from './claim.js';
 import { slackDate } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { actionsBlock, resourceRef, whoActed } from './resource-card.js';

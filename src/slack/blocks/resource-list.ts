@@ -1,12 +1,12 @@
 import type { Button, KnownBlock } from '@slack/types';
+import { claimLine } from '../../capabilities/on-call/claim-blocks.js';
+import type { Claim } from '../../capabilities/on-call/claims.js';
 import type { ResourceWindows } from '../../capabilities/windows/resource-windows.js';
 import { heldLine } from '../../capabilities/windows/window-words.js';
 import type { MigrationResource, ResourceKind } from '../../domain/migration-resource.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
-import type { Claim } from '../../resources/claims.js';
 import { encodeListPage, type ListQuery } from '../list-query.js';
 import { encodeResourceButton } from '../resource-button.js';
-import { claimLine } from './claim.js';
 import { progressBar, slackDate } from './format.js';
 import { budgetShare } from './message-budget.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';

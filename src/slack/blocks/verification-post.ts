@@ -1,7 +1,7 @@
 import type { Button, KnownBlock } from '@slack/types';
+import { failureOf } from '../../capabilities/on-call/claims.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { LIST_ORDER, type VerificationReport } from '../../reports/verification.js';
-import { failureOf } from '../../resources/claims.js';
 import type { CardFacts } from '../../watcher/notification.js';
 import type { VerificationNote } from '../../watcher/verification.js';
 import type { VerificationCard } from '../../watcher/verification-card.js';

@@ -1,15 +1,15 @@
 import type { Button, KnownBlock } from '@slack/types';
+import { claimBlock } from '../../capabilities/on-call/claim-blocks.js';
+import { isEscalationEvent } from '../../capabilities/on-call/escalation.js';
+import { renderEscalation } from '../../capabilities/on-call/escalation-posts.js';
 import { windowBy } from '../../capabilities/windows/window-words.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { ResourceAction } from '../../providers/types.js';
 import type { CompletionSpeeds } from '../../reports/completion-report.js';
-import { isEscalationEvent } from '../../watcher/escalation.js';
 import type { CardFacts, EventNote, ResourceFacts, WatchNotification } from '../../watcher/notification.js';
 import { encodeResourceButton } from '../resource-button.js';
-import { claimBlock } from './claim.js';
 import { renderCompletionReport } from './completion-report.js';
 import { displayName, refBeside } from './display-name.js';
-import { renderEscalation } from './escalation-posts.js';
 import { failureExplanationText } from './failure-explanation.js';
 import { renderFailureListing } from './failure-listing.js';
 import { slackDate } from './format.js';

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describeScope, WORKSPACE } from '../../access/policy.js';
 import { type Role, roleAllows } from '../../access/roles.js';
 import { approvalScope } from '../../approvals/approval-scope.js';
+import { onCallState } from '../../capabilities/on-call/on-call-state.js';
 import { windowsListed, windowsOf } from '../../capabilities/windows/resource-windows.js';
 import { explainForDisplay } from '../../catalogue/explain.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
@@ -81,7 +82,7 @@ export async function buildHome(deps: AppDeps, who: { teamId: string; userId: st
   const all = results.flatMap((r) => r.resources);
   const titles = await deps.approvals.titles.many(who.teamId, all).catch(() => undefined);
   const failed = all.filter((r) => r.state === 'failed');
-  const claims = await deps.claims.currentOf(who.teamId, failed);
+  const claims = await onCallState(deps).claims.currentOf(who.teamId, failed);
   // From the watcher's store only (no provider call): a store outage must not keep the tab closed.
   const watches = await deps.watcher.list(who.teamId).catch(() => []);
   // The workspace's time windows, and what each row's card says of them (store reads only).

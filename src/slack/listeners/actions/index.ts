@@ -1,16 +1,8 @@
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
-import { CLAIM_ACTION, RELEASE_ACTION, TAKE_OVER_ACTION } from '../../blocks/claim.js';
-import { KEEP_CLAIM_ACTION } from '../../blocks/escalation-posts.js';
 import { RERUN_ACTION, RERUN_VIEW } from '../../blocks/rerun.js';
 import { SIGNOFF_ACTION } from '../../blocks/verification-post.js';
 import type { AppDeps } from '../../context.js';
 import type { ListenerRoutes } from '../router.js';
-import {
-  claimButton,
-  keepButtonHandler,
-  releaseButtonHandler,
-  takeOverButtonHandler,
-} from './claim-button.js';
 import * as connectionActions from './connection-actions.js';
 import { groupFailuresButton } from './group-failures-button.js';
 import { helpButton } from './help-buttons.js';
@@ -29,10 +21,6 @@ export function register(routes: ListenerRoutes, deps: AppDeps): void {
   );
   routes.action<BlockAction<ButtonAction>>('resource.refresh', resourceViewButton('refresh'));
   routes.action<BlockAction<ButtonAction>>('resource.watch', watchButton());
-  routes.action<BlockAction<ButtonAction>>(CLAIM_ACTION, claimButton(deps));
-  routes.action<BlockAction<ButtonAction>>(TAKE_OVER_ACTION, takeOverButtonHandler(deps));
-  routes.action<BlockAction<ButtonAction>>(RELEASE_ACTION, releaseButtonHandler(deps));
-  routes.action<BlockAction<ButtonAction>>(KEEP_CLAIM_ACTION, keepButtonHandler(deps));
   routes.action<BlockAction<ButtonAction>>(SIGNOFF_ACTION, signOffButton(deps));
   routes.view<ViewSubmitAction>(SIGNOFF_VIEW, signOffSubmission(deps));
   routes.action<BlockAction<ButtonAction>>(RERUN_ACTION, rerunButton(deps));

@@ -1,3 +1,4 @@
+import { onCallState } from '../../../../capabilities/on-call/on-call-state.js';
 import { windowsOf } from '../../../../capabilities/windows/resource-windows.js';
 import type { Connection } from '../../../../connections/connection.js';
 import type { MigrationResource, ResourceKind } from '../../../../domain/migration-resource.js';
@@ -135,7 +136,7 @@ export async function listResources(
   const ordered = orderForTriage(resources);
   const shown = ordered.slice(page * PAGE_SIZE, wanted);
   const titles = await ctx.deps.approvals.titles.many(ctx.teamId, shown).catch(() => undefined);
-  const claims = await ctx.deps.claims.currentOf(ctx.teamId, shown);
+  const claims = await onCallState(ctx.deps).claims.currentOf(ctx.teamId, shown);
   // What each row's card says of its time windows, first line only (store reads only).
   const windows = await windowsOf(ctx.deps, ctx.teamId, shown, ctx.deps.clock.now());
   const filters = listFilters(query, tr);

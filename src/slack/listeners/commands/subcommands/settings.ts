@@ -1,4 +1,10 @@
 import { channelScope, WORKSPACE } from '../../../../access/policy.js';
+import {
+  type EscalationRequest,
+  escalationLines,
+  parseEscalation,
+  setEscalation,
+} from '../../../../capabilities/on-call/escalation-command.js';
 import { InvalidInputError } from '../../../../errors.js';
 import { LANGUAGE_NAMES, LOCALES, type Locale, parseLanguage } from '../../../../i18n/locale.js';
 import type { MessageKey, Translator } from '../../../../i18n/translator.js';
@@ -11,12 +17,6 @@ import { canonicalZone, isTimeZone } from '../../../../time/zoned-time.js';
 import type { HandlerContext } from '../../../context.js';
 import { parseChannel, parseSubject } from '../../../mentions.js';
 import { defineSubcommand, formWord, type SubcommandForm } from '../subcommand.js';
-import {
-  type EscalationRequest,
-  escalationLines,
-  parseEscalation,
-  setEscalation,
-} from './settings-escalation.js';
 
 type SettingsRequest =
   | { op: 'show' }

@@ -1,7 +1,7 @@
-import { InvalidInputError } from '../errors.js';
-import { type Claim, type Claims, failureOf } from '../resources/claims.js';
-import type { WatchRecord } from '../watcher/watch-store.js';
-import { findResource, type ResourceTarget, type UseCaseContext } from './context.js';
+import { InvalidInputError } from '../../errors.js';
+import { findResource, type ResourceTarget, type UseCaseContext } from '../../use-cases/context.js';
+import type { WatchRecord } from '../../watcher/watch-store.js';
+import { type Claim, type Claims, failureOf } from './claims.js';
 
 export interface ClaimOutcome {
   /** The claim as it is now: the presser's, or none after they handed it back. */

@@ -1,8 +1,8 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { Translator } from '../../i18n/translator.js';
-import type { Claim } from '../../resources/claims.js';
+import { slackDate } from '../../slack/blocks/format.js';
 import { parseJsonOrUndefined } from '../../store/open-atomic-kv.js';
-import { slackDate } from './format.js';
+import type { Claim } from './claims.js';
 
 /** The action id of "I'm on it" / "Hand back" on a failure post and a failed card. */
 export const CLAIM_ACTION = 'failure.claim';

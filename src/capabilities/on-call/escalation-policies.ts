@@ -1,6 +1,6 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '../../watcher/clock.js';
+import type { WatchTarget } from '../../watcher/watch-store.js';
 import type { EscalationPolicy } from './escalation.js';
-import type { WatchTarget } from './watch-store.js';
 
 /** Reads the escalation that applies in a channel (the bot's settings, `/migrate settings escalation`). */
 export type EscalationPolicyReader = (
@@ -20,9 +20,13 @@ export class EscalationPolicies {
   readonly #read: EscalationPolicyReader;
   readonly #clock: Clock;
   readonly #known = new Map<string, { policy: EscalationPolicy | undefined; at: number }>();
+  readonly #teams = new Map<string, { on: boolean; at: number }>();
+  readonly #readTeam: (teamId: string) => Promise<boolean>;
 
-  constructor(read: EscalationPolicyReader, clock: Clock) {
+  /** `readTeam`: whether a workspace escalates anywhere (its own setting or a channel's). */
+  constructor(read: EscalationPolicyReader, clock: Clock, readTeam: (teamId: string) => Promise<boolean>) {
     this.#read = read;
+    this.#readTeam = readTeam;
     this.#clock = clock;
   }
 
@@ -45,6 +49,24 @@ export class EscalationPolicies {
         }
       }),
     );
+  }
+
+  /**
+   * Of these workspaces, those that escalate somewhere (read again after a minute, as policies
+   * are): the others' watches need not be read. One that cannot be read now counts as escalating.
+   */
+  async escalating(teams: Iterable<string>): Promise<Set<string>> {
+    const now = this.#clock.now();
+    const on = new Set<string>();
+    for (const team of new Set(teams)) {
+      let known = this.#teams.get(team);
+      if (!known || now - known.at >= FRESH_MS) {
+        known = { on: await this.#readTeam(team).catch(() => true), at: now };
+        this.#teams.set(team, known);
+      }
+      if (known.on) on.add(team);
+    }
+    return on;
   }
 
   get(target: Pick<WatchTarget, 'teamId' | 'channelId'>): EscalationPolicy | undefined {

@@ -1,10 +1,10 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { Translator } from '../../i18n/translator.js';
+import { displayName } from '../../slack/blocks/display-name.js';
+import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
+import { encodeResourceButton } from '../../slack/resource-button.js';
 import type { EventNote } from '../../watcher/notification.js';
-import { encodeResourceButton } from '../resource-button.js';
-import { claimIntentButton } from './claim.js';
-import { displayName } from './display-name.js';
-import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
+import { claimIntentButton } from './claim-blocks.js';
 
 /** "Keep" under "Still on it?": the owner takes the failure again (its claim's clock starts over). */
 export const KEEP_CLAIM_ACTION = 'failure.keep';

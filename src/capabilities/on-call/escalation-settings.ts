@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { EscalationPolicy } from '../watcher/escalation.js';
-import type { WorkspaceSettings } from './workspace-settings.js';
+import type { WorkspaceSettings } from '../../settings/workspace-settings.js';
+import type { EscalationPolicy } from './escalation.js';
 
 /**
  * Escalation of failures nobody takes on, per workspace and per channel, off unless set:

@@ -1,7 +1,7 @@
-import { InvalidInputError } from '../errors.js';
-import { type Claim, type Claims, failureOf } from '../resources/claims.js';
+import { InvalidInputError } from '../../errors.js';
+import { findResource, type ResourceTarget, type UseCaseContext } from '../../use-cases/context.js';
 import { type ClaimOutcome, taken } from './claim-failure.js';
-import { findResource, type ResourceTarget, type UseCaseContext } from './context.js';
+import { type Claim, type Claims, failureOf } from './claims.js';
 
 /**
  * Nobody is left alone with a failure: anyone who may operate takes over a claimed

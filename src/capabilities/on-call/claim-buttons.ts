@@ -1,30 +1,41 @@
-import { roleAllows } from '../../../access/roles.js';
-import { AppError, InvalidInputError } from '../../../errors.js';
-import type { Claim } from '../../../resources/claims.js';
-import { type ClaimOutcome, claimFailure } from '../../../use-cases/claim-failure.js';
-import { keepClaim, releaseFailure, takeOverFailure } from '../../../use-cases/take-over-failure.js';
-import { redrawnOn } from '../../../watcher/watch-notes.js';
-import { claimIntent, claimLine, releaseButton, takeOverButton, takeOverOwner } from '../../blocks/claim.js';
-import { slackDate } from '../../blocks/format.js';
-import { type ButtonArgs, buttonHandler, postedOn } from '../../button-handler.js';
-import type { AppDeps, HandlerContext } from '../../context.js';
-import { type ButtonTarget, decodeResourceButton, encodeResourceButton } from '../../resource-button.js';
+import { roleAllows } from '../../access/roles.js';
+import { AppError, InvalidInputError } from '../../errors.js';
+import { slackDate } from '../../slack/blocks/format.js';
+import { type ButtonArgs, buttonHandler, postedOn } from '../../slack/button-handler.js';
+import type { AppDeps, HandlerContext } from '../../slack/context.js';
+import {
+  type ButtonTarget,
+  decodeResourceButton,
+  encodeResourceButton,
+} from '../../slack/resource-button.js';
+import { redrawnOn } from '../../watcher/watch-notes.js';
+import { claimIntent, claimLine, releaseButton, takeOverButton, takeOverOwner } from './claim-blocks.js';
+import { type ClaimOutcome, claimFailure } from './claim-failure.js';
+import type { Claim } from './claims.js';
+import { onCallState } from './on-call-state.js';
+import { keepClaim, releaseFailure, takeOverFailure } from './take-over-failure.js';
 
 /**
  * "I'm on it" / "Hand back" on a failure post or a failed card: records the claim, which the one
  * editor shows on every post of the failure at once, so the whole channel sees who has it. Pressed on someone
  * else's claim, it answers with who has it and offers Take over (and Release, to an admin).
  */
-export function claimButton(deps: AppDeps) {
+export function claimButton() {
   return buttonHandler(async (ctx, args) => {
     const exact = decodeResourceButton(args.action.value);
     let outcome: ClaimOutcome;
     try {
-      outcome = await claimFailure(ctx, deps.claims, { exact }, undefined, claimIntent(args.action.value));
+      outcome = await claimFailure(
+        ctx,
+        onCallState(ctx.deps).claims,
+        { exact },
+        undefined,
+        claimIntent(args.action.value),
+      );
     } catch (error) {
       if (error instanceof AppError && error.localized?.key === 'claim.taken') {
         const owner = /<@([UW][A-Z0-9]+)>/.exec(String(error.localized.values?.user ?? ''))?.[1];
-        if (owner) return offerTakeOver(ctx, deps, exact, owner);
+        if (owner) return offerTakeOver(ctx, ctx.deps, exact, owner);
       }
       throw error;
     }
@@ -33,22 +44,22 @@ export function claimButton(deps: AppDeps) {
 }
 
 /** "Take over" (behind a confirm naming the owner it replaces): the claim moves to the presser. */
-export function takeOverButtonHandler(deps: AppDeps) {
+export function takeOverButtonHandler() {
   return buttonHandler(async (ctx, args) => {
     const exact = decodeResourceButton(args.action.value);
     const from = takeOverOwner(args.action.value);
     // A button without the owner it was confirmed against replaces nobody unknowingly: refused.
     if (!from) throw InvalidInputError.of('error.oldButton');
-    const outcome = await takeOverFailure(ctx, deps.claims, { exact }, from);
+    const outcome = await takeOverFailure(ctx, onCallState(ctx.deps).claims, { exact }, from);
     await showClaim(ctx, args, outcome);
   });
 }
 
 /** "Release" (admins): nobody is on the failure afterwards. */
-export function releaseButtonHandler(deps: AppDeps) {
+export function releaseButtonHandler() {
   return buttonHandler(async (ctx, args) => {
     const exact = decodeResourceButton(args.action.value);
-    const outcome = await releaseFailure(ctx, deps.claims, { exact });
+    const outcome = await releaseFailure(ctx, onCallState(ctx.deps).claims, { exact });
     await showClaim(ctx, args, outcome, outcome.released);
   });
 }
@@ -57,10 +68,10 @@ export function releaseButtonHandler(deps: AppDeps) {
  * "Keep" under "Still on it?": the owner takes the failure again, so its claim's clock starts over
  * (the next check comes after the setting's hours). Anyone else is told who owns it.
  */
-export function keepButtonHandler(deps: AppDeps) {
+export function keepButtonHandler() {
   return buttonHandler(async (ctx, args) => {
     const exact = decodeResourceButton(args.action.value);
-    const outcome = await keepClaim(ctx, deps.claims, { exact });
+    const outcome = await keepClaim(ctx, onCallState(ctx.deps).claims, { exact });
     // The failure's posts say since when they have it again; the question itself stays as asked.
     const { message: _asked, container: _on, ...body } = args.body as unknown as Record<string, unknown>;
     await showClaim(ctx, { ...args, body } as unknown as ButtonArgs, outcome);
@@ -76,7 +87,8 @@ async function offerTakeOver(
 ): Promise<void> {
   const tr = await ctx.translator('person');
   const claim =
-    (await deps.claims.get(ctx.teamId, exact)) ?? ({ by: owner, at: deps.clock.now() } satisfies Claim);
+    (await onCallState(deps).claims.get(ctx.teamId, exact)) ??
+    ({ by: owner, at: deps.clock.now() } satisfies Claim);
   const value = encodeResourceButton(exact);
   const role = await deps.access.roleOf({ teamId: ctx.teamId, userId: ctx.userId }, ctx.here);
   const buttons = [takeOverButton(value, claim, tr)];

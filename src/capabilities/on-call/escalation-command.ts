@@ -1,10 +1,10 @@
-import { channelScope, WORKSPACE } from '../../../../access/policy.js';
-import { InvalidInputError } from '../../../../errors.js';
-import type { Translator } from '../../../../i18n/translator.js';
-import type { EscalationSetting } from '../../../../settings/escalation-settings.js';
-import type { WorkspaceSettings } from '../../../../settings/workspace-settings.js';
-import type { HandlerContext } from '../../../context.js';
-import { parseChannel, parseSubject } from '../../../mentions.js';
+import { channelScope, WORKSPACE } from '../../access/policy.js';
+import { InvalidInputError } from '../../errors.js';
+import type { Translator } from '../../i18n/translator.js';
+import type { WorkspaceSettings } from '../../settings/workspace-settings.js';
+import type { HandlerContext } from '../../slack/context.js';
+import { parseChannel, parseSubject } from '../../slack/mentions.js';
+import type { EscalationSetting } from './escalation-settings.js';
 
 /** `escalation …`: the workspace's, or one channel's (`#channel`); `default` drops a channel's own. */
 export interface EscalationRequest {

@@ -1,7 +1,7 @@
-import type { Clock } from '../clock.js';
-import type { ResourceKind } from '../domain/migration-resource.js';
-import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
-import type { Store } from '../store/create-store.js';
+import type { Clock } from '../../clock.js';
+import type { ResourceKind } from '../../domain/migration-resource.js';
+import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
+import type { Store } from '../../store/create-store.js';
 
 /** Who said "I'm on it" for a failed resource, and when (ms on the bot's clock). */
 export interface Claim {

@@ -1,0 +1,84 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * Claims and escalation are one capability folder, on-call (ADR 0014): outside
+ * `src/capabilities/on-call/` only the registry names it, and the surfaces below that still read
+ * it. They shrink as the seam learns to draw them (a card's claim line and buttons from a fact, a
+ * row's "on it" line, the settings subcommand's section); the list may only get shorter: an entry
+ * that no longer imports it fails here until it is removed.
+ */
+const SRC = path.join(import.meta.dirname, '..', '..', 'src');
+const FOLDER = 'capabilities/on-call/';
+const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?on-call\/[^']+'/;
+
+const STILL_READ_BY: Record<string, string> = {
+  'capabilities/registry.ts': 'the one list of capabilities',
+  'watcher/watch-store.ts': 'the record’s `claim` (the card draws it), the `Claim` type',
+  'watcher/watch-notes.ts': '`notes.claim`, which redraws every post of a failure with its claim',
+  'watcher/notification.ts': 'a card’s facts carry the claim',
+  'watcher/living-posts.ts': 'a failure post shows the claim on the failure it is about (`failureOf`)',
+  'slack/blocks/resource-card.ts': 'the card’s claim line and I’m on it / Hand back / Take over buttons',
+  'slack/blocks/watch-notifications.ts':
+    'a failure post’s claim line; escalation posts are drawn by the folder',
+  'slack/blocks/living-posts.ts': 'a living failure post’s "on it" line',
+  'slack/blocks/verification-post.ts': 'the owner of a failed verification’s failure',
+  'slack/blocks/app-home.ts': 'a Home row’s "on it" line',
+  'slack/blocks/resource-list.ts': 'a listed row’s "on it" line',
+  'slack/home/build-home.ts': 'reads the claims for the Home tab',
+  'slack/listeners/commands/subcommands/list.ts': 'reads the claims for `list`',
+  'slack/listeners/commands/subcommands/settings.ts':
+    '`settings escalation`, a section of `/migrate settings`',
+  'settings/workspace-settings.ts': 'the escalation settings’ schema (workspace and channel)',
+  'use-cases/show-resource.ts': 'reads the claim for `status`',
+};
+
+function sources(dir: string, under = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? sources(path.join(dir, e.name), `${under}${e.name}/`)
+      : e.name.endsWith('.ts')
+        ? [`${under}${e.name}`]
+        : [],
+  );
+}
+
+describe('the on-call capability (claims and escalation) is one folder', () => {
+  const importers = sources(SRC)
+    .filter((f) => !f.startsWith(FOLDER))
+    .filter((f) => IMPORTS_IT.test(readFileSync(path.join(SRC, f), 'utf8')));
+
+  it('is named outside its folder only by the registry and the surfaces listed', () => {
+    expect(importers.filter((f) => !(f in STILL_READ_BY))).toEqual([]);
+  });
+
+  it('lists no surface that stopped reading it', () => {
+    expect(Object.keys(STILL_READ_BY).filter((f) => !importers.includes(f))).toEqual([]);
+  });
+
+  it('is named by no file of the watcher’s cycle, the store or the providers', () => {
+    const cycle = importers.filter((f) =>
+      /^(?:watcher\/(?:poll-cycle|next-record|transitions|watcher|outbox|event-entries)|store\/|providers\/)/.test(
+        f,
+      ),
+    );
+    expect(cycle).toEqual([]);
+  });
+
+  it('left nothing at the old places', () => {
+    const old = [
+      'resources/claims.ts',
+      'use-cases/claim-failure.ts',
+      'use-cases/take-over-failure.ts',
+      'slack/blocks/claim.ts',
+      'slack/blocks/escalation-posts.ts',
+      'slack/listeners/actions/claim-button.ts',
+      'slack/listeners/commands/subcommands/settings-escalation.ts',
+      'watcher/escalation.ts',
+      'watcher/escalation-policies.ts',
+      'settings/escalation-settings.ts',
+    ];
+    expect(sources(SRC).filter((f) => old.includes(f))).toEqual([]);
+  });
+});
