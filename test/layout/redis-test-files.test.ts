@@ -27,6 +27,7 @@ const NOT_ON_A_TOPOLOGY: Record<string, string> = {
   'test/store/key-rotation.test.ts': 'SQLite, and Redis servers and a cluster of its own',
   'test/store/local-set.test.ts': 'SQLite',
   'test/store/private-files.test.ts': 'SQLite files and their folders',
+  'test/store/redis-ports.test.ts': 'draws ports for the test servers; starts none',
   'test/store/redis-url.test.ts': 'parses STORE_URL; connects to nothing',
   'test/store/redis-sentinel.test.ts': 'a master, a replica and a Sentinel of its own',
   'test/store/sqlite-db.test.ts': 'SQLite',
