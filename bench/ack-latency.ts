@@ -53,6 +53,8 @@ export interface BotProcess {
 
 const OWN_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bot-process.js');
 
+const START_WAIT_MS = 120_000;
+
 async function spawnRole(
   env: Record<string, string>,
   placement: Placement,
@@ -70,10 +72,13 @@ async function spawnRole(
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });
+  // A bound for a process that will never start, not for a slow one: loading the harness took
+  // over 30 s at load 20 (CI's smoke run shares its 2 cores with the heavy lane).
   const first = await Promise.race([
     new Promise<string>((resolve) => lines.once('line', resolve)),
-    sleep(30_000, undefined, { ref: false }).then(() => {
-      throw new Error(`${env.BENCH_ROLE} process did not start within 30 s`);
+    sleep(START_WAIT_MS, undefined, { ref: false }).then(() => {
+      child.kill('SIGKILL');
+      throw new Error(`${env.BENCH_ROLE} process did not start within ${START_WAIT_MS / 1000} s`);
     }),
   ]);
   return { child, info: JSON.parse(first) as Record<string, string> };

@@ -17,6 +17,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const SEED = 'TEST_REDIS_URL';
+
+/**
+ * Files that name the door yet run the same on every topology: they start Redis servers of their
+ * own and read TEST_REDIS_URL only for a plain server when it names one (`redis://`), 6379 on a
+ * Cluster or a Sentinel as in `npm test`. test/layout/redis-test-files.test.ts holds each to that.
+ */
+export const SAME_ON_EVERY_TOPOLOGY = {
+  'test/store/redis-cluster.test.ts': 'a cluster of its own; a plain server only when TEST_REDIS_URL is one',
+  'test/store/redis-tls.test.ts': 'TLS servers of its own; a plain server only when TEST_REDIS_URL is one',
+};
 const CODE_FILE = /\.(ts|mts|mjs|js)$/;
 const TEST_FILE = /\.test\.ts$/;
 
@@ -100,8 +110,10 @@ export function redisTestFiles({ root = process.cwd(), folders = ['test/store', 
       if (!TEST_FILE.test(file)) continue;
       const text = code(file);
       const computedImport = /\bimport\s*\(\s*(?!['"])/.test(text);
+      const relative = path.relative(root, file).split(path.sep).join('/');
+      if (relative in SAME_ON_EVERY_TOPOLOGY) continue;
       if (mentions(text, doors) || computedImport || importsOf(file, text).some((m) => doorModules.has(m)))
-        chosen.push(path.relative(root, file).split(path.sep).join('/'));
+        chosen.push(relative);
     }
   return { files: chosen.sort(), doors: [...doors].sort() };
 }

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -59,21 +60,44 @@ interface Started {
 
 const WAIT_MS = 15_000;
 
+/**
+ * A port for a server of the tests, with its cluster bus port (port + 10000) free too, both below
+ * or above the kernel's ephemeral range: a port found free there can be handed to any outgoing
+ * connection on the machine (the tests make thousands on loopback) before redis-server binds it,
+ * and the server exits. Outside it only another listener can take it: the servers of the tests,
+ * drawn at random from thousands of ports, and a start that exits tries new ports (`restarting`).
+ */
 export async function freePort(avoid: ReadonlySet<number> = new Set()): Promise<number> {
+  const [low, high] = portRange();
   for (let attempt = 0; attempt < 50; attempt++) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.on('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const p = (server.address() as { port: number }).port;
-        server.close(() => resolve(p));
-      });
-    });
-    // A cluster node also listens on port + 10000 (its bus): keep that in range and free too.
-    if (avoid.has(port) || port + 10_000 > 65_535 || !(await portFree(port + 10_000))) continue;
+    const port = low + randomInt(high - low + 1);
+    if (avoid.has(port) || !(await portFree(port)) || !(await portFree(port + 10_000))) continue;
     return port;
   }
-  throw new Error('no free port pair found in 50 attempts');
+  throw new Error(`no free port pair in ${low}-${high} in 50 attempts`);
+}
+
+/** Where `freePort` draws: a port and its bus port both outside ip_local_port_range. */
+export function portRange(ephemeral = ephemeralRange()): [number, number] {
+  const [first, last] = ephemeral;
+  // Below the range (the default 32768-60999 leaves 10000-22767), else above it.
+  if (first - 1 - 10_000 >= 10_000 + 500) return [10_000, first - 1 - 10_000];
+  if (last + 1 + 500 <= 65_535 - 10_000) return [last + 1, 65_535 - 10_000];
+  // A range over nearly every port: draw anyway, and let a start that exits try again.
+  return [10_000, 65_535 - 10_000];
+}
+
+function ephemeralRange(): [number, number] {
+  try {
+    const [first, last] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    if (first && last) return [first, last];
+  } catch {
+    // Not Linux: its default.
+  }
+  return [32_768, 60_999];
 }
 
 function portFree(port: number): Promise<boolean> {
@@ -212,7 +236,11 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** One plain redis-server. */
-export async function startSingle(options: ServerOptions = {}): Promise<RedisTopology> {
+export function startSingle(options: ServerOptions = {}): Promise<RedisTopology> {
+  return restarting(() => startSingleOnce(options));
+}
+
+async function startSingleOnce(options: ServerOptions): Promise<RedisTopology> {
   const dir = mkdtempSync(path.join(tmpdir(), 'migrate-bot-redis-'));
   const server = startServer(dir, await freePort(), [], options);
   try {
@@ -230,19 +258,23 @@ export async function startSingle(options: ServerOptions = {}): Promise<RedisTop
   };
 }
 
-/** A Redis Cluster of `masters` masters (3 unless told), every slot covered, `cluster_state:ok`. */
-export async function startCluster(
-  options: ServerOptions & { masters?: number } = {},
-): Promise<RedisTopology> {
-  // A port found free can be taken before redis-server binds it (or its bus port, + 10000) by any
-  // other process on the machine; the server then exits. New ports, up to three times.
+/**
+ * Starts a set-up again on new ports, up to three times, when one of its servers exits while
+ * starting: another server of the tests took a port between `freePort` and the bind.
+ */
+async function restarting<T>(start: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startClusterOnce(options);
+      return await start();
     } catch (error) {
       if (attempt >= 3 || !/redis-server on port \d+ exited/.test(String(error))) throw error;
     }
   }
+}
+
+/** A Redis Cluster of `masters` masters (3 unless told), every slot covered, `cluster_state:ok`. */
+export function startCluster(options: ServerOptions & { masters?: number } = {}): Promise<RedisTopology> {
+  return restarting(() => startClusterOnce(options));
 }
 
 async function startClusterOnce(options: ServerOptions & { masters?: number }): Promise<RedisTopology> {
@@ -275,7 +307,11 @@ async function startClusterOnce(options: ServerOptions & { masters?: number }): 
 }
 
 /** A master, its replica and one Sentinel watching them (quorum 1, so one Sentinel may fail over). */
-export async function startSentinel(options: ServerOptions = {}): Promise<SentinelTopology> {
+export function startSentinel(options: ServerOptions = {}): Promise<SentinelTopology> {
+  return restarting(() => startSentinelOnce(options));
+}
+
+async function startSentinelOnce(options: ServerOptions): Promise<SentinelTopology> {
   const dir = mkdtempSync(path.join(tmpdir(), 'migrate-bot-sentinel-'));
   const masterName = 'migrate-bot-primary';
   const taken = new Set<number>();

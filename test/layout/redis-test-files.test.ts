@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without types
-import { redisTestFiles } from '../../scripts/redis-test-files.mjs';
+import { redisTestFiles, SAME_ON_EVERY_TOPOLOGY } from '../../scripts/redis-test-files.mjs';
 
 /**
  * .ci/run runs the store and watcher files again on a Redis Cluster and on a Sentinel, but only
@@ -27,6 +27,7 @@ const NOT_ON_A_TOPOLOGY: Record<string, string> = {
   'test/store/key-rotation.test.ts': 'SQLite, and Redis servers and a cluster of its own',
   'test/store/local-set.test.ts': 'SQLite',
   'test/store/private-files.test.ts': 'SQLite files and their folders',
+  'test/store/redis-ports.test.ts': 'draws ports for the test servers; starts none',
   'test/store/redis-url.test.ts': 'parses STORE_URL; connects to nothing',
   'test/store/redis-sentinel.test.ts': 'a master, a replica and a Sentinel of its own',
   'test/store/sqlite-db.test.ts': 'SQLite',
@@ -35,6 +36,7 @@ const NOT_ON_A_TOPOLOGY: Record<string, string> = {
   'test/watcher/failures-first.test.ts': 'the memory store',
   'test/watcher/subscription-pages-providers.test.ts': 'the memory store',
   'test/watcher/workspace-limits.test.ts': 'the memory and SQLite stores',
+  ...(SAME_ON_EVERY_TOPOLOGY as Record<string, string>),
 };
 
 /** What a file that talks to a store or a Redis names. */
@@ -61,6 +63,24 @@ describe('the files .ci/run runs on a Redis Cluster and a Sentinel', () => {
     expect(doors).toEqual(
       expect.arrayContaining(['TEST_REDIS_URL', 'REDIS_URL', 'redisAdmin', 'cleanRedis']),
     );
+  });
+
+  it('leave out only files that read TEST_REDIS_URL for a plain server alone, with servers of their own', () => {
+    // A ternary that takes TEST_REDIS_URL when it is redis://, else 6379: the same on every topology.
+    const plainOnly =
+      /process\.env\.TEST_REDIS_URL[^;]*?startsWith\('redis:\/\/'\)[^;]*?:\s*'(redis:\/\/)?127\.0\.0\.1:6379'/gs;
+    for (const file of Object.keys(SAME_ON_EVERY_TOPOLOGY)) {
+      const text = readFileSync(path.join(ROOT, file), 'utf8');
+      expect(text, file).toMatch(/\bstart(Cluster|Single|Sentinel)\(/);
+      // Imports, comments, and the admin client given a URL of its own servers, left out.
+      const rest = text
+        .replace(plainOnly, '')
+        .replace(/^(import|\s*\/\/|\s*\/\*|\s*\*).*$/gm, '')
+        .replace(/redisAdmin\((?!\))/g, '');
+      expect(rest, `${file} reads TEST_REDIS_URL beyond a plain server`).not.toMatch(
+        /TEST_REDIS_URL|REDIS_URL|redisAdmin|dropKeys|cleanRedis|watcher-rig|redis-admin/,
+      );
+    }
   });
 
   it('include the replica suites of the heavy project', () => {

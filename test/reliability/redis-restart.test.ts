@@ -1,19 +1,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../harness/redis-topology.js';
 import { messageText, TestBot } from '../harness/test-bot.js';
 import { until } from '../harness/until.js';
 import { GiB, MiB, notifications, postsPerKey } from '../harness/watcher-rig.js';
 
 /**
- * Redis restarted under load, on a Redis of its own (a second redis-server on a free port, with an
- * append-only file, so 127.0.0.1:6379 stays up for every other test): `/healthz` answers 503
- * "degraded" while Redis is away and 200 once it is back, commands and watcher cycles keep running
- * (refusing, never crashing), and no watch is lost.
+ * Redis restarted under load, on a Redis of its own (a second redis-server with an append-only
+ * file, so 127.0.0.1:6379 stays up for every other test; on a port `freePort` draws outside the
+ * ephemeral range, so no outgoing connection takes it while the server is down): `/healthz`
+ * answers 503 "degraded" while Redis is away and 200 once it is back, commands and watcher cycles
+ * keep running (refusing, never crashing), and no watch is lost.
  */
 const TEAM = 'T0FAKE001';
 const CHANNEL = 'C0REDIS01';
@@ -22,17 +24,6 @@ const dir = mkdtempSync(path.join(tmpdir(), 'migrate-bot-redis-'));
 let port = 0;
 let redis: ChildProcess | undefined;
 const t = new TestBot();
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const p = (server.address() as { port: number }).port;
-      server.close(() => resolve(p));
-    });
-  });
-}
 
 async function answers(): Promise<boolean> {
   return new Promise((resolve) => {
