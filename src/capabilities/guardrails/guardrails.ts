@@ -162,7 +162,9 @@ export class Guardrails {
           ...(ticket ? { ticket } : {}),
         }
       : undefined;
-    return { ...(needs ? { needs } : {}), said: this.#said(results, needs), release };
+    // No rule at all in the workspace: nothing to say on the request.
+    const said = rules.length > 0 ? { said: this.#said(results, needs) } : {};
+    return { ...(needs ? { needs } : {}), ...said, release };
   }
 
   /** The request's pre-flight line: how many rules applied, and what they ask. */
