@@ -84,11 +84,14 @@ beforeAll(async () => {
   const connections = (url: string) =>
     Object.values(C).map((name) => omsConnection(name, url, { team: TEAM }));
   const env = { STORE_URL: storeUrl, POLL_INTERVAL_SECONDS: '0', MIGRATE_BOT_CONNECTIONS: file };
-  await a.start({ env, connections, clock: clocks[0]! });
+  // The plan card is edited as often as the test moves it (no edit budget deferring it).
+  const watcher = { editBudget: { windowMs: 10_000, max: 1000 } };
+  await a.start({ env, connections, clock: clocks[0]!, watcher });
   await b.start({
     env: { ...env, SLACK_API_URL: a.fakeSlack.apiUrl },
     connections: () => connections(a.oms.url),
     clock: clocks[1]!,
+    watcher,
   });
   views = new ViewTracker(a.fakeSlack);
   a.oms.addBucket({
@@ -305,7 +308,7 @@ describe('a freeze when a plan’s wave comes due', () => {
           .filter((c) => mrkdwnTexts(c.body).includes(`wave-${low}`))
           .map((c) => mrkdwnTexts(c.body))
           .find((t) => t.includes('did not start')),
-      { what: 'the plan card saying the wave is held' },
+      { what: 'the plan card saying the wave is held', timeoutMs: 15_000 },
     );
     expect(card).toContain(
       `Wave 1 did not start: Refused by guardrail \`hold-${low}\`: migrations are frozen from 2026-11-28T00:00`,
