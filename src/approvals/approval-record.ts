@@ -74,6 +74,13 @@ export const approvalRecordSchema = z.strictObject({
       ticket: z.string().max(100).optional(),
     })
     .optional(),
+  /** What the capabilities' rules decided when it was asked, for its pre-flight line (catalogue words). */
+  policy: z
+    .strictObject({
+      key: z.string().min(1).max(100),
+      values: z.record(z.string().max(40), z.union([z.string().max(300), z.number()])),
+    })
+    .optional(),
   votes: z
     .array(z.strictObject({ by: slackId, at: isoDate }))
     .max(10)

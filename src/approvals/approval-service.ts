@@ -86,6 +86,7 @@ export class ApprovalService {
     // The capabilities' rules (guardrails): a refusal posts nothing; "needs 2 approvers" is kept.
     const checked = await gateCheck(this.#voteDeps(), record, 'request', entry);
     if (checked.needs) record = { ...record, needs: checked.needs };
+    if (checked.said) record = { ...record, policy: checked.said };
     record = await this.records.save(record);
     const target_ = `approval:${record.id}`;
     try {

@@ -6,8 +6,10 @@ import { failureShown } from './approval-failure.js';
 import type { ApprovalRecord } from './approval-record.js';
 import type { ApprovalStore } from './approval-store.js';
 import type { ApprovalServiceOptions, Decision } from './approval-types.js';
+import { checkOf } from './approval-votes.js';
 import { createOrRestart } from './create-or-restart.js';
 import { summarizeCreateRequest } from './create-request.js';
+import type { RequestSettled } from './request-gate.js';
 
 /** What creating an approved request needs of the service. */
 export interface CreateApprovedDeps {
@@ -53,6 +55,7 @@ export async function createApproved(
     await d.notify('keep the requester', () =>
       d.titles.noteRequester(approved.team, ref, approved.requester),
     );
+    await settled(d, record, { created: { kind: approved.kind, id: created.id } });
     await d.audit({
       ...entry,
       target: `${connection.name}:${created.id}`,
@@ -78,6 +81,7 @@ export async function createApproved(
     const failure = failureShown(d.o.secrets, error, approved.team, true);
     d.o.logger.warn({ err: error, approval: approved.id }, 'approved, but creating failed');
     const record = await d.records.save({ ...approved, status: 'failed', failure });
+    await settled(d, record, { failed: true });
     await d.audit({
       ...entry,
       target: `approval:${approved.id}`,
@@ -88,4 +92,15 @@ export async function createApproved(
     await d.notify('tell requester', () => d.o.messenger.tellRequester(record));
     return { outcome: 'failed', record };
   }
+}
+
+/** Tells the capabilities how an approved request settled (a quota's share given back when it failed). */
+export async function settled(
+  d: CreateApprovedDeps,
+  record: ApprovalRecord,
+  how: RequestSettled,
+): Promise<void> {
+  const gate = d.o.gate;
+  if (!gate?.settled) return;
+  await d.notify('settle the rules', () => gate.settled!(checkOf(record, 'start', d.o.clock.now()), how));
 }

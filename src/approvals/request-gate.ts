@@ -2,16 +2,18 @@ import type { ResourceKind } from '../domain/migration-resource.js';
 import { ForbiddenError } from '../errors.js';
 import type { MessageKey } from '../i18n/english.js';
 import { english } from '../i18n/english.js';
+import type { Translator } from '../i18n/translator.js';
 import type { CreateFacts } from '../providers/definition.js';
 import type { ProviderId } from '../providers/provider-ids.js';
 import type { PreflightRecord } from './preflight-record.js';
 
 /**
  * When a request to create a migration is checked by the bot's capabilities: as it is made, at
- * each approval (under the request's lock, before the decision's compare-and-set), and when its
- * scheduled start comes due (a plan's wave starts through the same path).
+ * each approval (under the request's lock, before the decision's compare-and-set), when its
+ * scheduled start comes due, and when a capability starts an existing migration by itself (`resume`:
+ * a plan's wave opening; only the rules about when a migration may start apply there).
  */
-export type CheckStage = 'request' | 'approval' | 'start';
+export type CheckStage = 'request' | 'approval' | 'start' | 'resume';
 
 /** What the request says, provider-neutral and raw (each create form's `facts(request)`). */
 export interface RequestFacts extends CreateFacts {
@@ -32,6 +34,8 @@ export interface RequestCheck {
   startAt?: string;
   /** The approval request's id, once it has one. */
   approval?: string;
+  /** At a `resume`: the existing migration a capability starts. */
+  resource?: { kind: ResourceKind; id: string };
   /** At an approval: who approves. */
   by?: string;
   now: number;
@@ -57,13 +61,25 @@ export interface Needs {
 export interface GateOutcome {
   refusal?: Refusal;
   needs?: Needs;
+  /** What the rules decided, in the catalogue's words, for the request's pre-flight line. */
+  said?: { key: string; values: Record<string, string | number> };
   /** Gives back what the check took (a quota's share) when the decision then goes elsewhere. */
   release(): Promise<void>;
 }
 
+/** How an approved request ended: created (the new resource), or failed or refused at its start. */
+export type RequestSettled = { created: { kind: ResourceKind; id: string } } | { failed: true };
+
 /** What the approvals core asks before a request is posted, approved or started. */
 export interface RequestGate {
   check(check: RequestCheck): Promise<GateOutcome>;
+  /**
+   * Told once an approved request is settled: what its approval took (a quota's share, a place
+   * among the concurrent migrations) is given back when it failed, or kept with the resource made.
+   */
+  settled?(check: RequestCheck, how: RequestSettled): Promise<void>;
+  /** Each rule's verdict on values not yet sent (a dry run: nothing is counted or recorded), as lines. */
+  explain?(check: RequestCheck, tr: Translator): Promise<string[]>;
 }
 
 export const OPEN_GATE: RequestGate = { check: async () => ({ release: async () => {} }) };

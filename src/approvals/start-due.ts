@@ -7,7 +7,7 @@ import { approvalScope } from './approval-scope.js';
 import type { ScheduledEntry } from './approval-store.js';
 import type { Decision, DecisionInput } from './approval-types.js';
 import { checkOf } from './approval-votes.js';
-import { type CreateApprovedDeps, createApproved } from './create-approved.js';
+import { type CreateApprovedDeps, createApproved, settled } from './create-approved.js';
 import { OPEN_GATE, type Refusal, refusedError } from './request-gate.js';
 import {
   awaitingStart,
@@ -143,7 +143,7 @@ function failUnknown(
 }
 
 /** A start the rules refuse when it comes due: failed, with the rule and how to get an exception. */
-function refuseStart(
+async function refuseStart(
   d: CreateApprovedDeps,
   entry: ScheduledEntry,
   record: ApprovalRecord,
@@ -152,7 +152,10 @@ function refuseStart(
 ): Promise<Decision> {
   const failure = failureShown(d.o.secrets, refusedError(refusal), record.team);
   const detail = `guardrail ${refusal.rule} (at the start)`;
-  return failStart(d, entry, record, op, failure, { result: 'refused', detail });
+  const failed = await failStart(d, entry, record, op, failure, { result: 'refused', detail });
+  // What its approval took (a quota's share) is free again: it will not be created.
+  await settled(d, failed.record, { failed: true });
+  return failed;
 }
 
 /** A due start that will not be made: the request failed, unscheduled, audited, redrawn, its requester told. */

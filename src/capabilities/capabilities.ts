@@ -1,4 +1,4 @@
-import type { GateOutcome, RequestCheck, RequestGate } from '../approvals/request-gate.js';
+import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from '../approvals/request-gate.js';
 import { readFileSections } from '../connections/file-sections.js';
 import type { Translator } from '../i18n/translator.js';
 import type { Job } from '../scheduler/scheduler.js';
@@ -34,7 +34,9 @@ export class Capabilities implements CapabilityStates, RequestGate {
   }
 
   /** Builds each capability's state (once); before this only the static parts are read. */
-  start(core: CapabilityCore): this {
+  start(given: CapabilityCore): this {
+    // A capability starting a migration by itself asks every capability, as the approvals core does.
+    const core: CapabilityCore = { ...given, gate: given.gate ?? this };
     for (const c of this.#list) if (!this.#started.has(c.name)) this.#started.set(c.name, c.start(core));
     // A malformed section stops the start-up, with its line and reason.
     this.prepareFile(core.connectionsFile)();
@@ -90,7 +92,20 @@ export class Capabilities implements CapabilityStates, RequestGate {
       .map((o) => o.needs)
       .filter((n) => n !== undefined)
       .sort((a, b) => b.approvers - a.approvers)[0];
-    return { ...(needs ? { needs } : {}), release };
+    const said = outcomes.find((o) => o.said)?.said;
+    return { ...(needs ? { needs } : {}), ...(said ? { said } : {}), release };
+  }
+
+  /** Tells every capability an approved request settled; one that fails is logged, the others told. */
+  async settled(check: RequestCheck, how: RequestSettled): Promise<void> {
+    for (const c of this.#started.values()) await c.settledRequest(check, how).catch(() => undefined);
+  }
+
+  /** Every capability's explanation of the values, in the registry's order. */
+  async explain(check: RequestCheck, tr: Translator): Promise<string[]> {
+    const lines: string[] = [];
+    for (const c of this.#started.values()) lines.push(...(await c.explainRequest(check, tr)));
+    return lines;
   }
 
   names(): string[] {

@@ -1,5 +1,5 @@
 import type { AccessControl } from '../access/access-control.js';
-import type { GateOutcome, RequestCheck } from '../approvals/request-gate.js';
+import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from '../approvals/request-gate.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -47,6 +47,8 @@ export interface CapabilityCore {
   config: Config;
   /** The connections file (MIGRATE_BOT_CONNECTIONS), where `fileSection`s are read; undefined: none. */
   connectionsFile?: string;
+  /** Every capability's check of a migration a capability starts by itself (stage `resume`). */
+  gate?: RequestGate;
 }
 
 /**
@@ -103,6 +105,10 @@ export interface CapabilityDefinition<State> {
    * exception), or require more approvers.
    */
   checkRequest?(state: State, check: RequestCheck): Promise<GateOutcome>;
+  /** An approved request settled (created, or failed or refused at its start): keep or give back. */
+  settledRequest?(state: State, check: RequestCheck, how: RequestSettled): Promise<void>;
+  /** Lines explaining what it would decide of the values (a dry run), in the reader's language. */
+  explainRequest?(state: State, check: RequestCheck, tr: Translator): Promise<string[]>;
   /** Its section of the connections file. */
   fileSection?: FileSectionReader<State>;
   /** Deletes what it keeps about a workspace that uninstalled the app (idempotent; run first). */
@@ -146,6 +152,8 @@ export interface StartedCapability {
   jobs(): readonly Job[];
   home(who: { teamId: string; userId: string }): Promise<unknown>;
   checkRequest(check: RequestCheck): Promise<GateOutcome | undefined>;
+  settledRequest(check: RequestCheck, how: RequestSettled): Promise<void>;
+  explainRequest(check: RequestCheck, tr: Translator): Promise<string[]>;
   /** Parses its section (throws a ConfigError); the function returned applies it. */
   prepareSection(section: FileSection): () => void;
   routes(deps: AppDeps): readonly Route[];
@@ -180,6 +188,8 @@ export function defineCapability<State>(
           (definition.jobs?.(state, core) ?? []).map((job) => ({ ...job, name: `${name}:${job.name}` })),
         home: async (who) => definition.home?.(state, who),
         checkRequest: async (check) => definition.checkRequest?.(state, check),
+        settledRequest: async (check, how) => definition.settledRequest?.(state, check, how),
+        explainRequest: async (check, tr) => (await definition.explainRequest?.(state, check, tr)) ?? [],
         prepareSection: (section) => {
           const reader = definition.fileSection;
           if (!reader) return () => {};

@@ -164,6 +164,22 @@ export function viewSelectBody(
   });
 }
 
+/** A button inside a modal clicked, with the form's values as typed (`block_actions` from a view). */
+export function viewButtonBody(
+  shown: ShownView,
+  actionId: string,
+  values: Record<string, string | undefined>,
+  who: Who = {},
+) {
+  return form({
+    ...envelope('block_actions', who),
+    trigger_id: newTriggerId(),
+    container: { type: 'view', view_id: shown.id },
+    view: viewPayload(shown, values, who.teamId ?? 'T0FAKE001'),
+    actions: [{ type: 'button', action_id: actionId, block_id: actionId, action_ts: newActionTs() }],
+  });
+}
+
 export function shortcutBody(callbackId: string, triggerId: string, who: Who = {}) {
   return form({
     ...envelope('shortcut', who),
@@ -297,6 +313,10 @@ export class Interactions {
     who: Who = {},
   ) {
     return this.#post(viewSelectBody(shown, actionId, value, values, who));
+  }
+
+  clickView(shown: ShownView, actionId: string, values: Record<string, string | undefined>, who: Who = {}) {
+    return this.#post(viewButtonBody(shown, actionId, values, who));
   }
 
   shortcut(callbackId: string, triggerId: string, who: Who = {}) {

@@ -95,6 +95,7 @@ const FALLBACK = {
   information_source: ['ℹ', 'blue', true],
   no_entry_sign: ['⊘', 'red'],
   no_entry: ['⊘', 'red'],
+  shield: ['◈', 'blue'],
   stop_sign: ['⊘', 'red'],
   wastebasket: ['✖', 'grey'],
   eyes: ['◉', 'grey'],

@@ -13,6 +13,8 @@ export interface RuleResult {
   ticket?: string;
   /** Bytes to count against the workspace's monthly TiB at the approval. */
   quota?: { tibPerMonth: number; bytes: number | undefined };
+  /** At most this many migrations approved and not ended in the workspace. */
+  workspaceSlots?: number;
 }
 
 /** What the gate knows of the request beyond the check: the destination region and the size. */
@@ -21,9 +23,22 @@ export interface Measured {
   bytes: number | undefined;
   objects: number | undefined;
   egressUsd: number | undefined;
+  /** Whether the start falls in a traffic window of the connection (`unknown`: not read). */
+  startWindow?: 'inside' | 'outside' | 'unknown';
 }
 
-export function measured(check: RequestCheck, connectionRegion: string | undefined): Measured {
+/** When the request starts: its start time while that is ahead, else now (a due start, a wave). */
+export function startInstant(check: RequestCheck): number {
+  return check.stage === 'start' || check.stage === 'resume' || !check.startAt
+    ? check.now
+    : Date.parse(check.startAt);
+}
+
+export function measured(
+  check: RequestCheck,
+  connectionRegion: string | undefined,
+  startWindow?: Measured['startWindow'],
+): Measured {
   const size = check.preflight?.size;
   const bytes = size && size.basis !== 'unknown' ? size.bytes : undefined;
   const objects = size && size.basis !== 'unknown' ? size.objects : undefined;
@@ -33,6 +48,7 @@ export function measured(check: RequestCheck, connectionRegion: string | undefin
     bytes,
     objects,
     egressUsd: bytes !== undefined && price !== undefined ? (bytes / 2 ** 30) * price : undefined,
+    ...(startWindow ? { startWindow } : {}),
   };
 }
 
@@ -100,10 +116,17 @@ export function evaluate(source: SourcedRule, check: RequestCheck, m: Measured):
   for (const period of rule.freeze ?? []) {
     const from = zonedInstant(period.from, period.zone);
     const to = zonedInstant(period.to, period.zone);
-    const when = check.stage === 'start' || !check.startAt ? check.now : Date.parse(check.startAt);
+    const when = startInstant(check);
     if ((check.now >= from && check.now < to) || (when >= from && when < to))
       return refuse('freeze', { from: period.from, to: period.to, zone: period.zone });
   }
+  if (rule.mustStartInWindow) {
+    if (m.startWindow === 'unknown') return refuse('startWindowUnknown');
+    if (m.startWindow !== 'inside')
+      return refuse('startWindow', { at: new Date(startInstant(check)).toISOString().slice(0, 16) });
+  }
+  // A migration started by a capability (a plan's wave) exists already: only "when" applies.
+  if (check.stage === 'resume') return { source, applies: true };
   if (rule.regions) {
     if (!m.region) return refuse('regionUnknown');
     if (!allowed(rule.regions, [m.region])) return refuse('region', { region: m.region });
@@ -143,6 +166,8 @@ export function evaluate(source: SourcedRule, check: RequestCheck, m: Measured):
   }
   if (rule.quota?.tibPerMonth !== undefined)
     result.quota = { tibPerMonth: rule.quota.tibPerMonth, bytes: m.bytes };
+  if (rule.quota?.concurrentPerWorkspace !== undefined)
+    result.workspaceSlots = rule.quota.concurrentPerWorkspace;
   return result;
 }
 

@@ -1,7 +1,18 @@
-import type { GateOutcome, Needs, Refusal, RequestCheck } from '../../approvals/request-gate.js';
+import { randomBytes } from 'node:crypto';
+import type {
+  GateOutcome,
+  Needs,
+  Refusal,
+  RequestCheck,
+  RequestSettled,
+} from '../../approvals/request-gate.js';
 import { SKIP } from '../../store/atomic-kv.js';
+import { windowAt } from '../../time/zoned-time.js';
 import type { CapabilityCore } from '../capability.js';
-import { evaluate, measured, type RuleResult } from './evaluate.js';
+import { timesOf } from '../windows/window-edges.js';
+import { WindowStore } from '../windows/window-store.js';
+import { evaluate, type Measured, measured, type RuleResult, startInstant } from './evaluate.js';
+import { Holds, slotsKey } from './holds.js';
 import { type Rule, ruleSchema, type SourcedRule } from './rules.js';
 
 const MAX_SLACK_RULES = 50;
@@ -33,9 +44,13 @@ export interface LastMatch {
 export class Guardrails {
   fileRules: readonly Rule[] = [];
   readonly #core: CapabilityCore;
+  readonly #holds: Holds;
+  readonly #windows: WindowStore;
 
   constructor(core: CapabilityCore) {
     this.#core = core;
+    this.#holds = new Holds(core);
+    this.#windows = new WindowStore(core.state);
   }
 
   /** A workspace's rules from Slack; an unreadable store is an error (the check fails closed). */
@@ -88,8 +103,16 @@ export class Guardrails {
 
   /** Every rule's verdict on the request, without counting or recording anything (a dry run). */
   async explain(check: RequestCheck): Promise<RuleResult[]> {
-    const m = measured(check, this.#region(check));
-    return (await this.rulesFor(check.team)).map((r) => evaluate(r, check, m));
+    const rules = await this.rulesFor(check.team);
+    const m = measured(check, this.#region(check), await this.#startWindow(check, rules));
+    return rules.map((r) => evaluate(r, check, m));
+  }
+
+  /** An approved request settled: what its approvals took is given back if it failed. */
+  async settled(check: RequestCheck, how: RequestSettled): Promise<void> {
+    if (!check.approval) return;
+    if ('created' in how) await this.#holds.made(check, how.created);
+    else await this.#holds.giveBack(check.team, check.approval);
   }
 
   /** The gate: refuse, require approvers, or allow; each applicable rule's verdict is audited. */
@@ -104,16 +127,19 @@ export class Guardrails {
         release: async () => {},
       };
     }
-    const m = measured(check, this.#region(check));
+    const m = measured(check, this.#region(check), await this.#startWindow(check, rules));
     const results = rules.map((r) => evaluate(r, check, m)).filter((r) => r.applies);
-    const taken: (() => Promise<void>)[] = [];
+    const token = randomBytes(6).toString('hex');
     const release = async () => {
-      for (const give of taken.splice(0)) await give();
+      if (check.stage !== 'approval' || !check.approval) return;
+      await this.#holds
+        .giveBack(check.team, check.approval, token)
+        .catch((error: unknown) => this.#core.logger.error({ err: error }, 'guardrails: not given back'));
     };
     let refused = results.find((r) => r.refusal) ?? (await this.#outsideGroup(check, results));
     for (const r of refused ? [] : results) {
-      if (!r.quota) continue;
-      const over = await this.#count(check, r, taken);
+      if (!r.quota && r.workspaceSlots === undefined) continue;
+      const over = (await this.#count(check, r, token)) ?? (await this.#slot(check, r, token));
       if (over) {
         r.refusal = over;
         refused = r;
@@ -136,7 +162,64 @@ export class Guardrails {
           ...(ticket ? { ticket } : {}),
         }
       : undefined;
-    return { ...(needs ? { needs } : {}), release };
+    // No rule at all in the workspace: nothing to say on the request.
+    const said = rules.length > 0 ? { said: this.#said(results, needs) } : {};
+    return { ...(needs ? { needs } : {}), ...said, release };
+  }
+
+  /** The request's pre-flight line: how many rules applied, and what they ask. */
+  #said(results: RuleResult[], needs: Needs | undefined): NonNullable<GateOutcome['said']> {
+    const rules = results.map((r) => r.source.rule.id).join(', ');
+    if (results.length === 0) return { key: 'guardrail.preflight.none', values: {} };
+    if (needs)
+      return {
+        key: 'guardrail.preflight.needs',
+        values: { n: results.length, rules, approvers: needs.approvers, rule: needs.rule },
+      };
+    return { key: 'guardrail.preflight.passed', values: { n: results.length, rules } };
+  }
+
+  /**
+   * A place among the workspace's concurrent migrations: counted at the request (an early
+   * refusal), taken at the approval in one bounded add shared by every replica. A count that
+   * cannot be read refuses (fails closed).
+   */
+  async #slot(check: RequestCheck, r: RuleResult, token: string): Promise<RuleResult['refusal']> {
+    const max = r.workspaceSlots;
+    if (max === undefined || (check.stage !== 'request' && check.stage !== 'approval')) return undefined;
+    const rule = r.source.rule.id;
+    const full = { key: 'guardrail.refused.concurrentWorkspace', values: { max } };
+    try {
+      if (check.stage === 'request')
+        return (await this.#holds.slotsTaken(check.team, rule)) >= max ? full : undefined;
+      const place = await this.#holds.takeSlot(check, rule, max);
+      if (!place.in) return full;
+      // Another approval of the same request (several approvers) holds it already: not this one's.
+      if (place.added) await this.#holds.note(check, { token, slot: slotsKey(check.team, rule) });
+      return undefined;
+    } catch (error) {
+      this.#core.logger.error({ err: error }, 'guardrails: the running count could not be read');
+      return { key: 'guardrail.refused.concurrentWorkspaceUnknown', values: {} };
+    }
+  }
+
+  /** Inside a traffic window of the connection (or the resource a wave starts) at the start? */
+  async #startWindow(check: RequestCheck, rules: SourcedRule[]): Promise<Measured['startWindow']> {
+    if (!rules.some((r) => r.rule.mustStartInWindow)) return undefined;
+    try {
+      const when = startInstant(check);
+      const windows = (await this.#windows.list(check.team)).filter(
+        (w) =>
+          w.action.kind === 'limit' &&
+          w.target.connection === check.connection &&
+          (w.target.kind === 'connection' ||
+            (w.target.kind === 'resource' && w.target.id === check.resource?.id)),
+      );
+      return windows.some((w) => windowAt(timesOf(w), when).current) ? 'inside' : 'outside';
+    } catch (error) {
+      this.#core.logger.error({ err: error }, 'guardrails: the windows could not be read');
+      return 'unknown';
+    }
   }
 
   /**
@@ -144,12 +227,9 @@ export class Guardrails {
    * shared by every replica (two approvals racing for the last TiB never both get it). A count or
    * size that cannot be read refuses (fails closed). Undefined: within the quota.
    */
-  async #count(
-    check: RequestCheck,
-    r: RuleResult,
-    taken: (() => Promise<void>)[],
-  ): Promise<RuleResult['refusal']> {
-    const { tibPerMonth, bytes } = r.quota!;
+  async #count(check: RequestCheck, r: RuleResult, token: string): Promise<RuleResult['refusal']> {
+    if (!r.quota) return undefined;
+    const { tibPerMonth, bytes } = r.quota;
     const limit = tibPerMonth * TIB;
     const key = quotaKey(check.team, r.source.rule.id, check.now);
     const unknown = { key: 'guardrail.refused.quotaUnknown', values: {} };
@@ -172,13 +252,7 @@ export class Guardrails {
         return fits ? String(used + bytes) : SKIP;
       });
       if (!fits) return over(used);
-      taken.push(async () => {
-        await this.#core.state
-          .update(key, (current) => String(Math.max((Number(current ?? 0) || 0) - bytes, 0)))
-          .catch((error: unknown) =>
-            this.#core.logger.error({ err: error }, 'guardrails: quota not given back'),
-          );
-      });
+      await this.#holds.note(check, { token, quota: { key, bytes } });
       return undefined;
     } catch (error) {
       this.#core.logger.error({ err: error }, 'guardrails: the quota could not be read');

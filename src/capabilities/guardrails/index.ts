@@ -1,7 +1,7 @@
 import type { Subcommand } from '../../slack/listeners/commands/subcommand.js';
 import { defineCapability } from '../capability.js';
 import { Guardrails } from './guardrails.js';
-import { policyCommand } from './policy-command.js';
+import { explainLines, policyCommand } from './policy-command.js';
 import { parsePolicies, type Rule } from './rules.js';
 
 /**
@@ -17,6 +17,9 @@ export const guardrails = defineCapability<Guardrails>({
     return [policyCommand((ctx) => guardrails.of(ctx.deps))];
   },
   checkRequest: (state, check) => state.check(check),
+  settledRequest: (state, check, how) => state.settled(check, how),
+  // The create form's "Check against policy": the same lines as `/migrate policy test`.
+  explainRequest: async (state, check, tr) => explainLines(await state.explain(check), tr),
   fileSection: {
     key: 'policies',
     parse: (section) => parsePolicies(section),

@@ -104,6 +104,11 @@ export const ruleSchema = z.strictObject({
   mustHaveWindow: z.boolean().optional(),
   /** The request must set a start time (it waits, approved, until then). */
   mustHaveStartTime: z.boolean().optional(),
+  /**
+   * The migration must start (at its start time, else at once) inside an occurrence of a traffic
+   * window of its connection or resource (`/migrate window add … limit …`); outside, refused.
+   */
+  mustStartInWindow: z.boolean().optional(),
   // how much, and who decides
   approvals: z
     .strictObject({
@@ -128,6 +133,8 @@ export const ruleSchema = z.strictObject({
     .strictObject({
       tibPerMonth: z.number().positive().optional(),
       concurrentPerConnection: z.number().int().min(1).optional(),
+      /** Migrations approved in the workspace and not yet ended, counted across replicas. */
+      concurrentPerWorkspace: z.number().int().min(1).max(1000).optional(),
     })
     .optional(),
   // when

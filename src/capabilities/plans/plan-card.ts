@@ -74,6 +74,20 @@ function waveText(w: WaveView, tr: Translator): string {
     w.openedAt !== undefined
       ? `:large_green_circle: ${tr.t('plan.wave.open', { when: slackDate(new Date(w.openedAt)) })}`
       : `:red_circle: ${w.hold ? holdWords(w.hold, tr) : ''}`;
+  if (w.held && tr.has(w.held.key)) {
+    const values = Object.fromEntries(
+      Object.entries(w.held.values).map(([k, v]) => [k, typeof v === 'string' ? escapeMrkdwn(v) : v]),
+    );
+    const why = tr.t(w.held.key, values);
+    return [
+      head,
+      where,
+      tr.t('plan.wave.held', { n: w.n, why }),
+      ...w.resources.map((l) => resourceLine(l, tr)),
+    ]
+      .slice(0, LINES_PER_WAVE + 3)
+      .join('\n');
+  }
   if (w.resources.length <= LINES_PER_WAVE)
     return [head, where, ...w.resources.map((l) => resourceLine(l, tr))].join('\n');
   // Long waves collapse to counts per state; the failed ones are still named.

@@ -1,3 +1,4 @@
+import type { Refusal } from '../../approvals/request-gate.js';
 import { SKIP } from '../../store/atomic-kv.js';
 import { CapabilityPosts } from '../../watcher/capability-posts.js';
 import { watchKey } from '../../watcher/watch-keys.js';
@@ -178,13 +179,23 @@ async function startPending(s: PlansState, plan: Plan): Promise<Plan> {
   let current = plan;
   for (const [wave, mark] of Object.entries(plan.waves)) {
     for (const ref of mark.pending ?? []) {
+      // The rules as they are now (a freeze): refused, it stays pending and the card says why.
+      const refused = await heldBy(s, plan, Number(wave), ref);
+      if (refused) {
+        current = (await hold(s, current, wave, refused)) ?? current;
+        break;
+      }
       let took = false;
       const after = await s.store.change(plan.teamId, plan.id, (p) => {
         took = false;
         const m = p.waves[wave];
         if (p.status !== 'running' || !m?.pending?.includes(ref)) return SKIP;
         took = true;
-        return { ...p, waves: { ...p.waves, [wave]: { ...m, pending: m.pending.filter((r) => r !== ref) } } };
+        const { held: _held, ...rest } = m;
+        return {
+          ...p,
+          waves: { ...p.waves, [wave]: { ...rest, pending: m.pending.filter((r) => r !== ref) } },
+        };
       });
       if (!after || !took) continue;
       current = after;
@@ -198,6 +209,50 @@ async function startPending(s: PlansState, plan: Plan): Promise<Plan> {
     }
   }
   return current;
+}
+
+/** The rules' refusal to start `ref` now, as a wave of `plan` (every capability's check, stage `resume`). */
+async function heldBy(s: PlansState, plan: Plan, wave: number, ref: string): Promise<Refusal | undefined> {
+  const r = plan.resources.find((x) => refOf(x) === ref);
+  const gate = s.core.gate;
+  if (!r || !gate) return undefined;
+  const provider = s.core.connections.get(plan.teamId, r.connection).provider;
+  const checked = await gate.check({
+    stage: 'resume',
+    team: plan.teamId,
+    requester: plan.owner,
+    channel: plan.channel,
+    connection: r.connection,
+    provider,
+    kind: r.kind,
+    facts: {},
+    resource: { kind: r.kind, id: r.id },
+    approval: `plan-${plan.id}-wave-${wave}`,
+    now: s.core.clock.now(),
+  });
+  return checked.refusal;
+}
+
+/** Marks the wave held by `refusal` (once per rule and reason: audited and shown on the card). */
+async function hold(s: PlansState, plan: Plan, wave: string, refusal: Refusal): Promise<Plan | undefined> {
+  const now = s.core.clock.now();
+  const changed = await s.store.change(plan.teamId, plan.id, (p) => {
+    const m = p.waves[wave];
+    if (!m || (m.held?.key === refusal.key && m.held.values.rule === refusal.values.rule)) return SKIP;
+    return {
+      ...p,
+      waves: { ...p.waves, [wave]: { ...m, held: { key: refusal.key, values: refusal.values, at: now } } },
+    };
+  });
+  if (changed)
+    await say(
+      s,
+      changed,
+      'plan.wave',
+      `${plan.id} wave ${wave}`,
+      `wave ${wave} held by guardrail ${refusal.rule}`,
+    );
+  return changed;
 }
 
 function endIfDone(plan: Plan, view: PlanView): boolean {

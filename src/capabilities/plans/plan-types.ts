@@ -39,6 +39,8 @@ export interface WaveMark {
   pending?: string[];
   /** When every resource in it was first seen succeeded (its duration ends here). */
   doneAt?: number;
+  /** The rules refused to start what it has pending (a freeze): said once, tried again each pass. */
+  held?: { key: string; values: Record<string, string | number>; at: number };
 }
 
 export type PlanStatus = 'draft' | 'running' | 'paused' | 'cancelled' | 'ended';

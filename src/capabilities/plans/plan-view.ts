@@ -41,6 +41,8 @@ export interface WaveView {
   openedAt?: number;
   doneAt?: number;
   hold?: WaveHold;
+  /** Opened, but the rules refused to start what it has pending (the refusal, in catalogue words). */
+  held?: { key: string; values: Record<string, string | number> };
   resources: ResourceLine[];
 }
 
@@ -137,6 +139,7 @@ export function planView(
     const wave: WaveView = { n, ...(gate ? { gate } : {}), resources };
     if (mark.doneAt !== undefined) wave.doneAt = mark.doneAt;
     if (mark.openedAt !== undefined) wave.openedAt = mark.openedAt;
+    if (mark.held && mark.pending?.length) wave.held = { key: mark.held.key, values: mark.held.values };
     else if (blocked) wave.hold = { on: 'order', wave: previous?.n };
     else {
       const hold = holdOf(plan, gate, previous, mark.metAt, now);

@@ -21,7 +21,7 @@ export function preflightOf(record: ApprovalRecord): PreflightRecord | undefined
  */
 export function preflightLines(record: ApprovalRecord, tr: Translator): string[] {
   const p = preflightOf(record);
-  if (!p) return [];
+  if (!p) return record.policy ? [policyLine(record, tr)].filter((l) => l !== undefined) : [];
   const provider = providerName(record);
   const lines = [sizeLine(p, provider, tr), timeLine(p, provider, tr)];
   const running = runningLine(record, p, provider, tr);
@@ -32,7 +32,19 @@ export function preflightLines(record: ApprovalRecord, tr: Translator): string[]
   }
   const cost = costLine(p, tr);
   if (cost) lines.push(cost);
+  const policy = policyLine(record, tr);
+  if (policy) lines.push(policy);
   return lines;
+}
+
+/** What the guardrails (any capability's rules) decided when it was asked, in the reader's words. */
+function policyLine(record: ApprovalRecord, tr: Translator): string | undefined {
+  const policy = record.policy;
+  if (!policy || !tr.has(policy.key)) return undefined;
+  const values = Object.fromEntries(
+    Object.entries(policy.values).map(([k, v]) => [k, typeof v === 'string' ? escapeMrkdwn(v) : v]),
+  );
+  return `:shield: ${tr.t(policy.key, values)}`;
 }
 
 /** One short line for a direct message or the Home tab: size, time, cost and how many warnings. */

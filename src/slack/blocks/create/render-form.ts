@@ -20,6 +20,9 @@ import {
   textInput,
 } from './modal-kit.js';
 
+/** The form's "Check against policy" button (a dry run of the rules on the values as typed). */
+export const POLICY_CHECK_ACTION = 'migrate_create.policy_check';
+
 /** Values starting with this are the bucket picker's own notes ("Could not list buckets"), never a bucket. */
 export const NOTE_VALUE_PREFIX = '__';
 
@@ -56,6 +59,7 @@ export function renderCreateForm(form: CreateTarget, o: RenderFormOptions): Moda
       }),
     );
   }
+  blocks.push(policyCheckBlock(tr));
   blocks.push(context(tr.t('create.approvalFirst')));
   return modal({
     callbackId: CREATE_CALLBACKS.form,
@@ -65,6 +69,20 @@ export function renderCreateForm(form: CreateTarget, o: RenderFormOptions): Moda
     privateMetadata: o.privateMetadata,
     blocks,
   });
+}
+
+function policyCheckBlock(tr: Translator): KnownBlock {
+  return {
+    type: 'actions',
+    block_id: 'policy_check',
+    elements: [
+      {
+        type: 'button',
+        action_id: POLICY_CHECK_ACTION,
+        text: plain(tr.t('create.policyCheck.button'), 75),
+      },
+    ],
+  };
 }
 
 function renderItem(item: FormItem, v: FormContext['values'], words: FormWords): KnownBlock {
