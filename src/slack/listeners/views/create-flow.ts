@@ -1,7 +1,7 @@
 import type { ModalView } from '@slack/types';
 import type { Connection } from '../../../connections/connection.js';
 import { asAppError, InvalidInputError, NotFoundError } from '../../../errors.js';
-import type { Translator } from '../../../i18n/translator.js';
+import { ENGLISH, type Translator } from '../../../i18n/translator.js';
 import type { Logger } from '../../../logger.js';
 import type { FormValues } from '../../../providers/definition.js';
 import { createTargets, isProviderId, providerDefinitions } from '../../../providers/registry.js';
@@ -111,7 +111,7 @@ export async function openCreate(
   }
   const choice = choices[0]!;
   const connection = deps.connections.get(who.teamId, choice.connection);
-  const immediate = immediateForm(connection, choice, who);
+  const immediate = immediateForm(deps, connection, choice, who);
   if (immediate) {
     await slack.openView(triggerId, immediate);
     return;
@@ -134,6 +134,7 @@ function metadataFor(connection: Connection, choice: CreateChoice, who: Requeste
 
 /** The form when it needs no provider call, or undefined when it must load first. */
 export function immediateForm(
+  deps: AppDeps,
   connection: Connection,
   choice: CreateChoice,
   who: Requester,
@@ -147,6 +148,7 @@ export function immediateForm(
     privateMetadata: metadataFor(connection, choice, who),
     tr: who.tr,
     startZone: who.zone,
+    extraInputs: capabilityFields(deps, who, {}),
   });
 }
 
@@ -199,5 +201,11 @@ export async function loadedForm(
     privateMetadata: metadataFor(connection, choice, who),
     tr: who.tr,
     startZone: who.zone ?? (await startZone(deps.settings, who.teamId)),
+    extraInputs: capabilityFields(deps, who, values),
   });
+}
+
+/** The capabilities' fields on the form (a plan and its wave), in the viewer's language. */
+function capabilityFields(deps: AppDeps, who: Requester, values: FormValues): unknown[] {
+  return deps.capabilities.createFields(who.tr ?? ENGLISH, values);
 }
