@@ -23,11 +23,19 @@ export function approvalContext(view: PlanView, tr: Translator): string[] {
   }
 }
 
-/** Submit for approval, while it has planned migrations and no approval standing (the owner's, checked when pressed). */
+/** New migration in this plan; and Submit for approval, while it has planned migrations and no approval standing (the owner's, checked when pressed). */
 export function approvalButtons(view: PlanView, tr: Translator): unknown[] {
-  if (view.status === 'cancelled' || view.status === 'ended' || view.planned === 0) return [];
-  if (view.approval?.state === 'pending' || view.approval?.state === 'approved') return [];
+  if (view.status === 'cancelled' || view.status === 'ended') return [];
+  const planNew = {
+    type: 'button',
+    action_id: 'plan.newMigration',
+    value: view.id,
+    text: { type: 'plain_text', text: tr.t('plan.button.newMigration') },
+  };
+  if (view.planned === 0) return [planNew];
+  if (view.approval?.state === 'pending' || view.approval?.state === 'approved') return [planNew];
   return [
+    planNew,
     {
       type: 'button',
       action_id: 'plan.submit',

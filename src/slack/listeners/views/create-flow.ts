@@ -26,6 +26,8 @@ export interface Requester {
   tr?: Translator;
   /** The zone of the form's start time (`startZone`): read once when the flow opens. */
   zone?: string;
+  /** What the form opens filled with (a capability's field: the plan whose card's button opened it). */
+  values?: FormValues;
 }
 
 /** The language of a person's modals (their Slack locale), English when it cannot be told. */
@@ -105,7 +107,11 @@ export async function openCreate(
   const slack = deps.sender.to(asked.teamId);
   const who = { ...asked, zone: asked.zone ?? (await startZone(deps.settings, asked.teamId)) };
   if (choices.length > 1) {
-    const meta = encodePickerMetadata({ channel: who.channelId, requester: who.userId });
+    const meta = encodePickerMetadata({
+      channel: who.channelId,
+      requester: who.userId,
+      ...(who.values ? { values: who.values as Record<string, string> } : {}),
+    });
     await slack.openView(triggerId, pickerModal(choices, meta, who.tr));
     return;
   }
@@ -143,12 +149,12 @@ export function immediateForm(
   return renderCreateForm(choice.target, {
     connection,
     data: undefined,
-    values: {},
+    values: who.values ?? {},
     needsChannel: !who.channelId,
     privateMetadata: metadataFor(connection, choice, who),
     tr: who.tr,
     startZone: who.zone,
-    extraInputs: capabilityFields(deps, who, {}),
+    extraInputs: capabilityFields(deps, who, who.values ?? {}),
   });
 }
 
@@ -164,7 +170,7 @@ export async function fillLoadedForm(
 ): Promise<void> {
   let next: ModalView;
   try {
-    next = await loadedForm(deps, connection, choice, who, {});
+    next = await loadedForm(deps, connection, choice, who, who.values ?? {});
   } catch (error) {
     logger.warn({ err: error, connection: connection.name }, 'could not load the create form');
     next = loadFailedModal(choice.target, connection.name, asAppError(error).message, who.tr);

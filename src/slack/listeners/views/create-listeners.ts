@@ -80,7 +80,14 @@ export function pickSubmission(deps: AppDeps) {
       return;
     }
     const zone = await startZone(deps.settings, teamId);
-    const requester: Requester = { teamId, userId, channelId: meta.channel, tr, zone };
+    const requester: Requester = {
+      teamId,
+      userId,
+      channelId: meta.channel,
+      tr,
+      zone,
+      ...(meta.values ? { values: meta.values } : {}),
+    };
     const ctx = modalContext(deps, requester);
     const { values } = readForm(view.state);
     let choice: CreateChoice | undefined;
