@@ -57,7 +57,11 @@ export const plans: Capability & { of(deps: { capabilities: CapabilityStates }):
     },
     home: (s, who) => plansHome(s, who),
     async forgetWorkspace(s, teamId) {
-      for (const plan of await s.store.list(teamId)) await s.posts.forget(teamId, CAPABILITY, plan.id);
+      for (const plan of await s.store.list(teamId)) {
+        await s.posts.forget(teamId, CAPABILITY, plan.id);
+        for (let round = 1; round <= (plan.approval?.round ?? 0); round++)
+          await s.posts.forget(teamId, CAPABILITY, `${plan.id}-approval-${round}`);
+      }
       await s.store.forget(teamId);
     },
   });
