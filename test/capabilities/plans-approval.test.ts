@@ -275,4 +275,26 @@ describe('a plan approved as one request', () => {
     expect(held.planned?.[0]?.approval).toBeUndefined();
     expect(await created()).toBe(before);
   });
+
+  it('the guardrails are asked of each planned migration: a refusal submits nothing', async () => {
+    const answer = messageText(await a.ask('plan new frozen-estate', who));
+    const id = /`(p[0-9a-f]{6})`/.exec(answer)![1]!;
+    await planMigration(id, 'two/', '1');
+    await until(async () => ((await planOf(id)).planned?.length ?? 0) === 1, {
+      what: 'a planned migration',
+      timeoutMs: 15_000,
+      everyMs: 50,
+    });
+    const rule = `policy add frz-${suffix.toLowerCase()} freeze=2026-11-01T00:00..2026-12-31T00:00@UTC connections=${CONNECTION}`;
+    expect(messageText(await a.ask(rule, who))).toContain('Added guardrail');
+    try {
+      const since = a.fakeSlack.calls.length;
+      const refused = messageText(await a.ask(`plan submit ${id}`, who));
+      expect(refused).toContain(`frz-${suffix.toLowerCase()}`);
+      expect((await planOf(id)).approval).toBeUndefined();
+      expect(a.fakeSlack.calls.slice(since).some((c) => c.body.channel === APPROVALS)).toBe(false);
+    } finally {
+      await a.ask(`policy remove frz-${suffix.toLowerCase()}`, who);
+    }
+  });
 });
