@@ -4,6 +4,7 @@ import { AccessControl } from './access/access-control.js';
 import { GrantStore } from './access/grant-store.js';
 import { CachedSlackDirectory } from './access/slack-directory.js';
 import { ApprovalService, DEFAULT_SWEEP_INTERVAL_MS } from './approvals/approval-service.js';
+import { admitApproved } from './approvals/scheduled-start.js';
 import { AuditLog } from './audit/audit-log.js';
 import { SCHEDULER_TICK_MS, scheduleTimedWork } from './bot-jobs.js';
 import { registerBotSecrets } from './bot-secrets.js';
@@ -230,6 +231,11 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     config,
     settings,
     store,
+    approvals: {
+      admitApproved: (record) => admitApproved(approvals.records, record),
+      startDue: () => approvals.startDue(),
+      find: (team, id) => approvals.records.get(team, id),
+    },
   });
   const drain = new Drain();
   const workspaceData = new WorkspaceDeparture({

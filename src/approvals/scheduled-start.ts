@@ -99,3 +99,18 @@ export function checkedStart(startAt: string | undefined, now: number): string |
   if (problem) throw InvalidInputError.of(problem);
   return new Date(at).toISOString();
 }
+
+/**
+ * A request approved elsewhere (a plan, approved as a whole): saved approved with its start time
+ * and scheduled, so the scheduled start (`startDue`) creates it once across replicas, as any other.
+ */
+export async function admitApproved(
+  records: { save(r: ApprovalRecord): Promise<ApprovalRecord>; schedule(r: ApprovalRecord): Promise<void> },
+  record: ApprovalRecord,
+): Promise<ApprovalRecord> {
+  if (record.status !== 'approved' || !record.startAt || !record.decidedBy)
+    throw new Error('only an approved request with a start time is admitted');
+  const saved = await records.save(record);
+  await records.schedule(saved);
+  return saved;
+}

@@ -1,6 +1,7 @@
 import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from '../approvals/request-gate.js';
 import { readFileSections } from '../connections/file-sections.js';
 import type { Translator } from '../i18n/translator.js';
+import type { FormValues } from '../providers/definition.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { AppDeps } from '../slack/context.js';
 import type { Route } from '../slack/health-routes.js';
@@ -12,6 +13,8 @@ import type {
   CapabilityRendered,
   CapabilityStates,
   CardResource,
+  CreateSubmission,
+  CreateTake,
   StartedCapability,
 } from './capability.js';
 
@@ -146,6 +149,20 @@ export class Capabilities implements CapabilityStates, RequestGate {
     return this.#list.flatMap((c) =>
       facts[c.name] === undefined ? [] : c.cardLines(facts[c.name], tr, now, resource),
     );
+  }
+
+  /** The fields every capability adds to a create form, in the registry's order. */
+  createFields(tr: Translator, values: FormValues): unknown[] {
+    return this.#list.flatMap((c) => c.createFields(tr, values));
+  }
+
+  /** The first capability that takes a create submission as its own (a field of its filled), or undefined. */
+  async takeCreate(submission: CreateSubmission): Promise<CreateTake | undefined> {
+    for (const c of this.#started.values()) {
+      const taken = await c.takeCreate(submission);
+      if (taken) return taken;
+    }
+    return undefined;
   }
 
   /** The living post of capability `name` drawn from `view` (undefined: no such capability or post). */

@@ -1,19 +1,22 @@
 import type { AccessControl } from '../access/access-control.js';
 import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from '../approvals/request-gate.js';
+import type { ApprovalRecord } from '../approvals/approval-record.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import type { FileSection } from '../connections/file-sections.js';
-import type { MigrationResource } from '../domain/migration-resource.js';
+import type { MigrationResource, ResourceKind } from '../domain/migration-resource.js';
 import type { Translator } from '../i18n/translator.js';
 import type { Words } from '../i18n/words.js';
 import type { Logger } from '../logger.js';
+import type { FormValues } from '../providers/definition.js';
+import type { ProviderId } from '../providers/provider-ids.js';
 import type { LastActions } from '../resources/last-actions.js';
 import type { ResourceResolver } from '../resources/resolve-resource.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { SettingsStore } from '../settings/workspace-settings.js';
-import type { AppDeps } from '../slack/context.js';
+import type { AppDeps, HandlerContext } from '../slack/context.js';
 import type { Route } from '../slack/health-routes.js';
 import type { Subcommand } from '../slack/listeners/commands/subcommand.js';
 import type { ListenerRoutes } from '../slack/listeners/router.js';
@@ -49,6 +52,41 @@ export interface CapabilityCore {
   connectionsFile?: string;
   /** Every capability's check of a migration a capability starts by itself (stage `resume`). */
   gate?: RequestGate;
+  /** The approvals' scheduled starts, for requests a capability had approved its own way (a plan's). */
+  approvals?: CoreApprovals;
+}
+
+/**
+ * What a capability may do with the approvals: hand over a request it had approved (saved approved
+ * with its start time and scheduled: the scheduled start creates it once across replicas), run the
+ * due starts now, and read a request back.
+ */
+export interface CoreApprovals {
+  admitApproved(record: ApprovalRecord): Promise<ApprovalRecord>;
+  startDue(): Promise<unknown>;
+  find(team: string, id: string): Promise<ApprovalRecord | undefined>;
+}
+
+/** A create form as submitted, valid (the provider's checks passed), before it goes for approval. */
+export interface CreateSubmission {
+  ctx: HandlerContext;
+  values: FormValues;
+  connection: string;
+  provider: ProviderId;
+  kind: ResourceKind;
+  request: Record<string, unknown>;
+  channel: string;
+}
+
+/** A submission a capability takes: refused at its fields, or its own work once the form closed. */
+export type CreateTake = { errors: Record<string, string> } | { run(): Promise<void> };
+
+/** Fields a capability adds to every create form, and the submissions it takes instead of approvals. */
+export interface CreateFormPart<State> {
+  /** Input blocks (block ids its own), keeping what was typed. */
+  fields(tr: Translator, values: FormValues): unknown[];
+  /** Undefined: not its own (it goes for approval as usual). Answered within Slack's 3 s. */
+  take(state: State, submission: CreateSubmission): Promise<CreateTake | undefined>;
 }
 
 /**
@@ -109,6 +147,8 @@ export interface CapabilityDefinition<State> {
   settledRequest?(state: State, check: RequestCheck, how: RequestSettled): Promise<void>;
   /** Lines explaining what it would decide of the values (a dry run), in the reader's language. */
   explainRequest?(state: State, check: RequestCheck, tr: Translator): Promise<string[]>;
+  /** Its fields on the create form, and what it does with a submission that fills them. */
+  createForm?: CreateFormPart<State>;
   /** Its section of the connections file. */
   fileSection?: FileSectionReader<State>;
   /** Deletes what it keeps about a workspace that uninstalled the app (idempotent; run first). */
@@ -136,6 +176,8 @@ export interface Capability {
   render(view: unknown, tr: Translator, now: number): CapabilityRendered | undefined;
   /** The key of its connections-file section, if it has one. */
   readonly fileKey?: string;
+  /** Its fields on the create form (none: []). */
+  createFields(tr: Translator, values: FormValues): unknown[];
   start(core: CapabilityCore): StartedCapability;
 }
 
@@ -154,6 +196,7 @@ export interface StartedCapability {
   checkRequest(check: RequestCheck): Promise<GateOutcome | undefined>;
   settledRequest(check: RequestCheck, how: RequestSettled): Promise<void>;
   explainRequest(check: RequestCheck, tr: Translator): Promise<string[]>;
+  takeCreate(submission: CreateSubmission): Promise<CreateTake | undefined>;
   /** Parses its section (throws a ConfigError); the function returned applies it. */
   prepareSection(section: FileSection): () => void;
   routes(deps: AppDeps): readonly Route[];
@@ -178,6 +221,7 @@ export function defineCapability<State>(
     cardLines: (fact, tr, now, resource) =>
       definition.cardLines ? definition.cardLines(fact, tr, now, resource) : [],
     render: (view, tr, now) => definition.render?.(view, tr, now),
+    createFields: (tr, values) => definition.createForm?.fields(tr, values) ?? [],
     ...(definition.fileSection ? { fileKey: definition.fileSection.key } : {}),
     start(core) {
       const state = definition.start(core);
@@ -190,6 +234,7 @@ export function defineCapability<State>(
         checkRequest: async (check) => definition.checkRequest?.(state, check),
         settledRequest: async (check, how) => definition.settledRequest?.(state, check, how),
         explainRequest: async (check, tr) => (await definition.explainRequest?.(state, check, tr)) ?? [],
+        takeCreate: async (submission) => definition.createForm?.take(state, submission),
         prepareSection: (section) => {
           const reader = definition.fileSection;
           if (!reader) return () => {};

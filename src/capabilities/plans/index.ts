@@ -1,10 +1,18 @@
 import type { Translator } from '../../i18n/translator.js';
 import { escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
 import { type Capability, type CapabilityStates, defineCapability } from '../capability.js';
+import { planApprovalButtons } from './plan-approval-buttons.js';
+import {
+  type ApprovalPostView,
+  renderApprovalPost,
+  renderWithdrawn,
+  type WithdrawnView,
+} from './plan-approval-post.js';
 import { planButtons } from './plan-buttons.js';
 import { renderPlanCard } from './plan-card.js';
 import { planCommand } from './plan-command.js';
 import { type PlansHome, plansHome, renderPlansHome } from './plan-home.js';
+import { planForm } from './plan-planned.js';
 import { type PlanReport, renderPlanReport } from './plan-report.js';
 import { CAPABILITY, gatePass, type PlansState, startPlans } from './plan-service.js';
 import type { PlanView } from './plan-view.js';
@@ -27,7 +35,11 @@ export const plans: Capability & { of(deps: { capabilities: CapabilityStates }):
     name: CAPABILITY,
     start: startPlans,
     subcommands: [planCommand((ctx) => plans.of(ctx.deps))],
-    listeners: (routes) => planButtons(routes, (ctx) => plans.of(ctx.deps)),
+    listeners: (routes) => {
+      planButtons(routes, (ctx) => plans.of(ctx.deps));
+      planApprovalButtons(routes, (ctx) => plans.of(ctx.deps));
+    },
+    createForm: planForm(),
     // Before each cycle polls, on one replica at a time (the lease); each wave opens by one
     // compare-and-set on its plan, so a second replica or a restart cannot open it again.
     jobs: (s) => [{ name: 'gates', cadence: 'before-cycle', replicas: 'lease', run: () => gatePass(s) }],
@@ -39,11 +51,17 @@ export const plans: Capability & { of(deps: { capabilities: CapabilityStates }):
       const kind = (view as { kind?: string }).kind;
       if (kind === 'report') return renderPlanReport(view as PlanReport, tr);
       if (kind === 'home') return renderPlansHome(view as PlansHome, tr);
+      if (kind === 'approval') return renderApprovalPost(view as ApprovalPostView, tr);
+      if (kind === 'withdrawn') return renderWithdrawn(view as WithdrawnView, tr);
       return renderPlanCard(view as PlanView, tr);
     },
     home: (s, who) => plansHome(s, who),
     async forgetWorkspace(s, teamId) {
-      for (const plan of await s.store.list(teamId)) await s.posts.forget(teamId, CAPABILITY, plan.id);
+      for (const plan of await s.store.list(teamId)) {
+        await s.posts.forget(teamId, CAPABILITY, plan.id);
+        for (let round = 1; round <= (plan.approval?.round ?? 0); round++)
+          await s.posts.forget(teamId, CAPABILITY, `${plan.id}-approval-${round}`);
+      }
       await s.store.forget(teamId);
     },
   });

@@ -5,6 +5,7 @@ import { slackDate } from '../../slack/blocks/format.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { stateLabelIn } from '../../slack/blocks/state-words.js';
 import type { CapabilityRendered } from '../capability.js';
+import { approvalButtons, approvalContext } from './plan-approval-card.js';
 import type { Gate } from './plan-types.js';
 import { openEta, type PlanView, type ResourceLine, type WaveHold, type WaveView } from './plan-view.js';
 
@@ -21,6 +22,7 @@ export const PLAN_ACTIONS = {
 } as const;
 
 function stateWord(state: string, tr: Translator): string {
+  if (state === 'planned') return `:memo: ${tr.t('plan.state.planned')}`;
   return (NORMALIZED_STATES as readonly string[]).includes(state)
     ? stateLabelIn(state as NormalizedState, tr)
     : `:grey_question: ${tr.t('plan.state.unseen')}`;
@@ -212,7 +214,8 @@ export function renderPlanCard(view: PlanView, tr: Translator): CapabilityRender
       : []),
     { type: 'context', elements: context.map((text) => ({ type: 'mrkdwn', text })) },
   ];
-  const actions = buttons(view, tr);
+  context.push(...approvalContext(view, tr));
+  const actions = [...approvalButtons(view, tr), ...buttons(view, tr)];
   if (actions.length > 0) blocks.push({ type: 'actions', block_id: `plan:${view.id}`, elements: actions });
   return { text: `${title} — ${totals[1]}`, blocks };
 }

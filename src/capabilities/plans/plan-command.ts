@@ -7,6 +7,7 @@ import type { HandlerContext } from '../../slack/context.js';
 import { defineSubcommand } from '../../slack/listeners/commands/subcommand.js';
 import { SKIP } from '../../store/atomic-kv.js';
 import { instantOf } from '../../time/zoned-time.js';
+import { submitPlan } from './plan-approval.js';
 import { gateWords, renderPlanCard } from './plan-card.js';
 import { PLAN_FORMS, type PlanRequest, parsePlan, type TypedGate } from './plan-parse.js';
 import { removeFromPlan } from './plan-remove.js';
@@ -21,6 +22,7 @@ import {
   refOf,
   wavesOf,
 } from './plan-types.js';
+import { editPlan, toldWithdrawn } from './plan-withdraw.js';
 
 type StateOf = (ctx: HandlerContext) => PlansState;
 
@@ -85,12 +87,13 @@ async function add(
     if (held)
       throw InvalidInputError.of('plan.error.held', { resource: code(held.ref), plan: code(held.plan) });
     try {
-      const changed = await s.store.change(ctx.teamId, plan.id, (p) => {
+      const edit = { by: ctx.userId, what: `added ${refs.length} to wave ${r.wave}` };
+      const changed = await editPlan(s, ctx.teamId, plan.id, edit, (p) => {
         openOnly(p);
         limits(p);
         return { ...p, resources: merged(p) };
       });
-      if (!changed) throw NotFoundError.of('plan.error.unknown', { plan: code(plan.id) });
+      if (!changed.plan) throw NotFoundError.of('plan.error.unknown', { plan: code(plan.id) });
       return changed;
     } catch (error) {
       const before = new Set(plan.resources.map(refOf));
@@ -102,8 +105,9 @@ async function add(
       throw error;
     }
   });
-  await watchInPlan(ctx, after, found, read);
-  await drawCard(s, after);
+  await watchInPlan(ctx, after.plan!, found, read);
+  if (after.withdrew) await toldWithdrawn(s, after.plan!);
+  else await drawCard(s, after.plan!);
   const tr = await ctx.translator('person');
   await ctx.reply({
     text: tr.t('plan.added', { n: found.length, wave: r.wave, name: `*${escapeMrkdwn(plan.name)}*` }),
@@ -152,24 +156,27 @@ async function gate(
   openOnly(plan);
   const now = ctx.deps.clock.now();
   const wanted = await gateOf(ctx, r.gate, r.wave, now);
-  const after = await ctx.audited('plan.gate', `${plan.id} wave ${r.wave}`, async () => {
-    const changed = await s.store.change(ctx.teamId, plan.id, (p) => {
+  const edited = await ctx.audited('plan.gate', `${plan.id} wave ${r.wave}`, async () => {
+    const edit = { by: ctx.userId, what: `gate of wave ${r.wave}` };
+    const changed = await editPlan(s, ctx.teamId, plan.id, edit, (p) => {
       openOnly(p);
       const mark = p.waves[String(r.wave)] ?? {};
       if (mark.openedAt !== undefined) throw InvalidInputError.of('plan.error.waveOpen', { wave: r.wave });
       const { metAt: _reset, ...kept } = mark;
       return { ...p, waves: { ...p.waves, [String(r.wave)]: { ...kept, gate: wanted } } };
     });
-    if (!changed) throw NotFoundError.of('plan.error.unknown', { plan: code(plan.id) });
+    if (!changed.plan) throw NotFoundError.of('plan.error.unknown', { plan: code(plan.id) });
     return changed;
   });
+  const gated = edited.plan!;
   if (wanted.kind === 'after' && wanted.of === 'signed-off')
     await watchInPlan(
       ctx,
-      after,
-      after.resources.filter((x) => x.wave < r.wave),
+      gated,
+      gated.resources.filter((x) => x.wave < r.wave),
     );
-  await drawCard(s, after);
+  if (edited.withdrew) await toldWithdrawn(s, gated);
+  else await drawCard(s, gated);
   const tr = await ctx.translator('person');
   await ctx.reply({
     text: tr.t('plan.gated', {
@@ -251,6 +258,10 @@ async function run(ctx: HandlerContext, r: PlanRequest, stateOf: StateOf): Promi
   if (r.op === 'gate') return gate(ctx, s, r);
   const plan = await findPlan(ctx, s, r.plan);
   if (r.op === 'remove') return removeFromPlan(ctx, s, plan, r.refs);
+  if (r.op === 'submit') {
+    await ctx.reply({ text: await submitPlan(ctx, s, plan, tr) });
+    return;
+  }
   if (r.op === 'show') {
     await ctx.require('view', channelScope(plan.channel), 'see a plan');
     const drawn = renderPlanCard(await viewOf(s, plan), tr);
@@ -277,7 +288,7 @@ export function planCommand(stateOf: StateOf) {
     needs: 'operate',
     aliases: ['plans'],
     usage:
-      '/migrate plan [list | new <name> | add <plan> <resource>… [wave <n>] | gate <plan> wave <n> … | start <plan> | show <plan>]',
+      '/migrate plan [list | new <name> | add <plan> <resource>… [wave <n>] | gate <plan> wave <n> … | start <plan> | submit <plan> | show <plan>]',
     forms: PLAN_FORMS,
     summary:
       'Migrate an estate in waves: a plan of existing migrations across connections, each wave opening when its gate says (after the wave before it succeeded or was signed off, or at a time), on a living card in the channel.',

@@ -15,7 +15,7 @@ export type TypedGate =
 export type PlanRequest =
   | { op: 'list' }
   | { op: 'new'; name: string }
-  | { op: 'show' | 'start'; plan: string }
+  | { op: 'show' | 'start' | 'submit'; plan: string }
   | { op: 'add'; plan: string; refs: string[]; wave: number }
   | { op: 'remove'; plan: string; refs: string[] }
   | { op: 'gate'; plan: string; wave: number; gate: TypedGate };
@@ -31,6 +31,7 @@ export const PLAN_FORMS: readonly SubcommandForm[] = [
       '/migrate plan gate <plan> wave <n> after succeeded|signed-off [+<hours>h] | at <YYYY-MM-DD> <HH:MM> [time zone]',
   },
   { words: ['start'], usage: '/migrate plan start <plan>' },
+  { words: ['submit'], usage: '/migrate plan submit <plan>' },
   { words: ['show'], usage: '/migrate plan show <plan>' },
 ];
 
@@ -83,6 +84,7 @@ export function parsePlan(args: readonly string[]): PlanRequest {
       return { op: 'new', name: words[0]! };
     case 'show':
     case 'start':
+    case 'submit':
       if (words.length !== 1) usage();
       return { op: form, plan: planWord(words[0]) };
     case 'add': {

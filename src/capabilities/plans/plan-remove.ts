@@ -7,6 +7,7 @@ import { watchKey } from '../../watcher/watch-keys.js';
 import type { WatchRecord } from '../../watcher/watch-store.js';
 import { CAPABILITY, drawCard, type PlansState } from './plan-service.js';
 import { isOpen, type Plan, type PlanResource, refOf } from './plan-types.js';
+import { editPlan, toldWithdrawn } from './plan-withdraw.js';
 
 /** The plan's resource a person typed: its id, or `connection:id` (no provider is asked). */
 function named(plan: Plan, typed: string): PlanResource | undefined {
@@ -50,7 +51,8 @@ export async function removeFromPlan(
     'plan.remove',
     `${plan.id}: ${[...refs].join(' ')}`.slice(0, 300),
     async () => {
-      const changed = await s.store.change(ctx.teamId, plan.id, (p) => {
+      const edit = { by: ctx.userId, what: `removed ${refs.size}` };
+      const changed = await editPlan(s, ctx.teamId, plan.id, edit, (p) => {
         if (!isOpen(p))
           throw InvalidInputError.of('plan.error.closed', { name: escapeMrkdwn(p.name), status: p.status });
         const waves = Object.fromEntries(
@@ -61,7 +63,7 @@ export async function removeFromPlan(
         );
         return { ...p, resources: p.resources.filter((r) => !refs.has(refOf(r))), waves };
       });
-      if (!changed) throw NotFoundError.of('plan.error.unknown', { plan: code(plan.id) });
+      if (!changed.plan) throw NotFoundError.of('plan.error.unknown', { plan: code(plan.id) });
       return changed;
     },
   );
@@ -74,7 +76,8 @@ export async function removeFromPlan(
     const record: WatchRecord | undefined = loaded?.record;
     if (record?.follow && !record.explicit && !record.via?.length) await ctx.deps.watcher.unwatch(target);
   }
-  await drawCard(s, after);
+  if (after.withdrew) await toldWithdrawn(s, after.plan!);
+  else await drawCard(s, after.plan!);
   const tr = await ctx.translator('person');
   await ctx.reply({ text: tr.t('plan.removed', { n: gone.length, name: `*${escapeMrkdwn(plan.name)}*` }) });
 }

@@ -5,12 +5,13 @@ import { watchKey } from '../../watcher/watch-keys.js';
 import type { WatchRecord } from '../../watcher/watch-store.js';
 import type { CapabilityCore } from '../capability.js';
 import { type PlanActor, planActor } from './plan-actor.js';
+import { adoptCreated, createsOf, releaseCreates } from './plan-creates.js';
 import type { PlanReport } from './plan-report.js';
 import { PlanStore } from './plan-store.js';
-import { type Plan, refOf } from './plan-types.js';
+import { CAPABILITY, type Plan, refOf } from './plan-types.js';
 import { type PlanView, planView } from './plan-view.js';
 
-export const CAPABILITY = 'plans';
+export { CAPABILITY } from './plan-types.js';
 
 /** What the plans capability keeps once started: its store, the card's post, the owner's actor. */
 export interface PlansState {
@@ -68,7 +69,7 @@ export async function gatePass(s: PlansState): Promise<void> {
   }
 }
 
-async function passPlan(s: PlansState, teamId: string, id: string): Promise<void> {
+export async function passPlan(s: PlansState, teamId: string, id: string): Promise<void> {
   let plan = await s.store.get(teamId, id);
   if (!plan) return;
   const records = await recordsOf(s, plan);
@@ -85,7 +86,8 @@ async function passPlan(s: PlansState, teamId: string, id: string): Promise<void
           : SKIP;
       // Opened once: what is paused in it now is to be started.
       const pending = lines.filter((l) => l.state === 'paused').map((l) => l.ref);
-      return { ...p, waves: { ...p.waves, [wave]: { ...mark, openedAt: now, pending } } };
+      const creates = createsOf(p, n);
+      return { ...p, waves: { ...p.waves, [wave]: { ...mark, openedAt: now, pending, creates } } };
     });
     if (changed) {
       plan = changed;
@@ -94,6 +96,8 @@ async function passPlan(s: PlansState, teamId: string, id: string): Promise<void
   }
   const before = plan;
   plan = await startPending(s, plan);
+  // Its planned migrations, once approved: handed to the scheduled start, and adopted once created.
+  plan = await adoptCreated(s, await releaseCreates(s, plan));
   // What was started is on its watches now (the use case noted the read after it): read again.
   const seen = plan === before ? records : await recordsOf(s, plan);
   plan = await markDone(s, plan, planView(plan, seen, now).view, now);

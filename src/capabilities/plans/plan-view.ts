@@ -1,6 +1,16 @@
 import type { WatchRecord } from '../../watcher/watch-store.js';
 import { windowedCard } from '../../watcher/window-fact.js';
-import { type Gate, gateOf, type Plan, type PlanStatus, refOf, wavesOf } from './plan-types.js';
+import {
+  type Gate,
+  gateOf,
+  type Plan,
+  type PlanApproval,
+  type PlannedCreate,
+  type PlanStatus,
+  refOf,
+  waiting,
+  wavesOf,
+} from './plan-types.js';
 
 /** One resource of a plan as its card shows it, from its watch record (no provider read). */
 export interface ResourceLine {
@@ -65,6 +75,22 @@ export interface PlanView {
   /** How many resources the plan paused (Resume plan resumes only these). */
   paused: number;
   closedBy?: string;
+  /** The plan's approval, when it has planned migrations or was submitted. */
+  approval?: Pick<PlanApproval, 'state' | 'by' | 'decidedBy' | 'withdrawn'>;
+  /** Planned migrations not yet created. */
+  planned: number;
+}
+
+/** A planned migration's line: `planned` until its wave opens and it is created. */
+export function plannedLine(p: PlannedCreate): ResourceLine {
+  return {
+    ref: `planned/${p.key}`,
+    connection: p.connection,
+    id: p.key,
+    name: p.name,
+    provider: p.provider,
+    state: p.failed ? 'failed' : 'planned',
+  };
 }
 
 /** A resource's line from its watch record (as the watcher last saw it). */
@@ -135,7 +161,12 @@ export function planView(
   for (const n of wavesOf(plan)) {
     const mark = plan.waves[String(n)] ?? {};
     const gate = gateOf(plan, n);
-    const resources = plan.resources.filter((r) => r.wave === n).map((r) => lineOf(r, records.get(refOf(r))));
+    const resources = [
+      ...plan.resources.filter((r) => r.wave === n).map((r) => lineOf(r, records.get(refOf(r)))),
+      ...waiting(plan)
+        .filter((p) => p.wave === n)
+        .map(plannedLine),
+    ];
     const wave: WaveView = { n, ...(gate ? { gate } : {}), resources };
     if (mark.doneAt !== undefined) wave.doneAt = mark.doneAt;
     if (mark.openedAt !== undefined) wave.openedAt = mark.openedAt;
@@ -175,6 +206,8 @@ export function planView(
     },
     paused: plan.paused?.refs.length ?? 0,
     ...(plan.closed ? { closedBy: plan.closed.by } : {}),
+    ...(plan.approval ? { approval: approvalOf(plan.approval) } : {}),
+    planned: waiting(plan).length,
   };
   return { view, steps: plan.status === 'running' ? steps : [] };
 }
@@ -203,4 +236,13 @@ function holdOf(
     };
   const opensAt = (metAt ?? now) + gate.hours * 3_600_000;
   return now >= opensAt ? undefined : { on: 'time', wave: previous.n, opensAt };
+}
+
+function approvalOf(a: PlanApproval): NonNullable<PlanView['approval']> {
+  return {
+    state: a.state,
+    by: a.by,
+    ...(a.decidedBy ? { decidedBy: a.decidedBy } : {}),
+    ...(a.withdrawn ? { withdrawn: a.withdrawn } : {}),
+  };
 }

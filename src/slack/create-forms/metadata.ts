@@ -22,6 +22,8 @@ const formMetadataSchema = z.strictObject({
 const pickerMetadataSchema = z.strictObject({
   ch: z.string().max(40).optional(),
   r: z.string().min(1).max(40),
+  /** What the form opens filled with (a capability's field), at most a few short values. */
+  v: z.record(z.string().max(40), z.string().max(100)).optional(),
 });
 
 export interface FormMetadata {
@@ -34,6 +36,7 @@ export interface FormMetadata {
 export interface PickerMetadata {
   channel?: string;
   requester: string;
+  values?: Record<string, string>;
 }
 
 export function encodeFormMetadata(m: FormMetadata): string {
@@ -50,13 +53,14 @@ export function decodeFormMetadata(raw: string | undefined): FormMetadata {
 }
 
 export function encodePickerMetadata(m: PickerMetadata): string {
-  return JSON.stringify(pickerMetadataSchema.parse({ ch: m.channel, r: m.requester }));
+  return JSON.stringify(pickerMetadataSchema.parse({ ch: m.channel, r: m.requester, v: m.values }));
 }
 
 export function decodePickerMetadata(raw: string | undefined): PickerMetadata {
   const parsed = pickerMetadataSchema.safeParse(parseJsonOrUndefined(raw));
   if (!parsed.success) throw InvalidInputError.of('create.error.oldForm');
-  return { channel: parsed.data.ch, requester: parsed.data.r };
+  const { ch, r, v } = parsed.data;
+  return { channel: ch, requester: r, ...(v ? { values: v } : {}) };
 }
 
 /** The connect modal's metadata: only where the command was typed (never a secret). */

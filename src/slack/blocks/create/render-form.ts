@@ -34,6 +34,8 @@ export interface RenderFormOptions extends FormContext {
   tr?: Translator;
   /** The zone of the optional start time (the workspace's setting, else UTC). */
   startZone?: string;
+  /** Input blocks the capabilities add (a plan and its wave), after the start time. */
+  extraInputs?: readonly unknown[];
 }
 
 /**
@@ -49,6 +51,7 @@ export function renderCreateForm(form: CreateTarget, o: RenderFormOptions): Moda
   const blocks: KnownBlock[] = [section(words.intro(form.intro(connection), connection))];
   for (const item of form.items(o)) blocks.push(renderItem(item, v, words));
   blocks.push(...startInputs(o.startZone ?? 'UTC', v, tr));
+  blocks.push(...((o.extraInputs ?? []) as KnownBlock[]));
   if (o.needsChannel) {
     blocks.push(
       channelInput({

@@ -1,7 +1,7 @@
 import type { ModalView } from '@slack/types';
 import type { Connection } from '../../../connections/connection.js';
 import { asAppError, InvalidInputError, NotFoundError } from '../../../errors.js';
-import type { Translator } from '../../../i18n/translator.js';
+import { ENGLISH, type Translator } from '../../../i18n/translator.js';
 import type { Logger } from '../../../logger.js';
 import type { FormValues } from '../../../providers/definition.js';
 import { createTargets, isProviderId, providerDefinitions } from '../../../providers/registry.js';
@@ -26,6 +26,8 @@ export interface Requester {
   tr?: Translator;
   /** The zone of the form's start time (`startZone`): read once when the flow opens. */
   zone?: string;
+  /** What the form opens filled with (a capability's field: the plan whose card's button opened it). */
+  values?: FormValues;
 }
 
 /** The language of a person's modals (their Slack locale), English when it cannot be told. */
@@ -105,13 +107,17 @@ export async function openCreate(
   const slack = deps.sender.to(asked.teamId);
   const who = { ...asked, zone: asked.zone ?? (await startZone(deps.settings, asked.teamId)) };
   if (choices.length > 1) {
-    const meta = encodePickerMetadata({ channel: who.channelId, requester: who.userId });
+    const meta = encodePickerMetadata({
+      channel: who.channelId,
+      requester: who.userId,
+      ...(who.values ? { values: who.values as Record<string, string> } : {}),
+    });
     await slack.openView(triggerId, pickerModal(choices, meta, who.tr));
     return;
   }
   const choice = choices[0]!;
   const connection = deps.connections.get(who.teamId, choice.connection);
-  const immediate = immediateForm(connection, choice, who);
+  const immediate = immediateForm(deps, connection, choice, who);
   if (immediate) {
     await slack.openView(triggerId, immediate);
     return;
@@ -134,6 +140,7 @@ function metadataFor(connection: Connection, choice: CreateChoice, who: Requeste
 
 /** The form when it needs no provider call, or undefined when it must load first. */
 export function immediateForm(
+  deps: AppDeps,
   connection: Connection,
   choice: CreateChoice,
   who: Requester,
@@ -142,11 +149,12 @@ export function immediateForm(
   return renderCreateForm(choice.target, {
     connection,
     data: undefined,
-    values: {},
+    values: who.values ?? {},
     needsChannel: !who.channelId,
     privateMetadata: metadataFor(connection, choice, who),
     tr: who.tr,
     startZone: who.zone,
+    extraInputs: capabilityFields(deps, who, who.values ?? {}),
   });
 }
 
@@ -162,7 +170,7 @@ export async function fillLoadedForm(
 ): Promise<void> {
   let next: ModalView;
   try {
-    next = await loadedForm(deps, connection, choice, who, {});
+    next = await loadedForm(deps, connection, choice, who, who.values ?? {});
   } catch (error) {
     logger.warn({ err: error, connection: connection.name }, 'could not load the create form');
     next = loadFailedModal(choice.target, connection.name, asAppError(error).message, who.tr);
@@ -199,5 +207,11 @@ export async function loadedForm(
     privateMetadata: metadataFor(connection, choice, who),
     tr: who.tr,
     startZone: who.zone ?? (await startZone(deps.settings, who.teamId)),
+    extraInputs: capabilityFields(deps, who, values),
   });
+}
+
+/** The capabilities' fields on the form (a plan and its wave), in the viewer's language. */
+function capabilityFields(deps: AppDeps, who: Requester, values: FormValues): unknown[] {
+  return deps.capabilities.createFields(who.tr ?? ENGLISH, values);
 }

@@ -80,7 +80,14 @@ export function pickSubmission(deps: AppDeps) {
       return;
     }
     const zone = await startZone(deps.settings, teamId);
-    const requester: Requester = { teamId, userId, channelId: meta.channel, tr, zone };
+    const requester: Requester = {
+      teamId,
+      userId,
+      channelId: meta.channel,
+      tr,
+      zone,
+      ...(meta.values ? { values: meta.values } : {}),
+    };
     const ctx = modalContext(deps, requester);
     const { values } = readForm(view.state);
     let choice: CreateChoice | undefined;
@@ -104,7 +111,7 @@ export function pickSubmission(deps: AppDeps) {
       return;
     }
     const connection = deps.connections.get(teamId, choice.connection);
-    const immediate = immediateForm(connection, choice, requester);
+    const immediate = immediateForm(deps, connection, choice, requester);
     if (immediate) {
       await deps.sender.to(teamId).ack(ack, { response_action: 'update', view: immediate });
       return;
@@ -168,7 +175,25 @@ export function formSubmission(deps: AppDeps) {
         .ack(ack, { response_action: 'errors', errors: errorsForBlocks(errors, blockIds) });
       return;
     }
+    // A capability's fields filled (a plan): it takes the request instead (refused at its fields, or kept).
+    const taken = await deps.capabilities.takeCreate({
+      ctx,
+      values,
+      connection: meta.connection,
+      provider: meta.provider,
+      kind: meta.kind,
+      request: result.request,
+      channel: channelId!,
+    });
+    if (taken && 'errors' in taken) {
+      requestDone(ctx, 'refused');
+      await deps.sender
+        .to(teamId)
+        .ack(ack, { response_action: 'errors', errors: errorsForBlocks(taken.errors, blockIds) });
+      return;
+    }
     await ack();
+    if (taken) return runSafely(ctx, () => taken.run());
     await runSafely(ctx, async () => {
       await deps.approvals.request({
         team: teamId,

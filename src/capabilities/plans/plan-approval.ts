@@ -1,0 +1,179 @@
+import { channelScope } from '../../access/policy.js';
+import { summarizeCreateRequest } from '../../approvals/create-request.js';
+import type { GateOutcome, RequestCheck } from '../../approvals/request-gate.js';
+import { refusedError } from '../../approvals/request-gate.js';
+import { ForbiddenError, InvalidInputError } from '../../errors.js';
+import type { Translator } from '../../i18n/translator.js';
+import { createTarget } from '../../providers/registry.js';
+import { escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
+import type { HandlerContext } from '../../slack/context.js';
+import { SKIP } from '../../store/atomic-kv.js';
+import { drawApproval } from './plan-approval-post.js';
+import { drawCard, type PlansState, passPlan } from './plan-service.js';
+import type { Plan, PlannedCreate } from './plan-types.js';
+
+function checkOf(plan: Plan, p: PlannedCreate, stage: 'request' | 'approval', now: number, by?: string) {
+  const provider = p.provider as RequestCheck['provider'];
+  const facts = createTarget(provider, p.kind).facts?.(p.request);
+  const summary = summarizeCreateRequest(provider, p.kind, p.request);
+  const check: RequestCheck = {
+    stage,
+    team: plan.teamId,
+    requester: plan.approval?.by ?? plan.owner,
+    channel: plan.channel,
+    connection: p.connection,
+    provider,
+    kind: p.kind,
+    facts: { ...facts, ...(summary.name ? { name: summary.name } : {}) },
+    ...(p.preflight ? { preflight: p.preflight } : {}),
+    ...(by ? { by } : {}),
+    now,
+  };
+  return check;
+}
+
+/**
+ * The guardrails (every capability's `checkRequest`) on each planned create: the first refusal is
+ * thrown (what the others took given back); else the most approvers any rule asks for.
+ */
+async function checkAll(
+  ctx: HandlerContext,
+  plan: Plan,
+  stage: 'request' | 'approval',
+): Promise<{ needs: number; release(): Promise<void> }> {
+  const taken: GateOutcome[] = [];
+  const release = async () => {
+    for (const o of taken) await o.release().catch(() => undefined);
+  };
+  let needs = 1;
+  const now = ctx.deps.clock.now();
+  for (const p of plan.planned ?? []) {
+    const outcome = await ctx.deps.capabilities.check(
+      checkOf(plan, p, stage, now, stage === 'approval' ? ctx.userId : undefined),
+    );
+    taken.push(outcome);
+    if (outcome.refusal) {
+      await release();
+      throw refusedError(outcome.refusal);
+    }
+    needs = Math.max(needs, outcome.needs?.approvers ?? 1);
+  }
+  return { needs, release };
+}
+
+/**
+ * Submit for approval (the plan's owner): one request for all its planned migrations, with their
+ * pre-flight summed per wave and in total, in the approvals channel; the guardrails are asked of
+ * each first, and a refusal changes nothing.
+ */
+export async function submitPlan(
+  ctx: HandlerContext,
+  s: PlansState,
+  plan: Plan,
+  tr: Translator,
+): Promise<string> {
+  await ctx.require('operate', channelScope(plan.channel), 'submit a plan for approval');
+  if (ctx.userId !== plan.owner) throw ForbiddenError.of('plan.error.notOwner', { user: `<@${plan.owner}>` });
+  if (plan.status === 'cancelled' || plan.status === 'ended')
+    throw InvalidInputError.of('plan.error.closed', { name: escapeMrkdwn(plan.name), status: plan.status });
+  if (!plan.planned?.length)
+    throw InvalidInputError.of('plan.error.nothingPlanned', { name: escapeMrkdwn(plan.name) });
+  if (plan.approval?.state === 'pending' || plan.approval?.state === 'approved')
+    throw InvalidInputError.of('plan.error.submitted', { name: escapeMrkdwn(plan.name) });
+  const { needs } = await checkAll(ctx, plan, 'request');
+  const channel = (await ctx.deps.settings.get(ctx.teamId)).approvalsChannel ?? plan.channel;
+  const at = ctx.deps.clock.now();
+  const submitted = await ctx.audited('plan.submit', plan.id, async () => {
+    const changed = await s.store.change(ctx.teamId, plan.id, (p) => {
+      if (p.approval?.state === 'pending' || p.approval?.state === 'approved') return SKIP;
+      const round = (p.approval?.round ?? 0) + 1;
+      return { ...p, approval: { state: 'pending', by: ctx.userId, at, round, needs, votes: [], channel } };
+    });
+    if (!changed) throw InvalidInputError.of('plan.error.submitted', { name: escapeMrkdwn(plan.name) });
+    return changed;
+  });
+  await drawApproval(s, submitted);
+  await drawCard(s, submitted);
+  return tr.t('plan.submittedNow', { name: `*${escapeMrkdwn(plan.name)}*`, channel: `<#${channel}>` });
+}
+
+/**
+ * Approve (approver role, never the one who submitted it: two-person rule): the guardrails asked
+ * again, the vote counted by compare-and-set on the plan; once enough, the plan is approved (and
+ * running), and wave 1's planned migrations are created at once through the scheduled start.
+ */
+export async function approvePlan(
+  ctx: HandlerContext,
+  s: PlansState,
+  plan: Plan,
+  round: number,
+  tr: Translator,
+): Promise<string> {
+  const a = plan.approval;
+  if (a?.state !== 'pending' || a.round !== round)
+    throw InvalidInputError.of('plan.error.notPending', { name: escapeMrkdwn(plan.name) });
+  await ctx.require('approve', channelScope(plan.channel), 'approve a plan');
+  if (ctx.userId === a.by) {
+    await ctx.audited('plan.approve', plan.id, async () => {
+      throw ForbiddenError.of('plan.error.selfApprove');
+    });
+  }
+  const checked = await checkAll(ctx, plan, 'approval');
+  const at = ctx.deps.clock.now();
+  let approved = false;
+  const after = await ctx.audited('plan.approve', plan.id, async () =>
+    s.store.change(ctx.teamId, plan.id, (p) => {
+      approved = false;
+      const q = p.approval;
+      if (q?.state !== 'pending' || q.round !== round || q.votes?.includes(ctx.userId)) return SKIP;
+      const votes = [...(q.votes ?? []), ctx.userId];
+      if (votes.length < (q.needs ?? 1)) return { ...p, approval: { ...q, votes } };
+      approved = true;
+      const status = p.status === 'draft' ? 'running' : p.status;
+      return {
+        ...p,
+        status,
+        approval: { ...q, votes, state: 'approved', decidedBy: ctx.userId, decidedAt: at },
+      };
+    }),
+  );
+  if (!after || !approved) await checked.release();
+  if (!after) throw InvalidInputError.of('plan.error.notPending', { name: escapeMrkdwn(plan.name) });
+  await drawApproval(s, after);
+  if (!approved) {
+    await drawCard(s, after);
+    return tr.t('plan.countedNow', {
+      votes: after.approval?.votes?.length ?? 0,
+      n: after.approval?.needs ?? 1,
+    });
+  }
+  // Wave 1 at once (or at its gate's time): the gate pass opens it and hands its creates over.
+  await passPlan(s, ctx.teamId, plan.id);
+  return tr.t('plan.approvedNow', { name: `*${escapeMrkdwn(plan.name)}*` });
+}
+
+/** Reject (approver role): the plan stays as it is, its planned migrations uncreated, to be submitted again. */
+export async function rejectPlan(
+  ctx: HandlerContext,
+  s: PlansState,
+  plan: Plan,
+  round: number,
+  tr: Translator,
+): Promise<string> {
+  const a = plan.approval;
+  if (a?.state !== 'pending' || a.round !== round)
+    throw InvalidInputError.of('plan.error.notPending', { name: escapeMrkdwn(plan.name) });
+  await ctx.require('approve', channelScope(plan.channel), 'reject a plan');
+  const at = ctx.deps.clock.now();
+  const after = await ctx.audited('plan.reject', plan.id, async () =>
+    s.store.change(ctx.teamId, plan.id, (p) =>
+      p.approval?.state === 'pending' && p.approval.round === round
+        ? { ...p, approval: { ...p.approval, state: 'rejected', decidedBy: ctx.userId, decidedAt: at } }
+        : SKIP,
+    ),
+  );
+  if (!after) throw InvalidInputError.of('plan.error.notPending', { name: escapeMrkdwn(plan.name) });
+  await drawApproval(s, after);
+  await drawCard(s, after);
+  return tr.t('plan.rejectedNow', { name: `*${escapeMrkdwn(plan.name)}*` });
+}
