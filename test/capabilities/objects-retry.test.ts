@@ -179,6 +179,51 @@ describe('Retry these on UpCloud: one prefix', { timeout: 90_000 }, () => {
   });
 });
 
+describe('Retry these in the run’s thread', { timeout: 90_000 }, () => {
+  it('tells the watched run’s thread "Retry 1 requested", through its outbox', async () => {
+    const job = upcloud.addJob({
+      name: 'watched',
+      status: 'completed',
+      source: {
+        endpoint: 'https://s3.eu-central-1.amazonaws.com',
+        region: 'eu-central-1',
+        bucket: 'retry-src',
+        prefix: 'data/',
+      },
+      target: { bucket: 'retry-dst', prefix: 'copy/' },
+    });
+    await t.ask(`watch uc-fi:${job.uuid} <#${CHANNEL}|ops>`, ALICE);
+    const card = await until(
+      async () => {
+        await t.bot.deps.watcher.runCycle();
+        return t.fakeSlack
+          .callsTo('chat.postMessage')
+          .find(
+            (c) => !c.body.thread_ts && c.body.channel === CHANNEL && messageText(c.body).includes(job.uuid),
+          );
+      },
+      { what: 'the run’s card', timeoutMs: 20_000 },
+    );
+    await t.ask(`verify uc-fi:${job.uuid}`, ALICE);
+    const button = await until(() => retryButton(job.uuid), { what: 'Retry these', timeoutMs: 30_000 });
+    const since = t.fakeSlack.calls.length;
+    await t.click('objects.retry', button.value!, ALICE);
+    await postedApproval(t, { team: TEAM, channel: CHANNEL }, since);
+    const line = await until(
+      async () => {
+        await t.bot.deps.watcher.runCycle();
+        return t.fakeSlack
+          .callsTo('chat.postMessage')
+          .find(
+            (c) => c.body.thread_ts === card.ts && messageText(c.body).includes('requested by <@U0ALICE01>'),
+          );
+      },
+      { what: 'the chain line in the run’s thread', timeoutMs: 20_000 },
+    );
+    expect(messageText(line.body)).toContain('*Retry 1* requested by <@U0ALICE01>');
+  });
+});
+
 describe('Retry these on NCP: objects spread over the whole prefix', { timeout: 60_000 }, () => {
   it('says NCP takes no list of objects and points at the CSV and the delta run', async () => {
     ncp.addPolicy({
