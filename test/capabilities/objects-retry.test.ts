@@ -250,4 +250,44 @@ describe('Retry these on NCP: objects spread over the whole prefix', { timeout: 
     expect(post).toContain('*Start again* on the run’s verification post');
     expect(retryButton('spread-policy')).toBeUndefined();
   });
+
+  it('asks for a new policy of one narrower prefix, its title made one NCP takes', async () => {
+    for (let i = 0; i < 20; i++) {
+      store.putObject('retry-src', `narrow/${i % 2 ? 'a' : 'b'}/${i}.bin`, `n${i}`);
+      if (i !== 3 && i !== 5) store.putObject('retry-dst', `n/${i % 2 ? 'a' : 'b'}/${i}.bin`, `n${i}`);
+    }
+    ncp.addPolicy({
+      title: 'narrow_policy',
+      jobState: 'DONE',
+      sourceCspType: 'AWS',
+      sourceRegion: 'ap-northeast-2',
+      sourceBucket: 'retry-src',
+      sourcePrefix: 'narrow/',
+      targetBucket: 'retry-dst',
+      targetPrefix: 'n/',
+      totalSize: GiB,
+      totalObjects: 20,
+      progress: 1,
+    });
+    await t.ask('verify ncp-kr:narrow_policy', ALICE);
+    const button = await until(() => retryButton('narrow_policy'), {
+      what: 'Retry these',
+      timeoutMs: 30_000,
+    });
+    const since = t.fakeSlack.calls.length;
+    await t.click('objects.retry', button.value!, ALICE);
+    const request = await postedApproval(t, { team: TEAM, channel: CHANNEL }, since);
+    const record = await t.bot.deps.approvals.get(TEAM, request.id);
+    expect(record.request).toMatchObject({
+      title: 'narrow_policy-retry-1',
+      sourcePrefix: 'narrow/a/',
+      targetPrefix: 'n/a/',
+    });
+    await decideApproval(t, new Interactions(t), { ...request, channel: CHANNEL }, 'approve', APPROVER);
+    const made = await until(() => ncp.policy('narrow_policy-retry-1'), {
+      what: 'the policy',
+      timeoutMs: 10_000,
+    });
+    expect(made).toMatchObject({ source: { prefix: 'narrow/a/' }, target: { prefix: 'n/a/' } });
+  });
 });
