@@ -121,6 +121,18 @@ export const approvalRecordSchema = z.strictObject({
       }),
       root: z.string().min(1).max(1200),
       since: z.number().int().min(0).optional(),
+      /**
+       * A retry of what a run did not bring over, numbered apart from the deltas ("retry n"):
+       * `list`, the objects a list file names; `prefix`, everything under one source prefix again
+       * (a provider that takes no list of objects). `objects`: how many were found wanting.
+       */
+      retry: z
+        .strictObject({
+          what: z.enum(['list', 'prefix']),
+          objects: z.number().int().min(0).optional(),
+          prefix: z.string().max(1024).optional(),
+        })
+        .optional(),
       thread: z
         .strictObject({
           channel: slackId,

@@ -42,8 +42,11 @@ function recordKey(team: string, id: string): string {
   return `approval:${team}:${id}`;
 }
 
-function rerunKey(team: string, root: string): string {
-  return `approval-reruns:${team}:${root}`;
+/** A chain counts its deltas and its retries apart: "delta 2" and "retry 1" of the same run. */
+export type ChainSeries = 'delta' | 'retry';
+
+function rerunKey(team: string, root: string, series: ChainSeries): string {
+  return series === 'delta' ? `approval-reruns:${team}:${root}` : `approval-reruns:${series}:${team}:${root}`;
 }
 
 /** Where the request was posted, apart from the record (`recordMessage`). */
@@ -83,14 +86,16 @@ export class ApprovalStore {
     this.#retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
   }
 
-  /** How many delta runs were asked for in the chain `root`. */
-  async reruns(team: string, root: string): Promise<number> {
-    return Number((await this.#index.get(rerunKey(team, root))) ?? 0) || 0;
+  /** How many delta runs (or retries) were asked for in the chain `root`. */
+  async reruns(team: string, root: string, series: ChainSeries = 'delta'): Promise<number> {
+    return Number((await this.#index.get(rerunKey(team, root, series))) ?? 0) || 0;
   }
 
-  /** Takes the chain's next delta number: one compare-and-set, so two presses never share one. */
-  async reserveRerun(team: string, root: string): Promise<number> {
-    const written = await this.#index.update(rerunKey(team, root), (n) => String((Number(n ?? 0) || 0) + 1));
+  /** Takes the chain's next number: one compare-and-set, so two presses never share one. */
+  async reserveRerun(team: string, root: string, series: ChainSeries = 'delta'): Promise<number> {
+    const written = await this.#index.update(rerunKey(team, root, series), (n) =>
+      String((Number(n ?? 0) || 0) + 1),
+    );
     return Number(written);
   }
 

@@ -92,6 +92,13 @@ export interface MigrationProvider {
     list: { bucket: string; key: string },
   ): Promise<NextRun>;
 
+  /**
+   * A run like the finished one over one narrower source prefix ("Retry these" where the provider
+   * takes no list of objects): NCP a new policy, UpCloud a new job, each taking one prefix. The
+   * objects land where the finished run put them. Throws `InvalidInputError` when it cannot be said.
+   */
+  retryPrefix?(kind: ResourceKind, id: string, name: string, sourcePrefix: string): Promise<NextRun>;
+
   pause?(kind: ResourceKind, id: string): Promise<void>;
   resume?(kind: ResourceKind, id: string): Promise<void>;
   delete?(kind: ResourceKind, id: string): Promise<void>;

@@ -229,5 +229,6 @@ function chainOf(record: ApprovalRecord): Pick<WatchOrigin, 'chain'> {
   const rerun = record.rerun;
   if (!rerun || rerun.mode === 'restart') return {};
   const link = rerun.thread?.permalink;
-  return { chain: { n: rerun.n, of: rerun.of.name, ...(link ? { link } : {}) } };
+  const series = rerun.retry ? { series: 'retry' as const } : {};
+  return { chain: { n: rerun.n, of: rerun.of.name, ...(link ? { link } : {}), ...series } };
 }

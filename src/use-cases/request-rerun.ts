@@ -127,7 +127,7 @@ export function deltaName(title: string, n: number): string {
 }
 
 /** The approval that created the resource, when it is still kept (its chain, if it was a delta). */
-async function parentRequest(
+export async function parentRequest(
   ctx: UseCaseContext,
   deps: RerunDeps,
   record: WatchRecord,

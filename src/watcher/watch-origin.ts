@@ -7,7 +7,7 @@
 export interface WatchOrigin {
   request?: string;
   title?: string;
-  chain?: { n: number; of: string; link?: string };
+  chain?: { n: number; of: string; link?: string; series?: 'retry' };
   requester?: string;
 }
 
@@ -19,8 +19,10 @@ export interface WatchOrigin {
 export interface ChainNote {
   kind: 'chain';
   event: 'requested' | 'created';
-  /** The delta's number in the chain. */
+  /** The delta's number in the chain (or the retry's, in the chain's retries). */
   n: number;
+  /** A retry of what the run did not bring over; absent: a delta. */
+  series?: 'retry';
   /** Slack user ids. */
   requester: string;
   approver?: string;

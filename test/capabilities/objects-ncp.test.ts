@@ -77,7 +77,7 @@ describe('/migrate verify on an NCP policy', () => {
         const update = t.fakeSlack
           .callsTo('chat.update')
           .map((c) => messageText(c.body))
-          .find((text) => text.includes('media-s3-to-ncp') && text.includes('the same'));
+          .find((t) => t.includes('media-s3-to-ncp') && t.includes('the same') && !t.includes('Checking…'));
         return update;
       },
       { what: 'the check’s result', timeoutMs: 20_000 },

@@ -4,11 +4,9 @@ import { truncate } from '../../slack/blocks/mrkdwn.js';
 import type { CapabilityPosts } from '../../watcher/capability-posts.js';
 import type { CapabilityRendered } from '../capability.js';
 import { type CheckOutcome, checkLines } from './report.js';
-import { retryBlock } from './retry.js';
+import { type RetryRun, retryBlocks } from './retry-view.js';
 
 export const CAPABILITY = 'objects';
-
-type RetryRun = { connection: string; kind: string; id: string };
 
 /**
  * What a bucket check's post shows, handed as data to the watcher's one editor (ADR 0017's seam,
@@ -33,11 +31,7 @@ export function renderCheckPost(view: CheckView, tr: Translator): CapabilityRend
   }
   const o = view.outcome;
   const lines = checkLines(o, tr);
-  const failed = o.failedList;
-  const retry =
-    view.retry && o.status === 'done' && failed && !failed.problem && failed.count > 0
-      ? [retryBlock(failed.count, view.retry, tr)]
-      : [];
+  const retry = retryBlocks(o, view.retry, tr);
   return {
     text: truncate(lines[0] ?? '', 300),
     blocks: [

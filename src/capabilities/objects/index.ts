@@ -3,7 +3,8 @@ import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { CapabilityPosts } from '../../watcher/capability-posts.js';
 import { defineCapability } from '../capability.js';
 import { CAPABILITY, type CheckView, renderCheckPost } from './check-post.js';
-import { RETRY_ACTION, retryButton } from './retry.js';
+import { retryButton } from './retry.js';
+import { RETRY_ACTION } from './retry-view.js';
 import type { ObjectsState } from './state.js';
 import { verifyCommand } from './verify-command.js';
 

@@ -2,6 +2,7 @@ import type { Translator } from '../../i18n/translator.js';
 import type { ObjectStoreFailure } from '../../object-store/object-store.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import type { Tally } from './compare.js';
+import type { Wanting } from './retry-view.js';
 
 /** Keys shown in the post per kind of difference; every one is in the CSV. */
 export const FIRST_FEW = 5;
@@ -39,6 +40,8 @@ export interface CheckOutcome {
   firsts: { missing: string[]; different: string[]; extra: string[] };
   problems: SideProblem[];
   failedList?: FailedListOutcome;
+  /** The objects missing or different at the destination, and the source prefix they share. */
+  wanting?: Wanting;
   csvRows: number;
   csvCut: boolean;
   cancelledBy?: string;

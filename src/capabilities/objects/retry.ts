@@ -1,77 +1,138 @@
 import { channelScope } from '../../access/policy.js';
-import type { ResourceKind } from '../../domain/migration-resource.js';
+import type { MigrationResource, ResourceKind } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
-import type { Translator } from '../../i18n/translator.js';
+import { providerDefinition } from '../../providers/registry.js';
+import { code, truncate } from '../../slack/blocks/mrkdwn.js';
+import { chainNoteOf, rerunWhat } from '../../slack/blocks/rerun.js';
 import { buttonHandler } from '../../slack/button-handler.js';
 import type { HandlerContext } from '../../slack/context.js';
+import { threadOf } from '../../slack/listeners/actions/verification-rerun.js';
+import { encodeVerificationButton } from '../../slack/verification-button.js';
 import { findResource } from '../../use-cases/context.js';
-
-export const RETRY_ACTION = 'objects.retry';
-const RETRY_SUFFIX = / · retry (\d+)$/;
-/** OMS descriptions are at most 255 characters (Table 5-40). */
-const NAME_MAX = 255;
-
-/** The button under a check that found failed objects; the value names only the run. */
-export function retryBlock(n: number, run: { connection: string; kind: string; id: string }, tr: Translator) {
-  return {
-    type: 'actions' as const,
-    elements: [
-      {
-        type: 'button' as const,
-        action_id: RETRY_ACTION,
-        text: { type: 'plain_text' as const, text: tr.t('objects.retry.button', { n }).slice(0, 75) },
-        value: JSON.stringify({ c: run.connection, k: run.kind, id: run.id }),
-      },
-    ],
-  };
-}
-
-/** "<name> · retry n", counting on from a retry's own name. */
-export function retryName(name: string): string {
-  const n = Number(RETRY_SUFFIX.exec(name)?.[1] ?? 0) + 1;
-  const suffix = ` · retry ${n}`;
-  return `${name.replace(RETRY_SUFFIX, '').slice(0, NAME_MAX - suffix.length)}${suffix}`;
-}
+import { requestRetry } from '../../use-cases/request-retry.js';
+import { type WatchRecord, watchKey } from '../../watcher/watch-store.js';
+import { CAPABILITY } from './check-post.js';
+import type { RetryRun } from './retry-view.js';
+import { type ObjectsState, offerKey, type RetryOffer } from './state.js';
 
 /**
- * "Retry these N objects": a new run of just the failed objects the provider recorded,
- * asked for through the same two-person approval as any new migration. Everything is read again
- * from the run itself (the list and its bucket), nothing from the button but which run.
+ * "Retry these N objects": a new run of just what the run did not bring over, asked for through
+ * the same two-person approval as any new migration, in the run's chain beside its delta runs
+ * ("<title> · retry n"). OMS retries the failed objects it recorded (a `list` task over its list);
+ * NCP and UpCloud, which take one prefix per run and no list of objects, the source under the one
+ * prefix every missing and different object of the check is under. Everything is read again from
+ * the run and the check's record, nothing from the button but which run.
  */
 export const retryButton = buttonHandler(async (ctx: HandlerContext, args) => {
   const run = parseValue(args.action.value);
   const channel = ctx.channelId;
-  await ctx.require('create', channelScope(channel), 'retry the failed objects');
+  await ctx.require('create', channelScope(channel), 'retry the objects a run did not bring over');
   if (!run || !channel) throw InvalidInputError.of('objects.retry.none');
   const { resource } = await findResource(ctx, { exact: { connection: run.c, kind: run.k, id: run.id } });
-  const bucket = resource.destination.bucket;
-  if (!resource.failedObjectList || !bucket) throw InvalidInputError.of('objects.retry.none');
   const provider = ctx.deps.connections.provider(ctx.deps.connections.get(ctx.teamId, run.c), 'interactive');
-  if (!provider.retryList) throw InvalidInputError.of('objects.retry.none');
-  const name = retryName(resource.name);
-  const next = await provider.retryList(run.k, run.id, name, { bucket, key: resource.failedObjectList });
-  await ctx.audited('create.retry', `${run.c}:${run.id}`, () =>
-    ctx.deps.approvals.request({
-      team: ctx.teamId,
-      requester: ctx.userId,
-      channel,
-      connection: run.c,
-      kind: next.kind,
-      request: next.request,
-      op: ctx.opId,
-    }),
-  );
+  const state = ctx.deps.capabilities.stateOf(CAPABILITY) as ObjectsState;
+  const where = { connection: run.c, kind: run.k, id: run.id };
+  let ask: Parameters<typeof requestRetry>[2]['retry'];
+  let build: (name: string) => ReturnType<NonNullable<typeof provider.retryList>>;
+  if (run.w === 'prefix') {
+    const offer = readOffer(await state.kv.get(offerKey(ctx.teamId, where)));
+    const retryPrefix = provider.retryPrefix?.bind(provider);
+    if (!offer || !retryPrefix) throw InvalidInputError.of('objects.retry.none');
+    ask = { what: 'prefix', objects: offer.objects, prefix: offer.prefix };
+    build = (name) => retryPrefix(run.k, run.id, name, offer.prefix);
+  } else {
+    const bucket = resource.destination.bucket;
+    const list = resource.failedObjectList;
+    const retryList = provider.retryList?.bind(provider);
+    if (!list || !bucket || !retryList) throw InvalidInputError.of('objects.retry.none');
+    ask = { what: 'list', objects: resource.objects?.failed ?? 0 };
+    build = (name) => retryList(run.k, run.id, name, { bucket, key: list });
+  }
+  const thread = await threadOf(ctx.deps, ctx.teamId, { channel, ...where, at: 0 }).catch(() => undefined);
+  const { name, approval } = await requestRetry(ctx, ctx.deps, {
+    channel,
+    run: { ...where, name: resource.name },
+    retry: ask,
+    build,
+    ...(thread ? { thread } : {}),
+  });
+  // The run's thread is told by its own outbox (one writer), as for a delta run.
+  if (thread && approval.rerun && approval.status === 'pending')
+    await ctx.deps.watcher.notes
+      .say(
+        ctx.teamId,
+        where,
+        `chain-${approval.id}-requested`,
+        chainNoteOf({ ...approval, rerun: approval.rerun }, 'requested'),
+        ctx.deps.clock.now(),
+        { channel: thread.channel, deliver: true },
+      )
+      .catch((error: unknown) => ctx.logger.warn({ err: error }, 'could not tell the thread of the retry'));
   const tr = await ctx.translator('person');
-  await ctx.reply({ text: tr.t('objects.retry.asked', { name }) });
+  await ctx.reply({
+    text:
+      ask.what === 'prefix'
+        ? tr.t('objects.retry.askedPrefix', { name, prefix: code(truncate(ask.prefix ?? '', 200)) })
+        : tr.t('objects.retry.asked', { name }),
+  });
 });
 
-function parseValue(value: string | undefined): { c: string; k: ResourceKind; id: string } | undefined {
+type Value = { c: string; k: ResourceKind; id: string; w?: 'prefix' };
+
+function parseValue(value: string | undefined): Value | undefined {
   try {
     const v = JSON.parse(value ?? '') as Record<string, unknown>;
     return typeof v.c === 'string' && typeof v.k === 'string' && typeof v.id === 'string'
-      ? { c: v.c, k: v.k as ResourceKind, id: v.id }
+      ? { c: v.c, k: v.k as ResourceKind, id: v.id, ...(v.w === 'prefix' ? { w: 'prefix' as const } : {}) }
       : undefined;
   } catch {
     return undefined;
   }
+}
+
+function readOffer(raw: string | undefined): RetryOffer | undefined {
+  try {
+    const v = JSON.parse(raw ?? '') as Partial<RetryOffer>;
+    return typeof v.prefix === 'string' && typeof v.objects === 'number'
+      ? { prefix: v.prefix, objects: v.objects }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What the check's post may offer for `resource`, read when the check starts: the provider's
+ * retries, and the delta-run button of the run's verification in `channel` when it succeeded.
+ */
+export async function retryRunOf(
+  ctx: HandlerContext,
+  resource: MigrationResource,
+  channel: string,
+  from: string | undefined,
+): Promise<RetryRun | undefined> {
+  const provider = ctx.deps.connections.provider(
+    ctx.deps.connections.get(ctx.teamId, resource.connection),
+    'background',
+  );
+  const run = { connection: resource.connection, kind: resource.kind, id: resource.id };
+  const what = rerunWhat(resource.provider, resource.kind);
+  let value: string | undefined;
+  if (what) {
+    const record = await ctx.deps.watcher.store
+      .read<WatchRecord>(watchKey({ teamId: ctx.teamId, channelId: channel, ...run }))
+      .catch(() => undefined);
+    const v = record?.verification;
+    if (v && v.report.state === 'succeeded' && record.snapshot.state === 'succeeded')
+      value = encodeVerificationButton(v.report, v.at);
+  }
+  const retry: RetryRun = {
+    ...run,
+    ...(provider.retryList ? { list: true } : {}),
+    ...(provider.retryPrefix && from !== undefined
+      ? { prefix: { provider: providerDefinition(resource.provider).shortName, from } }
+      : {}),
+    ...(what ? { delta: { what, ...(value ? { value } : {}) } } : {}),
+  };
+  return retry.list || retry.prefix ? retry : undefined;
 }

@@ -11,6 +11,8 @@ import { type CheckPost, showCheck } from './check-post.js';
 import { compareListings, type Difference } from './compare.js';
 import type { CheckPlan, PlannedSide } from './plan.js';
 import { type CheckOutcome, FIRST_FEW, type SideName, type SideProblem } from './report.js';
+import { type RetryRun, retryPrefix, want } from './retry-view.js';
+import type { RetryOffer } from './state.js';
 
 /** Objects read per side before a check stops and says where (`deep`: the larger bound). */
 export const CHECK_CAP = 100_000;
@@ -36,6 +38,8 @@ export interface RunDeps {
   /** Says the check still moves (a replica that finds it still is leaves it be). */
   beat(): Promise<void>;
   signal: AbortSignal;
+  /** Keeps what a finished check found wanting, for its Retry these button. */
+  offer?(offer: RetryOffer): Promise<void>;
 }
 
 /** Uploads a file into a thread; nothing else of Slack. */
@@ -53,8 +57,8 @@ export interface RunTarget {
   name: string;
   ref: string;
   deep: boolean;
-  /** The run, when its provider can retry a list of objects: the post offers Retry these. */
-  retry?: { connection: string; kind: string; id: string };
+  /** The run and what its provider can retry: the post offers Retry these (or says why not). */
+  retry?: RetryRun;
 }
 
 class Cancelled extends Error {
@@ -178,6 +182,12 @@ export async function runCheck(deps: RunDeps, plan: CheckPlan, target: RunTarget
     } else if (deps.signal.aborted) outcome.status = 'stopped';
     else throw error;
   }
+  const narrower = target.retry?.prefix && retryPrefix(outcome.wanting, target.retry.prefix.from);
+  if (outcome.status === 'done' && narrower && outcome.wanting)
+    await deps.offer?.({ prefix: narrower, objects: outcome.wanting.n }).catch((error: unknown) => {
+      deps.logger.warn({ err: error }, 'bucket check retry not kept');
+      target.retry = undefined;
+    });
   const ts = await draw(deps, target, outcome, true);
   if (outcome.csvRows > 0 && ts) await uploadCsv(deps, target, ts, csv);
   return outcome;
@@ -210,6 +220,7 @@ function note(
   outcome: CheckOutcome,
   row: (cells: (string | number | undefined)[]) => void,
 ): void {
+  if (d.kind !== 'extra' && d.sourceKey !== undefined) outcome.wanting = want(outcome.wanting, d.sourceKey);
   const firsts = outcome.firsts[d.kind];
   if (firsts.length < FIRST_FEW) firsts.push((d.sourceKey ?? d.destinationKey)!);
   row([

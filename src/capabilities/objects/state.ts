@@ -32,3 +32,19 @@ export interface ObjectsState {
 export function runKey(teamId: string, r: { connection: string; kind: string; id: string }): string {
   return `objects:run:${teamId}:${r.connection}:${r.kind}:${r.id}`;
 }
+
+/**
+ * What a check found wanting, kept for its Retry these button (which names only the run): the one
+ * source prefix all missing and different objects are under, and how many they are.
+ */
+export interface RetryOffer {
+  prefix: string;
+  objects: number;
+}
+
+/** Kept this long: a button older than that finds nothing and says so. */
+export const OFFER_TTL_MS = 7 * 24 * 60 * 60_000;
+
+export function offerKey(teamId: string, r: { connection: string; kind: string; id: string }): string {
+  return `objects:retry:${teamId}:${r.connection}:${r.kind}:${r.id}`;
+}

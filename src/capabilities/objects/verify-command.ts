@@ -11,8 +11,16 @@ import { SKIP } from '../../store/atomic-kv.js';
 import { findResource } from '../../use-cases/context.js';
 import { CAPABILITY, type CheckPost, showCheck } from './check-post.js';
 import { planCheck } from './plan.js';
+import { retryRunOf } from './retry.js';
 import { csvFiles, runCheck } from './run-check.js';
-import { type ObjectsState, type RunRecord, runKey, STALE_AFTER_MS } from './state.js';
+import {
+  type ObjectsState,
+  OFFER_TTL_MS,
+  offerKey,
+  type RunRecord,
+  runKey,
+  STALE_AFTER_MS,
+} from './state.js';
 
 type Parsed = { ref: ResourceRef; deep: boolean; cancel: boolean };
 
@@ -114,6 +122,10 @@ export function verifyCommand(of: (ctx: HandlerContext) => ObjectsState) {
         const record: RunRecord = { channel, post: post.id, owner: s.instance, beat: now };
         await s.kv.update(key, () => JSON.stringify(record));
         await s.kv.update(`${key}:cancel`, () => undefined);
+        // A retry is offered from what this check finds, not from an earlier one.
+        await s.kv.update(offerKey(ctx.teamId, resource), () => undefined);
+        const single = plan.pairs.length === 1 ? plan.pairs[0]!.source : undefined;
+        const retry = await retryRunOf(ctx, resource, channel, single);
         const abort = new AbortController();
         const work = runCheck(
           {
@@ -125,6 +137,10 @@ export function verifyCommand(of: (ctx: HandlerContext) => ObjectsState) {
             signal: abort.signal,
             storeFor: (side) => new S3ObjectStore(side.access),
             cancelledBy: async () => s.kv.get(`${key}:cancel`),
+            offer: async (offer) => {
+              await s.kv.update(offerKey(ctx.teamId, resource), () => JSON.stringify(offer));
+              await s.kv.expire(offerKey(ctx.teamId, resource), OFFER_TTL_MS);
+            },
             beat: async () => {
               await s.kv.update(key, () => JSON.stringify({ ...record, beat: s.clock.now() }));
             },
@@ -135,7 +151,7 @@ export function verifyCommand(of: (ctx: HandlerContext) => ObjectsState) {
             name,
             ref,
             deep: parsed.deep,
-            ...(ctx.deps.connections.provider(connection, 'background').retryList ? { retry: resource } : {}),
+            ...(retry ? { retry } : {}),
           },
         )
           .then(

@@ -16,7 +16,12 @@ import type {
 } from '../types.js';
 import { NcpObjectMigrationClient, type NcpPolicyList } from './client.js';
 import { mapPolicy } from './map.js';
-import { type NcpCreatePolicyRequest, type NcpPolicyBody, ncpCreatePolicyRequestSchema } from './schemas.js';
+import {
+  isDotSegment,
+  type NcpCreatePolicyRequest,
+  type NcpPolicyBody,
+  ncpCreatePolicyRequestSchema,
+} from './schemas.js';
 import { ncpError } from './words.js';
 
 export { type NcpCreatePolicyRequest, ncpCreatePolicyRequestSchema } from './schemas.js';
@@ -131,6 +136,29 @@ export class NcpProvider implements MigrationProvider {
     return { mode: 'restart', kind: 'policy', request: parsed.data };
   }
 
+  /**
+   * A new policy like `id` over the source under `sourcePrefix` only (a policy takes one source
+   * prefix, seed 000's `sourcePrefix`; no list of objects). What follows the policy's own source prefix
+   * keeps its place under the target prefix [I]. `name` is made a valid title (§1.1: letters,
+   * digits, `.`, `-`, `_`, at most 100 bytes): "media · retry 1" is `media-retry-1`.
+   */
+  async retryPrefix(kind: ResourceKind, id: string, name: string, sourcePrefix: string): Promise<NextRun> {
+    const again = await this.nextRun(kind, id);
+    const request = again.request as NcpCreatePolicyRequest;
+    const from = request.sourcePrefix ?? '';
+    const parsed = ncpCreatePolicyRequestSchema.safeParse({
+      ...request,
+      title: policyTitle(name),
+      sourcePrefix,
+      targetPrefix: `${request.targetPrefix ?? ''}${sourcePrefix.slice(from.length)}`,
+    });
+    if (!sourcePrefix.startsWith(from) || !parsed.success)
+      throw InvalidInputError.of('rerun.error.notRepeatable', {
+        field: parsed.success ? 'sourcePrefix' : String(parsed.error.issues[0]?.path.join('.') ?? 'request'),
+      });
+    return { mode: 'new', kind: 'policy', request: parsed.data };
+  }
+
   async pause(kind: ResourceKind, id: string): Promise<void> {
     this.#onlyPolicies(kind);
     await this.#client.pausePolicy(id);
@@ -224,4 +252,14 @@ export function actionsForPolicyState(state: NormalizedState): ResourceAction[] 
 
 export function createNcpProvider(connection: Connection, deps: ProviderDeps): MigrationProvider {
   return new NcpProvider(connection, deps);
+}
+
+/** A name as a policy title NCP takes (§1.1): other characters become `-`, cut to 100 bytes from the front part. */
+export function policyTitle(name: string): string {
+  const title = name.replace(/[^\p{L}\p{M}\p{N}._-]+/gu, '-').replace(/^-+|-+$/g, '') || 'retry';
+  const suffix = /-[a-z]+-\d+$/.exec(title)?.[0] ?? '';
+  let base = [...title.slice(0, title.length - suffix.length)];
+  while (base.length > 0 && Buffer.byteLength(base.join('') + suffix, 'utf8') > 100) base = base.slice(0, -1);
+  const cut = base.join('').replace(/-+$/, '');
+  return isDotSegment(cut + suffix) ? 'retry' : cut + suffix;
 }

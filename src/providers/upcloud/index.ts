@@ -16,7 +16,13 @@ import type {
 } from '../types.js';
 import { describeIssues, type JobsRead, UpCloudJobsClient } from './client.js';
 import { mapJob } from './map.js';
-import { type CreateJobBody, JOB_TYPE, type UpCloudJob, upcloudCreateJobRequestSchema } from './schemas.js';
+import {
+  type CreateJobBody,
+  JOB_TYPE,
+  type UpCloudCreateJobRequest,
+  type UpCloudJob,
+  upcloudCreateJobRequestSchema,
+} from './schemas.js';
 import { upcloudError } from './words.js';
 
 export { type UpCloudCreateJobRequest, upcloudCreateJobRequestSchema } from './schemas.js';
@@ -97,6 +103,26 @@ export class UpCloudProvider implements MigrationProvider {
       throw InvalidInputError.of('rerun.error.notRepeatable', {
         field: String(parsed.error.issues[0]?.path.join('.') ?? 'request'),
       });
+    return { mode: 'new', kind: 'job', request: parsed.data };
+  }
+
+  /**
+   * A new job like `id` over the source under `sourcePrefix` only (seed 001: a job takes one
+   * optional `source.prefix`, no list of objects); what follows the job's own source prefix keeps its
+   * place under the target prefix, as the finished job put it [I].
+   */
+  async retryPrefix(kind: ResourceKind, id: string, name: string, sourcePrefix: string): Promise<NextRun> {
+    const again = await this.nextRun(kind, id, name);
+    const request = again.request as UpCloudCreateJobRequest;
+    const from = request.sourcePrefix ?? '';
+    const parsed = upcloudCreateJobRequestSchema.safeParse({
+      ...request,
+      sourcePrefix,
+      targetPrefix: `${request.targetPrefix ?? ''}${sourcePrefix.slice(from.length)}`,
+    });
+    // The schema trims: a prefix it changed would move other objects, or miss these.
+    if (!sourcePrefix.startsWith(from) || !parsed.success || parsed.data.sourcePrefix !== sourcePrefix)
+      throw InvalidInputError.of('rerun.error.notRepeatable', { field: 'sourcePrefix' });
     return { mode: 'new', kind: 'job', request: parsed.data };
   }
 

@@ -42,6 +42,14 @@ export function rerunLine(rerun: Rerun, provider: string, tr: Translator = ENGLI
   const of = rerun.thread?.permalink
     ? `<${rerun.thread.permalink}|${escapeMrkdwn(truncate(rerun.of.name, 120))}>`
     : code(truncate(rerun.of.name, 120));
+  if (rerun.retry)
+    return tr.t(`rerun.line.retry.${rerun.retry.what}`, {
+      n: rerun.n,
+      of,
+      objects: rerun.retry.objects ?? 0,
+      prefix: code(truncate(rerun.retry.prefix ?? '', 200)),
+      provider: isProviderId(provider) ? providerDefinition(provider).shortName : provider,
+    });
   const what = rerun.mode === 'restart' ? 'restart' : rerun.since !== undefined ? 'since' : 'again';
   return tr.t(`rerun.line.${what}`, {
     n: rerun.n,
@@ -110,6 +118,7 @@ export function chainNoteOf(
     kind: 'chain',
     event,
     n: record.rerun.n,
+    ...(record.rerun.retry ? { series: 'retry' as const } : {}),
     requester: record.requester,
     ...(record.decidedBy ? { approver: record.decidedBy } : {}),
     request: { id: record.id, ...(permalink ? { permalink } : {}) },
@@ -123,7 +132,7 @@ export function renderChainLine(
   tr: Translator = ENGLISH,
 ): { text: string; blocks: KnownBlock[] } {
   const { id, permalink } = note.request;
-  const text = tr.t(`rerun.thread.${note.event}`, {
+  const text = tr.t(`rerun.thread.${note.series === 'retry' ? 'retry.' : ''}${note.event}`, {
     n: note.n,
     requester: `<@${note.requester}>`,
     approver: `<@${note.approver ?? 'unknown'}>`,

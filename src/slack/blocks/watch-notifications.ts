@@ -80,7 +80,9 @@ export function renderParentCard(
   const of = chain?.link
     ? `<${chain.link}|${escapeMrkdwn(truncate(chain.of, 120))}>`
     : code(truncate(chain?.of ?? '', 120));
-  const chained = chain ? ` ${tr.t('watch.card.chain', { n: chain.n, of })}` : '';
+  const chained = chain
+    ? ` ${tr.t(chain.series === 'retry' ? 'watch.card.chainRetry' : 'watch.card.chain', { n: chain.n, of })}`
+    : '';
   return {
     text: truncate(
       `${escapeMrkdwn(displayName(r.name, card.origin?.title).lead)}: ${stateLabelIn(r.state, tr)}`,

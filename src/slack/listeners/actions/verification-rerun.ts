@@ -86,8 +86,8 @@ export function rerunSubmission(deps: AppDeps) {
   };
 }
 
-/** The run's card (its thread), with a link the delta's request and card point back with. */
-async function threadOf(
+/** The run's card (its thread), with a link a delta's (or retry's) request and card point back with. */
+export async function threadOf(
   deps: AppDeps,
   teamId: string,
   target: RerunTarget,

@@ -1,0 +1,82 @@
+import { channelScope } from '../access/policy.js';
+import type { ApprovalRecord } from '../approvals/approval-record.js';
+import type { ResourceKind } from '../domain/migration-resource.js';
+import type { NextRun } from '../providers/types.js';
+import { titleOf } from '../watcher/notification.js';
+import { type WatchRecord, watchKey } from '../watcher/watch-store.js';
+import type { UseCaseContext } from './context.js';
+import { parentRequest, type RerunDeps } from './request-rerun.js';
+
+/** OMS descriptions are at most 255 characters (Table 5-40). */
+const NAME_MAX = 255;
+const CHAIN_SUFFIX = / · (?:delta|retry) \d+$/;
+
+/** What a retry is of and what it takes: the run (in the channel asked from) and what it moves. */
+export interface RetryAsk {
+  channel: string;
+  run: { connection: string; kind: ResourceKind; id: string; name: string };
+  retry: { what: 'list' | 'prefix'; objects: number; prefix?: string };
+  /** The provider's request for the retry called `name` (throws `InvalidInputError` when it cannot). */
+  build(name: string): Promise<NextRun>;
+  /** The run's card, where the chain is told. */
+  thread?: { channel: string; ts: string; permalink?: string };
+}
+
+/**
+ * Asks for a retry of what a run did not bring over, in the run's chain beside its delta runs:
+ * the chain's root is the first run (a retry of a delta or of a retry counts on in the same chain),
+ * retries are numbered apart ("retry 1", "retry 2"), and the request goes through the same
+ * two-person approval as any new migration, carrying its place in the chain (`rerun.retry`), which
+ * the run's thread and the retry's card are told from, as for a delta.
+ */
+export async function requestRetry(
+  ctx: UseCaseContext,
+  deps: RerunDeps,
+  ask: RetryAsk,
+): Promise<{ name: string; approval: ApprovalRecord }> {
+  await ctx.require('create', channelScope(ask.channel), 'retry the objects a run did not bring over');
+  const { connection, kind, id } = ask.run;
+  const record = await ctx.deps.watcher.store.read<WatchRecord>(
+    watchKey({ teamId: ctx.teamId, channelId: ask.channel, connection, kind, id }),
+  );
+  const parent = record ? await parentRequest(ctx, deps, record) : undefined;
+  const root = parent?.rerun?.root ?? `${connection}:${kind}:${id}`;
+  const title = (record && titleOf(record)) ?? ask.run.name;
+  // Planned first (a refusal changes nothing), numbered once, planned again if someone took the number.
+  const planned = (await deps.approvals.records.reruns(ctx.teamId, root, 'retry')) + 1;
+  let next = await ask.build(retryName(title, planned));
+  return ctx.audited('create.retry', `${connection}:${id}`, async () => {
+    const n = await deps.approvals.records.reserveRerun(ctx.teamId, root, 'retry');
+    if (n !== planned) next = await ask.build(retryName(title, n));
+    const approval = await deps.approvals.request({
+      team: ctx.teamId,
+      requester: ctx.userId,
+      channel: ask.channel,
+      connection,
+      kind: next.kind,
+      request: next.request,
+      op: ctx.opId,
+      rerun: {
+        mode: 'new',
+        n,
+        of: { kind, id, name: title.slice(0, 1024) },
+        root,
+        retry: {
+          what: ask.retry.what,
+          objects: ask.retry.objects,
+          ...(ask.retry.prefix !== undefined ? { prefix: ask.retry.prefix } : {}),
+        },
+        ...(ask.thread ? { thread: ask.thread } : {}),
+      },
+    });
+    return { name: retryName(title, n), approval };
+  });
+}
+
+/** "<title> · retry n": named after the chain's run, not "· delta 1 · retry 1" or "· retry 1 · retry 2". */
+export function retryName(title: string, n: number): string {
+  const suffix = ` · retry ${n}`;
+  let base = title.trim();
+  for (let i = 0; i < 4 && CHAIN_SUFFIX.test(base); i++) base = base.replace(CHAIN_SUFFIX, '').trim();
+  return `${(base || 'migration').slice(0, NAME_MAX - suffix.length)}${suffix}`;
+}
