@@ -275,3 +275,25 @@ describe('the CLI', () => {
     ]);
   });
 });
+
+describe('token rate limits', () => {
+  it('answers 429 with Retry-After past 60 calls a minute, nothing done, and lets calls through again after', async () => {
+    const viewer = await addToken('rate-viewer viewer');
+    for (let i = 0; i < 60; i++) expect((await call('GET', '/api/v1/resources', viewer)).status).toBe(200);
+    const response = await fetch(`${t.url}/api/v1/resources`, {
+      headers: { authorization: `Bearer ${viewer}` },
+    });
+    expect(response.status).toBe(429);
+    const retryAfter = Number(response.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(65);
+    const problem = (await response.json()) as Record<string, unknown>;
+    expect(problem).toMatchObject({ status: 429, code: 'rate_limited' });
+    expect(String(problem.detail)).toContain('60 requests');
+    validates('/api/v1/resources', 'get', 429, problem);
+    // Another token of the workspace has its own rate.
+    expect((await call('GET', '/api/v1/resources', await addToken('rate-other viewer'))).status).toBe(200);
+    clock.advance(retryAfter * 1000);
+    expect((await call('GET', '/api/v1/resources', viewer)).status).toBe(200);
+  });
+});
