@@ -2,6 +2,7 @@ import { SecretBox } from '../../crypto/secret-box.js';
 import { type Capability, type CapabilityStates, defineCapability } from '../capability.js';
 import { Deliveries } from './delivery.js';
 import { type EventEnvelope, eventOfAudit, eventsOfEntries } from './envelope.js';
+import { type FileHook, parseFileHooks } from './hook-file.js';
 import { HookStore } from './hooks.js';
 import type { EventsState } from './state.js';
 import { webhookCommand } from './webhook-command.js';
@@ -12,12 +13,16 @@ import { webhookCommand } from './webhook-command.js';
  * to the workspace's webhooks. It hears of them from the outbox's taps and the audit log's, and
  * delivers on lanes of its own.
  */
+/** The allow-list the file's webhooks are checked against (the bot's, once started). */
+let allowed: readonly string[] = [];
+const allowList = () => allowed;
 const line = (event: EventEnvelope) => JSON.stringify(event);
 
 export const events: Capability & { of(deps: { capabilities: CapabilityStates }): EventsState } =
   defineCapability<EventsState>({
     name: 'events',
     start(core) {
+      allowed = core.config.allowedEndpoints;
       const keys = core.config.encryptionKeys;
       // Without encryption keys no webhook secret can be stored: `webhook add` says so.
       const box = keys ? SecretBox.fromKeyRing(keys) : undefined;
@@ -58,6 +63,13 @@ export const events: Capability & { of(deps: { capabilities: CapabilityStates })
         allowedEndpoints: core.config.allowedEndpoints,
         now: () => core.clock.now(),
       };
+    },
+    fileSection: {
+      key: 'webhooks',
+      parse: (section) => parseFileHooks(section, allowList()),
+      apply: (s, parsed) => {
+        s.hooks.fileHooks = parsed as FileHook[];
+      },
     },
     subcommands: [webhookCommand((deps) => events.of(deps))],
     jobs: (s, core) => [
