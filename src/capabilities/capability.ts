@@ -16,6 +16,7 @@ import type { Route } from '../slack/health-routes.js';
 import type { Subcommand } from '../slack/listeners/commands/subcommand.js';
 import type { ListenerRoutes } from '../slack/listeners/router.js';
 import type { AtomicKv } from '../store/atomic-kv.js';
+import type { UseCaseContext } from '../use-cases/context.js';
 import type { Watcher } from '../watcher/watcher.js';
 
 /**
@@ -102,6 +103,18 @@ export interface CapabilityDefinition<State> {
    * `/api/v1/…`); `deps` are the bot's, as Slack's listeners get them (the approvals, the sender).
    */
   routes?(state: State, deps: AppDeps): readonly Route[];
+  /** Its read endpoints on the bot's API (`GET /api/v1/<path>`), served for a token's context. */
+  apiReads?(state: State): readonly ApiRead[];
+}
+
+/**
+ * A read a capability adds to the API: `path` under `/api/v1` (`:name` parameters), `read` given
+ * the caller's context (the token's role and channel: it checks the policy itself) and the
+ * parameters; its answer is JSON as documented in the OpenAPI document.
+ */
+export interface ApiRead {
+  path: string;
+  read(ctx: UseCaseContext, params: Readonly<Record<string, string | undefined>>): Promise<unknown>;
 }
 
 /** The watched resource a card is drawn for, as the watcher last observed it. */
@@ -136,6 +149,7 @@ export interface StartedCapability {
   /** Parses its section (throws a ConfigError); the function returned applies it. */
   prepareSection(section: FileSection): () => void;
   routes(deps: AppDeps): readonly Route[];
+  apiReads(): readonly ApiRead[];
   forgetWorkspace(teamId: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -143,6 +157,8 @@ export interface StartedCapability {
 /** Where listeners find the started capabilities (`AppDeps.capabilities`). */
 export interface CapabilityStates {
   stateOf(name: string): unknown;
+  /** Every started capability's API reads. */
+  apiReads?(): readonly ApiRead[];
 }
 
 export function defineCapability<State>(
@@ -173,6 +189,7 @@ export function defineCapability<State>(
           return () => reader.apply(state, parsed);
         },
         routes: (deps) => definition.routes?.(state, deps) ?? [],
+        apiReads: () => definition.apiReads?.(state) ?? [],
         forgetWorkspace: async (teamId) => definition.forgetWorkspace?.(state, teamId),
         stop: async () => definition.stop?.(state),
       };

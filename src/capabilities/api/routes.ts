@@ -135,6 +135,14 @@ export function apiRoutes(core: CapabilityCore, tokens: TokenStore, deps: AppDep
       handler: (_req, res) => sendJson(res, 200, openapi),
     },
     { path: '/api/v1/resources', method: ['GET'], handler: serve(listResources) },
+    // What the capabilities add (windows, plans…), each read checking the policy itself.
+    ...(deps.capabilities.apiReads?.() ?? []).map(
+      (r): Route => ({
+        path: `/api/v1/${r.path}`,
+        method: ['GET'],
+        handler: serve((ctx, call) => r.read(ctx, call.params)),
+      }),
+    ),
     { path: '/api/v1/resources/:ref', method: ['GET'], handler: serve(showOne) },
     { path: '/api/v1/resources/:ref/pause', method: ['POST'], handler: serve(act('pause')) },
     { path: '/api/v1/resources/:ref/resume', method: ['POST'], handler: serve(act('resume')) },
