@@ -18,6 +18,7 @@ export const ErrorCode = {
   ProviderResponse: 'provider_bad_response',
   OutcomeUnknown: 'outcome_unknown',
   NotOffered: 'not_offered',
+  RateLimited: 'rate_limited',
   Internal: 'internal',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -92,6 +93,15 @@ export class NotFoundError extends AppError {
 export class ForbiddenError extends AppError {
   constructor(message: string) {
     super(ErrorCode.Forbidden, message);
+  }
+}
+
+/** Too many requests in the window (the request rate, access/request-rate.ts): nothing was done. */
+export class RateLimitedError extends AppError {
+  /** When one would be taken again. */
+  retryAfterMs = 0;
+  constructor(message: string) {
+    super(ErrorCode.RateLimited, message);
   }
 }
 

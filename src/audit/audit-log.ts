@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { SettingsStore } from '../settings/workspace-settings.js';
 import type { AtomicKv } from '../store/atomic-kv.js';
+import { Journal, type JournalTap } from '../store/journal.js';
 import { readJson } from '../store/open-atomic-kv.js';
 
 export const auditEntrySchema = z.object({
@@ -19,6 +20,8 @@ export const auditEntrySchema = z.object({
   op: z.string(),
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+const auditKey = (teamId: string) => `audit:${teamId}`;
 
 /** Entries kept per workspace in the store; older ones drop off (the audit channel keeps everything). */
 const MAX_ENTRIES = 1_000;
@@ -41,8 +44,8 @@ export class AuditLog {
   readonly #post: AuditPoster;
   readonly #logger: Logger;
   readonly #clock: Clock;
-  /** Told of each entry once stored (ADR 0019: events out); must not block, and a throw is logged. */
-  readonly #taps: ((entry: AuditEntry) => void)[] = [];
+  /** Each entry's lines for its taps, kept in the entry's own write (ADR 0019: events out). */
+  readonly #journal: Journal<AuditEntry>;
 
   /** `clock`: the bot's one clock, which stamps every entry. */
   constructor(kv: AtomicKv, settings: SettingsStore, post: AuditPoster, logger: Logger, clock: Clock) {
@@ -51,21 +54,20 @@ export class AuditLog {
     this.#settings = settings;
     this.#post = post;
     this.#logger = logger;
+    this.#journal = new Journal(kv, logger);
   }
 
   async record(entry: Omit<AuditEntry, 'at'>): Promise<AuditEntry> {
     const full = auditEntrySchema.parse({ ...entry, at: new Date(this.#clock.now()).toISOString() });
     this.#logger.info({ audit: full }, 'audit');
-    await this.#kv.update(`audit:${full.team}`, (raw) =>
-      JSON.stringify([full, ...parseEntries(raw)].slice(0, MAX_ENTRIES)),
+    const lines = this.#journal.linesOf(full);
+    await this.#kv.update(
+      auditKey(full.team),
+      (raw) => JSON.stringify([full, ...parseEntries(raw)].slice(0, MAX_ENTRIES)),
+      undefined,
+      () => lines,
     );
-    for (const tap of this.#taps) {
-      try {
-        tap(full);
-      } catch (error) {
-        this.#logger.warn({ err: error }, 'an audit tap failed');
-      }
-    }
+    if (lines.length > 0) this.#journal.written(auditKey(full.team));
     const channel = (await this.#settings.get(full.team)).auditChannel;
     if (channel) {
       await this.#post(full.team, channel, full).catch((error: unknown) =>
@@ -80,17 +82,22 @@ export class AuditLog {
    * retention setting), then go; 0 deletes them now. A reinstall's next entry keeps them again.
    */
   async retire(teamId: string, retentionMs: number): Promise<void> {
-    if (retentionMs <= 0) await this.#kv.update(`audit:${teamId}`, () => undefined);
-    else await this.#kv.expire(`audit:${teamId}`, retentionMs);
+    if (retentionMs <= 0) await this.#kv.update(auditKey(teamId), () => undefined);
+    else await this.#kv.expire(auditKey(teamId), retentionMs);
   }
 
-  /** Adds a listener told of every entry recorded from now on. */
-  tap(listener: (entry: AuditEntry) => void): void {
-    this.#taps.push(listener);
+  /** Adds a tap whose lines for every entry recorded from now on are kept with the entry. */
+  tap(tap: JournalTap<AuditEntry>): void {
+    this.#journal.add(tap);
+  }
+
+  /** Takes what a replica that died left in these workspaces' journals. */
+  sweepTaps(teamIds: readonly string[]): Promise<number> {
+    return this.#journal.sweep(teamIds.map(auditKey));
   }
 
   /** Newest first. */
   async recent(teamId: string, limit = 50): Promise<AuditEntry[]> {
-    return parseEntries(await this.#kv.get(`audit:${teamId}`)).slice(0, limit);
+    return parseEntries(await this.#kv.get(auditKey(teamId))).slice(0, limit);
   }
 }

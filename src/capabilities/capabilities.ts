@@ -8,6 +8,7 @@ import type { Route } from '../slack/health-routes.js';
 import type { Subcommand } from '../slack/listeners/commands/subcommand.js';
 import type { ListenerRoutes } from '../slack/listeners/router.js';
 import type {
+  ApiRead,
   Capability,
   CapabilityCore,
   CapabilityRendered,
@@ -131,6 +132,10 @@ export class Capabilities implements CapabilityStates, RequestGate {
 
   jobs(): Job[] {
     return [...this.#started.values()].flatMap((c) => [...c.jobs()]);
+  }
+
+  apiReads(): ApiRead[] {
+    return [...this.#started.values()].flatMap((c) => [...c.apiReads()]);
   }
 
   /** Every started capability's HTTP routes (the bot serves them beside its health routes). */

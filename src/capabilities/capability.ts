@@ -22,6 +22,7 @@ import type { Subcommand } from '../slack/listeners/commands/subcommand.js';
 import type { ListenerRoutes } from '../slack/listeners/router.js';
 import type { AtomicKv } from '../store/atomic-kv.js';
 import type { Store } from '../store/create-store.js';
+import type { UseCaseContext } from '../use-cases/context.js';
 import type { Watcher } from '../watcher/watcher.js';
 
 /**
@@ -160,6 +161,18 @@ export interface CapabilityDefinition<State> {
    * `/api/v1/…`); `deps` are the bot's, as Slack's listeners get them (the approvals, the sender).
    */
   routes?(state: State, deps: AppDeps): readonly Route[];
+  /** Its read endpoints on the bot's API (`GET /api/v1/<path>`), served for a token's context. */
+  apiReads?(state: State): readonly ApiRead[];
+}
+
+/**
+ * A read a capability adds to the API: `path` under `/api/v1` (`:name` parameters), `read` given
+ * the caller's context (the token's role and channel: it checks the policy itself) and the
+ * parameters; its answer is JSON as documented in the OpenAPI document.
+ */
+export interface ApiRead {
+  path: string;
+  read(ctx: UseCaseContext, params: Readonly<Record<string, string | undefined>>): Promise<unknown>;
 }
 
 /** The watched resource a card is drawn for, as the watcher last observed it. */
@@ -200,6 +213,7 @@ export interface StartedCapability {
   /** Parses its section (throws a ConfigError); the function returned applies it. */
   prepareSection(section: FileSection): () => void;
   routes(deps: AppDeps): readonly Route[];
+  apiReads(): readonly ApiRead[];
   forgetWorkspace(teamId: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -207,6 +221,8 @@ export interface StartedCapability {
 /** Where listeners find the started capabilities (`AppDeps.capabilities`). */
 export interface CapabilityStates {
   stateOf(name: string): unknown;
+  /** Every started capability's API reads. */
+  apiReads?(): readonly ApiRead[];
 }
 
 export function defineCapability<State>(
@@ -242,6 +258,7 @@ export function defineCapability<State>(
           return () => reader.apply(state, parsed);
         },
         routes: (deps) => definition.routes?.(state, deps) ?? [],
+        apiReads: () => definition.apiReads?.(state) ?? [],
         forgetWorkspace: async (teamId) => definition.forgetWorkspace?.(state, teamId),
         stop: async () => definition.stop?.(state),
       };

@@ -57,6 +57,7 @@ function exitFor(status: number): number {
   if (status === 404) return EXIT.notFound;
   if (status === 409) return EXIT.conflict;
   if (status === 400) return EXIT.usage;
+  if (status === 429) return EXIT.unavailable;
   return status >= 500 ? EXIT.unavailable : EXIT.failed;
 }
 

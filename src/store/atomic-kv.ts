@@ -25,12 +25,19 @@ export interface AtomicKv {
    * `assumed`: the value the caller read earlier and believes is still current; the first attempt
    * starts from it instead of reading (Redis: one round trip instead of two), and a value changed
    * meanwhile fails that compare-and-set and is read as usual.
+   * `journal`: asked after the `fn` call whose outcome is written, the lines (no newline in them)
+   * added to the key's journal in the same atomic step as the write (none on `SKIP`).
    */
   update(
     key: string,
     fn: (current: string | undefined) => string | undefined | typeof SKIP,
     assumed?: string,
+    journal?: () => readonly string[],
   ): Promise<string | undefined>;
+  /** The journals of `keys` as stored (lines each ended by a newline; '' for none), in one read. */
+  journals(keys: readonly string[]): Promise<string[]>;
+  /** Takes `taken` off the front of the key's journal if it is still there (else nothing). */
+  dropJournal(key: string, taken: string): Promise<void>;
   setAdd(set: string, member: string): Promise<void>;
   setRemove(set: string, member: string): Promise<void>;
   setMembers(set: string): Promise<string[]>;
@@ -78,6 +85,15 @@ export interface AtomicKv {
 }
 
 export const SKIP: unique symbol = Symbol('skip');
+
+/** Where the local store keeps a key's journal (a NUL no key of the bot's has keeps it apart). */
+const journalKey = (key: string) => `journal\u0000${key}`;
+
+/** Journal lines as stored: each ended by a newline (a line with one in it is refused). */
+export function joinLines(lines: readonly string[]): string {
+  for (const line of lines) if (line.includes('\n')) throw new Error('A journal line has a newline in it.');
+  return lines.map((line) => `${line}\n`).join('');
+}
 
 /** What `setAddBounded` did: `in` whether the member is in the set now, `added` whether this call put it there. */
 export interface BoundedAdd {
@@ -128,18 +144,43 @@ export class LocalAtomicKv implements AtomicKv {
     return Promise.all(keys.map((k) => this.get(k)));
   }
 
-  /** No `assumed` here: under this process's lock, reading the current value costs no round trip. */
+  /**
+   * No `assumed` here: under this process's lock, reading the current value costs no round trip.
+   * The journal is written under the same lock, just before the record: this process is the only
+   * writer, and a crash between the two leaves a line for a write that was not made, which the
+   * write made again says again with the same line (at least once, never lost).
+   */
   update(
     key: string,
     fn: (current: string | undefined) => string | undefined | typeof SKIP,
+    _assumed?: string,
+    journal?: () => readonly string[],
   ): Promise<string | undefined> {
     return this.#locked(key, async () => {
       const current = await this.get(key);
       const next = fn(current);
       if (next === SKIP) return current;
+      const lines = journal?.() ?? [];
+      const said =
+        lines.length > 0 ? `${(await this.get(journalKey(key))) ?? ''}${joinLines(lines)}` : undefined;
+      if (said !== undefined) await this.#store.set(this.#prefix + journalKey(key), said);
       if (next === undefined) await this.#store.delete(this.#prefix + key);
       else await this.#store.set(this.#prefix + key, next);
       return next;
+    });
+  }
+
+  async journals(keys: readonly string[]): Promise<string[]> {
+    return (await this.getMany(keys.map(journalKey))).map((text) => text ?? '');
+  }
+
+  async dropJournal(key: string, taken: string): Promise<void> {
+    await this.#locked(key, async () => {
+      const text = (await this.get(journalKey(key))) ?? '';
+      if (taken === '' || !text.startsWith(taken)) return;
+      const rest = text.slice(taken.length);
+      if (rest === '') await this.#store.delete(this.#prefix + journalKey(key));
+      else await this.#store.set(this.#prefix + journalKey(key), rest);
     });
   }
 

@@ -23,6 +23,8 @@ const ATOMIC_OPERATIONS = [
   'take',
   'claim',
   'expire',
+  'journals',
+  'dropJournal',
 ] as const;
 
 /** The bot's store with every operation timed (`/metrics`: store latency and errors). */

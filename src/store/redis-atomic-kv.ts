@@ -1,15 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { type AtomicKv, type BoundedAdd, SKIP } from './atomic-kv.js';
-import { tagged } from './key-slot.js';
+import { type AtomicKv, type BoundedAdd, joinLines, SKIP } from './atomic-kv.js';
+import { hashedPart, tagged } from './key-slot.js';
 import { checkCommands } from './redis-command-check.js';
 import { RedisConnection } from './redis-connection.js';
 import { type RedisProblem, redisProblem } from './redis-problems.js';
 import {
   BOUNDED_ADD,
   COMPARE_AND_SET,
+  COMPARE_AND_SET_JOURNAL,
   DELETE_IF_HOLDER,
+  DROP_JOURNAL,
   EXTEND_IF_HOLDER,
   HEARTBEAT,
   SLIDING_TAKE,
@@ -117,6 +119,7 @@ export class RedisAtomicKv implements AtomicKv {
     key: string,
     fn: (current: string | undefined) => string | undefined | typeof SKIP,
     assumed?: string,
+    journal?: () => readonly string[],
   ): Promise<string | undefined> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const fromAssumed = attempt === 0 && assumed !== undefined;
@@ -127,12 +130,22 @@ export class RedisAtomicKv implements AtomicKv {
         if (fromAssumed) continue;
         return current;
       }
-      const written = await this.#eval(
-        'update',
-        COMPARE_AND_SET,
-        [this.#name(key)],
-        [current === undefined ? '0' : '1', current ?? '', next === undefined ? '0' : '1', next ?? ''],
-      );
+      const cas = [
+        current === undefined ? '0' : '1',
+        current ?? '',
+        next === undefined ? '0' : '1',
+        next ?? '',
+      ];
+      const lines = journal?.() ?? [];
+      const written =
+        lines.length === 0
+          ? await this.#eval('update', COMPARE_AND_SET, [this.#name(key)], cas)
+          : await this.#eval(
+              'update',
+              COMPARE_AND_SET_JOURNAL,
+              [this.#name(key), this.#journalName(key)],
+              [...cas, joinLines(lines)],
+            );
       if (written === 1) return next;
       // An assumed value that was not current any more is no race: read it and try again at once.
       if (fromAssumed) continue;
@@ -140,6 +153,18 @@ export class RedisAtomicKv implements AtomicKv {
       await sleep(Math.random() * Math.min(50, 2 ** attempt));
     }
     throw new StoreUnavailableError(`The record ${key} changed too often to update; try again.`);
+  }
+
+  async journals(keys: readonly string[]): Promise<string[]> {
+    if (keys.length === 0) return [];
+    return this.#run('mget', async () =>
+      (await this.#conn.mget(keys.map((k) => this.#journalName(k)))).map((v) => v ?? ''),
+    );
+  }
+
+  async dropJournal(key: string, taken: string): Promise<void> {
+    if (taken === '') return;
+    await this.#eval('journal', DROP_JOURNAL, [this.#journalName(key)], [taken]);
   }
 
   async setAdd(set: string, member: string): Promise<void> {
@@ -238,6 +263,15 @@ export class RedisAtomicKv implements AtomicKv {
   #name(key: string): string {
     const tag = this.#tagged ? this.#tags!.tagOf(key) : undefined;
     return tag === undefined ? this.#prefix + key : `${tagged(this.#prefix, tag)}${key}`;
+  }
+
+  /**
+   * A key's journal: in the key's own slot (the key's hash tag, or the whole name as one), so the
+   * write and its journal are one script on a cluster too.
+   */
+  #journalName(key: string): string {
+    const name = this.#name(key);
+    return hashedPart(name) !== name || name.includes('}') ? `${name}:journal` : `{${name}}:journal`;
   }
 
   /** A command whose first key (its routing on a cluster) is `args[1]`, as for every command here. */

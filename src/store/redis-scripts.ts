@@ -15,6 +15,32 @@ end
 if ARGV[3] == '0' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[4]) end
 return 1`;
 
+/**
+ * COMPARE_AND_SET and, in the same step, ARGV[5] added to the end of KEYS[2] (the record's journal,
+ * in the record's slot). GET and SET only: no command beyond the ACL's list.
+ */
+export const COMPARE_AND_SET_JOURNAL = `
+local cur = redis.call('GET', KEYS[1])
+if ARGV[1] == '0' then
+  if cur ~= false then return 0 end
+elseif cur ~= ARGV[2] then
+  return 0
+end
+if ARGV[3] == '0' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[4]) end
+local journal = redis.call('GET', KEYS[2])
+if journal == false then journal = '' end
+redis.call('SET', KEYS[2], journal .. ARGV[5])
+return 1`;
+
+/** Takes ARGV[1] off the front of the journal KEYS[1] when it still starts with it. */
+export const DROP_JOURNAL = `
+local cur = redis.call('GET', KEYS[1])
+if cur == false then return 0 end
+local n = string.len(ARGV[1])
+if n == 0 or string.sub(cur, 1, n) ~= ARGV[1] then return 0 end
+if string.len(cur) == n then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], string.sub(cur, n + 1)) end
+return 1`;
+
 /** The lease pattern: extend only if we hold it (the acquire is a plain SET NX PX). */
 export const EXTEND_IF_HOLDER = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then

@@ -1,4 +1,6 @@
 import type { Logger } from '../logger.js';
+import type { AtomicKv } from '../store/atomic-kv.js';
+import { Journal, type JournalTap } from '../store/journal.js';
 import type { Mailbox, OutboxEntry } from './watch-store.js';
 
 /** Entries a record's write added to its outbox: what happened, as the watcher said it. */
@@ -10,38 +12,48 @@ export interface WrittenEntries {
   entries: readonly OutboxEntry[];
 }
 
-/** Told of every write that added outbox entries, after it is stored; must not block (queue the work). */
-export type EntryTap = (written: WrittenEntries) => void;
+/** A reader of the outbox's entries: its lines are kept in the record's own write. */
+export type EntryTap = JournalTap<WrittenEntries>;
 
 /**
  * The outbox's event stream, for whoever else wants each event (capabilities, ADR 0019): a write
- * that enqueues entries tells every tap once it is stored. The outbox itself is untouched; a tap
- * that throws is logged and the write stands.
+ * that enqueues entries keeps every tap's lines for them in the record's journal, in the same
+ * atomic step as the record (`AtomicKv.update`'s journal), and the taps take them once it is
+ * stored; what a replica that died left is taken by `sweep`. The outbox itself is untouched.
  */
 export class EntryTaps {
-  readonly #taps: EntryTap[] = [];
-  #logger: Pick<Logger, 'warn'> | undefined;
+  readonly #journal: Journal<WrittenEntries>;
 
-  add(tap: EntryTap, logger?: Pick<Logger, 'warn'>): void {
-    this.#taps.push(tap);
-    this.#logger ??= logger;
+  constructor(kv: AtomicKv) {
+    this.#journal = new Journal(kv);
   }
 
-  /** The entries of `after` that `before` had neither waiting nor sent, to every tap. */
-  written(key: string, before: unknown, after: unknown): void {
-    if (this.#taps.length === 0 || !isMailbox(after) || after.outbox.length === 0) return;
+  add(tap: EntryTap, logger?: Pick<Logger, 'warn'>): void {
+    this.#journal.add(tap, logger);
+  }
+
+  get active(): boolean {
+    return this.#journal.active;
+  }
+
+  /** The taps' lines for the entries of `after` that `before` had neither waiting nor sent. */
+  linesOf(key: string, before: unknown, after: unknown): string[] {
+    if (!this.active || !isMailbox(after) || after.outbox.length === 0) return [];
     const known = isMailbox(before)
       ? new Set([...before.outbox.map((e) => e.key), ...before.sent])
       : new Set();
     const entries = after.outbox.filter((e) => !known.has(e.key));
-    if (entries.length === 0) return;
-    for (const tap of this.#taps) {
-      try {
-        tap({ key, record: after, entries });
-      } catch (error) {
-        this.#logger?.warn({ err: error, key }, 'an outbox tap failed');
-      }
-    }
+    return entries.length === 0 ? [] : this.#journal.linesOf({ key, record: after, entries });
+  }
+
+  /** The write that kept lines is stored: the taps take them now (not awaited). */
+  written(key: string): void {
+    this.#journal.written(key);
+  }
+
+  /** Takes the lines left in the journals of `keys` (records whose writer died before taking them). */
+  sweep(keys: readonly string[]): Promise<number> {
+    return this.#journal.sweep(keys);
   }
 }
 

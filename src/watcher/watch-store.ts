@@ -238,8 +238,8 @@ export class WatchStore {
   readonly #quota: WatchQuota;
   /** Each resource's watches, found by key (`ResourceWatches`). */
   readonly resources: ResourceWatches;
-  /** Told of the entries each write adds to an outbox, once stored (ADR 0019). */
-  readonly taps = new EntryTaps();
+  /** Keep the entries each write adds to an outbox in the write itself, for their taps (ADR 0019). */
+  readonly taps: EntryTaps;
 
   /**
    * `format: 'plain'` writes watch records as plain JSON, which builds from before the compact
@@ -252,6 +252,7 @@ export class WatchStore {
     options: { format?: RecordFormat; maxWatches?: () => number; clock?: Clock } = {},
   ) {
     this.backend = backend;
+    this.taps = new EntryTaps(backend);
     this.#encode = options.format === 'plain' ? encodePlain : encodeRecord;
     const max = options.maxWatches ?? (() => Number.MAX_SAFE_INTEGER);
     this.#quota = new WatchQuota(backend, INDEX_KEY, max, options.clock ?? systemClock);
@@ -276,10 +277,13 @@ export class WatchStore {
     fn: (current: T | undefined) => T | undefined | typeof SKIP,
     known?: { raw?: string; record: T },
   ): Promise<T | undefined> {
-    const assumed = known?.raw;
-    // What the last call of `fn` (the one whose outcome stands) was given and decided.
+    const assumed = known?.raw; // What the last call of `fn` (the one whose outcome stands) was given and decided, and its lines.
     let given: T | undefined;
     let decided: T | undefined | typeof SKIP = SKIP;
+    let lines: readonly string[] = [];
+    const journal = this.taps.active
+      ? () => (lines = decided === SKIP ? [] : this.taps.linesOf(key, given, decided))
+      : undefined;
     const raw = await this.backend.update(
       key,
       (current) => {
@@ -295,13 +299,17 @@ export class WatchStore {
         return decided === SKIP ? SKIP : decided === undefined ? undefined : this.#encode(key, decided);
       },
       assumed,
+      journal,
     );
-    if (decided !== SKIP) this.taps.written(key, given, decided);
+    if (decided !== SKIP && lines.length > 0) this.taps.written(key);
     // A poll cycle plans its deliveries from the record as it wrote it: decoding each written record
     // again was a busy cycle's largest allocation, held until the connection's poll ended.
     if (known) return decided === SKIP ? given : decided;
     return raw === undefined ? undefined : decodeRecord<T>(key, raw);
   }
+
+  /** Takes what a replica that died left in the watch records' journals (`taps`). */
+  sweepTaps = async (): Promise<number> => this.taps.sweep(await this.backend.setMembers(INDEX_KEY));
 
   /**
    * Creates the record unless it exists; always (re)indexes it. True when it was created. The one

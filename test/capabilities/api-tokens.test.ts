@@ -275,3 +275,49 @@ describe('the CLI', () => {
     ]);
   });
 });
+
+describe('token rate limits', () => {
+  it('answers 429 with Retry-After past 60 calls a minute, nothing done, and lets calls through again after', async () => {
+    const viewer = await addToken('rate-viewer viewer');
+    for (let i = 0; i < 60; i++) expect((await call('GET', '/api/v1/resources', viewer)).status).toBe(200);
+    const response = await fetch(`${t.url}/api/v1/resources`, {
+      headers: { authorization: `Bearer ${viewer}` },
+    });
+    expect(response.status).toBe(429);
+    const retryAfter = Number(response.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(65);
+    const problem = (await response.json()) as Record<string, unknown>;
+    expect(problem).toMatchObject({ status: 429, code: 'rate_limited' });
+    expect(String(problem.detail)).toContain('60 requests');
+    validates('/api/v1/resources', 'get', 429, problem);
+    // Another token of the workspace has its own rate.
+    expect((await call('GET', '/api/v1/resources', await addToken('rate-other viewer'))).status).toBe(200);
+    clock.advance(retryAfter * 1000);
+    expect((await call('GET', '/api/v1/resources', viewer)).status).toBe(200);
+  });
+});
+
+describe('windows and plans over the API', () => {
+  it('lists the time windows and the plans, shows one plan, each answer as documented', async () => {
+    await t.ask('window add hw-prod daily 22:00-23:00 UTC as nightly', { channelId: CHANNEL });
+    const made = messageText(await t.ask('plan new api-plan', { channelId: CHANNEL }));
+    const viewer = await addToken('plans-viewer viewer');
+    const windows = await call('GET', '/api/v1/windows', viewer);
+    expect(windows.status).toBe(200);
+    expect((windows.body.items as { name: string }[]).map((w) => w.name)).toContain('nightly');
+    validates('/api/v1/windows', 'get', 200, windows.body);
+    const plans = await call('GET', '/api/v1/plans', viewer);
+    expect(plans.status).toBe(200);
+    const plan = (plans.body.items as { id: string; name: string }[]).find((p) => p.name === 'api-plan');
+    expect(plan, made).toBeDefined();
+    validates('/api/v1/plans', 'get', 200, plans.body);
+    const one = await call('GET', `/api/v1/plans/${plan!.id}`, viewer);
+    expect(one.body).toMatchObject({ id: plan!.id, name: 'api-plan' });
+    validates('/api/v1/plans/{id}', 'get', 200, one.body);
+    const missing = await call('GET', '/api/v1/plans/pnothere', viewer);
+    expect(missing.status).toBe(404);
+    validates('/api/v1/plans/{id}', 'get', 404, missing.body);
+    expect((await call('GET', '/api/v1/plans')).status).toBe(401);
+  });
+});

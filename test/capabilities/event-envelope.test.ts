@@ -36,6 +36,17 @@ describe('events from the audit log', () => {
     [{ action: 'claim.take-over', target: 'hw-prod:1912' }, 'migration.claimed', { action: 'take-over' }],
     [{ action: 'verify-signoff', target: 'hw-prod:1912' }, 'migration.signed-off', { by: 'U0ALICE01' }],
     [{ action: 'pause', target: 'hw-prod:1912', op: 'win-w1a2b3c' }, 'window.edge', { window: 'w1a2b3c' }],
+    [{ action: 'plan.new', target: 'q4-move' }, 'plan.created', { plan: 'q4-move' }],
+    [{ action: 'plan.start', target: 'p1a2b3' }, 'plan.started', { plan: 'p1a2b3' }],
+    [
+      { action: 'plan.wave', target: 'p1a2b3 wave 2', op: 'plan-p1a2b3' },
+      'plan.wave-opened',
+      { plan: 'p1a2b3', wave: 2 },
+    ],
+    [{ action: 'plan.gate', target: 'p1a2b3 wave 3' }, 'plan.wave-held', { plan: 'p1a2b3', wave: 3 }],
+    [{ action: 'plan.end', target: 'p1a2b3', op: 'plan-p1a2b3' }, 'plan.ended', { plan: 'p1a2b3' }],
+    [{ action: 'plan.cancel', target: 'p1a2b3' }, 'plan.cancelled', { plan: 'p1a2b3' }],
+    [{ action: 'plan.signoff', target: 'p1a2b3' }, 'plan.signed-off', { by: 'U0ALICE01' }],
   ])('%o is %s, valid against the schema', (entry, type, data) => {
     const event = eventOfAudit({ ...base, ...entry });
     expect(event?.type).toBe(type);

@@ -56,6 +56,21 @@ describe('the store on a 3-master Redis Cluster', () => {
     }
   });
 
+  it('writes a record and its journal in one script, in the record slot, on every master', async () => {
+    const store = await kv(`test:cluster:${randomBytes(4).toString('hex')}:`);
+    const keys = Array.from({ length: 30 }, (_, i) => `w:T${i}:C1:hw-prod:task:${i}`);
+    for (const key of keys)
+      await store.update(
+        key,
+        () => 'v',
+        undefined,
+        () => [`line ${key}`],
+      );
+    expect(await store.journals(keys)).toEqual(keys.map((key) => `line ${key}\n`));
+    for (const key of keys) await store.dropJournal(key, `line ${key}\n`);
+    expect(await store.journals(keys)).toEqual(keys.map(() => ''));
+  });
+
   it('reads many keys at once across every master, in their order (one MGET per slot)', async () => {
     const prefix = `test:cluster:${randomBytes(4).toString('hex')}:`;
     const store = await kv(prefix);

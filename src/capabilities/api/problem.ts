@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { asAppError, ErrorCode } from '../../errors.js';
+import { asAppError, ErrorCode, RateLimitedError } from '../../errors.js';
 import { errorText } from '../../slack/blocks/create/flow-modals.js';
 
 const STATUS: Record<string, number> = {
@@ -14,6 +14,7 @@ const STATUS: Record<string, number> = {
   [ErrorCode.ProviderResponse]: 502,
   [ErrorCode.Store]: 503,
   [ErrorCode.OutcomeUnknown]: 504,
+  [ErrorCode.RateLimited]: 429,
   [ErrorCode.Config]: 500,
   [ErrorCode.Internal]: 500,
 };
@@ -34,6 +35,8 @@ export function sendJson(
 export function sendProblem(res: ServerResponse, thrown: unknown, opId: string): void {
   const error = asAppError(thrown);
   const status = STATUS[error.code] ?? 500;
+  if (error instanceof RateLimitedError)
+    res.setHeader('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
   // Slack's words, as plain text (the catalogue escapes what it puts in for mrkdwn).
   const detail =
     status === 500

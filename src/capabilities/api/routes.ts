@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { TOKEN_RATE, takeRequest } from '../../access/request-rate.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
 import { parseRef } from '../../slack/command-text.js';
@@ -114,6 +115,8 @@ export function apiRoutes(core: CapabilityCore, tokens: TokenStore, deps: AppDep
         if (!found) return sendUnauthorized(res);
         const ctx = tokenContext(core, found.team, found.token);
         try {
+          // The same seam and store as every caller's rate: a token's calls counted across replicas.
+          await takeRequest(core.state, core.clock, found.team, `token:${found.token.id}`, TOKEN_RATE);
           const body = await readBody(req);
           const answer = await handler(ctx, { params, url, body, headers: req.headers });
           sendJson(res, req.method === 'POST' && url.pathname === '/api/v1/requests' ? 202 : 200, answer);
@@ -132,6 +135,14 @@ export function apiRoutes(core: CapabilityCore, tokens: TokenStore, deps: AppDep
       handler: (_req, res) => sendJson(res, 200, openapi),
     },
     { path: '/api/v1/resources', method: ['GET'], handler: serve(listResources) },
+    // What the capabilities add (windows, plans…), each read checking the policy itself.
+    ...(deps.capabilities.apiReads?.() ?? []).map(
+      (r): Route => ({
+        path: `/api/v1/${r.path}`,
+        method: ['GET'],
+        handler: serve((ctx, call) => r.read(ctx, call.params)),
+      }),
+    ),
     { path: '/api/v1/resources/:ref', method: ['GET'], handler: serve(showOne) },
     { path: '/api/v1/resources/:ref/pause', method: ['POST'], handler: serve(act('pause')) },
     { path: '/api/v1/resources/:ref/resume', method: ['POST'], handler: serve(act('resume')) },

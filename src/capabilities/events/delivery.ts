@@ -1,10 +1,13 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { type Agent, fetch } from 'undici';
 import type { Clock } from '../../clock.js';
+import { allowedBy } from '../../connections/endpoint-policy.js';
 import type { Logger } from '../../logger.js';
 import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
 import { categoryOf, connectionOf, type EventEnvelope } from './envelope.js';
 import { checkHookUrl } from './hook-url.js';
 import type { Hook, HookStore } from './hooks.js';
+import { PrivateAddressError, pinnedAgent, type Resolve } from './pinned-lookup.js';
 
 /** Retries back off from 30 s, doubling, to at most an hour apart; an event is given up after a day. */
 export const FIRST_RETRY_MS = 30_000;
@@ -64,6 +67,7 @@ export class Deliveries {
   readonly #running = new Map<string, Promise<void>>();
   readonly #aborts = new Set<AbortController>();
   #stopped = false;
+  #agent: Agent | undefined;
 
   constructor(
     readonly deps: {
@@ -73,6 +77,8 @@ export class Deliveries {
       logger: Logger;
       holder: string;
       allowedEndpoints: readonly string[];
+      /** How receivers' names are resolved (tests); node:dns otherwise. */
+      resolve?: Resolve;
     },
   ) {}
 
@@ -125,8 +131,14 @@ export class Deliveries {
       await run;
   }
 
+  #pinned(): Agent {
+    this.#agent ??= pinnedAgent(this.deps.resolve);
+    return this.#agent;
+  }
+
   stop(): void {
     this.#stopped = true;
+    void this.#agent?.close().catch(() => undefined);
     for (const abort of this.#aborts) abort.abort();
   }
 
@@ -173,12 +185,16 @@ export class Deliveries {
   async #send(team: string, hook: Hook, item: Queued): Promise<{ ok: boolean; status: string }> {
     // The allow-list is read again: a host it no longer lets through is not sent to.
     if (!checkHookUrl(hook.url, this.deps.allowedEndpoints).ok) return { ok: false, status: 'refused' };
+    // A host the allow-list names is the admin's to vouch for; any other is connected to only at an
+    // address checked as the connection is made (a name rebound to an internal address is refused).
+    const listed = this.deps.allowedEndpoints.some((entry) => allowedBy(new URL(hook.url), entry));
     const timestamp = String(Math.floor(this.deps.clock.now() / 1000));
     const abort = new AbortController();
     this.#aborts.add(abort);
     try {
       const secret = this.deps.hooks.secretOf(team, hook);
       const response = await fetch(hook.url, {
+        ...(listed ? {} : { dispatcher: this.#pinned() }),
         method: 'POST',
         redirect: 'manual',
         signal: AbortSignal.any([abort.signal, AbortSignal.timeout(ANSWER_MS)]),
@@ -196,6 +212,8 @@ export class Deliveries {
       return { ok: response.status >= 200 && response.status < 300, status: String(response.status) };
     } catch (error) {
       const name = error instanceof Error ? error.name : 'Error';
+      if (error instanceof Error && error.cause instanceof PrivateAddressError)
+        return { ok: false, status: 'refused' };
       return {
         ok: false,
         status: name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'unreachable',

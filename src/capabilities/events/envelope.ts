@@ -19,6 +19,7 @@ export const CATEGORIES = [
   'claims',
   'windows',
   'approvals',
+  'plans',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
@@ -60,6 +61,7 @@ export function categoryOf(type: string): Category {
   if (type === 'migration.claimed') return 'claims';
   if (type === 'window.edge') return 'windows';
   if (type === 'approval.decided') return 'approvals';
+  if (type.startsWith('plan.')) return 'plans';
   return 'transitions';
 }
 
@@ -167,6 +169,33 @@ export function eventsOfEntries(written: WrittenEntries): EventEnvelope[] {
   return out;
 }
 
+/** A plan's audited transitions (the plans capability audits each), as the plan events they are. */
+const PLAN_EVENTS: Record<string, string> = {
+  'plan.new': 'plan.created',
+  'plan.start': 'plan.started',
+  'plan.wave': 'plan.wave-opened',
+  'plan.gate': 'plan.wave-held',
+  'plan.pause': 'plan.paused',
+  'plan.resume': 'plan.resumed',
+  'plan.end': 'plan.ended',
+  'plan.cancel': 'plan.cancelled',
+  'plan.signoff': 'plan.signed-off',
+};
+
+function planEvent(entry: AuditEntry, type: string, at: number, id: string): EventEnvelope {
+  const target = entry.target ?? '';
+  // `<plan> wave <n>` for a wave's; a plan's own name when it is made (its id is in the op).
+  const wave = /^(\S+) wave (\d+)$/.exec(target);
+  const plan = entry.op.startsWith('plan-') ? entry.op.slice('plan-'.length) : (wave?.[1] ?? target);
+  return envelope(entry.team, type, `plan:${wave?.[1] ?? plan}`, at, id, {
+    plan: wave?.[1] ?? plan,
+    ...(wave ? { wave: Number(wave[2]) } : {}),
+    ...(entry.detail ? { detail: entry.detail } : {}),
+    by: entry.user,
+    ...(entry.channel ? { channel: entry.channel } : {}),
+  });
+}
+
 const CLAIM_ACTIONS = new Set(['claim', 'claim.take-over', 'claim.release', 'claim.keep']);
 
 /** The events an audit entry is: approval decisions, claims, sign-offs and a window's edges. */
@@ -189,6 +218,8 @@ export function eventOfAudit(entry: AuditEntry): EventEnvelope | undefined {
     const action = entry.action === 'claim' ? 'claim' : entry.action.slice('claim.'.length);
     return envelope(entry.team, 'migration.claimed', target, at, id, { action, ...who });
   }
+  const planType = PLAN_EVENTS[entry.action];
+  if (planType) return planEvent(entry, planType, at, id);
   if (entry.action === 'verify-signoff')
     return envelope(entry.team, 'migration.signed-off', target, at, id, { ...who });
   if (entry.op.startsWith('win-') && (entry.action === 'pause' || entry.action === 'resume')) {
@@ -217,5 +248,5 @@ export function connectionOf(event: EventEnvelope): string | undefined {
   const report = event.data.report as { connection?: string } | undefined;
   if (report?.connection) return report.connection;
   const [first, second] = event.subject.split(':');
-  return second !== undefined && first !== 'approval' && first !== 'webhook' ? first : undefined;
+  return second !== undefined && !['approval', 'webhook', 'plan'].includes(first ?? '') ? first : undefined;
 }

@@ -3,6 +3,7 @@ import type { SecretBox } from '../../crypto/secret-box.js';
 import { InvalidInputError } from '../../errors.js';
 import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
 import type { Category } from './envelope.js';
+import type { FileHook } from './hook-file.js';
 
 /** One webhook of a workspace, as stored: its secret sealed like every other stored secret. */
 export interface Hook {
@@ -37,17 +38,21 @@ const parse = <T>(raw: string | undefined, empty: T): T =>
 
 /** The webhooks of every workspace, in the store (`ev:` keys), their secrets sealed with the bot's keys. */
 export class HookStore {
+  /** The connections file's webhooks (`webhooks:`), read at start and on SIGHUP; not in the store. */
+  fileHooks: readonly FileHook[] = [];
+
   constructor(
     readonly kv: AtomicKv,
     readonly box: SecretBox | undefined,
   ) {}
 
   async list(team: string): Promise<Hook[]> {
-    return parse<Hook[]>(await this.kv.get(hooksKey(team)), []);
+    const file = this.fileHooks.filter((h) => h.team === team);
+    return [...parse<Hook[]>(await this.kv.get(hooksKey(team)), []), ...file];
   }
 
   async teams(): Promise<string[]> {
-    return this.kv.setMembers(TEAMS);
+    return [...new Set([...(await this.kv.setMembers(TEAMS)), ...this.fileHooks.map((h) => h.team)])];
   }
 
   /** Adds one; the secret is returned this once (it is stored sealed). Undefined: the workspace has its most. */
@@ -84,6 +89,7 @@ export class HookStore {
   }
 
   secretOf(team: string, hook: Hook): string {
+    if ('secret' in hook && typeof hook.secret === 'string') return hook.secret;
     if (!this.box) throw InvalidInputError.of('webhook.error.noKeys');
     return this.box.open(hook.sealed, sealContext(team, hook.id));
   }

@@ -1,7 +1,8 @@
 import { SecretBox } from '../../crypto/secret-box.js';
 import { type Capability, type CapabilityStates, defineCapability } from '../capability.js';
 import { Deliveries } from './delivery.js';
-import { eventOfAudit, eventsOfEntries } from './envelope.js';
+import { type EventEnvelope, eventOfAudit, eventsOfEntries } from './envelope.js';
+import { type FileHook, parseFileHooks } from './hook-file.js';
 import { HookStore } from './hooks.js';
 import type { EventsState } from './state.js';
 import { webhookCommand } from './webhook-command.js';
@@ -12,10 +13,16 @@ import { webhookCommand } from './webhook-command.js';
  * to the workspace's webhooks. It hears of them from the outbox's taps and the audit log's, and
  * delivers on lanes of its own.
  */
+/** The allow-list the file's webhooks are checked against (the bot's, once started). */
+let allowed: readonly string[] = [];
+const allowList = () => allowed;
+const line = (event: EventEnvelope) => JSON.stringify(event);
+
 export const events: Capability & { of(deps: { capabilities: CapabilityStates }): EventsState } =
   defineCapability<EventsState>({
     name: 'events',
     start(core) {
+      allowed = core.config.allowedEndpoints;
       const keys = core.config.encryptionKeys;
       // Without encryption keys no webhook secret can be stored: `webhook add` says so.
       const box = keys ? SecretBox.fromKeyRing(keys) : undefined;
@@ -28,21 +35,27 @@ export const events: Capability & { of(deps: { capabilities: CapabilityStates })
         holder: core.watcher.options.holder,
         allowedEndpoints: core.config.allowedEndpoints,
       });
-      const publish = (team: string, list: Parameters<Deliveries['enqueue']>[1]) => {
-        if (list.length === 0) return;
-        deliveries
-          .enqueue(team, list)
-          .catch((error: unknown) =>
-            core.logger.warn({ err: error }, 'events could not be queued for webhooks'),
-          );
+      // What the outbox and the audit log say is kept in their own writes (the record's journal) and
+      // taken from there into the webhooks' queues: a replica that dies between the two loses nothing.
+      const take = async (lines: readonly string[]) => {
+        const byTeam = new Map<string, EventEnvelope[]>();
+        for (const line of lines) {
+          const event = JSON.parse(line) as EventEnvelope;
+          byTeam.set(event.team, [...(byTeam.get(event.team) ?? []), event]);
+        }
+        for (const [team, list] of byTeam) await deliveries.enqueue(team, list);
       };
-      core.watcher.store.taps.add((written) => {
-        const found = eventsOfEntries(written);
-        if (found[0]) publish(found[0].team, found);
-      }, core.logger);
-      core.audit.tap((entry) => {
-        const event = eventOfAudit(entry);
-        if (event) publish(event.team, [event]);
+      core.watcher.store.taps.add(
+        { name: 'events', lines: (written) => eventsOfEntries(written).map(line), take },
+        core.logger,
+      );
+      core.audit.tap({
+        name: 'events',
+        lines: (entry) => {
+          const event = eventOfAudit(entry);
+          return event ? [line(event)] : [];
+        },
+        take,
       });
       return {
         hooks,
@@ -51,14 +64,31 @@ export const events: Capability & { of(deps: { capabilities: CapabilityStates })
         now: () => core.clock.now(),
       };
     },
+    fileSection: {
+      key: 'webhooks',
+      parse: (section) => parseFileHooks(section, allowList()),
+      apply: (s, parsed) => {
+        s.hooks.fileHooks = parsed as FileHook[];
+      },
+    },
     subcommands: [webhookCommand((deps) => events.of(deps))],
-    jobs: (s) => [
+    jobs: (s, core) => [
       {
         name: 'deliver',
         cadence: { everyMs: 15_000 },
         replicas: 'each',
         // Starts the lanes with retries due; never waits for a receiver.
         run: async () => s.deliveries.kickAll(),
+      },
+      {
+        name: 'journal',
+        cadence: { everyMs: 60_000 },
+        replicas: 'lease',
+        // What a replica that died between a write and taking its events left behind.
+        run: async () => {
+          await core.watcher.store.sweepTaps();
+          await core.audit.sweepTaps(await s.hooks.teams());
+        },
       },
     ],
     async forgetWorkspace(s, teamId) {

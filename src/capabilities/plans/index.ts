@@ -1,3 +1,4 @@
+import { NotFoundError } from '../../errors.js';
 import type { Translator } from '../../i18n/translator.js';
 import { escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
 import { type Capability, type CapabilityStates, defineCapability } from '../capability.js';
@@ -40,6 +41,25 @@ export const plans: Capability & { of(deps: { capabilities: CapabilityStates }):
       planApprovalButtons(routes, (ctx) => plans.of(ctx.deps));
     },
     createForm: planForm(),
+    // `GET /api/v1/plans[/{id}]`: the workspace's plans, for a viewer.
+    apiReads: (s) => [
+      {
+        path: 'plans',
+        read: async (ctx) => {
+          await ctx.require('view', ctx.here, 'see plans');
+          return { items: await s.store.list(ctx.teamId) };
+        },
+      },
+      {
+        path: 'plans/:id',
+        read: async (ctx, params) => {
+          await ctx.require('view', ctx.here, 'see plans');
+          const plan = await s.store.get(ctx.teamId, decodeURIComponent(params.id ?? ''));
+          if (!plan) throw new NotFoundError(`No plan ${params.id ?? ''} in this workspace.`);
+          return plan;
+        },
+      },
+    ],
     // Before each cycle polls, on one replica at a time (the lease); each wave opens by one
     // compare-and-set on its plan, so a second replica or a restart cannot open it again.
     jobs: (s) => [{ name: 'gates', cadence: 'before-cycle', replicas: 'lease', run: () => gatePass(s) }],

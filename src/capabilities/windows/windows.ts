@@ -27,6 +27,16 @@ export const windows = defineCapability<WindowsState>({
   ],
   // Gone first at an uninstall, so no pass acts for the workspace after it.
   forgetWorkspace: (s, teamId) => s.store.forget(teamId),
+  // `GET /api/v1/windows`: the workspace's time windows, for a viewer.
+  apiReads: (s) => [
+    {
+      path: 'windows',
+      read: async (ctx) => {
+        await ctx.require('view', ctx.here, 'see time windows');
+        return { items: await s.store.list(ctx.teamId) };
+      },
+    },
+  ],
   stop: (s) => s.pass.stop(),
 });
 
