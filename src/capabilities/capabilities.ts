@@ -8,11 +8,13 @@ import type { Subcommand } from '../slack/listeners/commands/subcommand.js';
 import type { ListenerRoutes } from '../slack/listeners/router.js';
 import type {
   Capability,
+  CapabilityButton,
   CapabilityCore,
   CapabilityRendered,
   CapabilityStates,
   CardResource,
   StartedCapability,
+  VerifiedRun,
 } from './capability.js';
 
 /**
@@ -131,6 +133,11 @@ export class Capabilities implements CapabilityStates, RequestGate {
     return this.#list.flatMap((c) =>
       facts[c.name] === undefined ? [] : c.cardLines(facts[c.name], tr, now, resource),
     );
+  }
+
+  /** Each capability's buttons under a finished run's verification post, in the list's order. */
+  verificationButtons(run: VerifiedRun, tr: Translator): CapabilityButton[] {
+    return this.#list.flatMap((c) => c.verificationButtons(run, tr));
   }
 
   /** The living post of capability `name` drawn from `view` (undefined: no such capability or post). */

@@ -75,6 +75,11 @@ export interface CapabilityDefinition<State> {
    */
   cardLines?(fact: unknown, tr: Translator, now: number, resource: CardResource): string[];
   /**
+   * Buttons it adds under a finished run's verification post (after the core's), in the reader's
+   * language; its own `listeners` answer them. Pure: the value names the run, nothing typed by a person.
+   */
+  verificationButtons?(run: VerifiedRun, tr: Translator): CapabilityButton[];
+  /**
    * Its own living post (a plan's card), drawn from the view it handed the watcher's one editor
    * (`watcher.capabilityPosts.show`), in the reader's language at send time. Pure, and escaped by it.
    */
@@ -104,6 +109,18 @@ export interface CapabilityDefinition<State> {
   routes?(state: State, deps: AppDeps): readonly Route[];
 }
 
+/** The finished run a verification post is about. */
+export type VerifiedRun = Pick<MigrationResource, 'connection' | 'kind' | 'id' | 'state'>;
+
+/** A button a capability puts on a core post (Slack's button element; `text` plain, ≤75 characters). */
+export interface CapabilityButton {
+  type: 'button';
+  action_id: string;
+  text: { type: 'plain_text'; text: string };
+  value?: string;
+  style?: 'primary' | 'danger';
+}
+
 /** The watched resource a card is drawn for, as the watcher last observed it. */
 export type CardResource = Pick<MigrationResource, 'connection' | 'kind' | 'id' | 'state'>;
 
@@ -113,6 +130,7 @@ export interface Capability {
   readonly subcommands: readonly Subcommand[];
   listeners(routes: ListenerRoutes): void;
   cardLines(fact: unknown, tr: Translator, now: number, resource: CardResource): string[];
+  verificationButtons(run: VerifiedRun, tr: Translator): CapabilityButton[];
   /** Its living post drawn from its view; undefined when it has none. */
   render(view: unknown, tr: Translator, now: number): CapabilityRendered | undefined;
   /** The key of its connections-file section, if it has one. */
@@ -155,6 +173,7 @@ export function defineCapability<State>(
     listeners: (routes) => definition.listeners?.(routes),
     cardLines: (fact, tr, now, resource) =>
       definition.cardLines ? definition.cardLines(fact, tr, now, resource) : [],
+    verificationButtons: (run, tr) => definition.verificationButtons?.(run, tr) ?? [],
     render: (view, tr, now) => definition.render?.(view, tr, now),
     ...(definition.fileSection ? { fileKey: definition.fileSection.key } : {}),
     start(core) {
