@@ -69,6 +69,7 @@ export function ncpPolicyDiffering(
     totalSize: 120 * MiB,
     totalObjects: 120,
     progress: jobState === 'DONE' ? 1 : 0.5,
+    speed: 64 * MiB,
   });
 }
 
