@@ -8,14 +8,15 @@ import { compareListings } from '../src/capabilities/objects/compare.js';
 import { S3ObjectStore } from '../src/object-store/s3-object-store.js';
 
 /**
- * Issue 62's bench row, run alone: `node dist-bench/bench/object-check.js [objects per side…]`.
- * For each size: the bot's check (the one S3 client and the one-pass compare) against
- * `rclone check` of the same two buckets on the S3 simulator (its own process), wall time of each
- * and the bot's peak RSS and heap, sampled every 50 ms. Not part of `npm run bench` yet.
+ * The bucket check's bench row (`npm run bench -- --only=objects`; alone:
+ * `node dist-bench/bench/object-check-cli.js [objects per side…]`). For each size: the bot's check
+ * (the one S3 client and the one-pass compare) against `rclone check` of the same two buckets on
+ * the S3 simulator (its own process), wall time of each and the bot's peak RSS and heap, sampled
+ * every 50 ms. Judged at the largest size: within 1.5× of rclone's time, and memory flat (the peak
+ * heap at the largest size within 1.5× of the smallest's, plus 16 MiB for the client's pools).
  */
 const AK = 'BENCHACCESSKEY000001';
 const SK = 'bench-secret-000000000000000000000001';
-const sizes = process.argv.slice(2).map(Number).filter(Number.isFinite);
 
 async function startStore(n: number) {
   const child = spawn(
@@ -100,17 +101,79 @@ async function rcloneCheck(url: string) {
 }
 
 const mib = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
-for (const n of sizes.length > 0 ? sizes : [100_000, 1_000_000]) {
-  const store = await startStore(n);
-  try {
-    const bot = await botCheck(store.url);
-    const rclone = await rcloneCheck(store.url);
-    console.log(
-      `${n} objects/side: bot ${(bot.ms / 1000).toFixed(1)} s (peak RSS ${mib(bot.rss)}, heap ${mib(bot.heap)}, ` +
-        `${bot.differences} differences: ${JSON.stringify(bot.tally)}); rclone check ${(rclone.ms / 1000).toFixed(1)} s; ` +
-        `ratio ${(bot.ms / rclone.ms).toFixed(2)}×`,
-    );
-  } finally {
-    store.stop();
+
+export interface ObjectCheckRow {
+  objectsPerSide: number;
+  botSeconds: number;
+  rcloneSeconds: number;
+  ratio: number;
+  peakRssMiB: number;
+  peakHeapMiB: number;
+  differences: number;
+  tally: unknown;
+}
+
+export interface ObjectCheckResult {
+  rows: ObjectCheckRow[];
+  /** At the largest size: the bot's time ÷ rclone check's (target ≤ 1.5). */
+  ratio: number;
+  /** The peak heap stayed flat from the smallest size to the largest. */
+  flat: boolean;
+}
+
+/** Measures each size in turn, the bot then rclone on the same freshly seeded store. */
+export async function runObjectCheck(options: {
+  sizes: readonly number[];
+  log: (line: string) => void;
+}): Promise<ObjectCheckResult> {
+  const rows: ObjectCheckRow[] = [];
+  for (const n of options.sizes) {
+    const store = await startStore(n);
+    try {
+      const bot = await botCheck(store.url);
+      const rclone = await rcloneCheck(store.url);
+      const row = {
+        objectsPerSide: n,
+        botSeconds: Math.round(bot.ms / 100) / 10,
+        rcloneSeconds: Math.round(rclone.ms / 100) / 10,
+        ratio: Math.round((bot.ms / rclone.ms) * 100) / 100,
+        peakRssMiB: Math.round(bot.rss / 1024 / 1024),
+        peakHeapMiB: Math.round(bot.heap / 1024 / 1024),
+        differences: bot.differences,
+        tally: bot.tally,
+      };
+      rows.push(row);
+      options.log(
+        `objects: ${n} objects/side: bot ${row.botSeconds} s (peak RSS ${mib(bot.rss)}, heap ${mib(bot.heap)}, ` +
+          `${bot.differences} differences); rclone check ${row.rcloneSeconds} s; ratio ${row.ratio}×`,
+      );
+    } finally {
+      store.stop();
+    }
   }
+  const first = rows[0]!;
+  const last = rows.at(-1)!;
+  return { rows, ratio: last.ratio, flat: last.peakHeapMiB <= first.peakHeapMiB * 1.5 + 16 };
+}
+
+export function objectCheckSection(result: ObjectCheckResult | undefined): string[] {
+  if (!result) return [];
+  return [
+    '## Bucket check against rclone check',
+    '',
+    'The bot lists both buckets through the AWS SDK and compares them in one pass; `rclone check` of the',
+    'same buckets on the same simulator (its own process) right after. 3 missing, 1 different and 1 extra',
+    'object seeded at every size.',
+    '',
+    '| objects per side | bot (s) | rclone check (s) | bot ÷ rclone | peak RSS (MiB) | peak heap (MiB) | differences |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+    ...result.rows.map(
+      (r) =>
+        `| ${r.objectsPerSide.toLocaleString('en')} | ${r.botSeconds} | ${r.rcloneSeconds} | ${r.ratio}× | ${r.peakRssMiB} | ${r.peakHeapMiB} | ${r.differences} |`,
+    ),
+    '',
+    `At the largest size: ${result.ratio}× rclone check's time (target ≤ 1.5×: ${result.ratio <= 1.5 ? 'met' : 'missed'}); ` +
+      `memory ${result.flat ? 'flat' : 'NOT flat'} from the smallest size to the largest.`,
+    '',
+  ];
 }

@@ -12,6 +12,7 @@ import { cpuPlacement } from './cpu-placement.js';
 import { runDetection } from './detect.js';
 import { detectionSection } from './failure-detection.js';
 import { type HungProviderResult, hungProviderSection, runHungProvider } from './hung-provider.js';
+import { type ObjectCheckResult, objectCheckSection, runObjectCheck } from './object-check.js';
 import { type PollScaleRow, runPollScale } from './poll-scale.js';
 import { runReplicaCluster } from './replica-cluster.js';
 import { replicaSection } from './replica-report.js';
@@ -27,7 +28,8 @@ import { evaluate, RTT_MS, type Target } from './targets.js';
  *   --only=ack|hung|poll|store|replica|click   run one benchmark (replica: issue #41's replica
  *                                  rows on one Redis, then issue #50's on a local 3-master cluster;
  *                                  click: issue #47's card click at 50,000 watches ÷ at 100;
- *                                  calls: issue 58's provider calls per click)
+ *                                  calls: issue 58's provider calls per click;
+ *                                  objects: the bucket check against rclone check)
  *   --only=subscriptions           the poll benchmark's subscriptions row only
  *   --only=detect [--watches=N]    the poll benchmark's failure detection only (memory, 10,000)
  *   --compare=<dir>                also measure the bot of another build (its compiled bench dir,
@@ -197,6 +199,13 @@ async function main(): Promise<void> {
     });
   }
 
+  // The bucket check against `rclone check` of the same buckets (smoke: small buckets, quick).
+  let objects: ObjectCheckResult | undefined;
+  if (only === undefined || only === 'objects') {
+    const sizes = smoke ? [1_000, 5_000] : [100_000, 1_000_000];
+    objects = await runObjectCheck({ sizes, log: (line) => console.log(`bench: ${line}`) });
+  }
+
   const { targets, checks } = evaluate(
     ack,
     poll,
@@ -227,6 +236,7 @@ async function main(): Promise<void> {
     replica,
     clicks,
     calls,
+    objects,
   };
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -262,6 +272,7 @@ function renderMarkdown(report: {
   replica?: ReplicaResult[];
   clicks?: ClickScaleResult;
   calls?: ClickCallsResult;
+  objects?: ObjectCheckResult;
   compare?: { label: string; dir: string; targets: Target[] };
   hungCompare?: HungProviderResult;
 }): string {
@@ -306,6 +317,7 @@ function renderMarkdown(report: {
   lines.push(...replicaSection(report.replica ?? []));
   lines.push(...clickSection(report.clicks));
   lines.push(...clickCallsSection(report.calls));
+  lines.push(...objectCheckSection(report.objects));
   // The hand-written notes (bench/notes.md until 2026-11-26) became docs/performance.md.
   lines.push(
     '## Gaps and plans',

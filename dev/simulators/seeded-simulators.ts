@@ -9,6 +9,8 @@ import {
   type SimulatorLaunch,
   type SimulatorTimings,
 } from './launch.js';
+import { ObjectStoreSimulator } from './object-store/index.js';
+import { seedObjectChecks } from './object-store/seed-playground.js';
 import { type BuiltInSimulators, SIMULATORS } from './registry.js';
 
 /** One simulator of a seeded run. */
@@ -27,6 +29,8 @@ export interface SeededSimulators {
   get(id: string): Simulator;
   /** Random per run: credential values keyed by the env names the connections file uses. */
   env: Record<string, string>;
+  /** The S3-compatible store the connections' storage keys reach (source and destination buckets). */
+  objects: ObjectStoreSimulator;
   /** The same connections as objects (secrets resolved), for in-process use. */
   connections: Connection[];
   /** The connections file text (secrets as env names). */
@@ -49,8 +53,13 @@ export async function startSeededSimulators(
     SIM_DST_SK: randomSecret(),
   };
   const running: RunningSimulator[] = [];
-  const stop = () => Promise.all(running.map((r) => r.simulator.stop())).then(() => undefined);
+  const objects = new ObjectStoreSimulator({
+    keys: { [env.SIM_SRC_AK!]: { secret: env.SIM_SRC_SK! }, [env.SIM_DST_AK!]: { secret: env.SIM_DST_SK! } },
+  });
+  const stop = () =>
+    Promise.all([...running.map((r) => r.simulator.stop()), objects.stop()]).then(() => undefined);
   try {
+    await objects.start(ports['object-store']);
     for (const launch of SIMULATORS) {
       const own = launch.credentials();
       Object.assign(env, own);
@@ -64,6 +73,11 @@ export async function startSeededSimulators(
       });
       launch.seed(simulator);
     }
+    seedObjectChecks(objects, {
+      oms: get('huawei-oms') as never,
+      ncp: get('ncp') as never,
+      upcloud: get('upcloud') as never,
+    });
   } catch (error) {
     await stop();
     throw error;
@@ -71,8 +85,16 @@ export async function startSeededSimulators(
   const connectionsYaml = stringify(
     {
       storageCredentials: {
-        [SIM_STORAGE.source]: { accessKeyEnv: 'SIM_SRC_AK', secretKeyEnv: 'SIM_SRC_SK' },
-        [SIM_STORAGE.destination]: { accessKeyEnv: 'SIM_DST_AK', secretKeyEnv: 'SIM_DST_SK' },
+        [SIM_STORAGE.source]: {
+          accessKeyEnv: 'SIM_SRC_AK',
+          secretKeyEnv: 'SIM_SRC_SK',
+          endpoint: objects.url,
+        },
+        [SIM_STORAGE.destination]: {
+          accessKeyEnv: 'SIM_DST_AK',
+          secretKeyEnv: 'SIM_DST_SK',
+          endpoint: objects.url,
+        },
       },
       connections: running.map((r) => r.file),
     },
@@ -85,7 +107,7 @@ export async function startSeededSimulators(
     if (!found) throw new Error(`No simulator for "${id}" is running: is it in dev/simulators/registry.ts?`);
     return found.simulator;
   }
-  return { running, get: get as SeededSimulators['get'], env, connections, connectionsYaml, stop };
+  return { running, get: get as SeededSimulators['get'], env, objects, connections, connectionsYaml, stop };
 }
 
 /** The fixed ports of `npm run simulators`, each moved by its environment variable. */

@@ -10,6 +10,7 @@ import type { ListenerRoutes } from '../slack/listeners/router.js';
 import type {
   ApiRead,
   Capability,
+  CapabilityButton,
   CapabilityCore,
   CapabilityRendered,
   CapabilityStates,
@@ -17,6 +18,7 @@ import type {
   CreateSubmission,
   CreateTake,
   StartedCapability,
+  VerifiedRun,
 } from './capability.js';
 
 /**
@@ -168,6 +170,11 @@ export class Capabilities implements CapabilityStates, RequestGate {
       if (taken) return taken;
     }
     return undefined;
+  }
+
+  /** Each capability's buttons under a finished run's verification post, in the list's order. */
+  verificationButtons(run: VerifiedRun, tr: Translator): CapabilityButton[] {
+    return this.#list.flatMap((c) => c.verificationButtons(run, tr));
   }
 
   /** The living post of capability `name` drawn from `view` (undefined: no such capability or post). */

@@ -1,6 +1,6 @@
 import type { AccessControl } from '../access/access-control.js';
-import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from '../approvals/request-gate.js';
 import type { ApprovalRecord } from '../approvals/approval-record.js';
+import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from '../approvals/request-gate.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -128,6 +128,11 @@ export interface CapabilityDefinition<State> {
    */
   cardLines?(fact: unknown, tr: Translator, now: number, resource: CardResource): string[];
   /**
+   * Buttons it adds under a finished run's verification post (after the core's), in the reader's
+   * language; its own `listeners` answer them. Pure: the value names the run, nothing typed by a person.
+   */
+  verificationButtons?(run: VerifiedRun, tr: Translator): CapabilityButton[];
+  /**
    * Its own living post (a plan's card), drawn from the view it handed the watcher's one editor
    * (`watcher.capabilityPosts.show`), in the reader's language at send time. Pure, and escaped by it.
    */
@@ -175,6 +180,18 @@ export interface ApiRead {
   read(ctx: UseCaseContext, params: Readonly<Record<string, string | undefined>>): Promise<unknown>;
 }
 
+/** The finished run a verification post is about. */
+export type VerifiedRun = Pick<MigrationResource, 'connection' | 'kind' | 'id' | 'state'>;
+
+/** A button a capability puts on a core post (Slack's button element; `text` plain, ≤75 characters). */
+export interface CapabilityButton {
+  type: 'button';
+  action_id: string;
+  text: { type: 'plain_text'; text: string };
+  value?: string;
+  style?: 'primary' | 'danger';
+}
+
 /** The watched resource a card is drawn for, as the watcher last observed it. */
 export type CardResource = Pick<MigrationResource, 'connection' | 'kind' | 'id' | 'state'>;
 
@@ -185,6 +202,7 @@ export interface Capability {
   readonly words?: Words;
   listeners(routes: ListenerRoutes): void;
   cardLines(fact: unknown, tr: Translator, now: number, resource: CardResource): string[];
+  verificationButtons(run: VerifiedRun, tr: Translator): CapabilityButton[];
   /** Its living post drawn from its view; undefined when it has none. */
   render(view: unknown, tr: Translator, now: number): CapabilityRendered | undefined;
   /** The key of its connections-file section, if it has one. */
@@ -236,6 +254,7 @@ export function defineCapability<State>(
     listeners: (routes) => definition.listeners?.(routes),
     cardLines: (fact, tr, now, resource) =>
       definition.cardLines ? definition.cardLines(fact, tr, now, resource) : [],
+    verificationButtons: (run, tr) => definition.verificationButtons?.(run, tr) ?? [],
     render: (view, tr, now) => definition.render?.(view, tr, now),
     createFields: (tr, values) => definition.createForm?.fields(tr, values) ?? [],
     ...(definition.fileSection ? { fileKey: definition.fileSection.key } : {}),

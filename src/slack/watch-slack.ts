@@ -17,7 +17,12 @@ import { chartLabels } from './blocks/completion-report.js';
 import { displayName } from './blocks/display-name.js';
 import { renderLivingPost } from './blocks/living-posts.js';
 import { truncate } from './blocks/mrkdwn.js';
-import { type Rendered, renderParentCard, renderWatchNotification } from './blocks/watch-notifications.js';
+import {
+  type PostExtras,
+  type Rendered,
+  renderParentCard,
+  renderWatchNotification,
+} from './blocks/watch-notifications.js';
 import { type MessageContent, SlackSender } from './sender.js';
 import { SlackApiError } from './slack-api-error.js';
 import type { SlackClients } from './slack-clients.js';
@@ -54,19 +59,25 @@ export class SlackWatchDelivery implements WatchSlack {
   readonly #clock: Clock;
   readonly #lines: CardLines;
   readonly #views: ViewRender;
+  readonly #extras: PostExtras;
 
   /**
    * `clock`: the bot's one clock (a card's "checked" time is when it is sent); `language` gives a
    * channel's language when a post is rendered (English without it); `lines`, what the
    * capabilities draw on a card from its facts (`Capabilities.cardLines`); `drawing.render`, a
-   * capability's own living post from its view (`Capabilities.render`, ADR 0017).
+   * capability's own living post from its view (`Capabilities.render`, ADR 0017);
+   * `drawing.verificationButtons`, the capabilities' buttons under a verification post.
    */
   constructor(
     sender: SlackSender,
     clock: Clock,
     language: ChannelLanguage = async () => ENGLISH,
     logger?: Logger,
-    drawing: { cardLines: CardLines; render?: ViewRender } = { cardLines: () => [] },
+    drawing: {
+      cardLines: CardLines;
+      render?: ViewRender;
+      verificationButtons?: PostExtras['verificationButtons'];
+    } = { cardLines: () => [] },
   ) {
     this.#sender = sender;
     this.#clock = clock;
@@ -74,6 +85,7 @@ export class SlackWatchDelivery implements WatchSlack {
     this.#logger = logger;
     this.#lines = (facts, tr, now, resource) => drawing.cardLines(facts, tr, now, resource);
     this.#views = (name, view, tr, now) => drawing.render?.(name, view, tr, now);
+    this.#extras = { verificationButtons: (run, tr) => drawing.verificationButtons?.(run, tr) ?? [] };
   }
 
   async post(post: WatchPost): Promise<string> {
@@ -82,6 +94,7 @@ export class SlackWatchDelivery implements WatchSlack {
       await this.#language(post.teamId, post.channel),
       this.#clock.now(),
       this.#lines,
+      this.#extras,
     );
     const ts = await deliver(async () => {
       const posted = await this.#sender.to(post.teamId, { purpose: 'background' }).post({
@@ -174,7 +187,8 @@ export class SlackWatchDelivery implements WatchSlack {
   async editPost(teamId: string, edit: Parameters<WatchSlack['editPost']>[1]): Promise<void> {
     const tr = await this.#language(teamId, edit.channel);
     const note = edit.note;
-    const post = note.kind === 'living' ? renderLivingPost(note, tr) : renderWatchNotification(note, tr);
+    const post =
+      note.kind === 'living' ? renderLivingPost(note, tr) : renderWatchNotification(note, tr, this.#extras);
     await deliver(() =>
       this.#sender
         .to(teamId, { purpose: 'background' })
@@ -246,10 +260,11 @@ function render(
   tr: Translator,
   now: number,
   lines: CardLines,
+  extras: PostExtras,
 ): Rendered | MessageContent {
   if ('card' in content)
     return renderParentCard(content.card, tr, now, lines(content.card.facts, tr, now, content.card.resource));
-  if ('note' in content) return renderWatchNotification(content.note, tr);
+  if ('note' in content) return renderWatchNotification(content.note, tr, extras);
   return { text: content.rendered.text, blocks: content.rendered.blocks };
 }
 

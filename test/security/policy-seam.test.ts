@@ -242,6 +242,8 @@ const DRIVERS: Driver[] = [
   ),
   // Issue 62: Retry these (the failed objects of a bucket check) asks for create first.
   button('action', 'objects.retry', () => JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId })),
+  // Check the buckets (a verification post's button) asks for operate, as `/migrate verify` does.
+  button('action', 'objects.check', () => JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId })),
   {
     // ...and again when the confirmation comes back, before anything is asked for.
     surface: 'view',

@@ -165,7 +165,11 @@ describe('Run changes since: OMS', { timeout: 90_000 }, () => {
     await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
     const verification = await untilVerified(task.id, advanceWhileRunning(t.oms, task.id));
     firstTs = String(verification.thread_ts);
-    expect(buttons(verification).map((b) => b.text)).toEqual(['Sign off', 'Run changes since']);
+    expect(buttons(verification).map((b) => b.text)).toEqual([
+      'Sign off',
+      'Run changes since',
+      'Check the buckets',
+    ]);
 
     const tasksBefore = t.oms.tasks.size;
     const { view } = await press(rerunButtonOf(verification));

@@ -199,6 +199,11 @@ export class OmsSimulator extends Simulator implements SimContext {
     return task;
   }
 
+  /** Where failed-object lists are written from now on (`OmsSimulatorOptions.failedLists`). */
+  writeFailedListsWith(hook: (task: SimTask) => void): void {
+    this.#options.failedLists = hook;
+  }
+
   /** The task as the API would show it now. */
   task(id: string): SimTask | undefined {
     const task = this.tasks.get(id);

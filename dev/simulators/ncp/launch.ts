@@ -23,7 +23,7 @@ export const ncpLaunch = defineSimulator({
       endpoint: ncp.url,
       region: REGION,
       auth: { type: 'aksk', accessKeyEnv: 'SIM_NCP_AK', secretKeyEnv: 'SIM_NCP_SK' },
-      storage: { source: SIM_STORAGE.source },
+      storage: { ...SIM_STORAGE },
     },
     connect: {
       endpoint: ncp.url,

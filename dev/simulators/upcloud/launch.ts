@@ -25,7 +25,7 @@ export const upcloudLaunch = defineSimulator({
       endpoint: upcloud.url,
       serviceId: SERVICE_ID,
       auth: { type: 'bearer', tokenEnv: 'SIM_UPCLOUD_TOKEN' },
-      storage: { source: SIM_STORAGE.source },
+      storage: { ...SIM_STORAGE },
     },
     connect: { endpoint: upcloud.url, serviceId: SERVICE_ID, token: credential(env, 'SIM_UPCLOUD_TOKEN') },
   }),

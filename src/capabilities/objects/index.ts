@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { BlockAction, ButtonAction } from '@slack/bolt';
+import type { HandlerContext } from '../../slack/context.js';
 import { CapabilityPosts } from '../../watcher/capability-posts.js';
 import { defineCapability } from '../capability.js';
+import { CHECK_ACTION, checkButton, checkButtonHandler } from './check-button.js';
 import { CAPABILITY, type CheckView, renderCheckPost } from './check-post.js';
 import { retryButton } from './retry.js';
 import { RETRY_ACTION } from './retry-view.js';
 import type { ObjectsState } from './state.js';
 import { verifyCommand } from './verify-command.js';
+
+const stateOf = (ctx: HandlerContext) => ctx.deps.capabilities.stateOf(CAPABILITY) as ObjectsState;
 
 /**
  * What really arrived: `/migrate verify <id> [deep]` lists a finished migration's source
@@ -23,10 +27,12 @@ export const objects = defineCapability<ObjectsState>({
     instance: randomUUID(),
     running: new Map(),
   }),
-  subcommands: [verifyCommand((ctx) => ctx.deps.capabilities.stateOf('objects') as ObjectsState)],
+  subcommands: [verifyCommand(stateOf)],
   render: (view, tr) => renderCheckPost(view as CheckView, tr),
+  verificationButtons: checkButton,
   listeners(routes) {
     routes.action<BlockAction<ButtonAction>>(RETRY_ACTION, retryButton);
+    routes.action<BlockAction<ButtonAction>>(CHECK_ACTION, checkButtonHandler(stateOf));
   },
   async stop(s) {
     for (const run of s.running.values()) run.abort.abort();

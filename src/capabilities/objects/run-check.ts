@@ -149,7 +149,10 @@ export async function runCheck(deps: RunDeps, plan: CheckPlan, target: RunTarget
             prefix: pair.source,
           },
           {
-            pages: tagged('destination', dst.list(plan.destination.bucket, pair.destination, deps.signal)),
+            pages: withoutKey(
+              tagged('destination', dst.list(plan.destination.bucket, pair.destination, deps.signal)),
+              plan.failedList,
+            ),
             prefix: pair.destination,
           },
           {
@@ -297,4 +300,12 @@ async function uploadCsv(deps: RunDeps, target: RunTarget, ts: string, csv: stri
     .catch((error: unknown) =>
       deps.logger.warn({ err: error }, 'bucket check CSV not uploaded; the counts were posted'),
     );
+}
+
+/** The pages without the provider's own file (its failed-object list in the destination bucket). */
+async function* withoutKey<T extends { key: string }>(
+  pages: AsyncIterable<T[]>,
+  key: string | undefined,
+): AsyncIterable<T[]> {
+  for await (const page of pages) yield key === undefined ? page : page.filter((o) => o.key !== key);
 }

@@ -1,4 +1,5 @@
 import type { Button, KnownBlock } from '@slack/types';
+import type { CapabilityButton } from '../../capabilities/capability.js';
 import { failureOf } from '../../capabilities/on-call/claims.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { LIST_ORDER, type VerificationReport } from '../../reports/verification.js';
@@ -22,7 +23,11 @@ export const SIGNOFF_ACTION = 'verification.signoff';
  * a warning, what a state-only provider cannot show said plainly, the check used and where the
  * lists are, and who signed it off. Figures come from the report alone, as does the CSV.
  */
-export function renderVerification(note: VerificationNote, tr: Translator = ENGLISH): Rendered {
+export function renderVerification(
+  note: VerificationNote,
+  tr: Translator = ENGLISH,
+  extra: readonly CapabilityButton[] = [],
+): Rendered {
   const r = note.report;
   const named = displayName(r.name, note.title);
   const state = tr.t(`state.${r.state}`).toLowerCase();
@@ -42,7 +47,11 @@ export function renderVerification(note: VerificationNote, tr: Translator = ENGL
     type: 'context',
     elements: [{ type: 'mrkdwn', text: truncate(signoffLine(note, tr), 3000) }],
   });
-  const buttons = [signoffButton(note, tr), rerunButton(note, tr)].filter((b): b is Button => !!b);
+  // The capabilities' buttons after the core's; an actions block holds at most 25 elements.
+  const buttons = [
+    ...[signoffButton(note, tr), rerunButton(note, tr)].filter((b): b is Button => !!b),
+    ...extra.map((b) => ({ ...b, text: { ...b.text, text: b.text.text.slice(0, 75) } })),
+  ].slice(0, 25);
   if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons });
   return {
     text: truncate(`${tr.t('verify.text', { name: escapeMrkdwn(named.lead) })} ${outcome}`, 3000),

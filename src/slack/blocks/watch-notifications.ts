@@ -1,4 +1,5 @@
 import type { Button, KnownBlock } from '@slack/types';
+import type { CapabilityButton, VerifiedRun } from '../../capabilities/capability.js';
 import { claimBlock } from '../../capabilities/on-call/claim-blocks.js';
 import { isEscalationEvent } from '../../capabilities/on-call/escalation.js';
 import { renderEscalation } from '../../capabilities/on-call/escalation-posts.js';
@@ -107,8 +108,19 @@ export function renderParentCard(
   };
 }
 
+/** What the capabilities add to the core's posts as they are drawn (`Capabilities`; none by default). */
+export interface PostExtras {
+  verificationButtons(run: VerifiedRun, tr: Translator): CapabilityButton[];
+}
+
+const NO_EXTRAS: PostExtras = { verificationButtons: () => [] };
+
 /** Rendered in `tr`'s language: the channel's for channel posts (the DM about a broken watch stays English). */
-export function renderWatchNotification(note: WatchNotification, tr: Translator = ENGLISH): Rendered {
+export function renderWatchNotification(
+  note: WatchNotification,
+  tr: Translator = ENGLISH,
+  extras: PostExtras = NO_EXTRAS,
+): Rendered {
   switch (note.kind) {
     case 'event':
       return isEscalationEvent(note.event) ? renderEscalation(note, tr) : renderEventReply(note, tr);
@@ -125,7 +137,7 @@ export function renderWatchNotification(note: WatchNotification, tr: Translator 
     case 'failures':
       return renderFailureListing(note, tr);
     case 'verification':
-      return renderVerification(note, tr);
+      return renderVerification(note, tr, extras.verificationButtons(note.report, tr));
     case 'window-refused':
       return renderWindowRefused(note, tr);
     case 'chain':

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { CHANNEL, TEAM } from '../../dev/playground/people.js';
+import { ncpPolicyDiffering, omsTaskFailing7 } from '../../dev/simulators/object-store/seed-playground.js';
+import { usePlaygroundScreens } from '../harness/playground-screens.js';
+
+/**
+ * Check the buckets as people see it, at desk and phone width, in English, Korean and Chinese: the
+ * verification post of an OMS task that ended with 7 failed objects, with its button; the check
+ * post that lists them with "Retry these"; and the check of an NCP policy that finds 3 missing and
+ * 1 different object.
+ */
+const screen = usePlaygroundScreens();
+const { type, actAs, shoot, message } = screen;
+
+describe('Check the buckets at desk and phone width', { timeout: 600_000 }, () => {
+  for (const [lang, locale, button, checkTitle] of [
+    ['en', 'en-US', 'Check the buckets', /Bucket check of/],
+    ['ko', 'ko-KR', '버킷 확인', /버킷|Bucket/],
+    ['zh-CN', 'zh-CN', '核对存储桶', /存储桶|Bucket/],
+  ] as const) {
+    it(`${lang}: the verification post, its check with failed objects, and an NCP check`, async () => {
+      const { page, playground } = screen;
+      const language = page.locator('#language-switch');
+      const store = playground.simulators.objects;
+      try {
+        await playground.bot.deps.settings.setChannelLanguage(TEAM.id, CHANNEL.id, lang);
+        await actAs('Alice');
+        await language.selectOption(locale);
+        const name = `photos-${lang}`;
+        const task = omsTaskFailing7(store, playground.simulators.get('huawei-oms'), name);
+        await type(`/migrate watch hw-sim:${task.id}`);
+        await screen.advanceWhenRunning(task.id, 15_000);
+        const card = page
+          .locator('#messages .message')
+          .filter({ hasText: name })
+          .filter({ has: page.locator('.thread-summary') })
+          .last();
+        await card.waitFor({ timeout: 90_000 });
+        await card.locator('.thread-summary').click();
+        const post = page
+          .locator('#thread-messages .message')
+          .filter({ has: page.locator('.bk-button', { hasText: button }) })
+          .last();
+        await post.waitFor({ timeout: 60_000 });
+        await shoot(post, `objects-verification-${lang}`);
+        await post.locator('.bk-button', { hasText: button }).click();
+        if (await page.locator('#thread').isVisible()) await page.locator('#thread-close').click();
+        const check = page
+          .locator('#messages .message')
+          .filter({ hasText: checkTitle })
+          .filter({ hasText: name })
+          .filter({ has: page.locator('.bk-button') })
+          .last();
+        await check.waitFor({ timeout: 60_000 });
+        const checked = await check.innerText();
+        expect(checked).toContain('photos/img-004.jpg');
+        // The provider's own list file in the destination bucket is not an object "only there".
+        expect(checked).not.toContain('failed_list.txt');
+        await shoot(check, `objects-failed-check-${lang}`);
+
+        const title = `media-${lang.toLowerCase()}`;
+        ncpPolicyDiffering(store, playground.simulators.get('ncp'), title, 'STARTED');
+        await type(`/migrate watch ncp-sim:${title}`);
+        // The rest (60 MiB at 64 MiB/s) in about a second: the playground's clock may move 5 minutes in all.
+        await screen.advanceWhenRunning(title, 10_000);
+        const ncpCard = page
+          .locator('#messages .message')
+          .filter({ hasText: title })
+          .filter({ has: page.locator('.thread-summary') })
+          .last();
+        await ncpCard.waitFor({ timeout: 90_000 });
+        await ncpCard.locator('.thread-summary').click();
+        const ncpPost = page
+          .locator('#thread-messages .message')
+          .filter({ has: page.locator('.bk-button', { hasText: button }) })
+          .last();
+        await ncpPost.waitFor({ timeout: 60_000 });
+        await ncpPost.locator('.bk-button', { hasText: button }).click();
+        if (await page.locator('#thread').isVisible()) await page.locator('#thread-close').click();
+        const ncpCheck = await message(new RegExp(`${title}[\\s\\S]*(assets/file-007|file-007)`), 60_000);
+        expect(await ncpCheck.innerText()).toContain('assets/file-030.bin');
+        await shoot(ncpCheck, `objects-ncp-check-${lang}`);
+      } finally {
+        await language.selectOption('en-US');
+        await playground.bot.deps.settings.setChannelLanguage(TEAM.id, CHANNEL.id, undefined);
+      }
+    });
+  }
+});
