@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Simulator } from './kit.js';
+import type { ObjectStoreSimulator } from './object-store/index.js';
 
 /** Delays the playground lengthens so a person can watch a change happen; a simulator takes those it has. */
 export interface SimulatorTimings {
@@ -58,6 +59,11 @@ export interface SimulatorLaunch<S extends Simulator = Simulator> {
   start(options: SimulatorStartOptions): Promise<S>;
   /** Resources in many states, so a newcomer sees every state at once. */
   seed(simulator: S): void;
+  /**
+   * Its runs whose buckets "Check the buckets" can read, their objects put in the playground's
+   * object store (some missing or different, as a run can leave them).
+   */
+  seedObjects?(simulator: S, store: ObjectStoreSimulator): void;
   /** Its connection (secrets as the environment variable names of `env`) and the connect form's values. */
   connectionFor(simulator: S, env: Readonly<Record<string, string>>): SimulatorConnection;
 }

@@ -10,7 +10,6 @@ import {
   type SimulatorTimings,
 } from './launch.js';
 import { ObjectStoreSimulator } from './object-store/index.js';
-import { seedObjectChecks } from './object-store/seed-playground.js';
 import { type BuiltInSimulators, SIMULATORS } from './registry.js';
 
 /** One simulator of a seeded run. */
@@ -72,12 +71,8 @@ export async function startSeededSimulators(
         ...launch.connectionFor(simulator, own),
       });
       launch.seed(simulator);
+      launch.seedObjects?.(simulator as never, objects);
     }
-    seedObjectChecks(objects, {
-      oms: get('huawei-oms') as never,
-      ncp: get('ncp') as never,
-      upcloud: get('upcloud') as never,
-    });
   } catch (error) {
     await stop();
     throw error;

@@ -21,6 +21,8 @@ const STILL_READ_BY: Record<string, string> = {
   'slack/home/build-home.ts': 'reads the windows for the Home tab',
   'slack/listeners/commands/subcommands/list.ts': 'reads the windows for `list`',
   'use-cases/show-resource.ts': 'reads the windows for `status`',
+  'capabilities/guardrails/guardrails.ts':
+    'a `mustStartInWindow` rule reads the windows’ store (until windows offer a read to other capabilities)',
 };
 
 function sources(dir: string, under = ''): string[] {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHANNEL, TEAM } from '../../dev/playground/people.js';
-import { ncpPolicyDiffering, omsTaskFailing7 } from '../../dev/simulators/object-store/seed-playground.js';
+import { omsTaskFailing7 } from '../../dev/simulators/huawei-oms/seed-objects.js';
+import { ncpPolicyDiffering } from '../../dev/simulators/ncp/seed-objects.js';
 import { usePlaygroundScreens } from '../harness/playground-screens.js';
 
 /**

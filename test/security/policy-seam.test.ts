@@ -200,12 +200,24 @@ const DRIVERS: Driver[] = [
   button('action', 'failure.release', resource),
   button('action', 'failure.keep', resource),
   // Issue 60: Pause, Resume, Cancel and Sign off plan ask the policy in the plan's channel.
-  ...(['plan.pause', 'plan.resume', 'plan.cancel', 'plan.signoff'] as const).map(
+  // New migration in this plan and Submit for approval ask it too (operate/create; the owner).
+  ...(
+    ['plan.pause', 'plan.resume', 'plan.cancel', 'plan.signoff', 'plan.newMigration', 'plan.submit'] as const
+  ).map(
     (action): Driver => ({
       surface: 'action',
       sample: action,
       prepare: () => seamPlan(),
       send: (id: never) => t.click(action, id, who),
+    }),
+  ),
+  // Approve and Reject on a plan's approval request ask for approve in the approvals' channel.
+  ...(['plan.approve', 'plan.reject'] as const).map(
+    (action): Driver => ({
+      surface: 'action',
+      sample: action,
+      prepare: () => seamPlan(),
+      send: (id: never) => t.click(action, `${id}:1`, who),
     }),
   ),
   button('action', 'resource.open', resource),
@@ -311,6 +323,13 @@ const DRIVERS: Driver[] = [
     sample: 'migrate_create.form',
     prepare: createForm,
     send: (form: ShownView) => ix.submit(form, {}, { userId: ACTOR }),
+  },
+  {
+    // The form's Check against policy asks for create in the form's channel before it explains.
+    surface: 'action',
+    sample: 'migrate_create.policy_check',
+    prepare: createForm,
+    send: (form: ShownView) => ix.clickView(form, 'migrate_create.policy_check', {}, { userId: ACTOR }),
   },
   {
     surface: 'view',

@@ -4,6 +4,7 @@ import { createStore } from '../../src/store/create-store.js';
 import { RedisAtomicKv } from '../../src/store/redis-atomic-kv.js';
 import type { EntryTap } from '../../src/watcher/entry-taps.js';
 import { INDEX_KEY, type Mailbox, type OutboxEntry, WatchStore } from '../../src/watcher/watch-store.js';
+import { until } from '../harness/until.js';
 import { cleanRedis, REDIS_URL, uniquePrefix } from '../harness/watcher-rig.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
@@ -73,8 +74,7 @@ describe.each([
     );
     await writeEntries(dying, ['e1', 'e2']);
     await writeEntries(dying, ['e3']);
-    for (let i = 0; i < 50 && died < 2; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(died).toBe(2);
+    await until(() => died === 2, { what: 'both writes told to the dying tap', timeoutMs: 2_000 });
 
     // Replica B's sweep finds them in the record's journal, in order, and then it is empty.
     const alive = new WatchStore(kv);
@@ -99,8 +99,11 @@ describe.each([
       if (calls === 1) void kv.update(KEY, (raw) => raw?.replace('"sent":[]', '"sent":["x"]'));
       return { outbox: [...current!.outbox, entry(`try${calls}`)], sent: current!.sent };
     });
-    for (let i = 0; i < 50 && taken.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
-    await new Promise((r) => setTimeout(r, 30));
+    // Taken once the journal is empty again: whatever the taps were given is in `taken` by then.
+    await until(async () => taken.length >= 2 && (await kv.journals([KEY]))[0] === '', {
+      what: 'the taps took every kept line',
+      timeoutMs: 2_000,
+    });
     expect(taken[0]).toBe('first');
     expect(taken.slice(1)).toEqual([`try${calls}`]);
     expect(await kv.journals([KEY])).toEqual(['']);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { credential, defineSimulator, randomKeyId, randomSecret, SIM_STORAGE } from '../launch.js';
 import { OmsSimulator } from './index.js';
 import { seedOmsTasks } from './seed.js';
+import { seedOmsObjects } from './seed-objects.js';
 
 /** Huawei OMS for `npm run simulators`, the playground and tests: one line in ../registry.ts. */
 export const omsLaunch = defineSimulator({
@@ -17,6 +18,7 @@ export const omsLaunch = defineSimulator({
       timings,
     }).start(),
   seed: seedOmsTasks,
+  seedObjects: seedOmsObjects,
   connectionFor: (oms, env) => ({
     file: {
       name: 'hw-sim',

@@ -1,6 +1,7 @@
 import { credential, defineSimulator, randomKeyId, randomSecret, SIM_STORAGE } from '../launch.js';
 import { NcpSimulator } from './index.js';
 import { seedNcpPolicies } from './seed.js';
+import { seedNcpObjects } from './seed-objects.js';
 
 const REGION = 'KR';
 
@@ -16,6 +17,7 @@ export const ncpLaunch = defineSimulator({
       port,
     }).start(),
   seed: seedNcpPolicies,
+  seedObjects: seedNcpObjects,
   connectionFor: (ncp, env) => ({
     file: {
       name: 'ncp-sim',

@@ -1,6 +1,7 @@
 import { credential, defineSimulator, randomSecret, SIM_STORAGE } from '../launch.js';
 import { UpCloudSimulator } from './index.js';
 import { seedUpCloudJobs } from './seed.js';
+import { seedUpCloudObjects } from './seed-objects.js';
 
 /** The one Object Storage service the seeded jobs live under. */
 const SERVICE_ID = '1200ecde-db95-4d1d-9c2c-bd5b4a7a8c2f';
@@ -18,6 +19,7 @@ export const upcloudLaunch = defineSimulator({
       port,
     }).start(),
   seed: (upcloud) => seedUpCloudJobs(upcloud, SERVICE_ID),
+  seedObjects: seedUpCloudObjects,
   connectionFor: (upcloud, env) => ({
     file: {
       name: 'upcloud-sim',

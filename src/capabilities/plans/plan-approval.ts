@@ -109,10 +109,11 @@ export async function approvePlan(
   round: number,
   tr: Translator,
 ): Promise<string> {
+  // The policy first: whether the plan waits for a decision is not told to someone who cannot decide.
+  await ctx.require('approve', channelScope(plan.channel), 'approve a plan');
   const a = plan.approval;
   if (a?.state !== 'pending' || a.round !== round)
     throw InvalidInputError.of('plan.error.notPending', { name: escapeMrkdwn(plan.name) });
-  await ctx.require('approve', channelScope(plan.channel), 'approve a plan');
   if (ctx.userId === a.by) {
     await ctx.audited('plan.approve', plan.id, async () => {
       throw ForbiddenError.of('plan.error.selfApprove');
@@ -160,10 +161,11 @@ export async function rejectPlan(
   round: number,
   tr: Translator,
 ): Promise<string> {
+  // The policy first: whether the plan waits for a decision is not told to someone who cannot decide.
+  await ctx.require('approve', channelScope(plan.channel), 'reject a plan');
   const a = plan.approval;
   if (a?.state !== 'pending' || a.round !== round)
     throw InvalidInputError.of('plan.error.notPending', { name: escapeMrkdwn(plan.name) });
-  await ctx.require('approve', channelScope(plan.channel), 'reject a plan');
   const at = ctx.deps.clock.now();
   const after = await ctx.audited('plan.reject', plan.id, async () =>
     s.store.change(ctx.teamId, plan.id, (p) =>
