@@ -146,3 +146,51 @@ describe('the plan report’s CSV', () => {
     expect(textParts(rows).filter((p) => FORMULA_START.test(p))).toEqual([]);
   });
 });
+
+describe('the card’s ETA for waves not yet open', () => {
+  it('says when the next wave opens from what it waits on, and why not on UpCloud', async () => {
+    const answer = messageText(await t.ask('plan new estate-eta', here));
+    const id = /`(p[0-9a-f]{6})`/.exec(answer)![1]!;
+    const a = t.oms.addTask({
+      name: 'eta-first',
+      status: 2,
+      progress: 0.1,
+      totalSize: 1024 * GiB,
+      speed: 100 * 1024 ** 2,
+    }).id;
+    const job = upcloud.addJob({ name: 'eta-up', serviceId: SERVICE, status: 'running', progress: 0.2 });
+    const b = t.oms.addTask({ name: 'eta-second', status: 3, progress: 0.1, totalSize: 1024 * GiB }).id;
+    const c = t.oms.addTask({ name: 'eta-third', status: 3, progress: 0.1, totalSize: 1024 * GiB }).id;
+    await t.ask(`plan add estate-eta ${a} up-fi:${job.uuid}`, here);
+    await t.ask(`plan add estate-eta ${b} wave 2`, here);
+    await t.ask(`plan add estate-eta ${c} wave 3`, here);
+    await t.ask('plan gate estate-eta wave 2 after succeeded +2h', here);
+    await t.ask('plan start estate-eta', here);
+    const step = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        clock.advance(60_000);
+        t.oms.clock.advance(60_000);
+        await cycles(1);
+      }
+    };
+    await step(4);
+    const text = () => mrkdwnTexts(drawnIn(id).at(-1)!.body);
+    const wave = (n: number) => new RegExp(`\\*Wave ${n}\\*[^\\n]*\\n[^\\n]*\\n([^\\n]*)`).exec(text())?.[1];
+    // Wave 1 waits on an UpCloud job: states only, so no time is made up for wave 2.
+    expect(wave(2)).toBe(
+      ':hourglass_flowing_sand: no estimate of when it opens: UpCloud jobs give states only, no ETA',
+    );
+    // Wave 3 waits on wave 2, which has not run: how long it runs is not known yet.
+    expect(wave(3)).toBe(':hourglass_flowing_sand: estimated once the wave before it opens');
+
+    // The UpCloud job is done: wave 2 opens two hours after the OMS task's own ETA.
+    Object.assign(upcloud.job(job.uuid)!, { status: 'completed', progress: 1 });
+    await step(3);
+    const open = /ETA of the open waves <!date\^(\d+)\^/.exec(text());
+    expect(open, text()).not.toBeNull();
+    const opens = /expected to open about <!date\^(\d+)\^/.exec(wave(2) ?? '');
+    expect(opens, text()).not.toBeNull();
+    expect(Number(opens![1])).toBe(Number(open![1]) + 2 * 3600);
+    expect(wave(3)).toBe(':hourglass_flowing_sand: estimated once the wave before it opens');
+  });
+});
