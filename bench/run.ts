@@ -12,6 +12,7 @@ import { cpuPlacement } from './cpu-placement.js';
 import { runDetection } from './detect.js';
 import { detectionSection } from './failure-detection.js';
 import { type HungProviderResult, hungProviderSection, runHungProvider } from './hung-provider.js';
+import { type PlanCycleResult, planCycleSection, planCycleTargets, runPlanCycle } from './plan-cycle.js';
 import { type PollScaleRow, runPollScale } from './poll-scale.js';
 import { runReplicaCluster } from './replica-cluster.js';
 import { replicaSection } from './replica-report.js';
@@ -27,7 +28,8 @@ import { evaluate, RTT_MS, type Target } from './targets.js';
  *   --only=ack|hung|poll|store|replica|click   run one benchmark (replica: issue #41's replica
  *                                  rows on one Redis, then issue #50's on a local 3-master cluster;
  *                                  click: issue #47's card click at 50,000 watches ÷ at 100;
- *                                  calls: issue 58's provider calls per click)
+ *                                  calls: issue 58's provider calls per click;
+ *                                  plans: issue 60's plan of 200 over 3 clouds, requests per cycle)
  *   --only=subscriptions           the poll benchmark's subscriptions row only
  *   --only=detect [--watches=N]    the poll benchmark's failure detection only (memory, 10,000)
  *   --compare=<dir>                also measure the bot of another build (its compiled bench dir,
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
         saved.calls,
       ),
     );
+    saved.targets.push(...planCycleTargets(saved.plans));
     writeFileSync(path.join(outDir, 'report.json'), `${JSON.stringify(saved, null, 2)}\n`);
     writeFileSync(path.join(outDir, 'report.md'), renderMarkdown(saved));
     console.log(`bench: re-rendered ${path.relative(process.cwd(), outDir)}/report.md`);
@@ -188,6 +191,13 @@ async function main(): Promise<void> {
     console.log('bench: calls per click done');
   }
 
+  // Issue 60: a plan's gate pass and card edit add no provider read per cycle.
+  let plans: PlanCycleResult | undefined;
+  if (only === undefined || only === 'plans') {
+    plans = await runPlanCycle({ smoke, log: (line) => console.log(`bench: ${line}`) });
+    console.log('bench: plan cycle done');
+  }
+
   let store: StoreWritesRow[] | undefined;
   if (only === undefined || only === 'store') {
     store = await runStoreWrites({
@@ -207,6 +217,7 @@ async function main(): Promise<void> {
     clicks,
     calls,
   );
+  targets.push(...planCycleTargets(plans));
   const compared = compareFigures(compare, ack, poll, hungCompare, store, ackShared, replica);
   const report = {
     date: new Date(started).toISOString(),
@@ -227,6 +238,7 @@ async function main(): Promise<void> {
     replica,
     clicks,
     calls,
+    plans,
   };
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -262,6 +274,7 @@ function renderMarkdown(report: {
   replica?: ReplicaResult[];
   clicks?: ClickScaleResult;
   calls?: ClickCallsResult;
+  plans?: PlanCycleResult;
   compare?: { label: string; dir: string; targets: Target[] };
   hungCompare?: HungProviderResult;
 }): string {
@@ -306,6 +319,7 @@ function renderMarkdown(report: {
   lines.push(...replicaSection(report.replica ?? []));
   lines.push(...clickSection(report.clicks));
   lines.push(...clickCallsSection(report.calls));
+  lines.push(...planCycleSection(report.plans));
   // The hand-written notes (bench/notes.md until 2026-11-26) became docs/performance.md.
   lines.push(
     '## Gaps and plans',
