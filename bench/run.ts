@@ -13,6 +13,7 @@ import { runDetection } from './detect.js';
 import { detectionSection } from './failure-detection.js';
 import { type HungProviderResult, hungProviderSection, runHungProvider } from './hung-provider.js';
 import { type ObjectCheckResult, objectCheckSection, runObjectCheck } from './object-check.js';
+import { type PlanCycleResult, planCycleSection, planCycleTargets, runPlanCycle } from './plan-cycle.js';
 import { type PollScaleRow, runPollScale } from './poll-scale.js';
 import { runReplicaCluster } from './replica-cluster.js';
 import { replicaSection } from './replica-report.js';
@@ -30,6 +31,7 @@ import { evaluate, RTT_MS, type Target } from './targets.js';
  *                                  click: issue #47's card click at 50,000 watches ÷ at 100;
  *                                  calls: issue 58's provider calls per click;
  *                                  objects: the bucket check against rclone check)
+ *                                  plans: issue 60's plan of 200 over 3 clouds, requests per cycle)
  *   --only=subscriptions           the poll benchmark's subscriptions row only
  *   --only=detect [--watches=N]    the poll benchmark's failure detection only (memory, 10,000)
  *   --compare=<dir>                also measure the bot of another build (its compiled bench dir,
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
         saved.calls,
       ),
     );
+    saved.targets.push(...planCycleTargets(saved.plans));
     writeFileSync(path.join(outDir, 'report.json'), `${JSON.stringify(saved, null, 2)}\n`);
     writeFileSync(path.join(outDir, 'report.md'), renderMarkdown(saved));
     console.log(`bench: re-rendered ${path.relative(process.cwd(), outDir)}/report.md`);
@@ -190,6 +193,13 @@ async function main(): Promise<void> {
     console.log('bench: calls per click done');
   }
 
+  // Issue 60: a plan's gate pass and card edit add no provider read per cycle.
+  let plans: PlanCycleResult | undefined;
+  if (only === undefined || only === 'plans') {
+    plans = await runPlanCycle({ smoke, log: (line) => console.log(`bench: ${line}`) });
+    console.log('bench: plan cycle done');
+  }
+
   let store: StoreWritesRow[] | undefined;
   if (only === undefined || only === 'store') {
     store = await runStoreWrites({
@@ -216,6 +226,7 @@ async function main(): Promise<void> {
     clicks,
     calls,
   );
+  targets.push(...planCycleTargets(plans));
   const compared = compareFigures(compare, ack, poll, hungCompare, store, ackShared, replica);
   const report = {
     date: new Date(started).toISOString(),
@@ -237,6 +248,7 @@ async function main(): Promise<void> {
     clicks,
     calls,
     objects,
+    plans,
   };
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -273,6 +285,7 @@ function renderMarkdown(report: {
   clicks?: ClickScaleResult;
   calls?: ClickCallsResult;
   objects?: ObjectCheckResult;
+  plans?: PlanCycleResult;
   compare?: { label: string; dir: string; targets: Target[] };
   hungCompare?: HungProviderResult;
 }): string {
@@ -318,6 +331,7 @@ function renderMarkdown(report: {
   lines.push(...clickSection(report.clicks));
   lines.push(...clickCallsSection(report.calls));
   lines.push(...objectCheckSection(report.objects));
+  lines.push(...planCycleSection(report.plans));
   // The hand-written notes (bench/notes.md until 2026-11-26) became docs/performance.md.
   lines.push(
     '## Gaps and plans',

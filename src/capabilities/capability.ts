@@ -216,6 +216,11 @@ export interface Capability {
 export interface CapabilityRendered {
   text: string;
   blocks?: unknown[];
+  /**
+   * A file that goes with the post when it is first posted (a report's CSV): uploaded after it
+   * through the same sender, into the thread the draw names (else the post's own). Not on edits.
+   */
+  file?: { filename: string; title: string; text: string };
 }
 
 /** A capability once the bot has started it. */

@@ -207,7 +207,7 @@ export class SlackWatchDelivery implements WatchSlack {
       await deliver(() => to.update({ channel: draw.channel, ts, ...message }));
       return ts;
     }
-    return deliver(async () => {
+    const ts = await deliver(async () => {
       const posted = await to.post({
         channel: draw.channel,
         ...message,
@@ -217,6 +217,23 @@ export class SlackWatchDelivery implements WatchSlack {
       });
       return posted.ts;
     });
+    if (drawn.file) {
+      // After the text, like a verification's CSV: a file that cannot be uploaded is logged and
+      // left out rather than posting the text twice.
+      const file = drawn.file;
+      await to
+        .uploadFile({
+          channel: draw.channel,
+          threadTs: draw.thread ?? ts,
+          bytes: Buffer.from(file.text, 'utf8'),
+          filename: file.filename,
+          title: truncate(file.title, 200),
+        })
+        .catch((error: unknown) =>
+          this.#logger?.warn({ err: error, key: draw.key }, 'file of a capability post not uploaded'),
+        );
+    }
+    return ts;
   }
 
   async findPosted(
@@ -253,7 +270,9 @@ export type ViewRender = (
   view: unknown,
   tr: Translator,
   now: number,
-) => { text: string; blocks?: unknown[] } | undefined;
+) =>
+  | { text: string; blocks?: unknown[]; file?: { filename: string; title: string; text: string } }
+  | undefined;
 
 function render(
   content: WatchContent,

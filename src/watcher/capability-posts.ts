@@ -29,15 +29,26 @@ export class CapabilityPosts {
 
   /**
    * Shows `view` in the post `id` of `capability` in `channel`: posts it the first time, edits it
-   * when it changed since. `held`: the edit budget is spent (a later call edits). Throws the
+   * when it changed since. `held`: the edit budget is spent (a later call edits). A file the view
+   * renders with goes into `thread` (else the post's own) when it is first posted. Throws the
    * outbox's `DeliveryError`.
    */
-  async show(teamId: string, where: { capability: string; id: string; channel: string }, view: unknown) {
+  async show(
+    teamId: string,
+    where: { capability: string; id: string; channel: string; thread?: string },
+    view: unknown,
+  ) {
     const key = postKey(teamId, where.capability, where.id);
     const sig = hashValue(view);
     const before = await this.#read(key);
     if (before?.ts && before.sig === sig) return 'same' satisfies Shown;
-    const draw = { channel: where.channel, capability: where.capability, view, key };
+    const draw = {
+      channel: where.channel,
+      capability: where.capability,
+      view,
+      key,
+      ...(where.thread ? { thread: where.thread } : {}),
+    };
     const ts = await this.#outbox.drawView(teamId, before?.ts ? { ...draw, ts: before.ts } : draw);
     if (!ts) return 'held' satisfies Shown;
     await this.#kv.update(key, (raw) => {

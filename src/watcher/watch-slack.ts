@@ -49,6 +49,8 @@ export interface ViewDraw {
   view: unknown;
   /** The post's dedup key (in its metadata, as the watcher's posts carry theirs). */
   key: string;
+  /** Where the rendered view's file goes when it is first posted (a thread's ts); absent: its own thread. */
+  thread?: string;
 }
 
 export interface WatchPost {

@@ -75,7 +75,7 @@ describe('a plan of 200 migrations', () => {
     const view = await viewOf(state(), (await state().store.find('T0FAKE001', 'estate-200'))!);
     expect(view.totals.resources).toBe(200);
     for (const locale of ['en', 'ko', 'zh-CN'] as const) {
-      const drawn = renderPlanCard(view, translatorFor(locale));
+      const drawn = renderPlanCard(view, translatorFor(locale), Date.now());
       const blocks = drawn.blocks as { type: string; text?: { text: string } }[];
       expect(blockLimitProblems(blocks, 'message')).toEqual([]);
       expect(blocks.length).toBeLessThanOrEqual(50);
@@ -85,14 +85,14 @@ describe('a plan of 200 migrations', () => {
       expect(text).not.toContain('<!here>');
       expect(text).not.toMatch(/"type":"section","text":\{"type":"mrkdwn","text":"[^"]*\*x\*/);
       // Every word from the catalogue (no key left as its name).
-      expect(text).not.toMatch(/plan\.(card|gate|hold|status|wave|confirm|button|state)\./);
+      expect(text).not.toMatch(/plan\.(card|gate|hold|status|wave|confirm|button|state|eta)\./);
     }
-    const ko = JSON.stringify(renderPlanCard(view, translatorFor('ko')).blocks);
+    const ko = JSON.stringify(renderPlanCard(view, translatorFor('ko'), Date.now()).blocks);
     expect(ko).toContain('웨이브 2');
-    const zh = JSON.stringify(renderPlanCard(view, translatorFor('zh-CN')).blocks);
+    const zh = JSON.stringify(renderPlanCard(view, translatorFor('zh-CN'), Date.now()).blocks);
     expect(zh).toContain('第 2 波');
     // 67 resources in a wave: counts per state, not 67 lines.
-    const en = JSON.stringify(renderPlanCard(view, translatorFor('en')).blocks);
+    const en = JSON.stringify(renderPlanCard(view, translatorFor('en'), Date.now()).blocks);
     expect(en).not.toContain('bucket-000');
     expect(en).toMatch(/Paused 6[67]/);
   });

@@ -67,13 +67,13 @@ export const plans: Capability & { of(deps: { capabilities: CapabilityStates }):
       const f = fact as PlanFact;
       return [`:card_index_dividers: ${tr.t('plan.cardLine', { name: escapeMrkdwn(f.name), wave: f.wave })}`];
     },
-    render: (view, tr) => {
+    render: (view, tr, now) => {
       const kind = (view as { kind?: string }).kind;
       if (kind === 'report') return renderPlanReport(view as PlanReport, tr);
       if (kind === 'home') return renderPlansHome(view as PlansHome, tr);
       if (kind === 'approval') return renderApprovalPost(view as ApprovalPostView, tr);
       if (kind === 'withdrawn') return renderWithdrawn(view as WithdrawnView, tr);
-      return renderPlanCard(view as PlanView, tr);
+      return renderPlanCard(view as PlanView, tr, now);
     },
     home: (s, who) => plansHome(s, who),
     async forgetWorkspace(s, teamId) {

@@ -6,6 +6,7 @@ import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { stateLabelIn } from '../../slack/blocks/state-words.js';
 import type { CapabilityRendered } from '../capability.js';
 import { approvalButtons, approvalContext } from './plan-approval-card.js';
+import { type OpensEta, opensEtas } from './plan-eta.js';
 import type { Gate } from './plan-types.js';
 import { openEta, type PlanView, type ResourceLine, type WaveHold, type WaveView } from './plan-view.js';
 
@@ -70,12 +71,22 @@ export function holdWords(hold: WaveHold, tr: Translator): string {
   }
 }
 
-function waveText(w: WaveView, tr: Translator): string {
+/** When a closed wave is expected to open, or why the card cannot say (a time gate says its own). */
+function opensWords(eta: OpensEta | undefined, hold: WaveHold | undefined, tr: Translator): string[] {
+  if (!eta || hold?.on === 'time') return [];
+  const text =
+    'at' in eta ? tr.t('plan.eta.opens', { when: slackDate(new Date(eta.at)) }) : tr.t(`plan.eta.${eta.why}`);
+  return [`:hourglass_flowing_sand: ${text}`];
+}
+
+function waveText(w: WaveView, tr: Translator, opens?: OpensEta): string {
   const head = `*${tr.t('plan.card.wave', { n: w.n })}* · ${gateWords(w.gate, tr)}`;
-  const where =
+  const where = [
     w.openedAt !== undefined
       ? `:large_green_circle: ${tr.t('plan.wave.open', { when: slackDate(new Date(w.openedAt)) })}`
-      : `:red_circle: ${w.hold ? holdWords(w.hold, tr) : ''}`;
+      : `:red_circle: ${w.hold ? holdWords(w.hold, tr) : ''}`,
+    ...opensWords(opens, w.hold, tr),
+  ].join('\n');
   if (w.held && tr.has(w.held.key)) {
     const values = Object.fromEntries(
       Object.entries(w.held.values).map(([k, v]) => [k, typeof v === 'string' ? escapeMrkdwn(v) : v]),
@@ -169,7 +180,8 @@ function buttons(view: PlanView, tr: Translator): unknown[] {
 }
 
 /** The plan card (pure): each wave with its gate and what holds it, the totals, its buttons. */
-export function renderPlanCard(view: PlanView, tr: Translator): CapabilityRendered {
+export function renderPlanCard(view: PlanView, tr: Translator, now: number): CapabilityRendered {
+  const opens = opensEtas(view, runsToEnd, now);
   const t = view.totals;
   const title = tr.t('plan.card.title', {
     name: escapeMrkdwn(truncate(view.name, 80)),
@@ -207,7 +219,7 @@ export function renderPlanCard(view: PlanView, tr: Translator): CapabilityRender
     { type: 'section', text: { type: 'mrkdwn', text: totals.join('\n') } },
     ...view.waves.map((w) => ({
       type: 'section',
-      text: { type: 'mrkdwn', text: truncate(waveText(w, tr), 2900) },
+      text: { type: 'mrkdwn', text: truncate(waveText(w, tr, opens.get(w.n)), 2900) },
     })),
     ...(view.waves.length === 0
       ? [{ type: 'section', text: { type: 'mrkdwn', text: tr.t('plan.card.empty') } }]

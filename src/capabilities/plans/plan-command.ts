@@ -264,7 +264,7 @@ async function run(ctx: HandlerContext, r: PlanRequest, stateOf: StateOf): Promi
   }
   if (r.op === 'show') {
     await ctx.require('view', channelScope(plan.channel), 'see a plan');
-    const drawn = renderPlanCard(await viewOf(s, plan), tr);
+    const drawn = renderPlanCard(await viewOf(s, plan), tr, s.core.clock.now());
     await ctx.reply({ text: drawn.text, blocks: drawn.blocks as never });
     return;
   }

@@ -1,6 +1,7 @@
 import type { Translator } from '../../i18n/translator.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import type { CapabilityRendered } from '../capability.js';
+import { planReportCsv } from './plan-csv.js';
 import type { PlanView, ResourceLine } from './plan-view.js';
 
 /** The plan report: posted once when a plan ends, from the same view its card was drawn from. */
@@ -16,13 +17,24 @@ export const SIGN_OFF_PLAN = 'plan.signoff';
 const sum = (lines: readonly ResourceLine[], pick: (l: ResourceLine) => number | undefined) =>
   lines.reduce((t, l) => t + (pick(l) ?? 0), 0);
 
+/** The wave's verification results, when any of its migrations was verified. */
+function verified(lines: readonly ResourceLine[], tr: Translator): string {
+  const checked = lines.filter((l) => l.verification !== undefined);
+  if (checked.length === 0) return '';
+  return ` · ${tr.t('plan.report.verified', {
+    matching: checked.filter((l) => l.verification === 'matches').length,
+    mismatch: checked.filter((l) => l.verification === 'mismatch').length,
+    unchecked: checked.filter((l) => l.verification === 'unchecked').length,
+  })}`;
+}
+
 /** Per wave: how long it ran, what it moved, its failures, who signed it off; then the totals. */
 export function renderPlanReport(report: PlanReport, tr: Translator): CapabilityRendered {
   const v = report.view;
   const title = tr.t('plan.report.title', { name: escapeMrkdwn(truncate(v.name, 80)), id: code(v.id) });
   const waves = v.waves.map((w) => {
     const signers = [...new Set(w.resources.flatMap((l) => (l.signedBy ? [`<@${l.signedBy}>`] : [])))];
-    return tr.t('plan.report.wave', {
+    const line = tr.t('plan.report.wave', {
       n: w.n,
       duration:
         w.openedAt !== undefined && w.doneAt !== undefined
@@ -35,6 +47,7 @@ export function renderPlanReport(report: PlanReport, tr: Translator): Capability
       objects: tr.count(sum(w.resources, (l) => l.objects?.done)),
       signed: signers.length > 0 ? signers.join(', ') : tr.t('plan.report.unsigned'),
     });
+    return `${line}${verified(w.resources, tr)}`;
   });
   const t = v.totals;
   const totals = tr.t('plan.card.totals', {
@@ -43,11 +56,18 @@ export function renderPlanReport(report: PlanReport, tr: Translator): Capability
     objectsMoved: tr.count(t.objectsDone),
     objectsLeft: tr.count(t.objectsLeft),
   });
+  const safe = v.name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60);
   return {
     text: truncate(`${title} — ${totals}`, 3000),
+    file: {
+      filename: `plan-${v.id}-${safe}.csv`,
+      title: tr.t('plan.report.csvTitle', { name: truncate(v.name, 80) }),
+      text: planReportCsv(v),
+    },
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: truncate(`${title}\n${totals}`, 3000) } },
       { type: 'section', text: { type: 'mrkdwn', text: truncate(waves.join('\n'), 3000) } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: tr.t('plan.report.csvNote') }] },
       report.signedBy
         ? {
             type: 'context',

@@ -142,9 +142,16 @@ export async function postReport(s: PlansState, plan: Plan, view: PlanView): Pro
     ...(plan.signedOff ? { signedBy: plan.signedOff.by } : {}),
   };
   try {
+    // Its CSV goes into the card's thread (the plan's thread), once, when the report is first posted.
+    const card = await s.posts.where(plan.teamId, CAPABILITY, plan.id);
     await s.posts.show(
       plan.teamId,
-      { capability: CAPABILITY, id: `${plan.id}-report`, channel: plan.channel },
+      {
+        capability: CAPABILITY,
+        id: `${plan.id}-report`,
+        channel: plan.channel,
+        ...(card ? { thread: card.ts } : {}),
+      },
       report,
     );
   } catch (error) {

@@ -27,6 +27,8 @@ export interface ResourceLine {
   signedOff?: boolean;
   /** Who signed its verification off. */
   signedBy?: string;
+  /** Its last run's verification: the counts reconciled, or not checked (and why not, elsewhere). */
+  verification?: 'matches' | 'mismatch' | 'unchecked';
   bytes?: { done?: number; total?: number };
   objects?: { done?: number; total?: number };
   /** When it will be done (the card's own ETA, windows included), to the minute; unset: unknown. */
@@ -107,6 +109,7 @@ export function lineOf(r: Plan['resources'][number], record: WatchRecord | undef
     ...(s.state === 'failed' && s.lastError?.code ? { code: s.lastError.code } : {}),
     ...(claim ? { claimBy: claim } : {}),
     ...(record.verification?.signoff ? { signedOff: true, signedBy: record.verification.signoff.by } : {}),
+    ...(record.verification ? { verification: record.verification.report.outcome } : {}),
     bytes: { done: s.bytes.done, total: s.bytes.total },
     objects: { done: s.objects.done, total: s.objects.total },
     ...etaOf(record),
