@@ -166,3 +166,16 @@ describe('a rule added while a request waits for its approval', () => {
     expect((await a.bot.deps.approvals.records.get(TEAM, first.record.id))?.votes?.length).toBe(2);
   });
 });
+
+describe('a change-ticket pattern from Slack', () => {
+  it('refuses one that backtracks for ever on a typed name, and keeps CHG-\\d+', async () => {
+    const admin = { teamId: TEAM, userId: ADMIN };
+    const evil = await a.ask(`policy add redos-${low} ticket=(a+)+$ connections=${C.late}`, admin);
+    expect(messageText(evil)).toContain('must be a simple pattern');
+    const list = messageText(await a.ask('policy list', admin));
+    expect(list).not.toContain(`redos-${low}`);
+    const fine = await a.ask(`policy add chg-${low} ticket=CHG-\\d+ connections=${C.late}`, admin);
+    expect(messageText(fine)).not.toContain('must be');
+    expect(messageText(await a.ask('policy list', admin))).toContain(`chg-${low}`);
+  });
+});
