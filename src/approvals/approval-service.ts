@@ -7,7 +7,7 @@ import type { ApprovalRecord } from './approval-record.js';
 import { approvalScope } from './approval-scope.js';
 import { ApprovalStore } from './approval-store.js';
 import type { ApprovalServiceOptions, Decision, DecisionInput, NewRequest } from './approval-types.js';
-import { approveOnce, gateCheck, type VoteDeps } from './approval-votes.js';
+import { approveOnce, gateCheck, neededNow, type VoteDeps } from './approval-votes.js';
 import { redrawApproverMessages, tellApprovers } from './approver-notices.js';
 import { type CreateApprovedDeps, createApproved } from './create-approved.js';
 import { createTarget, validateCreateRequest } from './create-request.js';
@@ -155,7 +155,7 @@ export class ApprovalService {
     const entry = this.#entry(input, 'create.approve');
     const checked = await gateCheck(this.#voteDeps(), pending, 'approval', entry, input.by);
     const decide = (extra: Partial<ApprovalRecord>) => this.#decide(input, 'approved', extra);
-    const decided = await approveOnce(this.#voteDeps(), input, pending, decide).catch(
+    const decided = await approveOnce(this.#voteDeps(), input, neededNow(pending, checked), decide).catch(
       async (error: unknown) => {
         await checked.release();
         throw error;

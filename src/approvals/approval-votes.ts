@@ -43,6 +43,12 @@ export async function gateCheck(
   throw refusedError(checked.refusal);
 }
 
+/** A rule that now asks for more approvers than when the request was made holds at this approval. */
+export function neededNow(pending: ApprovalRecord, checked: GateOutcome): ApprovalRecord {
+  const more = checked.needs && checked.needs.approvers > (pending.needs?.approvers ?? 1);
+  return more ? { ...pending, needs: checked.needs } : pending;
+}
+
 /**
  * One approval: decides the request, unless a rule asks for more approvers than have approved
  * (each counted once across replicas, the same person twice refused): then it is counted, and the
@@ -81,7 +87,9 @@ export async function approveOnce(
   const saved = await d.locked(input.team, input.id, async () => {
     const now = await d.records.get(input.team, input.id);
     if (!now) return pending;
-    return now.status === 'pending' ? d.records.save({ ...now, votes: counted.votes }) : now;
+    return now.status === 'pending'
+      ? d.records.save({ ...now, needs: pending.needs, votes: counted.votes })
+      : now;
   });
   await d.notify('update request', () => d.o.messenger.updateRequest(saved));
   return { outcome: 'counted', record: saved };

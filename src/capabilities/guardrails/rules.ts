@@ -67,7 +67,13 @@ const pattern = z
     } catch {
       return false;
     }
-  }, 'must be a regular expression such as CHG-\\d+');
+  }, 'must be a regular expression such as CHG-\\d+')
+  // Checked against names anyone types: no groups, alternation or backreferences, and few
+  // open-ended repeats, so no pattern can backtrack for long (nested repeats are exponential).
+  .refine(
+    (p) => !/[()|]|\\[1-9k]/.test(p) && (p.match(/[*+]|\{\d*,\}/g) ?? []).length <= 2,
+    'must be a simple pattern: no groups, no |, at most two of * + {n,}',
+  );
 
 /**
  * One guardrail: what it applies to (`scope`; absent: everywhere) and what it says. Every rule that

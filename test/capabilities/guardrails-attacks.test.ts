@@ -1,0 +1,181 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import type { PreflightRecord } from '../../src/approvals/preflight-record.js';
+import { postedApproval } from '../harness/approval-requests.js';
+import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
+import {
+  HW_AK,
+  HW_SK,
+  messageText,
+  mrkdwnTexts,
+  omsConnection,
+  PROJECT_ID,
+  TestBot,
+} from '../harness/test-bot.js';
+import { TestClock } from '../harness/test-clock.js';
+import { until } from '../harness/until.js';
+import { dropRedisKeys, replicaRedisUrl } from '../security/replica-redis.js';
+
+// Attacks on the guardrails, through signed requests on two replicas sharing one Redis: a rule
+// that tightens a request already waiting for its approval must hold at that approval.
+const storeUrl = replicaRedisUrl();
+const suffix = Date.now().toString(36).toUpperCase().slice(-6);
+const low = suffix.toLowerCase();
+const TEAM = `T0GX${suffix}`;
+const CHANNEL = 'C0GUARDX1';
+const ADMIN = 'U0ALICE01';
+const OPERATOR = 'U0GXOPER1';
+const APPROVER = 'U0GXAPPR1';
+const SECOND = 'U0GXAPPR2';
+const C = { late: `gx-l-${low}` };
+const BASE = Date.parse('2026-11-25T09:00:00Z');
+const clocks = [new TestClock(() => BASE), new TestClock(() => BASE)];
+const a = new TestBot();
+const b = new TestBot();
+const ixA = new Interactions(a);
+const ixB = new Interactions(b);
+const dir = mkdtempSync(path.join(tmpdir(), 'guardrails-attacks-'));
+const file = path.join(dir, 'connections.yml');
+const TIB = 2 ** 40;
+
+const POLICIES = `policies:
+  - id: file-residency
+    scope: { connections: [${C.late}] }
+    regions: { allow: [cn-north-4] }
+`;
+
+function writeFile(omsUrl: string): void {
+  const connections = Object.values(C)
+    .map(
+      (name) => `  - name: ${name}
+    team: ${TEAM}
+    provider: huawei-oms
+    endpoint: ${omsUrl}
+    projectId: ${PROJECT_ID}
+    auth: { type: aksk, accessKeyEnv: GX_HW_AK, secretKeyEnv: GX_HW_SK }
+    storage: { source: src, destination: dst }`,
+    )
+    .join('\n');
+  const storage = `storageCredentials:
+  src: { accessKeyEnv: GX_HW_AK, secretKeyEnv: GX_HW_SK }
+  dst: { accessKeyEnv: GX_HW_AK, secretKeyEnv: GX_HW_SK }`;
+  writeFileSync(file, `${storage}\nconnections:\n${connections}\n${POLICIES}`);
+}
+
+beforeAll(async () => {
+  process.env.GX_HW_AK = HW_AK;
+  process.env.GX_HW_SK = HW_SK;
+  writeFile('http://127.0.0.1:1');
+  const connections = (url: string) =>
+    Object.values(C).map((name) => omsConnection(name, url, { team: TEAM }));
+  const env = { STORE_URL: storeUrl, POLL_INTERVAL_SECONDS: '0', MIGRATE_BOT_CONNECTIONS: file };
+  // The plan card is edited as often as the test moves it (no edit budget deferring it).
+  const watcher = { editBudget: { windowMs: 10_000, max: 1000 } };
+  await a.start({ env, connections, clock: clocks[0]!, watcher });
+  await b.start({
+    env: { ...env, SLACK_API_URL: a.fakeSlack.apiUrl },
+    connections: () => connections(a.oms.url),
+    clock: clocks[1]!,
+    watcher,
+  });
+  a.oms.addBucket({
+    cloudType: 'AWS',
+    region: 'us-east-1',
+    name: 'gm-bucket',
+    objects: [{ key: 'small/a.txt', size: 1_048_576 }],
+  });
+  const who = { teamId: TEAM };
+  await a.ask(`access grant <@${OPERATOR}|oper> operator`, who);
+  for (const user of [APPROVER, SECOND]) await a.ask(`access grant <@${user}|appr> approver`, who);
+}, 60_000);
+afterAll(async () => {
+  await a.bot.deps.approvals.records.forget(TEAM).catch(() => undefined);
+  await Promise.allSettled([a.stop(), b.stop()]);
+  await dropRedisKeys(storeUrl, suffix);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let made = 0;
+function request(connection: string, options: { tib?: number; startAt?: string } = {}) {
+  made++;
+  const preflight: PreflightRecord = {
+    size: { basis: 'listed', objects: 10, bytes: (options.tib ?? 1) * TIB, prefixes: 1 },
+    warnings: [],
+    deadlineMs: 5000,
+  };
+  return a.bot.deps.approvals.request({
+    team: TEAM,
+    requester: OPERATOR,
+    channel: CHANNEL,
+    connection,
+    kind: 'task',
+    request: {
+      task_type: 'prefix',
+      description: `more ${made}`,
+      src_node: { cloud_type: 'AWS', region: 'us-east-1', bucket: 'gm-bucket', object_key: ['small/'] },
+      dst_node: { region: 'cn-north-4', bucket: 'photos-obs' },
+    },
+    op: `gx${made}`,
+    preflight,
+    ...(options.startAt ? { startAt: options.startAt } : {}),
+  });
+}
+
+async function posted(connection: string, options: Parameters<typeof request>[1] = {}) {
+  const since = a.fakeSlack.calls.length;
+  const record = await request(connection, options);
+  return { record, posted: await postedApproval(a, { team: TEAM, channel: CHANNEL }, since) };
+}
+
+async function press(bot: TestBot, p: { id: string; ts: string }, userId: string): Promise<string> {
+  const responseId = `gx-approve-${++made}`;
+  const res = await (bot === a ? ixA : ixB).clickMessage(
+    {
+      actionId: 'approval.approve',
+      value: p.id,
+      channelId: CHANNEL,
+      messageTs: p.ts,
+      responseUrl: bot.fakeSlack.responseUrl(responseId),
+    },
+    { userId, teamId: TEAM },
+  );
+  expect(res.status).toBe(200);
+  return String((await bot.answer(responseId)).text ?? '');
+}
+
+describe('a rule added while a request waits for its approval', () => {
+  it('asks the approval for as many approvers as the rule says now', async () => {
+    const first = await posted(C.late, { tib: 50 });
+    expect(first.record.needs).toBeUndefined();
+    const admin = { teamId: TEAM, userId: ADMIN };
+    const added = await a.ask(
+      `policy add two-late-${low} approvers=2 above=40TiB connections=${C.late}`,
+      admin,
+    );
+    expect(messageText(added)).toContain(`two-late-${low}`);
+    const said = await press(b, first.posted, APPROVER);
+    expect(said).toMatch(/1 of 2/);
+    expect((await a.bot.deps.approvals.records.get(TEAM, first.record.id))?.status).toBe('pending');
+    expect(a.oms.tasks.size).toBe(0);
+    // The second approver, someone else, decides it.
+    await press(a, first.posted, SECOND);
+    await until(async () => a.oms.tasks.size === 1, { what: 'the migration created at the 2nd approval' });
+    expect((await a.bot.deps.approvals.records.get(TEAM, first.record.id))?.votes?.length).toBe(2);
+  });
+});
+
+describe('a change-ticket pattern from Slack', () => {
+  it('refuses one that backtracks for ever on a typed name, and keeps CHG-\\d+', async () => {
+    const admin = { teamId: TEAM, userId: ADMIN };
+    const evil = await a.ask(`policy add redos-${low} ticket=(a+)+$ connections=${C.late}`, admin);
+    expect(messageText(evil)).toContain('must be a simple pattern');
+    const list = messageText(await a.ask('policy list', admin));
+    expect(list).not.toContain(`redos-${low}`);
+    const fine = await a.ask(`policy add chg-${low} ticket=CHG-\\d+ connections=${C.late}`, admin);
+    expect(messageText(fine)).not.toContain('must be');
+    expect(messageText(await a.ask('policy list', admin))).toContain(`chg-${low}`);
+  });
+});
