@@ -33,6 +33,10 @@ const FIXED: Record<string, { count: number; why: string }> = {
     why: 'the load’s pause between watcher cycles while a real Redis is killed and restarted',
   },
   'watcher/kill.test.ts': { count: 1, why: 'when kill -9 hits a real replica process, at random' },
+  'capabilities/plans-kill.test.ts': {
+    count: 1,
+    why: 'real replica processes: four leases pass after the take-over, and no start happens twice',
+  },
   'watcher/fixtures/replica.mjs': { count: 1, why: 'a real replica process’s pause between its cycles' },
   'watcher/replicas-balance.test.ts': {
     count: 3,
