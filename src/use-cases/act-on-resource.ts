@@ -13,6 +13,7 @@ import { keepingTheVerb } from '../resources/resolve-resource.js';
 import type { Observation } from '../watcher/transitions.js';
 import type { WatchRecord } from '../watcher/watch-store.js';
 import { findResource, type ResourceTarget, titleOf, type UseCaseContext } from './context.js';
+import { checkStartRules } from './start-rules.js';
 
 export interface Acted {
   action: ResourceAction;
@@ -101,9 +102,10 @@ async function actFirst(
   mayDo: (action: ResourceAction) => boolean,
 ): Promise<Done> {
   const provider = ctx.deps.resolver.providerOf(ctx.teamId, exact.connection);
-  const after = await ctx.audited(action, `${exact.connection}:${exact.id}`, () =>
-    performOnId(provider, exact, action, mayDo),
-  );
+  const after = await ctx.audited(action, `${exact.connection}:${exact.id}`, async () => {
+    await checkStartRules(ctx, provider, exact, action);
+    return performOnId(provider, exact, action, mayDo);
+  });
   return { provider, resource: after, after };
 }
 
@@ -145,8 +147,9 @@ async function readFirst(
     () => findResource(ctx, target),
     (entry) => ctx.deps.resolver.actionsFor(ctx.teamId, entry).includes(action),
   );
-  const after = await ctx.audited(action, `${resource.connection}:${resource.id}`, () =>
-    performAction(provider, resource, action, mayDo),
-  );
+  const after = await ctx.audited(action, `${resource.connection}:${resource.id}`, async () => {
+    await checkStartRules(ctx, provider, resource, action);
+    return performAction(provider, resource, action, mayDo);
+  });
   return { provider, resource, after };
 }

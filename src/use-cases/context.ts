@@ -1,5 +1,6 @@
 import { channelScope, type Scope } from '../access/policy.js';
 import type { Capability, Role } from '../access/roles.js';
+import type { RequestGate } from '../approvals/request-gate.js';
 import type { CapabilityStates } from '../capabilities/capability.js';
 import type { Clock } from '../clock.js';
 import type { ResourceKind, ResourceRef } from '../domain/migration-resource.js';
@@ -31,7 +32,7 @@ export interface UseCaseContext {
     /** The titles requesters gave what approvals created (absent where no approvals run). */
     approvals?: { titles: ResourceTitles };
     /** The capabilities, whose facts status shows as the watched card does (absent: none). */
-    capabilities?: CapabilityStates;
+    capabilities?: CapabilityStates & Partial<Pick<RequestGate, 'check'>>;
   };
   /** The scope of an action on the caller's channel (the workspace where there is none). */
   here: Scope;

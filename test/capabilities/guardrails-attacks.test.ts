@@ -2,19 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import type { PreflightRecord } from '../../src/approvals/preflight-record.js';
 import { postedApproval } from '../harness/approval-requests.js';
-import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
-import {
-  HW_AK,
-  HW_SK,
-  messageText,
-  mrkdwnTexts,
-  omsConnection,
-  PROJECT_ID,
-  TestBot,
-} from '../harness/test-bot.js';
+import { Interactions } from '../harness/interactions.js';
+import { HW_AK, HW_SK, messageText, omsConnection, PROJECT_ID, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
 import { dropRedisKeys, replicaRedisUrl } from '../security/replica-redis.js';
@@ -177,5 +168,26 @@ describe('a change-ticket pattern from Slack', () => {
     const fine = await a.ask(`policy add chg-${low} ticket=CHG-\\d+ connections=${C.late}`, admin);
     expect(messageText(fine)).not.toContain('must be');
     expect(messageText(await a.ask('policy list', admin))).toContain(`chg-${low}`);
+  });
+});
+
+describe('a freeze and a person resuming a paused migration', () => {
+  it('refuses the resume by command, naming the rule, and resumes once the freeze is lifted', async () => {
+    const admin = { teamId: TEAM, userId: ADMIN, channelId: CHANNEL };
+    const operator = { teamId: TEAM, userId: OPERATOR, channelId: CHANNEL };
+    const task = a.oms.addTask({ name: `paused-${low}`, status: 3, progress: 0.2, totalSize: TIB }).id;
+    const freeze = `policy add ice-${low} freeze=2026-11-25T00:00..2026-11-26T00:00@UTC connections=${C.late}`;
+    expect(messageText(await a.ask(freeze, admin))).toContain('Added guardrail');
+    const refused = messageText(await b.ask(`resume ${C.late}:${task}`, operator));
+    expect(refused).toContain(`ice-${low}`);
+    expect(refused).toMatch(/frozen/);
+    expect(a.oms.task(task)?.status).toBe(3);
+    const audit = await a.bot.deps.audit.recent(TEAM, 200);
+    expect(
+      audit.some((e) => e.action === 'resume' && e.target?.endsWith(task) && e.result === 'refused'),
+    ).toBe(true);
+    expect(messageText(await a.ask(`policy remove ice-${low}`, admin))).not.toMatch(/No guardrail/);
+    expect(messageText(await b.ask(`resume ${C.late}:${task}`, operator))).not.toContain(`ice-${low}`);
+    expect(a.oms.task(task)?.status).not.toBe(3);
   });
 });
