@@ -14,11 +14,14 @@ export async function postedApproval(
   where: { team: string; channel: string },
   since: number,
 ): Promise<{ id: string; ts: string; message: Json }> {
-  const call = await t.fakeSlack.waitFor(() =>
-    t.fakeSlack.calls
-      .slice(since)
-      .filter((c) => c.method === 'chat.postMessage' && c.body.channel === where.channel)
-      .at(-1),
+  // A request's pre-flight reads the provider (up to a few seconds on a loaded machine) first.
+  const call = await t.fakeSlack.waitFor(
+    () =>
+      t.fakeSlack.calls
+        .slice(since)
+        .filter((c) => c.method === 'chat.postMessage' && c.body.channel === where.channel)
+        .at(-1),
+    15_000,
   );
   const approve = buttons(call.body).find((b) => b.action_id === 'approval.approve');
   expect(approve).toBeDefined();
