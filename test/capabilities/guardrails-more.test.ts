@@ -1,23 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
-import type { PreflightRecord } from '../../src/approvals/preflight-record.js';
 import { postedApproval } from '../harness/approval-requests.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
-import {
-  HW_AK,
-  HW_SK,
-  messageText,
-  mrkdwnTexts,
-  omsConnection,
-  PROJECT_ID,
-  TestBot,
-} from '../harness/test-bot.js';
+import { HW_AK, HW_SK, messageText, mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
 import { dropRedisKeys, replicaRedisUrl } from '../security/replica-redis.js';
+import { guardedRequests, writeGuardedFile } from './guardrails-world.js';
 
 // The guardrails' last parts, through signed requests on two replicas sharing one Redis: the
 // create form's "Check against policy" and the request's pre-flight line, "must start inside a
@@ -60,21 +52,7 @@ const POLICIES = `policies:
 `;
 
 function writeFile(omsUrl: string): void {
-  const connections = Object.values(C)
-    .map(
-      (name) => `  - name: ${name}
-    team: ${TEAM}
-    provider: huawei-oms
-    endpoint: ${omsUrl}
-    projectId: ${PROJECT_ID}
-    auth: { type: aksk, accessKeyEnv: GM_HW_AK, secretKeyEnv: GM_HW_SK }
-    storage: { source: src, destination: dst }`,
-    )
-    .join('\n');
-  const storage = `storageCredentials:
-  src: { accessKeyEnv: GM_HW_AK, secretKeyEnv: GM_HW_SK }
-  dst: { accessKeyEnv: GM_HW_AK, secretKeyEnv: GM_HW_SK }`;
-  writeFileSync(file, `${storage}\nconnections:\n${connections}\n${POLICIES}`);
+  writeGuardedFile(file, { env: 'GM', team: TEAM, names: Object.values(C), omsUrl, policies: POLICIES });
 }
 
 beforeAll(async () => {
@@ -116,53 +94,17 @@ function at(iso: string): void {
   for (const c of clocks) c.skewMs = Date.parse(iso) - BASE;
 }
 
-let made = 0;
-function request(connection: string, options: { tib?: number; startAt?: string } = {}) {
-  made++;
-  const preflight: PreflightRecord = {
-    size: { basis: 'listed', objects: 10, bytes: (options.tib ?? 1) * TIB, prefixes: 1 },
-    warnings: [],
-    deadlineMs: 5000,
-  };
-  return a.bot.deps.approvals.request({
-    team: TEAM,
-    requester: OPERATOR,
-    channel: CHANNEL,
-    connection,
-    kind: 'task',
-    request: {
-      task_type: 'prefix',
-      description: `more ${made}`,
-      src_node: { cloud_type: 'AWS', region: 'us-east-1', bucket: 'gm-bucket', object_key: ['small/'] },
-      dst_node: { region: 'cn-north-4', bucket: 'photos-obs' },
-    },
-    op: `gm${made}`,
-    preflight,
-    ...(options.startAt ? { startAt: options.startAt } : {}),
-  });
-}
-
-async function posted(connection: string, options: Parameters<typeof request>[1] = {}) {
-  const since = a.fakeSlack.calls.length;
-  const record = await request(connection, options);
-  return { record, posted: await postedApproval(a, { team: TEAM, channel: CHANNEL }, since) };
-}
-
-async function press(bot: TestBot, p: { id: string; ts: string }, userId: string): Promise<string> {
-  const responseId = `gm-approve-${++made}`;
-  const res = await (bot === a ? ixA : ixB).clickMessage(
-    {
-      actionId: 'approval.approve',
-      value: p.id,
-      channelId: CHANNEL,
-      messageTs: p.ts,
-      responseUrl: bot.fakeSlack.responseUrl(responseId),
-    },
-    { userId, teamId: TEAM },
-  );
-  expect(res.status).toBe(200);
-  return String((await bot.answer(responseId)).text ?? '');
-}
+const { request, posted, press } = guardedRequests({
+  team: TEAM,
+  channel: CHANNEL,
+  requester: OPERATOR,
+  tag: 'gm',
+  name: 'more',
+  source: { bucket: 'gm-bucket', prefix: 'small/', objects: 10 },
+  a,
+  ixA,
+  ixB,
+});
 
 const FORM_VALUES = {
   task_type: 'prefix',

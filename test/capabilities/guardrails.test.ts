@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PreflightRecord } from '../../src/approvals/preflight-record.js';
-import { postedApproval, rejectModalSince } from '../harness/approval-requests.js';
+import { rejectModalSince } from '../harness/approval-requests.js';
 import { Interactions } from '../harness/interactions.js';
-import { HW_AK, HW_SK, messageText, omsConnection, PROJECT_ID, TestBot } from '../harness/test-bot.js';
+import { HW_AK, HW_SK, messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
 import { dropRedisKeys, replicaRedisUrl } from '../security/replica-redis.js';
+import { guardedRequests, writeGuardedFile } from './guardrails-world.js';
 
 // Issue 61, guardrails: two bots share one Redis, one fake Slack and one OMS simulator; the rules
 // are the connections file's `policies:` section (and rules added from Slack). Requests are made
@@ -39,7 +39,7 @@ const ixA = new Interactions(a);
 const ixB = new Interactions(b);
 const dir = mkdtempSync(path.join(tmpdir(), 'guardrails-'));
 const file = path.join(dir, 'connections.yml');
-const TIB = 2 ** 40;
+const _TIB = 2 ** 40;
 
 const POLICIES = `policies:
   - id: residency
@@ -59,21 +59,7 @@ const POLICIES = `policies:
 
 /** The file as the operators keep it: the connections (secrets named by variable) and the rules. */
 function writeFile(omsUrl: string, policies: string): void {
-  const connections = Object.values(C)
-    .map(
-      (name) => `  - name: ${name}
-    team: ${TEAM}
-    provider: huawei-oms
-    endpoint: ${omsUrl}
-    projectId: ${PROJECT_ID}
-    auth: { type: aksk, accessKeyEnv: GR_HW_AK, secretKeyEnv: GR_HW_SK }
-    storage: { source: src, destination: dst }`,
-    )
-    .join('\n');
-  const storage = `storageCredentials:
-  src: { accessKeyEnv: GR_HW_AK, secretKeyEnv: GR_HW_SK }
-  dst: { accessKeyEnv: GR_HW_AK, secretKeyEnv: GR_HW_SK }`;
-  writeFileSync(file, `${storage}\nconnections:\n${connections}\n${policies}`);
+  writeGuardedFile(file, { env: 'GR', team: TEAM, names: Object.values(C), omsUrl, policies });
 }
 
 beforeAll(async () => {
@@ -105,56 +91,22 @@ function at(iso: string): void {
   for (const c of clocks) c.skewMs = Date.parse(iso) - BASE;
 }
 
-const sized = (tib: number): PreflightRecord => ({
-  size: { basis: 'listed', objects: 1000, bytes: tib * TIB, prefixes: 1 },
-  warnings: [],
-  deadlineMs: 5000,
+const requests = guardedRequests({
+  team: TEAM,
+  channel: CHANNEL,
+  requester: OPERATOR,
+  tag: 'gr',
+  name: 'guarded',
+  source: { bucket: 'acme-photos', prefix: '2024/', objects: 1000 },
+  a,
+  ixA,
+  ixB,
 });
-
-let made = 0;
-/** A request made on replica A (the service the create form calls). */
-function request(connection: string, options: { region?: string; tib?: number; startAt?: string } = {}) {
-  made++;
-  return a.bot.deps.approvals.request({
-    team: TEAM,
-    requester: OPERATOR,
-    channel: CHANNEL,
-    connection,
-    kind: 'task',
-    request: {
-      task_type: 'prefix',
-      description: `guarded ${made}`,
-      src_node: { cloud_type: 'AWS', region: 'us-east-1', bucket: 'acme-photos', object_key: ['2024/'] },
-      dst_node: { region: options.region ?? 'cn-north-4', bucket: 'photos-obs' },
-    },
-    op: `gr${made}`,
-    preflight: sized(options.tib ?? 1),
-    ...(options.startAt ? { startAt: options.startAt } : {}),
-  });
-}
-
-async function posted(connection: string, options: Parameters<typeof request>[1] = {}) {
-  const since = a.fakeSlack.calls.length;
-  const record = await request(connection, options);
-  return { record, posted: await postedApproval(a, { team: TEAM, channel: CHANNEL }, since) };
-}
-
+/** A request made on replica A (the service the create form calls), and the message it posted. */
+const { request, posted } = requests;
 /** A button on the request message pressed on replica `bot` as `userId` (signed); what they were told. */
-async function press(bot: TestBot, action: string, p: { id: string; ts: string }, userId: string) {
-  const responseId = `gr-${action}-${++made}`;
-  const res = await (bot === a ? ixA : ixB).clickMessage(
-    {
-      actionId: action,
-      value: p.id,
-      channelId: CHANNEL,
-      messageTs: p.ts,
-      responseUrl: bot.fakeSlack.responseUrl(responseId),
-    },
-    { userId, teamId: TEAM },
-  );
-  expect(res.status).toBe(200);
-  return String((await bot.answer(responseId)).text ?? '');
-}
+const press = (bot: TestBot, action: string, p: { id: string; ts: string }, userId: string) =>
+  requests.press(bot, p, userId, action);
 
 const postsTo = (channel: string, since: number) =>
   a.fakeSlack.calls.slice(since).filter((c) => c.method === 'chat.postMessage' && c.body.channel === channel);
