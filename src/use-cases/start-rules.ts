@@ -1,4 +1,9 @@
-import { refusedError } from '../approvals/request-gate.js';
+import {
+  type Refusal,
+  type RequestCheck,
+  type RequestGate,
+  refusedError,
+} from '../approvals/request-gate.js';
 import type { ResourceKind } from '../domain/migration-resource.js';
 import type { MigrationProvider, ResourceAction } from '../providers/types.js';
 import type { UseCaseContext } from './context.js';
@@ -6,10 +11,29 @@ import type { UseCaseContext } from './context.js';
 /** The actions that set an existing migration moving again: what a freeze forbids as a start. */
 const STARTS: ReadonlySet<ResourceAction> = new Set(['resume', 'retry']);
 
+/** Who starts which existing migration, where: what the rules are asked about at stage `resume`. */
+export type StartAsked = Omit<RequestCheck, 'stage' | 'facts' | 'resource' | 'kind'> & {
+  kind: ResourceKind;
+  id: string;
+};
+
 /**
- * Asks every capability's rules (stage `resume`: when a migration may start, such as a freeze)
- * before a person's resume or retry, as a plan's wave asks before it starts what it holds; a
- * refusal names the rule and how to get an exception, and nothing is sent to the provider.
+ * Every capability's rules about when a migration may start (a freeze, a start window), asked
+ * before an existing migration is set moving (stage `resume`): their refusal, or undefined. A start
+ * takes no share of a quota, so nothing is kept whatever was decided.
+ */
+export async function startRefusal(
+  gate: Pick<RequestGate, 'check'>,
+  { kind, id, ...asked }: StartAsked,
+): Promise<Refusal | undefined> {
+  const outcome = await gate.check({ ...asked, stage: 'resume', kind, facts: {}, resource: { kind, id } });
+  await outcome.release();
+  return outcome.refusal;
+}
+
+/**
+ * The same before a person's resume or retry, as a plan's wave asks before it starts what it holds:
+ * a refusal names the rule and how to get an exception, and nothing is sent to the provider.
  */
 export async function checkStartRules(
   ctx: UseCaseContext,
@@ -17,21 +41,20 @@ export async function checkStartRules(
   target: { connection: string; kind: ResourceKind; id: string },
   action: ResourceAction,
 ): Promise<void> {
-  const gate = ctx.deps.capabilities;
-  if (!STARTS.has(action) || !gate?.check) return;
-  const outcome = await gate.check({
-    stage: 'resume',
-    team: ctx.teamId,
-    requester: ctx.userId,
-    channel: ctx.channelId ?? '',
-    connection: target.connection,
-    provider: provider.id,
-    kind: target.kind,
-    facts: {},
-    resource: { kind: target.kind, id: target.id },
-    now: ctx.deps.clock.now(),
-  });
-  // A start takes no share of a quota: nothing is kept whatever was decided.
-  await outcome.release();
-  if (outcome.refusal) throw refusedError(outcome.refusal);
+  const check = ctx.deps.capabilities?.check?.bind(ctx.deps.capabilities);
+  if (!STARTS.has(action) || !check) return;
+  const refusal = await startRefusal(
+    { check },
+    {
+      team: ctx.teamId,
+      requester: ctx.userId,
+      channel: ctx.channelId ?? '',
+      connection: target.connection,
+      provider: provider.id,
+      kind: target.kind,
+      id: target.id,
+      now: ctx.deps.clock.now(),
+    },
+  );
+  if (refusal) throw refusedError(refusal);
 }

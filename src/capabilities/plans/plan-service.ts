@@ -1,5 +1,6 @@
 import type { Refusal } from '../../approvals/request-gate.js';
 import { SKIP } from '../../store/atomic-kv.js';
+import { startRefusal } from '../../use-cases/start-rules.js';
 import { CapabilityPosts } from '../../watcher/capability-posts.js';
 import { watchKey } from '../../watcher/watch-keys.js';
 import type { WatchRecord } from '../../watcher/watch-store.js';
@@ -228,20 +229,17 @@ async function heldBy(s: PlansState, plan: Plan, wave: number, ref: string): Pro
   const gate = s.core.gate;
   if (!r || !gate) return undefined;
   const provider = s.core.connections.get(plan.teamId, r.connection).provider;
-  const checked = await gate.check({
-    stage: 'resume',
+  return startRefusal(gate, {
     team: plan.teamId,
     requester: plan.owner,
     channel: plan.channel,
     connection: r.connection,
     provider,
     kind: r.kind,
-    facts: {},
-    resource: { kind: r.kind, id: r.id },
+    id: r.id,
     approval: `plan-${plan.id}-wave-${wave}`,
     now: s.core.clock.now(),
   });
-  return checked.refusal;
 }
 
 /** Marks the wave held by `refusal` (once per rule and reason: audited and shown on the card). */
