@@ -1,6 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importersOf, sources } from './folder-importers.js';
 
 /**
  * Claims and escalation are one capability folder, on-call (ADR 0014): outside
@@ -9,7 +8,6 @@ import { describe, expect, it } from 'vitest';
  * row's "on it" line, the settings subcommand's section); the list may only get shorter: an entry
  * that no longer imports it fails here until it is removed.
  */
-const SRC = path.join(import.meta.dirname, '..', '..', 'src');
 const FOLDER = 'capabilities/on-call/';
 const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?on-call\/[^']+'/;
 
@@ -34,20 +32,8 @@ const STILL_READ_BY: Record<string, string> = {
   'use-cases/show-resource.ts': 'reads the claim for `status`',
 };
 
-function sources(dir: string, under = ''): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory()
-      ? sources(path.join(dir, e.name), `${under}${e.name}/`)
-      : e.name.endsWith('.ts')
-        ? [`${under}${e.name}`]
-        : [],
-  );
-}
-
 describe('the on-call capability (claims and escalation) is one folder', () => {
-  const importers = sources(SRC)
-    .filter((f) => !f.startsWith(FOLDER))
-    .filter((f) => IMPORTS_IT.test(readFileSync(path.join(SRC, f), 'utf8')));
+  const importers = importersOf(FOLDER, IMPORTS_IT);
 
   it('is named outside its folder only by the registry and the surfaces listed', () => {
     expect(importers.filter((f) => !(f in STILL_READ_BY))).toEqual([]);
@@ -79,6 +65,6 @@ describe('the on-call capability (claims and escalation) is one folder', () => {
       'watcher/escalation-policies.ts',
       'settings/escalation-settings.ts',
     ];
-    expect(sources(SRC).filter((f) => old.includes(f))).toEqual([]);
+    expect(sources().filter((f) => old.includes(f))).toEqual([]);
   });
 });

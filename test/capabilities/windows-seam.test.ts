@@ -1,6 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importersOf, sources } from './folder-importers.js';
 
 /**
  * Time windows are a capability folder (ADR 0014): outside `src/capabilities/windows/` only the
@@ -8,7 +7,6 @@ import { describe, expect, it } from 'vitest';
  * draw them (a row's "held by" line, the Home tab's section, the event's "by window" words); the
  * list may only get shorter: an entry that no longer imports it fails here until it is removed.
  */
-const SRC = path.join(import.meta.dirname, '..', '..', 'src');
 const FOLDER = 'capabilities/windows/';
 const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?windows\/[^']+'/;
 
@@ -25,20 +23,8 @@ const STILL_READ_BY: Record<string, string> = {
     'a `mustStartInWindow` rule reads the windows’ store (until windows offer a read to other capabilities)',
 };
 
-function sources(dir: string, under = ''): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory()
-      ? sources(path.join(dir, e.name), `${under}${e.name}/`)
-      : e.name.endsWith('.ts')
-        ? [`${under}${e.name}`]
-        : [],
-  );
-}
-
 describe('the windows capability is one folder', () => {
-  const importers = sources(SRC)
-    .filter((f) => !f.startsWith(FOLDER))
-    .filter((f) => IMPORTS_IT.test(readFileSync(path.join(SRC, f), 'utf8')));
+  const importers = importersOf(FOLDER, IMPORTS_IT);
 
   it('is named outside its folder only by the registry and the surfaces listed', () => {
     expect(importers.filter((f) => !(f in STILL_READ_BY))).toEqual([]);
@@ -49,7 +35,7 @@ describe('the windows capability is one folder', () => {
   });
 
   it('left nothing at the old places', () => {
-    const old = sources(SRC).filter(
+    const old = sources().filter(
       (f) =>
         f.startsWith('windows/') ||
         f === 'slack/blocks/window-words.ts' ||
