@@ -3,7 +3,7 @@
  * before it ends: 은/는, 이/가, 을/를, 과/와 and 이라/라 by whether its last syllable has a final
  * consonant, 으로/로 by whether that consonant is other than ㄹ. The catalogue cannot know the word
  * (a connection, a kind, a state), so it writes both forms, the way Korean forms do ("{name}을(를)"),
- * and the translator picks one when the word is known (issue #51: "작업은(는)" read as a form left
+ * and the translator picks one when the word is known ("작업은(는)" read as a form left
  * unfilled). Where the ending cannot be told (a Slack mention, a symbol), both forms stay: that is
  * still correct Korean, only clumsier.
  */

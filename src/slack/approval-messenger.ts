@@ -167,7 +167,7 @@ export function slackApprovalMessenger(
       const tr = await forPerson(record.team, record.requester);
       const notice = renderRequesterNotice(record, approvals ?? record.channel, tr);
       // "Sent for approval" answers the person who just asked, where they asked; a decision can come
-      // hours later, so it is a direct message they will see wherever they are (issue #13).
+      // hours later, so it is a direct message they will see wherever they are.
       if (record.status === 'pending')
         await sender
           .to(record.team)

@@ -260,7 +260,7 @@ export function handlerContextOf(context: Context): HandlerContext {
 /**
  * A reply's blocks, or none where its only block is a section saying what its `text` says (a
  * refusal, "No connection named …"): the answer then went out twice, as the fallback and again as
- * the block (issue #51). Text alone is mrkdwn all the same and renders as that section did.
+ * the block. Text alone is mrkdwn all the same and renders as that section did.
  */
 function blocksBeyondText(message: Reply): KnownBlock[] | undefined {
   const [only, ...more] = message.blocks ?? [];

@@ -355,10 +355,10 @@ export class LocalAtomicKv implements AtomicKv {
 /** How many lists the previous version spread a set over (`<set>#0` … `<set>#63`). */
 const LIST_SHARDS = 64;
 /**
- * The only sets an earlier version kept as JSON lists (before 21202c1, issue 15): the watch index
+ * The only sets an earlier version kept as JSON lists (before 21202c1): the watch index
  * and the subscriptions. Every set since has been member records from its first add, so only
  * these are looked for in list form. Looking reads 65 keys, once per set and process: for the
- * per-resource sets of issue 47 (one per watched resource) that made adding 10,000 watches 3×
+ * per-resource sets (one per watched resource) that made adding 10,000 watches 3×
  * slower in memory and 1.5× on SQLite (bench store row: 2.2 s → 3.1 s, over its 3 s target).
  */
 const LIST_FORM_SETS = new Set(['index', 'subscriptions']);

@@ -48,7 +48,7 @@ export class SqliteStore implements Store {
    * whole file and stays, about 10 MB more at 10,000 watches and 15–19 MB at 50,000 for no gain;
    * the file's pages are in the kernel's page cache anyway. Side by side at 10,000 watches the peak
    * RSS was 145.6 / 142.3 MB against 155 / 159 MB, at 50,000 idle about 174 against 189 MB, the idle
-   * cycle no slower (issue #15; bench/notes.md, Watcher RSS).
+   * cycle no slower (bench/notes.md, Watcher RSS).
    */
   static async open(file: string): Promise<SqliteStore> {
     let db: SqliteDb | undefined;

@@ -14,7 +14,7 @@ export interface InstallationWhere {
 
 export interface DepartureJob {
   since: number;
-  /** Its uninstall's generation, written in its tombstones too (absent before issue 46: `since`). */
+  /** Its uninstall's generation, written in its tombstones too (absent from older tombstones: `since`). */
   gen?: string;
   /** The app was installed again while it was pending: it clears its tombstones as it ends. */
   reinstalled?: true;

@@ -117,7 +117,7 @@ export function dueRank(r: WatchRecord): number {
  * follow-ups (an ending's own reply, other replies, card edits), then the follow-ups left (the
  * completion reports and verifications, `isFollowUp`). A burst of endings spends the workspace's
  * posting budget on the endings: when each ending's two follow-ups went out right after it, the
- * last endings of a burst of 500 waited behind 1,000 follow-ups (issue 47's kill -9 row said two
+ * last endings of a burst of 500 waited behind 1,000 follow-ups (the kill -9 benchmark row saw two
  * of them too late).
  *
  * Within a pass, `plans` (one per connection) six at a time, and in each one channel's records one

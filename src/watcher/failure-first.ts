@@ -29,7 +29,7 @@ const CHANNELS_AT_ONCE = 4;
 const WINDOWS_WAITED = 3;
 
 /**
- * The cycle's first delivery pass (issue #15): in each channel, the failures not yet announced go
+ * The cycle's first delivery pass: in each channel, the failures not yet announced go
  * out before anything else, one listing post when several are due at once (see
  * `failure-listing.ts` for how it stays exactly once), the failure reply itself when one is.
  */

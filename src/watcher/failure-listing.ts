@@ -4,7 +4,7 @@ import type { FailureItem, FailureListNote } from './notification.js';
 import { type ChannelRecord, type Mailbox, markSent, type OutboxEntry } from './watch-store.js';
 
 /**
- * Failures go first (issue #15): a failure not yet announced in its channel is delivered before the
+ * Failures go first: a failure not yet announced in its channel is delivered before the
  * completions, other replies and card edits queued with it, and when several are due in one
  * channel at once, one channel post lists them (each resource's thread reply follows, not
  * broadcast, at the normal pace). Pure helpers; `failure-first.ts` does the writes and sends.

@@ -114,7 +114,7 @@ export function diff(
 
   if ('gone' in observation) {
     if (r.state === 'gone') return result();
-    // Deleted is a state of its own (issue #39): a delete asked for through the bot, or one under
+    // Deleted is a state of its own: a delete asked for through the bot, or one under
     // way, ends as `deleted` (the card no longer shows the last state it had, e.g. Succeeded).
     const deleted = r.lastEvent === 'deleted' || r.state === 'deleting' || deleteAsked(r, now);
     if (r.lastEvent !== 'deleted') emit(deleted ? 'deleted' : 'vanished');

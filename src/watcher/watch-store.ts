@@ -159,7 +159,7 @@ export interface WatchRecord extends Mailbox {
   broken?: BrokenState;
   /** How many times this watch broke: part of the DM's and audit entry's dedup keys. */
   breaks?: number;
-  /** The last action someone asked for through the bot: events it causes say who (issue #13). */
+  /** The last action someone asked for through the bot: events it causes say who. */
   requested?: RequestedAction;
   /** Who said "I'm on it" for its failure (the claim store's copy): its card shows them. */
   claim?: Claim;

@@ -65,7 +65,7 @@ function itemText(item: FailureItem, tr: Translator, max: number): string {
     : [item.code ? code(item.code) : '', item.message ? escapeMrkdwn(truncate(item.message, 300)) : '']
         .filter(Boolean)
         .join(' ');
-  // Once that resource moved on, its line says what it is now (the listing is edited, issue #39).
+  // Once that resource moved on, its line says what it is now (the listing is edited).
   const now = item.now ? `\n${listingNowLine(item.now, tr)}` : '';
   const room = Math.min(600, max - lead.length - now.length - 1);
   return (why && room >= 20 ? `${lead}\n${truncate(why, room)}` : lead) + now;

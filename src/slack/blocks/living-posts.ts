@@ -35,7 +35,7 @@ export function liveWho(now: LiveNow, tr: Translator): string | undefined {
 }
 
 /**
- * A failure or completion post once the resource moved on (issue #39): it leads with what the
+ * A failure or completion post once the resource moved on: it leads with what the
  * resource is now and who acted, keeps what it first said in one small line, and offers only the
  * buttons that apply now (none once it is deleted or gone; never Resume once it runs again).
  */

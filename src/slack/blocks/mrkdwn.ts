@@ -56,7 +56,7 @@ const WHOLE_ENTITY = /^&(?:[A-Za-z]{2,8}|#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6});/;
 
 /**
  * Cuts text to a Block Kit limit, marking the cut. Most callers cut text that is already escaped,
- * so this is the one place that keeps a cut whole (issue #37): never inside an entity (`&am…` shows
+ * so this is the one place that keeps a cut whole: never inside an entity (`&am…` shows
  * as typed) and never between the two halves of a surrogate pair (half an emoji is a replacement
  * character, and some clients refuse it). Such a cut moves back to just before the entity or pair.
  */

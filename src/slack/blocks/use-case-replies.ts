@@ -65,7 +65,7 @@ export function renderActed(
   const name = escapeMrkdwn(displayName(acted.resource.name, acted.title).lead);
   return {
     text: tr.t(underWay ? 'acted.textUnderWay' : 'acted.text', { ...said, name }),
-    // Gone after a delete: the card says Deleted, never the state it had before (issue #39).
+    // Gone after a delete: the card says Deleted, never the state it had before.
     blocks: renderResourceCard(
       acted.after ?? { ...acted.resource, state: 'deleted', progress: undefined },
       acted.actions,

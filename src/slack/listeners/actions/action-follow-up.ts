@@ -15,7 +15,7 @@ import type { AppDeps, HandlerContext } from '../../context.js';
  * A button pressed on a channel post that is out of date (someone resumed it already): the
  * provider refused the action (or the fresh read before a delete did), nothing was done, and the
  * person is told so in the channel itself (only they see it), with the card as it is now, drawn
- * from the read the refusal made, not in a thread they may not have open (issue #39). False when
+ * from the read the refusal made, not in a thread they may not have open. False when
  * `error` is no such refusal.
  */
 export async function answerStale(

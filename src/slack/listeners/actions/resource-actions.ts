@@ -30,7 +30,7 @@ export function resourceActionButton(deps: AppDeps) {
     try {
       acted = await actOnResource(ctx, { exact }, action);
     } catch (error) {
-      // An out-of-date post's button does nothing and says so, in the channel (issue #39).
+      // An out-of-date post's button does nothing and says so, in the channel.
       if (shared && (await answerStale(deps, ctx, action, exact, error))) return;
       throw error;
     }
