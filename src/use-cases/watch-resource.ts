@@ -1,5 +1,5 @@
+import { approvalRequester, watchesOf } from '../capabilities/verification/signoff.js';
 import type { MigrationResource } from '../domain/migration-resource.js';
-import { approvalRequester, watchesOf } from '../watcher/signoff.js';
 import type { WatchResult } from '../watcher/watcher.js';
 import { findResource, operateIn, type ResourceTarget, titleOf, type UseCaseContext } from './context.js';
 

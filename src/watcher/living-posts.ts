@@ -1,8 +1,8 @@
 import { failureOf } from '../capabilities/on-call/claims.js';
+import { verificationSig } from '../capabilities/verification/verification.js';
 import type { NormalizedState } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
 import type { FailureItem, FailureListNote } from './notification.js';
-import { verificationSig } from './verification.js';
 import type { ChannelRecord, OutboxEntry, RequestedAction, WatchRecord } from './watch-store.js';
 
 /**

@@ -1,6 +1,6 @@
+import { verifyEnding } from '../capabilities/verification/verification.js';
 import { eventEntries } from './event-entries.js';
 import { type DiffSettings, diff, type Observation } from './transitions.js';
-import { verifyEnding } from './verification.js';
 import { enqueue, type WatchRecord } from './watch-store.js';
 
 /**

@@ -1,4 +1,6 @@
 import type { Claim } from '../capabilities/on-call/claims.js';
+import type { VerificationNote } from '../capabilities/verification/verification.js';
+import { type VerificationCard, verificationCard } from '../capabilities/verification/verification-card.js';
 import type {
   Counter,
   MigrationResource,
@@ -19,8 +21,6 @@ import type { ThroughputSample } from '../reports/throughput-samples.js';
 import { type CapabilityCard, capabilityCard } from './capability-facts.js';
 import type { GroupTally } from './group-tally.js';
 import type { EventPost, LiveNow } from './living-posts.js';
-import type { VerificationNote } from './verification.js';
-import { type VerificationCard, verificationCard } from './verification-card.js';
 import type { ChainNote, WatchOrigin } from './watch-origin.js';
 import type { BrokenState, OutboxEntry, RequestedAction, WatchEvent, WatchRecord } from './watch-store.js';
 import { type WindowedCard, type WindowRefusedNote, windowedCard } from './window-fact.js';

@@ -1,4 +1,6 @@
 import type { Claim } from '../capabilities/on-call/claims.js';
+import { type SignOffResult, signOffWatch, watchesOf } from '../capabilities/verification/signoff.js';
+import type { SignOff } from '../capabilities/verification/verification.js';
 import { UNDER_WAY_STATES } from '../domain/migration-resource.js';
 import { SKIP } from '../store/atomic-kv.js';
 import { eventEntries } from './event-entries.js';
@@ -7,9 +9,7 @@ import { enqueue } from './mailbox.js';
 import type { EventNote, WatchNotification } from './notification.js';
 import { targetOfKey } from './record-codec.js';
 import { sameJson } from './same-json.js';
-import { type SignOffResult, signOffWatch, watchesOf } from './signoff.js';
 import type { DetectedEvent, Observation } from './transitions.js';
-import type { SignOff } from './verification.js';
 import { dedupBase } from './watch-keys.js';
 import type { WatchSchedule } from './watch-schedule.js';
 import {

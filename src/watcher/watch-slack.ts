@@ -1,5 +1,5 @@
+import type { VerificationNote } from '../capabilities/verification/verification.js';
 import type { CardFacts, EventNote, FailureListNote, LivingNote, WatchNotification } from './notification.js';
-import type { VerificationNote } from './verification.js';
 import type { ChannelGone } from './watch-store.js';
 
 /**

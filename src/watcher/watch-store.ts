@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Claim } from '../capabilities/on-call/claims.js';
+import type { VerificationState } from '../capabilities/verification/verification.js';
 import type { MigrationResource, NormalizedState, ResourceKind } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
 import type { ThroughputSample } from '../reports/throughput-samples.js';
@@ -14,7 +15,6 @@ import { RECORDS_PER_TURN } from './loop-turns.js';
 import type { WatchNotification } from './notification.js';
 import { decodeRecord, encodePlain, encodeRecord } from './record-codec.js';
 import { ResourceWatches } from './resource-watches.js';
-import type { VerificationState } from './verification.js';
 import { INDEX_KEY } from './watch-keys.js';
 import type { WatchOrigin } from './watch-origin.js';
 import { WatchQuota } from './watch-quota.js';

@@ -1,9 +1,9 @@
-import { channelScope } from '../access/policy.js';
-import type { ResourceKind } from '../domain/migration-resource.js';
-import { InvalidInputError } from '../errors.js';
-import { requestersOf, type SignOffResult, watchesOf } from '../watcher/signoff.js';
-import { type WatchRecord, watchKey } from '../watcher/watch-store.js';
-import type { UseCaseContext } from './context.js';
+import { channelScope } from '../../access/policy.js';
+import type { ResourceKind } from '../../domain/migration-resource.js';
+import { InvalidInputError } from '../../errors.js';
+import type { UseCaseContext } from '../../use-cases/context.js';
+import { type WatchRecord, watchKey } from '../../watcher/watch-store.js';
+import { requestersOf, type SignOffResult, watchesOf } from './signoff.js';
 
 /** Which verification: the watch (its channel and resource) and the verification's `at`. */
 export interface SignOffTarget {

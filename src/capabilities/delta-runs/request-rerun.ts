@@ -1,13 +1,13 @@
-import { channelScope } from '../access/policy.js';
-import type { ApprovalRecord } from '../approvals/approval-record.js';
-import type { ApprovalService } from '../approvals/approval-service.js';
-import type { ConnectionRegistry } from '../connections/connection-registry.js';
-import { InvalidInputError } from '../errors.js';
-import type { NextRun } from '../providers/types.js';
-import { titleOf } from '../watcher/notification.js';
-import { type WatchRecord, watchKey } from '../watcher/watch-store.js';
-import type { UseCaseContext } from './context.js';
-import type { SignOffTarget } from './sign-off-verification.js';
+import { channelScope } from '../../access/policy.js';
+import type { ApprovalRecord } from '../../approvals/approval-record.js';
+import type { ApprovalService } from '../../approvals/approval-service.js';
+import type { ConnectionRegistry } from '../../connections/connection-registry.js';
+import { InvalidInputError } from '../../errors.js';
+import type { NextRun } from '../../providers/types.js';
+import type { UseCaseContext } from '../../use-cases/context.js';
+import { titleOf } from '../../watcher/notification.js';
+import { type WatchRecord, watchKey } from '../../watcher/watch-store.js';
+import type { SignOffTarget } from '../verification/sign-off-verification.js';
 
 /** Which run it follows: the verification shown in a channel, as a sign-off names it. */
 export type RerunTarget = SignOffTarget;

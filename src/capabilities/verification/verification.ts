@@ -1,8 +1,8 @@
-import type { ProviderId } from '../providers/provider-ids.js';
-import { type VerificationReport, verificationReport } from '../reports/verification.js';
-import { titleOf } from './notification.js';
-import type { DetectedEvent } from './transitions.js';
-import type { OutboxEntry, WatchRecord } from './watch-store.js';
+import type { ProviderId } from '../../providers/provider-ids.js';
+import { titleOf } from '../../watcher/notification.js';
+import type { DetectedEvent } from '../../watcher/transitions.js';
+import type { OutboxEntry, WatchRecord } from '../../watcher/watch-store.js';
+import { type VerificationReport, verificationReport } from './report.js';
 
 /**
  * The verification of a run that ended is a fact of the watch record, like its

@@ -1,10 +1,10 @@
 import type { KnownBlock } from '@slack/types';
 import type { Translator } from '../../i18n/translator.js';
-import type { SignOffStanding } from '../../watcher/verification.js';
-import { displayName, refBeside } from './display-name.js';
-import { slackDate } from './format.js';
-import { escapeMrkdwn, truncate } from './mrkdwn.js';
-import { stateWords } from './state-words.js';
+import { displayName, refBeside } from '../../slack/blocks/display-name.js';
+import { slackDate } from '../../slack/blocks/format.js';
+import { escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
+import { stateWords } from '../../slack/blocks/state-words.js';
+import type { SignOffStanding } from './verification.js';
 
 /** Slack takes 50 blocks a message: a title, then one line each, the rest counted. */
 const MAX_LINES = 45;

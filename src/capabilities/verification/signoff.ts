@@ -1,9 +1,9 @@
-import { SKIP } from '../store/atomic-kv.js';
-import type { Loaded } from './cycle-report.js';
-import { cardDue } from './living-posts.js';
-import { sameJson } from './same-json.js';
+import { SKIP } from '../../store/atomic-kv.js';
+import type { Loaded } from '../../watcher/cycle-report.js';
+import { cardDue } from '../../watcher/living-posts.js';
+import { sameJson } from '../../watcher/same-json.js';
+import type { WatchRecord, WatchStore, WatchTarget } from '../../watcher/watch-store.js';
 import type { SignOff, VerificationState } from './verification.js';
-import type { WatchRecord, WatchStore, WatchTarget } from './watch-store.js';
 
 /**
  * How a sign-off came out: signed now, signed already (by whom), refused for a failed run, or

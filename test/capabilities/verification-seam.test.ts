@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { verification } from '../../src/capabilities/verification/index.js';
+import type { AppDeps } from '../../src/slack/context.js';
+import { ListenerRegistry } from '../../src/slack/listeners/router.js';
+import { importersOf, sources } from './folder-importers.js';
+
+/**
+ * Verification and sign-off are one capability folder: outside `src/capabilities/verification/`
+ * only the registry names it, and the files below that still read it. Most are the watcher's:
+ * the verification is decided in the cycle's compare-and-set that records an ending and kept as
+ * the record's `verification` field (stored as `vf`), not yet a fact the capability declares. The
+ * list may only get shorter: an entry that no longer imports it fails here until it is removed.
+ */
+const FOLDER = 'capabilities/verification/';
+const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?verification\/[^']+'/;
+
+const STILL_READ_BY: Record<string, string> = {
+  'capabilities/registry.ts': 'the one list of capabilities',
+  'watcher/watch-store.ts': 'the record’s `verification` field (its type)',
+  'watcher/next-record.ts': 'decides the verification of an ending in the cycle’s compare-and-set',
+  'watcher/notification.ts': 'a card’s facts carry the verification; a note may be one',
+  'watcher/living-posts.ts': 'a verification post is edited when its sign-off changes',
+  'watcher/living-editor.ts': 'redraws a verification post from the record',
+  'watcher/watch-notes.ts': '`notes.signOff`, one compare-and-set per watch of the run',
+  'watcher/watch-slack.ts': 'the editor’s edit of a verification post (its note type)',
+  'slack/watch-slack.ts': 'uploads the verification CSV after its post',
+  'slack/blocks/watch-notifications.ts': 'the card’s verification line, the post in the note switch',
+  'slack/listeners/commands/subcommands/list.ts': '`/migrate list unverified`',
+  'use-cases/watch-resource.ts': 'a new watch carries the requester (two-person rule)',
+  'capabilities/events/envelope.ts': 'a verification note as a webhook event',
+  'capabilities/objects/retry.ts': 'the retry modal’s delta button names the verification',
+  'capabilities/delta-runs/rerun-blocks.ts': 'a delta run’s button names the verification',
+  'capabilities/delta-runs/rerun-button.ts': 'its modal carries the verification',
+  'capabilities/delta-runs/request-rerun.ts': 'follows the verification a button names',
+};
+
+describe('the verification capability (verification and sign-off) is one folder', () => {
+  const importers = importersOf(FOLDER, IMPORTS_IT);
+
+  it('is named outside its folder only by the registry and the files listed', () => {
+    expect(importers.filter((f) => !(f in STILL_READ_BY))).toEqual([]);
+  });
+
+  it('lists no file that stopped reading it', () => {
+    expect(Object.keys(STILL_READ_BY).filter((f) => !importers.includes(f))).toEqual([]);
+  });
+
+  it('is named by no file of the store or the providers', () => {
+    expect(importers.filter((f) => /^(?:store|providers)\//.test(f))).toEqual([]);
+  });
+
+  it('answers the ids its posted buttons and open modals carry', () => {
+    const registry = new ListenerRegistry();
+    verification.listeners(registry.routes, {} as AppDeps);
+    expect(registry.entryPoints()).toEqual([
+      { surface: 'action', id: 'verification.signoff' },
+      { surface: 'view', id: 'verification.signoff.note' },
+    ]);
+  });
+
+  it('left nothing at the old places', () => {
+    const old = [
+      'watcher/verification.ts',
+      'watcher/verification-card.ts',
+      'watcher/signoff.ts',
+      'slack/verification-button.ts',
+      'slack/blocks/verification-post.ts',
+      'slack/blocks/unverified-list.ts',
+      'slack/listeners/actions/verification-signoff.ts',
+      'use-cases/sign-off-verification.ts',
+      'reports/verification.ts',
+      'reports/verification-csv.ts',
+    ];
+    expect(sources().filter((f) => old.includes(f))).toEqual([]);
+  });
+});
