@@ -1,6 +1,7 @@
 import type { Claim } from '../capabilities/on-call/claims.js';
 import type { VerificationNote } from '../capabilities/verification/verification.js';
 import { type VerificationCard, verificationCard } from '../capabilities/verification/verification-card.js';
+import { verificationOf } from '../capabilities/verification/verification-fact.js';
 import type {
   Counter,
   MigrationResource,
@@ -230,6 +231,7 @@ export interface CardFacts extends WindowedCard, CapabilityCard {
 }
 
 export function cardFacts(record: WatchRecord): CardFacts {
+  const verified = verificationOf(record);
   return {
     resource: record.snapshot,
     actions: record.actions,
@@ -240,7 +242,7 @@ export function cardFacts(record: WatchRecord): CardFacts {
     group: record.group,
     ...(record.claim ? { claim: record.claim } : {}),
     ...windowedCard(record),
-    ...(record.verification ? { verification: verificationCard(record.verification) } : {}),
+    ...(verified ? { verification: verificationCard(verified) } : {}),
     failurePosted: record.posts?.some((p) => p.kind === 'failure') ?? false,
     ...capabilityCard(record),
   };

@@ -1,6 +1,6 @@
 import type { Claim } from '../capabilities/on-call/claims.js';
 import { type SignOffResult, signOffWatch, watchesOf } from '../capabilities/verification/signoff.js';
-import type { SignOff } from '../capabilities/verification/verification.js';
+import type { SignOff } from '../capabilities/verification/verification-fact.js';
 import { UNDER_WAY_STATES } from '../domain/migration-resource.js';
 import { SKIP } from '../store/atomic-kv.js';
 import { eventEntries } from './event-entries.js';

@@ -1,6 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Claim } from '../capabilities/on-call/claims.js';
-import type { VerificationState } from '../capabilities/verification/verification.js';
 import type { MigrationResource, NormalizedState, ResourceKind } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
 import type { ThroughputSample } from '../reports/throughput-samples.js';
@@ -165,8 +164,6 @@ export interface WatchRecord extends Mailbox {
   claim?: Claim;
   /** When the watcher saw it fail (watcher clock ms), while it is failed: timed work counts from it. */
   failedAt?: number;
-  /** The verification of its last ended run, and its sign-off (verification.ts). */
-  verification?: VerificationState;
   /**
    * What each capability (`src/capabilities/`) says of the resource, by capability name, as it
    * wrote it with `WatchNotes.fact`: the core keeps it and draws it through the capability's lines.

@@ -6,17 +6,17 @@ import { importersOf, sources } from './folder-importers.js';
 
 /**
  * Verification and sign-off are one capability folder: outside `src/capabilities/verification/`
- * only the registry names it, and the files below that still read it. Most are the watcher's:
- * the verification is decided in the cycle's compare-and-set that records an ending and kept as
- * the record's `verification` field (stored as `vf`), not yet a fact the capability declares. The
- * list may only get shorter: an entry that no longer imports it fails here until it is removed.
+ * only the registry names it, and the files below that still read it. Its state on a watch is its
+ * fact, `facts.verification` (`verification-fact-before.test.ts` reads the old field); most readers
+ * left are the watcher's, since the verification is decided in the cycle's compare-and-set that
+ * records an ending and its post is a core post the one editor redraws. The list may only get
+ * shorter: an entry that no longer imports it fails here until it is removed.
  */
 const FOLDER = 'capabilities/verification/';
 const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?verification\/[^']+'/;
 
 const STILL_READ_BY: Record<string, string> = {
   'capabilities/registry.ts': 'the one list of capabilities',
-  'watcher/watch-store.ts': 'the record’s `verification` field (its type)',
   'watcher/next-record.ts': 'decides the verification of an ending in the cycle’s compare-and-set',
   'watcher/notification.ts': 'a card’s facts carry the verification; a note may be one',
   'watcher/living-posts.ts': 'a verification post is edited when its sign-off changes',
@@ -27,6 +27,7 @@ const STILL_READ_BY: Record<string, string> = {
   'slack/blocks/watch-notifications.ts': 'the card’s verification line, the post in the note switch',
   'slack/listeners/commands/subcommands/list.ts': '`/migrate list unverified`',
   'use-cases/watch-resource.ts': 'a new watch carries the requester (two-person rule)',
+  'capabilities/plans/plan-view.ts': 'a plan’s line shows its run’s verification and sign-off',
   'capabilities/events/envelope.ts': 'a verification note as a webhook event',
   'capabilities/objects/retry.ts': 'the retry modal’s delta button names the verification',
   'capabilities/delta-runs/rerun-blocks.ts': 'a delta run’s button names the verification',

@@ -11,6 +11,7 @@ import { type WatchRecord, watchKey } from '../../watcher/watch-store.js';
 import { chainNoteOf, rerunWhat } from '../delta-runs/rerun-blocks.js';
 import { threadOf } from '../delta-runs/rerun-button.js';
 import { encodeVerificationButton } from '../verification/verification-button.js';
+import { verificationOf } from '../verification/verification-fact.js';
 import { CAPABILITY } from './check-post.js';
 import type { RetryRun } from './retry-view.js';
 import { type ObjectsState, offerKey, type RetryOffer } from './state.js';
@@ -122,8 +123,8 @@ export async function retryRunOf(
     const record = await ctx.deps.watcher.store
       .read<WatchRecord>(watchKey({ teamId: ctx.teamId, channelId: channel, ...run }))
       .catch(() => undefined);
-    const v = record?.verification;
-    if (v && v.report.state === 'succeeded' && record.snapshot.state === 'succeeded')
+    const v = verificationOf(record);
+    if (v && v.report.state === 'succeeded' && record?.snapshot.state === 'succeeded')
       value = encodeVerificationButton(v.report, v.at);
   }
   const retry: RetryRun = {

@@ -1,17 +1,18 @@
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import { defineCapability } from '../capability.js';
 import { SIGNOFF_VIEW, signOffButton, signOffSubmission } from './signoff-button.js';
+import { VERIFICATION } from './verification-fact.js';
 import { SIGNOFF_ACTION } from './verification-post.js';
 
 /**
  * Verification and sign-off: the report of a run that ended (its counts reconciled), its post and
  * CSV in the card's thread, the card's line, `/migrate list unverified`, and the sign-off by
- * someone other than who asked for it (two-person rule). The verification is decided in the
- * cycle's compare-and-set that records the ending, so it is still the core record's
- * `verification`, read by the watcher's editor to draw and edit its post.
+ * someone other than who asked for it (two-person rule). Its fact of a watch is the verification
+ * (`verification-fact.ts`); it is still decided in the cycle's compare-and-set that records the
+ * ending, and its post is redrawn by the watcher's one editor.
  */
 export const verification = defineCapability<undefined>({
-  name: 'verification',
+  name: VERIFICATION,
   start: () => undefined,
   listeners: (routes, deps) => {
     // The action and callback ids posted buttons and open modals carry: unchanged.

@@ -4,6 +4,7 @@ import { InvalidInputError } from '../../errors.js';
 import type { UseCaseContext } from '../../use-cases/context.js';
 import { type WatchRecord, watchKey } from '../../watcher/watch-store.js';
 import { requestersOf, type SignOffResult, watchesOf } from './signoff.js';
+import { verificationOf } from './verification-fact.js';
 
 /** Which verification: the watch (its channel and resource) and the verification's `at`. */
 export interface SignOffTarget {
@@ -25,7 +26,7 @@ export async function checkSignOff(ctx: UseCaseContext, target: SignOffTarget): 
   const record = await ctx.deps.watcher.store.read<WatchRecord>(
     watchKey({ teamId: ctx.teamId, channelId: target.channel, ...target }),
   );
-  const v = record?.verification;
+  const v = verificationOf(record);
   if (!record || !v || v.at !== target.at) throw InvalidInputError.of('verify.gone');
   if (v.signoff) throw already(v.signoff.by);
   if (v.report.state === 'failed') throw InvalidInputError.of('verify.refused.failed');

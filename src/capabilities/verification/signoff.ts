@@ -3,7 +3,12 @@ import type { Loaded } from '../../watcher/cycle-report.js';
 import { cardDue } from '../../watcher/living-posts.js';
 import { sameJson } from '../../watcher/same-json.js';
 import type { WatchRecord, WatchStore, WatchTarget } from '../../watcher/watch-store.js';
-import type { SignOff, VerificationState } from './verification.js';
+import {
+  type SignOff,
+  type VerificationState,
+  verificationOf,
+  withVerification,
+} from './verification-fact.js';
 
 /**
  * How a sign-off came out: signed now, signed already (by whom), refused for a failed run, or
@@ -70,9 +75,10 @@ export async function signOffWatch(
   signoff: SignOff,
 ): Promise<SignOffResult> {
   const pressed = await store.read<WatchRecord>(key);
-  const first = refusal(pressed?.verification, at);
-  if (first || !pressed?.verification) return first ?? { outcome: 'gone' };
-  const report = pressed.verification.report;
+  const pressedV = verificationOf(pressed);
+  const first = refusal(pressedV, at);
+  if (first || !pressed || !pressedV) return first ?? { outcome: 'gone' };
+  const report = pressedV.report;
   const watches = await watchesOf(store, pressed.watch);
   const requesters = requestersOf([pressed, ...watches.map((w) => w.record)]);
   const run = [
@@ -87,11 +93,11 @@ export async function signOffWatch(
     const mine = k === key;
     const seen: { refused?: SignOffResult } = {};
     const written = await store.update<WatchRecord>(k, (current) => {
-      const v = current?.verification;
+      const v = verificationOf(current);
       // The pressed record is this run's while it holds `at`; another while it holds the same report.
       seen.refused = refusal(v, mine ? at : current && sameRun(current, report) ? v?.at : undefined);
       if (!current || !v || seen.refused) return SKIP;
-      return cardDue({ ...current, verification: { ...v, signoff: winner } }, true);
+      return cardDue(withVerification(current, { ...v, signoff: winner }), true);
     });
     const refused = seen.refused;
     if (!refused) {
@@ -122,5 +128,6 @@ function refusal(v: VerificationState | undefined, at: number | undefined): Sign
 
 /** The same ending as seen by another watch of the resource: the report it was verified from. */
 function sameRun(record: WatchRecord, report: VerificationState['report']): boolean {
-  return record.verification !== undefined && sameJson(record.verification.report, report);
+  const v = verificationOf(record);
+  return v !== undefined && sameJson(v.report, report);
 }
