@@ -18,7 +18,7 @@ const STILL_READ_BY: Record<string, string> = {
   'slack/blocks/watch-notifications.ts': 'draws a chain note (the line in the run’s thread)',
   'slack/blocks/rerun.ts':
     'hands the approvals’ request and messenger the delta’s line and chain note, until they are a folder',
-  'use-cases/request-retry.ts': 'a retry counts on in the run’s chain (`parentRequest`)',
+  'capabilities/objects/request-retry.ts': 'a retry counts on in the run’s chain (`parentRequest`)',
   'capabilities/objects/retry.ts': 'a retry tells the chain, and offers the delta run',
   'capabilities/objects/retry-view.ts': 'the retry modal’s delta button',
 };
@@ -63,7 +63,11 @@ describe('the delta-runs capability is one folder', () => {
   });
 
   it('left nothing at the old places but the approvals’ re-export', () => {
-    const old = ['slack/listeners/actions/verification-rerun.ts', 'use-cases/request-rerun.ts'];
+    const old = [
+      'slack/listeners/actions/verification-rerun.ts',
+      'use-cases/request-rerun.ts',
+      'use-cases/request-retry.ts',
+    ];
     expect(sources().filter((f) => old.includes(f))).toEqual([]);
   });
 });

@@ -6,13 +6,13 @@ import { code, truncate } from '../../slack/blocks/mrkdwn.js';
 import { buttonHandler } from '../../slack/button-handler.js';
 import type { HandlerContext } from '../../slack/context.js';
 import { findResource } from '../../use-cases/context.js';
-import { requestRetry } from '../../use-cases/request-retry.js';
 import { type WatchRecord, watchKey } from '../../watcher/watch-store.js';
 import { chainNoteOf, rerunWhat } from '../delta-runs/rerun-blocks.js';
 import { threadOf } from '../delta-runs/rerun-button.js';
 import { encodeVerificationButton } from '../verification/verification-button.js';
 import { verificationOf } from '../verification/verification-fact.js';
 import { CAPABILITY } from './check-post.js';
+import { requestRetry } from './request-retry.js';
 import type { RetryRun } from './retry-view.js';
 import { type ObjectsState, offerKey, type RetryOffer } from './state.js';
 
