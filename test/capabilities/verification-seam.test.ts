@@ -7,17 +7,15 @@ import { importersOf, sources } from './folder-importers.js';
 /**
  * Verification and sign-off are one capability folder: outside `src/capabilities/verification/`
  * only the registry names it, and the files below that still read it. Its state on a watch is its
- * fact, `facts.verification` (`verification-fact-before.test.ts` reads the old field); most readers
- * left are the watcher's, since the verification is decided in the cycle's compare-and-set that
- * records an ending and its post is a core post the one editor redraws. The list may only get
- * shorter: an entry that no longer imports it fails here until it is removed.
+ * fact, `facts.verification` (`verification-fact-before.test.ts` reads the old field); it decides
+ * it at an ending with its hook (`Watcher.atEnding`). Most readers left are the watcher's editor:
+ * its post is still a core post the one editor redraws. The list may only get shorter: an entry that no longer imports it fails here until it is removed.
  */
 const FOLDER = 'capabilities/verification/';
 const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?verification\/[^']+'/;
 
 const STILL_READ_BY: Record<string, string> = {
   'capabilities/registry.ts': 'the one list of capabilities',
-  'watcher/next-record.ts': 'decides the verification of an ending in the cycle’s compare-and-set',
   'watcher/notification.ts': 'a card’s facts carry the verification; a note may be one',
   'watcher/living-posts.ts': 'a verification post is edited when its sign-off changes',
   'watcher/living-editor.ts': 'redraws a verification post from the record',
@@ -46,8 +44,14 @@ describe('the verification capability (verification and sign-off) is one folder'
     expect(Object.keys(STILL_READ_BY).filter((f) => !importers.includes(f))).toEqual([]);
   });
 
-  it('is named by no file of the store or the providers', () => {
-    expect(importers.filter((f) => /^(?:store|providers)\//.test(f))).toEqual([]);
+  it('is named by no file of the watcher’s cycle, the store or the providers', () => {
+    // The ending's verification is its hook (`Watcher.atEnding`), registered when it starts.
+    const cycle = importers.filter((f) =>
+      /^(?:watcher\/(?:poll-cycle|next-record|transitions|watcher|outbox|event-entries)|store\/|providers\/)/.test(
+        f,
+      ),
+    );
+    expect(cycle).toEqual([]);
   });
 
   it('answers the ids its posted buttons and open modals carry', () => {
