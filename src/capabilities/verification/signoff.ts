@@ -1,7 +1,8 @@
 import { SKIP } from '../../store/atomic-kv.js';
-import type { Loaded } from '../../watcher/cycle-report.js';
 import { cardDue } from '../../watcher/living-posts.js';
 import { sameJson } from '../../watcher/same-json.js';
+import { watchesOf } from '../../watcher/watch-notes.js';
+import { approvalRequester } from '../../watcher/watch-origin.js';
 import type { WatchRecord, WatchStore, WatchTarget } from '../../watcher/watch-store.js';
 import {
   type SignOff,
@@ -22,29 +23,6 @@ export type SignOffResult =
 
 /** A resource as its watches name it in every channel of a workspace. */
 export type SignedResource = Pick<WatchTarget, 'teamId' | 'connection' | 'kind' | 'id'>;
-
-/**
- * The watches of one resource in a workspace (one per channel), found by key (`ResourceWatches`):
- * a press reads these few records, never the index of every watch.
- */
-export async function watchesOf(store: WatchStore, resource: SignedResource): Promise<Loaded[]> {
-  const { teamId, connection, kind, id } = resource;
-  const keys = await store.resources.keysOf(teamId, { connection, kind, id });
-  // Only this resource's records (a key may lack its record).
-  return (await store.loadMany(keys)).filter(
-    ({ record: r }) =>
-      r.watch.teamId === teamId &&
-      r.watch.connection === connection &&
-      r.watch.kind === kind &&
-      r.watch.id === id,
-  );
-}
-
-/** Who asked for the migration on an approved request, as this watch says (made by it, or carried). */
-export function approvalRequester(record: WatchRecord): string | undefined {
-  const origin = record.watch.origin;
-  return origin?.requester ?? (origin?.request ? record.watch.by : undefined);
-}
 
 /**
  * Who may not sign off the runs of a resource, whichever channel the button is pressed in (two-person
