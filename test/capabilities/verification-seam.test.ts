@@ -19,7 +19,6 @@ const STILL_READ_BY: Record<string, string> = {
   'watcher/notification.ts': 'a card’s facts carry the verification; a note may be one',
   'watcher/living-posts.ts': 'a verification post is edited when its sign-off changes',
   'watcher/living-editor.ts': 'redraws a verification post from the record',
-  'watcher/watch-slack.ts': 'the editor’s edit of a verification post (its note type)',
   'slack/watch-slack.ts': 'uploads the verification CSV after its post',
   'slack/blocks/watch-notifications.ts': 'the card’s verification line, the post in the note switch',
   'slack/listeners/commands/subcommands/list.ts': '`/migrate list unverified`',
