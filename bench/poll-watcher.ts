@@ -3,6 +3,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import path from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { verifyEnding } from '../src/capabilities/verification/verification.js';
 import { createConfig } from '../src/config.js';
 import type { Connection } from '../src/connections/connection.js';
 import { ConnectionRegistry } from '../src/connections/connection-registry.js';
@@ -97,6 +98,8 @@ async function start(params: {
       ...(params.holder ? { holder: `${params.holder}:${process.pid}` } : {}),
     },
   );
+  // As the bot's verification capability registers it, so endings cost what they cost in the bot.
+  watcher.atEnding.push(verifyEnding);
 }
 
 /** Replica rows: the replica's own schedule (`ReplicaLoop`). */

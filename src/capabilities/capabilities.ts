@@ -128,8 +128,8 @@ export class Capabilities implements CapabilityStates, RequestGate {
     return this.#list.flatMap((c) => c.subcommands);
   }
 
-  registerListeners(routes: ListenerRoutes): void {
-    for (const c of this.#list) c.listeners(routes);
+  registerListeners(routes: ListenerRoutes, deps: AppDeps): void {
+    for (const c of this.#list) c.listeners(routes, deps);
   }
 
   jobs(): Job[] {

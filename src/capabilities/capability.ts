@@ -117,8 +117,11 @@ export interface CapabilityDefinition<State> {
    * its name), said with `tr.with(words)`; the catalogue tests check them as they check the bot's.
    */
   words?: Words;
-  /** Its buttons, modals, options and events, registered on the routes the core's surfaces use. */
-  listeners?(routes: ListenerRoutes): void;
+  /**
+   * Its buttons, modals, options and events, registered on the routes the core's surfaces use;
+   * `deps` are the bot's, for a modal's submission (it has no handler context of its own).
+   */
+  listeners?(routes: ListenerRoutes, deps: AppDeps): void;
   /** Its timed work, on the bot's one scheduler (each job's name is prefixed with the capability's). */
   jobs?(state: State, core: CapabilityCore): readonly Job[];
   /**
@@ -180,8 +183,14 @@ export interface ApiRead {
   read(ctx: UseCaseContext, params: Readonly<Record<string, string | undefined>>): Promise<unknown>;
 }
 
-/** The finished run a verification post is about. */
-export type VerifiedRun = Pick<MigrationResource, 'connection' | 'kind' | 'id' | 'state'>;
+/**
+ * The finished run a verification post is about: `at` names the verification (a button that acts
+ * on it carries it), `provider` whose run it is (absent on posts drawn from older records).
+ */
+export type VerifiedRun = Pick<MigrationResource, 'connection' | 'kind' | 'id' | 'state'> & {
+  at: number;
+  provider?: ProviderId;
+};
 
 /** A button a capability puts on a core post (Slack's button element; `text` plain, ≤75 characters). */
 export interface CapabilityButton {
@@ -200,7 +209,7 @@ export interface Capability {
   readonly name: string;
   readonly subcommands: readonly Subcommand[];
   readonly words?: Words;
-  listeners(routes: ListenerRoutes): void;
+  listeners(routes: ListenerRoutes, deps: AppDeps): void;
   cardLines(fact: unknown, tr: Translator, now: number, resource: CardResource): string[];
   verificationButtons(run: VerifiedRun, tr: Translator): CapabilityButton[];
   /** Its living post drawn from its view; undefined when it has none. */
@@ -256,7 +265,7 @@ export function defineCapability<State>(
     name,
     subcommands: definition.subcommands ?? [],
     ...(definition.words ? { words: definition.words } : {}),
-    listeners: (routes) => definition.listeners?.(routes),
+    listeners: (routes, deps) => definition.listeners?.(routes, deps),
     cardLines: (fact, tr, now, resource) =>
       definition.cardLines ? definition.cardLines(fact, tr, now, resource) : [],
     verificationButtons: (run, tr) => definition.verificationButtons?.(run, tr) ?? [],

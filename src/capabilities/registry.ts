@@ -1,14 +1,27 @@
 import { api } from './api/index.js';
 import type { Capability } from './capability.js';
+import { deltaRuns } from './delta-runs/index.js';
 import { events } from './events/index.js';
 import { guardrails } from './guardrails/index.js';
 import { objects } from './objects/index.js';
 import { onCall } from './on-call/index.js';
 import { plans } from './plans/index.js';
+import { verification } from './verification/index.js';
 import { windows } from './windows/windows.js';
 
 /**
  * The one list of the bot's capabilities, one line each (as providers/registry.ts lists
  * providers). A capability is one folder under src/capabilities/; see CONTRIBUTING.md.
  */
-export const CAPABILITIES: readonly Capability[] = [windows, plans, guardrails, events, api, objects, onCall];
+// Under a verification post: sign-off, then a delta run, then a bucket check (the list's order).
+export const CAPABILITIES: readonly Capability[] = [
+  windows,
+  plans,
+  guardrails,
+  events,
+  api,
+  verification,
+  deltaRuns,
+  objects,
+  onCall,
+];

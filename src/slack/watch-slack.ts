@@ -1,11 +1,11 @@
+import type { VerificationNote } from '../capabilities/verification/verification.js';
+import { verificationCsv } from '../capabilities/verification/verification-csv.js';
 import { type Clock, systemClock } from '../clock.js';
 import { ENGLISH, type Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import { throughputChartPng } from '../reports/throughput-chart.js';
-import { verificationCsv } from '../reports/verification-csv.js';
 import type { SecretRegistry } from '../secrets.js';
 import type { CardFacts, ReportNote } from '../watcher/notification.js';
-import type { VerificationNote } from '../watcher/verification.js';
 import {
   DeliveryError,
   type ViewDraw,

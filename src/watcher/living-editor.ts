@@ -1,3 +1,4 @@
+import { verificationNote, verificationSig } from '../capabilities/verification/verification.js';
 import type { Logger } from '../logger.js';
 import { SKIP } from '../store/atomic-kv.js';
 import { EditBudget, type EditBudgetDeps } from './edit-budget.js';
@@ -19,7 +20,6 @@ import {
   withCardPost,
 } from './living-posts.js';
 import { cardFacts, type EventNote, eventNote, type LivingNote, resourceFacts } from './notification.js';
-import { verificationNote, verificationSig } from './verification.js';
 import { DeliveryError, type WatchSlack } from './watch-slack.js';
 import { type ChannelGone, type ChannelRecord, channelKey, type WatchRecord } from './watch-store.js';
 

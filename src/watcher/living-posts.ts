@@ -1,8 +1,9 @@
 import { failureOf } from '../capabilities/on-call/claims.js';
+import { verificationSig } from '../capabilities/verification/verification.js';
+import { verificationOf } from '../capabilities/verification/verification-fact.js';
 import type { NormalizedState } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
 import type { FailureItem, FailureListNote } from './notification.js';
-import { verificationSig } from './verification.js';
 import type { ChannelRecord, OutboxEntry, RequestedAction, WatchRecord } from './watch-store.js';
 
 /**
@@ -142,7 +143,7 @@ export function duePosts(record: WatchRecord): LivePost[] {
     p.kind === 'card'
       ? false
       : p.kind === 'verification'
-        ? p.was.at === record.verification?.at && p.shown !== verificationSig(record)
+        ? p.was.at === verificationOf(record)?.at && p.shown !== verificationSig(record)
         : isDue(p, now),
   );
   return card?.dirty ? [...due, card] : due;

@@ -1,7 +1,16 @@
 import { eventEntries } from './event-entries.js';
-import { type DiffSettings, diff, type Observation } from './transitions.js';
-import { verifyEnding } from './verification.js';
-import { enqueue, type WatchRecord } from './watch-store.js';
+import { type DetectedEvent, type DiffSettings, diff, type Observation } from './transitions.js';
+import { enqueue, type OutboxEntry, type WatchRecord } from './watch-store.js';
+
+/**
+ * What a capability adds when a run ends (a verification): its fact on the record and the posts
+ * that say it, in the same compare-and-set as the ending. Pure, like the rest of `nextRecord`.
+ */
+export type EndingHook = (
+  record: WatchRecord,
+  events: readonly DetectedEvent[],
+  now: number,
+) => { record: WatchRecord; entries: OutboxEntry[] };
 
 /**
  * The record after one observation at `now`: its transition (`diff`) and the replies its events
@@ -13,22 +22,26 @@ export function nextRecord(
   observation: Observation,
   now: number,
   settings: DiffSettings & { completionReports: boolean },
+  atEnding: readonly EndingHook[] = [],
 ) {
   const changed = diff(recovered(current, observation) ?? current, observation, now, settings);
   const { events } = changed;
-  // The verification follows the completion report, and is on or off with it.
-  const verified = settings.completionReports
-    ? verifyEnding(changed.record, events, now)
-    : { record: changed.record, entries: [] };
-  const record = enqueue(verified.record, [
-    ...eventEntries(verified.record, events, now, settings.completionReports),
-    ...verified.entries,
+  // What the capabilities add at an ending follows the completion report, on or off with it.
+  let followed = { record: changed.record, entries: [] as OutboxEntry[] };
+  if (settings.completionReports)
+    for (const hook of atEnding) {
+      const added = hook(followed.record, events, now);
+      followed = { record: added.record, entries: [...followed.entries, ...added.entries] };
+    }
+  const record = enqueue(followed.record, [
+    ...eventEntries(followed.record, events, now, settings.completionReports),
+    ...followed.entries,
   ]);
   return {
     record,
     events,
     quietUntil: changed.quietUntil,
-    added: record.outbox.length - verified.record.outbox.length,
+    added: record.outbox.length - followed.record.outbox.length,
   };
 }
 

@@ -1,4 +1,7 @@
 import type { Claim } from '../capabilities/on-call/claims.js';
+import type { VerificationNote } from '../capabilities/verification/verification.js';
+import { type VerificationCard, verificationCard } from '../capabilities/verification/verification-card.js';
+import { verificationOf } from '../capabilities/verification/verification-fact.js';
 import type {
   Counter,
   MigrationResource,
@@ -19,8 +22,6 @@ import type { ThroughputSample } from '../reports/throughput-samples.js';
 import { type CapabilityCard, capabilityCard } from './capability-facts.js';
 import type { GroupTally } from './group-tally.js';
 import type { EventPost, LiveNow } from './living-posts.js';
-import type { VerificationNote } from './verification.js';
-import { type VerificationCard, verificationCard } from './verification-card.js';
 import type { ChainNote, WatchOrigin } from './watch-origin.js';
 import type { BrokenState, OutboxEntry, RequestedAction, WatchEvent, WatchRecord } from './watch-store.js';
 import { type WindowedCard, type WindowRefusedNote, windowedCard } from './window-fact.js';
@@ -230,6 +231,7 @@ export interface CardFacts extends WindowedCard, CapabilityCard {
 }
 
 export function cardFacts(record: WatchRecord): CardFacts {
+  const verified = verificationOf(record);
   return {
     resource: record.snapshot,
     actions: record.actions,
@@ -240,7 +242,7 @@ export function cardFacts(record: WatchRecord): CardFacts {
     group: record.group,
     ...(record.claim ? { claim: record.claim } : {}),
     ...windowedCard(record),
-    ...(record.verification ? { verification: verificationCard(record.verification) } : {}),
+    ...(verified ? { verification: verificationCard(verified) } : {}),
     failurePosted: record.posts?.some((p) => p.kind === 'failure') ?? false,
     ...capabilityCard(record),
   };

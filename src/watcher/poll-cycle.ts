@@ -18,7 +18,7 @@ import { discover, writeDiscovered } from './discover.js';
 import { FailureFirst } from './failure-first.js';
 import type { Leases } from './lease.js';
 import { RECORDS_PER_TURN } from './loop-turns.js';
-import { nextRecord } from './next-record.js';
+import { type EndingHook, nextRecord } from './next-record.js';
 import { forEachLimited, groupBy, type Observed, observeConnection, partition } from './observe.js';
 import type { Outbox, OutboxSettings } from './outbox.js';
 import { type CycleRecords, QuietWatches } from './quiet-watches.js';
@@ -74,6 +74,7 @@ export class PollCycle {
   readonly #digests: DigestPass;
   readonly #records = new QuietWatches();
   readonly #beforeRecording: RecordingHook[];
+  readonly #atEnding: EndingHook[];
 
   constructor(deps: {
     store: WatchStore;
@@ -87,8 +88,11 @@ export class PollCycle {
     subscriptions: SubscriptionStore;
     /** Asked before a poll records an observation (the list may grow after the cycle is built). */
     beforeRecording: RecordingHook[];
+    /** Asked, in order, when a poll sees a run end (the list may grow after the cycle is built). */
+    atEnding: EndingHook[];
   }) {
     this.#beforeRecording = deps.beforeRecording;
+    this.#atEnding = deps.atEnding;
     this.#subscriptions = deps.subscriptions;
     this.#store = deps.store;
     this.#outbox = deps.outbox;
@@ -362,11 +366,14 @@ export class PollCycle {
 
   /** The record after an observation, with the replies due. */
   #next(current: WatchRecord, observation: Observation, now: number) {
-    return nextRecord(current, observation, now, this.#settings);
+    return nextRecord(current, observation, now, this.#settings, this.#atEnding);
   }
 }
 
 type Polling = [id: string, group: ConnectionGroup];
+
+/** What a capability adds when a poll sees a run end (`Watcher.atEnding`). */
+export type { EndingHook };
 
 /**
  * What a capability does before a poll records what it observed of a watch (`record` as loaded):

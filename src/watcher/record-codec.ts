@@ -62,7 +62,6 @@ const RECORD: Table<StoredRecord> = {
   requested: 'rq',
   claim: 'cl',
   failedAt: 'fa',
-  verification: 'vf',
   facts: 'cf',
   follow: 'f',
   via: 'vi',

@@ -39,7 +39,6 @@ export function expandRecord(c: Compact, target: WatchTarget, key: string): Json
   if (c.rq !== undefined) r.requested = c.rq;
   if (c.cl !== undefined) r.claim = c.cl;
   if (c.fa !== undefined) r.failedAt = c.fa;
-  if (c.vf !== undefined) r.verification = c.vf;
   if (c.cf !== undefined) r.facts = c.cf;
   if (c.f !== undefined) r.follow = c.f;
   if (c.vi !== undefined) r.via = c.vi;
@@ -51,7 +50,9 @@ export function expandRecord(c: Compact, target: WatchTarget, key: string): Json
   else if (c.po !== undefined) r.posts = c.po;
   r.outbox = c.o === undefined ? [] : c.o;
   r.sent = c.sn === undefined ? [] : fullSentKeys(c.sn, target, key);
-  return c.wn === undefined && c.es === undefined ? r : factsOfBefore(r, { windows: c.wn, 'on-call': c.es });
+  return c.wn === undefined && c.es === undefined && c.vf === undefined
+    ? r
+    : factsOfBefore(r, { windows: c.wn, 'on-call': c.es, verification: c.vf });
 }
 
 function expandWatch(c: Compact | undefined, t: WatchTarget): Json {
@@ -154,10 +155,15 @@ export const dedupBaseOf = (t: WatchTarget) => `${t.teamId}:${t.channelId}:${t.c
 
 /**
  * Fields of records written before capabilities kept their facts under `facts`, by the fact each
- * is read as: the window pass's (`windows`, compact `wn`) and a failure's escalation (`escalation`,
- * compact `es`, on-call's). Only ever read: a record written again keeps them under `facts`.
+ * is read as: the window pass's (`windows`, compact `wn`), a failure's escalation (`escalation`,
+ * compact `es`, on-call's) and a run's verification (`verification`, compact `vf`). Only ever
+ * read: a record written again keeps them under `facts`.
  */
-const FACTS_BEFORE: Readonly<Record<string, string>> = { windows: 'windows', escalation: 'on-call' };
+const FACTS_BEFORE: Readonly<Record<string, string>> = {
+  windows: 'windows',
+  escalation: 'on-call',
+  verification: 'verification',
+};
 
 /** The record with the fields above moved under `facts` (`before`: a compact record's, by fact). */
 export function factsOfBefore(

@@ -1,15 +1,14 @@
 import type { Claim } from '../capabilities/on-call/claims.js';
 import { UNDER_WAY_STATES } from '../domain/migration-resource.js';
 import { SKIP } from '../store/atomic-kv.js';
+import type { Loaded } from './cycle-report.js';
 import { eventEntries } from './event-entries.js';
 import { cardDue, cardOf, isPostOf, showsNow } from './living-posts.js';
 import { enqueue } from './mailbox.js';
 import type { EventNote, WatchNotification } from './notification.js';
 import { targetOfKey } from './record-codec.js';
 import { sameJson } from './same-json.js';
-import { type SignOffResult, signOffWatch, watchesOf } from './signoff.js';
 import type { DetectedEvent, Observation } from './transitions.js';
-import type { SignOff } from './verification.js';
 import { dedupBase } from './watch-keys.js';
 import type { WatchSchedule } from './watch-schedule.js';
 import {
@@ -21,6 +20,26 @@ import {
   type WatchStore,
   type WatchTarget,
 } from './watch-store.js';
+
+/**
+ * The watches of one resource in a workspace (one per channel), found by key (`ResourceWatches`):
+ * a press reads these few records, never the index of every watch.
+ */
+export async function watchesOf(
+  store: WatchStore,
+  resource: Pick<WatchTarget, 'teamId' | 'connection' | 'kind' | 'id'>,
+): Promise<Loaded[]> {
+  const { teamId, connection, kind, id } = resource;
+  const keys = await store.resources.keysOf(teamId, { connection, kind, id });
+  // Only this resource's records (a key may lack its record).
+  return (await store.loadMany(keys)).filter(
+    ({ record: r }) =>
+      r.watch.teamId === teamId &&
+      r.watch.connection === connection &&
+      r.watch.kind === kind &&
+      r.watch.id === id,
+  );
+}
 
 /** What timed work decided of one watch: its fact, and the events it says (`WatchNotes.timed`). */
 export interface TimedOutcome {
@@ -184,12 +203,14 @@ export class WatchNotes {
   }
 
   /**
-   * A verification signed off (signoff.ts: one compare-and-set per record), in every channel that
-   * watches the resource: the cards and posts of the records that took it are edited now.
+   * A capability's own compare-and-sets on watch records (a sign-off, in every channel that
+   * watches the resource): the cards and posts of the records it says it wrote (`keys`) are
+   * edited now.
    */
-  async signOff(key: string, at: number, signoff: SignOff): Promise<SignOffResult> {
-    const result = await signOffWatch(this.#store, key, at, signoff);
-    if ('keys' in result) for (const signed of result.keys) await this.#editor.edit(signed);
+  async written<T extends object>(write: (store: WatchStore) => Promise<T>): Promise<T> {
+    const result = await write(this.#store);
+    const keys: unknown = 'keys' in result ? result.keys : [];
+    if (Array.isArray(keys)) for (const key of keys) await this.#editor.edit(String(key));
     return result;
   }
 

@@ -31,3 +31,11 @@ export interface ChainNote {
   /** The delta run once made: `connection:id`. */
   ref: string;
 }
+
+/** Who asked for the migration on an approved request, as this watch says (made by it, or carried). */
+export function approvalRequester(record: {
+  watch: { by: string; origin?: WatchOrigin };
+}): string | undefined {
+  const origin = record.watch.origin;
+  return origin?.requester ?? (origin?.request ? record.watch.by : undefined);
+}

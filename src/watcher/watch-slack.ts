@@ -1,6 +1,8 @@
 import type { CardFacts, EventNote, FailureListNote, LivingNote, WatchNotification } from './notification.js';
-import type { VerificationNote } from './verification.js';
 import type { ChannelGone } from './watch-store.js';
+
+/** A verification post, redrawn once signed off. */
+type SignedNote = Extract<WatchNotification, { kind: 'verification' }>;
 
 /**
  * What the watcher needs of Slack, implemented in `slack/watch-slack.ts`. The watcher hands it data
@@ -15,7 +17,7 @@ export interface WatchSlack {
   /** Redraws a posted notification `ts` in `channel` (a living post). Throws a `DeliveryError`. */
   editPost(
     teamId: string,
-    edit: { channel: string; ts: string; note: EventNote | FailureListNote | LivingNote | VerificationNote },
+    edit: { channel: string; ts: string; note: EventNote | FailureListNote | LivingNote | SignedNote },
   ): Promise<void>;
   /**
    * Posts (no `ts`) or redraws (`ts`) a capability's own living post (ADR 0017: a plan's card),

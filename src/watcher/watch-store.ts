@@ -14,7 +14,6 @@ import { RECORDS_PER_TURN } from './loop-turns.js';
 import type { WatchNotification } from './notification.js';
 import { decodeRecord, encodePlain, encodeRecord } from './record-codec.js';
 import { ResourceWatches } from './resource-watches.js';
-import type { VerificationState } from './verification.js';
 import { INDEX_KEY } from './watch-keys.js';
 import type { WatchOrigin } from './watch-origin.js';
 import { WatchQuota } from './watch-quota.js';
@@ -165,8 +164,6 @@ export interface WatchRecord extends Mailbox {
   claim?: Claim;
   /** When the watcher saw it fail (watcher clock ms), while it is failed: timed work counts from it. */
   failedAt?: number;
-  /** The verification of its last ended run, and its sign-off (verification.ts). */
-  verification?: VerificationState;
   /**
    * What each capability (`src/capabilities/`) says of the resource, by capability name, as it
    * wrote it with `WatchNotes.fact`: the core keeps it and draws it through the capability's lines.

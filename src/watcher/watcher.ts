@@ -13,7 +13,7 @@ import { cannotPostError, prepareRepair } from './broken-channel.js';
 import { Leases } from './lease.js';
 import { cardOf } from './living-posts.js';
 import { Outbox, type WatchAuditor } from './outbox.js';
-import { type CycleReport, PollCycle, type RecordingHook } from './poll-cycle.js';
+import { type CycleReport, type EndingHook, PollCycle, type RecordingHook } from './poll-cycle.js';
 import { ReplicaRegistry } from './replica-registry.js';
 import { applyMode, releaseWatches, withCard } from './subscription-watches.js';
 import {
@@ -80,6 +80,7 @@ export class Watcher {
   #current: Promise<CycleReport> | undefined;
   #beforeCycle: (() => Promise<void>) | undefined;
   readonly #beforeRecording: RecordingHook[] = [];
+  readonly atEnding: EndingHook[] = [];
   #lastStart = 0;
   #stopped: Promise<void> | undefined;
   cycles = 0;
@@ -129,6 +130,7 @@ export class Watcher {
       settings: options,
       subscriptions: this.subscriptions,
       beforeRecording: this.#beforeRecording,
+      atEnding: this.atEnding,
     });
     this.notes = new WatchNotes(this.store, this.#schedule, {
       edit: (key) => this.outbox.settle(key),

@@ -21,7 +21,7 @@ const STILL_READ_BY: Record<string, string> = {
   'slack/blocks/watch-notifications.ts':
     'a failure post’s claim line; escalation posts are drawn by the folder',
   'slack/blocks/living-posts.ts': 'a living failure post’s "on it" line',
-  'slack/blocks/verification-post.ts': 'the owner of a failed verification’s failure',
+  'capabilities/verification/verification-post.ts': 'the owner of a failed verification’s failure',
   'slack/blocks/app-home.ts': 'a Home row’s "on it" line',
   'slack/blocks/resource-list.ts': 'a listed row’s "on it" line',
   'slack/home/build-home.ts': 'reads the claims for the Home tab',

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { FakeSlack, type RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { SimClock } from '../../dev/simulators/kit.js';
+import { verifyEnding } from '../../src/capabilities/verification/verification.js';
 import { type Config, createConfig } from '../../src/config.js';
 import { ConnectionRegistry } from '../../src/connections/connection-registry.js';
 import type { ResourceKind } from '../../src/domain/migration-resource.js';
@@ -184,6 +185,8 @@ export async function startRig(world: WatchWorld, options: RigOptions = {}): Pro
       ...options.watcher,
     },
   );
+  // The bot's verification capability, as its start registers it (with completion reports on).
+  watcher.atEnding.push(verifyEnding);
   return {
     watcher,
     store,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { verificationCsv } from '../../src/capabilities/verification/verification-csv.js';
 import { csvCell } from '../../src/reports/csv-cell.js';
-import { verificationCsv } from '../../src/reports/verification-csv.js';
 import { FORMULA_START, parseCsv, textParts } from '../helpers/csv.js';
 
 // Every CSV the bot writes goes through one cell function (OWASP CSV injection): text is quoted,

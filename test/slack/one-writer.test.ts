@@ -32,8 +32,6 @@ const RESOURCE_BLOCKS = [
   'resource-card',
   'watch-notifications',
   'living-posts',
-  'rerun',
-  'verification-post',
   'completion-report',
   'failure-listing',
   'group-card',
@@ -41,7 +39,11 @@ const RESOURCE_BLOCKS = [
 ]
   .map((name) => `src/slack/blocks/${name}.ts`)
   // A capability's posts about a resource, drawn in its folder and sent by the same editor.
-  .concat(['src/capabilities/on-call/escalation-posts.ts']);
+  .concat([
+    'src/capabilities/on-call/escalation-posts.ts',
+    'src/capabilities/verification/verification-post.ts',
+    'src/capabilities/delta-runs/rerun-blocks.ts',
+  ]);
 
 /** The drawing functions those modules export (`renderX`, `xCard`, `xLine`). */
 const DRAWERS = new Set(

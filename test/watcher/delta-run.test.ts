@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { NcpSimulator } from '../../dev/simulators/ncp/index.js';
 import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
+import { verificationOf as factOf } from '../../src/capabilities/verification/verification-fact.js';
+import type { WatchRecord } from '../../src/watcher/watch-store.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
 import { advanceWhileRunning } from '../harness/oms-running.js';
@@ -251,10 +253,10 @@ describe('Run changes since: OMS', { timeout: 90_000 }, () => {
     await t.ask(`watch ${failed.id} <#${CHANNEL}|ops>`);
     const verification = await untilVerified(failed.id, advanceWhileRunning(t.oms, failed.id));
     expect(buttons(verification).find((b) => b.action_id === 'verification.rerun')).toBeUndefined();
-    const record = await t.bot.deps.watcher.store.read<{ verification?: { at: number } }>(
+    const record = await t.bot.deps.watcher.store.read<WatchRecord>(
       `w:${TEAM}:${CHANNEL}:hw-prod:task:${failed.id}`,
     );
-    const value = JSON.stringify({ c: 'hw-prod', k: 'task', id: failed.id, at: record!.verification!.at });
+    const value = JSON.stringify({ c: 'hw-prod', k: 'task', id: failed.id, at: factOf(record)!.at });
     const pending = (await t.bot.deps.approvals.records.pending()).length;
     const { click, view } = await press({ action_id: 'verification.rerun', value });
     expect(view).toBeUndefined();

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verificationOf, withVerification } from '../../src/capabilities/verification/verification-fact.js';
+import type { WatchRecord } from '../../src/watcher/watch-store.js';
 import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 
@@ -25,9 +27,7 @@ afterAll(async () => {
 async function untilVerified(keys: readonly string[]): Promise<void> {
   const store = t.bot.deps.watcher.store;
   const verified = async () =>
-    (await Promise.all(keys.map((k) => store.read<{ verification?: unknown }>(k)))).every(
-      (r) => r?.verification,
-    );
+    (await Promise.all(keys.map((k) => store.read<WatchRecord>(k)))).every((r) => verificationOf(r));
   for (let i = 0; i < 20 && !(await verified()); i++) {
     t.oms.clock.advance(30_000);
     await t.bot.deps.watcher.runCycle();
@@ -74,17 +74,16 @@ describe('/migrate list unverified', () => {
     for (let i = 0; i < 20; i++) {
       t.oms.clock.advance(30_000);
       await t.bot.deps.watcher.runCycle();
-      if ((await t.bot.deps.watcher.store.read<{ verification?: unknown }>(key))?.verification) break;
+      if (verificationOf(await t.bot.deps.watcher.store.read<WatchRecord>(key))) break;
     }
     const listed = messageText(await t.ask('list unverified'));
     expect(listed).toContain('Ended without a sign-off (1)');
     expect(listed).toMatch(/ended-unsigned.*Succeeded, counts add up/);
     // Signed off (as the Sign off button records it): it leaves the list.
-    await t.bot.deps.watcher.store.update<{ verification?: Record<string, unknown> }>(key, (r) =>
-      r?.verification
-        ? { ...r, verification: { ...r.verification, signoff: { by: 'U0BOB0001', at: 1, note: 'ok' } } }
-        : r!,
-    );
+    await t.bot.deps.watcher.store.update<WatchRecord>(key, (r) => {
+      const v = verificationOf(r);
+      return v ? withVerification(r!, { ...v, signoff: { by: 'U0BOB0001', at: 1, note: 'ok' } }) : r!;
+    });
     const after = messageText(await t.ask('list unverified'));
     expect(after).toContain('Nothing is waiting for a sign-off.');
     expect(after).toContain('1 run the bot watched end was signed off.');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import { verificationOf } from '../../src/capabilities/verification/verification-fact.js';
 import type { WatchRecord } from '../../src/watcher/watch-store.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import { Interactions, ViewTracker } from '../harness/interactions.js';
@@ -93,10 +94,8 @@ async function press(id: string, channel: string, userId: string) {
 }
 
 async function signoffIn(id: string, channel: string) {
-  const record = await t.bot.deps.watcher.store.read<{
-    verification?: { signoff?: { by: string; note: string } };
-  }>(`w:${TEAM}:${channel}:hw-prod:task:${id}`);
-  return record?.verification?.signoff;
+  const record = await t.bot.deps.watcher.store.read<WatchRecord>(`w:${TEAM}:${channel}:hw-prod:task:${id}`);
+  return verificationOf(record)?.signoff;
 }
 
 /** What the bot told `user` privately after a modal (an ephemeral beside the post). */

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { NcpSimulator } from '../../dev/simulators/ncp/index.js';
 import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
+import { verificationOf as factOf } from '../../src/capabilities/verification/verification-fact.js';
+import type { WatchRecord } from '../../src/watcher/watch-store.js';
 import { Interactions, ViewTracker } from '../harness/interactions.js';
 import { advanceWhileRunning } from '../harness/oms-running.js';
 import { buttons, messageText, mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
@@ -310,10 +312,10 @@ describe('signing off a verification', { timeout: 90_000 }, () => {
     });
     await t.ask(`watch ${failed.id} <#${CHANNEL}|ops>`);
     await untilVerified(failed.id, advanceWhileRunning(t.oms, failed.id));
-    const record = await t.bot.deps.watcher.store.read<{ verification?: { at: number } }>(
+    const record = await t.bot.deps.watcher.store.read<WatchRecord>(
       `w:T0FAKE001:${CHANNEL}:hw-prod:task:${failed.id}`,
     );
-    const value = JSON.stringify({ c: 'hw-prod', k: 'task', id: failed.id, at: record!.verification!.at });
+    const value = JSON.stringify({ c: 'hw-prod', k: 'task', id: failed.id, at: factOf(record)!.at });
     const { click, view } = await signOffModal({ action_id: signButton.action_id, value }, BOB);
     expect(view).toBeUndefined();
     expect(messageText(await click.answer())).toContain('a failed run cannot be signed off as complete');
@@ -335,10 +337,10 @@ describe('signing off a verification', { timeout: 90_000 }, () => {
     expect(answers.filter((x) => x.includes('Signed off: verify-signoff is verified'))).toHaveLength(1);
     const loser = answers.find((x) => x.includes('Already signed off by'));
     expect(loser).toBeDefined();
-    const record = await t.bot.deps.watcher.store.read<{
-      verification?: { signoff?: { by: string; note: string } };
-    }>(`w:T0FAKE001:${CHANNEL}:hw-prod:task:${taskId}`);
-    const winner = record!.verification!.signoff!;
+    const record = await t.bot.deps.watcher.store.read<WatchRecord>(
+      `w:T0FAKE001:${CHANNEL}:hw-prod:task:${taskId}`,
+    );
+    const winner = factOf(record)!.signoff!;
     expect([BOB, CAROL]).toContain(winner.by);
     expect(loser).toContain(`<@${winner.by}>`);
     // The watcher edits the verification post and the card.

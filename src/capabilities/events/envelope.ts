@@ -3,8 +3,8 @@ import type { AuditEntry } from '../../audit/audit-log.js';
 import { explain } from '../../catalogue/explain.js';
 import type { WrittenEntries } from '../../watcher/entry-taps.js';
 import type { EventNote, ResourceFacts, WatchNotification } from '../../watcher/notification.js';
-import type { VerificationNote } from '../../watcher/verification.js';
 import { dedupBase, type WatchRecord } from '../../watcher/watch-store.js';
+import type { VerificationNote } from '../verification/verification.js';
 
 /** The envelope's version: a change that is not additive is a new one (docs/events.md). */
 export const EVENTS_SCHEMA = 'migrate-bot.events/v1';

@@ -1,6 +1,6 @@
 import type { Translator } from '../../i18n/translator.js';
 import { code, truncate } from '../../slack/blocks/mrkdwn.js';
-import { RERUN_ACTION } from '../../slack/blocks/rerun.js';
+import { RERUN_ACTION } from '../delta-runs/rerun-blocks.js';
 import type { CheckOutcome } from './report.js';
 
 export const RETRY_ACTION = 'objects.retry';

@@ -3,15 +3,16 @@ import type { MigrationResource, ResourceKind } from '../../domain/migration-res
 import { InvalidInputError } from '../../errors.js';
 import { providerDefinition } from '../../providers/registry.js';
 import { code, truncate } from '../../slack/blocks/mrkdwn.js';
-import { chainNoteOf, rerunWhat } from '../../slack/blocks/rerun.js';
 import { buttonHandler } from '../../slack/button-handler.js';
 import type { HandlerContext } from '../../slack/context.js';
-import { threadOf } from '../../slack/listeners/actions/verification-rerun.js';
-import { encodeVerificationButton } from '../../slack/verification-button.js';
 import { findResource } from '../../use-cases/context.js';
-import { requestRetry } from '../../use-cases/request-retry.js';
 import { type WatchRecord, watchKey } from '../../watcher/watch-store.js';
+import { chainNoteOf, rerunWhat } from '../delta-runs/rerun-blocks.js';
+import { threadOf } from '../delta-runs/rerun-button.js';
+import { encodeVerificationButton } from '../verification/verification-button.js';
+import { verificationOf } from '../verification/verification-fact.js';
 import { CAPABILITY } from './check-post.js';
+import { requestRetry } from './request-retry.js';
 import type { RetryRun } from './retry-view.js';
 import { type ObjectsState, offerKey, type RetryOffer } from './state.js';
 
@@ -122,8 +123,8 @@ export async function retryRunOf(
     const record = await ctx.deps.watcher.store
       .read<WatchRecord>(watchKey({ teamId: ctx.teamId, channelId: channel, ...run }))
       .catch(() => undefined);
-    const v = record?.verification;
-    if (v && v.report.state === 'succeeded' && record.snapshot.state === 'succeeded')
+    const v = verificationOf(record);
+    if (v && v.report.state === 'succeeded' && record?.snapshot.state === 'succeeded')
       value = encodeVerificationButton(v.report, v.at);
   }
   const retry: RetryRun = {

@@ -1,5 +1,6 @@
 import type { WatchRecord } from '../../watcher/watch-store.js';
 import { windowedCard } from '../../watcher/window-fact.js';
+import { verificationOf } from '../verification/verification-fact.js';
 import {
   type Gate,
   gateOf,
@@ -101,6 +102,7 @@ export function lineOf(r: Plan['resources'][number], record: WatchRecord | undef
   if (!record) return { ...base, state: 'unseen' };
   const s = record.snapshot;
   const claim = record.claim && s.state === 'failed' ? record.claim.by : undefined;
+  const verified = verificationOf(record);
   return {
     ...base,
     name: s.name || r.name,
@@ -108,8 +110,8 @@ export function lineOf(r: Plan['resources'][number], record: WatchRecord | undef
     ...(s.progress !== undefined ? { progress: Math.round(s.progress * 1000) / 1000 } : {}),
     ...(s.state === 'failed' && s.lastError?.code ? { code: s.lastError.code } : {}),
     ...(claim ? { claimBy: claim } : {}),
-    ...(record.verification?.signoff ? { signedOff: true, signedBy: record.verification.signoff.by } : {}),
-    ...(record.verification ? { verification: record.verification.report.outcome } : {}),
+    ...(verified?.signoff ? { signedOff: true, signedBy: verified.signoff.by } : {}),
+    ...(verified ? { verification: verified.report.outcome } : {}),
     bytes: { done: s.bytes.done, total: s.bytes.total },
     objects: { done: s.objects.done, total: s.objects.total },
     ...etaOf(record),

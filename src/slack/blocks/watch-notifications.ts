@@ -1,8 +1,15 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { CapabilityButton, VerifiedRun } from '../../capabilities/capability.js';
+import { renderChainLine } from '../../capabilities/delta-runs/rerun-blocks.js';
 import { claimBlock } from '../../capabilities/on-call/claim-blocks.js';
 import { isEscalationEvent } from '../../capabilities/on-call/escalation.js';
 import { renderEscalation } from '../../capabilities/on-call/escalation-posts.js';
+import {
+  failedRunNext,
+  renderVerification,
+  verificationCardLine,
+  verifiedRun,
+} from '../../capabilities/verification/verification-post.js';
 import { windowBy } from '../../capabilities/windows/window-words.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { ResourceAction } from '../../providers/types.js';
@@ -16,7 +23,6 @@ import { renderFailureListing } from './failure-listing.js';
 import { slackDate } from './format.js';
 import { tasksFailedLines } from './group-card.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
-import { renderChainLine } from './rerun.js';
 import {
   actionLabel,
   actionsBlock,
@@ -27,7 +33,6 @@ import {
   startAgainIf,
 } from './resource-card.js';
 import { stateLabelIn } from './state-words.js';
-import { failedRunNext, renderVerification, verificationCardLine } from './verification-post.js';
 import {
   renderBrokenDm,
   renderConnectionNotice,
@@ -137,7 +142,7 @@ export function renderWatchNotification(
     case 'failures':
       return renderFailureListing(note, tr);
     case 'verification':
-      return renderVerification(note, tr, extras.verificationButtons(note.report, tr));
+      return renderVerification(note, tr, extras.verificationButtons(verifiedRun(note), tr));
     case 'window-refused':
       return renderWindowRefused(note, tr);
     case 'chain':

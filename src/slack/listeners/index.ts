@@ -34,5 +34,5 @@ export function registerRoutes(routes: ListenerRoutes, deps: AppDeps): void {
   approvals.register(routes, deps);
   workflowSteps.register(routes, deps);
   // Each capability's own buttons, modals and events (its folder registers them).
-  deps.capabilities.registerListeners(routes);
+  deps.capabilities.registerListeners(routes, deps);
 }

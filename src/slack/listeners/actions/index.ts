@@ -1,6 +1,4 @@
-import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
-import { RERUN_ACTION, RERUN_VIEW } from '../../blocks/rerun.js';
-import { SIGNOFF_ACTION } from '../../blocks/verification-post.js';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { AppDeps } from '../../context.js';
 import type { ListenerRoutes } from '../router.js';
 import * as connectionActions from './connection-actions.js';
@@ -9,8 +7,6 @@ import { helpButton } from './help-buttons.js';
 import { homeOpen, homeRefresh } from './home-actions.js';
 import { listPageButton } from './list-paging.js';
 import { resourceActionButton, resourceViewButton } from './resource-actions.js';
-import { rerunButton, rerunSubmission } from './verification-rerun.js';
-import { SIGNOFF_VIEW, signOffButton, signOffSubmission } from './verification-signoff.js';
 import { watchButton } from './watch-button.js';
 
 export function register(routes: ListenerRoutes, deps: AppDeps): void {
@@ -21,10 +17,6 @@ export function register(routes: ListenerRoutes, deps: AppDeps): void {
   );
   routes.action<BlockAction<ButtonAction>>('resource.refresh', resourceViewButton('refresh'));
   routes.action<BlockAction<ButtonAction>>('resource.watch', watchButton());
-  routes.action<BlockAction<ButtonAction>>(SIGNOFF_ACTION, signOffButton(deps));
-  routes.view<ViewSubmitAction>(SIGNOFF_VIEW, signOffSubmission(deps));
-  routes.action<BlockAction<ButtonAction>>(RERUN_ACTION, rerunButton(deps));
-  routes.view<ViewSubmitAction>(RERUN_VIEW, rerunSubmission(deps));
   routes.action<BlockAction<ButtonAction>>('group.failed', groupFailuresButton());
   routes.action<BlockAction<ButtonAction>>(/^list\.page\.(next|previous)$/, listPageButton());
   routes.action<BlockAction<ButtonAction>>(/^help\.run\.[a-z]+$/, helpButton());

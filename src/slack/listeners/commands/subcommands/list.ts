@@ -1,16 +1,16 @@
 import { onCallState } from '../../../../capabilities/on-call/on-call-state.js';
+import { renderUnverified } from '../../../../capabilities/verification/unverified-list.js';
+import { signOffStanding } from '../../../../capabilities/verification/verification.js';
 import { windowsOf } from '../../../../capabilities/windows/resource-windows.js';
 import type { Connection } from '../../../../connections/connection.js';
 import type { MigrationResource, ResourceKind } from '../../../../domain/migration-resource.js';
 import { AppError, ErrorCode } from '../../../../errors.js';
 import type { Translator } from '../../../../i18n/translator.js';
 import { orderForTriage, triageSummary } from '../../../../resources/triage.js';
-import { signOffStanding } from '../../../../watcher/verification.js';
 import { describeUnreadable } from '../../../blocks/error-message.js';
 import { kindPlural } from '../../../blocks/resource-card.js';
 import { type ListGap, MAX_LIST_ROWS, renderResourceList } from '../../../blocks/resource-list.js';
 import { stateWords } from '../../../blocks/state-words.js';
-import { renderUnverified } from '../../../blocks/unverified-list.js';
 import type { HandlerContext } from '../../../context.js';
 import { closeListWord, didYouMean, type ListQuery, parseListQuery } from '../../../list-query.js';
 import { defineSubcommand } from '../subcommand.js';

@@ -1,19 +1,18 @@
 import type { Button, KnownBlock } from '@slack/types';
-import type { CapabilityButton } from '../../capabilities/capability.js';
-import { failureOf } from '../../capabilities/on-call/claims.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
-import { LIST_ORDER, type VerificationReport } from '../../reports/verification.js';
+import { displayName, refBeside } from '../../slack/blocks/display-name.js';
+import { planButtons } from '../../slack/blocks/failure-buttons.js';
+import { slackDate } from '../../slack/blocks/format.js';
+import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
+import { actionLabel } from '../../slack/blocks/resource-card.js';
+import type { Rendered } from '../../slack/blocks/watch-notifications.js';
 import type { CardFacts } from '../../watcher/notification.js';
-import type { VerificationNote } from '../../watcher/verification.js';
-import type { VerificationCard } from '../../watcher/verification-card.js';
-import { encodeVerificationButton } from '../verification-button.js';
-import { displayName, refBeside } from './display-name.js';
-import { planButtons } from './failure-buttons.js';
-import { slackDate } from './format.js';
-import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
-import { rerunButton } from './rerun.js';
-import { actionLabel } from './resource-card.js';
-import type { Rendered } from './watch-notifications.js';
+import type { CapabilityButton, VerifiedRun } from '../capability.js';
+import { failureOf } from '../on-call/claims.js';
+import { LIST_ORDER, type VerificationReport } from './report.js';
+import type { VerificationNote } from './verification.js';
+import { encodeVerificationButton } from './verification-button.js';
+import type { VerificationCard } from './verification-card.js';
 
 /** "Sign off" on a verification post: opens the note modal (slack/listeners/.../verification-signoff.ts). */
 export const SIGNOFF_ACTION = 'verification.signoff';
@@ -47,9 +46,10 @@ export function renderVerification(
     type: 'context',
     elements: [{ type: 'mrkdwn', text: truncate(signoffLine(note, tr), 3000) }],
   });
-  // The capabilities' buttons after the core's; an actions block holds at most 25 elements.
+  // The other capabilities' buttons (a delta run, a bucket check) after the sign-off; an actions
+  // block holds at most 25 elements.
   const buttons = [
-    ...[signoffButton(note, tr), rerunButton(note, tr)].filter((b): b is Button => !!b),
+    ...[signoffButton(note, tr)].filter((b): b is Button => !!b),
     ...extra.map((b) => ({ ...b, text: { ...b.text, text: b.text.text.slice(0, 75) } })),
   ].slice(0, 25);
   if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons });
@@ -57,6 +57,12 @@ export function renderVerification(
     text: truncate(`${tr.t('verify.text', { name: escapeMrkdwn(named.lead) })} ${outcome}`, 3000),
     blocks,
   };
+}
+
+/** The run a verification post is about, as the capabilities' buttons under it are given it. */
+export function verifiedRun(note: VerificationNote): VerifiedRun {
+  const { connection, kind, id, state } = note.report;
+  return { connection, kind, id, state, at: note.at, ...(note.provider ? { provider: note.provider } : {}) };
 }
 
 function outcomeLine(r: VerificationReport, state: string, tr: Translator): string {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { RESOURCE_KINDS, type ResourceKind } from '../domain/migration-resource.js';
-import { InvalidInputError } from '../errors.js';
-import { parseJsonOrUndefined } from '../store/open-atomic-kv.js';
-import type { SignOffTarget } from '../use-cases/sign-off-verification.js';
+import { RESOURCE_KINDS, type ResourceKind } from '../../domain/migration-resource.js';
+import { InvalidInputError } from '../../errors.js';
+import { parseJsonOrUndefined } from '../../store/open-atomic-kv.js';
+import type { SignOffTarget } from './sign-off-verification.js';
 
 /**
  * What a verification post's buttons (Sign off, Run changes since) carry: the resource and which

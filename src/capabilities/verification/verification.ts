@@ -1,30 +1,14 @@
-import type { ProviderId } from '../providers/provider-ids.js';
-import { type VerificationReport, verificationReport } from '../reports/verification.js';
-import { titleOf } from './notification.js';
-import type { DetectedEvent } from './transitions.js';
-import type { OutboxEntry, WatchRecord } from './watch-store.js';
-
-/**
- * The verification of a run that ended is a fact of the watch record, like its
- * escalation: decided in the compare-and-set that records the ending, posted once through the
- * outbox, and signed off later by someone other than who asked for the migration. The card, the
- * verification post (a living post, edited through the watcher once signed) and `/migrate list
- * unverified` all read it from here.
- */
-export interface VerificationState {
-  /** Watcher clock, ms, when the ending was seen: it names this verification (buttons carry it). */
-  at: number;
-  run: number;
-  report: VerificationReport;
-  signoff?: SignOff;
-}
-
-/** "Verified by @Bob": who (a Slack user id), when (watcher clock) and what they noted. */
-export interface SignOff {
-  by: string;
-  at: number;
-  note: string;
-}
+import type { ProviderId } from '../../providers/provider-ids.js';
+import { titleOf } from '../../watcher/notification.js';
+import type { DetectedEvent } from '../../watcher/transitions.js';
+import type { OutboxEntry, WatchRecord } from '../../watcher/watch-store.js';
+import { type VerificationReport, verificationReport } from './report.js';
+import {
+  type SignOff,
+  type VerificationState,
+  verificationOf,
+  withVerification,
+} from './verification-fact.js';
 
 /** The verification post: the report as it was when the run ended, and its sign-off once there is one. */
 export interface VerificationNote {
@@ -62,7 +46,7 @@ export function verifyEnding(
     run: record.run,
     report: verificationReport(record.snapshot),
   };
-  const next = { ...record, verification };
+  const next = withVerification(record, verification);
   const entry: OutboxEntry = {
     key: `${ending.key}:verification`,
     type: 'reply',
@@ -77,7 +61,7 @@ export function verifyEnding(
 
 /** The verification post as the record says it now (with its sign-off, once signed). */
 export function verificationNote(record: WatchRecord): VerificationNote | undefined {
-  const v = record.verification;
+  const v = verificationOf(record);
   if (!v) return undefined;
   const title = titleOf(record);
   return {
@@ -96,7 +80,7 @@ export function verificationNote(record: WatchRecord): VerificationNote | undefi
 
 /** What a verification post shows of its sign-off: its edit is due when this changes. */
 export function verificationSig(record: WatchRecord): string {
-  const s = record.verification?.signoff;
+  const s = verificationOf(record)?.signoff;
   return s ? `signed:${s.by}:${s.at}` : 'posted';
 }
 
@@ -117,15 +101,15 @@ export interface SignOffStanding {
 export function signOffStanding(records: readonly WatchRecord[]): SignOffStanding {
   const newest = new Map<string, WatchRecord>();
   for (const r of records) {
-    const v = r.verification;
+    const v = verificationOf(r);
     if (!v) continue;
     const resource = `${r.watch.connection}:${r.watch.kind}:${r.watch.id}`;
-    const kept = newest.get(resource)?.verification;
+    const kept = verificationOf(newest.get(resource));
     if (!kept || kept.at < v.at) newest.set(resource, r);
   }
   const standing: SignOffStanding = { waiting: [], signed: 0, failed: 0 };
   for (const r of newest.values()) {
-    const v = r.verification!;
+    const v = verificationOf(r)!;
     if (v.report.state === 'failed') standing.failed++;
     else if (v.signoff) standing.signed++;
     else standing.waiting.push(r);

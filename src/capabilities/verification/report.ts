@@ -4,7 +4,7 @@ import type {
   ObjectList,
   Reconciliation,
   ResourceKind,
-} from '../domain/migration-resource.js';
+} from '../../domain/migration-resource.js';
 
 /**
  * The verification of a finished run: the provider's own counters reconciled, as data

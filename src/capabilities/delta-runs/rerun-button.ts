@@ -1,18 +1,18 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { summarizeCreateRequest } from '../../../approvals/create-request.js';
-import { planRerun, type RerunTarget, requestRerun } from '../../../use-cases/request-rerun.js';
-import { cardOf } from '../../../watcher/living-posts.js';
-import { titleOf } from '../../../watcher/notification.js';
-import { type WatchRecord, watchKey } from '../../../watcher/watch-store.js';
-import { chainNoteOf, RERUN_VIEW, rerunConfirmModal } from '../../blocks/rerun.js';
-import { buttonHandler, whoClicked } from '../../button-handler.js';
-import { type AppDeps, modalContext } from '../../context.js';
-import { runSafely } from '../../run-safely.js';
+import { summarizeCreateRequest } from '../../approvals/create-request.js';
+import { buttonHandler, whoClicked } from '../../slack/button-handler.js';
+import { type AppDeps, modalContext } from '../../slack/context.js';
+import { runSafely } from '../../slack/run-safely.js';
+import { cardOf } from '../../watcher/living-posts.js';
+import { titleOf } from '../../watcher/notification.js';
+import { type WatchRecord, watchKey } from '../../watcher/watch-store.js';
 import {
   verificationModalMetadata,
   verificationTargetFromModal,
   verificationTargetOf,
-} from '../../verification-button.js';
+} from '../verification/verification-button.js';
+import { planRerun, type RerunTarget, requestRerun } from './request-rerun.js';
+import { chainNoteOf, RERUN_VIEW, rerunConfirmModal } from './rerun-blocks.js';
 
 /**
  * "Run changes since" on a verification post: the policy and the run's state are

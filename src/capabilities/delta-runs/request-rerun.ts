@@ -1,13 +1,14 @@
-import { channelScope } from '../access/policy.js';
-import type { ApprovalRecord } from '../approvals/approval-record.js';
-import type { ApprovalService } from '../approvals/approval-service.js';
-import type { ConnectionRegistry } from '../connections/connection-registry.js';
-import { InvalidInputError } from '../errors.js';
-import type { NextRun } from '../providers/types.js';
-import { titleOf } from '../watcher/notification.js';
-import { type WatchRecord, watchKey } from '../watcher/watch-store.js';
-import type { UseCaseContext } from './context.js';
-import type { SignOffTarget } from './sign-off-verification.js';
+import { channelScope } from '../../access/policy.js';
+import type { ApprovalRecord } from '../../approvals/approval-record.js';
+import type { ApprovalService } from '../../approvals/approval-service.js';
+import type { ConnectionRegistry } from '../../connections/connection-registry.js';
+import { InvalidInputError } from '../../errors.js';
+import type { NextRun } from '../../providers/types.js';
+import type { UseCaseContext } from '../../use-cases/context.js';
+import { titleOf } from '../../watcher/notification.js';
+import { type WatchRecord, watchKey } from '../../watcher/watch-store.js';
+import type { SignOffTarget } from '../verification/sign-off-verification.js';
+import { verificationOf } from '../verification/verification-fact.js';
 
 /** Which run it follows: the verification shown in a channel, as a sign-off names it. */
 export type RerunTarget = SignOffTarget;
@@ -46,7 +47,7 @@ export async function planRerun(
   const record = await ctx.deps.watcher.store.read<WatchRecord>(
     watchKey({ teamId: ctx.teamId, channelId: target.channel, ...target }),
   );
-  const v = record?.verification;
+  const v = verificationOf(record);
   if (!record || !v || v.at !== target.at) throw InvalidInputError.of('rerun.gone');
   if (v.report.state !== 'succeeded' || record.snapshot.state !== 'succeeded') {
     const state = record.snapshot.state === 'succeeded' ? v.report.state : record.snapshot.state;

@@ -1,9 +1,15 @@
-import { SKIP } from '../store/atomic-kv.js';
-import type { Loaded } from './cycle-report.js';
-import { cardDue } from './living-posts.js';
-import { sameJson } from './same-json.js';
-import type { SignOff, VerificationState } from './verification.js';
-import type { WatchRecord, WatchStore, WatchTarget } from './watch-store.js';
+import { SKIP } from '../../store/atomic-kv.js';
+import { cardDue } from '../../watcher/living-posts.js';
+import { sameJson } from '../../watcher/same-json.js';
+import { watchesOf } from '../../watcher/watch-notes.js';
+import { approvalRequester } from '../../watcher/watch-origin.js';
+import type { WatchRecord, WatchStore, WatchTarget } from '../../watcher/watch-store.js';
+import {
+  type SignOff,
+  type VerificationState,
+  verificationOf,
+  withVerification,
+} from './verification-fact.js';
 
 /**
  * How a sign-off came out: signed now, signed already (by whom), refused for a failed run, or
@@ -17,29 +23,6 @@ export type SignOffResult =
 
 /** A resource as its watches name it in every channel of a workspace. */
 export type SignedResource = Pick<WatchTarget, 'teamId' | 'connection' | 'kind' | 'id'>;
-
-/**
- * The watches of one resource in a workspace (one per channel), found by key (`ResourceWatches`):
- * a press reads these few records, never the index of every watch.
- */
-export async function watchesOf(store: WatchStore, resource: SignedResource): Promise<Loaded[]> {
-  const { teamId, connection, kind, id } = resource;
-  const keys = await store.resources.keysOf(teamId, { connection, kind, id });
-  // Only this resource's records (a key may lack its record).
-  return (await store.loadMany(keys)).filter(
-    ({ record: r }) =>
-      r.watch.teamId === teamId &&
-      r.watch.connection === connection &&
-      r.watch.kind === kind &&
-      r.watch.id === id,
-  );
-}
-
-/** Who asked for the migration on an approved request, as this watch says (made by it, or carried). */
-export function approvalRequester(record: WatchRecord): string | undefined {
-  const origin = record.watch.origin;
-  return origin?.requester ?? (origin?.request ? record.watch.by : undefined);
-}
 
 /**
  * Who may not sign off the runs of a resource, whichever channel the button is pressed in (two-person
@@ -70,9 +53,10 @@ export async function signOffWatch(
   signoff: SignOff,
 ): Promise<SignOffResult> {
   const pressed = await store.read<WatchRecord>(key);
-  const first = refusal(pressed?.verification, at);
-  if (first || !pressed?.verification) return first ?? { outcome: 'gone' };
-  const report = pressed.verification.report;
+  const pressedV = verificationOf(pressed);
+  const first = refusal(pressedV, at);
+  if (first || !pressed || !pressedV) return first ?? { outcome: 'gone' };
+  const report = pressedV.report;
   const watches = await watchesOf(store, pressed.watch);
   const requesters = requestersOf([pressed, ...watches.map((w) => w.record)]);
   const run = [
@@ -87,11 +71,11 @@ export async function signOffWatch(
     const mine = k === key;
     const seen: { refused?: SignOffResult } = {};
     const written = await store.update<WatchRecord>(k, (current) => {
-      const v = current?.verification;
+      const v = verificationOf(current);
       // The pressed record is this run's while it holds `at`; another while it holds the same report.
       seen.refused = refusal(v, mine ? at : current && sameRun(current, report) ? v?.at : undefined);
       if (!current || !v || seen.refused) return SKIP;
-      return cardDue({ ...current, verification: { ...v, signoff: winner } }, true);
+      return cardDue(withVerification(current, { ...v, signoff: winner }), true);
     });
     const refused = seen.refused;
     if (!refused) {
@@ -122,5 +106,6 @@ function refusal(v: VerificationState | undefined, at: number | undefined): Sign
 
 /** The same ending as seen by another watch of the resource: the report it was verified from. */
 function sameRun(record: WatchRecord, report: VerificationState['report']): boolean {
-  return record.verification !== undefined && sameJson(record.verification.report, report);
+  const v = verificationOf(record);
+  return v !== undefined && sameJson(v.report, report);
 }

@@ -1,17 +1,17 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { KnownBlock, View } from '@slack/types';
-import type { Translator } from '../../../i18n/translator.js';
-import { checkSignOff, signOffVerification } from '../../../use-cases/sign-off-verification.js';
-import { displayName } from '../../blocks/display-name.js';
-import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
-import { buttonHandler, whoClicked } from '../../button-handler.js';
-import { type AppDeps, modalContext } from '../../context.js';
-import { runSafely } from '../../run-safely.js';
+import type { Translator } from '../../i18n/translator.js';
+import { displayName } from '../../slack/blocks/display-name.js';
+import { escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
+import { buttonHandler, whoClicked } from '../../slack/button-handler.js';
+import { type AppDeps, modalContext } from '../../slack/context.js';
+import { runSafely } from '../../slack/run-safely.js';
+import { checkSignOff, signOffVerification } from './sign-off-verification.js';
 import {
   verificationModalMetadata,
   verificationTargetFromModal,
   verificationTargetOf,
-} from '../../verification-button.js';
+} from './verification-button.js';
 
 /** The sign-off modal's callback id, and its note's block and action. */
 export const SIGNOFF_VIEW = 'verification.signoff.note';

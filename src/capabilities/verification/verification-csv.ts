@@ -1,5 +1,5 @@
-import { csvLine } from './csv-cell.js';
-import { LIST_ORDER, type VerificationReport } from './verification.js';
+import { csvLine } from '../../reports/csv-cell.js';
+import { LIST_ORDER, type VerificationReport } from './report.js';
 
 /**
  * The verification as CSV, from the same report the post is drawn from, so the file's

@@ -1,10 +1,11 @@
 import type { KnownBlock } from '@slack/types';
 import type { Translator } from '../../i18n/translator.js';
-import type { SignOffStanding } from '../../watcher/verification.js';
-import { displayName, refBeside } from './display-name.js';
-import { slackDate } from './format.js';
-import { escapeMrkdwn, truncate } from './mrkdwn.js';
-import { stateWords } from './state-words.js';
+import { displayName, refBeside } from '../../slack/blocks/display-name.js';
+import { slackDate } from '../../slack/blocks/format.js';
+import { escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
+import { stateWords } from '../../slack/blocks/state-words.js';
+import type { SignOffStanding } from './verification.js';
+import { verificationOf } from './verification-fact.js';
 
 /** Slack takes 50 blocks a message: a title, then one line each, the rest counted. */
 const MAX_LINES = 45;
@@ -34,17 +35,18 @@ export function renderUnverified(
     // The failed runs are counted above: the scope need not name them again.
     return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, scope(0)] };
   }
-  const newest = [...records].sort((a, b) => (b.verification?.at ?? 0) - (a.verification?.at ?? 0));
+  const at = (r: (typeof records)[number]) => verificationOf(r)?.at ?? 0;
+  const newest = [...records].sort((a, b) => at(b) - at(a));
   const title = tr.t('list.unverified.title', { n: records.length });
   const lines = newest.slice(0, MAX_LINES).map((r) => {
-    const report = r.verification!.report;
+    const report = verificationOf(r)!.report;
     const named = displayName(report.name, r.watch.origin?.title);
     return tr.t('list.unverified.line', {
       name: `*${escapeMrkdwn(truncate(named.lead, 120))}*`,
       ref: refBeside(`${report.connection}:${report.id}`, named),
       state: stateWords(report.state, tr),
       outcome: tr.t(`list.unverified.${report.outcome}`),
-      at: slackDate(new Date(r.verification!.at)),
+      at: slackDate(new Date(at(r))),
     });
   });
   const blocks: KnownBlock[] = [

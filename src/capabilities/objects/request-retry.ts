@@ -1,11 +1,11 @@
-import { channelScope } from '../access/policy.js';
-import type { ApprovalRecord } from '../approvals/approval-record.js';
-import type { ResourceKind } from '../domain/migration-resource.js';
-import type { NextRun } from '../providers/types.js';
-import { titleOf } from '../watcher/notification.js';
-import { type WatchRecord, watchKey } from '../watcher/watch-store.js';
-import type { UseCaseContext } from './context.js';
-import { parentRequest, type RerunDeps } from './request-rerun.js';
+import { channelScope } from '../../access/policy.js';
+import type { ApprovalRecord } from '../../approvals/approval-record.js';
+import type { ResourceKind } from '../../domain/migration-resource.js';
+import type { NextRun } from '../../providers/types.js';
+import type { UseCaseContext } from '../../use-cases/context.js';
+import { titleOf } from '../../watcher/notification.js';
+import { type WatchRecord, watchKey } from '../../watcher/watch-store.js';
+import { parentRequest, type RerunDeps } from '../delta-runs/request-rerun.js';
 
 /** OMS descriptions are at most 255 characters (Table 5-40). */
 const NAME_MAX = 255;

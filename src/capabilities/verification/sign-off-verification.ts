@@ -1,9 +1,11 @@
-import { channelScope } from '../access/policy.js';
-import type { ResourceKind } from '../domain/migration-resource.js';
-import { InvalidInputError } from '../errors.js';
-import { requestersOf, type SignOffResult, watchesOf } from '../watcher/signoff.js';
-import { type WatchRecord, watchKey } from '../watcher/watch-store.js';
-import type { UseCaseContext } from './context.js';
+import { channelScope } from '../../access/policy.js';
+import type { ResourceKind } from '../../domain/migration-resource.js';
+import { InvalidInputError } from '../../errors.js';
+import type { UseCaseContext } from '../../use-cases/context.js';
+import { watchesOf } from '../../watcher/watch-notes.js';
+import { type WatchRecord, watchKey } from '../../watcher/watch-store.js';
+import { requestersOf, type SignOffResult, signOffWatch } from './signoff.js';
+import { verificationOf } from './verification-fact.js';
 
 /** Which verification: the watch (its channel and resource) and the verification's `at`. */
 export interface SignOffTarget {
@@ -25,7 +27,7 @@ export async function checkSignOff(ctx: UseCaseContext, target: SignOffTarget): 
   const record = await ctx.deps.watcher.store.read<WatchRecord>(
     watchKey({ teamId: ctx.teamId, channelId: target.channel, ...target }),
   );
-  const v = record?.verification;
+  const v = verificationOf(record);
   if (!record || !v || v.at !== target.at) throw InvalidInputError.of('verify.gone');
   if (v.signoff) throw already(v.signoff.by);
   if (v.report.state === 'failed') throw InvalidInputError.of('verify.refused.failed');
@@ -54,7 +56,10 @@ export async function signOffVerification(
   const key = watchKey(record.watch);
   const now = ctx.deps.clock.now();
   return ctx.audited('verify-signoff', `${target.connection}:${target.id}`, async () => {
-    const result = await ctx.deps.watcher.notes.signOff(key, target.at, { by: ctx.userId, at: now, note });
+    const signoff = { by: ctx.userId, at: now, note };
+    const result = await ctx.deps.watcher.notes.written((store) =>
+      signOffWatch(store, key, target.at, signoff),
+    );
     if (result.outcome === 'already') throw already(result.signoff.by);
     if (result.outcome === 'failed') throw InvalidInputError.of('verify.refused.failed');
     if (result.outcome === 'gone') throw InvalidInputError.of('verify.gone');

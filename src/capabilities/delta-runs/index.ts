@@ -1,0 +1,22 @@
+import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
+import { defineCapability } from '../capability.js';
+import { RERUN_ACTION, RERUN_VIEW, rerunButton } from './rerun-blocks.js';
+import { rerunButton as rerunButtonHandler, rerunSubmission } from './rerun-button.js';
+
+/**
+ * Delta runs: "Run changes since" (or again, or restart, as the provider declares) under the
+ * verification post of a run that succeeded, its confirmation modal, and the request through the
+ * two-person approval, numbered in the run's chain and told in the run's thread. A capability of
+ * its own beside verification: it only needs which verification a button names, and a provider
+ * without a delta run has none of it.
+ */
+export const deltaRuns = defineCapability<undefined>({
+  name: 'delta-runs',
+  start: () => undefined,
+  listeners: (routes, deps) => {
+    // The action and callback ids posted buttons and open modals carry: unchanged.
+    routes.action<BlockAction<ButtonAction>>(RERUN_ACTION, rerunButtonHandler(deps));
+    routes.view<ViewSubmitAction>(RERUN_VIEW, rerunSubmission(deps));
+  },
+  verificationButtons: rerunButton,
+});

@@ -1,0 +1,27 @@
+import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
+import { defineCapability } from '../capability.js';
+import { SIGNOFF_VIEW, signOffButton, signOffSubmission } from './signoff-button.js';
+import { verifyEnding } from './verification.js';
+import { VERIFICATION } from './verification-fact.js';
+import { SIGNOFF_ACTION } from './verification-post.js';
+
+/**
+ * Verification and sign-off: the report of a run that ended (its counts reconciled), its post and
+ * CSV in the card's thread, the card's line, `/migrate list unverified`, and the sign-off by
+ * someone other than who asked for it (two-person rule). Its fact of a watch is the verification
+ * (`verification-fact.ts`), decided by its hook in the cycle's compare-and-set that records the
+ * ending (`Watcher.atEnding`); its post is redrawn by the watcher's one editor.
+ */
+export const verification = defineCapability<undefined>({
+  name: VERIFICATION,
+  // The verification is decided where the ending is recorded: said once, whichever replica sees it.
+  start: (core) => {
+    core.watcher.atEnding.push(verifyEnding);
+    return undefined;
+  },
+  listeners: (routes, deps) => {
+    // The action and callback ids posted buttons and open modals carry: unchanged.
+    routes.action<BlockAction<ButtonAction>>(SIGNOFF_ACTION, signOffButton(deps));
+    routes.view<ViewSubmitAction>(SIGNOFF_VIEW, signOffSubmission(deps));
+  },
+});
