@@ -167,6 +167,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const locales = new SlackLocales(directory, settings, logger);
   const audit = new AuditLog(state, settings, slackAuditPoster(sender, locales), logger, clock);
   const lastActions = new LastActions(store);
+  const resources = { resolver, lastActions };
   const watcher = await Watcher.create(
     {
       config,
@@ -222,10 +223,9 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     clock,
     logger,
     connections: registry,
-    resolver,
+    resources,
     access,
     audit,
-    lastActions,
     watcher,
     connectionsFile: file,
     config,
@@ -251,46 +251,44 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     logger,
     auditRetentionMs: config.auditRetentionDays * 86_400_000,
   });
+  const departures = new Departures(
+    departureMarks,
+    {
+      forgetWorkspace: (teamId) => workspaceData.forget(teamId),
+      stopWatching: (teamId) => workspaceData.stopWatching(teamId),
+      installedSince: installations
+        ? (where, since) => installations.installedSince(installationQueryOf(where), since)
+        : undefined,
+      deleteInstallation: installations
+        ? (where, stillDeparted) =>
+            installations.deleteUnlessReinstalled(installationQueryOf(where), stillDeparted)
+        : undefined,
+    },
+    logger,
+    clock,
+  );
   const deps: AppDeps = {
     config,
     clock,
     logger,
     store,
     connections: registry,
-    resolver,
-    lastActions,
+    resources,
     secrets,
     access,
     audit,
     settings,
-    locales,
-    slackClients,
-    sender,
+    slack: { clients: slackClients, sender, locales, departures },
     watcher,
     approvals,
-    interactiveBudget: options.interactiveBudget,
+    intake: {
+      inbound: new InboundDedupe(state, logger, metrics),
+      drain,
+      budget: options.interactiveBudget,
+    },
     metrics,
-    inbound: new InboundDedupe(state, logger, metrics),
-    drain,
     capabilities,
-    departures: new Departures(
-      departureMarks,
-      {
-        forgetWorkspace: (teamId) => workspaceData.forget(teamId),
-        stopWatching: (teamId) => workspaceData.stopWatching(teamId),
-        installedSince: installations
-          ? (where, since) => installations.installedSince(installationQueryOf(where), since)
-          : undefined,
-        deleteInstallation: installations
-          ? (where, stillDeparted) =>
-              installations.deleteUnlessReinstalled(installationQueryOf(where), stillDeparted)
-          : undefined,
-      },
-      logger,
-      clock,
-    ),
   };
-  const departures = deps.departures;
   const scheduler = scheduleTimedWork({
     state,
     clock,

@@ -12,8 +12,6 @@ import type { Words } from '../i18n/words.js';
 import type { Logger } from '../logger.js';
 import type { FormValues } from '../providers/definition.js';
 import type { ProviderId } from '../providers/provider-ids.js';
-import type { LastActions } from '../resources/last-actions.js';
-import type { ResourceResolver } from '../resources/resolve-resource.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { SettingsStore } from '../settings/workspace-settings.js';
 import type { AppDeps, HandlerContext } from '../slack/context.js';
@@ -22,7 +20,7 @@ import type { Subcommand } from '../slack/listeners/commands/subcommand.js';
 import type { ListenerRoutes } from '../slack/listeners/router.js';
 import type { AtomicKv } from '../store/atomic-kv.js';
 import type { Store } from '../store/create-store.js';
-import type { UseCaseContext } from '../use-cases/context.js';
+import type { ResourceServices, UseCaseContext } from '../use-cases/context.js';
 import type { Watcher } from '../watcher/watcher.js';
 
 /**
@@ -35,10 +33,10 @@ export interface CapabilityCore {
   clock: Clock;
   logger: Logger;
   connections: ConnectionRegistry;
-  resolver: ResourceResolver;
+  /** Finding resources, and who last acted on each. */
+  resources: ResourceServices;
   access: AccessControl;
   audit: AuditLog;
-  lastActions: LastActions;
   watcher: Watcher;
   /** The workspaces' settings (`/migrate settings`), such as a channel's escalation. */
   settings: SettingsStore;

@@ -15,11 +15,10 @@ import type { Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import type { BotMetrics, RequestOutcome } from '../metrics/metrics.js';
 import { enterRequest } from '../request-scope.js';
-import type { LastActions } from '../resources/last-actions.js';
-import type { ResourceResolver } from '../resources/resolve-resource.js';
 import type { SecretRegistry } from '../secrets.js';
 import type { SettingsStore } from '../settings/workspace-settings.js';
 import type { Store } from '../store/create-store.js';
+import type { ResourceServices } from '../use-cases/context.js';
 import type { Departures } from '../use-cases/departures.js';
 import type { Watcher } from '../watcher/watcher.js';
 import type { Drain } from './drain.js';
@@ -29,7 +28,7 @@ import type { SlackLocales } from './locales.js';
 import type { SlackSender } from './sender.js';
 import type { SlackClients } from './slack-clients.js';
 
-/** Everything listeners need, built once in `main.ts`. */
+/** Everything listeners need, built once in `bot.ts`. */
 export interface AppDeps {
   config: Config;
   /** The bot's one clock (`src/clock.ts`): the watcher's, approvals', the directory's, every stamp. */
@@ -37,35 +36,47 @@ export interface AppDeps {
   logger: Logger;
   store: Store;
   connections: ConnectionRegistry;
-  resolver: ResourceResolver;
-  /** Who last acted on each resource through the bot: every card says "Paused by @Bob". */
-  lastActions: LastActions;
+  /** Finding resources, and who last acted on each. */
+  resources: ResourceServices;
   secrets: SecretRegistry;
   access: AccessControl;
   audit: AuditLog;
   settings: SettingsStore;
-  /** Who reads in which language. */
-  locales: SlackLocales;
-  slackClients: SlackClients;
-  /** The one door to Slack: every post, update, ephemeral, DM, view and reply, always scrubbed. */
-  sender: SlackSender;
+  /** The bot's side of each workspace's Slack: clients, the one door out, languages, uninstalls. */
+  slack: SlackSide;
   watcher: Watcher;
   approvals: ApprovalService;
-  /** Time budget of commands and buttons; `INTERACTIVE_BUDGET` unless a test shortens it. */
-  interactiveBudget?: InteractiveBudget;
-  /** The SIGTERM drain: readiness, requests in flight, and the deadline that makes them give up. */
-  drain: Drain;
+  /** How Slack requests come in: dropped when seen before, timed, and drained on SIGTERM. */
+  intake: Intake;
   /** Prometheus metrics (`/metrics`). */
   metrics: BotMetrics;
-  /** Drops a Slack request seen before, on any replica, before any listener runs. */
-  inbound: InboundDedupe;
+  /** The bot's capabilities, started (`src/capabilities/`): their subcommands, listeners and state. */
+  capabilities: Capabilities;
+}
+
+/** `AppDeps.slack`: what the bot holds of each workspace's Slack. */
+export interface SlackSide {
+  /** A Web API client per workspace, from its installation (OAuth) or the bot token. */
+  clients: SlackClients;
+  /** The one door to Slack: every post, update, ephemeral, DM, view and reply, always scrubbed. */
+  sender: SlackSender;
+  /** Who reads in which language. */
+  locales: SlackLocales;
   /**
    * Uninstalls: a tombstone at once, then the workspace's data and installation deleted, retried
    * until done (ADR 0010).
    */
   departures: Departures;
-  /** The bot's capabilities, started (`src/capabilities/`): their subcommands, listeners and state. */
-  capabilities: Capabilities;
+}
+
+/** `AppDeps.intake`: the way every Slack request comes in, before and around its listener. */
+export interface Intake {
+  /** Drops a Slack request seen before, on any replica, before any listener runs. */
+  inbound: InboundDedupe;
+  /** The SIGTERM drain: readiness, requests in flight, and the deadline that makes them give up. */
+  drain: Drain;
+  /** Time budget of commands and buttons; `INTERACTIVE_BUDGET` unless a test shortens it. */
+  budget?: InteractiveBudget;
 }
 
 export interface Reply {
@@ -198,7 +209,7 @@ export function createHandlerContext(
       }
     },
     translator(audience = 'person') {
-      const locales = deps.locales;
+      const locales = deps.slack.locales;
       let found = translators.get(audience);
       if (!found) {
         found =
@@ -216,7 +227,7 @@ export function createHandlerContext(
         response_type: message.share ? 'in_channel' : 'ephemeral',
       };
       if (message.replaceOriginal) payload.replace_original = true;
-      await deps.sender.to(who.teamId).respond(respond, payload);
+      await deps.slack.sender.to(who.teamId).respond(respond, payload);
     },
   };
 }
@@ -239,7 +250,7 @@ export function modalContext(
     { teamId, userId, channelId, what },
     async (message) => {
       if (!channelId) return;
-      await deps.sender.to(teamId).ephemeral({
+      await deps.slack.sender.to(teamId).ephemeral({
         channel: channelId,
         user: userId,
         text: String(message.text ?? ''),

@@ -63,7 +63,7 @@ export function createSlackApp(deps: AppDeps, options: SlackAppOptions): SlackAp
       customRoutes: health,
       logger,
       onAck: (kind, seconds) => deps.metrics.ackObserved(kind, seconds),
-      drain: deps.drain,
+      drain: deps.intake.drain,
       beforeEventAck: tombstoneBeforeAck(deps),
       ...oauth,
     });
@@ -73,7 +73,7 @@ export function createSlackApp(deps: AppDeps, options: SlackAppOptions): SlackAp
   // App is built, so it is replaced here, before (ADR 0009; test/slack/bolt-contract.test.ts).
   const installer = (receiver as { installer?: { authorize: unknown } }).installer;
   if (installer)
-    installer.authorize = (source: InstallationQuery<boolean>) => deps.slackClients.authorize(source);
+    installer.authorize = (source: InstallationQuery<boolean>) => deps.slack.clients.authorize(source);
   const app = new App({
     token: config.slack.botToken,
     receiver,
@@ -84,9 +84,9 @@ export function createSlackApp(deps: AppDeps, options: SlackAppOptions): SlackAp
   });
   // Socket Mode's requests, counted until their listeners end, so the drain waits for them (the
   // HTTP receiver counts its own, from before the ack).
-  if (socket) app.use(({ next }) => deps.drain.track(next()));
+  if (socket) app.use(({ next }) => deps.intake.drain.track(next()));
   // First: a duplicate goes no further, not even to the workspace sync.
-  app.use(deps.inbound.middleware());
+  app.use(deps.intake.inbound.middleware());
   app.use(syncWorkspace(deps));
   // Last: every command and message button gets its handler context and its time budget here.
   app.use(answerInTime(deps));
@@ -130,7 +130,7 @@ type OAuthReceiverOptions = Partial<
 
 function oauthReceiverOptions(deps: AppDeps, state: AtomicKv): OAuthReceiverOptions {
   const oauth = deps.config.slack.oauth;
-  const installationStore = deps.slackClients.installations;
+  const installationStore = deps.slack.clients.installations;
   if (!oauth || !installationStore) return {};
   return {
     clientId: oauth.clientId,
@@ -163,7 +163,7 @@ function syncWorkspace(deps: AppDeps): Middleware<AnyMiddlewareArgs> {
     if (teamId) {
       const work = Promise.all([
         deps.connections.sync(teamId),
-        deps.slackClients
+        deps.slack.clients
           .noteWorkspace(teamId, context.enterpriseId, context.isEnterpriseInstall === true)
           .catch((error: unknown) =>
             deps.logger.warn({ err: error }, 'could not record the org-wide install'),

@@ -22,11 +22,11 @@ export interface Route {
 export function probeRoutes(deps: AppDeps): Route[] {
   const botToken = deps.config.slack.oauth ? undefined : deps.config.slack.botToken;
   const slackAuth = new SlackAuthCheck(
-    botToken ? async () => (await deps.slackClients.forTeam('', 'background')).auth.test() : undefined,
+    botToken ? async () => (await deps.slack.clients.forTeam('', 'background')).auth.test() : undefined,
     deps.clock,
   );
   const ready: Handler = (_req, res) => {
-    if (deps.drain.draining) {
+    if (deps.intake.drain.draining) {
       deps.metrics.readinessChecked(false);
       res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"draining"}');
       return;

@@ -77,7 +77,7 @@ export function answerInTime(deps: AppDeps): Middleware<AnyMiddlewareArgs> {
     const who = surface === 'command' ? whoAsked(body) : whoPressed(body);
     const ctx = createHandlerContext(deps, who, respond, surface);
     context[HANDLER_CONTEXT] = ctx;
-    const options = { surface, releaseSlot: workSlotReleaser(context), budget: deps.interactiveBudget };
+    const options = { surface, releaseSlot: workSlotReleaser(context), budget: deps.intake.budget };
     await withinBudget(ctx, options, next);
   };
 }
@@ -173,7 +173,7 @@ async function withinBudget(
   // the queued ones) is not waited for.
   let leave = () => {};
   const left = new Promise<void>((resolve) => (leave = resolve));
-  const shutdown = ctx.deps.drain.deadline;
+  const shutdown = ctx.deps.intake.drain.deadline;
   const onShutdown = () => {
     stopWaiting(performance.now() - started);
     leave();

@@ -54,7 +54,7 @@ export async function actOnResource(
       ? await actFirst(ctx, exact, action, mayDo)
       : ((await onWatcherRead(ctx, exact, action, mayDo)) ?? (await readFirst(ctx, target, action, mayDo)));
   ctx.logger.info({ action, connection: resource.connection, id: resource.id }, 'resource action done');
-  if (!after) await ctx.deps.resolver.index.forget(ctx.teamId, resource);
+  if (!after) await ctx.deps.resources.resolver.index.forget(ctx.teamId, resource);
   // Every card drawn later, and the thread of every channel watching it, will say who asked; the
   // watched cards take the read made after the action (a delete's are polled), so they say what
   // the provider says now.
@@ -71,7 +71,7 @@ export async function actOnResource(
       : undefined;
   let watches: WatchRecord[] = [];
   try {
-    await ctx.deps.lastActions.note(ctx.teamId, resource, requested);
+    await ctx.deps.resources.lastActions.note(ctx.teamId, resource, requested);
     watches = await ctx.deps.watcher.noteRequest(ctx.teamId, resource, requested, seen);
   } catch (error) {
     // The action is done; only the attribution on later cards is lost.
@@ -101,7 +101,7 @@ async function actFirst(
   action: ResourceAction,
   mayDo: (action: ResourceAction) => boolean,
 ): Promise<Done> {
-  const provider = ctx.deps.resolver.providerOf(ctx.teamId, exact.connection);
+  const provider = ctx.deps.resources.resolver.providerOf(ctx.teamId, exact.connection);
   const after = await ctx.audited(action, `${exact.connection}:${exact.id}`, async () => {
     await checkStartRules(ctx, provider, exact, action);
     return performOnId(provider, exact, action, mayDo);
@@ -122,7 +122,7 @@ async function onWatcherRead(
 ): Promise<Done | undefined> {
   const watched = await ctx.deps.watcher.notes.lastSeen(ctx.teamId, exact).catch(() => undefined);
   if (!watched) return undefined;
-  const provider = ctx.deps.resolver.providerOf(ctx.teamId, exact.connection);
+  const provider = ctx.deps.resources.resolver.providerOf(ctx.teamId, exact.connection);
   if (!provider.actionsFor(watched.snapshot).includes(action)) return undefined;
   const now = await ctx.audited(action, `${exact.connection}:${exact.id}`, () =>
     performOnSeen(provider, watched.snapshot, action, mayDo),
@@ -145,7 +145,7 @@ async function readFirst(
   const { provider, resource } = await keepingTheVerb(
     action,
     () => findResource(ctx, target),
-    (entry) => ctx.deps.resolver.actionsFor(ctx.teamId, entry).includes(action),
+    (entry) => ctx.deps.resources.resolver.actionsFor(ctx.teamId, entry).includes(action),
   );
   const after = await ctx.audited(action, `${resource.connection}:${resource.id}`, async () => {
     await checkStartRules(ctx, provider, resource, action);

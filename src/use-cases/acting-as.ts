@@ -6,8 +6,7 @@ import type { Logger } from '../logger.js';
 import type { UseCaseContext } from './context.js';
 
 /** What a background context is made from: the use cases' deps, the policy and the audit log. */
-export interface ActingAsDeps
-  extends Pick<UseCaseContext['deps'], 'clock' | 'resolver' | 'watcher' | 'lastActions'> {
+export interface ActingAsDeps extends Pick<UseCaseContext['deps'], 'clock' | 'resources' | 'watcher'> {
   access: AccessControl;
   audit: AuditLog;
   logger: Logger;
@@ -45,9 +44,8 @@ export function actingAs(deps: ActingAsDeps, who: ActingFor): UseCaseContext {
     logger,
     deps: {
       clock: deps.clock,
-      resolver: deps.resolver,
+      resources: deps.resources,
       watcher: deps.watcher,
-      lastActions: deps.lastActions,
     },
     here: who.channelId ? channelScope(who.channelId) : WORKSPACE,
     ...who.extra,

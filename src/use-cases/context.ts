@@ -26,9 +26,8 @@ export interface UseCaseContext {
   deps: {
     /** The bot's one clock: what a use case stamps (a request, a claim, a subscription). */
     clock: Clock;
-    resolver: ResourceResolver;
+    resources: ResourceServices;
     watcher: Watcher;
-    lastActions: LastActions;
     /** The titles requesters gave what approvals created (absent where no approvals run). */
     approvals?: { titles: ResourceTitles };
     /** The capabilities, whose facts status shows as the watched card does (absent: none). */
@@ -44,6 +43,13 @@ export interface UseCaseContext {
   audited<T>(action: string, target: string | undefined, work: () => Promise<T>): Promise<T>;
 }
 
+/** A resource found from what was typed or exactly (`resolver`), and who last acted on it (`lastActions`). */
+export interface ResourceServices {
+  resolver: ResourceResolver;
+  /** Who last acted on each resource through the bot: every card says "Paused by @Bob". */
+  lastActions: LastActions;
+}
+
 /** Which resource: what a person typed (an id, a prefix, `connection:id`), or exactly (from a button). */
 export type ResourceTarget =
   | { ref: ResourceRef }
@@ -51,8 +57,13 @@ export type ResourceTarget =
 
 export async function findResource(ctx: UseCaseContext, target: ResourceTarget) {
   return 'ref' in target
-    ? ctx.deps.resolver.resolve(ctx.teamId, target.ref)
-    : ctx.deps.resolver.fetch(ctx.teamId, target.exact.connection, target.exact.kind, target.exact.id);
+    ? ctx.deps.resources.resolver.resolve(ctx.teamId, target.ref)
+    : ctx.deps.resources.resolver.fetch(
+        ctx.teamId,
+        target.exact.connection,
+        target.exact.kind,
+        target.exact.id,
+      );
 }
 
 /**

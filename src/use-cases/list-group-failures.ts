@@ -17,7 +17,7 @@ export async function listGroupFailures(
   target: { connection: string; id: string },
 ): Promise<GroupFailures> {
   await ctx.require('view', ctx.here, 'see migrations');
-  const { provider, resource: group } = await ctx.deps.resolver.fetch(
+  const { provider, resource: group } = await ctx.deps.resources.resolver.fetch(
     ctx.teamId,
     target.connection,
     'task-group',

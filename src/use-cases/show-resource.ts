@@ -61,13 +61,13 @@ export async function shownWith(
   resource: MigrationResource,
   may: Pick<Shown, 'actions' | 'mayUse' | 'mayWatch' | 'mayManage'>,
 ): Promise<Shown> {
-  const { capabilities, lastActions } = ctx.deps;
+  const { capabilities, resources } = ctx.deps;
   const [lastAction, title, claim, covering] = await Promise.all([
-    lastActions.get(ctx.teamId, resource).catch(() => undefined),
+    resources.lastActions.get(ctx.teamId, resource).catch(() => undefined),
     titleOf(ctx, resource),
     claimOn(ctx.deps, ctx.teamId, resource),
     capabilities
-      ? windowsOf({ capabilities, lastActions }, ctx.teamId, [resource], ctx.deps.clock.now())
+      ? windowsOf({ capabilities, resources }, ctx.teamId, [resource], ctx.deps.clock.now())
       : undefined,
   ]);
   const facts = covering?.get(`${resource.connection}:${resource.id}`)?.facts;

@@ -31,7 +31,7 @@ export async function subscribeChannel(ctx: UseCaseContext, request: SubscribeRe
   const target = `${request.connection}${request.groupId ? `:${request.groupId}` : ''}`;
   return ctx.audited('subscribe', `${target} ${request.mode} <#${channelId}>`, async () => {
     if (request.groupId) {
-      const { resource } = await ctx.deps.resolver.fetch(
+      const { resource } = await ctx.deps.resources.resolver.fetch(
         ctx.teamId,
         request.connection,
         'task-group',

@@ -105,7 +105,7 @@ export class TestBot {
    * test can say that something did not happen without waiting a fixed time for it.
    */
   async settled(timeoutMs = 10_000): Promise<void> {
-    if (!(await this.bot.deps.drain!.idle(timeoutMs)))
+    if (!(await this.bot.deps.intake.drain!.idle(timeoutMs)))
       throw new Error(`requests still in flight after ${timeoutMs} ms`);
   }
 

@@ -339,11 +339,11 @@ describe('/migrate settings language', () => {
     const shown = messageText(await t.ask('settings'));
     expect(shown).toContain('Language of channel posts: 한국어');
     expect(shown).toContain(`<#${CHINESE_CHANNEL}> 简体中文`);
-    expect(await t.bot.deps.locales?.forChannel(TEAM, 'C0OTHER01')).toBe('ko');
-    expect(await t.bot.deps.locales?.forChannel(TEAM, CHINESE_CHANNEL)).toBe('zh-CN');
+    expect(await t.bot.deps.slack.locales?.forChannel(TEAM, 'C0OTHER01')).toBe('ko');
+    expect(await t.bot.deps.slack.locales?.forChannel(TEAM, CHINESE_CHANNEL)).toBe('zh-CN');
     // Back to the workspace's for that channel.
     await t.ask(`settings language default <#${CHINESE_CHANNEL}|cn>`);
-    expect(await t.bot.deps.locales?.forChannel(TEAM, CHINESE_CHANNEL)).toBe('ko');
+    expect(await t.bot.deps.slack.locales?.forChannel(TEAM, CHINESE_CHANNEL)).toBe('ko');
     await t.ask('settings language en');
   });
 });

@@ -96,7 +96,7 @@ describe('a start time on the create form and the approval card', { timeout: 240
         );
         const settled = { ...approved, status: 'failed' as const, failure };
         const drawn = renderApprovalRequest(settled, translatorFor(lang === 'zh-CN' ? 'zh-CN' : lang));
-        await deps.sender.to(TEAM.id).post({ channel: CHANNEL.id, ...drawn });
+        await deps.slack.sender.to(TEAM.id).post({ channel: CHANNEL.id, ...drawn });
         const stopped = {
           en: 'the bot stopped',
           ko: '봇이 멈췄습니다',

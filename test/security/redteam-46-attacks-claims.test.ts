@@ -130,7 +130,7 @@ describe('redteam 46 claims: races across two replicas', () => {
     const id = await failedTask('refailed-same', 'TRF.0015');
     await press(a, 'failure.claim', button(id), OPER_1);
     recover(id);
-    const { resource } = await b.bot.deps.resolver.fetch(TEAM, CONNECTION, 'task', id);
+    const { resource } = await b.bot.deps.resources.resolver.fetch(TEAM, CONNECTION, 'task', id);
     expect(resource.state).not.toBe('failed');
     expect(await onCallState(b.bot.deps).claims.current(TEAM, resource)).toBeUndefined();
     failAgain(id, 'TRF.0015');
@@ -140,7 +140,7 @@ describe('redteam 46 claims: races across two replicas', () => {
   it('HOLDS: a claim 0.2.0 wrote, handed back on A while another claims on B: one consistent owner', async () => {
     for (let round = 0; round < 3; round++) {
       const id = await failedTask(`legacy-race-${round}`);
-      const { resource } = await a.bot.deps.resolver.fetch(TEAM, CONNECTION, 'task', id);
+      const { resource } = await a.bot.deps.resources.resolver.fetch(TEAM, CONNECTION, 'task', id);
       const about = `${resource.lastError?.code ?? ''}|${resource.lastError?.message ?? ''}`;
       const key = `claim:${TEAM}:${CONNECTION}:task:${id}`;
       await a.bot.deps.store.set(key, { by: OPER_1, at: Date.now(), about });
@@ -294,7 +294,7 @@ describe('redteam 46 claims: the fix attacked again (a claim is about one failur
     recover(id);
     clockOf(a).advance(1_000);
     const seenAt = clockOf(a).now();
-    const { resource: stale } = await a.bot.deps.resolver.fetch(TEAM, CONNECTION, 'task', id);
+    const { resource: stale } = await a.bot.deps.resources.resolver.fetch(TEAM, CONNECTION, 'task', id);
     expect(stale.state).not.toBe('failed');
     await onCallState(a.bot.deps).claims.release(TEAM, ref(id));
     failAgain(id, 'TRF.0015');

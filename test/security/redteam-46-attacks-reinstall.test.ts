@@ -135,7 +135,7 @@ describe('redteam 46 reinstall: sequences and replicas', () => {
     await a.settled(); // the first job's deletion ends too
     expect(deletion.pending()).toBe(0);
     expect(await installation(team)).toBeUndefined();
-    expect(await a.bot.deps.departures!.marks.departed({ teamId: team })).toBe(true);
+    expect(await a.bot.deps.slack.departures!.marks.departed({ teamId: team })).toBe(true);
     expect(await served(b, team)).toBe(false);
   });
 
@@ -177,7 +177,7 @@ describe('redteam 46 reinstall: sequences and replicas', () => {
   it("HOLDS: the store takes 2.5 s to write the tombstone: the 200 still goes out within Slack's 3 s", async () => {
     const team = T('SLOW');
     await install(team);
-    const departures = a.bot.deps.departures!;
+    const departures = a.bot.deps.slack.departures!;
     const tombstone = departures.tombstone.bind(departures);
     vi.spyOn(departures, 'tombstone').mockImplementation(async (where) => {
       await sleep(2_500);
@@ -267,7 +267,7 @@ describe('redteam 46 reinstall: the tombstone written before the acknowledgement
 
 /** The listener's own depart (after the 200) waits for the returned release: only the pre-ack tombstone stands meanwhile. */
 function holdDepart(bot: TestBot): () => void {
-  const departures = bot.bot.deps.departures!;
+  const departures = bot.bot.deps.slack.departures!;
   const depart = departures.depart.bind(departures);
   const released = gate();
   vi.spyOn(departures, 'depart').mockImplementation(async (...args) => {
@@ -323,7 +323,7 @@ describe('redteam 46 reinstall: an uninstall job still pending when the app is i
     const watchId = await command(a, team, `watch hw-${team.toLowerCase()}:${task.id}`);
     await expect.poll(() => answered(watchId), { timeout: 5_000 }).toContain('Watching');
     expect(await a.bot.deps.watcher.list(team)).toHaveLength(1);
-    await a.bot.deps.departures!.sweep();
+    await a.bot.deps.slack.departures!.sweep();
     expect(await a.bot.deps.watcher.list(team)).toHaveLength(1);
   });
 
@@ -335,7 +335,7 @@ describe('redteam 46 reinstall: an uninstall job still pending when the app is i
     await pendingThenReinstalled(team);
     await expect.poll(() => granted(team), { timeout: 5_000 }).toBe(1);
     clock.advance(31_000);
-    await a.bot.deps.departures!.sweep();
+    await a.bot.deps.slack.departures!.sweep();
     expect(await granted(team)).toBe(1);
   });
 });
@@ -367,7 +367,7 @@ describe('redteam 46 reinstall: the fix attacked again (a job bound to its gener
     const after = await command(b, team, 'access grant <@U0NEWOP03> operator');
     await expect.poll(() => answered(after), { timeout: 5_000 }).toContain('now operator');
     clock.advance(3_700_000);
-    await Promise.all([a.bot.deps.departures!.sweep(), b.bot.deps.departures!.sweep()]);
+    await Promise.all([a.bot.deps.slack.departures!.sweep(), b.bot.deps.slack.departures!.sweep()]);
     expect(await granted(team)).toBe(1);
   });
 
@@ -378,11 +378,11 @@ describe('redteam 46 reinstall: the fix attacked again (a job bound to its gener
     await install(team);
     const grant = await command(a, team, 'access grant <@U0NEWOP04> operator');
     await expect.poll(() => answered(grant), { timeout: 5_000 }).toContain('now operator');
-    const state = a.bot.deps.departures!.marks.state;
+    const state = a.bot.deps.slack.departures!.marks.state;
     const job = { since: 1, gen: 'gone', attempts: 1, nextAt: 0, teamId: team, reinstalled: true };
     await state.update(`departure:team:${team}`, () => JSON.stringify(job));
     await state.setAdd('departures:pending', `team:${team}`);
-    await b.bot.deps.departures!.sweep();
+    await b.bot.deps.slack.departures!.sweep();
     expect(await granted(team)).toBe(1);
     expect(await state.get(`departure:team:${team}`)).toBeUndefined();
     expect(await state.setMembers('departures:pending')).not.toContain(`team:${team}`);

@@ -101,7 +101,12 @@ describe('"I\'m on it" pressed at once on two replicas', () => {
   it('honours a claim an older version wrote to the Keyv store, and lets its owner hand it back', async () => {
     const id = await failedTask('claim-from-0.2.0');
     const resource = { connection: CONNECTION, kind: 'task' as const, id };
-    const { resource: failed } = await a.bot.deps.resolver.fetch('T0FAKE001', CONNECTION, 'task', id);
+    const { resource: failed } = await a.bot.deps.resources.resolver.fetch(
+      'T0FAKE001',
+      CONNECTION,
+      'task',
+      id,
+    );
     await a.bot.deps.store.set(`claim:T0FAKE001:${CONNECTION}:task:${id}`, {
       by: OPER_1,
       at: Date.now(),

@@ -58,7 +58,7 @@ function pastNow(): void {
 async function uninstallRefused(teamId: string): Promise<void> {
   const logged = t.logs.lines.filter((l) => l.includes('could not record app_uninstalled')).length;
   // Refused twice: the tombstone written before the ack, and the uninstall's own write.
-  vi.spyOn(t.bot.deps.departures!.marks, 'mark')
+  vi.spyOn(t.bot.deps.slack.departures!.marks, 'mark')
     .mockRejectedValueOnce(new Error('store unavailable'))
     .mockRejectedValueOnce(new Error('store unavailable'));
   expect((await t.event({ type: 'app_uninstalled' }, teamId)).status).toBe(200);
@@ -71,7 +71,7 @@ describe('a kept app_uninstalled (redteam-uninstall)', () => {
   it('is not dropped by a token refresh saved after it arrived (Slack answered the refresh before the uninstall)', async () => {
     await installVia(t.url, t.fakeSlack, { teamId: TEAM_REFRESH, userId: 'U0ALICE01' });
     await grantAndWatch(TEAM_REFRESH, 'rt-refresh');
-    const installations = t.bot.deps.slackClients.installations!;
+    const installations = t.bot.deps.slack.clients.installations!;
     const query = { teamId: TEAM_REFRESH, enterpriseId: undefined, isEnterpriseInstall: false };
     // A refresh on another replica: Slack answered it just before the uninstall, it is saved just after.
     const refreshing = await installations.fetchInstallation(query);
@@ -82,7 +82,7 @@ describe('a kept app_uninstalled (redteam-uninstall)', () => {
     await t.bot.deps.watcher.runCycle();
     // Nobody installed the app again: the uninstall must be carried out.
     expect(t.logs.lines.some((l) => l.includes('the app was installed there again'))).toBe(false);
-    expect(await t.bot.deps.departures!.marks.departed({ teamId: TEAM_REFRESH })).toBe(true);
+    expect(await t.bot.deps.slack.departures!.marks.departed({ teamId: TEAM_REFRESH })).toBe(true);
     expect(await dataOf(TEAM_REFRESH)).toEqual({ grants: 0, watches: 0 });
   });
 
@@ -99,7 +99,7 @@ describe('a kept app_uninstalled (redteam-uninstall)', () => {
       throw new Error('store timeout');
     };
     const mark = vi
-      .spyOn(t.bot.deps.departures!.marks, 'mark')
+      .spyOn(t.bot.deps.slack.departures!.marks, 'mark')
       .mockImplementationOnce(hang)
       .mockImplementationOnce(hang);
     expect((await t.event({ type: 'app_uninstalled' }, TEAM_SLOW)).status).toBe(200);
@@ -115,7 +115,7 @@ describe('a kept app_uninstalled (redteam-uninstall)', () => {
       .toBe(true);
 
     await t.bot.deps.watcher.runCycle();
-    expect(await t.bot.deps.departures!.marks.departed({ teamId: TEAM_SLOW })).toBe(false);
+    expect(await t.bot.deps.slack.departures!.marks.departed({ teamId: TEAM_SLOW })).toBe(false);
     expect(await t.bot.deps.store.get(`installation:team:${TEAM_SLOW}`)).toBeDefined();
   });
 
@@ -130,7 +130,7 @@ describe('a kept app_uninstalled (redteam-uninstall)', () => {
     await uninstallRefused(TEAM_AGAIN);
 
     await t.bot.deps.watcher.runCycle();
-    expect(await t.bot.deps.departures!.marks.departed({ teamId: TEAM_AGAIN })).toBe(true);
+    expect(await t.bot.deps.slack.departures!.marks.departed({ teamId: TEAM_AGAIN })).toBe(true);
     expect(await dataOf(TEAM_AGAIN)).toEqual({ grants: 0, watches: 0 });
   });
 
@@ -138,19 +138,19 @@ describe('a kept app_uninstalled (redteam-uninstall)', () => {
     await installVia(t.url, t.fakeSlack, { teamId: TEAM_THROW, userId: 'U0ALICE01' });
     await grantAndWatch(TEAM_THROW, 'rt-throw');
     await uninstallRefused(TEAM_THROW);
-    const installations = t.bot.deps.slackClients.installations!;
+    const installations = t.bot.deps.slack.clients.installations!;
     const since = vi
       .spyOn(installations, 'installedSince')
       .mockRejectedValueOnce(new Error('store unavailable'));
 
     await t.bot.deps.watcher.runCycle();
     expect(since).toHaveBeenCalledTimes(1);
-    expect(await t.bot.deps.departures!.marks.departed({ teamId: TEAM_THROW })).toBe(false);
+    expect(await t.bot.deps.slack.departures!.marks.departed({ teamId: TEAM_THROW })).toBe(false);
     expect(t.logs.lines.some((l) => l.includes('could not record app_uninstalled yet'))).toBe(true);
 
     await t.bot.deps.watcher.runCycle();
-    expect(await t.bot.deps.departures!.marks.departed({ teamId: TEAM_THROW })).toBe(true);
+    expect(await t.bot.deps.slack.departures!.marks.departed({ teamId: TEAM_THROW })).toBe(true);
     expect(await dataOf(TEAM_THROW)).toEqual({ grants: 0, watches: 0 });
-    expect(await t.bot.deps.departures!.sweep()).toBe(0);
+    expect(await t.bot.deps.slack.departures!.sweep()).toBe(0);
   });
 });

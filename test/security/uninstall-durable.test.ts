@@ -90,7 +90,7 @@ async function refreshHolds(teamId: string) {
   let taken!: () => void;
   const holding = new Promise<void>((resolve) => (taken = resolve));
   const query = { teamId, enterpriseId: undefined, isEnterpriseInstall: false };
-  const done = t.bot.deps.slackClients.installations!.withInstallationLock(query, async () => {
+  const done = t.bot.deps.slack.clients.installations!.withInstallationLock(query, async () => {
     taken();
     await released;
   });
@@ -112,7 +112,7 @@ describe('app_uninstalled is never lost', () => {
 
     // Before: nothing until the 10 s lock wait ran out, then nothing ever.
     await expect.poll(() => dataOf(TEAM), { timeout: 3_000 }).toEqual({ grants: 0, watches: 0 });
-    await expect(t.bot.deps.slackClients.forTeam(TEAM, 'background')).rejects.toThrow(/uninstalled the app/);
+    await expect(t.bot.deps.slack.clients.forTeam(TEAM, 'background')).rejects.toThrow(/uninstalled the app/);
     expect((await command('help', 'dur-after', TEAM)).status).toBe(200);
     await expect
       .poll(() => t.logs.lines.some((l) => l.includes(`workspace ${TEAM}: it uninstalled the app`)))
@@ -124,7 +124,7 @@ describe('app_uninstalled is never lost', () => {
     clock.advance(3_600_000);
     await t.bot.deps.watcher.runCycle();
     expect(await t.bot.deps.store.get(`installation:team:${TEAM}`)).toBeUndefined();
-    expect(await t.bot.deps.departures!.sweep()).toBe(0);
+    expect(await t.bot.deps.slack.departures!.sweep()).toBe(0);
 
     // Installing the app again clears the tombstone.
     await installVia(t.url, t.fakeSlack, { teamId: TEAM, userId: 'U0ALICE01' });
@@ -147,7 +147,7 @@ describe('app_uninstalled is never lost', () => {
       .toBe(true);
     expect(forget).toHaveBeenCalledTimes(1);
     // The tombstone holds meanwhile: no token for the workspace, and no cycle polls it.
-    await expect(t.bot.deps.slackClients.forTeam(TEAM_FAIL)).rejects.toThrow(/uninstalled the app/);
+    await expect(t.bot.deps.slack.clients.forTeam(TEAM_FAIL)).rejects.toThrow(/uninstalled the app/);
     expect(await dataOf(TEAM_FAIL)).toEqual({ grants: 1, watches: 1 });
 
     // The job is not due yet, but the cycle first takes its watches away: its provider is not asked.
@@ -181,7 +181,7 @@ describe('an org-wide (Enterprise Grid) uninstall', () => {
     t.oms.server.resetRequestCount();
     for (let i = 0; i < 2; i++) await t.bot.deps.watcher.runCycle();
     expect(t.oms.server.requestCount).toBe(0);
-    await expect(t.bot.deps.slackClients.forTeam(ORG_WS, 'background', ORG)).rejects.toThrow(
+    await expect(t.bot.deps.slack.clients.forTeam(ORG_WS, 'background', ORG)).rejects.toThrow(
       /uninstalled the app/,
     );
   });
@@ -191,7 +191,7 @@ describe('app_uninstalled while the store refuses its first write', () => {
   it('is kept by the process and recorded at the next sweep: tombstone, data and installation', async () => {
     await installVia(t.url, t.fakeSlack, { teamId: TEAM_DOWN, userId: 'U0ALICE01' });
     await grantAndWatch(TEAM_DOWN, 'down', 'hw-down');
-    const departures = t.bot.deps.departures!;
+    const departures = t.bot.deps.slack.departures!;
     // Refused twice: the tombstone written before the ack, and the uninstall's own write.
     const mark = vi
       .spyOn(departures.marks, 'mark')
@@ -214,14 +214,14 @@ describe('app_uninstalled while the store refuses its first write', () => {
     expect(await departures.marks.departed({ teamId: TEAM_DOWN })).toBe(true);
     expect(await dataOf(TEAM_DOWN)).toEqual({ grants: 0, watches: 0 });
     expect(await t.bot.deps.store.get(`installation:team:${TEAM_DOWN}`)).toBeUndefined();
-    await expect(t.bot.deps.slackClients.forTeam(TEAM_DOWN)).rejects.toThrow(/uninstalled the app/);
+    await expect(t.bot.deps.slack.clients.forTeam(TEAM_DOWN)).rejects.toThrow(/uninstalled the app/);
     expect(await departures.sweep()).toBe(0);
   });
 
   it('is dropped when the app was installed there again before the sweep: the new install stays', async () => {
     await installVia(t.url, t.fakeSlack, { teamId: TEAM_BACK, userId: 'U0ALICE01' });
     await grantAndWatch(TEAM_BACK, 'back', 'hw-back');
-    const departures = t.bot.deps.departures!;
+    const departures = t.bot.deps.slack.departures!;
     vi.spyOn(departures.marks, 'mark')
       .mockRejectedValueOnce(new Error('store unavailable'))
       .mockRejectedValueOnce(new Error('store unavailable'));
@@ -235,7 +235,7 @@ describe('app_uninstalled while the store refuses its first write', () => {
     await t.bot.deps.watcher.runCycle();
     expect(await departures.marks.departed({ teamId: TEAM_BACK })).toBe(false);
     expect(await t.bot.deps.store.get(`installation:team:${TEAM_BACK}`)).toBeDefined();
-    await expect(t.bot.deps.slackClients.forTeam(TEAM_BACK)).resolves.toBeDefined();
+    await expect(t.bot.deps.slack.clients.forTeam(TEAM_BACK)).resolves.toBeDefined();
     expect(await dataOf(TEAM_BACK)).toEqual({ grants: 1, watches: 1 });
     expect(t.logs.lines.some((l) => l.includes('the app was installed there again'))).toBe(true);
   });

@@ -75,7 +75,7 @@ describe('an uninstall on one replica', () => {
       .toBe(true);
 
     // B: no token, and an incoming request is refused, from the tombstone alone.
-    await expect(b.bot.deps.slackClients.forTeam(team, 'background')).rejects.toThrow(/uninstalled the app/);
+    await expect(b.bot.deps.slack.clients.forTeam(team, 'background')).rejects.toThrow(/uninstalled the app/);
     expect((await command(b, 'help', 'rep-2')).status).toBe(200);
     await expect
       .poll(() => b.logs.lines.some((l) => l.includes(`${team}: it uninstalled the app`)))

@@ -71,7 +71,7 @@ describe('a refresh Slack carried out whose answer the bot lost', () => {
       expect((await help(id)).status).toBe(200);
       expect(messageText(await t.answer(id))).toBeTruthy();
     }
-    await t.bot.deps.slackClients.forTeam(TEAM, 'background');
+    await t.bot.deps.slack.clients.forTeam(TEAM, 'background');
     expect(oauth.refreshAttempts - attempts).toBe(0);
     expect(reinstallErrors()).toHaveLength(1);
 
@@ -84,7 +84,7 @@ describe('a refresh Slack carried out whose answer the bot lost', () => {
   });
 
   it('once its token expired too: refused with the fix, still without a refresh', async () => {
-    const installations = t.bot.deps.slackClients.installations!;
+    const installations = t.bot.deps.slack.clients.installations!;
     const query = { teamId: TEAM, enterpriseId: undefined, isEnterpriseInstall: false };
     expect(await installations.markNeedsReinstall(query)).toBe(true);
     const installation = await installations.fetchInstallation(query);
@@ -93,7 +93,7 @@ describe('a refresh Slack carried out whose answer the bot lost', () => {
     // A fresh save (not a refresh) clears the mark: set it again over the expired token.
     await installations.markNeedsReinstall(query);
     const attempts = t.fakeSlack.oauth.refreshAttempts;
-    await expect(t.bot.deps.slackClients.forTeam(TEAM, 'background')).rejects.toThrow(
+    await expect(t.bot.deps.slack.clients.forTeam(TEAM, 'background')).rejects.toThrow(
       /install the app again/,
     );
     expect(t.fakeSlack.oauth.refreshAttempts - attempts).toBe(0);

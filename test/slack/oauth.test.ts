@@ -101,7 +101,7 @@ describe('OAuth distribution', () => {
     expect(result.html).toContain('Thank you!');
     const record = await t.bot.deps.store.get<Record<string, unknown>>(`installation:team:${TEAM_A}`);
     expect(record).toMatchObject({ v: 1, teamId: TEAM_A, isEnterpriseInstall: false });
-    const installation = await t.bot.deps.slackClients.installations!.fetchInstallation({
+    const installation = await t.bot.deps.slack.clients.installations!.fetchInstallation({
       teamId: TEAM_A,
       enterpriseId: undefined,
       isEnterpriseInstall: false,
@@ -157,7 +157,7 @@ describe('OAuth distribution', () => {
   it('answers an installed workspace with its own token; an unknown workspace gets nothing', async () => {
     const answer = await answered('help', TEAM_A);
     expect(messageText(answer)).toContain('hw-file-a');
-    const client = await t.bot.deps.slackClients.forTeam(TEAM_A, 'background');
+    const client = await t.bot.deps.slack.clients.forTeam(TEAM_A, 'background');
     expect(client.token).toMatch(/^xoxb-T0FAKE001-/);
     const posted = t.fakeSlack.calls.filter((c) => c.token?.startsWith('xoxb-T0FAKE001-'));
     expect(posted.length).toBeGreaterThan(0); // users.info for the role check, with A's token
@@ -166,7 +166,7 @@ describe('OAuth distribution', () => {
     expect(http.status).toBe(200);
     await t.settled();
     expect(t.fakeSlack.responsesTo(responseId)).toEqual([]);
-    await expect(t.bot.deps.slackClients.forTeam(TEAM_C)).rejects.toThrow(
+    await expect(t.bot.deps.slack.clients.forTeam(TEAM_C)).rejects.toThrow(
       /No installation for workspace T0TEAMC01/,
     );
   });
@@ -176,7 +176,7 @@ describe('OAuth distribution', () => {
     const before = t.fakeSlack.oauth.refreshes;
     const clients = await Promise.all(
       Array.from({ length: 5 }, (_, i) =>
-        t.bot.deps.slackClients.forTeam(TEAM_B, i % 2 === 0 ? 'background' : 'interactive'),
+        t.bot.deps.slack.clients.forTeam(TEAM_B, i % 2 === 0 ? 'background' : 'interactive'),
       ),
     );
     expect(t.fakeSlack.oauth.refreshes - before).toBe(1);
@@ -184,7 +184,7 @@ describe('OAuth distribution', () => {
     expect(tokens.size).toBe(1);
     const [token] = [...tokens];
     expect(token).toMatch(/^xoxe\.xoxb-T0TEAMB01-/);
-    const saved = await t.bot.deps.slackClients.installations!.fetchInstallation({
+    const saved = await t.bot.deps.slack.clients.installations!.fetchInstallation({
       teamId: TEAM_B,
       enterpriseId: undefined,
       isEnterpriseInstall: false,
@@ -210,7 +210,7 @@ describe('OAuth distribution', () => {
     const org = { enterprise_id: ORG, is_enterprise_install: 'true' };
     expect(messageText(await answered('help', ORG_WORKSPACE, org))).toContain('migrate-bot help');
     // Background work knows only the workspace id.
-    const client = await t.bot.deps.slackClients.forTeam(ORG_WORKSPACE, 'background');
+    const client = await t.bot.deps.slack.clients.forTeam(ORG_WORKSPACE, 'background');
     expect(client.token).toMatch(/^xoxb-T0ORGWS01-/);
   });
 
@@ -254,7 +254,7 @@ describe('OAuth distribution', () => {
   it('app_uninstalled and tokens_revoked delete the installation', async () => {
     expect((await t.event({ type: 'app_uninstalled' }, TEAM_B)).status).toBe(200);
     await expect.poll(() => t.bot.deps.store.get(`installation:team:${TEAM_B}`)).toBeUndefined();
-    await expect(t.bot.deps.slackClients.forTeam(TEAM_B)).rejects.toThrow(/No installation/);
+    await expect(t.bot.deps.slack.clients.forTeam(TEAM_B)).rejects.toThrow(/No installation/);
 
     await install({ teamId: TEAM_C, userId: 'U0ALICE01' });
     expect(await t.bot.deps.store.get(`installation:team:${TEAM_C}`)).toBeDefined();

@@ -32,7 +32,7 @@ describe('a refresh that ends after its installation was deleted', () => {
     const attempts = t.fakeSlack.oauth.refreshAttempts;
     const refreshed = t.fakeSlack.oauth.refreshes;
     try {
-      const background = t.bot.deps.slackClients.forTeam(TEAM, 'background');
+      const background = t.bot.deps.slack.clients.forTeam(TEAM, 'background');
       background.catch(() => undefined);
       await t.fakeSlack.waitFor(() => (t.fakeSlack.oauth.refreshAttempts > attempts ? true : undefined));
       // The delete lands while Slack holds the refresh, past the lock.
@@ -43,13 +43,13 @@ describe('a refresh that ends after its installation was deleted', () => {
       t.fakeSlack.oauth.refreshDelayMs = 0;
     }
     expect(await t.bot.deps.store.get(KEY)).toBeUndefined();
-    await expect(t.bot.deps.slackClients.forTeam(TEAM)).rejects.toThrow(/No installation/);
+    await expect(t.bot.deps.slack.clients.forTeam(TEAM)).rejects.toThrow(/No installation/);
   });
 
   it('the save handed to work under the lock saves nothing once that work ended', async () => {
     const team = 'T0RLATESV1';
     await installVia(t.url, t.fakeSlack, { teamId: team, userId: 'U0ALICE01' });
-    const installations = t.bot.deps.slackClients.installations!;
+    const installations = t.bot.deps.slack.clients.installations!;
     const query = { teamId: team, enterpriseId: undefined, isEnterpriseInstall: false };
     let late!: Parameters<Parameters<typeof installations.withInstallationLock>[1]>[0];
     await installations.withInstallationLock(query, async (save) => {

@@ -30,7 +30,7 @@ describe('token refresh time limit', () => {
   it('a refresh Slack holds past the limit fails within it, saves nothing, frees the lock; the next one refreshes', async () => {
     // A rotating token with an hour left: its first use refreshes it.
     await installVia(t.url, t.fakeSlack, { teamId: TEAM, userId: 'U0ALICE01', expiresInSeconds: 3600 });
-    const installations = t.bot.deps.slackClients.installations!;
+    const installations = t.bot.deps.slack.clients.installations!;
     const stored = (await installations.fetchInstallation(query)).bot!.token;
     const clients = new SlackClients(t.bot.deps.config, t.logs.logger, {
       installations,

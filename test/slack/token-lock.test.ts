@@ -81,7 +81,7 @@ async function holdLock(bot: TestBot, query: InstallationQuery<boolean>) {
   const released = new Promise<void>((resolve) => (release = resolve));
   let taken!: () => void;
   const holding = new Promise<void>((resolve) => (taken = resolve));
-  const done = bot.bot.deps.slackClients.installations!.withInstallationLock(query, async () => {
+  const done = bot.bot.deps.slack.clients.installations!.withInstallationLock(query, async () => {
     taken();
     await released;
   });
@@ -146,7 +146,7 @@ describe('token refresh: one lock per installation as stored', () => {
     try {
       // Background work (the watcher, the audit log) knows the workspace and its organization.
       const background = Promise.all(
-        [ORG_WS_1, ORG_WS_2].map((team) => t.bot.deps.slackClients.forTeam(team, 'background', ORG)),
+        [ORG_WS_1, ORG_WS_2].map((team) => t.bot.deps.slack.clients.forTeam(team, 'background', ORG)),
       );
       const ids = Array.from({ length: 6 }, (_, i) => `org-lock-${i}`);
       const sent = await Promise.all([
@@ -196,7 +196,7 @@ describe('token refresh: one lock per installation as stored', () => {
     expect((await command(t, TEAM_GONE, 'gone-after')).status).toBe(200);
     await t.settled();
     expect(t.fakeSlack.responsesTo('gone-after')).toEqual([]);
-    await expect(t.bot.deps.slackClients.forTeam(TEAM_GONE)).rejects.toThrow(/No installation/);
+    await expect(t.bot.deps.slack.clients.forTeam(TEAM_GONE)).rejects.toThrow(/No installation/);
   });
 });
 
@@ -253,7 +253,7 @@ describe('two replicas on one Redis', () => {
 
 describe('seam: every path that refreshes or deletes an installation takes its lock', () => {
   it('each public method of SlackClients, and each inbound request, waits for a held lock before any refresh', async () => {
-    const clients = t.bot.deps.slackClients;
+    const clients = t.bot.deps.slack.clients;
     const methods = Object.getOwnPropertyNames(SlackClients.prototype).filter(
       (name) =>
         name !== 'constructor' &&
@@ -341,7 +341,7 @@ describe('seam: every path that refreshes or deletes an installation takes its l
       try {
         expect((await t.event(event, teamId)).status).toBe(200);
         // Waiting on the lock, or done without it.
-        const waitingOrDone = async () => waiters.waiting() || (await t.bot.deps.drain!.idle(0));
+        const waitingOrDone = async () => waiters.waiting() || (await t.bot.deps.intake.drain!.idle(0));
         await until(waitingOrDone, { what: `${type} waiting on the lock or done` });
       } finally {
         waiters.stop();

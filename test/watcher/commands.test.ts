@@ -77,7 +77,8 @@ describe('/migrate watch, unwatch, watches and the Watch button', () => {
 
   it('the Watch button on a card watches the resource in that channel', async () => {
     const task = t.oms.addTask({ name: 'from-a-card', status: 2 });
-    const resource = (await t.bot.deps.resolver.fetch('T0FAKE001', 'hw-prod', 'task', task.id)).resource;
+    const resource = (await t.bot.deps.resources.resolver.fetch('T0FAKE001', 'hw-prod', 'task', task.id))
+      .resource;
     const card = renderResourceCard(resource, ['pause'], { watch: true, now: Date.now() });
     const button = JSON.stringify(card).includes('"action_id":"resource.watch"');
     expect(button).toBe(true);

@@ -32,9 +32,8 @@ export function tokenContext(core: CapabilityCore, team: string, token: ApiToken
     logger: core.logger.child({ op: opId, team, token: token.name }),
     deps: {
       clock: core.clock,
-      resolver: core.resolver,
+      resources: core.resources,
       watcher: core.watcher,
-      lastActions: core.lastActions,
     },
     here: channelScope(token.channel),
     async require(capability, scope, what) {

@@ -34,7 +34,7 @@ export function rerunButton(deps: AppDeps) {
     };
     const summary = summarizeCreateRequest(provider, plan.next.kind, plan.next.request);
     const metadata = verificationModalMetadata(target);
-    await deps.sender
+    await deps.slack.sender
       .to(ctx.teamId, { client: args.client })
       .openView(
         args.body.trigger_id,
@@ -98,7 +98,7 @@ export async function threadOf(
   const card = record && cardOf(record);
   if (!card) return undefined;
   const at = { channel: card.channel, ts: card.ts };
-  const permalink = await deps.sender
+  const permalink = await deps.slack.sender
     .to(teamId)
     .permalink(at.channel, at.ts)
     .catch(() => undefined);

@@ -46,8 +46,8 @@ export interface RunDeps {
 export type CsvFiles = Pick<TeamSender, 'uploadFile'>;
 
 /** The workspace's file uploads, in the background (a check's CSV). */
-export function csvFiles(deps: Pick<AppDeps, 'sender'>, teamId: string): CsvFiles {
-  const to = deps.sender.to(teamId, { purpose: 'background' });
+export function csvFiles(deps: Pick<AppDeps, 'slack'>, teamId: string): CsvFiles {
+  const to = deps.slack.sender.to(teamId, { purpose: 'background' });
   return { uploadFile: (file) => to.uploadFile(file) };
 }
 

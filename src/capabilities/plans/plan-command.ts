@@ -52,7 +52,7 @@ async function add(
   const read = new Map<string, MigrationResource>();
   for (const typed of r.refs) {
     const m = RESOURCE_REF.exec(typed)!;
-    const { connection, resource } = await ctx.deps.resolver.resolve(ctx.teamId, {
+    const { connection, resource } = await ctx.deps.resources.resolver.resolve(ctx.teamId, {
       ...(m[1] ? { connection: m[1] } : {}),
       id: m[2]!,
     });

@@ -30,7 +30,7 @@ export function signOffButton(deps: AppDeps) {
     const tr = await ctx.translator('person');
     const name = displayName(record.snapshot.name, record.watch.origin?.title).lead;
     const metadata = verificationModalMetadata(target);
-    await deps.sender
+    await deps.slack.sender
       .to(ctx.teamId, { client: args.client })
       .openView(args.body.trigger_id, signOffModal(name, metadata, tr));
   });

@@ -20,7 +20,7 @@ export interface ResourceWindows {
 
 export interface WindowReads {
   capabilities: CapabilityStates;
-  lastActions: Pick<LastActions, 'get'>;
+  resources: { lastActions: Pick<LastActions, 'get'> };
 }
 
 /** The workspace's windows (none when they cannot be read: a surface still opens). */
@@ -46,7 +46,7 @@ export async function windowsOf(
     const facts = factsFor(windows, r, now);
     // Only a paused task can be held by a window's pause: the others need no read.
     const held = r.state === 'paused' || r.state === 'pausing';
-    const last = held ? await deps.lastActions.get(teamId, r).catch(() => undefined) : undefined;
+    const last = held ? await deps.resources.lastActions.get(teamId, r).catch(() => undefined) : undefined;
     if (facts.length > 0 || last?.window)
       out.set(`${r.connection}:${r.id}`, { ...(last?.window ? { last } : {}), facts });
   }

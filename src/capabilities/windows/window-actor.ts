@@ -6,11 +6,10 @@ import type { MigrationResource } from '../../domain/migration-resource.js';
 import { ForbiddenError, InvalidInputError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { BandwidthWindow, ResourceAction } from '../../providers/types.js';
-import type { LastActions, WindowActed } from '../../resources/last-actions.js';
+import type { WindowActed } from '../../resources/last-actions.js';
 import { capabilityFor, destroys, scopeFor } from '../../resources/perform-action.js';
-import type { ResourceResolver } from '../../resources/resolve-resource.js';
 import { actingAs } from '../../use-cases/acting-as.js';
-import type { UseCaseContext } from '../../use-cases/context.js';
+import type { ResourceServices, UseCaseContext } from '../../use-cases/context.js';
 import { requireBandwidth } from '../../use-cases/set-bandwidth.js';
 import type { Watcher } from '../../watcher/watcher.js';
 import { capRules } from './window-cap.js';
@@ -19,9 +18,8 @@ import type { TimeWindow } from './window-store.js';
 export interface WindowActorDeps {
   access: AccessControl;
   audit: AuditLog;
-  resolver: ResourceResolver;
+  resources: ResourceServices;
   watcher: Watcher;
-  lastActions: LastActions;
   connections: ConnectionRegistry;
   logger: Logger;
   clock: Clock;
@@ -71,7 +69,7 @@ export function windowActor(deps: WindowActorDeps) {
         });
       await ctx.audited(action, `${r.connection}:${r.id}`, () => run(r.kind, r.id));
       const requested = { action, by: w.by, at: deps.clock.now(), window: note };
-      await deps.lastActions.note(teamId, r, requested);
+      await deps.resources.lastActions.note(teamId, r, requested);
       await deps.watcher.notes.requested(teamId, r, requested);
     },
 

@@ -120,7 +120,7 @@ async function resolveTarget(ctx: HandlerContext, typed: string) {
     connection: found,
     provider,
     resource,
-  } = await ctx.deps.resolver.resolve(ctx.teamId, {
+  } = await ctx.deps.resources.resolver.resolve(ctx.teamId, {
     ...(m[1] ? { connection: m[1] } : {}),
     id: m[2]!,
   });

@@ -48,7 +48,7 @@ function createWindows(deps: CapabilityCore): WindowsState {
   const pass = new WindowPass({
     windows: store,
     connections: deps.connections,
-    lastAction: (teamId, r) => deps.lastActions.get(teamId, r),
+    lastAction: (teamId, r) => deps.resources.lastActions.get(teamId, r),
     act: actor.act,
     // Caps and lifts as the setter's `/migrate bandwidth` would, asked of the policy each time.
     limit: actor.limit,

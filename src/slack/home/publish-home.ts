@@ -20,7 +20,7 @@ export async function publishHome(
   // The Home tab is the viewer's own: in their Slack language.
   const [view, tr] = await Promise.all([
     buildHome(deps, { teamId, userId }),
-    deps.locales.translatorForUser(teamId, userId),
+    deps.slack.locales.translatorForUser(teamId, userId),
   ]);
   // The capabilities' own sections (src/capabilities/: a plan's waves), drawn in the same language.
   const extra = (await deps.capabilities.homeBlocks(
@@ -28,7 +28,7 @@ export async function publishHome(
     tr,
     deps.clock.now(),
   )) as KnownBlock[];
-  await deps.sender
+  await deps.slack.sender
     .to(teamId, { client })
     .publishHome(userId, { type: 'home', blocks: renderAppHome({ ...view, extra }, tr, notice) });
 }

@@ -48,7 +48,9 @@ export async function answerStale(
   });
   const card = renderShown(shown, { tr, now: ctx.deps.clock.now() });
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text } }, ...(card.blocks ?? [])];
-  await deps.sender.to(ctx.teamId).ephemeral({ channel: ctx.channelId, user: ctx.userId, text, blocks });
+  await deps.slack.sender
+    .to(ctx.teamId)
+    .ephemeral({ channel: ctx.channelId, user: ctx.userId, text, blocks });
   return true;
 }
 
@@ -66,7 +68,7 @@ async function answerGone(
 ): Promise<void> {
   await ctx.require('view', ctx.here, 'see migrations');
   const tr = await ctx.translator('person');
-  const last = await ctx.deps.lastActions.get(ctx.teamId, exact).catch(() => undefined);
+  const last = await ctx.deps.resources.lastActions.get(ctx.teamId, exact).catch(() => undefined);
   const deleted = last?.action === 'delete';
   const who = deleted ? whoActed({ state: 'deleted' }, last, tr) : undefined;
   const text = tr.t('stale.notDone', {
@@ -76,5 +78,7 @@ async function answerGone(
     who: who ? ` (${who})` : '',
   });
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text } }];
-  await deps.sender.to(ctx.teamId).ephemeral({ channel: ctx.channelId!, user: ctx.userId, text, blocks });
+  await deps.slack.sender
+    .to(ctx.teamId)
+    .ephemeral({ channel: ctx.channelId!, user: ctx.userId, text, blocks });
 }

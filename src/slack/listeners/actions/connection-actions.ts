@@ -78,14 +78,14 @@ export function connectFormChanged(deps: AppDeps) {
       logger.info(error);
       return;
     }
-    const tr = await deps.locales.translatorForUser(teamId, body.user.id);
+    const tr = await deps.slack.locales.translatorForUser(teamId, body.user.id);
     const next = connectModal(
       choiceFrom(view.state.values as StateValues),
       decodeConnectMetadata(view.private_metadata),
       { tr },
     );
     try {
-      await deps.sender.to(teamId, { client }).updateView(view.id, next, view.hash);
+      await deps.slack.sender.to(teamId, { client }).updateView(view.id, next, view.hash);
     } catch (error) {
       // hash_conflict: another change redrew the modal first; that redraw wins.
       logger.warn(error);

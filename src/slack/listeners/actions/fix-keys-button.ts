@@ -34,6 +34,6 @@ export function fixKeysButton(deps: AppDeps) {
         tr,
       },
     );
-    await deps.sender.to(ctx.teamId).openView(triggerId, view);
+    await deps.slack.sender.to(ctx.teamId).openView(triggerId, view);
   });
 }

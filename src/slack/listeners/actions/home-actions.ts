@@ -21,7 +21,7 @@ export function homeOpen(deps: AppDeps) {
     await ctx.require('view', WORKSPACE, 'see migrations');
     const target = decodeResourceButton(args.action.value);
     const [{ provider, resource }, tr] = await Promise.all([
-      deps.resolver.fetch(ctx.teamId, target.connection, target.kind, target.id),
+      deps.resources.resolver.fetch(ctx.teamId, target.connection, target.kind, target.id),
       ctx.translator('person'),
     ]);
     const blocks = renderResourceCard(resource, provider.actionsFor(resource), {
@@ -34,7 +34,7 @@ export function homeOpen(deps: AppDeps) {
       type: 'context',
       elements: [{ type: 'mrkdwn', text: tr.t('home.actFromChannel', { ref }) }],
     });
-    await deps.sender.to(ctx.teamId, { client: args.client }).openView(args.body.trigger_id, {
+    await deps.slack.sender.to(ctx.teamId, { client: args.client }).openView(args.body.trigger_id, {
       type: 'modal',
       title: { type: 'plain_text', text: truncate(kindWords(resource.kind, tr), 24) },
       close: { type: 'plain_text', text: tr.t('modal.close') },

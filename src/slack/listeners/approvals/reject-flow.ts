@@ -33,7 +33,7 @@ export function openRejectModal(deps: AppDeps, from: RejectMetadata['from']) {
     const channel = from === 'message' ? (ctx.channelId ?? record.channel) : record.channel;
     // Asked as the service will ask it on submission (`approvalScope`), so a refusal comes now.
     await ctx.require('approve', approvalScope(record), 'reject migration requests');
-    await deps.sender
+    await deps.slack.sender
       .to(ctx.teamId, { client: args.client })
       .openView(args.body.trigger_id, renderRejectModal(record, { id: record.id, channel, from }, tr));
   };
@@ -47,10 +47,10 @@ export function openRejectModal(deps: AppDeps, from: RejectMetadata['from']) {
 export function rejectSubmission(deps: AppDeps) {
   return async ({ ack, body, view, client }: SubmitArgs): Promise<void> => {
     const { teamId, userId } = whoClicked(body);
-    const tr = await deps.locales.translatorForUser(teamId, userId);
+    const tr = await deps.slack.locales.translatorForUser(teamId, userId);
     const reason = view.state.values[REASON_BLOCK]?.[REASON_ACTION]?.value?.trim();
     if (!reason) {
-      await deps.sender.to(teamId).ack(ack, {
+      await deps.slack.sender.to(teamId).ack(ack, {
         response_action: 'errors',
         errors: { [REASON_BLOCK]: tr.t('approval.rejectModal.missing') },
       });

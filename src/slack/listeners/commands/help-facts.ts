@@ -16,7 +16,8 @@ export function uniquePrefix(id: string, ids: readonly string[]): string {
  * fill): help reads them and calls no provider, so it answers at once even when one is slow.
  */
 export async function helpFacts(ctx: HandlerContext): Promise<HelpFacts> {
-  const { connections, resolver } = ctx.deps;
+  const { connections } = ctx.deps;
+  const { resolver } = ctx.deps.resources;
   const own = connections.forTeam(ctx.teamId);
   const { entries } = await resolver.index.read(ctx.teamId);
   const ids = entries.map((e) => e.id);

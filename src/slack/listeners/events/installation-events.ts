@@ -33,7 +33,7 @@ export function tombstoneBeforeAck(deps: AppDeps) {
     const b = body as Where & { authorizations?: Where[] };
     // The Events API says org-wide in `authorizations[0]` (as Bolt reads it), not always on top.
     const auth = b.authorizations?.[0];
-    await deps.departures.tombstone({
+    await deps.slack.departures.tombstone({
       teamId: b.team_id,
       enterpriseId: b.enterprise_id ?? auth?.enterprise_id,
       isEnterpriseInstall: b.is_enterprise_install === true || auth?.is_enterprise_install === true,
@@ -65,7 +65,7 @@ export function appUninstalled(deps: AppDeps) {
     };
     try {
       // A store that refuses the tombstone: Departures keeps the uninstall for its next sweep.
-      await deps.departures.depart(query);
+      await deps.slack.departures.depart(query);
     } catch (error) {
       deps.logger.error({ err: error, ...where }, 'app_uninstalled failed');
     }
@@ -79,7 +79,7 @@ export function appUninstalled(deps: AppDeps) {
  */
 export function tokensRevoked(deps: AppDeps) {
   return async (args: EventArgs<'tokens_revoked'>): Promise<void> => {
-    const store = deps.slackClients.installations;
+    const store = deps.slack.clients.installations;
     if (!store) return;
     const bots = args.event.tokens.bot ?? [];
     if (bots.length === 0) return;

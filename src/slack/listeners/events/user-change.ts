@@ -13,6 +13,6 @@ export function userChange(deps: AppDeps) {
     const user = event.user as { id?: unknown; team_id?: unknown };
     const teamId = context.teamId ?? (typeof user.team_id === 'string' ? user.team_id : undefined);
     if (typeof user.id !== 'string' || !teamId) return;
-    deps.locales.forgetUser(teamId, user.id);
+    deps.slack.locales.forgetUser(teamId, user.id);
   };
 }

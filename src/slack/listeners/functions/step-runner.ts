@@ -40,7 +40,7 @@ export function stepHandler(
   return async ({ event, body, context }: StepArgs): Promise<void> => {
     const teamId = context.teamId ?? teamOfBody.parse(body).team_id;
     const executionId = event.function_execution_id;
-    const slack = deps.sender.to(teamId);
+    const slack = deps.slack.sender.to(teamId);
     const user = userContext.safeParse(event.inputs?.[USER_INPUT]);
     const ctx = createHandlerContext(
       deps,

@@ -35,7 +35,7 @@ export function createShortcut(deps: AppDeps) {
           ? tr.t('create.error.internal', { ref: `\`${ctx.opId}\`` })
           : errorText(e, tr);
       try {
-        await deps.sender
+        await deps.slack.sender
           .to(teamId)
           .openView(shortcut.trigger_id, messageModal(tr.t('create.title'), `:no_entry: ${text}`, tr));
       } catch (openError) {

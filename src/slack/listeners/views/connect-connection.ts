@@ -51,7 +51,7 @@ export function connectSubmission(deps: AppDeps) {
     const teamId = body.team?.id ?? body.user.team_id ?? view.team_id;
     const masker = deps.secrets.forTeam(teamId).with(typedSecrets(values));
     // What was typed is masked in this answer too: a refused secret is never echoed back.
-    const slack = deps.sender.to(teamId, { client, alsoMask: typedSecrets(values) });
+    const slack = deps.slack.sender.to(teamId, { client, alsoMask: typedSecrets(values) });
     const meta = decodeConnectMetadata(view.private_metadata);
     const ctx = createHandlerContext(
       deps,

@@ -32,7 +32,7 @@ export interface Requester {
 
 /** The language of a person's modals (their Slack locale), English when it cannot be told. */
 export async function viewerTranslator(deps: AppDeps, teamId: string, userId: string): Promise<Translator> {
-  return deps.locales.translatorForUser(teamId, userId);
+  return deps.slack.locales.translatorForUser(teamId, userId);
 }
 
 const KIND_WORDS: Record<string, string> = {
@@ -104,7 +104,7 @@ export async function openCreate(
   logger: Logger,
 ): Promise<void> {
   const choices = createChoices(deps.connections.forTeam(asked.teamId), words);
-  const slack = deps.sender.to(asked.teamId);
+  const slack = deps.slack.sender.to(asked.teamId);
   const who = { ...asked, zone: asked.zone ?? (await startZone(deps.settings, asked.teamId)) };
   if (choices.length > 1) {
     const meta = encodePickerMetadata({

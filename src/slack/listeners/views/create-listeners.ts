@@ -73,7 +73,7 @@ export function pickSubmission(deps: AppDeps) {
     try {
       meta = decodePickerMetadata(view.private_metadata);
     } catch (error) {
-      await deps.sender.to(teamId).ack(ack, {
+      await deps.slack.sender.to(teamId).ack(ack, {
         response_action: 'update',
         view: messageModal(tr.t('create.title'), errorText(error, tr), tr),
       });
@@ -97,14 +97,14 @@ export function pickSubmission(deps: AppDeps) {
         (c) => choiceValue(c) === values.target,
       );
     } catch (error) {
-      await deps.sender.to(teamId).ack(ack, {
+      await deps.slack.sender.to(teamId).ack(ack, {
         response_action: 'update',
         view: messageModal(tr.t('create.title'), errorText(error, tr), tr),
       });
       return;
     }
     if (!choice) {
-      await deps.sender.to(teamId).ack(ack, {
+      await deps.slack.sender.to(teamId).ack(ack, {
         response_action: 'errors',
         errors: { target: tr.t('create.error.gone') },
       });
@@ -113,14 +113,14 @@ export function pickSubmission(deps: AppDeps) {
     const connection = deps.connections.get(teamId, choice.connection);
     const immediate = immediateForm(deps, connection, choice, requester);
     if (immediate) {
-      await deps.sender.to(teamId).ack(ack, { response_action: 'update', view: immediate });
+      await deps.slack.sender.to(teamId).ack(ack, { response_action: 'update', view: immediate });
       return;
     }
-    await deps.sender.to(teamId).ack(ack, {
+    await deps.slack.sender.to(teamId).ack(ack, {
       response_action: 'update',
       view: loadingModal(choice.target, tr),
     });
-    const slack = deps.sender.to(teamId);
+    const slack = deps.slack.sender.to(teamId);
     await fillLoadedForm(deps, slack, { viewId: view.id }, connection, choice, requester, ctx.logger);
   };
 }
@@ -139,7 +139,7 @@ export function formSubmission(deps: AppDeps) {
       meta = decodeFormMetadata(view.private_metadata);
       if (meta.requester !== userId) throw ForbiddenError.of('create.error.notYours');
     } catch (error) {
-      await deps.sender.to(teamId).ack(ack, {
+      await deps.slack.sender.to(teamId).ack(ack, {
         response_action: 'update',
         view: messageModal(tr.t('create.title'), errorText(error, tr), tr),
       });
@@ -154,7 +154,7 @@ export function formSubmission(deps: AppDeps) {
       await ctx.require('create', ctx.here, 'ask for new migrations');
     } catch (error) {
       requestDone(ctx, 'refused');
-      await deps.sender.to(teamId).ack(ack, {
+      await deps.slack.sender.to(teamId).ack(ack, {
         response_action: 'update',
         view: messageModal(tr.t('create.title'), errorText(error, tr), tr),
       });
@@ -170,7 +170,7 @@ export function formSubmission(deps: AppDeps) {
     if (!result.ok || Object.keys(errors).length > 0) {
       ctx.logger.info({ fields: Object.keys(errors) }, 'create form refused');
       requestDone(ctx, 'refused');
-      await deps.sender
+      await deps.slack.sender
         .to(teamId)
         .ack(ack, { response_action: 'errors', errors: errorsForBlocks(errors, blockIds) });
       return;
@@ -187,7 +187,7 @@ export function formSubmission(deps: AppDeps) {
     });
     if (taken && 'errors' in taken) {
       requestDone(ctx, 'refused');
-      await deps.sender
+      await deps.slack.sender
         .to(teamId)
         .ack(ack, { response_action: 'errors', errors: errorsForBlocks(taken.errors, blockIds) });
       return;
@@ -340,7 +340,7 @@ export function formRedraw(deps: AppDeps) {
       };
       for (const cleared of redraw.redraw.clears) kept[cleared] = undefined;
       const next = await loadedForm(deps, connection, choice, who, kept);
-      await deps.sender.to(teamId).updateView(view.id, next, view.hash);
+      await deps.slack.sender.to(teamId).updateView(view.id, next, view.hash);
     } catch (error) {
       logger.info({ err: error }, 'create form not redrawn');
     }

@@ -32,7 +32,7 @@ export function policyCheck(deps: AppDeps) {
     const userId = body.user.id;
     if (!view) return;
     const tr = await viewerTranslator(deps, teamId, userId);
-    const slack = deps.sender.to(teamId);
+    const slack = deps.slack.sender.to(teamId);
     const title = tr.t('create.policyCheck.title');
     let text: string;
     try {

@@ -52,7 +52,7 @@ export const connectCommand = defineSubcommand<{ provider?: ProviderId }>({
     const tr = await ctx.translator('person');
     const view = connectModal(defaultChoice(provider), { channel: ctx.channelId }, { tr });
     try {
-      await ctx.deps.sender.to(ctx.teamId).openView(ctx.triggerId, view);
+      await ctx.deps.slack.sender.to(ctx.teamId).openView(ctx.triggerId, view);
     } catch (error) {
       ctx.logger.warn({ err: error }, 'could not open the connect modal');
       throw InvalidInputError.of('connect.error.late');

@@ -48,7 +48,7 @@ async function kindsNotOffered(
   const entries = await Promise.all(
     connections.map(async (c): Promise<[string, AbsentKind[]]> => {
       const kinds = ctx.deps.connections.provider(c, 'interactive').kinds;
-      const absent = await ctx.deps.resolver.offering.notOffered(c, kinds);
+      const absent = await ctx.deps.resources.resolver.offering.notOffered(c, kinds);
       return [c.name, [...absent].map(([kind, checkedAt]) => ({ kind, checkedAt }))];
     }),
   );

@@ -104,7 +104,7 @@ export function helpSubcommand(all: (running: readonly Subcommand[]) => readonly
         return;
       }
       // A real id from this workspace (its shortest unique start), so `status` runs as shown.
-      const { entries: indexed } = await ctx.deps.resolver.index.read(ctx.teamId);
+      const { entries: indexed } = await ctx.deps.resources.resolver.index.read(ctx.teamId);
       const id = indexed[0]
         ? uniquePrefix(
             indexed[0].id,

@@ -69,7 +69,8 @@ export async function listResources(
   replaceOriginal = false,
 ): Promise<void> {
   await ctx.require('view', ctx.here, 'see migrations');
-  const { connections, resolver, logger } = ctx.deps;
+  const { connections, logger } = ctx.deps;
+  const { resolver } = ctx.deps.resources;
   const page = Math.min(query.page, MAX_PAGE);
   const targets = (
     query.connection

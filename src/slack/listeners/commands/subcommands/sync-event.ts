@@ -22,7 +22,7 @@ export const syncEventCommand = defineSubcommand<{ ref: ResourceRef; keys: strin
   },
   async run(ctx, { ref, keys }) {
     await ctx.require('operate', ctx.here, 'send sync events');
-    const { provider, resource } = await ctx.deps.resolver.resolve(ctx.teamId, ref);
+    const { provider, resource } = await ctx.deps.resources.resolver.resolve(ctx.teamId, ref);
     if (!provider.syncEvent || resource.kind !== 'sync-task') {
       throw InvalidInputError.of('syncEvent.error.kind', { name: resource.name, kind: resource.kind });
     }
