@@ -54,7 +54,7 @@ module.exports = {
     {
       name: 'only-slack-talks-to-slack',
       comment:
-        'The watcher, approvals and audit hand data to slack/ (watcher/watch-slack.ts, the audit poster, the approval messenger); rendering and sending happen there, through the one sender.',
+        'The watcher, approvals and audit hand data to slack/ (watcher/outbox/watch-slack.ts, the audit poster, the approval messenger); rendering and sending happen there, through the one sender.',
       severity: 'error',
       from: { path: '^src/(watcher|approvals|audit)/' },
       // Also when node_modules is a link (a worktree's resolves outside the repository).

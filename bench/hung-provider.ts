@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
-import { isInterimAnswer } from '../src/slack/interactive-budget.js';
+import { isInterimAnswer } from '../src/slack/intake/interactive-budget.js';
 import { slashCommandBody } from '../test/harness/slack-requests.js';
 import { type BotProcess, burst, startBotProcess, stopBotProcess } from './ack-latency.js';
 import { cpuPlacement } from './cpu-placement.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { WatchRecord } from '../src/watcher/watch-store.js';
+import type { WatchRecord } from '../src/watcher/records/watch-store.js';
 import { serveRpc } from './rpc.js';
 
 /**
@@ -31,7 +31,7 @@ async function measure(params: {
   const { LocalAtomicKv } = (await load(dir, 'src/store/atomic-kv.js')) as {
     LocalAtomicKv: new (store: unknown, prefix: string) => unknown;
   };
-  const { WatchStore } = (await load(dir, 'src/watcher/watch-store.js')) as {
+  const { WatchStore } = (await load(dir, 'src/watcher/records/watch-store.js')) as {
     WatchStore: new (backend: unknown) => { create(key: string, record: WatchRecord): Promise<unknown> };
   };
   const store = await createStore(params.url, createLogger({ level: 'silent' }));

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createLogger } from '../src/logger.js';
 import { type AtomicKv, LocalAtomicKv, SKIP } from '../src/store/atomic-kv.js';
 import { createStore } from '../src/store/create-store.js';
-import { type WatchRecord, WatchStore, watchKey } from '../src/watcher/watch-store.js';
+import { type WatchRecord, WatchStore, watchKey } from '../src/watcher/records/watch-store.js';
 import { startRpc } from './rpc.js';
 
 /**

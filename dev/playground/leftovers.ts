@@ -7,7 +7,7 @@ import { createStore } from '../../src/store/create-store.js';
 import { claimSqliteStore, statePrefix } from '../../src/store/open-bot-store.js';
 import { RedisAtomicKv } from '../../src/store/redis-atomic-kv.js';
 import { isRedisUrl } from '../../src/store/redis-target.js';
-import { WatchStore } from '../../src/watcher/watch-store.js';
+import { WatchStore } from '../../src/watcher/records/watch-store.js';
 import { defaultWatcherOptions } from '../../src/watcher/watcher.js';
 
 export interface Leftovers {

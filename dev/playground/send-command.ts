@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isInterimAnswer } from '../../src/slack/interactive-budget.js';
+import { isInterimAnswer } from '../../src/slack/intake/interactive-budget.js';
 import { blocksToText } from './blocks-to-text.js';
 import { USERS } from './people.js';
 import { FORM, postSignedToBot } from './signed-request.js';

@@ -9,7 +9,7 @@ import { ENGLISH, type Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import { approvalNotifyMode, type SettingsStore } from '../settings/workspace-settings.js';
 import type { WatchNotes } from '../watcher/watch-notes.js';
-import type { WatchOrigin } from '../watcher/watch-origin.js';
+import type { WatchOrigin } from '../watcher/records/watch-origin.js';
 import {
   createdNotice,
   renderApproverNotice,

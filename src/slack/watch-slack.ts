@@ -5,14 +5,14 @@ import { ENGLISH, type Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import { throughputChartPng } from '../reports/throughput-chart.js';
 import type { SecretRegistry } from '../secrets.js';
-import type { CardFacts, ReportNote } from '../watcher/notification.js';
+import type { CardFacts, ReportNote } from '../watcher/outbox/notification.js';
 import {
   DeliveryError,
   type ViewDraw,
   type WatchContent,
   type WatchPost,
   type WatchSlack,
-} from '../watcher/watch-slack.js';
+} from '../watcher/outbox/watch-slack.js';
 import { chartLabels } from './blocks/completion-report.js';
 import { displayName } from './blocks/display-name.js';
 import { renderLivingPost } from './blocks/living-posts.js';

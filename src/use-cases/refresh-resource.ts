@@ -1,4 +1,4 @@
-import type { WatchRecord } from '../watcher/watch-store.js';
+import type { WatchRecord } from '../watcher/records/watch-store.js';
 import type { ResourceTarget, UseCaseContext } from './context.js';
 import { type Shown, showResource } from './show-resource.js';
 

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../errors.js';
-import type { FollowMode, Subscription, SubscriptionTarget } from '../watcher/subscriptions.js';
+import type { FollowMode, Subscription, SubscriptionTarget } from '../watcher/subscriptions/subscriptions.js';
 import { operateIn, type UseCaseContext } from './context.js';
 
 const NAME_A_CHANNEL = {

@@ -3,9 +3,9 @@ import type { Logger } from '../logger.js';
 import { SKIP } from '../store/atomic-kv.js';
 import type { Clock } from './clock.js';
 import type { Loaded } from './cycle-report.js';
-import { connectionNotices, reasonOf } from './notification.js';
+import { connectionNotices, reasonOf } from './outbox/notification.js';
 import { logPollFailure, logPollRecovered } from './watch-log.js';
-import { emptyMailbox, enqueue, type HealthRecord, type WatchStore } from './watch-store.js';
+import { emptyMailbox, enqueue, type HealthRecord, type WatchStore } from './records/watch-store.js';
 
 /**
  * A watched connection's health record (`conn:<team>/<name>`): failed polls counted, a backoff

@@ -1,4 +1,4 @@
-import type { WatchRecord } from './watch-store.js';
+import type { WatchRecord } from './records/watch-store.js';
 
 /**
  * A watch record as a cycle read it. `raw`: the stored text it was decoded from, so that writing

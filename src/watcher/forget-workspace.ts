@@ -1,6 +1,6 @@
 import { SKIP } from '../store/atomic-kv.js';
-import { holdKey } from './slack-holds.js';
-import type { SubscriptionStore } from './subscriptions.js';
+import { holdKey } from './outbox/slack-holds.js';
+import type { SubscriptionStore } from './subscriptions/subscriptions.js';
 import {
   channelKey,
   healthKey,
@@ -8,7 +8,7 @@ import {
   type WatchStore,
   type WatchTarget,
   watchTargetOf,
-} from './watch-store.js';
+} from './records/watch-store.js';
 
 export interface ForgottenWatches {
   watches: number;

@@ -1,4 +1,4 @@
-import { hashText } from './hash53.js';
+import { hashText } from './records/hash53.js';
 
 const INITIAL_SLOTS = 1024;
 /** The Map's key: a hash's low 30 bits, a small integer V8 stores in place (no number object). */

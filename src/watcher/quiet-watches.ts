@@ -1,8 +1,8 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { type DueWatch, dueRank, dueWatch, editOrder, type Polled, planDelivery } from './cycle-delivery.js';
+import { type DueWatch, dueRank, dueWatch, editOrder, type Polled, planDelivery } from './outbox/cycle-delivery.js';
 import type { CycleReport, Loaded, StoredText } from './cycle-report.js';
-import { hashText, hashValue } from './hash53.js';
-import { cardOf, duePosts } from './living-posts.js';
+import { hashText, hashValue } from './records/hash53.js';
+import { cardOf, duePosts } from './outbox/living-posts.js';
 import { RECORDS_PER_TURN } from './loop-turns.js';
 import type { Watched } from './observe.js';
 import { QuietMemos } from './quiet-memos.js';
@@ -14,7 +14,7 @@ import {
   type WatchTarget,
   watchKey,
   watchTargetOf,
-} from './watch-store.js';
+} from './records/watch-store.js';
 
 /**
  * The poll cycle's one door to the quiet-watch shortcut (ADR 0004). Every cycle used to decode and

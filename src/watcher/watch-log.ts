@@ -1,6 +1,6 @@
 import type { Connection } from '../connections/connection.js';
 import type { Logger } from '../logger.js';
-import { watchTargetOf } from './watch-store.js';
+import { watchTargetOf } from './records/watch-store.js';
 
 /**
  * Who a watcher or delivery log line is about, for an operator serving many workspaces: the

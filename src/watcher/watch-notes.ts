@@ -2,14 +2,14 @@ import type { Claim } from '../capabilities/on-call/claims.js';
 import { UNDER_WAY_STATES } from '../domain/migration-resource.js';
 import { SKIP } from '../store/atomic-kv.js';
 import type { Loaded } from './cycle-report.js';
-import { eventEntries } from './event-entries.js';
-import { cardDue, cardOf, isPostOf, showsNow } from './living-posts.js';
-import { enqueue } from './mailbox.js';
-import type { EventNote, WatchNotification } from './notification.js';
-import { targetOfKey } from './record-codec.js';
-import { sameJson } from './same-json.js';
+import { eventEntries } from './outbox/event-entries.js';
+import { cardDue, cardOf, isPostOf, showsNow } from './outbox/living-posts.js';
+import { enqueue } from './outbox/mailbox.js';
+import type { EventNote, WatchNotification } from './outbox/notification.js';
+import { targetOfKey } from './records/record-codec.js';
+import { sameJson } from './records/same-json.js';
 import type { DetectedEvent, Observation } from './transitions.js';
-import { dedupBase } from './watch-keys.js';
+import { dedupBase } from './records/watch-keys.js';
 import type { WatchSchedule } from './watch-schedule.js';
 import {
   type HealthRecord,
@@ -19,7 +19,7 @@ import {
   type WatchRecord,
   type WatchStore,
   type WatchTarget,
-} from './watch-store.js';
+} from './records/watch-store.js';
 
 /**
  * The watches of one resource in a workspace (one per channel), found by key (`ResourceWatches`):

@@ -7,7 +7,7 @@ import {
   type Watch,
   type WatchRecord,
   type WatchTarget,
-} from './watch-store.js';
+} from './records/watch-store.js';
 
 /** What other flows call to watch a resource (e.g. creation with approval auto-watches). */
 export interface WatchRequest extends WatchTarget {

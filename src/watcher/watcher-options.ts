@@ -3,10 +3,10 @@ import { hostname } from 'node:os';
 import type { Config } from '../config.js';
 import { isRedisUrl } from '../store/redis-target.js';
 import { type Clock, systemClock } from './clock.js';
-import type { OutboxSettings } from './outbox.js';
+import type { OutboxSettings } from './outbox/outbox.js';
 import type { CycleSettings } from './poll-cycle.js';
-import type { RecordFormat } from './watch-store.js';
-import type { WorkspaceLimits } from './workspace-limits.js';
+import type { RecordFormat } from './records/watch-store.js';
+import type { WorkspaceLimits } from './records/workspace-limits.js';
 
 export interface WatcherOptions extends CycleSettings, OutboxSettings {
   /** Seconds between cycles; 0 turns the schedule off (tests call `runCycle()`). */

@@ -9,35 +9,35 @@ import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import { restoredFrom } from '../store/backup-marks.js';
 import type { Store } from '../store/create-store.js';
 import { openAtomicKv } from '../store/open-atomic-kv.js';
-import { cannotPostError, prepareRepair } from './broken-channel.js';
-import { Leases } from './lease.js';
-import { cardOf } from './living-posts.js';
-import { Outbox, type WatchAuditor } from './outbox.js';
+import { cannotPostError, prepareRepair } from './outbox/broken-channel.js';
+import { Leases } from './records/lease.js';
+import { cardOf } from './outbox/living-posts.js';
+import { Outbox, type WatchAuditor } from './outbox/outbox.js';
 import { type CycleReport, type EndingHook, PollCycle, type RecordingHook } from './poll-cycle.js';
-import { ReplicaRegistry } from './replica-registry.js';
-import { applyMode, releaseWatches, withCard } from './subscription-watches.js';
+import { ReplicaRegistry } from './records/replica-registry.js';
+import { applyMode, releaseWatches, withCard } from './subscriptions/subscription-watches.js';
 import {
   type Subscription,
   SubscriptionStore,
   type SubscriptionTarget,
   subscriptionKey,
-} from './subscriptions.js';
+} from './subscriptions/subscriptions.js';
 import type { Observation } from './transitions.js';
-import { watchKeyNaming } from './watch-key-names.js';
+import { watchKeyNaming } from './records/watch-key-names.js';
 import { withWhere } from './watch-log.js';
 import { type NotedResource, WatchNotes } from './watch-notes.js';
 import { newWatchRecord, type WatchRequest, type WatchResult } from './watch-request.js';
 import { WatchSchedule } from './watch-schedule.js';
-import type { WatchSlack } from './watch-slack.js';
+import type { WatchSlack } from './outbox/watch-slack.js';
 import {
   type RequestedAction,
   type WatchRecord,
   WatchStore,
   type WatchTarget,
   watchKey,
-} from './watch-store.js';
+} from './records/watch-store.js';
 import { defaultWatcherOptions, type WatcherOptions } from './watcher-options.js';
-import type { WorkspaceUse } from './workspace-limits.js';
+import type { WorkspaceUse } from './records/workspace-limits.js';
 
 export type { WatchRequest, WatchResult } from './watch-request.js';
 export { DEFAULT_POST_PACE, defaultWatcherOptions, type WatcherOptions } from './watcher-options.js';

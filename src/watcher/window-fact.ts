@@ -1,5 +1,5 @@
 import { type EtaEstimate, estimateEta, type Observed } from '../reports/eta.js';
-import type { WatchRecord } from './watch-store.js';
+import type { WatchRecord } from './records/watch-store.js';
 
 /**
  * A time window that covers a watched resource, as its card shows it: written onto the

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ON_CALL } from '../../src/capabilities/on-call/on-call-state.js';
-import type { WatchRecord } from '../../src/watcher/watch-store.js';
+import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
 import { omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 

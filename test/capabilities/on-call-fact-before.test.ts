@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { escalate } from '../../src/capabilities/on-call/escalation.js';
-import { decodeRecord, encodeRecord } from '../../src/watcher/record-codec.js';
-import type { WatchRecord } from '../../src/watcher/watch-store.js';
+import { decodeRecord, encodeRecord } from '../../src/watcher/records/record-codec.js';
+import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
 
 // ADR 0014: where a failure's escalation stands is on-call's fact `facts['on-call']`, no longer a
 // field of the watch record. A record written before (plain `escalation`, compact `es`) is read as

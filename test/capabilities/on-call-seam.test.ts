@@ -13,10 +13,10 @@ const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?on-call\/[^']+'/;
 
 const STILL_READ_BY: Record<string, string> = {
   'capabilities/registry.ts': 'the one list of capabilities',
-  'watcher/watch-store.ts': 'the record’s `claim` (the card draws it), the `Claim` type',
+  'watcher/records/watch-store.ts': 'the record’s `claim` (the card draws it), the `Claim` type',
   'watcher/watch-notes.ts': '`notes.claim`, which redraws every post of a failure with its claim',
-  'watcher/notification.ts': 'a card’s facts carry the claim',
-  'watcher/living-posts.ts': 'a failure post shows the claim on the failure it is about (`failureOf`)',
+  'watcher/outbox/notification.ts': 'a card’s facts carry the claim',
+  'watcher/outbox/living-posts.ts': 'a failure post shows the claim on the failure it is about (`failureOf`)',
   'slack/blocks/resource-card.ts': 'the card’s claim line and I’m on it / Hand back / Take over buttons',
   'slack/blocks/watch-notifications.ts':
     'a failure post’s claim line; escalation posts are drawn by the folder',
@@ -45,7 +45,7 @@ describe('the on-call capability (claims and escalation) is one folder', () => {
 
   it('is named by no file of the watcher’s cycle, the store or the providers', () => {
     const cycle = importers.filter((f) =>
-      /^(?:watcher\/(?:poll-cycle|next-record|transitions|watcher|outbox|event-entries)|store\/|providers\/)/.test(
+      /^(?:watcher\/(?:poll-cycle|next-record|transitions|watcher|outbox\/outbox|outbox\/event-entries)|store\/|providers\/)/.test(
         f,
       ),
     );

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { signOffStanding, verificationNote } from '../../src/capabilities/verification/verification.js';
 import { verificationOf } from '../../src/capabilities/verification/verification-fact.js';
-import { decodeRecord, encodeRecord } from '../../src/watcher/record-codec.js';
-import type { WatchRecord } from '../../src/watcher/watch-store.js';
+import { decodeRecord, encodeRecord } from '../../src/watcher/records/record-codec.js';
+import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
 
 // The verification of a watch's last run is the verification capability's fact
 // `facts.verification`, no longer a field of the watch record. A record written before (plain

@@ -16,9 +16,9 @@ const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?verification\/[^']+'/;
 
 const STILL_READ_BY: Record<string, string> = {
   'capabilities/registry.ts': 'the one list of capabilities',
-  'watcher/notification.ts': 'a card’s facts carry the verification; a note may be one',
-  'watcher/living-posts.ts': 'a verification post is edited when its sign-off changes',
-  'watcher/living-editor.ts': 'redraws a verification post from the record',
+  'watcher/outbox/notification.ts': 'a card’s facts carry the verification; a note may be one',
+  'watcher/outbox/living-posts.ts': 'a verification post is edited when its sign-off changes',
+  'watcher/outbox/living-editor.ts': 'redraws a verification post from the record',
   'slack/watch-slack.ts': 'uploads the verification CSV after its post',
   'slack/blocks/watch-notifications.ts': 'the card’s verification line, the post in the note switch',
   'slack/listeners/commands/subcommands/list.ts': '`/migrate list unverified`',

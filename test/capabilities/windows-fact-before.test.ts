@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeRecord, encodeRecord } from '../../src/watcher/record-codec.js';
-import type { WatchRecord } from '../../src/watcher/watch-store.js';
+import { decodeRecord, encodeRecord } from '../../src/watcher/records/record-codec.js';
+import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
 
 // ADR 0014: the windows capability's fact of a resource is `facts.windows`, no longer a field of
 // the watch record. A record written before (plain `windows`, compact `wn`) is read as that fact.

@@ -5,7 +5,7 @@ import type { Clock } from '../../src/clock.js';
 import { createConfig } from '../../src/config.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { SecretRegistry } from '../../src/secrets.js';
-import type { InteractiveBudget } from '../../src/slack/interactive-budget.js';
+import type { InteractiveBudget } from '../../src/slack/intake/interactive-budget.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 import {
   blockActionBody,

@@ -41,13 +41,13 @@ import {
 } from '../../src/slack/blocks/subscriptions.js';
 import { renderActed, renderDeletePlan, renderWatched } from '../../src/slack/blocks/use-case-replies.js';
 import { renderParentCard, renderWatchNotification } from '../../src/slack/blocks/watch-notifications.js';
-import { checkErrors } from '../../src/slack/connection-check-errors.js';
-import { messageModal as connectMessageModal, connectModal } from '../../src/slack/connection-form.js';
-import { parseConnectForm } from '../../src/slack/connection-form-parse.js';
+import { checkErrors } from '../../src/slack/connection-form/connection-check-errors.js';
+import { messageModal as connectMessageModal, connectModal } from '../../src/slack/connection-form/connection-form.js';
+import { parseConnectForm } from '../../src/slack/connection-form/connection-form-parse.js';
 import { requestFromForm } from '../../src/slack/create-forms/index.js';
 import { SUBCOMMANDS } from '../../src/slack/listeners/commands/subcommands/index.js';
-import { brokenFixParts } from '../../src/watcher/broken-channel.js';
-import type { WatchEvent } from '../../src/watcher/watch-store.js';
+import { brokenFixParts } from '../../src/watcher/outbox/broken-channel.js';
+import type { WatchEvent } from '../../src/watcher/records/watch-store.js';
 import { viewLimitProblems } from '../harness/interactions.js';
 
 /**

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../../dev/fake-slack/fake-slack.js';
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
-import { isInterimAnswer } from '../../src/slack/interactive-budget.js';
+import { isInterimAnswer } from '../../src/slack/intake/interactive-budget.js';
 import { BotProcess } from '../harness/bot-process.js';
 import { compileBot } from '../harness/compiled-bot.js';
 import { FORM, postSigned, slashCommandBody } from '../harness/slack-requests.js';

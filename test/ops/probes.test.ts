@@ -3,7 +3,7 @@ import { SlackAuthCheck } from '../../src/slack/slack-auth-check.js';
 import { LocalAtomicKv } from '../../src/store/atomic-kv.js';
 import { createStore } from '../../src/store/create-store.js';
 import { systemClock } from '../../src/watcher/clock.js';
-import { Leases } from '../../src/watcher/lease.js';
+import { Leases } from '../../src/watcher/records/lease.js';
 import { TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { captureLogger } from '../helpers/capture-logger.js';

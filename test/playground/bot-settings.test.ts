@@ -9,7 +9,7 @@ import { systemClock } from '../../src/clock.js';
 import { createConfig } from '../../src/config.js';
 import { LocalAtomicKv } from '../../src/store/atomic-kv.js';
 import { createStore } from '../../src/store/create-store.js';
-import { type WatchRecord, WatchStore, watchKey } from '../../src/watcher/watch-store.js';
+import { type WatchRecord, WatchStore, watchKey } from '../../src/watcher/records/watch-store.js';
 import { defaultWatcherOptions } from '../../src/watcher/watcher.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 

@@ -10,7 +10,7 @@ import { SecretRegistry } from '../../src/secrets.js';
 import { SlackClients } from '../../src/slack/slack-clients.js';
 import { watchSlackFor } from '../../src/slack/watch-slack.js';
 import { createStore, type Store } from '../../src/store/create-store.js';
-import { healthKey } from '../../src/watcher/watch-store.js';
+import { healthKey } from '../../src/watcher/records/watch-store.js';
 import { Watcher } from '../../src/watcher/watcher.js';
 import { BOT_TOKEN, HW_AK, HW_SK, omsConnection, PROJECT_ID, SIGNING_SECRET } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';

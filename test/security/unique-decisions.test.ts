@@ -10,7 +10,7 @@ import { systemClock } from '../../src/clock.js';
 import { ConnectionStore } from '../../src/connections/connection-store.js';
 import { generateKey, SecretBox } from '../../src/crypto/secret-box.js';
 import { SecretRegistry } from '../../src/secrets.js';
-import { InboundDedupe } from '../../src/slack/inbound-dedupe.js';
+import { InboundDedupe } from '../../src/slack/intake/inbound-dedupe.js';
 import { SignedStateStore } from '../../src/slack/oauth-state-store.js';
 import type { AtomicKv } from '../../src/store/atomic-kv.js';
 import { LeaseLocks } from '../../src/store/lease-lock.js';
@@ -20,13 +20,13 @@ import {
   Departures,
   type InstallationWhere,
 } from '../../src/use-cases/departures.js';
-import { Leases } from '../../src/watcher/lease.js';
-import { emptyDeliveryStats, type OutboxSettings } from '../../src/watcher/outbox-settings.js';
-import { PostPacer } from '../../src/watcher/post-pacer.js';
-import { SubscriptionLedger } from '../../src/watcher/subscription-ledger.js';
-import { WatchQuota } from '../../src/watcher/watch-quota.js';
-import type { OutboxEntry } from '../../src/watcher/watch-store.js';
-import { CapReachedError } from '../../src/watcher/workspace-limits.js';
+import { Leases } from '../../src/watcher/records/lease.js';
+import { emptyDeliveryStats, type OutboxSettings } from '../../src/watcher/outbox/outbox-settings.js';
+import { PostPacer } from '../../src/watcher/outbox/post-pacer.js';
+import { SubscriptionLedger } from '../../src/watcher/subscriptions/subscription-ledger.js';
+import { WatchQuota } from '../../src/watcher/records/watch-quota.js';
+import type { OutboxEntry } from '../../src/watcher/records/watch-store.js';
+import { CapReachedError } from '../../src/watcher/records/workspace-limits.js';
 import { latency } from '../harness/latency.js';
 import { TestClock } from '../harness/test-clock.js';
 import { captureLogger } from '../helpers/capture-logger.js';

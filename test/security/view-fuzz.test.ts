@@ -7,9 +7,9 @@ import { InvalidInputError } from '../../src/errors.js';
 import { OMS_LABELS } from '../../src/providers/huawei-oms/create-form.js';
 import { NCP_LABELS } from '../../src/providers/ncp/create-form.js';
 import { UPCLOUD_LABELS } from '../../src/providers/upcloud/create-form.js';
-import { connectBlockIds } from '../../src/slack/connection-form.js';
-import type { StateValues } from '../../src/slack/connection-form-fields.js';
-import { parseConnectForm } from '../../src/slack/connection-form-parse.js';
+import { connectBlockIds } from '../../src/slack/connection-form/connection-form.js';
+import type { StateValues } from '../../src/slack/connection-form/connection-form-fields.js';
+import { parseConnectForm } from '../../src/slack/connection-form/connection-form-parse.js';
 import { requestFromForm } from '../../src/slack/create-forms/index.js';
 import {
   decodeConnectMetadata,

@@ -5,9 +5,9 @@ import {
   AckFirstReceiver,
   acksEmpty,
   MAX_RUNNING_PER_WORKSPACE,
-} from '../../src/slack/ack-first-receiver.js';
+} from '../../src/slack/intake/ack-first-receiver.js';
 import { boltLogger } from '../../src/slack/bolt-logger.js';
-import { Drain } from '../../src/slack/drain.js';
+import { Drain } from '../../src/slack/intake/drain.js';
 import {
   blockActionBody,
   eventBody,

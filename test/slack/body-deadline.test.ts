@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { connect, type Socket } from 'node:net';
 import { App } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AckFirstReceiver, SERVER_TIMEOUTS } from '../../src/slack/ack-first-receiver.js';
+import { AckFirstReceiver, SERVER_TIMEOUTS } from '../../src/slack/intake/ack-first-receiver.js';
 import { boltLogger } from '../../src/slack/bolt-logger.js';
 import { FORM } from '../harness/slack-requests.js';
 import { trickle } from '../harness/trickle.js';

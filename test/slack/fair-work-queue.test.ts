@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FairWorkQueue } from '../../src/slack/fair-work-queue.js';
+import { FairWorkQueue } from '../../src/slack/intake/fair-work-queue.js';
 
 /** A job that records its start and waits until the test finishes it (or releases its slot). */
 function recorder(queue: FairWorkQueue) {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { INTERACTIVE_CALLS_PER_CONNECTION } from '../../src/providers/interactive-calls.js';
-import { isInterimAnswer } from '../../src/slack/interactive-budget.js';
+import { isInterimAnswer } from '../../src/slack/intake/interactive-budget.js';
 import { HW_AK, HW_SK, messageText, omsConnection, PROJECT_ID, TestBot } from '../harness/test-bot.js';
 
 /**

@@ -6,7 +6,7 @@ import {
 } from '../../dev/fake-slack/block-limits.js';
 import { MESSAGE_TEXT_BUDGET, packLines } from '../../src/slack/blocks/message-budget.js';
 import { renderDigest } from '../../src/slack/blocks/watch-notifications.js';
-import type { DigestItem } from '../../src/watcher/notification.js';
+import type { DigestItem } from '../../src/watcher/outbox/notification.js';
 
 describe('packLines', () => {
   it('keeps lines whole and in order, sections within their limit, and counts what did not fit', () => {

@@ -78,7 +78,7 @@ describe('one door to Slack', () => {
   });
 
   it('the watcher stores no Block Kit: its outbox entries hold notification data', () => {
-    const store = readFileSync(path.join(SRC, 'watcher/watch-store.ts'), 'utf8');
+    const store = readFileSync(path.join(SRC, 'watcher/records/watch-store.ts'), 'utf8');
     expect(store).not.toMatch(/KnownBlock|@slack\//);
     expect(store).toMatch(/note\?: WatchNotification/);
   });

@@ -99,7 +99,7 @@ describe('one writer of the messages about a resource', () => {
       'src/slack/approval-messenger.ts', // approval requests, approver notices, the requester's DMs
       'src/slack/audit-poster.ts', // the audit channel's lines
       'src/slack/watch-slack.ts', // the watcher's outbox and editor: every message about a resource
-      'src/watcher/outbox.ts', // hands WatchContent (data) to watch-slack.ts; imports nothing of Slack
+      'src/watcher/outbox/outbox.ts', // hands WatchContent (data) to watch-slack.ts; imports nothing of Slack
     ]);
     const drawing = writers.filter((f) => drawersImported(f).length > 0).map((f) => f.rel);
     expect(drawing).toEqual(['src/slack/watch-slack.ts']);
@@ -108,7 +108,7 @@ describe('one writer of the messages about a resource', () => {
   it('nothing replaces a message it was pressed on, unless only the presser sees it', () => {
     const replacing = files.filter((f) => /replace(?:_original|Original)\s*:\s*true\b/.test(f.code));
     expect(replacing.map((f) => f.rel)).toEqual([
-      'src/slack/interactive-budget.ts', // a command's own "working on it", seen only by its asker
+      'src/slack/intake/interactive-budget.ts', // a command's own "working on it", seen only by its asker
       'src/slack/listeners/actions/connection-actions.ts', // a connection's form answer, no resource
     ]);
   });

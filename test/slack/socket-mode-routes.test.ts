@@ -5,7 +5,7 @@ import { FakeSlack } from '../../dev/fake-slack/fake-slack.js';
 import { type RunningBot, startBot } from '../../src/bot.js';
 import { createConfig } from '../../src/config.js';
 import { boltLogger } from '../../src/slack/bolt-logger.js';
-import { serveRoutesOn } from '../../src/slack/socket-mode-routes.js';
+import { serveRoutesOn } from '../../src/slack/intake/socket-mode-routes.js';
 import { eventBody } from '../harness/slack-requests.js';
 import { BOT_TOKEN, omsConnection } from '../harness/test-bot.js';
 import { trickle } from '../harness/trickle.js';

@@ -5,7 +5,7 @@ import { PoolRegistry } from '../../src/providers/http/http-client.js';
 import { UpCloudProvider } from '../../src/providers/upcloud/index.js';
 import { renderFailureListing } from '../../src/slack/blocks/failure-listing.js';
 import { code, escapeControl, escapeMrkdwn, truncate } from '../../src/slack/blocks/mrkdwn.js';
-import type { FailureItem } from '../../src/watcher/notification.js';
+import type { FailureItem } from '../../src/watcher/outbox/notification.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
 /*

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderEventReply } from '../../src/slack/blocks/watch-notifications.js';
-import type { EventNote } from '../../src/watcher/notification.js';
+import type { EventNote } from '../../src/watcher/outbox/notification.js';
 
 function failed(code: string | undefined): EventNote {
   return {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalAtomicKv } from '../../src/store/atomic-kv.js';
 import { createStore, type Store } from '../../src/store/create-store.js';
-import { WatchStore } from '../../src/watcher/watch-store.js';
+import { WatchStore } from '../../src/watcher/records/watch-store.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 import { writeKeyvFile } from './keyv-file.js';
 

@@ -6,7 +6,7 @@ import { LocalAtomicKv } from '../../src/store/atomic-kv.js';
 import { createStore } from '../../src/store/create-store.js';
 import { SqliteDb } from '../../src/store/sqlite-db.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
-import { type WatchRecord, WatchStore, watchKey } from '../../src/watcher/watch-store.js';
+import { type WatchRecord, WatchStore, watchKey } from '../../src/watcher/records/watch-store.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'mb-sqlite-db-'));

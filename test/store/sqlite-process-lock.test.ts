@@ -7,7 +7,7 @@ import { createConfig } from '../../src/config.js';
 import { LocalAtomicKv } from '../../src/store/atomic-kv.js';
 import { createStore } from '../../src/store/create-store.js';
 import { claimSqliteStore, openBotStore } from '../../src/store/open-bot-store.js';
-import { type WatchRecord, WatchStore, watchKey } from '../../src/watcher/watch-store.js';
+import { type WatchRecord, WatchStore, watchKey } from '../../src/watcher/records/watch-store.js';
 import { defaultWatcherOptions } from '../../src/watcher/watcher.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { ENGLISH, type MessageKey } from '../../src/i18n/translator.js';
-import { brokenFixParts } from '../../src/watcher/broken-channel.js';
-import { cardOf } from '../../src/watcher/living-posts.js';
-import { type ChannelGone, type WatchRecord, watchKey } from '../../src/watcher/watch-store.js';
+import { brokenFixParts } from '../../src/watcher/outbox/broken-channel.js';
+import { cardOf } from '../../src/watcher/outbox/living-posts.js';
+import { type ChannelGone, type WatchRecord, watchKey } from '../../src/watcher/records/watch-store.js';
 import { messageText, TestBot } from '../harness/test-bot.js';
 import { until } from '../harness/until.js';
 import {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Loaded } from '../../src/watcher/cycle-report.js';
 import { QuietWatches } from '../../src/watcher/quiet-watches.js';
-import type { WatchRecord, WatchStore, WatchTarget } from '../../src/watcher/watch-store.js';
-import { watchKey } from '../../src/watcher/watch-store.js';
+import type { WatchRecord, WatchStore, WatchTarget } from '../../src/watcher/records/watch-store.js';
+import { watchKey } from '../../src/watcher/records/watch-store.js';
 
 /**
  * What a connection's poll leaves to deliver (`CycleRecords.plan`), for the records it decoded.

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SKIP } from '../../src/store/atomic-kv.js';
-import { cardDue } from '../../src/watcher/living-posts.js';
-import type { WatchRecord } from '../../src/watcher/watch-store.js';
+import { cardDue } from '../../src/watcher/outbox/living-posts.js';
+import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
 import {
   cleanRedis,
   GiB,

@@ -6,8 +6,8 @@ import {
 } from '../../dev/fake-slack/block-limits.js';
 import { renderFailureListing } from '../../src/slack/blocks/failure-listing.js';
 import { createStore } from '../../src/store/create-store.js';
-import { chunks, MAX_LISTED } from '../../src/watcher/failure-listing.js';
-import { type ChannelRecord, channelKey, type WatchRecord, watchKey } from '../../src/watcher/watch-store.js';
+import { chunks, MAX_LISTED } from '../../src/watcher/outbox/failure-listing.js';
+import { type ChannelRecord, channelKey, type WatchRecord, watchKey } from '../../src/watcher/records/watch-store.js';
 import { DEFAULT_POST_PACE } from '../../src/watcher/watcher.js';
 import {
   CHANNEL,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cardOf } from '../../src/watcher/living-posts.js';
+import { cardOf } from '../../src/watcher/outbox/living-posts.js';
 import { TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { notifications } from '../harness/watcher-rig.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashText, hashValue } from '../../src/watcher/hash53.js';
+import { hashText, hashValue } from '../../src/watcher/records/hash53.js';
 
 // The quiet memos compare these hashes across cycles, so a faster hash must give the same values:
 // these were computed by the implementation before the sixteenth session's rewrite of its loop.

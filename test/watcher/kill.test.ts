@@ -6,7 +6,7 @@ import { seededRandom } from '../../dev/simulators/kit.js';
 import type { NormalizedState } from '../../src/domain/migration-resource.js';
 import { PoolRegistry } from '../../src/providers/http/http-client.js';
 import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
-import { cardOf } from '../../src/watcher/living-posts.js';
+import { cardOf } from '../../src/watcher/outbox/living-posts.js';
 import { compileBot } from '../harness/compiled-bot.js';
 import { BOT_TOKEN, omsConnection, SIGNING_SECRET } from '../harness/test-bot.js';
 import { until } from '../harness/until.js';

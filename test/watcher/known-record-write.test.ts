@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AtomicKv, LocalAtomicKv, SKIP } from '../../src/store/atomic-kv.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { RedisAtomicKv } from '../../src/store/redis-atomic-kv.js';
-import { cardOf, withCardPost } from '../../src/watcher/living-posts.js';
-import type { WatchRecord } from '../../src/watcher/watch-store.js';
-import { WatchStore } from '../../src/watcher/watch-store.js';
+import { cardOf, withCardPost } from '../../src/watcher/outbox/living-posts.js';
+import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
+import { WatchStore } from '../../src/watcher/records/watch-store.js';
 import { REDIS_URL } from '../harness/watcher-rig.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { encodeResourceButton } from '../../src/slack/resource-button.js';
-import { WatchStore } from '../../src/watcher/watch-store.js';
+import { WatchStore } from '../../src/watcher/records/watch-store.js';
 import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 
 // Issue 47 item 1: finding a resource's watches reads that resource's records by key. A claim (or

@@ -2,14 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cardOf } from '../../src/watcher/living-posts.js';
+import { cardOf } from '../../src/watcher/outbox/living-posts.js';
 import {
   type HealthRecord,
   healthKey,
   type OutboxEntry,
   type WatchRecord,
   watchKey,
-} from '../../src/watcher/watch-store.js';
+} from '../../src/watcher/records/watch-store.js';
 import { HW_SK } from '../harness/test-bot.js';
 import {
   CHANNEL,

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The watcher reads time and waits only through its clock (`src/watcher/clock.ts`), so a test that
- * moves the clock moves everything; its only real timers are the schedule's (`watch-schedule.ts`).
+ * The watcher (`src/watcher` and its subfolders) reads time and waits only through its clock
+ * (`src/watcher/clock.ts`), so a test that moves the clock moves everything; its only real timers are the schedule's (`watch-schedule.ts`).
  * A direct read anywhere else would make the tests sleep again, or flake.
  */
 const WATCHER = path.join(import.meta.dirname, '..', '..', 'src', 'watcher');
@@ -29,7 +29,9 @@ function directReads(file: string): string[] {
 
 describe('the watcher’s one clock', () => {
   it('is the only way src/watcher reads the time or waits', () => {
-    const files = readdirSync(WATCHER).filter((f) => f.endsWith('.ts'));
+    const files = readdirSync(WATCHER, { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.ts'),
+    );
     expect(files.length).toBeGreaterThan(30);
     expect(files.flatMap(directReads)).toEqual([]);
   });

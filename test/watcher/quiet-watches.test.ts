@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SKIP } from '../../src/store/atomic-kv.js';
 import type { CycleReport } from '../../src/watcher/cycle-report.js';
-import { cardDue } from '../../src/watcher/living-posts.js';
-import type { WatchRecord } from '../../src/watcher/watch-store.js';
+import { cardDue } from '../../src/watcher/outbox/living-posts.js';
+import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
 import {
   cleanRedis,
   notifications,

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { RESOURCE_KINDS } from '../../src/domain/migration-resource.js';
 import { LocalAtomicKv } from '../../src/store/atomic-kv.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
-import { cardOf } from '../../src/watcher/living-posts.js';
-import { decodeRecord, encodeRecord } from '../../src/watcher/record-codec.js';
-import { dedupBase, type WatchRecord, WatchStore, watchKey } from '../../src/watcher/watch-store.js';
+import { cardOf } from '../../src/watcher/outbox/living-posts.js';
+import { decodeRecord, encodeRecord } from '../../src/watcher/records/record-codec.js';
+import { dedupBase, type WatchRecord, WatchStore, watchKey } from '../../src/watcher/records/watch-store.js';
 
 /** Three records (one per provider) as the previous build wrote them in the poll benchmark. */
 const OLD: Record<string, string> = JSON.parse(

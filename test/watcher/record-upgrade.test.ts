@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore, type Store } from '../../src/store/create-store.js';
-import { cardOf } from '../../src/watcher/living-posts.js';
-import type { WatchRecord } from '../../src/watcher/watch-store.js';
+import { cardOf } from '../../src/watcher/outbox/living-posts.js';
+import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
 import {
   GiB,
   MiB,

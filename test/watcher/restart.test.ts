@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
-import type { WatchRecord } from '../../src/watcher/watch-store.js';
+import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
 import {
   CHANNEL,
   cleanRedis,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sameJson } from '../../src/watcher/same-json.js';
+import { sameJson } from '../../src/watcher/records/same-json.js';
 
 describe('sameJson', () => {
   it('is true for a value and its JSON round trip, Dates included', () => {

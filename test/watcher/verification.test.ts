@@ -3,7 +3,7 @@ import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { NcpSimulator } from '../../dev/simulators/ncp/index.js';
 import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
 import { verificationOf as factOf } from '../../src/capabilities/verification/verification-fact.js';
-import type { WatchRecord } from '../../src/watcher/watch-store.js';
+import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
 import { Interactions, ViewTracker } from '../harness/interactions.js';
 import { advanceWhileRunning } from '../harness/oms-running.js';
 import { buttons, messageText, mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';

@@ -5,8 +5,8 @@ import type { ConnectionRegistry } from '../../connections/connection-registry.j
 import { InvalidInputError } from '../../errors.js';
 import type { NextRun } from '../../providers/types.js';
 import type { UseCaseContext } from '../../use-cases/context.js';
-import { titleOf } from '../../watcher/notification.js';
-import { type WatchRecord, watchKey } from '../../watcher/watch-store.js';
+import { titleOf } from '../../watcher/outbox/notification.js';
+import { type WatchRecord, watchKey } from '../../watcher/records/watch-store.js';
 import type { SignOffTarget } from '../verification/sign-off-verification.js';
 import { verificationOf } from '../verification/verification-fact.js';
 

@@ -5,7 +5,7 @@ import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { isProviderId, providerDefinition } from '../../providers/registry.js';
 import { slackDate } from '../../slack/blocks/format.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
-import type { ChainNote } from '../../watcher/watch-origin.js';
+import type { ChainNote } from '../../watcher/records/watch-origin.js';
 import type { CapabilityButton, VerifiedRun } from '../capability.js';
 import { encodeVerificationButton } from '../verification/verification-button.js';
 

@@ -2,10 +2,10 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { summarizeCreateRequest } from '../../approvals/create-request.js';
 import { buttonHandler, whoClicked } from '../../slack/button-handler.js';
 import { type AppDeps, modalContext } from '../../slack/context.js';
-import { runSafely } from '../../slack/run-safely.js';
-import { cardOf } from '../../watcher/living-posts.js';
-import { titleOf } from '../../watcher/notification.js';
-import { type WatchRecord, watchKey } from '../../watcher/watch-store.js';
+import { runSafely } from '../../slack/intake/run-safely.js';
+import { cardOf } from '../../watcher/outbox/living-posts.js';
+import { titleOf } from '../../watcher/outbox/notification.js';
+import { type WatchRecord, watchKey } from '../../watcher/records/watch-store.js';
 import {
   verificationModalMetadata,
   verificationTargetFromModal,

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { AuditEntry } from '../../audit/audit-log.js';
 import { explain } from '../../catalogue/explain.js';
-import type { WrittenEntries } from '../../watcher/entry-taps.js';
-import type { EventNote, ResourceFacts, WatchNotification } from '../../watcher/notification.js';
-import { dedupBase, type WatchRecord } from '../../watcher/watch-store.js';
+import type { WrittenEntries } from '../../watcher/outbox/entry-taps.js';
+import type { EventNote, ResourceFacts, WatchNotification } from '../../watcher/outbox/notification.js';
+import { dedupBase, type WatchRecord } from '../../watcher/records/watch-store.js';
 import type { VerificationNote } from '../verification/verification.js';
 
 /** The envelope's version: a change that is not additive is a new one (docs/events.md). */

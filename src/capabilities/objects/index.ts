@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { HandlerContext } from '../../slack/context.js';
-import { CapabilityPosts } from '../../watcher/capability-posts.js';
+import { CapabilityPosts } from '../../watcher/outbox/capability-posts.js';
 import { defineCapability } from '../capability.js';
 import { CHECK_ACTION, checkButton, checkButtonHandler } from './check-button.js';
 import { CAPABILITY, type CheckView, renderCheckPost } from './check-post.js';

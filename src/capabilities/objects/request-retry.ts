@@ -3,8 +3,8 @@ import type { ApprovalRecord } from '../../approvals/approval-record.js';
 import type { ResourceKind } from '../../domain/migration-resource.js';
 import type { NextRun } from '../../providers/types.js';
 import type { UseCaseContext } from '../../use-cases/context.js';
-import { titleOf } from '../../watcher/notification.js';
-import { type WatchRecord, watchKey } from '../../watcher/watch-store.js';
+import { titleOf } from '../../watcher/outbox/notification.js';
+import { type WatchRecord, watchKey } from '../../watcher/records/watch-store.js';
 import { parentRequest, type RerunDeps } from '../delta-runs/request-rerun.js';
 
 /** OMS descriptions are at most 255 characters (Table 5-40). */

@@ -6,7 +6,7 @@ import { code, truncate } from '../../slack/blocks/mrkdwn.js';
 import { buttonHandler } from '../../slack/button-handler.js';
 import type { HandlerContext } from '../../slack/context.js';
 import { findResource } from '../../use-cases/context.js';
-import { type WatchRecord, watchKey } from '../../watcher/watch-store.js';
+import { type WatchRecord, watchKey } from '../../watcher/records/watch-store.js';
 import { chainNoteOf, rerunWhat } from '../delta-runs/rerun-blocks.js';
 import { threadOf } from '../delta-runs/rerun-button.js';
 import { encodeVerificationButton } from '../verification/verification-button.js';

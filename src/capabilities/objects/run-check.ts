@@ -6,7 +6,7 @@ import { csvLine } from '../../reports/csv-cell.js';
 import { truncate } from '../../slack/blocks/mrkdwn.js';
 import type { AppDeps } from '../../slack/context.js';
 import type { TeamSender } from '../../slack/sender.js';
-import type { CapabilityPosts } from '../../watcher/capability-posts.js';
+import type { CapabilityPosts } from '../../watcher/outbox/capability-posts.js';
 import { type CheckPost, showCheck } from './check-post.js';
 import { compareListings, type Difference } from './compare.js';
 import type { CheckPlan, PlannedSide } from './plan.js';

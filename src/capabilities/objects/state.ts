@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import type { AtomicKv } from '../../store/atomic-kv.js';
-import type { CapabilityPosts } from '../../watcher/capability-posts.js';
+import type { CapabilityPosts } from '../../watcher/outbox/capability-posts.js';
 
 /**
  * A running check, as the store knows it (any replica): its post (the id the one editor keeps it

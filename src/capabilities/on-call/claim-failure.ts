@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../../errors.js';
 import { findResource, type ResourceTarget, type UseCaseContext } from '../../use-cases/context.js';
-import type { WatchRecord } from '../../watcher/watch-store.js';
+import type { WatchRecord } from '../../watcher/records/watch-store.js';
 import { type Claim, type Claims, failureOf } from './claims.js';
 
 export interface ClaimOutcome {

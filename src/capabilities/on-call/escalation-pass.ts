@@ -1,4 +1,4 @@
-import { targetOfKey } from '../../watcher/record-codec.js';
+import { targetOfKey } from '../../watcher/records/record-codec.js';
 import type { CapabilityCore } from '../capability.js';
 import { escalate } from './escalation.js';
 import { ON_CALL, type OnCallState } from './on-call-state.js';

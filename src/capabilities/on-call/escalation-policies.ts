@@ -1,5 +1,5 @@
 import type { Clock } from '../../watcher/clock.js';
-import type { WatchTarget } from '../../watcher/watch-store.js';
+import type { WatchTarget } from '../../watcher/records/watch-store.js';
 import type { EscalationPolicy } from './escalation.js';
 
 /** Reads the escalation that applies in a channel (the bot's settings, `/migrate settings escalation`). */

@@ -3,7 +3,7 @@ import type { Translator } from '../../i18n/translator.js';
 import { displayName } from '../../slack/blocks/display-name.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { encodeResourceButton } from '../../slack/resource-button.js';
-import type { EventNote } from '../../watcher/notification.js';
+import type { EventNote } from '../../watcher/outbox/notification.js';
 import { claimIntentButton } from './claim-blocks.js';
 
 /** "Keep" under "Still on it?": the owner takes the failure again (its claim's clock starts over). */

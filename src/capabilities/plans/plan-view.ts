@@ -1,4 +1,4 @@
-import type { WatchRecord } from '../../watcher/watch-store.js';
+import type { WatchRecord } from '../../watcher/records/watch-store.js';
 import { windowedCard } from '../../watcher/window-fact.js';
 import { verificationOf } from '../verification/verification-fact.js';
 import {

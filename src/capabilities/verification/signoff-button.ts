@@ -5,7 +5,7 @@ import { displayName } from '../../slack/blocks/display-name.js';
 import { escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
 import { buttonHandler, whoClicked } from '../../slack/button-handler.js';
 import { type AppDeps, modalContext } from '../../slack/context.js';
-import { runSafely } from '../../slack/run-safely.js';
+import { runSafely } from '../../slack/intake/run-safely.js';
 import { checkSignOff, signOffVerification } from './sign-off-verification.js';
 import {
   verificationModalMetadata,

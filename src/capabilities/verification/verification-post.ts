@@ -6,7 +6,7 @@ import { slackDate } from '../../slack/blocks/format.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { actionLabel } from '../../slack/blocks/resource-card.js';
 import type { Rendered } from '../../slack/blocks/watch-notifications.js';
-import type { CardFacts } from '../../watcher/notification.js';
+import type { CardFacts } from '../../watcher/outbox/notification.js';
 import type { CapabilityButton, VerifiedRun } from '../capability.js';
 import { failureOf } from '../on-call/claims.js';
 import { LIST_ORDER, type VerificationReport } from './report.js';

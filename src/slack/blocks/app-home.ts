@@ -8,8 +8,8 @@ import { heldLine, nextWords, windowLine } from '../../capabilities/windows/wind
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { ENGLISH, type MessageKey, type Translator } from '../../i18n/translator.js';
 import { orderForTriage, triageSummary } from '../../resources/triage.js';
-import type { BrokenState } from '../../watcher/watch-store.js';
-import type { WorkspaceUse } from '../../watcher/workspace-limits.js';
+import type { BrokenState } from '../../watcher/records/watch-store.js';
+import type { WorkspaceUse } from '../../watcher/records/workspace-limits.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { type PendingApprovalRow, pendingApprovalBlocks } from './approval-home.js';
 import { progressBar } from './format.js';

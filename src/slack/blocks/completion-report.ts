@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { ChartAxisTitles } from '../../reports/throughput-chart.js';
-import type { ReportNote } from '../../watcher/notification.js';
+import type { ReportNote } from '../../watcher/outbox/notification.js';
 import { displayName, refBeside } from './display-name.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import type { Rendered } from './watch-notifications.js';

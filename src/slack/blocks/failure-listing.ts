@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { explainForDisplay } from '../../catalogue/explain.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
-import type { FailureItem, FailureListNote } from '../../watcher/notification.js';
+import type { FailureItem, FailureListNote } from '../../watcher/outbox/notification.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { displayName, refBeside } from './display-name.js';
 import { listingNowLine } from './living-posts.js';

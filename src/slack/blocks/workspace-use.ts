@@ -1,5 +1,5 @@
 import type { Translator } from '../../i18n/translator.js';
-import type { WorkspaceUse } from '../../watcher/workspace-limits.js';
+import type { WorkspaceUse } from '../../watcher/records/workspace-limits.js';
 import { code } from './mrkdwn.js';
 
 /** Most connections listed by name on the channels line; a workspace has a handful. */

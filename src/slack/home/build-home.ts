@@ -7,8 +7,8 @@ import { windowsListed, windowsOf } from '../../capabilities/windows/resource-wi
 import { explainForDisplay } from '../../catalogue/explain.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { asAppError, ProviderError } from '../../errors.js';
-import { brokenFixParts } from '../../watcher/broken-channel.js';
-import { titleOf } from '../../watcher/notification.js';
+import { brokenFixParts } from '../../watcher/outbox/broken-channel.js';
+import { titleOf } from '../../watcher/outbox/notification.js';
 import { HOME_ROWS, type HomeView } from '../blocks/app-home.js';
 import type { PendingApprovalRow } from '../blocks/approval-home.js';
 import type { AppDeps } from '../context.js';

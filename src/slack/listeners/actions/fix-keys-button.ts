@@ -3,7 +3,7 @@ import { InvalidInputError } from '../../../errors.js';
 import { code } from '../../blocks/mrkdwn.js';
 import { buttonHandler } from '../../button-handler.js';
 import { CONNECTION_WORD } from '../../command-text.js';
-import { connectModal, prefillFrom } from '../../connection-form.js';
+import { connectModal, prefillFrom } from '../../connection-form/connection-form.js';
 import type { AppDeps } from '../../context.js';
 
 /**

@@ -3,7 +3,7 @@ import { RESOURCE_ACTIONS, type ResourceAction } from '../../../providers/types.
 import { type Acted, actOnResource } from '../../../use-cases/act-on-resource.js';
 import { refreshResource } from '../../../use-cases/refresh-resource.js';
 import { showResource } from '../../../use-cases/show-resource.js';
-import { cardFacts } from '../../../watcher/notification.js';
+import { cardFacts } from '../../../watcher/outbox/notification.js';
 import { cardIn, pressedOnTheirs, redrawnOn } from '../../../watcher/watch-notes.js';
 import { renderActed, renderShown } from '../../blocks/use-case-replies.js';
 import { renderParentCard } from '../../blocks/watch-notifications.js';

@@ -10,7 +10,7 @@ import {
 import { type ButtonArgs, whoClicked } from '../../button-handler.js';
 import { type AppDeps, type HandlerContext, modalContext } from '../../context.js';
 import { homeContext } from '../../home/home-context.js';
-import { runSafely } from '../../run-safely.js';
+import { runSafely } from '../../intake/run-safely.js';
 import { decisionReply } from './decision-reply.js';
 import { requestIdOf } from './request-id.js';
 

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
-import { isUserId } from '../../../watcher/broken-channel.js';
+import { isUserId } from '../../../watcher/outbox/broken-channel.js';
 import type { AppDeps } from '../../context.js';
 
 /**

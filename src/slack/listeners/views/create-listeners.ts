@@ -35,7 +35,7 @@ import { requestFromForm } from '../../create-forms/index.js';
 import { decodeFormMetadata, decodePickerMetadata, type FormMetadata } from '../../create-forms/metadata.js';
 import { startFromForm, startZone } from '../../create-forms/start-at.js';
 import { errorsForBlocks, readForm } from '../../create-forms/view-state.js';
-import { runSafely } from '../../run-safely.js';
+import { runSafely } from '../../intake/run-safely.js';
 import {
   createChoices,
   fillLoadedForm,

@@ -3,8 +3,8 @@ import { ConfigError, InvalidInputError } from '../../../../errors.js';
 import type { ProviderId } from '../../../../providers/provider-ids.js';
 import { isProviderId, PROVIDER_IDS, providerDefinitions } from '../../../../providers/registry.js';
 import { refuseShare } from '../../../command-text.js';
-import { connectModal } from '../../../connection-form.js';
-import { defaultChoice } from '../../../connection-form-fields.js';
+import { connectModal } from '../../../connection-form/connection-form.js';
+import { defaultChoice } from '../../../connection-form/connection-form-fields.js';
 import { defineSubcommand } from '../subcommand.js';
 
 /** A provider id, or a word people type for one (each provider's `aliases`). */

@@ -6,7 +6,7 @@ import {
   subscribeChannel,
   unsubscribeChannel,
 } from '../../../../use-cases/subscribe-channel.js';
-import { FOLLOW_MODES, type FollowMode } from '../../../../watcher/subscriptions.js';
+import { FOLLOW_MODES, type FollowMode } from '../../../../watcher/subscriptions/subscriptions.js';
 import {
   renderSubscribed,
   renderSubscriptionList,

@@ -1,8 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import { InvalidInputError } from '../../../../errors.js';
 import type { MessageKey } from '../../../../i18n/translator.js';
-import { brokenFixParts } from '../../../../watcher/broken-channel.js';
-import { titleOf } from '../../../../watcher/notification.js';
+import { brokenFixParts } from '../../../../watcher/outbox/broken-channel.js';
+import { titleOf } from '../../../../watcher/outbox/notification.js';
 import { displayName, refBeside } from '../../../blocks/display-name.js';
 import { MESSAGE_TEXT_BUDGET, packLines } from '../../../blocks/message-budget.js';
 import { escapeMrkdwn, truncate } from '../../../blocks/mrkdwn.js';
