@@ -8,8 +8,8 @@ import { asAppError, InvalidInputError } from '../errors.js';
 import { ENGLISH, type Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import { approvalNotifyMode, type SettingsStore } from '../settings/workspace-settings.js';
-import type { WatchNotes } from '../watcher/watch-notes.js';
 import type { WatchOrigin } from '../watcher/records/watch-origin.js';
+import type { WatchNotes } from '../watcher/watch-notes.js';
 import {
   createdNotice,
   renderApproverNotice,

@@ -10,16 +10,16 @@ import {
 } from '@slack/bolt';
 import { asAppError } from '../errors.js';
 import type { AtomicKv } from '../store/atomic-kv.js';
-import { AckFirstReceiver } from './intake/ack-first-receiver.js';
 import { boltLogger } from './bolt-logger.js';
 import type { AppDeps } from './context.js';
 import { probeRoutes } from './health-routes.js';
+import { AckFirstReceiver } from './intake/ack-first-receiver.js';
 import { answerInTime } from './intake/interactive-budget.js';
+import { guardSocketMode } from './intake/socket-mode-guard.js';
+import { serveRoutesOn } from './intake/socket-mode-routes.js';
 import { tombstoneBeforeAck } from './listeners/events/installation-events.js';
 import { registerListeners } from './listeners/index.js';
 import { SignedStateStore } from './oauth-state-store.js';
-import { guardSocketMode } from './intake/socket-mode-guard.js';
-import { serveRoutesOn } from './intake/socket-mode-routes.js';
 
 export interface SlackApp {
   app: App;

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ConfigError } from '../errors.js';
-import { SERVER_TIMEOUTS } from './intake/ack-first-receiver.js';
 import type { AppDeps } from './context.js';
+import { SERVER_TIMEOUTS } from './intake/ack-first-receiver.js';
 import { SlackAuthCheck } from './slack-auth-check.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;

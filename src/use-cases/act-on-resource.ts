@@ -10,8 +10,8 @@ import {
   scopeFor,
 } from '../resources/perform-action.js';
 import { keepingTheVerb } from '../resources/resolve-resource.js';
-import type { Observation } from '../watcher/transitions.js';
 import type { WatchRecord } from '../watcher/records/watch-store.js';
+import type { Observation } from '../watcher/transitions.js';
 import { findResource, type ResourceTarget, titleOf, type UseCaseContext } from './context.js';
 import { checkStartRules } from './start-rules.js';
 

@@ -1,6 +1,6 @@
 import type { MigrationResource } from '../domain/migration-resource.js';
-import { watchesOf } from '../watcher/watch-notes.js';
 import { approvalRequester } from '../watcher/records/watch-origin.js';
+import { watchesOf } from '../watcher/watch-notes.js';
 import type { WatchResult } from '../watcher/watcher.js';
 import { findResource, operateIn, type ResourceTarget, titleOf, type UseCaseContext } from './context.js';
 

@@ -4,8 +4,8 @@ import { SKIP } from '../store/atomic-kv.js';
 import type { Clock } from './clock.js';
 import type { Loaded } from './cycle-report.js';
 import { connectionNotices, reasonOf } from './outbox/notification.js';
-import { logPollFailure, logPollRecovered } from './watch-log.js';
 import { emptyMailbox, enqueue, type HealthRecord, type WatchStore } from './records/watch-store.js';
+import { logPollFailure, logPollRecovered } from './watch-log.js';
 
 /**
  * A watched connection's health record (`conn:<team>/<name>`): failed polls counted, a backoff

@@ -1,6 +1,5 @@
 import { SKIP } from '../store/atomic-kv.js';
 import { holdKey } from './outbox/slack-holds.js';
-import type { SubscriptionStore } from './subscriptions/subscriptions.js';
 import {
   channelKey,
   healthKey,
@@ -9,6 +8,7 @@ import {
   type WatchTarget,
   watchTargetOf,
 } from './records/watch-store.js';
+import type { SubscriptionStore } from './subscriptions/subscriptions.js';
 
 export interface ForgottenWatches {
   watches: number;

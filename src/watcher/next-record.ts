@@ -1,6 +1,6 @@
 import { eventEntries } from './outbox/event-entries.js';
-import { type DetectedEvent, type DiffSettings, diff, type Observation } from './transitions.js';
 import { enqueue, type OutboxEntry, type WatchRecord } from './records/watch-store.js';
+import { type DetectedEvent, type DiffSettings, diff, type Observation } from './transitions.js';
 
 /**
  * What a capability adds when a run ends (a verification): its fact on the record and the posts

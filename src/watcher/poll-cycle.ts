@@ -7,25 +7,25 @@ import type { ResourceAction } from '../providers/types.js';
 import type { KindOffering } from '../resources/kind-offering.js';
 import { SKIP } from '../store/atomic-kv.js';
 import type { Clock } from './clock.js';
-import type { ConnectionGroup, GroupDeps } from './subscriptions/connection-groups.js';
-import { groupByConnection, providerOf, spreadOverProviders } from './subscriptions/connection-groups.js';
 import { type HealthDeps, markHealthy, markUnhealthy } from './connection-health.js';
-import { cardsPerPass, deliverDue, type Polled, planDelivery } from './outbox/cycle-delivery.js';
 import { addBacklog, type CycleReport, emptyReport, type Loaded } from './cycle-report.js';
-import { cycleWaitUntil } from './outbox/cycle-wait.js';
-import { DigestPass } from './outbox/digest-pass.js';
-import { discover, writeDiscovered } from './subscriptions/discover.js';
-import { FailureFirst } from './outbox/failure-first.js';
-import type { Leases } from './records/lease.js';
 import { RECORDS_PER_TURN } from './loop-turns.js';
 import { type EndingHook, nextRecord } from './next-record.js';
 import { forEachLimited, groupBy, type Observed, observeConnection, partition } from './observe.js';
+import { cardsPerPass, deliverDue, type Polled, planDelivery } from './outbox/cycle-delivery.js';
+import { cycleWaitUntil } from './outbox/cycle-wait.js';
+import { DigestPass } from './outbox/digest-pass.js';
+import { FailureFirst } from './outbox/failure-first.js';
 import type { Outbox, OutboxSettings } from './outbox/outbox.js';
 import { type CycleRecords, QuietWatches } from './quiet-watches.js';
+import type { Leases } from './records/lease.js';
 import { sameJson } from './records/same-json.js';
+import { type HealthRecord, healthKey, type WatchRecord, type WatchStore } from './records/watch-store.js';
+import type { ConnectionGroup, GroupDeps } from './subscriptions/connection-groups.js';
+import { groupByConnection, providerOf, spreadOverProviders } from './subscriptions/connection-groups.js';
+import { discover, writeDiscovered } from './subscriptions/discover.js';
 import { type Subscription, type SubscriptionStore, subscribedKinds } from './subscriptions/subscriptions.js';
 import type { DiffSettings, Observation } from './transitions.js';
-import { type HealthRecord, healthKey, type WatchRecord, type WatchStore } from './records/watch-store.js';
 
 export interface CycleSettings extends DiffSettings, Pick<OutboxSettings, 'postPace' | 'editBudget'> {
   /** List page size (OMS allows 100). */

@@ -1,12 +1,18 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { type DueWatch, dueRank, dueWatch, editOrder, type Polled, planDelivery } from './outbox/cycle-delivery.js';
 import type { CycleReport, Loaded, StoredText } from './cycle-report.js';
-import { hashText, hashValue } from './records/hash53.js';
-import { cardOf, duePosts } from './outbox/living-posts.js';
 import { RECORDS_PER_TURN } from './loop-turns.js';
 import type { Watched } from './observe.js';
+import {
+  type DueWatch,
+  dueRank,
+  dueWatch,
+  editOrder,
+  type Polled,
+  planDelivery,
+} from './outbox/cycle-delivery.js';
+import { cardOf, duePosts } from './outbox/living-posts.js';
 import { QuietMemos } from './quiet-memos.js';
-import type { Observation } from './transitions.js';
+import { hashText, hashValue } from './records/hash53.js';
 import {
   channelKey,
   type WatchRecord,
@@ -15,6 +21,7 @@ import {
   watchKey,
   watchTargetOf,
 } from './records/watch-store.js';
+import type { Observation } from './transitions.js';
 
 /**
  * The poll cycle's one door to the quiet-watch shortcut (ADR 0004). Every cycle used to decode and

@@ -8,9 +8,7 @@ import { enqueue } from './outbox/mailbox.js';
 import type { EventNote, WatchNotification } from './outbox/notification.js';
 import { targetOfKey } from './records/record-codec.js';
 import { sameJson } from './records/same-json.js';
-import type { DetectedEvent, Observation } from './transitions.js';
 import { dedupBase } from './records/watch-keys.js';
-import type { WatchSchedule } from './watch-schedule.js';
 import {
   type HealthRecord,
   healthKey,
@@ -20,6 +18,8 @@ import {
   type WatchStore,
   type WatchTarget,
 } from './records/watch-store.js';
+import type { DetectedEvent, Observation } from './transitions.js';
+import type { WatchSchedule } from './watch-schedule.js';
 
 /**
  * The watches of one resource in a workspace (one per channel), found by key (`ResourceWatches`):

@@ -1,6 +1,5 @@
 import type { MigrationResource } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
-import { baseline } from './transitions.js';
 import {
   parentEntry,
   type RequestedAction,
@@ -8,6 +7,7 @@ import {
   type WatchRecord,
   type WatchTarget,
 } from './records/watch-store.js';
+import { baseline } from './transitions.js';
 
 /** What other flows call to watch a resource (e.g. creation with approval auto-watches). */
 export interface WatchRequest extends WatchTarget {

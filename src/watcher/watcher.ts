@@ -10,11 +10,21 @@ import { restoredFrom } from '../store/backup-marks.js';
 import type { Store } from '../store/create-store.js';
 import { openAtomicKv } from '../store/open-atomic-kv.js';
 import { cannotPostError, prepareRepair } from './outbox/broken-channel.js';
-import { Leases } from './records/lease.js';
 import { cardOf } from './outbox/living-posts.js';
 import { Outbox, type WatchAuditor } from './outbox/outbox.js';
+import type { WatchSlack } from './outbox/watch-slack.js';
 import { type CycleReport, type EndingHook, PollCycle, type RecordingHook } from './poll-cycle.js';
+import { Leases } from './records/lease.js';
 import { ReplicaRegistry } from './records/replica-registry.js';
+import { watchKeyNaming } from './records/watch-key-names.js';
+import {
+  type RequestedAction,
+  type WatchRecord,
+  WatchStore,
+  type WatchTarget,
+  watchKey,
+} from './records/watch-store.js';
+import type { WorkspaceUse } from './records/workspace-limits.js';
 import { applyMode, releaseWatches, withCard } from './subscriptions/subscription-watches.js';
 import {
   type Subscription,
@@ -23,21 +33,11 @@ import {
   subscriptionKey,
 } from './subscriptions/subscriptions.js';
 import type { Observation } from './transitions.js';
-import { watchKeyNaming } from './records/watch-key-names.js';
 import { withWhere } from './watch-log.js';
 import { type NotedResource, WatchNotes } from './watch-notes.js';
 import { newWatchRecord, type WatchRequest, type WatchResult } from './watch-request.js';
 import { WatchSchedule } from './watch-schedule.js';
-import type { WatchSlack } from './outbox/watch-slack.js';
-import {
-  type RequestedAction,
-  type WatchRecord,
-  WatchStore,
-  type WatchTarget,
-  watchKey,
-} from './records/watch-store.js';
 import { defaultWatcherOptions, type WatcherOptions } from './watcher-options.js';
-import type { WorkspaceUse } from './records/workspace-limits.js';
 
 export type { WatchRequest, WatchResult } from './watch-request.js';
 export { DEFAULT_POST_PACE, defaultWatcherOptions, type WatcherOptions } from './watcher-options.js';

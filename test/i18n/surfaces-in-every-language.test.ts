@@ -42,7 +42,10 @@ import {
 import { renderActed, renderDeletePlan, renderWatched } from '../../src/slack/blocks/use-case-replies.js';
 import { renderParentCard, renderWatchNotification } from '../../src/slack/blocks/watch-notifications.js';
 import { checkErrors } from '../../src/slack/connection-form/connection-check-errors.js';
-import { messageModal as connectMessageModal, connectModal } from '../../src/slack/connection-form/connection-form.js';
+import {
+  messageModal as connectMessageModal,
+  connectModal,
+} from '../../src/slack/connection-form/connection-form.js';
 import { parseConnectForm } from '../../src/slack/connection-form/connection-form-parse.js';
 import { requestFromForm } from '../../src/slack/create-forms/index.js';
 import { SUBCOMMANDS } from '../../src/slack/listeners/commands/subcommands/index.js';

@@ -20,13 +20,13 @@ import {
   Departures,
   type InstallationWhere,
 } from '../../src/use-cases/departures.js';
-import { Leases } from '../../src/watcher/records/lease.js';
 import { emptyDeliveryStats, type OutboxSettings } from '../../src/watcher/outbox/outbox-settings.js';
 import { PostPacer } from '../../src/watcher/outbox/post-pacer.js';
-import { SubscriptionLedger } from '../../src/watcher/subscriptions/subscription-ledger.js';
+import { Leases } from '../../src/watcher/records/lease.js';
 import { WatchQuota } from '../../src/watcher/records/watch-quota.js';
 import type { OutboxEntry } from '../../src/watcher/records/watch-store.js';
 import { CapReachedError } from '../../src/watcher/records/workspace-limits.js';
+import { SubscriptionLedger } from '../../src/watcher/subscriptions/subscription-ledger.js';
 import { latency } from '../harness/latency.js';
 import { TestClock } from '../harness/test-clock.js';
 import { captureLogger } from '../helpers/capture-logger.js';

@@ -1,12 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { boltLogger } from '../../src/slack/bolt-logger.js';
 import {
   AckFirstReceiver,
   acksEmpty,
   MAX_RUNNING_PER_WORKSPACE,
 } from '../../src/slack/intake/ack-first-receiver.js';
-import { boltLogger } from '../../src/slack/bolt-logger.js';
 import { Drain } from '../../src/slack/intake/drain.js';
 import {
   blockActionBody,

@@ -8,8 +8,8 @@ import {
   type ReceiverEvent,
 } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
-import { AckFirstReceiver } from '../../src/slack/intake/ack-first-receiver.js';
 import { boltLogger } from '../../src/slack/bolt-logger.js';
+import { AckFirstReceiver } from '../../src/slack/intake/ack-first-receiver.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
 /**

@@ -3,7 +3,12 @@ import { type AtomicKv, LocalAtomicKv } from '../../src/store/atomic-kv.js';
 import { createStore } from '../../src/store/create-store.js';
 import { RedisAtomicKv } from '../../src/store/redis-atomic-kv.js';
 import type { EntryTap } from '../../src/watcher/outbox/entry-taps.js';
-import { INDEX_KEY, type Mailbox, type OutboxEntry, WatchStore } from '../../src/watcher/records/watch-store.js';
+import {
+  INDEX_KEY,
+  type Mailbox,
+  type OutboxEntry,
+  WatchStore,
+} from '../../src/watcher/records/watch-store.js';
 import { until } from '../harness/until.js';
 import { cleanRedis, REDIS_URL, uniquePrefix } from '../harness/watcher-rig.js';
 import { captureLogger } from '../helpers/capture-logger.js';

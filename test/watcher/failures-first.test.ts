@@ -7,7 +7,12 @@ import {
 import { renderFailureListing } from '../../src/slack/blocks/failure-listing.js';
 import { createStore } from '../../src/store/create-store.js';
 import { chunks, MAX_LISTED } from '../../src/watcher/outbox/failure-listing.js';
-import { type ChannelRecord, channelKey, type WatchRecord, watchKey } from '../../src/watcher/records/watch-store.js';
+import {
+  type ChannelRecord,
+  channelKey,
+  type WatchRecord,
+  watchKey,
+} from '../../src/watcher/records/watch-store.js';
 import { DEFAULT_POST_PACE } from '../../src/watcher/watcher.js';
 import {
   CHANNEL,

@@ -2,8 +2,8 @@ import { afterEach, expect, it } from 'vitest';
 import { RedisAtomicKv } from '../../src/store/redis-atomic-kv.js';
 import { forgetWorkspaceWatches } from '../../src/watcher/forget-workspace.js';
 import { NO_HOLD, StoreHolds } from '../../src/watcher/outbox/slack-holds.js';
-import { SubscriptionStore } from '../../src/watcher/subscriptions/subscriptions.js';
 import { WatchStore } from '../../src/watcher/records/watch-store.js';
+import { SubscriptionStore } from '../../src/watcher/subscriptions/subscriptions.js';
 import { cleanRedis, REDIS_URL, uniquePrefix } from '../harness/watcher-rig.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 

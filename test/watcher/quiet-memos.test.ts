@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { hashText } from '../../src/watcher/records/hash53.js';
 import { QuietWatches } from '../../src/watcher/quiet-watches.js';
-import type { Observation } from '../../src/watcher/transitions.js';
+import { hashText } from '../../src/watcher/records/hash53.js';
 import { type WatchRecord, type WatchTarget, watchKey } from '../../src/watcher/records/watch-store.js';
+import type { Observation } from '../../src/watcher/transitions.js';
 
 /**
  * `QuietWatches` keeps its memos in columns under a 30-bit hash of each key (`QuietMemos`). These

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { subcommandNames } from '../../src/slack/listeners/commands/subcommands/index.js';
 import { STEP_CALLBACKS } from '../../src/slack/listeners/functions/step-definitions.js';
 import { encodeResourceButton } from '../../src/slack/resource-button.js';
-import { SubscriptionStore } from '../../src/watcher/subscriptions/subscriptions.js';
 import { WatchStore } from '../../src/watcher/records/watch-store.js';
+import { SubscriptionStore } from '../../src/watcher/subscriptions/subscriptions.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import {
   blockSuggestionBody,

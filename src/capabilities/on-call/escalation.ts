@@ -1,5 +1,5 @@
-import type { TimedOutcome } from '../../watcher/watch-notes.js';
 import { dedupBase, type WatchRecord } from '../../watcher/records/watch-store.js';
+import type { TimedOutcome } from '../../watcher/watch-notes.js';
 import { ON_CALL } from './on-call-state.js';
 
 /**

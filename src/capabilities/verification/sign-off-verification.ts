@@ -2,8 +2,8 @@ import { channelScope } from '../../access/policy.js';
 import type { ResourceKind } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
 import type { UseCaseContext } from '../../use-cases/context.js';
-import { watchesOf } from '../../watcher/watch-notes.js';
 import { type WatchRecord, watchKey } from '../../watcher/records/watch-store.js';
+import { watchesOf } from '../../watcher/watch-notes.js';
 import { requestersOf, type SignOffResult, signOffWatch } from './signoff.js';
 import { verificationOf } from './verification-fact.js';
 

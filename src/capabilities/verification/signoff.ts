@@ -1,9 +1,9 @@
 import { SKIP } from '../../store/atomic-kv.js';
 import { cardDue } from '../../watcher/outbox/living-posts.js';
 import { sameJson } from '../../watcher/records/same-json.js';
-import { watchesOf } from '../../watcher/watch-notes.js';
 import { approvalRequester } from '../../watcher/records/watch-origin.js';
 import type { WatchRecord, WatchStore, WatchTarget } from '../../watcher/records/watch-store.js';
+import { watchesOf } from '../../watcher/watch-notes.js';
 import {
   type SignOff,
   type VerificationState,

@@ -1,7 +1,7 @@
 import type { ProviderId } from '../../providers/provider-ids.js';
 import { titleOf } from '../../watcher/outbox/notification.js';
-import type { DetectedEvent } from '../../watcher/transitions.js';
 import type { OutboxEntry, WatchRecord } from '../../watcher/records/watch-store.js';
+import type { DetectedEvent } from '../../watcher/transitions.js';
 import { type VerificationReport, verificationReport } from './report.js';
 import {
   type SignOff,

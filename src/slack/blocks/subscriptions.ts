@@ -1,8 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { Subscribed, Unsubscribed } from '../../use-cases/subscribe-channel.js';
-import type { FollowMode, Subscription } from '../../watcher/subscriptions/subscriptions.js';
 import type { WorkspaceUse } from '../../watcher/records/workspace-limits.js';
+import type { FollowMode, Subscription } from '../../watcher/subscriptions/subscriptions.js';
 import { slackDate } from './format.js';
 import { code, truncate } from './mrkdwn.js';
 import type { UseCaseReply } from './use-case-replies.js';

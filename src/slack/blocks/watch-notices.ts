@@ -1,7 +1,12 @@
 import type { KnownBlock } from '@slack/types';
 import { ENGLISH, type MessageKey, type Translator } from '../../i18n/translator.js';
 import { brokenFixParts } from '../../watcher/outbox/broken-channel.js';
-import type { BrokenNote, ConnectionNote, DigestNote, RepairedNote } from '../../watcher/outbox/notification.js';
+import type {
+  BrokenNote,
+  ConnectionNote,
+  DigestNote,
+  RepairedNote,
+} from '../../watcher/outbox/notification.js';
 import type { BrokenState } from '../../watcher/records/watch-store.js';
 import type { WindowRefusedNote } from '../../watcher/window-fact.js';
 import { displayName, refBeside } from './display-name.js';

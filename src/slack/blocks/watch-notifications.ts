@@ -14,7 +14,12 @@ import { windowBy } from '../../capabilities/windows/window-words.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { ResourceAction } from '../../providers/types.js';
 import type { CompletionSpeeds } from '../../reports/completion-report.js';
-import type { CardFacts, EventNote, ResourceFacts, WatchNotification } from '../../watcher/outbox/notification.js';
+import type {
+  CardFacts,
+  EventNote,
+  ResourceFacts,
+  WatchNotification,
+} from '../../watcher/outbox/notification.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { renderCompletionReport } from './completion-report.js';
 import { displayName, refBeside } from './display-name.js';

@@ -7,6 +7,7 @@ import type { ConnectField } from '../../providers/definition.js';
 import type { ProviderId } from '../../providers/provider-ids.js';
 import { providerDefinition } from '../../providers/registry.js';
 import { providerText } from '../blocks/provider-words.js';
+import { readForm } from '../create-forms/view-state.js';
 import {
   authChoice,
   BLOCK,
@@ -16,7 +17,6 @@ import {
   type StateValues,
 } from './connection-form-fields.js';
 import { storageCredentials } from './connection-storage.js';
-import { readForm } from '../create-forms/view-state.js';
 
 /**
  * The parser of a `/migrate connect` submission: every problem at once, each on its block and in

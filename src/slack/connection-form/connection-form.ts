@@ -6,9 +6,9 @@ import type { ConnectField } from '../../providers/definition.js';
 import { providerDefinition, providerDefinitions } from '../../providers/registry.js';
 import { context, modal, options, section, selectInput } from '../blocks/create/modal-kit.js';
 import { providerText } from '../blocks/provider-words.js';
+import { type ConnectMetadata, encodeConnectMetadata } from '../create-forms/metadata.js';
 import { authChoice, BLOCK, blockId, connectInput, type FormChoice } from './connection-form-fields.js';
 import { STORAGE_BLOCK_IDS, storageBlocks } from './connection-storage.js';
-import { type ConnectMetadata, encodeConnectMetadata } from '../create-forms/metadata.js';
 
 /**
  * The `/migrate connect` modal, rendered from the chosen provider's `connect` definition (the

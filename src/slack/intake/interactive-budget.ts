@@ -3,8 +3,6 @@ import { z } from 'zod';
 import { LOCALES } from '../../i18n/locale.js';
 import { ENGLISH, type Translator, translatorFor } from '../../i18n/translator.js';
 import { newInteractiveScope, runInteractive, waitingOn } from '../../providers/interactive-calls.js';
-import { workSlotReleaser } from './ack-first-receiver.js';
-import { afterAck } from './after-ack.js';
 import { code, escapeMrkdwn } from '../blocks/mrkdwn.js';
 import { whoClicked } from '../button-handler.js';
 import {
@@ -15,6 +13,8 @@ import {
   type Reply,
 } from '../context.js';
 import { homeContext } from '../home/home-context.js';
+import { workSlotReleaser } from './ack-first-receiver.js';
+import { afterAck } from './after-ack.js';
 import { runSafely } from './run-safely.js';
 
 export interface InteractiveBudget {

@@ -1,6 +1,4 @@
 import { InvalidInputError } from '../../errors.js';
-import { cardDue } from './living-posts.js';
-import { type BrokenNote, type RepairedNote, titleOf } from './notification.js';
 import {
   type BrokenState,
   type ChannelGone,
@@ -10,6 +8,8 @@ import {
   type Watch,
   type WatchRecord,
 } from '../records/watch-store.js';
+import { cardDue } from './living-posts.js';
+import { type BrokenNote, type RepairedNote, titleOf } from './notification.js';
 
 /**
  * A watch whose channel Slack refuses (the bot was removed, the channel archived or gone) is

@@ -1,10 +1,10 @@
-import { isHeld } from './broken-channel.js';
 import type { Loaded } from '../cycle-report.js';
+import { forEachLimited, groupBy } from '../observe.js';
+import type { WatchRecord } from '../records/watch-store.js';
+import { isHeld } from './broken-channel.js';
 import { isUrgent } from './failure-listing.js';
 import { cardOf, duePosts } from './living-posts.js';
-import { forEachLimited, groupBy } from '../observe.js';
 import type { Outbox, OutboxSettings } from './outbox.js';
-import type { WatchRecord } from '../records/watch-store.js';
 
 /** A watch with something to deliver, and where it goes in its channel's order. */
 export interface DueWatch {

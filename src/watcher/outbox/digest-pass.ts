@@ -1,9 +1,15 @@
 import { SKIP } from '../../store/atomic-kv.js';
 import type { Clock } from '../clock.js';
-import { digestNote } from './notification.js';
 import { groupBy } from '../observe.js';
+import {
+  type ChannelRecord,
+  channelKey,
+  emptyMailbox,
+  enqueue,
+  type WatchStore,
+} from '../records/watch-store.js';
+import { digestNote } from './notification.js';
 import type { Outbox } from './outbox.js';
-import { type ChannelRecord, channelKey, emptyMailbox, enqueue, type WatchStore } from '../records/watch-store.js';
 
 /** The daily digest: after a cycle, once a day per channel, what its watches did since the last one. */
 export class DigestPass {

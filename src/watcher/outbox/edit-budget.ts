@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
+import type { WatchStore } from '../records/watch-store.js';
 import type { DeliveryStats, OutboxSettings } from './outbox-settings.js';
 import type { PostPacer } from './post-pacer.js';
-import type { WatchStore } from '../records/watch-store.js';
 
 export interface EditBudgetDeps {
   store: WatchStore;

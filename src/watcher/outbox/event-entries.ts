@@ -1,7 +1,7 @@
-import { eventNote, isBroadcast, reportNote } from './notification.js';
+import type { OutboxEntry, WatchRecord } from '../records/watch-store.js';
 import { MODE_EVENTS } from '../subscriptions/subscriptions.js';
 import type { DetectedEvent } from '../transitions.js';
-import type { OutboxEntry, WatchRecord } from '../records/watch-store.js';
+import { eventNote, isBroadcast, reportNote } from './notification.js';
 
 /**
  * The outbox entries a record's new events make: a thread reply each (or, for a subscription

@@ -1,6 +1,15 @@
 import { SKIP } from '../../store/atomic-kv.js';
 import type { Clock } from '../clock.js';
 import type { Loaded } from '../cycle-report.js';
+import { forEachLimited, groupBy } from '../observe.js';
+import {
+  type ChannelRecord,
+  channelKey,
+  emptyMailbox,
+  enqueue,
+  type WatchRecord,
+  type WatchStore,
+} from '../records/watch-store.js';
 import {
   chunks,
   failureItem,
@@ -12,16 +21,7 @@ import {
   urgentEntry,
 } from './failure-listing.js';
 import type { FailureItem } from './notification.js';
-import { forEachLimited, groupBy } from '../observe.js';
 import type { Outbox } from './outbox.js';
-import {
-  type ChannelRecord,
-  channelKey,
-  emptyMailbox,
-  enqueue,
-  type WatchRecord,
-  type WatchStore,
-} from '../records/watch-store.js';
 
 /** Channels announced at once. */
 const CHANNELS_AT_ONCE = 4;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
+import { type ChannelRecord, type Mailbox, markSent, type OutboxEntry } from '../records/watch-store.js';
 import { type LivePost, registerListing } from './living-posts.js';
 import type { FailureItem, FailureListNote } from './notification.js';
-import { type ChannelRecord, type Mailbox, markSent, type OutboxEntry } from '../records/watch-store.js';
 
 /**
  * Failures go first: a failure not yet announced in its channel is delivered before the

@@ -1,6 +1,12 @@
 import { verificationNote, verificationSig } from '../../capabilities/verification/verification.js';
 import type { Logger } from '../../logger.js';
 import { SKIP } from '../../store/atomic-kv.js';
+import {
+  type ChannelGone,
+  type ChannelRecord,
+  channelKey,
+  type WatchRecord,
+} from '../records/watch-store.js';
 import { EditBudget, type EditBudgetDeps } from './edit-budget.js';
 import {
   type CardPost,
@@ -21,7 +27,6 @@ import {
 } from './living-posts.js';
 import { cardFacts, type EventNote, eventNote, type LivingNote, resourceFacts } from './notification.js';
 import { DeliveryError, type WatchSlack } from './watch-slack.js';
-import { type ChannelGone, type ChannelRecord, channelKey, type WatchRecord } from '../records/watch-store.js';
 
 export interface LivingEditorDeps extends EditBudgetDeps {
   slack: WatchSlack;

@@ -3,8 +3,8 @@ import { verificationSig } from '../../capabilities/verification/verification.js
 import { verificationOf } from '../../capabilities/verification/verification-fact.js';
 import type { NormalizedState } from '../../domain/migration-resource.js';
 import type { ResourceAction } from '../../providers/types.js';
-import type { FailureItem, FailureListNote } from './notification.js';
 import type { ChannelRecord, OutboxEntry, RequestedAction, WatchRecord } from '../records/watch-store.js';
+import type { FailureItem, FailureListNote } from './notification.js';
 
 /**
  * Living messages: the bot knows every message it posted

@@ -1,6 +1,9 @@
 import type { Claim } from '../../capabilities/on-call/claims.js';
 import type { VerificationNote } from '../../capabilities/verification/verification.js';
-import { type VerificationCard, verificationCard } from '../../capabilities/verification/verification-card.js';
+import {
+  type VerificationCard,
+  verificationCard,
+} from '../../capabilities/verification/verification-card.js';
 import { verificationOf } from '../../capabilities/verification/verification-fact.js';
 import type {
   Counter,
@@ -19,17 +22,22 @@ import {
   completionSpeeds,
 } from '../../reports/completion-report.js';
 import type { ThroughputSample } from '../../reports/throughput-samples.js';
-import { type CapabilityCard, capabilityCard } from './capability-facts.js';
-import type { GroupTally } from '../subscriptions/group-tally.js';
-import type { EventPost, LiveNow } from './living-posts.js';
 import type { ChainNote, WatchOrigin } from '../records/watch-origin.js';
-import type { BrokenState, OutboxEntry, RequestedAction, WatchEvent, WatchRecord } from '../records/watch-store.js';
+import type {
+  BrokenState,
+  OutboxEntry,
+  RequestedAction,
+  WatchEvent,
+  WatchRecord,
+} from '../records/watch-store.js';
+import type { GroupTally } from '../subscriptions/group-tally.js';
 import { type WindowedCard, type WindowRefusedNote, windowedCard } from '../window-fact.js';
+import { type CapabilityCard, capabilityCard } from './capability-facts.js';
+import type { EventPost, LiveNow } from './living-posts.js';
 
 /**
- * What the watcher tells Slack, as data: which resource, what happened, and the figures as they
- * were when it happened. Stored in the outbox (JSON, so no Dates) and rendered into Block Kit by
- * `slack/blocks/watch-notifications.ts` only when it is sent.
+ * What the watcher tells Slack, as data (JSON in the outbox, so no Dates): what happened and the
+ * figures then, rendered by `slack/blocks/watch-notifications.ts` only when it is sent.
  */
 export type WatchNotification =
   | EventNote

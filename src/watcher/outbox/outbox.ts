@@ -1,8 +1,17 @@
 import type { Logger } from '../../logger.js';
 import { SKIP } from '../../store/atomic-kv.js';
 import { restoreLookupSince } from '../../store/backup-marks.js';
-import { isHeld, markBroken } from './broken-channel.js';
 import type { Clock } from '../clock.js';
+import {
+  type ChannelGone,
+  type ChannelRecord,
+  type Mailbox,
+  markSent,
+  type OutboxEntry,
+  type WatchRecord,
+  type WatchStore,
+} from '../records/watch-store.js';
+import { isHeld, markBroken } from './broken-channel.js';
 import { isFollowUp } from './event-entries.js';
 import { goesFirst } from './failure-listing.js';
 import { LivingEditor } from './living-editor.js';
@@ -20,15 +29,6 @@ import {
 import { PostPacer } from './post-pacer.js';
 import { type LookupDeps, lookupPosted } from './posted-lookup.js';
 import { DeliveryError, type ViewDraw, type WatchContent, type WatchSlack } from './watch-slack.js';
-import {
-  type ChannelGone,
-  type ChannelRecord,
-  type Mailbox,
-  markSent,
-  type OutboxEntry,
-  type WatchRecord,
-  type WatchStore,
-} from '../records/watch-store.js';
 
 export * from './outbox-settings.js';
 

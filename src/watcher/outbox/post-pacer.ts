@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
 import type { Clock } from '../clock.js';
+import type { OutboxEntry } from '../records/watch-store.js';
 import type { DeliveryStats, OutboxSettings } from './outbox-settings.js';
 import { NO_HOLD, StoreHolds, type TeamHold } from './slack-holds.js';
-import type { OutboxEntry } from '../records/watch-store.js';
 
 /**
  * When this replica may call Slack for a workspace: paused while Slack asked it to wait (429) or is

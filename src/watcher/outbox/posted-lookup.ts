@@ -1,8 +1,8 @@
 import type { Logger } from '../../logger.js';
 import type { RestoredFrom } from '../../store/backup-marks.js';
+import type { OutboxEntry } from '../records/watch-store.js';
 import type { DeliveryStats, OutboxSettings } from './outbox-settings.js';
 import type { WatchSlack } from './watch-slack.js';
-import type { OutboxEntry } from '../records/watch-store.js';
 
 export interface LookupDeps {
   slack: WatchSlack;

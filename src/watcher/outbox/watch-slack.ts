@@ -1,5 +1,5 @@
-import type { CardFacts, EventNote, FailureListNote, LivingNote, WatchNotification } from './notification.js';
 import type { ChannelGone } from '../records/watch-store.js';
+import type { CardFacts, EventNote, FailureListNote, LivingNote, WatchNotification } from './notification.js';
 
 /** A verification post, redrawn once signed off. */
 type SignedNote = Extract<WatchNotification, { kind: 'verification' }>;

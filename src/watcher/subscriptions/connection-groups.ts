@@ -3,8 +3,8 @@ import type { ConnectionRegistry } from '../../connections/connection-registry.j
 import { AppError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { groupBy } from '../observe.js';
-import type { Subscription } from './subscriptions.js';
 import { type WatchStore, watchChannelPartOf, watchTargetOf } from '../records/watch-store.js';
+import type { Subscription } from './subscriptions.js';
 
 /** A connection's watches and subscriptions, polled together in one pass. */
 export interface ConnectionGroup {

@@ -3,10 +3,16 @@ import type { Logger } from '../../logger.js';
 import type { ResourceAction } from '../../providers/types.js';
 import { SKIP } from '../../store/atomic-kv.js';
 import type { Loaded } from '../cycle-report.js';
-import { follows, type Subscription, subscriptionKey } from './subscriptions.js';
-import { baseline } from '../transitions.js';
-import { parentEntry, type WatchRecord, type WatchStore, type WatchTarget, watchKey } from '../records/watch-store.js';
+import {
+  parentEntry,
+  type WatchRecord,
+  type WatchStore,
+  type WatchTarget,
+  watchKey,
+} from '../records/watch-store.js';
 import { CapReachedError } from '../records/workspace-limits.js';
+import { baseline } from '../transitions.js';
+import { follows, type Subscription, subscriptionKey } from './subscriptions.js';
 
 export interface Discovered {
   /** New watches for resources a subscribed channel does not follow yet. */

@@ -1,7 +1,13 @@
 import { SKIP } from '../../store/atomic-kv.js';
 import { cardOf } from '../outbox/living-posts.js';
+import {
+  enqueue,
+  parentEntry,
+  type WatchRecord,
+  type WatchStore,
+  type WatchTarget,
+} from '../records/watch-store.js';
 import { type Subscription, subscriptionKey } from './subscriptions.js';
-import { enqueue, parentEntry, type WatchRecord, type WatchStore, type WatchTarget } from '../records/watch-store.js';
 
 /**
  * Stops the watches a subscription (`via`) kept: one only it kept is removed; one that also serves

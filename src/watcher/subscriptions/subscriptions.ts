@@ -2,9 +2,9 @@ import type { MigrationResource, ResourceKind } from '../../domain/migration-res
 import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
 import { readJson } from '../../store/open-atomic-kv.js';
 import { type Clock, systemClock } from '../clock.js';
-import { type LedgerEntry, SubscriptionLedger } from './subscription-ledger.js';
 import type { WatchEvent } from '../records/watch-store.js';
 import type { WorkspaceLimits, WorkspaceUse } from '../records/workspace-limits.js';
+import { type LedgerEntry, SubscriptionLedger } from './subscription-ledger.js';
 
 /**
  * What a subscribed channel hears about each resource: `failures` one post per failure and one per

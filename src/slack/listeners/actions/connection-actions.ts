@@ -13,7 +13,11 @@ import { DISCONNECT_ACTION } from '../../blocks/connection-list.js';
 import { code } from '../../blocks/mrkdwn.js';
 import { buttonHandler } from '../../button-handler.js';
 import { CONNECTION_WORD } from '../../command-text.js';
-import { CONNECT_CALLBACK_ID, CONNECT_FORM_ACTION, connectModal } from '../../connection-form/connection-form.js';
+import {
+  CONNECT_CALLBACK_ID,
+  CONNECT_FORM_ACTION,
+  connectModal,
+} from '../../connection-form/connection-form.js';
 import { choiceFrom, type StateValues } from '../../connection-form/connection-form-fields.js';
 import type { AppDeps } from '../../context.js';
 import { decodeConnectMetadata } from '../../create-forms/metadata.js';

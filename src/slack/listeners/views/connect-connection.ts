@@ -9,7 +9,12 @@ import { describeConnection } from '../../blocks/connection-list.js';
 import { errorWords } from '../../blocks/error-message.js';
 import { code, escapeMrkdwn } from '../../blocks/mrkdwn.js';
 import { checkErrors } from '../../connection-form/connection-check-errors.js';
-import { CONNECT_CALLBACK_ID, connectModal, messageModal, secretBlockIds } from '../../connection-form/connection-form.js';
+import {
+  CONNECT_CALLBACK_ID,
+  connectModal,
+  messageModal,
+  secretBlockIds,
+} from '../../connection-form/connection-form.js';
 import { BLOCK, choiceFrom, type StateValues } from '../../connection-form/connection-form-fields.js';
 import { parseConnectForm } from '../../connection-form/connection-form-parse.js';
 import { type AppDeps, createHandlerContext, type HandlerContext } from '../../context.js';
