@@ -44,7 +44,7 @@ describe('the verification capability (verification and sign-off) is one folder'
   it('is named by no file of the watcher’s cycle, the store or the providers', () => {
     // The ending's verification is its hook (`Watcher.atEnding`), registered when it starts.
     const cycle = importers.filter((f) =>
-      /^(?:watcher\/(?:poll-cycle|next-record|transitions|watcher|outbox|event-entries)|store\/|providers\/)/.test(
+      /^(?:watcher\/(?:poll-cycle|next-record|transitions|watcher|outbox\/outbox|outbox\/event-entries)|store\/|providers\/)/.test(
         f,
       ),
     );
