@@ -121,6 +121,20 @@ function runsToEnd(line: ResourceLine): boolean {
   return providerDefinitions().find((d) => d.id === line.provider)?.runsToEnd === true;
 }
 
+/**
+ * A job of such a provider that gave no byte or object counts when last read: the totals leave
+ * it out, and the card says why. One that gives them is counted like any other (a planned one
+ * has none yet, of any provider).
+ */
+function uncounted(line: ResourceLine): boolean {
+  return (
+    runsToEnd(line) &&
+    line.state !== 'planned' &&
+    line.bytes?.total === undefined &&
+    line.objects?.total === undefined
+  );
+}
+
 /** What Pause plan would touch, and what it cannot (UpCloud jobs): the confirmation says both. */
 export function pauseTargets(view: PlanView): { touch: ResourceLine[]; cannot: ResourceLine[] } {
   const live = view.waves.flatMap((w) => w.resources).filter((l) => PAUSABLE.has(l.state));
@@ -210,10 +224,11 @@ export function renderPlanCard(view: PlanView, tr: Translator, now: number): Cap
         : tr.t('plan.card.etaUnknown', { unknown: eta.unknown }),
     );
   const context: string[] = [tr.t('plan.card.owner', { user: `<@${view.owner}>` })];
-  if (view.waves.some((w) => w.resources.some(runsToEnd))) context.push(tr.t('plan.card.statesOnly'));
+  if (view.waves.some((w) => w.resources.some(uncounted))) context.push(tr.t('plan.card.statesOnly'));
   if (view.paused > 0 && view.status === 'paused') context.push(tr.t('plan.card.paused', { n: view.paused }));
   if (view.status === 'cancelled' && view.closedBy)
     context.push(tr.t('plan.card.cancelled', { user: `<@${view.closedBy}>` }));
+  context.push(...approvalContext(view, tr));
   const blocks: unknown[] = [
     { type: 'section', text: { type: 'mrkdwn', text: title } },
     { type: 'section', text: { type: 'mrkdwn', text: totals.join('\n') } },
@@ -226,7 +241,6 @@ export function renderPlanCard(view: PlanView, tr: Translator, now: number): Cap
       : []),
     { type: 'context', elements: context.map((text) => ({ type: 'mrkdwn', text })) },
   ];
-  context.push(...approvalContext(view, tr));
   const actions = [...approvalButtons(view, tr), ...buttons(view, tr)];
   if (actions.length > 0) blocks.push({ type: 'actions', block_id: `plan:${view.id}`, elements: actions });
   return { text: `${title} — ${totals[1]}`, blocks };
