@@ -74,7 +74,7 @@ export function renderParentCard(
       : tr.t('watch.card.watched', { kind });
   // A card a creation request made says which request, so the channel can tell what it was for.
   const origin = card.origin?.request
-    ? ` ${tr.t('watch.card.origin', { request: code(card.origin.request), title: card.origin.title ? `“${escapeMrkdwn(truncate(card.origin.title, 120))}”` : '' })}`
+    ? ` ${tr.t('watch.card.origin', { request: code(card.origin.request), title: card.origin.title ? ` “${escapeMrkdwn(truncate(card.origin.title, 120))}”` : '' })}`
     : '';
   // A delta run's card links back to the run it follows: the chain reads from either end.
   const chain = card.origin?.chain;
