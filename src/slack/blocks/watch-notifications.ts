@@ -92,7 +92,12 @@ export function renderParentCard(
     blocks: renderResourceCard(r, card.ended ? [] : card.actions, {
       allActions: card.actions,
       title: card.origin?.title,
-      notice: `${notice}${origin}${chained}${card.verification ? ` ${verificationCardLine(card.verification, tr, failedRunNext(card, tr))}` : ''}`,
+      // Its sentences are joined with a space; Chinese ones end in a full stop that takes none.
+      notice:
+        `${notice}${origin}${chained}${card.verification ? ` ${verificationCardLine(card.verification, tr, failedRunNext(card, tr))}` : ''}`.replace(
+          /([。！？]) /gu,
+          '$1',
+        ),
       withActions: !card.ended,
       // This card is the watch itself.
       watch: false,
