@@ -43,4 +43,13 @@ describe('emoji on the playground page', () => {
     expect(names.filter((n) => !emoji.has(n))).toEqual([]);
     expect(names.filter((n) => !drawn.has(n))).toEqual([]);
   });
+
+  it('draws a boxed symbol only in a colour the box has (white on it otherwise: nothing seen)', () => {
+    const css = readFileSync(path.resolve('dev/playground/web/style.css'), 'utf8');
+    const boxed = new Set([...css.matchAll(/\.emoji-box\.emoji-(\w+) \{/g)].map((m) => m[1]!));
+    const body = /export const FALLBACK = \{([\s\S]*?)\n\};/.exec(page)![1]!;
+    const boxes = [...body.matchAll(/^\s*'?([\w+-]+)'?: \['[^']*', '(\w+)', true\]/gm)];
+    expect(boxes.length).toBeGreaterThan(0);
+    expect(boxes.filter((m) => !boxed.has(m[2]!)).map((m) => m[1])).toEqual([]);
+  });
 });

@@ -137,5 +137,5 @@ export const FALLBACK = {
   heavy_minus_sign: ['−', 'grey'],
   octagonal_sign: ['⊘', 'red'],
   straight_ruler: ['▬', 'grey'],
-  page_facing_up: ['▯', 'grey'],
+  page_facing_up: ['▤', 'grey'],
 };
