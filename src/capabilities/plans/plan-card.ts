@@ -34,7 +34,9 @@ export function resourceLine(l: ResourceLine, tr: Translator): string {
   const progress = l.progress !== undefined && l.state !== 'succeeded' ? ` ${tr.percent(l.progress)}` : '';
   const claim = l.claimBy ? ` · ${tr.t('plan.line.claim', { user: `<@${l.claimBy}>` })}` : '';
   const failure = l.code ? ` ${code(l.code)}` : '';
-  return `• ${code(l.connection)} ${escapeMrkdwn(truncate(l.name, 60))} — ${stateWord(l.state, tr)}${progress}${failure}${claim}`;
+  // A planned migration's key: what `plan remove` takes (its name may be no word to type).
+  const key = l.ref.startsWith('planned/') ? ` ${code(l.id)}` : '';
+  return `• ${code(l.connection)} ${escapeMrkdwn(truncate(l.name, 60))} — ${stateWord(l.state, tr)}${progress}${failure}${key}${claim}`;
 }
 
 export function gateWords(gate: Gate | undefined, tr: Translator): string {
