@@ -20,6 +20,7 @@ const STATIC_FILES: Record<string, string> = {
   '/blocks.js': 'blocks.js',
   '/dom.js': 'dom.js',
   '/elements.js': 'elements.js',
+  '/emoji.js': 'emoji.js',
   '/messages.js': 'messages.js',
   '/mrkdwn.js': 'mrkdwn.js',
   '/people.js': 'people.js',

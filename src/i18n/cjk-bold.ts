@@ -3,7 +3,9 @@
  * as letters: `*operator*입니다` shows its asterisks. Languages written without spaces between words
  * get one ASCII space between a bold span and the Hangul, Han or kana (or their full-width
  * punctuation) touching it, the layout Slack renders (seratch/ChatGPT-in-Slack#61 and #121 found the
- * same). Inline code is left as it is; nothing invisible is inserted.
+ * same). So does an opening parenthesis right after a bold span, which Slack does not close before
+ * either (`계획 *name*(id)`, where Korean puts no space before it). Inline code is left as it is;
+ * nothing invisible is inserted.
  */
 const CJK =
   /[\p{Script=Hangul}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff00-\uffef]/u;
@@ -23,6 +25,7 @@ function spaceIn(piece: string): string {
   return piece.replace(BOLD, (span: string, offset: number, whole: string) => {
     const before = whole.charAt(offset - 1);
     const after = whole.charAt(offset + span.length);
-    return `${before && CJK.test(before) ? ' ' : ''}${span}${after && CJK.test(after) ? ' ' : ''}`;
+    const spaced = after && (CJK.test(after) || after === '(');
+    return `${before && CJK.test(before) ? ' ' : ''}${span}${spaced ? ' ' : ''}`;
   });
 }

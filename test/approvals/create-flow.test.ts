@@ -430,8 +430,9 @@ describe('OMS task: command → modal → approval → creation', () => {
         (c) => c.body.channel === REQUEST_CHANNEL && messageText(c.body).includes(task.id),
       ).at(-1),
     );
-    // The card says which request made it, and what the request was called.
-    expect(messageText(card.body)).toContain(`Created from request \`${request.id}\` “photos to OBS”`);
+    // The card says which request made it, and what the request was called, as a sentence of its
+    // own (what follows it, "Ended without a sign-off.", is another).
+    expect(messageText(card.body)).toContain(`Created from request \`${request.id}\` “photos to OBS”.`);
     expect(await t.bot.deps.watcher.list(TEAM, REQUEST_CHANNEL)).toHaveLength(1);
     await dmTo(APPROVER, before, /approved your request .* created as `hw-prod:/);
     const audit = await t.bot.deps.audit.recent(TEAM, 20);

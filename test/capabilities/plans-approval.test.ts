@@ -69,8 +69,9 @@ const who = { userId: OWNER, channelId: CHANNEL, teamId: TEAM };
 const stateOf = (t: TestBot) => t.bot.deps.capabilities.stateOf('plans') as PlansState;
 const planOf = async (id: string): Promise<Plan> => (await stateOf(a).store.get(TEAM, id))!;
 
-function values(prefix: string, plan: string, wave: string) {
+function values(prefix: string, plan: string, wave: string, description?: string) {
   return {
+    ...(description ? { description } : {}),
     task_type: 'prefix',
     src_cloud: 'AWS',
     src_region: 'us-east-1',
@@ -86,7 +87,7 @@ function values(prefix: string, plan: string, wave: string) {
 }
 
 /** The create form through `/migrate create`, submitted with the plan fields filled. */
-async function planMigration(plan: string, prefix: string, wave: string): Promise<void> {
+async function planMigration(plan: string, prefix: string, wave: string, name?: string): Promise<void> {
   const before = views.shown.length;
   await a.command(`create ${CONNECTION} task`, who);
   const form: ShownView = await a.fakeSlack.waitFor(() =>
@@ -94,7 +95,7 @@ async function planMigration(plan: string, prefix: string, wave: string): Promis
       .slice(before)
       .find((v) => v.view.callback_id === 'migrate_create.form' && v.method === 'views.update'),
   );
-  const res = await ix.submit(form, values(prefix, plan, wave), { userId: OWNER, teamId: TEAM });
+  const res = await ix.submit(form, values(prefix, plan, wave, name), { userId: OWNER, teamId: TEAM });
   expect(res.status).toBe(200);
   expect(res.body, JSON.stringify(res.body)).toBeUndefined();
 }
@@ -105,6 +106,14 @@ function approvalPost(planId: string) {
     .filter((c) => c.body.channel === APPROVALS && messageText(c.body).includes(planId))
     .map((c) => c.body);
   return drawn.at(-1);
+}
+
+/** The plan's card as last drawn in its channel (its blocks' text). */
+function card(planId: string): string {
+  const drawn = [...a.fakeSlack.callsTo('chat.postMessage'), ...a.fakeSlack.callsTo('chat.update')]
+    .filter((c) => c.body.channel === CHANNEL && messageText(c.body).includes(planId))
+    .map((c) => c.body);
+  return mrkdwnTexts(drawn.at(-1) ?? {});
 }
 
 /** The click's work runs after its ack: waits for the plan to be approved. */
@@ -143,7 +152,8 @@ describe('a plan approved as one request', () => {
       everyMs: 50,
     });
     // Kept with the plan: no approval request of its own was posted for either.
-    expect(await a.bot.deps.approvals.records.pending()).toEqual([]);
+    // This workspace's: the Redis is shared with files running beside this one.
+    expect((await a.bot.deps.approvals.records.pending()).filter((r) => r.team === TEAM)).toEqual([]);
     const plan = await planOf(planId);
     const [one, two] = [plan.planned![0]!, plan.planned![1]!];
     expect(figuresOf(one.preflight)).toMatchObject({ objects: 3, bytes: 3 * GiB });
@@ -296,5 +306,81 @@ describe('a plan approved as one request', () => {
     } finally {
       await a.ask(`policy remove frz-${suffix.toLowerCase()}`, who);
     }
+  });
+  it('takes out a planned migration: audited, its approval withdrawn; an unknown one refused', async () => {
+    const answer = messageText(await a.ask('plan new trimmed-estate', who));
+    const id = /`(p[0-9a-f]{6})`/.exec(answer)![1]!;
+    await planMigration(id, 'one/', '1');
+    await planMigration(id, 'two/', '2');
+    await until(async () => ((await planOf(id)).planned?.length ?? 0) === 2, {
+      what: 'two planned migrations',
+      timeoutMs: 15_000,
+      everyMs: 50,
+    });
+    // Wave 1 opens two days ahead: approved, nothing is created meanwhile.
+    const later = new Date(clocks[0]!.now() + 48 * 3_600_000).toISOString();
+    await a.ask(`plan gate ${id} wave 1 at ${later.slice(0, 10)} ${later.slice(11, 16)} UTC`, who);
+    await a.ask(`plan submit ${id}`, who);
+    const approve = buttons(approvalPost(id)!).find((x) => x.action_id === 'plan.approve')!;
+    await a.click('plan.approve', String(approve.value), {
+      userId: APPROVER,
+      teamId: TEAM,
+      channelId: APPROVALS,
+    });
+    await approved(id);
+    const [first, second] = (await planOf(id)).planned!;
+
+    // Not in the plan: refused with the reason, nothing changed (the approval stands).
+    const refused = messageText(await b.ask(`plan remove ${id} n000000`, who));
+    expect(refused).toContain('`n000000` is not in plan trimmed-estate. Nothing was removed.');
+    expect((await planOf(id)).planned).toHaveLength(2);
+    expect((await planOf(id)).approval?.state).toBe('approved');
+
+    const since = a.fakeSlack.calls.length;
+    expect(messageText(await b.ask(`plan remove ${id} ${second!.key}`, who))).toContain(
+      'Removed 1 migration from *trimmed-estate*',
+    );
+    const after = await planOf(id);
+    expect(after.planned?.map((p) => p.key)).toEqual([first!.key]);
+    // An edit after approval: withdrawn, said on the request and to the approver.
+    expect(after.approval?.state).toBe('withdrawn');
+    expect(after.approval?.withdrawn?.what).toBe('removed 1');
+    expect(buttons(approvalPost(id)!).some((x) => x.action_id === 'plan.approve')).toBe(false);
+    const told = a.fakeSlack.calls
+      .slice(since)
+      .some(
+        (c) => c.method === 'chat.postMessage' && messageText(c.body).includes('your approval is withdrawn'),
+      );
+    expect(told, 'the approver was not told').toBe(true);
+    const audit = await a.bot.deps.audit.recent(TEAM, 50);
+    expect(audit.find((e) => e.action === 'plan.remove')).toMatchObject({
+      result: 'ok',
+      user: OWNER,
+      target: `${id}: planned/${second!.key}`,
+    });
+    // The card shows one planned migration, in wave 1; wave 2 is gone with it.
+    expect(after.planned?.[0]?.wave).toBe(1);
+
+    // Two planned migrations of one name: the name is refused, saying their keys; a key takes one.
+    await planMigration(id, 'one/', '3', 'twin-copy');
+    await planMigration(id, 'two/', '3', 'twin-copy');
+    await until(async () => ((await planOf(id)).planned?.length ?? 0) === 3, {
+      what: 'two more planned migrations',
+      timeoutMs: 15_000,
+      everyMs: 50,
+    });
+    const twins = (await planOf(id)).planned!.filter((p) => p.name === 'twin-copy');
+    expect(twins).toHaveLength(2);
+    const ambiguous = messageText(await b.ask(`plan remove ${id} twin-copy`, who));
+    expect(ambiguous).toContain(
+      `\`twin-copy\` names 2 planned migrations: type one of their keys (\`${twins[0]!.key}\`, \`${twins[1]!.key}\`). Nothing was removed.`,
+    );
+    expect((await planOf(id)).planned).toHaveLength(3);
+    // The card gives each planned migration's key, to type here.
+    expect(card(id)).toContain(`\`${twins[1]!.key}\``);
+    expect(messageText(await b.ask(`plan remove ${id} ${CONNECTION}:${twins[1]!.key}`, who))).toContain(
+      'Removed 1 migration',
+    );
+    expect((await planOf(id)).planned?.map((p) => p.key)).toEqual([first!.key, twins[0]!.key]);
   });
 });

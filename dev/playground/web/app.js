@@ -32,6 +32,8 @@ function renderLanguageSwitch() {
   const me = state.users.find((u) => u.id === ui.userId);
   select.value = me?.locale ?? 'en-US';
   setReaderLocale(select.value);
+  // The page is this person's Slack: in their language (Korean wraps between words, style.css).
+  document.documentElement.lang = select.value;
 }
 
 async function switchLanguage(locale) {

@@ -34,7 +34,9 @@ export function resourceLine(l: ResourceLine, tr: Translator): string {
   const progress = l.progress !== undefined && l.state !== 'succeeded' ? ` ${tr.percent(l.progress)}` : '';
   const claim = l.claimBy ? ` · ${tr.t('plan.line.claim', { user: `<@${l.claimBy}>` })}` : '';
   const failure = l.code ? ` ${code(l.code)}` : '';
-  return `• ${code(l.connection)} ${escapeMrkdwn(truncate(l.name, 60))} — ${stateWord(l.state, tr)}${progress}${failure}${claim}`;
+  // A planned migration's key: what `plan remove` takes (its name may be no word to type).
+  const key = l.ref.startsWith('planned/') ? ` ${code(l.id)}` : '';
+  return `• ${code(l.connection)} ${escapeMrkdwn(truncate(l.name, 60))} — ${stateWord(l.state, tr)}${progress}${failure}${key}${claim}`;
 }
 
 export function gateWords(gate: Gate | undefined, tr: Translator): string {
@@ -119,6 +121,20 @@ function names(lines: readonly ResourceLine[]): string {
 /** A migration of a provider whose runs cannot be paused and report states only (UpCloud's jobs). */
 function runsToEnd(line: ResourceLine): boolean {
   return providerDefinitions().find((d) => d.id === line.provider)?.runsToEnd === true;
+}
+
+/**
+ * A job of such a provider that gave no byte or object counts when last read: the totals leave
+ * it out, and the card says why. One that gives them is counted like any other (a planned one
+ * has none yet, of any provider).
+ */
+function uncounted(line: ResourceLine): boolean {
+  return (
+    runsToEnd(line) &&
+    line.state !== 'planned' &&
+    line.bytes?.total === undefined &&
+    line.objects?.total === undefined
+  );
 }
 
 /** What Pause plan would touch, and what it cannot (UpCloud jobs): the confirmation says both. */
@@ -210,10 +226,11 @@ export function renderPlanCard(view: PlanView, tr: Translator, now: number): Cap
         : tr.t('plan.card.etaUnknown', { unknown: eta.unknown }),
     );
   const context: string[] = [tr.t('plan.card.owner', { user: `<@${view.owner}>` })];
-  if (view.waves.some((w) => w.resources.some(runsToEnd))) context.push(tr.t('plan.card.statesOnly'));
+  if (view.waves.some((w) => w.resources.some(uncounted))) context.push(tr.t('plan.card.statesOnly'));
   if (view.paused > 0 && view.status === 'paused') context.push(tr.t('plan.card.paused', { n: view.paused }));
   if (view.status === 'cancelled' && view.closedBy)
     context.push(tr.t('plan.card.cancelled', { user: `<@${view.closedBy}>` }));
+  context.push(...approvalContext(view, tr));
   const blocks: unknown[] = [
     { type: 'section', text: { type: 'mrkdwn', text: title } },
     { type: 'section', text: { type: 'mrkdwn', text: totals.join('\n') } },
@@ -226,7 +243,6 @@ export function renderPlanCard(view: PlanView, tr: Translator, now: number): Cap
       : []),
     { type: 'context', elements: context.map((text) => ({ type: 'mrkdwn', text })) },
   ];
-  context.push(...approvalContext(view, tr));
   const actions = [...approvalButtons(view, tr), ...buttons(view, tr)];
   if (actions.length > 0) blocks.push({ type: 'actions', block_id: `plan:${view.id}`, elements: actions });
   return { text: `${title} — ${totals[1]}`, blocks };

@@ -6,26 +6,70 @@ import type { HandlerContext } from '../../slack/context.js';
 import { watchKey } from '../../watcher/records/watch-keys.js';
 import type { WatchRecord } from '../../watcher/records/watch-store.js';
 import { CAPABILITY, drawCard, type PlansState } from './plan-service.js';
-import { isOpen, type Plan, type PlanResource, refOf } from './plan-types.js';
+import { isOpen, type Plan, type PlannedCreate, type PlanResource, refOf } from './plan-types.js';
 import { editPlan, toldWithdrawn } from './plan-withdraw.js';
 
-/** The plan's resource a person typed: its id, or `connection:id` (no provider is asked). */
-function named(plan: Plan, typed: string): PlanResource | undefined {
+/**
+ * The plan's resource a person typed: its id, or `connection:id` (no provider is asked); with
+ * `prefix`, a unique prefix of its id too.
+ */
+function named(plan: Plan, typed: string, prefix: boolean): PlanResource | undefined {
   const m = RESOURCE_REF.exec(typed);
   if (!m) return undefined;
   const [, connection, id] = m;
-  const exact = plan.resources.filter((r) => r.id === id && (!connection || r.connection === connection));
-  if (exact.length === 1) return exact[0];
-  const prefixed = plan.resources.filter(
-    (r) => r.id.startsWith(id!) && (!connection || r.connection === connection),
-  );
+  const here = plan.resources.filter((r) => !connection || r.connection === connection);
+  const exact = here.filter((r) => r.id === id);
+  if (exact.length === 1 || !prefix) return exact.length === 1 ? exact[0] : undefined;
+  const prefixed = here.filter((r) => r.id.startsWith(id!));
   return prefixed.length === 1 ? prefixed[0] : undefined;
 }
 
+/** A planned migration a person typed: its key (`n1a2b3c`) or its name, optionally `connection:…`. */
+function plannedNamed(plan: Plan, typed: string): PlannedCreate[] {
+  const m = RESOURCE_REF.exec(typed);
+  if (!m) return [];
+  const [, connection, id] = m;
+  const here = (plan.planned ?? []).filter((p) => !connection || p.connection === connection);
+  const byKey = here.filter((p) => p.key === id);
+  return byKey.length > 0 ? byKey : here.filter((p) => p.name === id);
+}
+
+/**
+ * What `typed` takes out: a migration of the plan, else a planned one not yet handed over to be
+ * created; refused with the reason (not in the plan, being created, a name two planned share).
+ */
+function taken(plan: Plan, typed: string): PlanResource | PlannedCreate {
+  // An id first, then a planned migration's key or name, then a prefix of an id: a planned name
+  // that begins another migration's id still names the planned one.
+  const resource = named(plan, typed, false);
+  if (resource) return resource;
+  const said = code(typed.slice(0, 60));
+  const planned = plannedNamed(plan, typed);
+  const prefixed = planned.length === 0 ? named(plan, typed, true) : undefined;
+  if (prefixed) return prefixed;
+  if (planned.length > 1)
+    throw InvalidInputError.of('plan.error.plannedAmbiguous', {
+      resource: said,
+      n: planned.length,
+      keys: planned.map((p) => code(p.key)).join(', '),
+    });
+  const [one] = planned;
+  if (!one) throw NotFoundError.of('plan.error.notInPlan', { resource: said, name: escapeMrkdwn(plan.name) });
+  // Handed to the scheduled start when its wave opened: it is being created, then adopted (one
+  // whose creating failed holds its wave for good, and is taken out like a failed migration).
+  if (one.approval && !one.failed)
+    throw InvalidInputError.of('plan.error.plannedCreating', { resource: said });
+  return one;
+}
+
+const isPlanned = (x: PlanResource | PlannedCreate): x is PlannedCreate => 'request' in x;
+
 /**
  * `plan remove <plan> <resource>…`: takes migrations out of a plan (what holds a wave for good, a
- * migration cancelled or deleted, is taken out so the waves go on). All or none: one that is not
- * in the plan changes nothing. The plan lets go of them, and of the watches it made for them.
+ * migration cancelled or deleted, is taken out so the waves go on), and planned ones (never
+ * created: nothing but the plan knew of them). All or none: one that is not in the plan changes
+ * nothing. The plan lets go of them, and of the watches it made for them; an edit of a submitted
+ * plan withdraws its approval.
  */
 export async function removeFromPlan(
   ctx: HandlerContext,
@@ -36,32 +80,40 @@ export async function removeFromPlan(
   await ctx.require('operate', channelScope(plan.channel), 'remove migrations from a plan');
   if (!isOpen(plan))
     throw InvalidInputError.of('plan.error.closed', { name: escapeMrkdwn(plan.name), status: plan.status });
-  const gone: PlanResource[] = [];
-  for (const t of typed) {
-    const r = named(plan, t);
-    if (!r)
-      throw NotFoundError.of('plan.error.notInPlan', {
-        resource: code(t.slice(0, 60)),
-        name: escapeMrkdwn(plan.name),
-      });
-    gone.push(r);
-  }
+  const found = typed.map((t) => taken(plan, t));
+  const gone = found.filter((x): x is PlanResource => !isPlanned(x));
+  const keys = new Set(found.filter(isPlanned).map((p) => p.key));
   const refs = new Set(gone.map(refOf));
+  const n = refs.size + keys.size;
   const after = await ctx.audited(
     'plan.remove',
-    `${plan.id}: ${[...refs].join(' ')}`.slice(0, 300),
+    `${plan.id}: ${[...refs, ...[...keys].map((k) => `planned/${k}`)].join(' ')}`.slice(0, 300),
     async () => {
-      const edit = { by: ctx.userId, what: `removed ${refs.size}` };
+      const edit = { by: ctx.userId, what: `removed ${n}` };
       const changed = await editPlan(s, ctx.teamId, plan.id, edit, (p) => {
         if (!isOpen(p))
           throw InvalidInputError.of('plan.error.closed', { name: escapeMrkdwn(p.name), status: p.status });
+        // Handed over meanwhile (its wave opened on another replica): refused, as above.
+        const creating = p.planned?.find((x) => keys.has(x.key) && x.approval && !x.failed);
+        if (creating)
+          throw InvalidInputError.of('plan.error.plannedCreating', { resource: code(creating.name) });
         const waves = Object.fromEntries(
-          Object.entries(p.waves).map(([n, m]) => [
-            n,
-            m.pending ? { ...m, pending: m.pending.filter((x) => !refs.has(x)) } : m,
+          Object.entries(p.waves).map(([w, m]) => [
+            w,
+            {
+              ...m,
+              ...(m.pending ? { pending: m.pending.filter((x) => !refs.has(x)) } : {}),
+              ...(m.creates ? { creates: m.creates.filter((k) => !keys.has(k)) } : {}),
+            },
           ]),
         );
-        return { ...p, resources: p.resources.filter((r) => !refs.has(refOf(r))), waves };
+        const planned = p.planned?.filter((x) => !keys.has(x.key));
+        return {
+          ...p,
+          resources: p.resources.filter((r) => !refs.has(refOf(r))),
+          waves,
+          ...(planned ? { planned } : {}),
+        };
       });
       if (!changed.plan) throw NotFoundError.of('plan.error.unknown', { plan: code(plan.id) });
       return changed;
@@ -79,5 +131,5 @@ export async function removeFromPlan(
   if (after.withdrew) await toldWithdrawn(s, after.plan!);
   else await drawCard(s, after.plan!);
   const tr = await ctx.translator('person');
-  await ctx.reply({ text: tr.t('plan.removed', { n: gone.length, name: `*${escapeMrkdwn(plan.name)}*` }) });
+  await ctx.reply({ text: tr.t('plan.removed', { n, name: `*${escapeMrkdwn(plan.name)}*` }) });
 }

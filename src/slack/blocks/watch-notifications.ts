@@ -84,7 +84,7 @@ export function renderParentCard(
       : tr.t('watch.card.watched', { kind });
   // A card a creation request made says which request, so the channel can tell what it was for.
   const origin = card.origin?.request
-    ? ` ${tr.t('watch.card.origin', { request: code(card.origin.request), title: card.origin.title ? `“${escapeMrkdwn(truncate(card.origin.title, 120))}”` : '' })}`
+    ? ` ${tr.t('watch.card.origin', { request: code(card.origin.request), title: card.origin.title ? ` “${escapeMrkdwn(truncate(card.origin.title, 120))}”` : '' })}`
     : '';
   // A delta run's card links back to the run it follows: the chain reads from either end.
   const chain = card.origin?.chain;
@@ -102,7 +102,12 @@ export function renderParentCard(
     blocks: renderResourceCard(r, card.ended ? [] : card.actions, {
       allActions: card.actions,
       title: card.origin?.title,
-      notice: `${notice}${origin}${chained}${card.verification ? ` ${verificationCardLine(card.verification, tr, failedRunNext(card, tr))}` : ''}`,
+      // Its sentences are joined with a space; Chinese ones end in a full stop that takes none.
+      notice:
+        `${notice}${origin}${chained}${card.verification ? ` ${verificationCardLine(card.verification, tr, failedRunNext(card, tr))}` : ''}`.replace(
+          /([。！？]) /gu,
+          '$1',
+        ),
       withActions: !card.ended,
       // This card is the watch itself.
       watch: false,
