@@ -1,4 +1,4 @@
-import type { ApprovalService } from './approvals/approval-service.js';
+import type { ApprovalService } from './capabilities/approvals/approval-service.js';
 import type { Capabilities } from './capabilities/capabilities.js';
 import type { Clock } from './clock.js';
 import type { Logger } from './logger.js';

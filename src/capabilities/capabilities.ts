@@ -1,4 +1,3 @@
-import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from '../approvals/request-gate.js';
 import { readFileSections } from '../connections/file-sections.js';
 import type { Translator } from '../i18n/translator.js';
 import type { FormValues } from '../providers/definition.js';
@@ -7,6 +6,7 @@ import type { AppDeps } from '../slack/context.js';
 import type { Route } from '../slack/health-routes.js';
 import type { Subcommand } from '../slack/listeners/commands/subcommand.js';
 import type { ListenerRoutes } from '../slack/listeners/router.js';
+import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from './approvals/request-gate.js';
 import type {
   ApiRead,
   Capability,

@@ -1,6 +1,4 @@
 import type { AccessControl } from '../access/access-control.js';
-import type { ApprovalRecord } from '../approvals/approval-record.js';
-import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from '../approvals/request-gate.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -24,6 +22,8 @@ import type { AtomicKv } from '../store/atomic-kv.js';
 import type { Store } from '../store/create-store.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import type { Watcher } from '../watcher/watcher.js';
+import type { ApprovalRecord } from './approvals/approval-record.js';
+import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from './approvals/request-gate.js';
 
 /**
  * What the core hands a capability when the bot starts: the store, the clock, the policy and audit,

@@ -1,5 +1,5 @@
-import type { ApprovalRecord } from '../approvals/approval-record.js';
-import type { ApprovalMessenger } from '../approvals/approval-service.js';
+import type { ApprovalRecord } from '../capabilities/approvals/approval-record.js';
+import type { ApprovalMessenger } from '../capabilities/approvals/approval-service.js';
 import type { Logger } from '../logger.js';
 import type { SlackSender } from './sender.js';
 

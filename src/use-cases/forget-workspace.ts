@@ -1,6 +1,6 @@
 import type { GrantStore } from '../access/grant-store.js';
-import type { ApprovalStore } from '../approvals/approval-store.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { ApprovalStore } from '../capabilities/approvals/approval-store.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import type { Logger } from '../logger.js';
 import type { LastActions } from '../resources/last-actions.js';

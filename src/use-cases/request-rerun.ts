@@ -1,6 +1,6 @@
 import { channelScope } from '../access/policy.js';
-import type { ApprovalRecord } from '../approvals/approval-record.js';
-import type { ApprovalService } from '../approvals/approval-service.js';
+import type { ApprovalRecord } from '../capabilities/approvals/approval-record.js';
+import type { ApprovalService } from '../capabilities/approvals/approval-service.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import { InvalidInputError } from '../errors.js';
 import type { NextRun } from '../providers/types.js';

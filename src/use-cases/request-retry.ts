@@ -1,5 +1,5 @@
 import { channelScope } from '../access/policy.js';
-import type { ApprovalRecord } from '../approvals/approval-record.js';
+import type { ApprovalRecord } from '../capabilities/approvals/approval-record.js';
 import type { ResourceKind } from '../domain/migration-resource.js';
 import type { NextRun } from '../providers/types.js';
 import { titleOf } from '../watcher/notification.js';

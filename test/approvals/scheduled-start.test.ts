@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
-import type { ApprovalRecord } from '../../src/approvals/approval-record.js';
-import { claimStart, STALE_START_MS, startToken } from '../../src/approvals/scheduled-start.js';
+import type { ApprovalRecord } from '../../src/capabilities/approvals/approval-record.js';
+import { claimStart, STALE_START_MS, startToken } from '../../src/capabilities/approvals/scheduled-start.js';
 import { RedisAtomicKv } from '../../src/store/redis-atomic-kv.js';
 import { postedApproval } from '../harness/approval-requests.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';

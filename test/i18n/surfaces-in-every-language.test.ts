@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { blockLimitProblems } from '../../dev/fake-slack/block-limits.js';
-import type { ApprovalRecord } from '../../src/approvals/approval-record.js';
+import type { ApprovalRecord } from '../../src/capabilities/approvals/approval-record.js';
+import {
+  renderRequesterNotice,
+  withApproversPing,
+} from '../../src/capabilities/approvals/blocks/approval-notices.js';
+import { renderApprovalRequest } from '../../src/capabilities/approvals/blocks/approval-request.js';
 import type { MigrationResource, NormalizedState } from '../../src/domain/migration-resource.js';
 import {
   asAppError,
@@ -16,8 +21,6 @@ import { translatorFor } from '../../src/i18n/translator.js';
 import { createTargets, providerDefinitions } from '../../src/providers/registry.js';
 import { AmbiguousRefError } from '../../src/resources/resolve-resource.js';
 import { renderAppHome } from '../../src/slack/blocks/app-home.js';
-import { renderRequesterNotice, withApproversPing } from '../../src/slack/blocks/approval-notices.js';
-import { renderApprovalRequest } from '../../src/slack/blocks/approval-request.js';
 import { auditLine } from '../../src/slack/blocks/audit-line.js';
 import { renderCompletionReport } from '../../src/slack/blocks/completion-report.js';
 import { renderConnectionList, renderDisconnectPrompt } from '../../src/slack/blocks/connection-list.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CHANNEL, TEAM } from '../../dev/playground/people.js';
-import { failureShown } from '../../src/approvals/approval-failure.js';
+import { failureShown } from '../../src/capabilities/approvals/approval-failure.js';
+import { renderApprovalRequest } from '../../src/capabilities/approvals/blocks/approval-request.js';
 import { OutcomeUnknownError } from '../../src/errors.js';
 import { translatorFor } from '../../src/i18n/translator.js';
-import { renderApprovalRequest } from '../../src/slack/blocks/approval-request.js';
 import { usePlaygroundScreens } from '../harness/playground-screens.js';
 
 /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ApprovalRecord } from '../../src/approvals/approval-record.js';
+import type { ApprovalRecord } from '../../src/capabilities/approvals/approval-record.js';
 import { Interactions } from '../harness/interactions.js';
 import { latency } from '../harness/latency.js';
 import { omsConnection, TestBot } from '../harness/test-bot.js';

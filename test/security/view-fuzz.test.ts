@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { validateCreateRequest } from '../../src/approvals/create-request.js';
+import { validateCreateRequest } from '../../src/capabilities/approvals/create-request.js';
 import { checkEndpoint } from '../../src/connections/endpoint-policy.js';
 import { CONNECTION_NAME } from '../../src/connections/load-connections-file.js';
 import { InvalidInputError } from '../../src/errors.js';

@@ -1,5 +1,9 @@
 import type { KnownBlock } from '@slack/types';
 import type { Role } from '../../access/roles.js';
+import {
+  type PendingApprovalRow,
+  pendingApprovalBlocks,
+} from '../../capabilities/approvals/blocks/approval-home.js';
 import { claimLine } from '../../capabilities/on-call/claim-blocks.js';
 import type { Claim } from '../../capabilities/on-call/claims.js';
 import type { ResourceWindows } from '../../capabilities/windows/resource-windows.js';
@@ -11,7 +15,6 @@ import { orderForTriage, triageSummary } from '../../resources/triage.js';
 import type { BrokenState } from '../../watcher/watch-store.js';
 import type { WorkspaceUse } from '../../watcher/workspace-limits.js';
 import { encodeResourceButton } from '../resource-button.js';
-import { type PendingApprovalRow, pendingApprovalBlocks } from './approval-home.js';
 import { progressBar } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { displayName, resourceRef } from './resource-card.js';

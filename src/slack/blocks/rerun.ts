@@ -1,6 +1,6 @@
 import type { Button, KnownBlock, View } from '@slack/types';
-import type { ApprovalRecord } from '../../approvals/approval-record.js';
-import type { CreateSummary } from '../../approvals/create-request.js';
+import type { ApprovalRecord } from '../../capabilities/approvals/approval-record.js';
+import type { CreateSummary } from '../../capabilities/approvals/create-request.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { isProviderId, providerDefinition } from '../../providers/registry.js';
 import type { VerificationNote } from '../../watcher/verification.js';

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeScope, WORKSPACE } from '../../access/policy.js';
 import { type Role, roleAllows } from '../../access/roles.js';
-import { approvalScope } from '../../approvals/approval-scope.js';
+import { approvalScope } from '../../capabilities/approvals/approval-scope.js';
+import type { PendingApprovalRow } from '../../capabilities/approvals/blocks/approval-home.js';
 import { onCallState } from '../../capabilities/on-call/on-call-state.js';
 import { windowsListed, windowsOf } from '../../capabilities/windows/resource-windows.js';
 import { explainForDisplay } from '../../catalogue/explain.js';
@@ -10,7 +11,6 @@ import { asAppError, ProviderError } from '../../errors.js';
 import { brokenFixParts } from '../../watcher/broken-channel.js';
 import { titleOf } from '../../watcher/notification.js';
 import { HOME_ROWS, type HomeView } from '../blocks/app-home.js';
-import type { PendingApprovalRow } from '../blocks/approval-home.js';
 import type { AppDeps } from '../context.js';
 
 /** Each provider gets this long; a slow one is shown as "not answering", the Home tab still opens. */

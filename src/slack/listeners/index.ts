@@ -1,8 +1,8 @@
 import type { App } from '@slack/bolt';
+import * as approvals from '../../capabilities/approvals/listeners/index.js';
 import { RequestLabels } from '../../metrics/request-labels.js';
 import type { AppDeps } from '../context.js';
 import * as actions from './actions/index.js';
-import * as approvals from './approvals/index.js';
 import * as commands from './commands/index.js';
 import { subcommandNames } from './commands/subcommands/index.js';
 import * as events from './events/index.js';

@@ -1,5 +1,5 @@
 import type { ModalView } from '@slack/types';
-import type { CreateTarget } from '../../../approvals/create-request.js';
+import type { CreateTarget } from '../../../capabilities/approvals/create-request.js';
 import { asAppError } from '../../../errors.js';
 import { ENGLISH, type Translator } from '../../../i18n/translator.js';
 import { code, escapeControl } from '../mrkdwn.js';

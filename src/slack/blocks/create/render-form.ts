@@ -1,5 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import type { CreateTarget } from '../../../approvals/create-request.js';
+import type { CreateTarget } from '../../../capabilities/approvals/create-request.js';
 import { ENGLISH, type Translator } from '../../../i18n/translator.js';
 import { BANDWIDTH_EXAMPLE } from '../../../providers/bandwidth-grammar.js';
 import type { FormContext, FormItem } from '../../../providers/definition.js';
