@@ -15,6 +15,7 @@ import type {
   CapabilityRendered,
   CapabilityStates,
   CardResource,
+  CoreApprovals,
   CreateSubmission,
   CreateTake,
   StartedCapability,
@@ -41,8 +42,13 @@ export class Capabilities implements CapabilityStates, RequestGate {
 
   /** Builds each capability's state (once); before this only the static parts are read. */
   start(given: CapabilityCore): this {
-    // A capability starting a migration by itself asks every capability, as the approvals core does.
-    const core: CapabilityCore = { ...given, gate: given.gate ?? this };
+    // A capability starting a migration by itself asks every capability, as the approvals do; it
+    // reaches the approvals through the capability that offers them, whichever starts first.
+    const core: CapabilityCore = {
+      ...given,
+      gate: given.gate ?? this,
+      approvals: given.approvals ?? this.#lateApprovals(),
+    };
     for (const c of this.#list) if (!this.#started.has(c.name)) this.#started.set(c.name, c.start(core));
     // A malformed section stops the start-up, with its line and reason.
     this.prepareFile(core.connectionsFile)();
@@ -128,8 +134,31 @@ export class Capabilities implements CapabilityStates, RequestGate {
     return this.#list.flatMap((c) => c.subcommands);
   }
 
-  registerListeners(routes: ListenerRoutes): void {
-    for (const c of this.#list) c.listeners(routes);
+  registerListeners(routes: ListenerRoutes, deps: AppDeps): void {
+    for (const c of this.#list) c.listeners(routes, deps);
+  }
+
+  /**
+   * The approvals, as the capability that decides requests to create offers them: the core's
+   * create form and workflow step hand their requests here.
+   */
+  approvals(): CoreApprovals {
+    for (const c of this.#started.values()) {
+      const offered = c.approvals();
+      if (offered) return offered;
+    }
+    throw new Error('no started capability decides requests to create');
+  }
+
+  /** `approvals()` asked at each call, so a capability started before the approvals may hold it. */
+  #lateApprovals(): CoreApprovals {
+    return {
+      request: (input) => this.approvals().request(input),
+      admitApproved: (record) => this.approvals().admitApproved(record),
+      startDue: () => this.approvals().startDue(),
+      find: (team, id) => this.approvals().find(team, id),
+      pendingCount: () => this.approvals().pendingCount(),
+    };
   }
 
   jobs(): Job[] {

@@ -1,4 +1,5 @@
 import { api } from './api/index.js';
+import { approvals } from './approvals/index.js';
 import type { Capability } from './capability.js';
 import { events } from './events/index.js';
 import { guardrails } from './guardrails/index.js';
@@ -11,4 +12,13 @@ import { windows } from './windows/windows.js';
  * The one list of the bot's capabilities, one line each (as providers/registry.ts lists
  * providers). A capability is one folder under src/capabilities/; see CONTRIBUTING.md.
  */
-export const CAPABILITIES: readonly Capability[] = [windows, plans, guardrails, events, api, objects, onCall];
+export const CAPABILITIES: readonly Capability[] = [
+  approvals,
+  windows,
+  plans,
+  guardrails,
+  events,
+  api,
+  objects,
+  onCall,
+];

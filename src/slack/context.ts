@@ -5,7 +5,6 @@ import type { AccessControl } from '../access/access-control.js';
 import { channelScope, describeScope, type Scope } from '../access/policy.js';
 import type { Capability, Role } from '../access/roles.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { ApprovalService } from '../capabilities/approvals/approval-service.js';
 import type { Capabilities } from '../capabilities/capabilities.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -50,7 +49,6 @@ export interface AppDeps {
   /** The one door to Slack: every post, update, ephemeral, DM, view and reply, always scrubbed. */
   sender: SlackSender;
   watcher: Watcher;
-  approvals: ApprovalService;
   /** Time budget of commands and buttons; `INTERACTIVE_BUDGET` unless a test shortens it. */
   interactiveBudget?: InteractiveBudget;
   /** The SIGTERM drain: readiness, requests in flight, and the deadline that makes them give up. */

@@ -3,7 +3,7 @@ import { blockLimitProblems } from '../../dev/fake-slack/block-limits.js';
 import type { ApprovalRecord } from '../../src/capabilities/approvals/approval-record.js';
 import { renderRequesterNotice } from '../../src/capabilities/approvals/blocks/approval-notices.js';
 import { renderApprovalRequest } from '../../src/capabilities/approvals/blocks/approval-request.js';
-import { createTargets, summarizeCreateRequest } from '../../src/capabilities/approvals/create-request.js';
+import { createTargets, summarizeCreateRequest } from '../../src/providers/create-request.js';
 import {
   omsPrefixCheck,
   omsRequestFromForm,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { gatePass, type PlansState } from '../../src/capabilities/plans/plan-service.js';
 import { figuresOf } from '../../src/capabilities/plans/plan-sum.js';
 import type { Plan } from '../../src/capabilities/plans/plan-types.js';
@@ -143,7 +144,7 @@ describe('a plan approved as one request', () => {
       everyMs: 50,
     });
     // Kept with the plan: no approval request of its own was posted for either.
-    expect(await a.bot.deps.approvals.records.pending()).toEqual([]);
+    expect(await approvalsOf(a.bot.deps).records.pending()).toEqual([]);
     const plan = await planOf(planId);
     const [one, two] = [plan.planned![0]!, plan.planned![1]!];
     expect(figuresOf(one.preflight)).toMatchObject({ objects: 3, bytes: 3 * GiB });

@@ -3,6 +3,7 @@ import type { MigrationResource, ResourceKind } from '../../domain/migration-res
 import { asAppError, InvalidInputError } from '../../errors.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { Logger } from '../../logger.js';
+import { summarizeCreateRequest } from '../../providers/create-request.js';
 import { approvalNotifyMode, type SettingsStore } from '../../settings/workspace-settings.js';
 import { renderError } from '../../slack/blocks/error-message.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
@@ -22,7 +23,6 @@ import {
   withApproversPing,
 } from './blocks/approval-notices.js';
 import { renderApprovalRequest } from './blocks/approval-request.js';
-import { summarizeCreateRequest } from './create-request.js';
 
 /** What the approval flow needs of the watcher (structural, so it is optional for this module). */
 export interface ResourceWatcher {

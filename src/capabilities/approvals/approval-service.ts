@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AuditEntry } from '../../audit/audit-log.js';
 import { AppError, ErrorCode } from '../../errors.js';
+import { createTarget, validateCreateRequest } from '../../providers/create-request.js';
 import { ResourceTitles } from '../../resources/resource-titles.js';
 import { approvalGone, failureShown, selfApproval } from './approval-failure.js';
 import type { ApprovalRecord } from './approval-record.js';
@@ -10,7 +11,6 @@ import type { ApprovalServiceOptions, Decision, DecisionInput, NewRequest } from
 import { approveOnce, gateCheck, neededNow, type VoteDeps } from './approval-votes.js';
 import { redrawApproverMessages, tellApprovers } from './approver-notices.js';
 import { type CreateApprovedDeps, createApproved } from './create-approved.js';
-import { createTarget, validateCreateRequest } from './create-request.js';
 import { pendingRecord } from './pending-record.js';
 import { DEFAULT_PREFLIGHT_DEADLINE_MS, preflightFor } from './preflight.js';
 import { claimDecision, decidedElsewhere, RequestLocks } from './request-locks.js';

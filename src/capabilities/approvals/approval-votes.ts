@@ -1,10 +1,10 @@
 import type { AuditEntry } from '../../audit/audit-log.js';
 import { InvalidInputError } from '../../errors.js';
+import { createTarget, summarizeCreateRequest } from '../../providers/create-request.js';
 import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
 import type { ApprovalRecord } from './approval-record.js';
 import type { ApprovalStore } from './approval-store.js';
 import type { ApprovalServiceOptions, Decision, DecisionInput } from './approval-types.js';
-import { createTarget, summarizeCreateRequest } from './create-request.js';
 import {
   type CheckStage,
   type GateOutcome,

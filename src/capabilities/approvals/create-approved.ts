@@ -1,5 +1,6 @@
 import type { AuditEntry } from '../../audit/audit-log.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
+import { summarizeCreateRequest } from '../../providers/create-request.js';
 import type { ResourceAction } from '../../providers/types.js';
 import type { ResourceTitles } from '../../resources/resource-titles.js';
 import { failureShown } from './approval-failure.js';
@@ -8,7 +9,6 @@ import type { ApprovalStore } from './approval-store.js';
 import type { ApprovalServiceOptions, Decision } from './approval-types.js';
 import { checkOf } from './approval-votes.js';
 import { createOrRestart } from './create-or-restart.js';
-import { summarizeCreateRequest } from './create-request.js';
 import type { RequestSettled } from './request-gate.js';
 
 /** What creating an approved request needs of the service. */

@@ -1,7 +1,7 @@
 import type { Button, KnownBlock, View } from '@slack/types';
 import type { ApprovalRecord } from '../../capabilities/approvals/approval-record.js';
-import type { CreateSummary } from '../../capabilities/approvals/create-request.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
+import type { CreateSummary } from '../../providers/create-request.js';
 import { isProviderId, providerDefinition } from '../../providers/registry.js';
 import type { VerificationNote } from '../../watcher/verification.js';
 import type { ChainNote } from '../../watcher/watch-origin.js';

@@ -2,12 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describeScope, WORKSPACE } from '../../access/policy.js';
 import { type Role, roleAllows } from '../../access/roles.js';
 import { approvalScope } from '../../capabilities/approvals/approval-scope.js';
+import { approvalsOf } from '../../capabilities/approvals/approvals-state.js';
 import type { PendingApprovalRow } from '../../capabilities/approvals/blocks/approval-home.js';
 import { onCallState } from '../../capabilities/on-call/on-call-state.js';
 import { windowsListed, windowsOf } from '../../capabilities/windows/resource-windows.js';
 import { explainForDisplay } from '../../catalogue/explain.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { asAppError, ProviderError } from '../../errors.js';
+import { ResourceTitles } from '../../resources/resource-titles.js';
 import { brokenFixParts } from '../../watcher/broken-channel.js';
 import { titleOf } from '../../watcher/notification.js';
 import { HOME_ROWS, type HomeView } from '../blocks/app-home.js';
@@ -80,7 +82,7 @@ export async function buildHome(deps: AppDeps, who: { teamId: string; userId: st
     }),
   );
   const all = results.flatMap((r) => r.resources);
-  const titles = await deps.approvals.titles.many(who.teamId, all).catch(() => undefined);
+  const titles = await new ResourceTitles(deps.store).many(who.teamId, all).catch(() => undefined);
   const failed = all.filter((r) => r.state === 'failed');
   const claims = await onCallState(deps).claims.currentOf(who.teamId, failed);
   // From the watcher's store only (no provider call): a store outage must not keep the tab closed.
@@ -134,11 +136,11 @@ async function waitingApprovals(
 ): Promise<PendingApprovalRow[]> {
   const now = deps.clock.now();
   const records = [
-    ...(await deps.approvals.records.pendingOf(who.teamId, PENDING_READ)).filter(
+    ...(await approvalsOf(deps).records.pendingOf(who.teamId, PENDING_READ)).filter(
       (r) => Date.parse(r.expiresAt) > now,
     ),
     // Approved to start later: shown to their requester and to those who could have approved them.
-    ...(await deps.approvals.records.scheduledOf(who.teamId, PENDING_READ)),
+    ...(await approvalsOf(deps).records.scheduledOf(who.teamId, PENDING_READ)),
   ];
   const roles = new Map<string, Promise<Role>>();
   const rows: PendingApprovalRow[] = [];

@@ -1,5 +1,4 @@
 import type { App } from '@slack/bolt';
-import * as approvals from '../../capabilities/approvals/listeners/index.js';
 import { RequestLabels } from '../../metrics/request-labels.js';
 import type { AppDeps } from '../context.js';
 import * as actions from './actions/index.js';
@@ -31,8 +30,7 @@ export function registerRoutes(routes: ListenerRoutes, deps: AppDeps): void {
   events.register(routes, deps);
   createViews.register(routes, deps);
   shortcuts.register(routes, deps);
-  approvals.register(routes, deps);
   workflowSteps.register(routes, deps);
   // Each capability's own buttons, modals and events (its folder registers them).
-  deps.capabilities.registerListeners(routes);
+  deps.capabilities.registerListeners(routes, deps);
 }

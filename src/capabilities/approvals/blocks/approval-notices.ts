@@ -1,9 +1,9 @@
 import type { KnownBlock } from '@slack/types';
 import { ENGLISH, type Translator } from '../../../i18n/translator.js';
+import { summarizeCreateRequest } from '../../../providers/create-request.js';
 import type { RenderedMessage } from '../../../slack/blocks/error-message.js';
 import { code, escapeMrkdwn, truncate } from '../../../slack/blocks/mrkdwn.js';
 import type { ApprovalRecord } from '../approval-record.js';
-import { summarizeCreateRequest } from '../create-request.js';
 import { awaitingStart, startBeforeRestore, startedLate, startInterrupted } from '../scheduled-start.js';
 import { APPROVE_ACTION, approvalButtons, REJECT_ACTION } from './approval-buttons.js';
 import { preflightBrief } from './approval-preflight.js';

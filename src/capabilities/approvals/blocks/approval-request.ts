@@ -1,11 +1,11 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import { ENGLISH, type Translator } from '../../../i18n/translator.js';
+import { createTarget, summarizeCreateRequest } from '../../../providers/create-request.js';
 import type { RenderedMessage } from '../../../slack/blocks/error-message.js';
 import { code, escapeMrkdwn, truncate } from '../../../slack/blocks/mrkdwn.js';
 import { FormWords } from '../../../slack/blocks/provider-words.js';
 import { rerunLine } from '../../../slack/blocks/rerun.js';
 import type { ApprovalRecord } from '../approval-record.js';
-import { createTarget, summarizeCreateRequest } from '../create-request.js';
 import { awaitingStart } from '../scheduled-start.js';
 import {
   APPROVE_ACTION,

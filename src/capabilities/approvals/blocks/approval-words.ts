@@ -1,10 +1,10 @@
 import { explainForDisplay } from '../../../catalogue/explain.js';
 import { ENGLISH, type Translator } from '../../../i18n/translator.js';
+import { createTarget } from '../../../providers/create-request.js';
 import { slackDate as neutralDate } from '../../../slack/blocks/format.js';
 import { code, escapeMrkdwn, truncate } from '../../../slack/blocks/mrkdwn.js';
 import { kindLabel } from '../../../slack/blocks/provider-words.js';
 import type { ApprovalRecord } from '../approval-record.js';
-import { createTarget } from '../create-request.js';
 import { awaitingStart, startBeforeRestore, startedLate, startInterrupted } from '../scheduled-start.js';
 
 /** `<!date^…>` shows each reader their own time zone; the fallback is UTC. */

@@ -3,6 +3,7 @@ import { code } from '../../../slack/blocks/mrkdwn.js';
 import { buttonHandler } from '../../../slack/button-handler.js';
 import type { AppDeps, HandlerContext } from '../../../slack/context.js';
 import type { ListenerRoutes } from '../../../slack/listeners/router.js';
+import { approvalsOf } from '../approvals-state.js';
 import {
   HOME_APPROVE_ACTION,
   HOME_CANCEL_START_ACTION,
@@ -39,7 +40,7 @@ export function register(routes: ListenerRoutes, deps: AppDeps): void {
 
 /** "Cancel start" on a request approved to start later: the service lets its requester or an admin. */
 async function cancelStart(deps: AppDeps, ctx: HandlerContext, value: string | undefined): Promise<void> {
-  const record = await deps.approvals.cancelStart({
+  const record = await approvalsOf(deps).cancelStart({
     team: ctx.teamId,
     id: requestIdOf(value),
     by: ctx.userId,
@@ -56,7 +57,7 @@ function approveButton(deps: AppDeps) {
   return buttonHandler(async (ctx, args) => {
     const id = requestIdOf(args.action.value);
     const input = { team: ctx.teamId, id, by: ctx.userId, channel: ctx.channelId, op: ctx.opId };
-    const decision = await deps.approvals.approve(input);
+    const decision = await approvalsOf(deps).approve(input);
     // Only the clicker sees it: their language, not the channel's.
     await ctx.reply(decisionReply(decision, ctx.userId, await ctx.translator('person')));
   });
@@ -65,8 +66,8 @@ function approveButton(deps: AppDeps) {
 /** Approve on the Home tab: the service decides it where the message's button would (`approvalScope`). */
 function homeApproveButton(deps: AppDeps) {
   return buttonHandler(async (ctx, args) => {
-    const record = await deps.approvals.get(ctx.teamId, requestIdOf(args.action.value));
-    const decision = await deps.approvals.approve({
+    const record = await approvalsOf(deps).get(ctx.teamId, requestIdOf(args.action.value));
+    const decision = await approvalsOf(deps).approve({
       team: ctx.teamId,
       id: record.id,
       by: ctx.userId,

@@ -4,6 +4,7 @@ import { type AppDeps, type HandlerContext, modalContext } from '../../../slack/
 import { homeContext } from '../../../slack/home/home-context.js';
 import { runSafely } from '../../../slack/run-safely.js';
 import { approvalScope } from '../approval-scope.js';
+import { approvalsOf } from '../approvals-state.js';
 import {
   decodeRejectMetadata,
   REASON_ACTION,
@@ -23,7 +24,7 @@ type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
  */
 export function openRejectModal(deps: AppDeps, from: RejectMetadata['from']) {
   return async (ctx: HandlerContext, args: ButtonArgs): Promise<void> => {
-    const record = await deps.approvals.get(ctx.teamId, requestIdOf(args.action.value));
+    const record = await approvalsOf(deps).get(ctx.teamId, requestIdOf(args.action.value));
     const tr = await ctx.translator('person');
     if (record.status !== 'pending') {
       await ctx.reply(decisionReply({ outcome: 'already-decided', record }, ctx.userId, tr));
@@ -72,7 +73,7 @@ export function rejectSubmission(deps: AppDeps) {
         ? homeContext(deps, { teamId, userId, what }, client)
         : modalContext(deps, { teamId, userId, channelId: meta.channel, what });
     await runSafely(ctx, async () => {
-      const decision = await deps.approvals.reject({
+      const decision = await approvalsOf(deps).reject({
         team: teamId,
         id: meta.id,
         by: userId,

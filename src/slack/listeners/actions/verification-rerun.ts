@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { summarizeCreateRequest } from '../../../capabilities/approvals/create-request.js';
+import { summarizeCreateRequest } from '../../../providers/create-request.js';
 import { planRerun, type RerunTarget, requestRerun } from '../../../use-cases/request-rerun.js';
 import { cardOf } from '../../../watcher/living-posts.js';
 import { titleOf } from '../../../watcher/notification.js';

@@ -1,7 +1,7 @@
-import type { ApprovalRecord } from '../capabilities/approvals/approval-record.js';
-import type { ApprovalMessenger } from '../capabilities/approvals/approval-service.js';
-import type { Logger } from '../logger.js';
-import type { SlackSender } from './sender.js';
+import type { Logger } from '../../logger.js';
+import type { SlackSender } from '../../slack/sender.js';
+import type { ApprovalRecord } from './approval-record.js';
+import type { ApprovalMessenger } from './approval-service.js';
 
 /**
  * A request asked from the "Request a new migration" workflow step keeps the step's execution id;

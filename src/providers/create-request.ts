@@ -1,16 +1,16 @@
-import type { ResourceKind } from '../../domain/migration-resource.js';
-import { InvalidInputError } from '../../errors.js';
-import type { CreateSummary } from '../../providers/definition.js';
-import type { ProviderId } from '../../providers/provider-ids.js';
-import { createTarget } from '../../providers/registry.js';
+import type { ResourceKind } from '../domain/migration-resource.js';
+import { InvalidInputError } from '../errors.js';
+import type { CreateSummary } from './definition.js';
+import type { ProviderId } from './provider-ids.js';
+import { createTarget } from './registry.js';
 
-export type { CreateSummary } from '../../providers/definition.js';
+export type { CreateSummary } from './definition.js';
 /**
  * What can be created from Slack comes from each provider's definition (`createForms`), with the
  * provider's own create schema. Requests never hold a secret: the schemas refuse key fields, and the
  * keys come from the connection's storage credentials when the provider creates the resource.
  */
-export { type CreateTarget, createTarget, createTargets } from '../../providers/registry.js';
+export { type CreateTarget, createTarget, createTargets } from './registry.js';
 
 /** Validates a create request with the provider's schema; the parsed form is what gets stored. */
 export function validateCreateRequest(
