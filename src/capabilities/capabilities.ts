@@ -212,17 +212,23 @@ export class Capabilities implements CapabilityStates, RequestGate {
   }
 
   /**
-   * The blocks each capability draws on a person's Home tab, in the registry's order; one that
-   * cannot say (a store error) is left out, so the tab still opens.
+   * The blocks each capability draws on a person's Home tab, in the registry's order: `first` those
+   * that lead it (`homeFirst`), `after` the others; one that cannot say (a store error) is left out,
+   * so the tab still opens.
    */
-  async homeBlocks(who: { teamId: string; userId: string }, tr: Translator, now: number): Promise<unknown[]> {
-    const blocks: unknown[] = [];
+  async homeBlocks(
+    who: { teamId: string; userId: string },
+    tr: Translator,
+    now: number,
+  ): Promise<{ first: unknown[]; after: unknown[] }> {
+    const drawn = { first: [] as unknown[], after: [] as unknown[] };
     for (const c of this.#list) {
       const started = this.#started.get(c.name);
       const view = await started?.home(who).catch(() => undefined);
-      if (view !== undefined) blocks.push(...(c.render(view, tr, now)?.blocks ?? []));
+      if (view !== undefined)
+        drawn[c.homeFirst ? 'first' : 'after'].push(...(c.render(view, tr, now)?.blocks ?? []));
     }
-    return blocks;
+    return drawn;
   }
 
   /** Every capability's data of a departed workspace; every one is tried, the first failure thrown. */

@@ -176,6 +176,8 @@ export interface CapabilityDefinition<State> {
    * from its store only, as the tab is built.
    */
   home?(state: State, who: { teamId: string; userId: string }): Promise<unknown>;
+  /** Its Home section leads the tab (what waits for this person), above the connections. */
+  homeFirst?: boolean;
   /**
    * Checks a request to create a migration when it is made, at each approval (before the
    * decision's compare-and-set: what it takes, a quota's share, is released if the decision goes
@@ -236,6 +238,8 @@ export interface Capability {
   readonly name: string;
   readonly subcommands: readonly Subcommand[];
   readonly words?: Words;
+  /** Its Home section leads the tab. */
+  readonly homeFirst?: boolean;
   listeners(routes: ListenerRoutes, deps: AppDeps): void;
   cardLines(fact: unknown, tr: Translator, now: number, resource: CardResource): string[];
   verificationButtons(run: VerifiedRun, tr: Translator): CapabilityButton[];
@@ -294,6 +298,7 @@ export function defineCapability<State>(
     name,
     subcommands: definition.subcommands ?? [],
     ...(definition.words ? { words: definition.words } : {}),
+    ...(definition.homeFirst ? { homeFirst: true } : {}),
     listeners: (routes, deps) => definition.listeners?.(routes, deps),
     cardLines: (fact, tr, now, resource) =>
       definition.cardLines ? definition.cardLines(fact, tr, now, resource) : [],

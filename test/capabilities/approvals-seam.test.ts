@@ -7,9 +7,9 @@ import { importersOf, SRC, sources } from './folder-importers.js';
  * Approvals (requests to create, their pre-flight, decisions and scheduled starts) are one
  * capability folder (ADR 0014): outside `src/capabilities/approvals/` only the registry, the
  * capabilities that build on a request (guardrails check it, plans and the API make them) and the
- * core surfaces below name it. The core list shrinks as the seam learns to draw them (the Home
- * tab's section, the create form's "Start at", the request check's types); it may only get
- * shorter: an entry that no longer imports it fails here until it is removed.
+ * core surfaces below name it. The core list shrinks as the seam learns to draw them (the create
+ * form's "Start at" and dry run, the request check's types, a delta run's request); it may only
+ * get shorter: an entry that no longer imports it fails here until it is removed.
  */
 const FOLDER = 'capabilities/approvals/';
 const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?approvals\/[^']+'/;
@@ -23,8 +23,6 @@ const CORE_READERS: Record<string, string> = {
   'use-cases/start-rules.ts': 'a person’s and a plan’s start asked of the request check',
   'slack/listeners/views/policy-check.ts': 'the create form’s dry run: a pre-flight and the check’s lines',
   'slack/create-forms/start-at.ts': 'the create form’s "Start at" field, refused as a scheduled start is',
-  'slack/home/build-home.ts': 'the Home tab’s "waiting for your approval" rows, read from its store',
-  'slack/blocks/app-home.ts': 'the Home tab draws those rows first',
   'slack/blocks/rerun.ts': 'a delta run’s chain line names its request (`ApprovalRecord`)',
   'use-cases/request-rerun.ts': 'a delta run goes for approval (numbered in its chain)',
   'use-cases/request-retry.ts': 'a retry goes for approval (numbered in its chain)',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { blockLimitProblems } from '../../dev/fake-slack/block-limits.js';
 import type { ApprovalRecord } from '../../src/capabilities/approvals/approval-record.js';
+import { pendingApprovalBlocks } from '../../src/capabilities/approvals/blocks/approval-home.js';
 import {
   renderRequesterNotice,
   withApproversPing,
@@ -337,33 +338,36 @@ describe.each(LOCALES)('every translated surface in %s keeps within Slack limits
         running: rows.filter((r) => r.state === 'running'),
         failed: rows.filter((r) => r.state === 'failed'),
         paused: [resource('paused')],
-        pendingApprovals: [false, true].map((mine, i) => ({
-          mine,
-          record: {
-            id: `abcdef012${i}`,
-            team: 'T1',
-            requester: 'U0ASKER1',
-            channel: 'C0ASK',
-            connection: 'ncp-kr',
-            provider: 'ncp',
-            kind: 'policy' as const,
-            request: {
-              title: LONG,
-              sourceCspType: 'AWS',
-              sourceRegion: 'r',
-              sourceBucket: 'b',
-              targetBucket: 't',
+        first: pendingApprovalBlocks(
+          [false, true].map((mine, i) => ({
+            mine,
+            record: {
+              id: `abcdef012${i}`,
+              team: 'T1',
+              requester: 'U0ASKER1',
+              channel: 'C0ASK',
+              connection: 'ncp-kr',
+              provider: 'ncp',
+              kind: 'policy' as const,
+              request: {
+                title: LONG,
+                sourceCspType: 'AWS',
+                sourceRegion: 'r',
+                sourceBucket: 'b',
+                targetBucket: 't',
+              },
+              status: 'pending' as const,
+              createdAt: '2025-03-01T00:00:00.000Z',
+              expiresAt: '2025-03-02T00:00:00.000Z',
+              message: {
+                channel: 'C0APPROVE',
+                ts: '1.2',
+                permalink: 'https://fake.slack.local/archives/C0APPROVE/p12',
+              },
             },
-            status: 'pending' as const,
-            createdAt: '2025-03-01T00:00:00.000Z',
-            expiresAt: '2025-03-02T00:00:00.000Z',
-            message: {
-              channel: 'C0APPROVE',
-              ts: '1.2',
-              permalink: 'https://fake.slack.local/archives/C0APPROVE/p12',
-            },
-          },
-        })),
+          })),
+          tr,
+        ),
         unreadable: ['hw-x'],
         brokenWatches: [
           {

@@ -2,7 +2,9 @@ import type { CapabilityCore } from '../capability.js';
 import { defineCapability } from '../capability.js';
 import { slackApprovalMessenger } from './approval-messenger.js';
 import { ApprovalService, DEFAULT_SWEEP_INTERVAL_MS } from './approval-service.js';
-import { APPROVALS } from './approvals-state.js';
+import { waitingApprovals } from './approvals-home.js';
+import { APPROVALS, type ApprovalsState } from './approvals-state.js';
+import { type PendingApprovalRow, pendingApprovalBlocks } from './blocks/approval-home.js';
 import { register } from './listeners/index.js';
 import { admitApproved } from './scheduled-start.js';
 import { completingWorkflowSteps } from './workflow-step-decisions.js';
@@ -14,12 +16,16 @@ import { completingWorkflowSteps } from './workflow-step-decisions.js';
  * expiry of requests nobody decided. The core's create form, its workflow step and the other
  * capabilities hand their requests over through `CoreApprovals` (`Capabilities.approvals()`).
  */
-export const approvals = defineCapability<ApprovalService>({
+export const approvals = defineCapability<ApprovalsState>({
   name: APPROVALS,
   start: (core) => startApprovals(core),
   // The action ids posted buttons carry: unchanged, so requests posted before still answer.
   listeners: (routes, deps) => register(routes, deps),
-  jobs: (s) => [
+  // What waits for this person leads their Home tab: at 3 a.m. nobody scrolls to find it.
+  home: (s, who) => waitingApprovals(s, who),
+  homeFirst: true,
+  render: (rows, tr) => ({ text: '', blocks: pendingApprovalBlocks(rows as PendingApprovalRow[], tr) }),
+  jobs: ({ service: s }) => [
     // Approved requests whose start time has come: created once (their start key decides).
     { name: 'starts', cadence: 'before-cycle', replicas: 'each', run: () => s.startDue() },
     // Pending requests past their expiry: once a period across replicas (each decision is claimed).
@@ -30,7 +36,7 @@ export const approvals = defineCapability<ApprovalService>({
       run: (now) => s.expireDue(now),
     },
   ],
-  approvals: (s) => ({
+  approvals: ({ service: s }) => ({
     request: (input) => s.request(input),
     admitApproved: (record) => admitApproved(s.records, record),
     startDue: () => s.startDue(),
@@ -38,14 +44,14 @@ export const approvals = defineCapability<ApprovalService>({
     pendingCount: async () => (await s.records.pending()).length,
   }),
   forgetWorkspace: async (s, teamId) => {
-    await s.records.forget(teamId);
+    await s.service.records.forget(teamId);
   },
-  stop: (s) => s.stop(),
+  stop: (s) => s.service.stop(),
 });
 
-function startApprovals(core: CapabilityCore): ApprovalService {
-  const { sender, settings, clock, watcher, logger, locales } = core;
-  return new ApprovalService({
+function startApprovals(core: CapabilityCore): ApprovalsState {
+  const { sender, settings, clock, watcher, logger, locales, access } = core;
+  const service = new ApprovalService({
     atomic: core.state,
     store: core.store,
     settings,
@@ -64,4 +70,5 @@ function startApprovals(core: CapabilityCore): ApprovalService {
     ...(core.restored ? { restored: core.restored } : {}),
     ...(core.gate ? { gate: core.gate } : {}),
   });
+  return { service, access, clock, logger };
 }

@@ -1,9 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describeScope, WORKSPACE } from '../../access/policy.js';
-import { type Role, roleAllows } from '../../access/roles.js';
-import { approvalScope } from '../../capabilities/approvals/approval-scope.js';
-import { approvalsOf } from '../../capabilities/approvals/approvals-state.js';
-import type { PendingApprovalRow } from '../../capabilities/approvals/blocks/approval-home.js';
+import { WORKSPACE } from '../../access/policy.js';
 import { onCallState } from '../../capabilities/on-call/on-call-state.js';
 import { windowsListed, windowsOf } from '../../capabilities/windows/resource-windows.js';
 import { explainForDisplay } from '../../catalogue/explain.js';
@@ -100,10 +96,6 @@ export async function buildHome(deps: AppDeps, who: { teamId: string; userId: st
     claims,
     paused,
     windows: { list: windows, now, ...(covering ? { of: covering } : {}) },
-    pendingApprovals: await waitingApprovals(deps, who).catch((error: unknown) => {
-      deps.logger.warn({ err: error }, 'could not read the pending approval requests for the Home tab');
-      return [];
-    }),
     use: await deps.watcher.usage(who.teamId).catch(() => undefined),
     unreadable: results.filter((r) => r.health.problem).map((r) => r.health.name),
     titles,
@@ -121,43 +113,4 @@ export async function buildHome(deps: AppDeps, who: { teamId: string; userId: st
         : [],
     ),
   };
-}
-
-/** Pending requests read per workspace; the tab shows a few of them. */
-const PENDING_READ = 20;
-
-/**
- * The requests this viewer may decide (their role in each request's channel allows approving; never
- * their own) and their own requests still waiting. Buttons are checked again by the policy on click.
- */
-async function waitingApprovals(
-  deps: AppDeps,
-  who: { teamId: string; userId: string },
-): Promise<PendingApprovalRow[]> {
-  const now = deps.clock.now();
-  const records = [
-    ...(await approvalsOf(deps).records.pendingOf(who.teamId, PENDING_READ)).filter(
-      (r) => Date.parse(r.expiresAt) > now,
-    ),
-    // Approved to start later: shown to their requester and to those who could have approved them.
-    ...(await approvalsOf(deps).records.scheduledOf(who.teamId, PENDING_READ)),
-  ];
-  const roles = new Map<string, Promise<Role>>();
-  const rows: PendingApprovalRow[] = [];
-  for (const record of records) {
-    if (record.requester === who.userId) {
-      rows.push({ record, mine: true });
-      continue;
-    }
-    // Decided where `approvalScope` says (the channel asked in, or the workspace): as the buttons are.
-    const scope = approvalScope(record);
-    const key = describeScope(scope);
-    let role = roles.get(key);
-    if (!role) {
-      role = deps.access.roleOf(who, scope);
-      roles.set(key, role);
-    }
-    if (roleAllows(await role, 'approve')) rows.push({ record, mine: false });
-  }
-  return rows;
 }
