@@ -1,4 +1,3 @@
-import type { ApprovalService } from './approvals/approval-service.js';
 import type { Capabilities } from './capabilities/capabilities.js';
 import type { Clock } from './clock.js';
 import type { Logger } from './logger.js';
@@ -13,9 +12,6 @@ export interface TimedWork {
   logger: Logger;
   watcher: Watcher;
   departures: Pick<Departures, 'sweep'>;
-  approvals: Pick<ApprovalService, 'startDue' | 'expireDue'>;
-  /** How often pending approval requests past their expiry are marked expired (bot clock ms). */
-  approvalSweepMs: number;
   capabilities: Capabilities;
   /** Its own timer's period (real ms; 0: none, a test on an injected clock ticks it itself). */
   tickMs: number;
@@ -41,15 +37,6 @@ export function scheduleTimedWork(w: TimedWork): Scheduler {
     // Departures not finished (a lock held, a store error) are retried first, so no cycle polls
     // for a workspace that left (ADR 0010); each replica retries, under the installation's lock.
     { name: 'departures', cadence: 'before-cycle', replicas: 'each', run: () => w.departures.sweep() },
-    // Approved requests whose start time has come: created once (their start key decides).
-    { name: 'approval-starts', cadence: 'before-cycle', replicas: 'each', run: () => w.approvals.startDue() },
-    // Pending requests past their expiry: once a period across replicas (each decision is claimed).
-    {
-      name: 'approval-expiry',
-      cadence: { everyMs: w.approvalSweepMs },
-      replicas: 'each',
-      run: (now) => w.approvals.expireDue(now),
-    },
     // Then each capability's timed work, in the registry's order.
     ...w.capabilities.jobs(),
     // Card edits the edit budget deferred, when its window reopens, between cycles (a cycle

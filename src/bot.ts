@@ -3,8 +3,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AccessControl } from './access/access-control.js';
 import { GrantStore } from './access/grant-store.js';
 import { CachedSlackDirectory } from './access/slack-directory.js';
-import { ApprovalService, DEFAULT_SWEEP_INTERVAL_MS } from './approvals/approval-service.js';
-import { admitApproved } from './approvals/scheduled-start.js';
 import { AuditLog } from './audit/audit-log.js';
 import { SCHEDULER_TICK_MS, scheduleTimedWork } from './bot-jobs.js';
 import { registerBotSecrets } from './bot-secrets.js';
@@ -30,7 +28,6 @@ import { ResourceIndex } from './resources/resource-index.js';
 import type { Scheduler } from './scheduler/scheduler.js';
 import { SecretRegistry } from './secrets.js';
 import { SettingsStore } from './settings/workspace-settings.js';
-import { slackApprovalMessenger } from './slack/approval-messenger.js';
 import { slackAuditPoster } from './slack/audit-poster.js';
 import type { AppDeps } from './slack/context.js';
 import { createSlackApp } from './slack/create-slack-app.js';
@@ -43,7 +40,6 @@ import { SlackLocales } from './slack/locales.js';
 import { SlackSender } from './slack/sender.js';
 import { SlackClients } from './slack/slack-clients.js';
 import { SlackWatchDelivery } from './slack/watch-slack.js';
-import { completingWorkflowSteps } from './slack/workflow-step-decisions.js';
 import { restoredFrom } from './store/backup-marks.js';
 import { instrumentAtomicKv, instrumentStore } from './store/instrument-store.js';
 import { LeaseLocks } from './store/lease-lock.js';
@@ -66,8 +62,6 @@ export interface BotOptions {
   clock?: Clock;
   /** Watcher settings beyond the config (tests: key prefix, lease period); its clock is `clock`. */
   watcher?: Partial<Omit<WatcherOptions, 'clock'>>;
-  /** Approval requests: the expiry sweep's interval (default 60 s). */
-  approvals?: { sweepIntervalMs?: number };
   /** Time budget of commands and buttons (tests shorten it); `INTERACTIVE_BUDGET` by default. */
   interactiveBudget?: InteractiveBudget;
   /** Capabilities started after the registry's (`capabilities/registry.ts`): a test's own. */
@@ -125,7 +119,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     build,
     delivery: () => watcher.outbox.stats,
     leasesHeld: () => watcher.leases.held,
-    approvalsPending: async () => (await approvals.records.pending()).length,
+    approvalsPending: () => capabilities.approvals().pendingCount(),
     configuredConnections: () => registry.fileConnectionLabels(),
   });
   // Every store operation is timed for /metrics (store latency and errors).
@@ -197,27 +191,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     },
     { ...options.watcher, clock },
   );
-  const approvals = new ApprovalService({
-    atomic: state,
-    store,
-    settings,
-    connections: registry,
-    resolver,
-    access,
-    audit,
-    secrets,
-    logger,
-    clock,
-    messenger: completingWorkflowSteps(
-      slackApprovalMessenger(sender, settings, clock, watcher, logger, locales),
-      sender,
-      logger,
-    ),
-    // The watcher marked the restore's first start already: the same answer, read back.
-    restored: await restoredFrom(store, clock.now()),
-    gate: capabilities,
-    ...options.approvals,
-  });
+  // The watcher marked the restore's first start already: the same answer, read back.
+  const restored = await restoredFrom(store, clock.now());
   capabilities.start({
     state,
     clock,
@@ -231,11 +206,10 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     config,
     settings,
     store,
-    approvals: {
-      admitApproved: (record) => admitApproved(approvals.records, record),
-      startDue: () => approvals.startDue(),
-      find: (team, id) => approvals.records.get(team, id),
-    },
+    sender,
+    locales,
+    secrets,
+    ...(restored ? { restored } : {}),
   });
   const drain = new Drain();
   const workspaceData = new WorkspaceDeparture({
@@ -243,7 +217,6 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     watcher,
     grants,
     settings,
-    approvals: approvals.records,
     audit,
     resourceIndex,
     lastActions,
@@ -280,7 +253,6 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     settings,
     slack: { clients: slackClients, sender, locales, departures },
     watcher,
-    approvals,
     intake: {
       inbound: new InboundDedupe(state, logger, metrics),
       drain,
@@ -295,9 +267,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     logger,
     watcher,
     departures,
-    approvals,
     capabilities,
-    approvalSweepMs: options.approvals?.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
     tickMs: options.clock ? 0 : SCHEDULER_TICK_MS,
   });
   void departures
@@ -327,7 +297,6 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const stop = () => {
     stopping ??= (async () => {
       scheduler.stop();
-      await approvals.stop();
       await watcher
         .stop()
         .catch((error: unknown) => logger.warn({ err: error }, 'watcher did not stop cleanly'));

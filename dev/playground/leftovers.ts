@@ -1,4 +1,4 @@
-import { ApprovalStore } from '../../src/approvals/approval-store.js';
+import { ApprovalStore } from '../../src/capabilities/approvals/approval-store.js';
 import { systemClock } from '../../src/clock.js';
 import type { Config } from '../../src/config.js';
 import type { Logger } from '../../src/logger.js';

@@ -1,4 +1,3 @@
-import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from '../approvals/request-gate.js';
 import { readFileSections } from '../connections/file-sections.js';
 import type { Translator } from '../i18n/translator.js';
 import type { FormValues } from '../providers/definition.js';
@@ -7,6 +6,7 @@ import type { AppDeps } from '../slack/context.js';
 import type { Route } from '../slack/health-routes.js';
 import type { Subcommand } from '../slack/listeners/commands/subcommand.js';
 import type { ListenerRoutes } from '../slack/listeners/router.js';
+import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from './approvals/request-gate.js';
 import type {
   ApiRead,
   Capability,
@@ -15,6 +15,7 @@ import type {
   CapabilityRendered,
   CapabilityStates,
   CardResource,
+  CoreApprovals,
   CreateSubmission,
   CreateTake,
   StartedCapability,
@@ -41,8 +42,13 @@ export class Capabilities implements CapabilityStates, RequestGate {
 
   /** Builds each capability's state (once); before this only the static parts are read. */
   start(given: CapabilityCore): this {
-    // A capability starting a migration by itself asks every capability, as the approvals core does.
-    const core: CapabilityCore = { ...given, gate: given.gate ?? this };
+    // A capability starting a migration by itself asks every capability, as the approvals do; it
+    // reaches the approvals through the capability that offers them, whichever starts first.
+    const core: CapabilityCore = {
+      ...given,
+      gate: given.gate ?? this,
+      approvals: given.approvals ?? this.#lateApprovals(),
+    };
     for (const c of this.#list) if (!this.#started.has(c.name)) this.#started.set(c.name, c.start(core));
     // A malformed section stops the start-up, with its line and reason.
     this.prepareFile(core.connectionsFile)();
@@ -132,6 +138,29 @@ export class Capabilities implements CapabilityStates, RequestGate {
     for (const c of this.#list) c.listeners(routes, deps);
   }
 
+  /**
+   * The approvals, as the capability that decides requests to create offers them: the core's
+   * create form and workflow step hand their requests here.
+   */
+  approvals(): CoreApprovals {
+    for (const c of this.#started.values()) {
+      const offered = c.approvals();
+      if (offered) return offered;
+    }
+    throw new Error('no started capability decides requests to create');
+  }
+
+  /** `approvals()` asked at each call, so a capability started before the approvals may hold it. */
+  #lateApprovals(): CoreApprovals {
+    return {
+      request: (input) => this.approvals().request(input),
+      admitApproved: (record) => this.approvals().admitApproved(record),
+      startDue: () => this.approvals().startDue(),
+      find: (team, id) => this.approvals().find(team, id),
+      pendingCount: () => this.approvals().pendingCount(),
+    };
+  }
+
   jobs(): Job[] {
     return [...this.#started.values()].flatMap((c) => [...c.jobs()]);
   }
@@ -183,17 +212,23 @@ export class Capabilities implements CapabilityStates, RequestGate {
   }
 
   /**
-   * The blocks each capability draws on a person's Home tab, in the registry's order; one that
-   * cannot say (a store error) is left out, so the tab still opens.
+   * The blocks each capability draws on a person's Home tab, in the registry's order: `first` those
+   * that lead it (`homeFirst`), `after` the others; one that cannot say (a store error) is left out,
+   * so the tab still opens.
    */
-  async homeBlocks(who: { teamId: string; userId: string }, tr: Translator, now: number): Promise<unknown[]> {
-    const blocks: unknown[] = [];
+  async homeBlocks(
+    who: { teamId: string; userId: string },
+    tr: Translator,
+    now: number,
+  ): Promise<{ first: unknown[]; after: unknown[] }> {
+    const drawn = { first: [] as unknown[], after: [] as unknown[] };
     for (const c of this.#list) {
       const started = this.#started.get(c.name);
       const view = await started?.home(who).catch(() => undefined);
-      if (view !== undefined) blocks.push(...(c.render(view, tr, now)?.blocks ?? []));
+      if (view !== undefined)
+        drawn[c.homeFirst ? 'first' : 'after'].push(...(c.render(view, tr, now)?.blocks ?? []));
     }
-    return blocks;
+    return drawn;
   }
 
   /** Every capability's data of a departed workspace; every one is tried, the first failure thrown. */

@@ -1,6 +1,4 @@
 import type { AccessControl } from '../access/access-control.js';
-import type { ApprovalRecord } from '../approvals/approval-record.js';
-import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from '../approvals/request-gate.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -13,15 +11,21 @@ import type { Logger } from '../logger.js';
 import type { FormValues } from '../providers/definition.js';
 import type { ProviderId } from '../providers/provider-ids.js';
 import type { Job } from '../scheduler/scheduler.js';
+import type { SecretRegistry } from '../secrets.js';
 import type { SettingsStore } from '../settings/workspace-settings.js';
 import type { AppDeps, HandlerContext } from '../slack/context.js';
 import type { Route } from '../slack/health-routes.js';
 import type { Subcommand } from '../slack/listeners/commands/subcommand.js';
 import type { ListenerRoutes } from '../slack/listeners/router.js';
+import type { SlackLocales } from '../slack/locales.js';
+import type { SlackSender } from '../slack/sender.js';
 import type { AtomicKv } from '../store/atomic-kv.js';
+import type { RestoredFrom } from '../store/backup-marks.js';
 import type { Store } from '../store/create-store.js';
 import type { ResourceServices, UseCaseContext } from '../use-cases/context.js';
 import type { Watcher } from '../watcher/watcher.js';
+import type { ApprovalRecord } from './approvals/approval-record.js';
+import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from './approvals/request-gate.js';
 
 /**
  * What the core hands a capability when the bot starts: the store, the clock, the policy and audit,
@@ -49,21 +53,48 @@ export interface CapabilityCore {
   config: Config;
   /** The connections file (MIGRATE_BOT_CONNECTIONS), where `fileSection`s are read; undefined: none. */
   connectionsFile?: string;
+  /** The one door to Slack, for what a capability posts outside the editor (a request, a DM). */
+  sender: SlackSender;
+  /** Who reads in which language. */
+  locales: SlackLocales;
+  /** What is masked in each workspace's messages (a failure shown to a person). */
+  secrets: SecretRegistry;
+  /** Set when the store was restored from a backup (`store/backup-marks.ts`). */
+  restored?: RestoredFrom;
   /** Every capability's check of a migration a capability starts by itself (stage `resume`). */
   gate?: RequestGate;
   /** The approvals' scheduled starts, for requests a capability had approved its own way (a plan's). */
   approvals?: CoreApprovals;
 }
 
+/** A request to create a migration as the core's create form and workflow step hand it over. */
+export interface CreateRequestInput {
+  team: string;
+  requester: string;
+  channel: string;
+  connection: string;
+  kind: ResourceKind;
+  /** The provider create request built from the form; validated again by the approvals. */
+  request: unknown;
+  op: string;
+  /** Asked from a workflow step: its decision completes the step. */
+  workflowStep?: { executionId: string };
+  /** When to create it once approved (ISO). */
+  startAt?: string;
+}
+
 /**
- * What a capability may do with the approvals: hand over a request it had approved (saved approved
- * with its start time and scheduled: the scheduled start creates it once across replicas), run the
- * due starts now, and read a request back.
+ * What the capability that decides requests to create (the approvals) offers the core and the
+ * other capabilities: take a new request, hand over one a capability had approved its own way
+ * (saved approved and scheduled: the scheduled start creates it once across replicas), run the
+ * due starts now, read one back, count those waiting (`/metrics`).
  */
 export interface CoreApprovals {
+  request(input: CreateRequestInput): Promise<ApprovalRecord>;
   admitApproved(record: ApprovalRecord): Promise<ApprovalRecord>;
   startDue(): Promise<unknown>;
   find(team: string, id: string): Promise<ApprovalRecord | undefined>;
+  pendingCount(): Promise<number>;
 }
 
 /** A create form as submitted, valid (the provider's checks passed), before it goes for approval. */
@@ -143,6 +174,8 @@ export interface CapabilityDefinition<State> {
    * from its store only, as the tab is built.
    */
   home?(state: State, who: { teamId: string; userId: string }): Promise<unknown>;
+  /** Its Home section leads the tab (what waits for this person), above the connections. */
+  homeFirst?: boolean;
   /**
    * Checks a request to create a migration when it is made, at each approval (before the
    * decision's compare-and-set: what it takes, a quota's share, is released if the decision goes
@@ -169,6 +202,8 @@ export interface CapabilityDefinition<State> {
   routes?(state: State, deps: AppDeps): readonly Route[];
   /** Its read endpoints on the bot's API (`GET /api/v1/<path>`), served for a token's context. */
   apiReads?(state: State): readonly ApiRead[];
+  /** Offered by the one capability that decides requests to create (see `CoreApprovals`). */
+  approvals?(state: State): CoreApprovals;
 }
 
 /**
@@ -207,6 +242,8 @@ export interface Capability {
   readonly name: string;
   readonly subcommands: readonly Subcommand[];
   readonly words?: Words;
+  /** Its Home section leads the tab. */
+  readonly homeFirst?: boolean;
   listeners(routes: ListenerRoutes, deps: AppDeps): void;
   cardLines(fact: unknown, tr: Translator, now: number, resource: CardResource): string[];
   verificationButtons(run: VerifiedRun, tr: Translator): CapabilityButton[];
@@ -244,6 +281,8 @@ export interface StartedCapability {
   prepareSection(section: FileSection): () => void;
   routes(deps: AppDeps): readonly Route[];
   apiReads(): readonly ApiRead[];
+  /** Its `CoreApprovals`, if it decides requests to create. */
+  approvals(): CoreApprovals | undefined;
   forgetWorkspace(teamId: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -263,6 +302,7 @@ export function defineCapability<State>(
     name,
     subcommands: definition.subcommands ?? [],
     ...(definition.words ? { words: definition.words } : {}),
+    ...(definition.homeFirst ? { homeFirst: true } : {}),
     listeners: (routes, deps) => definition.listeners?.(routes, deps),
     cardLines: (fact, tr, now, resource) =>
       definition.cardLines ? definition.cardLines(fact, tr, now, resource) : [],
@@ -290,6 +330,7 @@ export function defineCapability<State>(
         },
         routes: (deps) => definition.routes?.(state, deps) ?? [],
         apiReads: () => definition.apiReads?.(state) ?? [],
+        approvals: () => definition.approvals?.(state),
         forgetWorkspace: async (teamId) => definition.forgetWorkspace?.(state, teamId),
         stop: async () => definition.stop?.(state),
       };

@@ -1,4 +1,5 @@
 import { api } from './api/index.js';
+import { approvals } from './approvals/index.js';
 import type { Capability } from './capability.js';
 import { deltaRuns } from './delta-runs/index.js';
 import { events } from './events/index.js';
@@ -15,6 +16,7 @@ import { windows } from './windows/windows.js';
  */
 // Under a verification post: sign-off, then a delta run, then a bucket check (the list's order).
 export const CAPABILITIES: readonly Capability[] = [
+  approvals,
   windows,
   plans,
   guardrails,

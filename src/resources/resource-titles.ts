@@ -74,3 +74,8 @@ export class ResourceTitles {
 function key(teamId: string, r: ResourceKey, fact: 'title' | 'requester' = 'title'): string {
   return `${fact}:${teamId}:${r.connection}:${r.kind}:${r.id}`;
 }
+
+/** The titles kept in `deps.store` (undefined without a store: a surface then shows the provider's names). */
+export function titlesIn(deps: { store?: Store }): ResourceTitles | undefined {
+  return deps.store ? new ResourceTitles(deps.store) : undefined;
+}

@@ -4,7 +4,6 @@ import type { KnownBlock } from '@slack/types';
 import type { AccessControl } from '../access/access-control.js';
 import { channelScope, describeScope, type Scope } from '../access/policy.js';
 import type { Capability, Role } from '../access/roles.js';
-import type { ApprovalService } from '../approvals/approval-service.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Capabilities } from '../capabilities/capabilities.js';
 import type { Clock } from '../clock.js';
@@ -45,7 +44,6 @@ export interface AppDeps {
   /** The bot's side of each workspace's Slack: clients, the one door out, languages, uninstalls. */
   slack: SlackSide;
   watcher: Watcher;
-  approvals: ApprovalService;
   /** How Slack requests come in: dropped when seen before, timed, and drained on SIGTERM. */
   intake: Intake;
   /** Prometheus metrics (`/metrics`). */

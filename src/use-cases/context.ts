@@ -1,6 +1,6 @@
 import { channelScope, type Scope } from '../access/policy.js';
 import type { Capability, Role } from '../access/roles.js';
-import type { RequestGate } from '../approvals/request-gate.js';
+import type { RequestGate } from '../capabilities/approvals/request-gate.js';
 import type { CapabilityStates } from '../capabilities/capability.js';
 import type { Clock } from '../clock.js';
 import type { ResourceKind, ResourceRef } from '../domain/migration-resource.js';
@@ -9,7 +9,8 @@ import type { MessageKey, MessageValues } from '../i18n/english.js';
 import type { Logger } from '../logger.js';
 import type { LastActions, WindowActed } from '../resources/last-actions.js';
 import type { ResourceResolver } from '../resources/resolve-resource.js';
-import type { ResourceTitles } from '../resources/resource-titles.js';
+import { titlesIn } from '../resources/resource-titles.js';
+import type { Store } from '../store/create-store.js';
 import type { Watcher } from '../watcher/watcher.js';
 
 /**
@@ -28,8 +29,8 @@ export interface UseCaseContext {
     clock: Clock;
     resources: ResourceServices;
     watcher: Watcher;
-    /** The titles requesters gave what approvals created (absent where no approvals run). */
-    approvals?: { titles: ResourceTitles };
+    /** Where the titles requesters gave what approvals created are kept (`titlesIn`). */
+    store?: Store;
     /** The capabilities, whose facts status shows as the watched card does (absent: none). */
     capabilities?: CapabilityStates & Partial<Pick<RequestGate, 'check'>>;
   };
@@ -74,7 +75,9 @@ export async function titleOf(
   ctx: UseCaseContext,
   resource: { connection: string; kind: ResourceKind; id: string },
 ): Promise<string | undefined> {
-  return ctx.deps.approvals?.titles.get(ctx.teamId, resource).catch(() => undefined);
+  return titlesIn(ctx.deps)
+    ?.get(ctx.teamId, resource)
+    .catch(() => undefined);
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { GrantStore } from '../access/grant-store.js';
-import type { ApprovalStore } from '../approvals/approval-store.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import type { Logger } from '../logger.js';
@@ -14,7 +13,6 @@ export interface WorkspaceDataStores {
   watcher: Pick<Watcher, 'store' | 'subscriptions'>;
   grants: GrantStore;
   settings: SettingsStore;
-  approvals: ApprovalStore;
   audit: AuditLog;
   resourceIndex: ResourceIndex;
   lastActions: LastActions;
@@ -91,7 +89,6 @@ export class WorkspaceDeparture {
     );
     await step('grants', () => s.grants.forget(teamId), undefined);
     await step('settings', () => s.settings.forget(teamId), undefined);
-    const approvals = await step('approvals', () => s.approvals.forget(teamId), 0);
     await step('resource index', () => s.resourceIndex.forgetWorkspace(teamId), undefined);
     await step(
       'last actions',
@@ -105,7 +102,6 @@ export class WorkspaceDeparture {
         connections,
         watches: watched.watches + late.watches,
         subscriptions: watched.subscriptions + late.subscriptions,
-        approvals,
         auditKeptDays: Math.round(s.auditRetentionMs / 86_400_000),
         ...(failed.length > 0 ? { failed: [...new Set(failed)] } : {}),
       },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { renderCompletionReport } from '../../src/slack/blocks/completion-report.js';
 import { postedApproval, rejectModalSince, submitRejectReason } from '../harness/approval-requests.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
@@ -184,7 +185,7 @@ describe('the approver’s Home tab', () => {
     await ix.clickHome({ actionId: 'approval.home.approve', value: request.id }, { userId: VIEWER });
     const home = await homeAfter(VIEWER, since, /approver role/);
     expect(JSON.stringify(home.blocks)).toContain('You need the approver role in <#C0FAKE001>');
-    expect((await t.bot.deps.approvals.get(TEAM, request.id)).status).toBe('pending');
+    expect((await approvalsOf(t.bot.deps).get(TEAM, request.id)).status).toBe('pending');
   });
 
   it('approving there creates it; the card, the list and the status lead with the typed title', async () => {
@@ -194,7 +195,7 @@ describe('the approver’s Home tab', () => {
     const home = await homeAfter(APPROVER, since, /Approved\. Created/);
     expect(buttons(home).filter((b) => b.value === request.id)).toEqual([]);
     expect(t.oms.tasks.size).toBe(tasks + 1);
-    const record = await t.bot.deps.approvals.get(TEAM, request.id);
+    const record = await approvalsOf(t.bot.deps).get(TEAM, request.id);
     expect(record).toMatchObject({ status: 'approved', decidedBy: APPROVER });
     const name = record.resourceName!;
     expect(name).toMatch(/^task_\d+_\d+$/);
@@ -257,11 +258,11 @@ describe('Reject asks why, and the requester hears it', () => {
     expect(JSON.stringify(modal.view)).toContain('“Q1 logs copy”');
     const empty = await ix.submit(modal, { reason: '  ' }, { userId: APPROVER });
     expect(empty.body).toMatchObject({ response_action: 'errors', errors: { reason: expect.any(String) } });
-    expect((await t.bot.deps.approvals.get(TEAM, request.id)).status).toBe('pending');
+    expect((await approvalsOf(t.bot.deps).get(TEAM, request.id)).status).toBe('pending');
 
     const answer = await submitRejectReason(t, ix, modal, 'Wrong destination: use dst-archive.', APPROVER);
     expect(answer).toContain(`Rejected. Nothing was created, and <@${OPERATOR}> was told.`);
-    expect(await t.bot.deps.approvals.get(TEAM, request.id)).toMatchObject({
+    expect(await approvalsOf(t.bot.deps).get(TEAM, request.id)).toMatchObject({
       status: 'rejected',
       decidedBy: APPROVER,
       reason: 'Wrong destination: use dst-archive.',
@@ -287,14 +288,14 @@ describe('Reject asks why, and the requester hears it', () => {
     expect(submitted.body).toBeUndefined();
     const home = await homeAfter(APPROVER2, since, /Rejected\./);
     expect(JSON.stringify(home.blocks)).not.toContain('“home reject”');
-    expect((await t.bot.deps.approvals.get(TEAM, request.id)).reason).toBe('Not this week.');
+    expect((await approvalsOf(t.bot.deps).get(TEAM, request.id)).reason).toBe('Not this week.');
   });
 });
 
 describe('the Home tab’s resource rows', () => {
   it('lead with the typed title, the provider’s name beside the reference', async () => {
     const task = t.oms.addTask({ name: 'task_1795650490367_9', status: 2, progress: 0.4 });
-    await t.bot.deps.approvals.titles.note(
+    await approvalsOf(t.bot.deps).titles.note(
       TEAM,
       { connection: 'hw-prod', kind: 'task', id: task.id },
       'EU logs',

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import { Interactions, ViewTracker } from '../harness/interactions.js';
 import { buttons, messageText, TestBot } from '../harness/test-bot.js';
@@ -77,7 +78,7 @@ describe('the approver’s direct message', () => {
     const ts = String(t.fakeSlack.calls.indexOf(dm));
     const answer = await decideApproval(t, ix, { id, ts, channel: DM }, 'approve', APPROVER);
     expect(answer).toContain('Approved');
-    expect(await t.bot.deps.approvals.get(TEAM, id)).toMatchObject({
+    expect(await approvalsOf(t.bot.deps).get(TEAM, id)).toMatchObject({
       status: 'approved',
       decidedBy: APPROVER,
     });
@@ -124,7 +125,7 @@ describe('the approver’s direct message', () => {
       'Use dst-archive.',
     );
     expect(answer).toContain('Rejected');
-    expect(await t.bot.deps.approvals.get(TEAM, id)).toMatchObject({
+    expect(await approvalsOf(t.bot.deps).get(TEAM, id)).toMatchObject({
       status: 'rejected',
       reason: 'Use dst-archive.',
     });

@@ -3,6 +3,7 @@ import { blockLimitProblems } from '../../dev/fake-slack/block-limits.js';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { NcpSimulator } from '../../dev/simulators/ncp/index.js';
 import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import {
@@ -374,7 +375,7 @@ describe('OMS task: command → modal → approval → creation', () => {
     const told = await ephemeralTo(APPROVER, since, /waiting for an approver/);
     expect(told.body.channel).toBe(REQUEST_CHANNEL);
     expect(messageText(told.body)).toContain(`<#${APPROVALS}>`);
-    const record = await t.bot.deps.approvals.get(TEAM, request.id);
+    const record = await approvalsOf(t.bot.deps).get(TEAM, request.id);
     expect(record).toMatchObject({
       status: 'pending',
       requester: APPROVER,
@@ -394,7 +395,7 @@ describe('OMS task: command → modal → approval → creation', () => {
       'You asked for this migration yourself, so someone else with the approver role must approve it',
     );
     expect(t.oms.tasks.size).toBe(0);
-    expect((await t.bot.deps.approvals.get(TEAM, request.id)).status).toBe('pending');
+    expect((await approvalsOf(t.bot.deps).get(TEAM, request.id)).status).toBe('pending');
     const audit = await t.bot.deps.audit.recent(TEAM, 20);
     expect(audit.find((a) => a.action === 'create.approve' && a.user === APPROVER)).toMatchObject({
       result: 'refused',
@@ -414,7 +415,7 @@ describe('OMS task: command → modal → approval → creation', () => {
     expect(reply).toMatch(/^:white_check_mark: Approved\. Created `hw-prod:\d+`/);
     expect(t.oms.tasks.size).toBe(1);
     const task = [...t.oms.tasks.values()][0]!;
-    const record = await t.bot.deps.approvals.get(TEAM, request.id);
+    const record = await approvalsOf(t.bot.deps).get(TEAM, request.id);
     expect(record).toMatchObject({ status: 'approved', decidedBy: APPROVER2, resourceId: task.id });
     expect(record.decidedAt).toBeDefined();
     expect(JSON.stringify(task)).toContain('src-bucket');
@@ -459,7 +460,7 @@ describe('OMS task: command → modal → approval → creation', () => {
     ]);
     expect(replies.filter((r) => r.startsWith(':white_check_mark: Approved. Created'))).toHaveLength(1);
     const loser = replies.find((r) => !r.startsWith(':white_check_mark:'))!;
-    const record = await t.bot.deps.approvals.get(TEAM, next.id);
+    const record = await approvalsOf(t.bot.deps).get(TEAM, next.id);
     expect(loser).toContain(`already decided`);
     expect(loser).toContain(`<@${record.decidedBy}>`);
     expect(t.oms.tasks.size).toBe(tasks + 1);
@@ -476,7 +477,7 @@ describe('OMS task: command → modal → approval → creation', () => {
     const reply = await decide(failing, 'approve', APPROVER);
     expect(reply).toContain('Approved, but creating failed');
     expect(t.oms.tasks.size).toBe(tasks);
-    const record = await t.bot.deps.approvals.get(TEAM, failing.id);
+    const record = await approvalsOf(t.bot.deps).get(TEAM, failing.id);
     expect(record).toMatchObject({
       status: 'failed',
       decidedBy: APPROVER,
@@ -495,7 +496,7 @@ describe('OMS task: command → modal → approval → creation', () => {
     t.oms.faults.script({ method: 'POST', path: '/tasks', hangUp: true });
     const reply = await decide(lost, 'approve', APPROVER);
     expect(reply).toContain('did not say whether it was created');
-    const record = await t.bot.deps.approvals.get(TEAM, lost.id);
+    const record = await approvalsOf(t.bot.deps).get(TEAM, lost.id);
     expect(record).toMatchObject({
       status: 'failed',
       failure: { outcomeUnknown: true, provider: 'huawei-oms' },
@@ -581,7 +582,7 @@ describe('NCP policy', () => {
     // A decision is a direct message: the requester sees it wherever they are (issue #13).
     expect(told.body.channel).toBe(OPERATOR);
     expect(ncp.policies.has('photos-2024')).toBe(false);
-    expect(await t.bot.deps.approvals.get(TEAM, request.id)).toMatchObject({
+    expect(await approvalsOf(t.bot.deps).get(TEAM, request.id)).toMatchObject({
       status: 'rejected',
       decidedBy: APPROVER,
     });
@@ -655,7 +656,7 @@ describe('UpCloud job', () => {
     expect(reply).toMatch(/Created `up-fi:[0-9a-f-]{36}`/);
     const job = [...upcloud.jobs.values()].find((j) => j.name === 'logs-to-upcloud');
     expect(job).toBeDefined();
-    expect((await t.bot.deps.approvals.get(TEAM, req.id)).resourceId).toBe(job!.uuid);
+    expect((await approvalsOf(t.bot.deps).get(TEAM, req.id)).resourceId).toBe(job!.uuid);
   });
 
   it('expiry (the sweep) tells the requester and removes the buttons', async () => {
@@ -673,8 +674,8 @@ describe('UpCloud job', () => {
     );
     const req = await postedRequest(since);
     const before = t.fakeSlack.calls.length;
-    expect(await t.bot.deps.approvals.expireDue(Date.now() + 23 * 3_600_000)).toEqual([]);
-    const expired = await t.bot.deps.approvals.expireDue(Date.now() + 25 * 3_600_000);
+    expect(await approvalsOf(t.bot.deps).expireDue(Date.now() + 23 * 3_600_000)).toEqual([]);
+    const expired = await approvalsOf(t.bot.deps).expireDue(Date.now() + 25 * 3_600_000);
     expect(expired.map((r) => r.id)).toEqual([req.id]);
     const updated = await requestUpdate(req, before, /Expired/);
     expect(buttons(updated)).toEqual([]);
@@ -698,7 +699,7 @@ describe('UpCloud job', () => {
       { userId: OPERATOR },
     );
     const req = await postedRequest(since);
-    const approvals = t.bot.deps.approvals;
+    const approvals = approvalsOf(t.bot.deps);
     const record = await approvals.get(TEAM, req.id);
     await approvals.records.save({ ...record, expiresAt: new Date(Date.now() - 1_000).toISOString() });
     const before = t.fakeSlack.calls.length;
@@ -772,7 +773,7 @@ describe('who may create', () => {
     const ok = await ix.submit(ncpForm, { ...values, result_channel: 'C0RESULTS' }, { userId: OPERATOR });
     expect(ok.body).toBeUndefined();
     const req = await postedRequest(since);
-    expect((await t.bot.deps.approvals.get(TEAM, req.id)).channel).toBe('C0RESULTS');
+    expect((await approvalsOf(t.bot.deps).get(TEAM, req.id)).channel).toBe('C0RESULTS');
     await ephemeralTo(OPERATOR, since, /waiting for an approver/);
   });
 
@@ -806,7 +807,7 @@ describe('secrets and limits over the whole run', () => {
       expect(keys.filter((k) => !allowed.includes(k))).toEqual([]);
       expect(keys).toContain('r');
     }
-    const pending = await t.bot.deps.approvals.records.pending();
+    const pending = await approvalsOf(t.bot.deps).records.pending();
     const ids = new Set([
       ...pending.map((p) => p.id),
       ...t.fakeSlack.calls
@@ -815,7 +816,7 @@ describe('secrets and limits over the whole run', () => {
     ]);
     expect(ids.size).toBeGreaterThan(5);
     for (const id of ids) {
-      const stored = JSON.stringify(await t.bot.deps.approvals.get(TEAM, id));
+      const stored = JSON.stringify(await approvalsOf(t.bot.deps).get(TEAM, id));
       for (const secret of SECRETS) expect(stored).not.toContain(secret);
       expect(stored).not.toMatch(/"(ak|sk|secretKey|secret_access_key|access_key_id|src_ak|dst_sk)"/);
     }

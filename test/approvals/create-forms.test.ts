@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { blockLimitProblems } from '../../dev/fake-slack/block-limits.js';
-import type { ApprovalRecord } from '../../src/approvals/approval-record.js';
-import { createTargets, summarizeCreateRequest } from '../../src/approvals/create-request.js';
+import type { ApprovalRecord } from '../../src/capabilities/approvals/approval-record.js';
+import { renderRequesterNotice } from '../../src/capabilities/approvals/blocks/approval-notices.js';
+import { renderApprovalRequest } from '../../src/capabilities/approvals/blocks/approval-request.js';
+import { createTargets, summarizeCreateRequest } from '../../src/providers/create-request.js';
 import {
   omsPrefixCheck,
   omsRequestFromForm,
@@ -11,8 +13,6 @@ import { regionsOf } from '../../src/providers/huawei-oms/create-form-items.js';
 import { describeBandwidth, summarizeOms } from '../../src/providers/huawei-oms/summary.js';
 import { ncpRequestFromForm } from '../../src/providers/ncp/create-form.js';
 import { upcloudRequestFromForm } from '../../src/providers/upcloud/create-form.js';
-import { renderRequesterNotice } from '../../src/slack/blocks/approval-notices.js';
-import { renderApprovalRequest } from '../../src/slack/blocks/approval-request.js';
 import { pickerModal } from '../../src/slack/blocks/create/flow-modals.js';
 import { decodeFormMetadata, encodeFormMetadata } from '../../src/slack/create-forms/metadata.js';
 import { errorsForBlocks, readForm } from '../../src/slack/create-forms/view-state.js';

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { failureShown, mayHaveCreated } from '../../src/approvals/approval-failure.js';
+import { failureShown, mayHaveCreated } from '../../src/capabilities/approvals/approval-failure.js';
 import { ErrorCode, InvalidInputError, OutcomeUnknownError, ProviderError } from '../../src/errors.js';
 import { HttpClient, PoolRegistry } from '../../src/providers/http/http-client.js';
 import { SecretRegistry } from '../../src/secrets.js';

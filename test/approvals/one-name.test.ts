@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import { Interactions, ViewTracker } from '../harness/interactions.js';
 import { buttons, messageText, mrkdwnTexts, TestBot } from '../harness/test-bot.js';
@@ -52,7 +53,7 @@ beforeAll(async () => {
   const request = await postedApproval(t, { team: TEAM, channel: APPROVALS }, since);
   await decideApproval(t, ix, { ...request, channel: APPROVALS }, 'approve', APPROVER);
   // Approve answers once the task is created.
-  const record = await t.bot.deps.approvals.get(TEAM, request.id);
+  const record = await approvalsOf(t.bot.deps).get(TEAM, request.id);
   expect(record.status).toBe('approved');
   id = record.resourceId!;
   name = record.resourceName!;

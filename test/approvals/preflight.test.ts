@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { parseConnections } from '../../src/connections/load-connections-file.js';
 import { postedApproval } from '../harness/approval-requests.js';
@@ -145,7 +146,7 @@ describe('the pre-flight on an approval request', () => {
     // 2,000 GiB (2.0 TiB) × $0.09.
     expect(req.text).toContain('Egress at least ≈ $180 at your $0.09/GiB (priced on the sample).');
     expect(req.text).toMatch(/Found out when the request was made \(.+\), before anything runs/);
-    const record = await t.bot.deps.approvals.get(TEAM, req.id);
+    const record = await approvalsOf(t.bot.deps).get(TEAM, req.id);
     expect(record.preflight?.size).toEqual({
       basis: 'sampled',
       objects: 1_000,
@@ -208,7 +209,7 @@ describe('the pre-flight on an approval request', () => {
   });
 
   it('posts the request when the pre-flight times out, saying why in words', async () => {
-    const approvals = t.bot.deps.approvals;
+    const approvals = approvalsOf(t.bot.deps);
     approvals.preflightDeadlineMs = 300;
     // The listing answers after the deadline; the form's own prefix check answers at once.
     t.oms.faults.script({ path: '/buckets/objects', delayMs: 3_000 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { postedApproval, rejectModalSince, submitRejectReason } from '../harness/approval-requests.js';
 import { Interactions, ViewTracker } from '../harness/interactions.js';
 import { mrkdwnTexts, TestBot } from '../harness/test-bot.js';
@@ -111,7 +112,7 @@ describe('a rejection keeps its reason as typed', () => {
     const modal = await t.fakeSlack.waitFor(() => rejectModalSince(t, since));
     const answer = await submitRejectReason(t, ix, modal, REASON, APPROVER);
     expect(answer).toContain('Rejected. Nothing was created');
-    expect((await t.bot.deps.approvals.get(TEAM, request.id)).reason).toBe(REASON);
+    expect((await approvalsOf(t.bot.deps).get(TEAM, request.id)).reason).toBe(REASON);
 
     const post = await t.fakeSlack.waitFor(() =>
       callsSince(since, (c) => c.method === 'chat.update' && c.body.ts === request.ts).at(-1),

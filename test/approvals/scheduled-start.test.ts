@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
-import type { ApprovalRecord } from '../../src/approvals/approval-record.js';
-import { claimStart, STALE_START_MS, startToken } from '../../src/approvals/scheduled-start.js';
+import type { ApprovalRecord } from '../../src/capabilities/approvals/approval-record.js';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
+import { claimStart, STALE_START_MS, startToken } from '../../src/capabilities/approvals/scheduled-start.js';
 import { RedisAtomicKv } from '../../src/store/redis-atomic-kv.js';
 import { postedApproval } from '../harness/approval-requests.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
@@ -56,11 +57,15 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   views?.stop();
-  await a.bot.deps.approvals.records.forget(TEAM).catch(() => undefined);
-  for (const e of (await a.bot.deps.approvals.records.scheduled().catch(() => [])).filter(
-    (x) => x.team === TEAM,
-  ))
-    await a.bot.deps.approvals.records.unschedule(e);
+  await approvalsOf(a.bot.deps)
+    .records.forget(TEAM)
+    .catch(() => undefined);
+  for (const e of (
+    await approvalsOf(a.bot.deps)
+      .records.scheduled()
+      .catch(() => [])
+  ).filter((x) => x.team === TEAM))
+    await approvalsOf(a.bot.deps).records.unschedule(e);
   await Promise.allSettled([a.stop(), b.stop()]);
   await dropRedisKeys(storeUrl, suffix);
 });
@@ -79,7 +84,7 @@ let made = 0;
 /** A request with a start time, made on A (the service the create form calls), and its post. */
 async function ask(startAt: string) {
   const since = a.fakeSlack.calls.length;
-  const record = await a.bot.deps.approvals.request({
+  const record = await approvalsOf(a.bot.deps).request({
     team: TEAM,
     requester: OPERATOR,
     channel: CHANNEL,
@@ -114,7 +119,7 @@ async function press(
   return String((await bot.answer(responseId)).text ?? '');
 }
 
-const record = (id: string): Promise<ApprovalRecord> => a.bot.deps.approvals.get(TEAM, id);
+const record = (id: string): Promise<ApprovalRecord> => approvalsOf(a.bot.deps).get(TEAM, id);
 /** OMS tasks made since `before` tasks were there (the simulator is this file's alone). */
 const tasksSince = (before: number) => a.oms.tasks.size - before;
 /** The last edit of the request message: what the renderer shows of the record now. */
@@ -285,7 +290,7 @@ describe('a start or a cancel whose replica died between winning it and saving',
         .filter((e) => e.target === `approval:${posted.id}` && e.result === 'failed')
         .map((e) => e.action),
     ).toEqual(['create.start']);
-    expect(await a.bot.deps.approvals.records.scheduledOf(TEAM, 50)).not.toContainEqual(
+    expect(await approvalsOf(a.bot.deps).records.scheduledOf(TEAM, 50)).not.toContainEqual(
       expect.objectContaining({ id: posted.id }),
     );
   });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { runStoreCommand } from '../../src/cli/store-command.js';
 import { postedApproval } from '../harness/approval-requests.js';
 import { Interactions } from '../harness/interactions.js';
@@ -47,7 +48,7 @@ it('a start due after the backup is not created again on the restored store; the
   await live.ask(`access grant <@${APPROVER}|appr> approver`, { teamId: TEAM });
 
   const since = live.fakeSlack.calls.length;
-  await live.bot.deps.approvals.request({
+  await approvalsOf(live.bot.deps).request({
     team: TEAM,
     requester: OPERATOR,
     channel: CHANNEL,
@@ -70,7 +71,7 @@ it('a start due after the backup is not created again on the restored store; the
   );
   expect(clicked.status).toBe(200);
   await live.answer('rs-approve');
-  expect((await live.bot.deps.approvals.get(TEAM, posted.id)).status).toBe('approved');
+  expect((await approvalsOf(live.bot.deps).get(TEAM, posted.id)).status).toBe('approved');
 
   // The backup, taken while the request waits for its start.
   const at = () => new Date(clock.now());
@@ -92,7 +93,7 @@ it('a start due after the backup is not created again on the restored store; the
   for (let i = 0; i < 3; i++) await restored.bot.deps.watcher.runCycle();
 
   expect(live.oms.tasks.size, 'created a second time on the restored store').toBe(tasks + 1);
-  const record = await restored.bot.deps.approvals.get(TEAM, posted.id);
+  const record = await approvalsOf(restored.bot.deps).get(TEAM, posted.id);
   expect(record.status).toBe('failed');
   expect(record.failure?.localized?.key).toBe('approval.start.restored');
   const edit = live.fakeSlack.calls

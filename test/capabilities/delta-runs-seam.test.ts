@@ -16,8 +16,8 @@ const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?delta-runs\/[^']+'/;
 const STILL_READ_BY: Record<string, string> = {
   'capabilities/registry.ts': 'the one list of capabilities',
   'slack/blocks/watch-notifications.ts': 'draws a chain note (the line in the run’s thread)',
-  'slack/blocks/rerun.ts':
-    'hands the approvals’ request and messenger the delta’s line and chain note, until they are a folder',
+  'capabilities/approvals/approval-messenger.ts': 'tells a delta run’s chain when its request is decided',
+  'capabilities/approvals/blocks/approval-request.ts': 'a delta run’s request says which run it follows',
   'capabilities/objects/request-retry.ts': 'a retry counts on in the run’s chain (`parentRequest`)',
   'capabilities/objects/retry.ts': 'a retry tells the chain, and offers the delta run',
   'capabilities/objects/retry-view.ts': 'the retry modal’s delta button',

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { Interactions } from '../harness/interactions.js';
 import { HW_AK, HW_SK, messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
@@ -68,7 +69,9 @@ beforeAll(async () => {
   for (const user of [APPROVER, SECOND]) await a.ask(`access grant <@${user}|appr> approver`, who);
 }, 60_000);
 afterAll(async () => {
-  await a.bot.deps.approvals.records.forget(TEAM).catch(() => undefined);
+  await approvalsOf(a.bot.deps)
+    .records.forget(TEAM)
+    .catch(() => undefined);
   await Promise.allSettled([a.stop(), b.stop()]);
   await dropRedisKeys(storeUrl, suffix);
   rmSync(dir, { recursive: true, force: true });
@@ -98,12 +101,12 @@ describe('a rule added while a request waits for its approval', () => {
     expect(messageText(added)).toContain(`two-late-${low}`);
     const said = await press(b, first.posted, APPROVER);
     expect(said).toMatch(/1 of 2/);
-    expect((await a.bot.deps.approvals.records.get(TEAM, first.record.id))?.status).toBe('pending');
+    expect((await approvalsOf(a.bot.deps).records.get(TEAM, first.record.id))?.status).toBe('pending');
     expect(a.oms.tasks.size).toBe(0);
     // The second approver, someone else, decides it.
     await press(a, first.posted, SECOND);
     await until(async () => a.oms.tasks.size === 1, { what: 'the migration created at the 2nd approval' });
-    expect((await a.bot.deps.approvals.records.get(TEAM, first.record.id))?.votes?.length).toBe(2);
+    expect((await approvalsOf(a.bot.deps).records.get(TEAM, first.record.id))?.votes?.length).toBe(2);
   });
 });
 

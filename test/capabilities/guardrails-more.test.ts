@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { postedApproval } from '../harness/approval-requests.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
 import { HW_AK, HW_SK, messageText, mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
@@ -84,7 +85,9 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   views?.stop();
-  await a.bot.deps.approvals.records.forget(TEAM).catch(() => undefined);
+  await approvalsOf(a.bot.deps)
+    .records.forget(TEAM)
+    .catch(() => undefined);
   await Promise.allSettled([a.stop(), b.stop()]);
   await dropRedisKeys(storeUrl, suffix);
   rmSync(dir, { recursive: true, force: true });
@@ -186,7 +189,7 @@ describe('rules about when and how many', () => {
     const early = await request(C.conc).catch((e: Error) => e);
     expect((early as Error).message).toContain('Refused by guardrail `two-at-once`');
     // One of them ends: its place is free at the next approval.
-    const records = await Promise.all(asked.map((r) => a.bot.deps.approvals.get(TEAM, r.posted.id)));
+    const records = await Promise.all(asked.map((r) => approvalsOf(a.bot.deps).get(TEAM, r.posted.id)));
     const created = records.filter((r) => r.resourceId);
     const task = a.oms.task(created[0]!.resourceId!)!;
     Object.assign(task, { status: 5, completeSize: task.totalSize, successfulNum: task.totalNum });
@@ -208,7 +211,7 @@ describe('a quota share given back', () => {
       body: { error_code: 'OMS.0005', error_msg: 'bad request' },
     });
     await press(a, first.posted, APPROVER);
-    expect((await a.bot.deps.approvals.get(TEAM, first.posted.id)).status).toBe('failed');
+    expect((await approvalsOf(a.bot.deps).get(TEAM, first.posted.id)).status).toBe('failed');
     // 8 more approved and scheduled: the share is taken again (it fits only if given back).
     const second = await posted(C.give, { tib: 8, startAt: '2026-11-26T03:00:00Z' });
     expect(await press(b, second.posted, SECOND)).toContain('will be created');
@@ -218,14 +221,14 @@ describe('a quota share given back', () => {
     at('2026-11-26T03:00:20Z');
     for (let i = 0; i < 3; i++)
       await Promise.all([a.bot.deps.watcher.runCycle(), b.bot.deps.watcher.runCycle()]);
-    const refused = await a.bot.deps.approvals.get(TEAM, second.posted.id);
+    const refused = await approvalsOf(a.bot.deps).get(TEAM, second.posted.id);
     expect(refused.failure?.localized?.key).toBe('guardrail.refused.freeze');
     await a.ask(`policy remove pause-${low}`, admin);
     // Given back again: 8 TiB more is approved and created after the freeze.
     at('2026-11-27T01:00:00Z');
     const third = await posted(C.give, { tib: 8 });
     expect(await press(a, third.posted, APPROVER)).toContain('Approved');
-    expect((await a.bot.deps.approvals.get(TEAM, third.posted.id)).resourceId).toBeDefined();
+    expect((await approvalsOf(a.bot.deps).get(TEAM, third.posted.id)).resourceId).toBeDefined();
   });
 });
 

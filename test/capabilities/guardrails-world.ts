@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import type { PreflightRecord } from '../../src/approvals/preflight-record.js';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
+import type { PreflightRecord } from '../../src/capabilities/approvals/preflight-record.js';
 import { postedApproval } from '../harness/approval-requests.js';
 import type { Interactions } from '../harness/interactions.js';
 import { PROJECT_ID, type TestBot } from '../harness/test-bot.js';
@@ -60,7 +61,7 @@ export function guardedRequests(w: GuardedRequests) {
       warnings: [],
       deadlineMs: 5000,
     };
-    return w.a.bot.deps.approvals.request({
+    return approvalsOf(w.a.bot.deps).request({
       team: w.team,
       requester: w.requester,
       channel: w.channel,

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { rejectModalSince } from '../harness/approval-requests.js';
 import { Interactions } from '../harness/interactions.js';
 import { HW_AK, HW_SK, messageText, omsConnection, TestBot } from '../harness/test-bot.js';
@@ -81,7 +82,9 @@ beforeAll(async () => {
   for (const user of [APPROVER, SECOND, THIRD]) await a.ask(`access grant <@${user}|appr> approver`, who);
 }, 60_000);
 afterAll(async () => {
-  await a.bot.deps.approvals.records.forget(TEAM).catch(() => undefined);
+  await approvalsOf(a.bot.deps)
+    .records.forget(TEAM)
+    .catch(() => undefined);
   await Promise.allSettled([a.stop(), b.stop()]);
   await dropRedisKeys(storeUrl, suffix);
   rmSync(dir, { recursive: true, force: true });
@@ -142,15 +145,15 @@ describe('guardrails from the connections file, on two replicas', () => {
     expect(await press(a, 'approval.approve', p, OPERATOR)).not.toMatch(/counted|Created/);
     const first = await press(a, 'approval.approve', p, APPROVER);
     expect(first).toContain('1 of 2 approvals');
-    expect((await a.bot.deps.approvals.get(TEAM, p.id)).status).toBe('pending');
+    expect((await approvalsOf(a.bot.deps).get(TEAM, p.id)).status).toBe('pending');
     expect(messageText(lastEdit(p.ts)!.body)).toContain('1 of 2 approvals: <@U0GRAPPR1>');
     // The same person again, on the other replica: refused, still pending, nothing created.
     expect(await press(b, 'approval.approve', p, APPROVER)).toContain('approved this request already');
-    expect((await a.bot.deps.approvals.get(TEAM, p.id)).status).toBe('pending');
+    expect((await approvalsOf(a.bot.deps).get(TEAM, p.id)).status).toBe('pending');
     expect(a.oms.tasks.size - before).toBe(0);
     const second = await press(b, 'approval.approve', p, SECOND);
     expect(second).toContain('Approved');
-    const done = await a.bot.deps.approvals.get(TEAM, p.id);
+    const done = await approvalsOf(a.bot.deps).get(TEAM, p.id);
     expect(done.resourceId).toBeDefined();
     expect(done.votes?.map((v) => v.by)).toEqual([APPROVER, SECOND]);
     expect(a.oms.tasks.size - before).toBe(1);
@@ -172,10 +175,13 @@ describe('guardrails from the connections file, on two replicas', () => {
     );
     const modal = await until(() => rejectModalSince(a, since), { what: 'the reject modal' });
     await ixA.submit(modal!, { reason: 'Not before the audit.' }, { userId: THIRD, teamId: TEAM });
-    await until(async () => (await a.bot.deps.approvals.get(TEAM, p.id)).status === 'rejected' || undefined, {
-      what: 'the rejection',
-    });
-    expect((await a.bot.deps.approvals.get(TEAM, p.id)).status).toBe('rejected');
+    await until(
+      async () => (await approvalsOf(a.bot.deps).get(TEAM, p.id)).status === 'rejected' || undefined,
+      {
+        what: 'the rejection',
+      },
+    );
+    expect((await approvalsOf(a.bot.deps).get(TEAM, p.id)).status).toBe('rejected');
     expect(await press(b, 'approval.approve', p, SECOND)).not.toContain('Created');
   });
 
@@ -187,7 +193,10 @@ describe('guardrails from the connections file, on two replicas', () => {
     expect(await press(b, 'approval.approve', p, THIRD)).toContain('must be in <!subteam^S0GRSEC01>');
     expect(await press(a, 'approval.approve', p, APPROVER)).toContain('1 of 2 approvals');
     expect(await press(b, 'approval.approve', p, SECOND)).toContain('Approved');
-    expect((await a.bot.deps.approvals.get(TEAM, p.id)).votes?.map((v) => v.by)).toEqual([APPROVER, SECOND]);
+    expect((await approvalsOf(a.bot.deps).get(TEAM, p.id)).votes?.map((v) => v.by)).toEqual([
+      APPROVER,
+      SECOND,
+    ]);
     expect(a.oms.tasks.size - before).toBe(1);
     expect(await audited('create.approve', /guardrail security-approves \(at the approval\)/)).toBe(1);
   });
@@ -203,7 +212,7 @@ describe('guardrails from the connections file, on two replicas', () => {
     );
     expect(told.filter((t) => t.includes('Refused by guardrail `monthly`'))).toHaveLength(1);
     expect(a.oms.tasks.size - before).toBe(5);
-    const records = await Promise.all(asked.map((r) => a.bot.deps.approvals.get(TEAM, r.posted.id)));
+    const records = await Promise.all(asked.map((r) => approvalsOf(a.bot.deps).get(TEAM, r.posted.id)));
     expect(records.filter((r) => r.status === 'pending')).toHaveLength(1);
     expect(told.find((t) => t.includes('monthly'))).toContain('50.00 TiB this month');
   });
@@ -256,7 +265,7 @@ describe('rules from Slack, and a freeze when a scheduled start comes due', () =
     for (let i = 0; i < 3; i++)
       await Promise.all([a.bot.deps.watcher.runCycle(), b.bot.deps.watcher.runCycle()]);
     expect(a.oms.tasks.size - before).toBe(0);
-    const failed = await a.bot.deps.approvals.get(TEAM, p.id);
+    const failed = await approvalsOf(a.bot.deps).get(TEAM, p.id);
     expect(failed.status).toBe('failed');
     expect(failed.failure?.localized?.key).toBe('guardrail.refused.freeze');
     const edit = await until(() => lastEdit(p.ts), { what: 'the request redrawn' });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { ObjectStoreSimulator } from '../../dev/simulators/object-store/index.js';
 import { writeOmsFailedLists } from '../../dev/simulators/object-store/oms-lists.js';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import { Interactions } from '../harness/interactions.js';
@@ -129,7 +130,7 @@ describe('the failed objects OMS recorded', () => {
     const click = await t.click('objects.retry', button.value!, ALICE);
     expect(String((await click.answer()).text)).toContain('Asked for approval: seven-fail · retry 1');
     const request = await postedApproval(t, { team: 'T0FAKE001', channel: CHANNEL }, since);
-    const record = await t.bot.deps.approvals.get('T0FAKE001', request.id);
+    const record = await approvalsOf(t.bot.deps).get('T0FAKE001', request.id);
     expect(record.request).toMatchObject({
       task_type: 'list',
       description: 'seven-fail · retry 1',

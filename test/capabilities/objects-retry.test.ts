@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GiB, NcpSimulator } from '../../dev/simulators/ncp/index.js';
 import { ObjectStoreSimulator } from '../../dev/simulators/object-store/index.js';
 import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import { Interactions } from '../harness/interactions.js';
@@ -151,7 +152,7 @@ describe('Retry these on UpCloud: one prefix', { timeout: 90_000 }, () => {
       'everything under `data/2024/05/` again, where the 5 missing or different objects are',
     );
     expect(card).not.toContain('<!channel>');
-    const record = await t.bot.deps.approvals.get(TEAM, request.id);
+    const record = await approvalsOf(t.bot.deps).get(TEAM, request.id);
     expect(record.request).toMatchObject({
       name: 'archive · retry 1',
       sourceBucket: 'retry-src',
@@ -277,7 +278,7 @@ describe('Retry these on NCP: objects spread over the whole prefix', { timeout: 
     const since = t.fakeSlack.calls.length;
     await t.click('objects.retry', button.value!, ALICE);
     const request = await postedApproval(t, { team: TEAM, channel: CHANNEL }, since);
-    const record = await t.bot.deps.approvals.get(TEAM, request.id);
+    const record = await approvalsOf(t.bot.deps).get(TEAM, request.id);
     expect(record.request).toMatchObject({
       title: 'narrow_policy-retry-1',
       sourcePrefix: 'narrow/a/',

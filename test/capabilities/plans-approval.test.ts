@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { gatePass, type PlansState } from '../../src/capabilities/plans/plan-service.js';
 import { figuresOf } from '../../src/capabilities/plans/plan-sum.js';
 import type { Plan } from '../../src/capabilities/plans/plan-types.js';
@@ -153,7 +154,7 @@ describe('a plan approved as one request', () => {
     });
     // Kept with the plan: no approval request of its own was posted for either.
     // This workspace's: the Redis is shared with files running beside this one.
-    expect((await a.bot.deps.approvals.records.pending()).filter((r) => r.team === TEAM)).toEqual([]);
+    expect((await approvalsOf(a.bot.deps).records.pending()).filter((r) => r.team === TEAM)).toEqual([]);
     const plan = await planOf(planId);
     const [one, two] = [plan.planned![0]!, plan.planned![1]!];
     expect(figuresOf(one.preflight)).toMatchObject({ objects: 3, bytes: 3 * GiB });

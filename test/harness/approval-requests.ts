@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import type { Interactions, ShownView } from './interactions.js';
 import { buttons, type TestBot } from './test-bot.js';
 import { until } from './until.js';
@@ -27,7 +28,7 @@ export async function postedApproval(
   expect(approve).toBeDefined();
   // The record learns the message's ts right after the post.
   const ts = await until(
-    async () => (await t.bot.deps.approvals.get(where.team, approve!.value)).message?.ts,
+    async () => (await approvalsOf(t.bot.deps).get(where.team, approve!.value)).message?.ts,
     {
       what: 'the approval record’s message ts',
       everyMs: 20,

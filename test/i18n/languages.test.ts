@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { generateKey } from '../../src/crypto/secret-box.js';
 import { Interactions, ViewTracker, viewLimitProblems } from '../harness/interactions.js';
 import { buttons, messageText, mrkdwnTexts, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
@@ -407,10 +408,13 @@ describe('approval requests read in the approvals channel’s language', () => {
       );
       expect(messageText(pending.body)).toContain('승인자를 기다리고 있습니다');
 
-      const ts = await until(async () => (await t.bot.deps.approvals.get(TEAM, approve.value)).message?.ts, {
-        what: 'the approval record’s message ts',
-        everyMs: 20,
-      });
+      const ts = await until(
+        async () => (await approvalsOf(t.bot.deps).get(TEAM, approve.value)).message?.ts,
+        {
+          what: 'the approval record’s message ts',
+          everyMs: 20,
+        },
+      );
       const decided = t.fakeSlack.calls.length;
       const click = await ix.clickMessage(
         {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { blockLimitProblems } from '../../dev/fake-slack/block-limits.js';
-import type { ApprovalRecord } from '../../src/approvals/approval-record.js';
+import type { ApprovalRecord } from '../../src/capabilities/approvals/approval-record.js';
+import { pendingApprovalBlocks } from '../../src/capabilities/approvals/blocks/approval-home.js';
+import {
+  renderRequesterNotice,
+  withApproversPing,
+} from '../../src/capabilities/approvals/blocks/approval-notices.js';
+import { renderApprovalRequest } from '../../src/capabilities/approvals/blocks/approval-request.js';
 import type { MigrationResource, NormalizedState } from '../../src/domain/migration-resource.js';
 import {
   asAppError,
@@ -16,8 +22,6 @@ import { translatorFor } from '../../src/i18n/translator.js';
 import { createTargets, providerDefinitions } from '../../src/providers/registry.js';
 import { AmbiguousRefError } from '../../src/resources/resolve-resource.js';
 import { renderAppHome } from '../../src/slack/blocks/app-home.js';
-import { renderRequesterNotice, withApproversPing } from '../../src/slack/blocks/approval-notices.js';
-import { renderApprovalRequest } from '../../src/slack/blocks/approval-request.js';
 import { auditLine } from '../../src/slack/blocks/audit-line.js';
 import { renderCompletionReport } from '../../src/slack/blocks/completion-report.js';
 import { renderConnectionList, renderDisconnectPrompt } from '../../src/slack/blocks/connection-list.js';
@@ -337,33 +341,36 @@ describe.each(LOCALES)('every translated surface in %s keeps within Slack limits
         running: rows.filter((r) => r.state === 'running'),
         failed: rows.filter((r) => r.state === 'failed'),
         paused: [resource('paused')],
-        pendingApprovals: [false, true].map((mine, i) => ({
-          mine,
-          record: {
-            id: `abcdef012${i}`,
-            team: 'T1',
-            requester: 'U0ASKER1',
-            channel: 'C0ASK',
-            connection: 'ncp-kr',
-            provider: 'ncp',
-            kind: 'policy' as const,
-            request: {
-              title: LONG,
-              sourceCspType: 'AWS',
-              sourceRegion: 'r',
-              sourceBucket: 'b',
-              targetBucket: 't',
+        first: pendingApprovalBlocks(
+          [false, true].map((mine, i) => ({
+            mine,
+            record: {
+              id: `abcdef012${i}`,
+              team: 'T1',
+              requester: 'U0ASKER1',
+              channel: 'C0ASK',
+              connection: 'ncp-kr',
+              provider: 'ncp',
+              kind: 'policy' as const,
+              request: {
+                title: LONG,
+                sourceCspType: 'AWS',
+                sourceRegion: 'r',
+                sourceBucket: 'b',
+                targetBucket: 't',
+              },
+              status: 'pending' as const,
+              createdAt: '2025-03-01T00:00:00.000Z',
+              expiresAt: '2025-03-02T00:00:00.000Z',
+              message: {
+                channel: 'C0APPROVE',
+                ts: '1.2',
+                permalink: 'https://fake.slack.local/archives/C0APPROVE/p12',
+              },
             },
-            status: 'pending' as const,
-            createdAt: '2025-03-01T00:00:00.000Z',
-            expiresAt: '2025-03-02T00:00:00.000Z',
-            message: {
-              channel: 'C0APPROVE',
-              ts: '1.2',
-              permalink: 'https://fake.slack.local/archives/C0APPROVE/p12',
-            },
-          },
-        })),
+          })),
+          tr,
+        ),
         unreadable: ['hw-x'],
         brokenWatches: [
           {

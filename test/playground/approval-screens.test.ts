@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL, TEAM } from '../../dev/playground/people.js';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { usePlaygroundScreens } from '../harness/playground-screens.js';
 
 /**
@@ -13,7 +14,7 @@ const { actAs, shot, shoot, noSidewaysScroll } = screen;
 
 beforeAll(async () => {
   // Alice asks for an OMS task; OMS names it itself, so only her title says what it is for.
-  await screen.playground.bot.deps.approvals.request({
+  await approvalsOf(screen.playground.bot.deps).request({
     team: TEAM.id,
     requester: ALICE,
     channel: CHANNEL.id,
@@ -133,7 +134,7 @@ describe('approvals as the approver sees them', { timeout: 180_000 }, () => {
       ]);
       await expect.poll(() => language.inputValue()).toBe('ko-KR');
       // Written in Bob's Slack language when the request is made.
-      await screen.playground.bot.deps.approvals.request({
+      await approvalsOf(screen.playground.bot.deps).request({
         team: TEAM.id,
         requester: ALICE,
         channel: CHANNEL.id,

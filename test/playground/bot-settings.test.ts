@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { playgroundBotSettings } from '../../dev/playground/bot-settings.js';
 import { dropLeftovers } from '../../dev/playground/leftovers.js';
-import { ApprovalStore } from '../../src/approvals/approval-store.js';
+import { ApprovalStore } from '../../src/capabilities/approvals/approval-store.js';
 import { systemClock } from '../../src/clock.js';
 import { createConfig } from '../../src/config.js';
 import { LocalAtomicKv } from '../../src/store/atomic-kv.js';

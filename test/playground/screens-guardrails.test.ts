@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHANNEL, TEAM } from '../../dev/playground/people.js';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
 
 /**
@@ -87,7 +88,7 @@ describe('guardrails at desk and phone width', { timeout: 600_000 }, () => {
       );
       await speak('Alice', l.locale);
       const description = `Archive 2025 (${l.lang}) ${Date.now() % 10_000}`;
-      const { approvals } = screen.playground.bot.deps;
+      const approvals = approvalsOf(screen.playground.bot.deps);
       const record = await approvals.request({
         team: TEAM.id,
         requester: ALICE,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHANNEL, TEAM } from '../../dev/playground/people.js';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { usePlaygroundScreens } from '../harness/playground-screens.js';
 
 /**
@@ -36,7 +37,7 @@ describe('one name for a task an approval created', { timeout: 240_000 }, () => 
       });
       playground.simulators.get('huawei-oms').addTask({ name: `${stamp}201_3`, status: 2, progress: 0.1 });
       const ref = { connection: 'hw-sim', kind: 'task' as const, id: task.id };
-      await playground.bot.deps.approvals.titles.note(TEAM.id, ref, title);
+      await approvalsOf(playground.bot.deps).titles.note(TEAM.id, ref, title);
       try {
         await settings.setChannelLanguage(TEAM.id, CHANNEL.id, lang);
         await language.selectOption(locale);

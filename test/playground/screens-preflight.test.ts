@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL, TEAM } from '../../dev/playground/people.js';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
 
 /**
@@ -14,7 +15,7 @@ const { actAs, type, message, shoot } = screen;
 
 /** An OMS task over acme-video's empty drafts/ folder and 2025/ (3,000 clips), capped at 200 MB/s. */
 function videoRequest(description: string) {
-  return screen.playground.bot.deps.approvals.request({
+  return approvalsOf(screen.playground.bot.deps).request({
     team: TEAM.id,
     requester: ALICE,
     channel: CHANNEL.id,
@@ -71,7 +72,7 @@ describe('the pre-flight on approval requests', { timeout: 180_000 }, () => {
     const dm = await approverDm('Video archive 2025');
     expect(await dm.innerText()).toContain('Pre-flight: at least 1,000 objects');
     await shoot(dm, 'preflight-dm-en');
-    await screen.playground.bot.deps.approvals.request({
+    await approvalsOf(screen.playground.bot.deps).request({
       team: TEAM.id,
       requester: ALICE,
       channel: CHANNEL.id,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHANNEL, TEAM } from '../../dev/playground/people.js';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { usePlaygroundScreens } from '../harness/playground-screens.js';
 
 /**
@@ -45,7 +46,7 @@ describe('a rejection’s reason, as typed', { timeout: 180_000 }, () => {
           await language.selectOption(locale);
           await expect.poll(() => language.inputValue()).toBe(locale);
         }
-        await playground.bot.deps.approvals.request({
+        await approvalsOf(playground.bot.deps).request({
           team: TEAM.id,
           requester: ALICE,
           channel: CHANNEL.id,

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CHANNEL, TEAM } from '../../dev/playground/people.js';
-import { failureShown } from '../../src/approvals/approval-failure.js';
+import { failureShown } from '../../src/capabilities/approvals/approval-failure.js';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
+import { renderApprovalRequest } from '../../src/capabilities/approvals/blocks/approval-request.js';
 import { OutcomeUnknownError } from '../../src/errors.js';
 import { translatorFor } from '../../src/i18n/translator.js';
-import { renderApprovalRequest } from '../../src/slack/blocks/approval-request.js';
 import { usePlaygroundScreens } from '../harness/playground-screens.js';
 
 /**
@@ -51,7 +52,7 @@ describe('a start time on the create form and the approval card', { timeout: 240
         await modal.waitFor({ state: 'detached' });
 
         const title = { en: 'Night copy of photos', ko: '사진 야간 복사', 'zh-CN': '照片夜间复制' }[lang];
-        const record = await playground.bot.deps.approvals.request({
+        const record = await approvalsOf(playground.bot.deps).request({
           team: TEAM.id,
           requester: 'U0ALICE01',
           channel: CHANNEL.id,
@@ -71,7 +72,7 @@ describe('a start time on the create form and the approval card', { timeout: 240
           op: `startat${lang}`,
           startAt: new Date(Date.now() + 86_400_000).toISOString(),
         });
-        await playground.bot.deps.approvals.approve({
+        await approvalsOf(playground.bot.deps).approve({
           team: TEAM.id,
           id: record.id,
           by: 'U0BOB0001',
@@ -87,7 +88,7 @@ describe('a start time on the create form and the approval card', { timeout: 240
         // request as the renderer draws it once settled (test/approvals/scheduled-start.test.ts
         // drives that path), posted where people read it.
         const deps = playground.bot.deps;
-        const approved = await deps.approvals.get(TEAM.id, record.id);
+        const approved = await approvalsOf(deps).get(TEAM.id, record.id);
         const failure = failureShown(
           deps.secrets,
           OutcomeUnknownError.of('approval.start.interrupted'),

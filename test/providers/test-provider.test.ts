@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { registerProvider } from '../../src/providers/registry.js';
 import { blockIds, ConnectBot } from '../harness/connect-bot.js';
 import {
@@ -100,7 +101,7 @@ describe('a provider added in the test tree with one folder and one registry lin
     const approve = buttons(post.body).find((b) => b.action_id === 'approval.approve')!;
     const record = await until(
       async () => {
-        const stored = await t.bot.deps.approvals.get(TEAM, approve.value);
+        const stored = await approvalsOf(t.bot.deps).get(TEAM, approve.value);
         return stored.message && stored;
       },
       { what: 'the approval record’s message ts', everyMs: 20 },

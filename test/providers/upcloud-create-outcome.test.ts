@@ -1,11 +1,11 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import type { ApprovalRecord } from '../../src/approvals/approval-record.js';
+import type { ApprovalRecord } from '../../src/capabilities/approvals/approval-record.js';
+import { renderRequesterNotice } from '../../src/capabilities/approvals/blocks/approval-notices.js';
+import { outcomeLine } from '../../src/capabilities/approvals/blocks/approval-words.js';
 import { ErrorCode, OutcomeUnknownError } from '../../src/errors.js';
 import { fetchTransport, PoolRegistry } from '../../src/providers/http/http-client.js';
 import { UpCloudProvider } from '../../src/providers/upcloud/index.js';
-import { renderRequesterNotice } from '../../src/slack/blocks/approval-notices.js';
-import { outcomeLine } from '../../src/slack/blocks/approval-words.js';
 import { UPCLOUD_JOB } from '../fixtures/provider-response-cases.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 import { useStrictNock } from '../helpers/strict-nock.js';

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { postedApproval } from '../harness/approval-requests.js';
 import { omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
@@ -27,7 +28,7 @@ afterAll(async () => {
 describe('approval expiry on the scheduler', () => {
   it('expires a pending request once the bot’s clock passes its expiry, at a tick', async () => {
     const since = t.fakeSlack.calls.length;
-    const record = await t.bot.deps.approvals.request({
+    const record = await approvalsOf(t.bot.deps).request({
       team: TEAM,
       requester: OPERATOR,
       channel: CHANNEL,
@@ -42,10 +43,10 @@ describe('approval expiry on the scheduler', () => {
     });
     await postedApproval(t, { team: TEAM, channel: CHANNEL }, since);
     await t.bot.scheduler.tick();
-    expect((await t.bot.deps.approvals.get(TEAM, record.id)).status).toBe('pending');
+    expect((await approvalsOf(t.bot.deps).get(TEAM, record.id)).status).toBe('pending');
 
     clock.advance(Date.parse(record.expiresAt) - clock.now() + 60_000);
     await t.bot.scheduler.tick();
-    expect((await t.bot.deps.approvals.get(TEAM, record.id)).status).toBe('expired');
+    expect((await approvalsOf(t.bot.deps).get(TEAM, record.id)).status).toBe('expired');
   });
 });

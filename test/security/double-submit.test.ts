@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { CREATE_CALLBACKS } from '../../src/slack/blocks/create/modal-kit.js';
 import { ConnectBot } from '../harness/connect-bot.js';
 import { Interactions, type ShownView, ViewTracker, viewSubmissionBody } from '../harness/interactions.js';
@@ -62,8 +63,8 @@ async function openCreateForm(): Promise<ShownView> {
 }
 
 async function requestsOfOperator(): Promise<number> {
-  const pending = await t.bot.deps.approvals.records.pending();
-  const records = await Promise.all(pending.map((e) => t.bot.deps.approvals.get(e.team, e.id)));
+  const pending = await approvalsOf(t.bot.deps).records.pending();
+  const records = await Promise.all(pending.map((e) => approvalsOf(t.bot.deps).get(e.team, e.id)));
   return records.filter((r) => r.requester === OPERATOR).length;
 }
 

@@ -1,6 +1,7 @@
 import { App } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { CREATE_CALLBACKS } from '../../src/slack/blocks/create/modal-kit.js';
 import { STEP_CALLBACKS } from '../../src/slack/listeners/functions/step-definitions.js';
 import { postedApproval } from '../harness/approval-requests.js';
@@ -110,8 +111,8 @@ describe('a workflow step redelivered by Slack', () => {
     await postedApproval(t, { team: TEAM, channel: APPROVALS }, since);
 
     expect(approvalRequests(t.fakeSlack.calls.slice(since))).toHaveLength(1);
-    const pending = await t.bot.deps.approvals.records.pending();
-    const records = await Promise.all(pending.map((e) => t.bot.deps.approvals.get(e.team, e.id)));
+    const pending = await approvalsOf(t.bot.deps).records.pending();
+    const records = await Promise.all(pending.map((e) => approvalsOf(t.bot.deps).get(e.team, e.id)));
     expect(records.filter((r) => r.workflowStep?.executionId === executionId)).toHaveLength(1);
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { subcommandNames } from '../../src/slack/listeners/commands/subcommands/index.js';
 import { SLACK_NOTICES } from '../../src/slack/listeners/events/index.js';
 import { STEP_CALLBACKS } from '../../src/slack/listeners/functions/step-definitions.js';
@@ -148,7 +149,7 @@ async function askedByAlice(): Promise<{ id: string; ts: string }> {
 /** A request by Alice with a start time a day ahead, approved by ACTOR (the service, not watched). */
 async function scheduledByAlice(): Promise<{ id: string; ts: string }> {
   const since = t.fakeSlack.calls.length;
-  await t.bot.deps.approvals.request({
+  await approvalsOf(t.bot.deps).request({
     team: TEAM,
     requester: 'U0ALICE01',
     channel: CHANNEL,
@@ -163,7 +164,7 @@ async function scheduledByAlice(): Promise<{ id: string; ts: string }> {
     startAt: new Date(t.bot.deps.clock.now() + 86_400_000).toISOString(),
   });
   const request = await postedApproval(t, { team: TEAM, channel: 'C0APPROVE' }, since);
-  await t.bot.deps.approvals.approve({ team: TEAM, id: request.id, by: ACTOR, op: 'seam-approve' });
+  await approvalsOf(t.bot.deps).approve({ team: TEAM, id: request.id, by: ACTOR, op: 'seam-approve' });
   return request;
 }
 

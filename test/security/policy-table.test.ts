@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { subcommandNames } from '../../src/slack/listeners/commands/subcommands/index.js';
 import { TestBot } from '../harness/test-bot.js';
 
@@ -210,7 +211,7 @@ let scheduled = 0;
 async function scheduledIn(channel: string): Promise<string> {
   const now = t.bot.deps.clock.now();
   const id = `5c0ed${String(++scheduled).padStart(5, '0')}`;
-  const record = await t.bot.deps.approvals.records.save({
+  const record = await approvalsOf(t.bot.deps).records.save({
     id,
     team: 'T0FAKE001',
     requester: 'U0ALICE01',
@@ -226,7 +227,7 @@ async function scheduledIn(channel: string): Promise<string> {
     decidedAt: new Date(now).toISOString(),
     startAt: new Date(now + 86_400_000).toISOString(),
   });
-  await t.bot.deps.approvals.records.schedule(record);
+  await approvalsOf(t.bot.deps).records.schedule(record);
   return id;
 }
 
@@ -243,6 +244,8 @@ describe('Cancel start of issue 48 × who presses × where: the scope and outcom
       .map(({ capability, scope, allowed }) => ({ capability, scope, allowed }));
     expect(got).toEqual([{ capability: 'delete', scope, allowed }]);
     await t.settled();
-    expect((await t.bot.deps.approvals.get('T0FAKE001', id)).status).toBe(allowed ? 'cancelled' : 'approved');
+    expect((await approvalsOf(t.bot.deps).get('T0FAKE001', id)).status).toBe(
+      allowed ? 'cancelled' : 'approved',
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
 import { TestBot } from '../harness/test-bot.js';
@@ -62,7 +63,7 @@ describe('redteam36: decisions pressed in a direct message', () => {
     const request = await sandboxRequest();
     const told = await decideApproval(t, ix, { ...request, channel: DM }, 'approve', GENERAL_APPROVER);
     expect(told).toContain(`role in <#${SANDBOX}>`);
-    expect((await t.bot.deps.approvals.get(TEAM, request.id)).status).toBe('pending');
+    expect((await approvalsOf(t.bot.deps).get(TEAM, request.id)).status).toBe('pending');
   });
 
   it("a #general approver's Reject, from a DM, on a #sandbox request: refused before any modal", async () => {
@@ -71,7 +72,7 @@ describe('redteam36: decisions pressed in a direct message', () => {
     const told = await decideApproval(t, ix, { ...request, channel: DM }, 'reject', GENERAL_APPROVER);
     expect(told).toContain(`role in <#${SANDBOX}>`);
     expect(t.fakeSlack.callsTo('views.open')).toHaveLength(opened);
-    expect((await t.bot.deps.approvals.get(TEAM, request.id)).status).toBe('pending');
+    expect((await approvalsOf(t.bot.deps).get(TEAM, request.id)).status).toBe('pending');
   });
 
   it("the #sandbox approver's Approve, from a DM: decided in #sandbox, created", async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ApprovalRecord } from '../../src/approvals/approval-record.js';
+import type { ApprovalRecord } from '../../src/capabilities/approvals/approval-record.js';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { Interactions } from '../harness/interactions.js';
 import { latency } from '../harness/latency.js';
 import { omsConnection, TestBot } from '../harness/test-bot.js';
@@ -43,7 +44,9 @@ beforeAll(async () => {
 afterAll(async () => {
   vi.restoreAllMocks();
   // This workspace's entries leave the shared index (their records go with the keys below).
-  await a.bot.deps.approvals.records.forget(TEAM).catch(() => undefined);
+  await approvalsOf(a.bot.deps)
+    .records.forget(TEAM)
+    .catch(() => undefined);
   await Promise.allSettled([a.stop(), b.stop()]);
   await dropRedisKeys(storeUrl, suffix);
 });
@@ -55,7 +58,7 @@ async function ttl(hours: number): Promise<void> {
 let made = 0;
 /** A request made on `bot` (the service the create form and the workflow step call). */
 function ask(bot: TestBot, requester: string): Promise<ApprovalRecord> {
-  return bot.bot.deps.approvals.request({
+  return approvalsOf(bot.bot.deps).request({
     team: TEAM,
     requester,
     channel: CHANNEL,
@@ -87,8 +90,8 @@ async function approveOnB(record: { id: string; message?: { channel: string; ts:
 const dmsTo = (user: string) =>
   a.fakeSlack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === user);
 const indexed = async (bot: TestBot) =>
-  (await bot.bot.deps.approvals.records.pending()).filter((e) => e.team === TEAM).map((e) => e.id);
-const status = async (id: string) => (await a.bot.deps.approvals.get(TEAM, id)).status;
+  (await approvalsOf(bot.bot.deps).records.pending()).filter((e) => e.team === TEAM).map((e) => e.id);
+const status = async (id: string) => (await approvalsOf(a.bot.deps).get(TEAM, id)).status;
 /**
  * The store's own method: the bot's store is a timing proxy that calls whatever the target holds
  * now, so a spy must not call back through it. (Redis: the methods are the target's own closures.)
@@ -104,14 +107,14 @@ async function legacyRequest(requester: string): Promise<ApprovalRecord> {
   return older;
 }
 /** A sweep run as if two hours had passed: past the 1-hour requests' expiry, before the others'. */
-const sweep = (bot: TestBot) => bot.bot.deps.approvals.expireDue(Date.now() + 2 * HOUR);
+const sweep = (bot: TestBot) => approvalsOf(bot.bot.deps).expireDue(Date.now() + 2 * HOUR);
 
 describe('redteam 46 approvals: the index and the sweep on two replicas', () => {
   it('HOLDS: Approve on B racing the sweep on A: one outcome, the requester told once', async () => {
     for (let round = 0; round < 4; round++) {
       const requester = `U0RACE${suffix}${round}`;
       const record = await ask(a, requester);
-      const posted = await a.bot.deps.approvals.get(TEAM, record.id);
+      const posted = await approvalsOf(a.bot.deps).get(TEAM, record.id);
       const tasks = a.oms.tasks.size;
       const [, told] = await Promise.all([sweep(a), approveOnB(posted)]);
       const now = await status(record.id);
@@ -130,7 +133,7 @@ describe('redteam 46 approvals: the index and the sweep on two replicas', () => 
     await ttl(48);
     try {
       // The sweep reads each record 40 ms away: requests are made on both replicas meanwhile.
-      const records = a.bot.deps.approvals.records;
+      const records = approvalsOf(a.bot.deps).records;
       const get = records.get.bind(records);
       vi.spyOn(records, 'get').mockImplementation(async (team, id) => {
         await latency(40);
@@ -156,7 +159,7 @@ describe('redteam 46 approvals: the index and the sweep on two replicas', () => 
 
   it("HOLDS: a crash between a new request's record write and its index add: never posted, never shown", async () => {
     const requester = `U0ORPH${suffix}`;
-    const records = a.bot.deps.approvals.records;
+    const records = approvalsOf(a.bot.deps).records;
     let orphan: ApprovalRecord | undefined;
     // The record is written (save's first write), then the process "dies" before the index add.
     const spy = vi.spyOn(records, 'save').mockImplementationOnce(async (r) => {
@@ -178,7 +181,7 @@ describe('redteam 46 approvals: the index and the sweep on two replicas', () => 
         .slice(posts)
         .filter((c) => JSON.stringify(c.body).includes(orphan!.id)),
     ).toEqual([]);
-    expect((await b.bot.deps.approvals.records.pendingOf(TEAM, 50)).map((r) => r.id)).not.toContain(
+    expect((await approvalsOf(b.bot.deps).records.pendingOf(TEAM, 50)).map((r) => r.id)).not.toContain(
       orphan!.id,
     );
     expect((await sweep(b)).map((r) => r.id)).not.toContain(orphan!.id);
@@ -190,10 +193,10 @@ describe('redteam 46 approvals: the index and the sweep on two replicas', () => 
     const record = await ask(a, requester);
     expect(await indexed(b)).toContain(record.id);
     // A replica wrote the decision (the record, save's first write) and died before the remove.
-    const decided = { ...(await a.bot.deps.approvals.get(TEAM, record.id)), status: 'rejected' as const };
+    const decided = { ...(await approvalsOf(a.bot.deps).get(TEAM, record.id)), status: 'rejected' as const };
     await a.bot.deps.store.set(`approval:${TEAM}:${record.id}`, { ...decided, decidedBy: APPROVER });
     expect(await indexed(a)).toContain(record.id);
-    expect((await b.bot.deps.approvals.records.pendingOf(TEAM, 50)).map((r) => r.id)).not.toContain(
+    expect((await approvalsOf(b.bot.deps).records.pendingOf(TEAM, 50)).map((r) => r.id)).not.toContain(
       record.id,
     );
     const dms = dmsTo(requester).length;
@@ -212,7 +215,7 @@ describe('redteam 46 approvals: the index and the sweep on two replicas', () => 
   for (const when of ['before', 'after'] as const)
     it(`HOLDS: Approve on B ${when} A records the posted message: stays approved, off the index`, async () => {
       const requester = `U0MSG${when === 'before' ? 'B' : 'A'}${suffix}`;
-      const records = a.bot.deps.approvals.records;
+      const records = approvalsOf(a.bot.deps).records;
       const recordMessage = records.recordMessage.bind(records);
       const saves = vi.spyOn(records, 'save');
       let told = '';
@@ -247,7 +250,7 @@ describe('redteam 46 approvals: the index and the sweep on two replicas', () => 
   // after recording the message and, decided meanwhile, redraws it and tells nobody "pending".
   it('HOLDS: Approve on B before the message is recorded: the message shows the decision, told once', async () => {
     const requester = `U0ONCE${suffix}`;
-    const records = a.bot.deps.approvals.records;
+    const records = approvalsOf(a.bot.deps).records;
     const recordMessage = records.recordMessage.bind(records);
     let posted: ApprovalRecord['message'];
     const spy = vi.spyOn(records, 'recordMessage').mockImplementation(async (r, message) => {
@@ -281,7 +284,9 @@ describe('redteam 46 approvals: the index and the sweep on two replicas', () => 
       { team: TEAM, id: older.id, expiresAt: older.expiresAt },
     ]);
     try {
-      expect((await a.bot.deps.approvals.records.pendingOf(TEAM, 50)).map((r) => r.id)).toContain(older.id);
+      expect((await approvalsOf(a.bot.deps).records.pendingOf(TEAM, 50)).map((r) => r.id)).toContain(
+        older.id,
+      );
       const expired = await sweep(b);
       expect(expired.map((r) => r.id)).toContain(older.id);
     } finally {
@@ -305,9 +310,11 @@ describe('redteam 46 approvals: the index and the sweep on two replicas', () => 
     });
     await store.set('approvals:pending', [entry(first)]);
     try {
-      const ids = (await a.bot.deps.approvals.records.pendingOf(TEAM, 50)).map((r) => r.id);
+      const ids = (await approvalsOf(a.bot.deps).records.pendingOf(TEAM, 50)).map((r) => r.id);
       expect(ids).toContain(first.id);
-      expect((await b.bot.deps.approvals.records.pendingOf(TEAM, 50)).map((r) => r.id)).toContain(second.id);
+      expect((await approvalsOf(b.bot.deps).records.pendingOf(TEAM, 50)).map((r) => r.id)).toContain(
+        second.id,
+      );
     } finally {
       spy.mockRestore();
       await store.delete('approvals:pending');

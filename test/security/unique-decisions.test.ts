@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApprovalRecord } from '../../src/approvals/approval-record.js';
-import { ApprovalStore } from '../../src/approvals/approval-store.js';
-import { claimDecision } from '../../src/approvals/request-locks.js';
-import { claimStart } from '../../src/approvals/scheduled-start.js';
+import type { ApprovalRecord } from '../../src/capabilities/approvals/approval-record.js';
+import { ApprovalStore } from '../../src/capabilities/approvals/approval-store.js';
+import { claimDecision } from '../../src/capabilities/approvals/request-locks.js';
+import { claimStart } from '../../src/capabilities/approvals/scheduled-start.js';
 import { Claims } from '../../src/capabilities/on-call/claims.js';
 import { systemClock } from '../../src/clock.js';
 import { ConnectionStore } from '../../src/connections/connection-store.js';
@@ -475,7 +475,7 @@ describe('no decision is written through the Keyv store (static guard)', () => {
       'this.#legacy?.delete(k)':
         "0.2.0's claims, only read (honoured) now: deleted after the compare-and-set decided (hand back, take over, release)",
     },
-    'src/approvals/approval-store.ts': {
+    'src/capabilities/approvals/approval-store.ts': {
       'this.#store.set(recordKey(': "the request's record, beside the decision (approval-decision: decides)",
       'this.#store.set(approverMessagesKey(': "the approvers' messages of a request, beside it",
       'this.#store.set(messageKey(':

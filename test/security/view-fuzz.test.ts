@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { validateCreateRequest } from '../../src/approvals/create-request.js';
 import { checkEndpoint } from '../../src/connections/endpoint-policy.js';
 import { CONNECTION_NAME } from '../../src/connections/load-connections-file.js';
 import { InvalidInputError } from '../../src/errors.js';
+import { validateCreateRequest } from '../../src/providers/create-request.js';
 import { OMS_LABELS } from '../../src/providers/huawei-oms/create-form.js';
 import { NCP_LABELS } from '../../src/providers/ncp/create-form.js';
 import { UPCLOUD_LABELS } from '../../src/providers/upcloud/create-form.js';

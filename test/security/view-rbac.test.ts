@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { encodeFormMetadata } from '../../src/slack/create-forms/metadata.js';
 import { decideApproval } from '../harness/approval-requests.js';
 import { ConnectBot } from '../harness/connect-bot.js';
@@ -109,7 +110,7 @@ async function operatorRequest(): Promise<{ id: string; ts: string }> {
       .find((x) => x.method === 'chat.postMessage' && x.body.channel === APPROVALS),
   );
   const id = buttons(call.body).find((b) => b.action_id === 'approval.approve')!.value;
-  const ts = await until(async () => (await t.bot.deps.approvals.get(TEAM, id)).message?.ts, {
+  const ts = await until(async () => (await approvalsOf(t.bot.deps).get(TEAM, id)).message?.ts, {
     what: 'the request’s message ts',
     everyMs: 20,
   });
@@ -156,7 +157,7 @@ describe.each(ROLES)('$role', ({ user, create, connect, decide: mayDecide }) => 
       const request = await operatorRequest();
       const tasksBefore = t.oms.tasks.size;
       const reply = await decide(request, action, user);
-      const status = (await t.bot.deps.approvals.get(TEAM, request.id)).status;
+      const status = (await approvalsOf(t.bot.deps).get(TEAM, request.id)).status;
       const decided = status !== 'pending';
       record(mayDecide, decided);
       expect(decided).toBe(mayDecide);

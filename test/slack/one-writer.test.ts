@@ -96,7 +96,7 @@ describe('one writer of the messages about a resource', () => {
     const writers = files.filter((f) => f.rel !== 'src/slack/sender.ts' && writes(f.code));
     // Everything that posts or edits through the sender, and what it writes.
     expect(writers.map((f) => f.rel).sort()).toEqual([
-      'src/slack/approval-messenger.ts', // approval requests, approver notices, the requester's DMs
+      'src/capabilities/approvals/approval-messenger.ts', // approval requests, approver notices, the requester's DMs
       'src/slack/audit-poster.ts', // the audit channel's lines
       'src/slack/watch-slack.ts', // the watcher's outbox and editor: every message about a resource
       'src/watcher/outbox/outbox.ts', // hands WatchContent (data) to watch-slack.ts; imports nothing of Slack

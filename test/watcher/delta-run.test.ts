@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { NcpSimulator } from '../../dev/simulators/ncp/index.js';
 import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { verificationOf as factOf } from '../../src/capabilities/verification/verification-fact.js';
 import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
@@ -186,7 +187,7 @@ describe('Run changes since: OMS', { timeout: 90_000 }, () => {
     const request = await confirm(view!);
     expect(messageText(request.message)).toContain('Delta 1');
     expect(mrkdwnTexts(request.message)).toContain('only the objects changed since');
-    const record = await t.bot.deps.approvals.get(TEAM, request.id);
+    const record = await approvalsOf(t.bot.deps).get(TEAM, request.id);
     expect(record.status).toBe('pending');
     expect(record.request).toMatchObject({
       description: 'cutover · delta 1',
@@ -234,7 +235,7 @@ describe('Run changes since: OMS', { timeout: 90_000 }, () => {
     const { view } = await press(rerunButtonOf(verification));
     expect(mrkdwnTexts(view!.view)).toContain('`cutover · delta 2`');
     const request = await confirm(view!);
-    const record = await t.bot.deps.approvals.get(TEAM, request.id);
+    const record = await approvalsOf(t.bot.deps).get(TEAM, request.id);
     expect(record.request).toMatchObject({
       description: 'cutover · delta 2',
       migrate_since: Math.floor(delta.startedAt! / 1000),
@@ -257,13 +258,13 @@ describe('Run changes since: OMS', { timeout: 90_000 }, () => {
       `w:${TEAM}:${CHANNEL}:hw-prod:task:${failed.id}`,
     );
     const value = JSON.stringify({ c: 'hw-prod', k: 'task', id: failed.id, at: factOf(record)!.at });
-    const pending = (await t.bot.deps.approvals.records.pending()).length;
+    const pending = (await approvalsOf(t.bot.deps).records.pending()).length;
     const { click, view } = await press({ action_id: 'verification.rerun', value });
     expect(view).toBeUndefined();
     expect(messageText(await click.answer())).toContain(
       'Only a run that succeeded can be followed by its changes; this one is failed.',
     );
-    expect((await t.bot.deps.approvals.records.pending()).length).toBe(pending);
+    expect((await approvalsOf(t.bot.deps).records.pending()).length).toBe(pending);
   });
 });
 
@@ -330,7 +331,7 @@ describe('Run again: NCP and UpCloud', { timeout: 90_000 }, () => {
     const { view } = await press(button);
     expect(mrkdwnTexts(view!.view)).toContain('the same policy started again');
     const request = await confirm(view!);
-    const record = await t.bot.deps.approvals.get(TEAM, request.id);
+    const record = await approvalsOf(t.bot.deps).get(TEAM, request.id);
     expect(record.rerun).toMatchObject({ mode: 'restart', n: 1, of: { id: 'delta-ncp' } });
     expect(ncp.policy('delta-ncp')!.jobState).toBe('DONE');
     ncp.policies.get('delta-ncp')!.changed = { size: 4 * MB, objects: 4 };

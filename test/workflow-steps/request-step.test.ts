@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { STEP_CALLBACKS } from '../../src/slack/listeners/functions/step-definitions.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import { Interactions } from '../harness/interactions.js';
@@ -62,7 +63,7 @@ describe('Request a new migration', () => {
     const since = t.fakeSlack.calls.length;
     const run = await t.runStep(STEP_CALLBACKS.request, requestInputs(OPERATOR));
     const request = await postedRequest(since);
-    const record = await t.bot.deps.approvals.get(TEAM, request.id);
+    const record = await approvalsOf(t.bot.deps).get(TEAM, request.id);
     expect(record).toMatchObject({
       status: 'pending',
       requester: OPERATOR,
@@ -104,8 +105,8 @@ describe('Request a new migration', () => {
     const since = t.fakeSlack.calls.length;
     const run = await t.runStep(STEP_CALLBACKS.request, requestInputs(OPERATOR));
     const request = await postedRequest(since);
-    const { expiresAt } = await t.bot.deps.approvals.get(TEAM, request.id);
-    await t.bot.deps.approvals.expireDue(Date.parse(expiresAt) + 1);
+    const { expiresAt } = await approvalsOf(t.bot.deps).get(TEAM, request.id);
+    await approvalsOf(t.bot.deps).expireDue(Date.parse(expiresAt) + 1);
     const done = await run.settled();
     expect(done).toMatchObject({ status: 'failed', error: expect.stringContaining('expired') });
   });

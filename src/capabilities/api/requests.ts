@@ -1,5 +1,4 @@
 import { channelScope } from '../../access/policy.js';
-import type { ApprovalRecord } from '../../approvals/approval-record.js';
 import { InvalidInputError, NotFoundError } from '../../errors.js';
 import type { AppDeps } from '../../slack/context.js';
 import { parseDetails } from '../../slack/listeners/functions/request-details.js';
@@ -7,6 +6,8 @@ import { createChoices } from '../../slack/listeners/views/create-flow.js';
 import { providerCheck } from '../../slack/listeners/views/create-listeners.js';
 import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
 import type { UseCaseContext } from '../../use-cases/context.js';
+import type { ApprovalRecord } from '../approvals/approval-record.js';
+import { approvalsOf } from '../approvals/approvals-state.js';
 
 const CHANNEL = /^[CG][A-Z0-9]{2,39}$/;
 const KEY = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -101,11 +102,11 @@ export async function createRequest(
     });
     if (earlier?.startsWith('pending:'))
       throw new InvalidInputError('A request with this Idempotency-Key is being made.');
-    if (earlier) return deps.approvals.get(ctx.teamId, earlier);
+    if (earlier) return approvalsOf(deps).get(ctx.teamId, earlier);
     await kv.expire(key, KEY_LIFE_MS);
   }
   try {
-    const record = await deps.approvals.request({
+    const record = await approvalsOf(deps).request({
       team: ctx.teamId,
       requester: ctx.userId,
       channel,
@@ -125,7 +126,9 @@ export async function createRequest(
 /** One request of the token's workspace (viewer). */
 export async function showRequest(ctx: UseCaseContext, deps: AppDeps, id: string): Promise<ApprovalRecord> {
   await ctx.require('view', ctx.here, 'see migration requests');
-  const record = await deps.approvals.get(ctx.teamId, id).catch(() => undefined);
+  const record = await approvalsOf(deps)
+    .get(ctx.teamId, id)
+    .catch(() => undefined);
   if (!record || record.team !== ctx.teamId) throw new NotFoundError(`No request ${id} here.`);
   return record;
 }

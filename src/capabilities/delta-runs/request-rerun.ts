@@ -1,12 +1,14 @@
 import { channelScope } from '../../access/policy.js';
-import type { ApprovalRecord } from '../../approvals/approval-record.js';
-import type { ApprovalService } from '../../approvals/approval-service.js';
 import type { ConnectionRegistry } from '../../connections/connection-registry.js';
 import { InvalidInputError } from '../../errors.js';
 import type { NextRun } from '../../providers/types.js';
 import type { UseCaseContext } from '../../use-cases/context.js';
 import { titleOf } from '../../watcher/outbox/notification.js';
 import { type WatchRecord, watchKey } from '../../watcher/records/watch-store.js';
+import type { ApprovalRecord } from '../approvals/approval-record.js';
+import type { ApprovalService } from '../approvals/approval-service.js';
+import { approvalsOf } from '../approvals/approvals-state.js';
+import type { CapabilityStates } from '../capability.js';
 import type { SignOffTarget } from '../verification/sign-off-verification.js';
 import { verificationOf } from '../verification/verification-fact.js';
 
@@ -16,7 +18,8 @@ export type RerunTarget = SignOffTarget;
 /** What a delta run needs besides the use case context: the providers and the approvals. */
 export interface RerunDeps {
   connections: ConnectionRegistry;
-  approvals: Pick<ApprovalService, 'records' | 'request'>;
+  /** Where the approvals are (`approvalsOf`). */
+  capabilities: CapabilityStates;
 }
 
 /** A delta run as it would be asked for: its number in the chain, its name and the provider's request. */
@@ -60,7 +63,7 @@ export async function planRerun(
   if (!provider.nextRun) throw InvalidInputError.of('rerun.refused.provider', { provider: provider.id });
   const parent = await parentRequest(ctx, deps, record);
   const root = parent?.rerun?.root ?? `${target.connection}:${target.kind}:${target.id}`;
-  const n = (await deps.approvals.records.reruns(ctx.teamId, root)) + 1;
+  const n = (await approvalsOf(deps).records.reruns(ctx.teamId, root)) + 1;
   const name = deltaName(titleOf(record) ?? record.snapshot.name, n);
   const next = await provider.nextRun(target.kind, target.id, name);
   return { record, next, n, name, root };
@@ -78,9 +81,9 @@ export async function requestRerun(
 ): Promise<{ plan: RerunPlan; approval: ApprovalRecord }> {
   const planned = await planRerun(ctx, deps, target);
   return ctx.audited('create.rerun', `${target.connection}:${target.id}`, async () => {
-    const n = await deps.approvals.records.reserveRerun(ctx.teamId, planned.root);
+    const n = await approvalsOf(deps).records.reserveRerun(ctx.teamId, planned.root);
     const plan = n === planned.n ? planned : await planAgain(ctx, deps, target, { ...planned, n });
-    const approval = await deps.approvals.request({
+    const approval = await approvalsOf(deps).request({
       team: ctx.teamId,
       requester: ctx.userId,
       channel: target.channel,
@@ -135,5 +138,7 @@ export async function parentRequest(
 ): Promise<ApprovalRecord | undefined> {
   const id = record.watch.origin?.request;
   if (!id) return undefined;
-  return deps.approvals.records.get(ctx.teamId, id).catch(() => undefined);
+  return approvalsOf(deps)
+    .records.get(ctx.teamId, id)
+    .catch(() => undefined);
 }

@@ -1,11 +1,11 @@
 import type { KnownBlock, View } from '@slack/types';
-import type { ApprovalRecord } from '../../approvals/approval-record.js';
-import type { CreateSummary } from '../../approvals/create-request.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
+import type { CreateSummary } from '../../providers/create-request.js';
 import { isProviderId, providerDefinition } from '../../providers/registry.js';
 import { slackDate } from '../../slack/blocks/format.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import type { ChainNote } from '../../watcher/records/watch-origin.js';
+import type { ApprovalRecord } from '../approvals/approval-record.js';
 import type { CapabilityButton, VerifiedRun } from '../capability.js';
 import { encodeVerificationButton } from '../verification/verification-button.js';
 

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { summarizeCreateRequest } from '../../approvals/create-request.js';
+import { summarizeCreateRequest } from '../../providers/create-request.js';
 import { buttonHandler, whoClicked } from '../../slack/button-handler.js';
 import { type AppDeps, modalContext } from '../../slack/context.js';
 import { runSafely } from '../../slack/intake/run-safely.js';

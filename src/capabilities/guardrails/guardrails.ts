@@ -1,13 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type {
-  GateOutcome,
-  Needs,
-  Refusal,
-  RequestCheck,
-  RequestSettled,
-} from '../../approvals/request-gate.js';
 import { SKIP } from '../../store/atomic-kv.js';
 import { windowAt } from '../../time/zoned-time.js';
+import type { GateOutcome, Needs, Refusal, RequestCheck, RequestSettled } from '../approvals/request-gate.js';
 import type { CapabilityCore } from '../capability.js';
 import { timesOf } from '../windows/window-edges.js';
 import { WindowStore } from '../windows/window-store.js';

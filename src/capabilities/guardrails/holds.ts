@@ -1,7 +1,7 @@
-import type { RequestCheck } from '../../approvals/request-gate.js';
 import { TERMINAL_STATES } from '../../domain/migration-resource.js';
 import { AppError, ErrorCode } from '../../errors.js';
 import { type AtomicKv, type BoundedAdd, SKIP } from '../../store/atomic-kv.js';
+import type { RequestCheck } from '../approvals/request-gate.js';
 import type { CapabilityCore } from '../capability.js';
 
 /**

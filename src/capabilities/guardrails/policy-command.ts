@@ -1,5 +1,4 @@
 import { WORKSPACE } from '../../access/policy.js';
-import type { RequestCheck } from '../../approvals/request-gate.js';
 import { InvalidInputError } from '../../errors.js';
 import type { MessageKey } from '../../i18n/english.js';
 import type { Translator } from '../../i18n/translator.js';
@@ -10,6 +9,7 @@ import {
   formWord,
   type SubcommandForm,
 } from '../../slack/listeners/commands/subcommand.js';
+import type { RequestCheck } from '../approvals/request-gate.js';
 import type { RuleResult } from './evaluate.js';
 import type { Guardrails } from './guardrails.js';
 import { bytesOf, type Rule, ruleSchema, type SourcedRule } from './rules.js';

@@ -1,10 +1,11 @@
 import { channelScope } from '../../access/policy.js';
-import type { ApprovalRecord } from '../../approvals/approval-record.js';
 import type { ResourceKind } from '../../domain/migration-resource.js';
 import type { NextRun } from '../../providers/types.js';
 import type { UseCaseContext } from '../../use-cases/context.js';
 import { titleOf } from '../../watcher/outbox/notification.js';
 import { type WatchRecord, watchKey } from '../../watcher/records/watch-store.js';
+import type { ApprovalRecord } from '../approvals/approval-record.js';
+import { approvalsOf } from '../approvals/approvals-state.js';
 import { parentRequest, type RerunDeps } from '../delta-runs/request-rerun.js';
 
 /** OMS descriptions are at most 255 characters (Table 5-40). */
@@ -43,12 +44,12 @@ export async function requestRetry(
   const root = parent?.rerun?.root ?? `${connection}:${kind}:${id}`;
   const title = (record && titleOf(record)) ?? ask.run.name;
   // Planned first (a refusal changes nothing), numbered once, planned again if someone took the number.
-  const planned = (await deps.approvals.records.reruns(ctx.teamId, root, 'retry')) + 1;
+  const planned = (await approvalsOf(deps).records.reruns(ctx.teamId, root, 'retry')) + 1;
   let next = await ask.build(retryName(title, planned));
   return ctx.audited('create.retry', `${connection}:${id}`, async () => {
-    const n = await deps.approvals.records.reserveRerun(ctx.teamId, root, 'retry');
+    const n = await approvalsOf(deps).records.reserveRerun(ctx.teamId, root, 'retry');
     if (n !== planned) next = await ask.build(retryName(title, n));
-    const approval = await deps.approvals.request({
+    const approval = await approvalsOf(deps).request({
       team: ctx.teamId,
       requester: ctx.userId,
       channel: ask.channel,

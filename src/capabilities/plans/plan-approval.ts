@@ -1,13 +1,13 @@
 import { channelScope } from '../../access/policy.js';
-import { summarizeCreateRequest } from '../../approvals/create-request.js';
-import type { GateOutcome, RequestCheck } from '../../approvals/request-gate.js';
-import { refusedError } from '../../approvals/request-gate.js';
 import { ForbiddenError, InvalidInputError } from '../../errors.js';
 import type { Translator } from '../../i18n/translator.js';
+import { summarizeCreateRequest } from '../../providers/create-request.js';
 import { createTarget } from '../../providers/registry.js';
 import { escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
 import type { HandlerContext } from '../../slack/context.js';
 import { SKIP } from '../../store/atomic-kv.js';
+import type { GateOutcome, RequestCheck } from '../approvals/request-gate.js';
+import { refusedError } from '../approvals/request-gate.js';
 import { drawApproval } from './plan-approval-post.js';
 import { drawCard, type PlansState, passPlan } from './plan-service.js';
 import type { Plan, PlannedCreate } from './plan-types.js';

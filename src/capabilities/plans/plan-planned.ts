@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { channelScope } from '../../access/policy.js';
-import { summarizeCreateRequest } from '../../approvals/create-request.js';
-import { runPreflight } from '../../approvals/preflight.js';
 import { AppError, InvalidInputError } from '../../errors.js';
 import type { MessageKey } from '../../i18n/english.js';
 import type { Translator } from '../../i18n/translator.js';
+import { summarizeCreateRequest } from '../../providers/create-request.js';
 import type { FormValues } from '../../providers/definition.js';
 import { textInput } from '../../slack/blocks/create/modal-kit.js';
 import { escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
+import { runPreflight } from '../approvals/preflight.js';
 import type { CreateFormPart, CreateSubmission, CreateTake } from '../capability.js';
 import { drawCard, type PlansState } from './plan-service.js';
 import { isOpen, MAX_PLAN_RESOURCES, MAX_WAVES, type Plan, type PlannedCreate } from './plan-types.js';

@@ -1,9 +1,9 @@
-import type { Refusal } from '../../approvals/request-gate.js';
 import { SKIP } from '../../store/atomic-kv.js';
 import { startRefusal } from '../../use-cases/start-rules.js';
 import { CapabilityPosts } from '../../watcher/outbox/capability-posts.js';
 import { watchKey } from '../../watcher/records/watch-keys.js';
 import type { WatchRecord } from '../../watcher/records/watch-store.js';
+import type { Refusal } from '../approvals/request-gate.js';
 import type { CapabilityCore } from '../capability.js';
 import { type PlanActor, planActor } from './plan-actor.js';
 import { adoptCreated, createsOf, releaseCreates } from './plan-creates.js';

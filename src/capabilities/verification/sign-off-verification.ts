@@ -1,6 +1,7 @@
 import { channelScope } from '../../access/policy.js';
 import type { ResourceKind } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
+import { titlesIn } from '../../resources/resource-titles.js';
 import type { UseCaseContext } from '../../use-cases/context.js';
 import { type WatchRecord, watchKey } from '../../watcher/records/watch-store.js';
 import { watchesOf } from '../../watcher/watch-notes.js';
@@ -35,7 +36,7 @@ export async function checkSignOff(ctx: UseCaseContext, target: SignOffTarget): 
   // request is refused in every channel that watches it, not only where the request was made.
   // (This record too, whatever the resource's set of watch keys says.)
   // The approval's own record of who asked outlives every watch (an unwatch cannot erase it).
-  const asked = await ctx.deps.approvals?.titles.requester(ctx.teamId, record.watch);
+  const asked = await titlesIn(ctx.deps)?.requester(ctx.teamId, record.watch);
   const watches = await watchesOf(ctx.deps.watcher.store, record.watch);
   if (asked === ctx.userId || requestersOf([record, ...watches.map((w) => w.record)]).has(ctx.userId)) {
     const user = `<@${ctx.userId}>`;

@@ -11,7 +11,6 @@ import { orderForTriage, triageSummary } from '../../resources/triage.js';
 import type { BrokenState } from '../../watcher/records/watch-store.js';
 import type { WorkspaceUse } from '../../watcher/records/workspace-limits.js';
 import { encodeResourceButton } from '../resource-button.js';
-import { type PendingApprovalRow, pendingApprovalBlocks } from './approval-home.js';
 import { progressBar } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { displayName, resourceRef } from './resource-card.js';
@@ -28,7 +27,11 @@ export interface ConnectionHealth {
 }
 
 export interface HomeView {
-  /** Sections the capabilities draw (`Capabilities.homeBlocks`: a plan's waves), in their order. */
+  /**
+   * Sections the capabilities draw (`Capabilities.homeBlocks`), in their order: `first` what waits
+   * for this person (requests to approve), on top; `extra` the others (a plan's waves).
+   */
+  first?: KnownBlock[];
   extra?: KnownBlock[];
   role: Role;
   connections: ConnectionHealth[];
@@ -36,8 +39,6 @@ export interface HomeView {
   failed: MigrationResource[];
   /** Paused (or pausing): work someone stopped, which may need someone to resume it. */
   paused?: MigrationResource[];
-  /** Requests waiting for an approver: those the viewer may decide, and the viewer's own. */
-  pendingApprovals: PendingApprovalRow[];
   /** Connections whose resources could not be read. */
   unreadable: string[];
   /** Watches whose channel Slack refuses: nothing is posted about them until someone fixes it. */
@@ -100,7 +101,7 @@ export function renderAppHome(
   // A reply's own blocks (a sentence and a reason): a few, so the tab stays within 100 blocks.
   else if (typeof notice === 'object') blocks.push(...notice.slice(0, NOTICE_BLOCKS));
   // What waits for this person comes first: at 3 a.m. nobody scrolls to find it.
-  blocks.push(...pendingApprovalBlocks(view.pendingApprovals, tr));
+  blocks.push(...(view.first ?? []));
   blocks.push(
     { type: 'divider' },
     section(

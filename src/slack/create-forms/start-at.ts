@@ -1,5 +1,5 @@
 import type { InputBlock } from '@slack/types';
-import { startProblem } from '../../approvals/scheduled-start.js';
+import { startProblem } from '../../capabilities/approvals/scheduled-start.js';
 import type { Translator } from '../../i18n/translator.js';
 import type { FormValues } from '../../providers/definition.js';
 import type { SettingsStore } from '../../settings/workspace-settings.js';

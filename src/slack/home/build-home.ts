@@ -1,16 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describeScope, WORKSPACE } from '../../access/policy.js';
-import { type Role, roleAllows } from '../../access/roles.js';
-import { approvalScope } from '../../approvals/approval-scope.js';
+import { WORKSPACE } from '../../access/policy.js';
 import { onCallState } from '../../capabilities/on-call/on-call-state.js';
 import { windowsListed, windowsOf } from '../../capabilities/windows/resource-windows.js';
 import { explainForDisplay } from '../../catalogue/explain.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { asAppError, ProviderError } from '../../errors.js';
+import { ResourceTitles } from '../../resources/resource-titles.js';
 import { brokenFixParts } from '../../watcher/outbox/broken-channel.js';
 import { titleOf } from '../../watcher/outbox/notification.js';
 import { HOME_ROWS, type HomeView } from '../blocks/app-home.js';
-import type { PendingApprovalRow } from '../blocks/approval-home.js';
 import type { AppDeps } from '../context.js';
 
 /** Each provider gets this long; a slow one is shown as "not answering", the Home tab still opens. */
@@ -80,7 +78,7 @@ export async function buildHome(deps: AppDeps, who: { teamId: string; userId: st
     }),
   );
   const all = results.flatMap((r) => r.resources);
-  const titles = await deps.approvals.titles.many(who.teamId, all).catch(() => undefined);
+  const titles = await new ResourceTitles(deps.store).many(who.teamId, all).catch(() => undefined);
   const failed = all.filter((r) => r.state === 'failed');
   const claims = await onCallState(deps).claims.currentOf(who.teamId, failed);
   // From the watcher's store only (no provider call): a store outage must not keep the tab closed.
@@ -98,10 +96,6 @@ export async function buildHome(deps: AppDeps, who: { teamId: string; userId: st
     claims,
     paused,
     windows: { list: windows, now, ...(covering ? { of: covering } : {}) },
-    pendingApprovals: await waitingApprovals(deps, who).catch((error: unknown) => {
-      deps.logger.warn({ err: error }, 'could not read the pending approval requests for the Home tab');
-      return [];
-    }),
     use: await deps.watcher.usage(who.teamId).catch(() => undefined),
     unreadable: results.filter((r) => r.health.problem).map((r) => r.health.name),
     titles,
@@ -119,43 +113,4 @@ export async function buildHome(deps: AppDeps, who: { teamId: string; userId: st
         : [],
     ),
   };
-}
-
-/** Pending requests read per workspace; the tab shows a few of them. */
-const PENDING_READ = 20;
-
-/**
- * The requests this viewer may decide (their role in each request's channel allows approving; never
- * their own) and their own requests still waiting. Buttons are checked again by the policy on click.
- */
-async function waitingApprovals(
-  deps: AppDeps,
-  who: { teamId: string; userId: string },
-): Promise<PendingApprovalRow[]> {
-  const now = deps.clock.now();
-  const records = [
-    ...(await deps.approvals.records.pendingOf(who.teamId, PENDING_READ)).filter(
-      (r) => Date.parse(r.expiresAt) > now,
-    ),
-    // Approved to start later: shown to their requester and to those who could have approved them.
-    ...(await deps.approvals.records.scheduledOf(who.teamId, PENDING_READ)),
-  ];
-  const roles = new Map<string, Promise<Role>>();
-  const rows: PendingApprovalRow[] = [];
-  for (const record of records) {
-    if (record.requester === who.userId) {
-      rows.push({ record, mine: true });
-      continue;
-    }
-    // Decided where `approvalScope` says (the channel asked in, or the workspace): as the buttons are.
-    const scope = approvalScope(record);
-    const key = describeScope(scope);
-    let role = roles.get(key);
-    if (!role) {
-      role = deps.access.roleOf(who, scope);
-      roles.set(key, role);
-    }
-    if (roleAllows(await role, 'approve')) rows.push({ record, mine: false });
-  }
-  return rows;
 }

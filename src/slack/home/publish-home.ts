@@ -23,12 +23,10 @@ export async function publishHome(
     deps.slack.locales.translatorForUser(teamId, userId),
   ]);
   // The capabilities' own sections (src/capabilities/: a plan's waves), drawn in the same language.
-  const extra = (await deps.capabilities.homeBlocks(
-    { teamId, userId },
-    tr,
-    deps.clock.now(),
-  )) as KnownBlock[];
-  await deps.slack.sender
-    .to(teamId, { client })
-    .publishHome(userId, { type: 'home', blocks: renderAppHome({ ...view, extra }, tr, notice) });
+  const { first, after } = await deps.capabilities.homeBlocks({ teamId, userId }, tr, deps.clock.now());
+  const extra = after as KnownBlock[];
+  await deps.slack.sender.to(teamId, { client }).publishHome(userId, {
+    type: 'home',
+    blocks: renderAppHome({ ...view, first: first as KnownBlock[], extra }, tr, notice),
+  });
 }

@@ -1,6 +1,7 @@
 import { asAppError, ErrorCode } from '../../errors.js';
 import { ENGLISH } from '../../i18n/translator.js';
 import { AmbiguousRefError } from '../../resources/resolve-resource.js';
+import { titlesIn } from '../../resources/resource-titles.js';
 import { renderAmbiguous, renderError } from '../blocks/error-message.js';
 import { type HandlerContext, requestDone } from '../context.js';
 
@@ -45,5 +46,7 @@ async function pickerTitles(
   ctx: HandlerContext,
   error: AmbiguousRefError,
 ): Promise<Map<string, string> | undefined> {
-  return ctx.deps.approvals?.titles.many(ctx.teamId, error.candidates).catch(() => undefined);
+  return titlesIn(ctx.deps)
+    ?.many(ctx.teamId, error.candidates)
+    .catch(() => undefined);
 }

@@ -2,7 +2,6 @@ import type { App } from '@slack/bolt';
 import { RequestLabels } from '../../metrics/request-labels.js';
 import type { AppDeps } from '../context.js';
 import * as actions from './actions/index.js';
-import * as approvals from './approvals/index.js';
 import * as commands from './commands/index.js';
 import { subcommandNames } from './commands/subcommands/index.js';
 import * as events from './events/index.js';
@@ -31,7 +30,6 @@ export function registerRoutes(routes: ListenerRoutes, deps: AppDeps): void {
   events.register(routes, deps);
   createViews.register(routes, deps);
   shortcuts.register(routes, deps);
-  approvals.register(routes, deps);
   workflowSteps.register(routes, deps);
   // Each capability's own buttons, modals and events (its folder registers them).
   deps.capabilities.registerListeners(routes, deps);

@@ -1,7 +1,7 @@
 import type { ModalView } from '@slack/types';
-import type { CreateTarget } from '../../../approvals/create-request.js';
 import { asAppError } from '../../../errors.js';
 import { ENGLISH, type Translator } from '../../../i18n/translator.js';
+import type { CreateTarget } from '../../../providers/create-request.js';
 import { code, escapeControl } from '../mrkdwn.js';
 import { FormWords, kindLabel } from '../provider-words.js';
 import { CREATE_CALLBACKS, context, modal, options, section, selectInput } from './modal-kit.js';

@@ -1,7 +1,7 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import type { CreateTarget } from '../../../approvals/create-request.js';
 import { ENGLISH, type Translator } from '../../../i18n/translator.js';
 import { BANDWIDTH_EXAMPLE } from '../../../providers/bandwidth-grammar.js';
+import type { CreateTarget } from '../../../providers/create-request.js';
 import type { FormContext, FormItem } from '../../../providers/definition.js';
 import { startInputs } from '../../create-forms/start-at.js';
 import { code } from '../mrkdwn.js';

@@ -62,7 +62,7 @@ export function requestMigrationStep(deps: AppDeps) {
         `The details are not a valid ${target.label} request: ${Object.values(problems).join(' ')}`,
       );
     }
-    await deps.approvals.request({
+    await deps.capabilities.approvals().request({
       team: ctx.teamId,
       requester: ctx.userId,
       channel,

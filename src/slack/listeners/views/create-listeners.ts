@@ -195,7 +195,7 @@ export function formSubmission(deps: AppDeps) {
     await ack();
     if (taken) return runSafely(ctx, () => taken.run());
     await runSafely(ctx, async () => {
-      await deps.approvals.request({
+      await deps.capabilities.approvals().request({
         team: teamId,
         requester: userId,
         channel: channelId!,

@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { channelScope } from '../../../access/policy.js';
-import { createTarget, summarizeCreateRequest } from '../../../approvals/create-request.js';
-import { runPreflight } from '../../../approvals/preflight.js';
-import type { RequestCheck } from '../../../approvals/request-gate.js';
+import { runPreflight } from '../../../capabilities/approvals/preflight.js';
+import type { RequestCheck } from '../../../capabilities/approvals/request-gate.js';
+import { createTarget, summarizeCreateRequest } from '../../../providers/create-request.js';
 import { errorText, messageModal } from '../../blocks/create/flow-modals.js';
 import { POLICY_CHECK_ACTION } from '../../blocks/create/render-form.js';
 import { code, truncate } from '../../blocks/mrkdwn.js';

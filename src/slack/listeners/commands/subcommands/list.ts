@@ -6,6 +6,7 @@ import type { Connection } from '../../../../connections/connection.js';
 import type { MigrationResource, ResourceKind } from '../../../../domain/migration-resource.js';
 import { AppError, ErrorCode } from '../../../../errors.js';
 import type { Translator } from '../../../../i18n/translator.js';
+import { ResourceTitles } from '../../../../resources/resource-titles.js';
 import { orderForTriage, triageSummary } from '../../../../resources/triage.js';
 import { describeUnreadable } from '../../../blocks/error-message.js';
 import { kindPlural } from '../../../blocks/resource-card.js';
@@ -136,7 +137,7 @@ export async function listResources(
   );
   const ordered = orderForTriage(resources);
   const shown = ordered.slice(page * PAGE_SIZE, wanted);
-  const titles = await ctx.deps.approvals.titles.many(ctx.teamId, shown).catch(() => undefined);
+  const titles = await new ResourceTitles(ctx.deps.store).many(ctx.teamId, shown).catch(() => undefined);
   const claims = await onCallState(ctx.deps).claims.currentOf(ctx.teamId, shown);
   // What each row's card says of its time windows, first line only (store reads only).
   const windows = await windowsOf(ctx.deps, ctx.teamId, shown, ctx.deps.clock.now());

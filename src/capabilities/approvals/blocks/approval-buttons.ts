@@ -1,0 +1,79 @@
+import type { ActionsBlock } from '@slack/types';
+import type { Translator } from '../../../i18n/translator.js';
+import { truncate } from '../../../slack/blocks/mrkdwn.js';
+import type { ApprovalRecord } from '../approval-record.js';
+
+/** The request message's (and the approver's direct message's) decision buttons. */
+export const APPROVE_ACTION = 'approval.approve';
+export const REJECT_ACTION = 'approval.reject';
+/** Calls off the start of a request approved to start later (its requester or an admin). */
+export const CANCEL_START_ACTION = 'approval.cancelStart';
+
+/**
+ * Approve (behind a confirmation) and Reject (which opens a modal asking why: the confirmation and
+ * the reason in one step), on the request message, the approver's direct message and the Home tab alike.
+ */
+export function approvalButtons(
+  record: ApprovalRecord,
+  label: string,
+  tr: Translator,
+  actions: { approve: string; reject: string },
+): ActionsBlock {
+  const plain = (text: string, max = 75) => ({ type: 'plain_text' as const, text: truncate(text, max) });
+  return {
+    type: 'actions',
+    block_id: `approval:${record.id}`,
+    elements: [
+      {
+        type: 'button',
+        action_id: actions.approve,
+        text: plain(tr.t('approval.approve')),
+        style: 'primary',
+        value: record.id,
+        confirm: {
+          title: plain(tr.t('approval.approve.title'), 100),
+          // With a start time, approving creates nothing yet: the confirmation says so.
+          text: plain(
+            tr.t(record.startAt ? 'approval.approve.textLater' : 'approval.approve.text', {
+              label,
+              connection: record.connection,
+            }),
+            300,
+          ),
+          confirm: plain(tr.t('approval.approve.confirm'), 30),
+          deny: plain(tr.t('approval.back'), 30),
+        },
+      },
+      {
+        type: 'button',
+        action_id: actions.reject,
+        text: plain(tr.t('approval.reject')),
+        style: 'danger',
+        value: record.id,
+      },
+    ],
+  };
+}
+
+/** "Cancel start" (behind a confirmation) on a request approved to start later. */
+export function cancelStartButtons(record: ApprovalRecord, tr: Translator, action: string): ActionsBlock {
+  const plain = (text: string, max = 75) => ({ type: 'plain_text' as const, text: truncate(text, max) });
+  return {
+    type: 'actions',
+    block_id: `approval-start:${record.id}`,
+    elements: [
+      {
+        type: 'button',
+        action_id: action,
+        text: plain(tr.t('approval.cancelStart')),
+        value: record.id,
+        confirm: {
+          title: plain(tr.t('approval.cancelStart.title'), 100),
+          text: plain(tr.t('approval.cancelStart.text', { connection: record.connection }), 300),
+          confirm: plain(tr.t('approval.cancelStart.confirm'), 30),
+          deny: plain(tr.t('approval.back'), 30),
+        },
+      },
+    ],
+  };
+}

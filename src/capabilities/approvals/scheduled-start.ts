@@ -1,0 +1,116 @@
+import { InvalidInputError } from '../../errors.js';
+import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
+import type { RestoredFrom } from '../../store/backup-marks.js';
+import type { ApprovalRecord } from './approval-record.js';
+
+/**
+ * A start time for a request: UpCloud jobs cannot be paused and its API takes no start
+ * time (seed 001: name, type, source, target), so the bot holds an approved request and creates it
+ * when due. Whichever comes first of "start it now" (the watcher's cycle) and "call it off" (the
+ * requester or an admin) is one compare-and-set on the request's start key: the job is created once
+ * across replicas and restarts, and never after a cancel.
+ */
+
+/** How far ahead a start may be set. */
+export const MAX_START_AHEAD_MS = 30 * 24 * 3_600_000;
+/** A start taken this long after it was due is told as late (the bot was away). */
+export const START_LATE_MS = 5 * 60_000;
+
+/**
+ * A start key won this long ago by a request still uncreated was won by a replica that died before
+ * saving: far longer than a create call may take (its deadline is seconds).
+ */
+export const STALE_START_MS = 10 * 60_000;
+
+/** Who took a start key, and when (`<kind>:<who>@<epoch ms>`): its age tells an interrupted one. */
+export function startToken(kind: 'start' | 'cancel', who: string, now: number): string {
+  return `${kind}:${who}@${now}`;
+}
+
+/** When a start token was taken, or undefined (one written by a build before `startToken`). */
+export function tokenTime(token: string): number | undefined {
+  const at = /@(\d{10,16})$/.exec(token)?.[1];
+  return at === undefined ? undefined : Number(at);
+}
+
+/** Who cancelled, for a cancel's token (`cancel:<user>:<op>…`); undefined for any other. */
+export function cancelledByOf(token: string): string | undefined {
+  return token.startsWith('cancel:') ? token.split(':')[1] : undefined;
+}
+
+/** Where the start of a request is claimed: `start:…` by the replica creating it, `cancel:…` by a cancel. */
+export function startKey(team: string, id: string): string {
+  return `approval-start:${team}:${id}`;
+}
+
+/** True when `token` took the request's start (or its cancel) first, across every replica sharing `atomic`. */
+export async function claimStart(atomic: AtomicKv, record: ApprovalRecord, token: string): Promise<boolean> {
+  const holder = await atomic.update(startKey(record.team, record.id), (current) =>
+    current === undefined ? token : SKIP,
+  );
+  return holder === token;
+}
+
+/** Approved, with a start still ahead of it: shown as "approved, starts …", with Cancel start. */
+export function awaitingStart(record: ApprovalRecord): boolean {
+  return record.status === 'approved' && !!record.startAt && !record.startedAt && !record.resourceId;
+}
+
+/**
+ * Due before the bot's first start on a store restored from a backup: the bot that ran until the
+ * restore may have created it after the backup was taken, which the backup cannot say.
+ */
+export function dueBeforeRestore(record: ApprovalRecord, restored: RestoredFrom | undefined): boolean {
+  return restored !== undefined && !!record.startAt && Date.parse(record.startAt) < restored.restoredAt;
+}
+
+/** Failed because its start was due before the store was restored (`startDue`): outcome unknown. */
+export function startBeforeRestore(record: ApprovalRecord): boolean {
+  return record.failure?.localized?.key === 'approval.start.restored';
+}
+
+/** Failed because the replica starting it stopped before saving what came of it (`startDue`). */
+export function startInterrupted(record: ApprovalRecord): boolean {
+  return record.failure?.localized?.key === 'approval.start.interrupted';
+}
+
+/** Started more than a few minutes after it was due (the bot was away): said so. */
+export function startedLate(record: ApprovalRecord): boolean {
+  if (!record.startAt || !record.startedAt) return false;
+  return Date.parse(record.startedAt) - Date.parse(record.startAt) > START_LATE_MS;
+}
+
+/** Why `startAt` cannot be a request's start at `now` (its catalogue key), or undefined. */
+export function startProblem(
+  startAt: number,
+  now: number,
+): 'create.start.invalid' | 'create.start.past' | 'create.start.tooFar' | undefined {
+  if (!Number.isFinite(startAt)) return 'create.start.invalid';
+  if (startAt <= now) return 'create.start.past';
+  if (startAt - now > MAX_START_AHEAD_MS) return 'create.start.tooFar';
+  return undefined;
+}
+
+/** A request's start time checked again by the service (a caller other than the modal). */
+export function checkedStart(startAt: string | undefined, now: number): string | undefined {
+  if (startAt === undefined) return undefined;
+  const at = Date.parse(startAt);
+  const problem = startProblem(at, now);
+  if (problem) throw InvalidInputError.of(problem);
+  return new Date(at).toISOString();
+}
+
+/**
+ * A request approved elsewhere (a plan, approved as a whole): saved approved with its start time
+ * and scheduled, so the scheduled start (`startDue`) creates it once across replicas, as any other.
+ */
+export async function admitApproved(
+  records: { save(r: ApprovalRecord): Promise<ApprovalRecord>; schedule(r: ApprovalRecord): Promise<void> },
+  record: ApprovalRecord,
+): Promise<ApprovalRecord> {
+  if (record.status !== 'approved' || !record.startAt || !record.decidedBy)
+    throw new Error('only an approved request with a start time is admitted');
+  const saved = await records.save(record);
+  await records.schedule(saved);
+  return saved;
+}

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { importersOf, SRC, sources } from './folder-importers.js';
+
+/**
+ * Approvals (requests to create, their pre-flight, decisions and scheduled starts) are one
+ * capability folder (ADR 0014): outside `src/capabilities/approvals/` only the registry, the
+ * capabilities that build on a request (guardrails check it, plans and the API make them) and the
+ * core surfaces below name it. The core list shrinks as the seam learns to draw them (the create
+ * form's "Start at" and dry run, the request check's types, a delta run's request); it may only
+ * get shorter: an entry that no longer imports it fails here until it is removed.
+ */
+const FOLDER = 'capabilities/approvals/';
+const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?approvals\/[^']+'/;
+
+/** Core files still naming the folder, each with why. */
+const CORE_READERS: Record<string, string> = {
+  'capabilities/registry.ts': 'the one list of capabilities',
+  'capabilities/capability.ts': '`CoreApprovals` returns an `ApprovalRecord`; the request check’s types',
+  'capabilities/capabilities.ts': 'asks every capability’s request check (`RequestGate`, its types)',
+  'use-cases/context.ts': 'a use case may ask the request check (`RequestGate`)',
+  'use-cases/start-rules.ts': 'a person’s and a plan’s start asked of the request check',
+  'slack/listeners/views/policy-check.ts': 'the create form’s dry run: a pre-flight and the check’s lines',
+  'slack/create-forms/start-at.ts': 'the create form’s "Start at" field, refused as a scheduled start is',
+};
+
+/** Capabilities that build on a request to create: not the core, allowed to read its types. */
+const CAPABILITY_READERS = [
+  'capabilities/delta-runs/request-rerun.ts',
+  'capabilities/delta-runs/rerun-blocks.ts',
+  'capabilities/objects/request-retry.ts',
+  'capabilities/api/requests.ts',
+  'capabilities/guardrails/evaluate.ts',
+  'capabilities/guardrails/guardrails.ts',
+  'capabilities/guardrails/holds.ts',
+  'capabilities/guardrails/policy-command.ts',
+  'capabilities/plans/plan-approval.ts',
+  'capabilities/plans/plan-creates.ts',
+  'capabilities/plans/plan-planned.ts',
+  'capabilities/plans/plan-service.ts',
+  'capabilities/plans/plan-sum.ts',
+  'capabilities/plans/plan-types.ts',
+];
+
+describe('the approvals capability is one folder', () => {
+  const importers = importersOf(FOLDER, IMPORTS_IT);
+  const known = (f: string) => f in CORE_READERS || CAPABILITY_READERS.includes(f);
+
+  it('is named outside its folder only by the registry and the files listed', () => {
+    expect(importers.filter((f) => !known(f))).toEqual([]);
+  });
+
+  it('lists no file that stopped reading it', () => {
+    const listed = [...Object.keys(CORE_READERS), ...CAPABILITY_READERS];
+    expect(listed.filter((f) => !importers.includes(f))).toEqual([]);
+  });
+
+  it('is named by no file of the transport, the watcher, the store or the providers', () => {
+    const core = importers.filter((f) =>
+      /^(?:slack\/(?:context|sender|create-slack-app|listeners\/index|listeners\/router)\.ts|watcher\/|store\/|providers\/|bot(?:-jobs)?\.ts)/.test(
+        f,
+      ),
+    );
+    expect(core).toEqual([]);
+  });
+
+  it('is not a field of AppDeps: listeners reach the started capability', () => {
+    const context = readFileSync(path.join(SRC, 'slack/context.ts'), 'utf8');
+    const appDeps = /export interface AppDeps \{([\s\S]*?)\n\}/.exec(context)?.[1] ?? '';
+    expect(appDeps).toContain('capabilities: Capabilities;');
+    expect(appDeps).not.toMatch(/^\s*approvals\??:/m);
+  });
+
+  it('left nothing at the old places', () => {
+    const old = sources().filter(
+      (f) =>
+        f.startsWith('approvals/') ||
+        f.startsWith('slack/listeners/approvals/') ||
+        /^slack\/blocks\/approval-/.test(f) ||
+        ['slack/approval-messenger.ts', 'slack/workflow-step-decisions.ts'].includes(f),
+    );
+    expect(old).toEqual([]);
+  });
+});
