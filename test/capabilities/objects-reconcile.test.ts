@@ -20,6 +20,8 @@ const storeUrl = replicaRedisUrl();
 const suffix = Date.now().toString(36).toUpperCase().slice(-6);
 const TEAM = 'T0FAKE001';
 const CHANNEL = `C0RC${suffix}`;
+// Named apart per run: a run's chain (its retries' numbers) is kept under the connection's name.
+const OMS = `hw-rc-${suffix.toLowerCase()}`;
 const ALICE = { userId: 'U0ALICE01', channelId: CHANNEL };
 const APPROVER = 'U0RCBOB01';
 const SERVICE = '1200ecde-db95-4d1d-9c2c-00000000c0de';
@@ -42,7 +44,7 @@ const a = new TestBot();
 const b = new TestBot();
 
 function connections(omsUrl: string): Connection[] {
-  const oms = omsConnection('hw-rc', omsUrl);
+  const oms = omsConnection(OMS, omsUrl);
   return [
     {
       ...oms,
@@ -91,6 +93,7 @@ afterAll(async () => {
   await Promise.allSettled([a.stop(), b.stop()]);
   await Promise.all([upcloud.stop(), store.stop()]);
   await dropRedisKeys(storeUrl, suffix);
+  await dropRedisKeys(storeUrl, OMS);
 });
 
 const slack = () => a.fakeSlack;
@@ -215,7 +218,7 @@ describe('a retry’s reconciling check, across two replicas', { timeout: 120_00
     });
     task.failedNum = 7;
     writeOmsFailedLists(store)(a.oms.task(task.id)!);
-    await a.ask(`verify hw-rc:${task.id}`, ALICE);
+    await a.ask(`verify ${OMS}:${task.id}`, ALICE);
     await retryApproved(task.id);
     const retry = await until(
       () => [...a.oms.tasks.values()].find((t) => t.taskType === 'list' && t.src.bucket === 'rc-oms-src'),
@@ -240,8 +243,10 @@ describe('a retry’s reconciling check, across two replicas', { timeout: 120_00
   it('a retry that is rejected is not waited for', async () => {
     const button = await until(() => retryButton(archive), { what: 'Retry these', timeoutMs: 10_000 });
     const since = slack().calls.length;
-    await a.click('objects.retry', button.value!, ALICE);
+    const click = await a.click('objects.retry', button.value!, ALICE);
     const request = await postedApproval(a, { team: TEAM, channel: CHANNEL }, since);
+    // Answered once the press is done: the retry is then waited for.
+    expect(String((await click.answer()).text)).toContain('archive · retry 2');
     const kv = objectsKv();
     expect(await kv.get(reconcileKey(TEAM, request.id))).toBeDefined();
     await decideApproval(a, new Interactions(a), { ...request, channel: CHANNEL }, 'reject', APPROVER);
