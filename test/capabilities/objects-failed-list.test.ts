@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { ObjectStoreSimulator } from '../../dev/simulators/object-store/index.js';
-import { writeOmsFailedLists } from '../../dev/simulators/object-store/oms-lists.js';
+import { omsListTasks, writeOmsFailedLists } from '../../dev/simulators/object-store/oms-lists.js';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
@@ -83,6 +83,27 @@ describe('the OMS simulator’s failed-object lists', () => {
     const key = oms.task(task.id)!.failedListKey!;
     const body = store.bucket('hook-dst').objects.get(key)?.body?.toString('utf8');
     expect(body?.split('\n').filter(Boolean)).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `a%2F${i}%20b%2Bc`));
+  });
+});
+
+describe('the OMS simulator’s list tasks', () => {
+  it('sizes a list task by what its list names and the source holds, and brings those over', () => {
+    for (let i = 0; i < 4; i++) store.putObject('move-src', `m/${i} b+c`, `body-${i}`);
+    store.putObject('move-dst', 'lists/l.txt', ['m%2F0%20b%2Bc', 'm%2F2%20b%2Bc', 'm%2Fgone'].join('\n'));
+    const lists = omsListTasks(store);
+    const list = { obs_bucket: 'move-dst', list_file_key: 'lists/l.txt' };
+    expect(lists.listSize({ bucket: 'move-src', list_file: list })).toEqual({ objects: 2, bytes: 12 });
+    lists.succeeded({
+      taskType: 'list',
+      failedNum: 0,
+      src: { bucket: 'move-src', list_file: list },
+      dst: { bucket: 'move-dst', save_prefix: 'in/' },
+    });
+    expect([...store.bucket('move-dst').objects.keys()].sort()).toEqual([
+      'in/m/0 b+c',
+      'in/m/2 b+c',
+      'lists/l.txt',
+    ]);
   });
 });
 

@@ -79,3 +79,33 @@ describe('/migrate verify on an UpCloud job', () => {
     expect(post).toContain('Different: `logs/9.gz`');
   });
 });
+
+describe('Retry these on UpCloud when the objects share only part of a name', () => {
+  it('offers no run of “everything under app/file-0”, which holds nearly all of the prefix', async () => {
+    for (let i = 0; i < 40; i++) {
+      const name = `file-${String(i).padStart(3, '0')}.bin`;
+      store.putObject('src-bucket', `app/${name}`, `a ${i}`);
+      if (i !== 7 && i !== 19) store.putObject('uc-target', `app/${name}`, `a ${i}`);
+    }
+    const job = upcloud.addJob({
+      name: 'app-to-upcloud',
+      status: 'completed',
+      progress: 1,
+      source: { bucket: 'src-bucket', prefix: 'app/' },
+      target: { bucket: 'uc-target', prefix: 'app/' },
+    });
+    await t.ask(`verify uc-fi:${job.uuid}`, { userId: 'U0ALICE01', channelId: CHANNEL });
+    const post = await until(
+      () =>
+        t.fakeSlack
+          .callsTo('chat.update')
+          .map((c) => messageText(c.body))
+          .find((text) => text.includes(job.uuid) && text.includes('the same')),
+      { what: 'the check’s result', timeoutMs: 20_000 },
+    );
+    expect(post).toContain('2 missing at the destination');
+    expect(post).not.toContain('app/file-0`');
+    expect(post).not.toContain('objects.retry');
+    expect(post).toContain('spread over the whole migrated prefix');
+  });
+});

@@ -49,6 +49,11 @@ export interface SimContext {
   /** The group (and its tasks) advanced to now; undefined once deleted. */
   taskGroup(id: string): SimTaskGroup | undefined;
   syncTask(id: string): SimSyncTask | undefined;
+  /** What a `list` task's list file names that its source holds (an S3 store's reader), if known. */
+  listSize?(src: {
+    bucket: string;
+    list_file?: { obs_bucket: string; list_file_key: string };
+  }): { bytes: number; objects: number } | undefined;
 }
 
 /**

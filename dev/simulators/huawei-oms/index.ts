@@ -116,6 +116,10 @@ export interface OmsSimulatorOptions {
    * in its destination bucket, seed 002 Table 5-19): an S3 store's writer (object-store/oms-lists.ts).
    */
   failedLists?: (task: SimTask) => void;
+  /** Called once when a task succeeds: an S3 store's mover brings a list task's objects over. */
+  succeeded?: (task: SimTask) => void;
+  /** Sizes a `list` task by what its list file names (an S3 store's reader). */
+  listSize?: SimContext['listSize'];
 }
 
 const PROJECT = '/v2/:project_id';
@@ -141,6 +145,7 @@ export class OmsSimulator extends Simulator implements SimContext {
   readonly taskGroupCreations: number[] = [];
   readonly #options: OmsSimulatorOptions;
   readonly #listsWritten = new Map<string, string>();
+  readonly #succeeded = new Set<string>();
   #nextId = 191297407830872;
 
   constructor(options: OmsSimulatorOptions) {
@@ -204,6 +209,18 @@ export class OmsSimulator extends Simulator implements SimContext {
     this.#options.failedLists = hook;
   }
 
+  /**
+   * A store's list tasks from now on: sized by what their list file names, and brought over when
+   * they succeed (`OmsSimulatorOptions.listSize`, `succeeded`).
+   */
+  listTasksWith(hooks: Pick<OmsSimulatorOptions, 'listSize' | 'succeeded'>): void {
+    Object.assign(this.#options, hooks);
+  }
+
+  listSize(src: Parameters<NonNullable<SimContext['listSize']>>[0]) {
+    return this.#options.listSize?.(src);
+  }
+
   /** The task as the API would show it now. */
   task(id: string): SimTask | undefined {
     const task = this.tasks.get(id);
@@ -211,6 +228,10 @@ export class OmsSimulator extends Simulator implements SimContext {
     if (task?.failedListKey && this.#listsWritten.get(task.id) !== task.failedListKey) {
       this.#listsWritten.set(task.id, task.failedListKey);
       this.#options.failedLists?.(task);
+    }
+    if (task?.status === 5 && !this.#succeeded.has(task.id)) {
+      this.#succeeded.add(task.id);
+      this.#options.succeeded?.(task);
     }
     return task;
   }

@@ -117,12 +117,18 @@ function createTask(ctx: SimContext, request: SimRequest): SimResponse {
     return omsError(400, 'OMS.0001', 'Invalid parameter settings: migrate_since must be a time in seconds.');
   const src = body.src_node;
   const type = body.task_type ?? 'object';
-  const size = ctx.buckets.sizeOf(
-    src.cloud_type ?? 'Aliyun',
-    src.bucket ?? '',
-    type === 'prefix' || type === 'object' ? src.object_key : undefined,
-    body.migrate_since ?? 0,
-  );
+  const listed =
+    type === 'list' && src.list_file
+      ? ctx.listSize?.({ bucket: src.bucket ?? '', list_file: src.list_file })
+      : undefined;
+  const size = listed
+    ? { ...listed, skippedObjects: 0, skippedBytes: 0 }
+    : ctx.buckets.sizeOf(
+        src.cloud_type ?? 'Aliyun',
+        src.bucket ?? '',
+        type === 'prefix' || type === 'object' ? src.object_key : undefined,
+        body.migrate_since ?? 0,
+      );
   const task = ctx.addTask({
     name: `task_${now}_${ctx.tasks.size + 1}`,
     taskType: type,

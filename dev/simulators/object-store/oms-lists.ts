@@ -13,8 +13,8 @@ export interface ListedTask {
   failedListKey?: string;
   failedNum: number;
   taskType: string;
-  src: { bucket: string; object_key?: string[] };
-  dst: { bucket: string };
+  src: { bucket: string; object_key?: string[]; list_file?: { obs_bucket: string; list_file_key: string } };
+  dst: { bucket: string; save_prefix?: string };
 }
 
 export function writeOmsFailedLists(store: ObjectStoreSimulator): (task: ListedTask) => void {
@@ -31,5 +31,52 @@ export function writeOmsFailedLists(store: ObjectStoreSimulator): (task: ListedT
       task.failedListKey,
       names.map((n) => `${uriEncode(n, false)}\n`).join(''),
     );
+  };
+}
+
+/** The keys a list file names, as OMS writes them (URL-encoded, one a line, a tab then notes). */
+function listedKeys(
+  store: ObjectStoreSimulator,
+  list: { obs_bucket: string; list_file_key: string },
+): string[] {
+  const body = store.buckets.get(list.obs_bucket)?.objects.get(list.list_file_key)?.body;
+  const keys: string[] = [];
+  for (const line of body?.toString('utf8').split('\n') ?? []) {
+    const encoded = line.split('\t')[0]!.trim();
+    if (encoded === '') continue;
+    try {
+      keys.push(decodeURIComponent(encoded));
+    } catch {
+      keys.push(encoded);
+    }
+  }
+  return keys;
+}
+
+/**
+ * The OMS simulator's list tasks over an S3 store: a `list` task is sized by the objects its list
+ * file names that the source holds, and when it succeeds brings them to the destination (under
+ * `save_prefix`, the key kept whole, as OMS does). A named object the source no longer holds is
+ * neither counted nor brought.
+ */
+export function omsListTasks(store: ObjectStoreSimulator) {
+  const held = (bucket: string, list: { obs_bucket: string; list_file_key: string }) => {
+    const source = store.buckets.get(bucket);
+    return listedKeys(store, list).flatMap((key) => {
+      const object = source?.objects.get(key);
+      return object?.body ? [{ key, body: object.body }] : [];
+    });
+  };
+  return {
+    listSize: (src: { bucket: string; list_file?: { obs_bucket: string; list_file_key: string } }) => {
+      if (!src.list_file || !store.buckets.get(src.list_file.obs_bucket)) return undefined;
+      const objects = held(src.bucket, src.list_file);
+      return { objects: objects.length, bytes: objects.reduce((sum, o) => sum + o.body.length, 0) };
+    },
+    succeeded: (task: ListedTask) => {
+      if (task.taskType !== 'list' || !task.src.list_file) return;
+      for (const o of held(task.src.bucket, task.src.list_file))
+        store.putObject(task.dst.bucket, `${task.dst.save_prefix ?? ''}${o.key}`, o.body);
+    },
   };
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../../logger.js';
 import { truncate } from '../../slack/blocks/mrkdwn.js';
 import type { CapabilityPosts } from '../../watcher/outbox/capability-posts.js';
 import type { CapabilityRendered } from '../capability.js';
+import { type ReconcileView, renderReconcile } from './reconcile-view.js';
 import { type CheckOutcome, checkLines } from './report.js';
 import { type RetryRun, retryBlocks } from './retry-view.js';
 
@@ -10,11 +11,13 @@ export const CAPABILITY = 'objects';
 
 /**
  * What a bucket check's post shows, handed as data to the watcher's one editor (ADR 0017's seam,
- * `watcher.capabilityPosts`): the check as it goes and ends, or a check whose replica died.
+ * `watcher.capabilityPosts`): the check as it goes and ends, a check whose replica died, or the
+ * reconciling check of a retry's objects.
  */
 export type CheckView =
   | { kind: 'check'; outcome: CheckOutcome; retry?: RetryRun }
-  | { kind: 'stopped'; ref: string };
+  | { kind: 'stopped'; ref: string }
+  | ReconcileView;
 
 /** Where a check's post is: one post per check (`id`), in the channel it was asked in. */
 export interface CheckPost {
@@ -25,6 +28,7 @@ export interface CheckPost {
 
 /** The check's post, drawn by the editor at send time in the channel's language. Pure, escaped. */
 export function renderCheckPost(view: CheckView, tr: Translator): CapabilityRendered {
+  if (view.kind === 'reconcile') return renderReconcile(view, tr);
   if (view.kind === 'stopped') {
     const text = tr.t('objects.stopped', { ref: view.ref });
     return { text: truncate(text, 300), blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };

@@ -124,7 +124,8 @@ export async function compareListings(
   return { tally };
 }
 
-function differs(a: ObjectEntry, b: ObjectEntry, tally: Tally): 'size' | 'etag' | undefined {
+/** What differs between a source object and its copy: size, else ETag when both are MD5s. */
+export function differs(a: ObjectEntry, b: ObjectEntry, tally: Tally): 'size' | 'etag' | undefined {
   if (a.size !== b.size) return 'size';
   if (a.etag && b.etag && MD5.test(a.etag) && MD5.test(b.etag)) {
     tally.etagCompared++;

@@ -5,17 +5,21 @@ import { CapabilityPosts } from '../../watcher/outbox/capability-posts.js';
 import { defineCapability } from '../capability.js';
 import { CHECK_ACTION, checkButton, checkButtonHandler } from './check-button.js';
 import { CAPABILITY, type CheckView, renderCheckPost } from './check-post.js';
+import { reconcilePass } from './reconcile-pass.js';
+import { forgetReconciles } from './reconcile-store.js';
 import { retryButton } from './retry.js';
 import { RETRY_ACTION } from './retry-view.js';
 import type { ObjectsState } from './state.js';
 import { verifyCommand } from './verify-command.js';
+import { OBJECTS_WORDS } from './words.js';
 
 const stateOf = (ctx: HandlerContext) => ctx.deps.capabilities.stateOf(CAPABILITY) as ObjectsState;
 
 /**
  * What really arrived: `/migrate verify <id> [deep]` lists a finished migration's source
  * and destination buckets through their S3 APIs with the connection's storage keys, and posts what
- * differs, every key in a CSV; the provider's own failed-object list (OMS) beside it.
+ * differs, every key in a CSV; the provider's own failed-object list (OMS) beside it. A retry asked
+ * for with Retry these is checked again by itself once its run ends (the reconciling check).
  */
 export const objects = defineCapability<ObjectsState>({
   name: CAPABILITY,
@@ -28,6 +32,12 @@ export const objects = defineCapability<ObjectsState>({
     running: new Map(),
   }),
   subcommands: [verifyCommand(stateOf)],
+  words: OBJECTS_WORDS,
+  // Every replica looks; the one that claims a retry's reconcile runs it, in the background.
+  jobs: (s, core) => [
+    { name: 'reconcile', cadence: 'each-cycle', replicas: 'each', run: () => reconcilePass(s, core) },
+  ],
+  forgetWorkspace: (s, teamId) => forgetReconciles(s.kv, teamId),
   render: (view, tr) => renderCheckPost(view as CheckView, tr),
   verificationButtons: checkButton,
   listeners(routes) {

@@ -58,19 +58,21 @@ export function shownKey(key: string): string {
   return code(truncate(visible, 120));
 }
 
+/** Why a side was not checked, in the reader's language (escaped). */
+export function problemLine(p: SideProblem, tr: Translator): string {
+  return tr.t(`objects.problem.${p.why}`, {
+    side: tr.t(`objects.side.${p.side}`),
+    cloud: escapeMrkdwn(p.cloud ?? '?'),
+    bucket: code(p.bucket ?? '?'),
+    credential: code(p.credential ?? '?'),
+    storeCode: code(p.storeCode ?? '?'),
+  });
+}
+
 /** The post's mrkdwn lines. Pure: every outside string (name, keys, buckets) is escaped here. */
 export function checkLines(o: CheckOutcome, tr: Translator): string[] {
   const lines = [tr.t('objects.title', { name: escapeMrkdwn(o.name), ref: code(o.ref) })];
-  for (const p of o.problems)
-    lines.push(
-      tr.t(`objects.problem.${p.why}`, {
-        side: tr.t(`objects.side.${p.side}`),
-        cloud: escapeMrkdwn(p.cloud ?? '?'),
-        bucket: code(p.bucket ?? '?'),
-        credential: code(p.credential ?? '?'),
-        storeCode: code(p.storeCode ?? '?'),
-      }),
-    );
+  for (const p of o.problems) lines.push(problemLine(p, tr));
   const t = o.tally;
   if (o.status === 'running')
     lines.push(tr.t('objects.progress', { source: t.source, destination: t.destination }));

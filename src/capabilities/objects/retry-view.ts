@@ -38,12 +38,17 @@ export function want(wanting: Wanting | undefined, key: string): Wanting {
 }
 
 /**
- * The source prefix a retry would run over, if it is narrower than the run's own: trailing
- * spaces dropped (a shorter prefix still holds every key; providers trim them).
+ * The source prefix a retry would run over, if it is narrower than the run's own: one object's
+ * own key, else the folder (up to a `/`) the objects share, since a prefix ending mid-name
+ * ("logs/file-") holds nearly everything beside them. Trailing spaces dropped (a shorter prefix
+ * still holds every key; providers trim them).
  */
 export function retryPrefix(wanting: Wanting | undefined, from: string): string | undefined {
-  const prefix = wanting?.prefix.replace(/\s+$/u, '');
-  return prefix !== undefined && prefix.length > from.length && prefix.startsWith(from) ? prefix : undefined;
+  if (!wanting) return undefined;
+  const shared =
+    wanting.n > 1 ? wanting.prefix.slice(0, wanting.prefix.lastIndexOf('/') + 1) : wanting.prefix;
+  const prefix = shared.replace(/\s+$/u, '');
+  return prefix.length > from.length && prefix.startsWith(from) ? prefix : undefined;
 }
 
 /** The lines and buttons under a finished check: Retry these, or why not and the delta run. */

@@ -12,6 +12,7 @@ import { threadOf } from '../delta-runs/rerun-button.js';
 import { encodeVerificationButton } from '../verification/verification-button.js';
 import { verificationOf } from '../verification/verification-fact.js';
 import { CAPABILITY } from './check-post.js';
+import { awaitReconcile } from './reconcile-store.js';
 import { requestRetry } from './request-retry.js';
 import type { RetryRun } from './retry-view.js';
 import { type ObjectsState, offerKey, type RetryOffer } from './state.js';
@@ -34,12 +35,14 @@ export const retryButton = buttonHandler(async (ctx: HandlerContext, args) => {
   const state = ctx.deps.capabilities.stateOf(CAPABILITY) as ObjectsState;
   const where = { connection: run.c, kind: run.k, id: run.id };
   let ask: Parameters<typeof requestRetry>[2]['retry'];
+  let keys: string[] | undefined;
   let build: (name: string) => ReturnType<NonNullable<typeof provider.retryList>>;
   if (run.w === 'prefix') {
     const offer = readOffer(await state.kv.get(offerKey(ctx.teamId, where)));
     const retryPrefix = provider.retryPrefix?.bind(provider);
     if (!offer || !retryPrefix) throw InvalidInputError.of('objects.retry.none');
     ask = { what: 'prefix', objects: offer.objects, prefix: offer.prefix };
+    keys = offer.keys;
     build = (name) => retryPrefix(run.k, run.id, name, offer.prefix);
   } else {
     const bucket = resource.destination.bucket;
@@ -57,6 +60,18 @@ export const retryButton = buttonHandler(async (ctx: HandlerContext, args) => {
     build,
     ...(thread ? { thread } : {}),
   });
+  // Once the retry's run ends, its objects are checked again by themselves (reconcile-pass.ts).
+  if (approval.status === 'pending' || approval.status === 'approved')
+    await awaitReconcile(state.kv, {
+      team: ctx.teamId,
+      approval: approval.id,
+      channel,
+      run: where,
+      retry: name,
+      what: ask.what,
+      objects: ask.objects,
+      ...(keys ? { keys } : {}),
+    }).catch((error: unknown) => ctx.logger.warn({ err: error }, 'the retry will not be checked by itself'));
   // The run's thread is told by its own outbox (one writer), as for a delta run.
   if (thread && approval.rerun && approval.status === 'pending')
     await ctx.deps.watcher.notes
@@ -94,9 +109,9 @@ function parseValue(value: string | undefined): Value | undefined {
 function readOffer(raw: string | undefined): RetryOffer | undefined {
   try {
     const v = JSON.parse(raw ?? '') as Partial<RetryOffer>;
-    return typeof v.prefix === 'string' && typeof v.objects === 'number'
-      ? { prefix: v.prefix, objects: v.objects }
-      : undefined;
+    if (typeof v.prefix !== 'string' || typeof v.objects !== 'number') return undefined;
+    const keys = Array.isArray(v.keys) ? v.keys.filter((k): k is string => typeof k === 'string') : [];
+    return { prefix: v.prefix, objects: v.objects, keys };
   } catch {
     return undefined;
   }

@@ -12,7 +12,7 @@ import { compareListings, type Difference } from './compare.js';
 import type { CheckPlan, PlannedSide } from './plan.js';
 import { type CheckOutcome, FIRST_FEW, type SideName, type SideProblem } from './report.js';
 import { type RetryRun, retryPrefix, want } from './retry-view.js';
-import type { RetryOffer } from './state.js';
+import { RETRY_KEYS_MAX, type RetryOffer } from './state.js';
 
 /** Objects read per side before a check stops and says where (`deep`: the larger bound). */
 export const CHECK_CAP = 100_000;
@@ -114,6 +114,8 @@ export async function runCheck(deps: RunDeps, plan: CheckPlan, target: RunTarget
       csv.push(csvLine(cells));
     }
   };
+  // The source keys a retry would move, kept (bounded) for the retry's own check of them.
+  const wanted: string[] = [];
   let drawnAt = deps.clock.now();
   const redraw = async (force = false) => {
     const now = deps.clock.now();
@@ -157,7 +159,11 @@ export async function runCheck(deps: RunDeps, plan: CheckPlan, target: RunTarget
           },
           {
             cap: left,
-            onDifference: (d) => note(d, outcome, row),
+            onDifference: (d) => {
+              note(d, outcome, row);
+              if (d.kind !== 'extra' && d.sourceKey !== undefined && wanted.length < RETRY_KEYS_MAX)
+                wanted.push(d.sourceKey);
+            },
             onPage: async (t) => {
               for (const k of Object.keys(t) as (keyof typeof t)[]) outcome.tally[k] = before[k] + t[k];
               await checkCancel();
@@ -187,10 +193,12 @@ export async function runCheck(deps: RunDeps, plan: CheckPlan, target: RunTarget
   }
   const narrower = target.retry?.prefix && retryPrefix(outcome.wanting, target.retry.prefix.from);
   if (outcome.status === 'done' && narrower && outcome.wanting)
-    await deps.offer?.({ prefix: narrower, objects: outcome.wanting.n }).catch((error: unknown) => {
-      deps.logger.warn({ err: error }, 'bucket check retry not kept');
-      target.retry = undefined;
-    });
+    await deps
+      .offer?.({ prefix: narrower, objects: outcome.wanting.n, keys: wanted })
+      .catch((error: unknown) => {
+        deps.logger.warn({ err: error }, 'bucket check retry not kept');
+        target.retry = undefined;
+      });
   const ts = await draw(deps, target, outcome, true);
   if (outcome.csvRows > 0 && ts) await uploadCsv(deps, target, ts, csv);
   return outcome;
@@ -200,7 +208,11 @@ function bucketOf(side: PlannedSide): string | undefined {
   return side.ok ? side.bucket : undefined;
 }
 
-function problemOf(side: SideName, failure: ObjectStoreError, bucket: string | undefined): SideProblem {
+export function problemOf(
+  side: SideName,
+  failure: ObjectStoreError,
+  bucket: string | undefined,
+): SideProblem {
   const why = failure.failure === 'no-object' ? 'refused' : failure.failure;
   return {
     side,
@@ -266,7 +278,7 @@ async function readFailedList(
 }
 
 /** A list file's line: the key URL-encoded, then optionally a tab and what failed. */
-function decodeListLine(line: string): string | undefined {
+export function decodeListLine(line: string): string | undefined {
   const encoded = line.split('\t')[0]!.trim();
   if (encoded === '') return undefined;
   try {

@@ -40,7 +40,12 @@ export function runKey(teamId: string, r: { connection: string; kind: string; id
 export interface RetryOffer {
   prefix: string;
   objects: number;
+  /** The first `RETRY_KEYS_MAX` of those source keys: what the retry's own check looks at again. */
+  keys?: string[];
 }
+
+/** Keys kept per retry for its reconciling check (1,024 bytes at most each: 1 MiB in all). */
+export const RETRY_KEYS_MAX = 1_000;
 
 /** Kept this long: a button older than that finds nothing and says so. */
 export const OFFER_TTL_MS = 7 * 24 * 60 * 60_000;

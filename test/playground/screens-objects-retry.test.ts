@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { CHANNEL, TEAM } from '../../dev/playground/people.js';
+import { omsTaskFailing7 } from '../../dev/simulators/huawei-oms/seed-objects.js';
+import { upcloudJobDiffering } from '../../dev/simulators/upcloud/seed-objects.js';
+import { usePlaygroundScreens } from '../harness/playground-screens.js';
+
+/**
+ * Retry these as people see it, at desk and phone width, in English, Korean and Chinese: an OMS
+ * task ends with 7 failed objects, its bucket check offers Retry these, the retry goes for
+ * approval and Bob approves it; the list task runs on the simulator (bringing over what its source
+ * still holds) and, once it has ended, the bot checks those 7 again by itself and says what
+ * arrived. Then the check of an UpCloud job that finds 3 missing and 1 different object.
+ */
+const screen = usePlaygroundScreens();
+const { type, actAs, shoot, message } = screen;
+
+describe('Retry these and its reconciling check at desk and phone width', { timeout: 600_000 }, () => {
+  for (const [lang, locale, check, retry, approve, arrived] of [
+    [
+      'en',
+      'en-US',
+      'Check the buckets',
+      'Retry these 7 objects',
+      'Approve',
+      '6 of 7 now arrived, 1 still missing',
+    ],
+    [
+      'ko',
+      'ko-KR',
+      '버킷 확인',
+      '이 객체 7개 다시 시도',
+      '승인',
+      '7개 중 6개가 이제 도착했고 1개는 아직 없습니다',
+    ],
+    ['zh-CN', 'zh-CN', '核对存储桶', '重试这 7 个对象', '批准', '7 个中已有 6 个到达，仍缺 1 个'],
+  ] as const) {
+    it(`${lang}: the retry's request, its reconciled result, and an UpCloud check`, async () => {
+      const { page, playground } = screen;
+      const language = page.locator('#language-switch');
+      const store = playground.simulators.objects;
+      try {
+        await playground.bot.deps.settings.setChannelLanguage(TEAM.id, CHANNEL.id, lang);
+        await actAs('Alice');
+        await language.selectOption(locale);
+        const name = `retry-${lang.toLowerCase()}`;
+        const task = omsTaskFailing7(store, playground.simulators.get('huawei-oms'), name);
+        await type(`/migrate watch hw-sim:${task.id}`);
+        await screen.advanceWhenRunning(task.id, 15_000);
+        const card = page
+          .locator('#messages .message')
+          .filter({ hasText: name })
+          .filter({ has: page.locator('.thread-summary') })
+          .last();
+        await card.waitFor({ timeout: 90_000 });
+        await card.locator('.thread-summary').click();
+        const post = page
+          .locator('#thread-messages .message')
+          .filter({ has: page.locator('.bk-button', { hasText: check }) })
+          .last();
+        await post.waitFor({ timeout: 60_000 });
+        await post.locator('.bk-button', { hasText: check }).click();
+        if (await page.locator('#thread').isVisible()) await page.locator('#thread-close').click();
+        const checked = page
+          .locator('#messages .message')
+          .filter({ hasText: name })
+          .filter({ has: page.locator('.bk-button', { hasText: retry }) })
+          .last();
+        await checked.waitFor({ timeout: 60_000 });
+        await checked.locator('.bk-button', { hasText: retry }).click();
+
+        // The retry goes for approval like any new migration: someone else approves it.
+        const request = page
+          .locator('#messages .message')
+          .filter({ hasText: `${name} · retry 1` })
+          .filter({ has: page.locator('.bk-button', { hasText: approve }) })
+          .last();
+        await request.waitFor({ timeout: 60_000 });
+        await shoot(request, `objects-retry-request-${lang}`);
+        // Meanwhile someone deletes one of the 7 at the source: the retry cannot bring it over.
+        store.bucket(`${name}-src`).delete('photos/img-006.jpg');
+        await actAs('Bob');
+        await request.locator('.bk-button', { hasText: approve }).click();
+        const confirm = page.locator('#confirm-layer .confirm');
+        await confirm.waitFor();
+        await confirm.locator('.confirm-yes').click();
+        await confirm.waitFor({ state: 'detached' });
+        await actAs('Alice');
+
+        // The list task runs on the simulator; once the watch has seen it end, the 7 are checked again.
+        const reconciled = page
+          .locator('#messages .message')
+          .filter({ hasText: `${name} · retry 1` })
+          .filter({ hasText: arrived })
+          .last();
+        await reconciled.waitFor({ timeout: 120_000 });
+        const said = await reconciled.innerText();
+        expect(said).toContain('photos/img-006.jpg');
+        expect(said).toContain(`hw-sim:${task.id}`);
+        await shoot(reconciled, `objects-reconciled-${lang}`);
+
+        const job = upcloudJobDiffering(
+          store,
+          playground.simulators.get('upcloud'),
+          `logs-${lang}`,
+          'completed',
+        );
+        await type(`/migrate verify upcloud-sim:${job.uuid}`);
+        const upcloud = await message(new RegExp(`logs-${lang}[\\s\\S]*logs/file-007\\.bin`), 60_000);
+        const shown = await upcloud.innerText();
+        expect(shown).toContain('logs/file-030.bin');
+        expect(shown).toContain('logs/file-119.bin');
+        await shoot(upcloud, `objects-upcloud-check-${lang}`);
+      } finally {
+        await language.selectOption('en-US');
+        await playground.bot.deps.settings.setChannelLanguage(TEAM.id, CHANNEL.id, undefined);
+      }
+    });
+  }
+});
