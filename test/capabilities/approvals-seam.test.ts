@@ -29,6 +29,7 @@ const CORE_READERS: Record<string, string> = {
 const CAPABILITY_READERS = [
   'capabilities/delta-runs/request-rerun.ts',
   'capabilities/delta-runs/rerun-blocks.ts',
+  'capabilities/objects/reconcile-pass.ts',
   'capabilities/objects/request-retry.ts',
   'capabilities/api/requests.ts',
   'capabilities/guardrails/evaluate.ts',
