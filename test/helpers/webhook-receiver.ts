@@ -10,6 +10,10 @@ export interface Received {
   body: Record<string, unknown>;
   valid: boolean;
   timestamp: number;
+  /** The body's exact bytes (a duplicate of an id must be the same). */
+  raw: string;
+  /** The timestamp within five minutes of the receiver's clock, as docs/events.md says to check. */
+  fresh: boolean;
 }
 
 /**
@@ -27,6 +31,9 @@ export class WebhookReceiver {
   readonly #hung: ServerResponse[] = [];
   #server: Server | undefined;
   url = '';
+
+  /** The receiver's clock (a test whose bot runs on a moved clock gives the same one). */
+  constructor(readonly now: () => number = () => Date.now()) {}
 
   async start(): Promise<this> {
     this.#server = createServer((req, res) => this.#handle(req, res));
@@ -78,7 +85,8 @@ export class WebhookReceiver {
       const id = String(req.headers['x-migrate-event-id']);
       const type = String(body.type);
       const again = this.received.some((r) => r.path === path && r.id === id);
-      this.received.push({ path, id, type, body, valid, timestamp: Number(timestamp) });
+      const fresh = Math.abs(this.now() / 1000 - Number(timestamp)) <= 300;
+      this.received.push({ path, id, type, body, valid, timestamp: Number(timestamp), raw, fresh });
       if (this.hang.has(path)) {
         this.#hung.push(res);
         return;
