@@ -1,19 +1,33 @@
 /**
- * A Redis database of its own (1–15, picked at random) for a test whose replicas share one store,
+ * A Redis database of its own (1–15, its worker's) for a test whose replicas share one store,
  * so that tests running side by side on the same Redis do not meet; and the clean-up of its keys.
  */
 export function replicaRedisUrl(): string {
   const base = new URL(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
-  base.pathname = `/${1 + Math.floor(Math.random() * 15)}`;
+  // Files running at once run in different workers, so the worker's number keeps their databases
+  // apart: picked at random, two files met one time in fifteen and shared their replicas' leases
+  // and their jobs' claims (an approval post or a plan's gate never came).
+  const worker = Number(process.env.VITEST_POOL_ID);
+  const db = worker > 0 ? 1 + ((worker - 1) % 15) : 1 + Math.floor(Math.random() * 15);
+  base.pathname = `/${db}`;
   return base.toString();
 }
 
-/** Deletes every key of `url` whose name contains `marker` (bounded: SCAN in batches of 500). */
+/**
+ * Deletes every key of `url` whose name contains `marker` (bounded: SCAN in batches of 500); in a
+ * worker's own database, every key.
+ */
 export async function dropRedisKeys(url: string, marker: string): Promise<void> {
   const { createClient } = await import('@redis/client');
   const client = createClient({ url });
   await client.connect();
   try {
+    // The worker's own database: what the file's bots wrote that names no marker (the replicas'
+    // registry and leases, the jobs' claims) would meet the worker's next file, so all of it goes.
+    if (Number(process.env.VITEST_POOL_ID) > 0 && new URL(url).pathname !== '/') {
+      await client.flushDb();
+      return;
+    }
     const keys: string[] = [];
     for await (const batch of client.scanIterator({ MATCH: `*${marker}*`, COUNT: 500 })) keys.push(...batch);
     if (keys.length > 0) await client.del(keys);
