@@ -4,7 +4,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey } from '../../src/crypto/secret-box.js';
 import { compileBot } from '../harness/compiled-bot.js';
-import { BOT_TOKEN, messageText, omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
+import { messageButtonBody } from '../harness/interactions.js';
+import { FORM, postSigned } from '../harness/slack-requests.js';
+import {
+  BOT_TOKEN,
+  buttons,
+  messageText,
+  omsConnection,
+  SIGNING_SECRET,
+  TestBot,
+} from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
 import { notifications } from '../harness/watcher-rig.js';
@@ -18,7 +27,8 @@ import { dropRedisKeys, replicaRedisUrl } from '../security/replica-redis.js';
 // the replica that sent it is killed before it hears the answer, so before it could take the
 // event into the webhook's queue. The survivor must deliver it (the journal's sweep) once its
 // clock passes the sweep's interval, and everything after it, each id's bytes the same on every
-// delivery, in order per resource.
+// delivery, in order per resource: the task that then fails is retried from its failure post's
+// Retry button on the survivor, and the receiver hears it fail, be retried and succeed.
 const FIXTURE = path.join(import.meta.dirname, '..', 'watcher', 'fixtures', 'replica.mjs');
 const storeUrl = replicaRedisUrl();
 const suffix = `e${Date.now().toString(36).slice(-6)}`;
@@ -29,6 +39,8 @@ const LEASE_MS = 800;
 const SWEEP_MS = 60_000;
 const FIRST_RETRY_MS = 30_000;
 const KEYS = `k1:${generateKey()}`;
+/** A workspace admin (fake Slack's), so an operator: presses Retry. */
+const ADMIN = 'U0ALICE01';
 
 let dist: string;
 /** What the test moved the replicas' clocks by: the receiver's clock is moved alike. */
@@ -39,7 +51,8 @@ const t = new TestBot();
 const children = new Set<Replica>();
 const proxies: Server[] = [];
 
-type Replica = ChildProcess & { ready: Promise<boolean>; name: string };
+/** A replica process; `url` is its HTTP receiver's, once it said `ready <port>`. */
+type Replica = ChildProcess & { ready: Promise<boolean>; name: string; url?: string };
 
 beforeAll(async () => {
   dist = compileBot();
@@ -153,7 +166,10 @@ function replica(name: string, store: string): Replica {
   child.name = name;
   child.ready = new Promise((resolve) => {
     child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) resolve(true);
+      const port = /ready (\d+)/.exec(chunk.toString())?.[1];
+      if (!port) return;
+      child.url = `http://127.0.0.1:${port}`;
+      resolve(true);
     });
     child.once('exit', () => resolve(false));
   });
@@ -171,11 +187,15 @@ function advance(ms: number): void {
     if (c.exitCode === null && c.signalCode === null) c.stdin?.write(`advance ${ms}\n`);
 }
 
-/** The migration event a notification key names (`…:r1.2:paused` → `migration.paused`), if it is one. */
-function eventOfKey(key: string): { subject: string; type: string } | undefined {
-  const m = /^T0FAKE001:C0EVKILL1:(hw-prod):(task):(\d+):.*:([a-z-]+)$/.exec(key);
+/**
+ * The migration event a notification key names (`…:r1.2:paused` → `migration.paused`, run 1), if
+ * it is one.
+ */
+function eventOfKey(key: string): { subject: string; type: string; run?: number } | undefined {
+  const m = /^T0FAKE001:C0EVKILL1:(hw-prod):(task):(\d+):(.*:)?([a-z-]+)$/.exec(key);
   if (!m) return undefined;
-  const [, connection, kind, id, said] = m;
+  const [, connection, kind, id, middle, said] = m;
+  const run = /^r(\d+)\./.exec(middle ?? '')?.[1];
   const type =
     said === 'report'
       ? 'migration.completed'
@@ -184,12 +204,16 @@ function eventOfKey(key: string): { subject: string; type: string } | undefined 
         : ['parent', 'failures', 'digest'].includes(said!)
           ? undefined
           : `migration.${said}`;
-  return type ? { subject: `${connection}:${kind}:${id}`, type } : undefined;
+  if (!type) return undefined;
+  return { subject: `${connection}:${kind}:${id}`, type, ...(run ? { run: Number(run) } : {}) };
 }
 
 describe('kill -9 of the replica that stored an event, before it took it', () => {
-  it('delivers every event at least once, signed, in order per resource', { timeout: 180_000 }, async () => {
-    // The heavy project retries once: a retry starts from no webhook and nothing received.
+  it('delivers every event of tasks that pause, resume, fail, are retried and succeed', {
+    timeout: 240_000,
+  }, async () => {
+    // The heavy project retries once: a retry starts from no replica, no webhook and nothing received.
+    for (const c of children) c.kill('SIGKILL');
     await removeHooks();
     receiver.received.splice(0);
     const added = messageText(await t.ask(`webhook add ${receiver.url}/hook`, { channelId: CHANNEL }));
@@ -267,23 +291,91 @@ describe('kill -9 of the replica that stored an event, before it took it', () =>
       const sim = t.oms.task(task.id)!;
       Object.assign(sim, { status: 5, completeSize: sim.totalSize, successfulNum: sim.totalNum });
     }
-    // Every notification Slack took is an event the receiver must hold; the failure's retry waits
-    // for its backoff on the survivor's clock.
+    // Every notification Slack took is an event the receiver must hold, as often as Slack took it
+    // (a retried task ends twice); the failure's redelivery waits for its backoff on the survivor's clock.
     const expected = () =>
       notifications(t.fakeSlack)
         .map((n) => eventOfKey(n.key))
         .filter((e) => e !== undefined)
         .filter((e) => tasks.some((task) => e.subject === `hw-prod:task:${task.id}`));
+    const key = (e: { subject: unknown; type: string }) => `${String(e.subject)} ${e.type}`;
+    const missing = () => {
+      const held = receiver.unique('/hook').map((r) => key({ subject: r.body.subject, type: r.type }));
+      return expected().filter((e) => {
+        const at = held.indexOf(key(e));
+        if (at >= 0) held.splice(at, 1);
+        return at < 0;
+      });
+    };
     await until(
       () => {
-        const got = receiver.unique('/hook');
-        const done = expected().every((e) =>
-          got.some((r) => r.type === e.type && r.body.subject === e.subject),
-        );
+        const done = missing().length === 0;
         if (!done) advance(FIRST_RETRY_MS);
         return done && expected().filter((e) => e.type === 'migration.verified').length === 3;
       },
       { what: 'every event Slack heard of delivered', timeoutMs: 60_000, everyMs: 500 },
+    );
+
+    // The failure is retried from its post's Retry button, pressed on the survivor (a signed click).
+    const failingSubject = `hw-prod:task:${failing!.id}`;
+    const failurePost = notifications(t.fakeSlack).find(
+      (n) => n.event === 'failed' && eventOfKey(n.key)?.subject === failingSubject,
+    );
+    const retry = failurePost && buttons(failurePost.body).find((b) => b.action_id === 'resource.retry');
+    expect(retry, 'a Retry button on the failure post').toBeDefined();
+    const omsCalls = t.oms.server.requests.length;
+    const pressed = await postSigned(
+      `${survivor.url}/slack/events`,
+      SIGNING_SECRET,
+      messageButtonBody(
+        {
+          actionId: 'resource.retry',
+          value: retry!.value,
+          channelId: CHANNEL,
+          messageTs: failurePost!.ts!,
+          responseUrl: t.fakeSlack.responseUrl('evkill-retry'),
+        },
+        { userId: ADMIN },
+      ),
+      FORM,
+    );
+    expect(pressed.status).toBe(200);
+    const retrying = () =>
+      receiver
+        .unique('/hook')
+        .find((r) => r.type === 'migration.retrying' && r.body.subject === failingSubject);
+    await until(() => retrying() !== undefined, {
+      what: 'the retry delivered',
+      timeoutMs: 30_000,
+    });
+    // The survivor asked OMS to start the task again: queued, then running on the simulator's clock.
+    expect(
+      t.oms.server.requests.slice(omsCalls).map((r) => `${r.method} ${r.path.replace(/^\/v2\/\w+/, '')}`),
+    ).toContain(`POST /tasks/${failing!.id}/start`);
+    t.oms.clock.advance(t.oms.timings.scheduleDelayMs);
+    const rerun = t.oms.task(failing!.id)!;
+    expect(rerun.status, 'the retried task migrating').toBe(2);
+    // It moves the rest of its bytes in a second of the simulator's clock (a clock moved by the
+    // quarter of an hour its usual speed needs would refuse the bot's signatures as skewed).
+    rerun.speed = rerun.totalSize - rerun.completeSize;
+    t.oms.clock.advance(1_000);
+    expect(t.oms.task(failing!.id)!.status, 'the retried task succeeded').toBe(5);
+    await until(
+      () => {
+        const done = missing().length === 0;
+        if (!done) advance(FIRST_RETRY_MS);
+        return (
+          done &&
+          expected().some(
+            (e) => e.subject === failingSubject && e.type === 'migration.verified' && e.run === 2,
+          )
+        );
+      },
+      {
+        what: "the retried run's events delivered, its verification last",
+        timeoutMs: 60_000,
+        everyMs: 500,
+      },
     );
     survivor.kill('SIGKILL');
 
@@ -293,12 +385,12 @@ describe('kill -9 of the replica that stored an event, before it took it', () =>
     console.log(
       `[events] kill -9 of replica ${killed!.name} at a pause's write; ${journaled.length} journal(s) swept; ` +
         `${want.length} events expected, ${unique.length} delivered (${got.length} deliveries); ` +
-        `the survivor delivered the pauses ${Math.round(tookOverMs)} ms after the kill`,
+        `the survivor delivered the pauses ${Math.round(tookOverMs)} ms after the kill; ` +
+        `the retry's event names ${(retrying()!.body.data as { by?: string }).by ?? 'nobody'} as asking`,
     );
     // Signed, and fresh on the receiver's clock.
     expect(got.every((r) => r.valid && r.fresh)).toBe(true);
     // None lost, none unexpected: the receiver's events after deduplication are Slack's, each once.
-    const key = (e: { subject: unknown; type: string }) => `${String(e.subject)} ${e.type}`;
     expect(unique.map((r) => key({ subject: r.body.subject, type: r.type })).sort()).toEqual(
       want.map(key).sort(),
     );
@@ -313,6 +405,16 @@ describe('kill -9 of the replica that stored an event, before it took it', () =>
         subject,
       ).toEqual(want.filter((e) => e.subject === subject).map((e) => e.type));
     }
+    // The retried task failed in its first run, was retried and succeeded in its second, in that order.
+    const lifecycle = unique
+      .filter((r) => r.body.subject === failingSubject)
+      .filter((r) => ['migration.failed', 'migration.retrying', 'migration.succeeded'].includes(r.type))
+      .map((r) => `${r.type} run ${(r.body.data as { run?: number }).run}`);
+    expect(lifecycle).toEqual([
+      'migration.failed run 1',
+      'migration.retrying run 2',
+      'migration.succeeded run 2',
+    ]);
   });
 });
 
