@@ -18,6 +18,15 @@ const isoDate = z.iso.datetime();
 /** The longest reason a rejection keeps (the modal's field allows as much). */
 export const REASON_MAX = 500;
 const slackId = z.string().min(1).max(40);
+/** A Slack message: its channel, its ts, and its link when Slack gave one. */
+const postRef = z.strictObject({
+  channel: slackId,
+  ts: z.string().min(1).max(40),
+  permalink: z
+    .url({ protocol: /^https?$/ })
+    .max(500)
+    .optional(),
+});
 
 /**
  * One request to create a migration, from the modal's submission to its decision. `request` is the
@@ -40,16 +49,7 @@ export const approvalRecordSchema = z.strictObject({
   decidedBy: slackId.optional(),
   decidedAt: isoDate.optional(),
   /** The approval request message (in the approvals channel), and its link when Slack gave one. */
-  message: z
-    .strictObject({
-      channel: slackId,
-      ts: z.string().min(1).max(40),
-      permalink: z
-        .url({ protocol: /^https?$/ })
-        .max(500)
-        .optional(),
-    })
-    .optional(),
+  message: postRef.optional(),
   /** Why the approver rejected it, as they typed it (the requester is told). */
   reason: z.string().min(1).max(REASON_MAX).optional(),
   /**
@@ -133,16 +133,7 @@ export const approvalRecordSchema = z.strictObject({
           prefix: z.string().max(1024).optional(),
         })
         .optional(),
-      thread: z
-        .strictObject({
-          channel: slackId,
-          ts: z.string().min(1).max(40),
-          permalink: z
-            .url({ protocol: /^https?$/ })
-            .max(500)
-            .optional(),
-        })
-        .optional(),
+      thread: postRef.optional(),
     })
     .optional(),
   /** Why creating failed, as the provider said it (scrubbed of any known secret). */
