@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
-import { postedApproval } from '../harness/approval-requests.js';
+import { askedTaskRequest } from '../harness/approval-requests.js';
 import { omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 
@@ -26,21 +26,11 @@ afterAll(async () => {
 
 describe('a departed workspace’s approval requests', () => {
   it('are forgotten with the capabilities’ data', async () => {
-    const since = t.fakeSlack.calls.length;
-    const record = await approvalsOf(t.bot.deps).request({
-      team: TEAM,
-      requester: OPERATOR,
-      channel: CHANNEL,
-      connection: 'hw-prod',
-      kind: 'task',
-      request: {
-        task_type: 'prefix',
-        src_node: { cloud_type: 'AWS', region: 'us-east-1', bucket: 'acme-photos', object_key: ['2024/'] },
-        dst_node: { region: 'cn-north-4', bucket: 'photos-obs' },
-      },
-      op: 'depart1',
-    });
-    await postedApproval(t, { team: TEAM, channel: CHANNEL }, since);
+    const record = await askedTaskRequest(
+      t,
+      { team: TEAM, channel: CHANNEL, requester: OPERATOR },
+      'depart1',
+    );
     const records = approvalsOf(t.bot.deps).records;
     expect((await records.get(TEAM, record.id))?.status).toBe('pending');
     expect((await records.pendingOf(TEAM, 20)).map((r) => r.id)).toContain(record.id);

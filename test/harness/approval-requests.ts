@@ -1,10 +1,38 @@
 import { expect } from 'vitest';
+import type { ApprovalRecord } from '../../src/capabilities/approvals/approval-record.js';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import type { Interactions, ShownView } from './interactions.js';
 import { buttons, type TestBot } from './test-bot.js';
 import { until } from './until.js';
 
 type Json = Record<string, unknown>;
+
+/**
+ * A prefix task to `hw-prod` asked straight of the approvals (no form), returned once its request
+ * is posted in `where.channel`.
+ */
+export async function askedTaskRequest(
+  t: TestBot,
+  where: { team: string; channel: string; requester: string },
+  op: string,
+): Promise<ApprovalRecord> {
+  const since = t.fakeSlack.calls.length;
+  const record = await approvalsOf(t.bot.deps).request({
+    team: where.team,
+    requester: where.requester,
+    channel: where.channel,
+    connection: 'hw-prod',
+    kind: 'task',
+    request: {
+      task_type: 'prefix',
+      src_node: { cloud_type: 'AWS', region: 'us-east-1', bucket: 'acme-photos', object_key: ['2024/'] },
+      dst_node: { region: 'cn-north-4', bucket: 'photos-obs' },
+    },
+    op,
+  });
+  await postedApproval(t, where, since);
+  return record;
+}
 
 /**
  * The approval request the bot posted in `channel` after `since` recorded calls: its id (the

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
-import { postedApproval } from '../harness/approval-requests.js';
+import { askedTaskRequest } from '../harness/approval-requests.js';
 import { omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 
@@ -27,21 +27,11 @@ afterAll(async () => {
 
 describe('approval expiry on the scheduler', () => {
   it('expires a pending request once the bot’s clock passes its expiry, at a tick', async () => {
-    const since = t.fakeSlack.calls.length;
-    const record = await approvalsOf(t.bot.deps).request({
-      team: TEAM,
-      requester: OPERATOR,
-      channel: CHANNEL,
-      connection: 'hw-prod',
-      kind: 'task',
-      request: {
-        task_type: 'prefix',
-        src_node: { cloud_type: 'AWS', region: 'us-east-1', bucket: 'acme-photos', object_key: ['2024/'] },
-        dst_node: { region: 'cn-north-4', bucket: 'photos-obs' },
-      },
-      op: 'expjob1',
-    });
-    await postedApproval(t, { team: TEAM, channel: CHANNEL }, since);
+    const record = await askedTaskRequest(
+      t,
+      { team: TEAM, channel: CHANNEL, requester: OPERATOR },
+      'expjob1',
+    );
     await t.bot.scheduler.tick();
     expect((await approvalsOf(t.bot.deps).get(TEAM, record.id)).status).toBe('pending');
 
