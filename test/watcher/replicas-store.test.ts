@@ -4,7 +4,7 @@ import { LocalAtomicKv } from '../../src/store/atomic-kv.js';
 import { createStore, type Store } from '../../src/store/create-store.js';
 import { instrumentStore } from '../../src/store/instrument-store.js';
 import { RedisAtomicKv } from '../../src/store/redis-atomic-kv.js';
-import type { DeliveryStats } from '../../src/watcher/outbox/outbox-settings.js';
+import { emptyDeliveryStats } from '../../src/watcher/outbox/outbox-settings.js';
 import { PostPacer } from '../../src/watcher/outbox/post-pacer.js';
 import { Leases } from '../../src/watcher/records/lease.js';
 import { ReplicaRegistry } from '../../src/watcher/records/replica-registry.js';
@@ -280,18 +280,6 @@ describe('fair-share leases on Redis', () => {
   });
 });
 
-const stats = (): DeliveryStats => ({
-  posts: 0,
-  edits: 0,
-  lookups: 0,
-  blindResends: 0,
-  editsDeferred: 0,
-  postsPaced: 0,
-  rateLimited: 0,
-  slackErrors: 0,
-  dropped: 0,
-});
-
 const entry = (n: number): OutboxEntry => ({
   key: `post-${n}`,
   type: 'reply',
@@ -307,8 +295,8 @@ describe('Slack back-pressure per workspace on Redis', () => {
   it('a 429 one replica saw holds the others until its Retry-After', async () => {
     const clock = new TestClock();
     const [one, two] = [
-      new PostPacer(await redis(), settings, stats(), clock),
-      new PostPacer(await redis(), settings, stats(), clock),
+      new PostPacer(await redis(), settings, emptyDeliveryStats(), clock),
+      new PostPacer(await redis(), settings, emptyDeliveryStats(), clock),
     ];
     expect(await two.slot(entry(1))).toBe(true);
     one.pause('T1', 5_000);
@@ -322,8 +310,8 @@ describe('Slack back-pressure per workspace on Redis', () => {
   it('a post waiting for its pace window does not go out if Slack told another replica to wait meanwhile', async () => {
     const clock = new TestClock();
     const [one, two] = [
-      new PostPacer(await redis(), settings, stats(), clock),
-      new PostPacer(await redis(), settings, stats(), clock),
+      new PostPacer(await redis(), settings, emptyDeliveryStats(), clock),
+      new PostPacer(await redis(), settings, emptyDeliveryStats(), clock),
     ];
     expect(await two.slot(entry(1))).toBe(true);
     // The same channel again at once: its window (1 per second) is spent, so the slot waits for
@@ -340,8 +328,8 @@ describe('Slack back-pressure per workspace on Redis', () => {
   it('after an outage, one probe for the workspace, whichever replica tries', async () => {
     const clock = new TestClock();
     const pacers = [
-      new PostPacer(await redis(), settings, stats(), clock),
-      new PostPacer(await redis(), settings, stats(), clock),
+      new PostPacer(await redis(), settings, emptyDeliveryStats(), clock),
+      new PostPacer(await redis(), settings, emptyDeliveryStats(), clock),
     ];
     const backedOff = (n: number) => ({
       ...entry(n),
@@ -361,8 +349,8 @@ describe('Slack back-pressure per workspace on Redis', () => {
     };
     const pace = { postPace: tight, recoveryProbeMs: 30_000 } as never;
     const [one, two] = [
-      new PostPacer(await redis(), pace, stats(), clock),
-      new PostPacer(await redis(), pace, stats(), clock),
+      new PostPacer(await redis(), pace, emptyDeliveryStats(), clock),
+      new PostPacer(await redis(), pace, emptyDeliveryStats(), clock),
     ];
     expect(await one.slot(entry(1))).toBe(true);
     // A failure finds the budget spent: the workspace's next slot is reserved for it.
