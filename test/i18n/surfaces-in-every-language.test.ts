@@ -7,6 +7,11 @@ import {
   withApproversPing,
 } from '../../src/capabilities/approvals/blocks/approval-notices.js';
 import { renderApprovalRequest } from '../../src/capabilities/approvals/blocks/approval-request.js';
+import {
+  renderSubscribed,
+  renderSubscriptionList,
+  renderUnsubscribed,
+} from '../../src/capabilities/subscriptions/subscription-blocks.js';
 import type { MigrationResource, NormalizedState } from '../../src/domain/migration-resource.js';
 import {
   asAppError,
@@ -38,11 +43,6 @@ import { renderHelp } from '../../src/slack/blocks/help.js';
 import { renderHelpTopic } from '../../src/slack/blocks/help-topic.js';
 import { renderResourceCard } from '../../src/slack/blocks/resource-card.js';
 import { renderResourceList } from '../../src/slack/blocks/resource-list.js';
-import {
-  renderSubscribed,
-  renderSubscriptionList,
-  renderUnsubscribed,
-} from '../../src/slack/blocks/subscriptions.js';
 import { renderActed, renderDeletePlan, renderWatched } from '../../src/slack/blocks/use-case-replies.js';
 import { renderParentCard, renderWatchNotification } from '../../src/slack/blocks/watch-notifications.js';
 import { checkErrors } from '../../src/slack/connection-form/connection-check-errors.js';

@@ -1,12 +1,12 @@
 import type { KnownBlock } from '@slack/types';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
-import type { Subscribed, Unsubscribed } from '../../use-cases/subscribe-channel.js';
+import { slackDate } from '../../slack/blocks/format.js';
+import { code, truncate } from '../../slack/blocks/mrkdwn.js';
+import type { UseCaseReply } from '../../slack/blocks/use-case-replies.js';
+import { workspaceUseLines } from '../../slack/blocks/workspace-use.js';
 import type { WorkspaceUse } from '../../watcher/records/workspace-limits.js';
-import type { FollowMode, Subscription } from '../../watcher/subscriptions/subscriptions.js';
-import { slackDate } from './format.js';
-import { code, truncate } from './mrkdwn.js';
-import type { UseCaseReply } from './use-case-replies.js';
-import { workspaceUseLines } from './workspace-use.js';
+import type { Subscribed, Unsubscribed } from './subscribe-channel.js';
+import type { FollowMode, Subscription } from './subscriptions.js';
 
 /** What each mode posts, in the words the README and help use. */
 function modeWords(mode: FollowMode, tr: Translator): string {
