@@ -12,6 +12,7 @@ import {
   renderSubscriptionList,
   renderUnsubscribed,
 } from '../../src/capabilities/subscriptions/subscription-blocks.js';
+import { SUBSCRIPTIONS_WORDS } from '../../src/capabilities/subscriptions/words.js';
 import type { MigrationResource, NormalizedState } from '../../src/domain/migration-resource.js';
 import {
   asAppError,
@@ -879,7 +880,10 @@ describe.each(LOCALES)('the connect form, command errors and kind plurals in %s'
         states: LONG,
         kinds: LONG,
       }),
-      InvalidInputError.of('subscribe.error.targetExtra', { usage: LONG, words: LONG }),
+      InvalidInputError.in(SUBSCRIPTIONS_WORDS, 'subscriptions.subscribe.error.targetExtra', {
+        usage: LONG,
+        words: LONG,
+      }),
       InvalidInputError.of('unwatch.error.many', {
         id: typed,
         n: 9,
@@ -898,7 +902,7 @@ describe.each(LOCALES)('the connect form, command errors and kind plurals in %s'
         action: 'retry',
       }),
       InvalidInputError.of('connect.error.provider', { typed, providers: LONG }),
-      InvalidInputError.of('unsubscribe.error.none', {
+      InvalidInputError.in(SUBSCRIPTIONS_WORDS, 'subscriptions.unsubscribe.error.none', {
         channel: '<#C0FAKE001>',
         target: LONG,
       }),

@@ -1,6 +1,7 @@
 import { type Capability, type CapabilityStates, defineCapability } from '../capability.js';
 import { Subscriptions } from './following.js';
 import { subscribeCommand, subscriptionsCommand, unsubscribeCommand } from './subscribe-command.js';
+import { SUBSCRIPTIONS_WORDS } from './words.js';
 
 /**
  * Subscriptions: a channel follows a whole connection or an OMS task group (`/migrate subscribe`)
@@ -17,5 +18,6 @@ export const subscriptions: Capability & { of(deps: { capabilities: CapabilitySt
       unsubscribeCommand((ctx) => subscriptions.of(ctx.deps)),
       subscriptionsCommand((ctx) => subscriptions.of(ctx.deps)),
     ],
+    words: SUBSCRIPTIONS_WORDS,
     forgetWorkspace: (s, teamId) => s.forget(teamId),
   });

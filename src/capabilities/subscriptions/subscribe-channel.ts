@@ -2,6 +2,7 @@ import { InvalidInputError } from '../../errors.js';
 import { operateIn, type UseCaseContext } from '../../use-cases/context.js';
 import type { Subscriptions } from './following.js';
 import type { FollowMode, Subscription, SubscriptionTarget } from './subscriptions.js';
+import { SUBSCRIPTIONS_WORDS } from './words.js';
 
 const NAME_A_CHANNEL = {
   key: 'error.channelMissing',
@@ -80,7 +81,10 @@ export async function unsubscribeChannel(
   return ctx.audited('unsubscribe', `${what} <#${channelId}>`, async () => {
     const { removed, watches } = await subs.unsubscribe(target);
     if (!removed)
-      throw InvalidInputError.of('unsubscribe.error.none', { channel: `<#${channelId}>`, target: what });
+      throw InvalidInputError.in(SUBSCRIPTIONS_WORDS, 'subscriptions.unsubscribe.error.none', {
+        channel: `<#${channelId}>`,
+        target: what,
+      });
     return { subscription: removed, watches };
   });
 }

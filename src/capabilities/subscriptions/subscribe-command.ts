@@ -1,5 +1,4 @@
 import { InvalidInputError } from '../../errors.js';
-import type { MessageKey } from '../../i18n/translator.js';
 import { channelOnly, oneChannelAtMost, refuseShare } from '../../slack/command-text.js';
 import type { HandlerContext } from '../../slack/context.js';
 import { defineSubcommand } from '../../slack/listeners/commands/subcommand.js';
@@ -13,6 +12,7 @@ import {
 } from './subscribe-channel.js';
 import { renderSubscribed, renderSubscriptionList, renderUnsubscribed } from './subscription-blocks.js';
 import { FOLLOW_MODES, type FollowMode } from './subscriptions.js';
+import { SUBSCRIPTIONS_WORDS, type SubscriptionsKey } from './words.js';
 
 type StateOf = (ctx: HandlerContext) => Subscriptions;
 
@@ -32,21 +32,21 @@ function parseSubscribeArgs(
   const channels = args.filter(isChannelWord);
   const modes = args.filter((w) => (FOLLOW_MODES as readonly string[]).includes(w.toLowerCase()));
   const rest = args.filter((w) => !isChannelWord(w) && !modes.includes(w));
-  const refuse = (key: MessageKey, values: Record<string, string> = {}) =>
-    InvalidInputError.of(key, { usage, ...values });
+  const refuse = (key: SubscriptionsKey, values: Record<string, string> = {}) =>
+    InvalidInputError.in(SUBSCRIPTIONS_WORDS, key, { usage, ...values });
   if (channels.length > 1) throw oneChannelAtMost(name);
-  if (modes.length > 0 && !withMode) throw refuse('subscribe.error.noMode');
-  if (modes.length > 1) throw refuse('subscribe.error.oneMode');
+  if (modes.length > 0 && !withMode) throw refuse('subscriptions.subscribe.error.noMode');
+  if (modes.length > 1) throw refuse('subscriptions.subscribe.error.oneMode');
   // `subscribe hw-prod sometimes`: the second word was meant as the mode.
   if (withMode && rest.length === 2 && TARGET.exec(rest[0]!) && !rest[1]!.startsWith('<'))
-    throw refuse('subscribe.error.badMode', { typed: rest[1]!.slice(0, 40) });
+    throw refuse('subscriptions.subscribe.error.badMode', { typed: rest[1]!.slice(0, 40) });
   if (rest.length > 1) {
     const words = rest.slice(1).join(' ');
-    throw refuse('subscribe.error.targetExtra', { words });
+    throw refuse('subscriptions.subscribe.error.targetExtra', { words });
   }
-  if (rest.length === 0) throw refuse('subscribe.error.target');
+  if (rest.length === 0) throw refuse('subscriptions.subscribe.error.target');
   const match = TARGET.exec(rest[0]!);
-  if (!match) throw refuse('subscribe.error.badTarget', { typed: rest[0]!.slice(0, 80) });
+  if (!match) throw refuse('subscriptions.subscribe.error.badTarget', { typed: rest[0]!.slice(0, 80) });
   return {
     connection: match[1]!,
     ...(match[2] ? { groupId: match[2] } : {}),
@@ -99,7 +99,8 @@ export const subscriptionsCommand = (stateOf: StateOf) =>
     summary: 'Which channels follow which connections and groups, and in which mode.',
     example: () => '/migrate subscriptions',
     related: ['subscribe', 'watches'],
-    parse: (args, share) => channelOnly(args, share, () => InvalidInputError.of('subscriptions.error.args')),
+    parse: (args, share) =>
+      channelOnly(args, share, () => InvalidInputError.in(SUBSCRIPTIONS_WORDS, 'subscriptions.error.args')),
     async run(ctx, { channel, share }) {
       const tr = await ctx.translator(share ? 'channel' : 'person');
       const subscriptions = await listSubscriptions(ctx, stateOf(ctx), channel);

@@ -7,40 +7,48 @@ import { workspaceUseLines } from '../../slack/blocks/workspace-use.js';
 import type { WorkspaceUse } from '../../watcher/records/workspace-limits.js';
 import type { Subscribed, Unsubscribed } from './subscribe-channel.js';
 import type { FollowMode, Subscription } from './subscriptions.js';
+import { SUBSCRIPTIONS_WORDS, type SubscriptionsKey } from './words.js';
 
 /** What each mode posts, in the words the README and help use. */
-function modeWords(mode: FollowMode, tr: Translator): string {
-  return tr.t(`sub.mode.${mode}`);
+/** A reader's translator with this capability's own words beside the bot's. */
+type Own = Translator<SubscriptionsKey>;
+
+function modeWords(mode: FollowMode, tr: Own): string {
+  return tr.t(`subscriptions.mode.${mode}`);
 }
 
-function what(s: Pick<Subscription, 'connection' | 'groupId'>, tr: Translator): string {
+function what(s: Pick<Subscription, 'connection' | 'groupId'>, tr: Own): string {
   return s.groupId
-    ? tr.t('sub.what.group', { ref: code(`${s.connection}:${s.groupId}`) })
-    : tr.t('sub.what.connection', { ref: code(s.connection) });
+    ? tr.t('subscriptions.what.group', { ref: code(`${s.connection}:${s.groupId}`) })
+    : tr.t('subscriptions.what.connection', { ref: code(s.connection) });
 }
 
 export function renderSubscribed(
   { subscription: s, created, before }: Subscribed,
-  tr: Translator = ENGLISH,
+  reader: Translator = ENGLISH,
 ): UseCaseReply {
+  const tr = reader.with(SUBSCRIPTIONS_WORDS);
   const values = {
     where: `<#${s.channelId}>`,
     what: what(s, tr),
     mode: s.mode,
     words: modeWords(s.mode, tr),
   };
-  if (!created && before === s.mode) return { text: tr.t('sub.already', values) };
+  if (!created && before === s.mode) return { text: tr.t('subscriptions.already', values) };
   return {
-    text: created ? tr.t('sub.now', values) : tr.t('sub.modeChanged', { ...values, before: before ?? '' }),
+    text: created
+      ? tr.t('subscriptions.now', values)
+      : tr.t('subscriptions.modeChanged', { ...values, before: before ?? '' }),
   };
 }
 
 export function renderUnsubscribed(
   { subscription: s, watches }: Unsubscribed,
-  tr: Translator = ENGLISH,
+  reader: Translator = ENGLISH,
 ): UseCaseReply {
-  const stopped = watches > 0 ? tr.t('sub.stopped', { count: watches }) : '';
-  return { text: tr.t('sub.gone', { where: `<#${s.channelId}>`, what: what(s, tr), stopped }) };
+  const tr = reader.with(SUBSCRIPTIONS_WORDS);
+  const stopped = watches > 0 ? tr.t('subscriptions.stopped', { count: watches }) : '';
+  return { text: tr.t('subscriptions.gone', { where: `<#${s.channelId}>`, what: what(s, tr), stopped }) };
 }
 
 const MAX_LINES = 45;
@@ -49,19 +57,22 @@ const MAX_LINES = 45;
 export function renderSubscriptionList(
   subs: readonly Subscription[],
   channel?: string,
-  tr: Translator = ENGLISH,
+  reader: Translator = ENGLISH,
   use?: WorkspaceUse,
 ): UseCaseReply {
+  const tr = reader.with(SUBSCRIPTIONS_WORDS);
   const caps: KnownBlock[] = use
     ? [
         {
           type: 'context',
-          elements: [{ type: 'mrkdwn', text: truncate(workspaceUseLines(use, tr).join('\n'), 3000) }],
+          elements: [{ type: 'mrkdwn', text: truncate(workspaceUseLines(use, reader).join('\n'), 3000) }],
         },
       ]
     : [];
   if (subs.length === 0) {
-    const text = channel ? tr.t('sub.noneIn', { channel: `<#${channel}>` }) : tr.t('sub.none');
+    const text = channel
+      ? tr.t('subscriptions.noneIn', { channel: `<#${channel}>` })
+      : tr.t('subscriptions.none');
     return caps.length === 0
       ? { text }
       : {
@@ -70,7 +81,7 @@ export function renderSubscriptionList(
         };
   }
   const lines = subs.slice(0, MAX_LINES).map((s) =>
-    tr.t('sub.line', {
+    tr.t('subscriptions.line', {
       channel: `<#${s.channelId}>`,
       what: what(s, tr),
       mode: s.mode,
@@ -78,14 +89,14 @@ export function renderSubscriptionList(
       since: slackDate(new Date(s.createdAt), '{date_short}'),
     }),
   );
-  if (subs.length > MAX_LINES) lines.push(tr.t('sub.more', { count: subs.length - MAX_LINES }));
+  if (subs.length > MAX_LINES) lines.push(tr.t('subscriptions.more', { count: subs.length - MAX_LINES }));
   const blocks: KnownBlock[] = [
     {
       type: 'section',
-      text: { type: 'mrkdwn', text: truncate(tr.t('sub.title', { count: subs.length }), 3000) },
+      text: { type: 'mrkdwn', text: truncate(tr.t('subscriptions.title', { count: subs.length }), 3000) },
     },
     { type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } },
     ...caps,
   ];
-  return { text: tr.t('sub.count', { count: subs.length }), blocks };
+  return { text: tr.t('subscriptions.count', { count: subs.length }), blocks };
 }
