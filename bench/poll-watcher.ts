@@ -3,6 +3,8 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import path from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { Subscriptions } from '../src/capabilities/subscriptions/following.js';
+import { subscribedKinds } from '../src/capabilities/subscriptions/subscriptions.js';
 import { verifyEnding } from '../src/capabilities/verification/verification.js';
 import { createConfig } from '../src/config.js';
 import type { Connection } from '../src/connections/connection.js';
@@ -16,7 +18,6 @@ import { watchSlackFor } from '../src/slack/watch-slack.js';
 import { createStore, type Store } from '../src/store/create-store.js';
 import { type CycleReport, forEachLimited, groupBy } from '../src/watcher/poll-cycle.js';
 import { type WatchTarget, watchTargetOf } from '../src/watcher/records/watch-store.js';
-import { subscribedKinds } from '../src/watcher/subscriptions/subscriptions.js';
 import { Watcher } from '../src/watcher/watcher.js';
 import { BENCH_BOT_TOKEN, BENCH_TEAM } from './poll-constants.js';
 import { ReplicaLoop } from './replica-loop.js';
@@ -28,6 +29,7 @@ import { serveRpc } from './rpc.js';
  * provider clients. Its RSS is the watcher's alone: simulators and fake Slack run elsewhere.
  */
 let watcher: Watcher;
+let subscriptions: Subscriptions;
 let registry: ConnectionRegistry;
 let pools: PoolRegistry;
 let store: Store;
@@ -98,6 +100,8 @@ async function start(params: {
       ...(params.holder ? { holder: `${params.holder}:${process.pid}` } : {}),
     },
   );
+  // The subscriptions capability, as the bot's start plugs it into the watcher.
+  subscriptions = new Subscriptions(watcher, registry, logger);
   // As the bot's verification capability registers it, so endings cost what they cost in the bot.
   watcher.atEnding.push(verifyEnding);
 }
@@ -128,7 +132,7 @@ async function watchAll(params: { concurrency: number }): Promise<{ watches: num
 async function subscribeAll(): Promise<{ watches: number; ms: number }> {
   const started = performance.now();
   for (const connection of connections)
-    await watcher.subscribe({
+    await subscriptions.subscribe({
       teamId: BENCH_TEAM,
       channelId: `C0S${connection.name.replace(/[^a-z0-9]/g, '').toUpperCase()}`,
       connection: connection.name,
@@ -337,7 +341,7 @@ async function bareWanted() {
     count: new Set(ws.map((w) => w.id)).size,
   }));
   // A subscription also lists the kinds it found nothing of (OMS sync tasks): pages it needs.
-  for (const sub of await watcher.subscriptions.loadAll()) {
+  for (const sub of await subscriptions.store.loadAll()) {
     const connection = registry.get(BENCH_TEAM, sub.connection);
     for (const kind of subscribedKinds(sub, registry.provider(connection, 'background').kinds))
       if (!bareTargets.some((t) => t.connection.name === connection.name && t.kind === kind))

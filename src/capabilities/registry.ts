@@ -7,6 +7,7 @@ import { guardrails } from './guardrails/index.js';
 import { objects } from './objects/index.js';
 import { onCall } from './on-call/index.js';
 import { plans } from './plans/index.js';
+import { subscriptions } from './subscriptions/index.js';
 import { verification } from './verification/index.js';
 import { windows } from './windows/windows.js';
 
@@ -16,6 +17,7 @@ import { windows } from './windows/windows.js';
  */
 // Under a verification post: sign-off, then a delta run, then a bucket check (the list's order).
 export const CAPABILITIES: readonly Capability[] = [
+  subscriptions,
   approvals,
   windows,
   plans,

@@ -10,7 +10,7 @@ import type { Watcher } from '../watcher/watcher.js';
 
 export interface WorkspaceDataStores {
   connections: ConnectionRegistry;
-  watcher: Pick<Watcher, 'store' | 'subscriptions'>;
+  watcher: Pick<Watcher, 'store'>;
   grants: GrantStore;
   settings: SettingsStore;
   audit: AuditLog;
@@ -52,7 +52,7 @@ export class WorkspaceDeparture {
   async stopWatching(teamId: string): Promise<void> {
     const s = this.#stores;
     await s.capabilities?.forgetWorkspace(teamId);
-    await forgetWorkspaceWatches(s.watcher.store, s.watcher.subscriptions, teamId);
+    await forgetWorkspaceWatches(s.watcher.store, teamId);
   }
 
   async forget(teamId: string): Promise<void> {
@@ -70,23 +70,15 @@ export class WorkspaceDeparture {
         return fallback;
       }
     };
-    const none: ForgottenWatches = { watches: 0, subscriptions: 0, resources: [] };
+    const none: ForgottenWatches = { watches: 0, resources: [] };
     // The capabilities' data before anything: their jobs (a window's edge) would act for it.
     await step('capabilities', async () => s.capabilities?.forgetWorkspace(teamId), undefined);
-    // Watches and subscriptions first: from then on no cycle polls a provider for the workspace.
-    const watched = await step(
-      'watches',
-      () => forgetWorkspaceWatches(s.watcher.store, s.watcher.subscriptions, teamId),
-      none,
-    );
+    // Watches next: from then on no cycle polls a provider for the workspace.
+    const watched = await step('watches', () => forgetWorkspaceWatches(s.watcher.store, teamId), none);
     const connections = await step('connections', () => s.connections.forget(teamId), 0);
     // Again, now that its connections are gone: a cycle that was running may have added a watch
-    // for a subscription it read before the first pass.
-    const late = await step(
-      'watches',
-      () => forgetWorkspaceWatches(s.watcher.store, s.watcher.subscriptions, teamId),
-      none,
-    );
+    // for a subscription (a capability's listing) it read before the first pass.
+    const late = await step('watches', () => forgetWorkspaceWatches(s.watcher.store, teamId), none);
     await step('grants', () => s.grants.forget(teamId), undefined);
     await step('settings', () => s.settings.forget(teamId), undefined);
     await step('resource index', () => s.resourceIndex.forgetWorkspace(teamId), undefined);
@@ -101,7 +93,6 @@ export class WorkspaceDeparture {
         team: teamId,
         connections,
         watches: watched.watches + late.watches,
-        subscriptions: watched.subscriptions + late.subscriptions,
         auditKeptDays: Math.round(s.auditRetentionMs / 86_400_000),
         ...(failed.length > 0 ? { failed: [...new Set(failed)] } : {}),
       },

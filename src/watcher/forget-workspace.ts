@@ -8,30 +8,22 @@ import {
   type WatchTarget,
   watchTargetOf,
 } from './records/watch-store.js';
-import type { SubscriptionStore } from './subscriptions/subscriptions.js';
 
 export interface ForgottenWatches {
   watches: number;
-  subscriptions: number;
   /** The resources its watches named (their last-action attributions go too). */
   resources: Pick<WatchTarget, 'connection' | 'kind' | 'id'>[];
 }
 
 /**
- * Everything the watcher keeps for a workspace that uninstalled the app: its subscriptions (and
- * their ledger), its watches with their outboxes (nothing more is posted there), its channels'
- * digest records, its own connections' health and its Slack hold. With no watch or subscription of it left, no
- * cycle asks a provider anything for it. Idempotent: a second run finds nothing.
+ * Everything the watcher keeps for a workspace that uninstalled the app: its watches with their
+ * outboxes (nothing more is posted there), its channels' digest records, its own connections'
+ * health and its Slack hold. Run after the capabilities forgot it (what they list whole would add
+ * watches again): with no watch of it left, no cycle asks a provider anything for it. Idempotent.
  */
-export async function forgetWorkspaceWatches(
-  store: WatchStore,
-  subscriptions: SubscriptionStore,
-  teamId: string,
-): Promise<ForgottenWatches> {
-  // Subscriptions first: a cycle running meanwhile would otherwise add watches for them again.
-  const subs = await subscriptions.forget(teamId);
-  const channels = new Set(subs.map((s) => s.channelId));
-  const connections = new Set(subs.map((s) => s.connection));
+export async function forgetWorkspaceWatches(store: WatchStore, teamId: string): Promise<ForgottenWatches> {
+  const channels = new Set<string>();
+  const connections = new Set<string>();
   const resources: ForgottenWatches['resources'] = [];
   let watches = 0;
   for (const key of await store.watchKeys()) {
@@ -49,5 +41,5 @@ export async function forgetWorkspaceWatches(
   for (const name of connections) await store.backend.update(healthKey(`${teamId}/${name}`), gone);
   // What Slack last told the replicas about it (several replicas keep it in the store).
   await store.backend.update(holdKey(teamId), gone);
-  return { watches, subscriptions: subs.length, resources };
+  return { watches, resources };
 }

@@ -5,8 +5,8 @@ import type { Logger } from '../logger.js';
 import type { MigrationProvider } from '../providers/types.js';
 import type { KindOffering } from '../resources/kind-offering.js';
 import type { Clock } from './clock.js';
+import { tallyGroup } from './group-tally.js';
 import type { CycleReport, CycleSettings } from './poll-cycle.js';
-import { tallyGroup } from './subscriptions/group-tally.js';
 import type { Observation } from './transitions.js';
 import { connectionWhere } from './watch-log.js';
 

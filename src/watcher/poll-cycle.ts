@@ -1,12 +1,12 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
-import type { MigrationResource } from '../domain/migration-resource.js';
 import { StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { ResourceAction } from '../providers/types.js';
 import type { KindOffering } from '../resources/kind-offering.js';
 import { SKIP } from '../store/atomic-kv.js';
 import type { Clock } from './clock.js';
+import type { ConnectionGroup, GroupDeps } from './connection-groups.js';
+import { groupByConnection, providerOf, spreadOverProviders } from './connection-groups.js';
 import { type HealthDeps, markHealthy, markUnhealthy } from './connection-health.js';
 import { addBacklog, type CycleReport, emptyReport, type Loaded } from './cycle-report.js';
 import { RECORDS_PER_TURN } from './loop-turns.js';
@@ -21,11 +21,8 @@ import { type CycleRecords, QuietWatches } from './quiet-watches.js';
 import type { Leases } from './records/lease.js';
 import { sameJson } from './records/same-json.js';
 import { type HealthRecord, healthKey, type WatchRecord, type WatchStore } from './records/watch-store.js';
-import type { ConnectionGroup, GroupDeps } from './subscriptions/connection-groups.js';
-import { groupByConnection, providerOf, spreadOverProviders } from './subscriptions/connection-groups.js';
-import { discover, writeDiscovered } from './subscriptions/discover.js';
-import { type Subscription, type SubscriptionStore, subscribedKinds } from './subscriptions/subscriptions.js';
 import type { DiffSettings, Observation } from './transitions.js';
+import { handListed, interestsOf, type ListingHook, wholeKinds } from './whole-lists.js';
 
 export interface CycleSettings extends DiffSettings, Pick<OutboxSettings, 'postPace' | 'editBudget'> {
   /** List page size (OMS allows 100). */
@@ -34,7 +31,7 @@ export interface CycleSettings extends DiffSettings, Pick<OutboxSettings, 'postP
   maxPages: number;
   /** Whether a card's thread gets the completion report (and chart) when its resource ends. */
   completionReports: boolean;
-  /** Pages read of a kind a subscription follows whole (every item, to find new resources). */
+  /** Pages read of a kind listed whole (`Watcher.listing`: every item, to find new resources). */
   subscriptionMaxPages: number;
   /** Failed cycles in a row before a connection is reported down and backed off. */
   failThreshold: number;
@@ -68,7 +65,7 @@ export class PollCycle {
   readonly #clock: Clock;
   readonly #settings: CycleSettings;
   readonly #health: HealthDeps;
-  readonly #subscriptions: SubscriptionStore;
+  readonly #listing: readonly ListingHook[];
   readonly #failures: FailureFirst;
   readonly #groupDeps: GroupDeps;
   readonly #digests: DigestPass;
@@ -85,7 +82,8 @@ export class PollCycle {
     logger: Logger;
     clock: Clock;
     settings: CycleSettings;
-    subscriptions: SubscriptionStore;
+    /** Capabilities listing connections whole (the list may grow after the cycle is built). */
+    listing: readonly ListingHook[];
     /** Asked before a poll records an observation (the list may grow after the cycle is built). */
     beforeRecording: RecordingHook[];
     /** Asked, in order, when a poll sees a run end (the list may grow after the cycle is built). */
@@ -93,7 +91,7 @@ export class PollCycle {
   }) {
     this.#beforeRecording = deps.beforeRecording;
     this.#atEnding = deps.atEnding;
-    this.#subscriptions = deps.subscriptions;
+    this.#listing = deps.listing;
     this.#store = deps.store;
     this.#outbox = deps.outbox;
     this.#leases = deps.leases;
@@ -115,9 +113,9 @@ export class PollCycle {
     // Until when (the clock's time) this cycle's posts may wait for their pace window.
     const waitUntil = cycleWaitUntil(this.#settings, this.#clock.now());
     // Only the index: a connection's records are read at its poll, so a cycle holds a lane's, not all.
-    const [keys, subs] = await Promise.all([this.#store.watchKeys(), this.#subscriptions.loadAll()]);
+    const [keys, wanted] = await Promise.all([this.#store.watchKeys(), interestsOf(this.#listing)]);
     const report = emptyReport(keys.length);
-    const groups = await groupByConnection(keys, subs, this.#groupDeps);
+    const groups = await groupByConnection(keys, wanted, this.#groupDeps);
     report.connections = groups.size;
     await this.#leases.plan(spreadOverProviders(groups));
     const polled: Polled[] = [];
@@ -192,15 +190,15 @@ export class PollCycle {
       report.leasedElsewhere++;
       return;
     }
-    const subs = group.connection ? group.subs : [];
+    const wanted = group.connection ? group.wanted.length : 0;
     const hKey = healthKey(id);
     // Read after the lease is held: what this cycle writes is compared with the newest records.
-    const decodeAll = options.recheck === true || subs.length > 0;
+    const decodeAll = options.recheck === true || wanted > 0;
     const [records, health] = await Promise.all([
       this.#records.read(this.#store, group.keys, { decodeAll }, report),
       this.#store.read<HealthRecord>(hKey),
     ]);
-    if (records.empty && subs.length === 0) return;
+    if (records.empty && wanted === 0) return;
     report.polled++;
     this.#took(records, report, options.channels);
     const seen = options.seen;
@@ -221,7 +219,8 @@ export class PollCycle {
 
   /**
    * Asks the provider what the connection's records watch, unless the connection is gone or backs
-   * off; undefined when nothing was observed. Subscriptions' new resources become watches.
+   * off; undefined when nothing was observed. What a connection's pages showed whole goes to the
+   * capabilities that asked (`Watcher.listing`), which may start watches.
    */
   async #poll(
     id: string,
@@ -231,7 +230,7 @@ export class PollCycle {
     report: CycleReport,
     recheck: boolean,
   ): Promise<Map<string, Observation> | undefined> {
-    const { connection, subs } = group;
+    const { connection, wanted } = group;
     // Not polled: nothing is concluded about its resources (never "vanished" for a config change).
     if (!connection) return undefined;
     const hKey = healthKey(id);
@@ -245,9 +244,9 @@ export class PollCycle {
       return undefined;
     }
     const watched = records.watched();
-    if (watched.length === 0 && subs.length === 0) return undefined;
+    if (watched.length === 0 && wanted.length === 0) return undefined;
     const provider = this.#connections.provider(connection, 'background');
-    const whole = new Set(subs.flatMap((s) => subscribedKinds(s, provider.kinds)));
+    const whole = wholeKinds(wanted, provider.kinds);
     const deps = {
       offering: this.#offering,
       logger: this.#logger,
@@ -257,10 +256,8 @@ export class PollCycle {
     let observed: Observed;
     try {
       observed = await observeConnection(deps, connection, provider, watched, report, whole);
-      // New resources of a subscription become watches now; their events start next cycle.
-      records.add(
-        await this.#subscribe(subs, observed.listed, records.decoded, (r) => provider.actionsFor(r)),
-      );
+      // Watches started from the pages now; their events start next cycle.
+      records.add(await handListed(wanted, observed.listed, records.decoded, (r) => provider.actionsFor(r)));
     } catch (error) {
       if (error instanceof StoreUnavailableError) throw error;
       report.failedConnections++;
@@ -312,19 +309,6 @@ export class PollCycle {
     await this.#failures.announce(plan.failing, waitUntil);
     if (polled) polled.push(plan);
     else await deliverDue(this.#outbox, [plan.due], waitUntil);
-  }
-
-  /** Creates the watches subscriptions found, and notes on existing ones which subscriptions they serve. */
-  async #subscribe(
-    subs: Subscription[],
-    listed: MigrationResource[],
-    watches: readonly Loaded[],
-    actionsFor: (r: MigrationResource) => ResourceAction[],
-  ): Promise<Loaded[]> {
-    if (subs.length === 0 || listed.length === 0) return [];
-    const existing = new Map(watches.map((w) => [w.key, w.record]));
-    const found = discover(subs, listed, existing, actionsFor, this.#clock.now());
-    return writeDiscovered(this.#store, found, this.#logger);
   }
 
   /**

@@ -5,9 +5,9 @@ import {
 } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
 import { addSample } from '../reports/throughput-samples.js';
+import { type GroupTally, tallyChanged } from './group-tally.js';
 import { cardDue, cardOf } from './outbox/living-posts.js';
 import { dedupBase, type StateEvent, type WatchEvent, type WatchRecord } from './records/watch-store.js';
-import { type GroupTally, tallyChanged } from './subscriptions/group-tally.js';
 
 /** What one poll saw of a watched resource: the resource, or confirmed gone (404 on `get`). */
 export type Observation =

@@ -1,6 +1,8 @@
 import type { MigrationResource } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
+import { cardOf } from './outbox/living-posts.js';
 import {
+  enqueue,
   parentEntry,
   type RequestedAction,
   type Watch,
@@ -60,4 +62,12 @@ export function newWatchRecord(
     outbox: request.follow ? [] : [parentEntry(target, now)],
     sent: [],
   };
+}
+
+/** The record with a card: no `follow` mode, and its parent card queued unless it has one. */
+export function withCard(record: WatchRecord, target: WatchTarget, now: number): WatchRecord {
+  const { follow: _cardless, ...rest } = record;
+  const parent = parentEntry(target, now);
+  if (cardOf(rest) || rest.outbox.some((e) => e.key === parent.key)) return rest;
+  return enqueue(rest, [parent]);
 }

@@ -25,19 +25,13 @@ import {
   watchKey,
 } from './records/watch-store.js';
 import type { WorkspaceUse } from './records/workspace-limits.js';
-import { applyMode, releaseWatches, withCard } from './subscriptions/subscription-watches.js';
-import {
-  type Subscription,
-  SubscriptionStore,
-  type SubscriptionTarget,
-  subscriptionKey,
-} from './subscriptions/subscriptions.js';
 import type { Observation } from './transitions.js';
 import { withWhere } from './watch-log.js';
 import { type NotedResource, WatchNotes } from './watch-notes.js';
-import { newWatchRecord, type WatchRequest, type WatchResult } from './watch-request.js';
+import { newWatchRecord, type WatchRequest, type WatchResult, withCard } from './watch-request.js';
 import { WatchSchedule } from './watch-schedule.js';
 import { defaultWatcherOptions, type WatcherOptions } from './watcher-options.js';
+import type { ListingHook } from './whole-lists.js';
 
 export type { WatchRequest, WatchResult } from './watch-request.js';
 export { DEFAULT_POST_PACE, defaultWatcherOptions, type WatcherOptions } from './watcher-options.js';
@@ -66,8 +60,6 @@ export interface WatcherDeps {
 export class Watcher {
   readonly options: WatcherOptions;
   readonly store: WatchStore;
-  /** Channels following whole connections or task groups (`/migrate subscribe`). */
-  readonly subscriptions: SubscriptionStore;
   readonly outbox: Outbox;
   readonly #deps: WatcherDeps;
   readonly #backend: AtomicKv;
@@ -81,6 +73,10 @@ export class Watcher {
   #beforeCycle: (() => Promise<void>) | undefined;
   readonly #beforeRecording: RecordingHook[] = [];
   readonly atEnding: EndingHook[] = [];
+  /** Capabilities reading every item of a connection's list pages (`ListingHook`). */
+  readonly listing: ListingHook[] = [];
+  /** What capabilities count against a workspace's caps besides its watches (`usage`). */
+  readonly counting: ((teamId: string) => Promise<Partial<WorkspaceUse>>)[] = [];
   #lastStart = 0;
   #stopped: Promise<void> | undefined;
   cycles = 0;
@@ -105,7 +101,6 @@ export class Watcher {
       maxWatches: () => this.options.limits.watches,
       clock,
     });
-    this.subscriptions = new SubscriptionStore(backend, () => this.options.limits, clock);
     // Several replicas only on Redis: each announces itself and aims for its fair share.
     const registry =
       backend.kind === 'redis' ? new ReplicaRegistry(backend, options.holder, options.leaseMs) : undefined;
@@ -128,7 +123,7 @@ export class Watcher {
       logger: this.#logger,
       clock,
       settings: options,
-      subscriptions: this.subscriptions,
+      listing: this.listing,
       beforeRecording: this.#beforeRecording,
       atEnding: this.atEnding,
     });
@@ -200,7 +195,7 @@ export class Watcher {
   async #watchAgain(key: string, target: WatchTarget): Promise<WatchResult> {
     const now = this.options.clock.now();
     const last = await this.#deps.lastActions?.get(target.teamId, target).catch(() => undefined);
-    // A subscription's watch without a card becomes a full watch: its card is posted now, saying
+    // A watch without a card (`follow`) becomes a full watch: its card is posted now, saying
     // who holds the resource if the watch never heard (it began after).
     const before = await this.store.update<WatchRecord>(key, (r) =>
       r && (!r.explicit || r.follow)
@@ -282,41 +277,16 @@ export class Watcher {
     this.#schedule.settleSoon(check);
   }
 
-  /**
-   * A channel follows a connection or an OMS task group: its resources are picked up on the next
-   * cycle from the list pages the cycle reads anyway. Changing the mode of an existing one updates it.
-   */
-  async subscribe(sub: Subscription): Promise<{ created: boolean; before?: Subscription }> {
-    await this.#deps.connections.sync(sub.teamId);
-    this.#deps.connections.get(sub.teamId, sub.connection);
-    const groupCard = sub.groupId && sub.mode === 'all';
-    // The group's card once the caps let it in, before it is stored: a refusal leaves nothing behind.
-    const result = await this.subscriptions.put(sub, groupCard ? () => this.#groupCard(sub) : undefined);
-    if (!groupCard && result.before && result.before.mode !== sub.mode)
-      await applyMode(this.store, sub, this.options.clock.now());
-    return result;
-  }
-
-  /** A workspace's watches, subscriptions and channels per connection against their caps. */
+  /** A workspace's watches, and what capabilities count, against their caps. */
   async usage(teamId: string): Promise<WorkspaceUse> {
-    return { watches: await this.store.watchesUsed(teamId), ...(await this.subscriptions.use(teamId)) };
-  }
-
-  /** A task group followed with `all`: one card for the group now; task watches of an earlier mode stop. */
-  async #groupCard(sub: Subscription): Promise<void> {
-    const via = subscriptionKey(sub);
-    await releaseWatches(this.store, via);
-    const { key, created } = await this.watch({ ...sub, kind: 'task-group', id: sub.groupId!, by: sub.by });
-    await this.store.update<WatchRecord>(key, (r) =>
-      r ? { ...r, via: [...new Set([...(r.via ?? []), via])], explicit: created ? false : r.explicit } : SKIP,
-    );
-  }
-
-  /** Stops a subscription; the watches only it kept are removed, a `watch` of the same resource stays. */
-  async unsubscribe(target: SubscriptionTarget): Promise<{ removed?: Subscription; watches: number }> {
-    const removed = await this.subscriptions.remove(target);
-    const watches = await releaseWatches(this.store, subscriptionKey(target));
-    return { removed, watches };
+    const limits = this.options.limits;
+    let use: WorkspaceUse = {
+      watches: await this.store.watchesUsed(teamId),
+      subscriptions: { used: 0, max: limits.subscriptions },
+      channels: [],
+    };
+    for (const count of this.counting) use = { ...use, ...(await count(teamId)) };
+    return use;
   }
 
   /** Every watch of a workspace (optionally one channel), for `/migrate watches`. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { FakeSlack, type RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { SimClock } from '../../dev/simulators/kit.js';
+import { Subscriptions } from '../../src/capabilities/subscriptions/following.js';
 import { verifyEnding } from '../../src/capabilities/verification/verification.js';
 import { type Config, createConfig } from '../../src/config.js';
 import { ConnectionRegistry } from '../../src/connections/connection-registry.js';
@@ -108,6 +109,8 @@ export interface RigOptions {
 /** One watcher "replica": its own store connection, Slack clients, provider pools and clock reader. */
 export interface Rig {
   watcher: Watcher;
+  /** The subscriptions capability's state on this watcher, as the bot's start makes it. */
+  subscriptions: Subscriptions;
   store: Store;
   logs: string[];
   stop(): Promise<void>;
@@ -187,8 +190,10 @@ export async function startRig(world: WatchWorld, options: RigOptions = {}): Pro
   );
   // The bot's verification capability, as its start registers it (with completion reports on).
   watcher.atEnding.push(verifyEnding);
+  const subscriptions = new Subscriptions(watcher, connections, logger);
   return {
     watcher,
+    subscriptions,
     store,
     logs: lines,
     stop: async () => {

@@ -7,6 +7,12 @@ import {
   withApproversPing,
 } from '../../src/capabilities/approvals/blocks/approval-notices.js';
 import { renderApprovalRequest } from '../../src/capabilities/approvals/blocks/approval-request.js';
+import {
+  renderSubscribed,
+  renderSubscriptionList,
+  renderUnsubscribed,
+} from '../../src/capabilities/subscriptions/subscription-blocks.js';
+import { SUBSCRIPTIONS_WORDS } from '../../src/capabilities/subscriptions/words.js';
 import type { MigrationResource, NormalizedState } from '../../src/domain/migration-resource.js';
 import {
   asAppError,
@@ -38,11 +44,6 @@ import { renderHelp } from '../../src/slack/blocks/help.js';
 import { renderHelpTopic } from '../../src/slack/blocks/help-topic.js';
 import { renderResourceCard } from '../../src/slack/blocks/resource-card.js';
 import { renderResourceList } from '../../src/slack/blocks/resource-list.js';
-import {
-  renderSubscribed,
-  renderSubscriptionList,
-  renderUnsubscribed,
-} from '../../src/slack/blocks/subscriptions.js';
 import { renderActed, renderDeletePlan, renderWatched } from '../../src/slack/blocks/use-case-replies.js';
 import { renderParentCard, renderWatchNotification } from '../../src/slack/blocks/watch-notifications.js';
 import { checkErrors } from '../../src/slack/connection-form/connection-check-errors.js';
@@ -879,7 +880,10 @@ describe.each(LOCALES)('the connect form, command errors and kind plurals in %s'
         states: LONG,
         kinds: LONG,
       }),
-      InvalidInputError.of('subscribe.error.targetExtra', { usage: LONG, words: LONG }),
+      InvalidInputError.in(SUBSCRIPTIONS_WORDS, 'subscriptions.subscribe.error.targetExtra', {
+        usage: LONG,
+        words: LONG,
+      }),
       InvalidInputError.of('unwatch.error.many', {
         id: typed,
         n: 9,
@@ -898,7 +902,7 @@ describe.each(LOCALES)('the connect form, command errors and kind plurals in %s'
         action: 'retry',
       }),
       InvalidInputError.of('connect.error.provider', { typed, providers: LONG }),
-      InvalidInputError.of('unsubscribe.error.none', {
+      InvalidInputError.in(SUBSCRIPTIONS_WORDS, 'subscriptions.unsubscribe.error.none', {
         channel: '<#C0FAKE001>',
         target: LONG,
       }),

@@ -20,7 +20,7 @@ const REAL_TIME: Record<string, string> = {
   'watcher/clock.ts': 're-exports it for the watcher',
   'bot.ts': 'the one clock when no test gives one',
   'watcher/watcher-options.ts': 'the watcher’s default (startBot passes the one clock)',
-  'watcher/subscriptions/subscriptions.ts':
+  'capabilities/subscriptions/subscriptions.ts':
     'a default for tests that build it alone (the watcher passes its clock)',
   'watcher/records/watch-store.ts': 'a default for tests that build it alone (the watcher passes its clock)',
   'connections/connection-registry.ts':

@@ -34,7 +34,6 @@ const NOT_ON_A_TOPOLOGY: Record<string, string> = {
   'test/store/sqlite-process-lock.test.ts': 'SQLite',
   'test/watcher/backup-restore.test.ts': 'a Redis server of its own (startSingle)',
   'test/watcher/failures-first.test.ts': 'the memory store',
-  'test/watcher/subscription-pages-providers.test.ts': 'the memory store',
   'test/watcher/workspace-limits.test.ts': 'the memory and SQLite stores',
   ...(SAME_ON_EVERY_TOPOLOGY as Record<string, string>),
 };

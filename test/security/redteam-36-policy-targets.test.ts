@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { subscriptions } from '../../src/capabilities/subscriptions/index.js';
 import { buttons, messageText, TestBot } from '../harness/test-bot.js';
 
 /**
@@ -37,14 +38,14 @@ describe('redteam36: a channel admin names another channel as the target', () =>
   it('subscribe #general, typed in #sandbox: refused, nothing added', async () => {
     const answer = await asChannelAdmin(`subscribe hw-prod all <#${GENERAL}|general>`);
     expect(refused(answer), answer.slice(0, 300)).toBe(true);
-    const subs = await t.bot.deps.watcher.subscriptions.list(TEAM, GENERAL);
+    const subs = await subscriptions.of(t.bot.deps).store.list(TEAM, GENERAL);
     expect(subs.map((s) => s.mode)).toEqual(['failures']);
   });
 
   it('unsubscribe #general, typed in #sandbox: refused, still subscribed', async () => {
     const answer = await asChannelAdmin(`unsubscribe hw-prod <#${GENERAL}|general>`);
     expect(refused(answer), answer.slice(0, 300)).toBe(true);
-    expect(await t.bot.deps.watcher.subscriptions.list(TEAM, GENERAL)).toHaveLength(1);
+    expect(await subscriptions.of(t.bot.deps).store.list(TEAM, GENERAL)).toHaveLength(1);
   });
 
   it('watch in #general, typed in #sandbox: refused', async () => {

@@ -138,7 +138,7 @@ describe('app_uninstalled is never lost', () => {
     const grants = t.bot.deps.access.grants;
     const forget = vi.spyOn(grants, 'forget').mockRejectedValueOnce(new Error('store unavailable'));
     // Its watches' deletion fails too, in both of the deletion's passes.
-    vi.spyOn(t.bot.deps.watcher.subscriptions, 'forget')
+    vi.spyOn(t.bot.deps.watcher.store, 'watchKeys')
       .mockRejectedValueOnce(new Error('store unavailable'))
       .mockRejectedValueOnce(new Error('store unavailable'));
     expect((await t.event({ type: 'app_uninstalled' }, TEAM_FAIL)).status).toBe(200);

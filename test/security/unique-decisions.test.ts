@@ -6,6 +6,7 @@ import { ApprovalStore } from '../../src/capabilities/approvals/approval-store.j
 import { claimDecision } from '../../src/capabilities/approvals/request-locks.js';
 import { claimStart } from '../../src/capabilities/approvals/scheduled-start.js';
 import { Claims } from '../../src/capabilities/on-call/claims.js';
+import { SubscriptionLedger } from '../../src/capabilities/subscriptions/subscription-ledger.js';
 import { systemClock } from '../../src/clock.js';
 import { ConnectionStore } from '../../src/connections/connection-store.js';
 import { generateKey, SecretBox } from '../../src/crypto/secret-box.js';
@@ -26,7 +27,6 @@ import { Leases } from '../../src/watcher/records/lease.js';
 import { WatchQuota } from '../../src/watcher/records/watch-quota.js';
 import type { OutboxEntry } from '../../src/watcher/records/watch-store.js';
 import { CapReachedError } from '../../src/watcher/records/workspace-limits.js';
-import { SubscriptionLedger } from '../../src/watcher/subscriptions/subscription-ledger.js';
 import { latency } from '../harness/latency.js';
 import { TestClock } from '../harness/test-clock.js';
 import { captureLogger } from '../helpers/capture-logger.js';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
+import { subscriptions } from '../../src/capabilities/subscriptions/index.js';
 import { ConnectBot } from '../harness/connect-bot.js';
 import { messageText } from '../harness/test-bot.js';
 
@@ -53,7 +54,7 @@ async function dataOf(teamId: string) {
     connections: deps.connections.forTeam(teamId).filter((x) => deps.connections.isStored(x)).length,
     storedConnections: await deps.store.get(`state:connections:${teamId}`),
     watches: (await deps.watcher.list(teamId)).length,
-    subscriptions: (await deps.watcher.subscriptions.list(teamId)).length,
+    subscriptions: (await subscriptions.of(deps).store.list(teamId)).length,
     grants: await deps.store.get(`state:access:${teamId}`),
     settings: await deps.store.get(`state:settings:${teamId}`),
     audit: await deps.store.get(`state:audit:${teamId}`),

@@ -74,7 +74,7 @@ describe('backup and restore of a SQLite store', () => {
       omsConnection('hw-stored', world.oms.url),
       'U0ALICE01',
     );
-    await first.watcher.subscribe({
+    await first.subscriptions.subscribe({
       teamId: TEAM,
       channelId: SUB_CHANNEL,
       connection: 'hw-prod',
@@ -104,7 +104,7 @@ describe('backup and restore of a SQLite store', () => {
     const second = await rig(restoredUrl);
     const stored = await (await connections(restoredUrl, second.store)).load(TEAM);
     expect(stored.map((c) => [c.info.name, c.error])).toEqual([['hw-stored', undefined]]);
-    expect((await second.watcher.subscriptions.list(TEAM)).map((s) => s.channelId)).toEqual([SUB_CHANNEL]);
+    expect((await second.subscriptions.store.list(TEAM)).map((s) => s.channelId)).toEqual([SUB_CHANNEL]);
     // The watch, and the subscription's own (silent until a failure) in its channel.
     const watches = (await second.watcher.store.loadAll()).map(
       (w) => `${w.record.watch.channelId}:${w.record.watch.id}`,

@@ -225,7 +225,7 @@ describe('failures go first, several at once in one listing', () => {
 
   it('a subscription’s failures at once: one listing instead of a channel post each, nothing left over', async () => {
     const r = await rig();
-    await r.watcher.subscribe({
+    await r.subscriptions.subscribe({
       teamId: TEAM,
       channelId: CHANNEL,
       connection: 'hw-prod',

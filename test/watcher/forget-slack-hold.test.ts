@@ -3,7 +3,6 @@ import { RedisAtomicKv } from '../../src/store/redis-atomic-kv.js';
 import { forgetWorkspaceWatches } from '../../src/watcher/forget-workspace.js';
 import { NO_HOLD, StoreHolds } from '../../src/watcher/outbox/slack-holds.js';
 import { WatchStore } from '../../src/watcher/records/watch-store.js';
-import { SubscriptionStore } from '../../src/watcher/subscriptions/subscriptions.js';
 import { cleanRedis, REDIS_URL, uniquePrefix } from '../harness/watcher-rig.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
@@ -25,7 +24,7 @@ it('forgetting a workspace deletes its Slack hold and keeps the other workspaceâ
   const stored = (team: string) => backend?.get(`slack-hold:${team}`);
   expect(await stored('T0LEAVE01')).toBeDefined();
 
-  await forgetWorkspaceWatches(new WatchStore(backend), new SubscriptionStore(backend), 'T0LEAVE01');
+  await forgetWorkspaceWatches(new WatchStore(backend), 'T0LEAVE01');
 
   expect(await stored('T0LEAVE01')).toBeUndefined();
   expect(await stored('T0STAY001')).toBeDefined();

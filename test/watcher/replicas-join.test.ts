@@ -2,12 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AtomicKv } from '../../src/store/atomic-kv.js';
 import { RedisAtomicKv } from '../../src/store/redis-atomic-kv.js';
 import type { Clock } from '../../src/watcher/clock.js';
+import { type ConnectionGroup, spreadOverProviders } from '../../src/watcher/connection-groups.js';
 import { Leases } from '../../src/watcher/records/lease.js';
 import { ReplicaRegistry } from '../../src/watcher/records/replica-registry.js';
-import {
-  type ConnectionGroup,
-  spreadOverProviders,
-} from '../../src/watcher/subscriptions/connection-groups.js';
 import { cleanRedis, REDIS_URL, uniquePrefix } from '../harness/watcher-rig.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 

@@ -5,6 +5,7 @@ import { RESOURCE_KINDS } from '../../src/domain/migration-resource.js';
 import { PoolRegistry } from '../../src/providers/http/http-client.js';
 import { LocalAtomicKv } from '../../src/store/atomic-kv.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
+import { groupByConnection } from '../../src/watcher/connection-groups.js';
 import { resourceSetFor, resourceSetOf, watchSlotTag } from '../../src/watcher/records/watch-keys.js';
 import {
   channelKey,
@@ -13,7 +14,6 @@ import {
   watchKey,
   watchTargetOf,
 } from '../../src/watcher/records/watch-store.js';
-import { groupByConnection } from '../../src/watcher/subscriptions/connection-groups.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
 // The poll cycle groups watches by connection from their keys alone, before reading any record.

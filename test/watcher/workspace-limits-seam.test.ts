@@ -1,10 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { subscriptions as following } from '../../src/capabilities/subscriptions/index.js';
+import { SubscriptionStore } from '../../src/capabilities/subscriptions/subscriptions.js';
 import { subcommandNames } from '../../src/slack/listeners/commands/subcommands/index.js';
 import { STEP_CALLBACKS } from '../../src/slack/listeners/functions/step-definitions.js';
 import { encodeResourceButton } from '../../src/slack/resource-button.js';
 import { WatchStore } from '../../src/watcher/records/watch-store.js';
-import { SubscriptionStore } from '../../src/watcher/subscriptions/subscriptions.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import {
   blockSuggestionBody,
@@ -101,7 +102,7 @@ afterAll(async () => {
 });
 
 const watches = async () => (await t.bot.deps.watcher.list(TEAM)).length;
-const subscriptions = async () => (await t.bot.deps.watcher.subscriptions.list(TEAM)).length;
+const subscriptions = async () => (await following.of(t.bot.deps).store.list(TEAM)).length;
 
 /**
  * Waits for the answer on `responseId`, a short while: most of these requests are refused at once.

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { subscriptions } from '../../src/capabilities/subscriptions/index.js';
 import { encodeResourceButton } from '../../src/slack/resource-button.js';
 import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 import { notifications } from '../harness/watcher-rig.js';
@@ -22,13 +23,12 @@ describe.each(['memory', 'sqlite'] as const)('caps per workspace (%s store)', (k
   const t = new TestBot();
   const dir = mkdtempSync(path.join(tmpdir(), 'mb-caps-'));
   const watcher = () => t.bot.deps.watcher;
+  const subs = () => subscriptions.of(t.bot.deps);
   const ask = async (text: string) => messageText(await t.ask(text, { userId: OPERATOR }));
   const task = (name: string) => t.oms.addTask({ name, status: 2 }).id;
   const watchedIds = async () => (await watcher().list(TEAM)).map((r) => r.watch.id).sort();
   const subscribed = async () =>
-    (await watcher().subscriptions.list(TEAM))
-      .map((s) => `${s.connection}${s.groupId ?? ''}@${s.channelId}`)
-      .sort();
+    (await subs().store.list(TEAM)).map((s) => `${s.connection}${s.groupId ?? ''}@${s.channelId}`).sort();
 
   beforeAll(async () => {
     await t.start({
@@ -47,7 +47,7 @@ describe.each(['memory', 'sqlite'] as const)('caps per workspace (%s store)', (k
     rmSync(dir, { recursive: true, force: true });
   });
   beforeEach(async () => {
-    for (const s of await watcher().subscriptions.loadAll()) await watcher().unsubscribe(s);
+    for (const s of await subs().store.loadAll()) await subs().unsubscribe(s);
     for (const { key } of await watcher().store.loadAll()) await watcher().store.remove(key);
     t.oms.reset();
     t.fakeSlack.clear();
@@ -142,7 +142,7 @@ describe.each(['memory', 'sqlite'] as const)('caps per workspace (%s store)', (k
     );
     expect(subscribing.filter((a) => a.includes('now follows'))).toHaveLength(2);
     expect(subscribing.filter((a) => a.includes('2 of 2 channels'))).toHaveLength(3);
-    expect(await watcher().subscriptions.list(TEAM)).toHaveLength(2);
+    expect(await subs().store.list(TEAM)).toHaveLength(2);
   });
 
   it('the Home tab and /migrate subscriptions show the use against each cap', async () => {

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { MigrationResource, NormalizedState } from '../../domain/migration-resource.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
-import type { GroupTally } from '../../watcher/subscriptions/group-tally.js';
+import type { GroupTally } from '../../watcher/group-tally.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { stateLabelIn, stateWords } from './state-words.js';

@@ -10,7 +10,7 @@ import type { ResourceAction } from '../../providers/types.js';
 import { type EtaEstimate, estimateEta } from '../../reports/eta.js';
 import { KIND_PLURALS } from '../../resources/kind-offering.js';
 import type { LastAction } from '../../resources/last-actions.js';
-import type { GroupTally } from '../../watcher/subscriptions/group-tally.js';
+import type { GroupTally } from '../../watcher/group-tally.js';
 import type { WindowFact } from '../../watcher/window-fact.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { displayName } from './display-name.js';

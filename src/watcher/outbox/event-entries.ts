@@ -1,7 +1,22 @@
-import type { OutboxEntry, WatchRecord } from '../records/watch-store.js';
-import { MODE_EVENTS } from '../subscriptions/subscriptions.js';
+import type { OutboxEntry, WatchEvent, WatchRecord } from '../records/watch-store.js';
 import type { DetectedEvent } from '../transitions.js';
 import { eventNote, isBroadcast, reportNote } from './notification.js';
+
+/** The events a watch without a card (`WatchRecord.follow`) posts to the channel; the rest stay unsaid. */
+const CARDLESS_EVENTS: Record<NonNullable<WatchRecord['follow']>, ReadonlySet<WatchEvent>> = {
+  // `retrying` is the recovery of a failed resource (a new run after the failure).
+  // Escalation steps belong to the failure, so both modes say them.
+  failures: new Set<WatchEvent>(['failed', 'retrying', 'unclaimed', 'escalated', 'still-on-it']),
+  endings: new Set<WatchEvent>([
+    'failed',
+    'retrying',
+    'succeeded',
+    'cancelled',
+    'unclaimed',
+    'escalated',
+    'still-on-it',
+  ]),
+};
 
 /**
  * The outbox entries a record's new events make: a thread reply each (or, for a subscription
@@ -15,7 +30,7 @@ export function eventEntries(
   reports = true,
 ): OutboxEntry[] {
   const follow = record.follow;
-  const said = follow ? events.filter((e) => MODE_EVENTS[follow].has(e.event)) : events;
+  const said = follow ? events.filter((e) => CARDLESS_EVENTS[follow].has(e.event)) : events;
   const base = { teamId: record.watch.teamId, channel: record.watch.channelId, attempts: 0 };
   const entries: OutboxEntry[] = said.map(({ event, key }) => ({
     ...base,

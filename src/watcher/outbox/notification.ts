@@ -22,6 +22,7 @@ import {
   completionSpeeds,
 } from '../../reports/completion-report.js';
 import type { ThroughputSample } from '../../reports/throughput-samples.js';
+import type { GroupTally } from '../group-tally.js';
 import type { ChainNote, WatchOrigin } from '../records/watch-origin.js';
 import type {
   BrokenState,
@@ -30,7 +31,6 @@ import type {
   WatchEvent,
   WatchRecord,
 } from '../records/watch-store.js';
-import type { GroupTally } from '../subscriptions/group-tally.js';
 import { type WindowedCard, type WindowRefusedNote, windowedCard } from '../window-fact.js';
 import { type CapabilityCard, capabilityCard } from './capability-facts.js';
 import type { EventPost, LiveNow } from './living-posts.js';

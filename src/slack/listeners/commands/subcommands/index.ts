@@ -14,7 +14,6 @@ import { helpSubcommand } from './help.js';
 import { groups, list, syncTasks } from './list.js';
 import { settingsCommand } from './settings.js';
 import { status } from './status.js';
-import { subscribeCommand, subscriptionsCommand, unsubscribeCommand } from './subscribe.js';
 import { syncEventCommand } from './sync-event.js';
 import { unwatchCommand } from './unwatch.js';
 import { watchCommand } from './watch.js';
@@ -40,9 +39,6 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   watchCommand,
   unwatchCommand,
   watchesCommand,
-  subscribeCommand,
-  unsubscribeCommand,
-  subscriptionsCommand,
   accessCommand,
   settingsCommand,
   auditCommand,

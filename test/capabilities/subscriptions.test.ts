@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { subscriptions } from '../../src/capabilities/subscriptions/index.js';
 import { TestBot } from '../harness/test-bot.js';
 import { notifications, postsPerKey } from '../harness/watcher-rig.js';
 
@@ -18,12 +19,13 @@ afterAll(async () => {
   await t.stop();
 });
 beforeEach(async () => {
-  for (const s of await t.bot.deps.watcher.subscriptions.loadAll()) await t.bot.deps.watcher.unsubscribe(s);
+  for (const s of await subs().store.loadAll()) await subs().unsubscribe(s);
   for (const { key } of await t.bot.deps.watcher.store.loadAll()) await t.bot.deps.watcher.store.remove(key);
   t.oms.reset();
   t.fakeSlack.clear();
 });
 
+const subs = () => subscriptions.of(t.bot.deps);
 const cycle = () => t.bot.deps.watcher.runCycle();
 const fail = (id: string, code = 'OMS.0402') => {
   const task = t.oms.tasks.get(id)!;
@@ -148,7 +150,7 @@ describe('refusals change nothing', () => {
   it('a viewer cannot subscribe; everyone can list', async () => {
     const refused = await t.ask(`subscribe hw-prod <#${OPS}|ops>`, { userId: VIEWER });
     expect(text(refused)).toMatch(/operator/i);
-    expect(await t.bot.deps.watcher.subscriptions.loadAll()).toHaveLength(0);
+    expect(await subs().store.loadAll()).toHaveLength(0);
     await t.ask(`subscribe hw-prod endings <#${OPS}|ops>`, { userId: OPERATOR });
     const listed = await t.ask('subscriptions', { userId: VIEWER });
     expect(text(listed)).toContain(`<#${OPS}>`);
@@ -166,6 +168,6 @@ describe('refusals change nothing', () => {
     expect(text(await t.ask(`unsubscribe hw-prod <#${OPS}|ops>`, { userId: OPERATOR }))).toContain(
       'is not subscribed',
     );
-    expect(await t.bot.deps.watcher.subscriptions.loadAll()).toHaveLength(0);
+    expect(await subs().store.loadAll()).toHaveLength(0);
   });
 });

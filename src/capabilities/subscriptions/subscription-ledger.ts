@@ -1,6 +1,10 @@
 import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
-import type { Clock } from '../clock.js';
-import { CapReachedError, type WorkspaceLimits, type WorkspaceUse } from '../records/workspace-limits.js';
+import type { Clock } from '../../watcher/clock.js';
+import {
+  CapReachedError,
+  type WorkspaceLimits,
+  type WorkspaceUse,
+} from '../../watcher/records/workspace-limits.js';
 
 /** One subscription as the caps count it: which channel follows which connection. */
 export interface LedgerEntry {

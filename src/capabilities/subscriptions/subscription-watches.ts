@@ -1,12 +1,6 @@
 import { SKIP } from '../../store/atomic-kv.js';
-import { cardOf } from '../outbox/living-posts.js';
-import {
-  enqueue,
-  parentEntry,
-  type WatchRecord,
-  type WatchStore,
-  type WatchTarget,
-} from '../records/watch-store.js';
+import type { WatchRecord, WatchStore } from '../../watcher/records/watch-store.js';
+import { withCard } from '../../watcher/watch-request.js';
 import { type Subscription, subscriptionKey } from './subscriptions.js';
 
 /**
@@ -37,12 +31,4 @@ export async function applyMode(store: WatchStore, sub: Subscription, now: numbe
       return { ...r, follow: sub.mode };
     });
   }
-}
-
-/** The record with a card: no `follow` mode, and its parent card queued unless it has one. */
-export function withCard(record: WatchRecord, target: WatchTarget, now: number): WatchRecord {
-  const { follow: _cardless, ...rest } = record;
-  const parent = parentEntry(target, now);
-  if (cardOf(rest) || rest.outbox.some((e) => e.key === parent.key)) return rest;
-  return enqueue(rest, [parent]);
 }

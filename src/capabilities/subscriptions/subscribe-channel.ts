@@ -1,6 +1,8 @@
-import { InvalidInputError } from '../errors.js';
-import type { FollowMode, Subscription, SubscriptionTarget } from '../watcher/subscriptions/subscriptions.js';
-import { operateIn, type UseCaseContext } from './context.js';
+import { InvalidInputError } from '../../errors.js';
+import { operateIn, type UseCaseContext } from '../../use-cases/context.js';
+import type { Subscriptions } from './following.js';
+import type { FollowMode, Subscription, SubscriptionTarget } from './subscriptions.js';
+import { SUBSCRIPTIONS_WORDS } from './words.js';
 
 const NAME_A_CHANNEL = {
   key: 'error.channelMissing',
@@ -26,7 +28,11 @@ export interface Subscribed {
  * `/migrate subscribe <connection | connection:group-id> [failures | endings | all] [#channel]`: the
  * connection must exist, and a group must exist on it, before anything is stored.
  */
-export async function subscribeChannel(ctx: UseCaseContext, request: SubscribeRequest): Promise<Subscribed> {
+export async function subscribeChannel(
+  ctx: UseCaseContext,
+  subs: Subscriptions,
+  request: SubscribeRequest,
+): Promise<Subscribed> {
   const channelId = await operateIn(ctx, request.channel, 'subscribe channels', NAME_A_CHANNEL);
   const target = `${request.connection}${request.groupId ? `:${request.groupId}` : ''}`;
   return ctx.audited('subscribe', `${target} ${request.mode} <#${channelId}>`, async () => {
@@ -48,7 +54,7 @@ export async function subscribeChannel(ctx: UseCaseContext, request: SubscribeRe
       by: ctx.userId,
       createdAt: ctx.deps.clock.now(),
     };
-    const result = await ctx.deps.watcher.subscribe(subscription);
+    const result = await subs.subscribe(subscription);
     return { subscription, created: result.created, before: result.before?.mode };
   });
 }
@@ -61,6 +67,7 @@ export interface Unsubscribed {
 
 export async function unsubscribeChannel(
   ctx: UseCaseContext,
+  subs: Subscriptions,
   request: Omit<SubscribeRequest, 'mode'>,
 ): Promise<Unsubscribed> {
   const channelId = await operateIn(ctx, request.channel, 'unsubscribe channels', NAME_A_CHANNEL);
@@ -72,15 +79,22 @@ export async function unsubscribeChannel(
   };
   const what = `${request.connection}${request.groupId ? `:${request.groupId}` : ''}`;
   return ctx.audited('unsubscribe', `${what} <#${channelId}>`, async () => {
-    const { removed, watches } = await ctx.deps.watcher.unsubscribe(target);
+    const { removed, watches } = await subs.unsubscribe(target);
     if (!removed)
-      throw InvalidInputError.of('unsubscribe.error.none', { channel: `<#${channelId}>`, target: what });
+      throw InvalidInputError.in(SUBSCRIPTIONS_WORDS, 'subscriptions.unsubscribe.error.none', {
+        channel: `<#${channelId}>`,
+        target: what,
+      });
     return { subscription: removed, watches };
   });
 }
 
 /** Everyone may see what the workspace follows. */
-export async function listSubscriptions(ctx: UseCaseContext, channel?: string): Promise<Subscription[]> {
+export async function listSubscriptions(
+  ctx: UseCaseContext,
+  subs: Subscriptions,
+  channel?: string,
+): Promise<Subscription[]> {
   await ctx.require('view', ctx.here, 'see subscriptions');
-  return ctx.deps.watcher.subscriptions.list(ctx.teamId, channel);
+  return subs.store.list(ctx.teamId, channel);
 }

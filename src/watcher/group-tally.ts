@@ -1,6 +1,6 @@
-import type { MigrationResource, NormalizedState } from '../../domain/migration-resource.js';
-import type { MigrationProvider } from '../../providers/types.js';
-import type { CycleReport } from '../cycle-report.js';
+import type { MigrationResource, NormalizedState } from '../domain/migration-resource.js';
+import type { MigrationProvider } from '../providers/types.js';
+import type { CycleReport } from './cycle-report.js';
 
 /** Failed tasks a group card names; the rest are "and N more" behind a button. */
 export const FAILED_SHOWN = 5;

@@ -1,19 +1,20 @@
-import type { Connection } from '../../connections/connection.js';
-import type { ConnectionRegistry } from '../../connections/connection-registry.js';
-import { AppError } from '../../errors.js';
-import type { Logger } from '../../logger.js';
-import { groupBy } from '../observe.js';
-import { type WatchStore, watchChannelPartOf, watchTargetOf } from '../records/watch-store.js';
-import type { Subscription } from './subscriptions.js';
+import type { Connection } from '../connections/connection.js';
+import type { ConnectionRegistry } from '../connections/connection-registry.js';
+import { AppError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { groupBy } from './observe.js';
+import { type WatchStore, watchChannelPartOf, watchTargetOf } from './records/watch-store.js';
+import type { Interested } from './whole-lists.js';
 
-/** A connection's watches and subscriptions, polled together in one pass. */
+/** A connection's watches and what capabilities list of it whole, polled together in one pass. */
 export interface ConnectionGroup {
   connection: Connection | undefined;
   /** As the watches name it (the connection may be gone from the configuration). */
   name: string;
   /** The watches' keys: their records are read when the connection's poll starts. */
   keys: string[];
-  subs: Subscription[];
+  /** Capabilities' interests in every item of its lists (`Watcher.listing`). */
+  wanted: Interested[];
 }
 
 export interface GroupDeps {
@@ -36,7 +37,7 @@ interface NamedKeys {
  */
 export async function groupByConnection(
   keys: readonly string[],
-  subs: readonly Subscription[],
+  wanted: readonly Interested[],
   deps: GroupDeps,
 ): Promise<Map<string, ConnectionGroup>> {
   // Keys by their `w:team:channel:connection:` part: a channel's keys are parsed once. Only
@@ -63,7 +64,7 @@ export async function groupByConnection(
   for (const { key, record } of await deps.store.loadMany(odd))
     named.push({ teamId: record.watch.teamId, connection: record.watch.connection, keys: [key] });
   // Connections added from Slack live in the store: load each workspace's before resolving.
-  const teams = new Set([...named.map((w) => w.teamId), ...subs.map((s) => s.teamId)]);
+  const teams = new Set([...named.map((w) => w.teamId), ...wanted.map((w) => w.interest.teamId)]);
   await Promise.all([...teams].map((t) => deps.connections.sync(t)));
   const groups = new Map<string, ConnectionGroup>();
   // A workspace's connection is looked up once, not once per watch (keys come sorted by it).
@@ -74,13 +75,13 @@ export async function groupByConnection(
     if (seen) return seen;
     const connection = connectionOf(deps, teamId, name);
     const id = connection ? connectionId(connection) : `${teamId}/${name}`;
-    const group = groups.get(id) ?? { connection, name, keys: [], subs: [] };
+    const group = groups.get(id) ?? { connection, name, keys: [], wanted: [] };
     groups.set(id, group);
     known.set(pair, group);
     return group;
   };
   for (const w of named) groupOf(w.teamId, w.connection).keys.push(...w.keys);
-  for (const s of subs) groupOf(s.teamId, s.connection).subs.push(s);
+  for (const w of wanted) groupOf(w.interest.teamId, w.interest.connection).wanted.push(w);
   return groups;
 }
 

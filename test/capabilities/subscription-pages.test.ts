@@ -19,7 +19,7 @@ afterAll(async () => {
 
 it('an idle cycle of a subscription lists each page once, tasks and sync tasks', async () => {
   for (let i = 0; i < TASKS; i++) world.oms.addTask({ name: `pages-${i}`, status: 2 });
-  await rig.watcher.subscribe({
+  await rig.subscriptions.subscribe({
     teamId: TEAM,
     channelId: 'C0PAGES41',
     connection: 'hw-prod',

@@ -2,16 +2,16 @@ import type { MigrationResource } from '../../domain/migration-resource.js';
 import type { Logger } from '../../logger.js';
 import type { ResourceAction } from '../../providers/types.js';
 import { SKIP } from '../../store/atomic-kv.js';
-import type { Loaded } from '../cycle-report.js';
+import type { Loaded } from '../../watcher/cycle-report.js';
 import {
   parentEntry,
   type WatchRecord,
   type WatchStore,
   type WatchTarget,
   watchKey,
-} from '../records/watch-store.js';
-import { CapReachedError } from '../records/workspace-limits.js';
-import { baseline } from '../transitions.js';
+} from '../../watcher/records/watch-store.js';
+import { CapReachedError } from '../../watcher/records/workspace-limits.js';
+import { baseline } from '../../watcher/transitions.js';
 import { follows, type Subscription, subscriptionKey } from './subscriptions.js';
 
 export interface Discovered {

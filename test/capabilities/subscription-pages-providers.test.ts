@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { NcpSimulator } from '../../dev/simulators/ncp/index.js';
 import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
+import { Subscriptions } from '../../src/capabilities/subscriptions/following.js';
 import { createConfig } from '../../src/config.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { ConnectionRegistry } from '../../src/connections/connection-registry.js';
@@ -41,6 +42,7 @@ let upShort: UpCloudSimulator;
 let upWhole: UpCloudSimulator;
 let upOne: UpCloudSimulator;
 let watcher: Watcher;
+let following: Subscriptions;
 let store: Store;
 const pools = new PoolRegistry();
 
@@ -95,16 +97,18 @@ beforeAll(async () => {
     upcloud('up-whole', upWhole),
     upcloud('up-one', upOne),
   ];
+  const registry = new ConnectionRegistry(connections, { pools, logger });
   watcher = await Watcher.create(
     {
       config,
       logger,
       store,
-      connections: new ConnectionRegistry(connections, { pools, logger }),
+      connections: registry,
       slack: watchSlackFor(new SlackClients(config, logger), secrets),
     },
     { clock: world.watcherClock, postPace: TEST_POST_PACE, pageSize: PAGE, completionReports: false },
   );
+  following = new Subscriptions(watcher, registry, logger);
 });
 
 afterAll(async () => {
@@ -117,7 +121,7 @@ afterAll(async () => {
 
 it("an idle cycle of each provider's subscription reads the pages needed, each once", async () => {
   for (const connection of ['hw-prod', 'ncp-prod', 'up-short', 'up-whole', 'up-one'])
-    await watcher.subscribe({
+    await following.subscribe({
       teamId: TEAM,
       channelId: `C0PG${connection.replace('-', '').toUpperCase()}`,
       connection,

@@ -1,9 +1,8 @@
 import type { MigrationResource, ResourceKind } from '../../domain/migration-resource.js';
 import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
 import { readJson } from '../../store/open-atomic-kv.js';
-import { type Clock, systemClock } from '../clock.js';
-import type { WatchEvent } from '../records/watch-store.js';
-import type { WorkspaceLimits, WorkspaceUse } from '../records/workspace-limits.js';
+import { type Clock, systemClock } from '../../watcher/clock.js';
+import type { WorkspaceLimits, WorkspaceUse } from '../../watcher/records/workspace-limits.js';
 import { type LedgerEntry, SubscriptionLedger } from './subscription-ledger.js';
 
 /**
@@ -12,22 +11,6 @@ import { type LedgerEntry, SubscriptionLedger } from './subscription-ledger.js';
  */
 export const FOLLOW_MODES = ['failures', 'endings', 'all'] as const;
 export type FollowMode = (typeof FOLLOW_MODES)[number];
-
-/** The events a mode without a card posts to the channel; everything else stays unsaid. */
-export const MODE_EVENTS: Record<Exclude<FollowMode, 'all'>, ReadonlySet<WatchEvent>> = {
-  // `retrying` is the recovery of a failed resource (a new run after the failure).
-  // Escalation steps (escalation.ts) belong to the failure, so both modes say them.
-  failures: new Set<WatchEvent>(['failed', 'retrying', 'unclaimed', 'escalated', 'still-on-it']),
-  endings: new Set<WatchEvent>([
-    'failed',
-    'retrying',
-    'succeeded',
-    'cancelled',
-    'unclaimed',
-    'escalated',
-    'still-on-it',
-  ]),
-};
 
 /** A channel following every resource of a connection, or of one OMS task group. */
 export interface Subscription {

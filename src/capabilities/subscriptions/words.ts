@@ -1,0 +1,8 @@
+import { defineWords } from '../../i18n/words.js';
+import en from './words/en.json' with { type: 'json' };
+import ko from './words/ko.json' with { type: 'json' };
+import zhCN from './words/zh-CN.json' with { type: 'json' };
+
+/** The subscriptions capability's own sentences (`words/<locale>.json`): its answers and refusals. */
+export const SUBSCRIPTIONS_WORDS = defineWords(en, { ko, 'zh-CN': zhCN });
+export type SubscriptionsKey = keyof typeof en;
