@@ -3,7 +3,7 @@ import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { buttons, messageText, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
-import { ObjectsWorld } from './fixtures/objects-world.js';
+import { lastDrawn, ObjectsWorld } from './fixtures/objects-world.js';
 
 // Check the buckets on the verification post, through signed requests: the objects capability
 // adds the button through the core's seam (the core names no capability), the click asks the
@@ -54,15 +54,7 @@ afterAll(async () => {
 });
 
 /** The check's post for `title` as last drawn (its first post, then every edit of it). */
-function checkPost(title: string): string | undefined {
-  const posts = t.fakeSlack
-    .callsTo('chat.postMessage')
-    .filter((c) => messageText(c.body).includes('Bucket check of') && messageText(c.body).includes(title));
-  const ts = posts.at(-1)?.ts;
-  if (!ts) return undefined;
-  const edits = t.fakeSlack.callsTo('chat.update').filter((c) => c.body.ts === ts);
-  return messageText((edits.at(-1) ?? posts.at(-1)!).body);
-}
+const checkPost = (title: string) => lastDrawn(t.fakeSlack, 'Bucket check of', title);
 
 describe('Check the buckets on a verification post', { timeout: 90_000 }, () => {
   let button: { action_id: string; value: string; text: string };

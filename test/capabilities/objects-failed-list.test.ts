@@ -4,9 +4,9 @@ import { omsListTasks, writeOmsFailedLists } from '../../dev/simulators/object-s
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import { Interactions } from '../harness/interactions.js';
-import { messageText, PROJECT_ID, TestBot } from '../harness/test-bot.js';
+import { PROJECT_ID, TestBot } from '../harness/test-bot.js';
 import { until } from '../harness/until.js';
-import { ObjectsWorld, retryButton } from './fixtures/objects-world.js';
+import { lastDrawn, ObjectsWorld, retryButton } from './fixtures/objects-world.js';
 
 // Issue 62, "Which objects failed (OMS)": a task that ends with failed objects leaves their list in
 // the destination bucket (failed_object_record.list_file_key); `/migrate verify` reads it with the
@@ -30,13 +30,7 @@ afterAll(async () => {
   await world.stop();
 });
 
-function checkPost(ref: string): string | undefined {
-  const posts = t.fakeSlack.callsTo('chat.postMessage').filter((c) => messageText(c.body).includes(ref));
-  const ts = posts.at(-1)?.ts;
-  if (!ts) return undefined;
-  const edits = t.fakeSlack.callsTo('chat.update').filter((c) => c.body.ts === ts);
-  return messageText((edits.at(-1) ?? posts.at(-1)!).body);
-}
+const checkPost = (ref: string) => lastDrawn(t.fakeSlack, ref);
 const ended = (text: string | undefined) => (text && !text.includes('Checking…') ? text : undefined);
 
 function failedTask(name: string, failed: number, bucket: string) {

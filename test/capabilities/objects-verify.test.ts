@@ -4,7 +4,7 @@ import { runKey } from '../../src/capabilities/objects/state.js';
 import { HOSTILE_KEYS } from '../fixtures/hostile-keys.js';
 import { DST_SK, messageText, TestBot } from '../harness/test-bot.js';
 import { until } from '../harness/until.js';
-import { ObjectsWorld } from './fixtures/objects-world.js';
+import { lastDrawn, ObjectsWorld } from './fixtures/objects-world.js';
 
 // Issue 62, "Check the buckets", through signed requests: `/migrate verify` on a finished OMS task
 // lists the source (AWS S3) and destination (OBS) on the S3 simulator with the connection's storage
@@ -61,13 +61,7 @@ function finishedTask(name: string, dstBucket = 'dst-bucket') {
 }
 
 /** The check's post as last drawn (its first post, then every edit of it). */
-function checkPost(ref: string): string | undefined {
-  const posts = t.fakeSlack.callsTo('chat.postMessage').filter((c) => messageText(c.body).includes(ref));
-  const ts = posts.at(-1)?.ts;
-  if (!ts) return undefined;
-  const edits = t.fakeSlack.callsTo('chat.update').filter((c) => c.body.ts === ts);
-  return messageText((edits.at(-1) ?? posts.at(-1)!).body);
-}
+const checkPost = (ref: string) => lastDrawn(t.fakeSlack, ref);
 
 const ended = (text: string | undefined) => text !== undefined && !text.includes('Checking…');
 
