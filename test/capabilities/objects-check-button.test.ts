@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
-import { GiB, NcpSimulator } from '../../dev/simulators/ncp/index.js';
-import { ObjectStoreSimulator } from '../../dev/simulators/object-store/index.js';
 import { buttons, messageText, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
+import { lastDrawn, ObjectsWorld } from './fixtures/objects-world.js';
 
 // Check the buckets on the verification post, through signed requests: the objects capability
 // adds the button through the core's seam (the core names no capability), the click asks the
@@ -19,32 +18,19 @@ const OPERATOR = 'U0BTNOPER1';
 const VIEWER = 'U0BTNVIEW1';
 
 const clock = new TestClock();
-const ncp = new NcpSimulator({ keys: { [AK]: SK }, timings: { speedBytesPerSecond: GiB } });
-const store = new ObjectStoreSimulator({
-  keys: {
-    [SRC.ak]: { secret: SRC.sk, buckets: ['media-assets'] },
-    [DST.ak]: { secret: DST.sk, buckets: ['media-ncp'] },
-  },
+const world = new ObjectsWorld({
+  src: { ...SRC, buckets: ['media-assets'] },
+  dst: { ...DST, buckets: ['media-ncp'] },
+  ncp: { ak: AK, sk: SK },
 });
+const { store, ncp } = world;
 const t = new TestBot();
 const verifications: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
-  await Promise.all([ncp.start(), store.start()]);
+  await world.start();
   await t.start({
-    connections: () => [
-      {
-        name: 'ncp-kr',
-        provider: 'ncp',
-        endpoint: ncp.url,
-        region: 'KR',
-        auth: { type: 'aksk', accessKey: AK, secretKey: SK },
-        storage: {
-          source: { name: 'aws', accessKey: SRC.ak, secretKey: SRC.sk, endpoint: store.url },
-          destination: { name: 'ncp-os', accessKey: DST.ak, secretKey: DST.sk, endpoint: store.url },
-        },
-      },
-    ],
+    connections: () => [world.ncpConnection('ncp-kr', { region: 'KR' })],
     env: { POLL_INTERVAL_SECONDS: '0' },
     watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } },
   });
@@ -64,37 +50,22 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await t.stop();
-  await Promise.all([ncp.stop(), store.stop()]);
+  await world.stop();
 });
 
 /** The check's post for `title` as last drawn (its first post, then every edit of it). */
-function checkPost(title: string): string | undefined {
-  const posts = t.fakeSlack
-    .callsTo('chat.postMessage')
-    .filter((c) => messageText(c.body).includes('Bucket check of') && messageText(c.body).includes(title));
-  const ts = posts.at(-1)?.ts;
-  if (!ts) return undefined;
-  const edits = t.fakeSlack.callsTo('chat.update').filter((c) => c.body.ts === ts);
-  return messageText((edits.at(-1) ?? posts.at(-1)!).body);
-}
+const checkPost = (title: string) => lastDrawn(t.fakeSlack, 'Bucket check of', title);
 
 describe('Check the buckets on a verification post', { timeout: 90_000 }, () => {
   let button: { action_id: string; value: string; text: string };
 
   beforeAll(async () => {
-    ncp.addPolicy({
-      title: 'photos-to-ncp',
-      jobState: 'STARTED',
-      sourceCspType: 'AWS',
-      sourceRegion: 'ap-northeast-2',
-      sourceBucket: 'media-assets',
-      sourcePrefix: 'photos/',
-      targetBucket: 'media-ncp',
-      targetPrefix: 'backup/',
-      totalSize: GiB,
-      totalObjects: 300,
-      progress: 0.5,
-    });
+    world.ncpPolicy(
+      'photos-to-ncp',
+      { jobState: 'STARTED', progress: 0.5, objects: 300 },
+      { bucket: 'media-assets', prefix: 'photos/' },
+      { bucket: 'media-ncp', prefix: 'backup/' },
+    );
     await t.ask(`watch ncp-kr:photos-to-ncp <#${CHANNEL}|ops>`, { userId: OPERATOR });
     const body = await until(
       async () => {

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
-import { ObjectStoreSimulator } from '../../dev/simulators/object-store/index.js';
 import { omsListTasks, writeOmsFailedLists } from '../../dev/simulators/object-store/oms-lists.js';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
-import type { Connection } from '../../src/connections/connection.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import { Interactions } from '../harness/interactions.js';
-import { DST_SK, messageText, omsConnection, PROJECT_ID, SRC_SK, TestBot } from '../harness/test-bot.js';
+import { PROJECT_ID, TestBot } from '../harness/test-bot.js';
 import { until } from '../harness/until.js';
+import { lastDrawn, ObjectsWorld, retryButton } from './fixtures/objects-world.js';
 
 // Issue 62, "Which objects failed (OMS)": a task that ends with failed objects leaves their list in
 // the destination bucket (failed_object_record.list_file_key); `/migrate verify` reads it with the
@@ -15,44 +14,23 @@ import { until } from '../harness/until.js';
 
 const CHANNEL = 'C0FAILLST1';
 const ALICE = { userId: 'U0ALICE01', channelId: CHANNEL };
-const store = new ObjectStoreSimulator({
-  keys: {
-    AKIASOURCE0000000001: { secret: SRC_SK },
-    OBSDESTINATION000001: { secret: DST_SK },
-  },
-});
+const world = new ObjectsWorld({ oms: {} });
+const { store } = world;
 const t = new TestBot();
 
-function withStore(name: string, omsUrl: string): Connection {
-  const base = omsConnection(name, omsUrl);
-  return {
-    ...base,
-    storage: {
-      source: { ...base.storage.source!, endpoint: store.url },
-      destination: { ...base.storage.destination!, endpoint: store.url },
-    },
-  };
-}
-
 beforeAll(async () => {
-  await store.start();
+  await world.start();
   await t.start({
-    connections: (omsUrl) => [withStore('hw-prod', omsUrl)],
+    connections: (omsUrl) => [world.omsConnection('hw-prod', omsUrl)],
     env: { POLL_INTERVAL_SECONDS: '0' },
   });
 });
 afterAll(async () => {
   await t.stop();
-  await store.stop();
+  await world.stop();
 });
 
-function checkPost(ref: string): string | undefined {
-  const posts = t.fakeSlack.callsTo('chat.postMessage').filter((c) => messageText(c.body).includes(ref));
-  const ts = posts.at(-1)?.ts;
-  if (!ts) return undefined;
-  const edits = t.fakeSlack.callsTo('chat.update').filter((c) => c.body.ts === ts);
-  return messageText((edits.at(-1) ?? posts.at(-1)!).body);
-}
+const checkPost = (ref: string) => lastDrawn(t.fakeSlack, ref);
 const ended = (text: string | undefined) => (text && !text.includes('Checking…') ? text : undefined);
 
 function failedTask(name: string, failed: number, bucket: string) {
@@ -132,20 +110,10 @@ describe('the failed objects OMS recorded', () => {
     expect(failed[6]).toContain('"in/seven-fail/06 <!here>.bin"');
 
     // Retry these 7 objects: an OMS list task over the recorded list, asked for through the approval.
-    const button = await until(
-      () =>
-        t.fakeSlack
-          .callsTo('chat.update')
-          .flatMap(
-            (c) =>
-              (c.body.blocks as {
-                elements?: { action_id?: string; value?: string; text?: { text?: string } }[];
-              }[]) ?? [],
-          )
-          .flatMap((b) => b.elements ?? [])
-          .find((e) => e.action_id === 'objects.retry' && e.value?.includes(task.id)),
-      { what: 'the Retry these button', timeoutMs: 10_000 },
-    );
+    const button = await until(() => retryButton(t.fakeSlack, task.id), {
+      what: 'the Retry these button',
+      timeoutMs: 10_000,
+    });
     expect(button.text?.text).toBe('Retry these 7 objects');
     const since = t.fakeSlack.calls.length;
     const click = await t.click('objects.retry', button.value!, ALICE);

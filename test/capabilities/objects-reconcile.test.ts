@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ObjectStoreSimulator } from '../../dev/simulators/object-store/index.js';
 import { writeOmsFailedLists } from '../../dev/simulators/object-store/oms-lists.js';
-import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
 import { reconcileKey } from '../../src/capabilities/objects/reconcile-store.js';
 import type { ObjectsState } from '../../src/capabilities/objects/state.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import { Interactions } from '../harness/interactions.js';
-import { DST_SK, messageText, omsConnection, SRC_SK, TestBot } from '../harness/test-bot.js';
+import { messageText, TestBot } from '../harness/test-bot.js';
 import { until } from '../harness/until.js';
 import { dropRedisKeys, replicaRedisUrl } from '../security/replica-redis.js';
+import { editedTexts, ObjectsWorld, retryButton } from './fixtures/objects-world.js';
 
 // Issue 62, "the retry's verification reconciles": a retry asked for with Retry these is checked
 // again by itself once its run ends, just the objects it retried, and the post says how many of
@@ -31,45 +30,22 @@ const UC_DST = { ak: 'UCOSKEYRECONCILE0001', sk: 'upcloud-storage-secret-key-rec
 /** A key an outsider named, still missing after the retry: inert in the reconciled post. */
 const NASTY = 'data/m2/<!channel> *bold* =HYPERLINK("x")\u0007.bin';
 
-const upcloud = new UpCloudSimulator({ serviceIds: [SERVICE], tokens: [TOKEN] });
-const store = new ObjectStoreSimulator({
-  keys: {
-    [UC_SRC.ak]: { secret: UC_SRC.sk, buckets: ['rc-src'] },
-    [UC_DST.ak]: { secret: UC_DST.sk, buckets: ['rc-dst'] },
-    AKIASOURCE0000000001: { secret: SRC_SK },
-    OBSDESTINATION000001: { secret: DST_SK },
-  },
+const world = new ObjectsWorld({
+  src: { ...UC_SRC, buckets: ['rc-src'] },
+  dst: { ...UC_DST, buckets: ['rc-dst'] },
+  oms: {},
+  upcloud: { serviceId: SERVICE, token: TOKEN },
 });
+const { store, upcloud } = world;
 const a = new TestBot();
 const b = new TestBot();
 
 function connections(omsUrl: string): Connection[] {
-  const oms = omsConnection(OMS, omsUrl);
-  return [
-    {
-      ...oms,
-      storage: {
-        source: { ...oms.storage.source!, endpoint: store.url },
-        destination: { ...oms.storage.destination!, endpoint: store.url },
-      },
-    },
-    {
-      name: 'uc-rc',
-      provider: 'upcloud',
-      endpoint: upcloud.url,
-      region: 'europe-1',
-      serviceId: SERVICE,
-      auth: { type: 'bearer', token: TOKEN },
-      storage: {
-        source: { name: 'aws', accessKey: UC_SRC.ak, secretKey: UC_SRC.sk, endpoint: store.url },
-        destination: { name: 'dst', accessKey: UC_DST.ak, secretKey: UC_DST.sk, endpoint: store.url },
-      },
-    },
-  ];
+  return [world.omsConnection(OMS, omsUrl), world.upcloudConnection('uc-rc')];
 }
 
 beforeAll(async () => {
-  await Promise.all([upcloud.start(), store.start()]);
+  await world.start();
   const env = { STORE_URL: storeUrl, POLL_INTERVAL_SECONDS: '0' };
   const watcher = { keyPrefix: `rc-${suffix}:`, leaseMs: 1_500 };
   await a.start({ env, connections, watcher });
@@ -91,25 +67,15 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await Promise.allSettled([a.stop(), b.stop()]);
-  await Promise.all([upcloud.stop(), store.stop()]);
+  await world.stop();
   await dropRedisKeys(storeUrl, suffix);
   await dropRedisKeys(storeUrl, OMS);
 });
 
 const slack = () => a.fakeSlack;
 
-function retryButton(id: string) {
-  return slack()
-    .callsTo('chat.update')
-    .flatMap((c) => (c.body.blocks as { elements?: { action_id?: string; value?: string }[] }[]) ?? [])
-    .flatMap((block) => block.elements ?? [])
-    .find((e) => e.action_id === 'objects.retry' && e.value?.includes(id));
-}
-
 function checkEnded(id: string): string | undefined {
-  return slack()
-    .callsTo('chat.update')
-    .map((c) => messageText(c.body))
+  return editedTexts(slack())
     .filter((text) => text.includes(id) && text.includes('Bucket check of') && !text.includes('Checking…'))
     .at(-1);
 }
@@ -134,7 +100,7 @@ async function cyclesOnBoth(n: number): Promise<void> {
 
 /** Asks for Retry these of the check's run `id` and has the approver approve it on the other replica. */
 async function retryApproved(id: string): Promise<string> {
-  const button = await until(() => retryButton(id), { what: 'Retry these', timeoutMs: 30_000 });
+  const button = await until(() => retryButton(slack(), id), { what: 'Retry these', timeoutMs: 30_000 });
   const since = slack().calls.length;
   await a.click('objects.retry', button.value!, ALICE);
   const request = await postedApproval(a, { team: TEAM, channel: CHANNEL }, since);
@@ -155,17 +121,11 @@ let archive = '';
 
 describe('a retry’s reconciling check, across two replicas', { timeout: 120_000 }, () => {
   it('UpCloud: once the retry job ends, its 4 objects are checked again, once: 2 of 4 arrived', async () => {
-    const job = upcloud.addJob({
-      name: 'archive',
-      status: 'completed',
-      source: {
-        endpoint: 'https://s3.eu-central-1.amazonaws.com',
-        region: 'eu-central-1',
-        bucket: 'rc-src',
-        prefix: 'data/',
-      },
-      target: { bucket: 'rc-dst', prefix: 'copy/' },
-    });
+    const job = world.upcloudJob(
+      'archive',
+      { bucket: 'rc-src', prefix: 'data/' },
+      { bucket: 'rc-dst', prefix: 'copy/' },
+    );
     archive = job.uuid;
     await a.ask(`verify uc-rc:${job.uuid}`, ALICE);
     const check = await until(() => checkEnded(job.uuid), { what: 'the check', timeoutMs: 30_000 });
@@ -241,7 +201,10 @@ describe('a retry’s reconciling check, across two replicas', { timeout: 120_00
   });
 
   it('a retry that is rejected is not waited for', async () => {
-    const button = await until(() => retryButton(archive), { what: 'Retry these', timeoutMs: 10_000 });
+    const button = await until(() => retryButton(slack(), archive), {
+      what: 'Retry these',
+      timeoutMs: 10_000,
+    });
     const since = slack().calls.length;
     const click = await a.click('objects.retry', button.value!, ALICE);
     const request = await postedApproval(a, { team: TEAM, channel: CHANNEL }, since);

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ObjectStoreSimulator } from '../../dev/simulators/object-store/index.js';
 import { objects } from '../../src/capabilities/objects/index.js';
 import { runKey } from '../../src/capabilities/objects/state.js';
-import type { Connection } from '../../src/connections/connection.js';
-import { DST_SK, messageText, omsConnection, SRC_SK, TestBot } from '../harness/test-bot.js';
+import { messageText, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
+import { ObjectsWorld } from './fixtures/objects-world.js';
 
 // Issue 62: a check the bot could not finish says so plainly. A bot that stops (SIGTERM, a deploy)
 // redraws each running check's post as stopped; a check whose replica died without a word is found
@@ -14,30 +13,18 @@ import { until } from '../harness/until.js';
 const CHANNEL = 'C0RESTART1';
 const ALICE = { userId: 'U0ALICE01', channelId: CHANNEL };
 const TEAM = 'T0FAKE001';
-const store = new ObjectStoreSimulator({
-  keys: { AKIASOURCE0000000001: { secret: SRC_SK }, OBSDESTINATION000001: { secret: DST_SK } },
-});
-
-function withStore(omsUrl: string): Connection {
-  const base = omsConnection('hw-prod', omsUrl);
-  return {
-    ...base,
-    storage: {
-      source: { ...base.storage.source!, endpoint: store.url },
-      destination: { ...base.storage.destination!, endpoint: store.url },
-    },
-  };
-}
+const world = new ObjectsWorld({ oms: {} });
+const { store } = world;
 
 beforeAll(async () => {
-  await store.start();
+  await world.start();
   for (let i = 0; i < 30; i++) {
     store.putObject('src-bucket', `k${i}`, 'x');
     store.putObject('dst-bucket', `k${i}`, 'x');
   }
 });
 afterAll(async () => {
-  await store.stop();
+  await world.stop();
 });
 
 /** A check's post as a check that just started draws it. */
@@ -63,7 +50,7 @@ function lastDrawn(t: TestBot, ts: string): string {
 describe('a check the bot could not finish', () => {
   it('is drawn as stopped when the bot stops under it', async () => {
     const t = await new TestBot().start({
-      connections: (omsUrl) => [withStore(omsUrl)],
+      connections: (omsUrl) => [world.omsConnection('hw-prod', omsUrl)],
       env: { POLL_INTERVAL_SECONDS: '0' },
     });
     const release = store.holdListings();
@@ -85,7 +72,7 @@ describe('a check the bot could not finish', () => {
 
   it('is said stopped by the next verify when its replica died, which then checks afresh', async () => {
     const t = await new TestBot().start({
-      connections: (omsUrl) => [withStore(omsUrl)],
+      connections: (omsUrl) => [world.omsConnection('hw-prod', omsUrl)],
       env: { POLL_INTERVAL_SECONDS: '0' },
     });
     try {
@@ -123,7 +110,7 @@ describe('a check the bot could not finish', () => {
     }
     const clock = new TestClock(() => Date.now());
     const t = await new TestBot().start({
-      connections: (omsUrl) => [withStore(omsUrl)],
+      connections: (omsUrl) => [world.omsConnection('hw-prod', omsUrl)],
       env: { POLL_INTERVAL_SECONDS: '0' },
       clock,
     });
@@ -158,7 +145,7 @@ describe('a check the bot could not finish', () => {
     // A clock that moves only when the bot waits on it, 1 s into a 10 s edit window of one edit.
     const clock = new TestClock(() => Date.parse('2026-11-28T00:00:01Z'));
     const t = await new TestBot().start({
-      connections: (omsUrl) => [withStore(omsUrl)],
+      connections: (omsUrl) => [world.omsConnection('hw-prod', omsUrl)],
       env: { POLL_INTERVAL_SECONDS: '0' },
       clock,
       watcher: { editBudget: { windowMs: 10_000, max: 1 } },

@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GiB, NcpSimulator } from '../../dev/simulators/ncp/index.js';
-import { ObjectStoreSimulator } from '../../dev/simulators/object-store/index.js';
-import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
-import type { Connection } from '../../src/connections/connection.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import { Interactions } from '../harness/interactions.js';
 import { messageText, TestBot } from '../harness/test-bot.js';
 import { until } from '../harness/until.js';
+import { editedTexts, ObjectsWorld, retryButton } from './fixtures/objects-world.js';
 
 // Issue 62, Retry these on NCP and UpCloud: a policy or a job takes one source prefix and no list
 // of objects (seeds 000, 001). A check whose missing and different objects all sit under one
@@ -28,46 +25,21 @@ const DST = { ak: 'UCOSKEY0000000000001', sk: 'upcloud-storage-secret-key-retry-
 const NASTY = 'data/2024/05/<!channel> *bold* =HYPERLINK("x")\u0007.bin';
 const LONG = `data/2024/05/${'k'.repeat(1_024 - 'data/2024/05/'.length)}`;
 
-const upcloud = new UpCloudSimulator({ serviceIds: [SERVICE], tokens: [TOKEN] });
-const ncp = new NcpSimulator({ keys: { [NCP.ak]: NCP.sk }, timings: { speedBytesPerSecond: GiB } });
-const store = new ObjectStoreSimulator({
-  keys: {
-    [SRC.ak]: { secret: SRC.sk, buckets: ['retry-src'] },
-    [DST.ak]: { secret: DST.sk, buckets: ['retry-dst'] },
-  },
+const world = new ObjectsWorld({
+  src: { ...SRC, buckets: ['retry-src'] },
+  dst: { ...DST, buckets: ['retry-dst'] },
+  upcloud: { serviceId: SERVICE, token: TOKEN },
+  ncp: NCP,
 });
+const { store, upcloud, ncp } = world;
 const t = new TestBot();
-const storage = {
-  source: { name: 'aws', accessKey: SRC.ak, secretKey: SRC.sk, endpoint: store.url },
-  destination: { name: 'dst', accessKey: DST.ak, secretKey: DST.sk, endpoint: store.url },
-};
-
-function connections(): Connection[] {
-  return [
-    {
-      name: 'uc-fi',
-      provider: 'upcloud',
-      endpoint: upcloud.url,
-      region: 'europe-1',
-      serviceId: SERVICE,
-      auth: { type: 'bearer', token: TOKEN },
-      storage,
-    },
-    {
-      name: 'ncp-kr',
-      provider: 'ncp',
-      endpoint: ncp.url,
-      auth: { type: 'aksk', accessKey: NCP.ak, secretKey: NCP.sk },
-      storage,
-    },
-  ];
-}
 
 beforeAll(async () => {
-  await Promise.all([upcloud.start(), ncp.start(), store.start()]);
-  Object.assign(storage.source, { endpoint: store.url });
-  Object.assign(storage.destination, { endpoint: store.url });
-  await t.start({ connections, env: { POLL_INTERVAL_SECONDS: '0' } });
+  await world.start();
+  await t.start({
+    connections: () => [world.upcloudConnection('uc-fi'), world.ncpConnection('ncp-kr')],
+    env: { POLL_INTERVAL_SECONDS: '0' },
+  });
   await t.ask(`access grant <@${APPROVER}> approver`, ALICE);
   // UpCloud job: data/ → copy/; everything wanting is under data/2024/05/.
   for (let i = 0; i < 300; i++) {
@@ -91,50 +63,32 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t.stop();
-  await Promise.all([upcloud.stop(), ncp.stop(), store.stop()]);
+  await world.stop();
 });
 
 function finalPost(id: string): string | undefined {
-  return t.fakeSlack
-    .callsTo('chat.update')
-    .map((c) => ({ text: messageText(c.body), body: c.body }))
-    .filter((c) => c.text.includes(id) && !c.text.includes('Checking…'))
-    .at(-1)?.text;
+  return editedTexts(t.fakeSlack)
+    .filter((text) => text.includes(id) && !text.includes('Checking…'))
+    .at(-1);
 }
 
-function retryButton(id: string) {
-  return t.fakeSlack
-    .callsTo('chat.update')
-    .flatMap(
-      (c) =>
-        (c.body.blocks as {
-          elements?: { action_id?: string; value?: string; text?: { text?: string } }[];
-        }[]) ?? [],
-    )
-    .flatMap((b) => b.elements ?? [])
-    .find((e) => e.action_id === 'objects.retry' && e.value?.includes(id));
-}
+/** A completed UpCloud job of retry-src/data/ into retry-dst/copy/. */
+const dataJob = (name: string) =>
+  world.upcloudJob(name, { bucket: 'retry-src', prefix: 'data/' }, { bucket: 'retry-dst', prefix: 'copy/' });
 
 describe('Retry these on UpCloud: one prefix', { timeout: 90_000 }, () => {
   it('asks for a new job of just the prefix the wanting objects share, numbered in the chain', async () => {
-    const job = upcloud.addJob({
-      name: 'archive',
-      status: 'completed',
-      source: {
-        endpoint: 'https://s3.eu-central-1.amazonaws.com',
-        region: 'eu-central-1',
-        bucket: 'retry-src',
-        prefix: 'data/',
-      },
-      target: { bucket: 'retry-dst', prefix: 'copy/' },
-    });
+    const job = dataJob('archive');
     await t.ask(`verify uc-fi:${job.uuid}`, ALICE);
     const post = await until(() => finalPost(job.uuid), { what: 'the check’s result', timeoutMs: 30_000 });
     expect(post).toContain('4 missing at the destination · 1 different');
     expect(post).toContain('UpCloud takes one prefix per run, not a list of objects');
     expect(post).toContain('everything under `data/2024/05/`, where all 5 are');
     expect(post).not.toContain('<!channel>');
-    const button = await until(() => retryButton(job.uuid), { what: 'Retry these', timeoutMs: 10_000 });
+    const button = await until(() => retryButton(t.fakeSlack, job.uuid), {
+      what: 'Retry these',
+      timeoutMs: 10_000,
+    });
     expect(button.text?.text).toBe('Retry these 5 objects');
     // The button names only the run: no key, no prefix travels in it.
     expect(button.value).not.toContain('data/');
@@ -182,17 +136,7 @@ describe('Retry these on UpCloud: one prefix', { timeout: 90_000 }, () => {
 
 describe('Retry these in the run’s thread', { timeout: 90_000 }, () => {
   it('tells the watched run’s thread "Retry 1 requested", through its outbox', async () => {
-    const job = upcloud.addJob({
-      name: 'watched',
-      status: 'completed',
-      source: {
-        endpoint: 'https://s3.eu-central-1.amazonaws.com',
-        region: 'eu-central-1',
-        bucket: 'retry-src',
-        prefix: 'data/',
-      },
-      target: { bucket: 'retry-dst', prefix: 'copy/' },
-    });
+    const job = dataJob('watched');
     await t.ask(`watch uc-fi:${job.uuid} <#${CHANNEL}|ops>`, ALICE);
     const card = await until(
       async () => {
@@ -206,7 +150,10 @@ describe('Retry these in the run’s thread', { timeout: 90_000 }, () => {
       { what: 'the run’s card', timeoutMs: 20_000 },
     );
     await t.ask(`verify uc-fi:${job.uuid}`, ALICE);
-    const button = await until(() => retryButton(job.uuid), { what: 'Retry these', timeoutMs: 30_000 });
+    const button = await until(() => retryButton(t.fakeSlack, job.uuid), {
+      what: 'Retry these',
+      timeoutMs: 30_000,
+    });
     const since = t.fakeSlack.calls.length;
     await t.click('objects.retry', button.value!, ALICE);
     await postedApproval(t, { team: TEAM, channel: CHANNEL }, since);
@@ -227,19 +174,12 @@ describe('Retry these in the run’s thread', { timeout: 90_000 }, () => {
 
 describe('Retry these on NCP: objects spread over the whole prefix', { timeout: 60_000 }, () => {
   it('says NCP takes no list of objects and points at the CSV and the delta run', async () => {
-    ncp.addPolicy({
-      title: 'spread-policy',
-      jobState: 'DONE',
-      sourceCspType: 'AWS',
-      sourceRegion: 'ap-northeast-2',
-      sourceBucket: 'retry-src',
-      sourcePrefix: 'spread/',
-      targetBucket: 'retry-dst',
-      targetPrefix: 'ncp/',
-      totalSize: GiB,
-      totalObjects: 50,
-      progress: 1,
-    });
+    world.ncpPolicy(
+      'spread-policy',
+      { jobState: 'DONE', progress: 1, objects: 50 },
+      { bucket: 'retry-src', prefix: 'spread/' },
+      { bucket: 'retry-dst', prefix: 'ncp/' },
+    );
     await t.ask('verify ncp-kr:spread-policy', ALICE);
     const post = await until(() => finalPost('spread-policy'), {
       what: 'the check’s result',
@@ -249,7 +189,7 @@ describe('Retry these on NCP: objects spread over the whole prefix', { timeout: 
     expect(post).toContain('NCP Object Migration takes one prefix per run, not a list of objects');
     expect(post).toContain('every key is in the CSV in the thread');
     expect(post).toContain('*Start again* on the run’s verification post');
-    expect(retryButton('spread-policy')).toBeUndefined();
+    expect(retryButton(t.fakeSlack, 'spread-policy')).toBeUndefined();
   });
 
   it('asks for a new policy of one narrower prefix, its title made one NCP takes', async () => {
@@ -257,21 +197,14 @@ describe('Retry these on NCP: objects spread over the whole prefix', { timeout: 
       store.putObject('retry-src', `narrow/${i % 2 ? 'a' : 'b'}/${i}.bin`, `n${i}`);
       if (i !== 3 && i !== 5) store.putObject('retry-dst', `n/${i % 2 ? 'a' : 'b'}/${i}.bin`, `n${i}`);
     }
-    ncp.addPolicy({
-      title: 'narrow_policy',
-      jobState: 'DONE',
-      sourceCspType: 'AWS',
-      sourceRegion: 'ap-northeast-2',
-      sourceBucket: 'retry-src',
-      sourcePrefix: 'narrow/',
-      targetBucket: 'retry-dst',
-      targetPrefix: 'n/',
-      totalSize: GiB,
-      totalObjects: 20,
-      progress: 1,
-    });
+    world.ncpPolicy(
+      'narrow_policy',
+      { jobState: 'DONE', progress: 1, objects: 20 },
+      { bucket: 'retry-src', prefix: 'narrow/' },
+      { bucket: 'retry-dst', prefix: 'n/' },
+    );
     await t.ask('verify ncp-kr:narrow_policy', ALICE);
-    const button = await until(() => retryButton('narrow_policy'), {
+    const button = await until(() => retryButton(t.fakeSlack, 'narrow_policy'), {
       what: 'Retry these',
       timeoutMs: 30_000,
     });

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ObjectStoreSimulator } from '../../dev/simulators/object-store/index.js';
-import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
-import type { Connection } from '../../src/connections/connection.js';
 import { messageText, TestBot } from '../harness/test-bot.js';
 import { until } from '../harness/until.js';
+import { editedTexts, ObjectsWorld } from './fixtures/objects-world.js';
 
 // Issue 62 on UpCloud, which reports only a job's state: `/migrate verify` of a completed job lists
 // its source and its Managed Object Storage target (the storage credential names the service's
@@ -15,33 +13,24 @@ const SRC = { ak: 'AKIASOURCE0000000001', sk: 'aws-source-secret-key-upcloud-000
 const DST = { ak: 'UCOSKEY0000000000001', sk: 'upcloud-storage-secret-key-0000000001' };
 const CHANNEL = 'C0UPCHECK1';
 
-const upcloud = new UpCloudSimulator({ serviceIds: [SERVICE], tokens: [TOKEN] });
-const store = new ObjectStoreSimulator({
-  keys: {
-    [SRC.ak]: { secret: SRC.sk, buckets: ['src-bucket'] },
-    [DST.ak]: { secret: DST.sk, buckets: ['uc-target'] },
-  },
+const world = new ObjectsWorld({
+  src: { ...SRC, buckets: ['src-bucket'] },
+  dst: { ...DST, buckets: ['uc-target'] },
+  upcloud: { serviceId: SERVICE, token: TOKEN },
 });
+const { store, upcloud } = world;
 const t = new TestBot();
 
-function connection(): Connection {
-  return {
-    name: 'uc-fi',
-    provider: 'upcloud',
-    endpoint: upcloud.url,
-    region: 'europe-1',
-    serviceId: SERVICE,
-    auth: { type: 'bearer', token: TOKEN },
-    storage: {
-      source: { name: 'aws', accessKey: SRC.ak, secretKey: SRC.sk, endpoint: store.url },
-      destination: { name: 'uc-os', accessKey: DST.ak, secretKey: DST.sk, endpoint: store.url },
-    },
-  };
-}
+/** The check of `id` once it has its result. */
+const checked = (id: string) =>
+  editedTexts(t.fakeSlack).find((text) => text.includes(id) && text.includes('the same'));
 
 beforeAll(async () => {
-  await Promise.all([upcloud.start(), store.start()]);
-  await t.start({ connections: () => [connection()], env: { POLL_INTERVAL_SECONDS: '0' } });
+  await world.start();
+  await t.start({
+    connections: () => [world.upcloudConnection('uc-fi')],
+    env: { POLL_INTERVAL_SECONDS: '0' },
+  });
   for (let i = 0; i < 400; i++) {
     store.putObject('src-bucket', `logs/${i}.gz`, `log ${i}`);
     if (i === 1 || i === 2 || i === 3) continue;
@@ -50,7 +39,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t.stop();
-  await Promise.all([upcloud.stop(), store.stop()]);
+  await world.stop();
 });
 
 describe('/migrate verify on an UpCloud job', () => {
@@ -65,14 +54,7 @@ describe('/migrate verify on an UpCloud job', () => {
     expect(
       messageText(await t.ask(`verify uc-fi:${job.uuid}`, { userId: 'U0ALICE01', channelId: CHANNEL })),
     ).toContain('Checking the buckets');
-    const post = await until(
-      () =>
-        t.fakeSlack
-          .callsTo('chat.update')
-          .map((c) => messageText(c.body))
-          .find((text) => text.includes(job.uuid) && text.includes('the same')),
-      { what: 'the check’s result', timeoutMs: 20_000 },
-    );
+    const post = await until(() => checked(job.uuid), { what: 'the check’s result', timeoutMs: 20_000 });
     expect(post).toContain(
       '396 the same · 3 missing at the destination · 1 different · 0 only at the destination',
     );
@@ -95,14 +77,7 @@ describe('Retry these on UpCloud when the objects share only part of a name', ()
       target: { bucket: 'uc-target', prefix: 'app/' },
     });
     await t.ask(`verify uc-fi:${job.uuid}`, { userId: 'U0ALICE01', channelId: CHANNEL });
-    const post = await until(
-      () =>
-        t.fakeSlack
-          .callsTo('chat.update')
-          .map((c) => messageText(c.body))
-          .find((text) => text.includes(job.uuid) && text.includes('the same')),
-      { what: 'the check’s result', timeoutMs: 20_000 },
-    );
+    const post = await until(() => checked(job.uuid), { what: 'the check’s result', timeoutMs: 20_000 });
     expect(post).toContain('2 missing at the destination');
     expect(post).not.toContain('app/file-0`');
     expect(post).not.toContain('objects.retry');

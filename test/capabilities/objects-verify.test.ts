@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ObjectStoreSimulator } from '../../dev/simulators/object-store/index.js';
 import { objects } from '../../src/capabilities/objects/index.js';
 import { runKey } from '../../src/capabilities/objects/state.js';
-import type { Connection } from '../../src/connections/connection.js';
 import { HOSTILE_KEYS } from '../fixtures/hostile-keys.js';
-import { DST_SK, messageText, omsConnection, SRC_SK, TestBot } from '../harness/test-bot.js';
+import { DST_SK, messageText, TestBot } from '../harness/test-bot.js';
 import { until } from '../harness/until.js';
+import { lastDrawn, ObjectsWorld } from './fixtures/objects-world.js';
 
 // Issue 62, "Check the buckets", through signed requests: `/migrate verify` on a finished OMS task
 // lists the source (AWS S3) and destination (OBS) on the S3 simulator with the connection's storage
@@ -13,37 +12,25 @@ import { until } from '../harness/until.js';
 
 const CHANNEL = 'C0OBJECTS1';
 const ALICE = { userId: 'U0ALICE01', channelId: CHANNEL };
-const SRC_AK = 'AKIASOURCE0000000001';
-const DST_AK = 'OBSDESTINATION000001';
 const LOCKED_AK = 'OBSLOCKEDOUT00000001';
 
-const store = new ObjectStoreSimulator({
-  keys: {
-    [SRC_AK]: { secret: SRC_SK, buckets: ['src-bucket'] },
-    [DST_AK]: { secret: DST_SK, buckets: ['dst-bucket', 'dst-slow'] },
-    [LOCKED_AK]: { secret: DST_SK, buckets: ['elsewhere'] },
-  },
+const world = new ObjectsWorld({
+  oms: { src: ['src-bucket'], dst: ['dst-bucket', 'dst-slow'] },
+  keys: { [LOCKED_AK]: { secret: DST_SK, buckets: ['elsewhere'] } },
 });
+const { store } = world;
 const t = new TestBot();
 
-function withStore(name: string, omsUrl: string, destinationKey = DST_AK): Connection {
-  const base = omsConnection(name, omsUrl);
-  return {
-    ...base,
-    storage: {
-      source: { ...base.storage.source!, endpoint: store.url },
-      destination: { ...base.storage.destination!, accessKey: destinationKey, endpoint: store.url },
-    },
-  };
-}
-
 beforeAll(async () => {
-  await store.start();
+  await world.start();
   await t.start({
     connections: (omsUrl) => [
-      withStore('hw-prod', omsUrl),
-      withStore('hw-locked', omsUrl, LOCKED_AK),
-      { ...withStore('hw-keyless', omsUrl), storage: { source: withStore('x', omsUrl).storage.source } },
+      world.omsConnection('hw-prod', omsUrl),
+      world.omsConnection('hw-locked', omsUrl, LOCKED_AK),
+      {
+        ...world.omsConnection('hw-keyless', omsUrl),
+        storage: { source: world.omsConnection('x', omsUrl).storage.source },
+      },
     ],
     env: { POLL_INTERVAL_SECONDS: '0' },
   });
@@ -61,7 +48,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t.stop();
-  await store.stop();
+  await world.stop();
 });
 
 function finishedTask(name: string, dstBucket = 'dst-bucket') {
@@ -74,13 +61,7 @@ function finishedTask(name: string, dstBucket = 'dst-bucket') {
 }
 
 /** The check's post as last drawn (its first post, then every edit of it). */
-function checkPost(ref: string): string | undefined {
-  const posts = t.fakeSlack.callsTo('chat.postMessage').filter((c) => messageText(c.body).includes(ref));
-  const ts = posts.at(-1)?.ts;
-  if (!ts) return undefined;
-  const edits = t.fakeSlack.callsTo('chat.update').filter((c) => c.body.ts === ts);
-  return messageText((edits.at(-1) ?? posts.at(-1)!).body);
-}
+const checkPost = (ref: string) => lastDrawn(t.fakeSlack, ref);
 
 const ended = (text: string | undefined) => text !== undefined && !text.includes('Checking…');
 
