@@ -24,17 +24,26 @@ export function englishFrom(messages: Readonly<Record<string, string>>) {
     },
     createIntlCache(),
   );
+  // A message without values is the same every time: formatted once (errors are built in hot paths).
+  const plain = new Map<string, string>();
   const say = (key: string, values?: MessageValues): string => {
+    if (values === undefined) {
+      const known = plain.get(key);
+      if (known !== undefined) return known;
+    }
     const { fixKey, ...rest } = values ?? {};
     const filled =
       typeof fixKey === 'string' && Object.hasOwn(messages, fixKey)
         ? { ...rest, fix: say(fixKey, rest) }
         : values;
+    let said: string;
     try {
-      return String(intl.formatMessage({ id: key }, filled, { ignoreTag: true }));
+      said = String(intl.formatMessage({ id: key }, filled, { ignoreTag: true }));
     } catch {
-      return Object.hasOwn(messages, key) ? (messages[key] as string) : key;
+      said = Object.hasOwn(messages, key) ? (messages[key] as string) : key;
     }
+    if (values === undefined && Object.hasOwn(messages, key)) plain.set(key, said);
+    return said;
   };
   return say;
 }

@@ -75,9 +75,9 @@ export function createTargets(): CreateTarget[] {
 }
 
 export function createTarget(provider: string, kind: string): CreateTarget {
-  const target = createTargets().find((t) => t.provider === provider && t.kind === kind);
-  if (!target) throw InvalidInputError.of('create.error.notOffered', { provider, kind });
-  return target;
+  const form = DEFINITIONS.get(provider)?.createForms.find((f) => f.kind === kind);
+  if (!form) throw InvalidInputError.of('create.error.notOffered', { provider, kind });
+  return { ...form, provider };
 }
 
 /** A registered provider id, checked when parsed (stored records, files, view metadata). */

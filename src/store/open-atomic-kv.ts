@@ -54,10 +54,15 @@ export function readJson(raw: string | undefined): unknown {
   return raw === undefined ? undefined : JSON.parse(raw);
 }
 
+/** What a JSON text can start with, after JSON's own white space. */
+const JSON_START = /^[ \t\n\r]*[[{"\-0-9tfn]/;
+
 /** Parses JSON from a button, a modal or the store; `undefined` when `text` is missing or not JSON. */
 export function parseJsonOrUndefined(text: string | undefined): unknown {
+  // Most text that is not JSON is told by its first character, without the cost of a SyntaxError.
+  if (text === undefined || !JSON_START.test(text)) return undefined;
   try {
-    return JSON.parse(text ?? '');
+    return JSON.parse(text);
   } catch {
     return undefined;
   }

@@ -53,7 +53,14 @@ export function authChoice(definition: ProviderDefinition, auth: AuthChoice): Au
 
 /** The provider and auth method chosen so far (the modal is redrawn for them). */
 export function choiceFrom(values: StateValues, fallback: FormChoice = defaultChoice()): FormChoice {
-  const { byBlock } = readForm(values);
+  return choiceOf(readForm(values).byBlock, fallback);
+}
+
+/** The same from values already read (`readForm(values).byBlock`). */
+export function choiceOf(
+  byBlock: Record<string, string>,
+  fallback: FormChoice = defaultChoice(),
+): FormChoice {
   const picked = byBlock[BLOCK.provider];
   const provider = picked && isProviderId(picked) ? picked : fallback.provider;
   const auth = byBlock[blockId('authType', provider)];

@@ -12,7 +12,7 @@ import {
   authChoice,
   BLOCK,
   blockId,
-  choiceFrom,
+  choiceOf,
   NO_SPACE,
   type StateValues,
 } from './connection-form-fields.js';
@@ -49,11 +49,11 @@ export function parseConnectForm(
   allowList: readonly string[],
   tr: Translator = ENGLISH,
 ): ParsedForm {
-  const choice = choiceFrom(values);
+  const { byBlock } = readForm(values);
+  const choice = choiceOf(byBlock);
   const { provider } = choice;
   const definition = providerDefinition(provider);
   const auth = authChoice(definition, choice.auth);
-  const { byBlock } = readForm(values);
   const errors: Record<string, string> = {};
   const prefill: Record<string, string> = {};
   const fail = (block: string, message: string) => {
