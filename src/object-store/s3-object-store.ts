@@ -1,10 +1,20 @@
 import { createInterface } from 'node:readline';
 import { Readable, Transform } from 'node:stream';
-import { GetObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { BucketAccess, ObjectEntry, ObjectStore, ObjectStoreFailure } from './object-store.js';
 import { ObjectStoreError } from './object-store.js';
 
 const PAGE = 1000;
+
+/**
+ * The SDK, loaded on first use: importing it costs about 0.2 s of CPU, at every start of a process
+ * (a replica, the CLI) that may never check a bucket.
+ */
+let sdk: Promise<typeof import('@aws-sdk/client-s3')> | undefined;
+const loadSdk = () => {
+  sdk ??= import('@aws-sdk/client-s3');
+  return sdk;
+};
 
 /**
  * The one S3 client (`@aws-sdk/client-s3` v3): a custom endpoint per bucket's cloud, path style
@@ -12,32 +22,42 @@ const PAGE = 1000;
  * hold characters XML cannot carry) and decoded here, since the SDK leaves them encoded.
  */
 export class S3ObjectStore implements ObjectStore {
-  readonly #client: S3Client;
+  readonly #access: BucketAccess;
+  #client: Promise<S3Client> | undefined;
 
   constructor(access: BucketAccess) {
-    this.#client = new S3Client({
-      endpoint: access.endpoint,
-      region: access.region,
-      forcePathStyle: access.pathStyle,
-      credentials: {
-        accessKeyId: access.accessKey,
-        secretAccessKey: access.secretKey,
-        ...(access.securityToken ? { sessionToken: access.securityToken } : {}),
-      },
-      maxAttempts: 3,
-      requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
-      // Not every S3-compatible store takes the newer checksum headers; nothing here needs them.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    this.#access = access;
+  }
+
+  #clientOnce(): Promise<S3Client> {
+    const access = this.#access;
+    this.#client ??= loadSdk().then(
+      ({ S3Client }) =>
+        new S3Client({
+          endpoint: access.endpoint,
+          region: access.region,
+          forcePathStyle: access.pathStyle,
+          credentials: {
+            accessKeyId: access.accessKey,
+            secretAccessKey: access.secretKey,
+            ...(access.securityToken ? { sessionToken: access.securityToken } : {}),
+          },
+          maxAttempts: 3,
+          requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+          // Not every S3-compatible store takes the newer checksum headers; nothing here needs them.
+          requestChecksumCalculation: 'WHEN_REQUIRED',
+          responseChecksumValidation: 'WHEN_REQUIRED',
+        }),
+    );
+    return this.#client;
   }
 
   async *list(bucket: string, prefix: string, signal?: AbortSignal): AsyncIterable<ObjectEntry[]> {
     let token: string | undefined;
     do {
-      const page = await this.#call(() =>
-        this.#client.send(
-          new ListObjectsV2Command({
+      const page = await this.#call(async () =>
+        (await this.#clientOnce()).send(
+          new (await loadSdk()).ListObjectsV2Command({
             Bucket: bucket,
             Prefix: prefix,
             MaxKeys: PAGE,
@@ -64,8 +84,10 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async readLines(bucket: string, key: string, maxBytes: number, signal?: AbortSignal) {
-    const answer = await this.#call(() =>
-      this.#client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal }),
+    const answer = await this.#call(async () =>
+      (await this.#clientOnce()).send(new (await loadSdk()).GetObjectCommand({ Bucket: bucket, Key: key }), {
+        abortSignal: signal,
+      }),
     );
     const body = answer.Body as Readable | undefined;
     let read = 0;
@@ -100,12 +122,15 @@ export class S3ObjectStore implements ObjectStore {
     try {
       return await work();
     } catch (error) {
-      throw toStoreError(error);
+      throw toStoreError(error, (await loadSdk()).S3ServiceException);
     }
   }
 }
 
-function toStoreError(error: unknown): Error {
+function toStoreError(
+  error: unknown,
+  S3ServiceException: typeof import('@aws-sdk/client-s3').S3ServiceException,
+): Error {
   if (error instanceof Error && error.name === 'AbortError') return error;
   if (error instanceof S3ServiceException) {
     const status = error.$metadata?.httpStatusCode;
