@@ -195,6 +195,8 @@ export async function runAckLatency(options: {
   replies: number;
   targets: AckTarget[];
   placement: Placement;
+  /** Unmeasured rounds first (default 8; the smoke run, which is not judged, takes fewer). */
+  warmUpRounds?: number;
 }): Promise<AckLatencyResult> {
   const rows = await asLoadGenerator(options.placement, async () => {
     const acks = await measureAcks(options);
@@ -239,6 +241,7 @@ async function measureAcks(options: {
   rounds: number;
   targets: AckTarget[];
   placement: Placement;
+  warmUpRounds?: number;
 }): Promise<RunningTarget[]> {
   const running: RunningTarget[] = [];
   try {
@@ -266,7 +269,7 @@ async function measureAcks(options: {
       );
     // Unmeasured bursts open the connections and bring each process to its steady state (JIT,
     // heap size): the first few bursts of a fresh process are slower for every receiver.
-    for (let round = 0; round < WARM_UP_ROUNDS; round++)
+    for (let round = 0; round < (options.warmUpRounds ?? WARM_UP_ROUNDS); round++)
       for (const r of running)
         for (const kind of ['c', 'b'] as const) {
           await burst(r.pool, r.eventsPath, bodies(r, kind, `warm-${kind}-${round}`));

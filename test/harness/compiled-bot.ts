@@ -12,10 +12,11 @@ const STALE_LOCK_MS = 600_000;
 
 /**
  * The bot compiled from `src/` and `dev/` with tsc (incrementally), for tests that run it as a
- * child process. Once per test run (the run id from test/global-setup.ts): the first file that
- * asks compiles under a lock, the others wait for it and reuse the result. Emits without checking
- * types (`--noCheck`: typecheck is a step of its own; the output is the same, in a third of the
- * time); fails only when the entry point is missing.
+ * child process, with the benchmarks beside it (tsconfig.bench.json): CI's bench smoke run takes
+ * this build instead of compiling the same files again. Once per test run (the run id from
+ * test/global-setup.ts): the first file that asks compiles under a lock, the others wait for it
+ * and reuse the result. Emits without checking types (`--noCheck`: typecheck is a step of its
+ * own; the output is the same, in a third of the time); fails only when the entry point is missing.
  */
 export function compileBot(): string {
   const run = process.env.COMPILED_BOT_RUN;
@@ -73,7 +74,7 @@ function compile(): void {
     [
       tsc,
       '-p',
-      path.join(ROOT, 'tsconfig.local.json'),
+      path.join(ROOT, 'tsconfig.bench.json'),
       '--outDir',
       COMPILED_DIR,
       '--incremental',
