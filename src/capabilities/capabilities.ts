@@ -18,6 +18,7 @@ import type {
   CoreApprovals,
   CreateSubmission,
   CreateTake,
+  PostAdditions,
   StartedCapability,
   VerifiedRun,
 } from './capability.js';
@@ -30,6 +31,10 @@ import type {
 export class Capabilities implements CapabilityStates, RequestGate {
   readonly #list: readonly Capability[];
   readonly #started = new Map<string, StartedCapability>();
+  /** What every capability adds to another's post as it is drawn. */
+  readonly #additions: PostAdditions = {
+    verificationButtons: (run, tr) => this.verificationButtons(run, tr),
+  };
 
   constructor(list: readonly Capability[]) {
     const names = new Set<string>();
@@ -208,7 +213,7 @@ export class Capabilities implements CapabilityStates, RequestGate {
 
   /** The living post of capability `name` drawn from `view` (undefined: no such capability or post). */
   render(name: string, view: unknown, tr: Translator, now: number): CapabilityRendered | undefined {
-    return this.#list.find((c) => c.name === name)?.render(view, tr, now);
+    return this.#list.find((c) => c.name === name)?.render(view, tr, now, this.#additions);
   }
 
   /**
@@ -226,7 +231,9 @@ export class Capabilities implements CapabilityStates, RequestGate {
       const started = this.#started.get(c.name);
       const view = await started?.home(who).catch(() => undefined);
       if (view !== undefined)
-        drawn[c.homeFirst ? 'first' : 'after'].push(...(c.render(view, tr, now)?.blocks ?? []));
+        drawn[c.homeFirst ? 'first' : 'after'].push(
+          ...(c.render(view, tr, now, this.#additions)?.blocks ?? []),
+        );
     }
     return drawn;
   }

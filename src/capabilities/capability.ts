@@ -165,10 +165,13 @@ export interface CapabilityDefinition<State> {
    */
   verificationButtons?(run: VerifiedRun, tr: Translator): CapabilityButton[];
   /**
-   * Its own living post (a plan's card), drawn from the view it handed the watcher's one editor
-   * (`watcher.capabilityPosts.show`), in the reader's language at send time. Pure, and escaped by it.
+   * Its own living post (a plan's card, a verification in a run's thread), drawn from the view it
+   * handed the watcher's one editor (`CapabilityPosts.show`, `threadViewEntry`), in the reader's
+   * language at send time; `more`, what the other capabilities add to it. Pure, and escaped by it.
    */
-  render?(view: unknown, tr: Translator, now: number): CapabilityRendered;
+  render?(view: unknown, tr: Translator, now: number, more: PostAdditions): CapabilityRendered;
+  /** Words it answers after `/migrate list` instead of the provider's list (`list unverified`). */
+  listFilters?: readonly ListFilter[];
   /**
    * What it shows on a person's Home tab, as a view its `render` draws (undefined: nothing); read
    * from its store only, as the tab is built.
@@ -225,6 +228,18 @@ export type VerifiedRun = Pick<MigrationResource, 'connection' | 'kind' | 'id' |
   provider?: ProviderId;
 };
 
+/** What the other capabilities add to a capability's post as it is drawn (`Capabilities.render`). */
+export interface PostAdditions {
+  /** Every capability's buttons under a finished run's verification post, in the list's order. */
+  verificationButtons(run: VerifiedRun, tr: Translator): CapabilityButton[];
+}
+
+/** A word after `/migrate list` (alone) that a capability answers with a list of its own. */
+export interface ListFilter {
+  word: string;
+  run(ctx: HandlerContext, share: boolean): Promise<void>;
+}
+
 /** A button a capability puts on a core post (Slack's button element; `text` plain, ≤75 characters). */
 export interface CapabilityButton {
   type: 'button';
@@ -248,7 +263,8 @@ export interface Capability {
   cardLines(fact: unknown, tr: Translator, now: number, resource: CardResource): string[];
   verificationButtons(run: VerifiedRun, tr: Translator): CapabilityButton[];
   /** Its living post drawn from its view; undefined when it has none. */
-  render(view: unknown, tr: Translator, now: number): CapabilityRendered | undefined;
+  render(view: unknown, tr: Translator, now: number, more?: PostAdditions): CapabilityRendered | undefined;
+  readonly listFilters: readonly ListFilter[];
   /** The key of its connections-file section, if it has one. */
   readonly fileKey?: string;
   /** Its fields on the create form (none: []). */
@@ -294,6 +310,8 @@ export interface CapabilityStates {
   apiReads?(): readonly ApiRead[];
 }
 
+const NO_ADDITIONS: PostAdditions = { verificationButtons: () => [] };
+
 export function defineCapability<State>(
   definition: CapabilityDefinition<State>,
 ): Capability & { of(deps: { capabilities: CapabilityStates }): State } {
@@ -307,7 +325,8 @@ export function defineCapability<State>(
     cardLines: (fact, tr, now, resource) =>
       definition.cardLines ? definition.cardLines(fact, tr, now, resource) : [],
     verificationButtons: (run, tr) => definition.verificationButtons?.(run, tr) ?? [],
-    render: (view, tr, now) => definition.render?.(view, tr, now),
+    render: (view, tr, now, more = NO_ADDITIONS) => definition.render?.(view, tr, now, more),
+    listFilters: definition.listFilters ?? [],
     createFields: (tr, values) => definition.createForm?.fields(tr, values) ?? [],
     ...(definition.fileSection ? { fileKey: definition.fileSection.key } : {}),
     start(core) {

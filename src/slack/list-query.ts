@@ -22,8 +22,8 @@ export interface ListQuery {
   share: boolean;
   /** The command and its words as typed, to say it back corrected ("Did you mean …?"); never in a button. */
   typed?: { name: string; words: readonly string[] };
-  /** `unverified`: the runs that ended without a sign-off, not the provider's list. */
-  unverified?: true;
+  /** A capability's word (`unverified`): its own list instead of the provider's (`ListFilter`). */
+  filter?: string;
 }
 
 /** Words for kinds, singular and plural. */
@@ -49,13 +49,14 @@ export function parseListQuery(
   args: string[],
   share: boolean,
   fixedKind?: ResourceKind,
+  filters: readonly string[] = [],
 ): ListQuery {
   const query: ListQuery = { page: 0, share, kind: fixedKind, typed: { name, words: args } };
   let sawState = false;
   for (const arg of args) {
     const word = arg.toLowerCase().replace(/^-+/, '');
-    if (word === 'unverified' && !fixedKind && args.length === 1) {
-      query.unverified = true;
+    if (filters.includes(word) && !fixedKind && args.length === 1) {
+      query.filter = word;
     } else if (word in STATE_WORDS) {
       if (sawState) throw InvalidInputError.of('list.error.oneState', { name });
       sawState = true;

@@ -1,11 +1,10 @@
-import type { VerificationNote } from '../capabilities/verification/verification.js';
-import { verificationCsv } from '../capabilities/verification/verification-csv.js';
 import { type Clock, systemClock } from '../clock.js';
 import { ENGLISH, type Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import { throughputChartPng } from '../reports/throughput-chart.js';
 import type { SecretRegistry } from '../secrets.js';
 import type { CardFacts, ReportNote } from '../watcher/outbox/notification.js';
+import type { ViewNote } from '../watcher/outbox/thread-views.js';
 import {
   DeliveryError,
   type ViewDraw,
@@ -14,15 +13,9 @@ import {
   type WatchSlack,
 } from '../watcher/outbox/watch-slack.js';
 import { chartLabels } from './blocks/completion-report.js';
-import { displayName } from './blocks/display-name.js';
 import { renderLivingPost } from './blocks/living-posts.js';
 import { truncate } from './blocks/mrkdwn.js';
-import {
-  type PostExtras,
-  type Rendered,
-  renderParentCard,
-  renderWatchNotification,
-} from './blocks/watch-notifications.js';
+import { type Rendered, renderParentCard, renderWatchNotification } from './blocks/watch-notifications.js';
 import { type MessageContent, SlackSender } from './sender.js';
 import { SlackApiError } from './slack-api-error.js';
 import type { SlackClients } from './slack-clients.js';
@@ -59,25 +52,19 @@ export class SlackWatchDelivery implements WatchSlack {
   readonly #clock: Clock;
   readonly #lines: CardLines;
   readonly #views: ViewRender;
-  readonly #extras: PostExtras;
 
   /**
    * `clock`: the bot's one clock (a card's "checked" time is when it is sent); `language` gives a
    * channel's language when a post is rendered (English without it); `lines`, what the
    * capabilities draw on a card from its facts (`Capabilities.cardLines`); `drawing.render`, a
-   * capability's own living post from its view (`Capabilities.render`, ADR 0017);
-   * `drawing.verificationButtons`, the capabilities' buttons under a verification post.
+   * capability's own post from its view (`Capabilities.render`, ADR 0017), in a channel or a thread.
    */
   constructor(
     sender: SlackSender,
     clock: Clock,
     language: ChannelLanguage = async () => ENGLISH,
     logger?: Logger,
-    drawing: {
-      cardLines: CardLines;
-      render?: ViewRender;
-      verificationButtons?: PostExtras['verificationButtons'];
-    } = { cardLines: () => [] },
+    drawing: { cardLines: CardLines; render?: ViewRender } = { cardLines: () => [] },
   ) {
     this.#sender = sender;
     this.#clock = clock;
@@ -85,17 +72,16 @@ export class SlackWatchDelivery implements WatchSlack {
     this.#logger = logger;
     this.#lines = (facts, tr, now, resource) => drawing.cardLines(facts, tr, now, resource);
     this.#views = (name, view, tr, now) => drawing.render?.(name, view, tr, now);
-    this.#extras = { verificationButtons: (run, tr) => drawing.verificationButtons?.(run, tr) ?? [] };
   }
 
   async post(post: WatchPost): Promise<string> {
-    const message = render(
-      post.content,
-      await this.#language(post.teamId, post.channel),
-      this.#clock.now(),
-      this.#lines,
-      this.#extras,
-    );
+    const tr = await this.#language(post.teamId, post.channel);
+    const now = this.#clock.now();
+    const note = 'note' in post.content ? post.content.note : undefined;
+    const drawn = note?.kind === 'view' ? this.#drawn(note, tr, now) : undefined;
+    const message = drawn
+      ? { text: drawn.text, ...(drawn.blocks ? { blocks: drawn.blocks as never } : {}) }
+      : render(post.content, tr, now, this.#lines);
     const ts = await deliver(async () => {
       const posted = await this.#sender.to(post.teamId, { purpose: 'background' }).post({
         channel: post.channel,
@@ -108,34 +94,40 @@ export class SlackWatchDelivery implements WatchSlack {
       });
       return posted.ts;
     });
-    if ('note' in post.content && post.content.note.kind === 'report')
-      await this.#uploadChart(post, post.content.note);
-    if ('note' in post.content && post.content.note.kind === 'verification')
-      await this.#uploadCsv(post, post.content.note);
+    if (note?.kind === 'report') await this.#uploadChart(post, note);
+    if (drawn?.file) await this.#upload(post.teamId, post.channel, post.threadTs ?? ts, drawn.file, post.key);
     return ts;
   }
 
+  /** A capability's post from its view; one no capability draws is refused (dropped, logged). */
+  #drawn(note: ViewNote, tr: Translator, now: number): NonNullable<ReturnType<ViewRender>> {
+    const drawn = this.#views(note.capability, note.view, tr, now);
+    if (!drawn) throw new DeliveryError('refused', { slackError: 'no_view_renderer' });
+    return drawn;
+  }
+
   /**
-   * The verification as CSV, after its text, like the chart: the outbox delivers the text
-   * exactly once; a file that cannot be uploaded is logged and left out rather than posting twice.
+   * A capability post's file (a verification's CSV), after its text, like the chart: the outbox
+   * delivers the text exactly once; a file that cannot be uploaded is logged and left out rather
+   * than posting twice.
    */
-  async #uploadCsv(post: WatchPost, note: VerificationNote): Promise<void> {
+  async #upload(
+    teamId: string,
+    channel: string,
+    threadTs: string,
+    file: ViewFile,
+    key: string,
+  ): Promise<void> {
     try {
-      const tr = await this.#language(post.teamId, post.channel);
-      const name = displayName(note.report.name, note.title).lead;
-      const safe = note.report.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60);
-      await this.#sender.to(post.teamId, { purpose: 'background' }).uploadFile({
-        channel: post.channel,
-        threadTs: post.threadTs,
-        bytes: Buffer.from(verificationCsv(note.report, note.title), 'utf8'),
-        filename: `verification-${safe}.csv`,
-        title: truncate(tr.t('verify.csv.title', { name }), 200),
+      await this.#sender.to(teamId, { purpose: 'background' }).uploadFile({
+        channel,
+        threadTs,
+        bytes: Buffer.from(file.text, 'utf8'),
+        filename: file.filename,
+        title: truncate(file.title, 200),
       });
     } catch (error) {
-      this.#logger?.warn(
-        { err: error, key: post.key },
-        'verification CSV not uploaded; the verification text was posted',
-      );
+      this.#logger?.warn({ err: error, key }, 'file of a capability post not uploaded; its text was posted');
     }
   }
 
@@ -187,8 +179,7 @@ export class SlackWatchDelivery implements WatchSlack {
   async editPost(teamId: string, edit: Parameters<WatchSlack['editPost']>[1]): Promise<void> {
     const tr = await this.#language(teamId, edit.channel);
     const note = edit.note;
-    const post =
-      note.kind === 'living' ? renderLivingPost(note, tr) : renderWatchNotification(note, tr, this.#extras);
+    const post = note.kind === 'living' ? renderLivingPost(note, tr) : renderWatchNotification(note, tr);
     await deliver(() =>
       this.#sender
         .to(teamId, { purpose: 'background' })
@@ -198,8 +189,11 @@ export class SlackWatchDelivery implements WatchSlack {
 
   async drawView(teamId: string, draw: ViewDraw): Promise<string> {
     const tr = await this.#language(teamId, draw.channel);
-    const drawn = this.#views(draw.capability, draw.view, tr, this.#clock.now());
-    if (!drawn) throw new DeliveryError('refused', { slackError: 'no_view_renderer' });
+    const drawn = this.#drawn(
+      { kind: 'view', capability: draw.capability, id: '', view: draw.view },
+      tr,
+      this.#clock.now(),
+    );
     const message = { text: drawn.text, ...(drawn.blocks ? { blocks: drawn.blocks as never } : {}) };
     const to = this.#sender.to(teamId, { purpose: 'background' });
     if (draw.ts) {
@@ -217,22 +211,7 @@ export class SlackWatchDelivery implements WatchSlack {
       });
       return posted.ts;
     });
-    if (drawn.file) {
-      // After the text, like a verification's CSV: a file that cannot be uploaded is logged and
-      // left out rather than posting the text twice.
-      const file = drawn.file;
-      await to
-        .uploadFile({
-          channel: draw.channel,
-          threadTs: draw.thread ?? ts,
-          bytes: Buffer.from(file.text, 'utf8'),
-          filename: file.filename,
-          title: truncate(file.title, 200),
-        })
-        .catch((error: unknown) =>
-          this.#logger?.warn({ err: error, key: draw.key }, 'file of a capability post not uploaded'),
-        );
-    }
+    if (drawn.file) await this.#upload(teamId, draw.channel, draw.thread ?? ts, drawn.file, draw.key);
     return ts;
   }
 
@@ -244,13 +223,17 @@ export class SlackWatchDelivery implements WatchSlack {
   }
 }
 
-/** The watcher's Slack over a sender of its own (tests, benchmarks); the bot shares one sender. */
+/**
+ * The watcher's Slack over a sender of its own (tests, benchmarks); the bot shares one sender.
+ * `drawing`: the capabilities that draw on its posts (none by default).
+ */
 export function watchSlackFor(
   clients: SlackClients,
   secrets: SecretRegistry,
   clock: Clock = systemClock,
+  drawing?: ConstructorParameters<typeof SlackWatchDelivery>[4],
 ): SlackWatchDelivery {
-  return new SlackWatchDelivery(new SlackSender(clients, secrets), clock);
+  return new SlackWatchDelivery(new SlackSender(clients, secrets), clock, undefined, undefined, drawing);
 }
 
 /** The language posts in a channel are rendered in, asked each time one is sent. */
@@ -264,27 +247,29 @@ export type CardLines = (
   resource: CardFacts['resource'],
 ) => string[];
 
+/** A file that goes with a capability's post when it is first posted. */
+type ViewFile = { filename: string; title: string; text: string };
+
 /** A capability's living post drawn from its view (undefined: it draws none). */
 export type ViewRender = (
   capability: string,
   view: unknown,
   tr: Translator,
   now: number,
-) =>
-  | { text: string; blocks?: unknown[]; file?: { filename: string; title: string; text: string } }
-  | undefined;
+) => { text: string; blocks?: unknown[]; file?: ViewFile } | undefined;
 
 function render(
   content: WatchContent,
   tr: Translator,
   now: number,
   lines: CardLines,
-  extras: PostExtras,
 ): Rendered | MessageContent {
   if ('card' in content)
     return renderParentCard(content.card, tr, now, lines(content.card.facts, tr, now, content.card.resource));
-  if ('note' in content) return renderWatchNotification(content.note, tr, extras);
-  return { text: content.rendered.text, blocks: content.rendered.blocks };
+  if ('note' in content && content.note.kind !== 'view') return renderWatchNotification(content.note, tr);
+  return 'rendered' in content
+    ? { text: content.rendered.text, blocks: content.rendered.blocks }
+    : { text: '' };
 }
 
 async function deliver<T>(call: () => Promise<T>): Promise<T> {

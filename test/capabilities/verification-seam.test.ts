@@ -8,20 +8,18 @@ import { importersOf, sources } from './folder-importers.js';
  * Verification and sign-off are one capability folder: outside `src/capabilities/verification/`
  * only the registry names it, and the files below that still read it. Its state on a watch is its
  * fact, `facts.verification` (`verification-fact-before.test.ts` reads the old field); it decides
- * it at an ending with its hook (`Watcher.atEnding`). Most readers left are the watcher's editor:
- * its post is still a core post the one editor redraws. The list may only get shorter: an entry that no longer imports it fails here until it is removed.
+ * it at an ending with its hook (`Watcher.atEnding`). Its post in the run's thread is its own,
+ * drawn by its `render` from the view it hands the one editor (`thread-views.ts`), and `list
+ * unverified` is a list filter it contributes. The core readers left draw the card's line. The
+ * list may only get shorter: an entry that no longer imports it fails here until it is removed.
  */
 const FOLDER = 'capabilities/verification/';
 const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?verification\/[^']+'/;
 
 const STILL_READ_BY: Record<string, string> = {
   'capabilities/registry.ts': 'the one list of capabilities',
-  'watcher/outbox/notification.ts': 'a card’s facts carry the verification; a note may be one',
-  'watcher/outbox/living-posts.ts': 'a verification post is edited when its sign-off changes',
-  'watcher/outbox/living-editor.ts': 'redraws a verification post from the record',
-  'slack/watch-slack.ts': 'uploads the verification CSV after its post',
-  'slack/blocks/watch-notifications.ts': 'the card’s verification line, the post in the note switch',
-  'slack/listeners/commands/subcommands/list.ts': '`/migrate list unverified`',
+  'watcher/outbox/notification.ts': 'a card’s facts carry the verification',
+  'slack/blocks/watch-notifications.ts': 'the card’s verification line',
   'capabilities/plans/plan-view.ts': 'a plan’s line shows its run’s verification and sign-off',
   'capabilities/events/envelope.ts': 'a verification note as a webhook event',
   'capabilities/objects/retry.ts': 'the retry modal’s delta button names the verification',
@@ -49,6 +47,14 @@ describe('the verification capability (verification and sign-off) is one folder'
       ),
     );
     expect(cycle).toEqual([]);
+  });
+
+  it('draws and names its own post and list: the core’s editor, Slack side and list name neither', () => {
+    // The words that named its post (a post kind, a note kind) and its list in the core. The record
+    // reader keeps reading what earlier builds stored (`record-expand.ts`), and nothing else does.
+    const core = /^(?:slack|watcher|store|providers|use-cases)\//;
+    const naming = importersOf(FOLDER, /'(?:verification|unverified)'/).filter((f) => core.test(f));
+    expect(naming).toEqual(['watcher/records/record-expand.ts']);
   });
 
   it('answers the ids its posted buttons and open modals carry', () => {

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { FakeSlack, type RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { SimClock } from '../../dev/simulators/kit.js';
+import { Capabilities } from '../../src/capabilities/capabilities.js';
 import { Subscriptions } from '../../src/capabilities/subscriptions/following.js';
+import { verification } from '../../src/capabilities/verification/index.js';
 import { verifyEnding } from '../../src/capabilities/verification/verification.js';
 import { type Config, createConfig } from '../../src/config.js';
 import { ConnectionRegistry } from '../../src/connections/connection-registry.js';
@@ -173,6 +175,8 @@ export async function startRig(world: WatchWorld, options: RigOptions = {}): Pro
         options.slackClients?.(config, logger) ?? new SlackClients(config, logger),
         secrets,
         world.watcherClock,
+        // The verification capability draws its post in the run's thread.
+        new Capabilities([verification]),
       ),
     },
     {

@@ -137,8 +137,9 @@ function typed(note: WatchNotification): { type: string; data: Record<string, un
     const { chartable: _c, ...report } = note.report;
     return { type: 'migration.completed', data: { report } };
   }
-  if (note.kind === 'verification') {
-    const v = note as VerificationNote;
+  // The verification capability's post in the run's thread: its view is the verification.
+  if (note.kind === 'view' && note.capability === 'verification') {
+    const v = note.view as VerificationNote;
     return {
       type: 'migration.verified',
       data: { report: v.report, ...(v.requester ? { requester: v.requester } : {}) },

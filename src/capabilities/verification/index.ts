@@ -1,16 +1,19 @@
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import { defineCapability } from '../capability.js';
 import { SIGNOFF_VIEW, signOffButton, signOffSubmission } from './signoff-button.js';
-import { verifyEnding } from './verification.js';
+import { listUnverified } from './unverified-list.js';
+import { type VerificationNote, verifyEnding } from './verification.js';
+import { verificationFile } from './verification-csv.js';
 import { VERIFICATION } from './verification-fact.js';
-import { SIGNOFF_ACTION } from './verification-post.js';
+import { renderVerification, SIGNOFF_ACTION, verifiedRun } from './verification-post.js';
 
 /**
  * Verification and sign-off: the report of a run that ended (its counts reconciled), its post and
  * CSV in the card's thread, the card's line, `/migrate list unverified`, and the sign-off by
  * someone other than who asked for it (two-person rule). Its fact of a watch is the verification
  * (`verification-fact.ts`), decided by its hook in the cycle's compare-and-set that records the
- * ending (`Watcher.atEnding`); its post is redrawn by the watcher's one editor.
+ * ending (`Watcher.atEnding`); its post is its own, drawn here from the view it hands the
+ * watcher's one editor (`thread-views.ts`), with the other capabilities' buttons under it.
  */
 export const verification = defineCapability<undefined>({
   name: VERIFICATION,
@@ -19,6 +22,12 @@ export const verification = defineCapability<undefined>({
     core.watcher.atEnding.push(verifyEnding);
     return undefined;
   },
+  render: (view, tr, _now, more) => {
+    const note = view as VerificationNote;
+    const drawn = renderVerification(note, tr, more.verificationButtons(verifiedRun(note), tr));
+    return { ...drawn, file: verificationFile(note, tr) };
+  },
+  listFilters: [{ word: 'unverified', run: listUnverified }],
   listeners: (routes, deps) => {
     // The action and callback ids posted buttons and open modals carry: unchanged.
     routes.action<BlockAction<ButtonAction>>(SIGNOFF_ACTION, signOffButton(deps));

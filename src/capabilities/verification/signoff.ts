@@ -4,6 +4,7 @@ import { sameJson } from '../../watcher/records/same-json.js';
 import { approvalRequester } from '../../watcher/records/watch-origin.js';
 import type { WatchRecord, WatchStore, WatchTarget } from '../../watcher/records/watch-store.js';
 import { watchesOf } from '../../watcher/watch-notes.js';
+import { showVerification } from './verification.js';
 import {
   type SignOff,
   type VerificationState,
@@ -44,7 +45,8 @@ export function requestersOf(records: readonly WatchRecord[]): ReadonlySet<strin
  * record; who loses it is told who won, and carries the winner's sign-off on. A run's sign-off
  * found on another channel's record (by someone other than `requesters`) is carried likewise. A
  * failed run is never signed as complete, whatever the button said when it was drawn. The cards
- * and verification posts are marked for their next edit, made by the watcher's editors.
+ * are marked for their next edit and the verification posts handed their new view, in the same
+ * write: the watcher's one editor draws them.
  */
 export async function signOffWatch(
   store: WatchStore,
@@ -75,7 +77,7 @@ export async function signOffWatch(
       // The pressed record is this run's while it holds `at`; another while it holds the same report.
       seen.refused = refusal(v, mine ? at : current && sameRun(current, report) ? v?.at : undefined);
       if (!current || !v || seen.refused) return SKIP;
-      return cardDue(withVerification(current, { ...v, signoff: winner }), true);
+      return cardDue(showVerification(withVerification(current, { ...v, signoff: winner })), true);
     });
     const refused = seen.refused;
     if (!refused) {

@@ -4,7 +4,8 @@ import { displayName, refBeside } from '../../slack/blocks/display-name.js';
 import { slackDate } from '../../slack/blocks/format.js';
 import { escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { stateWords } from '../../slack/blocks/state-words.js';
-import type { SignOffStanding } from './verification.js';
+import type { HandlerContext } from '../../slack/context.js';
+import { type SignOffStanding, signOffStanding } from './verification.js';
 import { verificationOf } from './verification-fact.js';
 
 /** Slack takes 50 blocks a message: a title, then one line each, the rest counted. */
@@ -62,4 +63,15 @@ export function renderUnverified(
     });
   blocks.push(scope(standing.failed));
   return { text: `${title.replaceAll('*', '')}`, blocks };
+}
+
+/**
+ * `/migrate list unverified`: what the bot watched end in the workspace without a sign-off, from
+ * the watches (no provider call); the answer says that runs that ended unwatched are not in it.
+ */
+export async function listUnverified(ctx: HandlerContext, share: boolean): Promise<void> {
+  await ctx.require('view', ctx.here, 'see migrations');
+  const tr = await ctx.translator(share ? 'channel' : 'person');
+  const standing = signOffStanding(await ctx.deps.watcher.list(ctx.teamId));
+  await ctx.reply({ ...renderUnverified(standing, tr), share });
 }

@@ -1,5 +1,23 @@
+import type { Translator } from '../../i18n/translator.js';
 import { csvLine } from '../../reports/csv-cell.js';
+import { displayName } from '../../slack/blocks/display-name.js';
+import type { CapabilityRendered } from '../capability.js';
 import { LIST_ORDER, type VerificationReport } from './report.js';
+import type { VerificationNote } from './verification.js';
+
+/** The CSV that goes with the post into the run's thread when it is first posted (not on edits). */
+export function verificationFile(
+  note: VerificationNote,
+  tr: Translator,
+): NonNullable<CapabilityRendered['file']> {
+  const name = displayName(note.report.name, note.title).lead;
+  const safe = note.report.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60);
+  return {
+    filename: `verification-${safe}.csv`,
+    title: tr.t('verify.csv.title', { name }),
+    text: verificationCsv(note.report, note.title),
+  };
+}
 
 /**
  * The verification as CSV, from the same report the post is drawn from, so the file's

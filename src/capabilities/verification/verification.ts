@@ -1,16 +1,22 @@
 import type { ProviderId } from '../../providers/provider-ids.js';
 import { titleOf } from '../../watcher/outbox/notification.js';
+import { showInThread, threadViewEntry } from '../../watcher/outbox/thread-views.js';
 import type { OutboxEntry, WatchRecord } from '../../watcher/records/watch-store.js';
 import type { DetectedEvent } from '../../watcher/transitions.js';
 import { type VerificationReport, verificationReport } from './report.js';
 import {
   type SignOff,
+  VERIFICATION,
   type VerificationState,
   verificationOf,
   withVerification,
 } from './verification-fact.js';
 
-/** The verification post: the report as it was when the run ended, and its sign-off once there is one. */
+/**
+ * The verification post's view (data the watcher's editor hands back to `render`): the report as
+ * it was when the run ended, and its sign-off once there is one. Earlier builds stored it as a note
+ * of the outbox, in this shape: theirs are read as its views.
+ */
 export interface VerificationNote {
   kind: 'verification';
   report: VerificationReport;
@@ -47,16 +53,20 @@ export function verifyEnding(
     report: verificationReport(record.snapshot),
   };
   const next = withVerification(record, verification);
-  const entry: OutboxEntry = {
-    key: `${ending.key}:verification`,
-    type: 'reply',
-    teamId: record.watch.teamId,
-    channel: record.watch.channelId,
-    note: verificationNote(next)!,
-    createdAt: now,
-    attempts: 0,
-  };
-  return { record: next, entries: [entry] };
+  const post = { ...verificationPost(verification), key: `${ending.key}:verification` };
+  return { record: next, entries: [threadViewEntry(next, post, verificationNote(next), now)] };
+}
+
+/** Its post in the run's thread: one per verification, named by its `at`. */
+export function verificationPost(v: Pick<VerificationState, 'at'>): { capability: string; id: string } {
+  return { capability: VERIFICATION, id: String(v.at) };
+}
+
+/** The record with its verification post handed the view the record says now (once signed, say). */
+export function showVerification(record: WatchRecord): WatchRecord {
+  const v = verificationOf(record);
+  const note = verificationNote(record);
+  return v && note ? showInThread(record, verificationPost(v), note).record : record;
 }
 
 /** The verification post as the record says it now (with its sign-off, once signed). */
@@ -76,12 +86,6 @@ export function verificationNote(record: WatchRecord): VerificationNote | undefi
     ...(title ? { title } : {}),
     ...(v.signoff ? { signoff: v.signoff } : {}),
   };
-}
-
-/** What a verification post shows of its sign-off: its edit is due when this changes. */
-export function verificationSig(record: WatchRecord): string {
-  const s = verificationOf(record)?.signoff;
-  return s ? `signed:${s.by}:${s.at}` : 'posted';
 }
 
 /** The runs the bot watched end, by where their sign-off stands (`/migrate list unverified`). */

@@ -1,15 +1,9 @@
 import type { Button, KnownBlock } from '@slack/types';
-import type { CapabilityButton, VerifiedRun } from '../../capabilities/capability.js';
 import { renderChainLine } from '../../capabilities/delta-runs/rerun-blocks.js';
 import { claimBlock } from '../../capabilities/on-call/claim-blocks.js';
 import { isEscalationEvent } from '../../capabilities/on-call/escalation.js';
 import { renderEscalation } from '../../capabilities/on-call/escalation-posts.js';
-import {
-  failedRunNext,
-  renderVerification,
-  verificationCardLine,
-  verifiedRun,
-} from '../../capabilities/verification/verification-post.js';
+import { failedRunNext, verificationCardLine } from '../../capabilities/verification/verification-post.js';
 import { windowBy } from '../../capabilities/windows/window-words.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { ResourceAction } from '../../providers/types.js';
@@ -123,18 +117,13 @@ export function renderParentCard(
   };
 }
 
-/** What the capabilities add to the core's posts as they are drawn (`Capabilities`; none by default). */
-export interface PostExtras {
-  verificationButtons(run: VerifiedRun, tr: Translator): CapabilityButton[];
-}
-
-const NO_EXTRAS: PostExtras = { verificationButtons: () => [] };
-
-/** Rendered in `tr`'s language: the channel's for channel posts (the DM about a broken watch stays English). */
+/**
+ * Rendered in `tr`'s language: the channel's for channel posts (the DM about a broken watch stays
+ * English). A capability's own post (`view`) is drawn by that capability, not here.
+ */
 export function renderWatchNotification(
-  note: WatchNotification,
+  note: Exclude<WatchNotification, { kind: 'view' }>,
   tr: Translator = ENGLISH,
-  extras: PostExtras = NO_EXTRAS,
 ): Rendered {
   switch (note.kind) {
     case 'event':
@@ -151,8 +140,6 @@ export function renderWatchNotification(
       return renderCompletionReport(note, tr);
     case 'failures':
       return renderFailureListing(note, tr);
-    case 'verification':
-      return renderVerification(note, tr, extras.verificationButtons(verifiedRun(note), tr));
     case 'window-refused':
       return renderWindowRefused(note, tr);
     case 'chain':

@@ -49,10 +49,10 @@ export function eventEntries(
 }
 
 /**
- * A post that follows an ending in its thread: the completion report and the verification (issue
- * 49). After a burst of endings the cycle says every ending first and these after (`deliverDue`),
- * so they never keep another resource's ending waiting for the workspace's posting budget.
+ * A post that follows an ending in its thread: the completion report and a capability's post (a
+ * verification). After a burst of endings the cycle says every ending first and these after
+ * (`deliverDue`), so they never keep another resource's ending waiting for the posting budget.
  */
 export function isFollowUp(entry: { note?: { kind: string } }): boolean {
-  return entry.note?.kind === 'report' || entry.note?.kind === 'verification';
+  return entry.note?.kind === 'report' || entry.note?.kind === 'view';
 }

@@ -1,4 +1,3 @@
-import { verificationNote, verificationSig } from '../../capabilities/verification/verification.js';
 import type { Logger } from '../../logger.js';
 import { SKIP } from '../../store/atomic-kv.js';
 import {
@@ -23,6 +22,7 @@ import {
   liveSig,
   markEdited,
   showsClaim,
+  viewSig,
   withCardPost,
 } from './living-posts.js';
 import { cardFacts, type EventNote, eventNote, type LivingNote, resourceFacts } from './notification.js';
@@ -71,10 +71,8 @@ export class LivingEditor {
             card: cardFacts(record),
           });
         else if (post.kind === 'listing') await this.#editListing(record, post, now);
-        else if (post.kind === 'verification') {
-          const note = verificationNote(record);
-          if (note) await this.#o.slack.editPost(teamId, { channel: post.channel, ts: post.ts, note });
-        } else
+        else if (post.kind === 'view') await this.#drawView(key, teamId, post);
+        else
           await this.#o.slack.editPost(teamId, {
             channel: post.channel,
             ts: post.ts,
@@ -96,7 +94,7 @@ export class LivingEditor {
         await this.#shown(
           key,
           post,
-          forget ? undefined : post.kind === 'verification' ? verificationSig(record) : liveSig(now, post),
+          forget ? undefined : post.kind === 'view' ? viewSig(post.view) : liveSig(now, post),
         );
     }
     return false;
@@ -140,6 +138,15 @@ export class LivingEditor {
 
   #editWindow(key: string, windowMs: number): string {
     return `deferred-edit:${key}:${Math.floor(this.#o.clock.now() / windowMs)}`;
+  }
+
+  /** A capability's post in the thread, redrawn by that capability from the view it handed over. */
+  async #drawView(key: string, teamId: string, post: EventPost): Promise<void> {
+    const { slack } = this.#o;
+    if (!slack.drawView || !post.capability)
+      throw new DeliveryError('refused', { slackError: 'no_view_drawing' });
+    const draw = { channel: post.channel, ts: post.ts, capability: post.capability, view: post.view, key };
+    await slack.drawView(teamId, draw);
   }
 
   /** The post shows `sig` now (undefined: it cannot be edited, and is forgotten). */

@@ -1,8 +1,7 @@
 import { failureOf } from '../../capabilities/on-call/claims.js';
-import { verificationSig } from '../../capabilities/verification/verification.js';
-import { verificationOf } from '../../capabilities/verification/verification-fact.js';
 import type { NormalizedState } from '../../domain/migration-resource.js';
 import type { ResourceAction } from '../../providers/types.js';
+import { hashValue } from '../records/hash53.js';
 import type { ChannelRecord, OutboxEntry, RequestedAction, WatchRecord } from '../records/watch-store.js';
 import type { FailureItem, FailureListNote } from './notification.js';
 
@@ -58,17 +57,30 @@ export interface CardPost {
   shown: { state?: string; progress?: number; at?: number };
 }
 
-/** A post about an event: a failure reply (and its broadcast), a completion, a listing line, a verification. */
+/**
+ * A post about an event: a failure reply (and its broadcast), a completion, a listing line, or a
+ * capability's own post in the thread (`view`: drawn by that capability, `thread-views.ts`).
+ */
 export interface EventPost {
   channel: string;
   ts: string;
-  kind: 'failure' | 'completion' | 'listing' | 'verification';
+  kind: 'failure' | 'completion' | 'listing' | 'view';
   /** The listing's dedup key (its items live in the channel record). */
   listing?: string;
   /** What happened when it was posted: shown small under the state it is in now. */
   was: { at: number; progress?: number; code?: string };
-  /** `AS_POSTED`, or the `liveSig` it was last edited to. */
+  /** `AS_POSTED`, the `liveSig` it was last edited to, or a view post's `viewSig`. */
   shown: string;
+  /** A view post's capability and its name among that capability's posts on the watch. */
+  capability?: string;
+  id?: string;
+  /** A view post's view the capability handed the editor, until it shows it. */
+  view?: unknown;
+}
+
+/** What a capability's post shows: its view, hashed. */
+export function viewSig(view: unknown): string {
+  return `view:${hashValue(view)}`;
 }
 
 /** A listing post in a channel record: its items, and what each shows now (by `itemKey`). */
@@ -138,13 +150,9 @@ export function duePosts(record: WatchRecord): LivePost[] {
   if (!record.posts?.length || record.broken) return [];
   const now = liveNow(record);
   const card = cardOf(record);
-  // A verification post changes only when signed off, and only the current verification's post.
+  // A capability's post changes only when it hands the editor a view it does not show yet.
   const due: LivePost[] = record.posts.filter((p) =>
-    p.kind === 'card'
-      ? false
-      : p.kind === 'verification'
-        ? p.was.at === verificationOf(record)?.at && p.shown !== verificationSig(record)
-        : isDue(p, now),
+    p.kind === 'card' ? false : p.kind === 'view' ? p.view !== undefined : isDue(p, now),
   );
   return card?.dirty ? [...due, card] : due;
 }
@@ -174,15 +182,29 @@ function postKind(entry: OutboxEntry): EventPost['kind'] | undefined {
   return undefined;
 }
 
-/** The record with the post Slack just took registered, when it is one that lives. */
-export function registerPost<T extends { posts?: LivePost[] }>(record: T, entry: OutboxEntry, ts: string): T {
-  if (entry.note?.kind === 'verification') {
+/**
+ * The record with the post Slack just took registered, when it is one that lives. `outbox`: as the
+ * record held it (a view handed over while its entry was sent is due on the post).
+ */
+export function registerPost<T extends { posts?: LivePost[] }>(
+  record: T,
+  entry: OutboxEntry,
+  ts: string,
+  outbox: readonly OutboxEntry[] = [],
+): T {
+  if (entry.note?.kind === 'view') {
+    const { capability, id, view } = entry.note;
+    const latest = outbox.find((e) => e.key === entry.key)?.note;
+    const now = latest?.kind === 'view' ? latest.view : view;
     const post: EventPost = {
       channel: entry.channel,
       ts,
-      kind: 'verification',
-      was: { at: entry.note.at },
-      shown: AS_POSTED,
+      kind: 'view',
+      capability,
+      id,
+      was: { at: entry.createdAt },
+      shown: viewSig(view),
+      ...(viewSig(now) !== viewSig(view) ? { view: now } : {}),
     };
     return { ...record, posts: keep(record.posts, post) };
   }
@@ -221,13 +243,19 @@ function keep(posts: readonly LivePost[] | undefined, post: EventPost): LivePost
   return [...(card ? [card] : []), ...[...others, post].slice(-POSTS_KEPT)];
 }
 
-/** The record with `post` marked as showing `sig`, if it is still there. */
+/**
+ * The record with `post` marked as showing `sig`, if it is still there; a view post's view is let
+ * go once it is the one shown (one handed over meanwhile stays due).
+ */
 export function markEdited<T extends { posts?: LivePost[] }>(record: T, post: EventPost, sig: string): T {
   return {
     ...record,
-    posts: record.posts?.map((p) =>
-      p.kind !== 'card' && p.ts === post.ts && p.channel === post.channel ? { ...p, shown: sig } : p,
-    ),
+    posts: record.posts?.map((p) => {
+      if (p.kind === 'card' || p.ts !== post.ts || p.channel !== post.channel) return p;
+      if (p.view === undefined || viewSig(p.view) !== sig) return { ...p, shown: sig };
+      const { view: _shown, ...rest } = p;
+      return { ...rest, shown: sig };
+    }),
   };
 }
 

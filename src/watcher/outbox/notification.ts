@@ -1,5 +1,4 @@
 import type { Claim } from '../../capabilities/on-call/claims.js';
-import type { VerificationNote } from '../../capabilities/verification/verification.js';
 import {
   type VerificationCard,
   verificationCard,
@@ -34,6 +33,7 @@ import type {
 import { type WindowedCard, type WindowRefusedNote, windowedCard } from '../window-fact.js';
 import { type CapabilityCard, capabilityCard } from './capability-facts.js';
 import type { EventPost, LiveNow } from './living-posts.js';
+import type { ViewNote } from './thread-views.js';
 
 /**
  * What the watcher tells Slack, as data (JSON in the outbox, so no Dates): what happened and the
@@ -47,7 +47,7 @@ export type WatchNotification =
   | RepairedNote
   | ReportNote
   | FailureListNote
-  | VerificationNote
+  | ViewNote
   | WindowRefusedNote
   | ChainNote;
 

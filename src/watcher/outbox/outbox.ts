@@ -265,7 +265,7 @@ export class Outbox {
       if (!current) return SKIP;
       // A post that lives (a failure, a completion, a listing) is kept with its ts for its edits.
       let next = markSent(current, entry.key);
-      if (current.watch) next = registerPost(next, entry, ts);
+      if (current.watch) next = registerPost(next, entry, ts, current.outbox);
       else if (entry.event === 'failures') next = keepListing(next, entry, ts);
       // Slack took a post in the watch's channel: it is not broken (any more).
       if (isHeld(current, entry)) delete next.broken;

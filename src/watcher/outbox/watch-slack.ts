@@ -1,9 +1,6 @@
 import type { ChannelGone } from '../records/watch-store.js';
 import type { CardFacts, EventNote, FailureListNote, LivingNote, WatchNotification } from './notification.js';
 
-/** A verification post, redrawn once signed off. */
-type SignedNote = Extract<WatchNotification, { kind: 'verification' }>;
-
 /**
  * What the watcher needs of Slack, implemented in `slack/watch-slack.ts`. The watcher hands it data
  * (a card's facts, a notification) and never Block Kit: rendering happens there, at send time, and
@@ -17,7 +14,7 @@ export interface WatchSlack {
   /** Redraws a posted notification `ts` in `channel` (a living post). Throws a `DeliveryError`. */
   editPost(
     teamId: string,
-    edit: { channel: string; ts: string; note: EventNote | FailureListNote | LivingNote | SignedNote },
+    edit: { channel: string; ts: string; note: EventNote | FailureListNote | LivingNote },
   ): Promise<void>;
   /**
    * Posts (no `ts`) or redraws (`ts`) a capability's own living post (ADR 0017: a plan's card),

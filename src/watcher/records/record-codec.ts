@@ -1,7 +1,7 @@
 import type { Counter, Endpoint, MigrationResource } from '../../domain/migration-resource.js';
 import type { ThroughputSample } from '../../reports/throughput-samples.js';
 import type { CardPost, EventPost, LivePost } from '../outbox/living-posts.js';
-import { type Compact, dedupBaseOf, expandRecord, factsOfBefore } from './record-expand.js';
+import { type Compact, dedupBaseOf, expandRecord, factsOfBefore, viewsOfBefore } from './record-expand.js';
 import type { Watch, WatchRecord, WatchTarget } from './watch-store.js';
 
 /**
@@ -182,10 +182,10 @@ export function decodeRecord<T>(key: string, raw: string): T {
   // A plain watch record always has `watch` (the compact form says `w`), whatever else it holds.
   if (isObject(value) && value[VERSION_FIELD] === COMPACT_VERSION && value.watch === undefined) {
     const target = targetOfKey(key);
-    if (target) return expandRecord(value as Compact, target, key) as T;
+    if (target) return viewsOfBefore(expandRecord(value as Compact, target, key)) as T;
   }
   const plain = restoreSnapshotDates(value);
-  return (isObject(plain) && isObject(plain.watch) ? readForm(plain) : plain) as T;
+  return (isObject(plain) && isObject(plain.watch) ? viewsOfBefore(readForm(plain)) : plain) as T;
 }
 
 /** The plain form's decoding, as it always was: only a snapshot carries Dates, as ISO strings. */

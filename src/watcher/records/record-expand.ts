@@ -179,3 +179,33 @@ export function factsOfBefore(
   const facts = (typeof rest.facts === 'object' && rest.facts !== null ? rest.facts : {}) as Json;
   return { ...rest, facts: { ...Object.fromEntries(found), ...facts } };
 }
+
+/**
+ * Posts of a capability that earlier builds recorded as the core's own: a post of kind
+ * `verification` (its `was.at` names it) and an outbox note of that kind (the note is the view).
+ * Read as that capability's posts in the thread (`thread-views.ts`, id: the `at`), so an old post
+ * is still edited once signed off and an old entry still posted; written back in the new form.
+ */
+const POSTS_BEFORE: ReadonlySet<unknown> = new Set(['verification']);
+
+export function viewsOfBefore(record: Json): Json {
+  const posts = record.posts as Json[] | undefined;
+  const outbox = record.outbox as Json[] | undefined;
+  const oldNote = (e: Json) => POSTS_BEFORE.has((e.note as Json | undefined)?.kind);
+  if (!posts?.some((p) => POSTS_BEFORE.has(p.kind)) && !outbox?.some(oldNote)) return record;
+  const rest = { ...record };
+  if (posts)
+    rest.posts = posts.map((p) =>
+      POSTS_BEFORE.has(p.kind)
+        ? { ...p, kind: 'view', capability: p.kind, id: String((p.was as Json | undefined)?.at) }
+        : p,
+    );
+  if (outbox)
+    rest.outbox = outbox.map((e) => {
+      const note = e.note as Json;
+      return oldNote(e)
+        ? { ...e, note: { kind: 'view', capability: note.kind, id: String(note.at), view: note } }
+        : e;
+    });
+  return rest;
+}

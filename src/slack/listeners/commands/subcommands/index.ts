@@ -11,7 +11,7 @@ import { del } from './delete.js';
 import { disconnectCommand } from './disconnect.js';
 import { explainCommand } from './explain.js';
 import { helpSubcommand } from './help.js';
-import { groups, list, syncTasks } from './list.js';
+import { groups, listCommand, syncTasks } from './list.js';
 import { settingsCommand } from './settings.js';
 import { status } from './status.js';
 import { syncEventCommand } from './sync-event.js';
@@ -25,7 +25,8 @@ import { watchesCommand } from './watches.js';
  */
 export const SUBCOMMANDS: readonly Subcommand[] = [
   status,
-  list,
+  // A capability's words after `list` (`list unverified`) are its own lists.
+  listCommand(CAPABILITIES.flatMap((c) => c.listFilters)),
   groups,
   syncTasks,
   explainCommand,

@@ -1,6 +1,5 @@
+import type { ListFilter } from '../../../../capabilities/capability.js';
 import { onCallState } from '../../../../capabilities/on-call/on-call-state.js';
-import { renderUnverified } from '../../../../capabilities/verification/unverified-list.js';
-import { signOffStanding } from '../../../../capabilities/verification/verification.js';
 import { windowsOf } from '../../../../capabilities/windows/resource-windows.js';
 import type { Connection } from '../../../../connections/connection.js';
 import type { MigrationResource, ResourceKind } from '../../../../domain/migration-resource.js';
@@ -178,28 +177,27 @@ export async function listResources(
 }
 
 /**
- * `/migrate list unverified`: what the bot watched end in the workspace without a sign-off, from
- * the watches (no provider call); the answer says that runs that ended unwatched are not in it.
+ * `/migrate list`: the providers' lists, or a capability's own list where the one word after it is
+ * one of `filters` (`/migrate list unverified`), the capabilities' words beside the core's.
  */
-async function listUnverified(ctx: HandlerContext, share: boolean): Promise<void> {
-  await ctx.require('view', ctx.here, 'see migrations');
-  const tr = await ctx.translator(share ? 'channel' : 'person');
-  const standing = signOffStanding(await ctx.deps.watcher.list(ctx.teamId));
-  await ctx.reply({ ...renderUnverified(standing, tr), share });
+export function listCommand(filters: readonly ListFilter[]) {
+  const words = filters.map((f) => f.word);
+  return defineSubcommand<ListQuery>({
+    name: 'list',
+    needs: 'view',
+    aliases: ['ls', 'tasks'],
+    usage: '/migrate list [provider|connection] [state] [kind]',
+    summary:
+      'List migrations, e.g. `/migrate list failed`, `/migrate list hw-prod running`, `/migrate list ncp policies`.',
+    example: (f) => `/migrate list ${f.connection() ?? '<connection>'} failed`,
+    related: ['status', 'groups', 'sync'],
+    parse: (args, share) => parseListQuery('list', args, share, undefined, words),
+    run: (ctx, query) => {
+      const filter = filters.find((f) => f.word === query.filter);
+      return filter ? filter.run(ctx, query.share) : listResources(ctx, query);
+    },
+  });
 }
-
-export const list = defineSubcommand<ListQuery>({
-  name: 'list',
-  needs: 'view',
-  aliases: ['ls', 'tasks'],
-  usage: '/migrate list [provider|connection] [state] [kind]',
-  summary:
-    'List migrations, e.g. `/migrate list failed`, `/migrate list hw-prod running`, `/migrate list ncp policies`.',
-  example: (f) => `/migrate list ${f.connection() ?? '<connection>'} failed`,
-  related: ['status', 'groups', 'sync'],
-  parse: (args, share) => parseListQuery('list', args, share),
-  run: (ctx, query) => (query.unverified ? listUnverified(ctx, query.share) : listResources(ctx, query)),
-});
 
 export const groups = defineSubcommand<ListQuery>({
   name: 'groups',
