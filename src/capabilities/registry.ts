@@ -3,6 +3,7 @@ import { approvals } from './approvals/index.js';
 import type { Capability } from './capability.js';
 import { deltaRuns } from './delta-runs/index.js';
 import { events } from './events/index.js';
+import { explain } from './explain/index.js';
 import { guardrails } from './guardrails/index.js';
 import { objects } from './objects/index.js';
 import { onCall } from './on-call/index.js';
@@ -18,6 +19,7 @@ import { windows } from './windows/windows.js';
 // Under a verification post: sign-off, then a delta run, then a bucket check (the list's order).
 export const CAPABILITIES: readonly Capability[] = [
   subscriptions,
+  explain,
   approvals,
   windows,
   plans,

@@ -19,7 +19,10 @@ const tagged = (id: ProviderId, entries: readonly CatalogueText[] | undefined): 
 
 /** The services' own tables (the OMS catalogue), in registration order. */
 const serviceEntries: CatalogueEntry[] = catalogues.flatMap((c) => tagged(c.id, c.serviceCodes));
-/** The gateways' codes, in registration order. */
+/**
+ * The codes the providers' API gateways (and UpCloud's API front end) raise rather than their
+ * migration services, so not in the services' tables: each provider's `gatewayCodes`, in registration order.
+ */
 export const gatewayEntries: readonly CatalogueEntry[] = catalogues.flatMap((c) =>
   tagged(c.id, c.gatewayCodes),
 );

@@ -7,6 +7,7 @@ import {
   withApproversPing,
 } from '../../src/capabilities/approvals/blocks/approval-notices.js';
 import { renderApprovalRequest } from '../../src/capabilities/approvals/blocks/approval-request.js';
+import { EXPLAIN_WORDS } from '../../src/capabilities/explain/words.js';
 import {
   renderSubscribed,
   renderSubscriptionList,
@@ -906,7 +907,7 @@ describe.each(LOCALES)('the connect form, command errors and kind plurals in %s'
         channel: '<#C0FAKE001>',
         target: LONG,
       }),
-      InvalidInputError.of('explain.error.notCode', { typed, examples: LONG }),
+      InvalidInputError.in(EXPLAIN_WORDS, 'explain.error.notCode', { typed, examples: LONG }),
       InvalidInputError.of('mention.error.channel', { typed }),
       new KindNotOfferedError(NAME40, 'sync-task'),
       InvalidInputError.of('connect.store.taken', { name: NAME40 }),

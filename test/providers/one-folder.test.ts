@@ -23,7 +23,7 @@ const ALLOWED: readonly { file: string; text: string; why: string }[] = [
     why: 'an example of what to type, in the summary help shows (the catalogues carry the same)',
   },
   {
-    file: 'src/slack/listeners/commands/subcommands/explain.ts',
+    file: 'src/capabilities/explain/explain-command.ts',
     text: '`ncp:200`',
     why: "a code as people write it (NCP's gateway code 200), in the usage help shows",
   },

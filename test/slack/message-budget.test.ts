@@ -5,7 +5,7 @@ import {
   totalBlockText,
 } from '../../dev/fake-slack/block-limits.js';
 import { MESSAGE_TEXT_BUDGET, packLines } from '../../src/slack/blocks/message-budget.js';
-import { renderDigest } from '../../src/slack/blocks/watch-notifications.js';
+import { renderDigest } from '../../src/slack/blocks/watch-notices.js';
 import type { DigestItem } from '../../src/watcher/outbox/notification.js';
 
 describe('packLines', () => {

@@ -6,7 +6,6 @@ import type { UseCaseContext } from '../../use-cases/context.js';
 import { titleOf } from '../../watcher/outbox/notification.js';
 import { type WatchRecord, watchKey } from '../../watcher/records/watch-store.js';
 import type { ApprovalRecord } from '../approvals/approval-record.js';
-import type { ApprovalService } from '../approvals/approval-service.js';
 import { approvalsOf } from '../approvals/approvals-state.js';
 import type { CapabilityStates } from '../capability.js';
 import type { SignOffTarget } from '../verification/sign-off-verification.js';

@@ -12,7 +12,7 @@ import type { BrokenState } from '../../watcher/records/watch-store.js';
 import type { WorkspaceUse } from '../../watcher/records/workspace-limits.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { progressBar } from './format.js';
-import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
+import { code, context, escapeMrkdwn, section, truncate } from './mrkdwn.js';
 import { displayName, resourceRef } from './resource-card.js';
 import { stateLabelIn } from './state-words.js';
 import { brokenLabel } from './watch-notices.js';
@@ -80,10 +80,7 @@ export function renderAppHome(
 ): KnownBlock[] {
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'migrate-bot' } },
-    {
-      type: 'context',
-      elements: [{ type: 'mrkdwn', text: tr.t('home.role', { role: `*${view.role}*` }) }],
-    },
+    context(tr.t('home.role', { role: `*${view.role}*` })),
     {
       type: 'actions',
       elements: [
@@ -96,15 +93,14 @@ export function renderAppHome(
       ],
     },
   ];
-  if (typeof notice === 'string' && notice)
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(notice, 3000) } });
+  if (typeof notice === 'string' && notice) blocks.push(section(notice));
   // A reply's own blocks (a sentence and a reason): a few, so the tab stays within 100 blocks.
   else if (typeof notice === 'object') blocks.push(...notice.slice(0, NOTICE_BLOCKS));
   // What waits for this person comes first: at 3 a.m. nobody scrolls to find it.
   blocks.push(...(view.first ?? []));
   blocks.push(
     { type: 'divider' },
-    section(
+    titled(
       `*${tr.t('home.connections')}*`,
       view.connections.length === 0
         ? tr.t('home.noConnections')
@@ -116,16 +112,12 @@ export function renderAppHome(
             .join('\n'),
     ),
   );
-  if (view.use)
-    blocks.push({
-      type: 'context',
-      elements: [{ type: 'mrkdwn', text: truncate(workspaceUseLines(view.use, tr).join('\n'), 3000) }],
-    });
+  if (view.use) blocks.push(context(workspaceUseLines(view.use, tr).join('\n')));
   const broken = view.brokenWatches ?? [];
   if (broken.length > 0) {
     blocks.push(
       { type: 'divider' },
-      section(
+      titled(
         `*:no_entry: ${tr.t('home.broken')}* (${broken.length}): ${tr.t('home.brokenWhy')}`,
         broken
           .slice(0, HOME_ROWS)
@@ -140,14 +132,13 @@ export function renderAppHome(
   // Triage order, as in `/migrate list`: a summary line, then what needs a person first.
   const paused = view.paused ?? [];
   const summary = triageSummary([...view.failed, ...paused, ...view.running], tr);
-  if (summary)
-    blocks.push({ type: 'divider' }, { type: 'context', elements: [{ type: 'mrkdwn', text: summary }] });
+  if (summary) blocks.push({ type: 'divider' }, context(summary));
   for (const [title, rows, none] of [
     [tr.t('home.failed'), view.failed, tr.t('home.noneFailed')],
     [tr.t('home.paused'), paused, tr.t('home.nonePaused')],
     [tr.t('home.running'), view.running, tr.t('home.noneRunning')],
   ] as const) {
-    blocks.push({ type: 'divider' }, section(`*${title}* (${rows.length})`, rows.length ? '' : none));
+    blocks.push({ type: 'divider' }, titled(`*${title}* (${rows.length})`, rows.length ? '' : none));
     blocks.push(
       ...orderForTriage(rows)
         .slice(0, HOME_ROWS)
@@ -162,27 +153,15 @@ export function renderAppHome(
   if (view.windows) blocks.push({ type: 'divider' }, windowsSection(view.windows, tr));
   if (view.extra?.length) blocks.push({ type: 'divider' }, ...view.extra);
   if (view.unreadable.length > 0) {
-    blocks.push({
-      type: 'context',
-      elements: [
-        {
-          type: 'mrkdwn',
-          text: truncate(
-            `:warning: ${tr.t('home.unreadable', { list: view.unreadable.map(code).join(', ') })}`,
-            3000,
-          ),
-        },
-      ],
-    });
+    blocks.push(
+      context(`:warning: ${tr.t('home.unreadable', { list: view.unreadable.map(code).join(', ') })}`),
+    );
   }
   return blocks;
 }
 
-function section(title: string, body: string): KnownBlock {
-  return {
-    type: 'section',
-    text: { type: 'mrkdwn', text: truncate(body ? `${title}\n${body}` : title, 3000) },
-  };
+function titled(title: string, body: string): KnownBlock {
+  return section(body ? `${title}\n${body}` : title);
 }
 
 /** "Time windows (2)", one line each with its next change; at most HOME_ROWS. */
@@ -190,7 +169,7 @@ function windowsSection(windows: NonNullable<HomeView['windows']>, tr: Translato
   const lines = windows.list
     .slice(0, HOME_ROWS)
     .map((w) => `• ${windowLine(w, tr, nextWords(w, windows.now, tr))}`);
-  return section(
+  return titled(
     `*${tr.t('home.windows')}* (${windows.list.length})`,
     lines.length > 0 ? lines.join('\n') : tr.t('home.noWindows'),
   );

@@ -3,7 +3,7 @@ import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { ChartAxisTitles } from '../../reports/throughput-chart.js';
 import type { ReportNote } from '../../watcher/outbox/notification.js';
 import { displayName, refBeside } from './display-name.js';
-import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
+import { code, context, escapeMrkdwn, section, truncate } from './mrkdwn.js';
 import type { Rendered } from './watch-notifications.js';
 
 /**
@@ -52,22 +52,13 @@ export function renderCompletionReport(note: ReportNote, tr: Translator = ENGLIS
     [tr.t('report.failed'), r.objectsFailed ? tr.count(r.objectsFailed) : undefined],
   ];
   const shown = facts.filter((f): f is [string, string] => f[1] !== undefined);
-  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: truncate(title, 3000) } }];
+  const blocks: KnownBlock[] = [section(title)];
   if (shown.length > 0)
     blocks.push({
       type: 'section',
       fields: shown.slice(0, 10).map(([label, value]) => ({ type: 'mrkdwn', text: `*${label}*\n${value}` })),
     });
-  if (r.failedObjectList)
-    blocks.push({
-      type: 'context',
-      elements: [
-        {
-          type: 'mrkdwn',
-          text: truncate(tr.t('report.failedList', { path: code(r.failedObjectList) }), 3000),
-        },
-      ],
-    });
+  if (r.failedObjectList) blocks.push(context(tr.t('report.failedList', { path: code(r.failedObjectList) })));
   const summary = shown.map(([label, value]) => `${label} ${value}`).join(' · ');
   return {
     text: truncate(tr.t('report.text', { name: escapeMrkdwn(named.lead), summary }), 3000),

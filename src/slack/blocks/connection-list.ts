@@ -8,7 +8,7 @@ import { isProviderId, providerDefinition } from '../../providers/registry.js';
 import { NOT_OFFERED_RECHECK_MS } from '../../resources/kind-offering.js';
 import { maskSecret } from '../../secrets.js';
 import { MESSAGE_TEXT_BUDGET } from './message-budget.js';
-import { code, escapeControl, escapeMrkdwn, truncate } from './mrkdwn.js';
+import { code, context, escapeControl, escapeMrkdwn, section, truncate } from './mrkdwn.js';
 import { kindPlural } from './resource-card.js';
 
 /**
@@ -125,14 +125,9 @@ export function renderConnectionList(
   const total = connections.length + broken.length;
   if (total === 0) {
     const text = tr.t('conn.none');
-    return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+    return { text, blocks: [section(text)] };
   }
-  const blocks: KnownBlock[] = [
-    {
-      type: 'section',
-      text: { type: 'mrkdwn', text: tr.t('conn.header', { n: String(total) }) },
-    },
-  ];
+  const blocks: KnownBlock[] = [section(tr.t('conn.header', { n: String(total) }))];
   const sections = [
     ...connections.map((c) =>
       [
@@ -148,23 +143,15 @@ export function renderConnectionList(
   // At most MAX_LISTED blocks, and no more text than Slack takes in one message (message-budget.ts).
   let used = 0;
   let listed = 0;
-  for (const section of sections) {
-    const text = truncate(section, 3000);
+  for (const part of sections) {
+    const text = truncate(part, 3000);
     if (listed >= MAX_LISTED || used + text.length > MESSAGE_TEXT_BUDGET) break;
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
+    blocks.push(section(text));
     used += text.length;
     listed++;
   }
   const more = sections.length - listed;
-  blocks.push({
-    type: 'context',
-    elements: [
-      {
-        type: 'mrkdwn',
-        text: (more > 0 ? tr.t('conn.more', { n: String(more) }) : '') + tr.t('conn.footer'),
-      },
-    ],
-  });
+  blocks.push(context((more > 0 ? tr.t('conn.more', { n: String(more) }) : '') + tr.t('conn.footer')));
   const okCount = [...health.values()].filter((h) => h.state === 'ok').length;
   return {
     text: tr.t(total === 1 ? 'conn.count.one' : 'conn.count.other', {
@@ -189,14 +176,8 @@ export function renderDisconnectPrompt(
   return {
     text,
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: truncate(description, 3000) } },
-      {
-        type: 'section',
-        text: {
-          type: 'mrkdwn',
-          text: tr.t('conn.disconnect.explain', { name: code(name) }),
-        },
-      },
+      section(description),
+      section(tr.t('conn.disconnect.explain', { name: code(name) })),
       {
         type: 'actions',
         block_id: 'connection:disconnect',

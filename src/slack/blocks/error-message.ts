@@ -6,7 +6,7 @@ import { ENGLISH, type MessageValues, type Translator } from '../../i18n/transla
 import type { AmbiguousRefError } from '../../resources/resolve-resource.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { displayName, refBeside } from './display-name.js';
-import { code, escapeControl, escapeMrkdwn, truncate } from './mrkdwn.js';
+import { code, context, escapeControl, escapeMrkdwn, section, truncate } from './mrkdwn.js';
 import { kebab } from './provider-words.js';
 import { actionLabel, confirmFor } from './resource-card.js';
 import { stateWords } from './state-words.js';
@@ -47,7 +47,7 @@ export function renderError(error: AppError, opId: string, tr: Translator = ENGL
   const text = icon ? `${icon} ${message}` : tr.t('error.internal', { ref: code(opId) });
   return {
     text: truncate(text, 3000),
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } }],
+    blocks: [section(text)],
   };
 }
 
@@ -88,15 +88,12 @@ function renderProviderError(error: ProviderError, opId: string, tr: Translator)
     lines.push(`> ${escapeMrkdwn(truncate(error.errorMessage, 500))}`);
   }
   if (permission) lines.push(tr.t('failure.nextStep', { advice: escapeMrkdwn(tr.t('next.permissions')) }));
-  const context = [`op ${code(opId)}`];
-  if (error.requestId) context.push(tr.t('error.requestId', { id: code(error.requestId) }));
+  const refs = [`op ${code(opId)}`];
+  if (error.requestId) refs.push(tr.t('error.requestId', { id: code(error.requestId) }));
   const text = truncate(lines.join('\n'), 3000);
   return {
     text,
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] },
-    ],
+    blocks: [section(text), context(refs.join(' · '))],
   };
 }
 
@@ -158,7 +155,7 @@ export function renderAmbiguous(
     ? `${said} ${tr.t(error.candidates.length > 0 ? 'picker.canDo' : 'picker.noneCan', verb)}`
     : said;
   const text = `:twisted_rightwards_arrows: ${lead}`;
-  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } }];
+  const blocks: KnownBlock[] = [section(text)];
   for (const c of error.candidates) {
     const state = c.state ? ` · ${stateWords(c.state, tr)}` : '';
     const label = action ? actionLabel(action, tr, c.state) : tr.t('list.open');
@@ -191,15 +188,7 @@ export function renderAmbiguous(
       byState.set(words, (byState.get(words) ?? 0) + 1);
     }
     const states = tr.list([...byState].map(([words, n]) => `${tr.count(n)} ${words}`));
-    blocks.push({
-      type: 'context',
-      elements: [
-        {
-          type: 'mrkdwn',
-          text: truncate(tr.t('picker.others', { action, n: error.notPossible.length, states }), 3000),
-        },
-      ],
-    });
+    blocks.push(context(tr.t('picker.others', { action, n: error.notPossible.length, states })));
   }
   return { text: truncate(text, 3000), blocks };
 }

@@ -10,7 +10,7 @@ import {
 } from '../../catalogue/code-classes.js';
 import { explainForDisplay, type SurfaceButtons } from '../../catalogue/explain.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
-import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
+import { code, escapeMrkdwn, section, truncate } from './mrkdwn.js';
 
 /**
  * One failure, told the same way on the card, in the thread, in the channel post and in
@@ -278,7 +278,7 @@ export function renderFailureExplanation(
   const explanation = explainFailure(input);
   return {
     text: explanation.summary,
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: joined(explanation, lead, ownLine) } }],
+    blocks: [section(joined(explanation, lead, ownLine))],
     explanation,
   };
 }

@@ -3,7 +3,7 @@ import type { MigrationResource, NormalizedState } from '../../domain/migration-
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { GroupTally } from '../../watcher/group-tally.js';
 import { encodeResourceButton } from '../resource-button.js';
-import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
+import { code, escapeMrkdwn, section, truncate } from './mrkdwn.js';
 import { stateLabelIn, stateWords } from './state-words.js';
 
 /** Task states in the order a group card lists them: what needs someone first. */
@@ -78,12 +78,12 @@ export function groupTallyBlocks(
   );
   const tasks = tr.t('group.tasks', { n: `${tr.count(tally.tasks)}${tally.partial ? '+' : ''}` });
   const head = `*${tasks}*${counts.length > 0 ? ` · ${counts.join(' · ')}` : ''}`;
-  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: truncate(head, 3000) } }];
+  const blocks: KnownBlock[] = [section(head)];
   if (tally.failedCount === 0) return blocks;
   const lines = tally.failed.map((t) => failedTaskLine(group.connection, t));
   const more = tally.failedCount - tally.failed.length;
   if (more > 0) lines.push(tr.t('group.moreFailed', { n: tr.count(more) }));
-  blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } });
+  blocks.push(section(lines.join('\n')));
   if (more > 0)
     blocks.push({
       type: 'actions',
@@ -132,9 +132,6 @@ export function renderGroupFailures(
     );
   return {
     text: title,
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: truncate(title, 3000) } },
-      { type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } },
-    ],
+    blocks: [section(title), section(lines.join('\n'))],
   };
 }

@@ -9,7 +9,7 @@ import {
 } from '../../access/roles.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { Words } from '../../i18n/words.js';
-import { code, truncate } from './mrkdwn.js';
+import { code, context, section, truncate } from './mrkdwn.js';
 
 /** One subcommand as `/migrate help <name>` explains it. */
 export interface HelpTopic {
@@ -82,8 +82,8 @@ export function renderHelpTopic(view: HelpTopicView): KnownBlock[] {
     );
   return [
     { type: 'header', text: { type: 'plain_text', text: truncate(`/migrate ${topic.name}`, 150) } },
-    { type: 'section', text: { type: 'mrkdwn', text: truncate(summary, 3000) } },
-    { type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: tr.t('help.topic.footer') }] },
+    section(summary),
+    section(lines.join('\n')),
+    context(tr.t('help.topic.footer')),
   ];
 }

@@ -2,7 +2,7 @@ import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import { type Capability, REQUIRED_ROLE, type Role } from '../../access/roles.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { Words } from '../../i18n/words.js';
-import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
+import { code, context, escapeMrkdwn, section, truncate } from './mrkdwn.js';
 
 export interface HelpEntry {
   /** The subcommand's name: its summary's catalogue key (`help.summary.<name>`). */
@@ -66,10 +66,7 @@ function header(tr: Translator, role: Role, connections: readonly string[]): Kno
       : tr.t('help.noConnections');
   return [
     { type: 'header', text: { type: 'plain_text', text: truncate(tr.t('help.header'), 150) } },
-    {
-      type: 'context',
-      elements: [{ type: 'mrkdwn', text: truncate(`${tr.t('help.role', { role })} ${list}`, 3000) }],
-    },
+    context(`${tr.t('help.role', { role })} ${list}`),
   ];
 }
 
@@ -92,11 +89,10 @@ export function renderShortHelp(view: ShortHelpView): KnownBlock[] {
     ...(b === 'connect' && view.connections.length === 0 ? { style: 'primary' as const } : {}),
   }));
   const blocks = header(tr, view.role, view.connections);
-  if (lines.length > 0)
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } });
+  if (lines.length > 0) blocks.push(section(lines.join('\n')));
   if (buttons.length > 0)
     blocks.push({ type: 'actions', block_id: 'help.buttons', elements: buttons } satisfies ActionsBlock);
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: tr.t('help.footer') }] });
+  blocks.push(context(tr.t('help.footer')));
   return blocks;
 }
 
@@ -111,14 +107,7 @@ export function renderHelp(view: HelpView): KnownBlock[] {
   });
   const blocks = header(tr, view.role, view.connections);
   // One section per ~10 commands keeps every text far below Slack's 3,000 characters.
-  for (let i = 0; i < lines.length; i += 10)
-    blocks.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: truncate(lines.slice(i, i + 10).join('\n'), 3000) },
-    });
-  blocks.push({
-    type: 'context',
-    elements: [{ type: 'mrkdwn', text: view.everything ? tr.t('help.footerAll') : tr.t('help.footer') }],
-  });
+  for (let i = 0; i < lines.length; i += 10) blocks.push(section(lines.slice(i, i + 10).join('\n')));
+  blocks.push(context(view.everything ? tr.t('help.footerAll') : tr.t('help.footer')));
   return blocks;
 }

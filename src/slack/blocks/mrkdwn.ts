@@ -1,3 +1,5 @@
+import type { ContextBlock, SectionBlock } from '@slack/types';
+
 /**
  * Provider strings (task names, bucket names, error messages) go into mrkdwn. Escaping the three
  * control characters makes mentions (`<!channel>`, `<@U…>`) and links inert; formatting characters
@@ -72,4 +74,14 @@ export function truncate(text: string, max: number): string {
     if (entity && start + entity[0].length > end) end = start;
   }
   return `${text.slice(0, end)}…`;
+}
+
+/** A section of mrkdwn text (escaped by the caller), cut to Slack's 3,000 characters. */
+export function section(text: string): SectionBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } };
+}
+
+/** A context line of mrkdwn text (escaped by the caller), cut to Slack's 3,000 characters. */
+export function context(text: string): ContextBlock {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, 3000) }] };
 }

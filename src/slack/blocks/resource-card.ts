@@ -19,7 +19,7 @@ import { planButtons } from './failure-buttons.js';
 import { renderFailureExplanation } from './failure-explanation.js';
 import { progressBar, slackDate } from './format.js';
 import { groupStateLead, groupTallyBlocks } from './group-card.js';
-import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
+import { code, context, escapeMrkdwn, section, truncate } from './mrkdwn.js';
 import { stateLabel } from './state-words.js';
 
 export { displayName } from './display-name.js';
@@ -141,29 +141,20 @@ export function renderResourceCard(
 ): KnownBlock[] {
   const tr = options.tr ?? ENGLISH;
   const blocks: KnownBlock[] = [];
-  if (options.notice)
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(options.notice, 3000) }] });
+  if (options.notice) blocks.push(context(options.notice));
   const named = displayName(resource.name, options.title);
   blocks.push({
     type: 'header',
     text: { type: 'plain_text', text: truncate(named.lead, 150), emoji: false },
   });
   if (named.beside)
-    blocks.push({
-      type: 'context',
-      elements: [
-        { type: 'mrkdwn', text: tr.t('card.providerName', { name: code(truncate(named.beside, 200)) }) },
-      ],
-    });
-  blocks.push({
-    type: 'section',
-    text: { type: 'mrkdwn', text: truncate(stateLine(resource, tr, options), 3000) },
-  });
+    blocks.push(context(tr.t('card.providerName', { name: code(truncate(named.beside, 200)) })));
+  blocks.push(section(stateLine(resource, tr, options)));
   const who = [options.lastAction && whoActed(resource, options.lastAction, tr)]
     .concat(windowFactLines(resource.state, options.windows, tr))
     .concat(options.capabilityLines ?? [])
     .filter(Boolean);
-  if (who.length > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: who.join('\n') }] });
+  if (who.length > 0) blocks.push(context(who.join('\n')));
   // A claim is about one failure: a later, different failure is nobody's yet (`Claims.current`).
   const claim =
     resource.state === 'failed' && [undefined, failureOf(resource)].includes(options.claim?.about)
@@ -181,10 +172,7 @@ export function renderResourceCard(
       ? briefError(resource.lastError.code, tr)
       : errorSection(resource, tr, options.allActions ?? actions, buttons, options.canFixConnection);
   if (error) blocks.push(error);
-  blocks.push({
-    type: 'context',
-    elements: [{ type: 'mrkdwn', text: truncate(footer(resource, options, tr), 3000) }],
-  });
+  blocks.push(context(footer(resource, options, tr)));
   if (options.withActions !== false)
     blocks.push(
       actionsBlock(resource, actions, options.watch !== false, tr, options.canFixConnection, claim),
@@ -277,7 +265,7 @@ function endpointText(e: MigrationResource['source']): string {
 /** The last error, explained exactly as the thread and the channel explain it (failure-explanation.ts). */
 function briefError(errorCode: string | undefined, tr: Translator): SectionBlock {
   const text = `${tr.t('card.lastError')}${errorCode ? ` ${code(errorCode)}` : ''} ${tr.t('card.explainedInThread')}`;
-  return { type: 'section', text: { type: 'mrkdwn', text } };
+  return section(text);
 }
 
 function errorSection(

@@ -9,7 +9,7 @@ import { encodeListPage, type ListQuery } from '../list-query.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { progressBar, slackDate } from './format.js';
 import { budgetShare } from './message-budget.js';
-import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
+import { code, context, escapeMrkdwn, section, truncate } from './mrkdwn.js';
 import { displayName, kindPlural, kindWords, resourceRef } from './resource-card.js';
 import { stateLabel } from './state-words.js';
 
@@ -69,8 +69,7 @@ export function renderResourceList(view: ListView): KnownBlock[] {
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: truncate(view.title, 150) } },
   ];
-  if (view.summary)
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(view.summary, 3000) }] });
+  if (view.summary) blocks.push(context(view.summary));
   const empty = view.resources.length === 0;
   const absent = (view.notOffered ?? []).map((n) => notOfferedLine(n, tr));
   if (empty) {
@@ -78,7 +77,7 @@ export function renderResourceList(view: ListView): KnownBlock[] {
     const lines = [...view.failures.map((g) => gapLine(g, tr)), ...absent];
     if (view.answered > 0 || lines.length === 0)
       lines.push(lines.length > 0 ? tr.t('list.nothingElse') : (view.emptyHint ?? tr.t('list.nothing')));
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } });
+    blocks.push(section(lines.join('\n')));
   }
   // Every row of the page is shown (paging counts on it), so each gets its share of what Slack takes
   // in one message (message-budget.ts): a full page of 40 shortens long names to about 50 characters.
@@ -89,7 +88,7 @@ export function renderResourceList(view: ListView): KnownBlock[] {
     if (r.unreadable) {
       // Nothing to open: the provider's record could not be read (its id, when it had one, is shown).
       const text = tr.t('list.unreadable', { kind: kindWords(r.kind, tr), ref: code(resourceRef(r)) });
-      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } });
+      blocks.push(section(text));
       continue;
     }
     const named = displayName(r.name, view.titles?.get(resourceRef(r)));
@@ -123,8 +122,7 @@ export function renderResourceList(view: ListView): KnownBlock[] {
     notes.push(tr.t('list.inAll', { total: view.total }));
   if (view.total > first + shown && !view.paging?.hasNext) notes.push(tr.t('list.narrow'));
   if (!empty) notes.push(...view.failures.map((g) => gapLine(g, tr)), ...absent);
-  if (notes.length > 0)
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(notes.join(' '), 3000) }] });
+  if (notes.length > 0) blocks.push(context(notes.join(' ')));
   const paging = view.paging;
   if (paging && (paging.page > 0 || paging.hasNext)) {
     const buttons: Button[] = [];

@@ -26,11 +26,6 @@ export function stateLabelIn(state: NormalizedState, tr: Translator): string {
   return `${STATE_EMOJI[state]} ${tr.t(`state.${state}`)}`;
 }
 
-/** The English labels, for surfaces that are not translated yet. */
-export const STATE_LABELS = Object.fromEntries(
-  Object.keys(STATE_EMOJI).map((state) => [state, stateLabelIn(state as NormalizedState, ENGLISH)]),
-) as Record<NormalizedState, string>;
-
 /**
  * The state as a person reads it: a status the bot does not know shows the provider's own value
  * ("Unknown (12)"), and a list item that could not be read says so.

@@ -12,7 +12,7 @@ import type { WindowRefusedNote } from '../../watcher/window-fact.js';
 import { displayName, refBeside } from './display-name.js';
 import { slackDate } from './format.js';
 import { MESSAGE_TEXT_BUDGET, packLines } from './message-budget.js';
-import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
+import { code, context, escapeMrkdwn, section, truncate } from './mrkdwn.js';
 import { resourceRef } from './resource-card.js';
 import { stateLabelIn } from './state-words.js';
 import type { Rendered } from './watch-notifications.js';
@@ -34,7 +34,7 @@ export function renderConnectionNotice(note: ConnectionNote, tr: Translator = EN
           reason: reason ? ` (${escapeMrkdwn(truncate(reason, 200))})` : '',
         })
       : tr.t('watch.connectionUp', { connection: code(connection), after: tr.duration((at - since) / 1000) });
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  return { text, blocks: [section(text)] };
 }
 
 /** One message per channel per day: every watched resource, its state, and what changed since. */
@@ -69,16 +69,10 @@ export function renderDigest(note: DigestNote, tr: Translator = ENGLISH): Render
   // Whole lines, as many as the message can carry; the rest are counted, never silently cut.
   const packed = packLines(lines, MESSAGE_TEXT_BUDGET - headerText.length - 200, { maxSections: 45 });
   const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: headerText } },
-    ...packed.sections.map(
-      (section): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: section } }),
-    ),
+    section(headerText),
+    ...packed.sections.map((part): KnownBlock => section(part)),
   ];
-  if (packed.left > 0)
-    blocks.push({
-      type: 'context',
-      elements: [{ type: 'mrkdwn', text: tr.t('watch.digest.more', { n: packed.left }) }],
-    });
+  if (packed.left > 0) blocks.push(context(tr.t('watch.digest.more', { n: packed.left })));
   return { text, blocks };
 }
 
@@ -106,7 +100,7 @@ export function renderBrokenDm(note: BrokenNote, tr: Translator = ENGLISH): Rend
     }),
     3000,
   );
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  return { text, blocks: [section(text)] };
 }
 
 /** The thread reply once Slack takes posts in a broken watch's channel again. */
@@ -115,7 +109,7 @@ export function renderRepaired(note: RepairedNote, tr: Translator = ENGLISH): Re
     since: slackDate(new Date(note.since)),
     name: `*${escapeMrkdwn(truncate(note.name, 200))}*`,
   });
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  return { text, blocks: [section(text)] };
 }
 
 /** A time window left the resource as it was: the policy refused the person who set it. */
@@ -126,5 +120,5 @@ export function renderWindowRefused(note: WindowRefusedNote, tr: Translator = EN
     user: `<@${note.by}>`,
     command: code(`/migrate window remove ${note.window.id}`),
   });
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  return { text, blocks: [section(text)] };
 }

@@ -40,14 +40,6 @@ import {
   renderWindowRefused,
 } from './watch-notices.js';
 
-export {
-  brokenLabel,
-  renderBrokenDm,
-  renderConnectionNotice,
-  renderDigest,
-  renderRepaired,
-} from './watch-notices.js';
-
 /**
  * What the watcher posts, rendered when it is sent: the parent card (the resource card, edited in
  * place), thread replies per event, connection notices, the daily digest, and the messages about a

@@ -5,7 +5,7 @@ import type { ResourceAction } from '../../../providers/types.js';
 import { ActionRefusedError } from '../../../resources/perform-action.js';
 import { shownWith } from '../../../use-cases/show-resource.js';
 import { liveStateLabel } from '../../blocks/living-posts.js';
-import { code, escapeMrkdwn, truncate } from '../../blocks/mrkdwn.js';
+import { code, escapeMrkdwn, section, truncate } from '../../blocks/mrkdwn.js';
 import { actionLabel, whoActed } from '../../blocks/resource-card.js';
 import { stateLabel, stateLabelIn } from '../../blocks/state-words.js';
 import { renderShown } from '../../blocks/use-case-replies.js';
@@ -47,7 +47,7 @@ export async function answerStale(
     who: who ? ` (${who})` : '',
   });
   const card = renderShown(shown, { tr, now: ctx.deps.clock.now() });
-  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text } }, ...(card.blocks ?? [])];
+  const blocks: KnownBlock[] = [section(text), ...(card.blocks ?? [])];
   await deps.slack.sender
     .to(ctx.teamId)
     .ephemeral({ channel: ctx.channelId, user: ctx.userId, text, blocks });
@@ -77,7 +77,7 @@ async function answerGone(
     state: deleted ? stateLabelIn('deleted', tr) : liveStateLabel('gone', tr),
     who: who ? ` (${who})` : '',
   });
-  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text } }];
+  const blocks: KnownBlock[] = [section(text)];
   await deps.slack.sender
     .to(ctx.teamId)
     .ephemeral({ channel: ctx.channelId!, user: ctx.userId, text, blocks });

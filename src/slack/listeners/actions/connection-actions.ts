@@ -10,7 +10,7 @@ import { WORKSPACE } from '../../../access/policy.js';
 import { InvalidInputError, NotFoundError } from '../../../errors.js';
 import { parseJsonOrUndefined } from '../../../store/open-atomic-kv.js';
 import { DISCONNECT_ACTION } from '../../blocks/connection-list.js';
-import { code } from '../../blocks/mrkdwn.js';
+import { code, section } from '../../blocks/mrkdwn.js';
 import { buttonHandler } from '../../button-handler.js';
 import { CONNECTION_WORD } from '../../command-text.js';
 import {
@@ -62,7 +62,7 @@ export function disconnectButton(deps: AppDeps) {
     const text = tr.t('disconnect.done', { name: code(name), who: `<@${ctx.userId}>`, op: code(ctx.opId) });
     await ctx.reply({
       text,
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+      blocks: [section(text)],
       replaceOriginal: true,
     });
   });

@@ -1,5 +1,5 @@
 import { WORKSPACE } from '../../../access/policy.js';
-import { code, truncate } from '../../blocks/mrkdwn.js';
+import { code, context, truncate } from '../../blocks/mrkdwn.js';
 import { kindWords, renderResourceCard } from '../../blocks/resource-card.js';
 import { type ButtonArgs, buttonHandler } from '../../button-handler.js';
 import type { AppDeps, HandlerContext } from '../../context.js';
@@ -30,10 +30,7 @@ export function homeOpen(deps: AppDeps) {
       tr,
     });
     const ref = code(`/migrate status ${resource.connection}:${resource.id}`);
-    blocks.push({
-      type: 'context',
-      elements: [{ type: 'mrkdwn', text: tr.t('home.actFromChannel', { ref }) }],
-    });
+    blocks.push(context(tr.t('home.actFromChannel', { ref })));
     await deps.slack.sender.to(ctx.teamId, { client: args.client }).openView(args.body.trigger_id, {
       type: 'modal',
       title: { type: 'plain_text', text: truncate(kindWords(resource.kind, tr), 24) },

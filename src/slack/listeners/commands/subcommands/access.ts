@@ -3,6 +3,7 @@ import { channelScope, grantApplies, WORKSPACE } from '../../../../access/policy
 import { REQUIRED_ROLE, ROLES, type Role, roleAllows } from '../../../../access/roles.js';
 import { InvalidInputError } from '../../../../errors.js';
 import type { MessageKey, Translator } from '../../../../i18n/translator.js';
+import { context, section } from '../../../blocks/mrkdwn.js';
 import { refuseShare } from '../../../command-text.js';
 import type { HandlerContext } from '../../../context.js';
 import { parseChannel, parseSubject, type Subject, subjectMention } from '../../../mentions.js';
@@ -107,21 +108,9 @@ async function runAccess(ctx: HandlerContext, request: AccessRequest): Promise<v
     await ctx.reply({
       text: tr.t('access.you.role', { role: `*${role}*`, because }),
       blocks: [
-        {
-          type: 'section',
-          text: {
-            type: 'mrkdwn',
-            text: `${tr.t('access.you.role', { role: `*${role}*`, because })}${unsure}`,
-          },
-        },
-        {
-          type: 'section',
-          text: {
-            type: 'mrkdwn',
-            text: grants.length ? grants.map((g) => grantLine(g, tr)).join('\n') : tr.t('access.noGrants'),
-          },
-        },
-        { type: 'context', elements: [{ type: 'mrkdwn', text: tr.t('access.neededRoles', { roles }) }] },
+        section(`${tr.t('access.you.role', { role: `*${role}*`, because })}${unsure}`),
+        section(grants.length ? grants.map((g) => grantLine(g, tr)).join('\n') : tr.t('access.noGrants')),
+        context(tr.t('access.neededRoles', { roles })),
       ],
     });
     return;

@@ -1,7 +1,7 @@
 import { WORKSPACE } from '../../../../access/policy.js';
 import { InvalidInputError } from '../../../../errors.js';
 import { auditLine } from '../../../blocks/audit-line.js';
-import { truncate } from '../../../blocks/mrkdwn.js';
+import { section } from '../../../blocks/mrkdwn.js';
 import { defineSubcommand } from '../subcommand.js';
 
 export const auditCommand = defineSubcommand<{ count: number }>({
@@ -25,17 +25,9 @@ export const auditCommand = defineSubcommand<{ count: number }>({
     await ctx.reply({
       text: tr.t('audit.title', { n: entries.length }),
       blocks: [
-        {
-          type: 'section',
-          text: {
-            type: 'mrkdwn',
-            text: truncate(
-              entries.map((e) => `${e.at.slice(0, 16)}Z ${auditLine(e, tr)}`).join('\n') ||
-                tr.t('audit.empty'),
-              3000,
-            ),
-          },
-        },
+        section(
+          entries.map((e) => `${e.at.slice(0, 16)}Z ${auditLine(e, tr)}`).join('\n') || tr.t('audit.empty'),
+        ),
       ],
     });
   },

@@ -9,7 +9,6 @@ import { connectionsCommand } from './connections.js';
 import { createCommand } from './create.js';
 import { del } from './delete.js';
 import { disconnectCommand } from './disconnect.js';
-import { explainCommand } from './explain.js';
 import { helpSubcommand } from './help.js';
 import { groups, listCommand, syncTasks } from './list.js';
 import { settingsCommand } from './settings.js';
@@ -29,7 +28,6 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   listCommand(CAPABILITIES.flatMap((c) => c.listFilters)),
   groups,
   syncTasks,
-  explainCommand,
   pause,
   resume,
   retry,

@@ -1,6 +1,6 @@
 import type { ResourceRef } from '../../../../domain/migration-resource.js';
 import { InvalidInputError } from '../../../../errors.js';
-import { code } from '../../../blocks/mrkdwn.js';
+import { code, section } from '../../../blocks/mrkdwn.js';
 import { parseRef, refuseShare } from '../../../command-text.js';
 import { defineSubcommand } from '../subcommand.js';
 
@@ -34,15 +34,7 @@ export const syncEventCommand = defineSubcommand<{ ref: ResourceRef; keys: strin
     const where = code(`${resource.connection}:${resource.id}`);
     await ctx.reply({
       text: tr.t('syncEvent.sent', { n: keys.length, name: resource.name }),
-      blocks: [
-        {
-          type: 'section',
-          text: {
-            type: 'mrkdwn',
-            text: tr.t('syncEvent.sentTo', { n: keys.length, ref: where, op: code(ctx.opId) }),
-          },
-        },
-      ],
+      blocks: [section(tr.t('syncEvent.sentTo', { n: keys.length, ref: where, op: code(ctx.opId) }))],
     });
   },
 });

@@ -5,9 +5,9 @@ import { brokenFixParts } from '../../../../watcher/outbox/broken-channel.js';
 import { titleOf } from '../../../../watcher/outbox/notification.js';
 import { displayName, refBeside } from '../../../blocks/display-name.js';
 import { MESSAGE_TEXT_BUDGET, packLines } from '../../../blocks/message-budget.js';
-import { escapeMrkdwn, truncate } from '../../../blocks/mrkdwn.js';
+import { context, escapeMrkdwn, section, truncate } from '../../../blocks/mrkdwn.js';
 import { stateLabelIn } from '../../../blocks/state-words.js';
-import { brokenLabel } from '../../../blocks/watch-notifications.js';
+import { brokenLabel } from '../../../blocks/watch-notices.js';
 import { channelOnly } from '../../../command-text.js';
 import { defineSubcommand } from '../subcommand.js';
 
@@ -71,20 +71,11 @@ export const watchesCommand = defineSubcommand<{ channel?: string; share: boolea
       const packed = packLines([`*<#${channelId}>* (${list.length})`, ...lines], budget, {
         maxSections: MAX_SECTIONS - blocks.length,
       });
-      for (const text of packed.sections) blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
+      for (const text of packed.sections) blocks.push(section(text));
       budget -= packed.used;
       notShown += Math.min(packed.left, lines.length);
     }
-    if (notShown > 0)
-      blocks.push({
-        type: 'context',
-        elements: [
-          {
-            type: 'mrkdwn',
-            text: tr.t('watches.more', { n: notShown }),
-          },
-        ],
-      });
+    if (notShown > 0) blocks.push(context(tr.t('watches.more', { n: notShown })));
     const broken = records.filter((r) => r.broken).length;
     const summary = tr.t('watches.summary', { n: records.length, c: byChannel.size });
     await ctx.reply({

@@ -1,12 +1,13 @@
 import type { KnownBlock } from '@slack/types';
-import { roleAllows } from '../../../../access/roles.js';
-import { explainForDisplay } from '../../../../catalogue/explain.js';
-import { type CodeLookup, lookUpCode } from '../../../../catalogue/suggest.js';
-import { InvalidInputError } from '../../../../errors.js';
-import type { Translator } from '../../../../i18n/translator.js';
-import { renderFailureExplanation } from '../../../blocks/failure-explanation.js';
-import { code, escapeMrkdwn, truncate } from '../../../blocks/mrkdwn.js';
-import { defineSubcommand } from '../subcommand.js';
+import { roleAllows } from '../../access/roles.js';
+import { explainForDisplay } from '../../catalogue/explain.js';
+import { type CodeLookup, lookUpCode } from '../../catalogue/suggest.js';
+import { InvalidInputError } from '../../errors.js';
+import type { Translator } from '../../i18n/translator.js';
+import { renderFailureExplanation } from '../../slack/blocks/failure-explanation.js';
+import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
+import { defineSubcommand } from '../../slack/listeners/commands/subcommand.js';
+import { EXPLAIN_WORDS } from './words.js';
 
 /**
  * What may be a code, before the catalogue is asked: a prefix and digits in any spelling (`TRF.0015`,
@@ -20,12 +21,12 @@ const MAX_TYPED = 48;
 
 function refuse(typed: string): never {
   const shown = truncate(typed.replace(/[^\x20-\x7E]|[*~]/g, '?'), 40);
-  throw InvalidInputError.of('explain.error.notCode', { typed: shown });
+  throw InvalidInputError.in(EXPLAIN_WORDS, 'explain.error.notCode', { typed: shown });
 }
 
 /** Words after `explain` → the text to look up; a code split by a space (`trf 15`) is one code. */
 function parseCode(args: string[]): string {
-  if (args.length === 0) throw InvalidInputError.of('explain.error.none');
+  if (args.length === 0) throw InvalidInputError.in(EXPLAIN_WORDS, 'explain.error.none');
   const typed = args.join(' ');
   if (typed.length > MAX_TYPED || args.length > 3) refuse(typed);
   const bare = typed.replace(/[.,;:!?]+$/, '');
@@ -44,14 +45,15 @@ function messageFor(suggested: string, tr: Translator): string {
 }
 
 function suggestionsMessage(lookup: Extract<CodeLookup, { kind: 'suggestions' }>, tr: Translator) {
+  const own = tr.with(EXPLAIN_WORDS);
   const typed = lookup.typed.toUpperCase();
   const lines = [
-    tr.t('explain.suggestions', { typed: code(typed) }),
+    own.t('explain.suggestions', { typed: code(typed) }),
     ...lookup.codes.map((c) => `• ${code(c)} ${escapeMrkdwn(truncate(messageFor(c, tr), 200))}`),
-    tr.t('explain.askAgain', { example: `\`/migrate explain ${lookup.codes[0]}\`` }),
+    own.t('explain.askAgain', { example: `\`/migrate explain ${lookup.codes[0]}\`` }),
   ];
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } }];
-  return { text: tr.t('explain.suggestionsText', { typed, codes: lookup.codes.join(', ') }), blocks };
+  return { text: own.t('explain.suggestionsText', { typed, codes: lookup.codes.join(', ') }), blocks };
 }
 
 export const explainCommand = defineSubcommand<{ code: string; share: boolean }>({
@@ -59,7 +61,8 @@ export const explainCommand = defineSubcommand<{ code: string; share: boolean }>
   needs: 'view',
   aliases: ['why'],
   usage: '/migrate explain <error code>',
-  summary: 'What an error code means, how to fix it and what to do next, e.g. `/migrate explain TRF.0015`.',
+  summary: EXPLAIN_WORDS.en['help.summary.explain'],
+  words: EXPLAIN_WORDS,
   example: () => '/migrate explain TRF.0015',
   related: ['status', 'list'],
   parse: (args, share) => ({ code: parseCode(args), share }),
@@ -70,12 +73,13 @@ export const explainCommand = defineSubcommand<{ code: string; share: boolean }>
     const lookup = lookUpCode(typed);
     // A shared answer is read in the channel's language; a private one in the asker's.
     const tr = await ctx.translator(share ? 'channel' : 'person');
+    const own = tr.with(EXPLAIN_WORDS);
     switch (lookup.kind) {
       case 'exact':
       case 'corrected': {
         const lead =
           lookup.kind === 'corrected'
-            ? `:mag: ${tr.t('explain.didYouMean', { code: code(lookup.code) })}`
+            ? `:mag: ${own.t('explain.didYouMean', { code: code(lookup.code) })}`
             : undefined;
         const { text, blocks } = renderFailureExplanation(
           { code: lookup.code, canFixConnection, reference: true, tr },
@@ -83,7 +87,9 @@ export const explainCommand = defineSubcommand<{ code: string; share: boolean }>
           true,
         );
         const fallback =
-          lookup.kind === 'corrected' ? `${tr.t('explain.didYouMean', { code: lookup.code })} ${text}` : text;
+          lookup.kind === 'corrected'
+            ? `${own.t('explain.didYouMean', { code: lookup.code })} ${text}`
+            : text;
         await ctx.reply({ text: truncate(fallback, 300), blocks, share });
         return;
       }

@@ -1,0 +1,16 @@
+import { defineCapability } from '../capability.js';
+import { explainCommand } from './explain-command.js';
+import { EXPLAIN_WORDS } from './words.js';
+
+/**
+ * `/migrate explain <code>`: the error catalogue as a reference, asked by code in any spelling,
+ * with "Did you mean …?" for a near miss. It keeps no state. A failure the bot sees is explained
+ * by the core itself (`slack/blocks/failure-explanation.ts`, drawn by the one editor on the card
+ * and in the thread), which this answer shares its wording with.
+ */
+export const explain = defineCapability<undefined>({
+  name: 'explain',
+  start: () => undefined,
+  subcommands: [explainCommand],
+  words: EXPLAIN_WORDS,
+});
