@@ -23,6 +23,21 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+const REFUSALS = new Set<string>([
+  ErrorCode.InvalidInput,
+  ErrorCode.NotFound,
+  ErrorCode.Ambiguous,
+  ErrorCode.Forbidden,
+]);
+
+/**
+ * A refusal the person can act on (bad input, nothing found, which one, not allowed): logged and
+ * audited as refused; any other error is a failure worth an error log.
+ */
+export function isRefusal(error: unknown): boolean {
+  return error instanceof AppError && REFUSALS.has(error.code);
+}
+
 /** A user-facing message by catalogue key (src/i18n/messages), for the reader's language. */
 export interface LocalizedMessage {
   key: string;

@@ -9,7 +9,7 @@ import type { Capabilities } from '../capabilities/capabilities.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
-import { AppError, ErrorCode } from '../errors.js';
+import { AppError, ErrorCode, isRefusal } from '../errors.js';
 import type { Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import type { BotMetrics, RequestOutcome } from '../metrics/metrics.js';
@@ -124,13 +124,6 @@ export interface HandlerContext {
   audited<T>(action: string, target: string | undefined, work: () => Promise<T>): Promise<T>;
 }
 
-const REFUSALS = new Set<string>([
-  ErrorCode.Forbidden,
-  ErrorCode.InvalidInput,
-  ErrorCode.NotFound,
-  ErrorCode.Ambiguous,
-]);
-
 type RespondFn = (message: Record<string, unknown>) => Promise<unknown>;
 
 export function createHandlerContext(
@@ -198,7 +191,7 @@ export function createHandlerContext(
         await deps.audit.record({ ...entry, result: 'ok' });
         return result;
       } catch (error) {
-        const refused = error instanceof AppError && REFUSALS.has(error.code);
+        const refused = isRefusal(error);
         const detail = error instanceof Error ? error.message.slice(0, 500) : String(error).slice(0, 500);
         await deps.audit
           .record({ ...entry, result: refused ? 'refused' : 'failed', detail })

@@ -1,16 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { channelScope } from '../../access/policy.js';
-import { AppError, ErrorCode } from '../../errors.js';
+import { AppError, ErrorCode, isRefusal } from '../../errors.js';
 import type { UseCaseContext } from '../../use-cases/context.js';
 import type { CapabilityCore } from '../capability.js';
 import type { ApiToken } from './tokens.js';
-
-const REFUSED = new Set<string>([
-  ErrorCode.Forbidden,
-  ErrorCode.InvalidInput,
-  ErrorCode.NotFound,
-  ErrorCode.Ambiguous,
-]);
 
 /** Who a token is in the audit log and the policy's decisions: never a person. */
 export const tokenActor = (token: ApiToken) => `token:${token.name}`;
@@ -57,7 +50,7 @@ export function tokenContext(core: CapabilityCore, team: string, token: ApiToken
         await core.audit.record({ ...entry, result: 'ok' });
         return result;
       } catch (error) {
-        const refused = error instanceof AppError && REFUSED.has(error.code);
+        const refused = isRefusal(error);
         const detail = (error instanceof Error ? error.message : String(error)).slice(0, 500);
         await core.audit
           .record({ ...entry, result: refused ? 'refused' : 'failed', detail })

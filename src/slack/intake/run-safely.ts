@@ -1,17 +1,9 @@
-import { asAppError, ErrorCode } from '../../errors.js';
+import { asAppError, isRefusal } from '../../errors.js';
 import { ENGLISH } from '../../i18n/translator.js';
 import { AmbiguousRefError } from '../../resources/resolve-resource.js';
 import { titlesIn } from '../../resources/resource-titles.js';
 import { renderAmbiguous, renderError } from '../blocks/error-message.js';
 import { type HandlerContext, requestDone } from '../context.js';
-
-/** Expected failures the user can act on; everything else is a bug worth an error log. */
-const USER_FACING = new Set<string>([
-  ErrorCode.InvalidInput,
-  ErrorCode.NotFound,
-  ErrorCode.Ambiguous,
-  ErrorCode.Forbidden,
-]);
 
 /**
  * Runs a handler after its ack: any failure becomes a specific reply to the user (never silence),
@@ -23,9 +15,8 @@ export async function runSafely(ctx: HandlerContext, work: () => Promise<void>):
     requestDone(ctx, 'ok');
   } catch (thrown) {
     const error = asAppError(thrown);
-    requestDone(ctx, USER_FACING.has(error.code) ? 'refused' : 'failed');
-    if (USER_FACING.has(error.code))
-      ctx.logger.info({ code: error.code, reason: error.message }, 'request refused');
+    requestDone(ctx, isRefusal(error) ? 'refused' : 'failed');
+    if (isRefusal(error)) ctx.logger.info({ code: error.code, reason: error.message }, 'request refused');
     else ctx.logger.error({ err: thrown, code: error.code }, 'request failed');
     // In the asker's language; a lookup that fails leaves the answer English rather than unsaid.
     const tr = await ctx.translator().catch(() => ENGLISH);

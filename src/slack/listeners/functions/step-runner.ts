@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import type { ResourceRef } from '../../../domain/migration-resource.js';
-import { type AppError, asAppError, ErrorCode, InvalidInputError } from '../../../errors.js';
+import { type AppError, asAppError, InvalidInputError, isRefusal } from '../../../errors.js';
 import { AmbiguousRefError } from '../../../resources/resolve-resource.js';
 import { renderError } from '../../blocks/error-message.js';
 import { RESOURCE_REF } from '../../command-text.js';
@@ -17,14 +17,6 @@ export const LATER = Symbol('completed later');
 /** Slack passes the person running the workflow as `{ id, secret }`; only the id is used. */
 const userContext = z.object({ id: z.string().regex(/^[UW][A-Z0-9]{2,39}$/) });
 const teamOfBody = z.object({ team_id: z.string().min(1) });
-
-/** Expected refusals the workflow's runner can act on; anything else is logged as a failure. */
-const USER_FACING = new Set<string>([
-  ErrorCode.InvalidInput,
-  ErrorCode.NotFound,
-  ErrorCode.Ambiguous,
-  ErrorCode.Forbidden,
-]);
 
 /**
  * Every workflow step: Bolt has already acknowledged the event (`autoAcknowledge`). The step runs
@@ -60,7 +52,7 @@ export function stepHandler(
       requestDone(ctx, 'ok');
     } catch (thrown) {
       const error = asAppError(thrown);
-      const userFacing = USER_FACING.has(error.code);
+      const userFacing = isRefusal(error);
       requestDone(ctx, userFacing ? 'refused' : 'failed');
       if (userFacing) ctx.logger.info({ code: error.code, reason: error.message }, 'request refused');
       else ctx.logger.error({ err: thrown, code: error.code }, 'request failed');
