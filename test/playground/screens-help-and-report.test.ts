@@ -1,14 +1,13 @@
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { GiB } from '../../dev/simulators/huawei-oms/index.js';
 import { usePlaygroundScreens } from '../harness/playground-screens.js';
+import { closeThread, openCardThread, runningTask } from './screen-page.js';
 
 /**
  * Issue 39 item 6 as people see them: the help screen and a completion report with its chart, at a
  * desk (1280 px) and on a phone (390×844), in English and Korean. Screenshots go to
  * test-artifacts/screens/.
  */
-const MiB = 1024 ** 2;
 const screen = usePlaygroundScreens();
 const { type, message, actAs, shoot } = screen;
 
@@ -18,26 +17,11 @@ const { type, message, actAs, shoot } = screen;
  * cycles, a sample each, and a jump would leave it one sample.
  */
 async function finishedReport(name: string, reportText: RegExp): Promise<[Locator, Locator]> {
-  const task = screen.playground.simulators.get('huawei-oms').addTask({
-    name,
-    status: 2,
-    progress: 0.6,
-    totalSize: 2 * GiB,
-    totalNum: 20_000,
-    speed: 64 * MiB,
-    src: { cloud_type: 'AWS', region: 'eu-west-1', bucket: 'acme-photos' },
-    dst: { region: 'cn-north-4', bucket: 'acme-photos-obs' },
-  });
+  const task = runningTask(screen, name, 0.6);
   await type(`/migrate watch hw-sim:${task.id}`);
   // The report and the chart go to the card's thread: open it once the card has replies.
   const { page } = screen;
-  const card = page
-    .locator('#messages .message')
-    .filter({ hasText: name })
-    .filter({ has: page.locator('.thread-summary') })
-    .last();
-  await card.waitFor({ timeout: 90_000 });
-  await card.locator('.thread-summary').click();
+  await openCardThread(page, name);
   const thread = page.locator('#thread-messages .message');
   const report = thread.filter({ hasText: reportText }).last();
   await report.waitFor({ timeout: 90_000 });
@@ -93,7 +77,7 @@ describe('issue 39 help and report at desk and phone width', { timeout: 240_000 
     const language = page.locator('#language-switch');
     try {
       // The English report's thread is still open; on a phone it would cover the channel.
-      if (await page.locator('#thread').isVisible()) await page.locator('#thread-close').click();
+      await closeThread(page);
       await language.selectOption('ko-KR');
       await expect.poll(() => language.inputValue()).toBe('ko-KR');
       await type('/migrate help');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CHANNEL, TEAM } from '../../dev/playground/people.js';
 import { omsTaskFailing7 } from '../../dev/simulators/huawei-oms/seed-objects.js';
 import { upcloudJobDiffering } from '../../dev/simulators/upcloud/seed-objects.js';
 import { usePlaygroundScreens } from '../harness/playground-screens.js';
+import { inChannelLanguage, openCardThread, postWithButton, pressAndCloseThread } from './screen-page.js';
 
 /**
  * Retry these as people see it, at desk and phone width, in English, Korean and Chinese: an OMS
@@ -36,45 +36,20 @@ describe('Retry these and its reconciling check at desk and phone width', { time
   ] as const) {
     it(`${lang}: the retry's request, its reconciled result, and an UpCloud check`, async () => {
       const { page, playground } = screen;
-      const language = page.locator('#language-switch');
       const store = playground.simulators.objects;
-      try {
-        await playground.bot.deps.settings.setChannelLanguage(TEAM.id, CHANNEL.id, lang);
-        await actAs('Alice');
-        await language.selectOption(locale);
+      await inChannelLanguage(screen, lang, locale, async () => {
         const name = `retry-${lang.toLowerCase()}`;
         const task = omsTaskFailing7(store, playground.simulators.get('huawei-oms'), name);
         await type(`/migrate watch hw-sim:${task.id}`);
         await screen.advanceWhenRunning(task.id, 15_000);
-        const card = page
-          .locator('#messages .message')
-          .filter({ hasText: name })
-          .filter({ has: page.locator('.thread-summary') })
-          .last();
-        await card.waitFor({ timeout: 90_000 });
-        await card.locator('.thread-summary').click();
-        const post = page
-          .locator('#thread-messages .message')
-          .filter({ has: page.locator('.bk-button', { hasText: check }) })
-          .last();
-        await post.waitFor({ timeout: 60_000 });
-        await post.locator('.bk-button', { hasText: check }).click();
-        if (await page.locator('#thread').isVisible()) await page.locator('#thread-close').click();
-        const checked = page
-          .locator('#messages .message')
-          .filter({ hasText: name })
-          .filter({ has: page.locator('.bk-button', { hasText: retry }) })
-          .last();
-        await checked.waitFor({ timeout: 60_000 });
+        await openCardThread(page, name);
+        const post = await postWithButton(page, '#thread-messages', check);
+        await pressAndCloseThread(page, post, check);
+        const checked = await postWithButton(page, '#messages', retry, name);
         await checked.locator('.bk-button', { hasText: retry }).click();
 
         // The retry goes for approval like any new migration: someone else approves it.
-        const request = page
-          .locator('#messages .message')
-          .filter({ hasText: `${name} · retry 1` })
-          .filter({ has: page.locator('.bk-button', { hasText: approve }) })
-          .last();
-        await request.waitFor({ timeout: 60_000 });
+        const request = await postWithButton(page, '#messages', approve, `${name} · retry 1`);
         await shoot(request, `objects-retry-request-${lang}`);
         // Meanwhile someone deletes one of the 7 at the source: the retry cannot bring it over.
         store.bucket(`${name}-src`).delete('photos/img-006.jpg');
@@ -110,10 +85,7 @@ describe('Retry these and its reconciling check at desk and phone width', { time
         expect(shown).toContain('logs/file-030.bin');
         expect(shown).toContain('logs/file-119.bin');
         await shoot(upcloud, `objects-upcloud-check-${lang}`);
-      } finally {
-        await language.selectOption('en-US');
-        await playground.bot.deps.settings.setChannelLanguage(TEAM.id, CHANNEL.id, undefined);
-      }
+      });
     });
   }
 });

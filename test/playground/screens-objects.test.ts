@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CHANNEL, TEAM } from '../../dev/playground/people.js';
 import { omsTaskFailing7 } from '../../dev/simulators/huawei-oms/seed-objects.js';
 import { ncpPolicyDiffering } from '../../dev/simulators/ncp/seed-objects.js';
 import { usePlaygroundScreens } from '../harness/playground-screens.js';
+import { inChannelLanguage, openCardThread, postWithButton, pressAndCloseThread } from './screen-page.js';
 
 /**
  * Check the buckets as people see it, at desk and phone width, in English, Korean and Chinese: the
@@ -11,7 +11,7 @@ import { usePlaygroundScreens } from '../harness/playground-screens.js';
  * 1 different object.
  */
 const screen = usePlaygroundScreens();
-const { type, actAs, shoot, message } = screen;
+const { type, shoot, message } = screen;
 
 describe('Check the buckets at desk and phone width', { timeout: 600_000 }, () => {
   for (const [lang, locale, button, checkTitle] of [
@@ -21,31 +21,16 @@ describe('Check the buckets at desk and phone width', { timeout: 600_000 }, () =
   ] as const) {
     it(`${lang}: the verification post, its check with failed objects, and an NCP check`, async () => {
       const { page, playground } = screen;
-      const language = page.locator('#language-switch');
       const store = playground.simulators.objects;
-      try {
-        await playground.bot.deps.settings.setChannelLanguage(TEAM.id, CHANNEL.id, lang);
-        await actAs('Alice');
-        await language.selectOption(locale);
+      await inChannelLanguage(screen, lang, locale, async () => {
         const name = `photos-${lang}`;
         const task = omsTaskFailing7(store, playground.simulators.get('huawei-oms'), name);
         await type(`/migrate watch hw-sim:${task.id}`);
         await screen.advanceWhenRunning(task.id, 15_000);
-        const card = page
-          .locator('#messages .message')
-          .filter({ hasText: name })
-          .filter({ has: page.locator('.thread-summary') })
-          .last();
-        await card.waitFor({ timeout: 90_000 });
-        await card.locator('.thread-summary').click();
-        const post = page
-          .locator('#thread-messages .message')
-          .filter({ has: page.locator('.bk-button', { hasText: button }) })
-          .last();
-        await post.waitFor({ timeout: 60_000 });
+        await openCardThread(page, name);
+        const post = await postWithButton(page, '#thread-messages', button);
         await shoot(post, `objects-verification-${lang}`);
-        await post.locator('.bk-button', { hasText: button }).click();
-        if (await page.locator('#thread').isVisible()) await page.locator('#thread-close').click();
+        await pressAndCloseThread(page, post, button);
         const check = page
           .locator('#messages .message')
           .filter({ hasText: checkTitle })
@@ -64,27 +49,13 @@ describe('Check the buckets at desk and phone width', { timeout: 600_000 }, () =
         await type(`/migrate watch ncp-sim:${title}`);
         // The rest (60 MiB at 64 MiB/s) in about a second: the playground's clock may move 5 minutes in all.
         await screen.advanceWhenRunning(title, 10_000);
-        const ncpCard = page
-          .locator('#messages .message')
-          .filter({ hasText: title })
-          .filter({ has: page.locator('.thread-summary') })
-          .last();
-        await ncpCard.waitFor({ timeout: 90_000 });
-        await ncpCard.locator('.thread-summary').click();
-        const ncpPost = page
-          .locator('#thread-messages .message')
-          .filter({ has: page.locator('.bk-button', { hasText: button }) })
-          .last();
-        await ncpPost.waitFor({ timeout: 60_000 });
-        await ncpPost.locator('.bk-button', { hasText: button }).click();
-        if (await page.locator('#thread').isVisible()) await page.locator('#thread-close').click();
+        await openCardThread(page, title);
+        const ncpPost = await postWithButton(page, '#thread-messages', button);
+        await pressAndCloseThread(page, ncpPost, button);
         const ncpCheck = await message(new RegExp(`${title}[\\s\\S]*(assets/file-007|file-007)`), 60_000);
         expect(await ncpCheck.innerText()).toContain('assets/file-030.bin');
         await shoot(ncpCheck, `objects-ncp-check-${lang}`);
-      } finally {
-        await language.selectOption('en-US');
-        await playground.bot.deps.settings.setChannelLanguage(TEAM.id, CHANNEL.id, undefined);
-      }
+      });
     });
   }
 });

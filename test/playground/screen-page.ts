@@ -1,0 +1,80 @@
+import type { Locator, Page } from 'playwright-core';
+import { CHANNEL, TEAM } from '../../dev/playground/people.js';
+import { GiB } from '../../dev/simulators/huawei-oms/index.js';
+import type { usePlaygroundScreens } from '../harness/playground-screens.js';
+
+type Screens = ReturnType<typeof usePlaygroundScreens>;
+const MiB = 1024 ** 2;
+
+/**
+ * Runs `body` as Alice with the channel speaking `lang` and the page in `locale`; both are back to
+ * English afterwards, whatever happened, so the file's next case starts where every case does.
+ */
+export async function inChannelLanguage(
+  screen: Screens,
+  lang: 'en' | 'ko' | 'zh-CN',
+  locale: string,
+  body: () => Promise<void>,
+): Promise<void> {
+  const { page, playground } = screen;
+  const language = page.locator('#language-switch');
+  try {
+    await playground.bot.deps.settings.setChannelLanguage(TEAM.id, CHANNEL.id, lang);
+    await screen.actAs('Alice');
+    await language.selectOption(locale);
+    await body();
+  } finally {
+    await language.selectOption('en-US');
+    await playground.bot.deps.settings.setChannelLanguage(TEAM.id, CHANNEL.id, undefined);
+  }
+}
+
+/** A 2 GiB OMS task at `progress`, at 64 MiB/s: about 13 s from its end at 60 %. */
+export function runningTask(screen: Screens, name: string, progress: number) {
+  return screen.playground.simulators.get('huawei-oms').addTask({
+    name,
+    status: 2,
+    progress,
+    totalSize: 2 * GiB,
+    totalNum: 20_000,
+    speed: 64 * MiB,
+    src: { cloud_type: 'AWS', region: 'eu-west-1', bucket: 'acme-photos' },
+    dst: { region: 'cn-north-4', bucket: 'acme-photos-obs' },
+  });
+}
+
+/** Opens the thread of the run card naming `name`, once the card has replies. */
+export async function openCardThread(page: Page, name: string): Promise<void> {
+  const card = page
+    .locator('#messages .message')
+    .filter({ hasText: name })
+    .filter({ has: page.locator('.thread-summary') })
+    .last();
+  await card.waitFor({ timeout: 90_000 });
+  await card.locator('.thread-summary').click();
+}
+
+/** The last message in `where` that says `hasText` (if given) and has the button `button`, once shown. */
+export async function postWithButton(
+  page: Page,
+  where: '#messages' | '#thread-messages',
+  button: string,
+  hasText?: string | RegExp,
+): Promise<Locator> {
+  const all = page.locator(`${where} .message`);
+  const post = (hasText === undefined ? all : all.filter({ hasText }))
+    .filter({ has: page.locator('.bk-button', { hasText: button }) })
+    .last();
+  await post.waitFor({ timeout: 60_000 });
+  return post;
+}
+
+/** Presses `button` on `post`, then closes the thread if it is open (on a phone it covers the channel). */
+export async function pressAndCloseThread(page: Page, post: Locator, button: string): Promise<void> {
+  await post.locator('.bk-button', { hasText: button }).click();
+  await closeThread(page);
+}
+
+export async function closeThread(page: Page): Promise<void> {
+  if (await page.locator('#thread').isVisible()) await page.locator('#thread-close').click();
+}
