@@ -6,7 +6,6 @@ import type { AppDeps } from '../slack/context.js';
 import type { Route } from '../slack/health-routes.js';
 import type { Subcommand } from '../slack/listeners/commands/subcommand.js';
 import type { ListenerRoutes } from '../slack/listeners/router.js';
-import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from './approvals/request-gate.js';
 import type {
   ApiRead,
   Capability,
@@ -21,6 +20,7 @@ import type {
   StartedCapability,
   VerifiedRun,
 } from './capability.js';
+import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from './request-gate.js';
 
 /**
  * The capabilities of one running bot: the registry's list (plus any a test adds), each started

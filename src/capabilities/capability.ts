@@ -25,7 +25,7 @@ import type { Store } from '../store/create-store.js';
 import type { ResourceServices, UseCaseContext } from '../use-cases/context.js';
 import type { Watcher } from '../watcher/watcher.js';
 import type { ApprovalRecord } from './approvals/approval-record.js';
-import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from './approvals/request-gate.js';
+import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from './request-gate.js';
 
 /**
  * What the core hands a capability when the bot starts: the store, the clock, the policy and audit,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AppError, ErrorCode, InvalidInputError, OutcomeUnknownError } from '../../errors.js';
 import { SKIP } from '../../store/atomic-kv.js';
+import { OPEN_GATE, type Refusal, refusedError } from '../request-gate.js';
 import { approvalGone, failureShown } from './approval-failure.js';
 import type { ApprovalRecord } from './approval-record.js';
 import { approvalScope } from './approval-scope.js';
@@ -8,7 +9,6 @@ import type { ScheduledEntry } from './approval-store.js';
 import type { Decision, DecisionInput } from './approval-types.js';
 import { checkOf } from './approval-votes.js';
 import { type CreateApprovedDeps, createApproved, settled } from './create-approved.js';
-import { OPEN_GATE, type Refusal, refusedError } from './request-gate.js';
 import {
   awaitingStart,
   cancelledByOf,

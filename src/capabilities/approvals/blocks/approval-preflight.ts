@@ -2,9 +2,9 @@ import { explainForDisplay } from '../../../catalogue/explain.js';
 import type { MessageValues, Translator } from '../../../i18n/translator.js';
 import { providerDefinition } from '../../../providers/registry.js';
 import { code, escapeMrkdwn } from '../../../slack/blocks/mrkdwn.js';
+import type { PreflightFailure, PreflightRecord } from '../../preflight-record.js';
 import type { ApprovalRecord } from '../approval-record.js';
 import { preflightFromImpact } from '../preflight.js';
-import type { PreflightFailure, PreflightRecord } from '../preflight-record.js';
 
 const GIB = 1024 ** 3;
 

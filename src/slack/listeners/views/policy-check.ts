@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { channelScope } from '../../../access/policy.js';
 import { runPreflight } from '../../../capabilities/approvals/preflight.js';
-import type { RequestCheck } from '../../../capabilities/approvals/request-gate.js';
+import type { RequestCheck } from '../../../capabilities/request-gate.js';
 import { createTarget, summarizeCreateRequest } from '../../../providers/create-request.js';
 import { errorText, messageModal } from '../../blocks/create/flow-modals.js';
 import { POLICY_CHECK_ACTION } from '../../blocks/create/render-form.js';
