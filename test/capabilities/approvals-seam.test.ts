@@ -7,9 +7,8 @@ import { importersOf, SRC, sources } from './folder-importers.js';
  * Approvals (requests to create, their pre-flight, decisions and scheduled starts) are one
  * capability folder (ADR 0014): outside `src/capabilities/approvals/` only the registry, the
  * capabilities that build on a request (guardrails check it, plans and the API make them) and the
- * core surfaces below name it. The core list shrinks as the seam learns to draw them (the create
- * form's "Start at" and dry run, a delta run's request); it may only
- * get shorter: an entry that no longer imports it fails here until it is removed.
+ * core file below names it (`CoreApprovals` hands back its record). The list may only get
+ * shorter: an entry that no longer imports it fails here until it is removed.
  */
 const FOLDER = 'capabilities/approvals/';
 const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?approvals\/[^']+'/;
@@ -18,8 +17,6 @@ const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?approvals\/[^']+'/;
 const CORE_READERS: Record<string, string> = {
   'capabilities/registry.ts': 'the one list of capabilities',
   'capabilities/capability.ts': '`CoreApprovals` returns an `ApprovalRecord`',
-  'slack/listeners/views/policy-check.ts': 'the create form’s dry run: a pre-flight and the check’s lines',
-  'slack/create-forms/start-at.ts': 'the create form’s "Start at" field, refused as a scheduled start is',
 };
 
 /** Capabilities that build on a request to create: not the core, allowed to read its types. */
