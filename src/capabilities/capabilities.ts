@@ -1,4 +1,5 @@
 import { readFileSections } from '../connections/file-sections.js';
+import { joinWords } from '../i18n/joined-words.js';
 import type { Translator } from '../i18n/translator.js';
 import type { FormValues } from '../providers/definition.js';
 import type { Job } from '../scheduler/scheduler.js';
@@ -6,7 +7,6 @@ import type { AppDeps } from '../slack/context.js';
 import type { Route } from '../slack/health-routes.js';
 import type { Subcommand } from '../slack/listeners/commands/subcommand.js';
 import type { ListenerRoutes } from '../slack/listeners/router.js';
-import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from './approvals/request-gate.js';
 import type {
   ApiRead,
   Capability,
@@ -16,12 +16,16 @@ import type {
   CapabilityStates,
   CardResource,
   CoreApprovals,
+  CreateFieldsRead,
+  CreateFormContext,
+  CreateFormRead,
   CreateSubmission,
   CreateTake,
   PostAdditions,
   StartedCapability,
   VerifiedRun,
 } from './capability.js';
+import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from './request-gate.js';
 
 /**
  * The capabilities of one running bot: the registry's list (plus any a test adds), each started
@@ -43,6 +47,8 @@ export class Capabilities implements CapabilityStates, RequestGate {
       names.add(c.name);
     }
     this.#list = list;
+    // The bot's translators say their words too, for keys stored before they moved into them.
+    joinWords(list.flatMap((c) => (c.words ? [c.words] : [])));
   }
 
   /** Builds each capability's state (once); before this only the static parts are read. */
@@ -193,8 +199,22 @@ export class Capabilities implements CapabilityStates, RequestGate {
   }
 
   /** The fields every capability adds to a create form, in the registry's order. */
-  createFields(tr: Translator, values: FormValues): unknown[] {
-    return this.#list.flatMap((c) => c.createFields(tr, values));
+  createFields(tr: Translator, values: FormValues, form: CreateFormContext): unknown[] {
+    return this.#list.flatMap((c) => c.createFields(tr, values, form));
+  }
+
+  /** The blocks every capability adds under a create form's inputs, in the registry's order. */
+  createActions(tr: Translator): unknown[] {
+    return this.#list.flatMap((c) => c.createActions(tr));
+  }
+
+  /** Every capability's fields of a submitted create form: their problems, and what they add to the request. */
+  readCreate(values: FormValues, form: CreateFormRead): Required<CreateFieldsRead> {
+    const reads = this.#list.map((c) => c.readCreate(values, form));
+    return {
+      errors: Object.assign({}, ...reads.map((r) => r.errors)),
+      request: Object.assign({}, ...reads.map((r) => r.request)),
+    };
   }
 
   /** The first capability that takes a create submission as its own (a field of its filled), or undefined. */

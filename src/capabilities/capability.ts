@@ -25,7 +25,7 @@ import type { Store } from '../store/create-store.js';
 import type { ResourceServices, UseCaseContext } from '../use-cases/context.js';
 import type { Watcher } from '../watcher/watcher.js';
 import type { ApprovalRecord } from './approvals/approval-record.js';
-import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from './approvals/request-gate.js';
+import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from './request-gate.js';
 
 /**
  * What the core hands a capability when the bot starts: the store, the clock, the policy and audit,
@@ -111,12 +111,33 @@ export interface CreateSubmission {
 /** A submission a capability takes: refused at its fields, or its own work once the form closed. */
 export type CreateTake = { errors: Record<string, string> } | { run(): Promise<void> };
 
+/** Where a create form is drawn: its times are read in the workspace's zone (else UTC). */
+export interface CreateFormContext {
+  zone: string;
+}
+
+/** A submitted create form as a capability reads its own fields: in the reader's words, at `now`. */
+export interface CreateFormRead extends CreateFormContext {
+  tr: Translator;
+  now: number;
+}
+
+/** Its fields read: problems at them, and what they add to the request that goes for approval. */
+export interface CreateFieldsRead {
+  errors: Record<string, string>;
+  request?: Pick<CreateRequestInput, 'startAt'>;
+}
+
 /** Fields a capability adds to every create form, and the submissions it takes instead of approvals. */
 export interface CreateFormPart<State> {
   /** Input blocks (block ids its own), keeping what was typed. */
-  fields(tr: Translator, values: FormValues): unknown[];
+  fields(tr: Translator, values: FormValues, form: CreateFormContext): unknown[];
+  /** Blocks under the form's inputs (a button: its own `listeners` answer it). */
+  actions?(tr: Translator): unknown[];
+  /** Its fields of a submission, read with the provider's (their problems answered together). Pure. */
+  read?(values: FormValues, form: CreateFormRead): CreateFieldsRead;
   /** Undefined: not its own (it goes for approval as usual). Answered within Slack's 3 s. */
-  take(state: State, submission: CreateSubmission): Promise<CreateTake | undefined>;
+  take?(state: State, submission: CreateSubmission): Promise<CreateTake | undefined>;
 }
 
 /**
@@ -267,8 +288,10 @@ export interface Capability {
   readonly listFilters: readonly ListFilter[];
   /** The key of its connections-file section, if it has one. */
   readonly fileKey?: string;
-  /** Its fields on the create form (none: []). */
-  createFields(tr: Translator, values: FormValues): unknown[];
+  /** Its fields on the create form (none: []), the blocks under them, and its fields read. */
+  createFields(tr: Translator, values: FormValues, form: CreateFormContext): unknown[];
+  createActions(tr: Translator): unknown[];
+  readCreate(values: FormValues, form: CreateFormRead): CreateFieldsRead;
   start(core: CapabilityCore): StartedCapability;
 }
 
@@ -327,7 +350,9 @@ export function defineCapability<State>(
     verificationButtons: (run, tr) => definition.verificationButtons?.(run, tr) ?? [],
     render: (view, tr, now, more = NO_ADDITIONS) => definition.render?.(view, tr, now, more),
     listFilters: definition.listFilters ?? [],
-    createFields: (tr, values) => definition.createForm?.fields(tr, values) ?? [],
+    createFields: (tr, values, form) => definition.createForm?.fields(tr, values, form) ?? [],
+    createActions: (tr) => definition.createForm?.actions?.(tr) ?? [],
+    readCreate: (values, form) => definition.createForm?.read?.(values, form) ?? { errors: {} },
     ...(definition.fileSection ? { fileKey: definition.fileSection.key } : {}),
     start(core) {
       const state = definition.start(core);
@@ -340,7 +365,7 @@ export function defineCapability<State>(
         checkRequest: async (check) => definition.checkRequest?.(state, check),
         settledRequest: async (check, how) => definition.settledRequest?.(state, check, how),
         explainRequest: async (check, tr) => (await definition.explainRequest?.(state, check, tr)) ?? [],
-        takeCreate: async (submission) => definition.createForm?.take(state, submission),
+        takeCreate: async (submission) => definition.createForm?.take?.(state, submission),
         prepareSection: (section) => {
           const reader = definition.fileSection;
           if (!reader) return () => {};

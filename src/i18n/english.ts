@@ -1,4 +1,5 @@
 import { createIntl, createIntlCache } from '@formatjs/intl';
+import { wordsHolding } from './joined-words.js';
 import en from './messages/en.json' with { type: 'json' };
 
 /** Every key the bot says something with; English is the source, so a typo is a type error. */
@@ -48,8 +49,16 @@ export function englishFrom(messages: Readonly<Record<string, string>>) {
   return say;
 }
 
-/** The bot's own English: what an error's `message` says in the logs and the audit. */
-export const english: (key: MessageKey, values?: MessageValues) => string = englishFrom(en);
+const bots = englishFrom(en);
+
+/**
+ * The bot's own English: what an error's `message` says in the logs and the audit. A key a
+ * capability took into its own words, as stored records name it, is said from them (`joined-words.ts`).
+ */
+export function english(key: MessageKey, values?: MessageValues): string {
+  const words = Object.hasOwn(en, key) ? undefined : wordsHolding(key);
+  return words ? englishIn(words.en)(key, values) : bots(key, values);
+}
 
 const sayers = new WeakMap<object, (key: string, values?: MessageValues) => string>();
 

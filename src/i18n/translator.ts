@@ -2,6 +2,7 @@ import { createIntl, createIntlCache, type IntlShape } from '@formatjs/intl';
 import { providerDefinitions } from '../providers/registry.js';
 import { spaceBoldBesideCjk } from './cjk-bold.js';
 import type { MessageKey, MessageValues } from './english.js';
+import { wordsHolding } from './joined-words.js';
 import { hasTwoFormParticle, markValue, settleParticles } from './korean-particles.js';
 import { LOCALES, type Locale } from './locale.js';
 import en from './messages/en.json' with { type: 'json' };
@@ -109,6 +110,8 @@ export class Translator<Own extends string = never> {
 
   /** The message `key` with `values` put in (mrkdwn the caller escaped; tags are not parsed). */
   t(key: MessageKey | Own, values?: MessageValues): string {
+    const holder = this.#holder(key);
+    if (holder) return holder.t(key as never, values);
     const said = this.locale === 'ko' ? this.#saidInKorean(key, values) : this.#said(key, values);
     // Korean and Chinese put no space between words: a bold span needs one to render in Slack.
     return this.locale === 'en' ? said : spaceBoldBesideCjk(said);
@@ -174,7 +177,14 @@ export class Translator<Own extends string = never> {
 
   /** Whether the catalogue has `key` (for keys built from data, such as a subcommand's name). */
   has(key: string): key is MessageKey | Own {
-    return Object.hasOwn(EN, key) || Object.hasOwn(this.#own, key);
+    return Object.hasOwn(EN, key) || Object.hasOwn(this.#own, key) || this.#holder(key) !== undefined;
+  }
+
+  /** A key neither the bot's nor its own, in a capability's joined words (`joined-words.ts`): that reader. */
+  #holder(key: string): Translator<string> | undefined {
+    if (Object.hasOwn(EN, key) || Object.hasOwn(this.#own, key)) return undefined;
+    const words = wordsHolding(key);
+    return words ? this.with(words) : undefined;
   }
 
   count(n: number | undefined): string {

@@ -75,6 +75,11 @@ export class SettingsStore {
     return parseSettings(await this.#kv.get(`settings:${teamId}`));
   }
 
+  /** The zone a workspace's times are read in (`/migrate settings time-zone`), UTC when unset or unreadable. */
+  async zone(teamId: string): Promise<string> {
+    return (await this.get(teamId).catch(() => undefined))?.timeZone ?? 'UTC';
+  }
+
   async update(teamId: string, change: Partial<WorkspaceSettings>): Promise<WorkspaceSettings> {
     let next: WorkspaceSettings = {};
     await this.#kv.update(`settings:${teamId}`, (raw) => {

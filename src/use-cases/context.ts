@@ -1,7 +1,7 @@
 import { channelScope, type Scope } from '../access/policy.js';
 import type { Capability, Role } from '../access/roles.js';
-import type { RequestGate } from '../capabilities/approvals/request-gate.js';
 import type { CapabilityStates } from '../capabilities/capability.js';
+import type { RequestGate } from '../capabilities/request-gate.js';
 import type { Clock } from '../clock.js';
 import type { ResourceKind, ResourceRef } from '../domain/migration-resource.js';
 import { InvalidInputError } from '../errors.js';

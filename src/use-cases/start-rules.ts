@@ -3,7 +3,7 @@ import {
   type RequestCheck,
   type RequestGate,
   refusedError,
-} from '../capabilities/approvals/request-gate.js';
+} from '../capabilities/request-gate.js';
 import type { ResourceKind } from '../domain/migration-resource.js';
 import type { MigrationProvider, ResourceAction } from '../providers/types.js';
 import type { UseCaseContext } from './context.js';

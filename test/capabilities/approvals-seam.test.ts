@@ -7,9 +7,8 @@ import { importersOf, SRC, sources } from './folder-importers.js';
  * Approvals (requests to create, their pre-flight, decisions and scheduled starts) are one
  * capability folder (ADR 0014): outside `src/capabilities/approvals/` only the registry, the
  * capabilities that build on a request (guardrails check it, plans and the API make them) and the
- * core surfaces below name it. The core list shrinks as the seam learns to draw them (the create
- * form's "Start at" and dry run, the request check's types, a delta run's request); it may only
- * get shorter: an entry that no longer imports it fails here until it is removed.
+ * core file below names it (`CoreApprovals` hands back its record). The list may only get
+ * shorter: an entry that no longer imports it fails here until it is removed.
  */
 const FOLDER = 'capabilities/approvals/';
 const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?approvals\/[^']+'/;
@@ -17,12 +16,7 @@ const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?approvals\/[^']+'/;
 /** Core files still naming the folder, each with why. */
 const CORE_READERS: Record<string, string> = {
   'capabilities/registry.ts': 'the one list of capabilities',
-  'capabilities/capability.ts': '`CoreApprovals` returns an `ApprovalRecord`; the request check’s types',
-  'capabilities/capabilities.ts': 'asks every capability’s request check (`RequestGate`, its types)',
-  'use-cases/context.ts': 'a use case may ask the request check (`RequestGate`)',
-  'use-cases/start-rules.ts': 'a person’s and a plan’s start asked of the request check',
-  'slack/listeners/views/policy-check.ts': 'the create form’s dry run: a pre-flight and the check’s lines',
-  'slack/create-forms/start-at.ts': 'the create form’s "Start at" field, refused as a scheduled start is',
+  'capabilities/capability.ts': '`CoreApprovals` returns an `ApprovalRecord`',
 };
 
 /** Capabilities that build on a request to create: not the core, allowed to read its types. */
@@ -32,16 +26,8 @@ const CAPABILITY_READERS = [
   'capabilities/objects/reconcile-pass.ts',
   'capabilities/objects/request-retry.ts',
   'capabilities/api/requests.ts',
-  'capabilities/guardrails/evaluate.ts',
-  'capabilities/guardrails/guardrails.ts',
-  'capabilities/guardrails/holds.ts',
-  'capabilities/guardrails/policy-command.ts',
-  'capabilities/plans/plan-approval.ts',
   'capabilities/plans/plan-creates.ts',
   'capabilities/plans/plan-planned.ts',
-  'capabilities/plans/plan-service.ts',
-  'capabilities/plans/plan-sum.ts',
-  'capabilities/plans/plan-types.ts',
 ];
 
 describe('the approvals capability is one folder', () => {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
-import type { PreflightRecord } from '../../src/capabilities/approvals/preflight-record.js';
+import type { PreflightRecord } from '../../src/capabilities/preflight-record.js';
 import { postedApproval } from '../harness/approval-requests.js';
 import type { Interactions } from '../harness/interactions.js';
 import { PROJECT_ID, type TestBot } from '../harness/test-bot.js';

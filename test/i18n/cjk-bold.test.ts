@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PLAN_WORDS } from '../../src/capabilities/plans/words.js';
 import { spaceBoldBesideCjk } from '../../src/i18n/cjk-bold.js';
 import { translatorFor } from '../../src/i18n/translator.js';
 
@@ -13,7 +14,7 @@ describe('bold in Korean and Chinese as Slack closes it', () => {
   });
 
   it('lays out the Korean plan created answer so its name is bold', () => {
-    const said = translatorFor('ko').t('plan.created', {
+    const said = translatorFor('ko').with(PLAN_WORDS).t('plan.created', {
       name: '*estate-end-ko-1*',
       id: '`p6fafd7`',
       plain: 'p6fafd7',

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type MessageFormatElement, parse, TYPE } from '@formatjs/icu-messageformat-parser';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { APPROVAL_WORDS } from '../../src/capabilities/approvals/words.js';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../../src/errors.js';
 import { english } from '../../src/i18n/english.js';
 import { LOCALES } from '../../src/i18n/locale.js';
@@ -130,8 +131,10 @@ describe('AppError.of', () => {
     expect(taken.code).toBe('invalid_input');
     expect(taken.message).toBe(MESSAGES.en['claim.taken']!.replace('{user}', '<@U1>'));
     expect(NotFoundError.of('error.noConnections')).toBeInstanceOf(NotFoundError);
-    expect(ForbiddenError.of('approval.error.self').code).toBe('forbidden');
-    expect(ForbiddenError.of('approval.error.self').localized).toEqual({ key: 'approval.error.self' });
+    expect(ForbiddenError.in(APPROVAL_WORDS, 'approval.error.self').code).toBe('forbidden');
+    expect(ForbiddenError.in(APPROVAL_WORDS, 'approval.error.self').localized).toEqual({
+      key: 'approval.error.self',
+    });
   });
 
   it('never fails to build the error: a value missing leaves the catalogue text as written', () => {

@@ -7,7 +7,9 @@ import {
   withApproversPing,
 } from '../../src/capabilities/approvals/blocks/approval-notices.js';
 import { renderApprovalRequest } from '../../src/capabilities/approvals/blocks/approval-request.js';
+import { APPROVAL_WORDS } from '../../src/capabilities/approvals/words.js';
 import { EXPLAIN_WORDS } from '../../src/capabilities/explain/words.js';
+import { CAPABILITIES } from '../../src/capabilities/registry.js';
 import {
   renderSubscribed,
   renderSubscriptionList,
@@ -565,6 +567,9 @@ describe.each(LOCALES)(
             needsChannel,
             privateMetadata: '{}',
             tr,
+            // The capabilities' fields and buttons (a start time, a plan, Check against policy).
+            extraInputs: CAPABILITIES.flatMap((c) => c.createFields(tr, {}, { zone: 'Asia/Seoul' })),
+            extraActions: CAPABILITIES.flatMap((c) => c.createActions(tr)),
           }) as unknown as Record<string, unknown>;
           expect(viewLimitProblems(view), `${locale} ${target.provider} ${target.kind}`).toEqual([]);
           const text = JSON.stringify(view);
@@ -911,8 +916,8 @@ describe.each(LOCALES)('the connect form, command errors and kind plurals in %s'
       InvalidInputError.of('mention.error.channel', { typed }),
       new KindNotOfferedError(NAME40, 'sync-task'),
       InvalidInputError.of('connect.store.taken', { name: NAME40 }),
-      InvalidInputError.of('approval.error.gone', { id: 'a084149f0b' }),
-      ForbiddenError.of('approval.error.self'),
+      InvalidInputError.in(APPROVAL_WORDS, 'approval.error.gone', { id: 'a084149f0b' }),
+      ForbiddenError.in(APPROVAL_WORDS, 'approval.error.self'),
       ForbiddenError.of('error.forbidden', {
         needed: 'approver',
         what: 'approve migration requests',

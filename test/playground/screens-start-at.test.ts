@@ -3,6 +3,7 @@ import { CHANNEL, TEAM } from '../../dev/playground/people.js';
 import { failureShown } from '../../src/capabilities/approvals/approval-failure.js';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { renderApprovalRequest } from '../../src/capabilities/approvals/blocks/approval-request.js';
+import { APPROVAL_WORDS } from '../../src/capabilities/approvals/words.js';
 import { OutcomeUnknownError } from '../../src/errors.js';
 import { translatorFor } from '../../src/i18n/translator.js';
 import { usePlaygroundScreens } from '../harness/playground-screens.js';
@@ -91,7 +92,7 @@ describe('a start time on the create form and the approval card', { timeout: 240
         const approved = await approvalsOf(deps).get(TEAM.id, record.id);
         const failure = failureShown(
           deps.secrets,
-          OutcomeUnknownError.of('approval.start.interrupted'),
+          OutcomeUnknownError.in(APPROVAL_WORDS, 'approval.start.interrupted'),
           TEAM.id,
           true,
         );

@@ -9,6 +9,7 @@ import {
 } from '../../errors.js';
 import type { SecretRegistry } from '../../secrets.js';
 import type { ApprovalRecord } from './approval-record.js';
+import { APPROVAL_WORDS } from './words.js';
 
 /** A message key kept with the failure, its values scrubbed and bounded like the message. */
 function shownKey(said: LocalizedMessage): LocalizedMessage {
@@ -81,10 +82,10 @@ export function failureShown(
 
 /** A request that is no longer kept (an old button, or one decided over 30 days ago). */
 export function approvalGone(id: string): NotFoundError {
-  return NotFoundError.of('approval.error.gone', { id });
+  return NotFoundError.in(APPROVAL_WORDS, 'approval.error.gone', { id });
 }
 
 /** The requester pressed Approve on their own request. */
 export function selfApproval(): ForbiddenError {
-  return ForbiddenError.of('approval.error.self');
+  return ForbiddenError.in(APPROVAL_WORDS, 'approval.error.self');
 }

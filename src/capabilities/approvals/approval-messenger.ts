@@ -23,6 +23,7 @@ import {
   withApproversPing,
 } from './blocks/approval-notices.js';
 import { renderApprovalRequest } from './blocks/approval-request.js';
+import { APPROVAL_WORDS } from './words.js';
 
 /** What the approval flow needs of the watcher (structural, so it is optional for this module). */
 export interface ResourceWatcher {
@@ -120,7 +121,10 @@ export function slackApprovalMessenger(
         const code = slackErrorCode(error);
         if (code === 'not_in_channel' || code === 'channel_not_found' || code === 'is_archived') {
           // Kept with the request by key: each reader is told in their own language.
-          throw InvalidInputError.of('approval.error.cannotPost', { channel: `<#${channel}>`, code });
+          throw InvalidInputError.in(APPROVAL_WORDS, 'approval.error.cannotPost', {
+            channel: `<#${channel}>`,
+            code,
+          });
         }
         throw error;
       }
@@ -207,7 +211,7 @@ export function slackApprovalMessenger(
       const tr = await forPerson(record.team, record.requester);
       const ref = `${record.connection}:${record.resourceId ?? ''}`;
       const name = resource?.name ?? record.resourceName ?? record.resourceId ?? '';
-      const text = tr.t('approval.createdNotWatched', {
+      const text = tr.with(APPROVAL_WORDS).t('approval.createdNotWatched', {
         notice: createdNotice(record, tr),
         name: escapeMrkdwn(truncate(name, 200)),
         ref: code(ref),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RESOURCE_KINDS } from '../../domain/migration-resource.js';
 import { providerIdSchema } from '../../providers/registry.js';
-import { preflightRecordSchema } from './preflight-record.js';
+import { preflightRecordSchema } from '../preflight-record.js';
 
 /** `cancelled`: approved with a start time, and its start called off before it was due. */
 export const APPROVAL_STATUSES = [

@@ -2,16 +2,16 @@ import type { AuditEntry } from '../../audit/audit-log.js';
 import { InvalidInputError } from '../../errors.js';
 import { createTarget, summarizeCreateRequest } from '../../providers/create-request.js';
 import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
-import type { ApprovalRecord } from './approval-record.js';
-import type { ApprovalStore } from './approval-store.js';
-import type { ApprovalServiceOptions, Decision, DecisionInput } from './approval-types.js';
 import {
   type CheckStage,
   type GateOutcome,
   OPEN_GATE,
   type RequestCheck,
   refusedError,
-} from './request-gate.js';
+} from '../request-gate.js';
+import type { ApprovalRecord } from './approval-record.js';
+import type { ApprovalStore } from './approval-store.js';
+import type { ApprovalServiceOptions, Decision, DecisionInput } from './approval-types.js';
 
 /** What counting approvals and asking the gate need of the service. */
 export interface VoteDeps {

@@ -3,13 +3,13 @@ import type { MigrationResource } from '../../domain/migration-resource.js';
 import { summarizeCreateRequest } from '../../providers/create-request.js';
 import type { ResourceAction } from '../../providers/types.js';
 import type { ResourceTitles } from '../../resources/resource-titles.js';
+import type { RequestSettled } from '../request-gate.js';
 import { failureShown } from './approval-failure.js';
 import type { ApprovalRecord } from './approval-record.js';
 import type { ApprovalStore } from './approval-store.js';
 import type { ApprovalServiceOptions, Decision } from './approval-types.js';
 import { checkOf } from './approval-votes.js';
 import { createOrRestart } from './create-or-restart.js';
-import type { RequestSettled } from './request-gate.js';
 
 /** What creating an approved request needs of the service. */
 export interface CreateApprovedDeps {

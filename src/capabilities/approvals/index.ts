@@ -5,8 +5,10 @@ import { ApprovalService, DEFAULT_SWEEP_INTERVAL_MS } from './approval-service.j
 import { waitingApprovals } from './approvals-home.js';
 import { APPROVALS, type ApprovalsState } from './approvals-state.js';
 import { type PendingApprovalRow, pendingApprovalBlocks } from './blocks/approval-home.js';
+import { approvalsForm } from './create-form.js';
 import { register } from './listeners/index.js';
 import { admitApproved } from './scheduled-start.js';
+import { APPROVAL_WORDS } from './words.js';
 import { completingWorkflowSteps } from './workflow-step-decisions.js';
 
 /**
@@ -19,11 +21,14 @@ import { completingWorkflowSteps } from './workflow-step-decisions.js';
 export const approvals = defineCapability<ApprovalsState>({
   name: APPROVALS,
   start: (core) => startApprovals(core),
+  words: APPROVAL_WORDS,
   // The action ids posted buttons carry: unchanged, so requests posted before still answer.
   listeners: (routes, deps) => register(routes, deps),
   // What waits for this person leads their Home tab: at 3 a.m. nobody scrolls to find it.
   home: (s, who) => waitingApprovals(s, who),
   homeFirst: true,
+  // "Start at" and "Check against policy" on every create form (same block and action ids).
+  createForm: approvalsForm(),
   render: (rows, tr) => ({ text: '', blocks: pendingApprovalBlocks(rows as PendingApprovalRow[], tr) }),
   jobs: ({ service: s }) => [
     // Approved requests whose start time has come: created once (their start key decides).

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ResourceKind } from '../../domain/migration-resource.js';
+import type { PreflightRecord } from '../preflight-record.js';
 import type { ApprovalRecord } from './approval-record.js';
 import type { NewRequest } from './approval-types.js';
-import type { PreflightRecord } from './preflight-record.js';
 
 /** A new request as it is first stored: pending, expiring `ttlHours` after `now`. */
 export function pendingRecord(

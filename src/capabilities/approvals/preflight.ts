@@ -6,7 +6,7 @@ import type { Logger } from '../../logger.js';
 import type { CreateImpact, PreflightListing, PreflightPlan } from '../../providers/definition.js';
 import { createTarget } from '../../providers/registry.js';
 import type { MigrationProvider } from '../../providers/types.js';
-import type { PreflightFailure, PreflightRecord } from './preflight-record.js';
+import type { PreflightFailure, PreflightRecord } from '../preflight-record.js';
 
 /** The provider's calls of a pre-flight share this deadline unless the bot is given another. */
 export const DEFAULT_PREFLIGHT_DEADLINE_MS = 5_000;

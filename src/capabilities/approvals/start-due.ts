@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AppError, ErrorCode, InvalidInputError, OutcomeUnknownError } from '../../errors.js';
 import { SKIP } from '../../store/atomic-kv.js';
+import { OPEN_GATE, type Refusal, refusedError } from '../request-gate.js';
 import { approvalGone, failureShown } from './approval-failure.js';
 import type { ApprovalRecord } from './approval-record.js';
 import { approvalScope } from './approval-scope.js';
@@ -8,7 +9,6 @@ import type { ScheduledEntry } from './approval-store.js';
 import type { Decision, DecisionInput } from './approval-types.js';
 import { checkOf } from './approval-votes.js';
 import { type CreateApprovedDeps, createApproved, settled } from './create-approved.js';
-import { OPEN_GATE, type Refusal, refusedError } from './request-gate.js';
 import {
   awaitingStart,
   cancelledByOf,
@@ -20,6 +20,7 @@ import {
   startToken,
   tokenTime,
 } from './scheduled-start.js';
+import { APPROVAL_WORDS } from './words.js';
 
 /**
  * Creates every approved request whose start time has come, once: the scheduled index says which
@@ -138,7 +139,7 @@ function failUnknown(
   op: string,
   why: keyof typeof UNKNOWN_DETAIL,
 ): Promise<Decision> {
-  const failure = failureShown(d.o.secrets, OutcomeUnknownError.of(why), record.team, true);
+  const failure = failureShown(d.o.secrets, OutcomeUnknownError.in(APPROVAL_WORDS, why), record.team, true);
   return failStart(d, entry, record, op, failure, { result: 'failed', detail: UNKNOWN_DETAIL[why] });
 }
 
@@ -184,7 +185,7 @@ async function failStart(
 }
 
 function notWaiting(record: ApprovalRecord): AppError {
-  return InvalidInputError.of('approval.cancelStart.notWaiting', { id: record.id });
+  return InvalidInputError.in(APPROVAL_WORDS, 'approval.cancelStart.notWaiting', { id: record.id });
 }
 
 /**

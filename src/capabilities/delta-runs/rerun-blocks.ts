@@ -6,6 +6,7 @@ import { slackDate } from '../../slack/blocks/format.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import type { ChainNote } from '../../watcher/records/watch-origin.js';
 import type { ApprovalRecord } from '../approvals/approval-record.js';
+import { APPROVAL_WORDS } from '../approvals/words.js';
 import type { CapabilityButton, VerifiedRun } from '../capability.js';
 import { encodeVerificationButton } from '../verification/verification-button.js';
 
@@ -72,8 +73,8 @@ export function rerunConfirmModal(
 ): View {
   const { summary } = input;
   const facts = [
-    `*${tr.t('approval.source')}*: ${escapeMrkdwn(summary.source)}`,
-    `*${tr.t('approval.destination')}*: ${escapeMrkdwn(summary.destination)}`,
+    `*${tr.with(APPROVAL_WORDS).t('approval.source')}*: ${escapeMrkdwn(summary.source)}`,
+    `*${tr.with(APPROVAL_WORDS).t('approval.destination')}*: ${escapeMrkdwn(summary.destination)}`,
   ];
   const blocks: KnownBlock[] = [
     {

@@ -9,7 +9,7 @@ import {
   formWord,
   type SubcommandForm,
 } from '../../slack/listeners/commands/subcommand.js';
-import type { RequestCheck } from '../approvals/request-gate.js';
+import type { RequestCheck } from '../request-gate.js';
 import type { RuleResult } from './evaluate.js';
 import type { Guardrails } from './guardrails.js';
 import { bytesOf, type Rule, ruleSchema, type SourcedRule } from './rules.js';

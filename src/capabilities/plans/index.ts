@@ -17,6 +17,7 @@ import { planForm } from './plan-planned.js';
 import { type PlanReport, renderPlanReport } from './plan-report.js';
 import { CAPABILITY, gatePass, type PlansState, startPlans } from './plan-service.js';
 import type { PlanView } from './plan-view.js';
+import { PLAN_WORDS } from './words.js';
 
 /** What a plan writes on each of its resources' watches: its card line names the plan and wave. */
 interface PlanFact {
@@ -35,6 +36,7 @@ export const plans: Capability & { of(deps: { capabilities: CapabilityStates }):
   defineCapability<PlansState>({
     name: CAPABILITY,
     start: startPlans,
+    words: PLAN_WORDS,
     subcommands: [planCommand((ctx) => plans.of(ctx.deps))],
     listeners: (routes) => {
       planButtons(routes, (ctx) => plans.of(ctx.deps));
@@ -65,7 +67,9 @@ export const plans: Capability & { of(deps: { capabilities: CapabilityStates }):
     jobs: (s) => [{ name: 'gates', cadence: 'before-cycle', replicas: 'lease', run: () => gatePass(s) }],
     cardLines: (fact: unknown, tr: Translator) => {
       const f = fact as PlanFact;
-      return [`:card_index_dividers: ${tr.t('plan.cardLine', { name: escapeMrkdwn(f.name), wave: f.wave })}`];
+      return [
+        `:card_index_dividers: ${tr.with(PLAN_WORDS).t('plan.cardLine', { name: escapeMrkdwn(f.name), wave: f.wave })}`,
+      ];
     },
     render: (view, tr, now) => {
       const kind = (view as { kind?: string }).kind;

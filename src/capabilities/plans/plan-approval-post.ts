@@ -4,6 +4,7 @@ import type { CapabilityRendered } from '../capability.js';
 import { CAPABILITY, type PlansState } from './plan-service.js';
 import { type PlanSums, type PreflightSum, sumPlanned } from './plan-sum.js';
 import type { Plan, PlanApproval } from './plan-types.js';
+import { PLAN_WORDS } from './words.js';
 
 export const APPROVAL_ACTIONS = { approve: 'plan.approve', reject: 'plan.reject' } as const;
 
@@ -68,47 +69,53 @@ function hours(seconds: number): string {
 
 function sumLine(head: string, sum: PreflightSum, tr: Translator): string {
   const parts = [
-    tr.t('plan.approval.count', { n: sum.count }),
-    tr.t('plan.approval.size', { objects: tr.count(sum.objects), bytes: tr.bytes(sum.bytes) }),
+    tr.with(PLAN_WORDS).t('plan.approval.count', { n: sum.count }),
+    tr
+      .with(PLAN_WORDS)
+      .t('plan.approval.size', { objects: tr.count(sum.objects), bytes: tr.bytes(sum.bytes) }),
     sum.seconds !== undefined
-      ? tr.t('plan.approval.time', { h: hours(sum.seconds) })
-      : tr.t('plan.approval.noTime'),
-    ...(sum.cost !== undefined ? [tr.t('plan.approval.cost', { cost: `$${sum.cost.toFixed(2)}` })] : []),
-    ...(sum.unsized > 0 ? [tr.t('plan.approval.unsized', { n: sum.unsized })] : []),
+      ? tr.with(PLAN_WORDS).t('plan.approval.time', { h: hours(sum.seconds) })
+      : tr.with(PLAN_WORDS).t('plan.approval.noTime'),
+    ...(sum.cost !== undefined
+      ? [tr.with(PLAN_WORDS).t('plan.approval.cost', { cost: `$${sum.cost.toFixed(2)}` })]
+      : []),
+    ...(sum.unsized > 0 ? [tr.with(PLAN_WORDS).t('plan.approval.unsized', { n: sum.unsized })] : []),
   ];
   return `${head} · ${parts.join(' · ')}`;
 }
 
 function stateLine(a: PlanApproval, tr: Translator): string {
-  if (a.state === 'approved') return tr.t('plan.approval.approved', { user: `<@${a.decidedBy ?? '?'}>` });
-  if (a.state === 'rejected') return tr.t('plan.approval.rejected', { user: `<@${a.decidedBy ?? '?'}>` });
+  if (a.state === 'approved')
+    return tr.with(PLAN_WORDS).t('plan.approval.approved', { user: `<@${a.decidedBy ?? '?'}>` });
+  if (a.state === 'rejected')
+    return tr.with(PLAN_WORDS).t('plan.approval.rejected', { user: `<@${a.decidedBy ?? '?'}>` });
   if (a.state === 'withdrawn')
-    return tr.t('plan.approval.withdrawn', {
+    return tr.with(PLAN_WORDS).t('plan.approval.withdrawn', {
       user: `<@${a.withdrawn?.by ?? '?'}>`,
       what: escapeMrkdwn(truncate(a.withdrawn?.what ?? '', 100)),
     });
   return (a.needs ?? 1) > 1
-    ? tr.t('plan.approval.needs', { n: a.needs ?? 1, votes: a.votes?.length ?? 0 })
-    : tr.t('plan.approval.waiting');
+    ? tr.with(PLAN_WORDS).t('plan.approval.needs', { n: a.needs ?? 1, votes: a.votes?.length ?? 0 })
+    : tr.with(PLAN_WORDS).t('plan.approval.waiting');
 }
 
 export function renderApprovalPost(view: ApprovalPostView, tr: Translator): CapabilityRendered {
   const a = view.approval;
-  const title = tr.t('plan.approval.title', {
+  const title = tr.with(PLAN_WORDS).t('plan.approval.title', {
     name: escapeMrkdwn(truncate(view.name, 80)),
     id: code(view.id),
     user: `<@${a.by}>`,
     channel: `<#${view.channel}>`,
   });
   const figures = [
-    ...view.sums.waves.map((w) => sumLine(`*${tr.t('plan.card.wave', { n: w.n })}*`, w, tr)),
-    sumLine(`*${tr.t('plan.approval.total')}*`, view.sums.total, tr),
+    ...view.sums.waves.map((w) => sumLine(`*${tr.with(PLAN_WORDS).t('plan.card.wave', { n: w.n })}*`, w, tr)),
+    sumLine(`*${tr.with(PLAN_WORDS).t('plan.approval.total')}*`, view.sums.total, tr),
   ];
   const names = view.lines
     .slice(0, 20)
     .map(
       (l) =>
-        `• ${tr.t('plan.card.wave', { n: l.wave })} · ${code(l.connection)} ${escapeMrkdwn(truncate(l.name, 60))}`,
+        `• ${tr.with(PLAN_WORDS).t('plan.card.wave', { n: l.wave })} · ${code(l.connection)} ${escapeMrkdwn(truncate(l.name, 60))}`,
     );
   const blocks: unknown[] = [
     { type: 'section', text: { type: 'mrkdwn', text: title } },
@@ -127,14 +134,14 @@ export function renderApprovalPost(view: ApprovalPostView, tr: Translator): Capa
           action_id: APPROVAL_ACTIONS.approve,
           value,
           style: 'primary',
-          text: { type: 'plain_text', text: tr.t('plan.button.approve') },
+          text: { type: 'plain_text', text: tr.with(PLAN_WORDS).t('plan.button.approve') },
         },
         {
           type: 'button',
           action_id: APPROVAL_ACTIONS.reject,
           value,
           style: 'danger',
-          text: { type: 'plain_text', text: tr.t('plan.button.reject') },
+          text: { type: 'plain_text', text: tr.with(PLAN_WORDS).t('plan.button.reject') },
         },
       ],
     });
@@ -143,7 +150,7 @@ export function renderApprovalPost(view: ApprovalPostView, tr: Translator): Capa
 }
 
 export function renderWithdrawn(view: WithdrawnView, tr: Translator): CapabilityRendered {
-  const text = tr.t('plan.withdrawnNotice', {
+  const text = tr.with(PLAN_WORDS).t('plan.withdrawnNotice', {
     name: escapeMrkdwn(truncate(view.name, 80)),
     id: code(view.id),
     channel: `<#${view.channel}>`,

@@ -6,11 +6,12 @@ import { createTarget } from '../../providers/registry.js';
 import { escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
 import type { HandlerContext } from '../../slack/context.js';
 import { SKIP } from '../../store/atomic-kv.js';
-import type { GateOutcome, RequestCheck } from '../approvals/request-gate.js';
-import { refusedError } from '../approvals/request-gate.js';
+import type { GateOutcome, RequestCheck } from '../request-gate.js';
+import { refusedError } from '../request-gate.js';
 import { drawApproval } from './plan-approval-post.js';
 import { drawCard, type PlansState, passPlan } from './plan-service.js';
 import type { Plan, PlannedCreate } from './plan-types.js';
+import { PLAN_WORDS } from './words.js';
 
 function checkOf(plan: Plan, p: PlannedCreate, stage: 'request' | 'approval', now: number, by?: string) {
   const provider = p.provider as RequestCheck['provider'];
@@ -73,13 +74,17 @@ export async function submitPlan(
   tr: Translator,
 ): Promise<string> {
   await ctx.require('operate', channelScope(plan.channel), 'submit a plan for approval');
-  if (ctx.userId !== plan.owner) throw ForbiddenError.of('plan.error.notOwner', { user: `<@${plan.owner}>` });
+  if (ctx.userId !== plan.owner)
+    throw ForbiddenError.in(PLAN_WORDS, 'plan.error.notOwner', { user: `<@${plan.owner}>` });
   if (plan.status === 'cancelled' || plan.status === 'ended')
-    throw InvalidInputError.of('plan.error.closed', { name: escapeMrkdwn(plan.name), status: plan.status });
+    throw InvalidInputError.in(PLAN_WORDS, 'plan.error.closed', {
+      name: escapeMrkdwn(plan.name),
+      status: plan.status,
+    });
   if (!plan.planned?.length)
-    throw InvalidInputError.of('plan.error.nothingPlanned', { name: escapeMrkdwn(plan.name) });
+    throw InvalidInputError.in(PLAN_WORDS, 'plan.error.nothingPlanned', { name: escapeMrkdwn(plan.name) });
   if (plan.approval?.state === 'pending' || plan.approval?.state === 'approved')
-    throw InvalidInputError.of('plan.error.submitted', { name: escapeMrkdwn(plan.name) });
+    throw InvalidInputError.in(PLAN_WORDS, 'plan.error.submitted', { name: escapeMrkdwn(plan.name) });
   const { needs } = await checkAll(ctx, plan, 'request');
   const channel = (await ctx.deps.settings.get(ctx.teamId)).approvalsChannel ?? plan.channel;
   const at = ctx.deps.clock.now();
@@ -89,12 +94,15 @@ export async function submitPlan(
       const round = (p.approval?.round ?? 0) + 1;
       return { ...p, approval: { state: 'pending', by: ctx.userId, at, round, needs, votes: [], channel } };
     });
-    if (!changed) throw InvalidInputError.of('plan.error.submitted', { name: escapeMrkdwn(plan.name) });
+    if (!changed)
+      throw InvalidInputError.in(PLAN_WORDS, 'plan.error.submitted', { name: escapeMrkdwn(plan.name) });
     return changed;
   });
   await drawApproval(s, submitted);
   await drawCard(s, submitted);
-  return tr.t('plan.submittedNow', { name: `*${escapeMrkdwn(plan.name)}*`, channel: `<#${channel}>` });
+  return tr
+    .with(PLAN_WORDS)
+    .t('plan.submittedNow', { name: `*${escapeMrkdwn(plan.name)}*`, channel: `<#${channel}>` });
 }
 
 /**
@@ -113,10 +121,10 @@ export async function approvePlan(
   await ctx.require('approve', channelScope(plan.channel), 'approve a plan');
   const a = plan.approval;
   if (a?.state !== 'pending' || a.round !== round)
-    throw InvalidInputError.of('plan.error.notPending', { name: escapeMrkdwn(plan.name) });
+    throw InvalidInputError.in(PLAN_WORDS, 'plan.error.notPending', { name: escapeMrkdwn(plan.name) });
   if (ctx.userId === a.by) {
     await ctx.audited('plan.approve', plan.id, async () => {
-      throw ForbiddenError.of('plan.error.selfApprove');
+      throw ForbiddenError.in(PLAN_WORDS, 'plan.error.selfApprove');
     });
   }
   const checked = await checkAll(ctx, plan, 'approval');
@@ -139,18 +147,19 @@ export async function approvePlan(
     }),
   );
   if (!after || !approved) await checked.release();
-  if (!after) throw InvalidInputError.of('plan.error.notPending', { name: escapeMrkdwn(plan.name) });
+  if (!after)
+    throw InvalidInputError.in(PLAN_WORDS, 'plan.error.notPending', { name: escapeMrkdwn(plan.name) });
   await drawApproval(s, after);
   if (!approved) {
     await drawCard(s, after);
-    return tr.t('plan.countedNow', {
+    return tr.with(PLAN_WORDS).t('plan.countedNow', {
       votes: after.approval?.votes?.length ?? 0,
       n: after.approval?.needs ?? 1,
     });
   }
   // Wave 1 at once (or at its gate's time): the gate pass opens it and hands its creates over.
   await passPlan(s, ctx.teamId, plan.id);
-  return tr.t('plan.approvedNow', { name: `*${escapeMrkdwn(plan.name)}*` });
+  return tr.with(PLAN_WORDS).t('plan.approvedNow', { name: `*${escapeMrkdwn(plan.name)}*` });
 }
 
 /** Reject (approver role): the plan stays as it is, its planned migrations uncreated, to be submitted again. */
@@ -165,7 +174,7 @@ export async function rejectPlan(
   await ctx.require('approve', channelScope(plan.channel), 'reject a plan');
   const a = plan.approval;
   if (a?.state !== 'pending' || a.round !== round)
-    throw InvalidInputError.of('plan.error.notPending', { name: escapeMrkdwn(plan.name) });
+    throw InvalidInputError.in(PLAN_WORDS, 'plan.error.notPending', { name: escapeMrkdwn(plan.name) });
   const at = ctx.deps.clock.now();
   const after = await ctx.audited('plan.reject', plan.id, async () =>
     s.store.change(ctx.teamId, plan.id, (p) =>
@@ -174,8 +183,9 @@ export async function rejectPlan(
         : SKIP,
     ),
   );
-  if (!after) throw InvalidInputError.of('plan.error.notPending', { name: escapeMrkdwn(plan.name) });
+  if (!after)
+    throw InvalidInputError.in(PLAN_WORDS, 'plan.error.notPending', { name: escapeMrkdwn(plan.name) });
   await drawApproval(s, after);
   await drawCard(s, after);
-  return tr.t('plan.rejectedNow', { name: `*${escapeMrkdwn(plan.name)}*` });
+  return tr.with(PLAN_WORDS).t('plan.rejectedNow', { name: `*${escapeMrkdwn(plan.name)}*` });
 }

@@ -13,6 +13,7 @@ import { findPlan } from './plan-command.js';
 import { drawCard, type PlansState, postReport, recordsOf, viewOf } from './plan-service.js';
 import { type Plan, refOf } from './plan-types.js';
 import type { ResourceLine } from './plan-view.js';
+import { PLAN_WORDS } from './words.js';
 
 type StateOf = (ctx: HandlerContext) => PlansState;
 
@@ -48,7 +49,8 @@ async function pause(ctx: HandlerContext, s: PlansState, plan: Plan, tr: Transla
         ? { ...p, status: 'paused', paused: { refs: [], by: ctx.userId, from, to: from } }
         : SKIP,
     );
-    if (!changed) throw InvalidInputError.of('plan.error.notRunning', { name: escapeMrkdwn(plan.name) });
+    if (!changed)
+      throw InvalidInputError.in(PLAN_WORDS, 'plan.error.notRunning', { name: escapeMrkdwn(plan.name) });
     return changed;
   });
   const { touch, cannot } = pauseTargets(await viewOf(s, paused));
@@ -62,8 +64,10 @@ async function pause(ctx: HandlerContext, s: PlansState, plan: Plan, tr: Transla
   );
   await drawCard(s, after ?? paused);
   return [
-    tr.t('plan.pausedNow', { name: `*${escapeMrkdwn(plan.name)}*`, n: done.length, list: list(done) }),
-    ...(cannot.length > 0 ? [tr.t('plan.confirm.cannotPause', { list: list(cannot) })] : []),
+    tr
+      .with(PLAN_WORDS)
+      .t('plan.pausedNow', { name: `*${escapeMrkdwn(plan.name)}*`, n: done.length, list: list(done) }),
+    ...(cannot.length > 0 ? [tr.with(PLAN_WORDS).t('plan.confirm.cannotPause', { list: list(cannot) })] : []),
   ].join('\n');
 }
 
@@ -74,7 +78,7 @@ async function pause(ctx: HandlerContext, s: PlansState, plan: Plan, tr: Transla
 async function resume(ctx: HandlerContext, s: PlansState, plan: Plan, tr: Translator): Promise<string> {
   await ctx.require('operate', channelScope(plan.channel), 'resume a plan');
   if (plan.status !== 'paused')
-    throw InvalidInputError.of('plan.error.notPaused', { name: escapeMrkdwn(plan.name) });
+    throw InvalidInputError.in(PLAN_WORDS, 'plan.error.notPaused', { name: escapeMrkdwn(plan.name) });
   const records = await recordsOf(s, plan);
   const mine = plan.paused;
   const ours = (ref: string) => {
@@ -99,15 +103,18 @@ async function resume(ctx: HandlerContext, s: PlansState, plan: Plan, tr: Transl
       const { paused: _gone, ...rest } = p;
       return { ...rest, status: 'running' };
     });
-    if (!changed) throw InvalidInputError.of('plan.error.notPaused', { name: escapeMrkdwn(plan.name) });
+    if (!changed)
+      throw InvalidInputError.in(PLAN_WORDS, 'plan.error.notPaused', { name: escapeMrkdwn(plan.name) });
     return changed;
   });
   const done: ResourceLine[] = [];
   for (const l of take) if (await act(ctx, l, resumed, 'resume')) done.push(l);
   await drawCard(s, resumed);
   return [
-    tr.t('plan.resumedNow', { name: `*${escapeMrkdwn(plan.name)}*`, n: done.length, list: list(done) }),
-    ...(left.length > 0 ? [tr.t('plan.resumeLeft', { list: list(left) })] : []),
+    tr
+      .with(PLAN_WORDS)
+      .t('plan.resumedNow', { name: `*${escapeMrkdwn(plan.name)}*`, n: done.length, list: list(done) }),
+    ...(left.length > 0 ? [tr.with(PLAN_WORDS).t('plan.resumeLeft', { list: list(left) })] : []),
   ].join('\n');
 }
 
@@ -123,7 +130,10 @@ async function cancel(ctx: HandlerContext, s: PlansState, plan: Plan, tr: Transl
         : SKIP,
     );
     if (!changed)
-      throw InvalidInputError.of('plan.error.closed', { name: escapeMrkdwn(plan.name), status: plan.status });
+      throw InvalidInputError.in(PLAN_WORDS, 'plan.error.closed', {
+        name: escapeMrkdwn(plan.name),
+        status: plan.status,
+      });
     return changed;
   });
   await s.store.release(ctx.teamId, plan.id, cancelled.resources.map(refOf));
@@ -131,7 +141,7 @@ async function cancel(ctx: HandlerContext, s: PlansState, plan: Plan, tr: Transl
   const running = (await viewOf(s, cancelled)).waves
     .flatMap((w) => w.resources)
     .filter((l) => l.state === 'running');
-  return tr.t('plan.cancelledNow', {
+  return tr.with(PLAN_WORDS).t('plan.cancelledNow', {
     name: `*${escapeMrkdwn(plan.name)}*`,
     n: running.length,
     list: list(running),
@@ -145,9 +155,9 @@ async function cancel(ctx: HandlerContext, s: PlansState, plan: Plan, tr: Transl
 async function signoff(ctx: HandlerContext, s: PlansState, plan: Plan, tr: Translator): Promise<string> {
   await ctx.require('operate', channelScope(plan.channel), 'sign off a plan');
   if (plan.status !== 'ended')
-    throw InvalidInputError.of('plan.error.notEnded', { name: escapeMrkdwn(plan.name) });
-  if (ctx.userId === plan.owner) throw InvalidInputError.of('plan.error.ownerSignoff');
-  if (plan.signedOff) return tr.t('plan.signedAlready', { user: `<@${plan.signedOff.by}>` });
+    throw InvalidInputError.in(PLAN_WORDS, 'plan.error.notEnded', { name: escapeMrkdwn(plan.name) });
+  if (ctx.userId === plan.owner) throw InvalidInputError.in(PLAN_WORDS, 'plan.error.ownerSignoff');
+  if (plan.signedOff) return tr.with(PLAN_WORDS).t('plan.signedAlready', { user: `<@${plan.signedOff.by}>` });
   const at = ctx.deps.clock.now();
   const signed = await ctx.audited('plan.signoff', plan.id, async () =>
     s.store.change(ctx.teamId, plan.id, (p) =>
@@ -156,10 +166,10 @@ async function signoff(ctx: HandlerContext, s: PlansState, plan: Plan, tr: Trans
   );
   if (!signed) {
     const now = await s.store.get(ctx.teamId, plan.id);
-    return tr.t('plan.signedAlready', { user: `<@${now?.signedOff?.by ?? '?'}>` });
+    return tr.with(PLAN_WORDS).t('plan.signedAlready', { user: `<@${now?.signedOff?.by ?? '?'}>` });
   }
   await postReport(s, signed, await viewOf(s, signed));
-  return tr.t('plan.signedNow', { name: `*${escapeMrkdwn(plan.name)}*` });
+  return tr.with(PLAN_WORDS).t('plan.signedNow', { name: `*${escapeMrkdwn(plan.name)}*` });
 }
 
 const HANDLERS = { pause, resume, cancel, signoff } as const;

@@ -9,6 +9,7 @@ import { approvalButtons, approvalContext } from './plan-approval-card.js';
 import { type OpensEta, opensEtas } from './plan-eta.js';
 import type { Gate } from './plan-types.js';
 import { openEta, type PlanView, type ResourceLine, type WaveHold, type WaveView } from './plan-view.js';
+import { PLAN_WORDS } from './words.js';
 
 /** A wave with more resources than this shows counts per state, and only what holds it by name. */
 export const LINES_PER_WAVE = 12;
@@ -23,16 +24,18 @@ export const PLAN_ACTIONS = {
 } as const;
 
 function stateWord(state: string, tr: Translator): string {
-  if (state === 'planned') return `:memo: ${tr.t('plan.state.planned')}`;
+  if (state === 'planned') return `:memo: ${tr.with(PLAN_WORDS).t('plan.state.planned')}`;
   return (NORMALIZED_STATES as readonly string[]).includes(state)
     ? stateLabelIn(state as NormalizedState, tr)
-    : `:grey_question: ${tr.t('plan.state.unseen')}`;
+    : `:grey_question: ${tr.with(PLAN_WORDS).t('plan.state.unseen')}`;
 }
 
 /** One line per resource: readable at phone width. */
 export function resourceLine(l: ResourceLine, tr: Translator): string {
   const progress = l.progress !== undefined && l.state !== 'succeeded' ? ` ${tr.percent(l.progress)}` : '';
-  const claim = l.claimBy ? ` · ${tr.t('plan.line.claim', { user: `<@${l.claimBy}>` })}` : '';
+  const claim = l.claimBy
+    ? ` · ${tr.with(PLAN_WORDS).t('plan.line.claim', { user: `<@${l.claimBy}>` })}`
+    : '';
   const failure = l.code ? ` ${code(l.code)}` : '';
   // A planned migration's key: what `plan remove` takes (its name may be no word to type).
   const key = l.ref.startsWith('planned/') ? ` ${code(l.id)}` : '';
@@ -40,36 +43,38 @@ export function resourceLine(l: ResourceLine, tr: Translator): string {
 }
 
 export function gateWords(gate: Gate | undefined, tr: Translator): string {
-  if (!gate) return tr.t('plan.gate.start');
+  if (!gate) return tr.with(PLAN_WORDS).t('plan.gate.start');
   if (gate.kind === 'at')
-    return tr.t('plan.gate.at', { when: slackDate(new Date(gate.at)), zone: gate.zone });
+    return tr.with(PLAN_WORDS).t('plan.gate.at', { when: slackDate(new Date(gate.at)), zone: gate.zone });
   // The wait reads inside the sentence ("opens 2 h after …"), not tacked on after it ("… + 2 h").
-  return tr.t(gate.of === 'signed-off' ? 'plan.gate.afterSigned' : 'plan.gate.afterSucceeded', {
-    h: gate.hours,
-  });
+  return tr
+    .with(PLAN_WORDS)
+    .t(gate.of === 'signed-off' ? 'plan.gate.afterSigned' : 'plan.gate.afterSucceeded', {
+      h: gate.hours,
+    });
 }
 
 export function holdWords(hold: WaveHold, tr: Translator): string {
   switch (hold.on) {
     case 'start':
-      return tr.t('plan.hold.start');
+      return tr.with(PLAN_WORDS).t('plan.hold.start');
     case 'paused':
-      return tr.t('plan.hold.paused');
+      return tr.with(PLAN_WORDS).t('plan.hold.paused');
     case 'cancelled':
-      return tr.t('plan.hold.cancelled');
+      return tr.with(PLAN_WORDS).t('plan.hold.cancelled');
     case 'order':
-      return tr.t('plan.hold.order', { wave: hold.wave ?? 1 });
+      return tr.with(PLAN_WORDS).t('plan.hold.order', { wave: hold.wave ?? 1 });
     case 'time':
-      return tr.t('plan.hold.time', { when: slackDate(new Date(hold.opensAt ?? 0)) });
+      return tr.with(PLAN_WORDS).t('plan.hold.time', { when: slackDate(new Date(hold.opensAt ?? 0)) });
     default:
       return hold.holder
-        ? tr.t('plan.hold.holder', {
+        ? tr.with(PLAN_WORDS).t('plan.hold.holder', {
             wave: hold.wave ?? 1,
             name: escapeMrkdwn(truncate(hold.holder.name, 60)),
             connection: code(hold.holder.connection),
             state: stateWord(hold.holder.state, tr),
           })
-        : tr.t('plan.hold.order', { wave: hold.wave ?? 1 });
+        : tr.with(PLAN_WORDS).t('plan.hold.order', { wave: hold.wave ?? 1 });
   }
 }
 
@@ -77,15 +82,17 @@ export function holdWords(hold: WaveHold, tr: Translator): string {
 function opensWords(eta: OpensEta | undefined, hold: WaveHold | undefined, tr: Translator): string[] {
   if (!eta || hold?.on === 'time') return [];
   const text =
-    'at' in eta ? tr.t('plan.eta.opens', { when: slackDate(new Date(eta.at)) }) : tr.t(`plan.eta.${eta.why}`);
+    'at' in eta
+      ? tr.with(PLAN_WORDS).t('plan.eta.opens', { when: slackDate(new Date(eta.at)) })
+      : tr.with(PLAN_WORDS).t(`plan.eta.${eta.why}`);
   return [`:hourglass_flowing_sand: ${text}`];
 }
 
 function waveText(w: WaveView, tr: Translator, opens?: OpensEta): string {
-  const head = `*${tr.t('plan.card.wave', { n: w.n })}* · ${gateWords(w.gate, tr)}`;
+  const head = `*${tr.with(PLAN_WORDS).t('plan.card.wave', { n: w.n })}* · ${gateWords(w.gate, tr)}`;
   const where = [
     w.openedAt !== undefined
-      ? `:large_green_circle: ${tr.t('plan.wave.open', { when: slackDate(new Date(w.openedAt)) })}`
+      ? `:large_green_circle: ${tr.with(PLAN_WORDS).t('plan.wave.open', { when: slackDate(new Date(w.openedAt)) })}`
       : `:red_circle: ${w.hold ? holdWords(w.hold, tr) : ''}`,
     ...opensWords(opens, w.hold, tr),
   ].join('\n');
@@ -97,7 +104,7 @@ function waveText(w: WaveView, tr: Translator, opens?: OpensEta): string {
     return [
       head,
       where,
-      tr.t('plan.wave.held', { n: w.n, why }),
+      tr.with(PLAN_WORDS).t('plan.wave.held', { n: w.n, why }),
       ...w.resources.map((l) => resourceLine(l, tr)),
     ]
       .slice(0, LINES_PER_WAVE + 3)
@@ -150,8 +157,8 @@ function confirm(title: string, text: string, tr: Translator) {
   return {
     title: { type: 'plain_text', text: truncate(title, 100) },
     text: { type: 'plain_text', text: truncate(text, 300) },
-    confirm: { type: 'plain_text', text: tr.t('plan.confirm.go') },
-    deny: { type: 'plain_text', text: tr.t('plan.confirm.back') },
+    confirm: { type: 'plain_text', text: tr.with(PLAN_WORDS).t('plan.confirm.go') },
+    deny: { type: 'plain_text', text: tr.with(PLAN_WORDS).t('plan.confirm.back') },
   };
 }
 
@@ -162,8 +169,10 @@ function buttons(view: PlanView, tr: Translator): unknown[] {
   if (view.status === 'running') {
     const { touch, cannot } = pauseTargets(view);
     const text = [
-      tr.t('plan.confirm.pause', { n: touch.length, list: names(touch) }),
-      ...(cannot.length > 0 ? [tr.t('plan.confirm.cannotPause', { list: names(cannot) })] : []),
+      tr.with(PLAN_WORDS).t('plan.confirm.pause', { n: touch.length, list: names(touch) }),
+      ...(cannot.length > 0
+        ? [tr.with(PLAN_WORDS).t('plan.confirm.cannotPause', { list: names(cannot) })]
+        : []),
     ]
       .join(' ')
       // Chinese sentences end in a full stop that needs no space after it.
@@ -172,8 +181,8 @@ function buttons(view: PlanView, tr: Translator): unknown[] {
       type: 'button',
       action_id: PLAN_ACTIONS.pause,
       value,
-      text: { type: 'plain_text', text: tr.t('plan.button.pause') },
-      confirm: confirm(tr.t('plan.button.pause'), text, tr),
+      text: { type: 'plain_text', text: tr.with(PLAN_WORDS).t('plan.button.pause') },
+      confirm: confirm(tr.with(PLAN_WORDS).t('plan.button.pause'), text, tr),
     });
   }
   if (view.status === 'paused')
@@ -181,16 +190,24 @@ function buttons(view: PlanView, tr: Translator): unknown[] {
       type: 'button',
       action_id: PLAN_ACTIONS.resume,
       value,
-      text: { type: 'plain_text', text: tr.t('plan.button.resume') },
-      confirm: confirm(tr.t('plan.button.resume'), tr.t('plan.confirm.resume', { n: view.paused }), tr),
+      text: { type: 'plain_text', text: tr.with(PLAN_WORDS).t('plan.button.resume') },
+      confirm: confirm(
+        tr.with(PLAN_WORDS).t('plan.button.resume'),
+        tr.with(PLAN_WORDS).t('plan.confirm.resume', { n: view.paused }),
+        tr,
+      ),
     });
   out.push({
     type: 'button',
     action_id: PLAN_ACTIONS.cancel,
     value,
     style: 'danger',
-    text: { type: 'plain_text', text: tr.t('plan.button.cancel') },
-    confirm: confirm(tr.t('plan.button.cancel'), tr.t('plan.confirm.cancel'), tr),
+    text: { type: 'plain_text', text: tr.with(PLAN_WORDS).t('plan.button.cancel') },
+    confirm: confirm(
+      tr.with(PLAN_WORDS).t('plan.button.cancel'),
+      tr.with(PLAN_WORDS).t('plan.confirm.cancel'),
+      tr,
+    ),
   });
   return out;
 }
@@ -199,19 +216,19 @@ function buttons(view: PlanView, tr: Translator): unknown[] {
 export function renderPlanCard(view: PlanView, tr: Translator, now: number): CapabilityRendered {
   const opens = opensEtas(view, runsToEnd, now);
   const t = view.totals;
-  const title = tr.t('plan.card.title', {
+  const title = tr.with(PLAN_WORDS).t('plan.card.title', {
     name: escapeMrkdwn(truncate(view.name, 80)),
     id: code(view.id),
-    status: tr.t(`plan.status.${view.status}`),
+    status: tr.with(PLAN_WORDS).t(`plan.status.${view.status}`),
   });
   const totals = [
-    tr.t('plan.card.totals', {
+    tr.with(PLAN_WORDS).t('plan.card.totals', {
       moved: tr.bytes(t.bytesDone),
       left: tr.bytes(t.bytesLeft),
       objectsMoved: tr.count(t.objectsDone),
       objectsLeft: tr.count(t.objectsLeft),
     }),
-    tr.t('plan.card.counts', {
+    tr.with(PLAN_WORDS).t('plan.card.counts', {
       succeeded: t.succeeded,
       total: t.resources,
       failed: t.failed,
@@ -222,14 +239,16 @@ export function renderPlanCard(view: PlanView, tr: Translator, now: number): Cap
   if (eta.at !== undefined || eta.unknown > 0)
     totals.push(
       eta.at !== undefined
-        ? tr.t('plan.card.eta', { when: slackDate(new Date(eta.at)), unknown: eta.unknown })
-        : tr.t('plan.card.etaUnknown', { unknown: eta.unknown }),
+        ? tr.with(PLAN_WORDS).t('plan.card.eta', { when: slackDate(new Date(eta.at)), unknown: eta.unknown })
+        : tr.with(PLAN_WORDS).t('plan.card.etaUnknown', { unknown: eta.unknown }),
     );
-  const context: string[] = [tr.t('plan.card.owner', { user: `<@${view.owner}>` })];
-  if (view.waves.some((w) => w.resources.some(uncounted))) context.push(tr.t('plan.card.statesOnly'));
-  if (view.paused > 0 && view.status === 'paused') context.push(tr.t('plan.card.paused', { n: view.paused }));
+  const context: string[] = [tr.with(PLAN_WORDS).t('plan.card.owner', { user: `<@${view.owner}>` })];
+  if (view.waves.some((w) => w.resources.some(uncounted)))
+    context.push(tr.with(PLAN_WORDS).t('plan.card.statesOnly'));
+  if (view.paused > 0 && view.status === 'paused')
+    context.push(tr.with(PLAN_WORDS).t('plan.card.paused', { n: view.paused }));
   if (view.status === 'cancelled' && view.closedBy)
-    context.push(tr.t('plan.card.cancelled', { user: `<@${view.closedBy}>` }));
+    context.push(tr.with(PLAN_WORDS).t('plan.card.cancelled', { user: `<@${view.closedBy}>` }));
   context.push(...approvalContext(view, tr));
   const blocks: unknown[] = [
     { type: 'section', text: { type: 'mrkdwn', text: title } },
@@ -239,7 +258,7 @@ export function renderPlanCard(view: PlanView, tr: Translator, now: number): Cap
       text: { type: 'mrkdwn', text: truncate(waveText(w, tr, opens.get(w.n)), 2900) },
     })),
     ...(view.waves.length === 0
-      ? [{ type: 'section', text: { type: 'mrkdwn', text: tr.t('plan.card.empty') } }]
+      ? [{ type: 'section', text: { type: 'mrkdwn', text: tr.with(PLAN_WORDS).t('plan.card.empty') } }]
       : []),
     { type: 'context', elements: context.map((text) => ({ type: 'mrkdwn', text })) },
   ];

@@ -23,18 +23,22 @@ import {
   wavesOf,
 } from './plan-types.js';
 import { editPlan, toldWithdrawn } from './plan-withdraw.js';
+import { PLAN_WORDS } from './words.js';
 
 type StateOf = (ctx: HandlerContext) => PlansState;
 
 export async function findPlan(ctx: HandlerContext, s: PlansState, typed: string): Promise<Plan> {
   const plan = await s.store.find(ctx.teamId, typed);
-  if (!plan) throw NotFoundError.of('plan.error.unknown', { plan: code(typed.slice(0, 60)) });
+  if (!plan) throw NotFoundError.in(PLAN_WORDS, 'plan.error.unknown', { plan: code(typed.slice(0, 60)) });
   return plan;
 }
 
 function openOnly(plan: Plan): void {
   if (!isOpen(plan))
-    throw InvalidInputError.of('plan.error.closed', { name: escapeMrkdwn(plan.name), status: plan.status });
+    throw InvalidInputError.in(PLAN_WORDS, 'plan.error.closed', {
+      name: escapeMrkdwn(plan.name),
+      status: plan.status,
+    });
 }
 
 async function add(
@@ -46,7 +50,7 @@ async function add(
   await ctx.require('operate', channelScope(plan.channel), 'add migrations to a plan');
   openOnly(plan);
   if (plan.waves[String(r.wave)]?.openedAt !== undefined)
-    throw InvalidInputError.of('plan.error.waveOpen', { wave: r.wave });
+    throw InvalidInputError.in(PLAN_WORDS, 'plan.error.waveOpen', { wave: r.wave });
   // Every resource is found first, on the workspace's own connections: one unknown changes nothing.
   const found: PlanResource[] = [];
   const read = new Map<string, MigrationResource>();
@@ -73,19 +77,25 @@ async function add(
   const limits = (p: Plan) => {
     const next = merged(p);
     if (next.length > MAX_PLAN_RESOURCES)
-      throw InvalidInputError.of('plan.error.tooMany', { max: MAX_PLAN_RESOURCES, n: next.length });
+      throw InvalidInputError.in(PLAN_WORDS, 'plan.error.tooMany', {
+        max: MAX_PLAN_RESOURCES,
+        n: next.length,
+      });
     if (wavesOf({ resources: next }).length > MAX_WAVES)
-      throw InvalidInputError.of('plan.error.waves', { max: MAX_WAVES });
+      throw InvalidInputError.in(PLAN_WORDS, 'plan.error.waves', { max: MAX_WAVES });
     const moving = p.resources.find(
       (x) => refs.includes(refOf(x)) && p.waves[String(x.wave)]?.openedAt !== undefined,
     );
-    if (moving) throw InvalidInputError.of('plan.error.waveOpen', { wave: moving.wave });
+    if (moving) throw InvalidInputError.in(PLAN_WORDS, 'plan.error.waveOpen', { wave: moving.wave });
   };
   limits(plan);
   const after = await ctx.audited('plan.add', `${plan.id}: ${refs.join(' ')}`.slice(0, 300), async () => {
     const held = await s.store.hold(ctx.teamId, plan.id, refs);
     if (held)
-      throw InvalidInputError.of('plan.error.held', { resource: code(held.ref), plan: code(held.plan) });
+      throw InvalidInputError.in(PLAN_WORDS, 'plan.error.held', {
+        resource: code(held.ref),
+        plan: code(held.plan),
+      });
     try {
       const edit = { by: ctx.userId, what: `added ${refs.length} to wave ${r.wave}` };
       const changed = await editPlan(s, ctx.teamId, plan.id, edit, (p) => {
@@ -93,7 +103,7 @@ async function add(
         limits(p);
         return { ...p, resources: merged(p) };
       });
-      if (!changed.plan) throw NotFoundError.of('plan.error.unknown', { plan: code(plan.id) });
+      if (!changed.plan) throw NotFoundError.in(PLAN_WORDS, 'plan.error.unknown', { plan: code(plan.id) });
       return changed;
     } catch (error) {
       const before = new Set(plan.resources.map(refOf));
@@ -110,7 +120,9 @@ async function add(
   else await drawCard(s, after.plan!);
   const tr = await ctx.translator('person');
   await ctx.reply({
-    text: tr.t('plan.added', { n: found.length, wave: r.wave, name: `*${escapeMrkdwn(plan.name)}*` }),
+    text: tr
+      .with(PLAN_WORDS)
+      .t('plan.added', { n: found.length, wave: r.wave, name: `*${escapeMrkdwn(plan.name)}*` }),
   });
 }
 
@@ -161,11 +173,12 @@ async function gate(
     const changed = await editPlan(s, ctx.teamId, plan.id, edit, (p) => {
       openOnly(p);
       const mark = p.waves[String(r.wave)] ?? {};
-      if (mark.openedAt !== undefined) throw InvalidInputError.of('plan.error.waveOpen', { wave: r.wave });
+      if (mark.openedAt !== undefined)
+        throw InvalidInputError.in(PLAN_WORDS, 'plan.error.waveOpen', { wave: r.wave });
       const { metAt: _reset, ...kept } = mark;
       return { ...p, waves: { ...p.waves, [String(r.wave)]: { ...kept, gate: wanted } } };
     });
-    if (!changed.plan) throw NotFoundError.of('plan.error.unknown', { plan: code(plan.id) });
+    if (!changed.plan) throw NotFoundError.in(PLAN_WORDS, 'plan.error.unknown', { plan: code(plan.id) });
     return changed;
   });
   const gated = edited.plan!;
@@ -179,7 +192,7 @@ async function gate(
   else await drawCard(s, gated);
   const tr = await ctx.translator('person');
   await ctx.reply({
-    text: tr.t('plan.gated', {
+    text: tr.with(PLAN_WORDS).t('plan.gated', {
       wave: r.wave,
       name: `*${escapeMrkdwn(plan.name)}*`,
       gate: gateWords(wanted, tr),
@@ -190,7 +203,7 @@ async function gate(
 /** The gate as stored: a time typed is read in its zone (the workspace's, else UTC) and must be ahead. */
 async function gateOf(ctx: HandlerContext, typed: TypedGate, wave: number, now: number): Promise<Gate> {
   if (typed.kind === 'after') {
-    if (wave === 1) throw InvalidInputError.of('plan.error.firstWave');
+    if (wave === 1) throw InvalidInputError.in(PLAN_WORDS, 'plan.error.firstWave');
     return typed;
   }
   const zone = typed.zone ?? (await ctx.deps.settings.get(ctx.teamId)).timeZone ?? 'UTC';
@@ -199,10 +212,12 @@ async function gateOf(ctx: HandlerContext, typed: TypedGate, wave: number, now: 
   const local = Date.UTC(y, mo - 1, d, h, mi);
   const check = new Date(local);
   if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59)
-    throw InvalidInputError.of('plan.error.date');
+    throw InvalidInputError.in(PLAN_WORDS, 'plan.error.date');
   const at = instantOf(local, zone);
   if (at <= now)
-    throw InvalidInputError.of('plan.error.past', { when: `${typed.date} ${typed.time} ${zone}` });
+    throw InvalidInputError.in(PLAN_WORDS, 'plan.error.past', {
+      when: `${typed.date} ${typed.time} ${zone}`,
+    });
   return { kind: 'at', at, zone };
 }
 
@@ -213,23 +228,26 @@ async function run(ctx: HandlerContext, r: PlanRequest, stateOf: StateOf): Promi
     await ctx.require('view', ctx.here, 'see plans');
     const plans = await s.store.list(ctx.teamId);
     const lines = plans.map((p) =>
-      tr.t('plan.list.line', {
+      tr.with(PLAN_WORDS).t('plan.list.line', {
         id: code(p.id),
         name: `*${escapeMrkdwn(p.name)}*`,
-        status: tr.t(`plan.status.${p.status}`),
+        status: tr.with(PLAN_WORDS).t(`plan.status.${p.status}`),
         n: p.resources.length,
         waves: wavesOf(p).length,
         channel: `<#${p.channel}>`,
       }),
     );
     await ctx.reply({
-      text: lines.length > 0 ? [tr.t('plan.list.head'), ...lines].join('\n') : tr.t('plan.list.none'),
+      text:
+        lines.length > 0
+          ? [tr.with(PLAN_WORDS).t('plan.list.head'), ...lines].join('\n')
+          : tr.with(PLAN_WORDS).t('plan.list.none'),
     });
     return;
   }
   if (r.op === 'new') {
     await ctx.require('operate', ctx.here, 'start a plan');
-    if (!ctx.channelId) throw InvalidInputError.of('plan.error.channel');
+    if (!ctx.channelId) throw InvalidInputError.in(PLAN_WORDS, 'plan.error.channel');
     const channel = ctx.channelId;
     const plan = await ctx.audited('plan.new', r.name, async () => {
       const made = await s.store.create({
@@ -239,13 +257,14 @@ async function run(ctx: HandlerContext, r: PlanRequest, stateOf: StateOf): Promi
         owner: ctx.userId,
         createdAt: ctx.deps.clock.now(),
       });
-      if (made === 'name-taken') throw InvalidInputError.of('plan.error.nameTaken', { name: code(r.name) });
-      if (made === 'full') throw InvalidInputError.of('plan.error.full');
+      if (made === 'name-taken')
+        throw InvalidInputError.in(PLAN_WORDS, 'plan.error.nameTaken', { name: code(r.name) });
+      if (made === 'full') throw InvalidInputError.in(PLAN_WORDS, 'plan.error.full');
       return made;
     });
     await drawCard(s, plan);
     await ctx.reply({
-      text: tr.t('plan.created', {
+      text: tr.with(PLAN_WORDS).t('plan.created', {
         name: `*${escapeMrkdwn(plan.name)}*`,
         id: code(plan.id),
         // Inside the command's own code span: a second span there would break it in two.
@@ -270,16 +289,17 @@ async function run(ctx: HandlerContext, r: PlanRequest, stateOf: StateOf): Promi
   }
   await ctx.require('operate', channelScope(plan.channel), 'start a plan');
   if (plan.resources.length === 0)
-    throw InvalidInputError.of('plan.error.empty', { name: escapeMrkdwn(plan.name) });
+    throw InvalidInputError.in(PLAN_WORDS, 'plan.error.empty', { name: escapeMrkdwn(plan.name) });
   const started = await ctx.audited('plan.start', plan.id, async () => {
     const changed = await s.store.change(ctx.teamId, plan.id, (p) =>
       p.status === 'draft' ? { ...p, status: 'running' } : SKIP,
     );
-    if (!changed) throw InvalidInputError.of('plan.error.started', { name: escapeMrkdwn(plan.name) });
+    if (!changed)
+      throw InvalidInputError.in(PLAN_WORDS, 'plan.error.started', { name: escapeMrkdwn(plan.name) });
     return changed;
   });
   await drawCard(s, started);
-  await ctx.reply({ text: tr.t('plan.started', { name: `*${escapeMrkdwn(plan.name)}*` }) });
+  await ctx.reply({ text: tr.with(PLAN_WORDS).t('plan.started', { name: `*${escapeMrkdwn(plan.name)}*` }) });
 }
 
 export function planCommand(stateOf: StateOf) {

@@ -3,6 +3,7 @@ import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import type { CapabilityRendered } from '../capability.js';
 import type { PlansState } from './plan-service.js';
 import { isOpen, type PlanStatus, wavesOf } from './plan-types.js';
+import { PLAN_WORDS } from './words.js';
 
 /** Plans shown on a Home tab: the open ones first, at most this many. */
 const HOME_PLANS = 8;
@@ -44,19 +45,19 @@ export async function plansHome(s: PlansState, who: { teamId: string }): Promise
 /** "Plans (3)", one line each: where its card is, its status, how many waves opened. */
 export function renderPlansHome(home: PlansHome, tr: Translator): CapabilityRendered {
   const lines = home.plans.map((p) =>
-    tr.t('plan.home.line', {
+    tr.with(PLAN_WORDS).t('plan.home.line', {
       id: code(p.id),
       name: `*${escapeMrkdwn(p.name)}*`,
       channel: `<#${p.channel}>`,
-      status: tr.t(`plan.status.${p.status}`),
+      status: tr.with(PLAN_WORDS).t(`plan.status.${p.status}`),
       open: p.open,
       waves: p.waves,
       n: p.n,
     }),
   );
-  if (home.more > 0) lines.push(tr.t('plan.home.more', { n: home.more }));
+  if (home.more > 0) lines.push(tr.with(PLAN_WORDS).t('plan.home.more', { n: home.more }));
   const text = truncate(
-    [`*${tr.t('plan.home.title')}* (${home.plans.length + home.more})`, ...lines].join('\n'),
+    [`*${tr.with(PLAN_WORDS).t('plan.home.title')}* (${home.plans.length + home.more})`, ...lines].join('\n'),
     3000,
   );
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };

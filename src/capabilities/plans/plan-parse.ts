@@ -3,6 +3,7 @@ import { RESOURCE_REF } from '../../slack/command-text.js';
 import { formWord, type SubcommandForm } from '../../slack/listeners/commands/subcommand.js';
 import { canonicalZone, isTimeZone } from '../../time/zoned-time.js';
 import { MAX_PLAN_RESOURCES, MAX_WAVES } from './plan-types.js';
+import { PLAN_WORDS } from './words.js';
 
 /** A plan's name: one word a person can type again (letters, digits, `.`, `_`, `-`). */
 const PLAN_NAME = /^[\p{L}\p{N}][\p{L}\p{N}._-]{0,59}$/u;
@@ -36,12 +37,13 @@ export const PLAN_FORMS: readonly SubcommandForm[] = [
 ];
 
 function usage(): never {
-  throw InvalidInputError.of('plan.error.usage');
+  throw InvalidInputError.in(PLAN_WORDS, 'plan.error.usage');
 }
 
 function waveNumber(typed: string | undefined): number {
   const n = /^\d{1,3}$/.test(typed ?? '') ? Number(typed) : Number.NaN;
-  if (!(n >= 1 && n <= MAX_WAVES)) throw InvalidInputError.of('plan.error.wave', { max: MAX_WAVES });
+  if (!(n >= 1 && n <= MAX_WAVES))
+    throw InvalidInputError.in(PLAN_WORDS, 'plan.error.wave', { max: MAX_WAVES });
   return n;
 }
 
@@ -59,15 +61,15 @@ function parseGate(words: string[]): TypedGate {
     if (c !== undefined) usage();
     if (b === undefined) return { kind: 'after', of, hours: 0 };
     const m = /^\+(\d{1,3})h$/i.exec(b);
-    if (!m || Number(m[1]) > 720) throw InvalidInputError.of('plan.error.hours');
+    if (!m || Number(m[1]) > 720) throw InvalidInputError.in(PLAN_WORDS, 'plan.error.hours');
     return { kind: 'after', of, hours: Number(m[1]) };
   }
   if (kind?.toLowerCase() !== 'at') usage();
   if (!a || !/^\d{4}-\d{2}-\d{2}$/.test(a) || !b || !/^\d{2}:\d{2}$/.test(b))
-    throw InvalidInputError.of('plan.error.date');
+    throw InvalidInputError.in(PLAN_WORDS, 'plan.error.date');
   if (c === undefined) return { kind: 'at', date: a, time: b };
   if (c.toUpperCase() !== 'UTC' && !isTimeZone(c))
-    throw InvalidInputError.of('plan.error.zone', { zone: c.slice(0, 60) });
+    throw InvalidInputError.in(PLAN_WORDS, 'plan.error.zone', { zone: c.slice(0, 60) });
   return { kind: 'at', date: a, time: b, zone: c.toUpperCase() === 'UTC' ? 'UTC' : canonicalZone(c) };
 }
 
@@ -80,7 +82,8 @@ export function parsePlan(args: readonly string[]): PlanRequest {
       if (words.length > 0) usage();
       return { op: 'list' };
     case 'new':
-      if (words.length !== 1 || !PLAN_NAME.test(words[0]!)) throw InvalidInputError.of('plan.error.name');
+      if (words.length !== 1 || !PLAN_NAME.test(words[0]!))
+        throw InvalidInputError.in(PLAN_WORDS, 'plan.error.name');
       return { op: 'new', name: words[0]! };
     case 'show':
     case 'start':
@@ -95,7 +98,10 @@ export function parsePlan(args: readonly string[]): PlanRequest {
       const wave = at >= 0 ? waveNumber(rest[at + 1]) : 1;
       if (refs.length === 0 || refs.some((r) => !RESOURCE_REF.test(r))) usage();
       if (refs.length > MAX_PLAN_RESOURCES)
-        throw InvalidInputError.of('plan.error.tooMany', { max: MAX_PLAN_RESOURCES, n: refs.length });
+        throw InvalidInputError.in(PLAN_WORDS, 'plan.error.tooMany', {
+          max: MAX_PLAN_RESOURCES,
+          n: refs.length,
+        });
       return { op: 'add', plan: planWord(plan), refs: [...new Set(refs)], wave };
     }
     case 'remove': {

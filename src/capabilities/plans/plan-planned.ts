@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { channelScope } from '../../access/policy.js';
 import { AppError, InvalidInputError } from '../../errors.js';
-import type { MessageKey } from '../../i18n/english.js';
 import type { Translator } from '../../i18n/translator.js';
 import { summarizeCreateRequest } from '../../providers/create-request.js';
 import type { FormValues } from '../../providers/definition.js';
@@ -12,6 +11,7 @@ import type { CreateFormPart, CreateSubmission, CreateTake } from '../capability
 import { drawCard, type PlansState } from './plan-service.js';
 import { isOpen, MAX_PLAN_RESOURCES, MAX_WAVES, type Plan, type PlannedCreate } from './plan-types.js';
 import { editPlan, toldWithdrawn } from './plan-withdraw.js';
+import { PLAN_WORDS } from './words.js';
 
 /** The create form's plan fields (block ids): a plan's name or id, and its wave. */
 export const PLAN_FIELD = 'plan_name';
@@ -23,15 +23,15 @@ function fields(tr: Translator, values: FormValues): unknown[] {
   return [
     textInput({
       field: PLAN_FIELD,
-      label: tr.t('plan.form.plan'),
-      hint: tr.t('plan.form.planHint'),
+      label: tr.with(PLAN_WORDS).t('plan.form.plan'),
+      hint: tr.with(PLAN_WORDS).t('plan.form.planHint'),
       optional: true,
       maxLength: 60,
       ...(values[PLAN_FIELD] ? { initial: values[PLAN_FIELD] } : {}),
     }),
     textInput({
       field: WAVE_FIELD,
-      label: tr.t('plan.form.wave'),
+      label: tr.with(PLAN_WORDS).t('plan.form.wave'),
       optional: true,
       maxLength: 3,
       ...(values[WAVE_FIELD] ? { initial: values[WAVE_FIELD] } : {}),
@@ -65,22 +65,31 @@ async function take(s: PlansState, sub: CreateSubmission): Promise<CreateTake | 
   const typed = sub.values[PLAN_FIELD];
   const waveTyped = sub.values[WAVE_FIELD];
   const tr = await sub.ctx.translator('person');
-  if (!typed) return waveTyped ? { errors: { [WAVE_FIELD]: tr.t('plan.form.waveNoPlan') } } : undefined;
+  if (!typed)
+    return waveTyped
+      ? { errors: { [WAVE_FIELD]: tr.with(PLAN_WORDS).t('plan.form.waveNoPlan') } }
+      : undefined;
   const plan = await s.store.find(sub.ctx.teamId, typed.slice(0, 60));
-  if (!plan) return { errors: { [PLAN_FIELD]: tr.t('plan.error.unknown', { plan: typed.slice(0, 60) }) } };
+  if (!plan)
+    return {
+      errors: { [PLAN_FIELD]: tr.with(PLAN_WORDS).t('plan.error.unknown', { plan: typed.slice(0, 60) }) },
+    };
   const wave = /^\d{1,3}$/.test(waveTyped ?? '1') ? Number(waveTyped ?? '1') : Number.NaN;
   if (!(wave >= 1 && wave <= MAX_WAVES))
-    return { errors: { [WAVE_FIELD]: tr.t('plan.error.wave', { max: MAX_WAVES }) } };
+    return { errors: { [WAVE_FIELD]: tr.with(PLAN_WORDS).t('plan.error.wave', { max: MAX_WAVES }) } };
   try {
     await sub.ctx.require('operate', channelScope(plan.channel), 'plan migrations in a plan');
   } catch (error) {
     const e = error instanceof AppError ? error : undefined;
     if (!e) throw error;
-    const said = e.localized ? tr.t(e.localized.key as MessageKey, e.localized.values) : e.message;
+    const said = e.localized
+      ? tr.with(e.localized.words ?? PLAN_WORDS).t(e.localized.key as never, e.localized.values)
+      : e.message;
     return { errors: { [PLAN_FIELD]: said } };
   }
   const problem = problemOf(plan, wave);
-  if (problem) return { errors: { [PLAN_FIELD]: tr.t(problem.key as MessageKey, problem.values) } };
+  if (problem)
+    return { errors: { [PLAN_FIELD]: tr.with(PLAN_WORDS).t(problem.key as never, problem.values) } };
   return { run: () => keep(s, sub, plan, wave, tr) };
 }
 
@@ -115,7 +124,7 @@ async function keep(
     async () => {
       const edited = await editPlan(s, ctx.teamId, plan.id, { by: ctx.userId, what }, (p) => {
         const problem = problemOf(p, wave);
-        if (problem) throw InvalidInputError.of(problem.key as MessageKey, problem.values);
+        if (problem) throw InvalidInputError.in(PLAN_WORDS, problem.key as never, problem.values);
         return { ...p, planned: [...(p.planned ?? []), planned] };
       });
       return edited;
@@ -125,7 +134,7 @@ async function keep(
   if (withdrew) await toldWithdrawn(s, after);
   else await drawCard(s, after);
   await ctx.reply({
-    text: tr.t('plan.plannedNow', {
+    text: tr.with(PLAN_WORDS).t('plan.plannedNow', {
       name: escapeMrkdwn(planned.name),
       wave,
       plan: `*${escapeMrkdwn(plan.name)}*`,

@@ -8,6 +8,7 @@ import type { WatchRecord } from '../../watcher/records/watch-store.js';
 import { CAPABILITY, drawCard, type PlansState } from './plan-service.js';
 import { isOpen, type Plan, type PlannedCreate, type PlanResource, refOf } from './plan-types.js';
 import { editPlan, toldWithdrawn } from './plan-withdraw.js';
+import { PLAN_WORDS } from './words.js';
 
 /**
  * The plan's resource a person typed: its id, or `connection:id` (no provider is asked); with
@@ -48,17 +49,21 @@ function taken(plan: Plan, typed: string): PlanResource | PlannedCreate {
   const prefixed = planned.length === 0 ? named(plan, typed, true) : undefined;
   if (prefixed) return prefixed;
   if (planned.length > 1)
-    throw InvalidInputError.of('plan.error.plannedAmbiguous', {
+    throw InvalidInputError.in(PLAN_WORDS, 'plan.error.plannedAmbiguous', {
       resource: said,
       n: planned.length,
       keys: planned.map((p) => code(p.key)).join(', '),
     });
   const [one] = planned;
-  if (!one) throw NotFoundError.of('plan.error.notInPlan', { resource: said, name: escapeMrkdwn(plan.name) });
+  if (!one)
+    throw NotFoundError.in(PLAN_WORDS, 'plan.error.notInPlan', {
+      resource: said,
+      name: escapeMrkdwn(plan.name),
+    });
   // Handed to the scheduled start when its wave opened: it is being created, then adopted (one
   // whose creating failed holds its wave for good, and is taken out like a failed migration).
   if (one.approval && !one.failed)
-    throw InvalidInputError.of('plan.error.plannedCreating', { resource: said });
+    throw InvalidInputError.in(PLAN_WORDS, 'plan.error.plannedCreating', { resource: said });
   return one;
 }
 
@@ -79,7 +84,10 @@ export async function removeFromPlan(
 ): Promise<void> {
   await ctx.require('operate', channelScope(plan.channel), 'remove migrations from a plan');
   if (!isOpen(plan))
-    throw InvalidInputError.of('plan.error.closed', { name: escapeMrkdwn(plan.name), status: plan.status });
+    throw InvalidInputError.in(PLAN_WORDS, 'plan.error.closed', {
+      name: escapeMrkdwn(plan.name),
+      status: plan.status,
+    });
   const found = typed.map((t) => taken(plan, t));
   const gone = found.filter((x): x is PlanResource => !isPlanned(x));
   const keys = new Set(found.filter(isPlanned).map((p) => p.key));
@@ -92,11 +100,16 @@ export async function removeFromPlan(
       const edit = { by: ctx.userId, what: `removed ${n}` };
       const changed = await editPlan(s, ctx.teamId, plan.id, edit, (p) => {
         if (!isOpen(p))
-          throw InvalidInputError.of('plan.error.closed', { name: escapeMrkdwn(p.name), status: p.status });
+          throw InvalidInputError.in(PLAN_WORDS, 'plan.error.closed', {
+            name: escapeMrkdwn(p.name),
+            status: p.status,
+          });
         // Handed over meanwhile (its wave opened on another replica): refused, as above.
         const creating = p.planned?.find((x) => keys.has(x.key) && x.approval && !x.failed);
         if (creating)
-          throw InvalidInputError.of('plan.error.plannedCreating', { resource: code(creating.name) });
+          throw InvalidInputError.in(PLAN_WORDS, 'plan.error.plannedCreating', {
+            resource: code(creating.name),
+          });
         const waves = Object.fromEntries(
           Object.entries(p.waves).map(([w, m]) => [
             w,
@@ -115,7 +128,7 @@ export async function removeFromPlan(
           ...(planned ? { planned } : {}),
         };
       });
-      if (!changed.plan) throw NotFoundError.of('plan.error.unknown', { plan: code(plan.id) });
+      if (!changed.plan) throw NotFoundError.in(PLAN_WORDS, 'plan.error.unknown', { plan: code(plan.id) });
       return changed;
     },
   );
@@ -131,5 +144,7 @@ export async function removeFromPlan(
   if (after.withdrew) await toldWithdrawn(s, after.plan!);
   else await drawCard(s, after.plan!);
   const tr = await ctx.translator('person');
-  await ctx.reply({ text: tr.t('plan.removed', { n, name: `*${escapeMrkdwn(plan.name)}*` }) });
+  await ctx.reply({
+    text: tr.with(PLAN_WORDS).t('plan.removed', { n, name: `*${escapeMrkdwn(plan.name)}*` }),
+  });
 }

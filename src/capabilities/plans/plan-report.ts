@@ -3,6 +3,7 @@ import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import type { CapabilityRendered } from '../capability.js';
 import { planReportCsv } from './plan-csv.js';
 import type { PlanView, ResourceLine } from './plan-view.js';
+import { PLAN_WORDS } from './words.js';
 
 /** The plan report: posted once when a plan ends, from the same view its card was drawn from. */
 export interface PlanReport {
@@ -21,7 +22,7 @@ const sum = (lines: readonly ResourceLine[], pick: (l: ResourceLine) => number |
 function verified(lines: readonly ResourceLine[], tr: Translator): string {
   const checked = lines.filter((l) => l.verification !== undefined);
   if (checked.length === 0) return '';
-  return ` · ${tr.t('plan.report.verified', {
+  return ` · ${tr.with(PLAN_WORDS).t('plan.report.verified', {
     matching: checked.filter((l) => l.verification === 'matches').length,
     mismatch: checked.filter((l) => l.verification === 'mismatch').length,
     unchecked: checked.filter((l) => l.verification === 'unchecked').length,
@@ -31,10 +32,12 @@ function verified(lines: readonly ResourceLine[], tr: Translator): string {
 /** Per wave: how long it ran, what it moved, its failures, who signed it off; then the totals. */
 export function renderPlanReport(report: PlanReport, tr: Translator): CapabilityRendered {
   const v = report.view;
-  const title = tr.t('plan.report.title', { name: escapeMrkdwn(truncate(v.name, 80)), id: code(v.id) });
+  const title = tr
+    .with(PLAN_WORDS)
+    .t('plan.report.title', { name: escapeMrkdwn(truncate(v.name, 80)), id: code(v.id) });
   const waves = v.waves.map((w) => {
     const signers = [...new Set(w.resources.flatMap((l) => (l.signedBy ? [`<@${l.signedBy}>`] : [])))];
-    const line = tr.t('plan.report.wave', {
+    const line = tr.with(PLAN_WORDS).t('plan.report.wave', {
       n: w.n,
       duration:
         w.openedAt !== undefined && w.doneAt !== undefined
@@ -45,12 +48,12 @@ export function renderPlanReport(report: PlanReport, tr: Translator): Capability
       failed: w.resources.filter((l) => l.state === 'failed').length,
       bytes: tr.bytes(sum(w.resources, (l) => l.bytes?.done)),
       objects: tr.count(sum(w.resources, (l) => l.objects?.done)),
-      signed: signers.length > 0 ? signers.join(', ') : tr.t('plan.report.unsigned'),
+      signed: signers.length > 0 ? signers.join(', ') : tr.with(PLAN_WORDS).t('plan.report.unsigned'),
     });
     return `${line}${verified(w.resources, tr)}`;
   });
   const t = v.totals;
-  const totals = tr.t('plan.card.totals', {
+  const totals = tr.with(PLAN_WORDS).t('plan.card.totals', {
     moved: tr.bytes(t.bytesDone),
     left: tr.bytes(t.bytesLeft),
     objectsMoved: tr.count(t.objectsDone),
@@ -61,18 +64,21 @@ export function renderPlanReport(report: PlanReport, tr: Translator): Capability
     text: truncate(`${title} — ${totals}`, 3000),
     file: {
       filename: `plan-${v.id}-${safe}.csv`,
-      title: tr.t('plan.report.csvTitle', { name: truncate(v.name, 80) }),
+      title: tr.with(PLAN_WORDS).t('plan.report.csvTitle', { name: truncate(v.name, 80) }),
       text: planReportCsv(v),
     },
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: truncate(`${title}\n${totals}`, 3000) } },
       { type: 'section', text: { type: 'mrkdwn', text: truncate(waves.join('\n'), 3000) } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: tr.t('plan.report.csvNote') }] },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: tr.with(PLAN_WORDS).t('plan.report.csvNote') }] },
       report.signedBy
         ? {
             type: 'context',
             elements: [
-              { type: 'mrkdwn', text: tr.t('plan.report.signed', { user: `<@${report.signedBy}>` }) },
+              {
+                type: 'mrkdwn',
+                text: tr.with(PLAN_WORDS).t('plan.report.signed', { user: `<@${report.signedBy}>` }),
+              },
             ],
           }
         : {
@@ -84,7 +90,7 @@ export function renderPlanReport(report: PlanReport, tr: Translator): Capability
                 action_id: SIGN_OFF_PLAN,
                 value: v.id,
                 style: 'primary',
-                text: { type: 'plain_text', text: tr.t('plan.button.signoff') },
+                text: { type: 'plain_text', text: tr.with(PLAN_WORDS).t('plan.button.signoff') },
               },
             ],
           },

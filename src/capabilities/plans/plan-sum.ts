@@ -1,4 +1,4 @@
-import type { PreflightRecord } from '../approvals/preflight-record.js';
+import type { PreflightRecord } from '../preflight-record.js';
 import type { PlannedCreate } from './plan-types.js';
 
 const GIB = 1024 ** 3;

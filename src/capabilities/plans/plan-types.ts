@@ -1,5 +1,5 @@
 import type { ResourceKind } from '../../domain/migration-resource.js';
-import type { PreflightRecord } from '../approvals/preflight-record.js';
+import type { PreflightRecord } from '../preflight-record.js';
 
 /** The capability's name: its fact on watches, its posts, its jobs' prefix. */
 export const CAPABILITY = 'plans';

@@ -2,6 +2,7 @@ import type { ActionsBlock } from '@slack/types';
 import type { Translator } from '../../../i18n/translator.js';
 import { truncate } from '../../../slack/blocks/mrkdwn.js';
 import type { ApprovalRecord } from '../approval-record.js';
+import { APPROVAL_WORDS } from '../words.js';
 
 /** The request message's (and the approver's direct message's) decision buttons. */
 export const APPROVE_ACTION = 'approval.approve';
@@ -27,27 +28,29 @@ export function approvalButtons(
       {
         type: 'button',
         action_id: actions.approve,
-        text: plain(tr.t('approval.approve')),
+        text: plain(tr.with(APPROVAL_WORDS).t('approval.approve')),
         style: 'primary',
         value: record.id,
         confirm: {
-          title: plain(tr.t('approval.approve.title'), 100),
+          title: plain(tr.with(APPROVAL_WORDS).t('approval.approve.title'), 100),
           // With a start time, approving creates nothing yet: the confirmation says so.
           text: plain(
-            tr.t(record.startAt ? 'approval.approve.textLater' : 'approval.approve.text', {
-              label,
-              connection: record.connection,
-            }),
+            tr
+              .with(APPROVAL_WORDS)
+              .t(record.startAt ? 'approval.approve.textLater' : 'approval.approve.text', {
+                label,
+                connection: record.connection,
+              }),
             300,
           ),
-          confirm: plain(tr.t('approval.approve.confirm'), 30),
-          deny: plain(tr.t('approval.back'), 30),
+          confirm: plain(tr.with(APPROVAL_WORDS).t('approval.approve.confirm'), 30),
+          deny: plain(tr.with(APPROVAL_WORDS).t('approval.back'), 30),
         },
       },
       {
         type: 'button',
         action_id: actions.reject,
-        text: plain(tr.t('approval.reject')),
+        text: plain(tr.with(APPROVAL_WORDS).t('approval.reject')),
         style: 'danger',
         value: record.id,
       },
@@ -65,13 +68,16 @@ export function cancelStartButtons(record: ApprovalRecord, tr: Translator, actio
       {
         type: 'button',
         action_id: action,
-        text: plain(tr.t('approval.cancelStart')),
+        text: plain(tr.with(APPROVAL_WORDS).t('approval.cancelStart')),
         value: record.id,
         confirm: {
-          title: plain(tr.t('approval.cancelStart.title'), 100),
-          text: plain(tr.t('approval.cancelStart.text', { connection: record.connection }), 300),
-          confirm: plain(tr.t('approval.cancelStart.confirm'), 30),
-          deny: plain(tr.t('approval.back'), 30),
+          title: plain(tr.with(APPROVAL_WORDS).t('approval.cancelStart.title'), 100),
+          text: plain(
+            tr.with(APPROVAL_WORDS).t('approval.cancelStart.text', { connection: record.connection }),
+            300,
+          ),
+          confirm: plain(tr.with(APPROVAL_WORDS).t('approval.cancelStart.confirm'), 30),
+          deny: plain(tr.with(APPROVAL_WORDS).t('approval.back'), 30),
         },
       },
     ],

@@ -3,6 +3,7 @@ import { ENGLISH, type Translator } from '../../../i18n/translator.js';
 import { code, truncate } from '../../../slack/blocks/mrkdwn.js';
 import type { ApprovalRecord } from '../approval-record.js';
 import { awaitingStart } from '../scheduled-start.js';
+import { APPROVAL_WORDS } from '../words.js';
 import { cancelStartButtons } from './approval-buttons.js';
 import { requestLink } from './approval-notices.js';
 import { preflightBrief } from './approval-preflight.js';
@@ -80,7 +81,7 @@ function heading(text: string): KnownBlock {
 
 /** Title (linked) on the first line; what, where, who and until when on the second: short lines for a phone. */
 function requestRow(record: ApprovalRecord, tr: Translator): KnownBlock {
-  const what = tr.t('approval.notice.what', {
+  const what = tr.with(APPROVAL_WORDS).t('approval.notice.what', {
     label: targetLabel(record, tr),
     connection: code(record.connection),
   });
@@ -101,7 +102,7 @@ function requestRow(record: ApprovalRecord, tr: Translator): KnownBlock {
 
 /** A request approved to start later: its title, what and where, and the state the renderer says. */
 function startingRow(record: ApprovalRecord, tr: Translator): KnownBlock {
-  const what = tr.t('approval.notice.what', {
+  const what = tr.with(APPROVAL_WORDS).t('approval.notice.what', {
     label: targetLabel(record, tr),
     connection: code(record.connection),
   });

@@ -5,6 +5,7 @@ import type { RenderedMessage } from '../../../slack/blocks/error-message.js';
 import { code, escapeMrkdwn, truncate } from '../../../slack/blocks/mrkdwn.js';
 import type { ApprovalRecord } from '../approval-record.js';
 import { awaitingStart, startBeforeRestore, startedLate, startInterrupted } from '../scheduled-start.js';
+import { APPROVAL_WORDS } from '../words.js';
 import { APPROVE_ACTION, approvalButtons, REJECT_ACTION } from './approval-buttons.js';
 import { preflightBrief } from './approval-preflight.js';
 import { outcomeReason } from './approval-reason.js';
@@ -25,7 +26,7 @@ export function requestLink(record: ApprovalRecord, tr: Translator = ENGLISH): s
   // A link's text cannot hold `|` (it ends the URL part) or raw `<>&`: escaped, and `|` as a look-alike.
   const text = title
     ? `“${escapeMrkdwn(truncate(title, 80)).replaceAll('|', '¦')}”`
-    : tr.t('approval.notice.untitled');
+    : tr.with(APPROVAL_WORDS).t('approval.notice.untitled');
   const url = record.message?.permalink;
   return url ? `<${url}|${text}>` : text;
 }
@@ -39,38 +40,46 @@ export function renderRequesterNotice(
   approvalsChannel?: string,
   tr: Translator = ENGLISH,
 ): RenderedMessage {
-  const what = tr.t('approval.notice.what', {
+  const what = tr.with(APPROVAL_WORDS).t('approval.notice.what', {
     label: targetLabel(record, tr),
     connection: code(record.connection),
   });
   const request = requestLink(record, tr);
-  const by = record.decidedBy ? `<@${record.decidedBy}>` : tr.t('approval.Someone');
+  const by = record.decidedBy ? `<@${record.decidedBy}>` : tr.with(APPROVAL_WORDS).t('approval.Someone');
   const lines: string[] = [];
   switch (record.status) {
     case 'pending':
       lines.push(
         approvalsChannel
-          ? tr.t('approval.notice.pending', {
+          ? tr.with(APPROVAL_WORDS).t('approval.notice.pending', {
               request,
               what,
               channel: `<#${approvalsChannel}>`,
               at: when(record.expiresAt, tr),
             })
-          : tr.t('approval.notice.pendingNoChannel', { request, what, at: when(record.expiresAt, tr) }),
+          : tr
+              .with(APPROVAL_WORDS)
+              .t('approval.notice.pendingNoChannel', { request, what, at: when(record.expiresAt, tr) }),
       );
       break;
     case 'approved':
       if (record.resourceId) {
-        lines.push(tr.t('approval.notice.created', { by, request, what, ref: ref(record) }));
+        lines.push(
+          tr.with(APPROVAL_WORDS).t('approval.notice.created', { by, request, what, ref: ref(record) }),
+        );
         if (startedLate(record)) lines.push(lateLine(record, tr));
       } else if (awaitingStart(record) && record.startAt)
-        lines.push(tr.t('approval.notice.scheduled', { by, request, what, start: when(record.startAt, tr) }));
-      else lines.push(tr.t('approval.notice.creating', { by, request, what }));
+        lines.push(
+          tr
+            .with(APPROVAL_WORDS)
+            .t('approval.notice.scheduled', { by, request, what, start: when(record.startAt, tr) }),
+        );
+      else lines.push(tr.with(APPROVAL_WORDS).t('approval.notice.creating', { by, request, what }));
       break;
     case 'cancelled':
       lines.push(
-        tr.t('approval.notice.cancelled', {
-          by: record.cancelledBy ? `<@${record.cancelledBy}>` : tr.t('approval.Someone'),
+        tr.with(APPROVAL_WORDS).t('approval.notice.cancelled', {
+          by: record.cancelledBy ? `<@${record.cancelledBy}>` : tr.with(APPROVAL_WORDS).t('approval.Someone'),
           request,
           what,
         }),
@@ -79,23 +88,23 @@ export function renderRequesterNotice(
     case 'failed':
       lines.push(
         startInterrupted(record)
-          ? tr.t('approval.notice.interrupted', { by, request, what })
+          ? tr.with(APPROVAL_WORDS).t('approval.notice.interrupted', { by, request, what })
           : startBeforeRestore(record)
-            ? tr.t('approval.notice.restored', { by, request, what })
+            ? tr.with(APPROVAL_WORDS).t('approval.notice.restored', { by, request, what })
             : record.failure?.outcomeUnknown
-              ? tr.t('approval.notice.unknown', { by, request, what })
+              ? tr.with(APPROVAL_WORDS).t('approval.notice.unknown', { by, request, what })
               : record.decidedBy
-                ? tr.t('approval.notice.failed', { by, request, what })
-                : tr.t('approval.notice.notPosted', { what }),
+                ? tr.with(APPROVAL_WORDS).t('approval.notice.failed', { by, request, what })
+                : tr.with(APPROVAL_WORDS).t('approval.notice.notPosted', { what }),
       );
       if (record.failure) lines.push(...failureLines(record.failure, tr));
       break;
     case 'rejected':
-      lines.push(tr.t('approval.notice.rejected', { by, request, what }));
+      lines.push(tr.with(APPROVAL_WORDS).t('approval.notice.rejected', { by, request, what }));
       break;
     case 'expired':
       lines.push(
-        tr.t('approval.notice.expired', {
+        tr.with(APPROVAL_WORDS).t('approval.notice.expired', {
           request,
           what,
           at: record.decidedAt ? when(record.decidedAt, tr) : '',
@@ -126,10 +135,10 @@ export function renderRequesterNotice(
 export function renderApproverNotice(record: ApprovalRecord, tr: Translator = ENGLISH): RenderedMessage {
   const pending = record.status === 'pending';
   // Once decided, what it asked in the past tense and how it ended, with no buttons.
-  const asked = tr.t(pending ? 'approval.dm.ask' : 'approval.dm.asked', {
+  const asked = tr.with(APPROVAL_WORDS).t(pending ? 'approval.dm.ask' : 'approval.dm.asked', {
     requester: `<@${record.requester}>`,
     request: requestLink(record, tr),
-    what: tr.t('approval.notice.what', {
+    what: tr.with(APPROVAL_WORDS).t('approval.notice.what', {
       label: targetLabel(record, tr),
       connection: code(record.connection),
     }),
@@ -159,7 +168,7 @@ export function renderApproverNotice(record: ApprovalRecord, tr: Translator = EN
 
 /** The line above the new resource's card (in the channel's language). */
 export function createdNotice(record: ApprovalRecord, tr: Translator = ENGLISH): string {
-  return tr.t('approval.created', {
+  return tr.with(APPROVAL_WORDS).t('approval.created', {
     id: code(record.id),
     requester: `<@${record.requester}>`,
     approver: `<@${record.decidedBy ?? 'unknown'}>`,
@@ -173,7 +182,7 @@ export function withApproversPing<M extends { text: string; blocks?: KnownBlock[
   tr: Translator = ENGLISH,
 ): M {
   if (!group) return message;
-  const ping = tr.t('approval.ping', { group: `<!subteam^${group}>` });
+  const ping = tr.with(APPROVAL_WORDS).t('approval.ping', { group: `<!subteam^${group}>` });
   return {
     ...message,
     text: `${ping} ${message.text}`,

@@ -2,9 +2,10 @@ import { explainForDisplay } from '../../../catalogue/explain.js';
 import type { MessageValues, Translator } from '../../../i18n/translator.js';
 import { providerDefinition } from '../../../providers/registry.js';
 import { code, escapeMrkdwn } from '../../../slack/blocks/mrkdwn.js';
+import type { PreflightFailure, PreflightRecord } from '../../preflight-record.js';
 import type { ApprovalRecord } from '../approval-record.js';
 import { preflightFromImpact } from '../preflight.js';
-import type { PreflightFailure, PreflightRecord } from '../preflight-record.js';
+import { APPROVAL_WORDS } from '../words.js';
 
 const GIB = 1024 ** 3;
 
@@ -55,20 +56,24 @@ export function preflightBrief(record: ApprovalRecord, tr: Translator): string |
   const s = p.size;
   if (s && s.basis !== 'unknown')
     parts.push(
-      tr.t(s.basis === 'sampled' ? 'approval.preflight.brief.atLeast' : 'approval.preflight.brief.size', {
-        objects: tr.count(s.objects),
-        n: s.objects,
-        bytes: tr.bytes(s.bytes),
-      }),
+      tr
+        .with(APPROVAL_WORDS)
+        .t(s.basis === 'sampled' ? 'approval.preflight.brief.atLeast' : 'approval.preflight.brief.size', {
+          objects: tr.count(s.objects),
+          n: s.objects,
+          bytes: tr.bytes(s.bytes),
+        }),
     );
-  else parts.push(tr.t('approval.preflight.brief.sizeUnknown'));
+  else parts.push(tr.with(APPROVAL_WORDS).t('approval.preflight.brief.sizeUnknown'));
   const seconds = transferSeconds(p);
   if (seconds !== undefined) parts.push(tr.about(seconds));
   const cost = dollars(p);
   if (cost !== undefined) parts.push(`≈ ${money(cost)}`);
   if (p.warnings.length > 0)
-    parts.push(`:warning: ${tr.t('approval.preflight.brief.warnings', { n: p.warnings.length })}`);
-  return `${tr.t('approval.preflight.brief')} ${parts.join(' · ')}`;
+    parts.push(
+      `:warning: ${tr.with(APPROVAL_WORDS).t('approval.preflight.brief.warnings', { n: p.warnings.length })}`,
+    );
+  return `${tr.with(APPROVAL_WORDS).t('approval.preflight.brief')} ${parts.join(' · ')}`;
 }
 
 function providerName(record: ApprovalRecord): string {
@@ -82,20 +87,29 @@ function providerName(record: ApprovalRecord): string {
 function sizeLine(p: PreflightRecord, provider: string, tr: Translator): string {
   const s = p.size;
   if (!s)
-    return tr.t('approval.preflight.size.failed', { reason: failureWords(p.sizeFailure, p, provider, tr) });
-  if (s.basis === 'unknown') return tr.t(`approval.preflight.size.unknown.${s.why}`, { provider });
+    return tr
+      .with(APPROVAL_WORDS)
+      .t('approval.preflight.size.failed', { reason: failureWords(p.sizeFailure, p, provider, tr) });
+  if (s.basis === 'unknown')
+    return tr.with(APPROVAL_WORDS).t(`approval.preflight.size.unknown.${s.why}`, { provider });
   const figures = { objects: tr.count(s.objects), n: s.objects, bytes: tr.bytes(s.bytes), provider };
   if (s.basis === 'estimated')
-    return tr.t(s.done ? 'approval.preflight.size.estimated' : 'approval.preflight.size.estimating', figures);
+    return tr
+      .with(APPROVAL_WORDS)
+      .t(s.done ? 'approval.preflight.size.estimated' : 'approval.preflight.size.estimating', figures);
   const under =
     s.prefixes === 0
-      ? tr.t('approval.preflight.wholeBucket')
-      : tr.t('approval.preflight.prefixes', { n: s.prefixes });
+      ? tr.with(APPROVAL_WORDS).t('approval.preflight.wholeBucket')
+      : tr.with(APPROVAL_WORDS).t('approval.preflight.prefixes', { n: s.prefixes });
   if (s.basis === 'listed') {
-    const listed = tr.t('approval.preflight.size.listed', { ...figures, under });
-    return s.unsized ? `${listed} ${tr.t('approval.preflight.size.unsized', { n: s.unsized })}` : listed;
+    const listed = tr.with(APPROVAL_WORDS).t('approval.preflight.size.listed', { ...figures, under });
+    return s.unsized
+      ? `${listed} ${tr.with(APPROVAL_WORDS).t('approval.preflight.size.unsized', { n: s.unsized })}`
+      : listed;
   }
-  return tr.t('approval.preflight.size.sampled', { ...figures, under, bound: tr.count(s.bound) });
+  return tr
+    .with(APPROVAL_WORDS)
+    .t('approval.preflight.size.sampled', { ...figures, under, bound: tr.count(s.bound) });
 }
 
 function transferSeconds(p: PreflightRecord): number | undefined {
@@ -105,14 +119,16 @@ function transferSeconds(p: PreflightRecord): number | undefined {
 }
 
 function timeLine(p: PreflightRecord, provider: string, tr: Translator): string {
-  if (!p.bandwidth) return tr.t('approval.preflight.time.noCap', { provider });
+  if (!p.bandwidth) return tr.with(APPROVAL_WORDS).t('approval.preflight.time.noCap', { provider });
   const seconds = transferSeconds(p);
   const rate = tr.bytes(p.bandwidth);
-  if (seconds === undefined) return tr.t('approval.preflight.time.noSize', { rate });
-  return tr.t(p.size?.basis === 'sampled' ? 'approval.preflight.time.atLeast' : 'approval.preflight.time', {
-    rate,
-    duration: tr.about(seconds),
-  });
+  if (seconds === undefined) return tr.with(APPROVAL_WORDS).t('approval.preflight.time.noSize', { rate });
+  return tr
+    .with(APPROVAL_WORDS)
+    .t(p.size?.basis === 'sampled' ? 'approval.preflight.time.atLeast' : 'approval.preflight.time', {
+      rate,
+      duration: tr.about(seconds),
+    });
 }
 
 function runningLine(
@@ -125,19 +141,21 @@ function runningLine(
   if (!record.preflight) return undefined;
   const where = code(record.connection);
   if (!p.running)
-    return tr.t('approval.preflight.running.failed', {
+    return tr.with(APPROVAL_WORDS).t('approval.preflight.running.failed', {
       where,
       reason: failureWords(p.runningFailure, p, provider, tr),
     });
   const r = p.running;
-  const counted = tr.t(r.more ? 'approval.preflight.running.atLeast' : 'approval.preflight.running', {
-    running: tr.count(r.running),
-    waiting: tr.count(r.waiting),
-    where: r.region ? `${where} (${escapeMrkdwn(r.region)})` : where,
-    provider,
-  });
+  const counted = tr
+    .with(APPROVAL_WORDS)
+    .t(r.more ? 'approval.preflight.running.atLeast' : 'approval.preflight.running', {
+      running: tr.count(r.running),
+      waiting: tr.count(r.waiting),
+      where: r.region ? `${where} (${escapeMrkdwn(r.region)})` : where,
+      provider,
+    });
   const limits = r.limits ? say(tr, r.limits.key, r.limits.values) : undefined;
-  return `${counted} ${limits ?? tr.t('approval.preflight.limits.none', { provider })}`;
+  return `${counted} ${limits ?? tr.with(APPROVAL_WORDS).t('approval.preflight.limits.none', { provider })}`;
 }
 
 /** The egress price times the bytes (a lower bound when sampled); undefined without a price or a size. */
@@ -151,11 +169,13 @@ function costLine(p: PreflightRecord, tr: Translator): string | undefined {
   if (!p.egressPricePerGiB) return undefined;
   const price = `$${p.egressPricePerGiB}`;
   const cost = dollars(p);
-  if (cost === undefined) return tr.t('approval.preflight.cost.unknown', { price });
-  return tr.t(p.size?.basis === 'sampled' ? 'approval.preflight.cost.atLeast' : 'approval.preflight.cost', {
-    cost: money(cost),
-    price,
-  });
+  if (cost === undefined) return tr.with(APPROVAL_WORDS).t('approval.preflight.cost.unknown', { price });
+  return tr
+    .with(APPROVAL_WORDS)
+    .t(p.size?.basis === 'sampled' ? 'approval.preflight.cost.atLeast' : 'approval.preflight.cost', {
+      cost: money(cost),
+      price,
+    });
 }
 
 /** "$208", "$12.40", "< $0.01": whole dollars from $100, cents below. */
@@ -172,7 +192,7 @@ function failureWords(
   tr: Translator,
 ): string {
   if (failure?.why === 'timeout')
-    return tr.t('approval.preflight.why.timeout', {
+    return tr.with(APPROVAL_WORDS).t('approval.preflight.why.timeout', {
       provider,
       after: tr.duration(Math.ceil(p.deadlineMs / 1000)),
     });
@@ -181,9 +201,9 @@ function failureWords(
     const what = explained?.known
       ? `${escapeMrkdwn(explained.title)} (${failure.code})`
       : (failure.code ?? `HTTP ${failure.status}`);
-    return tr.t('approval.preflight.why.refused', { provider, what });
+    return tr.with(APPROVAL_WORDS).t('approval.preflight.why.refused', { provider, what });
   }
-  return tr.t('approval.preflight.why.failed', { provider });
+  return tr.with(APPROVAL_WORDS).t('approval.preflight.why.failed', { provider });
 }
 
 /** A provider's or the bot's sentence by key; undefined when no catalogue has it. */

@@ -2,6 +2,7 @@ import type { SectionBlock } from '@slack/types';
 import type { Translator } from '../../../i18n/translator.js';
 import { escapeMrkdwn, truncate } from '../../../slack/blocks/mrkdwn.js';
 import type { ApprovalRecord } from '../approval-record.js';
+import { APPROVAL_WORDS } from '../words.js';
 
 /** The reason a rejected request keeps, or undefined (no reason, or not rejected). */
 function rejectionReason(record: Pick<ApprovalRecord, 'status' | 'reason'>): string | undefined {
@@ -34,7 +35,7 @@ export function outcomeReason(
   const reason = rejectionReason(record);
   if (!reason) return undefined;
   return {
-    label: tr.t('approval.notice.reason', { reason: '' }),
+    label: tr.with(APPROVAL_WORDS).t('approval.notice.reason', { reason: '' }),
     block: reasonBlock(reason),
     fallback: reasonFallback(reason),
   };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ENGLISH, type Translator } from '../../../i18n/translator.js';
 import { code, truncate } from '../../../slack/blocks/mrkdwn.js';
 import { type ApprovalRecord, REASON_MAX } from '../approval-record.js';
+import { APPROVAL_WORDS } from '../words.js';
 import { requestLink } from './approval-notices.js';
 import { targetLabel } from './approval-words.js';
 
@@ -33,7 +34,7 @@ export function renderRejectModal(
   tr: Translator = ENGLISH,
 ): ModalView {
   const plain = (text: string, max: number) => ({ type: 'plain_text' as const, text: truncate(text, max) });
-  const what = tr.t('approval.notice.what', {
+  const what = tr.with(APPROVAL_WORDS).t('approval.notice.what', {
     label: targetLabel(record, tr),
     connection: code(record.connection),
   });
@@ -41,16 +42,16 @@ export function renderRejectModal(
     type: 'modal',
     callback_id: REJECT_REASON_VIEW,
     private_metadata: JSON.stringify(meta),
-    title: plain(tr.t('approval.rejectModal.title'), 24),
-    submit: plain(tr.t('approval.reject'), 24),
-    close: plain(tr.t('approval.back'), 24),
+    title: plain(tr.with(APPROVAL_WORDS).t('approval.rejectModal.title'), 24),
+    submit: plain(tr.with(APPROVAL_WORDS).t('approval.reject'), 24),
+    close: plain(tr.with(APPROVAL_WORDS).t('approval.back'), 24),
     blocks: [
       {
         type: 'section',
         text: {
           type: 'mrkdwn',
           text: truncate(
-            tr.t('approval.rejectModal.intro', {
+            tr.with(APPROVAL_WORDS).t('approval.rejectModal.intro', {
               request: requestLink(record, tr),
               what,
               requester: `<@${record.requester}>`,
@@ -62,14 +63,14 @@ export function renderRejectModal(
       {
         type: 'input',
         block_id: REASON_BLOCK,
-        label: plain(tr.t('approval.rejectModal.label'), 2000),
-        hint: plain(tr.t('approval.rejectModal.hint'), 2000),
+        label: plain(tr.with(APPROVAL_WORDS).t('approval.rejectModal.label'), 2000),
+        hint: plain(tr.with(APPROVAL_WORDS).t('approval.rejectModal.hint'), 2000),
         element: {
           type: 'plain_text_input',
           action_id: REASON_ACTION,
           multiline: true,
           max_length: REASON_MAX,
-          placeholder: plain(tr.t('approval.rejectModal.placeholder'), 150),
+          placeholder: plain(tr.with(APPROVAL_WORDS).t('approval.rejectModal.placeholder'), 150),
         },
       },
     ],

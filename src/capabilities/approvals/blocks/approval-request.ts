@@ -7,6 +7,7 @@ import { FormWords } from '../../../slack/blocks/provider-words.js';
 import { rerunLine } from '../../delta-runs/rerun-blocks.js';
 import type { ApprovalRecord } from '../approval-record.js';
 import { awaitingStart } from '../scheduled-start.js';
+import { APPROVAL_WORDS } from '../words.js';
 import {
   APPROVE_ACTION,
   approvalButtons,
@@ -38,13 +39,18 @@ export function renderApprovalRequest(record: ApprovalRecord, tr: Translator = E
       type: 'header',
       text: {
         type: 'plain_text',
-        text: truncate(tr.t(pending ? 'approval.header.pending' : 'approval.header.decided', { label }), 150),
+        text: truncate(
+          tr
+            .with(APPROVAL_WORDS)
+            .t(pending ? 'approval.header.pending' : 'approval.header.decided', { label }),
+          150,
+        ),
       },
     },
   ];
   // English alone has articles ("an OMS task"): other languages get the kind as is.
   const bold = `*${escapeMrkdwn(label)}*`;
-  const intro = tr.t('approval.intro', {
+  const intro = tr.with(APPROVAL_WORDS).t('approval.intro', {
     requester: `<@${record.requester}>`,
     what: tr.locale === 'en' ? `${article(label)} ${bold}` : bold,
     name: summary.name ? ` ${code(truncate(summary.name, 200))}` : '',
@@ -65,7 +71,10 @@ export function renderApprovalRequest(record: ApprovalRecord, tr: Translator = E
       elements: [
         {
           type: 'mrkdwn',
-          text: truncate(tr.t('approval.viaWorkflow', { requester: `<@${record.requester}>` }), 3000),
+          text: truncate(
+            tr.with(APPROVAL_WORDS).t('approval.viaWorkflow', { requester: `<@${record.requester}>` }),
+            3000,
+          ),
         },
       ],
     });
@@ -74,8 +83,8 @@ export function renderApprovalRequest(record: ApprovalRecord, tr: Translator = E
     text: truncate(`*${escapeMrkdwn(name)}*\n${escapeMrkdwn(value)}`, 2000),
   });
   const fields: SectionBlock['fields'] = [
-    field(tr.t('approval.source'), summary.source),
-    field(tr.t('approval.destination'), summary.destination),
+    field(tr.with(APPROVAL_WORDS).t('approval.source'), summary.source),
+    field(tr.with(APPROVAL_WORDS).t('approval.destination'), summary.destination),
     ...summary.details
       .slice(0, 8)
       .map((d) => field(words.summaryLabel(d.label), words.summaryValue(d.value))),
@@ -83,11 +92,16 @@ export function renderApprovalRequest(record: ApprovalRecord, tr: Translator = E
   blocks.push({ type: 'section', fields });
   if (summary.objects) {
     const more =
-      summary.objects.more > 0 ? `\n${tr.t('approval.objects.more', { n: summary.objects.more })}` : '';
+      summary.objects.more > 0
+        ? `\n${tr.with(APPROVAL_WORDS).t('approval.objects.more', { n: summary.objects.more })}`
+        : '';
     const listed = summary.objects.shown.map((o) => `• ${code(truncate(o, 200))}`).join('\n');
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: truncate(`*${tr.t('approval.objects')}*\n${listed}${more}`, 3000) },
+      text: {
+        type: 'mrkdwn',
+        text: truncate(`*${tr.with(APPROVAL_WORDS).t('approval.objects')}*\n${listed}${more}`, 3000),
+      },
     });
   }
   const preflight = preflightLines(record, tr);
@@ -96,24 +110,31 @@ export function renderApprovalRequest(record: ApprovalRecord, tr: Translator = E
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: truncate(`*${tr.t('approval.preflight')}*\n${preflight.join('\n')}`, 3000),
+        text: truncate(`*${tr.with(APPROVAL_WORDS).t('approval.preflight')}*\n${preflight.join('\n')}`, 3000),
       },
     });
     blocks.push({
       type: 'context',
       elements: [
-        { type: 'mrkdwn', text: tr.t('approval.preflight.source', { at: when(record.createdAt, tr) }) },
+        {
+          type: 'mrkdwn',
+          text: tr.with(APPROVAL_WORDS).t('approval.preflight.source', { at: when(record.createdAt, tr) }),
+        },
       ],
     });
   }
   const context =
-    tr.t('approval.context', {
+    tr.with(APPROVAL_WORDS).t('approval.context', {
       id: code(record.id),
       at: when(record.createdAt, tr),
       channel: `<#${record.channel}>`,
     }) +
-    (pending ? tr.t('approval.context.expires', { at: when(record.expiresAt, tr) }) : '') +
-    (record.startAt ? tr.t('approval.context.start', { at: when(record.startAt, tr) }) : '');
+    (pending
+      ? tr.with(APPROVAL_WORDS).t('approval.context.expires', { at: when(record.expiresAt, tr) })
+      : '') +
+    (record.startAt
+      ? tr.with(APPROVAL_WORDS).t('approval.context.start', { at: when(record.startAt, tr) })
+      : '');
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context }] });
   const needs = needsLines(record, tr);
   if (needs) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(needs, 3000) } });
@@ -130,7 +151,7 @@ export function renderApprovalRequest(record: ApprovalRecord, tr: Translator = E
     // Approved to start later: its requester or an admin can still call it off here.
     if (awaitingStart(record)) blocks.push(cancelStartButtons(record, tr, CANCEL_START_ACTION));
   }
-  const text = tr.t(pending ? 'approval.text.pending' : 'approval.text.decided', {
+  const text = tr.with(APPROVAL_WORDS).t(pending ? 'approval.text.pending' : 'approval.text.decided', {
     label,
     connection: record.connection,
     requester: `<@${record.requester}>`,

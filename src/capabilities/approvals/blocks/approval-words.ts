@@ -6,6 +6,7 @@ import { code, escapeMrkdwn, truncate } from '../../../slack/blocks/mrkdwn.js';
 import { kindLabel } from '../../../slack/blocks/provider-words.js';
 import type { ApprovalRecord } from '../approval-record.js';
 import { awaitingStart, startBeforeRestore, startedLate, startInterrupted } from '../scheduled-start.js';
+import { APPROVAL_WORDS } from '../words.js';
 
 /** `<!date^…>` shows each reader their own time zone; the fallback is UTC. */
 export function slackDate(iso: string): string {
@@ -30,41 +31,46 @@ export function targetLabel(record: ApprovalRecord, tr: Translator): string {
 
 /** One line saying how the request ended (or that it is still open). */
 export function outcomeLine(record: ApprovalRecord, tr: Translator = ENGLISH): string {
-  const by = record.decidedBy ? `<@${record.decidedBy}>` : tr.t('approval.someone');
+  const by = record.decidedBy ? `<@${record.decidedBy}>` : tr.with(APPROVAL_WORDS).t('approval.someone');
   const at = record.decidedAt ? when(record.decidedAt, tr) : '';
   switch (record.status) {
     case 'pending':
-      return tr.t('approval.outcome.pending', { at: when(record.expiresAt, tr) });
+      return tr.with(APPROVAL_WORDS).t('approval.outcome.pending', { at: when(record.expiresAt, tr) });
     case 'approved':
       if (record.resourceId) {
-        const created = tr.t('approval.outcome.created', { by, at, ref: ref(record) });
+        const created = tr.with(APPROVAL_WORDS).t('approval.outcome.created', { by, at, ref: ref(record) });
         return startedLate(record) ? `${created}\n${lateLine(record, tr)}` : created;
       }
       if (awaitingStart(record) && record.startAt)
-        return tr.t('approval.outcome.scheduled', { by, at, start: when(record.startAt, tr) });
-      return tr.t('approval.outcome.creating', { by, at });
+        return tr
+          .with(APPROVAL_WORDS)
+          .t('approval.outcome.scheduled', { by, at, start: when(record.startAt, tr) });
+      return tr.with(APPROVAL_WORDS).t('approval.outcome.creating', { by, at });
     case 'cancelled':
-      return tr.t('approval.outcome.cancelled', {
-        by: record.cancelledBy ? `<@${record.cancelledBy}>` : tr.t('approval.someone'),
+      return tr.with(APPROVAL_WORDS).t('approval.outcome.cancelled', {
+        by: record.cancelledBy ? `<@${record.cancelledBy}>` : tr.with(APPROVAL_WORDS).t('approval.someone'),
         at: record.cancelledAt ? when(record.cancelledAt, tr) : '',
       });
     case 'failed':
-      if (startInterrupted(record)) return tr.t('approval.outcome.interrupted', { by, at });
-      if (startBeforeRestore(record)) return tr.t('approval.outcome.restored', { by, at });
-      if (record.failure?.outcomeUnknown) return tr.t('approval.outcome.unknown', { by, at });
+      if (startInterrupted(record))
+        return tr.with(APPROVAL_WORDS).t('approval.outcome.interrupted', { by, at });
+      if (startBeforeRestore(record))
+        return tr.with(APPROVAL_WORDS).t('approval.outcome.restored', { by, at });
+      if (record.failure?.outcomeUnknown)
+        return tr.with(APPROVAL_WORDS).t('approval.outcome.unknown', { by, at });
       return record.decidedBy
-        ? tr.t('approval.outcome.failed', { by, at })
-        : tr.t('approval.outcome.notPosted');
+        ? tr.with(APPROVAL_WORDS).t('approval.outcome.failed', { by, at })
+        : tr.with(APPROVAL_WORDS).t('approval.outcome.notPosted');
     case 'rejected':
-      return tr.t('approval.outcome.rejected', { by, at });
+      return tr.with(APPROVAL_WORDS).t('approval.outcome.rejected', { by, at });
     case 'expired':
-      return tr.t('approval.outcome.expired', { at });
+      return tr.with(APPROVAL_WORDS).t('approval.outcome.expired', { at });
   }
 }
 
 /** "Started late": due at its start time, created when the bot was back. */
 export function lateLine(record: ApprovalRecord, tr: Translator = ENGLISH): string {
-  return tr.t('approval.outcome.startedLate', {
+  return tr.with(APPROVAL_WORDS).t('approval.outcome.startedLate', {
     due: record.startAt ? when(record.startAt, tr) : '',
     at: record.startedAt ? when(record.startedAt, tr) : '',
   });
@@ -76,16 +82,18 @@ export function lateLine(record: ApprovalRecord, tr: Translator = ENGLISH): stri
  */
 function failureMessage(failure: NonNullable<ApprovalRecord['failure']>, tr: Translator): string {
   const said = failure.localized;
-  if (tr.locale === 'en' || !said || !tr.has(said.key)) return escapeMrkdwn(truncate(failure.message, 500));
+  const reader = tr.with(APPROVAL_WORDS);
+  if (tr.locale === 'en' || !said || !reader.has(said.key))
+    return escapeMrkdwn(truncate(failure.message, 500));
   if (said.key === 'approval.error.cannotPost') {
     // The channel as a link (`<#C…>`); records stored before English was written once hold its bare id.
     const channel = String(said.values?.channel ?? '').replace(/^<#([CGD][A-Z0-9]{2,20})>$/, '$1');
-    return tr.t(said.key, {
+    return reader.t(said.key, {
       channel: /^[CGD][A-Z0-9]{2,20}$/.test(channel) ? `<#${channel}>` : escapeMrkdwn(channel),
       code: escapeMrkdwn(String(said.values?.code ?? '')),
     });
   }
-  return escapeMrkdwn(truncate(tr.t(said.key, said.values), 500));
+  return escapeMrkdwn(truncate(reader.t(said.key, said.values), 500));
 }
 
 /** The provider's error (never translated), explained with the catalogue in the reader's language. */
@@ -103,6 +111,7 @@ export function failureLines(
         lines.push(tr.t('failure.fix', { text: escapeMrkdwn(truncate(explained.solution, 600)) }));
     } else lines.push(escapeMrkdwn(explained.title));
   }
-  if (failure.requestId) lines.push(tr.t('approval.requestId', { id: code(failure.requestId) }));
+  if (failure.requestId)
+    lines.push(tr.with(APPROVAL_WORDS).t('approval.requestId', { id: code(failure.requestId) }));
   return lines;
 }

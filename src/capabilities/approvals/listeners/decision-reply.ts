@@ -5,6 +5,7 @@ import type { Decision } from '../approval-service.js';
 import { outcomeReason } from '../blocks/approval-reason.js';
 import { outcomeLine } from '../blocks/approval-request.js';
 import { when } from '../blocks/approval-words.js';
+import { APPROVAL_WORDS } from '../words.js';
 
 /**
  * What the person who clicked is told (only them): a sentence, and when the request was rejected
@@ -19,7 +20,10 @@ export function decisionReply(
   const reason = outcomeReason(decision.record, tr);
   if (!reason) return { text };
   // Told to the approver who gave it, it is "your" reason; to anyone else, "their".
-  const label = decision.record.decidedBy === clicker ? tr.t('approval.decided.reason') : reason.label;
+  const label =
+    decision.record.decidedBy === clicker
+      ? tr.with(APPROVAL_WORDS).t('approval.decided.reason')
+      : reason.label;
   return {
     text: truncate(`${text}\n${label}${reason.fallback}`, 3000),
     blocks: [
@@ -34,24 +38,26 @@ function decisionWords(decision: Decision, clicker: string, tr: Translator): str
   const requester = `<@${r.requester}>`;
   switch (decision.outcome) {
     case 'created':
-      return tr.t('approval.decided.created', {
+      return tr.with(APPROVAL_WORDS).t('approval.decided.created', {
         ref: code(`${r.connection}:${r.resourceId ?? ''}`),
         channel: `<#${r.channel}>`,
         requester,
       });
     case 'failed':
-      return tr.t(r.failure?.outcomeUnknown ? 'approval.decided.unknown' : 'approval.decided.failed', {
-        requester,
-      });
+      return tr
+        .with(APPROVAL_WORDS)
+        .t(r.failure?.outcomeUnknown ? 'approval.decided.unknown' : 'approval.decided.failed', {
+          requester,
+        });
     case 'rejected':
-      return tr.t('approval.decided.rejected', { requester });
+      return tr.with(APPROVAL_WORDS).t('approval.decided.rejected', { requester });
     case 'scheduled':
-      return tr.t('approval.decided.scheduled', {
+      return tr.with(APPROVAL_WORDS).t('approval.decided.scheduled', {
         start: r.startAt ? when(r.startAt, tr) : '',
         requester,
       });
     case 'expired':
-      return tr.t('approval.decided.expired', { id: code(r.id), requester });
+      return tr.with(APPROVAL_WORDS).t('approval.decided.expired', { id: code(r.id), requester });
     case 'counted':
       return tr.t('guardrail.approvals.counted', {
         count: r.votes?.length ?? 1,
@@ -59,9 +65,11 @@ function decisionWords(decision: Decision, clicker: string, tr: Translator): str
         requester,
       });
     case 'already-decided':
-      return tr.t(r.decidedBy === clicker ? 'approval.decided.byYou' : 'approval.decided.already', {
-        id: code(r.id),
-        outcome: outcomeLine(r, tr),
-      });
+      return tr
+        .with(APPROVAL_WORDS)
+        .t(r.decidedBy === clicker ? 'approval.decided.byYou' : 'approval.decided.already', {
+          id: code(r.id),
+          outcome: outcomeLine(r, tr),
+        });
   }
 }

@@ -11,7 +11,10 @@ import {
 } from '../blocks/approval-home.js';
 import { REJECT_REASON_VIEW } from '../blocks/approval-reject.js';
 import { APPROVE_ACTION, CANCEL_START_ACTION, REJECT_ACTION } from '../blocks/approval-request.js';
+import { POLICY_CHECK_ACTION } from '../create-form.js';
+import { APPROVAL_WORDS } from '../words.js';
 import { decisionReply } from './decision-reply.js';
+import { policyCheck } from './policy-check.js';
 import { openRejectModal, rejectSubmission } from './reject-flow.js';
 import { requestIdOf } from './request-id.js';
 
@@ -20,7 +23,8 @@ export { decisionReply } from './decision-reply.js';
 /**
  * Approve and Reject, on the request message and on the approver's Home tab. Approve ran its
  * confirm dialog on the client; Reject opens a modal asking why. Every decision goes through the
- * approval service, which asks the policy for `approve` in the request's channel.
+ * approval service, which asks the policy for `approve` in the request's channel. And the create
+ * form's "Check against policy", a dry run of the request as typed.
  */
 export function register(routes: ListenerRoutes, deps: AppDeps): void {
   routes.action<BlockAction<ButtonAction>>(APPROVE_ACTION, approveButton(deps));
@@ -36,6 +40,10 @@ export function register(routes: ListenerRoutes, deps: AppDeps): void {
     HOME_CANCEL_START_ACTION,
     buttonHandler((ctx, args) => cancelStart(deps, ctx, args.action.value)),
   );
+  routes.action<BlockAction<ButtonAction>>(
+    { type: 'block_actions', action_id: POLICY_CHECK_ACTION },
+    policyCheck(deps),
+  );
 }
 
 /** "Cancel start" on a request approved to start later: the service lets its requester or an admin. */
@@ -49,7 +57,9 @@ async function cancelStart(deps: AppDeps, ctx: HandlerContext, value: string | u
   });
   const tr = await ctx.translator('person');
   await ctx.reply({
-    text: tr.t('approval.cancelStart.done', { id: code(record.id), requester: `<@${record.requester}>` }),
+    text: tr
+      .with(APPROVAL_WORDS)
+      .t('approval.cancelStart.done', { id: code(record.id), requester: `<@${record.requester}>` }),
   });
 }
 

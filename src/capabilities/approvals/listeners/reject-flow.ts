@@ -12,6 +12,7 @@ import {
   type RejectMetadata,
   renderRejectModal,
 } from '../blocks/approval-reject.js';
+import { APPROVAL_WORDS } from '../words.js';
 import { decisionReply } from './decision-reply.js';
 import { requestIdOf } from './request-id.js';
 
@@ -53,7 +54,7 @@ export function rejectSubmission(deps: AppDeps) {
     if (!reason) {
       await deps.slack.sender.to(teamId).ack(ack, {
         response_action: 'errors',
-        errors: { [REASON_BLOCK]: tr.t('approval.rejectModal.missing') },
+        errors: { [REASON_BLOCK]: tr.with(APPROVAL_WORDS).t('approval.rejectModal.missing') },
       });
       return;
     }

@@ -3,7 +3,6 @@ import { ENGLISH, type Translator } from '../../../i18n/translator.js';
 import { BANDWIDTH_EXAMPLE } from '../../../providers/bandwidth-grammar.js';
 import type { CreateTarget } from '../../../providers/create-request.js';
 import type { FormContext, FormItem } from '../../../providers/definition.js';
-import { startInputs } from '../../create-forms/start-at.js';
 import { code } from '../mrkdwn.js';
 import { FormWords } from '../provider-words.js';
 import {
@@ -20,9 +19,6 @@ import {
   textInput,
 } from './modal-kit.js';
 
-/** The form's "Check against policy" button (a dry run of the rules on the values as typed). */
-export const POLICY_CHECK_ACTION = 'migrate_create.policy_check';
-
 /** Values starting with this are the bucket picker's own notes ("Could not list buckets"), never a bucket. */
 export const NOTE_VALUE_PREFIX = '__';
 
@@ -32,10 +28,10 @@ export interface RenderFormOptions extends FormContext {
   privateMetadata: string;
   /** The viewer's language (a modal follows the person who opened it). */
   tr?: Translator;
-  /** The zone of the optional start time (the workspace's setting, else UTC). */
-  startZone?: string;
-  /** Input blocks the capabilities add (a plan and its wave), after the start time. */
+  /** Input blocks the capabilities add (a start time, a plan and its wave), after the provider's. */
   extraInputs?: readonly unknown[];
+  /** Blocks the capabilities add under the inputs (a button). */
+  extraActions?: readonly unknown[];
 }
 
 /**
@@ -50,7 +46,6 @@ export function renderCreateForm(form: CreateTarget, o: RenderFormOptions): Moda
   const connection = code(o.connection.name);
   const blocks: KnownBlock[] = [section(words.intro(form.intro(connection), connection))];
   for (const item of form.items(o)) blocks.push(renderItem(item, v, words));
-  blocks.push(...startInputs(o.startZone ?? 'UTC', v, tr));
   blocks.push(...((o.extraInputs ?? []) as KnownBlock[]));
   if (o.needsChannel) {
     blocks.push(
@@ -62,7 +57,7 @@ export function renderCreateForm(form: CreateTarget, o: RenderFormOptions): Moda
       }),
     );
   }
-  blocks.push(policyCheckBlock(tr));
+  blocks.push(...((o.extraActions ?? []) as KnownBlock[]));
   blocks.push(context(tr.t('create.approvalFirst')));
   return modal({
     callbackId: CREATE_CALLBACKS.form,
@@ -72,20 +67,6 @@ export function renderCreateForm(form: CreateTarget, o: RenderFormOptions): Moda
     privateMetadata: o.privateMetadata,
     blocks,
   });
-}
-
-function policyCheckBlock(tr: Translator): KnownBlock {
-  return {
-    type: 'actions',
-    block_id: 'policy_check',
-    elements: [
-      {
-        type: 'button',
-        action_id: POLICY_CHECK_ACTION,
-        text: plain(tr.t('create.policyCheck.button'), 75),
-      },
-    ],
-  };
 }
 
 function renderItem(item: FormItem, v: FormContext['values'], words: FormWords): KnownBlock {

@@ -14,7 +14,6 @@ import {
 import { renderCreateForm } from '../../blocks/create/render-form.js';
 import type { AppDeps } from '../../context.js';
 import { encodeFormMetadata, encodePickerMetadata } from '../../create-forms/metadata.js';
-import { startZone } from '../../create-forms/start-at.js';
 import type { TeamSender } from '../../sender.js';
 
 /** Who is creating, and where (no channel from a global shortcut). */
@@ -24,7 +23,7 @@ export interface Requester {
   channelId?: string;
   /** The requester's language: every view of the flow follows the person who opened it. */
   tr?: Translator;
-  /** The zone of the form's start time (`startZone`): read once when the flow opens. */
+  /** The workspace's zone, which the form's times are read in: read once when the flow opens. */
   zone?: string;
   /** What the form opens filled with (a capability's field: the plan whose card's button opened it). */
   values?: FormValues;
@@ -105,7 +104,7 @@ export async function openCreate(
 ): Promise<void> {
   const choices = createChoices(deps.connections.forTeam(asked.teamId), words);
   const slack = deps.slack.sender.to(asked.teamId);
-  const who = { ...asked, zone: asked.zone ?? (await startZone(deps.settings, asked.teamId)) };
+  const who = { ...asked, zone: asked.zone ?? (await deps.settings.zone(asked.teamId)) };
   if (choices.length > 1) {
     const meta = encodePickerMetadata({
       channel: who.channelId,
@@ -153,8 +152,7 @@ export function immediateForm(
     needsChannel: !who.channelId,
     privateMetadata: metadataFor(connection, choice, who),
     tr: who.tr,
-    startZone: who.zone,
-    extraInputs: capabilityFields(deps, who, who.values ?? {}),
+    ...capabilityParts(deps, who, who.zone ?? 'UTC', who.values ?? {}),
   });
 }
 
@@ -206,12 +204,15 @@ export async function loadedForm(
     needsChannel: !who.channelId,
     privateMetadata: metadataFor(connection, choice, who),
     tr: who.tr,
-    startZone: who.zone ?? (await startZone(deps.settings, who.teamId)),
-    extraInputs: capabilityFields(deps, who, values),
+    ...capabilityParts(deps, who, who.zone ?? (await deps.settings.zone(who.teamId)), values),
   });
 }
 
-/** The capabilities' fields on the form (a plan and its wave), in the viewer's language. */
-function capabilityFields(deps: AppDeps, who: Requester, values: FormValues): unknown[] {
-  return deps.capabilities.createFields(who.tr ?? ENGLISH, values);
+/** The capabilities' fields on the form (a start time, a plan) and blocks under it, in the viewer's language. */
+function capabilityParts(deps: AppDeps, who: Requester, zone: string, values: FormValues) {
+  const tr = who.tr ?? ENGLISH;
+  return {
+    extraInputs: deps.capabilities.createFields(tr, values, { zone }),
+    extraActions: deps.capabilities.createActions(tr),
+  };
 }

@@ -33,7 +33,6 @@ import { truncate } from '../../blocks/mrkdwn.js';
 import { type AppDeps, modalContext, requestDone } from '../../context.js';
 import { requestFromForm } from '../../create-forms/index.js';
 import { decodeFormMetadata, decodePickerMetadata, type FormMetadata } from '../../create-forms/metadata.js';
-import { startFromForm, startZone } from '../../create-forms/start-at.js';
 import { errorsForBlocks, readForm } from '../../create-forms/view-state.js';
 import { runSafely } from '../../intake/run-safely.js';
 import {
@@ -79,7 +78,7 @@ export function pickSubmission(deps: AppDeps) {
       });
       return;
     }
-    const zone = await startZone(deps.settings, teamId);
+    const zone = await deps.settings.zone(teamId);
     const requester: Requester = {
       teamId,
       userId,
@@ -161,8 +160,10 @@ export function formSubmission(deps: AppDeps) {
       return;
     }
     const result = requestFromForm(meta.provider, meta.kind, values, tr);
-    const start = startFromForm(values, await startZone(deps.settings, teamId), deps.clock.now(), tr);
-    const errors = { ...(result.ok ? {} : result.errors), ...start.errors };
+    // The capabilities' own fields (a start time), refused with the provider's in one answer.
+    const form = { zone: await deps.settings.zone(teamId), now: deps.clock.now(), tr };
+    const added = deps.capabilities.readCreate(values, form);
+    const errors = { ...(result.ok ? {} : result.errors), ...added.errors };
     if (!channelId) errors[RESULT_CHANNEL_FIELD] = tr.t('create.error.channel');
     if (result.ok && Object.keys(errors).length === 0) {
       Object.assign(errors, await providerCheck(deps, teamId, meta, result.request, tr));
@@ -203,7 +204,7 @@ export function formSubmission(deps: AppDeps) {
         kind: meta.kind,
         request: result.request,
         op: ctx.opId,
-        ...(start.startAt ? { startAt: start.startAt } : {}),
+        ...added.request,
       });
     });
   };

@@ -4,7 +4,6 @@ import type { AppDeps } from '../../context.js';
 import type { ListenerRoutes } from '../router.js';
 import * as connectConnection from './connect-connection.js';
 import { bucketSuggestions, formRedraw, formSubmission, pickSubmission } from './create-listeners.js';
-import * as policyCheck from './policy-check.js';
 
 /** Every `create.<field>` action: only bucket items ask for options, only redraw selects dispatch. */
 const CREATE_ACTION = new RegExp(`^${ACTION_PREFIX.replace('.', '\\.')}`);
@@ -12,7 +11,6 @@ const CREATE_ACTION = new RegExp(`^${ACTION_PREFIX.replace('.', '\\.')}`);
 /** The create modals: the picker and form submissions, bucket suggestions, and redraws on a changed select. */
 export function register(routes: ListenerRoutes, deps: AppDeps): void {
   connectConnection.register(routes, deps);
-  policyCheck.register(routes, deps);
   routes.view<ViewSubmitAction>(CREATE_CALLBACKS.pick, pickSubmission(deps));
   routes.view<ViewSubmitAction>(CREATE_CALLBACKS.form, formSubmission(deps));
   routes.options({ action_id: CREATE_ACTION }, bucketSuggestions(deps));

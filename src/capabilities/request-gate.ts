@@ -1,10 +1,10 @@
-import type { ResourceKind } from '../../domain/migration-resource.js';
-import { ForbiddenError } from '../../errors.js';
-import type { MessageKey } from '../../i18n/english.js';
-import { english } from '../../i18n/english.js';
-import type { Translator } from '../../i18n/translator.js';
-import type { CreateFacts } from '../../providers/definition.js';
-import type { ProviderId } from '../../providers/provider-ids.js';
+import type { ResourceKind } from '../domain/migration-resource.js';
+import { ForbiddenError } from '../errors.js';
+import type { MessageKey } from '../i18n/english.js';
+import { english } from '../i18n/english.js';
+import type { Translator } from '../i18n/translator.js';
+import type { CreateFacts } from '../providers/definition.js';
+import type { ProviderId } from '../providers/provider-ids.js';
 import type { PreflightRecord } from './preflight-record.js';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PREFLIGHT_UNKNOWN } from '../../providers/preflight-types.js';
+import { PREFLIGHT_UNKNOWN } from '../providers/preflight-types.js';
 
 const count = z.number().int().min(0);
 const bytes = z.number().min(0);

@@ -1,18 +1,16 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { channelScope } from '../../../access/policy.js';
-import { runPreflight } from '../../../capabilities/approvals/preflight.js';
-import type { RequestCheck } from '../../../capabilities/approvals/request-gate.js';
 import { createTarget, summarizeCreateRequest } from '../../../providers/create-request.js';
-import { errorText, messageModal } from '../../blocks/create/flow-modals.js';
-import { POLICY_CHECK_ACTION } from '../../blocks/create/render-form.js';
-import { code, truncate } from '../../blocks/mrkdwn.js';
-import type { AppDeps } from '../../context.js';
-import { requestFromForm } from '../../create-forms/index.js';
-import { decodeFormMetadata } from '../../create-forms/metadata.js';
-import { startFromForm, startZone } from '../../create-forms/start-at.js';
-import { readForm } from '../../create-forms/view-state.js';
-import type { ListenerRoutes } from '../router.js';
-import { viewerTranslator } from './create-flow.js';
+import { errorText, messageModal } from '../../../slack/blocks/create/flow-modals.js';
+import { code, truncate } from '../../../slack/blocks/mrkdwn.js';
+import type { AppDeps } from '../../../slack/context.js';
+import { requestFromForm } from '../../../slack/create-forms/index.js';
+import { decodeFormMetadata } from '../../../slack/create-forms/metadata.js';
+import { readForm } from '../../../slack/create-forms/view-state.js';
+import { viewerTranslator } from '../../../slack/listeners/views/create-flow.js';
+import type { RequestCheck } from '../../request-gate.js';
+import { runPreflight } from '../preflight.js';
+import { startFromForm } from '../start-at.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -41,7 +39,7 @@ export function policyCheck(deps: AppDeps) {
       const { values } = readForm(view.state);
       const result = requestFromForm(meta.provider, meta.kind, values, tr);
       const now = deps.clock.now();
-      const start = startFromForm(values, await startZone(deps.settings, teamId), now, tr);
+      const start = startFromForm(values, await deps.settings.zone(teamId), now, tr);
       if (!result.ok) {
         const problems = Object.values(result.errors).map((e) => `• ${e}`);
         text = [tr.t('create.policyCheck.incomplete'), ...problems].join('\n');
@@ -74,11 +72,4 @@ export function policyCheck(deps: AppDeps) {
       .pushView(body.trigger_id, messageModal(title, truncate(text, 3000), tr))
       .catch((error: unknown) => deps.logger.info({ err: error }, 'policy check not shown'));
   };
-}
-
-export function register(routes: ListenerRoutes, deps: AppDeps): void {
-  routes.action<BlockAction<ButtonAction>>(
-    { type: 'block_actions', action_id: POLICY_CHECK_ACTION },
-    policyCheck(deps),
-  );
 }

@@ -1,10 +1,9 @@
 import type { InputBlock } from '@slack/types';
-import { startProblem } from '../../capabilities/approvals/scheduled-start.js';
 import type { Translator } from '../../i18n/translator.js';
 import type { FormValues } from '../../providers/definition.js';
-import type { SettingsStore } from '../../settings/workspace-settings.js';
+import { ACTION_PREFIX, plain } from '../../slack/blocks/create/modal-kit.js';
 import { instantOf } from '../../time/zoned-time.js';
-import { ACTION_PREFIX, plain } from '../blocks/create/modal-kit.js';
+import { startProblem } from './scheduled-start.js';
 
 /**
  * The create form's optional "Start at": a date and a time in the workspace's time zone
@@ -14,11 +13,6 @@ import { ACTION_PREFIX, plain } from '../blocks/create/modal-kit.js';
  */
 export const START_DATE_FIELD = 'start_date';
 export const START_TIME_FIELD = 'start_time';
-
-/** The zone a start time is read in: the workspace's setting, else UTC. */
-export async function startZone(settings: SettingsStore, teamId: string): Promise<string> {
-  return (await settings.get(teamId).catch(() => undefined))?.timeZone ?? 'UTC';
-}
 
 /** The two pickers, optional, keeping what was picked when the form is redrawn. */
 export function startInputs(zone: string, values: FormValues, tr: Translator): InputBlock[] {
