@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
  * The playground's page draws an emoji shortcode as the emoji, or, on a machine with no colour
  * emoji font (the screenshot tests' Chromium on bare Linux), as a drawn symbol; a shortcode it
  * does not know stays as typed (`:clipboard:` on a plan report). Every shortcode the bot says,
- * in its catalogues or at the start of a string in its sources (or the playground's), has both.
+ * in its catalogues (its capabilities' too) or at the start of a string in its sources (or the playground's), has both.
  */
 const page = readFileSync(path.resolve('dev/playground/web/emoji.js'), 'utf8');
 
@@ -18,9 +18,13 @@ function keysOf(table: string): Set<string> {
 
 function said(): Set<string> {
   const names = new Set<string>();
-  const messages = path.resolve('src/i18n/messages');
-  for (const file of readdirSync(messages)) {
-    const catalogue = JSON.parse(readFileSync(path.join(messages, file), 'utf8')) as Record<string, string>;
+  // The bot's catalogues and every capability's own (`words/<locale>.json` in its folder).
+  const catalogues = readdirSync(path.resolve('src'), { recursive: true, encoding: 'utf8' })
+    .filter((file) => /^i18n\/messages\/[^/]+\.json$|\/words\/[^/]+\.json$/.test(file))
+    .map((file) => path.resolve('src', file));
+  expect(catalogues.length).toBeGreaterThan(3);
+  for (const file of catalogues) {
+    const catalogue = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
     for (const text of Object.values(catalogue))
       for (const m of text.matchAll(/(?<![\w:]):([a-z0-9_+]+):(?!\w)/g)) names.add(m[1]!);
   }
