@@ -4,10 +4,12 @@ import { type MessageFormatElement, parse, TYPE } from '@formatjs/icu-messagefor
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { APPROVAL_WORDS } from '../../src/capabilities/approvals/words.js';
+import { CAPABILITIES } from '../../src/capabilities/registry.js';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../../src/errors.js';
 import { english } from '../../src/i18n/english.js';
-import { LOCALES } from '../../src/i18n/locale.js';
+import { LOCALES, type Locale } from '../../src/i18n/locale.js';
 import { ENGLISH, MESSAGES, type MessageKey, type MessageValues } from '../../src/i18n/translator.js';
+import type { Words } from '../../src/i18n/words.js';
 
 /**
  * English once: a user-facing error is made by catalogue key (`InvalidInputError.of(key, values)`),
@@ -44,7 +46,7 @@ function errorCalls(): ErrorCall[] {
   const calls: ErrorCall[] = [];
   for (const file of sourceFiles(SRC)) {
     const text = readFileSync(file, 'utf8');
-    if (!/\.of\(|english\(/.test(text)) continue;
+    if (!/\.of\(|\.in\(|english\(/.test(text)) continue;
     const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
     const visit = (node: ts.Node): void => {
       if (ts.isCallExpression(node)) {
@@ -54,9 +56,14 @@ function errorCalls(): ErrorCall[] {
           callee.name.text === 'of' &&
           /Error$/.test(callee.expression.getText(sf));
         const isEnglish = ts.isIdentifier(callee) && callee.text === 'english';
-        const [key, values] = node.arguments;
+        // `SomeError.in(WORDS, key, values)`: a key of a capability's own words.
+        const isIn =
+          ts.isPropertyAccessExpression(callee) &&
+          callee.name.text === 'in' &&
+          /Error$/.test(callee.expression.getText(sf));
+        const [key, values] = isIn ? node.arguments.slice(1) : node.arguments;
         // A key passed on by name (a helper's parameter) is a MessageKey where it is written.
-        if ((isOf || isEnglish) && key && literalKeys(key).length > 0) {
+        if ((isOf || isEnglish || isIn) && key && literalKeys(key).length > 0) {
           const line = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
           const call: ErrorCall = { at: `${path.relative(SRC, file)}:${line}`, keys: literalKeys(key) };
           if (values === undefined) call.valueNames = [];
@@ -87,6 +94,16 @@ function sampleValues(elements: MessageFormatElement[], into: MessageValues = {}
   return into;
 }
 
+/** The capability whose own words hold `key` (undefined: the bot's catalogue). */
+function capabilityWords(key: string): Words | undefined {
+  return CAPABILITIES.find((c) => c.words && Object.hasOwn(c.words.en, key))?.words;
+}
+
+/** The catalogue, in `locale`, that holds `key`: a capability's own words, or the bot's. */
+function catalogueOf(key: string, locale: Locale = 'en'): Readonly<Record<string, string>> {
+  return capabilityWords(key)?.[locale] ?? MESSAGES[locale];
+}
+
 const calls = errorCalls();
 const keys = [...new Set(calls.flatMap((c) => c.keys))].sort();
 
@@ -97,7 +114,7 @@ describe('errors made by catalogue key', () => {
   });
 
   it.each(LOCALES)('name only keys %s has', (locale) => {
-    expect(keys.filter((key) => !Object.hasOwn(MESSAGES[locale], key))).toEqual([]);
+    expect(keys.filter((key) => !Object.hasOwn(catalogueOf(key, locale), key))).toEqual([]);
   });
 
   it('pass every value their English message takes', () => {
@@ -105,7 +122,7 @@ describe('errors made by catalogue key', () => {
     for (const call of calls) {
       if (!call.valueNames) continue;
       for (const key of call.keys) {
-        const wanted = Object.keys(sampleValues(parse(MESSAGES.en[key] ?? '', { ignoreTag: true })));
+        const wanted = Object.keys(sampleValues(parse(catalogueOf(key)[key] ?? '', { ignoreTag: true })));
         const given = new Set(call.valueNames);
         // `fixKey` names a catalogue key whose words go in as `fix`.
         if (given.has('fixKey')) given.add('fix');
@@ -116,7 +133,14 @@ describe('errors made by catalogue key', () => {
   });
 
   it.each(keys)('%s: the message is the en catalogue rendering, as readers in English see it', (key) => {
-    const values = sampleValues(parse(MESSAGES.en[key] ?? '', { ignoreTag: true }));
+    const values = sampleValues(parse(catalogueOf(key)[key] ?? '', { ignoreTag: true }));
+    const words = capabilityWords(key);
+    if (words) {
+      const error = InvalidInputError.in(words, key, values);
+      expect(error.message).toBe(ENGLISH.with(words).t(key, values));
+      expect(error.localized).toEqual({ key, values });
+      return;
+    }
     const error = InvalidInputError.of(key as MessageKey, values);
     expect(error.message).toBe(ENGLISH.t(key as MessageKey, values));
     expect(error.message).toBe(english(key as MessageKey, values));

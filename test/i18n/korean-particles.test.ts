@@ -1,6 +1,7 @@
 import { type MessageFormatElement, parse, TYPE } from '@formatjs/icu-messageformat-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
+import { CAPABILITIES } from '../../src/capabilities/registry.js';
 import { MESSAGES, type MessageKey, translatorFor } from '../../src/i18n/translator.js';
 import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 
@@ -167,7 +168,15 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const korean = translatorFor('ko');
 
 describe('Korean particles agree with the word before them', () => {
-  const messages = Object.entries(MESSAGES.ko).filter(([, m]) => sites(m).length > 0);
+  // The bot's catalogue and every capability's own words.
+  const messages = [
+    ...Object.entries(MESSAGES.ko),
+    ...CAPABILITIES.flatMap((c) => Object.entries(c.words?.ko ?? {})),
+  ].filter(([, m]) => sites(m).length > 0);
+  const sayer = (key: string) => {
+    const words = CAPABILITIES.find((c) => c.words && Object.hasOwn(c.words.ko, key))?.words;
+    return words ? korean.with(words) : korean;
+  };
 
   it('finds the catalogue’s particles after placeholders (the check itself sees them)', () => {
     expect(messages.length).toBeGreaterThan(80);
@@ -194,7 +203,7 @@ describe('Korean particles agree with the word before them', () => {
       if ('arg' in site.ender) {
         const { arg, number, choices } = site.ender;
         for (const [word, ending] of number ? NUMBER_PROBES : PROBES) {
-          const said = korean.t(key as MessageKey, valuesFor(message, { ...choices, [arg]: word }));
+          const said = sayer(key).t(key as MessageKey, valuesFor(message, { ...choices, [arg]: word }));
           expectAfter(said, String(word), ending);
         }
       } else {
@@ -202,7 +211,7 @@ describe('Korean particles agree with the word before them', () => {
         const tail = site.ender.text;
         const ending = hangulEnding(tail.at(-1) ?? '');
         if (!ending) continue;
-        const said = korean.t(key as MessageKey, valuesFor(message, site.ender.choices));
+        const said = sayer(key).t(key as MessageKey, valuesFor(message, site.ender.choices));
         expectAfter(said, tail.slice(-2), ending);
       }
     }
