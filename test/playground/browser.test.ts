@@ -54,6 +54,21 @@ async function shot(name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 }
 
+/**
+ * A shot of one message. The page draws the whole list again on every Slack event, so under load
+ * the element found can be replaced while Playwright waits for it to be stable: find it again.
+ */
+async function shotOf(message: Locator, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await message.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+      return;
+    } catch (error) {
+      if (attempt >= 3 || !/not attached/.test(String(error))) throw error;
+    }
+  }
+}
+
 async function type(text: string): Promise<void> {
   await page.locator('#composer-input').fill(text);
   await page.locator('#composer-input').press('Enter');
@@ -280,7 +295,7 @@ describe('the playground page, driven in a browser', { timeout: 180_000 }, () =>
     await expect.poll(() => parent.locator('.thread-summary').innerText()).toMatch(/\d+ repl/);
     await failure.scrollIntoViewIfNeeded();
     await shot('06-failure-notification');
-    await parent.screenshot({ path: path.join(SHOTS, '06-watch-card-failed.png') });
+    await shotOf(parent, '06-watch-card-failed');
 
     // The thread pane: the card, then the reply.
     await failure.locator('.broadcast-label').click();
