@@ -7,9 +7,9 @@ import { APPROVAL_WORDS } from '../../src/capabilities/approvals/words.js';
 import { CAPABILITIES } from '../../src/capabilities/registry.js';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../../src/errors.js';
 import { english } from '../../src/i18n/english.js';
+import { joinWords, wordsHolding } from '../../src/i18n/joined-words.js';
 import { LOCALES, type Locale } from '../../src/i18n/locale.js';
 import { ENGLISH, MESSAGES, type MessageKey, type MessageValues } from '../../src/i18n/translator.js';
-import type { Words } from '../../src/i18n/words.js';
 
 /**
  * English once: a user-facing error is made by catalogue key (`InvalidInputError.of(key, values)`),
@@ -94,14 +94,12 @@ function sampleValues(elements: MessageFormatElement[], into: MessageValues = {}
   return into;
 }
 
-/** The capability whose own words hold `key` (undefined: the bot's catalogue). */
-function capabilityWords(key: string): Words | undefined {
-  return CAPABILITIES.find((c) => c.words && Object.hasOwn(c.words.en, key))?.words;
-}
+// Every capability's words joined as the bot joins them at start: `wordsHolding` finds a moved key's.
+joinWords(CAPABILITIES.flatMap((c) => (c.words ? [c.words] : [])));
 
 /** The catalogue, in `locale`, that holds `key`: a capability's own words, or the bot's. */
 function catalogueOf(key: string, locale: Locale = 'en'): Readonly<Record<string, string>> {
-  return capabilityWords(key)?.[locale] ?? MESSAGES[locale];
+  return wordsHolding(key)?.[locale] ?? MESSAGES[locale];
 }
 
 const calls = errorCalls();
@@ -134,7 +132,7 @@ describe('errors made by catalogue key', () => {
 
   it.each(keys)('%s: the message is the en catalogue rendering, as readers in English see it', (key) => {
     const values = sampleValues(parse(catalogueOf(key)[key] ?? '', { ignoreTag: true }));
-    const words = capabilityWords(key);
+    const words = wordsHolding(key);
     if (words) {
       const error = InvalidInputError.in(words, key, values);
       expect(error.message).toBe(ENGLISH.with(words).t(key, values));

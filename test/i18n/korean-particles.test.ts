@@ -2,6 +2,7 @@ import { type MessageFormatElement, parse, TYPE } from '@formatjs/icu-messagefor
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
 import { CAPABILITIES } from '../../src/capabilities/registry.js';
+import { joinWords, wordsHolding } from '../../src/i18n/joined-words.js';
 import { MESSAGES, type MessageKey, translatorFor } from '../../src/i18n/translator.js';
 import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 
@@ -168,13 +169,14 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const korean = translatorFor('ko');
 
 describe('Korean particles agree with the word before them', () => {
-  // The bot's catalogue and every capability's own words.
+  // The bot's catalogue and every capability's own words, joined as the bot joins them at start.
+  joinWords(CAPABILITIES.flatMap((c) => (c.words ? [c.words] : [])));
   const messages = [
     ...Object.entries(MESSAGES.ko),
     ...CAPABILITIES.flatMap((c) => Object.entries(c.words?.ko ?? {})),
   ].filter(([, m]) => sites(m).length > 0);
   const sayer = (key: string) => {
-    const words = CAPABILITIES.find((c) => c.words && Object.hasOwn(c.words.ko, key))?.words;
+    const words = wordsHolding(key);
     return words ? korean.with(words) : korean;
   };
 
