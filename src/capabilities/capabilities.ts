@@ -15,16 +15,18 @@ import type {
   CapabilityRendered,
   CapabilityStates,
   CardResource,
+  PostAdditions,
+  StartedCapability,
+  VerifiedRun,
+} from './capability.js';
+import type {
   CoreApprovals,
   CreateFieldsRead,
   CreateFormContext,
   CreateFormRead,
   CreateSubmission,
   CreateTake,
-  PostAdditions,
-  StartedCapability,
-  VerifiedRun,
-} from './capability.js';
+} from './create-form-part.js';
 import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from './request-gate.js';
 
 /**
@@ -196,6 +198,56 @@ export class Capabilities implements CapabilityStates, RequestGate {
     return this.#list.flatMap((c) =>
       facts[c.name] === undefined ? [] : c.cardLines(facts[c.name], tr, now, resource),
     );
+  }
+
+  /**
+   * Every capability's facts of resources nobody need watch (a status card, a list's rows), by
+   * `connection:id` and then capability name, read from their stores; a capability that fails to
+   * read adds nothing (the card is drawn without its lines, never refused for it).
+   */
+  async factsOf(
+    team: string,
+    resources: readonly CardResource[],
+    now: number,
+  ): Promise<Map<string, Record<string, unknown>>> {
+    const byRef = new Map<string, Record<string, unknown>>();
+    const read = await Promise.all(
+      [...this.#started.values()].map(
+        async (c) => [c.name, await c.factsOf(team, resources, now).catch(() => new Map())] as const,
+      ),
+    );
+    for (const [name, facts] of read) {
+      for (const [ref, fact] of facts) {
+        if (fact !== undefined) byRef.set(ref, { ...byRef.get(ref), [name]: fact });
+      }
+    }
+    return byRef;
+  }
+
+  /** Each capability's buttons on a card from its fact, in the list's order. */
+  cardButtons(
+    facts: Readonly<Record<string, unknown>> | undefined,
+    tr: Translator,
+    resource: CardResource,
+  ): CapabilityButton[] {
+    if (!facts) return [];
+    return this.#list.flatMap((c) =>
+      facts[c.name] === undefined ? [] : c.cardButtons(facts[c.name], tr, resource),
+    );
+  }
+
+  /** Each capability's line under a list's or Home's row, in the list's order. */
+  rowLines(
+    facts: Readonly<Record<string, unknown>> | undefined,
+    tr: Translator,
+    now: number,
+    resource: CardResource,
+  ): string[] {
+    if (!facts) return [];
+    return this.#list.flatMap((c) => {
+      const line = facts[c.name] === undefined ? undefined : c.rowLine(facts[c.name], tr, now, resource);
+      return line ? [line] : [];
+    });
   }
 
   /** The fields every capability adds to a create form, in the registry's order. */

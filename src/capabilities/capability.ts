@@ -24,7 +24,15 @@ import type { RestoredFrom } from '../store/backup-marks.js';
 import type { Store } from '../store/create-store.js';
 import type { ResourceServices, UseCaseContext } from '../use-cases/context.js';
 import type { Watcher } from '../watcher/watcher.js';
-import type { ApprovalRecord } from './approvals/approval-record.js';
+import type {
+  CoreApprovals,
+  CreateFieldsRead,
+  CreateFormContext,
+  CreateFormPart,
+  CreateFormRead,
+  CreateSubmission,
+  CreateTake,
+} from './create-form-part.js';
 import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from './request-gate.js';
 
 /**
@@ -67,79 +75,6 @@ export interface CapabilityCore {
   approvals?: CoreApprovals;
 }
 
-/** A request to create a migration as the core's create form and workflow step hand it over. */
-export interface CreateRequestInput {
-  team: string;
-  requester: string;
-  channel: string;
-  connection: string;
-  kind: ResourceKind;
-  /** The provider create request built from the form; validated again by the approvals. */
-  request: unknown;
-  op: string;
-  /** Asked from a workflow step: its decision completes the step. */
-  workflowStep?: { executionId: string };
-  /** When to create it once approved (ISO). */
-  startAt?: string;
-}
-
-/**
- * What the capability that decides requests to create (the approvals) offers the core and the
- * other capabilities: take a new request, hand over one a capability had approved its own way
- * (saved approved and scheduled: the scheduled start creates it once across replicas), run the
- * due starts now, read one back, count those waiting (`/metrics`).
- */
-export interface CoreApprovals {
-  request(input: CreateRequestInput): Promise<ApprovalRecord>;
-  admitApproved(record: ApprovalRecord): Promise<ApprovalRecord>;
-  startDue(): Promise<unknown>;
-  find(team: string, id: string): Promise<ApprovalRecord | undefined>;
-  pendingCount(): Promise<number>;
-}
-
-/** A create form as submitted, valid (the provider's checks passed), before it goes for approval. */
-export interface CreateSubmission {
-  ctx: HandlerContext;
-  values: FormValues;
-  connection: string;
-  provider: ProviderId;
-  kind: ResourceKind;
-  request: Record<string, unknown>;
-  channel: string;
-}
-
-/** A submission a capability takes: refused at its fields, or its own work once the form closed. */
-export type CreateTake = { errors: Record<string, string> } | { run(): Promise<void> };
-
-/** Where a create form is drawn: its times are read in the workspace's zone (else UTC). */
-export interface CreateFormContext {
-  zone: string;
-}
-
-/** A submitted create form as a capability reads its own fields: in the reader's words, at `now`. */
-export interface CreateFormRead extends CreateFormContext {
-  tr: Translator;
-  now: number;
-}
-
-/** Its fields read: problems at them, and what they add to the request that goes for approval. */
-export interface CreateFieldsRead {
-  errors: Record<string, string>;
-  request?: Pick<CreateRequestInput, 'startAt'>;
-}
-
-/** Fields a capability adds to every create form, and the submissions it takes instead of approvals. */
-export interface CreateFormPart<State> {
-  /** Input blocks (block ids its own), keeping what was typed. */
-  fields(tr: Translator, values: FormValues, form: CreateFormContext): unknown[];
-  /** Blocks under the form's inputs (a button: its own `listeners` answer it). */
-  actions?(tr: Translator): unknown[];
-  /** Its fields of a submission, read with the provider's (their problems answered together). Pure. */
-  read?(values: FormValues, form: CreateFormRead): CreateFieldsRead;
-  /** Undefined: not its own (it goes for approval as usual). Answered within Slack's 3 s. */
-  take?(state: State, submission: CreateSubmission): Promise<CreateTake | undefined>;
-}
-
 /**
  * A top-level section of the connections file a capability owns (reviewed like code, read again on
  * SIGHUP): `parse` refuses a malformed one with its line and reason (a `ConfigError`), and only a
@@ -180,6 +115,21 @@ export interface CapabilityDefinition<State> {
    * is escaped here.
    */
   cardLines?(fact: unknown, tr: Translator, now: number, resource: CardResource): string[];
+  /**
+   * Its fact of resources nobody watches (a `/migrate status` card, a list's or Home's rows), read
+   * from its store only, by `connection:id`: the same shape it writes on a watch with
+   * `watcher.notes.fact`, so `cardLines`, `cardButtons` and `rowLine` draw both alike.
+   */
+  factsOf?(
+    state: State,
+    team: string,
+    resources: readonly CardResource[],
+    now: number,
+  ): Promise<ReadonlyMap<string, unknown>>;
+  /** Buttons it adds to the card's actions from its fact (its `listeners` answer them). Pure. */
+  cardButtons?(fact: unknown, tr: Translator, resource: CardResource): CapabilityButton[];
+  /** One line it adds under a resource's row in a list or on Home (mrkdwn, escaped). Pure. */
+  rowLine?(fact: unknown, tr: Translator, now: number, resource: CardResource): string | undefined;
   /**
    * Buttons it adds under a finished run's verification post (after the core's), in the reader's
    * language; its own `listeners` answer them. Pure: the value names the run, nothing typed by a person.
@@ -282,6 +232,8 @@ export interface Capability {
   readonly homeFirst?: boolean;
   listeners(routes: ListenerRoutes, deps: AppDeps): void;
   cardLines(fact: unknown, tr: Translator, now: number, resource: CardResource): string[];
+  cardButtons(fact: unknown, tr: Translator, resource: CardResource): CapabilityButton[];
+  rowLine(fact: unknown, tr: Translator, now: number, resource: CardResource): string | undefined;
   verificationButtons(run: VerifiedRun, tr: Translator): CapabilityButton[];
   /** Its living post drawn from its view; undefined when it has none. */
   render(view: unknown, tr: Translator, now: number, more?: PostAdditions): CapabilityRendered | undefined;
@@ -312,6 +264,11 @@ export interface StartedCapability {
   readonly state: unknown;
   jobs(): readonly Job[];
   home(who: { teamId: string; userId: string }): Promise<unknown>;
+  factsOf(
+    team: string,
+    resources: readonly CardResource[],
+    now: number,
+  ): Promise<ReadonlyMap<string, unknown>>;
   checkRequest(check: RequestCheck): Promise<GateOutcome | undefined>;
   settledRequest(check: RequestCheck, how: RequestSettled): Promise<void>;
   explainRequest(check: RequestCheck, tr: Translator): Promise<string[]>;
@@ -347,6 +304,8 @@ export function defineCapability<State>(
     listeners: (routes, deps) => definition.listeners?.(routes, deps),
     cardLines: (fact, tr, now, resource) =>
       definition.cardLines ? definition.cardLines(fact, tr, now, resource) : [],
+    cardButtons: (fact, tr, resource) => definition.cardButtons?.(fact, tr, resource) ?? [],
+    rowLine: (fact, tr, now, resource) => definition.rowLine?.(fact, tr, now, resource),
     verificationButtons: (run, tr) => definition.verificationButtons?.(run, tr) ?? [],
     render: (view, tr, now, more = NO_ADDITIONS) => definition.render?.(view, tr, now, more),
     listFilters: definition.listFilters ?? [],
@@ -362,6 +321,8 @@ export function defineCapability<State>(
         jobs: () =>
           (definition.jobs?.(state, core) ?? []).map((job) => ({ ...job, name: `${name}:${job.name}` })),
         home: async (who) => definition.home?.(state, who),
+        factsOf: async (team, resources, now) =>
+          (await definition.factsOf?.(state, team, resources, now)) ?? new Map(),
         checkRequest: async (check) => definition.checkRequest?.(state, check),
         settledRequest: async (check, how) => definition.settledRequest?.(state, check, how),
         explainRequest: async (check, tr) => (await definition.explainRequest?.(state, check, tr)) ?? [],

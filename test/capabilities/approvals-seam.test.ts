@@ -16,7 +16,7 @@ const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?approvals\/[^']+'/;
 /** Core files still naming the folder, each with why. */
 const CORE_READERS: Record<string, string> = {
   'capabilities/registry.ts': 'the one list of capabilities',
-  'capabilities/capability.ts': '`CoreApprovals` returns an `ApprovalRecord`',
+  'capabilities/create-form-part.ts': '`CoreApprovals` returns an `ApprovalRecord`',
 };
 
 /** Capabilities that build on a request to create: not the core, allowed to read its types. */

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { Translator } from '../../i18n/translator.js';
 import { plain } from '../../slack/blocks/create/modal-kit.js';
-import type { CreateFormPart } from '../capability.js';
+import type { CreateFormPart } from '../create-form-part.js';
 import type { ApprovalsState } from './approvals-state.js';
 import { startFromForm, startInputs } from './start-at.js';
 

@@ -7,7 +7,7 @@ import type { FormValues } from '../../providers/definition.js';
 import { textInput } from '../../slack/blocks/create/modal-kit.js';
 import { escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
 import { runPreflight } from '../approvals/preflight.js';
-import type { CreateFormPart, CreateSubmission, CreateTake } from '../capability.js';
+import type { CreateFormPart, CreateSubmission, CreateTake } from '../create-form-part.js';
 import { drawCard, type PlansState } from './plan-service.js';
 import { isOpen, MAX_PLAN_RESOURCES, MAX_WAVES, type Plan, type PlannedCreate } from './plan-types.js';
 import { editPlan, toldWithdrawn } from './plan-withdraw.js';
