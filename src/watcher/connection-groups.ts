@@ -104,9 +104,8 @@ function connectionId(connection: Connection): string {
 /**
  * The connections' lease names in the order a replica keeps its share of them (`Leases.plan`):
  * each provider's sorted, then one of each provider in turn. A replica's share is then spread over
- * the providers, and so are its requests: each provider has its own lanes in a replica, so a
- * share of one provider's connections only (sorted by name, as at first) read that provider's
- * pages over two lanes while the others' lanes idled, and two replicas took as long as one.
+ * the providers, and so are its requests: each provider has its own lanes in a replica, and a
+ * share of one provider's connections only would leave the others' lanes idle.
  */
 export function spreadOverProviders(groups: ReadonlyMap<string, ConnectionGroup>): string[] {
   const byProvider = groupBy([...groups], ([, group]) => providerOf(group));

@@ -8,15 +8,11 @@ const SHORT = 0x3fffffff;
  * The numbers `QuietWatches` keeps per watch, in columns indexed by a slot, and each watch's slot
  * under a hash of its key. Only `QuietWatches` uses it; the poll cycle never sees it.
  *
- * Why columns and not a `Map` from key to a memo object: the memos are kept between cycles for
- * every quiet watch, so their size is per watch, and the RSS growth per extra watch has a target
- * (≤ 1 KB from 10,000 to 50,000 watches). An object per watch under its key string (the key, the
- * object, its numbers) takes about 225 bytes of V8's heap, which every full collection walks; a
- * slot here takes 56 bytes of column outside that heap and one Map entry of two small integers (38
- * bytes), the key string not kept. Issue 38 (item 4) replaced the columns with the `Map`; the full
- * bench then put the SQLite growth row out of its target (0.86 → 1.25 KB per extra watch, peaks
- * 142.7 → 176.2 against 149.5 → 198.3 MB), and ADR 0004 brought the columns back behind the same
- * interface, with the side-by-side figures.
+ * Why columns and not a `Map` from key to a memo object: the memos are kept for every quiet watch,
+ * and the RSS growth per extra watch has a target (≤ 1 KB). An object per watch under its key
+ * string takes about 225 bytes of V8's heap, which every full collection walks; a slot here takes
+ * 56 bytes of column outside that heap and one Map entry of two small integers (ADR 0004 has the
+ * figures of both).
  *
  * Two keys whose hashes share the Map's 30 bits (about one pair in 50,000 watches) are told apart
  * by the whole 53-bit hash in `#keyHash`: the one remembered last takes the slot, and the other is

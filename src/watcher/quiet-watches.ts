@@ -24,10 +24,9 @@ import {
 import type { Observation } from './transitions.js';
 
 /**
- * The poll cycle's one door to the quiet-watch shortcut (ADR 0004). Every cycle used to decode and
- * compare every record; for a watch whose stored text, observation and clock all agree with the
- * last cycle's that changed nothing, the outcome is known: nothing to write, and at most its card
- * to redraw. `read` gives the cycle a connection's records (`CycleRecords`) with those watches left
+ * The poll cycle's one door to the quiet-watch shortcut (ADR 0004): for a watch whose stored text,
+ * observation and clock all agree with the last cycle's that changed nothing, the outcome is
+ * known without decoding it: nothing to write, and at most its card to redraw. `read` gives the cycle a connection's records (`CycleRecords`) with those watches left
  * as text; the cycle observes, compares, records and delivers through that object and never asks
  * which records were skipped.
  *

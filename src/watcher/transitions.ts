@@ -39,12 +39,12 @@ export interface DetectedEvent {
   key: string;
 }
 
+/** States whose stall and progress we track. */
 const MOVING: ReadonlySet<NormalizedState> = new Set(['running', 'retrying']);
 /** Points kept per watch for the report's chart: enough for its shape, small in every record. */
 const REPORT_SAMPLES = 60;
 /** A resource that says it moves but whose bytes do not still gets a sample this often (a stall shows). */
 const QUIET_SAMPLE_MS = 5 * 60_000;
-/** States whose stall and progress we track. */
 const TERMINAL = (s: NormalizedState | 'gone'): boolean => s !== 'gone' && TERMINAL_STATES.has(s);
 
 /** A delete asked for through the bot recently enough to be what made the resource go (wall clock). */

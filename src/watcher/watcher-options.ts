@@ -37,8 +37,8 @@ export interface WatcherOptions extends CycleSettings, OutboxSettings {
 /**
  * chat.postMessage: about 1 per second per channel (bursts allowed), and a workspace-wide cap Slack
  * does not publish. We assume 300 in any minute and keep under it: other posts take up to 250 in
- * any 60 s (the old 40 per 10 s in the long run), failures up to 290, so the failures of a burst of
- * endings (one post per channel) go out at once instead of over several 10 s windows.
+ * any 60 s, failures up to 290, so the failures of a burst of endings (one post per channel) go
+ * out at once.
  */
 export const DEFAULT_POST_PACE: NonNullable<OutboxSettings['postPace']> = {
   perChannel: { windowMs: 1_000, max: 1 },
@@ -51,10 +51,7 @@ export const DEFAULT_POST_PACE: NonNullable<OutboxSettings['postPace']> = {
 /**
  * Connections of one provider polled at once, sharing its 2 background lanes. A connection reads
  * its records before it lists, so each one in flight holds its decoded records: 3 (not 4) still
- * keep both lanes busy and hold a quarter fewer. Side by side on SQLite (two rounds each), the
- * highest peak at 50,000 went 188.4 / 190.9 → 181.0 / 184.5 MB and the growth per extra watch
- * 1.06 / 1.13 → 0.81 / 0.98 KB (target 1 KB); idle cycle ÷ bare clients 1.04 / 1.02 → 1.03 /
- * 1.06, failure p99 at 50,000 7.0 / 6.5 → 7.9 / 7.1 s (ADR 0004, "The catch-up peak").
+ * keep both lanes busy and hold a quarter fewer (the figures: ADR 0004, "The catch-up peak").
  */
 export const CONNECTIONS_POLLED_PER_PROVIDER = 3;
 

@@ -115,17 +115,14 @@ export function dueRank(r: WatchRecord): number {
 /**
  * Delivers what is due after the failures went out, in two passes: first every record up to its
  * follow-ups (an ending's own reply, other replies, card edits), then the follow-ups left (the
- * completion reports and verifications, `isFollowUp`). A burst of endings spends the workspace's
- * posting budget on the endings: when each ending's two follow-ups went out right after it, the
- * last endings of a burst of 500 waited behind 1,000 follow-ups (the kill -9 benchmark row saw two
- * of them too late).
+ * completion reports and verifications, `isFollowUp`), so a burst of endings spends the
+ * workspace's posting budget on the endings, not on the follow-ups of the first ones.
  *
  * Within a pass, `plans` (one per connection) six at a time, and in each one channel's records one
  * after another (posts there are paced), four channels at a time. A watch with only its card to
- * redraw is not read while its workspace cannot edit cards: when every running resource moved,
- * most cards wait for a later edit window, and reading each of them (three times) to find that
- * out was most of a busy cycle's delivery pass. They stay dirty, deferred: the editor edits them
- * when the workspace's edit window reopens (`Outbox.editDeferred`), or a later cycle does.
+ * redraw is not read while its workspace cannot edit cards (after a busy minute, most of them):
+ * they stay dirty, deferred, and the editor edits them when the workspace's edit window reopens
+ * (`Outbox.editDeferred`), or a later cycle does.
  */
 export async function deliverDue(
   outbox: Outbox,

@@ -1,6 +1,6 @@
 /**
  * A 53-bit hash (cyrb53's mixing, public domain) of a string, or of a JSON-like value walked in
- * place: `JSON.stringify` of an observation cost 10 µs (its Dates' ISO strings), its walk 1–2.
+ * place (no `JSON.stringify`, whose Dates' ISO strings cost five times the walk).
  * Two values that differ are taken for the same with a chance of about 1 in 2^53, once per
  * changed record and cycle.
  */
@@ -36,10 +36,8 @@ function mix(word: number): void {
 }
 
 /**
- * Two UTF-16 code units a step, in local variables, never reading past the end: reading one past
- * it (NaN, which `<<` made 0) on odd lengths, and the module's variables in the loop, made this
- * about 4 times slower (7 µs against 1.8 for a 684-character record; bench/notes.md, sixteenth
- * session). The result is the same.
+ * Two UTF-16 code units a step, in local variables, never reading past the end: reading past it
+ * on odd lengths, or the module's variables in the loop, make this about 4 times slower.
  */
 function mixString(text: string): void {
   const n = text.length;

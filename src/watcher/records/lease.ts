@@ -19,10 +19,8 @@ import { fairShare, type ReplicaRegistry } from './replica-registry.js';
  *
  * The shares add up only while every replica counts the same live ones, so a replica stays
  * announced for as long as its leases last: at its plan, again once every connection of the cycle
- * had its turn (its kept leases were just extended), and mid-cycle in a long one. Announced only
- * at its plan, a replica whose cycles ran past the next tick (catching up, or several replicas on
- * few cores) dropped out of the others' count for part of every other tick: they planned with
- * three of four, took a third each, and the one that came last to the free leases kept 8 of 100.
+ * had its turn (its kept leases were just extended), and mid-cycle in a long one (a replica whose
+ * cycle runs past the next tick would otherwise drop out of the others' count meanwhile).
  */
 export class Leases {
   readonly #backend: AtomicKv;
@@ -155,21 +153,13 @@ export class Leases {
       if (!ok) keep.delete(name);
       return ok;
     }
-    if (this.#held.has(name)) {
-      this.#held.delete(name);
-      await this.#attempt(this.#backend.releaseLease(`lease:${name}`, this.#holder));
-      return false;
-    }
+    if (this.#held.has(name)) return this.#release(name);
     if (this.#room <= 0) return false;
     // Counted once taken, not before: connections polled side by side whose leases another
     // replica keeps must not use up the room while free ones are refused (a joiner would starve).
     if (!(await this.#acquire(name))) return false;
-    if (this.#room <= 0) {
-      // Others of this cycle took the last places meanwhile: this one goes back at once, unpolled.
-      this.#held.delete(name);
-      await this.#attempt(this.#backend.releaseLease(`lease:${name}`, this.#holder));
-      return false;
-    }
+    // Others of this cycle took the last places meanwhile: this one goes back at once, unpolled.
+    if (this.#room <= 0) return this.#release(name);
     this.#room--;
     keep.add(name);
     return true;
@@ -185,6 +175,13 @@ export class Leases {
   async polled(name: string): Promise<void> {
     if (!this.#registry || !this.#held.has(name)) return;
     await this.#acquire(name).catch(() => undefined);
+  }
+
+  /** Gives the lease `name` back; false, for a turn that polls nothing. */
+  async #release(name: string): Promise<false> {
+    this.#held.delete(name);
+    await this.#attempt(this.#backend.releaseLease(`lease:${name}`, this.#holder));
+    return false;
   }
 
   /** How long this replica's lease `name` lasts still, as far as it knows (0: not held). */
@@ -227,9 +224,7 @@ export class Leases {
   /**
    * How long an announcement lasts: until the earliest of the leases this replica holds lapses
    * (at most a lease period, at least a third). Should the replica die, the survivors count it out
-   * no later than its first connection is free, so their share has room for it then: announced
-   * for a whole lease period mid-cycle, it outlived the leases of the connections polled early in
-   * that cycle, and they went unpolled for up to a cycle longer than a lease period.
+   * no later than its first connection is free, so their share has room for it then.
    */
   #announceMs(): number {
     let earliest = Number.POSITIVE_INFINITY;

@@ -4,10 +4,8 @@ import type { WatchTarget } from './watch-store.js';
 /**
  * Reading a compact watch record back (its writing and the codes are in record-codec.ts). Every
  * cycle reads every watch, so this is written out field by field with the codes as literals: a
- * loop over the code tables made decoding twice as costly as the plain form's (keyed loads of
- * changing names); written out, reading the bench's records costs 5.2 µs each against 6.8 µs for
- * the plain form (`JSON.parse` of the compact text alone: 4.4 µs). The round-trip tests
- * (record-codec.test.ts) check it against the tables for every field.
+ * loop over the code tables costs twice as much (keyed loads of changing names). The round-trip
+ * tests (record-codec.test.ts) check it against the tables for every field.
  *
  * What is absent stays absent (never a property holding `undefined`); the fields the compact form
  * leaves out when they hold their usual value come back with it.

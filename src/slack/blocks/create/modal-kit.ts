@@ -42,15 +42,22 @@ interface InputCommon {
   optional?: boolean;
 }
 
-export function textInput(
-  i: InputCommon & { initial?: string; placeholder?: string; multiline?: boolean; maxLength?: number },
-): InputBlock {
+/** What every input block of the kit says the same way: ids, label, optional, hint. */
+function inputCommon(i: InputCommon) {
   return {
-    type: 'input',
+    type: 'input' as const,
     block_id: i.blockId ?? i.field,
     label: plain(i.label, 2000),
     optional: i.optional ?? false,
     ...(i.hint ? { hint: plain(i.hint, 2000) } : {}),
+  };
+}
+
+export function textInput(
+  i: InputCommon & { initial?: string; placeholder?: string; multiline?: boolean; maxLength?: number },
+): InputBlock {
+  return {
+    ...inputCommon(i),
     element: {
       type: 'plain_text_input',
       action_id: i.actionId ?? `${ACTION_PREFIX}${i.field}`,
@@ -67,12 +74,8 @@ export function selectInput(
 ): InputBlock {
   const initial = i.choices.find((o) => o.value === i.initial);
   return {
-    type: 'input',
-    block_id: i.blockId ?? i.field,
-    label: plain(i.label, 2000),
-    optional: i.optional ?? false,
+    ...inputCommon(i),
     ...(i.dispatch ? { dispatch_action: true } : {}),
-    ...(i.hint ? { hint: plain(i.hint, 2000) } : {}),
     element: {
       type: 'static_select',
       action_id: i.actionId ?? `${ACTION_PREFIX}${i.field}`,
@@ -86,11 +89,7 @@ export function selectInput(
 export function externalSelectInput(i: InputCommon & { initial?: string; placeholder?: string }): InputBlock {
   const initial = i.initial ? option(i.initial, i.initial) : undefined;
   return {
-    type: 'input',
-    block_id: i.blockId ?? i.field,
-    label: plain(i.label, 2000),
-    optional: i.optional ?? false,
-    ...(i.hint ? { hint: plain(i.hint, 2000) } : {}),
+    ...inputCommon(i),
     element: {
       type: 'external_select',
       action_id: i.actionId ?? `${ACTION_PREFIX}${i.field}`,
@@ -103,11 +102,7 @@ export function externalSelectInput(i: InputCommon & { initial?: string; placeho
 
 export function channelInput(i: InputCommon & { initial?: string }): InputBlock {
   return {
-    type: 'input',
-    block_id: i.blockId ?? i.field,
-    label: plain(i.label, 2000),
-    optional: i.optional ?? false,
-    ...(i.hint ? { hint: plain(i.hint, 2000) } : {}),
+    ...inputCommon(i),
     element: {
       type: 'conversations_select',
       action_id: i.actionId ?? `${ACTION_PREFIX}${i.field}`,

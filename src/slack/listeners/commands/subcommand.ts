@@ -69,18 +69,13 @@ export interface SubcommandDefinition<Parsed> {
   run(ctx: HandlerContext, parsed: Parsed): Promise<void>;
 }
 
+type Described = 'name' | 'needs' | 'usage' | 'summary' | 'words' | 'example' | 'related';
+
 /** A subcommand with its input type sealed inside, so different ones sit in one list. */
-export interface Subcommand {
-  name: string;
-  needs: Capability;
+export interface Subcommand extends Pick<SubcommandDefinition<unknown>, Described> {
   aliases: readonly string[];
-  usage: string;
   /** Every form's line: its `forms`, else its one `usage`. */
   forms: readonly string[];
-  summary: string;
-  words?: Words;
-  example(facts: HelpFacts): string;
-  related: readonly string[];
   execute(ctx: HandlerContext, args: string[], share: boolean): Promise<void>;
   /** Parses without running: throws the same InvalidInputError `execute` would (used by the fuzz tests). */
   check(args: string[], share: boolean): void;

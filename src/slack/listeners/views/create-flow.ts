@@ -127,13 +127,31 @@ export async function openCreate(
   await fillLoadedForm(deps, slack, { viewId, hash: opened.hash }, connection, choice, who, logger);
 }
 
-function metadataFor(connection: Connection, choice: CreateChoice, who: Requester): string {
-  return encodeFormMetadata({
-    connection: connection.name,
-    provider: connection.provider,
-    kind: choice.target.kind,
-    channel: who.channelId,
-    requester: who.userId,
+/** The form, with its provider `data` (if it loads any), `values` and the capabilities' fields. */
+function formView(
+  deps: AppDeps,
+  connection: Connection,
+  choice: CreateChoice,
+  who: Requester,
+  loaded: { data: unknown; values: FormValues; zone: string },
+): ModalView {
+  const { data, values, zone } = loaded;
+  const tr = who.tr ?? ENGLISH;
+  return renderCreateForm(choice.target, {
+    connection,
+    data,
+    values,
+    needsChannel: !who.channelId,
+    privateMetadata: encodeFormMetadata({
+      connection: connection.name,
+      provider: connection.provider,
+      kind: choice.target.kind,
+      channel: who.channelId,
+      requester: who.userId,
+    }),
+    tr: who.tr,
+    extraInputs: deps.capabilities.createFields(tr, values, { zone }),
+    extraActions: deps.capabilities.createActions(tr),
   });
 }
 
@@ -145,14 +163,10 @@ export function immediateForm(
   who: Requester,
 ): ModalView | undefined {
   if (choice.target.load) return undefined;
-  return renderCreateForm(choice.target, {
-    connection,
+  return formView(deps, connection, choice, who, {
     data: undefined,
     values: who.values ?? {},
-    needsChannel: !who.channelId,
-    privateMetadata: metadataFor(connection, choice, who),
-    tr: who.tr,
-    ...capabilityParts(deps, who, who.zone ?? 'UTC', who.values ?? {}),
+    zone: who.zone ?? 'UTC',
   });
 }
 
@@ -197,22 +211,6 @@ export async function loadedForm(
   }
   const provider = deps.connections.provider(connection, 'interactive');
   const data = choice.target.load ? await choice.target.load(provider, connection) : undefined;
-  return renderCreateForm(choice.target, {
-    connection,
-    data,
-    values,
-    needsChannel: !who.channelId,
-    privateMetadata: metadataFor(connection, choice, who),
-    tr: who.tr,
-    ...capabilityParts(deps, who, who.zone ?? (await deps.settings.zone(who.teamId)), values),
-  });
-}
-
-/** The capabilities' fields on the form (a start time, a plan) and blocks under it, in the viewer's language. */
-function capabilityParts(deps: AppDeps, who: Requester, zone: string, values: FormValues) {
-  const tr = who.tr ?? ENGLISH;
-  return {
-    extraInputs: deps.capabilities.createFields(tr, values, { zone }),
-    extraActions: deps.capabilities.createActions(tr),
-  };
+  const zone = who.zone ?? (await deps.settings.zone(who.teamId));
+  return formView(deps, connection, choice, who, { data, values, zone });
 }

@@ -58,6 +58,12 @@ const who = z.object({
   user: z.object({ id: z.string().min(1), team_id: z.string().optional() }),
 });
 
+/** Answers a submission by replacing the modal with what went wrong. */
+function showError(deps: AppDeps, teamId: string, ack: SubmitArgs['ack'], error: unknown, tr: Translator) {
+  const view = messageModal(tr.t('create.title'), errorText(error, tr), tr);
+  return deps.slack.sender.to(teamId).ack(ack, { response_action: 'update', view });
+}
+
 function teamOf(body: unknown): { teamId: string; userId: string } {
   const parsed = who.parse(body);
   return { teamId: parsed.team?.id ?? parsed.user.team_id ?? '', userId: parsed.user.id };
@@ -72,11 +78,7 @@ export function pickSubmission(deps: AppDeps) {
     try {
       meta = decodePickerMetadata(view.private_metadata);
     } catch (error) {
-      await deps.slack.sender.to(teamId).ack(ack, {
-        response_action: 'update',
-        view: messageModal(tr.t('create.title'), errorText(error, tr), tr),
-      });
-      return;
+      return showError(deps, teamId, ack, error, tr);
     }
     const zone = await deps.settings.zone(teamId);
     const requester: Requester = {
@@ -96,11 +98,7 @@ export function pickSubmission(deps: AppDeps) {
         (c) => choiceValue(c) === values.target,
       );
     } catch (error) {
-      await deps.slack.sender.to(teamId).ack(ack, {
-        response_action: 'update',
-        view: messageModal(tr.t('create.title'), errorText(error, tr), tr),
-      });
-      return;
+      return showError(deps, teamId, ack, error, tr);
     }
     if (!choice) {
       await deps.slack.sender.to(teamId).ack(ack, {
@@ -138,11 +136,7 @@ export function formSubmission(deps: AppDeps) {
       meta = decodeFormMetadata(view.private_metadata);
       if (meta.requester !== userId) throw ForbiddenError.of('create.error.notYours');
     } catch (error) {
-      await deps.slack.sender.to(teamId).ack(ack, {
-        response_action: 'update',
-        view: messageModal(tr.t('create.title'), errorText(error, tr), tr),
-      });
-      return;
+      return showError(deps, teamId, ack, error, tr);
     }
     const { values, blockIds } = readForm(view.state);
     const channelId = meta.channel ?? values[RESULT_CHANNEL_FIELD];
@@ -153,11 +147,7 @@ export function formSubmission(deps: AppDeps) {
       await ctx.require('create', ctx.here, 'ask for new migrations');
     } catch (error) {
       requestDone(ctx, 'refused');
-      await deps.slack.sender.to(teamId).ack(ack, {
-        response_action: 'update',
-        view: messageModal(tr.t('create.title'), errorText(error, tr), tr),
-      });
-      return;
+      return showError(deps, teamId, ack, error, tr);
     }
     const result = requestFromForm(meta.provider, meta.kind, values, tr);
     // The capabilities' own fields (a start time), refused with the provider's in one answer.
