@@ -98,8 +98,9 @@ describe('the words that moved stay moved', () => {
 
 /**
  * A guardrail's refusal is stored by key (an approval's failure, a plan wave's hold) and its
- * verdict too (the pre-flight record): the keys kept their `guardrail.` names when they moved, so
- * those records still render with the bot's translator, in every language.
+ * verdict too (the approval record's `policy`, its pre-flight line): the keys kept their
+ * `guardrail.` names when they moved, so those records still render with the bot's translator,
+ * in every language.
  */
 describe('a stored guardrail key', () => {
   const refused = {
