@@ -72,6 +72,12 @@ const MOVED: readonly { capability: string; prefix: string; except?: readonly st
   { capability: 'approvals', prefix: 'create.policyCheck.', now: 'approval.policyCheck.' },
   { capability: 'approvals', prefix: 'guardrail.request.', now: 'approval.needs.' },
   { capability: 'approvals', prefix: 'guardrail.approvals.', now: 'approval.votes.' },
+  // The approvals' part of Home, renamed the same way (`home.waiting` is the Home's own).
+  ...['waitingYou', 'waitingMore', 'waitingMine', 'approvalRow', 'startingLater'].map((key) => ({
+    capability: 'approvals',
+    prefix: `home.${key}`,
+    now: `approval.home.${key}`,
+  })),
   { capability: 'explain', prefix: 'help.line.explain' },
 ];
 
