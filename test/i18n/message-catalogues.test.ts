@@ -78,8 +78,9 @@ describe('message catalogues', () => {
 });
 
 // A capability's own words (`words/<locale>.json` in its folder) are held to the same rules, and
-// keep to their own keys: its name (or its name singular: `approval.`, the keys stored records
-// hold) first, or the help summary of one of its own subcommands.
+// keep to their own keys: its name (or its name singular: `approval.`, `guardrail.`, the keys
+// stored records hold) first, or one of its own subcommands' names (`policy.`, `webhook.`), or that
+// subcommand's help summary or first-screen line.
 const withWords = [...CAPABILITIES, labels].filter((c) => c.words);
 
 describe('capabilities’ own words', () => {
@@ -94,7 +95,7 @@ describe('capabilities’ own words', () => {
       const own = new Set([
         `${c.name}.`,
         `${c.name.replace(/s$/, '')}.`,
-        ...c.subcommands.map((s) => `help.summary.${s.name}`),
+        ...c.subcommands.flatMap((s) => [`${s.name}.`, `help.summary.${s.name}`, `help.line.${s.name}`]),
       ]);
       for (const key of Object.keys(words.en)) {
         expect(

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { Capabilities } from '../../src/capabilities/capabilities.js';
+import { GUARDRAIL_WORDS } from '../../src/capabilities/guardrails/words.js';
 import { CAPABILITIES } from '../../src/capabilities/registry.js';
 import { OutcomeUnknownError } from '../../src/errors.js';
 import { english, type MessageKey } from '../../src/i18n/english.js';
 import { LOCALES } from '../../src/i18n/locale.js';
 import { MESSAGES, translatorFor } from '../../src/i18n/translator.js';
+
 import { errorText } from '../../src/slack/blocks/create/flow-modals.js';
 import { renderError } from '../../src/slack/blocks/error-message.js';
+
+const ENGLISH_TR = translatorFor('en');
 
 /**
  * A key a capability took into its own words (`approval.start.interrupted`, now in
@@ -47,5 +51,84 @@ describe('a stored key that moved into a capability’s words', () => {
 
   it('its English, for logs and the audit, is the capability’s', () => {
     expect(english(KEY as MessageKey)).toBe(approvals.words!.en[KEY]);
+  });
+});
+
+/**
+ * Each move of ADR 0021, by what the bot's catalogues may no longer hold: the prefixes a
+ * capability took whole, and (for `policy.`) the one key both the guardrails and the approvals say,
+ * which stayed. A moved key put back in a bot catalogue (with or without its twin in the folder,
+ * which the catalogue test alone would not see) fails here.
+ */
+const MOVED: readonly { capability: string; prefix: string; except?: readonly string[]; now?: string }[] = [
+  { capability: 'approvals', prefix: 'approval.' },
+  { capability: 'plans', prefix: 'plan.' },
+  { capability: 'guardrails', prefix: 'guardrail.' },
+  { capability: 'guardrails', prefix: 'policy.', except: ['policy.test.header'] },
+  { capability: 'events', prefix: 'webhook.' },
+  { capability: 'api', prefix: 'token.' },
+  // Said only by the approvals, renamed into `approval.` (none is stored: see the ADR).
+  { capability: 'approvals', prefix: 'create.start.', now: 'approval.startAt.' },
+  { capability: 'approvals', prefix: 'create.policyCheck.', now: 'approval.policyCheck.' },
+  { capability: 'approvals', prefix: 'guardrail.request.', now: 'approval.needs.' },
+  { capability: 'approvals', prefix: 'guardrail.approvals.', now: 'approval.votes.' },
+  // The approvals' part of Home, renamed the same way (`home.waiting` is the Home's own).
+  ...['waitingYou', 'waitingMore', 'waitingMine', 'approvalRow', 'startingLater'].map((key) => ({
+    capability: 'approvals',
+    prefix: `home.${key}`,
+    now: `approval.home.${key}`,
+  })),
+  { capability: 'explain', prefix: 'help.line.explain' },
+];
+
+describe('the words that moved stay moved', () => {
+  it.each(MOVED.map((m) => [m.prefix, m] as const))('%s is in no bot catalogue', (_prefix, m) => {
+    const owner = CAPABILITIES.find((c) => c.name === m.capability)!;
+    for (const locale of LOCALES) {
+      const back = Object.keys(MESSAGES[locale]).filter(
+        (key) => key.startsWith(m.prefix) && !m.except?.includes(key),
+      );
+      expect(back, `${locale}: back in the bot's catalogue`).toEqual([]);
+    }
+    const now = m.now ?? m.prefix;
+    expect(
+      Object.keys(owner.words!.en).some((key) => key.startsWith(now)),
+      `${now} in ${m.capability}`,
+    ).toBe(true);
+  });
+
+  it('the one policy key both capabilities say is still the bot’s', () => {
+    for (const locale of LOCALES) expect(Object.hasOwn(MESSAGES[locale], 'policy.test.header')).toBe(true);
+  });
+});
+
+/**
+ * A guardrail's refusal is stored by key (an approval's failure, a plan wave's hold) and its
+ * verdict too (the approval record's `policy`, its pre-flight line): the keys kept their
+ * `guardrail.` names when they moved, so those records still render with the bot's translator,
+ * in every language.
+ */
+describe('a stored guardrail key', () => {
+  const refused = {
+    key: 'guardrail.refused.freeze',
+    values: { rule: 'yearend', from: '2026-12-20', to: '2027-01-05', zone: 'UTC', exception: '#ops' },
+  };
+
+  it.each(LOCALES)('%s: a refusal kept as an approval’s failure still says its sentence', (locale) => {
+    const tr = translatorFor(locale);
+    const stored = JSON.parse(JSON.stringify({ localized: refused })) as { localized: typeof refused };
+    const error = new OutcomeUnknownError('refused at its start');
+    error.localized = stored.localized;
+    const want = tr.with(GUARDRAIL_WORDS).t(refused.key as never, refused.values);
+    expect(Object.hasOwn(MESSAGES[locale], refused.key)).toBe(false);
+    expect(want).toContain('yearend');
+    expect(errorText(error, tr)).toBe(want);
+    expect(tr.has('guardrail.preflight.passed')).toBe(true);
+  });
+
+  it('its English, for logs and the audit, is the guardrails’', () => {
+    expect(english(refused.key as MessageKey, refused.values)).toBe(
+      ENGLISH_TR.with(GUARDRAIL_WORDS).t(refused.key as never, refused.values),
+    );
   });
 });

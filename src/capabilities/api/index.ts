@@ -7,6 +7,7 @@ import {
 import { apiRoutes } from './routes.js';
 import { tokenCommand } from './token-command.js';
 import { TokenStore } from './tokens.js';
+import { API_WORDS } from './words.js';
 
 interface ApiState {
   tokens: TokenStore;
@@ -28,4 +29,5 @@ export const api: Capability & { of(deps: { capabilities: CapabilityStates }): A
     subcommands: [tokenCommand((deps) => api.of(deps))],
     routes: (s, deps) => apiRoutes(s.core, s.tokens, deps),
     forgetWorkspace: (s, teamId) => s.tokens.forget(teamId),
+    words: API_WORDS,
   });

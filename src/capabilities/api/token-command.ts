@@ -8,6 +8,7 @@ import {
 } from '../../slack/listeners/commands/subcommand.js';
 import { parseChannel } from '../../slack/mentions.js';
 import { TOKEN_ROLES, type TokenRole, type TokenStore } from './tokens.js';
+import { API_WORDS } from './words.js';
 
 type TokenRequest =
   | { op: 'list' }
@@ -25,11 +26,12 @@ export function parseToken(args: string[]): TokenRequest {
   const [op, name, roleWord, channelWord, ...extra] = args;
   const verb = formWord(FORMS, op);
   if (verb === 'list' && !name) return { op: 'list' };
-  if (!name || !NAME.test(name) || extra.length > 0) throw InvalidInputError.of('token.error.usage');
+  if (!name || !NAME.test(name) || extra.length > 0)
+    throw InvalidInputError.in(API_WORDS, 'token.error.usage');
   if (verb === 'revoke' && !roleWord) return { op: 'revoke', name };
-  if (verb !== 'add') throw InvalidInputError.of('token.error.usage');
+  if (verb !== 'add') throw InvalidInputError.in(API_WORDS, 'token.error.usage');
   const role = TOKEN_ROLES.find((r) => r === roleWord?.toLowerCase());
-  if (!role) throw InvalidInputError.of('token.error.role', { roles: TOKEN_ROLES.join(', ') });
+  if (!role) throw InvalidInputError.in(API_WORDS, 'token.error.role', { roles: TOKEN_ROLES.join(', ') });
   return { op: 'add', name, role, ...(channelWord ? { channel: parseChannel(channelWord) } : {}) };
 }
 
@@ -50,22 +52,22 @@ export function tokenCommand(stateOf: (deps: never) => { tokens: TokenStore; now
       const tr = await ctx.translator('person');
       if (request.op === 'list') {
         const lines = (await s.tokens.list(ctx.teamId)).map((t) =>
-          tr.t('token.line', {
+          tr.with(API_WORDS).t('token.line', {
             name: code(t.name),
             role: t.role,
-            where: t.channel ? `<#${t.channel}>` : tr.t('token.everywhere'),
+            where: t.channel ? `<#${t.channel}>` : tr.with(API_WORDS).t('token.everywhere'),
             expires: new Date(t.expiresAt).toISOString().slice(0, 10),
           }),
         );
-        await ctx.reply({ text: lines.length > 0 ? lines.join('\n') : tr.t('token.none') });
+        await ctx.reply({ text: lines.length > 0 ? lines.join('\n') : tr.with(API_WORDS).t('token.none') });
         return;
       }
       if (request.op === 'revoke') {
         const revoked = await ctx.audited('token.revoke', `token:${request.name}`, () =>
           s.tokens.revoke(ctx.teamId, request.name),
         );
-        if (!revoked) throw InvalidInputError.of('token.error.unknown', { name: request.name });
-        await ctx.reply({ text: tr.t('token.revoked', { name: code(request.name) }) });
+        if (!revoked) throw InvalidInputError.in(API_WORDS, 'token.error.unknown', { name: request.name });
+        await ctx.reply({ text: tr.with(API_WORDS).t('token.revoked', { name: code(request.name) }) });
         return;
       }
       const added = await ctx.audited('token.add', `token:${request.name}=${request.role}`, () =>
@@ -77,9 +79,9 @@ export function tokenCommand(stateOf: (deps: never) => { tokens: TokenStore; now
           createdAt: s.now(),
         }),
       );
-      if (!added) throw InvalidInputError.of('token.error.taken', { name: request.name });
+      if (!added) throw InvalidInputError.in(API_WORDS, 'token.error.taken', { name: request.name });
       await ctx.reply({
-        text: tr.t('token.added', {
+        text: tr.with(API_WORDS).t('token.added', {
           name: code(escapeMrkdwn(added.token.name)),
           role: added.token.role,
           token: code(added.secret),

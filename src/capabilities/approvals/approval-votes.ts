@@ -12,6 +12,7 @@ import {
 import type { ApprovalRecord } from './approval-record.js';
 import type { ApprovalStore } from './approval-store.js';
 import type { ApprovalServiceOptions, Decision, DecisionInput } from './approval-types.js';
+import { APPROVAL_WORDS } from './words.js';
 
 /** What counting approvals and asking the gate need of the service. */
 export interface VoteDeps {
@@ -138,7 +139,7 @@ export async function countVote(
     return added ? JSON.stringify([...votes, { by, at: new Date(now).toISOString() }]) : SKIP;
   });
   const votes = parseVotes(written);
-  if (!added) throw InvalidInputError.of('guardrail.approvals.twice', { n: needed });
+  if (!added) throw InvalidInputError.in(APPROVAL_WORDS, 'approval.votes.twice', { n: needed });
   return { votes, complete: votes.length >= needed };
 }
 

@@ -4,6 +4,7 @@ import { plain } from '../../slack/blocks/create/modal-kit.js';
 import type { CreateFormPart } from '../create-form-part.js';
 import type { ApprovalsState } from './approvals-state.js';
 import { startFromForm, startInputs } from './start-at.js';
+import { APPROVAL_WORDS } from './words.js';
 
 /** The form's "Check against policy" button (a dry run of the rules on the values as typed). */
 export const POLICY_CHECK_ACTION = 'migrate_create.policy_check';
@@ -32,7 +33,7 @@ function policyCheckBlock(tr: Translator): KnownBlock {
       {
         type: 'button',
         action_id: POLICY_CHECK_ACTION,
-        text: plain(tr.t('create.policyCheck.button'), 75),
+        text: plain(tr.with(APPROVAL_WORDS).t('approval.policyCheck.button'), 75),
       },
     ],
   };

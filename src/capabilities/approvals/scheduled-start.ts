@@ -2,6 +2,7 @@ import { InvalidInputError } from '../../errors.js';
 import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
 import type { RestoredFrom } from '../../store/backup-marks.js';
 import type { ApprovalRecord } from './approval-record.js';
+import { APPROVAL_WORDS } from './words.js';
 
 /**
  * A start time for a request: UpCloud jobs cannot be paused and its API takes no start
@@ -84,10 +85,10 @@ export function startedLate(record: ApprovalRecord): boolean {
 export function startProblem(
   startAt: number,
   now: number,
-): 'create.start.invalid' | 'create.start.past' | 'create.start.tooFar' | undefined {
-  if (!Number.isFinite(startAt)) return 'create.start.invalid';
-  if (startAt <= now) return 'create.start.past';
-  if (startAt - now > MAX_START_AHEAD_MS) return 'create.start.tooFar';
+): 'approval.startAt.invalid' | 'approval.startAt.past' | 'approval.startAt.tooFar' | undefined {
+  if (!Number.isFinite(startAt)) return 'approval.startAt.invalid';
+  if (startAt <= now) return 'approval.startAt.past';
+  if (startAt - now > MAX_START_AHEAD_MS) return 'approval.startAt.tooFar';
   return undefined;
 }
 
@@ -96,7 +97,7 @@ export function checkedStart(startAt: string | undefined, now: number): string |
   if (startAt === undefined) return undefined;
   const at = Date.parse(startAt);
   const problem = startProblem(at, now);
-  if (problem) throw InvalidInputError.of(problem);
+  if (problem) throw InvalidInputError.in(APPROVAL_WORDS, problem);
   return new Date(at).toISOString();
 }
 

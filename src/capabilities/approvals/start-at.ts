@@ -4,6 +4,7 @@ import type { FormValues } from '../../providers/definition.js';
 import { ACTION_PREFIX, plain } from '../../slack/blocks/create/modal-kit.js';
 import { instantOf } from '../../time/zoned-time.js';
 import { startProblem } from './scheduled-start.js';
+import { APPROVAL_WORDS } from './words.js';
 
 /**
  * The create form's optional "Start at": a date and a time in the workspace's time zone
@@ -23,7 +24,7 @@ export function startInputs(zone: string, values: FormValues, tr: Translator): I
       type: 'input',
       block_id: START_DATE_FIELD,
       optional: true,
-      label: plain(tr.t('create.start.date'), 2000),
+      label: plain(tr.with(APPROVAL_WORDS).t('approval.startAt.date'), 2000),
       element: {
         type: 'datepicker',
         action_id: `${ACTION_PREFIX}${START_DATE_FIELD}`,
@@ -34,8 +35,8 @@ export function startInputs(zone: string, values: FormValues, tr: Translator): I
       type: 'input',
       block_id: START_TIME_FIELD,
       optional: true,
-      label: plain(tr.t('create.start.time'), 2000),
-      hint: plain(tr.t('create.start.hint', { zone }), 2000),
+      label: plain(tr.with(APPROVAL_WORDS).t('approval.startAt.time'), 2000),
+      hint: plain(tr.with(APPROVAL_WORDS).t('approval.startAt.hint', { zone }), 2000),
       element: {
         type: 'timepicker',
         action_id: `${ACTION_PREFIX}${START_TIME_FIELD}`,
@@ -60,13 +61,17 @@ export function startFromForm(
   const time = values[START_TIME_FIELD];
   if (!date && !time) return { errors: {} };
   if (!date || !time) {
-    return { errors: { [date ? START_TIME_FIELD : START_DATE_FIELD]: tr.t('create.start.both') } };
+    return {
+      errors: {
+        [date ? START_TIME_FIELD : START_DATE_FIELD]: tr.with(APPROVAL_WORDS).t('approval.startAt.both'),
+      },
+    };
   }
   const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   const t = /^(\d{2}):(\d{2})$/.exec(time);
   const local = d && t ? Date.UTC(+d[1]!, +d[2]! - 1, +d[3]!, +t[1]!, +t[2]!) : Number.NaN;
   const at = Number.isFinite(local) ? instantOf(local, zone) : Number.NaN;
   const problem = startProblem(at, now);
-  if (problem) return { errors: { [START_DATE_FIELD]: tr.t(problem) } };
+  if (problem) return { errors: { [START_DATE_FIELD]: tr.with(APPROVAL_WORDS).t(problem) } };
   return { startAt: new Date(at).toISOString(), errors: {} };
 }

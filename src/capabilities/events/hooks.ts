@@ -4,6 +4,7 @@ import { InvalidInputError } from '../../errors.js';
 import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
 import type { Category } from './envelope.js';
 import type { FileHook } from './hook-file.js';
+import { EVENT_WORDS } from './words.js';
 
 /** One webhook of a workspace, as stored: its secret sealed like every other stored secret. */
 export interface Hook {
@@ -60,7 +61,7 @@ export class HookStore {
     team: string,
     hook: Omit<Hook, 'id' | 'sealed'>,
   ): Promise<{ hook: Hook; secret: string } | undefined> {
-    if (!this.box) throw InvalidInputError.of('webhook.error.noKeys');
+    if (!this.box) throw InvalidInputError.in(EVENT_WORDS, 'webhook.error.noKeys');
     const id = `h${randomBytes(3).toString('hex')}`;
     const secret = `whsec_${randomBytes(32).toString('base64url')}`;
     const full: Hook = { ...hook, id, sealed: this.box.seal(secret, sealContext(team, id)) };
@@ -90,7 +91,7 @@ export class HookStore {
 
   secretOf(team: string, hook: Hook): string {
     if ('secret' in hook && typeof hook.secret === 'string') return hook.secret;
-    if (!this.box) throw InvalidInputError.of('webhook.error.noKeys');
+    if (!this.box) throw InvalidInputError.in(EVENT_WORDS, 'webhook.error.noKeys');
     return this.box.open(hook.sealed, sealContext(team, hook.id));
   }
 

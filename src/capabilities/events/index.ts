@@ -6,6 +6,7 @@ import { type FileHook, parseFileHooks } from './hook-file.js';
 import { HookStore } from './hooks.js';
 import type { EventsState } from './state.js';
 import { webhookCommand } from './webhook-command.js';
+import { EVENT_WORDS } from './words.js';
 
 /**
  * Events out (ADR 0019): every transition, failure, completion report, verification,
@@ -21,6 +22,7 @@ const line = (event: EventEnvelope) => JSON.stringify(event);
 export const events: Capability & { of(deps: { capabilities: CapabilityStates }): EventsState } =
   defineCapability<EventsState>({
     name: 'events',
+    words: EVENT_WORDS,
     start(core) {
       allowed = core.config.allowedEndpoints;
       const keys = core.config.encryptionKeys;

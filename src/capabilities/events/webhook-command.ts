@@ -11,6 +11,7 @@ import { CATEGORIES, type Category, testEvent } from './envelope.js';
 import { checkHookUrl } from './hook-url.js';
 import type { Hook } from './hooks.js';
 import type { EventsState } from './state.js';
+import { EVENT_WORDS } from './words.js';
 
 type WebhookRequest =
   | { op: 'list' }
@@ -29,20 +30,20 @@ export function parseWebhook(args: string[]): WebhookRequest {
   const verb = formWord(FORMS, op);
   if (verb === 'list') return { op: 'list' };
   if (verb === 'add') {
-    if (!first) throw InvalidInputError.of('webhook.error.usage');
+    if (!first) throw InvalidInputError.in(EVENT_WORDS, 'webhook.error.usage');
     const events: Category[] = [];
     let connection: string | undefined;
     for (const word of rest) {
       const category = CATEGORIES.find((c) => c === word.toLowerCase());
       if (category) events.push(category);
       else if (connection === undefined && /^[A-Za-z0-9][\w.-]{0,62}$/.test(word)) connection = word;
-      else throw InvalidInputError.of('webhook.error.events', { events: CATEGORIES.join(', ') });
+      else throw InvalidInputError.in(EVENT_WORDS, 'webhook.error.events', { events: CATEGORIES.join(', ') });
     }
     return { op: 'add', url: first, events: [...new Set(events)], ...(connection ? { connection } : {}) };
   }
   if ((verb === 'remove' || verb === 'test') && first && /^h[0-9a-f]{6}$/.test(first) && rest.length === 0)
     return { op: verb, id: first };
-  throw InvalidInputError.of('webhook.error.usage');
+  throw InvalidInputError.in(EVENT_WORDS, 'webhook.error.usage');
 }
 
 function hookLine(
@@ -51,15 +52,16 @@ function hookLine(
   queued: number,
   tr: Translator,
 ) {
-  const events = hook.events.length > 0 ? hook.events.join(', ') : tr.t('webhook.allEvents');
+  const events =
+    hook.events.length > 0 ? hook.events.join(', ') : tr.with(EVENT_WORDS).t('webhook.allEvents');
   const where = hook.connection ? ` · ${code(hook.connection)}` : '';
   const last = stats.last
-    ? tr.t(stats.last.ok ? 'webhook.lastOk' : 'webhook.lastFailed', {
+    ? tr.with(EVENT_WORDS).t(stats.last.ok ? 'webhook.lastOk' : 'webhook.lastFailed', {
         at: new Date(stats.last.at).toISOString().replace(/\.\d+Z$/, 'Z'),
         status: stats.last.status,
       })
-    : tr.t('webhook.never');
-  const counts = tr.t('webhook.counts', {
+    : tr.with(EVENT_WORDS).t('webhook.never');
+  const counts = tr.with(EVENT_WORDS).t('webhook.counts', {
     delivered: stats.delivered,
     failures: stats.failures,
     dropped: stats.dropped,
@@ -97,12 +99,14 @@ export function webhookCommand(stateOf: (deps: never) => EventsState) {
             ),
           ),
         );
-        await ctx.reply({ text: lines.length > 0 ? lines.join('\n') : tr.t('webhook.none') });
+        await ctx.reply({
+          text: lines.length > 0 ? lines.join('\n') : tr.with(EVENT_WORDS).t('webhook.none'),
+        });
         return;
       }
       if (request.op === 'add') {
         const checked = checkHookUrl(request.url, s.allowedEndpoints);
-        if (!checked.ok) throw InvalidInputError.of(`webhook.error.${checked.reason}`);
+        if (!checked.ok) throw InvalidInputError.in(EVENT_WORDS, `webhook.error.${checked.reason}`);
         if (request.connection) ctx.deps.connections.get(ctx.teamId, request.connection);
         const added = await ctx.audited('webhook.add', checked.url, async () =>
           s.hooks.add(ctx.teamId, {
@@ -113,9 +117,9 @@ export function webhookCommand(stateOf: (deps: never) => EventsState) {
             createdAt: s.now(),
           }),
         );
-        if (!added) throw InvalidInputError.of('webhook.error.tooMany', { max: 10 });
+        if (!added) throw InvalidInputError.in(EVENT_WORDS, 'webhook.error.tooMany', { max: 10 });
         await ctx.reply({
-          text: tr.t('webhook.added', {
+          text: tr.with(EVENT_WORDS).t('webhook.added', {
             id: code(added.hook.id),
             url: escapeMrkdwn(added.hook.url),
             secret: code(added.secret),
@@ -124,19 +128,19 @@ export function webhookCommand(stateOf: (deps: never) => EventsState) {
         return;
       }
       const hook = (await s.hooks.list(ctx.teamId)).find((h) => h.id === request.id);
-      if (!hook) throw InvalidInputError.of('webhook.error.unknown', { id: request.id });
+      if (!hook) throw InvalidInputError.in(EVENT_WORDS, 'webhook.error.unknown', { id: request.id });
       if (request.op === 'remove') {
         await ctx.audited('webhook.remove', hook.id, async () => {
           await s.hooks.remove(ctx.teamId, hook.id);
           await s.deliveries.forget(ctx.teamId, hook.id);
         });
-        await ctx.reply({ text: tr.t('webhook.removed', { id: code(hook.id) }) });
+        await ctx.reply({ text: tr.with(EVENT_WORDS).t('webhook.removed', { id: code(hook.id) }) });
         return;
       }
       await ctx.audited('webhook.test', hook.id, () =>
         s.deliveries.enqueue(ctx.teamId, [testEvent(ctx.teamId, hook.id, ctx.userId, s.now())]),
       );
-      await ctx.reply({ text: tr.t('webhook.tested', { id: code(hook.id) }) });
+      await ctx.reply({ text: tr.with(EVENT_WORDS).t('webhook.tested', { id: code(hook.id) }) });
     },
   });
 }

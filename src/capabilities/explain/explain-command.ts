@@ -64,6 +64,7 @@ export const explainCommand = defineSubcommand<{ code: string; share: boolean }>
   summary: EXPLAIN_WORDS.en['help.summary.explain'],
   words: EXPLAIN_WORDS,
   example: () => '/migrate explain TRF.0015',
+  firstLine: () => '/migrate explain TRF.0015',
   related: ['status', 'list'],
   parse: (args, share) => ({ code: parseCode(args), share }),
   async run(ctx, { code: typed, share }) {

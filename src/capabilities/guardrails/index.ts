@@ -3,6 +3,7 @@ import { defineCapability } from '../capability.js';
 import { Guardrails } from './guardrails.js';
 import { explainLines, policyCommand } from './policy-command.js';
 import { parsePolicies, type Rule } from './rules.js';
+import { GUARDRAIL_WORDS } from './words.js';
 
 /**
  * Guardrails: rules about the migration itself (where to, how, how much and who
@@ -16,6 +17,7 @@ export const guardrails = defineCapability<Guardrails>({
   get subcommands(): readonly Subcommand[] {
     return [policyCommand((ctx) => guardrails.of(ctx.deps))];
   },
+  words: GUARDRAIL_WORDS,
   checkRequest: (state, check) => state.check(check),
   settledRequest: (state, check, how) => state.settled(check, how),
   // The create form's "Check against policy": the same lines as `/migrate policy test`.

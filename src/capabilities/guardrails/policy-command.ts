@@ -1,6 +1,5 @@
 import { WORKSPACE } from '../../access/policy.js';
 import { InvalidInputError } from '../../errors.js';
-import type { MessageKey } from '../../i18n/english.js';
 import type { Translator } from '../../i18n/translator.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import type { HandlerContext } from '../../slack/context.js';
@@ -13,6 +12,7 @@ import type { RequestCheck } from '../request-gate.js';
 import type { RuleResult } from './evaluate.js';
 import type { Guardrails } from './guardrails.js';
 import { bytesOf, type Rule, ruleSchema, type SourcedRule } from './rules.js';
+import { GUARDRAIL_WORDS, type GuardrailKey } from './words.js';
 
 type PolicyInput =
   | { op: 'list' }
@@ -58,7 +58,7 @@ const ADD_KEYS: Record<string, (raw: Draft, v: string) => void> = {
   concurrent: (r, v) => (r.quota = { ...r.quota, concurrentPerConnection: Number(v) }),
   freeze: (r, v) => {
     const m = /^(\S+?)\.\.(\S+?)@(\S+)$/.exec(v);
-    if (!m) throw InvalidInputError.of('policy.error.freeze');
+    if (!m) throw InvalidInputError.in(GUARDRAIL_WORDS, 'policy.error.freeze');
     r.freeze = [...(r.freeze ?? []), { from: m[1], to: m[2], zone: m[3] }];
   },
   connections: (r, v) => (r.scope = { ...r.scope, connections: list(v) }),
@@ -67,7 +67,7 @@ const ADD_KEYS: Record<string, (raw: Draft, v: string) => void> = {
 };
 
 function usage(): never {
-  throw InvalidInputError.of('policy.error.usage');
+  throw InvalidInputError.in(GUARDRAIL_WORDS, 'policy.error.usage');
 }
 
 export function parsePolicy(args: readonly string[]): PolicyInput {
@@ -103,7 +103,7 @@ export function parsePolicy(args: readonly string[]): PolicyInput {
       break;
     }
     const put = ADD_KEYS[key];
-    if (!put) throw InvalidInputError.of('policy.error.key', { key: key.slice(0, 40) });
+    if (!put) throw InvalidInputError.in(GUARDRAIL_WORDS, 'policy.error.key', { key: key.slice(0, 40) });
     put(raw, value);
   }
   return { op: 'add', raw };
@@ -117,16 +117,17 @@ export function ruleWords(rule: Rule): string {
 
 function sourceWords(r: SourcedRule, tr: Translator): string {
   return r.source === 'file'
-    ? tr.t('policy.source.file')
-    : tr.t('policy.source.slack', { user: `<@${r.by}>` });
+    ? tr.with(GUARDRAIL_WORDS).t('policy.source.file')
+    : tr.with(GUARDRAIL_WORDS).t('policy.source.slack', { user: `<@${r.by}>` });
 }
 
 /** One line per rule: does it apply, and what it says of these values. */
 export function explainLines(results: RuleResult[], tr: Translator): string[] {
-  if (results.length === 0) return [tr.t('policy.none')];
+  const own = tr.with(GUARDRAIL_WORDS);
+  if (results.length === 0) return [own.t('policy.none')];
   return results.map((r) => {
     const head = `• ${code(r.source.rule.id)} (${sourceWords(r.source, tr)}): `;
-    if (!r.applies) return head + tr.t('policy.test.notHere');
+    if (!r.applies) return head + own.t('policy.test.notHere');
     if (r.refusal) {
       const values = Object.fromEntries(
         Object.entries({
@@ -135,10 +136,10 @@ export function explainLines(results: RuleResult[], tr: Translator): string[] {
           exception: r.source.rule.exception ?? '',
         }).map(([k, v]) => [k, typeof v === 'string' ? escapeMrkdwn(v) : v]),
       );
-      return head + tr.t(r.refusal.key as MessageKey, values);
+      return head + own.t(r.refusal.key as GuardrailKey, values);
     }
-    if (r.approvers) return head + tr.t('policy.test.approvers', { n: r.approvers });
-    return head + tr.t('policy.test.passes');
+    if (r.approvers) return head + own.t('policy.test.approvers', { n: r.approvers });
+    return head + own.t('policy.test.passes');
   });
 }
 
@@ -204,16 +205,18 @@ export function policyCommand(state: (ctx: HandlerContext) => Guardrails) {
           rules.map(async (r) => {
             const last = await g.lastMatch(ctx.teamId, r.rule.id);
             const matched = last
-              ? tr.t('policy.list.last', {
+              ? tr.with(GUARDRAIL_WORDS).t('policy.list.last', {
                   at: last.at.slice(0, 16).replace('T', ' '),
                   outcome: escapeMrkdwn(last.outcome),
                 })
-              : tr.t('policy.list.never');
+              : tr.with(GUARDRAIL_WORDS).t('policy.list.never');
             return `• ${code(r.rule.id)} (${sourceWords(r, tr)}): ${code(ruleWords(r.rule))}\n   ${matched}`;
           }),
         );
         const text =
-          rules.length === 0 ? tr.t('policy.none') : [tr.t('policy.list.header'), ...lines].join('\n');
+          rules.length === 0
+            ? tr.with(GUARDRAIL_WORDS).t('policy.none')
+            : [tr.with(GUARDRAIL_WORDS).t('policy.list.header'), ...lines].join('\n');
         await ctx.reply({ text: truncate(text, 3000) });
         return;
       }
@@ -222,13 +225,15 @@ export function policyCommand(state: (ctx: HandlerContext) => Guardrails) {
         const said = await ctx.audited('policy.remove', `policy:${input.id}`, () =>
           g.removeSlackRule(ctx.teamId, input.id),
         );
-        await ctx.reply({ text: tr.t(`policy.remove.${said}`, { id: code(input.id) }) });
+        await ctx.reply({
+          text: tr.with(GUARDRAIL_WORDS).t(`policy.remove.${said}`, { id: code(input.id) }),
+        });
         return;
       }
       const parsed = ruleSchema.safeParse(input.raw);
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
-        throw InvalidInputError.of('policy.error.rule', {
+        throw InvalidInputError.in(GUARDRAIL_WORDS, 'policy.error.rule', {
           where: issue.path.join('.').slice(0, 60) || 'rule',
           problem: issue.message.slice(0, 120),
         });
@@ -239,7 +244,9 @@ export function policyCommand(state: (ctx: HandlerContext) => Guardrails) {
         g.addSlackRule(ctx.teamId, rule, ctx.userId),
       );
       await ctx.reply({
-        text: tr.t(`policy.add.${said}`, { id: code(rule.id), rule: code(ruleWords(rule)) }),
+        text: tr
+          .with(GUARDRAIL_WORDS)
+          .t(`policy.add.${said}`, { id: code(rule.id), rule: code(ruleWords(rule)) }),
       });
     },
   });

@@ -45,8 +45,11 @@ export interface HelpView {
 export interface ShortHelpView {
   role: Role;
   connections: readonly string[];
-  /** A few typed commands that run here as shown, each with what it does (`help.line.<name>`). */
-  lines: readonly { name: string; command: string }[];
+  /**
+   * A few typed commands that run here as shown, each with what it does (`help.line.<name>`, in a
+   * capability's own `words` for its subcommand's line).
+   */
+  lines: readonly { name: string; command: string; words?: Words }[];
   /** The buttons this reader may use, in order. */
   buttons: readonly HelpButton[];
   tr?: Translator;
@@ -76,9 +79,10 @@ function header(tr: Translator, role: Role, connections: readonly string[]): Kno
  */
 export function renderShortHelp(view: ShortHelpView): KnownBlock[] {
   const tr = view.tr ?? ENGLISH;
-  const lines = view.lines.map(({ name, command }) => {
+  const lines = view.lines.map(({ name, command, words }) => {
     const key = `help.line.${name}`;
-    return `• ${code(command)} ${tr.has(key) ? tr.t(key) : ''}`.trimEnd();
+    const reader = words ? tr.with(words) : tr;
+    return `• ${code(command)} ${reader.has(key) ? reader.t(key) : ''}`.trimEnd();
   });
   const buttons: Button[] = view.buttons.map((b) => ({
     type: 'button',

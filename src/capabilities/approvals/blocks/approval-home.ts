@@ -39,7 +39,10 @@ export function pendingApprovalBlocks(
   const mine = rows.filter((r) => r.mine && !awaitingStart(r.record));
   const blocks: KnownBlock[] = [];
   if (theirs.length > 0) {
-    blocks.push({ type: 'divider' }, heading(`:inbox_tray: *${tr.t('home.waitingYou')}* (${theirs.length})`));
+    blocks.push(
+      { type: 'divider' },
+      heading(`:inbox_tray: *${tr.with(APPROVAL_WORDS).t('approval.home.waitingYou')}* (${theirs.length})`),
+    );
     for (const { record } of theirs.slice(0, HOME_APPROVAL_ROWS)) {
       blocks.push(requestRow(record, tr), {
         ...approvalButtons(record, targetLabel(record, tr), tr, {
@@ -53,17 +56,24 @@ export function pendingApprovalBlocks(
     if (more > 0)
       blocks.push({
         type: 'context',
-        elements: [{ type: 'mrkdwn', text: tr.t('home.waitingMore', { n: more }) }],
+        elements: [
+          { type: 'mrkdwn', text: tr.with(APPROVAL_WORDS).t('approval.home.waitingMore', { n: more }) },
+        ],
       });
   }
   if (mine.length > 0) {
-    blocks.push({ type: 'divider' }, heading(`*${tr.t('home.waitingMine')}* (${mine.length})`));
+    blocks.push(
+      { type: 'divider' },
+      heading(`*${tr.with(APPROVAL_WORDS).t('approval.home.waitingMine')}* (${mine.length})`),
+    );
     blocks.push(...mine.slice(0, HOME_APPROVAL_ROWS).map((r) => requestRow(r.record, tr)));
   }
   if (later.length > 0) {
     blocks.push(
       { type: 'divider' },
-      heading(`:alarm_clock: *${tr.t('home.startingLater')}* (${later.length})`),
+      heading(
+        `:alarm_clock: *${tr.with(APPROVAL_WORDS).t('approval.home.startingLater')}* (${later.length})`,
+      ),
     );
     for (const { record } of later.slice(0, HOME_APPROVAL_ROWS)) {
       blocks.push(startingRow(record, tr), {
@@ -85,7 +95,7 @@ function requestRow(record: ApprovalRecord, tr: Translator): KnownBlock {
     label: targetLabel(record, tr),
     connection: code(record.connection),
   });
-  const detail = tr.t('home.approvalRow', {
+  const detail = tr.with(APPROVAL_WORDS).t('approval.home.approvalRow', {
     what,
     requester: `<@${record.requester}>`,
     at: when(record.expiresAt, tr),

@@ -165,17 +165,21 @@ function needsLines(record: ApprovalRecord, tr: Translator): string | undefined 
   const needs = record.needs;
   if (!needs) return undefined;
   const votes = record.votes ?? [];
-  const lines = [tr.t('guardrail.request.needs', { rule: escapeMrkdwn(needs.rule), n: needs.approvers })];
+  const lines = [
+    tr.with(APPROVAL_WORDS).t('approval.needs.rule', { rule: escapeMrkdwn(needs.rule), n: needs.approvers }),
+  ];
   if (votes.length > 0)
     lines.push(
-      tr.t('guardrail.request.votes', {
+      tr.with(APPROVAL_WORDS).t('approval.needs.votes', {
         count: votes.length,
         n: needs.approvers,
         who: votes.map((v) => `<@${v.by}>`).join(', '),
       }),
     );
-  if (needs.group) lines.push(tr.t('guardrail.request.group', { group: `<!subteam^${needs.group}>` }));
-  if (needs.ticket) lines.push(tr.t('guardrail.request.ticket', { ticket: code(needs.ticket) }));
+  if (needs.group)
+    lines.push(tr.with(APPROVAL_WORDS).t('approval.needs.group', { group: `<!subteam^${needs.group}>` }));
+  if (needs.ticket)
+    lines.push(tr.with(APPROVAL_WORDS).t('approval.needs.ticket', { ticket: code(needs.ticket) }));
   return lines.join('\n');
 }
 

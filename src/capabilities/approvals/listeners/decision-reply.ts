@@ -59,7 +59,7 @@ function decisionWords(decision: Decision, clicker: string, tr: Translator): str
     case 'expired':
       return tr.with(APPROVAL_WORDS).t('approval.decided.expired', { id: code(r.id), requester });
     case 'counted':
-      return tr.t('guardrail.approvals.counted', {
+      return tr.with(APPROVAL_WORDS).t('approval.votes.counted', {
         count: r.votes?.length ?? 1,
         n: r.needs?.approvers ?? 2,
         requester,

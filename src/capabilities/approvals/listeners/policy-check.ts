@@ -11,6 +11,7 @@ import { viewerTranslator } from '../../../slack/listeners/views/create-flow.js'
 import type { RequestCheck } from '../../request-gate.js';
 import { runPreflight } from '../preflight.js';
 import { startFromForm } from '../start-at.js';
+import { APPROVAL_WORDS } from '../words.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -31,7 +32,7 @@ export function policyCheck(deps: AppDeps) {
     if (!view) return;
     const tr = await viewerTranslator(deps, teamId, userId);
     const slack = deps.slack.sender.to(teamId);
-    const title = tr.t('create.policyCheck.title');
+    const title = tr.with(APPROVAL_WORDS).t('approval.policyCheck.title');
     let text: string;
     try {
       const meta = decodeFormMetadata(view.private_metadata);
@@ -42,7 +43,7 @@ export function policyCheck(deps: AppDeps) {
       const start = startFromForm(values, await deps.settings.zone(teamId), now, tr);
       if (!result.ok) {
         const problems = Object.values(result.errors).map((e) => `• ${e}`);
-        text = [tr.t('create.policyCheck.incomplete'), ...problems].join('\n');
+        text = [tr.with(APPROVAL_WORDS).t('approval.policyCheck.incomplete'), ...problems].join('\n');
       } else {
         const connection = deps.connections.get(teamId, meta.connection);
         const target = createTarget(meta.provider, meta.kind);
@@ -63,7 +64,10 @@ export function policyCheck(deps: AppDeps) {
         };
         const lines = await deps.capabilities.explain(check, tr);
         const head = tr.t('policy.test.header', { connection: code(connection.name) });
-        text = lines.length > 0 ? [head, ...lines].join('\n') : tr.t('create.policyCheck.none');
+        text =
+          lines.length > 0
+            ? [head, ...lines].join('\n')
+            : tr.with(APPROVAL_WORDS).t('approval.policyCheck.none');
       }
     } catch (error) {
       text = errorText(error, tr);

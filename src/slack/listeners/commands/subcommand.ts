@@ -62,6 +62,12 @@ export interface SubcommandDefinition<Parsed> {
   words?: Words;
   /** A line that runs here as shown, for `/migrate help <name>`; `<id>` where the workspace has none. */
   example(facts: HelpFacts): string;
+  /**
+   * Its line on `/migrate help`'s first screen, as typed (`/migrate explain TRF.0015`), said with its
+   * `help.line.<name>` (from `words`); given the start of one of the workspace's ids, if it has one.
+   * Only for what most people come to do; the rest are in `help all`.
+   */
+  firstLine?(id: string | undefined): string;
   /** Subcommands someone reading this one's help may want next, by name. */
   related: readonly string[];
   /** Turns the words after the subcommand into input; throws InvalidInputError with a specific message. */
@@ -69,7 +75,7 @@ export interface SubcommandDefinition<Parsed> {
   run(ctx: HandlerContext, parsed: Parsed): Promise<void>;
 }
 
-type Described = 'name' | 'needs' | 'usage' | 'summary' | 'words' | 'example' | 'related';
+type Described = 'name' | 'needs' | 'usage' | 'summary' | 'words' | 'example' | 'firstLine' | 'related';
 
 /** A subcommand with its input type sealed inside, so different ones sit in one list. */
 export interface Subcommand extends Pick<SubcommandDefinition<unknown>, Described> {
@@ -91,6 +97,7 @@ export function defineSubcommand<Parsed>(definition: SubcommandDefinition<Parsed
     summary: definition.summary,
     ...(definition.words ? { words: definition.words } : {}),
     example: definition.example,
+    ...(definition.firstLine ? { firstLine: definition.firstLine } : {}),
     related: definition.related,
     execute: (ctx, args, share) => definition.run(ctx, definition.parse(args, share)),
     check: (args, share) => {

@@ -1,5 +1,6 @@
 import { roleAllows } from '../../../../access/roles.js';
 import { InvalidInputError } from '../../../../errors.js';
+import type { Words } from '../../../../i18n/words.js';
 import {
   HELP_BUTTONS,
   type HelpButton,
@@ -13,17 +14,34 @@ import { closest } from '../../../command-text.js';
 import { helpFacts, uniquePrefix } from '../help-facts.js';
 import { defineSubcommand, type Subcommand } from '../subcommand.js';
 
+type Line = { name: string; command: (id: string | undefined) => string; words?: Words };
+
 /**
- * The first screen's typed commands, in this order. An id is shown only beside `status`, which
- * only reads: a command that acts at once (pause, watch) gets `<id>`, so nobody runs it on a live
- * task by copying the example. (`help pause` does name one: whoever asks it came to pause.)
+ * The first screen's typed commands: the core's that read, the running capabilities' own
+ * (`firstLine`, in the registry's order), then the core's that act. An id is shown only beside
+ * `status`, which only reads: a command that acts at once (pause, watch) gets `<id>`, so nobody
+ * runs it on a live task by copying the example. (`help pause` does name one: whoever asks it came
+ * to pause.)
  */
-const LINES: readonly { name: string; command: (id: string | undefined) => string }[] = [
-  { name: 'status', command: (id) => `/migrate status ${id ?? '<id>'}` },
-  { name: 'explain', command: () => '/migrate explain TRF.0015' },
+const READS: readonly Line[] = [{ name: 'status', command: (id) => `/migrate status ${id ?? '<id>'}` }];
+const ACTS: readonly Line[] = [
   { name: 'watch', command: () => '/migrate watch <id>' },
   { name: 'pause', command: () => '/migrate pause <id>' },
 ];
+
+/** Help's related commands: the core's that read, and those with a line on its first screen. */
+const RELATED = ['status', 'list'];
+const relatedToHelp = (others: readonly Subcommand[]) => [
+  ...RELATED,
+  ...firstLines(others).map((l) => l.name),
+];
+
+/** The capabilities' subcommands that put a line on the first screen. */
+function firstLines(others: readonly Subcommand[]): Line[] {
+  return others.flatMap((s) =>
+    s.firstLine ? [{ name: s.name, command: s.firstLine, ...(s.words ? { words: s.words } : {}) }] : [],
+  );
+}
 
 type HelpRequest = { show: 'short' } | { show: 'all' } | { show: 'topic'; word: string };
 
@@ -58,7 +76,7 @@ export function helpSubcommand(all: (running: readonly Subcommand[]) => readonly
     usage: '/migrate help [all | <command>]',
     summary: 'What you can do here; `help all` lists every command, `help <command>` explains one.',
     example: () => '/migrate help pause',
-    related: ['status', 'list', 'explain'],
+    related: RELATED,
     parse: (args) => parseHelp(args),
     async run(ctx, request) {
       const role = await ctx.require('view', ctx.here, 'use migrate-bot');
@@ -75,7 +93,8 @@ export function helpSubcommand(all: (running: readonly Subcommand[]) => readonly
       if (request.show === 'topic') {
         const s = topicOf(request.word, [help, ...others]);
         const facts = await helpFacts(ctx);
-        const related = s.related.filter((name) => byName.has(name));
+        const named = s === help ? relatedToHelp(others) : s.related;
+        const related = named.filter((name) => byName.has(name));
         await ctx.reply({
           text: `/migrate ${s.name}: ${code(s.usage)}`,
           blocks: renderHelpTopic({
@@ -111,10 +130,9 @@ export function helpSubcommand(all: (running: readonly Subcommand[]) => readonly
             indexed.map((e) => e.id),
           )
         : undefined;
-      const lines = LINES.filter((l) => allowed(l.name)).map((l) => ({
-        name: l.name,
-        command: l.command(id),
-      }));
+      const lines = [...READS, ...firstLines(others), ...ACTS]
+        .filter((l) => allowed(l.name))
+        .map((l) => ({ name: l.name, command: l.command(id), ...(l.words ? { words: l.words } : {}) }));
       const buttons = (Object.keys(HELP_BUTTONS) as HelpButton[]).filter(
         // Lists and the create form need a connection; with none, adding one is what is left.
         (b) => b === 'connect' || b === 'all' || names.length > 0,
@@ -131,5 +149,7 @@ export function helpSubcommand(all: (running: readonly Subcommand[]) => readonly
       });
     },
   });
+  // What it relates to is read when asked: the registry's capabilities are listed after this runs.
+  Object.defineProperty(help, 'related', { get: () => relatedToHelp(all([])) });
   return help;
 }
