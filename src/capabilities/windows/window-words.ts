@@ -4,8 +4,8 @@ import type { LastAction } from '../../resources/last-actions.js';
 import { code, escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
 import { daysIn, zonedTime } from '../../slack/blocks/zoned-words.js';
 import { hhmm } from '../../time/zoned-time.js';
-import type { WindowFact } from '../../watcher/window-fact.js';
 import { nextChange } from './window-edges.js';
+import type { WindowFact } from './window-fact.js';
 import type { TimeWindow } from './window-store.js';
 
 /**
