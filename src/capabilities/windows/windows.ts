@@ -9,6 +9,7 @@ import { renderWindowRefused } from './window-refused-post.js';
 import { WINDOWS, type WindowsState } from './window-state.js';
 import { WindowStore } from './window-store.js';
 import { renderWindowsHome, type WindowsHome } from './windows-home.js';
+import { WINDOW_WORDS } from './words.js';
 
 /**
  * Time windows (`/migrate window`): a weekly span in a zone that pauses or caps what it covers at
@@ -19,6 +20,7 @@ export const windows = defineCapability<WindowsState>({
   name: WINDOWS,
   start: (core) => createWindows(core),
   subcommands: [windowCommand],
+  words: WINDOW_WORDS,
   // A cap that holds while it moves, each window's next change (its own pause: `requested.window`).
   cardLines: (fact, tr, _now, resource) => windowCardLines(fact, resource.state, tr),
   // A status card's, a list's and Home's rows: read from the store, with the window that holds it.
