@@ -290,7 +290,7 @@ export class Capabilities implements CapabilityStates, RequestGate {
 
   /**
    * The blocks each capability draws on a person's Home tab, in the registry's order: `first` those
-   * that lead it (`homeFirst`), `after` the others; one that cannot say (a store error) is left out,
+   * that lead it (`homeFirst`), `after` the others (each parted from the one before by a divider); one that cannot say (a store error) is left out,
    * so the tab still opens.
    */
   async homeBlocks(
@@ -302,10 +302,11 @@ export class Capabilities implements CapabilityStates, RequestGate {
     for (const c of this.#list) {
       const started = this.#started.get(c.name);
       const view = await started?.home(who).catch(() => undefined);
-      if (view !== undefined)
-        drawn[c.homeFirst ? 'first' : 'after'].push(
-          ...(c.render(view, tr, now, this.#additions)?.blocks ?? []),
-        );
+      const blocks = view === undefined ? [] : (c.render(view, tr, now, this.#additions)?.blocks ?? []);
+      if (blocks.length === 0) continue;
+      // The sections after the rows are parted by a divider, as the tab parts its own.
+      if (!c.homeFirst && drawn.after.length > 0) drawn.after.push({ type: 'divider' });
+      drawn[c.homeFirst ? 'first' : 'after'].push(...blocks);
     }
     return drawn;
   }

@@ -1,5 +1,4 @@
 import type { MigrationResource } from '../domain/migration-resource.js';
-import type { WindowFact } from '../watcher/window-fact.js';
 import type { ThroughputSample } from './throughput-samples.js';
 import { pausedEnd, type WindowSpans } from './window-spans.js';
 
@@ -28,10 +27,15 @@ export interface PausedEta {
 export interface Observed {
   samples?: readonly ThroughputSample[];
   stalled?: boolean;
-  /** The pause windows covering it (watch records' facts): their hours are left out of the pace. */
-  windows?: readonly Pick<WindowFact, 'name' | 'days' | 'start' | 'end' | 'zone' | 'skip' | 'action'>[];
+  /** The spans it is expected to stand paused in (watch records' facts): left out of the pace. */
+  windows?: readonly PauseSpan[];
   /** When the figures were read (the watcher's clock): the projection through windows starts there. */
   now?: number;
+}
+
+/** A weekly span a capability acts in; only a `pause` one is left out of the ETA. */
+export interface PauseSpan extends WindowSpans {
+  action: string;
 }
 
 /** The recent pace is measured over this much of the newest samples. */

@@ -1,5 +1,6 @@
 import { channelScope, type Scope } from '../access/policy.js';
 import type { Capability, Role } from '../access/roles.js';
+import type { Capabilities } from '../capabilities/capabilities.js';
 import type { CapabilityStates } from '../capabilities/capability.js';
 import type { RequestGate } from '../capabilities/request-gate.js';
 import type { Clock } from '../clock.js';
@@ -32,7 +33,9 @@ export interface UseCaseContext {
     /** Where the titles requesters gave what approvals created are kept (`titlesIn`). */
     store?: Store;
     /** The capabilities, whose facts status shows as the watched card does (absent: none). */
-    capabilities?: CapabilityStates & Partial<Pick<RequestGate, 'check'>>;
+    capabilities?: CapabilityStates &
+      Partial<Pick<RequestGate, 'check'>> &
+      Partial<Pick<Capabilities, 'factsOf'>>;
   };
   /** The scope of an action on the caller's channel (the workspace where there is none). */
   here: Scope;

@@ -1,13 +1,9 @@
 import { WORKSPACE } from '../access/policy.js';
 import { roleAllows } from '../access/roles.js';
-import type { Claim } from '../capabilities/on-call/claims.js';
-import { claimOn } from '../capabilities/on-call/on-call-state.js';
-import { windowsOf } from '../capabilities/windows/resource-windows.js';
 import type { MigrationResource } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
 import type { LastAction } from '../resources/last-actions.js';
 import { capabilityFor, scopeFor } from '../resources/perform-action.js';
-import type { WindowFact } from '../watcher/window-fact.js';
 import { findResource, type ResourceTarget, titleOf, type UseCaseContext } from './context.js';
 
 export interface Shown {
@@ -22,12 +18,13 @@ export interface Shown {
   mayManage?: boolean;
   /** Who last acted on it through the bot ("Paused by @Bob · 2 min ago"). */
   lastAction?: LastAction;
-  /** Who took on its failure, while it is failed. */
-  claim?: Claim;
   /** The title its requester typed, when an approval created it under a name the provider made up. */
   title?: string;
-  /** The time windows covering it, as its watched card shows them (a cap, the next change). */
-  windows?: WindowFact[];
+  /**
+   * The capabilities' facts of it, by capability name (`Capabilities.factsOf`), as its watched
+   * card has them on its record: the windows covering it, who is on its failure.
+   */
+  facts?: Readonly<Record<string, unknown>>;
 }
 
 /** Status: `/migrate status`, a card's Refresh, Open from a list, a picker or the Home tab. */
@@ -53,8 +50,8 @@ export async function showResource(ctx: UseCaseContext, target: ResourceTarget):
 
 /**
  * A resource read already (by an action's refusal, say), with what the bot knows about it beside
- * the provider: who last acted, its title, who is on its failure, the windows covering it. Asks
- * no provider.
+ * the provider: who last acted, its title, who is on its failure, the windows covering it (the capabilities' facts).
+ * Asks no provider.
  */
 export async function shownWith(
   ctx: UseCaseContext,
@@ -62,14 +59,16 @@ export async function shownWith(
   may: Pick<Shown, 'actions' | 'mayUse' | 'mayWatch' | 'mayManage'>,
 ): Promise<Shown> {
   const { capabilities, resources } = ctx.deps;
-  const [lastAction, title, claim, covering] = await Promise.all([
+  const ref = `${resource.connection}:${resource.id}`;
+  const [lastAction, title, facts] = await Promise.all([
     resources.lastActions.get(ctx.teamId, resource).catch(() => undefined),
     titleOf(ctx, resource),
-    claimOn(ctx.deps, ctx.teamId, resource),
-    capabilities
-      ? windowsOf({ capabilities, resources }, ctx.teamId, [resource], ctx.deps.clock.now())
+    capabilities?.factsOf
+      ? capabilities
+          .factsOf(ctx.teamId, [resource], ctx.deps.clock.now())
+          .then((byRef) => byRef.get(ref))
+          .catch(() => undefined)
       : undefined,
   ]);
-  const facts = covering?.get(`${resource.connection}:${resource.id}`)?.facts;
-  return { lastAction, title, claim, resource, ...(facts?.length ? { windows: facts } : {}), ...may };
+  return { lastAction, title, resource, ...(facts ? { facts } : {}), ...may };
 }

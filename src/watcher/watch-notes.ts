@@ -306,7 +306,6 @@ export class WatchNotes {
         const entry: OutboxEntry = {
           key: `${dedupBase(current.watch)}:${id}`,
           type: 'reply',
-          event: note.kind === 'window-refused' ? 'window-refused' : undefined,
           teamId,
           channel: current.watch.channelId,
           note,

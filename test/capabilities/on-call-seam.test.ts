@@ -22,14 +22,9 @@ const STILL_READ_BY: Record<string, string> = {
     'a failure post’s claim line; escalation posts are drawn by the folder',
   'slack/blocks/living-posts.ts': 'a living failure post’s "on it" line',
   'capabilities/verification/verification-post.ts': 'the owner of a failed verification’s failure',
-  'slack/blocks/app-home.ts': 'a Home row’s "on it" line',
-  'slack/blocks/resource-list.ts': 'a listed row’s "on it" line',
-  'slack/home/build-home.ts': 'reads the claims for the Home tab',
-  'slack/listeners/commands/subcommands/list.ts': 'reads the claims for `list`',
   'slack/listeners/commands/subcommands/settings.ts':
     '`settings escalation`, a section of `/migrate settings`',
   'settings/workspace-settings.ts': 'the escalation settings’ schema (workspace and channel)',
-  'use-cases/show-resource.ts': 'reads the claim for `status`',
 };
 
 describe('the on-call capability (claims and escalation) is one folder', () => {
@@ -41,6 +36,18 @@ describe('the on-call capability (claims and escalation) is one folder', () => {
 
   it('lists no surface that stopped reading it', () => {
     expect(Object.keys(STILL_READ_BY).filter((f) => !importers.includes(f))).toEqual([]);
+  });
+
+  it('is named by no surface that draws its claims through the hooks (status, list, Home)', () => {
+    const rows = [
+      'use-cases/show-resource.ts',
+      'slack/blocks/use-case-replies.ts',
+      'slack/blocks/resource-list.ts',
+      'slack/blocks/app-home.ts',
+      'slack/home/build-home.ts',
+      'slack/listeners/commands/subcommands/list.ts',
+    ];
+    expect(rows.filter((f) => importers.includes(f))).toEqual([]);
   });
 
   it('is named by no file of the watcher’s cycle, the store or the providers', () => {

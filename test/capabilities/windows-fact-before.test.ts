@@ -44,3 +44,34 @@ describe('a window fact written before capabilities kept facts', () => {
     expect(decodeRecord<WatchRecord>(key, JSON.stringify(again)).facts).toEqual({ windows: FACT });
   });
 });
+
+// A window's refusal was the core's own note kind (`window-refused`); it is the windows' view note
+// now, drawn by the capability. An outbox entry written before is read as that view, still posted.
+describe('a window-refused note written before it was the windows’ own post', () => {
+  const NOTE = {
+    kind: 'window-refused',
+    window: { id: 'w0a1b2c', name: 'nightly' },
+    by: 'U0BOB0001',
+    action: 'pause',
+  };
+  const entry = {
+    key: 'T1:C1:hw:task:1:window-w0a1b2c-start',
+    type: 'reply',
+    teamId: 'T1',
+    channel: 'C1',
+    note: NOTE,
+    createdAt: 1,
+    attempts: 0,
+  };
+
+  it('is read as the windows’ view note, which the capability draws as before', async () => {
+    const plain = { ...JSON.parse(raw), outbox: [entry] };
+    const read = decodeRecord<WatchRecord>(key, JSON.stringify(plain));
+    expect(read.outbox[0]!.note).toEqual({ kind: 'view', capability: 'windows', id: entry.key, view: NOTE });
+    const { windows } = await import('../../src/capabilities/windows/windows.js');
+    const { ENGLISH } = await import('../../src/i18n/translator.js');
+    const drawn = windows.render((read.outbox[0]!.note as { view: unknown }).view, ENGLISH, 0);
+    expect(drawn?.text).toContain('`/migrate window remove w0a1b2c`');
+    expect(drawn?.text).toContain('<@U0BOB0001>');
+  });
+});

@@ -14,14 +14,25 @@ const STILL_READ_BY: Record<string, string> = {
   'capabilities/registry.ts': 'the one list of capabilities',
   'slack/blocks/resource-card.ts': 'the card line of a window’s own action (`requested.window`)',
   'slack/blocks/watch-notifications.ts': 'an event’s "by window" words',
-  'slack/blocks/app-home.ts': 'the Home tab’s windows section and held rows',
-  'slack/blocks/resource-list.ts': 'a listed row’s "held by window" line',
-  'slack/home/build-home.ts': 'reads the windows for the Home tab',
-  'slack/listeners/commands/subcommands/list.ts': 'reads the windows for `list`',
-  'use-cases/show-resource.ts': 'reads the windows for `status`',
   'capabilities/guardrails/guardrails.ts':
     'a `mustStartInWindow` rule reads the windows’ store (until windows offer a read to other capabilities)',
 };
+
+/** Surfaces that draw a status card, a list's or Home's rows and the ETA through the hooks only. */
+const THROUGH_HOOKS = [
+  'use-cases/show-resource.ts',
+  'slack/blocks/use-case-replies.ts',
+  'slack/blocks/resource-list.ts',
+  'slack/blocks/app-home.ts',
+  'slack/home/build-home.ts',
+  'slack/home/publish-home.ts',
+  'slack/listeners/commands/subcommands/list.ts',
+  'reports/eta.ts',
+  'watcher/record-eta.ts',
+  'watcher/outbox/notification.ts',
+  'slack/blocks/watch-notices.ts',
+  'capabilities/plans/plan-view.ts',
+];
 
 describe('the windows capability is one folder', () => {
   const importers = importersOf(FOLDER, IMPORTS_IT);
@@ -34,11 +45,17 @@ describe('the windows capability is one folder', () => {
     expect(Object.keys(STILL_READ_BY).filter((f) => !importers.includes(f))).toEqual([]);
   });
 
+  it('is named by no surface that draws its facts through the hooks (status, list, Home, ETA)', () => {
+    expect(THROUGH_HOOKS.filter((f) => importers.includes(f))).toEqual([]);
+    expect(THROUGH_HOOKS.filter((f) => !sources().includes(f))).toEqual([]);
+  });
+
   it('left nothing at the old places', () => {
     const old = sources().filter(
       (f) =>
         f.startsWith('windows/') ||
         f === 'slack/blocks/window-words.ts' ||
+        f === 'watcher/window-fact.ts' ||
         f === 'slack/listeners/commands/subcommands/window.ts',
     );
     expect(old).toEqual([]);

@@ -16,6 +16,7 @@ import {
   renderUnsubscribed,
 } from '../../src/capabilities/subscriptions/subscription-blocks.js';
 import { SUBSCRIPTIONS_WORDS } from '../../src/capabilities/subscriptions/words.js';
+import { windows } from '../../src/capabilities/windows/windows.js';
 import type { MigrationResource, NormalizedState } from '../../src/domain/migration-resource.js';
 import {
   asAppError,
@@ -312,10 +313,11 @@ describe.each(LOCALES)('every translated surface in %s keeps within Slack limits
     }
     // A time window the policy refused to its setter: said in the thread, with the way out.
     for (const action of ['pause', 'cap', 'resume'] as const) {
-      const refused = renderWatchNotification(
+      const refused = windows.render(
         { kind: 'window-refused', window: { id: 'w0a1b2c', name: LONG }, by: 'U0WINBOB1', action },
         tr,
-      );
+        Date.now(),
+      )!;
       expect(problems(refused.blocks), `${locale} window refused ${action}`).toEqual([]);
       expect(refused.text).toContain('`/migrate window remove w0a1b2c`');
       expect(refused.text).toContain('<@U0WINBOB1>');

@@ -10,6 +10,7 @@ import {
   releaseButtonHandler,
   takeOverButtonHandler,
 } from './claim-buttons.js';
+import { claimFactsOf, claimRowLine } from './claim-facts.js';
 import { Claims } from './claims.js';
 import { escalationPass } from './escalation-pass.js';
 import { EscalationPolicies } from './escalation-policies.js';
@@ -34,6 +35,9 @@ export const onCall = defineCapability<OnCallState>({
     routes.action<BlockAction<ButtonAction>>(RELEASE_ACTION, releaseButtonHandler());
     routes.action<BlockAction<ButtonAction>>(KEEP_CLAIM_ACTION, keepButtonHandler());
   },
+  // Who is on each failure a status card, a list or Home shows (nobody watches it there).
+  factsOf: (s, team, resources) => claimFactsOf(s, team, resources),
+  rowLine: (fact, tr, _now, resource) => claimRowLine(fact, tr, resource),
   // Before each cycle polls, on one replica at a time; each step is said once by its record's
   // compare-and-set, and the cycle delivers it.
   jobs: (s, core) => [

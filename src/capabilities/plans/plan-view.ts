@@ -1,5 +1,5 @@
+import { etaCard } from '../../watcher/record-eta.js';
 import type { WatchRecord } from '../../watcher/records/watch-store.js';
-import { windowedCard } from '../../watcher/window-fact.js';
 import { verificationOf } from '../verification/verification-fact.js';
 import {
   type Gate,
@@ -121,7 +121,7 @@ export function lineOf(r: Plan['resources'][number], record: WatchRecord | undef
 /** The resource's ETA as its card says it (the observed pace, through its windows), as an instant. */
 function etaOf(record: WatchRecord): { etaAt?: number } {
   if (record.snapshot.state === 'succeeded' || record.snapshot.state === 'failed') return {};
-  const eta = windowedCard(record).eta;
+  const eta = etaCard(record).eta;
   if (!eta?.known) return {};
   const from = record.samples?.at(-1)?.at ?? record.movedAt;
   return { etaAt: Math.ceil((from + eta.seconds * 1000) / 60_000) * 60_000 };

@@ -18,6 +18,7 @@ import type { Released } from './window-pass.js';
 import { windowsState } from './window-state.js';
 import { MAX_WINDOWS, type TimeWindow, type WindowStore, type WindowTarget } from './window-store.js';
 import { nextWords, targetWords, windowLine } from './window-words.js';
+import { WINDOW_WORDS } from './words.js';
 
 /** OMS caps bandwidth at 1..200 MB/s (seed 002 §5.2.7: 1,048,576..209,715,200 B/s). */
 const MB = 1024 * 1024;
@@ -38,7 +39,7 @@ type WindowRequest =
   | { op: 'remove' | 'skip'; id: string };
 
 function usage(): never {
-  throw InvalidInputError.of('window.error.usage');
+  throw InvalidInputError.in(WINDOW_WORDS, 'window.error.usage');
 }
 
 function parseAdd(words: string[]): WindowRequest {
@@ -55,14 +56,14 @@ function parseAdd(words: string[]): WindowRequest {
   if (!target || !daysTyped || !spanTyped || (asAt >= 0 && !name)) usage();
   if (!CONNECTION_WORD.test(target) && !RESOURCE_REF.test(target)) usage();
   const days = parseDays(daysTyped);
-  if (!days) throw InvalidInputError.of('window.error.days', { days: daysTyped.slice(0, 40) });
+  if (!days) throw InvalidInputError.in(WINDOW_WORDS, 'window.error.days', { days: daysTyped.slice(0, 40) });
   const span = parseSpan(spanTyped);
-  if (!span) throw InvalidInputError.of('window.error.span', { span: spanTyped.slice(0, 40) });
+  if (!span) throw InvalidInputError.in(WINDOW_WORDS, 'window.error.span', { span: spanTyped.slice(0, 40) });
   const request: WindowRequest = { op: 'add', target, days, ...span, ...(name ? { name } : {}) };
   let i = 0;
   if (tail[i] && /\//.test(tail[i]!) && tail[i]!.toLowerCase() !== 'mb/s') {
     if (!isTimeZone(tail[i]!))
-      throw InvalidInputError.of('window.error.zone', { zone: tail[i]!.slice(0, 60) });
+      throw InvalidInputError.in(WINDOW_WORDS, 'window.error.zone', { zone: tail[i]!.slice(0, 60) });
     request.zone = canonicalZone(tail[i++]!);
   } else if (tail[i]?.toUpperCase() === 'UTC') {
     request.zone = 'UTC';
@@ -73,7 +74,7 @@ function parseAdd(words: string[]): WindowRequest {
   else if (action === 'limit') {
     const m = /^(\d{1,3})(?:mb\/s|mbps)?$/i.exec(tail[i + 1] ?? '');
     const n = m ? Number(m[1]) : Number.NaN;
-    if (!(n >= 1 && n <= MAX_MBPS)) throw InvalidInputError.of('window.error.limit');
+    if (!(n >= 1 && n <= MAX_MBPS)) throw InvalidInputError.in(WINDOW_WORDS, 'window.error.limit');
     request.limitMbps = n;
     i += 2;
     if (/^mb\/s|mbps$/i.test(tail[i] ?? '')) i++;
@@ -141,19 +142,25 @@ async function resolveTarget(ctx: HandlerContext, typed: string) {
 function removedWords(w: TimeWindow, released: Released | undefined, tr: Translator): string {
   const names = (rs: readonly MigrationResource[]) =>
     rs.map((r) => `*${escapeMrkdwn(r.name ?? r.id)}*`).join(', ');
-  const lines = [tr.t('window.removed', { id: code(w.id), name: `*${escapeMrkdwn(w.name)}*` })];
-  if (released?.resumed.length) lines.push(tr.t('window.removedResumed', { list: names(released.resumed) }));
-  if (released?.lifted.length) lines.push(tr.t('window.removedLifted', { list: names(released.lifted) }));
-  if (released?.kept.length) lines.push(tr.t('window.removedKept', { list: names(released.kept) }));
-  if (released?.ruled.length) lines.push(tr.t('window.removedRuled', { list: names(released.ruled) }));
+  const lines = [
+    tr.with(WINDOW_WORDS).t('window.removed', { id: code(w.id), name: `*${escapeMrkdwn(w.name)}*` }),
+  ];
+  if (released?.resumed.length)
+    lines.push(tr.with(WINDOW_WORDS).t('window.removedResumed', { list: names(released.resumed) }));
+  if (released?.lifted.length)
+    lines.push(tr.with(WINDOW_WORDS).t('window.removedLifted', { list: names(released.lifted) }));
+  if (released?.kept.length)
+    lines.push(tr.with(WINDOW_WORDS).t('window.removedKept', { list: names(released.kept) }));
+  if (released?.ruled.length)
+    lines.push(tr.with(WINDOW_WORDS).t('window.removedRuled', { list: names(released.ruled) }));
   const told = released ? Object.values(released).reduce((n, rs) => n + rs.length, 0) : 0;
-  if (told === 0) lines.push(tr.t('window.removedNothing'));
+  if (told === 0) lines.push(tr.with(WINDOW_WORDS).t('window.removedNothing'));
   return lines.join('\n');
 }
 
 async function find(ctx: HandlerContext, store: WindowStore, id: string): Promise<TimeWindow> {
   const found = (await store.list(ctx.teamId)).find((w) => w.id === id);
-  if (!found) throw NotFoundError.of('window.error.unknown', { id: code(id) });
+  if (!found) throw NotFoundError.in(WINDOW_WORDS, 'window.error.unknown', { id: code(id) });
   return found;
 }
 
@@ -170,7 +177,10 @@ async function run(ctx: HandlerContext, request: WindowRequest): Promise<void> {
     );
     const lines = all.map((w) => windowLine(w, tr, nextWords(w, now, tr)));
     await ctx.reply({
-      text: lines.length > 0 ? [tr.t('window.list.head'), ...lines].join('\n') : tr.t('window.list.none'),
+      text:
+        lines.length > 0
+          ? [tr.with(WINDOW_WORDS).t('window.list.head'), ...lines].join('\n')
+          : tr.with(WINDOW_WORDS).t('window.list.none'),
     });
     return;
   }
@@ -191,7 +201,7 @@ async function run(ctx: HandlerContext, request: WindowRequest): Promise<void> {
       store.change(ctx.teamId, w.id, (c) => ({ ...c, skip: skipped.start })),
     );
     await ctx.reply({
-      text: tr.t('window.skipped', {
+      text: tr.with(WINDOW_WORDS).t('window.skipped', {
         id: code(w.id),
         name: `*${w.name}*`,
         when: zonedTime(skipped.start, w.zone, tr),
@@ -203,9 +213,9 @@ async function run(ctx: HandlerContext, request: WindowRequest): Promise<void> {
   const { target, connection, provider } = await resolveTarget(ctx, request.target);
   const label = providerDefinition(connection.provider).label;
   if (request.limitMbps === undefined && !provider.pause)
-    throw InvalidInputError.of('window.error.cannotPause', { provider: label });
+    throw InvalidInputError.in(WINDOW_WORDS, 'window.error.cannotPause', { provider: label });
   if (request.limitMbps !== undefined && !provider.setBandwidth)
-    throw InvalidInputError.of('window.error.cannotLimit', { provider: label });
+    throw InvalidInputError.in(WINDOW_WORDS, 'window.error.cannotLimit', { provider: label });
   // No zone typed: the workspace's (`/migrate settings time-zone`), else UTC.
   const zone = request.zone ?? (await ctx.deps.settings.get(ctx.teamId)).timeZone ?? 'UTC';
   const base: Omit<TimeWindow, 'id'> = {
@@ -227,8 +237,10 @@ async function run(ctx: HandlerContext, request: WindowRequest): Promise<void> {
   const added = await ctx.audited('window.add', targetWords(base), () =>
     store.add(ctx.teamId, { ...base, ...(edge ? { edge } : {}) }),
   );
-  if (!added) throw InvalidInputError.of('window.error.full', { max: MAX_WINDOWS });
-  await ctx.reply({ text: tr.t('window.added', { line: windowLine(added, tr, nextWords(added, now, tr)) }) });
+  if (!added) throw InvalidInputError.in(WINDOW_WORDS, 'window.error.full', { max: MAX_WINDOWS });
+  await ctx.reply({
+    text: tr.with(WINDOW_WORDS).t('window.added', { line: windowLine(added, tr, nextWords(added, now, tr)) }),
+  });
 }
 
 export const windowCommand = defineSubcommand<WindowRequest>({

@@ -1,6 +1,6 @@
-import type { WindowFact } from '../../watcher/window-fact.js';
-import { MAX_WINDOW_FACTS } from '../../watcher/window-fact.js';
 import { dueEdge, nextChange } from './window-edges.js';
+import type { WindowFact } from './window-fact.js';
+import { MAX_WINDOW_FACTS } from './window-fact.js';
 import { resourceKey, type TimeWindow } from './window-store.js';
 
 /** A watched resource as a window's target is matched against it. */

@@ -1,3 +1,4 @@
+import type { LastActions } from '../../resources/last-actions.js';
 import type { CapabilityStates } from '../capability.js';
 import type { WindowPass } from './window-pass.js';
 import type { WindowStore } from './window-store.js';
@@ -9,6 +10,8 @@ export const WINDOWS = 'windows';
 export interface WindowsState {
   store: WindowStore;
   pass: WindowPass;
+  /** Who last acted on each resource (a window's own pause holds it): read by its rows. */
+  lastActions: Pick<LastActions, 'get'>;
 }
 
 /** The started capability's state, for its listeners and the surfaces that show windows. */

@@ -4,9 +4,10 @@ import type { LastAction } from '../../resources/last-actions.js';
 import { code, escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
 import { daysIn, zonedTime } from '../../slack/blocks/zoned-words.js';
 import { hhmm } from '../../time/zoned-time.js';
-import type { WindowFact } from '../../watcher/window-fact.js';
 import { nextChange } from './window-edges.js';
+import type { WindowFact } from './window-fact.js';
 import type { TimeWindow } from './window-store.js';
+import { WINDOW_WORDS } from './words.js';
 
 /**
  * The card's line for a window's own action: "⏸ Paused by window *weeknights only* · resumes Fri
@@ -114,7 +115,7 @@ function pauseLine(state: NormalizedState, f: WindowFact, tr: Translator): strin
 export function nextWords(w: TimeWindow, now: number, tr: Translator): string | undefined {
   const next = nextChange(w, now);
   if (!next) return undefined;
-  return tr.t(next.kind === 'end' ? 'window.next.end' : 'window.next.start', {
+  return tr.with(WINDOW_WORDS).t(next.kind === 'end' ? 'window.next.end' : 'window.next.start', {
     when: zonedTime(next.at, w.zone, tr),
   });
 }
@@ -123,9 +124,9 @@ export function nextWords(w: TimeWindow, now: number, tr: Translator): string | 
 export function windowLine(w: TimeWindow, tr: Translator, next: string | undefined): string {
   const what =
     w.action.kind === 'pause'
-      ? tr.t('window.what.pause')
-      : tr.t('window.what.limit', { rate: rateWords(w.action.bytesPerSecond, tr) });
-  return tr.t('window.line', {
+      ? tr.with(WINDOW_WORDS).t('window.what.pause')
+      : tr.with(WINDOW_WORDS).t('window.what.limit', { rate: rateWords(w.action.bytesPerSecond, tr) });
+  return tr.with(WINDOW_WORDS).t('window.line', {
     id: code(w.id),
     name: `*${escapeMrkdwn(w.name)}*`,
     what,

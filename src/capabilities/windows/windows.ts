@@ -1,12 +1,15 @@
-import type { WindowFact } from '../../watcher/window-fact.js';
 import { type CapabilityCore, defineCapability } from '../capability.js';
+import { windowCardLines, windowRowLine, windowsListed, windowsOf } from './resource-windows.js';
 import { windowActor } from './window-actor.js';
 import { windowCommand } from './window-command.js';
+import type { WindowRefusedNote } from './window-fact.js';
 import { factsFor } from './window-facts.js';
 import { WindowPass } from './window-pass.js';
+import { renderWindowRefused } from './window-refused-post.js';
 import { WINDOWS, type WindowsState } from './window-state.js';
 import { WindowStore } from './window-store.js';
-import { windowFactLines } from './window-words.js';
+import { renderWindowsHome, type WindowsHome } from './windows-home.js';
+import { WINDOW_WORDS } from './words.js';
 
 /**
  * Time windows (`/migrate window`): a weekly span in a zone that pauses or caps what it covers at
@@ -17,8 +20,19 @@ export const windows = defineCapability<WindowsState>({
   name: WINDOWS,
   start: (core) => createWindows(core),
   subcommands: [windowCommand],
+  words: WINDOW_WORDS,
   // A cap that holds while it moves, each window's next change (its own pause: `requested.window`).
-  cardLines: (fact, tr, _now, resource) => windowFactLines(resource.state, fact as WindowFact[], tr),
+  cardLines: (fact, tr, _now, resource) => windowCardLines(fact, resource.state, tr),
+  // A status card's, a list's and Home's rows: read from the store, with the window that holds it.
+  factsOf: (s, team, resources, now) => windowsOf(s, team, resources, now),
+  rowLine: (fact, tr, _now, resource) => windowRowLine(fact, resource.state, tr),
+  // Home's "Time windows" section, after its rows (the registry's order puts it first there).
+  home: async (s, who): Promise<WindowsHome> => ({ kind: 'home', list: await windowsListed(s, who.teamId) }),
+  // Its Home section, and its reply in a card's thread when the policy refused a window's setter.
+  render: (view, tr, now) =>
+    (view as { kind?: string }).kind === 'home'
+      ? renderWindowsHome(view as WindowsHome, tr, now)
+      : renderWindowRefused(view as WindowRefusedNote, tr),
   jobs: (s) => [
     // The pass takes its own lease (`lease:windows`) and claims each edge on the window as well:
     // every replica asks, one acts. Its facts are written before each cycle, which draws them.
@@ -65,7 +79,13 @@ function createWindows(deps: CapabilityCore): WindowsState {
         detail: `window ${w.id} (${w.name}), ${edge}: ${why.message}`.slice(0, 500),
         op: `win-${w.id}`,
       });
-      const note = { kind: 'window-refused', window: { id: w.id, name: w.name }, by: w.by, action } as const;
+      const view: WindowRefusedNote = {
+        kind: 'window-refused',
+        window: { id: w.id, name: w.name },
+        by: w.by,
+        action,
+      };
+      const note = { kind: 'view', capability: WINDOWS, id: `${w.id}-${edge}`, view } as const;
       const now = deps.clock.now();
       for (const r of left) await deps.watcher.notes.say(teamId, r, `window-${w.id}-${edge}`, note, now);
     },
@@ -89,5 +109,5 @@ function createWindows(deps: CapabilityCore): WindowsState {
     clock: deps.clock,
     logger,
   });
-  return { store, pass };
+  return { store, pass, lastActions: deps.resources.lastActions };
 }

@@ -1,10 +1,5 @@
 import type { KnownBlock } from '@slack/types';
 import type { Role } from '../../access/roles.js';
-import { claimLine } from '../../capabilities/on-call/claim-blocks.js';
-import type { Claim } from '../../capabilities/on-call/claims.js';
-import type { ResourceWindows } from '../../capabilities/windows/resource-windows.js';
-import type { TimeWindow } from '../../capabilities/windows/window-store.js';
-import { heldLine, nextWords, windowLine } from '../../capabilities/windows/window-words.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { ENGLISH, type MessageKey, type Translator } from '../../i18n/translator.js';
 import { orderForTriage, triageSummary } from '../../resources/triage.js';
@@ -47,13 +42,11 @@ export interface HomeView {
   use?: WorkspaceUse;
   /** Titles requesters typed, by `connection:id`, where the provider named the resource itself. */
   titles?: ReadonlyMap<string, string>;
-  /** Who took on each failure ("I'm on it"), by `connection:id`. */
-  claims?: ReadonlyMap<string, Claim>;
   /**
-   * The workspace's time windows with the watcher's clock (their next change is said from it), and
-   * the paused rows a window holds, by `connection:id` (their row says which window, until when).
+   * The lines the capabilities draw under each row (`Capabilities.rowLines`), by `connection:id`:
+   * who is on a failure, the window that holds a paused one.
    */
-  windows?: { list: readonly TimeWindow[]; now: number; of?: ReadonlyMap<string, ResourceWindows> };
+  rowLines?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface BrokenWatchRow {
@@ -144,13 +137,11 @@ export function renderAppHome(
         .slice(0, HOME_ROWS)
         .map((r) => {
           const ref = resourceRef(r);
-          // The window that holds it, else a cap while it moves: the first window line of its card.
-          const held = heldLine(r.state, view.windows?.of?.get(ref), tr);
-          return resourceRow(r, tr, view.titles?.get(ref), view.claims?.get(ref), held);
+          return resourceRow(r, tr, view.titles?.get(ref), view.rowLines?.get(ref));
         }),
     );
   }
-  if (view.windows) blocks.push({ type: 'divider' }, windowsSection(view.windows, tr));
+  // The capabilities' own sections (the time windows, a plan's waves), after the rows.
   if (view.extra?.length) blocks.push({ type: 'divider' }, ...view.extra);
   if (view.unreadable.length > 0) {
     blocks.push(
@@ -164,29 +155,17 @@ function titled(title: string, body: string): KnownBlock {
   return section(body ? `${title}\n${body}` : title);
 }
 
-/** "Time windows (2)", one line each with its next change; at most HOME_ROWS. */
-function windowsSection(windows: NonNullable<HomeView['windows']>, tr: Translator): KnownBlock {
-  const lines = windows.list
-    .slice(0, HOME_ROWS)
-    .map((w) => `• ${windowLine(w, tr, nextWords(w, windows.now, tr))}`);
-  return titled(
-    `*${tr.t('home.windows')}* (${windows.list.length})`,
-    lines.length > 0 ? lines.join('\n') : tr.t('home.noWindows'),
-  );
-}
-
 function resourceRow(
   r: MigrationResource,
   tr: Translator,
   title?: string,
-  claim?: Claim,
-  held?: string,
+  lines: readonly string[] = [],
 ): KnownBlock {
   const named = displayName(r.name, title);
   const progress =
     r.progress !== undefined ? `${progressBar(r.progress, 8)} ${tr.percent(r.progress)} · ` : '';
   const error = r.lastError?.code ? ` · ${code(r.lastError.code)}` : '';
-  const onIt = `${claim ? `\n${claimLine(claim, tr)}` : ''}${held ? `\n${held}` : ''}`;
+  const onIt = lines.map((line) => `\n${line}`).join('');
   return {
     type: 'section',
     text: {

@@ -2,7 +2,7 @@ import type { ActionsBlock, Button, ConfirmationDialog, KnownBlock, SectionBlock
 import { REQUIRED_ROLE, type Role } from '../../access/roles.js';
 import { claimBlock, claimButton, takeOverButton } from '../../capabilities/on-call/claim-blocks.js';
 import { type Claim, failureOf } from '../../capabilities/on-call/claims.js';
-import { windowActedLine, windowFactLines } from '../../capabilities/windows/window-words.js';
+import { windowActedLine } from '../../capabilities/windows/window-words.js';
 import type { SurfaceButtons } from '../../catalogue/explain.js';
 import type { MigrationResource, NormalizedState, ResourceKind } from '../../domain/migration-resource.js';
 import { ENGLISH, type MessageKey, type Translator } from '../../i18n/translator.js';
@@ -11,7 +11,6 @@ import { type EtaEstimate, estimateEta } from '../../reports/eta.js';
 import { KIND_PLURALS } from '../../resources/kind-offering.js';
 import type { LastAction } from '../../resources/last-actions.js';
 import type { GroupTally } from '../../watcher/group-tally.js';
-import type { WindowFact } from '../../watcher/window-fact.js';
 import { encodeResourceButton } from '../resource-button.js';
 import { displayName } from './display-name.js';
 import { etaWords } from './eta-words.js';
@@ -108,8 +107,6 @@ export interface CardOptions {
   watch?: boolean;
   /** Who last acted on it through the bot: "Paused by @Bob · 2 min ago" under the state line. */
   lastAction?: LastAction;
-  /** The time windows covering it: a cap that holds, the next change (under the state line). */
-  windows?: readonly WindowFact[];
   /** The reader's language (English unless given). */
   tr?: Translator;
   /** The reader may fix the connection's keys (an admin, in a reply only they see). */
@@ -151,7 +148,6 @@ export function renderResourceCard(
     blocks.push(context(tr.t('card.providerName', { name: code(truncate(named.beside, 200)) })));
   blocks.push(section(stateLine(resource, tr, options)));
   const who = [options.lastAction && whoActed(resource, options.lastAction, tr)]
-    .concat(windowFactLines(resource.state, options.windows, tr))
     .concat(options.capabilityLines ?? [])
     .filter(Boolean);
   if (who.length > 0) blocks.push(context(who.join('\n')));

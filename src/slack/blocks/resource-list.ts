@@ -1,8 +1,4 @@
 import type { Button, KnownBlock } from '@slack/types';
-import { claimLine } from '../../capabilities/on-call/claim-blocks.js';
-import type { Claim } from '../../capabilities/on-call/claims.js';
-import type { ResourceWindows } from '../../capabilities/windows/resource-windows.js';
-import { heldLine } from '../../capabilities/windows/window-words.js';
 import type { MigrationResource, ResourceKind } from '../../domain/migration-resource.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { encodeListPage, type ListQuery } from '../list-query.js';
@@ -43,10 +39,11 @@ export interface ListView {
   emptyHint?: string;
   /** Titles requesters typed, by `connection:id`, where the provider named the resource itself. */
   titles?: ReadonlyMap<string, string>;
-  /** Who is on each failed row ("I'm on it"), by `connection:id`, as Home shows it. */
-  claims?: ReadonlyMap<string, Claim>;
-  /** The time windows covering each row, by `connection:id`: its card's first window line. */
-  windows?: ReadonlyMap<string, ResourceWindows>;
+  /**
+   * The lines the capabilities draw under each row (`Capabilities.rowLines`), by `connection:id`,
+   * as Home draws them: who is on a failure, the window that holds it.
+   */
+  rowLines?: ReadonlyMap<string, readonly string[]>;
   /** The reader's language (English unless given). */
   tr?: Translator;
 }
@@ -94,9 +91,7 @@ export function renderResourceList(view: ListView): KnownBlock[] {
     const named = displayName(r.name, view.titles?.get(resourceRef(r)));
     // The provider's name goes beside the requester's title, on the id's line (it is an id to them).
     const beside = named.beside ? ` ${code(truncate(named.beside, nameMax))}` : '';
-    const claim = view.claims?.get(resourceRef(r));
-    const held = heldLine(r.state, view.windows?.get(resourceRef(r)), tr);
-    const onIt = `${claim ? `\n${claimLine(claim, tr)}` : ''}${held ? `\n${held}` : ''}`;
+    const onIt = (view.rowLines?.get(resourceRef(r)) ?? []).map((line) => `\n${line}`).join('');
     blocks.push({
       type: 'section',
       text: {

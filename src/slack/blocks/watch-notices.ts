@@ -8,7 +8,6 @@ import type {
   RepairedNote,
 } from '../../watcher/outbox/notification.js';
 import type { BrokenState } from '../../watcher/records/watch-store.js';
-import type { WindowRefusedNote } from '../../watcher/window-fact.js';
 import { displayName, refBeside } from './display-name.js';
 import { slackDate } from './format.js';
 import { MESSAGE_TEXT_BUDGET, packLines } from './message-budget.js';
@@ -108,17 +107,6 @@ export function renderRepaired(note: RepairedNote, tr: Translator = ENGLISH): Re
   const text = tr.t('watch.repaired', {
     since: slackDate(new Date(note.since)),
     name: `*${escapeMrkdwn(truncate(note.name, 200))}*`,
-  });
-  return { text, blocks: [section(text)] };
-}
-
-/** A time window left the resource as it was: the policy refused the person who set it. */
-export function renderWindowRefused(note: WindowRefusedNote, tr: Translator = ENGLISH): Rendered {
-  const text = tr.t('watch.windowRefused', {
-    name: `*${escapeMrkdwn(truncate(note.window.name, 80))}*`,
-    action: note.action,
-    user: `<@${note.by}>`,
-    command: code(`/migrate window remove ${note.window.id}`),
   });
   return { text, blocks: [section(text)] };
 }

@@ -32,13 +32,7 @@ import {
   startAgainIf,
 } from './resource-card.js';
 import { stateLabelIn } from './state-words.js';
-import {
-  renderBrokenDm,
-  renderConnectionNotice,
-  renderDigest,
-  renderRepaired,
-  renderWindowRefused,
-} from './watch-notices.js';
+import { renderBrokenDm, renderConnectionNotice, renderDigest, renderRepaired } from './watch-notices.js';
 
 /**
  * What the watcher posts, rendered when it is sent: the parent card (the resource card, edited in
@@ -132,8 +126,6 @@ export function renderWatchNotification(
       return renderCompletionReport(note, tr);
     case 'failures':
       return renderFailureListing(note, tr);
-    case 'window-refused':
-      return renderWindowRefused(note, tr);
     case 'chain':
       return renderChainLine(note, tr);
   }

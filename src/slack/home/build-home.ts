@@ -1,15 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WORKSPACE } from '../../access/policy.js';
-import { onCallState } from '../../capabilities/on-call/on-call-state.js';
-import { windowsListed, windowsOf } from '../../capabilities/windows/resource-windows.js';
 import { explainForDisplay } from '../../catalogue/explain.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { asAppError, ProviderError } from '../../errors.js';
+import type { Translator } from '../../i18n/translator.js';
 import { ResourceTitles } from '../../resources/resource-titles.js';
 import { brokenFixParts } from '../../watcher/outbox/broken-channel.js';
 import { titleOf } from '../../watcher/outbox/notification.js';
 import { HOME_ROWS, type HomeView } from '../blocks/app-home.js';
 import type { AppDeps } from '../context.js';
+import { rowLinesOf } from './row-lines.js';
 
 /** Each provider gets this long; a slow one is shown as "not answering", the Home tab still opens. */
 const CALL_BUDGET_MS = 2_500;
@@ -36,7 +36,11 @@ function describeProblem(error: unknown): string {
 }
 
 /** Gathers what the Home tab shows: connection health, running and failed resources of every connection. */
-export async function buildHome(deps: AppDeps, who: { teamId: string; userId: string }): Promise<HomeView> {
+export async function buildHome(
+  deps: AppDeps,
+  who: { teamId: string; userId: string },
+  tr: Translator,
+): Promise<HomeView> {
   // Everyone may see the Home tab: asked through the policy like every other surface, for its role.
   const role = await deps.access.require(
     { teamId: who.teamId, userId: who.userId },
@@ -80,22 +84,19 @@ export async function buildHome(deps: AppDeps, who: { teamId: string; userId: st
   const all = results.flatMap((r) => r.resources);
   const titles = await new ResourceTitles(deps.store).many(who.teamId, all).catch(() => undefined);
   const failed = all.filter((r) => r.state === 'failed');
-  const claims = await onCallState(deps).claims.currentOf(who.teamId, failed);
   // From the watcher's store only (no provider call): a store outage must not keep the tab closed.
   const watches = await deps.watcher.list(who.teamId).catch(() => []);
-  // The workspace's time windows, and what each row's card says of them (store reads only).
-  const windows = await windowsListed(deps, who.teamId);
   const paused = all.filter((r) => r.state === 'paused' || r.state === 'pausing');
-  const now = deps.clock.now();
-  const covering = windows.length > 0 ? await windowsOf(deps, who.teamId, all, now) : undefined;
+  // What the capabilities say under each row (store reads only): who is on a failure, the window
+  // that holds it. Their own sections (the time windows) are drawn by `homeBlocks`.
+  const rowLines = await rowLinesOf(deps.capabilities, who.teamId, all, tr, deps.clock.now());
   return {
     role,
     connections: results.map((r) => r.health),
     running: all.filter((r) => r.state === 'running' || r.state === 'retrying'),
     failed,
-    claims,
     paused,
-    windows: { list: windows, now, ...(covering ? { of: covering } : {}) },
+    rowLines,
     use: await deps.watcher.usage(who.teamId).catch(() => undefined),
     unreadable: results.filter((r) => r.health.problem).map((r) => r.health.name),
     titles,

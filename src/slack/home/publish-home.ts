@@ -18,10 +18,8 @@ export async function publishHome(
   notice?: string | readonly KnownBlock[],
 ): Promise<void> {
   // The Home tab is the viewer's own: in their Slack language.
-  const [view, tr] = await Promise.all([
-    buildHome(deps, { teamId, userId }),
-    deps.slack.locales.translatorForUser(teamId, userId),
-  ]);
+  const tr = await deps.slack.locales.translatorForUser(teamId, userId);
+  const view = await buildHome(deps, { teamId, userId }, tr);
   // The capabilities' own sections (src/capabilities/: a plan's waves), drawn in the same language.
   const { first, after } = await deps.capabilities.homeBlocks({ teamId, userId }, tr, deps.clock.now());
   const extra = after as KnownBlock[];

@@ -22,6 +22,7 @@ import {
 } from '../../reports/completion-report.js';
 import type { ThroughputSample } from '../../reports/throughput-samples.js';
 import type { GroupTally } from '../group-tally.js';
+import { type EtaCard, etaCard } from '../record-eta.js';
 import type { ChainNote, WatchOrigin } from '../records/watch-origin.js';
 import type {
   BrokenState,
@@ -30,7 +31,6 @@ import type {
   WatchEvent,
   WatchRecord,
 } from '../records/watch-store.js';
-import { type WindowedCard, type WindowRefusedNote, windowedCard } from '../window-fact.js';
 import { type CapabilityCard, capabilityCard } from './capability-facts.js';
 import type { EventPost, LiveNow } from './living-posts.js';
 import type { ViewNote } from './thread-views.js';
@@ -48,7 +48,6 @@ export type WatchNotification =
   | ReportNote
   | FailureListNote
   | ViewNote
-  | WindowRefusedNote
   | ChainNote;
 
 /**
@@ -216,8 +215,8 @@ export interface RepairedNote {
   since: number;
 }
 
-/** The parent card's facts (its snapshot); windows and ETA: `WindowedCard`; capabilities': `CapabilityCard`. */
-export interface CardFacts extends WindowedCard, CapabilityCard {
+/** The parent card's facts (its snapshot); the ETA: `EtaCard`; capabilities': `CapabilityCard`. */
+export interface CardFacts extends EtaCard, CapabilityCard {
   resource: MigrationResource;
   actions: ResourceAction[];
   /** The resource is gone: the card says so and loses its buttons. */
@@ -249,7 +248,7 @@ export function cardFacts(record: WatchRecord): CardFacts {
     requested: record.requested,
     group: record.group,
     ...(record.claim ? { claim: record.claim } : {}),
-    ...windowedCard(record),
+    ...etaCard(record),
     ...(verified ? { verification: verificationCard(verified) } : {}),
     failurePosted: record.posts?.some((p) => p.kind === 'failure') ?? false,
     ...capabilityCard(record),

@@ -186,10 +186,26 @@ export function factsOfBefore(
  */
 const POSTS_BEFORE: ReadonlySet<unknown> = new Set(['verification']);
 
+/**
+ * Outbox notes earlier builds wrote as the core's own kind, by the capability that draws them now:
+ * a time window's refusal (`window-refused`, the note is the view). Read as its view note.
+ */
+const NOTES_BEFORE: Readonly<Record<string, string>> = { 'window-refused': 'windows' };
+
+function viewOfBefore(e: Json): Json {
+  const note = e.note as Json | undefined;
+  const kind = note?.kind as string | undefined;
+  if (!note || kind === undefined || !Object.hasOwn(NOTES_BEFORE, kind)) return e;
+  const view = { kind: 'view', capability: NOTES_BEFORE[kind], id: String(e.key ?? ''), view: note };
+  return { ...e, note: view };
+}
+
 export function viewsOfBefore(record: Json): Json {
   const posts = record.posts as Json[] | undefined;
   const outbox = record.outbox as Json[] | undefined;
-  const oldNote = (e: Json) => POSTS_BEFORE.has((e.note as Json | undefined)?.kind);
+  const oldNote = (e: Json) =>
+    POSTS_BEFORE.has((e.note as Json | undefined)?.kind) ||
+    Object.hasOwn(NOTES_BEFORE, String((e.note as Json | undefined)?.kind));
   if (!posts?.some((p) => POSTS_BEFORE.has(p.kind)) && !outbox?.some(oldNote)) return record;
   const rest = { ...record };
   if (posts)
@@ -201,9 +217,8 @@ export function viewsOfBefore(record: Json): Json {
   if (outbox)
     rest.outbox = outbox.map((e) => {
       const note = e.note as Json;
-      return oldNote(e)
-        ? { ...e, note: { kind: 'view', capability: note.kind, id: String(note.at), view: note } }
-        : e;
+      if (!POSTS_BEFORE.has(note?.kind)) return viewOfBefore(e);
+      return { ...e, note: { kind: 'view', capability: note.kind, id: String(note.at), view: note } };
     });
   return rest;
 }

@@ -1,6 +1,4 @@
 import type { ListFilter } from '../../../../capabilities/capability.js';
-import { onCallState } from '../../../../capabilities/on-call/on-call-state.js';
-import { windowsOf } from '../../../../capabilities/windows/resource-windows.js';
 import type { Connection } from '../../../../connections/connection.js';
 import type { MigrationResource, ResourceKind } from '../../../../domain/migration-resource.js';
 import { AppError, ErrorCode } from '../../../../errors.js';
@@ -12,6 +10,7 @@ import { kindPlural } from '../../../blocks/resource-card.js';
 import { type ListGap, MAX_LIST_ROWS, renderResourceList } from '../../../blocks/resource-list.js';
 import { stateWords } from '../../../blocks/state-words.js';
 import type { HandlerContext } from '../../../context.js';
+import { rowLinesOf } from '../../../home/row-lines.js';
 import { closeListWord, didYouMean, type ListQuery, parseListQuery } from '../../../list-query.js';
 import { defineSubcommand } from '../subcommand.js';
 
@@ -137,9 +136,8 @@ export async function listResources(
   const ordered = orderForTriage(resources);
   const shown = ordered.slice(page * PAGE_SIZE, wanted);
   const titles = await new ResourceTitles(ctx.deps.store).many(ctx.teamId, shown).catch(() => undefined);
-  const claims = await onCallState(ctx.deps).claims.currentOf(ctx.teamId, shown);
-  // What each row's card says of its time windows, first line only (store reads only).
-  const windows = await windowsOf(ctx.deps, ctx.teamId, shown, ctx.deps.clock.now());
+  // What the capabilities say under each row: who is on a failure, the window that holds it.
+  const rowLines = await rowLinesOf(ctx.deps.capabilities, ctx.teamId, shown, tr, ctx.deps.clock.now());
   const filters = listFilters(query, tr);
   const unread = [...new Set(failures.map((f) => f.connection))].join(', ');
   const summary =
@@ -161,8 +159,7 @@ export async function listResources(
       title: `${tr.t('list.title')}${filters.length ? ` · ${filters.join(' · ')}` : ''}`,
       resources: shown,
       titles,
-      claims,
-      windows,
+      rowLines,
       summary: triageSummary(resources, tr, total),
       total,
       failures,
