@@ -1,7 +1,5 @@
 import { WORKSPACE } from '../access/policy.js';
 import { roleAllows } from '../access/roles.js';
-import type { Claim } from '../capabilities/on-call/claims.js';
-import { claimOn } from '../capabilities/on-call/on-call-state.js';
 import { windowsOf } from '../capabilities/windows/resource-windows.js';
 import type { MigrationResource } from '../domain/migration-resource.js';
 import type { ResourceAction } from '../providers/types.js';
@@ -22,8 +20,8 @@ export interface Shown {
   mayManage?: boolean;
   /** Who last acted on it through the bot ("Paused by @Bob · 2 min ago"). */
   lastAction?: LastAction;
-  /** Who took on its failure, while it is failed. */
-  claim?: Claim;
+  /** What the capabilities know of it from their stores (`Capabilities.factsOf`: who is on its failure). */
+  facts?: Record<string, unknown>;
   /** The title its requester typed, when an approval created it under a name the provider made up. */
   title?: string;
   /** The time windows covering it, as its watched card shows them (a cap, the next change). */
@@ -62,14 +60,22 @@ export async function shownWith(
   may: Pick<Shown, 'actions' | 'mayUse' | 'mayWatch' | 'mayManage'>,
 ): Promise<Shown> {
   const { capabilities, resources } = ctx.deps;
-  const [lastAction, title, claim, covering] = await Promise.all([
+  const now = ctx.deps.clock.now();
+  const [lastAction, title, known, covering] = await Promise.all([
     resources.lastActions.get(ctx.teamId, resource).catch(() => undefined),
     titleOf(ctx, resource),
-    claimOn(ctx.deps, ctx.teamId, resource),
-    capabilities
-      ? windowsOf({ capabilities, resources }, ctx.teamId, [resource], ctx.deps.clock.now())
-      : undefined,
+    capabilities?.factsOf?.(ctx.teamId, [resource], now).catch(() => undefined),
+    capabilities ? windowsOf({ capabilities, resources }, ctx.teamId, [resource], now) : undefined,
   ]);
-  const facts = covering?.get(`${resource.connection}:${resource.id}`)?.facts;
-  return { lastAction, title, claim, resource, ...(facts?.length ? { windows: facts } : {}), ...may };
+  const ref = `${resource.connection}:${resource.id}`;
+  const facts = covering?.get(ref)?.facts;
+  const capabilityFacts = known?.get(ref);
+  return {
+    lastAction,
+    title,
+    resource,
+    ...(capabilityFacts ? { facts: capabilityFacts } : {}),
+    ...(facts?.length ? { windows: facts } : {}),
+    ...may,
+  };
 }

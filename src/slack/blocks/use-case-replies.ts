@@ -5,6 +5,7 @@ import type { Acted } from '../../use-cases/act-on-resource.js';
 import type { DeletePlan } from '../../use-cases/plan-delete.js';
 import type { Shown } from '../../use-cases/show-resource.js';
 import type { Watched } from '../../use-cases/watch-resource.js';
+import { type CardDrawing, drawnOnCard, NO_DRAWING } from './capability-drawing.js';
 import { displayName, refBeside } from './display-name.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import { renderResourceCard } from './resource-card.js';
@@ -26,7 +27,7 @@ export interface UseCaseReply {
  */
 export function renderShown(
   shown: Shown,
-  options: { shared?: boolean; tr?: Translator; now: number },
+  options: { shared?: boolean; tr?: Translator; now: number; drawing?: Partial<CardDrawing> },
 ): UseCaseReply {
   const { resource } = shown;
   const tr = options.tr ?? ENGLISH;
@@ -38,7 +39,7 @@ export function renderShown(
       allActions: shown.actions,
       lastAction: shown.lastAction,
       windows: shown.windows,
-      claim: shown.claim,
+      ...drawnOnCard(options.drawing ?? NO_DRAWING, shown.facts, tr, resource),
       // Only in a reply the asker alone sees: the channel's card offers what anyone may press.
       canFixConnection: !options.shared && shown.mayManage === true,
       tr,

@@ -71,7 +71,9 @@ export function resourceViewButton(mode: 'refresh' | 'open') {
       const tr = await ctx.translator('person');
       const now = ctx.deps.clock.now();
       const watch = cardIn(refreshed.watches, ctx.channelId);
-      const card = watch ? renderParentCard(cardFacts(watch), tr, now) : renderShown(refreshed, { tr, now });
+      const card = watch
+        ? renderParentCard(cardFacts(watch), tr, now, [], ctx.deps.capabilities)
+        : renderShown(refreshed, { tr, now, drawing: ctx.deps.capabilities });
       await ctx.reply({ ...card, replaceOriginal: false });
       return;
     }
@@ -79,7 +81,7 @@ export function resourceViewButton(mode: 'refresh' | 'open') {
     const shown = await showResource(ctx, { exact });
     const tr = await ctx.translator('person');
     await ctx.reply({
-      ...renderShown(shown, { tr, now: ctx.deps.clock.now() }),
+      ...renderShown(shown, { tr, now: ctx.deps.clock.now(), drawing: ctx.deps.capabilities }),
       replaceOriginal: mode === 'refresh',
     });
   });

@@ -17,6 +17,9 @@ export const status = defineSubcommand<{ ref: ResourceRef; share: boolean }>({
     const shown = await showResource(ctx, { ref });
     // A shared card is read by the channel: its language; otherwise the asker's.
     const tr = await ctx.translator(share ? 'channel' : 'person');
-    await ctx.reply({ ...renderShown(shown, { shared: share, tr, now: ctx.deps.clock.now() }), share });
+    await ctx.reply({
+      ...renderShown(shown, { shared: share, tr, now: ctx.deps.clock.now(), drawing: ctx.deps.capabilities }),
+      share,
+    });
   },
 });
