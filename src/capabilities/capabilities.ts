@@ -224,16 +224,22 @@ export class Capabilities implements CapabilityStates, RequestGate {
     return byRef;
   }
 
-  /** Each capability's buttons on a card from its fact, in the list's order. */
+  /** Each capability's buttons on a resource's card and posts from its fact (or none), in the list's order. */
   cardButtons(
     facts: Readonly<Record<string, unknown>> | undefined,
     tr: Translator,
     resource: CardResource,
   ): CapabilityButton[] {
+    return this.#list.flatMap((c) => c.cardButtons(facts?.[c.name], tr, resource));
+  }
+
+  /** Each capability's line under a failure from what its fact says of it (`failureFacts`), in the list's order. */
+  failureLines(facts: Readonly<Record<string, unknown>> | undefined, tr: Translator): string[] {
     if (!facts) return [];
-    return this.#list.flatMap((c) =>
-      facts[c.name] === undefined ? [] : c.cardButtons(facts[c.name], tr, resource),
-    );
+    return this.#list.flatMap((c) => {
+      const line = facts[c.name] === undefined ? undefined : c.failureLine(facts[c.name], tr);
+      return line ? [line] : [];
+    });
   }
 
   /** Each capability's line under a list's or Home's row, in the list's order. */

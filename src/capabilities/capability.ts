@@ -1,5 +1,7 @@
+import type { ConfirmationDialog } from '@slack/types';
 import type { AccessControl } from '../access/access-control.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { NextStepAction } from '../catalogue/code-classes.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
@@ -126,8 +128,18 @@ export interface CapabilityDefinition<State> {
     resources: readonly CardResource[],
     now: number,
   ): Promise<ReadonlyMap<string, unknown>>;
-  /** Buttons it adds to the card's actions from its fact (its `listeners` answer them). Pure. */
+  /**
+   * Buttons it adds to a resource's actions (its card, a failure post and what that post becomes)
+   * from its fact, undefined where it has none (a failure nobody took on yet); its `listeners`
+   * answer them. Pure.
+   */
   cardButtons?(fact: unknown, tr: Translator, resource: CardResource): CapabilityButton[];
+  /**
+   * The line it adds under a failure on the card and the failure post, and beside a listing's
+   * line, from what its fact says of the failure the resource is in now (`onFailure`, as
+   * `failureFacts` keeps it: who is on it). Pure, and mrkdwn.
+   */
+  failureLine?(fact: unknown, tr: Translator): string | undefined;
   /** One line it adds under a resource's row in a list or on Home (mrkdwn, escaped). Pure. */
   rowLine?(fact: unknown, tr: Translator, now: number, resource: CardResource): string | undefined;
   /**
@@ -218,10 +230,16 @@ export interface CapabilityButton {
   text: { type: 'plain_text'; text: string };
   value?: string;
   style?: 'primary' | 'danger';
+  confirm?: ConfirmationDialog;
+  /**
+   * The catalogue's next step it offers (`claim`: taking the failure on): where the failure's
+   * class names it as the main one, it leads the resource's buttons. Not sent to Slack.
+   */
+  step?: NextStepAction;
 }
 
 /** The watched resource a card is drawn for, as the watcher last observed it. */
-export type CardResource = Pick<MigrationResource, 'connection' | 'kind' | 'id' | 'state'>;
+export type CardResource = Pick<MigrationResource, 'connection' | 'kind' | 'id' | 'state' | 'lastError'>;
 
 /** A capability with its state type sealed inside, so different ones sit in one list. */
 export interface Capability {
@@ -234,6 +252,7 @@ export interface Capability {
   cardLines(fact: unknown, tr: Translator, now: number, resource: CardResource): string[];
   cardButtons(fact: unknown, tr: Translator, resource: CardResource): CapabilityButton[];
   rowLine(fact: unknown, tr: Translator, now: number, resource: CardResource): string | undefined;
+  failureLine(fact: unknown, tr: Translator): string | undefined;
   verificationButtons(run: VerifiedRun, tr: Translator): CapabilityButton[];
   /** Its living post drawn from its view; undefined when it has none. */
   render(view: unknown, tr: Translator, now: number, more?: PostAdditions): CapabilityRendered | undefined;
@@ -288,6 +307,12 @@ export interface CapabilityStates {
   stateOf(name: string): unknown;
   /** Every started capability's API reads. */
   apiReads?(): readonly ApiRead[];
+  /** Every capability's facts of resources from its store, by `connection:id` then name (`factsOf`). */
+  factsOf?(
+    team: string,
+    resources: readonly CardResource[],
+    now: number,
+  ): Promise<ReadonlyMap<string, Record<string, unknown>>>;
 }
 
 const NO_ADDITIONS: PostAdditions = { verificationButtons: () => [] };
@@ -306,6 +331,7 @@ export function defineCapability<State>(
       definition.cardLines ? definition.cardLines(fact, tr, now, resource) : [],
     cardButtons: (fact, tr, resource) => definition.cardButtons?.(fact, tr, resource) ?? [],
     rowLine: (fact, tr, now, resource) => definition.rowLine?.(fact, tr, now, resource),
+    failureLine: (fact, tr) => definition.failureLine?.(fact, tr),
     verificationButtons: (run, tr) => definition.verificationButtons?.(run, tr) ?? [],
     render: (view, tr, now, more = NO_ADDITIONS) => definition.render?.(view, tr, now, more),
     listFilters: definition.listFilters ?? [],

@@ -12,6 +12,7 @@ import {
   type WatchPost,
   type WatchSlack,
 } from '../watcher/outbox/watch-slack.js';
+import type { CardDrawing } from './blocks/capability-drawing.js';
 import { chartLabels } from './blocks/completion-report.js';
 import { renderLivingPost } from './blocks/living-posts.js';
 import { truncate } from './blocks/mrkdwn.js';
@@ -51,26 +52,33 @@ export class SlackWatchDelivery implements WatchSlack {
   readonly #logger: Logger | undefined;
   readonly #clock: Clock;
   readonly #lines: CardLines;
+  readonly #drawing: CardDrawing;
   readonly #views: ViewRender;
 
   /**
    * `clock`: the bot's one clock (a card's "checked" time is when it is sent); `language` gives a
    * channel's language when a post is rendered (English without it); `lines`, what the
-   * capabilities draw on a card from its facts (`Capabilities.cardLines`); `drawing.render`, a
-   * capability's own post from its view (`Capabilities.render`, ADR 0017), in a channel or a thread.
+   * capabilities draw on a card from its facts (`Capabilities.cardLines`), and their buttons and
+   * lines under a failure (`cardButtons`, `failureLines`); `drawing.render`, a capability's own
+   * post from its view (`Capabilities.render`, ADR 0017), in a channel or a thread.
    */
   constructor(
     sender: SlackSender,
     clock: Clock,
     language: ChannelLanguage = async () => ENGLISH,
     logger?: Logger,
-    drawing: { cardLines: CardLines; render?: ViewRender } = { cardLines: () => [] },
+    drawing: Partial<CardDrawing> & { render?: ViewRender } = {},
   ) {
     this.#sender = sender;
     this.#clock = clock;
     this.#language = language;
     this.#logger = logger;
-    this.#lines = (facts, tr, now, resource) => drawing.cardLines(facts, tr, now, resource);
+    this.#drawing = {
+      cardLines: (facts, tr, now, resource) => drawing.cardLines?.(facts, tr, now, resource) ?? [],
+      cardButtons: (facts, tr, resource) => drawing.cardButtons?.(facts, tr, resource) ?? [],
+      failureLines: (facts, tr) => drawing.failureLines?.(facts, tr) ?? [],
+    };
+    this.#lines = this.#drawing.cardLines;
     this.#views = (name, view, tr, now) => drawing.render?.(name, view, tr, now);
   }
 
@@ -81,7 +89,7 @@ export class SlackWatchDelivery implements WatchSlack {
     const drawn = note?.kind === 'view' ? this.#drawn(note, tr, now) : undefined;
     const message = drawn
       ? { text: drawn.text, ...(drawn.blocks ? { blocks: drawn.blocks as never } : {}) }
-      : render(post.content, tr, now, this.#lines);
+      : render(post.content, tr, now, this.#drawing);
     const ts = await deliver(async () => {
       const posted = await this.#sender.to(post.teamId, { purpose: 'background' }).post({
         channel: post.channel,
@@ -168,6 +176,7 @@ export class SlackWatchDelivery implements WatchSlack {
       tr,
       now,
       this.#lines(edit.card.facts, tr, now, edit.card.resource),
+      this.#drawing,
     );
     await deliver(() =>
       this.#sender
@@ -179,7 +188,10 @@ export class SlackWatchDelivery implements WatchSlack {
   async editPost(teamId: string, edit: Parameters<WatchSlack['editPost']>[1]): Promise<void> {
     const tr = await this.#language(teamId, edit.channel);
     const note = edit.note;
-    const post = note.kind === 'living' ? renderLivingPost(note, tr) : renderWatchNotification(note, tr);
+    const post =
+      note.kind === 'living'
+        ? renderLivingPost(note, tr, this.#drawing)
+        : renderWatchNotification(note, tr, this.#drawing);
     await deliver(() =>
       this.#sender
         .to(teamId, { purpose: 'background' })
@@ -262,11 +274,14 @@ function render(
   content: WatchContent,
   tr: Translator,
   now: number,
-  lines: CardLines,
+  drawing: CardDrawing,
 ): Rendered | MessageContent {
-  if ('card' in content)
-    return renderParentCard(content.card, tr, now, lines(content.card.facts, tr, now, content.card.resource));
-  if ('note' in content && content.note.kind !== 'view') return renderWatchNotification(content.note, tr);
+  if ('card' in content) {
+    const { card } = content;
+    return renderParentCard(card, tr, now, drawing.cardLines(card.facts, tr, now, card.resource), drawing);
+  }
+  if ('note' in content && content.note.kind !== 'view')
+    return renderWatchNotification(content.note, tr, drawing);
   return 'rendered' in content
     ? { text: content.rendered.text, blocks: content.rendered.blocks }
     : { text: '' };

@@ -1,3 +1,4 @@
+import { withoutOnFailure } from './outbox/capability-facts.js';
 import { eventEntries } from './outbox/event-entries.js';
 import { enqueue, type OutboxEntry, type WatchRecord } from './records/watch-store.js';
 import { type DetectedEvent, type DiffSettings, diff, type Observation } from './transitions.js';
@@ -46,12 +47,18 @@ export function nextRecord(
 }
 
 /**
- * The record without its claim once the resource is seen not failed: a claim is about one failure
- * occurrence, so the next one is nobody's yet and escalates as unclaimed. The claim
- * store's copy is closed before the poll writes this (on-call's hook, `Watcher.beforeRecording`).
+ * The record without what its facts said of a failure (`onFailure`, who is on it) once the
+ * resource is seen not failed: such a fact is about one failure occurrence, so the next one is
+ * nobody's yet. A capability keeping a copy elsewhere closes it first (`Watcher.beforeRecording`).
  */
 export function recovered(current: WatchRecord, observation: Observation): WatchRecord | undefined {
-  if (!current.claim || !('resource' in observation) || observation.resource.state === 'failed') return;
-  const { claim: _over, ...rest } = current;
-  return rest;
+  if (!current.facts || !('resource' in observation) || observation.resource.state === 'failed') return;
+  if (!Object.values(current.facts).some(hasOnFailure)) return;
+  const { facts: _all, ...rest } = current;
+  const facts = withoutOnFailure(current.facts);
+  return facts ? { ...rest, facts } : rest;
+}
+
+function hasOnFailure(fact: unknown): boolean {
+  return typeof fact === 'object' && fact !== null && 'onFailure' in fact;
 }

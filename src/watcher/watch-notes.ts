@@ -1,4 +1,3 @@
-import type { Claim } from '../capabilities/on-call/claims.js';
 import { UNDER_WAY_STATES } from '../domain/migration-resource.js';
 import { SKIP } from '../store/atomic-kv.js';
 import type { Loaded } from './cycle-report.js';
@@ -113,7 +112,7 @@ export class WatchNotes {
    * one, the resource is polled at once, the way a cycle does), so the card and posts are redrawn
    * from what the provider says now ("Pausing… requested by @Bob"), never from the state before
    * the action. Asked again soon only while the provider says the change is still under way.
-   * Returns the watches of the resource once redrawn (as `claim`).
+   * Returns the watches of the resource once redrawn (as `fact`).
    */
   async request(
     teamId: string,
@@ -171,29 +170,25 @@ export class WatchNotes {
   }
 
   /**
-   * A failure taken on or handed back (`claim` undefined). Returns the watches of the resource as
-   * they are once the editor has redrawn their posts (`showsNow` tells which post shows it).
+   * A capability's fact of a resource (`value` undefined: it has none now; a function: the fact
+   * from the one each record holds, in its compare-and-set), on every watch of it in the workspace,
+   * under the capability's name: the one editor redraws their cards and posts with it. Nothing is
+   * asked of the provider. Returns the watches as they are once redrawn (`showsNow` tells which
+   * post shows it).
    */
-  async claim(teamId: string, target: NotedResource, claim: Claim | undefined): Promise<WatchRecord[]> {
-    const change = (current: WatchRecord) => {
-      const { claim: _was, ...rest } = current;
-      return cardDue({ ...rest, ...(claim ? { claim } : {}) }, !current.ended);
-    };
-    // Nothing changed at the provider: the posts are redrawn, the resource is not asked again.
-    return (await this.#note(teamId, target, change, 'edit')).map((n) => n.record);
-  }
-
-  /**
-   * A capability's fact of a resource (`value` undefined: it has none now), on every watch of it in
-   * the workspace, under the capability's name: the one editor redraws their cards with it.
-   */
-  async fact(teamId: string, target: NotedResource, name: string, value: unknown): Promise<WatchRecord[]> {
+  async fact(
+    teamId: string,
+    target: NotedResource,
+    name: string,
+    value: unknown | ((was: unknown) => unknown),
+  ): Promise<WatchRecord[]> {
     const noted = await this.#note(
       teamId,
       target,
       (current) => {
-        const { [name]: _was, ...others } = current.facts ?? {};
-        const facts = value === undefined ? others : { ...others, [name]: value };
+        const { [name]: was, ...others } = current.facts ?? {};
+        const next = typeof value === 'function' ? (value as (was: unknown) => unknown)(was) : value;
+        const facts = next === undefined ? others : { ...others, [name]: next };
         const { facts: _all, ...rest } = current;
         return cardDue({ ...rest, ...(Object.keys(facts).length > 0 ? { facts } : {}) }, !current.ended);
       },

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importersOf, sources } from './folder-importers.js';
+import { importersOf, SRC, sources } from './folder-importers.js';
 
 /**
  * Claims and escalation are one capability folder, on-call (ADR 0014): outside
@@ -13,14 +15,8 @@ const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?on-call\/[^']+'/;
 
 const STILL_READ_BY: Record<string, string> = {
   'capabilities/registry.ts': 'the one list of capabilities',
-  'watcher/records/watch-store.ts': 'the record’s `claim` (the card draws it), the `Claim` type',
-  'watcher/watch-notes.ts': '`notes.claim`, which redraws every post of a failure with its claim',
-  'watcher/outbox/notification.ts': 'a card’s facts carry the claim',
-  'watcher/outbox/living-posts.ts': 'a failure post shows the claim on the failure it is about (`failureOf`)',
-  'slack/blocks/resource-card.ts': 'the card’s claim line and I’m on it / Hand back / Take over buttons',
-  'slack/blocks/watch-notifications.ts':
-    'a failure post’s claim line; escalation posts are drawn by the folder',
-  'slack/blocks/living-posts.ts': 'a living failure post’s "on it" line',
+  'slack/blocks/watch-notifications.ts': 'escalation posts are drawn by the folder',
+  'capabilities/plans/plan-view.ts': 'who is on a failed line of a plan (on-call’s fact)',
   'capabilities/verification/verification-post.ts': 'the owner of a failed verification’s failure',
   'slack/listeners/commands/subcommands/settings.ts':
     '`settings escalation`, a section of `/migrate settings`',
@@ -73,5 +69,33 @@ describe('the on-call capability (claims and escalation) is one folder', () => {
       'settings/escalation-settings.ts',
     ];
     expect(sources().filter((f) => old.includes(f))).toEqual([]);
+  });
+});
+
+/**
+ * Issue 58 items 1 and 8: who is on a failure is on-call's fact (`facts['on-call'].onFailure`),
+ * drawn by on-call through the capabilities' hooks: no core file keeps it as a field of its own
+ * (`record.claim`, `claim?: Claim`), imports the claim's modules or draws its line or buttons.
+ */
+const NAMES_A_CLAIM =
+  /from\s+'[./]*(?:capabilities\/)?on-call\/(?:claim[^']*|on-call-fact)\.js'|\bClaim\b|\.claim\b(?!\s*\()|\bclaim\??:\s|\b(?:claimLine|claimBlock|claimButton|takeOverButton|showsClaim)\b/;
+
+/** Core files that still name it, and why; the list may only get shorter. */
+const STILL_NAMES_A_CLAIM: Record<string, string> = {
+  'watcher/records/record-expand.ts': 'reads the `claim` (`cl`) of older records as on-call’s fact',
+  'slack/blocks/app-home.ts': 'a Home row’s "on it" line (to be drawn by `rowLine`)',
+  'slack/blocks/resource-list.ts': 'a listed row’s "on it" line (to be drawn by `rowLine`)',
+};
+
+describe('a claim is on-call’s fact, not the core’s', () => {
+  const core = sources().filter((f) => !f.startsWith('capabilities/'));
+  const naming = core.filter((f) => NAMES_A_CLAIM.test(readFileSync(path.join(SRC, f), 'utf8')));
+
+  it('is named by no core file but those listed', () => {
+    expect(naming.filter((f) => !(f in STILL_NAMES_A_CLAIM))).toEqual([]);
+  });
+
+  it('lists no core file that stopped naming it', () => {
+    expect(Object.keys(STILL_NAMES_A_CLAIM).filter((f) => !naming.includes(f))).toEqual([]);
   });
 });

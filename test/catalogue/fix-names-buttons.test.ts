@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { Capabilities } from '../../src/capabilities/capabilities.js';
+import { CAPABILITIES } from '../../src/capabilities/registry.js';
 import { allCatalogueEntries, type CatalogueEntry, explainForDisplay } from '../../src/catalogue/explain.js';
 import type { MigrationResource, ResourceKind } from '../../src/domain/migration-resource.js';
 import { LOCALES, type Locale } from '../../src/i18n/locale.js';
@@ -7,6 +9,7 @@ import { PoolRegistry } from '../../src/providers/http/http-client.js';
 import type { ProviderId } from '../../src/providers/provider-ids.js';
 import { createProvider, providerDefinition, providerDefinitions } from '../../src/providers/registry.js';
 import type { ResourceAction } from '../../src/providers/types.js';
+import { drawnOnCard } from '../../src/slack/blocks/capability-drawing.js';
 import { renderFailureExplanation } from '../../src/slack/blocks/failure-explanation.js';
 import { renderResourceCard } from '../../src/slack/blocks/resource-card.js';
 import { renderEventReply } from '../../src/slack/blocks/watch-notifications.js';
@@ -126,6 +129,9 @@ function fixLines(message: Message, tr: Translator): string[] {
   );
 }
 
+/** What the bot's capabilities add to a failure's buttons (I'm on it). */
+const DRAWING = new Capabilities(CAPABILITIES);
+
 /** Every surface an entry's failure is told on, in `locale`: its buttons and its fix lines. */
 function surfacesOf(
   entry: CatalogueEntry,
@@ -145,11 +151,17 @@ function surfacesOf(
         at: Date.UTC(2026, 10, 1),
       },
       tr,
+      DRAWING,
     ) as Message;
     out.push({ where: `${surface.name} post`, labels: labelsOf(post), fixes: fixLines(post, tr) });
     for (const canFixConnection of [false, true]) {
       const card = {
-        blocks: renderResourceCard(r, surface.actions, { tr, canFixConnection, now: Date.now() }),
+        blocks: renderResourceCard(r, surface.actions, {
+          tr,
+          canFixConnection,
+          now: Date.now(),
+          ...drawnOnCard(DRAWING, undefined, tr, r),
+        }),
       } as Message;
       const who = canFixConnection ? "an admin's" : 'a';
       out.push({ where: `${who} ${surface.name} card`, labels: labelsOf(card), fixes: fixLines(card, tr) });

@@ -3,6 +3,7 @@ import { FakeSlack, type RecordedCall } from '../../dev/fake-slack/fake-slack.js
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { SimClock } from '../../dev/simulators/kit.js';
 import { Capabilities } from '../../src/capabilities/capabilities.js';
+import { onCall } from '../../src/capabilities/on-call/index.js';
 import { Subscriptions } from '../../src/capabilities/subscriptions/following.js';
 import { verification } from '../../src/capabilities/verification/index.js';
 import { verifyEnding } from '../../src/capabilities/verification/verification.js';
@@ -175,8 +176,9 @@ export async function startRig(world: WatchWorld, options: RigOptions = {}): Pro
         options.slackClients?.(config, logger) ?? new SlackClients(config, logger),
         secrets,
         world.watcherClock,
-        // The verification capability draws its post in the run's thread.
-        new Capabilities([verification]),
+        // The verification capability draws its post in the run's thread; on-call, a failure's
+        // I'm on it (its buttons are drawn from its fact, as the bot's).
+        new Capabilities([verification, onCall]),
       ),
     },
     {

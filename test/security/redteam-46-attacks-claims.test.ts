@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { claimButton, encodeTakeOver } from '../../src/capabilities/on-call/claim-blocks.js';
+import { claimOf } from '../../src/capabilities/on-call/on-call-fact.js';
 import { onCallState } from '../../src/capabilities/on-call/on-call-state.js';
 import { ENGLISH } from '../../src/i18n/translator.js';
 import { encodeResourceButton } from '../../src/slack/resource-button.js';
@@ -251,12 +252,12 @@ describe('redteam 46 claims: the fix attacked again (a claim is about one failur
     await a.ask(`watch ${CONNECTION}:${id}`);
     await a.bot.deps.watcher.runCycle();
     expect(await press(a, 'failure.claim', button(id), OPER_1)).toContain(`<@${OPER_1}> is on it`);
-    expect((await watched(id))?.claim?.by).toBe(OPER_1);
+    expect(claimOf((await watched(id))?.facts)?.by).toBe(OPER_1);
     clockOf(a).advance(60_000);
     recover(id);
     await a.bot.deps.watcher.runCycle();
     expect(await onCallState(a.bot.deps).claims.get(TEAM, ref(id))).toBeUndefined();
-    expect((await watched(id))?.claim).toBeUndefined();
+    expect(claimOf((await watched(id))?.facts)).toBeUndefined();
     failAgain(id, 'TRF.0015');
     expect(await press(b, 'failure.claim', button(id), OPER_2)).toContain(`<@${OPER_2}> is on it`);
   });

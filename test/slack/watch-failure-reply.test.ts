@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { Capabilities } from '../../src/capabilities/capabilities.js';
+import { CAPABILITIES } from '../../src/capabilities/registry.js';
+import { ENGLISH } from '../../src/i18n/translator.js';
 import { renderEventReply } from '../../src/slack/blocks/watch-notifications.js';
 import type { EventNote } from '../../src/watcher/outbox/notification.js';
 
@@ -26,9 +29,9 @@ function failed(code: string | undefined): EventNote {
 
 const buttonsOf = (note: EventNote) =>
   (
-    renderEventReply(note).blocks.find((b) => b.type === 'actions') as
-      | { elements: { action_id: string; text: { text: string }; style?: string }[] }
-      | undefined
+    renderEventReply(note, ENGLISH, new Capabilities(CAPABILITIES)).blocks.find(
+      (b) => b.type === 'actions',
+    ) as { elements: { action_id: string; text: { text: string }; style?: string }[] } | undefined
   )?.elements ?? [];
 
 // Issue #13: the thread and channel post read like the card and `explain`; the class picks the

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { claimOf } from '../../src/capabilities/on-call/on-call-fact.js';
 import { encodeResourceButton } from '../../src/slack/resource-button.js';
-import { WatchStore } from '../../src/watcher/records/watch-store.js';
+import { type WatchRecord, WatchStore } from '../../src/watcher/records/watch-store.js';
 import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 
 // Issue 47 item 1: finding a resource's watches reads that resource's records by key. A claim (or
@@ -58,7 +59,7 @@ describe('a note on one resource', () => {
     );
     // Both channels' watches carry the claim.
     for (const key of read)
-      expect((await store.read<{ claim?: { by: string } }>(key))?.claim?.by).toBe('U0ALICE01');
+      expect(claimOf((await store.read<WatchRecord>(key))?.facts)?.by).toBe('U0ALICE01');
   });
   it('finds watches made before the per-resource sets existed', { timeout: 60_000 }, async () => {
     const failing = t.oms.addTask({

@@ -1,7 +1,10 @@
 import { InvalidInputError } from '../../errors.js';
 import { findResource, type ResourceTarget, type UseCaseContext } from '../../use-cases/context.js';
 import type { WatchRecord } from '../../watcher/records/watch-store.js';
+import type { NotedResource } from '../../watcher/watch-notes.js';
 import { type Claim, type Claims, failureOf } from './claims.js';
+import { withClaim } from './on-call-fact.js';
+import { ON_CALL } from './on-call-state.js';
 
 export interface ClaimOutcome {
   /** The claim as it is now: the presser's, or none after they handed it back. */
@@ -35,7 +38,7 @@ export async function claimFailure(
     const released =
       held?.by === ctx.userId &&
       (await ctx.audited('hand-back', ref, () => claims.handBack(ctx.teamId, resource, ctx.userId)));
-    const watches = released ? await ctx.deps.watcher.notes.claim(ctx.teamId, resource, undefined) : [];
+    const watches = released ? await noteClaim(ctx, resource, undefined) : [];
     if (!released) {
       const holder = await claims.current(ctx.teamId, resource, now);
       if (holder && holder.by !== ctx.userId) throw taken(holder);
@@ -56,7 +59,7 @@ export async function claimFailure(
     return taking;
   });
   // The watcher's channel cards of it say who, as the post and the Home do.
-  const watches = await ctx.deps.watcher.notes.claim(ctx.teamId, resource, outcome.claim);
+  const watches = await noteClaim(ctx, resource, outcome.claim);
   return { claim: outcome.claim, did: 'claimed', watches };
 }
 
@@ -64,4 +67,16 @@ export async function claimFailure(
 export function taken(held: Claim): Error {
   const user = `<@${held.by}>`;
   return InvalidInputError.of('claim.taken', { user });
+}
+
+/**
+ * Who is on the failure now (undefined: nobody), on every watch of the resource as on-call's fact:
+ * the one editor redraws the failure's posts and cards with it. Returns the watches once redrawn.
+ */
+export function noteClaim(
+  ctx: UseCaseContext,
+  resource: NotedResource,
+  claim: Claim | undefined,
+): Promise<WatchRecord[]> {
+  return ctx.deps.watcher.notes.fact(ctx.teamId, resource, ON_CALL, (was: unknown) => withClaim(was, claim));
 }

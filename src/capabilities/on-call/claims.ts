@@ -2,6 +2,10 @@ import type { Clock } from '../../clock.js';
 import type { ResourceKind } from '../../domain/migration-resource.js';
 import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
 import type { Store } from '../../store/create-store.js';
+import { failureOf } from '../../watcher/outbox/capability-facts.js';
+
+/** Which failure a resource is in now, as a claim remembers it (`about`). */
+export { failureOf };
 
 /** Who said "I'm on it" for a failed resource, and when (ms on the bot's clock). */
 export interface Claim {
@@ -15,11 +19,6 @@ export interface Claim {
 
 type ResourceKey = { connection: string; kind: ResourceKind; id: string };
 type Failing = ResourceKey & { state: string; lastError?: { code?: string; message?: string } };
-
-/** Which failure a resource is in now, as a claim remembers it. */
-export function failureOf(r: Pick<Failing, 'lastError'>): string {
-  return `${r.lastError?.code ?? ''}|${r.lastError?.message ?? ''}`.slice(0, 300);
-}
 
 /** A week: past that, a claim nobody handed back says less than no claim at all. */
 const KEEP_MS = 7 * 24 * 3600_000;

@@ -1,6 +1,6 @@
 import { dedupBase, type WatchRecord } from '../../watcher/records/watch-store.js';
 import type { TimedOutcome } from '../../watcher/watch-notes.js';
-import { ON_CALL } from './on-call-state.js';
+import { claimOf, onCallFact, withClaim } from './on-call-fact.js';
 
 /**
  * Nobody is left alone with a failure: with escalation set for the channel (or the
@@ -43,9 +43,10 @@ export function isEscalationEvent(event: string): event is EscalationEvent {
   return ESCALATION_EVENTS.has(event);
 }
 
-/** The fact's value: where the failure's escalation stands, or none (the watch is not failed). */
+/** Where the failure's escalation stands (on-call's fact without its claim), or none. */
 function stateOf(record: WatchRecord): EscalationState | undefined {
-  return record.facts?.[ON_CALL] as EscalationState | undefined;
+  const { onFailure: _claim, ...state } = onCallFact(record.facts) ?? {};
+  return state.since === undefined ? undefined : (state as EscalationState);
 }
 
 /**
@@ -59,7 +60,10 @@ export function escalate(
   now: number,
 ): TimedOutcome | undefined {
   const was = stateOf(record);
-  if (record.state !== 'failed' || record.ended) return was ? { fact: undefined, events: [] } : undefined;
+  const claim = claimOf(record.facts);
+  // The fact keeps who is on the failure (`withClaim`): the escalation is only its other part.
+  if (record.state !== 'failed' || record.ended)
+    return was ? { fact: withClaim(undefined, claim), events: [] } : undefined;
   // A failure seen since the one the fact is about starts over (`failedAt` is the watcher's).
   const current = was && (record.failedAt === undefined || was.since >= record.failedAt) ? was : undefined;
   const state: EscalationState = { ...(current ?? { since: record.failedAt ?? now }) };
@@ -77,7 +81,6 @@ export function escalate(
         },
       },
     });
-  const claim = record.claim;
   if (policy && !claim) {
     if (policy.remindMs !== undefined && !state.reminded && now - state.since >= policy.remindMs) {
       state.reminded = true;
@@ -102,5 +105,5 @@ export function escalate(
   // only here (a record from before the watcher kept `failedAt`).
   const pin = record.failedAt === undefined && !current;
   if (events.length === 0 && current === was && !pin) return undefined;
-  return { fact: state, events };
+  return { fact: withClaim(state, claim), events };
 }

@@ -10,20 +10,21 @@ import {
   releaseButtonHandler,
   takeOverButtonHandler,
 } from './claim-buttons.js';
-import { claimFactsOf, claimRowLine } from './claim-facts.js';
+import { claimButtons, claimFacts, claimFailureLine } from './claim-drawing.js';
 import { Claims } from './claims.js';
 import { escalationPass } from './escalation-pass.js';
 import { EscalationPolicies } from './escalation-policies.js';
 import { KEEP_CLAIM_ACTION } from './escalation-posts.js';
 import { escalationReader } from './escalation-settings.js';
+import { claimOf } from './on-call-fact.js';
 import { ON_CALL, type OnCallState } from './on-call-state.js';
 
 /**
  * On call: who is on each failure ("I'm on it", Hand back, Take over, Release) and the escalation
  * of failures nobody takes on (`/migrate settings escalation`): its store of claims, its buttons,
- * its escalation posts and its steps, a job on the one scheduler. Its fact of a watch is where the
- * failure's escalation stands; the claim itself is still the core record's `claim` (its card
- * draws the claim's line and buttons).
+ * its escalation posts and its steps, a job on the one scheduler. Its fact of a watch
+ * (`OnCallFact`) is who is on the failure (`onFailure`: the failure's posts show it) and where its
+ * escalation stands; it draws the claim's line and buttons on the core's card and posts.
  */
 export const onCall = defineCapability<OnCallState>({
   name: ON_CALL,
@@ -35,9 +36,12 @@ export const onCall = defineCapability<OnCallState>({
     routes.action<BlockAction<ButtonAction>>(RELEASE_ACTION, releaseButtonHandler());
     routes.action<BlockAction<ButtonAction>>(KEEP_CLAIM_ACTION, keepButtonHandler());
   },
-  // Who is on each failure a status card, a list or Home shows (nobody watches it there).
-  factsOf: (s, team, resources) => claimFactsOf(s, team, resources),
-  rowLine: (fact, tr, _now, resource) => claimRowLine(fact, tr, resource),
+  cardButtons: claimButtons,
+  failureLine: claimFailureLine,
+  factsOf: (s, team, resources) => claimFacts(s.claims, team, resources),
+  // Under a failed row of a list or Home, the same line as under the failure on its card.
+  rowLine: (fact, tr, _now, resource) =>
+    resource.state === 'failed' ? claimFailureLine(fact, tr) : undefined,
   // Before each cycle polls, on one replica at a time; each step is said once by its record's
   // compare-and-set, and the cycle delivers it.
   jobs: (s, core) => [
@@ -67,8 +71,9 @@ function startOnCall(core: CapabilityCore): OnCallState {
   // A claim is about one failure: a poll that sees it recovered closes the one its record noted
   // (that one exactly, never one taken since on a new failure), before the record drops it.
   core.watcher.beforeRecording(async (record, observation) => {
-    if (record.claim && recovered(record, observation))
-      await claims.closeNoted(record.watch.teamId, record.watch, record.claim);
+    const claim = claimOf(record.facts);
+    if (claim && recovered(record, observation))
+      await claims.closeNoted(record.watch.teamId, record.watch, claim);
   });
   const anywhere = async (teamId: string) => {
     const settings = await core.settings.get(teamId);

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../../errors.js';
 import { findResource, type ResourceTarget, type UseCaseContext } from '../../use-cases/context.js';
-import { type ClaimOutcome, taken } from './claim-failure.js';
+import { type ClaimOutcome, noteClaim, taken } from './claim-failure.js';
 import { type Claim, type Claims, failureOf } from './claims.js';
 
 /**
@@ -33,7 +33,7 @@ export async function takeOverFailure(
     }
     return taking;
   });
-  const watches = await ctx.deps.watcher.notes.claim(ctx.teamId, resource, outcome.claim);
+  const watches = await noteClaim(ctx, resource, outcome.claim);
   return { claim: outcome.claim, did: 'taken-over', watches };
 }
 
@@ -47,7 +47,7 @@ export async function releaseFailure(
   const { resource } = await findResource(ctx, target);
   const ref = `${resource.connection}:${resource.id}`;
   const released = await ctx.audited('claim.release', ref, () => claims.release(ctx.teamId, resource));
-  const watches = await ctx.deps.watcher.notes.claim(ctx.teamId, resource, undefined);
+  const watches = await noteClaim(ctx, resource, undefined);
   return { claim: undefined, did: 'released', released, watches };
 }
 
@@ -76,6 +76,6 @@ export async function keepClaim(
     if (!taking.won) throw taken(taking.claim);
     return taking;
   });
-  const watches = await ctx.deps.watcher.notes.claim(ctx.teamId, resource, kept.claim);
+  const watches = await noteClaim(ctx, resource, kept.claim);
   return { claim: kept.claim, did: 'kept', watches };
 }

@@ -1,5 +1,6 @@
 import { etaCard } from '../../watcher/record-eta.js';
 import type { WatchRecord } from '../../watcher/records/watch-store.js';
+import { claimOf } from '../on-call/on-call-fact.js';
 import { verificationOf } from '../verification/verification-fact.js';
 import {
   type Gate,
@@ -101,7 +102,7 @@ export function lineOf(r: Plan['resources'][number], record: WatchRecord | undef
   const base = { ref: refOf(r), connection: r.connection, id: r.id, name: r.name, provider: r.provider };
   if (!record) return { ...base, state: 'unseen' };
   const s = record.snapshot;
-  const claim = record.claim && s.state === 'failed' ? record.claim.by : undefined;
+  const claim = s.state === 'failed' ? claimOf(record.facts)?.by : undefined;
   const verified = verificationOf(record);
   return {
     ...base,

@@ -8,7 +8,8 @@ import { actionLabel } from '../../slack/blocks/resource-card.js';
 import type { Rendered } from '../../slack/blocks/watch-notifications.js';
 import type { CardFacts } from '../../watcher/outbox/notification.js';
 import type { CapabilityButton, VerifiedRun } from '../capability.js';
-import { failureOf } from '../on-call/claims.js';
+import { shownClaim } from '../on-call/on-call-fact.js';
+import { ON_CALL } from '../on-call/on-call-state.js';
 import { LIST_ORDER, type VerificationReport } from './report.js';
 import type { VerificationNote } from './verification.js';
 import { encodeVerificationButton } from './verification-button.js';
@@ -176,13 +177,13 @@ export interface FailedRunNext {
 
 /** What the card offers about its run's failure, while it shows it failed and has its buttons. */
 export function failedRunNext(
-  card: Pick<CardFacts, 'resource' | 'actions' | 'ended' | 'claim'>,
+  card: Pick<CardFacts, 'resource' | 'actions' | 'ended' | 'facts'>,
   tr: Translator,
 ): FailedRunNext | undefined {
   const r = card.resource;
   if (r.state !== 'failed' || card.ended) return undefined;
   // The claim the card shows: one about this failure (a later failure is nobody's yet).
-  const owner = [undefined, failureOf(r)].includes(card.claim?.about) ? card.claim?.by : undefined;
+  const owner = shownClaim(card.facts?.[ON_CALL], r)?.by;
   // The button the card itself shows (a Retry that cannot help this failure is not offered).
   const again = planButtons(r, card.actions).actions.find((a) => a === 'retry' || a === 'resume');
   return {

@@ -18,15 +18,17 @@ export function planButtons(
   r: Pick<MigrationResource, 'state' | 'lastError'>,
   actions: readonly ResourceAction[],
   canFixConnection?: boolean,
+  steps: readonly NextStepAction[] = [],
 ): ButtonPlan {
   // After a failure the failure's class picks the one main button: refused keys are fixed first, by
-  // an admin; a fix that needs a change first is taken on ("I'm on it") before anyone resumes, since
+  // an admin; a fix that needs a change first is taken on ("I'm on it", `steps`) before anyone resumes, since
   // resuming as it is fails the same way. Otherwise Resume and Retry lead, as the next step.
   const failure =
     r.lastError && explainFailure({ code: r.lastError.code, providerMessage: r.lastError.message });
   const offered: string[] = [...actions];
   if (canFixConnection) offered.push('fix-connection-keys');
-  if (r.state === 'failed') offered.push('claim');
+  // The capabilities' buttons that offer a next step (I'm on it, on a failure).
+  offered.push(...steps);
   const main = failure
     ? failureMainAction(failure, offered)
     : actions.find((a) => a === 'resume' || a === 'retry');

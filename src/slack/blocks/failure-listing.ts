@@ -3,6 +3,7 @@ import { explainForDisplay } from '../../catalogue/explain.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { FailureItem, FailureListNote } from '../../watcher/outbox/notification.js';
 import { encodeResourceButton } from '../resource-button.js';
+import { type CardDrawing, NO_DRAWING } from './capability-drawing.js';
 import { displayName, refBeside } from './display-name.js';
 import { listingNowLine } from './living-posts.js';
 import { budgetShare, SECTION_TEXT_MAX } from './message-budget.js';
@@ -22,6 +23,7 @@ const MIN_ITEM_TEXT = 275;
 export function renderFailureListing(
   note: FailureListNote,
   tr: Translator = ENGLISH,
+  drawing: CardDrawing = NO_DRAWING,
 ): { text: string; blocks: KnownBlock[] } {
   const shown = note.items.slice(0, MAX_BLOCKS);
   // The whole post must stay within what Slack takes (see message-budget.ts) while naming every
@@ -32,7 +34,7 @@ export function renderFailureListing(
   // (a subscription in `failures` mode has no card of its own in the channel).
   const blocks: KnownBlock[] = shown.map((item) => ({
     type: 'section',
-    text: { type: 'mrkdwn', text: itemText(item, tr, share) },
+    text: { type: 'mrkdwn', text: itemText(item, tr, share, drawing) },
     accessory: {
       type: 'button',
       action_id: 'resource.open',
@@ -50,7 +52,7 @@ export function renderFailureListing(
 }
 
 /** The item in at most `max` characters: the name and then the reason's words are shortened. */
-function itemText(item: FailureItem, tr: Translator, max: number): string {
+function itemText(item: FailureItem, tr: Translator, max: number, drawing: CardDrawing): string {
   const at = item.progress !== undefined ? tr.t('watch.at', { pct: tr.percent(item.progress) }) : '';
   const nameMax = max < 600 ? 60 : 200;
   const named = displayName(item.name, item.title);
@@ -66,7 +68,7 @@ function itemText(item: FailureItem, tr: Translator, max: number): string {
         .filter(Boolean)
         .join(' ');
   // Once that resource moved on, its line says what it is now (the listing is edited).
-  const now = item.now ? `\n${listingNowLine(item.now, tr)}` : '';
+  const now = item.now ? `\n${listingNowLine(item.now, tr, drawing)}` : '';
   const room = Math.min(600, max - lead.length - now.length - 1);
   return (why && room >= 20 ? `${lead}\n${truncate(why, room)}` : lead) + now;
 }

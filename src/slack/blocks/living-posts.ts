@@ -1,9 +1,9 @@
 import type { KnownBlock } from '@slack/types';
-import { claimLine } from '../../capabilities/on-call/claim-blocks.js';
 import type { MigrationResource, NormalizedState } from '../../domain/migration-resource.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { LiveNow } from '../../watcher/outbox/living-posts.js';
 import type { LivingNote } from '../../watcher/outbox/notification.js';
+import { type CardDrawing, NO_DRAWING } from './capability-drawing.js';
 import { slackDate } from './format.js';
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 import { actionsBlock, resourceRef, whoActed } from './resource-card.js';
@@ -42,6 +42,7 @@ export function liveWho(now: LiveNow, tr: Translator): string | undefined {
 export function renderLivingPost(
   note: LivingNote,
   tr: Translator = ENGLISH,
+  drawing: CardDrawing = NO_DRAWING,
 ): { text: string; blocks: KnownBlock[] } {
   const { resource: r, now, post } = note;
   const name = `*${escapeMrkdwn(truncate(note.title ?? r.name, 200))}*`;
@@ -76,7 +77,10 @@ export function renderLivingPost(
       // The failure's class picks the main button only while it is failed.
       lastError: now.state === 'failed' ? r.lastError : undefined,
     };
-    blocks.push(actionsBlock(subject, next, false, tr));
+    // What the capabilities offer on it, from no fact: it no longer shows who is on the failure.
+    blocks.push(
+      actionsBlock(subject, next, false, tr, undefined, drawing.cardButtons(undefined, tr, subject)),
+    );
   }
   // As the card's: the name, then the state.
   return { text: truncate(`${escapeMrkdwn(r.name)}: ${liveStateLabel(now.state, tr)}`, 3000), blocks };
@@ -86,8 +90,11 @@ function ended(now: LiveNow): boolean {
   return now.state === 'deleted' || now.state === 'gone';
 }
 
-/** A listing line's second line once that resource moved on: "Now: ✔ Migrating · Resumed by @Alice". */
-export function listingNowLine(now: LiveNow, tr: Translator): string {
-  const who = now.claim ? claimLine(now.claim, tr) : liveWho(now, tr);
+/**
+ * A listing line's second line once that resource moved on: "Now: ✔ Migrating · Resumed by @Alice",
+ * or who is on its failure (what the capabilities say of it, `drawing`).
+ */
+export function listingNowLine(now: LiveNow, tr: Translator, drawing: CardDrawing = NO_DRAWING): string {
+  const who = drawing.failureLines(now.facts, tr)[0] ?? liveWho(now, tr);
   return tr.t('living.listingNow', { state: liveStateLabel(now.state, tr), who: who ? ` · ${who}` : '' });
 }

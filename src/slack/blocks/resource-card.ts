@@ -1,7 +1,6 @@
 import type { ActionsBlock, Button, ConfirmationDialog, KnownBlock, SectionBlock } from '@slack/types';
 import { REQUIRED_ROLE, type Role } from '../../access/roles.js';
-import { claimBlock, claimButton, takeOverButton } from '../../capabilities/on-call/claim-blocks.js';
-import { type Claim, failureOf } from '../../capabilities/on-call/claims.js';
+import type { CapabilityButton } from '../../capabilities/capability.js';
 import { windowActedLine } from '../../capabilities/windows/window-words.js';
 import type { SurfaceButtons } from '../../catalogue/explain.js';
 import type { MigrationResource, NormalizedState, ResourceKind } from '../../domain/migration-resource.js';
@@ -120,8 +119,10 @@ export interface CardOptions {
   allActions?: readonly ResourceAction[];
   /** The title its requester typed, where the provider named it itself: it leads the card. */
   title?: string;
-  /** Who took on its failure ("I'm on it"), shown while it is failed. */
-  claim?: Claim;
+  /** Buttons the capabilities add from their facts (`Capabilities.cardButtons`: I'm on it). */
+  capabilityButtons?: readonly CapabilityButton[];
+  /** Lines the capabilities draw under its failure (`Capabilities.failureLines`: who is on it). */
+  failureLines?: readonly string[];
   /** Lines the capabilities draw from their facts (mrkdwn, escaped by them), under the state line. */
   capabilityLines?: readonly string[];
   /** The ETA from the pace the watcher observed (a watched card); else the provider's, or why none. */
@@ -151,12 +152,7 @@ export function renderResourceCard(
     .concat(options.capabilityLines ?? [])
     .filter(Boolean);
   if (who.length > 0) blocks.push(context(who.join('\n')));
-  // A claim is about one failure: a later, different failure is nobody's yet (`Claims.current`).
-  const claim =
-    resource.state === 'failed' && [undefined, failureOf(resource)].includes(options.claim?.about)
-      ? options.claim
-      : undefined;
-  if (claim) blocks.push(claimBlock(claim, tr));
+  if (options.failureLines?.length) blocks.push(context(options.failureLines.join('\n')));
   blocks.push({ type: 'section', fields: fields(resource, tr) });
   if (options.group) blocks.push(...groupTallyBlocks(resource, options.group, tr));
   const shown = options.withActions === false ? [] : actions;
@@ -171,7 +167,14 @@ export function renderResourceCard(
   blocks.push(context(footer(resource, options, tr)));
   if (options.withActions !== false)
     blocks.push(
-      actionsBlock(resource, actions, options.watch !== false, tr, options.canFixConnection, claim),
+      actionsBlock(
+        resource,
+        actions,
+        options.watch !== false,
+        tr,
+        options.canFixConnection,
+        options.capabilityButtons,
+      ),
     );
   return blocks;
 }
@@ -317,8 +320,9 @@ export function buttonLabels(
 }
 
 /**
- * The card's buttons: the failure's main action first, the other actions, Watch (unless this is
- * the watch's own card or post), Refresh. A failure post offers exactly these, as its card does.
+ * The card's buttons: the failure's main action first, the other actions, the capabilities' (I'm
+ * on it), Watch (unless this is the watch's own card or post), Refresh. A failure post offers
+ * exactly these, as its card does.
  */
 export function actionsBlock(
   r: ButtonSubject,
@@ -326,10 +330,15 @@ export function actionsBlock(
   watch: boolean,
   tr: Translator,
   canFixConnection?: boolean,
-  claim?: Claim,
+  added: readonly CapabilityButton[] = [],
 ): ActionsBlock {
   const value = encodeResourceButton(r);
-  const plan = planButtons(r, actions, canFixConnection);
+  const plan = planButtons(
+    r,
+    actions,
+    canFixConnection,
+    added.flatMap((b) => (b.step ? [b.step] : [])),
+  );
   const buttons: Button[] = [];
   if (plan.main === 'fix-connection-keys')
     buttons.push({
@@ -339,12 +348,11 @@ export function actionsBlock(
       value: r.connection,
       style: 'primary',
     });
-  // A failure can be taken on, so that two people do not act on it at once; it leads where the
-  // failure needs a change first (not primary: taking it on moves nothing).
-  const claimed = r.state === 'failed' ? claimButton(value, claim, tr) : undefined;
-  // Take over sits beside Hand back (anyone who may operate; the confirm names the owner).
-  const takeOver = claimed && claim ? takeOverButton(value, claim, tr) : undefined;
-  if (claimed && plan.main === 'claim') buttons.push(claimed, ...(takeOver ? [takeOver] : []));
+  // A capability's button leads where the failure's class names its step first (taking a failure
+  // on, where it needs a change before anyone resumes it); otherwise it follows the actions.
+  const leads = (b: CapabilityButton) => b.step !== undefined && b.step === plan.main;
+  const slack = ({ step: _step, ...button }: CapabilityButton): Button => button;
+  buttons.push(...added.filter(leads).map(slack));
   for (const action of plan.actions) {
     const button: Button = {
       type: 'button',
@@ -360,7 +368,7 @@ export function actionsBlock(
     }
     buttons.push(button);
   }
-  if (claimed && plan.main !== 'claim') buttons.push(claimed, ...(takeOver ? [takeOver] : []));
+  buttons.push(...added.filter((b) => !leads(b)).map(slack));
   if (watch)
     buttons.push({
       type: 'button',

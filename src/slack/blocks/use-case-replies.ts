@@ -1,14 +1,14 @@
 import type { KnownBlock } from '@slack/types';
-import type { Capabilities } from '../../capabilities/capabilities.js';
 import { UNDER_WAY_STATES } from '../../domain/migration-resource.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { Acted } from '../../use-cases/act-on-resource.js';
 import type { DeletePlan } from '../../use-cases/plan-delete.js';
 import type { Shown } from '../../use-cases/show-resource.js';
 import type { Watched } from '../../use-cases/watch-resource.js';
+import { type CardDrawing, drawnOnCard, NO_DRAWING } from './capability-drawing.js';
 import { displayName, refBeside } from './display-name.js';
 import { escapeMrkdwn } from './mrkdwn.js';
-import { type CardOptions, renderResourceCard } from './resource-card.js';
+import { renderResourceCard } from './resource-card.js';
 import { stateWords } from './state-words.js';
 
 /**
@@ -27,18 +27,10 @@ export interface UseCaseReply {
  */
 export function renderShown(
   shown: Shown,
-  options: {
-    shared?: boolean;
-    tr?: Translator;
-    now: number;
-    /** Draws the capabilities' lines from `shown.facts`, as on the watched card (absent: none). */
-    capabilities?: Pick<Capabilities, 'cardLines'>;
-  },
+  options: { shared?: boolean; tr?: Translator; now: number; drawing?: Partial<CardDrawing> },
 ): UseCaseReply {
   const { resource } = shown;
   const tr = options.tr ?? ENGLISH;
-  // The claim's block and buttons are the card's own still: fed from on-call's fact.
-  const claim = (shown.facts?.['on-call'] as { claim?: CardOptions['claim'] } | undefined)?.claim;
   return {
     text: `${escapeMrkdwn(displayName(resource.name, shown.title).lead)}: ${tr === ENGLISH ? resource.state : stateWords(resource.state, tr)}`,
     blocks: renderResourceCard(resource, options.shared ? shown.actions : shown.mayUse, {
@@ -46,8 +38,8 @@ export function renderShown(
       watch: options.shared || shown.mayWatch,
       allActions: shown.actions,
       lastAction: shown.lastAction,
-      capabilityLines: options.capabilities?.cardLines(shown.facts, tr, options.now, resource) ?? [],
-      ...(claim ? { claim } : {}),
+      capabilityLines: options.drawing?.cardLines?.(shown.facts, tr, options.now, resource) ?? [],
+      ...drawnOnCard(options.drawing ?? NO_DRAWING, shown.facts, tr, resource),
       // Only in a reply the asker alone sees: the channel's card offers what anyone may press.
       canFixConnection: !options.shared && shown.mayManage === true,
       tr,

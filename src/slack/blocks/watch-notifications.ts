@@ -1,6 +1,5 @@
 import type { Button, KnownBlock } from '@slack/types';
 import { renderChainLine } from '../../capabilities/delta-runs/rerun-blocks.js';
-import { claimBlock } from '../../capabilities/on-call/claim-blocks.js';
 import { isEscalationEvent } from '../../capabilities/on-call/escalation.js';
 import { renderEscalation } from '../../capabilities/on-call/escalation-posts.js';
 import { failedRunNext, verificationCardLine } from '../../capabilities/verification/verification-post.js';
@@ -15,13 +14,14 @@ import type {
   WatchNotification,
 } from '../../watcher/outbox/notification.js';
 import { encodeResourceButton } from '../resource-button.js';
+import { type CardDrawing, drawnOnCard, NO_DRAWING } from './capability-drawing.js';
 import { renderCompletionReport } from './completion-report.js';
 import { displayName, refBeside } from './display-name.js';
 import { failureExplanationText } from './failure-explanation.js';
 import { renderFailureListing } from './failure-listing.js';
 import { slackDate } from './format.js';
 import { tasksFailedLines } from './group-card.js';
-import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
+import { code, context, escapeMrkdwn, truncate } from './mrkdwn.js';
 import {
   actionLabel,
   actionsBlock,
@@ -47,13 +47,15 @@ export interface Rendered {
 
 /**
  * `now`: when it is drawn, on the bot's clock (the card's "checked" time). `lines`: what the
- * capabilities draw from the card's facts (`Capabilities.cardLines`), already in `tr`'s language.
+ * capabilities draw from the card's facts (`Capabilities.cardLines`), already in `tr`'s language;
+ * `drawing`, their buttons and the line under its failure.
  */
 export function renderParentCard(
   card: CardFacts,
   tr: Translator,
   now: number,
   lines: readonly string[] = [],
+  drawing: Partial<CardDrawing> = NO_DRAWING,
 ): Rendered {
   const r = card.resource;
   const kind = kindWords(r.kind, tr);
@@ -93,7 +95,7 @@ export function renderParentCard(
       watch: false,
       lastAction: card.requested,
       group: card.group,
-      claim: card.claim,
+      ...drawnOnCard(drawing, card.facts, tr, r),
       eta: card.eta,
       capabilityLines: lines,
       explainedInThread: card.failurePosted === true && r.state === 'failed',
@@ -110,10 +112,11 @@ export function renderParentCard(
 export function renderWatchNotification(
   note: Exclude<WatchNotification, { kind: 'view' }>,
   tr: Translator = ENGLISH,
+  drawing: CardDrawing = NO_DRAWING,
 ): Rendered {
   switch (note.kind) {
     case 'event':
-      return isEscalationEvent(note.event) ? renderEscalation(note, tr) : renderEventReply(note, tr);
+      return isEscalationEvent(note.event) ? renderEscalation(note, tr) : renderEventReply(note, tr, drawing);
     case 'connection':
       return renderConnectionNotice(note, tr);
     case 'digest':
@@ -125,7 +128,7 @@ export function renderWatchNotification(
     case 'report':
       return renderCompletionReport(note, tr);
     case 'failures':
-      return renderFailureListing(note, tr);
+      return renderFailureListing(note, tr, drawing);
     case 'chain':
       return renderChainLine(note, tr);
   }
@@ -136,8 +139,15 @@ function stateWordsOf(r: Pick<ResourceFacts, 'state'>, tr: Translator): string {
   return tr.t(`state.${r.state}`).toLowerCase();
 }
 
-/** A thread reply for one event, from the figures as they were when it was detected. */
-export function renderEventReply(note: EventNote, tr: Translator = ENGLISH): Rendered {
+/**
+ * A thread reply for one event, from the figures as they were when it was detected; `drawing`,
+ * what the capabilities add to a failure's (who is on it, I'm on it).
+ */
+export function renderEventReply(
+  note: EventNote,
+  tr: Translator = ENGLISH,
+  drawing: CardDrawing = NO_DRAWING,
+): Rendered {
   const { event, resource: r, actions, at } = note;
   // Called what its card calls it: the requester's title leads, the provider's name by the ref.
   const named = displayName(r.name, note.title);
@@ -168,7 +178,7 @@ export function renderEventReply(note: EventNote, tr: Translator = ENGLISH): Ren
       lines.push(tr.t('watch.retrying', { name, run: String(note.run), at: pct, by }));
       break;
     case 'failed':
-      return renderFailedReply(note, name, pct, tr);
+      return renderFailedReply(note, name, pct, tr, drawing);
     case 'succeeded':
       lines.push(...completionLines(r, name, tr, note.speeds));
       break;
@@ -239,7 +249,13 @@ function transferred(r: ResourceFacts, tr: Translator): string {
  * provider's words if they add something, where the failed objects are, and the next step. The
  * objects in small print, and the card's own buttons, so the post and the card offer the same.
  */
-function renderFailedReply(note: EventNote, name: string, pct: string, tr: Translator): Rendered {
+function renderFailedReply(
+  note: EventNote,
+  name: string,
+  pct: string,
+  tr: Translator,
+  drawing: CardDrawing,
+): Rendered {
   const { resource: r, actions, at } = note;
   const lead = tr.t('watch.failedWhen', { name, at: pct, when: slackDate(new Date(at)) });
   const text = failureExplanationText(
@@ -263,13 +279,14 @@ function renderFailedReply(note: EventNote, name: string, pct: string, tr: Trans
     total: tr.count(r.objects.total),
     skipped,
   });
-  // Who is on it: the line under the explanation, and Hand back / Take over in place of I'm on it.
-  const claim = note.claim;
+  // What the capabilities say of the failure (who is on it) under the explanation, and their
+  // buttons (Hand back / Take over in place of I'm on it) among the card's own.
+  const said = drawing.failureLines(note.facts, tr);
   return {
     text,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text } },
-      ...(claim ? [claimBlock(claim, tr)] : []),
+      ...(said.length > 0 ? [context(said.join('\n'))] : []),
       {
         type: 'context',
         elements: [
@@ -279,7 +296,7 @@ function renderFailedReply(note: EventNote, name: string, pct: string, tr: Trans
           },
         ],
       },
-      actionsBlock(r, actions, false, tr, undefined, claim),
+      actionsBlock(r, actions, false, tr, undefined, drawing.cardButtons(note.facts, tr, r)),
     ],
   };
 }

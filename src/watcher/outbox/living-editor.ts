@@ -21,7 +21,7 @@ import {
   liveNow,
   liveSig,
   markEdited,
-  showsClaim,
+  showsFailure,
   viewSig,
   withCardPost,
 } from './living-posts.js';
@@ -76,8 +76,8 @@ export class LivingEditor {
           await this.#o.slack.editPost(teamId, {
             channel: post.channel,
             ts: post.ts,
-            note: showsClaim(post, now)
-              ? claimedFailureNote(record, post, now)
+            note: showsFailure(post, now)
+              ? failureNote(record, post, now)
               : livingNote(record, post, now, clock.now()),
           });
         stats.edits++;
@@ -241,10 +241,10 @@ export function livingNote(record: WatchRecord, post: EventPost, now: LiveNow, a
 
 /**
  * A failure post while the resource is still in that failure: drawn again as it was posted (the
- * explanation, its buttons), with who is on it now, so a claim pressed anywhere shows on it.
+ * explanation, its buttons), with what the capabilities say of the failure now (who is on it), so
+ * a claim pressed anywhere shows on it.
  */
-function claimedFailureNote(record: WatchRecord, post: EventPost, now: LiveNow): EventNote {
+function failureNote(record: WatchRecord, post: EventPost, now: LiveNow): EventNote {
   const note = eventNote('failed', record, post.was.at);
-  // `now.claim` is the record's claim when it is about this failure (`liveNow`), kept whole here.
-  return now.claim && record.claim ? { ...note, claim: record.claim } : note;
+  return now.facts ? { ...note, facts: now.facts } : note;
 }

@@ -1,8 +1,9 @@
-import { failureOf } from '../../capabilities/on-call/claims.js';
 import type { NormalizedState } from '../../domain/migration-resource.js';
 import type { ResourceAction } from '../../providers/types.js';
 import { hashValue } from '../records/hash53.js';
+import { liveNowOfBefore } from '../records/record-expand.js';
 import type { ChannelRecord, OutboxEntry, RequestedAction, WatchRecord } from '../records/watch-store.js';
+import { failureFacts } from './capability-facts.js';
 import type { FailureItem, FailureListNote } from './notification.js';
 
 /**
@@ -34,9 +35,12 @@ export interface LiveNow {
   actions: ResourceAction[];
   /** The last action taken through the bot, when it is the one that led here. */
   requested?: RequestedAction;
-  /** Who is on it, while it is failed ("I'm on it"): a listing's line says so. */
-  claim?: { by: string; at: number };
-  /** The code of the failure it is in, while it is failed: a failure post of it shows the claim. */
+  /**
+   * What the capabilities' facts say of the failure it is in, while it is in it (`failureFacts`,
+   * who is on it): a listing's line and the failure's posts show it, drawn by those capabilities.
+   */
+  facts?: Record<string, unknown>;
+  /** The code of the failure it is in, while it is failed: a failure post of it shows `facts`. */
   code?: string;
 }
 
@@ -97,17 +101,14 @@ export function liveNow(record: WatchRecord): LiveNow {
   const state: LiveState = deleted ? 'deleted' : record.state === 'gone' ? 'gone' : record.snapshot.state;
   const ended = record.ended || state === 'deleted' || state === 'gone';
   const requested = record.requested;
-  // A claim is about one failure: a later, different failure is nobody's yet (`Claims.current`).
-  const claim =
-    state === 'failed' && [undefined, failureOf(record.snapshot)].includes(record.claim?.about)
-      ? record.claim
-      : undefined;
+  // A fact about one failure: a later, different failure shows nothing of it.
+  const facts = state === 'failed' ? failureFacts(record.facts, record.snapshot) : undefined;
   return {
     state,
     progress: record.snapshot.progress,
     actions: ended ? [] : record.actions,
     ...(requested ? { requested } : {}),
-    ...(claim ? { claim: { by: claim.by, at: claim.at } } : {}),
+    ...(facts ? { facts } : {}),
     ...(state === 'failed' && record.snapshot.lastError?.code
       ? { code: record.snapshot.lastError.code }
       : {}),
@@ -115,10 +116,11 @@ export function liveNow(record: WatchRecord): LiveNow {
 }
 
 /**
- * True when this post shows who is on the failure: a listing's line, and a failure post of the
- * failure the resource is in now (redrawn as posted, with the claim, by the one editor).
+ * True when this post shows what the capabilities say of the failure (who is on it): a listing's
+ * line, and a failure post of the failure the resource is in now (redrawn as posted, with it, by
+ * the one editor).
  */
-export function showsClaim(post: Pick<EventPost, 'kind' | 'was'>, now: LiveNow): boolean {
+export function showsFailure(post: Pick<EventPost, 'kind' | 'was'>, now: LiveNow): boolean {
   if (post.kind === 'listing') return true;
   return post.kind === 'failure' && now.state === 'failed' && post.was.code === now.code;
 }
@@ -126,8 +128,8 @@ export function showsClaim(post: Pick<EventPost, 'kind' | 'was'>, now: LiveNow):
 /** A short signature of what a post shows: an edit is due when it changes. */
 export function liveSig(now: LiveNow, post: Pick<EventPost, 'kind' | 'was'>): string {
   const r = now.requested;
-  const claim = showsClaim(post, now) && now.claim ? `${now.claim.by}:${now.claim.at}` : '';
-  return [now.state, now.actions.join(','), r ? `${r.action}:${r.by}:${r.at}` : '', claim].join('|');
+  const facts = showsFailure(post, now) && now.facts ? `f${hashValue(now.facts)}` : '';
+  return [now.state, now.actions.join(','), r ? `${r.action}:${r.by}:${r.at}` : '', facts].join('|');
 }
 
 /** The state a post showed when it was posted. */
@@ -138,7 +140,7 @@ function postedState(post: EventPost): LiveState {
 /** True when this post does not show what the record says now. */
 export function isDue(post: EventPost, now: LiveNow): boolean {
   if (post.shown === AS_POSTED)
-    return now.state !== postedState(post) || (showsClaim(post, now) && now.claim !== undefined);
+    return now.state !== postedState(post) || (showsFailure(post, now) && now.facts !== undefined);
   return post.shown !== liveSig(now, post);
 }
 
@@ -295,7 +297,7 @@ export function listingNote(listing: LiveListing): FailureListNote {
     kind: 'failures',
     items: listing.items.map((i) => {
       const now = listing.now?.[itemKey(i)];
-      return now ? { ...i, now } : i;
+      return now ? { ...i, now: liveNowOfBefore(now) } : i;
     }),
   };
 }

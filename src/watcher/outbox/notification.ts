@@ -1,4 +1,3 @@
-import type { Claim } from '../../capabilities/on-call/claims.js';
 import {
   type VerificationCard,
   verificationCard,
@@ -140,8 +139,8 @@ export interface EventNote {
   title?: string;
   /** A timed step about its failure: how long it has failed, who is mentioned, who is asked (on-call's). */
   escalation?: { failedMs: number; mention?: string[]; owner?: string };
-  /** `failed`, as the editor redraws it: who is on this failure now ("I'm on it"). */
-  claim?: Claim;
+  /** `failed`, as the editor redraws it: what the capabilities say of this failure now (`failureFacts`). */
+  facts?: Record<string, unknown>;
 }
 
 /** Which requested action each event is the outcome of. */
@@ -229,8 +228,6 @@ export interface CardFacts extends EtaCard, CapabilityCard {
   requested?: RequestedAction;
   /** A task group's tasks counted by state. */
   group?: GroupTally;
-  /** Who is on its failure ("I'm on it"). */
-  claim?: Claim;
   /** Its last run's verification: how it came out and who signed it off (verification.ts). */
   verification?: VerificationCard;
   /** Its failure reply is in the card's thread (and broadcast): the card need not explain it again. */
@@ -247,7 +244,6 @@ export function cardFacts(record: WatchRecord): CardFacts {
     ...(record.watch.origin ? { origin: record.watch.origin } : {}),
     requested: record.requested,
     group: record.group,
-    ...(record.claim ? { claim: record.claim } : {}),
     ...etaCard(record),
     ...(verified ? { verification: verificationCard(verified) } : {}),
     failurePosted: record.posts?.some((p) => p.kind === 'failure') ?? false,

@@ -60,7 +60,6 @@ const RECORD: Table<StoredRecord> = {
   broken: 'bk',
   breaks: 'br',
   requested: 'rq',
-  claim: 'cl',
   failedAt: 'fa',
   facts: 'cf',
   follow: 'f',

@@ -35,7 +35,6 @@ export function expandRecord(c: Compact, target: WatchTarget, key: string): Json
   if (c.bk !== undefined) r.broken = c.bk;
   if (c.br !== undefined) r.breaks = c.br;
   if (c.rq !== undefined) r.requested = c.rq;
-  if (c.cl !== undefined) r.claim = c.cl;
   if (c.fa !== undefined) r.failedAt = c.fa;
   if (c.cf !== undefined) r.facts = c.cf;
   if (c.f !== undefined) r.follow = c.f;
@@ -48,9 +47,9 @@ export function expandRecord(c: Compact, target: WatchTarget, key: string): Json
   else if (c.po !== undefined) r.posts = c.po;
   r.outbox = c.o === undefined ? [] : c.o;
   r.sent = c.sn === undefined ? [] : fullSentKeys(c.sn, target, key);
-  return c.wn === undefined && c.es === undefined && c.vf === undefined
+  return c.wn === undefined && c.es === undefined && c.vf === undefined && c.cl === undefined
     ? r
-    : factsOfBefore(r, { windows: c.wn, 'on-call': c.es, verification: c.vf });
+    : factsOfBefore(r, { windows: c.wn, escalation: c.es, verification: c.vf, claim: c.cl });
 }
 
 function expandWatch(c: Compact | undefined, t: WatchTarget): Json {
@@ -153,30 +152,45 @@ export const dedupBaseOf = (t: WatchTarget) => `${t.teamId}:${t.channelId}:${t.c
 
 /**
  * Fields of records written before capabilities kept their facts under `facts`, by the fact each
- * is read as: the window pass's (`windows`, compact `wn`), a failure's escalation (`escalation`,
- * compact `es`, on-call's) and a run's verification (`verification`, compact `vf`). Only ever
- * read: a record written again keeps them under `facts`.
+ * is read as (and the member of it, for one that is part of a fact): the window pass's (`windows`,
+ * compact `wn`), a failure's escalation (`escalation`, compact `es`, on-call's), who is on a
+ * failure (`claim`, compact `cl`: on-call's `onFailure`) and a run's verification (`verification`,
+ * compact `vf`). Only ever read: a record written again keeps them under `facts`.
  */
-const FACTS_BEFORE: Readonly<Record<string, string>> = {
-  windows: 'windows',
-  escalation: 'on-call',
-  verification: 'verification',
+const FACTS_BEFORE: Readonly<Record<string, readonly [fact: string, member?: string]>> = {
+  windows: ['windows'],
+  escalation: ['on-call'],
+  claim: ['on-call', 'onFailure'],
+  verification: ['verification'],
 };
 
-/** The record with the fields above moved under `facts` (`before`: a compact record's, by fact). */
+/** The record with the fields above moved under `facts` (`before`: a compact record's, by field). */
 export function factsOfBefore(
   record: Json,
   before: Record<string, unknown> = Object.fromEntries(
-    Object.entries(FACTS_BEFORE).map(([field, fact]) => [fact, record[field]]),
+    Object.keys(FACTS_BEFORE).map((field) => [field, record[field]]),
   ),
 ): Json {
   const rest = { ...record };
   for (const field of Object.keys(FACTS_BEFORE)) delete rest[field];
-  const found = Object.entries(before).filter(([, value]) => value !== undefined);
-  if (found.length === 0) return rest;
+  const found: Json = {};
+  for (const [field, value] of Object.entries(before)) {
+    const [fact, member] = FACTS_BEFORE[field] ?? [];
+    if (value === undefined || fact === undefined) continue;
+    const was = found[fact];
+    if (member) found[fact] = { ...(isJson(was) ? was : {}), [member]: value };
+    else found[fact] = isJson(was) && isJson(value) ? { ...value, ...was } : value;
+  }
+  if (Object.keys(found).length === 0) return rest;
   const facts = (typeof rest.facts === 'object' && rest.facts !== null ? rest.facts : {}) as Json;
-  return { ...rest, facts: { ...Object.fromEntries(found), ...facts } };
+  const merged = { ...found };
+  for (const [name, fact] of Object.entries(facts))
+    merged[name] = isJson(fact) && isJson(merged[name]) ? { ...merged[name], ...fact } : fact;
+  return { ...rest, facts: merged };
 }
+
+const isJson = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Posts of a capability that earlier builds recorded as the core's own: a post of kind
@@ -221,4 +235,15 @@ export function viewsOfBefore(record: Json): Json {
       return { ...e, note: { kind: 'view', capability: note.kind, id: String(note.at), view: note } };
     });
   return rest;
+}
+
+/**
+ * A listing line's `now` kept by an earlier build (in the channel record), with who was on the
+ * failure as its `claim`: read as on-call's fact of the failure, as a record's `claim` is.
+ */
+export function liveNowOfBefore<T extends object>(now: T): T {
+  const { claim, ...rest } = now as T & { claim?: unknown };
+  if (claim === undefined) return now;
+  const [fact = 'on-call', member = 'onFailure'] = FACTS_BEFORE.claim ?? [];
+  return { ...rest, facts: { [fact]: { [member]: claim } } } as T;
 }

@@ -1,5 +1,4 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Claim } from '../../capabilities/on-call/claims.js';
 import type { MigrationResource, NormalizedState, ResourceKind } from '../../domain/migration-resource.js';
 import type { ResourceAction } from '../../providers/types.js';
 import type { ThroughputSample } from '../../reports/throughput-samples.js';
@@ -160,8 +159,6 @@ export interface WatchRecord extends Mailbox {
   breaks?: number;
   /** The last action someone asked for through the bot: events it causes say who. */
   requested?: RequestedAction;
-  /** Who said "I'm on it" for its failure (the claim store's copy): its card shows them. */
-  claim?: Claim;
   /** When the watcher saw it fail (watcher clock ms), while it is failed: timed work counts from it. */
   failedAt?: number;
   /**

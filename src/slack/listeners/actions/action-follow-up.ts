@@ -46,7 +46,7 @@ export async function answerStale(
     state: stateLabel(r, tr),
     who: who ? ` (${who})` : '',
   });
-  const card = renderShown(shown, { tr, now: ctx.deps.clock.now(), capabilities: ctx.deps.capabilities });
+  const card = renderShown(shown, { tr, now: ctx.deps.clock.now(), drawing: ctx.deps.capabilities });
   const blocks: KnownBlock[] = [section(text), ...(card.blocks ?? [])];
   await deps.slack.sender
     .to(ctx.teamId)

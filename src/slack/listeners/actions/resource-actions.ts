@@ -72,8 +72,8 @@ export function resourceViewButton(mode: 'refresh' | 'open') {
       const now = ctx.deps.clock.now();
       const watch = cardIn(refreshed.watches, ctx.channelId);
       const card = watch
-        ? renderParentCard(cardFacts(watch), tr, now)
-        : renderShown(refreshed, { tr, now, capabilities: ctx.deps.capabilities });
+        ? renderParentCard(cardFacts(watch), tr, now, [], ctx.deps.capabilities)
+        : renderShown(refreshed, { tr, now, drawing: ctx.deps.capabilities });
       await ctx.reply({ ...card, replaceOriginal: false });
       return;
     }
@@ -81,7 +81,7 @@ export function resourceViewButton(mode: 'refresh' | 'open') {
     const shown = await showResource(ctx, { exact });
     const tr = await ctx.translator('person');
     await ctx.reply({
-      ...renderShown(shown, { tr, now: ctx.deps.clock.now(), capabilities: ctx.deps.capabilities }),
+      ...renderShown(shown, { tr, now: ctx.deps.clock.now(), drawing: ctx.deps.capabilities }),
       replaceOriginal: mode === 'refresh',
     });
   });

@@ -18,12 +18,7 @@ export const status = defineSubcommand<{ ref: ResourceRef; share: boolean }>({
     // A shared card is read by the channel: its language; otherwise the asker's.
     const tr = await ctx.translator(share ? 'channel' : 'person');
     await ctx.reply({
-      ...renderShown(shown, {
-        shared: share,
-        tr,
-        now: ctx.deps.clock.now(),
-        capabilities: ctx.deps.capabilities,
-      }),
+      ...renderShown(shown, { shared: share, tr, now: ctx.deps.clock.now(), drawing: ctx.deps.capabilities }),
       share,
     });
   },
