@@ -83,8 +83,6 @@ const NAMES_A_CLAIM =
 /** Core files that still name it, and why; the list may only get shorter. */
 const STILL_NAMES_A_CLAIM: Record<string, string> = {
   'watcher/records/record-expand.ts': 'reads the `claim` (`cl`) of older records as on-call’s fact',
-  'slack/blocks/app-home.ts': 'a Home row’s "on it" line (to be drawn by `rowLine`)',
-  'slack/blocks/resource-list.ts': 'a listed row’s "on it" line (to be drawn by `rowLine`)',
 };
 
 describe('a claim is on-call’s fact, not the core’s', () => {
