@@ -3,7 +3,7 @@ import { ENGLISH, type Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import { throughputChartPng } from '../reports/throughput-chart.js';
 import type { SecretRegistry } from '../secrets.js';
-import type { CardFacts, ReportNote } from '../watcher/outbox/notification.js';
+import type { CardFacts, ReportNote, WatchNotification } from '../watcher/outbox/notification.js';
 import type { ViewNote } from '../watcher/outbox/thread-views.js';
 import {
   DeliveryError,
@@ -51,27 +51,32 @@ export class SlackWatchDelivery implements WatchSlack {
   readonly #logger: Logger | undefined;
   readonly #clock: Clock;
   readonly #lines: CardLines;
+  readonly #notices: CardNotices;
   readonly #views: ViewRender;
+  readonly #notes: NoteRender;
 
   /**
    * `clock`: the bot's one clock (a card's "checked" time is when it is sent); `language` gives a
    * channel's language when a post is rendered (English without it); `lines`, what the
-   * capabilities draw on a card from its facts (`Capabilities.cardLines`); `drawing.render`, a
-   * capability's own post from its view (`Capabilities.render`, ADR 0017), in a channel or a thread.
+   * capabilities draw on a card from its facts (`Capabilities.cardLines`, `cardNotices`);
+   * `drawing.render`, a capability's own post from its view (`Capabilities.render`, ADR 0017), in a
+   * channel or a thread; `drawing.renderNote`, a note it said about a resource.
    */
   constructor(
     sender: SlackSender,
     clock: Clock,
     language: ChannelLanguage = async () => ENGLISH,
     logger?: Logger,
-    drawing: { cardLines: CardLines; render?: ViewRender } = { cardLines: () => [] },
+    drawing: Drawing = { cardLines: () => [] },
   ) {
     this.#sender = sender;
     this.#clock = clock;
     this.#language = language;
     this.#logger = logger;
     this.#lines = (facts, tr, now, resource) => drawing.cardLines(facts, tr, now, resource);
+    this.#notices = (card, tr) => drawing.cardNotices?.(card, tr) ?? [];
     this.#views = (name, view, tr, now) => drawing.render?.(name, view, tr, now);
+    this.#notes = (name, note, tr, now) => drawing.renderNote?.(name, note, tr, now);
   }
 
   async post(post: WatchPost): Promise<string> {
@@ -81,7 +86,9 @@ export class SlackWatchDelivery implements WatchSlack {
     const drawn = note?.kind === 'view' ? this.#drawn(note, tr, now) : undefined;
     const message = drawn
       ? { text: drawn.text, ...(drawn.blocks ? { blocks: drawn.blocks as never } : {}) }
-      : render(post.content, tr, now, this.#lines);
+      : note && noteOf(note)
+        ? this.#noted(note, tr, now)
+        : render(post.content, tr, now, this.#lines, this.#notices);
     const ts = await deliver(async () => {
       const posted = await this.#sender.to(post.teamId, { purpose: 'background' }).post({
         channel: post.channel,
@@ -104,6 +111,14 @@ export class SlackWatchDelivery implements WatchSlack {
     const drawn = this.#views(note.capability, note.view, tr, now);
     if (!drawn) throw new DeliveryError('refused', { slackError: 'no_view_renderer' });
     return drawn;
+  }
+
+  /** A note a capability said (`said`, an event of its timed work), drawn by it; else refused. */
+  #noted(note: WatchNotification, tr: Translator, now: number): MessageContent {
+    const of = noteOf(note);
+    const drawn = of && this.#notes(of.capability, of.note, tr, now);
+    if (!drawn) throw new DeliveryError('refused', { slackError: 'no_note_renderer' });
+    return { text: drawn.text, ...(drawn.blocks ? { blocks: drawn.blocks as never } : {}) };
   }
 
   /**
@@ -168,6 +183,7 @@ export class SlackWatchDelivery implements WatchSlack {
       tr,
       now,
       this.#lines(edit.card.facts, tr, now, edit.card.resource),
+      this.#notices(edit.card, tr),
     );
     await deliver(() =>
       this.#sender
@@ -179,7 +195,12 @@ export class SlackWatchDelivery implements WatchSlack {
   async editPost(teamId: string, edit: Parameters<WatchSlack['editPost']>[1]): Promise<void> {
     const tr = await this.#language(teamId, edit.channel);
     const note = edit.note;
-    const post = note.kind === 'living' ? renderLivingPost(note, tr) : renderWatchNotification(note, tr);
+    const post =
+      note.kind === 'living'
+        ? renderLivingPost(note, tr)
+        : noteOf(note)
+          ? this.#noted(note, tr, this.#clock.now())
+          : renderWatchNotification(note, tr);
     await deliver(() =>
       this.#sender
         .to(teamId, { purpose: 'background' })
@@ -247,6 +268,32 @@ export type CardLines = (
   resource: CardFacts['resource'],
 ) => string[];
 
+/** Each capability's sentence in a card's notice, in the reader's language. */
+export type CardNotices = (card: CardFacts, tr: Translator) => string[];
+
+/** A note capability `name` said about a resource, drawn by it (undefined: it draws none). */
+export type NoteRender = (
+  capability: string,
+  note: unknown,
+  tr: Translator,
+  now: number,
+) => { text: string; blocks?: unknown[] } | undefined;
+
+/** What the capabilities draw on the watcher's posts (`Capabilities` is one). */
+export interface Drawing {
+  cardLines: CardLines;
+  cardNotices?: CardNotices;
+  render?: ViewRender;
+  renderNote?: NoteRender;
+}
+
+/** The capability that said `note` and what it wrote, if a capability said it. */
+function noteOf(note: WatchNotification): { capability: string; note: unknown } | undefined {
+  if (note.kind === 'said') return { capability: note.capability, note: note.note };
+  if (note.kind === 'event' && note.capability) return { capability: note.capability, note };
+  return undefined;
+}
+
 /** A file that goes with a capability's post when it is first posted. */
 type ViewFile = { filename: string; title: string; text: string };
 
@@ -263,10 +310,14 @@ function render(
   tr: Translator,
   now: number,
   lines: CardLines,
+  notices: CardNotices,
 ): Rendered | MessageContent {
-  if ('card' in content)
-    return renderParentCard(content.card, tr, now, lines(content.card.facts, tr, now, content.card.resource));
-  if ('note' in content && content.note.kind !== 'view') return renderWatchNotification(content.note, tr);
+  if ('card' in content) {
+    const { card } = content;
+    return renderParentCard(card, tr, now, lines(card.facts, tr, now, card.resource), notices(card, tr));
+  }
+  if ('note' in content && content.note.kind !== 'view' && content.note.kind !== 'said')
+    return renderWatchNotification(content.note, tr);
   return 'rendered' in content
     ? { text: content.rendered.text, blocks: content.rendered.blocks }
     : { text: '' };

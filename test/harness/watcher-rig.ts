@@ -4,6 +4,8 @@ import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { SimClock } from '../../dev/simulators/kit.js';
 import { Capabilities } from '../../src/capabilities/capabilities.js';
 import { Subscriptions } from '../../src/capabilities/subscriptions/following.js';
+import { deltaRuns } from '../../src/capabilities/delta-runs/index.js';
+import { onCall } from '../../src/capabilities/on-call/index.js';
 import { verification } from '../../src/capabilities/verification/index.js';
 import { verifyEnding } from '../../src/capabilities/verification/verification.js';
 import { type Config, createConfig } from '../../src/config.js';
@@ -175,8 +177,9 @@ export async function startRig(world: WatchWorld, options: RigOptions = {}): Pro
         options.slackClients?.(config, logger) ?? new SlackClients(config, logger),
         secrets,
         world.watcherClock,
-        // The verification capability draws its post in the run's thread.
-        new Capabilities([verification]),
+        // The capabilities draw their posts and notes in the run's thread (a verification, an
+        // escalation step, a delta run's chain line) and the card's verification sentence.
+        new Capabilities([verification, onCall, deltaRuns]),
       ),
     },
     {

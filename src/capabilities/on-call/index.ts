@@ -13,7 +13,7 @@ import {
 import { Claims } from './claims.js';
 import { escalationPass } from './escalation-pass.js';
 import { EscalationPolicies } from './escalation-policies.js';
-import { KEEP_CLAIM_ACTION } from './escalation-posts.js';
+import { type EscalationNote, KEEP_CLAIM_ACTION, renderEscalation } from './escalation-posts.js';
 import { escalationReader } from './escalation-settings.js';
 import { ON_CALL, type OnCallState } from './on-call-state.js';
 
@@ -34,6 +34,8 @@ export const onCall = defineCapability<OnCallState>({
     routes.action<BlockAction<ButtonAction>>(RELEASE_ACTION, releaseButtonHandler());
     routes.action<BlockAction<ButtonAction>>(KEEP_CLAIM_ACTION, keepButtonHandler());
   },
+  // The steps its job says in a failure's thread (reminder, escalation, "Still on it?").
+  renderNote: (note, tr) => renderEscalation(note as EscalationNote, tr),
   // Before each cycle polls, on one replica at a time; each step is said once by its record's
   // compare-and-set, and the cycle delivers it.
   jobs: (s, core) => [

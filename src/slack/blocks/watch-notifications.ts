@@ -1,9 +1,5 @@
 import type { Button, KnownBlock } from '@slack/types';
-import { renderChainLine } from '../../capabilities/delta-runs/rerun-blocks.js';
 import { claimBlock } from '../../capabilities/on-call/claim-blocks.js';
-import { isEscalationEvent } from '../../capabilities/on-call/escalation.js';
-import { renderEscalation } from '../../capabilities/on-call/escalation-posts.js';
-import { failedRunNext, verificationCardLine } from '../../capabilities/verification/verification-post.js';
 import { windowBy } from '../../capabilities/windows/window-words.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { ResourceAction } from '../../providers/types.js';
@@ -53,13 +49,15 @@ export interface Rendered {
 
 /**
  * `now`: when it is drawn, on the bot's clock (the card's "checked" time). `lines`: what the
- * capabilities draw from the card's facts (`Capabilities.cardLines`), already in `tr`'s language.
+ * capabilities draw from the card's facts (`Capabilities.cardLines`), already in `tr`'s language;
+ * `notices`, their sentences in its notice (`Capabilities.cardNotices`).
  */
 export function renderParentCard(
   card: CardFacts,
   tr: Translator,
   now: number,
   lines: readonly string[] = [],
+  notices: readonly string[] = [],
 ): Rendered {
   const r = card.resource;
   const kind = kindWords(r.kind, tr);
@@ -90,7 +88,7 @@ export function renderParentCard(
       title: card.origin?.title,
       // Its sentences are joined with a space; Chinese ones end in a full stop that takes none.
       notice:
-        `${notice}${origin}${chained}${card.verification ? ` ${verificationCardLine(card.verification, tr, failedRunNext(card, tr))}` : ''}`.replace(
+        [`${notice}${origin}${chained}`, ...notices].join(' ').replace(
           /([。！？]) /gu,
           '$1',
         ),
@@ -111,15 +109,16 @@ export function renderParentCard(
 
 /**
  * Rendered in `tr`'s language: the channel's for channel posts (the DM about a broken watch stays
- * English). A capability's own post (`view`) is drawn by that capability, not here.
+ * English). A capability's own post (`view`) and its notes (`said`, an event it said) are drawn
+ * by that capability, not here.
  */
 export function renderWatchNotification(
-  note: Exclude<WatchNotification, { kind: 'view' }>,
+  note: Exclude<WatchNotification, { kind: 'view' | 'said' }>,
   tr: Translator = ENGLISH,
 ): Rendered {
   switch (note.kind) {
     case 'event':
-      return isEscalationEvent(note.event) ? renderEscalation(note, tr) : renderEventReply(note, tr);
+      return renderEventReply(note, tr);
     case 'connection':
       return renderConnectionNotice(note, tr);
     case 'digest':
@@ -134,8 +133,6 @@ export function renderWatchNotification(
       return renderFailureListing(note, tr);
     case 'window-refused':
       return renderWindowRefused(note, tr);
-    case 'chain':
-      return renderChainLine(note, tr);
   }
 }
 

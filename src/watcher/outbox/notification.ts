@@ -1,9 +1,4 @@
 import type { Claim } from '../../capabilities/on-call/claims.js';
-import {
-  type VerificationCard,
-  verificationCard,
-} from '../../capabilities/verification/verification-card.js';
-import { verificationOf } from '../../capabilities/verification/verification-fact.js';
 import type {
   Counter,
   MigrationResource,
@@ -22,7 +17,7 @@ import {
 } from '../../reports/completion-report.js';
 import type { ThroughputSample } from '../../reports/throughput-samples.js';
 import type { GroupTally } from '../group-tally.js';
-import type { ChainNote, WatchOrigin } from '../records/watch-origin.js';
+import type { WatchOrigin } from '../records/watch-origin.js';
 import type {
   BrokenState,
   OutboxEntry,
@@ -33,7 +28,7 @@ import type {
 import { type WindowedCard, type WindowRefusedNote, windowedCard } from '../window-fact.js';
 import { type CapabilityCard, capabilityCard } from './capability-facts.js';
 import type { EventPost, LiveNow } from './living-posts.js';
-import type { ViewNote } from './thread-views.js';
+import type { SaidNote, ViewNote } from './thread-views.js';
 
 /**
  * What the watcher tells Slack, as data (JSON in the outbox, so no Dates): what happened and the
@@ -49,7 +44,7 @@ export type WatchNotification =
   | FailureListNote
   | ViewNote
   | WindowRefusedNote
-  | ChainNote;
+  | SaidNote;
 
 /**
  * A posted failure or completion, edited because the resource moved on (`living-posts.ts`): what it
@@ -139,8 +134,11 @@ export interface EventNote {
   speeds?: CompletionSpeeds;
   /** The title its requester typed, where the provider named it itself (it leads). */
   title?: string;
-  /** A timed step about its failure: how long it has failed, who is mentioned, who is asked (on-call's). */
-  escalation?: { failedMs: number; mention?: string[]; owner?: string };
+  /**
+   * The capability whose timed work said it (`WatchNotes.timed`), with what it added to the note:
+   * it draws it (`CapabilityDefinition.renderNote`).
+   */
+  capability?: string;
   /** `failed`, as the editor redraws it: who is on this failure now ("I'm on it"). */
   claim?: Claim;
 }
@@ -232,14 +230,11 @@ export interface CardFacts extends WindowedCard, CapabilityCard {
   group?: GroupTally;
   /** Who is on its failure ("I'm on it"). */
   claim?: Claim;
-  /** Its last run's verification: how it came out and who signed it off (verification.ts). */
-  verification?: VerificationCard;
   /** Its failure reply is in the card's thread (and broadcast): the card need not explain it again. */
   failurePosted?: boolean;
 }
 
 export function cardFacts(record: WatchRecord): CardFacts {
-  const verified = verificationOf(record);
   return {
     resource: record.snapshot,
     actions: record.actions,
@@ -250,7 +245,6 @@ export function cardFacts(record: WatchRecord): CardFacts {
     group: record.group,
     ...(record.claim ? { claim: record.claim } : {}),
     ...windowedCard(record),
-    ...(verified ? { verification: verificationCard(verified) } : {}),
     failurePosted: record.posts?.some((p) => p.kind === 'failure') ?? false,
     ...capabilityCard(record),
   };

@@ -188,10 +188,29 @@ export function factsOfBefore(
  */
 const POSTS_BEFORE: ReadonlySet<unknown> = new Set(['verification']);
 
+/**
+ * Notes a capability said that earlier builds stored as the core's: a delta run's chain line
+ * (kind `chain`) and an escalation step (an event note carrying `escalation`, on-call's). Read as
+ * that capability's (`SaidNote`, an event naming it), so they are drawn by it as before.
+ */
+const SAID_BEFORE: Readonly<Record<string, string>> = { chain: 'delta-runs' };
+const EVENT_FIELD_BEFORE: readonly [field: string, capability: string] = ['escalation', 'on-call'];
+
+function noteBefore(note: Json | undefined): Json | undefined {
+  if (!note) return undefined;
+  const kind = note.kind as string;
+  if (POSTS_BEFORE.has(kind)) return { kind: 'view', capability: kind, id: String(note.at), view: note };
+  if (Object.hasOwn(SAID_BEFORE, kind)) return { kind: 'said', capability: SAID_BEFORE[kind], note };
+  const [field, capability] = EVENT_FIELD_BEFORE;
+  if (kind === 'event' && note[field] !== undefined && note.capability === undefined)
+    return { ...note, capability };
+  return undefined;
+}
+
 export function viewsOfBefore(record: Json): Json {
   const posts = record.posts as Json[] | undefined;
   const outbox = record.outbox as Json[] | undefined;
-  const oldNote = (e: Json) => POSTS_BEFORE.has((e.note as Json | undefined)?.kind);
+  const oldNote = (e: Json) => noteBefore(e.note as Json | undefined) !== undefined;
   if (!posts?.some((p) => POSTS_BEFORE.has(p.kind)) && !outbox?.some(oldNote)) return record;
   const rest = { ...record };
   if (posts)
@@ -202,10 +221,8 @@ export function viewsOfBefore(record: Json): Json {
     );
   if (outbox)
     rest.outbox = outbox.map((e) => {
-      const note = e.note as Json;
-      return oldNote(e)
-        ? { ...e, note: { kind: 'view', capability: note.kind, id: String(note.at), view: note } }
-        : e;
+      const note = noteBefore(e.note as Json | undefined);
+      return note ? { ...e, note } : e;
     });
   return rest;
 }

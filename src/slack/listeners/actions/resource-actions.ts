@@ -71,7 +71,10 @@ export function resourceViewButton(mode: 'refresh' | 'open') {
       const tr = await ctx.translator('person');
       const now = ctx.deps.clock.now();
       const watch = cardIn(refreshed.watches, ctx.channelId);
-      const card = watch ? renderParentCard(cardFacts(watch), tr, now) : renderShown(refreshed, { tr, now });
+      const facts = watch && cardFacts(watch);
+      const card = facts
+        ? renderParentCard(facts, tr, now, [], ctx.deps.capabilities.cardNotices(facts, tr))
+        : renderShown(refreshed, { tr, now });
       await ctx.reply({ ...card, replaceOriginal: false });
       return;
     }
