@@ -18,8 +18,7 @@ const STILL_READ_BY: Record<string, string> = {
   'watcher/outbox/notification.ts': 'a card’s facts carry the claim',
   'watcher/outbox/living-posts.ts': 'a failure post shows the claim on the failure it is about (`failureOf`)',
   'slack/blocks/resource-card.ts': 'the card’s claim line and I’m on it / Hand back / Take over buttons',
-  'slack/blocks/watch-notifications.ts':
-    'a failure post’s claim line; escalation posts are drawn by the folder',
+  'slack/blocks/watch-notifications.ts': 'a failure post’s claim line',
   'slack/blocks/living-posts.ts': 'a living failure post’s "on it" line',
   'capabilities/verification/verification-post.ts': 'the owner of a failed verification’s failure',
   'slack/blocks/app-home.ts': 'a Home row’s "on it" line',
@@ -50,6 +49,12 @@ describe('the on-call capability (claims and escalation) is one folder', () => {
       ),
     );
     expect(cycle).toEqual([]);
+  });
+
+  it('draws its escalation steps itself: no file outside it names escalation’s steps or posts', () => {
+    // A step is an event note its job says (`WatchNotes.timed`), drawn by its `renderNote`.
+    const steps = importersOf(FOLDER, /from\s+'[./]*(?:capabilities\/)?on-call\/escalation(?:-posts)?\.js'/);
+    expect(steps).toEqual([]);
   });
 
   it('left nothing at the old places', () => {
