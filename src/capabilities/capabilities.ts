@@ -5,9 +5,9 @@ import type { FormValues } from '../providers/definition.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { AppDeps } from '../slack/context.js';
 import type { Route } from '../slack/health-routes.js';
-import type { CardFacts } from '../watcher/outbox/notification.js';
 import type { Subcommand } from '../slack/listeners/commands/subcommand.js';
 import type { ListenerRoutes } from '../slack/listeners/router.js';
+import type { CardFacts } from '../watcher/outbox/notification.js';
 import type {
   ApiRead,
   Capability,

@@ -3,9 +3,9 @@ import { FakeSlack, type RecordedCall } from '../../dev/fake-slack/fake-slack.js
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { SimClock } from '../../dev/simulators/kit.js';
 import { Capabilities } from '../../src/capabilities/capabilities.js';
-import { Subscriptions } from '../../src/capabilities/subscriptions/following.js';
 import { deltaRuns } from '../../src/capabilities/delta-runs/index.js';
 import { onCall } from '../../src/capabilities/on-call/index.js';
+import { Subscriptions } from '../../src/capabilities/subscriptions/following.js';
 import { verification } from '../../src/capabilities/verification/index.js';
 import { verifyEnding } from '../../src/capabilities/verification/verification.js';
 import { type Config, createConfig } from '../../src/config.js';

@@ -1,6 +1,13 @@
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import { defineCapability } from '../capability.js';
-import { type ChainNote, DELTA_RUNS, RERUN_ACTION, RERUN_VIEW, renderChainLine, rerunButton } from './rerun-blocks.js';
+import {
+  type ChainNote,
+  DELTA_RUNS,
+  RERUN_ACTION,
+  RERUN_VIEW,
+  renderChainLine,
+  rerunButton,
+} from './rerun-blocks.js';
 import { rerunButton as rerunButtonHandler, rerunSubmission } from './rerun-button.js';
 
 /**

@@ -23,7 +23,10 @@ export type EscalationNote = EventNote & {
  * a reminder in its thread, the approvers (or a named group) mentioned, and "Still on it?" to its
  * owner with Keep and Hand back. Each carries the button that acts on what it says.
  */
-export function renderEscalation(note: EscalationNote, tr: Translator): { text: string; blocks: KnownBlock[] } {
+export function renderEscalation(
+  note: EscalationNote,
+  tr: Translator,
+): { text: string; blocks: KnownBlock[] } {
   const r = note.resource;
   // Called what its card calls it: the requester's title leads where the provider named it.
   const name = `*${escapeMrkdwn(truncate(displayName(r.name, note.title).lead, 200))}*`;

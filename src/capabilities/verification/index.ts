@@ -3,8 +3,8 @@ import { defineCapability } from '../capability.js';
 import { SIGNOFF_VIEW, signOffButton, signOffSubmission } from './signoff-button.js';
 import { listUnverified } from './unverified-list.js';
 import { type VerificationNote, verifyEnding } from './verification.js';
-import { verificationFile } from './verification-csv.js';
 import { verificationCard } from './verification-card.js';
+import { verificationFile } from './verification-csv.js';
 import { VERIFICATION, type VerificationState } from './verification-fact.js';
 import {
   failedRunNext,

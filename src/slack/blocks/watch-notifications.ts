@@ -87,11 +87,7 @@ export function renderParentCard(
       allActions: card.actions,
       title: card.origin?.title,
       // Its sentences are joined with a space; Chinese ones end in a full stop that takes none.
-      notice:
-        [`${notice}${origin}${chained}`, ...notices].join(' ').replace(
-          /([。！？]) /gu,
-          '$1',
-        ),
+      notice: [`${notice}${origin}${chained}`, ...notices].join(' ').replace(/([。！？]) /gu, '$1'),
       withActions: !card.ended,
       // This card is the watch itself.
       watch: false,
