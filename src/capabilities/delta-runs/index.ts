@@ -13,9 +13,9 @@ import { rerunButton as rerunButtonHandler, rerunSubmission } from './rerun-butt
 /**
  * Delta runs: "Run changes since" (or again, or restart, as the provider declares) under the
  * verification post of a run that succeeded, its confirmation modal, and the request through the
- * two-person approval, numbered in the run's chain and told in the run's thread (a line it draws). A capability of
- * its own beside verification: it only needs which verification a button names, and a provider
- * without a delta run has none of it.
+ * two-person approval, numbered in the run's chain and told in the run's thread (a note it says
+ * and draws, `renderNote`). A capability of its own beside verification: it only needs which
+ * verification a button names, and a provider without a delta run has none of it.
  */
 export const deltaRuns = defineCapability<undefined>({
   name: DELTA_RUNS,
