@@ -7,6 +7,7 @@ import type { AppDeps } from '../slack/context.js';
 import type { Route } from '../slack/health-routes.js';
 import type { Subcommand } from '../slack/listeners/commands/subcommand.js';
 import type { ListenerRoutes } from '../slack/listeners/router.js';
+import type { CardFacts } from '../watcher/outbox/notification.js';
 import type {
   ApiRead,
   Capability,
@@ -224,6 +225,16 @@ export class Capabilities implements CapabilityStates, RequestGate {
     return byRef;
   }
 
+  /** Each capability's sentence in a card's notice from its fact on the card, in the list's order. */
+  cardNotices(card: CardFacts, tr: Translator): string[] {
+    const facts = card.facts;
+    if (!facts) return [];
+    return this.#list.flatMap((c) => {
+      const said = facts[c.name] === undefined ? undefined : c.cardNotice(facts[c.name], tr, card);
+      return said ? [said] : [];
+    });
+  }
+
   /** Each capability's buttons on a resource's card and posts from its fact (or none), in the list's order. */
   cardButtons(
     facts: Readonly<Record<string, unknown>> | undefined,
@@ -292,6 +303,11 @@ export class Capabilities implements CapabilityStates, RequestGate {
   /** The living post of capability `name` drawn from `view` (undefined: no such capability or post). */
   render(name: string, view: unknown, tr: Translator, now: number): CapabilityRendered | undefined {
     return this.#list.find((c) => c.name === name)?.render(view, tr, now, this.#additions);
+  }
+
+  /** A note capability `name` wrote about a resource, drawn by it (undefined: it draws none). */
+  renderNote(name: string, note: unknown, tr: Translator, now: number): CapabilityRendered | undefined {
+    return this.#list.find((c) => c.name === name)?.renderNote(note, tr, now);
   }
 
   /**

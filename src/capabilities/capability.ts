@@ -25,6 +25,7 @@ import type { AtomicKv } from '../store/atomic-kv.js';
 import type { RestoredFrom } from '../store/backup-marks.js';
 import type { Store } from '../store/create-store.js';
 import type { ResourceServices, UseCaseContext } from '../use-cases/context.js';
+import type { CardFacts } from '../watcher/outbox/notification.js';
 import type { Watcher } from '../watcher/watcher.js';
 import type {
   CoreApprovals,
@@ -129,6 +130,11 @@ export interface CapabilityDefinition<State> {
     now: number,
   ): Promise<ReadonlyMap<string, unknown>>;
   /**
+   * A sentence it adds to the card's notice (above its title, after where the resource came from)
+   * from its fact and the card as drawn (its buttons, whether it ended). Pure, and mrkdwn.
+   */
+  cardNotice?(fact: unknown, tr: Translator, card: CardFacts): string | undefined;
+  /**
    * Buttons it adds to a resource's actions (its card, a failure post and what that post becomes)
    * from its fact, undefined where it has none (a failure nobody took on yet); its `listeners`
    * answer them. Pure.
@@ -153,6 +159,12 @@ export interface CapabilityDefinition<State> {
    * language at send time; `more`, what the other capabilities add to it. Pure, and escaped by it.
    */
   render?(view: unknown, tr: Translator, now: number, more: PostAdditions): CapabilityRendered;
+  /**
+   * A note it wrote about a resource, drawn when the outbox posts it in the resource's thread (or
+   * channel), in the reader's language: an event its timed work said (`WatchNotes.timed`: the
+   * `EventNote` with what it added) or what it said with `WatchNotes.say` (`SaidNote.note`). Pure.
+   */
+  renderNote?(note: unknown, tr: Translator, now: number): CapabilityRendered;
   /** Words it answers after `/migrate list` instead of the provider's list (`list unverified`). */
   listFilters?: readonly ListFilter[];
   /**
@@ -253,6 +265,9 @@ export interface Capability {
   cardButtons(fact: unknown, tr: Translator, resource: CardResource): CapabilityButton[];
   rowLine(fact: unknown, tr: Translator, now: number, resource: CardResource): string | undefined;
   failureLine(fact: unknown, tr: Translator): string | undefined;
+  cardNotice(fact: unknown, tr: Translator, card: CardFacts): string | undefined;
+  /** A note it wrote about a resource, drawn; undefined when it draws none. */
+  renderNote(note: unknown, tr: Translator, now: number): CapabilityRendered | undefined;
   verificationButtons(run: VerifiedRun, tr: Translator): CapabilityButton[];
   /** Its living post drawn from its view; undefined when it has none. */
   render(view: unknown, tr: Translator, now: number, more?: PostAdditions): CapabilityRendered | undefined;
@@ -332,6 +347,8 @@ export function defineCapability<State>(
     cardButtons: (fact, tr, resource) => definition.cardButtons?.(fact, tr, resource) ?? [],
     rowLine: (fact, tr, now, resource) => definition.rowLine?.(fact, tr, now, resource),
     failureLine: (fact, tr) => definition.failureLine?.(fact, tr),
+    cardNotice: (fact, tr, card) => definition.cardNotice?.(fact, tr, card),
+    renderNote: (note, tr, now) => definition.renderNote?.(note, tr, now),
     verificationButtons: (run, tr) => definition.verificationButtons?.(run, tr) ?? [],
     render: (view, tr, now, more = NO_ADDITIONS) => definition.render?.(view, tr, now, more),
     listFilters: definition.listFilters ?? [],

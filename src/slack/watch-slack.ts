@@ -3,7 +3,7 @@ import { ENGLISH, type Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import { throughputChartPng } from '../reports/throughput-chart.js';
 import type { SecretRegistry } from '../secrets.js';
-import type { CardFacts, ReportNote } from '../watcher/outbox/notification.js';
+import type { CardFacts, ReportNote, WatchNotification } from '../watcher/outbox/notification.js';
 import type { ViewNote } from '../watcher/outbox/thread-views.js';
 import {
   DeliveryError,
@@ -54,20 +54,22 @@ export class SlackWatchDelivery implements WatchSlack {
   readonly #lines: CardLines;
   readonly #drawing: CardDrawing;
   readonly #views: ViewRender;
+  readonly #notes: NoteRender;
 
   /**
    * `clock`: the bot's one clock (a card's "checked" time is when it is sent); `language` gives a
    * channel's language when a post is rendered (English without it); `lines`, what the
-   * capabilities draw on a card from its facts (`Capabilities.cardLines`), and their buttons and
-   * lines under a failure (`cardButtons`, `failureLines`); `drawing.render`, a capability's own
-   * post from its view (`Capabilities.render`, ADR 0017), in a channel or a thread.
+   * capabilities draw on a card from its facts (`Capabilities.cardLines`), their buttons, lines
+   * under a failure and sentences in its notice (`cardButtons`, `failureLines`, `cardNotices`);
+   * `drawing.render`, a capability's own post from its view (`Capabilities.render`, ADR 0017), in a
+   * channel or a thread; `drawing.renderNote`, a note it said about a resource.
    */
   constructor(
     sender: SlackSender,
     clock: Clock,
     language: ChannelLanguage = async () => ENGLISH,
     logger?: Logger,
-    drawing: Partial<CardDrawing> & { render?: ViewRender } = {},
+    drawing: Partial<CardDrawing> & { render?: ViewRender; renderNote?: NoteRender } = {},
   ) {
     this.#sender = sender;
     this.#clock = clock;
@@ -77,9 +79,11 @@ export class SlackWatchDelivery implements WatchSlack {
       cardLines: (facts, tr, now, resource) => drawing.cardLines?.(facts, tr, now, resource) ?? [],
       cardButtons: (facts, tr, resource) => drawing.cardButtons?.(facts, tr, resource) ?? [],
       failureLines: (facts, tr) => drawing.failureLines?.(facts, tr) ?? [],
+      cardNotices: (card, tr) => drawing.cardNotices?.(card, tr) ?? [],
     };
     this.#lines = this.#drawing.cardLines;
     this.#views = (name, view, tr, now) => drawing.render?.(name, view, tr, now);
+    this.#notes = (name, note, tr, now) => drawing.renderNote?.(name, note, tr, now);
   }
 
   async post(post: WatchPost): Promise<string> {
@@ -89,7 +93,9 @@ export class SlackWatchDelivery implements WatchSlack {
     const drawn = note?.kind === 'view' ? this.#drawn(note, tr, now) : undefined;
     const message = drawn
       ? { text: drawn.text, ...(drawn.blocks ? { blocks: drawn.blocks as never } : {}) }
-      : render(post.content, tr, now, this.#drawing);
+      : note && noteOf(note)
+        ? this.#noted(note, tr, now)
+        : render(post.content, tr, now, this.#drawing);
     const ts = await deliver(async () => {
       const posted = await this.#sender.to(post.teamId, { purpose: 'background' }).post({
         channel: post.channel,
@@ -112,6 +118,14 @@ export class SlackWatchDelivery implements WatchSlack {
     const drawn = this.#views(note.capability, note.view, tr, now);
     if (!drawn) throw new DeliveryError('refused', { slackError: 'no_view_renderer' });
     return drawn;
+  }
+
+  /** A note a capability said (`said`, an event of its timed work), drawn by it; else refused. */
+  #noted(note: WatchNotification, tr: Translator, now: number): MessageContent {
+    const of = noteOf(note);
+    const drawn = of && this.#notes(of.capability, of.note, tr, now);
+    if (!drawn) throw new DeliveryError('refused', { slackError: 'no_note_renderer' });
+    return { text: drawn.text, ...(drawn.blocks ? { blocks: drawn.blocks as never } : {}) };
   }
 
   /**
@@ -191,7 +205,9 @@ export class SlackWatchDelivery implements WatchSlack {
     const post =
       note.kind === 'living'
         ? renderLivingPost(note, tr, this.#drawing)
-        : renderWatchNotification(note, tr, this.#drawing);
+        : noteOf(note)
+          ? this.#noted(note, tr, this.#clock.now())
+          : renderWatchNotification(note, tr, this.#drawing);
     await deliver(() =>
       this.#sender
         .to(teamId, { purpose: 'background' })
@@ -259,6 +275,21 @@ export type CardLines = (
   resource: CardFacts['resource'],
 ) => string[];
 
+/** A note capability `name` said about a resource, drawn by it (undefined: it draws none). */
+export type NoteRender = (
+  capability: string,
+  note: unknown,
+  tr: Translator,
+  now: number,
+) => { text: string; blocks?: unknown[] } | undefined;
+
+/** The capability that said `note` and what it wrote, if a capability said it. */
+function noteOf(note: WatchNotification): { capability: string; note: unknown } | undefined {
+  if (note.kind === 'said') return { capability: note.capability, note: note.note };
+  if (note.kind === 'event' && note.capability) return { capability: note.capability, note };
+  return undefined;
+}
+
 /** A file that goes with a capability's post when it is first posted. */
 type ViewFile = { filename: string; title: string; text: string };
 
@@ -280,7 +311,7 @@ function render(
     const { card } = content;
     return renderParentCard(card, tr, now, drawing.cardLines(card.facts, tr, now, card.resource), drawing);
   }
-  if ('note' in content && content.note.kind !== 'view')
+  if ('note' in content && content.note.kind !== 'view' && content.note.kind !== 'said')
     return renderWatchNotification(content.note, tr, drawing);
   return 'rendered' in content
     ? { text: content.rendered.text, blocks: content.rendered.blocks }

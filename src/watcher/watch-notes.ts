@@ -4,7 +4,7 @@ import type { Loaded } from './cycle-report.js';
 import { eventEntries } from './outbox/event-entries.js';
 import { cardDue, cardOf, isPostOf, showsNow } from './outbox/living-posts.js';
 import { enqueue } from './outbox/mailbox.js';
-import type { EventNote, WatchNotification } from './outbox/notification.js';
+import type { WatchNotification } from './outbox/notification.js';
 import { targetOfKey } from './records/record-codec.js';
 import { sameJson } from './records/same-json.js';
 import { dedupBase } from './records/watch-keys.js';
@@ -40,10 +40,13 @@ export async function watchesOf(
   );
 }
 
-/** What timed work decided of one watch: its fact, and the events it says (`WatchNotes.timed`). */
+/**
+ * What timed work decided of one watch: its fact, and the events it says (`WatchNotes.timed`),
+ * each with what the capability adds to its note (drawn by its `renderNote`).
+ */
 export interface TimedOutcome {
   fact: unknown;
-  events: (DetectedEvent & { note?: Partial<EventNote> })[];
+  events: (DetectedEvent & { note?: Readonly<Record<string, unknown>> })[];
 }
 
 /** A resource as people name it across channels: every watch of it in a workspace carries a note. */
@@ -265,7 +268,7 @@ export class WatchNotes {
         const next = { ...rest, ...(Object.keys(facts).length > 0 ? { facts } : {}) };
         const adds = new Map(outcome.events.map((e) => [e.key, e.note]));
         const entries = eventEntries(next, outcome.events, now, false).map((e) =>
-          e.note?.kind === 'event' ? { ...e, note: { ...e.note, ...adds.get(e.key) } } : e,
+          e.note?.kind === 'event' ? { ...e, note: { ...e.note, ...adds.get(e.key), capability: name } } : e,
         );
         return enqueue(next, entries);
       });

@@ -15,7 +15,6 @@ const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?on-call\/[^']+'/;
 
 const STILL_READ_BY: Record<string, string> = {
   'capabilities/registry.ts': 'the one list of capabilities',
-  'slack/blocks/watch-notifications.ts': 'escalation posts are drawn by the folder',
   'capabilities/plans/plan-view.ts': 'who is on a failed line of a plan (on-call’s fact)',
   'capabilities/verification/verification-post.ts': 'the owner of a failed verification’s failure',
   'slack/listeners/commands/subcommands/settings.ts':
@@ -53,6 +52,12 @@ describe('the on-call capability (claims and escalation) is one folder', () => {
       ),
     );
     expect(cycle).toEqual([]);
+  });
+
+  it('draws its escalation steps itself: no file outside it names escalation’s steps or posts', () => {
+    // A step is an event note its job says (`WatchNotes.timed`), drawn by its `renderNote`.
+    const steps = importersOf(FOLDER, /from\s+'[./]*(?:capabilities\/)?on-call\/escalation(?:-posts)?\.js'/);
+    expect(steps).toEqual([]);
   });
 
   it('left nothing at the old places', () => {

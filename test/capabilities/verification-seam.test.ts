@@ -10,16 +10,14 @@ import { importersOf, sources } from './folder-importers.js';
  * fact, `facts.verification` (`verification-fact-before.test.ts` reads the old field); it decides
  * it at an ending with its hook (`Watcher.atEnding`). Its post in the run's thread is its own,
  * drawn by its `render` from the view it hands the one editor (`thread-views.ts`), and `list
- * unverified` is a list filter it contributes. The core readers left draw the card's line. The
- * list may only get shorter: an entry that no longer imports it fails here until it is removed.
+ * unverified` is a list filter it contributes; the card's sentence is its `cardNotice`, from its
+ * fact on the card. The list may only get shorter: an entry that no longer imports it fails here until it is removed.
  */
 const FOLDER = 'capabilities/verification/';
 const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?verification\/[^']+'/;
 
 const STILL_READ_BY: Record<string, string> = {
   'capabilities/registry.ts': 'the one list of capabilities',
-  'watcher/outbox/notification.ts': 'a card’s facts carry the verification',
-  'slack/blocks/watch-notifications.ts': 'the card’s verification line',
   'capabilities/plans/plan-view.ts': 'a plan’s line shows its run’s verification and sign-off',
   'capabilities/events/envelope.ts': 'a verification note as a webhook event',
   'capabilities/objects/retry.ts': 'the retry modal’s delta button names the verification',

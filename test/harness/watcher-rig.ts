@@ -3,6 +3,7 @@ import { FakeSlack, type RecordedCall } from '../../dev/fake-slack/fake-slack.js
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { SimClock } from '../../dev/simulators/kit.js';
 import { Capabilities } from '../../src/capabilities/capabilities.js';
+import { deltaRuns } from '../../src/capabilities/delta-runs/index.js';
 import { onCall } from '../../src/capabilities/on-call/index.js';
 import { Subscriptions } from '../../src/capabilities/subscriptions/following.js';
 import { verification } from '../../src/capabilities/verification/index.js';
@@ -176,9 +177,9 @@ export async function startRig(world: WatchWorld, options: RigOptions = {}): Pro
         options.slackClients?.(config, logger) ?? new SlackClients(config, logger),
         secrets,
         world.watcherClock,
-        // The verification capability draws its post in the run's thread; on-call, a failure's
-        // I'm on it (its buttons are drawn from its fact, as the bot's).
-        new Capabilities([verification, onCall]),
+        // The capabilities draw their posts and notes in the run's thread (a verification, an
+        // escalation step, a delta run's chain line) and the card's verification sentence.
+        new Capabilities([verification, onCall, deltaRuns]),
       ),
     },
     {

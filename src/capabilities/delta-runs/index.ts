@@ -1,17 +1,24 @@
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import { defineCapability } from '../capability.js';
-import { RERUN_ACTION, RERUN_VIEW, rerunButton } from './rerun-blocks.js';
+import {
+  type ChainNote,
+  DELTA_RUNS,
+  RERUN_ACTION,
+  RERUN_VIEW,
+  renderChainLine,
+  rerunButton,
+} from './rerun-blocks.js';
 import { rerunButton as rerunButtonHandler, rerunSubmission } from './rerun-button.js';
 
 /**
  * Delta runs: "Run changes since" (or again, or restart, as the provider declares) under the
  * verification post of a run that succeeded, its confirmation modal, and the request through the
- * two-person approval, numbered in the run's chain and told in the run's thread. A capability of
- * its own beside verification: it only needs which verification a button names, and a provider
- * without a delta run has none of it.
+ * two-person approval, numbered in the run's chain and told in the run's thread (a note it says
+ * and draws, `renderNote`). A capability of its own beside verification: it only needs which
+ * verification a button names, and a provider without a delta run has none of it.
  */
 export const deltaRuns = defineCapability<undefined>({
-  name: 'delta-runs',
+  name: DELTA_RUNS,
   start: () => undefined,
   listeners: (routes, deps) => {
     // The action and callback ids posted buttons and open modals carry: unchanged.
@@ -19,4 +26,6 @@ export const deltaRuns = defineCapability<undefined>({
     routes.view<ViewSubmitAction>(RERUN_VIEW, rerunSubmission(deps));
   },
   verificationButtons: rerunButton,
+  // The chain's line in the run's thread, from the note it said there.
+  renderNote: (note, tr) => renderChainLine(note as ChainNote, tr),
 });

@@ -4,11 +4,14 @@ import type { CreateSummary } from '../../providers/create-request.js';
 import { isProviderId, providerDefinition } from '../../providers/registry.js';
 import { slackDate } from '../../slack/blocks/format.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
-import type { ChainNote } from '../../watcher/records/watch-origin.js';
+import type { SaidNote } from '../../watcher/outbox/thread-views.js';
 import type { ApprovalRecord } from '../approvals/approval-record.js';
 import { APPROVAL_WORDS } from '../approvals/words.js';
 import type { CapabilityButton, VerifiedRun } from '../capability.js';
 import { encodeVerificationButton } from '../verification/verification-button.js';
+
+/** The capability's name: the notes it says in a run's thread are drawn by it (`renderNote`). */
+export const DELTA_RUNS = 'delta-runs';
 
 /** "Run changes since" on a verification post: opens what the delta would run. */
 export const RERUN_ACTION = 'verification.rerun';
@@ -108,15 +111,37 @@ export function rerunConfirmModal(
   };
 }
 
+/**
+ * Said once in a run's thread when a delta run of it is asked for, or made: the chain stays in
+ * one thread, posted by the outbox like every other line about the run (`WatchNotes.say`, as
+ * this capability's `SaidNote`; entries stored before it was one read as one, `record-expand.ts`).
+ * Mentions and ids only; the words are drawn at delivery, in the channel's language.
+ */
+export interface ChainNote {
+  kind: 'chain';
+  event: 'requested' | 'created';
+  /** The delta's number in the chain (or the retry's, in the chain's retries). */
+  n: number;
+  /** A retry of what the run did not bring over; absent: a delta. */
+  series?: 'retry';
+  /** Slack user ids. */
+  requester: string;
+  approver?: string;
+  /** The approval request it went through, and the link to it. */
+  request: { id: string; permalink?: string };
+  /** The delta run once made: `connection:id`. */
+  ref: string;
+}
+
 /** What the run's thread is told when its delta is asked for, or made: data the outbox posts. */
 export function chainNoteOf(
   record: Pick<ApprovalRecord, 'requester' | 'decidedBy' | 'message' | 'connection' | 'resourceId' | 'id'> & {
     rerun: Rerun;
   },
   event: ChainNote['event'],
-): ChainNote {
+): SaidNote {
   const permalink = record.message?.permalink;
-  return {
+  const note: ChainNote = {
     kind: 'chain',
     event,
     n: record.rerun.n,
@@ -126,6 +151,7 @@ export function chainNoteOf(
     request: { id: record.id, ...(permalink ? { permalink } : {}) },
     ref: `${record.connection}:${record.resourceId ?? ''}`,
   };
+  return { kind: 'said', capability: DELTA_RUNS, note };
 }
 
 /** The line in the run's thread (the chain, in one thread), in the channel's language. */

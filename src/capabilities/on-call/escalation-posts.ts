@@ -10,11 +10,23 @@ import { claimIntentButton } from './claim-blocks.js';
 export const KEEP_CLAIM_ACTION = 'failure.keep';
 
 /**
+ * A step's note as the outbox carries it: the failure's event note, with what escalation added
+ * (`escalate`): how long it has failed, who is mentioned, who is asked. Entries stored before the
+ * note named its capability read the same (`record-expand.ts`).
+ */
+export type EscalationNote = EventNote & {
+  escalation?: { failedMs: number; mention?: string[]; owner?: string };
+};
+
+/**
  * The escalation steps of a failure nobody took on, or took on long ago (watcher/escalation.ts):
  * a reminder in its thread, the approvers (or a named group) mentioned, and "Still on it?" to its
  * owner with Keep and Hand back. Each carries the button that acts on what it says.
  */
-export function renderEscalation(note: EventNote, tr: Translator): { text: string; blocks: KnownBlock[] } {
+export function renderEscalation(
+  note: EscalationNote,
+  tr: Translator,
+): { text: string; blocks: KnownBlock[] } {
   const r = note.resource;
   // Called what its card calls it: the requester's title leads where the provider named it.
   const name = `*${escapeMrkdwn(truncate(displayName(r.name, note.title).lead, 200))}*`;

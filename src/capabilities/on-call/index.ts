@@ -14,7 +14,7 @@ import { claimButtons, claimFacts, claimFailureLine } from './claim-drawing.js';
 import { Claims } from './claims.js';
 import { escalationPass } from './escalation-pass.js';
 import { EscalationPolicies } from './escalation-policies.js';
-import { KEEP_CLAIM_ACTION } from './escalation-posts.js';
+import { type EscalationNote, KEEP_CLAIM_ACTION, renderEscalation } from './escalation-posts.js';
 import { escalationReader } from './escalation-settings.js';
 import { claimOf } from './on-call-fact.js';
 import { ON_CALL, type OnCallState } from './on-call-state.js';
@@ -42,6 +42,8 @@ export const onCall = defineCapability<OnCallState>({
   // Under a failed row of a list or Home, the same line as under the failure on its card.
   rowLine: (fact, tr, _now, resource) =>
     resource.state === 'failed' ? claimFailureLine(fact, tr) : undefined,
+  // The steps its job says in a failure's thread (reminder, escalation, "Still on it?").
+  renderNote: (note, tr) => renderEscalation(note as EscalationNote, tr),
   // Before each cycle polls, on one replica at a time; each step is said once by its record's
   // compare-and-set, and the cycle delivers it.
   jobs: (s, core) => [

@@ -3,13 +3,20 @@ import { defineCapability } from '../capability.js';
 import { SIGNOFF_VIEW, signOffButton, signOffSubmission } from './signoff-button.js';
 import { listUnverified } from './unverified-list.js';
 import { type VerificationNote, verifyEnding } from './verification.js';
+import { verificationCard } from './verification-card.js';
 import { verificationFile } from './verification-csv.js';
-import { VERIFICATION } from './verification-fact.js';
-import { renderVerification, SIGNOFF_ACTION, verifiedRun } from './verification-post.js';
+import { VERIFICATION, type VerificationState } from './verification-fact.js';
+import {
+  failedRunNext,
+  renderVerification,
+  SIGNOFF_ACTION,
+  verificationCardLine,
+  verifiedRun,
+} from './verification-post.js';
 
 /**
  * Verification and sign-off: the report of a run that ended (its counts reconciled), its post and
- * CSV in the card's thread, the card's line, `/migrate list unverified`, and the sign-off by
+ * CSV in the card's thread, the card's sentence (`cardNotice`), `/migrate list unverified`, and the sign-off by
  * someone other than who asked for it (two-person rule). Its fact of a watch is the verification
  * (`verification-fact.ts`), decided by its hook in the cycle's compare-and-set that records the
  * ending (`Watcher.atEnding`); its post is its own, drawn here from the view it hands the
@@ -27,6 +34,9 @@ export const verification = defineCapability<undefined>({
     const drawn = renderVerification(note, tr, more.verificationButtons(verifiedRun(note), tr));
     return { ...drawn, file: verificationFile(note, tr) };
   },
+  // The card's sentence: who verified its last run, or what to do about a run that failed.
+  cardNotice: (fact, tr, card) =>
+    verificationCardLine(verificationCard(fact as VerificationState), tr, failedRunNext(card, tr)),
   listFilters: [{ word: 'unverified', run: listUnverified }],
   listeners: (routes, deps) => {
     // The action and callback ids posted buttons and open modals carry: unchanged.

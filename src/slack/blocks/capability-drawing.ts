@@ -1,6 +1,7 @@
 import type { CapabilityButton, CardResource } from '../../capabilities/capability.js';
 import type { Translator } from '../../i18n/translator.js';
 import { failureFacts } from '../../watcher/outbox/capability-facts.js';
+import type { CardFacts } from '../../watcher/outbox/notification.js';
 
 type Facts = Readonly<Record<string, unknown>> | undefined;
 
@@ -13,6 +14,8 @@ export interface CardDrawing {
   cardLines(facts: Facts, tr: Translator, now: number, resource: CardResource): string[];
   cardButtons(facts: Facts, tr: Translator, resource: CardResource): CapabilityButton[];
   failureLines(facts: Facts, tr: Translator): string[];
+  /** Their sentences in the card's notice (above its title). */
+  cardNotices(card: CardFacts, tr: Translator): string[];
 }
 
 /** Nothing drawn by any capability (a renderer called without them). */
@@ -20,6 +23,7 @@ export const NO_DRAWING: CardDrawing = {
   cardLines: () => [],
   cardButtons: () => [],
   failureLines: () => [],
+  cardNotices: () => [],
 };
 
 /** The card's parts the capabilities draw from `facts` (`CardOptions`), for the resource as shown. */

@@ -1,8 +1,4 @@
 import type { Button, KnownBlock } from '@slack/types';
-import { renderChainLine } from '../../capabilities/delta-runs/rerun-blocks.js';
-import { isEscalationEvent } from '../../capabilities/on-call/escalation.js';
-import { renderEscalation } from '../../capabilities/on-call/escalation-posts.js';
-import { failedRunNext, verificationCardLine } from '../../capabilities/verification/verification-post.js';
 import { windowBy } from '../../capabilities/windows/window-words.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { ResourceAction } from '../../providers/types.js';
@@ -48,7 +44,7 @@ export interface Rendered {
 /**
  * `now`: when it is drawn, on the bot's clock (the card's "checked" time). `lines`: what the
  * capabilities draw from the card's facts (`Capabilities.cardLines`), already in `tr`'s language;
- * `drawing`, their buttons and the line under its failure.
+ * `drawing`, their buttons, the line under its failure and their sentences in its notice.
  */
 export function renderParentCard(
   card: CardFacts,
@@ -85,11 +81,9 @@ export function renderParentCard(
       allActions: card.actions,
       title: card.origin?.title,
       // Its sentences are joined with a space; Chinese ones end in a full stop that takes none.
-      notice:
-        `${notice}${origin}${chained}${card.verification ? ` ${verificationCardLine(card.verification, tr, failedRunNext(card, tr))}` : ''}`.replace(
-          /([。！？]) /gu,
-          '$1',
-        ),
+      notice: [`${notice}${origin}${chained}`, ...(drawing.cardNotices?.(card, tr) ?? [])]
+        .join(' ')
+        .replace(/([。！？]) /gu, '$1'),
       withActions: !card.ended,
       // This card is the watch itself.
       watch: false,
@@ -107,16 +101,17 @@ export function renderParentCard(
 
 /**
  * Rendered in `tr`'s language: the channel's for channel posts (the DM about a broken watch stays
- * English). A capability's own post (`view`) is drawn by that capability, not here.
+ * English). A capability's own post (`view`) and its notes (`said`, an event it said) are drawn
+ * by that capability, not here.
  */
 export function renderWatchNotification(
-  note: Exclude<WatchNotification, { kind: 'view' }>,
+  note: Exclude<WatchNotification, { kind: 'view' | 'said' }>,
   tr: Translator = ENGLISH,
   drawing: CardDrawing = NO_DRAWING,
 ): Rendered {
   switch (note.kind) {
     case 'event':
-      return isEscalationEvent(note.event) ? renderEscalation(note, tr) : renderEventReply(note, tr, drawing);
+      return renderEventReply(note, tr, drawing);
     case 'connection':
       return renderConnectionNotice(note, tr);
     case 'digest':
@@ -129,8 +124,6 @@ export function renderWatchNotification(
       return renderCompletionReport(note, tr);
     case 'failures':
       return renderFailureListing(note, tr, drawing);
-    case 'chain':
-      return renderChainLine(note, tr);
   }
 }
 

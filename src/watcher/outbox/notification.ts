@@ -1,8 +1,3 @@
-import {
-  type VerificationCard,
-  verificationCard,
-} from '../../capabilities/verification/verification-card.js';
-import { verificationOf } from '../../capabilities/verification/verification-fact.js';
 import type {
   Counter,
   MigrationResource,
@@ -22,7 +17,7 @@ import {
 import type { ThroughputSample } from '../../reports/throughput-samples.js';
 import type { GroupTally } from '../group-tally.js';
 import { type EtaCard, etaCard } from '../record-eta.js';
-import type { ChainNote, WatchOrigin } from '../records/watch-origin.js';
+import type { WatchOrigin } from '../records/watch-origin.js';
 import type {
   BrokenState,
   OutboxEntry,
@@ -32,7 +27,7 @@ import type {
 } from '../records/watch-store.js';
 import { type CapabilityCard, capabilityCard } from './capability-facts.js';
 import type { EventPost, LiveNow } from './living-posts.js';
-import type { ViewNote } from './thread-views.js';
+import type { SaidNote, ViewNote } from './thread-views.js';
 
 /**
  * What the watcher tells Slack, as data (JSON in the outbox, so no Dates): what happened and the
@@ -47,7 +42,7 @@ export type WatchNotification =
   | ReportNote
   | FailureListNote
   | ViewNote
-  | ChainNote;
+  | SaidNote;
 
 /**
  * A posted failure or completion, edited because the resource moved on (`living-posts.ts`): what it
@@ -137,8 +132,11 @@ export interface EventNote {
   speeds?: CompletionSpeeds;
   /** The title its requester typed, where the provider named it itself (it leads). */
   title?: string;
-  /** A timed step about its failure: how long it has failed, who is mentioned, who is asked (on-call's). */
-  escalation?: { failedMs: number; mention?: string[]; owner?: string };
+  /**
+   * The capability whose timed work said it (`WatchNotes.timed`), with what it added to the note:
+   * it draws it (`CapabilityDefinition.renderNote`).
+   */
+  capability?: string;
   /** `failed`, as the editor redraws it: what the capabilities say of this failure now (`failureFacts`). */
   facts?: Record<string, unknown>;
 }
@@ -228,14 +226,11 @@ export interface CardFacts extends EtaCard, CapabilityCard {
   requested?: RequestedAction;
   /** A task group's tasks counted by state. */
   group?: GroupTally;
-  /** Its last run's verification: how it came out and who signed it off (verification.ts). */
-  verification?: VerificationCard;
   /** Its failure reply is in the card's thread (and broadcast): the card need not explain it again. */
   failurePosted?: boolean;
 }
 
 export function cardFacts(record: WatchRecord): CardFacts {
-  const verified = verificationOf(record);
   return {
     resource: record.snapshot,
     actions: record.actions,
@@ -245,7 +240,6 @@ export function cardFacts(record: WatchRecord): CardFacts {
     requested: record.requested,
     group: record.group,
     ...etaCard(record),
-    ...(verified ? { verification: verificationCard(verified) } : {}),
     failurePosted: record.posts?.some((p) => p.kind === 'failure') ?? false,
     ...capabilityCard(record),
   };

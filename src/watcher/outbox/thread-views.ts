@@ -14,6 +14,17 @@ export interface ViewNote {
   view: unknown;
 }
 
+/**
+ * A line a capability says about a resource in its thread (`WatchNotes.say`), as data: drawn by
+ * that capability (`CapabilityDefinition.renderNote`) when it is sent, in the channel's language.
+ * Posted once, never edited (a post it keeps up to date is a `ViewNote`).
+ */
+export interface SaidNote {
+  kind: 'said';
+  capability: string;
+  note: unknown;
+}
+
 /** Which capability's post, and its dedup key (in Slack's metadata: a replay finds it). */
 export interface ThreadPost {
   capability: string;

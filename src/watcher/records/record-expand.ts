@@ -201,25 +201,32 @@ const isJson = (value: unknown): value is Json =>
 const POSTS_BEFORE: ReadonlySet<unknown> = new Set(['verification']);
 
 /**
- * Outbox notes earlier builds wrote as the core's own kind, by the capability that draws them now:
- * a time window's refusal (`window-refused`, the note is the view). Read as its view note.
+ * Notes earlier builds stored as the core's own kinds, read as the capability's that draws them
+ * now: a time window's refusal (`window-refused`: its view note), a delta run's chain line (kind
+ * `chain`: its `SaidNote`) and an escalation step (an event note carrying `escalation`: on-call's).
  */
 const NOTES_BEFORE: Readonly<Record<string, string>> = { 'window-refused': 'windows' };
+const SAID_BEFORE: Readonly<Record<string, string>> = { chain: 'delta-runs' };
+const EVENT_FIELD_BEFORE: readonly [field: string, capability: string] = ['escalation', 'on-call'];
 
-function viewOfBefore(e: Json): Json {
+function noteBefore(e: Json): Json | undefined {
   const note = e.note as Json | undefined;
-  const kind = note?.kind as string | undefined;
-  if (!note || kind === undefined || !Object.hasOwn(NOTES_BEFORE, kind)) return e;
-  const view = { kind: 'view', capability: NOTES_BEFORE[kind], id: String(e.key ?? ''), view: note };
-  return { ...e, note: view };
+  if (!note) return undefined;
+  const kind = note.kind as string;
+  if (POSTS_BEFORE.has(kind)) return { kind: 'view', capability: kind, id: String(note.at), view: note };
+  if (Object.hasOwn(NOTES_BEFORE, kind))
+    return { kind: 'view', capability: NOTES_BEFORE[kind], id: String(e.key ?? ''), view: note };
+  if (Object.hasOwn(SAID_BEFORE, kind)) return { kind: 'said', capability: SAID_BEFORE[kind], note };
+  const [field, capability] = EVENT_FIELD_BEFORE;
+  if (kind === 'event' && note[field] !== undefined && note.capability === undefined)
+    return { ...note, capability };
+  return undefined;
 }
 
 export function viewsOfBefore(record: Json): Json {
   const posts = record.posts as Json[] | undefined;
   const outbox = record.outbox as Json[] | undefined;
-  const oldNote = (e: Json) =>
-    POSTS_BEFORE.has((e.note as Json | undefined)?.kind) ||
-    Object.hasOwn(NOTES_BEFORE, String((e.note as Json | undefined)?.kind));
+  const oldNote = (e: Json) => noteBefore(e) !== undefined;
   if (!posts?.some((p) => POSTS_BEFORE.has(p.kind)) && !outbox?.some(oldNote)) return record;
   const rest = { ...record };
   if (posts)
@@ -230,9 +237,8 @@ export function viewsOfBefore(record: Json): Json {
     );
   if (outbox)
     rest.outbox = outbox.map((e) => {
-      const note = e.note as Json;
-      if (!POSTS_BEFORE.has(note?.kind)) return viewOfBefore(e);
-      return { ...e, note: { kind: 'view', capability: note.kind, id: String(note.at), view: note } };
+      const note = noteBefore(e);
+      return note ? { ...e, note } : e;
     });
   return rest;
 }

@@ -71,8 +71,9 @@ export function resourceViewButton(mode: 'refresh' | 'open') {
       const tr = await ctx.translator('person');
       const now = ctx.deps.clock.now();
       const watch = cardIn(refreshed.watches, ctx.channelId);
-      const card = watch
-        ? renderParentCard(cardFacts(watch), tr, now, [], ctx.deps.capabilities)
+      const facts = watch && cardFacts(watch);
+      const card = facts
+        ? renderParentCard(facts, tr, now, [], ctx.deps.capabilities)
         : renderShown(refreshed, { tr, now, drawing: ctx.deps.capabilities });
       await ctx.reply({ ...card, replaceOriginal: false });
       return;
