@@ -1,6 +1,10 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ClickCallsResult, clickCallTargets } from '../../bench/click-calls.js';
 import type { ClickScaleResult, ClickSide } from '../../bench/click-targets.js';
+import { watchStoreModule } from '../../bench/compare.js';
 import { nodeUrls } from '../../bench/redis-ops.js';
 import { clusterTargets } from '../../bench/replica-targets.js';
 import type { ReplicaIdle, ReplicaResult } from '../../bench/replica-types.js';
@@ -140,5 +144,22 @@ describe('the calls-per-click row (issue 58)', () => {
   });
   it('shows a smoke run without judging it', () => {
     expect(clickCallTargets(result(2, true))[0]).toMatchObject({ met: null });
+  });
+});
+
+describe('--compare with a build from before the watcher’s subfolders', () => {
+  it('finds the watch index where each build compiled it', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'bench-compare-'));
+    try {
+      expect(() => watchStoreModule(root)).toThrow(/no src\/watcher\/records\/watch-store.js or/);
+      mkdirSync(path.join(root, 'src/watcher'), { recursive: true });
+      writeFileSync(path.join(root, 'src/watcher/watch-store.js'), '');
+      expect(watchStoreModule(root)).toBe('src/watcher/watch-store.js');
+      mkdirSync(path.join(root, 'src/watcher/records'));
+      writeFileSync(path.join(root, 'src/watcher/records/watch-store.js'), '');
+      expect(watchStoreModule(root)).toBe('src/watcher/records/watch-store.js');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
