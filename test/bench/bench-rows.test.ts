@@ -1,7 +1,10 @@
+import { EventEmitter } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { firstLineOrKill } from '../../bench/ack-latency.js';
 import { type ClickCallsResult, clickCallTargets } from '../../bench/click-calls.js';
 import type { ClickScaleResult, ClickSide } from '../../bench/click-targets.js';
 import { watchStoreModule } from '../../bench/compare.js';
@@ -161,5 +164,25 @@ describe('--compare with a build from before the watcher’s subfolders', () => 
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a bench process’s start bound', () => {
+  it('never kills a process that started', async () => {
+    const killed: unknown[] = [];
+    const lines = new EventEmitter();
+    const first = firstLineOrKill({ kill: (s) => killed.push(s) === 0 }, lines, 'bot', 10);
+    lines.emit('line', '{"eventsUrl":"http://127.0.0.1:1"}');
+    expect(await first).toContain('eventsUrl');
+    await sleep(50);
+    expect(killed).toEqual([]);
+  });
+
+  it('kills one that never printed its first line', async () => {
+    const killed: unknown[] = [];
+    await expect(
+      firstLineOrKill({ kill: (s) => killed.push(s) === 0 }, new EventEmitter(), 'world', 10),
+    ).rejects.toThrow('world process did not start within 0.01 s');
+    expect(killed).toEqual(['SIGKILL']);
   });
 });
