@@ -74,14 +74,32 @@ async function spawnRole(
   const lines = createInterface({ input: child.stdout! });
   // A bound for a process that will never start, not for a slow one: loading the harness took
   // over 30 s at load 20 (CI's smoke run shares its 2 cores with the heavy lane).
-  const first = await Promise.race([
-    new Promise<string>((resolve) => lines.once('line', resolve)),
-    sleep(START_WAIT_MS, undefined, { ref: false }).then(() => {
-      child.kill('SIGKILL');
-      throw new Error(`${env.BENCH_ROLE} process did not start within ${START_WAIT_MS / 1000} s`);
-    }),
-  ]);
+  const first = await firstLineOrKill(child, lines, env.BENCH_ROLE ?? 'bench');
   return { child, info: JSON.parse(first) as Record<string, string> };
+}
+
+/**
+ * The process's first line, or it is killed after `waitMs`. The timer ends with the first line: a
+ * process that started is never killed by it (the full run's processes live past two minutes).
+ */
+export async function firstLineOrKill(
+  child: Pick<ChildProcess, 'kill'>,
+  lines: { once(event: 'line', listener: (line: string) => void): unknown },
+  role: string,
+  waitMs = START_WAIT_MS,
+): Promise<string> {
+  const started = new AbortController();
+  try {
+    return await Promise.race([
+      new Promise<string>((resolve) => lines.once('line', resolve)),
+      sleep(waitMs, undefined, { ref: false, signal: started.signal }).then(() => {
+        child.kill('SIGKILL');
+        throw new Error(`${role} process did not start within ${waitMs / 1000} s`);
+      }),
+    ]);
+  } finally {
+    started.abort();
+  }
 }
 
 /**

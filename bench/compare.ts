@@ -16,7 +16,8 @@ import { evaluate, type Target } from './targets.js';
  * What the other build's processes must answer: `bench/bot-process.js` (the ack and hung-provider
  * roles, configured by environment), `bench/poll-watcher.js` (start, watchAll, cycle, bareList,
  * backlog, memory, liveHeap, stats, stop over IPC: unchanged since issue #15), and
- * `src/{logger,store/create-store,store/atomic-kv,watcher/watch-store}.js` for the store writes.
+ * `src/{logger,store/create-store,store/atomic-kv}.js` and its watch index (`watchStoreModule`) for
+ * the store writes.
  * The replica rows on one Redis are compared (the other build's watcher needs `loopStart`, `loopTake`
  * and `loopStop`: issue #41 on); the cluster rows (issue #50) and the subscriptions row are not.
  */
@@ -25,6 +26,18 @@ export interface CompareBuild {
   label: string;
   botScript: string;
   watcherScript: string;
+}
+
+/**
+ * Where a build's compiled watch index is: `src/watcher/records/` since the watcher's split into
+ * subfolders (0671008), `src/watcher/` in the builds before it (e.g. `e24f3fb^`).
+ */
+export const WATCH_STORE_PATHS = ['src/watcher/records/watch-store.js', 'src/watcher/watch-store.js'];
+
+export function watchStoreModule(root: string): string {
+  const found = WATCH_STORE_PATHS.find((p) => existsSync(path.join(root, p)));
+  if (!found) throw new Error(`--compare: no ${WATCH_STORE_PATHS.join(' or ')} in ${root}`);
+  return found;
 }
 
 export function compareBuildOf(dir: string | undefined, label: string | undefined): CompareBuild | undefined {
@@ -39,11 +52,10 @@ export function compareBuildOf(dir: string | undefined, label: string | undefine
   const needed = [
     build.botScript,
     build.watcherScript,
-    ...['logger', 'store/create-store', 'store/atomic-kv', 'watcher/watch-store'].map((m) =>
-      path.join(root, 'src', `${m}.js`),
-    ),
+    ...['logger', 'store/create-store', 'store/atomic-kv'].map((m) => path.join(root, 'src', `${m}.js`)),
   ];
   for (const file of needed) if (!existsSync(file)) throw new Error(`--compare: ${file} does not exist`);
+  watchStoreModule(root);
   return build;
 }
 

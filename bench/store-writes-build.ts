@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { WatchRecord } from '../src/watcher/records/watch-store.js';
+import { watchStoreModule } from './compare.js';
 import { serveRpc } from './rpc.js';
 
 /**
@@ -31,7 +32,7 @@ async function measure(params: {
   const { LocalAtomicKv } = (await load(dir, 'src/store/atomic-kv.js')) as {
     LocalAtomicKv: new (store: unknown, prefix: string) => unknown;
   };
-  const { WatchStore } = (await load(dir, 'src/watcher/records/watch-store.js')) as {
+  const { WatchStore } = (await load(dir, watchStoreModule(dir))) as {
     WatchStore: new (backend: unknown) => { create(key: string, record: WatchRecord): Promise<unknown> };
   };
   const store = await createStore(params.url, createLogger({ level: 'silent' }));

@@ -1,6 +1,13 @@
+import { EventEmitter } from 'node:events';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { firstLineOrKill } from '../../bench/ack-latency.js';
 import { type ClickCallsResult, clickCallTargets } from '../../bench/click-calls.js';
 import type { ClickScaleResult, ClickSide } from '../../bench/click-targets.js';
+import { watchStoreModule } from '../../bench/compare.js';
 import { nodeUrls } from '../../bench/redis-ops.js';
 import { clusterTargets } from '../../bench/replica-targets.js';
 import type { ReplicaIdle, ReplicaResult } from '../../bench/replica-types.js';
@@ -140,5 +147,42 @@ describe('the calls-per-click row (issue 58)', () => {
   });
   it('shows a smoke run without judging it', () => {
     expect(clickCallTargets(result(2, true))[0]).toMatchObject({ met: null });
+  });
+});
+
+describe('--compare with a build from before the watcher’s subfolders', () => {
+  it('finds the watch index where each build compiled it', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'bench-compare-'));
+    try {
+      expect(() => watchStoreModule(root)).toThrow(/no src\/watcher\/records\/watch-store.js or/);
+      mkdirSync(path.join(root, 'src/watcher'), { recursive: true });
+      writeFileSync(path.join(root, 'src/watcher/watch-store.js'), '');
+      expect(watchStoreModule(root)).toBe('src/watcher/watch-store.js');
+      mkdirSync(path.join(root, 'src/watcher/records'));
+      writeFileSync(path.join(root, 'src/watcher/records/watch-store.js'), '');
+      expect(watchStoreModule(root)).toBe('src/watcher/records/watch-store.js');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a bench process’s start bound', () => {
+  it('never kills a process that started', async () => {
+    const killed: unknown[] = [];
+    const lines = new EventEmitter();
+    const first = firstLineOrKill({ kill: (s) => killed.push(s) === 0 }, lines, 'bot', 10);
+    lines.emit('line', '{"eventsUrl":"http://127.0.0.1:1"}');
+    expect(await first).toContain('eventsUrl');
+    await sleep(50);
+    expect(killed).toEqual([]);
+  });
+
+  it('kills one that never printed its first line', async () => {
+    const killed: unknown[] = [];
+    await expect(
+      firstLineOrKill({ kill: (s) => killed.push(s) === 0 }, new EventEmitter(), 'world', 10),
+    ).rejects.toThrow('world process did not start within 0.01 s');
+    expect(killed).toEqual(['SIGKILL']);
   });
 });
