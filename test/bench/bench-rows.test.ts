@@ -2,7 +2,6 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { firstLineOrKill } from '../../bench/ack-latency.js';
 import { type ClickCallsResult, clickCallTargets } from '../../bench/click-calls.js';
@@ -174,7 +173,9 @@ describe('a bench process’s start bound', () => {
     const first = firstLineOrKill({ kill: (s) => killed.push(s) === 0 }, lines, 'bot', 10);
     lines.emit('line', '{"eventsUrl":"http://127.0.0.1:1"}');
     expect(await first).toContain('eventsUrl');
-    await sleep(50);
+    // A later bound of twice the length that does run out: timers fire in order, so the first
+    // bound's would have fired by then (no fixed sleep: test/layout/fixed-sleeps.test.ts).
+    await expect(firstLineOrKill({ kill: () => true }, new EventEmitter(), 'probe', 20)).rejects.toThrow();
     expect(killed).toEqual([]);
   });
 
