@@ -12,6 +12,7 @@ import type { SettingsStore } from '../../settings/workspace-settings.js';
 import type { AtomicKv } from '../../store/atomic-kv.js';
 import type { RestoredFrom } from '../../store/backup-marks.js';
 import type { Store } from '../../store/create-store.js';
+import type { CreateRequestInput } from '../create-form-part.js';
 import type { PreflightRecord } from '../preflight-record.js';
 import type { RequestGate } from '../request-gate.js';
 import type { ApprovalRecord } from './approval-record.js';
@@ -70,17 +71,8 @@ export interface ApprovalServiceOptions {
   gate?: RequestGate;
 }
 
-export interface NewRequest {
-  team: string;
-  requester: string;
-  channel: string;
-  connection: string;
-  kind: ResourceKind;
-  /** The provider create request built from the modal; validated again here. */
-  request: unknown;
-  op: string;
-  /** Asked from a workflow step: kept with the request, so its decision completes the step. */
-  workflowStep?: { executionId: string };
+/** A request as the approvals take it: the core's (`CreateRequestInput`) and what they add. */
+export interface NewRequest extends CreateRequestInput {
   /** What it would move, as an earlier caller measured it (shown as the pre-flight's size). */
   impact?: CreateImpact;
   /** A pre-flight already made (the playground's seeded requests); else the service runs one. */
