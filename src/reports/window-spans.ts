@@ -3,6 +3,7 @@ import { type Occurrence, type Weekday, windowAt } from '../time/zoned-time.js';
 /** A pause window's schedule, as a watch record's window fact carries it (window-fact.ts). */
 export interface WindowSpans {
   name: string;
+  /** Weekdays it acts on (0 is Sunday), in `zone`. */
   days: number[];
   /** Minutes after local midnight; `end <= start` crosses midnight. */
   start: number;

@@ -1,19 +1,12 @@
+import type { WindowSpans } from '../../reports/window-spans.js';
 /**
  * A time window that covers a watched resource, as its card shows it: written onto the
  * watch record by the window pass when it changes, so the watcher's one editor draws it on the card like
  * any other fact. Its schedule travels with it, so the ETA can leave the window's paused hours out
  * (`record-eta.ts` reads a fact's `action: 'pause'` spans, whichever capability wrote them).
  */
-export interface WindowFact {
+export interface WindowFact extends WindowSpans {
   id: string;
-  name: string;
-  /** The schedule, as window-time.ts reads it: weekdays (0 is Sunday), minutes after midnight. */
-  days: number[];
-  start: number;
-  end: number;
-  zone: string;
-  /** The start (ms) of an occurrence skipped (`window skip`): it pauses nothing. */
-  skip?: number;
   action: 'pause' | 'limit';
   /** A `limit` window's cap. */
   bytesPerSecond?: number;
