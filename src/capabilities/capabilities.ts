@@ -195,10 +195,7 @@ export class Capabilities implements CapabilityStates, RequestGate {
     now: number,
     resource: CardResource,
   ): string[] {
-    if (!facts) return [];
-    return this.#list.flatMap((c) =>
-      facts[c.name] === undefined ? [] : c.cardLines(facts[c.name], tr, now, resource),
-    );
+    return this.#drawnFrom(facts, (c, fact) => c.cardLines(fact, tr, now, resource));
   }
 
   /**
@@ -227,12 +224,7 @@ export class Capabilities implements CapabilityStates, RequestGate {
 
   /** Each capability's sentence in a card's notice from its fact on the card, in the list's order. */
   cardNotices(card: CardFacts, tr: Translator): string[] {
-    const facts = card.facts;
-    if (!facts) return [];
-    return this.#list.flatMap((c) => {
-      const said = facts[c.name] === undefined ? undefined : c.cardNotice(facts[c.name], tr, card);
-      return said ? [said] : [];
-    });
+    return this.#drawnFrom(card.facts, (c, fact) => one(c.cardNotice(fact, tr, card)));
   }
 
   /** Each capability's buttons on a resource's card and posts from its fact (or none), in the list's order. */
@@ -246,11 +238,7 @@ export class Capabilities implements CapabilityStates, RequestGate {
 
   /** Each capability's line under a failure from what its fact says of it (`failureFacts`), in the list's order. */
   failureLines(facts: Readonly<Record<string, unknown>> | undefined, tr: Translator): string[] {
-    if (!facts) return [];
-    return this.#list.flatMap((c) => {
-      const line = facts[c.name] === undefined ? undefined : c.failureLine(facts[c.name], tr);
-      return line ? [line] : [];
-    });
+    return this.#drawnFrom(facts, (c, fact) => one(c.failureLine(fact, tr)));
   }
 
   /** Each capability's line under a list's or Home's row, in the list's order. */
@@ -260,11 +248,16 @@ export class Capabilities implements CapabilityStates, RequestGate {
     now: number,
     resource: CardResource,
   ): string[] {
+    return this.#drawnFrom(facts, (c, fact) => one(c.rowLine(fact, tr, now, resource)));
+  }
+
+  /** What each capability with a fact in `facts` draws from it, in the list's order. */
+  #drawnFrom(
+    facts: Readonly<Record<string, unknown>> | undefined,
+    draw: (c: Capability, fact: unknown) => readonly string[],
+  ): string[] {
     if (!facts) return [];
-    return this.#list.flatMap((c) => {
-      const line = facts[c.name] === undefined ? undefined : c.rowLine(facts[c.name], tr, now, resource);
-      return line ? [line] : [];
-    });
+    return this.#list.flatMap((c) => (facts[c.name] === undefined ? [] : draw(c, facts[c.name])));
   }
 
   /** The fields every capability adds to a create form, in the registry's order. */
@@ -345,3 +338,6 @@ export class Capabilities implements CapabilityStates, RequestGate {
     for (const c of this.#started.values()) await c.stop().catch(() => undefined);
   }
 }
+
+/** A line drawn, as a list: none when it is absent or empty. */
+const one = (line: string | undefined): string[] => (line ? [line] : []);
