@@ -3,7 +3,7 @@ import { ENGLISH, type Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import { throughputChartPng } from '../reports/throughput-chart.js';
 import type { SecretRegistry } from '../secrets.js';
-import type { CardFacts, ReportNote, WatchNotification } from '../watcher/outbox/notification.js';
+import type { ReportNote, WatchNotification } from '../watcher/outbox/notification.js';
 import type { ViewNote } from '../watcher/outbox/thread-views.js';
 import {
   DeliveryError,
@@ -51,7 +51,6 @@ export class SlackWatchDelivery implements WatchSlack {
   readonly #language: ChannelLanguage;
   readonly #logger: Logger | undefined;
   readonly #clock: Clock;
-  readonly #lines: CardLines;
   readonly #drawing: CardDrawing;
   readonly #views: ViewRender;
   readonly #notes: NoteRender;
@@ -81,7 +80,6 @@ export class SlackWatchDelivery implements WatchSlack {
       failureLines: (facts, tr) => drawing.failureLines?.(facts, tr) ?? [],
       cardNotices: (card, tr) => drawing.cardNotices?.(card, tr) ?? [],
     };
-    this.#lines = this.#drawing.cardLines;
     this.#views = (name, view, tr, now) => drawing.render?.(name, view, tr, now);
     this.#notes = (name, note, tr, now) => drawing.renderNote?.(name, note, tr, now);
   }
@@ -189,7 +187,7 @@ export class SlackWatchDelivery implements WatchSlack {
       edit.card,
       tr,
       now,
-      this.#lines(edit.card.facts, tr, now, edit.card.resource),
+      this.#drawing.cardLines(edit.card.facts, tr, now, edit.card.resource),
       this.#drawing,
     );
     await deliver(() =>
@@ -266,14 +264,6 @@ export function watchSlackFor(
 
 /** The language posts in a channel are rendered in, asked each time one is sent. */
 export type ChannelLanguage = (teamId: string, channel: string) => Promise<Translator>;
-
-/** The lines the capabilities draw on a card from its facts, in the reader's language. */
-export type CardLines = (
-  facts: CardFacts['facts'],
-  tr: Translator,
-  now: number,
-  resource: CardFacts['resource'],
-) => string[];
 
 /** A note capability `name` said about a resource, drawn by it (undefined: it draws none). */
 export type NoteRender = (
