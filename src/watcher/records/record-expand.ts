@@ -157,10 +157,11 @@ export const dedupBaseOf = (t: WatchTarget) => `${t.teamId}:${t.channelId}:${t.c
  * failure (`claim`, compact `cl`: on-call's `onFailure`) and a run's verification (`verification`,
  * compact `vf`). Only ever read: a record written again keeps them under `facts`.
  */
+const CLAIM_BEFORE = ['on-call', 'onFailure'] as const;
 const FACTS_BEFORE: Readonly<Record<string, readonly [fact: string, member?: string]>> = {
   windows: ['windows'],
   escalation: ['on-call'],
-  claim: ['on-call', 'onFailure'],
+  claim: CLAIM_BEFORE,
   verification: ['verification'],
 };
 
@@ -250,6 +251,6 @@ export function viewsOfBefore(record: Json): Json {
 export function liveNowOfBefore<T extends object>(now: T): T {
   const { claim, ...rest } = now as T & { claim?: unknown };
   if (claim === undefined) return now;
-  const [fact = 'on-call', member = 'onFailure'] = FACTS_BEFORE.claim ?? [];
+  const [fact, member] = CLAIM_BEFORE;
   return { ...rest, facts: { [fact]: { [member]: claim } } } as T;
 }
