@@ -76,7 +76,7 @@ function entry(id: string, note: unknown): OutboxEntry {
 const caps = new Capabilities([verification, onCall, deltaRuns]);
 
 /** The watcher's Slack over a sender that records what it is asked to post or edit. */
-function delivery() {
+function delivery(tr = translatorFor('en')) {
   const sent: { text?: string; blocks?: unknown[] }[] = [];
   const to = {
     post: async (message: { text?: string; blocks?: unknown[] }) => {
@@ -88,14 +88,20 @@ function delivery() {
     },
   };
   const sender = { to: () => to } as unknown as SlackSender;
-  const slack = new SlackWatchDelivery(
-    sender,
-    { now: () => AT } as never,
-    async () => translatorFor('en'),
-    undefined,
-    caps,
-  );
+  const slack = new SlackWatchDelivery(sender, { now: () => AT } as never, async () => tr, undefined, caps);
   return { slack, sent };
+}
+
+/** Posts each entry's note in the card's thread, as the outbox does. */
+async function postAll(slack: SlackWatchDelivery, outbox: readonly { key: string; note?: unknown }[]) {
+  for (const e of outbox)
+    await slack.post({
+      key: e.key,
+      teamId: TEAM,
+      channel: CHANNEL,
+      threadTs: '9.9',
+      content: { note: e.note as never },
+    });
 }
 
 describe('a capability’s notes in a run’s thread, drawn by it', () => {
@@ -119,45 +125,18 @@ describe('a capability’s notes in a run’s thread, drawn by it', () => {
     const read = decodeRecord<WatchRecord>(key, JSON.stringify(before));
     for (const locale of ['en', 'ko', 'zh-CN'] as const) {
       const tr = translatorFor(locale);
-      const sent: unknown[] = [];
-      const to = {
-        post: async (m: { text: string; blocks?: unknown[] }) => {
-          sent.push({ text: m.text, blocks: m.blocks });
-          return { ts: '1' };
-        },
-      };
-      const slack = new SlackWatchDelivery(
-        { to: () => to } as unknown as SlackSender,
-        { now: () => AT } as never,
-        async () => tr,
-        undefined,
-        caps,
-      );
-      for (const e of read.outbox)
-        await slack.post({
-          key: e.key,
-          teamId: TEAM,
-          channel: CHANNEL,
-          threadTs: '9.9',
-          content: { note: e.note! },
-        });
+      const { slack, sent } = delivery(tr);
+      await postAll(slack, read.outbox);
       const chain = renderChainLine(CHAIN_BEFORE as unknown as ChainNote, tr);
       const step = renderEscalation(STEP_BEFORE as unknown as EscalationNote, tr);
-      expect(sent).toEqual([
+      expect(sent.map(({ text, blocks }) => ({ text, blocks }))).toEqual([
         { text: chain.text, blocks: chain.blocks },
         { text: step.text, blocks: step.blocks },
       ]);
     }
     // What they said in English, so an empty drawing cannot pass.
     const { slack, sent } = delivery();
-    for (const e of read.outbox)
-      await slack.post({
-        key: e.key,
-        teamId: TEAM,
-        channel: CHANNEL,
-        threadTs: '9.9',
-        content: { note: e.note! },
-      });
+    await postAll(slack, read.outbox);
     expect(sent[0]!.text).toBe('↪ *Retry 2* approved by <@U0BOB0001> and running: `hw-prod:t-2`.');
     expect(sent[1]!.text).toContain('<!subteam^S0ONCALL>');
     expect(sent[1]!.text).toContain('*Photos*');
