@@ -11,14 +11,9 @@ import type { CardFacts } from '../watcher/outbox/notification.js';
 import type {
   ApiRead,
   Capability,
-  CapabilityButton,
   CapabilityCore,
-  CapabilityRendered,
   CapabilityStates,
-  CardResource,
-  PostAdditions,
   StartedCapability,
-  VerifiedRun,
 } from './capability.js';
 import type {
   CoreApprovals,
@@ -28,6 +23,13 @@ import type {
   CreateSubmission,
   CreateTake,
 } from './create-form-part.js';
+import type {
+  CapabilityButton,
+  CapabilityRendered,
+  CardResource,
+  PostAdditions,
+  VerifiedRun,
+} from './drawing-hooks.js';
 import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from './request-gate.js';
 
 /**

@@ -36,6 +36,14 @@ import type {
   CreateSubmission,
   CreateTake,
 } from './create-form-part.js';
+import type {
+  CapabilityButton,
+  CapabilityDrawingHooks,
+  CapabilityRendered,
+  CardResource,
+  PostAdditions,
+  VerifiedRun,
+} from './drawing-hooks.js';
 import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from './request-gate.js';
 
 /**
@@ -94,7 +102,7 @@ export interface FileSectionReader<State> {
  * once in `capabilities/registry.ts`. The core consults the list and names no capability.
  * `State` is what `start` builds once per bot; listeners reach it with `capability.of(deps)`.
  */
-export interface CapabilityDefinition<State> {
+export interface CapabilityDefinition<State> extends CapabilityDrawingHooks<State> {
   /** Unique; names its fact on watch records (`WatchRecord.facts[name]`) and its jobs' prefix. */
   name: string;
   start(core: CapabilityCore): State;
@@ -112,59 +120,6 @@ export interface CapabilityDefinition<State> {
   listeners?(routes: ListenerRoutes, deps: AppDeps): void;
   /** Its timed work, on the bot's one scheduler (each job's name is prefixed with the capability's). */
   jobs?(state: State, core: CapabilityCore): readonly Job[];
-  /**
-   * Lines under the card's state line from its fact on the resource's watch (as written with
-   * `watcher.notes.fact`), in the reader's language, for the resource as last observed. Pure, and mrkdwn: anything typed by a person
-   * is escaped here.
-   */
-  cardLines?(fact: unknown, tr: Translator, now: number, resource: CardResource): string[];
-  /**
-   * Its fact of resources nobody watches (a `/migrate status` card, a list's or Home's rows), read
-   * from its store only, by `connection:id`: the same shape it writes on a watch with
-   * `watcher.notes.fact`, so `cardLines`, `cardButtons` and `rowLine` draw both alike.
-   */
-  factsOf?(
-    state: State,
-    team: string,
-    resources: readonly CardResource[],
-    now: number,
-  ): Promise<ReadonlyMap<string, unknown>>;
-  /**
-   * A sentence it adds to the card's notice (above its title, after where the resource came from)
-   * from its fact and the card as drawn (its buttons, whether it ended). Pure, and mrkdwn.
-   */
-  cardNotice?(fact: unknown, tr: Translator, card: CardFacts): string | undefined;
-  /**
-   * Buttons it adds to a resource's actions (its card, a failure post and what that post becomes)
-   * from its fact, undefined where it has none (a failure nobody took on yet); its `listeners`
-   * answer them. Pure.
-   */
-  cardButtons?(fact: unknown, tr: Translator, resource: CardResource): CapabilityButton[];
-  /**
-   * The line it adds under a failure on the card and the failure post, and beside a listing's
-   * line, from what its fact says of the failure the resource is in now (`onFailure`, as
-   * `failureFacts` keeps it: who is on it). Pure, and mrkdwn.
-   */
-  failureLine?(fact: unknown, tr: Translator): string | undefined;
-  /** One line it adds under a resource's row in a list or on Home (mrkdwn, escaped). Pure. */
-  rowLine?(fact: unknown, tr: Translator, now: number, resource: CardResource): string | undefined;
-  /**
-   * Buttons it adds under a finished run's verification post (after the core's), in the reader's
-   * language; its own `listeners` answer them. Pure: the value names the run, nothing typed by a person.
-   */
-  verificationButtons?(run: VerifiedRun, tr: Translator): CapabilityButton[];
-  /**
-   * Its own living post (a plan's card, a verification in a run's thread), drawn from the view it
-   * handed the watcher's one editor (`CapabilityPosts.show`, `threadViewEntry`), in the reader's
-   * language at send time; `more`, what the other capabilities add to it. Pure, and escaped by it.
-   */
-  render?(view: unknown, tr: Translator, now: number, more: PostAdditions): CapabilityRendered;
-  /**
-   * A note it wrote about a resource, drawn when the outbox posts it in the resource's thread (or
-   * channel), in the reader's language: an event its timed work said (`WatchNotes.timed`: the
-   * `EventNote` with what it added) or what it said with `WatchNotes.say` (`SaidNote.note`). Pure.
-   */
-  renderNote?(note: unknown, tr: Translator, now: number): CapabilityRendered;
   /** Words it answers after `/migrate list` instead of the provider's list (`list unverified`). */
   listFilters?: readonly ListFilter[];
   /**
@@ -214,44 +169,11 @@ export interface ApiRead {
   read(ctx: UseCaseContext, params: Readonly<Record<string, string | undefined>>): Promise<unknown>;
 }
 
-/**
- * The finished run a verification post is about: `at` names the verification (a button that acts
- * on it carries it), `provider` whose run it is (absent on posts drawn from older records).
- */
-export type VerifiedRun = Pick<MigrationResource, 'connection' | 'kind' | 'id' | 'state'> & {
-  at: number;
-  provider?: ProviderId;
-};
-
-/** What the other capabilities add to a capability's post as it is drawn (`Capabilities.render`). */
-export interface PostAdditions {
-  /** Every capability's buttons under a finished run's verification post, in the list's order. */
-  verificationButtons(run: VerifiedRun, tr: Translator): CapabilityButton[];
-}
-
 /** A word after `/migrate list` (alone) that a capability answers with a list of its own. */
 export interface ListFilter {
   word: string;
   run(ctx: HandlerContext, share: boolean): Promise<void>;
 }
-
-/** A button a capability puts on a core post (Slack's button element; `text` plain, ≤75 characters). */
-export interface CapabilityButton {
-  type: 'button';
-  action_id: string;
-  text: { type: 'plain_text'; text: string };
-  value?: string;
-  style?: 'primary' | 'danger';
-  confirm?: ConfirmationDialog;
-  /**
-   * The catalogue's next step it offers (`claim`: taking the failure on): where the failure's
-   * class names it as the main one, it leads the resource's buttons. Not sent to Slack.
-   */
-  step?: NextStepAction;
-}
-
-/** The watched resource a card is drawn for, as the watcher last observed it. */
-export type CardResource = Pick<MigrationResource, 'connection' | 'kind' | 'id' | 'state' | 'lastError'>;
 
 /** A capability with its state type sealed inside, so different ones sit in one list. */
 export interface Capability {
@@ -279,17 +201,6 @@ export interface Capability {
   createActions(tr: Translator): unknown[];
   readCreate(values: FormValues, form: CreateFormRead): CreateFieldsRead;
   start(core: CapabilityCore): StartedCapability;
-}
-
-/** A capability's post as the sender takes it: text (the notification and fallback) and blocks. */
-export interface CapabilityRendered {
-  text: string;
-  blocks?: unknown[];
-  /**
-   * A file that goes with the post when it is first posted (a report's CSV): uploaded after it
-   * through the same sender, into the thread the draw names (else the post's own). Not on edits.
-   */
-  file?: { filename: string; title: string; text: string };
 }
 
 /** A capability once the bot has started it. */

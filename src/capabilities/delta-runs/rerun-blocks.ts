@@ -7,7 +7,7 @@ import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import type { SaidNote } from '../../watcher/outbox/thread-views.js';
 import type { ApprovalRecord } from '../approvals/approval-record.js';
 import { APPROVAL_WORDS } from '../approvals/words.js';
-import type { CapabilityButton, VerifiedRun } from '../capability.js';
+import type { CapabilityButton, VerifiedRun } from '../drawing-hooks.js';
 import { encodeVerificationButton } from '../verification/verification-button.js';
 
 /** The capability's name: the notes it says in a run's thread are drawn by it (`renderNote`). */

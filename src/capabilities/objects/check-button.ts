@@ -5,7 +5,7 @@ import type { Translator } from '../../i18n/translator.js';
 import { buttonHandler } from '../../slack/button-handler.js';
 import type { HandlerContext } from '../../slack/context.js';
 import { findResource } from '../../use-cases/context.js';
-import type { CapabilityButton, VerifiedRun } from '../capability.js';
+import type { CapabilityButton, VerifiedRun } from '../drawing-hooks.js';
 import { startCheck } from './start-check.js';
 import type { ObjectsState } from './state.js';
 

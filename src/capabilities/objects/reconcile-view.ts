@@ -1,7 +1,7 @@
 import type { Translator } from '../../i18n/translator.js';
 import type { ObjectStoreFailure } from '../../object-store/object-store.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
-import type { CapabilityRendered } from '../capability.js';
+import type { CapabilityRendered } from '../drawing-hooks.js';
 import { FIRST_FEW, problemLine, type SideProblem, shownKey } from './report.js';
 import { OBJECTS_WORDS } from './words.js';
 

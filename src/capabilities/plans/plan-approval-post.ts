@@ -1,6 +1,6 @@
 import type { Translator } from '../../i18n/translator.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
-import type { CapabilityRendered } from '../capability.js';
+import type { CapabilityRendered } from '../drawing-hooks.js';
 import { CAPABILITY, type PlansState } from './plan-service.js';
 import { type PlanSums, type PreflightSum, sumPlanned } from './plan-sum.js';
 import type { Plan, PlanApproval } from './plan-types.js';

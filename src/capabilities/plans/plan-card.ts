@@ -4,7 +4,7 @@ import { providerDefinitions } from '../../providers/registry.js';
 import { slackDate } from '../../slack/blocks/format.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { stateLabelIn } from '../../slack/blocks/state-words.js';
-import type { CapabilityRendered } from '../capability.js';
+import type { CapabilityRendered } from '../drawing-hooks.js';
 import { approvalButtons, approvalContext } from './plan-approval-card.js';
 import { type OpensEta, opensEtas } from './plan-eta.js';
 import type { Gate } from './plan-types.js';

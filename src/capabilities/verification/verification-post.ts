@@ -7,7 +7,7 @@ import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { actionLabel } from '../../slack/blocks/resource-card.js';
 import type { Rendered } from '../../slack/blocks/watch-notifications.js';
 import type { CardFacts } from '../../watcher/outbox/notification.js';
-import type { CapabilityButton, VerifiedRun } from '../capability.js';
+import type { CapabilityButton, VerifiedRun } from '../drawing-hooks.js';
 import { shownClaim } from '../on-call/on-call-fact.js';
 import { ON_CALL } from '../on-call/on-call-state.js';
 import { LIST_ORDER, type VerificationReport } from './report.js';

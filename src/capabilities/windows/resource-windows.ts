@@ -1,7 +1,7 @@
 import type { NormalizedState } from '../../domain/migration-resource.js';
 import type { Translator } from '../../i18n/translator.js';
 import type { LastAction, LastActions } from '../../resources/last-actions.js';
-import type { CardResource } from '../capability.js';
+import type { CardResource } from '../drawing-hooks.js';
 import type { WindowFact } from './window-fact.js';
 import { type Covered, factsFor } from './window-facts.js';
 import type { TimeWindow, WindowStore } from './window-store.js';

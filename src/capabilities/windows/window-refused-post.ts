@@ -1,6 +1,6 @@
 import type { Translator } from '../../i18n/translator.js';
 import { code, escapeMrkdwn, section, truncate } from '../../slack/blocks/mrkdwn.js';
-import type { CapabilityRendered } from '../capability.js';
+import type { CapabilityRendered } from '../drawing-hooks.js';
 import type { WindowRefusedNote } from './window-fact.js';
 
 /** A time window left the resource as it was: the policy refused the person who set it. */

@@ -1,4 +1,4 @@
-import type { CapabilityButton, CardResource } from '../../capabilities/capability.js';
+import type { CapabilityButton, CardResource } from '../../capabilities/drawing-hooks.js';
 import type { Translator } from '../../i18n/translator.js';
 import { failureFacts } from '../../watcher/outbox/capability-facts.js';
 import type { CardFacts } from '../../watcher/outbox/notification.js';

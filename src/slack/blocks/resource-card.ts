@@ -1,6 +1,6 @@
 import type { ActionsBlock, Button, ConfirmationDialog, KnownBlock, SectionBlock } from '@slack/types';
 import { REQUIRED_ROLE, type Role } from '../../access/roles.js';
-import type { CapabilityButton } from '../../capabilities/capability.js';
+import type { CapabilityButton } from '../../capabilities/drawing-hooks.js';
 import { windowActedLine } from '../../capabilities/windows/window-words.js';
 import type { SurfaceButtons } from '../../catalogue/explain.js';
 import type { MigrationResource, NormalizedState, ResourceKind } from '../../domain/migration-resource.js';

@@ -1,0 +1,110 @@
+import type { ConfirmationDialog } from '@slack/types';
+import type { NextStepAction } from '../catalogue/code-classes.js';
+import type { MigrationResource } from '../domain/migration-resource.js';
+import type { Translator } from '../i18n/translator.js';
+import type { ProviderId } from '../providers/provider-ids.js';
+import type { CardFacts } from '../watcher/outbox/notification.js';
+
+/**
+ * What a capability draws on the core's posts and its own: lines, buttons and notices on a
+ * resource's card from its fact, its notes and living posts. Each hook is optional and pure.
+ */
+export interface CapabilityDrawingHooks<State> {
+  /**
+   * Lines under the card's state line from its fact on the resource's watch (as written with
+   * `watcher.notes.fact`), in the reader's language, for the resource as last observed. Pure, and mrkdwn: anything typed by a person
+   * is escaped here.
+   */
+  cardLines?(fact: unknown, tr: Translator, now: number, resource: CardResource): string[];
+  /**
+   * Its fact of resources nobody watches (a `/migrate status` card, a list's or Home's rows), read
+   * from its store only, by `connection:id`: the same shape it writes on a watch with
+   * `watcher.notes.fact`, so `cardLines`, `cardButtons` and `rowLine` draw both alike.
+   */
+  factsOf?(
+    state: State,
+    team: string,
+    resources: readonly CardResource[],
+    now: number,
+  ): Promise<ReadonlyMap<string, unknown>>;
+  /**
+   * A sentence it adds to the card's notice (above its title, after where the resource came from)
+   * from its fact and the card as drawn (its buttons, whether it ended). Pure, and mrkdwn.
+   */
+  cardNotice?(fact: unknown, tr: Translator, card: CardFacts): string | undefined;
+  /**
+   * Buttons it adds to a resource's actions (its card, a failure post and what that post becomes)
+   * from its fact, undefined where it has none (a failure nobody took on yet); its `listeners`
+   * answer them. Pure.
+   */
+  cardButtons?(fact: unknown, tr: Translator, resource: CardResource): CapabilityButton[];
+  /**
+   * The line it adds under a failure on the card and the failure post, and beside a listing's
+   * line, from what its fact says of the failure the resource is in now (`onFailure`, as
+   * `failureFacts` keeps it: who is on it). Pure, and mrkdwn.
+   */
+  failureLine?(fact: unknown, tr: Translator): string | undefined;
+  /** One line it adds under a resource's row in a list or on Home (mrkdwn, escaped). Pure. */
+  rowLine?(fact: unknown, tr: Translator, now: number, resource: CardResource): string | undefined;
+  /**
+   * Buttons it adds under a finished run's verification post (after the core's), in the reader's
+   * language; its own `listeners` answer them. Pure: the value names the run, nothing typed by a person.
+   */
+  verificationButtons?(run: VerifiedRun, tr: Translator): CapabilityButton[];
+  /**
+   * Its own living post (a plan's card, a verification in a run's thread), drawn from the view it
+   * handed the watcher's one editor (`CapabilityPosts.show`, `threadViewEntry`), in the reader's
+   * language at send time; `more`, what the other capabilities add to it. Pure, and escaped by it.
+   */
+  render?(view: unknown, tr: Translator, now: number, more: PostAdditions): CapabilityRendered;
+  /**
+   * A note it wrote about a resource, drawn when the outbox posts it in the resource's thread (or
+   * channel), in the reader's language: an event its timed work said (`WatchNotes.timed`: the
+   * `EventNote` with what it added) or what it said with `WatchNotes.say` (`SaidNote.note`). Pure.
+   */
+  renderNote?(note: unknown, tr: Translator, now: number): CapabilityRendered;
+}
+
+/**
+ * The finished run a verification post is about: `at` names the verification (a button that acts
+ * on it carries it), `provider` whose run it is (absent on posts drawn from older records).
+ */
+export type VerifiedRun = Pick<MigrationResource, 'connection' | 'kind' | 'id' | 'state'> & {
+  at: number;
+  provider?: ProviderId;
+};
+
+/** What the other capabilities add to a capability's post as it is drawn (`Capabilities.render`). */
+export interface PostAdditions {
+  /** Every capability's buttons under a finished run's verification post, in the list's order. */
+  verificationButtons(run: VerifiedRun, tr: Translator): CapabilityButton[];
+}
+
+/** A button a capability puts on a core post (Slack's button element; `text` plain, ≤75 characters). */
+export interface CapabilityButton {
+  type: 'button';
+  action_id: string;
+  text: { type: 'plain_text'; text: string };
+  value?: string;
+  style?: 'primary' | 'danger';
+  confirm?: ConfirmationDialog;
+  /**
+   * The catalogue's next step it offers (`claim`: taking the failure on): where the failure's
+   * class names it as the main one, it leads the resource's buttons. Not sent to Slack.
+   */
+  step?: NextStepAction;
+}
+
+/** The watched resource a card is drawn for, as the watcher last observed it. */
+export type CardResource = Pick<MigrationResource, 'connection' | 'kind' | 'id' | 'state' | 'lastError'>;
+
+/** A capability's post as the sender takes it: text (the notification and fallback) and blocks. */
+export interface CapabilityRendered {
+  text: string;
+  blocks?: unknown[];
+  /**
+   * A file that goes with the post when it is first posted (a report's CSV): uploaded after it
+   * through the same sender, into the thread the draw names (else the post's own). Not on edits.
+   */
+  file?: { filename: string; title: string; text: string };
+}
