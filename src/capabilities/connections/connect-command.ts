@@ -23,6 +23,7 @@ export const connectCommand = defineSubcommand<{ provider?: ProviderId }>({
     'Admins: a form to add a connection; it is tested before it is saved and its secrets are stored encrypted.',
   example: (f) => `/migrate connect ${f.provider()}`,
   related: ['connections', 'disconnect'],
+  helpButton: 'setup',
   parse: (args, share) => {
     refuseShare('connect', share);
     if (args.length > 1)
