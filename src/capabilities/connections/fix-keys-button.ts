@@ -10,7 +10,7 @@ import { CONNECTION_WORDS, own } from './words.js';
 /**
  * "Fix connection keys" on a failure whose class is credentials (admins, in a reply only they see):
  * the connection's form again, its settings filled in, new keys typed; they are tested before they
- * replace the stored ones (`connect-connection.ts`). A connection from the connections file is
+ * replace the stored ones (`connect-submission.ts`). A connection from the connections file is
  * changed where it is configured, not from Slack.
  */
 export function fixKeysButton(deps: AppDeps) {
