@@ -8,7 +8,7 @@
  *
  * Only values someone trusted chose become masking rules: the configuration, Slack's OAuth answer,
  * and connections once saved by an admin after a live check. A value typed into a form that is
- * then refused never does (`connect-connection.ts` masks typed values in its own answer only).
+ * then refused never does (the connect form's submission masks typed values in its own answer only).
  * Masking replaces text inside string values, so it can neither break a payload's structure nor throw.
  */
 export class SecretRegistry {

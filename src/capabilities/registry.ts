@@ -1,6 +1,7 @@
 import { api } from './api/index.js';
 import { approvals } from './approvals/index.js';
 import type { Capability } from './capability.js';
+import { connections } from './connections/index.js';
 import { deltaRuns } from './delta-runs/index.js';
 import { events } from './events/index.js';
 import { explain } from './explain/index.js';
@@ -18,6 +19,7 @@ import { windows } from './windows/windows.js';
  */
 // Under a verification post: sign-off, then a delta run, then a bucket check (the list's order).
 export const CAPABILITIES: readonly Capability[] = [
+  connections,
   subscriptions,
   explain,
   approvals,

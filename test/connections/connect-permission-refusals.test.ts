@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
+import { checkErrors } from '../../src/capabilities/connections/connection-check-errors.js';
 import { classifyCode } from '../../src/catalogue/code-classes.js';
 import { ErrorCode, ProviderError } from '../../src/errors.js';
 import { translatorFor } from '../../src/i18n/translator.js';
 import { CREDENTIAL_CODES, classifyOmsError } from '../../src/providers/huawei-oms/errors.js';
-import { checkErrors } from '../../src/slack/connection-form/connection-check-errors.js';
 import { ConnectBot, ENCRYPTION_KEY } from '../harness/connect-bot.js';
 
 // Seed 002 §6.2 files 401 S3M.0053 "Task query failed due to invalid parameters or insufficient

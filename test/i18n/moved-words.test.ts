@@ -79,6 +79,16 @@ const MOVED: readonly { capability: string; prefix: string; except?: readonly st
     now: `approval.home.${key}`,
   })),
   { capability: 'explain', prefix: 'help.line.explain' },
+  // Managing connections; the providers' own `connect.<provider>.` words and the store's refusals
+  // (`connect.store.`) are not its own, nor an error's "no HTTP answer" the core says.
+  ...['title.', 'error.', 'check.', 'refusal.', 'storage.', 'saved.', 'testing.'].map((part) => ({
+    capability: 'connections',
+    prefix: `connect.${part}`,
+  })),
+  { capability: 'connections', prefix: 'connections.' },
+  { capability: 'connections', prefix: 'disconnect.' },
+  { capability: 'connections', prefix: 'conn.', except: ['conn.health.noAnswer'], now: 'connection.' },
+  { capability: 'connections', prefix: 'fixKeys.', now: 'connection.fixKeys.' },
 ];
 
 describe('the words that moved stay moved', () => {

@@ -8,6 +8,17 @@ import {
 } from '../../src/capabilities/approvals/blocks/approval-notices.js';
 import { renderApprovalRequest } from '../../src/capabilities/approvals/blocks/approval-request.js';
 import { APPROVAL_WORDS } from '../../src/capabilities/approvals/words.js';
+import { checkErrors } from '../../src/capabilities/connections/connection-check-errors.js';
+import {
+  messageModal as connectMessageModal,
+  connectModal,
+} from '../../src/capabilities/connections/connection-form.js';
+import { parseConnectForm } from '../../src/capabilities/connections/connection-form-parse.js';
+import {
+  renderConnectionList,
+  renderDisconnectPrompt,
+} from '../../src/capabilities/connections/connection-list.js';
+import { CONNECTION_WORDS, own } from '../../src/capabilities/connections/words.js';
 import { EXPLAIN_WORDS } from '../../src/capabilities/explain/words.js';
 import { CAPABILITIES } from '../../src/capabilities/registry.js';
 import {
@@ -34,7 +45,6 @@ import { AmbiguousRefError } from '../../src/resources/resolve-resource.js';
 import { renderAppHome } from '../../src/slack/blocks/app-home.js';
 import { auditLine } from '../../src/slack/blocks/audit-line.js';
 import { renderCompletionReport } from '../../src/slack/blocks/completion-report.js';
-import { renderConnectionList, renderDisconnectPrompt } from '../../src/slack/blocks/connection-list.js';
 import {
   loadFailedModal,
   loadingModal,
@@ -50,12 +60,6 @@ import { renderResourceCard } from '../../src/slack/blocks/resource-card.js';
 import { renderResourceList } from '../../src/slack/blocks/resource-list.js';
 import { renderActed, renderDeletePlan, renderWatched } from '../../src/slack/blocks/use-case-replies.js';
 import { renderParentCard, renderWatchNotification } from '../../src/slack/blocks/watch-notifications.js';
-import { checkErrors } from '../../src/slack/connection-form/connection-check-errors.js';
-import {
-  messageModal as connectMessageModal,
-  connectModal,
-} from '../../src/slack/connection-form/connection-form.js';
-import { parseConnectForm } from '../../src/slack/connection-form/connection-form-parse.js';
 import { requestFromForm } from '../../src/slack/create-forms/index.js';
 import { SUBCOMMANDS } from '../../src/slack/listeners/commands/subcommands/index.js';
 import { brokenFixParts } from '../../src/watcher/outbox/broken-channel.js';
@@ -830,26 +834,26 @@ describe.each(LOCALES)('the connect form, command errors and kind plurals in %s'
     const summary = `*\`${NAME40}\`* · ${LONG}\n${LONG}`;
     const modals = [
       connectMessageModal(
-        tr.t('connect.testing.title'),
-        tr.t('connect.testing.text', { name: `\`${NAME40}\``, host: `\`${LONG}\`` }),
+        own(tr).t('connect.testing.title'),
+        own(tr).t('connect.testing.text', { name: `\`${NAME40}\``, host: `\`${LONG}\`` }),
         CONNECT_META,
         tr,
       ),
       connectMessageModal(
-        tr.t('connect.saved.title'),
-        tr.t('connect.saved.text', { summary, name: NAME40 }),
+        own(tr).t('connect.saved.title'),
+        own(tr).t('connect.saved.text', { summary, name: NAME40 }),
         CONNECT_META,
         tr,
       ),
       connectMessageModal(
-        tr.t('connect.replaced.title'),
-        tr.t('connect.replaced.text', { summary, name: NAME40 }),
+        own(tr).t('connect.replaced.title'),
+        own(tr).t('connect.replaced.text', { summary, name: NAME40 }),
         CONNECT_META,
         tr,
       ),
       connectMessageModal(
-        tr.t('connect.notSaved.title'),
-        tr.t('connect.notSaved.text', { reason: 'r'.repeat(2500) }),
+        own(tr).t('connect.notSaved.title'),
+        own(tr).t('connect.notSaved.text', { reason: 'r'.repeat(2500) }),
         CONNECT_META,
         tr,
       ),
@@ -858,7 +862,7 @@ describe.each(LOCALES)('the connect form, command errors and kind plurals in %s'
         { ...CONNECT_META, replaces: NAME40 },
         {
           tr,
-          notice: tr.t('fixKeys.notice', { name: `\`${NAME40}\`` }),
+          notice: own(tr).t('connection.fixKeys.notice', { name: `\`${NAME40}\`` }),
         },
       ),
     ];
@@ -909,7 +913,7 @@ describe.each(LOCALES)('the connect form, command errors and kind plurals in %s'
         kind: 'policy',
         action: 'retry',
       }),
-      InvalidInputError.of('connect.error.provider', { typed, providers: LONG }),
+      InvalidInputError.in(CONNECTION_WORDS, 'connect.error.provider', { typed, providers: LONG }),
       InvalidInputError.in(SUBSCRIPTIONS_WORDS, 'subscriptions.unsubscribe.error.none', {
         channel: '<#C0FAKE001>',
         target: LONG,

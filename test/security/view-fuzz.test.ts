@@ -1,5 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { connectBlockIds } from '../../src/capabilities/connections/connection-form.js';
+import type { StateValues } from '../../src/capabilities/connections/connection-form-fields.js';
+import { parseConnectForm } from '../../src/capabilities/connections/connection-form-parse.js';
 import { checkEndpoint } from '../../src/connections/endpoint-policy.js';
 import { CONNECTION_NAME } from '../../src/connections/load-connections-file.js';
 import { InvalidInputError } from '../../src/errors.js';
@@ -7,9 +10,6 @@ import { validateCreateRequest } from '../../src/providers/create-request.js';
 import { OMS_LABELS } from '../../src/providers/huawei-oms/create-form.js';
 import { NCP_LABELS } from '../../src/providers/ncp/create-form.js';
 import { UPCLOUD_LABELS } from '../../src/providers/upcloud/create-form.js';
-import { connectBlockIds } from '../../src/slack/connection-form/connection-form.js';
-import type { StateValues } from '../../src/slack/connection-form/connection-form-fields.js';
-import { parseConnectForm } from '../../src/slack/connection-form/connection-form-parse.js';
 import { requestFromForm } from '../../src/slack/create-forms/index.js';
 import {
   decodeConnectMetadata,

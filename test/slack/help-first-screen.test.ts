@@ -18,10 +18,19 @@ const NOTES_WORDS = defineWords(
   {
     'help.line.notes': 'reads the shift’s notes.',
     'help.summary.notes': 'The shift’s notes.',
+    'help.button.notes': 'Shift notes',
   },
   {
-    ko: { 'help.line.notes': '교대 메모를 읽습니다.', 'help.summary.notes': '교대 메모.' },
-    'zh-CN': { 'help.line.notes': '查看本班的备注。', 'help.summary.notes': '本班的备注。' },
+    ko: {
+      'help.line.notes': '교대 메모를 읽습니다.',
+      'help.summary.notes': '교대 메모.',
+      'help.button.notes': '교대 메모',
+    },
+    'zh-CN': {
+      'help.line.notes': '查看本班的备注。',
+      'help.summary.notes': '本班的备注。',
+      'help.button.notes': '本班备注',
+    },
   },
 );
 
@@ -38,6 +47,7 @@ const notes = defineCapability<undefined>({
       words: NOTES_WORDS,
       example: () => '/migrate notes',
       firstLine: () => '/migrate notes today',
+      helpButton: 'use',
       related: [],
       parse: () => ({}),
       run: async (ctx) => {
@@ -87,9 +97,45 @@ describe('a capability’s line on the first screen', () => {
     expect(messageText(await t.ask('help', { userId: VIEWER }))).toContain('/migrate notes today');
   });
 
+  it('has its own button when it declares one, after the core’s, labelled in its words', async () => {
+    const ids = (answer: Awaited<ReturnType<TestBot['ask']>>) =>
+      (answer.blocks as { type: string; elements?: { action_id: string; text: { text: string } }[] }[])
+        .flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []))
+        .map((e) => `${e.action_id}=${e.text.text}`);
+    expect(ids(await t.ask('help'))).toEqual([
+      'help.run.failed=What failed',
+      'help.run.running=What is running',
+      'help.run.create=New migration',
+      'help.run.connect=Add a connection',
+      'help.run.notes=Shift notes',
+      'help.run.all=All commands',
+    ]);
+    expect(ids(await t.ask('help', { userId: KOREAN }))).toContain('help.run.notes=교대 메모');
+    const clicked = await t.click('help.run.notes', 'notes', { userId: VIEWER });
+    expect(messageText(await clicked.answer())).toContain('no notes');
+  });
+
   it('is among what `help help` relates to', async () => {
     const text = messageText(await t.ask('help help'));
     expect(text).toMatch(/explain/);
     expect(text).toMatch(/notes/);
+  });
+});
+
+describe('a workspace without a connection', () => {
+  const t = new TestBot();
+  beforeAll(async () => {
+    await t.start({ connections: () => [] });
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  it('is offered only what sets one up, as the primary button, and every command', async () => {
+    const answer = await t.ask('help');
+    const buttons = (answer.blocks as { type: string; elements?: { action_id: string; style?: string }[] }[])
+      .flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []))
+      .map((e) => `${e.action_id}${e.style ? `:${e.style}` : ''}`);
+    expect(buttons).toEqual(['help.run.connect:primary', 'help.run.all']);
   });
 });

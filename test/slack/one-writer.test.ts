@@ -108,8 +108,8 @@ describe('one writer of the messages about a resource', () => {
   it('nothing replaces a message it was pressed on, unless only the presser sees it', () => {
     const replacing = files.filter((f) => /replace(?:_original|Original)\s*:\s*true\b/.test(f.code));
     expect(replacing.map((f) => f.rel)).toEqual([
+      'src/capabilities/connections/connection-actions.ts', // a connection's form answer, no resource
       'src/slack/intake/interactive-budget.ts', // a command's own "working on it", seen only by its asker
-      'src/slack/listeners/actions/connection-actions.ts', // a connection's form answer, no resource
     ]);
   });
 

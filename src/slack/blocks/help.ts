@@ -18,19 +18,27 @@ export interface HelpEntry {
 }
 
 /**
- * The first screen's buttons: each runs one subcommand line, fixed here (the button's id names
+ * The core's first-screen buttons: each runs one subcommand line, fixed here (the button's id names
  * the line; nothing typed or sent in a value is run). Shown only to those whose role allows the
- * subcommand, whose `needs` says so.
+ * subcommand, whose `needs` says so. A capability's subcommand adds its own (`helpButton`), which
+ * runs it alone, between these and `all`.
  */
 export const HELP_BUTTONS = {
-  failed: { label: 'help.button.failed', line: ['list', 'failed'] },
-  running: { label: 'help.button.running', line: ['list', 'running'] },
-  create: { label: 'help.button.create', line: ['create'] },
-  connect: { label: 'help.button.connect', line: ['connect'] },
-  all: { label: 'help.button.all', line: ['help', 'all'] },
+  failed: { line: ['list', 'failed'] },
+  running: { line: ['list', 'running'] },
+  create: { line: ['create'] },
+  all: { line: ['help', 'all'] },
 } as const;
 export type HelpButton = keyof typeof HELP_BUTTONS;
 export const HELP_BUTTON_PREFIX = 'help.run.';
+
+/** A button shown on the first screen: `help.run.<id>`, labelled `help.button.<id>`. */
+export interface ShownButton {
+  id: string;
+  /** A capability's own words, where its label is when the bot's catalogue does not have it. */
+  words?: Words;
+  primary?: boolean;
+}
 
 export interface HelpView {
   entries: readonly HelpEntry[];
@@ -51,7 +59,7 @@ export interface ShortHelpView {
    */
   lines: readonly { name: string; command: string; words?: Words }[];
   /** The buttons this reader may use, in order. */
-  buttons: readonly HelpButton[];
+  buttons: readonly ShownButton[];
   tr?: Translator;
 }
 
@@ -84,14 +92,17 @@ export function renderShortHelp(view: ShortHelpView): KnownBlock[] {
     const reader = words ? tr.with(words) : tr;
     return `• ${code(command)} ${reader.has(key) ? reader.t(key) : ''}`.trimEnd();
   });
-  const buttons: Button[] = view.buttons.map((b) => ({
-    type: 'button',
-    action_id: `${HELP_BUTTON_PREFIX}${b}`,
-    text: { type: 'plain_text', text: truncate(tr.t(HELP_BUTTONS[b].label), 75) },
-    value: b,
-    // With no connection yet, adding one is the only useful next step.
-    ...(b === 'connect' && view.connections.length === 0 ? { style: 'primary' as const } : {}),
-  }));
+  const buttons: Button[] = view.buttons.map((b) => {
+    const key = `help.button.${b.id}`;
+    const reader = b.words ? tr.with(b.words) : tr;
+    return {
+      type: 'button',
+      action_id: `${HELP_BUTTON_PREFIX}${b.id}`,
+      text: { type: 'plain_text', text: truncate(reader.has(key) ? reader.t(key) : b.id, 75) },
+      value: b.id,
+      ...(b.primary ? { style: 'primary' as const } : {}),
+    };
+  });
   const blocks = header(tr, view.role, view.connections);
   if (lines.length > 0) blocks.push(section(lines.join('\n')));
   if (buttons.length > 0)

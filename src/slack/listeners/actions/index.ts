@@ -1,7 +1,6 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { AppDeps } from '../../context.js';
 import type { ListenerRoutes } from '../router.js';
-import * as connectionActions from './connection-actions.js';
 import { groupFailuresButton } from './group-failures-button.js';
 import { helpButton } from './help-buttons.js';
 import { homeOpen, homeRefresh } from './home-actions.js';
@@ -10,7 +9,6 @@ import { resourceActionButton, resourceViewButton } from './resource-actions.js'
 import { watchButton } from './watch-button.js';
 
 export function register(routes: ListenerRoutes, deps: AppDeps): void {
-  connectionActions.register(routes, deps);
   routes.action<BlockAction<ButtonAction>>(
     /^resource\.(pause|resume|retry|delete|cancel)(:|$)/,
     resourceActionButton(deps),

@@ -68,6 +68,12 @@ export interface SubcommandDefinition<Parsed> {
    * Only for what most people come to do; the rest are in `help all`.
    */
   firstLine?(id: string | undefined): string;
+  /**
+   * Its button on help's first screen (`help.run.<name>`), running it alone, labelled with its
+   * `help.button.<name>`: `setup` for what a workspace without a connection does first (shown
+   * then too, as the primary button), `use` for what needs a connection.
+   */
+  helpButton?: 'setup' | 'use';
   /** Subcommands someone reading this one's help may want next, by name. */
   related: readonly string[];
   /** Turns the words after the subcommand into input; throws InvalidInputError with a specific message. */
@@ -75,7 +81,16 @@ export interface SubcommandDefinition<Parsed> {
   run(ctx: HandlerContext, parsed: Parsed): Promise<void>;
 }
 
-type Described = 'name' | 'needs' | 'usage' | 'summary' | 'words' | 'example' | 'firstLine' | 'related';
+type Described =
+  | 'name'
+  | 'needs'
+  | 'usage'
+  | 'summary'
+  | 'words'
+  | 'example'
+  | 'firstLine'
+  | 'helpButton'
+  | 'related';
 
 /** A subcommand with its input type sealed inside, so different ones sit in one list. */
 export interface Subcommand extends Pick<SubcommandDefinition<unknown>, Described> {
@@ -98,6 +113,7 @@ export function defineSubcommand<Parsed>(definition: SubcommandDefinition<Parsed
     ...(definition.words ? { words: definition.words } : {}),
     example: definition.example,
     ...(definition.firstLine ? { firstLine: definition.firstLine } : {}),
+    ...(definition.helpButton ? { helpButton: definition.helpButton } : {}),
     related: definition.related,
     execute: (ctx, args, share) => definition.run(ctx, definition.parse(args, share)),
     check: (args, share) => {

@@ -2,7 +2,6 @@ import type { BlockAction, StaticSelectAction, ViewSubmitAction } from '@slack/b
 import { ACTION_PREFIX, CREATE_CALLBACKS } from '../../blocks/create/modal-kit.js';
 import type { AppDeps } from '../../context.js';
 import type { ListenerRoutes } from '../router.js';
-import * as connectConnection from './connect-connection.js';
 import { bucketSuggestions, formRedraw, formSubmission, pickSubmission } from './create-listeners.js';
 
 /** Every `create.<field>` action: only bucket items ask for options, only redraw selects dispatch. */
@@ -10,7 +9,6 @@ const CREATE_ACTION = new RegExp(`^${ACTION_PREFIX.replace('.', '\\.')}`);
 
 /** The create modals: the picker and form submissions, bucket suggestions, and redraws on a changed select. */
 export function register(routes: ListenerRoutes, deps: AppDeps): void {
-  connectConnection.register(routes, deps);
   routes.view<ViewSubmitAction>(CREATE_CALLBACKS.pick, pickSubmission(deps));
   routes.view<ViewSubmitAction>(CREATE_CALLBACKS.form, formSubmission(deps));
   routes.options({ action_id: CREATE_ACTION }, bucketSuggestions(deps));

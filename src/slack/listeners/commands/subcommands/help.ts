@@ -7,6 +7,7 @@ import {
   type HelpEntry,
   renderHelp,
   renderShortHelp,
+  type ShownButton,
 } from '../../../blocks/help.js';
 import { renderHelpTopic } from '../../../blocks/help-topic.js';
 import { code } from '../../../blocks/mrkdwn.js';
@@ -133,17 +134,31 @@ export function helpSubcommand(all: (running: readonly Subcommand[]) => readonly
       const lines = [...READS, ...firstLines(others), ...ACTS]
         .filter((l) => allowed(l.name))
         .map((l) => ({ name: l.name, command: l.command(id), ...(l.words ? { words: l.words } : {}) }));
-      const buttons = (Object.keys(HELP_BUTTONS) as HelpButton[]).filter(
-        // Lists and the create form need a connection; with none, adding one is what is left.
-        (b) => b === 'connect' || b === 'all' || names.length > 0,
+      // Lists and the create form need a connection; with none, setting one up is what is left,
+      // and the only useful next step.
+      const none = names.length === 0;
+      const core = (Object.keys(HELP_BUTTONS) as HelpButton[]).filter(
+        (b) => b !== 'all' && !none && allowed(HELP_BUTTONS[b].line[0]),
       );
+      const theirs = others.filter(
+        (s) => s.helpButton && (s.helpButton === 'setup' || !none) && allowed(s.name),
+      );
+      const buttons: ShownButton[] = [
+        ...core.map((id) => ({ id })),
+        ...theirs.map((s) => ({
+          id: s.name,
+          ...(s.words ? { words: s.words } : {}),
+          ...(none && s.helpButton === 'setup' ? { primary: true } : {}),
+        })),
+        { id: 'all' },
+      ];
       await ctx.reply({
         text: 'migrate-bot help',
         blocks: renderShortHelp({
           role,
           connections: names,
           lines,
-          buttons: buttons.filter((b) => b === 'all' || allowed(HELP_BUTTONS[b].line[0])),
+          buttons,
           tr,
         }),
       });

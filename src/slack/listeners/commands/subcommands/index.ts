@@ -4,11 +4,8 @@ import { accessCommand } from './access.js';
 import { pause, resume, retry } from './act.js';
 import { auditCommand } from './audit.js';
 import { bandwidthCommand } from './bandwidth.js';
-import { connectCommand } from './connect.js';
-import { connectionsCommand } from './connections.js';
 import { createCommand } from './create.js';
 import { del } from './delete.js';
-import { disconnectCommand } from './disconnect.js';
 import { helpSubcommand } from './help.js';
 import { groups, listCommand, syncTasks } from './list.js';
 import { settingsCommand } from './settings.js';
@@ -41,9 +38,6 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   accessCommand,
   settingsCommand,
   auditCommand,
-  connectionsCommand,
-  connectCommand,
-  disconnectCommand,
   ...CAPABILITIES.flatMap((c) => c.subcommands),
 ];
 

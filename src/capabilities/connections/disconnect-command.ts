@@ -1,14 +1,15 @@
-import { WORKSPACE } from '../../../../access/policy.js';
-import { InvalidInputError } from '../../../../errors.js';
-import { renderDisconnectPrompt } from '../../../blocks/connection-list.js';
-import { CONNECTION_WORD, refuseShare } from '../../../command-text.js';
-import type { HandlerContext } from '../../../context.js';
-import { defineSubcommand } from '../subcommand.js';
+import { WORKSPACE } from '../../access/policy.js';
+import { InvalidInputError } from '../../errors.js';
+import { CONNECTION_WORD, refuseShare } from '../../slack/command-text.js';
+import type { HandlerContext } from '../../slack/context.js';
+import { defineSubcommand } from '../../slack/listeners/commands/subcommand.js';
+import { renderDisconnectPrompt } from './connection-list.js';
+import { CONNECTION_WORDS } from './words.js';
 
 /** A file connection cannot be removed from Slack: the file is the source of truth. */
 export function refuseFileConnection(ctx: HandlerContext, name: string): void {
   if (ctx.deps.connections.fileConnection(ctx.teamId, name)) {
-    throw InvalidInputError.of('disconnect.error.file', { name });
+    throw InvalidInputError.in(CONNECTION_WORDS, 'disconnect.error.file', { name });
   }
 }
 
@@ -23,9 +24,9 @@ export const disconnectCommand = defineSubcommand<{ name: string }>({
   parse: (args, share) => {
     refuseShare('disconnect', share);
     const [name, ...extra] = args;
-    if (!name || extra.length > 0) throw InvalidInputError.of('disconnect.error.usage');
+    if (!name || extra.length > 0) throw InvalidInputError.in(CONNECTION_WORDS, 'disconnect.error.usage');
     if (!CONNECTION_WORD.test(name))
-      throw InvalidInputError.of('disconnect.error.badName', { typed: name.slice(0, 40) });
+      throw InvalidInputError.in(CONNECTION_WORDS, 'disconnect.error.badName', { typed: name.slice(0, 40) });
     return { name };
   },
   async run(ctx, { name }) {

@@ -1,10 +1,11 @@
-import { explainForDisplay } from '../../../../catalogue/explain.js';
-import type { Connection } from '../../../../connections/connection.js';
-import { asAppError, InvalidInputError, ProviderError } from '../../../../errors.js';
-import { ENGLISH, type Translator } from '../../../../i18n/translator.js';
-import { type AbsentKind, type Health, renderConnectionList } from '../../../blocks/connection-list.js';
-import type { HandlerContext } from '../../../context.js';
-import { defineSubcommand } from '../subcommand.js';
+import { explainForDisplay } from '../../catalogue/explain.js';
+import type { Connection } from '../../connections/connection.js';
+import { asAppError, InvalidInputError, ProviderError } from '../../errors.js';
+import { ENGLISH, type Translator } from '../../i18n/translator.js';
+import type { HandlerContext } from '../../slack/context.js';
+import { defineSubcommand } from '../../slack/listeners/commands/subcommand.js';
+import { type AbsentKind, type Health, renderConnectionList } from './connection-list.js';
+import { CONNECTION_WORDS, own } from './words.js';
 
 /** Each connection's check gets this long; they all run at once. */
 const HEALTH_TIMEOUT_MS = 5_000;
@@ -71,13 +72,13 @@ function healthOfError(error: unknown, tr: Translator): Health {
     explanation: explained?.known
       ? [
           explained.description,
-          explained.solution ? tr.t('conn.health.fix', { fix: explained.solution }) : undefined,
+          explained.solution ? own(tr).t('connection.health.fix', { fix: explained.solution }) : undefined,
         ]
           .filter(Boolean)
           .join(' ')
           .slice(0, 600)
       : e.code === 'provider_auth'
-        ? tr.t('conn.health.rejected')
+        ? own(tr).t('connection.health.rejected')
         : undefined,
   };
 }
@@ -92,7 +93,7 @@ export const connectionsCommand = defineSubcommand<{ share: boolean }>({
   example: () => '/migrate connections',
   related: ['connect', 'disconnect', 'list'],
   parse: (args, share) => {
-    if (args.length > 0) throw InvalidInputError.of('connections.error.args');
+    if (args.length > 0) throw InvalidInputError.in(CONNECTION_WORDS, 'connections.error.args');
     return { share };
   },
   async run(ctx, { share }) {

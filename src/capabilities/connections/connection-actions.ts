@@ -6,24 +6,21 @@ import type {
   StaticSelectAction,
 } from '@slack/bolt';
 import { z } from 'zod';
-import { WORKSPACE } from '../../../access/policy.js';
-import { InvalidInputError, NotFoundError } from '../../../errors.js';
-import { parseJsonOrUndefined } from '../../../store/open-atomic-kv.js';
-import { DISCONNECT_ACTION } from '../../blocks/connection-list.js';
-import { code, section } from '../../blocks/mrkdwn.js';
-import { buttonHandler } from '../../button-handler.js';
-import { CONNECTION_WORD } from '../../command-text.js';
-import {
-  CONNECT_CALLBACK_ID,
-  CONNECT_FORM_ACTION,
-  connectModal,
-} from '../../connection-form/connection-form.js';
-import { choiceFrom, type StateValues } from '../../connection-form/connection-form-fields.js';
-import type { AppDeps } from '../../context.js';
-import { decodeConnectMetadata } from '../../create-forms/metadata.js';
-import { refuseFileConnection } from '../commands/subcommands/disconnect.js';
-import type { ListenerRoutes } from '../router.js';
+import { WORKSPACE } from '../../access/policy.js';
+import { InvalidInputError, NotFoundError } from '../../errors.js';
+import { code, section } from '../../slack/blocks/mrkdwn.js';
+import { buttonHandler } from '../../slack/button-handler.js';
+import { CONNECTION_WORD } from '../../slack/command-text.js';
+import type { AppDeps } from '../../slack/context.js';
+import { decodeConnectMetadata } from '../../slack/create-forms/metadata.js';
+import type { ListenerRoutes } from '../../slack/listeners/router.js';
+import { parseJsonOrUndefined } from '../../store/open-atomic-kv.js';
+import { CONNECT_CALLBACK_ID, CONNECT_FORM_ACTION, connectModal } from './connection-form.js';
+import { choiceFrom, type StateValues } from './connection-form-fields.js';
+import { DISCONNECT_ACTION } from './connection-list.js';
+import { refuseFileConnection } from './disconnect-command.js';
 import { fixKeysButton } from './fix-keys-button.js';
+import { CONNECTION_WORDS, own } from './words.js';
 
 type SelectArgs = SlackActionMiddlewareArgs<BlockAction<StaticSelectAction>> & AllMiddlewareArgs;
 
@@ -51,7 +48,7 @@ export function disconnectButton(deps: AppDeps) {
     await ctx.audited('disconnect', name, async () => {
       const removed = (await store?.remove(ctx.teamId, name)) ?? false;
       if (!removed) {
-        throw NotFoundError.of('disconnect.error.notStored', { name });
+        throw NotFoundError.in(CONNECTION_WORDS, 'disconnect.error.notStored', { name });
       }
     });
     deps.connections.invalidate(ctx.teamId);
@@ -59,7 +56,11 @@ export function disconnectButton(deps: AppDeps) {
     ctx.logger.info({ connection: name }, 'connection removed');
     // The prompt answered only the admin who typed the command: their language.
     const tr = await ctx.translator('person');
-    const text = tr.t('disconnect.done', { name: code(name), who: `<@${ctx.userId}>`, op: code(ctx.opId) });
+    const text = own(tr).t('disconnect.done', {
+      name: code(name),
+      who: `<@${ctx.userId}>`,
+      op: code(ctx.opId),
+    });
     await ctx.reply({
       text,
       blocks: [section(text)],

@@ -6,8 +6,8 @@ import { ENGLISH, type MessageValues, type Translator } from '../../i18n/transla
 import type { ConnectField } from '../../providers/definition.js';
 import type { ProviderId } from '../../providers/provider-ids.js';
 import { providerDefinition } from '../../providers/registry.js';
-import { providerText } from '../blocks/provider-words.js';
-import { readForm } from '../create-forms/view-state.js';
+import { providerText } from '../../slack/blocks/provider-words.js';
+import { readForm } from '../../slack/create-forms/view-state.js';
 import {
   authChoice,
   BLOCK,
@@ -17,6 +17,7 @@ import {
   type StateValues,
 } from './connection-form-fields.js';
 import { storageCredentials } from './connection-storage.js';
+import { own } from './words.js';
 
 /**
  * The parser of a `/migrate connect` submission: every problem at once, each on its block and in
@@ -30,7 +31,7 @@ export type ParsedForm =
 
 /** What a provider calls a field ("access key id"), in the reader's words where known. */
 export function fieldWhat(tr: Translator, provider: ProviderId, block: string, english: string): string {
-  if (block === blockId('endpoint', provider)) return tr.t('connect.what.endpoint');
+  if (block === blockId('endpoint', provider)) return own(tr).t('connect.what.endpoint');
   return providerText(tr, `connect.${provider}.what.${block}`, english);
 }
 
@@ -66,7 +67,7 @@ export function parseConnectForm(
   };
   const endpointField = (block: string, kind: 'api' | 'iam', what: string): string => {
     const text = get(block);
-    if (!text) fail(block, tr.t('connect.error.enter', { what: fieldWhat(tr, provider, block, what) }));
+    if (!text) fail(block, own(tr).t('connect.error.enter', { what: fieldWhat(tr, provider, block, what) }));
     else {
       const verdict = checkEndpoint(provider, kind, text, allowList);
       if (verdict.ok) return verdict.url;
@@ -79,22 +80,22 @@ export function parseConnectForm(
     const value = get(f.block, f.secret || f.noPrefill);
     const what = fieldWhat(tr, provider, f.block, f.what);
     if (!value) {
-      if (!f.optional) fail(f.block, tr.t('connect.error.enter', { what }));
+      if (!f.optional) fail(f.block, own(tr).t('connect.error.enter', { what }));
       return value;
     }
     const check = f.check;
     if (check?.type === 'pattern' && !check.pattern.test(value))
       fail(f.block, providerText(tr, `connect.${provider}.check.${f.block}`, check.message));
     if (check?.type === 'secret' && (!NO_SPACE.test(value) || value.length < check.min))
-      fail(f.block, tr.t('connect.error.secret', { what, min: check.min }));
+      fail(f.block, own(tr).t('connect.error.secret', { what, min: check.min }));
     if (check?.type === 'access-key-id' && !/^[A-Za-z0-9]{8,128}$/.test(value))
-      fail(f.block, tr.t('connect.error.accessKeyId', { what }));
+      fail(f.block, own(tr).t('connect.error.accessKeyId', { what }));
     return value;
   };
 
   const name = get(BLOCK.name);
-  if (!name) fail(BLOCK.name, tr.t('connect.error.name'));
-  else if (!CONNECTION_NAME.test(name)) fail(BLOCK.name, tr.t('connect.error.nameRule'));
+  if (!name) fail(BLOCK.name, own(tr).t('connect.error.name'));
+  else if (!CONNECTION_NAME.test(name)) fail(BLOCK.name, own(tr).t('connect.error.nameRule'));
   const endpoint = endpointField(blockId('endpoint', provider), 'api', 'endpoint');
   const connectionFields: Record<string, string> = {};
   for (const f of definition.connect.fields) {

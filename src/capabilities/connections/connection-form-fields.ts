@@ -3,8 +3,8 @@ import type { ConnectionAuth } from '../../connections/connection.js';
 import type { AuthChoiceDefinition, ConnectField, ProviderDefinition } from '../../providers/definition.js';
 import type { ProviderId } from '../../providers/provider-ids.js';
 import { isProviderId, PROVIDER_IDS, providerDefinition } from '../../providers/registry.js';
-import { textInput } from '../blocks/create/modal-kit.js';
-import { readForm } from '../create-forms/view-state.js';
+import { textInput } from '../../slack/blocks/create/modal-kit.js';
+import { readForm } from '../../slack/create-forms/view-state.js';
 
 /**
  * What every part of the `/migrate connect` form shares: its block ids, its text input and the

@@ -4,11 +4,12 @@ import { defaultEndpoint, endpointExample } from '../../connections/endpoint-pol
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { ConnectField } from '../../providers/definition.js';
 import { providerDefinition, providerDefinitions } from '../../providers/registry.js';
-import { context, modal, options, section, selectInput } from '../blocks/create/modal-kit.js';
-import { providerText } from '../blocks/provider-words.js';
-import { type ConnectMetadata, encodeConnectMetadata } from '../create-forms/metadata.js';
+import { context, modal, options, section, selectInput } from '../../slack/blocks/create/modal-kit.js';
+import { providerText } from '../../slack/blocks/provider-words.js';
+import { type ConnectMetadata, encodeConnectMetadata } from '../../slack/create-forms/metadata.js';
 import { authChoice, BLOCK, blockId, connectInput, type FormChoice } from './connection-form-fields.js';
 import { STORAGE_BLOCK_IDS, storageBlocks } from './connection-storage.js';
+import { own } from './words.js';
 
 /**
  * The `/migrate connect` modal, rendered from the chosen provider's `connect` definition (the
@@ -111,23 +112,23 @@ export function connectModal(
   const blocks: KnownBlock[] = [];
   if (options.notice) blocks.push(section(options.notice));
   blocks.push(
-    context(tr.t('connect.intro')),
+    context(own(tr).t('connect.intro')),
     connectInput(BLOCK.name, {
-      label: tr.t('connect.name'),
+      label: own(tr).t('connect.name'),
       placeholder: 'hw-prod',
-      hint: tr.t('connect.name.hint'),
+      hint: own(tr).t('connect.name.hint'),
       maxLength: 40,
       initial: prefill[BLOCK.name],
     }),
     choiceSelect(
       BLOCK.provider,
-      tr.t('connect.provider'),
+      own(tr).t('connect.provider'),
       providerDefinitions().map((d) => ({ value: d.id, text: d.label })),
       provider,
       tr,
     ),
     connectInput(blockId('endpoint', provider), {
-      label: tr.t('connect.endpoint'),
+      label: own(tr).t('connect.endpoint'),
       placeholder: endpointExample(provider),
       maxLength: 200,
       initial: prefill[BLOCK.endpoint] ?? defaultEndpoint(provider),
@@ -138,7 +139,7 @@ export function connectModal(
     blocks.push(
       choiceSelect(
         blockId('authType', provider),
-        tr.t('connect.signIn'),
+        own(tr).t('connect.signIn'),
         definition.connect.authChoices.map((a) => ({
           value: a.type,
           text: words(`auth.${a.type}`, a.label),
@@ -149,12 +150,12 @@ export function connectModal(
     );
   }
   blocks.push(...auth.fields.map(field), ...storageBlocks(definition.connect.storage, prefill, tr));
-  const title = tr.t(meta.replaces ? 'connect.title.fix' : 'connect.title.add');
+  const title = own(tr).t(meta.replaces ? 'connect.title.fix' : 'connect.title.add');
   return {
     ...modal({
       callbackId: CONNECT_CALLBACK_ID,
       title,
-      submit: tr.t(meta.replaces ? 'connect.submit.replace' : 'connect.submit.save'),
+      submit: own(tr).t(meta.replaces ? 'connect.submit.replace' : 'connect.submit.save'),
       close: tr.t('modal.cancel'),
       privateMetadata: encodeConnectMetadata(meta),
       blocks,

@@ -1,26 +1,22 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
-import { WORKSPACE } from '../../../access/policy.js';
-import type { Connection } from '../../../connections/connection.js';
-import { AppError, asAppError, ErrorCode } from '../../../errors.js';
-import type { Translator } from '../../../i18n/translator.js';
-import type { Masker } from '../../../secrets.js';
-import { describeConnection } from '../../blocks/connection-list.js';
-import { errorWords } from '../../blocks/error-message.js';
-import { code, escapeMrkdwn } from '../../blocks/mrkdwn.js';
-import { checkErrors } from '../../connection-form/connection-check-errors.js';
-import {
-  CONNECT_CALLBACK_ID,
-  connectModal,
-  messageModal,
-  secretBlockIds,
-} from '../../connection-form/connection-form.js';
-import { BLOCK, choiceFrom, type StateValues } from '../../connection-form/connection-form-fields.js';
-import { parseConnectForm } from '../../connection-form/connection-form-parse.js';
-import { type AppDeps, createHandlerContext, type HandlerContext } from '../../context.js';
-import { type ConnectMetadata, decodeConnectMetadata } from '../../create-forms/metadata.js';
-import type { TeamSender } from '../../sender.js';
-import type { ListenerRoutes } from '../router.js';
+import { WORKSPACE } from '../../access/policy.js';
+import type { Connection } from '../../connections/connection.js';
+import { AppError, asAppError, ErrorCode } from '../../errors.js';
+import type { Translator } from '../../i18n/translator.js';
+import type { Masker } from '../../secrets.js';
+import { errorWords } from '../../slack/blocks/error-message.js';
+import { code, escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
+import { type AppDeps, createHandlerContext, type HandlerContext } from '../../slack/context.js';
+import { type ConnectMetadata, decodeConnectMetadata } from '../../slack/create-forms/metadata.js';
+import type { ListenerRoutes } from '../../slack/listeners/router.js';
+import type { TeamSender } from '../../slack/sender.js';
+import { checkErrors } from './connection-check-errors.js';
+import { CONNECT_CALLBACK_ID, connectModal, messageModal, secretBlockIds } from './connection-form.js';
+import { BLOCK, choiceFrom, type StateValues } from './connection-form-fields.js';
+import { parseConnectForm } from './connection-form-parse.js';
+import { describeConnection } from './connection-list.js';
+import { own } from './words.js';
 
 /**
  * Slack waits 3 s for the ack, counted from when it sent the request: the check gets what is left
@@ -109,8 +105,8 @@ export function connectSubmission(deps: AppDeps) {
     await answer({
       response_action: 'update',
       view: messageModal(
-        tr.t('connect.testing.title'),
-        tr.t('connect.testing.text', {
+        own(tr).t('connect.testing.title'),
+        own(tr).t('connect.testing.text', {
           name: code(connection.name),
           host: code(new URL(connection.endpoint).host),
         }),
@@ -133,7 +129,7 @@ export function connectSubmission(deps: AppDeps) {
       next = connectModal(choiceFrom(values), meta, {
         tr,
         prefill: parsed.prefill,
-        notice: tr.t('connect.testFailed', { problems: escapeMrkdwn(problems.join(' ')) }),
+        notice: own(tr).t('connect.testFailed', { problems: escapeMrkdwn(problems.join(' ')) }),
       });
     }
     await updateView(slack, view.id, next, ctx);
@@ -161,10 +157,10 @@ async function replaceProblem(
   name: string,
   tr: Translator,
 ): Promise<string | undefined> {
-  if (name !== replaces) return tr.t('connect.refusal.keepName', { name: replaces });
-  if (deps.connections.fileConnection(teamId, name)) return tr.t('connect.refusal.fileKeys', { name });
-  if (!deps.connections.store?.enabled) return tr.t('connect.refusal.noKey');
-  return (await hasConnection(deps, teamId, name)) ? undefined : tr.t('connect.refusal.gone', { name });
+  if (name !== replaces) return own(tr).t('connect.refusal.keepName', { name: replaces });
+  if (deps.connections.fileConnection(teamId, name)) return own(tr).t('connect.refusal.fileKeys', { name });
+  if (!deps.connections.store?.enabled) return own(tr).t('connect.refusal.noKey');
+  return (await hasConnection(deps, teamId, name)) ? undefined : own(tr).t('connect.refusal.gone', { name });
 }
 
 /** Whether the workspace has a connection by that name (working or not), as the store says now. */
@@ -182,9 +178,9 @@ async function nameOrStoreProblem(
   name: string,
   tr: Translator,
 ): Promise<string | undefined> {
-  if (!deps.connections.store?.enabled) return tr.t('connect.refusal.noKeyYet');
-  if (deps.connections.fileConnection(teamId, name)) return tr.t('connect.refusal.fileName', { name });
-  return (await hasConnection(deps, teamId, name)) ? tr.t('connect.refusal.taken', { name }) : undefined;
+  if (!deps.connections.store?.enabled) return own(tr).t('connect.refusal.noKeyYet');
+  if (deps.connections.fileConnection(teamId, name)) return own(tr).t('connect.refusal.fileName', { name });
+  return (await hasConnection(deps, teamId, name)) ? own(tr).t('connect.refusal.taken', { name }) : undefined;
 }
 
 type CheckOutcome = { ok: true } | { ok: false; error: unknown };
@@ -215,8 +211,8 @@ async function save(
     const e = asAppError(error);
     ctx.logger.warn({ code: e.code, reason: e.message }, 'connection not saved');
     return messageModal(
-      tr.t('connect.notSaved.title'),
-      tr.t('connect.notSaved.text', { reason: escapeMrkdwn(errorWords(e, tr)) }),
+      own(tr).t('connect.notSaved.title'),
+      own(tr).t('connect.notSaved.text', { reason: escapeMrkdwn(errorWords(e, tr)) }),
       meta,
       tr,
     );
@@ -228,8 +224,8 @@ async function save(
   const summary = added ? describeConnection(deps.connections, added, tr) : code(connection.name);
   const said = { summary, name: connection.name };
   return replace
-    ? messageModal(tr.t('connect.replaced.title'), tr.t('connect.replaced.text', said), meta, tr)
-    : messageModal(tr.t('connect.saved.title'), tr.t('connect.saved.text', said), meta, tr);
+    ? messageModal(own(tr).t('connect.replaced.title'), own(tr).t('connect.replaced.text', said), meta, tr)
+    : messageModal(own(tr).t('connect.saved.title'), own(tr).t('connect.saved.text', said), meta, tr);
 }
 
 /** The provider's answer is logged and audited with what was typed masked: it is not registered. */

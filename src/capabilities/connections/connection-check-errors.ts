@@ -7,6 +7,7 @@ import { providerDefinition } from '../../providers/registry.js';
 import { credentialBlock, notFoundBlock } from './connection-form.js';
 import { authChoice, blockId } from './connection-form-fields.js';
 import { fieldWhat } from './connection-form-parse.js';
+import { own } from './words.js';
 
 /** A catalogue fix longer than this does not fit under a field (Slack shows about 300 characters). */
 const FIX_MAX = 150;
@@ -28,21 +29,23 @@ export function checkErrors(
   const e = asAppError(error);
   if (!(e instanceof ProviderError)) {
     const cause = e.cause instanceof Error ? ` (${e.cause.message})` : '';
-    return { [endpointBlock]: tr.t('connect.check.unreachable', { host, reason: `${e.message}${cause}` }) };
+    return {
+      [endpointBlock]: own(tr).t('connect.check.unreachable', { host, reason: `${e.message}${cause}` }),
+    };
   }
-  const status = e.httpStatus ? `HTTP ${e.httpStatus}` : tr.t('connect.check.noHttp');
+  const status = e.httpStatus ? `HTTP ${e.httpStatus}` : own(tr).t('connect.check.noHttp');
   const explained = e.errorCode ? explainForDisplay(e.errorCode, e.httpStatus, tr.locale) : undefined;
   // "APIGW.0301: Incorrect IAM authentication information." → what the code means, in words.
   const meaning = explained?.known ? explained.title.replace(/^[^:]*:\s*/, '').replace(/[.。]$/, '') : '';
   const head = `${status}${e.errorCode ? ` ${e.errorCode}` : ''}${meaning ? `: ${meaning}` : ''}`;
   const solution = explained?.known ? explained.solution || explained.description : undefined;
-  const fix = solution && solution.length <= FIX_MAX ? tr.t('connect.check.fix', { fix: solution }) : '';
+  const fix = solution && solution.length <= FIX_MAX ? own(tr).t('connect.check.fix', { fix: solution }) : '';
   if (e.code === ErrorCode.ProviderAuth) {
     return {
-      [credentialBlock(connection)]: tr.t('connect.check.rejected', {
+      [credentialBlock(connection)]: own(tr).t('connect.check.rejected', {
         auth: connection.auth.type,
         head,
-        fix: tr.t('connect.check.retype', { auth: connection.auth.type }),
+        fix: own(tr).t('connect.check.retype', { auth: connection.auth.type }),
       }),
     };
   }
@@ -50,27 +53,27 @@ export function checkErrors(
   // accepted but their account may not do this (seed 002 §6.2), so the account's field says so.
   if (e.code === ErrorCode.ProviderRequest && classifyCode(e.errorCode) === 'permissions') {
     return {
-      [principalBlock(connection)]: tr.t('connect.check.permission', {
+      [principalBlock(connection)]: own(tr).t('connect.check.permission', {
         auth: connection.auth.type,
         head,
-        fix: fix || tr.t('connect.check.grant'),
+        fix: fix || own(tr).t('connect.check.grant'),
       }),
     };
   }
   if (e.code === ErrorCode.ProviderUnavailable) {
     return {
       [endpointBlock]: e.httpStatus
-        ? tr.t('connect.check.notAnswering', { host, head })
-        : tr.t('connect.check.noAnswer', { host, reason: tr.t('connect.check.noHttp') }),
+        ? own(tr).t('connect.check.notAnswering', { host, head })
+        : own(tr).t('connect.check.noAnswer', { host, reason: own(tr).t('connect.check.noHttp') }),
     };
   }
   if (e.httpStatus === 404) {
     const { block, what } = notFoundBlock(connection);
     return {
-      [block]: tr.t('connect.check.notFound', { what: fieldWhat(tr, provider, block, what), head, fix }),
+      [block]: own(tr).t('connect.check.notFound', { what: fieldWhat(tr, provider, block, what), head, fix }),
     };
   }
-  return { [endpointBlock]: tr.t('connect.check.refused', { head, fix }) };
+  return { [endpointBlock]: own(tr).t('connect.check.refused', { head, fix }) };
 }
 
 /** The field naming whose permission is missing (the access key id, the IAM user), else the secret one. */

@@ -3,8 +3,9 @@ import type { StorageCredential } from '../../connections/connection.js';
 import { CONNECTION_NAME } from '../../connections/load-connections-file.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { ConnectDefinition } from '../../providers/definition.js';
-import { divider, section } from '../blocks/create/modal-kit.js';
+import { divider, section } from '../../slack/blocks/create/modal-kit.js';
 import { connectInput, NO_SPACE } from './connection-form-fields.js';
+import { own } from './words.js';
 
 /**
  * The storage-credential part of the connect form (the bucket keys a migration reads and writes
@@ -30,22 +31,22 @@ export function storageBlocks(
 ): KnownBlock[] {
   const blocks: KnownBlock[] = [
     divider(),
-    section(tr.t('connect.storage.intro', { writes: storage.destination ? 'yes' : 'no' })),
+    section(own(tr).t('connect.storage.intro', { writes: storage.destination ? 'yes' : 'no' })),
     connectInput('src_name', {
-      label: tr.t('connect.storage.srcName'),
+      label: own(tr).t('connect.storage.srcName'),
       placeholder: 'aws-src',
       optional: true,
       maxLength: 40,
       initial: prefill.src_name,
     }),
-    connectInput('src_access_key', { label: tr.t('connect.storage.srcAccessKey'), optional: true }),
-    connectInput('src_secret_key', { label: tr.t('connect.storage.srcSecretKey'), optional: true }),
+    connectInput('src_access_key', { label: own(tr).t('connect.storage.srcAccessKey'), optional: true }),
+    connectInput('src_secret_key', { label: own(tr).t('connect.storage.srcSecretKey'), optional: true }),
   ];
   if (storage.serviceAccountJson) {
     blocks.push(
       connectInput('src_gcs_json', {
-        label: tr.t('connect.storage.srcJson'),
-        hint: tr.t('connect.storage.srcJsonHint'),
+        label: own(tr).t('connect.storage.srcJson'),
+        hint: own(tr).t('connect.storage.srcJsonHint'),
         optional: true,
         multiline: true,
         maxLength: 3000,
@@ -55,14 +56,14 @@ export function storageBlocks(
   if (storage.destination) {
     blocks.push(
       connectInput('dst_name', {
-        label: tr.t('connect.storage.dstName'),
+        label: own(tr).t('connect.storage.dstName'),
         placeholder: 'obs-dst',
         optional: true,
         maxLength: 40,
         initial: prefill.dst_name,
       }),
-      connectInput('dst_access_key', { label: tr.t('connect.storage.dstAccessKey'), optional: true }),
-      connectInput('dst_secret_key', { label: tr.t('connect.storage.dstSecretKey'), optional: true }),
+      connectInput('dst_access_key', { label: own(tr).t('connect.storage.dstAccessKey'), optional: true }),
+      connectInput('dst_secret_key', { label: own(tr).t('connect.storage.dstSecretKey'), optional: true }),
     );
   }
   return blocks;
@@ -78,7 +79,7 @@ export function storageCredentials(
   const source = credential('source', storage.serviceAccountJson, get, fail, tr);
   const destination = storage.destination ? credential('destination', false, get, fail, tr) : undefined;
   if (source && destination && source.name === destination.name)
-    fail(STORAGE_BLOCKS.destination.name, tr.t('connect.storage.error.sameName'));
+    fail(STORAGE_BLOCKS.destination.name, own(tr).t('connect.storage.error.sameName'));
   return { ...(source ? { source } : {}), ...(destination ? { destination } : {}) };
 }
 
@@ -95,19 +96,19 @@ function credential(
   const secretKey = get(blocks.sk, true);
   const json = blocks.json && withJson ? get(blocks.json, true) : '';
   if (!name && !accessKey && !secretKey && !json) return undefined;
-  if (!name) fail(blocks.name, tr.t('connect.storage.error.name', { role }));
-  else if (!CONNECTION_NAME.test(name)) fail(blocks.name, tr.t('connect.storage.error.nameRule'));
+  if (!name) fail(blocks.name, own(tr).t('connect.storage.error.name', { role }));
+  else if (!CONNECTION_NAME.test(name)) fail(blocks.name, own(tr).t('connect.storage.error.nameRule'));
   if (json && blocks.json) {
-    if (accessKey || secretKey) fail(blocks.json, tr.t('connect.storage.error.both'));
+    if (accessKey || secretKey) fail(blocks.json, own(tr).t('connect.storage.error.both'));
     const problem = serviceAccountProblem(json);
-    if (problem) fail(blocks.json, tr.t(`connect.storage.error.${problem}`));
+    if (problem) fail(blocks.json, own(tr).t(`connect.storage.error.${problem}`));
     return { name, jsonAuthFile: json };
   }
-  if (!accessKey) fail(blocks.ak, tr.t('connect.storage.error.accessKey', { role }));
+  if (!accessKey) fail(blocks.ak, own(tr).t('connect.storage.error.accessKey', { role }));
   else if (!/^[A-Za-z0-9/+=_-]{4,128}$/.test(accessKey))
-    fail(blocks.ak, tr.t('connect.storage.error.accessKeyRule'));
-  if (!secretKey) fail(blocks.sk, tr.t('connect.storage.error.secretKey', { role }));
-  else if (!NO_SPACE.test(secretKey)) fail(blocks.sk, tr.t('connect.storage.error.secretKeySpace'));
+    fail(blocks.ak, own(tr).t('connect.storage.error.accessKeyRule'));
+  if (!secretKey) fail(blocks.sk, own(tr).t('connect.storage.error.secretKey', { role }));
+  else if (!NO_SPACE.test(secretKey)) fail(blocks.sk, own(tr).t('connect.storage.error.secretKeySpace'));
   return { name, accessKey, secretKey };
 }
 

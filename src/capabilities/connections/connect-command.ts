@@ -1,11 +1,12 @@
-import { WORKSPACE } from '../../../../access/policy.js';
-import { ConfigError, InvalidInputError } from '../../../../errors.js';
-import type { ProviderId } from '../../../../providers/provider-ids.js';
-import { isProviderId, PROVIDER_IDS, providerDefinitions } from '../../../../providers/registry.js';
-import { refuseShare } from '../../../command-text.js';
-import { connectModal } from '../../../connection-form/connection-form.js';
-import { defaultChoice } from '../../../connection-form/connection-form-fields.js';
-import { defineSubcommand } from '../subcommand.js';
+import { WORKSPACE } from '../../access/policy.js';
+import { ConfigError, InvalidInputError } from '../../errors.js';
+import type { ProviderId } from '../../providers/provider-ids.js';
+import { isProviderId, PROVIDER_IDS, providerDefinitions } from '../../providers/registry.js';
+import { refuseShare } from '../../slack/command-text.js';
+import { defineSubcommand } from '../../slack/listeners/commands/subcommand.js';
+import { connectModal } from './connection-form.js';
+import { defaultChoice } from './connection-form-fields.js';
+import { CONNECTION_WORDS } from './words.js';
 
 /** A provider id, or a word people type for one (each provider's `aliases`). */
 function providerFor(word: string): ProviderId | undefined {
@@ -22,10 +23,11 @@ export const connectCommand = defineSubcommand<{ provider?: ProviderId }>({
     'Admins: a form to add a connection; it is tested before it is saved and its secrets are stored encrypted.',
   example: (f) => `/migrate connect ${f.provider()}`,
   related: ['connections', 'disconnect'],
+  helpButton: 'setup',
   parse: (args, share) => {
     refuseShare('connect', share);
     if (args.length > 1)
-      throw InvalidInputError.of('connect.error.args', {
+      throw InvalidInputError.in(CONNECTION_WORDS, 'connect.error.args', {
         first: PROVIDER_IDS.slice(0, -1).join(', '),
         last: PROVIDER_IDS.at(-1) ?? '',
       });
@@ -33,7 +35,7 @@ export const connectCommand = defineSubcommand<{ provider?: ProviderId }>({
     if (word === undefined) return {};
     const provider = providerFor(word);
     if (!provider) {
-      throw InvalidInputError.of('connect.error.provider', {
+      throw InvalidInputError.in(CONNECTION_WORDS, 'connect.error.provider', {
         typed: word.slice(0, 30),
         providers: PROVIDER_IDS.join(', '),
       });
@@ -43,10 +45,10 @@ export const connectCommand = defineSubcommand<{ provider?: ProviderId }>({
   async run(ctx, { provider }) {
     await ctx.require('manage', WORKSPACE, 'add connections');
     if (!ctx.deps.connections.store?.enabled) {
-      throw ConfigError.of('connect.refusal.noKeyYet');
+      throw ConfigError.in(CONNECTION_WORDS, 'connect.refusal.noKeyYet');
     }
     if (!ctx.triggerId) {
-      throw InvalidInputError.of('connect.error.trigger');
+      throw InvalidInputError.in(CONNECTION_WORDS, 'connect.error.trigger');
     }
     // A modal follows the person who opened it.
     const tr = await ctx.translator('person');
@@ -55,7 +57,7 @@ export const connectCommand = defineSubcommand<{ provider?: ProviderId }>({
       await ctx.deps.slack.sender.to(ctx.teamId).openView(ctx.triggerId, view);
     } catch (error) {
       ctx.logger.warn({ err: error }, 'could not open the connect modal');
-      throw InvalidInputError.of('connect.error.late');
+      throw InvalidInputError.in(CONNECTION_WORDS, 'connect.error.late');
     }
     ctx.logger.info({ provider: provider ?? 'choose' }, 'connect modal opened');
   },

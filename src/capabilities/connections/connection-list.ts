@@ -7,9 +7,10 @@ import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { isProviderId, providerDefinition } from '../../providers/registry.js';
 import { NOT_OFFERED_RECHECK_MS } from '../../resources/kind-offering.js';
 import { maskSecret } from '../../secrets.js';
-import { MESSAGE_TEXT_BUDGET } from './message-budget.js';
-import { code, context, escapeControl, escapeMrkdwn, section, truncate } from './mrkdwn.js';
-import { kindPlural } from './resource-card.js';
+import { MESSAGE_TEXT_BUDGET } from '../../slack/blocks/message-budget.js';
+import { code, context, escapeControl, escapeMrkdwn, section, truncate } from '../../slack/blocks/mrkdwn.js';
+import { kindPlural } from '../../slack/blocks/resource-card.js';
+import { own } from './words.js';
 
 /**
  * What `/migrate connections` and the connect modal show of a connection, in the reader's
@@ -40,7 +41,7 @@ function absentLine(absent: readonly AbsentKind[] | undefined, tr: Translator): 
   if (!absent || absent.length === 0) return '';
   const kinds = absent.map((a) => kindPlural(a.kind, tr)).join(tr.locale === 'zh-CN' ? '、' : ', ');
   const checked = new Date(Math.min(...absent.map((a) => a.checkedAt))).toISOString().slice(0, 16);
-  return tr.t('conn.absent', {
+  return own(tr).t('connection.absent', {
     kinds,
     seen: checked.replace('T', ' '),
     after: tr.duration(NOT_OFFERED_RECHECK_MS / 1000),
@@ -58,15 +59,17 @@ function host(endpoint: string): string {
 
 function storageLine(names: { source?: string; destination?: string }, tr: Translator): string {
   const parts = [
-    names.source ? tr.t('conn.storage.source', { name: code(names.source) }) : undefined,
-    names.destination ? tr.t('conn.storage.destination', { name: code(names.destination) }) : undefined,
+    names.source ? own(tr).t('connection.storage.source', { name: code(names.source) }) : undefined,
+    names.destination
+      ? own(tr).t('connection.storage.destination', { name: code(names.destination) })
+      : undefined,
   ].filter(Boolean);
-  return parts.length > 0 ? parts.join(', ') : tr.t('conn.storage.none');
+  return parts.length > 0 ? parts.join(', ') : own(tr).t('connection.storage.none');
 }
 
 function origin(info: StoredConnectionInfo | undefined, tr: Translator): string {
-  if (!info) return tr.t('conn.origin.file');
-  return tr.t('conn.origin.slack', {
+  if (!info) return own(tr).t('connection.origin.file');
+  return own(tr).t('connection.origin.slack', {
     who: who(info.createdBy),
     date: escapeControl(info.createdAt.slice(0, 10)),
   });
@@ -81,9 +84,9 @@ export function describeConnection(
   const info = registry.storedInfo(c);
   return [
     `*${code(c.name)}* · ${escapeMrkdwn(providerName(c.provider))} · ${code(host(c.endpoint))}`,
-    tr.t('conn.details', {
+    own(tr).t('connection.details', {
       origin: origin(info, tr),
-      auth: tr.t(`conn.auth.${c.auth.type}`),
+      auth: own(tr).t(`connection.auth.${c.auth.type}`),
       mask: maskSecret(''),
       storage: storageLine({ source: c.storage.source?.name, destination: c.storage.destination?.name }, tr),
     }),
@@ -94,9 +97,9 @@ function healthLine(health: Health | undefined, tr: Translator): string {
   if (!health) return '';
   switch (health.state) {
     case 'ok':
-      return tr.t('conn.health.ok', { ms: String(health.ms) });
+      return own(tr).t('connection.health.ok', { ms: String(health.ms) });
     case 'timeout':
-      return tr.t('conn.health.timeout', { after: tr.duration(health.seconds) });
+      return own(tr).t('connection.health.timeout', { after: tr.duration(health.seconds) });
     case 'error':
       return `:red_circle: ${escapeMrkdwn(health.summary)}${health.explanation ? `\n${escapeMrkdwn(health.explanation)}` : ''}`;
   }
@@ -105,8 +108,11 @@ function healthLine(health: Health | undefined, tr: Translator): string {
 function brokenText(b: BrokenConnection, tr: Translator): string {
   return [
     `*${code(b.info.name)}* · ${escapeMrkdwn(providerName(b.info.provider))} · ${code(host(b.info.endpoint))}`,
-    tr.t('conn.detailsBroken', { origin: origin(b.info, tr), storage: storageLine(b.info.storageNames, tr) }),
-    tr.t('conn.broken', { error: escapeMrkdwn(b.error), name: b.info.name }),
+    own(tr).t('connection.detailsBroken', {
+      origin: origin(b.info, tr),
+      storage: storageLine(b.info.storageNames, tr),
+    }),
+    own(tr).t('connection.broken', { error: escapeMrkdwn(b.error), name: b.info.name }),
   ].join('\n');
 }
 
@@ -124,10 +130,10 @@ export function renderConnectionList(
   const broken = registry.brokenForTeam(teamId);
   const total = connections.length + broken.length;
   if (total === 0) {
-    const text = tr.t('conn.none');
+    const text = own(tr).t('connection.none');
     return { text, blocks: [section(text)] };
   }
-  const blocks: KnownBlock[] = [section(tr.t('conn.header', { n: String(total) }))];
+  const blocks: KnownBlock[] = [section(own(tr).t('connection.header', { n: String(total) }))];
   const sections = [
     ...connections.map((c) =>
       [
@@ -151,10 +157,14 @@ export function renderConnectionList(
     listed++;
   }
   const more = sections.length - listed;
-  blocks.push(context((more > 0 ? tr.t('conn.more', { n: String(more) }) : '') + tr.t('conn.footer')));
+  blocks.push(
+    context(
+      (more > 0 ? own(tr).t('connection.more', { n: String(more) }) : '') + own(tr).t('connection.footer'),
+    ),
+  );
   const okCount = [...health.values()].filter((h) => h.state === 'ok').length;
   return {
-    text: tr.t(total === 1 ? 'conn.count.one' : 'conn.count.other', {
+    text: own(tr).t(total === 1 ? 'connection.count.one' : 'connection.count.other', {
       n: String(total),
       ok: String(okCount),
     }),
@@ -172,12 +182,12 @@ export function renderDisconnectPrompt(
 } {
   const name = 'info' in c ? c.info.name : c.name;
   const description = 'info' in c ? brokenText(c, tr) : describeConnection(registry, c, tr);
-  const text = tr.t('conn.disconnect.text', { name });
+  const text = own(tr).t('connection.disconnect.text', { name });
   return {
     text,
     blocks: [
       section(description),
-      section(tr.t('conn.disconnect.explain', { name: code(name) })),
+      section(own(tr).t('connection.disconnect.explain', { name: code(name) })),
       {
         type: 'actions',
         block_id: 'connection:disconnect',
@@ -186,15 +196,18 @@ export function renderDisconnectPrompt(
             type: 'button',
             action_id: DISCONNECT_ACTION,
             style: 'danger',
-            text: { type: 'plain_text', text: truncate(tr.t('conn.disconnect.button'), 75) },
+            text: { type: 'plain_text', text: truncate(own(tr).t('connection.disconnect.button'), 75) },
             value: JSON.stringify({ n: name }),
             confirm: {
-              title: { type: 'plain_text', text: truncate(tr.t('conn.disconnect.title', { name }), 100) },
+              title: {
+                type: 'plain_text',
+                text: truncate(own(tr).t('connection.disconnect.title', { name }), 100),
+              },
               text: {
                 type: 'mrkdwn',
-                text: truncate(tr.t('conn.disconnect.confirm', { name: code(name) }), 300),
+                text: truncate(own(tr).t('connection.disconnect.confirm', { name: code(name) }), 300),
               },
-              confirm: { type: 'plain_text', text: truncate(tr.t('conn.disconnect.button'), 30) },
+              confirm: { type: 'plain_text', text: truncate(own(tr).t('connection.disconnect.button'), 30) },
               deny: { type: 'plain_text', text: truncate(tr.t('modal.cancel'), 30) },
               style: 'danger',
             },
