@@ -11,6 +11,7 @@ import { plans } from './plans/index.js';
 import { subscriptions } from './subscriptions/index.js';
 import { verification } from './verification/index.js';
 import { windows } from './windows/windows.js';
+import { workflowSteps } from './workflow-steps/index.js';
 
 /**
  * The one list of the bot's capabilities, one line each (as providers/registry.ts lists
@@ -30,4 +31,5 @@ export const CAPABILITIES: readonly Capability[] = [
   deltaRuns,
   objects,
   onCall,
+  workflowSteps,
 ];

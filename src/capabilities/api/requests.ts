@@ -1,7 +1,7 @@
 import { channelScope } from '../../access/policy.js';
 import { InvalidInputError, NotFoundError } from '../../errors.js';
+import { parseDetails } from '../../providers/form-details.js';
 import type { AppDeps } from '../../slack/context.js';
-import { parseDetails } from '../../slack/listeners/functions/request-details.js';
 import { createChoices } from '../../slack/listeners/views/create-flow.js';
 import { providerCheck } from '../../slack/listeners/views/create-listeners.js';
 import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
