@@ -1,5 +1,6 @@
 import { api } from './api/index.js';
 import { approvals } from './approvals/index.js';
+import { bandwidth } from './bandwidth/index.js';
 import type { Capability } from './capability.js';
 import { deltaRuns } from './delta-runs/index.js';
 import { events } from './events/index.js';
@@ -9,6 +10,7 @@ import { objects } from './objects/index.js';
 import { onCall } from './on-call/index.js';
 import { plans } from './plans/index.js';
 import { subscriptions } from './subscriptions/index.js';
+import { syncEvents } from './sync-events/index.js';
 import { verification } from './verification/index.js';
 import { windows } from './windows/windows.js';
 import { workflowSteps } from './workflow-steps/index.js';
@@ -19,6 +21,8 @@ import { workflowSteps } from './workflow-steps/index.js';
  */
 // Under a verification post: sign-off, then a delta run, then a bucket check (the list's order).
 export const CAPABILITIES: readonly Capability[] = [
+  bandwidth,
+  syncEvents,
   subscriptions,
   explain,
   approvals,

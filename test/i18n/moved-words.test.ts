@@ -79,6 +79,11 @@ const MOVED: readonly { capability: string; prefix: string; except?: readonly st
     now: `approval.home.${key}`,
   })),
   { capability: 'explain', prefix: 'help.line.explain' },
+  { capability: 'bandwidth', prefix: 'bandwidth.', except: ['bandwidth.error.notOffered'] },
+  { capability: 'bandwidth', prefix: 'help.summary.bandwidth' },
+  // Renamed to their subcommand's name (said at once, none is stored).
+  { capability: 'sync-events', prefix: 'syncEvent.', now: 'sync-event.' },
+  { capability: 'sync-events', prefix: 'help.summary.sync-event' },
 ];
 
 describe('the words that moved stay moved', () => {

@@ -3,7 +3,6 @@ import type { Subcommand } from '../subcommand.js';
 import { accessCommand } from './access.js';
 import { pause, resume, retry } from './act.js';
 import { auditCommand } from './audit.js';
-import { bandwidthCommand } from './bandwidth.js';
 import { connectCommand } from './connect.js';
 import { connectionsCommand } from './connections.js';
 import { createCommand } from './create.js';
@@ -13,7 +12,6 @@ import { helpSubcommand } from './help.js';
 import { groups, listCommand, syncTasks } from './list.js';
 import { settingsCommand } from './settings.js';
 import { status } from './status.js';
-import { syncEventCommand } from './sync-event.js';
 import { unwatchCommand } from './unwatch.js';
 import { watchCommand } from './watch.js';
 import { watchesCommand } from './watches.js';
@@ -33,8 +31,6 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   retry,
   del,
   createCommand,
-  bandwidthCommand,
-  syncEventCommand,
   watchCommand,
   unwatchCommand,
   watchesCommand,
