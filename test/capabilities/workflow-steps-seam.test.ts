@@ -14,7 +14,7 @@ import { importersOf, SRC, sources } from './folder-importers.js';
  * The Workflow Builder steps (`functions` in manifest.yml) are one capability folder: its
  * listeners register the steps, so outside `src/capabilities/workflow-steps/` only the registry
  * names it, and no core surface registers a step. The text of a request's details, which the API
- * reads too, is the providers' forms' (`providers/form-details.ts`).
+ * reads too, is shared with it beside the capabilities (`capabilities/request-details.ts`).
  */
 const FOLDER = 'capabilities/workflow-steps/';
 const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?workflow-steps\/[^']+'/;

@@ -1,6 +1,5 @@
 import { channelScope } from '../../access/policy.js';
 import { InvalidInputError, NotFoundError } from '../../errors.js';
-import { parseDetails } from '../../providers/form-details.js';
 import type { AppDeps } from '../../slack/context.js';
 import { createChoices } from '../../slack/listeners/views/create-flow.js';
 import { providerCheck } from '../../slack/listeners/views/create-listeners.js';
@@ -8,6 +7,7 @@ import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
 import type { UseCaseContext } from '../../use-cases/context.js';
 import type { ApprovalRecord } from '../approvals/approval-record.js';
 import { approvalsOf } from '../approvals/approvals-state.js';
+import { parseDetails } from '../request-details.js';
 
 const CHANNEL = /^[CG][A-Z0-9]{2,39}$/;
 const KEY = /^[A-Za-z0-9._:-]{1,100}$/;

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../errors.js';
-import type { FormValues } from './definition.js';
+import type { FormValues } from '../providers/definition.js';
 
 /**
  * The details of a request to create a migration (a workflow step's "details" input, the API's
