@@ -1,5 +1,6 @@
 import { api } from './api/index.js';
 import { approvals } from './approvals/index.js';
+import { bandwidth } from './bandwidth/index.js';
 import type { Capability } from './capability.js';
 import { connections } from './connections/index.js';
 import { deltaRuns } from './delta-runs/index.js';
@@ -10,8 +11,10 @@ import { objects } from './objects/index.js';
 import { onCall } from './on-call/index.js';
 import { plans } from './plans/index.js';
 import { subscriptions } from './subscriptions/index.js';
+import { syncEvents } from './sync-events/index.js';
 import { verification } from './verification/index.js';
 import { windows } from './windows/windows.js';
+import { workflowSteps } from './workflow-steps/index.js';
 
 /**
  * The one list of the bot's capabilities, one line each (as providers/registry.ts lists
@@ -20,6 +23,8 @@ import { windows } from './windows/windows.js';
 // Under a verification post: sign-off, then a delta run, then a bucket check (the list's order).
 export const CAPABILITIES: readonly Capability[] = [
   connections,
+  bandwidth,
+  syncEvents,
   subscriptions,
   explain,
   approvals,
@@ -32,4 +37,5 @@ export const CAPABILITIES: readonly Capability[] = [
   deltaRuns,
   objects,
   onCall,
+  workflowSteps,
 ];

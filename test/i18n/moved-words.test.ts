@@ -89,6 +89,11 @@ const MOVED: readonly { capability: string; prefix: string; except?: readonly st
   { capability: 'connections', prefix: 'disconnect.' },
   { capability: 'connections', prefix: 'conn.', except: ['conn.health.noAnswer'], now: 'connection.' },
   { capability: 'connections', prefix: 'fixKeys.', now: 'connection.fixKeys.' },
+  { capability: 'bandwidth', prefix: 'bandwidth.', except: ['bandwidth.error.notOffered'] },
+  { capability: 'bandwidth', prefix: 'help.summary.bandwidth' },
+  // Renamed to their subcommand's name (said at once, none is stored).
+  { capability: 'sync-events', prefix: 'syncEvent.', now: 'sync-event.' },
+  { capability: 'sync-events', prefix: 'help.summary.sync-event' },
 ];
 
 describe('the words that moved stay moved', () => {

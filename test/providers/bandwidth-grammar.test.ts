@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseBandwidthWindow } from '../../src/providers/bandwidth-grammar.js';
-import { parseOmsBandwidth } from '../../src/providers/huawei-oms/create-form.js';
 import {
   bandwidthCommand,
   parseBandwidthWindowWord,
-} from '../../src/slack/listeners/commands/subcommands/bandwidth.js';
+} from '../../src/capabilities/bandwidth/bandwidth-command.js';
+import { parseBandwidthWindow } from '../../src/providers/bandwidth-grammar.js';
+import { parseOmsBandwidth } from '../../src/providers/huawei-oms/create-form.js';
 
 const MB = 1024 ** 2;
 

@@ -2,8 +2,8 @@ import { App } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
+import { STEP_CALLBACKS } from '../../src/capabilities/workflow-steps/step-definitions.js';
 import { CREATE_CALLBACKS } from '../../src/slack/blocks/create/modal-kit.js';
-import { STEP_CALLBACKS } from '../../src/slack/listeners/functions/step-definitions.js';
 import { postedApproval } from '../harness/approval-requests.js';
 import {
   blockSuggestionBody,

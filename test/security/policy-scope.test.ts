@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { approvalScope } from '../../src/capabilities/approvals/approval-service.js';
-import { STEP_CALLBACKS } from '../../src/slack/listeners/functions/step-definitions.js';
+import { STEP_CALLBACKS } from '../../src/capabilities/workflow-steps/step-definitions.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import { Interactions } from '../harness/interactions.js';
 import { buttons, messageText, TestBot } from '../harness/test-bot.js';

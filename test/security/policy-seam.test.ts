@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
+import { STEP_CALLBACKS } from '../../src/capabilities/workflow-steps/step-definitions.js';
 import { subcommandNames } from '../../src/slack/listeners/commands/subcommands/index.js';
 import { SLACK_NOTICES } from '../../src/slack/listeners/events/index.js';
-import { STEP_CALLBACKS } from '../../src/slack/listeners/functions/step-definitions.js';
 import { registerRoutes } from '../../src/slack/listeners/index.js';
 import { type EntryPoint, ListenerRegistry } from '../../src/slack/listeners/router.js';
 import { postedApproval, rejectModalSince } from '../harness/approval-requests.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STEP_CALLBACKS } from '../../src/slack/listeners/functions/step-definitions.js';
+import { STEP_CALLBACKS } from '../../src/capabilities/workflow-steps/step-definitions.js';
 import { buttons, messageText, TestBot } from '../harness/test-bot.js';
 
 // Issue 37, item 6. Seed 002 §2: "Stop a migration task that is in the Migrating state"; §5.2.4

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STEP_CALLBACKS } from '../../src/capabilities/workflow-steps/step-definitions.js';
 import { BACKGROUND_REQUESTS_PER_PROVIDER } from '../../src/providers/http/http-client.js';
-import { STEP_CALLBACKS } from '../../src/slack/listeners/functions/step-definitions.js';
 import { ConnectBot, STORED } from '../harness/connect-bot.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
 import { omsConnection } from '../harness/test-bot.js';

@@ -5,7 +5,7 @@ import {
   STEP_CALLBACKS,
   STEP_PARAMETERS,
   USER_INPUT,
-} from '../../src/slack/listeners/functions/step-definitions.js';
+} from '../../src/capabilities/workflow-steps/step-definitions.js';
 
 interface Parameters {
   properties: Record<string, { type: string; title?: string }>;

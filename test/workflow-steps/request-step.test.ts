@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
-import { STEP_CALLBACKS } from '../../src/slack/listeners/functions/step-definitions.js';
+import { STEP_CALLBACKS } from '../../src/capabilities/workflow-steps/step-definitions.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import { Interactions } from '../harness/interactions.js';
 import { TestBot } from '../harness/test-bot.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { STEP_CALLBACKS } from '../../src/slack/listeners/functions/step-definitions.js';
+import { STEP_CALLBACKS } from '../../src/capabilities/workflow-steps/step-definitions.js';
 import { TestBot } from '../harness/test-bot.js';
 
 /**

@@ -1,13 +1,13 @@
 import { channelScope } from '../../access/policy.js';
 import { InvalidInputError, NotFoundError } from '../../errors.js';
 import type { AppDeps } from '../../slack/context.js';
-import { parseDetails } from '../../slack/listeners/functions/request-details.js';
 import { createChoices } from '../../slack/listeners/views/create-flow.js';
 import { providerCheck } from '../../slack/listeners/views/create-listeners.js';
 import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
 import type { UseCaseContext } from '../../use-cases/context.js';
 import type { ApprovalRecord } from '../approvals/approval-record.js';
 import { approvalsOf } from '../approvals/approvals-state.js';
+import { parseDetails } from '../request-details.js';
 
 const CHANNEL = /^[CG][A-Z0-9]{2,39}$/;
 const KEY = /^[A-Za-z0-9._:-]{1,100}$/;

@@ -5,7 +5,6 @@ import * as actions from './actions/index.js';
 import * as commands from './commands/index.js';
 import { subcommandNames } from './commands/subcommands/index.js';
 import * as events from './events/index.js';
-import * as workflowSteps from './functions/index.js';
 import { ListenerRegistry, type ListenerRoutes } from './router.js';
 import * as shortcuts from './shortcuts/index.js';
 import * as createViews from './views/index.js';
@@ -30,7 +29,6 @@ export function registerRoutes(routes: ListenerRoutes, deps: AppDeps): void {
   events.register(routes, deps);
   createViews.register(routes, deps);
   shortcuts.register(routes, deps);
-  workflowSteps.register(routes, deps);
   // Each capability's own buttons, modals and events (its folder registers them).
   deps.capabilities.registerListeners(routes, deps);
 }

@@ -3,14 +3,12 @@ import type { Subcommand } from '../subcommand.js';
 import { accessCommand } from './access.js';
 import { pause, resume, retry } from './act.js';
 import { auditCommand } from './audit.js';
-import { bandwidthCommand } from './bandwidth.js';
 import { createCommand } from './create.js';
 import { del } from './delete.js';
 import { helpSubcommand } from './help.js';
 import { groups, listCommand, syncTasks } from './list.js';
 import { settingsCommand } from './settings.js';
 import { status } from './status.js';
-import { syncEventCommand } from './sync-event.js';
 import { unwatchCommand } from './unwatch.js';
 import { watchCommand } from './watch.js';
 import { watchesCommand } from './watches.js';
@@ -30,8 +28,6 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   retry,
   del,
   createCommand,
-  bandwidthCommand,
-  syncEventCommand,
   watchCommand,
   unwatchCommand,
   watchesCommand,

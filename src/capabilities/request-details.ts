@@ -1,9 +1,10 @@
-import { InvalidInputError } from '../../../errors.js';
-import type { FormValues } from '../../../providers/definition.js';
+import { InvalidInputError } from '../errors.js';
+import type { FormValues } from '../providers/definition.js';
 
 /**
- * The "details" input of "Request a new migration": the create form's fields as text, one
- * `field: value` a line, where the field is its id (`src_bucket`) or its label (`Source bucket`).
+ * The details of a request to create a migration (a workflow step's "details" input, the API's
+ * `details`): the create form's fields as text, one `field: value` a line, where the field is its
+ * id (`src_bucket`) or its label (`Source bucket`).
  * A line that does not start with a field continues the previous one, so the form's multi-line
  * fields (objects or prefixes, bandwidth windows) are written as they are in the modal:
  *

@@ -1,17 +1,18 @@
-import type { ResourceRef } from '../../../../domain/migration-resource.js';
-import { InvalidInputError } from '../../../../errors.js';
-import { parseBandwidthWindow } from '../../../../providers/bandwidth-grammar.js';
-import type { BandwidthWindow } from '../../../../providers/types.js';
-import { setBandwidth } from '../../../../use-cases/set-bandwidth.js';
-import { renderResourceCard } from '../../../blocks/resource-card.js';
-import { parseRef, refuseShare } from '../../../command-text.js';
-import { defineSubcommand } from '../subcommand.js';
+import type { ResourceRef } from '../../domain/migration-resource.js';
+import { InvalidInputError } from '../../errors.js';
+import { parseBandwidthWindow } from '../../providers/bandwidth-grammar.js';
+import type { BandwidthWindow } from '../../providers/types.js';
+import { renderResourceCard } from '../../slack/blocks/resource-card.js';
+import { parseRef, refuseShare } from '../../slack/command-text.js';
+import { defineSubcommand } from '../../slack/listeners/commands/subcommand.js';
+import { setBandwidth } from '../../use-cases/set-bandwidth.js';
+import { BANDWIDTH_WORDS } from './words.js';
 
 /** One word of `/migrate bandwidth` → a window, in the grammar the create forms use too. */
 export function parseBandwidthWindowWord(word: string): BandwidthWindow {
   const window = parseBandwidthWindow(word);
   if (!window) {
-    throw InvalidInputError.of('bandwidth.error.window', { typed: word.slice(0, 40) });
+    throw InvalidInputError.in(BANDWIDTH_WORDS, 'bandwidth.error.window', { typed: word.slice(0, 40) });
   }
   return window;
 }
@@ -21,8 +22,8 @@ export const bandwidthCommand = defineSubcommand<{ ref: ResourceRef; windows: Ba
   needs: 'operate',
   aliases: ['limit'],
   usage: '/migrate bandwidth <id> HH:MM-HH:MM=<rate> …',
-  summary:
-    'Set traffic limits of an OMS task or task group, e.g. `00:00-06:00=200MB/s 18:00-23:59=50MB/s` (`off` removes them).',
+  summary: BANDWIDTH_WORDS.en['help.summary.bandwidth'],
+  words: BANDWIDTH_WORDS,
   example: (f) =>
     `/migrate bandwidth ${f.id({ kinds: ['task', 'task-group'], states: ['running', 'queued', 'paused'] }) ?? '<id>'} 00:00-06:00=200MB/s`,
   related: ['status', 'pause'],
@@ -30,7 +31,7 @@ export const bandwidthCommand = defineSubcommand<{ ref: ResourceRef; windows: Ba
     refuseShare('bandwidth', share);
     const [refWord, ...windowWords] = args;
     if (windowWords.length === 0) {
-      throw InvalidInputError.of('bandwidth.error.none');
+      throw InvalidInputError.in(BANDWIDTH_WORDS, 'bandwidth.error.none');
     }
     const ref = parseRef('bandwidth', refWord ? [refWord] : []);
     const off = windowWords.length === 1 && windowWords[0]!.toLowerCase() === 'off';
@@ -39,7 +40,8 @@ export const bandwidthCommand = defineSubcommand<{ ref: ResourceRef; windows: Ba
   async run(ctx, { ref, windows }) {
     const { provider, resource } = await setBandwidth(ctx, { ref }, windows);
     const after = await provider.get(resource.kind, resource.id);
-    const tr = await ctx.translator('person');
+    const bot = await ctx.translator('person');
+    const tr = bot.with(BANDWIDTH_WORDS);
     const summary = windows.length
       ? windows
           .map((w) =>
@@ -52,7 +54,7 @@ export const bandwidthCommand = defineSubcommand<{ ref: ResourceRef; windows: Ba
       blocks: renderResourceCard(after, provider.actionsFor(after), {
         notice: tr.t('bandwidth.setBy', { user: `<@${ctx.userId}>`, summary, op: `\`${ctx.opId}\`` }),
         now: ctx.deps.clock.now(),
-        tr,
+        tr: bot,
       }),
     });
   },

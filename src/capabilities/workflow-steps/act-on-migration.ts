@@ -1,5 +1,5 @@
-import { actOnResource } from '../../../use-cases/act-on-resource.js';
-import type { AppDeps } from '../../context.js';
+import type { AppDeps } from '../../slack/context.js';
+import { actOnResource } from '../../use-cases/act-on-resource.js';
 import { STEP_CALLBACKS } from './step-definitions.js';
 import { refInput, stepHandler } from './step-runner.js';
 

@@ -1,8 +1,8 @@
-import { InvalidInputError } from '../../../errors.js';
-import type { AppDeps } from '../../context.js';
-import { createChoices } from '../views/create-flow.js';
-import { providerCheck } from '../views/create-listeners.js';
-import { parseDetails } from './request-details.js';
+import { InvalidInputError } from '../../errors.js';
+import type { AppDeps } from '../../slack/context.js';
+import { createChoices } from '../../slack/listeners/views/create-flow.js';
+import { providerCheck } from '../../slack/listeners/views/create-listeners.js';
+import { parseDetails } from '../request-details.js';
 import { STEP_CALLBACKS } from './step-definitions.js';
 import { LATER, stepHandler, textInput } from './step-runner.js';
 

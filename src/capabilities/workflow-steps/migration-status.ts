@@ -1,6 +1,6 @@
-import type { MigrationResource } from '../../../domain/migration-resource.js';
-import { showResource } from '../../../use-cases/show-resource.js';
-import type { AppDeps } from '../../context.js';
+import type { MigrationResource } from '../../domain/migration-resource.js';
+import type { AppDeps } from '../../slack/context.js';
+import { showResource } from '../../use-cases/show-resource.js';
 import { STEP_CALLBACKS } from './step-definitions.js';
 import { refInput, stepHandler } from './step-runner.js';
 
