@@ -1,5 +1,7 @@
 import type { CapabilityButton, CardResource } from '../../capabilities/drawing-hooks.js';
+import type { NormalizedState } from '../../domain/migration-resource.js';
 import type { Translator } from '../../i18n/translator.js';
+import type { ActedVia, LastAction } from '../../resources/last-actions.js';
 import { failureFacts } from '../../watcher/outbox/capability-facts.js';
 import type { CardFacts } from '../../watcher/outbox/notification.js';
 
@@ -16,6 +18,9 @@ export interface CardDrawing {
   failureLines(facts: Facts, tr: Translator): string[];
   /** Their sentences in the card's notice (above its title). */
   cardNotices(card: CardFacts, tr: Translator): string[];
+  /** The who-acted line, and an event's attribution, of an action a capability's timed work took. */
+  actedLine?(last: LastAction, state: NormalizedState, tr: Translator): string | undefined;
+  actedBy?(via: ActedVia, by: string, tr: Translator): string | undefined;
 }
 
 /** Nothing drawn by any capability (a renderer called without them). */
@@ -26,15 +31,16 @@ export const NO_DRAWING: CardDrawing = {
   cardNotices: () => [],
 };
 
-/** The card's parts the capabilities draw from `facts` (`CardOptions`), for the resource as shown. */
+/** The card's parts the capabilities draw from `facts` (`CardOptions`), for the resource as shown, and who draws its who-acted line. */
 export function drawnOnCard(
   drawing: Partial<CardDrawing>,
   facts: Facts,
   tr: Translator,
   resource: CardResource,
-): { capabilityButtons: CapabilityButton[]; failureLines: string[] } {
+): { capabilityButtons: CapabilityButton[]; failureLines: string[]; drawing: Partial<CardDrawing> } {
   return {
     capabilityButtons: drawing.cardButtons?.(facts, tr, resource) ?? [],
     failureLines: drawing.failureLines?.(failureFacts(facts, resource), tr) ?? [],
+    drawing,
   };
 }

@@ -1,5 +1,4 @@
 import type { Button, KnownBlock } from '@slack/types';
-import { windowBy } from '../../capabilities/windows/window-words.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { ResourceAction } from '../../providers/types.js';
 import type { CompletionSpeeds } from '../../reports/completion-report.js';
@@ -147,10 +146,9 @@ export function renderEventReply(
   const name = `*${escapeMrkdwn(named.lead)}*`;
   const pct = r.progress !== undefined ? tr.t('watch.at', { pct: tr.percent(r.progress) }) : '';
   // Who asked for it through the bot, so the channel sees it, not only the person's private reply.
+  // A capability's timed work (a window) is told as its, else as the person's (never empty).
   const by = note.by
-    ? note.window
-      ? windowBy(note.window, note.by, tr)
-      : tr.t('watch.by', { user: `<@${note.by}>` })
+    ? ((note.via && drawing.actedBy?.(note.via, note.by, tr)) ?? tr.t('watch.by', { user: `<@${note.by}>` }))
     : '';
   const lines: string[] = [];
   let buttons: Button[] = [];
