@@ -56,7 +56,7 @@ describe('the windows capability is one folder', () => {
     // the window an action carries (`requested.window`, `ctx.window`, `note.window`).
     const core = /^(?:slack|watcher|use-cases|reports|resources|store|providers)\//;
     const namesIt =
-      /(?:windowActedLine|windowBy|WindowActed)|(?:requested|last|lastAction|note|ctx|q|r)\??\.window|window\?: /;
+      /\b(?:windowActedLine|windowBy|WindowActed)\b|\b(?:requested|last|lastAction|note|ctx|q|r)\??\.window\b|\bwindow\?: /;
     const naming = sources()
       .filter((f) => core.test(f))
       .filter((f) => namesIt.test(readFileSync(path.join(SRC, f), 'utf8')));
