@@ -1,5 +1,4 @@
 import type { CapabilityButton, CardResource } from '../../capabilities/drawing-hooks.js';
-import type { NormalizedState } from '../../domain/migration-resource.js';
 import type { Translator } from '../../i18n/translator.js';
 import type { ActedVia, LastAction } from '../../resources/last-actions.js';
 import { failureFacts } from '../../watcher/outbox/capability-facts.js';
@@ -19,7 +18,7 @@ export interface CardDrawing {
   /** Their sentences in the card's notice (above its title). */
   cardNotices(card: CardFacts, tr: Translator): string[];
   /** The who-acted line, and an event's attribution, of an action a capability's timed work took. */
-  actedLine?(last: LastAction, state: NormalizedState, tr: Translator): string | undefined;
+  actedLine?(last: LastAction, state: CardResource['state'], tr: Translator): string | undefined;
   actedBy?(via: ActedVia, by: string, tr: Translator): string | undefined;
 }
 
@@ -31,7 +30,7 @@ export const NO_DRAWING: CardDrawing = {
   cardNotices: () => [],
 };
 
-/** The card's parts the capabilities draw from `facts` (`CardOptions`), for the resource as shown, and who draws its who-acted line. */
+/** What the capabilities draw on the card from `facts` (`CardOptions`), and `drawing` itself. */
 export function drawnOnCard(
   drawing: Partial<CardDrawing>,
   facts: Facts,

@@ -104,9 +104,8 @@ export interface CardOptions {
   withActions?: boolean;
   /** The Watch button (`resource.watch`: follow this resource in the channel); on unless false. */
   watch?: boolean;
-  /** Who last acted on it through the bot: "Paused by @Bob · 2 min ago" under the state line. */
+  /** Who last acted on it through the bot: "Paused by @Bob · 2 min ago" (timed work's: `drawing`). */
   lastAction?: LastAction;
-  /** Draws that line where a capability's timed work acted (`Capabilities.actedLine`). */
   drawing?: Pick<CardDrawing, 'actedLine'>;
   /** The reader's language (English unless given). */
   tr?: Translator;

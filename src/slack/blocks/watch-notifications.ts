@@ -145,8 +145,7 @@ export function renderEventReply(
   const named = displayName(r.name, note.title);
   const name = `*${escapeMrkdwn(named.lead)}*`;
   const pct = r.progress !== undefined ? tr.t('watch.at', { pct: tr.percent(r.progress) }) : '';
-  // Who asked for it through the bot, so the channel sees it, not only the person's private reply.
-  // A capability's timed work (a window) is told as its, else as the person's (never empty).
+  // Who asked through the bot (a capability's timed work, a window, told as its), so the channel sees it too.
   const by = note.by
     ? ((note.via && drawing.actedBy?.(note.via, note.by, tr)) ?? tr.t('watch.by', { user: `<@${note.by}>` }))
     : '';

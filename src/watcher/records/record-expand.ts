@@ -203,10 +203,9 @@ const isJson = (value: unknown): value is Json =>
 const POSTS_BEFORE: ReadonlySet<unknown> = new Set(['verification']);
 
 /**
- * Notes earlier builds stored as the core's own kinds, read as the capability's that draws them
- * now: a time window's refusal (`window-refused`: its view note), a delta run's chain line (kind
- * `chain`: its `SaidNote`) and an escalation step (an event note carrying `escalation`: on-call's);
- * an event a capability's timed work caused, and the record's `requested`, with its `via`.
+ * Notes earlier builds stored as the core's own kinds, read as the capability's that draws them now: a time
+ * window's refusal (`window-refused`: its view note), a delta run's chain line (kind `chain`: a `SaidNote`),
+ * an escalation step (an event with `escalation`: on-call's); an event's and `requested`'s `via`.
  */
 const NOTES_BEFORE: Readonly<Record<string, string>> = { 'window-refused': 'windows' };
 const SAID_BEFORE: Readonly<Record<string, string>> = { chain: 'delta-runs' };
@@ -249,9 +248,8 @@ export function viewsOfBefore(record: Json): Json {
 }
 
 /**
- * A listing line's `now` kept by an earlier build (in the channel record), with who was on the
- * failure as its `claim`: read as on-call's fact of the failure, as a record's `claim` is (and its
- * `requested` with its `via`).
+ * A listing line's `now` kept by an earlier build (in the channel record), with who was on the failure as
+ * its `claim`: read as on-call's fact of the failure, as a record's `claim` is; its `requested`'s `via`.
  */
 export function liveNowOfBefore<T extends object>(now: T): T {
   const { claim, ...rest } = now as T & { claim?: unknown; requested?: object };
