@@ -30,16 +30,15 @@ export const NO_DRAWING: CardDrawing = {
   cardNotices: () => [],
 };
 
-/** What the capabilities draw on the card from `facts` (`CardOptions`), and `drawing` itself. */
+/** The card's parts the capabilities draw from `facts` (`CardOptions`), for the resource as shown. */
 export function drawnOnCard(
   drawing: Partial<CardDrawing>,
   facts: Facts,
   tr: Translator,
   resource: CardResource,
-): { capabilityButtons: CapabilityButton[]; failureLines: string[]; drawing: Partial<CardDrawing> } {
+): { capabilityButtons: CapabilityButton[]; failureLines: string[] } {
   return {
     capabilityButtons: drawing.cardButtons?.(facts, tr, resource) ?? [],
     failureLines: drawing.failureLines?.(failureFacts(facts, resource), tr) ?? [],
-    drawing,
   };
 }

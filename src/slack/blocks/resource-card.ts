@@ -104,9 +104,8 @@ export interface CardOptions {
   withActions?: boolean;
   /** The Watch button (`resource.watch`: follow this resource in the channel); on unless false. */
   watch?: boolean;
-  /** Who last acted on it through the bot: "Paused by @Bob · 2 min ago" (timed work's: `drawing`). */
-  lastAction?: LastAction;
-  drawing?: Pick<CardDrawing, 'actedLine'>;
+  /** Who last acted on it through the bot, as `whoActed` draws it: "Paused by @Bob · 2 min ago". */
+  acted?: string;
   /** The reader's language (English unless given). */
   tr?: Translator;
   /** The reader may fix the connection's keys (an admin, in a reply only they see). */
@@ -149,9 +148,7 @@ export function renderResourceCard(
   if (named.beside)
     blocks.push(context(tr.t('card.providerName', { name: code(truncate(named.beside, 200)) })));
   blocks.push(section(stateLine(resource, tr, options)));
-  const who = [options.lastAction && whoActed(resource, options.lastAction, tr, options.drawing)]
-    .concat(options.capabilityLines ?? [])
-    .filter(Boolean);
+  const who = [options.acted].concat(options.capabilityLines ?? []).filter(Boolean);
   if (who.length > 0) blocks.push(context(who.join('\n')));
   if (options.failureLines?.length) blocks.push(context(options.failureLines.join('\n')));
   blocks.push({ type: 'section', fields: fields(resource, tr) });

@@ -25,6 +25,7 @@ import {
   renderResourceCard,
   resourceRef,
   startAgainIf,
+  whoActed,
 } from './resource-card.js';
 import { stateLabelIn } from './state-words.js';
 import { renderBrokenDm, renderConnectionNotice, renderDigest, renderRepaired } from './watch-notices.js';
@@ -86,7 +87,7 @@ export function renderParentCard(
       withActions: !card.ended,
       // This card is the watch itself.
       watch: false,
-      lastAction: card.requested,
+      acted: card.requested && whoActed(r, card.requested, tr, drawing),
       group: card.group,
       ...drawnOnCard(drawing, card.facts, tr, r),
       eta: card.eta,
