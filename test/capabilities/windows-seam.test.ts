@@ -6,8 +6,8 @@ import { importersOf, SRC, sources } from './folder-importers.js';
 /**
  * Time windows are a capability folder (ADR 0014): outside `src/capabilities/windows/` only the
  * registry names it. The surfaces below still read it and shrink as the capability seam learns to
- * draw them (a row's "held by" line, the Home tab's section, the event's "by window" words); the
- * list may only get shorter: an entry that no longer imports it fails here until it is removed.
+ * draw them; the list may only get shorter: an entry that no longer imports it fails here until it
+ * is removed.
  */
 const FOLDER = 'capabilities/windows/';
 const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?windows\/[^']+'/;
