@@ -1,7 +1,9 @@
 import { readFileSections } from '../connections/file-sections.js';
+import type { NormalizedState } from '../domain/migration-resource.js';
 import { joinWords } from '../i18n/joined-words.js';
 import type { Translator } from '../i18n/translator.js';
 import type { FormValues } from '../providers/definition.js';
+import type { ActedVia, LastAction } from '../resources/last-actions.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { AppDeps } from '../slack/context.js';
 import type { Route } from '../slack/health-routes.js';
@@ -241,6 +243,17 @@ export class Capabilities implements CapabilityStates, RequestGate {
   /** Each capability's line under a failure from what its fact says of it (`failureFacts`), in the list's order. */
   failureLines(facts: Readonly<Record<string, unknown>> | undefined, tr: Translator): string[] {
     return this.#drawnFrom(facts, (c, fact) => one(c.failureLine(fact, tr)));
+  }
+
+  /** The card's line of an action the capability `last.via` names took by its timed work (else none). */
+  actedLine(last: LastAction, state: NormalizedState, tr: Translator): string | undefined {
+    const via = last.via;
+    return via && this.#list.find((c) => c.name === via.capability)?.actedLine(via.said, last, state, tr);
+  }
+
+  /** An event reply's attribution of an action the capability `via` names took (else none). */
+  actedBy(via: ActedVia, by: string, tr: Translator): string | undefined {
+    return this.#list.find((c) => c.name === via.capability)?.actedBy(via.said, by, tr);
   }
 
   /** Each capability's line under a list's or Home's row, in the list's order. */

@@ -6,12 +6,13 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import type { FileSection } from '../connections/file-sections.js';
-import type { MigrationResource, ResourceKind } from '../domain/migration-resource.js';
+import type { MigrationResource, NormalizedState, ResourceKind } from '../domain/migration-resource.js';
 import type { Translator } from '../i18n/translator.js';
 import type { Words } from '../i18n/words.js';
 import type { Logger } from '../logger.js';
 import type { FormValues } from '../providers/definition.js';
 import type { ProviderId } from '../providers/provider-ids.js';
+import type { LastAction } from '../resources/last-actions.js';
 import type { Job } from '../scheduler/scheduler.js';
 import type { SecretRegistry } from '../secrets.js';
 import type { SettingsStore } from '../settings/workspace-settings.js';
@@ -188,6 +189,8 @@ export interface Capability {
   rowLine(fact: unknown, tr: Translator, now: number, resource: CardResource): string | undefined;
   failureLine(fact: unknown, tr: Translator): string | undefined;
   cardNotice(fact: unknown, tr: Translator, card: CardFacts): string | undefined;
+  actedLine(said: unknown, last: LastAction, state: NormalizedState, tr: Translator): string | undefined;
+  actedBy(said: unknown, by: string, tr: Translator): string | undefined;
   /** A note it wrote about a resource, drawn; undefined when it draws none. */
   renderNote(note: unknown, tr: Translator, now: number): CapabilityRendered | undefined;
   verificationButtons(run: VerifiedRun, tr: Translator): CapabilityButton[];
@@ -259,6 +262,8 @@ export function defineCapability<State>(
     rowLine: (fact, tr, now, resource) => definition.rowLine?.(fact, tr, now, resource),
     failureLine: (fact, tr) => definition.failureLine?.(fact, tr),
     cardNotice: (fact, tr, card) => definition.cardNotice?.(fact, tr, card),
+    actedLine: (said, last, state, tr) => definition.actedLine?.(said, last, state, tr),
+    actedBy: (said, by, tr) => definition.actedBy?.(said, by, tr),
     renderNote: (note, tr, now) => definition.renderNote?.(note, tr, now),
     verificationButtons: (run, tr) => definition.verificationButtons?.(run, tr) ?? [],
     render: (view, tr, now, more = NO_ADDITIONS) => definition.render?.(view, tr, now, more),

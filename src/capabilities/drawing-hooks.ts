@@ -1,8 +1,9 @@
 import type { ConfirmationDialog } from '@slack/types';
 import type { NextStepAction } from '../catalogue/code-classes.js';
-import type { MigrationResource } from '../domain/migration-resource.js';
+import type { MigrationResource, NormalizedState } from '../domain/migration-resource.js';
 import type { Translator } from '../i18n/translator.js';
 import type { ProviderId } from '../providers/provider-ids.js';
+import type { LastAction } from '../resources/last-actions.js';
 import type { CardFacts } from '../watcher/outbox/notification.js';
 
 /**
@@ -44,6 +45,14 @@ export interface CapabilityDrawingHooks<State> {
    * `failureFacts` keeps it: who is on it). Pure, and mrkdwn.
    */
   failureLine?(fact: unknown, tr: Translator): string | undefined;
+  /**
+   * The card's "who acted" line for an action its own timed work took for `last.by` (`last.via`
+   * names it; `said`, what it said there), for the resource in `state`: "Paused by window *night* ·
+   * resumes Fri 18:00 KST" in place of "Paused by @Bob". Undefined: the plain line. Pure, and mrkdwn.
+   */
+  actedLine?(said: unknown, last: LastAction, state: NormalizedState, tr: Translator): string | undefined;
+  /** An event reply's attribution of such an action (" by window *night* (set by @Bob)"). Pure. */
+  actedBy?(said: unknown, by: string, tr: Translator): string | undefined;
   /** One line it adds under a resource's row in a list or on Home (mrkdwn, escaped). Pure. */
   rowLine?(fact: unknown, tr: Translator, now: number, resource: CardResource): string | undefined;
   /**

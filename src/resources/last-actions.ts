@@ -7,22 +7,32 @@ export interface LastAction {
   action: ResourceAction;
   by: string;
   at: number;
-  /** The action was a time window's (`by` set the window): cards and the thread name it. */
-  window?: WindowActed;
+  /** The action was a capability's timed work on behalf of `by` (who set it up): cards and threads say so. */
+  via?: ActedVia;
 }
 
 /**
- * A window's own action, as cards and the thread tell it: which window, until when it holds (in
- * its zone), and when it was due if that was while the bot was away (it was applied late, once).
+ * Which capability's timed work took an action (a time window's edge), with what it says of it:
+ * `said` is that capability's own, drawn by its `actedLine` and `actedBy` hooks.
  */
-export interface WindowActed {
-  id: string;
-  name: string;
-  zone: string;
-  /** When the state it set changes again (the occurrence's end after a pause), watcher clock ms. */
-  until?: number;
-  /** Set when the edge was due well before it was applied: when it was due. */
-  lateFrom?: number;
+export interface ActedVia {
+  capability: string;
+  said: unknown;
+}
+
+/**
+ * Fields earlier builds kept on an action (a stored last action, a watch record's `requested`, an
+ * event note) for the capability whose timed work it was, read as its `via`: a time window's edge
+ * wrote `window`. Only ever read; what is written again has `via`.
+ */
+const VIA_BEFORE: readonly [field: string, capability: string] = ['window', 'windows'];
+
+export function viaOfBefore<T extends object | undefined>(acted: T): T {
+  const [field, capability] = VIA_BEFORE;
+  const said = (acted as Record<string, unknown> | undefined)?.[field];
+  if (said === undefined) return acted;
+  const { [field]: _old, ...rest } = acted as Record<string, unknown>;
+  return { ...rest, via: { capability, said } } as T;
 }
 
 type ResourceKey = { connection: string; kind: ResourceKind; id: string };
@@ -55,7 +65,7 @@ export class LastActions {
   }
 
   async get(teamId: string, resource: ResourceKey): Promise<LastAction | undefined> {
-    return this.#store.get<LastAction>(key(teamId, resource));
+    return viaOfBefore(await this.#store.get<LastAction>(key(teamId, resource)));
   }
 }
 

@@ -79,6 +79,8 @@ export class SlackWatchDelivery implements WatchSlack {
       cardButtons: (facts, tr, resource) => drawing.cardButtons?.(facts, tr, resource) ?? [],
       failureLines: (facts, tr) => drawing.failureLines?.(facts, tr) ?? [],
       cardNotices: (card, tr) => drawing.cardNotices?.(card, tr) ?? [],
+      actedLine: (last, state, tr) => drawing.actedLine?.(last, state, tr),
+      actedBy: (via, by, tr) => drawing.actedBy?.(via, by, tr),
     };
     this.#views = (name, view, tr, now) => drawing.render?.(name, view, tr, now);
     this.#notes = (name, note, tr, now) => drawing.renderNote?.(name, note, tr, now);

@@ -62,7 +62,7 @@ export async function actOnResource(
     action,
     by: ctx.userId,
     at: ctx.deps.clock.now(),
-    ...(ctx.window ? { window: ctx.window } : {}),
+    ...(ctx.via ? { via: ctx.via } : {}),
   };
   const seen: Observation | undefined = after
     ? { resource: after, actions: provider.actionsFor(after), seenAt: ctx.deps.clock.now() }

@@ -22,8 +22,8 @@ export interface ActingFor {
   said: string;
   /** Fields for its logger lines (`{ window: id }`). */
   log?: Record<string, string>;
-  /** What it adds to the context (a window's `window` note). */
-  extra?: Pick<UseCaseContext, 'window'>;
+  /** What it adds to the context (`via`: the capability whose timed work acts, and what it says). */
+  extra?: Pick<UseCaseContext, 'via'>;
 }
 
 /**

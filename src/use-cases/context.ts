@@ -8,7 +8,7 @@ import type { ResourceKind, ResourceRef } from '../domain/migration-resource.js'
 import { InvalidInputError } from '../errors.js';
 import type { MessageKey, MessageValues } from '../i18n/english.js';
 import type { Logger } from '../logger.js';
-import type { LastActions, WindowActed } from '../resources/last-actions.js';
+import type { ActedVia, LastActions } from '../resources/last-actions.js';
 import type { ResourceResolver } from '../resources/resolve-resource.js';
 import { titlesIn } from '../resources/resource-titles.js';
 import type { Store } from '../store/create-store.js';
@@ -39,8 +39,8 @@ export interface UseCaseContext {
   };
   /** The scope of an action on the caller's channel (the workspace where there is none). */
   here: Scope;
-  /** Set when a time window acts (on behalf of `userId`, who set it): what it did is told as the window's. */
-  window?: WindowActed;
+  /** Set when a capability's timed work acts (for `userId`, who set it up): its actions are told as its. */
+  via?: ActedVia;
   /** Asks the one policy about `capability` on `scope`; throws a ForbiddenError saying which role `what` needs. */
   require(capability: Capability, scope: Scope, what: string): Promise<Role>;
   /** Runs `work` and records it in the audit log as ok, refused or failed (then rethrows). */

@@ -1,19 +1,19 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importersOf, sources } from './folder-importers.js';
+import { importersOf, SRC, sources } from './folder-importers.js';
 
 /**
  * Time windows are a capability folder (ADR 0014): outside `src/capabilities/windows/` only the
  * registry names it. The surfaces below still read it and shrink as the capability seam learns to
- * draw them (a row's "held by" line, the Home tab's section, the event's "by window" words); the
- * list may only get shorter: an entry that no longer imports it fails here until it is removed.
+ * draw them; the list may only get shorter: an entry that no longer imports it fails here until it
+ * is removed.
  */
 const FOLDER = 'capabilities/windows/';
 const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?windows\/[^']+'/;
 
 const STILL_READ_BY: Record<string, string> = {
   'capabilities/registry.ts': 'the one list of capabilities',
-  'slack/blocks/resource-card.ts': 'the card line of a window’s own action (`requested.window`)',
-  'slack/blocks/watch-notifications.ts': 'an event’s "by window" words',
   'capabilities/guardrails/guardrails.ts':
     'a `mustStartInWindow` rule reads the windows’ store (until windows offer a read to other capabilities)',
 };
@@ -48,6 +48,19 @@ describe('the windows capability is one folder', () => {
   it('is named by no surface that draws its facts through the hooks (status, list, Home, ETA)', () => {
     expect(THROUGH_HOOKS.filter((f) => importers.includes(f))).toEqual([]);
     expect(THROUGH_HOOKS.filter((f) => !sources().includes(f))).toEqual([]);
+  });
+
+  it('draws a window’s own action through the hooks: the core names no window of a last action', () => {
+    // The card's "Paused by window …" line and an event's "by window …" words are the windows'
+    // `actedLine` and `actedBy`, reached through `LastAction.via`; the core names neither them nor
+    // the window an action carries (`requested.window`, `ctx.window`, `note.window`).
+    const core = /^(?:slack|watcher|use-cases|reports|resources|store|providers)\//;
+    const words = /\b(?:windowActedLine|windowBy|WindowActed)\b/;
+    const field = /\b(?:requested|last|lastAction|note|ctx|q|r)\??\.window\b|\bwindow\?: /;
+    const naming = sources()
+      .filter((f) => core.test(f))
+      .filter((f) => [words, field].some((re) => re.test(readFileSync(path.join(SRC, f), 'utf8'))));
+    expect(naming).toEqual([]);
   });
 
   it('left nothing at the old places', () => {

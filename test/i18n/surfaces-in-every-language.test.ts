@@ -56,7 +56,7 @@ import { describeUnreadable, renderAmbiguous, renderError } from '../../src/slac
 import { renderFailureExplanation } from '../../src/slack/blocks/failure-explanation.js';
 import { renderHelp } from '../../src/slack/blocks/help.js';
 import { renderHelpTopic } from '../../src/slack/blocks/help-topic.js';
-import { renderResourceCard } from '../../src/slack/blocks/resource-card.js';
+import { renderResourceCard, whoActed } from '../../src/slack/blocks/resource-card.js';
 import { renderResourceList } from '../../src/slack/blocks/resource-list.js';
 import { renderActed, renderDeletePlan, renderWatched } from '../../src/slack/blocks/use-case-replies.js';
 import { renderParentCard, renderWatchNotification } from '../../src/slack/blocks/watch-notifications.js';
@@ -132,7 +132,7 @@ describe.each(LOCALES)('every translated surface in %s keeps within Slack limits
       const blocks = renderResourceCard(resource(state), ['pause', 'resume', 'retry', 'delete', 'cancel'], {
         tr,
         notice: LONG,
-        lastAction: { action: 'pause', by: 'U0BOB0001', at: Date.now() - 60_000 },
+        acted: whoActed(resource(state), { action: 'pause', by: 'U0BOB0001', at: Date.now() - 60_000 }, tr),
         checkedAt: new Date(Date.now() - 3_600_000),
         now: Date.now(),
       });

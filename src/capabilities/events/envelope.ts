@@ -125,7 +125,8 @@ function eventData(note: EventNote): { type: string; data: Record<string, unknow
       resource: resourceData(note.resource),
       run: note.run,
       ...(note.by ? { by: note.by } : {}),
-      ...(note.window ? { window: note.window } : {}),
+      // A window's edge is published as `window` (docs/events.md), whatever the note calls it.
+      ...(note.via?.capability === 'windows' ? { window: note.via.said } : {}),
       ...(error ? { error } : {}),
     },
   };

@@ -87,7 +87,7 @@ async function resume(ctx: HandlerContext, s: PlansState, plan: Plan, tr: Transl
     return (
       rec?.snapshot.state === 'paused' &&
       q?.action === 'pause' &&
-      !q.window &&
+      !q.via &&
       mine !== undefined &&
       q.at >= mine.from &&
       q.at <= mine.to

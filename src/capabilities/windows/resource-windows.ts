@@ -2,6 +2,7 @@ import type { NormalizedState } from '../../domain/migration-resource.js';
 import type { Translator } from '../../i18n/translator.js';
 import type { LastAction, LastActions } from '../../resources/last-actions.js';
 import type { CardResource } from '../drawing-hooks.js';
+import { windowActed } from './window-acted.js';
 import type { WindowFact } from './window-fact.js';
 import { type Covered, factsFor } from './window-facts.js';
 import type { TimeWindow, WindowStore } from './window-store.js';
@@ -51,8 +52,8 @@ export async function windowsOf(
     // Only a paused task can be held by a window's pause: the others need no read.
     const held = r.state === 'paused' || r.state === 'pausing';
     const last = held ? await reads.lastActions.get(teamId, r).catch(() => undefined) : undefined;
-    if (facts.length > 0 || last?.window)
-      out.set(`${r.connection}:${r.id}`, { ...(last?.window ? { last } : {}), facts });
+    if (facts.length > 0 || windowActed(last))
+      out.set(`${r.connection}:${r.id}`, { ...(windowActed(last) ? { last } : {}), facts });
   }
   return out;
 }

@@ -6,12 +6,12 @@ import type { MigrationResource } from '../../domain/migration-resource.js';
 import { ForbiddenError, InvalidInputError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { BandwidthWindow, ResourceAction } from '../../providers/types.js';
-import type { WindowActed } from '../../resources/last-actions.js';
 import { capabilityFor, destroys, scopeFor } from '../../resources/perform-action.js';
 import { actingAs } from '../../use-cases/acting-as.js';
 import type { ResourceServices, UseCaseContext } from '../../use-cases/context.js';
 import { requireBandwidth } from '../../use-cases/set-bandwidth.js';
 import type { Watcher } from '../../watcher/watcher.js';
+import { viaWindow, type WindowActed } from './window-acted.js';
 import { capRules } from './window-cap.js';
 import type { TimeWindow } from './window-store.js';
 
@@ -40,7 +40,7 @@ export function windowActor(deps: WindowActorDeps) {
       channelId: w.channelId,
       said: `window ${w.id} (${w.name})${detail ? `: ${detail}` : ''}`,
       log: { window: w.id },
-      ...(note ? { extra: { window: note } } : {}),
+      ...(note ? { extra: { via: viaWindow(note) } } : {}),
     });
   }
 
@@ -68,7 +68,7 @@ export function windowActor(deps: WindowActorDeps) {
           action,
         });
       await ctx.audited(action, `${r.connection}:${r.id}`, () => run(r.kind, r.id));
-      const requested = { action, by: w.by, at: deps.clock.now(), window: note };
+      const requested = { action, by: w.by, at: deps.clock.now(), via: viaWindow(note) };
       await deps.resources.lastActions.note(teamId, r, requested);
       await deps.watcher.notes.requested(teamId, r, requested);
     },

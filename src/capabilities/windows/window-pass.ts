@@ -2,9 +2,10 @@ import type { ConnectionRegistry } from '../../connections/connection-registry.j
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import type { Logger } from '../../logger.js';
 import type { BandwidthWindow, ResourceAction } from '../../providers/types.js';
-import type { LastAction, WindowActed } from '../../resources/last-actions.js';
+import type { LastAction } from '../../resources/last-actions.js';
 import type { AtomicKv } from '../../store/atomic-kv.js';
 import type { Clock } from '../../watcher/clock.js';
+import { type WindowActed, windowActed } from './window-acted.js';
 import { isCap, manualRules } from './window-cap.js';
 import { coveredNow, PAUSABLE } from './window-cover.js';
 import { type DueEdge, dueEdge, nextChange } from './window-edges.js';
@@ -266,7 +267,7 @@ export class WindowPass {
   /** Whether a person (not a window) paused or resumed `r` through the bot at `since` or later. */
   async #byHandSince(teamId: string, r: MigrationResource, since: number): Promise<boolean> {
     const last = await this.#d.lastAction(teamId, r);
-    return last !== undefined && last.window === undefined && last.at >= since;
+    return last !== undefined && windowActed(last) === undefined && last.at >= since;
   }
 
   /**
@@ -293,11 +294,10 @@ export class WindowPass {
   }
 
   /**
-   * A window removed while it holds anything lets go of it at once, as its end would: resumes what
-   * it paused and nobody touched since, lifts its cap. `removed` is the window as
-   * `WindowStore.remove` returned it, to exactly one caller (an end that took what it held first
-   * lets go of that itself). What a provider failure kept it from letting go of is told as the
-   * error: the window is gone, so no later pass tries it again.
+   * A window removed while it holds anything lets go of it at once, as its end would: resumes what it paused
+   * and nobody touched since, lifts its cap. `removed` is the window as `WindowStore.remove` returned it, to
+   * exactly one caller (an end that took what it held first lets go of that itself). What a provider failure
+   * kept it from letting go of is told as the error: the window is gone, so no later pass tries it again.
    */
   async release(teamId: string, removed: TimeWindow): Promise<Released> {
     if ((removed.paused?.length ?? 0) === 0) return { resumed: [], kept: [], lifted: [], ruled: [] };
@@ -361,7 +361,7 @@ export class WindowPass {
     // attribution left (it expires after a week away) is no one else's: the window's list says it.
     const last = await this.#d.lastAction(teamId, r);
     if (r.state !== 'paused') return undefined;
-    if (last && (last.window?.id !== w.id || last.action !== 'pause')) return { as: 'kept', r };
+    if (last && (windowActed(last)?.id !== w.id || last.action !== 'pause')) return { as: 'kept', r };
     if (!provider.actionsFor(r).includes('resume')) return undefined;
     await this.#d.act(w, teamId, r, 'resume', note);
     return { as: 'resumed', r };

@@ -4,6 +4,7 @@ import type { LastAction } from '../../resources/last-actions.js';
 import { code, escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
 import { daysIn, zonedTime } from '../../slack/blocks/zoned-words.js';
 import { hhmm } from '../../time/zoned-time.js';
+import { type WindowActed, windowActed } from './window-acted.js';
 import { nextChange } from './window-edges.js';
 import type { WindowFact } from './window-fact.js';
 import type { TimeWindow } from './window-store.js';
@@ -14,7 +15,7 @@ import { WINDOW_WORDS } from './words.js';
  * 18:00 KST" while it holds; otherwise what it did and when. Undefined when no window acted last.
  */
 export function windowActedLine(state: string, last: LastAction, tr: Translator): string | undefined {
-  const w = last.window;
+  const w = windowActed(last);
   if (!w) return undefined;
   const name = `*${escapeMrkdwn(w.name)}*`;
   if (last.action === 'pause' && state === 'paused')
@@ -27,7 +28,7 @@ export function windowActedLine(state: string, last: LastAction, tr: Translator)
 }
 
 /** The thread's attribution: " by window *night* (set by @Bob)", and when it was applied late. */
-export function windowBy(w: NonNullable<LastAction['window']>, by: string, tr: Translator): string {
+export function windowBy(w: WindowActed, by: string, tr: Translator): string {
   const said = tr.t('watch.byWindow', { name: `*${escapeMrkdwn(w.name)}*`, user: `<@${by}>` });
   return w.lateFrom === undefined
     ? said

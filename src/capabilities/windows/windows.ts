@@ -1,5 +1,6 @@
 import { type CapabilityCore, defineCapability } from '../capability.js';
 import { windowCardLines, windowRowLine, windowsListed, windowsOf } from './resource-windows.js';
+import type { WindowActed } from './window-acted.js';
 import { windowActor } from './window-actor.js';
 import { windowCommand } from './window-command.js';
 import type { WindowRefusedNote } from './window-fact.js';
@@ -8,6 +9,7 @@ import { WindowPass } from './window-pass.js';
 import { renderWindowRefused } from './window-refused-post.js';
 import { WINDOWS, type WindowsState } from './window-state.js';
 import { WindowStore } from './window-store.js';
+import { windowActedLine, windowBy } from './window-words.js';
 import { renderWindowsHome, type WindowsHome } from './windows-home.js';
 import { WINDOW_WORDS } from './words.js';
 
@@ -21,8 +23,11 @@ export const windows = defineCapability<WindowsState>({
   start: (core) => createWindows(core),
   subcommands: [windowCommand],
   words: WINDOW_WORDS,
-  // A cap that holds while it moves, each window's next change (its own pause: `requested.window`).
+  // A cap that holds while it moves, each window's next change (its own pause: `actedLine`).
   cardLines: (fact, tr, _now, resource) => windowCardLines(fact, resource.state, tr),
+  // Its edge's own action ("Paused by window *night* · resumes …"), and an event's "by window" words.
+  actedLine: (_said, last, state, tr) => windowActedLine(state, last, tr),
+  actedBy: (said, by, tr) => windowBy(said as WindowActed, by, tr),
   // A status card's, a list's and Home's rows: read from the store, with the window that holds it.
   factsOf: (s, team, resources, now) => windowsOf(s, team, resources, now),
   rowLine: (fact, tr, _now, resource) => windowRowLine(fact, resource.state, tr),

@@ -1,5 +1,6 @@
 import type { CapabilityButton, CardResource } from '../../capabilities/drawing-hooks.js';
 import type { Translator } from '../../i18n/translator.js';
+import type { ActedVia, LastAction } from '../../resources/last-actions.js';
 import { failureFacts } from '../../watcher/outbox/capability-facts.js';
 import type { CardFacts } from '../../watcher/outbox/notification.js';
 
@@ -16,6 +17,9 @@ export interface CardDrawing {
   failureLines(facts: Facts, tr: Translator): string[];
   /** Their sentences in the card's notice (above its title). */
   cardNotices(card: CardFacts, tr: Translator): string[];
+  /** The who-acted line, and an event's attribution, of an action a capability's timed work took. */
+  actedLine?(last: LastAction, state: CardResource['state'], tr: Translator): string | undefined;
+  actedBy?(via: ActedVia, by: string, tr: Translator): string | undefined;
 }
 
 /** Nothing drawn by any capability (a renderer called without them). */

@@ -27,11 +27,11 @@ export function liveStateLabel(state: LiveNow['state'], tr: Translator): string 
 }
 
 /** "Resumed by @Alice · 2 min ago" when that action led here, else nothing. */
-export function liveWho(now: LiveNow, tr: Translator): string | undefined {
+export function liveWho(now: LiveNow, tr: Translator, drawing?: Partial<CardDrawing>): string | undefined {
   const r = now.requested;
   if (!r || !LEADS_TO[r.action]?.includes(now.state)) return undefined;
   const state: NormalizedState = now.state === 'gone' ? 'deleted' : now.state;
-  return whoActed({ state }, r, tr);
+  return whoActed({ state }, r, tr, drawing);
 }
 
 /**
@@ -51,7 +51,7 @@ export function renderLivingPost(
       ? ` · ${tr.percent(now.progress)}`
       : '';
   const headline = `${liveStateLabel(now.state, tr)} · ${name}${pct}`;
-  const who = liveWho(now, tr);
+  const who = liveWho(now, tr, drawing);
   const at = post.was.progress !== undefined ? tr.t('watch.at', { pct: tr.percent(post.was.progress) }) : '';
   const when = slackDate(new Date(post.was.at));
   const was =
@@ -95,6 +95,6 @@ function ended(now: LiveNow): boolean {
  * or who is on its failure (what the capabilities say of it, `drawing`).
  */
 export function listingNowLine(now: LiveNow, tr: Translator, drawing: CardDrawing = NO_DRAWING): string {
-  const who = drawing.failureLines(now.facts, tr)[0] ?? liveWho(now, tr);
+  const who = drawing.failureLines(now.facts, tr)[0] ?? liveWho(now, tr, drawing);
   return tr.t('living.listingNow', { state: liveStateLabel(now.state, tr), who: who ? ` · ${who}` : '' });
 }

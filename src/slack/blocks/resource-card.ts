@@ -1,7 +1,6 @@
 import type { ActionsBlock, Button, ConfirmationDialog, KnownBlock, SectionBlock } from '@slack/types';
 import { REQUIRED_ROLE, type Role } from '../../access/roles.js';
 import type { CapabilityButton } from '../../capabilities/drawing-hooks.js';
-import { windowActedLine } from '../../capabilities/windows/window-words.js';
 import type { SurfaceButtons } from '../../catalogue/explain.js';
 import type { MigrationResource, NormalizedState, ResourceKind } from '../../domain/migration-resource.js';
 import { ENGLISH, type MessageKey, type Translator } from '../../i18n/translator.js';
@@ -11,6 +10,7 @@ import { KIND_PLURALS } from '../../resources/kind-offering.js';
 import type { LastAction } from '../../resources/last-actions.js';
 import type { GroupTally } from '../../watcher/group-tally.js';
 import { encodeResourceButton } from '../resource-button.js';
+import type { CardDrawing } from './capability-drawing.js';
 import { displayName } from './display-name.js';
 import { etaWords } from './eta-words.js';
 import { planButtons } from './failure-buttons.js';
@@ -104,8 +104,8 @@ export interface CardOptions {
   withActions?: boolean;
   /** The Watch button (`resource.watch`: follow this resource in the channel); on unless false. */
   watch?: boolean;
-  /** Who last acted on it through the bot: "Paused by @Bob · 2 min ago" under the state line. */
-  lastAction?: LastAction;
+  /** Who last acted on it through the bot, as `whoActed` draws it: "Paused by @Bob · 2 min ago". */
+  acted?: string;
   /** The reader's language (English unless given). */
   tr?: Translator;
   /** The reader may fix the connection's keys (an admin, in a reply only they see). */
@@ -148,9 +148,7 @@ export function renderResourceCard(
   if (named.beside)
     blocks.push(context(tr.t('card.providerName', { name: code(truncate(named.beside, 200)) })));
   blocks.push(section(stateLine(resource, tr, options)));
-  const who = [options.lastAction && whoActed(resource, options.lastAction, tr)]
-    .concat(options.capabilityLines ?? [])
-    .filter(Boolean);
+  const who = [options.acted].concat(options.capabilityLines ?? []).filter(Boolean);
   if (who.length > 0) blocks.push(context(who.join('\n')));
   if (options.failureLines?.length) blocks.push(context(options.failureLines.join('\n')));
   blocks.push({ type: 'section', fields: fields(resource, tr) });
@@ -205,11 +203,12 @@ export function whoActed(
   r: Pick<MigrationResource, 'state'>,
   last: LastAction,
   tr: Translator = ENGLISH,
+  drawing?: Pick<CardDrawing, 'actedLine'>,
 ): string | undefined {
   if (!/^[UW][A-Z0-9]+$/.test(last.by)) return undefined;
-  // A window's own pause says which window and when it lets go, not only who set it.
-  const byWindow = windowActedLine(r.state, last, tr);
-  if (byWindow) return byWindow;
+  // A capability's timed work (a window's pause) says what acted and when it lets go, not only who set it up.
+  const byCapability = drawing?.actedLine?.(last, r.state, tr);
+  if (byCapability) return byCapability;
   const underWay = UNDER_WAY_OF[last.action];
   const words = underWay && underWay.state === r.state ? tr.t(underWay.words) : tr.t(`past.${last.action}`);
   return tr.t('card.acted', { words, user: `<@${last.by}>`, ago: slackDate(new Date(last.at), '{ago}') });

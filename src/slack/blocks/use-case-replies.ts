@@ -8,7 +8,7 @@ import type { Watched } from '../../use-cases/watch-resource.js';
 import { type CardDrawing, drawnOnCard, NO_DRAWING } from './capability-drawing.js';
 import { displayName, refBeside } from './display-name.js';
 import { escapeMrkdwn } from './mrkdwn.js';
-import { renderResourceCard } from './resource-card.js';
+import { renderResourceCard, whoActed } from './resource-card.js';
 import { stateWords } from './state-words.js';
 
 /**
@@ -37,7 +37,7 @@ export function renderShown(
       title: shown.title,
       watch: options.shared || shown.mayWatch,
       allActions: shown.actions,
-      lastAction: shown.lastAction,
+      acted: shown.lastAction && whoActed(resource, shown.lastAction, tr, options.drawing),
       capabilityLines: options.drawing?.cardLines?.(shown.facts, tr, options.now, resource) ?? [],
       ...drawnOnCard(options.drawing ?? NO_DRAWING, shown.facts, tr, resource),
       // Only in a reply the asker alone sees: the channel's card offers what anyone may press.

@@ -1,5 +1,4 @@
 import type { Button, KnownBlock } from '@slack/types';
-import { windowBy } from '../../capabilities/windows/window-words.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { ResourceAction } from '../../providers/types.js';
 import type { CompletionSpeeds } from '../../reports/completion-report.js';
@@ -26,6 +25,7 @@ import {
   renderResourceCard,
   resourceRef,
   startAgainIf,
+  whoActed,
 } from './resource-card.js';
 import { stateLabelIn } from './state-words.js';
 import { renderBrokenDm, renderConnectionNotice, renderDigest, renderRepaired } from './watch-notices.js';
@@ -87,7 +87,7 @@ export function renderParentCard(
       withActions: !card.ended,
       // This card is the watch itself.
       watch: false,
-      lastAction: card.requested,
+      acted: card.requested && whoActed(r, card.requested, tr, drawing),
       group: card.group,
       ...drawnOnCard(drawing, card.facts, tr, r),
       eta: card.eta,
@@ -146,11 +146,9 @@ export function renderEventReply(
   const named = displayName(r.name, note.title);
   const name = `*${escapeMrkdwn(named.lead)}*`;
   const pct = r.progress !== undefined ? tr.t('watch.at', { pct: tr.percent(r.progress) }) : '';
-  // Who asked for it through the bot, so the channel sees it, not only the person's private reply.
+  // Who asked through the bot (a capability's timed work, a window, told as its), so the channel sees it too.
   const by = note.by
-    ? note.window
-      ? windowBy(note.window, note.by, tr)
-      : tr.t('watch.by', { user: `<@${note.by}>` })
+    ? ((note.via && drawing.actedBy?.(note.via, note.by, tr)) ?? tr.t('watch.by', { user: `<@${note.by}>` }))
     : '';
   const lines: string[] = [];
   let buttons: Button[] = [];

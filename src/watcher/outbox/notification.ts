@@ -124,8 +124,8 @@ export interface EventNote {
   lastSpeed?: number;
   /** The person whose request through the bot this event is the outcome of (a Slack user id). */
   by?: string;
-  /** The action was a time window's, set by `by`: the reply names the window. */
-  window?: RequestedAction['window'];
+  /** The action was a capability's timed work for `by` (a window's): the reply names it. */
+  via?: RequestedAction['via'];
   /** `tasks-failed`: the group's tasks as counted, with its first failures. */
   group?: GroupTally;
   /** `succeeded`: duration, average and peak as the completion report says them. */
@@ -316,7 +316,7 @@ export function eventNote(event: WatchEvent, record: WatchRecord, now: number): 
   }
   const by = requestedBy(event, record, now);
   if (by) note.by = by;
-  if (by && record.requested?.window) note.window = record.requested.window;
+  if (by && record.requested?.via) note.via = record.requested.via;
   if (event === 'tasks-failed' && record.group) note.group = record.group;
   if (event === 'succeeded') note.speeds = completionSpeeds(record.snapshot, record.samples ?? []);
   const title = titleOf(record);

@@ -1,4 +1,5 @@
 import type { ThroughputSample } from '../../reports/throughput-samples.js';
+import { viaOfBefore } from '../../resources/last-actions.js';
 import type { WatchTarget } from './watch-store.js';
 
 /**
@@ -202,9 +203,9 @@ const isJson = (value: unknown): value is Json =>
 const POSTS_BEFORE: ReadonlySet<unknown> = new Set(['verification']);
 
 /**
- * Notes earlier builds stored as the core's own kinds, read as the capability's that draws them
- * now: a time window's refusal (`window-refused`: its view note), a delta run's chain line (kind
- * `chain`: its `SaidNote`) and an escalation step (an event note carrying `escalation`: on-call's).
+ * Notes earlier builds stored as the core's own kinds, read as the capability's that draws them now: a time
+ * window's refusal (`window-refused`: its view note), a delta run's chain line (kind `chain`: a `SaidNote`),
+ * an escalation step (an event with `escalation`: on-call's); an event's and `requested`'s `via`.
  */
 const NOTES_BEFORE: Readonly<Record<string, string>> = { 'window-refused': 'windows' };
 const SAID_BEFORE: Readonly<Record<string, string>> = { chain: 'delta-runs' };
@@ -218,6 +219,7 @@ function noteBefore(e: Json): Json | undefined {
   if (Object.hasOwn(NOTES_BEFORE, kind))
     return { kind: 'view', capability: NOTES_BEFORE[kind], id: String(e.key ?? ''), view: note };
   if (Object.hasOwn(SAID_BEFORE, kind)) return { kind: 'said', capability: SAID_BEFORE[kind], note };
+  if (kind === 'event' && viaOfBefore(note) !== note) return viaOfBefore(note);
   const [field, capability] = EVENT_FIELD_BEFORE;
   if (kind === 'event' && note[field] !== undefined && note.capability === undefined)
     return { ...note, capability };
@@ -225,6 +227,7 @@ function noteBefore(e: Json): Json | undefined {
 }
 
 export function viewsOfBefore(record: Json): Json {
+  if (record.requested) record.requested = viaOfBefore(record.requested as Json);
   const posts = record.posts as Json[] | undefined;
   const outbox = record.outbox as Json[] | undefined;
   const oldNote = (e: Json) => noteBefore(e) !== undefined;
@@ -245,12 +248,13 @@ export function viewsOfBefore(record: Json): Json {
 }
 
 /**
- * A listing line's `now` kept by an earlier build (in the channel record), with who was on the
- * failure as its `claim`: read as on-call's fact of the failure, as a record's `claim` is.
+ * A listing line's `now` kept by an earlier build (in the channel record), with who was on the failure as
+ * its `claim`: read as on-call's fact of the failure, as a record's `claim` is; its `requested`'s `via`.
  */
 export function liveNowOfBefore<T extends object>(now: T): T {
-  const { claim, ...rest } = now as T & { claim?: unknown };
-  if (claim === undefined) return now;
+  const { claim, ...rest } = now as T & { claim?: unknown; requested?: object };
+  if (rest.requested) rest.requested = viaOfBefore(rest.requested);
+  if (claim === undefined) return rest as T;
   const [fact, member] = CLAIM_BEFORE;
   return { ...rest, facts: { [fact]: { [member]: claim } } } as T;
 }

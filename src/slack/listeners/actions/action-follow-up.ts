@@ -39,7 +39,7 @@ export async function answerStale(
   });
   const tr = await ctx.translator('person');
   const r = shown.resource;
-  const who = shown.lastAction && whoActed(r, shown.lastAction, tr);
+  const who = shown.lastAction && whoActed(r, shown.lastAction, tr, ctx.deps.capabilities);
   const text = tr.t('stale.notDone', {
     button: actionLabel(action, tr),
     name: escapeMrkdwn(truncate(shown.title ?? r.name, 200)),
@@ -70,7 +70,7 @@ async function answerGone(
   const tr = await ctx.translator('person');
   const last = await ctx.deps.resources.lastActions.get(ctx.teamId, exact).catch(() => undefined);
   const deleted = last?.action === 'delete';
-  const who = deleted ? whoActed({ state: 'deleted' }, last, tr) : undefined;
+  const who = deleted ? whoActed({ state: 'deleted' }, last, tr, ctx.deps.capabilities) : undefined;
   const text = tr.t('stale.notDone', {
     button: actionLabel(action, tr),
     name: code(exact.id),
