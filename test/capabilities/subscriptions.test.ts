@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { subscriptions } from '../../src/capabilities/subscriptions/index.js';
 import { TestBot } from '../harness/test-bot.js';
+import { TestClock } from '../harness/test-clock.js';
 import { notifications, postsPerKey } from '../harness/watcher-rig.js';
 
 // Issue #14, "Subscriptions": a channel follows a whole connection (or an OMS task group) without a
@@ -12,7 +13,13 @@ const OPS = 'C0OPS0014';
 const text = (answer: Record<string, unknown>) => JSON.stringify(answer);
 
 beforeAll(async () => {
-  await t.start({ env: { POLL_INTERVAL_SECONDS: '0' }, watcher: { recheckAfterMs: [] } });
+  // The bot's clock: real time, but the post pacer's waits between posts move it instead of
+  // taking wall time.
+  await t.start({
+    clock: new TestClock(),
+    env: { POLL_INTERVAL_SECONDS: '0' },
+    watcher: { recheckAfterMs: [] },
+  });
   await t.ask(`access grant <@${OPERATOR}|oper> operator`);
 });
 afterAll(async () => {

@@ -9,6 +9,7 @@ import {
   SIGNING_SECRET,
   TestBot,
 } from '../harness/test-bot.js';
+import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
 import { notifications } from '../harness/watcher-rig.js';
 
@@ -24,6 +25,9 @@ const t = new TestBot();
 beforeAll(async () => {
   await t.start({
     connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
+    // The bot's clock: real time, but the post pacer's waits between posts move it instead of
+    // taking wall time (a dozen posts within seconds otherwise wait for their slots).
+    clock: new TestClock(),
     env: { POLL_INTERVAL_SECONDS: '0' },
   });
   await t.ask(`access grant <@${OPERATOR}|oper> operator`);

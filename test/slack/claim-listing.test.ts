@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { encodeResourceButton } from '../../src/slack/resource-button.js';
 import { messageText, mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
+import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
 
 // Issue 48 item 3, last bullet: `/migrate list failed` and the channel's failure listing show who is
@@ -14,6 +15,9 @@ const posted: { key: string; ts: string }[] = [];
 beforeAll(async () => {
   await t.start({
     connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
+    // The bot's clock: real time, but the post pacer's waits between posts move it instead of
+    // taking wall time (a dozen posts within seconds otherwise wait for their slots).
+    clock: new TestClock(),
     env: { POLL_INTERVAL_SECONDS: '0' },
     watcher: { editBudget: { windowMs: 10_000, max: 100 } },
   });

@@ -10,6 +10,7 @@ import {
   SIGNING_SECRET,
   TestBot,
 } from '../harness/test-bot.js';
+import { TestClock } from '../harness/test-clock.js';
 import { notifications } from '../harness/watcher-rig.js';
 
 // Issue 48 item 3: nobody is left alone with a failure. Anyone who may operate takes over a claimed
@@ -24,7 +25,10 @@ const VIEWER = 'U0VIEWERX';
 const t = new TestBot();
 
 beforeAll(async () => {
+  // The bot's clock: real time, but the post pacer's waits between posts move it instead of
+  // taking wall time.
   await t.start({
+    clock: new TestClock(),
     connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
     env: { POLL_INTERVAL_SECONDS: '0' },
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
+import { TestClock } from '../harness/test-clock.js';
 import { notifications } from '../harness/watcher-rig.js';
 
 // Issue 47 item 1: the channel shows a failure's explanation once. The watcher's card carries the
@@ -9,7 +10,10 @@ const CHANNEL = 'C0EXPLONE';
 const t = new TestBot();
 
 beforeAll(async () => {
+  // The bot's clock: real time, but the post pacer's waits between posts move it instead of
+  // taking wall time.
   await t.start({
+    clock: new TestClock(),
     connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
     env: { POLL_INTERVAL_SECONDS: '0' },
   });

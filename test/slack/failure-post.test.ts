@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { buttons, messageText, mrkdwnTexts, omsConnection, SRC_SK, TestBot } from '../harness/test-bot.js';
+import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
 import { notifications } from '../harness/watcher-rig.js';
 
@@ -30,7 +31,9 @@ function connections(omsUrl: string): Connection[] {
 
 beforeAll(async () => {
   await upcloud.start();
-  await t.start({ connections, env: { POLL_INTERVAL_SECONDS: '0' } });
+  // The bot's clock: real time, but the post pacer's waits between posts move it instead of
+  // taking wall time.
+  await t.start({ clock: new TestClock(), connections, env: { POLL_INTERVAL_SECONDS: '0' } });
 });
 afterAll(async () => {
   await t.stop();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buttons, mrkdwnTexts, TestBot } from '../harness/test-bot.js';
+import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
 import { notifications } from '../harness/watcher-rig.js';
 
@@ -12,7 +13,9 @@ const OPERATOR_KO = 'U0KOOPER1';
 const VIEWER_KO = 'U0KOVIEW1';
 
 beforeAll(async () => {
-  await t.start({ env: { POLL_INTERVAL_SECONDS: '0' } });
+  // The bot's clock: real time, but the post pacer's waits between posts move it instead of
+  // taking wall time (a dozen posts within seconds otherwise wait for their slots).
+  await t.start({ clock: new TestClock(), env: { POLL_INTERVAL_SECONDS: '0' } });
   t.fakeSlack.locales.set(OPERATOR_KO, 'ko-KR');
   t.fakeSlack.locales.set(VIEWER_KO, 'ko-KR');
   await t.ask(`access grant <@${OPERATOR_KO}|kooper> operator`);

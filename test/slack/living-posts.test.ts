@@ -4,6 +4,7 @@ import { encodeResourceButton } from '../../src/slack/resource-button.js';
 import { messageButtonBody } from '../harness/interactions.js';
 import { FORM, postSigned } from '../harness/slack-requests.js';
 import { buttons, mrkdwnTexts, omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
+import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
 
 // Issue 39 item 1: every message the bot posted about a failure (the thread reply and its channel
@@ -26,6 +27,9 @@ const posted: {
 beforeAll(async () => {
   await t.start({
     connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
+    // The bot's clock: real time, but the post pacer's waits between posts move it instead of
+    // taking wall time (a dozen posts within seconds otherwise wait for their slots).
+    clock: new TestClock(),
     env: { POLL_INTERVAL_SECONDS: '0' },
     // The re-checks after an action, at test speed; an edit budget that a dozen posts and cards
     // edited within seconds do not spend (the budget has its own tests, test/watcher/delivery).

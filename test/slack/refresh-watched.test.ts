@@ -3,6 +3,7 @@ import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { messageButtonBody } from '../harness/interactions.js';
 import { FORM, postSigned } from '../harness/slack-requests.js';
 import { buttons, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
+import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
 import { notifications } from '../harness/watcher-rig.js';
 
@@ -15,7 +16,13 @@ const CHANNEL = 'C0FAKE001';
 const WATCHED_BY = `Watched in this channel by <@${OPERATOR}>`;
 
 beforeAll(async () => {
-  await t.start({ env: { POLL_INTERVAL_SECONDS: '0' }, watcher: { recheckAfterMs: [] } });
+  // The bot's clock: real time, but the post pacer's waits between posts move it instead of
+  // taking wall time.
+  await t.start({
+    clock: new TestClock(),
+    env: { POLL_INTERVAL_SECONDS: '0' },
+    watcher: { recheckAfterMs: [] },
+  });
   await t.ask(`access grant <@${OPERATOR}|oper> operator`);
 });
 afterAll(async () => {

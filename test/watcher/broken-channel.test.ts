@@ -5,6 +5,7 @@ import { brokenFixParts } from '../../src/watcher/outbox/broken-channel.js';
 import { cardOf } from '../../src/watcher/outbox/living-posts.js';
 import { type ChannelGone, type WatchRecord, watchKey } from '../../src/watcher/records/watch-store.js';
 import { messageText, TestBot } from '../harness/test-bot.js';
+import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
 import {
   cleanRedis,
@@ -41,7 +42,13 @@ const FAILED = 4;
 beforeAll(async () => {
   // The traces below are the held posts of a broken channel; the completion report that follows a
   // failure has its own tests (test/reports).
-  await t.start({ env: { POLL_INTERVAL_SECONDS: '0' }, watcher: { completionReports: false } });
+  // The bot's clock: real time, but the post pacer's waits between posts move it instead of
+  // taking wall time (a dozen posts within seconds otherwise wait for their slots).
+  await t.start({
+    clock: new TestClock(),
+    env: { POLL_INTERVAL_SECONDS: '0' },
+    watcher: { completionReports: false },
+  });
   await t.ask(`access grant <@${OPERATOR}|oper> operator`);
   await t.ask(`settings audit <#${AUDIT}|audit>`);
 });

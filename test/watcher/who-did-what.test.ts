@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBot } from '../harness/test-bot.js';
+import { TestClock } from '../harness/test-clock.js';
 import { notifications } from '../harness/watcher-rig.js';
 
 // Issue #13, "Who did what": an action taken through the bot is credited in the thread of every
@@ -8,7 +9,9 @@ const t = new TestBot();
 const OPERATOR = 'U0OPER002';
 
 beforeAll(async () => {
-  await t.start({ env: { POLL_INTERVAL_SECONDS: '0' } });
+  // The bot's clock: real time, but the post pacer's waits between posts move it instead of
+  // taking wall time.
+  await t.start({ clock: new TestClock(), env: { POLL_INTERVAL_SECONDS: '0' } });
   await t.ask(`access grant <@${OPERATOR}|oper> operator`);
 });
 afterAll(async () => {
