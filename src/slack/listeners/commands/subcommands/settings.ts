@@ -1,10 +1,5 @@
 import { channelScope, WORKSPACE } from '../../../../access/policy.js';
-import {
-  type EscalationRequest,
-  escalationLines,
-  parseEscalation,
-  setEscalation,
-} from '../../../../capabilities/on-call/escalation-command.js';
+import type { SettingsChange, SettingsSection } from '../../../../capabilities/settings-section.js';
 import { InvalidInputError } from '../../../../errors.js';
 import { LANGUAGE_NAMES, LOCALES, type Locale, parseLanguage } from '../../../../i18n/locale.js';
 import type { MessageKey, Translator } from '../../../../i18n/translator.js';
@@ -16,13 +11,13 @@ import {
 import { canonicalZone, isTimeZone } from '../../../../time/zoned-time.js';
 import type { HandlerContext } from '../../../context.js';
 import { parseChannel, parseSubject } from '../../../mentions.js';
-import { defineSubcommand, formWord, type SubcommandForm } from '../subcommand.js';
+import { defineSubcommand, formWord, type Subcommand, type SubcommandForm } from '../subcommand.js';
 
 type SettingsRequest =
   | { op: 'show' }
   | { op: 'set'; change: Partial<WorkspaceSettings>; label: string; labelKey: MessageKey }
   | { op: 'language'; language: Locale | undefined; channelId?: string }
-  | EscalationRequest;
+  | { op: 'section'; change: SettingsChange };
 
 const LANGUAGES = LOCALES.join(', ');
 
@@ -45,7 +40,7 @@ function parseLanguageSetting(args: string[]): SettingsRequest {
   return { op: 'language', language, ...(channelId ? { channelId } : {}) };
 }
 
-/** Every form of `/migrate settings`: its parser takes these and no other, and help lists them all. */
+/** The core's forms of `/migrate settings`, before the capabilities' sections. */
 const FORMS: readonly SubcommandForm[] = [
   { words: [''], usage: '/migrate settings' },
   { words: ['audit'], usage: '/migrate settings audit #channel|off' },
@@ -56,22 +51,22 @@ const FORMS: readonly SubcommandForm[] = [
   { words: ['language'], usage: '/migrate settings language en|ko|zh-CN [#channel]' },
   { words: ['language'], usage: '/migrate settings language default #channel' },
   { words: ['time-zone', 'timezone', 'zone'], usage: '/migrate settings time-zone <IANA zone>|default' },
-  {
-    words: ['escalation'],
-    usage:
-      '/migrate settings escalation remind <min> [escalate <min>] [to @group] [check <hours>] [#channel]',
-  },
-  { words: ['escalation'], usage: '/migrate settings escalation off [#channel]' },
-  { words: ['escalation'], usage: '/migrate settings escalation default #channel' },
 ];
+const WORDS = [...new Set(FORMS.flatMap((f) => (f.words[0] ? [f.words[0]] : [])))];
+const USAGE =
+  'audit #channel|off | approvals #channel | approval-ttl <hours> | approvers @group|off | approval-notify mention|dm|off | language <en|ko|zh-CN> [#channel] | time-zone <IANA zone>|default';
 
-function parseSettings(args: string[]): SettingsRequest {
+function parseSettings(args: string[], sections: readonly SettingsSection[]): SettingsRequest {
   const [name, value, ...extra] = args;
   const form = formWord(FORMS, name);
   if (form === '') return { op: 'show' };
   if (form === 'language') return parseLanguageSetting(args.slice(1));
-  if (form === 'escalation') return parseEscalation(args.slice(1));
-  if (form === undefined) throw InvalidInputError.of('settings.error.unknown', { name: name!.slice(0, 30) });
+  if (form === undefined) {
+    const section = sections.find((s) => s.word === name!.toLowerCase());
+    if (section) return { op: 'section', change: section.parse(args.slice(1)) };
+    const words = [...WORDS, ...sections.map((s) => s.word)].join(', ');
+    throw InvalidInputError.of('settings.error.unknown', { name: name!.slice(0, 30), words });
+  }
   if (extra.length > 0 || value === undefined) usage();
   const off = value.toLowerCase() === 'off';
   switch (form) {
@@ -166,7 +161,7 @@ function notifyLine(settings: WorkspaceSettings, tr: Translator): string {
   return tr.t(settings.approvalNotify ? 'settings.notify' : 'settings.notifyDefault', { how });
 }
 
-function describe(settings: WorkspaceSettings, tr: Translator): string {
+function describe(settings: WorkspaceSettings, tr: Translator, sections: readonly SettingsSection[]): string {
   const none = tr.t('settings.none');
   const lines = [
     tr.t('settings.audit', { channel: settings.auditChannel ? `<#${settings.auditChannel}>` : none }),
@@ -181,7 +176,7 @@ function describe(settings: WorkspaceSettings, tr: Translator): string {
     tr.t('settings.language', { language: LANGUAGE_NAMES[settings.language ?? 'en'] }),
     settings.timeZone ? tr.t('settings.zone', { zone: settings.timeZone }) : tr.t('settings.zoneDefault'),
   ];
-  lines.push(...escalationLines(settings, tr));
+  for (const section of sections) lines.push(...section.lines(settings, tr));
   const channels = Object.entries(settings.channelLanguages ?? {});
   if (channels.length > 0)
     lines.push(
@@ -196,6 +191,7 @@ async function setLanguage(
   ctx: HandlerContext,
   request: Extract<SettingsRequest, { op: 'language' }>,
   tr: Translator,
+  sections: readonly SettingsSection[],
 ): Promise<void> {
   const { language, channelId } = request;
   const target = channelId ? `language of <#${channelId}>` : 'workspace language';
@@ -210,26 +206,30 @@ async function setLanguage(
     : language
       ? tr.t('settings.languageChannel', { channel: `<#${channelId}>`, language: name })
       : tr.t('settings.languageChannelDefault', { channel: `<#${channelId}>`, language: name });
-  await ctx.reply({ text: `${said}\n${describe(next, tr)}` });
+  await ctx.reply({ text: `${said}\n${describe(next, tr, sections)}` });
 }
 
-async function runSettings(ctx: HandlerContext, request: SettingsRequest): Promise<void> {
+async function runSettings(
+  ctx: HandlerContext,
+  request: SettingsRequest,
+  sections: readonly SettingsSection[],
+): Promise<void> {
   const tr = await ctx.translator();
   if (request.op === 'show') {
     await ctx.require('view', ctx.here, 'see settings');
-    await ctx.reply({ text: describe(await ctx.deps.settings.get(ctx.teamId), tr) });
+    await ctx.reply({ text: describe(await ctx.deps.settings.get(ctx.teamId), tr, sections) });
     return;
   }
-  // Escalation asks the policy on the channel it names (or the workspace) itself.
-  if (request.op === 'escalation') {
-    const { said, next } = await setEscalation(ctx, request, tr);
-    await ctx.reply({ text: `${said}\n${describe(next, tr)}` });
+  // A section asks the policy on what it changes (a channel it names, or the workspace) itself.
+  if (request.op === 'section') {
+    const { said, next } = await request.change(ctx, tr);
+    await ctx.reply({ text: `${said}\n${describe(next, tr, sections)}` });
     return;
   }
   // A channel's language changes that channel; every other setting, the whole workspace.
   const scope = request.op === 'language' && request.channelId ? channelScope(request.channelId) : WORKSPACE;
   await ctx.require('manage', scope, 'change settings');
-  if (request.op === 'language') return setLanguage(ctx, request, tr);
+  if (request.op === 'language') return setLanguage(ctx, request, tr, sections);
   if (
     request.change.approvalNotify === 'mention' &&
     !(await ctx.deps.settings.get(ctx.teamId)).approversGroup
@@ -239,23 +239,28 @@ async function runSettings(ctx: HandlerContext, request: SettingsRequest): Promi
     ctx.deps.settings.update(ctx.teamId, request.change),
   );
   await ctx.reply({
-    text: `${tr.t('settings.updated', { label: tr.t(request.labelKey) })}\n${describe(next, tr)}`,
+    text: `${tr.t('settings.updated', { label: tr.t(request.labelKey) })}\n${describe(next, tr, sections)}`,
   });
 }
 
-export const settingsCommand = defineSubcommand<SettingsRequest>({
-  name: 'settings',
-  needs: 'manage',
-  usage:
-    '/migrate settings [audit #channel|off | approvals #channel | approval-ttl <hours> | approvers @group|off | approval-notify mention|dm|off | language <en|ko|zh-CN> [#channel] | time-zone <IANA zone>|default | escalation remind <min> [escalate <min>] [to @group] [check <hours>] [#channel] | escalation off [#channel]]',
-  forms: FORMS,
-  summary:
-    'Where audit entries and approval requests go, the language of channel posts and the time zone of windows; admins change them.',
-  example: () => '/migrate settings',
-  related: ['access', 'audit'],
-  parse: (args, share) => {
-    if (share) throw InvalidInputError.of('settings.error.share');
-    return parseSettings(args);
-  },
-  run: runSettings,
-});
+/** `/migrate settings`: the core's settings, then `sections` (the capabilities'), each picked by its word. */
+export function settingsCommand(sections: readonly SettingsSection[]): Subcommand {
+  const theirs = sections.flatMap((s) => s.forms.map((usage) => ({ words: [s.word], usage })));
+  const usage = [USAGE, ...theirs.map((f) => f.usage.replace('/migrate settings ', ''))].join(' | ');
+  return defineSubcommand<SettingsRequest>({
+    name: 'settings',
+    needs: 'manage',
+    usage: `/migrate settings [${usage}]`,
+    // Its parser takes these and no other, and help lists them all.
+    forms: [...FORMS, ...theirs],
+    summary:
+      'Where audit entries and approval requests go, the language of channel posts and the time zone of windows; admins change them.',
+    example: () => '/migrate settings',
+    related: ['access', 'audit'],
+    parse: (args, share) => {
+      if (share) throw InvalidInputError.of('settings.error.share');
+      return parseSettings(args, sections);
+    },
+    run: (ctx, request) => runSettings(ctx, request, sections),
+  });
+}
