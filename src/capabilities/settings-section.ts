@@ -1,17 +1,17 @@
 import type { Translator } from '../i18n/translator.js';
 import type { WorkspaceSettings } from '../settings/workspace-settings.js';
 import type { HandlerContext } from '../slack/context.js';
+import type { SubcommandForm } from '../slack/listeners/commands/subcommand.js';
 
 /**
  * A section of `/migrate settings` a capability owns (`/migrate settings escalation …`): the core
- * picks it by its word, lists its forms in help and its lines in what `/migrate settings` shows.
+ * picks it by the word after `settings`, lists its forms in help and its lines in what
+ * `/migrate settings` shows, after the core's own.
  */
 export interface SettingsSection {
-  /** The word after `/migrate settings` that picks it. */
-  word: string;
-  /** Each form, as typed (`/migrate settings escalation off [#channel]`): help lists them. */
-  forms: readonly string[];
-  /** Reads the words after its own (an InvalidInputError says its usage) into the change asked. */
+  /** Its forms, as the core's: the words that pick one (first: its name) and its line in help. */
+  forms: readonly SubcommandForm[];
+  /** Reads the words after `settings` (its word first; an InvalidInputError says its usage). */
   parse(args: readonly string[]): SettingsChange;
   /** Its lines in what `/migrate settings` shows, in the reader's language. */
   lines(settings: WorkspaceSettings, tr: Translator): string[];

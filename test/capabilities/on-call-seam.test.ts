@@ -38,7 +38,11 @@ describe('the on-call capability (claims and escalation) is one folder', () => {
   });
 
   it('declares `settings escalation` itself, a section the settings subcommand is given', () => {
-    expect(onCall.settingsSections.map((s) => s.word)).toEqual(['escalation']);
+    expect(onCall.settingsSections.flatMap((s) => s.forms.map((f) => f.words[0]))).toEqual([
+      'escalation',
+      'escalation',
+      'escalation',
+    ]);
     const settings = readFileSync(path.join(SRC, 'slack/listeners/commands/subcommands/settings.ts'), 'utf8');
     expect(settings).not.toMatch(/escalation/i);
   });

@@ -128,14 +128,17 @@ async function setEscalation(
 
 /** On-call's section of `/migrate settings`: who is reminded and mentioned of a failure nobody takes on. */
 export const escalationSection: SettingsSection = {
-  word: 'escalation',
   forms: [
-    '/migrate settings escalation remind <min> [escalate <min>] [to @group] [check <hours>] [#channel]',
-    '/migrate settings escalation off [#channel]',
-    '/migrate settings escalation default #channel',
+    {
+      words: ['escalation'],
+      usage:
+        '/migrate settings escalation remind <min> [escalate <min>] [to @group] [check <hours>] [#channel]',
+    },
+    { words: ['escalation'], usage: '/migrate settings escalation off [#channel]' },
+    { words: ['escalation'], usage: '/migrate settings escalation default #channel' },
   ],
   parse: (args) => {
-    const request = parseEscalation(args);
+    const request = parseEscalation(args.slice(1));
     return (ctx, tr) => setEscalation(ctx, request, tr);
   },
   lines: escalationLines,
