@@ -19,7 +19,7 @@ import { unwatchCommand } from './unwatch.js';
 import { watchCommand } from './watch.js';
 import { watchesCommand } from './watches.js';
 
-/** The registry's sections of `/migrate settings` (`settings escalation …`). */
+/** `/migrate settings` with the registry's sections; a bot running others builds its own (`all`). */
 const SETTINGS = settingsCommand(CAPABILITIES.flatMap((c) => c.settingsSections));
 
 /**
