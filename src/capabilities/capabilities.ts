@@ -33,6 +33,7 @@ import type {
   VerifiedRun,
 } from './drawing-hooks.js';
 import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from './request-gate.js';
+import type { SettingsSection } from './settings-section.js';
 
 /**
  * The capabilities of one running bot: the registry's list (plus any a test adds), each started
@@ -150,6 +151,11 @@ export class Capabilities implements CapabilityStates, RequestGate {
 
   subcommands(): Subcommand[] {
     return this.#list.flatMap((c) => c.subcommands);
+  }
+
+  /** Their sections of `/migrate settings`, in the list's order. */
+  settingsSections(): SettingsSection[] {
+    return this.#list.flatMap((c) => c.settingsSections);
   }
 
   registerListeners(routes: ListenerRoutes, deps: AppDeps): void {

@@ -46,6 +46,7 @@ import type {
   VerifiedRun,
 } from './drawing-hooks.js';
 import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from './request-gate.js';
+import type { SettingsSection } from './settings-section.js';
 
 /**
  * What the core hands a capability when the bot starts: the store, the clock, the policy and audit,
@@ -123,6 +124,8 @@ export interface CapabilityDefinition<State> extends CapabilityDrawingHooks<Stat
   jobs?(state: State, core: CapabilityCore): readonly Job[];
   /** Words it answers after `/migrate list` instead of the provider's list (`list unverified`). */
   listFilters?: readonly ListFilter[];
+  /** Its sections of `/migrate settings` (`settings escalation …`), after the core's. */
+  settingsSections?: readonly SettingsSection[];
   /**
    * What it shows on a person's Home tab, as a view its `render` draws (undefined: nothing); read
    * from its store only, as the tab is built.
@@ -197,6 +200,7 @@ export interface Capability {
   /** Its living post drawn from its view; undefined when it has none. */
   render(view: unknown, tr: Translator, now: number, more?: PostAdditions): CapabilityRendered | undefined;
   readonly listFilters: readonly ListFilter[];
+  readonly settingsSections: readonly SettingsSection[];
   /** The key of its connections-file section, if it has one. */
   readonly fileKey?: string;
   /** Its fields on the create form (none: []), the blocks under them, and its fields read. */
@@ -268,6 +272,7 @@ export function defineCapability<State>(
     verificationButtons: (run, tr) => definition.verificationButtons?.(run, tr) ?? [],
     render: (view, tr, now, more = NO_ADDITIONS) => definition.render?.(view, tr, now, more),
     listFilters: definition.listFilters ?? [],
+    settingsSections: definition.settingsSections ?? [],
     createFields: (tr, values, form) => definition.createForm?.fields(tr, values, form) ?? [],
     createActions: (tr) => definition.createForm?.actions?.(tr) ?? [],
     readCreate: (values, form) => definition.createForm?.read?.(values, form) ?? { errors: {} },

@@ -326,3 +326,27 @@ describe('the completion report', () => {
     );
   });
 });
+
+describe('the approvals’ section of `/migrate settings`', () => {
+  it('sets how long a request waits, refuses a bad value or a viewer, and shows its lines after the core’s', async () => {
+    const before = messageText(await t.ask('settings'));
+    expect(before).toMatch(/Time zone of time windows: UTC.*\nApprovals channel: <#C0APPROVE>\n/);
+    expect(before).toContain('Approval requests expire after 24 h');
+    expect(messageText(await t.ask('settings approval-ttl 0'))).toContain(
+      'approval-ttl is a whole number of hours from 1 to 336',
+    );
+    expect(messageText(await t.ask('settings approval-ttl 48', { userId: VIEWER }))).toMatch(
+      /You need the admin role for the whole workspace to change settings/,
+    );
+    expect(messageText(await t.ask('settings approvals'))).toContain(
+      'Use `/migrate settings audit #channel|off`',
+    );
+    expect(messageText(await t.ask('settings'))).toBe(before);
+
+    const set = messageText(await t.ask('settings approval-ttl 48'));
+    expect(set).toMatch(/^\[\] Updated the approval expiry\.\nAudit channel: none\n/);
+    expect(set).toContain('Approval requests expire after 2 days');
+    expect((await t.bot.deps.settings.get(TEAM)).approvalTtlHours).toBe(48);
+    await t.ask('settings approval-ttl 24');
+  });
+});

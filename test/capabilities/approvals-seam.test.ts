@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { approvals } from '../../src/capabilities/approvals/index.js';
 import { importersOf, SRC, sources } from './folder-importers.js';
 
 /**
@@ -57,6 +58,13 @@ describe('the approvals capability is one folder', () => {
     const appDeps = /export interface AppDeps \{([\s\S]*?)\n\}/.exec(context)?.[1] ?? '';
     expect(appDeps).toContain('capabilities: Capabilities;');
     expect(appDeps).not.toMatch(/^\s*approvals\??:/m);
+  });
+
+  it('declares its settings itself: the settings subcommand is given them as a section', () => {
+    const words = approvals.settingsSections.flatMap((s) => s.forms.map((f) => f.words[0]));
+    expect(words).toEqual(['approvals', 'approval-ttl', 'approvers', 'approval-notify']);
+    const settings = readFileSync(path.join(SRC, 'slack/listeners/commands/subcommands/settings.ts'), 'utf8');
+    expect(settings).not.toMatch(/approvalsChannel|approvalTtlHours|approversGroup|approvalNotify|APPROVER/);
   });
 
   it('left nothing at the old places', () => {

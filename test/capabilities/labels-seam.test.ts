@@ -79,11 +79,48 @@ describe('a capability in one folder', () => {
     expect(messageText(help)).toContain('지켜보는 리소스의 카드에 라벨 붙이기');
   });
 
+  it('has its own section of `/migrate settings`: shown, listed in help and the refusal, and run', async () => {
+    const id = await runningWatched('settings-copy');
+    await t.ask(`label ${id} weekend`, { userId: 'U0ALICE01', channelId: CHANNEL });
+    await cycles(1);
+    expect(card('settings-copy')).toContain(':label:');
+
+    // Its line after the core's and on-call's, in the reader's language.
+    const shown = messageText(await t.ask('settings'));
+    expect(shown).toMatch(/Escalation of failures nobody takes on: off.*Labels stay on a card for 4 h/s);
+    const help = messageText(await t.ask('help settings'));
+    expect(help).toContain('/migrate settings escalation off [#channel]');
+    expect(help).toContain('/migrate settings labels clear');
+    expect(messageText(await t.ask('settings label clear'))).toContain(
+      'Unknown setting "label": use one of audit, language, time-zone, approvals, approval-ttl, approvers, approval-notify, escalation, labels.',
+    );
+    expect(messageText(await t.ask('settings labels everything'))).toContain(
+      'Usage: /migrate settings labels clear',
+    );
+    // A viewer may read the settings, not change them.
+    expect(messageText(await t.ask('settings labels clear', { userId: 'U0VIEWER1' }))).toMatch(/You need/);
+    expect(messageText(await t.ask('settings', { userId: 'U0VIEWER1' }))).toContain(
+      'Labels stay on a card for 4 h',
+    );
+
+    const cleared = messageText(await t.ask('settings labels clear'));
+    expect(cleared).toMatch(/Took [1-9]\d* labels off\..*Labels stay on a card for 4 h/s);
+    await cycles(1);
+    expect(card('settings-copy')).not.toContain(':label:');
+    t.fakeSlack.locales.set('U0KOREAN1', 'ko-KR');
+    expect(messageText(await t.ask('settings', { userId: 'U0KOREAN1' }))).toContain(
+      '라벨은 카드에 4시간 동안 남습니다',
+    );
+  });
+
   it('is unknown to a bot that does not list it', async () => {
     const plain = new TestBot();
     await plain.start({ env: { POLL_INTERVAL_SECONDS: '0' } });
     try {
       expect(messageText(await plain.ask('label x y'))).not.toContain('Labelled');
+      expect(messageText(await plain.ask('settings labels clear'))).toContain(
+        'use one of audit, language, time-zone, approvals, approval-ttl, approvers, approval-notify, escalation.',
+      );
       expect(plain.bot.deps.capabilities.names()).not.toContain('labels');
     } finally {
       await plain.stop();

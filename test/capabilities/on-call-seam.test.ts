@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { onCall } from '../../src/capabilities/on-call/index.js';
 import { importersOf, SRC, sources } from './folder-importers.js';
 
 /**
  * Claims and escalation are one capability folder, on-call (ADR 0014): outside
  * `src/capabilities/on-call/` only the registry names it, and the surfaces below that still read
  * it. They shrink as the seam learns to draw them (a card's claim line and buttons from a fact, a
- * row's "on it" line, the settings subcommand's section); the list may only get shorter: an entry
- * that no longer imports it fails here until it is removed.
+ * row's "on it" line); the list may only get shorter: an entry that no longer imports it fails here
+ * until it is removed.
  */
 const FOLDER = 'capabilities/on-call/';
 const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?on-call\/[^']+'/;
@@ -17,8 +18,6 @@ const STILL_READ_BY: Record<string, string> = {
   'capabilities/registry.ts': 'the one list of capabilities',
   'capabilities/plans/plan-view.ts': 'who is on a failed line of a plan (on-call’s fact)',
   'capabilities/verification/verification-post.ts': 'the owner of a failed verification’s failure',
-  'slack/listeners/commands/subcommands/settings.ts':
-    '`settings escalation`, a section of `/migrate settings`',
   'settings/workspace-settings.ts': 'the escalation settings’ schema (workspace and channel)',
 };
 
@@ -31,6 +30,21 @@ describe('the on-call capability (claims and escalation) is one folder', () => {
 
   it('lists no surface that stopped reading it', () => {
     expect(Object.keys(STILL_READ_BY).filter((f) => !importers.includes(f))).toEqual([]);
+  });
+
+  it('is named by no file of the core: Slack, the watcher, the use cases, reports, the store, the providers', () => {
+    const core = /^(?:slack|watcher|use-cases|reports|store|providers)\//;
+    expect(importers.filter((f) => core.test(f))).toEqual([]);
+  });
+
+  it('declares `settings escalation` itself, a section the settings subcommand is given', () => {
+    expect(onCall.settingsSections.flatMap((s) => s.forms.map((f) => f.words[0]))).toEqual([
+      'escalation',
+      'escalation',
+      'escalation',
+    ]);
+    const settings = readFileSync(path.join(SRC, 'slack/listeners/commands/subcommands/settings.ts'), 'utf8');
+    expect(settings).not.toMatch(/escalation/i);
   });
 
   it('is named by no surface that draws its claims through the hooks (status, list, Home)', () => {

@@ -2,6 +2,7 @@ import type { CapabilityCore } from '../capability.js';
 import { defineCapability } from '../capability.js';
 import { slackApprovalMessenger } from './approval-messenger.js';
 import { ApprovalService, DEFAULT_SWEEP_INTERVAL_MS } from './approval-service.js';
+import { approvalSettings } from './approval-settings.js';
 import { waitingApprovals } from './approvals-home.js';
 import { APPROVALS, type ApprovalsState } from './approvals-state.js';
 import { type PendingApprovalRow, pendingApprovalBlocks } from './blocks/approval-home.js';
@@ -22,6 +23,8 @@ export const approvals = defineCapability<ApprovalsState>({
   name: APPROVALS,
   start: (core) => startApprovals(core),
   words: APPROVAL_WORDS,
+  // `/migrate settings approvals|approval-ttl|approvers|approval-notify …`: where requests go, who is told.
+  settingsSections: [approvalSettings],
   // The action ids posted buttons carry: unchanged, so requests posted before still answer.
   listeners: (routes, deps) => register(routes, deps),
   // What waits for this person leads their Home tab: at 3 a.m. nobody scrolls to find it.

@@ -4,11 +4,11 @@ import type { Translator } from '../../i18n/translator.js';
 import type { WorkspaceSettings } from '../../settings/workspace-settings.js';
 import type { HandlerContext } from '../../slack/context.js';
 import { parseChannel, parseSubject } from '../../slack/mentions.js';
+import type { SettingsSection } from '../settings-section.js';
 import type { EscalationSetting } from './escalation-settings.js';
 
 /** `escalation …`: the workspace's, or one channel's (`#channel`); `default` drops a channel's own. */
-export interface EscalationRequest {
-  op: 'escalation';
+interface EscalationRequest {
   setting: EscalationSetting | 'off' | 'default';
   channelId?: string;
 }
@@ -29,14 +29,14 @@ function amount(typed: string | undefined, hours: boolean): number {
  * `remind 15 escalate 60 to @oncall check 8 #ops`: the steps in any order, each once; a channel
  * makes it that channel's own. `off` turns it off (in a channel: there only).
  */
-export function parseEscalation(args: readonly string[]): EscalationRequest {
+function parseEscalation(args: readonly string[]): EscalationRequest {
   const words = [...args];
   const last = words.at(-1);
   const channelId = last?.startsWith('<#') || last?.startsWith('#') ? parseChannel(words.pop()!) : undefined;
   const first = words[0]?.toLowerCase();
   if ((first === 'off' || first === 'default') && words.length === 1) {
     if (first === 'default' && !channelId) usage();
-    return { op: 'escalation', setting: first, ...(channelId ? { channelId } : {}) };
+    return { setting: first, ...(channelId ? { channelId } : {}) };
   }
   const setting: EscalationSetting = {};
   for (let i = 0; i < words.length; i += 2) {
@@ -59,11 +59,11 @@ export function parseEscalation(args: readonly string[]): EscalationRequest {
     setting.checkHours === undefined
   )
     usage();
-  return { op: 'escalation', setting, ...(channelId ? { channelId } : {}) };
+  return { setting, ...(channelId ? { channelId } : {}) };
 }
 
 /** What escalation does, in words: "Remind after 15 min · mention @oncall after 1 h · ask owners after 8 h". */
-export function escalationWords(setting: EscalationSetting | undefined, tr: Translator): string {
+function escalationWords(setting: EscalationSetting | undefined, tr: Translator): string {
   if (!setting) return tr.t('settings.escalation.off');
   const steps: string[] = [];
   if (setting.remindMinutes !== undefined)
@@ -81,7 +81,7 @@ export function escalationWords(setting: EscalationSetting | undefined, tr: Tran
 }
 
 /** The lines `/migrate settings` shows: the workspace's escalation, and each channel's own. */
-export function escalationLines(settings: WorkspaceSettings, tr: Translator): string[] {
+function escalationLines(settings: WorkspaceSettings, tr: Translator): string[] {
   const lines = [tr.t('settings.escalation', { how: escalationWords(settings.escalation, tr) })];
   for (const [channel, own] of Object.entries(settings.channelEscalation ?? {}))
     lines.push(
@@ -94,7 +94,7 @@ export function escalationLines(settings: WorkspaceSettings, tr: Translator): st
 }
 
 /** Sets it (admins: the workspace, or the channel named) and says which escalation changed. */
-export async function setEscalation(
+async function setEscalation(
   ctx: HandlerContext,
   request: EscalationRequest,
   tr: Translator,
@@ -125,3 +125,21 @@ export async function setEscalation(
         });
   return { said, next };
 }
+
+/** On-call's section of `/migrate settings`: who is reminded and mentioned of a failure nobody takes on. */
+export const escalationSection: SettingsSection = {
+  forms: [
+    {
+      words: ['escalation'],
+      usage:
+        '/migrate settings escalation remind <min> [escalate <min>] [to @group] [check <hours>] [#channel]',
+    },
+    { words: ['escalation'], usage: '/migrate settings escalation off [#channel]' },
+    { words: ['escalation'], usage: '/migrate settings escalation default #channel' },
+  ],
+  parse: (args) => {
+    const request = parseEscalation(args.slice(1));
+    return (ctx, tr) => setEscalation(ctx, request, tr);
+  },
+  lines: escalationLines,
+};

@@ -12,6 +12,7 @@ import {
 } from './claim-buttons.js';
 import { claimButtons, claimFacts, claimFailureLine } from './claim-drawing.js';
 import { Claims } from './claims.js';
+import { escalationSection } from './escalation-command.js';
 import { escalationPass } from './escalation-pass.js';
 import { EscalationPolicies } from './escalation-policies.js';
 import { type EscalationNote, KEEP_CLAIM_ACTION, renderEscalation } from './escalation-posts.js';
@@ -36,6 +37,7 @@ export const onCall = defineCapability<OnCallState>({
     routes.action<BlockAction<ButtonAction>>(RELEASE_ACTION, releaseButtonHandler());
     routes.action<BlockAction<ButtonAction>>(KEEP_CLAIM_ACTION, keepButtonHandler());
   },
+  settingsSections: [escalationSection],
   cardButtons: claimButtons,
   failureLine: claimFailureLine,
   factsOf: (s, team, resources) => claimFacts(s.claims, team, resources),

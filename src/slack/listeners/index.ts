@@ -18,7 +18,7 @@ export function registerListeners(app: App, deps: AppDeps): void {
   registerRoutes(registry.routes, deps);
   const { names, patterns } = registry.answers();
   deps.metrics.useRequestLabels(
-    new RequestLabels({ names: [...names, ...subcommandNames(deps.capabilities.subcommands())], patterns }),
+    new RequestLabels({ names: [...names, ...subcommandNames(deps.capabilities)], patterns }),
   );
 }
 

@@ -8,7 +8,7 @@ export function migrateCommand() {
   return async ({ command, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     const ctx = handlerContextOf(context);
     const { head, args, share } = splitCommand(command.text);
-    const running = ctx.deps.capabilities.subcommands();
+    const running = ctx.deps.capabilities;
     const subcommand = findSubcommand(head ?? 'help', running);
     ctx.what = subcommand?.name ?? 'unknown subcommand';
     if (!subcommand) {

@@ -14,6 +14,7 @@ import { code } from '../../../blocks/mrkdwn.js';
 import { closest } from '../../../command-text.js';
 import { helpFacts, uniquePrefix } from '../help-facts.js';
 import { defineSubcommand, type Subcommand } from '../subcommand.js';
+import type { RunningCommands } from './index.js';
 
 type Line = { name: string; command: (id: string | undefined) => string; words?: Words };
 
@@ -69,7 +70,7 @@ function topicOf(word: string, every: readonly Subcommand[]): Subcommand {
  * `all(running)`: every subcommand but help, given those of the bot's started capabilities (a
  * test may start one the registry does not list).
  */
-export function helpSubcommand(all: (running: readonly Subcommand[]) => readonly Subcommand[]): Subcommand {
+export function helpSubcommand(all: (running?: RunningCommands) => readonly Subcommand[]): Subcommand {
   const help: Subcommand = defineSubcommand<HelpRequest>({
     name: 'help',
     needs: 'view',
@@ -82,7 +83,7 @@ export function helpSubcommand(all: (running: readonly Subcommand[]) => readonly
     async run(ctx, request) {
       const role = await ctx.require('view', ctx.here, 'use migrate-bot');
       const names = ctx.deps.connections.forTeam(ctx.teamId).map((c) => c.name);
-      const others = all(ctx.deps.capabilities.subcommands());
+      const others = all(ctx.deps.capabilities);
       // Help explains itself too: `help help`.
       const byName = new Map([help, ...others].map((s) => [s.name, s]));
       // What the reader may run, as each subcommand declares it (`needs`).
@@ -165,6 +166,6 @@ export function helpSubcommand(all: (running: readonly Subcommand[]) => readonly
     },
   });
   // What it relates to is read when asked: the registry's capabilities are listed after this runs.
-  Object.defineProperty(help, 'related', { get: () => relatedToHelp(all([])) });
+  Object.defineProperty(help, 'related', { get: () => relatedToHelp(all()) });
   return help;
 }

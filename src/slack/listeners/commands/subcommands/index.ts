@@ -1,3 +1,4 @@
+import type { Capabilities } from '../../../../capabilities/capabilities.js';
 import { CAPABILITIES } from '../../../../capabilities/registry.js';
 import type { Subcommand } from '../subcommand.js';
 import { accessCommand } from './access.js';
@@ -12,6 +13,9 @@ import { status } from './status.js';
 import { unwatchCommand } from './unwatch.js';
 import { watchCommand } from './watch.js';
 import { watchesCommand } from './watches.js';
+
+/** `/migrate settings` with the registry's sections; a bot running others builds its own (`all`). */
+const SETTINGS = settingsCommand(CAPABILITIES.flatMap((c) => c.settingsSections));
 
 /**
  * Every `/migrate` subcommand of the core, in the order help lists them, then the registry's
@@ -32,26 +36,31 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   unwatchCommand,
   watchesCommand,
   accessCommand,
-  settingsCommand,
+  SETTINGS,
   auditCommand,
   ...CAPABILITIES.flatMap((c) => c.subcommands),
 ];
 
+/** What the bot's started capabilities add: their subcommands and sections of `/migrate settings`. */
+export type RunningCommands = Pick<Capabilities, 'subcommands' | 'settingsSections'>;
+
 const HELP = helpSubcommand((running) => all(running).slice(1));
 
 /**
- * `running`: the subcommands of the bot's started capabilities (`deps.capabilities`), which may
- * hold more than the registry's (a test adds one); the registry's otherwise.
+ * `running`: the bot's started capabilities (`deps.capabilities`), which may hold more than the
+ * registry's (a test adds one); the registry's otherwise.
  */
-export function findSubcommand(word: string, running?: readonly Subcommand[]): Subcommand | undefined {
+export function findSubcommand(word: string, running?: RunningCommands): Subcommand | undefined {
   return all(running).find((s) => s.name === word || s.aliases.includes(word));
 }
 
-export function subcommandNames(running?: readonly Subcommand[]): string[] {
+export function subcommandNames(running?: RunningCommands): string[] {
   return all(running).map((s) => s.name);
 }
 
-function all(running: readonly Subcommand[] | undefined): Subcommand[] {
-  const more = (running ?? []).filter((s) => !SUBCOMMANDS.includes(s));
-  return [HELP, ...SUBCOMMANDS, ...more];
+function all(running: RunningCommands | undefined): Subcommand[] {
+  if (!running) return [HELP, ...SUBCOMMANDS];
+  const settings = settingsCommand(running.settingsSections());
+  const more = running.subcommands().filter((s) => !SUBCOMMANDS.includes(s));
+  return [HELP, ...SUBCOMMANDS.map((s) => (s === SETTINGS ? settings : s)), ...more];
 }
