@@ -18,8 +18,9 @@ export const PHONE = { width: 390, height: 844 };
  * after, and what the tests do with it (type a command, find a message, act as someone, shoot a
  * message at desk and phone width into test-artifacts/screens/, and `advance` the playground's
  * clock: the bot, the simulators and the page move together, so a failure, a window's edge or a
- * reminder a minute away comes at once instead of after a real minute). With `options.clock` the
- * bot runs on the test's own clock instead, and `advance` is not for that file.
+ * reminder a minute away comes at once instead of after a real minute; `nextCycle` is the
+ * watcher's next cycle now instead of a few real seconds on). With `options.clock` the bot runs
+ * on the test's own clock instead, and `advance` is not for that file.
  */
 export function usePlaygroundScreens(options: { clock?: Clock } = {}) {
   let playground: Awaited<ReturnType<typeof startPlayground>>;
@@ -30,17 +31,47 @@ export function usePlaygroundScreens(options: { clock?: Clock } = {}) {
 
   /**
    * Moves the bot and every simulator `ms` forward (`PlaygroundClock`), and the page with them
-   * (its "ago" times read the same clock). What was due in that time happens at the watcher's
-   * next cycle, a few real seconds on.
+   * (its "ago" times read the same clock). The move starts a watcher cycle, and this resolves once
+   * it is done: what came due in that time has been polled and posted (the page shows it next).
    */
   async function advance(ms: number): Promise<void> {
     if (options.clock) throw new Error('advance() moves the playground clock: this file gave its own');
-    playground.clock.advance(ms);
+    const moved = playground.clock.advance(ms);
+    // Its refusal (too far ahead) is thrown below, once the page has been moved too.
+    moved.catch(() => undefined);
     if (!pageClockInstalled) {
       pageClockInstalled = true;
       await page.clock.install({ time: playground.clock.now() });
       await page.clock.resume();
     } else await page.clock.setSystemTime(playground.clock.now());
+    await moved;
+  }
+
+  /**
+   * The watcher's next cycle now: the clock moves one poll interval (the time a person waits for
+   * it), and this resolves once that cycle is done.
+   */
+  function nextCycle(): Promise<void> {
+    return advance(playground.info.pollIntervalSeconds * 1000);
+  }
+
+  /**
+   * The watcher's next cycles now, one after another, until the page shows what `shown` checks
+   * (a bounded wait naming `what`): what a person sees after a few cycles (a success seen, the
+   * wave it opens at the next one, the card's edit in the next edit window) comes at once. Each
+   * cycle is run only when the page has not shown it within half a second; at most `cycles` of them
+   * (each moves the clock a poll interval, within its skew), then it waits on real time.
+   */
+  async function cyclesUntil(what: string, shown: () => Promise<boolean>, cycles = 8): Promise<void> {
+    for (let i = 0; i < cycles; i++) {
+      const seen = await until(shown, { what, timeoutMs: 500, everyMs: 100 }).then(
+        () => true,
+        () => false,
+      );
+      if (seen) return;
+      await nextCycle();
+    }
+    await until(shown, { what, timeoutMs: WAIT_MS, everyMs: 250 });
   }
 
   beforeAll(async () => {
@@ -138,6 +169,8 @@ export function usePlaygroundScreens(options: { clock?: Clock } = {}) {
       }
     },
     advance,
+    nextCycle,
+    cyclesUntil,
     /**
      * Once the watcher has the simulator's task `id` as running (a watch that began at its failure
      * would say no failure), moves the clock `ms` on: past the failure of a task failing at 14 %
