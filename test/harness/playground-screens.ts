@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { TEAM } from '../../dev/playground/people.js';
+import { PlaygroundClock } from '../../dev/playground/playground-clock.js';
 import { startPlayground } from '../../dev/playground/start-playground.js';
 import type { Clock } from '../../src/clock.js';
 import { until } from './until.js';
@@ -63,7 +64,8 @@ export function usePlaygroundScreens(options: { clock?: Clock } = {}) {
    * (each moves the clock a poll interval, within its skew), then it waits on real time.
    */
   async function cyclesUntil(what: string, shown: () => Promise<boolean>, cycles = 8): Promise<void> {
-    for (let i = 0; i < cycles; i++) {
+    const step = playground.info.pollIntervalSeconds * 1000;
+    for (let i = 0; i < cycles && playground.clock.skewMs + step <= PlaygroundClock.MAX_SKEW_MS; i++) {
       const seen = await until(shown, { what, timeoutMs: 500, everyMs: 100 }).then(
         () => true,
         () => false,
@@ -114,6 +116,11 @@ export function usePlaygroundScreens(options: { clock?: Clock } = {}) {
     async type(text: string): Promise<void> {
       await page.locator('#composer-input').fill(text);
       await page.locator('#composer-input').press('Enter');
+    },
+    /** Waits for `found` to be shown, running the watcher's cycles meanwhile (`cyclesUntil`). */
+    async shown(found: Locator, what: string, cycles?: number): Promise<Locator> {
+      await cyclesUntil(what, () => found.isVisible(), cycles);
+      return found;
     },
     async message(text: string | RegExp, timeout = WAIT_MS): Promise<Locator> {
       const found = page.locator('#messages .message').filter({ hasText: text }).last();
@@ -178,10 +185,14 @@ export function usePlaygroundScreens(options: { clock?: Clock } = {}) {
      */
     async advanceWhenRunning(id: string, ms = 20_000): Promise<void> {
       const watcher = playground.bot.deps.watcher;
-      await until(
-        async () => (await watcher.list(TEAM.id)).find((r) => r.watch.id === id)?.state === 'running',
-        { what: `the watch of ${id} running`, timeoutMs: WAIT_MS, everyMs: 250 },
-      );
+      const running = async () =>
+        (await watcher.list(TEAM.id)).find((r) => r.watch.id === id)?.state === 'running';
+      // A cycle now, with no time moved (the task must not near its failure before it is seen).
+      await until(async () => (await running()) || (await advance(0).then(running)), {
+        what: `the watch of ${id} running`,
+        timeoutMs: WAIT_MS,
+        everyMs: 250,
+      });
       await advance(ms);
     },
     /** The playground clock's time (the bot's and the simulators'), epoch ms. */
