@@ -21,7 +21,8 @@ export const PHONE = { width: 390, height: 844 };
  * clock: the bot, the simulators and the page move together, so a failure, a window's edge or a
  * reminder a minute away comes at once instead of after a real minute; `nextCycle` is the
  * watcher's next cycle now instead of a few real seconds on). With `options.clock` the bot runs
- * on the test's own clock instead, and `advance` is not for that file.
+ * on the test's own clock instead: `advance` moves it when it is a `PlaygroundClock` no simulator
+ * follows (the file moves a simulator's clock itself), and is not for that file otherwise.
  */
 export function usePlaygroundScreens(options: { clock?: Clock } = {}) {
   let playground: Awaited<ReturnType<typeof startPlayground>>;
@@ -36,16 +37,22 @@ export function usePlaygroundScreens(options: { clock?: Clock } = {}) {
    * it is done: what came due in that time has been polled and posted (the page shows it next).
    */
   async function advance(ms: number): Promise<void> {
-    if (options.clock) throw new Error('advance() moves the playground clock: this file gave its own');
-    const moved = playground.clock.advance(ms);
+    const moved = movable().advance(ms);
     // Its refusal (too far ahead) is thrown below, once the page has been moved too.
     moved.catch(() => undefined);
     if (!pageClockInstalled) {
       pageClockInstalled = true;
-      await page.clock.install({ time: playground.clock.now() });
+      await page.clock.install({ time: movable().now() });
       await page.clock.resume();
-    } else await page.clock.setSystemTime(playground.clock.now());
+    } else await page.clock.setSystemTime(movable().now());
     await moved;
+  }
+
+  /** The clock `advance` moves: the playground's, or the file's own when it is a `PlaygroundClock`. */
+  function movable(): PlaygroundClock {
+    if (!options.clock) return playground.clock;
+    if (options.clock instanceof PlaygroundClock) return options.clock;
+    throw new Error('advance() moves the playground clock: this file gave a clock of its own');
   }
 
   /**
@@ -65,7 +72,7 @@ export function usePlaygroundScreens(options: { clock?: Clock } = {}) {
    */
   async function cyclesUntil(what: string, shown: () => Promise<boolean>, cycles = 8): Promise<void> {
     const step = playground.info.pollIntervalSeconds * 1000;
-    for (let i = 0; i < cycles && playground.clock.skewMs + step <= PlaygroundClock.MAX_SKEW_MS; i++) {
+    for (let i = 0; i < cycles && movable().skewMs + step <= PlaygroundClock.MAX_SKEW_MS; i++) {
       const seen = await until(shown, { what, timeoutMs: 500, everyMs: 100 }).then(
         () => true,
         () => false,

@@ -44,17 +44,17 @@ export function runningTask(screen: Screens, name: string, progress: number) {
 }
 
 /**
- * Opens the thread of the run card naming `name`, once the card has replies (the watcher's cycles
- * run meanwhile).
+ * Opens the thread of the run card naming `name`, once the card has replies (at most `cycles` of
+ * the watcher's cycles run meanwhile, each moving the clock; 0 for a file on real time).
  */
-export async function openCardThread(screen: Screens, name: string): Promise<void> {
+export async function openCardThread(screen: Screens, name: string, cycles?: number): Promise<void> {
   const { page } = screen;
   const card = page
     .locator('#messages .message')
     .filter({ hasText: name })
     .filter({ has: page.locator('.thread-summary') })
     .last();
-  await screen.shown(card, `the card of ${name} with replies`);
+  await screen.shown(card, `the card of ${name} with replies`, cycles);
   await card.locator('.thread-summary').click();
 }
 
