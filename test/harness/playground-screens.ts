@@ -192,14 +192,10 @@ export function usePlaygroundScreens(options: { clock?: Clock } = {}) {
      */
     async advanceWhenRunning(id: string, ms = 20_000): Promise<void> {
       const watcher = playground.bot.deps.watcher;
-      const running = async () =>
-        (await watcher.list(TEAM.id)).find((r) => r.watch.id === id)?.state === 'running';
-      // A cycle now, with no time moved (the task must not near its failure before it is seen).
-      await until(async () => (await running()) || (await advance(0).then(running)), {
-        what: `the watch of ${id} running`,
-        timeoutMs: WAIT_MS,
-        everyMs: 250,
-      });
+      await until(
+        async () => (await watcher.list(TEAM.id)).find((r) => r.watch.id === id)?.state === 'running',
+        { what: `the watch of ${id} running`, timeoutMs: WAIT_MS, everyMs: 250 },
+      );
       await advance(ms);
     },
     /** The playground clock's time (the bot's and the simulators'), epoch ms. */

@@ -91,11 +91,7 @@ async function failsOnceRunning(id: string, name: string, ms: number): Promise<v
   const watcher = screen.playground.bot.deps.watcher;
   const running = async () =>
     (await watcher.list(TEAM.id)).find((r) => r.watch.id === id)?.state === 'running';
-  await until(async () => (await running()) || (await screen.advance(0).then(running)), {
-    what: `the watch of ${id} running`,
-    timeoutMs: WAIT_MS,
-    everyMs: 250,
-  });
+  await until(running, { what: `the watch of ${id} running`, timeoutMs: WAIT_MS, everyMs: 250 });
   oms().clock.advance(ms);
   await screen.shown(failurePost(name), `the failure post of ${name}`);
 }
