@@ -11,7 +11,8 @@ import { setTimeout as wait } from 'node:timers/promises';
  *
  * What stays on real time, by design, reads `systemClock` (or `performance.now()` for a duration)
  * and says why where it does:
- * - the schedule that starts work (node-cron's ticks, the early re-checks after an action);
+ * - the schedule that starts work (node-cron's ticks, the early re-checks after an action); a clock
+ *   moved by hand (`onMove`) also starts the watcher's cycle each time it moves;
  * - what the store keeps itself (key and lease expiry: Redis's `PX`, and the local stores match it),
  *   and the deadlines of waits for a real process or socket (the store's start-up, a lock's wait);
  * - times another party checks against its own clock: a provider's request signature, Slack's
@@ -22,6 +23,12 @@ export interface Clock {
   now(): number;
   /** Resolves once `ms` have passed on this clock. */
   sleep(ms: number): Promise<void>;
+  /**
+   * Only on a clock moved by hand (the playground's): `work` runs each time it moves, so what came
+   * due starts then rather than at the next real-time tick; the move resolves once that work is
+   * done. Returns what stops it. The system clock never jumps, so it has none.
+   */
+  onMove?(work: () => Promise<unknown>): () => void;
 }
 
 /** Production: the system clock and real timers. */

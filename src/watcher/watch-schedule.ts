@@ -13,6 +13,8 @@ export interface ScheduledWork {
   /** One cycle; `lastStart` is when the last one began (on the clock). */
   cycle: () => Promise<unknown>;
   lastStart: () => number;
+  /** The cycle under way, if one is. */
+  running: () => Promise<unknown> | undefined;
 }
 
 /**
@@ -20,13 +22,15 @@ export interface ScheduledWork {
  * `recheckAfterMs` after someone acted on a watched resource while the provider says the change is
  * under way. These are the watcher's only real timers. They decide when work starts; inside the work, every time read and every wait goes
  * through the watcher's clock (`clock.ts`), so a test runs the work itself (`runCycle`) and moves
- * that clock.
+ * that clock. A clock moved by hand (the playground's, `Clock.onMove`) starts a cycle each time it
+ * moves as well: what came due is polled then, not at the next real tick.
  */
 export class WatchSchedule {
   readonly #options: ScheduleOptions;
   readonly #work: ScheduledWork;
   readonly #logger: Logger;
   #task: ScheduledTask | undefined;
+  #unfollowMoves: (() => void) | undefined;
   #stopped = false;
   readonly #rechecks = new Set<NodeJS.Timeout>();
   readonly #rechecking = new Set<Promise<void>>();
@@ -49,7 +53,20 @@ export class WatchSchedule {
       noOverlap: true,
       logger: cronLogger(this.#logger),
     });
+    this.#unfollowMoves = this.#options.clock.onMove?.(() => this.#cycleAfterMove());
     return true;
+  }
+
+  /**
+   * A cycle that starts after the clock moved. One under way may have read the time before the
+   * move, so it is waited for; whoever starts the next one (this, or a tick meanwhile), it reads
+   * the moved time, and this resolves when it is done.
+   */
+  async #cycleAfterMove(): Promise<void> {
+    for (let running = this.#work.running(); running; running = this.#work.running())
+      await running.catch(() => undefined);
+    if (this.#stopped) return;
+    await this.#tick(true);
   }
 
   async #tick(even: boolean): Promise<void> {
@@ -113,6 +130,7 @@ export class WatchSchedule {
   /** No more ticks or re-checks; resolves once the re-checks under way are done. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#unfollowMoves?.();
     await this.#task?.destroy();
     this.#task = undefined;
     for (const timer of this.#rechecks) clearTimeout(timer);

@@ -93,6 +93,7 @@ export class Watcher {
       {
         cycle: () => this.runCycle(),
         lastStart: () => this.#lastStart,
+        running: () => this.#current,
       },
       this.#logger,
     );

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { TEAM } from '../../dev/playground/people.js';
+import { PlaygroundClock } from '../../dev/playground/playground-clock.js';
 import { startPlayground } from '../../dev/playground/start-playground.js';
 import type { Clock } from '../../src/clock.js';
 import { until } from './until.js';
@@ -18,8 +19,10 @@ export const PHONE = { width: 390, height: 844 };
  * after, and what the tests do with it (type a command, find a message, act as someone, shoot a
  * message at desk and phone width into test-artifacts/screens/, and `advance` the playground's
  * clock: the bot, the simulators and the page move together, so a failure, a window's edge or a
- * reminder a minute away comes at once instead of after a real minute). With `options.clock` the
- * bot runs on the test's own clock instead, and `advance` is not for that file.
+ * reminder a minute away comes at once instead of after a real minute; `nextCycle` is the
+ * watcher's next cycle now instead of a few real seconds on). With `options.clock` the bot runs
+ * on the test's own clock instead: `advance` moves it when it is a `PlaygroundClock` no simulator
+ * follows (the file moves a simulator's clock itself), and is not for that file otherwise.
  */
 export function usePlaygroundScreens(options: { clock?: Clock } = {}) {
   let playground: Awaited<ReturnType<typeof startPlayground>>;
@@ -30,17 +33,54 @@ export function usePlaygroundScreens(options: { clock?: Clock } = {}) {
 
   /**
    * Moves the bot and every simulator `ms` forward (`PlaygroundClock`), and the page with them
-   * (its "ago" times read the same clock). What was due in that time happens at the watcher's
-   * next cycle, a few real seconds on.
+   * (its "ago" times read the same clock). The move starts a watcher cycle, and this resolves once
+   * it is done: what came due in that time has been polled and posted (the page shows it next).
    */
   async function advance(ms: number): Promise<void> {
-    if (options.clock) throw new Error('advance() moves the playground clock: this file gave its own');
-    playground.clock.advance(ms);
+    const moved = movable().advance(ms);
+    // Its refusal (too far ahead) is thrown below, once the page has been moved too.
+    moved.catch(() => undefined);
     if (!pageClockInstalled) {
       pageClockInstalled = true;
-      await page.clock.install({ time: playground.clock.now() });
+      await page.clock.install({ time: movable().now() });
       await page.clock.resume();
-    } else await page.clock.setSystemTime(playground.clock.now());
+    } else await page.clock.setSystemTime(movable().now());
+    await moved;
+  }
+
+  /** The clock `advance` moves: the playground's, or the file's own when it is a `PlaygroundClock`. */
+  function movable(): PlaygroundClock {
+    if (!options.clock) return playground.clock;
+    if (options.clock instanceof PlaygroundClock) return options.clock;
+    throw new Error('advance() moves the playground clock: this file gave a clock of its own');
+  }
+
+  /**
+   * The watcher's next cycle now: the clock moves one poll interval (the time a person waits for
+   * it), and this resolves once that cycle is done.
+   */
+  function nextCycle(): Promise<void> {
+    return advance(playground.info.pollIntervalSeconds * 1000);
+  }
+
+  /**
+   * The watcher's next cycles now, one after another, until the page shows what `shown` checks
+   * (a bounded wait naming `what`): what a person sees after a few cycles (a success seen, the
+   * wave it opens at the next one, the card's edit in the next edit window) comes at once. Each
+   * cycle is run only when the page has not shown it within half a second; at most `cycles` of them
+   * (each moves the clock a poll interval, within its skew), then it waits on real time.
+   */
+  async function cyclesUntil(what: string, shown: () => Promise<boolean>, cycles = 8): Promise<void> {
+    const step = playground.info.pollIntervalSeconds * 1000;
+    for (let i = 0; i < cycles && movable().skewMs + step <= PlaygroundClock.MAX_SKEW_MS; i++) {
+      const seen = await until(shown, { what, timeoutMs: 500, everyMs: 100 }).then(
+        () => true,
+        () => false,
+      );
+      if (seen) return;
+      await nextCycle();
+    }
+    await until(shown, { what, timeoutMs: WAIT_MS, everyMs: 250 });
   }
 
   beforeAll(async () => {
@@ -83,6 +123,11 @@ export function usePlaygroundScreens(options: { clock?: Clock } = {}) {
     async type(text: string): Promise<void> {
       await page.locator('#composer-input').fill(text);
       await page.locator('#composer-input').press('Enter');
+    },
+    /** Waits for `found` to be shown, running the watcher's cycles meanwhile (`cyclesUntil`). */
+    async shown(found: Locator, what: string, cycles?: number): Promise<Locator> {
+      await cyclesUntil(what, () => found.isVisible(), cycles);
+      return found;
     },
     async message(text: string | RegExp, timeout = WAIT_MS): Promise<Locator> {
       const found = page.locator('#messages .message').filter({ hasText: text }).last();
@@ -138,6 +183,8 @@ export function usePlaygroundScreens(options: { clock?: Clock } = {}) {
       }
     },
     advance,
+    nextCycle,
+    cyclesUntil,
     /**
      * Once the watcher has the simulator's task `id` as running (a watch that began at its failure
      * would say no failure), moves the clock `ms` on: past the failure of a task failing at 14 %

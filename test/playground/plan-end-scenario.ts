@@ -58,11 +58,12 @@ export function planEndScenario(l: PlanEndWords): void {
 
   /**
    * Moves the playground's clock `ms` on, as far as the signature window leaves room (a margin
-   * kept for the run's remaining requests): past that, the simulators run on real time.
+   * kept for the run's remaining requests): past that, the simulators run on real time. Either way
+   * the watcher's cycle runs now and is done when this resolves.
    */
   async function nudge(ms: number): Promise<void> {
     const room = PlaygroundClock.MAX_SKEW_MS - 15_000 - screen.playground.clock.skewMs;
-    if (room > 0) await screen.advance(Math.min(ms, room));
+    await screen.advance(Math.max(0, Math.min(ms, room)));
   }
 
   /** Polls `read` until it passes `ok`, moving the clock `step` on between reads. */
@@ -81,7 +82,8 @@ export function planEndScenario(l: PlanEndWords): void {
           await nudge(step);
           return false;
         },
-        { timeout: 240_000, interval: 2_000, message: what },
+        // The nudge's cycle is done when it resolves: the page shows it within moments.
+        { timeout: 240_000, interval: 300, message: what },
       )
       .toBe(true);
     return last as T;

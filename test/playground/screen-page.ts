@@ -43,30 +43,36 @@ export function runningTask(screen: Screens, name: string, progress: number) {
   });
 }
 
-/** Opens the thread of the run card naming `name`, once the card has replies. */
-export async function openCardThread(page: Page, name: string): Promise<void> {
+/**
+ * Opens the thread of the run card naming `name`, once the card has replies (at most `cycles` of
+ * the watcher's cycles run meanwhile, each moving the clock; 0 for a file on real time).
+ */
+export async function openCardThread(screen: Screens, name: string, cycles?: number): Promise<void> {
+  const { page } = screen;
   const card = page
     .locator('#messages .message')
     .filter({ hasText: name })
     .filter({ has: page.locator('.thread-summary') })
     .last();
-  await card.waitFor({ timeout: 90_000 });
+  await screen.shown(card, `the card of ${name} with replies`, cycles);
   await card.locator('.thread-summary').click();
 }
 
-/** The last message in `where` that says `hasText` (if given) and has the button `button`, once shown. */
+/**
+ * The last message in `where` that says `hasText` (if given) and has the button `button`, once
+ * shown (the watcher's cycles run meanwhile).
+ */
 export async function postWithButton(
-  page: Page,
+  screen: Screens,
   where: '#messages' | '#thread-messages',
   button: string,
   hasText?: string | RegExp,
 ): Promise<Locator> {
-  const all = page.locator(`${where} .message`);
+  const all = screen.page.locator(`${where} .message`);
   const post = (hasText === undefined ? all : all.filter({ hasText }))
-    .filter({ has: page.locator('.bk-button', { hasText: button }) })
+    .filter({ has: screen.page.locator('.bk-button', { hasText: button }) })
     .last();
-  await post.waitFor({ timeout: 60_000 });
-  return post;
+  return screen.shown(post, `a post in ${where} with ${button}`);
 }
 
 /** Presses `button` on `post`, then closes the thread if it is open (on a phone it covers the channel). */

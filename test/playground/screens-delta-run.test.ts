@@ -30,8 +30,8 @@ describe('issue 49 item 3 at desk and phone width', { timeout: 300_000 }, () => 
         await type(`/migrate watch hw-sim:${task.id}`);
         // 30 % of 2 GiB at 64 MiB/s is about 10 s: moved there once the watch has it running.
         await screen.advanceWhenRunning(task.id, 15_000);
-        await openCardThread(page, name);
-        const post = await postWithButton(page, '#thread-messages', button, verified);
+        await openCardThread(screen, name);
+        const post = await postWithButton(screen, '#thread-messages', button, verified);
         await shoot(post, `delta-button-${lang}`);
         // Issue 49 item 2: the verification's CSV follows the post in the thread.
         const csv = page.locator('#thread-messages .message').filter({ hasText: 'objects_total' }).last();

@@ -21,7 +21,7 @@ async function finishedReport(name: string, reportText: RegExp): Promise<[Locato
   await type(`/migrate watch hw-sim:${task.id}`);
   // The report and the chart go to the card's thread: open it once the card has replies.
   const { page } = screen;
-  await openCardThread(page, name);
+  await openCardThread(screen, name, 0);
   const thread = page.locator('#thread-messages .message');
   const report = thread.filter({ hasText: reportText }).last();
   await report.waitFor({ timeout: 90_000 });

@@ -23,8 +23,7 @@ async function failurePost(name: string, code: RegExp): Promise<Locator> {
     .filter({ hasText: name })
     .filter({ hasText: code })
     .last();
-  await post.waitFor({ timeout: 90_000 });
-  return post;
+  return screen.shown(post, `the failure post of ${name}`);
 }
 
 function failingTask(name: string, code: string) {
@@ -85,7 +84,13 @@ describe('issue 51 surfaces at desk and phone width', { timeout: 300_000 }, () =
 
     const group = groupWithFailures('scans by year');
     await type(`/migrate watch hw-sim:${group.id}`);
-    const card = await message(/Failed: 2 of 4 tasks/, 90_000);
+    const card = await screen.shown(
+      screen.page
+        .locator('#messages .message')
+        .filter({ hasText: /Failed: 2 of 4 tasks/ })
+        .last(),
+      'the group card',
+    );
     expect(await card.innerText()).toMatch(/Failed: 2 of 4 tasks · group migrating/);
     expect(await labels(card)).toEqual(expect.arrayContaining(['Pause', 'Refresh']));
     await shoot(card, 'group-card-en');
@@ -125,7 +130,13 @@ describe('issue 51 surfaces at desk and phone width', { timeout: 300_000 }, () =
 
       const group = groupWithFailures('scans by month');
       await type(`/migrate watch hw-sim:${group.id}`);
-      const card = await message(/태스크 4개 중 2개/, 90_000);
+      const card = await screen.shown(
+        screen.page
+          .locator('#messages .message')
+          .filter({ hasText: /태스크 4개 중 2개/ })
+          .last(),
+        'the group card',
+      );
       expect(await card.innerText()).toContain('그룹은 마이그레이션 중');
       await shoot(card, 'group-card-ko');
     } finally {

@@ -1,23 +1,23 @@
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { CHANNEL, TEAM } from '../../dev/playground/people.js';
+import { PlaygroundClock } from '../../dev/playground/playground-clock.js';
+import { WATCHED_AT_START } from '../../dev/playground/start-playground.js';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
-import { type Clock, systemClock } from '../../src/clock.js';
 import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
+import { until } from '../harness/until.js';
 
 /**
  * Issue 59 items 2 to 6 as people see them, at a desk (1280 px) and on a phone (390×844): a failed
  * run's card saying what to do (en, ko), `/migrate list unverified` saying what it covers (en, ko,
  * zh), durations as people say them in the escalation settings and a reminder (en, ko, zh),
  * `help window` with every form (en, ko), and Take over pressed by its owner (en, ko). The bot's
- * clock runs on real time with a skew the test moves forward (a reminder a minute after a failure
- * comes without waiting that minute); the simulator's clock is moved to make a task fail at once.
- * Screenshots go to test-artifacts/screens/.
+ * clock is one of its own that no simulator follows, moved forward by the test (a reminder a
+ * minute after a failure comes without waiting that minute, the watcher's cycles at once); the
+ * simulator's clock is moved apart to make a task fail at once. Screenshots go to
+ * test-artifacts/screens/.
  */
-let skewMs = 0;
-// The system clock moved forward by `skewMs`: waits inside the bot stay real time.
-const clock: Clock = { now: () => Date.now() + skewMs, sleep: (ms) => systemClock.sleep(ms) };
-const screen = usePlaygroundScreens({ clock });
+const screen = usePlaygroundScreens({ clock: new PlaygroundClock() });
 const { type, message, actAs, shoot } = screen;
 const oms = () => screen.playground.simulators.get('huawei-oms');
 
@@ -77,17 +77,23 @@ async function failingWatched(name: string): Promise<void> {
     dst: { region: 'cn-north-4', bucket: 'invoices-obs' },
   });
   await type(`/migrate watch hw-sim:${task.id}`);
-  // The watch has seen it running (a watch that began at the failure would say no failure).
-  const watcher = screen.playground.bot.deps.watcher;
-  await expect
-    .poll(async () => (await watcher.list(TEAM.id)).find((r) => r.watch.id === task.id)?.state, {
-      timeout: 60_000,
-    })
-    .toBe('running');
   // 90 s at 20 MiB/s passes 14 % at once. The simulator checks the bot's request signatures
   // against its own clock (15 minutes of skew at most): the file moves it 6 minutes in all.
-  oms().clock.advance(90_000);
-  await failurePost(name).waitFor({ timeout: 90_000 });
+  await failsOnceRunning(task.id, name, 90_000);
+}
+
+/**
+ * Once the watch has seen the task `id` running (a watch that began at the failure would say no
+ * failure), moves the simulator's clock `ms` on, past its failure, and waits for the failure post
+ * (the watcher's cycles run meanwhile, the bot's clock moving a poll interval each).
+ */
+async function failsOnceRunning(id: string, name: string, ms: number): Promise<void> {
+  const watcher = screen.playground.bot.deps.watcher;
+  const running = async () =>
+    (await watcher.list(TEAM.id)).find((r) => r.watch.id === id)?.state === 'running';
+  await until(running, { what: `the watch of ${id} running`, timeoutMs: WAIT_MS, everyMs: 250 });
+  oms().clock.advance(ms);
+  await screen.shown(failurePost(name), `the failure post of ${name}`);
 }
 
 /**
@@ -126,10 +132,11 @@ describe('issue 59 at desk and phone width', { timeout: 600_000 }, () => {
   it('in English: the failed run card, list unverified, help window, escalation, own Take over', async () => {
     await speak('Alice', 'en-US');
     // The seeded invoices-azure fails with TRF.0015 (refused keys) about 15 s after start.
-    const post = failurePost('invoices-azure');
-    await post.waitFor({ timeout: 90_000 });
+    await failsOnceRunning(WATCHED_AT_START.id, 'invoices-azure', 20_000);
     const card = channelCard('invoices-azure');
-    await expect.poll(async () => card.innerText(), { timeout: 90_000 }).toMatch(/This run failed/);
+    await screen.cyclesUntil('the failed card', async () =>
+      /This run failed/.test(await card.innerText({ timeout: 500 }).catch(() => '')),
+    );
     expect(await card.innerText()).not.toMatch(/sign-off/);
     await shoot(card, 'failed-run-card-en');
 
@@ -160,7 +167,9 @@ describe('issue 59 at desk and phone width', { timeout: 600_000 }, () => {
     await speak('Alice', 'ko-KR');
     await failingWatched('invoices-failed-kr');
     const card = channelCard('invoices-failed-kr');
-    await expect.poll(async () => card.innerText(), { timeout: 90_000 }).toMatch(/이 실행은 실패했습니다/);
+    await screen.cyclesUntil('the failed card', async () =>
+      /이 실행은 실패했습니다/.test(await card.innerText({ timeout: 500 }).catch(() => '')),
+    );
     await shoot(card, 'failed-run-card-ko');
 
     await type('/migrate list unverified');
@@ -204,12 +213,12 @@ describe('issue 59 at desk and phone width', { timeout: 600_000 }, () => {
       await speak('Alice', locale);
       const name = `reminded-${lang}`;
       await failingWatched(name);
-      // A minute and a few seconds on the bot's clock, at once: the next cycle reminds.
-      skewMs += 64_000;
+      // A minute and a few seconds on the bot's clock, at once: the cycle it starts reminds.
+      await screen.advance(64_000);
       const card = channelCard(name);
       await card.locator('.thread-summary').click();
       const reminder = screen.page.locator('#thread-messages .message').filter({ hasText: said }).last();
-      await reminder.waitFor({ timeout: 90_000 });
+      await screen.shown(reminder, `the reminder in ${lang}`);
       expect(await reminder.innerText()).not.toMatch(/1 min \d+ s|1분 \d+초|1 分 \d+ 秒/);
       await shoot(reminder, `escalation-reminder-${lang}`);
       await screen.page.locator('#thread-close').click();

@@ -42,14 +42,14 @@ describe('Retry these and its reconciling check at desk and phone width', { time
         const task = omsTaskFailing7(store, playground.simulators.get('huawei-oms'), name);
         await type(`/migrate watch hw-sim:${task.id}`);
         await screen.advanceWhenRunning(task.id, 15_000);
-        await openCardThread(page, name);
-        const post = await postWithButton(page, '#thread-messages', check);
+        await openCardThread(screen, name);
+        const post = await postWithButton(screen, '#thread-messages', check);
         await pressAndCloseThread(page, post, check);
-        const checked = await postWithButton(page, '#messages', retry, name);
+        const checked = await postWithButton(screen, '#messages', retry, name);
         await checked.locator('.bk-button', { hasText: retry }).click();
 
         // The retry goes for approval like any new migration: someone else approves it.
-        const request = await postWithButton(page, '#messages', approve, `${name} · retry 1`);
+        const request = await postWithButton(screen, '#messages', approve, `${name} · retry 1`);
         await shoot(request, `objects-retry-request-${lang}`);
         // Meanwhile someone deletes one of the 7 at the source: the retry cannot bring it over.
         store.bucket(`${name}-src`).delete('photos/img-006.jpg');
@@ -67,7 +67,8 @@ describe('Retry these and its reconciling check at desk and phone width', { time
           .filter({ hasText: `${name} · retry 1` })
           .filter({ hasText: arrived })
           .last();
-        await reconciled.waitFor({ timeout: 120_000 });
+        // The watcher's cycles run meanwhile, the simulator's clock with them.
+        await screen.shown(reconciled, 'the reconciled check', 16);
         const said = await reconciled.innerText();
         expect(said).toContain('photos/img-006.jpg');
         expect(said).toContain(`hw-sim:${task.id}`);

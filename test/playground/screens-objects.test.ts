@@ -27,8 +27,8 @@ describe('Check the buckets at desk and phone width', { timeout: 600_000 }, () =
         const task = omsTaskFailing7(store, playground.simulators.get('huawei-oms'), name);
         await type(`/migrate watch hw-sim:${task.id}`);
         await screen.advanceWhenRunning(task.id, 15_000);
-        await openCardThread(page, name);
-        const post = await postWithButton(page, '#thread-messages', button);
+        await openCardThread(screen, name);
+        const post = await postWithButton(screen, '#thread-messages', button);
         await shoot(post, `objects-verification-${lang}`);
         await pressAndCloseThread(page, post, button);
         const check = page
@@ -37,7 +37,7 @@ describe('Check the buckets at desk and phone width', { timeout: 600_000 }, () =
           .filter({ hasText: name })
           .filter({ has: page.locator('.bk-button') })
           .last();
-        await check.waitFor({ timeout: 60_000 });
+        await screen.shown(check, 'the bucket check');
         const checked = await check.innerText();
         expect(checked).toContain('photos/img-004.jpg');
         // The provider's own list file in the destination bucket is not an object "only there".
@@ -49,8 +49,8 @@ describe('Check the buckets at desk and phone width', { timeout: 600_000 }, () =
         await type(`/migrate watch ncp-sim:${title}`);
         // The rest (60 MiB at 64 MiB/s) in about a second: the playground's clock may move 5 minutes in all.
         await screen.advanceWhenRunning(title, 10_000);
-        await openCardThread(page, title);
-        const ncpPost = await postWithButton(page, '#thread-messages', button);
+        await openCardThread(screen, title);
+        const ncpPost = await postWithButton(screen, '#thread-messages', button);
         await pressAndCloseThread(page, ncpPost, button);
         const ncpCheck = await message(new RegExp(`${title}[\\s\\S]*(assets/file-007|file-007)`), 60_000);
         expect(await ncpCheck.innerText()).toContain('assets/file-030.bin');

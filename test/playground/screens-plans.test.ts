@@ -2,7 +2,7 @@ import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { CHANNEL, TEAM } from '../../dev/playground/people.js';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
-import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
+import { usePlaygroundScreens } from '../harness/playground-screens.js';
 
 /**
  * A plan of three waves over the three simulators as people see it, at a desk (1280 px) and on a
@@ -119,8 +119,12 @@ describe('a plan of three waves at desk and phone width', { timeout: 600_000 }, 
         .get('upcloud')
         .addJob({ name: `media-archive-${l.lang}`, status: 'running', progress: 0.3 });
       const card = planCard(id!);
+      const cardText = () => card.innerText({ timeout: 500 }).catch(() => '');
+      // The watcher's cycles come at once: the gate pass, a held edit's next window.
       const shows = (what: string | RegExp) =>
-        expect.poll(async () => card.innerText(), { timeout: WAIT_MS }).toMatch(what);
+        screen.cyclesUntil(`the plan card showing ${what}`, async () =>
+          typeof what === 'string' ? (await cardText()).includes(what) : what.test(await cardText()),
+        );
       await type(`/migrate plan add ${name} hw-sim:${small.id}`);
       await shows(small.name);
       await type(`/migrate plan add ${name} ncp-sim:weekend-${l.lang} upcloud-sim:${job.uuid} wave 2`);
@@ -130,16 +134,15 @@ describe('a plan of three waves at desk and phone width', { timeout: 600_000 }, 
       await type(`/migrate plan gate ${name} wave 3 after signed-off +2h`);
       await shows(l.gate);
       await type(`/migrate plan start ${name}`);
-      await expect.poll(async () => card.innerText(), { timeout: WAIT_MS }).toMatch(l.open);
+      await shows(l.open);
 
-      // Wave 1 succeeds on the simulator: the watcher sees it and wave 2 opens.
+      // Wave 1 succeeds on the simulator: the watcher sees it at its next cycle, and wave 2 opens.
       const sim = oms.task(small.id)!;
       Object.assign(sim, { status: 5, completeSize: sim.totalSize, successfulNum: sim.totalNum });
-      await expect
-        .poll(async () => [...(await card.innerText()).matchAll(new RegExp(l.open, 'g'))].length, {
-          timeout: 90_000,
-        })
-        .toBe(2);
+      await screen.cyclesUntil(
+        'wave 2 open',
+        async () => [...(await cardText()).matchAll(new RegExp(l.open, 'g'))].length === 2,
+      );
       const text = await card.innerText();
       expect(text).toContain('weekend-');
       expect(text).toContain(`media-archive-${l.lang}`);
