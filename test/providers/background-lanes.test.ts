@@ -7,7 +7,7 @@ import { until } from '../harness/until.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
 /**
- * A loopback provider: `/slow` answers after `held` ms, `/busy-once/<n>` says 503 with
+ * A loopback provider: `/slow` answers after `held` ms, `/down/<n>` always says 503, `/busy-once/<n>` says 503 with
  * Retry-After the first time each `n` asks. It records how many requests it was serving at once and
  * the order in which requests arrived.
  */
@@ -29,7 +29,8 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     res.end(JSON.stringify({ url: req.url }));
   };
   const url = req.url ?? '';
-  if (url.startsWith('/busy-once/') && !refused.has(url)) {
+  if (url.startsWith('/down/')) answer(503);
+  else if (url.startsWith('/busy-once/') && !refused.has(url)) {
     refused.add(url);
     answer(503, { 'retry-after': '0.3' });
   } else setTimeout(() => answer(200), url.startsWith('/slow') ? held : 0);
@@ -131,6 +132,27 @@ describe('background lanes: the watcher’s requests to one provider on the wire
     expect(order).toEqual(['other', 'retried']);
     expect(arrivals).toEqual(['/busy-once/a', '/slow/b', '/busy-once/a']);
     expect(mostAtOnce).toBe(1);
+    await pools.close();
+  });
+});
+
+describe('the pools’ retry policy', () => {
+  it('is the retries of every client on them that sets none of its own', async () => {
+    reset();
+    const retry = { retries: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1_000 };
+    const pools = new PoolRegistry(undefined, undefined, { retry });
+    const client = new HttpClient({
+      provider: 'huawei-oms',
+      purpose: 'background',
+      baseUrl,
+      pools,
+      logger: captureLogger('fatal').logger,
+      authenticate: () => undefined,
+      parseError: () => ({}),
+    });
+    await expect(get(client, '/down/a')).rejects.toThrow();
+    // The first attempt and one retry (the default policy would make four attempts).
+    expect(arrivals).toEqual(['/down/a', '/down/a']);
     await pools.close();
   });
 });

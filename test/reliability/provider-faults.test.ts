@@ -6,6 +6,7 @@ import { createConfig } from '../../src/config.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { ConnectionRegistry } from '../../src/connections/connection-registry.js';
 import { PoolRegistry } from '../../src/providers/http/http-client.js';
+import { DEFAULT_RETRY_POLICY } from '../../src/providers/http/retry-policy.js';
 import { SecretRegistry } from '../../src/secrets.js';
 import { SlackClients } from '../../src/slack/slack-clients.js';
 import { watchSlackFor } from '../../src/slack/watch-slack.js';
@@ -71,7 +72,12 @@ const oms = new OmsSimulator({
 });
 let store: Store;
 let watcher: Watcher;
-const pools = new PoolRegistry({ connectMs: 500, readMs: 300 });
+// The default retries (3 after the first) with a tenth of the backoff: a retry's wait is real time
+// (the watcher's clock here is the simulator's), and at the default a thousand faults spend about
+// 40 s asleep between attempts. How long the backoff is is not what this test checks.
+const pools = new PoolRegistry({ connectMs: 500, readMs: 300 }, undefined, {
+  retry: { ...DEFAULT_RETRY_POLICY, baseDelayMs: 20, maxDelayMs: 500 },
+});
 const { logger } = captureLogger('fatal');
 
 beforeAll(async () => {

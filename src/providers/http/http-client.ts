@@ -113,14 +113,17 @@ export class PoolRegistry {
   readonly maxResponseBytes: number;
   /** The longest a call may take, sending to last byte (a few read timeouts): a drip is cut, not waited for. */
   readonly bodyDeadlineMs: number;
+  /** The retries of every client on these pools that sets none (tests: shorter backoff). */
+  readonly retry: RetryPolicy | undefined;
 
   constructor(
     timeouts: HttpTimeouts = DEFAULT_TIMEOUTS,
     observe?: ProviderCallObserver,
-    options: { backgroundRequestsPerProvider?: number; maxResponseBytes?: number } = {},
+    options: { backgroundRequestsPerProvider?: number; maxResponseBytes?: number; retry?: RetryPolicy } = {},
   ) {
     this.#timeouts = timeouts;
     this.observe = observe;
+    this.retry = options.retry;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.bodyDeadlineMs = BODY_DEADLINE_READS * timeouts.readMs;
     this.#backgroundPerProvider = options.backgroundRequestsPerProvider ?? BACKGROUND_REQUESTS_PER_PROVIDER;
@@ -179,7 +182,7 @@ export class HttpClient {
     this.#options = options;
     this.#transport = options.transport ?? poolTransport(options.pools);
     this.#base = new URL(options.baseUrl);
-    this.#retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.#retry = options.retry ?? options.pools.retry ?? DEFAULT_RETRY_POLICY;
     this.#purpose = options.purpose ?? 'interactive';
   }
 
