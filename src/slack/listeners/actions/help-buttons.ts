@@ -1,10 +1,9 @@
 import { HELP_BUTTON_PREFIX, HELP_BUTTONS, type HelpButton } from '../../blocks/help.js';
 import { buttonHandler } from '../../button-handler.js';
-import type { Subcommand } from '../commands/subcommand.js';
-import { findSubcommand } from '../commands/subcommands/index.js';
+import { findSubcommand, type RunningCommands } from '../commands/subcommands/index.js';
 
 /** The line a button's id names: a core button's, or a running subcommand's own (`helpButton`), alone. */
-function lineOf(key: string, running: readonly Subcommand[]): readonly string[] | undefined {
+function lineOf(key: string, running: RunningCommands): readonly string[] | undefined {
   if (Object.hasOwn(HELP_BUTTONS, key)) return HELP_BUTTONS[key as HelpButton].line;
   const own = findSubcommand(key, running);
   return own?.helpButton && own.name === key ? [key] : undefined;
@@ -19,7 +18,7 @@ function lineOf(key: string, running: readonly Subcommand[]): readonly string[] 
 export function helpButton() {
   return buttonHandler(async (ctx, args) => {
     const key = args.action.action_id.slice(HELP_BUTTON_PREFIX.length);
-    const running = ctx.deps.capabilities.subcommands();
+    const running = ctx.deps.capabilities;
     const line = lineOf(key, running);
     if (!line) throw new Error(`no help button ${key}`);
     const [name, ...words] = line;
