@@ -219,11 +219,11 @@ function noteBefore(e: Json): Json | undefined {
   if (Object.hasOwn(NOTES_BEFORE, kind))
     return { kind: 'view', capability: NOTES_BEFORE[kind], id: String(e.key ?? ''), view: note };
   if (Object.hasOwn(SAID_BEFORE, kind)) return { kind: 'said', capability: SAID_BEFORE[kind], note };
-  if (kind === 'event' && viaOfBefore(note) !== note) return viaOfBefore(note);
+  if (kind !== 'event') return undefined;
+  const read = viaOfBefore(note);
   const [field, capability] = EVENT_FIELD_BEFORE;
-  if (kind === 'event' && note[field] !== undefined && note.capability === undefined)
-    return { ...note, capability };
-  return undefined;
+  if (read[field] !== undefined && read.capability === undefined) return { ...read, capability };
+  return read === note ? undefined : read;
 }
 
 export function viewsOfBefore(record: Json): Json {
