@@ -58,9 +58,16 @@ export function subcommandNames(running?: RunningCommands): string[] {
   return all(running).map((s) => s.name);
 }
 
+/** Each running bot's `/migrate settings`, built once: its capabilities do not change while it runs. */
+const SETTINGS_OF = new WeakMap<RunningCommands, Subcommand>();
+
 function all(running: RunningCommands | undefined): Subcommand[] {
   if (!running) return [HELP, ...SUBCOMMANDS];
-  const settings = settingsCommand(running.settingsSections());
+  let settings = SETTINGS_OF.get(running);
+  if (!settings) {
+    settings = settingsCommand(running.settingsSections());
+    SETTINGS_OF.set(running, settings);
+  }
   const more = running.subcommands().filter((s) => !SUBCOMMANDS.includes(s));
   return [HELP, ...SUBCOMMANDS.map((s) => (s === SETTINGS ? settings : s)), ...more];
 }

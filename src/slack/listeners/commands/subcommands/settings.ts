@@ -76,7 +76,12 @@ const FORMS: readonly SubcommandForm[] = [
   { words: ['time-zone', 'timezone', 'zone'], usage: '/migrate settings time-zone <IANA zone>|default' },
 ];
 
-function parseSettings(args: string[], sections: readonly SettingsSection[]): SettingsRequest {
+/** `forms`: the core's and the sections' (the words a refusal lists). */
+function parseSettings(
+  args: string[],
+  sections: readonly SettingsSection[],
+  forms: readonly SubcommandForm[],
+): SettingsRequest {
   const [name, value, ...extra] = args;
   const form = formWord(FORMS, name);
   if (form === '') return { op: 'show' };
@@ -84,7 +89,7 @@ function parseSettings(args: string[], sections: readonly SettingsSection[]): Se
   if (form === undefined) {
     const section = sections.find((s) => formWord(s.forms, name));
     if (section) return { op: 'change', change: section.parse(args) };
-    const words = [...FORMS, ...sections.flatMap((s) => s.forms)].flatMap((f) => f.words[0] || []);
+    const words = forms.flatMap((f) => f.words[0] || []);
     throw InvalidInputError.of('settings.error.unknown', {
       name: name!.slice(0, 30),
       words: [...new Set(words)].join(', '),
@@ -131,7 +136,7 @@ export function settingsCommand(sections: readonly SettingsSection[]): Subcomman
     related: ['access', 'audit'],
     parse: (args, share) => {
       if (share) throw InvalidInputError.of('settings.error.share');
-      return parseSettings(args, sections);
+      return parseSettings(args, sections, forms);
     },
     async run(ctx, request) {
       const tr = await ctx.translator();
