@@ -116,6 +116,11 @@ export interface CapabilityDefinition<State> extends CapabilityDrawingHooks<Stat
    */
   words?: Words;
   /**
+   * Key prefixes its words may start with beside its name and its subcommands' (`claim.` for
+   * on-call): the names its keys had in the bot's catalogues, kept as they were (ADR 0021).
+   */
+  wordPrefixes?: readonly string[];
+  /**
    * Its buttons, modals, options and events, registered on the routes the core's surfaces use;
    * `deps` are the bot's, for a modal's submission (it has no handler context of its own).
    */
@@ -184,6 +189,7 @@ export interface Capability {
   readonly name: string;
   readonly subcommands: readonly Subcommand[];
   readonly words?: Words;
+  readonly wordPrefixes?: readonly string[];
   /** Its Home section leads the tab. */
   readonly homeFirst?: boolean;
   listeners(routes: ListenerRoutes, deps: AppDeps): void;
@@ -258,6 +264,7 @@ export function defineCapability<State>(
     name,
     subcommands: definition.subcommands ?? [],
     ...(definition.words ? { words: definition.words } : {}),
+    ...(definition.wordPrefixes ? { wordPrefixes: definition.wordPrefixes } : {}),
     ...(definition.homeFirst ? { homeFirst: true } : {}),
     listeners: (routes, deps) => definition.listeners?.(routes, deps),
     cardLines: (fact, tr, now, resource) =>

@@ -8,6 +8,7 @@ import { showVerification, type VerificationNote } from '../../src/capabilities/
 import { verificationCsv } from '../../src/capabilities/verification/verification-csv.js';
 import { withVerification } from '../../src/capabilities/verification/verification-fact.js';
 import { renderVerification, verifiedRun } from '../../src/capabilities/verification/verification-post.js';
+import { VERIFICATION_WORDS } from '../../src/capabilities/verification/words.js';
 import { translatorFor } from '../../src/i18n/translator.js';
 import { parseListQuery } from '../../src/slack/list-query.js';
 import { findSubcommand } from '../../src/slack/listeners/commands/subcommands/index.js';
@@ -83,7 +84,7 @@ describe('the verification post, its capability’s own', () => {
       expect({ text: drawn.text, blocks: drawn.blocks }).toEqual(renderVerification(note, tr, buttons));
       expect(drawn.file).toEqual({
         filename: 'verification-t-1.csv',
-        title: tr.t('verify.csv.title', { name: REPORT.name }),
+        title: tr.with(VERIFICATION_WORDS).t('verify.csv.title', { name: REPORT.name }),
         text: verificationCsv(REPORT as never),
       });
     }

@@ -4,6 +4,7 @@ import { type MessageFormatElement, parse, TYPE } from '@formatjs/icu-messagefor
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { APPROVAL_WORDS } from '../../src/capabilities/approvals/words.js';
+import { ON_CALL_WORDS } from '../../src/capabilities/on-call/words.js';
 import { CAPABILITIES } from '../../src/capabilities/registry.js';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../../src/errors.js';
 import { english } from '../../src/i18n/english.js';
@@ -148,10 +149,10 @@ describe('errors made by catalogue key', () => {
 
 describe('AppError.of', () => {
   it('keeps the class and code, and writes the message from en.json', () => {
-    const taken = InvalidInputError.of('claim.taken', { user: '<@U1>' });
+    const taken = InvalidInputError.in(ON_CALL_WORDS, 'claim.taken', { user: '<@U1>' });
     expect(taken).toBeInstanceOf(InvalidInputError);
     expect(taken.code).toBe('invalid_input');
-    expect(taken.message).toBe(MESSAGES.en['claim.taken']!.replace('{user}', '<@U1>'));
+    expect(taken.message).toBe(ON_CALL_WORDS.en['claim.taken'].replace('{user}', '<@U1>'));
     expect(NotFoundError.of('error.noConnections')).toBeInstanceOf(NotFoundError);
     expect(ForbiddenError.in(APPROVAL_WORDS, 'approval.error.self').code).toBe('forbidden');
     expect(ForbiddenError.in(APPROVAL_WORDS, 'approval.error.self').localized).toEqual({
@@ -160,8 +161,8 @@ describe('AppError.of', () => {
   });
 
   it('never fails to build the error: a value missing leaves the catalogue text as written', () => {
-    const error = InvalidInputError.of('claim.taken');
-    expect(error.message).toBe(MESSAGES.en['claim.taken']);
+    const error = InvalidInputError.in(ON_CALL_WORDS, 'claim.taken');
+    expect(error.message).toBe(ON_CALL_WORDS.en['claim.taken']);
   });
 
   it('puts a fixKey’s words in as `fix`', () => {

@@ -80,7 +80,7 @@ describe('message catalogues', () => {
 // A capability's own words (`words/<locale>.json` in its folder) are held to the same rules, and
 // keep to their own keys: its name (or its name singular: `approval.`, `guardrail.`, the keys
 // stored records hold) first, or one of its own subcommands' names (`policy.`, `webhook.`), or that
-// subcommand's help summary or first-screen line.
+// subcommand's help summary or first-screen line, or a prefix it declares (`claim.` for on-call).
 const withWords = [...CAPABILITIES, labels].filter((c) => c.words);
 
 describe('capabilities’ own words', () => {
@@ -96,6 +96,7 @@ describe('capabilities’ own words', () => {
         `${c.name}.`,
         `${c.name.replace(/s$/, '')}.`,
         ...c.subcommands.flatMap((s) => [`${s.name}.`, `help.summary.${s.name}`, `help.line.${s.name}`]),
+        ...(c.wordPrefixes ?? []),
       ]);
       for (const key of Object.keys(words.en)) {
         expect(
@@ -115,6 +116,16 @@ describe('capabilities’ own words', () => {
       }
     },
   );
+
+  it('no key is in two capabilities’ words (the bot’s translator would say whichever joined first)', () => {
+    const owners = new Map<string, string>();
+    for (const c of withWords)
+      for (const key of Object.keys(c.words!.en)) {
+        expect(owners.get(key), `${key} in ${c.name}`).toBeUndefined();
+        owners.set(key, c.name);
+      }
+    expect(owners.size).toBeGreaterThan(600);
+  });
 
   it('are said in the reader’s language beside the bot’s, which stay as they were', () => {
     const words = labels.words!;

@@ -94,6 +94,66 @@ const MOVED: readonly { capability: string; prefix: string; except?: readonly st
   // Renamed to their subcommand's name (said at once, none is stored).
   { capability: 'sync-events', prefix: 'syncEvent.', now: 'sync-event.' },
   { capability: 'sync-events', prefix: 'help.summary.sync-event' },
+  // The last five (issue 58): their keys kept, but a provider's delta-run refusals (`rerun.error.`,
+  // said by the providers), and the capability's words of the core's surfaces renamed under its
+  // prefix (none is stored).
+  { capability: 'on-call', prefix: 'claim.' },
+  { capability: 'on-call', prefix: 'escalation.' },
+  { capability: 'on-call', prefix: 'settings.escalation', now: 'escalation.settings' },
+  { capability: 'on-call', prefix: 'settings.label.escalation', now: 'escalation.settings.label' },
+  { capability: 'on-call', prefix: 'settings.error.escalation', now: 'escalation.settings.error' },
+  { capability: 'verification', prefix: 'verify.' },
+  { capability: 'verification', prefix: 'list.unverified.', now: 'verify.unverified.' },
+  ...['verified', 'unverified', 'verifyMismatch', 'failedRun'].map((key) => ({
+    capability: 'verification',
+    prefix: `card.${key}`,
+    now: 'verify.card.',
+  })),
+  {
+    capability: 'delta-runs',
+    prefix: 'rerun.',
+    except: ['rerun.error.noStart', 'rerun.error.notRepeatable'],
+  },
+  { capability: 'objects', prefix: 'objects.' },
+  { capability: 'objects', prefix: 'help.summary.verify' },
+  { capability: 'windows', prefix: 'window.' },
+  { capability: 'windows', prefix: 'card.window.', now: 'window.card.' },
+  { capability: 'windows', prefix: 'watch.byWindow', now: 'window.watch.' },
+  { capability: 'windows', prefix: 'watch.windowRefused', now: 'window.watch.refused' },
+  { capability: 'windows', prefix: 'home.windows', now: 'window.home.' },
+  { capability: 'windows', prefix: 'home.noWindows', now: 'window.home.none' },
+  { capability: 'windows', prefix: 'help.summary.window' },
+  ...[
+    'approvals',
+    'approvers',
+    'ttl',
+    'notify',
+    'label.approvals',
+    'label.approvers',
+    'label.ttl',
+    'label.notify',
+  ].map((key) => ({ capability: 'approvals', prefix: `settings.${key}`, now: 'approval.settings.' })),
+  ...['ttl', 'approvers', 'notify'].map((key) => ({
+    capability: 'approvals',
+    prefix: `settings.error.${key}`,
+    now: 'approval.settings.error.',
+  })),
+  ...['connect', 'connections', 'disconnect'].map((name) => ({
+    capability: 'connections',
+    prefix: `help.summary.${name}`,
+  })),
+  ...['subscribe', 'unsubscribe', 'subscriptions'].map((name) => ({
+    capability: 'subscriptions',
+    prefix: `help.summary.${name}`,
+  })),
+  ...(
+    [
+      ['plans', 'plan'],
+      ['guardrails', 'policy'],
+      ['events', 'webhook'],
+      ['api', 'token'],
+    ] as const
+  ).map(([capability, name]) => ({ capability, prefix: `help.summary.${name}` })),
 ];
 
 describe('the words that moved stay moved', () => {

@@ -1,6 +1,6 @@
 import { WORKSPACE } from '../../access/policy.js';
 import { InvalidInputError } from '../../errors.js';
-import type { MessageKey, Translator } from '../../i18n/translator.js';
+import type { Translator } from '../../i18n/translator.js';
 import {
   APPROVER_DM_CAP,
   approvalNotifyMode,
@@ -9,6 +9,7 @@ import {
 import { formWord, type SubcommandForm } from '../../slack/listeners/commands/subcommand.js';
 import { parseChannel, parseSubject } from '../../slack/mentions.js';
 import type { SettingsChange, SettingsSection } from '../settings-section.js';
+import { APPROVAL_WORDS, type ApprovalKey } from './words.js';
 
 const FORMS: readonly SubcommandForm[] = [
   { words: ['approvals'], usage: '/migrate settings approvals #channel|off' },
@@ -22,13 +23,13 @@ function usage(): never {
 }
 
 /** One workspace setting changed, said as "Updated <label>"; `label` is the audit's. */
-function set(change: Partial<WorkspaceSettings>, label: string, labelKey: MessageKey): SettingsChange {
+function set(change: Partial<WorkspaceSettings>, label: string, labelKey: ApprovalKey): SettingsChange {
   return async (ctx, tr) => {
     await ctx.require('manage', WORKSPACE, 'change settings');
     if (change.approvalNotify === 'mention' && !(await ctx.deps.settings.get(ctx.teamId)).approversGroup)
-      throw InvalidInputError.of('settings.error.notifyNoGroup');
+      throw InvalidInputError.in(APPROVAL_WORDS, 'approval.settings.error.notifyNoGroup');
     const next = await ctx.audited('settings', label, () => ctx.deps.settings.update(ctx.teamId, change));
-    return { said: tr.t('settings.updated', { label: tr.t(labelKey) }), next };
+    return { said: tr.t('settings.updated', { label: tr.with(APPROVAL_WORDS).t(labelKey) }), next };
   };
 }
 
@@ -41,26 +42,27 @@ function parse(args: readonly string[]): SettingsChange {
       return set(
         { approvalsChannel: off ? undefined : parseChannel(value) },
         'approvals channel',
-        'settings.label.approvals',
+        'approval.settings.label.channel',
       );
     case 'approvers': {
       const subject = off ? undefined : parseSubject(value);
-      if (subject && subject.kind !== 'usergroup') throw InvalidInputError.of('settings.error.approvers');
-      return set({ approversGroup: subject?.id }, 'approvers group', 'settings.label.approvers');
+      if (subject && subject.kind !== 'usergroup')
+        throw InvalidInputError.in(APPROVAL_WORDS, 'approval.settings.error.approvers');
+      return set({ approversGroup: subject?.id }, 'approvers group', 'approval.settings.label.approvers');
     }
     case 'approval-notify': {
       // How approvers hear of a new request.
       const typed = value.toLowerCase();
       if (typed !== 'mention' && typed !== 'dm' && typed !== 'off' && typed !== 'default')
-        throw InvalidInputError.of('settings.error.notify');
+        throw InvalidInputError.in(APPROVAL_WORDS, 'approval.settings.error.notify');
       const approvalNotify = typed === 'default' ? undefined : typed;
-      return set({ approvalNotify }, 'approval notices', 'settings.label.notify');
+      return set({ approvalNotify }, 'approval notices', 'approval.settings.label.notify');
     }
     default: {
       const hours = Number(value);
       if (!Number.isInteger(hours) || hours < 1 || hours > 336)
-        throw InvalidInputError.of('settings.error.ttl');
-      return set({ approvalTtlHours: hours }, 'approval expiry', 'settings.label.ttl');
+        throw InvalidInputError.in(APPROVAL_WORDS, 'approval.settings.error.ttl');
+      return set({ approvalTtlHours: hours }, 'approval expiry', 'approval.settings.label.ttl');
     }
   }
 }
@@ -70,11 +72,14 @@ function notifyLine(settings: WorkspaceSettings, tr: Translator): string {
   const mode = approvalNotifyMode(settings);
   const how =
     mode === 'mention'
-      ? tr.t('settings.notify.mention', { group: `<!subteam^${settings.approversGroup ?? ''}>` })
+      ? tr
+          .with(APPROVAL_WORDS)
+          .t('approval.settings.notify.mention', { group: `<!subteam^${settings.approversGroup ?? ''}>` })
       : mode === 'dm'
-        ? tr.t('settings.notify.dm', { cap: APPROVER_DM_CAP })
-        : tr.t('settings.notify.off');
-  return tr.t(settings.approvalNotify ? 'settings.notify' : 'settings.notifyDefault', { how });
+        ? tr.with(APPROVAL_WORDS).t('approval.settings.notify.dm', { cap: APPROVER_DM_CAP })
+        : tr.with(APPROVAL_WORDS).t('approval.settings.notify.off');
+  const key = settings.approvalNotify ? 'approval.settings.notify' : 'approval.settings.notifyDefault';
+  return tr.with(APPROVAL_WORDS).t(key, { how });
 }
 
 /** The approvals' section of `/migrate settings`: where requests go, who is told, when they expire. */
@@ -82,11 +87,15 @@ export const approvalSettings: SettingsSection = {
   forms: FORMS,
   parse,
   lines: (settings, tr) => [
-    tr.t('settings.approvals', {
-      channel: settings.approvalsChannel ? `<#${settings.approvalsChannel}>` : tr.t('settings.approvalsNone'),
+    tr.with(APPROVAL_WORDS).t('approval.settings.channel', {
+      channel: settings.approvalsChannel
+        ? `<#${settings.approvalsChannel}>`
+        : tr.with(APPROVAL_WORDS).t('approval.settings.channelNone'),
     }),
-    tr.t('settings.ttl', { after: tr.duration((settings.approvalTtlHours ?? 24) * 3600) }),
-    tr.t('settings.approvers', {
+    tr
+      .with(APPROVAL_WORDS)
+      .t('approval.settings.ttl', { after: tr.duration((settings.approvalTtlHours ?? 24) * 3600) }),
+    tr.with(APPROVAL_WORDS).t('approval.settings.approvers', {
       group: settings.approversGroup ? `<!subteam^${settings.approversGroup}>` : tr.t('settings.none'),
     }),
     notifyLine(settings, tr),

@@ -9,3 +9,4 @@ import zhCN from './words/zh-CN.json' with { type: 'json' };
  * translator still reads, as the capabilities' words are joined to it at start.
  */
 export const APPROVAL_WORDS = defineWords(en, { ko, 'zh-CN': zhCN });
+export type ApprovalKey = keyof typeof en;

@@ -19,8 +19,8 @@ export const connectCommand = defineSubcommand<{ provider?: ProviderId }>({
   name: 'connect',
   needs: 'manage',
   usage: `/migrate connect [${PROVIDER_IDS.join('|')}]`,
-  summary:
-    'Admins: a form to add a connection; it is tested before it is saved and its secrets are stored encrypted.',
+  summary: CONNECTION_WORDS.en['help.summary.connect'],
+  words: CONNECTION_WORDS,
   example: (f) => `/migrate connect ${f.provider()}`,
   related: ['connections', 'disconnect'],
   helpButton: 'setup',

@@ -89,7 +89,8 @@ export const connectionsCommand = defineSubcommand<{ share: boolean }>({
   needs: 'view',
   aliases: ['conns'],
   usage: '/migrate connections',
-  summary: 'Connections of this workspace with provider, endpoint, storage credential names and health.',
+  summary: CONNECTION_WORDS.en['help.summary.connections'],
+  words: CONNECTION_WORDS,
   example: () => '/migrate connections',
   related: ['connect', 'disconnect', 'list'],
   parse: (args, share) => {

@@ -18,7 +18,8 @@ export const disconnectCommand = defineSubcommand<{ name: string }>({
   name: 'disconnect',
   needs: 'manage',
   usage: '/migrate disconnect <name>',
-  summary: 'Admins: remove a connection added from Slack, after a confirmation.',
+  summary: CONNECTION_WORDS.en['help.summary.disconnect'],
+  words: CONNECTION_WORDS,
   example: (f) => `/migrate disconnect ${f.connection({ stored: true }) ?? '<name>'}`,
   related: ['connections', 'connect'],
   parse: (args, share) => {

@@ -9,6 +9,7 @@ import {
   rerunButton,
 } from './rerun-blocks.js';
 import { rerunButton as rerunButtonHandler, rerunSubmission } from './rerun-button.js';
+import { DELTA_RUN_WORDS } from './words.js';
 
 /**
  * Delta runs: "Run changes since" (or again, or restart, as the provider declares) under the
@@ -19,6 +20,8 @@ import { rerunButton as rerunButtonHandler, rerunSubmission } from './rerun-butt
  */
 export const deltaRuns = defineCapability<undefined>({
   name: DELTA_RUNS,
+  words: DELTA_RUN_WORDS,
+  wordPrefixes: ['rerun.'],
   start: () => undefined,
   listeners: (routes, deps) => {
     // The action and callback ids posted buttons and open modals carry: unchanged.

@@ -10,6 +10,7 @@ import { approvalsOf } from '../approvals/approvals-state.js';
 import type { CapabilityStates } from '../capability.js';
 import type { SignOffTarget } from '../verification/sign-off-verification.js';
 import { verificationOf } from '../verification/verification-fact.js';
+import { DELTA_RUN_WORDS } from './words.js';
 
 /** Which run it follows: the verification shown in a channel, as a sign-off names it. */
 export type RerunTarget = SignOffTarget;
@@ -50,16 +51,17 @@ export async function planRerun(
     watchKey({ teamId: ctx.teamId, channelId: target.channel, ...target }),
   );
   const v = verificationOf(record);
-  if (!record || !v || v.at !== target.at) throw InvalidInputError.of('rerun.gone');
+  if (!record || !v || v.at !== target.at) throw InvalidInputError.in(DELTA_RUN_WORDS, 'rerun.gone');
   if (v.report.state !== 'succeeded' || record.snapshot.state !== 'succeeded') {
     const state = record.snapshot.state === 'succeeded' ? v.report.state : record.snapshot.state;
-    throw InvalidInputError.of('rerun.refused.state', { state });
+    throw InvalidInputError.in(DELTA_RUN_WORDS, 'rerun.refused.state', { state });
   }
   const provider = deps.connections.provider(
     deps.connections.get(ctx.teamId, target.connection),
     'interactive',
   );
-  if (!provider.nextRun) throw InvalidInputError.of('rerun.refused.provider', { provider: provider.id });
+  if (!provider.nextRun)
+    throw InvalidInputError.in(DELTA_RUN_WORDS, 'rerun.refused.provider', { provider: provider.id });
   const parent = await parentRequest(ctx, deps, record);
   const root = parent?.rerun?.root ?? `${target.connection}:${target.kind}:${target.id}`;
   const n = (await approvalsOf(deps).records.reruns(ctx.teamId, root)) + 1;

@@ -9,6 +9,7 @@ import type { ApprovalRecord } from '../approvals/approval-record.js';
 import { APPROVAL_WORDS } from '../approvals/words.js';
 import type { CapabilityButton, VerifiedRun } from '../drawing-hooks.js';
 import { encodeVerificationButton } from '../verification/verification-button.js';
+import { DELTA_RUN_WORDS } from './words.js';
 
 /** The capability's name: the notes it says in a run's thread are drawn by it (`renderNote`). */
 export const DELTA_RUNS = 'delta-runs';
@@ -36,7 +37,7 @@ export function rerunButton(run: VerifiedRun, tr: Translator): CapabilityButton[
     {
       type: 'button',
       action_id: RERUN_ACTION,
-      text: { type: 'plain_text', text: tr.t(`rerun.button.${what}`) },
+      text: { type: 'plain_text', text: tr.with(DELTA_RUN_WORDS).t(`rerun.button.${what}`) },
       value: encodeVerificationButton(run, run.at),
     },
   ];
@@ -48,7 +49,7 @@ export function rerunLine(rerun: Rerun, provider: string, tr: Translator = ENGLI
     ? `<${rerun.thread.permalink}|${escapeMrkdwn(truncate(rerun.of.name, 120))}>`
     : code(truncate(rerun.of.name, 120));
   if (rerun.retry)
-    return tr.t(`rerun.line.retry.${rerun.retry.what}`, {
+    return tr.with(DELTA_RUN_WORDS).t(`rerun.line.retry.${rerun.retry.what}`, {
       n: rerun.n,
       of,
       objects: rerun.retry.objects ?? 0,
@@ -56,7 +57,7 @@ export function rerunLine(rerun: Rerun, provider: string, tr: Translator = ENGLI
       provider: isProviderId(provider) ? providerDefinition(provider).shortName : provider,
     });
   const what = rerun.mode === 'restart' ? 'restart' : rerun.since !== undefined ? 'since' : 'again';
-  return tr.t(`rerun.line.${what}`, {
+  return tr.with(DELTA_RUN_WORDS).t(`rerun.line.${what}`, {
     n: rerun.n,
     of,
     since: rerun.since !== undefined ? slackDate(new Date(rerun.since)) : '',
@@ -85,7 +86,7 @@ export function rerunConfirmModal(
       text: {
         type: 'mrkdwn',
         text: truncate(
-          tr.t('rerun.modal.intro', {
+          tr.with(DELTA_RUN_WORDS).t('rerun.modal.intro', {
             name: code(truncate(input.name, 200)),
             connection: code(input.connection),
           }),
@@ -98,14 +99,17 @@ export function rerunConfirmModal(
       text: { type: 'mrkdwn', text: truncate(rerunLine(input.rerun, input.provider, tr), 3000) },
     },
     { type: 'section', text: { type: 'mrkdwn', text: truncate(facts.join('\n'), 3000) } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: tr.t('rerun.modal.approval') }] },
+    {
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: tr.with(DELTA_RUN_WORDS).t('rerun.modal.approval') }],
+    },
   ];
   return {
     type: 'modal',
     callback_id: RERUN_VIEW,
     private_metadata: metadata,
-    title: { type: 'plain_text', text: truncate(tr.t('rerun.modal.title'), 24) },
-    submit: { type: 'plain_text', text: truncate(tr.t('rerun.modal.submit'), 24) },
+    title: { type: 'plain_text', text: truncate(tr.with(DELTA_RUN_WORDS).t('rerun.modal.title'), 24) },
+    submit: { type: 'plain_text', text: truncate(tr.with(DELTA_RUN_WORDS).t('rerun.modal.submit'), 24) },
     close: { type: 'plain_text', text: tr.t('modal.cancel') },
     blocks,
   };
@@ -160,12 +164,14 @@ export function renderChainLine(
   tr: Translator = ENGLISH,
 ): { text: string; blocks: KnownBlock[] } {
   const { id, permalink } = note.request;
-  const text = tr.t(`rerun.thread.${note.series === 'retry' ? 'retry.' : ''}${note.event}`, {
-    n: note.n,
-    requester: `<@${note.requester}>`,
-    approver: `<@${note.approver ?? 'unknown'}>`,
-    request: permalink ? `<${permalink}|${escapeMrkdwn(id)}>` : code(id),
-    ref: code(note.ref),
-  });
+  const text = tr
+    .with(DELTA_RUN_WORDS)
+    .t(`rerun.thread.${note.series === 'retry' ? 'retry.' : ''}${note.event}`, {
+      n: note.n,
+      requester: `<@${note.requester}>`,
+      approver: `<@${note.approver ?? 'unknown'}>`,
+      request: permalink ? `<${permalink}|${escapeMrkdwn(id)}>` : code(id),
+      ref: code(note.ref),
+    });
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }

@@ -77,7 +77,8 @@ export function webhookCommand(stateOf: (deps: never) => EventsState) {
     needs: 'manage',
     usage: '/migrate webhook add <https url> [events…] [connection]',
     forms: FORMS,
-    summary: 'Send signed events (transitions, failures, reports, decisions) to an HTTPS endpoint',
+    summary: EVENT_WORDS.en['help.summary.webhook'],
+    words: EVENT_WORDS,
     example: (f) =>
       `/migrate webhook add https://hooks.example.com/migrations failures completion ${f.connection() ?? ''}`.trimEnd(),
     related: ['token', 'audit'],

@@ -184,7 +184,8 @@ export function policyCommand(state: (ctx: HandlerContext) => Guardrails) {
     needs: 'view',
     usage: '/migrate policy list | test | add | remove',
     forms: FORMS,
-    summary: 'Guardrails: list the rules, test values against them, add or remove a stricter one',
+    summary: GUARDRAIL_WORDS.en['help.summary.policy'],
+    words: GUARDRAIL_WORDS,
     example: (facts) =>
       `/migrate policy test ${facts.connection() ?? '<connection>'} region=eu-west-101 size=40TiB`,
     related: ['settings', 'access'],

@@ -8,6 +8,7 @@ import { findResource } from '../../use-cases/context.js';
 import type { CapabilityButton, VerifiedRun } from '../drawing-hooks.js';
 import { startCheck } from './start-check.js';
 import type { ObjectsState } from './state.js';
+import { OBJECTS_WORDS } from './words.js';
 
 export const CHECK_ACTION = 'objects.check';
 
@@ -18,7 +19,7 @@ export function checkButton(run: VerifiedRun, tr: Translator): CapabilityButton[
     {
       type: 'button',
       action_id: CHECK_ACTION,
-      text: { type: 'plain_text', text: tr.t('objects.check.button') },
+      text: { type: 'plain_text', text: tr.with(OBJECTS_WORDS).t('objects.check.button') },
       value: JSON.stringify({ c: run.connection, k: run.kind, id: run.id }),
     },
   ];
@@ -33,7 +34,7 @@ export function checkButtonHandler(of: (ctx: HandlerContext) => ObjectsState) {
   return buttonHandler(async (ctx: HandlerContext, args) => {
     await ctx.require('operate', ctx.here, 'check the buckets');
     const run = parseRun(args.action.value);
-    if (!run || !ctx.channelId) throw InvalidInputError.of('objects.check.gone');
+    if (!run || !ctx.channelId) throw InvalidInputError.in(OBJECTS_WORDS, 'objects.check.gone');
     const { resource } = await findResource(ctx, { exact: { connection: run.c, kind: run.k, id: run.id } });
     await startCheck(ctx, of(ctx), resource, false);
   });

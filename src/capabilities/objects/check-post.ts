@@ -6,6 +6,7 @@ import type { CapabilityRendered } from '../drawing-hooks.js';
 import { type ReconcileView, renderReconcile } from './reconcile-view.js';
 import { type CheckOutcome, checkLines } from './report.js';
 import { type RetryRun, retryBlocks } from './retry-view.js';
+import { OBJECTS_WORDS } from './words.js';
 
 export const CAPABILITY = 'objects';
 
@@ -30,7 +31,7 @@ export interface CheckPost {
 export function renderCheckPost(view: CheckView, tr: Translator): CapabilityRendered {
   if (view.kind === 'reconcile') return renderReconcile(view, tr);
   if (view.kind === 'stopped') {
-    const text = tr.t('objects.stopped', { ref: view.ref });
+    const text = tr.with(OBJECTS_WORDS).t('objects.stopped', { ref: view.ref });
     return { text: truncate(text, 300), blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
   }
   const o = view.outcome;

@@ -33,7 +33,9 @@ export function renderReconcile(view: ReconcileView, reader: Translator): Capabi
   const lines = [tr.t('objects.reconcile.title', { retry: escapeMrkdwn(view.retry), ref: code(view.ref) })];
   for (const p of view.problems) lines.push(problemLine(p, reader));
   if (view.unread)
-    lines.push(tr.t('objects.reconcile.unread', { why: reader.t(`objects.why.${view.unread}`) }));
+    lines.push(
+      tr.t('objects.reconcile.unread', { why: reader.with(OBJECTS_WORDS).t(`objects.why.${view.unread}`) }),
+    );
   const clean = view.problems.length === 0 && !view.unread;
   if (view.status === 'running' && clean)
     lines.push(tr.t('objects.reconcile.checking', { total: view.total }));

@@ -3,6 +3,7 @@ import type { ObjectStoreFailure } from '../../object-store/object-store.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import type { Tally } from './compare.js';
 import type { Wanting } from './retry-view.js';
+import { OBJECTS_WORDS } from './words.js';
 
 /** Keys shown in the post per kind of difference; every one is in the CSV. */
 export const FIRST_FEW = 5;
@@ -60,8 +61,8 @@ export function shownKey(key: string): string {
 
 /** Why a side was not checked, in the reader's language (escaped). */
 export function problemLine(p: SideProblem, tr: Translator): string {
-  return tr.t(`objects.problem.${p.why}`, {
-    side: tr.t(`objects.side.${p.side}`),
+  return tr.with(OBJECTS_WORDS).t(`objects.problem.${p.why}`, {
+    side: tr.with(OBJECTS_WORDS).t(`objects.side.${p.side}`),
     cloud: escapeMrkdwn(p.cloud ?? '?'),
     bucket: code(p.bucket ?? '?'),
     credential: code(p.credential ?? '?'),
@@ -71,36 +72,53 @@ export function problemLine(p: SideProblem, tr: Translator): string {
 
 /** The post's mrkdwn lines. Pure: every outside string (name, keys, buckets) is escaped here. */
 export function checkLines(o: CheckOutcome, tr: Translator): string[] {
-  const lines = [tr.t('objects.title', { name: escapeMrkdwn(o.name), ref: code(o.ref) })];
+  const lines = [tr.with(OBJECTS_WORDS).t('objects.title', { name: escapeMrkdwn(o.name), ref: code(o.ref) })];
   for (const p of o.problems) lines.push(problemLine(p, tr));
   const t = o.tally;
   if (o.status === 'running')
-    lines.push(tr.t('objects.progress', { source: t.source, destination: t.destination }));
+    lines.push(
+      tr.with(OBJECTS_WORDS).t('objects.progress', { source: t.source, destination: t.destination }),
+    );
   if (o.status === 'cancelled')
-    lines.push(tr.t('objects.cancelled', { user: `<@${o.cancelledBy ?? '?'}>`, n: t.source }));
-  if (o.status === 'stopped') lines.push(tr.t('objects.stopped', { ref: o.ref }));
+    lines.push(
+      tr.with(OBJECTS_WORDS).t('objects.cancelled', { user: `<@${o.cancelledBy ?? '?'}>`, n: t.source }),
+    );
+  if (o.status === 'stopped') lines.push(tr.with(OBJECTS_WORDS).t('objects.stopped', { ref: o.ref }));
   if (o.problems.length === 0 && (o.status === 'done' || t.source + t.destination > 0)) {
-    lines.push(tr.t('objects.counts', { ...t }));
-    lines.push(tr.t('objects.compared', { etags: t.etagCompared }));
+    lines.push(tr.with(OBJECTS_WORDS).t('objects.counts', { ...t }));
+    lines.push(tr.with(OBJECTS_WORDS).t('objects.compared', { etags: t.etagCompared }));
     if (o.status === 'done' && t.missing + t.different + t.extra === 0 && !o.checkedThrough)
-      lines.push(tr.t('objects.allThere'));
+      lines.push(tr.with(OBJECTS_WORDS).t('objects.allThere'));
     if (o.checkedThrough !== undefined)
       lines.push(
-        tr.t('objects.capped', { cap: o.cap, key: shownKey(o.checkedThrough), deep: o.deep ? 'yes' : 'no' }),
+        tr
+          .with(OBJECTS_WORDS)
+          .t('objects.capped', { cap: o.cap, key: shownKey(o.checkedThrough), deep: o.deep ? 'yes' : 'no' }),
       );
     for (const kind of ['missing', 'different', 'extra'] as const) {
       const keys = o.firsts[kind];
       if (keys.length === 0) continue;
       const more = t[kind] - keys.length;
-      lines.push(tr.t(`objects.first.${kind}`, { keys: keys.map(shownKey).join(', '), more }));
+      lines.push(
+        tr.with(OBJECTS_WORDS).t(`objects.first.${kind}`, { keys: keys.map(shownKey).join(', '), more }),
+      );
     }
   }
   const f = o.failedList;
-  if (f?.problem) lines.push(tr.t('objects.failedList.unread', { why: tr.t(`objects.why.${f.problem}`) }));
+  if (f?.problem)
+    lines.push(
+      tr
+        .with(OBJECTS_WORDS)
+        .t('objects.failedList.unread', { why: tr.with(OBJECTS_WORDS).t(`objects.why.${f.problem}`) }),
+    );
   else if (f) {
-    lines.push(tr.t('objects.failedList.count', { n: f.count, keys: f.firsts.map(shownKey).join(', ') }));
-    if (f.truncated) lines.push(tr.t('objects.failedList.truncated', { n: f.count }));
+    lines.push(
+      tr
+        .with(OBJECTS_WORDS)
+        .t('objects.failedList.count', { n: f.count, keys: f.firsts.map(shownKey).join(', ') }),
+    );
+    if (f.truncated) lines.push(tr.with(OBJECTS_WORDS).t('objects.failedList.truncated', { n: f.count }));
   }
-  if (o.csvCut) lines.push(tr.t('objects.csvCut', { rows: o.csvRows }));
+  if (o.csvCut) lines.push(tr.with(OBJECTS_WORDS).t('objects.csvCut', { rows: o.csvRows }));
   return lines;
 }

@@ -1,7 +1,9 @@
 import type { Translator } from '../../i18n/translator.js';
 import { code, truncate } from '../../slack/blocks/mrkdwn.js';
 import { RERUN_ACTION } from '../delta-runs/rerun-blocks.js';
+import { DELTA_RUN_WORDS } from '../delta-runs/words.js';
 import type { CheckOutcome } from './report.js';
+import { OBJECTS_WORDS } from './words.js';
 
 export const RETRY_ACTION = 'objects.retry';
 
@@ -62,7 +64,7 @@ export function retryBlocks(o: CheckOutcome, retry: RetryRun | undefined, tr: Tr
   const provider = retry.prefix.provider;
   const prefix = retryPrefix(wanting, retry.prefix.from);
   if (prefix !== undefined) {
-    const line = tr.t('objects.retry.prefix', {
+    const line = tr.with(OBJECTS_WORDS).t('objects.retry.prefix', {
       provider,
       prefix: code(truncate(prefix, 200)),
       n: wanting.n,
@@ -71,9 +73,13 @@ export function retryBlocks(o: CheckOutcome, retry: RetryRun | undefined, tr: Tr
   }
   if (!retry.delta) return [];
   const value = retry.delta.value;
-  const label = tr.t(`rerun.button.${retry.delta.what}`);
-  const how = tr.t(value ? 'objects.retry.how.button' : 'objects.retry.how.post', { button: label });
-  const blocks: unknown[] = [section(tr.t('objects.retry.cannot', { provider, n: wanting.n, how }))];
+  const label = tr.with(DELTA_RUN_WORDS).t(`rerun.button.${retry.delta.what}`);
+  const how = tr
+    .with(OBJECTS_WORDS)
+    .t(value ? 'objects.retry.how.button' : 'objects.retry.how.post', { button: label });
+  const blocks: unknown[] = [
+    section(tr.with(OBJECTS_WORDS).t('objects.retry.cannot', { provider, n: wanting.n, how })),
+  ];
   if (value)
     blocks.push(
       actions([
@@ -101,7 +107,7 @@ function button(n: number, run: RetryRun, what: 'prefix' | undefined, tr: Transl
   return {
     type: 'button',
     action_id: RETRY_ACTION,
-    text: { type: 'plain_text', text: tr.t('objects.retry.button', { n }).slice(0, 75) },
+    text: { type: 'plain_text', text: tr.with(OBJECTS_WORDS).t('objects.retry.button', { n }).slice(0, 75) },
     value: JSON.stringify({ c: run.connection, k: run.kind, id: run.id, ...(what ? { w: what } : {}) }),
   };
 }

@@ -16,6 +16,7 @@ import { awaitReconcile } from './reconcile-store.js';
 import { requestRetry } from './request-retry.js';
 import type { RetryRun } from './retry-view.js';
 import { type ObjectsState, offerKey, type RetryOffer } from './state.js';
+import { OBJECTS_WORDS } from './words.js';
 
 /**
  * "Retry these N objects": a new run of just what the run did not bring over, asked for through
@@ -29,7 +30,7 @@ export const retryButton = buttonHandler(async (ctx: HandlerContext, args) => {
   const run = parseValue(args.action.value);
   const channel = ctx.channelId;
   await ctx.require('create', channelScope(channel), 'retry the objects a run did not bring over');
-  if (!run || !channel) throw InvalidInputError.of('objects.retry.none');
+  if (!run || !channel) throw InvalidInputError.in(OBJECTS_WORDS, 'objects.retry.none');
   const { resource } = await findResource(ctx, { exact: { connection: run.c, kind: run.k, id: run.id } });
   const provider = ctx.deps.connections.provider(ctx.deps.connections.get(ctx.teamId, run.c), 'interactive');
   const state = ctx.deps.capabilities.stateOf(CAPABILITY) as ObjectsState;
@@ -40,7 +41,7 @@ export const retryButton = buttonHandler(async (ctx: HandlerContext, args) => {
   if (run.w === 'prefix') {
     const offer = readOffer(await state.kv.get(offerKey(ctx.teamId, where)));
     const retryPrefix = provider.retryPrefix?.bind(provider);
-    if (!offer || !retryPrefix) throw InvalidInputError.of('objects.retry.none');
+    if (!offer || !retryPrefix) throw InvalidInputError.in(OBJECTS_WORDS, 'objects.retry.none');
     ask = { what: 'prefix', objects: offer.objects, prefix: offer.prefix };
     keys = offer.keys;
     build = (name) => retryPrefix(run.k, run.id, name, offer.prefix);
@@ -48,7 +49,7 @@ export const retryButton = buttonHandler(async (ctx: HandlerContext, args) => {
     const bucket = resource.destination.bucket;
     const list = resource.failedObjectList;
     const retryList = provider.retryList?.bind(provider);
-    if (!list || !bucket || !retryList) throw InvalidInputError.of('objects.retry.none');
+    if (!list || !bucket || !retryList) throw InvalidInputError.in(OBJECTS_WORDS, 'objects.retry.none');
     ask = { what: 'list', objects: resource.objects?.failed ?? 0 };
     build = (name) => retryList(run.k, run.id, name, { bucket, key: list });
   }
@@ -88,8 +89,10 @@ export const retryButton = buttonHandler(async (ctx: HandlerContext, args) => {
   await ctx.reply({
     text:
       ask.what === 'prefix'
-        ? tr.t('objects.retry.askedPrefix', { name, prefix: code(truncate(ask.prefix ?? '', 200)) })
-        : tr.t('objects.retry.asked', { name }),
+        ? tr
+            .with(OBJECTS_WORDS)
+            .t('objects.retry.askedPrefix', { name, prefix: code(truncate(ask.prefix ?? '', 200)) })
+        : tr.with(OBJECTS_WORDS).t('objects.retry.asked', { name }),
   });
 });
 

@@ -13,6 +13,7 @@ import type { CheckPlan, PlannedSide } from './plan.js';
 import { type CheckOutcome, FIRST_FEW, type SideName, type SideProblem } from './report.js';
 import { type RetryRun, retryPrefix, want } from './retry-view.js';
 import { RETRY_KEYS_MAX, type RetryOffer } from './state.js';
+import { OBJECTS_WORDS } from './words.js';
 
 /** Objects read per side before a check stops and says where (`deep`: the larger bound). */
 export const CHECK_CAP = 100_000;
@@ -307,7 +308,7 @@ async function uploadCsv(deps: RunDeps, target: RunTarget, ts: string, csv: stri
       threadTs: ts,
       bytes: Buffer.from(`${csv.join('\r\n')}\r\n`, 'utf8'),
       filename: `bucket-check-${safe}.csv`,
-      title: truncate(deps.tr.t('objects.csv.title', { name: target.name }), 200),
+      title: truncate(deps.tr.with(OBJECTS_WORDS).t('objects.csv.title', { name: target.name }), 200),
     })
     .catch((error: unknown) =>
       deps.logger.warn({ err: error }, 'bucket check CSV not uploaded; the counts were posted'),

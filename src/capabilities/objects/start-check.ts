@@ -18,6 +18,7 @@ import {
   runKey,
   STALE_AFTER_MS,
 } from './state.js';
+import { OBJECTS_WORDS } from './words.js';
 
 /**
  * Starts a check of a finished run's buckets in the background, on its own post in the channel
@@ -34,12 +35,12 @@ export async function startCheck(
   const key = runKey(ctx.teamId, resource);
   const person = await ctx.translator('person');
   if (!TERMINAL_STATES.has(resource.state))
-    throw InvalidInputError.of('objects.error.notFinished', {
+    throw InvalidInputError.in(OBJECTS_WORDS, 'objects.error.notFinished', {
       ref,
       state: stateLabelIn(resource.state, person),
     });
   const channel = ctx.channelId;
-  if (!channel) throw InvalidInputError.of('objects.error.usage');
+  if (!channel) throw InvalidInputError.in(OBJECTS_WORDS, 'objects.error.usage');
   const connection = ctx.deps.connections.get(ctx.teamId, resource.connection);
   const plan = planCheck(resource, connection);
   const tr = await ctx.translator('channel');
@@ -54,7 +55,7 @@ export async function startCheck(
       ? SKIP
       : JSON.stringify({ channel, post: '', owner: s.instance, beat: now } satisfies RunRecord);
   });
-  if (busy) return ctx.reply({ text: person.t('objects.alreadyRunning', { ref }) });
+  if (busy) return ctx.reply({ text: person.with(OBJECTS_WORDS).t('objects.alreadyRunning', { ref }) });
   const stale = previous as RunRecord | undefined;
   // A check whose replica died: its post says so before a new one starts.
   if (stale?.post) {
@@ -132,7 +133,7 @@ export async function startCheck(
       });
     s.running.set(key, { abort, work });
   });
-  await ctx.reply({ text: person.t('objects.started', { ref }) });
+  await ctx.reply({ text: person.with(OBJECTS_WORDS).t('objects.started', { ref }) });
 }
 
 function zero() {

@@ -6,6 +6,7 @@ import { defineSubcommand } from '../../slack/listeners/commands/subcommand.js';
 import { findResource } from '../../use-cases/context.js';
 import { startCheck } from './start-check.js';
 import { type ObjectsState, runKey } from './state.js';
+import { OBJECTS_WORDS } from './words.js';
 
 type Parsed = { ref: ResourceRef; deep: boolean; cancel: boolean };
 
@@ -22,8 +23,8 @@ export function verifyCommand(of: (ctx: HandlerContext) => ObjectsState) {
       { words: [''], usage: '/migrate verify <id> [deep]' },
       { words: ['cancel'], usage: '/migrate verify cancel <id>' },
     ],
-    summary:
-      'Check a finished migration’s buckets: list source and destination, count what is missing, different or extra, every key in a CSV. `deep` checks up to 1,000,000 objects per side.',
+    summary: OBJECTS_WORDS.en['help.summary.verify'],
+    words: OBJECTS_WORDS,
     example: (f) => `/migrate verify ${f.id({ states: ['succeeded', 'failed'] }) ?? '<id>'}`,
     related: ['status', 'watch'],
     parse(args) {
@@ -32,7 +33,7 @@ export function verifyCommand(of: (ctx: HandlerContext) => ObjectsState) {
       const rest = cancel ? args.slice(1) : args;
       const deep = !cancel && rest.length === 2 && rest[1]!.toLowerCase() === 'deep';
       if (rest.length === 0 || rest.length > (deep ? 2 : 1))
-        throw InvalidInputError.of('objects.error.usage');
+        throw InvalidInputError.in(OBJECTS_WORDS, 'objects.error.usage');
       return { ref: parseRef('verify', rest.slice(0, 1)), deep, cancel };
     },
     async run(ctx, parsed) {
@@ -44,9 +45,10 @@ export function verifyCommand(of: (ctx: HandlerContext) => ObjectsState) {
       const person = await ctx.translator('person');
       if (parsed.cancel) {
         const running = await s.kv.get(key);
-        if (!running) return ctx.reply({ text: person.t('objects.nothingToCancel', { ref }) });
+        if (!running)
+          return ctx.reply({ text: person.with(OBJECTS_WORDS).t('objects.nothingToCancel', { ref }) });
         await ctx.audited('cancel bucket check', ref, () => s.kv.update(`${key}:cancel`, () => ctx.userId));
-        return ctx.reply({ text: person.t('objects.cancelAsked', { ref }) });
+        return ctx.reply({ text: person.with(OBJECTS_WORDS).t('objects.cancelAsked', { ref }) });
       }
       await startCheck(ctx, s, resource, parsed.deep);
     },

@@ -1,6 +1,7 @@
+import { defineWords } from '../../i18n/words.js';
 import en from './words/en.json' with { type: 'json' };
 import ko from './words/ko.json' with { type: 'json' };
 import zhCN from './words/zh-CN.json' with { type: 'json' };
 
-/** The objects capability's own sentences (`words/<locale>.json`): the reconciling check's. */
-export const OBJECTS_WORDS = { en, ko, 'zh-CN': zhCN };
+/** The objects capability's own sentences (`words/<locale>.json`, ADR 0021): the check, its report, retries. */
+export const OBJECTS_WORDS = defineWords(en, { ko, 'zh-CN': zhCN });

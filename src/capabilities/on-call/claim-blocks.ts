@@ -3,6 +3,7 @@ import type { Translator } from '../../i18n/translator.js';
 import { slackDate } from '../../slack/blocks/format.js';
 import { parseJsonOrUndefined } from '../../store/open-atomic-kv.js';
 import type { Claim } from './claims.js';
+import { ON_CALL_WORDS } from './words.js';
 
 /** The action id of "I'm on it" / "Hand back" on a failure post and a failed card. */
 export const CLAIM_ACTION = 'failure.claim';
@@ -29,15 +30,17 @@ export function takeOverButton(resourceValue: string, claim: Claim, tr: Translat
   return {
     type: 'button',
     action_id: TAKE_OVER_ACTION,
-    text: { type: 'plain_text', text: tr.t('claim.takeOver') },
+    text: { type: 'plain_text', text: tr.with(ON_CALL_WORDS).t('claim.takeOver') },
     value: encodeTakeOver(resourceValue, claim.by),
     confirm: {
-      title: { type: 'plain_text', text: tr.t('claim.takeOver.title') },
+      title: { type: 'plain_text', text: tr.with(ON_CALL_WORDS).t('claim.takeOver.title') },
       text: {
         type: 'mrkdwn',
-        text: tr.t('claim.takeOver.confirm', { user: owner, ago: slackDate(new Date(claim.at), '{ago}') }),
+        text: tr
+          .with(ON_CALL_WORDS)
+          .t('claim.takeOver.confirm', { user: owner, ago: slackDate(new Date(claim.at), '{ago}') }),
       },
-      confirm: { type: 'plain_text', text: tr.t('claim.takeOver') },
+      confirm: { type: 'plain_text', text: tr.with(ON_CALL_WORDS).t('claim.takeOver') },
       deny: { type: 'plain_text', text: tr.t('modal.cancel') },
     },
   };
@@ -48,13 +51,16 @@ export function releaseButton(resourceValue: string, claim: Claim, tr: Translato
   return {
     type: 'button',
     action_id: RELEASE_ACTION,
-    text: { type: 'plain_text', text: tr.t('claim.release') },
+    text: { type: 'plain_text', text: tr.with(ON_CALL_WORDS).t('claim.release') },
     value: resourceValue,
     style: 'danger',
     confirm: {
-      title: { type: 'plain_text', text: tr.t('claim.release.title') },
-      text: { type: 'mrkdwn', text: tr.t('claim.release.confirm', { user: `<@${claim.by}>` }) },
-      confirm: { type: 'plain_text', text: tr.t('claim.release') },
+      title: { type: 'plain_text', text: tr.with(ON_CALL_WORDS).t('claim.release.title') },
+      text: {
+        type: 'mrkdwn',
+        text: tr.with(ON_CALL_WORDS).t('claim.release.confirm', { user: `<@${claim.by}>` }),
+      },
+      confirm: { type: 'plain_text', text: tr.with(ON_CALL_WORDS).t('claim.release') },
       deny: { type: 'plain_text', text: tr.t('modal.cancel') },
     },
   };
@@ -75,7 +81,10 @@ export function claimIntentButton(
   return {
     type: 'button',
     action_id: CLAIM_ACTION,
-    text: { type: 'plain_text', text: tr.t(intent === 'hand-back' ? 'claim.handBack' : 'claim.take') },
+    text: {
+      type: 'plain_text',
+      text: tr.with(ON_CALL_WORDS).t(intent === 'hand-back' ? 'claim.handBack' : 'claim.take'),
+    },
     // What the press is for, so a double click or a release meanwhile never turns it around.
     value: withIntent(value, intent),
     ...(style ? { style } : {}),
@@ -101,8 +110,8 @@ export function claimIntent(value: string | undefined): 'take' | 'hand-back' | u
 export function claimLine(claim: Claim, tr: Translator): string {
   const values = { user: `<@${claim.by}>`, ago: slackDate(new Date(claim.at), '{ago}') };
   return claim.from
-    ? tr.t('claim.onItFrom', { ...values, from: `<@${claim.from}>` })
-    : tr.t('claim.onIt', values);
+    ? tr.with(ON_CALL_WORDS).t('claim.onItFrom', { ...values, from: `<@${claim.from}>` })
+    : tr.with(ON_CALL_WORDS).t('claim.onIt', values);
 }
 
 export function claimBlock(claim: Claim, tr: Translator): KnownBlock {

@@ -14,6 +14,7 @@ import { type ClaimOutcome, claimFailure } from './claim-failure.js';
 import type { Claim } from './claims.js';
 import { onCallState } from './on-call-state.js';
 import { keepClaim, releaseFailure, takeOverFailure } from './take-over-failure.js';
+import { ON_CALL_WORDS } from './words.js';
 
 /**
  * "I'm on it" / "Hand back" on a failure post or a failed card: records the claim, which the one
@@ -93,7 +94,7 @@ async function offerTakeOver(
   const role = await deps.access.roleOf({ teamId: ctx.teamId, userId: ctx.userId }, ctx.here);
   const buttons = [takeOverButton(value, claim, tr)];
   if (roleAllows(role, 'manage')) buttons.push(releaseButton(value, claim, tr));
-  const text = tr.t('claim.takenOffer', { user: `<@${claim.by}>` });
+  const text = tr.with(ON_CALL_WORDS).t('claim.takenOffer', { user: `<@${claim.by}>` });
   await ctx.reply({
     text,
     replaceOriginal: false,
@@ -123,15 +124,17 @@ async function showClaim(
   const tr = await ctx.translator('person');
   const text =
     outcome.did === 'kept'
-      ? tr.t('escalation.kept')
+      ? tr.with(ON_CALL_WORDS).t('escalation.kept')
       : outcome.did === 'already' && outcome.claim
-        ? tr.t('claim.alreadyYours', { ago: slackDate(new Date(outcome.claim.at), '{ago}') })
+        ? tr
+            .with(ON_CALL_WORDS)
+            .t('claim.alreadyYours', { ago: slackDate(new Date(outcome.claim.at), '{ago}') })
         : outcome.did === 'released'
-          ? tr.t('claim.released', { user: released ? `<@${released.by}>` : '—' })
+          ? tr.with(ON_CALL_WORDS).t('claim.released', { user: released ? `<@${released.by}>` : '—' })
           : outcome.did === 'taken-over' && outcome.claim?.from
-            ? tr.t('claim.tookOver', { from: `<@${outcome.claim.from}>` })
+            ? tr.with(ON_CALL_WORDS).t('claim.tookOver', { from: `<@${outcome.claim.from}>` })
             : outcome.claim
               ? claimLine(outcome.claim, tr)
-              : tr.t('claim.handedBack');
+              : tr.with(ON_CALL_WORDS).t('claim.handedBack');
   await ctx.reply({ text, replaceOriginal: fromOffer });
 }

@@ -5,6 +5,7 @@ import type { NotedResource } from '../../watcher/watch-notes.js';
 import { type Claim, type Claims, failureOf } from './claims.js';
 import { withClaim } from './on-call-fact.js';
 import { ON_CALL } from './on-call-state.js';
+import { ON_CALL_WORDS } from './words.js';
 
 export interface ClaimOutcome {
   /** The claim as it is now: the presser's, or none after they handed it back. */
@@ -47,7 +48,7 @@ export async function claimFailure(
   }
   if (held && held.by !== ctx.userId) throw taken(held);
   if (held) return { claim: held, did: 'claimed', watches: [] };
-  if (resource.state !== 'failed') throw InvalidInputError.of('claim.notFailed');
+  if (resource.state !== 'failed') throw InvalidInputError.in(ON_CALL_WORDS, 'claim.notFailed');
   // One compare-and-set decides between two people pressing at once (on any replica).
   const outcome = await ctx.audited('claim', ref, async () => {
     const taking = await claims.take(ctx.teamId, resource, {
@@ -66,7 +67,7 @@ export async function claimFailure(
 /** "<@U> is on it already": who holds the failure, for whoever pressed after them. */
 export function taken(held: Claim): Error {
   const user = `<@${held.by}>`;
-  return InvalidInputError.of('claim.taken', { user });
+  return InvalidInputError.in(ON_CALL_WORDS, 'claim.taken', { user });
 }
 
 /**

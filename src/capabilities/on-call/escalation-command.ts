@@ -6,6 +6,7 @@ import type { HandlerContext } from '../../slack/context.js';
 import { parseChannel, parseSubject } from '../../slack/mentions.js';
 import type { SettingsSection } from '../settings-section.js';
 import type { EscalationSetting } from './escalation-settings.js';
+import { ON_CALL_WORDS } from './words.js';
 
 /** `escalation …`: the workspace's, or one channel's (`#channel`); `default` drops a channel's own. */
 interface EscalationRequest {
@@ -14,7 +15,7 @@ interface EscalationRequest {
 }
 
 function usage(): never {
-  throw InvalidInputError.of('settings.error.escalation');
+  throw InvalidInputError.in(ON_CALL_WORDS, 'escalation.settings.error');
 }
 
 /** A whole number of minutes (1 to a week) or hours (½ to a week), as typed after its word. */
@@ -64,30 +65,42 @@ function parseEscalation(args: readonly string[]): EscalationRequest {
 
 /** What escalation does, in words: "Remind after 15 min · mention @oncall after 1 h · ask owners after 8 h". */
 function escalationWords(setting: EscalationSetting | undefined, tr: Translator): string {
-  if (!setting) return tr.t('settings.escalation.off');
+  if (!setting) return tr.with(ON_CALL_WORDS).t('escalation.settings.off');
   const steps: string[] = [];
   if (setting.remindMinutes !== undefined)
-    steps.push(tr.t('settings.escalation.remind', { after: tr.duration(setting.remindMinutes * 60) }));
+    steps.push(
+      tr
+        .with(ON_CALL_WORDS)
+        .t('escalation.settings.remind', { after: tr.duration(setting.remindMinutes * 60) }),
+    );
   if (setting.escalateMinutes !== undefined)
     steps.push(
-      tr.t('settings.escalation.escalate', {
+      tr.with(ON_CALL_WORDS).t('escalation.settings.escalate', {
         after: tr.duration(setting.escalateMinutes * 60),
-        who: setting.mention ? `<!subteam^${setting.mention}>` : tr.t('settings.escalation.approvers'),
+        who: setting.mention
+          ? `<!subteam^${setting.mention}>`
+          : tr.with(ON_CALL_WORDS).t('escalation.settings.approvers'),
       }),
     );
   if (setting.checkHours !== undefined)
-    steps.push(tr.t('settings.escalation.check', { after: tr.duration(setting.checkHours * 3600) }));
+    steps.push(
+      tr
+        .with(ON_CALL_WORDS)
+        .t('escalation.settings.check', { after: tr.duration(setting.checkHours * 3600) }),
+    );
   return steps.join(' · ');
 }
 
 /** The lines `/migrate settings` shows: the workspace's escalation, and each channel's own. */
 function escalationLines(settings: WorkspaceSettings, tr: Translator): string[] {
-  const lines = [tr.t('settings.escalation', { how: escalationWords(settings.escalation, tr) })];
+  const lines = [
+    tr.with(ON_CALL_WORDS).t('escalation.settings', { how: escalationWords(settings.escalation, tr) }),
+  ];
   for (const [channel, own] of Object.entries(settings.channelEscalation ?? {}))
     lines.push(
-      tr.t('settings.escalation.channel', {
+      tr.with(ON_CALL_WORDS).t('escalation.settings.channel', {
         channel: `<#${channel}>`,
-        how: own === 'off' ? tr.t('settings.escalation.off') : escalationWords(own, tr),
+        how: own === 'off' ? tr.with(ON_CALL_WORDS).t('escalation.settings.off') : escalationWords(own, tr),
       }),
     );
   return lines;
@@ -117,11 +130,11 @@ async function setEscalation(
   // channel back on the workspace's has no line of its own there, so it is said here).
   const said =
     channelId && setting === 'default'
-      ? tr.t('settings.escalation.followsWorkspace', { channel: `<#${channelId}>` })
+      ? tr.with(ON_CALL_WORDS).t('escalation.settings.followsWorkspace', { channel: `<#${channelId}>` })
       : tr.t('settings.updated', {
           label: channelId
-            ? tr.t('settings.label.escalationIn', { channel: `<#${channelId}>` })
-            : tr.t('settings.label.escalation'),
+            ? tr.with(ON_CALL_WORDS).t('escalation.settings.labelIn', { channel: `<#${channelId}>` })
+            : tr.with(ON_CALL_WORDS).t('escalation.settings.label'),
         });
   return { said, next };
 }

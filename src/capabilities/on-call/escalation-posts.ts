@@ -5,6 +5,7 @@ import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { encodeResourceButton } from '../../slack/resource-button.js';
 import type { EventNote } from '../../watcher/outbox/notification.js';
 import { claimIntentButton } from './claim-blocks.js';
+import { ON_CALL_WORDS } from './words.js';
 
 /** "Keep" under "Still on it?": the owner takes the failure again (its claim's clock starts over). */
 export const KEEP_CLAIM_ACTION = 'failure.keep';
@@ -37,12 +38,12 @@ export function renderEscalation(
   let buttons: Button[];
   if (note.event === 'still-on-it') {
     const owner = note.escalation?.owner ? `<@${note.escalation.owner}>` : '';
-    text = tr.t('escalation.stillOnIt', { owner, name, ref, failedFor });
+    text = tr.with(ON_CALL_WORDS).t('escalation.stillOnIt', { owner, name, ref, failedFor });
     buttons = [
       {
         type: 'button',
         action_id: KEEP_CLAIM_ACTION,
-        text: { type: 'plain_text', text: tr.t('escalation.keep') },
+        text: { type: 'plain_text', text: tr.with(ON_CALL_WORDS).t('escalation.keep') },
         value,
         style: 'primary',
       },
@@ -51,11 +52,11 @@ export function renderEscalation(
   } else if (note.event === 'escalated') {
     const mention = note.escalation?.mention ?? [];
     text = mention.length
-      ? tr.t('escalation.escalated', { who: mention.join(' '), name, ref, failedFor })
-      : tr.t('escalation.escalatedNobody', { name, ref, failedFor });
+      ? tr.with(ON_CALL_WORDS).t('escalation.escalated', { who: mention.join(' '), name, ref, failedFor })
+      : tr.with(ON_CALL_WORDS).t('escalation.escalatedNobody', { name, ref, failedFor });
     buttons = [claimIntentButton(value, 'take', tr, 'primary')];
   } else {
-    text = tr.t('escalation.unclaimed', { name, ref, failedFor });
+    text = tr.with(ON_CALL_WORDS).t('escalation.unclaimed', { name, ref, failedFor });
     buttons = [claimIntentButton(value, 'take', tr, 'primary')];
   }
   return {

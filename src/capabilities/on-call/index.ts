@@ -19,6 +19,7 @@ import { type EscalationNote, KEEP_CLAIM_ACTION, renderEscalation } from './esca
 import { escalationReader } from './escalation-settings.js';
 import { claimOf } from './on-call-fact.js';
 import { ON_CALL, type OnCallState } from './on-call-state.js';
+import { ON_CALL_WORDS } from './words.js';
 
 /**
  * On call: who is on each failure ("I'm on it", Hand back, Take over, Release) and the escalation
@@ -29,6 +30,8 @@ import { ON_CALL, type OnCallState } from './on-call-state.js';
  */
 export const onCall = defineCapability<OnCallState>({
   name: ON_CALL,
+  words: ON_CALL_WORDS,
+  wordPrefixes: ['claim.', 'escalation.'],
   start: (core) => startOnCall(core),
   listeners: (routes) => {
     // The action ids posted buttons carry: unchanged, so buttons drawn before still work.

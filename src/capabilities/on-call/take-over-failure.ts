@@ -2,6 +2,7 @@ import { InvalidInputError } from '../../errors.js';
 import { findResource, type ResourceTarget, type UseCaseContext } from '../../use-cases/context.js';
 import { type ClaimOutcome, noteClaim, taken } from './claim-failure.js';
 import { type Claim, type Claims, failureOf } from './claims.js';
+import { ON_CALL_WORDS } from './words.js';
 
 /**
  * Nobody is left alone with a failure: anyone who may operate takes over a claimed
@@ -17,7 +18,7 @@ export async function takeOverFailure(
 ): Promise<ClaimOutcome> {
   await ctx.require('operate', ctx.here, 'take over failures');
   const { resource } = await findResource(ctx, target);
-  if (resource.state !== 'failed') throw InvalidInputError.of('claim.notFailed');
+  if (resource.state !== 'failed') throw InvalidInputError.in(ON_CALL_WORDS, 'claim.notFailed');
   // A channel's post shows Take over to everyone, its owner too: pressed by them, nothing moves
   // (no new claim time, no take-over from themselves in the audit); they are told they have it.
   const held = await claims.current(ctx.teamId, resource, now);
@@ -29,7 +30,7 @@ export async function takeOverFailure(
     if (!taking.won) {
       // Someone else took it (or handed it back and another took it) since the confirm was drawn.
       const user = `<@${taking.claim.by}>`;
-      throw InvalidInputError.of('claim.changed', { user, from: `<@${from}>` });
+      throw InvalidInputError.in(ON_CALL_WORDS, 'claim.changed', { user, from: `<@${from}>` });
     }
     return taking;
   });
@@ -63,11 +64,11 @@ export async function keepClaim(
 ): Promise<ClaimOutcome> {
   await ctx.require('operate', ctx.here, 'keep a failure');
   const { resource } = await findResource(ctx, target);
-  if (resource.state !== 'failed') throw InvalidInputError.of('claim.notFailed');
+  if (resource.state !== 'failed') throw InvalidInputError.in(ON_CALL_WORDS, 'claim.notFailed');
   const held = await claims.current(ctx.teamId, resource, now);
   if (held?.by !== ctx.userId) {
     const user = held ? `<@${held.by}>` : '—';
-    throw InvalidInputError.of('escalation.notOwner', { user });
+    throw InvalidInputError.in(ON_CALL_WORDS, 'escalation.notOwner', { user });
   }
   const ref = `${resource.connection}:${resource.id}`;
   const kept = await ctx.audited('claim.keep', ref, async () => {

@@ -310,8 +310,8 @@ export function planCommand(stateOf: StateOf) {
     usage:
       '/migrate plan [list | new <name> | add <plan> <resource>… [wave <n>] | gate <plan> wave <n> … | start <plan> | submit <plan> | show <plan>]',
     forms: PLAN_FORMS,
-    summary:
-      'Migrate an estate in waves: a plan of existing migrations across connections, each wave opening when its gate says (after the wave before it succeeded or was signed off, or at a time), on a living card in the channel.',
+    summary: PLAN_WORDS.en['help.summary.plan'],
+    words: PLAN_WORDS,
     example: () => '/migrate plan new estate-2026',
     related: ['watch', 'window', 'pause'],
     parse: (args, share) => {

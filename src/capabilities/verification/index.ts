@@ -13,6 +13,7 @@ import {
   verificationCardLine,
   verifiedRun,
 } from './verification-post.js';
+import { VERIFICATION_WORDS } from './words.js';
 
 /**
  * Verification and sign-off: the report of a run that ended (its counts reconciled), its post and
@@ -24,6 +25,8 @@ import {
  */
 export const verification = defineCapability<undefined>({
   name: VERIFICATION,
+  words: VERIFICATION_WORDS,
+  wordPrefixes: ['verify.'],
   // The verification is decided where the ending is recorded: said once, whichever replica sees it.
   start: (core) => {
     core.watcher.atEnding.push(verifyEnding);

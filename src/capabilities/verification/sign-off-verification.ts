@@ -7,6 +7,7 @@ import { type WatchRecord, watchKey } from '../../watcher/records/watch-store.js
 import { watchesOf } from '../../watcher/watch-notes.js';
 import { requestersOf, type SignOffResult, signOffWatch } from './signoff.js';
 import { verificationOf } from './verification-fact.js';
+import { VERIFICATION_WORDS } from './words.js';
 
 /** Which verification: the watch (its channel and resource) and the verification's `at`. */
 export interface SignOffTarget {
@@ -29,9 +30,9 @@ export async function checkSignOff(ctx: UseCaseContext, target: SignOffTarget): 
     watchKey({ teamId: ctx.teamId, channelId: target.channel, ...target }),
   );
   const v = verificationOf(record);
-  if (!record || !v || v.at !== target.at) throw InvalidInputError.of('verify.gone');
+  if (!record || !v || v.at !== target.at) throw InvalidInputError.in(VERIFICATION_WORDS, 'verify.gone');
   if (v.signoff) throw already(v.signoff.by);
-  if (v.report.state === 'failed') throw InvalidInputError.of('verify.refused.failed');
+  if (v.report.state === 'failed') throw InvalidInputError.in(VERIFICATION_WORDS, 'verify.refused.failed');
   // Who asked is a fact of the resource, not of this channel's watch: the requester of an approved
   // request is refused in every channel that watches it, not only where the request was made.
   // (This record too, whatever the resource's set of watch keys says.)
@@ -40,7 +41,7 @@ export async function checkSignOff(ctx: UseCaseContext, target: SignOffTarget): 
   const watches = await watchesOf(ctx.deps.watcher.store, record.watch);
   if (asked === ctx.userId || requestersOf([record, ...watches.map((w) => w.record)]).has(ctx.userId)) {
     const user = `<@${ctx.userId}>`;
-    throw InvalidInputError.of('verify.refused.requester', {
+    throw InvalidInputError.in(VERIFICATION_WORDS, 'verify.refused.requester', {
       user,
     });
   }
@@ -62,13 +63,13 @@ export async function signOffVerification(
       signOffWatch(store, key, target.at, signoff),
     );
     if (result.outcome === 'already') throw already(result.signoff.by);
-    if (result.outcome === 'failed') throw InvalidInputError.of('verify.refused.failed');
-    if (result.outcome === 'gone') throw InvalidInputError.of('verify.gone');
+    if (result.outcome === 'failed') throw InvalidInputError.in(VERIFICATION_WORDS, 'verify.refused.failed');
+    if (result.outcome === 'gone') throw InvalidInputError.in(VERIFICATION_WORDS, 'verify.gone');
     return result;
   });
 }
 
 function already(by: string): Error {
   const user = `<@${by}>`;
-  return InvalidInputError.of('verify.already', { user });
+  return InvalidInputError.in(VERIFICATION_WORDS, 'verify.already', { user });
 }

@@ -12,6 +12,7 @@ import {
   verificationTargetFromModal,
   verificationTargetOf,
 } from './verification-button.js';
+import { VERIFICATION_WORDS } from './words.js';
 
 /** The sign-off modal's callback id, and its note's block and action. */
 export const SIGNOFF_VIEW = 'verification.signoff.note';
@@ -40,19 +41,25 @@ function signOffModal(name: string, metadata: string, tr: Translator): View {
   const blocks: KnownBlock[] = [
     {
       type: 'section',
-      text: { type: 'mrkdwn', text: tr.t('verify.modal.intro', { name: escapeMrkdwn(name) }) },
+      text: {
+        type: 'mrkdwn',
+        text: tr.with(VERIFICATION_WORDS).t('verify.modal.intro', { name: escapeMrkdwn(name) }),
+      },
     },
     {
       type: 'input',
       block_id: NOTE_BLOCK,
       optional: true,
-      label: { type: 'plain_text', text: tr.t('verify.modal.note') },
+      label: { type: 'plain_text', text: tr.with(VERIFICATION_WORDS).t('verify.modal.note') },
       element: {
         type: 'plain_text_input',
         action_id: NOTE_ACTION,
         multiline: true,
         max_length: NOTE_MAX,
-        placeholder: { type: 'plain_text', text: tr.t('verify.modal.notePlaceholder') },
+        placeholder: {
+          type: 'plain_text',
+          text: tr.with(VERIFICATION_WORDS).t('verify.modal.notePlaceholder'),
+        },
       },
     },
   ];
@@ -60,8 +67,8 @@ function signOffModal(name: string, metadata: string, tr: Translator): View {
     type: 'modal',
     callback_id: SIGNOFF_VIEW,
     private_metadata: metadata,
-    title: { type: 'plain_text', text: tr.t('verify.modal.title') },
-    submit: { type: 'plain_text', text: tr.t('verify.modal.submit') },
+    title: { type: 'plain_text', text: tr.with(VERIFICATION_WORDS).t('verify.modal.title') },
+    submit: { type: 'plain_text', text: tr.with(VERIFICATION_WORDS).t('verify.modal.submit') },
     close: { type: 'plain_text', text: tr.t('modal.cancel') },
     blocks,
   };
@@ -90,7 +97,7 @@ export function signOffSubmission(deps: AppDeps) {
       const done = await signOffVerification(ctx, target, note);
       const tr = await ctx.translator('person');
       const name = displayName(done.record.snapshot.name, done.record.watch.origin?.title).lead;
-      await ctx.reply({ text: tr.t('verify.signed', { name: escapeMrkdwn(name) }) });
+      await ctx.reply({ text: tr.with(VERIFICATION_WORDS).t('verify.signed', { name: escapeMrkdwn(name) }) });
     });
   };
 }

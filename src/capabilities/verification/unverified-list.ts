@@ -7,6 +7,7 @@ import { stateWords } from '../../slack/blocks/state-words.js';
 import type { HandlerContext } from '../../slack/context.js';
 import { type SignOffStanding, signOffStanding } from './verification.js';
 import { verificationOf } from './verification-fact.js';
+import { VERIFICATION_WORDS } from './words.js';
 
 /** Slack takes 50 blocks a message: a title, then one line each, the rest counted. */
 const MAX_LINES = 45;
@@ -24,29 +25,35 @@ export function renderUnverified(
   const records = standing.waiting;
   const scope = (failed: number): KnownBlock => ({
     type: 'context',
-    elements: [{ type: 'mrkdwn', text: tr.t('list.unverified.scope', { failed }) }],
+    elements: [
+      { type: 'mrkdwn', text: tr.with(VERIFICATION_WORDS).t('verify.unverified.scope', { failed }) },
+    ],
   });
   if (records.length === 0) {
     const counts = [
-      ...(standing.signed > 0 ? [tr.t('list.unverified.countSigned', { n: standing.signed })] : []),
-      ...(standing.failed > 0 ? [tr.t('list.unverified.countFailed', { n: standing.failed })] : []),
+      ...(standing.signed > 0
+        ? [tr.with(VERIFICATION_WORDS).t('verify.unverified.countSigned', { n: standing.signed })]
+        : []),
+      ...(standing.failed > 0
+        ? [tr.with(VERIFICATION_WORDS).t('verify.unverified.countFailed', { n: standing.failed })]
+        : []),
     ];
-    const said = counts.length > 0 ? counts : [tr.t('list.unverified.noneEnded')];
-    const text = [tr.t('list.unverified.none'), ...said].join('\n');
+    const said = counts.length > 0 ? counts : [tr.with(VERIFICATION_WORDS).t('verify.unverified.noneEnded')];
+    const text = [tr.with(VERIFICATION_WORDS).t('verify.unverified.none'), ...said].join('\n');
     // The failed runs are counted above: the scope need not name them again.
     return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, scope(0)] };
   }
   const at = (r: (typeof records)[number]) => verificationOf(r)?.at ?? 0;
   const newest = [...records].sort((a, b) => at(b) - at(a));
-  const title = tr.t('list.unverified.title', { n: records.length });
+  const title = tr.with(VERIFICATION_WORDS).t('verify.unverified.title', { n: records.length });
   const lines = newest.slice(0, MAX_LINES).map((r) => {
     const report = verificationOf(r)!.report;
     const named = displayName(report.name, r.watch.origin?.title);
-    return tr.t('list.unverified.line', {
+    return tr.with(VERIFICATION_WORDS).t('verify.unverified.line', {
       name: `*${escapeMrkdwn(truncate(named.lead, 120))}*`,
       ref: refBeside(`${report.connection}:${report.id}`, named),
       state: stateWords(report.state, tr),
-      outcome: tr.t(`list.unverified.${report.outcome}`),
+      outcome: tr.with(VERIFICATION_WORDS).t(`verify.unverified.${report.outcome}`),
       at: slackDate(new Date(at(r))),
     });
   });

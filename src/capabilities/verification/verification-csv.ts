@@ -4,6 +4,7 @@ import { displayName } from '../../slack/blocks/display-name.js';
 import type { CapabilityRendered } from '../drawing-hooks.js';
 import { LIST_ORDER, type VerificationReport } from './report.js';
 import type { VerificationNote } from './verification.js';
+import { VERIFICATION_WORDS } from './words.js';
 
 /** The CSV that goes with the post into the run's thread when it is first posted (not on edits). */
 export function verificationFile(
@@ -14,7 +15,7 @@ export function verificationFile(
   const safe = note.report.id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60);
   return {
     filename: `verification-${safe}.csv`,
-    title: tr.t('verify.csv.title', { name }),
+    title: tr.with(VERIFICATION_WORDS).t('verify.csv.title', { name }),
     text: verificationCsv(note.report, note.title),
   };
 }

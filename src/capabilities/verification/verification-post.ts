@@ -10,10 +10,12 @@ import type { CardFacts } from '../../watcher/outbox/notification.js';
 import type { CapabilityButton, VerifiedRun } from '../drawing-hooks.js';
 import { shownClaim } from '../on-call/on-call-fact.js';
 import { ON_CALL } from '../on-call/on-call-state.js';
+import { ON_CALL_WORDS } from '../on-call/words.js';
 import { LIST_ORDER, type VerificationReport } from './report.js';
 import type { VerificationNote } from './verification.js';
 import { encodeVerificationButton } from './verification-button.js';
 import type { VerificationCard } from './verification-card.js';
+import { VERIFICATION_WORDS } from './words.js';
 
 /** "Sign off" on a verification post: opens the note modal (slack/listeners/.../verification-signoff.ts). */
 export const SIGNOFF_ACTION = 'verification.signoff';
@@ -31,7 +33,7 @@ export function renderVerification(
   const r = note.report;
   const named = displayName(r.name, note.title);
   const state = tr.t(`state.${r.state}`).toLowerCase();
-  const title = tr.t('verify.title', {
+  const title = tr.with(VERIFICATION_WORDS).t('verify.title', {
     name: escapeMrkdwn(named.lead),
     ref: refBeside(`${r.connection}:${r.id}`, named),
     state,
@@ -55,7 +57,10 @@ export function renderVerification(
   ].slice(0, 25);
   if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons });
   return {
-    text: truncate(`${tr.t('verify.text', { name: escapeMrkdwn(named.lead) })} ${outcome}`, 3000),
+    text: truncate(
+      `${tr.with(VERIFICATION_WORDS).t('verify.text', { name: escapeMrkdwn(named.lead) })} ${outcome}`,
+      3000,
+    ),
     blocks,
   };
 }
@@ -69,16 +74,20 @@ export function verifiedRun(note: VerificationNote): VerifiedRun {
 function outcomeLine(r: VerificationReport, state: string, tr: Translator): string {
   switch (r.outcome) {
     case 'matches':
-      return tr.t(r.basis === 'estimate' ? 'verify.matchesEstimate' : 'verify.matches');
+      return tr
+        .with(VERIFICATION_WORDS)
+        .t(r.basis === 'estimate' ? 'verify.matchesEstimate' : 'verify.matches');
     case 'mismatch':
-      return tr.t('verify.mismatch', {
+      return tr.with(VERIFICATION_WORDS).t('verify.mismatch', {
         objects: tr.count(Math.abs(r.objects.unaccounted ?? 0)),
         bytes: tr.bytes(Math.abs(r.bytes.unaccounted ?? 0)),
       });
     case 'unchecked':
       return r.unchecked === 'state-only'
-        ? tr.t('verify.stateOnly', { state })
-        : tr.t(r.unchecked === 'total-not-final' ? 'verify.notFinal' : 'verify.noCounts');
+        ? tr.with(VERIFICATION_WORDS).t('verify.stateOnly', { state })
+        : tr
+            .with(VERIFICATION_WORDS)
+            .t(r.unchecked === 'total-not-final' ? 'verify.notFinal' : 'verify.noCounts');
   }
 }
 
@@ -90,7 +99,7 @@ export function figureLines(r: VerificationReport, tr: Translator): string[] {
   const o = r.objects;
   if (r.basis === 'outcomes' && o.total !== undefined)
     lines.push(
-      tr.t('verify.objectsOutcomes', {
+      tr.with(VERIFICATION_WORDS).t('verify.objectsOutcomes', {
         total: n(o.total),
         succeeded: n(o.succeeded),
         skipped: n(o.skipped),
@@ -99,18 +108,32 @@ export function figureLines(r: VerificationReport, tr: Translator): string[] {
     );
   if (r.basis === 'estimate' && o.total !== undefined)
     lines.push(
-      tr.t('verify.objectsEstimate', { total: n(o.total), moved: n(o.succeeded), skipped: n(o.skipped) }),
+      tr
+        .with(VERIFICATION_WORDS)
+        .t('verify.objectsEstimate', { total: n(o.total), moved: n(o.succeeded), skipped: n(o.skipped) }),
     );
   const by = r.bytes;
   if (r.basis === 'outcomes' && by.total !== undefined) {
-    lines.push(tr.t('verify.bytesOutcomes', { total: b(by.total), processed: b(by.accounted) }));
-    if (by.written !== undefined) lines.push(tr.t('verify.bytesWritten', { written: b(by.written) }));
+    lines.push(
+      tr
+        .with(VERIFICATION_WORDS)
+        .t('verify.bytesOutcomes', { total: b(by.total), processed: b(by.accounted) }),
+    );
+    if (by.written !== undefined)
+      lines.push(tr.with(VERIFICATION_WORDS).t('verify.bytesWritten', { written: b(by.written) }));
   }
   if (r.basis === 'estimate' && by.total !== undefined)
     lines.push(
-      tr.t('verify.bytesEstimate', { total: b(by.total), moved: b(by.succeeded), skipped: b(by.skipped) }),
+      tr
+        .with(VERIFICATION_WORDS)
+        .t('verify.bytesEstimate', { total: b(by.total), moved: b(by.succeeded), skipped: b(by.skipped) }),
     );
-  if (r.check) lines.push(tr.t('verify.check', { check: tr.t(`verify.check.${r.check}`) }));
+  if (r.check)
+    lines.push(
+      tr
+        .with(VERIFICATION_WORDS)
+        .t('verify.check', { check: tr.with(VERIFICATION_WORDS).t(`verify.check.${r.check}`) }),
+    );
   return lines;
 }
 
@@ -119,16 +142,22 @@ function listLines(r: VerificationReport, tr: Translator): string[] {
   for (const which of LIST_ORDER) {
     const list = r.lists?.[which];
     if (!list) continue;
-    const label = tr.t(`verify.list.${which}`);
+    const label = tr.with(VERIFICATION_WORDS).t(`verify.list.${which}`);
     if (!list.recorded)
-      lines.push(tr.t('verify.listNotRecorded', { list: label, reason: code(list.error ?? '?') }));
+      lines.push(
+        tr
+          .with(VERIFICATION_WORDS)
+          .t('verify.listNotRecorded', { list: label, reason: code(list.error ?? '?') }),
+      );
     else if (list.path)
       lines.push(
         list.bucket
-          ? tr.t('verify.listAtBucket', { list: label, path: code(list.path), bucket: code(list.bucket) })
-          : tr.t('verify.listAt', { list: label, path: code(list.path) }),
+          ? tr
+              .with(VERIFICATION_WORDS)
+              .t('verify.listAtBucket', { list: label, path: code(list.path), bucket: code(list.bucket) })
+          : tr.with(VERIFICATION_WORDS).t('verify.listAt', { list: label, path: code(list.path) }),
       );
-    else lines.push(tr.t('verify.listNoPath', { list: label }));
+    else lines.push(tr.with(VERIFICATION_WORDS).t('verify.listNoPath', { list: label }));
   }
   return lines;
 }
@@ -137,13 +166,15 @@ function signoffLine(note: VerificationNote, tr: Translator): string {
   const s = note.signoff;
   if (s) {
     const at = slackDate(new Date(s.at), '{date_short_pretty} {time}');
-    const said = s.note.trim() ? tr.t('verify.signedNote', { note: escapeMrkdwn(s.note.trim()) }) : '';
-    return `${tr.t('verify.signedBy', { user: `<@${s.by}>`, at })}${said}`;
+    const said = s.note.trim()
+      ? tr.with(VERIFICATION_WORDS).t('verify.signedNote', { note: escapeMrkdwn(s.note.trim()) })
+      : '';
+    return `${tr.with(VERIFICATION_WORDS).t('verify.signedBy', { user: `<@${s.by}>`, at })}${said}`;
   }
-  if (note.report.state === 'failed') return tr.t('verify.failedNoSignoff');
+  if (note.report.state === 'failed') return tr.with(VERIFICATION_WORDS).t('verify.failedNoSignoff');
   return note.requester
-    ? tr.t('verify.awaiting', { user: who(note.requester) })
-    : tr.t('verify.awaitingAnyone');
+    ? tr.with(VERIFICATION_WORDS).t('verify.awaiting', { user: who(note.requester) })
+    : tr.with(VERIFICATION_WORDS).t('verify.awaitingAnyone');
 }
 
 function who(user: string): string {
@@ -157,7 +188,7 @@ function signoffButton(note: VerificationNote, tr: Translator): Button | undefin
     type: 'button',
     action_id: SIGNOFF_ACTION,
     style: 'primary',
-    text: { type: 'plain_text', text: tr.t('verify.signOff') },
+    text: { type: 'plain_text', text: tr.with(VERIFICATION_WORDS).t('verify.signOff') },
     value: encodeVerificationButton(note.report, note.at),
   };
 }
@@ -199,16 +230,18 @@ export function failedRunNext(
  * still shows it failed; that it failed, once it runs again or is gone).
  */
 export function verificationCardLine(v: VerificationCard, tr: Translator, next?: FailedRunNext): string {
-  if (v.signoff) return tr.t('card.verified', { user: `<@${v.signoff.by}>` });
+  if (v.signoff) return tr.with(VERIFICATION_WORDS).t('verify.card.verified', { user: `<@${v.signoff.by}>` });
   if (v.failed)
     return next
-      ? tr.t('card.failedRun', {
+      ? tr.with(VERIFICATION_WORDS).t('verify.card.failedRun', {
           who: next.owner ? `<@${next.owner}>` : 'nobody',
-          take: tr.t('claim.take'),
+          take: tr.with(ON_CALL_WORDS).t('claim.take'),
           again: next.again ?? 'none',
           command: code(`/migrate create ${next.connection}`),
         })
-      : tr.t('card.failedRunPast');
-  const unsigned = tr.t('card.unverified');
-  return v.outcome === 'mismatch' ? `${tr.t('card.verifyMismatch')} ${unsigned}` : unsigned;
+      : tr.with(VERIFICATION_WORDS).t('verify.card.failedRunPast');
+  const unsigned = tr.with(VERIFICATION_WORDS).t('verify.card.unverified');
+  return v.outcome === 'mismatch'
+    ? `${tr.with(VERIFICATION_WORDS).t('verify.card.mismatch')} ${unsigned}`
+    : unsigned;
 }

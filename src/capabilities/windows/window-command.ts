@@ -249,8 +249,8 @@ export const windowCommand = defineSubcommand<WindowRequest>({
   aliases: ['windows'],
   usage: '/migrate window [list [target] | add <target> <days> <HH:MM>-<HH:MM> … | remove <id> | skip <id>]',
   forms: FORMS,
-  summary:
-    'Pause migrations (or cap OMS bandwidth) on a schedule: list, add, remove, skip the next time. `/migrate window list` shows each window with its id (such as `w1a2b3c`), which `remove` and `skip` take.',
+  summary: WINDOW_WORDS.en['help.summary.window'],
+  words: WINDOW_WORDS,
   example: (f) =>
     `/migrate window add ${f.connection() ?? '<connection>'} weekdays 09:00-18:00 Asia/Seoul as office hours`,
   related: ['pause', 'resume', 'bandwidth'],

@@ -20,19 +20,22 @@ export function windowActedLine(state: string, last: LastAction, tr: Translator)
   const name = `*${escapeMrkdwn(w.name)}*`;
   if (last.action === 'pause' && state === 'paused')
     return w.until !== undefined
-      ? tr.t('card.window.paused', { name, when: zonedTime(w.until, w.zone, tr) })
-      : tr.t('card.window.pausedOnly', { name });
-  if (last.action === 'pause' && state === 'pausing') return tr.t('card.window.pausing', { name });
-  if (last.action === 'resume') return tr.t('card.window.resumed', { name });
+      ? tr.with(WINDOW_WORDS).t('window.card.paused', { name, when: zonedTime(w.until, w.zone, tr) })
+      : tr.with(WINDOW_WORDS).t('window.card.pausedOnly', { name });
+  if (last.action === 'pause' && state === 'pausing')
+    return tr.with(WINDOW_WORDS).t('window.card.pausing', { name });
+  if (last.action === 'resume') return tr.with(WINDOW_WORDS).t('window.card.resumed', { name });
   return undefined;
 }
 
 /** The thread's attribution: " by window *night* (set by @Bob)", and when it was applied late. */
 export function windowBy(w: WindowActed, by: string, tr: Translator): string {
-  const said = tr.t('watch.byWindow', { name: `*${escapeMrkdwn(w.name)}*`, user: `<@${by}>` });
+  const said = tr
+    .with(WINDOW_WORDS)
+    .t('window.watch.by', { name: `*${escapeMrkdwn(w.name)}*`, user: `<@${by}>` });
   return w.lateFrom === undefined
     ? said
-    : `${said}${tr.t('watch.byWindowLate', { when: zonedTime(w.lateFrom, w.zone, tr) })}`;
+    : `${said}${tr.with(WINDOW_WORDS).t('window.watch.byLate', { when: zonedTime(w.lateFrom, w.zone, tr) })}`;
 }
 
 const MB = 1024 * 1024;
@@ -98,15 +101,17 @@ function capLine(state: NormalizedState, f: WindowFact, tr: Translator): string 
   const rate = rateWords(f.bytesPerSecond, tr);
   if (f.holding)
     return when
-      ? tr.t('card.window.capped', { rate, name, when })
-      : tr.t('card.window.cappedOnly', { rate, name });
-  return when && f.next?.kind === 'start' ? tr.t('card.window.capsAt', { rate, name, when }) : undefined;
+      ? tr.with(WINDOW_WORDS).t('window.card.capped', { rate, name, when })
+      : tr.with(WINDOW_WORDS).t('window.card.cappedOnly', { rate, name });
+  return when && f.next?.kind === 'start'
+    ? tr.with(WINDOW_WORDS).t('window.card.capsAt', { rate, name, when })
+    : undefined;
 }
 
 /** A pause window's next pause, while the resource is not paused (its own pause: `windowActedLine`). */
 function pauseLine(state: NormalizedState, f: WindowFact, tr: Translator): string | undefined {
   if (f.holding || !f.next || state === 'paused' || state === 'pausing') return undefined;
-  return tr.t('card.window.pausesAt', {
+  return tr.with(WINDOW_WORDS).t('window.card.pausesAt', {
     name: `*${escapeMrkdwn(f.name)}*`,
     when: zonedTime(f.next.at, f.zone, tr),
   });

@@ -4,6 +4,7 @@ import { section } from '../../slack/blocks/mrkdwn.js';
 import type { CapabilityRendered } from '../drawing-hooks.js';
 import type { TimeWindow } from './window-store.js';
 import { nextWords, windowLine } from './window-words.js';
+import { WINDOW_WORDS } from './words.js';
 
 /** Rows on the Home tab, as its other sections (the tab stays within 100 blocks). */
 const HOME_ROWS = 15;
@@ -17,9 +18,11 @@ export interface WindowsHome {
 /** "Time windows (2)", one line each with its next change (from `now`); at most HOME_ROWS. */
 export function renderWindowsHome(home: WindowsHome, tr: Translator, now: number): CapabilityRendered {
   const lines = home.list.slice(0, HOME_ROWS).map((w) => `• ${windowLine(w, tr, nextWords(w, now, tr))}`);
-  const title = `*${tr.t('home.windows')}* (${home.list.length})`;
+  const title = `*${tr.with(WINDOW_WORDS).t('window.home.title')}* (${home.list.length})`;
   const block: KnownBlock = section(
-    lines.length > 0 ? `${title}\n${lines.join('\n')}` : `${title}\n${tr.t('home.noWindows')}`,
+    lines.length > 0
+      ? `${title}\n${lines.join('\n')}`
+      : `${title}\n${tr.with(WINDOW_WORDS).t('window.home.none')}`,
   );
   return { text: title, blocks: [block] };
 }

@@ -45,7 +45,7 @@ export function zonedTime(ms: number, zone: string, tr: Translator): string {
 export function daysIn(days: readonly number[], tr: Translator): string {
   const typed = daysWord(days as never);
   if (tr.locale === 'en') return typed;
-  if (typed === 'daily' || typed === 'weekdays' || typed === 'weekends') return tr.t(`window.days.${typed}`);
+  if (typed === 'daily' || typed === 'weekdays' || typed === 'weekends') return tr.t(`days.${typed}`);
   const f = new Intl.DateTimeFormat(tr.locale, { weekday: 'short', timeZone: 'UTC' });
   // 2023-01-01 was a Sunday: day d of the week is that date plus d days.
   return [...days]
@@ -57,6 +57,6 @@ export function daysIn(days: readonly number[], tr: Translator): string {
 /** The days as a sentence ends with them: "daily", "on weekdays", "on mon,wed" (평일, 工作日). */
 export function daysOn(days: readonly number[], tr: Translator): string {
   const typed = daysWord(days as never);
-  if (typed === 'daily' || typed === 'weekdays' || typed === 'weekends') return tr.t(`window.on.${typed}`);
-  return tr.t('window.on.days', { days: daysIn(days, tr) });
+  if (typed === 'daily' || typed === 'weekdays' || typed === 'weekends') return tr.t(`days.on.${typed}`);
+  return tr.t('days.on.days', { days: daysIn(days, tr) });
 }
