@@ -3,9 +3,12 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import path from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { Capabilities } from '../src/capabilities/capabilities.js';
+import { CAPABILITIES } from '../src/capabilities/registry.js';
 import { Subscriptions } from '../src/capabilities/subscriptions/following.js';
 import { subscribedKinds } from '../src/capabilities/subscriptions/subscriptions.js';
 import { verifyEnding } from '../src/capabilities/verification/verification.js';
+import { systemClock } from '../src/clock.js';
 import { createConfig } from '../src/config.js';
 import type { Connection } from '../src/connections/connection.js';
 import { ConnectionRegistry } from '../src/connections/connection-registry.js';
@@ -92,7 +95,14 @@ async function start(params: {
       logger,
       store,
       connections: registry,
-      slack: watchSlackFor(new SlackClients(config, logger), secrets),
+      // Drawn as the bot draws them, capabilities' posts (a run's verification) included: without
+      // them the watcher would drop those posts and do less than the bot does.
+      slack: watchSlackFor(
+        new SlackClients(config, logger),
+        secrets,
+        systemClock,
+        new Capabilities(CAPABILITIES),
+      ),
     },
     {
       keyPrefix: params.keyPrefix,
