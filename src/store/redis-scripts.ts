@@ -41,6 +41,19 @@ if n == 0 or string.sub(cur, 1, n) ~= ARGV[1] then return 0 end
 if string.len(cur) == n then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], string.sub(cur, n + 1)) end
 return 1`;
 
+/**
+ * Moves the journal KEYS[1] (its name before issue 73) to the front of KEYS[2] (its name now, in
+ * the same slot) and deletes it: its lines are older than any written under the new name.
+ */
+export const MOVE_JOURNAL = `
+local old = redis.call('GET', KEYS[1])
+if old == false then return 0 end
+local cur = redis.call('GET', KEYS[2])
+if cur == false then cur = '' end
+redis.call('SET', KEYS[2], old .. cur)
+redis.call('DEL', KEYS[1])
+return 1`;
+
 /** The lease pattern: extend only if we hold it (the acquire is a plain SET NX PX). */
 export const EXTEND_IF_HOLDER = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
