@@ -1,7 +1,8 @@
 /**
  * The Lua scripts of the Redis store (redis-atomic-kv.ts). Each names every key it touches in
- * KEYS, as Redis Cluster requires; only SLIDING_TAKE takes more than one, and its keys share a hash
- * tag (key-slot.ts), so on a cluster every script runs inside one slot.
+ * KEYS, as Redis Cluster requires. Those that take more than one keep them in one slot: SLIDING_TAKE's
+ * share a hash tag, a record and its journal (COMPARE_AND_SET_JOURNAL, MOVE_JOURNAL) are named so
+ * by `journalName` (key-slot.ts), so on a cluster every script runs inside one slot.
  */
 
 /** Compare-and-set on one key: ARGV = expectPresent(0|1), expected, writePresent(0|1), next. */
