@@ -11,7 +11,8 @@ export async function startLocalTryOut(env: NodeJS.ProcessEnv) {
   return { stop: playground.stop, banner: playgroundBanner(playground.info) };
 }
 
-function playgroundBanner(info: PlaygroundInfo): string {
+/** What `npm start` prints: what runs where, and how to reach each (the API with the CLI too). */
+export function playgroundBanner(info: PlaygroundInfo): string {
   return [
     '',
     'migrate-bot is running in playground mode: no Slack credentials are set, so a fake Slack and',
@@ -28,6 +29,7 @@ function playgroundBanner(info: PlaygroundInfo): string {
         ]
       : []),
     `  bot          ${info.botUrl}/slack/events (signed requests, as from Slack)`,
+    `  HTTP API     ${info.botUrl}/api/v1 (docs/api.md; its OpenAPI document at ${info.botUrl}/api/v1/openapi.json)`,
     `  fake Slack   ${info.fakeSlackUrl}/api/`,
     ...Object.entries(info.simulators).map(([id, url]) => `  ${id.padEnd(12)} ${url}`),
     `  watcher      ${info.pollIntervalSeconds > 0 ? `polls every ${info.pollIntervalSeconds} s` : 'schedule off'} (POLL_INTERVAL_SECONDS)`,
@@ -39,6 +41,9 @@ function playgroundBanner(info: PlaygroundInfo): string {
     '  npm run try -- list',
     '  npm run try -- status 2044',
     '  npm run try -- pause 191297407830872',
+    '',
+    'The HTTP API and its CLI: as Dana, /migrate token add cli viewer shows a token once; then',
+    `  MIGRATE_BOT_URL=${info.botUrl} MIGRATE_BOT_TOKEN=mbt_… npx migrate-bot list`,
     '',
     'To run against a real workspace, set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (see README).',
   ].join('\n');

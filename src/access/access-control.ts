@@ -188,10 +188,18 @@ export class AccessControl {
     what: string,
   ): Promise<Role> {
     const role = grantApplies(granted.channel, scope) ? granted.role : 'viewer';
-    return this.#decide(who, role, false, capability, scope, what);
+    return this.#decide(who, role, false, capability, scope, what, 'token');
   }
 
-  #decide(who: Actor, role: Role, unsure: boolean, capability: Capability, scope: Scope, what: string): Role {
+  #decide(
+    who: Actor,
+    role: Role,
+    unsure: boolean,
+    capability: Capability,
+    scope: Scope,
+    what: string,
+    as: 'person' | 'token' = 'person',
+  ): Role {
     const allowed = roleAllows(role, capability);
     this.#onDecision?.({ teamId: who.teamId, userId: who.userId, capability, scope, role, allowed });
     // One line per decision: which rule let an action through, or stopped it, is read from the log.
@@ -205,8 +213,9 @@ export class AccessControl {
     // Slack did not answer about something that could have allowed it: refused, but say why.
     if (unsure) throw ForbiddenError.of('error.roleUnchecked', { what });
     const channel = scope.kind === 'channel' ? scope.channelId : '';
-    // The role names are what people type in `access grant`.
-    throw ForbiddenError.of('error.forbidden', {
+    // The role names are what people type in `access grant`; a token's role is fixed when it is
+    // made, so its refusal names the token an admin can make instead.
+    throw ForbiddenError.of(as === 'token' ? 'error.forbiddenToken' : 'error.forbidden', {
       needed,
       what,
       role,

@@ -3,26 +3,18 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { readSecretFile, type SecretFile } from '../secret-file.js';
+import { EXIT, HELP, USAGE } from './client-help.js';
+import { inert, inertJson, inertLines } from './terminal-text.js';
 
 /**
  * `npx migrate-bot`: the HTTP API (docs/api.md) from a shell, for scripts and runbooks. Configured
  * by MIGRATE_BOT_URL and MIGRATE_BOT_TOKEN, else `~/.config/migrate-bot/cli.json`
- * (`{ "url": …, "token": … }`). `--json` prints the API's answers as they are.
+ * (`{ "url": …, "token": … }`). `--json` prints the API's answers as they are. Whatever came from
+ * outside is printed inert (terminal-text.ts).
  */
 
-/** What a script can tell apart (docs/api.md, "The CLI"). */
-export const EXIT = {
-  ok: 0,
-  failed: 1,
-  usage: 2,
-  unauthorized: 3,
-  forbidden: 4,
-  notFound: 5,
-  conflict: 6,
-  unavailable: 7,
-  /** `watch`: the migration ended, but not in success. */
-  endedBadly: 8,
-} as const;
+export { EXIT };
 
 export interface Io {
   out(line: string): void;
@@ -31,15 +23,9 @@ export interface Io {
   /** Waits between polls of `watch` (tests pass one that does not sleep). */
   wait(ms: number): Promise<void>;
   readFile(path: string): string;
+  /** The settings file, checked as the bot checks its secret files (secret-file.ts). */
+  readSettings?(path: string): SecretFile;
 }
-
-const USAGE = `usage: migrate-bot <command> [--json]
-  status <ref>                    one resource
-  list [--state <state>]          the workspace's watched resources
-  pause <ref> | resume <ref>      (an operator token)
-  request create --from <file>    ask for a migration (YAML or JSON: connection, kind, details, channel)
-  request status <id>             a request, until an approver decides
-  watch <ref> [--every <s>]       follows it until it ends (exit 0 succeeded, 8 otherwise)`;
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'deleted']);
 
@@ -61,18 +47,41 @@ function exitFor(status: number): number {
   return status >= 500 ? EXIT.unavailable : EXIT.failed;
 }
 
+export const SETTINGS_FILE = ['.config', 'migrate-bot', 'cli.json'] as const;
+
+/**
+ * The URL and token: the environment's, else the settings file's. A file anyone on the host can
+ * change is refused (whoever rewrites its `url` receives the token), one others can read is used
+ * with a warning, as the bot does with its secret files.
+ */
 function settings(io: Io): { url: string; token: string } {
   let file: { url?: string; token?: string } = {};
-  try {
-    file = JSON.parse(io.readFile(join(homedir(), '.config', 'migrate-bot', 'cli.json'))) as typeof file;
-  } catch {
-    // No file: the environment must say both.
+  if (!io.env.MIGRATE_BOT_URL || !io.env.MIGRATE_BOT_TOKEN) {
+    const path = join(io.env.HOME || homedir(), ...SETTINGS_FILE);
+    const read = (io.readSettings ?? readSecretFile)(path);
+    if ('problem' in read) {
+      if (!read.problem.startsWith('cannot be read:') || !/\(ENOENT|ENOTDIR\)$/.test(read.problem))
+        throw new CliError(
+          `Refusing the CLI's settings file: it ${read.problem.replace(/^names /, 'is ')}`,
+          EXIT.usage,
+        );
+    } else {
+      if (read.warning)
+        io.err(
+          `warning: the CLI's settings file ${read.warning.replace(/^names /, 'is ').replace(/ \(or 0440.*$/, '')}`,
+        );
+      try {
+        file = JSON.parse(read.content) as typeof file;
+      } catch {
+        throw new CliError(`The CLI's settings file is not JSON: ${path}`, EXIT.usage);
+      }
+    }
   }
   const url = io.env.MIGRATE_BOT_URL ?? file.url;
   const token = io.env.MIGRATE_BOT_TOKEN ?? file.token;
   if (!url || !token)
     throw new CliError(
-      'Set MIGRATE_BOT_URL and MIGRATE_BOT_TOKEN (or ~/.config/migrate-bot/cli.json).',
+      'Set MIGRATE_BOT_URL and MIGRATE_BOT_TOKEN (or ~/.config/migrate-bot/cli.json); migrate-bot --help says how.',
       EXIT.usage,
     );
   return { url: url.replace(/\/+$/, ''), token };
@@ -108,8 +117,12 @@ async function api(
 }
 
 const pct = (p: unknown) => (typeof p === 'number' ? ` ${Math.round(p * 100)}%` : '');
-const line = (r: Record<string, unknown>) =>
-  `${r.connection}:${r.id}  ${r.state}${pct(r.progress)}  ${r.name}`;
+/** One resource: `connection:id  state  progress  name`, by the name Slack shows (the provider's beside). */
+const line = (r: Record<string, unknown>) => {
+  const shown = r.displayName ?? r.name;
+  const beside = shown !== r.name ? ` (${inert(r.name)})` : '';
+  return `${inert(r.connection)}:${inert(r.id)}  ${inert(r.state)}${pct(r.progress)}  ${inert(shown)}${beside}`;
+};
 const ref = (words: string[]) => {
   if (words.length !== 1 || !words[0]) throw new CliError(USAGE, EXIT.usage);
   return encodeURIComponent(words[0]);
@@ -117,6 +130,10 @@ const ref = (words: string[]) => {
 
 /** Runs one command line; resolves with its exit code. */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
+  if (argv.some((w) => w === '--help' || w === '-h') || (argv.length === 1 && argv[0] === 'help')) {
+    io.out(HELP);
+    return EXIT.ok;
+  }
   const json = argv.includes('--json');
   const words = argv.filter((w) => w !== '--json');
   const option = (name: string) => {
@@ -127,7 +144,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     words.splice(i, 2);
     return value;
   };
-  const show = (answer: unknown, text: string) => io.out(json ? JSON.stringify(answer) : text);
+  const show = (answer: unknown, text: string) => io.out(json ? inertJson(answer) : text);
   try {
     const state = option('--state');
     const every = Number(option('--every') ?? '10');
@@ -143,7 +160,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         `/api/v1/resources${state ? `?state=${encodeURIComponent(state)}` : ''}`,
       );
       const items = (r.items as Record<string, unknown>[]) ?? [];
-      show(r, items.length > 0 ? items.map(line).join('\n') : 'nothing watched');
+      show(
+        r,
+        items.length > 0
+          ? items.map(line).join('\n')
+          : `nothing watched${state ? ` is ${inert(state)}` : ''}`,
+      );
     } else if (command === 'pause' || command === 'resume') {
       const r = await api(io, 'POST', `/api/v1/resources/${ref(rest)}/${command}`);
       show(r, line(r));
@@ -152,12 +174,15 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       const r = await api(io, 'POST', '/api/v1/requests', body);
       show(
         r,
-        `request ${r.id} ${r.status}: an approver decides in Slack (migrate-bot request status ${r.id})`,
+        `request ${inert(r.id)} ${inert(r.status)}: an approver decides in Slack (migrate-bot request status ${inert(r.id)})`,
       );
     } else if (command === 'request' && rest[0] === 'status' && rest.length === 2) {
       const r = await api(io, 'GET', `/api/v1/requests/${ref(rest.slice(1))}`);
       const made = r.resource as Record<string, unknown> | undefined;
-      show(r, `request ${r.id} ${r.status}${made ? `: created ${made.connection}:${made.id}` : ''}`);
+      show(
+        r,
+        `request ${inert(r.id)} ${inert(r.status)}${made ? `: created ${inert(made.connection)}:${inert(made.id)}` : ''}`,
+      );
     } else if (command === 'watch' && Number.isFinite(every) && every > 0) {
       const path = `/api/v1/resources/${ref(rest)}`;
       let last = '';
@@ -174,7 +199,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   } catch (error) {
     const code = error instanceof CliError ? error.code : EXIT.failed;
     const message = error instanceof Error ? error.message : String(error);
-    io.err(json ? JSON.stringify({ error: message, exit: code }) : message);
+    io.err(json ? inertJson({ error: message, exit: code }) : inertLines(message));
     return code;
   }
 }

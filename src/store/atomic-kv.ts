@@ -36,6 +36,8 @@ export interface AtomicKv {
   ): Promise<string | undefined>;
   /** The journals of `keys` as stored (lines each ended by a newline; '' for none), in one read. */
   journals(keys: readonly string[]): Promise<string[]>;
+  /** Brings journals an older release named otherwise to their names now (Redis only; the sweep). */
+  adoptLegacyJournals?(keys: readonly string[]): Promise<void>;
   /** Takes `taken` off the front of the key's journal if it is still there (else nothing). */
   dropJournal(key: string, taken: string): Promise<void>;
   setAdd(set: string, member: string): Promise<void>;

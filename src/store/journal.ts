@@ -92,6 +92,7 @@ export class Journal<W> {
     let taken = 0;
     for (let i = 0; i < keys.length; i += SWEEP_BATCH) {
       const batch = keys.slice(i, i + SWEEP_BATCH);
+      await this.#kv.adoptLegacyJournals?.(batch);
       const texts = await this.#kv.journals(batch);
       for (const [j, text] of texts.entries()) {
         if (!text) continue;

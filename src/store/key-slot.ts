@@ -43,3 +43,32 @@ export function keySlot(key: string): number {
 export function tagged(prefix: string, name: string): string {
   return `${prefix}{${name}}`;
 }
+
+/** Per slot, a short hash tag that lands in it (found once, then kept: a few ms for a new slot). */
+const SLOT_TAGS = new Map<number, string>();
+
+/** The first `j<n>` whose slot is `slot`: a tag that can put any name in a chosen slot. */
+export function slotTag(slot: number): string {
+  let tag = SLOT_TAGS.get(slot);
+  for (let n = 0; tag === undefined && n < 1_000_000; n++) if (keySlot(`j${n}`) === slot) tag = `j${n}`;
+  SLOT_TAGS.set(slot, tag!);
+  return tag!;
+}
+
+/**
+ * Where a record's journal lives: under the record's own name (`<name>:journal`), so under the
+ * prefix a Redis ACL grants (`~migrate-bot:*`), and on a cluster in the record's slot (one script
+ * writes both). A name with a hash tag shares it; an untagged one on a cluster gets a suffix tag
+ * chosen to hash to the same slot as the whole name. Builds before issue 73 named it
+ * `{<name>}:journal` (a brace before the prefix, outside the ACL's pattern): `legacyJournalName`,
+ * which the sweep reads.
+ */
+export function journalName(name: string, cluster: boolean): string {
+  if (!cluster || hashedPart(name) !== name || name.includes('{')) return `${name}:journal`;
+  return `${name}:journal{${slotTag(keySlot(name))}}`;
+}
+
+/** The journal's name before issue 73 (undefined where it was already `journalName`'s). */
+export function legacyJournalName(name: string): string | undefined {
+  return hashedPart(name) !== name || name.includes('}') ? undefined : `{${name}}:journal`;
+}

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { type AtomicKv, type BoundedAdd, joinLines, SKIP } from './atomic-kv.js';
-import { hashedPart, tagged } from './key-slot.js';
+import { journalName, legacyJournalName, tagged } from './key-slot.js';
 import { checkCommands } from './redis-command-check.js';
 import { RedisConnection } from './redis-connection.js';
 import { type RedisProblem, redisProblem } from './redis-problems.js';
@@ -14,6 +14,7 @@ import {
   DROP_JOURNAL,
   EXTEND_IF_HOLDER,
   HEARTBEAT,
+  MOVE_JOURNAL,
   SLIDING_TAKE,
   WINDOW_HIT,
 } from './redis-scripts.js';
@@ -45,6 +46,7 @@ export class RedisAtomicKv implements AtomicKv {
   readonly #tagged: boolean;
   /** A view over another's connection (`named`): closing it leaves the connection open. */
   readonly #view: boolean;
+  #legacyRefused = false;
 
   private constructor(
     conn: RedisConnection,
@@ -162,6 +164,32 @@ export class RedisAtomicKv implements AtomicKv {
     );
   }
 
+  /**
+   * Moves what builds before issue 73 left under the journals' old names (`{migrate-bot:…}:journal`) to the new
+   * ones, older lines first, so the sweep takes them. A user the documented ACL limits to
+   * `~migrate-bot:*` may not read the old names, and so could never have written them: after its
+   * first NOPERM this stops asking.
+   */
+  async adoptLegacyJournals(keys: readonly string[]): Promise<void> {
+    if (this.#legacyRefused) return;
+    const pairs = keys.flatMap((key) => {
+      const old = legacyJournalName(this.#name(key));
+      const now = this.#journalName(key);
+      return old && old !== now ? [[old, now] as const] : [];
+    });
+    if (pairs.length === 0) return;
+    let texts: (string | null)[];
+    try {
+      texts = await this.#conn.mget(pairs.map(([old]) => old));
+    } catch (error) {
+      if (!String(error).includes('NOPERM')) throw error;
+      this.#legacyRefused = true;
+      return;
+    }
+    for (const [i, text] of texts.entries())
+      if (text) await this.#eval('journal', MOVE_JOURNAL, [...pairs[i]!], []);
+  }
+
   async dropJournal(key: string, taken: string): Promise<void> {
     if (taken === '') return;
     await this.#eval('journal', DROP_JOURNAL, [this.#journalName(key)], [taken]);
@@ -265,13 +293,9 @@ export class RedisAtomicKv implements AtomicKv {
     return tag === undefined ? this.#prefix + key : `${tagged(this.#prefix, tag)}${key}`;
   }
 
-  /**
-   * A key's journal: in the key's own slot (the key's hash tag, or the whole name as one), so the
-   * write and its journal are one script on a cluster too.
-   */
+  /** A key's journal: under the prefix, in the key's own slot (key-slot.ts `journalName`). */
   #journalName(key: string): string {
-    const name = this.#name(key);
-    return hashedPart(name) !== name || name.includes('}') ? `${name}:journal` : `{${name}}:journal`;
+    return journalName(this.#name(key), this.#conn.topology === 'cluster');
   }
 
   /** A command whose first key (its routing on a cluster) is `args[1]`, as for every command here. */

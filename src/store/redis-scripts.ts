@@ -1,7 +1,8 @@
 /**
  * The Lua scripts of the Redis store (redis-atomic-kv.ts). Each names every key it touches in
- * KEYS, as Redis Cluster requires; only SLIDING_TAKE takes more than one, and its keys share a hash
- * tag (key-slot.ts), so on a cluster every script runs inside one slot.
+ * KEYS, as Redis Cluster requires. Those that take more than one keep them in one slot: SLIDING_TAKE's
+ * share a hash tag, a record and its journal (COMPARE_AND_SET_JOURNAL, MOVE_JOURNAL) are named so
+ * by `journalName` (key-slot.ts), so on a cluster every script runs inside one slot.
  */
 
 /** Compare-and-set on one key: ARGV = expectPresent(0|1), expected, writePresent(0|1), next. */
@@ -39,6 +40,19 @@ if cur == false then return 0 end
 local n = string.len(ARGV[1])
 if n == 0 or string.sub(cur, 1, n) ~= ARGV[1] then return 0 end
 if string.len(cur) == n then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], string.sub(cur, n + 1)) end
+return 1`;
+
+/**
+ * Moves the journal KEYS[1] (its name before issue 73) to the front of KEYS[2] (its name now, in
+ * the same slot) and deletes it: its lines are older than any written under the new name.
+ */
+export const MOVE_JOURNAL = `
+local old = redis.call('GET', KEYS[1])
+if old == false then return 0 end
+local cur = redis.call('GET', KEYS[2])
+if cur == false then cur = '' end
+redis.call('SET', KEYS[2], old .. cur)
+redis.call('DEL', KEYS[1])
 return 1`;
 
 /** The lease pattern: extend only if we hold it (the acquire is a plain SET NX PX). */

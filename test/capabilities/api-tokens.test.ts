@@ -101,7 +101,7 @@ describe('the HTTP API', () => {
     }
   });
 
-  it('lets a viewer token read but not pause, with the words Slack says; an operator token pauses, audited as the token', async () => {
+  it('lets a viewer token read but not pause, naming the token that would; an operator token pauses, audited as the token', async () => {
     const id = await runningWatched('api-copy');
     const viewer = await addToken(`ci-viewer viewer <#${CHANNEL}|api>`);
     const operator = await addToken('ci-operator operator');
@@ -120,9 +120,11 @@ describe('the HTTP API', () => {
     expect(refused.status).toBe(403);
     validates('/api/v1/resources/{ref}/pause', 'post', 403, refused.body);
     expect(refused.body.code).toBe('forbidden');
-    // The same words as Slack's refusal to a viewer.
-    const slack = messageText(await t.ask(`pause ${id}`, { userId: 'U0VIEWER1', channelId: CHANNEL }));
-    expect(slack).toContain(String(refused.body.detail));
+    // Not Slack's words to a viewer (`access grant` gives a person a role, never a token): the
+    // token an admin can make instead.
+    expect(String(refused.body.detail)).toContain('This API token is a viewer token');
+    expect(String(refused.body.detail)).toContain('`/migrate token add <name> operator');
+    expect(String(refused.body.detail)).not.toContain('access grant');
     expect(t.oms.task(id)!.status).toBe(2);
 
     const missing = await call('GET', '/api/v1/resources/999999999999999', viewer);

@@ -145,6 +145,11 @@ describe('signed webhooks', () => {
     expect(list).toContain(good);
     expect(list).toMatch(/last attempt .* failed: 500/);
     expect(list).toMatch(/last delivery .*: 200/);
+    // Times as Slack shows them everywhere, in each reader's zone, with a UTC fallback.
+    expect(list).toMatch(
+      /last delivery <!date\^\d+\^\{date_short_pretty\} \{time\}\|\d{4}-\d\d-\d\d \d\d:\d\d UTC>: 200/,
+    );
+    expect(list).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
   });
 
   it('sends a test event to one webhook and forgets a removed one', async () => {

@@ -139,3 +139,23 @@ describe('capabilities’ own words', () => {
 
 /** Messages that are only figures, units or placeholders in every language. */
 const UNTRANSLATED_ON_PURPOSE = new Set<string>(['card.acted', 'confirm.title']);
+
+// Issue 74, item 15: a Slack reader has no checkout of this repository. A reply names a command,
+// an address on the bot (`/api/v1/openapi.json`) or who to ask, never `docs/…`, `src/…` or README.
+const REPOSITORY_PATH = /\b(?:docs|src|dev|deploy|test|scripts)\/[\w./-]*|\bREADME\b|\b[\w-]+\.md\b/;
+
+describe('what Slack readers are pointed at', () => {
+  it('no message, the bot’s or a capability’s, in any language, names a path in the repository', () => {
+    const found: string[] = [];
+    const check = (where: string, messages: Record<string, string>) => {
+      for (const [key, message] of Object.entries(messages))
+        if (REPOSITORY_PATH.test(message))
+          found.push(`${where} ${key}: ${REPOSITORY_PATH.exec(message)![0]}`);
+    };
+    for (const locale of ALL_LOCALES) check(locale, MESSAGES[locale]);
+    for (const c of CAPABILITIES.filter((c) => c.words))
+      for (const locale of ALL_LOCALES) check(`${c.name} ${locale}`, c.words![locale] ?? {});
+    expect(found).toEqual([]);
+    expect(REPOSITORY_PATH.test('see docs/api.md')).toBe(true);
+  });
+});

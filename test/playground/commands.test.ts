@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaygroundMessage } from '../../dev/playground/conversation.js';
+import { playgroundBanner } from '../../dev/playground/local-try-out.js';
 import { findWebRoot } from '../../dev/playground/page-server.js';
 import { sendPlaygroundCommand } from '../../dev/playground/send-command.js';
 import { startPlayground } from '../../dev/playground/start-playground.js';
@@ -38,6 +39,16 @@ describe('playground (npm start without Slack credentials)', () => {
     const list = await sendPlaygroundCommand(playground.info, 'list');
     for (const name of ['photos-aws-to-obs', 'media-s3-to-ncp', 'eu-archive-move'])
       expect(list).toContain(name);
+  });
+
+  it('says where the HTTP API listens, and the API answers there', async () => {
+    const banner = playgroundBanner(playground.info);
+    expect(banner).toContain(`HTTP API     ${playground.info.botUrl}/api/v1`);
+    expect(banner).toContain(`MIGRATE_BOT_URL=${playground.info.botUrl}`);
+    const doc = await fetch(`${playground.info.botUrl}/api/v1/openapi.json`);
+    expect(doc.status).toBe(200);
+    const refused = await fetch(`${playground.info.botUrl}/api/v1/resources`);
+    expect(refused.status).toBe(401);
   });
 
   it('shows a task card by id', async () => {

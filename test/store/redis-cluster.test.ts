@@ -177,6 +177,19 @@ describe('the store on a 3-master Redis Cluster', () => {
         undefined,
         undefined,
       ]);
+      // Records with journals (the audit log's, untagged): each journal under the prefix the user
+      // may touch, in its record's slot, so the one script that writes both runs (issue 73).
+      const keys = Array.from({ length: 30 }, (_, i) => `audit:T${i}-${randomBytes(2).toString('hex')}`);
+      for (const key of keys)
+        await bot.state.update(
+          key,
+          () => 'v',
+          undefined,
+          () => [`line ${key}`],
+        );
+      expect(await bot.state.journals(keys)).toEqual(keys.map((key) => `line ${key}\n`));
+      for (const key of keys) await bot.state.dropJournal(key, `line ${key}\n`);
+      expect(await bot.state.journals(keys)).toEqual(keys.map(() => ''));
     } finally {
       await bot.close();
     }

@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TOKEN_RATE, takeRequest } from '../../access/request-rate.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
-import { parseRef } from '../../slack/command-text.js';
+import { titlesIn } from '../../resources/resource-titles.js';
+import { displayName } from '../../slack/blocks/display-name.js';
+import { parseRef, STATE_WORDS } from '../../slack/command-text.js';
 import type { AppDeps } from '../../slack/context.js';
 import type { Route } from '../../slack/health-routes.js';
 import { actOnResource } from '../../use-cases/act-on-resource.js';
@@ -14,6 +16,7 @@ import { sendJson, sendProblem, sendUnauthorized } from './problem.js';
 import { createRequest, requestBody, showRequest } from './requests.js';
 import { tokenContext } from './token-context.js';
 import type { TokenStore } from './tokens.js';
+import { API_WORDS } from './words.js';
 
 type Params = Record<string, string | undefined>;
 interface Call {
@@ -44,14 +47,18 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-/** A resource as the API answers it (`Resource` in openapi.json). */
-function resourceBody(r: MigrationResource, extra: Record<string, unknown> = {}) {
+/**
+ * A resource as the API answers it (`Resource` in openapi.json). `displayName` is what Slack's
+ * cards, lists and posts call it (the requester's title where the provider made the name up).
+ */
+function resourceBody(r: MigrationResource, title: string | undefined, extra: Record<string, unknown> = {}) {
   return {
     provider: r.provider,
     connection: r.connection,
     kind: r.kind,
     id: r.id,
     name: r.name,
+    displayName: displayName(r.name, title).lead,
     state: r.state,
     ...(r.progress === undefined ? {} : { progress: r.progress }),
     bytes: r.bytes,
@@ -70,33 +77,58 @@ function resourceBody(r: MigrationResource, extra: Record<string, unknown> = {})
 
 const refOf = ({ params }: Call) => parseRef('status', [decodeURIComponent(params.ref ?? '')]);
 
+/**
+ * `?state=`: the words Slack's `/migrate list` takes (`waiting`, `running`, `done`…, `all`), to the
+ * states they mean; any other word is refused with the list, never answered with nothing found.
+ */
+function statesOf(url: URL): readonly string[] | undefined {
+  const typed = url.searchParams.get('state');
+  if (typed === null) return undefined;
+  const word = typed.trim().toLowerCase();
+  if (!Object.hasOwn(STATE_WORDS, word))
+    throw InvalidInputError.in(API_WORDS, 'api.error.state', {
+      typed: typed.slice(0, 40),
+      states: Object.keys(STATE_WORDS).join(', '),
+    });
+  return STATE_WORDS[word];
+}
+
 const listResources: ApiHandler = async (ctx, { url }) => {
   await ctx.require('view', ctx.here, 'see migrations');
-  const state = url.searchParams.get('state');
+  const states = statesOf(url);
   const records = await ctx.deps.watcher.list(ctx.teamId, ctx.channelId);
   const seen = new Set<string>();
   const items = records
-    .map((r) => r.snapshot)
-    .filter((r) => (state ? r.state === state : true))
-    .filter((r) => {
+    .filter(({ snapshot: r }) => !states || states.includes(r.state))
+    .filter(({ snapshot: r }) => {
       const key = `${r.connection}:${r.kind}:${r.id}`;
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
     });
-  return { items: items.map((r) => resourceBody(r)) };
+  const titles = await titlesIn(ctx.deps)
+    ?.many(
+      ctx.teamId,
+      items.map((r) => r.snapshot),
+    )
+    .catch(() => undefined);
+  return {
+    items: items.map(({ snapshot: r, watch }) =>
+      resourceBody(r, titles?.get(`${r.connection}:${r.id}`) ?? watch.origin?.title),
+    ),
+  };
 };
 
 const showOne: ApiHandler = async (ctx, call) => {
   const shown = await showResource(ctx, { ref: refOf(call) });
-  return resourceBody(shown.resource, { actions: shown.actions });
+  return resourceBody(shown.resource, shown.title, { actions: shown.actions });
 };
 
 const act =
   (action: 'pause' | 'resume'): ApiHandler =>
   async (ctx, call) => {
     const acted = await actOnResource(ctx, { ref: refOf(call) }, action);
-    return resourceBody(acted.after ?? acted.resource, { actions: acted.actions });
+    return resourceBody(acted.after ?? acted.resource, acted.title, { actions: acted.actions });
   };
 
 /**

@@ -27,6 +27,8 @@ export function tokenContext(core: CapabilityCore, team: string, token: ApiToken
       clock: core.clock,
       resources: core.resources,
       watcher: core.watcher,
+      // Where approvals keep the titles requesters gave: the API calls a resource as Slack does.
+      store: core.store,
     },
     here: channelScope(token.channel),
     async require(capability, scope, what) {

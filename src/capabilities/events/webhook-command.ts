@@ -1,6 +1,7 @@
 import { WORKSPACE } from '../../access/policy.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Translator } from '../../i18n/translator.js';
+import { slackDate } from '../../slack/blocks/format.js';
 import { code, escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
 import {
   defineSubcommand,
@@ -57,7 +58,8 @@ function hookLine(
   const where = hook.connection ? ` · ${code(hook.connection)}` : '';
   const last = stats.last
     ? tr.with(EVENT_WORDS).t(stats.last.ok ? 'webhook.lastOk' : 'webhook.lastFailed', {
-        at: new Date(stats.last.at).toISOString().replace(/\.\d+Z$/, 'Z'),
+        // Each reader's own time zone, as every other surface shows times (UTC where Slack cannot).
+        at: slackDate(new Date(stats.last.at)),
         status: stats.last.status,
       })
     : tr.with(EVENT_WORDS).t('webhook.never');
