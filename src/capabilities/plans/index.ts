@@ -12,6 +12,7 @@ import {
 import { planButtons } from './plan-buttons.js';
 import { renderPlanCard } from './plan-card.js';
 import { planCommand } from './plan-command.js';
+import { planSignOff } from './plan-signoff.js';
 import { type PlansHome, plansHome, renderPlansHome } from './plan-home.js';
 import { planForm } from './plan-planned.js';
 import { type PlanReport, renderPlanReport } from './plan-report.js';
@@ -38,8 +39,9 @@ export const plans: Capability & { of(deps: { capabilities: CapabilityStates }):
     start: startPlans,
     words: PLAN_WORDS,
     subcommands: [planCommand((ctx) => plans.of(ctx.deps))],
-    listeners: (routes) => {
+    listeners: (routes, deps) => {
       planButtons(routes, (ctx) => plans.of(ctx.deps));
+      planSignOff(routes, deps, (ctx) => plans.of(ctx.deps));
       planApprovalButtons(routes, (ctx) => plans.of(ctx.deps));
     },
     createForm: planForm(),

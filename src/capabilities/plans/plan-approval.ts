@@ -10,6 +10,7 @@ import type { GateOutcome, RequestCheck } from '../request-gate.js';
 import { refusedError } from '../request-gate.js';
 import { drawApproval } from './plan-approval-post.js';
 import { drawCard, type PlansState, passPlan } from './plan-service.js';
+import { answerOf } from './plan-start.js';
 import type { Plan, PlannedCreate } from './plan-types.js';
 import { PLAN_WORDS } from './words.js';
 
@@ -158,8 +159,8 @@ export async function approvePlan(
     });
   }
   // Wave 1 at once (or at its gate's time): the gate pass opens it and hands its creates over.
-  await passPlan(s, ctx.teamId, plan.id);
-  return tr.with(PLAN_WORDS).t('plan.approvedNow', { name: `*${escapeMrkdwn(plan.name)}*` });
+  const did = await passPlan(s, ctx.teamId, plan.id);
+  return answerOf(s, 'plan.approvedNow', plan, did, tr);
 }
 
 /** Reject (approver role): the plan stays as it is, its planned migrations uncreated, to be submitted again. */
