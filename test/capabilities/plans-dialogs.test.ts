@@ -157,7 +157,9 @@ describe('a plan’s dialogs say what their click does', () => {
     const starts = (await t.bot.deps.audit.recent('T0FAKE001', 100)).filter(
       (e) => e.action === 'resume' && e.result === 'ok' && e.detail?.startsWith(`plan ${id}`),
     );
-    expect(starts.map((e) => e.target).sort()).toEqual([`${CONNECTION}:${a.id}`, `${CONNECTION}:${b.id}`].sort());
+    expect(starts.map((e) => e.target).sort()).toEqual(
+      [`${CONNECTION}:${a.id}`, `${CONNECTION}:${b.id}`].sort(),
+    );
     await cycles(1);
     card = drawn(CHANNEL, id);
     // Wave 2 waits for wave 1: white; the Start button is gone once started.
@@ -215,7 +217,9 @@ describe('a plan’s dialogs say what their click does', () => {
     const published = t.fakeSlack.callsTo('views.publish').length;
     await t.event({ type: 'app_home_opened', user: OWNER, channel: 'D0001', tab: 'home' });
     const home = await t.fakeSlack.waitFor(() => t.fakeSlack.callsTo('views.publish')[published]);
-    expect(JSON.stringify(home.body)).toMatch(/\*approvable\* in <#C0PLANDLG>: not started, 0 of 2 waves open, 3 migrations, 2 of them planned/);
+    expect(JSON.stringify(home.body)).toMatch(
+      /\*approvable\* in <#C0PLANDLG>: not started, 0 of 2 waves open, 3 migrations, 2 of them planned/,
+    );
 
     expect(await say(`plan submit ${id}`)).toContain('submitted');
     const post = drawn(APPROVALS, id);
@@ -240,8 +244,10 @@ describe('a plan’s dialogs say what their click does', () => {
     expect([1, 2]).toContain(status(existing.id));
     await until(
       async () =>
-        (await t.bot.deps.audit.recent('T0FAKE001', 500)).filter((e) => e.action === 'create' && e.result === 'ok')
-          .length === createdBefore + 1,
+        (await t.bot.deps.audit.recent('T0FAKE001', 500)).filter(
+          (e) => e.action === 'create' && e.result === 'ok',
+        ).length ===
+        createdBefore + 1,
       { what: 'one migration created', timeoutMs: 15_000, everyMs: 50 },
     );
     await cycles(2);

@@ -12,11 +12,11 @@ import {
 import { planButtons } from './plan-buttons.js';
 import { renderPlanCard } from './plan-card.js';
 import { planCommand } from './plan-command.js';
-import { planSignOff } from './plan-signoff.js';
 import { type PlansHome, plansHome, renderPlansHome } from './plan-home.js';
 import { planForm } from './plan-planned.js';
 import { type PlanReport, renderPlanReport } from './plan-report.js';
 import { CAPABILITY, gatePass, type PlansState, startPlans } from './plan-service.js';
+import { planSignOff } from './plan-signoff.js';
 import type { PlanView } from './plan-view.js';
 import { PLAN_WORDS } from './words.js';
 

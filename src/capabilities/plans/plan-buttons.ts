@@ -9,11 +9,11 @@ import type { ListenerRoutes } from '../../slack/listeners/router.js';
 import { SKIP } from '../../store/atomic-kv.js';
 import { actOnResource } from '../../use-cases/act-on-resource.js';
 import { PLAN_ACTIONS, pauseTargets } from './plan-card.js';
-import { cancelWords, sentences } from './plan-effect.js';
 import { findPlan } from './plan-command.js';
+import { cancelWords, sentences } from './plan-effect.js';
 import { drawCard, type PlansState, recordsOf, viewOf } from './plan-service.js';
-import { type Plan, refOf } from './plan-types.js';
 import { startPlan } from './plan-start.js';
+import { type Plan, refOf } from './plan-types.js';
 import type { ResourceLine } from './plan-view.js';
 import { PLAN_WORDS } from './words.js';
 

@@ -186,7 +186,11 @@ function buttons(view: PlanView, tr: Translator): unknown[] {
       value,
       style: 'primary',
       text: { type: 'plain_text', text: tr.with(PLAN_WORDS).t('plan.button.start') },
-      confirm: confirm(tr.with(PLAN_WORDS).t('plan.button.start'), startConfirmText(view.name, view.start, tr), tr),
+      confirm: confirm(
+        tr.with(PLAN_WORDS).t('plan.button.start'),
+        startConfirmText(view.name, view.start, tr),
+        tr,
+      ),
     });
   if (view.status === 'running') {
     const { touch, cannot } = pauseTargets(view);

@@ -5,14 +5,13 @@ import { code, escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
 import { RESOURCE_REF, refuseShare } from '../../slack/command-text.js';
 import type { HandlerContext } from '../../slack/context.js';
 import { defineSubcommand } from '../../slack/listeners/commands/subcommand.js';
-import { SKIP } from '../../store/atomic-kv.js';
 import { instantOf } from '../../time/zoned-time.js';
 import { submitPlan } from './plan-approval.js';
 import { gateWords, renderPlanCard } from './plan-card.js';
 import { PLAN_FORMS, type PlanRequest, parsePlan, type TypedGate } from './plan-parse.js';
 import { removeFromPlan } from './plan-remove.js';
-import { startPlan } from './plan-start.js';
 import { CAPABILITY, drawCard, type PlansState, viewOf } from './plan-service.js';
+import { startPlan } from './plan-start.js';
 import {
   type Gate,
   isOpen,

@@ -70,7 +70,10 @@ export function startEffect(
     starts,
     opens,
     resume: { n: paused.length, bytes: paused.reduce((t, l) => t + bytesLeft(l), 0) },
-    create: { n: createdNow.length, bytes: createdNow.reduce((t, p) => t + (figuresOf(p.preflight).bytes ?? 0), 0) },
+    create: {
+      n: createdNow.length,
+      bytes: createdNow.reduce((t, p) => t + (figuresOf(p.preflight).bytes ?? 0), 0),
+    },
     awaiting: approved ? 0 : planned.length,
     createLater: approved ? planned.length - createdNow.length : 0,
     later: view.waves.filter((w) => w.openedAt === undefined && !opens.includes(w.n)).map((w) => w.n),
@@ -92,7 +95,8 @@ export function effectWords(e: PassOutcome & Partial<StartEffect>, tense: 'will'
   const out = [w.t(`plan.${tense}.opens`, { n: e.opens.length, list: waveList(e.opens) })];
   if (e.opens.length > 0 || e.resume.n > 0)
     out.push(w.t(`plan.${tense}.resume`, { n: e.resume.n, bytes: tr.bytes(e.resume.bytes) }));
-  if (e.create.n > 0) out.push(w.t(`plan.${tense}.create`, { n: e.create.n, bytes: tr.bytes(e.create.bytes) }));
+  if (e.create.n > 0)
+    out.push(w.t(`plan.${tense}.create`, { n: e.create.n, bytes: tr.bytes(e.create.bytes) }));
   if (e.awaiting) out.push(w.t('plan.will.awaiting', { n: e.awaiting }));
   if (e.createLater) out.push(w.t('plan.will.createLater', { n: e.createLater }));
   if (e.later?.length) out.push(w.t('plan.will.later', { n: e.later.length, list: waveList(e.later) }));
@@ -132,7 +136,11 @@ export function cancelEffect(view: PlanView): {
   };
 }
 
-export function cancelWords(view: PlanView, tr: Translator, list: (lines: ResourceLine[]) => string): string[] {
+export function cancelWords(
+  view: PlanView,
+  tr: Translator,
+  list: (lines: ResourceLine[]) => string,
+): string[] {
   const e = cancelEffect(view);
   const w = tr.with(PLAN_WORDS);
   return [

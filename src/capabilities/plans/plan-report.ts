@@ -41,7 +41,9 @@ export function renderPlanReport(report: PlanReport, tr: Translator): Capability
     // Each migration's own sign-off, and the plan's, which signs off every wave of it.
     const signers = [
       ...new Set(w.resources.flatMap((l) => (l.signedBy ? [`<@${l.signedBy}>`] : []))),
-      ...(report.signedBy ? [tr.with(PLAN_WORDS).t('plan.report.planSigner', { user: `<@${report.signedBy}>` })] : []),
+      ...(report.signedBy
+        ? [tr.with(PLAN_WORDS).t('plan.report.planSigner', { user: `<@${report.signedBy}>` })]
+        : []),
     ];
     const line = tr.with(PLAN_WORDS).t('plan.report.wave', {
       n: w.n,
@@ -85,7 +87,9 @@ export function renderPlanReport(report: PlanReport, tr: Translator): Capability
                 type: 'mrkdwn',
                 text: `${tr.with(PLAN_WORDS).t('plan.report.signed', { user: `<@${report.signedBy}>` })}${
                   report.note
-                    ? tr.with(PLAN_WORDS).t('plan.report.note', { note: escapeMrkdwn(truncate(report.note, 500)) })
+                    ? tr
+                        .with(PLAN_WORDS)
+                        .t('plan.report.note', { note: escapeMrkdwn(truncate(report.note, 500)) })
                     : ''
                 }`,
               },

@@ -21,14 +21,23 @@ export async function answerOf(
   tr: Translator,
 ): Promise<string> {
   const now = (await s.store.get(plan.teamId, plan.id)) ?? plan;
-  const later = startEffect(now, await recordsOf(s, now), s.core.clock.now(), now.approval?.state === 'approved');
+  const later = startEffect(
+    now,
+    await recordsOf(s, now),
+    s.core.clock.now(),
+    now.approval?.state === 'approved',
+  );
   const held = Object.entries(now.waves)
     .filter(([, m]) => m.held && m.pending?.length)
     .map(([n]) => Number(n));
   const head = tr.with(PLAN_WORDS).t(key, { name: `*${escapeMrkdwn(plan.name)}*`, status: now.status });
   return sentences([
     head,
-    ...effectWords({ ...did, awaiting: later.awaiting, createLater: later.createLater, later: later.later }, 'did', tr),
+    ...effectWords(
+      { ...did, awaiting: later.awaiting, createLater: later.createLater, later: later.later },
+      'did',
+      tr,
+    ),
     ...held.map((n) => tr.with(PLAN_WORDS).t('plan.did.held', { n })),
   ]);
 }
@@ -37,7 +46,12 @@ export async function answerOf(
  * Start plan (the card's button, or `plan start`): the plan runs, and its gate pass runs at once,
  * so the answer says what opened and started rather than promising it for a later pass.
  */
-export async function startPlan(ctx: HandlerContext, s: PlansState, plan: Plan, tr: Translator): Promise<string> {
+export async function startPlan(
+  ctx: HandlerContext,
+  s: PlansState,
+  plan: Plan,
+  tr: Translator,
+): Promise<string> {
   await ctx.require('operate', channelScope(plan.channel), 'start a plan');
   if (plan.resources.length === 0)
     throw InvalidInputError.in(PLAN_WORDS, 'plan.error.empty', { name: escapeMrkdwn(plan.name) });

@@ -1,8 +1,8 @@
 import { etaCard } from '../../watcher/record-eta.js';
 import type { WatchRecord } from '../../watcher/records/watch-store.js';
-import type { StartEffect } from './plan-effect.js';
 import { claimOf } from '../on-call/on-call-fact.js';
 import { verificationOf } from '../verification/verification-fact.js';
+import type { StartEffect } from './plan-effect.js';
 import {
   type Gate,
   gateOf,
