@@ -308,4 +308,33 @@ describe('a plan’s dialogs say what their click does', () => {
     expect(report).toMatch(new RegExp(`\\*Wave 1\\*[^\\n]*signed off by <@${BOB}> \\(the whole plan\\)`));
     expect(report).not.toContain('nobody yet');
   });
+
+  it('New migration in this plan: the form’s button says Add to plan, and its note what that does', async () => {
+    const id = await newPlan('form-words');
+    const before = views.shown.length;
+    await t.click('plan.newMigration', id, here);
+    // The connection has two kinds: the picker first, the plan carried through it.
+    const picker = await t.fakeSlack.waitFor(() =>
+      views.shown.slice(before).find((v) => v.view.callback_id === 'migrate_create.pick'),
+    );
+    await ix.submit(picker, { target: `${CONNECTION}|task` }, { userId: OWNER });
+    const form = await t.fakeSlack.waitFor(() =>
+      views.shown
+        .slice(before)
+        .find((v) => v.view.callback_id === 'migrate_create.form' && v.method === 'views.update'),
+    );
+    expect((form.view.submit as { text: string }).text).toBe('Add to plan');
+    expect(mrkdwnTexts({ blocks: form.view.blocks })).toContain(
+      'Not sent for approval on its own: kept in plan form-words (wave 1)',
+    );
+    // Without a plan, the form asks for approval, as it says.
+    const plain = views.shown.length;
+    await t.command(`create ${CONNECTION} task`, here);
+    const asked = await t.fakeSlack.waitFor(() =>
+      views.shown
+        .slice(plain)
+        .find((v) => v.view.callback_id === 'migrate_create.form' && v.method === 'views.update'),
+    );
+    expect((asked.view.submit as { text: string }).text).toBe('Request approval');
+  });
 });
