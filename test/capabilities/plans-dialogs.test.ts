@@ -223,6 +223,8 @@ describe('a plan’s dialogs say what their click does', () => {
 
     expect(await say(`plan submit ${id}`)).toContain('submitted');
     const post = drawn(APPROVALS, id);
+    // The request no longer promises only "wave 1's migrations are created": its button says all.
+    expect(mrkdwnTexts(post)).not.toContain("wave 1's migrations");
     const left = ENGLISH.bytes(existing.left);
     const said = dialog(post, 'plan.approve');
     expect(said).toBe(
@@ -236,6 +238,12 @@ describe('a plan’s dialogs say what their click does', () => {
     expect(answer).toBe(
       `Plan *approvable* approved. Wave 1 opened. 1 paused migration was resumed (${left} left to move). 1 new migration is being created (3.0 GiB). 1 more is created when its wave opens. Wave 2 opens later, by its gate.`,
     );
+    await until(() => mrkdwnTexts(drawn(APPROVALS, id)).includes(`Approved by <@${APPROVER}>`), {
+      what: 'the request redrawn approved',
+      timeoutMs: 15_000,
+      everyMs: 50,
+    });
+    expect(mrkdwnTexts(drawn(APPROVALS, id))).not.toContain("wave 1's migrations");
     // What it said: the plan runs, wave 1 open and wave 2 not, the paused task resumed, one created.
     const plan = await planOf(id);
     expect(plan.status).toBe('running');
@@ -336,5 +344,56 @@ describe('a plan’s dialogs say what their click does', () => {
         .find((v) => v.view.callback_id === 'migrate_create.form' && v.method === 'views.update'),
     );
     expect((asked.view.submit as { text: string }).text).toBe('Request approval');
+  });
+
+  it('Approve plan, when a rule asks for two approvers: the first says it only counts, and so it does', async () => {
+    const SECOND = 'U0PLANAP2';
+    await t.ask(`access grant <@${SECOND}|appr2> approver`, here);
+    expect(await say(`policy add two-dlg approvers=2 connections=${CONNECTION}`)).toContain(
+      'Added guardrail',
+    );
+    try {
+      const id = await newPlan('two-approvers');
+      await planMigration(id, 'one/', '1', 'dst-dialog-twice');
+      await until(async () => ((await planOf(id)).planned?.length ?? 0) === 1, {
+        what: 'a planned migration',
+        timeoutMs: 15_000,
+        everyMs: 50,
+      });
+      await say(`plan submit ${id}`);
+      const first = drawn(APPROVALS, id);
+      expect(dialog(first, 'plan.approve')).toBe(
+        'Counts your approval: 1 of 2. Nothing starts and nothing is created until the last approver approves.',
+      );
+      const value = buttons(first).find((x) => x.action_id === 'plan.approve')!.value;
+      expect(await answerOf(t.click('plan.approve', value, { userId: APPROVER, channelId: APPROVALS }))).toBe(
+        'Your approval is counted: 1 of 2.',
+      );
+      // What it said: nothing started, nothing handed to be created.
+      let plan = await planOf(id);
+      expect(plan.status).toBe('draft');
+      expect(plan.waves['1']?.openedAt).toBeUndefined();
+      expect(plan.planned?.[0]?.approval).toBeUndefined();
+      // The request is redrawn: the last approval's button says everything it does.
+      const second = await until(
+        () => {
+          const post = drawn(APPROVALS, id);
+          return dialog(post, 'plan.approve').startsWith('Approving') ? post : undefined;
+        },
+        { what: 'the request redrawn for the last approver', timeoutMs: 15_000, everyMs: 50 },
+      );
+      expect(dialog(second, 'plan.approve')).toBe(
+        'Approving starts plan two-approvers now. Wave 1 opens at once. 1 new migration is created (3.0 GiB).',
+      );
+      const answer = await answerOf(t.click('plan.approve', value, { userId: SECOND, channelId: APPROVALS }));
+      expect(answer).toBe(
+        'Plan *two-approvers* approved. Wave 1 opened. 1 new migration is being created (3.0 GiB).',
+      );
+      plan = await planOf(id);
+      expect(plan.status).toBe('running');
+      expect(plan.planned?.[0]?.approval ?? plan.resources[0]?.id).toBeDefined();
+    } finally {
+      await say('policy remove two-dlg');
+    }
   });
 });

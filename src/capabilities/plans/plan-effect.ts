@@ -93,7 +93,7 @@ const waveList = (waves: readonly number[]) => waves.join(', ');
 export function effectWords(e: PassOutcome & Partial<StartEffect>, tense: 'will' | 'did', tr: Translator) {
   const w = tr.with(PLAN_WORDS);
   const out = [w.t(`plan.${tense}.opens`, { n: e.opens.length, list: waveList(e.opens) })];
-  if (e.opens.length > 0 || e.resume.n > 0)
+  if (e.resume.n > 0)
     out.push(w.t(`plan.${tense}.resume`, { n: e.resume.n, bytes: tr.bytes(e.resume.bytes) }));
   if (e.create.n > 0)
     out.push(w.t(`plan.${tense}.create`, { n: e.create.n, bytes: tr.bytes(e.create.bytes) }));
