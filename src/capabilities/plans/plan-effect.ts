@@ -87,19 +87,21 @@ export function cardView(plan: Plan, records: ReadonlyMap<string, WatchRecord>, 
   return { ...view, start: startEffect(plan, records, now, plan.approval?.state === 'approved') };
 }
 
-const waveList = (waves: readonly number[]) => waves.join(', ');
+/** Wave numbers as a list: Chinese parts them with its enumeration comma. */
+const waveList = (waves: readonly number[], tr: Translator) =>
+  waves.join(tr.locale === 'zh-CN' ? '、' : ', ');
 
 /** The figures of a start, one sentence each: `will` for a confirmation, `did` for the answer after it. */
 export function effectWords(e: PassOutcome & Partial<StartEffect>, tense: 'will' | 'did', tr: Translator) {
   const w = tr.with(PLAN_WORDS);
-  const out = [w.t(`plan.${tense}.opens`, { n: e.opens.length, list: waveList(e.opens) })];
+  const out = [w.t(`plan.${tense}.opens`, { n: e.opens.length, list: waveList(e.opens, tr) })];
   if (e.resume.n > 0)
     out.push(w.t(`plan.${tense}.resume`, { n: e.resume.n, bytes: tr.bytes(e.resume.bytes) }));
   if (e.create.n > 0)
     out.push(w.t(`plan.${tense}.create`, { n: e.create.n, bytes: tr.bytes(e.create.bytes) }));
   if (e.awaiting) out.push(w.t('plan.will.awaiting', { n: e.awaiting }));
   if (e.createLater) out.push(w.t('plan.will.createLater', { n: e.createLater }));
-  if (e.later?.length) out.push(w.t('plan.will.later', { n: e.later.length, list: waveList(e.later) }));
+  if (e.later?.length) out.push(w.t('plan.will.later', { n: e.later.length, list: waveList(e.later, tr) }));
   return out;
 }
 
@@ -144,7 +146,7 @@ export function cancelWords(
   const e = cancelEffect(view);
   const w = tr.with(PLAN_WORDS);
   return [
-    w.t('plan.cancel.closed', { n: e.closed.length, list: waveList(e.closed), m: e.notStarted }),
+    w.t('plan.cancel.closed', { n: e.closed.length, list: waveList(e.closed, tr), m: e.notStarted }),
     ...(e.planned > 0 ? [w.t('plan.cancel.planned', { n: e.planned })] : []),
     w.t('plan.cancel.running', { n: e.running.length, list: list(e.running) }),
     ...(e.paused > 0 ? [w.t('plan.cancel.paused', { n: e.paused })] : []),
