@@ -109,7 +109,9 @@ export async function submitPlan(
 /**
  * Approve (approver role, never the one who submitted it: two-person rule): the guardrails asked
  * again, the vote counted by compare-and-set on the plan; once enough, the plan is approved (and
- * running), and wave 1's planned migrations are created at once through the scheduled start.
+ * running) and its gate pass runs at once: the waves it opens resume what is paused in them and
+ * hand their planned migrations to the scheduled start. The answer says what that pass did, as the
+ * button's confirmation (drawn from the same steps) said it would.
  */
 export async function approvePlan(
   ctx: HandlerContext,
