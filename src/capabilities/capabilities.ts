@@ -23,6 +23,7 @@ import type {
   CreateFormContext,
   CreateFormRead,
   CreateSubmission,
+  CreateSubmitWords,
   CreateTake,
 } from './create-form-part.js';
 import type {
@@ -289,6 +290,15 @@ export class Capabilities implements CapabilityStates, RequestGate {
   /** The blocks every capability adds under a create form's inputs, in the registry's order. */
   createActions(tr: Translator): unknown[] {
     return this.#list.flatMap((c) => c.createActions(tr));
+  }
+
+  /** What submitting the form does, when a capability takes it instead of the approvals (the first that says). */
+  createSubmit(tr: Translator, values: FormValues): CreateSubmitWords | undefined {
+    for (const c of this.#list) {
+      const words = c.createSubmit(tr, values);
+      if (words) return words;
+    }
+    return undefined;
   }
 
   /** Every capability's fields of a submitted create form: their problems, and what they add to the request. */

@@ -35,6 +35,7 @@ import type {
   CreateFormPart,
   CreateFormRead,
   CreateSubmission,
+  CreateSubmitWords,
   CreateTake,
 } from './create-form-part.js';
 import type {
@@ -212,6 +213,7 @@ export interface Capability {
   /** Its fields on the create form (none: []), the blocks under them, and its fields read. */
   createFields(tr: Translator, values: FormValues, form: CreateFormContext): unknown[];
   createActions(tr: Translator): unknown[];
+  createSubmit(tr: Translator, values: FormValues): CreateSubmitWords | undefined;
   readCreate(values: FormValues, form: CreateFormRead): CreateFieldsRead;
   start(core: CapabilityCore): StartedCapability;
 }
@@ -282,6 +284,7 @@ export function defineCapability<State>(
     settingsSections: definition.settingsSections ?? [],
     createFields: (tr, values, form) => definition.createForm?.fields(tr, values, form) ?? [],
     createActions: (tr) => definition.createForm?.actions?.(tr) ?? [],
+    createSubmit: (tr, values) => definition.createForm?.submit?.(tr, values),
     readCreate: (values, form) => definition.createForm?.read?.(values, form) ?? { errors: {} },
     ...(definition.fileSection ? { fileKey: definition.fileSection.key } : {}),
     start(core) {

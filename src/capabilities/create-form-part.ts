@@ -66,6 +66,12 @@ export interface CreateFieldsRead {
   request?: Pick<CreateRequestInput, 'startAt'>;
 }
 
+/** The create form's submit button and the note above it, as a capability words them. */
+export interface CreateSubmitWords {
+  submit: string;
+  note: string;
+}
+
 /** Fields a capability adds to every create form, and the submissions it takes instead of approvals. */
 export interface CreateFormPart<State> {
   /** Input blocks (block ids its own), keeping what was typed. */
@@ -74,6 +80,11 @@ export interface CreateFormPart<State> {
   actions?(tr: Translator): unknown[];
   /** Its fields of a submission, read with the provider's (their problems answered together). Pure. */
   read?(values: FormValues, form: CreateFormRead): CreateFieldsRead;
+  /**
+   * What submitting the form does when this part will take it (a plan named as the form opens):
+   * the submit button's words and the note above it, instead of the approval's.
+   */
+  submit?(tr: Translator, values: FormValues): CreateSubmitWords | undefined;
   /** Undefined: not its own (it goes for approval as usual). Answered within Slack's 3 s. */
   take?(state: State, submission: CreateSubmission): Promise<CreateTake | undefined>;
 }

@@ -94,3 +94,33 @@ describe('the plan card on its approval', () => {
     expect(text(viewWith({}, { planned: 2 }))).toContain('2 planned migrations wait for approval');
   });
 });
+
+describe('the plan’s dialogs in every language (issue 74)', () => {
+  const effect = {
+    starts: true,
+    opens: [1, 3],
+    resume: { n: 12, bytes: 1.2 * 1024 * 1024 * GiB },
+    create: { n: 4, bytes: 13 * GiB },
+    awaiting: 0,
+    createLater: 7,
+    later: [2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20],
+  };
+  for (const lang of ['en', 'ko', 'zh-CN'] as const)
+    it(`Start plan and Cancel plan say their figures within Slack's 300 characters (${lang})`, () => {
+      const draft = viewWith({ state: 'paused' }, { status: 'draft', name: 'x'.repeat(80), start: effect });
+      const rendered = renderPlanCard(draft, translatorFor(lang), Date.parse('2026-11-28T08:05:00Z'));
+      const actions = (rendered.blocks as { type: string; elements?: Record<string, unknown>[] }[]).find(
+        (b) => b.type === 'actions',
+      )!.elements!;
+      const start = actions.find((b) => b.action_id === 'plan.start')!;
+      const cancel = actions.find((b) => b.action_id === 'plan.cancel')!;
+      for (const b of [start, cancel]) {
+        const text = (b.confirm as { text: { text: string } }).text.text;
+        expect(text.length).toBeLessThanOrEqual(300);
+        expect(text).not.toMatch(/[{}]/);
+      }
+      const said = (start.confirm as { text: { text: string } }).text.text;
+      expect(said).toContain('12');
+      expect(said).toContain('1.2');
+    });
+});

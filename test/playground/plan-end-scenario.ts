@@ -191,6 +191,10 @@ export function planEndScenario(l: PlanEndWords): void {
       await request.waitFor({ timeout: WAIT_MS });
       await speak('Bob');
       await request.locator('.bk-button[data-action-id="plan.approve"]').click();
+      // Approve plan says first what approving starts, resumes and creates (issue 74).
+      const approving = page.locator('#confirm-layer .confirm');
+      await approving.waitFor({ timeout: WAIT_MS });
+      await approving.locator('.confirm-yes').click();
       await speak('Alice');
 
       // The clock moves: wave 1 succeeds, wave 2 opens, the policy fails half-way.

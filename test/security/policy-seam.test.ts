@@ -203,7 +203,16 @@ const DRIVERS: Driver[] = [
   // Issue 60: Pause, Resume, Cancel and Sign off plan ask the policy in the plan's channel.
   // New migration in this plan and Submit for approval ask it too (operate/create; the owner).
   ...(
-    ['plan.pause', 'plan.resume', 'plan.cancel', 'plan.signoff', 'plan.newMigration', 'plan.submit'] as const
+    [
+      'plan.pause',
+      'plan.resume',
+      'plan.cancel',
+      'plan.signoff',
+      'plan.newMigration',
+      'plan.submit',
+      // Issue 74: Start plan on the card.
+      'plan.start',
+    ] as const
   ).map(
     (action): Driver => ({
       surface: 'action',
@@ -221,6 +230,23 @@ const DRIVERS: Driver[] = [
       send: (id: never) => t.click(action, `${id}:1`, who),
     }),
   ),
+  {
+    // Issue 74: Sign off plan's note comes back in a modal; the policy is asked again then.
+    surface: 'view',
+    sample: 'plan.signoff.note',
+    prepare: () => seamPlan(),
+    send: (id: never) =>
+      ix.submit(
+        {
+          id: 'V0PLANSIGN',
+          hash: 'hash-plan-signoff',
+          method: 'views.open',
+          view: { type: 'modal', callback_id: 'plan.signoff.note', private_metadata: id, blocks: [] },
+        } as unknown as ShownView,
+        {},
+        { userId: ACTOR },
+      ),
+  },
   button('action', 'resource.open', resource),
   button('action', 'group.failed', () => JSON.stringify({ c: 'hw-prod', k: 'task-group', id: 'g-1' })),
   // Issue 49 item 2: Sign off asks for operate in the post's channel before the note is asked for...

@@ -16,6 +16,7 @@ import { type PlansHome, plansHome, renderPlansHome } from './plan-home.js';
 import { planForm } from './plan-planned.js';
 import { type PlanReport, renderPlanReport } from './plan-report.js';
 import { CAPABILITY, gatePass, type PlansState, startPlans } from './plan-service.js';
+import { planSignOff } from './plan-signoff.js';
 import type { PlanView } from './plan-view.js';
 import { PLAN_WORDS } from './words.js';
 
@@ -38,8 +39,9 @@ export const plans: Capability & { of(deps: { capabilities: CapabilityStates }):
     start: startPlans,
     words: PLAN_WORDS,
     subcommands: [planCommand((ctx) => plans.of(ctx.deps))],
-    listeners: (routes) => {
+    listeners: (routes, deps) => {
       planButtons(routes, (ctx) => plans.of(ctx.deps));
+      planSignOff(routes, deps, (ctx) => plans.of(ctx.deps));
       planApprovalButtons(routes, (ctx) => plans.of(ctx.deps));
     },
     createForm: planForm(),

@@ -1,9 +1,10 @@
 import type { Translator } from '../../i18n/translator.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import type { CapabilityRendered } from '../drawing-hooks.js';
-import { CAPABILITY, type PlansState } from './plan-service.js';
+import { effectWords, recordsOf, type StartEffect, sentences, startEffect } from './plan-effect.js';
+import type { PlansState } from './plan-service.js';
 import { type PlanSums, type PreflightSum, sumPlanned } from './plan-sum.js';
-import type { Plan, PlanApproval } from './plan-types.js';
+import { CAPABILITY, type Plan, type PlanApproval, type PlanStatus } from './plan-types.js';
 import { PLAN_WORDS } from './words.js';
 
 export const APPROVAL_ACTIONS = { approve: 'plan.approve', reject: 'plan.reject' } as const;
@@ -18,6 +19,10 @@ export interface ApprovalPostView {
   sums: PlanSums;
   /** Planned migrations by wave (names as typed, escaped when drawn). */
   lines: { wave: number; connection: string; name: string }[];
+  /** What the approval that completes it does at once (Approve plan's confirmation says it). */
+  effect?: StartEffect;
+  /** The plan's status when drawn: a plan not started is started by the approval. */
+  status?: PlanStatus;
 }
 
 /** A direct message to an approver: the plan they approved was changed, so their approval is withdrawn. */
@@ -30,10 +35,11 @@ export interface WithdrawnView {
   what: string;
 }
 
-export function approvalPostView(plan: Plan): ApprovalPostView | undefined {
+export function approvalPostView(plan: Plan, effect?: StartEffect): ApprovalPostView | undefined {
   if (!plan.approval) return undefined;
   const planned = plan.planned ?? [];
   return {
+    ...(effect && plan.approval.state === 'pending' ? { effect, status: plan.status } : {}),
     kind: 'approval',
     id: plan.id,
     name: plan.name,
@@ -46,9 +52,15 @@ export function approvalPostView(plan: Plan): ApprovalPostView | undefined {
 
 /** Shows the approval request as it is now, through the watcher's one outbox (post, then edits). */
 export async function drawApproval(s: PlansState, plan: Plan): Promise<void> {
-  const view = approvalPostView(plan);
-  if (!view || !plan.approval?.channel) return;
+  if (!plan.approval?.channel) return;
   try {
+    // The same steps the gate pass takes once it is approved, from the same records.
+    const effect =
+      plan.approval.state === 'pending'
+        ? startEffect(plan, await recordsOf(s, plan), s.core.clock.now(), true)
+        : undefined;
+    const view = approvalPostView(plan, effect);
+    if (!view) return;
     await s.posts.show(
       plan.teamId,
       {
@@ -82,6 +94,27 @@ function sumLine(head: string, sum: PreflightSum, tr: Translator): string {
     ...(sum.unsized > 0 ? [tr.with(PLAN_WORDS).t('plan.approval.unsized', { n: sum.unsized })] : []),
   ];
   return `${head} · ${parts.join(' · ')}`;
+}
+
+/** Approve plan's confirmation: the vote it counts, or everything the last approval does at once. */
+function approveConfirm(view: ApprovalPostView, tr: Translator) {
+  const a = view.approval;
+  const votes = (a.votes?.length ?? 0) + 1;
+  const needs = a.needs ?? 1;
+  const name = truncate(view.name, 40);
+  const w = tr.with(PLAN_WORDS);
+  let text: string;
+  if (votes < needs) text = w.t('plan.confirm.approveVote', { votes, n: needs });
+  else {
+    const head = w.t('plan.confirm.approveHead', { name, status: view.status ?? 'running' });
+    text = sentences([head, ...(view.effect ? effectWords(view.effect, 'will', tr) : [])]);
+  }
+  return {
+    title: { type: 'plain_text', text: truncate(w.t('plan.button.approve'), 100) },
+    text: { type: 'plain_text', text: truncate(text, 300) },
+    confirm: { type: 'plain_text', text: w.t('plan.confirm.go') },
+    deny: { type: 'plain_text', text: w.t('plan.confirm.back') },
+  };
 }
 
 function stateLine(a: PlanApproval, tr: Translator): string {
@@ -135,6 +168,7 @@ export function renderApprovalPost(view: ApprovalPostView, tr: Translator): Capa
           value,
           style: 'primary',
           text: { type: 'plain_text', text: tr.with(PLAN_WORDS).t('plan.button.approve') },
+          confirm: approveConfirm(view, tr),
         },
         {
           type: 'button',

@@ -10,6 +10,7 @@ import type { GateOutcome, RequestCheck } from '../request-gate.js';
 import { refusedError } from '../request-gate.js';
 import { drawApproval } from './plan-approval-post.js';
 import { drawCard, type PlansState, passPlan } from './plan-service.js';
+import { answerOf } from './plan-start.js';
 import type { Plan, PlannedCreate } from './plan-types.js';
 import { PLAN_WORDS } from './words.js';
 
@@ -108,7 +109,9 @@ export async function submitPlan(
 /**
  * Approve (approver role, never the one who submitted it: two-person rule): the guardrails asked
  * again, the vote counted by compare-and-set on the plan; once enough, the plan is approved (and
- * running), and wave 1's planned migrations are created at once through the scheduled start.
+ * running) and its gate pass runs at once: the waves it opens resume what is paused in them and
+ * hand their planned migrations to the scheduled start. The answer says what that pass did, as the
+ * button's confirmation (drawn from the same steps) said it would.
  */
 export async function approvePlan(
   ctx: HandlerContext,
@@ -158,8 +161,8 @@ export async function approvePlan(
     });
   }
   // Wave 1 at once (or at its gate's time): the gate pass opens it and hands its creates over.
-  await passPlan(s, ctx.teamId, plan.id);
-  return tr.with(PLAN_WORDS).t('plan.approvedNow', { name: `*${escapeMrkdwn(plan.name)}*` });
+  const did = await passPlan(s, ctx.teamId, plan.id);
+  return answerOf(s, 'plan.approvedNow', plan, did, tr);
 }
 
 /** Reject (approver role): the plan stays as it is, its planned migrations uncreated, to be submitted again. */

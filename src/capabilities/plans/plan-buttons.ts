@@ -10,7 +10,9 @@ import { SKIP } from '../../store/atomic-kv.js';
 import { actOnResource } from '../../use-cases/act-on-resource.js';
 import { PLAN_ACTIONS, pauseTargets } from './plan-card.js';
 import { findPlan } from './plan-command.js';
-import { drawCard, type PlansState, postReport, recordsOf, viewOf } from './plan-service.js';
+import { cancelWords, sentences } from './plan-effect.js';
+import { drawCard, type PlansState, recordsOf, viewOf } from './plan-service.js';
+import { startPlan } from './plan-start.js';
 import { type Plan, refOf } from './plan-types.js';
 import type { ResourceLine } from './plan-view.js';
 import { PLAN_WORDS } from './words.js';
@@ -123,6 +125,8 @@ async function cancel(ctx: HandlerContext, s: PlansState, plan: Plan, tr: Transl
   if (ctx.userId === plan.owner) await ctx.require('operate', channelScope(plan.channel), 'cancel a plan');
   else await ctx.require('manage', channelScope(plan.channel), 'cancel a plan someone else owns');
   const at = ctx.deps.clock.now();
+  // What the confirmation said, from the same view: the answer says it again, now done.
+  const before = await viewOf(s, plan);
   const cancelled = await ctx.audited('plan.cancel', plan.id, async () => {
     const changed = await s.store.change(ctx.teamId, plan.id, (p) =>
       p.status === 'draft' || p.status === 'running' || p.status === 'paused'
@@ -138,41 +142,13 @@ async function cancel(ctx: HandlerContext, s: PlansState, plan: Plan, tr: Transl
   });
   await s.store.release(ctx.teamId, plan.id, cancelled.resources.map(refOf));
   await drawCard(s, cancelled);
-  const running = (await viewOf(s, cancelled)).waves
-    .flatMap((w) => w.resources)
-    .filter((l) => l.state === 'running');
-  return tr.with(PLAN_WORDS).t('plan.cancelledNow', {
-    name: `*${escapeMrkdwn(plan.name)}*`,
-    n: running.length,
-    list: list(running),
-  });
+  return sentences([
+    tr.with(PLAN_WORDS).t('plan.cancelledNow', { name: `*${escapeMrkdwn(plan.name)}*` }),
+    ...cancelWords(before, tr, list),
+  ]);
 }
 
-/**
- * Sign off plan, on its report once it ended: someone other than its owner (two-person rule), once;
- * the report is redrawn saying who.
- */
-async function signoff(ctx: HandlerContext, s: PlansState, plan: Plan, tr: Translator): Promise<string> {
-  await ctx.require('operate', channelScope(plan.channel), 'sign off a plan');
-  if (plan.status !== 'ended')
-    throw InvalidInputError.in(PLAN_WORDS, 'plan.error.notEnded', { name: escapeMrkdwn(plan.name) });
-  if (ctx.userId === plan.owner) throw InvalidInputError.in(PLAN_WORDS, 'plan.error.ownerSignoff');
-  if (plan.signedOff) return tr.with(PLAN_WORDS).t('plan.signedAlready', { user: `<@${plan.signedOff.by}>` });
-  const at = ctx.deps.clock.now();
-  const signed = await ctx.audited('plan.signoff', plan.id, async () =>
-    s.store.change(ctx.teamId, plan.id, (p) =>
-      p.signedOff ? SKIP : { ...p, signedOff: { by: ctx.userId, at } },
-    ),
-  );
-  if (!signed) {
-    const now = await s.store.get(ctx.teamId, plan.id);
-    return tr.with(PLAN_WORDS).t('plan.signedAlready', { user: `<@${now?.signedOff?.by ?? '?'}>` });
-  }
-  await postReport(s, signed, await viewOf(s, signed));
-  return tr.with(PLAN_WORDS).t('plan.signedNow', { name: `*${escapeMrkdwn(plan.name)}*` });
-}
-
-const HANDLERS = { pause, resume, cancel, signoff } as const;
+const HANDLERS = { pause, resume, cancel, start: startPlan } as const;
 
 /** The card's buttons; each answers only the presser, and the card is redrawn by the one editor path. */
 export function planButtons(routes: ListenerRoutes, stateOf: StateOf): void {

@@ -6,6 +6,7 @@ import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { stateLabelIn } from '../../slack/blocks/state-words.js';
 import type { CapabilityRendered } from '../drawing-hooks.js';
 import { approvalButtons, approvalContext } from './plan-approval-card.js';
+import { cancelWords, sentences, startConfirmText } from './plan-effect.js';
 import { type OpensEta, opensEtas } from './plan-eta.js';
 import type { Gate } from './plan-types.js';
 import { openEta, type PlanView, type ResourceLine, type WaveHold, type WaveView } from './plan-view.js';
@@ -21,6 +22,7 @@ export const PLAN_ACTIONS = {
   resume: 'plan.resume',
   cancel: 'plan.cancel',
   signoff: 'plan.signoff',
+  start: 'plan.start',
 } as const;
 
 function stateWord(state: string, tr: Translator): string {
@@ -78,6 +80,17 @@ export function holdWords(hold: WaveHold, tr: Translator): string {
   }
 }
 
+/**
+ * A closed wave's mark: red only when a failure holds it; a wave waiting its turn (the plan not
+ * started, an earlier wave still running, its time not come) is white, a paused plan's is paused.
+ */
+function waitMark(hold: WaveHold | undefined): string {
+  if (hold?.holder?.state === 'failed') return ':red_circle:';
+  if (hold?.on === 'paused') return ':double_vertical_bar:';
+  if (hold?.on === 'cancelled') return ':black_circle:';
+  return ':white_circle:';
+}
+
 /** When a closed wave is expected to open, or why the card cannot say (a time gate says its own). */
 function opensWords(eta: OpensEta | undefined, hold: WaveHold | undefined, tr: Translator): string[] {
   if (!eta || hold?.on === 'time') return [];
@@ -93,7 +106,7 @@ function waveText(w: WaveView, tr: Translator, opens?: OpensEta): string {
   const where = [
     w.openedAt !== undefined
       ? `:large_green_circle: ${tr.with(PLAN_WORDS).t('plan.wave.open', { when: slackDate(new Date(w.openedAt)) })}`
-      : `:red_circle: ${w.hold ? holdWords(w.hold, tr) : ''}`,
+      : `${waitMark(w.hold)} ${w.hold ? holdWords(w.hold, tr) : ''}`,
     ...opensWords(opens, w.hold, tr),
   ].join('\n');
   if (w.held && tr.has(w.held.key)) {
@@ -166,6 +179,19 @@ function buttons(view: PlanView, tr: Translator): unknown[] {
   if (view.status === 'cancelled' || view.status === 'ended') return [];
   const out: unknown[] = [];
   const value = view.id;
+  if (view.status === 'draft' && view.start)
+    out.push({
+      type: 'button',
+      action_id: PLAN_ACTIONS.start,
+      value,
+      style: 'primary',
+      text: { type: 'plain_text', text: tr.with(PLAN_WORDS).t('plan.button.start') },
+      confirm: confirm(
+        tr.with(PLAN_WORDS).t('plan.button.start'),
+        startConfirmText(view.name, view.start, tr),
+        tr,
+      ),
+    });
   if (view.status === 'running') {
     const { touch, cannot } = pauseTargets(view);
     const text = [
@@ -205,7 +231,7 @@ function buttons(view: PlanView, tr: Translator): unknown[] {
     text: { type: 'plain_text', text: tr.with(PLAN_WORDS).t('plan.button.cancel') },
     confirm: confirm(
       tr.with(PLAN_WORDS).t('plan.button.cancel'),
-      tr.with(PLAN_WORDS).t('plan.confirm.cancel'),
+      sentences(cancelWords(view, tr, (lines) => truncate(names(lines), 90))),
       tr,
     ),
   });

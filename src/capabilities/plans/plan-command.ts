@@ -5,13 +5,13 @@ import { code, escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
 import { RESOURCE_REF, refuseShare } from '../../slack/command-text.js';
 import type { HandlerContext } from '../../slack/context.js';
 import { defineSubcommand } from '../../slack/listeners/commands/subcommand.js';
-import { SKIP } from '../../store/atomic-kv.js';
 import { instantOf } from '../../time/zoned-time.js';
 import { submitPlan } from './plan-approval.js';
 import { gateWords, renderPlanCard } from './plan-card.js';
 import { PLAN_FORMS, type PlanRequest, parsePlan, type TypedGate } from './plan-parse.js';
 import { removeFromPlan } from './plan-remove.js';
 import { CAPABILITY, drawCard, type PlansState, viewOf } from './plan-service.js';
+import { startPlan } from './plan-start.js';
 import {
   type Gate,
   isOpen,
@@ -20,6 +20,7 @@ import {
   type Plan,
   type PlanResource,
   refOf,
+  waiting,
   wavesOf,
 } from './plan-types.js';
 import { editPlan, toldWithdrawn } from './plan-withdraw.js';
@@ -119,11 +120,13 @@ async function add(
   if (after.withdrew) await toldWithdrawn(s, after.plan!);
   else await drawCard(s, after.plan!);
   const tr = await ctx.translator('person');
-  await ctx.reply({
-    text: tr
-      .with(PLAN_WORDS)
-      .t('plan.added', { n: found.length, wave: r.wave, name: `*${escapeMrkdwn(plan.name)}*` }),
-  });
+  const added = tr
+    .with(PLAN_WORDS)
+    .t('plan.added', { n: found.length, wave: r.wave, name: `*${escapeMrkdwn(plan.name)}*` });
+  // A plan of existing migrations is started by a person: the answer says how, once it can be.
+  const start =
+    after.plan!.status === 'draft' ? [tr.with(PLAN_WORDS).t('plan.added.start', { plain: plan.id })] : [];
+  await ctx.reply({ text: [added, ...start].join(' ') });
 }
 
 /**
@@ -232,7 +235,8 @@ async function run(ctx: HandlerContext, r: PlanRequest, stateOf: StateOf): Promi
         id: code(p.id),
         name: `*${escapeMrkdwn(p.name)}*`,
         status: tr.with(PLAN_WORDS).t(`plan.status.${p.status}`),
-        n: p.resources.length,
+        n: p.resources.length + waiting(p).length,
+        planned: waiting(p).length,
         waves: wavesOf(p).length,
         channel: `<#${p.channel}>`,
       }),
@@ -287,19 +291,7 @@ async function run(ctx: HandlerContext, r: PlanRequest, stateOf: StateOf): Promi
     await ctx.reply({ text: drawn.text, blocks: drawn.blocks as never });
     return;
   }
-  await ctx.require('operate', channelScope(plan.channel), 'start a plan');
-  if (plan.resources.length === 0)
-    throw InvalidInputError.in(PLAN_WORDS, 'plan.error.empty', { name: escapeMrkdwn(plan.name) });
-  const started = await ctx.audited('plan.start', plan.id, async () => {
-    const changed = await s.store.change(ctx.teamId, plan.id, (p) =>
-      p.status === 'draft' ? { ...p, status: 'running' } : SKIP,
-    );
-    if (!changed)
-      throw InvalidInputError.in(PLAN_WORDS, 'plan.error.started', { name: escapeMrkdwn(plan.name) });
-    return changed;
-  });
-  await drawCard(s, started);
-  await ctx.reply({ text: tr.with(PLAN_WORDS).t('plan.started', { name: `*${escapeMrkdwn(plan.name)}*` }) });
+  await ctx.reply({ text: await startPlan(ctx, s, plan, tr) });
 }
 
 export function planCommand(stateOf: StateOf) {

@@ -2,7 +2,7 @@ import type { Translator } from '../../i18n/translator.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import type { CapabilityRendered } from '../drawing-hooks.js';
 import type { PlansState } from './plan-service.js';
-import { isOpen, type PlanStatus, wavesOf } from './plan-types.js';
+import { isOpen, type PlanStatus, waiting, wavesOf } from './plan-types.js';
 import { PLAN_WORDS } from './words.js';
 
 /** Plans shown on a Home tab: the open ones first, at most this many. */
@@ -18,7 +18,10 @@ export interface PlansHome {
     status: PlanStatus;
     waves: number;
     open: number;
+    /** Its migrations as its card counts them: existing and planned alike. */
     n: number;
+    /** Of them, planned (created once approved and their wave opens). */
+    planned?: number;
   }[];
   more: number;
 }
@@ -36,7 +39,8 @@ export async function plansHome(s: PlansState, who: { teamId: string }): Promise
       status: p.status,
       waves: wavesOf(p).length,
       open: Object.values(p.waves).filter((m) => m.openedAt !== undefined).length,
-      n: p.resources.length,
+      n: p.resources.length + waiting(p).length,
+      planned: waiting(p).length,
     })),
     more: Math.max(0, sorted.length - HOME_PLANS),
   };
@@ -53,6 +57,7 @@ export function renderPlansHome(home: PlansHome, tr: Translator): CapabilityRend
       open: p.open,
       waves: p.waves,
       n: p.n,
+      planned: p.planned ?? 0,
     }),
   );
   if (home.more > 0) lines.push(tr.with(PLAN_WORDS).t('plan.home.more', { n: home.more }));

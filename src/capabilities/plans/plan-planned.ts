@@ -5,7 +5,7 @@ import type { Translator } from '../../i18n/translator.js';
 import { summarizeCreateRequest } from '../../providers/create-request.js';
 import type { FormValues } from '../../providers/definition.js';
 import { textInput } from '../../slack/blocks/create/modal-kit.js';
-import { escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
+import { escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { runPreflight } from '../approvals/preflight.js';
 import type { CreateFormPart, CreateSubmission, CreateTake } from '../create-form-part.js';
 import { drawCard, type PlansState } from './plan-service.js';
@@ -142,6 +142,23 @@ async function keep(
   });
 }
 
+/**
+ * A form opened with its plan named (New migration in this plan) is kept with the plan, not sent
+ * for approval: its button and note say so, not "Request approval".
+ */
+function submit(tr: Translator, values: FormValues) {
+  const plan = values[PLAN_FIELD];
+  if (!plan) return undefined;
+  const w = tr.with(PLAN_WORDS);
+  return {
+    submit: w.t('plan.form.submit'),
+    note: w.t('plan.form.note', {
+      plan: escapeMrkdwn(truncate(plan, 60)),
+      wave: escapeMrkdwn(truncate(values[WAVE_FIELD] || '1', 3)),
+    }),
+  };
+}
+
 export function planForm(): CreateFormPart<PlansState> {
-  return { fields, take };
+  return { fields, take, submit };
 }

@@ -11,6 +11,8 @@ export interface PlanReport {
   view: PlanView;
   /** Who signed the plan off; until then the report carries Sign off plan. */
   signedBy?: string;
+  /** What they wrote when signing it off. */
+  note?: string;
 }
 
 export const SIGN_OFF_PLAN = 'plan.signoff';
@@ -36,7 +38,13 @@ export function renderPlanReport(report: PlanReport, tr: Translator): Capability
     .with(PLAN_WORDS)
     .t('plan.report.title', { name: escapeMrkdwn(truncate(v.name, 80)), id: code(v.id) });
   const waves = v.waves.map((w) => {
-    const signers = [...new Set(w.resources.flatMap((l) => (l.signedBy ? [`<@${l.signedBy}>`] : [])))];
+    // Each migration's own sign-off, and the plan's, which signs off every wave of it.
+    const signers = [
+      ...new Set(w.resources.flatMap((l) => (l.signedBy ? [`<@${l.signedBy}>`] : []))),
+      ...(report.signedBy
+        ? [tr.with(PLAN_WORDS).t('plan.report.planSigner', { user: `<@${report.signedBy}>` })]
+        : []),
+    ];
     const line = tr.with(PLAN_WORDS).t('plan.report.wave', {
       n: w.n,
       duration:
@@ -77,7 +85,13 @@ export function renderPlanReport(report: PlanReport, tr: Translator): Capability
             elements: [
               {
                 type: 'mrkdwn',
-                text: tr.with(PLAN_WORDS).t('plan.report.signed', { user: `<@${report.signedBy}>` }),
+                text: `${tr.with(PLAN_WORDS).t('plan.report.signed', { user: `<@${report.signedBy}>` })}${
+                  report.note
+                    ? tr
+                        .with(PLAN_WORDS)
+                        .t('plan.report.note', { note: escapeMrkdwn(truncate(report.note, 500)) })
+                    : ''
+                }`,
               },
             ],
           }

@@ -1,14 +1,15 @@
 import { SKIP } from '../../store/atomic-kv.js';
 import { startRefusal } from '../../use-cases/start-rules.js';
 import { CapabilityPosts } from '../../watcher/outbox/capability-posts.js';
-import { watchKey } from '../../watcher/records/watch-keys.js';
-import type { WatchRecord } from '../../watcher/records/watch-store.js';
 import type { CapabilityCore } from '../capability.js';
 import type { Refusal } from '../request-gate.js';
 import { type PlanActor, planActor } from './plan-actor.js';
+import { drawApproval } from './plan-approval-post.js';
 import { adoptCreated, createsOf, releaseCreates } from './plan-creates.js';
+import { bytesLeft, cardView, type PassOutcome, recordsOf } from './plan-effect.js';
 import type { PlanReport } from './plan-report.js';
 import { PlanStore } from './plan-store.js';
+import { figuresOf } from './plan-sum.js';
 import { CAPABILITY, type Plan, refOf } from './plan-types.js';
 import { type PlanView, planView } from './plan-view.js';
 
@@ -31,15 +32,11 @@ export function startPlans(core: CapabilityCore): PlansState {
   };
 }
 
-/** The plan's resources' watch records in its channel, by `refOf` (store reads only, no provider call). */
-export async function recordsOf(s: PlansState, plan: Plan): Promise<Map<string, WatchRecord>> {
-  const keys = plan.resources.map((r) => watchKey({ ...r, teamId: plan.teamId, channelId: plan.channel }));
-  const loaded = await s.core.watcher.store.loadMany(keys);
-  return new Map(loaded.map(({ record }) => [refOf(record.watch), record]));
-}
+export { recordsOf } from './plan-effect.js';
 
+/** The plan as its card draws it (with what Start plan would do, while it is not started). */
 export async function viewOf(s: PlansState, plan: Plan): Promise<PlanView> {
-  return planView(plan, await recordsOf(s, plan), s.core.clock.now()).view;
+  return cardView(plan, await recordsOf(s, plan), s.core.clock.now());
 }
 
 /** Shows the plan as it is now on its card, through the watcher's one outbox (ADR 0017). */
@@ -70,9 +67,14 @@ export async function gatePass(s: PlansState): Promise<void> {
   }
 }
 
-export async function passPlan(s: PlansState, teamId: string, id: string): Promise<void> {
+/**
+ * One pass over one plan; says what this pass did (the waves it opened, what it resumed and handed
+ * to be created), which a click that started or approved the plan answers with.
+ */
+export async function passPlan(s: PlansState, teamId: string, id: string): Promise<PassOutcome> {
+  const did: PassOutcome = { opens: [], resume: { n: 0, bytes: 0 }, create: { n: 0, bytes: 0 } };
   let plan = await s.store.get(teamId, id);
-  if (!plan) return;
+  if (!plan) return did;
   const records = await recordsOf(s, plan);
   const now = s.core.clock.now();
   for (const { n, step } of planView(plan, records, now).steps) {
@@ -92,13 +94,29 @@ export async function passPlan(s: PlansState, teamId: string, id: string): Promi
     });
     if (changed) {
       plan = changed;
-      if (step === 'open') await opened(s, changed, n);
+      if (step === 'open') {
+        did.opens.push(n);
+        await opened(s, changed, n);
+      }
     }
   }
   const before = plan;
-  plan = await startPending(s, plan);
+  const lines = new Map(
+    planView(plan, records, now).view.waves.flatMap((w) => w.resources.map((l) => [l.ref, l] as const)),
+  );
+  plan = await startPending(s, plan, (ref) => {
+    did.resume.n++;
+    did.resume.bytes += bytesLeft(lines.get(ref) ?? {});
+  });
   // Its planned migrations, once approved: handed to the scheduled start, and adopted once created.
-  plan = await adoptCreated(s, await releaseCreates(s, plan));
+  const unhanded = new Set((plan.planned ?? []).filter((p) => !p.approval).map((p) => p.key));
+  const released = await releaseCreates(s, plan);
+  for (const p of released.planned ?? [])
+    if (p.approval && unhanded.has(p.key)) {
+      did.create.n++;
+      did.create.bytes += figuresOf(p.preflight).bytes ?? 0;
+    }
+  plan = await adoptCreated(s, released);
   // What was started is on its watches now (the use case noted the read after it): read again.
   const seen = plan === before ? records : await recordsOf(s, plan);
   plan = await markDone(s, plan, planView(plan, seen, now).view, now);
@@ -114,7 +132,10 @@ export async function passPlan(s: PlansState, teamId: string, id: string): Promi
       await postReport(s, plan, planView(plan, seen, now).view);
     }
   }
-  await drawCard(s, plan, planView(plan, seen, s.core.clock.now()).view);
+  await drawCard(s, plan, cardView(plan, seen, s.core.clock.now()));
+  // A request waiting for approval says what approving does now: redrawn as that changes.
+  if (plan.approval?.state === 'pending') await drawApproval(s, plan);
+  return did;
 }
 
 /** Each opened wave whose resources all succeeded is marked done, once (its duration ends there). */
@@ -141,6 +162,7 @@ export async function postReport(s: PlansState, plan: Plan, view: PlanView): Pro
     kind: 'report',
     view,
     ...(plan.signedOff ? { signedBy: plan.signedOff.by } : {}),
+    ...(plan.signedOff?.note ? { note: plan.signedOff.note } : {}),
   };
   try {
     // Its CSV goes into the card's thread (the plan's thread), once, when the report is first posted.
@@ -187,7 +209,7 @@ async function opened(s: PlansState, plan: Plan, n: number): Promise<void> {
  * compare-and-set first, so only one replica starts it (a replica that dies between the two
  * leaves it paused, which the card shows as holding its wave).
  */
-async function startPending(s: PlansState, plan: Plan): Promise<Plan> {
+async function startPending(s: PlansState, plan: Plan, started: (ref: string) => void): Promise<Plan> {
   let current = plan;
   for (const [wave, mark] of Object.entries(plan.waves)) {
     for (const ref of mark.pending ?? []) {
@@ -215,6 +237,7 @@ async function startPending(s: PlansState, plan: Plan): Promise<Plan> {
       if (!r) continue;
       await s.actor
         .act(after, Number(wave), r, 'resume')
+        .then(() => started(ref))
         .catch((error: unknown) =>
           s.core.logger.warn({ err: error, plan: plan.id, ref }, 'a planned migration did not start'),
         );

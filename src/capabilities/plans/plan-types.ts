@@ -117,7 +117,7 @@ export interface Plan {
   waves: Record<string, WaveMark>;
   paused?: PlanPaused;
   /** Who signed the ended plan off (never its owner), once. */
-  signedOff?: { by: string; at: number };
+  signedOff?: { by: string; at: number; note?: string };
   /** Who ended it and when (cancelled), for the card. */
   closed?: { by: string; at: number };
   /** New migrations planned in it, created once approved and their wave opens. */

@@ -2,6 +2,7 @@ import { etaCard } from '../../watcher/record-eta.js';
 import type { WatchRecord } from '../../watcher/records/watch-store.js';
 import { claimOf } from '../on-call/on-call-fact.js';
 import { verificationOf } from '../verification/verification-fact.js';
+import type { StartEffect } from './plan-effect.js';
 import {
   type Gate,
   gateOf,
@@ -83,6 +84,8 @@ export interface PlanView {
   approval?: Pick<PlanApproval, 'state' | 'by' | 'decidedBy' | 'withdrawn'>;
   /** Planned migrations not yet created. */
   planned: number;
+  /** Not started, with migrations: what Start plan does at once (its confirmation says it). */
+  start?: StartEffect;
 }
 
 /** A planned migration's line: `planned` until its wave opens and it is created. */

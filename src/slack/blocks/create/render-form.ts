@@ -32,6 +32,8 @@ export interface RenderFormOptions extends FormContext {
   extraInputs?: readonly unknown[];
   /** Blocks the capabilities add under the inputs (a button). */
   extraActions?: readonly unknown[];
+  /** A capability takes the form (a plan named): its submit button and note, not the approval's. */
+  submitWords?: { submit: string; note: string };
 }
 
 /**
@@ -58,11 +60,11 @@ export function renderCreateForm(form: CreateTarget, o: RenderFormOptions): Moda
     );
   }
   blocks.push(...((o.extraActions ?? []) as KnownBlock[]));
-  blocks.push(context(tr.t('create.approvalFirst')));
+  blocks.push(context(o.submitWords?.note ?? tr.t('create.approvalFirst')));
   return modal({
     callbackId: CREATE_CALLBACKS.form,
     title: words.title(),
-    submit: tr.t('create.submit'),
+    submit: o.submitWords?.submit ?? tr.t('create.submit'),
     close: tr.t('modal.cancel'),
     privateMetadata: o.privateMetadata,
     blocks,

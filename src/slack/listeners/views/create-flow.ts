@@ -152,6 +152,7 @@ function formView(
     tr: who.tr,
     extraInputs: deps.capabilities.createFields(tr, values, { zone }),
     extraActions: deps.capabilities.createActions(tr),
+    submitWords: deps.capabilities.createSubmit(tr, values),
   });
 }
 
