@@ -87,7 +87,7 @@ async function command(port: number, text: string) {
 const posts = (responseId: string) => fakeSlack.responsesTo(responseId).map((p) => p.body);
 
 /** Polls (every 20 ms, bounded) until `path` answers 503; the time it took. */
-async function msUntilUnready(url: string, since: number, limitMs = 3_000): Promise<number> {
+async function msUntilUnready(url: string, since: number, limitMs = 10_000): Promise<number> {
   await until(
     async () =>
       (await fetch(url, { signal: AbortSignal.timeout(1_000) }).catch(() => undefined))?.status === 503,

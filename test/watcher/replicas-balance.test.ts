@@ -432,13 +432,11 @@ describe("Slack's back-pressure is the workspace's, not one replica's", () => {
       }).catch(() => undefined);
       expect(limited?.answeredAt).toBeDefined();
       const saidAt = limited!.answeredAt!;
-      // Until a post comes after the Retry-After elapsed (within 1.5 s of it).
+      // Until a post comes after the Retry-After elapsed: posts resume, an order (the wait is
+      // bounded far past it, so a loaded machine does not fail it; how soon is not asserted).
       const elapsed = saidAt + retryAfterS * 1000;
       const postAfter = () => posts().some((p) => p.at >= elapsed);
-      await until(postAfter, {
-        what: 'a post after the Retry-After',
-        timeoutMs: elapsed + 1_500 - Date.now(),
-      }).catch(() => {});
+      await until(postAfter, { what: 'a post after the Retry-After', timeoutMs: 20_000 }).catch(() => {});
       const during = posts().filter((p) => p.at > saidAt && p.at < saidAt + retryAfterS * 1000);
       // A post already past its check when Slack answered the 429 (on any replica, this one too:
       // posts go out a few at a time) may still arrive just after; on a loaded machine that takes
