@@ -89,7 +89,9 @@ function maskRest(rest: string): string {
   const masked = query
     .slice(1)
     .split('&')
-    .map((part) => (part === '' ? part : part.includes('=') ? `${part.slice(0, part.indexOf('=') + 1)}…` : '…'))
+    .map((part) =>
+      part === '' ? part : part.includes('=') ? `${part.slice(0, part.indexOf('=') + 1)}…` : '…',
+    )
     .join('&');
   return `${where}${query ? `?${masked}` : ''}${hashAt < 0 ? '' : '#…'}`;
 }
