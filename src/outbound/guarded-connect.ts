@@ -67,14 +67,20 @@ export function pinnedLookup(resolve: Resolve = systemResolve): LookupFunction {
  * lookup, an address as written (undici connects to an address without a lookup).
  */
 export function guardedAgent(resolve?: Resolve): Agent {
-  const connector = buildConnector({ lookup: pinnedLookup(resolve) });
-  return new Agent({
-    connect: (options, callback) => {
-      const refused = refusedLiteral(options.hostname);
-      if (refused) callback(refused, null);
-      else connector(options, callback);
-    },
-  });
+  return new Agent({ connect: guardedConnector({}, resolve) });
+}
+
+/** An undici connector (for an `Agent` or a `Pool`) that checks every connection it makes. */
+export function guardedConnector(
+  options: buildConnector.BuildOptions,
+  resolve?: Resolve,
+): buildConnector.connector {
+  const connector = buildConnector({ ...options, lookup: pinnedLookup(resolve) });
+  return (target, callback) => {
+    const refused = refusedLiteral(target.hostname);
+    if (refused) callback(refused, null);
+    else connector(target, callback);
+  };
 }
 
 type CreateConnection = (
