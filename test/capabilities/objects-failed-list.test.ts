@@ -22,7 +22,7 @@ beforeAll(async () => {
   await world.start();
   await t.start({
     connections: (omsUrl) => [world.omsConnection('hw-prod', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
+    env: { POLL_INTERVAL_SECONDS: '0', ...world.allowed() },
   });
 });
 afterAll(async () => {

@@ -46,7 +46,7 @@ function connections(omsUrl: string): Connection[] {
 
 beforeAll(async () => {
   await world.start();
-  const env = { STORE_URL: storeUrl, POLL_INTERVAL_SECONDS: '0' };
+  const env = { STORE_URL: storeUrl, POLL_INTERVAL_SECONDS: '0', ...world.allowed() };
   const watcher = { keyPrefix: `rc-${suffix}:`, leaseMs: 1_500 };
   await a.start({ env, connections, watcher });
   await b.start({

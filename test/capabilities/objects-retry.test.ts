@@ -38,7 +38,7 @@ beforeAll(async () => {
   await world.start();
   await t.start({
     connections: () => [world.upcloudConnection('uc-fi'), world.ncpConnection('ncp-kr')],
-    env: { POLL_INTERVAL_SECONDS: '0' },
+    env: { POLL_INTERVAL_SECONDS: '0', ...world.allowed() },
   });
   await t.ask(`access grant <@${APPROVER}> approver`, ALICE);
   // UpCloud job: data/ → copy/; everything wanting is under data/2024/05/.

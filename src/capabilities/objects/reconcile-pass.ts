@@ -74,7 +74,11 @@ function start(s: ObjectsState, core: CapabilityCore, r: Reconcile, key: string)
         clock: s.clock,
         logger: s.logger,
         signal: abort.signal,
-        storeFor: (side) => new S3ObjectStore(side.access),
+        storeFor: (side) =>
+          new S3ObjectStore(side.access, {
+            allowedEndpoints: core.config.allowedEndpoints,
+            now: () => s.clock.now(),
+          }),
       },
       planCheck(run, connection),
       r,

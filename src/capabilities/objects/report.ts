@@ -13,7 +13,16 @@ export type SideName = 'source' | 'destination';
 /** Why a side was not listed: planned out, or refused by the store. */
 export interface SideProblem {
   side: SideName;
-  why: 'not-s3' | 'no-keys' | 'no-bucket' | 'no-endpoint' | 'denied' | 'unreachable' | 'refused';
+  why:
+    | 'not-s3'
+    | 'no-keys'
+    | 'no-bucket'
+    | 'no-endpoint'
+    | 'denied'
+    | 'unreachable'
+    | 'refused'
+    | 'blocked'
+    | 'runaway';
   cloud?: string;
   bucket?: string;
   credential?: string;
