@@ -74,9 +74,14 @@ export function retryBlocks(o: CheckOutcome, retry: RetryRun | undefined, tr: Tr
   if (!retry.delta) return [];
   const value = retry.delta.value;
   const label = tr.with(DELTA_RUN_WORDS).t(`rerun.button.${retry.delta.what}`);
-  const how = tr
-    .with(OBJECTS_WORDS)
-    .t(value ? 'objects.retry.how.button' : 'objects.retry.how.post', { button: label });
+  // Without a verification post of a run that succeeded here, there is nothing to press: say
+  // so and what to do instead, rather than point at a post that does not exist.
+  const how = value
+    ? tr.with(OBJECTS_WORDS).t('objects.retry.how.button', { button: label })
+    : tr.with(OBJECTS_WORDS).t('objects.retry.how.none', {
+        button: label,
+        command: code(`/migrate create ${retry.connection}`),
+      });
   const blocks: unknown[] = [
     section(tr.with(OBJECTS_WORDS).t('objects.retry.cannot', { provider, n: wanting.n, how })),
   ];
