@@ -147,7 +147,7 @@ export async function retryRunOf(
   }
   const retry: RetryRun = {
     ...run,
-    ...(provider.retryList ? { list: true } : {}),
+    ...(provider.retryList ? { list: { provider: providerDefinition(resource.provider).shortName } } : {}),
     ...(provider.retryPrefix && from !== undefined
       ? { prefix: { provider: providerDefinition(resource.provider).shortName, from } }
       : {}),

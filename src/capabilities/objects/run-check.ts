@@ -22,6 +22,8 @@ export const DEEP_CHECK_CAP = 1_000_000;
 export const CSV_MAX_ROWS = 100_000;
 /** Bytes of a provider's failed-object list read at most (the rest is said, not read). */
 export const FAILED_LIST_MAX_BYTES = 8 * 1024 * 1024;
+/** Keys of the failed-object list kept to tell them apart from the other wanting objects. */
+const LISTED_KEYS_MAX = 100_000;
 /** A running check's post is redrawn at most this often (Slack's pace for edits). */
 const PROGRESS_EVERY_MS = 3_000;
 
@@ -136,9 +138,11 @@ export async function runCheck(deps: RunDeps, plan: CheckPlan, target: RunTarget
   ] as const)
     if (!side.ok)
       outcome.problems.push({ side: name, why: side.why, cloud: side.cloud, credential: side.credential });
+  // The keys the provider's failed-object list names (bounded), to tell the wanting it names apart.
+  const listed = new Set<string>();
   try {
     if (plan.failedList && plan.destination.ok)
-      await readFailedList(deps, plan.destination, plan.failedList, outcome, row);
+      await readFailedList(deps, plan.destination, plan.failedList, outcome, row, listed);
     if (plan.source.ok && plan.destination.ok) {
       const src = deps.storeFor(plan.source);
       const dst = deps.storeFor(plan.destination);
@@ -162,6 +166,8 @@ export async function runCheck(deps: RunDeps, plan: CheckPlan, target: RunTarget
             cap: left,
             onDifference: (d) => {
               note(d, outcome, row);
+              if (d.kind !== 'extra' && d.sourceKey !== undefined && !listed.has(d.sourceKey))
+                outcome.unlisted = (outcome.unlisted ?? 0) + 1;
               if (d.kind !== 'extra' && d.sourceKey !== undefined && wanted.length < RETRY_KEYS_MAX)
                 wanted.push(d.sourceKey);
             },
@@ -257,6 +263,7 @@ async function readFailedList(
   key: string,
   outcome: CheckOutcome,
   row: (cells: (string | number | undefined)[]) => void,
+  listed: Set<string>,
 ): Promise<void> {
   const list = { count: 0, firsts: [] as string[], truncated: false };
   try {
@@ -267,6 +274,7 @@ async function readFailedList(
       const objectKey = decodeListLine(line);
       if (objectKey === undefined) continue;
       list.count++;
+      if (listed.size < LISTED_KEYS_MAX) listed.add(objectKey);
       if (list.firsts.length < FIRST_FEW) list.firsts.push(objectKey);
       row(['failed', objectKey, undefined, undefined, undefined, undefined, undefined]);
     }
