@@ -122,6 +122,20 @@ describe('the failed objects OMS recorded', () => {
     expect(String((await click.answer()).text)).toContain('Asked for approval: seven-fail · retry 1');
     const request = await postedApproval(t, { team: 'T0FAKE001', channel: CHANNEL }, since);
     const record = await approvalsOf(t.bot.deps).get('T0FAKE001', request.id);
+    // Issue 74, item 15: the request's size is what the check read of the listed objects at the
+    // source (7 objects of 2 bytes each), not "unknown: the bot does not read the list".
+    expect(record.preflight?.size).toEqual({
+      basis: 'listed',
+      objects: 7,
+      bytes: 14,
+      prefixes: 0,
+      checked: true,
+    });
+    const asked = JSON.stringify(request.message);
+    expect(asked).not.toContain('does not read');
+    expect(asked).toContain(
+      'the objects its list names, sized at the source when the bot’s bucket check read that list',
+    );
     expect(record.request).toMatchObject({
       task_type: 'list',
       description: 'seven-fail · retry 1',

@@ -140,6 +140,8 @@ export async function runCheck(deps: RunDeps, plan: CheckPlan, target: RunTarget
       outcome.problems.push({ side: name, why: side.why, cloud: side.cloud, credential: side.credential });
   // The keys the provider's failed-object list names (bounded), to tell the wanting it names apart.
   const listed = new Set<string>();
+  // The listed objects the check found at the source, and their bytes: what a list retry moves.
+  const sized = { objects: 0, bytes: 0 };
   try {
     if (plan.failedList && plan.destination.ok)
       await readFailedList(deps, plan.destination, plan.failedList, outcome, row, listed);
@@ -168,6 +170,10 @@ export async function runCheck(deps: RunDeps, plan: CheckPlan, target: RunTarget
               note(d, outcome, row);
               if (d.kind !== 'extra' && d.sourceKey !== undefined && !listed.has(d.sourceKey))
                 outcome.unlisted = (outcome.unlisted ?? 0) + 1;
+              else if (d.kind !== 'extra' && d.sourceKey !== undefined && d.sourceSize !== undefined) {
+                sized.objects++;
+                sized.bytes += d.sourceSize;
+              }
               if (d.kind !== 'extra' && d.sourceKey !== undefined && wanted.length < RETRY_KEYS_MAX)
                 wanted.push(d.sourceKey);
             },
@@ -206,6 +212,11 @@ export async function runCheck(deps: RunDeps, plan: CheckPlan, target: RunTarget
         deps.logger.warn({ err: error }, 'bucket check retry not kept');
         target.retry = undefined;
       });
+  const failed = outcome.failedList;
+  if (outcome.status === 'done' && target.retry?.list && failed && !failed.problem && failed.count > 0)
+    await deps
+      .offer?.({ prefix: '', objects: failed.count, list: { count: failed.count, ...sized } })
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'bucket check retry sizes not kept'));
   const ts = await draw(deps, target, outcome, true);
   if (outcome.csvRows > 0 && ts) await uploadCsv(deps, target, ts, csv);
   return outcome;
