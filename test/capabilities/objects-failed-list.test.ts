@@ -131,6 +131,8 @@ describe('the failed objects OMS recorded', () => {
       prefixes: 0,
       checked: true,
     });
+    // What the button said is what the request asks for: the 7 objects of the list, by list task.
+    expect(record.rerun?.retry).toEqual({ what: 'list', objects: 7 });
     const asked = JSON.stringify(request.message);
     expect(asked).not.toContain('does not read');
     expect(asked).toContain(
