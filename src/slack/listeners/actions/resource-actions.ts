@@ -57,7 +57,9 @@ export function resourceActionButton(deps: AppDeps) {
     // drawn once more in place when it settles (a bounded number of reads, none if it settled).
     if (!shared && acted.after && UNDER_WAY_STATES.has(acted.after.state))
       ctx.deps.watcher.settleSoon(async () => {
-        const shown = await showResource(ctx, { exact });
+        // Gone meanwhile (a delete finished): the card's "Deleting… requested" stays; nothing to read.
+        const shown = await showResource(ctx, { exact }).catch(() => undefined);
+        if (!shown) return true;
         if (UNDER_WAY_STATES.has(shown.resource.state)) return false;
         const now = ctx.deps.clock.now();
         const card = renderShown(shown, { tr, now, drawing: ctx.deps.capabilities });
