@@ -63,7 +63,7 @@ export function resourceActionButton(deps: AppDeps) {
         if (UNDER_WAY_STATES.has(shown.resource.state)) return false;
         const now = ctx.deps.clock.now();
         const card = renderShown(shown, { tr, now, drawing: ctx.deps.capabilities });
-        await ctx.reply({ ...card, replaceOriginal: true });
+        await ctx.reply({ ...card, replaceOriginal: !shared });
         return true;
       });
   });
