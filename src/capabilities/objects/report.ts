@@ -52,6 +52,11 @@ export interface CheckOutcome {
   failedList?: FailedListOutcome;
   /** The objects missing or different at the destination, and the source prefix they share. */
   wanting?: Wanting;
+  /**
+   * Of `wanting`, how many the provider's failed-object list does not name: a list retry (OMS)
+   * cannot bring those over, and the post says so.
+   */
+  unlisted?: number;
   csvRows: number;
   csvCut: boolean;
   cancelledBy?: string;
