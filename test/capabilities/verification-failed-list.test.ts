@@ -21,7 +21,7 @@ beforeAll(async () => {
   await world.start();
   await t.start({
     connections: (omsUrl) => [world.omsConnection('hw-vf', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
+    env: { POLL_INTERVAL_SECONDS: '0', ...world.allowed() },
     watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } },
   });
   t.oms.clock.freeze();
