@@ -1,0 +1,249 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import { retryFactOf } from '../../src/capabilities/auto-retry/retry-fact.js';
+import { classifyCode } from '../../src/catalogue/code-classes.js';
+import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
+import { buttons, messageText, mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
+import { TestClock } from '../harness/test-clock.js';
+import { until } from '../harness/until.js';
+
+// Issue 77: failures that fix themselves. A transient or network failure on a connection whose
+// retry policy is on is held back (no broadcast, nobody paged), retried through the Retry use case
+// as the admin who turned the policy on, once per attempt, on the one scheduler and the bot's
+// clock; what is never retried (credentials, permissions, configuration, not-found, quota) is
+// told as today and never retried; a spent budget and a freeze are told once, with the history.
+const CHANNEL = 'C0AUTORT1';
+const ALICE = 'U0ALICE01';
+const BOB = 'U0BOBVIEW';
+const MIN = 60_000;
+const clock = new TestClock();
+const t = new TestBot();
+
+const posts: RecordedCall[] = [];
+beforeAll(async () => {
+  await t.start({
+    connections: (omsUrl) => [
+      omsConnection('hw-prod', omsUrl),
+      omsConnection('hw-tight', omsUrl),
+      omsConnection('hw-cold', omsUrl),
+      omsConnection('hw-off', omsUrl),
+    ],
+    clock,
+    env: { POLL_INTERVAL_SECONDS: '0' },
+    watcher: { recheckAfterMs: [40, 80], editBudget: { windowMs: 10_000, max: 500 } },
+  });
+  t.fakeSlack.observe((call) => {
+    if (call.method === 'chat.postMessage' || call.method === 'chat.update') posts.push(call);
+  });
+  await t.ask('settings escalation remind 1');
+  await t.ask('settings retry hw-tight on max 3 after 1 budget 1');
+  await t.ask('settings retry hw-cold on max 3 after 1');
+});
+afterAll(async () => {
+  await t.stop();
+});
+
+/** Moves the bot's clock (the backoff, the budget's day). */
+function advance(ms: number) {
+  clock.advance(ms);
+}
+/**
+ * Moves the simulator's tasks on: its gateway checks requests' signatures (signed on the wall
+ * clock) within 15 minutes of its own, so it moves only as far as the tasks need.
+ */
+function simAdvance(ms: number) {
+  t.oms.clock.advance(ms);
+}
+
+const keyOf = (c: RecordedCall) =>
+  (c.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key ?? '';
+const broadcasts = (id: string) =>
+  posts.filter(
+    (c) =>
+      c.method === 'chat.postMessage' &&
+      (c.body.reply_broadcast === true || c.body.reply_broadcast === 'true') &&
+      keyOf(c).includes(id),
+  );
+const said = (id: string, text: string) =>
+  posts.filter((c) => keyOf(c).includes(id) && mrkdwnTexts(c.body).includes(text));
+const starts = (id: string) =>
+  t.oms.server.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/tasks/${id}/start`)).length;
+/** The card as last drawn (its own post or an edit of it: not in a thread, naming the task). */
+const card = (id: string) =>
+  posts
+    .filter((c) => !c.body.thread_ts && c.body.channel === CHANNEL && messageText(c.body).includes(id))
+    .at(-1)?.body;
+
+async function recordOf(id: string): Promise<WatchRecord> {
+  const store = t.bot.deps.watcher.store;
+  const loaded = await store.loadMany(await store.watchKeys());
+  const found = loaded.find((l) => l.record.watch.id === id);
+  if (!found) throw new Error(`no watch of ${id} among ${loaded.map((l) => l.key).join(', ')}`);
+  return found.record;
+}
+
+async function cyclesUntil<T>(check: () => Promise<T | undefined | false>, what: string): Promise<T> {
+  return until(
+    async () => {
+      const value = await check();
+      if (!value) await t.bot.deps.watcher.runCycle();
+      return value;
+    },
+    { what, timeoutMs: 30_000, everyMs: 20, checks: 60 },
+  );
+}
+
+/** A watched task that fails with `code` a moment after it is watched (once: a retry runs clean). */
+async function failing(name: string, code: string, connection = 'hw-prod') {
+  const task = t.oms.addTask({
+    name,
+    status: 2,
+    progress: 0.1,
+    totalSize: 20 * 1024 ** 3,
+    failAt: 0.4,
+    failCode: code,
+  });
+  const watched = messageText(await t.ask(`watch ${connection}:${task.id} <#${CHANNEL}|ops>`));
+  expect(watched, watched).toContain(task.id);
+  simAdvance(7_000);
+  await cyclesUntil(async () => (await recordOf(task.id)).state === 'failed', `${name} failed`);
+  return task;
+}
+
+/** The scheduler's tick and a cycle, a few times (each bounded): what a due retry needs. */
+async function tickAndCycle(n = 3) {
+  for (let i = 0; i < n; i++) {
+    await t.bot.scheduler.tick('cycle');
+    await t.bot.deps.watcher.runCycle();
+  }
+}
+
+describe('the retry policy from Slack', () => {
+  it('is set by workspace admins only, within its bounds, naming what would pass', async () => {
+    const viewer = messageText(await t.ask('settings retry hw-prod on', { userId: BOB }));
+    expect(viewer).toMatch(/admin/i);
+    expect(messageText(await t.ask('settings retry hw-prod on max 11'))).toContain('At most 10 retries');
+    expect(messageText(await t.ask('settings retry hw-prod on after 0'))).toContain('between 1 and');
+    expect(messageText(await t.ask('settings retry hw-prod on classes transient,quota'))).toContain(
+      'never retried automatically',
+    );
+    expect(messageText(await t.ask('settings retry nowhere on'))).toContain(
+      'No connection is called nowhere',
+    );
+    const set = messageText(await t.ask('settings retry hw-prod on max 3 after 1'));
+    expect(set).toContain('Automatic retries on hw-prod updated');
+    expect(set).toContain('up to 3 per failure');
+  });
+});
+
+describe('a transient failure on a connection that retries', () => {
+  it('is held quietly, retried once after the backoff as the policy’s admin, and says it succeeded', async () => {
+    expect(classifyCode('TRF.0001')).toBe('transient');
+    const task = await failing('ar-transient', 'TRF.0001');
+    const fact = retryFactOf(await recordOf(task.id));
+    expect(fact).toMatchObject({ status: 'waiting', attempt: 1, max: 3, cls: 'transient', by: ALICE });
+    await tickAndCycle(2);
+    // Quiet: no broadcast, no failure reply, nobody reminded (escalation is on at 1 min).
+    expect(broadcasts(task.id)).toEqual([]);
+    expect(said(task.id, 'retrying automatically, 1 of 3')).not.toEqual([]);
+    const drawn = await until(() => card(task.id), { what: 'the card' });
+    expect(mrkdwnTexts(drawn)).toContain('retrying automatically, 1 of 3');
+    expect(buttons(drawn).map((b) => b.action_id)).toEqual(
+      expect.arrayContaining(['auto-retry.now', 'auto-retry.stop']),
+    );
+    expect(starts(task.id)).toBe(0);
+
+    advance(MIN + 1_000);
+    await tickAndCycle(3);
+    expect(starts(task.id)).toBe(1);
+    expect(posts.some((c) => keyOf(c).includes(task.id) && keyOf(c).endsWith(':unclaimed'))).toBe(false);
+    const audit = await t.bot.deps.audit.list?.(t.bot.deps.audit ? 'T0FAKE001' : '');
+    void audit;
+
+    simAdvance(20_000);
+    await cyclesUntil(
+      async () => (await recordOf(task.id)).state === 'succeeded',
+      'the retried task succeeded',
+    );
+    await tickAndCycle(2);
+    expect(starts(task.id)).toBe(1);
+    expect(retryFactOf(await recordOf(task.id))).toMatchObject({ status: 'succeeded', attempt: 1 });
+    expect(said(task.id, 'succeeded after 1 automatic retry')).not.toEqual([]);
+    // Only the success is broadcast, as for any run: never the failure that fixed itself.
+    expect(broadcasts(task.id).every((c) => !mrkdwnTexts(c.body).includes('TRF.0001'))).toBe(true);
+  });
+});
+
+describe('failures that are never retried', () => {
+  it.each([
+    ['credentials', 'CMM.0154'],
+    ['permissions', 'OMS.0053'],
+    ['configuration', 'OMS.0001'],
+    ['not-found', 'OMS.0054'],
+    ['quota', 'OMS.0077'],
+  ])('%s (%s): told as today, retried 0 times', async (cls, code) => {
+    expect(classifyCode(code)).toBe(cls);
+    const task = await failing(`ar-never-${cls}`, code);
+    await tickAndCycle(2);
+    expect(retryFactOf(await recordOf(task.id))).toBeUndefined();
+    expect(broadcasts(task.id)).toHaveLength(1);
+    advance(3 * MIN);
+    await tickAndCycle(3);
+    expect(starts(task.id)).toBe(0);
+  });
+});
+
+describe('when it must be loud', () => {
+  it('a spent budget posts the failure once, with the history, and makes no retry', async () => {
+    const first = await failing('ar-budget-1', 'OMS.0161', 'hw-tight');
+    advance(MIN + 1_000);
+    await tickAndCycle(3);
+    expect(starts(first.id)).toBe(1);
+    const second = await failing('ar-budget-2', 'TRF.0001', 'hw-tight');
+    await tickAndCycle(3);
+    expect(retryFactOf(await recordOf(second.id))).toMatchObject({ status: 'gave-up', reason: 'budget' });
+    expect(broadcasts(second.id)).toHaveLength(1);
+    const history = said(second.id, 'retries for today are all spent');
+    expect(history).toHaveLength(1);
+    expect(mrkdwnTexts(history[0]!.body)).toContain('First failure');
+    advance(10 * MIN);
+    await tickAndCycle(3);
+    expect(starts(second.id)).toBe(0);
+    expect(broadcasts(second.id)).toHaveLength(1);
+  });
+
+  it('a freeze holds the retry and says so, once', async () => {
+    const from = new Date(clock.now() - 3_600_000).toISOString().slice(0, 16);
+    const to = new Date(clock.now() + 6 * 3_600_000).toISOString().slice(0, 16);
+    const added = await t.ask(`policy add ice-ar freeze=${from}..${to}@UTC connections=hw-cold`);
+    expect(messageText(added)).toContain('Added guardrail');
+    const task = await failing('ar-frozen', 'TRF.0001', 'hw-cold');
+    expect(broadcasts(task.id)).toEqual([]);
+    advance(MIN + 1_000);
+    await tickAndCycle(3);
+    expect(starts(task.id)).toBe(0);
+    expect(retryFactOf(await recordOf(task.id))).toMatchObject({ status: 'gave-up', reason: 'refused' });
+    expect(said(task.id, 'the retry was refused')).toHaveLength(1);
+    expect(broadcasts(task.id)).toHaveLength(1);
+    advance(5 * MIN);
+    await tickAndCycle(2);
+    expect(starts(task.id)).toBe(0);
+    expect(broadcasts(task.id)).toHaveLength(1);
+  });
+});
+
+describe('Don’t retry', () => {
+  it('stops the retries of that failure (operators), and says who', async () => {
+    const task = await failing('ar-stop', 'TRF.0001');
+    await tickAndCycle(1);
+    const value = JSON.stringify({ c: 'hw-prod', k: 'task', id: task.id });
+    const refused = await t.click('auto-retry.stop', value, { userId: BOB, channelId: CHANNEL });
+    expect(messageText(await refused.answer())).toMatch(/operator|admin/i);
+    const pressed = await t.click('auto-retry.stop', value, { userId: ALICE, channelId: CHANNEL });
+    expect(messageText(await pressed.answer())).toContain('are off for this failure');
+    expect(retryFactOf(await recordOf(task.id))).toMatchObject({ status: 'stopped', stoppedBy: ALICE });
+    advance(10 * MIN);
+    await tickAndCycle(3);
+    expect(starts(task.id)).toBe(0);
+  });
+});
