@@ -157,8 +157,13 @@ describe('a transient failure on a connection that retries', () => {
     await tickAndCycle(3);
     expect(starts(task.id)).toBe(1);
     expect(posts.some((c) => keyOf(c).includes(task.id) && keyOf(c).endsWith(':unclaimed'))).toBe(false);
-    const audit = await t.bot.deps.audit.list?.(t.bot.deps.audit ? 'T0FAKE001' : '');
-    void audit;
+    // Made as the admin who turned the policy on, audited as theirs, naming the policy.
+    const audit = (await t.bot.deps.audit.recent('T0FAKE001', 50)).filter(
+      (e) => e.action === 'retry' && e.target === `hw-prod:${task.id}`,
+    );
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ user: ALICE, result: 'ok' });
+    expect(audit[0]!.detail).toContain('automatic retry 1 of 3 (retry policy of hw-prod');
 
     simAdvance(20_000);
     await cyclesUntil(
@@ -169,6 +174,11 @@ describe('a transient failure on a connection that retries', () => {
     expect(starts(task.id)).toBe(1);
     expect(retryFactOf(await recordOf(task.id))).toMatchObject({ status: 'succeeded', attempt: 1 });
     expect(said(task.id, 'succeeded after 1 automatic retry')).not.toEqual([]);
+    const metrics = await (await fetch(`${t.metricsUrl}/metrics`)).text();
+    expect(metrics).toMatch(
+      /migrate_bot_auto_retries_total\{provider="huawei-oms",class="transient",outcome="retried"\} [1-9]/,
+    );
+    expect(metrics).toMatch(/migrate_bot_auto_retries_total\{[^}]*outcome="succeeded"\} [1-9]/);
     // Only the success is broadcast, as for any run: never the failure that fixed itself.
     expect(broadcasts(task.id).every((c) => !mrkdwnTexts(c.body).includes('TRF.0001'))).toBe(true);
   });

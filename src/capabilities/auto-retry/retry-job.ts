@@ -5,6 +5,7 @@ import { actingAs } from '../../use-cases/acting-as.js';
 import type { Loaded } from '../../watcher/cycle-report.js';
 import { eventEntries } from '../../watcher/outbox/event-entries.js';
 import { cardDue } from '../../watcher/outbox/living-posts.js';
+import { targetOfKey } from '../../watcher/records/record-codec.js';
 import { dedupBase, enqueue, type WatchRecord } from '../../watcher/records/watch-store.js';
 import type { CapabilityCore } from '../capability.js';
 import { giveUp, takenByAPerson, withFact } from './decide.js';
@@ -51,7 +52,13 @@ export async function claimAttempt(
  */
 export async function retryPass(s: AutoRetryState, core: CapabilityCore, now: number): Promise<number> {
   const { store } = core.watcher;
-  const loaded = await store.loadMany(await store.watchKeys());
+  // Only the watches of connections with a policy set (on or off) are read (the key names them).
+  const keys = (await store.watchKeys()).filter((k) => {
+    const target = targetOfKey(k);
+    return !target || s.policies.setFor(target.teamId, target.connection) !== undefined;
+  });
+  if (keys.length === 0) return 0;
+  const loaded = await store.loadMany(keys);
   const byResource = new Map<string, Loaded[]>();
   const spent = new Map<string, boolean>();
   for (const l of loaded.sort((a, b) => a.key.localeCompare(b.key))) {
