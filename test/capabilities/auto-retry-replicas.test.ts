@@ -4,7 +4,7 @@ import { retryFactOf } from '../../src/capabilities/auto-retry/retry-fact.js';
 import { attemptKey } from '../../src/capabilities/auto-retry/retry-job.js';
 import type { AutoRetryState } from '../../src/capabilities/auto-retry/retry-state.js';
 import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
-import { messageText, mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
+import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
 import { dropRedisKeys, replicaRedisUrl } from '../security/replica-redis.js';
