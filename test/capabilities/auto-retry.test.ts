@@ -1,7 +1,12 @@
+import { readFileSync } from 'node:fs';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { retryFactOf } from '../../src/capabilities/auto-retry/retry-fact.js';
+import { eventsOfEntries } from '../../src/capabilities/events/envelope.js';
 import { classifyCode } from '../../src/catalogue/code-classes.js';
+import { eventEntries } from '../../src/watcher/outbox/event-entries.js';
 import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
 import { buttons, messageText, mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
@@ -17,6 +22,9 @@ const ALICE = 'U0ALICE01';
 const BOB = 'U0BOBVIEW';
 const MIN = 60_000;
 const clock = new TestClock();
+const ajv = new Ajv2020.default({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
+addFormats.default(ajv);
+const validate = ajv.compile(JSON.parse(readFileSync('docs/events.schema.json', 'utf8')) as object);
 const t = new TestBot();
 
 const posts: RecordedCall[] = [];
@@ -157,6 +165,23 @@ describe('a transient failure on a connection that retries', () => {
     await tickAndCycle(3);
     expect(starts(task.id)).toBe(1);
     expect(posts.some((c) => keyOf(c).includes(task.id) && keyOf(c).endsWith(':unclaimed'))).toBe(false);
+    // Its `migration.retrying` (as the events capability makes it from the watch's entry) says so.
+    const retried = await recordOf(task.id);
+    expect(retried.requested).toMatchObject({
+      action: 'retry',
+      by: ALICE,
+      via: { capability: 'auto-retry' },
+    });
+    const [event] = eventsOfEntries({
+      key: `w:${retried.watch.teamId}`,
+      record: retried,
+      entries: eventEntries(retried, [{ event: 'retrying', key: 'k:retrying' }], clock.now()),
+    });
+    expect(event).toMatchObject({
+      type: 'migration.retrying',
+      data: { automatic: true, attempt: 1, by: ALICE },
+    });
+    expect(validate(event), JSON.stringify(validate.errors)).toBe(true);
     // Made as the admin who turned the policy on, audited as theirs, naming the policy.
     const audit = (await t.bot.deps.audit.recent('T0FAKE001', 50)).filter(
       (e) => e.action === 'retry' && e.target === `hw-prod:${task.id}`,
