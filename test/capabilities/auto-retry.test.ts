@@ -282,3 +282,52 @@ describe('Don’t retry', () => {
     expect(starts(task.id)).toBe(0);
   });
 });
+
+describe('a person’s hand on it', () => {
+  it('I’m on it: the failure is theirs, never retried automatically', async () => {
+    const task = await failing('ar-claimed', 'TRF.0001');
+    await tickAndCycle(1);
+    const value = JSON.stringify({ c: 'hw-prod', k: 'task', id: task.id });
+    await (await t.click('failure.claim', value, { userId: ALICE, channelId: CHANNEL })).answer();
+    advance(MIN + 1_000);
+    await tickAndCycle(3);
+    expect(starts(task.id)).toBe(0);
+    expect(retryFactOf(await recordOf(task.id))).toMatchObject({ status: 'gave-up', reason: 'claimed' });
+    expect(said(task.id, 'someone is on it')).toHaveLength(1);
+  });
+
+  it('Retry now makes the waiting attempt at once, as the presser, and only once', async () => {
+    const task = await failing('ar-now', 'OMS.0161');
+    await tickAndCycle(1);
+    const value = JSON.stringify({ c: 'hw-prod', k: 'task', id: task.id });
+    const pressed = await t.click('auto-retry.now', value, { userId: ALICE, channelId: CHANNEL });
+    expect(messageText(await pressed.answer())).toContain('Retry 1 of 3');
+    expect(starts(task.id)).toBe(1);
+    // The job, when the attempt comes due, finds it made (claimed by the press).
+    advance(MIN + 1_000);
+    await tickAndCycle(3);
+    expect(starts(task.id)).toBe(1);
+  });
+
+  it('a retry that fails with a class never retried ends the series loudly, with the history', async () => {
+    const task = await failing('ar-changes', 'TRF.0001');
+    advance(MIN + 1_000);
+    await tickAndCycle(3);
+    expect(starts(task.id)).toBe(1);
+    // The retried run fails again, now on the connection's keys.
+    const sim = t.oms.task(task.id)!;
+    sim.failAt = 0.5;
+    sim.failCode = 'CMM.0154';
+    simAdvance(5_000);
+    await cyclesUntil(async () => retryFactOf(await recordOf(task.id))?.status === 'gave-up', 'it gave up');
+    await tickAndCycle(2);
+    expect(retryFactOf(await recordOf(task.id))).toMatchObject({ reason: 'class', cls: 'credentials' });
+    const told = said(task.id, 'which is not retried automatically');
+    expect(told).toHaveLength(1);
+    expect(mrkdwnTexts(told[0]!.body)).toContain('Retry 1: failed again with');
+    expect(broadcasts(task.id)).toHaveLength(1);
+    advance(10 * MIN);
+    await tickAndCycle(3);
+    expect(starts(task.id)).toBe(1);
+  });
+});
