@@ -160,6 +160,18 @@ describe('a transient failure on a connection that retries', () => {
       expect.arrayContaining(['auto-retry.now', 'auto-retry.stop']),
     );
     expect(starts(task.id)).toBe(0);
+    // The API says the same to a viewer's token.
+    const answer = messageText(await t.ask('token add ar-viewer viewer'));
+    const token = /(mbt_[0-9a-f]{8}_[A-Za-z0-9_-]{43})/.exec(answer)?.[1];
+    expect(token, answer).toBeDefined();
+    const view = await fetch(`${t.url}/api/v1/resources/${encodeURIComponent(`hw-prod:${task.id}`)}/retry`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(view.status).toBe(200);
+    expect(await view.json()).toMatchObject({
+      policy: { max: 3, afterMinutes: 1, by: ALICE, from: 'slack' },
+      retry: { status: 'waiting', attempt: 1, max: 3, class: 'transient', code: 'TRF.0001' },
+    });
 
     advance(MIN + 1_000);
     await tickAndCycle(3);

@@ -3,6 +3,7 @@ import { classifyCode } from '../../catalogue/code-classes.js';
 import { type CapabilityCore, defineCapability } from '../capability.js';
 import { onEvents } from './decide.js';
 import { RetryPolicies } from './policy-store.js';
+import { retryApiRead } from './retry-api.js';
 import { retryNowButton, stopRetryButton } from './retry-buttons.js';
 import {
   NOW_ACTION,
@@ -57,6 +58,8 @@ export const autoRetry = defineCapability<AutoRetryState>({
     // Each due attempt is claimed in the store: made once whichever replica holds the lease.
     { name: 'retries', cadence: 'before-cycle', replicas: 'lease', run: (now) => retryPass(s, core, now) },
   ],
+  // `GET /api/v1/resources/{ref}/retry`: its policy and where its retries stand, for a viewer.
+  apiReads: (s) => [retryApiRead(s)],
   forgetWorkspace: (s, teamId) => s.policies.forget(teamId),
 });
 
