@@ -270,7 +270,10 @@ describe('when it must be loud', () => {
     await tickAndCycle(3);
     expect(starts(task.id)).toBe(0);
     expect(retryFactOf(await recordOf(task.id))).toMatchObject({ status: 'gave-up', reason: 'refused' });
-    expect(said(task.id, 'the retry was refused')).toHaveLength(1);
+    const refused = said(task.id, 'the retry was refused');
+    expect(refused).toHaveLength(1);
+    // The freeze's own words, naming its rule (in the reader's language, from its key).
+    expect(mrkdwnTexts(refused[0]!.body)).toContain('ice-ar');
     expect(broadcasts(task.id)).toHaveLength(1);
     advance(5 * MIN);
     await tickAndCycle(2);

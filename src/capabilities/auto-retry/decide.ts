@@ -12,6 +12,7 @@ import {
   type RetryFact,
   type RetryNote,
   retryFactOf,
+  type SaidKey,
 } from './retry-fact.js';
 import { backoffMs, type RetryPolicy } from './retry-policy.js';
 
@@ -174,6 +175,7 @@ export function giveUp(
   reason: GiveUpReason,
   now: number,
   said?: string,
+  saidKey?: SaidKey,
 ): Said {
   const fact: RetryFact = {
     ...series,
@@ -181,6 +183,7 @@ export function giveUp(
     reason,
     at: now,
     ...(said ? { said: said.slice(0, 500) } : {}),
+    ...(saidKey ? { saidKey } : {}),
   };
   delete fact.holdsFailure;
   const note: RetryNote = {
@@ -191,6 +194,7 @@ export function giveUp(
     cls: fact.cls,
     ...(fact.code ? { code: fact.code } : {}),
     ...(fact.said ? { said: fact.said } : {}),
+    ...(fact.saidKey ? { saidKey: fact.saidKey } : {}),
   };
   return {
     record: withFact(record, fact),

@@ -14,7 +14,13 @@ const when = (at: number) => slackDate(new Date(at));
 const failureWords = (f: { code?: string; cls: string }) =>
   f.code ? `${code(truncate(f.code, 40))} (${f.cls})` : `(${f.cls})`;
 
-function why(f: Pick<RetryFact, 'reason' | 'said' | 'code' | 'cls'>, tr: Translator): string {
+/** A refusal in the reader's language where its key is known (a guardrail's, the policy's), else as said. */
+function refusalWords(f: Pick<RetryFact, 'said' | 'saidKey'>, tr: Translator): string {
+  const known = f.saidKey && tr.has(f.saidKey.key) ? f.saidKey : undefined;
+  return known ? tr.t(known.key as never, known.values) : escapeMrkdwn(truncate(f.said ?? '', 300));
+}
+
+function why(f: Pick<RetryFact, 'reason' | 'said' | 'saidKey' | 'code' | 'cls'>, tr: Translator): string {
   const w = tr.with(AUTO_RETRY_WORDS);
   switch (f.reason) {
     case 'budget':
@@ -24,7 +30,7 @@ function why(f: Pick<RetryFact, 'reason' | 'said' | 'code' | 'cls'>, tr: Transla
     case 'class':
       return w.t('auto-retry.why.class', { failure: failureWords(f) });
     case 'refused':
-      return w.t('auto-retry.why.refused', { said: escapeMrkdwn(truncate(f.said ?? '', 300)) });
+      return w.t('auto-retry.why.refused', { said: refusalWords(f, tr) });
     case 'claimed':
       return w.t('auto-retry.why.claimed');
     case 'not-offered':

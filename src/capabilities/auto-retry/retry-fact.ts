@@ -48,6 +48,13 @@ export interface RetryFact {
   stoppedBy?: string;
   /** A refusal's words (a freeze's rule), as the policy said them: escaped when drawn. */
   said?: string;
+  /** The same refusal by its catalogue key, drawn in the reader's language where it is known. */
+  saidKey?: SaidKey;
+}
+
+export interface SaidKey {
+  key: string;
+  values?: Record<string, string | number>;
 }
 
 export function retryFactOf(record: Pick<WatchRecord, 'facts'>): RetryFact | undefined {
@@ -76,6 +83,7 @@ export type RetryNote =
       reason: GiveUpReason;
       history: RetryAttempt[];
       said?: string;
+      saidKey?: SaidKey;
       code?: string;
       cls: CodeClass;
     }

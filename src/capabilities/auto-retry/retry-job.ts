@@ -9,7 +9,14 @@ import { targetOfKey } from '../../watcher/records/record-codec.js';
 import { dedupBase, enqueue, type WatchRecord } from '../../watcher/records/watch-store.js';
 import type { CapabilityCore } from '../capability.js';
 import { giveUp, takenByAPerson, withFact } from './decide.js';
-import { AUTO_RETRY, type GiveUpReason, type RetryFact, type RetrySaid, retryFactOf } from './retry-fact.js';
+import {
+  AUTO_RETRY,
+  type GiveUpReason,
+  type RetryFact,
+  type RetrySaid,
+  retryFactOf,
+  type SaidKey,
+} from './retry-fact.js';
 import { backoffMs } from './retry-policy.js';
 import type { AutoRetryState } from './retry-state.js';
 
@@ -127,7 +134,9 @@ async function attempt(s: AutoRetryState, core: CapabilityCore, group: Loaded[],
     // A refusal in the bot's own words (a role taken away, a freeze's rule) is said; a provider's never.
     if (error instanceof ForbiddenError) {
       s.count(provider, fact.cls, 'refused');
-      return tell(s, core, group, fact, 'refused', now, error.message);
+      const key = error.localized && !error.localized.words ? error.localized : undefined;
+      const saidKey = key ? { key: key.key, ...(key.values ? { values: key.values } : {}) } : undefined;
+      return tell(s, core, group, fact, 'refused', now, error.message, saidKey);
     }
     core.logger.warn({ err: error, key: group[0]!.key }, 'an automatic retry was not made');
     return tell(s, core, group, fact, 'error', now);
@@ -184,6 +193,7 @@ async function tell(
   reason: GiveUpReason,
   now: number,
   said?: string,
+  saidKey?: SaidKey,
 ): Promise<boolean> {
   s.count(group[0]!.record.snapshot.provider, fact.cls, reason === 'claimed' ? 'stopped' : 'gave_up');
   await core.watcher.notes.written(async (store) => {
@@ -192,7 +202,7 @@ async function tell(
       await store.update<WatchRecord>(key, (current) => {
         const f = same(current, fact);
         if (!current || !f) return SKIP;
-        const ended = giveUp(current, f, reason, now, said);
+        const ended = giveUp(current, f, reason, now, said, saidKey);
         const failure =
           reason === 'claimed'
             ? []
