@@ -118,9 +118,9 @@ export const retrySection: SettingsSection = {
     {
       words: ['retry'],
       usage:
-        '/migrate settings retry <connection> on [max <1-10>] [after <minutes>] [budget <n>] [classes network,transient,partial]',
+        '/migrate settings retry <a connection> on [max <1-10>] [after <minutes>] [budget <n>] [classes network,transient,partial]',
     },
-    { words: ['retry'], usage: '/migrate settings retry <connection> off' },
+    { words: ['retry'], usage: '/migrate settings retry <a connection> off' },
   ],
   parse: (args) => {
     const request = parseRetry(args.slice(1));
