@@ -346,3 +346,36 @@ describe('a person’s hand on it', () => {
     expect(starts(task.id)).toBe(1);
   });
 });
+
+describe('a resource watched in two channels', () => {
+  it('is one series: held in both, retried once, told in both when it gives up', async () => {
+    const task = t.oms.addTask({
+      name: 'ar-two-channels',
+      status: 2,
+      progress: 0.1,
+      totalSize: 20 * 1024 ** 3,
+      failAt: 0.4,
+      failCode: 'TRF.0001',
+    });
+    await t.ask(`watch hw-tight:${task.id} <#${CHANNEL}|ops>`);
+    await t.ask(`watch hw-tight:${task.id} <#C0AUTORT2|ops2>`);
+    simAdvance(7_000);
+    const both = async () => {
+      const store = t.bot.deps.watcher.store;
+      return (await store.loadMany(await store.watchKeys())).filter((l) => l.record.watch.id === task.id);
+    };
+    await cyclesUntil(async () => (await both()).every((l) => l.record.state === 'failed'), 'both failed');
+    await tickAndCycle(2);
+    // hw-tight's one retry of the day went to the budget test: told at once, in both channels.
+    for (const { record } of await both())
+      expect(retryFactOf(record), record.watch.channelId).toMatchObject({
+        status: 'gave-up',
+        reason: 'budget',
+      });
+    const told = posts.filter((c) => keyOf(c).includes(task.id) && keyOf(c).endsWith(':failed'));
+    expect(told.map((c) => c.body.channel).sort()).toEqual([CHANNEL, 'C0AUTORT2']);
+    advance(10 * MIN);
+    await tickAndCycle(3);
+    expect(starts(task.id)).toBe(0);
+  });
+});

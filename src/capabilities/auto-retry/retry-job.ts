@@ -174,10 +174,14 @@ async function budgetSpent(
   return known.get(key)!;
 }
 
-/** The same series and attempt the job decided on (a record moved on since is left alone). */
+/**
+ * A watch of the resource still waiting for the attempt the job decided on (a record moved on since
+ * is left alone). Each channel's watch saw the failure in its own write, a moment apart: their
+ * series are the resource's one series whatever `since` each noted.
+ */
 const same = (current: WatchRecord | undefined, fact: RetryFact) => {
   const f = current && !current.ended ? retryFactOf(current) : undefined;
-  return f?.status === 'waiting' && f.since === fact.since && f.attempt === fact.attempt ? f : undefined;
+  return f?.status === 'waiting' && f.attempt === fact.attempt ? f : undefined;
 };
 
 /**
