@@ -5,7 +5,7 @@ import type { RetryPolicies } from './policy-store.js';
 import { AUTO_RETRY } from './retry-fact.js';
 
 /** Outcomes `migrate_bot_auto_retries_total` counts. */
-export type RetryOutcome = 'held' | 'retried' | 'refused' | 'budget' | 'gave_up' | 'succeeded' | 'stopped';
+export type RetryOutcome = 'retried' | 'refused' | 'budget' | 'gave_up' | 'succeeded' | 'stopped';
 
 export interface AutoRetryState {
   policies: RetryPolicies;
