@@ -1,4 +1,5 @@
 import type { ConfirmationDialog } from '@slack/types';
+import type { Registry } from 'prom-client';
 import type { AccessControl } from '../access/access-control.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { NextStepAction } from '../catalogue/code-classes.js';
@@ -87,6 +88,8 @@ export interface CapabilityCore {
   gate?: RequestGate;
   /** The approvals' scheduled starts, for requests a capability had approved its own way (a plan's). */
   approvals?: CoreApprovals;
+  /** The bot's `/metrics` registry, where a capability registers its own counters (absent: none kept). */
+  metrics?: Registry;
 }
 
 /**
