@@ -124,7 +124,8 @@ export class Capabilities implements CapabilityStates, RequestGate {
       .filter((n) => n !== undefined)
       .sort((a, b) => b.approvers - a.approvers)[0];
     const said = outcomes.find((o) => o.said)?.said;
-    return { ...(needs ? { needs } : {}), ...(said ? { said } : {}), release };
+    const ticket = outcomes.find((o) => o.ticket)?.ticket;
+    return { ...(needs ? { needs } : {}), ...(ticket ? { ticket } : {}), ...(said ? { said } : {}), release };
   }
 
   /** Tells every capability an approved request settled; one that fails is logged, the others told. */

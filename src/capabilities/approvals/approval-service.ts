@@ -8,8 +8,9 @@ import type { ApprovalRecord } from './approval-record.js';
 import { approvalScope } from './approval-scope.js';
 import { ApprovalStore } from './approval-store.js';
 import type { ApprovalServiceOptions, Decision, DecisionInput, NewRequest } from './approval-types.js';
-import { approveOnce, gateCheck, neededNow, type VoteDeps } from './approval-votes.js';
+import { approveOnce, gateCheck, gateSaid, neededNow, type VoteDeps } from './approval-votes.js';
 import { redrawApproverMessages, tellApprovers } from './approver-notices.js';
+import { auditDetail, requestDetail } from './audit-details.js';
 import { type CreateApprovedDeps, createApproved } from './create-approved.js';
 import { pendingRecord } from './pending-record.js';
 import { DEFAULT_PREFLIGHT_DEADLINE_MS, preflightFor } from './preflight.js';
@@ -85,8 +86,7 @@ export class ApprovalService {
     let record = pendingRecord(input, what, this.#o.clock.now(), ttlHours);
     // The capabilities' rules (guardrails): a refusal posts nothing; "needs 2 approvers" is kept.
     const checked = await gateCheck(this.#voteDeps(), record, 'request', entry);
-    if (checked.needs) record = { ...record, needs: checked.needs };
-    if (checked.said) record = { ...record, policy: checked.said };
+    record = { ...record, ...gateSaid(checked) };
     record = await this.records.save(record);
     const target_ = `approval:${record.id}`;
     try {
@@ -115,7 +115,7 @@ export class ApprovalService {
       ...entry,
       target: target_,
       result: 'ok',
-      detail: `${target.label} on ${connection.name}`,
+      detail: requestDetail(`${target.label} on ${connection.name}`, record),
     });
     // Decided while it was being posted (an approver quick on another replica): the message shows
     // the decision, which its requester hears about once, from the decision.
@@ -163,8 +163,12 @@ export class ApprovalService {
     );
     if (decided.outcome !== 'approved') await checked.release();
     if (decided.outcome !== 'approved') return decided;
-    await this.#audit({ ...this.#entry(input, 'create.approve'), result: 'ok' });
     const record = decided.record;
+    await this.#audit({
+      ...this.#entry(input, 'create.approve'),
+      result: 'ok',
+      ...auditDetail(undefined, record),
+    });
     const now = this.#o.clock.now();
     // A start time still ahead: nothing is created now; the request waits for it (`startDue`).
     if (record.startAt && Date.parse(record.startAt) > now) {

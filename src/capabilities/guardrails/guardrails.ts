@@ -6,7 +6,7 @@ import type { GateOutcome, Needs, Refusal, RequestCheck, RequestSettled } from '
 import { timesOf } from '../windows/window-edges.js';
 import { WindowStore } from '../windows/window-store.js';
 import { evaluate, type Measured, measured, type RuleResult, startInstant } from './evaluate.js';
-import { Holds, slotsKey } from './holds.js';
+import { connectionSlotsKey, Holds, slotsKey } from './holds.js';
 import { type Rule, ruleSchema, type SourcedRule } from './rules.js';
 
 const MAX_SLACK_RULES = 50;
@@ -132,8 +132,11 @@ export class Guardrails {
     };
     let refused = results.find((r) => r.refusal) ?? (await this.#outsideGroup(check, results));
     for (const r of refused ? [] : results) {
-      if (!r.quota && r.workspaceSlots === undefined) continue;
-      const over = (await this.#count(check, r, token)) ?? (await this.#slot(check, r, token));
+      if (!r.quota && r.workspaceSlots === undefined && r.connectionSlots === undefined) continue;
+      const over =
+        (await this.#count(check, r, token)) ??
+        (await this.#slot(check, r, token, 'workspace')) ??
+        (await this.#slot(check, r, token, 'connection'));
       if (over) {
         r.refusal = over;
         refused = r;
@@ -158,42 +161,59 @@ export class Guardrails {
       : undefined;
     // No rule at all in the workspace: nothing to say on the request.
     const said = rules.length > 0 ? { said: this.#said(results, needs) } : {};
-    return { ...(needs ? { needs } : {}), ...said, release };
+    return { ...(needs ? { needs } : {}), ...(ticket ? { ticket } : {}), ...said, release };
   }
 
   /** The request's pre-flight line: how many rules applied, and what they ask. */
   #said(results: RuleResult[], needs: Needs | undefined): NonNullable<GateOutcome['said']> {
     const rules = results.map((r) => r.source.rule.id).join(', ');
     if (results.length === 0) return { key: 'guardrail.preflight.none', values: {} };
-    if (needs)
+    if (needs) {
+      // Asked because a size was not measured: the request says so (a lower bound is no measurement).
+      const unmeasured = results.some((r) => r.source.rule.id === needs.rule && r.unmeasured);
       return {
-        key: 'guardrail.preflight.needs',
+        key: unmeasured ? 'guardrail.preflight.needsUnmeasured' : 'guardrail.preflight.needs',
         values: { n: results.length, rules, approvers: needs.approvers, rule: needs.rule },
       };
+    }
     return { key: 'guardrail.preflight.passed', values: { n: results.length, rules } };
   }
 
   /**
-   * A place among the workspace's concurrent migrations: counted at the request (an early
-   * refusal), taken at the approval in one bounded add shared by every replica. A count that
-   * cannot be read refuses (fails closed).
+   * A place among the rule's concurrent migrations (of the workspace, or of the request's
+   * connection): counted at the request (an early refusal), taken at the approval in one bounded
+   * add shared by every replica, so approvals racing on two replicas never pass the limit. A count
+   * that cannot be read refuses (fails closed).
    */
-  async #slot(check: RequestCheck, r: RuleResult, token: string): Promise<RuleResult['refusal']> {
-    const max = r.workspaceSlots;
+  async #slot(
+    check: RequestCheck,
+    r: RuleResult,
+    token: string,
+    of: 'workspace' | 'connection',
+  ): Promise<RuleResult['refusal']> {
+    const max = of === 'workspace' ? r.workspaceSlots : r.connectionSlots;
     if (max === undefined || (check.stage !== 'request' && check.stage !== 'approval')) return undefined;
     const rule = r.source.rule.id;
-    const full = { key: 'guardrail.refused.concurrentWorkspace', values: { max } };
+    const set =
+      of === 'workspace'
+        ? slotsKey(check.team, rule)
+        : connectionSlotsKey(check.team, rule, check.connection);
+    const full: NonNullable<RuleResult['refusal']> =
+      of === 'workspace'
+        ? { key: 'guardrail.refused.concurrentWorkspace', values: { max } }
+        : { key: 'guardrail.refused.concurrentApproved', values: { connection: check.connection, max } };
     try {
-      if (check.stage === 'request')
-        return (await this.#holds.slotsTaken(check.team, rule)) >= max ? full : undefined;
-      const place = await this.#holds.takeSlot(check, rule, max);
+      if (check.stage === 'request') return (await this.#holds.slotsTaken(set)) >= max ? full : undefined;
+      const place = await this.#holds.takeSlot(check, set, max);
       if (!place.in) return full;
       // Another approval of the same request (several approvers) holds it already: not this one's.
-      if (place.added) await this.#holds.note(check, { token, slot: slotsKey(check.team, rule) });
+      if (place.added) await this.#holds.note(check, { token, slot: set });
       return undefined;
     } catch (error) {
       this.#core.logger.error({ err: error }, 'guardrails: the running count could not be read');
-      return { key: 'guardrail.refused.concurrentWorkspaceUnknown', values: {} };
+      return of === 'workspace'
+        ? { key: 'guardrail.refused.concurrentWorkspaceUnknown', values: {} }
+        : { key: 'guardrail.refused.concurrentUnknown', values: { connection: check.connection } };
     }
   }
 

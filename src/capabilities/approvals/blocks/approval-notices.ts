@@ -9,7 +9,16 @@ import { APPROVAL_WORDS } from '../words.js';
 import { APPROVE_ACTION, approvalButtons, REJECT_ACTION } from './approval-buttons.js';
 import { preflightBrief } from './approval-preflight.js';
 import { outcomeReason } from './approval-reason.js';
-import { failureLines, lateLine, outcomeLine, ref, targetLabel, when } from './approval-words.js';
+import {
+  failureLines,
+  lateLine,
+  needsLines,
+  outcomeLine,
+  ref,
+  requesterWords,
+  targetLabel,
+  when,
+} from './approval-words.js';
 
 /** The title the requester typed (the OMS description, the UpCloud or NCP name), when they typed one. */
 export function requestTitle(record: ApprovalRecord): string | undefined {
@@ -136,7 +145,7 @@ export function renderApproverNotice(record: ApprovalRecord, tr: Translator = EN
   const pending = record.status === 'pending';
   // Once decided, what it asked in the past tense and how it ended, with no buttons.
   const asked = tr.with(APPROVAL_WORDS).t(pending ? 'approval.dm.ask' : 'approval.dm.asked', {
-    requester: `<@${record.requester}>`,
+    requester: requesterWords(record, tr),
     request: requestLink(record, tr),
     what: tr.with(APPROVAL_WORDS).t('approval.notice.what', {
       label: targetLabel(record, tr),
@@ -157,7 +166,9 @@ export function renderApproverNotice(record: ApprovalRecord, tr: Translator = EN
   if (!pending) return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
   // What the pre-flight found, in one line: the full figures are on the request it links to.
   const brief = preflightBrief(record, tr);
-  const shown = brief ? truncate(`${text}\n${brief}`, 3000) : text;
+  // Several approvers: how many, and whose are in, so nobody takes theirs for the decision.
+  const needs = needsLines(record, tr);
+  const shown = truncate([text, needs, brief].filter(Boolean).join('\n'), 3000);
   const section: KnownBlock = { type: 'section', text: { type: 'mrkdwn', text: shown } };
   const buttons = approvalButtons(record, targetLabel(record, tr), tr, {
     approve: APPROVE_ACTION,
@@ -170,7 +181,7 @@ export function renderApproverNotice(record: ApprovalRecord, tr: Translator = EN
 export function createdNotice(record: ApprovalRecord, tr: Translator = ENGLISH): string {
   return tr.with(APPROVAL_WORDS).t('approval.created', {
     id: code(record.id),
-    requester: `<@${record.requester}>`,
+    requester: requesterWords(record, tr),
     approver: `<@${record.decidedBy ?? 'unknown'}>`,
   });
 }
