@@ -24,8 +24,17 @@ const CHANNEL = 'C0GUARDD1';
 const OPERATOR = 'U0GDOPER1';
 const APPROVER = 'U0GDAPPR1';
 const SECOND = 'U0GDAPPR2';
-const C = { conn: `gd-c-${low}`, size: `gd-s-${low}`, ticket: `gd-t-${low}`, two: `gd-2-${low}` };
-const BASE = Date.parse('2026-11-25T09:00:00Z');
+const C = {
+  conn: `gd-c-${low}`,
+  size: `gd-s-${low}`,
+  ticket: `gd-t-${low}`,
+  two: `gd-2-${low}`,
+  region: `gd-r-${low}`,
+};
+const KOREAN = 'U0GDKOR01';
+const CHINESE = 'U0GDZHO01';
+// Now: a request's expiry stays ahead of any bot's sweep on the same store (which runs on real time).
+const BASE = Date.now();
 const clocks = [new TestClock(() => BASE), new TestClock(() => BASE)];
 const a = new TestBot();
 const b = new TestBot();
@@ -47,6 +56,9 @@ const POLICIES = `policies:
   - id: always-two
     scope: { connections: [${C.two}] }
     approvals: { approvers: 2 }
+  - id: two-regions
+    scope: { connections: [${C.region}] }
+    regions: { allow: [cn-north-4, ap-southeast-1] }
 `;
 
 beforeAll(async () => {
@@ -68,6 +80,8 @@ beforeAll(async () => {
     connections: () => connections(a.oms.url),
     clock: clocks[1]!,
   });
+  a.fakeSlack.locales.set(KOREAN, 'ko-KR');
+  a.fakeSlack.locales.set(CHINESE, 'zh-CN');
   const who = { teamId: TEAM };
   await a.ask(`access grant <@${OPERATOR}|oper> operator`, who);
   for (const user of [APPROVER, SECOND]) await a.ask(`access grant <@${user}|appr> approver`, who);
@@ -242,5 +256,62 @@ describe('what Approve says, and what it then does (issue 74, items 4 and 15)', 
       { what: 'the rejection' },
     );
     expect(a.oms.tasks.size).toBe(before);
+  });
+});
+
+describe('refusals say what would pass and whom to ask (issue 74, item 6)', () => {
+  it('a region refusal names the allowed regions and the file’s owners, in the asker’s language', async () => {
+    const refused = await request(C.region, { region: 'eu-west-101' }).catch((e: Error) => e);
+    expect((refused as Error).message).toContain(
+      'the destination region `eu-west-101` is not allowed here; allowed: cn-north-4, ap-southeast-1.',
+    );
+    expect((refused as Error).message).toContain(
+      'To get an exception, ask the owners of the connections file.',
+    );
+    const ko = messageText(
+      await a.ask(`policy test ${C.region} region=eu-west-101`, {
+        teamId: TEAM,
+        userId: KOREAN,
+        channelId: CHANNEL,
+      }),
+    );
+    expect(ko).toContain('허용: cn-north-4, ap-southeast-1.');
+    expect(ko).toContain('예외가 필요하면 연결 파일 관리자에게 문의하세요.');
+    expect(ko).not.toContain('owners of the connections file');
+  });
+
+  it('policy test names whom to ask for a Slack rule without an exception, in every language', async () => {
+    const who = { teamId: TEAM, channelId: CHANNEL };
+    expect(
+      messageText(await a.ask(`policy add no-eu deny-regions=eu-* connections=${C.region}`, who)),
+    ).toContain('no-eu');
+    const line = `policy test ${C.region} region=eu-west-101`;
+    const en = messageText(await a.ask(line, who));
+    expect(en).toContain('is not allowed here. To get an exception, ask a workspace admin.');
+    expect(en).not.toMatch(/ask:\s*["\\\n]/);
+    const zh = messageText(await a.ask(line, { ...who, userId: CHINESE }));
+    expect(zh).toContain('如需例外，请联系工作区管理员。');
+    expect(zh).not.toContain('a workspace admin');
+    const ko = messageText(await a.ask(line, { ...who, userId: KOREAN }));
+    expect(ko).toContain('예외가 필요하면 워크스페이스 관리자에게 문의하세요.');
+    expect(ko).not.toContain('a workspace admin');
+  });
+});
+
+describe('policy list in the reader’s words (issue 74, item 7)', () => {
+  it('says each rule in words, sizes as sizes, and its last match in Korean and Chinese', async () => {
+    const ko = messageText(await a.ask('policy list', { teamId: TEAM, userId: KOREAN, channelId: CHANNEL }));
+    expect(ko).not.toMatch(/\\"(regions|approvals|quota|scope)\\"/);
+    expect(ko).not.toContain(String(40 * 2 ** 40));
+    expect(ko).not.toContain(TEAM);
+    expect(ko).toContain('40.0 TiB 초과 시 승인자 2명');
+    expect(ko).toContain('리전 `eu-*` 금지');
+    // `two-regions` last refused a request (the test above); said in Korean, not English.
+    expect(ko).toMatch(/마지막 일치: [^\n]* UTC, 요청 시: 거부됨/);
+    expect(ko).not.toContain('last matched');
+    const zh = messageText(await a.ask('policy list', { teamId: TEAM, userId: CHINESE, channelId: CHANNEL }));
+    expect(zh).toContain('超过 40.0 TiB 时需 2 位审批人');
+    expect(zh).toMatch(/最近一次匹配：[^\n]* UTC，提出请求时：已拒绝/);
+    expect(zh).not.toContain('last matched');
   });
 });

@@ -138,7 +138,7 @@ describe('Check against policy, on the create form', () => {
     const said = mrkdwnTexts(pushed.body.view as Record<string, unknown>);
     expect(said).toContain(`Checked against policy, for a request on \`${C.form}\``);
     expect(said).toContain(
-      '`form-residency` (from the file): Refused by guardrail `form-residency`: the destination region `ap-southeast-1` is not allowed here.',
+      '`form-residency` (from the file): Refused by guardrail `form-residency`: the destination region `ap-southeast-1` is not allowed here; allowed: cn-north-4.',
     );
     expect(said).toContain('`two-at-once` (from the file): does not apply here');
     // A dry run: nothing posted, nothing recorded as a match.

@@ -117,6 +117,18 @@ function allowed(list: { allow?: string[]; deny?: string[] }, values: string[]):
   return true;
 }
 
+/**
+ * A refusal of a place or provider that names what would pass: the allowed list, when the value
+ * was refused for being outside it (a value denied by name is refused in the plain words).
+ */
+function refusedPlace(
+  list: { allow?: string[]; deny?: string[] },
+  values: string[],
+): { allowed: string } | undefined {
+  if (!list.allow || list.deny?.some((p) => values.some((v) => matches(p, v)))) return undefined;
+  return { allowed: list.allow.join(', ') };
+}
+
 function place(bucket: string | undefined, prefix: string | undefined): string[] {
   if (!bucket) return [];
   return prefix ? [bucket, `${bucket}/${prefix}`] : [bucket];
@@ -132,6 +144,15 @@ export function evaluate(source: SourcedRule, check: RequestCheck, m: Measured):
     refusal: { key: `guardrail.refused.${key}`, values },
   });
   const f = check.facts;
+  const outside = (
+    key: string,
+    list: { allow?: string[]; deny?: string[] },
+    values: string[],
+    said: Record<string, string>,
+  ) => {
+    const passes = refusedPlace(list, values);
+    return passes ? refuse(`${key}Allowed`, { ...said, ...passes }) : refuse(key, said);
+  };
   for (const period of rule.freeze ?? []) {
     const from = zonedInstant(period.from, period.zone);
     const to = zonedInstant(period.to, period.zone);
@@ -148,17 +169,19 @@ export function evaluate(source: SourcedRule, check: RequestCheck, m: Measured):
   if (check.stage === 'resume') return { source, applies: true };
   if (rule.regions) {
     if (!m.region) return refuse('regionUnknown');
-    if (!allowed(rule.regions, [m.region])) return refuse('region', { region: m.region });
+    if (!allowed(rule.regions, [m.region]))
+      return outside('region', rule.regions, [m.region], { region: m.region });
   }
   if (rule.providers && !allowed(rule.providers, [check.provider]))
-    return refuse('provider', { provider: check.provider });
-  if (rule.sourceBuckets && !allowed(rule.sourceBuckets, place(f.sourceBucket, f.sourcePrefix)))
-    return refuse('sourceBucket', { bucket: f.sourceBucket ?? '?' });
-  if (
-    rule.destinationBuckets &&
-    !allowed(rule.destinationBuckets, place(f.destinationBucket, f.destinationPrefix))
-  )
-    return refuse('destinationBucket', { bucket: f.destinationBucket ?? '?' });
+    return outside('provider', rule.providers, [check.provider], { provider: check.provider });
+  const from = place(f.sourceBucket, f.sourcePrefix);
+  if (rule.sourceBuckets && !allowed(rule.sourceBuckets, from))
+    return outside('sourceBucket', rule.sourceBuckets, from, { bucket: f.sourceBucket ?? '?' });
+  const destination = place(f.destinationBucket, f.destinationPrefix);
+  if (rule.destinationBuckets && !allowed(rule.destinationBuckets, destination))
+    return outside('destinationBucket', rule.destinationBuckets, destination, {
+      bucket: f.destinationBucket ?? '?',
+    });
   if (rule.overwrite && f.overwrite && !rule.overwrite.includes(f.overwrite))
     return refuse('overwrite', { mode: f.overwrite, allowed: rule.overwrite.join(', ') });
   const cap = check.preflight?.bandwidth;

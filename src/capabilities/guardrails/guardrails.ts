@@ -7,9 +7,11 @@ import { timesOf } from '../windows/window-edges.js';
 import { WindowStore } from '../windows/window-store.js';
 import { evaluate, type Measured, measured, type RuleResult, startInstant } from './evaluate.js';
 import { connectionSlotsKey, Holds, slotsKey } from './holds.js';
-import { type Rule, ruleSchema, type SourcedRule } from './rules.js';
+import { exceptionOf, type Rule, ruleSchema, type SourcedRule } from './rules.js';
 
 const MAX_SLACK_RULES = 50;
+/** A refusal's reason in the audit and the last match: `region` for `guardrail.refused.regionAllowed`. */
+const reasonOf = (key: string) => key.replace('guardrail.refused.', '').replace(/Allowed$/, '');
 const TIB = 2 ** 40;
 
 function slackRulesKey(team: string): string {
@@ -26,7 +28,12 @@ function lastKey(team: string, rule: string): string {
 export interface LastMatch {
   at: string;
   stage: string;
+  /** In English, as entries stored before `result` were (shown when `result` is absent). */
   outcome: string;
+  /** What the rule said, for the reader's words: the refusal's reason, or the approvers asked. */
+  result?: 'refused' | 'needs' | 'passed';
+  reason?: string;
+  approvers?: number;
   approval?: string;
 }
 
@@ -294,9 +301,7 @@ export class Guardrails {
 
   #refusal(source: SourcedRule | undefined, key: string, values: Record<string, string | number>): Refusal {
     const rule = source?.rule.id ?? '*';
-    const exception =
-      source?.rule.exception ??
-      (source?.source === 'slack' ? 'a workspace admin' : 'the owners of the connections file');
+    const exception = exceptionOf(source);
     // Raw: whoever shows it escapes it (an error's ephemeral, the request's failure line).
     const shown = Object.fromEntries(
       Object.entries(values).map(([k, v]) => [k, typeof v === 'string' ? v.slice(0, 150) : v]),
@@ -317,7 +322,7 @@ export class Guardrails {
     const at = new Date(check.now).toISOString();
     for (const r of results) {
       const outcome = r.refusal
-        ? `refused (${r.refusal.key.replace('guardrail.refused.', '')})`
+        ? `refused (${reasonOf(r.refusal.key)})`
         : r.approvers
           ? `needs ${r.approvers} approvers`
           : 'passed';
@@ -334,10 +339,14 @@ export class Guardrails {
           op: 'guardrail',
         })
         .catch((error: unknown) => this.#core.logger.error({ err: error }, 'audit record failed'));
+      const reason = r.refusal ? reasonOf(r.refusal.key) : undefined;
       const last: LastMatch = {
         at,
         stage: check.stage,
         outcome,
+        result: r.refusal ? 'refused' : r.approvers ? 'needs' : 'passed',
+        ...(reason ? { reason } : {}),
+        ...(!r.refusal && r.approvers ? { approvers: r.approvers } : {}),
         ...(check.approval ? { approval: check.approval } : {}),
       };
       await this.#core.state
