@@ -158,6 +158,37 @@ describe('Check against policy, on the create form', () => {
   });
 });
 
+describe('a create form refused by a guardrail (issue 74, item 5)', () => {
+  it('stays open with the refusal at its field, what was typed kept, nothing asked', async () => {
+    const before = views.shown.length;
+    await a.command(`create ${C.form} task`, { userId: OPERATOR, channelId: CHANNEL, teamId: TEAM });
+    const form: ShownView = await a.fakeSlack.waitFor(() =>
+      views.shown
+        .slice(before)
+        .find((v) => v.view.callback_id === 'migrate_create.form' && v.method === 'views.update'),
+    );
+    const since = a.fakeSlack.calls.length;
+    const who = { userId: OPERATOR, teamId: TEAM };
+    const sent = await ixA.submit(form, FORM_VALUES, who);
+    expect(sent.status).toBe(200);
+    // Slack keeps the modal, and everything typed in it, when the answer is `errors`.
+    const answer = sent.body as { response_action?: string; errors?: Record<string, string> };
+    expect(answer.response_action).toBe('errors');
+    const errors = Object.entries(answer.errors ?? {});
+    expect(errors).toHaveLength(1);
+    expect(errors[0]![0]).toContain('dst_region');
+    expect(errors[0]![1]).toContain(
+      'Refused by guardrail `form-residency`: the destination region `ap-southeast-1` is not allowed here; allowed: cn-north-4.',
+    );
+    // No separate message, nothing posted for approval.
+    await a.settled();
+    const posts = a.fakeSlack.calls
+      .slice(since)
+      .filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.postEphemeral');
+    expect(posts).toEqual([]);
+  });
+});
+
 describe('rules about when and how many', () => {
   it('must start inside a window: outside refused (said why), inside asked', async () => {
     at('2026-11-25T09:00:00Z');

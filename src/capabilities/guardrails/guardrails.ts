@@ -12,6 +12,17 @@ import { exceptionOf, type Rule, ruleSchema, type SourcedRule } from './rules.js
 const MAX_SLACK_RULES = 50;
 /** A refusal's reason in the audit and the last match: `region` for `guardrail.refused.regionAllowed`. */
 const reasonOf = (key: string) => key.replace('guardrail.refused.', '').replace(/Allowed$/, '');
+/** Refusals a create form's values alone decide (no pre-flight, no count): said at the form's field. */
+const FORM_REASONS = new Set([
+  'freeze',
+  'region',
+  'provider',
+  'sourceBucket',
+  'destinationBucket',
+  'overwrite',
+  'ticket',
+  'startTime',
+]);
 const TIB = 2 ** 40;
 
 function slackRulesKey(team: string): string {
@@ -107,6 +118,22 @@ export class Guardrails {
     const rules = await this.rulesFor(check.team);
     const m = measured(check, this.#region(check), await this.#startWindow(check, rules));
     return rules.map((r) => evaluate(r, check, m));
+  }
+
+  /**
+   * The first refusal the form's values alone decide (a dry run: nothing counted or recorded);
+   * refusals that need the pre-flight (sizes, running counts, bandwidth) or the store's counts wait
+   * for the request itself.
+   */
+  async precheck(check: RequestCheck): Promise<Refusal | undefined> {
+    const rules = await this.rulesFor(check.team).catch(() => undefined);
+    if (!rules) return undefined;
+    const m = measured(check, this.#region(check));
+    for (const r of rules) {
+      const said = evaluate(r, check, m).refusal;
+      if (said && FORM_REASONS.has(reasonOf(said.key))) return this.#refusal(r, said.key, said.values);
+    }
+    return undefined;
   }
 
   /** An approved request settled: what its approvals took is given back if it failed. */
