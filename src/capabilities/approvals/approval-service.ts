@@ -83,11 +83,10 @@ export class ApprovalService {
     const settings = await this.#o.settings.get(input.team);
     const ttlHours = settings.approvalTtlHours ?? DEFAULT_APPROVAL_TTL_HOURS;
     const what = { connection: connection.name, ...target, request, preflight, startAt };
-    let record = pendingRecord(input, what, this.#o.clock.now(), ttlHours);
+    const asked = pendingRecord(input, what, this.#o.clock.now(), ttlHours);
     // The capabilities' rules (guardrails): a refusal posts nothing; "needs 2 approvers" is kept.
-    const checked = await gateCheck(this.#voteDeps(), record, 'request', entry);
-    record = { ...record, ...gateSaid(checked) };
-    record = await this.records.save(record);
+    const checked = await gateCheck(this.#voteDeps(), asked, 'request', entry);
+    let record = await this.records.save({ ...asked, ...gateSaid(checked) });
     const target_ = `approval:${record.id}`;
     try {
       const message = await this.#o.messenger.postRequest(record, settings.approvalsChannel ?? input.channel);
@@ -161,14 +160,9 @@ export class ApprovalService {
         throw error;
       },
     );
-    if (decided.outcome !== 'approved') await checked.release();
-    if (decided.outcome !== 'approved') return decided;
+    if (decided.outcome !== 'approved') return checked.release().then(() => decided);
     const record = decided.record;
-    await this.#audit({
-      ...this.#entry(input, 'create.approve'),
-      result: 'ok',
-      ...auditDetail(undefined, record),
-    });
+    await this.#audit({ ...this.#entry(input, 'create.approve'), result: 'ok', ...auditDetail('', record) });
     const now = this.#o.clock.now();
     // A start time still ahead: nothing is created now; the request waits for it (`startDue`).
     if (record.startAt && Date.parse(record.startAt) > now) {
