@@ -156,6 +156,19 @@ describe('a size rule on a lower bound (issue 73, item 7)', () => {
     expect(a.oms.tasks.size).toBe(before + 1);
   });
 
+  it('policy test says why it asks for approvers when the size is not known', async () => {
+    const who = { teamId: TEAM, channelId: CHANNEL };
+    const unknown = messageText(await a.ask(`policy test ${C.size}`, who));
+    expect(unknown).toContain(
+      'passes, with 2 approvals from different people, because the size is not fully known',
+    );
+    const measured = messageText(await a.ask(`policy test ${C.size} size=50TiB`, who));
+    expect(measured).toContain(
+      '`big-needs-two` (from the file): passes, with 2 approvals from different people',
+    );
+    expect(measured).not.toContain('not fully known');
+  });
+
   it('a measured size below the threshold still needs one approver', async () => {
     const before = a.oms.tasks.size;
     const { posted: p } = await posted(C.size, { tib: 10 });

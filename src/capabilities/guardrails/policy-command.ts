@@ -133,7 +133,11 @@ export function explainLines(results: RuleResult[], tr: Translator): string[] {
       );
       return head + own.t(r.refusal.key as GuardrailKey, values);
     }
-    if (r.approvers) return head + own.t('policy.test.approvers', { n: r.approvers });
+    if (r.approvers)
+      return (
+        head +
+        own.t(r.unmeasured ? 'policy.test.approversUnmeasured' : 'policy.test.approvers', { n: r.approvers })
+      );
     return head + own.t('policy.test.passes');
   });
 }
