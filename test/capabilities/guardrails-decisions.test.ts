@@ -239,6 +239,14 @@ describe('what Approve says, and what it then does (issue 74, items 4 and 15)', 
       { what: 'the second approver’s direct message redrawn', timeoutMs: 10_000 },
     );
     expect(messageText(secondDm.body)).toContain(`1 of 2 approvals: <@${APPROVER}>`);
+    // The first approver's own message no longer offers an Approve that would only be refused.
+    const firstDm = a.fakeSlack.calls
+      .filter((c) => c.method === 'chat.update' && c.body.channel === APPROVER)
+      .at(-1);
+    expect(messageText(firstDm!.body)).toContain(
+      'You have approved; 1 more approval is needed before it is created.',
+    );
+    expect(buttons(firstDm!.body).map((x) => x.action_id)).toEqual(['approval.reject']);
     expect(await press(b, p, SECOND)).toContain('Approved');
     expect(a.oms.tasks.size).toBe(before + 1);
   });

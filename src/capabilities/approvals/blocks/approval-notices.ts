@@ -141,7 +141,11 @@ export function renderRequesterNotice(
  * the request's own Approve and Reject, so it can be decided where they were told of it (the same
  * service and policy decide: `approvalScope`, never the conversation the button is in).
  */
-export function renderApproverNotice(record: ApprovalRecord, tr: Translator = ENGLISH): RenderedMessage {
+export function renderApproverNotice(
+  record: ApprovalRecord,
+  tr: Translator = ENGLISH,
+  viewer?: string,
+): RenderedMessage {
   const pending = record.status === 'pending';
   // Once decided, what it asked in the past tense and how it ended, with no buttons.
   const asked = tr.with(APPROVAL_WORDS).t(pending ? 'approval.dm.ask' : 'approval.dm.asked', {
@@ -168,12 +172,18 @@ export function renderApproverNotice(record: ApprovalRecord, tr: Translator = EN
   const brief = preflightBrief(record, tr);
   // Several approvers: how many, and whose are in, so nobody takes theirs for the decision.
   const needs = needsLines(record, tr);
-  const shown = truncate([text, needs, brief].filter(Boolean).join('\n'), 3000);
+  // Theirs is counted: no Approve that would only say so again; Reject stays theirs to press.
+  const voted = viewer !== undefined && (record.votes ?? []).some((v) => v.by === viewer);
+  const more = (record.needs?.approvers ?? 1) - (record.votes?.length ?? 0);
+  const mine = voted ? tr.with(APPROVAL_WORDS).t('approval.dm.voted', { more }) : '';
+  const shown = truncate([text, needs, mine, brief].filter(Boolean).join('\n'), 3000);
   const section: KnownBlock = { type: 'section', text: { type: 'mrkdwn', text: shown } };
   const buttons = approvalButtons(record, targetLabel(record, tr), tr, {
     approve: APPROVE_ACTION,
     reject: REJECT_ACTION,
   });
+  if (voted)
+    buttons.elements = buttons.elements.filter((e) => 'action_id' in e && e.action_id === REJECT_ACTION);
   return { text, blocks: [section, buttons] };
 }
 
