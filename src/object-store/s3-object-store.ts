@@ -8,7 +8,13 @@ import {
   PrivateAddressError,
   type Resolve,
 } from '../outbound/guarded-connect.js';
-import { capAnswers, ListingBounds, MAX_ANSWER_BYTES, RunawayAnswerError } from './bounded-answers.js';
+import {
+  capAnswers,
+  ListingBounds,
+  MAX_ANSWER_BYTES,
+  MAX_KEY_BYTES,
+  RunawayAnswerError,
+} from './bounded-answers.js';
 import type { BucketAccess, ObjectEntry, ObjectStore, ObjectStoreFailure } from './object-store.js';
 import { ObjectStoreError } from './object-store.js';
 
@@ -27,6 +33,11 @@ export interface EndpointRule {
   now: () => number;
   /** How host names are resolved (tests); node:dns otherwise. */
   resolve?: Resolve;
+  /**
+   * What cuts one request past `ms` (tests fire it rather than wait); a real timer otherwise, as
+   * for every wait on a socket (src/clock.ts).
+   */
+  deadline?: (ms: number) => AbortSignal;
 }
 
 /**
@@ -110,7 +121,7 @@ export class S3ObjectStore implements ObjectStore {
         ),
       );
       const url = page.EncodingType === 'url';
-      yield (page.Contents ?? []).flatMap((c) =>
+      const entries = (page.Contents ?? []).flatMap((c) =>
         c.Key === undefined
           ? []
           : [
@@ -121,6 +132,9 @@ export class S3ObjectStore implements ObjectStore {
               },
             ],
       );
+      if (entries.some((e) => Buffer.byteLength(e.key) > MAX_KEY_BYTES))
+        throw new ObjectStoreError('runaway', 'KeyTooLong');
+      yield entries;
       try {
         token = bounds.next({
           truncated: page.IsTruncated === true,
@@ -170,7 +184,7 @@ export class S3ObjectStore implements ObjectStore {
 
   /** One request under the caller's signal and a deadline of its own: past the deadline it is unreachable. */
   async #call<T>(signal: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const deadline = AbortSignal.timeout(REQUEST_DEADLINE_MS);
+    const deadline = (this.#rule.deadline ?? AbortSignal.timeout)(REQUEST_DEADLINE_MS);
     try {
       return await work(signal ? AbortSignal.any([signal, deadline]) : deadline);
     } catch (error) {
