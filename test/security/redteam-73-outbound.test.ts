@@ -1,6 +1,8 @@
+import dns from 'node:dns';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkHookUrl } from '../../src/capabilities/events/hook-url.js';
 import { planCheck } from '../../src/capabilities/objects/plan.js';
 import type { Connection } from '../../src/connections/connection.js';
 import type { MigrationResource } from '../../src/domain/migration-resource.js';
@@ -259,5 +261,55 @@ describe('red team 73: where an endpoint reaches the object store', () => {
       `127.0.0.1:${store.port} /allowed/b/?encoding-type=url&list-type=2&max-keys=1000&prefix=`,
     ]);
     store.heard.length = 0;
+  });
+
+  it('an allow-listed endpoint name does not carry a virtual-hosted bucket to another host unchecked', async () => {
+    // `s3.rt73.test` allow-listed, virtual-hosted style: the SDK puts the bucket into the host
+    // (`bucket.s3.rt73.test`), which the allow-list does not name and the client reaches with no
+    // address check. The system lookup is replaced for the test (loopback, no DNS query leaves).
+    const looked: string[] = [];
+    const system = dns.lookup;
+    (dns as { lookup: unknown }).lookup = (host: string, options: unknown, callback: unknown) => {
+      looked.push(host);
+      const done = (typeof options === 'function' ? options : callback) as (...a: unknown[]) => void;
+      const all = typeof options === 'object' && (options as { all?: boolean }).all;
+      if (all) done(null, [{ address: '127.0.0.1', family: 4 }]);
+      else done(null, '127.0.0.1', 4);
+    };
+    try {
+      const allowed = `http://s3.rt73.test:${store.port}`;
+      const s = client(allowed, { allowedEndpoints: [allowed] }, false);
+      expect(await failureOf(listAll(s, 'bucket'))).toBe('blocked');
+      expect(looked).toEqual([]);
+      expect(store.heard).toEqual([]);
+      // Path style, under the allowed origin, still passes.
+      expect(await failureOf(listAll(client(allowed, { allowedEndpoints: [allowed] }, true), 'b'))).toBe(
+        'ok',
+      );
+      expect(looked).toEqual(['s3.rt73.test']);
+    } finally {
+      (dns as { lookup: unknown }).lookup = system;
+      store.heard.length = 0;
+    }
+  });
+
+  it('a webhook URL written as loopback in any notation is refused when added', () => {
+    for (const url of [
+      'https://2130706433/in',
+      'https://0x7f.1/in',
+      'https://017700000001/in',
+      'https://127.1/in',
+      'https://0.0.0.0/in',
+      'https://[::]/in',
+      'https://[::ffff:7f00:1]/in',
+      'https://[::ffff:0:0]/in',
+      'https://LOCALHOST/in',
+      'https://Metadata.Google.Internal/in',
+      'https://169.254.169.254/latest/meta-data',
+      'https://[fd00:ec2::254]/latest',
+    ])
+      expect(checkHookUrl(url, []), url).toMatchObject({ ok: false, reason: 'private' });
+    // A zone id is no URL host.
+    expect(checkHookUrl('https://[fe80::1%25eth0]/in', [])).toMatchObject({ ok: false, reason: 'notUrl' });
   });
 });
