@@ -312,4 +312,30 @@ describe('red team 73: where an endpoint reaches the object store', () => {
     // A zone id is no URL host.
     expect(checkHookUrl('https://[fe80::1%25eth0]/in', [])).toMatchObject({ ok: false, reason: 'notUrl' });
   });
+
+  it('an in-cluster or local name is refused as written, whatever its DNS answers', async () => {
+    // docs/security.md lists `*.internal`, `*.svc`, `*.local` and bare names as refused: a name
+    // that split-horizon DNS answers with a public address must not be connected to. The resolver
+    // fails after recording, so nothing leaves loopback whichever way this goes.
+    const asked: string[] = [];
+    const resolve: Resolve = async (hostname) => {
+      asked.push(hostname);
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+    };
+    for (const cloud of [
+      'metadata.google.internal',
+      'minio.storage.svc',
+      'nas.local',
+      'kubernetes.default.svc.',
+    ]) {
+      const endpoint = `http://${cloud}:${store.port}`;
+      expect(await failureOf(listAll(client(endpoint, { resolve }))), cloud).toBe('blocked');
+    }
+    const side = planned({ cloud: 'gateway.corp.internal', region: 'r', bucket: 'bucket' });
+    expect(side.ok).toBe(true);
+    if (side.ok)
+      expect(await failureOf(listAll(client(side.access.endpoint, { resolve }), 'bucket'))).toBe('blocked');
+    expect(asked).toEqual([]);
+    expect(store.heard).toEqual([]);
+  });
 });
