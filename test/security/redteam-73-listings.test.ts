@@ -50,6 +50,19 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
         ? gzipSync(page({ truncated: false, keys: ['zipped'] }))
         : gzipSync(Buffer.alloc(64 * MiB));
     res.writeHead(200, { 'content-type': 'application/xml', 'content-encoding': 'gzip' }).end(body);
+  } else if (bucket === 'laughs') {
+    // Billion laughs: ten levels of ten, 10^9 "lol"s if the parser expanded its own entities.
+    const levels = Array.from({ length: 9 }, (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`);
+    const doctype = `<!DOCTYPE r [<!ENTITY l0 "lol">${levels.join('')}]>`;
+    xml(page({ truncated: false, keys: ['&l9;x'] }).replace('?>', `?>${doctype}`));
+  } else if (bucket === 'deep') {
+    // 4 MiB of nested elements, under the answer cap: a recursive parser's stack, not the heap.
+    xml(
+      page({ truncated: false }).replace(
+        '</ListBucketResult>',
+        `${'<a>'.repeat(1_400_000)}</ListBucketResult>`,
+      ),
+    );
   } else if (bucket === 'drip') {
     // Headers and the first bytes of a listing, then nothing: one byte a second would keep the
     // socket's idle timer from ever firing; only the request's own deadline ends it.
@@ -168,4 +181,14 @@ describe('red team 73: a hostile store against the bounded listings', () => {
     expect(read).toEqual(['first-key']);
     await held.at(-1); // the bot hung up: the store's connection closed
   }, 20_000);
+
+  it('an XML answer with its own entities (billion laughs) is not expanded', async () => {
+    const keys: string[] = [];
+    for await (const entries of store().list('laughs', '')) keys.push(...entries.map((e) => e.key));
+    expect(keys).toEqual(['x']);
+  });
+
+  it('an answer nested a million deep is refused, not a crashed replica', async () => {
+    expect((await refusal('deep')).failure).toBeDefined();
+  });
 });
