@@ -338,4 +338,18 @@ describe('red team 73: where an endpoint reaches the object store', () => {
     expect(asked).toEqual([]);
     expect(store.heard).toEqual([]);
   });
+
+  it('a webhook URL does not escape an allow-listed path with dot segments or a longer name', () => {
+    const entry = 'http://127.0.0.1:9101/allowed';
+    expect(checkHookUrl('http://127.0.0.1:9101/allowed/in', [entry])).toMatchObject({ ok: true });
+    for (const url of [
+      'http://127.0.0.1:9101/allowed/../admin',
+      'http://127.0.0.1:9101/allowed/%2e%2e/admin',
+      'http://127.0.0.1:9101/allowed/.%2E/admin',
+      'http://127.0.0.1:9101/allowedX/in',
+      'http://127.0.0.1:9102/allowed/in',
+      'http://localhost:9101/allowed/in',
+    ])
+      expect(checkHookUrl(url, [entry]).ok, url).toBe(false);
+  });
 });
