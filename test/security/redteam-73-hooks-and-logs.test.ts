@@ -136,7 +136,7 @@ describe('red team 73: URLs in what the bot logs', () => {
       ["'https://h.example/in?token=abc'", "'https://h.example/in?token=…"],
       ['https://u:p%40ss@h.example/', 'https://…@h.example/'],
       ['a,https://h.example/in?token=abc,next', 'a,https://h.example/in?token=…'],
-    ])
+    ] as const)
       expect(maskUrls(text), text).toBe(shown);
   });
 
