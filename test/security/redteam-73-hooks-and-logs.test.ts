@@ -75,9 +75,18 @@ describe('red team 73: webhook delivery', () => {
       { what: 'the failed delivery in the list' },
     );
     expect(list).not.toContain(token);
+    // A receiver whose secret is in its path: the list and the logs show its place, not its secret.
+    const pathSecret = 'Rt73PathSecret0123456789xyz';
+    await t.ask(`webhook add https://hooks.example.com/services/T0RT73/B0RT73/${pathSecret}`, {
+      channelId: CHANNEL,
+    });
+    const listed = messageText(await t.ask('webhook list', { channelId: CHANNEL }));
+    expect(listed).toContain('hooks.example.com/services/T0RT73/B0RT73/…');
+    expect(listed).not.toContain(pathSecret);
+    expect(messageText(await t.ask('audit 5', { channelId: CHANNEL }))).not.toContain(pathSecret);
     expect(elsewhere.heard).toEqual([]);
     await t.settled();
-    expect(t.logs.lines.filter((line) => line.includes(token))).toEqual([]);
+    expect(t.logs.lines.filter((line) => line.includes(token) || line.includes(pathSecret))).toEqual([]);
   });
 });
 
@@ -136,6 +145,19 @@ describe('red team 73: URLs in what the bot logs', () => {
       ["'https://h.example/in?token=abc'", "'https://h.example/in?token=…"],
       ['https://u:p%40ss@h.example/', 'https://…@h.example/'],
       ['a,https://h.example/in?token=abc,next', 'a,https://h.example/in?token=…'],
+      // A secret in the path (Slack's incoming webhooks, Discord's): ids and words stay.
+      [
+        'https://hooks.slack.com/services/T0RT73ABC/B0RT73DEF/Rt73SecretToken0123456789',
+        'https://hooks.slack.com/services/T0RT73ABC/B0RT73DEF/…',
+      ],
+      [
+        'https://discord.com/api/webhooks/123456789012345678/aB3_dE-fG7hIjKlMnOpQrStUvWxYz0123456789',
+        'https://discord.com/api/webhooks/123456789012345678/…',
+      ],
+      [
+        'https://iam.example.com/v3/0a1b2c3d4e5f60718293a4b5c6d7e8f9/tasks/5f0c7a4e-1b2d-4c3e-9f8a-123456789abc',
+        'https://iam.example.com/v3/0a1b2c3d4e5f60718293a4b5c6d7e8f9/tasks/5f0c7a4e-1b2d-4c3e-9f8a-123456789abc',
+      ],
     ] as const)
       expect(maskUrls(text), text).toBe(shown);
   });
