@@ -1,0 +1,65 @@
+import type { AuditLog } from '../../audit/audit-log.js';
+import { InvalidInputError } from '../../errors.js';
+import type { SecretRegistry } from '../../secrets.js';
+import type { AtomicKv } from '../../store/atomic-kv.js';
+import type { UseCaseContext } from '../../use-cases/context.js';
+import { approvalsOf } from '../approvals/approvals-state.js';
+import type { CapabilityStates } from '../capability.js';
+import { manifestBytes, writeBundle } from './bundle-format.js';
+import { gather } from './gather.js';
+import { EVIDENCE_KEYS_SETTING, type EvidenceKeys, signBytes } from './keys.js';
+import { evidenceParts } from './parts.js';
+import { EVIDENCE_WORDS } from './words.js';
+
+/** What the capability builds once per bot: the signing ring (none: bundles refused) and its sources. */
+export interface EvidenceState {
+  keys: EvidenceKeys | undefined;
+  audit: Pick<AuditLog, 'recent'>;
+  kv: AtomicKv;
+  secrets: SecretRegistry;
+}
+
+/** A signed bundle: its file's text and name, which key signed it, and its parts' names. */
+export interface Bundle {
+  subject: string;
+  filename: string;
+  keyId: string;
+  parts: string[];
+  text: string;
+}
+
+export type Subject = { connection: string; kind: string; id: string };
+
+/**
+ * The evidence bundle of `resource`'s chain, signed: read from the stores only (watch records,
+ * approvals, kept checks, the audit log), so two replicas build the same bytes. The caller has
+ * asked the policy already. Refused, naming the setting, when no signing key is configured.
+ */
+export async function buildBundle(
+  s: EvidenceState,
+  ctx: UseCaseContext & { deps: { capabilities?: CapabilityStates } },
+  resource: Subject,
+): Promise<Bundle> {
+  const keys = s.keys;
+  if (!keys) throw InvalidInputError.in(EVIDENCE_WORDS, 'evidence.noKey', { setting: EVIDENCE_KEYS_SETTING });
+  const subject = `${resource.connection}:${resource.kind}:${resource.id}`;
+  const approvals = ctx.deps.capabilities ? approvalsOf({ capabilities: ctx.deps.capabilities }) : undefined;
+  const gathered = await gather(ctx.teamId, subject, {
+    records: await ctx.deps.watcher.list(ctx.teamId),
+    approval: async (id) => approvals?.records.get(ctx.teamId, id),
+    audit: s.audit,
+    kv: s.kv,
+  });
+  const mask = s.secrets.forTeam(ctx.teamId);
+  const parts = evidenceParts(gathered, (text) => mask.text(text));
+  const manifest = manifestBytes(subject, parts);
+  const signature = { alg: 'Ed25519' as const, ...signBytes(keys, manifest) };
+  const safe = `${resource.connection}-${resource.id}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80);
+  return {
+    subject,
+    filename: `evidence-${safe}.json`,
+    keyId: signature.keyId,
+    parts: parts.map((p) => p.name),
+    text: writeBundle(parts, manifest, signature),
+  };
+}
