@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { EVIDENCE_USAGE, evidenceCli } from './evidence-cli.js';
 
 /**
  * `npx migrate-bot`: the HTTP API (docs/api.md) from a shell, for scripts and runbooks. Configured
@@ -31,6 +32,8 @@ export interface Io {
   /** Waits between polls of `watch` (tests pass one that does not sleep). */
   wait(ms: number): Promise<void>;
   readFile(path: string): string;
+  /** `evidence get --out` (tests that do not write files leave it out). */
+  writeFile?(path: string, text: string): void;
 }
 
 const USAGE = `usage: migrate-bot <command> [--json]
@@ -39,7 +42,8 @@ const USAGE = `usage: migrate-bot <command> [--json]
   pause <ref> | resume <ref>      (an operator token)
   request create --from <file>    ask for a migration (YAML or JSON: connection, kind, details, channel)
   request status <id>             a request, until an approver decides
-  watch <ref> [--every <s>]       follows it until it ends (exit 0 succeeded, 8 otherwise)`;
+  watch <ref> [--every <s>]       follows it until it ends (exit 0 succeeded, 8 otherwise)
+${EVIDENCE_USAGE}`;
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'deleted']);
 
@@ -129,6 +133,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   };
   const show = (answer: unknown, text: string) => io.out(json ? JSON.stringify(answer) : text);
   try {
+    if (words[0] === 'evidence')
+      return await evidenceCli(words.slice(1), { ...io, get: (path) => api(io, 'GET', path) });
     const state = option('--state');
     const every = Number(option('--every') ?? '10');
     const from = option('--from');
@@ -187,6 +193,7 @@ if (/(?:client\.[jt]s|migrate-bot)$/.test(invoked)) {
     env: process.env,
     wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     readFile: (path) => readFileSync(path, 'utf8'),
+    writeFile: (path, text) => writeFileSync(path, text, { mode: 0o600 }),
   };
   process.exitCode = await run(process.argv.slice(2), io);
 }

@@ -35,7 +35,9 @@ export interface Signature {
 
 /** A part's name: a plain file name, so that it is one `sed` pattern and one file on disk. */
 const PART_NAME = /^[a-z0-9][a-z0-9.-]{0,63}$/;
-const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** Base64 exactly as Node writes it: a stray or changed character never decodes to the same bytes. */
+const isBase64 = (v: unknown): v is string =>
+  typeof v === 'string' && Buffer.from(v, 'base64').toString('base64') === v;
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -89,12 +91,11 @@ export function verifyBundle(text: string, trusted: readonly TrustedKey[]): Veri
   }
   if (doc.format !== EVIDENCE_FORMAT) return { ok: false, why: `not an ${EVIDENCE_FORMAT} bundle` };
   const sig = doc.signature as Partial<Signature> | undefined;
-  if (sig?.alg !== 'Ed25519' || typeof sig.keyId !== 'string' || typeof sig.value !== 'string')
+  if (sig?.alg !== 'Ed25519' || typeof sig.keyId !== 'string' || !isBase64(sig.value))
     return { ok: false, why: 'no Ed25519 signature' };
   const entries = Object.entries((doc.parts ?? {}) as Record<string, unknown>);
-  if (typeof doc.manifest !== 'string' || !B64.test(doc.manifest) || entries.length === 0)
-    return { ok: false, why: 'no manifest or no parts' };
-  if (entries.some(([name, v]) => !PART_NAME.test(name) || typeof v !== 'string' || !B64.test(v)))
+  if (!isBase64(doc.manifest) || entries.length === 0) return { ok: false, why: 'no manifest or no parts' };
+  if (entries.some(([name, v]) => !PART_NAME.test(name) || !isBase64(v)))
     return { ok: false, why: 'a part is not base64 under a plain name' };
   const parts = entries.map(([name, v]) => ({ name, bytes: Buffer.from(v as string, 'base64') }));
   const manifest = Buffer.from(doc.manifest, 'base64');

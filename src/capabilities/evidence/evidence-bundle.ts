@@ -3,8 +3,7 @@ import { InvalidInputError } from '../../errors.js';
 import type { SecretRegistry } from '../../secrets.js';
 import type { AtomicKv } from '../../store/atomic-kv.js';
 import type { UseCaseContext } from '../../use-cases/context.js';
-import { approvalsOf } from '../approvals/approvals-state.js';
-import type { CapabilityStates } from '../capability.js';
+import type { ApprovalRecord } from '../approvals/approval-record.js';
 import { manifestBytes, writeBundle } from './bundle-format.js';
 import { gather } from './gather.js';
 import { EVIDENCE_KEYS_SETTING, type EvidenceKeys, signBytes } from './keys.js';
@@ -15,6 +14,8 @@ import { EVIDENCE_WORDS } from './words.js';
 export interface EvidenceState {
   keys: EvidenceKeys | undefined;
   audit: Pick<AuditLog, 'recent'>;
+  /** An approval request by id (the approvals capability's, asked at each call). */
+  approval(team: string, id: string): Promise<ApprovalRecord | undefined>;
   kv: AtomicKv;
   secrets: SecretRegistry;
 }
@@ -35,18 +36,13 @@ export type Subject = { connection: string; kind: string; id: string };
  * approvals, kept checks, the audit log), so two replicas build the same bytes. The caller has
  * asked the policy already. Refused, naming the setting, when no signing key is configured.
  */
-export async function buildBundle(
-  s: EvidenceState,
-  ctx: UseCaseContext & { deps: { capabilities?: CapabilityStates } },
-  resource: Subject,
-): Promise<Bundle> {
+export async function buildBundle(s: EvidenceState, ctx: UseCaseContext, resource: Subject): Promise<Bundle> {
   const keys = s.keys;
   if (!keys) throw InvalidInputError.in(EVIDENCE_WORDS, 'evidence.noKey', { setting: EVIDENCE_KEYS_SETTING });
   const subject = `${resource.connection}:${resource.kind}:${resource.id}`;
-  const approvals = ctx.deps.capabilities ? approvalsOf({ capabilities: ctx.deps.capabilities }) : undefined;
   const gathered = await gather(ctx.teamId, subject, {
     records: await ctx.deps.watcher.list(ctx.teamId),
-    approval: async (id) => approvals?.records.get(ctx.teamId, id),
+    approval: (id) => s.approval(ctx.teamId, id),
     audit: s.audit,
     kv: s.kv,
   });

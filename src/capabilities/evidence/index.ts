@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { NotFoundError } from '../../errors.js';
 import { parseRef } from '../../slack/command-text.js';
@@ -29,6 +30,7 @@ export const evidence = defineCapability<EvidenceState>({
     return {
       keys: evidenceKeys(core.config.evidenceKeys),
       audit: core.audit,
+      approval: async (team, id) => core.approvals?.find(team, id),
       kv: core.state,
       secrets: core.secrets,
     };
@@ -45,6 +47,13 @@ export const evidence = defineCapability<EvidenceState>({
       method: ['GET'],
       handler: (_req, res) => sendJson(res, 200, { keys: s.keys?.public ?? [] }),
     },
+    // Each key as a PEM file, for the openssl recipe (docs/evidence.md).
+    ...(s.keys?.public ?? []).map((k) => ({
+      path: `/api/v1/evidence-keys/${k.keyId}.pem`,
+      method: ['GET'],
+      handler: (_req: unknown, res: ServerResponse) =>
+        res.writeHead(200, { 'content-type': 'application/x-pem-file' }).end(k.pem),
+    })),
   ],
   apiReads: (s) => [
     {
