@@ -1,8 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NcpSimulator } from '../../dev/simulators/ncp/index.js';
 import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
@@ -30,6 +31,7 @@ import { until } from '../harness/until.js';
 // Slack (a signed /migrate command, the button under the verification post) and the API, and
 // checked offline by `migrate-bot evidence verify` and by the openssl recipe of docs/evidence.md.
 
+const execFileAsync = promisify(execFile);
 const TEAM = 'T0FAKE001';
 const CHANNEL = 'C0EVIDENCE';
 const APPROVALS = 'C0EVAPPROV';
@@ -338,6 +340,132 @@ describe('the evidence bundle of an OMS run with a retry and a sign-off', { time
       expect(() => execFileSync('sh', ['-c', recipe!], { cwd: other, stdio: 'pipe' })).toThrow();
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** The CLI compiled alone (it imports nothing of the bot but the bundle's format), run as a process. */
+function compiledCli(): string {
+  const root = path.join(import.meta.dirname, '../..');
+  const out = path.join(root, 'test-artifacts', `evidence-cli-${process.pid}`);
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  execFileSync(process.execPath, [
+    tsc,
+    path.join(root, 'src/cli/client.ts'),
+    ...['--outDir', out, '--rootDir', path.join(root, 'src'), '--module', 'nodenext'],
+    ...['--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--noCheck'],
+  ]);
+  return path.join(out, 'cli', 'client.js');
+}
+
+/** The CLI as a process, without blocking this one (the bot it asks runs here). */
+async function cliRun(cli: string, args: string[], env: Record<string, string>) {
+  try {
+    const { stdout } = await execFileAsync(process.execPath, [cli, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), ...env },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    return { code: 0, stdout, stderr: '' };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: String(e.stdout), stderr: String(e.stderr) };
+  }
+}
+
+describe('the evidence bundle of an NCP policy and an UpCloud job', { timeout: 120_000 }, () => {
+  it('NCP: asked for with /migrate evidence, one file that verifies', async () => {
+    ncp.addPolicy({
+      title: 'ev-ncp',
+      jobState: 'STARTED',
+      totalSize: 100 * 1024 ** 2,
+      totalObjects: 40,
+      skippedSize: 10 * 1024 ** 2,
+      skippedObjects: 4,
+      progress: 0.5,
+      speed: 100 * 1024 ** 2,
+    });
+    await t.ask(`watch ncp-kr:ev-ncp <#${CHANNEL}|ev>`, { channelId: CHANNEL });
+    // Small steps: NCP's gateway refuses a request whose timestamp is minutes off its clock.
+    await cyclesUntil(
+      'the NCP verification',
+      () => ncp.clock.advance(1_000),
+      async () => verificationPost('ev-ncp'),
+    );
+    const before = t.fakeSlack.files.uploads.length;
+    const answer = messageText(await t.ask('evidence ncp-kr:ev-ncp', { userId: VIEWER, channelId: CHANNEL }));
+    expect(answer).toContain('signed with key `k2`');
+    const file = t.fakeSlack.files.uploads.slice(before);
+    expect(file).toHaveLength(1);
+    const p = parts(file[0]!.bytes.toString('utf8'));
+    const runs = JSON.parse(p['runs.json']!) as {
+      provider: string;
+      ended: string;
+      report: { objects: unknown };
+    }[];
+    expect(runs).toEqual([
+      expect.objectContaining({
+        provider: 'ncp',
+        ended: 'succeeded',
+        report: expect.objectContaining({ basis: 'estimate' }),
+      }),
+    ]);
+  });
+
+  it('UpCloud: through the API and the CLI as a process: get, keys, verify; a changed byte and an unlisted key fail', async () => {
+    const job = upcloud.addJob({ name: 'ev-up', serviceId: SERVICE, status: 'running', progress: 0.5 });
+    await t.ask(`watch up-fi:${job.uuid} <#${CHANNEL}|ev>`, { channelId: CHANNEL });
+    await cyclesUntil(
+      'the UpCloud verification',
+      () => upcloud.clock.advance(3_600_000),
+      async () => verificationPost(job.uuid),
+    );
+    const viewer = await addToken(`ev-cli viewer <#${CHANNEL}|ev>`);
+    const cli = compiledCli();
+    const dir = mkdtempSync(path.join(tmpdir(), 'evidence-cli-'));
+    try {
+      const env = { MIGRATE_BOT_URL: t.url, MIGRATE_BOT_TOKEN: viewer };
+      const keys = await cliRun(cli, ['evidence', 'keys'], env);
+      expect(keys.code, keys.stderr).toBe(0);
+      writeFileSync(path.join(dir, 'keys.json'), keys.stdout);
+      const bundle = path.join(dir, 'bundle.json');
+      const got = await cliRun(cli, ['evidence', 'get', `up-fi:${job.uuid}`, '--out', bundle], env);
+      expect(got.code, got.stderr).toBe(0);
+      expect(got.stdout).toContain('signed with key k2');
+      const text = readFileSync(bundle, 'utf8');
+      expect(JSON.parse(parts(text)['runs.json']!)).toEqual([
+        expect.objectContaining({ provider: 'upcloud', id: job.uuid, ended: 'succeeded' }),
+      ]);
+      const verified = await cliRun(
+        cli,
+        ['evidence', 'verify', bundle, '--keys', path.join(dir, 'keys.json')],
+        {},
+      );
+      expect(verified.code, verified.stderr).toBe(0);
+      expect(verified.stdout).toContain(`verified: up-fi:job:${job.uuid}, signed with key k2`);
+      // One byte of a part's base64 changed.
+      const at = text.indexOf('"runs.json":"') + 20;
+      writeFileSync(bundle, text.slice(0, at) + (text[at] === 'A' ? 'B' : 'A') + text.slice(at + 1));
+      const changed = await cliRun(
+        cli,
+        ['evidence', 'verify', bundle, '--keys', path.join(dir, 'keys.json')],
+        {},
+      );
+      expect(changed.code).toBe(1);
+      expect(changed.stderr).toContain('NOT verified');
+      writeFileSync(bundle, text);
+      const onlyK1 = JSON.stringify({ keys: trusted.filter((k) => k.keyId === 'k1') });
+      writeFileSync(path.join(dir, 'k1.json'), onlyK1);
+      const unlisted = await cliRun(
+        cli,
+        ['evidence', 'verify', bundle, '--keys', path.join(dir, 'k1.json')],
+        {},
+      );
+      expect(unlisted.code).toBe(1);
+      expect(unlisted.stderr).toContain('signed by key k2, which is not among the listed keys');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(path.dirname(path.dirname(cli)), { recursive: true, force: true });
     }
   });
 });
