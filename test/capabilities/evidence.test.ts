@@ -469,3 +469,24 @@ describe('the evidence bundle of an NCP policy and an UpCloud job', { timeout: 1
     }
   });
 });
+
+describe('a bot without a signing key', { timeout: 60_000 }, () => {
+  const bare = new TestBot();
+  beforeAll(async () => {
+    await bare.start({ env: { POLL_INTERVAL_SECONDS: '0' } });
+  });
+  afterAll(async () => {
+    await bare.stop();
+  });
+
+  it('refuses, naming the setting, and signs nothing with a key of its own', async () => {
+    const task = bare.oms.addTask({ name: 'no-key', status: 5, progress: 1, totalNum: 3 });
+    const before = bare.fakeSlack.files.uploads.length;
+    const answer = messageText(await bare.ask(`evidence ${task.id}`, { channelId: CHANNEL }));
+    expect(answer).toContain('no signing key');
+    expect(answer).toContain('MIGRATE_BOT_EVIDENCE_KEYS');
+    expect(bare.fakeSlack.files.uploads.length).toBe(before);
+    const keys = await fetch(`${bare.url}/api/v1/evidence-keys`);
+    expect(await keys.json()).toEqual({ keys: [] });
+  });
+});
