@@ -470,6 +470,30 @@ describe('the evidence bundle of an NCP policy and an UpCloud job', { timeout: 1
   });
 });
 
+describe('the evidence bundle of a plan', { timeout: 60_000 }, () => {
+  it('holds each chain of its migrations and the plan, through Slack and the API', async () => {
+    const made = messageText(await t.ask('plan new ev-estate', { channelId: CHANNEL }));
+    const id = /`(p[0-9a-f]{6})`/.exec(made)?.[1];
+    expect(id, made).toBeDefined();
+    expect(messageText(await t.ask(`plan add ${id} ncp-kr:ev-ncp`, { channelId: CHANNEL }))).toContain(
+      'wave 1',
+    );
+    const before = t.fakeSlack.files.uploads.length;
+    const answer = messageText(await t.ask(`evidence plan ${id}`, { userId: VIEWER, channelId: CHANNEL }));
+    expect(answer).toContain('10 parts');
+    const file = t.fakeSlack.files.uploads.slice(before)[0]!;
+    expect(file.filename).toBe(`evidence-plan-${id}.json`);
+    const p = parts(file.bytes.toString('utf8'));
+    expect(JSON.parse(p['plan.json']!)).toMatchObject({ id, name: 'ev-estate' });
+    expect(JSON.parse(p['runs.json']!)).toEqual([expect.objectContaining({ id: 'ev-ncp', provider: 'ncp' })]);
+    const viewer = await addToken(`ev-plan viewer <#${CHANNEL}|ev>`);
+    const api = await call(`/api/v1/evidence/plan:${id}`, viewer);
+    expect(api.status, JSON.stringify(api.body)).toBe(200);
+    expect(api.body.text).toBe(file.bytes.toString('utf8'));
+    expect((await call('/api/v1/evidence/plan:p000000', viewer)).status).toBe(404);
+  });
+});
+
 describe('a bot without a signing key', { timeout: 60_000 }, () => {
   const bare = new TestBot();
   beforeAll(async () => {

@@ -3,7 +3,7 @@ import { escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import type { HandlerContext } from '../../slack/context.js';
 import { cardOf } from '../../watcher/outbox/living-posts.js';
 import { type WatchRecord, watchKey } from '../../watcher/records/watch-store.js';
-import { buildBundle, type EvidenceState, type Subject } from './evidence-bundle.js';
+import { buildBundle, type EvidenceState, type PlanSubject, type Subject } from './evidence-bundle.js';
 import { EVIDENCE_WORDS } from './words.js';
 
 /**
@@ -14,20 +14,21 @@ import { EVIDENCE_WORDS } from './words.js';
 export async function deliverBundle(
   ctx: HandlerContext,
   s: EvidenceState,
-  resource: Subject & { kind: WatchRecord['watch']['kind'] },
+  target: (Subject & { kind: WatchRecord['watch']['kind'] }) | PlanSubject,
   thread?: { channel: string; ts: string },
 ): Promise<void> {
   const channel = thread?.channel ?? ctx.channelId;
   if (!channel) throw InvalidInputError.in(EVIDENCE_WORDS, 'evidence.gone');
-  const bundle = await buildBundle(s, ctx, resource);
+  const bundle = await buildBundle(s, ctx, target);
+  const resource = 'resources' in target ? undefined : target;
   let threadTs = thread?.ts;
-  if (!threadTs) {
+  if (!threadTs && resource) {
     const record = await ctx.deps.watcher.store.read<WatchRecord>(
       watchKey({ teamId: ctx.teamId, channelId: channel, ...resource }),
     );
     threadTs = record ? cardOf(record)?.ts : undefined;
   }
-  const ref = `${resource.connection}:${resource.id}`;
+  const ref = resource ? `${resource.connection}:${resource.id}` : bundle.subject;
   const channelTr = await ctx.translator('channel');
   await ctx.deps.slack.sender.to(ctx.teamId).uploadFile({
     channel,

@@ -41,7 +41,12 @@ const AUDIT_READ = 1_000;
  * what the watch records, approvals, kept checks and audit log say of it, each sorted by what it
  * holds so that two replicas reading the same store gather the same thing.
  */
-export async function gather(team: string, subject: ResourceKey, src: GatherSources): Promise<Gathered> {
+export async function gather(
+  team: string,
+  subject: string,
+  src: GatherSources,
+  members: readonly ResourceKey[] = [subject],
+): Promise<Gathered> {
   const byResource = new Map<ResourceKey, WatchRecord[]>();
   for (const r of src.records) {
     const key = keyOf(r.watch);
@@ -59,9 +64,9 @@ export async function gather(team: string, subject: ResourceKey, src: GatherSour
     }
     rootOf.set(key, root);
   }
-  const root = rootOf.get(subject) ?? subject;
+  const roots = new Set(members.map((m) => rootOf.get(m) ?? m));
   const resources = [
-    ...new Set([subject, ...[...rootOf].filter(([k, r]) => r === root || k === root).map(([k]) => k)]),
+    ...new Set([...members, ...[...rootOf].filter(([k, r]) => roots.has(r) || roots.has(k)).map(([k]) => k)]),
   ].sort(cmp);
   const inChain = new Set(resources);
   const records = src.records.filter((r) => inChain.has(keyOf(r.watch)));

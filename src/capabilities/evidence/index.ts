@@ -6,11 +6,13 @@ import type { HandlerContext } from '../../slack/context.js';
 import { findResource } from '../../use-cases/context.js';
 import { sendJson } from '../api/problem.js';
 import { defineCapability } from '../capability.js';
+import { PlanStore } from '../plans/plan-store.js';
 import { buildBundle, type EvidenceState } from './evidence-bundle.js';
 import { EVIDENCE_ACTION, evidenceButton, evidenceButtonHandler } from './evidence-button.js';
 import { evidenceCommand } from './evidence-command.js';
 import { evidenceKeys } from './keys.js';
 import { EVIDENCE, recordEnding } from './ledger.js';
+import { planSubject } from './plan-subject.js';
 import { EVIDENCE_WORDS } from './words.js';
 
 const stateOf = (ctx: HandlerContext) => ctx.deps.capabilities.stateOf(EVIDENCE) as EvidenceState;
@@ -30,6 +32,7 @@ export const evidence = defineCapability<EvidenceState>({
     return {
       keys: evidenceKeys(core.config.evidenceKeys),
       audit: core.audit,
+      plans: new PlanStore(core.state, core.watcher.options.keyPrefix ?? ''),
       approval: async (team, id) => core.approvals?.find(team, id),
       kv: core.state,
       secrets: core.secrets,
@@ -60,8 +63,11 @@ export const evidence = defineCapability<EvidenceState>({
       path: 'evidence/:ref',
       read: async (ctx, params) => {
         await ctx.require('view', ctx.here, 'get the evidence of a migration');
-        const ref = parseRef('evidence', [decodeURIComponent(params.ref ?? '')]);
-        const { resource } = await findResource(ctx, { ref });
+        const typed = decodeURIComponent(params.ref ?? '');
+        // `plan:<plan id>`: the chains of every migration of the plan.
+        const plan = /^plan:(.+)$/.exec(typed)?.[1];
+        if (plan) return buildBundle(s, ctx, await planSubject(s.plans, ctx.teamId, plan));
+        const { resource } = await findResource(ctx, { ref: parseRef('evidence', [typed]) });
         const bundle = await buildBundle(s, ctx, resource);
         if (!bundle.text) throw new NotFoundError('No evidence.');
         return bundle;

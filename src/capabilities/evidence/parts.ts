@@ -10,7 +10,7 @@ import type { Gathered } from './gather.js';
  * (every secret the bot knows) so a secret that slipped into a stored text never leaves in a file.
  * Outside names are kept as data: JSON escapes every control character, and no part is mrkdwn.
  */
-export function evidenceParts(g: Gathered, mask: (text: string) => string): EvidencePart[] {
+export function evidenceParts(g: Gathered, mask: (text: string) => string, plan?: unknown): EvidencePart[] {
   const json = (value: unknown) => `${JSON.stringify(sorted(value), null, 2)}\n`;
   const parts: [string, string][] = [
     ['request.json', json({ subject: g.subject, chain: g.resources, requests: g.approvals.map(requestOf) })],
@@ -32,6 +32,8 @@ export function evidenceParts(g: Gathered, mask: (text: string) => string): Evid
     ['signoffs.json', json(signoffsOf(g))],
     ['audit.json', json(g.audit)],
     ['differences.csv', differencesCsv(g)],
+    // A plan's bundle: the plan as stored (its waves, who started and signed it off).
+    ...(plan === undefined ? [] : ([['plan.json', json(plan)]] as [string, string][])),
   ];
   return parts.map(([name, text]) => ({ name, bytes: Buffer.from(mask(text), 'utf8') }));
 }
