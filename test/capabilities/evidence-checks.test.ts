@@ -24,6 +24,7 @@ beforeAll(async () => {
     env: {
       POLL_INTERVAL_SECONDS: '0',
       MIGRATE_BOT_EVIDENCE_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+      ...world.allowed(),
     },
   });
   for (let i = 0; i < 30; i++) {
