@@ -3,6 +3,7 @@ import { approvals } from './approvals/index.js';
 import { bandwidth } from './bandwidth/index.js';
 import type { Capability } from './capability.js';
 import { connections } from './connections/index.js';
+import { cutover } from './cutover/index.js';
 import { deltaRuns } from './delta-runs/index.js';
 import { events } from './events/index.js';
 import { explain } from './explain/index.js';
@@ -38,4 +39,5 @@ export const CAPABILITIES: readonly Capability[] = [
   objects,
   onCall,
   workflowSteps,
+  cutover,
 ];

@@ -1,0 +1,6 @@
+import type { CapabilityCore } from '../capability.js';
+
+/** What the cut-over keeps per bot: the core it was started with (its store is `core.state`). */
+export interface CutoverState {
+  core: CapabilityCore;
+}

@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import type { CutoverState } from '../../src/capabilities/cutover/state.js';
+import { buttons, messageText, omsConnection, TestBot } from '../harness/test-bot.js';
+import { TestClock } from '../harness/test-clock.js';
+import { dropRedisKeys, replicaRedisUrl } from '../security/replica-redis.js';
+
+// Issue 76, keep in sync: one approval stands for every delta run; each run is claimed once across
+// replicas (schedule id + run number), goes through the approvals' scheduled start, and the
+// schedule stops by itself (end date, two same-class failures), said once in the run's thread.
+// Two bots on one Redis database and one clock, the second pointed at the first's fake Slack and
+// OMS simulator, tick their schedulers together through 30 simulated days.
+const storeUrl = replicaRedisUrl();
+const CONNECTION = `hw-sync-${Date.now().toString(36)}`;
+const TEAM = 'T0FAKE001';
+const CHANNEL = 'C0SYNCREP';
+const REQUESTER = 'U0ALICE01';
+const APPROVER = 'U0SYNCBOB';
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const clock = new TestClock();
+const a = new TestBot();
+const b = new TestBot();
+
+beforeAll(async () => {
+  await dropRedisKeys(storeUrl, 'cutover');
+  const connections = () => [omsConnection(CONNECTION, a.oms.url)];
+  const env = { STORE_URL: storeUrl, POLL_INTERVAL_SECONDS: '0' };
+  await a.start({ env, connections, watcher: { clock } });
+  await b.start({ env: { ...env, SLACK_API_URL: a.fakeSlack.apiUrl }, connections, watcher: { clock } });
+  a.oms.clock.freeze();
+  await a.ask(`access grant <@${APPROVER}> approver`);
+});
+afterAll(async () => {
+  await Promise.allSettled([a.stop(), b.stop()]);
+  await dropRedisKeys(storeUrl, CONNECTION);
+});
+
+const keyOf = (c: RecordedCall) =>
+  (c.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key ?? '';
+/** The thread lines of keep-in-sync `what` (a stop, a run) posted for the resource `id`. */
+const said = (id: string, what: RegExp) =>
+  a.fakeSlack.callsTo('chat.postMessage').filter((c) => keyOf(c).includes(`:${id}:`) && what.test(keyOf(c)));
+const syncTasks = (name: string) =>
+  [...a.oms.tasks.values()].map((t) => t.description).filter((n) => n.startsWith(`${name} · sync `));
+
+async function succeededTask(name: string) {
+  const task = a.oms.addTask({
+    name,
+    status: 5,
+    progress: 1,
+    totalSize: 10 * 1024 ** 3,
+    totalNum: 3,
+    src: { cloud_type: 'AWS', region: 'us-east-1', bucket: `${name}-src` },
+    dst: { region: 'cn-north-4', bucket: 'dst-bucket' },
+  });
+  await a.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
+  await a.bot.deps.watcher.runCycle();
+  return task;
+}
+
+/** Both replicas tick at once, `times` times (the scheduled starts run in the same ticks). */
+async function tickBoth(times = 2) {
+  for (let i = 0; i < times; i++)
+    await Promise.all([a.bot.scheduler.tick('cycle'), b.bot.scheduler.tick('cycle')]);
+}
+
+async function askAndApprove(text: string) {
+  const answer = await a.ask(text, { userId: REQUESTER, channelId: CHANNEL });
+  const approve = buttons(answer).find((x) => x.action_id === 'cutover.sync.approve');
+  expect(approve, messageText(answer)).toBeDefined();
+  // The requester cannot approve their own: nothing starts.
+  const self = await (
+    await a.click(approve!.action_id, approve!.value, { userId: REQUESTER, channelId: CHANNEL })
+  ).answer();
+  expect(messageText(self)).toContain('another approver must approve it');
+  const ok = await (
+    await b.click(approve!.action_id, approve!.value, { userId: APPROVER, channelId: CHANNEL })
+  ).answer();
+  expect(messageText(ok)).toContain('Approved by');
+  return { answer, id: approve!.value };
+}
+
+describe('keep in sync on two replicas', () => {
+  it('refuses a cadence under the minimum, an end date past or too far, another workspace: nothing changed', async () => {
+    const task = await succeededTask('keep-refused');
+    const end = new Date(clock.now() + 5 * DAY).toISOString();
+    const cases: [string, string, { teamId?: string }?][] = [
+      [`keep-sync ${task.id} every 0h until ${end}`, 'whole number of hours'],
+      [`keep-sync ${task.id} every 6h until 2020-01-01`, 'is already past'],
+      [
+        `keep-sync ${task.id} every 6h until ${new Date(clock.now() + 120 * DAY).toISOString()}`,
+        'more than 90 days ahead',
+      ],
+      [`keep-sync ${task.id} every 6h until ${end} max 0`, 'whole number from 1 to 500'],
+      [`keep-sync ${task.id} every 6h until ${end}`, '', { teamId: 'T0OTHER01' }],
+    ];
+    for (const [text, reason, who] of cases) {
+      const answer = await a.ask(text, { userId: REQUESTER, channelId: CHANNEL, ...who });
+      expect(
+        buttons(answer).filter((x) => x.action_id.startsWith('cutover.')),
+        text,
+      ).toEqual([]);
+      if (reason) expect(messageText(answer)).toContain(reason);
+    }
+    // A viewer may not ask.
+    const viewer = await a.ask(`keep-sync ${task.id} every 6h until ${end}`, {
+      userId: 'U0VIEWER1',
+      channelId: CHANNEL,
+    });
+    expect(buttons(viewer).filter((x) => x.action_id.startsWith('cutover.'))).toEqual([]);
+  });
+
+  it('runs on its cadence for 30 days, once per run across replicas, none after the end date', async () => {
+    const task = await succeededTask('keep-a');
+    const approvedAt = clock.now();
+    const until = approvedAt + 20 * DAY + HOUR;
+    const { answer: request } = await askAndApprove(
+      `keep-sync ${task.id} every 24h until ${new Date(until).toISOString()} max 40`,
+    );
+    expect(messageText(request)).toContain('a delta every 24 h');
+    expect(messageText(request)).toContain('at most 40 runs');
+    expect(messageText(request)).toContain('migrate_since');
+    for (let h = 0; h < 30 * 24; h += 6) {
+      clock.advance(6 * HOUR);
+      await tickBoth();
+      // Each day's run once, none ahead of its due time.
+      const day = Math.floor((clock.now() - approvedAt) / DAY);
+      expect(syncTasks('keep-a').length).toBeLessThanOrEqual(Math.min(day, 20));
+    }
+    const names = syncTasks('keep-a');
+    expect(names).toHaveLength(20);
+    expect(new Set(names).size).toBe(20);
+    expect(said(task.id, /cutover-[a-f0-9]+-stop$/)).toHaveLength(1);
+    expect(messageText(said(task.id, /-stop$/)[0]!.body)).toContain('its end date');
+  });
+
+  it('stops after two consecutive failures of the same class, said once', async () => {
+    const task = await succeededTask('keep-b');
+    const until = clock.now() + 10 * DAY;
+    await askAndApprove(`keep-sync ${task.id} every 2h until ${new Date(until).toISOString()}`);
+    clock.advance(2 * HOUR);
+    await tickBoth();
+    expect(syncTasks('keep-b')).toHaveLength(1);
+    // OMS refuses the next two creates the same way.
+    const refused = {
+      method: 'POST',
+      path: '/tasks',
+      status: 403,
+      body: { error_code: 'OMS.0003', error_msg: 'no' },
+    };
+    a.oms.faults.script(refused, refused);
+    for (let i = 0; i < 8; i++) {
+      clock.advance(2 * HOUR);
+      await tickBoth(3);
+    }
+    expect(syncTasks('keep-b')).toHaveLength(1);
+    expect(said(task.id, /-run-\d+-failed$/)).toHaveLength(2);
+    const stops = said(task.id, /-stop$/);
+    expect(stops).toHaveLength(1);
+    expect(messageText(stops[0]!.body)).toContain('two runs in a row failed the same way');
+  });
+
+  it('does not run again a run that a replica claimed and stopped before starting', async () => {
+    const task = await succeededTask('keep-c');
+    const { id } = await askAndApprove(
+      `keep-sync ${task.id} every 4h until ${new Date(clock.now() + 3 * DAY).toISOString()} max 2`,
+    );
+    // Replica a took run 1 and died before it recorded or started it: the claim stays.
+    const state = (a.bot.deps.capabilities.stateOf('cutover') as CutoverState).core.state;
+    await state.update(`cutover:sync-run:${TEAM}:${id}:1`, () => 'run:gone-replica:00000000');
+    clock.advance(4 * HOUR);
+    await tickBoth(3);
+    expect(syncTasks('keep-c')).toEqual([]);
+    clock.advance(4 * HOUR);
+    await tickBoth(3);
+    expect(syncTasks('keep-c')).toEqual(['keep-c · sync 2']);
+    clock.advance(4 * HOUR);
+    await tickBoth(3);
+    // Its maximum of two runs made (one lost to the replica that died): stopped, said once.
+    const stops = said(task.id, /-stop$/);
+    expect(stops).toHaveLength(1);
+    expect(messageText(stops[0]!.body)).toContain('maximum of 2 runs');
+  });
+});
