@@ -110,6 +110,8 @@ const SUBCOMMAND_SAMPLES: Record<string, () => string> = {
   plan: () => 'plan new seam-plan',
   policy: () => 'policy add no-eu deny-regions=eu-*',
   verify: () => `verify ${taskId}`,
+  // Issue 76: keep in sync asks for operate where typed (and in the card's channel) first.
+  'keep-sync': () => `keep-sync ${taskId} every 6h until 2099-01-01`,
 };
 
 /** Issue 60: a plan for the card's buttons to act on (made once, by ACTOR in CHANNEL). */
@@ -283,6 +285,9 @@ const DRIVERS: Driver[] = [
   button('action', 'objects.retry', () => JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId })),
   // Check the buckets (a verification post's button) asks for operate, as `/migrate verify` does.
   button('action', 'objects.check', () => JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId })),
+  // Issue 76: a keep-in-sync request's Approve and Reject ask for approve before reading it.
+  button('action', 'cutover.sync.approve', () => '0123456789'),
+  button('action', 'cutover.sync.reject', () => '0123456789'),
   {
     // ...and again when the confirmation comes back, before anything is asked for.
     surface: 'view',

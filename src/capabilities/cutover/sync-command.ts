@@ -119,11 +119,12 @@ export function requestBlocks(
 }
 
 /**
- * Asks for a keep-in-sync: the resource is found in this workspace only (another workspace's is
- * not found), the policy asked in the channel of its card (operate), the bounds checked, one delta
+ * Asks for a keep-in-sync: the policy asked where it is typed (operate), the resource found in this
+ * workspace only (another workspace's is not found) and the policy asked in its card's channel, the bounds checked, one delta
  * planned with the provider (nothing created), and the schedule saved pending its approval.
  */
 export async function requestSync(ctx: HandlerContext, s: CutoverState, input: SyncInput): Promise<void> {
+  await ctx.require('operate', ctx.here, 'keep a migration in sync');
   const { resource, connection, provider } = await findResource(ctx, { ref: input.ref });
   const ref = `${resource.connection}:${resource.id}`;
   const watches = await watchesOf(s.core.watcher.store, {
@@ -135,7 +136,9 @@ export async function requestSync(ctx: HandlerContext, s: CutoverState, input: S
   const channels = watches.map((w) => w.record.watch.channelId);
   const channel = channels.find((c) => c === ctx.channelId) ?? channels[0];
   if (!channel) throw bad('cutover.refused.unwatched', { ref });
-  await ctx.require('operate', channelScope(channel), 'keep a migration in sync');
+  // Its runs are told and created in its card's channel: operate there too, as a delta run asks.
+  if (channel !== ctx.channelId)
+    await ctx.require('operate', channelScope(channel), 'keep a migration in sync');
   const now = s.core.clock.now();
   const min = MIN_CADENCE_H[connection.provider] ?? 1;
   if (input.everyH < min)

@@ -17,8 +17,12 @@ export function decideSync(deps: AppDeps, of: () => CutoverState, approve: boole
     const s = of();
     const id = String(args.action.value ?? '');
     const found = /^[a-f0-9]{10}$/.test(id) ? await readSchedule(s.core.state, ctx.teamId, id) : undefined;
+    await ctx.require(
+      'approve',
+      channelScope(found?.channel ?? ctx.channelId),
+      'decide keeping a migration in sync',
+    );
     if (!found) throw InvalidInputError.in(CUTOVER_WORDS, 'cutover.refused.decided', { status: 'gone' });
-    await ctx.require('approve', channelScope(found.channel), 'approve keeping a migration in sync');
     if (approve && found.requester === ctx.userId)
       throw InvalidInputError.in(CUTOVER_WORDS, 'cutover.refused.self');
     const now = s.core.clock.now();
