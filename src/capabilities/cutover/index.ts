@@ -1,5 +1,6 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { type CapabilityStates, defineCapability } from '../capability.js';
+import { convergenceLines, type SyncFact } from './convergence.js';
 import type { CutoverState } from './state.js';
 import { APPROVE_ACTION, REJECT_ACTION, syncCommand } from './sync-command.js';
 import { decideSync } from './sync-decide.js';
@@ -20,7 +21,7 @@ const stateOf = (deps: { capabilities: CapabilityStates }) =>
 export const cutover = defineCapability<CutoverState>({
   name: CUTOVER,
   words: CUTOVER_WORDS,
-  start: (core) => ({ core }),
+  start: (core) => ({ core, written: new Map() }),
   subcommands: [syncCommand((ctx) => stateOf(ctx.deps))],
   listeners: (routes, deps) => {
     routes.action<BlockAction<ButtonAction>>(
@@ -35,5 +36,7 @@ export const cutover = defineCapability<CutoverState>({
   jobs: (state) => [
     { name: 'sync', cadence: 'before-cycle', replicas: 'each', run: (now) => syncPass(state, now) },
   ],
+  // The keep-in-sync and its convergence line on the migration's card, from the fact the job writes.
+  cardLines: (fact, tr) => (fact ? convergenceLines(fact as SyncFact, tr) : []),
   renderNote: (note, tr) => renderSyncNote(note as SyncNote, tr),
 });

@@ -4,10 +4,12 @@ import type { NextRun } from '../../providers/types.js';
 import { code } from '../../slack/blocks/mrkdwn.js';
 import { SKIP } from '../../store/atomic-kv.js';
 import type { ApprovalRecord } from '../approvals/approval-record.js';
+import { syncFact } from './convergence.js';
 import type { CutoverState } from './state.js';
 import { syncNote } from './sync-note.js';
 import {
   ACTIVE_SET,
+  CUTOVER,
   changeSchedule,
   dueAt,
   readSchedule,
@@ -48,6 +50,7 @@ async function passOne(s: CutoverState, team: string, id: string, now: number): 
     return;
   }
   schedule = await settleRuns(s, schedule);
+  await drawFact(s, schedule);
   const failed = sameClassFailures(schedule);
   if (failed) return stop(s, schedule, 'failures', now, failed);
   if (schedule.runs.length >= schedule.max && schedule.runs.every((r) => r.outcome))
@@ -130,6 +133,7 @@ async function stop(
   await s.core.state.update(resourceKey(schedule.team, schedule.connection, schedule.resourceId), (v) =>
     v === schedule.id ? undefined : SKIP,
   );
+  await drawFact(s, { ...schedule, status: 'stopped' });
   if (!won) return;
   const values = {
     until: new Date(schedule.until).toISOString(),
@@ -197,6 +201,20 @@ async function startRun(s: CutoverState, schedule: SyncSchedule, n: number, now:
     }));
     await say(s, schedule, `run-${n}-failed`, 'cutover.run.failed', { n, why: cls });
   }
+}
+
+/** Writes the card's fact (the keep-in-sync and its convergence) when it changed since this replica wrote it. */
+async function drawFact(s: CutoverState, schedule: SyncSchedule): Promise<void> {
+  const fact = await syncFact(s, schedule);
+  const json = JSON.stringify(fact ?? null);
+  if (s.written.get(schedule.id) === json) return;
+  const target = { connection: schedule.connection, kind: schedule.kind, id: schedule.resourceId };
+  await s.core.watcher.notes
+    .fact(schedule.team, target, CUTOVER, fact)
+    .then(() => s.written.set(schedule.id, json))
+    .catch((error: unknown) =>
+      s.core.logger.warn({ err: error }, 'could not draw a keep-in-sync on its card'),
+    );
 }
 
 /** How many of the latest deltas are tried to follow before the migration itself. */
