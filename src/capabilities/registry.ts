@@ -21,7 +21,8 @@ import { workflowSteps } from './workflow-steps/index.js';
  * The one list of the bot's capabilities, one line each (as providers/registry.ts lists
  * providers). A capability is one folder under src/capabilities/; see CONTRIBUTING.md.
  */
-// Under a verification post: sign-off, then a delta run, then a bucket check (the list's order).
+// Under a verification post: sign-off, then a delta run, then a bucket check, then keep in sync
+// (the list's order).
 export const CAPABILITIES: readonly Capability[] = [
   connections,
   bandwidth,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import type { CutoverState } from '../../src/capabilities/cutover/state.js';
+import { Interactions, ViewTracker } from '../harness/interactions.js';
 import { buttons, messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { dropRedisKeys, replicaRedisUrl } from '../security/replica-redis.js';
@@ -65,8 +66,30 @@ async function tickBoth(times = 2) {
     await Promise.all([a.bot.scheduler.tick('cycle'), b.bot.scheduler.tick('cycle')]);
 }
 
+/** The keep-in-sync request posted in the card's channel since call `since`. */
+async function postedRequest(since: number) {
+  const call = await a.fakeSlack.waitFor(() =>
+    a.fakeSlack.calls
+      .slice(since)
+      .find(
+        (c) =>
+          c.method === 'chat.postMessage' &&
+          c.body.channel === CHANNEL &&
+          buttons(c.body).some((x) => x.action_id === 'cutover.sync.approve'),
+      ),
+  );
+  return call.body;
+}
+
 async function askAndApprove(text: string) {
-  const answer = await a.ask(text, { userId: REQUESTER, channelId: CHANNEL });
+  const since = a.fakeSlack.calls.length;
+  const asked = await a.ask(text, { userId: REQUESTER, channelId: CHANNEL });
+  expect(messageText(asked)).toContain('is posted in');
+  const answer = await postedRequest(since);
+  return approveRequest(answer);
+}
+
+async function approveRequest(answer: Record<string, unknown>) {
   const approve = buttons(answer).find((x) => x.action_id === 'cutover.sync.approve');
   expect(approve, messageText(answer)).toBeDefined();
   // The requester cannot approve their own: nothing starts.
@@ -95,20 +118,23 @@ describe('keep in sync on two replicas', () => {
       [`keep-sync ${task.id} every 6h until ${end} max 0`, 'whole number from 1 to 500'],
       [`keep-sync ${task.id} every 6h until ${end}`, '', { teamId: 'T0OTHER01' }],
     ];
+    const since = a.fakeSlack.calls.length;
     for (const [text, reason, who] of cases) {
       const answer = await a.ask(text, { userId: REQUESTER, channelId: CHANNEL, ...who });
-      expect(
-        buttons(answer).filter((x) => x.action_id.startsWith('cutover.')),
-        text,
-      ).toEqual([]);
       if (reason) expect(messageText(answer)).toContain(reason);
+      expect(messageText(answer)).not.toContain('is posted in');
     }
     // A viewer may not ask.
     const viewer = await a.ask(`keep-sync ${task.id} every 6h until ${end}`, {
       userId: 'U0VIEWER1',
       channelId: CHANNEL,
     });
-    expect(buttons(viewer).filter((x) => x.action_id.startsWith('cutover.'))).toEqual([]);
+    expect(messageText(viewer)).not.toContain('is posted in');
+    await a.settled();
+    const posted = a.fakeSlack.calls
+      .slice(since)
+      .filter((c) => buttons(c.body).some((x) => x.action_id.startsWith('cutover.')));
+    expect(posted).toEqual([]);
   });
 
   it('runs on its cadence for 30 days, once per run across replicas, none after the end date', async () => {
@@ -190,5 +216,24 @@ describe('keep in sync on two replicas', () => {
     const stops = said(task.id, /-stop$/);
     expect(stops).toHaveLength(1);
     expect(messageText(stops[0]!.body)).toContain('maximum of 2 runs');
+  });
+
+  it('asks from "Keep in sync…" under the verification post, through its form', async () => {
+    const task = await succeededTask('keep-d');
+    const views = new ViewTracker(a.fakeSlack);
+    const ix = new Interactions(a);
+    const value = JSON.stringify({ c: CONNECTION, k: 'task', id: task.id, at: 1 });
+    await a.click('cutover.sync.open', value, { userId: REQUESTER, channelId: CHANNEL });
+    const form = await a.fakeSlack.waitFor(() =>
+      views.shown.find((v) => v.view.callback_id === 'cutover.sync.form'),
+    );
+    const since = a.fakeSlack.calls.length;
+    const until = new Date(clock.now() + 10 * DAY).toISOString().slice(0, 10);
+    const submitted = await ix.submit(form, { every: '12', until, max: '5' }, { userId: REQUESTER });
+    expect(submitted.status).toBe(200);
+    const request = await postedRequest(since);
+    expect(messageText(request)).toContain('a delta every 12 h');
+    expect(messageText(request)).toContain('at most 5 runs');
+    views.stop();
   });
 });

@@ -288,6 +288,29 @@ const DRIVERS: Driver[] = [
   // Issue 76: a keep-in-sync request's Approve and Reject ask for approve before reading it.
   button('action', 'cutover.sync.approve', () => '0123456789'),
   button('action', 'cutover.sync.reject', () => '0123456789'),
+  // "Keep in sync…" under a verification post asks for operate before its form opens...
+  button('action', 'cutover.sync.open', () => JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId, at: 1 })),
+  {
+    // ...and the form, when it comes back, asks again before anything is asked for.
+    surface: 'view',
+    sample: 'cutover.sync.form',
+    send: () =>
+      ix.submit(
+        {
+          id: 'V0KEEPSYNC',
+          hash: 'hash-keep-sync',
+          method: 'views.open',
+          view: {
+            type: 'modal',
+            callback_id: 'cutover.sync.form',
+            private_metadata: JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId, at: 1, ch: CHANNEL }),
+            blocks: [],
+          },
+        } as unknown as ShownView,
+        {},
+        { userId: ACTOR },
+      ),
+  },
   {
     // ...and again when the confirmation comes back, before anything is asked for.
     surface: 'view',

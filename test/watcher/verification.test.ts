@@ -137,7 +137,12 @@ describe('the verification post when a migration ends', { timeout: 90_000 }, () 
     expect(text).toContain('*Consistency check:* CRC64 checksums');
     expect(text).toContain('*Succeeded objects:* recorded by the provider');
     expect(text).not.toContain('do not add up');
-    expect(buttons(body).map((b) => b.text)).toEqual(['Sign off', 'Run changes since', 'Check the buckets']);
+    expect(buttons(body).map((b) => b.text)).toEqual([
+      'Sign off',
+      'Run changes since',
+      'Check the buckets',
+      'Keep in sync…',
+    ]);
     // Posted once: more cycles post nothing more.
     clock.advance(60_000);
     await t.bot.deps.watcher.runCycle();

@@ -1,7 +1,8 @@
-import type { BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import { type CapabilityStates, defineCapability } from '../capability.js';
 import { convergenceLines, type SyncFact } from './convergence.js';
 import type { CutoverState } from './state.js';
+import { FORM_VIEW, keepSyncButton, OPEN_ACTION, openSyncForm, syncSubmission } from './sync-button.js';
 import { APPROVE_ACTION, REJECT_ACTION, syncCommand } from './sync-command.js';
 import { decideSync } from './sync-decide.js';
 import { syncPass } from './sync-job.js';
@@ -24,6 +25,11 @@ export const cutover = defineCapability<CutoverState>({
   start: (core) => ({ core, written: new Map() }),
   subcommands: [syncCommand((ctx) => stateOf(ctx.deps))],
   listeners: (routes, deps) => {
+    routes.action<BlockAction<ButtonAction>>(OPEN_ACTION, openSyncForm(deps));
+    routes.view<ViewSubmitAction>(
+      FORM_VIEW,
+      syncSubmission(deps, () => stateOf(deps)),
+    );
     routes.action<BlockAction<ButtonAction>>(
       APPROVE_ACTION,
       decideSync(deps, () => stateOf(deps), true),
@@ -38,5 +44,6 @@ export const cutover = defineCapability<CutoverState>({
   ],
   // The keep-in-sync and its convergence line on the migration's card, from the fact the job writes.
   cardLines: (fact, tr) => (fact ? convergenceLines(fact as SyncFact, tr) : []),
+  verificationButtons: keepSyncButton,
   renderNote: (note, tr) => renderSyncNote(note as SyncNote, tr),
 });

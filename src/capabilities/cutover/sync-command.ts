@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
 import { channelScope } from '../../access/policy.js';
-import type { ResourceRef } from '../../domain/migration-resource.js';
+import type { ResourceKind, ResourceRef } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Translator } from '../../i18n/translator.js';
 import { code, escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
@@ -42,7 +42,10 @@ const until = z
   .refine((n) => Number.isFinite(n));
 const maxRuns = z.coerce.number().int().min(1).max(MAX_RUNS);
 
-export type SyncInput = { ref: ResourceRef; everyH: number; until: number; max?: number };
+export type SyncInput = { everyH: number; until: number; max?: number } & (
+  | { ref: ResourceRef }
+  | { exact: { connection: string; kind: ResourceKind; id: string } }
+);
 
 /** `<id> every <N>h until <date> [max <n>]`: each piece checked apart, so the refusal names which. */
 export function parseSync(args: string[]): SyncInput {
@@ -125,7 +128,10 @@ export function requestBlocks(
  */
 export async function requestSync(ctx: HandlerContext, s: CutoverState, input: SyncInput): Promise<void> {
   await ctx.require('operate', ctx.here, 'keep a migration in sync');
-  const { resource, connection, provider } = await findResource(ctx, { ref: input.ref });
+  const { resource, connection, provider } = await findResource(
+    ctx,
+    'ref' in input ? { ref: input.ref } : { exact: input.exact },
+  );
   const ref = `${resource.connection}:${resource.id}`;
   const watches = await watchesOf(s.core.watcher.store, {
     teamId: ctx.teamId,
@@ -178,8 +184,15 @@ export async function requestSync(ctx: HandlerContext, s: CutoverState, input: S
     await s.core.state.update(scheduleKey(ctx.teamId, id), () => JSON.stringify(schedule));
   });
   const mode = next.mode === 'restart' ? 'restart' : next.since !== undefined ? 'since' : 'again';
-  const tr = await ctx.translator('channel');
-  await ctx.reply({ ...requestBlocks(schedule, mode, next.since, tr), share: true });
+  // Posted in the card's channel, where its approvers are, whichever surface asked (a modal has no channel reply).
+  const channelTr = await s.core.locales.translatorForChannel(ctx.teamId, channel);
+  await s.core.sender
+    .to(ctx.teamId)
+    .post({ channel, ...requestBlocks(schedule, mode, next.since, channelTr) });
+  const tr = await ctx.translator('person');
+  await ctx.reply({
+    text: tr.with(CUTOVER_WORDS).t('cutover.asked', { channel: `<#${channel}>`, ref: code(ref) }),
+  });
 }
 
 /**
