@@ -236,4 +236,28 @@ describe('keep in sync on two replicas', () => {
     expect(messageText(request)).toContain('at most 5 runs');
     views.stop();
   });
+
+  it('checks a freeze at each run: the refused run is said, the next one runs', async () => {
+    const task = await succeededTask('keep-e');
+    const approvedAt = clock.now();
+    await askAndApprove(
+      `keep-sync ${task.id} every 6h until ${new Date(approvedAt + 2 * DAY).toISOString()} max 3`,
+    );
+    // A freeze over run 2's due time only (12 h after the approval).
+    const at = (ms: number) => new Date(ms).toISOString().slice(0, 16);
+    const freeze = `${at(approvedAt + 11 * HOUR)}..${at(approvedAt + 13 * HOUR)}@UTC`;
+    const added = await a.ask(`policy add keep-freeze freeze=${freeze} connections=${CONNECTION}`, {
+      userId: REQUESTER,
+      channelId: CHANNEL,
+    });
+    expect(messageText(added)).toContain('keep-freeze');
+    for (let i = 0; i < 3; i++) {
+      clock.advance(6 * HOUR);
+      await tickBoth(3);
+    }
+    expect(syncTasks('keep-e')).toEqual(['keep-e · sync 1', 'keep-e · sync 3']);
+    const refused = said(task.id, /-run-2-failed$/);
+    expect(refused).toHaveLength(1);
+    expect(messageText(refused[0]!.body)).toContain('run 2 did not start');
+  });
 });
