@@ -86,7 +86,7 @@ export async function deltaFigures(s: CutoverState, schedule: SyncSchedule): Pro
       )
       .catch(() => undefined);
     const snap = record?.snapshot;
-    if (!snap || snap.state !== 'succeeded') continue;
+    if (snap?.state !== 'succeeded') continue;
     // UpCloud reports states only: no byte count means the size is unknown, not zero.
     const bytes = snap.bytes.done ?? snap.bytes.total;
     out.push({

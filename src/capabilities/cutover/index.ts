@@ -32,11 +32,11 @@ export const cutover = defineCapability<CutoverState>({
     );
     routes.action<BlockAction<ButtonAction>>(
       APPROVE_ACTION,
-      decideSync(deps, () => stateOf(deps), true),
+      decideSync(() => stateOf(deps), true),
     );
     routes.action<BlockAction<ButtonAction>>(
       REJECT_ACTION,
-      decideSync(deps, () => stateOf(deps), false),
+      decideSync(() => stateOf(deps), false),
     );
   },
   jobs: (state) => [

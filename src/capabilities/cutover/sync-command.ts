@@ -35,14 +35,20 @@ const cadence = z
   .regex(/^\d{1,4}h$/i)
   .transform((s) => Number.parseInt(s, 10));
 const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
+const relative = /^\+(\d{1,3})d$/i;
+/** A date (UTC midnight), a full ISO time, or `+<N>d`: N days from when it is asked. */
 const until = z
   .string()
   .max(40)
-  .transform((s) => (dateOnly.test(s) ? Date.parse(`${s}T00:00:00Z`) : Date.parse(s)))
-  .refine((n) => Number.isFinite(n));
+  .transform((s): number | { days: number } => {
+    const days = relative.exec(s)?.[1];
+    if (days !== undefined) return { days: Number(days) };
+    return dateOnly.test(s) ? Date.parse(`${s}T00:00:00Z`) : Date.parse(s);
+  })
+  .refine((n) => typeof n !== 'number' || Number.isFinite(n));
 const maxRuns = z.coerce.number().int().min(1).max(MAX_RUNS);
 
-export type SyncInput = { everyH: number; until: number; max?: number } & (
+export type SyncInput = { everyH: number; until: number | { days: number }; max?: number } & (
   | { ref: ResourceRef }
   | { exact: { connection: string; kind: ResourceKind; id: string } }
 );
@@ -149,14 +155,15 @@ export async function requestSync(ctx: HandlerContext, s: CutoverState, input: S
   const min = MIN_CADENCE_H[connection.provider] ?? 1;
   if (input.everyH < min)
     throw bad('cutover.refused.cadence', { provider: connection.provider, min, every: input.everyH });
-  const untilText = new Date(input.until).toISOString();
-  if (input.until <= now) throw bad('cutover.refused.past', { until: untilText });
-  if (input.until - now > MAX_AHEAD_MS)
+  const untilAt = typeof input.until === 'number' ? input.until : now + input.until.days * 24 * HOUR;
+  const untilText = new Date(untilAt).toISOString();
+  if (untilAt <= now) throw bad('cutover.refused.past', { until: untilText });
+  if (untilAt - now > MAX_AHEAD_MS)
     throw bad('cutover.refused.tooFar', { until: untilText, days: MAX_AHEAD_MS / (24 * HOUR) });
   if (!provider.nextRun) throw bad('cutover.refused.provider', { provider: connection.provider });
   if (resource.state !== 'succeeded') throw bad('cutover.refused.state', { state: resource.state });
   const next = await provider.nextRun(resource.kind, resource.id, `${resource.name} · sync`);
-  const slots = Math.floor((input.until - now) / (input.everyH * HOUR));
+  const slots = Math.floor((untilAt - now) / (input.everyH * HOUR));
   const id = randomBytes(5).toString('hex');
   const schedule: SyncSchedule = {
     id,
@@ -168,7 +175,7 @@ export async function requestSync(ctx: HandlerContext, s: CutoverState, input: S
     resourceId: resource.id,
     name: resource.name.slice(0, 1024),
     everyH: input.everyH,
-    until: input.until,
+    until: untilAt,
     // Unsaid, the maximum is what the cadence fits before the end date.
     max: input.max ?? Math.max(1, Math.min(slots, MAX_RUNS)),
     requester: ctx.userId,
@@ -203,11 +210,11 @@ export function syncCommand(of: (ctx: HandlerContext) => CutoverState) {
   return defineSubcommand<SyncInput>({
     name: 'keep-sync',
     needs: 'operate',
-    usage: '/migrate keep-sync <id> every <N>h until <YYYY-MM-DD> [max <n>]',
+    usage: '/migrate keep-sync <id> every <N>h until <YYYY-MM-DD | +<N>d> [max <n>]',
     summary: CUTOVER_WORDS.en['help.summary.keep-sync'],
     words: CUTOVER_WORDS,
     example: (f) =>
-      `/migrate keep-sync ${f.id({ states: ['succeeded'] }) ?? '<id>'} every 6h until 2026-12-24 max 20`,
+      `/migrate keep-sync ${f.id({ states: ['succeeded'] }) ?? '<id>'} every 6h until +14d max 20`,
     related: ['status', 'watch'],
     parse: (args) => parseSync(args),
     run: (ctx, parsed) => requestSync(ctx, of(ctx), parsed),

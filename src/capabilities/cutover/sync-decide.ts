@@ -2,7 +2,6 @@ import { channelScope } from '../../access/policy.js';
 import { InvalidInputError } from '../../errors.js';
 import { code } from '../../slack/blocks/mrkdwn.js';
 import { buttonHandler } from '../../slack/button-handler.js';
-import type { AppDeps } from '../../slack/context.js';
 import type { CutoverState } from './state.js';
 import { ACTIVE_SET, changeSchedule, dueAt, readSchedule, resourceKey } from './sync-record.js';
 import { CUTOVER_WORDS } from './words.js';
@@ -12,7 +11,7 @@ import { CUTOVER_WORDS } from './words.js';
  * requester. The decision is one compare-and-set (pending → active or stopped), so two approvers
  * clicking at once decide once; approved, the approver's approval stands for every run.
  */
-export function decideSync(deps: AppDeps, of: () => CutoverState, approve: boolean) {
+export function decideSync(of: () => CutoverState, approve: boolean) {
   return buttonHandler(async (ctx, args) => {
     const s = of();
     const id = String(args.action.value ?? '');

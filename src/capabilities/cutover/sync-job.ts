@@ -45,7 +45,7 @@ export async function syncPass(s: CutoverState, now: number): Promise<void> {
 
 async function passOne(s: CutoverState, team: string, id: string, now: number): Promise<void> {
   let schedule = await readSchedule(s.core.state, team, id);
-  if (!schedule || schedule.status !== 'active') {
+  if (schedule?.status !== 'active') {
     await s.core.state.setRemove(ACTIVE_SET, `${team}:${id}`);
     return;
   }
