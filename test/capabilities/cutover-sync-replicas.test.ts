@@ -259,4 +259,22 @@ describe('keep in sync on two replicas', () => {
     expect(refused).toHaveLength(1);
     expect(messageText(refused[0]!.body)).toContain('run 2 did not start');
   });
+
+  it('is called off by an operator: no run after, said once', async () => {
+    const task = await succeededTask('keep-f');
+    await askAndApprove(`keep-sync ${task.id} every 6h until +2d`);
+    clock.advance(6 * HOUR);
+    await tickBoth();
+    expect(syncTasks('keep-f')).toHaveLength(1);
+    const stopped = await b.ask(`keep-sync stop ${task.id}`, { userId: REQUESTER, channelId: CHANNEL });
+    expect(messageText(stopped)).toContain('is no longer kept in sync (1 runs made)');
+    const again = await a.ask(`keep-sync stop ${task.id}`, { userId: REQUESTER, channelId: CHANNEL });
+    expect(messageText(again)).toContain('nothing to stop');
+    clock.advance(DAY);
+    await tickBoth(3);
+    expect(syncTasks('keep-f')).toHaveLength(1);
+    const stops = said(task.id, /-stop$/);
+    expect(stops).toHaveLength(1);
+    expect(messageText(stops[0]!.body)).toContain(`called off by <@${REQUESTER}>`);
+  });
 });

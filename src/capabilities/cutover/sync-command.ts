@@ -13,10 +13,12 @@ import { SKIP } from '../../store/atomic-kv.js';
 import { findResource } from '../../use-cases/context.js';
 import { watchesOf } from '../../watcher/watch-notes.js';
 import type { CutoverState } from './state.js';
+import { stop } from './sync-job.js';
 import {
   MAX_AHEAD_MS,
   MAX_RUNS,
   MIN_CADENCE_H,
+  readSchedule,
   resourceKey,
   type SyncSchedule,
   scheduleKey,
@@ -203,20 +205,50 @@ export async function requestSync(ctx: HandlerContext, s: CutoverState, input: S
 }
 
 /**
+ * Calls a keep-in-sync off (asked or approved): operate where typed and in its card's channel, one
+ * compare-and-set to stopped, said once in the thread; runs already started go on.
+ */
+export async function stopSync(ctx: HandlerContext, s: CutoverState, target: ResourceRef): Promise<void> {
+  await ctx.require('operate', ctx.here, 'stop keeping a migration in sync');
+  const { resource } = await findResource(ctx, { ref: target });
+  const ref = `${resource.connection}:${resource.id}`;
+  const id = await s.core.state.get(resourceKey(ctx.teamId, resource.connection, resource.id));
+  const schedule = id ? await readSchedule(s.core.state, ctx.teamId, id) : undefined;
+  if (!schedule || schedule.status === 'stopped') throw bad('cutover.refused.none', { ref: code(ref) });
+  if (schedule.channel !== ctx.channelId)
+    await ctx.require('operate', channelScope(schedule.channel), 'stop keeping a migration in sync');
+  const now = s.core.clock.now();
+  const stopped = await ctx.audited('cutover.sync.stop', ref, () =>
+    stop(s, schedule, 'called', now, ctx.userId),
+  );
+  if (!stopped) throw bad('cutover.refused.none', { ref: code(ref) });
+  const tr = (await ctx.translator('person')).with(CUTOVER_WORDS);
+  await ctx.reply({ text: tr.t('cutover.stopped', { ref: code(ref), runs: schedule.runs.length }) });
+}
+
+/**
  * `/migrate keep-sync <id> every <N>h until <date> [max <n>]` (`/migrate sync` is the core's list of
  * OMS sync tasks, so the issue's `sync <id> every …` is spelled `keep-sync`).
  */
 export function syncCommand(of: (ctx: HandlerContext) => CutoverState) {
-  return defineSubcommand<SyncInput>({
+  return defineSubcommand<SyncInput | { stop: ResourceRef }>({
     name: 'keep-sync',
     needs: 'operate',
     usage: '/migrate keep-sync <id> every <N>h until <YYYY-MM-DD | +<N>d> [max <n>]',
+    forms: [
+      { words: [''], usage: '/migrate keep-sync <id> every <N>h until <YYYY-MM-DD | +<N>d> [max <n>]' },
+      { words: ['stop'], usage: '/migrate keep-sync stop <id>' },
+    ],
     summary: CUTOVER_WORDS.en['help.summary.keep-sync'],
     words: CUTOVER_WORDS,
     example: (f) =>
       `/migrate keep-sync ${f.id({ states: ['succeeded'] }) ?? '<id>'} every 6h until +14d max 20`,
     related: ['status', 'watch'],
-    parse: (args) => parseSync(args),
-    run: (ctx, parsed) => requestSync(ctx, of(ctx), parsed),
+    parse: (args) =>
+      args[0]?.toLowerCase() === 'stop' && args.length === 2
+        ? { stop: parseRef('keep-sync', args.slice(1)) }
+        : parseSync(args),
+    run: (ctx, parsed) =>
+      'stop' in parsed ? stopSync(ctx, of(ctx), parsed.stop) : requestSync(ctx, of(ctx), parsed),
   });
 }

@@ -52,10 +52,18 @@ async function passOne(s: CutoverState, team: string, id: string, now: number): 
   schedule = await settleRuns(s, schedule);
   await drawFact(s, schedule);
   const failed = sameClassFailures(schedule);
-  if (failed) return stop(s, schedule, 'failures', now, failed);
-  if (schedule.runs.length >= schedule.max && schedule.runs.every((r) => r.outcome))
-    return stop(s, schedule, 'max', now);
-  if (now >= schedule.until) return stop(s, schedule, 'end', now);
+  if (failed) {
+    await stop(s, schedule, 'failures', now, failed);
+    return;
+  }
+  if (schedule.runs.length >= schedule.max && schedule.runs.every((r) => r.outcome)) {
+    await stop(s, schedule, 'max', now);
+    return;
+  }
+  if (now >= schedule.until) {
+    await stop(s, schedule, 'end', now);
+    return;
+  }
   if (schedule.runs.length >= schedule.max) return;
   // The latest slot due (a bot away for several cadences runs once on return, not once per slot missed).
   const every = schedule.everyH * HOUR;
@@ -91,7 +99,7 @@ async function settleRuns(s: CutoverState, schedule: SyncSchedule): Promise<Sync
   }));
   for (const [n, f] of found)
     if (f.outcome !== 'ok')
-      await say(s, schedule, `run-${n}-failed`, 'cutover.run.failed', { n, why: f.outcome.slice(7) });
+      await say(s, schedule, `run-${n}-failed`, 'cutover.run.failed', { n, why: code(f.outcome.slice(7)) });
   return after ?? schedule;
 }
 
@@ -114,17 +122,20 @@ function sameClassFailures(schedule: SyncSchedule): string | undefined {
   return first.startsWith('failed:') && tail.every((r) => r.outcome === first) ? first.slice(7) : undefined;
 }
 
-/** Stops the schedule once across replicas (active → stopped), and says why once in the thread. */
-async function stop(
+/**
+ * Stops the schedule once across replicas (active or pending → stopped), and says why once in the
+ * thread; resolves whether this call stopped it.
+ */
+export async function stop(
   s: CutoverState,
   schedule: SyncSchedule,
   why: StopReason,
   now: number,
   detail: string = why,
-): Promise<void> {
+): Promise<boolean> {
   let won = false;
   await changeSchedule(s.core.state, schedule.team, schedule.id, (c) => {
-    won = c.status === 'active';
+    won = c.status === 'active' || (why === 'called' && c.status === 'pending');
     return won
       ? { ...c, status: 'stopped', stopped: { why, at: now, detail: detail.slice(0, 200) } }
       : undefined;
@@ -134,14 +145,16 @@ async function stop(
     v === schedule.id ? undefined : SKIP,
   );
   await drawFact(s, { ...schedule, status: 'stopped' });
-  if (!won) return;
+  if (!won) return false;
   const values = {
     until: new Date(schedule.until).toISOString(),
     runs: schedule.runs.length,
     max: schedule.max,
-    why: detail,
+    // Who called it off is a mention; a failure's class is shown as code (inert).
+    why: why === 'called' ? `<@${detail}>` : code(detail),
   };
-  await say(s, schedule, 'stop', `cutover.stop.${why as 'end' | 'max' | 'failures'}`, values);
+  await say(s, schedule, 'stop', `cutover.stop.${why as 'end' | 'max' | 'failures' | 'called'}`, values);
+  return true;
 }
 
 /** The run's delta: planned from the last run that created one, admitted approved, started at once. */
@@ -199,7 +212,7 @@ async function startRun(s: CutoverState, schedule: SyncSchedule, n: number, now:
       ...c,
       runs: c.runs.map((r) => (r.n === n && !r.outcome ? { ...r, outcome: `failed:${cls}` } : r)),
     }));
-    await say(s, schedule, `run-${n}-failed`, 'cutover.run.failed', { n, why: cls });
+    await say(s, schedule, `run-${n}-failed`, 'cutover.run.failed', { n, why: code(cls) });
   }
 }
 
@@ -257,11 +270,7 @@ async function say(
       schedule.team,
       { connection: schedule.connection, kind: schedule.kind, id: schedule.resourceId },
       `cutover-${schedule.id}-${what}`,
-      syncNote(key, {
-        ...values,
-        ref,
-        ...(values.why !== undefined ? { why: code(String(values.why)) } : {}),
-      }),
+      syncNote(key, { ...values, ref }),
       s.core.clock.now(),
       { channel: schedule.channel, deliver: true },
     )

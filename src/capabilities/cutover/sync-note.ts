@@ -11,6 +11,7 @@ export interface SyncNote {
     | 'cutover.stop.end'
     | 'cutover.stop.max'
     | 'cutover.stop.failures'
+    | 'cutover.stop.called'
     | 'cutover.run.failed'
     | 'cutover.run.started';
   values: Record<string, string | number>;

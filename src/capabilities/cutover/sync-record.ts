@@ -19,7 +19,7 @@ export const MAX_RUNS = 500;
 /** Two consecutive failures of the same class stop a schedule. */
 export const SAME_CLASS_STOP = 2;
 
-export const STOP_REASONS = ['end', 'max', 'failures', 'rejected'] as const;
+export const STOP_REASONS = ['end', 'max', 'failures', 'rejected', 'called'] as const;
 export type StopReason = (typeof STOP_REASONS)[number];
 
 const run = z.strictObject({
