@@ -277,4 +277,17 @@ describe('keep in sync on two replicas', () => {
     expect(stops).toHaveLength(1);
     expect(messageText(stops[0]!.body)).toContain(`called off by <@${REQUESTER}>`);
   });
+
+  // Last: it forgets this file's workspace.
+  it('is forgotten with its workspace when the app is uninstalled: no run after', async () => {
+    const task = await succeededTask('keep-g');
+    await askAndApprove(`keep-sync ${task.id} every 6h until +2d`);
+    expect((await a.event({ type: 'app_uninstalled' }, TEAM)).status).toBe(200);
+    await a.settled();
+    for (let i = 0; i < 4; i++) {
+      clock.advance(6 * HOUR);
+      await tickBoth();
+    }
+    expect(syncTasks('keep-g')).toEqual([]);
+  });
 });

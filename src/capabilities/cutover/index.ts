@@ -7,7 +7,7 @@ import { APPROVE_ACTION, REJECT_ACTION, syncCommand } from './sync-command.js';
 import { decideSync } from './sync-decide.js';
 import { syncPass } from './sync-job.js';
 import { renderSyncNote, type SyncNote } from './sync-note.js';
-import { CUTOVER } from './sync-record.js';
+import { CUTOVER, forgetTeam } from './sync-record.js';
 import { CUTOVER_WORDS } from './words.js';
 
 /** The started state, found by name (the capability's `of`, without naming itself in its definition). */
@@ -45,5 +45,6 @@ export const cutover = defineCapability<CutoverState>({
   // The keep-in-sync and its convergence line on the migration's card, from the fact the job writes.
   cardLines: (fact, tr) => (fact ? convergenceLines(fact as SyncFact, tr) : []),
   verificationButtons: keepSyncButton,
+  forgetWorkspace: (state, teamId) => forgetTeam(state.core.state, teamId),
   renderNote: (note, tr) => renderSyncNote(note as SyncNote, tr),
 });

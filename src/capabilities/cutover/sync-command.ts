@@ -22,6 +22,7 @@ import {
   resourceKey,
   type SyncSchedule,
   scheduleKey,
+  teamSet,
 } from './sync-record.js';
 import { CUTOVER_WORDS } from './words.js';
 
@@ -191,6 +192,7 @@ export async function requestSync(ctx: HandlerContext, s: CutoverState, input: S
     const held = await s.core.state.update(key, (current) => (current === undefined ? id : SKIP));
     if (held !== id) throw bad('cutover.refused.already', { ref, id: held ?? '?' });
     await s.core.state.update(scheduleKey(ctx.teamId, id), () => JSON.stringify(schedule));
+    await s.core.state.setAdd(teamSet(ctx.teamId), id);
   });
   const mode = next.mode === 'restart' ? 'restart' : next.since !== undefined ? 'since' : 'again';
   // Posted in the card's channel, where its approvers are, whichever surface asked (a modal has no channel reply).

@@ -64,6 +64,8 @@ export type SyncSchedule = z.infer<typeof syncScheduleSchema>;
 export const scheduleKey = (team: string, id: string) => `cutover:sync:${team}:${id}`;
 /** Every schedule not stopped yet (`team:id`): what the job reads. */
 export const ACTIVE_SET = 'cutover:sync:active';
+/** Every schedule of a workspace (ids), asked or approved: what an uninstall deletes. */
+export const teamSet = (team: string) => `cutover:sync-team:${team}`;
 /** A run's claim: one replica takes run `n` of a schedule, once, across restarts. */
 export const runClaimKey = (team: string, id: string, n: number) => `cutover:sync-run:${team}:${id}:${n}`;
 /** The schedule of a resource: one at a time. */
@@ -105,4 +107,16 @@ export async function changeSchedule(
     return JSON.stringify(next);
   });
   return written;
+}
+
+/** Deletes every schedule of a workspace that uninstalled the app (idempotent): none runs again. */
+export async function forgetTeam(kv: AtomicKv, team: string): Promise<void> {
+  for (const id of await kv.setMembers(teamSet(team))) {
+    const schedule = await readSchedule(kv, team, id);
+    if (schedule)
+      await kv.update(resourceKey(team, schedule.connection, schedule.resourceId), () => undefined);
+    await kv.update(scheduleKey(team, id), () => undefined);
+    await kv.setRemove(ACTIVE_SET, `${team}:${id}`);
+    await kv.setRemove(teamSet(team), id);
+  }
 }
