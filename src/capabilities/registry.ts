@@ -4,6 +4,7 @@ import { autoRetry } from './auto-retry/index.js';
 import { bandwidth } from './bandwidth/index.js';
 import type { Capability } from './capability.js';
 import { connections } from './connections/index.js';
+import { cutover } from './cutover/index.js';
 import { deltaRuns } from './delta-runs/index.js';
 import { events } from './events/index.js';
 import { evidence } from './evidence/index.js';
@@ -22,7 +23,8 @@ import { workflowSteps } from './workflow-steps/index.js';
  * The one list of the bot's capabilities, one line each (as providers/registry.ts lists
  * providers). A capability is one folder under src/capabilities/; see CONTRIBUTING.md.
  */
-// Under a verification post: sign-off, a delta run, a bucket check, the evidence (the list's order).
+// Under a verification post: sign-off, a delta run, a bucket check, the evidence, keep in sync
+// (the list's order).
 export const CAPABILITIES: readonly Capability[] = [
   connections,
   bandwidth,
@@ -42,4 +44,5 @@ export const CAPABILITIES: readonly Capability[] = [
   onCall,
   autoRetry,
   workflowSteps,
+  cutover,
 ];

@@ -111,6 +111,8 @@ const SUBCOMMAND_SAMPLES: Record<string, () => string> = {
   policy: () => 'policy add no-eu deny-regions=eu-*',
   verify: () => `verify ${taskId}`,
   evidence: () => `evidence ${taskId}`,
+  // Issue 76: keep in sync asks for operate where typed (and in the card's channel) first.
+  'keep-sync': () => `keep-sync ${taskId} every 6h until 2099-01-01`,
 };
 
 /** Issue 60: a plan for the card's buttons to act on (made once, by ACTOR in CHANNEL). */
@@ -289,6 +291,32 @@ const DRIVERS: Driver[] = [
   button('action', 'objects.check', () => JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId })),
   // Issue 78: Evidence bundle (a verification post's button) asks for view, as `/migrate evidence` does.
   button('action', 'evidence.get', () => JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId, at: 1 })),
+  // Issue 76: a keep-in-sync request's Approve and Reject ask for approve before reading it.
+  button('action', 'cutover.sync.approve', () => '0123456789'),
+  button('action', 'cutover.sync.reject', () => '0123456789'),
+  // "Keep in sync…" under a verification post asks for operate before its form opens...
+  button('action', 'cutover.sync.open', () => JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId, at: 1 })),
+  {
+    // ...and the form, when it comes back, asks again before anything is asked for.
+    surface: 'view',
+    sample: 'cutover.sync.form',
+    send: () =>
+      ix.submit(
+        {
+          id: 'V0KEEPSYNC',
+          hash: 'hash-keep-sync',
+          method: 'views.open',
+          view: {
+            type: 'modal',
+            callback_id: 'cutover.sync.form',
+            private_metadata: JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId, at: 1, ch: CHANNEL }),
+            blocks: [],
+          },
+        } as unknown as ShownView,
+        {},
+        { userId: ACTOR },
+      ),
+  },
   {
     // ...and again when the confirmation comes back, before anything is asked for.
     surface: 'view',

@@ -173,6 +173,7 @@ describe('Run changes since: OMS', { timeout: 90_000 }, () => {
       'Run changes since',
       'Check the buckets',
       'Evidence bundle',
+      'Keep in sync…',
     ]);
 
     const tasksBefore = t.oms.tasks.size;

@@ -142,6 +142,7 @@ describe('the verification post when a migration ends', { timeout: 90_000 }, () 
       'Run changes since',
       'Check the buckets',
       'Evidence bundle',
+      'Keep in sync…',
     ]);
     // Posted once: more cycles post nothing more.
     clock.advance(60_000);

@@ -1,0 +1,280 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { AppError } from '../../errors.js';
+import type { NextRun } from '../../providers/types.js';
+import { code } from '../../slack/blocks/mrkdwn.js';
+import { SKIP } from '../../store/atomic-kv.js';
+import type { ApprovalRecord } from '../approvals/approval-record.js';
+import { syncFact } from './convergence.js';
+import type { CutoverState } from './state.js';
+import { syncNote } from './sync-note.js';
+import {
+  ACTIVE_SET,
+  CUTOVER,
+  changeSchedule,
+  dueAt,
+  readSchedule,
+  resourceKey,
+  runClaimKey,
+  SAME_CLASS_STOP,
+  type StopReason,
+  type SyncSchedule,
+} from './sync-record.js';
+
+const HOUR = 3_600_000;
+/** How long the approved request of a run is kept (decided already; the scheduled start takes it at once). */
+const KEEP_MS = 24 * HOUR;
+
+/**
+ * The keep-in-sync job, on every replica before each cycle: for each approved schedule, settles
+ * what its started runs came to, stops it (end date, maximum, two same-class failures) once, and
+ * starts the run that is due. A run is claimed by one compare-and-set on `schedule id + run
+ * number` and handed to the approvals' scheduled start as an approved request (the approver's
+ * standing approval), which checks windows, freezes and quotas and creates it once.
+ */
+export async function syncPass(s: CutoverState, now: number): Promise<void> {
+  for (const member of await s.core.state.setMembers(ACTIVE_SET)) {
+    const [team, id] = member.split(':');
+    if (!team || !id) continue;
+    try {
+      await passOne(s, team, id, now);
+    } catch (error) {
+      s.core.logger.warn({ err: error, schedule: id }, 'could not run a keep-in-sync schedule');
+    }
+  }
+}
+
+async function passOne(s: CutoverState, team: string, id: string, now: number): Promise<void> {
+  let schedule = await readSchedule(s.core.state, team, id);
+  if (schedule?.status !== 'active') {
+    await s.core.state.setRemove(ACTIVE_SET, `${team}:${id}`);
+    return;
+  }
+  schedule = await settleRuns(s, schedule);
+  await drawFact(s, schedule);
+  const failed = sameClassFailures(schedule);
+  if (failed) {
+    await stop(s, schedule, 'failures', now, failed);
+    return;
+  }
+  if (schedule.runs.length >= schedule.max && schedule.runs.every((r) => r.outcome)) {
+    await stop(s, schedule, 'max', now);
+    return;
+  }
+  if (now >= schedule.until) {
+    await stop(s, schedule, 'end', now);
+    return;
+  }
+  if (schedule.runs.length >= schedule.max) return;
+  // The latest slot due (a bot away for several cadences runs once on return, not once per slot missed).
+  const every = schedule.everyH * HOUR;
+  const slot = Math.floor((now - (schedule.approvedAt ?? now)) / every);
+  const last = schedule.runs.at(-1)?.n ?? 0;
+  if (slot < 1 || slot <= last || dueAt(schedule, slot) > schedule.until) return;
+  const token = `run:${s.core.watcher.options.holder}:${randomBytes(4).toString('hex')}`;
+  const claimed = await s.core.state.update(runClaimKey(team, id, slot), (cur) =>
+    cur === undefined ? token : SKIP,
+  );
+  if (claimed !== token) return;
+  await startRun(s, schedule, slot, now);
+}
+
+/** Runs whose request has an outcome now: created (`ok`), or failed with its class. */
+async function settleRuns(s: CutoverState, schedule: SyncSchedule): Promise<SyncSchedule> {
+  const approvals = s.core.approvals;
+  if (!approvals) return schedule;
+  const found = new Map<number, { outcome: string; resource?: string }>();
+  for (const r of schedule.runs) {
+    if (r.outcome || !r.approval) continue;
+    const record = await approvals.find(schedule.team, r.approval);
+    if (record?.resourceId) found.set(r.n, { outcome: 'ok', resource: record.resourceId });
+    else if (record && record.status !== 'approved') found.set(r.n, { outcome: `failed:${classOf(record)}` });
+  }
+  if (found.size === 0) return schedule;
+  const after = await changeSchedule(s.core.state, schedule.team, schedule.id, (c) => ({
+    ...c,
+    runs: c.runs.map((r) => {
+      const f = found.get(r.n);
+      return !f || r.outcome ? r : { ...r, ...f };
+    }),
+  }));
+  for (const [n, f] of found)
+    if (f.outcome !== 'ok')
+      await say(s, schedule, `run-${n}-failed`, 'cutover.run.failed', { n, why: code(f.outcome.slice(7)) });
+  return after ?? schedule;
+}
+
+/** The class a failed run is counted in: its rule or error key, else its provider's code. */
+function classOf(record: ApprovalRecord): string {
+  const f = record.failure;
+  return (
+    f?.localized?.key ??
+    f?.errorCode ??
+    (f?.httpStatus ? `http ${f.httpStatus}` : record.status)
+  ).slice(0, 100);
+}
+
+/** The class of the last two runs when both failed the same way, else undefined. */
+function sameClassFailures(schedule: SyncSchedule): string | undefined {
+  const done = schedule.runs.filter((r) => r.outcome);
+  const tail = done.slice(-SAME_CLASS_STOP);
+  if (tail.length < SAME_CLASS_STOP) return undefined;
+  const first = tail[0]!.outcome!;
+  return first.startsWith('failed:') && tail.every((r) => r.outcome === first) ? first.slice(7) : undefined;
+}
+
+/**
+ * Stops the schedule once across replicas (active or pending → stopped), and says why once in the
+ * thread; resolves whether this call stopped it.
+ */
+export async function stop(
+  s: CutoverState,
+  schedule: SyncSchedule,
+  why: StopReason,
+  now: number,
+  detail: string = why,
+): Promise<boolean> {
+  let won = false;
+  await changeSchedule(s.core.state, schedule.team, schedule.id, (c) => {
+    won = c.status === 'active' || (why === 'called' && c.status === 'pending');
+    return won
+      ? { ...c, status: 'stopped', stopped: { why, at: now, detail: detail.slice(0, 200) } }
+      : undefined;
+  });
+  await s.core.state.setRemove(ACTIVE_SET, `${schedule.team}:${schedule.id}`);
+  await s.core.state.update(resourceKey(schedule.team, schedule.connection, schedule.resourceId), (v) =>
+    v === schedule.id ? undefined : SKIP,
+  );
+  await drawFact(s, { ...schedule, status: 'stopped' });
+  if (!won) return false;
+  const values = {
+    until: new Date(schedule.until).toISOString(),
+    runs: schedule.runs.length,
+    max: schedule.max,
+    // Who called it off is a mention; a failure's class is shown as code (inert).
+    why: why === 'called' ? `<@${detail}>` : code(detail),
+  };
+  await say(s, schedule, 'stop', `cutover.stop.${why as 'end' | 'max' | 'failures' | 'called'}`, values);
+  return true;
+}
+
+/** The run's delta: planned from the last run that created one, admitted approved, started at once. */
+async function startRun(s: CutoverState, schedule: SyncSchedule, n: number, now: number): Promise<void> {
+  const added = await changeSchedule(s.core.state, schedule.team, schedule.id, (c) =>
+    c.runs.some((r) => r.n === n) ? undefined : { ...c, runs: [...c.runs, { n, at: now }] },
+  );
+  if (!added) return;
+  const approvals = s.core.approvals;
+  const id = createHash('sha256').update(`${schedule.team}:${schedule.id}:${n}`).digest('hex').slice(0, 10);
+  try {
+    if (!approvals) throw new Error('no approvals');
+    const connection = s.core.connections.get(schedule.team, schedule.connection);
+    const provider = s.core.connections.provider(connection, 'background');
+    if (!provider.nextRun) throw new Error('no delta run');
+    const name = `${schedule.name} · sync ${n}`.slice(0, 255);
+    const { follows, next } = await planDelta(schedule, (id) => provider.nextRun!(schedule.kind, id, name));
+    const record: ApprovalRecord = {
+      id,
+      team: schedule.team,
+      requester: schedule.requester,
+      channel: schedule.channel,
+      connection: schedule.connection,
+      provider: schedule.provider as ApprovalRecord['provider'],
+      kind: next.kind,
+      request: next.request,
+      status: 'approved',
+      createdAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + KEEP_MS).toISOString(),
+      decidedBy: schedule.approvedBy!,
+      decidedAt: new Date(schedule.approvedAt ?? now).toISOString(),
+      startAt: new Date(now).toISOString(),
+      rerun: {
+        mode: next.mode,
+        n,
+        of: { kind: schedule.kind, id: follows, name: schedule.name },
+        root: `${schedule.connection}:${schedule.kind}:${schedule.resourceId}`,
+        ...(next.since !== undefined ? { since: next.since } : {}),
+      },
+    };
+    await approvals.admitApproved(record);
+    await changeSchedule(s.core.state, schedule.team, schedule.id, (c) => ({
+      ...c,
+      runs: c.runs.map((r) => (r.n === n ? { ...r, approval: id } : r)),
+    }));
+    await say(s, schedule, `run-${n}-started`, 'cutover.run.started', {
+      n,
+      approver: `<@${schedule.approvedBy}>`,
+      request: code(id),
+    });
+    await approvals.startDue();
+  } catch (error) {
+    const cls = error instanceof AppError ? (error.localized?.key ?? error.code) : 'error';
+    await changeSchedule(s.core.state, schedule.team, schedule.id, (c) => ({
+      ...c,
+      runs: c.runs.map((r) => (r.n === n && !r.outcome ? { ...r, outcome: `failed:${cls}` } : r)),
+    }));
+    await say(s, schedule, `run-${n}-failed`, 'cutover.run.failed', { n, why: code(cls) });
+  }
+}
+
+/** Writes the card's fact (the keep-in-sync and its convergence) when it changed since this replica wrote it. */
+async function drawFact(s: CutoverState, schedule: SyncSchedule): Promise<void> {
+  const fact = await syncFact(s, schedule);
+  const json = JSON.stringify(fact ?? null);
+  if (s.written.get(schedule.id) === json) return;
+  const target = { connection: schedule.connection, kind: schedule.kind, id: schedule.resourceId };
+  await s.core.watcher.notes
+    .fact(schedule.team, target, CUTOVER, fact)
+    .then(() => s.written.set(schedule.id, json))
+    .catch((error: unknown) =>
+      s.core.logger.warn({ err: error }, 'could not draw a keep-in-sync on its card'),
+    );
+}
+
+/** How many of the latest deltas are tried to follow before the migration itself. */
+const FOLLOW_TRIES = 3;
+
+/**
+ * The delta after the newest run the provider can follow (OMS needs a run that started, for its
+ * `migrate_since`): the latest deltas first, then the migration itself; the last error if none.
+ */
+async function planDelta(
+  schedule: SyncSchedule,
+  nextRun: (id: string) => Promise<NextRun>,
+): Promise<{ follows: string; next: NextRun }> {
+  const made = schedule.runs
+    .flatMap((r) => (r.resource ? [r.resource] : []))
+    .slice(-FOLLOW_TRIES)
+    .reverse();
+  let failure: unknown;
+  for (const id of [...made, schedule.resourceId]) {
+    try {
+      return { follows: id, next: await nextRun(id) };
+    } catch (error) {
+      failure = error;
+    }
+  }
+  throw failure;
+}
+
+/** Said once in the migration's thread (the dedup key is the schedule's, per line). */
+async function say(
+  s: CutoverState,
+  schedule: SyncSchedule,
+  what: string,
+  key: Parameters<typeof syncNote>[0],
+  values: Record<string, string | number>,
+): Promise<void> {
+  const ref = code(`${schedule.connection}:${schedule.resourceId}`);
+  await s.core.watcher.notes
+    .say(
+      schedule.team,
+      { connection: schedule.connection, kind: schedule.kind, id: schedule.resourceId },
+      `cutover-${schedule.id}-${what}`,
+      syncNote(key, { ...values, ref }),
+      s.core.clock.now(),
+      { channel: schedule.channel, deliver: true },
+    )
+    .catch((error: unknown) =>
+      s.core.logger.warn({ err: error }, 'could not tell the thread of a keep-in-sync'),
+    );
+}

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { RESOURCE_KINDS } from '../../domain/migration-resource.js';
+import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
+
+/** The capability's name: its jobs' prefix, its notes' owner. */
+export const CUTOVER = 'cutover';
+
+const HOUR = 3_600_000;
+/**
+ * The shortest cadence per provider, in hours. OMS: each delta is a new task (`migrate_since`) and
+ * OMS caps the tasks running at once per region; NCP: the policy started again; UpCloud: each delta
+ * is a new job that lists the whole source again, so it is held to 6 h.
+ */
+export const MIN_CADENCE_H: Record<string, number> = { 'huawei-oms': 1, ncp: 1, upcloud: 6 };
+/** The latest end date: 90 days ahead (a schedule left longer is forgotten, not kept). */
+export const MAX_AHEAD_MS = 90 * 24 * HOUR;
+/** The most runs one schedule may make. */
+export const MAX_RUNS = 500;
+/** Two consecutive failures of the same class stop a schedule. */
+export const SAME_CLASS_STOP = 2;
+
+export const STOP_REASONS = ['end', 'max', 'failures', 'rejected', 'called'] as const;
+export type StopReason = (typeof STOP_REASONS)[number];
+
+const run = z.strictObject({
+  n: z.number().int().min(1),
+  at: z.number(),
+  /** The approved request that creates the delta (the approvals' scheduled start). */
+  approval: z.string().max(20).optional(),
+  /** `ok` created; `failed:<class>` failed or refused before creating. */
+  outcome: z.string().max(120).optional(),
+  resource: z.string().max(200).optional(),
+});
+export type SyncRun = z.infer<typeof run>;
+
+export const syncScheduleSchema = z.strictObject({
+  id: z.string().regex(/^[a-f0-9]{10}$/),
+  team: z.string().min(1).max(40),
+  channel: z.string().min(1).max(40),
+  connection: z.string().min(1).max(40),
+  provider: z.string().min(1).max(40),
+  kind: z.enum(RESOURCE_KINDS),
+  resourceId: z.string().min(1).max(200),
+  name: z.string().max(1024),
+  everyH: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30),
+  until: z.number(),
+  max: z.number().int().min(1).max(MAX_RUNS),
+  requester: z.string().min(1).max(40),
+  status: z.enum(['pending', 'active', 'stopped']),
+  createdAt: z.number(),
+  approvedBy: z.string().max(40).optional(),
+  approvedAt: z.number().optional(),
+  runs: z.array(run).max(MAX_RUNS),
+  stopped: z
+    .strictObject({ why: z.enum(STOP_REASONS), at: z.number(), detail: z.string().max(200) })
+    .optional(),
+});
+export type SyncSchedule = z.infer<typeof syncScheduleSchema>;
+
+export const scheduleKey = (team: string, id: string) => `cutover:sync:${team}:${id}`;
+/** Every schedule not stopped yet (`team:id`): what the job reads. */
+export const ACTIVE_SET = 'cutover:sync:active';
+/** Every schedule of a workspace (ids), asked or approved: what an uninstall deletes. */
+export const teamSet = (team: string) => `cutover:sync-team:${team}`;
+/** A run's claim: one replica takes run `n` of a schedule, once, across restarts. */
+export const runClaimKey = (team: string, id: string, n: number) => `cutover:sync-run:${team}:${id}:${n}`;
+/** The schedule of a resource: one at a time. */
+export const resourceKey = (team: string, connection: string, id: string) =>
+  `cutover:sync-of:${team}:${connection}:${id}`;
+
+/** When run `n` is due: one cadence after the approval, then every cadence. */
+export function dueAt(s: SyncSchedule, n: number): number {
+  return (s.approvedAt ?? 0) + n * s.everyH * HOUR;
+}
+
+export async function readSchedule(
+  kv: AtomicKv,
+  team: string,
+  id: string,
+): Promise<SyncSchedule | undefined> {
+  const raw = await kv.get(scheduleKey(team, id));
+  if (!raw) return undefined;
+  const parsed = syncScheduleSchema.safeParse(JSON.parse(raw));
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** One compare-and-set on the schedule: `change` returns the next one, or undefined to leave it. */
+export async function changeSchedule(
+  kv: AtomicKv,
+  team: string,
+  id: string,
+  change: (s: SyncSchedule) => SyncSchedule | undefined,
+): Promise<SyncSchedule | undefined> {
+  let written: SyncSchedule | undefined;
+  await kv.update(scheduleKey(team, id), (current) => {
+    written = undefined;
+    if (!current) return SKIP;
+    const parsed = syncScheduleSchema.safeParse(JSON.parse(current));
+    if (!parsed.success) return SKIP;
+    const next = change(parsed.data);
+    if (!next) return SKIP;
+    written = next;
+    return JSON.stringify(next);
+  });
+  return written;
+}
+
+/** Deletes every schedule of a workspace that uninstalled the app (idempotent): none runs again. */
+export async function forgetTeam(kv: AtomicKv, team: string): Promise<void> {
+  for (const id of await kv.setMembers(teamSet(team))) {
+    const schedule = await readSchedule(kv, team, id);
+    if (schedule)
+      await kv.update(resourceKey(team, schedule.connection, schedule.resourceId), () => undefined);
+    await kv.update(scheduleKey(team, id), () => undefined);
+    await kv.setRemove(ACTIVE_SET, `${team}:${id}`);
+    await kv.setRemove(teamSet(team), id);
+  }
+}
