@@ -39,11 +39,28 @@ export function actionLabel(
  * a channel is the same for everyone, so the dialog of an action only admins may take says so
  * before anyone confirms it (an operator was refused only after confirming).
  */
-const CONFIRMS: Partial<Record<ResourceAction, { verb: MessageKey; text: MessageKey; needs?: Role }>> = {
+const CONFIRMS: Partial<
+  Record<ResourceAction, { verb: MessageKey; text: MessageKey; title?: MessageKey; needs?: Role }>
+> = {
   delete: { verb: 'confirm.delete.verb', text: 'confirm.delete.text', needs: REQUIRED_ROLE.delete },
-  cancel: { verb: 'confirm.cancel.verb', text: 'confirm.cancel.text', needs: REQUIRED_ROLE.delete },
+  cancel: {
+    verb: 'confirm.cancel.verb',
+    text: 'confirm.cancel.text',
+    title: 'confirm.cancel.title',
+    needs: REQUIRED_ROLE.delete,
+  },
   pause: { verb: 'confirm.pause.verb', text: 'confirm.pause.text' },
 };
+
+/**
+ * What the click removes differs by kind (issue 74): a task group's delete takes its tasks, a sync
+ * task's stops copying new objects, a policy is not a task. `confirm.delete.text.<kind>` when the
+ * kind has its own sentence.
+ */
+function confirmText(key: MessageKey, kind: string, tr: Translator): MessageKey {
+  const own = `${key}.${kind}`;
+  return tr.has(own) ? (own as MessageKey) : key;
+}
 
 /** A resource kind in the reader's words ("task", "작업 그룹"); unknown kinds as they are. */
 export function kindWords(kind: string, tr: Translator = ENGLISH): string {
@@ -70,12 +87,12 @@ export function confirmFor(
   return {
     title: {
       type: 'plain_text',
-      text: truncate(tr.t('confirm.title', { verb, kind: kindWords(kind, tr) }), 100),
+      text: truncate(tr.t(confirm.title ?? 'confirm.title', { verb, kind: kindWords(kind, tr) }), 100),
     },
     text: {
       type: 'plain_text',
       text: truncate(
-        tr.t(confirm.text, { name }) +
+        tr.t(confirmText(confirm.text, kind, tr), { name }) +
           (confirm.needs ? tr.t('confirm.needsRole', { role: confirm.needs }) : ''),
         300,
       ),
