@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { NcpSimulator } from '../../dev/simulators/ncp/index.js';
 import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
-import { onCallState } from '../../src/capabilities/on-call/on-call-state.js';
 import { messageButtonBody } from '../harness/interactions.js';
 import { FORM, postSigned } from '../harness/slack-requests.js';
 import { buttons, messageText, omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
@@ -14,12 +13,11 @@ import { notifications } from '../harness/watcher-rig.js';
 // Issue 74: every confirmation dialog the bot draws is drawn here through the real bot (signed
 // requests, the fake Slack, the three simulators), read (title, text, button), pressed, and the
 // effect checked against what its text claims. The plan dialogs and Approve/Reject are proven in
-// test/capabilities/plans-dialogs.test.ts and test/approvals; Disconnect and Cancel start in
+// test/capabilities/plans-dialogs.test.ts and test/approvals; Disconnect, Cancel start, Take over
+// and Release in
 // dialogs-say-what-happens-requests.test.ts. The last test fails when src/ draws a confirm this
 // table (or those files) does not cover.
 const ADMIN = 'U0ALICE01';
-const OPER_A = 'U0DLGOPRA';
-const OPER_B = 'U0DLGOPRB';
 const CHANNEL = 'C0DIALOGS';
 const SERVICE = '1200ecde-db95-4d1d-9c2c-00000000d174';
 const UC_TOKEN = 'ucat_01DIALOGS74TOKEN000000000000001';
@@ -61,7 +59,6 @@ beforeAll(async () => {
   });
   t.oms.timings.pauseDelayMs = 0;
   t.oms.timings.groupDeleteDelayMs = 0;
-  for (const user of [OPER_A, OPER_B]) await t.ask(`access grant <@${user}> operator`);
 }, 60_000);
 afterAll(async () => {
   await t.stop();
@@ -350,30 +347,6 @@ describe('a card’s dialog says what its button does, per provider and kind', (
   }
 });
 
-/** The claim the on-call capability holds for a task of hw-prod. */
-const claimOf = (id: string) =>
-  onCallState(t.bot.deps).claims.get('T0FAKE001', { connection: 'hw-prod', kind: 'task', id });
-
-/** A watched OMS task that has just failed, and its card. */
-async function failedCard(name: string) {
-  const task = t.oms.addTask({
-    name,
-    status: 2,
-    progress: 0.1,
-    totalSize: GiB,
-    failAt: 0.11,
-    failCode: 'TRF.0015',
-  });
-  t.oms.clock.advance(120_000);
-  const card = await watchedCard(task.id, task.id);
-  await t.bot.deps.watcher.runCycle();
-  return { id: task.id, card };
-}
-
-async function answerTo(click: { action_id: string; value: string }, userId: string) {
-  return (await t.click(click.action_id, click.value, { userId, channelId: CHANNEL })).answer();
-}
-
 describe('the other dialogs say what their button does', () => {
   it('picker.pause:task: the picker an ambiguous id answers with asks as the card does, and pauses that one', async () => {
     const one = t.oms.addTask({ id: '747400000000001', name: 'dlg-pick-one', status: 2, progress: 0.1 });
@@ -423,48 +396,6 @@ describe('the other dialogs say what their button does', () => {
     const shown = await t.ask(`show ${task.id}`, { userId: ADMIN });
     expect(buttons(shown).map((b) => b.action_id)).toContain('resource.resume');
   });
-
-  it('claim.takeover and claim.release: the claim moves to the presser, then to nobody', async () => {
-    const { id, card } = await failedCard('dlg-claimed');
-    const claimButton = buttons(cardNow(card)).find((b) => b.action_id === 'failure.claim')!;
-    await answerTo(claimButton, OPER_A);
-    const offer = buttons(await answerTo(claimButton, OPER_B));
-    const takeOver = offer.find((b) => b.action_id === 'failure.takeover')!;
-    const said = dialogOf(takeOver);
-    seen.set('claim.takeover', said);
-    expect(said.title).toBe('Take this failure over?');
-    expect(said.text).toMatch(
-      new RegExp(
-        `^<@${OPER_A}> is on it \\(<!date\\^\\d+\\^\\{ago\\}\\|[^>]+>\\)\\. Take it over\\? The post will say you have it now, taken over from them\\.$`,
-      ),
-    );
-    expect(said.confirm).toBe('Take over');
-    await answerTo(takeOver, OPER_B);
-    // The claim names the presser, taken from the owner the dialog named; the card says so.
-    expect(await claimOf(id)).toMatchObject({ by: OPER_B, from: OPER_A });
-    await t.settled();
-    expect(messageText(cardNow(card))).toContain(`<@${OPER_B}> is on it (took over from <@${OPER_A}>)`);
-
-    // An admin pressing the claim button is offered Release, whose dialog names the owner.
-    const release = buttons(await answerTo(claimButton, ADMIN)).find(
-      (b) => b.action_id === 'failure.release',
-    )!;
-    const released = dialogOf(release);
-    seen.set('claim.release', released);
-    expect(released).toEqual({
-      title: 'Release this claim?',
-      text: `<@${OPER_B}> is on it. Release it, so that nobody is on it and anyone can take it?`,
-      confirm: 'Release',
-    });
-    await answerTo(release, ADMIN);
-    expect(await claimOf(id)).toBeUndefined();
-    await t.settled();
-    // "anyone can take it": the card offers I'm on it again, and another operator takes it.
-    const again = buttons(cardNow(card)).find((b) => b.action_id === 'failure.claim')!;
-    expect(again.text).toBe("I'm on it");
-    await answerTo(again, OPER_A);
-    expect((await claimOf(id))?.by).toBe(OPER_A);
-  });
 });
 
 /** The file that proves a dialog drawn elsewhere, and the action id it presses there. */
@@ -482,7 +413,13 @@ const SITES: Record<
   'src/slack/blocks/resource-card.ts': { sites: 1, here: CARD_ROWS.map((r) => r.id) },
   'src/slack/blocks/error-message.ts': { sites: 1, here: ['picker.pause:task'] },
   'src/slack/blocks/watch-notifications.ts': { sites: 1, here: ['notification.pause'] },
-  'src/capabilities/on-call/claim-blocks.ts': { sites: 2, here: ['claim.takeover', 'claim.release'] },
+  'src/capabilities/on-call/claim-blocks.ts': {
+    sites: 2,
+    elsewhere: [
+      ELSEWHERE('test/slack/dialogs-say-what-happens-requests.test.ts', 'failure.takeover'),
+      ELSEWHERE('test/slack/dialogs-say-what-happens-requests.test.ts', 'failure.release'),
+    ],
+  },
   'src/capabilities/connections/connection-list.ts': {
     sites: 1,
     elsewhere: [ELSEWHERE('test/slack/dialogs-say-what-happens-requests.test.ts', 'connection.disconnect')],
