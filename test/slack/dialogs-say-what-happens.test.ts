@@ -392,7 +392,6 @@ describe('the other dialogs say what their button does', () => {
     await t.bot.deps.watcher.runCycle();
     expect(t.oms.task(task.id)?.status).toBe(3);
     // "until someone resumes it": the task allows a resume, and the bot offers it.
-    expect(t.bot.deps.resources.resolver).toBeDefined();
     const shown = await t.ask(`show ${task.id}`, { userId: ADMIN });
     expect(buttons(shown).map((b) => b.action_id)).toContain('resource.resume');
   });

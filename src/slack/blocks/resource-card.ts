@@ -52,14 +52,9 @@ const CONFIRMS: Partial<
   pause: { verb: 'confirm.pause.verb', text: 'confirm.pause.text' },
 };
 
-/**
- * What the click removes differs by kind (issue 74): a task group's delete takes its tasks, a sync
- * task's stops copying new objects, a policy is not a task. `confirm.delete.text.<kind>` when the
- * kind has its own sentence.
- */
+/** `<key>.<kind>` where a kind has its own sentence: a group's delete takes its tasks (issue 74). */
 function confirmText(key: MessageKey, kind: string, tr: Translator): MessageKey {
-  const own = `${key}.${kind}`;
-  return tr.has(own) ? (own as MessageKey) : key;
+  return tr.has(`${key}.${kind}`) ? (`${key}.${kind}` as MessageKey) : key;
 }
 
 /** A resource kind in the reader's words ("task", "작업 그룹"); unknown kinds as they are. */
