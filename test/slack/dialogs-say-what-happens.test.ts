@@ -181,7 +181,7 @@ const CARD_ROWS: CardRow[] = [
     },
     says: {
       title: 'Delete task?',
-      text: `Delete dlg-task-paused? The task and its progress record are removed; migrated objects stay.${ADMIN_ONLY}`,
+      text: `Delete dlg-task-paused? The task and its progress record are removed; migrated objects stay. Its watches end.${ADMIN_ONLY}`,
       confirm: 'Delete',
     },
     after: (s, card) => {
@@ -216,7 +216,7 @@ const CARD_ROWS: CardRow[] = [
     },
     says: {
       title: 'Delete sync task?',
-      text: `Delete dlg-sync-stopped? The sync task is removed: objects added to the source later are no longer copied. Migrated objects stay.${ADMIN_ONLY}`,
+      text: `Delete dlg-sync-stopped? The sync task is removed: objects added to the source later are no longer copied. Migrated objects stay. Its watches end.${ADMIN_ONLY}`,
       confirm: 'Delete',
     },
     // OMS keeps a deleted sync task only as a 404: nothing synchronizes it any more.
@@ -250,7 +250,7 @@ const CARD_ROWS: CardRow[] = [
     },
     says: {
       title: 'Delete task group?',
-      text: `Delete dlg-group-done? The task group and its tasks are removed, with their progress records; migrated objects stay.${ADMIN_ONLY}`,
+      text: `Delete dlg-group-done? The task group and its tasks are removed, with their progress records; migrated objects stay. Its watches end.${ADMIN_ONLY}`,
       confirm: 'Delete',
     },
     // The group goes, and its tasks with it, as the words now say.
@@ -296,7 +296,7 @@ const CARD_ROWS: CardRow[] = [
     },
     says: {
       title: 'Delete policy?',
-      text: `Delete dlg-policy-paused? The policy and its progress record are removed; migrated objects stay.${ADMIN_ONLY}`,
+      text: `Delete dlg-policy-paused? The policy and its progress record are removed; migrated objects stay. Its watches end.${ADMIN_ONLY}`,
       confirm: 'Delete',
     },
     after: (s) => expect(s.state()).toBeUndefined(),
@@ -343,6 +343,9 @@ describe('a card’s dialog says what its button does, per provider and kind', (
       await press(card.ts, button!);
       await t.bot.deps.watcher.runCycle();
       row.after(subject, cardNow(card));
+      // Delete says its watches end, and they do; after Pause or Cancel the watch stays listed.
+      const listed = messageText(await t.ask(`watches <#${CHANNEL}|ops>`, { userId: ADMIN }));
+      expect(listed.includes(subject.id), 'still watched').toBe(row.action !== 'delete');
     });
   }
 });
