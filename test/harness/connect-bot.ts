@@ -1,6 +1,7 @@
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { NcpSimulator } from '../../dev/simulators/ncp/index.js';
 import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
+import type { Clock } from '../../src/clock.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { generateKey } from '../../src/crypto/secret-box.js';
 import { FORM, postSigned } from './slack-requests.js';
@@ -53,11 +54,14 @@ export class ConnectBot {
       env?: Record<string, string>;
       storeUrl?: string;
       connections?: (omsUrl: string) => Connection[];
+      /** The bot's one clock (a `TestClock` the test moves). */
+      clock?: Clock;
     } = {},
   ): Promise<this> {
     await Promise.all([this.oms.start(), this.ncp.start(), this.upcloud.start()]);
     await this.t.start({
       connections: options.connections,
+      ...(options.clock ? { clock: options.clock } : {}),
       env: {
         MIGRATE_BOT_ENCRYPTION_KEYS: `k1:${ENCRYPTION_KEY}`,
         MIGRATE_BOT_ALLOWED_ENDPOINTS: [this.oms.url, this.ncp.url, this.upcloud.url].join(','),

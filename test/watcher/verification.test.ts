@@ -332,6 +332,10 @@ describe('signing off a verification', { timeout: 90_000 }, () => {
     const carol = await signOffModal(signButton, CAROL);
     expect(bob.view?.view.callback_id).toBe('verification.signoff.note');
     expect(carol.view).toBeDefined();
+    // Issue 74: the modal says what submitting does; the checks below find each claim true.
+    expect(mrkdwnTexts({ blocks: bob.view!.view.blocks })).toContain(
+      'You confirm that the verification of *verify-signoff* is what you expected. Your name, the time and your note are shown on the card and in the audit log.',
+    );
     const [a, b] = await Promise.all([
       ix.submit(bob.view!, { 'signoff-note': 'spot-checked 20 objects' }, { userId: BOB }),
       ix.submit(carol.view!, { 'signoff-note': 'looks fine' }, { userId: CAROL }),
@@ -363,6 +367,11 @@ describe('signing off a verification', { timeout: 90_000 }, () => {
       texts.some((x) => x.includes('Verification of verify-signoff') && x.includes(`“${winner.note}”`)),
     ).toBe(true);
     expect(texts.some((x) => !x.includes('Verification of'))).toBe(true);
+    // "and in the audit log": one sign-off entry, by the winner.
+    const audited = (await t.bot.deps.audit.recent('T0FAKE001', 200)).filter(
+      (e) => e.action === 'verify-signoff' && e.target === `hw-prod:${taskId}` && e.result === 'ok',
+    );
+    expect(audited.map((e) => e.user)).toEqual([winner.by]);
     // Signed: the edited post offers no button any more; a third press is told who.
     const third = await signOffModal(signButton, BOB);
     expect(third.view).toBeUndefined();

@@ -1,12 +1,10 @@
-import type { ActionsBlock, Button, ConfirmationDialog, KnownBlock, SectionBlock } from '@slack/types';
-import { REQUIRED_ROLE, type Role } from '../../access/roles.js';
+import type { ActionsBlock, Button, KnownBlock, SectionBlock } from '@slack/types';
 import type { CapabilityButton } from '../../capabilities/drawing-hooks.js';
 import type { SurfaceButtons } from '../../catalogue/explain.js';
-import type { MigrationResource, NormalizedState, ResourceKind } from '../../domain/migration-resource.js';
+import type { MigrationResource, NormalizedState } from '../../domain/migration-resource.js';
 import { ENGLISH, type MessageKey, type Translator } from '../../i18n/translator.js';
 import type { ResourceAction } from '../../providers/types.js';
 import { type EtaEstimate, estimateEta } from '../../reports/eta.js';
-import { KIND_PLURALS } from '../../resources/kind-offering.js';
 import type { LastAction } from '../../resources/last-actions.js';
 import type { GroupTally } from '../../watcher/group-tally.js';
 import { encodeResourceButton } from '../resource-button.js';
@@ -18,9 +16,11 @@ import { renderFailureExplanation } from './failure-explanation.js';
 import { progressBar, slackDate } from './format.js';
 import { groupStateLead, groupTallyBlocks } from './group-card.js';
 import { code, context, escapeMrkdwn, section, truncate } from './mrkdwn.js';
+import { confirmFor, kindWords } from './resource-words.js';
 import { stateLabel } from './state-words.js';
 
 export { displayName } from './display-name.js';
+export { confirmFor, kindPlural, kindWords } from './resource-words.js';
 
 /**
  * The words on a button for an action: the same on the card, in threads and in pickers. A resource
@@ -32,58 +32,6 @@ export function actionLabel(
   state?: NormalizedState,
 ): string {
   return action === 'resume' && state === 'queued' ? tr.t('action.start') : tr.t(`action.${action}`);
-}
-
-/**
- * Actions that destroy something or stop work get a confirm dialog with `style: danger`. A card in
- * a channel is the same for everyone, so the dialog of an action only admins may take says so
- * before anyone confirms it (an operator was refused only after confirming).
- */
-const CONFIRMS: Partial<Record<ResourceAction, { verb: MessageKey; text: MessageKey; needs?: Role }>> = {
-  delete: { verb: 'confirm.delete.verb', text: 'confirm.delete.text', needs: REQUIRED_ROLE.delete },
-  cancel: { verb: 'confirm.cancel.verb', text: 'confirm.cancel.text', needs: REQUIRED_ROLE.delete },
-  pause: { verb: 'confirm.pause.verb', text: 'confirm.pause.text' },
-};
-
-/** A resource kind in the reader's words ("task", "작업 그룹"); unknown kinds as they are. */
-export function kindWords(kind: string, tr: Translator = ENGLISH): string {
-  const key = `kind.${kind}`;
-  return tr.has(key) ? tr.t(key) : kind;
-}
-
-/** Several of a kind, for sentences ("sync tasks of hw-x could not be listed"), in the reader's words. */
-export function kindPlural(kind: ResourceKind, tr: Translator = ENGLISH): string {
-  const key = `kinds.${kind}`;
-  return tr.has(key) ? tr.t(key) : KIND_PLURALS[kind];
-}
-
-/** The confirm dialog of an action that stops or destroys something (undefined for the others). */
-export function confirmFor(
-  action: ResourceAction,
-  kind: string,
-  name: string,
-  tr: Translator = ENGLISH,
-): ConfirmationDialog | undefined {
-  const confirm = CONFIRMS[action];
-  if (!confirm) return undefined;
-  const verb = tr.t(confirm.verb);
-  return {
-    title: {
-      type: 'plain_text',
-      text: truncate(tr.t('confirm.title', { verb, kind: kindWords(kind, tr) }), 100),
-    },
-    text: {
-      type: 'plain_text',
-      text: truncate(
-        tr.t(confirm.text, { name }) +
-          (confirm.needs ? tr.t('confirm.needsRole', { role: confirm.needs }) : ''),
-        300,
-      ),
-    },
-    confirm: { type: 'plain_text', text: truncate(verb, 30) },
-    deny: { type: 'plain_text', text: tr.t('confirm.deny') },
-    style: action === 'pause' ? 'primary' : 'danger',
-  };
 }
 
 export function resourceRef(resource: Pick<MigrationResource, 'connection' | 'id'>): string {
