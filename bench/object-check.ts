@@ -33,13 +33,16 @@ async function startStore(n: number) {
 }
 
 async function botCheck(url: string) {
-  const store = new S3ObjectStore({
-    endpoint: url,
-    region: 'us-east-1',
-    accessKey: AK,
-    secretKey: SK,
-    pathStyle: true,
-  });
+  const store = new S3ObjectStore(
+    {
+      endpoint: url,
+      region: 'us-east-1',
+      accessKey: AK,
+      secretKey: SK,
+      pathStyle: true,
+    },
+    { allowedEndpoints: [url], now: Date.now },
+  );
   global.gc?.();
   let rss = 0;
   let heap = 0;

@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
+import { maskUrls } from './url-credentials.js';
 
 export type { Logger };
 
@@ -58,9 +59,11 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions): Logger {
   const destination = options.destination ?? pino.destination({ dest: 1, sync: false });
   const scrub = options.scrub;
-  const stream: DestinationStream = scrub
-    ? { write: (line: string) => destination.write(scrub(line)) }
-    : destination;
+  // Every URL a line holds loses its user info and query values (a webhook's `?token=`), after the
+  // known secrets are scrubbed: what a secret is cannot be known of a URL someone typed.
+  const stream: DestinationStream = {
+    write: (line: string) => destination.write(maskUrls(scrub ? scrub(line) : line)),
+  };
   return pino(
     {
       level: options.level,

@@ -53,3 +53,45 @@ function safeDecode(value: string): string {
     return value;
   }
 }
+
+/**
+ * A URL in free text: its scheme, then everything up to a space, double quote, angle bracket or
+ * pipe (a Slack link's label). A backslash takes the character after it along (a JSON line's `\"`),
+ * so a quote escaped inside a logged query cannot end the URL early and leave the rest shown.
+ */
+const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*:\/\/)((?:[^\s"<>`|\\]|\\.)*)/gi;
+/** Punctuation that ends a sentence rather than a URL. */
+const TRAILING = /[.,;:!)\]]+$/;
+
+/**
+ * Every URL in `text` with its user info, its query's values and its fragment masked
+ * (`https://…@host/in?token=…&v=…`): a receiver's `?token=` or a `user:password@` is a secret the
+ * audit channel and the logs never show. The host, path and parameter names stay, so a line still
+ * says where it went. Whatever follows the last `@` before the query is taken for the host, so an
+ * unencoded `/` in a password is masked too.
+ */
+export function maskUrls(text: string): string {
+  return text.replace(URL_IN_TEXT, (_whole, scheme: string, rest: string) => {
+    const trail = TRAILING.exec(rest)?.[0] ?? '';
+    return scheme + maskRest(rest.slice(0, rest.length - trail.length)) + trail;
+  });
+}
+
+function maskRest(rest: string): string {
+  const queryAt = rest.search(/[?#]/);
+  const before = queryAt < 0 ? rest : rest.slice(0, queryAt);
+  const after = queryAt < 0 ? '' : rest.slice(queryAt);
+  const at = before.lastIndexOf('@');
+  const where = at >= 0 ? `…${before.slice(at)}` : before;
+  if (after === '') return where;
+  const hashAt = after.indexOf('#');
+  const query = hashAt < 0 ? after : after.slice(0, hashAt);
+  const masked = query
+    .slice(1)
+    .split('&')
+    .map((part) =>
+      part === '' ? part : part.includes('=') ? `${part.slice(0, part.indexOf('=') + 1)}…` : '…',
+    )
+    .join('&');
+  return `${where}${query ? `?${masked}` : ''}${hashAt < 0 ? '' : '#…'}`;
+}

@@ -122,10 +122,8 @@ export async function startPlayground(
   try {
     const config = createConfig({
       ...env,
-      ...playgroundBotSettings(
-        env,
-        sims.running.map((r) => r.url),
-      ),
+      // The bucket store too: every request to a bucket passes the endpoint rule (issue 73).
+      ...playgroundBotSettings(env, [...sims.running.map((r) => r.url), sims.objects.url]),
       SLACK_SIGNING_SECRET: signingSecret,
       SLACK_BOT_TOKEN: botToken,
       SLACK_APP_TOKEN: undefined,

@@ -13,9 +13,13 @@ async function main(): Promise<void> {
   const connectionsFile = path.join(dir, 'simulators.connections.yml');
   writeFileSync(connectionsFile, sims.connectionsYaml);
   const envFile = path.join(dir, 'simulators.env');
-  const exports = Object.entries({ ...sims.env, MIGRATE_BOT_CONNECTIONS: connectionsFile }).map(
-    ([k, v]) => `export ${k}=${v}`,
-  );
+  // Loopback is reached only where the allow-list says so: the simulators and their bucket store.
+  const allowed = [...sims.running.map((r) => r.url), sims.objects.url].join(',');
+  const exports = Object.entries({
+    ...sims.env,
+    MIGRATE_BOT_CONNECTIONS: connectionsFile,
+    MIGRATE_BOT_ALLOWED_ENDPOINTS: allowed,
+  }).map(([k, v]) => `export ${k}=${v}`);
   writeFileSync(envFile, `${exports.join('\n')}\n`, { mode: 0o600 });
   console.log(
     [

@@ -5,6 +5,7 @@ import type { SettingsStore } from '../settings/workspace-settings.js';
 import type { AtomicKv } from '../store/atomic-kv.js';
 import { Journal, type JournalTap } from '../store/journal.js';
 import { readJson } from '../store/open-atomic-kv.js';
+import { maskUrls } from '../url-credentials.js';
 
 export const auditEntrySchema = z.object({
   at: z.string(),
@@ -58,7 +59,14 @@ export class AuditLog {
   }
 
   async record(entry: Omit<AuditEntry, 'at'>): Promise<AuditEntry> {
-    const full = auditEntrySchema.parse({ ...entry, at: new Date(this.#clock.now()).toISOString() });
+    // A URL's user info and query are masked before the entry goes anywhere (store, log, channel,
+    // events): a webhook's `?token=` is the receiver's secret.
+    const full = auditEntrySchema.parse({
+      ...entry,
+      ...(entry.target !== undefined ? { target: maskUrls(entry.target) } : {}),
+      ...(entry.detail !== undefined ? { detail: maskUrls(entry.detail) } : {}),
+      at: new Date(this.#clock.now()).toISOString(),
+    });
     this.#logger.info({ audit: full }, 'audit');
     const lines = this.#journal.linesOf(full);
     await this.#kv.update(

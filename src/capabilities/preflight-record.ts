@@ -27,6 +27,8 @@ export const preflightSizeSchema = z.discriminatedUnion('basis', [
     bytes,
     prefixes: count,
     unsized: count.optional(),
+    /** Sized by the bot's bucket check of a retry's listed objects, not by the provider's listing. */
+    checked: z.literal(true).optional(),
   }),
   z.strictObject({ basis: z.literal('sampled'), objects: count, bytes, prefixes: count, bound: count }),
   z.strictObject({ basis: z.literal('estimated'), objects: count, bytes, done: z.boolean() }),

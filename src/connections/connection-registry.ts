@@ -178,7 +178,7 @@ export class ConnectionRegistry {
     const providers = this.#providers[purpose];
     let provider = providers.get(connection);
     if (!provider) {
-      provider = createProvider(connection, { ...this.#deps, purpose });
+      provider = createProvider(connection, { ...this.#depsFor(connection), purpose });
       if (purpose === 'interactive') provider = limitInteractiveCalls(provider);
       providers.set(connection, provider);
     }
@@ -187,7 +187,19 @@ export class ConnectionRegistry {
 
   /** A throwaway provider for a connection that is not registered yet (the check before saving). */
   probe(connection: Connection, purpose: CallPurpose): MigrationProvider {
-    return createProvider(connection, { ...this.#deps, purpose });
+    return createProvider(connection, { ...this.#typedDeps(), purpose });
+  }
+
+  /** A connection typed into Slack reaches its endpoint only through the one endpoint rule. */
+  #depsFor(connection: Connection): ProviderDeps {
+    return this.isStored(connection) ? this.#typedDeps() : this.#deps;
+  }
+
+  #typed: ProviderDeps | undefined;
+  #typedDeps(): ProviderDeps {
+    const allowedEndpoints = this.#store?.allowedEndpoints ?? [];
+    this.#typed ??= { ...this.#deps, pools: this.#deps.pools.guarded({ allowedEndpoints }) };
+    return this.#typed;
   }
 
   /**

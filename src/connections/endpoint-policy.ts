@@ -1,4 +1,5 @@
 import { InvalidInputError, type LocalizedMessage } from '../errors.js';
+import { allowListed } from '../outbound/allow-list.js';
 import type { EndpointRule } from '../providers/definition.js';
 import type { ProviderId } from '../providers/provider-ids.js';
 import { providerDefinition } from '../providers/registry.js';
@@ -83,7 +84,7 @@ export function checkEndpoint(
   if (url.search || url.hash)
     return refuse(`${what} may not have a query string or fragment: use e.g. ${expected.example}`, 'query');
   const normalized = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-  if (allowList.some((entry) => allowedBy(url, entry))) return { ok: true, url: normalized };
+  if (allowListed(url, allowList)) return { ok: true, url: normalized };
   if (url.protocol !== 'https:')
     return refuse(`${what} must use https:// (e.g. ${expected.example}).`, 'mustHttps');
   if (url.port !== '')
@@ -102,13 +103,4 @@ export function checkEndpoint(
   if (url.pathname !== '/' && url.pathname !== '')
     return refuse(`${what} is the host only, without a path: ${url.origin}`, 'path', { origin: url.origin });
   return { ok: true, url: url.origin };
-}
-
-/** True when `entry` (an allow-list URL) allows `url`: same origin, and under its path when it names one. */
-export function allowedBy(url: URL, entry: string): boolean {
-  if (!URL.canParse(entry)) return false;
-  const allowed = new URL(entry);
-  if (allowed.origin !== url.origin) return false;
-  const prefix = allowed.pathname.replace(/\/+$/, '');
-  return prefix === '' || url.pathname === prefix || url.pathname.startsWith(`${prefix}/`);
 }

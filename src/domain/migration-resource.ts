@@ -79,6 +79,11 @@ export interface ObjectList {
   path?: string;
   bucket?: string;
   error?: string;
+  /**
+   * The keys the list names, as the bot read them when the run ended (bounded: `more` when it
+   * holds more), or why it could not read them (`unread`: an object store failure's name).
+   */
+  names?: { keys: string[]; more: boolean; unread?: string };
 }
 
 /** A provider resource (OMS task, NCP policy, UpCloud job…) seen through one lens. */

@@ -25,8 +25,19 @@ export interface ObjectStore {
   ): Promise<{ lines: AsyncIterable<string>; size?: number; truncated(): boolean }>;
 }
 
-/** Why a bucket could not be read, in words the bot can say (never the store's raw body). */
-export type ObjectStoreFailure = 'denied' | 'no-bucket' | 'no-object' | 'unreachable' | 'refused';
+/**
+ * Why a bucket could not be read, in words the bot can say (never the store's raw body): `blocked`,
+ * its endpoint is at an internal address the allow-list does not name; `runaway`, the store's
+ * answer went past a bound the bot reads to (a listing that does not end, an answer over 8 MiB).
+ */
+export type ObjectStoreFailure =
+  | 'denied'
+  | 'no-bucket'
+  | 'no-object'
+  | 'unreachable'
+  | 'refused'
+  | 'blocked'
+  | 'runaway';
 
 export class ObjectStoreError extends Error {
   constructor(

@@ -1,10 +1,28 @@
 import { createInterface } from 'node:readline';
 import { Readable, Transform } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { allowListed } from '../outbound/allow-list.js';
+import { guardedNodeAgents, isPrivateAddressError, type Resolve } from '../outbound/guarded-connect.js';
+import { capAnswers, ListingBounds, MAX_ANSWER_BYTES, RunawayAnswerError } from './bounded-answers.js';
 import type { BucketAccess, ObjectEntry, ObjectStore, ObjectStoreFailure } from './object-store.js';
 import { ObjectStoreError } from './object-store.js';
 
 const PAGE = 1000;
+/** One request, sending to last byte: the socket's idle timeout alone lets a drip-fed answer last for ever. */
+const REQUEST_DEADLINE_MS = 120_000;
+
+/**
+ * The endpoint rule every request to a bucket passes (docs/security.md, "one endpoint rule for
+ * every outbound request"): an endpoint the allow-list (`MIGRATE_BOT_ALLOWED_ENDPOINTS`) names is
+ * reached as is; any other only at a public address, checked on the address each connection is
+ * made to. `now` is the bot's clock, which bounds a listing's length.
+ */
+export interface EndpointRule {
+  allowedEndpoints: readonly string[];
+  now: () => number;
+  /** How host names are resolved (tests); node:dns otherwise. */
+  resolve?: Resolve;
+}
 
 /**
  * The SDK, loaded on first use: importing it costs about 0.2 s of CPU, at every start of a process
@@ -23,39 +41,53 @@ const loadSdk = () => {
  */
 export class S3ObjectStore implements ObjectStore {
   readonly #access: BucketAccess;
+  readonly #rule: EndpointRule;
   #client: Promise<S3Client> | undefined;
 
-  constructor(access: BucketAccess) {
+  constructor(access: BucketAccess, rule: EndpointRule) {
     this.#access = access;
+    this.#rule = rule;
   }
 
   #clientOnce(): Promise<S3Client> {
     const access = this.#access;
-    this.#client ??= loadSdk().then(
-      ({ S3Client }) =>
-        new S3Client({
-          endpoint: access.endpoint,
-          region: access.region,
-          forcePathStyle: access.pathStyle,
-          credentials: {
-            accessKeyId: access.accessKey,
-            secretAccessKey: access.secretKey,
-            ...(access.securityToken ? { sessionToken: access.securityToken } : {}),
-          },
-          maxAttempts: 3,
-          requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
-          // Not every S3-compatible store takes the newer checksum headers; nothing here needs them.
-          requestChecksumCalculation: 'WHEN_REQUIRED',
-          responseChecksumValidation: 'WHEN_REQUIRED',
-        }),
-    );
+    const listed =
+      URL.canParse(access.endpoint) && allowListed(new URL(access.endpoint), this.#rule.allowedEndpoints);
+    this.#client ??= loadSdk().then(({ S3Client }) => {
+      const client = new S3Client({
+        endpoint: access.endpoint,
+        region: access.region,
+        forcePathStyle: access.pathStyle,
+        credentials: {
+          accessKeyId: access.accessKey,
+          secretAccessKey: access.secretKey,
+          ...(access.securityToken ? { sessionToken: access.securityToken } : {}),
+        },
+        maxAttempts: 3,
+        requestHandler: {
+          connectionTimeout: 5_000,
+          requestTimeout: 60_000,
+          ...(listed ? {} : guardedNodeAgents(this.#rule.resolve)),
+        },
+        // Not every S3-compatible store takes the newer checksum headers; nothing here needs them.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      });
+      client.middlewareStack.addRelativeTo(capAnswers(MAX_ANSWER_BYTES) as never, {
+        relation: 'after',
+        toMiddleware: 'deserializerMiddleware',
+        name: 'migrateBotCappedAnswers',
+      });
+      return client;
+    });
     return this.#client;
   }
 
   async *list(bucket: string, prefix: string, signal?: AbortSignal): AsyncIterable<ObjectEntry[]> {
     let token: string | undefined;
+    const bounds = new ListingBounds(this.#rule.now);
     do {
-      const page = await this.#call(async () =>
+      const page = await this.#call(signal, async (abortSignal) =>
         (await this.#clientOnce()).send(
           new (await loadSdk()).ListObjectsV2Command({
             Bucket: bucket,
@@ -64,7 +96,7 @@ export class S3ObjectStore implements ObjectStore {
             EncodingType: 'url',
             ...(token ? { ContinuationToken: token } : {}),
           }),
-          { abortSignal: signal },
+          { abortSignal },
         ),
       );
       const url = page.EncodingType === 'url';
@@ -79,14 +111,22 @@ export class S3ObjectStore implements ObjectStore {
               },
             ],
       );
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      try {
+        token = bounds.next({
+          truncated: page.IsTruncated === true,
+          token: page.NextContinuationToken,
+          keys: page.Contents?.length ?? 0,
+        });
+      } catch (error) {
+        throw toStoreError(error, (await loadSdk()).S3ServiceException);
+      }
     } while (token);
   }
 
   async readLines(bucket: string, key: string, maxBytes: number, signal?: AbortSignal) {
-    const answer = await this.#call(async () =>
+    const answer = await this.#call(signal, async (abortSignal) =>
       (await this.#clientOnce()).send(new (await loadSdk()).GetObjectCommand({ Bucket: bucket, Key: key }), {
-        abortSignal: signal,
+        abortSignal,
       }),
     );
     const body = answer.Body as Readable | undefined;
@@ -118,10 +158,14 @@ export class S3ObjectStore implements ObjectStore {
     return { lines, size: answer.ContentLength, truncated: () => cut };
   }
 
-  async #call<T>(work: () => Promise<T>): Promise<T> {
+  /** One request under the caller's signal and a deadline of its own: past the deadline it is unreachable. */
+  async #call<T>(signal: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const deadline = AbortSignal.timeout(REQUEST_DEADLINE_MS);
     try {
-      return await work();
+      return await work(signal ? AbortSignal.any([signal, deadline]) : deadline);
     } catch (error) {
+      if (deadline.aborted && !signal?.aborted)
+        throw new ObjectStoreError('unreachable', undefined, { cause: error });
       throw toStoreError(error, (await loadSdk()).S3ServiceException);
     }
   }
@@ -132,6 +176,9 @@ function toStoreError(
   S3ServiceException: typeof import('@aws-sdk/client-s3').S3ServiceException,
 ): Error {
   if (error instanceof Error && error.name === 'AbortError') return error;
+  if (isPrivateAddressError(error)) return new ObjectStoreError('blocked', undefined, { cause: error });
+  const runaway = runawayOf(error);
+  if (runaway) return new ObjectStoreError('runaway', runaway.code, { cause: error });
   if (error instanceof S3ServiceException) {
     const status = error.$metadata?.httpStatusCode;
     const code = /^[A-Za-z0-9.]{1,40}$/.test(error.name) ? error.name : undefined;
@@ -148,6 +195,13 @@ function toStoreError(
     return new ObjectStoreError(failure, code, { cause: error });
   }
   return new ObjectStoreError('unreachable', undefined, { cause: error });
+}
+
+/** The bound an answer went past, however the SDK wrapped it. */
+function runawayOf(error: unknown): RunawayAnswerError | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++)
+    if (e instanceof RunawayAnswerError) return e;
+  return undefined;
 }
 
 /** S3's `encoding-type=url` writes a space as `+` and everything else as `%XX`. */

@@ -127,12 +127,10 @@ describe('one bot per SQLite file, whichever path reaches it', () => {
 
 describe('start-up errors', () => {
   it('STORE_URL under /proc: one message and exit 1 within seconds, not a spin at 100 % CPU', async () => {
-    const started = Date.now();
     const bot = startBot({ STORE_URL: 'sqlite:///proc/x/bot.sqlite' });
-    const { code } = await bot.exited(10_000); // killed (and failed) if still running then
-    const seconds = (Date.now() - started) / 1000;
+    // A spinning bot is still running after the wait: `exited` kills it and fails the test.
+    const { code } = await bot.exited(10_000);
     expect(code).toBe(1);
-    expect(seconds).toBeLessThan(10);
     expect(bot.stderr.match(/cannot start/g)).toHaveLength(1);
     expect(bot.stderr).toContain(
       'the SQLite store /proc/x/bot.sqlite (STORE_URL=sqlite:///proc/x/bot.sqlite) cannot be used: could not create its directory /proc/x: the file system does not allow creating it there (ENOENT).',

@@ -215,8 +215,8 @@ describe('the pre-flight on an approval request', () => {
     t.oms.faults.script({ path: '/buckets/objects', delayMs: 3_000 });
     try {
       const req = await request('hw-prod task', OMS_VALUES);
-      // Posted without waiting for the 3 s listing.
-      expect(req.ms).toBeLessThan(2_500);
+      // Posted without waiting for the 3 s listing: an order, not a measured time. Had it waited,
+      // the listing's answer would have given a size.
       expect(req.text).toContain('Size could not be estimated: Huawei OMS did not answer within 1 s.');
       expect(req.text).toContain('Already on `hw-prod` (cn-north-4): 2 running');
       // With a price but no size, the cost is said to be unknown, and why.

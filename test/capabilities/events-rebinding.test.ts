@@ -1,6 +1,6 @@
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PrivateAddressError, pinnedAgent } from '../../src/capabilities/events/pinned-lookup.js';
+import { PrivateAddressError, guardedAgent as pinnedAgent } from '../../src/outbound/guarded-connect.js';
 import { WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 // DNS rebinding: a webhook's host is a public name when it is added, and resolves to loopback when
@@ -36,8 +36,34 @@ describe('webhook connections', () => {
     await agent.close();
   });
 
+  it('refuse a receiver written as an internal address, which is connected to without a lookup', async () => {
+    // Issue 73: undici connects to `127.0.0.1` (or `[::1]`) as written, never asking the lookup.
+    const agent = pinnedAgent(async () => [{ address: '192.0.2.1', family: 4 }]);
+    for (const host of ['127.0.0.1', '[::ffff:127.0.0.1]', '[::1]']) {
+      const error = await fetch(`http://${host}:${new URL(receiver.url).port}/literal`, {
+        method: 'POST',
+        body: '{}',
+        dispatcher: agent,
+      }).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(error?.cause, host).toBeInstanceOf(PrivateAddressError);
+    }
+    expect(receiver.at('/literal')).toHaveLength(0);
+    await agent.close();
+  });
+
   it('refuse private, link-local and metadata addresses too, and connect to a public one', async () => {
-    for (const address of ['10.0.0.7', '169.254.169.254', '192.168.1.1', '::1', 'fd00::1']) {
+    for (const address of [
+      '10.0.0.7',
+      '169.254.169.254',
+      '192.168.1.1',
+      '::1',
+      'fd00::1',
+      '64:ff9b::a9fe:a9fe',
+      '2002:7f00:1::1',
+    ]) {
       const agent = pinnedAgent(async () => [{ address, family: address.includes(':') ? 6 : 4 }]);
       const error = await fetch('http://hooks.example.com:8443/x', { dispatcher: agent }).then(
         () => undefined,

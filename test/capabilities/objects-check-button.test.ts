@@ -31,7 +31,7 @@ beforeAll(async () => {
   await world.start();
   await t.start({
     connections: () => [world.ncpConnection('ncp-kr', { region: 'KR' })],
-    env: { POLL_INTERVAL_SECONDS: '0' },
+    env: { POLL_INTERVAL_SECONDS: '0', ...world.allowed() },
     watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } },
   });
   ncp.clock.freeze();

@@ -22,7 +22,7 @@ beforeAll(async () => {
   await world.start();
   await t.start({
     connections: (omsUrl) => [world.omsConnection('hw-prod', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
+    env: { POLL_INTERVAL_SECONDS: '0', ...world.allowed() },
   });
 });
 afterAll(async () => {
@@ -96,6 +96,8 @@ describe('the failed objects OMS recorded', () => {
       timeoutMs: 20_000,
     });
     expect(post).toContain('The provider recorded 7 failed objects');
+    // Issue 74, item 13: the 13 others missing are not in the list, and the post says so.
+    expect(post).toContain('13 objects missing or different are not in Huawei OMS’s list of failed objects');
     expect(post).toContain('`in/seven-fail/00 &lt;!here&gt;.bin`');
     expect(post).not.toContain('<!here>');
     const upload = await until(() => t.fakeSlack.files.uploads.find((u) => u.filename.includes(task.id)), {
@@ -120,6 +122,22 @@ describe('the failed objects OMS recorded', () => {
     expect(String((await click.answer()).text)).toContain('Asked for approval: seven-fail · retry 1');
     const request = await postedApproval(t, { team: 'T0FAKE001', channel: CHANNEL }, since);
     const record = await approvalsOf(t.bot.deps).get('T0FAKE001', request.id);
+    // Issue 74, item 15: the request's size is what the check read of the listed objects at the
+    // source (7 objects of 2 bytes each), not "unknown: the bot does not read the list".
+    expect(record.preflight?.size).toEqual({
+      basis: 'listed',
+      objects: 7,
+      bytes: 14,
+      prefixes: 0,
+      checked: true,
+    });
+    // What the button said is what the request asks for: the 7 objects of the list, by list task.
+    expect(record.rerun?.retry).toEqual({ what: 'list', objects: 7 });
+    const asked = JSON.stringify(request.message);
+    expect(asked).not.toContain('does not read');
+    expect(asked).toContain(
+      'the objects its list names, sized at the source when the bot’s bucket check read that list',
+    );
     expect(record.request).toMatchObject({
       task_type: 'list',
       description: 'seven-fail · retry 1',
@@ -147,6 +165,27 @@ describe('the failed objects OMS recorded', () => {
       obs_bucket: 'src-seven-dst',
       list_file_key: t.oms.task(task.id)!.failedListKey,
     });
+  });
+
+  it('says why what OMS did not record cannot be retried, and what moves it (issue 74)', async () => {
+    // A task that succeeded with nothing recorded failed, yet 2 of its 5 objects never arrived.
+    for (let i = 0; i < 5; i++) store.putObject('src-unrec', `u/${i}.bin`, `u${i}`);
+    for (let i = 0; i < 3; i++) store.putObject('src-unrec-dst', `u/${i}.bin`, `u${i}`);
+    const task = t.oms.addTask({
+      name: 'unrecorded',
+      status: 5,
+      src: { cloud_type: 'AWS', region: 'us-east-1', bucket: 'src-unrec' },
+      dst: { region: 'cn-north-4', bucket: 'src-unrec-dst' },
+    });
+    await t.ask(`verify hw-prod:${task.id}`, ALICE);
+    const post = await until(() => ended(checkPost(task.id)), { what: 'the post', timeoutMs: 20_000 });
+    expect(post).toContain('2 missing at the destination');
+    expect(post).toContain('2 objects missing or different are not in Huawei OMS’s list of failed objects');
+    expect(post).toContain('*Retry these* cannot bring them over');
+    expect(post).toContain('never writes to them');
+    expect(post).toContain('`/migrate create hw-prod`');
+    await t.settled();
+    expect(retryButton(t.fakeSlack, task.id)).toBeUndefined();
   });
 
   it('reads a list longer than its 8 MiB bound up to the bound, and says so', async () => {

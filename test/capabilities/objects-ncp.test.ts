@@ -23,7 +23,10 @@ const t = new TestBot();
 
 beforeAll(async () => {
   await world.start();
-  await t.start({ connections: () => [world.ncpConnection('ncp-kr')], env: { POLL_INTERVAL_SECONDS: '0' } });
+  await t.start({
+    connections: () => [world.ncpConnection('ncp-kr')],
+    env: { POLL_INTERVAL_SECONDS: '0', ...world.allowed() },
+  });
   for (let i = 0; i < 1_500; i++) {
     const name = `${String(i).padStart(4, '0')}.jpg`;
     store.putObject('media-assets', `photos/${name}`, `photo ${i}`);

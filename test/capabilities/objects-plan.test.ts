@@ -13,6 +13,20 @@ const run = (source: MigrationResource['source'], destination: MigrationResource
   ({ source, destination }) as MigrationResource;
 
 describe('planCheck', () => {
+  it('writes no region from the provider into a host name unless it is a region (issue 73)', () => {
+    for (const region of ['x@127.0.0.1:9/#', 'a/b', 'eu-1.evil.example:8']) {
+      const plan = planCheck(
+        run(
+          { cloud: 'AWS', region, bucket: 'a', prefix: '' },
+          { cloud: 'HuaweiCloud', region, bucket: 'b', prefix: '' },
+        ),
+        connection,
+      );
+      expect(plan.source, region).toMatchObject({ ok: false, why: 'no-endpoint' });
+      expect(plan.destination, region).toMatchObject({ ok: false, why: 'no-endpoint' });
+    }
+  });
+
   it('reaches each cloud at its documented S3 endpoint, or at the host UpCloud names', () => {
     const oms = planCheck(
       run(

@@ -46,7 +46,7 @@ function connections(omsUrl: string): Connection[] {
 
 beforeAll(async () => {
   await world.start();
-  const env = { STORE_URL: storeUrl, POLL_INTERVAL_SECONDS: '0' };
+  const env = { STORE_URL: storeUrl, POLL_INTERVAL_SECONDS: '0', ...world.allowed() };
   const watcher = { keyPrefix: `rc-${suffix}:`, leaseMs: 1_500 };
   await a.start({ env, connections, watcher });
   await b.start({
@@ -198,6 +198,62 @@ describe('a retry’s reconciling check, across two replicas', { timeout: 120_00
     expect(last).toContain('5 of 7 now arrived, 2 still missing');
     expect(last).toContain('`pics/05.jpg`, `pics/06.jpg`');
     expect(reconciled('pics · retry 1').posts).toBe(1);
+  });
+
+  it('OMS: says what the run never moved beside the retry’s 7 of 7, and offers Resume (issue 74)', async () => {
+    // A task that failed partway: of its 40 objects none moved, 7 recorded failed, 33 never moved.
+    for (let i = 0; i < 40; i++)
+      store.putObject('rc-part-src', `part/${String(i).padStart(2, '0')}.bin`, `q${i}`);
+    store.bucket('rc-part-dst', 'cn-north-4');
+    const task = a.oms.addTask({
+      name: 'partway',
+      status: 4,
+      src: { cloud_type: 'AWS', region: 'us-east-1', bucket: 'rc-part-src' },
+      dst: { region: 'cn-north-4', bucket: 'rc-part-dst' },
+    });
+    Object.assign(task, { totalNum: 40, successfulNum: 0, skippedNum: 0, failedNum: 7 });
+    writeOmsFailedLists(store)(a.oms.task(task.id)!);
+    await a.ask(`verify ${OMS}:${task.id}`, ALICE);
+    await retryApproved(task.id);
+    const retry = await until(
+      () => [...a.oms.tasks.values()].find((t) => t.taskType === 'list' && t.src.bucket === 'rc-part-src'),
+      { what: 'the list task', timeoutMs: 10_000 },
+    );
+    for (let i = 0; i < 7; i++)
+      store.putObject('rc-part-dst', `part/${String(i).padStart(2, '0')}.bin`, `q${i}`);
+    Object.assign(retry, { status: 5, completeSize: retry.totalSize, successfulNum: retry.totalNum });
+    const last = await until(
+      async () => {
+        await cyclesOnBoth(1);
+        return reconciled('partway · retry 1').last;
+      },
+      { what: 'the reconciled result', timeoutMs: 30_000 },
+    );
+    expect(last).toContain(
+      '7 of 7 now arrived, 0 still missing, and 33 more of the run’s objects never arrived',
+    );
+    expect(last).toContain('33 other objects of the run were never moved (run state: failed)');
+    expect(last).not.toContain(':white_check_mark:');
+    // The Resume it offers is the card's own action on the run: pressing it resumes the task.
+    const post = slack()
+      .callsTo('chat.update')
+      .concat(slack().callsTo('chat.postMessage'))
+      .filter((c) => messageText(c.body).includes('What partway · retry 1 brought over'))
+      .filter((c) => messageText(c.body).includes('now arrived'))
+      .at(-1)!;
+    const resume = (
+      post.body.blocks as { elements?: { action_id?: string; value?: string; text?: { text?: string } }[] }[]
+    )
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id === 'resource.resume');
+    expect(resume?.text?.text).toBe('Resume');
+    await a.ask(`access grant <@U0RCOPER1|oper> operator`, ALICE);
+    await a.click('resource.resume', resume!.value!, { userId: 'U0RCOPER1', channelId: CHANNEL });
+    await until(() => (a.oms.task(task.id)!.status !== 4 ? true : undefined), {
+      what: 'the task resumed',
+      timeoutMs: 10_000,
+    });
+    expect([1, 2]).toContain(a.oms.task(task.id)!.status);
   });
 
   it('a retry that is rejected is not waited for', async () => {

@@ -51,7 +51,7 @@ describe('a check the bot could not finish', () => {
   it('is drawn as stopped when the bot stops under it', async () => {
     const t = await new TestBot().start({
       connections: (omsUrl) => [world.omsConnection('hw-prod', omsUrl)],
-      env: { POLL_INTERVAL_SECONDS: '0' },
+      env: { POLL_INTERVAL_SECONDS: '0', ...world.allowed() },
     });
     const release = store.holdListings();
     try {
@@ -73,7 +73,7 @@ describe('a check the bot could not finish', () => {
   it('is said stopped by the next verify when its replica died, which then checks afresh', async () => {
     const t = await new TestBot().start({
       connections: (omsUrl) => [world.omsConnection('hw-prod', omsUrl)],
-      env: { POLL_INTERVAL_SECONDS: '0' },
+      env: { POLL_INTERVAL_SECONDS: '0', ...world.allowed() },
     });
     try {
       const task = t.oms.addTask({ name: 'orphaned', status: 5 });
@@ -111,7 +111,7 @@ describe('a check the bot could not finish', () => {
     const clock = new TestClock(() => Date.now());
     const t = await new TestBot().start({
       connections: (omsUrl) => [world.omsConnection('hw-prod', omsUrl)],
-      env: { POLL_INTERVAL_SECONDS: '0' },
+      env: { POLL_INTERVAL_SECONDS: '0', ...world.allowed() },
       clock,
     });
     const release = store.holdListings();
@@ -146,7 +146,7 @@ describe('a check the bot could not finish', () => {
     const clock = new TestClock(() => Date.parse('2026-11-28T00:00:01Z'));
     const t = await new TestBot().start({
       connections: (omsUrl) => [world.omsConnection('hw-prod', omsUrl)],
-      env: { POLL_INTERVAL_SECONDS: '0' },
+      env: { POLL_INTERVAL_SECONDS: '0', ...world.allowed() },
       clock,
       watcher: { editBudget: { windowMs: 10_000, max: 1 } },
     });

@@ -29,7 +29,7 @@ beforeAll(async () => {
   await world.start();
   await t.start({
     connections: () => [world.upcloudConnection('uc-fi')],
-    env: { POLL_INTERVAL_SECONDS: '0' },
+    env: { POLL_INTERVAL_SECONDS: '0', ...world.allowed() },
   });
   for (let i = 0; i < 400; i++) {
     store.putObject('src-bucket', `logs/${i}.gz`, `log ${i}`);

@@ -32,7 +32,7 @@ beforeAll(async () => {
         storage: { source: world.omsConnection('x', omsUrl).storage.source },
       },
     ],
-    env: { POLL_INTERVAL_SECONDS: '0' },
+    env: { POLL_INTERVAL_SECONDS: '0', ...world.allowed() },
   });
   const keys = [
     ...Array.from({ length: 1_200 }, (_, i) => `photos/${String(i).padStart(4, '0')}.jpg`),

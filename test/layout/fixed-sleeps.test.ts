@@ -46,10 +46,6 @@ const FIXED: Record<string, { count: number; why: string }> = {
     count: 4,
     why: 'leases and heartbeats expire on Redis’s own clock (PX, TIME): a cycle’s time passing for Redis',
   },
-  'security/redteam-46-attacks-reinstall.test.ts': {
-    count: 1,
-    why: 'a store taking 2.5 s to write, against Slack’s 3 s for the answer',
-  },
 };
 
 /** Files that call `latency()` (test/harness/latency.ts), and the rig's reason. */

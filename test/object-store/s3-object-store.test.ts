@@ -12,13 +12,16 @@ const NARROW = 'SIMSTORENARROWKEY002';
 
 let sim: ObjectStoreSimulator;
 const store = () =>
-  new S3ObjectStore({
-    endpoint: sim.url,
-    region: 'kr-standard',
-    accessKey: AK,
-    secretKey: SK,
-    pathStyle: true,
-  });
+  new S3ObjectStore(
+    {
+      endpoint: sim.url,
+      region: 'kr-standard',
+      accessKey: AK,
+      secretKey: SK,
+      pathStyle: true,
+    },
+    { allowedEndpoints: [sim.url], now: Date.now },
+  );
 
 beforeAll(async () => {
   sim = await new ObjectStoreSimulator({
@@ -71,27 +74,36 @@ describe('the S3 object store simulator, through the app’s one S3 client', () 
   });
 
   it('refuses a wrong secret (SignatureDoesNotMatch) and a key without the bucket (AccessDenied)', async () => {
-    const wrong = new S3ObjectStore({
-      endpoint: sim.url,
-      region: 'kr-standard',
-      accessKey: AK,
-      secretKey: `${SK}x`,
-      pathStyle: true,
-    });
-    const narrow = new S3ObjectStore({
-      endpoint: sim.url,
-      region: 'kr-standard',
-      accessKey: NARROW,
-      secretKey: SK,
-      pathStyle: true,
-    });
-    const unknown = new S3ObjectStore({
-      endpoint: sim.url,
-      region: 'kr-standard',
-      accessKey: 'NOPE',
-      secretKey: SK,
-      pathStyle: true,
-    });
+    const wrong = new S3ObjectStore(
+      {
+        endpoint: sim.url,
+        region: 'kr-standard',
+        accessKey: AK,
+        secretKey: `${SK}x`,
+        pathStyle: true,
+      },
+      { allowedEndpoints: [sim.url], now: Date.now },
+    );
+    const narrow = new S3ObjectStore(
+      {
+        endpoint: sim.url,
+        region: 'kr-standard',
+        accessKey: NARROW,
+        secretKey: SK,
+        pathStyle: true,
+      },
+      { allowedEndpoints: [sim.url], now: Date.now },
+    );
+    const unknown = new S3ObjectStore(
+      {
+        endpoint: sim.url,
+        region: 'kr-standard',
+        accessKey: 'NOPE',
+        secretKey: SK,
+        pathStyle: true,
+      },
+      { allowedEndpoints: [sim.url], now: Date.now },
+    );
     for (const [client, code] of [
       [wrong, 'SignatureDoesNotMatch'],
       [narrow, 'AccessDenied'],

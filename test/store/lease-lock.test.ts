@@ -50,10 +50,10 @@ describe('LeaseLocks across replicas', () => {
     await expect(impatient.run('installation:team:T0DEAD01', async () => 'ran')).rejects.toBeInstanceOf(
       LockWaitError,
     );
+    // Taken once the dead holder's lease ran out on Redis's clock: an order, not a measured time
+    // (a waiter that did not try again would give up after its wait, as the impatient one did).
     const patient = new LeaseLocks(replicaA, { pollMs: 5, waitMs: 2_000 });
-    const started = Date.now();
     expect(await patient.run('installation:team:T0DEAD01', async () => 'ran')).toBe('ran');
-    expect(Date.now() - started).toBeLessThan(1_500);
   });
 
   it('a holder whose work outlasts the lease keeps it by extending it', async () => {

@@ -124,16 +124,16 @@ describe('the store on a 3-master Redis Cluster', () => {
 
   it('stops the start-up at once, saying "this is a cluster", when STORE_URL names one node as redis://', async () => {
     // Every node, the one that holds the health probe's key included: 0.2.0 started on that one.
+    // "At once" is an order, not a measured time: the refusal comes with a wait of 60 s for Redis,
+    // longer than the test's own timeout, so a start-up that retried until then would fail here.
     for (const port of cluster.ports) {
-      const started = Date.now();
-      const opening = openBotStore(`redis://127.0.0.1:${port}`, logger, 8_000);
+      const opening = openBotStore(`redis://127.0.0.1:${port}`, logger, 60_000);
       await expect(opening).rejects.toBeInstanceOf(ConfigError);
       await expect(opening).rejects.toThrow(
         new RegExp(
           `is one node of a Redis Cluster.*\\nFix: this is a cluster, set STORE_URL=redis\\+cluster://127\\.0\\.0\\.1:${port}`,
         ),
       );
-      expect(Date.now() - started).toBeLessThan(3_000);
     }
   });
 

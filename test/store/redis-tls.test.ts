@@ -37,15 +37,17 @@ afterAll(async () => {
   certs?.remove();
 });
 
-/** The start-up's ConfigError for `tls`, and how long it took to say it. */
-async function refusal(url: string, tls: RedisTls): Promise<{ message: string; ms: number }> {
-  const started = Date.now();
+/**
+ * The start-up's ConfigError for `tls`. "At once" is an order, not a measured time: the wait for
+ * Redis is 60 s, longer than the test's own timeout, so a start-up that retried until then fails.
+ */
+async function refusal(url: string, tls: RedisTls): Promise<{ message: string }> {
   try {
-    const opened = await openBotStore(url, logger, 8_000, { tls });
+    const opened = await openBotStore(url, logger, 60_000, { tls });
     await opened.close();
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
-    return { message: (error as Error).message, ms: Date.now() - started };
+    return { message: (error as Error).message };
   }
   throw new Error('the store opened');
 }
@@ -64,38 +66,34 @@ describe('Redis over TLS', () => {
   });
 
   it('stops at once on a certificate it does not trust, saying to set STORE_TLS_CA_FILE', async () => {
-    const { message, ms } = await refusal(redis.url, { ...full, ca: undefined });
+    const { message } = await refusal(redis.url, { ...full, ca: undefined });
     expect(message).toMatch(
       /cannot be used: the TLS certificate of Redis at 127\.0\.0\.1:\d+ is not trusted \((SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)\)\.\nFix: set STORE_TLS_CA_FILE to the PEM file of the CA that signed it/,
     );
-    expect(ms).toBeLessThan(2_000);
   });
 
   it('checks the name: by address the certificate does not hold, it says to set STORE_TLS_SERVERNAME', async () => {
-    const { message, ms } = await refusal(redis.url, { ...full, servername: undefined });
+    const { message } = await refusal(redis.url, { ...full, servername: undefined });
     expect(message).toMatch(
       /does not name the host STORE_URL connects to .*\nFix: .*set STORE_TLS_SERVERNAME/,
     );
-    expect(ms).toBeLessThan(2_000);
   });
 
   it('says the server asks for a client certificate, and the process lives on', async () => {
-    const { message, ms } = await refusal(redis.url, { ca: full.ca, servername: 'redis.test' });
+    const { message } = await refusal(redis.url, { ca: full.ca, servername: 'redis.test' });
     expect(message).toMatch(
       /asks for a client certificate it trusts .*\nFix: set STORE_TLS_CERT_FILE and STORE_TLS_KEY_FILE/,
     );
-    expect(ms).toBeLessThan(2_000);
   });
 
   it('says when rediss:// names a port that does not speak TLS', async () => {
     const plain = (process.env.TEST_REDIS_URL ?? '').startsWith('redis://')
       ? new URL(process.env.TEST_REDIS_URL!).host
       : '127.0.0.1:6379';
-    const { message, ms } = await refusal(`rediss://${plain}`, full);
+    const { message } = await refusal(`rediss://${plain}`, full);
     expect(message).toMatch(
       /does not speak TLS on that port .*\nFix: use redis:\/\/ for it, or the server's TLS port/,
     );
-    // A TLS handshake Redis never answers, then a plain PING: two seconds, not the whole wait.
-    expect(ms).toBeLessThan(3_500);
+    // A TLS handshake Redis never answers, then a plain PING: told before the whole wait.
   });
 });

@@ -1,13 +1,13 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { type Agent, fetch } from 'undici';
 import type { Clock } from '../../clock.js';
-import { allowedBy } from '../../connections/endpoint-policy.js';
 import type { Logger } from '../../logger.js';
+import { allowListed } from '../../outbound/allow-list.js';
+import { guardedAgent, isPrivateAddressError, type Resolve } from '../../outbound/guarded-connect.js';
 import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
 import { categoryOf, connectionOf, type EventEnvelope } from './envelope.js';
 import { checkHookUrl } from './hook-url.js';
 import type { Hook, HookStore } from './hooks.js';
-import { PrivateAddressError, pinnedAgent, type Resolve } from './pinned-lookup.js';
 
 /** Retries back off from 30 s, doubling, to at most an hour apart; an event is given up after a day. */
 export const FIRST_RETRY_MS = 30_000;
@@ -132,7 +132,7 @@ export class Deliveries {
   }
 
   #pinned(): Agent {
-    this.#agent ??= pinnedAgent(this.deps.resolve);
+    this.#agent ??= guardedAgent(this.deps.resolve);
     return this.#agent;
   }
 
@@ -187,7 +187,7 @@ export class Deliveries {
     if (!checkHookUrl(hook.url, this.deps.allowedEndpoints).ok) return { ok: false, status: 'refused' };
     // A host the allow-list names is the admin's to vouch for; any other is connected to only at an
     // address checked as the connection is made (a name rebound to an internal address is refused).
-    const listed = this.deps.allowedEndpoints.some((entry) => allowedBy(new URL(hook.url), entry));
+    const listed = allowListed(new URL(hook.url), this.deps.allowedEndpoints);
     const timestamp = String(Math.floor(this.deps.clock.now() / 1000));
     const abort = new AbortController();
     this.#aborts.add(abort);
@@ -212,8 +212,7 @@ export class Deliveries {
       return { ok: response.status >= 200 && response.status < 300, status: String(response.status) };
     } catch (error) {
       const name = error instanceof Error ? error.name : 'Error';
-      if (error instanceof Error && error.cause instanceof PrivateAddressError)
-        return { ok: false, status: 'refused' };
+      if (isPrivateAddressError(error)) return { ok: false, status: 'refused' };
       return {
         ok: false,
         status: name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'unreachable',

@@ -8,6 +8,7 @@ import {
   formWord,
   type SubcommandForm,
 } from '../../slack/listeners/commands/subcommand.js';
+import { maskUrls } from '../../url-credentials.js';
 import { CATEGORIES, type Category, testEvent } from './envelope.js';
 import { checkHookUrl } from './hook-url.js';
 import type { Hook } from './hooks.js';
@@ -69,7 +70,8 @@ function hookLine(
     dropped: stats.dropped,
     queued,
   });
-  return `${code(hook.id)} ${escapeMrkdwn(hook.url)} · ${escapeMrkdwn(events)}${where}\n  ${last} · ${counts}`;
+  // The list is read by every admin, not only whoever added it: a `?token=` is not shown.
+  return `${code(hook.id)} ${escapeMrkdwn(maskUrls(hook.url))} · ${escapeMrkdwn(events)}${where}\n  ${last} · ${counts}`;
 }
 
 /** `/migrate webhook add|list|remove|test`: a workspace's signed event webhooks (admins). */

@@ -5,6 +5,7 @@ import { CapabilityPosts } from '../../watcher/outbox/capability-posts.js';
 import { defineCapability } from '../capability.js';
 import { CHECK_ACTION, checkButton, checkButtonHandler } from './check-button.js';
 import { CAPABILITY, type CheckView, renderCheckPost } from './check-post.js';
+import { readFailedListAtEnding } from './ending-list.js';
 import { reconcilePass } from './reconcile-pass.js';
 import { forgetReconciles } from './reconcile-store.js';
 import { retryButton } from './retry.js';
@@ -23,14 +24,18 @@ const stateOf = (ctx: HandlerContext) => ctx.deps.capabilities.stateOf(CAPABILIT
  */
 export const objects = defineCapability<ObjectsState>({
   name: CAPABILITY,
-  start: (core) => ({
-    posts: new CapabilityPosts(core.watcher),
-    kv: core.state,
-    clock: core.clock,
-    logger: core.logger,
-    instance: randomUUID(),
-    running: new Map(),
-  }),
+  start: (core) => {
+    // The failed objects a run ends with are named on its verification post (issue 74).
+    core.watcher.beforeRecording(readFailedListAtEnding(core));
+    return {
+      posts: new CapabilityPosts(core.watcher),
+      kv: core.state,
+      clock: core.clock,
+      logger: core.logger,
+      instance: randomUUID(),
+      running: new Map(),
+    };
+  },
   subcommands: [verifyCommand(stateOf)],
   words: OBJECTS_WORDS,
   // Every replica looks; the one that claims a retry's reconcile runs it, in the background.

@@ -33,6 +33,8 @@ function documentedEndpoint(
   cloud: string,
   region: string | undefined,
 ): { url: string; pathStyle: boolean; region: string } | undefined {
+  // A region is written into a host name: one holding `@`, `/` or `:` would move the request elsewhere.
+  if (region !== undefined && !/^[a-z0-9-]{1,40}$/i.test(region)) return undefined;
   const named = Object.keys(DOCUMENTED).find((c) => c.toLowerCase() === cloud.toLowerCase());
   if (named) return DOCUMENTED[named]!(region);
   // UpCloud names a job's source by its S3 endpoint's host: reached there, over HTTPS.

@@ -6,6 +6,7 @@ import type { CapabilityCore } from '../capability.js';
 import { CAPABILITY } from './check-post.js';
 import { planCheck } from './plan.js';
 import { dropReconcile, type Reconcile, reconcileKey, waitingReconciles } from './reconcile-store.js';
+import { restOf } from './reconcile-view.js';
 import { reconcilePostId, runReconcile } from './run-reconcile.js';
 import type { ObjectsState } from './state.js';
 
@@ -67,17 +68,24 @@ function start(s: ObjectsState, core: CapabilityCore, r: Reconcile, key: string)
   const abort = new AbortController();
   const work = (async () => {
     const connection = core.connections.get(r.team, r.run.connection);
-    const run = await core.connections.provider(connection, 'background').get(r.run.kind, r.run.id);
+    const provider = core.connections.provider(connection, 'background');
+    const run = await provider.get(r.run.kind, r.run.id);
     await runReconcile(
       {
         posts: s.posts,
         clock: s.clock,
         logger: s.logger,
         signal: abort.signal,
-        storeFor: (side) => new S3ObjectStore(side.access),
+        storeFor: (side) =>
+          new S3ObjectStore(side.access, {
+            allowedEndpoints: core.config.allowedEndpoints,
+            now: () => s.clock.now(),
+          }),
       },
       planCheck(run, connection),
       r,
+      // A list retry is of the run's failed objects only: what the run never moved is said too.
+      r.what === 'list' ? restOf(run, provider.actionsFor(run)) : undefined,
     );
     if (abort.signal.aborted) return;
     await dropReconcile(s.kv, r.team, r.approval);

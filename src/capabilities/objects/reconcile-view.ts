@@ -1,6 +1,10 @@
+import type { MigrationResource, NormalizedState, ResourceKind } from '../../domain/migration-resource.js';
 import type { Translator } from '../../i18n/translator.js';
 import type { ObjectStoreFailure } from '../../object-store/object-store.js';
+import type { ResourceAction } from '../../providers/types.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
+import { stateWords } from '../../slack/blocks/state-words.js';
+import { encodeResourceButton } from '../../slack/resource-button.js';
 import type { CapabilityRendered } from '../drawing-hooks.js';
 import { FIRST_FEW, problemLine, type SideProblem, shownKey } from './report.js';
 import { OBJECTS_WORDS } from './words.js';
@@ -25,6 +29,33 @@ export interface ReconcileView {
   problems: SideProblem[];
   /** A list retry's list file could not be read. */
   unread?: ObjectStoreFailure;
+  /** The run's objects it never moved nor recorded as failed: not in the retry, said beside it. */
+  rest?: RunRest;
+}
+
+/** What the retried run left unmoved, as it says when the retry ends, and whether it may resume. */
+export interface RunRest {
+  left: number;
+  state: NormalizedState;
+  connection: string;
+  resume?: { kind: ResourceKind; id: string };
+}
+
+/**
+ * The run's objects neither moved, skipped nor recorded failed (a run paused or failed partway):
+ * a retry of its failed objects never touches them, so its result says so.
+ */
+export function restOf(run: MigrationResource, actions: readonly ResourceAction[]): RunRest | undefined {
+  const o = run.objects;
+  if (o.total === undefined) return undefined;
+  const left = o.total - (o.done ?? 0) - (o.failed ?? 0) - (o.skipped ?? 0);
+  if (left <= 0) return undefined;
+  return {
+    left,
+    state: run.state,
+    connection: run.connection,
+    ...(actions.includes('resume') ? { resume: { kind: run.kind, id: run.id } } : {}),
+  };
 }
 
 /** The post's mrkdwn, in the reader's language. Pure: the names and keys are escaped here. */
@@ -39,9 +70,13 @@ export function renderReconcile(view: ReconcileView, reader: Translator): Capabi
   const clean = view.problems.length === 0 && !view.unread;
   if (view.status === 'running' && clean)
     lines.push(tr.t('objects.reconcile.checking', { total: view.total }));
+  const rest = view.status === 'done' && clean ? view.rest : undefined;
   if (view.status === 'done' && clean) {
+    const counts = { arrived: view.arrived, total: view.checked, still: view.still };
     lines.push(
-      tr.t('objects.reconcile.result', { arrived: view.arrived, total: view.checked, still: view.still }),
+      rest
+        ? tr.t('objects.reconcile.resultRest', { ...counts, left: rest.left })
+        : tr.t('objects.reconcile.result', counts),
     );
     if (view.different > 0) lines.push(tr.t('objects.reconcile.different', { n: view.different }));
     if (view.firsts.length > 0)
@@ -53,9 +88,32 @@ export function renderReconcile(view: ReconcileView, reader: Translator): Capabi
       );
     if (view.checked < view.total)
       lines.push(tr.t('objects.reconcile.capped', { checked: view.checked, total: view.total }));
+    if (rest)
+      lines.push(
+        tr.t('objects.reconcile.rest', {
+          left: rest.left,
+          state: stateWords(rest.state, reader).toLowerCase(),
+          resume: rest.resume ? 'yes' : 'no',
+          button: reader.t('action.resume'),
+          command: code(`/migrate create ${rest.connection}`),
+        }),
+      );
   }
-  return {
-    text: truncate(lines.slice(0, 2).join(' '), 300),
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3_000) } }],
-  };
+  const blocks: unknown[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3_000) } },
+  ];
+  // Resume is the card's own action (`resource.resume`): the same use case, role and audit.
+  if (rest?.resume)
+    blocks.push({
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: 'resource.resume',
+          text: { type: 'plain_text', text: reader.t('action.resume').slice(0, 75) },
+          value: encodeResourceButton({ connection: rest.connection, ...rest.resume }),
+        },
+      ],
+    });
+  return { text: truncate(lines.slice(0, 2).join(' '), 300), blocks };
 }

@@ -13,7 +13,16 @@ export type SideName = 'source' | 'destination';
 /** Why a side was not listed: planned out, or refused by the store. */
 export interface SideProblem {
   side: SideName;
-  why: 'not-s3' | 'no-keys' | 'no-bucket' | 'no-endpoint' | 'denied' | 'unreachable' | 'refused';
+  why:
+    | 'not-s3'
+    | 'no-keys'
+    | 'no-bucket'
+    | 'no-endpoint'
+    | 'denied'
+    | 'unreachable'
+    | 'refused'
+    | 'blocked'
+    | 'runaway';
   cloud?: string;
   bucket?: string;
   credential?: string;
@@ -43,6 +52,11 @@ export interface CheckOutcome {
   failedList?: FailedListOutcome;
   /** The objects missing or different at the destination, and the source prefix they share. */
   wanting?: Wanting;
+  /**
+   * Of `wanting`, how many the provider's failed-object list does not name: a list retry (OMS)
+   * cannot bring those over, and the post says so.
+   */
+  unlisted?: number;
   csvRows: number;
   csvCut: boolean;
   cancelledBy?: string;

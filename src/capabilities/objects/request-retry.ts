@@ -6,7 +6,9 @@ import { titleOf } from '../../watcher/outbox/notification.js';
 import { type WatchRecord, watchKey } from '../../watcher/records/watch-store.js';
 import type { ApprovalRecord } from '../approvals/approval-record.js';
 import { approvalsOf } from '../approvals/approvals-state.js';
+import { DEFAULT_PREFLIGHT_DEADLINE_MS, runPreflight } from '../approvals/preflight.js';
 import { parentRequest, type RerunDeps } from '../delta-runs/request-rerun.js';
+import type { PreflightRecord } from '../preflight-record.js';
 
 /** OMS descriptions are at most 255 characters (Table 5-40). */
 const NAME_MAX = 255;
@@ -17,6 +19,11 @@ export interface RetryAsk {
   channel: string;
   run: { connection: string; kind: ResourceKind; id: string; name: string };
   retry: { what: 'list' | 'prefix'; objects: number; prefix?: string };
+  /**
+   * What the bucket check found of a list retry's objects at the source: the request's size (so
+   * its size is the listed objects' bytes, not unknown). `unsized`: listed but not found there.
+   */
+  size?: { objects: number; bytes: number; unsized: number };
   /** The provider's request for the retry called `name` (throws `InvalidInputError` when it cannot). */
   build(name: string): Promise<NextRun>;
   /** The run's card, where the chain is told. */
@@ -46,6 +53,7 @@ export async function requestRetry(
   // Planned first (a refusal changes nothing), numbered once, planned again if someone took the number.
   const planned = (await approvalsOf(deps).records.reruns(ctx.teamId, root, 'retry')) + 1;
   let next = await ask.build(retryName(title, planned));
+  const preflight = ask.size && (await sizedPreflight(ctx, deps, connection, next, ask.size));
   return ctx.audited('create.retry', `${connection}:${id}`, async () => {
     const n = await approvalsOf(deps).records.reserveRerun(ctx.teamId, root, 'retry');
     if (n !== planned) next = await ask.build(retryName(title, n));
@@ -57,6 +65,7 @@ export async function requestRetry(
       kind: next.kind,
       request: next.request,
       op: ctx.opId,
+      ...(preflight ? { preflight } : {}),
       rerun: {
         mode: 'new',
         n,
@@ -80,4 +89,34 @@ export function retryName(title: string, n: number): string {
   let base = title.trim();
   for (let i = 0; i < 4 && CHAIN_SUFFIX.test(base); i++) base = base.replace(CHAIN_SUFFIX, '').trim();
   return `${(base || 'migration').slice(0, NAME_MAX - suffix.length)}${suffix}`;
+}
+
+/** The request's usual pre-flight, its size the one the bucket check read from the listed objects. */
+async function sizedPreflight(
+  ctx: UseCaseContext,
+  deps: RerunDeps,
+  name: string,
+  next: NextRun,
+  size: NonNullable<RetryAsk['size']>,
+): Promise<PreflightRecord> {
+  const connection = deps.connections.get(ctx.teamId, name);
+  const record = await runPreflight(
+    { connections: deps.connections, logger: ctx.logger },
+    connection,
+    next.kind,
+    next.request,
+    DEFAULT_PREFLIGHT_DEADLINE_MS,
+  );
+  const { sizeFailure: _, ...rest } = record;
+  return {
+    ...rest,
+    size: {
+      basis: 'listed',
+      objects: size.objects,
+      bytes: size.bytes,
+      prefixes: 0,
+      checked: true,
+      ...(size.unsized > 0 ? { unsized: size.unsized } : {}),
+    },
+  };
 }

@@ -18,7 +18,8 @@ export interface RetryRun {
   connection: string;
   kind: string;
   id: string;
-  list?: boolean;
+  /** A check stored before issue 74 kept `true`. */
+  list?: { provider: string } | true;
   prefix?: { provider: string; from: string };
   delta?: { what: 'since' | 'again' | 'restart'; value?: string };
 }
@@ -57,8 +58,25 @@ export function retryPrefix(wanting: Wanting | undefined, from: string): string 
 export function retryBlocks(o: CheckOutcome, retry: RetryRun | undefined, tr: Translator): unknown[] {
   if (!retry || o.status !== 'done') return [];
   const failed = o.failedList;
-  if (retry.list && failed && !failed.problem && failed.count > 0)
-    return [actions([button(failed.count, retry, undefined, tr)])];
+  if (retry.list) {
+    const blocks: unknown[] = [];
+    // Decided (issue 74): the bot's storage access is read-only, so it writes no list file of
+    // its own; what the provider's list does not name is said, with the way to move it.
+    const unlisted = o.unlisted ?? 0;
+    if (unlisted > 0)
+      blocks.push(
+        section(
+          tr.with(OBJECTS_WORDS).t('objects.retry.unlisted', {
+            n: unlisted,
+            provider: retry.list === true ? 'OMS' : retry.list.provider,
+            command: code(`/migrate create ${retry.connection}`),
+          }),
+        ),
+      );
+    if (failed && !failed.problem && failed.count > 0)
+      blocks.push(actions([button(failed.count, retry, undefined, tr)]));
+    return blocks;
+  }
   const wanting = o.wanting;
   if (!retry.prefix || !wanting || wanting.n === 0) return [];
   const provider = retry.prefix.provider;
@@ -74,9 +92,14 @@ export function retryBlocks(o: CheckOutcome, retry: RetryRun | undefined, tr: Tr
   if (!retry.delta) return [];
   const value = retry.delta.value;
   const label = tr.with(DELTA_RUN_WORDS).t(`rerun.button.${retry.delta.what}`);
-  const how = tr
-    .with(OBJECTS_WORDS)
-    .t(value ? 'objects.retry.how.button' : 'objects.retry.how.post', { button: label });
+  // Without a verification post of a run that succeeded here, there is nothing to press: say
+  // so and what to do instead, rather than point at a post that does not exist.
+  const how = value
+    ? tr.with(OBJECTS_WORDS).t('objects.retry.how.button', { button: label })
+    : tr.with(OBJECTS_WORDS).t('objects.retry.how.none', {
+        button: label,
+        command: code(`/migrate create ${retry.connection}`),
+      });
   const blocks: unknown[] = [
     section(tr.with(OBJECTS_WORDS).t('objects.retry.cannot', { provider, n: wanting.n, how })),
   ];

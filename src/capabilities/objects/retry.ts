@@ -36,6 +36,7 @@ export const retryButton = buttonHandler(async (ctx: HandlerContext, args) => {
   const state = ctx.deps.capabilities.stateOf(CAPABILITY) as ObjectsState;
   const where = { connection: run.c, kind: run.k, id: run.id };
   let ask: Parameters<typeof requestRetry>[2]['retry'];
+  let size: Parameters<typeof requestRetry>[2]['size'];
   let keys: string[] | undefined;
   let build: (name: string) => ReturnType<NonNullable<typeof provider.retryList>>;
   if (run.w === 'prefix') {
@@ -51,6 +52,12 @@ export const retryButton = buttonHandler(async (ctx: HandlerContext, args) => {
     const retryList = provider.retryList?.bind(provider);
     if (!list || !bucket || !retryList) throw InvalidInputError.in(OBJECTS_WORDS, 'objects.retry.none');
     ask = { what: 'list', objects: resource.objects?.failed ?? 0 };
+    // The check read the list and found its objects at the source: the retry's real size.
+    const listed = readOffer(await state.kv.get(offerKey(ctx.teamId, where)))?.list;
+    if (listed) {
+      ask.objects = listed.count;
+      size = { objects: listed.objects, bytes: listed.bytes, unsized: listed.count - listed.objects };
+    }
     build = (name) => retryList(run.k, run.id, name, { bucket, key: list });
   }
   const thread = await threadOf(ctx.deps, ctx.teamId, { channel, ...where, at: 0 }).catch(() => undefined);
@@ -58,6 +65,7 @@ export const retryButton = buttonHandler(async (ctx: HandlerContext, args) => {
     channel,
     run: { ...where, name: resource.name },
     retry: ask,
+    ...(size ? { size } : {}),
     build,
     ...(thread ? { thread } : {}),
   });
@@ -114,7 +122,10 @@ function readOffer(raw: string | undefined): RetryOffer | undefined {
     const v = JSON.parse(raw ?? '') as Partial<RetryOffer>;
     if (typeof v.prefix !== 'string' || typeof v.objects !== 'number') return undefined;
     const keys = Array.isArray(v.keys) ? v.keys.filter((k): k is string => typeof k === 'string') : [];
-    return { prefix: v.prefix, objects: v.objects, keys };
+    const l = v.list;
+    const list =
+      l && [l.count, l.objects, l.bytes].every((n) => Number.isSafeInteger(n) && n >= 0) ? l : undefined;
+    return { prefix: v.prefix, objects: v.objects, keys, ...(list ? { list } : {}) };
   } catch {
     return undefined;
   }
@@ -147,7 +158,7 @@ export async function retryRunOf(
   }
   const retry: RetryRun = {
     ...run,
-    ...(provider.retryList ? { list: true } : {}),
+    ...(provider.retryList ? { list: { provider: providerDefinition(resource.provider).shortName } } : {}),
     ...(provider.retryPrefix && from !== undefined
       ? { prefix: { provider: providerDefinition(resource.provider).shortName, from } }
       : {}),

@@ -22,6 +22,8 @@ export const DEEP_CHECK_CAP = 1_000_000;
 export const CSV_MAX_ROWS = 100_000;
 /** Bytes of a provider's failed-object list read at most (the rest is said, not read). */
 export const FAILED_LIST_MAX_BYTES = 8 * 1024 * 1024;
+/** Keys of the failed-object list kept to tell them apart from the other wanting objects. */
+const LISTED_KEYS_MAX = 100_000;
 /** A running check's post is redrawn at most this often (Slack's pace for edits). */
 const PROGRESS_EVERY_MS = 3_000;
 
@@ -136,9 +138,13 @@ export async function runCheck(deps: RunDeps, plan: CheckPlan, target: RunTarget
   ] as const)
     if (!side.ok)
       outcome.problems.push({ side: name, why: side.why, cloud: side.cloud, credential: side.credential });
+  // The keys the provider's failed-object list names (bounded), to tell the wanting it names apart.
+  const listed = new Set<string>();
+  // The listed objects the check found at the source, and their bytes: what a list retry moves.
+  const sized = { objects: 0, bytes: 0 };
   try {
     if (plan.failedList && plan.destination.ok)
-      await readFailedList(deps, plan.destination, plan.failedList, outcome, row);
+      await readFailedList(deps, plan.destination, plan.failedList, outcome, row, listed);
     if (plan.source.ok && plan.destination.ok) {
       const src = deps.storeFor(plan.source);
       const dst = deps.storeFor(plan.destination);
@@ -162,6 +168,12 @@ export async function runCheck(deps: RunDeps, plan: CheckPlan, target: RunTarget
             cap: left,
             onDifference: (d) => {
               note(d, outcome, row);
+              if (d.kind !== 'extra' && d.sourceKey !== undefined && !listed.has(d.sourceKey))
+                outcome.unlisted = (outcome.unlisted ?? 0) + 1;
+              else if (d.kind !== 'extra' && d.sourceKey !== undefined && d.sourceSize !== undefined) {
+                sized.objects++;
+                sized.bytes += d.sourceSize;
+              }
               if (d.kind !== 'extra' && d.sourceKey !== undefined && wanted.length < RETRY_KEYS_MAX)
                 wanted.push(d.sourceKey);
             },
@@ -200,6 +212,11 @@ export async function runCheck(deps: RunDeps, plan: CheckPlan, target: RunTarget
         deps.logger.warn({ err: error }, 'bucket check retry not kept');
         target.retry = undefined;
       });
+  const failed = outcome.failedList;
+  if (outcome.status === 'done' && target.retry?.list && failed && !failed.problem && failed.count > 0)
+    await deps
+      .offer?.({ prefix: '', objects: failed.count, list: { count: failed.count, ...sized } })
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'bucket check retry sizes not kept'));
   const ts = await draw(deps, target, outcome, true);
   if (outcome.csvRows > 0 && ts) await uploadCsv(deps, target, ts, csv);
   return outcome;
@@ -257,6 +274,7 @@ async function readFailedList(
   key: string,
   outcome: CheckOutcome,
   row: (cells: (string | number | undefined)[]) => void,
+  listed: Set<string>,
 ): Promise<void> {
   const list = { count: 0, firsts: [] as string[], truncated: false };
   try {
@@ -267,6 +285,7 @@ async function readFailedList(
       const objectKey = decodeListLine(line);
       if (objectKey === undefined) continue;
       list.count++;
+      if (listed.size < LISTED_KEYS_MAX) listed.add(objectKey);
       if (list.firsts.length < FIRST_FEW) list.firsts.push(objectKey);
       row(['failed', objectKey, undefined, undefined, undefined, undefined, undefined]);
     }

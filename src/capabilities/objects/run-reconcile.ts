@@ -6,7 +6,7 @@ import { showCheck } from './check-post.js';
 import { differs } from './compare.js';
 import type { CheckPlan, PlannedSide } from './plan.js';
 import type { Reconcile } from './reconcile-store.js';
-import type { ReconcileView } from './reconcile-view.js';
+import type { ReconcileView, RunRest } from './reconcile-view.js';
 import { FIRST_FEW } from './report.js';
 import { decodeListLine, FAILED_LIST_MAX_BYTES, problemOf } from './run-check.js';
 import { RETRY_KEYS_MAX } from './state.js';
@@ -32,8 +32,10 @@ export async function runReconcile(
   deps: ReconcileDeps,
   plan: CheckPlan,
   r: Reconcile,
+  rest?: RunRest,
 ): Promise<ReconcileView> {
   const view: ReconcileView = {
+    ...(rest ? { rest } : {}),
     kind: 'reconcile',
     retry: r.retry,
     ref: `${r.run.connection}:${r.run.id}`,

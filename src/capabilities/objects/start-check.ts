@@ -102,7 +102,11 @@ export async function startCheck(
         clock: s.clock,
         logger: s.logger,
         signal: abort.signal,
-        storeFor: (side) => new S3ObjectStore(side.access),
+        storeFor: (side) =>
+          new S3ObjectStore(side.access, {
+            allowedEndpoints: ctx.deps.config.allowedEndpoints,
+            now: () => s.clock.now(),
+          }),
         cancelledBy: async () => s.kv.get(`${key}:cancel`),
         offer: async (offer) => {
           await s.kv.update(offerKey(ctx.teamId, resource), () => JSON.stringify(offer));

@@ -42,6 +42,11 @@ export interface RetryOffer {
   objects: number;
   /** The first `RETRY_KEYS_MAX` of those source keys: what the retry's own check looks at again. */
   keys?: string[];
+  /**
+   * A list retry (OMS): of the `count` objects the provider's list names, `objects` were found at
+   * the source by the check, `bytes` in all: the retry's size, as its request shows it.
+   */
+  list?: { count: number; objects: number; bytes: number };
 }
 
 /** Keys kept per retry for its reconciling check (1,024 bytes at most each: 1 MiB in all). */

@@ -59,6 +59,10 @@ export function verificationCsv(report: VerificationReport, title?: string): str
     rows.push([`list_${which}_path`, list.path]);
     rows.push([`list_${which}_bucket`, list.bucket]);
     rows.push([`list_${which}_error`, list.error]);
+    // The keys the bot read of the list when the run ended: one row each, and whether it holds more.
+    for (const key of list.names?.keys ?? []) rows.push([`list_${which}_object`, key]);
+    if (list.names) rows.push([`list_${which}_more`, list.names.more ? 'yes' : 'no']);
+    rows.push([`list_${which}_unread`, list.names?.unread]);
   }
   const lines = [['figure', 'value'], ...rows.filter((r) => r[1] !== undefined)].map(csvLine);
   return `${lines.join('\r\n')}\r\n`;

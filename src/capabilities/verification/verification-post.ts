@@ -158,8 +158,35 @@ function listLines(r: VerificationReport, tr: Translator): string[] {
           : tr.with(VERIFICATION_WORDS).t('verify.listAt', { list: label, path: code(list.path) }),
       );
     else lines.push(tr.with(VERIFICATION_WORDS).t('verify.listNoPath', { list: label }));
+    const names = list.names;
+    if (names?.unread)
+      lines.push(tr.with(VERIFICATION_WORDS).t('verify.listUnread', { why: code(names.unread) }));
+    else if (names && names.keys.length > 0)
+      lines.push(
+        tr.with(VERIFICATION_WORDS).t('verify.listNames', {
+          keys: names.keys.slice(0, NAMED_KEYS).map(namedKey).join(', '),
+          more: names.keys.length - Math.min(names.keys.length, NAMED_KEYS),
+          cut: names.more ? 'yes' : 'no',
+        }),
+      );
   }
   return lines;
+}
+
+/** Keys of a list named on the post; the CSV in the thread holds every key read. */
+const NAMED_KEYS = 5;
+
+/** A key someone chose, inert: control characters shown, cut, in code. */
+function namedKey(key: string): string {
+  const visible = [...key]
+    .map((c) => {
+      const n = c.charCodeAt(0);
+      return n < 0x20 || n === 0x7f || n === 0x2028 || n === 0x2029
+        ? `\\u${n.toString(16).padStart(4, '0')}`
+        : c;
+    })
+    .join('');
+  return code(truncate(visible, 120));
 }
 
 function signoffLine(note: VerificationNote, tr: Translator): string {

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool } from 'undici';
 import type { ZodType } from 'zod';
 import { AppError, ErrorCode, ProviderError, providerErrorCodeFor } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { failedCall, type ProviderCallObserver } from './call-observer.js';
-import { DEFAULT_MAX_RESPONSE_BYTES, ResponseTooLargeError, ResponseTooSlowError } from './capped-body.js';
+import { failedCall } from './call-observer.js';
+import { ResponseTooLargeError, ResponseTooSlowError } from './capped-body.js';
 import { canonicalQueryString, type Query } from './encode.js';
-import { type CallPurpose, Lanes } from './lanes.js';
+import type { CallPurpose } from './lanes.js';
+import type { HttpTimeouts, PoolRegistry } from './pool-registry.js';
 import {
   backoffDelayMs,
   DEFAULT_RETRY_POLICY,
@@ -54,15 +54,7 @@ export interface ParsedProviderError {
   requestId?: string;
 }
 
-export interface HttpTimeouts {
-  connectMs: number;
-  /** Time to the response headers and between body chunks. */
-  readMs: number;
-}
-
-export const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 5_000, readMs: 15_000 };
-/** A whole body gets this many read timeouts (undici's counts between chunks only): 60 s by default. */
-const BODY_DEADLINE_READS = 4;
+export { BODY_DEADLINE_READS, DEFAULT_TIMEOUTS, type HttpTimeouts } from './pool-registry.js';
 
 export interface HttpClientOptions {
   provider: string;
@@ -89,81 +81,8 @@ export interface HttpClientOptions {
   purpose: CallPurpose | undefined;
 }
 
+export { BACKGROUND_REQUESTS_PER_PROVIDER, PoolRegistry } from './pool-registry.js';
 export { fetchTransport, type Transport } from './transports.js';
-
-/**
- * Background requests (the watcher's polls) to one provider on the wire at once. The watcher's
- * benchmark floor assumes this many; interactive calls have their own bulkhead per connection
- * (`interactive-calls.ts`) and never wait here.
- */
-export const BACKGROUND_REQUESTS_PER_PROVIDER = 2;
-
-/**
- * One undici pool per endpoint origin, shared by every client that talks to it, and the lanes that
- * keep background requests to each provider few at a time.
- */
-export class PoolRegistry {
-  readonly #pools = new Map<string, Pool>();
-  readonly #lanes = new Map<string, Lanes>();
-  readonly #timeouts: HttpTimeouts;
-  readonly #backgroundPerProvider: number;
-  /** Every client gets its pools here, so this is where provider requests are observed. */
-  readonly observe: ProviderCallObserver | undefined;
-  /** The most bytes a provider's answer is read to (PROVIDER_MAX_RESPONSE_MIB): past it, the call fails. */
-  readonly maxResponseBytes: number;
-  /** The longest a call may take, sending to last byte (a few read timeouts): a drip is cut, not waited for. */
-  readonly bodyDeadlineMs: number;
-  /** The retries of every client on these pools that sets none (tests: shorter backoff). */
-  readonly retry: RetryPolicy | undefined;
-
-  constructor(
-    timeouts: HttpTimeouts = DEFAULT_TIMEOUTS,
-    observe?: ProviderCallObserver,
-    options: { backgroundRequestsPerProvider?: number; maxResponseBytes?: number; retry?: RetryPolicy } = {},
-  ) {
-    this.#timeouts = timeouts;
-    this.observe = observe;
-    this.retry = options.retry;
-    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    this.bodyDeadlineMs = BODY_DEADLINE_READS * timeouts.readMs;
-    this.#backgroundPerProvider = options.backgroundRequestsPerProvider ?? BACKGROUND_REQUESTS_PER_PROVIDER;
-  }
-
-  /**
-   * The lanes a request to `provider` waits for while it is on the wire: none for an interactive
-   * call, the provider's background lanes for a background one. A lane is held from sending to the
-   * end of the body only, never while the caller parses, signs or backs off between retries.
-   */
-  lanesFor(provider: string, purpose: CallPurpose): Lanes | undefined {
-    if (purpose === 'interactive') return undefined;
-    let lanes = this.#lanes.get(provider);
-    if (!lanes) {
-      lanes = new Lanes(this.#backgroundPerProvider);
-      this.#lanes.set(provider, lanes);
-    }
-    return lanes;
-  }
-
-  get(origin: string): Pool {
-    let pool = this.#pools.get(origin);
-    if (!pool) {
-      pool = new Pool(origin, {
-        connections: 16,
-        connect: { timeout: this.#timeouts.connectMs },
-        headersTimeout: this.#timeouts.readMs,
-        bodyTimeout: this.#timeouts.readMs,
-      });
-      this.#pools.set(origin, pool);
-    }
-    return pool;
-  }
-
-  async close(): Promise<void> {
-    const pools = [...this.#pools.values()];
-    this.#pools.clear();
-    await Promise.allSettled(pools.map((p) => p.close()));
-  }
-}
 
 /**
  * The HTTP layer every provider client shares: pooling, timeouts, retries with jittered backoff

@@ -102,7 +102,12 @@ function sizeLine(p: PreflightRecord, provider: string, tr: Translator): string 
       ? tr.with(APPROVAL_WORDS).t('approval.preflight.wholeBucket')
       : tr.with(APPROVAL_WORDS).t('approval.preflight.prefixes', { n: s.prefixes });
   if (s.basis === 'listed') {
-    const listed = tr.with(APPROVAL_WORDS).t('approval.preflight.size.listed', { ...figures, under });
+    const listed = tr
+      .with(APPROVAL_WORDS)
+      .t(s.checked ? 'approval.preflight.size.checked' : 'approval.preflight.size.listed', {
+        ...figures,
+        under,
+      });
     return s.unsized
       ? `${listed} ${tr.with(APPROVAL_WORDS).t('approval.preflight.size.unsized', { n: s.unsized })}`
       : listed;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UNDER_WAY_STATES } from '../../../domain/migration-resource.js';
 import { RESOURCE_ACTIONS, type ResourceAction } from '../../../providers/types.js';
 import { type Acted, actOnResource } from '../../../use-cases/act-on-resource.js';
 import { refreshResource } from '../../../use-cases/refresh-resource.js';
@@ -51,6 +52,20 @@ export function resourceActionButton(deps: AppDeps) {
     // follows the change is the watcher's card. Any other channel message (a card someone shared)
     // is never replaced: the presser is answered privately beside it.
     await ctx.reply({ ...renderActed(acted, ctx, tr, ctx.deps.clock.now()), replaceOriginal: !shared });
+    // "Pausing… requested" on a card only the presser sees: nothing watches it, so it is read
+    // again after each re-check delay while the provider says the change is under way, and
+    // drawn once more in place when it settles (a bounded number of reads, none if it settled).
+    if (!shared && acted.after && UNDER_WAY_STATES.has(acted.after.state))
+      ctx.deps.watcher.settleSoon(async () => {
+        // Gone meanwhile (a delete finished): the card's "Deleting… requested" stays; nothing to read.
+        const shown = await showResource(ctx, { exact }).catch(() => undefined);
+        if (!shown) return true;
+        if (UNDER_WAY_STATES.has(shown.resource.state)) return false;
+        const now = ctx.deps.clock.now();
+        const card = renderShown(shown, { tr, now, drawing: ctx.deps.capabilities });
+        await ctx.reply({ ...card, replaceOriginal: !shared });
+        return true;
+      });
   });
 }
 
