@@ -16,6 +16,7 @@ const HEAVY = [
   'test/watcher/kill.test.ts',
   'test/capabilities/plans-kill.test.ts',
   'test/capabilities/events-kill.test.ts',
+  'test/capabilities/auto-retry-kill.test.ts',
   'test/watcher/replicas.test.ts',
   'test/watcher/replicas-balance.test.ts',
   'test/security/fuzz.test.ts',

@@ -209,6 +209,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     sender,
     locales,
     secrets,
+    metrics: metrics.registry,
     ...(restored ? { restored } : {}),
   });
   const drain = new Drain();

@@ -33,7 +33,7 @@ import type {
   PostAdditions,
   VerifiedRun,
 } from './drawing-hooks.js';
-import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from './request-gate.js';
+import type { GateOutcome, Refusal, RequestCheck, RequestGate, RequestSettled } from './request-gate.js';
 import type { SettingsSection } from './settings-section.js';
 
 /**
@@ -125,12 +125,22 @@ export class Capabilities implements CapabilityStates, RequestGate {
       .filter((n) => n !== undefined)
       .sort((a, b) => b.approvers - a.approvers)[0];
     const said = outcomes.find((o) => o.said)?.said;
-    return { ...(needs ? { needs } : {}), ...(said ? { said } : {}), release };
+    const ticket = outcomes.find((o) => o.ticket)?.ticket;
+    return { ...(needs ? { needs } : {}), ...(ticket ? { ticket } : {}), ...(said ? { said } : {}), release };
   }
 
   /** Tells every capability an approved request settled; one that fails is logged, the others told. */
   async settled(check: RequestCheck, how: RequestSettled): Promise<void> {
     for (const c of this.#started.values()) await c.settledRequest(check, how).catch(() => undefined);
+  }
+
+  /** The first refusal any capability can tell from a form's values alone (a dry run). */
+  async precheck(check: RequestCheck): Promise<Refusal | undefined> {
+    for (const c of this.#started.values()) {
+      const refusal = await c.precheckRequest(check);
+      if (refusal) return refusal;
+    }
+    return undefined;
   }
 
   /** Every capability's explanation of the values, in the registry's order. */

@@ -1,4 +1,5 @@
 import type { ConfirmationDialog } from '@slack/types';
+import type { Registry } from 'prom-client';
 import type { AccessControl } from '../access/access-control.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { NextStepAction } from '../catalogue/code-classes.js';
@@ -46,7 +47,7 @@ import type {
   PostAdditions,
   VerifiedRun,
 } from './drawing-hooks.js';
-import type { GateOutcome, RequestCheck, RequestGate, RequestSettled } from './request-gate.js';
+import type { GateOutcome, Refusal, RequestCheck, RequestGate, RequestSettled } from './request-gate.js';
 import type { SettingsSection } from './settings-section.js';
 
 /**
@@ -87,6 +88,8 @@ export interface CapabilityCore {
   gate?: RequestGate;
   /** The approvals' scheduled starts, for requests a capability had approved its own way (a plan's). */
   approvals?: CoreApprovals;
+  /** The bot's `/metrics` registry, where a capability registers its own counters (absent: none kept). */
+  metrics?: Registry;
 }
 
 /**
@@ -150,6 +153,11 @@ export interface CapabilityDefinition<State> extends CapabilityDrawingHooks<Stat
   settledRequest?(state: State, check: RequestCheck, how: RequestSettled): Promise<void>;
   /** Lines explaining what it would decide of the values (a dry run), in the reader's language. */
   explainRequest?(state: State, check: RequestCheck, tr: Translator): Promise<string[]>;
+  /**
+   * A refusal it can tell from the form's values alone (no pre-flight, nothing counted or
+   * recorded), so the create form stays open with the refusal at its field.
+   */
+  precheckRequest?(state: State, check: RequestCheck): Promise<Refusal | undefined>;
   /** Its fields on the create form, and what it does with a submission that fills them. */
   createForm?: CreateFormPart<State>;
   /** Its section of the connections file. */
@@ -232,6 +240,7 @@ export interface StartedCapability {
   checkRequest(check: RequestCheck): Promise<GateOutcome | undefined>;
   settledRequest(check: RequestCheck, how: RequestSettled): Promise<void>;
   explainRequest(check: RequestCheck, tr: Translator): Promise<string[]>;
+  precheckRequest(check: RequestCheck): Promise<Refusal | undefined>;
   takeCreate(submission: CreateSubmission): Promise<CreateTake | undefined>;
   /** Parses its section (throws a ConfigError); the function returned applies it. */
   prepareSection(section: FileSection): () => void;
@@ -300,6 +309,7 @@ export function defineCapability<State>(
         checkRequest: async (check) => definition.checkRequest?.(state, check),
         settledRequest: async (check, how) => definition.settledRequest?.(state, check, how),
         explainRequest: async (check, tr) => (await definition.explainRequest?.(state, check, tr)) ?? [],
+        precheckRequest: async (check) => definition.precheckRequest?.(state, check),
         takeCreate: async (submission) => definition.createForm?.take?.(state, submission),
         prepareSection: (section) => {
           const reader = definition.fileSection;

@@ -1,5 +1,6 @@
 import { api } from './api/index.js';
 import { approvals } from './approvals/index.js';
+import { autoRetry } from './auto-retry/index.js';
 import { bandwidth } from './bandwidth/index.js';
 import type { Capability } from './capability.js';
 import { connections } from './connections/index.js';
@@ -37,5 +38,6 @@ export const CAPABILITIES: readonly Capability[] = [
   deltaRuns,
   objects,
   onCall,
+  autoRetry,
   workflowSteps,
 ];

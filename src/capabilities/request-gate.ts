@@ -61,6 +61,8 @@ export interface Needs {
 export interface GateOutcome {
   refusal?: Refusal;
   needs?: Needs;
+  /** The change ticket a rule required, as found in the request's name (shown and audited). */
+  ticket?: string;
   /** What the rules decided, in the catalogue's words, for the request's pre-flight line. */
   said?: { key: string; values: Record<string, string | number> };
   /** Gives back what the check took (a quota's share) when the decision then goes elsewhere. */

@@ -10,7 +10,7 @@ import { groupByConnection, providerOf, spreadOverProviders } from './connection
 import { type HealthDeps, markHealthy, markUnhealthy } from './connection-health.js';
 import { addBacklog, type CycleReport, emptyReport, type Loaded } from './cycle-report.js';
 import { RECORDS_PER_TURN } from './loop-turns.js';
-import { type EndingHook, nextRecord } from './next-record.js';
+import { type EndingHook, type EventHook, nextRecord } from './next-record.js';
 import { forEachLimited, groupBy, type Observed, observeConnection, partition } from './observe.js';
 import { cardsPerPass, deliverDue, type Polled, planDelivery } from './outbox/cycle-delivery.js';
 import { cycleWaitUntil } from './outbox/cycle-wait.js';
@@ -72,6 +72,7 @@ export class PollCycle {
   readonly #records = new QuietWatches();
   readonly #beforeRecording: RecordingHook[];
   readonly #atEnding: EndingHook[];
+  readonly #atEvents: EventHook[];
 
   constructor(deps: {
     store: WatchStore;
@@ -88,7 +89,10 @@ export class PollCycle {
     beforeRecording: RecordingHook[];
     /** Asked, in order, when a poll sees a run end (the list may grow after the cycle is built). */
     atEnding: EndingHook[];
+    /** Asked, in order, for every observation with events (the list may grow after the cycle is built). */
+    atEvents?: EventHook[];
   }) {
+    this.#atEvents = deps.atEvents ?? [];
     this.#beforeRecording = deps.beforeRecording;
     this.#atEnding = deps.atEnding;
     this.#listing = deps.listing;
@@ -350,14 +354,14 @@ export class PollCycle {
 
   /** The record after an observation, with the replies due. */
   #next(current: WatchRecord, observation: Observation, now: number) {
-    return nextRecord(current, observation, now, this.#settings, this.#atEnding);
+    return nextRecord(current, observation, now, this.#settings, this.#atEnding, this.#atEvents);
   }
 }
 
 type Polling = [id: string, group: ConnectionGroup];
 
 /** What a capability adds when a poll sees a run end (`Watcher.atEnding`). */
-export type { EndingHook };
+export type { EndingHook, EventHook };
 
 /**
  * What a capability does before a poll records what it observed of a watch (`record` as loaded):

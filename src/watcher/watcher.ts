@@ -13,7 +13,13 @@ import { cannotPostError, prepareRepair } from './outbox/broken-channel.js';
 import { cardOf } from './outbox/living-posts.js';
 import { Outbox, type WatchAuditor } from './outbox/outbox.js';
 import type { WatchSlack } from './outbox/watch-slack.js';
-import { type CycleReport, type EndingHook, PollCycle, type RecordingHook } from './poll-cycle.js';
+import {
+  type CycleReport,
+  type EndingHook,
+  type EventHook,
+  PollCycle,
+  type RecordingHook,
+} from './poll-cycle.js';
 import { Leases } from './records/lease.js';
 import { ReplicaRegistry } from './records/replica-registry.js';
 import { watchKeyNaming } from './records/watch-key-names.js';
@@ -73,6 +79,8 @@ export class Watcher {
   #beforeCycle: (() => Promise<void>) | undefined;
   readonly #beforeRecording: RecordingHook[] = [];
   readonly atEnding: EndingHook[] = [];
+  /** Capabilities saying some events in their own words (`EventHook`: a failure retried quietly). */
+  readonly atEvents: EventHook[] = [];
   /** Capabilities reading every item of a connection's list pages (`ListingHook`). */
   readonly listing: ListingHook[] = [];
   /** What capabilities count against a workspace's caps besides its watches (`usage`). */
@@ -127,6 +135,7 @@ export class Watcher {
       listing: this.listing,
       beforeRecording: this.#beforeRecording,
       atEnding: this.atEnding,
+      atEvents: this.atEvents,
     });
     this.notes = new WatchNotes(this.store, this.#schedule, {
       edit: (key) => this.outbox.settle(key),

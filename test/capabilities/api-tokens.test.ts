@@ -209,7 +209,14 @@ describe('the HTTP API', () => {
     });
     expect(t.oms.tasks.size).toBe(tasksBefore + 1);
     const audit = await t.bot.deps.audit.recent('T0FAKE001', 50);
-    expect(audit.some((e) => e.user === 'token:requester' && e.action === 'create.request')).toBe(true);
+    expect(
+      audit.some(
+        (e) =>
+          e.user === 'U0ALICE01' &&
+          e.action === 'create.request' &&
+          /API token requester/.test(e.detail ?? ''),
+      ),
+    ).toBe(true);
   });
 
   it('refuses a revoked or expired token', async () => {

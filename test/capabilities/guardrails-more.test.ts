@@ -138,7 +138,7 @@ describe('Check against policy, on the create form', () => {
     const said = mrkdwnTexts(pushed.body.view as Record<string, unknown>);
     expect(said).toContain(`Checked against policy, for a request on \`${C.form}\``);
     expect(said).toContain(
-      '`form-residency` (from the file): Refused by guardrail `form-residency`: the destination region `ap-southeast-1` is not allowed here.',
+      '`form-residency` (from the file): Refused by guardrail `form-residency`: the destination region `ap-southeast-1` is not allowed here; allowed: cn-north-4.',
     );
     expect(said).toContain('`two-at-once` (from the file): does not apply here');
     // A dry run: nothing posted, nothing recorded as a match.
@@ -155,6 +155,40 @@ describe('Check against policy, on the create form', () => {
     expect(messageText(p.message)).toContain(
       ':shield: Guardrails: 1 rule applies (form-residency) and all pass.',
     );
+  });
+});
+
+describe('a create form refused by a guardrail (issue 74, item 5)', () => {
+  it('stays open with the refusal at its field, what was typed kept, nothing asked', async () => {
+    const before = views.shown.length;
+    await a.command(`create ${C.form} task`, { userId: OPERATOR, channelId: CHANNEL, teamId: TEAM });
+    const form: ShownView = await a.fakeSlack.waitFor(() =>
+      views.shown
+        .slice(before)
+        .find((v) => v.view.callback_id === 'migrate_create.form' && v.method === 'views.update'),
+    );
+    // What the test before it asked has told everyone it tells (its DMs come after its request).
+    await a.settled();
+    const since = a.fakeSlack.calls.length;
+    const who = { userId: OPERATOR, teamId: TEAM };
+    const sent = await ixA.submit(form, FORM_VALUES, who);
+    expect(sent.status).toBe(200);
+    // Slack keeps the modal, and everything typed in it, when the answer is `errors`.
+    const answer = sent.body as { response_action?: string; errors?: Record<string, string> };
+    expect(answer.response_action).toBe('errors');
+    const errors = Object.entries(answer.errors ?? {});
+    expect(errors).toHaveLength(1);
+    expect(errors[0]![0]).toContain('dst_region');
+    expect(errors[0]![1]).toContain(
+      'Refused by guardrail `form-residency`: the destination region `ap-southeast-1` is not allowed here; allowed: cn-north-4.',
+    );
+    // No separate message, nothing posted for approval.
+    await a.settled();
+    const posts = a.fakeSlack.calls
+      .slice(since)
+      .filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.postEphemeral')
+      .filter((c) => /form-residency|ap-southeast-1/.test(JSON.stringify(c.body)));
+    expect(posts).toEqual([]);
   });
 });
 

@@ -54,10 +54,30 @@ export interface GuardedRequests {
  */
 export function guardedRequests(w: GuardedRequests) {
   let made = 0;
-  function request(connection: string, options: { region?: string; tib?: number; startAt?: string } = {}) {
+  function request(
+    connection: string,
+    options: {
+      region?: string;
+      tib?: number;
+      startAt?: string;
+      /** Objects the listing found without a size: the bytes are a lower bound. */
+      unsized?: number;
+      /** What the pre-flight counted running on the connection. */
+      running?: NonNullable<PreflightRecord['running']>;
+      /** The request's description, instead of `<name> <n>`. */
+      description?: string;
+    } = {},
+  ) {
     made++;
     const preflight: PreflightRecord = {
-      size: { basis: 'listed', objects: w.source.objects, bytes: (options.tib ?? 1) * TIB, prefixes: 1 },
+      size: {
+        basis: 'listed',
+        objects: w.source.objects,
+        bytes: (options.tib ?? 1) * TIB,
+        prefixes: 1,
+        ...(options.unsized ? { unsized: options.unsized } : {}),
+      },
+      ...(options.running ? { running: options.running } : {}),
       warnings: [],
       deadlineMs: 5000,
     };
@@ -69,7 +89,7 @@ export function guardedRequests(w: GuardedRequests) {
       kind: 'task',
       request: {
         task_type: 'prefix',
-        description: `${w.name} ${made}`,
+        description: options.description ?? `${w.name} ${made}`,
         src_node: {
           cloud_type: 'AWS',
           region: 'us-east-1',

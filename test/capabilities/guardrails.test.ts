@@ -127,7 +127,7 @@ describe('guardrails from the connections file, on two replicas', () => {
     expect(refused).toBeInstanceOf(Error);
     expect((refused as Error).message).toContain('Refused by guardrail `residency`');
     expect((refused as Error).message).toContain('ap-southeast-1');
-    expect((refused as Error).message).toContain('To get an exception, ask: #platform-security');
+    expect((refused as Error).message).toContain('To get an exception, ask #platform-security.');
     expect(postsTo(CHANNEL, since)).toEqual([]);
     expect(await audited('policy.check', /rule residency \(file\): refused \(region\) at the request/)).toBe(
       1,
@@ -233,7 +233,7 @@ describe('rules from Slack, and a freeze when a scheduled start comes due', () =
     const list = messageText(await a.ask('policy list', admin));
     expect(list).toContain('residency');
     expect(list).toContain('added in Slack by <@U0ALICE01>');
-    expect(list).toMatch(/last matched .* refused \(region\)/);
+    expect(list).toMatch(/last matched .* refused \(`region`\)/);
     const test = messageText(await a.ask(`policy test ${C.region} region=eu-west-101`, admin));
     expect(test).toContain('`residency` (from the file): Refused by guardrail `residency`');
     expect(test).toContain('`monthly` (from the file): does not apply here');
@@ -247,7 +247,7 @@ describe('rules from Slack, and a freeze when a scheduled start comes due', () =
     const ko = messageText(await a.ask(line, { teamId: TEAM, userId: 'U0GRKOR01', channelId: CHANNEL }));
     expect(ko).toContain('규칙별로 정책에 비추어 확인했습니다');
     expect(ko).toContain('가드레일 `residency`에 의해 거부됨: 대상 리전 `eu-west-101`');
-    expect(ko).toContain('예외가 필요하면 다음에 문의하세요: #platform-security');
+    expect(ko).toContain('예외가 필요하면 #platform-security에게 문의하세요.');
     const zh = messageText(await a.ask(line, { teamId: TEAM, userId: 'U0GRZHO01', channelId: CHANNEL }));
     expect(zh).toContain('被防护规则 `residency` 拒绝：此处不允许目标区域 `eu-west-101`');
     expect(zh).toContain('`monthly`（来自文件）'.replace('（来自文件）', ' (来自文件)'));
@@ -272,7 +272,7 @@ describe('rules from Slack, and a freeze when a scheduled start comes due', () =
     expect(messageText(edit!.body)).toMatch(
       /Refused by guardrail .yearend.: migrations are frozen from 2026-12-20T00:00/,
     );
-    expect(messageText(edit!.body)).toContain('To get an exception, ask: a workspace admin');
+    expect(messageText(edit!.body)).toContain('To get an exception, ask a workspace admin.');
     expect(await audited('create.start', /guardrail yearend \(at the start\)/)).toBe(1);
     await a.ask('policy remove yearend', admin);
   });

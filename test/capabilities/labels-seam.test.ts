@@ -92,7 +92,7 @@ describe('a capability in one folder', () => {
     expect(help).toContain('/migrate settings escalation off [#channel]');
     expect(help).toContain('/migrate settings labels clear');
     expect(messageText(await t.ask('settings label clear'))).toContain(
-      'Unknown setting "label": use one of audit, language, time-zone, approvals, approval-ttl, approvers, approval-notify, escalation, labels.',
+      'Unknown setting "label": use one of audit, language, time-zone, approvals, approval-ttl, approvers, approval-notify, escalation, retry, labels.',
     );
     expect(messageText(await t.ask('settings labels everything'))).toContain(
       'Usage: /migrate settings labels clear',
@@ -119,7 +119,7 @@ describe('a capability in one folder', () => {
     try {
       expect(messageText(await plain.ask('label x y'))).not.toContain('Labelled');
       expect(messageText(await plain.ask('settings labels clear'))).toContain(
-        'use one of audit, language, time-zone, approvals, approval-ttl, approvers, approval-notify, escalation.',
+        'use one of audit, language, time-zone, approvals, approval-ttl, approvers, approval-notify, escalation, retry.',
       );
       expect(plain.bot.deps.capabilities.names()).not.toContain('labels');
     } finally {

@@ -21,7 +21,6 @@ beforeAll(async () => {
   await world.start();
   await t.start({
     connections: (omsUrl) => [world.omsConnection('hw-vf', omsUrl)],
-    // The object store listens on loopback: allowed, as an operator allows a private endpoint.
     env: { POLL_INTERVAL_SECONDS: '0', ...world.allowed() },
     watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } },
   });

@@ -200,6 +200,9 @@ const DRIVERS: Driver[] = [
   ),
   button('action', 'failure.release', resource),
   button('action', 'failure.keep', resource),
+  // Issue 77: Retry now and Don't retry on a held failure ask for operate in the card's channel.
+  button('action', 'auto-retry.now', resource),
+  button('action', 'auto-retry.stop', resource),
   // Issue 60: Pause, Resume, Cancel and Sign off plan ask the policy in the plan's channel.
   // New migration in this plan and Submit for approval ask it too (operate/create; the owner).
   ...(

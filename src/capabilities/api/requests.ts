@@ -8,6 +8,7 @@ import type { UseCaseContext } from '../../use-cases/context.js';
 import type { ApprovalRecord } from '../approvals/approval-record.js';
 import { approvalsOf } from '../approvals/approvals-state.js';
 import { parseDetails } from '../request-details.js';
+import type { ApiToken } from './tokens.js';
 
 const CHANNEL = /^[CG][A-Z0-9]{2,39}$/;
 const KEY = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -60,6 +61,7 @@ export async function createRequest(
   kv: AtomicKv,
   raw: unknown,
   idempotencyKey: string | undefined,
+  token: Pick<ApiToken, 'name' | 'createdBy'>,
 ): Promise<ApprovalRecord> {
   const input = parseBody(raw);
   const channel = input.channel ?? ctx.channelId;
@@ -106,9 +108,11 @@ export async function createRequest(
     await kv.expire(key, KEY_LIFE_MS);
   }
   try {
+    // The token's maker is the requester: the two-person rule, the audit and the approvers see them.
     const record = await approvalsOf(deps).request({
       team: ctx.teamId,
-      requester: ctx.userId,
+      requester: token.createdBy,
+      viaToken: token.name,
       channel,
       connection: choice.connection,
       kind: target.kind,

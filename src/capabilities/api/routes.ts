@@ -15,7 +15,7 @@ import openapi from './openapi.json' with { type: 'json' };
 import { sendJson, sendProblem, sendUnauthorized } from './problem.js';
 import { createRequest, requestBody, showRequest } from './requests.js';
 import { tokenContext } from './token-context.js';
-import type { TokenStore } from './tokens.js';
+import type { ApiToken, TokenStore } from './tokens.js';
 import { API_WORDS } from './words.js';
 
 type Params = Record<string, string | undefined>;
@@ -24,6 +24,8 @@ interface Call {
   url: URL;
   body: unknown;
   headers: IncomingMessage['headers'];
+  /** The token the call came with (its maker is the requester of what it asks). */
+  token: ApiToken;
 }
 type ApiHandler = (ctx: UseCaseContext, call: Call) => Promise<unknown>;
 /** Bodies are small JSON: a request's details. */
@@ -150,7 +152,7 @@ export function apiRoutes(core: CapabilityCore, tokens: TokenStore, deps: AppDep
           // The same seam and store as every caller's rate: a token's calls counted across replicas.
           await takeRequest(core.state, core.clock, found.team, `token:${found.token.id}`, TOKEN_RATE);
           const body = await readBody(req);
-          const answer = await handler(ctx, { params, url, body, headers: req.headers });
+          const answer = await handler(ctx, { params, url, body, headers: req.headers, token: found.token });
           sendJson(res, req.method === 'POST' && url.pathname === '/api/v1/requests' ? 202 : 200, answer);
         } catch (error) {
           sendProblem(res, error, ctx.opId);
@@ -189,6 +191,7 @@ export function apiRoutes(core: CapabilityCore, tokens: TokenStore, deps: AppDep
           core.state,
           call.body,
           typeof key === 'string' ? key : undefined,
+          call.token,
         );
         return requestBody(record);
       }),

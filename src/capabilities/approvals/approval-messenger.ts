@@ -151,7 +151,8 @@ export function slackApprovalMessenger(
         record,
         messages,
         'could not redraw an approver message',
-        ({ channel, ts }, tr, slack) => slack.update({ channel, ts, ...renderApproverNotice(record, tr) }),
+        ({ user, channel, ts }, tr, slack) =>
+          slack.update({ channel, ts, ...renderApproverNotice(record, tr, user) }),
       );
     },
     async updateRequest(record) {

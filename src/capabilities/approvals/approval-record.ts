@@ -74,6 +74,8 @@ export const approvalRecordSchema = z.strictObject({
       ticket: z.string().max(100).optional(),
     })
     .optional(),
+  /** The change ticket a rule required, found in the request's name (shown on it and audited). */
+  ticket: z.string().min(1).max(100).optional(),
   /** What the capabilities' rules decided when it was asked, for its pre-flight line (catalogue words). */
   policy: z
     .strictObject({
@@ -92,6 +94,11 @@ export const approvalRecordSchema = z.strictObject({
    * (created → success with the new id; failed, rejected or expired → error).
    */
   workflowStep: z.strictObject({ executionId: z.string().min(1).max(64) }).optional(),
+  /**
+   * Asked through the HTTP API with this token (its name): `requester` is the person who made the
+   * token, so the two-person rule, the audit and the approvers all see that person.
+   */
+  viaToken: z.string().min(1).max(64).optional(),
   /** What the bot found out before anything runs (size, time, running migrations, warnings, cost). */
   preflight: preflightRecordSchema.optional(),
   /** How much it would move, as requests stored before the pre-flight kept it (read as its size). */

@@ -8,8 +8,9 @@ import type { ApprovalRecord } from './approval-record.js';
 import { approvalScope } from './approval-scope.js';
 import { ApprovalStore } from './approval-store.js';
 import type { ApprovalServiceOptions, Decision, DecisionInput, NewRequest } from './approval-types.js';
-import { approveOnce, gateCheck, neededNow, type VoteDeps } from './approval-votes.js';
+import { approveOnce, gateCheck, gateSaid, neededNow, type VoteDeps } from './approval-votes.js';
 import { redrawApproverMessages, tellApprovers } from './approver-notices.js';
+import { auditDetail, requestDetail } from './audit-details.js';
 import { type CreateApprovedDeps, createApproved } from './create-approved.js';
 import { pendingRecord } from './pending-record.js';
 import { DEFAULT_PREFLIGHT_DEADLINE_MS, preflightFor } from './preflight.js';
@@ -82,12 +83,10 @@ export class ApprovalService {
     const settings = await this.#o.settings.get(input.team);
     const ttlHours = settings.approvalTtlHours ?? DEFAULT_APPROVAL_TTL_HOURS;
     const what = { connection: connection.name, ...target, request, preflight, startAt };
-    let record = pendingRecord(input, what, this.#o.clock.now(), ttlHours);
+    const asked = pendingRecord(input, what, this.#o.clock.now(), ttlHours);
     // The capabilities' rules (guardrails): a refusal posts nothing; "needs 2 approvers" is kept.
-    const checked = await gateCheck(this.#voteDeps(), record, 'request', entry);
-    if (checked.needs) record = { ...record, needs: checked.needs };
-    if (checked.said) record = { ...record, policy: checked.said };
-    record = await this.records.save(record);
+    const checked = await gateCheck(this.#voteDeps(), asked, 'request', entry);
+    let record = await this.records.save({ ...asked, ...gateSaid(checked) });
     const target_ = `approval:${record.id}`;
     try {
       const message = await this.#o.messenger.postRequest(record, settings.approvalsChannel ?? input.channel);
@@ -115,7 +114,7 @@ export class ApprovalService {
       ...entry,
       target: target_,
       result: 'ok',
-      detail: `${target.label} on ${connection.name}`,
+      detail: requestDetail(`${target.label} on ${connection.name}`, record),
     });
     // Decided while it was being posted (an approver quick on another replica): the message shows
     // the decision, which its requester hears about once, from the decision.
@@ -161,10 +160,9 @@ export class ApprovalService {
         throw error;
       },
     );
-    if (decided.outcome !== 'approved') await checked.release();
-    if (decided.outcome !== 'approved') return decided;
-    await this.#audit({ ...this.#entry(input, 'create.approve'), result: 'ok' });
+    if (decided.outcome !== 'approved') return checked.release().then(() => decided);
     const record = decided.record;
+    await this.#audit({ ...this.#entry(input, 'create.approve'), result: 'ok', ...auditDetail('', record) });
     const now = this.#o.clock.now();
     // A start time still ahead: nothing is created now; the request waits for it (`startDue`).
     if (record.startAt && Date.parse(record.startAt) > now) {

@@ -81,6 +81,8 @@ export interface NewRequest extends CreateRequestInput {
   rerun?: ApprovalRecord['rerun'];
   /** When to create it, once approved (ISO; the modal's "Start at"): at most 30 days ahead. */
   startAt?: string;
+  /** Asked with this API token (its name); `requester` is then the person who made the token. */
+  viaToken?: string;
 }
 
 export interface DecisionInput {

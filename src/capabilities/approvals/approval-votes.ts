@@ -12,6 +12,8 @@ import {
 import type { ApprovalRecord } from './approval-record.js';
 import type { ApprovalStore } from './approval-store.js';
 import type { ApprovalServiceOptions, Decision, DecisionInput } from './approval-types.js';
+import { redrawApproverMessages } from './approver-notices.js';
+import { requestDetail } from './audit-details.js';
 import { APPROVAL_WORDS } from './words.js';
 
 /** What counting approvals and asking the gate need of the service. */
@@ -42,6 +44,15 @@ export async function gateCheck(
     detail: `guardrail ${checked.refusal.rule} (at the ${stage})`,
   });
   throw refusedError(checked.refusal);
+}
+
+/** What the gate's check adds to a new request: approvers needed, the ticket, its pre-flight line. */
+export function gateSaid(checked: GateOutcome): Partial<ApprovalRecord> {
+  return {
+    ...(checked.needs ? { needs: checked.needs } : {}),
+    ...(checked.ticket ? { ticket: checked.ticket.slice(0, 100) } : {}),
+    ...(checked.said ? { policy: checked.said } : {}),
+  };
 }
 
 /** A rule that now asks for more approvers than when the request was made holds at this approval. */
@@ -83,7 +94,7 @@ export async function approveOnce(
   await d.audit({
     ...entry,
     result: 'ok',
-    detail: `approval ${counted.votes.length} of ${approvers} (rule ${rule})`,
+    detail: requestDetail(`approval ${counted.votes.length} of ${approvers} (rule ${rule})`, pending),
   });
   const saved = await d.locked(input.team, input.id, async () => {
     const now = await d.records.get(input.team, input.id);
@@ -93,6 +104,9 @@ export async function approveOnce(
       : now;
   });
   await d.notify('update request', () => d.o.messenger.updateRequest(saved));
+  await d.notify('update the approvers', () =>
+    redrawApproverMessages({ messenger: d.o.messenger, records: d.records }, saved),
+  );
   return { outcome: 'counted', record: saved };
 }
 

@@ -67,14 +67,15 @@ export async function tellApprovers(
 /**
  * A decided request: the direct messages that asked approvers to decide it say how it ended and
  * lose their buttons, so no one is left holding a stale Approve (a click on one still answers who
- * decided). Once: the messages are forgotten as they are taken.
+ * decided). Once: the messages are forgotten as they are taken. A vote counted on a request that
+ * needs several redraws them too (whose votes are in, what the next Approve does), and keeps them.
  */
 export async function redrawApproverMessages(
   o: Pick<ApprovalServiceOptions, 'messenger'> & { records: ApprovalStore },
   record: ApprovalRecord,
 ): Promise<void> {
-  // Approved to start later: redrawn now ("starts …") and kept for its start or its cancel.
-  const keep = awaitingStart(record);
+  // Still pending (a vote counted) or approved to start later: redrawn now and kept for what follows.
+  const keep = record.status === 'pending' || awaitingStart(record);
   const messages = await o.records.takeApproverMessages(record.team, record.id, keep);
   if (messages.length > 0) await o.messenger.updateApproverMessages(record, messages);
 }

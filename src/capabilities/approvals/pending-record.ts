@@ -32,6 +32,7 @@ export function pendingRecord(
     createdAt: new Date(now).toISOString(),
     expiresAt: new Date(now + ttlHours * 3_600_000).toISOString(),
     ...(input.workflowStep ? { workflowStep: input.workflowStep } : {}),
+    ...(input.viaToken ? { viaToken: input.viaToken.slice(0, 64) } : {}),
     ...(input.impact ? { impact: input.impact } : {}),
     ...(what.preflight ? { preflight: what.preflight } : {}),
     ...(input.rerun ? { rerun: input.rerun } : {}),

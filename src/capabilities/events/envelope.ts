@@ -127,6 +127,10 @@ function eventData(note: EventNote): { type: string; data: Record<string, unknow
       ...(note.by ? { by: note.by } : {}),
       // A window's edge is published as `window` (docs/events.md), whatever the note calls it.
       ...(note.via?.capability === 'windows' ? { window: note.via.said } : {}),
+      // An automatic retry (docs/events.md): which attempt of the policy's.
+      ...(note.via?.capability === 'auto-retry'
+        ? { automatic: true, attempt: (note.via.said as { attempt?: number } | undefined)?.attempt }
+        : {}),
       ...(error ? { error } : {}),
     },
   };

@@ -8,6 +8,11 @@ export interface RuleResult {
   applies: boolean;
   refusal?: { key: string; values: Record<string, string | number> };
   approvers?: number;
+  /**
+   * The approvers are asked because a size the rule's threshold needs was not measured (unknown,
+   * or only a lower bound at or below it): it fails closed, and the request says so.
+   */
+  unmeasured?: boolean;
   /** The user group the approvers must be in. */
   group?: string;
   ticket?: string;
@@ -15,6 +20,8 @@ export interface RuleResult {
   quota?: { tibPerMonth: number; bytes: number | undefined };
   /** At most this many migrations approved and not ended in the workspace. */
   workspaceSlots?: number;
+  /** At most this many migrations approved and not ended on the request's connection. */
+  connectionSlots?: number;
 }
 
 /** What the gate knows of the request beyond the check: the destination region and the size. */
@@ -23,6 +30,11 @@ export interface Measured {
   bytes: number | undefined;
   objects: number | undefined;
   egressUsd: number | undefined;
+  /**
+   * The figures are only lower bounds: objects without a readable size (`unsized`), a listing that
+   * stopped early, or an estimate still counting. A lower bound is no measurement below a threshold.
+   */
+  lowerBound?: { bytes: boolean; objects: boolean };
   /** Whether the start falls in a traffic window of the connection (`unknown`: not read). */
   startWindow?: 'inside' | 'outside' | 'unknown';
 }
@@ -43,10 +55,17 @@ export function measured(
   const bytes = size && size.basis !== 'unknown' ? size.bytes : undefined;
   const objects = size && size.basis !== 'unknown' ? size.objects : undefined;
   const price = check.preflight?.egressPricePerGiB;
+  const partial =
+    size?.basis === 'sampled' || (size?.basis === 'estimated' && !size.done)
+      ? { bytes: true, objects: true }
+      : size?.basis === 'listed' && (size.unsized ?? 0) > 0
+        ? { bytes: true, objects: false }
+        : undefined;
   return {
     region: check.facts.destinationRegion ?? connectionRegion,
     bytes,
     objects,
+    ...(partial ? { lowerBound: partial } : {}),
     egressUsd: bytes !== undefined && price !== undefined ? (bytes / 2 ** 30) * price : undefined,
     ...(startWindow ? { startWindow } : {}),
   };
@@ -98,6 +117,18 @@ function allowed(list: { allow?: string[]; deny?: string[] }, values: string[]):
   return true;
 }
 
+/**
+ * A refusal of a place or provider that names what would pass: the allowed list, when the value
+ * was refused for being outside it (a value denied by name is refused in the plain words).
+ */
+function refusedPlace(
+  list: { allow?: string[]; deny?: string[] },
+  values: string[],
+): { allowed: string } | undefined {
+  if (!list.allow || list.deny?.some((p) => values.some((v) => matches(p, v)))) return undefined;
+  return { allowed: list.allow.join(', ') };
+}
+
 function place(bucket: string | undefined, prefix: string | undefined): string[] {
   if (!bucket) return [];
   return prefix ? [bucket, `${bucket}/${prefix}`] : [bucket];
@@ -113,6 +144,15 @@ export function evaluate(source: SourcedRule, check: RequestCheck, m: Measured):
     refusal: { key: `guardrail.refused.${key}`, values },
   });
   const f = check.facts;
+  const outside = (
+    key: string,
+    list: { allow?: string[]; deny?: string[] },
+    values: string[],
+    said: Record<string, string>,
+  ) => {
+    const passes = refusedPlace(list, values);
+    return passes ? refuse(`${key}Allowed`, { ...said, ...passes }) : refuse(key, said);
+  };
   for (const period of rule.freeze ?? []) {
     const from = zonedInstant(period.from, period.zone);
     const to = zonedInstant(period.to, period.zone);
@@ -129,17 +169,19 @@ export function evaluate(source: SourcedRule, check: RequestCheck, m: Measured):
   if (check.stage === 'resume') return { source, applies: true };
   if (rule.regions) {
     if (!m.region) return refuse('regionUnknown');
-    if (!allowed(rule.regions, [m.region])) return refuse('region', { region: m.region });
+    if (!allowed(rule.regions, [m.region]))
+      return outside('region', rule.regions, [m.region], { region: m.region });
   }
   if (rule.providers && !allowed(rule.providers, [check.provider]))
-    return refuse('provider', { provider: check.provider });
-  if (rule.sourceBuckets && !allowed(rule.sourceBuckets, place(f.sourceBucket, f.sourcePrefix)))
-    return refuse('sourceBucket', { bucket: f.sourceBucket ?? '?' });
-  if (
-    rule.destinationBuckets &&
-    !allowed(rule.destinationBuckets, place(f.destinationBucket, f.destinationPrefix))
-  )
-    return refuse('destinationBucket', { bucket: f.destinationBucket ?? '?' });
+    return outside('provider', rule.providers, [check.provider], { provider: check.provider });
+  const from = place(f.sourceBucket, f.sourcePrefix);
+  if (rule.sourceBuckets && !allowed(rule.sourceBuckets, from))
+    return outside('sourceBucket', rule.sourceBuckets, from, { bucket: f.sourceBucket ?? '?' });
+  const destination = place(f.destinationBucket, f.destinationPrefix);
+  if (rule.destinationBuckets && !allowed(rule.destinationBuckets, destination))
+    return outside('destinationBucket', rule.destinationBuckets, destination, {
+      bucket: f.destinationBucket ?? '?',
+    });
   if (rule.overwrite && f.overwrite && !rule.overwrite.includes(f.overwrite))
     return refuse('overwrite', { mode: f.overwrite, allowed: rule.overwrite.join(', ') });
   const cap = check.preflight?.bandwidth;
@@ -160,21 +202,41 @@ export function evaluate(source: SourcedRule, check: RequestCheck, m: Measured):
     if (!ticket) return refuse('ticket', { pattern: rule.ticket });
   }
   const result: RuleResult = { source, applies: true, ...(ticket ? { ticket } : {}) };
-  if (rule.approvals && isAbove(rule.approvals.above, m)) {
+  const above = rule.approvals ? isAbove(rule.approvals.above, m) : 'below';
+  if (rule.approvals && above !== 'below') {
     result.approvers = rule.approvals.approvers;
+    if (above === 'unmeasured') result.unmeasured = true;
     if (rule.approvals.group) result.group = rule.approvals.group;
   }
   if (rule.quota?.tibPerMonth !== undefined)
     result.quota = { tibPerMonth: rule.quota.tibPerMonth, bytes: m.bytes };
   if (rule.quota?.concurrentPerWorkspace !== undefined)
     result.workspaceSlots = rule.quota.concurrentPerWorkspace;
+  // The provider's count above is read once, at the request; the place is taken at the approval.
+  if (perConnection !== undefined) result.connectionSlots = perConnection;
   return result;
 }
 
-/** Above any threshold, or a threshold on a size nobody could measure (it fails closed: above). */
-function isAbove(above: NonNullable<Rule['approvals']>['above'], m: Measured): boolean {
-  if (!above) return true;
-  const over = (limit: number | undefined, value: number | undefined) =>
-    limit !== undefined && (value === undefined || value > limit);
-  return over(above.size, m.bytes) || over(above.objects, m.objects) || over(above.egressUsd, m.egressUsd);
+/**
+ * Above a threshold (`above`), or `unmeasured`: a threshold on a figure nobody could measure, or
+ * of which only a lower bound at or below it is known, fails closed (counted as above).
+ */
+function isAbove(
+  above: NonNullable<Rule['approvals']>['above'],
+  m: Measured,
+): 'above' | 'unmeasured' | 'below' {
+  if (!above) return 'above';
+  const lowBytes = m.lowerBound?.bytes ?? false;
+  const checks: [number | undefined, number | undefined, boolean][] = [
+    [above.size, m.bytes, lowBytes],
+    [above.objects, m.objects, m.lowerBound?.objects ?? false],
+    [above.egressUsd, m.egressUsd, lowBytes],
+  ];
+  let unmeasured = false;
+  for (const [limit, value, lower] of checks) {
+    if (limit === undefined) continue;
+    if (value !== undefined && value > limit) return 'above';
+    if (value === undefined || lower) unmeasured = true;
+  }
+  return unmeasured ? 'unmeasured' : 'below';
 }

@@ -6,10 +6,23 @@ import type { GateOutcome, Needs, Refusal, RequestCheck, RequestSettled } from '
 import { timesOf } from '../windows/window-edges.js';
 import { WindowStore } from '../windows/window-store.js';
 import { evaluate, type Measured, measured, type RuleResult, startInstant } from './evaluate.js';
-import { Holds, slotsKey } from './holds.js';
-import { type Rule, ruleSchema, type SourcedRule } from './rules.js';
+import { connectionSlotsKey, Holds, slotsKey } from './holds.js';
+import { exceptionOf, type Rule, ruleSchema, type SourcedRule } from './rules.js';
 
 const MAX_SLACK_RULES = 50;
+/** A refusal's reason in the audit and the last match: `region` for `guardrail.refused.regionAllowed`. */
+const reasonOf = (key: string) => key.replace('guardrail.refused.', '').replace(/Allowed$/, '');
+/** Refusals a create form's values alone decide (no pre-flight, no count): said at the form's field. */
+const FORM_REASONS = new Set([
+  'freeze',
+  'region',
+  'provider',
+  'sourceBucket',
+  'destinationBucket',
+  'overwrite',
+  'ticket',
+  'startTime',
+]);
 const TIB = 2 ** 40;
 
 function slackRulesKey(team: string): string {
@@ -26,7 +39,12 @@ function lastKey(team: string, rule: string): string {
 export interface LastMatch {
   at: string;
   stage: string;
+  /** In English, as entries stored before `result` were (shown when `result` is absent). */
   outcome: string;
+  /** What the rule said, for the reader's words: the refusal's reason, or the approvers asked. */
+  result?: 'refused' | 'needs' | 'passed';
+  reason?: string;
+  approvers?: number;
   approval?: string;
 }
 
@@ -102,6 +120,22 @@ export class Guardrails {
     return rules.map((r) => evaluate(r, check, m));
   }
 
+  /**
+   * The first refusal the form's values alone decide (a dry run: nothing counted or recorded);
+   * refusals that need the pre-flight (sizes, running counts, bandwidth) or the store's counts wait
+   * for the request itself.
+   */
+  async precheck(check: RequestCheck): Promise<Refusal | undefined> {
+    const rules = await this.rulesFor(check.team).catch(() => undefined);
+    if (!rules) return undefined;
+    const m = measured(check, this.#region(check));
+    for (const r of rules) {
+      const said = evaluate(r, check, m).refusal;
+      if (said && FORM_REASONS.has(reasonOf(said.key))) return this.#refusal(r, said.key, said.values);
+    }
+    return undefined;
+  }
+
   /** An approved request settled: what its approvals took is given back if it failed. */
   async settled(check: RequestCheck, how: RequestSettled): Promise<void> {
     if (!check.approval) return;
@@ -132,8 +166,11 @@ export class Guardrails {
     };
     let refused = results.find((r) => r.refusal) ?? (await this.#outsideGroup(check, results));
     for (const r of refused ? [] : results) {
-      if (!r.quota && r.workspaceSlots === undefined) continue;
-      const over = (await this.#count(check, r, token)) ?? (await this.#slot(check, r, token));
+      if (!r.quota && r.workspaceSlots === undefined && r.connectionSlots === undefined) continue;
+      const over =
+        (await this.#count(check, r, token)) ??
+        (await this.#slot(check, r, token, 'workspace')) ??
+        (await this.#slot(check, r, token, 'connection'));
       if (over) {
         r.refusal = over;
         refused = r;
@@ -158,42 +195,59 @@ export class Guardrails {
       : undefined;
     // No rule at all in the workspace: nothing to say on the request.
     const said = rules.length > 0 ? { said: this.#said(results, needs) } : {};
-    return { ...(needs ? { needs } : {}), ...said, release };
+    return { ...(needs ? { needs } : {}), ...(ticket ? { ticket } : {}), ...said, release };
   }
 
   /** The request's pre-flight line: how many rules applied, and what they ask. */
   #said(results: RuleResult[], needs: Needs | undefined): NonNullable<GateOutcome['said']> {
     const rules = results.map((r) => r.source.rule.id).join(', ');
     if (results.length === 0) return { key: 'guardrail.preflight.none', values: {} };
-    if (needs)
+    if (needs) {
+      // Asked because a size was not measured: the request says so (a lower bound is no measurement).
+      const unmeasured = results.some((r) => r.source.rule.id === needs.rule && r.unmeasured);
       return {
-        key: 'guardrail.preflight.needs',
+        key: unmeasured ? 'guardrail.preflight.needsUnmeasured' : 'guardrail.preflight.needs',
         values: { n: results.length, rules, approvers: needs.approvers, rule: needs.rule },
       };
+    }
     return { key: 'guardrail.preflight.passed', values: { n: results.length, rules } };
   }
 
   /**
-   * A place among the workspace's concurrent migrations: counted at the request (an early
-   * refusal), taken at the approval in one bounded add shared by every replica. A count that
-   * cannot be read refuses (fails closed).
+   * A place among the rule's concurrent migrations (of the workspace, or of the request's
+   * connection): counted at the request (an early refusal), taken at the approval in one bounded
+   * add shared by every replica, so approvals racing on two replicas never pass the limit. A count
+   * that cannot be read refuses (fails closed).
    */
-  async #slot(check: RequestCheck, r: RuleResult, token: string): Promise<RuleResult['refusal']> {
-    const max = r.workspaceSlots;
+  async #slot(
+    check: RequestCheck,
+    r: RuleResult,
+    token: string,
+    of: 'workspace' | 'connection',
+  ): Promise<RuleResult['refusal']> {
+    const max = of === 'workspace' ? r.workspaceSlots : r.connectionSlots;
     if (max === undefined || (check.stage !== 'request' && check.stage !== 'approval')) return undefined;
     const rule = r.source.rule.id;
-    const full = { key: 'guardrail.refused.concurrentWorkspace', values: { max } };
+    const set =
+      of === 'workspace'
+        ? slotsKey(check.team, rule)
+        : connectionSlotsKey(check.team, rule, check.connection);
+    const full: NonNullable<RuleResult['refusal']> =
+      of === 'workspace'
+        ? { key: 'guardrail.refused.concurrentWorkspace', values: { max } }
+        : { key: 'guardrail.refused.concurrentApproved', values: { connection: check.connection, max } };
     try {
-      if (check.stage === 'request')
-        return (await this.#holds.slotsTaken(check.team, rule)) >= max ? full : undefined;
-      const place = await this.#holds.takeSlot(check, rule, max);
+      if (check.stage === 'request') return (await this.#holds.slotsTaken(set)) >= max ? full : undefined;
+      const place = await this.#holds.takeSlot(check, set, max);
       if (!place.in) return full;
       // Another approval of the same request (several approvers) holds it already: not this one's.
-      if (place.added) await this.#holds.note(check, { token, slot: slotsKey(check.team, rule) });
+      if (place.added) await this.#holds.note(check, { token, slot: set });
       return undefined;
     } catch (error) {
       this.#core.logger.error({ err: error }, 'guardrails: the running count could not be read');
-      return { key: 'guardrail.refused.concurrentWorkspaceUnknown', values: {} };
+      return of === 'workspace'
+        ? { key: 'guardrail.refused.concurrentWorkspaceUnknown', values: {} }
+        : { key: 'guardrail.refused.concurrentUnknown', values: { connection: check.connection } };
     }
   }
 
@@ -274,9 +328,7 @@ export class Guardrails {
 
   #refusal(source: SourcedRule | undefined, key: string, values: Record<string, string | number>): Refusal {
     const rule = source?.rule.id ?? '*';
-    const exception =
-      source?.rule.exception ??
-      (source?.source === 'slack' ? 'a workspace admin' : 'the owners of the connections file');
+    const exception = exceptionOf(source);
     // Raw: whoever shows it escapes it (an error's ephemeral, the request's failure line).
     const shown = Object.fromEntries(
       Object.entries(values).map(([k, v]) => [k, typeof v === 'string' ? v.slice(0, 150) : v]),
@@ -297,7 +349,7 @@ export class Guardrails {
     const at = new Date(check.now).toISOString();
     for (const r of results) {
       const outcome = r.refusal
-        ? `refused (${r.refusal.key.replace('guardrail.refused.', '')})`
+        ? `refused (${reasonOf(r.refusal.key)})`
         : r.approvers
           ? `needs ${r.approvers} approvers`
           : 'passed';
@@ -314,10 +366,14 @@ export class Guardrails {
           op: 'guardrail',
         })
         .catch((error: unknown) => this.#core.logger.error({ err: error }, 'audit record failed'));
+      const reason = r.refusal ? reasonOf(r.refusal.key) : undefined;
       const last: LastMatch = {
         at,
         stage: check.stage,
         outcome,
+        result: r.refusal ? 'refused' : r.approvers ? 'needs' : 'passed',
+        ...(reason ? { reason } : {}),
+        ...(!r.refusal && r.approvers ? { approvers: r.approvers } : {}),
         ...(check.approval ? { approval: check.approval } : {}),
       };
       await this.#core.state

@@ -20,6 +20,9 @@ const takenKey = (team: string, approval: string) => `guardrails:taken:${team}:$
 /** The resource an approved request made, for telling when its place among the running is free. */
 const madeKey = (team: string, approval: string) => `guardrails:made:${team}:${approval}`;
 export const slotsKey = (team: string, rule: string) => `guardrails:active:${team}:${rule}`;
+/** The places a rule's per-connection limit gives on one connection (approved and not ended). */
+export const connectionSlotsKey = (team: string, rule: string, connection: string) =>
+  `guardrails:active-on:${team}:${rule}:${connection}`;
 
 function parse(raw: string | undefined): Take[] {
   if (!raw) return [];
@@ -82,20 +85,19 @@ export class Holds {
   }
 
   /**
-   * Takes a place among the workspace's running migrations for `rule` (one atomic bounded add,
-   * shared by every replica), after letting go of places whose migration has ended (`in`: it has one).
-   * A place whose migration cannot be read stays taken (it fails closed).
+   * Takes a place in `set` (a rule's running migrations: of the workspace, or of one connection) in
+   * one atomic bounded add shared by every replica, after letting go of places whose migration has
+   * ended (`in`: it has one). A place whose migration cannot be read stays taken (it fails closed).
    */
-  async takeSlot(check: RequestCheck, rule: string, max: number): Promise<BoundedAdd> {
-    const set = slotsKey(check.team, rule);
+  async takeSlot(check: RequestCheck, set: string, max: number): Promise<BoundedAdd> {
     const members = await this.#kv.setMembers(set);
     if (members.length >= max) await this.#prune(check.team, set, members);
     return this.#kv.setAddBounded(set, check.approval ?? 'unknown', max);
   }
 
   /** Places taken now: approved requests not yet made, and made migrations not yet ended. */
-  async slotsTaken(team: string, rule: string): Promise<number> {
-    return this.#kv.setSize(slotsKey(team, rule));
+  async slotsTaken(set: string): Promise<number> {
+    return this.#kv.setSize(set);
   }
 
   async #prune(team: string, set: string, members: string[]): Promise<void> {

@@ -20,6 +20,7 @@ export const guardrails = defineCapability<Guardrails>({
   words: GUARDRAIL_WORDS,
   checkRequest: (state, check) => state.check(check),
   settledRequest: (state, check, how) => state.settled(check, how),
+  precheckRequest: (state, check) => state.precheck(check),
   // The create form's "Check against policy": the same lines as `/migrate policy test`.
   explainRequest: async (state, check, tr) => explainLines(await state.explain(check), tr),
   fileSection: {

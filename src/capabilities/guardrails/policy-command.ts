@@ -11,7 +11,8 @@ import {
 import type { RequestCheck } from '../request-gate.js';
 import type { RuleResult } from './evaluate.js';
 import type { Guardrails } from './guardrails.js';
-import { bytesOf, type Rule, ruleSchema, type SourcedRule } from './rules.js';
+import { lastMatchWords, ruleWords } from './rule-words.js';
+import { bytesOf, exceptionOf, type Rule, ruleSchema, type SourcedRule } from './rules.js';
 import { GUARDRAIL_WORDS, type GuardrailKey } from './words.js';
 
 type PolicyInput =
@@ -109,12 +110,6 @@ export function parsePolicy(args: readonly string[]): PolicyInput {
   return { op: 'add', raw };
 }
 
-/** A rule in one line of its own words (config, never translated). */
-export function ruleWords(rule: Rule): string {
-  const { id: _id, exception: _e, ...said } = rule;
-  return truncate(JSON.stringify(said), 400);
-}
-
 function sourceWords(r: SourcedRule, tr: Translator): string {
   return r.source === 'file'
     ? tr.with(GUARDRAIL_WORDS).t('policy.source.file')
@@ -133,12 +128,16 @@ export function explainLines(results: RuleResult[], tr: Translator): string[] {
         Object.entries({
           ...r.refusal.values,
           rule: r.source.rule.id,
-          exception: r.source.rule.exception ?? '',
-        }).map(([k, v]) => [k, typeof v === 'string' ? escapeMrkdwn(v) : v]),
+          exception: exceptionOf(r.source),
+        }).map(([k, v]) => [k, typeof v === 'string' && !/^_(admin|file)$/.test(v) ? escapeMrkdwn(v) : v]),
       );
       return head + own.t(r.refusal.key as GuardrailKey, values);
     }
-    if (r.approvers) return head + own.t('policy.test.approvers', { n: r.approvers });
+    if (r.approvers)
+      return (
+        head +
+        own.t(r.unmeasured ? 'policy.test.approversUnmeasured' : 'policy.test.approvers', { n: r.approvers })
+      );
     return head + own.t('policy.test.passes');
   });
 }
@@ -205,13 +204,8 @@ export function policyCommand(state: (ctx: HandlerContext) => Guardrails) {
         const lines = await Promise.all(
           rules.map(async (r) => {
             const last = await g.lastMatch(ctx.teamId, r.rule.id);
-            const matched = last
-              ? tr.with(GUARDRAIL_WORDS).t('policy.list.last', {
-                  at: last.at.slice(0, 16).replace('T', ' '),
-                  outcome: escapeMrkdwn(last.outcome),
-                })
-              : tr.with(GUARDRAIL_WORDS).t('policy.list.never');
-            return `• ${code(r.rule.id)} (${sourceWords(r, tr)}): ${code(ruleWords(r.rule))}\n   ${matched}`;
+            const matched = last ? lastMatchWords(last, tr) : tr.with(GUARDRAIL_WORDS).t('policy.list.never');
+            return `• ${code(r.rule.id)} (${sourceWords(r, tr)}): ${ruleWords(r.rule, tr)}\n   ${matched}`;
           }),
         );
         const text =
@@ -247,7 +241,7 @@ export function policyCommand(state: (ctx: HandlerContext) => Guardrails) {
       await ctx.reply({
         text: tr
           .with(GUARDRAIL_WORDS)
-          .t(`policy.add.${said}`, { id: code(rule.id), rule: code(ruleWords(rule)) }),
+          .t(`policy.add.${said}`, { id: code(rule.id), rule: ruleWords(rule, tr) }),
       });
     },
   });

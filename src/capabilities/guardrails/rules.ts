@@ -156,6 +156,15 @@ export interface SourcedRule {
   at?: string;
 }
 
+/**
+ * Whom a refusal tells to ask for an exception: the rule's own words, else `_admin` (a rule from
+ * Slack: a workspace admin) or `_file` (the owners of the connections file), which the refusal's
+ * words name in the reader's language.
+ */
+export function exceptionOf(source: SourcedRule | undefined): string {
+  return source?.rule.exception ?? (source?.source === 'slack' ? '_admin' : '_file');
+}
+
 /** The file's `policies:` section: a list of rules with distinct ids; a problem names its line. */
 export function parsePolicies(section: FileSection): Rule[] {
   if (section.value === undefined || section.value === null) return [];

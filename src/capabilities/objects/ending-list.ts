@@ -1,9 +1,9 @@
 import type { MigrationResource, ObjectList } from '../../domain/migration-resource.js';
 import { ObjectStoreError } from '../../object-store/object-store.js';
-import { S3ObjectStore } from '../../object-store/s3-object-store.js';
 import type { WatchRecord } from '../../watcher/records/watch-store.js';
 import type { Observation } from '../../watcher/transitions.js';
 import type { CapabilityCore } from '../capability.js';
+import { bucketStore } from './bucket-store.js';
 import { planCheck } from './plan.js';
 import { decodeListLine } from './run-check.js';
 
@@ -43,11 +43,7 @@ async function namesOf(
   const keys: string[] = [];
   let more = false;
   try {
-    // Under the one endpoint rule every bucket request takes (the checks' own, s3-object-store.ts).
-    const store = new S3ObjectStore(side.access, {
-      allowedEndpoints: core.config.allowedEndpoints,
-      now: () => core.clock.now(),
-    });
+    const store = bucketStore(core.config, core.clock)(side);
     const read = await store.readLines(
       side.bucket,
       plan.failedList,

@@ -1,8 +1,8 @@
 import { type NormalizedState, TERMINAL_STATES } from '../../domain/migration-resource.js';
-import { S3ObjectStore } from '../../object-store/s3-object-store.js';
 import { type WatchRecord, watchKey } from '../../watcher/records/watch-store.js';
 import type { ApprovalRecord } from '../approvals/approval-record.js';
 import type { CapabilityCore } from '../capability.js';
+import { bucketStore } from './bucket-store.js';
 import { CAPABILITY } from './check-post.js';
 import { planCheck } from './plan.js';
 import { dropReconcile, type Reconcile, reconcileKey, waitingReconciles } from './reconcile-store.js';
@@ -76,11 +76,7 @@ function start(s: ObjectsState, core: CapabilityCore, r: Reconcile, key: string)
         clock: s.clock,
         logger: s.logger,
         signal: abort.signal,
-        storeFor: (side) =>
-          new S3ObjectStore(side.access, {
-            allowedEndpoints: core.config.allowedEndpoints,
-            now: () => s.clock.now(),
-          }),
+        storeFor: bucketStore(core.config, s.clock),
       },
       planCheck(run, connection),
       r,

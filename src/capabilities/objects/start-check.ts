@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { TERMINAL_STATES } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
-import { S3ObjectStore } from '../../object-store/s3-object-store.js';
 import { stateLabelIn } from '../../slack/blocks/state-words.js';
 import type { HandlerContext } from '../../slack/context.js';
 import { SKIP } from '../../store/atomic-kv.js';
+import { bucketStore } from './bucket-store.js';
 import { CAPABILITY, type CheckPost, showCheck } from './check-post.js';
 import { planCheck } from './plan.js';
 import { retryRunOf } from './retry.js';
@@ -102,11 +102,7 @@ export async function startCheck(
         clock: s.clock,
         logger: s.logger,
         signal: abort.signal,
-        storeFor: (side) =>
-          new S3ObjectStore(side.access, {
-            allowedEndpoints: ctx.deps.config.allowedEndpoints,
-            now: () => s.clock.now(),
-          }),
+        storeFor: bucketStore(ctx.deps.config, s.clock),
         cancelledBy: async () => s.kv.get(`${key}:cancel`),
         offer: async (offer) => {
           await s.kv.update(offerKey(ctx.teamId, resource), () => JSON.stringify(offer));

@@ -1,3 +1,4 @@
+import { failureHeld } from '../../watcher/outbox/capability-facts.js';
 import { dedupBase, type WatchRecord } from '../../watcher/records/watch-store.js';
 import type { TimedOutcome } from '../../watcher/watch-notes.js';
 import { claimOf, onCallFact, withClaim } from './on-call-fact.js';
@@ -62,7 +63,8 @@ export function escalate(
   const was = stateOf(record);
   const claim = claimOf(record.facts);
   // The fact keeps who is on the failure (`withClaim`): the escalation is only its other part.
-  if (record.state !== 'failed' || record.ended)
+  // A failure another capability holds back (retried automatically) pages nobody until it lets go.
+  if (record.state !== 'failed' || record.ended || failureHeld(record.facts))
     return was ? { fact: withClaim(undefined, claim), events: [] } : undefined;
   // A failure seen since the one the fact is about starts over (`failedAt` is the watcher's).
   const current = was && (record.failedAt === undefined || was.since >= record.failedAt) ? was : undefined;

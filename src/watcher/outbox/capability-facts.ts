@@ -72,3 +72,15 @@ export function withoutOnFailure(
   }
   return Object.keys(kept).length > 0 ? kept : undefined;
 }
+
+/**
+ * True while a capability's fact holds the resource's failure back (`holdsFailure`: automatic
+ * retries will try it again): nobody is paged for it meanwhile (escalation waits).
+ */
+export function failureHeld(facts: Readonly<Record<string, unknown>> | undefined): boolean {
+  if (!facts) return false;
+  return Object.values(facts).some(
+    (fact) =>
+      typeof fact === 'object' && fact !== null && (fact as { holdsFailure?: unknown }).holdsFailure === true,
+  );
+}

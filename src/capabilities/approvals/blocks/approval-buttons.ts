@@ -21,6 +21,23 @@ export function approvalButtons(
   actions: { approve: string; reject: string },
 ): ActionsBlock {
   const plain = (text: string, max = 75) => ({ type: 'plain_text' as const, text: truncate(text, max) });
+  const words = tr.with(APPROVAL_WORDS);
+  // Several approvers and this click not the last: it counts one vote and creates nothing yet.
+  const needed = record.needs?.approvers ?? 1;
+  const count = (record.votes?.length ?? 0) + 1;
+  const vote = count < needed;
+  const confirmText = vote
+    ? words.t('approval.approve.textVote', {
+        count,
+        n: needed,
+        more: needed - count,
+        label,
+        connection: record.connection,
+      })
+    : words.t(record.startAt ? 'approval.approve.textLater' : 'approval.approve.text', {
+        label,
+        connection: record.connection,
+      });
   return {
     type: 'actions',
     block_id: `approval:${record.id}`,
@@ -33,17 +50,14 @@ export function approvalButtons(
         value: record.id,
         confirm: {
           title: plain(tr.with(APPROVAL_WORDS).t('approval.approve.title'), 100),
-          // With a start time, approving creates nothing yet: the confirmation says so.
-          text: plain(
-            tr
-              .with(APPROVAL_WORDS)
-              .t(record.startAt ? 'approval.approve.textLater' : 'approval.approve.text', {
-                label,
-                connection: record.connection,
-              }),
-            300,
+          // With a start time, or another approval still needed, it creates nothing yet: said here.
+          text: plain(confirmText, 300),
+          confirm: plain(
+            vote
+              ? words.t('approval.approve.confirmVote', { count, n: needed })
+              : words.t('approval.approve.confirm'),
+            30,
           ),
-          confirm: plain(tr.with(APPROVAL_WORDS).t('approval.approve.confirm'), 30),
           deny: plain(tr.with(APPROVAL_WORDS).t('approval.back'), 30),
         },
       },

@@ -8,7 +8,7 @@ import { cancelStartButtons } from './approval-buttons.js';
 import { requestLink } from './approval-notices.js';
 import { preflightBrief } from './approval-preflight.js';
 import { approvalButtons } from './approval-request.js';
-import { outcomeLine, targetLabel, when } from './approval-words.js';
+import { outcomeLine, requesterWords, targetLabel, when } from './approval-words.js';
 
 export const HOME_APPROVE_ACTION = 'approval.home.approve';
 export const HOME_REJECT_ACTION = 'approval.home.reject';
@@ -97,7 +97,7 @@ function requestRow(record: ApprovalRecord, tr: Translator): KnownBlock {
   });
   const detail = tr.with(APPROVAL_WORDS).t('approval.home.approvalRow', {
     what,
-    requester: `<@${record.requester}>`,
+    requester: requesterWords(record, tr),
     at: when(record.expiresAt, tr),
   });
   const brief = preflightBrief(record, tr);

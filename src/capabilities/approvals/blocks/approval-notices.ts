@@ -9,7 +9,16 @@ import { APPROVAL_WORDS } from '../words.js';
 import { APPROVE_ACTION, approvalButtons, REJECT_ACTION } from './approval-buttons.js';
 import { preflightBrief } from './approval-preflight.js';
 import { outcomeReason } from './approval-reason.js';
-import { failureLines, lateLine, outcomeLine, ref, targetLabel, when } from './approval-words.js';
+import {
+  failureLines,
+  lateLine,
+  needsLines,
+  outcomeLine,
+  ref,
+  requesterWords,
+  targetLabel,
+  when,
+} from './approval-words.js';
 
 /** The title the requester typed (the OMS description, the UpCloud or NCP name), when they typed one. */
 export function requestTitle(record: ApprovalRecord): string | undefined {
@@ -132,11 +141,15 @@ export function renderRequesterNotice(
  * the request's own Approve and Reject, so it can be decided where they were told of it (the same
  * service and policy decide: `approvalScope`, never the conversation the button is in).
  */
-export function renderApproverNotice(record: ApprovalRecord, tr: Translator = ENGLISH): RenderedMessage {
+export function renderApproverNotice(
+  record: ApprovalRecord,
+  tr: Translator = ENGLISH,
+  viewer?: string,
+): RenderedMessage {
   const pending = record.status === 'pending';
   // Once decided, what it asked in the past tense and how it ended, with no buttons.
   const asked = tr.with(APPROVAL_WORDS).t(pending ? 'approval.dm.ask' : 'approval.dm.asked', {
-    requester: `<@${record.requester}>`,
+    requester: requesterWords(record, tr),
     request: requestLink(record, tr),
     what: tr.with(APPROVAL_WORDS).t('approval.notice.what', {
       label: targetLabel(record, tr),
@@ -157,12 +170,20 @@ export function renderApproverNotice(record: ApprovalRecord, tr: Translator = EN
   if (!pending) return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
   // What the pre-flight found, in one line: the full figures are on the request it links to.
   const brief = preflightBrief(record, tr);
-  const shown = brief ? truncate(`${text}\n${brief}`, 3000) : text;
+  // Several approvers: how many, and whose are in, so nobody takes theirs for the decision.
+  const needs = needsLines(record, tr);
+  // Theirs is counted: no Approve that would only say so again; Reject stays theirs to press.
+  const voted = viewer !== undefined && (record.votes ?? []).some((v) => v.by === viewer);
+  const more = (record.needs?.approvers ?? 1) - (record.votes?.length ?? 0);
+  const mine = voted ? tr.with(APPROVAL_WORDS).t('approval.dm.voted', { more }) : '';
+  const shown = truncate([text, needs, mine, brief].filter(Boolean).join('\n'), 3000);
   const section: KnownBlock = { type: 'section', text: { type: 'mrkdwn', text: shown } };
   const buttons = approvalButtons(record, targetLabel(record, tr), tr, {
     approve: APPROVE_ACTION,
     reject: REJECT_ACTION,
   });
+  if (voted)
+    buttons.elements = buttons.elements.filter((e) => 'action_id' in e && e.action_id === REJECT_ACTION);
   return { text, blocks: [section, buttons] };
 }
 
@@ -170,7 +191,7 @@ export function renderApproverNotice(record: ApprovalRecord, tr: Translator = EN
 export function createdNotice(record: ApprovalRecord, tr: Translator = ENGLISH): string {
   return tr.with(APPROVAL_WORDS).t('approval.created', {
     id: code(record.id),
-    requester: `<@${record.requester}>`,
+    requester: requesterWords(record, tr),
     approver: `<@${record.decidedBy ?? 'unknown'}>`,
   });
 }

@@ -5,7 +5,7 @@ import { code, truncate } from '../../../slack/blocks/mrkdwn.js';
 import { type ApprovalRecord, REASON_MAX } from '../approval-record.js';
 import { APPROVAL_WORDS } from '../words.js';
 import { requestLink } from './approval-notices.js';
-import { targetLabel } from './approval-words.js';
+import { requesterWords, targetLabel } from './approval-words.js';
 
 export const REJECT_REASON_VIEW = 'approval.reject.reason';
 export const REASON_BLOCK = 'reason';
@@ -54,7 +54,7 @@ export function renderRejectModal(
             tr.with(APPROVAL_WORDS).t('approval.rejectModal.intro', {
               request: requestLink(record, tr),
               what,
-              requester: `<@${record.requester}>`,
+              requester: requesterWords(record, tr),
             }),
             3000,
           ),

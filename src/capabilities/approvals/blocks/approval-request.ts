@@ -17,7 +17,14 @@ import {
 } from './approval-buttons.js';
 import { preflightLines } from './approval-preflight.js';
 import { outcomeReason } from './approval-reason.js';
-import { failureLines, outcomeLine, targetLabel, when } from './approval-words.js';
+import {
+  failureLines,
+  needsLines,
+  outcomeLine,
+  requesterWords,
+  targetLabel,
+  when,
+} from './approval-words.js';
 
 export { APPROVE_ACTION, approvalButtons, CANCEL_START_ACTION, REJECT_ACTION } from './approval-buttons.js';
 export { createdNotice, renderRequesterNotice, withApproversPing } from './approval-notices.js';
@@ -51,7 +58,7 @@ export function renderApprovalRequest(record: ApprovalRecord, tr: Translator = E
   // English alone has articles ("an OMS task"): other languages get the kind as is.
   const bold = `*${escapeMrkdwn(label)}*`;
   const intro = tr.with(APPROVAL_WORDS).t('approval.intro', {
-    requester: `<@${record.requester}>`,
+    requester: requesterWords(record, tr),
     what: tr.locale === 'en' ? `${article(label)} ${bold}` : bold,
     name: summary.name ? ` ${code(truncate(summary.name, 200))}` : '',
     connection: code(record.connection),
@@ -72,7 +79,7 @@ export function renderApprovalRequest(record: ApprovalRecord, tr: Translator = E
         {
           type: 'mrkdwn',
           text: truncate(
-            tr.with(APPROVAL_WORDS).t('approval.viaWorkflow', { requester: `<@${record.requester}>` }),
+            tr.with(APPROVAL_WORDS).t('approval.viaWorkflow', { requester: requesterWords(record, tr) }),
             3000,
           ),
         },
@@ -154,33 +161,10 @@ export function renderApprovalRequest(record: ApprovalRecord, tr: Translator = E
   const text = tr.with(APPROVAL_WORDS).t(pending ? 'approval.text.pending' : 'approval.text.decided', {
     label,
     connection: record.connection,
-    requester: `<@${record.requester}>`,
+    requester: requesterWords(record, tr),
     outcome: outcomeLine(record, tr),
   });
   return { text: truncate(text, 3000), blocks };
-}
-
-/** A guardrail asks for several approvers: how many, how many so far and whose, and the ticket. */
-function needsLines(record: ApprovalRecord, tr: Translator): string | undefined {
-  const needs = record.needs;
-  if (!needs) return undefined;
-  const votes = record.votes ?? [];
-  const lines = [
-    tr.with(APPROVAL_WORDS).t('approval.needs.rule', { rule: escapeMrkdwn(needs.rule), n: needs.approvers }),
-  ];
-  if (votes.length > 0)
-    lines.push(
-      tr.with(APPROVAL_WORDS).t('approval.needs.votes', {
-        count: votes.length,
-        n: needs.approvers,
-        who: votes.map((v) => `<@${v.by}>`).join(', '),
-      }),
-    );
-  if (needs.group)
-    lines.push(tr.with(APPROVAL_WORDS).t('approval.needs.group', { group: `<!subteam^${needs.group}>` }));
-  if (needs.ticket)
-    lines.push(tr.with(APPROVAL_WORDS).t('approval.needs.ticket', { ticket: code(needs.ticket) }));
-  return lines.join('\n');
 }
 
 function article(label: string): string {

@@ -20,6 +20,18 @@ export function when(iso: string, tr: Translator): string {
   return tr.locale === 'en' ? slackDate(iso) : neutralDate(new Date(iso));
 }
 
+/**
+ * Who asked, as a mention: the person, or the person who made the API token it came with, named
+ * with the token (inert: a token's name is never markup).
+ */
+export function requesterWords(record: ApprovalRecord, tr: Translator = ENGLISH): string {
+  const person = `<@${record.requester}>`;
+  if (!record.viaToken) return person;
+  return tr
+    .with(APPROVAL_WORDS)
+    .t('approval.viaToken', { requester: person, token: code(escapeMrkdwn(truncate(record.viaToken, 64))) });
+}
+
 export function ref(record: ApprovalRecord): string {
   return code(`${record.connection}:${record.resourceId ?? ''}`);
 }
@@ -114,4 +126,30 @@ export function failureLines(
   if (failure.requestId)
     lines.push(tr.with(APPROVAL_WORDS).t('approval.requestId', { id: code(failure.requestId) }));
   return lines;
+}
+
+/** A guardrail asks for several approvers: how many, how many so far and whose, and the ticket. */
+export function needsLines(record: ApprovalRecord, tr: Translator): string | undefined {
+  const needs = record.needs;
+  const ticket = record.ticket ?? needs?.ticket;
+  const ticketLine = ticket
+    ? tr.with(APPROVAL_WORDS).t('approval.needs.ticket', { ticket: code(ticket) })
+    : '';
+  if (!needs) return ticketLine || undefined;
+  const votes = record.votes ?? [];
+  const lines = [
+    tr.with(APPROVAL_WORDS).t('approval.needs.rule', { rule: escapeMrkdwn(needs.rule), n: needs.approvers }),
+  ];
+  if (votes.length > 0)
+    lines.push(
+      tr.with(APPROVAL_WORDS).t('approval.needs.votes', {
+        count: votes.length,
+        n: needs.approvers,
+        who: votes.map((v) => `<@${v.by}>`).join(', '),
+      }),
+    );
+  if (needs.group)
+    lines.push(tr.with(APPROVAL_WORDS).t('approval.needs.group', { group: `<!subteam^${needs.group}>` }));
+  if (ticketLine) lines.push(ticketLine);
+  return lines.join('\n');
 }

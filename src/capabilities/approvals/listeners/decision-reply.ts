@@ -4,7 +4,7 @@ import { code, truncate } from '../../../slack/blocks/mrkdwn.js';
 import type { Decision } from '../approval-service.js';
 import { outcomeReason } from '../blocks/approval-reason.js';
 import { outcomeLine } from '../blocks/approval-request.js';
-import { when } from '../blocks/approval-words.js';
+import { requesterWords, when } from '../blocks/approval-words.js';
 import { APPROVAL_WORDS } from '../words.js';
 
 /**
@@ -35,7 +35,7 @@ export function decisionReply(
 
 function decisionWords(decision: Decision, clicker: string, tr: Translator): string {
   const r = decision.record;
-  const requester = `<@${r.requester}>`;
+  const requester = requesterWords(r, tr);
   switch (decision.outcome) {
     case 'created':
       return tr.with(APPROVAL_WORDS).t('approval.decided.created', {

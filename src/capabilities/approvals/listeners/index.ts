@@ -11,6 +11,7 @@ import {
 } from '../blocks/approval-home.js';
 import { REJECT_REASON_VIEW } from '../blocks/approval-reject.js';
 import { APPROVE_ACTION, CANCEL_START_ACTION, REJECT_ACTION } from '../blocks/approval-request.js';
+import { requesterWords } from '../blocks/approval-words.js';
 import { POLICY_CHECK_ACTION } from '../create-form.js';
 import { APPROVAL_WORDS } from '../words.js';
 import { decisionReply } from './decision-reply.js';
@@ -59,7 +60,7 @@ async function cancelStart(deps: AppDeps, ctx: HandlerContext, value: string | u
   await ctx.reply({
     text: tr
       .with(APPROVAL_WORDS)
-      .t('approval.cancelStart.done', { id: code(record.id), requester: `<@${record.requester}>` }),
+      .t('approval.cancelStart.done', { id: code(record.id), requester: requesterWords(record, tr) }),
   });
 }
 

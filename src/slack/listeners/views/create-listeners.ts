@@ -43,6 +43,7 @@ import {
   type Requester,
   viewerTranslator,
 } from './create-flow.js';
+import { formRefusal } from './form-precheck.js';
 
 type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type SuggestionArgs = SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs;
@@ -181,6 +182,36 @@ export function formSubmission(deps: AppDeps) {
       await deps.slack.sender
         .to(teamId)
         .ack(ack, { response_action: 'errors', errors: errorsForBlocks(taken.errors, blockIds) });
+      return;
+    }
+    // A guardrail the values alone decide (a region, a ticket, a freeze): the form stays open with
+    // what was typed, the refusal at its field, and nothing is asked.
+    const refused = taken
+      ? undefined
+      : await formRefusal(
+          deps,
+          { teamId, userId, channel: channelId! },
+          meta,
+          { request: result.request, startAt: added.request.startAt, fields: Object.keys(blockIds) },
+          tr,
+        );
+    if (refused) {
+      requestDone(ctx, 'refused');
+      await deps.audit
+        .record({
+          team: teamId,
+          user: userId,
+          channel: channelId,
+          action: 'create.request',
+          target: `create:${meta.connection}`,
+          result: 'refused',
+          detail: `guardrail ${refused.rule} (at the form)`,
+          op: ctx.opId,
+        })
+        .catch(() => undefined);
+      await deps.slack.sender
+        .to(teamId)
+        .ack(ack, { response_action: 'errors', errors: errorsForBlocks(refused.errors, blockIds) });
       return;
     }
     await ack();

@@ -1,0 +1,80 @@
+import type { BlockAction, ButtonAction } from '@slack/bolt';
+import { classifyCode } from '../../catalogue/code-classes.js';
+import { type CapabilityCore, defineCapability } from '../capability.js';
+import { onEvents } from './decide.js';
+import { RetryPolicies } from './policy-store.js';
+import { retryApiRead } from './retry-api.js';
+import { retryNowButton, stopRetryButton } from './retry-buttons.js';
+import {
+  NOW_ACTION,
+  renderRetryNote,
+  retryActedBy,
+  retryActedLine,
+  retryButtons,
+  retryLine,
+  STOP_ACTION,
+} from './retry-drawing.js';
+import { AUTO_RETRY, inSeries, retryFactOf } from './retry-fact.js';
+import { parseRetrySection } from './retry-file.js';
+import { retryPass } from './retry-job.js';
+import type { RetryPolicy } from './retry-policy.js';
+import { type AutoRetryState, retryCounter } from './retry-state.js';
+import { retrySection } from './settings-command.js';
+import { AUTO_RETRY_WORDS } from './words.js';
+
+/**
+ * Automatic retries (issue 77): a failure of a class trying again can mend (network, transient,
+ * and partial where named) is held back while the connection's policy retries it (no broadcast,
+ * nobody paged), each retry a claimed attempt on the one scheduler made through the Retry
+ * button's use case as the person who turned the policy on; what it cannot mend is told loudly,
+ * once, with the history. Its fact of a watch (`RetryFact`) is where the series stands.
+ */
+export const autoRetry = defineCapability<AutoRetryState>({
+  name: AUTO_RETRY,
+  words: AUTO_RETRY_WORDS,
+  start: (core) => startAutoRetry(core),
+  listeners: (routes) => {
+    routes.action<BlockAction<ButtonAction>>(NOW_ACTION, retryNowButton());
+    routes.action<BlockAction<ButtonAction>>(STOP_ACTION, stopRetryButton());
+  },
+  settingsSections: [retrySection],
+  cardLines: (fact, tr) => {
+    const line = retryLine(fact, tr);
+    return line ? [line] : [];
+  },
+  cardButtons: retryButtons,
+  rowLine: (fact, tr) => retryLine(fact, tr),
+  renderNote: (note, tr) => renderRetryNote(note, tr) ?? { text: '' },
+  actedLine: (said, last, _state, tr) => retryActedLine(said, last.by, tr),
+  actedBy: (said, by, tr) => retryActedBy(said, by, tr),
+  fileSection: {
+    key: 'retry',
+    parse: (section) => parseRetrySection(section),
+    apply: (s, parsed) => s.policies.setFile(parsed as ReadonlyMap<string, RetryPolicy>),
+  },
+  jobs: (s, core) => [
+    // Every replica reads the policies set from Slack again before its cycle decides on failures.
+    { name: 'policies', cadence: 'before-cycle', replicas: 'each', run: () => s.policies.refresh() },
+    // Each due attempt is claimed in the store: made once whichever replica holds the lease.
+    { name: 'retries', cadence: 'before-cycle', replicas: 'lease', run: (now) => retryPass(s, core, now) },
+  ],
+  // `GET /api/v1/resources/{ref}/retry`: its policy and where its retries stand, for a viewer.
+  apiReads: (s) => [retryApiRead(s)],
+  forgetWorkspace: (s, teamId) => s.policies.forget(teamId),
+});
+
+function startAutoRetry(core: CapabilityCore): AutoRetryState {
+  const policies = new RetryPolicies(core.state);
+  const state: AutoRetryState = { policies, kv: core.state, count: retryCounter(core.metrics) };
+  core.watcher.atEvents.push((record, events, now) =>
+    onEvents((team, connection) => policies.of(team, connection), record, events, now),
+  );
+  // Counted where a poll sees a series end well (the decision itself is pure).
+  core.watcher.beforeRecording(async (record, observation) => {
+    if (!('resource' in observation) || observation.resource.state !== 'succeeded') return;
+    const fact = retryFactOf(record);
+    if (record.state !== 'succeeded' && inSeries(fact))
+      state.count(record.snapshot.provider, fact.cls ?? classifyCode(fact.code), 'succeeded');
+  });
+  return state;
+}
