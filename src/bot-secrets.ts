@@ -8,7 +8,10 @@ export function registerBotSecrets(secrets: SecretRegistry, config: Config): Sec
   secrets.add(config.slack.appToken);
   secrets.add(config.slack.oauth?.clientSecret);
   secrets.add(config.slack.oauth?.stateSecret);
-  for (const key of config.encryptionKeys?.split(',') ?? [])
+  for (const key of [
+    ...(config.encryptionKeys?.split(',') ?? []),
+    ...(config.evidenceKeys?.split(',') ?? []),
+  ])
     secrets.add(key.slice(key.indexOf(':') + 1).trim());
   return secrets;
 }

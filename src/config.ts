@@ -17,6 +17,12 @@ const urlString = (hint: string) =>
     message: `must be an http(s) URL (${hint})`,
   });
 
+/** A key ring, `k2:<base64>,k1:<base64>` (32 bytes each): the encryption keys, the evidence keys. */
+const keyRingProblems = (value: string, ctx: z.RefinementCtx) => {
+  for (const problem of parseKeyRing(value).problems) ctx.addIssue({ code: 'custom', message: problem });
+};
+const keyRingSetting = () =>
+  z.preprocess(emptyToUndefined, z.string().superRefine(keyRingProblems).optional());
 /** A cap per workspace: a whole number from 1 up (a cap of 0 would switch the feature off). */
 const capSetting = (what: string, fallback: number) =>
   z.preprocess(
@@ -54,16 +60,8 @@ export const configSchema = z
       z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 32)').optional(),
     ),
     SLACK_REDIRECT_URI: z.preprocess(emptyToUndefined, urlString('the OAuth redirect URL').optional()),
-    MIGRATE_BOT_ENCRYPTION_KEYS: z.preprocess(
-      emptyToUndefined,
-      z
-        .string()
-        .superRefine((value, ctx) => {
-          for (const problem of parseKeyRing(value).problems)
-            ctx.addIssue({ code: 'custom', message: problem });
-        })
-        .optional(),
-    ),
+    MIGRATE_BOT_ENCRYPTION_KEYS: keyRingSetting(),
+    MIGRATE_BOT_EVIDENCE_KEYS: keyRingSetting(),
     MIGRATE_BOT_ALLOWED_ENDPOINTS: z.preprocess(
       emptyToUndefined,
       z
@@ -197,6 +195,8 @@ export const configSchema = z
     },
     /** `k2:<base64>,k1:<base64>`: the first encrypts, all decrypt (see crypto/secret-box.ts). */
     encryptionKeys: env.MIGRATE_BOT_ENCRYPTION_KEYS,
+    /** `k2:<base64>,k1:<base64>`, Ed25519 seeds: the first signs evidence bundles, all are served as public keys. */
+    evidenceKeys: env.MIGRATE_BOT_EVIDENCE_KEYS,
     /** Origins (or URL prefixes) connections from Slack may use besides the providers' own hosts. */
     allowedEndpoints: parseAllowList(env.MIGRATE_BOT_ALLOWED_ENDPOINTS).entries.map((u) => u.href),
     http: {

@@ -82,7 +82,7 @@ function maskRest(rest: string): string {
   const before = queryAt < 0 ? rest : rest.slice(0, queryAt);
   const after = queryAt < 0 ? '' : rest.slice(queryAt);
   const at = before.lastIndexOf('@');
-  const where = at >= 0 ? `…${before.slice(at)}` : before;
+  const where = maskTokens(at >= 0 ? `…${before.slice(at)}` : before);
   if (after === '') return where;
   const hashAt = after.indexOf('#');
   const query = hashAt < 0 ? after : after.slice(0, hashAt);
@@ -94,4 +94,19 @@ function maskRest(rest: string): string {
     )
     .join('&');
   return `${where}${query ? `?${masked}` : ''}${hashAt < 0 ? '' : '#…'}`;
+}
+
+/**
+ * A path segment shaped like a token (20 or more of `A-Za-z0-9_-` with an upper-case and a
+ * lower-case letter and a digit): receivers put their secret in the path too (Slack's
+ * `/services/T…/B…/<secret>`, Discord's `/api/webhooks/<id>/<token>`). Ids (hex, UUIDs, numbers)
+ * and words stay, so a line still says where it went.
+ */
+const TOKEN_SEGMENT = /^(?=[^/]*[A-Z])(?=[^/]*[a-z])(?=[^/]*\d)[A-Za-z0-9_-]{20,}$/;
+
+function maskTokens(hostAndPath: string): string {
+  return hostAndPath
+    .split('/')
+    .map((segment, i) => (i > 0 && TOKEN_SEGMENT.test(segment) ? '…' : segment))
+    .join('/');
 }

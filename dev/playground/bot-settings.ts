@@ -14,7 +14,7 @@ const KEY_ID = 'playground';
 
 /**
  * The bot settings the playground adds to the environment: a short poll interval, a key ring for
- * secrets stored from Slack (`/migrate connect`), and the simulators' addresses as allowed
+ * secrets stored from Slack (`/migrate connect`), one that signs evidence bundles, and the simulators' addresses as allowed
  * endpoints. Whatever the environment sets itself wins (allowed endpoints are added to).
  */
 export function playgroundBotSettings(
@@ -30,6 +30,12 @@ export function playgroundBotSettings(
       (/^memory:\/\//.test(env.STORE_URL ?? '')
         ? `${KEY_ID}:${newKey()}`
         : `${KEY_ID}:${loadOrCreateKey(keyFile)}`),
+    // Evidence bundles are signed by a key of its own, kept beside the encryption key (docs/evidence.md).
+    MIGRATE_BOT_EVIDENCE_KEYS:
+      given('MIGRATE_BOT_EVIDENCE_KEYS') ??
+      (/^memory:\/\//.test(env.STORE_URL ?? '')
+        ? `${KEY_ID}:${newKey()}`
+        : `${KEY_ID}:${loadOrCreateKey(keyFile.replace(/(\.key)?$/, '-evidence.key'))}`),
     MIGRATE_BOT_ALLOWED_ENDPOINTS: [given('MIGRATE_BOT_ALLOWED_ENDPOINTS'), ...simulatorUrls]
       .filter((u): u is string => u !== undefined)
       .join(','),

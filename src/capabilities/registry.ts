@@ -6,6 +6,7 @@ import type { Capability } from './capability.js';
 import { connections } from './connections/index.js';
 import { deltaRuns } from './delta-runs/index.js';
 import { events } from './events/index.js';
+import { evidence } from './evidence/index.js';
 import { explain } from './explain/index.js';
 import { guardrails } from './guardrails/index.js';
 import { objects } from './objects/index.js';
@@ -21,7 +22,7 @@ import { workflowSteps } from './workflow-steps/index.js';
  * The one list of the bot's capabilities, one line each (as providers/registry.ts lists
  * providers). A capability is one folder under src/capabilities/; see CONTRIBUTING.md.
  */
-// Under a verification post: sign-off, then a delta run, then a bucket check (the list's order).
+// Under a verification post: sign-off, a delta run, a bucket check, the evidence (the list's order).
 export const CAPABILITIES: readonly Capability[] = [
   connections,
   bandwidth,
@@ -37,6 +38,7 @@ export const CAPABILITIES: readonly Capability[] = [
   verification,
   deltaRuns,
   objects,
+  evidence,
   onCall,
   autoRetry,
   workflowSteps,

@@ -1,3 +1,5 @@
+import { EVIDENCE_USAGE } from './evidence-cli.js';
+
 /** What a script can tell apart (docs/api.md, "The CLI"). */
 export const EXIT = {
   ok: 0,
@@ -35,6 +37,7 @@ export const USAGE = `usage: migrate-bot <command> [--json]
   request create --from <file>    ask for a migration (YAML or JSON: connection, kind, details, channel)
   request status <id>             a request, until an approver decides
   watch <ref> [--every <s>]       follows it until it ends (exit 0 succeeded, 8 otherwise)
+${EVIDENCE_USAGE}
   --help                          this help, its settings and exit codes`;
 
 /** `migrate-bot --help`: on stdout, exit 0. */

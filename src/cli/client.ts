@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { readSecretFile, type SecretFile } from '../secret-file.js';
 import { EXIT, HELP, USAGE } from './client-help.js';
+import { evidenceCli } from './evidence-cli.js';
 import { inert, inertJson, inertLines } from './terminal-text.js';
 
 /**
@@ -25,6 +26,8 @@ export interface Io {
   readFile(path: string): string;
   /** The settings file, checked as the bot checks its secret files (secret-file.ts). */
   readSettings?(path: string): SecretFile;
+  /** `evidence get --out` (tests that do not write files leave it out). */
+  writeFile?(path: string, text: string): void;
 }
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'deleted']);
@@ -146,6 +149,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   };
   const show = (answer: unknown, text: string) => io.out(json ? inertJson(answer) : text);
   try {
+    if (words[0] === 'evidence')
+      return await evidenceCli(words.slice(1), { ...io, get: (path) => api(io, 'GET', path) });
     const state = option('--state');
     const every = Number(option('--every') ?? '10');
     const from = option('--from');
@@ -212,6 +217,7 @@ if (/(?:client\.[jt]s|migrate-bot)$/.test(invoked)) {
     env: process.env,
     wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     readFile: (path) => readFileSync(path, 'utf8'),
+    writeFile: (path, text) => writeFileSync(path, text, { mode: 0o600 }),
   };
   process.exitCode = await run(process.argv.slice(2), io);
 }

@@ -8,6 +8,13 @@ import { Transform } from 'node:stream';
  */
 export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
+/**
+ * The longest key S3, OBS and NCP store (UTF-8 bytes). A listing naming a longer one is not a
+ * store's: the check keeps differing keys (its CSV, the retry's list), so 1 MiB keys under the
+ * 8 MiB answer cap would hold gigabytes over a listing's 5,000 pages.
+ */
+export const MAX_KEY_BYTES = 1024;
+
 /** How far one listing is followed: a listing that goes past any of these is not finished but refused. */
 export const LIST_LIMITS = {
   /** 5 million keys at 1,000 a page: five times a deep check's 1,000,000. */
@@ -25,7 +32,8 @@ export type RunawayCode =
   | 'EmptyPages'
   | 'TooManyPages'
   | 'ListingTooLong'
-  | 'NoToken';
+  | 'NoToken'
+  | 'KeyTooLong';
 
 /** A store's answer went past a bound the bot reads to. */
 export class RunawayAnswerError extends Error {

@@ -2,8 +2,19 @@ import { createInterface } from 'node:readline';
 import { Readable, Transform } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { allowListed } from '../outbound/allow-list.js';
-import { guardedNodeAgents, isPrivateAddressError, type Resolve } from '../outbound/guarded-connect.js';
-import { capAnswers, ListingBounds, MAX_ANSWER_BYTES, RunawayAnswerError } from './bounded-answers.js';
+import {
+  guardedNodeAgents,
+  isPrivateAddressError,
+  PrivateAddressError,
+  type Resolve,
+} from '../outbound/guarded-connect.js';
+import {
+  capAnswers,
+  ListingBounds,
+  MAX_ANSWER_BYTES,
+  MAX_KEY_BYTES,
+  RunawayAnswerError,
+} from './bounded-answers.js';
 import type { BucketAccess, ObjectEntry, ObjectStore, ObjectStoreFailure } from './object-store.js';
 import { ObjectStoreError } from './object-store.js';
 
@@ -22,6 +33,11 @@ export interface EndpointRule {
   now: () => number;
   /** How host names are resolved (tests); node:dns otherwise. */
   resolve?: Resolve;
+  /**
+   * What cuts one request past `ms` (tests fire it rather than wait); a real timer otherwise, as
+   * for every wait on a socket (src/clock.ts).
+   */
+  deadline?: (ms: number) => AbortSignal;
 }
 
 /**
@@ -78,6 +94,11 @@ export class S3ObjectStore implements ObjectStore {
         toMiddleware: 'deserializerMiddleware',
         name: 'migrateBotCappedAnswers',
       });
+      if (listed)
+        client.middlewareStack.add(underAllowList(this.#rule.allowedEndpoints) as never, {
+          step: 'finalizeRequest',
+          name: 'migrateBotUnderAllowList',
+        });
       return client;
     });
     return this.#client;
@@ -100,7 +121,7 @@ export class S3ObjectStore implements ObjectStore {
         ),
       );
       const url = page.EncodingType === 'url';
-      yield (page.Contents ?? []).flatMap((c) =>
+      const entries = (page.Contents ?? []).flatMap((c) =>
         c.Key === undefined
           ? []
           : [
@@ -111,6 +132,9 @@ export class S3ObjectStore implements ObjectStore {
               },
             ],
       );
+      if (entries.some((e) => Buffer.byteLength(e.key) > MAX_KEY_BYTES))
+        throw new ObjectStoreError('runaway', 'KeyTooLong');
+      yield entries;
       try {
         token = bounds.next({
           truncated: page.IsTruncated === true,
@@ -164,7 +188,7 @@ export class S3ObjectStore implements ObjectStore {
 
   /** One request under the caller's signal and a deadline of its own: past the deadline it is unreachable. */
   async #call<T>(signal: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const deadline = AbortSignal.timeout(REQUEST_DEADLINE_MS);
+    const deadline = (this.#rule.deadline ?? AbortSignal.timeout)(REQUEST_DEADLINE_MS);
     try {
       return await work(signal ? AbortSignal.any([signal, deadline]) : deadline);
     } catch (error) {
@@ -173,6 +197,25 @@ export class S3ObjectStore implements ObjectStore {
       throw toStoreError(error, (await loadSdk()).S3ServiceException);
     }
   }
+}
+
+/**
+ * A client whose endpoint the allow-list names connects without the address check, so each of its
+ * requests must stay under that entry as the server will read it: the SDK appends the provider's
+ * bucket and key to the endpoint's path, and `..` in them (or a bucket put into the host name)
+ * would otherwise reach another path or host of an allow-listed internal server (red team 73).
+ */
+function underAllowList(allowList: readonly string[]) {
+  return (next: (args: unknown) => Promise<unknown>) =>
+    async (args: { request?: { protocol?: string; hostname?: string; port?: number; path?: string } }) => {
+      const { protocol = 'https:', hostname = '', port, path = '/' } = args.request ?? {};
+      const host = hostname.includes(':') && !hostname.startsWith('[') ? `[${hostname}]` : hostname;
+      const text = `${protocol}//${host}${port ? `:${port}` : ''}${path}`;
+      // The URL parser resolves `.`, `..` and `%2e` segments as a server does.
+      if (!URL.canParse(text) || !allowListed(new URL(text), allowList))
+        throw new PrivateAddressError('the request leaves the allow-listed endpoint');
+      return next(args);
+    };
 }
 
 function toStoreError(

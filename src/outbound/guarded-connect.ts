@@ -44,6 +44,12 @@ export function refusedLiteral(host: string): PrivateAddressError | undefined {
  */
 export function pinnedLookup(resolve: Resolve = systemResolve): LookupFunction {
   return (hostname, options, callback) => {
+    // An in-cluster or local name (`*.internal`, `*.svc`, `*.local`, a bare name) is refused as
+    // written: split-horizon DNS may give it any address, public ones included.
+    if (isInternalHost(hostname)) {
+      callback(new PrivateAddressError(`${hostname} is an internal name`) as NodeJS.ErrnoException, '', 0);
+      return;
+    }
     resolve(hostname).then(
       (addresses) => {
         const internal = addresses.find((a) => isInternalHost(a.address));

@@ -37,6 +37,7 @@ describe('secret settings read from files (<NAME>_FILE)', () => {
     expect([...FILE_SETTINGS].sort()).toEqual(
       [
         'MIGRATE_BOT_ENCRYPTION_KEYS',
+        'MIGRATE_BOT_EVIDENCE_KEYS',
         'SLACK_APP_TOKEN',
         'SLACK_BOT_TOKEN',
         'SLACK_CLIENT_SECRET',

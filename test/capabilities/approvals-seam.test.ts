@@ -29,6 +29,10 @@ const CAPABILITY_READERS = [
   'capabilities/api/requests.ts',
   'capabilities/plans/plan-creates.ts',
   'capabilities/plans/plan-planned.ts',
+  // The evidence bundle reads a request, its votes and its pre-flight as recorded (read only).
+  'capabilities/evidence/gather.ts',
+  'capabilities/evidence/evidence-bundle.ts',
+  'capabilities/evidence/parts.ts',
 ];
 
 describe('the approvals capability is one folder', () => {

@@ -24,6 +24,9 @@ const STILL_READ_BY: Record<string, string> = {
   'capabilities/delta-runs/rerun-blocks.ts': 'a delta run’s button names the verification',
   'capabilities/delta-runs/rerun-button.ts': 'its modal carries the verification',
   'capabilities/delta-runs/request-rerun.ts': 'follows the verification a button names',
+  'capabilities/evidence/evidence-button.ts': 'the bundle’s button sits under the verification post',
+  'capabilities/evidence/gather.ts': 'the bundle holds the verification and its sign-off (read only)',
+  'capabilities/evidence/ledger.ts': 'each run’s ending is kept beside its verification fact',
 };
 
 describe('the verification capability (verification and sign-off) is one folder', () => {

@@ -9,7 +9,10 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 export function useStrictNock(
   options: { afterEach?: () => void; afterAll?: () => Promise<void> | void; allowUnused?: boolean } = {},
 ): void {
-  beforeAll(() => nock.disableNetConnect());
+  beforeAll(() => {
+    if (!nock.isActive()) nock.activate();
+    nock.disableNetConnect();
+  });
   afterEach(() => {
     const pending = nock.pendingMocks();
     nock.cleanAll();
@@ -18,6 +21,9 @@ export function useStrictNock(
   });
   afterAll(async () => {
     nock.enableNetConnect();
+    // Files share a worker's process: left active, nock keeps replacing http.request under the
+    // next file's clients, bypassing their agents (the outbound endpoint rule lives there).
+    nock.restore();
     await options.afterAll?.();
   });
 }

@@ -37,6 +37,10 @@ const FIXED: Record<string, { count: number; why: string }> = {
     count: 1,
     why: 'real replica processes: four leases pass after the take-over, and no start happens twice',
   },
+  'capabilities/auto-retry-kill.test.ts': {
+    count: 1,
+    why: 'real replica processes: four leases of cycles pass after the retries, and none is started twice',
+  },
   'watcher/fixtures/replica.mjs': { count: 1, why: 'a real replica process’s pause between its cycles' },
   'watcher/replicas-balance.test.ts': {
     count: 3,

@@ -28,6 +28,8 @@ describe('the bot settings the playground adds', () => {
     const config = createConfig({ ...slack, ...memory, ...settings });
     expect(config.watcher.pollIntervalSeconds).toBe(3);
     expect(config.allowedEndpoints).toEqual(SIMS.map((u) => `${u}/`));
+    // Issue 78: the playground signs evidence bundles with a key of its own.
+    expect(config.evidenceKeys).toMatch(/^playground:[A-Za-z0-9+/]{43}=$/);
 
     const given = playgroundBotSettings(
       { ...memory, POLL_INTERVAL_SECONDS: '0', MIGRATE_BOT_ALLOWED_ENDPOINTS: 'https://oms.example.test' },

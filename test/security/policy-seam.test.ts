@@ -110,6 +110,7 @@ const SUBCOMMAND_SAMPLES: Record<string, () => string> = {
   plan: () => 'plan new seam-plan',
   policy: () => 'policy add no-eu deny-regions=eu-*',
   verify: () => `verify ${taskId}`,
+  evidence: () => `evidence ${taskId}`,
 };
 
 /** Issue 60: a plan for the card's buttons to act on (made once, by ACTOR in CHANNEL). */
@@ -286,6 +287,8 @@ const DRIVERS: Driver[] = [
   button('action', 'objects.retry', () => JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId })),
   // Check the buckets (a verification post's button) asks for operate, as `/migrate verify` does.
   button('action', 'objects.check', () => JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId })),
+  // Issue 78: Evidence bundle (a verification post's button) asks for view, as `/migrate evidence` does.
+  button('action', 'evidence.get', () => JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId, at: 1 })),
   {
     // ...and again when the confirmation comes back, before anything is asked for.
     surface: 'view',

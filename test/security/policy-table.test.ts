@@ -69,6 +69,7 @@ const SAMPLES: Record<string, () => string> = {
   webhook: () => 'webhook list',
   token: () => 'token list',
   verify: () => `verify ${taskId}`,
+  evidence: () => `evidence ${taskId}`,
 };
 
 type Capability = 'view' | 'operate' | 'create' | 'delete' | 'manage';
@@ -109,6 +110,7 @@ const EXPECTED: Record<string, [Capability, Where][]> = {
   webhook: [['manage', 'workspace']],
   token: [['manage', 'workspace']],
   verify: [['operate', 'here']],
+  evidence: [['view', 'here']],
 };
 
 const RANK = ['viewer', 'operator', 'approver', 'admin'];

@@ -26,7 +26,13 @@ const ALL = [findSubcommand('help')!, ...SUBCOMMANDS];
 
 beforeAll(async () => {
   // An encryption key: the connect form opens (admins add connections from Slack).
-  await t.start({ env: { MIGRATE_BOT_ENCRYPTION_KEYS: `k1:${generateKey()}` } });
+  // Evidence needs a signing key: with none, `help evidence`'s example would be refused for that.
+  await t.start({
+    env: {
+      MIGRATE_BOT_ENCRYPTION_KEYS: `k1:${generateKey()}`,
+      MIGRATE_BOT_EVIDENCE_KEYS: `k1:${generateKey()}`,
+    },
+  });
   t.fakeSlack.locales.set(KOREAN, 'ko-KR');
   t.oms.addTask({ id: RUNNING, name: 'running-one', status: 2, totalSize: 1024 ** 4 });
   t.oms.addTask({ id: PAUSED, name: 'paused-one', status: 3 });

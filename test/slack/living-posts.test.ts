@@ -219,20 +219,26 @@ describe('living posts', () => {
     expect(cardEdit).not.toContain('Succeeded');
   });
 
-  it('answers a pause on a private card once: no settle loop, no op id; Refresh shows it settled', async () => {
+  it('answers a pause on a private card, redrawn once when it settles, no op id; Refresh shows it settled', async () => {
     const task = t.oms.addTask({ name: 'living-pause', status: 2, totalSize: 1024 ** 4 });
     const value = encodeResourceButton({ connection: 'hw-prod', kind: 'task', id: task.id });
     const click = await t.click('resource.pause', value, { userId: ALICE });
     const first = mrkdwnTexts(await click.answer());
     expect(first).toContain('Pausing… requested by <@U0ALICE01>');
     expect(first).not.toMatch(/op `/);
-    // The provider finishes pausing: nothing asks it again or redraws the presser's card by itself
-    // (the watcher's card is what follows a change; issue 58, one writer).
-    const asked = t.oms.server.requests.length;
+    // The provider finishes pausing: the re-checks that follow a change under way read it again and
+    // redraw the presser's card once, in place (issue 74); settled, nothing asks it again.
     t.oms.clock.advance(2_000);
+    const redrawn = await t.fakeSlack.waitFor(() => {
+      const found = t.fakeSlack.responsesTo(click.responseId);
+      return found.length >= 2 ? found.at(-1) : undefined;
+    }, 10_000);
+    expect(mrkdwnTexts(redrawn.body)).toContain(':double_vertical_bar: Paused');
     await t.settled();
     await t.bot.deps.watcher.rechecksIdle();
-    expect(t.fakeSlack.responsesTo(click.responseId)).toHaveLength(1);
+    const asked = t.oms.server.requests.length;
+    await t.bot.deps.watcher.rechecksIdle();
+    expect(t.fakeSlack.responsesTo(click.responseId)).toHaveLength(2);
     expect(t.oms.server.requests.length).toBe(asked);
     const refresh = await t.click('resource.refresh', value, { userId: ALICE });
     const settled = await refresh.answer();

@@ -172,6 +172,7 @@ describe('Run changes since: OMS', { timeout: 90_000 }, () => {
       'Sign off',
       'Run changes since',
       'Check the buckets',
+      'Evidence bundle',
     ]);
 
     const tasksBefore = t.oms.tasks.size;

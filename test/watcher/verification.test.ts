@@ -137,7 +137,12 @@ describe('the verification post when a migration ends', { timeout: 90_000 }, () 
     expect(text).toContain('*Consistency check:* CRC64 checksums');
     expect(text).toContain('*Succeeded objects:* recorded by the provider');
     expect(text).not.toContain('do not add up');
-    expect(buttons(body).map((b) => b.text)).toEqual(['Sign off', 'Run changes since', 'Check the buckets']);
+    expect(buttons(body).map((b) => b.text)).toEqual([
+      'Sign off',
+      'Run changes since',
+      'Check the buckets',
+      'Evidence bundle',
+    ]);
     // Posted once: more cycles post nothing more.
     clock.advance(60_000);
     await t.bot.deps.watcher.runCycle();
@@ -170,7 +175,7 @@ describe('the verification post when a migration ends', { timeout: 90_000 }, () 
       'This run failed: take it on from its failure post or card, and run it again from there.',
     );
     // No sign-off and no re-run from here; what arrived can still be checked.
-    expect(buttons(body).map((b) => b.text)).toEqual(['Check the buckets']);
+    expect(buttons(body).map((b) => b.text)).toEqual(['Check the buckets', 'Evidence bundle']);
   });
 
   it("a failed run's card says what can be done about it, not that it ended without a sign-off", async () => {

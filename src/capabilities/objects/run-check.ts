@@ -43,6 +43,8 @@ export interface RunDeps {
   signal: AbortSignal;
   /** Keeps what a finished check found wanting, for its Retry these button. */
   offer?(offer: RetryOffer): Promise<void>;
+  /** Keeps the ended check and its CSV's first rows, for the run's evidence (`check-history.ts`). */
+  keep?(outcome: CheckOutcome, csv: readonly string[]): Promise<void>;
 }
 
 /** Uploads a file into a thread; nothing else of Slack. */
@@ -219,6 +221,10 @@ export async function runCheck(deps: RunDeps, plan: CheckPlan, target: RunTarget
       .catch((error: unknown) => deps.logger.warn({ err: error }, 'bucket check retry sizes not kept'));
   const ts = await draw(deps, target, outcome, true);
   if (outcome.csvRows > 0 && ts) await uploadCsv(deps, target, ts, csv);
+  if (outcome.status !== 'stopped')
+    await deps.keep?.(structuredClone(outcome), csv).catch((error: unknown) => {
+      deps.logger.warn({ err: error }, 'bucket check not kept for the evidence');
+    });
   return outcome;
 }
 

@@ -6,6 +6,7 @@ import { stateLabelIn } from '../../slack/blocks/state-words.js';
 import type { HandlerContext } from '../../slack/context.js';
 import { SKIP } from '../../store/atomic-kv.js';
 import { bucketStore } from './bucket-store.js';
+import { keepCheck } from './check-history.js';
 import { CAPABILITY, type CheckPost, showCheck } from './check-post.js';
 import { planCheck } from './plan.js';
 import { retryRunOf } from './retry.js';
@@ -108,6 +109,13 @@ export async function startCheck(
           await s.kv.update(offerKey(ctx.teamId, resource), () => JSON.stringify(offer));
           await s.kv.expire(offerKey(ctx.teamId, resource), OFFER_TTL_MS);
         },
+        keep: (outcome, csv) =>
+          keepCheck(s.kv, ctx.teamId, resource, {
+            at: s.clock.now(),
+            by: ctx.userId,
+            outcome,
+            csv: [...csv],
+          }),
         beat: async () => {
           await s.kv.update(key, () => JSON.stringify({ ...record, beat: s.clock.now() }));
         },
