@@ -179,6 +179,10 @@ export class S3ObjectStore implements ObjectStore {
     source.on('error', (error) => capped.destroy(error));
     source.pipe(capped);
     const lines = createInterface({ input: capped, crlfDelay: Number.POSITIVE_INFINITY });
+    // A reader that stops early (1,000 keys of a longer list) leaves the lines open, and the read's
+    // deadline later aborts the rest: its error, passed on to the lines, had no listener left and
+    // was an uncaught exception. A reader still reading gets it through its iterator as before.
+    lines.on('error', () => undefined);
     return { lines, size: answer.ContentLength, truncated: () => cut };
   }
 

@@ -104,6 +104,11 @@ async function planMigration(plan: string, prefix: string, wave: string, bucket:
       .slice(before)
       .find((v) => v.view.callback_id === 'migrate_create.form' && v.method === 'views.update'),
   );
+  // Slack marks an optional input "(optional)" itself: a label saying it too reads it twice.
+  const inputs = (form.view.blocks ?? []) as { optional?: boolean; label?: { text?: string } }[];
+  const optional = inputs.filter((b) => b.optional).map((b) => b.label?.text ?? '');
+  expect(optional).toContain('Plan');
+  for (const label of optional) expect(label).not.toMatch(/optional/i);
   const res = await ix.submit(
     form,
     {

@@ -23,8 +23,9 @@ export const PHONE = { width: 390, height: 844 };
  * watcher's next cycle now instead of a few real seconds on). With `options.clock` the bot runs
  * on the test's own clock instead: `advance` moves it when it is a `PlaygroundClock` no simulator
  * follows (the file moves a simulator's clock itself), and is not for that file otherwise.
+ * `options.env`: settings of the bot's beside the playground's (a signing key, say).
  */
-export function usePlaygroundScreens(options: { clock?: Clock } = {}) {
+export function usePlaygroundScreens(options: { clock?: Clock; env?: Record<string, string> } = {}) {
   let playground: Awaited<ReturnType<typeof startPlayground>>;
   let browser: Browser;
   let page: Page;
@@ -88,7 +89,7 @@ export function usePlaygroundScreens(options: { clock?: Clock } = {}) {
       throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH.`);
     mkdirSync(SHOTS, { recursive: true });
     playground = await startPlayground(
-      { PORT: '0', STORE_URL: 'memory://', LOG_LEVEL: 'silent' },
+      { PORT: '0', STORE_URL: 'memory://', LOG_LEVEL: 'silent', ...options.env },
       options.clock ? { clock: options.clock } : {},
     );
     browser = await chromium.launch({

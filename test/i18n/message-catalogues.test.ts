@@ -158,4 +158,15 @@ describe('what Slack readers are pointed at', () => {
     expect(found).toEqual([]);
     expect(REPOSITORY_PATH.test('see docs/api.md')).toBe(true);
   });
+
+  it('no Chinese message puts a space after a full-width stop (sentences run on)', () => {
+    const found: string[] = [];
+    const check = (where: string, messages: Record<string, string>) => {
+      for (const [key, message] of Object.entries(messages))
+        if (/[。！？] /u.test(message)) found.push(`${where} ${key}`);
+    };
+    check('bot', MESSAGES['zh-CN']);
+    for (const c of CAPABILITIES.filter((c) => c.words)) check(c.name, c.words!['zh-CN'] ?? {});
+    expect(found).toEqual([]);
+  });
 });

@@ -26,6 +26,11 @@ export interface PlanEndWords {
   wordBreak: 'keep-all' | 'normal';
   /** Words that must not be on the report or the card in this language. */
   wrong: RegExp[];
+  /** What Approve plan's confirmation says it starts, resumes and creates (issue 74). */
+  approving: RegExp[];
+  /** The report's Sign off plan button, and what its wave lines say once Bob signed it off. */
+  signoff: string;
+  signedLine: string;
 }
 
 const MiB = 1024 ** 2;
@@ -48,6 +53,24 @@ export function planEndScenario(l: PlanEndWords): void {
   const { type, message, actAs, shoot } = screen;
   const sims = () => screen.playground.simulators;
   let tries = 0;
+
+  /** The open dialog (confirmation or modal) at phone and desk width; its text. */
+  async function shootDialog(name: string, selector = '#confirm-layer .confirm'): Promise<string> {
+    const dialog = screen.page.locator(selector);
+    await dialog.waitFor({ timeout: WAIT_MS });
+    try {
+      await screen.page.setViewportSize({ width: 390, height: 844 });
+      await screen.shot(`${name}-phone`);
+      expect(await screen.noSidewaysScroll()).toBe(true);
+      const box = (await dialog.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(391);
+    } finally {
+      await screen.page.setViewportSize({ width: 1280, height: 900 });
+    }
+    await screen.shot(`${name}-desk`);
+    const text = dialog.locator('.confirm-text');
+    return (await text.count()) > 0 ? text.innerText() : dialog.innerText();
+  }
 
   async function speak(person: string): Promise<void> {
     await actAs(person);
@@ -194,6 +217,9 @@ export function planEndScenario(l: PlanEndWords): void {
       // Approve plan says first what approving starts, resumes and creates (issue 74).
       const approving = page.locator('#confirm-layer .confirm');
       await approving.waitFor({ timeout: WAIT_MS });
+      const approveSays = await shootDialog(`plan-approve-confirm-${l.lang}`);
+      for (const said of l.approving) expect(approveSays).toMatch(said);
+      expect(approveSays).not.toMatch(/。 /);
       await approving.locator('.confirm-yes').click();
       await speak('Alice');
 
@@ -293,6 +319,26 @@ export function planEndScenario(l: PlanEndWords): void {
       await csv.waitFor({ timeout: WAIT_MS });
       expect(await csv.innerText()).toContain('bytes_moved');
       await shoot(csv, `plan-end-csv-${l.lang}`);
+      await page.locator('#thread-close').click();
+
+      // Bob signs it off from the report (its owner may not): a modal says what is signed, with a note.
+      await speak('Bob');
+      await report.last().locator('.bk-button', { hasText: l.signoff }).click();
+      const intro = await shootDialog(`plan-signoff-modal-${l.lang}`, '#modal-layer .modal');
+      expect(intro).toContain(name);
+      expect(intro).toContain('17.0 GiB');
+      const note = 'CSV ✓ inventory 2026-11';
+      await page.locator('#modal-layer .modal textarea').fill(note);
+      await page.locator('#modal-layer .modal .modal-submit').click();
+      await page.locator('#modal-layer .modal').waitFor({ state: 'detached', timeout: WAIT_MS });
+      await expect.poll(() => report.last().innerText(), { timeout: WAIT_MS }).toContain(l.signedLine);
+      const signed = await report.last().innerText();
+      expect(signed).toContain(note);
+      // Chinese sentences run on after their full stop, no space between (the note's too).
+      expect(signed).not.toMatch(/。 /);
+      expect(await report.last().locator('.bk-button', { hasText: l.signoff }).count()).toBe(0);
+      await shoot(report.last(), `plan-end-report-signed-${l.lang}`);
+      await speak('Alice');
     });
   });
 }

@@ -9,20 +9,22 @@ import { inChannelLanguage, openCardThread, postWithButton, pressAndCloseThread 
  * task ends with 7 failed objects, its bucket check offers Retry these, the retry goes for
  * approval and Bob approves it; the list task runs on the simulator (bringing over what its source
  * still holds) and, once it has ended, the bot checks those 7 again by itself and says what
- * arrived. Then the check of an UpCloud job that finds 3 missing and 1 different object.
+ * arrived, and what the run itself never moved, with Resume. Then the check of an UpCloud job
+ * that finds 3 missing and 1 different object.
  */
 const screen = usePlaygroundScreens();
 const { type, actAs, shoot, message } = screen;
 
 describe('Retry these and its reconciling check at desk and phone width', { timeout: 600_000 }, () => {
-  for (const [lang, locale, check, retry, approve, arrived] of [
+  for (const [lang, locale, check, retry, approve, arrived, resume] of [
     [
       'en',
       'en-US',
       'Check the buckets',
       'Retry these 7 objects',
       'Approve',
-      '6 of 7 now arrived, 1 still missing',
+      '6 of 7 now arrived, 1 still missing, and 63 more of the run’s objects never arrived',
+      'Resume',
     ],
     [
       'ko',
@@ -30,9 +32,18 @@ describe('Retry these and its reconciling check at desk and phone width', { time
       '버킷 확인',
       '이 객체 7개 다시 시도',
       '승인',
-      '7개 중 6개가 이제 도착했고 1개는 아직 없습니다',
+      '7개 중 6개가 이제 도착했고 1개는 아직 누락되었으며, 실행의 다른 객체 63개는 도착하지 않았습니다',
+      '재개',
     ],
-    ['zh-CN', 'zh-CN', '核对存储桶', '重试这 7 个对象', '批准', '7 个中已有 6 个到达，仍缺 1 个'],
+    [
+      'zh-CN',
+      'zh-CN',
+      '核对存储桶',
+      '重试这 7 个对象',
+      '批准',
+      '7 个中已有 6 个到达，1 个仍缺失，另有该运行的 63 个对象从未到达',
+      '继续',
+    ],
   ] as const) {
     it(`${lang}: the retry's request, its reconciled result, and an UpCloud check`, async () => {
       const { page, playground } = screen;
@@ -72,6 +83,9 @@ describe('Retry these and its reconciling check at desk and phone width', { time
         const said = await reconciled.innerText();
         expect(said).toContain('photos/img-006.jpg');
         expect(said).toContain(`hw-sim:${task.id}`);
+        // What the run itself never moved (issue 74): said, with the card's own Resume to continue it.
+        expect(said).not.toContain(':white_check_mark:');
+        expect(await reconciled.locator('.bk-button').allInnerTexts()).toEqual([resume]);
         await shoot(reconciled, `objects-reconciled-${lang}`);
 
         const job = upcloudJobDiffering(

@@ -16,4 +16,12 @@ planEndScenario({
   totals: 'Moved 17.0 GiB (24,000 objects) · left 0 B (0 objects)',
   wordBreak: 'normal',
   wrong: [],
+  approving: [
+    /^Approving starts plan estate-end-en-\d+ now\./m,
+    /Wave 1 opens at once\./,
+    /2 paused migrations are resumed \([\d.]+ GiB left to move\)\./,
+    /1 more is created when its wave opens\./,
+  ],
+  signoff: 'Sign off plan',
+  signedLine: 'signed off by @Bob (the whole plan)',
 });

@@ -16,4 +16,11 @@ planEndScenario({
   totals: '이동 17.0 GiB (객체 24,000개) · 남음 0 B (객체 0개)',
   wordBreak: 'keep-all',
   wrong: [/\b(succeeded|failed|Wave|objects)\b/],
+  approving: [
+    /승인하면 계획 estate-end-ko-\d+[이가] 지금 시작됩니다\./,
+    /웨이브 1이 바로 열립니다\./,
+    /일시 중지된 마이그레이션 2개가 재개됩니다\(남은 양 [\d.]+ GiB\)\./,
+  ],
+  signoff: '계획 서명',
+  signedLine: '서명: @Bob (계획 전체)',
 });

@@ -16,4 +16,11 @@ planEndScenario({
   totals: '已迁移 17.0 GiB（24,000 个对象）· 剩余 0 B（0 个对象）',
   wordBreak: 'normal',
   wrong: [/\b(succeeded|failed|Wave|objects)\b/],
+  approving: [
+    /批准后计划 estate-end-zh-cn-\d+ 立即开始。/,
+    /第 1 波立即开启。/,
+    /恢复 2 个已暂停的迁移（剩余 [\d.]+ GiB）。/,
+  ],
+  signoff: '签核计划',
+  signedLine: '签核人：@Bob（整个计划）',
 });

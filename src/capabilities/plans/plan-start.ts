@@ -4,9 +4,17 @@ import type { Translator } from '../../i18n/translator.js';
 import { escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
 import type { HandlerContext } from '../../slack/context.js';
 import { SKIP } from '../../store/atomic-kv.js';
-import { effectWords, type PassOutcome, recordsOf, sentences, startEffect } from './plan-effect.js';
+import {
+  bytesLeft,
+  effectWords,
+  type PassOutcome,
+  recordsOf,
+  sentences,
+  startEffect,
+} from './plan-effect.js';
 import { drawCard, type PlansState, passPlan } from './plan-service.js';
 import type { Plan } from './plan-types.js';
+import { planView, type ResourceLine } from './plan-view.js';
 import { PLAN_WORDS } from './words.js';
 
 /**
@@ -55,6 +63,9 @@ export async function startPlan(
   await ctx.require('operate', channelScope(plan.channel), 'start a plan');
   if (plan.resources.length === 0)
     throw InvalidInputError.in(PLAN_WORDS, 'plan.error.empty', { name: escapeMrkdwn(plan.name) });
+  // Its paused migrations as the confirmation counted them (read before anything starts them).
+  const as: Plan = { ...plan, status: 'running' };
+  const lines = planView(as, await recordsOf(s, plan), ctx.deps.clock.now()).view.waves;
   const started = await ctx.audited('plan.start', plan.id, async () => {
     const changed = await s.store.change(ctx.teamId, plan.id, (p) =>
       p.status === 'draft' ? { ...p, status: 'running' } : SKIP,
@@ -65,5 +76,36 @@ export async function startPlan(
   });
   await drawCard(s, started);
   const did = await passPlan(s, ctx.teamId, plan.id);
-  return answerOf(s, 'plan.startedNow', started, did, tr);
+  const after = (await s.store.get(ctx.teamId, plan.id)) ?? started;
+  return answerOf(s, 'plan.startedNow', started, sinceStart(started, after, lines, did), tr);
+}
+
+/**
+ * What the start did, whichever pass did it. The watcher's gate pass may run between the status
+ * change and the click's own pass (it passes every running plan), and then opens the waves and
+ * resumes their migrations itself: this pass finds nothing left to do. The plan was a draft, so
+ * every wave open now opened with this start; its paused migrations no longer pending were
+ * resumed (the ones a rule holds stay pending).
+ */
+export function sinceStart(
+  started: Plan,
+  after: Plan,
+  waves: readonly { n: number; resources: readonly ResourceLine[] }[],
+  did: PassOutcome,
+): PassOutcome {
+  const opened = waves
+    .map((w) => w.n)
+    .filter((n) => started.waves[String(n)]?.openedAt === undefined)
+    .filter((n) => after.waves[String(n)]?.openedAt !== undefined);
+  if (opened.every((n) => did.opens.includes(n))) return did;
+  const resumed = waves
+    .filter((w) => opened.includes(w.n))
+    .flatMap((w) =>
+      w.resources.filter((l) => l.state === 'paused' && !after.waves[String(w.n)]?.pending?.includes(l.ref)),
+    );
+  return {
+    opens: opened,
+    resume: { n: resumed.length, bytes: resumed.reduce((t, l) => t + bytesLeft(l), 0) },
+    create: did.create,
+  };
 }
