@@ -179,9 +179,11 @@ describe('a create form refused by a guardrail (issue 74, item 5)', () => {
     const errors = Object.entries(answer.errors ?? {});
     expect(errors).toHaveLength(1);
     expect(errors[0]![0]).toContain('dst_region');
+    // A field's error is plain text in Slack: quoted, not mrkdwn's backticks shown as they are.
     expect(errors[0]![1]).toContain(
-      'Refused by guardrail `form-residency`: the destination region `ap-southeast-1` is not allowed here; allowed: cn-north-4.',
+      'Refused by guardrail “form-residency”: the destination region “ap-southeast-1” is not allowed here; allowed: cn-north-4.',
     );
+    expect(errors[0]![1]).not.toContain('`');
     // No separate message, nothing posted for approval.
     await a.settled();
     const posts = a.fakeSlack.calls

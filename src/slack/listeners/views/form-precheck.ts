@@ -50,6 +50,11 @@ export async function formRefusal(
   const pattern = FIELDS[reason];
   const field = (pattern && form.fields.find((f) => pattern.test(f))) ?? form.fields[0];
   return field
-    ? { errors: { [field]: errorText(refusedError(refusal), tr) }, rule: refusal.rule }
+    ? { errors: { [field]: plainQuotes(errorText(refusedError(refusal), tr)) }, rule: refusal.rule }
     : undefined;
+}
+
+/** Slack shows a field's error as plain text: mrkdwn's code spans become quotes. */
+function plainQuotes(text: string): string {
+  return text.replace(/`([^`\n]*)`/g, '“$1”');
 }
