@@ -70,6 +70,7 @@ const SAMPLES: Record<string, () => string> = {
   token: () => 'token list',
   verify: () => `verify ${taskId}`,
   evidence: () => `evidence ${taskId}`,
+  'keep-sync': () => `keep-sync ${taskId} every 6h until +14d`,
 };
 
 type Capability = 'view' | 'operate' | 'create' | 'delete' | 'manage';
@@ -111,6 +112,7 @@ const EXPECTED: Record<string, [Capability, Where][]> = {
   token: [['manage', 'workspace']],
   verify: [['operate', 'here']],
   evidence: [['view', 'here']],
+  'keep-sync': [['operate', 'here']],
 };
 
 const RANK = ['viewer', 'operator', 'approver', 'admin'];

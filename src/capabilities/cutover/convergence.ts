@@ -1,4 +1,5 @@
 import type { Translator } from '../../i18n/translator.js';
+import { isProviderId, providerDefinition } from '../../providers/registry.js';
 import type { WatchRecord } from '../../watcher/records/watch-store.js';
 import { watchKey } from '../../watcher/records/watch-store.js';
 import type { CutoverState } from './state.js';
@@ -87,10 +88,11 @@ export async function deltaFigures(s: CutoverState, schedule: SyncSchedule): Pro
       .catch(() => undefined);
     const snap = record?.snapshot;
     if (snap?.state !== 'succeeded') continue;
-    // UpCloud reports states only: no byte count means the size is unknown, not zero.
+    // A provider whose runs report states only (UpCloud): no byte count, the size unknown, not zero.
+    const statesOnly = isProviderId(snap.provider) && providerDefinition(snap.provider).runsToEnd === true;
     const bytes = snap.bytes.done ?? snap.bytes.total;
     out.push({
-      ...(bytes !== undefined && snap.provider !== 'upcloud' ? { bytes } : {}),
+      ...(bytes !== undefined && !statesOnly ? { bytes } : {}),
       ...(snap.elapsedSeconds !== undefined ? { seconds: snap.elapsedSeconds } : {}),
     });
   }

@@ -5,6 +5,7 @@ import { channelScope } from '../../access/policy.js';
 import type { ResourceKind, ResourceRef } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Translator } from '../../i18n/translator.js';
+import { isProviderId, providerDefinition } from '../../providers/registry.js';
 import { code, escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
 import { parseRef } from '../../slack/command-text.js';
 import type { HandlerContext } from '../../slack/context.js';
@@ -155,7 +156,10 @@ export async function requestSync(ctx: HandlerContext, s: CutoverState, input: S
   if (channel !== ctx.channelId)
     await ctx.require('operate', channelScope(channel), 'keep a migration in sync');
   const now = s.core.clock.now();
-  const min = MIN_CADENCE_H[connection.provider] ?? 1;
+  const rerun = isProviderId(connection.provider)
+    ? providerDefinition(connection.provider).reruns
+    : undefined;
+  const min = rerun ? MIN_CADENCE_H[rerun.what] : 1;
   if (input.everyH < min)
     throw bad('cutover.refused.cadence', { provider: connection.provider, min, every: input.everyH });
   const untilAt = typeof input.until === 'number' ? input.until : now + input.until.days * 24 * HOUR;

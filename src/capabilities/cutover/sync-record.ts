@@ -7,11 +7,16 @@ export const CUTOVER = 'cutover';
 
 const HOUR = 3_600_000;
 /**
- * The shortest cadence per provider, in hours. OMS: each delta is a new task (`migrate_since`) and
- * OMS caps the tasks running at once per region; NCP: the policy started again; UpCloud: each delta
- * is a new job that lists the whole source again, so it is held to 6 h.
+ * The shortest cadence, in hours, by what a provider's delta run is (its definition's `reruns`):
+ * only the changes `since` the last run (OMS, a new task with `migrate_since`; OMS caps the tasks
+ * running at once per region) or the resource `restart`ed (NCP) every hour; the whole source listed
+ * `again` as a new resource (UpCloud) every 6 hours.
  */
-export const MIN_CADENCE_H: Record<string, number> = { 'huawei-oms': 1, ncp: 1, upcloud: 6 };
+export const MIN_CADENCE_H: Record<'since' | 'again' | 'restart', number> = {
+  since: 1,
+  restart: 1,
+  again: 6,
+};
 /** The latest end date: 90 days ahead (a schedule left longer is forgotten, not kept). */
 export const MAX_AHEAD_MS = 90 * 24 * HOUR;
 /** The most runs one schedule may make. */
