@@ -18,10 +18,12 @@ import {
   HW_AK,
   HW_SK,
   messageText,
+  ncpConnection,
   omsConnection,
   SIGNING_SECRET,
   SRC_SK,
   TestBot,
+  upcloudConnection,
 } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
@@ -116,22 +118,8 @@ beforeAll(async () => {
   await t.start({
     connections: (omsUrl) => [
       omsConnection('hw-prod', omsUrl),
-      {
-        name: 'ncp-kr',
-        provider: 'ncp',
-        endpoint: ncp.url,
-        region: 'KR',
-        auth: { type: 'aksk', accessKey: NCP_AK, secretKey: NCP_SK },
-        storage: { source },
-      },
-      {
-        name: 'up-fi',
-        provider: 'upcloud',
-        endpoint: upcloud.url,
-        serviceId: SERVICE,
-        auth: { type: 'bearer', token: UC_TOKEN },
-        storage: { source },
-      },
+      ncpConnection(ncp.url, { accessKey: NCP_AK, secretKey: NCP_SK }, source),
+      upcloudConnection(upcloud.url, SERVICE, UC_TOKEN, source),
     ],
     env: {
       POLL_INTERVAL_SECONDS: '0',

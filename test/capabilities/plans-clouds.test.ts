@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NcpSimulator } from '../../dev/simulators/ncp/index.js';
 import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
-import { buttons, messageText, mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
+import {
+  buttons,
+  messageText,
+  mrkdwnTexts,
+  ncpConnection,
+  omsConnection,
+  TestBot,
+  upcloudConnection,
+} from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
 
@@ -28,22 +36,8 @@ beforeAll(async () => {
   await t.start({
     connections: (omsUrl) => [
       omsConnection('hw-prod', omsUrl),
-      {
-        name: 'ncp-kr',
-        provider: 'ncp',
-        endpoint: ncp.url,
-        region: 'KR',
-        auth: { type: 'aksk', accessKey: NCP_AK, secretKey: NCP_SK },
-        storage: { source },
-      },
-      {
-        name: 'up-fi',
-        provider: 'upcloud',
-        endpoint: upcloud.url,
-        serviceId: SERVICE,
-        auth: { type: 'bearer', token: UC_TOKEN },
-        storage: { source },
-      },
+      ncpConnection(ncp.url, { accessKey: NCP_AK, secretKey: NCP_SK }, source),
+      upcloudConnection(upcloud.url, SERVICE, UC_TOKEN, source),
     ],
     env: { POLL_INTERVAL_SECONDS: '0' },
     clock,

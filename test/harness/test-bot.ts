@@ -3,7 +3,7 @@ import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { type BotOptions, type RunningBot, startBot } from '../../src/bot.js';
 import type { Clock } from '../../src/clock.js';
 import { createConfig } from '../../src/config.js';
-import type { Connection } from '../../src/connections/connection.js';
+import type { Connection, StorageCredential } from '../../src/connections/connection.js';
 import { SecretRegistry } from '../../src/secrets.js';
 import type { InteractiveBudget } from '../../src/slack/intake/interactive-budget.js';
 import { captureLogger } from '../helpers/capture-logger.js';
@@ -202,6 +202,39 @@ export function omsConnection(
       destination: { name: 'obs-dst', accessKey: 'OBSDESTINATION000001', secretKey: DST_SK },
     },
     ...overrides,
+  };
+}
+
+/** The NCP connection a test names `ncp-kr` (region KR) on its simulator, reading `source`. */
+export function ncpConnection(
+  url: string,
+  keys: { accessKey: string; secretKey: string },
+  source: StorageCredential,
+): Connection {
+  return {
+    name: 'ncp-kr',
+    provider: 'ncp',
+    endpoint: url,
+    region: 'KR',
+    auth: { type: 'aksk', ...keys },
+    storage: { source },
+  };
+}
+
+/** The UpCloud connection a test names `up-fi` on its simulator, reading `source`. */
+export function upcloudConnection(
+  url: string,
+  serviceId: string,
+  token: string,
+  source: StorageCredential,
+): Connection {
+  return {
+    name: 'up-fi',
+    provider: 'upcloud',
+    endpoint: url,
+    serviceId,
+    auth: { type: 'bearer', token },
+    storage: { source },
   };
 }
 

@@ -6,7 +6,15 @@ import { NcpSimulator } from '../../dev/simulators/ncp/index.js';
 import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
 import { messageButtonBody } from '../harness/interactions.js';
 import { FORM, postSigned } from '../harness/slack-requests.js';
-import { buttons, messageText, omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
+import {
+  buttons,
+  messageText,
+  ncpConnection,
+  omsConnection,
+  SIGNING_SECRET,
+  TestBot,
+  upcloudConnection,
+} from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { notifications } from '../harness/watcher-rig.js';
 
@@ -37,22 +45,8 @@ beforeAll(async () => {
     clock,
     connections: (omsUrl) => [
       omsConnection('hw-prod', omsUrl),
-      {
-        name: 'ncp-kr',
-        provider: 'ncp',
-        endpoint: ncp.url,
-        region: 'KR',
-        auth: { type: 'aksk', accessKey: NCP_AK, secretKey: NCP_SK },
-        storage: { source },
-      },
-      {
-        name: 'up-fi',
-        provider: 'upcloud',
-        endpoint: upcloud.url,
-        serviceId: SERVICE,
-        auth: { type: 'bearer', token: UC_TOKEN },
-        storage: { source },
-      },
+      ncpConnection(ncp.url, { accessKey: NCP_AK, secretKey: NCP_SK }, source),
+      upcloudConnection(upcloud.url, SERVICE, UC_TOKEN, source),
     ],
     env: { POLL_INTERVAL_SECONDS: '0' },
     watcher: { recheckAfterMs: [50, 100], editBudget: { windowMs: 10_000, max: 1_000 } },

@@ -8,7 +8,15 @@ import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
 import { advanceWhileRunning } from '../harness/oms-running.js';
-import { buttons, messageText, mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
+import {
+  buttons,
+  messageText,
+  mrkdwnTexts,
+  ncpConnection,
+  omsConnection,
+  TestBot,
+  upcloudConnection,
+} from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
 import { parseCsv } from '../helpers/csv.js';
@@ -41,22 +49,8 @@ beforeAll(async () => {
   await t.start({
     connections: (omsUrl) => [
       omsConnection('hw-prod', omsUrl),
-      {
-        name: 'ncp-kr',
-        provider: 'ncp',
-        endpoint: ncp.url,
-        region: 'KR',
-        auth: { type: 'aksk', accessKey: NCP_AK, secretKey: NCP_SK },
-        storage: { source },
-      },
-      {
-        name: 'up-fi',
-        provider: 'upcloud',
-        endpoint: upcloud.url,
-        serviceId: SERVICE,
-        auth: { type: 'bearer', token: UC_TOKEN },
-        storage: { source },
-      },
+      ncpConnection(ncp.url, { accessKey: NCP_AK, secretKey: NCP_SK }, source),
+      upcloudConnection(upcloud.url, SERVICE, UC_TOKEN, source),
     ],
     env: { POLL_INTERVAL_SECONDS: '0' },
     watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } },
