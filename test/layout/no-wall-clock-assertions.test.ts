@@ -13,12 +13,6 @@ import { wallClockAssertions } from './wall-clock-scan.js';
  */
 const TEST = path.join(import.meta.dirname, '..');
 const SCAN = path.join(import.meta.dirname, 'wall-clock-scan.ts');
-/**
- * The one file left as it was: its order-based rewrite passed on one Redis and a Cluster but failed
- * on the Sentinel run of a CI rehearsal (a probe's read there came back before the write it
- * followed), so its three lease bounds stay until the leases are read on Redis's own clock (PTTL).
- */
-const NOT_YET = new Set([path.join(TEST, 'watcher', 'replicas-store.test.ts')]);
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -35,7 +29,7 @@ describe('wall-clock assertions', () => {
   // Parses every file that reads a clock: seconds on a loaded 2-core machine.
   it('no test under test/ compares a measured wall-clock time against a bound', { timeout: 60_000 }, () => {
     const found = files(TEST)
-      .filter((f) => f !== SCAN && !NOT_YET.has(f))
+      .filter((f) => f !== SCAN)
       .flatMap((f) =>
         wallClockAssertions(f, readFileSync(f, 'utf8')).map(
           (a) => `${path.relative(TEST, f)}:${a.line}: ${a.text}`,
