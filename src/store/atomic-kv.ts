@@ -5,14 +5,11 @@ import type { MemberSets } from './member-sets.js';
 import { type SlidingWindow, waitForSlot, windowSlots } from './sliding-window.js';
 
 /**
- * The few primitives shared state needs where several replicas may race (the watcher, approval
- * decisions, grants, settings, the audit log): a read-modify-write on one key (compare-and-set
- * underneath), a set of record keys, leases and a windowed counter. Two implementations: Redis
- * (several replicas) and the bot's Keyv store with in-process locks (SQLite or memory: this
- * process is the only replica).
- *
- * Values are JSON strings; a failure of the backing store is a `StoreUnavailableError`, never an
- * empty answer.
+ * The primitives shared state needs where replicas may race (watcher, approvals, grants, settings,
+ * audit log): a read-modify-write on one key (compare-and-set underneath), sets of record keys,
+ * leases and a windowed counter. Redis (several replicas) or the Keyv store with in-process locks
+ * (SQLite or memory: the only replica). Values are JSON strings; a failure of the backing store is
+ * a `StoreUnavailableError`, never an empty answer.
  */
 export interface AtomicKv {
   readonly kind: 'redis' | 'local';
@@ -20,13 +17,10 @@ export interface AtomicKv {
   getMany(keys: readonly string[]): Promise<(string | undefined)[]>;
   /**
    * Atomic read-modify-write: `fn` gets the current value and returns the new one (`undefined`
-   * deletes, `SKIP` leaves it as is). `fn` may run more than once when another writer wins a race,
-   * so it must be pure. Resolves with what was written (or the current value on `SKIP`).
-   * `assumed`: the value the caller read earlier and believes is still current; the first attempt
-   * starts from it instead of reading (Redis: one round trip instead of two), and a value changed
-   * meanwhile fails that compare-and-set and is read as usual.
-   * `journal`: asked after the `fn` call whose outcome is written, the lines (no newline in them)
-   * added to the key's journal in the same atomic step as the write (none on `SKIP`).
+   * deletes, `SKIP` keeps it); it may run again when another writer wins, so it must be pure.
+   * Resolves with what was written (or the current value on `SKIP`). `assumed`: the value the caller
+   * believes current, tried first without a read (one Redis round trip; if changed, the CAS fails and
+   * the key is read). `journal`: lines (no newline) journaled in the same atomic step (not on SKIP).
    */
   update(
     key: string,

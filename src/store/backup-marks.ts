@@ -1,16 +1,11 @@
 import type { Store } from './create-store.js';
 
 /**
- * What a store restored from a backup says about it, so the watcher does not post again what it
- * posted between the backup and the restore: the records in the backup do not know those posts.
- *
- * - `store-backup:taken-at` (ISO time): written into the copy by `store backup`, or into a store by
- *   `store restored <time>` (a Redis RDB/AOF, a volume snapshot);
- * - `store-backup:restored-at`: written by the first watcher that starts on it.
- *
- * For `RESTORE_LOOKUP_MS` after that start, every post is first looked up in its channel (the
- * message metadata carries its key, as for a post whose sender died mid-call), from the backup's
- * time on: found, it is recorded as sent instead of posted again.
+ * What a store restored from a backup says, so the watcher does not repost what it posted between
+ * the backup and the restore. `store-backup:taken-at` (ISO time): written by `store backup` into the
+ * copy, or by `store restored <time>`; `store-backup:restored-at`: by the first watcher started on it.
+ * For `RESTORE_LOOKUP_MS` after that start, each post is first looked up in its channel from the
+ * backup's time on (the message metadata carries its key): found, it is recorded as sent.
  */
 export const BACKUP_TAKEN_AT = 'store-backup:taken-at';
 export const BACKUP_RESTORED_AT = 'store-backup:restored-at';

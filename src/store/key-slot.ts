@@ -56,12 +56,10 @@ export function slotTag(slot: number): string {
 }
 
 /**
- * Where a record's journal lives: under the record's own name (`<name>:journal`), so under the
- * prefix a Redis ACL grants (`~migrate-bot:*`), and on a cluster in the record's slot (one script
- * writes both). A name with a hash tag shares it; an untagged one on a cluster gets a suffix tag
- * chosen to hash to the same slot as the whole name. Builds before issue 73 named it
- * `{<name>}:journal` (a brace before the prefix, outside the ACL's pattern): `legacyJournalName`,
- * which the sweep reads.
+ * A record's journal lives under the record's own name (`<name>:journal`): inside the ACL's prefix
+ * (`~migrate-bot:*`) and, on a cluster, in the record's slot so one script writes both. A hash-tagged
+ * name shares its tag; an untagged one gets a suffix tag hashing to the whole name's slot. The
+ * pre-issue-73 name `{<name>}:journal` is `legacyJournalName`, which the sweep still reads.
  */
 export function journalName(name: string, cluster: boolean): string {
   if (!cluster || hashedPart(name) !== name || name.includes('{')) return `${name}:journal`;

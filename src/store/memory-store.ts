@@ -10,13 +10,9 @@ interface Boxed {
 }
 
 /**
- * The `memory://` store, without Keyv. Keyv wrapped every value in `{"value":…,"expires":…}` and
- * serialized that, so the shared state's records (JSON strings, one per watch: 10,000–50,000 of
- * them) were each kept a second time escaped inside another JSON string (about 15 % longer, often as
- * a tree of concatenated pieces), read back through `JSON.parse` with a reviver, under a key with the
- * namespace prepended. Here a string without a TTL is kept as it is (strings are immutable, and
- * Keyv's round trip gave back the same text); anything else goes through Keyv's own serializer, as
- * before, so objects still come back as copies (dates as strings, buffers as buffers).
+ * The `memory://` store, without Keyv's `{"value":…,"expires":…}` wrapper (ADR 0022): a string
+ * without a TTL is kept as it is (strings are immutable); anything else goes through Keyv's own
+ * serializer, so objects still come back as copies (dates as strings, buffers as buffers).
  */
 // Key expiry is the store's own, on real time as Redis's `PX` is (src/clock.ts): never the bot's clock.
 export class MemoryStore implements Store {

@@ -13,14 +13,10 @@ import {
 import path from 'node:path';
 
 /**
- * The SQLite store holds sealed credentials and the audit log: its folder is the owner's only
- * (0700) and so is each of its files (0600), whatever the process umask.
- *
- * SQLite creates a database's -wal, -shm and -journal files with the database file's own mode, so
- * the database (and the lock file, a database too) is created here at 0600 before SQLite opens it,
- * and its companions follow. Files and folders left looser by an earlier version are tightened
- * when they are this user's; one that belongs to another user is left as it is and reported, since
- * changing another user's file is not the bot's call (and the kernel refuses it unless root).
+ * The SQLite store holds sealed credentials and the audit log: its folder is 0700 and each file
+ * 0600, whatever the umask. SQLite gives -wal, -shm and -journal files the database's own mode, so
+ * the database (and the lock file) is created at 0600 before SQLite opens it. Looser files of this
+ * user are tightened; another user's are reported and left (not the bot's call; the kernel refuses).
  */
 export const DIR_MODE = 0o700;
 export const FILE_MODE = 0o600;

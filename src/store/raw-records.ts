@@ -8,13 +8,9 @@ import type { RedisTls } from './redis-tls.js';
 import { newerStoreError, STORE_SCHEMA, schemaOf } from './schema-version.js';
 
 /**
- * The bot's stored records as the store keeps them (text), for tools that walk the whole store
- * while the bot runs (`keys rotate`): each record is read as it is and written back only by a
- * compare-and-set on that very text, so a write of the bot in between is never lost (the tool's
- * write fails and it reads the record again).
- *
- * Two spaces of keys: `state`, the shared state (connections added from Slack, watches…), and
- * `kv`, the key-value store (installations…). `name` is the key as the bot names it in its space.
+ * Stored records as text, for tools that walk the store while the bot runs (`keys rotate`): each is
+ * written back only by a compare-and-set on the text read, so a bot write in between is never lost.
+ * Two key spaces: `state` (connections, watches…) and `kv` (installations…); `name` is the bot's key.
  */
 export interface RawRecord {
   /** The key in the store itself (with its prefix), what `read` and `compareAndSet` take. */

@@ -1,12 +1,9 @@
 import type { RedisTarget } from './redis-target.js';
 
 /**
- * Redis's refusals, each turned into the cause an operator acts on and its fix. Without this, a
- * cluster node answering `MOVED`, a replica answering `READONLY` or an ACL answering `NOPERM` all
- * looked like "Redis failed, try again shortly", retried for the whole connect wait.
- *
- * `fatal`: waiting longer cannot help (a certificate the bot does not trust, a wrong password, the
- * wrong kind of Redis), so start-up stops at once instead of retrying until its timeout.
+ * Redis's refusals (`MOVED`, `READONLY`, `NOPERM`…), each as the cause an operator acts on and its
+ * fix, instead of "Redis failed, try again" retried for the whole connect wait. `fatal`: waiting
+ * cannot help (untrusted certificate, wrong password, wrong kind of Redis), so start-up stops at once.
  */
 export interface RedisProblem {
   cause:

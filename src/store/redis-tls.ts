@@ -30,14 +30,11 @@ export function tlsSocketOptions(enabled: boolean, tls: RedisTls | undefined) {
 }
 
 /**
- * One TLS handshake and a `PING` with the bot's settings, to the first of `nodes` that accepts a
- * connection, before node-redis connects: resolves with the TLS error it met (an untrusted
- * certificate, a name it does not hold, a client certificate the server asks for, a server that
- * answers in plain text), or undefined (it answered, or nothing listened: the connect's own
- * retries deal with that). node-redis retries a refused handshake as if Redis were down, and a
- * server that asks for a client certificate resets the socket after its alert, an 'error'
- * node-redis no longer listens for, which ends the process: this handshake meets both first,
- * with listeners of its own.
+ * One TLS handshake and `PING` to the first of `nodes` that accepts, before node-redis connects:
+ * resolves with the TLS error met (untrusted certificate, wrong name, a client certificate asked
+ * for, a plain-text server), or undefined (answered, or nothing listened: the connect retries).
+ * node-redis retries a refused handshake as if Redis were down, and a reset after a client-cert
+ * alert is an 'error' it no longer listens for, ending the process: this meets both first.
  */
 export async function tlsHandshakeError(
   nodes: readonly { host: string; port: number }[],

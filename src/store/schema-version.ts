@@ -1,16 +1,10 @@
 import { ConfigError } from '../errors.js';
 
 /**
- * The layout of the store this build reads and writes, kept in the store itself: SQLite's
- * `PRAGMA user_version` (in the file's header, whatever tables a build uses), on Redis the key
- * `migrate-bot:state:store-schema`. A build refuses a store marked newer than it knows, so a
- * rollback onto a store a newer build wrote stops with a message instead of misreading it, or
- * starting as if it were empty.
- *
- * - 1: 0.2.0 (no marker: it does not know one).
- * - 2: this build (connections, watches and subscriptions as 0.2.0; the marker is new).
- *
- * A build that changes the layout so that this one cannot read it raises the number.
+ * The store layout this build reads and writes, marked in the store (SQLite `PRAGMA user_version`;
+ * Redis `migrate-bot:state:store-schema`). A store marked newer is refused, so a rollback stops with
+ * a message instead of misreading it or starting empty. 1: 0.2.0 (no marker); 2: this build (the
+ * 0.2.0 records plus the marker). A layout this build could not read raises the number.
  */
 export const STORE_SCHEMA = 2;
 

@@ -1,17 +1,10 @@
 import Database from 'better-sqlite3';
 
 /**
- * One SQLite connection with its statements prepared once and kept, through `better-sqlite3`.
- *
- * Statements run synchronously on this thread. The store's statements are point reads and writes
- * of one row (tens of µs each); through the asynchronous `sqlite3` package each was a round trip
- * through libuv's thread pool, and those round trips, not SQLite, were most of the time to add a
- * watch (three statements: 10,000 watches took 2.4 s here, 6.6–8 s on a slower day, against about
- * 0.5 s now). The price is that a long statement (every member of a 50,000-watch index) holds the
- * event loop while it runs, as converting its rows to JavaScript already did before.
- *
- * The methods still answer with promises, so the callers (Keyv's adapter, the member sets) keep
- * one shape for every store, and a failure is a rejection, never a throw from the call itself.
+ * One SQLite connection through `better-sqlite3`, statements prepared once and kept. They run
+ * synchronously (point reads and writes, tens of µs; why not the async package: ADR 0022), so a long
+ * one (a 50,000-watch index) holds the event loop. Methods still return promises so every store has
+ * one shape, and a failure is a rejection, never a throw from the call itself.
  */
 export class SqliteDb {
   readonly #db: Database.Database;

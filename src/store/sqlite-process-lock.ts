@@ -27,14 +27,11 @@ export interface ProcessLock {
 const BUSY_WAIT_MS = 500;
 
 /**
- * One bot process per SQLite store. The lock is a SQLite write transaction (`BEGIN IMMEDIATE`, a
- * RESERVED lock) on a small side file, held open for the life of the process: SQLite's own file
- * locks, which the OS drops when the process dies, so a crash (even kill -9) leaves no stale lock.
- * Other processes can still read the side file, where the holder wrote its pid, host and start
- * time before taking the lock, so a refused process can say who has the store.
- *
- * Two processes starting together: each writes its row and commits, then takes the lock again;
- * whoever takes it second is refused, so at least one of them runs and never both.
+ * One bot process per SQLite store: a write transaction (`BEGIN IMMEDIATE`) on a side file, held
+ * for the process's life. The OS drops SQLite's file locks when a process dies, so even kill -9
+ * leaves no stale lock; the holder writes its pid, host and start time first so a refused process
+ * can say who has it. Two starting together: each writes and commits, then locks again; the second
+ * is refused, so at least one runs and never both.
  */
 export async function acquireProcessLock(lockFile: string): Promise<ProcessLock> {
   const db = open(lockFile);

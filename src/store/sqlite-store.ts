@@ -9,17 +9,11 @@ import { SqliteDb, type SyncStatements } from './sqlite-db.js';
 import { guardedSets, storeGuard } from './store-guard.js';
 
 /**
- * The `sqlite://` store, without Keyv: one row per key in a table of its own.
- *
- * Keyv kept every value as `{"value":…,"expires":…}`, so each watch record (a JSON string) was
- * stored escaped inside another JSON string and parsed twice per read, once per watch per poll
- * cycle (the largest allocations of a 50,000-watch cycle after the records themselves). Here a
- * string without a TTL is kept as it is (`boxed` 0) and read back as it is; anything else (objects,
- * values with a TTL) is kept in Keyv's own serialized form (`boxed` 1, dates as strings, buffers
- * as buffers, as before), its expiry in a column of its own.
- *
- * Files of earlier versions (a `keyv` table, namespace `migrate-bot:`) are moved into this table
- * when the store opens, in one transaction; builds before this one do not read the new table.
+ * The `sqlite://` store, without Keyv: one row per key (ADR 0022). A string without a TTL is kept
+ * as it is (`boxed` 0); anything else (objects, values with a TTL) in Keyv's serialized form
+ * (`boxed` 1, dates as strings, buffers as buffers), its expiry in a column of its own. An earlier
+ * file's `keyv` table (namespace `migrate-bot:`) is moved in, in one transaction, on open; builds
+ * before this one do not read the new table.
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -33,22 +27,11 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Write-ahead log with `synchronous=NORMAL`: a write is one append instead of a journal round
-   * trip with two fsyncs, so adding 10,000 watches (three writes each) takes under a second, not
-   * tens of seconds. A power cut may lose the last commits but never corrupts the file; this store
-   * is one process's own (sqlite-process-lock.ts), so WAL's shared-memory file stays on one host.
-   *
-   * The only fsync left is the checkpoint's, which SQLite runs by default every 1,000 pages (4 MB)
-   * of log: about 30 times while 10,000 watches are added, a quarter of that time on this
-   * machine. At 16,384 pages (64 MB of log at most, the size limit truncating it back after a
-   * burst) it runs about twice.
-   *
-   * The page cache is 2 MB (`cache_size=-2000`, SQLite's own default) where better-sqlite3 builds
-   * SQLite with 16 MB: the watcher reads every record each cycle, so that cache fills with the
-   * whole file and stays, about 10 MB more at 10,000 watches and 15–19 MB at 50,000 for no gain;
-   * the file's pages are in the kernel's page cache anyway. Side by side at 10,000 watches the peak
-   * RSS was 145.6 / 142.3 MB against 155 / 159 MB, at 50,000 idle about 174 against 189 MB, the idle
-   * cycle no slower (bench/notes.md, Watcher RSS).
+   * WAL with `synchronous=NORMAL`: a write is one append, not two fsyncs (a power cut may lose the
+   * last commits, never corrupt the file); the store is one process's (sqlite-process-lock.ts), so
+   * WAL's shared memory stays on one host. Checkpoint every 16,384 pages (64 MB of log at most) instead
+   * of 1,000; page cache 2 MB (`cache_size=-2000`), not better-sqlite3's 16 MB: the watcher reads
+   * every record each cycle and the kernel caches the file anyway. Figures: ADR 0022.
    */
   static async open(file: string): Promise<SqliteStore> {
     let db: SqliteDb | undefined;
