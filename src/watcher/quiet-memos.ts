@@ -5,19 +5,11 @@ const INITIAL_SLOTS = 1024;
 const SHORT = 0x3fffffff;
 
 /**
- * The numbers `QuietWatches` keeps per watch, in columns indexed by a slot, and each watch's slot
- * under a hash of its key. Only `QuietWatches` uses it; the poll cycle never sees it.
- *
- * Why columns and not a `Map` from key to a memo object: the memos are kept for every quiet watch,
- * and the RSS growth per extra watch has a target (≤ 1 KB). An object per watch under its key
- * string takes about 225 bytes of V8's heap, which every full collection walks; a slot here takes
- * 56 bytes of column outside that heap and one Map entry of two small integers (ADR 0004 has the
- * figures of both).
- *
- * Two keys whose hashes share the Map's 30 bits (about one pair in 50,000 watches) are told apart
- * by the whole 53-bit hash in `#keyHash`: the one remembered last takes the slot, and the other is
- * then unknown, decoded next cycle as if it had been forgotten. A collision costs a decode, never
- * a wrong answer.
+ * The numbers `QuietWatches` keeps per watch, in columns indexed by slot, each watch's slot under a hash
+ * of its key: not a Map of memo objects, for the ≤ 1 KB per extra watch target (ADR 0004's figures). Keys
+ * sharing the Map's 30 bits (about one pair in 50,000) are told apart by the 53-bit hash in `#keyHash`:
+ * the last remembered takes the slot, the other is decoded next cycle. A collision costs a decode, never a
+ * wrong answer.
  */
 export class QuietMemos {
   readonly #slots = new Map<number, number>();

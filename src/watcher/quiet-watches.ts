@@ -24,21 +24,11 @@ import {
 import type { Observation } from './transitions.js';
 
 /**
- * The poll cycle's one door to the quiet-watch shortcut (ADR 0004): for a watch whose stored text,
- * observation and clock all agree with the last cycle's that changed nothing, the outcome is
- * known without decoding it: nothing to write, and at most its card to redraw. `read` gives the cycle a connection's records (`CycleRecords`) with those watches left
- * as text; the cycle observes, compares, records and delivers through that object and never asks
- * which records were skipped.
- *
- * Only watches with nothing to post are remembered (empty outbox, neither ended nor broken), so a
- * skipped watch adds nothing to the backlog or the failures of its cycle; one whose card waits for
- * the workspace's edit budget is remembered with its place in the edit order, since after a busy
- * minute most cards of a large workspace wait there for many cycles. Anything else that writes the
- * record (a card edit, a button, another replica, a recheck) changes its text, and the next cycle
- * decodes it again. Kept per process (`QuietMemos`: a few numbers per watch in typed-array
- * columns, no object or key string of its own, for the RSS growth target); what a cycle does not
- * confirm is forgotten at its end, so watches that went away (or whose connection another replica
- * polls) leave nothing behind.
+ * The poll cycle's one door to the quiet-watch shortcut (ADR 0004): a watch whose text, observation and
+ * clock agree with the last cycle's that changed nothing is not decoded. `read` gives the cycle its records
+ * (`CycleRecords`) with those left as text; the cycle never asks which were skipped. Only watches with
+ * nothing to post are remembered (a card waiting for the edit budget keeps its place); any write changes
+ * the text. Per process; what a cycle does not confirm is forgotten at its end.
  */
 export class QuietWatches {
   readonly #memos = new QuietMemos();
@@ -104,11 +94,9 @@ export class QuietWatches {
   }
 
   /**
-   * The cards among these undecoded watches that a delivery pass could redraw: per workspace, the
-   * `perTeam` first in the edit order (`dueRank`, then the longest unedited, ties in the given
-   * order). A workspace edits a few cards per budget window, yet after a busy minute a large one
-   * has tens of thousands waiting: one delivery entry for each, held until the pass and sorted, was
-   * most of a catch-up cycle's garbage, and all but the first few were skipped. `targets[i]` is
+   * The cards among these undecoded watches a delivery pass could redraw: per workspace the `perTeam`
+   * first in edit order (`dueRank`, then longest unedited, ties as given), not one entry per waiting
+   * card (tens of thousands after a busy minute: most of a catch-up cycle's garbage). `targets[i]` is
    * `quiet[i]`'s; keys in `skip` were decoded this cycle and are planned as such.
    */
   cardsDue(

@@ -110,12 +110,10 @@ export class WatchNotes {
   }
 
   /**
-   * Who asked for `requested` (stamped by the caller on the watcher's clock); events say so. The
-   * watches take `seen`, the read the action's caller made after it, as their observation (without
-   * one, the resource is polled at once, the way a cycle does), so the card and posts are redrawn
-   * from what the provider says now ("Pausing… requested by @Bob"), never from the state before
-   * the action. Asked again soon only while the provider says the change is still under way.
-   * Returns the watches of the resource once redrawn (as `fact`).
+   * Who asked for `requested` (stamped on the watcher's clock); events say so. The watches take `seen`,
+   * the caller's read after the action, as their observation (without it the resource is polled at
+   * once), so posts are redrawn from what the provider says now ("Pausing… requested by @Bob"). Asked
+   * again soon only while the change is under way. Returns the resource's watches once redrawn (`fact`).
    */
   async request(
     teamId: string,
@@ -241,12 +239,10 @@ export class WatchNotes {
   }
 
   /**
-   * Timed work's fact of watched resources with the replies it says (a capability's job, such as a
-   * failure's escalation steps). `decide` is pure and asked again in each record's compare-and-set:
-   * undefined, nothing changes; else the fact (undefined: none) and the events due, each under its
-   * own dedup key with what its note adds. Their replies go to the record's outbox for the next
-   * cycle to deliver; the card is not marked (the fact is not drawn). `records`: as the job loaded
-   * them. Resolves with how many records changed.
+   * Timed work's fact with its replies (a capability's job, e.g. escalation steps). `decide` is pure,
+   * asked again in each record's CAS: undefined changes nothing; else the fact (undefined: none) and the
+   * events due, each under its own dedup key. Replies go to the outbox for the next cycle; the card is not
+   * marked (the fact is not drawn). `records`: as the job loaded them. Resolves with how many changed.
    */
   async timed(
     name: string,

@@ -18,12 +18,10 @@ export interface ScheduledWork {
 }
 
 /**
- * When the watcher works: a node-cron tick every `pollIntervalSeconds`, and early re-checks
- * `recheckAfterMs` after someone acted on a watched resource while the provider says the change is
- * under way. These are the watcher's only real timers. They decide when work starts; inside the work, every time read and every wait goes
- * through the watcher's clock (`clock.ts`), so a test runs the work itself (`runCycle`) and moves
- * that clock. A clock moved by hand (the playground's, `Clock.onMove`) starts a cycle each time it
- * moves as well: what came due is polled then, not at the next real tick.
+ * When the watcher works: a node-cron tick every `pollIntervalSeconds`, and re-checks `recheckAfterMs`
+ * after an action the provider says is under way: its only real timers. Inside the work every time read
+ * and wait goes through the watcher's clock (`clock.ts`), so tests run `runCycle` and move it; a clock
+ * moved by hand (`Clock.onMove`) starts a cycle on each move, not at the next real tick.
  */
 export class WatchSchedule {
   readonly #options: ScheduleOptions;

@@ -12,12 +12,10 @@ import { cardDue } from './living-posts.js';
 import { type BrokenNote, type RepairedNote, titleOf } from './notification.js';
 
 /**
- * A watch whose channel Slack refuses (the bot was removed, the channel archived or gone) is
- * "broken": its card and replies are held in its outbox, never retried against the dead channel
- * nor dropped; its creator gets one direct message saying what happened and how to fix it, and the
- * audit channel one entry. Both are outbox entries keyed by the breakage's episode, so retries and
- * replicas deliver each once. The first post that Slack takes in the channel again (after `/migrate
- * watch` there, or the bot joining it) repairs the watch, and what was held goes out.
+ * A watch whose channel Slack refuses (bot removed, channel archived or gone) is "broken": its card and
+ * replies are held in its outbox, neither retried against the dead channel nor dropped. Its creator gets
+ * one DM saying how to fix it and the audit channel one entry, both outbox entries keyed by the episode
+ * (each delivered once). The first post Slack takes there again repairs it and what was held goes out.
  */
 /** Entries addressed to the watch's own channel, which wait while it is broken. */
 export function isHeld(record: Pick<WatchRecord, 'broken'>, entry: OutboxEntry): boolean {

@@ -113,16 +113,11 @@ export function dueRank(r: WatchRecord): number {
 }
 
 /**
- * Delivers what is due after the failures went out, in two passes: first every record up to its
- * follow-ups (an ending's own reply, other replies, card edits), then the follow-ups left (the
- * completion reports and verifications, `isFollowUp`), so a burst of endings spends the
- * workspace's posting budget on the endings, not on the follow-ups of the first ones.
- *
- * Within a pass, `plans` (one per connection) six at a time, and in each one channel's records one
- * after another (posts there are paced), four channels at a time. A watch with only its card to
- * redraw is not read while its workspace cannot edit cards (after a busy minute, most of them):
- * they stay dirty, deferred, and the editor edits them when the workspace's edit window reopens
- * (`Outbox.editDeferred`), or a later cycle does.
+ * Delivers what is due after the failures, in two passes: every record up to its follow-ups, then the
+ * follow-ups (`isFollowUp`), so a burst of endings spends the posting budget on endings first. In a pass:
+ * `plans` (one per connection) six at a time; in each, a channel's records one after another (posts are
+ * paced), four channels at a time. A card-only watch is not read while its workspace cannot edit cards:
+ * it stays dirty until the edit window reopens (`Outbox.editDeferred`) or a later cycle.
  */
 export async function deliverDue(
   outbox: Outbox,

@@ -4,17 +4,11 @@ import { type LivePost, registerListing } from './living-posts.js';
 import type { FailureItem, FailureListNote } from './notification.js';
 
 /**
- * Failures go first: a failure not yet announced in its channel is delivered before the
- * completions, other replies and card edits queued with it, and when several are due in one
- * channel at once, one channel post lists them (each resource's thread reply follows, not
- * broadcast, at the normal pace). Pure helpers; `failure-first.ts` does the writes and sends.
- *
- * Exactly once: the failures' entries are first marked with the listing's key (`listedIn`, one
- * compare-and-set per watch record), then the listing is enqueued in the channel record, from
- * which the outbox posts it like any entry (claimed, posted with its key in the metadata, then
- * recorded; a stale claim looks it up before posting again). Once the channel record says it was
- * sent, the marks become `listed`. A crash between those steps leaves marks naming a listing the
- * channel record does not have: it is enqueued again from the marked entries, under the same key.
+ * Failures go first, before what is queued with them; several due in one channel go out as one listing
+ * (each thread reply follows, not broadcast). Pure helpers; `failure-first.ts` writes and sends. Exactly
+ * once: entries are marked `listedIn` (a CAS per watch), the listing is enqueued in the channel record and
+ * posted like any entry, then marks become `listed`. After a crash between, marks naming a listing the
+ * channel record lacks enqueue it again under the same key.
  */
 
 /** Items per listing post: one section each, within Slack's 50 blocks. */

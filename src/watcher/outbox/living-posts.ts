@@ -7,15 +7,11 @@ import { failureFacts } from './capability-facts.js';
 import type { FailureItem, FailureListNote } from './notification.js';
 
 /**
- * Living messages: the bot knows every message it posted
- * about a resource, and when the resource's state changes each of them is edited to say so, with
- * who acted and when, and only the buttons that still apply. A watch record keeps them in `posts`,
- * its card first, each written in the same write that confirms the post; a channel's failure
- * listing keeps its items in the channel record (`listings`). A post is due for an edit when what
- * it shows is not what the record says now (the card: when marked dirty); the one editor
- * (`living-editor.ts`) edits it within the workspace's edit budget, then records what it shows
- * (compare-and-set). A restart finds the same posts due, so an edit is never lost; only a process
- * dying between Slack's answer and that write edits the same message twice.
+ * Living messages: every post about a resource is edited when its state changes (who, when, the buttons
+ * that still apply). A watch keeps them in `posts` (card first, each written with the post's confirmation),
+ * a channel its listings. A post whose shown state is not the record's (the card: dirty) is due; the one
+ * editor (`living-editor.ts`) edits it in budget, then records it (CAS). A restart finds it due again, so
+ * no edit is lost; only dying between Slack's answer and that write edits a message twice.
  */
 
 /** A post is said to show what it showed when it was posted, until its first edit. */

@@ -40,14 +40,10 @@ type AnyRecord = Mailbox &
   Partial<Pick<ChannelRecord, 'listings'>>;
 
 /**
- * Delivers outbox entries to Slack, in order per record, through the background client only.
- *
- * Exactly once: the entry was persisted (with its dedup key) in the same write as the state change;
- * here it is claimed with a `sending` mark (compare-and-set, so one replica sends), posted, then
- * removed and its `ts` recorded in one write. A 429 or an outage leaves it in the outbox for later.
- * If the sender dies between Slack's answer and that write, the mark goes stale and the next sender
- * looks the message up by its metadata before posting again, and posts only if nobody claimed the
- * entry since it read it (a claim made meanwhile was not looked up).
+ * Delivers outbox entries to Slack, in order per record, through the background client only. Exactly
+ * once (ADR 0002): persisted with its dedup key in the state change's write, claimed with a `sending`
+ * mark (CAS), posted, then removed with its `ts` in one write; a 429 or outage leaves it for later. A
+ * stale mark is looked up by metadata before posting again, and posted only if unclaimed since read.
  */
 export class Outbox {
   readonly stats: DeliveryStats = emptyDeliveryStats();

@@ -70,13 +70,10 @@ export type WatchContent =
   | { rendered: { text: string; blocks?: unknown[] } };
 
 /**
- * Why Slack did not take a call, as the outbox acts on it:
- * - `channel-gone`: the bot cannot post in the channel any more (`slackError` says why);
- * - `refused`: Slack refused this message for good (`slackError`); trying again cannot help;
- * - `busy`: Slack answered that it cannot do it right now (an internal error, a token to refresh);
- * - `rate-limited`: HTTP 429, try again after `retryAfterMs`;
- * - `unavailable`: Slack answered with an HTTP error (it did not post);
- * - `lost`: no answer: the post may or may not be in Slack.
+ * Why Slack did not take a call, as the outbox acts on it: `channel-gone` (cannot post there any more),
+ * `refused` (this message, for good; `slackError` says why for both), `busy` (not now: internal error,
+ * token to refresh), `rate-limited` (429, retry after `retryAfterMs`), `unavailable` (an HTTP error: not
+ * posted), `lost` (no answer: the post may or may not be in Slack).
  */
 export type DeliveryFailure = 'channel-gone' | 'refused' | 'busy' | 'rate-limited' | 'unavailable' | 'lost';
 

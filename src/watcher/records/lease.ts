@@ -3,24 +3,11 @@ import type { Clock } from '../clock.js';
 import { fairShare, type ReplicaRegistry } from './replica-registry.js';
 
 /**
- * Per-connection leases: the replica holding `lease:conn:<name>` polls that connection, and keeps
- * it cycle after cycle by extending the lease after each poll (`polled`). A replica that dies stops
- * extending, so its work moves to another replica within one lease period of its last poll. Leases
- * only avoid doing the work twice; exactly-once does not depend on them (every record write is a
- * compare-and-set).
- *
- * With several replicas (a `registry`), each aims for its fair share, floor or ceil of
- * (connections ÷ live replicas) by its rank among them, so the shares add up exactly: at the start
- * of a cycle (`plan`) it decides which of its leases it keeps; a lease beyond its share is
- * released when that connection's turn comes, instead of being polled, so a replica that joined
- * later takes it in its next cycle. A connection is released only between two of its polls, never
- * during one. After the turns it counts the live replicas again (`recount`): when one died, the
- * cycle polls the connections whose leases lapsed meanwhile, instead of an interval later.
- *
- * The shares add up only while every replica counts the same live ones, so a replica stays
- * announced for as long as its leases last: at its plan, again once every connection of the cycle
- * had its turn (its kept leases were just extended), and mid-cycle in a long one (a replica whose
- * cycle runs past the next tick would otherwise drop out of the others' count meanwhile).
+ * Per-connection leases (ADR 0006): the holder of `lease:conn:<name>` polls it, extending after each poll
+ * (`polled`); a dead replica's work moves within a lease period. Leases only avoid double work: every
+ * record write is a CAS. With a `registry`, each aims for its fair share by rank; `plan` keeps its share,
+ * releases the rest between polls, never during one; `recount` polls what lapsed. Shares add up only if
+ * all count the same replicas, so each re-announces at plan, after its turns, and mid-cycle in long ones.
  */
 export class Leases {
   readonly #backend: AtomicKv;
@@ -109,12 +96,10 @@ export class Leases {
   }
 
   /**
-   * After the cycle's turns: counts the live replicas again, and returns how many more connections
-   * this cycle may take (0 without a plan). A replica that died has dropped out of the count by
-   * the time its first lease lapsed, so this replica's share grows then, and the cycle polls what
-   * lapsed during its turns (`PollCycle`) instead of leaving it to its next plan: at the next
-   * turn a connection could still be held, lapse just after, and wait another interval. A count
-   * that grew (a newcomer) changes nothing until the next plan.
+   * After the cycle's turns: counts the live replicas again and returns how many more connections this
+   * cycle may take (0 without a plan). A dead replica has left the count by its first lapse, so the
+   * share grows and this cycle polls what lapsed meanwhile, rather than the next plan an interval later.
+   * A count that grew (a newcomer) changes nothing until the next plan.
    */
   async recount(): Promise<number> {
     if (!this.#registry || !this.#keep) return 0;

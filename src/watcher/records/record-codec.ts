@@ -5,20 +5,11 @@ import { type Compact, dedupBaseOf, expandRecord, factsOfBefore, viewsOfBefore }
 import type { Watch, WatchRecord, WatchTarget } from './watch-store.js';
 
 /**
- * How records are stored: JSON, and for a watch record a compact form of it. A watch record is
- * about 1.1 KB as plain JSON, most of it field names, defaults and repeats: its target (team,
- * channel, connection, kind, id) is in its key and again in its snapshot, `outbox: []`, `stalled:
- * false`, `stallSeq: 0`…, each snapshot date as a 24-character ISO string, and up to 60 throughput
- * samples as `{"at":…,"bytes":…}`. The memory store keeps every record in the watcher's process and
- * Redis sends every one on each cycle, so the compact form is what both keep: short field names,
- * no target (the key has it), no default values, dates as epoch ms, samples as deltas, sent keys
- * without the watch's own dedup prefix.
- *
- * It must give back exactly what the plain JSON round trip gives (the old `decode` of
- * `JSON.stringify`): whenever a record has something the compact form cannot say exactly (a field
- * this file does not know, a target that differs from its key, a date that is not a valid Date, a
- * required field missing), it is written as plain JSON, as before. Records written by earlier
- * builds (plain JSON, no marker) read as they always did.
+ * How records are stored: JSON, and for a watch record a compact form (ADR 0003): short field names, no
+ * target (the key has it), no defaults, dates as epoch ms, samples as deltas, sent keys without the
+ * watch's dedup prefix. It must give back exactly the plain JSON round trip: a record it cannot say
+ * exactly (unknown field, target unlike its key, invalid Date, missing field) is written as plain JSON,
+ * and earlier builds' plain records (no marker) read as always.
  */
 
 /** Marks a compact watch record; no plain record has a `v` field. */

@@ -3,13 +3,10 @@ import { viaOfBefore } from '../../resources/last-actions.js';
 import type { WatchTarget } from './watch-store.js';
 
 /**
- * Reading a compact watch record back (its writing and the codes are in record-codec.ts). Every
- * cycle reads every watch, so this is written out field by field with the codes as literals: a
- * loop over the code tables costs twice as much (keyed loads of changing names). The round-trip
- * tests (record-codec.test.ts) check it against the tables for every field.
- *
- * What is absent stays absent (never a property holding `undefined`); the fields the compact form
- * leaves out when they hold their usual value come back with it.
+ * Reads a compact watch record back (codes in record-codec.ts). Every cycle reads every watch, so it goes
+ * field by field with literal codes: a loop over the tables costs twice as much (keyed loads); the
+ * round-trip tests check it against the tables. Absent stays absent (no property holding `undefined`);
+ * fields left out at their usual value come back with it.
  */
 
 // biome-ignore lint/suspicious/noExplicitAny: parsed JSON, read by its codes

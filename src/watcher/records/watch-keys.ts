@@ -57,12 +57,10 @@ export function resourceSetFor(t: Omit<WatchTarget, 'channelId'>): string {
 }
 
 /**
- * The hash tag a key is given on a Redis Cluster: `<team>:<connection>` (as the key spells them)
- * for a watch record and a resource's set, undefined for every other key (kept as it is). What a
- * poll reads together (a workspace connection's records, one `MGET`) and what a click reads
- * together (a resource's set, then its records) then lies in one slot, while the workspaces and
- * their connections still spread over the cluster. A file connection shared by workspaces is one
- * `MGET` per workspace.
+ * The Redis Cluster hash tag: `<team>:<connection>` (as the key spells them) for a watch record and a
+ * resource's set, undefined for other keys. A poll's `MGET` (a workspace connection's records) and a
+ * click's reads (a resource's set, then its records) each stay in one slot while workspaces spread over
+ * the cluster; a file connection shared by workspaces is one `MGET` per workspace.
  */
 export function watchSlotTag(key: string): string | undefined {
   // w:<team>:<channel>:<connection>:… and resource-watches:<team>:<connection>:…

@@ -259,12 +259,10 @@ export class WatchStore {
   }
 
   /**
-   * Atomic read-modify-write of one record; `fn` may run again if another replica wrote first, so
-   * it must only compute. Returns the record as stored afterwards. `known`: the record as read
-   * earlier with the text it was decoded from; while that text is still what is stored, `fn` gets
-   * that very record (not decoded again), and on Redis the write compares against it without
-   * reading first. With `known`, what is returned is the object `fn` returned (or was given, when
-   * it left the record as it was), not the stored text decoded again.
+   * Atomic read-modify-write of one record; `fn` may run again if another replica wrote first, so it
+   * only computes. Returns the record as stored. `known`: the record read earlier with its text; while
+   * that text is stored, `fn` gets that very record and Redis compares without reading first, and the
+   * object `fn` returned (or was given, if left as it was) is returned, not the text decoded again.
    */
   async update<T>(
     key: string,
