@@ -1,12 +1,10 @@
 import type { FieldWords } from './form-result.js';
 
 /**
- * Bucket naming rules of S3-compatible object storage, checked in the create forms before an
- * approver sees a request the service would refuse. The seeds only say "String"; these are the
- * rules every S3-compatible service here publishes (Amazon S3's general-purpose bucket rules, which
- * OBS, NCP Object Storage and UpCloud's S3 API follow). Only what all of them refuse is refused, so
- * a valid name is never blocked. The message sits next to the field, so it states the rule rather
- * than repeating what was typed.
+ * S3 bucket naming rules, checked in the create forms before an approver sees a request the service would
+ * refuse. The seeds only say "String": these are Amazon S3's general-purpose rules, which OBS, NCP Object
+ * Storage and UpCloud's S3 API follow; only what all refuse is refused, so no valid name is blocked. The
+ * message sits by the field, so it states the rule rather than repeating what was typed.
  */
 export interface BucketNameRules {
   /** How the form names the service ("OBS", "NCP Object Storage"). */

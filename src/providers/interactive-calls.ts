@@ -3,13 +3,10 @@ import { currentRequest, type InteractiveCallScope, withinRequest } from '../req
 import type { MigrationProvider } from './types.js';
 
 /**
- * A command or a button gives a person a time budget (`answerInTime`): its provider calls run
- * inside an `InteractiveCallScope`, so that calls to one connection go through that connection's
- * bulkhead (a provider that hangs holds at most `INTERACTIVE_CALLS_PER_CONNECTION` of them), leave
- * the queue when the request gives up, and name the connections the person is waiting on. This
- * scope does not decide who waits: that is the `CallPurpose` the caller gave when it took the
- * provider (`ConnectionRegistry.provider`), which alone keeps a call out of the watcher's lanes.
- * Nothing here knows about Slack.
+ * A command or button has a time budget (`answerInTime`); its provider calls run in an
+ * `InteractiveCallScope`: each connection's calls go through its bulkhead (a hung provider holds at most
+ * `INTERACTIVE_CALLS_PER_CONNECTION`), leave the queue when the request gives up, and name what the person
+ * waits on. Who waits is the caller's `CallPurpose` (ADR 0008), not this scope. Nothing here knows Slack.
  */
 export const INTERACTIVE_CALLS_PER_CONNECTION = 4;
 

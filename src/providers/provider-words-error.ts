@@ -17,12 +17,10 @@ function englishOf(en: Catalogue): ReturnType<typeof englishFrom> {
 }
 
 /**
- * A user-facing error in a provider's own words (`words/<locale>.json`, keyed `error.<id>.…`): what
- * `InvalidInputError.of` is for the bot's catalogue. Its English `message` (logs, the audit) is the
- * provider's en.json sentence with `values` put in, as `english()` says the bot's own (a `fixKey`
- * value names another key of these words), so the words are written once, there; `localized`
- * names the key, and Slack says it in each reader's language. Outside text (an id or a title typed)
- * goes in as a value, never into the key's words.
+ * A user-facing error in a provider's own words (`words/<locale>.json`, `error.<id>.…`), as
+ * `InvalidInputError.of` is for the bot's catalogue: its English `message` (logs, audit) is en.json's
+ * sentence with `values` put in (a `fixKey` names another key); `localized` lets Slack say it in each
+ * reader's language. Outside text (an id, a typed title) goes in as a value, never into the words.
  */
 export function providerWordsError<En extends Catalogue>(
   words: ProviderWords & { readonly en: En },

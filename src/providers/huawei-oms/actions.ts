@@ -25,12 +25,11 @@ export function actionsForTaskState(state: NormalizedState): ResourceAction[] {
 }
 
 /**
- * Task-group rules (5.4.4–5.4.7): pause "in the Creating or Executing state" (5.4.5), which the
- * group's error S3M.1038 spells "Only tasks in the Running or Monitoring state can be paused": 1
- * "executing/creating" and 2 "running monitor task", where a group spends its tasks' whole run (OMS.1038
- * says "Executing" only; a refusal at 2 comes back with its code, README); resume only when paused;
- * restart (retry) only after creation or migration failed; and "task groups in the Creating,
- * Executing, or Paused state cannot be deleted" — nor, inferred, 2, pausing or being deleted.
+ * Task-group rules (5.4.4–5.4.7). Pause "in the Creating or Executing state" (5.4.5; S3M.1038: "Running or
+ * Monitoring"; OMS.1038: "Executing" only): 1 "executing/creating" and 2 "running monitor task", where a
+ * group spends its run (a refusal at 2 comes back with its code, README). Resume only when paused; restart
+ * only after creation or migration failed; no delete when Creating, Executing, Paused, nor (inferred) 2,
+ * pausing or being deleted.
  */
 export function actionsForTaskGroup(rawStatus: string, state: NormalizedState): ResourceAction[] {
   switch (Number(rawStatus)) {

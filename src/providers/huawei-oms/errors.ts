@@ -51,12 +51,10 @@ export function parseOmsError(response: HttpResponse): ParsedProviderError {
 }
 
 /**
- * What an OMS error means for the bot, from the code in its body first and the HTTP status second.
- * OMS documents 403 as an ordinary refusal of stop, delete and the task-group operations (OMS.0095
- * "you do not have permission to access the task or the task does not exist", S3M.0054 "invalid task
- * ID", …; seed 002 §6.2), so a 403 is a refused request, not bad credentials, unless its code is one
- * of the gateway's authentication codes. A 401 is an authentication failure (Table 6-1) unless its
- * code is one §6.2 files under permissions or parameters (`filedElsewhere`).
+ * An OMS error for the bot, from its body's code first, HTTP status second. OMS documents 403 as an
+ * ordinary refusal of stop, delete and task-group operations (OMS.0095, S3M.0054 "invalid task ID"…; seed
+ * 002 §6.2): a refused request, not bad credentials, unless its code is a gateway authentication code. A
+ * 401 is an authentication failure (Table 6-1) unless §6.2 files its code elsewhere (`filedElsewhere`).
  */
 export function classifyOmsError(httpStatus: number | undefined, errorCode: string | undefined): ErrorCode {
   if (httpStatus === undefined || httpStatus === 429 || httpStatus >= 500)

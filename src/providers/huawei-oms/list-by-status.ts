@@ -58,13 +58,10 @@ export async function listByStatus<S>(
 }
 
 /**
- * Several statuses read as one sequence: every item of the first status, then of the next (group
- * `failed` is 4 then 5), with `offset` and `limit` applying to that sequence and one total. Where a
- * status starts in it is the sum of the counts OMS gave for those before, so each status is read from
- * where the page falls in it, never from its start: page 100 of 10,000 failed groups is one or two
- * calls, not fifty per status. OMS documents `count`, "the total number [...] that meet the search
- * criteria" (Tables 5-14, 5-79, 5-116); if an answer has none, the status's length is found
- * (`lengthBelow`), or the page says "more than N" (`moreThan`) where only reading on would tell.
+ * Several statuses as one sequence (group `failed` is 4 then 5) with one `offset`/`limit` and one total.
+ * Each status is read from where the page falls in it (the sum of earlier statuses' `count`): page 100 of
+ * 10,000 failed groups is one or two calls, not fifty per status. OMS documents `count` (Tables 5-14, 5-79,
+ * 5-116); an answer without it gets the status's length found (`lengthBelow`) or "more than N" (`moreThan`).
  */
 async function listMerged<S>(
   query: Pick<ListQuery, 'limit' | 'offset'>,

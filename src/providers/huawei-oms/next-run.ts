@@ -3,13 +3,10 @@ import type { NextRun } from '../types.js';
 import { omsCreateTaskRequestSchema, type TaskResp } from './schemas.js';
 
 /**
- * A delta of a task that succeeded: the same task again, read from TaskResp (Table 5-15),
- * with `migrate_since` = the start of the last run. CreateTaskReq's `migrate_since` is "A timestamp
- * in seconds. Only source objects that are modified after the specified timestamp will be migrated"
- * (Table 5-40), while TaskResp's `start_time` is in milliseconds: rounded down to the second, an
- * object changed in the run's first second is moved again rather than missed. Keys come from the
- * connection when it is created, as for any request; a CDN source or an SMN topic (which need
- * their own settings) is not carried over.
+ * A delta of a succeeded task: the same task from TaskResp (Table 5-15), `migrate_since` = the last run's
+ * start. `migrate_since` is in seconds (Table 5-40), `start_time` in ms: rounded down, an object changed in
+ * the run's first second moves again rather than being missed. Keys come from the connection at creation;
+ * a CDN source or an SMN topic (own settings) is not carried over.
  */
 export function omsNextRun(task: TaskResp, name: string): NextRun {
   const started = task.start_time ?? 0;

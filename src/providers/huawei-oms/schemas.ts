@@ -1,11 +1,8 @@
 /**
- * Requests and responses of every OMS v2 operation (seed 002, section 5), one file per resource under
- * `schemas/`. Field names, enums and limits are the seed's. Responses are tolerant: unknown fields
- * are kept (`z.looseObject`), every optional field accepts `null` as well as a missing value, and
- * statuses are kept whatever their value (the mappers show an unknown one as "unknown (raw)"). List
- * pages are read item by item by the client, so one malformed item never hides the others. Requests
- * are checked before they are sent, with the documented limits, so a bad value fails with a message
- * naming the field instead of a 400.
+ * Every OMS v2 operation's requests and responses (seed 002 §5), one file per resource under `schemas/`,
+ * with the seed's names, enums and limits. Responses are tolerant (`z.looseObject`, optional fields accept
+ * `null`, any status kept: shown "unknown (raw)"); list items are read one by one so a malformed one hides
+ * none. Requests are checked before sending, so a bad value names its field instead of drawing a 400.
  */
 export * from './schemas/enums.js';
 export * from './schemas/errors.js';

@@ -203,14 +203,11 @@ export class UpCloudJobsClient {
   }
 
   /**
-   * `count` items of the list from `start`, each once (by uuid), a request at a time, each at the
-   * position after the last answer. An answer's length says nothing for sure: shorter than asked may
-   * be a page of the API's own size, longer may be the whole list. So the list ends only on an empty
-   * answer (an empty first answer past `start` > 0: how far past is unknown, no total), and an answer
-   * longer than asked is followed by one more read before the read stops. Jobs already seen coming
-   * back mean `offset` is ignored: from the start, the answer is the whole list as seed 001 prints it
-   * (a total) unless it was exactly as long as asked (then it may be cut at `limit`, and the rest
-   * cannot be reached: no total). The read also stops, without a total, after `MAX_PAGES` requests.
+   * `count` items from `start`, each once (by uuid), one request at a time after the last answer. A length
+   * proves nothing (shorter: the API's page size; longer: the whole list), so only an empty answer ends it
+   * (empty first answer past `start` > 0: no total), and a longer one gets one more read. Seen jobs coming
+   * back mean `offset` is ignored: the whole list as seed 001 prints it (a total) unless exactly as long as
+   * asked (maybe cut at `limit`: no total). Also stops, no total, after `MAX_PAGES` requests.
    */
   async #read(start: number, count: number): Promise<ListRead> {
     const seen = new Set<string>();
