@@ -1,22 +1,11 @@
 import type { RawRecord } from '../store/raw-records.js';
 
 /**
- * Where the bot keeps values sealed with its key ring (secret-box.ts), and the context each is
- * bound to, read from a stored record's text:
- *
- * - `state` `connections:<team>`: a connection added from Slack, bound to `connection:<team>:<name>`
- *   (connection-store.ts);
- * - `kv` `installation:team:<T…>` / `installation:enterprise:<E…>`: an OAuth installation, bound to
- *   that key (installation-store.ts).
- *
- * Any other record holding a sealed value is reported with no context: a tool cannot re-encrypt
- * what it does not know how to open, so it says so rather than call the rotation finished.
- *
- * The bot keeps a sealed value only as the whole text of a JSON field named `sealed`. Text that
- * merely looks like one elsewhere (a task's name, a reason someone typed) is not a secret: counted,
- * a provider's task named `v1.k1.…` would hold every rotation "unfinished" for ever. A record that
- * is not JSON yet holds that shape is still reported, so a rotation is never called finished on a
- * guess.
+ * Where sealed values live and their bound context: `state` `connections:<team>` → `connection:<team>:<name>`
+ * (connection-store.ts); `kv` `installation:team:<T…>`/`installation:enterprise:<E…>` → that key
+ * (installation-store.ts). Another record holding one is reported without context, so a rotation is never
+ * called finished. Only the whole text of a JSON field `sealed` counts (a task named `v1.k1.…` would hold
+ * rotation "unfinished" for ever); a non-JSON record holding that shape is still reported.
  */
 
 /** A sealed value as seal() writes it: `v1.<key id>.<12-byte IV>.<ciphertext>.<16-byte tag>`, base64url parts. */

@@ -2,16 +2,11 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { AppError, ErrorCode } from '../errors.js';
 
 /**
- * Encryption at rest for secrets the bot stores (connection credentials typed into Slack, OAuth
- * installation tokens): AES-256-GCM with a key ring from `MIGRATE_BOT_ENCRYPTION_KEYS`.
- *
- * Key ring: `k2:<base64 32 bytes>,k1:<base64 32 bytes>`; the first key encrypts, every key
- * decrypts, so a key is rotated by putting the new one first and keeping the old one until every
- * record has been written again (each write re-encrypts with the current key).
- *
- * A sealed value is `v1.<key id>.<iv>.<ciphertext>.<tag>` (base64url parts, random 12-byte IV,
- * 16-byte tag). The optional context (additional authenticated data) binds a value to where it is
- * stored (`connection:T0123:hw-prod`), so a value copied to another record does not decrypt.
+ * Encryption at rest (credentials typed into Slack, OAuth tokens): AES-256-GCM, key ring
+ * `MIGRATE_BOT_ENCRYPTION_KEYS` = `k2:<base64 32 bytes>,k1:…`. The first key encrypts, all decrypt: rotate
+ * by putting the new key first and keeping the old until every record is rewritten. Sealed value:
+ * `v1.<key id>.<iv>.<ciphertext>.<tag>` (base64url, random 12-byte IV, 16-byte tag); the optional context
+ * (AAD, `connection:T0123:hw-prod`) binds it to its record, so a copied value does not decrypt.
  */
 
 const VERSION = 'v1';
