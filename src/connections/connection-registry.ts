@@ -38,14 +38,11 @@ interface TeamCache {
 }
 
 /**
- * The connections each workspace can use, and one provider client per connection (built lazily,
- * then reused so pools and IAM tokens are shared).
- *
- * Connections come from the connections file (read-only, "configured as code") and from the
- * store (added from Slack). The lookups stay synchronous: `sync(teamId)` loads a workspace's
- * stored connections into memory, and runs before every Slack listener (a global middleware) and
- * wherever background work for a workspace starts; the copy is re-read after a few seconds, so a
- * change made through another replica shows up quickly.
+ * The connections each workspace can use, and one provider client per connection (built lazily, then
+ * reused so pools and IAM tokens are shared). From the connections file (read-only, as code) and the
+ * store (added from Slack). Lookups stay synchronous: `sync(teamId)` loads a workspace's stored ones, run
+ * before every Slack listener and where background work starts; re-read after a few seconds, so another
+ * replica's change shows up quickly.
  */
 /** What a reload of the connections file changed, by name (`name@team` for a workspace's own). */
 export interface FileConnectionsChange {

@@ -5,14 +5,10 @@ import type { ProviderId } from '../providers/provider-ids.js';
 import { providerDefinition } from '../providers/registry.js';
 
 /**
- * SSRF guard for endpoints typed into Slack. The bot sends signed requests (and, for Huawei IAM, a
- * password) to a connection's endpoint, so a user-supplied endpoint must be one of the provider's
- * documented hosts over HTTPS on the default port, unless an admin allow-listed it in
- * `MIGRATE_BOT_ALLOWED_ENDPOINTS` (simulators, private gateways). Connections configured as code
- * are not checked: the file is written by whoever runs the bot.
- *
- * The documented hosts are declared by each provider (`connect.endpoint`, `connect.iamEndpoint` in
- * `providers/<id>/definition.ts`).
+ * SSRF guard for endpoints typed into Slack: the bot sends signed requests (and Huawei IAM a password)
+ * there, so one must be a provider's documented host (`connect.endpoint`/`iamEndpoint` in
+ * `providers/<id>/definition.ts`) over HTTPS on the default port, or allow-listed in
+ * `MIGRATE_BOT_ALLOWED_ENDPOINTS`. Connections as code are not checked: whoever runs the bot wrote them.
  */
 export type EndpointKind = 'api' | 'iam';
 
