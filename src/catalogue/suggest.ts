@@ -2,13 +2,10 @@ import { CATALOGUE_CODES } from './code-classes.js';
 import { explain } from './explain.js';
 
 /**
- * What a typed error code means in the catalogue:
- * - `exact`: the code as typed (case and surrounding space aside, and the spellings `explain` itself
- *   accepts such as `ncp:200` or `ERROR_FORBIDDEN`);
- * - `corrected`: one code it can only mean (`trf.15`, `TRF15`, `trf 15`, `s3m.72`, or one close typo):
- *   answer "Did you mean …?" with that entry;
- * - `suggestions`: up to three close codes to choose from;
- * - `unknown`: nothing close.
+ * What a typed error code means: `exact` (as typed, case and space aside, or a spelling `explain` accepts
+ * such as `ncp:200`, `ERROR_FORBIDDEN`); `corrected` (one code it can only mean: `trf.15`, `TRF15`,
+ * `trf 15`, `s3m.72`, or one close typo; answer "Did you mean …?"); `suggestions` (up to three close
+ * codes); `unknown` (nothing close).
  */
 export type CodeLookup =
   | { kind: 'exact'; code: string }
