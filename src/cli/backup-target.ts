@@ -14,12 +14,10 @@ import { ConfigError } from '../errors.js';
 import { FILE_MODE, sqliteFiles } from '../store/private-files.js';
 
 /**
- * The file `store backup` writes: new, the owner's only (0600, whatever the umask: it holds sealed
- * credentials and the audit log), never reached through a symlink and never over a file that is
- * there. The copy is made beside the target under a name of its own, created exclusively, and put
- * in place only once whole, by a hard link, which fails rather than replace anything: a dangling
- * link planted at the target cannot send the copy elsewhere, two backups to one name cannot both
- * land, and a backup that fails (a full disk) leaves nothing that looks like one.
+ * The file `store backup` writes: new, 0600 whatever the umask (sealed credentials, audit log), never
+ * through a symlink nor over a file that is there. The copy is made beside the target, created exclusively,
+ * and hard-linked into place once whole (a link fails rather than replace): a planted dangling link cannot
+ * redirect it, two backups to one name cannot both land, and a failed one leaves nothing like a backup.
  */
 export async function writeBackupFile(
   target: string,

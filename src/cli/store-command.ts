@@ -14,14 +14,11 @@ import { storeTls } from '../store/store-settings.js';
 import { writeBackupFile } from './backup-target.js';
 
 /**
- * `migrate-bot store backup <file>` / `store restored <time>` (`npm run store -- …`, in the image
- * `node dist/src/main.js store …`), for the store STORE_URL names:
- *
- * - `backup <file>`: a copy of the SQLite store made while the bot runs (SQLite's online backup,
- *   a consistent snapshot), marked with its time so a bot restored from it looks up what it may
- *   have posted since before posting it again (backup-marks.ts);
- * - `restored <time>`: marks a store restored by other means (a Redis RDB or AOF, a volume
- *   snapshot) as a backup taken at `<time>`; run it before the bot starts on it.
+ * `migrate-bot store backup <file>` / `store restored <time>` (`npm run store -- …`; in the image `node
+ * dist/src/main.js store …`), on STORE_URL's store. `backup`: SQLite's online backup while the bot runs,
+ * marked with its time so a bot restored from it looks up what it may have posted since (backup-marks.ts).
+ * `restored`: marks a store restored otherwise (Redis RDB/AOF, volume snapshot) as taken at `<time>`; run
+ * it before the bot starts on it.
  */
 export async function runStoreCommand(
   args: readonly string[],
