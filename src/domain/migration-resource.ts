@@ -54,12 +54,10 @@ export interface ResourceError {
 }
 
 /**
- * What a provider lets a finished migration be checked against, in provider-neutral
- * terms: each provider's mapper says which reconciliation its counters support, so the check and
- * its words never need to know the provider.
- * - `outcomes`: every object of a known total is counted as succeeded, skipped or failed.
- * - `estimate`: a total estimated by the provider against objects moved and skipped (no failures).
- * - `state`: only the job's state; counts, if any, cannot be reconciled.
+ * What a finished migration can be checked against, provider-neutral (each mapper says which, so the check
+ * never knows the provider): `outcomes` (every object of a known total counted succeeded, skipped or
+ * failed), `estimate` (an estimated total against moved and skipped; no failures), `state` (the job's
+ * state only; counts, if any, cannot be reconciled).
  */
 export interface Reconciliation {
   basis: 'outcomes' | 'estimate' | 'state';
