@@ -1,11 +1,8 @@
 /**
- * Slack closes `*bold*` only where the asterisk is not glued to a letter, and Hangul and Han count
- * as letters: `*operator*입니다` shows its asterisks. Languages written without spaces between words
- * get one ASCII space between a bold span and the Hangul, Han or kana (or their full-width
- * punctuation) touching it, the layout Slack renders (seratch/ChatGPT-in-Slack#61 and #121 found the
- * same). So does an opening parenthesis right after a bold span, which Slack does not close before
- * either (`계획 *name*(id)`, where Korean puts no space before it). Inline code is left as it is;
- * nothing invisible is inserted.
+ * Slack closes `*bold*` only where the asterisk is not glued to a letter, and Hangul and Han are letters
+ * (`*operator*입니다` shows its asterisks). So one ASCII space goes between a bold span and touching Hangul,
+ * Han, kana or their full-width punctuation (seratch/ChatGPT-in-Slack#61, #121), and before an opening
+ * parenthesis right after it (`계획 *name*(id)`). Inline code is left as is; nothing invisible is inserted.
  */
 const CJK =
   /[\p{Script=Hangul}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff00-\uffef]/u;

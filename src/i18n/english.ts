@@ -7,12 +7,10 @@ export type MessageKey = keyof typeof en;
 export type MessageValues = Record<string, string | number>;
 
 /**
- * English from one catalogue (the bot's en.json, or a provider's `words/en.json`): `key` with
- * `values` put in. A value named `fixKey` is a key of the same catalogue whose words go in as `fix`
- * (the same convention readers' renderings follow). Never throws: a message that cannot be
- * formatted (a value missing) reads as the catalogue wrote it, a key it lacks as the key, so
- * building an error never fails. A leaf (no provider words, no registry), so `errors.ts` and
- * provider folders can use it without an import cycle.
+ * English from one catalogue (en.json or a provider's): `key` with `values`; a `fixKey` value names a key
+ * whose words go in as `fix`. Never throws (an error's message must build): unformattable reads as written,
+ * a missing key as the key. A leaf (no provider words, no registry), so `errors.ts` and providers can use
+ * it without an import cycle.
  */
 export function englishFrom(messages: Readonly<Record<string, string>>) {
   const intl = createIntl(

@@ -1,11 +1,8 @@
 /**
- * Korean particles that follow an inserted word. A particle has two forms, chosen by how the word
- * before it ends: 은/는, 이/가, 을/를, 과/와 and 이라/라 by whether its last syllable has a final
- * consonant, 으로/로 by whether that consonant is other than ㄹ. The catalogue cannot know the word
- * (a connection, a kind, a state), so it writes both forms, the way Korean forms do ("{name}을(를)"),
- * and the translator picks one when the word is known ("작업은(는)" read as a form left
- * unfilled). Where the ending cannot be told (a Slack mention, a symbol), both forms stay: that is
- * still correct Korean, only clumsier.
+ * Korean particles after an inserted word: 은/는, 이/가, 을/를, 과/와, 이라/라 by whether its last syllable has a
+ * final consonant, 으로/로 by whether it is other than ㄹ. The catalogue cannot know the word, so it writes
+ * both ("{name}을(를)") and this picks one when the word is known. Where the ending cannot be told (a Slack
+ * mention, a symbol) both stay: correct Korean, only clumsier.
  */
 
 /** Where a string value starts and ends in a formatted message (Unicode private use: never typed). */
