@@ -2,14 +2,10 @@
 const UNKNOWN = 'unknown';
 
 /**
- * The closed set of values `migrate_bot_requests_total`'s `what` label takes, made from the app's
- * own registrations (subcommand names, action and callback ids, the patterns listeners answer), so
- * an id anyone can make up in a signed request never becomes a label: it counts as `unknown`.
- *
- * A pattern gives as its label what it matched (`resource.pause` of `resource.pause:<payload>`,
- * the separator dropped), but only when it can match finitely many strings (literals and
- * alternatives, no classes or repeats); a pattern that could match made-up text gives `unknown`,
- * and its listener names what it found instead (the help buttons give the subcommand's name).
+ * The closed set of `migrate_bot_requests_total`'s `what` label, from the app's own registrations, so an
+ * id made up in a signed request never becomes a label (it is `unknown`). A pattern labels what it matched
+ * (`resource.pause` of `resource.pause:<payload>`) only if it matches finitely many strings (literals,
+ * alternatives); otherwise `unknown`, and its listener names what it found (help buttons: the subcommand).
  */
 export class RequestLabels {
   readonly #names: ReadonlySet<string>;
