@@ -1,12 +1,10 @@
 import { isIP } from 'node:net';
 
 /**
- * Loopback, private, link-local (cloud metadata), shared (CGNAT), multicast, unspecified and
- * in-cluster names and addresses: where no request the bot makes on someone's word may go.
- *
- * An IPv6 address can carry an IPv4 one (mapped `::ffff:a.b.c.d`, compatible `::a.b.c.d`, NAT64
- * `64:ff9b::/96`, 6to4 `2002::/16`): that IPv4 address is judged, so `[64:ff9b::7f00:1]` is
- * loopback. A name's trailing dot (`localhost.`) names the same host, so it is dropped first.
+ * Loopback, private, link-local (cloud metadata), shared (CGNAT), multicast, unspecified and in-cluster
+ * hosts: where no request made on someone's word may go. An IPv4 address inside IPv6 (`::ffff:a.b.c.d`,
+ * `::a.b.c.d`, NAT64 `64:ff9b::/96`, 6to4 `2002::/16`) is judged itself, so `[64:ff9b::7f00:1]` is
+ * loopback. A trailing dot (`localhost.`) names the same host, so it is dropped first.
  */
 export function isInternalHost(hostname: string): boolean {
   const host = hostname
