@@ -1,11 +1,8 @@
 /**
- * Cells of every CSV the bot writes, after OWASP's CSV injection advice: a spreadsheet must never
- * read a formula out of text someone else chose (a task's name, a requester's title, a list path).
- * Every text cell is quoted (RFC 4180, quotes doubled), and text that starts with = + - @, a tab or
- * a carriage return is prefixed with a single quote; so is each part of it that follows a comma, a
- * semicolon, a tab or a line break, since a spreadsheet set to split on `;` (many locales) or a tool
- * that splits lines naively would start a cell there. Numbers stay numbers: written as they are,
- * unquoted, so a negative figure is still a figure.
+ * Every CSV cell, per OWASP's CSV injection advice: a spreadsheet must never read a formula out of text
+ * others chose. Text is quoted (RFC 4180, quotes doubled) and prefixed with `'` when it starts with = + - @,
+ * tab or CR; so is each part after a comma, semicolon, tab or line break (locales splitting on `;`, naive
+ * line splitters). Numbers are written unquoted, so a negative figure stays a figure.
  */
 export function csvCell(value: string | number | undefined): string {
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
