@@ -13,13 +13,10 @@ export interface ProcessHandlers {
 }
 
 /**
- * Installed first thing, before any start-up work, so that:
- * - SIGTERM/SIGINT always end the process with code 0 (during a long start-up too, where the
- *   default would be 143), after a clean stop once the bot runs; a second signal exits at once;
- * - a promise rejected with nobody to handle it (a bug) is logged with the op id of the request it
- *   came from, and the bot keeps serving every other request instead of exiting;
- * - an uncaught exception is logged likewise, then the process exits 1: after a synchronous throw
- *   nobody caught, its state cannot be trusted (Node's own advice), and the platform restarts it.
+ * Installed before any start-up work: SIGTERM/SIGINT exit 0 (not 143, even mid start-up) after a clean
+ * stop, a second signal at once; an unhandled rejection (a bug) is logged with its request's op id and the
+ * bot keeps serving; an uncaught exception is logged, then exit 1: after an uncaught synchronous throw the
+ * state cannot be trusted (Node's advice), and the platform restarts it.
  */
 export function installProcessHandlers(
   logger: Logger,

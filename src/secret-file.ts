@@ -11,19 +11,11 @@ import {
 import path from 'node:path';
 
 /**
- * One secret read from a file (`<NAME>_FILE`, or a file in MIGRATE_BOT_SETTINGS_DIR), with what
- * the file itself allows. Symlinks are followed (a Kubernetes Secret volume is one: `NAME ->
- * ..data/NAME`); the checks are of the file reached:
- *
- * - refused: anything but a regular file (a FIFO would hold the start-up with the event loop
- *   blocked, deaf to SIGTERM; `/dev/zero` would be read until memory ran out), a file over
- *   `MAX_SECRET_FILE_BYTES`, and a file or folder anyone on the host may change (mode `o+w`,
- *   without the sticky bit for a folder): whoever can rewrite STORE_URL or the signing secret
- *   owns the bot;
- * - warned, and read: a file others may read (`o+r`) or its group may change (`g+w`). A group's
- *   read is fine (Kubernetes' `defaultMode: 0440` with `fsGroup`, what deploy/kustomize uses).
- *
- * Every message names the setting and the path, never the content, and says the fix.
+ * One secret from a file (`<NAME>_FILE`, or MIGRATE_BOT_SETTINGS_DIR), checked at the file reached through
+ * symlinks (a Kubernetes Secret is `NAME -> ..data/NAME`). Refused: not a regular file (a FIFO blocks
+ * start-up deaf to SIGTERM, `/dev/zero` reads forever), over `MAX_SECRET_FILE_BYTES`, or file or folder
+ * `o+w` (no sticky bit): who rewrites STORE_URL owns the bot. Warned: `o+r` or `g+w` (group read is fine:
+ * `defaultMode: 0440` + `fsGroup`). Messages name setting, path and fix, never the content.
  */
 export const MAX_SECRET_FILE_BYTES = 1024 * 1024;
 

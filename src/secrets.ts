@@ -1,15 +1,9 @@
 /**
- * The secret values known to this process, and where each is masked:
- *
- * - bot-wide secrets (signing secret, bot and app tokens, OAuth secrets and installation tokens,
- *   encryption keys) are masked in every Slack payload and every log line;
- * - a workspace's secrets (the credentials of its connections) are masked in payloads going to
- *   that workspace, and in every log line. Another workspace's replies never depend on them.
- *
- * Only values someone trusted chose become masking rules: the configuration, Slack's OAuth answer,
- * and connections once saved by an admin after a live check. A value typed into a form that is
- * then refused never does (the connect form's submission masks typed values in its own answer only).
- * Masking replaces text inside string values, so it can neither break a payload's structure nor throw.
+ * The secrets this process knows and where each is masked: bot-wide ones (signing secret, tokens, OAuth,
+ * encryption keys) in every Slack payload and log line; a workspace's (its connections' credentials) in
+ * its own payloads and every log line. Only trusted values become rules (configuration, Slack's OAuth
+ * answer, connections saved after a live check), never a refused form's typed values. Masking replaces text
+ * inside strings, so it can neither break a payload's structure nor throw.
  */
 export class SecretRegistry {
   readonly #botWide = new SecretSet();
