@@ -23,15 +23,15 @@ function longCommentBlocks(text: string): CommentBlock[] {
   const found: CommentBlock[] = [];
   let i = 0;
   while (i < lines.length) {
-    const start = lines[i].trim();
+    const start = (lines[i] ?? '').trim();
     let end = i + 1;
     if (start.startsWith('/*')) {
       let j = i;
-      while (j < lines.length && !lines[j].includes('*/')) j++;
+      while (j < lines.length && !(lines[j] ?? '').includes('*/')) j++;
       end = Math.min(j + 1, lines.length);
     } else if (start.startsWith('//')) {
       let j = i;
-      while (j < lines.length && lines[j].trim().startsWith('//')) j++;
+      while (j < lines.length && (lines[j] ?? '').trim().startsWith('//')) j++;
       end = j;
     }
     if (end - i >= LONG) found.push({ line: i + 1, lines: end - i });
