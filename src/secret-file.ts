@@ -13,9 +13,9 @@ import path from 'node:path';
 /**
  * One secret from a file (`<NAME>_FILE`, or MIGRATE_BOT_SETTINGS_DIR), checked at the file reached through
  * symlinks (a Kubernetes Secret is `NAME -> ..data/NAME`). Refused: not a regular file (a FIFO blocks
- * start-up deaf to SIGTERM, `/dev/zero` reads forever), over `MAX_SECRET_FILE_BYTES`, or file or folder
- * `o+w` (no sticky bit): who rewrites STORE_URL owns the bot. Warned: `o+r` or `g+w` (group read is fine:
- * `defaultMode: 0440` + `fsGroup`). Messages name setting, path and fix, never the content.
+ * start-up deaf to SIGTERM, `/dev/zero` fills memory), over `MAX_SECRET_FILE_BYTES`, or a file or folder
+ * `o+w` (a folder: without sticky bit): who rewrites STORE_URL owns the bot. Warned: `o+r`, `g+w` (group
+ * read is fine: `defaultMode: 0440` + `fsGroup`). Messages name setting, path and fix, never the content.
  */
 export const MAX_SECRET_FILE_BYTES = 1024 * 1024;
 
