@@ -330,9 +330,14 @@ describe('Slack back-pressure per workspace on Redis', () => {
 
   it('a post waiting for its pace window does not go out if Slack told another replica to wait meanwhile', async () => {
     const clock = new TestClock();
+    // A channel window of 30 s on the test clock: its counter lives on Redis for the window and a
+    // second, so a loaded machine's stall between the two slots (a 1 s window lapsed on a
+    // Cluster run) cannot free the window the test needs spent.
+    const pace = { ...DEFAULT_POST_PACE, perChannel: { windowMs: 30_000, max: 1 }, maxWaitMs: 60_000 };
+    const paced = { postPace: pace, recoveryProbeMs: 30_000 } as never;
     const [one, two] = [
-      new PostPacer(await redis(), settings, emptyDeliveryStats(), clock),
-      new PostPacer(await redis(), settings, emptyDeliveryStats(), clock),
+      new PostPacer(await redis(), paced, emptyDeliveryStats(), clock),
+      new PostPacer(await redis(), paced, emptyDeliveryStats(), clock),
     ];
     expect(await two.slot(entry(1))).toBe(true);
     // The same channel again at once: its window (1 per second) is spent, so the slot waits for
