@@ -3,7 +3,7 @@ import type { Translator } from '../i18n/translator.js';
 import type { FormValues } from '../providers/definition.js';
 import type { ProviderId } from '../providers/provider-ids.js';
 import type { HandlerContext } from '../slack/context.js';
-import type { ApprovalRecord } from './approvals/approval-record.js';
+import type { ApprovalRecord } from './shared/approval-record.js';
 
 /** A request to create a migration as the core's create form and workflow step hand it over. */
 export interface CreateRequestInput {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
-import type { ApprovalRecord } from '../../src/capabilities/approvals/approval-record.js';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { claimStart, STALE_START_MS, startToken } from '../../src/capabilities/approvals/scheduled-start.js';
+import type { ApprovalRecord } from '../../src/capabilities/shared/approval-record.js';
 import { RedisAtomicKv } from '../../src/store/redis-atomic-kv.js';
 import { postedApproval } from '../harness/approval-requests.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import type { ApprovalRecord } from '../../src/capabilities/approvals/approval-record.js';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
+import type { ApprovalRecord } from '../../src/capabilities/shared/approval-record.js';
 import type { Interactions, ShownView } from './interactions.js';
 import { buttons, type TestBot } from './test-bot.js';
 import { until } from './until.js';

@@ -9,7 +9,7 @@ import {
   type RequestCheck,
   refusedError,
 } from '../request-gate.js';
-import type { ApprovalRecord } from './approval-record.js';
+import type { ApprovalRecord } from '../shared/approval-record.js';
 import type { ApprovalStore } from './approval-store.js';
 import type { ApprovalServiceOptions, Decision, DecisionInput } from './approval-types.js';
 import { redrawApproverMessages } from './approver-notices.js';

@@ -9,7 +9,7 @@ import {
   verificationModalMetadata,
   verificationTargetFromModal,
   verificationTargetOf,
-} from '../verification/verification-button.js';
+} from '../shared/verified-run.js';
 import type { CutoverState } from './state.js';
 import { parseSync, requestSync } from './sync-command.js';
 import { CUTOVER_WORDS } from './words.js';

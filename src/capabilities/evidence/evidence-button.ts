@@ -4,7 +4,7 @@ import { buttonHandler, postedOn } from '../../slack/button-handler.js';
 import type { HandlerContext } from '../../slack/context.js';
 import { findResource } from '../../use-cases/context.js';
 import type { CapabilityButton, VerifiedRun } from '../drawing-hooks.js';
-import { verificationTargetOf } from '../verification/verification-button.js';
+import { verificationTargetOf } from '../shared/verified-run.js';
 import { deliverBundle } from './deliver.js';
 import type { EvidenceState } from './evidence-bundle.js';
 import { EVIDENCE_WORDS } from './words.js';

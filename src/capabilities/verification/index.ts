@@ -1,11 +1,11 @@
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import { defineCapability } from '../capability.js';
+import { VERIFICATION, type VerificationState } from '../shared/verification-fact.js';
 import { SIGNOFF_VIEW, signOffButton, signOffSubmission } from './signoff-button.js';
 import { listUnverified } from './unverified-list.js';
 import { type VerificationNote, verifyEnding } from './verification.js';
 import { verificationCard } from './verification-card.js';
 import { verificationFile } from './verification-csv.js';
-import { VERIFICATION, type VerificationState } from './verification-fact.js';
 import {
   failedRunNext,
   renderVerification,

@@ -2,7 +2,19 @@ import { z } from 'zod';
 import { RESOURCE_KINDS, type ResourceKind } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
 import { parseJsonOrUndefined } from '../../store/open-atomic-kv.js';
-import type { SignOffTarget } from './sign-off-verification.js';
+
+/**
+ * Which verification a button under its post acts on: the watch (its channel and resource) and the
+ * verification's `at`. The verification owns the post; the capabilities that add buttons under it
+ * (a delta run, a bucket check, the evidence, keep in sync) read the run from here, not from it.
+ */
+export interface RunTarget {
+  channel: string;
+  connection: string;
+  kind: ResourceKind;
+  id: string;
+  at: number;
+}
 
 /**
  * What a verification post's buttons (Sign off, Run changes since) carry: the resource and which
@@ -24,7 +36,7 @@ export function encodeVerificationButton(
 }
 
 /** The verification a button pressed in `channel` is about; a button it cannot read is refused. */
-export function verificationTargetOf(value: string | undefined, channel: string | undefined): SignOffTarget {
+export function verificationTargetOf(value: string | undefined, channel: string | undefined): RunTarget {
   const parsed = valueSchema.safeParse(parseJsonOrUndefined(value));
   if (!parsed.success || !channel) throw InvalidInputError.of('error.oldButton');
   const { c, k, id, at } = parsed.data;
@@ -32,12 +44,12 @@ export function verificationTargetOf(value: string | undefined, channel: string 
 }
 
 /** The target as a modal's `private_metadata`, for its submission. */
-export function verificationModalMetadata(t: SignOffTarget): string {
+export function verificationModalMetadata(t: RunTarget): string {
   return JSON.stringify({ c: t.connection, k: t.kind, id: t.id, at: t.at, ch: t.channel });
 }
 
 /** The target a modal came back with; undefined when its metadata is not one. */
-export function verificationTargetFromModal(metadata: string | undefined): SignOffTarget | undefined {
+export function verificationTargetFromModal(metadata: string | undefined): RunTarget | undefined {
   const parsed = metadataSchema.safeParse(parseJsonOrUndefined(metadata));
   if (!parsed.success) return undefined;
   const { c, k, id, at, ch } = parsed.data;
