@@ -1,5 +1,6 @@
 import { readFileSections } from '../connections/file-sections.js';
 import type { NormalizedState } from '../domain/migration-resource.js';
+import { InvalidInputError } from '../errors.js';
 import { joinWords } from '../i18n/joined-words.js';
 import type { Translator } from '../i18n/translator.js';
 import type { FormValues } from '../providers/definition.js';
@@ -182,7 +183,8 @@ export class Capabilities implements CapabilityStates, RequestGate {
       const offered = c.approvals();
       if (offered) return offered;
     }
-    throw new Error('no started capability decides requests to create');
+    // Left out (a configuration without the approvals): the requester is told, as a refusal.
+    throw InvalidInputError.of('error.createNotOffered');
   }
 
   /** `approvals()` asked at each call, so a capability started before the approvals may hold it. */
