@@ -49,10 +49,18 @@ describe('capability folders that stand alone', () => {
       [from, ...needs].filter((n) => !names.has(n)),
     );
     expect(unknown).toEqual([]);
-    const reaches = (from: string, to: string, seen = new Set<string>()): boolean =>
-      (CAPABILITY_NEEDS[from] ?? []).some(
-        (n) => n === to || (!seen.has(n) && (seen.add(n), reaches(n, to, seen))),
-      );
+    // Walked breadth-first from each name: at most every capability once.
+    const reaches = (from: string, to: string): boolean => {
+      const seen = new Set<string>();
+      const queue = [...(CAPABILITY_NEEDS[from] ?? [])];
+      for (let n = queue.shift(); n !== undefined; n = queue.shift()) {
+        if (n === to) return true;
+        if (seen.has(n)) continue;
+        seen.add(n);
+        queue.push(...(CAPABILITY_NEEDS[n] ?? []));
+      }
+      return false;
+    };
     expect([...names].filter((n) => reaches(n, n))).toEqual([]);
   });
 });

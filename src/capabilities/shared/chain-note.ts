@@ -12,7 +12,7 @@ type Rerun = NonNullable<ApprovalRecord['rerun']>;
 /**
  * Said once in a run's thread when a delta run of it is asked for, or made: the chain stays in
  * one thread, posted by the outbox like every other line about the run (`WatchNotes.say`, as
- * this capability's `SaidNote`; entries stored before it was one read as one, `record-expand.ts`).
+ * the delta runs' `SaidNote`; entries stored before it was one read as one, `record-expand.ts`).
  * Mentions and ids only; the words are drawn at delivery, in the channel's language.
  */
 export interface ChainNote {

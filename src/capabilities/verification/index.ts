@@ -19,7 +19,7 @@ import { VERIFICATION_WORDS } from './words.js';
  * Verification and sign-off: the report of a run that ended (its counts reconciled), its post and
  * CSV in the card's thread, the card's sentence (`cardNotice`), `/migrate list unverified`, and the sign-off by
  * someone other than who asked for it (two-person rule). Its fact of a watch is the verification
- * (`verification-fact.ts`), decided by its hook in the cycle's compare-and-set that records the
+ * (`shared/verification-fact.ts`), decided by its hook in the cycle's compare-and-set that records the
  * ending (`Watcher.atEnding`); its post is its own, drawn here from the view it hands the
  * watcher's one editor (`thread-views.ts`), with the other capabilities' buttons under it.
  */
