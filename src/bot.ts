@@ -125,7 +125,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     build,
     delivery: () => watcher.outbox.stats,
     leasesHeld: () => watcher.leases.held,
-    approvalsPending: () => capabilities.approvals().pendingCount(),
+    // Async: with no approvals started, asking for them refuses and the gauge stays at 0.
+    approvalsPending: async () => capabilities.approvals().pendingCount(),
     configuredConnections: () => registry.fileConnectionLabels(),
   });
   // Every store operation is timed for /metrics (store latency and errors).

@@ -64,6 +64,11 @@ async function smoke(t: TestBot, approvals: boolean): Promise<void> {
   expect(home.status).toBe(200);
   const view = await t.fakeSlack.waitFor(() => t.fakeSlack.callsTo('views.publish')[published]);
   expect(JSON.stringify(view.body.view)).toContain('/migrate');
+
+  // The operations port counts what is there (the requests waiting: none without the approvals).
+  const metrics = await fetch(`${t.metricsUrl}/metrics`);
+  expect(metrics.status).toBe(200);
+  expect(await metrics.text()).toContain('migrate_bot_');
 }
 
 describe('the bot with one capability left out (and those that need it)', () => {
