@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CAPABILITIES } from '../../src/capabilities/registry.js';
+import { OMS_TASK_FORM } from '../harness/approval-requests.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
 import { messageText, TestBot } from '../harness/test-bot.js';
 import { withDependents } from '../layout/capability-needs.js';
@@ -12,16 +13,6 @@ import { withDependents } from '../layout/capability-needs.js';
  */
 const ADMIN = 'U0ALICE01';
 const CHANNEL = 'C0FAKE001';
-const OMS_VALUES = {
-  task_type: 'prefix',
-  src_cloud: 'AWS',
-  src_region: 'us-east-1',
-  src_bucket: 'src-bucket',
-  src_objects: 'photos/',
-  dst_region: 'cn-north-4',
-  dst_bucket: 'dst-bucket',
-  description: 'alone',
-};
 
 /** Error-level lines the bot logged. */
 const errorLines = (t: TestBot) => t.logs.lines.filter((l) => /"level":(?:50|60|"error"|"fatal")/.test(l));
@@ -45,7 +36,7 @@ async function smoke(t: TestBot, approvals: boolean): Promise<void> {
         .find((v: ShownView) => v.view.callback_id === 'migrate_create.form' && v.method === 'views.update'),
     );
     const since = t.fakeSlack.calls.length;
-    const submitted = await new Interactions(t).submit(form, OMS_VALUES, { userId: ADMIN });
+    const submitted = await new Interactions(t).submit(form, OMS_TASK_FORM, { userId: ADMIN });
     expect(submitted.status).toBe(200);
     await t.settled();
     const posted = t.fakeSlack.calls
