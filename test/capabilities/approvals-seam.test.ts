@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { approvals } from '../../src/capabilities/approvals/index.js';
+import { partsOf } from '../harness/started-capabilities.js';
 import { importersOf, SRC, sources } from './folder-importers.js';
 
 /**
@@ -56,12 +57,14 @@ describe('the approvals capability is one folder', () => {
   it('is not a field of AppDeps: listeners reach the started capability', () => {
     const context = readFileSync(path.join(SRC, 'slack/context.ts'), 'utf8');
     const appDeps = /export interface AppDeps \{([\s\S]*?)\n\}/.exec(context)?.[1] ?? '';
-    expect(appDeps).toContain('capabilities: Capabilities;');
+    expect(appDeps).toContain('capabilities: StartedCapabilities;');
     expect(appDeps).not.toMatch(/^\s*approvals\??:/m);
   });
 
   it('declares its settings itself: the settings subcommand is given them as a section', () => {
-    const words = approvals.settingsSections.flatMap((s) => s.forms.map((f) => f.words[0]));
+    const words = (partsOf(approvals).commands?.settingsSections ?? []).flatMap((s) =>
+      s.forms.map((f) => f.words[0]),
+    );
     expect(words).toEqual(['approvals', 'approval-ttl', 'approvers', 'approval-notify']);
     const settings = readFileSync(path.join(SRC, 'slack/listeners/commands/subcommands/settings.ts'), 'utf8');
     expect(settings).not.toMatch(/approvalsChannel|approvalTtlHours|approversGroup|approvalNotify|APPROVER/);

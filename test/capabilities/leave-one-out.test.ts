@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CAPABILITIES } from '../../src/capabilities/registry.js';
 import { OMS_TASK_FORM } from '../harness/approval-requests.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
+import { partsOf } from '../harness/started-capabilities.js';
 import { messageText, TestBot } from '../harness/test-bot.js';
 import { withDependents } from '../layout/capability-needs.js';
 
@@ -17,9 +18,17 @@ const CHANNEL = 'C0FAKE001';
 /** Error-level lines the bot logged. */
 const errorLines = (t: TestBot) => t.logs.lines.filter((l) => /"level":(?:50|60|"error"|"fatal")/.test(l));
 
-async function smoke(t: TestBot, approvals: boolean): Promise<void> {
-  const help = messageText(await t.ask('help'));
-  expect(help).toContain('/migrate');
+/** A subcommand's line in `help all`: `/migrate <name>` not followed by more of a name. */
+const listed = (help: string, name: string) =>
+  new RegExp(`/migrate ${name.replace(/[-/\\^$*+?.()|[\]{}]/g, '\\$&')}(?![\\w-])`).test(help);
+
+async function smoke(t: TestBot, out: readonly string[]): Promise<void> {
+  const approvals = !out.includes('approvals');
+  // Help says the commands of the capabilities there, and none of those left out.
+  const help = messageText(await t.ask('help all'));
+  for (const c of CAPABILITIES)
+    for (const s of partsOf(c).commands?.subcommands ?? [])
+      expect(listed(help, s.name), `${c.name}: /migrate ${s.name}`).toBe(!out.includes(c.name));
 
   const task = t.oms.addTask({ name: 'left-alone', status: 2 });
   const card = messageText(await t.ask(`status ${task.id}`));
@@ -68,13 +77,13 @@ describe('the bot with one capability left out (and those that need it)', () => 
     async (name) => {
       const out = withDependents([name]);
       const t = new TestBot();
-      await t.start({ leaveOut: out, env: { POLL_INTERVAL_SECONDS: '0' } });
+      await t.start({ leaveOut: [name], env: { POLL_INTERVAL_SECONDS: '0' } });
       try {
-        // What started is the list without them: no capability is left that needs one of them.
+        // The bot leaves out those that need it too, from their declared `needs`.
         expect(t.bot.deps.capabilities.names()).toEqual(
           CAPABILITIES.map((c) => c.name).filter((n) => !out.includes(n)),
         );
-        await smoke(t, !out.includes('approvals'));
+        await smoke(t, out);
         expect(errorLines(t)).toEqual([]);
       } finally {
         await t.stop();

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { onCall } from '../../src/capabilities/on-call/index.js';
+import { partsOf } from '../harness/started-capabilities.js';
 import { importersOf, SRC, sources } from './folder-importers.js';
 
 /**
@@ -16,7 +17,6 @@ const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?on-call\/[^']+'/;
 
 const STILL_READ_BY: Record<string, string> = {
   'capabilities/registry.ts': 'the one list of capabilities',
-  'settings/workspace-settings.ts': 'the escalation settings’ schema (workspace and channel)',
 };
 
 describe('the on-call capability (claims and escalation) is one folder', () => {
@@ -36,11 +36,9 @@ describe('the on-call capability (claims and escalation) is one folder', () => {
   });
 
   it('declares `settings escalation` itself, a section the settings subcommand is given', () => {
-    expect(onCall.settingsSections.flatMap((s) => s.forms.map((f) => f.words[0]))).toEqual([
-      'escalation',
-      'escalation',
-      'escalation',
-    ]);
+    expect(
+      (partsOf(onCall).commands?.settingsSections ?? []).flatMap((s) => s.forms.map((f) => f.words[0])),
+    ).toEqual(['escalation', 'escalation', 'escalation']);
     const settings = readFileSync(path.join(SRC, 'slack/listeners/commands/subcommands/settings.ts'), 'utf8');
     expect(settings).not.toMatch(/escalation/i);
   });

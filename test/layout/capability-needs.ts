@@ -1,16 +1,9 @@
-/**
- * Each capability's declared dependencies, by name: what it imports of another folder and needs
- * started (leaving one out leaves out those that need it). Kept here until the contract declares
- * them (`Capability.needs`).
- */
-export const CAPABILITY_NEEDS: Readonly<Record<string, readonly string[]>> = {
-  api: ['approvals'],
-  'delta-runs': ['approvals'],
-  evidence: ['plans'],
-  guardrails: ['windows'],
-  objects: ['delta-runs'],
-  plans: ['approvals'],
-};
+import { CAPABILITIES } from '../../src/capabilities/registry.js';
+
+/** Each capability's declared dependencies, by name, as it declares them (`Capability.needs`). */
+export const CAPABILITY_NEEDS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  CAPABILITIES.map((c) => [c.name, c.needs ?? []]),
+);
 
 /** `names` with every capability that needs one of them, directly or through another. */
 export function withDependents(
@@ -18,10 +11,11 @@ export function withDependents(
   needs: Readonly<Record<string, readonly string[]>> = CAPABILITY_NEEDS,
 ): string[] {
   const out = new Set(names);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [name, its] of Object.entries(needs))
-      if (!out.has(name) && its.some((n) => out.has(n))) grew = out.add(name).size > 0;
+  // Each turn adds at least one name or ends: at most one turn per capability.
+  for (let turn = 0; turn <= Object.keys(needs).length; turn++) {
+    const more = Object.entries(needs).filter(([n, its]) => !out.has(n) && its.some((x) => out.has(x)));
+    if (more.length === 0) break;
+    for (const [n] of more) out.add(n);
   }
   return [...out];
 }

@@ -1,12 +1,12 @@
 import { channelScope } from '../../access/policy.js';
 import type { ConnectionRegistry } from '../../connections/connection-registry.js';
+import type { StartedCapabilities } from '../../contract/started.js';
 import { InvalidInputError } from '../../errors.js';
 import type { NextRun } from '../../providers/types.js';
 import type { UseCaseContext } from '../../use-cases/context.js';
 import { titleOf } from '../../watcher/outbox/notification.js';
 import { type WatchRecord, watchKey } from '../../watcher/records/watch-store.js';
 import { approvalsOf } from '../approvals/approvals-state.js';
-import type { CapabilityStates } from '../capability.js';
 import type { ApprovalRecord } from '../shared/approval-record.js';
 import { verificationOf } from '../shared/verification-fact.js';
 import type { RunTarget } from '../shared/verified-run.js';
@@ -19,7 +19,7 @@ export type RerunTarget = RunTarget;
 export interface RerunDeps {
   connections: ConnectionRegistry;
   /** Where the approvals are (`approvalsOf`). */
-  capabilities: CapabilityStates;
+  capabilities: StartedCapabilities;
 }
 
 /** A delta run as it would be asked for: its number in the chain, its name and the provider's request. */

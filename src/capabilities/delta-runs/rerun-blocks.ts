@@ -1,13 +1,14 @@
 import type { KnownBlock, View } from '@slack/types';
+import type { CapabilityButton } from '../../contract/card.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { CreateSummary } from '../../providers/create-request.js';
 import { isProviderId, providerDefinition } from '../../providers/registry.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { rerunLine } from '../approvals/blocks/rerun-line.js';
 import { APPROVAL_WORDS } from '../approvals/words.js';
-import type { CapabilityButton, VerifiedRun } from '../drawing-hooks.js';
 import type { ApprovalRecord } from '../shared/approval-record.js';
 import type { ChainNote } from '../shared/chain-note.js';
+import type { VerifiedRun } from '../shared/verified-run.js';
 import { encodeVerificationButton } from '../shared/verified-run.js';
 import { DELTA_RUN_WORDS } from './words.js';
 

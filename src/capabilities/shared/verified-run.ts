@@ -1,7 +1,32 @@
 import { z } from 'zod';
-import { RESOURCE_KINDS, type ResourceKind } from '../../domain/migration-resource.js';
+import type { ButtonsUnder, CapabilityButton } from '../../contract/card.js';
+import {
+  type MigrationResource,
+  RESOURCE_KINDS,
+  type ResourceKind,
+} from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
+import type { Translator } from '../../i18n/translator.js';
+import type { ProviderId } from '../../providers/provider-ids.js';
 import { parseJsonOrUndefined } from '../../store/open-atomic-kv.js';
+import { VERIFICATION } from './verification-fact.js';
+
+/**
+ * The finished run a verification post is about, the subject of the buttons others add under it
+ * (the verification's extension point): `at` names the verification (a button that acts on it
+ * carries it), `provider` whose run it is (absent on posts drawn from older records).
+ */
+export type VerifiedRun = Pick<MigrationResource, 'connection' | 'kind' | 'id' | 'state'> & {
+  at: number;
+  provider?: ProviderId;
+};
+
+/** A capability's buttons under the verification's post, as its `posts.under`. */
+export function underVerification(
+  buttons: (run: VerifiedRun, tr: Translator) => CapabilityButton[],
+): Record<string, ButtonsUnder> {
+  return { [VERIFICATION]: (subject, tr) => buttons(subject as VerifiedRun, tr) };
+}
 
 /**
  * Which verification a button under its post acts on: the watch (its channel and resource) and the

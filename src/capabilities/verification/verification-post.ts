@@ -1,4 +1,5 @@
 import type { Button, KnownBlock } from '@slack/types';
+import type { CapabilityButton } from '../../contract/card.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { displayName, refBeside } from '../../slack/blocks/display-name.js';
 import { planButtons } from '../../slack/blocks/failure-buttons.js';
@@ -7,9 +8,9 @@ import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { actionLabel } from '../../slack/blocks/resource-card.js';
 import type { Rendered } from '../../slack/blocks/watch-notifications.js';
 import type { CardFacts } from '../../watcher/outbox/notification.js';
-import type { CapabilityButton, VerifiedRun } from '../drawing-hooks.js';
 import { failureOwnerShown } from '../shared/failure-owner.js';
 import { LIST_ORDER, type VerificationReport } from '../shared/verification-report.js';
+import type { VerifiedRun } from '../shared/verified-run.js';
 import { encodeVerificationButton } from '../shared/verified-run.js';
 import type { VerificationNote } from './verification.js';
 import type { VerificationCard } from './verification-card.js';
