@@ -27,14 +27,14 @@ const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
  * folder, type-only ones too, resolved to the folder it lands in. Each pair with the files and
  * specifiers that make it, for the failure message.
  */
-export function capabilityPairs(): Map<string, string[]> {
+export function capabilityPairs(sources: readonly string[] = capabilityFolders()): Map<string, string[]> {
   const folders = new Set(capabilityFolders());
   const pairs = new Map<string, string[]>();
-  for (const from of folders) {
+  for (const from of sources) {
     for (const file of tsFiles(path.join(CAPS, from))) {
       for (const [, spec] of readFileSync(file, 'utf8').matchAll(SPECIFIER)) {
         const to = path.relative(CAPS, path.resolve(path.dirname(file), spec as string)).split(path.sep)[0];
-        if (!to || to === from || to === '..' || !folders.has(to)) continue;
+        if (!to || to === from || !folders.has(to)) continue;
         const key = `${from} -> ${to}`;
         pairs.set(key, [...(pairs.get(key) ?? []), `${path.relative(CAPS, file)}: ${spec}`]);
       }

@@ -43,6 +43,10 @@ describe('capability folders that stand alone', () => {
     expect(declared.filter((k) => !pairs.has(k))).toEqual([]);
   });
 
+  it('share through leaves that import no capability folder (no pair hidden behind them)', () => {
+    expect(Object.fromEntries(capabilityPairs(['shared']))).toEqual({});
+  });
+
   it('need only capabilities of the list, with no circle', () => {
     const names = new Set(CAPABILITIES.map((c) => c.name));
     const unknown = Object.entries(CAPABILITY_NEEDS).flatMap(([from, needs]) =>
