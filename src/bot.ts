@@ -8,6 +8,7 @@ import { SCHEDULER_TICK_MS, scheduleTimedWork } from './bot-jobs.js';
 import { registerBotSecrets } from './bot-secrets.js';
 import { buildInfo } from './build-info.js';
 import { collectCapabilities } from './capabilities/collect/index.js';
+import { leaveOut } from './capabilities/leave-out.js';
 import { CAPABILITIES } from './capabilities/registry.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
@@ -66,6 +67,8 @@ export interface BotOptions {
   interactiveBudget?: InteractiveBudget;
   /** Capabilities started after the registry's (`capabilities/registry.ts`): a test's own. */
   capabilities?: readonly Capability[];
+  /** The registry's capabilities left out, by name, with those that need them (`leaveOut`). */
+  leaveOut?: readonly string[];
 }
 
 export interface RunningBot {
@@ -97,7 +100,10 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const warnFile = (warning: string) => logger.warn(`secret file: ${warning}`);
   for (const warning of config.fileWarnings) warnFile(warning);
   // The registry's capabilities (and a test's): their card lines are read by the watcher's renderer.
-  const capabilities = collectCapabilities([...CAPABILITIES, ...(options.capabilities ?? [])]);
+  const capabilities = collectCapabilities([
+    ...leaveOut(CAPABILITIES, options.leaveOut),
+    ...(options.capabilities ?? []),
+  ]);
   const env = options.env ?? process.env;
   const file = config.connectionsFile;
   const connections =
@@ -119,7 +125,8 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
     build,
     delivery: () => watcher.outbox.stats,
     leasesHeld: () => watcher.leases.held,
-    approvalsPending: () => capabilities.approvals().pendingCount(),
+    // Async: with no approvals started, asking for them refuses and the gauge stays at 0.
+    approvalsPending: async () => capabilities.approvals().pendingCount(),
     configuredConnections: () => registry.fileConnectionLabels(),
   });
   // Every store operation is timed for /metrics (store latency and errors).

@@ -2,8 +2,8 @@ import type { AccessControl as AccessControl_ } from './access/access-control.js
 import type { Scope as Scope_ } from './access/policy.js';
 import type { Capability as Permission_, Role as Role_ } from './access/roles.js';
 import type { AuditLog as AuditLog_ } from './audit/audit-log.js';
-import type { ApprovalRecord as ApprovalRecord_ } from './capabilities/approvals/approval-record.js';
 import type { PreflightRecord as PreflightRecord_ } from './capabilities/preflight-record.js';
+import type { ApprovalRecord as ApprovalRecord_ } from './capabilities/shared/approval-record.js';
 import type { NextStepAction as NextStepAction_ } from './catalogue/code-classes.js';
 import type { Clock as Clock_ } from './clock.js';
 import type { Config as Config_ } from './config.js';

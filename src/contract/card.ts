@@ -1,7 +1,7 @@
 import type { ConfirmationDialog } from '@slack/types';
 import type { MigrationResource, NormalizedState } from '../domain/migration-resource.js';
 import type { Translator } from '../i18n/translator.js';
-import type { CardFacts, LastAction, NextStepAction, ProviderId } from './core-types.js';
+import type { CardFacts, LastAction, NextStepAction } from './core-types.js';
 
 /**
  * What a capability draws on a resource's card, its rows and its threads from its fact: lines,
@@ -59,13 +59,15 @@ export interface CardPart {
   note?(note: unknown, tr: Translator, now: number): CapabilityRendered | undefined;
 }
 
-/** What it draws of its own: its living posts, its Home section, and buttons under a verification. */
+/** What it draws of its own: its living posts, its Home section, and buttons under others' posts. */
 export interface PostsPart {
   /**
-   * Buttons it adds under a finished run's verification post (after the core's), in the reader's
-   * language; its own `listeners` answer them. Pure: the value names the run, nothing typed by a person.
+   * Buttons it adds under another capability's post, by that capability's name: an extension point
+   * the post's owner declares (the verification's, under a finished run's post), `subject` what the
+   * post is about in the owner's shape (`capabilities/shared/`). In the reader's language; its own
+   * `listeners` answer them. Pure: the value names the subject, nothing typed by a person.
    */
-  verificationButtons?(run: VerifiedRun, tr: Translator): CapabilityButton[];
+  under?: Readonly<Record<string, ButtonsUnder>>;
   /**
    * Its own living post (a plan's card, a verification in a run's thread), drawn from the view it
    * handed the watcher's one editor (`CapabilityPosts.show`, `threadViewEntry`), in the reader's
@@ -80,19 +82,13 @@ export interface PostsPart {
   homeFirst?: boolean;
 }
 
-/**
- * The finished run a verification post is about: `at` names the verification (a button that acts
- * on it carries it), `provider` whose run it is (absent on posts drawn from older records).
- */
-export type VerifiedRun = Pick<MigrationResource, 'connection' | 'kind' | 'id' | 'state'> & {
-  at: number;
-  provider?: ProviderId;
-};
+/** Buttons a capability adds under another's post about `subject` (`PostsPart.under`). */
+export type ButtonsUnder = (subject: unknown, tr: Translator) => CapabilityButton[];
 
 /** What the other capabilities add to a capability's post as it is drawn (the posts' `render`). */
 export interface PostAdditions {
-  /** Every capability's buttons under a finished run's verification post, in the list's order. */
-  verificationButtons(run: VerifiedRun, tr: Translator): CapabilityButton[];
+  /** Every other capability's buttons under this post (their `under[its name]`), in the list's order. */
+  buttonsUnder(subject: unknown, tr: Translator): CapabilityButton[];
 }
 
 /** A button a capability puts on a core post (Slack's button element; `text` plain, ≤75 characters). */

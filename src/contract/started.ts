@@ -1,6 +1,6 @@
 import type { NormalizedState } from '../domain/migration-resource.js';
 import type { Translator } from '../i18n/translator.js';
-import type { CapabilityButton, CapabilityRendered, CardResource, VerifiedRun } from './card.js';
+import type { CapabilityButton, CapabilityRendered, CardResource } from './card.js';
 import type { ListFilter } from './commands.js';
 import type { ActedVia, AppDeps, CardFacts, FormValues, Job, LastAction } from './core-types.js';
 import type {
@@ -66,7 +66,8 @@ export interface CardSeam {
 }
 
 export interface PostsSeam {
-  verificationButtons(run: VerifiedRun, tr: Translator): CapabilityButton[];
+  /** Every capability's buttons under `owner`'s post about `subject` (their `posts.under[owner]`). */
+  buttonsUnder(owner: string, subject: unknown, tr: Translator): CapabilityButton[];
   render(name: string, view: unknown, tr: Translator, now: number): CapabilityRendered | undefined;
   homeBlocks(
     who: { teamId: string; userId: string },

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuditLog } from '../../src/audit/audit-log.js';
-import type { ApprovalRecord } from '../../src/capabilities/approvals/approval-record.js';
 import {
   type ApprovalMessenger,
   ApprovalService,
 } from '../../src/capabilities/approvals/approval-service.js';
 import { ApprovalStore } from '../../src/capabilities/approvals/approval-store.js';
+import type { ApprovalRecord } from '../../src/capabilities/shared/approval-record.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { ForbiddenError, ProviderError } from '../../src/errors.js';
 import { SecretRegistry } from '../../src/secrets.js';

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { renderCompletionReport } from '../../src/slack/blocks/completion-report.js';
-import { postedApproval, rejectModalSince, submitRejectReason } from '../harness/approval-requests.js';
+import {
+  OMS_TASK_FORM,
+  postedApproval,
+  rejectModalSince,
+  submitRejectReason,
+} from '../harness/approval-requests.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
 import { buttons, messageText, TestBot } from '../harness/test-bot.js';
 
@@ -41,15 +46,7 @@ afterAll(async () => {
   await t.stop();
 });
 
-const OMS_VALUES = {
-  task_type: 'prefix',
-  src_cloud: 'AWS',
-  src_region: 'us-east-1',
-  src_bucket: 'src-bucket',
-  src_objects: 'photos/',
-  dst_region: 'cn-north-4',
-  dst_bucket: 'dst-bucket',
-};
+const OMS_VALUES = OMS_TASK_FORM;
 
 /** `/migrate create hw-prod task` as `userId`, the title typed in the form's description; the posted request. */
 async function requestTask(title: string, userId = OPERATOR) {

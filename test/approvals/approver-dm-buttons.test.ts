@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
-import { decideApproval, postedApproval } from '../harness/approval-requests.js';
+import { decideApproval, OMS_TASK_FORM, postedApproval } from '../harness/approval-requests.js';
 import { Interactions, ViewTracker } from '../harness/interactions.js';
 import { buttons, messageText, TestBot } from '../harness/test-bot.js';
 
@@ -46,13 +46,7 @@ async function requestWithDm(title: string, to = APPROVER): Promise<{ id: string
   );
   const since = t.fakeSlack.calls.length;
   const values = {
-    task_type: 'prefix',
-    src_cloud: 'AWS',
-    src_region: 'us-east-1',
-    src_bucket: 'src-bucket',
-    src_objects: 'photos/',
-    dst_region: 'cn-north-4',
-    dst_bucket: 'dst-bucket',
+    ...OMS_TASK_FORM,
     description: title,
   };
   expect((await ix.submit(form, values, { userId: OPERATOR })).status).toBe(200);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { blockLimitProblems } from '../../dev/fake-slack/block-limits.js';
-import type { ApprovalRecord } from '../../src/capabilities/approvals/approval-record.js';
 import { renderRequesterNotice } from '../../src/capabilities/approvals/blocks/approval-notices.js';
 import { renderApprovalRequest } from '../../src/capabilities/approvals/blocks/approval-request.js';
+import type { ApprovalRecord } from '../../src/capabilities/shared/approval-record.js';
 import { createTargets, summarizeCreateRequest } from '../../src/providers/create-request.js';
 import {
   omsPrefixCheck,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
-import { decideApproval, postedApproval } from '../harness/approval-requests.js';
+import { decideApproval, OMS_TASK_FORM, postedApproval } from '../harness/approval-requests.js';
 import { Interactions, ViewTracker } from '../harness/interactions.js';
 import { buttons, messageText, mrkdwnTexts, TestBot } from '../harness/test-bot.js';
 import { notifications } from '../harness/watcher-rig.js';
@@ -40,13 +40,7 @@ beforeAll(async () => {
   );
   const since = t.fakeSlack.calls.length;
   const values = {
-    task_type: 'prefix',
-    src_cloud: 'AWS',
-    src_region: 'us-east-1',
-    src_bucket: 'src-bucket',
-    src_objects: 'photos/',
-    dst_region: 'cn-north-4',
-    dst_bucket: 'dst-bucket',
+    ...OMS_TASK_FORM,
     description: TITLE,
   };
   expect((await ix.submit(form, values, { userId: OPERATOR })).status).toBe(200);

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
-import type { ApprovalRecord } from '../../src/capabilities/approvals/approval-record.js';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { claimStart, STALE_START_MS, startToken } from '../../src/capabilities/approvals/scheduled-start.js';
+import type { ApprovalRecord } from '../../src/capabilities/shared/approval-record.js';
 import { RedisAtomicKv } from '../../src/store/redis-atomic-kv.js';
-import { postedApproval } from '../harness/approval-requests.js';
+import { OMS_TASK_FORM, postedApproval } from '../harness/approval-requests.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
 import { buttons, messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
@@ -317,13 +317,7 @@ describe('a start or a cancel whose replica died between winning it and saving',
 
 describe('the create form’s start time', () => {
   const OMS_VALUES = {
-    task_type: 'prefix',
-    src_cloud: 'AWS',
-    src_region: 'us-east-1',
-    src_bucket: 'src-bucket',
-    src_objects: 'photos/',
-    dst_region: 'cn-north-4',
-    dst_bucket: 'dst-bucket',
+    ...OMS_TASK_FORM,
     description: 'form start',
   };
 

@@ -7,10 +7,9 @@ import { importersOf, SRC, sources } from './folder-importers.js';
 
 /**
  * Approvals (requests to create, their pre-flight, decisions and scheduled starts) are one
- * capability folder (ADR 0014): outside `src/capabilities/approvals/` only the registry, the
- * capabilities that build on a request (guardrails check it, plans and the API make them) and the
- * core file below names it (`CoreApprovals` hands back its record). The list may only get
- * shorter: an entry that no longer imports it fails here until it is removed.
+ * capability folder (ADR 0014): outside `src/capabilities/approvals/` only the registry and the
+ * capabilities that build on a request (plans, delta runs and the API make them) name it. The
+ * list may only get shorter: an entry that no longer imports it fails here until it is removed.
  */
 const FOLDER = 'capabilities/approvals/';
 const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?approvals\/[^']+'/;
@@ -18,24 +17,19 @@ const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?approvals\/[^']+'/;
 /** Core files still naming the folder, each with why. */
 const CORE_READERS: Record<string, string> = {
   'capabilities/registry.ts': 'the one list of capabilities',
-  'core-types.ts': 'the contract names `ApprovalRecord` (what `CoreApprovals` returns) through it',
 };
 
-/** Capabilities that build on a request to create: not the core, allowed to read its types. */
+/**
+ * Capabilities that build on a request to create, through their declared dependency on it
+ * (`test/layout/capability-pairs.test.ts`): not the core. Its record is a shared leaf
+ * (`capabilities/shared/approval-record.ts`) that those which only read it import instead.
+ */
 const CAPABILITY_READERS = [
   'capabilities/delta-runs/request-rerun.ts',
+  'capabilities/delta-runs/request-retry.ts',
   'capabilities/delta-runs/rerun-blocks.ts',
-  'capabilities/objects/reconcile-pass.ts',
-  'capabilities/objects/request-retry.ts',
   'capabilities/api/requests.ts',
-  'capabilities/plans/plan-creates.ts',
   'capabilities/plans/plan-planned.ts',
-  // The evidence bundle reads a request, its votes and its pre-flight as recorded (read only).
-  'capabilities/evidence/gather.ts',
-  'capabilities/evidence/evidence-bundle.ts',
-  'capabilities/evidence/parts.ts',
-  // Keep in sync starts each run as an approved request of its approver (the scheduled start).
-  'capabilities/cutover/sync-job.ts',
 ];
 
 describe('the approvals capability is one folder', () => {

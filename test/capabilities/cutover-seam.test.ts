@@ -28,17 +28,17 @@ describe('the cut-over capability is one folder', () => {
 
   it('offers Keep in sync only under a run that succeeded, where the provider has a delta run', () => {
     const run = { connection: 'oms', kind: 'task' as const, id: 't1', at: 42 };
-    const [button] = partsOf(cutover).posts!.verificationButtons!(
+    const [button] = partsOf(cutover).posts!.under!.verification!(
       { ...run, state: 'succeeded', provider: 'huawei-oms' },
       ENGLISH,
     );
     expect(button).toMatchObject({ action_id: 'cutover.sync.open', text: { text: 'Keep in sync…' } });
     expect(
-      partsOf(cutover).posts!.verificationButtons!(
+      partsOf(cutover).posts!.under!.verification!(
         { ...run, state: 'failed', provider: 'huawei-oms' },
         ENGLISH,
       ),
     ).toEqual([]);
-    expect(partsOf(cutover).posts!.verificationButtons!({ ...run, state: 'succeeded' }, ENGLISH)).toEqual([]);
+    expect(partsOf(cutover).posts!.under!.verification!({ ...run, state: 'succeeded' }, ENGLISH)).toEqual([]);
   });
 });

@@ -8,16 +8,14 @@ import { importersOf, sources } from './folder-importers.js';
 
 /**
  * Delta runs are one capability folder: outside `src/capabilities/delta-runs/` only the registry
- * names it, and the files below that still read it (the approvals' line and chain, the objects' retry in the same chain). The list may only get shorter.
+ * names it, and the objects' files below that still read it (a retry is asked in the run's chain, beside
+ * its deltas: a declared dependency). The list may only get shorter.
  */
 const FOLDER = 'capabilities/delta-runs/';
 const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?delta-runs\/[^']+'/;
 
 const STILL_READ_BY: Record<string, string> = {
   'capabilities/registry.ts': 'the one list of capabilities',
-  'capabilities/approvals/approval-messenger.ts': 'tells a delta run’s chain when its request is decided',
-  'capabilities/approvals/blocks/approval-request.ts': 'a delta run’s request says which run it follows',
-  'capabilities/objects/request-retry.ts': 'a retry counts on in the run’s chain (`parentRequest`)',
   'capabilities/objects/retry.ts': 'a retry tells the chain, and offers the delta run',
   'capabilities/objects/retry-view.ts': 'the retry modal’s delta button',
 };
@@ -48,7 +46,7 @@ describe('the delta-runs capability is one folder', () => {
 
   it('adds its button under a verification post through the seam, only where the provider has one', () => {
     const run = { connection: 'oms', kind: 'task' as const, id: 't1', at: 42 };
-    const [button, ...more] = partsOf(deltaRuns).posts!.verificationButtons!(
+    const [button, ...more] = partsOf(deltaRuns).posts!.under!.verification!(
       { ...run, state: 'succeeded', provider: 'huawei-oms' },
       ENGLISH,
     );
@@ -56,12 +54,12 @@ describe('the delta-runs capability is one folder', () => {
     expect(button).toMatchObject({ action_id: 'verification.rerun' });
     expect(JSON.parse(button!.value!)).toEqual({ c: 'oms', k: 'task', id: 't1', at: 42 });
     expect(
-      partsOf(deltaRuns).posts!.verificationButtons!(
+      partsOf(deltaRuns).posts!.under!.verification!(
         { ...run, state: 'failed', provider: 'huawei-oms' },
         ENGLISH,
       ),
     ).toEqual([]);
-    expect(partsOf(deltaRuns).posts!.verificationButtons!({ ...run, state: 'succeeded' }, ENGLISH)).toEqual(
+    expect(partsOf(deltaRuns).posts!.under!.verification!({ ...run, state: 'succeeded' }, ENGLISH)).toEqual(
       [],
     );
   });

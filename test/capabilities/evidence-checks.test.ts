@@ -5,7 +5,7 @@ import { messageText, TestBot } from '../harness/test-bot.js';
 import { until } from '../harness/until.js';
 import { ObjectsWorld } from './fixtures/objects-world.js';
 
-// Issue 78: a bucket check that ended is kept for the run's evidence (objects/check-history.ts):
+// Issue 78: a bucket check that ended is kept for the run's evidence (capabilities/shared/kept-checks.ts):
 // the bundle's bucket-checks.json holds what it counted and named, and differences.csv the rows of
 // its CSV, every outside key inert (a formula prefixed, control characters written out).
 

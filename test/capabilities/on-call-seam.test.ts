@@ -17,8 +17,6 @@ const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?on-call\/[^']+'/;
 
 const STILL_READ_BY: Record<string, string> = {
   'capabilities/registry.ts': 'the one list of capabilities',
-  'capabilities/plans/plan-view.ts': 'who is on a failed line of a plan (on-call’s fact)',
-  'capabilities/verification/verification-post.ts': 'the owner of a failed verification’s failure',
 };
 
 describe('the on-call capability (claims and escalation) is one folder', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { verificationOf } from '../../src/capabilities/shared/verification-fact.js';
 import { signOffStanding, verificationNote } from '../../src/capabilities/verification/verification.js';
-import { verificationOf } from '../../src/capabilities/verification/verification-fact.js';
 import { decodeRecord, encodeRecord } from '../../src/watcher/records/record-codec.js';
 import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
 

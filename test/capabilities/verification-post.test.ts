@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { deltaRuns } from '../../src/capabilities/delta-runs/index.js';
 import { objects } from '../../src/capabilities/objects/index.js';
+import { withVerification } from '../../src/capabilities/shared/verification-fact.js';
 import { verification } from '../../src/capabilities/verification/index.js';
 import { showVerification, type VerificationNote } from '../../src/capabilities/verification/verification.js';
 import { verificationCsv } from '../../src/capabilities/verification/verification-csv.js';
-import { withVerification } from '../../src/capabilities/verification/verification-fact.js';
 import { renderVerification, verifiedRun } from '../../src/capabilities/verification/verification-post.js';
 import { VERIFICATION_WORDS } from '../../src/capabilities/verification/words.js';
 import { translatorFor } from '../../src/i18n/translator.js';
@@ -82,7 +82,7 @@ describe('the verification post, its capability’s own', () => {
       const tr = translatorFor(locale);
       const note = NOTE as unknown as VerificationNote;
       const drawn = caps.render('verification', note, tr, AT)!;
-      const buttons = caps.verificationButtons(verifiedRun(note), tr);
+      const buttons = caps.buttonsUnder('verification', verifiedRun(note), tr);
       expect(buttons.map((b) => b.action_id)).toContain('verification.rerun');
       expect({ text: drawn.text, blocks: drawn.blocks }).toEqual(renderVerification(note, tr, buttons));
       expect(drawn.file).toEqual({
@@ -122,7 +122,7 @@ describe('the verification post, its capability’s own', () => {
         0,
       );
       const old = { ...NOTE, at: AT + 1 } as unknown as VerificationNote;
-      const buttons = caps.verificationButtons(verifiedRun(old), translatorFor('en'));
+      const buttons = caps.buttonsUnder('verification', verifiedRun(old), translatorFor('en'));
       expect(drawn?.blocks).toEqual(renderVerification(old, translatorFor('en'), buttons).blocks);
     }
   });

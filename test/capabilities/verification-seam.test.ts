@@ -12,23 +12,15 @@ import { importersOf, sources } from './folder-importers.js';
  * it at an ending with its hook (`Watcher.atEnding`). Its post in the run's thread is its own,
  * drawn by its `render` from the view it hands the one editor (`thread-views.ts`), and `list
  * unverified` is a list filter it contributes; the card's sentence is its `cardNotice`, from its
- * fact on the card. The list may only get shorter: an entry that no longer imports it fails here until it is removed.
+ * fact on the card. What the others read of it (its fact, its report, the run its post's buttons
+ * carry) is in `capabilities/shared/`: nothing else imports the folder. The list may only get
+ * shorter: an entry that no longer imports it fails here until it is removed.
  */
 const FOLDER = 'capabilities/verification/';
 const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?verification\/[^']+'/;
 
 const STILL_READ_BY: Record<string, string> = {
   'capabilities/registry.ts': 'the one list of capabilities',
-  'capabilities/plans/plan-view.ts': 'a plan’s line shows its run’s verification and sign-off',
-  'capabilities/events/envelope.ts': 'a verification note as a webhook event',
-  'capabilities/objects/retry.ts': 'the retry modal’s delta button names the verification',
-  'capabilities/delta-runs/rerun-blocks.ts': 'a delta run’s button names the verification',
-  'capabilities/delta-runs/rerun-button.ts': 'its modal carries the verification',
-  'capabilities/delta-runs/request-rerun.ts': 'follows the verification a button names',
-  'capabilities/evidence/evidence-button.ts': 'the bundle’s button sits under the verification post',
-  'capabilities/evidence/gather.ts': 'the bundle holds the verification and its sign-off (read only)',
-  'capabilities/evidence/ledger.ts': 'each run’s ending is kept beside its verification fact',
-  'capabilities/cutover/sync-button.ts': 'Keep in sync… sits under the verification post',
 };
 
 describe('the verification capability (verification and sign-off) is one folder', () => {

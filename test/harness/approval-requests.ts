@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import type { ApprovalRecord } from '../../src/capabilities/approvals/approval-record.js';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
+import type { ApprovalRecord } from '../../src/capabilities/shared/approval-record.js';
 import type { Interactions, ShownView } from './interactions.js';
 import { buttons, type TestBot } from './test-bot.js';
 import { until } from './until.js';
@@ -135,3 +135,14 @@ export async function submitRejectReason(
   );
   return String(told.body.text ?? '');
 }
+
+/** The OMS prefix task's create form as a test fills it (its field names, the modal's values). */
+export const OMS_TASK_FORM: Readonly<Record<string, string>> = {
+  task_type: 'prefix',
+  src_cloud: 'AWS',
+  src_region: 'us-east-1',
+  src_bucket: 'src-bucket',
+  src_objects: 'photos/',
+  dst_region: 'cn-north-4',
+  dst_bucket: 'dst-bucket',
+};

@@ -25,7 +25,23 @@ function inert(): unknown {
  * they draw, their create-form fields) without starting a bot: nothing they do reaches a store.
  */
 export function startedForReading(list: readonly Capability[] = CAPABILITIES): CollectedCapabilities {
-  return collectCapabilities(list).start(inertCore());
+  return collectCapabilities(withNeeds(list)).start(inertCore());
+}
+
+/** `list` with the registry's capabilities it needs (`needs`), each listed before those needing it. */
+function withNeeds(list: readonly Capability[]): Capability[] {
+  const out: Capability[] = [];
+  // Needs have no circle (test/layout/capability-pairs.test.ts): each capability is added once.
+  const add = (c: Capability): void => {
+    if (out.includes(c)) return;
+    for (const need of c.needs ?? []) {
+      const needed = CAPABILITIES.find((n) => n.name === need);
+      if (needed) add(needed);
+    }
+    out.push(c);
+  };
+  for (const c of list) add(c);
+  return out;
 }
 
 /** One capability's parts, started on an inert core (see `startedForReading`). */

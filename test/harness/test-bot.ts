@@ -64,6 +64,8 @@ export class TestBot {
       interactiveBudget?: InteractiveBudget;
       /** Capabilities started beside the registry's (a test's own, from test/fixtures/). */
       capabilities?: BotOptions['capabilities'];
+      /** The registry's capabilities left out (with those that need them). */
+      leaveOut?: BotOptions['leaveOut'];
     } = {},
   ): Promise<this> {
     await Promise.all([this.fakeSlack.start(), this.oms.start()]);
@@ -89,6 +91,7 @@ export class TestBot {
       watcher: options.watcher,
       interactiveBudget: options.interactiveBudget ?? TEST_INTERACTIVE_BUDGET,
       ...(options.capabilities ? { capabilities: options.capabilities } : {}),
+      ...(options.leaveOut ? { leaveOut: options.leaveOut } : {}),
     });
     this.url = `http://127.0.0.1:${port}`;
     this.metricsUrl = `http://127.0.0.1:${this.bot.metricsPort}`;

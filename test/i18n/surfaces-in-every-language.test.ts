@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { blockLimitProblems } from '../../dev/fake-slack/block-limits.js';
-import type { ApprovalRecord } from '../../src/capabilities/approvals/approval-record.js';
 import { pendingApprovalBlocks } from '../../src/capabilities/approvals/blocks/approval-home.js';
 import {
   renderRequesterNotice,
@@ -20,6 +19,7 @@ import {
 } from '../../src/capabilities/connections/connection-list.js';
 import { CONNECTION_WORDS, own } from '../../src/capabilities/connections/words.js';
 import { EXPLAIN_WORDS } from '../../src/capabilities/explain/words.js';
+import type { ApprovalRecord } from '../../src/capabilities/shared/approval-record.js';
 import {
   renderSubscribed,
   renderSubscriptionList,

@@ -1,8 +1,8 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import type { ApprovalRecord } from '../../src/capabilities/approvals/approval-record.js';
 import { renderRequesterNotice } from '../../src/capabilities/approvals/blocks/approval-notices.js';
 import { outcomeLine } from '../../src/capabilities/approvals/blocks/approval-words.js';
+import type { ApprovalRecord } from '../../src/capabilities/shared/approval-record.js';
 import { ErrorCode, OutcomeUnknownError } from '../../src/errors.js';
 import { fetchTransport, PoolRegistry } from '../../src/providers/http/http-client.js';
 import { UpCloudProvider } from '../../src/providers/upcloud/index.js';

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { CREATE_CALLBACKS } from '../../src/slack/blocks/create/modal-kit.js';
+import { OMS_TASK_FORM } from '../harness/approval-requests.js';
 import { ConnectBot } from '../harness/connect-bot.js';
 import { Interactions, type ShownView, ViewTracker, viewSubmissionBody } from '../harness/interactions.js';
 import { FORM } from '../harness/slack-requests.js';
@@ -23,15 +24,7 @@ const OPERATOR = 'U0OPER001';
 const APPROVALS = 'C0APPROVE';
 let views: ViewTracker;
 
-const OMS_VALUES = {
-  task_type: 'prefix',
-  src_cloud: 'AWS',
-  src_region: 'us-east-1',
-  src_bucket: 'src-bucket',
-  src_objects: 'photos/',
-  dst_region: 'cn-north-4',
-  dst_bucket: 'dst-bucket',
-};
+const OMS_VALUES = OMS_TASK_FORM;
 
 beforeAll(async () => {
   await c.start({ env: { POLL_INTERVAL_SECONDS: '0' } });

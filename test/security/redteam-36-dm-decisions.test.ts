@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
-import { decideApproval, postedApproval } from '../harness/approval-requests.js';
+import { decideApproval, OMS_TASK_FORM, postedApproval } from '../harness/approval-requests.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
 import { TestBot } from '../harness/test-bot.js';
 
@@ -22,13 +22,7 @@ const DM = 'D0DIRECT01';
 let views: ViewTracker;
 
 const VALUES = {
-  task_type: 'prefix',
-  src_cloud: 'AWS',
-  src_region: 'us-east-1',
-  src_bucket: 'src-bucket',
-  src_objects: 'photos/',
-  dst_region: 'cn-north-4',
-  dst_bucket: 'dst-bucket',
+  ...OMS_TASK_FORM,
 };
 
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ApprovalRecord } from '../../src/capabilities/approvals/approval-record.js';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
+import type { ApprovalRecord } from '../../src/capabilities/shared/approval-record.js';
 import { Interactions } from '../harness/interactions.js';
 import { latency } from '../harness/latency.js';
 import { omsConnection, TestBot } from '../harness/test-bot.js';

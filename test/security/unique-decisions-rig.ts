@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ApprovalRecord } from '../../src/capabilities/approvals/approval-record.js';
+import type { ApprovalRecord } from '../../src/capabilities/shared/approval-record.js';
 import type { Connection } from '../../src/connections/connection.js';
 import type { AtomicKv } from '../../src/store/atomic-kv.js';
 import type { Store } from '../../src/store/create-store.js';

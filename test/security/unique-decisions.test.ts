@@ -1,11 +1,11 @@
 import path from 'node:path';
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApprovalRecord } from '../../src/capabilities/approvals/approval-record.js';
 import { ApprovalStore } from '../../src/capabilities/approvals/approval-store.js';
 import { claimDecision } from '../../src/capabilities/approvals/request-locks.js';
 import { claimStart } from '../../src/capabilities/approvals/scheduled-start.js';
 import { Claims } from '../../src/capabilities/on-call/claims.js';
+import type { ApprovalRecord } from '../../src/capabilities/shared/approval-record.js';
 import { SubscriptionLedger } from '../../src/capabilities/subscriptions/subscription-ledger.js';
 import { systemClock } from '../../src/clock.js';
 import { ConnectionStore } from '../../src/connections/connection-store.js';

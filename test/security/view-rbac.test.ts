@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { encodeFormMetadata } from '../../src/slack/create-forms/metadata.js';
-import { decideApproval } from '../harness/approval-requests.js';
+import { decideApproval, OMS_TASK_FORM } from '../harness/approval-requests.js';
 import { ConnectBot } from '../harness/connect-bot.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
 import { buttons } from '../harness/test-bot.js';
@@ -36,13 +36,7 @@ const ROLES = [
 ] as const;
 
 const OMS_VALUES = {
-  task_type: 'prefix',
-  src_cloud: 'AWS',
-  src_region: 'us-east-1',
-  src_bucket: 'src-bucket',
-  src_objects: 'photos/',
-  dst_region: 'cn-north-4',
-  dst_bucket: 'dst-bucket',
+  ...OMS_TASK_FORM,
   result_channel: 'C0FAKE001',
 };
 

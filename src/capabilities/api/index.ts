@@ -17,6 +17,8 @@ export interface ApiState {
 export const api: Capability = {
   name: 'api',
   words: API_WORDS,
+  // Its requests to create go to the approvals.
+  needs: ['approvals'],
   start(core) {
     const s: ApiState = { tokens: new TokenStore(core.state), now: () => core.clock.now(), core };
     return {

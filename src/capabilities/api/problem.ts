@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { asAppError, ErrorCode, RateLimitedError } from '../../errors.js';
 import { errorText } from '../../slack/blocks/create/flow-modals.js';
+import { sendJson } from '../shared/send-json.js';
 
 const STATUS: Record<string, number> = {
   [ErrorCode.InvalidInput]: 400,
@@ -18,15 +19,6 @@ const STATUS: Record<string, number> = {
   [ErrorCode.Config]: 500,
   [ErrorCode.Internal]: 500,
 };
-
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  type = 'application/json',
-): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(JSON.stringify(body));
-}
 
 /**
  * An RFC 9457 problem: `code` is the bot's error code and `detail` the same words Slack says for

@@ -5,9 +5,9 @@ import { createChoices } from '../../slack/listeners/views/create-flow.js';
 import { providerCheck } from '../../slack/listeners/views/create-listeners.js';
 import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
 import type { UseCaseContext } from '../../use-cases/context.js';
-import type { ApprovalRecord } from '../approvals/approval-record.js';
 import { approvalsOf } from '../approvals/approvals-state.js';
 import { parseDetails } from '../request-details.js';
+import type { ApprovalRecord } from '../shared/approval-record.js';
 import type { ApiToken } from './tokens.js';
 
 const CHANNEL = /^[CG][A-Z0-9]{2,39}$/;

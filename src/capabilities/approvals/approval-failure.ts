@@ -8,7 +8,7 @@ import {
   ProviderError,
 } from '../../errors.js';
 import type { SecretRegistry } from '../../secrets.js';
-import type { ApprovalRecord } from './approval-record.js';
+import type { ApprovalRecord } from '../shared/approval-record.js';
 import { APPROVAL_WORDS } from './words.js';
 
 /** A message key kept with the failure, its values scrubbed and bounded like the message. */

@@ -12,8 +12,8 @@ import type { SlackSender, TeamSender } from '../../slack/sender.js';
 import { slackErrorCode } from '../../slack/slack-api-error.js';
 import type { WatchOrigin } from '../../watcher/records/watch-origin.js';
 import type { WatchNotes } from '../../watcher/watch-notes.js';
-import { chainNoteOf } from '../delta-runs/rerun-blocks.js';
-import type { ApprovalRecord } from './approval-record.js';
+import type { ApprovalRecord } from '../shared/approval-record.js';
+import { chainNoteOf } from '../shared/chain-note.js';
 import type { ApprovalMessenger } from './approval-service.js';
 import type { ApproverMessage } from './approval-store.js';
 import {

@@ -1,5 +1,5 @@
 import { channelScope, type Scope, WORKSPACE } from '../../access/policy.js';
-import type { ApprovalRecord } from './approval-record.js';
+import type { ApprovalRecord } from '../shared/approval-record.js';
 
 /**
  * What approving a request changes, for the policy: the channel it was asked in (never the one

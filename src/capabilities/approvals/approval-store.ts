@@ -3,7 +3,7 @@ import type { Clock } from '../../clock.js';
 import { StoreUnavailableError } from '../../errors.js';
 import type { AtomicKv } from '../../store/atomic-kv.js';
 import type { Store } from '../../store/create-store.js';
-import { type ApprovalRecord, approvalRecordSchema } from './approval-record.js';
+import { type ApprovalRecord, approvalRecordSchema } from '../shared/approval-record.js';
 import { decisionKey } from './request-locks.js';
 
 /** Decided requests are kept this long (the message in Slack keeps the decision for good). */

@@ -15,7 +15,7 @@ import type { AtomicKv } from '../../store/atomic-kv.js';
 import type { RestoredFrom } from '../../store/backup-marks.js';
 import type { Store } from '../../store/create-store.js';
 import type { PreflightRecord } from '../preflight-record.js';
-import type { ApprovalRecord } from './approval-record.js';
+import type { ApprovalRecord } from '../shared/approval-record.js';
 import type { ApproverMessage } from './approval-store.js';
 
 /** How the service talks to people; implemented over Slack in `slack/approval-messenger.ts`. */

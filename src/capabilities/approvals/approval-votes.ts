@@ -4,7 +4,7 @@ import { InvalidInputError } from '../../errors.js';
 import { createTarget, summarizeCreateRequest } from '../../providers/create-request.js';
 import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
 import { refusedError } from '../../use-cases/refused-error.js';
-import type { ApprovalRecord } from './approval-record.js';
+import type { ApprovalRecord } from '../shared/approval-record.js';
 import type { ApprovalStore } from './approval-store.js';
 import type { ApprovalServiceOptions, Decision, DecisionInput } from './approval-types.js';
 import { redrawApproverMessages } from './approver-notices.js';

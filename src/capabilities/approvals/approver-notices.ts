@@ -6,7 +6,7 @@ import {
   approvalNotifyMode,
   type WorkspaceSettings,
 } from '../../settings/workspace-settings.js';
-import type { ApprovalRecord } from './approval-record.js';
+import type { ApprovalRecord } from '../shared/approval-record.js';
 import { approvalScope } from './approval-scope.js';
 import type { ApprovalStore } from './approval-store.js';
 import type { ApprovalServiceOptions } from './approval-types.js';

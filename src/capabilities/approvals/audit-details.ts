@@ -1,4 +1,4 @@
-import type { ApprovalRecord } from './approval-record.js';
+import type { ApprovalRecord } from '../shared/approval-record.js';
 
 /**
  * What the audit says of a request besides its action: the API token it came through (its

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../../errors.js';
 import type { MigrationProvider } from '../../providers/types.js';
-import type { ApprovalRecord } from './approval-record.js';
+import type { ApprovalRecord } from '../shared/approval-record.js';
 
 /**
  * What an approved request makes: a new resource, or (a delta run in `restart` mode) the

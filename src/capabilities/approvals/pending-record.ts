@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ResourceKind } from '../../domain/migration-resource.js';
 import type { PreflightRecord } from '../preflight-record.js';
-import type { ApprovalRecord } from './approval-record.js';
+import type { ApprovalRecord } from '../shared/approval-record.js';
 import type { NewRequest } from './approval-types.js';
 
 /** A new request as it is first stored: pending, expiring `ttlHours` after `now`. */

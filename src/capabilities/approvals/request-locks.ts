@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
-import type { ApprovalRecord } from './approval-record.js';
+import type { ApprovalRecord } from '../shared/approval-record.js';
 import type { ApprovalStore } from './approval-store.js';
 
 /**

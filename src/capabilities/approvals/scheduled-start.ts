@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../../errors.js';
 import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
 import type { RestoredFrom } from '../../store/backup-marks.js';
-import type { ApprovalRecord } from './approval-record.js';
+import type { ApprovalRecord } from '../shared/approval-record.js';
 import { APPROVAL_WORDS } from './words.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Logger } from '../../logger.js';
 import type { SlackSender } from '../../slack/sender.js';
-import type { ApprovalRecord } from './approval-record.js';
+import type { ApprovalRecord } from '../shared/approval-record.js';
 import type { ApprovalMessenger } from './approval-service.js';
 
 /**

@@ -1,6 +1,7 @@
 import type { CoreApprovals } from '../../contract/create-form.js';
 import type { GateOutcome } from '../../contract/gate.js';
 import type { GateSeam } from '../../contract/started.js';
+import { InvalidInputError } from '../../errors.js';
 import type { StartedList } from './started-list.js';
 
 /**
@@ -11,7 +12,8 @@ export function collectGate(list: StartedList): GateSeam {
   const gates = () => list.each('gate').map((g) => g.part);
   const approvals = (): CoreApprovals => {
     const offered = gates().find((g) => g.approvals)?.approvals;
-    if (!offered) throw new Error('no started capability decides requests to create');
+    // Left out (a configuration without the approvals): the requester is told, as a refusal.
+    if (!offered) throw InvalidInputError.of('error.createNotOffered');
     return offered;
   };
   return {

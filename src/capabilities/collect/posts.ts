@@ -1,16 +1,16 @@
-import type { PostAdditions } from '../../contract/card.js';
 import type { PostsSeam } from '../../contract/started.js';
 import type { StartedList } from './started-list.js';
 
-/** Their own posts and Home sections, with what every capability adds under a verification. */
+/** Their own posts and Home sections, with what the others add under each (`posts.under`). */
 export function collectPosts(list: StartedList): PostsSeam {
-  const verificationButtons: PostsSeam['verificationButtons'] = (run, tr) =>
-    list.each('posts').flatMap(({ part }) => part.verificationButtons?.(run, tr) ?? []);
-  const more: PostAdditions = { verificationButtons };
+  const buttonsUnder: PostsSeam['buttonsUnder'] = (owner, subject, tr) =>
+    list.each('posts').flatMap(({ part }) => part.under?.[owner]?.(subject, tr) ?? []);
   const render: PostsSeam['render'] = (name, view, tr, now) =>
-    list.parts(name)?.posts?.render?.(view, tr, now, more);
+    list.parts(name)?.posts?.render?.(view, tr, now, {
+      buttonsUnder: (subject, tr2) => buttonsUnder(name, subject, tr2),
+    });
   return {
-    verificationButtons,
+    buttonsUnder,
     render,
     // `first`: the sections that lead the tab; `after`: the others, each parted by a divider. One
     // that cannot say (a store error) is left out, so the tab still opens.

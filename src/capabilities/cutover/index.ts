@@ -1,5 +1,6 @@
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import type { Capability } from '../../contract/capability.js';
+import { underVerification } from '../shared/verified-run.js';
 import { convergenceLines, type SyncFact } from './convergence.js';
 import type { CutoverState } from './state.js';
 import { FORM_VIEW, keepSyncButton, OPEN_ACTION, openSyncForm, syncSubmission } from './sync-button.js';
@@ -36,7 +37,7 @@ export const cutover: Capability = {
         lines: (fact, tr) => (fact ? convergenceLines(fact as SyncFact, tr) : []),
         note: (note, tr) => renderSyncNote(note as SyncNote, tr),
       },
-      posts: { verificationButtons: keepSyncButton },
+      posts: { under: underVerification(keepSyncButton) },
       cleanup: { forgetWorkspace: (teamId) => forgetTeam(state.core.state, teamId) },
     };
   },

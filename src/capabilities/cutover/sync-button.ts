@@ -1,15 +1,16 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { View } from '@slack/types';
-import type { CapabilityButton, VerifiedRun } from '../../contract/card.js';
+import type { CapabilityButton } from '../../contract/card.js';
 import type { Translator } from '../../i18n/translator.js';
 import { buttonHandler, whoClicked } from '../../slack/button-handler.js';
 import { type AppDeps, modalContext } from '../../slack/context.js';
 import { runSafely } from '../../slack/intake/run-safely.js';
+import type { VerifiedRun } from '../shared/verified-run.js';
 import {
   verificationModalMetadata,
   verificationTargetFromModal,
   verificationTargetOf,
-} from '../verification/verification-button.js';
+} from '../shared/verified-run.js';
 import type { CutoverState } from './state.js';
 import { parseSync, requestSync } from './sync-command.js';
 import { CUTOVER_WORDS } from './words.js';

@@ -3,7 +3,7 @@ import { AppError } from '../../errors.js';
 import type { NextRun } from '../../providers/types.js';
 import { code } from '../../slack/blocks/mrkdwn.js';
 import { SKIP } from '../../store/atomic-kv.js';
-import type { ApprovalRecord } from '../approvals/approval-record.js';
+import type { ApprovalRecord } from '../shared/approval-record.js';
 import { syncFact } from './convergence.js';
 import type { CutoverState } from './state.js';
 import { syncNote } from './sync-note.js';

@@ -1,5 +1,6 @@
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import type { Capability } from '../../contract/capability.js';
+import { underVerification } from '../shared/verified-run.js';
 import {
   type ChainNote,
   DELTA_RUNS,
@@ -21,6 +22,8 @@ import { DELTA_RUN_WORDS } from './words.js';
 export const deltaRuns: Capability = {
   name: DELTA_RUNS,
   words: DELTA_RUN_WORDS,
+  // A delta run is a request to create, numbered in the approvals' chain.
+  needs: ['approvals'],
   wordPrefixes: ['rerun.'],
   start: () => ({
     listeners: (routes, deps) => {
@@ -28,7 +31,7 @@ export const deltaRuns: Capability = {
       routes.action<BlockAction<ButtonAction>>(RERUN_ACTION, rerunButtonHandler(deps));
       routes.view<ViewSubmitAction>(RERUN_VIEW, rerunSubmission(deps));
     },
-    posts: { verificationButtons: rerunButton },
+    posts: { under: underVerification(rerunButton) },
     // The chain's line in the run's thread, from the note it said there.
     card: { note: (note, tr) => renderChainLine(note as ChainNote, tr) },
   }),

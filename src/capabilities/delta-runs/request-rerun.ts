@@ -6,14 +6,14 @@ import type { NextRun } from '../../providers/types.js';
 import type { UseCaseContext } from '../../use-cases/context.js';
 import { titleOf } from '../../watcher/outbox/notification.js';
 import { type WatchRecord, watchKey } from '../../watcher/records/watch-store.js';
-import type { ApprovalRecord } from '../approvals/approval-record.js';
 import { approvalsOf } from '../approvals/approvals-state.js';
-import type { SignOffTarget } from '../verification/sign-off-verification.js';
-import { verificationOf } from '../verification/verification-fact.js';
+import type { ApprovalRecord } from '../shared/approval-record.js';
+import { verificationOf } from '../shared/verification-fact.js';
+import type { RunTarget } from '../shared/verified-run.js';
 import { DELTA_RUN_WORDS } from './words.js';
 
 /** Which run it follows: the verification shown in a channel, as a sign-off names it. */
-export type RerunTarget = SignOffTarget;
+export type RerunTarget = RunTarget;
 
 /** What a delta run needs besides the use case context: the providers and the approvals. */
 export interface RerunDeps {

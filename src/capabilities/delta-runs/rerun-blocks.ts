@@ -1,18 +1,18 @@
 import type { KnownBlock, View } from '@slack/types';
-import type { CapabilityButton, VerifiedRun } from '../../contract/card.js';
+import type { CapabilityButton } from '../../contract/card.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { CreateSummary } from '../../providers/create-request.js';
 import { isProviderId, providerDefinition } from '../../providers/registry.js';
-import { slackDate } from '../../slack/blocks/format.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
-import type { SaidNote } from '../../watcher/outbox/thread-views.js';
-import type { ApprovalRecord } from '../approvals/approval-record.js';
+import { rerunLine } from '../approvals/blocks/rerun-line.js';
 import { APPROVAL_WORDS } from '../approvals/words.js';
-import { encodeVerificationButton } from '../verification/verification-button.js';
+import type { ApprovalRecord } from '../shared/approval-record.js';
+import type { ChainNote } from '../shared/chain-note.js';
+import type { VerifiedRun } from '../shared/verified-run.js';
+import { encodeVerificationButton } from '../shared/verified-run.js';
 import { DELTA_RUN_WORDS } from './words.js';
 
-/** The capability's name: the notes it says in a run's thread are drawn by it (`renderNote`). */
-export const DELTA_RUNS = 'delta-runs';
+export { type ChainNote, chainNoteOf, DELTA_RUNS } from '../shared/chain-note.js';
 
 /** "Run changes since" on a verification post: opens what the delta would run. */
 export const RERUN_ACTION = 'verification.rerun';
@@ -41,28 +41,6 @@ export function rerunButton(run: VerifiedRun, tr: Translator): CapabilityButton[
       value: encodeVerificationButton(run, run.at),
     },
   ];
-}
-
-/** "Delta 1 of <run>: only the objects changed since …" (the approval request, the modal). */
-export function rerunLine(rerun: Rerun, provider: string, tr: Translator = ENGLISH): string {
-  const of = rerun.thread?.permalink
-    ? `<${rerun.thread.permalink}|${escapeMrkdwn(truncate(rerun.of.name, 120))}>`
-    : code(truncate(rerun.of.name, 120));
-  if (rerun.retry)
-    return tr.with(DELTA_RUN_WORDS).t(`rerun.line.retry.${rerun.retry.what}`, {
-      n: rerun.n,
-      of,
-      objects: rerun.retry.objects ?? 0,
-      prefix: code(truncate(rerun.retry.prefix ?? '', 200)),
-      provider: isProviderId(provider) ? providerDefinition(provider).shortName : provider,
-    });
-  const what = rerun.mode === 'restart' ? 'restart' : rerun.since !== undefined ? 'since' : 'again';
-  return tr.with(DELTA_RUN_WORDS).t(`rerun.line.${what}`, {
-    n: rerun.n,
-    of,
-    since: rerun.since !== undefined ? slackDate(new Date(rerun.since)) : '',
-    provider: isProviderId(provider) ? providerDefinition(provider).shortName : provider,
-  });
 }
 
 /**
@@ -113,49 +91,6 @@ export function rerunConfirmModal(
     close: { type: 'plain_text', text: tr.t('modal.cancel') },
     blocks,
   };
-}
-
-/**
- * Said once in a run's thread when a delta run of it is asked for, or made: the chain stays in
- * one thread, posted by the outbox like every other line about the run (`WatchNotes.say`, as
- * this capability's `SaidNote`; entries stored before it was one read as one, `record-expand.ts`).
- * Mentions and ids only; the words are drawn at delivery, in the channel's language.
- */
-export interface ChainNote {
-  kind: 'chain';
-  event: 'requested' | 'created';
-  /** The delta's number in the chain (or the retry's, in the chain's retries). */
-  n: number;
-  /** A retry of what the run did not bring over; absent: a delta. */
-  series?: 'retry';
-  /** Slack user ids. */
-  requester: string;
-  approver?: string;
-  /** The approval request it went through, and the link to it. */
-  request: { id: string; permalink?: string };
-  /** The delta run once made: `connection:id`. */
-  ref: string;
-}
-
-/** What the run's thread is told when its delta is asked for, or made: data the outbox posts. */
-export function chainNoteOf(
-  record: Pick<ApprovalRecord, 'requester' | 'decidedBy' | 'message' | 'connection' | 'resourceId' | 'id'> & {
-    rerun: Rerun;
-  },
-  event: ChainNote['event'],
-): SaidNote {
-  const permalink = record.message?.permalink;
-  const note: ChainNote = {
-    kind: 'chain',
-    event,
-    n: record.rerun.n,
-    ...(record.rerun.retry ? { series: 'retry' as const } : {}),
-    requester: record.requester,
-    ...(record.decidedBy ? { approver: record.decidedBy } : {}),
-    request: { id: record.id, ...(permalink ? { permalink } : {}) },
-    ref: `${record.connection}:${record.resourceId ?? ''}`,
-  };
-  return { kind: 'said', capability: DELTA_RUNS, note };
 }
 
 /** The line in the run's thread (the chain, in one thread), in the channel's language. */

@@ -10,7 +10,7 @@ import {
   verificationModalMetadata,
   verificationTargetFromModal,
   verificationTargetOf,
-} from '../verification/verification-button.js';
+} from '../shared/verified-run.js';
 import { planRerun, type RerunTarget, requestRerun } from './request-rerun.js';
 import { chainNoteOf, RERUN_VIEW, rerunConfirmModal } from './rerun-blocks.js';
 

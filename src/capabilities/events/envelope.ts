@@ -4,7 +4,7 @@ import { explain } from '../../catalogue/explain.js';
 import type { WrittenEntries } from '../../watcher/outbox/entry-taps.js';
 import type { EventNote, ResourceFacts, WatchNotification } from '../../watcher/outbox/notification.js';
 import { dedupBase, type WatchRecord } from '../../watcher/records/watch-store.js';
-import type { VerificationNote } from '../verification/verification.js';
+import type { VerificationReport } from '../shared/verification-report.js';
 
 /** The envelope's version: a change that is not additive is a new one (docs/events.md). */
 export const EVENTS_SCHEMA = 'migrate-bot.events/v1';
@@ -142,9 +142,10 @@ function typed(note: WatchNotification): { type: string; data: Record<string, un
     const { chartable: _c, ...report } = note.report;
     return { type: 'migration.completed', data: { report } };
   }
-  // The verification capability's post in the run's thread: its view is the verification.
+  // The verification capability's post in the run's thread: its view is the verification (its
+  // `VerificationNote`), read here by name for what the event carries.
   if (note.kind === 'view' && note.capability === 'verification') {
-    const v = note.view as VerificationNote;
+    const v = note.view as { report: VerificationReport; requester?: string };
     return {
       type: 'migration.verified',
       data: { report: v.report, ...(v.requester ? { requester: v.requester } : {}) },

@@ -1,10 +1,11 @@
-import type { CapabilityButton, VerifiedRun } from '../../contract/card.js';
+import type { CapabilityButton } from '../../contract/card.js';
 import type { HandlerContext } from '../../contract/handler-context.js';
 import { TERMINAL_STATES } from '../../domain/migration-resource.js';
 import type { Translator } from '../../i18n/translator.js';
 import { buttonHandler, postedOn } from '../../slack/button-handler.js';
 import { findResource } from '../../use-cases/context.js';
-import { verificationTargetOf } from '../verification/verification-button.js';
+import type { VerifiedRun } from '../shared/verified-run.js';
+import { verificationTargetOf } from '../shared/verified-run.js';
 import { deliverBundle } from './deliver.js';
 import type { EvidenceState } from './evidence-bundle.js';
 import { EVIDENCE_WORDS } from './words.js';

@@ -1,9 +1,9 @@
 import type { AuditEntry, AuditLog } from '../../audit/audit-log.js';
 import type { AtomicKv } from '../../store/atomic-kv.js';
 import type { WatchRecord } from '../../watcher/records/watch-store.js';
-import type { ApprovalRecord } from '../approvals/approval-record.js';
-import { type KeptCheck, keptChecks } from '../objects/check-history.js';
-import { verificationOf } from '../verification/verification-fact.js';
+import type { ApprovalRecord } from '../shared/approval-record.js';
+import { type KeptCheck, keptChecks } from '../shared/kept-checks.js';
+import { verificationOf } from '../shared/verification-fact.js';
 import { evidenceOf, type LedgerRun } from './ledger.js';
 
 /** A resource of the chain, as `connection:kind:id`. */

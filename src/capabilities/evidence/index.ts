@@ -4,8 +4,9 @@ import type { Capability } from '../../contract/capability.js';
 import { NotFoundError } from '../../errors.js';
 import { parseRef } from '../../slack/command-text.js';
 import { findResource } from '../../use-cases/context.js';
-import { sendJson } from '../api/problem.js';
 import { PlanStore } from '../plans/plan-store.js';
+import { sendJson } from '../shared/send-json.js';
+import { underVerification } from '../shared/verified-run.js';
 import { buildBundle, type EvidenceState } from './evidence-bundle.js';
 import { EVIDENCE_ACTION, evidenceButton, evidenceButtonHandler } from './evidence-button.js';
 import { evidenceCommand } from './evidence-command.js';
@@ -24,6 +25,8 @@ import { EVIDENCE_WORDS } from './words.js';
 export const evidence: Capability = {
   name: EVIDENCE,
   words: EVIDENCE_WORDS,
+  // A plan's bundle reads the plan.
+  needs: ['plans'],
   start(core) {
     const s: EvidenceState = {
       keys: evidenceKeys(core.config.evidenceKeys),
@@ -38,7 +41,7 @@ export const evidence: Capability = {
       state: s,
       watch: { ending: recordEnding },
       commands: { subcommands: [evidenceCommand(stateOf)] },
-      posts: { verificationButtons: evidenceButton },
+      posts: { under: underVerification(evidenceButton) },
       listeners(routes) {
         routes.action<BlockAction<ButtonAction>>(EVIDENCE_ACTION, evidenceButtonHandler(stateOf));
       },

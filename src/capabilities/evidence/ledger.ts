@@ -2,7 +2,7 @@ import type { Endpoint } from '../../domain/migration-resource.js';
 import type { ProviderId } from '../../providers/provider-ids.js';
 import type { OutboxEntry, WatchRecord } from '../../watcher/records/watch-store.js';
 import type { DetectedEvent } from '../../watcher/transitions.js';
-import { type VerificationReport, verificationReport } from '../verification/report.js';
+import { type VerificationReport, verificationReport } from '../shared/verification-report.js';
 
 /** The capability's name, and so its fact's key on a watch record. */
 export const EVIDENCE = 'evidence';

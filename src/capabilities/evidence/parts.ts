@@ -1,6 +1,6 @@
 import type { AuditEntry } from '../../audit/audit-log.js';
 import { csvLine } from '../../reports/csv-cell.js';
-import type { ApprovalRecord } from '../approvals/approval-record.js';
+import type { ApprovalRecord } from '../shared/approval-record.js';
 import type { EvidencePart } from './bundle-format.js';
 import type { Gathered } from './gather.js';
 

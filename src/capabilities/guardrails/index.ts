@@ -13,6 +13,8 @@ import { GUARDRAIL_WORDS } from './words.js';
 export const guardrails: Capability = {
   name: 'guardrails',
   words: GUARDRAIL_WORDS,
+  // A rule may ask for a start inside a window.
+  needs: ['windows'],
   fileKey: 'policies',
   start(core) {
     const state = new Guardrails(core);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { Capability } from '../../contract/capability.js';
 import { CapabilityPosts } from '../../watcher/outbox/capability-posts.js';
+import { underVerification } from '../shared/verified-run.js';
 import { CHECK_ACTION, checkButton, checkButtonHandler } from './check-button.js';
 import { CAPABILITY, type CheckView, renderCheckPost } from './check-post.js';
 import { readFailedListAtEnding } from './ending-list.js';
@@ -22,6 +23,8 @@ import { OBJECTS_WORDS } from './words.js';
 export const objects: Capability = {
   name: CAPABILITY,
   words: OBJECTS_WORDS,
+  // A retry of what a run missed is asked in its delta chain.
+  needs: ['delta-runs'],
   start(core) {
     const s: ObjectsState = {
       posts: new CapabilityPosts(core.watcher),
@@ -43,7 +46,7 @@ export const objects: Capability = {
       ],
       posts: {
         render: (view, tr) => renderCheckPost(view as CheckView, tr),
-        verificationButtons: checkButton,
+        under: underVerification(checkButton),
       },
       listeners(routes) {
         routes.action<BlockAction<ButtonAction>>(RETRY_ACTION, retryButton);

@@ -43,7 +43,7 @@ export interface RunDeps {
   signal: AbortSignal;
   /** Keeps what a finished check found wanting, for its Retry these button. */
   offer?(offer: RetryOffer): Promise<void>;
-  /** Keeps the ended check and its CSV's first rows, for the run's evidence (`check-history.ts`). */
+  /** Keeps the ended check and its CSV's first rows, for the run's evidence (`shared/kept-checks.ts`). */
   keep?(outcome: CheckOutcome, csv: readonly string[]): Promise<void>;
 }
 

@@ -36,6 +36,8 @@ interface PlanFact {
 export const plans: Capability = {
   name: CAPABILITY,
   words: PLAN_WORDS,
+  // Its waves start as approved requests.
+  needs: ['approvals'],
   start(core) {
     const s = startPlans(core);
     const stateOf = () => s;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SKIP } from '../../store/atomic-kv.js';
-import type { ApprovalRecord } from '../approvals/approval-record.js';
+import type { ApprovalRecord } from '../shared/approval-record.js';
 import type { PlansState } from './plan-service.js';
 import { CAPABILITY, type Plan, type PlannedCreate, type PlanResource } from './plan-types.js';
 

@@ -1,7 +1,7 @@
 import { etaCard } from '../../watcher/record-eta.js';
 import type { WatchRecord } from '../../watcher/records/watch-store.js';
-import { claimOf } from '../on-call/on-call-fact.js';
-import { verificationOf } from '../verification/verification-fact.js';
+import { failureOwnerNoted } from '../shared/failure-owner.js';
+import { verificationOf } from '../shared/verification-fact.js';
 import type { StartEffect } from './plan-effect.js';
 import {
   type Gate,
@@ -105,7 +105,7 @@ export function lineOf(r: Plan['resources'][number], record: WatchRecord | undef
   const base = { ref: refOf(r), connection: r.connection, id: r.id, name: r.name, provider: r.provider };
   if (!record) return { ...base, state: 'unseen' };
   const s = record.snapshot;
-  const claim = s.state === 'failed' ? claimOf(record.facts)?.by : undefined;
+  const claim = s.state === 'failed' ? failureOwnerNoted(record.facts) : undefined;
   const verified = verificationOf(record);
   return {
     ...base,

@@ -1,11 +1,11 @@
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import type { Capability } from '../../contract/capability.js';
+import { VERIFICATION, type VerificationState } from '../shared/verification-fact.js';
 import { SIGNOFF_VIEW, signOffButton, signOffSubmission } from './signoff-button.js';
 import { listUnverified } from './unverified-list.js';
 import { type VerificationNote, verifyEnding } from './verification.js';
 import { verificationCard } from './verification-card.js';
 import { verificationFile } from './verification-csv.js';
-import { VERIFICATION, type VerificationState } from './verification-fact.js';
 import {
   failedRunNext,
   renderVerification,
@@ -33,7 +33,7 @@ export const verification: Capability = {
     posts: {
       render: (view, tr, _now, more) => {
         const note = view as VerificationNote;
-        const drawn = renderVerification(note, tr, more.verificationButtons(verifiedRun(note), tr));
+        const drawn = renderVerification(note, tr, more.buttonsUnder(verifiedRun(note), tr));
         return { ...drawn, file: verificationFile(note, tr) };
       },
     },

@@ -1,22 +1,16 @@
 import { channelScope } from '../../access/policy.js';
-import type { ResourceKind } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
 import { titlesIn } from '../../resources/resource-titles.js';
 import type { UseCaseContext } from '../../use-cases/context.js';
 import { type WatchRecord, watchKey } from '../../watcher/records/watch-store.js';
 import { watchesOf } from '../../watcher/watch-notes.js';
+import { verificationOf } from '../shared/verification-fact.js';
+import type { RunTarget } from '../shared/verified-run.js';
 import { requestersOf, type SignOffResult, signOffWatch } from './signoff.js';
-import { verificationOf } from './verification-fact.js';
 import { VERIFICATION_WORDS } from './words.js';
 
 /** Which verification: the watch (its channel and resource) and the verification's `at`. */
-export interface SignOffTarget {
-  channel: string;
-  connection: string;
-  kind: ResourceKind;
-  id: string;
-  at: number;
-}
+export type SignOffTarget = RunTarget;
 
 /**
  * Checks a sign-off before its note is asked for, and again when it is recorded: the policy

@@ -6,12 +6,12 @@ import { escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
 import { buttonHandler, whoClicked } from '../../slack/button-handler.js';
 import { type AppDeps, modalContext } from '../../slack/context.js';
 import { runSafely } from '../../slack/intake/run-safely.js';
-import { checkSignOff, signOffVerification } from './sign-off-verification.js';
 import {
   verificationModalMetadata,
   verificationTargetFromModal,
   verificationTargetOf,
-} from './verification-button.js';
+} from '../shared/verified-run.js';
+import { checkSignOff, signOffVerification } from './sign-off-verification.js';
 import { VERIFICATION_WORDS } from './words.js';
 
 /** The sign-off modal's callback id, and its note's block and action. */

@@ -4,13 +4,13 @@ import { sameJson } from '../../watcher/records/same-json.js';
 import { approvalRequester } from '../../watcher/records/watch-origin.js';
 import type { WatchRecord, WatchStore, WatchTarget } from '../../watcher/records/watch-store.js';
 import { watchesOf } from '../../watcher/watch-notes.js';
-import { showVerification } from './verification.js';
 import {
   type SignOff,
   type VerificationState,
   verificationOf,
   withVerification,
-} from './verification-fact.js';
+} from '../shared/verification-fact.js';
+import { showVerification } from './verification.js';
 
 /**
  * How a sign-off came out: signed now, signed already (by whom), refused for a failed run, or

@@ -5,8 +5,8 @@ import { displayName, refBeside } from '../../slack/blocks/display-name.js';
 import { slackDate } from '../../slack/blocks/format.js';
 import { escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { stateWords } from '../../slack/blocks/state-words.js';
+import { verificationOf } from '../shared/verification-fact.js';
 import { type SignOffStanding, signOffStanding } from './verification.js';
-import { verificationOf } from './verification-fact.js';
 import { VERIFICATION_WORDS } from './words.js';
 
 /** Slack takes 50 blocks a message: a title, then one line each, the rest counted. */

@@ -1,4 +1,4 @@
-import type { SignOff, VerificationState } from './verification-fact.js';
+import type { SignOff, VerificationState } from '../shared/verification-fact.js';
 
 /** What a card shows of its last run's verification: the outcome, and who signed it off. */
 export interface VerificationCard {

@@ -1,5 +1,5 @@
 import type { Button, KnownBlock } from '@slack/types';
-import type { CapabilityButton, VerifiedRun } from '../../contract/card.js';
+import type { CapabilityButton } from '../../contract/card.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { displayName, refBeside } from '../../slack/blocks/display-name.js';
 import { planButtons } from '../../slack/blocks/failure-buttons.js';
@@ -8,12 +8,11 @@ import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { actionLabel } from '../../slack/blocks/resource-card.js';
 import type { Rendered } from '../../slack/blocks/watch-notifications.js';
 import type { CardFacts } from '../../watcher/outbox/notification.js';
-import { shownClaim } from '../on-call/on-call-fact.js';
-import { ON_CALL } from '../on-call/on-call-state.js';
-import { ON_CALL_WORDS } from '../on-call/words.js';
-import { LIST_ORDER, type VerificationReport } from './report.js';
+import { failureOwnerShown } from '../shared/failure-owner.js';
+import { LIST_ORDER, type VerificationReport } from '../shared/verification-report.js';
+import type { VerifiedRun } from '../shared/verified-run.js';
+import { encodeVerificationButton } from '../shared/verified-run.js';
 import type { VerificationNote } from './verification.js';
-import { encodeVerificationButton } from './verification-button.js';
 import type { VerificationCard } from './verification-card.js';
 import { VERIFICATION_WORDS } from './words.js';
 
@@ -241,7 +240,7 @@ export function failedRunNext(
   const r = card.resource;
   if (r.state !== 'failed' || card.ended) return undefined;
   // The claim the card shows: one about this failure (a later failure is nobody's yet).
-  const owner = shownClaim(card.facts?.[ON_CALL], r)?.by;
+  const owner = failureOwnerShown(card.facts, r);
   // The button the card itself shows (a Retry that cannot help this failure is not offered).
   const again = planButtons(r, card.actions).actions.find((a) => a === 'retry' || a === 'resume');
   return {
@@ -262,7 +261,7 @@ export function verificationCardLine(v: VerificationCard, tr: Translator, next?:
     return next
       ? tr.with(VERIFICATION_WORDS).t('verify.card.failedRun', {
           who: next.owner ? `<@${next.owner}>` : 'nobody',
-          take: tr.with(ON_CALL_WORDS).t('claim.take'),
+          take: tr.with(VERIFICATION_WORDS).t('verify.card.take'),
           again: next.again ?? 'none',
           command: code(`/migrate create ${next.connection}`),
         })

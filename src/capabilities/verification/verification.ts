@@ -3,14 +3,14 @@ import { titleOf } from '../../watcher/outbox/notification.js';
 import { showInThread, threadViewEntry } from '../../watcher/outbox/thread-views.js';
 import type { OutboxEntry, WatchRecord } from '../../watcher/records/watch-store.js';
 import type { DetectedEvent } from '../../watcher/transitions.js';
-import { type VerificationReport, verificationReport } from './report.js';
 import {
   type SignOff,
   VERIFICATION,
   type VerificationState,
   verificationOf,
   withVerification,
-} from './verification-fact.js';
+} from '../shared/verification-fact.js';
+import { type VerificationReport, verificationReport } from '../shared/verification-report.js';
 
 /**
  * The verification post's view (data the watcher's editor hands back to `render`): the report as

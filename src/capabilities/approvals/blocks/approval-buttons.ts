@@ -1,7 +1,7 @@
 import type { ActionsBlock } from '@slack/types';
 import type { Translator } from '../../../i18n/translator.js';
 import { truncate } from '../../../slack/blocks/mrkdwn.js';
-import type { ApprovalRecord } from '../approval-record.js';
+import type { ApprovalRecord } from '../../shared/approval-record.js';
 import { APPROVAL_WORDS } from '../words.js';
 
 /** The request message's (and the approver's direct message's) decision buttons. */

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { ENGLISH, type Translator } from '../../../i18n/translator.js';
 import { code, truncate } from '../../../slack/blocks/mrkdwn.js';
-import type { ApprovalRecord } from '../approval-record.js';
+import type { ApprovalRecord } from '../../shared/approval-record.js';
 import { awaitingStart } from '../scheduled-start.js';
 import { APPROVAL_WORDS } from '../words.js';
 import { cancelStartButtons } from './approval-buttons.js';

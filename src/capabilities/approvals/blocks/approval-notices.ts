@@ -3,7 +3,7 @@ import { ENGLISH, type Translator } from '../../../i18n/translator.js';
 import { summarizeCreateRequest } from '../../../providers/create-request.js';
 import type { RenderedMessage } from '../../../slack/blocks/error-message.js';
 import { code, escapeMrkdwn, truncate } from '../../../slack/blocks/mrkdwn.js';
-import type { ApprovalRecord } from '../approval-record.js';
+import type { ApprovalRecord } from '../../shared/approval-record.js';
 import { awaitingStart, startBeforeRestore, startedLate, startInterrupted } from '../scheduled-start.js';
 import { APPROVAL_WORDS } from '../words.js';
 import { APPROVE_ACTION, approvalButtons, REJECT_ACTION } from './approval-buttons.js';

@@ -3,7 +3,7 @@ import type { MessageValues, Translator } from '../../../i18n/translator.js';
 import { providerDefinition } from '../../../providers/registry.js';
 import { code, escapeMrkdwn } from '../../../slack/blocks/mrkdwn.js';
 import type { PreflightFailure, PreflightRecord } from '../../preflight-record.js';
-import type { ApprovalRecord } from '../approval-record.js';
+import type { ApprovalRecord } from '../../shared/approval-record.js';
 import { preflightFromImpact } from '../preflight.js';
 import { APPROVAL_WORDS } from '../words.js';
 

@@ -1,7 +1,7 @@
 import type { SectionBlock } from '@slack/types';
 import type { Translator } from '../../../i18n/translator.js';
 import { escapeMrkdwn, truncate } from '../../../slack/blocks/mrkdwn.js';
-import type { ApprovalRecord } from '../approval-record.js';
+import type { ApprovalRecord } from '../../shared/approval-record.js';
 import { APPROVAL_WORDS } from '../words.js';
 
 /** The reason a rejected request keeps, or undefined (no reason, or not rejected). */

@@ -2,7 +2,7 @@ import type { ModalView } from '@slack/types';
 import { z } from 'zod';
 import { ENGLISH, type Translator } from '../../../i18n/translator.js';
 import { code, truncate } from '../../../slack/blocks/mrkdwn.js';
-import { type ApprovalRecord, REASON_MAX } from '../approval-record.js';
+import { type ApprovalRecord, REASON_MAX } from '../../shared/approval-record.js';
 import { APPROVAL_WORDS } from '../words.js';
 import { requestLink } from './approval-notices.js';
 import { requesterWords, targetLabel } from './approval-words.js';

@@ -4,8 +4,7 @@ import { createTarget, summarizeCreateRequest } from '../../../providers/create-
 import type { RenderedMessage } from '../../../slack/blocks/error-message.js';
 import { code, escapeMrkdwn, truncate } from '../../../slack/blocks/mrkdwn.js';
 import { FormWords } from '../../../slack/blocks/provider-words.js';
-import { rerunLine } from '../../delta-runs/rerun-blocks.js';
-import type { ApprovalRecord } from '../approval-record.js';
+import type { ApprovalRecord } from '../../shared/approval-record.js';
 import { awaitingStart } from '../scheduled-start.js';
 import { APPROVAL_WORDS } from '../words.js';
 import {
@@ -25,6 +24,7 @@ import {
   targetLabel,
   when,
 } from './approval-words.js';
+import { rerunLine } from './rerun-line.js';
 
 export { APPROVE_ACTION, approvalButtons, CANCEL_START_ACTION, REJECT_ACTION } from './approval-buttons.js';
 export { createdNotice, renderRequesterNotice, withApproversPing } from './approval-notices.js';

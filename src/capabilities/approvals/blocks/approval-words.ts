@@ -4,7 +4,7 @@ import { createTarget } from '../../../providers/create-request.js';
 import { slackDate as neutralDate } from '../../../slack/blocks/format.js';
 import { code, escapeMrkdwn, truncate } from '../../../slack/blocks/mrkdwn.js';
 import { kindLabel } from '../../../slack/blocks/provider-words.js';
-import type { ApprovalRecord } from '../approval-record.js';
+import type { ApprovalRecord } from '../../shared/approval-record.js';
 import { awaitingStart, startBeforeRestore, startedLate, startInterrupted } from '../scheduled-start.js';
 import { APPROVAL_WORDS } from '../words.js';
 

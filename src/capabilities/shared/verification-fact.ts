@@ -1,4 +1,4 @@
-import type { VerificationReport } from './report.js';
+import type { VerificationReport } from './verification-report.js';
 
 /** The capability's name, and so its fact's key on a watch record (`WatchRecord.facts`). */
 export const VERIFICATION = 'verification';

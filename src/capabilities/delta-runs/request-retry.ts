@@ -4,11 +4,11 @@ import type { NextRun } from '../../providers/types.js';
 import type { UseCaseContext } from '../../use-cases/context.js';
 import { titleOf } from '../../watcher/outbox/notification.js';
 import { type WatchRecord, watchKey } from '../../watcher/records/watch-store.js';
-import type { ApprovalRecord } from '../approvals/approval-record.js';
 import { approvalsOf } from '../approvals/approvals-state.js';
 import { DEFAULT_PREFLIGHT_DEADLINE_MS, runPreflight } from '../approvals/preflight.js';
-import { parentRequest, type RerunDeps } from '../delta-runs/request-rerun.js';
 import type { PreflightRecord } from '../preflight-record.js';
+import type { ApprovalRecord } from '../shared/approval-record.js';
+import { parentRequest, type RerunDeps } from './request-rerun.js';
 
 /** OMS descriptions are at most 255 characters (Table 5-40). */
 const NAME_MAX = 255;

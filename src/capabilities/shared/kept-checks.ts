@@ -1,17 +1,17 @@
 import type { AtomicKv } from '../../store/atomic-kv.js';
-import type { CheckOutcome } from './report.js';
 
 /**
  * The bucket checks a run had, as they ended: kept for its evidence bundle (issue 78), which
  * would otherwise have only the post in Slack. The newest few per run, each with the first rows
  * of its CSV of differences (a bounded part: the whole CSV is the file in the check's thread).
+ * A leaf: the objects write it (`Outcome`: their check's), the evidence reads it as it was kept.
  */
-export interface KeptCheck {
+export interface KeptCheck<Outcome = unknown> {
   /** Bot clock, ms, when the check ended. */
   at: number;
   /** Who asked for it (a Slack user id). */
   by: string;
-  outcome: CheckOutcome;
+  outcome: Outcome;
   /** CSV lines as uploaded, header first; at most `ROWS_KEPT` rows. */
   csv: string[];
 }
