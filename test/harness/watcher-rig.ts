@@ -197,7 +197,10 @@ export async function startRig(world: WatchWorld, options: RigOptions = {}): Pro
   );
   // The bot's verification capability, as its start registers it (with completion reports on).
   watcher.atEnding.push(verifyEnding);
+  // And the subscriptions', as its `watch` part hands them to the watcher.
   const subscriptions = new Subscriptions(watcher, connections, logger);
+  watcher.listing.push(subscriptions.listing);
+  watcher.counting.push((teamId) => subscriptions.store.use(teamId));
   return {
     watcher,
     subscriptions,

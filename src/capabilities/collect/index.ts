@@ -43,10 +43,11 @@ export function collectCapabilities(capabilities: readonly Capability[]): Collec
       // A capability starting a migration by itself asks every capability, as the approvals do; it
       // reaches the approvals through the capability that offers them, whichever starts first.
       const core = { ...given, gate: given.gate ?? gate, approvals: given.approvals ?? lateApprovals(gate) };
-      for (const capability of list.list) {
-        if (!list.parts(capability.name)) list.started.push({ capability, parts: capability.start(core) });
-      }
-      hookWatcher(list, core.watcher);
+      const fresh = list.list
+        .filter((c) => !list.parts(c.name))
+        .map((c) => ({ capability: c, parts: c.start(core) }));
+      list.started.push(...fresh);
+      hookWatcher(fresh, core.watcher);
       // A malformed section stops the start-up, with its line and reason.
       prepareFile(list, core.connectionsFile)();
       return collected;

@@ -1,9 +1,9 @@
 import type { Watcher } from '../../contract/core-types.js';
-import type { StartedList } from './started-list.js';
+import type { Started } from './started-list.js';
 
-/** Hands the watcher every capability's hooks on its cycle (`watch` parts), in the registry's order. */
-export function hookWatcher(list: StartedList, watcher: Watcher): void {
-  for (const { part } of list.each('watch')) {
+/** Hands the watcher the hooks on its cycle (`watch` parts) of capabilities just started, in their order. */
+export function hookWatcher(started: readonly Started[], watcher: Watcher): void {
+  for (const part of started.flatMap((s) => (s.parts.watch ? [s.parts.watch] : []))) {
     if (part.ending) watcher.atEnding.push(part.ending);
     if (part.events) watcher.atEvents.push(part.events);
     if (part.listing) watcher.listing.push(part.listing);
