@@ -4,7 +4,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The capability contract is one small leaf (ADR 0022): `Capability` is declared once, in
+ * The capability contract is one small leaf (ADR 0023): `Capability` is declared once, in
  * `src/contract/`, which imports only the domain, the words and the store (the core's other types
  * reach it through the slot `src/core-types.ts` fills); its parts are at most a dozen groups; and no
  * core folder imports a capability folder: Slack is handed the started capabilities by `bot.ts`.
