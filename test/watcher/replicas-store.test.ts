@@ -220,20 +220,21 @@ describe('fair-share leases on Redis', () => {
   });
 
   it('a replica killed between its turn and its poll frees the connection a lease period after its last poll', async () => {
-    // A turn extends a kept lease when less than half of it is left (a cycle running late), so
-    // the lease is long enough that a stall of a loaded machine (the Sentinel run of a CI
-    // rehearsal) between the poll and the turns does not make that legitimate extension.
-    const leaseMs = 2_000;
+    // A turn extends a kept lease when less than half of it is left (a cycle running late); the
+    // pause keeps the probe's reference lease 1 s after c's. Both margins are 1 s: a loaded
+    // machine's stall would have to exceed it to extend c's leases legitimately (2 s left), or to
+    // read the reference after it lapsed (the lapse order seen late).
+    const leaseMs = 4_000;
     const [a, c] = [await replica('a', leaseMs), await replica('c', leaseMs)];
     for (let i = 0; i < 3; i++) for (const r of [a, c]) await cycle(r);
     const mine = NAMES.filter((n) => c.holding(n));
     // c's last poll of its connections: the lease runs a period from here.
     for (const n of mine) await c.polled(n);
     // Its next cycle: each connection's turn comes, and c dies before any poll. A lease of the
-    // probe's own, taken between the poll and those turns (the pause keeps the two apart by more
-    // than Redis's millisecond), shows what the turns did to c's leases by the order in which
-    // they lapse (Redis's clock, no measured time): had they extended them, c's would lapse after.
-    await sleep(20);
+    // probe's own, taken between the poll and those turns, shows what the turns did to c's leases
+    // by the order in which they lapse (Redis's clock, no measured time): had they extended them,
+    // c's would lapse after it.
+    await sleep(1_000);
     const probe = await redis();
     expect(await probe.acquireLease('lease:probe-reference', 'probe', leaseMs)).toBe(true);
     await c.plan(NAMES);
