@@ -105,7 +105,13 @@ describe('a task an approval created is called by its title everywhere', () => {
       notifications(t.fakeSlack).filter(
         (n) => n.event === 'succeeded' && n.key.includes(`:${id}:`) && n.body.channel === ASKED_IN,
       );
-    for (let i = 0; i < 30 && done().length === 0; i++) {
+    const elsewhere = () =>
+      notifications(t.fakeSlack).find(
+        (n) => n.event === 'succeeded' && n.key.includes(`:${id}:`) && n.body.channel === OTHER,
+      );
+    // Cycles until both channels' posts are out: the other channel's may wait for the next
+    // cycle's delivery (paced), which a loaded machine does not reach within a real-time wait.
+    for (let i = 0; i < 30 && (done().length === 0 || !elsewhere()); i++) {
       t.oms.clock.advance(5_000);
       await t.bot.deps.watcher.runCycle();
     }
@@ -120,11 +126,7 @@ describe('a task an approval created is called by its title everywhere', () => {
     expect(String(report.body.text)).toContain(`Report for ${TITLE}`);
     expect(mrkdwnTexts(report.body)).toContain(`\`hw-prod:${id}\` \`${name}\``);
     // The other channel's watch, made later, says the same.
-    const there = await t.fakeSlack.waitFor(() =>
-      notifications(t.fakeSlack).find(
-        (n) => n.event === 'succeeded' && n.key.includes(`:${id}:`) && n.body.channel === OTHER,
-      ),
-    );
+    const there = await t.fakeSlack.waitFor(elsewhere);
     expectOneName(mrkdwnTexts(there.body));
   });
 
