@@ -9,6 +9,7 @@ import type { AppDeps } from '../slack/context.js';
 import type { Route } from '../slack/health-routes.js';
 import type { Subcommand } from '../slack/listeners/commands/subcommand.js';
 import type { ListenerRoutes } from '../slack/listeners/router.js';
+import { failureHeld } from '../watcher/outbox/capability-facts.js';
 import type { CardFacts } from '../watcher/outbox/notification.js';
 import type {
   ApiRead,
@@ -254,7 +255,16 @@ export class Capabilities implements CapabilityStates, RequestGate {
     tr: Translator,
     resource: CardResource,
   ): CapabilityButton[] {
-    return this.#list.flatMap((c) => c.cardButtons(facts?.[c.name], tr, resource));
+    // While a capability holds the failure (a retry is due), only its buttons say what happens next.
+    const held = resource.state === 'failed' && failureHeld(facts);
+    return this.#list.flatMap((c) =>
+      held && !failureHeld({ [c.name]: facts?.[c.name] }) ? [] : c.cardButtons(facts?.[c.name], tr, resource),
+    );
+  }
+
+  /** Each capability's lines in a completion report from its fact as the run ended, in the list's order. */
+  reportLines(facts: Readonly<Record<string, unknown>> | undefined, tr: Translator): string[] {
+    return this.#drawnFrom(facts, (c, fact) => c.reportLines(fact, tr));
   }
 
   /** Each capability's line under a failure from what its fact says of it (`failureFacts`), in the list's order. */

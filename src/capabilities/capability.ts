@@ -206,6 +206,7 @@ export interface Capability {
   cardButtons(fact: unknown, tr: Translator, resource: CardResource): CapabilityButton[];
   rowLine(fact: unknown, tr: Translator, now: number, resource: CardResource): string | undefined;
   failureLine(fact: unknown, tr: Translator): string | undefined;
+  reportLines(fact: unknown, tr: Translator): string[];
   cardNotice(fact: unknown, tr: Translator, card: CardFacts): string | undefined;
   actedLine(said: unknown, last: LastAction, state: NormalizedState, tr: Translator): string | undefined;
   actedBy(said: unknown, by: string, tr: Translator): string | undefined;
@@ -283,6 +284,7 @@ export function defineCapability<State>(
     cardButtons: (fact, tr, resource) => definition.cardButtons?.(fact, tr, resource) ?? [],
     rowLine: (fact, tr, now, resource) => definition.rowLine?.(fact, tr, now, resource),
     failureLine: (fact, tr) => definition.failureLine?.(fact, tr),
+    reportLines: (fact, tr) => definition.reportLines?.(fact, tr) ?? [],
     cardNotice: (fact, tr, card) => definition.cardNotice?.(fact, tr, card),
     actedLine: (said, last, state, tr) => definition.actedLine?.(said, last, state, tr),
     actedBy: (said, by, tr) => definition.actedBy?.(said, by, tr),

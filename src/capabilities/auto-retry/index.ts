@@ -12,6 +12,7 @@ import {
   retryActedLine,
   retryButtons,
   retryLine,
+  retryReportLines,
   STOP_ACTION,
 } from './retry-drawing.js';
 import { AUTO_RETRY, inSeries, retryFactOf } from './retry-fact.js';
@@ -44,6 +45,7 @@ export const autoRetry = defineCapability<AutoRetryState>({
   },
   cardButtons: retryButtons,
   rowLine: (fact, tr) => retryLine(fact, tr),
+  reportLines: retryReportLines,
   renderNote: (note, tr) => renderRetryNote(note, tr) ?? { text: '' },
   actedLine: (said, last, _state, tr) => retryActedLine(said, last.by, tr),
   actedBy: (said, by, tr) => retryActedBy(said, by, tr),

@@ -106,8 +106,13 @@ async function attempt(s: AutoRetryState, core: CapabilityCore, group: Loaded[],
     s.count(provider, fact.cls, 'budget');
     return tell(s, core, group, fact, 'budget', now);
   }
-  const action = r.actions.includes('retry') ? 'retry' : r.actions.includes('resume') ? 'resume' : undefined;
-  if (!action) return tell(s, core, group, fact, 'not-offered', now);
+  // A partial failure is retried only as its failed objects (never the whole run again).
+  const action = r.actions.includes('retry')
+    ? 'retry'
+    : r.actions.includes('resume') && fact.cls !== 'partial'
+      ? 'resume'
+      : undefined;
+  if (!action) return tell(s, core, group, fact, fact.cls === 'partial' ? 'partial' : 'not-offered', now);
   const said: RetrySaid = { attempt: fact.attempt, max: fact.max };
   const acting = actingAs(core, {
     teamId: w.teamId,

@@ -6,6 +6,7 @@ import { slackDate } from '../../slack/blocks/format.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { actionLabel } from '../../slack/blocks/resource-card.js';
 import type { Rendered } from '../../slack/blocks/watch-notifications.js';
+import { failureHeld } from '../../watcher/outbox/capability-facts.js';
 import type { CardFacts } from '../../watcher/outbox/notification.js';
 import type { CapabilityButton, VerifiedRun } from '../drawing-hooks.js';
 import { shownClaim } from '../on-call/on-call-fact.js';
@@ -239,7 +240,8 @@ export function failedRunNext(
   tr: Translator,
 ): FailedRunNext | undefined {
   const r = card.resource;
-  if (r.state !== 'failed' || card.ended) return undefined;
+  // A failure another capability holds (a retry is due) has no manual next step on the card.
+  if (r.state !== 'failed' || card.ended || failureHeld(card.facts)) return undefined;
   // The claim the card shows: one about this failure (a later failure is nobody's yet).
   const owner = shownClaim(card.facts?.[ON_CALL], r)?.by;
   // The button the card itself shows (a Retry that cannot help this failure is not offered).
