@@ -23,7 +23,11 @@ const posts: RecordedCall[] = [];
 
 beforeAll(async () => {
   await t.start({
-    connections: (omsUrl) => [omsConnection('hw-card', omsUrl), omsConnection('hw-part', omsUrl)],
+    connections: (omsUrl) => [
+      omsConnection('hw-card', omsUrl),
+      omsConnection('hw-part', omsUrl),
+      omsConnection('hw-later', omsUrl),
+    ],
     clock,
     env: { POLL_INTERVAL_SECONDS: '0' },
     watcher: { recheckAfterMs: [40, 80], editBudget: { windowMs: 10_000, max: 500 } },
@@ -33,6 +37,7 @@ beforeAll(async () => {
   });
   await t.ask('settings retry hw-card on max 3 after 1');
   await t.ask('settings retry hw-part on max 3 after 1 classes network,transient,partial');
+  await t.ask('settings retry hw-later on max 3 after 10');
 });
 afterAll(async () => {
   await t.stop();
@@ -219,5 +224,21 @@ describe('partial failures', () => {
     expect(retryFactOf(said!.record)).toMatchObject({ status: 'gave-up', reason: 'partial', attempt: 0 });
     const note = said!.entries[0]?.note as { note?: { type?: string; reason?: string } } | undefined;
     expect(note?.note).toMatchObject({ type: 'gave-up', reason: 'partial' });
+  });
+});
+
+describe('turning the policy off', () => {
+  it('tells a failure whose retry waits at once, as usual, and makes no retry', async () => {
+    const task = await failing('arc-off', 'TRF.0001', 'hw-later');
+    expect(retryFactOf(await recordOf(task.id))).toMatchObject({ status: 'waiting' });
+    expect(messageText(await t.ask('settings retry hw-later off'))).toContain('off');
+    // Well before its retry was due (10 minutes): told on the next pass.
+    await tickAndCycle(2);
+    expect(retryFactOf(await recordOf(task.id))).toMatchObject({ status: 'gave-up', reason: 'off' });
+    await until(() => broadcasts(task.id).length > 0, { what: 'the failure told' });
+    expect(broadcasts(task.id)).toHaveLength(1);
+    clock.advance(20 * MIN);
+    await tickAndCycle(3);
+    expect(starts(task.id)).toBe(0);
   });
 });
