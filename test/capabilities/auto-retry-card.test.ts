@@ -135,6 +135,14 @@ describe('the card while an automatic retry is due', () => {
       'auto-retry.stop',
       'resource.refresh',
     ]);
+    // `/migrate status` draws the same card from the watch's series.
+    const status = await t.ask(`status hw-card:${task.id}`);
+    expect(mrkdwnTexts(status)).toContain('retrying automatically, 1 of 3');
+    expect(mrkdwnTexts(status)).not.toContain('Next step');
+    const offered = buttons(status).map((b) => b.action_id);
+    expect(offered).toEqual(expect.arrayContaining(['auto-retry.now', 'auto-retry.stop']));
+    for (const manual of ['resource.resume', 'resource.retry', 'resource.delete', 'failure.claim'])
+      expect(offered).not.toContain(manual);
 
     const value = JSON.stringify({ c: 'hw-card', k: 'task', id: task.id });
     const pressed = await t.click('auto-retry.stop', value, { userId: ALICE, channelId: CHANNEL });

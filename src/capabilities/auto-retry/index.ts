@@ -16,6 +16,7 @@ import {
   STOP_ACTION,
 } from './retry-drawing.js';
 import { AUTO_RETRY, inSeries, retryFactOf } from './retry-fact.js';
+import { retryFactsOf } from './retry-facts-of.js';
 import { parseRetrySection } from './retry-file.js';
 import { retryPass } from './retry-job.js';
 import type { RetryPolicy } from './retry-policy.js';
@@ -46,6 +47,7 @@ export const autoRetry = defineCapability<AutoRetryState>({
   cardButtons: retryButtons,
   rowLine: (fact, tr) => retryLine(fact, tr),
   reportLines: retryReportLines,
+  factsOf: (s, team, resources) => retryFactsOf(s.watches, team, resources),
   renderNote: (note, tr) => renderRetryNote(note, tr) ?? { text: '' },
   actedLine: (said, last, _state, tr) => retryActedLine(said, last.by, tr),
   actedBy: (said, by, tr) => retryActedBy(said, by, tr),
@@ -67,7 +69,12 @@ export const autoRetry = defineCapability<AutoRetryState>({
 
 function startAutoRetry(core: CapabilityCore): AutoRetryState {
   const policies = new RetryPolicies(core.state);
-  const state: AutoRetryState = { policies, kv: core.state, count: retryCounter(core.metrics) };
+  const state: AutoRetryState = {
+    policies,
+    kv: core.state,
+    watches: core.watcher.store,
+    count: retryCounter(core.metrics),
+  };
   core.watcher.atEvents.push((record, events, now) =>
     onEvents((team, connection) => policies.of(team, connection), record, events, now),
   );
