@@ -342,7 +342,7 @@ describe('100 failures over three clouds, two replicas on one Redis, a kill -9 a
       () =>
         budgetSpent.every((id) => note(id, 'retries for today are all spent').length > 0) &&
         cold.every((id) => note(id, 'the retry was refused').length > 0),
-      { what: 'the notes of a spent budget and of the freeze', timeoutMs: 30_000, everyMs: 250 },
+      { what: 'the notes of a spent budget and of the freeze', timeoutMs: 60_000, everyMs: 250 },
     );
     for (const id of budgetSpent) {
       expect(keyed(id, ':failed'), id).toHaveLength(1);
