@@ -21,17 +21,11 @@ import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
 import { dropRedisKeys, replicaRedisUrl } from '../security/replica-redis.js';
 
-// Issue 77, the fault injection at full count (heavy): 100 failures seeded across the classes on
-// the three simulators, watched by two replicas of the compiled bot on one Redis; the first replica
-// is killed with SIGKILL the moment the OMS simulator sees the first automatic retry. OMS fails
-// tasks by code (transient, network, partial and the never-retried classes; a connection whose
-// day's budget is 1, one under a freeze, two a person stopped with Don't retry); NCP's failed
-// policy says no code (unknown: never retried); UpCloud's jobs fail with its own codes (all of
-// classes never retried) and offer no retry at all. At least 80 % of the transient and network
-// ones end succeeded with no failure reply and nobody reminded; the others get 0 retries; no task
-// is started twice (an attempt the dead replica had claimed is counted after 5 minutes, never
-// made again). The replicas' clocks are moved through stdin (`movedClock`), the simulators' by
-// the test. One pair of replicas serves the three clouds.
+// Issue 77, fault injection (heavy): 100 failures over the three simulators, two replicas of the
+// compiled bot on one Redis, the first killed (SIGKILL) at the first automatic retry. OMS fails by
+// code (retried, never-retried, partial, a budget of 1, a freeze, Don't retry); NCP's ERROR has no
+// code (unknown) and UpCloud's jobs fail with its own never-retried codes. >=80 % of transient and
+// network end succeeded, quietly; the rest get 0 retries; nothing is started twice.
 const FIXTURE = path.join(import.meta.dirname, '..', 'watcher', 'fixtures', 'replica.mjs');
 const storeUrl = replicaRedisUrl();
 const suffix = `r${Date.now().toString(36).slice(-6)}`;
