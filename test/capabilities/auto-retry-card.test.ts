@@ -233,6 +233,29 @@ describe('partial failures', () => {
     const note = said!.entries[0]?.note as { note?: { type?: string; reason?: string } } | undefined;
     expect(note?.note).toMatchObject({ type: 'gave-up', reason: 'partial' });
   });
+
+  it('a transient failure whose provider offers no retry at all is told at once, not held', () => {
+    // A failed UpCloud job offers no action: holding it would only delay the failure.
+    const record = {
+      watch: { teamId: 'T1', channelId: 'C1', connection: 'up-fi', kind: 'job', id: 'j1', by: ALICE },
+      snapshot: { name: 'j1', state: 'failed', lastError: { code: 'TRF.0001' } },
+      state: 'failed',
+      actions: [],
+      outbox: [],
+    } as unknown as WatchRecord;
+    const policy: RetryPolicy = {
+      on: true,
+      classes: ['network', 'transient'],
+      max: 3,
+      afterMinutes: 1,
+      dailyBudget: 50,
+      by: ALICE,
+      from: 'slack',
+    };
+    const said = onEvents(() => policy, record, [{ event: 'failed', key: 'k:failed' }], 1_000);
+    expect(said?.held ?? []).toEqual([]);
+    expect(retryFactOf(said!.record)).toMatchObject({ status: 'gave-up', reason: 'not-offered' });
+  });
 });
 
 describe('turning the policy off', () => {
