@@ -1,6 +1,6 @@
+import type { CardResource } from '../../contract/card.js';
 import type { WatchStore } from '../../watcher/records/watch-store.js';
 import { watchesOf } from '../../watcher/watch-notes.js';
-import type { CardResource } from '../drawing-hooks.js';
 import { type RetryFact, retryFactOf } from './retry-fact.js';
 
 /**
