@@ -160,13 +160,13 @@ describe('100 failures over three clouds, two replicas on one Redis, a kill -9 a
   it('retries the transient and network ones quietly, each at most once, and never the others', {
     timeout: 280_000,
   }, async () => {
+    // A retried attempt starts from two fresh replicas: the last one's survivor runs ahead in time.
+    for (const c of children) c.kill('SIGKILL');
+    round++;
     const a = replica();
     const b = replica();
     expect(await a.ready).toBe(true);
     expect(await b.ready).toBe(true);
-    round++;
-    // A retried attempt starts from two fresh replicas: the last one's survivor runs ahead in time.
-    for (const c of children) c.kill('SIGKILL');
     let n = 0;
     const channel = () => CHANNELS[n++ % CHANNELS.length]!;
     const omsTask = async (connection: string, code: string, i: number) => {
