@@ -49,6 +49,11 @@ export interface CardPart {
   actedLine?(said: unknown, last: LastAction, state: NormalizedState, tr: Translator): string | undefined;
   /** An event reply's attribution of such an action (" by window *night* (set by @Bob)"). Pure. */
   actedBy?(said: unknown, by: string, tr: Translator): string | undefined;
+  /**
+   * Lines it adds to a finished run's completion report from its fact as the run ended (a
+   * success after automatic retries, and each run). Pure, and mrkdwn, escaped by it.
+   */
+  reportLines?(fact: unknown, tr: Translator): string[];
   /** One line it adds under a resource's row in a list or on Home (mrkdwn, escaped). Pure. */
   rowLine?(fact: unknown, tr: Translator, now: number, resource: CardResource): string | undefined;
   /**

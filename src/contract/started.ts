@@ -62,6 +62,8 @@ export interface CardSeam {
   actedLine(last: LastAction, state: NormalizedState, tr: Translator): string | undefined;
   actedBy(via: ActedVia, by: string, tr: Translator): string | undefined;
   rowLines(facts: Facts, tr: Translator, now: number, resource: CardResource): string[];
+  /** Each capability's lines in a completion report, from its fact as the run ended. */
+  reportLines(facts: Facts, tr: Translator): string[];
   renderNote(name: string, note: unknown, tr: Translator, now: number): CapabilityRendered | undefined;
 }
 

@@ -78,6 +78,7 @@ export class SlackWatchDelivery implements WatchSlack {
       cardLines: (facts, tr, now, resource) => drawing.cardLines?.(facts, tr, now, resource) ?? [],
       cardButtons: (facts, tr, resource) => drawing.cardButtons?.(facts, tr, resource) ?? [],
       failureLines: (facts, tr) => drawing.failureLines?.(facts, tr) ?? [],
+      reportLines: (facts, tr) => drawing.reportLines?.(facts, tr) ?? [],
       cardNotices: (card, tr) => drawing.cardNotices?.(card, tr) ?? [],
       actedLine: (last, state, tr) => drawing.actedLine?.(last, state, tr),
       actedBy: (via, by, tr) => drawing.actedBy?.(via, by, tr),

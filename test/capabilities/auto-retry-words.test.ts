@@ -5,6 +5,7 @@ import {
   retryActedLine,
   retryButtons,
   retryLine,
+  retryReportLines,
 } from '../../src/capabilities/auto-retry/retry-drawing.js';
 import type { RetryFact, RetryNote } from '../../src/capabilities/auto-retry/retry-fact.js';
 import { LOCALES } from '../../src/i18n/locale.js';
@@ -33,9 +34,9 @@ const facts: RetryFact[] = [
   base,
   { ...base, status: 'running' },
   { ...base, status: 'succeeded' },
-  ...(['budget', 'max', 'class', 'refused', 'off', 'claimed', 'not-offered', 'error'] as const).map(
-    (reason): RetryFact => ({ ...base, status: 'gave-up', reason, said: 'Frozen by *<!here>*' }),
-  ),
+  ...(
+    ['budget', 'max', 'class', 'refused', 'off', 'claimed', 'not-offered', 'partial', 'error'] as const
+  ).map((reason): RetryFact => ({ ...base, status: 'gave-up', reason, said: 'Frozen by *<!here>*' })),
   { ...base, status: 'stopped', stoppedBy: 'U0BOB0001' },
 ];
 const notes: RetryNote[] = [
@@ -50,6 +51,7 @@ const notes: RetryNote[] = [
   },
   { type: 'succeeded', name: 'nightly', retries: 2, history },
   { type: 'gave-up', name: 'nightly', reason: 'budget', history, cls: 'transient' },
+  { type: 'gave-up', name: 'nightly', reason: 'partial', history: [], cls: 'partial' },
   { type: 'stopped', name: 'nightly', by: 'U0BOB0001' },
 ];
 
@@ -71,6 +73,12 @@ describe.each(LOCALES)('automatic retries in %s', (locale) => {
       if (locale !== 'en') expect(line).not.toBe(retryLine(fact, english));
     }
     for (const note of notes) said(renderRetryNote(note, tr)?.text);
+    for (const fact of facts.filter((f) => f.status === 'succeeded' || f.status === 'gave-up')) {
+      const lines = retryReportLines(fact, tr);
+      expect(lines.length).toBeGreaterThan(2);
+      for (const line of lines) said(line);
+    }
+    expect(retryReportLines(base, tr)).toEqual([]);
     said(retryActedLine({ attempt: 1, max: 3 }, 'U0ALICE01', tr));
     said(retryActedBy({ attempt: 1, max: 3 }, 'U0ALICE01', tr));
     const resource = { connection: 'hw-prod', kind: 'task' as const, id: '1', state: 'failed' as const };

@@ -72,8 +72,11 @@ const broadcasts = (id: string) =>
       (c.body.reply_broadcast === true || c.body.reply_broadcast === 'true') &&
       keyOf(c).includes(id),
   );
+/** The thread's posts saying `text` (the completion report, which keeps the runs, aside). */
 const said = (id: string, text: string) =>
-  posts.filter((c) => keyOf(c).includes(id) && mrkdwnTexts(c.body).includes(text));
+  posts.filter(
+    (c) => keyOf(c).includes(id) && !keyOf(c).endsWith(':report') && mrkdwnTexts(c.body).includes(text),
+  );
 const starts = (id: string) =>
   t.oms.server.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/tasks/${id}/start`)).length;
 /** The card as last drawn (its own post or an edit of it: not in a thread, naming the task). */

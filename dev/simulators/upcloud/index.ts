@@ -66,6 +66,8 @@ export interface SeedJob {
   /** Arms a failure: the job fails with `failMessage` once `failAt` (0..1) of it is migrated. */
   failAt?: number;
   failMessage?: string;
+  /** With `failMessage`: the `error_code` the failed job carries (a catalogue code). */
+  failCode?: string;
 }
 
 const seedJobSchema: z.ZodType<SeedJob> = z.object({
@@ -84,6 +86,7 @@ const seedJobSchema: z.ZodType<SeedJob> = z.object({
   target: z.object({ bucket: z.string(), prefix: z.string() }).partial().optional(),
   failAt: z.number().min(0).max(1).optional(),
   failMessage: z.string().optional(),
+  failCode: z.string().optional(),
 });
 
 const REQUIRED = 'This field is required.';
@@ -210,6 +213,7 @@ export class UpCloudSimulator extends Simulator {
       runningSince: status === 'running' ? now : undefined,
       failAt: seed.failAt,
       failMessage: seed.failMessage,
+      ...(seed.failCode ? { failCode: seed.failCode } : {}),
       errorMessage:
         status === 'failed' ? (seed.failMessage ?? 'Access denied to the source bucket.') : undefined,
     };

@@ -32,6 +32,9 @@ export interface SimJob {
   failAt?: number;
   failMessage?: string;
   errorMessage?: string;
+  /** The `error_code` a failure carries, where a test arms one (the client reads it when present [I]). */
+  failCode?: string;
+  errorCode?: string;
 }
 
 export interface JobTimings {
@@ -71,6 +74,7 @@ export function advanceJob(job: SimJob, now: number, timings: JobTimings): void 
     setProgress(job, failBytes);
     finish(job, 'failed', reachedAt(failBytes));
     job.errorMessage = job.failMessage;
+    if (job.failCode) job.errorCode = job.failCode;
     job.failedObjects = Math.max(1, job.totalObjects - job.migratedObjects);
     return;
   }
@@ -129,6 +133,7 @@ export function toJobJson(job: SimJob): Record<string, unknown> {
     total_bytes: job.totalBytes,
     migrated_bytes: job.migratedBytes,
     ...(job.errorMessage ? { error_message: job.errorMessage } : {}),
+    ...(job.errorCode ? { error_code: job.errorCode } : {}),
     created_at: rfc3339Micro(job.createdAt),
     updated_at: rfc3339Micro(job.updatedAt),
     started_at: job.startedAt !== undefined ? rfc3339Micro(job.startedAt) : null,

@@ -83,8 +83,10 @@ export function onEvents(
   const was = retryFactOf(record);
   const failed = events.find((e) => e.event === 'failed');
   if (failed) return onFailure(policyOf(record.watch.teamId, record.watch.connection), record, failed, now);
-  if (!inSeries(was)) return undefined;
-  const names = new Set(events.map((e) => e.event));
+  const names = new Set<string>(events.map((e) => e.event));
+  const again = ['retrying', 'started', 'resumed'].some((e) => names.has(e));
+  // A run started again after a series ended (a person's Resume) is not that series' any more.
+  if (!inSeries(was)) return was && again ? { record: withFact(record, undefined), entries: [] } : undefined;
   if (names.has('succeeded')) {
     const fact: RetryFact = { ...was, status: 'succeeded', at: now };
     delete fact.holdsFailure;
@@ -99,14 +101,23 @@ export function onEvents(
       entries: noteEntry(record, `${was.since}:succeeded`, note, now),
     };
   }
-  if (['paused', 'cancelled', 'deleted', 'vanished'].some((e) => names.has(e as never)))
+  if (['paused', 'cancelled', 'deleted', 'vanished'].some((e) => names.has(e)))
     return { record: withFact(record, undefined), entries: [] };
-  if (was.status === 'waiting' && ['retrying', 'started', 'resumed'].some((e) => names.has(e as never))) {
+  if (was.status === 'waiting' && again) {
     const fact: RetryFact = { ...was, status: 'running', at: now };
     delete fact.holdsFailure;
     return { record: withFact(record, fact), entries: [] };
   }
   return undefined;
+}
+
+/**
+ * Where the provider offers no retry that fits the failure: a partial one only by retrying the
+ * failed objects (OMS's Retry), never by running everything again; any other, by Retry or Resume.
+ */
+function unoffered(record: WatchRecord, cls: string): GiveUpReason | undefined {
+  if (cls === 'partial') return record.actions.includes('retry') ? undefined : 'partial';
+  return record.actions.some((a) => a === 'retry' || a === 'resume') ? undefined : 'not-offered';
 }
 
 function onFailure(
@@ -130,10 +141,25 @@ function onFailure(
         ? 'claimed'
         : made >= policy.max
           ? 'max'
-          : undefined;
+          : unoffered(record, cls);
+  if (reason && policy && !series && (reason === 'partial' || reason === 'not-offered')) {
+    // The policy would retry it but the provider cannot as it must: said at once, not held.
+    const first: RetryFact = {
+      status: 'running',
+      since: now,
+      attempt: 0,
+      max: policy.max,
+      at: now,
+      cls,
+      by: policy.by,
+      history,
+    };
+    return giveUp(record, { ...first, ...(code ? { code } : {}) }, reason, now);
+  }
   if (reason || !policy) {
-    // Nothing to hold, and nothing to add to a failure no retry was ever made for.
-    if (!series) return undefined;
+    // Nothing to hold, and nothing to add to a failure no retry was ever made for (an older
+    // series' fact is let go: this failure is not its).
+    if (!series) return was ? { record: withFact(record, undefined), entries: [] } : undefined;
     return giveUp(record, { ...series, history, code, cls }, reason ?? 'off', now);
   }
   const attempt = made + 1;

@@ -12,9 +12,11 @@ import {
   retryActedLine,
   retryButtons,
   retryLine,
+  retryReportLines,
   STOP_ACTION,
 } from './retry-drawing.js';
 import { AUTO_RETRY, inSeries, retryFactOf } from './retry-fact.js';
+import { retryFactsOf } from './retry-facts-of.js';
 import { parseRetrySection } from './retry-file.js';
 import { retryPass } from './retry-job.js';
 import type { RetryPolicy } from './retry-policy.js';
@@ -35,7 +37,12 @@ export const autoRetry: Capability = {
   fileKey: 'retry',
   start(core) {
     const policies = new RetryPolicies(core.state);
-    const s: AutoRetryState = { policies, kv: core.state, count: retryCounter(core.metrics) };
+    const s: AutoRetryState = {
+      policies,
+      kv: core.state,
+      watches: core.watcher.store,
+      count: retryCounter(core.metrics),
+    };
     return {
       state: s,
       listeners: (routes) => {
@@ -50,6 +57,8 @@ export const autoRetry: Capability = {
         },
         buttons: retryButtons,
         rowLine: (fact, tr) => retryLine(fact, tr),
+        reportLines: retryReportLines,
+        factsOf: (team, resources) => retryFactsOf(s.watches, team, resources),
         note: (note, tr) => renderRetryNote(note, tr) ?? { text: '' },
         actedLine: (said, last, _state, tr) => retryActedLine(said, last.by, tr),
         actedBy: (said, by, tr) => retryActedBy(said, by, tr),

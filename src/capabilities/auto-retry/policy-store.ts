@@ -28,6 +28,8 @@ export class RetryPolicies {
   readonly #kv: AtomicKv;
   #file: ReadonlyMap<string, RetryPolicy> = new Map();
   #slack = new Map<string, ReadonlyMap<string, RetryPolicy>>();
+  /** Every connection a file section named since start: one removed on SIGHUP may still hold failures. */
+  readonly #fileEver = new Set<string>();
 
   constructor(kv: AtomicKv) {
     this.#kv = kv;
@@ -36,6 +38,12 @@ export class RetryPolicies {
   /** A new file section (parsed: it replaces the running one whole). */
   setFile(policies: ReadonlyMap<string, RetryPolicy>): void {
     this.#file = policies;
+    for (const connection of policies.keys()) this.#fileEver.add(connection);
+  }
+
+  /** Whether failures of this connection may be held (a policy is or was set): the job reads them. */
+  mayHold(team: string, connection: string): boolean {
+    return this.setFor(team, connection) !== undefined || this.#fileEver.has(connection);
   }
 
   /** The policy of a workspace's connection now (off or none: undefined). */

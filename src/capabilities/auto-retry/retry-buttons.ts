@@ -36,8 +36,11 @@ export function retryNowButton() {
     );
     if (!claimed.mine)
       throw InvalidInputError.in(AUTO_RETRY_WORDS, 'auto-retry.now.taken', { attempt: fact.attempt, name });
+    // As the job makes it: a partial failure's failed objects only, never the whole run again.
     const action =
-      waiting.record.actions.includes('resume') && !waiting.record.actions.includes('retry')
+      waiting.record.actions.includes('resume') &&
+      !waiting.record.actions.includes('retry') &&
+      fact.cls !== 'partial'
         ? 'resume'
         : 'retry';
     await actOnResource(ctx, { exact }, action);

@@ -37,10 +37,15 @@ function why(f: Pick<RetryFact, 'reason' | 'said' | 'saidKey' | 'code' | 'cls'>,
       return w.t('auto-retry.why.not-offered');
     case 'error':
       return w.t('auto-retry.why.error');
+    case 'partial':
+      return w.t('auto-retry.why.partial');
     default:
       return w.t('auto-retry.why.off');
   }
 }
+
+/** The provider offers no retry that fits: none was ever going to be made (said at the failure). */
+const unmade = (reason: RetryFact['reason']) => reason === 'partial' || reason === 'not-offered';
 
 /** The card's line of where the series stands (and a list's or Home's row). */
 export function retryLine(fact: unknown, tr: Translator): string | undefined {
@@ -59,12 +64,12 @@ export function retryLine(fact: unknown, tr: Translator): string | undefined {
       return w.t('auto-retry.card.running', { attempt: f.attempt, max: f.max, when: when(f.at) });
     case 'succeeded':
       return w.t('auto-retry.card.succeeded', { n: f.attempt });
-    case 'gave-up':
-      return w.t('auto-retry.card.gaveUp', {
-        n: f.history.filter((h) => h.n > 0).length,
-        max: f.max,
-        why: why(f, tr),
-      });
+    case 'gave-up': {
+      const n = f.history.filter((h) => h.n > 0).length;
+      return n === 0 && unmade(f.reason)
+        ? w.t('auto-retry.card.notRetried', { why: why(f, tr) })
+        : w.t('auto-retry.card.gaveUp', { n, max: f.max, why: why(f, tr) });
+    }
     case 'stopped':
       return w.t('auto-retry.card.stopped', { user: `<@${f.stoppedBy ?? ''}>` });
   }
@@ -104,6 +109,20 @@ function historyLines(history: readonly RetryAttempt[], tr: Translator): string[
   );
 }
 
+/**
+ * Its lines in a finished run's completion report: how the series ended and each run of it (the
+ * first failure, each retry's), so the report keeps every run and not only the last.
+ */
+export function retryReportLines(fact: unknown, tr: Translator): string[] {
+  const f = fact as RetryFact | undefined;
+  if (f?.status !== 'succeeded' && f?.status !== 'gave-up') return [];
+  const w = tr.with(AUTO_RETRY_WORDS);
+  const runs = historyLines(f.history, tr);
+  if (f.status === 'succeeded')
+    runs.push(w.t('auto-retry.history.succeeded', { n: f.attempt, when: when(f.at) }));
+  return [`*${retryLine(f, tr)}*`, w.t('auto-retry.report.runs'), ...runs.map((l) => `• ${l}`)];
+}
+
 /** Its notes in a card's thread: a failure held, a success after retries, the end of a series. */
 export function renderRetryNote(note: unknown, tr: Translator): CapabilityRendered | undefined {
   const n = note as RetryNote;
@@ -123,10 +142,13 @@ export function renderRetryNote(note: unknown, tr: Translator): CapabilityRender
     text = w.t('auto-retry.note.succeeded', { name, n: n.retries });
     history = n.history;
   } else if (n.type === 'gave-up') {
-    text = w.t(n.reason === 'claimed' ? 'auto-retry.note.gaveUpQuiet' : 'auto-retry.note.gaveUp', {
-      name,
-      why: why(n, tr),
-    });
+    const key =
+      n.reason === 'claimed'
+        ? 'auto-retry.note.gaveUpQuiet'
+        : unmade(n.reason)
+          ? 'auto-retry.note.notRetried'
+          : 'auto-retry.note.gaveUp';
+    text = w.t(key, { name, why: why(n, tr) });
     history = n.history;
   } else if (n.type === 'stopped') text = w.t('auto-retry.note.stopped', { name, user: `<@${n.by}>` });
   else return undefined;

@@ -22,6 +22,7 @@ export type GiveUpReason =
   | 'off'
   | 'claimed'
   | 'not-offered'
+  | 'partial'
   | 'error';
 
 /**

@@ -62,7 +62,7 @@ export async function retryPass(s: AutoRetryState, core: CapabilityCore, now: nu
   // Only the watches of connections with a policy set (on or off) are read (the key names them).
   const keys = (await store.watchKeys()).filter((k) => {
     const target = targetOfKey(k);
-    return !target || s.policies.setFor(target.teamId, target.connection) !== undefined;
+    return !target || s.policies.mayHold(target.teamId, target.connection);
   });
   if (keys.length === 0) return 0;
   const loaded = await store.loadMany(keys);
@@ -71,8 +71,10 @@ export async function retryPass(s: AutoRetryState, core: CapabilityCore, now: nu
   for (const l of loaded.sort((a, b) => a.key.localeCompare(b.key))) {
     const fact = retryFactOf(l.record);
     if (l.record.ended || l.record.state !== 'failed' || fact?.status !== 'waiting') continue;
-    // A failure held while the day's budget is already spent is told now, not when its retry was due.
-    if (fact.at > now && !(await budgetSpent(s, core, l.record, now, spent))) continue;
+    // A failure held while the day's budget is already spent, or its policy turned off, is told
+    // now, not when its retry was due.
+    const off = !s.policies.of(l.record.watch.teamId, l.record.watch.connection);
+    if (fact.at > now && !off && !(await budgetSpent(s, core, l.record, now, spent))) continue;
     const w = l.record.watch;
     const ref = `${w.teamId}\u0000${w.connection}\u0000${w.kind}\u0000${w.id}`;
     byResource.set(ref, [...(byResource.get(ref) ?? []), l]);
@@ -106,8 +108,13 @@ async function attempt(s: AutoRetryState, core: CapabilityCore, group: Loaded[],
     s.count(provider, fact.cls, 'budget');
     return tell(s, core, group, fact, 'budget', now);
   }
-  const action = r.actions.includes('retry') ? 'retry' : r.actions.includes('resume') ? 'resume' : undefined;
-  if (!action) return tell(s, core, group, fact, 'not-offered', now);
+  // A partial failure is retried only as its failed objects (never the whole run again).
+  const action = r.actions.includes('retry')
+    ? 'retry'
+    : r.actions.includes('resume') && fact.cls !== 'partial'
+      ? 'resume'
+      : undefined;
+  if (!action) return tell(s, core, group, fact, fact.cls === 'partial' ? 'partial' : 'not-offered', now);
   const said: RetrySaid = { attempt: fact.attempt, max: fact.max };
   const acting = actingAs(core, {
     teamId: w.teamId,

@@ -1,6 +1,7 @@
 import { Counter, type Registry } from 'prom-client';
 import type { StartedCapabilities } from '../../contract/started.js';
 import type { AtomicKv } from '../../store/atomic-kv.js';
+import type { WatchStore } from '../../watcher/records/watch-store.js';
 import type { RetryPolicies } from './policy-store.js';
 import { AUTO_RETRY } from './retry-fact.js';
 
@@ -11,6 +12,8 @@ export interface AutoRetryState {
   policies: RetryPolicies;
   /** Where attempts are claimed (`claimAttempt`). */
   kv: AtomicKv;
+  /** The watches, where a resource's series is read for a card drawn outside them (`factsOf`). */
+  watches: WatchStore;
   count(provider: string, cls: string, outcome: RetryOutcome): void;
 }
 

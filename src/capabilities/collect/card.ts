@@ -1,4 +1,5 @@
 import type { CardSeam } from '../../contract/started.js';
+import { failureHeld } from '../../watcher/outbox/capability-facts.js';
 import type { StartedList } from './started-list.js';
 
 type Facts = Readonly<Record<string, unknown>> | undefined;
@@ -28,8 +29,18 @@ export function collectCard(list: StartedList): CardSeam {
     failureLines: (facts, tr) => drawn(facts, (c, fact) => one(c.failureLine?.(fact, tr))),
     rowLines: (facts, tr, now, resource) =>
       drawn(facts, (c, fact) => one(c.rowLine?.(fact, tr, now, resource))),
-    cardButtons: (facts, tr, resource) =>
-      list.each('card').flatMap(({ name, part }) => part.buttons?.(facts?.[name], tr, resource) ?? []),
+    reportLines: (facts, tr) => drawn(facts, (c, fact) => c.reportLines?.(fact, tr) ?? []),
+    cardButtons: (facts, tr, resource) => {
+      // While a capability holds the failure (a retry is due), only its buttons say what happens next.
+      const held = resource.state === 'failed' && failureHeld(facts);
+      return list
+        .each('card')
+        .flatMap(({ name, part }) =>
+          held && !failureHeld({ [name]: facts?.[name] })
+            ? []
+            : (part.buttons?.(facts?.[name], tr, resource) ?? []),
+        );
+    },
     actedLine: (last, state, tr) => {
       const via = last.via;
       return via ? cardOf(via.capability)?.actedLine?.(via.said, last, state, tr) : undefined;

@@ -7,6 +7,7 @@ import { slackDate } from '../../slack/blocks/format.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { actionLabel } from '../../slack/blocks/resource-card.js';
 import type { Rendered } from '../../slack/blocks/watch-notifications.js';
+import { failureHeld } from '../../watcher/outbox/capability-facts.js';
 import type { CardFacts } from '../../watcher/outbox/notification.js';
 import { failureOwnerShown } from '../shared/failure-owner.js';
 import { LIST_ORDER, type VerificationReport } from '../shared/verification-report.js';
@@ -238,7 +239,8 @@ export function failedRunNext(
   tr: Translator,
 ): FailedRunNext | undefined {
   const r = card.resource;
-  if (r.state !== 'failed' || card.ended) return undefined;
+  // A failure another capability holds (a retry is due) has no manual next step on the card.
+  if (r.state !== 'failed' || card.ended || failureHeld(card.facts)) return undefined;
   // The claim the card shows: one about this failure (a later failure is nobody's yet).
   const owner = failureOwnerShown(card.facts, r);
   // The button the card itself shows (a Retry that cannot help this failure is not offered).

@@ -1,7 +1,7 @@
 import type { CapabilityButton, CardResource } from '../../contract/card.js';
 import type { Translator } from '../../i18n/translator.js';
 import type { ActedVia, LastAction } from '../../resources/last-actions.js';
-import { failureFacts } from '../../watcher/outbox/capability-facts.js';
+import { failureFacts, failureHeld } from '../../watcher/outbox/capability-facts.js';
 import type { CardFacts } from '../../watcher/outbox/notification.js';
 
 type Facts = Readonly<Record<string, unknown>> | undefined;
@@ -15,6 +15,8 @@ export interface CardDrawing {
   cardLines(facts: Facts, tr: Translator, now: number, resource: CardResource): string[];
   cardButtons(facts: Facts, tr: Translator, resource: CardResource): CapabilityButton[];
   failureLines(facts: Facts, tr: Translator): string[];
+  /** Their lines in a finished run's completion report, from the facts as it ended. */
+  reportLines?(facts: Facts, tr: Translator): string[];
   /** Their sentences in the card's notice (above its title). */
   cardNotices(card: CardFacts, tr: Translator): string[];
   /** The who-acted line, and an event's attribution, of an action a capability's timed work took. */
@@ -36,9 +38,10 @@ export function drawnOnCard(
   facts: Facts,
   tr: Translator,
   resource: CardResource,
-): { capabilityButtons: CapabilityButton[]; failureLines: string[] } {
+): { capabilityButtons: CapabilityButton[]; failureLines: string[]; failureHeld: boolean } {
   return {
     capabilityButtons: drawing.cardButtons?.(facts, tr, resource) ?? [],
     failureLines: drawing.failureLines?.(failureFacts(facts, resource), tr) ?? [],
+    failureHeld: resource.state === 'failed' && failureHeld(facts),
   };
 }

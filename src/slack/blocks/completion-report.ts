@@ -11,7 +11,11 @@ import type { Rendered } from './watch-notifications.js';
  * what moved, what did not and where the provider listed what failed. The chart follows as an
  * image (uploaded separately). Names, ids and paths are never translated.
  */
-export function renderCompletionReport(note: ReportNote, tr: Translator = ENGLISH): Rendered {
+export function renderCompletionReport(
+  note: ReportNote,
+  tr: Translator = ENGLISH,
+  added: readonly string[] = [],
+): Rendered {
   const r = note.report;
   const rate = (bps: number | undefined) => (bps === undefined ? undefined : `${tr.bytes(bps)}/s`);
   // English shows the provider's state word as it always did; others, the state in their words.
@@ -59,6 +63,8 @@ export function renderCompletionReport(note: ReportNote, tr: Translator = ENGLIS
       fields: shown.slice(0, 10).map(([label, value]) => ({ type: 'mrkdwn', text: `*${label}*\n${value}` })),
     });
   if (r.failedObjectList) blocks.push(context(tr.t('report.failedList', { path: code(r.failedObjectList) })));
+  // What the capabilities add from their facts as the run ended (its runs, when it was retried).
+  if (added.length > 0) blocks.push(section(truncate(added.join('\n'), 3000)));
   const summary = shown.map(([label, value]) => `${label} ${value}`).join(' · ');
   return {
     text: truncate(tr.t('report.text', { name: escapeMrkdwn(named.lead), summary }), 3000),

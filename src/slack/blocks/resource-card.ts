@@ -77,6 +77,11 @@ export interface CardOptions {
   eta?: EtaEstimate;
   /** Its failure is explained in the card's thread (and the channel): the card names the code only. */
   explainedInThread?: boolean;
+  /**
+   * A capability holds its failure (automatic retries will try it again): its line says what
+   * happens next, so the card offers no manual next step and only that capability's buttons.
+   */
+  failureHeld?: boolean;
 }
 
 /** The task card: one message that tells the whole state of a resource. */
@@ -98,15 +103,17 @@ export function renderResourceCard(
   blocks.push(section(stateLine(resource, tr, options)));
   const who = [options.acted].concat(options.capabilityLines ?? []).filter(Boolean);
   if (who.length > 0) blocks.push(context(who.join('\n')));
-  if (options.failureLines?.length) blocks.push(context(options.failureLines.join('\n')));
+  const held = options.failureHeld === true;
+  if (options.failureLines?.length && !held) blocks.push(context(options.failureLines.join('\n')));
   blocks.push({ type: 'section', fields: fields(resource, tr) });
   if (options.group) blocks.push(...groupTallyBlocks(resource, options.group, tr));
   const shown = options.withActions === false ? [] : actions;
   const buttons = buttonLabels(resource, shown, tr, options.canFixConnection);
   // The watcher's card of a failure its thread explains says the code only: the channel
   // reads the four sentences once, in the broadcast reply, not again on the card above it.
-  const error =
-    options.explainedInThread && resource.lastError
+  const error = held
+    ? undefined
+    : options.explainedInThread && resource.lastError
       ? briefError(resource.lastError.code, tr)
       : errorSection(resource, tr, options.allActions ?? actions, buttons, options.canFixConnection);
   if (error) blocks.push(error);
@@ -115,10 +122,10 @@ export function renderResourceCard(
     blocks.push(
       actionsBlock(
         resource,
-        actions,
+        held ? [] : actions,
         options.watch !== false,
         tr,
-        options.canFixConnection,
+        held ? undefined : options.canFixConnection,
         options.capabilityButtons,
       ),
     );

@@ -121,7 +121,7 @@ export function renderWatchNotification(
     case 'repaired':
       return renderRepaired(note, tr);
     case 'report':
-      return renderCompletionReport(note, tr);
+      return renderCompletionReport(note, tr, drawing.reportLines?.(note.facts, tr));
     case 'failures':
       return renderFailureListing(note, tr, drawing);
   }

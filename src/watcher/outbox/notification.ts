@@ -85,6 +85,8 @@ export interface ReportNote {
   samples: ThroughputSample[];
   /** The title the requester typed, when an approval created it (it leads where the provider named it). */
   title?: string;
+  /** The capabilities' facts as the run ended, for the lines they add (`reportLines`). */
+  facts?: Record<string, unknown>;
 }
 
 /** A resource as it was when an event was detected: what the thread reply shows. */
@@ -297,6 +299,7 @@ export function reportNote(event: WatchEvent, record: WatchRecord): ReportNote |
     report: completionReport(record.snapshot, samples),
     samples,
     ...(title ? { title } : {}),
+    ...(record.facts ? { facts: record.facts } : {}),
   };
 }
 
