@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RequestCheck } from '../../src/capabilities/request-gate.js';
+import type { PlansState } from '../../src/capabilities/plans/plan-service.js';
+import type { RequestCheck } from '../../src/contract/gate.js';
 import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 
@@ -41,7 +42,8 @@ function routes(requests: readonly { method: string; path: string }[]): Record<s
 async function tick() {
   const registry = t.bot.deps.connections;
   const provider = registry.provider.bind(registry);
-  const gate = t.bot.deps.capabilities;
+  // The gate the plans were handed at start (every capability's check, the approvals' too).
+  const gate = (t.bot.deps.capabilities.stateOf('plans') as PlansState).core.gate!;
   const check = gate.check.bind(gate);
   const lanes = new Set<string>();
   const asked: string[] = [];
@@ -58,7 +60,7 @@ async function tick() {
     await t.bot.scheduler.tick('timer');
   } finally {
     registry.provider = provider;
-    delete (gate as { check?: unknown }).check;
+    gate.check = check;
   }
   await t.settled();
   return { requests: routes(t.oms.server.requests.slice(before)), lanes: [...lanes], asked };

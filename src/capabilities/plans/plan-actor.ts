@@ -1,7 +1,7 @@
+import type { CapabilityCore } from '../../contract/capability.js';
 import type { ResourceKind } from '../../domain/migration-resource.js';
 import type { ResourceAction } from '../../providers/types.js';
 import { backgroundActor } from '../../use-cases/act-in-background.js';
-import type { CapabilityCore } from '../capability.js';
 import type { Plan } from './plan-types.js';
 
 /**

@@ -1,7 +1,8 @@
 import type { AllMiddlewareArgs, AnyMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
+import type { HandlerContext } from '../../contract/handler-context.js';
 import { whoClicked } from '../button-handler.js';
-import { type AppDeps, createHandlerContext, type HandlerContext, type RespondFn } from '../context.js';
+import { type AppDeps, createHandlerContext, type RespondFn } from '../context.js';
 import { homeAnswers } from '../home/home-context.js';
 
 type Args = AnyMiddlewareArgs & AllMiddlewareArgs;

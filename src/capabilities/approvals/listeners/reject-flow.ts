@@ -1,12 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { HandlerContext } from '../../../contract/handler-context.js';
 import { type ButtonArgs, whoClicked } from '../../../slack/button-handler.js';
-import {
-  type AppDeps,
-  answerVia,
-  type HandlerContext,
-  handlerContextOf,
-  inChannel,
-} from '../../../slack/context.js';
+import { type AppDeps, answerVia, handlerContextOf, inChannel } from '../../../slack/context.js';
 import { homeAnswers } from '../../../slack/home/home-context.js';
 import { runSafely } from '../../../slack/intake/run-safely.js';
 import { approvalScope } from '../approval-scope.js';
