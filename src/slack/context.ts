@@ -77,7 +77,7 @@ export interface Intake {
   budget?: InteractiveBudget;
 }
 
-type RespondFn = (message: Record<string, unknown>) => Promise<unknown>;
+export type RespondFn = (message: Record<string, unknown>) => Promise<unknown>;
 
 export function createHandlerContext(
   deps: AppDeps,
@@ -101,7 +101,7 @@ export function createHandlerContext(
   // changes nothing before that, so a path that asked only to look cannot write.
   let allowedToChange = false;
   const translators = new Map<string, Promise<Translator>>();
-  return {
+  const ctx: HandlerContext = {
     deps,
     ...who,
     opId,
@@ -124,7 +124,7 @@ export function createHandlerContext(
             .record({
               team: who.teamId,
               user: who.userId,
-              channel: who.channelId,
+              channel: ctx.channelId,
               action: what,
               result: 'refused',
               detail: `needs ${capability} (${describeScope(scope)})`,
@@ -138,7 +138,7 @@ export function createHandlerContext(
     async audited(action, target, work) {
       if (!allowedToChange)
         throw new AppError(ErrorCode.Internal, `"${action}" reached the audit log without a policy decision`);
-      const entry = { team: who.teamId, user: who.userId, channel: who.channelId, action, target, op: opId };
+      const entry = { team: who.teamId, user: who.userId, channel: ctx.channelId, action, target, op: opId };
       try {
         const result = await work();
         await deps.audit.record({ ...entry, result: 'ok' });
@@ -158,7 +158,7 @@ export function createHandlerContext(
       if (!found) {
         found =
           audience === 'channel'
-            ? locales.translatorForChannel(who.teamId, who.channelId)
+            ? locales.translatorForChannel(who.teamId, ctx.channelId)
             : locales.translatorForUser(who.teamId, who.userId);
         translators.set(audience, found);
       }
@@ -171,41 +171,35 @@ export function createHandlerContext(
         response_type: message.share ? 'in_channel' : 'ephemeral',
       };
       if (message.replaceOriginal) payload.replace_original = true;
-      await deps.slack.sender.to(who.teamId).respond(respond, payload);
+      await deps.slack.sender.to(who.teamId).respond(answers.get(ctx) ?? respond, payload);
     },
   };
+  return ctx;
 }
 
-/** The key under which a command's or a button's listener finds its handler context in Bolt's `context`. */
-export const HANDLER_CONTEXT = 'handlerContext';
+/** Where a request's answers go when its listener learns it later than its context was made. */
+const answers = new WeakMap<HandlerContext, RespondFn>();
 
 /**
- * The context of a modal's request (a submission, or a button inside it): a modal has no
- * response_url, so the answers after its ack are ephemeral messages beside the channel it was
- * opened from, and none when it names none.
+ * A modal's request acts in the channel its own metadata names (which only its listener can
+ * read): the policy is asked there, the audit names it, and its answers go beside it there.
  */
-export function modalContext(
-  deps: AppDeps,
-  who: { teamId: string; userId: string; channelId?: string; what?: string },
-): HandlerContext {
-  const { teamId, userId, channelId, what } = who;
-  return createHandlerContext(
-    deps,
-    { teamId, userId, channelId, what },
-    async (message) => {
-      if (!channelId) return;
-      await deps.slack.sender.to(teamId).ephemeral({
-        channel: channelId,
-        user: userId,
-        text: String(message.text ?? ''),
-        ...(message.blocks ? { blocks: message.blocks as unknown[] } : {}),
-      });
-    },
-    'view',
-  );
+export function inChannel(ctx: HandlerContext, channelId: string | undefined): HandlerContext {
+  ctx.channelId = channelId;
+  ctx.here = channelScope(channelId);
+  return ctx;
 }
 
-/** The handler context the time budget (`answerInTime`, a global middleware) built for this request. */
+/** Its answers go out through `respond` instead (a modal opened from the Home tab: the tab redrawn). */
+export function answerVia(ctx: HandlerContext, respond: RespondFn): HandlerContext {
+  answers.set(ctx, respond);
+  return ctx;
+}
+
+/** The key under which every listener finds its request's handler context in Bolt's `context`. */
+export const HANDLER_CONTEXT = 'handlerContext';
+
+/** The handler context the one middleware (`answerInTime`) built for this request, whatever its surface. */
 export function handlerContextOf(context: Context): HandlerContext {
   const ctx = context[HANDLER_CONTEXT] as HandlerContext | undefined;
   if (!ctx) throw new AppError(ErrorCode.Internal, 'no handler context: is answerInTime registered?');

@@ -85,7 +85,7 @@ describe('a plan in waves', () => {
 
     expect(await say('plan start estate')).toContain('started');
     await cycles(2);
-    // Wave 1 opened: its paused task was resumed (as the owner, through the resume use case).
+    // Wave 1 opened: its paused task was resumed (as the owner, through the background actor).
     expect([1, 2]).toContain(status(w1));
     expect(status(w2)).toBe(3);
     await cycles(1);

@@ -9,7 +9,7 @@ import type { Translator } from '../../i18n/translator.js';
 import type { Masker } from '../../secrets.js';
 import { errorWords } from '../../slack/blocks/error-message.js';
 import { code, escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
-import { type AppDeps, createHandlerContext } from '../../slack/context.js';
+import { type AppDeps, handlerContextOf, inChannel } from '../../slack/context.js';
 import { type ConnectMetadata, decodeConnectMetadata } from '../../slack/create-forms/metadata.js';
 import type { TeamSender } from '../../slack/sender.js';
 import { checkErrors } from './connection-check-errors.js';
@@ -46,7 +46,7 @@ export function register(routes: ListenerRoutes, deps: AppDeps): void {
  * finished after the ack, and the modal is updated with the outcome.
  */
 export function connectSubmission(deps: AppDeps) {
-  return async ({ ack, body, view, client }: SubmitArgs): Promise<void> => {
+  return async ({ ack, body, view, client, context }: SubmitArgs): Promise<void> => {
     // A real call's duration, raced with a real timer: the monotonic clock, not the bot's.
     const started = performance.now();
     const values = view.state.values as StateValues;
@@ -55,12 +55,7 @@ export function connectSubmission(deps: AppDeps) {
     // What was typed is masked in this answer too: a refused secret is never echoed back.
     const slack = deps.slack.sender.to(teamId, { client, alsoMask: typedSecrets(values) });
     const meta = decodeConnectMetadata(view.private_metadata);
-    const ctx = createHandlerContext(
-      deps,
-      { teamId, userId: body.user.id, channelId: meta.channel },
-      async () => undefined,
-      'view',
-    );
+    const ctx = inChannel(handlerContextOf(context), meta.channel);
     const answer = (response: Parameters<SubmitArgs['ack']>[0]) => slack.ack(ack, response);
     const errors = (map: Record<string, string>) =>
       answer({ response_action: 'errors', errors: truncateErrors(map) });

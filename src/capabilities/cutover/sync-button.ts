@@ -2,8 +2,8 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import type { View } from '@slack/types';
 import type { CapabilityButton } from '../../contract/card.js';
 import type { Translator } from '../../i18n/translator.js';
-import { buttonHandler, whoClicked } from '../../slack/button-handler.js';
-import { type AppDeps, modalContext } from '../../slack/context.js';
+import { buttonHandler } from '../../slack/button-handler.js';
+import { type AppDeps, handlerContextOf, inChannel } from '../../slack/context.js';
 import { runSafely } from '../../slack/intake/run-safely.js';
 import type { VerifiedRun } from '../shared/verified-run.js';
 import {
@@ -71,13 +71,12 @@ export function openSyncForm(deps: AppDeps) {
 type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 /** Submitted: read as the command's words are (the same bounds), then asked as `/migrate keep-sync` asks. */
-export function syncSubmission(deps: AppDeps, of: () => CutoverState) {
-  return async ({ ack, body, view }: SubmitArgs): Promise<void> => {
+export function syncSubmission(_deps: AppDeps, of: () => CutoverState) {
+  return async ({ ack, view, context }: SubmitArgs): Promise<void> => {
     await ack();
-    const { teamId, userId } = whoClicked(body);
     const target = verificationTargetFromModal(view.private_metadata);
     if (!target) return;
-    const ctx = modalContext(deps, { teamId, userId, channelId: target.channel, what: FORM_VIEW });
+    const ctx = inChannel(handlerContextOf(context), target.channel);
     await runSafely(ctx, async () => {
       // The policy first, as the button asked it: what the form says is read only for someone who may ask.
       await ctx.require('operate', ctx.here, 'keep a migration in sync');

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { summarizeCreateRequest } from '../../providers/create-request.js';
 import { buttonHandler, whoClicked } from '../../slack/button-handler.js';
-import { type AppDeps, modalContext } from '../../slack/context.js';
+import { type AppDeps, handlerContextOf, inChannel } from '../../slack/context.js';
 import { runSafely } from '../../slack/intake/run-safely.js';
 import { cardOf } from '../../watcher/outbox/living-posts.js';
 import { titleOf } from '../../watcher/outbox/notification.js';
@@ -12,7 +12,7 @@ import {
   verificationTargetOf,
 } from '../shared/verified-run.js';
 import { planRerun, type RerunTarget, requestRerun } from './request-rerun.js';
-import { chainNoteOf, RERUN_VIEW, rerunConfirmModal } from './rerun-blocks.js';
+import { chainNoteOf, rerunConfirmModal } from './rerun-blocks.js';
 
 /**
  * "Run changes since" on a verification post: the policy and the run's state are
@@ -55,16 +55,16 @@ type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
  * outbox posts in the thread: the chain stays in one thread, written by one writer.
  */
 export function rerunSubmission(deps: AppDeps) {
-  return async ({ ack, body, view }: SubmitArgs): Promise<void> => {
+  return async ({ ack, body, view, context }: SubmitArgs): Promise<void> => {
     await ack();
-    const { teamId, userId } = whoClicked(body);
+    const { teamId } = whoClicked(body);
     const target = verificationTargetFromModal(view.private_metadata);
     if (!target) {
       deps.logger.warn('a delta run modal came back without its run');
       return;
     }
     const ch = target.channel;
-    const ctx = modalContext(deps, { teamId, userId, channelId: ch, what: RERUN_VIEW });
+    const ctx = inChannel(handlerContextOf(context), ch);
     await runSafely(ctx, async () => {
       const thread = await threadOf(deps, ctx.teamId, target);
       const { approval } = await requestRerun(ctx, deps, target, thread);

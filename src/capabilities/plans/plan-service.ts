@@ -100,7 +100,6 @@ export async function passPlan(s: PlansState, teamId: string, id: string): Promi
       }
     }
   }
-  const before = plan;
   const lines = new Map(
     planView(plan, records, now).view.waves.flatMap((w) => w.resources.map((l) => [l.ref, l] as const)),
   );
@@ -117,8 +116,8 @@ export async function passPlan(s: PlansState, teamId: string, id: string): Promi
       did.create.bytes += figuresOf(p.preflight).bytes ?? 0;
     }
   plan = await adoptCreated(s, released);
-  // What was started is on its watches now (the use case noted the read after it): read again.
-  const seen = plan === before ? records : await recordsOf(s, plan);
+  // A start is drawn by the next cycle (ADR 0014); only migrations adopted just now add records.
+  const seen = plan.resources.every((r) => records.has(refOf(r))) ? records : await recordsOf(s, plan);
   plan = await markDone(s, plan, planView(plan, seen, now).view, now);
   const ended = endIfDone(plan, planView(plan, seen, now).view);
   if (ended) {

@@ -6,8 +6,8 @@ import type { ListenerRoutes } from '../../contract/listeners.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Translator } from '../../i18n/translator.js';
 import { escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
-import { buttonHandler, whoClicked } from '../../slack/button-handler.js';
-import { type AppDeps, modalContext } from '../../slack/context.js';
+import { buttonHandler } from '../../slack/button-handler.js';
+import { type AppDeps, handlerContextOf, inChannel } from '../../slack/context.js';
 import { runSafely } from '../../slack/intake/run-safely.js';
 import { SKIP } from '../../store/atomic-kv.js';
 import { findPlan } from './plan-command.js';
@@ -112,20 +112,15 @@ export function planSignOff(routes: ListenerRoutes, deps: AppDeps, stateOf: Stat
         .openView(args.body.trigger_id, modal(plan, await viewOf(s, plan), tr));
     }),
   );
-  routes.view<ViewSubmitAction>(SIGN_OFF_VIEW, async ({ ack, body, view }) => {
+  routes.view<ViewSubmitAction>(SIGN_OFF_VIEW, async ({ ack, view, context }) => {
     await ack();
-    const { teamId, userId } = whoClicked(body);
     const id = view.private_metadata.slice(0, 20);
     const note = (view.state.values[NOTE_BLOCK]?.[NOTE_ACTION]?.value ?? '').trim().slice(0, NOTE_MAX);
-    const probe = modalContext(deps, { teamId, userId, what: SIGN_OFF_VIEW });
-    const s = stateOf(probe);
-    const plan = await s.store.find(teamId, id);
-    const ctx = modalContext(deps, {
-      teamId,
-      userId,
-      ...(plan ? { channelId: plan.channel } : {}),
-      what: SIGN_OFF_VIEW,
-    });
+    const ctx = handlerContextOf(context);
+    const s = stateOf(ctx);
+    const plan = await s.store.find(ctx.teamId, id);
+    // Answered beside the plan's card, where it is decided.
+    inChannel(ctx, plan?.channel);
     await runSafely(ctx, async () => {
       const found = plan ?? (await findPlan(ctx, s, id));
       await ctx.reply({ text: await signOff(ctx, s, found, note, await ctx.translator('person')) });

@@ -3,8 +3,8 @@ import type { KnownBlock, View } from '@slack/types';
 import type { Translator } from '../../i18n/translator.js';
 import { displayName } from '../../slack/blocks/display-name.js';
 import { escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
-import { buttonHandler, whoClicked } from '../../slack/button-handler.js';
-import { type AppDeps, modalContext } from '../../slack/context.js';
+import { buttonHandler } from '../../slack/button-handler.js';
+import { type AppDeps, handlerContextOf, inChannel } from '../../slack/context.js';
 import { runSafely } from '../../slack/intake/run-safely.js';
 import {
   verificationModalMetadata,
@@ -82,9 +82,8 @@ type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
  * are edited by the watcher.
  */
 export function signOffSubmission(deps: AppDeps) {
-  return async ({ ack, body, view }: SubmitArgs): Promise<void> => {
+  return async ({ ack, view, context }: SubmitArgs): Promise<void> => {
     await ack();
-    const { teamId, userId } = whoClicked(body);
     const target = verificationTargetFromModal(view.private_metadata);
     if (!target) {
       deps.logger.warn('a sign-off modal came back without its verification');
@@ -92,7 +91,7 @@ export function signOffSubmission(deps: AppDeps) {
     }
     const ch = target.channel;
     const note = (view.state.values[NOTE_BLOCK]?.[NOTE_ACTION]?.value ?? '').trim().slice(0, NOTE_MAX);
-    const ctx = modalContext(deps, { teamId, userId, channelId: ch, what: SIGNOFF_VIEW });
+    const ctx = inChannel(handlerContextOf(context), ch);
     await runSafely(ctx, async () => {
       const done = await signOffVerification(ctx, target, note);
       const tr = await ctx.translator('person');

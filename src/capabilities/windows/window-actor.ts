@@ -6,8 +6,8 @@ import type { MigrationResource } from '../../domain/migration-resource.js';
 import { ForbiddenError, InvalidInputError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { BandwidthWindow, ResourceAction } from '../../providers/types.js';
-import { capabilityFor, destroys, scopeFor } from '../../resources/perform-action.js';
-import { actingAs } from '../../use-cases/acting-as.js';
+import { backgroundActor } from '../../use-cases/act-in-background.js';
+import { type ActingFor, actingAs } from '../../use-cases/acting-as.js';
 import type { ResourceServices, UseCaseContext } from '../../use-cases/context.js';
 import { requireBandwidth } from '../../use-cases/set-bandwidth.js';
 import type { Watcher } from '../../watcher/watcher.js';
@@ -27,29 +27,28 @@ export interface WindowActorDeps {
 
 /**
  * A window acts as the person who set it, asking the policy what their own commands ask: a pause
- * or resume as their button (`capabilityFor`, `scopeFor`), a cap or its lifting as their `/migrate
- * bandwidth` (`requireBandwidth`). Someone whose role was taken away no longer pauses or caps
+ * or resume as their button (through the background actor all timed work shares), a cap or its
+ * lifting as their `/migrate bandwidth` (`requireBandwidth`). Someone whose role was taken away no longer pauses or caps
  * anything through a window they set; the audit log records each as theirs, naming the window.
  * Its calls are on the background lane, and it reads nothing after them (the cycle does).
  */
 export function windowActor(deps: WindowActorDeps) {
-  function contextOf(w: TimeWindow, teamId: string, note?: WindowActed, detail?: string): UseCaseContext {
-    return actingAs(deps, {
+  const background = backgroundActor(deps);
+  function who(w: TimeWindow, teamId: string, note?: WindowActed, detail?: string): ActingFor {
+    return {
       teamId,
       userId: w.by,
       channelId: w.channelId,
       said: `window ${w.id} (${w.name})${detail ? `: ${detail}` : ''}`,
       log: { window: w.id },
       ...(note ? { extra: { via: viaWindow(note) } } : {}),
-    });
+    };
   }
+  const contextOf = (w: TimeWindow, teamId: string, note?: WindowActed, detail?: string): UseCaseContext =>
+    actingAs(deps, who(w, teamId, note, detail));
 
   return {
-    /**
-     * Pauses or resumes `r`, as the window's setter: the policy asked as their button would, the
-     * action audited, on the background lane, and nothing read after it. The watches of `r` note who
-     * asked; their cards are drawn once, from what the watcher's next cycle observes.
-     */
+    /** Pauses or resumes `r`, as the window's setter, through the background actor (its fact says which window). */
     async act(
       w: TimeWindow,
       teamId: string,
@@ -57,20 +56,7 @@ export function windowActor(deps: WindowActorDeps) {
       action: ResourceAction,
       note: WindowActed,
     ): Promise<void> {
-      const ctx = contextOf(w, teamId, note);
-      await ctx.require(capabilityFor(action), scopeFor(action, ctx.here), `${action} migrations`);
-      const provider = deps.connections.provider(deps.connections.get(teamId, r.connection), 'background');
-      const run = provider[action]?.bind(provider);
-      if (!run || destroys(action))
-        throw InvalidInputError.of('action.error.notOffered', {
-          provider: provider.id,
-          kind: r.kind,
-          action,
-        });
-      await ctx.audited(action, `${r.connection}:${r.id}`, () => run(r.kind, r.id));
-      const requested = { action, by: w.by, at: deps.clock.now(), via: viaWindow(note) };
-      await deps.resources.lastActions.note(teamId, r, requested);
-      await deps.watcher.notes.requested(teamId, r, requested);
+      await background.act(who(w, teamId, note), r, action);
     },
 
     /**

@@ -6,7 +6,7 @@ import { type AppError, asAppError, InvalidInputError, isRefusal } from '../../e
 import { AmbiguousRefError } from '../../resources/resolve-resource.js';
 import { renderError } from '../../slack/blocks/error-message.js';
 import { RESOURCE_REF } from '../../slack/command-text.js';
-import { type AppDeps, createHandlerContext, requestDone } from '../../slack/context.js';
+import { type AppDeps, handlerContextOf, requestDone } from '../../slack/context.js';
 import { USER_INPUT } from './step-definitions.js';
 
 export type StepArgs = SlackEventMiddlewareArgs<'function_executed'> & AllMiddlewareArgs;
@@ -17,7 +17,6 @@ export const LATER = Symbol('completed later');
 
 /** Slack passes the person running the workflow as `{ id, secret }`; only the id is used. */
 const userContext = z.object({ id: z.string().regex(/^[UW][A-Z0-9]{2,39}$/) });
-const teamOfBody = z.object({ team_id: z.string().min(1) });
 
 /**
  * Every workflow step: Bolt has already acknowledged the event (`autoAcknowledge`). The step runs
@@ -30,17 +29,13 @@ export function stepHandler(
   callbackId: string,
   work: (ctx: HandlerContext, inputs: StepInputs, executionId: string) => Promise<StepInputs | typeof LATER>,
 ) {
-  return async ({ event, body, context }: StepArgs): Promise<void> => {
-    const teamId = context.teamId ?? teamOfBody.parse(body).team_id;
+  return async ({ event, context }: StepArgs): Promise<void> => {
+    // Made by the one middleware, as the person running the workflow (`workflow` without one).
+    const ctx = handlerContextOf(context);
+    ctx.what = callbackId;
     const executionId = event.function_execution_id;
-    const slack = deps.slack.sender.to(teamId);
+    const slack = deps.slack.sender.to(ctx.teamId);
     const user = userContext.safeParse(event.inputs?.[USER_INPUT]);
-    const ctx = createHandlerContext(
-      deps,
-      { teamId, userId: user.success ? user.data.id : 'workflow', channelId: undefined, what: callbackId },
-      noRespond,
-      'workflow',
-    );
     try {
       if (!user.success) {
         throw new InvalidInputError(
@@ -64,11 +59,6 @@ export function stepHandler(
       }
     }
   };
-}
-
-/** Steps answer through `functions.*`, never a response_url. */
-async function noRespond(): Promise<never> {
-  throw new Error('a workflow step has no response_url');
 }
 
 /**

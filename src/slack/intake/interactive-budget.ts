@@ -1,15 +1,13 @@
 import type { AllMiddlewareArgs, AnyMiddlewareArgs, Middleware } from '@slack/bolt';
-import { z } from 'zod';
 import type { HandlerContext, Reply } from '../../contract/handler-context.js';
 import { LOCALES } from '../../i18n/locale.js';
 import { ENGLISH, type Translator, translatorFor } from '../../i18n/translator.js';
 import { newInteractiveScope, runInteractive, waitingOn } from '../../providers/interactive-calls.js';
 import { code, escapeMrkdwn } from '../blocks/mrkdwn.js';
-import { whoClicked } from '../button-handler.js';
-import { type AppDeps, createHandlerContext, HANDLER_CONTEXT } from '../context.js';
-import { homeContext } from '../home/home-context.js';
+import { type AppDeps, HANDLER_CONTEXT } from '../context.js';
 import { workSlotReleaser } from './ack-first-receiver.js';
 import { afterAck } from './after-ack.js';
+import { requestContext } from './request-context.js';
 import { runSafely } from './run-safely.js';
 
 export interface InteractiveBudget {
@@ -39,23 +37,12 @@ interface InteractiveOptions {
   budget?: InteractiveBudget;
 }
 
-/** The fields of a slash-command payload the bot relies on. */
-const commandPayloadSchema = z.object({
-  team_id: z.string().min(1),
-  user_id: z.string().min(1),
-  channel_id: z.string().optional(),
-  trigger_id: z.string().optional(),
-  text: z.string().max(4000).default(''),
-});
-
 /**
- * The time budget, as one global middleware. Every slash command and button is acked here, once.
- * Those with a response_url (commands, buttons on a message: a person waits for the answer there)
- * then get their handler context, built here once from the signed payload, and their listener runs
- * inside the budget (`withinBudget`); the listener finds the context with `handlerContextOf`.
- * Home-tab buttons get theirs too, answered on the tab (`answerOnHome`). Modal buttons have no
- * response_url and go on to their listener as they came; a modal's submission is acked by its
- * listener, whose ack carries the form's errors (`modalContext`).
+ * The one middleware every request's handler context comes from (`requestContext`), and the time
+ * budget. Commands and buttons are acked here, once; those with a response_url run their listener
+ * inside the budget (`withinBudget`), Home-tab buttons are answered on the tab (`answerOnHome`).
+ * Modals, shortcuts, workflow steps and the Home tab opened go on to their listener (which acks a
+ * submission, with the form's errors). Every listener finds its context with `handlerContextOf`.
  */
 export function answerInTime(deps: AppDeps): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
@@ -63,14 +50,17 @@ export function answerInTime(deps: AppDeps): Middleware<AnyMiddlewareArgs> {
     const surface = interactiveSurface(body);
     // Bolt gives a `respond` to the requests that carry a response_url.
     const respond = (args as { respond?: (message: Record<string, unknown>) => Promise<unknown> }).respond;
-    if (!surface) return next();
+    if (!surface) {
+      const ctx = requestContext(deps, args);
+      if (ctx) context[HANDLER_CONTEXT] = ctx;
+      return next();
+    }
     // Commands and buttons ack empty (every answer goes to the response_url, chat.* or views.*):
     // acked here, once, before anything else; a listener's own `ack()` after it changes nothing.
     await (args as { ack?: () => Promise<void> }).ack?.();
-    if (!respond) return onHomeTab(body) ? answerOnHome(deps, args, next) : next();
+    if (!respond) return onHomeTab(body) ? answerOnHome(deps, args, next) : inModal(deps, args, next);
     await afterAck();
-    const who = surface === 'command' ? whoAsked(body) : whoPressed(body);
-    const ctx = createHandlerContext(deps, who, respond, surface);
+    const ctx = requestContext(deps, args)!;
     context[HANDLER_CONTEXT] = ctx;
     const options = { surface, releaseSlot: workSlotReleaser(context), budget: deps.intake.budget };
     await withinBudget(ctx, options, next);
@@ -92,32 +82,25 @@ async function answerOnHome(
   next: () => Promise<void>,
 ): Promise<void> {
   await afterAck();
-  const { teamId, userId } = whoClicked(args.body);
-  const what = whoPressed(args.body).what ?? 'home';
-  const ctx = homeContext(deps, { teamId, userId, what }, args.client);
+  const ctx = requestContext(deps, args)!;
   args.context[HANDLER_CONTEXT] = ctx;
   await runSafely(ctx, next);
+}
+
+/** A modal's button: no response_url, no budget; its listener answers as it does. */
+async function inModal(
+  deps: AppDeps,
+  args: AnyMiddlewareArgs & AllMiddlewareArgs,
+  next: () => Promise<void>,
+): Promise<void> {
+  const ctx = requestContext(deps, args);
+  if (ctx) args.context[HANDLER_CONTEXT] = ctx;
+  await next();
 }
 
 function interactiveSurface(body: AnyMiddlewareArgs['body']): InteractiveSurface | undefined {
   if ('command' in body && typeof body.command === 'string') return 'command';
   return body.type === 'block_actions' ? 'button' : undefined;
-}
-
-function whoAsked(body: unknown) {
-  const payload = commandPayloadSchema.parse(body);
-  return {
-    teamId: payload.team_id,
-    userId: payload.user_id,
-    channelId: payload.channel_id,
-    triggerId: payload.trigger_id,
-  };
-}
-
-/** The clicker and the button; the click's trigger (it lives 3 s) for a button that opens a form. */
-function whoPressed(body: unknown) {
-  const click = body as { trigger_id?: string; actions?: { action_id?: string }[] };
-  return { ...whoClicked(body), triggerId: click.trigger_id, what: click.actions?.[0]?.action_id };
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { HandlerContext } from '../../../contract/handler-context.js';
 import { type ButtonArgs, whoClicked } from '../../../slack/button-handler.js';
-import { type AppDeps, modalContext } from '../../../slack/context.js';
-import { homeContext } from '../../../slack/home/home-context.js';
+import { type AppDeps, answerVia, handlerContextOf, inChannel } from '../../../slack/context.js';
+import { homeAnswers } from '../../../slack/home/home-context.js';
 import { runSafely } from '../../../slack/intake/run-safely.js';
 import { approvalScope } from '../approval-scope.js';
 import { approvalsOf } from '../approvals-state.js';
@@ -48,7 +48,7 @@ export function openRejectModal(deps: AppDeps, from: RejectMetadata['from']) {
  * clicked.
  */
 export function rejectSubmission(deps: AppDeps) {
-  return async ({ ack, body, view, client }: SubmitArgs): Promise<void> => {
+  return async ({ ack, body, view, client, context }: SubmitArgs): Promise<void> => {
     const { teamId, userId } = whoClicked(body);
     const tr = await deps.slack.locales.translatorForUser(teamId, userId);
     const reason = view.state.values[REASON_BLOCK]?.[REASON_ACTION]?.value?.trim();
@@ -69,11 +69,10 @@ export function rejectSubmission(deps: AppDeps) {
     }
     await ack();
     // Where the approver clicked: the Home tab redrawn, or an ephemeral beside the request.
-    const what = 'approval.reject';
-    const ctx =
-      meta.from === 'home'
-        ? homeContext(deps, { teamId, userId, what }, client)
-        : modalContext(deps, { teamId, userId, channelId: meta.channel, what });
+    const ctx = handlerContextOf(context);
+    ctx.what = 'approval.reject';
+    if (meta.from === 'home') answerVia(ctx, homeAnswers(deps, { teamId, userId }, client));
+    else inChannel(ctx, meta.channel);
     await runSafely(ctx, async () => {
       const decision = await approvalsOf(deps).reject({
         team: teamId,

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
-import type { AppDeps } from '../../context.js';
+import { type AppDeps, handlerContextOf } from '../../context.js';
 import { publishHome } from '../../home/publish-home.js';
 
 export function appHomeOpened(deps: AppDeps) {
@@ -7,13 +7,13 @@ export function appHomeOpened(deps: AppDeps) {
     event,
     client,
     context,
-    logger,
   }: SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs) => {
     if (event.tab !== 'home') return;
+    const ctx = handlerContextOf(context);
     try {
-      await publishHome(deps, client, context.teamId ?? '', event.user);
+      await publishHome(deps, client, ctx.teamId, ctx.userId);
     } catch (error) {
-      logger.error(error);
+      ctx.logger.error({ err: error }, 'could not publish the Home tab');
     }
   };
 }

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, GlobalShortcut, SlackShortcutMiddlewareArgs } f
 import type { ListenerRoutes } from '../../../contract/listeners.js';
 import { asAppError, ErrorCode } from '../../../errors.js';
 import { errorText, messageModal } from '../../blocks/create/flow-modals.js';
-import { type AppDeps, createHandlerContext } from '../../context.js';
+import { type AppDeps, handlerContextOf } from '../../context.js';
 import { openCreate } from '../views/create-flow.js';
 
 export const CREATE_SHORTCUT = 'migrate_create';
@@ -13,15 +13,14 @@ export function register(routes: ListenerRoutes, deps: AppDeps): void {
 }
 
 export function createShortcut(deps: AppDeps) {
-  return async ({ ack, shortcut }: SlackShortcutMiddlewareArgs<GlobalShortcut> & AllMiddlewareArgs) => {
+  return async ({
+    ack,
+    shortcut,
+    context,
+  }: SlackShortcutMiddlewareArgs<GlobalShortcut> & AllMiddlewareArgs) => {
     await ack();
-    const teamId = shortcut.team?.id ?? shortcut.user.team_id ?? '';
-    const ctx = createHandlerContext(
-      deps,
-      { teamId, userId: shortcut.user.id, channelId: undefined, triggerId: shortcut.trigger_id },
-      async () => undefined,
-      'shortcut',
-    );
+    const ctx = handlerContextOf(context);
+    const teamId = ctx.teamId;
     const tr = await ctx.translator('person');
     try {
       await ctx.require('create', ctx.here, 'ask for new migrations');

@@ -30,7 +30,7 @@ import {
 } from '../../blocks/create/modal-kit.js';
 import { NOTE_VALUE_PREFIX } from '../../blocks/create/render-form.js';
 import { truncate } from '../../blocks/mrkdwn.js';
-import { type AppDeps, modalContext, requestDone } from '../../context.js';
+import { type AppDeps, handlerContextOf, inChannel, requestDone } from '../../context.js';
 import { requestFromForm } from '../../create-forms/index.js';
 import { decodeFormMetadata, decodePickerMetadata, type FormMetadata } from '../../create-forms/metadata.js';
 import { errorsForBlocks, readForm } from '../../create-forms/view-state.js';
@@ -72,7 +72,7 @@ function teamOf(body: unknown): { teamId: string; userId: string } {
 
 /** Step one when several connections could be meant: the choice opens that form in the same modal. */
 export function pickSubmission(deps: AppDeps) {
-  return async ({ ack, body, view }: SubmitArgs): Promise<void> => {
+  return async ({ ack, body, view, context }: SubmitArgs): Promise<void> => {
     const { teamId, userId } = teamOf(body);
     const tr = await viewerTranslator(deps, teamId, userId);
     let meta: ReturnType<typeof decodePickerMetadata>;
@@ -90,7 +90,7 @@ export function pickSubmission(deps: AppDeps) {
       zone,
       ...(meta.values ? { values: meta.values } : {}),
     };
-    const ctx = modalContext(deps, requester);
+    const ctx = inChannel(handlerContextOf(context), requester.channelId);
     const { values } = readForm(view.state);
     let choice: CreateChoice | undefined;
     try {
@@ -129,7 +129,7 @@ export function pickSubmission(deps: AppDeps) {
  * goes to the approvals channel.
  */
 export function formSubmission(deps: AppDeps) {
-  return async ({ ack, body, view }: SubmitArgs): Promise<void> => {
+  return async ({ ack, body, view, context }: SubmitArgs): Promise<void> => {
     const { teamId, userId } = teamOf(body);
     const tr = await viewerTranslator(deps, teamId, userId);
     let meta: FormMetadata;
@@ -141,8 +141,7 @@ export function formSubmission(deps: AppDeps) {
     }
     const { values, blockIds } = readForm(view.state);
     const channelId = meta.channel ?? values[RESULT_CHANNEL_FIELD];
-    const requester: Requester = { teamId, userId, channelId, tr };
-    const ctx = modalContext(deps, requester);
+    const ctx = inChannel(handlerContextOf(context), channelId);
     ctx.what = CREATE_CALLBACKS.form;
     try {
       await ctx.require('create', ctx.here, 'ask for new migrations');
