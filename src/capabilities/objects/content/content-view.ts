@@ -62,6 +62,7 @@ export function contentLines(c: ContentOutcome, tally: Tally, done: boolean, tr:
     if (s.n === s.pool && s.differ === 0) lines.push(w.t('objects.content.allSampled', { n: s.n }));
     else if (s.differ === 0 && bound !== undefined)
       lines.push(w.t('objects.content.sampled', { n: s.n, pool: s.pool, pct: percent(bound) }));
+    else if (s.n === s.pool) lines.push(w.t('objects.content.allSampledDiffer', { d: s.differ, n: s.n }));
     else if (s.differ > 0)
       lines.push(w.t('objects.content.sampledDiffer', { d: s.differ, n: s.n, pool: s.pool }));
     if (s.tooLarge + s.cutByBytes > 0)
