@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { checksumsOf, commonAlgorithm, md5OfEtag } from '../../src/capabilities/objects/content/checksums.js';
 import { type ContentDifference, ContentTier } from '../../src/capabilities/objects/content/content-tier.js';
+import { contentLines } from '../../src/capabilities/objects/content/content-view.js';
 import { emptyContent } from '../../src/capabilities/objects/content/outcome.js';
 import { SAMPLE_OBJECTS, upperBound95 } from '../../src/capabilities/objects/content/sample.js';
+import { Translator } from '../../src/i18n/translator.js';
 import { Crc64, crc64 } from '../../src/object-store/crc64.js';
 import type { ObjectEntry, ObjectStore } from '../../src/object-store/object-store.js';
 
@@ -148,5 +150,30 @@ describe('the sampled tier', () => {
     expect(outcome.sample).toMatchObject({ pool: 120, n: 120, differ: 1 });
     expect(outcome.notChecked).toBe(0);
     expect(found.map((d) => d.sourceKey)).toEqual(['5']);
+  });
+});
+
+describe('what the post says of a sample', () => {
+  it('states exactly what 0 differences in 299 random objects show, and what was not checked', () => {
+    const c = emptyContent();
+    c.same.crc64ecma = 500;
+    c.sides.source.stated = { crc64ecma: 500 };
+    c.sample = { pool: 10_000, n: 299, differ: 0, tooLarge: 0, cutByBytes: 0, failed: 0, seed: 1 };
+    c.notChecked = 10_000 - 299;
+    const tally = {
+      source: 10_500,
+      destination: 10_500,
+      matched: 10_500,
+      missing: 0,
+      different: 0,
+      extra: 0,
+      etagCompared: 0,
+    };
+    const lines = contentLines(c, tally, true, new Translator('en')).join('\n');
+    expect(lines).toContain(
+      '0 differences in 299 random objects (downloaded from both sides, SHA-256): with 95 % confidence fewer than 1.0 % of the 10,000 objects without a checksum in common differ.',
+    );
+    expect(lines).toContain('9,701 objects were not checked');
+    expect(lines).not.toContain('none differ');
   });
 });

@@ -59,8 +59,9 @@ describe('Check the content at desk and phone width', { timeout: 600_000 }, () =
         await confirm.waitFor();
         await shoot(confirm, `objects-content-confirm-${lang}`);
         await confirm.locator('.bk-button', { hasText: go }).click();
+        // The title's words stand before or after the name, as each language puts them.
         const post = await message(
-          new RegExp(`${title.source}[\\s\\S]*${name}[\\s\\S]*SHA-256`),
+          new RegExp(`^(?=[\\s\\S]*${title.source})(?=[\\s\\S]*${name})(?=[\\s\\S]*SHA-256)`),
           60_000,
         );
         const text = await post.innerText();
