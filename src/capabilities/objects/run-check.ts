@@ -154,6 +154,18 @@ export async function runCheck(deps: RunDeps, plan: CheckPlan, target: RunTarget
   const listed = new Set<string>();
   // The listed objects the check found at the source, and their bytes: what a list retry moves.
   const sized = { objects: 0, bytes: 0 };
+  // A difference noted, counted for Retry these (and whether the provider's list names it).
+  const wanting = (d: Difference, sums?: (string | undefined)[]) => {
+    note(d, outcome, row, sums);
+    if (d.kind !== 'extra' && d.sourceKey !== undefined && !listed.has(d.sourceKey))
+      outcome.unlisted = (outcome.unlisted ?? 0) + 1;
+    else if (d.kind !== 'extra' && d.sourceKey !== undefined && d.sourceSize !== undefined) {
+      sized.objects++;
+      sized.bytes += d.sourceSize;
+    }
+    if (d.kind !== 'extra' && d.sourceKey !== undefined && wanted.length < RETRY_KEYS_MAX)
+      wanted.push(d.sourceKey);
+  };
   try {
     if (plan.failedList && plan.destination.ok)
       await readFailedList(deps, plan.destination, plan.failedList, outcome, row, listed);
@@ -178,17 +190,7 @@ export async function runCheck(deps: RunDeps, plan: CheckPlan, target: RunTarget
           },
           {
             cap: left,
-            onDifference: (d) => {
-              note(d, outcome, row);
-              if (d.kind !== 'extra' && d.sourceKey !== undefined && !listed.has(d.sourceKey))
-                outcome.unlisted = (outcome.unlisted ?? 0) + 1;
-              else if (d.kind !== 'extra' && d.sourceKey !== undefined && d.sourceSize !== undefined) {
-                sized.objects++;
-                sized.bytes += d.sourceSize;
-              }
-              if (d.kind !== 'extra' && d.sourceKey !== undefined && wanted.length < RETRY_KEYS_MAX)
-                wanted.push(d.sourceKey);
-            },
+            onDifference: (d) => wanting(d),
             ...(tier ? { onMatched: (a: ObjectEntry, b: ObjectEntry) => tier.matched(a, b) } : {}),
             onPage: async (t) => {
               for (const k of Object.keys(t) as (keyof typeof t)[]) outcome.tally[k] = before[k] + t[k];
@@ -212,21 +214,11 @@ export async function runCheck(deps: RunDeps, plan: CheckPlan, target: RunTarget
           onDifference: (d) => {
             outcome.tally.matched--;
             outcome.tally.different++;
-            const { sourceKey, destinationKey, size } = d;
-            note(
-              {
-                kind: 'different',
-                by: d.by,
-                sourceKey,
-                destinationKey,
-                sourceSize: size,
-                destinationSize: size,
-              },
-              outcome,
-              row,
-              [d.sourceSum, d.destinationSum],
-            );
-            if (wanted.length < RETRY_KEYS_MAX) wanted.push(sourceKey);
+            const { sourceKey, destinationKey, size, by } = d;
+            const etags = { sourceEtag: d.sourceEtag, destinationEtag: d.destinationEtag };
+            const same = { sourceSize: size, destinationSize: size };
+            const found = { kind: 'different' as const, by, sourceKey, destinationKey, ...same, ...etags };
+            wanting(found, [d.sourceSum, d.destinationSum]);
           },
           progress: async () => {
             await checkCancel();

@@ -13,6 +13,8 @@ export interface ContentDifference {
   sourceKey: string;
   destinationKey: string;
   size: number;
+  sourceEtag?: string;
+  destinationEtag?: string;
   by: 'checksum' | 'content';
   sourceSum?: string;
   destinationSum?: string;
@@ -58,7 +60,13 @@ export class ContentTier {
       if (x === y) this.outcome.same.md5 = (this.outcome.same.md5 ?? 0) + 1;
       return;
     }
-    const pair = { sourceKey: a.key, destinationKey: b.key, size: a.size };
+    const pair = {
+      sourceKey: a.key,
+      destinationKey: b.key,
+      size: a.size,
+      ...(a.etag ? { sourceEtag: a.etag } : {}),
+      ...(b.etag ? { destinationEtag: b.etag } : {}),
+    };
     if (this.#asking.length < HEAD_PAIRS) this.#asking.push(pair);
     else {
       this.outcome.unasked++;

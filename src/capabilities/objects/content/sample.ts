@@ -18,6 +18,8 @@ export interface Candidate {
   sourceKey: string;
   destinationKey: string;
   size: number;
+  sourceEtag?: string;
+  destinationEtag?: string;
 }
 
 /** Random numbers in [0, 1) from a seed (mulberry32): a run is replayed from its seed. */
