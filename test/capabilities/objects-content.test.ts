@@ -53,6 +53,13 @@ beforeAll(async () => {
     store.putObject('c-src', key, key, { etag: multipart(key), headers: sha });
     store.putObject('c-dst', key, key, { etag: multipart(key), headers: sha });
   }
+  // Only the source states a CRC64 (nothing in common: sampled); half/2's is not its bytes'.
+  for (let i = 0; i < 5; i++) {
+    const key = `half/${i}`;
+    const crc = crc64(Buffer.from(i === 2 ? 'something else' : key)).toString();
+    store.putObject('c-src', key, key, { etag: multipart(key), headers: { 'x-oss-hash-crc64ecma': crc } });
+    store.putObject('c-dst', key, key, { etag: multipart(key) });
+  }
   // Multipart uploads with no checksum: the two ETags are equal, yet 009's bytes differ.
   for (let i = 0; i < 30; i++) {
     const key = `bare/${String(i).padStart(3, '0')}`;
@@ -99,22 +106,26 @@ describe('/migrate verify <id> content', { timeout: 60_000 }, () => {
     );
     // What the content check found feeds Retry these: OMS retries only its own list, and says so.
     expect(text).toContain('2 objects missing or different are not in Huawei OMS’s list');
-    expect(text).toContain('288 with the same key and size');
+    expect(text).toContain('293 with the same key and size');
     expect(text).toContain('2 different');
     expect(text).toContain(
       'Compared by a checksum both sides state, no object bytes downloaded: 259 the same (SHA-256 10 · MD5 200 · CRC64-ECMA 49), 1 different',
     );
     expect(text).toContain(
-      '*source*: checksums stated: SHA-256 10 · MD5 200 · CRC64-ECMA 50 · 30 objects downloaded',
+      '*source*: checksums stated: SHA-256 10 · MD5 200 · CRC64-ECMA 55 · 35 objects downloaded',
     );
     expect(text).toContain(
-      '*destination*: checksums stated: SHA-256 10 · MD5 200 · CRC64-ECMA 50 · 30 objects downloaded',
+      '*destination*: checksums stated: SHA-256 10 · MD5 200 · CRC64-ECMA 50 · 35 objects downloaded',
     );
-    // The 30 with no checksum in common are fewer than the sample: every one was hashed.
+    // The 35 with no checksum in common are fewer than the sample: every one was hashed.
     expect(text).not.toContain('random objects (downloaded');
     expect(text).toContain('Different: `crc/017`, `bare/009`');
     // Only the objects no checksum covered were downloaded, once from each side.
-    expect(gets()).toBe(60);
+    expect(gets()).toBe(70);
+    // The bot's own CRC64-ECMA of the bytes shows the source's header for half/2 is wrong.
+    expect(text).toContain(
+      ':warning: 1 downloaded object came with a CRC64-ECMA header that is not the CRC64-ECMA of its bytes',
+    );
     const csv = await until(() => t.fakeSlack.files.uploads.find((u) => u.filename.includes(task.id)), {
       what: 'the CSV',
       timeoutMs: 10_000,

@@ -87,7 +87,11 @@ export class ContentTier {
       this.#stated('source', a);
       this.#stated('destination', b);
       const algorithm = commonAlgorithm(a, b);
-      if (!algorithm) return this.#sampler.offer(pair);
+      if (!algorithm) {
+        const one = a.crc64ecma ? ('source' as const) : b.crc64ecma ? ('destination' as const) : undefined;
+        const value = one && (one === 'source' ? a : b).crc64ecma;
+        return this.#sampler.offer(one && value ? { ...pair, crc64: { side: one, value } } : pair);
+      }
       if (a[algorithm] === b[algorithm]) o.same[algorithm] = (o.same[algorithm] ?? 0) + 1;
       else {
         o.byChecksum++;
@@ -126,6 +130,10 @@ export class ContentTier {
         return;
       }
       sample.n++;
+      // A CRC64 one side stated and its own bytes disagree: the store's checksum is not to be trusted.
+      const stated = pair.crc64;
+      if (stated && both[stated.side === 'source' ? 0 : 1].crc64 !== stated.value)
+        o.statedWrong = (o.statedWrong ?? 0) + 1;
       if (both[0].sha256 === both[1].sha256) return;
       sample.differ++;
       o.byContent++;

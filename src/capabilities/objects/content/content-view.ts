@@ -68,6 +68,7 @@ export function contentLines(c: ContentOutcome, tally: Tally, done: boolean, tr:
     if (s.tooLarge + s.cutByBytes > 0)
       lines.push(w.t('objects.content.bounded', { large: s.tooLarge, cut: s.cutByBytes }));
     if (s.failed > 0) lines.push(w.t('objects.content.failed', { n: s.failed }));
+    if (c.statedWrong) lines.push(w.t('objects.content.statedWrong', { n: c.statedWrong }));
   }
   if (done && c.notChecked > 0) lines.push(w.t('objects.content.notChecked', { n: c.notChecked }));
   if (

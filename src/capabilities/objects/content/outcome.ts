@@ -36,6 +36,8 @@ export interface ContentOutcome {
     failed: number;
     seed: number;
   };
+  /** Sampled objects whose stated CRC64-ECMA is not that of the bytes their store sent. */
+  statedWrong?: number;
   /** Pairs of the same size that no tier checked. */
   notChecked: number;
 }

@@ -20,6 +20,8 @@ export interface Candidate {
   size: number;
   sourceEtag?: string;
   destinationEtag?: string;
+  /** The CRC64-ECMA one side stated (the other stated none), checked against the bytes downloaded. */
+  crc64?: { side: 'source' | 'destination'; value: string };
 }
 
 /** Random numbers in [0, 1) from a seed (mulberry32): a run is replayed from its seed. */
