@@ -1,5 +1,5 @@
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
-import { type CapabilityStates, defineCapability } from '../capability.js';
+import type { Capability } from '../../contract/capability.js';
 import { convergenceLines, type SyncFact } from './convergence.js';
 import type { CutoverState } from './state.js';
 import { FORM_VIEW, keepSyncButton, OPEN_ACTION, openSyncForm, syncSubmission } from './sync-button.js';
@@ -10,41 +10,34 @@ import { renderSyncNote, type SyncNote } from './sync-note.js';
 import { CUTOVER, forgetTeam } from './sync-record.js';
 import { CUTOVER_WORDS } from './words.js';
 
-/** The started state, found by name (the capability's `of`, without naming itself in its definition). */
-const stateOf = (deps: { capabilities: CapabilityStates }) =>
-  deps.capabilities.stateOf(CUTOVER) as CutoverState;
-
 /**
  * Cut-over: keep a migration in sync until the switch (`/migrate sync`), one approval standing for
  * every run; its runs go through the approvals' scheduled start (windows, freezes and quotas apply
  * to each), claimed once per run across replicas; it stops by itself and says so once.
  */
-export const cutover = defineCapability<CutoverState>({
+export const cutover: Capability = {
   name: CUTOVER,
   words: CUTOVER_WORDS,
-  start: (core) => ({ core, written: new Map() }),
-  subcommands: [syncCommand((ctx) => stateOf(ctx.deps))],
-  listeners: (routes, deps) => {
-    routes.action<BlockAction<ButtonAction>>(OPEN_ACTION, openSyncForm(deps));
-    routes.view<ViewSubmitAction>(
-      FORM_VIEW,
-      syncSubmission(deps, () => stateOf(deps)),
-    );
-    routes.action<BlockAction<ButtonAction>>(
-      APPROVE_ACTION,
-      decideSync(() => stateOf(deps), true),
-    );
-    routes.action<BlockAction<ButtonAction>>(
-      REJECT_ACTION,
-      decideSync(() => stateOf(deps), false),
-    );
+  start(core) {
+    const state: CutoverState = { core, written: new Map() };
+    const stateOf = () => state;
+    return {
+      state,
+      commands: { subcommands: [syncCommand(stateOf)] },
+      listeners: (routes, deps) => {
+        routes.action<BlockAction<ButtonAction>>(OPEN_ACTION, openSyncForm(deps));
+        routes.view<ViewSubmitAction>(FORM_VIEW, syncSubmission(deps, stateOf));
+        routes.action<BlockAction<ButtonAction>>(APPROVE_ACTION, decideSync(stateOf, true));
+        routes.action<BlockAction<ButtonAction>>(REJECT_ACTION, decideSync(stateOf, false));
+      },
+      jobs: [{ name: 'sync', cadence: 'before-cycle', replicas: 'each', run: (now) => syncPass(state, now) }],
+      // The keep-in-sync and its convergence line on the migration's card, from the fact the job writes.
+      card: {
+        lines: (fact, tr) => (fact ? convergenceLines(fact as SyncFact, tr) : []),
+        note: (note, tr) => renderSyncNote(note as SyncNote, tr),
+      },
+      posts: { verificationButtons: keepSyncButton },
+      cleanup: { forgetWorkspace: (teamId) => forgetTeam(state.core.state, teamId) },
+    };
   },
-  jobs: (state) => [
-    { name: 'sync', cadence: 'before-cycle', replicas: 'each', run: (now) => syncPass(state, now) },
-  ],
-  // The keep-in-sync and its convergence line on the migration's card, from the fact the job writes.
-  cardLines: (fact, tr) => (fact ? convergenceLines(fact as SyncFact, tr) : []),
-  verificationButtons: keepSyncButton,
-  forgetWorkspace: (state, teamId) => forgetTeam(state.core.state, teamId),
-  renderNote: (note, tr) => renderSyncNote(note as SyncNote, tr),
-});
+};

@@ -1,9 +1,9 @@
 import type { KnownBlock } from '@slack/types';
 import type { Connection } from '../../../connections/connection.js';
+import type { CapabilityButton } from '../../../contract/card.js';
 import type { MigrationResource } from '../../../domain/migration-resource.js';
 import type { Translator } from '../../../i18n/translator.js';
 import { code } from '../../../slack/blocks/mrkdwn.js';
-import type { CapabilityButton } from '../../drawing-hooks.js';
 import { OBJECTS_WORDS } from '../words.js';
 import { SAMPLE_BYTES, SAMPLE_OBJECT_MAX_BYTES, SAMPLE_OBJECTS } from './sample.js';
 
