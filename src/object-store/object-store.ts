@@ -23,6 +23,19 @@ export interface ObjectStore {
     maxBytes: number,
     signal?: AbortSignal,
   ): Promise<{ lines: AsyncIterable<string>; size?: number; truncated(): boolean }>;
+  /** An object's response headers to a HEAD (names lower case): what it states without its bytes. */
+  head(bucket: string, key: string, signal?: AbortSignal): Promise<Record<string, string>>;
+  /** An object's bytes hashed as they stream, read to `maxBytes` at most (`cut` past it). */
+  digest(bucket: string, key: string, maxBytes: number, signal?: AbortSignal): Promise<ObjectDigest>;
+}
+
+/** What the sampled tier learns of one downloaded object. */
+export interface ObjectDigest {
+  sha256: string;
+  /** CRC64-ECMA of the bytes, unsigned decimal (as OSS, COS and OBS print theirs). */
+  crc64: string;
+  bytes: number;
+  cut: boolean;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { Readable, Transform } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -15,7 +16,14 @@ import {
   MAX_KEY_BYTES,
   RunawayAnswerError,
 } from './bounded-answers.js';
-import type { BucketAccess, ObjectEntry, ObjectStore, ObjectStoreFailure } from './object-store.js';
+import { Crc64 } from './crc64.js';
+import type {
+  BucketAccess,
+  ObjectDigest,
+  ObjectEntry,
+  ObjectStore,
+  ObjectStoreFailure,
+} from './object-store.js';
 import { ObjectStoreError } from './object-store.js';
 
 const PAGE = 1000;
@@ -184,6 +192,53 @@ export class S3ObjectStore implements ObjectStore {
     // was an uncaught exception. A reader still reading gets it through its iterator as before.
     lines.on('error', () => undefined);
     return { lines, size: answer.ContentLength, truncated: () => cut };
+  }
+
+  async head(bucket: string, key: string, signal?: AbortSignal): Promise<Record<string, string>> {
+    let headers: Record<string, string> = {};
+    await this.#call(signal, async (abortSignal) => {
+      const { HeadObjectCommand } = await loadSdk();
+      // S3 states its `x-amz-checksum-*` only when asked; other stores ignore the mode.
+      const command = new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' });
+      // The SDK's output drops headers it does not model (OSS's and COS's CRC64): read them raw.
+      command.middlewareStack.add(
+        (next) => async (args) => {
+          const out = await next(args);
+          const raw = (out.response as { headers?: Record<string, string> }).headers ?? {};
+          headers = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k.toLowerCase(), String(v)]));
+          return out;
+        },
+        { step: 'deserialize', name: 'migrateBotRawHeaders' },
+      );
+      return (await this.#clientOnce()).send(command, { abortSignal });
+    });
+    return headers;
+  }
+
+  async digest(bucket: string, key: string, maxBytes: number, signal?: AbortSignal): Promise<ObjectDigest> {
+    return this.#call(signal, async (abortSignal) => {
+      const answer = await (await this.#clientOnce()).send(
+        new (await loadSdk()).GetObjectCommand({ Bucket: bucket, Key: key }),
+        { abortSignal },
+      );
+      const sha = createHash('sha256');
+      const crc = new Crc64();
+      let bytes = 0;
+      let cut = false;
+      const body = (answer.Body as Readable | undefined) ?? Readable.from([]);
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        const kept = chunk.length > maxBytes - bytes ? chunk.subarray(0, maxBytes - bytes) : chunk;
+        sha.update(kept);
+        crc.update(kept);
+        bytes += kept.length;
+        if (kept.length < chunk.length) {
+          cut = true;
+          body.destroy();
+          break;
+        }
+      }
+      return { sha256: sha.digest('hex'), crc64: crc.value().toString(), bytes, cut };
+    });
   }
 
   /** One request under the caller's signal and a deadline of its own: past the deadline it is unreachable. */

@@ -73,4 +73,40 @@ describe('the bucket check in the evidence bundle', { timeout: 60_000 }, () => {
     expect(csv).toContain('ctl\\u0001\\u001f.bin');
     expect([...csv].filter((c) => c.charCodeAt(0) < 0x20 && c !== '\r' && c !== '\n')).toEqual([]);
   });
+
+  it('holds a content check’s tiers, its sample and the checksums that differ', async () => {
+    for (let i = 0; i < 12; i++) {
+      const etag = { etag: `"${'a'.repeat(32)}-2"` };
+      store.putObject('ev-src', `mp/${i}.bin`, `part ${i}`, etag);
+      store.putObject('ev-dst', `mp/${i}.bin`, i === 4 ? `PART ${i}` : `part ${i}`, etag);
+    }
+    const task = t.oms.addTask({
+      name: 'ev-content',
+      status: 5,
+      src: { cloud_type: 'AWS', region: 'us-east-1', bucket: 'ev-src' },
+      dst: { region: 'cn-north-4', bucket: 'ev-dst' },
+    });
+    await t.click('objects.check', JSON.stringify({ c: 'hw-prod', k: 'task', id: task.id, m: 'go' }), ALICE);
+    await until(() => t.fakeSlack.files.uploads.find((u) => u.filename.includes(task.id)), {
+      what: 'the content check’s CSV',
+      timeoutMs: 30_000,
+    });
+    await t.settled();
+    const before = t.fakeSlack.files.uploads.length;
+    await t.ask(`evidence hw-prod:${task.id}`, ALICE);
+    const keys = ((await (await fetch(`${t.url}/api/v1/evidence-keys`)).json()) as { keys: TrustedKey[] })
+      .keys;
+    const checked = verifyBundle(t.fakeSlack.files.uploads[before]!.bytes.toString('utf8'), keys);
+    if (!checked.ok) throw new Error(checked.why);
+    const part = (name: string) => checked.parts.find((p) => p.name === name)!.bytes.toString('utf8');
+    const [check] = JSON.parse(part('bucket-checks.json')) as { outcome: Record<string, unknown> }[];
+    expect(check!.outcome).toMatchObject({
+      content: { same: { md5: 29 }, byContent: 1, sample: { pool: 12, n: 12, differ: 1 }, notChecked: 0 },
+    });
+    const csv = part('differences.csv');
+    expect(csv.split('\r\n')[0]).toContain('"source_checksum","destination_checksum"');
+    expect(csv).toMatch(
+      /"different","mp\/4\.bin","mp\/4\.bin",6,6,"a{32}-2","a{32}-2","sha256:[0-9a-f]{64}","sha256:[0-9a-f]{64}"/,
+    );
+  });
 });

@@ -7,6 +7,8 @@ export interface StoredObject {
   etag: string;
   lastModified: number;
   body?: Buffer;
+  /** What HEAD and GET state besides (`x-oss-hash-crc64ecma`, `x-amz-checksum-sha256`…), as the cloud played does. */
+  headers?: Record<string, string>;
 }
 
 /**

@@ -68,10 +68,24 @@ export class ObjectStoreSimulator {
     return bucket;
   }
 
-  /** Seeds an object with its bytes (the ETag is their MD5, as for a single-part upload). */
-  putObject(bucket: string, key: string, body: Buffer | string): StoredObject {
+  /**
+   * Seeds an object with its bytes (the ETag is their MD5, as for a single-part upload, unless
+   * `etag` says another: a multipart upload's), and the checksum headers its cloud would state.
+   */
+  putObject(
+    bucket: string,
+    key: string,
+    body: Buffer | string,
+    more: { etag?: string; headers?: Record<string, string> } = {},
+  ): StoredObject {
     const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
-    const object = { size: bytes.length, etag: md5Etag(bytes), lastModified: this.#now(), body: bytes };
+    const object = {
+      size: bytes.length,
+      etag: more.etag ?? md5Etag(bytes),
+      lastModified: this.#now(),
+      body: bytes,
+      ...(more.headers ? { headers: more.headers } : {}),
+    };
     this.bucket(bucket).put(key, object);
     return object;
   }
@@ -184,6 +198,7 @@ export class ObjectStoreSimulator {
         'last-modified': new Date(object.lastModified).toUTCString(),
         'content-type': 'application/octet-stream',
         'content-length': String(object.size),
+        ...object.headers,
       };
       if (method === 'HEAD') return send(res, 200, undefined, headers);
       res.writeHead(200, headers);

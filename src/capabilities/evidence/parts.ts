@@ -122,6 +122,9 @@ function differencesCsv(g: Gathered): string {
     'destination_size',
     'source_etag',
     'destination_etag',
+    // A content check's rows (issue 78) carry the two checksums that differ; others leave them out.
+    'source_checksum',
+    'destination_checksum',
   ]);
   const rows = g.checks.flatMap(({ resource, check }) =>
     check.csv.slice(1).map((line) => `${csvLine([resource, iso(check.at)])},${visible(line)}`),

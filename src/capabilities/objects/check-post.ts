@@ -3,6 +3,7 @@ import type { Translator } from '../../i18n/translator.js';
 import type { Logger } from '../../logger.js';
 import { truncate } from '../../slack/blocks/mrkdwn.js';
 import type { CapabilityPosts } from '../../watcher/outbox/capability-posts.js';
+import { contentButton, type RunValue } from './content/confirm.js';
 import { type ReconcileView, renderReconcile } from './reconcile-view.js';
 import { type CheckOutcome, checkLines } from './report.js';
 import { type RetryRun, retryBlocks } from './retry-view.js';
@@ -16,7 +17,7 @@ export const CAPABILITY = 'objects';
  * reconciling check of a retry's objects.
  */
 export type CheckView =
-  | { kind: 'check'; outcome: CheckOutcome; retry?: RetryRun }
+  | { kind: 'check'; outcome: CheckOutcome; retry?: RetryRun; run?: RunValue }
   | { kind: 'stopped'; ref: string }
   | ReconcileView;
 
@@ -37,11 +38,17 @@ export function renderCheckPost(view: CheckView, tr: Translator): CapabilityRend
   const o = view.outcome;
   const lines = checkLines(o, tr);
   const retry = retryBlocks(o, view.retry, tr);
+  // A check of keys and sizes that could read both sides offers to look at the bytes.
+  const deeper =
+    view.run && o.status === 'done' && !o.content && o.problems.length === 0 && o.tally.matched > 0
+      ? [{ type: 'actions', elements: [contentButton(view.run, tr)] }]
+      : [];
   return {
     text: truncate(lines[0] ?? '', 300),
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3_000) } },
       ...retry,
+      ...deeper,
     ],
   };
 }

@@ -10,8 +10,8 @@ export interface Difference {
   destinationSize?: number;
   sourceEtag?: string;
   destinationEtag?: string;
-  /** What differs, for `different`. */
-  by?: 'size' | 'etag';
+  /** What differs, for `different`: a checksum or the bytes only in a content check (issue 78). */
+  by?: 'size' | 'etag' | 'checksum' | 'content';
 }
 
 export interface Tally {
@@ -35,6 +35,8 @@ export interface CompareOptions {
   /** Objects read per side before the check stops: what is after `checkedThrough` was not checked. */
   cap: number;
   onDifference(difference: Difference): void | Promise<void>;
+  /** A pair with the same key and size (and MD5 ETag, where both are): a content check looks further. */
+  onMatched?(source: ObjectEntry, destination: ObjectEntry): void;
   /** Before each page after a side's first, with the running tally; throw to stop. */
   onPage?(tally: Tally): void | Promise<void>;
 }
@@ -116,7 +118,10 @@ export async function compareListings(
           sourceEtag: a.entry.etag,
           destinationEtag: b.entry.etag,
         });
-      } else tally.matched++;
+      } else {
+        tally.matched++;
+        options.onMatched?.(a.entry, b.entry);
+      }
       a = await src.next();
       b = await dst.next();
     }

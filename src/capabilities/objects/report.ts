@@ -2,6 +2,8 @@ import type { Translator } from '../../i18n/translator.js';
 import type { ObjectStoreFailure } from '../../object-store/object-store.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import type { Tally } from './compare.js';
+import { contentLines } from './content/content-view.js';
+import type { ContentOutcome } from './content/outcome.js';
 import type { Wanting } from './retry-view.js';
 import { OBJECTS_WORDS } from './words.js';
 
@@ -60,6 +62,8 @@ export interface CheckOutcome {
   csvRows: number;
   csvCut: boolean;
   cancelledBy?: string;
+  /** A content check's tiers (issue 78); absent for a check of keys and sizes. */
+  content?: ContentOutcome;
 }
 
 /** A key an outsider chose, shown inert: control characters visible, cut, in code. */
@@ -86,7 +90,8 @@ export function problemLine(p: SideProblem, tr: Translator): string {
 
 /** The post's mrkdwn lines. Pure: every outside string (name, keys, buckets) is escaped here. */
 export function checkLines(o: CheckOutcome, tr: Translator): string[] {
-  const lines = [tr.with(OBJECTS_WORDS).t('objects.title', { name: escapeMrkdwn(o.name), ref: code(o.ref) })];
+  const title = o.content ? 'objects.content.title' : 'objects.title';
+  const lines = [tr.with(OBJECTS_WORDS).t(title, { name: escapeMrkdwn(o.name), ref: code(o.ref) })];
   for (const p of o.problems) lines.push(problemLine(p, tr));
   const t = o.tally;
   if (o.status === 'running')
@@ -99,8 +104,10 @@ export function checkLines(o: CheckOutcome, tr: Translator): string[] {
     );
   if (o.status === 'stopped') lines.push(tr.with(OBJECTS_WORDS).t('objects.stopped', { ref: o.ref }));
   if (o.problems.length === 0 && (o.status === 'done' || t.source + t.destination > 0)) {
-    lines.push(tr.with(OBJECTS_WORDS).t('objects.counts', { ...t }));
-    lines.push(tr.with(OBJECTS_WORDS).t('objects.compared', { etags: t.etagCompared }));
+    // In a content check "the same" is said only of what a checksum or the bytes showed.
+    lines.push(tr.with(OBJECTS_WORDS).t(o.content ? 'objects.content.counts' : 'objects.counts', { ...t }));
+    if (o.content) lines.push(...contentLines(o.content, t, o.status === 'done', tr));
+    else lines.push(tr.with(OBJECTS_WORDS).t('objects.compared', { etags: t.etagCompared }));
     if (o.status === 'done' && t.missing + t.different + t.extra === 0 && !o.checkedThrough)
       lines.push(tr.with(OBJECTS_WORDS).t('objects.allThere'));
     if (o.checkedThrough !== undefined)

@@ -9,6 +9,9 @@ import type { TeamSender } from '../../slack/sender.js';
 import type { CapabilityPosts } from '../../watcher/outbox/capability-posts.js';
 import { type CheckPost, showCheck } from './check-post.js';
 import { compareListings, type Difference } from './compare.js';
+import type { RunValue } from './content/confirm.js';
+import { ContentTier } from './content/content-tier.js';
+import { emptyContent } from './content/outcome.js';
 import type { CheckPlan, PlannedSide } from './plan.js';
 import { type CheckOutcome, FIRST_FEW, type SideName, type SideProblem } from './report.js';
 import { type RetryRun, retryPrefix, want } from './retry-view.js';
@@ -62,6 +65,10 @@ export interface RunTarget {
   name: string;
   ref: string;
   deep: boolean;
+  /** The run, named on the post's Check the content button. */
+  run?: RunValue;
+  /** The content depth (issue 78): checksums, then a downloaded sample; `seed` replays its draw. */
+  content?: { seed?: number };
   /** The run and what its provider can retry: the post offers Retry these (or says why not). */
   retry?: RetryRun;
 }
@@ -110,8 +117,11 @@ export async function runCheck(deps: RunDeps, plan: CheckPlan, target: RunTarget
       'destination_size',
       'source_etag',
       'destination_etag',
+      ...(target.content ? ['source_checksum', 'destination_checksum'] : []),
     ]),
   ];
+  if (target.content) outcome.content = emptyContent();
+  const tier = outcome.content && new ContentTier(outcome.content, target.content?.seed);
   const row = (cells: (string | number | undefined)[]) => {
     if (outcome.csvRows >= CSV_MAX_ROWS) outcome.csvCut = true;
     else {
@@ -144,6 +154,18 @@ export async function runCheck(deps: RunDeps, plan: CheckPlan, target: RunTarget
   const listed = new Set<string>();
   // The listed objects the check found at the source, and their bytes: what a list retry moves.
   const sized = { objects: 0, bytes: 0 };
+  // A difference noted, counted for Retry these (and whether the provider's list names it).
+  const wanting = (d: Difference, sums?: (string | undefined)[]) => {
+    note(d, outcome, row, sums);
+    if (d.kind !== 'extra' && d.sourceKey !== undefined && !listed.has(d.sourceKey))
+      outcome.unlisted = (outcome.unlisted ?? 0) + 1;
+    else if (d.kind !== 'extra' && d.sourceKey !== undefined && d.sourceSize !== undefined) {
+      sized.objects++;
+      sized.bytes += d.sourceSize;
+    }
+    if (d.kind !== 'extra' && d.sourceKey !== undefined && wanted.length < RETRY_KEYS_MAX)
+      wanted.push(d.sourceKey);
+  };
   try {
     if (plan.failedList && plan.destination.ok)
       await readFailedList(deps, plan.destination, plan.failedList, outcome, row, listed);
@@ -168,17 +190,8 @@ export async function runCheck(deps: RunDeps, plan: CheckPlan, target: RunTarget
           },
           {
             cap: left,
-            onDifference: (d) => {
-              note(d, outcome, row);
-              if (d.kind !== 'extra' && d.sourceKey !== undefined && !listed.has(d.sourceKey))
-                outcome.unlisted = (outcome.unlisted ?? 0) + 1;
-              else if (d.kind !== 'extra' && d.sourceKey !== undefined && d.sourceSize !== undefined) {
-                sized.objects++;
-                sized.bytes += d.sourceSize;
-              }
-              if (d.kind !== 'extra' && d.sourceKey !== undefined && wanted.length < RETRY_KEYS_MAX)
-                wanted.push(d.sourceKey);
-            },
+            onDifference: (d) => wanting(d),
+            ...(tier ? { onMatched: (a: ObjectEntry, b: ObjectEntry) => tier.matched(a, b) } : {}),
             onPage: async (t) => {
               for (const k of Object.keys(t) as (keyof typeof t)[]) outcome.tally[k] = before[k] + t[k];
               await checkCancel();
@@ -193,6 +206,25 @@ export async function runCheck(deps: RunDeps, plan: CheckPlan, target: RunTarget
           break;
         }
       }
+      if (tier)
+        await tier.run({
+          source: { store: src, bucket: plan.source.bucket },
+          destination: { store: dst, bucket: plan.destination.bucket },
+          signal: deps.signal,
+          onDifference: (d) => {
+            outcome.tally.matched--;
+            outcome.tally.different++;
+            const { sourceKey, destinationKey, size, by } = d;
+            const etags = { sourceEtag: d.sourceEtag, destinationEtag: d.destinationEtag };
+            const same = { sourceSize: size, destinationSize: size };
+            const found = { kind: 'different' as const, by, sourceKey, destinationKey, ...same, ...etags };
+            wanting(found, [d.sourceSum, d.destinationSum]);
+          },
+          progress: async () => {
+            await checkCancel();
+            await redraw();
+          },
+        });
     }
     outcome.status = 'done';
   } catch (error) {
@@ -258,6 +290,7 @@ function note(
   d: Difference,
   outcome: CheckOutcome,
   row: (cells: (string | number | undefined)[]) => void,
+  sums: (string | undefined)[] = [],
 ): void {
   if (d.kind !== 'extra' && d.sourceKey !== undefined) outcome.wanting = want(outcome.wanting, d.sourceKey);
   const firsts = outcome.firsts[d.kind];
@@ -270,6 +303,7 @@ function note(
     d.destinationSize,
     d.sourceEtag,
     d.destinationEtag,
+    ...sums,
   ]);
 }
 
@@ -321,7 +355,12 @@ async function draw(
   outcome: CheckOutcome,
   final: boolean,
 ): Promise<string | undefined> {
-  const view = { kind: 'check' as const, outcome, ...(target.retry ? { retry: target.retry } : {}) };
+  const view = {
+    kind: 'check' as const,
+    outcome,
+    ...(target.retry ? { retry: target.retry } : {}),
+    ...(target.run ? { run: target.run } : {}),
+  };
   return showCheck(deps, target.post, structuredClone(view), final && outcome.status !== 'stopped');
 }
 

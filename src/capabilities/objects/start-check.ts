@@ -8,6 +8,7 @@ import { SKIP } from '../../store/atomic-kv.js';
 import { keepCheck } from '../shared/kept-checks.js';
 import { bucketStore } from './bucket-store.js';
 import { CAPABILITY, type CheckPost, showCheck } from './check-post.js';
+import { emptyContent } from './content/outcome.js';
 import { planCheck } from './plan.js';
 import { retryRunOf } from './retry.js';
 import { csvFiles, runCheck } from './run-check.js';
@@ -31,6 +32,7 @@ export async function startCheck(
   s: ObjectsState,
   resource: MigrationResource,
   deep: boolean,
+  content = false,
 ): Promise<void> {
   const ref = `${resource.connection}:${resource.id}`;
   const key = runKey(ctx.teamId, resource);
@@ -79,6 +81,7 @@ export async function startCheck(
       problems: [],
       csvRows: 0,
       csvCut: false,
+      ...(content ? { content: emptyContent() } : {}),
     };
     // Posted by the one editor; a post that did not go out frees the run and says why.
     await s.posts
@@ -126,6 +129,8 @@ export async function startCheck(
         name,
         ref,
         deep: deep,
+        run: { c: resource.connection, k: resource.kind, id: resource.id },
+        ...(content ? { content: {} } : {}),
         ...(retry ? { retry } : {}),
       },
     )
@@ -141,7 +146,8 @@ export async function startCheck(
       });
     s.running.set(key, { abort, work });
   });
-  await ctx.reply({ text: person.with(OBJECTS_WORDS).t('objects.started', { ref }) });
+  const said = content ? 'objects.content.started' : 'objects.started';
+  await ctx.reply({ text: person.with(OBJECTS_WORDS).t(said, { ref }) });
 }
 
 function zero() {

@@ -4,23 +4,25 @@ import type { ResourceRef } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
 import { parseRef } from '../../slack/command-text.js';
 import { findResource } from '../../use-cases/context.js';
+import { contentConfirmation } from './content/confirm.js';
 import { startCheck } from './start-check.js';
 import { type ObjectsState, runKey } from './state.js';
 import { OBJECTS_WORDS } from './words.js';
 
-type Parsed = { ref: ResourceRef; deep: boolean; cancel: boolean };
+type Parsed = { ref: ResourceRef; deep: boolean; content: boolean; cancel: boolean };
 
 /**
- * `/migrate verify <id> [deep]`: checks a finished migration's buckets in the background
+ * `/migrate verify <id> [deep|content]`: checks a finished migration's buckets in the background
  * and draws what it finds on a post in the channel; `/migrate verify cancel <id>` stops it.
+ * `content` first says what its sample may download and cost, with the button that starts it.
  */
 export function verifyCommand(of: (ctx: HandlerContext) => ObjectsState) {
   return defineSubcommand<Parsed>({
     name: 'verify',
     needs: 'operate',
-    usage: '/migrate verify <id> [deep]',
+    usage: '/migrate verify <id> [deep|content]',
     forms: [
-      { words: [''], usage: '/migrate verify <id> [deep]' },
+      { words: [''], usage: '/migrate verify <id> [deep|content]' },
       { words: ['cancel'], usage: '/migrate verify cancel <id>' },
     ],
     summary: OBJECTS_WORDS.en['help.summary.verify'],
@@ -31,10 +33,12 @@ export function verifyCommand(of: (ctx: HandlerContext) => ObjectsState) {
       const words = args.map((w) => w.toLowerCase());
       const cancel = words[0] === 'cancel';
       const rest = cancel ? args.slice(1) : args;
-      const deep = !cancel && rest.length === 2 && rest[1]!.toLowerCase() === 'deep';
-      if (rest.length === 0 || rest.length > (deep ? 2 : 1))
+      const depth = !cancel && rest.length === 2 ? rest[1]!.toLowerCase() : undefined;
+      const deep = depth === 'deep';
+      const content = depth === 'content';
+      if (rest.length === 0 || rest.length > (deep || content ? 2 : 1))
         throw InvalidInputError.in(OBJECTS_WORDS, 'objects.error.usage');
-      return { ref: parseRef('verify', rest.slice(0, 1)), deep, cancel };
+      return { ref: parseRef('verify', rest.slice(0, 1)), deep, content, cancel };
     },
     async run(ctx, parsed) {
       await ctx.require('operate', ctx.here, 'check the buckets');
@@ -49,6 +53,10 @@ export function verifyCommand(of: (ctx: HandlerContext) => ObjectsState) {
           return ctx.reply({ text: person.with(OBJECTS_WORDS).t('objects.nothingToCancel', { ref }) });
         await ctx.audited('cancel bucket check', ref, () => s.kv.update(`${key}:cancel`, () => ctx.userId));
         return ctx.reply({ text: person.with(OBJECTS_WORDS).t('objects.cancelAsked', { ref }) });
+      }
+      if (parsed.content) {
+        const connection = ctx.deps.connections.get(ctx.teamId, resource.connection);
+        return ctx.reply(contentConfirmation(resource, connection, person));
       }
       await startCheck(ctx, s, resource, parsed.deep);
     },
