@@ -1,6 +1,14 @@
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import { type CapabilityStates, defineCapability } from '../capability.js';
-import { convergenceLines, type SyncFact } from './convergence.js';
+import { cutCommand, START_ACTION } from './cut-command.js';
+import { abortCut, OVERRIDE_VIEW, openOverride, overrideSubmission, signOffCut } from './cut-decide.js';
+import { cutoverCardLines } from './cut-fact.js';
+import { cutsApiRead } from './cut-list.js';
+import { ABORT_ACTION, type CutView, OVERRIDE_ACTION, renderCut, SIGNOFF_ACTION } from './cut-post.js';
+import { forgetCuts } from './cut-record.js';
+import { type CutNote, renderCutNote } from './cut-say.js';
+import { cutButton, OPEN_CUT_ACTION, openCut, startCut } from './cut-start.js';
+import { cutPass } from './cut-steps.js';
 import type { CutoverState } from './state.js';
 import { FORM_VIEW, keepSyncButton, OPEN_ACTION, openSyncForm, syncSubmission } from './sync-button.js';
 import { APPROVE_ACTION, REJECT_ACTION, syncCommand } from './sync-command.js';
@@ -23,7 +31,7 @@ export const cutover = defineCapability<CutoverState>({
   name: CUTOVER,
   words: CUTOVER_WORDS,
   start: (core) => ({ core, written: new Map() }),
-  subcommands: [syncCommand((ctx) => stateOf(ctx.deps))],
+  subcommands: [syncCommand((ctx) => stateOf(ctx.deps)), cutCommand((ctx) => stateOf(ctx.deps))],
   listeners: (routes, deps) => {
     routes.action<BlockAction<ButtonAction>>(OPEN_ACTION, openSyncForm(deps));
     routes.view<ViewSubmitAction>(
@@ -38,13 +46,30 @@ export const cutover = defineCapability<CutoverState>({
       REJECT_ACTION,
       decideSync(() => stateOf(deps), false),
     );
+    // The guided cut-over (issue 76): its confirmation, its post's buttons and the override's form.
+    const of = () => stateOf(deps);
+    routes.action<BlockAction<ButtonAction>>(OPEN_CUT_ACTION, openCut(of));
+    routes.action<BlockAction<ButtonAction>>(START_ACTION, startCut(of));
+    routes.action<BlockAction<ButtonAction>>(SIGNOFF_ACTION, signOffCut(of));
+    routes.action<BlockAction<ButtonAction>>(OVERRIDE_ACTION, openOverride(deps, of));
+    routes.view<ViewSubmitAction>(OVERRIDE_VIEW, overrideSubmission(deps, of));
+    routes.action<BlockAction<ButtonAction>>(ABORT_ACTION, abortCut(of));
   },
   jobs: (state) => [
     { name: 'sync', cadence: 'before-cycle', replicas: 'each', run: (now) => syncPass(state, now) },
+    { name: 'cut', cadence: 'before-cycle', replicas: 'each', run: (now) => cutPass(state, now) },
   ],
   // The keep-in-sync and its convergence line on the migration's card, from the fact the job writes.
-  cardLines: (fact, tr) => (fact ? convergenceLines(fact as SyncFact, tr) : []),
-  verificationButtons: keepSyncButton,
-  forgetWorkspace: (state, teamId) => forgetTeam(state.core.state, teamId),
-  renderNote: (note, tr) => renderSyncNote(note as SyncNote, tr),
+  cardLines: (fact, tr) => cutoverCardLines(fact, tr),
+  verificationButtons: (run, tr) => [...keepSyncButton(run, tr), ...cutButton(run, tr)],
+  forgetWorkspace: async (state, teamId) => {
+    await forgetTeam(state.core.state, teamId);
+    await forgetCuts(state.core.state, teamId);
+  },
+  renderNote: (note, tr) =>
+    (note as { kind?: string }).kind === 'cut'
+      ? renderCutNote(note as CutNote, tr)
+      : renderSyncNote(note as SyncNote, tr),
+  render: (view, tr) => renderCut(view as CutView, tr),
+  apiReads: (state) => [cutsApiRead(state)],
 });
