@@ -122,25 +122,18 @@ type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
  */
 export function overrideSubmission(deps: AppDeps, of: () => CutoverState) {
   return async ({ ack, body, view }: SubmitArgs): Promise<void> => {
-    const reason = (view.state.values.reason?.reason?.value ?? '').trim();
-    if (reason.length < REASON_MIN) {
-      const who = whoClicked(body);
-      const t = (await deps.slack.locales.translatorForUser(who.teamId, who.userId)).with(CUTOVER_WORDS);
-      await ack({
-        response_action: 'errors',
-        errors: { reason: t.t('cutover.cut.override.short', { min: REASON_MIN }) },
-      });
-      return;
-    }
     await ack();
     const { teamId, userId } = whoClicked(body);
     const s = of();
     const id = view.private_metadata;
+    const reason = (view.state.values.reason?.reason?.value ?? '').trim();
     const found = /^[a-f0-9]{10}$/.test(id) ? await readCut(s.core.state, teamId, id) : undefined;
     const ctx = modalContext(deps, { teamId, userId, channelId: found?.channel, what: OVERRIDE_VIEW });
     await runSafely(ctx, async () => {
       const cut = await pressed(ctx, s, id, 'approve', 'override a cut-over step');
       notStarter(cut, userId, 'cutover.cut.refused.selfOverride');
+      // Slack holds a shorter reason in the form; one that comes anyway is refused, nothing changed.
+      if (reason.length < REASON_MIN) throw bad('cutover.cut.override.short', { min: REASON_MIN });
       const now = s.core.clock.now();
       const text = reason.slice(0, REASON_MAX);
       const moved = await ctx.audited(
