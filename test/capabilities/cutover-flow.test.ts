@@ -218,7 +218,10 @@ describe('the guided cut-over on two replicas', () => {
     await tickBoth(3);
     expect(completes(task.id)).toEqual([]);
     const abort = postButton(task.id, 'cutover.cut.abort');
-    expect(abort?.confirm).toBeDefined();
+    // Its dialog says what Abort does; each claim is checked below.
+    const dialog = JSON.stringify(abort?.confirm);
+    expect(dialog).toContain('No further step runs');
+    expect(dialog).toContain('The migration can be cut over again');
     const answer = await (await a.click(abort!.action_id, abort!.value, ALICE)).answer();
     expect(messageText(answer)).toContain('is aborted');
     const line = messageText((await a.fakeSlack.waitFor(() => said(task.id, /-abort$/)[0])).body);
@@ -227,6 +230,11 @@ describe('the guided cut-over on two replicas', () => {
     await tickBoth(3);
     expect(completes(task.id)).toEqual([]);
     expect(postText(task.id)).toContain('aborted');
+    expect(postButton(task.id, 'cutover.cut.signoff')).toBeUndefined();
+    // The final delta already made stays; the migration may be cut over again.
+    expect(finalDeltas('cut-diff')).toHaveLength(1);
+    const again = await a.ask(`cutover ${CONNECTION}:${task.id}`, ALICE);
+    expect(buttons(again).some((x) => x.action_id === 'cutover.cut.start')).toBe(true);
   });
 
   it('makes a failed final delta red, and never completes', async () => {
