@@ -1,5 +1,8 @@
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import openapi from '../../src/capabilities/api/openapi.json' with { type: 'json' };
 import { Interactions, ViewTracker } from '../harness/interactions.js';
 import { buttons, messageText, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
@@ -273,5 +276,23 @@ describe('the guided cut-over on two replicas', () => {
       if (reason) expect(messageText(answer)).toContain(reason);
       expect(buttons(answer).some((x) => x.action_id === 'cutover.cut.start')).toBe(false);
     }
+    // In progress: `GET /api/v1/cutovers` as documented in the OpenAPI document.
+    const token = /(mbt_[0-9a-f]{8}_[A-Za-z0-9_-]{43})/.exec(
+      messageText(await a.ask('token add cut-reader viewer', ALICE)),
+    )?.[1];
+    const response = await fetch(`${b.url}/api/v1/cutovers`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { cutovers: { resource: { id: string }; steps: unknown[] }[] };
+    const ajv = new Ajv2020.default({ allErrors: true, strict: false });
+    addFormats.default(ajv);
+    ajv.addSchema({ $id: 'openapi.json', ...openapi });
+    const validate = ajv.compile({
+      $ref: 'openapi.json#/paths/~1api~1v1~1cutovers/get/responses/200/content/application~1json/schema',
+    });
+    expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
+    const mine = body.cutovers.find((c) => c.resource.id === task.id);
+    expect(mine?.steps).toHaveLength(5);
   });
 });
