@@ -258,6 +258,36 @@ describe('the guided cut-over on two replicas', () => {
     a.oms.faults.reset();
   });
 
+  it('stops the keep-in-sync at the cut-over, said once: no run after it', async () => {
+    const task = await migrated('cut-sync');
+    const since = a.fakeSlack.calls.length;
+    await a.ask(`keep-sync ${task.id} every 2h until +10d`, ALICE);
+    const request = await a.fakeSlack.waitFor(() =>
+      a.fakeSlack.calls
+        .slice(since)
+        .find((c) => buttons(c.body).some((x) => x.action_id === 'cutover.sync.approve')),
+    );
+    const approve = buttons(request.body).find((x) => x.action_id === 'cutover.sync.approve')!;
+    await (await b.click(approve.action_id, approve.value, BOB)).answer();
+    clock.advance(2 * 3_600_000);
+    await tickBoth(2);
+    const syncRuns = () =>
+      [...a.oms.tasks.values()].filter((t) => t.description.startsWith('cut-sync · sync '));
+    expect(syncRuns()).toHaveLength(1);
+    await startCutover(task.id);
+    await throughCheck('cut-sync');
+    const stops = said(task.id, /cutover-[a-f0-9]+-stop$/);
+    expect(stops).toHaveLength(1);
+    expect(messageText(stops[0]!.body)).toContain(`the cut-over started by <@${STARTER}>`);
+    for (let i = 0; i < 4; i++) {
+      clock.advance(2 * 3_600_000);
+      await tickBoth(2);
+    }
+    expect(syncRuns()).toHaveLength(1);
+    expect(finalDeltas('cut-sync')).toHaveLength(1);
+    expect(said(task.id, /cutover-[a-f0-9]+-stop$/)).toHaveLength(1);
+  });
+
   it('refuses a second cut-over, freeze out of bounds, a first copy still running, a viewer, another workspace', async () => {
     const task = await migrated('cut-refused');
     await startCutover(task.id);
