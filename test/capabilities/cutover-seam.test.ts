@@ -22,6 +22,7 @@ describe('the cut-over capability is one folder', () => {
       { surface: 'view', id: 'cutover.sync.form' },
       { surface: 'action', id: 'cutover.sync.approve' },
       { surface: 'action', id: 'cutover.sync.reject' },
+      { surface: 'action', id: 'cutover.watch.delta' },
     ]);
   });
 
