@@ -70,7 +70,7 @@ export async function startOldBucketWatch(state: CutoverState, input: OldBucketW
       days: watch.days,
       until: iso(watch.until),
       pages: PASS_PAGES,
-      keys: PASS_PAGES * 1000,
+      limit: PASS_PAGES * 1000,
     },
   });
 }
@@ -150,7 +150,7 @@ async function passOne(s: CutoverState, id: string, now: number, signal?: AbortS
   if (listing.cursor)
     await say(s, watch, 'cut', {
       key: 'cutover.watch.cut',
-      values: { ref: refOf(watch), keys: PASS_PAGES * 1000, pages: PASS_PAGES },
+      values: { ref: refOf(watch), limit: PASS_PAGES * 1000, pages: PASS_PAGES },
     });
   if (!batch) return;
   await say(s, watch, `batch-${batch.n}`, {
