@@ -155,11 +155,19 @@ describe('the old-bucket watch', () => {
     );
     expect(messageText(request.body)).toContain('w1-oms · after cut-over');
     expect(a.oms.tasks.size).toBe(tasks);
-    // Passes with nothing new say nothing; the same batch is never told again.
+    // Passes with nothing new say nothing; the same batch is never told again. What a pass costs:
+    // one ListObjectsV2 per watched source of under 1,000 keys, and no provider call.
+    const providerCalls = () => [a.oms, world.ncp, world.upcloud].map((sim) => sim.server.requestCount);
+    const calls = providerCalls();
+    const lists = all.map((m) => store.listings.filter((name) => name === m.bucket).length);
     for (let i = 0; i < 3; i++) {
       clock.advance(HOUR);
       await passBoth();
     }
+    expect(providerCalls()).toEqual(calls);
+    expect(all.map((m, i) => store.listings.filter((name) => name === m.bucket).length - lists[i]!)).toEqual([
+      3, 3, 3,
+    ]);
     for (const m of all) expect(batches(m.id), m.ref).toHaveLength(1);
     // A second batch names only its own keys.
     clock.advance(HOUR);

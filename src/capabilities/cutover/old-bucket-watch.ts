@@ -1,3 +1,4 @@
+import type { Endpoint } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
 import { ObjectStoreError } from '../../object-store/object-store.js';
 import { code } from '../../slack/blocks/mrkdwn.js';
@@ -50,6 +51,8 @@ export async function startOldBucketWatch(state: CutoverState, input: OldBucketW
     connection: input.connectionId,
     resourceId: input.resourceId,
     kind: resource.kind,
+    source: endpointOf(resource.source),
+    destination: endpointOf(resource.destination),
     channel: input.channel,
     threadTs: input.threadTs.slice(0, 40),
     since: input.since,
@@ -99,17 +102,9 @@ async function passOne(s: CutoverState, id: string, now: number, signal?: AbortS
   }
   if (now >= watch.until) return end(s, watch, 'ended', 'cutover.watch.ended');
   const connection = s.core.connections.get(watch.team, watch.connection);
-  const provider = s.core.connections.provider(connection, 'background');
-  const resource = await provider.get(watch.kind ?? 'task', watch.resourceId);
   let listing: Awaited<ReturnType<typeof listOldBucket>>;
   try {
-    listing = await listOldBucket(
-      watch,
-      resource,
-      connection,
-      bucketStore(s.core.config, s.core.clock),
-      signal,
-    );
+    listing = await listOldBucket(watch, connection, bucketStore(s.core.config, s.core.clock), signal);
   } catch (error) {
     if (!(error instanceof ObjectStoreError)) throw error;
     // Said once per kind of failure: a pass that could not list is never a pass that found nothing.
@@ -180,6 +175,16 @@ async function end(
     key,
     values: { ref: refOf(watch), days: watch.days, batches: watch.batches, ...values },
   });
+}
+
+/** An endpoint as kept on the watch (bounded: what the provider said is cut, never refused). */
+function endpointOf(e: Endpoint): OldBucketWatch['source'] {
+  return {
+    ...(e.cloud !== undefined ? { cloud: e.cloud.slice(0, 200) } : {}),
+    ...(e.region !== undefined ? { region: e.region.slice(0, 100) } : {}),
+    ...(e.bucket !== undefined ? { bucket: e.bucket.slice(0, 255) } : {}),
+    ...(e.prefix !== undefined ? { prefix: e.prefix.slice(0, 4096) } : {}),
+  };
 }
 
 /** A key as reported, with the write it was (the same key written again later is a new write). */

@@ -1,5 +1,4 @@
 import type { Connection } from '../../connections/connection.js';
-import type { MigrationResource } from '../../domain/migration-resource.js';
 import type { ObjectEntry, ObjectStore } from '../../object-store/object-store.js';
 import { type PlannedSide, planCheck } from '../objects/plan.js';
 import { type OldBucketWatch, PASS_PAGES } from './watch-record.js';
@@ -29,12 +28,11 @@ export type UnlistableWhy = Extract<PlannedSide, { ok: false }>['why'] | 'no-dat
  */
 export async function listOldBucket(
   watch: OldBucketWatch,
-  resource: MigrationResource,
   connection: Connection,
   storeFor: (side: Extract<PlannedSide, { ok: true }>) => ObjectStore,
   signal?: AbortSignal,
 ): Promise<WatchListing> {
-  const plan = planCheck(resource, connection);
+  const plan = planCheck({ source: watch.source, destination: watch.destination }, connection);
   const side = plan.source;
   if (!side.ok) return { ok: false, why: side.why, ...(side.cloud ? { cloud: side.cloud } : {}) };
   const store = storeFor(side);

@@ -52,7 +52,8 @@ export function renderWatchNote(
         ? t.t('cutover.watch.keys.more', { keys: shown.join(', '), more: count - shown.length })
         : shown.join(', ');
   // The bound is a figure in the reader's digits (20,000); the rest is said as given.
-  const limit = typeof note.values.limit === 'number' ? { limit: tr.count(note.values.limit) } : {};
+  const limit: Record<string, string> =
+    typeof note.values.limit === 'number' ? { limit: tr.count(note.values.limit) } : {};
   const text = t.t(note.key, { ...note.values, ...limit, keys });
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text } }];
   if (note.key === 'cutover.watch.batch' && note.watch)

@@ -17,6 +17,13 @@ export const PASS_PAGES = 20;
 /** Keys remembered as reported (the newest kept): one written again after them is told again. */
 export const REMEMBERED_KEYS = 2_000;
 
+const endpoint = z.strictObject({
+  cloud: z.string().max(200).optional(),
+  region: z.string().max(100).optional(),
+  bucket: z.string().max(255).optional(),
+  prefix: z.string().max(4096).optional(),
+});
+
 const cursor = z.strictObject({ prefix: z.number().int().min(0), after: z.string().max(2048) });
 
 export const oldBucketWatchSchema = z.strictObject({
@@ -25,6 +32,9 @@ export const oldBucketWatchSchema = z.strictObject({
   connection: z.string().min(1).max(40),
   resourceId: z.string().min(1).max(200),
   kind: z.enum(RESOURCE_KINDS).optional(),
+  /** Where the migration read and wrote, kept when the watch starts: a pass asks the provider nothing. */
+  source: endpoint,
+  destination: endpoint,
   channel: z.string().min(1).max(40),
   threadTs: z.string().max(40),
   /** Keys modified after this instant (the cut-over) are the old bucket's stray writes. */
