@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeSink } from '../../dev/simulators/changing-source.js';
+import { oldBucketPass } from '../../src/capabilities/cutover/old-bucket-watch.js';
+import type { CutoverState } from '../../src/capabilities/cutover/state.js';
 import { buttons, messageText, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { dropRedisKeys, replicaRedisUrl } from '../security/replica-redis.js';
@@ -239,5 +241,41 @@ describe('the old-bucket watch', () => {
     expect(listed() - second).toBe(1);
     expect(batches(m!.id)).toHaveLength(1);
     expect(lines(m!.id, 'holds more than')).toHaveLength(1);
+  });
+
+  it('tells a batch once when both replicas pass at the same instant, past the lease', async () => {
+    const [m] = migrations('w5');
+    await watched(m!.ref);
+    await a.ask(`cutover watch ${m!.ref} 7`, { userId: OPERATOR, channelId: CHANNEL });
+    clock.advance(HOUR);
+    for (let i = 0; i < 3; i++) write(m!.bucket, `both-${i}.txt`);
+    // Both replicas run the pass itself at once (as two lease holders would across a handover).
+    const stateOf = (bot: TestBot) => bot.bot.deps.capabilities.stateOf('cutover') as CutoverState;
+    await Promise.all([oldBucketPass(stateOf(a), clock.now()), oldBucketPass(stateOf(b), clock.now())]);
+    await a.settled();
+    const told = batches(m!.id);
+    expect(told).toHaveLength(1);
+    expect(messageText(told[0]!.body)).toContain('3 objects written');
+  });
+
+  it('refuses a watch by hand out of bounds, on a run that did not succeed, or by a viewer', async () => {
+    const running = a.oms.addTask({ name: 'w6-running', status: 2, progress: 0.5 });
+    await watched(`${OMS_CONN}:${running.id}`);
+    const [m] = migrations('w6');
+    await watched(m!.ref);
+    const cases: [string, string, string?][] = [
+      [`cutover watch ${m!.ref} 0`, 'from 1 to 90'],
+      [`cutover watch ${m!.ref} 91`, 'from 1 to 90'],
+      [`cutover watch ${m!.ref}`, 'Usage: `/migrate cutover watch'],
+      [`cutover watch ${OMS_CONN}:${running.id} 7`, 'only a migration that succeeded'],
+      [`cutover watch ${m!.ref} 7`, '', 'U0VIEWER1'],
+    ];
+    for (const [text, reason, user] of cases) {
+      const answer = messageText(await a.ask(text, { userId: user ?? OPERATOR, channelId: CHANNEL }));
+      if (reason) expect(answer, text).toContain(reason);
+      expect(answer, text).not.toContain('Watching the old bucket');
+    }
+    await passBoth();
+    expect(lines(m!.id, 'Watching the old bucket')).toEqual([]);
   });
 });
