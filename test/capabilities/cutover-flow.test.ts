@@ -150,6 +150,15 @@ describe('the guided cut-over on two replicas', () => {
     expect(text).toContain('Cut-over complete');
     expect(text).toContain('12 the same, 0 missing, 0 different');
     expect(text).toContain(`signed off by <@${APPROVER}>`);
+    // At completion the old bucket is watched for the days asked (h5's watch says so in the thread).
+    const watching = await a.fakeSlack.waitFor(() =>
+      a.fakeSlack
+        .callsTo('chat.postMessage')
+        .find(
+          (c) => keyOf(c).includes(`:${task.id}:`) && messageText(c.body).includes('Watching the old bucket'),
+        ),
+    );
+    expect(messageText(watching.body)).toContain('(3 days)');
     // Each step once across the two replicas: one freeze notice in the channel, one final delta.
     const freezes = a.fakeSlack
       .callsTo('chat.postMessage')

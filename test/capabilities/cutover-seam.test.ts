@@ -28,6 +28,7 @@ describe('the cut-over capability is one folder', () => {
       { surface: 'action', id: 'cutover.cut.override' },
       { surface: 'view', id: 'cutover.cut.override.form' },
       { surface: 'action', id: 'cutover.cut.abort' },
+      { surface: 'action', id: 'cutover.watch.delta' },
     ]);
   });
 

@@ -307,6 +307,8 @@ const DRIVERS: Driver[] = [
   button('action', 'cutover.cut.signoff', () => '0123456789'),
   button('action', 'cutover.cut.override', () => '0123456789'),
   button('action', 'cutover.cut.abort', () => '0123456789'),
+  // The old-bucket watch's Run one more delta asks for operate before it reads the watch.
+  button('action', 'cutover.watch.delta', () => 'no-such-watch'),
   {
     // The override's reason, when it comes back, asks for approve before it is read.
     surface: 'view',

@@ -12,6 +12,7 @@ import { watchesOf } from '../../watcher/watch-notes.js';
 import { listCuts } from './cut-list.js';
 import { cutOf, FREEZE_MAX, FREEZE_MIN, STEPS, WATCH_DEFAULT_DAYS, WATCH_MAX_DAYS } from './cut-record.js';
 import type { CutoverState } from './state.js';
+import { parseWatch, type WatchInput, watchByHand } from './watch-command.js';
 import { CUTOVER_WORDS } from './words.js';
 
 export const START_ACTION = 'cutover.cut.start';
@@ -121,22 +122,35 @@ export async function confirmCut(ctx: HandlerContext, s: CutoverState, input: Cu
   await ctx.reply({ text, blocks });
 }
 
-/** `/migrate cutover <id> [freeze <minutes>] [watch <days>]`, and `/migrate cutover list`. */
+/**
+ * `/migrate cutover <id> [freeze <minutes>] [watch <days>]`, `/migrate cutover list`, and
+ * `/migrate cutover watch <id> <days>` (the old-bucket watch started by hand).
+ */
 export function cutCommand(of: (ctx: HandlerContext) => CutoverState) {
-  return defineSubcommand<CutInput | { list: true }>({
+  return defineSubcommand<CutInput | { list: true } | { watch: WatchInput }>({
     name: 'cutover',
     needs: 'operate',
     usage: '/migrate cutover <id> [freeze <minutes>] [watch <days>]',
     forms: [
       { words: [''], usage: '/migrate cutover <id> [freeze <minutes>] [watch <days>]' },
       { words: ['list'], usage: '/migrate cutover list' },
+      { words: ['watch'], usage: '/migrate cutover watch <id> <days>' },
     ],
     summary: CUTOVER_WORDS.en['help.summary.cutover'],
     words: CUTOVER_WORDS,
     example: (f) => `/migrate cutover ${f.id({ states: ['succeeded'] }) ?? '<id>'} freeze 30`,
     related: ['keep-sync', 'verify'],
-    parse: (args) =>
-      args.length === 1 && args[0]?.toLowerCase() === 'list' ? { list: true } : parseCut(args),
-    run: (ctx, parsed) => ('list' in parsed ? listCuts(ctx, of(ctx)) : confirmCut(ctx, of(ctx), parsed)),
+    parse: (args) => {
+      const first = args[0]?.toLowerCase();
+      if (args.length === 1 && first === 'list') return { list: true };
+      if (first === 'watch') return { watch: parseWatch(args) };
+      return parseCut(args);
+    },
+    run: (ctx, parsed) =>
+      'list' in parsed
+        ? listCuts(ctx, of(ctx))
+        : 'watch' in parsed
+          ? watchByHand(ctx, of(ctx), parsed.watch)
+          : confirmCut(ctx, of(ctx), parsed),
   });
 }

@@ -1,7 +1,10 @@
 import { code, escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
+import { cardOf } from '../../watcher/outbox/living-posts.js';
+import { watchesOf } from '../../watcher/watch-notes.js';
 import { showCut } from './cut-post.js';
 import { CUT_ACTIVE, type Cutover, changeCut, passed, STEPS } from './cut-record.js';
 import { audit, say } from './cut-say.js';
+import { startOldBucketWatch } from './old-bucket-watch.js';
 import type { CutoverState } from './state.js';
 
 /** Every step before the last is done or overridden, and the sign-off is a person's: nothing red or unknown. */
@@ -55,4 +58,24 @@ export async function cutDone(s: CutoverState, cut: Cutover, now: number): Promi
     done.starter,
   );
   await showCut(s, done);
+  await watchOldBucket(s, done, now);
+}
+
+/** The old bucket watched from the cut-over's end for its days, told in the same card's thread. */
+async function watchOldBucket(s: CutoverState, cut: Cutover, now: number): Promise<void> {
+  const target = { teamId: cut.team, connection: cut.connection, kind: cut.kind, id: cut.resourceId };
+  const card = (await watchesOf(s.core.watcher.store, target)).find(
+    (w) => w.record.watch.channelId === cut.channel,
+  );
+  await startOldBucketWatch(s, {
+    teamId: cut.team,
+    connectionId: cut.connection,
+    resourceId: cut.resourceId,
+    channel: cut.channel,
+    threadTs: (card ? cardOf(card.record)?.ts : undefined) ?? '',
+    since: now,
+    days: cut.watchDays,
+  }).catch((error: unknown) =>
+    s.core.logger.warn({ err: error, cutover: cut.id }, 'could not watch the old bucket'),
+  );
 }

@@ -9,6 +9,7 @@ import { forgetCuts } from './cut-record.js';
 import { type CutNote, renderCutNote } from './cut-say.js';
 import { cutButton, OPEN_CUT_ACTION, openCut, startCut } from './cut-start.js';
 import { cutPass } from './cut-steps.js';
+import { oldBucketPass } from './old-bucket-watch.js';
 import type { CutoverState } from './state.js';
 import { FORM_VIEW, keepSyncButton, OPEN_ACTION, openSyncForm, syncSubmission } from './sync-button.js';
 import { APPROVE_ACTION, REJECT_ACTION, syncCommand } from './sync-command.js';
@@ -16,6 +17,9 @@ import { decideSync } from './sync-decide.js';
 import { syncPass } from './sync-job.js';
 import { renderSyncNote, type SyncNote } from './sync-note.js';
 import { CUTOVER, forgetTeam } from './sync-record.js';
+import { watchDeltaButton } from './watch-delta.js';
+import { isWatchNote, renderWatchNote, WATCH_DELTA_ACTION } from './watch-note.js';
+import { forgetWatches } from './watch-record.js';
 import { CUTOVER_WORDS } from './words.js';
 
 /** The started state, found by name (the capability's `of`, without naming itself in its definition). */
@@ -23,9 +27,9 @@ const stateOf = (deps: { capabilities: CapabilityStates }) =>
   deps.capabilities.stateOf(CUTOVER) as CutoverState;
 
 /**
- * Cut-over: keep a migration in sync until the switch (`/migrate sync`), one approval standing for
- * every run; its runs go through the approvals' scheduled start (windows, freezes and quotas apply
- * to each), claimed once per run across replicas; it stops by itself and says so once.
+ * Cut-over: keep a migration in sync until the switch (`/migrate keep-sync`), one approval standing
+ * for every run; the guided cut-over (`/migrate cutover`), its steps moved on by a job, each once
+ * across replicas; then the old bucket watched for stray writes.
  */
 export const cutover = defineCapability<CutoverState>({
   name: CUTOVER,
@@ -33,43 +37,39 @@ export const cutover = defineCapability<CutoverState>({
   start: (core) => ({ core, written: new Map() }),
   subcommands: [syncCommand((ctx) => stateOf(ctx.deps)), cutCommand((ctx) => stateOf(ctx.deps))],
   listeners: (routes, deps) => {
-    routes.action<BlockAction<ButtonAction>>(OPEN_ACTION, openSyncForm(deps));
-    routes.view<ViewSubmitAction>(
-      FORM_VIEW,
-      syncSubmission(deps, () => stateOf(deps)),
-    );
-    routes.action<BlockAction<ButtonAction>>(
-      APPROVE_ACTION,
-      decideSync(() => stateOf(deps), true),
-    );
-    routes.action<BlockAction<ButtonAction>>(
-      REJECT_ACTION,
-      decideSync(() => stateOf(deps), false),
-    );
-    // The guided cut-over (issue 76): its confirmation, its post's buttons and the override's form.
     const of = () => stateOf(deps);
+    routes.action<BlockAction<ButtonAction>>(OPEN_ACTION, openSyncForm(deps));
+    routes.view<ViewSubmitAction>(FORM_VIEW, syncSubmission(deps, of));
+    routes.action<BlockAction<ButtonAction>>(APPROVE_ACTION, decideSync(of, true));
+    routes.action<BlockAction<ButtonAction>>(REJECT_ACTION, decideSync(of, false));
     routes.action<BlockAction<ButtonAction>>(OPEN_CUT_ACTION, openCut(of));
     routes.action<BlockAction<ButtonAction>>(START_ACTION, startCut(of));
     routes.action<BlockAction<ButtonAction>>(SIGNOFF_ACTION, signOffCut(of));
     routes.action<BlockAction<ButtonAction>>(OVERRIDE_ACTION, openOverride(deps, of));
     routes.view<ViewSubmitAction>(OVERRIDE_VIEW, overrideSubmission(deps, of));
     routes.action<BlockAction<ButtonAction>>(ABORT_ACTION, abortCut(of));
+    routes.action<BlockAction<ButtonAction>>(WATCH_DELTA_ACTION, watchDeltaButton(of));
   },
   jobs: (state) => [
     { name: 'sync', cadence: 'before-cycle', replicas: 'each', run: (now) => syncPass(state, now) },
     { name: 'cut', cadence: 'before-cycle', replicas: 'each', run: (now) => cutPass(state, now) },
+    // The old-bucket watch lists buckets: once per cycle, one replica (its batches are claimed too).
+    { name: 'old-bucket', cadence: 'each-cycle', replicas: 'lease', run: (now) => oldBucketPass(state, now) },
   ],
-  // The keep-in-sync and its convergence line on the migration's card, from the fact the job writes.
+  // Keep-sync's line and its convergence, then the cut-over's step, from the fact the jobs write.
   cardLines: (fact, tr) => cutoverCardLines(fact, tr),
   verificationButtons: (run, tr) => [...keepSyncButton(run, tr), ...cutButton(run, tr)],
   forgetWorkspace: async (state, teamId) => {
     await forgetTeam(state.core.state, teamId);
     await forgetCuts(state.core.state, teamId);
+    await forgetWatches(state.core.state, teamId);
   },
   renderNote: (note, tr) =>
-    (note as { kind?: string }).kind === 'cut'
-      ? renderCutNote(note as CutNote, tr)
-      : renderSyncNote(note as SyncNote, tr),
+    isWatchNote(note)
+      ? renderWatchNote(note, tr)
+      : (note as { kind?: string }).kind === 'cut'
+        ? renderCutNote(note as CutNote, tr)
+        : renderSyncNote(note as SyncNote, tr),
   render: (view, tr) => renderCut(view as CutView, tr),
   apiReads: (state) => [cutsApiRead(state)],
 });
