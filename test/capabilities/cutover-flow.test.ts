@@ -3,6 +3,8 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import openapi from '../../src/capabilities/api/openapi.json' with { type: 'json' };
+import { type Cutover, cutKey, moveStep, newSteps } from '../../src/capabilities/cutover/cut-record.js';
+import type { CutoverState } from '../../src/capabilities/cutover/state.js';
 import { Interactions, ViewTracker } from '../harness/interactions.js';
 import { buttons, messageText, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
@@ -249,6 +251,25 @@ describe('the guided cut-over on two replicas', () => {
     expect(buttons(again).some((x) => x.action_id === 'cutover.cut.start')).toBe(true);
   });
 
+  it('says a source that is not S3-compatible cannot be checked: red, waiting for an override', async () => {
+    const task = a.oms.addTask({
+      name: 'cut-azure',
+      status: 5,
+      progress: 1,
+      src: { cloud_type: 'Azure', region: 'eastus', bucket: 'cut-azure-src' },
+      dst: { region: 'cn-north-4', bucket: 'cut-azure-dst' },
+    });
+    await a.ask(`watch ${task.id} <#${CHANNEL}|ops>`, ALICE);
+    await a.bot.deps.watcher.runCycle();
+    await startCutover(task.id);
+    await throughCheck('cut-azure');
+    expect(postText(task.id)).toContain('Check the buckets: *red: needs an override*');
+    expect(postText(task.id)).toContain('not S3-compatible');
+    expect(postButton(task.id, 'cutover.cut.override')).toBeDefined();
+    await tickBoth(3);
+    expect(completes(task.id)).toEqual([]);
+  });
+
   it('makes a failed final delta red, and never completes', async () => {
     const task = await migrated('cut-delta');
     const refused = {
@@ -295,6 +316,36 @@ describe('the guided cut-over on two replicas', () => {
     expect(syncRuns()).toHaveLength(1);
     expect(finalDeltas('cut-sync')).toHaveLength(1);
     expect(said(task.id, /cutover-[a-f0-9]+-stop$/)).toHaveLength(1);
+  });
+
+  it('gives a step to one replica only when both claim it at once', async () => {
+    const kv = (r: TestBot) => (r.bot.deps.capabilities.stateOf('cutover') as CutoverState).core.state;
+    const cut: Cutover = {
+      id: 'c0ffee0001',
+      team: 'T0FAKE001',
+      channel: CHANNEL,
+      connection: CONNECTION,
+      provider: 'huawei-oms',
+      kind: 'task',
+      resourceId: 'race',
+      name: 'race',
+      starter: STARTER,
+      startedAt: clock.now(),
+      freezeMin: 30,
+      watchDays: 7,
+      status: 'running',
+      steps: newSteps(),
+    };
+    for (const name of ['freeze', 'delta', 'check'] as const) {
+      await kv(a).update(cutKey(cut.team, cut.id), () => JSON.stringify(cut));
+      const claims = await Promise.all(
+        [a, b, a, b].map((r, i) =>
+          moveStep(kv(r), cut, name, ['waiting'], { state: 'running', at: clock.now(), by: `replica-${i}` }),
+        ),
+      );
+      expect(claims.filter((c) => c !== undefined)).toHaveLength(1);
+    }
+    await kv(a).update(cutKey(cut.team, cut.id), () => undefined);
   });
 
   it('refuses a second cut-over, freeze out of bounds, a first copy still running, a viewer, another workspace', async () => {
