@@ -132,6 +132,16 @@ describe('the guided cut-over on two replicas', () => {
     await throughCheck('cut-green');
     expect(postText(task.id)).toContain('Check the buckets: *done*');
     expect(postText(task.id)).toContain('12 the same, 0 missing, 0 different');
+    // The card says where it is (the cut-over's line, drawn by the one editor).
+    await a.fakeSlack.waitFor(() =>
+      a.fakeSlack
+        .callsTo('chat.update')
+        .find(
+          (c) =>
+            messageText(c.body).includes(task.id) &&
+            messageText(c.body).includes('Cut-over: Sign-off, running'),
+        ),
+    );
     // In progress: listed.
     const list = await a.ask('cutover list', ALICE);
     expect(messageText(list)).toContain('cut-green');
