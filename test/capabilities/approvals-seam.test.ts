@@ -35,6 +35,8 @@ const CAPABILITY_READERS = [
   'capabilities/evidence/parts.ts',
   // Keep in sync starts each run as an approved request of its approver (the scheduled start).
   'capabilities/cutover/sync-job.ts',
+  // The cut-over's final delta goes the same way, as an approved request of its starter.
+  'capabilities/cutover/cut-delta.ts',
 ];
 
 describe('the approvals capability is one folder', () => {

@@ -28,6 +28,7 @@ const STILL_READ_BY: Record<string, string> = {
   'capabilities/evidence/gather.ts': 'the bundle holds the verification and its sign-off (read only)',
   'capabilities/evidence/ledger.ts': 'each run’s ending is kept beside its verification fact',
   'capabilities/cutover/sync-button.ts': 'Keep in sync… sits under the verification post',
+  'capabilities/cutover/cut-start.ts': 'Cut over… sits under the verification post',
 };
 
 describe('the verification capability (verification and sign-off) is one folder', () => {
