@@ -1,11 +1,12 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { View } from '@slack/types';
 import { channelScope } from '../../access/policy.js';
+import type { HandlerContext } from '../../contract/handler-context.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Translator } from '../../i18n/translator.js';
 import { code } from '../../slack/blocks/mrkdwn.js';
 import { buttonHandler, whoClicked } from '../../slack/button-handler.js';
-import { type AppDeps, type HandlerContext, modalContext } from '../../slack/context.js';
+import { type AppDeps, modalContext } from '../../slack/context.js';
 import { runSafely } from '../../slack/intake/run-safely.js';
 import { showCut } from './cut-post.js';
 import { type Cutover, changeCut, moveStep, passed, readCut, STEPS } from './cut-record.js';

@@ -1,8 +1,8 @@
+import type { HandlerContext } from '../../contract/handler-context.js';
+import type { ApiRead } from '../../contract/http.js';
 import { code, escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
-import type { HandlerContext } from '../../slack/context.js';
 import type { AtomicKv } from '../../store/atomic-kv.js';
 import type { UseCaseContext } from '../../use-cases/context.js';
-import type { ApiRead } from '../capability.js';
 import { CUT_ACTIVE, type Cutover, readCut, STEPS } from './cut-record.js';
 import type { CutoverState } from './state.js';
 import { CUTOVER_WORDS } from './words.js';

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import type { CapabilityRendered } from '../../contract/card.js';
 import type { Translator } from '../../i18n/translator.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { SKIP } from '../../store/atomic-kv.js';
@@ -6,7 +7,6 @@ import { enqueue } from '../../watcher/outbox/mailbox.js';
 import { showInThread, threadViewEntry } from '../../watcher/outbox/thread-views.js';
 import { dedupBase, type WatchRecord } from '../../watcher/records/watch-store.js';
 import { watchesOf } from '../../watcher/watch-notes.js';
-import type { CapabilityRendered } from '../drawing-hooks.js';
 import { writeCutFact } from './cut-fact.js';
 import { type Cutover, STEPS, type StepState } from './cut-record.js';
 import type { CutoverState } from './state.js';

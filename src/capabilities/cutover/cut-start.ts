@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import type { CapabilityButton, VerifiedRun } from '../../contract/card.js';
 import { RESOURCE_KINDS } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Translator } from '../../i18n/translator.js';
@@ -7,7 +8,6 @@ import { code } from '../../slack/blocks/mrkdwn.js';
 import { buttonHandler } from '../../slack/button-handler.js';
 import { SKIP } from '../../store/atomic-kv.js';
 import { parseJsonOrUndefined } from '../../store/open-atomic-kv.js';
-import type { CapabilityButton, VerifiedRun } from '../drawing-hooks.js';
 import { verificationTargetOf } from '../verification/verification-button.js';
 import { admissible, confirmCut, FREEZE_DEFAULT } from './cut-command.js';
 import { showCut } from './cut-post.js';

@@ -1,5 +1,5 @@
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
-import { type CapabilityStates, defineCapability } from '../capability.js';
+import type { Capability } from '../../contract/capability.js';
 import { cutCommand, START_ACTION } from './cut-command.js';
 import { abortCut, OVERRIDE_VIEW, openOverride, overrideSubmission, signOffCut } from './cut-decide.js';
 import { cutoverCardLines } from './cut-fact.js';
@@ -22,54 +22,66 @@ import { isWatchNote, renderWatchNote, WATCH_DELTA_ACTION } from './watch-note.j
 import { forgetWatches } from './watch-record.js';
 import { CUTOVER_WORDS } from './words.js';
 
-/** The started state, found by name (the capability's `of`, without naming itself in its definition). */
-const stateOf = (deps: { capabilities: CapabilityStates }) =>
-  deps.capabilities.stateOf(CUTOVER) as CutoverState;
-
 /**
  * Cut-over: keep a migration in sync until the switch (`/migrate keep-sync`), one approval standing
  * for every run; the guided cut-over (`/migrate cutover`), its steps moved on by a job, each once
  * across replicas; then the old bucket watched for stray writes.
  */
-export const cutover = defineCapability<CutoverState>({
+export const cutover: Capability = {
   name: CUTOVER,
   words: CUTOVER_WORDS,
-  start: (core) => ({ core, written: new Map() }),
-  subcommands: [syncCommand((ctx) => stateOf(ctx.deps)), cutCommand((ctx) => stateOf(ctx.deps))],
-  listeners: (routes, deps) => {
-    const of = () => stateOf(deps);
-    routes.action<BlockAction<ButtonAction>>(OPEN_ACTION, openSyncForm(deps));
-    routes.view<ViewSubmitAction>(FORM_VIEW, syncSubmission(deps, of));
-    routes.action<BlockAction<ButtonAction>>(APPROVE_ACTION, decideSync(of, true));
-    routes.action<BlockAction<ButtonAction>>(REJECT_ACTION, decideSync(of, false));
-    routes.action<BlockAction<ButtonAction>>(OPEN_CUT_ACTION, openCut(of));
-    routes.action<BlockAction<ButtonAction>>(START_ACTION, startCut(of));
-    routes.action<BlockAction<ButtonAction>>(SIGNOFF_ACTION, signOffCut(of));
-    routes.action<BlockAction<ButtonAction>>(OVERRIDE_ACTION, openOverride(deps, of));
-    routes.view<ViewSubmitAction>(OVERRIDE_VIEW, overrideSubmission(deps, of));
-    routes.action<BlockAction<ButtonAction>>(ABORT_ACTION, abortCut(of));
-    routes.action<BlockAction<ButtonAction>>(WATCH_DELTA_ACTION, watchDeltaButton(of));
+  start(core) {
+    const state: CutoverState = { core, written: new Map() };
+    const of = () => state;
+    return {
+      state,
+      commands: { subcommands: [syncCommand(of), cutCommand(of)] },
+      listeners: (routes, deps) => {
+        routes.action<BlockAction<ButtonAction>>(OPEN_ACTION, openSyncForm(deps));
+        routes.view<ViewSubmitAction>(FORM_VIEW, syncSubmission(deps, of));
+        routes.action<BlockAction<ButtonAction>>(APPROVE_ACTION, decideSync(of, true));
+        routes.action<BlockAction<ButtonAction>>(REJECT_ACTION, decideSync(of, false));
+        routes.action<BlockAction<ButtonAction>>(OPEN_CUT_ACTION, openCut(of));
+        routes.action<BlockAction<ButtonAction>>(START_ACTION, startCut(of));
+        routes.action<BlockAction<ButtonAction>>(SIGNOFF_ACTION, signOffCut(of));
+        routes.action<BlockAction<ButtonAction>>(OVERRIDE_ACTION, openOverride(deps, of));
+        routes.view<ViewSubmitAction>(OVERRIDE_VIEW, overrideSubmission(deps, of));
+        routes.action<BlockAction<ButtonAction>>(ABORT_ACTION, abortCut(of));
+        routes.action<BlockAction<ButtonAction>>(WATCH_DELTA_ACTION, watchDeltaButton(of));
+      },
+      jobs: [
+        { name: 'sync', cadence: 'before-cycle', replicas: 'each', run: (now) => syncPass(state, now) },
+        { name: 'cut', cadence: 'before-cycle', replicas: 'each', run: (now) => cutPass(state, now) },
+        // The old-bucket watch lists buckets: once per cycle, one replica (its batches are claimed too).
+        {
+          name: 'old-bucket',
+          cadence: 'each-cycle',
+          replicas: 'lease',
+          run: (now) => oldBucketPass(state, now),
+        },
+      ],
+      // Keep-sync's line and its convergence, then the cut-over's step, from the fact the jobs write.
+      card: {
+        lines: (fact, tr) => cutoverCardLines(fact, tr),
+        note: (note, tr) =>
+          isWatchNote(note)
+            ? renderWatchNote(note, tr)
+            : (note as { kind?: string }).kind === 'cut'
+              ? renderCutNote(note as CutNote, tr)
+              : renderSyncNote(note as SyncNote, tr),
+      },
+      posts: {
+        verificationButtons: (run, tr) => [...keepSyncButton(run, tr), ...cutButton(run, tr)],
+        render: (view, tr) => renderCut(view as CutView, tr),
+      },
+      http: { apiReads: [cutsApiRead(state)] },
+      cleanup: {
+        forgetWorkspace: async (teamId) => {
+          await forgetTeam(state.core.state, teamId);
+          await forgetCuts(state.core.state, teamId);
+          await forgetWatches(state.core.state, teamId);
+        },
+      },
+    };
   },
-  jobs: (state) => [
-    { name: 'sync', cadence: 'before-cycle', replicas: 'each', run: (now) => syncPass(state, now) },
-    { name: 'cut', cadence: 'before-cycle', replicas: 'each', run: (now) => cutPass(state, now) },
-    // The old-bucket watch lists buckets: once per cycle, one replica (its batches are claimed too).
-    { name: 'old-bucket', cadence: 'each-cycle', replicas: 'lease', run: (now) => oldBucketPass(state, now) },
-  ],
-  // Keep-sync's line and its convergence, then the cut-over's step, from the fact the jobs write.
-  cardLines: (fact, tr) => cutoverCardLines(fact, tr),
-  verificationButtons: (run, tr) => [...keepSyncButton(run, tr), ...cutButton(run, tr)],
-  forgetWorkspace: async (state, teamId) => {
-    await forgetTeam(state.core.state, teamId);
-    await forgetCuts(state.core.state, teamId);
-    await forgetWatches(state.core.state, teamId);
-  },
-  renderNote: (note, tr) =>
-    isWatchNote(note)
-      ? renderWatchNote(note, tr)
-      : (note as { kind?: string }).kind === 'cut'
-        ? renderCutNote(note as CutNote, tr)
-        : renderSyncNote(note as SyncNote, tr),
-  render: (view, tr) => renderCut(view as CutView, tr),
-  apiReads: (state) => [cutsApiRead(state)],
-});
+};
