@@ -113,6 +113,8 @@ const SUBCOMMAND_SAMPLES: Record<string, () => string> = {
   evidence: () => `evidence ${taskId}`,
   // Issue 76: keep in sync asks for operate where typed (and in the card's channel) first.
   'keep-sync': () => `keep-sync ${taskId} every 6h until 2099-01-01`,
+  // The old-bucket watch by hand asks for operate where typed first.
+  cutover: () => `cutover watch ${taskId} 7`,
 };
 
 /** Issue 60: a plan for the card's buttons to act on (made once, by ACTOR in CHANNEL). */
@@ -294,6 +296,8 @@ const DRIVERS: Driver[] = [
   // Issue 76: a keep-in-sync request's Approve and Reject ask for approve before reading it.
   button('action', 'cutover.sync.approve', () => '0123456789'),
   button('action', 'cutover.sync.reject', () => '0123456789'),
+  // Run one more delta under an old-bucket batch asks for operate before reading its watch.
+  button('action', 'cutover.watch.delta', () => '0123456789abcdef'),
   // "Keep in sync…" under a verification post asks for operate before its form opens...
   button('action', 'cutover.sync.open', () => JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId, at: 1 })),
   {

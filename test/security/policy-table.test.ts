@@ -71,6 +71,7 @@ const SAMPLES: Record<string, () => string> = {
   verify: () => `verify ${taskId}`,
   evidence: () => `evidence ${taskId}`,
   'keep-sync': () => `keep-sync ${taskId} every 6h until +14d`,
+  cutover: () => `cutover watch ${taskId} 7`,
 };
 
 type Capability = 'view' | 'operate' | 'create' | 'delete' | 'manage';
@@ -113,6 +114,7 @@ const EXPECTED: Record<string, [Capability, Where][]> = {
   verify: [['operate', 'here']],
   evidence: [['view', 'here']],
   'keep-sync': [['operate', 'here']],
+  cutover: [['operate', 'here']],
 };
 
 const RANK = ['viewer', 'operator', 'approver', 'admin'];
