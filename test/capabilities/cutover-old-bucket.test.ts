@@ -106,7 +106,9 @@ function migrations(name: string) {
 }
 
 describe('the old-bucket watch', () => {
-  it('reports a write within 2 passes on OMS, NCP and UpCloud, once per batch, on two replicas', async () => {
+  it('reports a write within 2 passes on OMS, NCP and UpCloud, once per batch, on two replicas', {
+    timeout: 60_000,
+  }, async () => {
     const all = migrations('w1');
     for (const m of all) {
       // Old objects, written before the cut-over: never reported.
@@ -219,7 +221,9 @@ describe('the old-bucket watch', () => {
     expect(batches(task.id)).toEqual([]);
   });
 
-  it('lists at most 20 pages a pass, goes on from there, and says the cut once', async () => {
+  it('lists at most 20 pages a pass, goes on from there, and says the cut once', {
+    timeout: 60_000,
+  }, async () => {
     const [m] = migrations('w4');
     const old = storeSink(store.bucket(m!.bucket));
     for (let i = 0; i < 20_500; i++)
