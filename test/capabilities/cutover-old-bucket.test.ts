@@ -282,4 +282,21 @@ describe('the old-bucket watch', () => {
     await passBoth();
     expect(lines(m!.id, 'Watching the old bucket')).toEqual([]);
   });
+
+  it('says a pass that could not list once, never as no writes, and goes on', async () => {
+    const [m] = migrations('w7');
+    // Its source bucket is not there (yet): NoSuchBucket.
+    await watched(m!.ref);
+    await a.ask(`cutover watch ${m!.ref} 7`, { userId: OPERATOR, channelId: CHANNEL });
+    await passBoth();
+    clock.advance(HOUR);
+    await passBoth();
+    const failed = lines(m!.id, 'could not be listed this pass');
+    expect(failed).toHaveLength(1);
+    expect(messageText(failed[0]!.body)).toContain('unknown, not zero');
+    write(m!.bucket, 'after-the-outage.txt');
+    clock.advance(HOUR);
+    await passBoth();
+    expect(batches(m!.id)).toHaveLength(1);
+  });
 });
