@@ -299,4 +299,23 @@ describe('the old-bucket watch', () => {
     await passBoth();
     expect(batches(m!.id)).toHaveLength(1);
   });
+
+  it('tells 2,100 keys once, though it remembers only the newest 2,000', async () => {
+    const [m] = migrations('w8');
+    await watched(m!.ref);
+    await a.ask(`cutover watch ${m!.ref} 7`, { userId: OPERATOR, channelId: CHANNEL });
+    const sink = storeSink(store.bucket(m!.bucket));
+    for (let i = 0; i < 2_100; i++) {
+      clock.advance(1_000);
+      sink({ key: `many-${String(i).padStart(4, '0')}.txt`, size: 1, at: clock.now() });
+    }
+    await passBoth();
+    for (let i = 0; i < 3; i++) {
+      clock.advance(HOUR);
+      await passBoth();
+    }
+    const told = batches(m!.id);
+    expect(told).toHaveLength(1);
+    expect(messageText(told[0]!.body)).toContain('2,100 objects written');
+  });
 });
