@@ -1,7 +1,7 @@
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import { type CapabilityStates, defineCapability } from '../capability.js';
 import { convergenceLines, type SyncFact } from './convergence.js';
-import { oldBucketPass } from './old-bucket-watch.js';
+import { startOldBucketPass, stopOldBucketPass } from './old-bucket-watch.js';
 import type { CutoverState } from './state.js';
 import { FORM_VIEW, keepSyncButton, OPEN_ACTION, openSyncForm, syncSubmission } from './sync-button.js';
 import { APPROVE_ACTION, REJECT_ACTION, syncCommand } from './sync-command.js';
@@ -51,11 +51,17 @@ export const cutover = defineCapability<CutoverState>({
   jobs: (state) => [
     { name: 'sync', cadence: 'before-cycle', replicas: 'each', run: (now) => syncPass(state, now) },
     // The old-bucket watch lists buckets: once per cycle, one replica (its batches are claimed too).
-    { name: 'old-bucket', cadence: 'each-cycle', replicas: 'lease', run: (now) => oldBucketPass(state, now) },
+    {
+      name: 'old-bucket',
+      cadence: 'each-cycle',
+      replicas: 'lease',
+      run: async (now) => startOldBucketPass(state, now),
+    },
   ],
   // The keep-in-sync and its convergence line on the migration's card, from the fact the job writes.
   cardLines: (fact, tr) => (fact ? convergenceLines(fact as SyncFact, tr) : []),
   verificationButtons: keepSyncButton,
+  stop: (state) => stopOldBucketPass(state),
   forgetWorkspace: async (state, teamId) => {
     await forgetTeam(state.core.state, teamId);
     await forgetWatches(state.core.state, teamId);

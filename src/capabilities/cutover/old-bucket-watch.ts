@@ -86,12 +86,39 @@ export async function startOldBucketWatch(state: CutoverState, input: OldBucketW
  */
 export async function oldBucketPass(s: CutoverState, now: number, signal?: AbortSignal): Promise<void> {
   for (const id of await s.core.state.setMembers(OLD_BUCKET_ACTIVE)) {
+    if (signal?.aborted) return;
     try {
       await passOne(s, id, now, signal);
     } catch (error) {
       s.core.logger.warn({ err: error, watch: id }, 'could not watch an old bucket');
     }
   }
+}
+
+/** The pass under way per bot, and how to call it off when the bot stops. */
+const running = new WeakMap<CutoverState, { abort: AbortController; work: Promise<void> }>();
+
+/**
+ * The job's run: starts a pass in the background and returns, so a slow bucket (each request may
+ * take 120 s) never holds up the watcher's cycle; a pass still under way is not started twice.
+ */
+export function startOldBucketPass(s: CutoverState, now: number): void {
+  if (running.has(s)) return;
+  const abort = new AbortController();
+  const work = oldBucketPass(s, now, abort.signal).finally(() => running.delete(s));
+  running.set(s, { abort, work });
+}
+
+/** Resolves when the pass under way (if any) ended: what a test awaits after a tick. */
+export async function oldBucketPassSettled(s: CutoverState): Promise<void> {
+  await running.get(s)?.work;
+}
+
+/** Calls off the pass under way when the bot stops (its listing is aborted; nothing is half told). */
+export async function stopOldBucketPass(s: CutoverState): Promise<void> {
+  const pass = running.get(s);
+  pass?.abort.abort();
+  await pass?.work.catch(() => undefined);
 }
 
 async function passOne(s: CutoverState, id: string, now: number, signal?: AbortSignal): Promise<void> {
