@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeSink } from '../../dev/simulators/changing-source.js';
-import { oldBucketPass } from '../../src/capabilities/cutover/old-bucket-watch.js';
+import { oldBucketPass, oldBucketPassSettled } from '../../src/capabilities/cutover/old-bucket-watch.js';
 import type { CutoverState } from '../../src/capabilities/cutover/state.js';
 import { buttons, messageText, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
@@ -52,9 +52,17 @@ afterAll(async () => {
 
 /** Both replicas run a watcher pass at once (the job runs on the replica holding its lease). */
 async function passBoth() {
+  // The job starts a pass in the background (a slow bucket never holds the cycle), and none while
+  // one is under way: a pass a card's cycle started ends first, then this one runs and ends.
+  await passesEnded();
   await Promise.all([a.bot.scheduler.tick('cycle'), b.bot.scheduler.tick('cycle')]);
+  await passesEnded();
   await a.settled();
 }
+
+const passesEnded = () => Promise.all([oldBucketPassSettled(stateOf(a)), oldBucketPassSettled(stateOf(b))]);
+
+const stateOf = (bot: TestBot) => bot.bot.deps.capabilities.stateOf('cutover') as CutoverState;
 
 /** The thread lines of the watch of `id` that say `what`. */
 const lines = (id: string, what: string) =>
@@ -106,7 +114,9 @@ function migrations(name: string) {
 }
 
 describe('the old-bucket watch', () => {
-  it('reports a write within 2 passes on OMS, NCP and UpCloud, once per batch, on two replicas', async () => {
+  it('reports a write within 2 passes on OMS, NCP and UpCloud, once per batch, on two replicas', {
+    timeout: 60_000,
+  }, async () => {
     const all = migrations('w1');
     for (const m of all) {
       // Old objects, written before the cut-over: never reported.
@@ -219,7 +229,9 @@ describe('the old-bucket watch', () => {
     expect(batches(task.id)).toEqual([]);
   });
 
-  it('lists at most 20 pages a pass, goes on from there, and says the cut once', async () => {
+  it('lists at most 20 pages a pass, goes on from there, and says the cut once', {
+    timeout: 60_000,
+  }, async () => {
     const [m] = migrations('w4');
     const old = storeSink(store.bucket(m!.bucket));
     for (let i = 0; i < 20_500; i++)
@@ -250,7 +262,6 @@ describe('the old-bucket watch', () => {
     clock.advance(HOUR);
     for (let i = 0; i < 3; i++) write(m!.bucket, `both-${i}.txt`);
     // Both replicas run the pass itself at once (as two lease holders would across a handover).
-    const stateOf = (bot: TestBot) => bot.bot.deps.capabilities.stateOf('cutover') as CutoverState;
     await Promise.all([oldBucketPass(stateOf(a), clock.now()), oldBucketPass(stateOf(b), clock.now())]);
     await a.settled();
     const told = batches(m!.id);
@@ -277,5 +288,62 @@ describe('the old-bucket watch', () => {
     }
     await passBoth();
     expect(lines(m!.id, 'Watching the old bucket')).toEqual([]);
+  });
+
+  it('says a pass that could not list once, never as no writes, and goes on', async () => {
+    const [m] = migrations('w7');
+    // Its source bucket is not there (yet): NoSuchBucket.
+    await watched(m!.ref);
+    await a.ask(`cutover watch ${m!.ref} 7`, { userId: OPERATOR, channelId: CHANNEL });
+    await passBoth();
+    clock.advance(HOUR);
+    await passBoth();
+    const failed = lines(m!.id, 'could not be listed this pass');
+    expect(failed).toHaveLength(1);
+    expect(messageText(failed[0]!.body)).toContain('unknown, not zero');
+    write(m!.bucket, 'after-the-outage.txt');
+    clock.advance(HOUR);
+    await passBoth();
+    expect(batches(m!.id)).toHaveLength(1);
+  });
+
+  it('tells 2,100 keys once, though it remembers only the newest 2,000', async () => {
+    const [m] = migrations('w8');
+    await watched(m!.ref);
+    await a.ask(`cutover watch ${m!.ref} 7`, { userId: OPERATOR, channelId: CHANNEL });
+    const sink = storeSink(store.bucket(m!.bucket));
+    for (let i = 0; i < 2_100; i++) {
+      clock.advance(1_000);
+      sink({ key: `many-${String(i).padStart(4, '0')}.txt`, size: 1, at: clock.now() });
+    }
+    await passBoth();
+    for (let i = 0; i < 3; i++) {
+      clock.advance(HOUR);
+      await passBoth();
+    }
+    const told = batches(m!.id);
+    expect(told).toHaveLength(1);
+    expect(messageText(told[0]!.body)).toContain('2,100 objects written');
+  });
+
+  it('lists in the background: a listing held by the store does not hold the cycle', async () => {
+    const [m] = migrations('w9');
+    await watched(m!.ref);
+    await a.ask(`cutover watch ${m!.ref} 7`, { userId: OPERATOR, channelId: CHANNEL });
+    clock.advance(HOUR);
+    write(m!.bucket, 'held.txt');
+    await passesEnded();
+    const release = store.holdListings();
+    try {
+      // The tick returns while the store holds every listing; a second tick starts no second pass.
+      await Promise.all([a.bot.scheduler.tick('cycle'), b.bot.scheduler.tick('cycle')]);
+      await Promise.all([a.bot.scheduler.tick('cycle'), b.bot.scheduler.tick('cycle')]);
+      expect(batches(m!.id)).toEqual([]);
+    } finally {
+      release();
+    }
+    await passesEnded();
+    await a.settled();
+    expect(batches(m!.id)).toHaveLength(1);
   });
 });

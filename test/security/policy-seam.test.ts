@@ -300,6 +300,8 @@ const DRIVERS: Driver[] = [
   // Issue 76: a keep-in-sync request's Approve and Reject ask for approve before reading it.
   button('action', 'cutover.sync.approve', () => '0123456789'),
   button('action', 'cutover.sync.reject', () => '0123456789'),
+  // Run one more delta under an old-bucket batch asks for operate before reading its watch.
+  button('action', 'cutover.watch.delta', () => '0123456789abcdef'),
   // "Keep in sync…" under a verification post asks for operate before its form opens...
   button('action', 'cutover.sync.open', () => JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId, at: 1 })),
   // The cut-over: "Cut over…" and Start ask for operate; the post's Sign off and Override… for
@@ -311,8 +313,6 @@ const DRIVERS: Driver[] = [
   button('action', 'cutover.cut.signoff', () => '0123456789'),
   button('action', 'cutover.cut.override', () => '0123456789'),
   button('action', 'cutover.cut.abort', () => '0123456789'),
-  // The old-bucket watch's Run one more delta asks for operate before it reads the watch.
-  button('action', 'cutover.watch.delta', () => 'no-such-watch'),
   {
     // The override's reason, when it comes back, asks for approve before it is read.
     surface: 'view',

@@ -9,7 +9,7 @@ import { forgetCuts } from './cut-record.js';
 import { type CutNote, renderCutNote } from './cut-say.js';
 import { cutButton, OPEN_CUT_ACTION, openCut, startCut } from './cut-start.js';
 import { cutPass } from './cut-steps.js';
-import { oldBucketPass } from './old-bucket-watch.js';
+import { startOldBucketPass, stopOldBucketPass } from './old-bucket-watch.js';
 import type { CutoverState } from './state.js';
 import { FORM_VIEW, keepSyncButton, OPEN_ACTION, openSyncForm, syncSubmission } from './sync-button.js';
 import { APPROVE_ACTION, REJECT_ACTION, syncCommand } from './sync-command.js';
@@ -57,7 +57,7 @@ export const cutover: Capability = {
           name: 'old-bucket',
           cadence: 'each-cycle',
           replicas: 'lease',
-          run: (now) => oldBucketPass(state, now),
+          run: async (now) => startOldBucketPass(state, now),
         },
       ],
       // Keep-sync's line and its convergence, then the cut-over's step, from the fact the jobs write.
@@ -76,6 +76,7 @@ export const cutover: Capability = {
       },
       http: { apiReads: [cutsApiRead(state)] },
       cleanup: {
+        stop: () => stopOldBucketPass(state),
         forgetWorkspace: async (teamId) => {
           await forgetTeam(state.core.state, teamId);
           await forgetCuts(state.core.state, teamId);

@@ -86,12 +86,39 @@ export async function startOldBucketWatch(state: CutoverState, input: OldBucketW
  */
 export async function oldBucketPass(s: CutoverState, now: number, signal?: AbortSignal): Promise<void> {
   for (const id of await s.core.state.setMembers(OLD_BUCKET_ACTIVE)) {
+    if (signal?.aborted) return;
     try {
       await passOne(s, id, now, signal);
     } catch (error) {
       s.core.logger.warn({ err: error, watch: id }, 'could not watch an old bucket');
     }
   }
+}
+
+/** The pass under way per bot, and how to call it off when the bot stops. */
+const running = new WeakMap<CutoverState, { abort: AbortController; work: Promise<void> }>();
+
+/**
+ * The job's run: starts a pass in the background and returns, so a slow bucket (each request may
+ * take 120 s) never holds up the watcher's cycle; a pass still under way is not started twice.
+ */
+export function startOldBucketPass(s: CutoverState, now: number): void {
+  if (running.has(s)) return;
+  const abort = new AbortController();
+  const work = oldBucketPass(s, now, abort.signal).finally(() => running.delete(s));
+  running.set(s, { abort, work });
+}
+
+/** Resolves when the pass under way (if any) ended: what a test awaits after a tick. */
+export async function oldBucketPassSettled(s: CutoverState): Promise<void> {
+  await running.get(s)?.work;
+}
+
+/** Calls off the pass under way when the bot stops (its listing is aborted; nothing is half told). */
+export async function stopOldBucketPass(s: CutoverState): Promise<void> {
+  const pass = running.get(s);
+  pass?.abort.abort();
+  await pass?.work.catch(() => undefined);
 }
 
 async function passOne(s: CutoverState, id: string, now: number, signal?: AbortSignal): Promise<void> {
@@ -124,7 +151,9 @@ async function passOne(s: CutoverState, id: string, now: number, signal?: AbortS
     batch = undefined;
     if (current?.status !== 'active') return undefined;
     const told = new Set(current.reported);
-    const fresh = listing.fresh.filter((e) => !told.has(mark(e.key, e.lastModified)));
+    const fresh = listing.fresh.filter(
+      (e) => (e.lastModified ?? 0) > (current.toldUpTo ?? 0) && !told.has(mark(e.key, e.lastModified)),
+    );
     // A cut pass leaves where the next resumes; a whole one starts the next from the first key.
     const { cursor: _, ...rest } = current;
     const next: OldBucketWatch = {
@@ -134,13 +163,7 @@ async function passOne(s: CutoverState, id: string, now: number, signal?: AbortS
     };
     if (fresh.length === 0) return next;
     batch = { n: current.batches + 1, keys: fresh.map((e) => e.key) };
-    return {
-      ...next,
-      batches: batch.n,
-      reported: [...current.reported, ...fresh.map((e) => mark(e.key, e.lastModified))].slice(
-        -REMEMBERED_KEYS,
-      ),
-    };
+    return { ...next, batches: batch.n, ...remember(current, fresh) };
   });
   if (listing.cursor)
     await say(s, watch, 'cut', {
@@ -185,6 +208,25 @@ function endpointOf(e: Endpoint): OldBucketWatch['source'] {
     ...(e.bucket !== undefined ? { bucket: e.bucket.slice(0, 255) } : {}),
     ...(e.prefix !== undefined ? { prefix: e.prefix.slice(0, 4096) } : {}),
   };
+}
+
+/**
+ * The reported keys with this batch's, the newest `REMEMBERED_KEYS` by write time; the writes
+ * forgotten are covered by `toldUpTo` (the newest of them), so a later sweep does not tell them again.
+ */
+function remember(
+  current: OldBucketWatch,
+  fresh: readonly { key: string; lastModified?: number }[],
+): Pick<OldBucketWatch, 'reported' | 'toldUpTo'> {
+  const all = [...current.reported, ...fresh.map((e) => mark(e.key, e.lastModified))];
+  if (all.length <= REMEMBERED_KEYS)
+    return { reported: all, ...(current.toldUpTo ? { toldUpTo: current.toldUpTo } : {}) };
+  const byTime = all
+    .map((m) => ({ m, at: Number(m.slice(m.lastIndexOf('\u0000') + 1)) }))
+    .sort((x, y) => x.at - y.at);
+  const dropped = byTime.slice(0, byTime.length - REMEMBERED_KEYS);
+  const toldUpTo = dropped.reduce((max, d) => Math.max(max, d.at), current.toldUpTo ?? 0);
+  return { reported: byTime.slice(-REMEMBERED_KEYS).map((d) => d.m), toldUpTo };
 }
 
 /** A key as reported, with the write it was (the same key written again later is a new write). */

@@ -14,12 +14,13 @@ import { CUTOVER_WORDS } from './words.js';
 export function watchDeltaButton(of: () => CutoverState) {
   return buttonHandler(async (ctx, args) => {
     const s = of();
-    const read = await readWatch(s.core.state, String(args.action.value ?? '').slice(0, 40));
-    const mine = read?.team === ctx.teamId ? read : undefined;
-    // The policy first, in the watch's channel (where it is known): a stale button learns nothing else.
-    await ctx.require('operate', channelScope(mine?.channel ?? ctx.channelId), 'ask for one more delta');
-    if (!mine) throw InvalidInputError.in(CUTOVER_WORDS, 'cutover.watch.delta.gone');
-    const watch = mine;
+    // The policy first, where it was pressed, before the watch is read; then in the watch's channel.
+    await ctx.require('operate', ctx.here, 'ask for one more delta');
+    const watch = await readWatch(s.core.state, String(args.action.value ?? '').slice(0, 40));
+    if (!watch || watch.team !== ctx.teamId)
+      throw InvalidInputError.in(CUTOVER_WORDS, 'cutover.watch.delta.gone');
+    if (watch.channel !== ctx.channelId)
+      await ctx.require('operate', channelScope(watch.channel), 'ask for one more delta');
     const ref = `${watch.connection}:${watch.resourceId}`;
     const connection = s.core.connections.get(ctx.teamId, watch.connection);
     const provider = s.core.connections.provider(connection, 'interactive');

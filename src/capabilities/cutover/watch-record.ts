@@ -14,7 +14,7 @@ export const DEFAULT_WATCH_DAYS = 7;
  * after the last key the one before read: a write is seen within ⌈keys / 20,000⌉ + 1 passes.
  */
 export const PASS_PAGES = 20;
-/** Keys remembered as reported (the newest kept): one written again after them is told again. */
+/** Keys remembered as reported (the newest writes kept; older ones are covered by `toldUpTo`). */
 export const REMEMBERED_KEYS = 2_000;
 
 const endpoint = z.strictObject({
@@ -44,6 +44,8 @@ export const oldBucketWatchSchema = z.strictObject({
   status: z.enum(['active', 'ended', 'unlistable']),
   /** Reported keys with their modification time (`key\u0000ms`), newest last. */
   reported: z.array(z.string().max(2200)).max(REMEMBERED_KEYS),
+  /** Writes at or before this instant were told, their keys no longer remembered (ms). */
+  toldUpTo: z.number().optional(),
   /** Batches told so far: a batch's number names its line in the thread (told once). */
   batches: z.number().int().min(0),
   passes: z.number().int().min(0),
