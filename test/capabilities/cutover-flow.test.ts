@@ -111,12 +111,17 @@ async function startCutover(id: string, words = 'freeze 30') {
   return messageText(confirm);
 }
 
-/** Ticks until the delta exists, lets the OMS simulator finish it, and ticks the check through. */
-async function throughCheck(name: string) {
+/**
+ * Ticks until the delta exists, lets the OMS simulator finish it, ticks the check on (it runs in
+ * the background), waits for its result on the post, and ticks once more (the sign-off is due).
+ */
+async function throughCheck(name: string, id: string) {
   await tickBoth(2);
   expect(finalDeltas(name)).toHaveLength(1);
   a.oms.clock.advance(5_000);
-  await tickBoth(3);
+  await tickBoth(2);
+  await a.fakeSlack.waitFor(() => /Check the buckets: \*(done|red)/.test(postText(id)), 20_000);
+  await tickBoth(2);
 }
 
 describe('the guided cut-over on two replicas', () => {
@@ -129,7 +134,7 @@ describe('the guided cut-over on two replicas', () => {
     expect(confirm).toContain('0 missing and 0 different');
     expect(confirm).toContain('two-person rule');
     expect(confirm).toContain('watched for 3 days');
-    await throughCheck('cut-green');
+    await throughCheck('cut-green', task.id);
     expect(postText(task.id)).toContain('Check the buckets: *done*');
     expect(postText(task.id)).toContain('12 the same, 0 missing, 0 different');
     // The card says where it is (the cut-over's line, drawn by the one editor).
@@ -195,7 +200,7 @@ describe('the guided cut-over on two replicas', () => {
   it('keeps a missing object red: the starter may not override; another approver does, with a reason, audited', async () => {
     const task = await migrated('cut-missing', (keys) => sameKeys(keys.slice(1)));
     await startCutover(task.id);
-    await throughCheck('cut-missing');
+    await throughCheck('cut-missing', task.id);
     expect(postText(task.id)).toContain('Check the buckets: *red: needs an override*');
     expect(postText(task.id)).toContain('1 missing');
     await tickBoth(3);
@@ -236,7 +241,7 @@ describe('the guided cut-over on two replicas', () => {
   it('keeps a different object red, and aborts saying what has and has not happened', async () => {
     const task = await migrated('cut-diff', (keys) => ({ ...sameKeys(keys), [keys[3]!]: 'other bytes!!' }));
     await startCutover(task.id);
-    await throughCheck('cut-diff');
+    await throughCheck('cut-diff', task.id);
     expect(postText(task.id)).toContain('1 different');
     expect(postButton(task.id, 'cutover.cut.signoff')).toBeUndefined();
     await tickBoth(3);
@@ -272,7 +277,7 @@ describe('the guided cut-over on two replicas', () => {
     await a.ask(`watch ${task.id} <#${CHANNEL}|ops>`, ALICE);
     await a.bot.deps.watcher.runCycle();
     await startCutover(task.id);
-    await throughCheck('cut-azure');
+    await throughCheck('cut-azure', task.id);
     expect(postText(task.id)).toContain('Check the buckets: *red: needs an override*');
     expect(postText(task.id)).toContain('not S3-compatible');
     expect(postButton(task.id, 'cutover.cut.override')).toBeDefined();
@@ -315,7 +320,7 @@ describe('the guided cut-over on two replicas', () => {
       [...a.oms.tasks.values()].filter((t) => t.description.startsWith('cut-sync · sync '));
     expect(syncRuns()).toHaveLength(1);
     await startCutover(task.id);
-    await throughCheck('cut-sync');
+    await throughCheck('cut-sync', task.id);
     const stops = said(task.id, /cutover-[a-f0-9]+-stop$/);
     expect(stops).toHaveLength(1);
     expect(messageText(stops[0]!.body)).toContain(`the cut-over started by <@${STARTER}>`);

@@ -17,7 +17,7 @@ export type CheckResult =
  * destination that does not speak S3 cannot be checked and says so; a side it could not list, or
  * a listing cut at the check's bound, is not taken for equal.
  */
-export async function checkBuckets(s: CutoverState, cut: Cutover): Promise<CheckResult> {
+export async function checkBuckets(s: CutoverState, cut: Cutover, signal: AbortSignal): Promise<CheckResult> {
   const connection = s.core.connections.get(cut.team, cut.connection);
   const provider = s.core.connections.provider(connection, 'background');
   const resource = await provider.get(cut.kind, cut.resourceId);
@@ -34,7 +34,7 @@ export async function checkBuckets(s: CutoverState, cut: Cutover): Promise<Check
       tr,
       clock: s.core.clock,
       logger: s.core.logger,
-      signal: new AbortController().signal,
+      signal,
       storeFor: bucketStore(s.core.config, s.core.clock),
       cancelledBy: async () => undefined,
       beat: async () => undefined,
@@ -57,6 +57,7 @@ export async function checkBuckets(s: CutoverState, cut: Cutover): Promise<Check
     extra: t.extra,
     ...(outcome.checkedThrough ? { cut: true } : {}),
   };
+  signal.throwIfAborted();
   if (outcome.status !== 'done' || outcome.problems.length > 0 || outcome.checkedThrough)
     return { state: 'red', figures, why: 'unchecked' };
   if (t.missing > 0 || t.different > 0) return { state: 'red', figures, why: 'differs' };

@@ -8,7 +8,7 @@ import { ABORT_ACTION, type CutView, OVERRIDE_ACTION, renderCut, SIGNOFF_ACTION 
 import { forgetCuts } from './cut-record.js';
 import { type CutNote, renderCutNote } from './cut-say.js';
 import { cutButton, OPEN_CUT_ACTION, openCut, startCut } from './cut-start.js';
-import { cutPass } from './cut-steps.js';
+import { cutPass, stopChecks } from './cut-steps.js';
 import { startOldBucketPass, stopOldBucketPass } from './old-bucket-watch.js';
 import type { CutoverState } from './state.js';
 import { FORM_VIEW, keepSyncButton, OPEN_ACTION, openSyncForm, syncSubmission } from './sync-button.js';
@@ -76,7 +76,10 @@ export const cutover: Capability = {
       },
       http: { apiReads: [cutsApiRead(state)] },
       cleanup: {
-        stop: () => stopOldBucketPass(state),
+        stop: async () => {
+          await stopOldBucketPass(state);
+          await stopChecks(state);
+        },
         forgetWorkspace: async (teamId) => {
           await forgetTeam(state.core.state, teamId);
           await forgetCuts(state.core.state, teamId);
