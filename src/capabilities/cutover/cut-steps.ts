@@ -142,8 +142,8 @@ async function deltaSettle(s: CutoverState, cut: Cutover, now: number): Promise<
 /** The checks this process runs, by cut-over: a stopping bot calls them off (the step stays running). */
 const running = new WeakMap<CutoverState, Map<string, { abort: AbortController; work: Promise<void> }>>();
 function checksOf(s: CutoverState) {
-  let mine = running.get(s);
-  if (!mine) running.set(s, (mine = new Map()));
+  const mine = running.get(s) ?? new Map<string, { abort: AbortController; work: Promise<void> }>();
+  running.set(s, mine);
   return mine;
 }
 
