@@ -8,11 +8,21 @@ export interface ObjectEntry {
   size: number;
   /** Without quotes; absent when the store gave none. */
   etag?: string;
+  /** When it was last written (ms since the epoch, S3's `LastModified`); absent when the store gave none. */
+  lastModified?: number;
 }
 
 export interface ObjectStore {
-  /** Every object under `prefix`, in the store's key order (UTF-8 bytes), one page at a time. */
-  list(bucket: string, prefix: string, signal?: AbortSignal): AsyncIterable<ObjectEntry[]>;
+  /**
+   * Every object under `prefix`, in the store's key order (UTF-8 bytes), one page at a time; with
+   * `startAfter`, only the keys after it (a listing resumed where a bounded one stopped).
+   */
+  list(
+    bucket: string,
+    prefix: string,
+    signal?: AbortSignal,
+    startAfter?: string,
+  ): AsyncIterable<ObjectEntry[]>;
   /**
    * The lines of a text object, reading at most `maxBytes` of it: `truncated` says a longer object
    * was cut (its last, partial line dropped).

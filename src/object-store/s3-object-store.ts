@@ -112,7 +112,12 @@ export class S3ObjectStore implements ObjectStore {
     return this.#client;
   }
 
-  async *list(bucket: string, prefix: string, signal?: AbortSignal): AsyncIterable<ObjectEntry[]> {
+  async *list(
+    bucket: string,
+    prefix: string,
+    signal?: AbortSignal,
+    startAfter?: string,
+  ): AsyncIterable<ObjectEntry[]> {
     let token: string | undefined;
     const bounds = new ListingBounds(this.#rule.now);
     do {
@@ -123,7 +128,7 @@ export class S3ObjectStore implements ObjectStore {
             Prefix: prefix,
             MaxKeys: PAGE,
             EncodingType: 'url',
-            ...(token ? { ContinuationToken: token } : {}),
+            ...(token ? { ContinuationToken: token } : startAfter ? { StartAfter: startAfter } : {}),
           }),
           { abortSignal },
         ),
@@ -137,6 +142,7 @@ export class S3ObjectStore implements ObjectStore {
                 key: url ? decodeKey(c.Key) : c.Key,
                 size: c.Size ?? 0,
                 ...(c.ETag ? { etag: unquote(c.ETag) } : {}),
+                ...(c.LastModified ? { lastModified: c.LastModified.getTime() } : {}),
               },
             ],
       );

@@ -23,16 +23,24 @@ describe('the cut-over capability is one folder', () => {
       { surface: 'view', id: 'cutover.sync.form' },
       { surface: 'action', id: 'cutover.sync.approve' },
       { surface: 'action', id: 'cutover.sync.reject' },
+      { surface: 'action', id: 'cutover.cut.open' },
+      { surface: 'action', id: 'cutover.cut.start' },
+      { surface: 'action', id: 'cutover.cut.signoff' },
+      { surface: 'action', id: 'cutover.cut.override' },
+      { surface: 'view', id: 'cutover.cut.override.form' },
+      { surface: 'action', id: 'cutover.cut.abort' },
+      { surface: 'action', id: 'cutover.watch.delta' },
     ]);
   });
 
   it('offers Keep in sync only under a run that succeeded, where the provider has a delta run', () => {
     const run = { connection: 'oms', kind: 'task' as const, id: 't1', at: 42 };
-    const [button] = partsOf(cutover).posts!.under!.verification!(
+    const [button, cut] = partsOf(cutover).posts!.under!.verification!(
       { ...run, state: 'succeeded', provider: 'huawei-oms' },
       ENGLISH,
     );
     expect(button).toMatchObject({ action_id: 'cutover.sync.open', text: { text: 'Keep in sync…' } });
+    expect(cut).toMatchObject({ action_id: 'cutover.cut.open', text: { text: 'Cut over…' } });
     expect(
       partsOf(cutover).posts!.under!.verification!(
         { ...run, state: 'failed', provider: 'huawei-oms' },

@@ -47,6 +47,24 @@ describe('events from the audit log', () => {
     [{ action: 'plan.end', target: 'p1a2b3', op: 'plan-p1a2b3' }, 'plan.ended', { plan: 'p1a2b3' }],
     [{ action: 'plan.cancel', target: 'p1a2b3' }, 'plan.cancelled', { plan: 'p1a2b3' }],
     [{ action: 'plan.signoff', target: 'p1a2b3' }, 'plan.signed-off', { by: 'U0ALICE01' }],
+    // Issue 76: a cut-over's audited steps.
+    [
+      { action: 'cutover.started', target: 'hw-prod:task:1912', detail: 'freeze:30' },
+      'cutover.started',
+      { detail: 'freeze:30', by: 'U0ALICE01' },
+    ],
+    [
+      { action: 'cutover.step', target: 'hw-prod:task:1912', detail: 'check:red' },
+      'cutover.step',
+      { detail: 'check:red' },
+    ],
+    [
+      { action: 'cutover.overridden', target: 'hw-prod:task:1912' },
+      'cutover.overridden',
+      { by: 'U0ALICE01' },
+    ],
+    [{ action: 'cutover.aborted', target: 'hw-prod:task:1912' }, 'cutover.aborted', { by: 'U0ALICE01' }],
+    [{ action: 'cutover.completed', target: 'hw-prod:task:1912' }, 'cutover.completed', { by: 'U0ALICE01' }],
   ])('%o is %s, valid against the schema', (entry, type, data) => {
     const event = eventOfAudit({ ...base, ...entry });
     expect(event?.type).toBe(type);

@@ -117,6 +117,8 @@ const SUBCOMMAND_SAMPLES: Record<string, () => string> = {
   evidence: () => `evidence ${taskId}`,
   // Issue 76: keep in sync asks for operate where typed (and in the card's channel) first.
   'keep-sync': () => `keep-sync ${taskId} every 6h until 2099-01-01`,
+  // Issue 76: a cut-over asks for operate where typed (and in the card's channel) first.
+  cutover: () => `cutover ${taskId} freeze 30`,
 };
 
 /** Issue 60: a plan for the card's buttons to act on (made once, by ACTOR in CHANNEL). */
@@ -298,8 +300,40 @@ const DRIVERS: Driver[] = [
   // Issue 76: a keep-in-sync request's Approve and Reject ask for approve before reading it.
   button('action', 'cutover.sync.approve', () => '0123456789'),
   button('action', 'cutover.sync.reject', () => '0123456789'),
+  // Run one more delta under an old-bucket batch asks for operate before reading its watch.
+  button('action', 'cutover.watch.delta', () => '0123456789abcdef'),
   // "Keep in sync…" under a verification post asks for operate before its form opens...
   button('action', 'cutover.sync.open', () => JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId, at: 1 })),
+  // The cut-over: "Cut over…" and Start ask for operate; the post's Sign off and Override… for
+  // approve in its channel, Abort for operate, before reading anything of the cut-over.
+  button('action', 'cutover.cut.open', () => JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId, at: 1 })),
+  button('action', 'cutover.cut.start', () =>
+    JSON.stringify({ c: 'hw-prod', k: 'task', id: taskId, f: 30, w: 7 }),
+  ),
+  button('action', 'cutover.cut.signoff', () => '0123456789'),
+  button('action', 'cutover.cut.override', () => '0123456789'),
+  button('action', 'cutover.cut.abort', () => '0123456789'),
+  {
+    // The override's reason, when it comes back, asks for approve before it is read.
+    surface: 'view',
+    sample: 'cutover.cut.override.form',
+    send: () =>
+      ix.submit(
+        {
+          id: 'V0CUTOVER',
+          hash: 'hash-cutover',
+          method: 'views.open',
+          view: {
+            type: 'modal',
+            callback_id: 'cutover.cut.override.form',
+            private_metadata: '0123456789',
+            blocks: [],
+          },
+        } as unknown as ShownView,
+        {},
+        { userId: ACTOR },
+      ),
+  },
   {
     // ...and the form, when it comes back, asks again before anything is asked for.
     surface: 'view',

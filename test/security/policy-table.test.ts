@@ -75,6 +75,7 @@ const SAMPLES: Record<string, () => string> = {
   verify: () => `verify ${taskId}`,
   evidence: () => `evidence ${taskId}`,
   'keep-sync': () => `keep-sync ${taskId} every 6h until +14d`,
+  cutover: () => `cutover ${taskId} freeze 30`,
 };
 
 type Capability = 'view' | 'operate' | 'create' | 'delete' | 'manage';
@@ -117,6 +118,7 @@ const EXPECTED: Record<string, [Capability, Where][]> = {
   verify: [['operate', 'here']],
   evidence: [['view', 'here']],
   'keep-sync': [['operate', 'here']],
+  cutover: [['operate', 'here']],
 };
 
 const RANK = ['viewer', 'operator', 'approver', 'admin'];

@@ -440,6 +440,11 @@ const SITES: Record<
     sites: 1,
     elsewhere: [ELSEWHERE('test/capabilities/plans-dialogs.test.ts', 'plan.approve')],
   },
+  // Issue 76: a cut-over's Abort, drawn, read and pressed on two replicas (its text's claims checked there).
+  'src/capabilities/cutover/cut-post.ts': {
+    sites: 1,
+    elsewhere: [ELSEWHERE('test/capabilities/cutover-flow.test.ts', 'cutover.cut.abort')],
+  },
 };
 
 /** A button given a dialog: `confirm:`, `.confirm =` or `{ confirm }`, not the dialog's own button text. */

@@ -168,6 +168,7 @@ describe('Run changes since: OMS', { timeout: 90_000 }, () => {
       'Check the buckets',
       'Evidence bundle',
       'Keep in sync…',
+      'Cut over…',
     ]);
 
     const tasksBefore = t.oms.tasks.size;

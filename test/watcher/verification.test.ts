@@ -137,6 +137,7 @@ describe('the verification post when a migration ends', { timeout: 90_000 }, () 
       'Check the buckets',
       'Evidence bundle',
       'Keep in sync…',
+      'Cut over…',
     ]);
     // Posted once: more cycles post nothing more.
     clock.advance(60_000);

@@ -132,6 +132,12 @@ const PROJECT = '/v2/:project_id';
  */
 export class OmsSimulator extends Simulator implements SimContext {
   readonly tasks = new Map<string, SimTask>();
+  /**
+   * The API Gateway's clock, which checks `X-Sdk-Date` and token expiry; the tasks' clock when
+   * unset. A test that moves the tasks' clock by hours sets `Date.now` here: the bot signs on the
+   * system clock.
+   */
+  gatewayNow: (() => number) | undefined;
   readonly taskGroups = new Map<string, SimTaskGroup>();
   readonly syncTasks = new Map<string, SimSyncTask>();
   readonly buckets = new SimBuckets();
@@ -160,7 +166,7 @@ export class OmsSimulator extends Simulator implements SimContext {
     this.auth = new SimGatewayAuth({
       keys: options.keys ?? {},
       users: options.users ?? [],
-      now: () => this.clock.now(),
+      now: () => (this.gatewayNow ?? this.clock.now.bind(this.clock))(),
       otherReadings: () => this.otherReadings,
     });
   }

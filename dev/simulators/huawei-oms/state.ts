@@ -103,6 +103,11 @@ export interface TaskTimings {
   groupDeleteDelayMs: number;
   /** Synchronization event received → object synchronized. */
   syncDelayMs: number;
+  /**
+   * How fast a task passes over the objects `migrate_since` skips (compared, not copied), bytes per
+   * second; unset, as fast as it copies (`speed`).
+   */
+  skippedBytesPerSecond?: number;
 }
 
 export const DEFAULT_TIMINGS: TaskTimings = {
@@ -179,8 +184,11 @@ export function advanceTask(task: SimTask, now: number, timings: TaskTimings): v
   if ((task.status === 2 || task.status === 6) && task.runningSince !== undefined) {
     const elapsed = Math.max(0, now - task.runningSince);
     task.runningSince = now;
-    task.accumulatedMs += elapsed;
-    const target = Math.min(task.totalSize, task.completeSize + (task.speed * elapsed) / 1000);
+    const rate = rateOf(task, timings);
+    // A task read long after it ended ran only until it ended (its `total_time`).
+    const left = rate > 0 ? ((task.totalSize - task.completeSize) / rate) * 1000 : elapsed;
+    task.accumulatedMs += Math.min(elapsed, Math.ceil(left));
+    const target = Math.min(task.totalSize, task.completeSize + (rate * elapsed) / 1000);
     const failSize = task.failAt !== undefined ? task.failAt * task.totalSize : Number.POSITIVE_INFINITY;
     if (target >= failSize && task.failCode) {
       setProgress(task, failSize);
@@ -190,6 +198,17 @@ export function advanceTask(task: SimTask, now: number, timings: TaskTimings): v
     setProgress(task, target);
     if (task.completeSize >= task.totalSize) task.status = 5;
   }
+}
+
+/**
+ * Bytes a second over the whole task: its speed, or, where skipped objects pass faster, the rate
+ * that takes (written / speed + skipped / skip speed) seconds in all.
+ */
+function rateOf(task: SimTask, timings: TaskTimings): number {
+  const skip = timings.skippedBytesPerSecond;
+  if (!skip || task.skippedSize <= 0 || task.speed <= 0) return task.speed;
+  const seconds = (task.totalSize - task.skippedSize) / task.speed + task.skippedSize / skip;
+  return seconds > 0 ? task.totalSize / seconds : task.speed;
 }
 
 /** Starts a paused or failed task again (StartTask, or a group's start/retry). */

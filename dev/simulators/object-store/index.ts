@@ -31,6 +31,8 @@ export class ObjectStoreSimulator {
   readonly buckets = new Map<string, SimBucket>();
   /** Requests answered, by S3 operation: a test can see what a client asked. */
   readonly calls: string[] = [];
+  /** The bucket of each `ListObjectsV2` answered: a test counts one bucket's listing cost. */
+  readonly listings: string[] = [];
   readonly #options: ObjectStoreOptions;
   #server: Server | undefined;
   #gate: Promise<void> | undefined;
@@ -225,6 +227,7 @@ export class ObjectStoreSimulator {
       return;
     }
     this.calls.push('ListObjectsV2');
+    this.listings.push(bucket.name);
     const prefix = query.get('prefix') ?? '';
     const delimiter = query.get('delimiter') || undefined;
     const maxKeys = Math.max(0, Math.min(1000, Number(query.get('max-keys') ?? 1000) || 0));

@@ -90,7 +90,9 @@ export async function deltaFigures(s: CutoverState, schedule: SyncSchedule): Pro
     if (snap?.state !== 'succeeded') continue;
     // A provider whose runs report states only (UpCloud): no byte count, the size unknown, not zero.
     const statesOnly = isProviderId(snap.provider) && providerDefinition(snap.provider).runsToEnd === true;
-    const bytes = snap.bytes.done ?? snap.bytes.total;
+    // What the delta wrote: OMS counts the objects `migrate_since` skipped in `complete_size` too
+    // (the whole source, every run), so its written bytes (`real_size`) are the delta's size.
+    const bytes = snap.reconciliation?.bytesWritten ?? snap.bytes.done ?? snap.bytes.total;
     out.push({
       ...(bytes !== undefined && !statesOnly ? { bytes } : {}),
       ...(snap.elapsedSeconds !== undefined ? { seconds: snap.elapsedSeconds } : {}),

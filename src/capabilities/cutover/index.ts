@@ -1,7 +1,16 @@
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import type { Capability } from '../../contract/capability.js';
 import { underVerification } from '../shared/verified-run.js';
-import { convergenceLines, type SyncFact } from './convergence.js';
+import { cutCommand, START_ACTION } from './cut-command.js';
+import { abortCut, OVERRIDE_VIEW, openOverride, overrideSubmission, signOffCut } from './cut-decide.js';
+import { cutoverCardLines } from './cut-fact.js';
+import { cutsApiRead } from './cut-list.js';
+import { ABORT_ACTION, type CutView, OVERRIDE_ACTION, renderCut, SIGNOFF_ACTION } from './cut-post.js';
+import { forgetCuts } from './cut-record.js';
+import { type CutNote, renderCutNote } from './cut-say.js';
+import { cutButton, OPEN_CUT_ACTION, openCut, startCut } from './cut-start.js';
+import { cutPass, stopChecks } from './cut-steps.js';
+import { startOldBucketPass, stopOldBucketPass } from './old-bucket-watch.js';
 import type { CutoverState } from './state.js';
 import { FORM_VIEW, keepSyncButton, OPEN_ACTION, openSyncForm, syncSubmission } from './sync-button.js';
 import { APPROVE_ACTION, REJECT_ACTION, syncCommand } from './sync-command.js';
@@ -9,36 +18,77 @@ import { decideSync } from './sync-decide.js';
 import { syncPass } from './sync-job.js';
 import { renderSyncNote, type SyncNote } from './sync-note.js';
 import { CUTOVER, forgetTeam } from './sync-record.js';
+import { watchDeltaButton } from './watch-delta.js';
+import { isWatchNote, renderWatchNote, WATCH_DELTA_ACTION } from './watch-note.js';
+import { forgetWatches } from './watch-record.js';
 import { CUTOVER_WORDS } from './words.js';
 
 /**
- * Cut-over: keep a migration in sync until the switch (`/migrate sync`), one approval standing for
- * every run; its runs go through the approvals' scheduled start (windows, freezes and quotas apply
- * to each), claimed once per run across replicas; it stops by itself and says so once.
+ * Cut-over: keep a migration in sync until the switch (`/migrate keep-sync`), one approval standing
+ * for every run; the guided cut-over (`/migrate cutover`), its steps moved on by a job, each once
+ * across replicas; then the old bucket watched for stray writes.
  */
 export const cutover: Capability = {
   name: CUTOVER,
   words: CUTOVER_WORDS,
+  // The cut-over's bucket check and the old-bucket watch list buckets as the objects' check does.
+  needs: ['objects'],
   start(core) {
     const state: CutoverState = { core, written: new Map() };
-    const stateOf = () => state;
+    const of = () => state;
     return {
       state,
-      commands: { subcommands: [syncCommand(stateOf)] },
+      commands: { subcommands: [syncCommand(of), cutCommand(of)] },
       listeners: (routes, deps) => {
         routes.action<BlockAction<ButtonAction>>(OPEN_ACTION, openSyncForm(deps));
-        routes.view<ViewSubmitAction>(FORM_VIEW, syncSubmission(deps, stateOf));
-        routes.action<BlockAction<ButtonAction>>(APPROVE_ACTION, decideSync(stateOf, true));
-        routes.action<BlockAction<ButtonAction>>(REJECT_ACTION, decideSync(stateOf, false));
+        routes.view<ViewSubmitAction>(FORM_VIEW, syncSubmission(deps, of));
+        routes.action<BlockAction<ButtonAction>>(APPROVE_ACTION, decideSync(of, true));
+        routes.action<BlockAction<ButtonAction>>(REJECT_ACTION, decideSync(of, false));
+        routes.action<BlockAction<ButtonAction>>(OPEN_CUT_ACTION, openCut(of));
+        routes.action<BlockAction<ButtonAction>>(START_ACTION, startCut(of));
+        routes.action<BlockAction<ButtonAction>>(SIGNOFF_ACTION, signOffCut(of));
+        routes.action<BlockAction<ButtonAction>>(OVERRIDE_ACTION, openOverride(deps, of));
+        routes.view<ViewSubmitAction>(OVERRIDE_VIEW, overrideSubmission(deps, of));
+        routes.action<BlockAction<ButtonAction>>(ABORT_ACTION, abortCut(of));
+        routes.action<BlockAction<ButtonAction>>(WATCH_DELTA_ACTION, watchDeltaButton(of));
       },
-      jobs: [{ name: 'sync', cadence: 'before-cycle', replicas: 'each', run: (now) => syncPass(state, now) }],
-      // The keep-in-sync and its convergence line on the migration's card, from the fact the job writes.
+      jobs: [
+        { name: 'sync', cadence: 'before-cycle', replicas: 'each', run: (now) => syncPass(state, now) },
+        { name: 'cut', cadence: 'before-cycle', replicas: 'each', run: (now) => cutPass(state, now) },
+        // The old-bucket watch lists buckets: once per cycle, one replica (its batches are claimed too).
+        {
+          name: 'old-bucket',
+          cadence: 'each-cycle',
+          replicas: 'lease',
+          run: async (now) => startOldBucketPass(state, now),
+        },
+      ],
+      // Keep-sync's line and its convergence, then the cut-over's step, from the fact the jobs write.
       card: {
-        lines: (fact, tr) => (fact ? convergenceLines(fact as SyncFact, tr) : []),
-        note: (note, tr) => renderSyncNote(note as SyncNote, tr),
+        lines: (fact, tr) => cutoverCardLines(fact, tr),
+        note: (note, tr) =>
+          isWatchNote(note)
+            ? renderWatchNote(note, tr)
+            : (note as { kind?: string }).kind === 'cut'
+              ? renderCutNote(note as CutNote, tr)
+              : renderSyncNote(note as SyncNote, tr),
       },
-      posts: { under: underVerification(keepSyncButton) },
-      cleanup: { forgetWorkspace: (teamId) => forgetTeam(state.core.state, teamId) },
+      posts: {
+        under: underVerification((run, tr) => [...keepSyncButton(run, tr), ...cutButton(run, tr)]),
+        render: (view, tr) => renderCut(view as CutView, tr),
+      },
+      http: { apiReads: [cutsApiRead(state)] },
+      cleanup: {
+        stop: async () => {
+          await stopOldBucketPass(state);
+          await stopChecks(state);
+        },
+        forgetWorkspace: async (teamId) => {
+          await forgetTeam(state.core.state, teamId);
+          await forgetCuts(state.core.state, teamId);
+          await forgetWatches(state.core.state, teamId);
+        },
+      },
     };
   },
 };

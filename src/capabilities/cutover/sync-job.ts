@@ -5,6 +5,7 @@ import { code } from '../../slack/blocks/mrkdwn.js';
 import { SKIP } from '../../store/atomic-kv.js';
 import type { ApprovalRecord } from '../shared/approval-record.js';
 import { syncFact } from './convergence.js';
+import { withCut } from './cut-fact.js';
 import type { CutoverState } from './state.js';
 import { syncNote } from './sync-note.js';
 import {
@@ -135,7 +136,7 @@ export async function stop(
 ): Promise<boolean> {
   let won = false;
   await changeSchedule(s.core.state, schedule.team, schedule.id, (c) => {
-    won = c.status === 'active' || (why === 'called' && c.status === 'pending');
+    won = c.status === 'active' || ((why === 'called' || why === 'cutover') && c.status === 'pending');
     return won
       ? { ...c, status: 'stopped', stopped: { why, at: now, detail: detail.slice(0, 200) } }
       : undefined;
@@ -151,9 +152,15 @@ export async function stop(
     runs: schedule.runs.length,
     max: schedule.max,
     // Who called it off is a mention; a failure's class is shown as code (inert).
-    why: why === 'called' ? `<@${detail}>` : code(detail),
+    why: why === 'called' || why === 'cutover' ? `<@${detail}>` : code(detail),
   };
-  await say(s, schedule, 'stop', `cutover.stop.${why as 'end' | 'max' | 'failures' | 'called'}`, values);
+  await say(
+    s,
+    schedule,
+    'stop',
+    `cutover.stop.${why as 'end' | 'max' | 'failures' | 'called' | 'cutover'}`,
+    values,
+  );
   return true;
 }
 
@@ -223,7 +230,7 @@ async function drawFact(s: CutoverState, schedule: SyncSchedule): Promise<void> 
   if (s.written.get(schedule.id) === json) return;
   const target = { connection: schedule.connection, kind: schedule.kind, id: schedule.resourceId };
   await s.core.watcher.notes
-    .fact(schedule.team, target, CUTOVER, fact)
+    .fact(schedule.team, target, CUTOVER, (was: unknown) => withCut(fact, was))
     .then(() => s.written.set(schedule.id, json))
     .catch((error: unknown) =>
       s.core.logger.warn({ err: error }, 'could not draw a keep-in-sync on its card'),
@@ -237,7 +244,7 @@ const FOLLOW_TRIES = 3;
  * The delta after the newest run the provider can follow (OMS needs a run that started, for its
  * `migrate_since`): the latest deltas first, then the migration itself; the last error if none.
  */
-async function planDelta(
+export async function planDelta(
   schedule: SyncSchedule,
   nextRun: (id: string) => Promise<NextRun>,
 ): Promise<{ follows: string; next: NextRun }> {

@@ -12,6 +12,7 @@ export interface SyncNote {
     | 'cutover.stop.max'
     | 'cutover.stop.failures'
     | 'cutover.stop.called'
+    | 'cutover.stop.cutover'
     | 'cutover.run.failed'
     | 'cutover.run.started';
   values: Record<string, string | number>;

@@ -24,7 +24,7 @@ export const MAX_RUNS = 500;
 /** Two consecutive failures of the same class stop a schedule. */
 export const SAME_CLASS_STOP = 2;
 
-export const STOP_REASONS = ['end', 'max', 'failures', 'rejected', 'called'] as const;
+export const STOP_REASONS = ['end', 'max', 'failures', 'rejected', 'called', 'cutover'] as const;
 export type StopReason = (typeof STOP_REASONS)[number];
 
 const run = z.strictObject({

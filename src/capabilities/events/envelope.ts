@@ -20,6 +20,7 @@ export const CATEGORIES = [
   'windows',
   'approvals',
   'plans',
+  'cutover',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
@@ -62,6 +63,7 @@ export function categoryOf(type: string): Category {
   if (type === 'window.edge') return 'windows';
   if (type === 'approval.decided') return 'approvals';
   if (type.startsWith('plan.')) return 'plans';
+  if (type.startsWith('cutover.')) return 'cutover';
   return 'transitions';
 }
 
@@ -203,6 +205,15 @@ function planEvent(entry: AuditEntry, type: string, at: number, id: string): Eve
   });
 }
 
+/** The cut-over's audit actions that are events of the same name. */
+const CUTOVER_EVENTS = new Set([
+  'cutover.started',
+  'cutover.step',
+  'cutover.overridden',
+  'cutover.aborted',
+  'cutover.completed',
+]);
+
 const CLAIM_ACTIONS = new Set(['claim', 'claim.take-over', 'claim.release', 'claim.keep']);
 
 /** The events an audit entry is: approval decisions, claims, sign-offs and a window's edges. */
@@ -227,6 +238,12 @@ export function eventOfAudit(entry: AuditEntry): EventEnvelope | undefined {
   }
   const planType = PLAN_EVENTS[entry.action];
   if (planType) return planEvent(entry, planType, at, id);
+  // A cut-over's audited steps (issue 76) are its events, about the migration it cuts over.
+  if (CUTOVER_EVENTS.has(entry.action))
+    return envelope(entry.team, entry.action, target, at, id, {
+      ...(entry.detail ? { detail: entry.detail } : {}),
+      ...who,
+    });
   if (entry.action === 'verify-signoff')
     return envelope(entry.team, 'migration.signed-off', target, at, id, { ...who });
   if (entry.op.startsWith('win-') && (entry.action === 'pause' || entry.action === 'resume')) {

@@ -94,7 +94,10 @@ function side(endpoint: Endpoint, credential: StorageCredential | undefined): Pl
  * under where those objects land. OMS keeps a source key whole under the destination's prefix
  * (`save_prefix` + key); NCP and UpCloud put what follows the source prefix under the target prefix.
  */
-export function planCheck(resource: MigrationResource, connection: Connection): CheckPlan {
+export function planCheck(
+  resource: Pick<MigrationResource, 'source' | 'destination' | 'failedObjectList'>,
+  connection: Connection,
+): CheckPlan {
   // OMS writes into OBS (cloud HuaweiCloud) and shows a prefix task's several prefixes joined by ", ".
   const keepsWholeKey = (resource.destination.cloud ?? '').toLowerCase() === 'huaweicloud';
   const sourcePrefixes = (resource.source.prefix ?? '')

@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import { TERMINAL_STATES } from '../../domain/migration-resource.js';
+import { NotFoundError } from '../../errors.js';
+import { code } from '../../slack/blocks/mrkdwn.js';
+import type { ApprovalRecord } from '../shared/approval-record.js';
+import type { Cutover } from './cut-record.js';
+import type { CutoverState } from './state.js';
+import { planDelta, stop } from './sync-job.js';
+import { readSchedule, resourceKey, type SyncSchedule } from './sync-record.js';
+
+const HOUR = 3_600_000;
+/** The final delta's approved request is kept this long (the scheduled start takes it at once). */
+const KEEP_MS = 24 * HOUR;
+
+/** What the final delta came to so far: still going, done, or red with why (inert). */
+export type DeltaOutcome =
+  | { state: 'running' }
+  | { state: 'green'; detail: string }
+  | { state: 'red'; detail: string };
+
+/**
+ * Stops the migration's keep-in-sync (said once in its thread, by the schedule's own stop), then
+ * starts the final delta through the same path keep-sync's runs take: an approved request (the
+ * starter's confirmation stands for it) admitted to the approvals' scheduled start, which checks
+ * windows, freezes and quotas and creates it once. Resolves with the request's id.
+ */
+export async function startFinalDelta(s: CutoverState, cut: Cutover, now: number): Promise<string> {
+  const approvals = s.core.approvals;
+  if (!approvals) throw new Error('no approvals');
+  const scheduleId = await s.core.state.get(resourceKey(cut.team, cut.connection, cut.resourceId));
+  const schedule = scheduleId ? await readSchedule(s.core.state, cut.team, scheduleId) : undefined;
+  if (schedule && schedule.status !== 'stopped') await stop(s, schedule, 'cutover', now, cut.starter);
+  const connection = s.core.connections.get(cut.team, cut.connection);
+  const provider = s.core.connections.provider(connection, 'background');
+  if (!provider.nextRun) throw new Error('no delta run');
+  const name = `${cut.name} · final delta`.slice(0, 255);
+  const ran: SyncSchedule = schedule ?? {
+    id: '0000000000',
+    team: cut.team,
+    channel: cut.channel,
+    connection: cut.connection,
+    provider: cut.provider,
+    kind: cut.kind,
+    resourceId: cut.resourceId,
+    name: cut.name,
+    everyH: 1,
+    until: now,
+    max: 1,
+    requester: cut.starter,
+    status: 'stopped',
+    createdAt: now,
+    runs: [],
+  };
+  const { follows, next } = await planDelta(ran, (id) => provider.nextRun!(cut.kind, id, name));
+  const id = createHash('sha256').update(`${cut.team}:cut:${cut.id}`).digest('hex').slice(0, 10);
+  const record: ApprovalRecord = {
+    id,
+    team: cut.team,
+    requester: cut.starter,
+    channel: cut.channel,
+    connection: cut.connection,
+    provider: cut.provider as ApprovalRecord['provider'],
+    kind: next.kind,
+    request: next.request,
+    status: 'approved',
+    createdAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + KEEP_MS).toISOString(),
+    decidedBy: cut.starter,
+    decidedAt: new Date(now).toISOString(),
+    startAt: new Date(now).toISOString(),
+    rerun: {
+      mode: next.mode,
+      n: ran.runs.length + 1,
+      of: { kind: cut.kind, id: follows, name: cut.name },
+      root: `${cut.connection}:${cut.kind}:${cut.resourceId}`,
+      ...(next.since !== undefined ? { since: next.since } : {}),
+    },
+  };
+  await approvals.admitApproved(record);
+  await approvals.startDue();
+  return id;
+}
+
+/** The final delta's request and, once created, its run: created, then succeeded (green) or ended otherwise (red). */
+export async function settleFinalDelta(
+  s: CutoverState,
+  cut: Cutover,
+  approval: string,
+): Promise<{ outcome: DeltaOutcome; resource?: string }> {
+  const record = await s.core.approvals?.find(cut.team, approval);
+  if (!record) return { outcome: { state: 'red', detail: code('gone') } };
+  if (!record.resourceId) {
+    if (record.status === 'approved') return { outcome: { state: 'running' } };
+    const f = record.failure;
+    const why = f?.localized?.key ?? f?.errorCode ?? record.status;
+    return { outcome: { state: 'red', detail: code(why.slice(0, 100)) } };
+  }
+  try {
+    const connection = s.core.connections.get(cut.team, cut.connection);
+    const provider = s.core.connections.provider(connection, 'background');
+    const run = await provider.get(record.kind, record.resourceId);
+    const resource = record.resourceId;
+    if (run.state === 'succeeded')
+      return { outcome: { state: 'green', detail: code(`${cut.connection}:${resource}`) }, resource };
+    if (TERMINAL_STATES.has(run.state))
+      return { outcome: { state: 'red', detail: code(`${resource}: ${run.state}`) }, resource };
+    return { outcome: { state: 'running' }, resource };
+  } catch (error) {
+    // Not read this time: asked again on the next pass, never taken for done.
+    s.core.logger.warn({ err: error, cut: cut.id }, 'could not read the final delta');
+    if (error instanceof NotFoundError) return { outcome: { state: 'red', detail: code('not found') } };
+    return { outcome: { state: 'running' } };
+  }
+}
