@@ -12,7 +12,7 @@ import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 import { WebhookReceiver } from '../helpers/webhook-receiver.js';
-import { windowWorld } from '../windows/window-world.js';
+import { windowWorld } from '../capabilities/windows/window-world.js';
 
 /**
  * Issue 73, item 10: the bot with webhooks (whose journal hook writes each watch record's and

@@ -33,11 +33,11 @@ const FIXED: Record<string, { count: number; why: string }> = {
     why: 'the load’s pause between watcher cycles while a real Redis is killed and restarted',
   },
   'watcher/kill.test.ts': { count: 1, why: 'when kill -9 hits a real replica process, at random' },
-  'capabilities/plans-kill.test.ts': {
+  'capabilities/plans/plans-kill.test.ts': {
     count: 1,
     why: 'real replica processes: four leases pass after the take-over, and no start happens twice',
   },
-  'capabilities/auto-retry-kill.test.ts': {
+  'capabilities/auto-retry/auto-retry-kill.test.ts': {
     count: 1,
     why: 'real replica processes: four leases of cycles pass after the retries, and none is started twice',
   },
@@ -54,7 +54,7 @@ const FIXED: Record<string, { count: number; why: string }> = {
 
 /** Files that call `latency()` (test/harness/latency.ts), and the rig's reason. */
 const LATENCY: Record<string, string> = {
-  'approvals/approval-service.test.ts': 'replicas read the store over the network; a provider slow to create',
+  'capabilities/approvals/approval-service.test.ts': 'replicas read the store over the network; a provider slow to create',
   'security/unique-decisions-rig.ts': 'Redis one network hop away from each replica',
   'security/unique-decisions.test.ts':
     'a critical section that takes a while; a reinstall timed into a deletion',

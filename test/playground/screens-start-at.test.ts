@@ -86,7 +86,7 @@ describe('a start time on the create form and the approval card', { timeout: 240
         await shoot([button, post], `start-at-card-${lang}`);
 
         // The same request had its starting replica stopped before it saved what came of it: the
-        // request as the renderer draws it once settled (test/approvals/scheduled-start.test.ts
+        // request as the renderer draws it once settled (test/capabilities/approvals/scheduled-start.test.ts
         // drives that path), posted where people read it.
         const deps = playground.bot.deps;
         const approved = await approvalsOf(deps).get(TEAM.id, record.id);

@@ -32,7 +32,7 @@ const TEAM = 'T0FAKE001';
 const OPERATOR = 'U0OPER001';
 const APPROVER = 'U0APPR001';
 const APPROVALS = 'C0APPROVE';
-/** A complete request, as test/workflow-steps/request-step.test.ts sends it. */
+/** A complete request, as test/capabilities/workflow-steps/request-step.test.ts sends it. */
 const DETAILS = [
   'task_type: prefix',
   'Source cloud: AWS',

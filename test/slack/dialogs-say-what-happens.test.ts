@@ -21,7 +21,7 @@ import { notifications } from '../harness/watcher-rig.js';
 // Issue 74: every confirmation dialog the bot draws is drawn here through the real bot (signed
 // requests, the fake Slack, the three simulators), read (title, text, button), pressed, and the
 // effect checked against what its text claims. The plan dialogs and Approve/Reject are proven in
-// test/capabilities/plans-dialogs.test.ts and test/approvals; Disconnect, Cancel start, Take over
+// test/capabilities/plans/plans-dialogs.test.ts and test/approvals; Disconnect, Cancel start, Take over
 // and Release in
 // dialogs-say-what-happens-requests.test.ts. The last test fails when src/ draws a confirm this
 // table (or those files) does not cover.
@@ -423,27 +423,27 @@ const SITES: Record<
   'src/capabilities/approvals/blocks/approval-buttons.ts': {
     sites: 2,
     elsewhere: [
-      ELSEWHERE('test/capabilities/guardrails-decisions.test.ts', 'approval.approve'),
+      ELSEWHERE('test/capabilities/guardrails/guardrails-decisions.test.ts', 'approval.approve'),
       ELSEWHERE('test/slack/dialogs-say-what-happens-requests.test.ts', 'approval.cancelStart'),
     ],
   },
   'src/capabilities/plans/plan-card.ts': {
     sites: 4,
     elsewhere: [
-      ELSEWHERE('test/capabilities/plans-dialogs.test.ts', 'plan.start'),
-      ELSEWHERE('test/capabilities/plans-dialogs.test.ts', 'plan.cancel'),
-      ELSEWHERE('test/capabilities/plans.test.ts', 'plan.pause'),
-      ELSEWHERE('test/capabilities/plans.test.ts', 'plan.resume'),
+      ELSEWHERE('test/capabilities/plans/plans-dialogs.test.ts', 'plan.start'),
+      ELSEWHERE('test/capabilities/plans/plans-dialogs.test.ts', 'plan.cancel'),
+      ELSEWHERE('test/capabilities/plans/plans.test.ts', 'plan.pause'),
+      ELSEWHERE('test/capabilities/plans/plans.test.ts', 'plan.resume'),
     ],
   },
   'src/capabilities/plans/plan-approval-post.ts': {
     sites: 1,
-    elsewhere: [ELSEWHERE('test/capabilities/plans-dialogs.test.ts', 'plan.approve')],
+    elsewhere: [ELSEWHERE('test/capabilities/plans/plans-dialogs.test.ts', 'plan.approve')],
   },
   // Issue 76: a cut-over's Abort, drawn, read and pressed on two replicas (its text's claims checked there).
   'src/capabilities/cutover/cut-post.ts': {
     sites: 1,
-    elsewhere: [ELSEWHERE('test/capabilities/cutover-flow.test.ts', 'cutover.cut.abort')],
+    elsewhere: [ELSEWHERE('test/capabilities/cutover/cutover-flow.test.ts', 'cutover.cut.abort')],
   },
 };
 
