@@ -10,9 +10,22 @@ import { type ClickScaleResult, clickSection } from './click-targets.js';
 import { compareBuildOf, compareFigures, pollTurns, targetTable } from './compare.js';
 import { cpuPlacement } from './cpu-placement.js';
 import { runDetection } from './detect.js';
+import { type EvidenceRows, evidenceSection, evidenceTargets, runEvidenceRows } from './evidence-rows.js';
 import { detectionSection } from './failure-detection.js';
 import { type HungProviderResult, hungProviderSection, runHungProvider } from './hung-provider.js';
+import {
+  type KeepSyncCycleResult,
+  keepSyncSection,
+  keepSyncTargets,
+  runKeepSyncCycle,
+} from './keep-sync-cycle.js';
 import { type ObjectCheckResult, objectCheckSection, runObjectCheck } from './object-check.js';
+import {
+  type OldBucketPassResult,
+  oldBucketSection,
+  oldBucketTargets,
+  runOldBucketPass,
+} from './old-bucket-pass.js';
 import { type PlanCycleResult, planCycleSection, planCycleTargets, runPlanCycle } from './plan-cycle.js';
 import { type PollScaleRow, runPollScale } from './poll-scale.js';
 import { runReplicaCluster } from './replica-cluster.js';
@@ -32,6 +45,9 @@ import { evaluate, RTT_MS, type Target } from './targets.js';
  *                                  calls: issue 58's provider calls per click;
  *                                  objects: the bucket check against rclone check)
  *                                  plans: issue 60's plan of 200 over 3 clouds, requests per cycle)
+ *                                  keepsync: issue 76's keep-in-sync on 50, reads per cycle
+ *                                  oldbucket: issue 76's old-bucket watch, S3 requests per pass
+ *                                  evidence: issue 78's bundle of 10 runs; at 5,000 watches
  *   --only=subscriptions           the poll benchmark's subscriptions row only
  *   --only=detect [--watches=N]    the poll benchmark's failure detection only (memory, 10,000)
  *   --compare=<dir>                also measure the bot of another build (its compiled bench dir,
@@ -53,6 +69,9 @@ const GROUPS = [
   'plans',
   'store',
   'objects',
+  'keepsync',
+  'oldbucket',
+  'evidence',
 ] as const;
 type Group = (typeof GROUPS)[number];
 /**
@@ -61,8 +80,8 @@ type Group = (typeof GROUPS)[number];
  * rows (the only ones on the tests' Redis), the clicks (on Redis servers of their own) and the rest.
  */
 const SMOKE_LANES: Group[][] = [
-  ['ack', 'hung', 'poll', 'calls', 'plans'],
-  ['replica', 'cluster', 'click', 'store', 'objects'],
+  ['ack', 'hung', 'poll', 'calls', 'plans', 'keepsync'],
+  ['replica', 'cluster', 'click', 'store', 'objects', 'oldbucket', 'evidence'],
 ];
 
 function arg(name: string): string | undefined {
@@ -100,7 +119,12 @@ async function main(): Promise<void> {
         saved.calls,
       ),
     );
-    saved.targets.push(...planCycleTargets(saved.plans));
+    saved.targets.push(
+      ...planCycleTargets(saved.plans),
+      ...keepSyncTargets(saved.keepSync),
+      ...oldBucketTargets(saved.oldBucket),
+      ...evidenceTargets(saved.evidence),
+    );
     writeFileSync(path.join(outDir, 'report.json'), `${JSON.stringify(saved, null, 2)}\n`);
     writeFileSync(path.join(outDir, 'report.md'), renderMarkdown(saved));
     console.log(`bench: re-rendered ${path.relative(process.cwd(), outDir)}/report.md`);
@@ -132,6 +156,9 @@ async function main(): Promise<void> {
   let plans: PlanCycleResult | undefined;
   let store: StoreWritesRow[] | undefined;
   let objects: ObjectCheckResult | undefined;
+  let keepSync: KeepSyncCycleResult | undefined;
+  let oldBucket: OldBucketPassResult | undefined;
+  let evidence: EvidenceRows | undefined;
   const log = (line: string) => console.log(`bench: ${line}`);
   const groups: Record<Group, () => Promise<void>> = {
     async ack() {
@@ -233,6 +260,18 @@ async function main(): Promise<void> {
       const sizes = smoke ? [1_000, 5_000] : [100_000, 1_000_000];
       objects = await runObjectCheck({ sizes, log });
     },
+    // Issue 76: keep-in-sync on 50 migrations adds no provider read per cycle beyond its runs.
+    async keepsync() {
+      keepSync = await runKeepSyncCycle({ smoke, log });
+    },
+    // Issue 76: the old-bucket watch's S3 requests per pass, against its bound.
+    async oldbucket() {
+      oldBucket = await runOldBucketPass({ smoke, log });
+    },
+    // Issue 78: a bundle of a chain of 10 runs within 5 s, and its chain lookup at 5,000 watches.
+    async evidence() {
+      evidence = await runEvidenceRows({ smoke, log });
+    },
   };
   const chosen = (g: Group) =>
     only === undefined ||
@@ -264,7 +303,12 @@ async function main(): Promise<void> {
     clicks,
     calls,
   );
-  targets.push(...planCycleTargets(plans));
+  targets.push(
+    ...planCycleTargets(plans),
+    ...keepSyncTargets(keepSync),
+    ...oldBucketTargets(oldBucket),
+    ...evidenceTargets(evidence),
+  );
   const compared = compareFigures(compare, ack, poll, hungCompare, store, ackShared, replica);
   const report = {
     date: new Date(started).toISOString(),
@@ -287,6 +331,9 @@ async function main(): Promise<void> {
     calls,
     objects,
     plans,
+    keepSync,
+    oldBucket,
+    evidence,
   };
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -324,6 +371,9 @@ function renderMarkdown(report: {
   calls?: ClickCallsResult;
   objects?: ObjectCheckResult;
   plans?: PlanCycleResult;
+  keepSync?: KeepSyncCycleResult;
+  oldBucket?: OldBucketPassResult;
+  evidence?: EvidenceRows;
   compare?: { label: string; dir: string; targets: Target[] };
   hungCompare?: HungProviderResult;
 }): string {
@@ -370,6 +420,8 @@ function renderMarkdown(report: {
   lines.push(...clickCallsSection(report.calls));
   lines.push(...objectCheckSection(report.objects));
   lines.push(...planCycleSection(report.plans));
+  lines.push(...keepSyncSection(report.keepSync), ...oldBucketSection(report.oldBucket));
+  lines.push(...evidenceSection(report.evidence));
   // The hand-written notes (bench/notes.md until 2026-11-26) became docs/performance.md.
   lines.push(
     '## Gaps and plans',
