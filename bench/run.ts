@@ -387,7 +387,7 @@ function renderMarkdown(report: {
     '',
     '## Targets',
     '',
-    "Issue #15's targets, then issue #41's (replicas on Redis, and a subscription's requests against the pages it needs), issue #47's (a card click at 50,000 watches against 100), issue 58's (provider calls per click) and issue #50's (the replicas on a 3-master Redis Cluster against one Redis). Ratios are to floors or baselines measured in this same run (the bare Node HTTP server with the signature check, the physical poll floor and the bare clients' list pages, the run without the hang, the store of 100 watches, the one Redis), so a busier machine moves both sides.",
+    "Issue #15's targets, then issue #41's (replicas on Redis, and a subscription's requests against the pages it needs), issue #47's (a card click at 50,000 watches against 100), issue 58's (provider calls per click) issue #50's (the replicas on a 3-master Redis Cluster against one Redis), issue 60's (a plan's cycle), issue 76's (keep-in-sync's reads per cycle, the old-bucket watch's listing per pass) and issue 78's (an evidence bundle, alone and at 5,000 watches). Ratios are to floors or baselines measured in this same run (the bare Node HTTP server with the signature check, the physical poll floor and the bare clients' list pages, the run without the hang, the store of 100 watches, the one Redis), so a busier machine moves both sides.",
     '',
     ...(label
       ? [
