@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { verifyBundle } from '../src/capabilities/evidence/bundle-format.js';
+import { watchKey } from '../src/watcher/records/watch-store.js';
 import { advanceWhileRunning } from '../test/harness/oms-running.js';
 import { messageText, TestBot } from '../test/harness/test-bot.js';
 import { TestClock } from '../test/harness/test-clock.js';
+import { commandCounts, commandDelta, keyLookups } from './redis-ops.js';
+import { record } from './store-writes.js';
 
 /**
  * Issue 78's figure: the evidence bundle of a chain of 10 runs builds within 5 s. The real app in
@@ -19,6 +22,10 @@ export interface EvidenceBuildResult {
   bundleBytes: number;
   rounds: number;
   ms: { median: number; max: number };
+  /** Other watches in the workspace's store beside the chain's (the chain lookup's haystack). */
+  watches: number;
+  /** Store commands one bundle cost (on a Redis of its own, `storeUrl`), by command. */
+  storeCommands?: { total: number; byCommand: Record<string, number>; keysRead: number };
 }
 
 /** The issue's bound for a chain of 10 runs. */
@@ -28,15 +35,22 @@ const RUNS = 10;
 
 export async function runEvidenceBuild(options: {
   rounds?: number;
+  /** Other watches written in the workspace before the bundles are asked for (0 when left out). */
+  watches?: number;
+  /** A Redis of the bench's own: the store commands of one bundle are counted on it. */
+  storeUrl?: string;
   log: (line: string) => void;
 }): Promise<EvidenceBuildResult> {
   const rounds = options.rounds ?? 20;
+  const others = options.watches ?? 0;
   const clock = new TestClock();
   const t = new TestBot();
   await t.start({
     env: {
       POLL_INTERVAL_SECONDS: '0',
       MIGRATE_BOT_EVIDENCE_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+      MAX_WATCHES_PER_WORKSPACE: '1000000',
+      ...(options.storeUrl ? { STORE_URL: options.storeUrl } : {}),
     },
     watcher: { clock, editBudget: { windowMs: 10_000, max: 1_000 } },
   });
@@ -74,19 +88,43 @@ export async function runEvidenceBuild(options: {
         result: 'ok',
         op: `bench-${i}`,
       });
+    // Other tasks' watches in the same workspace, as `/migrate watch` writes them: the haystack.
+    for (let i = 0; i < others; i++) {
+      const { record: r } = record(i);
+      const watch = { ...r.watch, teamId: 'T0FAKE001', connection: 'hw-prod' };
+      await t.bot.deps.watcher.store.create(watchKey(watch), {
+        ...r,
+        watch,
+        snapshot: { ...r.snapshot, connection: 'hw-prod' },
+      });
+    }
+    if (others > 0) options.log(`evidence bench: ${others} other watches written`);
     const answer = messageText(await t.ask('token add bench-evidence viewer', { channelId: CHANNEL }));
     const token = /(mbt_[0-9a-f]{8}_[A-Za-z0-9_-]{43})/.exec(answer)?.[1] ?? '';
     const times: number[] = [];
     let text = '';
-    for (let i = 0; i < rounds; i++) {
-      const started = performance.now();
+    const bundle = async () => {
       const response = await fetch(`${t.url}/api/v1/evidence/${task.id}`, {
         headers: { authorization: `Bearer ${token}` },
       });
       const body = (await response.json()) as { text?: string };
-      times.push(performance.now() - started);
       if (!body.text) throw new Error(`no bundle: ${JSON.stringify(body)}`);
-      text = body.text;
+      return body.text;
+    };
+    for (let i = 0; i < rounds; i++) {
+      const started = performance.now();
+      text = await bundle();
+      times.push(performance.now() - started);
+    }
+    // One more, its store commands counted (nothing else runs: no cycle, no timer).
+    let storeCommands: EvidenceBuildResult['storeCommands'];
+    if (options.storeUrl) {
+      await t.settled();
+      const before = await commandCounts(options.storeUrl);
+      const keysBefore = await keyLookups(options.storeUrl);
+      await bundle();
+      const keysRead = (await keyLookups(options.storeUrl)) - keysBefore;
+      storeCommands = { ...commandDelta(before, await commandCounts(options.storeUrl)), keysRead };
     }
     const keys = ((await (await fetch(`${t.url}/api/v1/evidence-keys`)).json()) as { keys: [] }).keys;
     const checked = verifyBundle(text, keys);
@@ -99,6 +137,8 @@ export async function runEvidenceBuild(options: {
       auditEntries: (await t.bot.deps.audit.recent('T0FAKE001', 2_000)).length,
       bundleBytes: Buffer.byteLength(text),
       rounds,
+      watches: others,
+      ...(storeCommands ? { storeCommands } : {}),
       ms: { median: Math.round(sorted[Math.floor(sorted.length / 2)]!), max: Math.round(sorted.at(-1)!) },
     };
   } finally {

@@ -49,3 +49,20 @@ export function commandDelta(
   }
   return { total, byCommand };
 }
+
+/** Keys the server looked up so far (`INFO stats`: keyspace hits + misses): an MGET of n keys counts n. */
+export async function keyLookups(url: string): Promise<number> {
+  const { createClient } = await import('@redis/client');
+  let total = 0;
+  for (const node of nodeUrls(url)) {
+    const client = createClient({ url: node });
+    await client.connect();
+    try {
+      const info = await client.info('stats');
+      for (const m of info.matchAll(/^keyspace_(?:hits|misses):(\d+)/gm)) total += Number(m[1]);
+    } finally {
+      await client.close();
+    }
+  }
+  return total;
+}

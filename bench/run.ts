@@ -3,25 +3,38 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CONNECTIONS_POLLED_PER_PROVIDER } from '../src/watcher/watcher-options.js';
-import { type AckLatencyResult, type AckRow, type AckTarget, runAckLatency } from './ack-latency.js';
+import { type AckLatencyResult, type AckTarget, runAckLatency } from './ack-latency.js';
+import { ackSection } from './ack-section.js';
 import { type ClickCallsResult, clickCallsSection, runClickCalls } from './click-calls.js';
 import { runClickScale } from './click-scale.js';
 import { type ClickScaleResult, clickSection } from './click-targets.js';
 import { compareBuildOf, compareFigures, pollTurns, targetTable } from './compare.js';
 import { cpuPlacement } from './cpu-placement.js';
 import { runDetection } from './detect.js';
+import { type EvidenceRows, evidenceSection, evidenceTargets, runEvidenceRows } from './evidence-rows.js';
 import { detectionSection } from './failure-detection.js';
 import { type HungProviderResult, hungProviderSection, runHungProvider } from './hung-provider.js';
+import {
+  type KeepSyncCycleResult,
+  keepSyncSection,
+  keepSyncTargets,
+  runKeepSyncCycle,
+} from './keep-sync-cycle.js';
 import { type ObjectCheckResult, objectCheckSection, runObjectCheck } from './object-check.js';
+import {
+  type OldBucketPassResult,
+  oldBucketSection,
+  oldBucketTargets,
+  runOldBucketPass,
+} from './old-bucket-pass.js';
 import { type PlanCycleResult, planCycleSection, planCycleTargets, runPlanCycle } from './plan-cycle.js';
 import { type PollScaleRow, runPollScale } from './poll-scale.js';
 import { runReplicaCluster } from './replica-cluster.js';
 import { replicaSection } from './replica-report.js';
 import { runReplicaScale } from './replica-scale.js';
 import type { ReplicaResult } from './replica-types.js';
-import { type LatencySummary, spread } from './stats.js';
 import { runStoreWrites, type StoreWritesRow, storeWritesSection } from './store-writes.js';
-import { evaluate, RTT_MS, type Target } from './targets.js';
+import { evaluate, type Target } from './targets.js';
 
 /**
  * `npm run bench` (full) or `npm run bench -- --smoke` (short, for CI): every benchmark on
@@ -32,6 +45,9 @@ import { evaluate, RTT_MS, type Target } from './targets.js';
  *                                  calls: issue 58's provider calls per click;
  *                                  objects: the bucket check against rclone check)
  *                                  plans: issue 60's plan of 200 over 3 clouds, requests per cycle)
+ *                                  keepsync: issue 76's keep-in-sync on 50, reads per cycle
+ *                                  oldbucket: issue 76's old-bucket watch, S3 requests per pass
+ *                                  evidence: issue 78's bundle of 10 runs; at 5,000 watches
  *   --only=subscriptions           the poll benchmark's subscriptions row only
  *   --only=detect [--watches=N]    the poll benchmark's failure detection only (memory, 10,000)
  *   --compare=<dir>                also measure the bot of another build (its compiled bench dir,
@@ -53,6 +69,9 @@ const GROUPS = [
   'plans',
   'store',
   'objects',
+  'keepsync',
+  'oldbucket',
+  'evidence',
 ] as const;
 type Group = (typeof GROUPS)[number];
 /**
@@ -61,8 +80,8 @@ type Group = (typeof GROUPS)[number];
  * rows (the only ones on the tests' Redis), the clicks (on Redis servers of their own) and the rest.
  */
 const SMOKE_LANES: Group[][] = [
-  ['ack', 'hung', 'poll', 'calls', 'plans'],
-  ['replica', 'cluster', 'click', 'store', 'objects'],
+  ['ack', 'hung', 'poll', 'calls', 'plans', 'keepsync'],
+  ['replica', 'cluster', 'click', 'store', 'objects', 'oldbucket', 'evidence'],
 ];
 
 function arg(name: string): string | undefined {
@@ -100,7 +119,12 @@ async function main(): Promise<void> {
         saved.calls,
       ),
     );
-    saved.targets.push(...planCycleTargets(saved.plans));
+    saved.targets.push(
+      ...planCycleTargets(saved.plans),
+      ...keepSyncTargets(saved.keepSync),
+      ...oldBucketTargets(saved.oldBucket),
+      ...evidenceTargets(saved.evidence),
+    );
     writeFileSync(path.join(outDir, 'report.json'), `${JSON.stringify(saved, null, 2)}\n`);
     writeFileSync(path.join(outDir, 'report.md'), renderMarkdown(saved));
     console.log(`bench: re-rendered ${path.relative(process.cwd(), outDir)}/report.md`);
@@ -132,6 +156,9 @@ async function main(): Promise<void> {
   let plans: PlanCycleResult | undefined;
   let store: StoreWritesRow[] | undefined;
   let objects: ObjectCheckResult | undefined;
+  let keepSync: KeepSyncCycleResult | undefined;
+  let oldBucket: OldBucketPassResult | undefined;
+  let evidence: EvidenceRows | undefined;
   const log = (line: string) => console.log(`bench: ${line}`);
   const groups: Record<Group, () => Promise<void>> = {
     async ack() {
@@ -233,6 +260,18 @@ async function main(): Promise<void> {
       const sizes = smoke ? [1_000, 5_000] : [100_000, 1_000_000];
       objects = await runObjectCheck({ sizes, log });
     },
+    // Issue 76: keep-in-sync on 50 migrations adds no provider read per cycle beyond its runs.
+    async keepsync() {
+      keepSync = await runKeepSyncCycle({ smoke, log });
+    },
+    // Issue 76: the old-bucket watch's S3 requests per pass, against its bound.
+    async oldbucket() {
+      oldBucket = await runOldBucketPass({ smoke, log });
+    },
+    // Issue 78: a bundle of a chain of 10 runs within 5 s, and its chain lookup at 5,000 watches.
+    async evidence() {
+      evidence = await runEvidenceRows({ smoke, log });
+    },
   };
   const chosen = (g: Group) =>
     only === undefined ||
@@ -264,7 +303,12 @@ async function main(): Promise<void> {
     clicks,
     calls,
   );
-  targets.push(...planCycleTargets(plans));
+  targets.push(
+    ...planCycleTargets(plans),
+    ...keepSyncTargets(keepSync),
+    ...oldBucketTargets(oldBucket),
+    ...evidenceTargets(evidence),
+  );
   const compared = compareFigures(compare, ack, poll, hungCompare, store, ackShared, replica);
   const report = {
     date: new Date(started).toISOString(),
@@ -287,6 +331,9 @@ async function main(): Promise<void> {
     calls,
     objects,
     plans,
+    keepSync,
+    oldBucket,
+    evidence,
   };
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -305,8 +352,6 @@ function replicasOf(
   return [own?.find((r) => r.topology !== 'cluster'), own?.find((r) => r.topology === 'cluster')];
 }
 
-const ms = (s: LatencySummary | undefined) => (s ? `${s.p50} / ${s.p95} / ${s.p99} / ${s.max}` : '–');
-
 function renderMarkdown(report: {
   date: string;
   seconds: number;
@@ -324,6 +369,9 @@ function renderMarkdown(report: {
   calls?: ClickCallsResult;
   objects?: ObjectCheckResult;
   plans?: PlanCycleResult;
+  keepSync?: KeepSyncCycleResult;
+  oldBucket?: OldBucketPassResult;
+  evidence?: EvidenceRows;
   compare?: { label: string; dir: string; targets: Target[] };
   hungCompare?: HungProviderResult;
 }): string {
@@ -339,7 +387,7 @@ function renderMarkdown(report: {
     '',
     '## Targets',
     '',
-    "Issue #15's targets, then issue #41's (replicas on Redis, and a subscription's requests against the pages it needs), issue #47's (a card click at 50,000 watches against 100), issue 58's (provider calls per click) and issue #50's (the replicas on a 3-master Redis Cluster against one Redis). Ratios are to floors or baselines measured in this same run (the bare Node HTTP server with the signature check, the physical poll floor and the bare clients' list pages, the run without the hang, the store of 100 watches, the one Redis), so a busier machine moves both sides.",
+    "Issue #15's targets, then issue #41's (replicas on Redis, and a subscription's requests against the pages it needs), issue #47's (a card click at 50,000 watches against 100), issue 58's (provider calls per click) issue #50's (the replicas on a 3-master Redis Cluster against one Redis), issue 60's (a plan's cycle), issue 76's (keep-in-sync's reads per cycle, the old-bucket watch's listing per pass) and issue 78's (an evidence bundle, alone and at 5,000 watches). Ratios are to floors or baselines measured in this same run (the bare Node HTTP server with the signature check, the physical poll floor and the bare clients' list pages, the run without the hang, the store of 100 watches, the one Redis), so a busier machine moves both sides.",
     '',
     ...(label
       ? [
@@ -370,6 +418,8 @@ function renderMarkdown(report: {
   lines.push(...clickCallsSection(report.calls));
   lines.push(...objectCheckSection(report.objects));
   lines.push(...planCycleSection(report.plans));
+  lines.push(...keepSyncSection(report.keepSync), ...oldBucketSection(report.oldBucket));
+  lines.push(...evidenceSection(report.evidence));
   // The hand-written notes (bench/notes.md until 2026-11-26) became docs/performance.md.
   lines.push(
     '## Gaps and plans',
@@ -378,32 +428,6 @@ function renderMarkdown(report: {
     '',
   );
   return lines.join('\n');
-}
-
-function ackSection(ack: AckLatencyResult, shared: AckLatencyResult | undefined): string[] {
-  const row = (r: AckRow) =>
-    `| ${r.name} | ${ms(r.commandAck)} | ${spread(r.commandBurstP99s)} | ${ms(r.buttonAck)} | ${spread(r.buttonBurstP99s)} | ${ms(r.statusReplyNoLatency)} | ${ms(r.statusReplyWith50msRtt)} |`;
-  const table = (result: AckLatencyResult) => [
-    '| receiver | command ack p50 / p95 / p99 / max (ms) | p99 of each command burst: median (min–max) | button ack p50 / p95 / p99 / max | p99 of each button burst: median (min–max) | status reply, provider on loopback | status reply, 50 ms RTT |',
-    '|---|---|---|---|---|---|---|',
-    ...result.rows.map(row),
-    '',
-  ];
-  const placed = ack.placement === 'placed';
-  return [
-    '## Ack latency (HTTP receiver, signed requests)',
-    '',
-    `Bursts of ${ack.concurrency} simultaneous signed requests (${ack.rounds} bursts of \`/migrate status <id>\` and ${ack.rounds} of a card's Refresh button per receiver, each request on its own connection), from a load generator in its own process; the time is from sending to the HTTP answer (the ack). Slack's limit is 3,000 ms. The receivers' bursts take turns in each round (the first one changes every round), each burst once every process is idle again, so no receiver's work after its acks falls into another's bursts. The reply columns time one \`/migrate status\` at a time from the command to its answer on the response_url, with the provider on loopback and with ${RTT_MS} ms added to every provider request. The floor rows run the same bursts against Bolt alone and against a bare Node HTTP server, on the same machine and load generator: no bot can ack faster than those.`,
-    '',
-    placed
-      ? 'Judged **placed** (`bench/cpu-placement.ts`): the receiver under test alone on one CPU, as a bot is in production; the load generator (Slack) and the simulators with the fake Slack (the clouds) on the other, those at the lowest priority. Below it the same bursts with every process on both CPUs (**shared**, the form of the reports before), not judged.'
-      : 'Every process on every CPU (**shared**: this machine could not place them).',
-    '',
-    ...table(ack),
-    ...(shared
-      ? ['Shared (every process on both CPUs), same build, right after:', '', ...table(shared)]
-      : []),
-  ];
 }
 
 /** ` (peak x)` when the report has a cycle's peak RSS (since 2026-11-25). */
