@@ -52,6 +52,22 @@ module.exports = {
       to: { path: ['^src/slack/', '^node_modules/@slack/'] },
     },
     {
+      name: 'the-contract-is-a-leaf',
+      comment:
+        'src/contract/ (ADR 0022) imports only the domain, the words and the store; the core types it names reach it through the slot src/core-types.ts fills.',
+      severity: 'error',
+      from: { path: '^src/contract/' },
+      to: { path: '^src/', pathNot: ['^src/(contract|domain|i18n|store)/'] },
+    },
+    {
+      name: 'the-core-names-no-capability',
+      comment:
+        'Only the composition root (bot.ts), the slot it fills (core-types.ts) and the CLIs import src/capabilities/: Slack is handed the started capabilities.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/(capabilities|cli)/', '^src/(bot|core-types|main)[.]ts$'] },
+      to: { path: '^src/capabilities/' },
+    },
+    {
       name: 'use-cases-never-see-slack',
       comment:
         'One use case, many surfaces: src/use-cases takes a context and returns domain results; surfaces in slack/ parse and reply.',

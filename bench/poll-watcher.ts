@@ -3,7 +3,6 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import path from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { Capabilities } from '../src/capabilities/capabilities.js';
 import { CAPABILITIES } from '../src/capabilities/registry.js';
 import { Subscriptions } from '../src/capabilities/subscriptions/following.js';
 import { subscribedKinds } from '../src/capabilities/subscriptions/subscriptions.js';
@@ -22,6 +21,7 @@ import { createStore, type Store } from '../src/store/create-store.js';
 import { type CycleReport, forEachLimited, groupBy } from '../src/watcher/poll-cycle.js';
 import { type WatchTarget, watchTargetOf } from '../src/watcher/records/watch-store.js';
 import { Watcher } from '../src/watcher/watcher.js';
+import { startedForReading } from '../test/harness/started-capabilities.js';
 import { BENCH_BOT_TOKEN, BENCH_TEAM } from './poll-constants.js';
 import { ReplicaLoop } from './replica-loop.js';
 import { serveRpc } from './rpc.js';
@@ -101,7 +101,7 @@ async function start(params: {
         new SlackClients(config, logger),
         secrets,
         systemClock,
-        new Capabilities(CAPABILITIES),
+        startedForReading(CAPABILITIES),
       ),
     },
     {

@@ -1,5 +1,5 @@
-import type { Capabilities } from './capabilities/capabilities.js';
 import type { Clock } from './clock.js';
+import type { StartedCapabilities } from './contract/started.js';
 import type { Logger } from './logger.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import type { AtomicKv } from './store/atomic-kv.js';
@@ -12,7 +12,7 @@ export interface TimedWork {
   logger: Logger;
   watcher: Watcher;
   departures: Pick<Departures, 'sweep'>;
-  capabilities: Capabilities;
+  capabilities: StartedCapabilities;
   /** Its own timer's period (real ms; 0: none, a test on an injected clock ticks it itself). */
   tickMs: number;
 }

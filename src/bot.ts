@@ -7,8 +7,7 @@ import { AuditLog } from './audit/audit-log.js';
 import { SCHEDULER_TICK_MS, scheduleTimedWork } from './bot-jobs.js';
 import { registerBotSecrets } from './bot-secrets.js';
 import { buildInfo } from './build-info.js';
-import { Capabilities } from './capabilities/capabilities.js';
-import type { Capability } from './capabilities/capability.js';
+import { collectCapabilities } from './capabilities/collect/index.js';
 import { CAPABILITIES } from './capabilities/registry.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
@@ -17,6 +16,7 @@ import { ConnectionRegistry } from './connections/connection-registry.js';
 import { ConnectionStore, registerConnectionSecrets } from './connections/connection-store.js';
 import { loadConnectionsFile } from './connections/load-connections-file.js';
 import { reloadConnectionsFile } from './connections/reload-connections.js';
+import type { Capability } from './contract/capability.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { createLogger, type Logger } from './logger.js';
 import { BotMetrics } from './metrics/metrics.js';
@@ -97,7 +97,7 @@ export async function startBot(config: Config, options: BotOptions = {}): Promis
   const warnFile = (warning: string) => logger.warn(`secret file: ${warning}`);
   for (const warning of config.fileWarnings) warnFile(warning);
   // The registry's capabilities (and a test's): their card lines are read by the watcher's renderer.
-  const capabilities = new Capabilities([...CAPABILITIES, ...(options.capabilities ?? [])]);
+  const capabilities = collectCapabilities([...CAPABILITIES, ...(options.capabilities ?? [])]);
   const env = options.env ?? process.env;
   const file = config.connectionsFile;
   const connections =

@@ -1,8 +1,8 @@
+import type { Capability } from '../contract/capability.js';
 import { api } from './api/index.js';
 import { approvals } from './approvals/index.js';
 import { autoRetry } from './auto-retry/index.js';
 import { bandwidth } from './bandwidth/index.js';
-import type { Capability } from './capability.js';
 import { connections } from './connections/index.js';
 import { cutover } from './cutover/index.js';
 import { deltaRuns } from './delta-runs/index.js';

@@ -3,7 +3,7 @@ import { isNode, LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../errors.js';
 
 /**
- * A top-level section of the connections file that a capability reads (its `fileSection`), with
+ * A top-level section of the connections file that a capability reads (its `file` part), with
  * the line of any value in it, so a problem is told where it is.
  */
 export interface FileSection {

@@ -95,7 +95,7 @@ export function loadConnectionsFile(
 
 /**
  * `warn` hears of each secret file others may read or change (secret-file.ts), with its fix.
- * `sections`: top-level keys capabilities read themselves (`fileSection`), passed over here.
+ * `sections`: top-level keys capabilities read themselves (a `file` part), passed over here.
  */
 export function parseConnections(
   text: string,

@@ -12,7 +12,7 @@ export interface ReloadDeps {
   registry: ConnectionRegistry;
   secrets: SecretRegistry;
   logger: Logger;
-  /** Capabilities' sections of the file (`Capabilities`): parsed with it, applied only if both load. */
+  /** Capabilities' sections of the file (`StartedCapabilities.prepareFile`): parsed with it, applied only if both load. */
   sections?: { fileKeys(): string[]; prepareFile(file: string): () => void };
 }
 

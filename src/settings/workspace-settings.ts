@@ -1,47 +1,52 @@
 import { z } from 'zod';
-import {
-  channelEscalationSchema,
-  type EscalationSetting,
-  escalationSchema,
-} from '../capabilities/on-call/escalation-settings.js';
 import { LOCALES, type Locale } from '../i18n/locale.js';
 import { type AtomicKv, SKIP } from '../store/atomic-kv.js';
 import { readJson } from '../store/open-atomic-kv.js';
 
-const settingsSchema = z.object({
-  /** Where every action and decision is also posted. */
-  auditChannel: z.string().optional(),
-  /** Where creation requests wait for an approver. */
-  approvalsChannel: z.string().optional(),
-  /** Hours before an unanswered approval request expires. */
-  approvalTtlHours: z
-    .number()
-    .min(1)
-    .max(24 * 14)
-    .optional(),
-  /** A user group (`S…`) pinged on every approval request (`/migrate settings approvers @group`). */
-  approversGroup: z
-    .string()
-    .regex(/^S[A-Z0-9]{2,}$/)
-    .optional(),
-  /**
-   * How approvers hear of a new request: `mention` (the approvers group, in the request), `dm` (a
-   * direct message to each person granted the approver role or above, at most APPROVER_DM_CAP) or
-   * `off`. Unset: the group's mention when one is set, else the direct messages.
-   */
-  approvalNotify: z.enum(['mention', 'dm', 'off']).optional(),
-  /** The workspace's language for channel posts (English when unset). */
-  language: z.enum(LOCALES).optional(),
-  /** The IANA time zone a time window is in when `window add` names none (UTC when unset). */
-  timeZone: z.string().optional(),
-  /** Channel id → the language posts in that channel use, over the workspace's. */
-  channelLanguages: z.record(z.string(), z.enum(LOCALES)).optional(),
-  /** Escalation of failures nobody takes on (escalation-settings.ts); off when unset. */
-  escalation: escalationSchema.optional(),
-  /** Channel id → its own escalation, or `off` there. */
-  channelEscalation: channelEscalationSchema.optional(),
-});
-export type WorkspaceSettings = z.infer<typeof settingsSchema>;
+const settingsSchema = z
+  .object({
+    /** Where every action and decision is also posted. */
+    auditChannel: z.string().optional(),
+    /** Where creation requests wait for an approver. */
+    approvalsChannel: z.string().optional(),
+    /** Hours before an unanswered approval request expires. */
+    approvalTtlHours: z
+      .number()
+      .min(1)
+      .max(24 * 14)
+      .optional(),
+    /** A user group (`S…`) pinged on every approval request (`/migrate settings approvers @group`). */
+    approversGroup: z
+      .string()
+      .regex(/^S[A-Z0-9]{2,}$/)
+      .optional(),
+    /**
+     * How approvers hear of a new request: `mention` (the approvers group, in the request), `dm` (a
+     * direct message to each person granted the approver role or above, at most APPROVER_DM_CAP) or
+     * `off`. Unset: the group's mention when one is set, else the direct messages.
+     */
+    approvalNotify: z.enum(['mention', 'dm', 'off']).optional(),
+    /** The workspace's language for channel posts (English when unset). */
+    language: z.enum(LOCALES).optional(),
+    /** The IANA time zone a time window is in when `window add` names none (UTC when unset). */
+    timeZone: z.string().optional(),
+    /** Channel id → the language posts in that channel use, over the workspace's. */
+    channelLanguages: z.record(z.string(), z.enum(LOCALES)).optional(),
+  })
+  .catchall(z.unknown());
+
+/**
+ * What capabilities keep in a workspace's settings, each field declared by its capability (a
+ * declaration merge: on-call's `escalation`) and checked by its own schema as it is set; the store
+ * keeps a field it does not know as it was written.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by the capabilities' declaration merges.
+export interface CapabilitySettings {}
+
+export type WorkspaceSettings = z.infer<typeof settingsSchema> & CapabilitySettings;
+
+/** The value of one entry of a field that maps channel ids to values. */
+type EntryOf<T> = NonNullable<T> extends Record<string, infer V> ? V : never;
 
 /** At most this many direct messages per request: Slack limits posts per workspace, and 10 is a crowd. */
 export const APPROVER_DM_CAP = 10;
@@ -112,19 +117,23 @@ export class SettingsStore {
     return next;
   }
 
-  /** One channel's escalation (`undefined`: back to the workspace's; `off`: none there). */
-  async setChannelEscalation(
+  /**
+   * One channel's entry in a capability's field of channel id → value (`undefined`: the channel's
+   * entry goes), leaving the other channels as they are: on-call's `channelEscalation`.
+   */
+  async setChannelEntry<F extends keyof CapabilitySettings>(
     teamId: string,
+    field: F,
     channelId: string,
-    escalation: EscalationSetting | 'off' | undefined,
+    value: EntryOf<CapabilitySettings[F]> | undefined,
   ): Promise<WorkspaceSettings> {
     let next: WorkspaceSettings = {};
     await this.#kv.update(`settings:${teamId}`, (raw) => {
       const current = parseSettings(raw);
-      const channelEscalation = { ...current.channelEscalation };
-      if (escalation) channelEscalation[channelId] = escalation;
-      else delete channelEscalation[channelId];
-      next = settingsSchema.parse({ ...current, channelEscalation });
+      const entries = { ...(current[field] as Record<string, unknown> | undefined) };
+      if (value) entries[channelId] = value;
+      else delete entries[channelId];
+      next = settingsSchema.parse({ ...current, [field]: entries });
       return JSON.stringify(next);
     });
     return next;

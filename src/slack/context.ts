@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { AccessControl } from '../access/access-control.js';
-import { channelScope, describeScope, type Scope } from '../access/policy.js';
-import type { Capability, Role } from '../access/roles.js';
+import { channelScope, describeScope } from '../access/policy.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { Capabilities } from '../capabilities/capabilities.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
+import type { HandlerContext, Reply } from '../contract/handler-context.js';
+import type { StartedCapabilities } from '../contract/started.js';
 import { AppError, ErrorCode, isRefusal } from '../errors.js';
 import type { Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
@@ -49,7 +49,7 @@ export interface AppDeps {
   /** Prometheus metrics (`/metrics`). */
   metrics: BotMetrics;
   /** The bot's capabilities, started (`src/capabilities/`): their subcommands, listeners and state. */
-  capabilities: Capabilities;
+  capabilities: StartedCapabilities;
 }
 
 /** `AppDeps.slack`: what the bot holds of each workspace's Slack. */
@@ -75,53 +75,6 @@ export interface Intake {
   drain: Drain;
   /** Time budget of commands and buttons; `INTERACTIVE_BUDGET` unless a test shortens it. */
   budget?: InteractiveBudget;
-}
-
-export interface Reply {
-  text: string;
-  blocks?: KnownBlock[];
-  /** Post to the channel instead of only to the user. */
-  share?: boolean;
-  /** Replace the message the button was on. */
-  replaceOriginal?: boolean;
-}
-
-/** The one object every handler gets (probot style): who asked, where, and how to answer. */
-export interface HandlerContext {
-  deps: AppDeps;
-  teamId: string;
-  userId: string;
-  channelId: string | undefined;
-  /** The interaction's `trigger_id` (commands, buttons): opens a modal within 3 s, once. */
-  triggerId?: string;
-  /** Short id quoted in replies and logs, so a user's report can be matched to the log. */
-  opId: string;
-  /** command, button, view or shortcut. */
-  surface: string;
-  /** What was asked (subcommand, action id, view): set by the listener once known; never user text. */
-  what: string;
-  /** `performance.now()` when the request's handling began. */
-  startedAt: number;
-  logger: Logger;
-  reply(message: Reply): Promise<void>;
-  /**
-   * The language of an answer: the asker's own (`person`, the default: ephemeral replies, private
-   * cards, modals) or the channel's (`channel`: what is shared there).
-   */
-  translator(audience?: 'person' | 'channel'): Promise<Translator>;
-  /** The scope of an action on this channel (the workspace where there is none): see `channelScope`. */
-  here: Scope;
-  /**
-   * Asks the one policy whether the caller may do `capability` on `scope` (what the action changes);
-   * throws a ForbiddenError saying which role `what` needs, and where.
-   */
-  require(capability: Capability, scope: Scope, what: string): Promise<Role>;
-  /**
-   * Runs `work` and records it in the audit log as ok, refused or failed (then rethrows). Refuses to
-   * run at all unless the policy allowed a change (more than `view`) in this request: a change no
-   * role decided is a bug.
-   */
-  audited<T>(action: string, target: string | undefined, work: () => Promise<T>): Promise<T>;
 }
 
 type RespondFn = (message: Record<string, unknown>) => Promise<unknown>;

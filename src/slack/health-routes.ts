@@ -1,15 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Route } from '../contract/http.js';
 import { ConfigError } from '../errors.js';
 import type { AppDeps } from './context.js';
 import { SERVER_TIMEOUTS } from './intake/ack-first-receiver.js';
 import { SlackAuthCheck } from './slack-auth-check.js';
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-export interface Route {
-  path: string;
-  method: string[];
-  handler: Handler;
-}
+export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
  * `/livez` answers 200 whenever this process serves HTTP and never looks at the store or Slack, so a

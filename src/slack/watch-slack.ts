@@ -58,9 +58,9 @@ export class SlackWatchDelivery implements WatchSlack {
   /**
    * `clock`: the bot's one clock (a card's "checked" time is when it is sent); `language` gives a
    * channel's language when a post is rendered (English without it); `lines`, what the
-   * capabilities draw on a card from its facts (`Capabilities.cardLines`), their buttons, lines
+   * capabilities draw on a card from its facts (`StartedCapabilities.cardLines`), their buttons, lines
    * under a failure and sentences in its notice (`cardButtons`, `failureLines`, `cardNotices`);
-   * `drawing.render`, a capability's own post from its view (`Capabilities.render`, ADR 0017), in a
+   * `drawing.render`, a capability's own post from its view (`StartedCapabilities.render`, ADR 0017), in a
    * channel or a thread; `drawing.renderNote`, a note it said about a resource.
    */
   constructor(

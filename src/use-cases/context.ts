@@ -1,9 +1,7 @@
 import { channelScope, type Scope } from '../access/policy.js';
 import type { Capability, Role } from '../access/roles.js';
-import type { Capabilities } from '../capabilities/capabilities.js';
-import type { CapabilityStates } from '../capabilities/capability.js';
-import type { RequestGate } from '../capabilities/request-gate.js';
 import type { Clock } from '../clock.js';
+import type { StartedCapabilities } from '../contract/started.js';
 import type { ResourceKind, ResourceRef } from '../domain/migration-resource.js';
 import { InvalidInputError } from '../errors.js';
 import type { MessageKey, MessageValues } from '../i18n/english.js';
@@ -33,9 +31,8 @@ export interface UseCaseContext {
     /** Where the titles requesters gave what approvals created are kept (`titlesIn`). */
     store?: Store;
     /** The capabilities, whose facts status shows as the watched card does (absent: none). */
-    capabilities?: CapabilityStates &
-      Partial<Pick<RequestGate, 'check'>> &
-      Partial<Pick<Capabilities, 'factsOf'>>;
+    capabilities?: Pick<StartedCapabilities, 'stateOf'> &
+      Partial<Pick<StartedCapabilities, 'check' | 'factsOf'>>;
   };
   /** The scope of an action on the caller's channel (the workspace where there is none). */
   here: Scope;

@@ -21,7 +21,7 @@ export interface Shown {
   /** The title its requester typed, when an approval created it under a name the provider made up. */
   title?: string;
   /**
-   * The capabilities' facts of it, by capability name (`Capabilities.factsOf`), as its watched
+   * The capabilities' facts of it, by capability name (`StartedCapabilities.factsOf`), as its watched
    * card has them on its record: the windows covering it, who is on its failure.
    */
   facts?: Readonly<Record<string, unknown>>;

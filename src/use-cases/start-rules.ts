@@ -1,12 +1,8 @@
-import {
-  type Refusal,
-  type RequestCheck,
-  type RequestGate,
-  refusedError,
-} from '../capabilities/request-gate.js';
+import type { Refusal, RequestCheck, RequestGate } from '../contract/gate.js';
 import type { ResourceKind } from '../domain/migration-resource.js';
 import type { MigrationProvider, ResourceAction } from '../providers/types.js';
 import type { UseCaseContext } from './context.js';
+import { refusedError } from './refused-error.js';
 
 /** The actions that set an existing migration moving again: what a freeze forbids as a start. */
 const STARTS: ReadonlySet<ResourceAction> = new Set(['resume', 'retry']);

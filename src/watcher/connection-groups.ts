@@ -13,7 +13,7 @@ export interface ConnectionGroup {
   name: string;
   /** The watches' keys: their records are read when the connection's poll starts. */
   keys: string[];
-  /** Capabilities' interests in every item of its lists (`Watcher.listing`). */
+  /** Capabilities' interests in every item of its lists (a `watch.listing` part). */
   wanted: Interested[];
 }
 

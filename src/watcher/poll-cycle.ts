@@ -31,7 +31,7 @@ export interface CycleSettings extends DiffSettings, Pick<OutboxSettings, 'postP
   maxPages: number;
   /** Whether a card's thread gets the completion report (and chart) when its resource ends. */
   completionReports: boolean;
-  /** Pages read of a kind listed whole (`Watcher.listing`: every item, to find new resources). */
+  /** Pages read of a kind listed whole (a `watch.listing` part: every item, to find new resources). */
   subscriptionMaxPages: number;
   /** Failed cycles in a row before a connection is reported down and backed off. */
   failThreshold: number;
@@ -224,7 +224,7 @@ export class PollCycle {
   /**
    * Asks the provider what the connection's records watch, unless the connection is gone or backs
    * off; undefined when nothing was observed. What a connection's pages showed whole goes to the
-   * capabilities that asked (`Watcher.listing`), which may start watches.
+   * capabilities that asked (a `watch.listing` part), which may start watches.
    */
   async #poll(
     id: string,
@@ -360,7 +360,7 @@ export class PollCycle {
 
 type Polling = [id: string, group: ConnectionGroup];
 
-/** What a capability adds when a poll sees a run end (`Watcher.atEnding`). */
+/** What a capability adds when a poll sees a run end (its `watch.ending` part). */
 export type { EndingHook, EventHook };
 
 /**

@@ -14,7 +14,7 @@ export interface ListingInterest {
 }
 
 /**
- * What a capability adds to each cycle's list pages (`Watcher.listing`): `interests` is read once
+ * What a capability adds to each cycle's list pages (a `watch.listing` part): `interests` is read once
  * per full cycle (a connection with interests but no watch is polled too); `listed` gets what one
  * connection's pages showed, with that connection's records as read, and returns the watches it
  * created (delivered this cycle, observed from the next).

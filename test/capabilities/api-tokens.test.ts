@@ -1,11 +1,13 @@
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiState } from '../../src/capabilities/api/index.js';
 import { api } from '../../src/capabilities/api/index.js';
 import openapi from '../../src/capabilities/api/openapi.json' with { type: 'json' };
 import { EXIT, run } from '../../src/cli/client.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import { Interactions } from '../harness/interactions.js';
+import { stateIn } from '../harness/started-capabilities.js';
 import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { windowWorld } from '../windows/window-world.js';
@@ -146,14 +148,16 @@ describe('the HTTP API', () => {
     const id = await runningWatched('team-a-copy');
     const mine = await addToken('team-a viewer');
     // Workspace B's admin made this one (one Slack workspace per bot here: made in its store).
-    const made = await api.of(t.bot.deps).tokens.add('T0OTHER01', {
+    const made = await stateIn<ApiState>(t.bot.deps, api).tokens.add('T0OTHER01', {
       name: 'team-b',
       role: 'operator',
       createdBy: 'U0BOB0001',
       createdAt: clock.now(),
     });
     const theirs = made!.secret;
-    expect((await api.of(t.bot.deps).tokens.verify(theirs, clock.now()))?.team).toBe('T0OTHER01');
+    expect((await stateIn<ApiState>(t.bot.deps, api).tokens.verify(theirs, clock.now()))?.team).toBe(
+      'T0OTHER01',
+    );
     const listed = await call('GET', '/api/v1/resources', theirs);
     expect(listed.status).toBe(200);
     expect(listed.body.items).toEqual([]);

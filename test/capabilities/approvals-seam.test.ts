@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { approvals } from '../../src/capabilities/approvals/index.js';
+import { partsOf } from '../harness/started-capabilities.js';
 import { importersOf, SRC, sources } from './folder-importers.js';
 
 /**
@@ -17,7 +18,7 @@ const IMPORTS_IT = /from\s+'[./]*(?:capabilities\/)?approvals\/[^']+'/;
 /** Core files still naming the folder, each with why. */
 const CORE_READERS: Record<string, string> = {
   'capabilities/registry.ts': 'the one list of capabilities',
-  'capabilities/create-form-part.ts': '`CoreApprovals` returns an `ApprovalRecord`',
+  'core-types.ts': 'the contract names `ApprovalRecord` (what `CoreApprovals` returns) through it',
 };
 
 /** Capabilities that build on a request to create: not the core, allowed to read its types. */
@@ -62,12 +63,14 @@ describe('the approvals capability is one folder', () => {
   it('is not a field of AppDeps: listeners reach the started capability', () => {
     const context = readFileSync(path.join(SRC, 'slack/context.ts'), 'utf8');
     const appDeps = /export interface AppDeps \{([\s\S]*?)\n\}/.exec(context)?.[1] ?? '';
-    expect(appDeps).toContain('capabilities: Capabilities;');
+    expect(appDeps).toContain('capabilities: StartedCapabilities;');
     expect(appDeps).not.toMatch(/^\s*approvals\??:/m);
   });
 
   it('declares its settings itself: the settings subcommand is given them as a section', () => {
-    const words = approvals.settingsSections.flatMap((s) => s.forms.map((f) => f.words[0]));
+    const words = (partsOf(approvals).commands?.settingsSections ?? []).flatMap((s) =>
+      s.forms.map((f) => f.words[0]),
+    );
     expect(words).toEqual(['approvals', 'approval-ttl', 'approvers', 'approval-notify']);
     const settings = readFileSync(path.join(SRC, 'slack/listeners/commands/subcommands/settings.ts'), 'utf8');
     expect(settings).not.toMatch(/approvalsChannel|approvalTtlHours|approversGroup|approvalNotify|APPROVER/);

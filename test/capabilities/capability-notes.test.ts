@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Capabilities } from '../../src/capabilities/capabilities.js';
 import { deltaRuns } from '../../src/capabilities/delta-runs/index.js';
 import { type ChainNote, renderChainLine } from '../../src/capabilities/delta-runs/rerun-blocks.js';
 import { type EscalationNote, renderEscalation } from '../../src/capabilities/on-call/escalation-posts.js';
@@ -14,6 +13,7 @@ import { SlackWatchDelivery } from '../../src/slack/watch-slack.js';
 import { cardFacts } from '../../src/watcher/outbox/notification.js';
 import { decodeRecord, encodeRecord } from '../../src/watcher/records/record-codec.js';
 import type { OutboxEntry, WatchRecord } from '../../src/watcher/records/watch-store.js';
+import { startedForReading } from '../harness/started-capabilities.js';
 
 // The watcher's posts name no capability: an escalation step (an event note on-call's job said)
 // and a delta run's chain line (a note delta-runs said) are drawn by their capability's
@@ -73,7 +73,7 @@ function entry(id: string, note: unknown): OutboxEntry {
   };
 }
 
-const caps = new Capabilities([verification, onCall, deltaRuns]);
+const caps = startedForReading([verification, onCall, deltaRuns]);
 
 /** The watcher's Slack over a sender that records what it is asked to post or edit. */
 function delivery(tr = translatorFor('en')) {

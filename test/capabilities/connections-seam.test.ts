@@ -3,12 +3,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { connections } from '../../src/capabilities/connections/index.js';
 import { CONNECTION_WORDS } from '../../src/capabilities/connections/words.js';
-import { CAPABILITIES } from '../../src/capabilities/registry.js';
 import { MESSAGES } from '../../src/i18n/translator.js';
 import type { AppDeps } from '../../src/slack/context.js';
 import { SUBCOMMANDS, subcommandNames } from '../../src/slack/listeners/commands/subcommands/index.js';
 import { ListenerRegistry } from '../../src/slack/listeners/router.js';
+import { partsOf, startedForReading, subcommandsOf } from '../harness/started-capabilities.js';
 import { SRC, sources } from './folder-importers.js';
+
+const READING = startedForReading();
 
 /**
  * Managing connections (`connect`, `connections`, `disconnect`, the connect modal, the list's
@@ -44,22 +46,21 @@ describe('the connections capability is one folder', () => {
   });
 
   it('brings its subcommands through the registry, listed by help where the core listed them', () => {
-    const theirs = CAPABILITIES.flatMap((c) => c.subcommands);
-    const core = SUBCOMMANDS.slice(0, SUBCOMMANDS.length - theirs.length).map((s) => s.name);
+    const core = SUBCOMMANDS.map((s) => s.name);
     expect(core.filter((n) => ['connections', 'connect', 'disconnect'].includes(n))).toEqual([]);
-    expect(connections.subcommands.map((s) => [s.name, s.aliases])).toEqual([
+    expect(subcommandsOf(connections).map((s) => [s.name, s.aliases])).toEqual([
       ['connections', ['conns']],
       ['connect', []],
       ['disconnect', []],
     ]);
-    const names = subcommandNames();
+    const names = subcommandNames(READING);
     const at = names.indexOf('audit');
     expect(names.slice(at, at + 4)).toEqual(['audit', 'connections', 'connect', 'disconnect']);
   });
 
   it('answers its modal and buttons itself, the ones core surfaces post included', () => {
     const registry = new ListenerRegistry();
-    connections.listeners(registry.routes, {} as AppDeps);
+    partsOf(connections).listeners?.(registry.routes, {} as AppDeps);
     expect(registry.entryPoints()).toEqual([
       { surface: 'view', id: 'connection.connect' },
       { surface: 'action', id: 'connection.disconnect' },

@@ -3,6 +3,7 @@ import { cutover } from '../../src/capabilities/cutover/index.js';
 import { ENGLISH } from '../../src/i18n/translator.js';
 import type { AppDeps } from '../../src/slack/context.js';
 import { ListenerRegistry } from '../../src/slack/listeners/router.js';
+import { partsOf } from '../harness/started-capabilities.js';
 import { importersOf } from './folder-importers.js';
 
 /** The cut-over is one capability folder: outside `src/capabilities/cutover/` only the registry names it. */
@@ -16,7 +17,7 @@ describe('the cut-over capability is one folder', () => {
 
   it('answers the ids its posted buttons and open form carry', () => {
     const registry = new ListenerRegistry();
-    cutover.listeners(registry.routes, {} as AppDeps);
+    partsOf(cutover).listeners?.(registry.routes, {} as AppDeps);
     expect(registry.entryPoints()).toEqual([
       { surface: 'action', id: 'cutover.sync.open' },
       { surface: 'view', id: 'cutover.sync.form' },
@@ -28,14 +29,17 @@ describe('the cut-over capability is one folder', () => {
 
   it('offers Keep in sync only under a run that succeeded, where the provider has a delta run', () => {
     const run = { connection: 'oms', kind: 'task' as const, id: 't1', at: 42 };
-    const [button] = cutover.verificationButtons(
+    const [button] = partsOf(cutover).posts!.verificationButtons!(
       { ...run, state: 'succeeded', provider: 'huawei-oms' },
       ENGLISH,
     );
     expect(button).toMatchObject({ action_id: 'cutover.sync.open', text: { text: 'Keep in sync…' } });
-    expect(cutover.verificationButtons({ ...run, state: 'failed', provider: 'huawei-oms' }, ENGLISH)).toEqual(
-      [],
-    );
-    expect(cutover.verificationButtons({ ...run, state: 'succeeded' }, ENGLISH)).toEqual([]);
+    expect(
+      partsOf(cutover).posts!.verificationButtons!(
+        { ...run, state: 'failed', provider: 'huawei-oms' },
+        ENGLISH,
+      ),
+    ).toEqual([]);
+    expect(partsOf(cutover).posts!.verificationButtons!({ ...run, state: 'succeeded' }, ENGLISH)).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { deltaRuns } from '../../src/capabilities/delta-runs/index.js';
 import { ENGLISH } from '../../src/i18n/translator.js';
 import type { AppDeps } from '../../src/slack/context.js';
 import { ListenerRegistry } from '../../src/slack/listeners/router.js';
+import { partsOf } from '../harness/started-capabilities.js';
 import { importersOf, sources } from './folder-importers.js';
 
 /**
@@ -38,7 +39,7 @@ describe('the delta-runs capability is one folder', () => {
 
   it('answers the ids its posted buttons and open modals carry', () => {
     const registry = new ListenerRegistry();
-    deltaRuns.listeners(registry.routes, {} as AppDeps);
+    partsOf(deltaRuns).listeners?.(registry.routes, {} as AppDeps);
     expect(registry.entryPoints()).toEqual([
       { surface: 'action', id: 'verification.rerun' },
       { surface: 'view', id: 'verification.rerun.confirm' },
@@ -47,7 +48,7 @@ describe('the delta-runs capability is one folder', () => {
 
   it('adds its button under a verification post through the seam, only where the provider has one', () => {
     const run = { connection: 'oms', kind: 'task' as const, id: 't1', at: 42 };
-    const [button, ...more] = deltaRuns.verificationButtons(
+    const [button, ...more] = partsOf(deltaRuns).posts!.verificationButtons!(
       { ...run, state: 'succeeded', provider: 'huawei-oms' },
       ENGLISH,
     );
@@ -55,9 +56,14 @@ describe('the delta-runs capability is one folder', () => {
     expect(button).toMatchObject({ action_id: 'verification.rerun' });
     expect(JSON.parse(button!.value!)).toEqual({ c: 'oms', k: 'task', id: 't1', at: 42 });
     expect(
-      deltaRuns.verificationButtons({ ...run, state: 'failed', provider: 'huawei-oms' }, ENGLISH),
+      partsOf(deltaRuns).posts!.verificationButtons!(
+        { ...run, state: 'failed', provider: 'huawei-oms' },
+        ENGLISH,
+      ),
     ).toEqual([]);
-    expect(deltaRuns.verificationButtons({ ...run, state: 'succeeded' }, ENGLISH)).toEqual([]);
+    expect(partsOf(deltaRuns).posts!.verificationButtons!({ ...run, state: 'succeeded' }, ENGLISH)).toEqual(
+      [],
+    );
   });
 
   it('left nothing at the old places but the approvals’ re-export', () => {

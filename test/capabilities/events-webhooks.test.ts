@@ -3,7 +3,9 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events } from '../../src/capabilities/events/index.js';
+import type { EventsState } from '../../src/capabilities/events/state.js';
 import { generateKey } from '../../src/crypto/secret-box.js';
+import { stateIn } from '../harness/started-capabilities.js';
 import { messageText, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
@@ -165,7 +167,7 @@ describe('signed webhooks', () => {
 
   it('takes over an attempt whose replica died after claiming it, and no other replica sends it meanwhile', async () => {
     const id = await addHook('/taken');
-    const s = events.of(t.bot.deps);
+    const s = stateIn<EventsState>(t.bot.deps, events);
     const [team] = await s.hooks.teams();
     const key = `ev:q:${team}:${id}`;
     // Another replica claimed the head and died before any outcome: its mark stays in the queue.

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explain } from '../../src/capabilities/explain/index.js';
 import { EXPLAIN_WORDS } from '../../src/capabilities/explain/words.js';
-import { CAPABILITIES } from '../../src/capabilities/registry.js';
 import { MESSAGES } from '../../src/i18n/translator.js';
 import { SUBCOMMANDS } from '../../src/slack/listeners/commands/subcommands/index.js';
+import { startedForReading, subcommandsOf } from '../harness/started-capabilities.js';
 import { messageText, TestBot } from '../harness/test-bot.js';
 import { importersOf, sources } from './folder-importers.js';
+
+const READING = startedForReading();
 
 /**
  * `/migrate explain` is one capability folder: the subcommand and its words. A failure the bot
@@ -22,11 +24,11 @@ describe('the explain capability is one folder', () => {
   });
 
   it('brings its subcommand through the registry, not the core’s list', () => {
-    const theirs = CAPABILITIES.flatMap((c) => c.subcommands);
-    const core = SUBCOMMANDS.slice(0, SUBCOMMANDS.length - theirs.length).map((s) => s.name);
+    const theirs = READING.subcommands();
+    const core = SUBCOMMANDS.map((s) => s.name);
     expect(core).not.toContain('explain');
-    expect(theirs).toEqual(expect.arrayContaining([...explain.subcommands]));
-    expect(explain.subcommands.map((s) => [s.name, s.aliases])).toEqual([['explain', ['why']]]);
+    expect(theirs).toEqual(expect.arrayContaining([...subcommandsOf(explain)]));
+    expect(subcommandsOf(explain).map((s) => [s.name, s.aliases])).toEqual([['explain', ['why']]]);
   });
 
   it('keeps its words in its folder, none of them the bot’s', () => {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { objects } from '../../src/capabilities/objects/index.js';
+import type { ObjectsState } from '../../src/capabilities/objects/state.js';
 import { runKey } from '../../src/capabilities/objects/state.js';
+import { stateIn } from '../harness/started-capabilities.js';
 import { messageText, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
@@ -79,7 +81,7 @@ describe('a check the bot could not finish', () => {
       const task = t.oms.addTask({ name: 'orphaned', status: 5 });
       // What a replica killed mid-check leaves: its post (drawn by the one editor, as every check's
       // is), and its record, not moved for long.
-      const state = objects.of(t.bot.deps);
+      const state = stateIn<ObjectsState>(t.bot.deps, objects);
       const ref = `hw-prod:${task.id}`;
       const running = { ...RUNNING, outcome: { ...RUNNING.outcome, name: 'orphaned', ref } };
       await state.posts.show(TEAM, { capability: 'objects', id: 'old-check', channel: CHANNEL }, running);
@@ -152,7 +154,7 @@ describe('a check the bot could not finish', () => {
     });
     try {
       // Another post of the workspace spends this window's one edit.
-      const state = objects.of(t.bot.deps);
+      const state = stateIn<ObjectsState>(t.bot.deps, objects);
       const other = { capability: 'objects', id: 'other', channel: CHANNEL };
       await state.posts.show(TEAM, other, { kind: 'stopped', ref: 'hw-prod:a' });
       expect(await state.posts.show(TEAM, other, { kind: 'stopped', ref: 'hw-prod:b' })).toBe('edited');

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { objects } from '../../src/capabilities/objects/index.js';
+import type { ObjectsState } from '../../src/capabilities/objects/state.js';
 import { runKey } from '../../src/capabilities/objects/state.js';
 import { HOSTILE_KEYS } from '../fixtures/hostile-keys.js';
+import { stateIn } from '../harness/started-capabilities.js';
 import { DST_SK, messageText, TestBot } from '../harness/test-bot.js';
 import { until } from '../harness/until.js';
 import { lastDrawn, ObjectsWorld } from './fixtures/objects-world.js';
@@ -160,7 +162,7 @@ describe('/migrate verify: check the buckets of a finished migration', () => {
     expect(post).toContain('<@U0ALICE01> cancelled the check');
     // Once the check has let go of the run (after its CSV), there is nothing left to cancel.
     const key = runKey('T0FAKE001', { connection: 'hw-prod', kind: 'task', id: task.id });
-    await until(async () => (await objects.of(t.bot.deps).kv.get(key)) === undefined, {
+    await until(async () => (await stateIn<ObjectsState>(t.bot.deps, objects).kv.get(key)) === undefined, {
       what: 'the check’s record gone',
       timeoutMs: 10_000,
     });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { onCall } from '../../src/capabilities/on-call/index.js';
+import { partsOf } from '../harness/started-capabilities.js';
 import { importersOf, SRC, sources } from './folder-importers.js';
 
 /**
@@ -18,7 +19,6 @@ const STILL_READ_BY: Record<string, string> = {
   'capabilities/registry.ts': 'the one list of capabilities',
   'capabilities/plans/plan-view.ts': 'who is on a failed line of a plan (on-call’s fact)',
   'capabilities/verification/verification-post.ts': 'the owner of a failed verification’s failure',
-  'settings/workspace-settings.ts': 'the escalation settings’ schema (workspace and channel)',
 };
 
 describe('the on-call capability (claims and escalation) is one folder', () => {
@@ -38,11 +38,9 @@ describe('the on-call capability (claims and escalation) is one folder', () => {
   });
 
   it('declares `settings escalation` itself, a section the settings subcommand is given', () => {
-    expect(onCall.settingsSections.flatMap((s) => s.forms.map((f) => f.words[0]))).toEqual([
-      'escalation',
-      'escalation',
-      'escalation',
-    ]);
+    expect(
+      (partsOf(onCall).commands?.settingsSections ?? []).flatMap((s) => s.forms.map((f) => f.words[0])),
+    ).toEqual(['escalation', 'escalation', 'escalation']);
     const settings = readFileSync(path.join(SRC, 'slack/listeners/commands/subcommands/settings.ts'), 'utf8');
     expect(settings).not.toMatch(/escalation/i);
   });

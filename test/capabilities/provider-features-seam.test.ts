@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bandwidth } from '../../src/capabilities/bandwidth/index.js';
 import { BANDWIDTH_WORDS } from '../../src/capabilities/bandwidth/words.js';
-import { CAPABILITIES } from '../../src/capabilities/registry.js';
 import { syncEvents } from '../../src/capabilities/sync-events/index.js';
 import { SYNC_EVENT_WORDS } from '../../src/capabilities/sync-events/words.js';
 import { LOCALES } from '../../src/i18n/locale.js';
 import { MESSAGES } from '../../src/i18n/translator.js';
 import { SUBCOMMANDS } from '../../src/slack/listeners/commands/subcommands/index.js';
+import { startedForReading, subcommandsOf } from '../harness/started-capabilities.js';
 import { messageText, TestBot } from '../harness/test-bot.js';
 import { importersOf, sources } from './folder-importers.js';
+
+const READING = startedForReading();
 
 /**
  * What a provider may offer beyond the shared actions, each its own folder with its subcommand
@@ -30,15 +32,17 @@ describe('bandwidth and sync events are capability folders', () => {
   });
 
   it('bring their subcommands through the registry, not the core’s list', () => {
-    const theirs = CAPABILITIES.flatMap((c) => c.subcommands);
-    const core = SUBCOMMANDS.slice(0, SUBCOMMANDS.length - theirs.length).map((s) => s.name);
+    const theirs = READING.subcommands();
+    const core = SUBCOMMANDS.map((s) => s.name);
     expect(core).not.toContain('bandwidth');
     expect(core).not.toContain('sync-event');
-    expect(bandwidth.subcommands.map((s) => [s.name, s.aliases])).toEqual([['bandwidth', ['limit']]]);
-    expect(syncEvents.subcommands.map((s) => [s.name, s.aliases])).toEqual([
+    expect(subcommandsOf(bandwidth).map((s) => [s.name, s.aliases])).toEqual([['bandwidth', ['limit']]]);
+    expect(subcommandsOf(syncEvents).map((s) => [s.name, s.aliases])).toEqual([
       ['sync-event', ['sync-objects']],
     ]);
-    expect(theirs).toEqual(expect.arrayContaining([...bandwidth.subcommands, ...syncEvents.subcommands]));
+    expect(theirs).toEqual(
+      expect.arrayContaining([...subcommandsOf(bandwidth), ...subcommandsOf(syncEvents)]),
+    );
   });
 
   it('keep their words in their folders, none of them the bot’s but the refusal both sides say', () => {

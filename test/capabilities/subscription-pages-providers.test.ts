@@ -109,6 +109,7 @@ beforeAll(async () => {
     { clock: world.watcherClock, postPace: TEST_POST_PACE, pageSize: PAGE, completionReports: false },
   );
   following = new Subscriptions(watcher, registry, logger);
+  watcher.listing.push(following.listing);
 });
 
 afterAll(async () => {

@@ -3,6 +3,7 @@ import { subscriptions } from '../../src/capabilities/subscriptions/index.js';
 import { SubscriptionStore, subscriptionKey } from '../../src/capabilities/subscriptions/subscriptions.js';
 import { LocalAtomicKv } from '../../src/store/atomic-kv.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
+import { subcommandsOf } from '../harness/started-capabilities.js';
 import { importersOf, sources } from './folder-importers.js';
 
 /**
@@ -41,7 +42,7 @@ describe('the subscriptions capability is one folder', () => {
   });
 
   it('brings its three subcommands', () => {
-    expect(subscriptions.subcommands.map((s) => s.name)).toEqual([
+    expect(subcommandsOf(subscriptions).map((s) => s.name)).toEqual([
       'subscribe',
       'unsubscribe',
       'subscriptions',

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Subscriptions } from '../../src/capabilities/subscriptions/following.js';
 import { subscriptions } from '../../src/capabilities/subscriptions/index.js';
+import { stateIn } from '../harness/started-capabilities.js';
 import { TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { notifications, postsPerKey } from '../harness/watcher-rig.js';
@@ -32,7 +34,7 @@ beforeEach(async () => {
   t.fakeSlack.clear();
 });
 
-const subs = () => subscriptions.of(t.bot.deps);
+const subs = () => stateIn<Subscriptions>(t.bot.deps, subscriptions);
 const cycle = () => t.bot.deps.watcher.runCycle();
 const fail = (id: string, code = 'OMS.0402') => {
   const task = t.oms.tasks.get(id)!;

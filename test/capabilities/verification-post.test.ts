@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Capabilities } from '../../src/capabilities/capabilities.js';
 import { deltaRuns } from '../../src/capabilities/delta-runs/index.js';
 import { objects } from '../../src/capabilities/objects/index.js';
 import { verification } from '../../src/capabilities/verification/index.js';
@@ -17,6 +16,10 @@ import { duePosts, type EventPost, registerPost, viewSig } from '../../src/watch
 import { showInThread, threadViewEntry } from '../../src/watcher/outbox/thread-views.js';
 import { decodeRecord, encodeRecord } from '../../src/watcher/records/record-codec.js';
 import type { OutboxEntry, WatchRecord } from '../../src/watcher/records/watch-store.js';
+import { partsOf, startedForReading } from '../harness/started-capabilities.js';
+
+/** The registry's capabilities, started on an inert core: their subcommands, as a bot has them. */
+const READING = startedForReading();
 
 // The verification post is the verification capability's own post in the run's thread: drawn by
 // its `render` from the view it hands the watcher's one editor, with the other capabilities'
@@ -71,7 +74,7 @@ function earlier(): Record<string, unknown> {
   };
 }
 
-const caps = new Capabilities([verification, deltaRuns, objects]);
+const caps = startedForReading([verification, deltaRuns, objects]);
 
 describe('the verification post, its capability’s own', () => {
   it('is drawn by the capability, with the others’ buttons under it and its CSV, in every language', () => {
@@ -172,7 +175,7 @@ describe('a capability’s post in a resource’s thread (thread-views)', () => 
 
 describe('`/migrate list unverified`, a list filter the capability contributes', () => {
   it('is the capability’s word, parsed by the core list only as a filter it was given', () => {
-    expect(verification.listFilters.map((f) => f.word)).toEqual(['unverified']);
+    expect((partsOf(verification).commands?.listFilters ?? []).map((f) => f.word)).toEqual(['unverified']);
     expect(parseListQuery('list', ['unverified'], false, undefined, ['unverified']).filter).toBe(
       'unverified',
     );
@@ -181,6 +184,6 @@ describe('`/migrate list unverified`, a list filter the capability contributes',
     expect(
       parseListQuery('list', ['unverified', 'tasks'], false, undefined, ['unverified']),
     ).not.toHaveProperty('filter');
-    expect(() => findSubcommand('list')!.check(['unverified'], false)).not.toThrow();
+    expect(() => findSubcommand('list', READING)!.check(['unverified'], false)).not.toThrow();
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { verification } from '../../src/capabilities/verification/index.js';
 import type { AppDeps } from '../../src/slack/context.js';
 import { ListenerRegistry } from '../../src/slack/listeners/router.js';
+import { partsOf } from '../harness/started-capabilities.js';
 import { importersOf, sources } from './folder-importers.js';
 
 /**
@@ -61,7 +62,7 @@ describe('the verification capability (verification and sign-off) is one folder'
 
   it('answers the ids its posted buttons and open modals carry', () => {
     const registry = new ListenerRegistry();
-    verification.listeners(registry.routes, {} as AppDeps);
+    partsOf(verification).listeners?.(registry.routes, {} as AppDeps);
     expect(registry.entryPoints()).toEqual([
       { surface: 'action', id: 'verification.signoff' },
       { surface: 'view', id: 'verification.signoff.note' },

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Capabilities } from '../../src/capabilities/capabilities.js';
 import { eventsOfEntries } from '../../src/capabilities/events/envelope.js';
 import { windows } from '../../src/capabilities/windows/windows.js';
 import { ENGLISH } from '../../src/i18n/translator.js';
@@ -11,6 +10,7 @@ import { cardFacts, type EventNote, eventNote } from '../../src/watcher/outbox/n
 import { decodeRecord, encodeRecord } from '../../src/watcher/records/record-codec.js';
 import { liveNowOfBefore } from '../../src/watcher/records/record-expand.js';
 import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
+import { startedForReading } from '../harness/started-capabilities.js';
 
 // A window's own action was a `window` field of the last action (a watch record's `requested`, an
 // event note, a stored last action); it is now the windows' `via`, drawn by their hooks. What an
@@ -24,7 +24,7 @@ const AT = Date.parse('2026-11-27T22:00:00Z');
 const WINDOW = { id: 'w0a1b2c', name: 'nightly', zone: 'UTC', until: Date.parse('2026-11-28T06:00:00Z') };
 const OLD_REQUESTED = { action: 'pause', by: BOB, at: AT, window: WINDOW };
 const VIA = { capability: 'windows', said: WINDOW };
-const caps = new Capabilities([windows]);
+const caps = startedForReading([windows]);
 
 /** The fixture's record, paused, with `extra` as an earlier build wrote them (plain JSON). */
 function plainWith(extra: Record<string, unknown>): Record<string, unknown> {

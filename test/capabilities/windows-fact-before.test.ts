@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeRecord, encodeRecord } from '../../src/watcher/records/record-codec.js';
 import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
+import { startedForReading } from '../harness/started-capabilities.js';
 
 // ADR 0014: the windows capability's fact of a resource is `facts.windows`, no longer a field of
 // the watch record. A record written before (plain `windows`, compact `wn`) is read as that fact.
@@ -70,7 +71,12 @@ describe('a window-refused note written before it was the windows’ own post', 
     expect(read.outbox[0]!.note).toEqual({ kind: 'view', capability: 'windows', id: entry.key, view: NOTE });
     const { windows } = await import('../../src/capabilities/windows/windows.js');
     const { ENGLISH } = await import('../../src/i18n/translator.js');
-    const drawn = windows.render((read.outbox[0]!.note as { view: unknown }).view, ENGLISH, 0);
+    const drawn = startedForReading([windows]).render(
+      'windows',
+      (read.outbox[0]!.note as { view: unknown }).view,
+      ENGLISH,
+      0,
+    );
     expect(drawn?.text).toContain('`/migrate window remove w0a1b2c`');
     expect(drawn?.text).toContain('<@U0BOB0001>');
   });

@@ -7,6 +7,7 @@ import { STEP_CALLBACKS } from '../../src/capabilities/workflow-steps/step-defin
 import type { AppDeps } from '../../src/slack/context.js';
 import { registerRoutes } from '../../src/slack/listeners/index.js';
 import { ListenerRegistry } from '../../src/slack/listeners/router.js';
+import { partsOf } from '../harness/started-capabilities.js';
 import { TestBot } from '../harness/test-bot.js';
 import { importersOf, SRC, sources } from './folder-importers.js';
 
@@ -34,7 +35,7 @@ describe('the workflow-steps capability is one folder', () => {
   it('registers every step of manifest.yml through its listeners', () => {
     expect(CAPABILITIES).toContain(workflowSteps);
     const registry = new ListenerRegistry();
-    workflowSteps.listeners(registry.routes, {} as AppDeps);
+    partsOf(workflowSteps).listeners?.(registry.routes, {} as AppDeps);
     expect(registry.entryPoints()).toEqual(
       Object.values(STEP_CALLBACKS).map((id) => ({ surface: 'function', id })),
     );

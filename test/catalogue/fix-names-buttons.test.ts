@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { Capabilities } from '../../src/capabilities/capabilities.js';
 import { CAPABILITIES } from '../../src/capabilities/registry.js';
 import { allCatalogueEntries, type CatalogueEntry, explainForDisplay } from '../../src/catalogue/explain.js';
 import type { MigrationResource, ResourceKind } from '../../src/domain/migration-resource.js';
@@ -13,6 +12,7 @@ import { drawnOnCard } from '../../src/slack/blocks/capability-drawing.js';
 import { renderFailureExplanation } from '../../src/slack/blocks/failure-explanation.js';
 import { renderResourceCard } from '../../src/slack/blocks/resource-card.js';
 import { renderEventReply } from '../../src/slack/blocks/watch-notifications.js';
+import { startedForReading } from '../harness/started-capabilities.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 import { placeholderConnection } from '../helpers/placeholder-connection.js';
 
@@ -130,7 +130,7 @@ function fixLines(message: Message, tr: Translator): string[] {
 }
 
 /** What the bot's capabilities add to a failure's buttons (I'm on it). */
-const DRAWING = new Capabilities(CAPABILITIES);
+const DRAWING = startedForReading(CAPABILITIES);
 
 /** Every surface an entry's failure is told on, in `locale`: its buttons and its fix lines. */
 function surfacesOf(

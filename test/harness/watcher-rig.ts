@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { FakeSlack, type RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { SimClock } from '../../dev/simulators/kit.js';
-import { Capabilities } from '../../src/capabilities/capabilities.js';
 import { deltaRuns } from '../../src/capabilities/delta-runs/index.js';
 import { onCall } from '../../src/capabilities/on-call/index.js';
 import { Subscriptions } from '../../src/capabilities/subscriptions/following.js';
@@ -25,6 +24,7 @@ import { Watcher, type WatcherOptions } from '../../src/watcher/watcher.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 import { dropKeys, TEST_REDIS_URL } from './redis-admin.js';
 import { SlackHistoryProxy } from './slack-history-proxy.js';
+import { startedForReading } from './started-capabilities.js';
 import { BOT_TOKEN, HW_AK, HW_SK, omsConnection, PROJECT_ID, SIGNING_SECRET } from './test-bot.js';
 import { TestClock } from './test-clock.js';
 import { until } from './until.js';
@@ -179,7 +179,7 @@ export async function startRig(world: WatchWorld, options: RigOptions = {}): Pro
         world.watcherClock,
         // The capabilities draw their posts and notes in the run's thread (a verification, an
         // escalation step, a delta run's chain line) and the card's verification sentence.
-        new Capabilities([verification, onCall, deltaRuns]),
+        startedForReading([verification, onCall, deltaRuns]),
       ),
     },
     {
@@ -197,7 +197,10 @@ export async function startRig(world: WatchWorld, options: RigOptions = {}): Pro
   );
   // The bot's verification capability, as its start registers it (with completion reports on).
   watcher.atEnding.push(verifyEnding);
+  // And the subscriptions', as its `watch` part hands them to the watcher.
   const subscriptions = new Subscriptions(watcher, connections, logger);
+  watcher.listing.push(subscriptions.listing);
+  watcher.counting.push((teamId) => subscriptions.store.use(teamId));
   return {
     watcher,
     subscriptions,

@@ -4,6 +4,7 @@ import { CAPABILITIES } from '../../src/capabilities/registry.js';
 import { LOCALES as ALL_LOCALES, LOCALES } from '../../src/i18n/locale.js';
 import { MESSAGES, translatorFor } from '../../src/i18n/translator.js';
 import { labels } from '../fixtures/labels/labels.js';
+import { subcommandsOf } from '../harness/started-capabilities.js';
 
 /**
  * What a message expects from the code: each argument with its kind, and a select's options
@@ -95,7 +96,7 @@ describe('capabilities’ own words', () => {
       const own = new Set([
         `${c.name}.`,
         `${c.name.replace(/s$/, '')}.`,
-        ...c.subcommands.flatMap((s) => [`${s.name}.`, `help.summary.${s.name}`, `help.line.${s.name}`]),
+        ...subcommandsOf(c).flatMap((s) => [`${s.name}.`, `help.summary.${s.name}`, `help.line.${s.name}`]),
         ...(c.wordPrefixes ?? []),
       ]);
       for (const key of Object.keys(words.en)) {

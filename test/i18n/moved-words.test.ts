@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { Capabilities } from '../../src/capabilities/capabilities.js';
 import { GUARDRAIL_WORDS } from '../../src/capabilities/guardrails/words.js';
 import { CAPABILITIES } from '../../src/capabilities/registry.js';
 import { OutcomeUnknownError } from '../../src/errors.js';
@@ -9,6 +8,7 @@ import { MESSAGES, translatorFor } from '../../src/i18n/translator.js';
 
 import { errorText } from '../../src/slack/blocks/create/flow-modals.js';
 import { renderError } from '../../src/slack/blocks/error-message.js';
+import { startedForReading } from '../harness/started-capabilities.js';
 
 const ENGLISH_TR = translatorFor('en');
 
@@ -31,7 +31,7 @@ function storedError(): OutcomeUnknownError {
 
 describe('a stored key that moved into a capability’s words', () => {
   const approvals = CAPABILITIES.find((c) => c.name === 'approvals')!;
-  new Capabilities(CAPABILITIES);
+  startedForReading(CAPABILITIES);
 
   it('left the bot’s catalogues for the capability’s', () => {
     for (const locale of LOCALES) {

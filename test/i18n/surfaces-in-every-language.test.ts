@@ -20,7 +20,6 @@ import {
 } from '../../src/capabilities/connections/connection-list.js';
 import { CONNECTION_WORDS, own } from '../../src/capabilities/connections/words.js';
 import { EXPLAIN_WORDS } from '../../src/capabilities/explain/words.js';
-import { CAPABILITIES } from '../../src/capabilities/registry.js';
 import {
   renderSubscribed,
   renderSubscriptionList,
@@ -61,10 +60,16 @@ import { renderResourceList } from '../../src/slack/blocks/resource-list.js';
 import { renderActed, renderDeletePlan, renderWatched } from '../../src/slack/blocks/use-case-replies.js';
 import { renderParentCard, renderWatchNotification } from '../../src/slack/blocks/watch-notifications.js';
 import { requestFromForm } from '../../src/slack/create-forms/index.js';
-import { SUBCOMMANDS } from '../../src/slack/listeners/commands/subcommands/index.js';
+import { allSubcommands } from '../../src/slack/listeners/commands/subcommands/index.js';
 import { brokenFixParts } from '../../src/watcher/outbox/broken-channel.js';
 import type { WatchEvent } from '../../src/watcher/records/watch-store.js';
 import { viewLimitProblems } from '../harness/interactions.js';
+import { startedForReading } from '../harness/started-capabilities.js';
+
+/** The registry's capabilities, started on an inert core: their subcommands, as a bot has them. */
+const READING = startedForReading();
+/** Every subcommand a bot answers but help: the core's, then its capabilities'. */
+const SUBCOMMANDS = allSubcommands(READING).slice(1);
 
 /**
  * Every translated surface, in every language, with the longest inputs it takes (a 250-character
@@ -317,7 +322,8 @@ describe.each(LOCALES)('every translated surface in %s keeps within Slack limits
     }
     // A time window the policy refused to its setter: said in the thread, with the way out.
     for (const action of ['pause', 'cap', 'resume'] as const) {
-      const refused = windows.render(
+      const refused = READING.render(
+        'windows',
         { kind: 'window-refused', window: { id: 'w0a1b2c', name: LONG }, by: 'U0WINBOB1', action },
         tr,
         Date.now(),
@@ -574,8 +580,8 @@ describe.each(LOCALES)(
             privateMetadata: '{}',
             tr,
             // The capabilities' fields and buttons (a start time, a plan, Check against policy).
-            extraInputs: CAPABILITIES.flatMap((c) => c.createFields(tr, {}, { zone: 'Asia/Seoul' })),
-            extraActions: CAPABILITIES.flatMap((c) => c.createActions(tr)),
+            extraInputs: READING.createFields(tr, {}, { zone: 'Asia/Seoul' }),
+            extraActions: READING.createActions(tr),
           }) as unknown as Record<string, unknown>;
           expect(viewLimitProblems(view), `${locale} ${target.provider} ${target.kind}`).toEqual([]);
           const text = JSON.stringify(view);

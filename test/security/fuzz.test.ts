@@ -6,12 +6,16 @@ import { splitCommand } from '../../src/slack/command-text.js';
 import { decodeListPage } from '../../src/slack/list-query.js';
 import { findSubcommand, subcommandNames } from '../../src/slack/listeners/commands/subcommands/index.js';
 import { decodeResourceButton } from '../../src/slack/resource-button.js';
+import { startedForReading } from '../harness/started-capabilities.js';
 import { FUZZ_OPTIONS, FUZZ_RUNS } from './fuzz-settings.js';
+
+/** The registry's capabilities, started on an inert core: their subcommands, as a bot has them. */
+const READING = startedForReading();
 
 /** Words users type, mixed with hostile and mobile-mangled ones. */
 const word = fc.oneof(
   fc.constantFrom(
-    ...subcommandNames(),
+    ...subcommandNames(READING),
     'share',
     '—share',
     '--share',
@@ -41,7 +45,7 @@ const commandText = fc.array(word, { maxLength: 8 }).map((words) => words.join('
 /** Either a parsed command or a specific refusal; nothing else may escape the parser. */
 function parseOutcome(text: string): 'parsed' | 'refused' {
   const { head, args, share } = splitCommand(text);
-  const subcommand = findSubcommand(head ?? 'help');
+  const subcommand = findSubcommand(head ?? 'help', READING);
   if (!subcommand) return 'refused';
   try {
     subcommand.check(args, share);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Subscriptions } from '../../src/capabilities/subscriptions/following.js';
 import { subscriptions } from '../../src/capabilities/subscriptions/index.js';
+import { stateIn } from '../harness/started-capabilities.js';
 import { buttons, messageText, TestBot } from '../harness/test-bot.js';
 
 /**
@@ -38,14 +40,14 @@ describe('redteam36: a channel admin names another channel as the target', () =>
   it('subscribe #general, typed in #sandbox: refused, nothing added', async () => {
     const answer = await asChannelAdmin(`subscribe hw-prod all <#${GENERAL}|general>`);
     expect(refused(answer), answer.slice(0, 300)).toBe(true);
-    const subs = await subscriptions.of(t.bot.deps).store.list(TEAM, GENERAL);
+    const subs = await stateIn<Subscriptions>(t.bot.deps, subscriptions).store.list(TEAM, GENERAL);
     expect(subs.map((s) => s.mode)).toEqual(['failures']);
   });
 
   it('unsubscribe #general, typed in #sandbox: refused, still subscribed', async () => {
     const answer = await asChannelAdmin(`unsubscribe hw-prod <#${GENERAL}|general>`);
     expect(refused(answer), answer.slice(0, 300)).toBe(true);
-    expect(await subscriptions.of(t.bot.deps).store.list(TEAM, GENERAL)).toHaveLength(1);
+    expect(await stateIn<Subscriptions>(t.bot.deps, subscriptions).store.list(TEAM, GENERAL)).toHaveLength(1);
   });
 
   it('watch in #general, typed in #sandbox: refused', async () => {

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineCapability } from '../../src/capabilities/capability.js';
 import { EXPLAIN_WORDS } from '../../src/capabilities/explain/words.js';
-import { CAPABILITIES } from '../../src/capabilities/registry.js';
+import type { Capability } from '../../src/contract/capability.js';
+import { defineSubcommand } from '../../src/contract/subcommand.js';
 import { defineWords } from '../../src/i18n/words.js';
-import { defineSubcommand } from '../../src/slack/listeners/commands/subcommand.js';
+import { startedForReading } from '../harness/started-capabilities.js';
 import { messageText, TestBot } from '../harness/test-bot.js';
+
+const READING = startedForReading();
 
 /**
  * `/migrate help`'s first screen lists a capability's subcommand (`explain`) because the
@@ -34,27 +36,26 @@ const NOTES_WORDS = defineWords(
   },
 );
 
-const notes = defineCapability<undefined>({
+const notes: Capability = {
   name: 'notes',
-  start: () => undefined,
   words: NOTES_WORDS,
-  subcommands: [
-    defineSubcommand<Record<string, never>>({
-      name: 'notes',
-      needs: 'view',
-      usage: '/migrate notes',
-      summary: NOTES_WORDS.en['help.summary.notes'],
-      words: NOTES_WORDS,
-      example: () => '/migrate notes',
-      firstLine: () => '/migrate notes today',
-      helpButton: 'use',
-      related: [],
-      parse: () => ({}),
-      run: async (ctx) => {
-        await ctx.reply({ text: 'no notes' });
-      },
-    }),
-  ],
+  start: () => ({ commands: { subcommands: [NOTES] } }),
+};
+
+const NOTES = defineSubcommand<Record<string, never>>({
+  name: 'notes',
+  needs: 'view',
+  usage: '/migrate notes',
+  summary: NOTES_WORDS.en['help.summary.notes'],
+  words: NOTES_WORDS,
+  example: () => '/migrate notes',
+  firstLine: () => '/migrate notes today',
+  helpButton: 'use',
+  related: [],
+  parse: () => ({}),
+  run: async (ctx) => {
+    await ctx.reply({ text: 'no notes' });
+  },
 });
 
 const HELP_SOURCES = ['slack/listeners/commands/subcommands/help.ts', 'slack/blocks/help.ts'];
@@ -62,7 +63,7 @@ const HELP_SOURCES = ['slack/listeners/commands/subcommands/help.ts', 'slack/blo
 describe('the core’s help names no capability', () => {
   it.each(HELP_SOURCES)('%s has no capability’s subcommand as a literal', (file) => {
     const text = readFileSync(path.join(import.meta.dirname, '..', '..', 'src', file), 'utf8');
-    const names = CAPABILITIES.flatMap((c) => c.subcommands.flatMap((s) => [s.name, ...s.aliases]));
+    const names = READING.subcommands().flatMap((s) => [s.name, ...s.aliases]);
     expect(names).toContain('explain');
     expect(names.filter((name) => new RegExp(`['\`/]${name}\\b`).test(text))).toEqual([]);
   });

@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUIRED_ROLE } from '../../src/access/roles.js';
 import { code } from '../../src/slack/blocks/mrkdwn.js';
-import { SUBCOMMANDS } from '../../src/slack/listeners/commands/subcommands/index.js';
+import { allSubcommands } from '../../src/slack/listeners/commands/subcommands/index.js';
+import { startedForReading } from '../harness/started-capabilities.js';
 import { buttons, messageText, omsConnection, TestBot } from '../harness/test-bot.js';
+
+/** The registry's capabilities, started on an inert core: their subcommands, as a bot has them. */
+const READING = startedForReading();
+/** Every subcommand a bot answers but help: the core's, then its capabilities'. */
+const SUBCOMMANDS = allSubcommands(READING).slice(1);
 
 // Issue #13, "Help and the terminal": short help fits the person (what they can run, examples that
 // run here), `help all` for the rest, admin commands not shown as runnable to a viewer.

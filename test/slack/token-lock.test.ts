@@ -1,9 +1,9 @@
 import type { InstallationQuery } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FakeInstallGrant } from '../../dev/fake-slack/fake-oauth.js';
+import type { ListenerRoutes } from '../../src/contract/listeners.js';
 import { generateKey } from '../../src/crypto/secret-box.js';
 import { registerRoutes } from '../../src/slack/listeners/index.js';
-import type { ListenerRoutes } from '../../src/slack/listeners/router.js';
 import { SlackClients } from '../../src/slack/slack-clients.js';
 import { LeaseLocks } from '../../src/store/lease-lock.js';
 import { installVia, oauthEnv } from '../harness/oauth-install.js';

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
+import type { Subscriptions } from '../../src/capabilities/subscriptions/following.js';
 import { subscriptions } from '../../src/capabilities/subscriptions/index.js';
 import { ConnectBot } from '../harness/connect-bot.js';
+import { stateIn } from '../harness/started-capabilities.js';
 import { messageText } from '../harness/test-bot.js';
 
 // Issue 40 §5 "Uninstall keeps tenant data": `app_uninstalled` (signed, as Slack sends it) deletes
@@ -54,7 +56,7 @@ async function dataOf(teamId: string) {
     connections: deps.connections.forTeam(teamId).filter((x) => deps.connections.isStored(x)).length,
     storedConnections: await deps.store.get(`state:connections:${teamId}`),
     watches: (await deps.watcher.list(teamId)).length,
-    subscriptions: (await subscriptions.of(deps).store.list(teamId)).length,
+    subscriptions: (await stateIn<Subscriptions>(deps, subscriptions).store.list(teamId)).length,
     grants: await deps.store.get(`state:access:${teamId}`),
     settings: await deps.store.get(`state:settings:${teamId}`),
     audit: await deps.store.get(`state:audit:${teamId}`),

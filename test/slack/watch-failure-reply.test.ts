@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Capabilities } from '../../src/capabilities/capabilities.js';
 import { CAPABILITIES } from '../../src/capabilities/registry.js';
 import { ENGLISH } from '../../src/i18n/translator.js';
 import { renderEventReply } from '../../src/slack/blocks/watch-notifications.js';
 import type { EventNote } from '../../src/watcher/outbox/notification.js';
+import { startedForReading } from '../harness/started-capabilities.js';
 
 function failed(code: string | undefined): EventNote {
   return {
@@ -29,7 +29,7 @@ function failed(code: string | undefined): EventNote {
 
 const buttonsOf = (note: EventNote) =>
   (
-    renderEventReply(note, ENGLISH, new Capabilities(CAPABILITIES)).blocks.find(
+    renderEventReply(note, ENGLISH, startedForReading(CAPABILITIES)).blocks.find(
       (b) => b.type === 'actions',
     ) as { elements: { action_id: string; text: { text: string }; style?: string }[] } | undefined
   )?.elements ?? [];

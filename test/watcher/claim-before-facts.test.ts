@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Capabilities } from '../../src/capabilities/capabilities.js';
 import { CAPABILITIES } from '../../src/capabilities/registry.js';
 import { ENGLISH } from '../../src/i18n/translator.js';
 import { renderFailureListing } from '../../src/slack/blocks/failure-listing.js';
@@ -9,13 +8,14 @@ import { listingNote, liveNow } from '../../src/watcher/outbox/living-posts.js';
 import { cardFacts, eventNote } from '../../src/watcher/outbox/notification.js';
 import { decodeRecord, encodeRecord } from '../../src/watcher/records/record-codec.js';
 import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
+import { startedForReading } from '../harness/started-capabilities.js';
 
 /**
  * Issue 58 items 1 and 8: who is on a failure is on-call's fact (`facts['on-call'].onFailure`).
  * Records earlier builds stored with the claim as a field of their own (`claim`, compact `cl`), and
  * a listing line's `now.claim`, still show it: on the card and on the failure post.
  */
-const DRAWING = new Capabilities(CAPABILITIES);
+const DRAWING = startedForReading(CAPABILITIES);
 const FIXTURE: Record<string, string> = JSON.parse(
   readFileSync(new URL('./fixtures/records-before-compact.json', import.meta.url), 'utf8'),
 );

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Subscriptions } from '../../src/capabilities/subscriptions/following.js';
 import { subscriptions as following } from '../../src/capabilities/subscriptions/index.js';
 import { SubscriptionStore } from '../../src/capabilities/subscriptions/subscriptions.js';
 import { STEP_CALLBACKS } from '../../src/capabilities/workflow-steps/step-definitions.js';
@@ -14,7 +15,11 @@ import {
   viewSubmissionBody,
 } from '../harness/interactions.js';
 import { FORM, newTriggerId, postSigned } from '../harness/slack-requests.js';
+import { startedForReading, stateIn } from '../harness/started-capabilities.js';
 import { omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
+
+/** The registry's capabilities, started on an inert core: their subcommands, as a bot has them. */
+const READING = startedForReading();
 
 /**
  * Issue 36, item 4, the seam: every entry point the app registers (each `/migrate` subcommand,
@@ -102,7 +107,8 @@ afterAll(async () => {
 });
 
 const watches = async () => (await t.bot.deps.watcher.list(TEAM)).length;
-const subscriptions = async () => (await following.of(t.bot.deps).store.list(TEAM)).length;
+const subscriptions = async () =>
+  (await stateIn<Subscriptions>(t.bot.deps, following).store.list(TEAM)).length;
 
 /**
  * Waits for the answer on `responseId`, a short while: most of these requests are refused at once.
@@ -167,7 +173,7 @@ describe('every entry point that can add a watch or a subscription passes the ca
     for (const { surface, pattern } of entries) {
       const id = sample(pattern);
       if (surface === 'command') {
-        for (const name of subcommandNames())
+        for (const name of subcommandNames(READING))
           for (const args of [`hw-prod:${other} ${where}`, `hw-prod all ${where}`, `${other}`]) {
             const { responseId } = await t.command(`${name} ${args}`, {
               userId: ADMIN,

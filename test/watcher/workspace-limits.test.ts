@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Subscriptions } from '../../src/capabilities/subscriptions/following.js';
 import { subscriptions } from '../../src/capabilities/subscriptions/index.js';
 import { encodeResourceButton } from '../../src/slack/resource-button.js';
+import { stateIn } from '../harness/started-capabilities.js';
 import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 import { notifications } from '../harness/watcher-rig.js';
 
@@ -23,7 +25,7 @@ describe.each(['memory', 'sqlite'] as const)('caps per workspace (%s store)', (k
   const t = new TestBot();
   const dir = mkdtempSync(path.join(tmpdir(), 'mb-caps-'));
   const watcher = () => t.bot.deps.watcher;
-  const subs = () => subscriptions.of(t.bot.deps);
+  const subs = () => stateIn<Subscriptions>(t.bot.deps, subscriptions);
   const ask = async (text: string) => messageText(await t.ask(text, { userId: OPERATOR }));
   const task = (name: string) => t.oms.addTask({ name, status: 2 }).id;
   const watchedIds = async () => (await watcher().list(TEAM)).map((r) => r.watch.id).sort();

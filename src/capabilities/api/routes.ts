@@ -1,16 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TOKEN_RATE, takeRequest } from '../../access/request-rate.js';
+import type { CapabilityCore } from '../../contract/capability.js';
+import type { Route } from '../../contract/http.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
 import { titlesIn } from '../../resources/resource-titles.js';
 import { displayName } from '../../slack/blocks/display-name.js';
 import { parseRef, STATE_WORDS } from '../../slack/command-text.js';
 import type { AppDeps } from '../../slack/context.js';
-import type { Route } from '../../slack/health-routes.js';
 import { actOnResource } from '../../use-cases/act-on-resource.js';
 import type { UseCaseContext } from '../../use-cases/context.js';
 import { showResource } from '../../use-cases/show-resource.js';
-import type { CapabilityCore } from '../capability.js';
 import openapi from './openapi.json' with { type: 'json' };
 import { sendJson, sendProblem, sendUnauthorized } from './problem.js';
 import { createRequest, requestBody, showRequest } from './requests.js';

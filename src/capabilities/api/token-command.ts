@@ -1,11 +1,7 @@
 import { WORKSPACE } from '../../access/policy.js';
+import { defineSubcommand, formWord, type SubcommandForm } from '../../contract/subcommand.js';
 import { InvalidInputError } from '../../errors.js';
 import { code, escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
-import {
-  defineSubcommand,
-  formWord,
-  type SubcommandForm,
-} from '../../slack/listeners/commands/subcommand.js';
 import { parseChannel } from '../../slack/mentions.js';
 import { TOKEN_ROLES, type TokenRole, type TokenStore } from './tokens.js';
 import { API_WORDS } from './words.js';

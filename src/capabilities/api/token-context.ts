@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { channelScope } from '../../access/policy.js';
+import type { CapabilityCore } from '../../contract/capability.js';
 import { AppError, ErrorCode, isRefusal } from '../../errors.js';
 import type { UseCaseContext } from '../../use-cases/context.js';
-import type { CapabilityCore } from '../capability.js';
 import type { ApiToken } from './tokens.js';
 
 /** Who a token is in the audit log and the policy's decisions: never a person. */

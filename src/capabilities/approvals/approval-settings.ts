@@ -1,4 +1,6 @@
 import { WORKSPACE } from '../../access/policy.js';
+import type { SettingsChange, SettingsSection } from '../../contract/settings-section.js';
+import { formWord, type SubcommandForm } from '../../contract/subcommand.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Translator } from '../../i18n/translator.js';
 import {
@@ -6,9 +8,7 @@ import {
   approvalNotifyMode,
   type WorkspaceSettings,
 } from '../../settings/workspace-settings.js';
-import { formWord, type SubcommandForm } from '../../slack/listeners/commands/subcommand.js';
 import { parseChannel, parseSubject } from '../../slack/mentions.js';
-import type { SettingsChange, SettingsSection } from '../settings-section.js';
 import { APPROVAL_WORDS, type ApprovalKey } from './words.js';
 
 const FORMS: readonly SubcommandForm[] = [

@@ -2,7 +2,9 @@ import type { AccessControl } from '../../access/access-control.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { Clock } from '../../clock.js';
 import type { ConnectionRegistry } from '../../connections/connection-registry.js';
-import type { MigrationResource, ResourceKind } from '../../domain/migration-resource.js';
+import type { CreateRequestInput } from '../../contract/create-form.js';
+import type { RequestGate } from '../../contract/gate.js';
+import type { MigrationResource } from '../../domain/migration-resource.js';
 import type { Logger } from '../../logger.js';
 import type { CreateImpact } from '../../providers/definition.js';
 import type { ResourceAction } from '../../providers/types.js';
@@ -12,9 +14,7 @@ import type { SettingsStore } from '../../settings/workspace-settings.js';
 import type { AtomicKv } from '../../store/atomic-kv.js';
 import type { RestoredFrom } from '../../store/backup-marks.js';
 import type { Store } from '../../store/create-store.js';
-import type { CreateRequestInput } from '../create-form-part.js';
 import type { PreflightRecord } from '../preflight-record.js';
-import type { RequestGate } from '../request-gate.js';
 import type { ApprovalRecord } from './approval-record.js';
 import type { ApproverMessage } from './approval-store.js';
 
@@ -67,7 +67,7 @@ export interface ApprovalServiceOptions {
    * started on it may have been made by the bot that ran until then, so it is not made again.
    */
   restored?: RestoredFrom;
-  /** The capabilities' checks of a request: made, approved, started (`request-gate.ts`). */
+  /** The capabilities' checks of a request: made, approved, started (`contract/gate.ts`). */
   gate?: RequestGate;
 }
 

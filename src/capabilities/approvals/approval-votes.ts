@@ -1,14 +1,9 @@
 import type { AuditEntry } from '../../audit/audit-log.js';
+import { type CheckStage, type GateOutcome, OPEN_GATE, type RequestCheck } from '../../contract/gate.js';
 import { InvalidInputError } from '../../errors.js';
 import { createTarget, summarizeCreateRequest } from '../../providers/create-request.js';
 import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
-import {
-  type CheckStage,
-  type GateOutcome,
-  OPEN_GATE,
-  type RequestCheck,
-  refusedError,
-} from '../request-gate.js';
+import { refusedError } from '../../use-cases/refused-error.js';
 import type { ApprovalRecord } from './approval-record.js';
 import type { ApprovalStore } from './approval-store.js';
 import type { ApprovalServiceOptions, Decision, DecisionInput } from './approval-types.js';

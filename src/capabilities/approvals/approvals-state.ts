@@ -1,7 +1,7 @@
 import type { AccessControl } from '../../access/access-control.js';
 import type { Clock } from '../../clock.js';
+import type { StartedCapabilities } from '../../contract/started.js';
 import type { Logger } from '../../logger.js';
-import type { CapabilityStates } from '../capability.js';
 import type { ApprovalService } from './approval-service.js';
 
 /** The capability's name: its jobs' prefix. */
@@ -16,6 +16,6 @@ export interface ApprovalsState {
 }
 
 /** The started capability's service, for its listeners and the surfaces that show requests. */
-export function approvalsOf(deps: { capabilities: CapabilityStates }): ApprovalService {
+export function approvalsOf(deps: { capabilities: StartedCapabilities }): ApprovalService {
   return (deps.capabilities.stateOf(APPROVALS) as ApprovalsState).service;
 }

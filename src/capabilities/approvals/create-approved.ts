@@ -1,9 +1,9 @@
 import type { AuditEntry } from '../../audit/audit-log.js';
+import type { RequestSettled } from '../../contract/gate.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { summarizeCreateRequest } from '../../providers/create-request.js';
 import type { ResourceAction } from '../../providers/types.js';
 import type { ResourceTitles } from '../../resources/resource-titles.js';
-import type { RequestSettled } from '../request-gate.js';
 import { failureShown } from './approval-failure.js';
 import type { ApprovalRecord } from './approval-record.js';
 import type { ApprovalStore } from './approval-store.js';

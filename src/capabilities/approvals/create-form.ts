@@ -1,8 +1,7 @@
 import type { KnownBlock } from '@slack/types';
+import type { CreateFormPart } from '../../contract/create-form.js';
 import type { Translator } from '../../i18n/translator.js';
 import { plain } from '../../slack/blocks/create/modal-kit.js';
-import type { CreateFormPart } from '../create-form-part.js';
-import type { ApprovalsState } from './approvals-state.js';
 import { startFromForm, startInputs } from './start-at.js';
 import { APPROVAL_WORDS } from './words.js';
 
@@ -14,7 +13,7 @@ export const POLICY_CHECK_ACTION = 'migrate_create.policy_check';
  * with the provider's fields so every problem shows at once) and "Check against policy" under the
  * inputs (`listeners/policy-check.ts`). A filled form goes for approval; they take none themselves.
  */
-export function approvalsForm(): CreateFormPart<ApprovalsState> {
+export function approvalsForm(): CreateFormPart {
   return {
     fields: (tr, values, form) => startInputs(form.zone, values, tr),
     actions: (tr) => [policyCheckBlock(tr)],

@@ -1,5 +1,4 @@
-import type { CapabilityCore } from '../capability.js';
-import { defineCapability } from '../capability.js';
+import type { Capability, CapabilityCore } from '../../contract/capability.js';
 import { slackApprovalMessenger } from './approval-messenger.js';
 import { ApprovalService, DEFAULT_SWEEP_INTERVAL_MS } from './approval-service.js';
 import { approvalSettings } from './approval-settings.js';
@@ -17,45 +16,57 @@ import { completingWorkflowSteps } from './workflow-step-decisions.js';
  * second person (Approve, Reject with a reason, Cancel start, on the message, in a DM and on the
  * Home tab). Its timed work is two jobs on the one scheduler: the starts that came due and the
  * expiry of requests nobody decided. The core's create form, its workflow step and the other
- * capabilities hand their requests over through `CoreApprovals` (`Capabilities.approvals()`).
+ * capabilities hand their requests over through `CoreApprovals` (its `gate.approvals`).
  */
-export const approvals = defineCapability<ApprovalsState>({
+export const approvals: Capability = {
   name: APPROVALS,
-  start: (core) => startApprovals(core),
   words: APPROVAL_WORDS,
-  // `/migrate settings approvals|approval-ttl|approvers|approval-notify …`: where requests go, who is told.
-  settingsSections: [approvalSettings],
-  // The action ids posted buttons carry: unchanged, so requests posted before still answer.
-  listeners: (routes, deps) => register(routes, deps),
-  // What waits for this person leads their Home tab: at 3 a.m. nobody scrolls to find it.
-  home: (s, who) => waitingApprovals(s, who),
-  homeFirst: true,
-  // "Start at" and "Check against policy" on every create form (same block and action ids).
-  createForm: approvalsForm(),
-  render: (rows, tr) => ({ text: '', blocks: pendingApprovalBlocks(rows as PendingApprovalRow[], tr) }),
-  jobs: ({ service: s }) => [
-    // Approved requests whose start time has come: created once (their start key decides).
-    { name: 'starts', cadence: 'before-cycle', replicas: 'each', run: () => s.startDue() },
-    // Pending requests past their expiry: once a period across replicas (each decision is claimed).
-    {
-      name: 'expiry',
-      cadence: { everyMs: DEFAULT_SWEEP_INTERVAL_MS },
-      replicas: 'each',
-      run: (now) => s.expireDue(now),
-    },
-  ],
-  approvals: ({ service: s }) => ({
-    request: (input) => s.request(input),
-    admitApproved: (record) => admitApproved(s.records, record),
-    startDue: () => s.startDue(),
-    find: (team, id) => s.records.get(team, id),
-    pendingCount: async () => (await s.records.pending()).length,
-  }),
-  forgetWorkspace: async (s, teamId) => {
-    await s.service.records.forget(teamId);
+  start(core) {
+    const state = startApprovals(core);
+    const s = state.service;
+    return {
+      state,
+      // `/migrate settings approvals|approval-ttl|approvers|approval-notify …`: where requests go, who is told.
+      commands: { settingsSections: [approvalSettings] },
+      // The action ids posted buttons carry: unchanged, so requests posted before still answer.
+      listeners: (routes, deps) => register(routes, deps),
+      posts: {
+        render: (rows, tr) => ({ text: '', blocks: pendingApprovalBlocks(rows as PendingApprovalRow[], tr) }),
+        // What waits for this person leads their Home tab: at 3 a.m. nobody scrolls to find it.
+        home: (who) => waitingApprovals(state, who),
+        homeFirst: true,
+      },
+      // "Start at" and "Check against policy" on every create form (same block and action ids).
+      createForm: approvalsForm(),
+      jobs: [
+        // Approved requests whose start time has come: created once (their start key decides).
+        { name: 'starts', cadence: 'before-cycle', replicas: 'each', run: () => s.startDue() },
+        // Pending requests past their expiry: once a period across replicas (each decision is claimed).
+        {
+          name: 'expiry',
+          cadence: { everyMs: DEFAULT_SWEEP_INTERVAL_MS },
+          replicas: 'each',
+          run: (now) => s.expireDue(now),
+        },
+      ],
+      gate: {
+        approvals: {
+          request: (input) => s.request(input),
+          admitApproved: (record) => admitApproved(s.records, record),
+          startDue: () => s.startDue(),
+          find: (team, id) => s.records.get(team, id),
+          pendingCount: async () => (await s.records.pending()).length,
+        },
+      },
+      cleanup: {
+        forgetWorkspace: async (teamId) => {
+          await s.records.forget(teamId);
+        },
+        stop: () => s.stop(),
+      },
+    };
   },
-  stop: (s) => s.service.stop(),
-});
+};
 
 function startApprovals(core: CapabilityCore): ApprovalsState {
   const { sender, settings, clock, watcher, logger, locales, access } = core;

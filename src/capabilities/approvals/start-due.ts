@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { OPEN_GATE, type Refusal } from '../../contract/gate.js';
 import { AppError, ErrorCode, InvalidInputError, OutcomeUnknownError } from '../../errors.js';
 import { SKIP } from '../../store/atomic-kv.js';
-import { OPEN_GATE, type Refusal, refusedError } from '../request-gate.js';
+import { refusedError } from '../../use-cases/refused-error.js';
 import { approvalGone, failureShown } from './approval-failure.js';
 import type { ApprovalRecord } from './approval-record.js';
 import { approvalScope } from './approval-scope.js';

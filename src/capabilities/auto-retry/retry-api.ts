@@ -1,7 +1,7 @@
+import type { ApiRead } from '../../contract/http.js';
 import { parseRef } from '../../slack/command-text.js';
 import { findResource } from '../../use-cases/context.js';
 import { watchesOf } from '../../watcher/watch-notes.js';
-import type { ApiRead } from '../capability.js';
 import { retryFactOf } from './retry-fact.js';
 import type { AutoRetryState } from './retry-state.js';
 

@@ -1,8 +1,8 @@
+import type { CapabilityButton, CapabilityRendered, CardResource } from '../../contract/card.js';
 import type { Translator } from '../../i18n/translator.js';
 import { slackDate } from '../../slack/blocks/format.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { encodeResourceButton } from '../../slack/resource-button.js';
-import type { CapabilityButton, CapabilityRendered, CardResource } from '../drawing-hooks.js';
 import type { RetryAttempt, RetryFact, RetryNote, RetrySaid } from './retry-fact.js';
 import { AUTO_RETRY_WORDS } from './words.js';
 

@@ -1,3 +1,4 @@
+import type { CapabilityCore } from '../../contract/capability.js';
 import { ForbiddenError } from '../../errors.js';
 import { SKIP } from '../../store/atomic-kv.js';
 import { actOnResource } from '../../use-cases/act-on-resource.js';
@@ -7,7 +8,6 @@ import { eventEntries } from '../../watcher/outbox/event-entries.js';
 import { cardDue } from '../../watcher/outbox/living-posts.js';
 import { targetOfKey } from '../../watcher/records/record-codec.js';
 import { dedupBase, enqueue, type WatchRecord } from '../../watcher/records/watch-store.js';
-import type { CapabilityCore } from '../capability.js';
 import { giveUp, takenByAPerson, withFact } from './decide.js';
 import {
   AUTO_RETRY,

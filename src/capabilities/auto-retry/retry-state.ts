@@ -1,6 +1,6 @@
 import { Counter, type Registry } from 'prom-client';
+import type { StartedCapabilities } from '../../contract/started.js';
 import type { AtomicKv } from '../../store/atomic-kv.js';
-import type { CapabilityStates } from '../capability.js';
 import type { RetryPolicies } from './policy-store.js';
 import { AUTO_RETRY } from './retry-fact.js';
 
@@ -27,6 +27,6 @@ export function retryCounter(registry: Registry | undefined): AutoRetryState['co
 }
 
 /** The started capability's state, for its listeners. */
-export function autoRetryState(deps: { capabilities: CapabilityStates }): AutoRetryState {
+export function autoRetryState(deps: { capabilities: StartedCapabilities }): AutoRetryState {
   return deps.capabilities.stateOf(AUTO_RETRY) as AutoRetryState;
 }

@@ -1,8 +1,8 @@
 import { WORKSPACE } from '../../access/policy.js';
+import type { HandlerContext } from '../../contract/handler-context.js';
+import type { SettingsSection } from '../../contract/settings-section.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Translator } from '../../i18n/translator.js';
-import type { HandlerContext } from '../../slack/context.js';
-import type { SettingsSection } from '../settings-section.js';
 import {
   AFTER_BOUND_MINUTES,
   BUDGET_BOUND,

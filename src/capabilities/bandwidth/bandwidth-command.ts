@@ -1,10 +1,10 @@
+import { defineSubcommand } from '../../contract/subcommand.js';
 import type { ResourceRef } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
 import { parseBandwidthWindow } from '../../providers/bandwidth-grammar.js';
 import type { BandwidthWindow } from '../../providers/types.js';
 import { renderResourceCard } from '../../slack/blocks/resource-card.js';
 import { parseRef, refuseShare } from '../../slack/command-text.js';
-import { defineSubcommand } from '../../slack/listeners/commands/subcommand.js';
 import { setBandwidth } from '../../use-cases/set-bandwidth.js';
 import { BANDWIDTH_WORDS } from './words.js';
 

@@ -1,4 +1,4 @@
-import { defineCapability } from '../capability.js';
+import type { Capability } from '../../contract/capability.js';
 import { bandwidthCommand } from './bandwidth-command.js';
 import { BANDWIDTH_WORDS } from './words.js';
 
@@ -7,9 +7,8 @@ import { BANDWIDTH_WORDS } from './words.js';
  * (`use-cases/set-bandwidth.ts`, which a time window's cap shares), on any provider that offers
  * them (`MigrationProvider.setBandwidth`); the others refuse. It keeps no state.
  */
-export const bandwidth = defineCapability<undefined>({
+export const bandwidth: Capability = {
   name: 'bandwidth',
-  start: () => undefined,
-  subcommands: [bandwidthCommand],
   words: BANDWIDTH_WORDS,
-});
+  start: () => ({ commands: { subcommands: [bandwidthCommand] } }),
+};

@@ -1,9 +1,9 @@
 import { WORKSPACE } from '../../access/policy.js';
+import { defineSubcommand } from '../../contract/subcommand.js';
 import { ConfigError, InvalidInputError } from '../../errors.js';
 import type { ProviderId } from '../../providers/provider-ids.js';
 import { isProviderId, PROVIDER_IDS, providerDefinitions } from '../../providers/registry.js';
 import { refuseShare } from '../../slack/command-text.js';
-import { defineSubcommand } from '../../slack/listeners/commands/subcommand.js';
 import { connectModal } from './connection-form.js';
 import { defaultChoice } from './connection-form-fields.js';
 import { CONNECTION_WORDS } from './words.js';

@@ -2,14 +2,15 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import type { ModalView } from '@slack/types';
 import { WORKSPACE } from '../../access/policy.js';
 import type { Connection } from '../../connections/connection.js';
+import type { HandlerContext } from '../../contract/handler-context.js';
+import type { ListenerRoutes } from '../../contract/listeners.js';
 import { AppError, asAppError, ErrorCode } from '../../errors.js';
 import type { Translator } from '../../i18n/translator.js';
 import type { Masker } from '../../secrets.js';
 import { errorWords } from '../../slack/blocks/error-message.js';
 import { code, escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
-import { type AppDeps, createHandlerContext, type HandlerContext } from '../../slack/context.js';
+import { type AppDeps, createHandlerContext } from '../../slack/context.js';
 import { type ConnectMetadata, decodeConnectMetadata } from '../../slack/create-forms/metadata.js';
-import type { ListenerRoutes } from '../../slack/listeners/router.js';
 import type { TeamSender } from '../../slack/sender.js';
 import { checkErrors } from './connection-check-errors.js';
 import { CONNECT_CALLBACK_ID, connectModal, messageModal, secretBlockIds } from './connection-form.js';

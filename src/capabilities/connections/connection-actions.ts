@@ -7,13 +7,13 @@ import type {
 } from '@slack/bolt';
 import { z } from 'zod';
 import { WORKSPACE } from '../../access/policy.js';
+import type { ListenerRoutes } from '../../contract/listeners.js';
 import { InvalidInputError, NotFoundError } from '../../errors.js';
 import { code, section } from '../../slack/blocks/mrkdwn.js';
 import { buttonHandler } from '../../slack/button-handler.js';
 import { CONNECTION_WORD } from '../../slack/command-text.js';
 import type { AppDeps } from '../../slack/context.js';
 import { decodeConnectMetadata } from '../../slack/create-forms/metadata.js';
-import type { ListenerRoutes } from '../../slack/listeners/router.js';
 import { parseJsonOrUndefined } from '../../store/open-atomic-kv.js';
 import { CONNECT_CALLBACK_ID, CONNECT_FORM_ACTION, connectModal } from './connection-form.js';
 import { choiceFrom, type StateValues } from './connection-form-fields.js';

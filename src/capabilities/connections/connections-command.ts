@@ -1,9 +1,9 @@
 import { explainForDisplay } from '../../catalogue/explain.js';
 import type { Connection } from '../../connections/connection.js';
+import type { HandlerContext } from '../../contract/handler-context.js';
+import { defineSubcommand } from '../../contract/subcommand.js';
 import { asAppError, InvalidInputError, ProviderError } from '../../errors.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
-import type { HandlerContext } from '../../slack/context.js';
-import { defineSubcommand } from '../../slack/listeners/commands/subcommand.js';
 import { type AbsentKind, type Health, renderConnectionList } from './connection-list.js';
 import { CONNECTION_WORDS, own } from './words.js';
 

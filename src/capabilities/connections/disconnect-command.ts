@@ -1,8 +1,8 @@
 import { WORKSPACE } from '../../access/policy.js';
+import type { HandlerContext } from '../../contract/handler-context.js';
+import { defineSubcommand } from '../../contract/subcommand.js';
 import { InvalidInputError } from '../../errors.js';
 import { CONNECTION_WORD, refuseShare } from '../../slack/command-text.js';
-import type { HandlerContext } from '../../slack/context.js';
-import { defineSubcommand } from '../../slack/listeners/commands/subcommand.js';
 import { renderDisconnectPrompt } from './connection-list.js';
 import { CONNECTION_WORDS } from './words.js';
 

@@ -1,4 +1,4 @@
-import { defineCapability } from '../capability.js';
+import type { Capability } from '../../contract/capability.js';
 import { connectCommand } from './connect-command.js';
 import * as connectSubmission from './connect-submission.js';
 import * as connectionActions from './connection-actions.js';
@@ -14,14 +14,15 @@ import { CONNECTION_WORDS } from './words.js';
  * resources with. A core surface offers its buttons by action id only (a failure's
  * `connection.fix`, help's `connect`), so they work without naming this folder.
  */
-export const connections = defineCapability<undefined>({
+export const connections: Capability = {
   name: 'connections',
-  start: () => undefined,
-  // Help lists them in this order, where the core listed them.
-  subcommands: [connectionsCommand, connectCommand, disconnectCommand],
   words: CONNECTION_WORDS,
-  listeners: (routes, deps) => {
-    connectSubmission.register(routes, deps);
-    connectionActions.register(routes, deps);
-  },
-});
+  start: () => ({
+    // Help lists them in this order, where the core listed them.
+    commands: { subcommands: [connectionsCommand, connectCommand, disconnectCommand] },
+    listeners: (routes, deps) => {
+      connectSubmission.register(routes, deps);
+      connectionActions.register(routes, deps);
+    },
+  }),
+};

@@ -1,4 +1,4 @@
-import type { CapabilityCore } from '../capability.js';
+import type { CapabilityCore } from '../../contract/capability.js';
 
 /** What the cut-over keeps per bot: the core it was started with (its store is `core.state`). */
 export interface CutoverState {

@@ -1,10 +1,10 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { View } from '@slack/types';
+import type { CapabilityButton, VerifiedRun } from '../../contract/card.js';
 import type { Translator } from '../../i18n/translator.js';
 import { buttonHandler, whoClicked } from '../../slack/button-handler.js';
 import { type AppDeps, modalContext } from '../../slack/context.js';
 import { runSafely } from '../../slack/intake/run-safely.js';
-import type { CapabilityButton, VerifiedRun } from '../drawing-hooks.js';
 import {
   verificationModalMetadata,
   verificationTargetFromModal,

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { channelScope } from '../../access/policy.js';
+import type { HandlerContext } from '../../contract/handler-context.js';
+import { defineSubcommand } from '../../contract/subcommand.js';
 import type { ResourceRef } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
 import { code } from '../../slack/blocks/mrkdwn.js';
 import { parseRef } from '../../slack/command-text.js';
-import type { HandlerContext } from '../../slack/context.js';
-import { defineSubcommand } from '../../slack/listeners/commands/subcommand.js';
 import { findResource } from '../../use-cases/context.js';
 import { cardOf } from '../../watcher/outbox/living-posts.js';
 import { watchesOf } from '../../watcher/watch-notes.js';

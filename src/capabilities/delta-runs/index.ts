@@ -1,5 +1,5 @@
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
-import { defineCapability } from '../capability.js';
+import type { Capability } from '../../contract/capability.js';
 import {
   type ChainNote,
   DELTA_RUNS,
@@ -18,17 +18,18 @@ import { DELTA_RUN_WORDS } from './words.js';
  * and draws, `renderNote`). A capability of its own beside verification: it only needs which
  * verification a button names, and a provider without a delta run has none of it.
  */
-export const deltaRuns = defineCapability<undefined>({
+export const deltaRuns: Capability = {
   name: DELTA_RUNS,
   words: DELTA_RUN_WORDS,
   wordPrefixes: ['rerun.'],
-  start: () => undefined,
-  listeners: (routes, deps) => {
-    // The action and callback ids posted buttons and open modals carry: unchanged.
-    routes.action<BlockAction<ButtonAction>>(RERUN_ACTION, rerunButtonHandler(deps));
-    routes.view<ViewSubmitAction>(RERUN_VIEW, rerunSubmission(deps));
-  },
-  verificationButtons: rerunButton,
-  // The chain's line in the run's thread, from the note it said there.
-  renderNote: (note, tr) => renderChainLine(note as ChainNote, tr),
-});
+  start: () => ({
+    listeners: (routes, deps) => {
+      // The action and callback ids posted buttons and open modals carry: unchanged.
+      routes.action<BlockAction<ButtonAction>>(RERUN_ACTION, rerunButtonHandler(deps));
+      routes.view<ViewSubmitAction>(RERUN_VIEW, rerunSubmission(deps));
+    },
+    posts: { verificationButtons: rerunButton },
+    // The chain's line in the run's thread, from the note it said there.
+    card: { note: (note, tr) => renderChainLine(note as ChainNote, tr) },
+  }),
+};

@@ -1,5 +1,6 @@
 import { channelScope } from '../../access/policy.js';
 import type { ConnectionRegistry } from '../../connections/connection-registry.js';
+import type { StartedCapabilities } from '../../contract/started.js';
 import { InvalidInputError } from '../../errors.js';
 import type { NextRun } from '../../providers/types.js';
 import type { UseCaseContext } from '../../use-cases/context.js';
@@ -7,7 +8,6 @@ import { titleOf } from '../../watcher/outbox/notification.js';
 import { type WatchRecord, watchKey } from '../../watcher/records/watch-store.js';
 import type { ApprovalRecord } from '../approvals/approval-record.js';
 import { approvalsOf } from '../approvals/approvals-state.js';
-import type { CapabilityStates } from '../capability.js';
 import type { SignOffTarget } from '../verification/sign-off-verification.js';
 import { verificationOf } from '../verification/verification-fact.js';
 import { DELTA_RUN_WORDS } from './words.js';
@@ -19,7 +19,7 @@ export type RerunTarget = SignOffTarget;
 export interface RerunDeps {
   connections: ConnectionRegistry;
   /** Where the approvals are (`approvalsOf`). */
-  capabilities: CapabilityStates;
+  capabilities: StartedCapabilities;
 }
 
 /** A delta run as it would be asked for: its number in the chain, its name and the provider's request. */

@@ -1,4 +1,5 @@
 import type { KnownBlock, View } from '@slack/types';
+import type { CapabilityButton, VerifiedRun } from '../../contract/card.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import type { CreateSummary } from '../../providers/create-request.js';
 import { isProviderId, providerDefinition } from '../../providers/registry.js';
@@ -7,7 +8,6 @@ import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import type { SaidNote } from '../../watcher/outbox/thread-views.js';
 import type { ApprovalRecord } from '../approvals/approval-record.js';
 import { APPROVAL_WORDS } from '../approvals/words.js';
-import type { CapabilityButton, VerifiedRun } from '../drawing-hooks.js';
 import { encodeVerificationButton } from '../verification/verification-button.js';
 import { DELTA_RUN_WORDS } from './words.js';
 

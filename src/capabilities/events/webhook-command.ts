@@ -1,13 +1,9 @@
 import { WORKSPACE } from '../../access/policy.js';
+import { defineSubcommand, formWord, type SubcommandForm } from '../../contract/subcommand.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Translator } from '../../i18n/translator.js';
 import { slackDate } from '../../slack/blocks/format.js';
 import { code, escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
-import {
-  defineSubcommand,
-  formWord,
-  type SubcommandForm,
-} from '../../slack/listeners/commands/subcommand.js';
 import { maskUrls } from '../../url-credentials.js';
 import { CATEGORIES, type Category, testEvent } from './envelope.js';
 import { checkHookUrl } from './hook-url.js';

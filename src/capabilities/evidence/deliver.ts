@@ -1,6 +1,6 @@
+import type { HandlerContext } from '../../contract/handler-context.js';
 import { InvalidInputError } from '../../errors.js';
 import { escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
-import type { HandlerContext } from '../../slack/context.js';
 import { cardOf } from '../../watcher/outbox/living-posts.js';
 import { type WatchRecord, watchKey } from '../../watcher/records/watch-store.js';
 import { buildBundle, type EvidenceState, type PlanSubject, type Subject } from './evidence-bundle.js';

@@ -1,9 +1,9 @@
+import type { CapabilityButton, VerifiedRun } from '../../contract/card.js';
+import type { HandlerContext } from '../../contract/handler-context.js';
 import { TERMINAL_STATES } from '../../domain/migration-resource.js';
 import type { Translator } from '../../i18n/translator.js';
 import { buttonHandler, postedOn } from '../../slack/button-handler.js';
-import type { HandlerContext } from '../../slack/context.js';
 import { findResource } from '../../use-cases/context.js';
-import type { CapabilityButton, VerifiedRun } from '../drawing-hooks.js';
 import { verificationTargetOf } from '../verification/verification-button.js';
 import { deliverBundle } from './deliver.js';
 import type { EvidenceState } from './evidence-bundle.js';

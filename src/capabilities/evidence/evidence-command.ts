@@ -1,8 +1,8 @@
+import type { HandlerContext } from '../../contract/handler-context.js';
+import { defineSubcommand } from '../../contract/subcommand.js';
 import type { ResourceRef } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
 import { parseRef } from '../../slack/command-text.js';
-import type { HandlerContext } from '../../slack/context.js';
-import { defineSubcommand } from '../../slack/listeners/commands/subcommand.js';
 import { findResource } from '../../use-cases/context.js';
 import { deliverBundle } from './deliver.js';
 import type { EvidenceState } from './evidence-bundle.js';

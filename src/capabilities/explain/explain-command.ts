@@ -2,11 +2,11 @@ import type { KnownBlock } from '@slack/types';
 import { roleAllows } from '../../access/roles.js';
 import { explainForDisplay } from '../../catalogue/explain.js';
 import { type CodeLookup, lookUpCode } from '../../catalogue/suggest.js';
+import { defineSubcommand } from '../../contract/subcommand.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Translator } from '../../i18n/translator.js';
 import { renderFailureExplanation } from '../../slack/blocks/failure-explanation.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
-import { defineSubcommand } from '../../slack/listeners/commands/subcommand.js';
 import { EXPLAIN_WORDS } from './words.js';
 
 /**

@@ -1,4 +1,4 @@
-import { defineCapability } from '../capability.js';
+import type { Capability } from '../../contract/capability.js';
 import { explainCommand } from './explain-command.js';
 import { EXPLAIN_WORDS } from './words.js';
 
@@ -8,9 +8,8 @@ import { EXPLAIN_WORDS } from './words.js';
  * by the core itself (`slack/blocks/failure-explanation.ts`, drawn by the one editor on the card
  * and in the thread), which this answer shares its wording with.
  */
-export const explain = defineCapability<undefined>({
+export const explain: Capability = {
   name: 'explain',
-  start: () => undefined,
-  subcommands: [explainCommand],
   words: EXPLAIN_WORDS,
-});
+  start: () => ({ commands: { subcommands: [explainCommand] } }),
+};

@@ -1,4 +1,4 @@
-import type { RequestCheck } from '../request-gate.js';
+import type { RequestCheck } from '../../contract/gate.js';
 import { matches, type Rule, type SourcedRule } from './rules.js';
 
 /** What one rule says of one request (before any quota is counted, which needs the store). */

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import type { CapabilityCore } from '../../contract/capability.js';
+import type { GateOutcome, Needs, Refusal, RequestCheck, RequestSettled } from '../../contract/gate.js';
 import { SKIP } from '../../store/atomic-kv.js';
 import { windowAt } from '../../time/zoned-time.js';
-import type { CapabilityCore } from '../capability.js';
-import type { GateOutcome, Needs, Refusal, RequestCheck, RequestSettled } from '../request-gate.js';
 import { timesOf } from '../windows/window-edges.js';
 import { WindowStore } from '../windows/window-store.js';
 import { evaluate, type Measured, measured, type RuleResult, startInstant } from './evaluate.js';

@@ -1,8 +1,8 @@
+import type { CapabilityCore } from '../../contract/capability.js';
+import type { RequestCheck } from '../../contract/gate.js';
 import { TERMINAL_STATES } from '../../domain/migration-resource.js';
 import { AppError, ErrorCode } from '../../errors.js';
 import { type AtomicKv, type BoundedAdd, SKIP } from '../../store/atomic-kv.js';
-import type { CapabilityCore } from '../capability.js';
-import type { RequestCheck } from '../request-gate.js';
 
 /**
  * What approvals took under the rules, kept per request so it can be given back: a share of a

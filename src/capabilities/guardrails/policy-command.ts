@@ -1,14 +1,10 @@
 import { WORKSPACE } from '../../access/policy.js';
+import type { RequestCheck } from '../../contract/gate.js';
+import type { HandlerContext } from '../../contract/handler-context.js';
+import { defineSubcommand, formWord, type SubcommandForm } from '../../contract/subcommand.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Translator } from '../../i18n/translator.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
-import type { HandlerContext } from '../../slack/context.js';
-import {
-  defineSubcommand,
-  formWord,
-  type SubcommandForm,
-} from '../../slack/listeners/commands/subcommand.js';
-import type { RequestCheck } from '../request-gate.js';
 import type { RuleResult } from './evaluate.js';
 import type { Guardrails } from './guardrails.js';
 import { lastMatchWords, ruleWords } from './rule-words.js';

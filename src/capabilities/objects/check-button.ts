@@ -1,11 +1,11 @@
+import type { CapabilityButton, VerifiedRun } from '../../contract/card.js';
+import type { HandlerContext } from '../../contract/handler-context.js';
 import type { ResourceKind } from '../../domain/migration-resource.js';
 import { TERMINAL_STATES } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Translator } from '../../i18n/translator.js';
 import { buttonHandler } from '../../slack/button-handler.js';
-import type { HandlerContext } from '../../slack/context.js';
 import { findResource } from '../../use-cases/context.js';
-import type { CapabilityButton, VerifiedRun } from '../drawing-hooks.js';
 import { startCheck } from './start-check.js';
 import type { ObjectsState } from './state.js';
 import { OBJECTS_WORDS } from './words.js';

@@ -1,8 +1,8 @@
+import type { CapabilityRendered } from '../../contract/card.js';
 import type { Translator } from '../../i18n/translator.js';
 import type { Logger } from '../../logger.js';
 import { truncate } from '../../slack/blocks/mrkdwn.js';
 import type { CapabilityPosts } from '../../watcher/outbox/capability-posts.js';
-import type { CapabilityRendered } from '../drawing-hooks.js';
 import { type ReconcileView, renderReconcile } from './reconcile-view.js';
 import { type CheckOutcome, checkLines } from './report.js';
 import { type RetryRun, retryBlocks } from './retry-view.js';

@@ -1,8 +1,8 @@
+import type { CapabilityCore } from '../../contract/capability.js';
 import type { MigrationResource, ObjectList } from '../../domain/migration-resource.js';
 import { ObjectStoreError } from '../../object-store/object-store.js';
 import type { WatchRecord } from '../../watcher/records/watch-store.js';
 import type { Observation } from '../../watcher/transitions.js';
-import type { CapabilityCore } from '../capability.js';
 import { bucketStore } from './bucket-store.js';
 import { planCheck } from './plan.js';
 import { decodeListLine } from './run-check.js';

@@ -1,7 +1,7 @@
+import type { CapabilityCore } from '../../contract/capability.js';
 import { type NormalizedState, TERMINAL_STATES } from '../../domain/migration-resource.js';
 import { type WatchRecord, watchKey } from '../../watcher/records/watch-store.js';
 import type { ApprovalRecord } from '../approvals/approval-record.js';
-import type { CapabilityCore } from '../capability.js';
 import { bucketStore } from './bucket-store.js';
 import { CAPABILITY } from './check-post.js';
 import { planCheck } from './plan.js';

@@ -1,3 +1,4 @@
+import type { CapabilityRendered } from '../../contract/card.js';
 import type { MigrationResource, NormalizedState, ResourceKind } from '../../domain/migration-resource.js';
 import type { Translator } from '../../i18n/translator.js';
 import type { ObjectStoreFailure } from '../../object-store/object-store.js';
@@ -5,7 +6,6 @@ import type { ResourceAction } from '../../providers/types.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { stateWords } from '../../slack/blocks/state-words.js';
 import { encodeResourceButton } from '../../slack/resource-button.js';
-import type { CapabilityRendered } from '../drawing-hooks.js';
 import { FIRST_FEW, problemLine, type SideProblem, shownKey } from './report.js';
 import { OBJECTS_WORDS } from './words.js';
 

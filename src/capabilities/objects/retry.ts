@@ -1,10 +1,10 @@
 import { channelScope } from '../../access/policy.js';
+import type { HandlerContext } from '../../contract/handler-context.js';
 import type { MigrationResource, ResourceKind } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
 import { providerDefinition } from '../../providers/registry.js';
 import { code, truncate } from '../../slack/blocks/mrkdwn.js';
 import { buttonHandler } from '../../slack/button-handler.js';
-import type { HandlerContext } from '../../slack/context.js';
 import { findResource } from '../../use-cases/context.js';
 import { type WatchRecord, watchKey } from '../../watcher/records/watch-store.js';
 import { chainNoteOf, rerunWhat } from '../delta-runs/rerun-blocks.js';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { HandlerContext } from '../../contract/handler-context.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { TERMINAL_STATES } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
 import { stateLabelIn } from '../../slack/blocks/state-words.js';
-import type { HandlerContext } from '../../slack/context.js';
 import { SKIP } from '../../store/atomic-kv.js';
 import { bucketStore } from './bucket-store.js';
 import { keepCheck } from './check-history.js';

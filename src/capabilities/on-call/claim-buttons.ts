@@ -1,8 +1,9 @@
 import { roleAllows } from '../../access/roles.js';
+import type { HandlerContext } from '../../contract/handler-context.js';
 import { AppError, InvalidInputError } from '../../errors.js';
 import { slackDate } from '../../slack/blocks/format.js';
 import { type ButtonArgs, buttonHandler, postedOn } from '../../slack/button-handler.js';
-import type { AppDeps, HandlerContext } from '../../slack/context.js';
+import type { AppDeps } from '../../slack/context.js';
 import {
   type ButtonTarget,
   decodeResourceButton,

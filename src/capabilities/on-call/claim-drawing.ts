@@ -1,6 +1,6 @@
+import type { CapabilityButton, CardResource } from '../../contract/card.js';
 import type { Translator } from '../../i18n/translator.js';
 import { encodeResourceButton } from '../../slack/resource-button.js';
-import type { CapabilityButton, CardResource } from '../drawing-hooks.js';
 import { claimButton, claimLine, takeOverButton } from './claim-blocks.js';
 import type { Claims } from './claims.js';
 import { type OnCallFact, shownClaim } from './on-call-fact.js';

@@ -1,11 +1,11 @@
 import { channelScope, WORKSPACE } from '../../access/policy.js';
+import type { HandlerContext } from '../../contract/handler-context.js';
+import type { SettingsSection } from '../../contract/settings-section.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Translator } from '../../i18n/translator.js';
 import type { WorkspaceSettings } from '../../settings/workspace-settings.js';
-import type { HandlerContext } from '../../slack/context.js';
 import { parseChannel, parseSubject } from '../../slack/mentions.js';
-import type { SettingsSection } from '../settings-section.js';
-import type { EscalationSetting } from './escalation-settings.js';
+import { type EscalationSetting, escalationSchema } from './escalation-settings.js';
 import { ON_CALL_WORDS } from './words.js';
 
 /** `escalation …`: the workspace's, or one channel's (`#channel`); `default` drops a channel's own. */
@@ -115,10 +115,13 @@ async function setEscalation(
   const { channelId, setting } = request;
   await ctx.require('manage', channelId ? channelScope(channelId) : WORKSPACE, 'change settings');
   const target = channelId ? `escalation of <#${channelId}>` : 'escalation';
+  // Checked by its own schema, as the store keeps a capability's field as it is set.
+  if (typeof setting === 'object') escalationSchema.parse(setting);
   const next = await ctx.audited('settings', `${target}: ${JSON.stringify(setting)}`, () =>
     channelId
-      ? ctx.deps.settings.setChannelEscalation(
+      ? ctx.deps.settings.setChannelEntry(
           ctx.teamId,
+          'channelEscalation',
           channelId,
           setting === 'default' ? undefined : setting,
         )

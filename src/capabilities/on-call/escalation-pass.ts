@@ -1,5 +1,5 @@
+import type { CapabilityCore } from '../../contract/capability.js';
 import { targetOfKey } from '../../watcher/records/record-codec.js';
-import type { CapabilityCore } from '../capability.js';
 import { escalate } from './escalation.js';
 import { ON_CALL, type OnCallState } from './on-call-state.js';
 

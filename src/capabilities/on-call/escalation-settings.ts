@@ -23,6 +23,16 @@ export type EscalationSetting = z.infer<typeof escalationSchema>;
 /** A channel's own setting, or `off` there while the workspace escalates elsewhere. */
 export const channelEscalationSchema = z.record(z.string(), z.union([escalationSchema, z.literal('off')]));
 
+// Its fields in a workspace's settings (`/migrate settings escalation`): the store keeps them as set.
+declare module '../../settings/workspace-settings.js' {
+  interface CapabilitySettings {
+    /** Escalation of failures nobody takes on; off when unset. */
+    escalation?: EscalationSetting;
+    /** Channel id → its own escalation, or `off` there. */
+    channelEscalation?: Record<string, EscalationSetting | 'off'>;
+  }
+}
+
 /** What applies in `channelId`: the channel's own setting, else the workspace's; undefined: off. */
 export function escalationIn(
   settings: { escalation?: EscalationSetting; channelEscalation?: Record<string, EscalationSetting | 'off'> },

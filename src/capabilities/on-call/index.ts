@@ -1,8 +1,8 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { channelScope, grantApplies } from '../../access/policy.js';
 import { roleAllows } from '../../access/roles.js';
+import type { Capability, CapabilityCore } from '../../contract/capability.js';
 import { recovered } from '../../watcher/next-record.js';
-import { type CapabilityCore, defineCapability } from '../capability.js';
 import { CLAIM_ACTION, RELEASE_ACTION, TAKE_OVER_ACTION } from './claim-blocks.js';
 import {
   claimButton,
@@ -28,38 +28,54 @@ import { ON_CALL_WORDS } from './words.js';
  * (`OnCallFact`) is who is on the failure (`onFailure`: the failure's posts show it) and where its
  * escalation stands; it draws the claim's line and buttons on the core's card and posts.
  */
-export const onCall = defineCapability<OnCallState>({
+export const onCall: Capability = {
   name: ON_CALL,
   words: ON_CALL_WORDS,
   wordPrefixes: ['claim.', 'escalation.'],
-  start: (core) => startOnCall(core),
-  listeners: (routes) => {
-    // The action ids posted buttons carry: unchanged, so buttons drawn before still work.
-    routes.action<BlockAction<ButtonAction>>(CLAIM_ACTION, claimButton());
-    routes.action<BlockAction<ButtonAction>>(TAKE_OVER_ACTION, takeOverButtonHandler());
-    routes.action<BlockAction<ButtonAction>>(RELEASE_ACTION, releaseButtonHandler());
-    routes.action<BlockAction<ButtonAction>>(KEEP_CLAIM_ACTION, keepButtonHandler());
+  start(core) {
+    const s = startOnCall(core);
+    return {
+      state: s,
+      listeners: (routes) => {
+        // The action ids posted buttons carry: unchanged, so buttons drawn before still work.
+        routes.action<BlockAction<ButtonAction>>(CLAIM_ACTION, claimButton());
+        routes.action<BlockAction<ButtonAction>>(TAKE_OVER_ACTION, takeOverButtonHandler());
+        routes.action<BlockAction<ButtonAction>>(RELEASE_ACTION, releaseButtonHandler());
+        routes.action<BlockAction<ButtonAction>>(KEEP_CLAIM_ACTION, keepButtonHandler());
+      },
+      commands: { settingsSections: [escalationSection] },
+      card: {
+        buttons: claimButtons,
+        failureLine: claimFailureLine,
+        factsOf: (team, resources) => claimFacts(s.claims, team, resources),
+        // Under a failed row of a list or Home, the same line as under the failure on its card.
+        rowLine: (fact, tr, _now, resource) =>
+          resource.state === 'failed' ? claimFailureLine(fact, tr) : undefined,
+        // The steps its job says in a failure's thread (reminder, escalation, "Still on it?").
+        note: (note, tr) => renderEscalation(note as EscalationNote, tr),
+      },
+      // A claim is about one failure: a poll that sees it recovered closes the one its record noted
+      // (that one exactly, never one taken since on a new failure), before the record drops it.
+      watch: {
+        recording: async (record, observation) => {
+          const claim = claimOf(record.facts);
+          if (claim && recovered(record, observation))
+            await s.claims.closeNoted(record.watch.teamId, record.watch, claim);
+        },
+      },
+      // Before each cycle polls, on one replica at a time; each step is said once by its record's
+      // compare-and-set, and the cycle delivers it.
+      jobs: [
+        {
+          name: 'escalation',
+          cadence: 'each-cycle',
+          replicas: 'lease',
+          run: (now) => escalationPass(s, core, now),
+        },
+      ],
+    };
   },
-  settingsSections: [escalationSection],
-  cardButtons: claimButtons,
-  failureLine: claimFailureLine,
-  factsOf: (s, team, resources) => claimFacts(s.claims, team, resources),
-  // Under a failed row of a list or Home, the same line as under the failure on its card.
-  rowLine: (fact, tr, _now, resource) =>
-    resource.state === 'failed' ? claimFailureLine(fact, tr) : undefined,
-  // The steps its job says in a failure's thread (reminder, escalation, "Still on it?").
-  renderNote: (note, tr) => renderEscalation(note as EscalationNote, tr),
-  // Before each cycle polls, on one replica at a time; each step is said once by its record's
-  // compare-and-set, and the cycle delivers it.
-  jobs: (s, core) => [
-    {
-      name: 'escalation',
-      cadence: 'each-cycle',
-      replicas: 'lease',
-      run: (now) => escalationPass(s, core, now),
-    },
-  ],
-});
+};
 
 function startOnCall(core: CapabilityCore): OnCallState {
   // Claims written by 0.2.0 lie in the key-value store: read (and so honoured) until they expire.
@@ -74,13 +90,6 @@ function startOnCall(core: CapabilityCore): OnCallState {
         grantApplies(g.channel, channelScope(channelId)),
     );
     return [...new Set(granted.map((g) => g.subject.id))];
-  });
-  // A claim is about one failure: a poll that sees it recovered closes the one its record noted
-  // (that one exactly, never one taken since on a new failure), before the record drops it.
-  core.watcher.beforeRecording(async (record, observation) => {
-    const claim = claimOf(record.facts);
-    if (claim && recovered(record, observation))
-      await claims.closeNoted(record.watch.teamId, record.watch, claim);
   });
   const anywhere = async (teamId: string) => {
     const settings = await core.settings.get(teamId);

@@ -1,4 +1,4 @@
-import type { CapabilityStates } from '../capability.js';
+import type { StartedCapabilities } from '../../contract/started.js';
 import type { Claim, Claims } from './claims.js';
 import type { EscalationPolicies } from './escalation-policies.js';
 
@@ -12,7 +12,7 @@ export interface OnCallState {
 }
 
 /** The started capability's state, for its listeners and the surfaces that show who is on a failure. */
-export function onCallState(deps: { capabilities: CapabilityStates }): OnCallState {
+export function onCallState(deps: { capabilities: StartedCapabilities }): OnCallState {
   return deps.capabilities.stateOf(ON_CALL) as OnCallState;
 }
 
@@ -21,7 +21,7 @@ export function onCallState(deps: { capabilities: CapabilityStates }): OnCallSta
  * nobody is, the store cannot say, or on-call is not started here.
  */
 export async function claimOn(
-  deps: { capabilities?: CapabilityStates },
+  deps: { capabilities?: StartedCapabilities },
   teamId: string,
   resource: Parameters<Claims['current']>[1],
 ): Promise<Claim | undefined> {

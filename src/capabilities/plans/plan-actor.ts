@@ -1,9 +1,9 @@
+import type { CapabilityCore } from '../../contract/capability.js';
 import type { ResourceKind } from '../../domain/migration-resource.js';
 import type { ResourceAction } from '../../providers/types.js';
 import { actOnResource } from '../../use-cases/act-on-resource.js';
 import { actingAs } from '../../use-cases/acting-as.js';
 import type { UseCaseContext } from '../../use-cases/context.js';
-import type { CapabilityCore } from '../capability.js';
 import type { Plan } from './plan-types.js';
 
 /**

@@ -1,9 +1,9 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { channelScope } from '../../access/policy.js';
+import type { HandlerContext } from '../../contract/handler-context.js';
+import type { ListenerRoutes } from '../../contract/listeners.js';
 import { InvalidInputError } from '../../errors.js';
 import { buttonHandler } from '../../slack/button-handler.js';
-import type { HandlerContext } from '../../slack/context.js';
-import type { ListenerRoutes } from '../../slack/listeners/router.js';
 import { openCreate } from '../../slack/listeners/views/create-flow.js';
 import { approvePlan, rejectPlan, submitPlan } from './plan-approval.js';
 import { APPROVAL_ACTIONS } from './plan-approval-post.js';

@@ -1,6 +1,6 @@
+import type { CapabilityRendered } from '../../contract/card.js';
 import type { Translator } from '../../i18n/translator.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
-import type { CapabilityRendered } from '../drawing-hooks.js';
 import { effectWords, recordsOf, type StartEffect, sentences, startEffect } from './plan-effect.js';
 import type { PlansState } from './plan-service.js';
 import { type PlanSums, type PreflightSum, sumPlanned } from './plan-sum.js';

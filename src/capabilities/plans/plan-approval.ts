@@ -1,13 +1,13 @@
 import { channelScope } from '../../access/policy.js';
+import type { GateOutcome, RequestCheck } from '../../contract/gate.js';
+import type { HandlerContext } from '../../contract/handler-context.js';
 import { ForbiddenError, InvalidInputError } from '../../errors.js';
 import type { Translator } from '../../i18n/translator.js';
 import { summarizeCreateRequest } from '../../providers/create-request.js';
 import { createTarget } from '../../providers/registry.js';
 import { escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
-import type { HandlerContext } from '../../slack/context.js';
 import { SKIP } from '../../store/atomic-kv.js';
-import type { GateOutcome, RequestCheck } from '../request-gate.js';
-import { refusedError } from '../request-gate.js';
+import { refusedError } from '../../use-cases/refused-error.js';
 import { drawApproval } from './plan-approval-post.js';
 import { drawCard, type PlansState, passPlan } from './plan-service.js';
 import { answerOf } from './plan-start.js';
@@ -35,7 +35,7 @@ function checkOf(plan: Plan, p: PlannedCreate, stage: 'request' | 'approval', no
 }
 
 /**
- * The guardrails (every capability's `checkRequest`) on each planned create: the first refusal is
+ * The guardrails (every capability's `gate.check`) on each planned create: the first refusal is
  * thrown (what the others took given back); else the most approvers any rule asks for.
  */
 async function checkAll(

@@ -1,11 +1,11 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { channelScope } from '../../access/policy.js';
+import type { HandlerContext } from '../../contract/handler-context.js';
+import type { ListenerRoutes } from '../../contract/listeners.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Translator } from '../../i18n/translator.js';
 import { escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
 import { buttonHandler } from '../../slack/button-handler.js';
-import type { HandlerContext } from '../../slack/context.js';
-import type { ListenerRoutes } from '../../slack/listeners/router.js';
 import { SKIP } from '../../store/atomic-kv.js';
 import { actOnResource } from '../../use-cases/act-on-resource.js';
 import { PLAN_ACTIONS, pauseTargets } from './plan-card.js';

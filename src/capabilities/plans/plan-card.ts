@@ -1,10 +1,10 @@
+import type { CapabilityRendered } from '../../contract/card.js';
 import { NORMALIZED_STATES, type NormalizedState } from '../../domain/migration-resource.js';
 import type { Translator } from '../../i18n/translator.js';
 import { providerDefinitions } from '../../providers/registry.js';
 import { slackDate } from '../../slack/blocks/format.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { stateLabelIn } from '../../slack/blocks/state-words.js';
-import type { CapabilityRendered } from '../drawing-hooks.js';
 import { approvalButtons, approvalContext } from './plan-approval-card.js';
 import { cancelWords, sentences, startConfirmText } from './plan-effect.js';
 import { type OpensEta, opensEtas } from './plan-eta.js';

@@ -1,10 +1,10 @@
 import { channelScope } from '../../access/policy.js';
+import type { HandlerContext } from '../../contract/handler-context.js';
+import { defineSubcommand } from '../../contract/subcommand.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { InvalidInputError, NotFoundError } from '../../errors.js';
 import { code, escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
 import { RESOURCE_REF, refuseShare } from '../../slack/command-text.js';
-import type { HandlerContext } from '../../slack/context.js';
-import { defineSubcommand } from '../../slack/listeners/commands/subcommand.js';
 import { instantOf } from '../../time/zoned-time.js';
 import { submitPlan } from './plan-approval.js';
 import { gateWords, renderPlanCard } from './plan-card.js';

@@ -1,6 +1,6 @@
+import type { CapabilityRendered } from '../../contract/card.js';
 import type { Translator } from '../../i18n/translator.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
-import type { CapabilityRendered } from '../drawing-hooks.js';
 import type { PlansState } from './plan-service.js';
 import { isOpen, type PlanStatus, waiting, wavesOf } from './plan-types.js';
 import { PLAN_WORDS } from './words.js';

@@ -1,6 +1,6 @@
+import { formWord, type SubcommandForm } from '../../contract/subcommand.js';
 import { InvalidInputError } from '../../errors.js';
 import { RESOURCE_REF } from '../../slack/command-text.js';
-import { formWord, type SubcommandForm } from '../../slack/listeners/commands/subcommand.js';
 import { canonicalZone, isTimeZone } from '../../time/zoned-time.js';
 import { MAX_PLAN_RESOURCES, MAX_WAVES } from './plan-types.js';
 import { PLAN_WORDS } from './words.js';

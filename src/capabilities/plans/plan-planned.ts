@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { channelScope } from '../../access/policy.js';
+import type { CreateFormPart, CreateSubmission, CreateTake } from '../../contract/create-form.js';
 import { AppError, InvalidInputError } from '../../errors.js';
 import type { Translator } from '../../i18n/translator.js';
 import { summarizeCreateRequest } from '../../providers/create-request.js';
@@ -7,7 +8,6 @@ import type { FormValues } from '../../providers/definition.js';
 import { textInput } from '../../slack/blocks/create/modal-kit.js';
 import { escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { runPreflight } from '../approvals/preflight.js';
-import type { CreateFormPart, CreateSubmission, CreateTake } from '../create-form-part.js';
 import { drawCard, type PlansState } from './plan-service.js';
 import { isOpen, MAX_PLAN_RESOURCES, MAX_WAVES, type Plan, type PlannedCreate } from './plan-types.js';
 import { editPlan, toldWithdrawn } from './plan-withdraw.js';
@@ -159,6 +159,6 @@ function submit(tr: Translator, values: FormValues) {
   };
 }
 
-export function planForm(): CreateFormPart<PlansState> {
-  return { fields, take, submit };
+export function planForm(s: PlansState): CreateFormPart {
+  return { fields, take: (sub) => take(s, sub), submit };
 }

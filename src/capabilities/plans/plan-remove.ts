@@ -1,8 +1,8 @@
 import { channelScope } from '../../access/policy.js';
+import type { HandlerContext } from '../../contract/handler-context.js';
 import { InvalidInputError, NotFoundError } from '../../errors.js';
 import { code, escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
 import { RESOURCE_REF } from '../../slack/command-text.js';
-import type { HandlerContext } from '../../slack/context.js';
 import { watchKey } from '../../watcher/records/watch-keys.js';
 import type { WatchRecord } from '../../watcher/records/watch-store.js';
 import { CAPABILITY, drawCard, type PlansState } from './plan-service.js';

@@ -1,6 +1,6 @@
+import type { CapabilityRendered } from '../../contract/card.js';
 import type { Translator } from '../../i18n/translator.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
-import type { CapabilityRendered } from '../drawing-hooks.js';
 import { planReportCsv } from './plan-csv.js';
 import type { PlanView, ResourceLine } from './plan-view.js';
 import { PLAN_WORDS } from './words.js';

@@ -1,8 +1,8 @@
+import type { CapabilityCore } from '../../contract/capability.js';
+import type { Refusal } from '../../contract/gate.js';
 import { SKIP } from '../../store/atomic-kv.js';
 import { startRefusal } from '../../use-cases/start-rules.js';
 import { CapabilityPosts } from '../../watcher/outbox/capability-posts.js';
-import type { CapabilityCore } from '../capability.js';
-import type { Refusal } from '../request-gate.js';
 import { type PlanActor, planActor } from './plan-actor.js';
 import { drawApproval } from './plan-approval-post.js';
 import { adoptCreated, createsOf, releaseCreates } from './plan-creates.js';

@@ -1,13 +1,14 @@
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import type { KnownBlock, View } from '@slack/types';
 import { channelScope } from '../../access/policy.js';
+import type { HandlerContext } from '../../contract/handler-context.js';
+import type { ListenerRoutes } from '../../contract/listeners.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Translator } from '../../i18n/translator.js';
 import { escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { buttonHandler, whoClicked } from '../../slack/button-handler.js';
-import { type AppDeps, type HandlerContext, modalContext } from '../../slack/context.js';
+import { type AppDeps, modalContext } from '../../slack/context.js';
 import { runSafely } from '../../slack/intake/run-safely.js';
-import type { ListenerRoutes } from '../../slack/listeners/router.js';
 import { SKIP } from '../../store/atomic-kv.js';
 import { findPlan } from './plan-command.js';
 import { SIGN_OFF_PLAN } from './plan-report.js';

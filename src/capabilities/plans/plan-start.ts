@@ -1,8 +1,8 @@
 import { channelScope } from '../../access/policy.js';
+import type { HandlerContext } from '../../contract/handler-context.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Translator } from '../../i18n/translator.js';
 import { escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
-import type { HandlerContext } from '../../slack/context.js';
 import { SKIP } from '../../store/atomic-kv.js';
 import {
   bytesLeft,

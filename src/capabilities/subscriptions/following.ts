@@ -22,10 +22,12 @@ interface Followed extends ListingInterest {
 /**
  * Channels following whole connections or task groups: the subscriptions in the watcher's store
  * (the keys written before, so every replica's cycle sees the same ones), the watches they keep,
- * and what each cycle's list pages show of their connections (`Watcher.listing`).
+ * and what each cycle's list pages show of their connections (`watch.listing`).
  */
 export class Subscriptions {
   readonly store: SubscriptionStore;
+  /** What each cycle's list pages of a followed connection go to (its `watch.listing`). */
+  readonly listing: ListingHook;
   readonly #watcher: Watcher;
   readonly #connections: ConnectionRegistry;
 
@@ -50,8 +52,7 @@ export class Subscriptions {
         return writeDiscovered(watcher.store, found, logger);
       },
     };
-    watcher.listing.push(listing);
-    watcher.counting.push((teamId) => this.store.use(teamId));
+    this.listing = listing;
   }
 
   /**

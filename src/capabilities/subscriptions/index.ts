@@ -1,4 +1,4 @@
-import { type Capability, type CapabilityStates, defineCapability } from '../capability.js';
+import type { Capability } from '../../contract/capability.js';
 import { Subscriptions } from './following.js';
 import { subscribeCommand, subscriptionsCommand, unsubscribeCommand } from './subscribe-command.js';
 import { SUBSCRIPTIONS_WORDS } from './words.js';
@@ -6,18 +6,21 @@ import { SUBSCRIPTIONS_WORDS } from './words.js';
 /**
  * Subscriptions: a channel follows a whole connection or an OMS task group (`/migrate subscribe`)
  * without a `watch` per task. Each cycle's list pages of a followed connection go to it
- * (`Watcher.listing`), and what it finds there becomes watches the one editor draws; a group
+ * (its `watch.listing`), and what it finds there becomes watches the one editor draws; a group
  * followed with `all` is one watched group card. Its keys in the watcher's store are unchanged.
  */
-export const subscriptions: Capability & { of(deps: { capabilities: CapabilityStates }): Subscriptions } =
-  defineCapability<Subscriptions>({
-    name: 'subscriptions',
-    start: (core) => new Subscriptions(core.watcher, core.connections, core.logger),
-    subcommands: [
-      subscribeCommand((ctx) => subscriptions.of(ctx.deps)),
-      unsubscribeCommand((ctx) => subscriptions.of(ctx.deps)),
-      subscriptionsCommand((ctx) => subscriptions.of(ctx.deps)),
-    ],
-    words: SUBSCRIPTIONS_WORDS,
-    forgetWorkspace: (s, teamId) => s.forget(teamId),
-  });
+export const subscriptions: Capability = {
+  name: 'subscriptions',
+  words: SUBSCRIPTIONS_WORDS,
+  start(core) {
+    const s = new Subscriptions(core.watcher, core.connections, core.logger);
+    return {
+      state: s,
+      commands: {
+        subcommands: [subscribeCommand(() => s), unsubscribeCommand(() => s), subscriptionsCommand(() => s)],
+      },
+      watch: { listing: s.listing, counting: (teamId) => s.store.use(teamId) },
+      cleanup: { forgetWorkspace: (teamId) => s.forget(teamId) },
+    };
+  },
+};

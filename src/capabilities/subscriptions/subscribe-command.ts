@@ -1,7 +1,7 @@
+import type { HandlerContext } from '../../contract/handler-context.js';
+import { defineSubcommand } from '../../contract/subcommand.js';
 import { InvalidInputError } from '../../errors.js';
 import { channelOnly, oneChannelAtMost, refuseShare } from '../../slack/command-text.js';
-import type { HandlerContext } from '../../slack/context.js';
-import { defineSubcommand } from '../../slack/listeners/commands/subcommand.js';
 import { isChannelWord, parseChannel } from '../../slack/mentions.js';
 import type { Subscriptions } from './following.js';
 import {

@@ -1,4 +1,4 @@
-import { defineCapability } from '../capability.js';
+import type { Capability } from '../../contract/capability.js';
 import { syncEventCommand } from './sync-event-command.js';
 import { SYNC_EVENT_WORDS } from './words.js';
 
@@ -7,9 +7,8 @@ import { SYNC_EVENT_WORDS } from './words.js';
  * now, on any provider that takes them (`MigrationProvider.syncEvent`); the others refuse. It
  * keeps no state.
  */
-export const syncEvents = defineCapability<undefined>({
+export const syncEvents: Capability = {
   name: 'sync-events',
-  start: () => undefined,
-  subcommands: [syncEventCommand],
   words: SYNC_EVENT_WORDS,
-});
+  start: () => ({ commands: { subcommands: [syncEventCommand] } }),
+};

@@ -1,8 +1,8 @@
+import { defineSubcommand } from '../../contract/subcommand.js';
 import type { ResourceRef } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
 import { code, section } from '../../slack/blocks/mrkdwn.js';
 import { parseRef, refuseShare } from '../../slack/command-text.js';
-import { defineSubcommand } from '../../slack/listeners/commands/subcommand.js';
 import { SYNC_EVENT_WORDS } from './words.js';
 
 export const syncEventCommand = defineSubcommand<{ ref: ResourceRef; keys: string[] }>({

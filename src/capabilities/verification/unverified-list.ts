@@ -1,10 +1,10 @@
 import type { KnownBlock } from '@slack/types';
+import type { HandlerContext } from '../../contract/handler-context.js';
 import type { Translator } from '../../i18n/translator.js';
 import { displayName, refBeside } from '../../slack/blocks/display-name.js';
 import { slackDate } from '../../slack/blocks/format.js';
 import { escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { stateWords } from '../../slack/blocks/state-words.js';
-import type { HandlerContext } from '../../slack/context.js';
 import { type SignOffStanding, signOffStanding } from './verification.js';
 import { verificationOf } from './verification-fact.js';
 import { VERIFICATION_WORDS } from './words.js';

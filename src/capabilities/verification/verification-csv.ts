@@ -1,7 +1,7 @@
+import type { CapabilityRendered } from '../../contract/card.js';
 import type { Translator } from '../../i18n/translator.js';
 import { csvLine } from '../../reports/csv-cell.js';
 import { displayName } from '../../slack/blocks/display-name.js';
-import type { CapabilityRendered } from '../drawing-hooks.js';
 import { LIST_ORDER, type VerificationReport } from './report.js';
 import type { VerificationNote } from './verification.js';
 import { VERIFICATION_WORDS } from './words.js';

@@ -1,4 +1,5 @@
 import type { Button, KnownBlock } from '@slack/types';
+import type { CapabilityButton, VerifiedRun } from '../../contract/card.js';
 import { ENGLISH, type Translator } from '../../i18n/translator.js';
 import { displayName, refBeside } from '../../slack/blocks/display-name.js';
 import { planButtons } from '../../slack/blocks/failure-buttons.js';
@@ -7,7 +8,6 @@ import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { actionLabel } from '../../slack/blocks/resource-card.js';
 import type { Rendered } from '../../slack/blocks/watch-notifications.js';
 import type { CardFacts } from '../../watcher/outbox/notification.js';
-import type { CapabilityButton, VerifiedRun } from '../drawing-hooks.js';
 import { shownClaim } from '../on-call/on-call-fact.js';
 import { ON_CALL } from '../on-call/on-call-state.js';
 import { ON_CALL_WORDS } from '../on-call/words.js';

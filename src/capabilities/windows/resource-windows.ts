@@ -1,7 +1,7 @@
+import type { CardResource } from '../../contract/card.js';
 import type { NormalizedState } from '../../domain/migration-resource.js';
 import type { Translator } from '../../i18n/translator.js';
 import type { LastAction, LastActions } from '../../resources/last-actions.js';
-import type { CardResource } from '../drawing-hooks.js';
 import { windowActed } from './window-acted.js';
 import type { WindowFact } from './window-fact.js';
 import { type Covered, factsFor } from './window-facts.js';
@@ -13,7 +13,7 @@ import { heldLine, windowFactLines } from './window-words.js';
  * covering a resource, read from what the windows wrote, not from a watch's history: the last
  * action on it when a window took it (the window that holds it), and the windows' facts (a cap, the
  * next change). Store reads only. A watch record's fact is the `facts` list alone (`WindowFact[]`):
- * `cardLines` and `rowLine` read either.
+ * `card.lines` and `card.rowLine` read either.
  */
 export interface ResourceWindows {
   /** The last action on it, when a window took it. */

@@ -1,3 +1,5 @@
+import type { HandlerContext } from '../../contract/handler-context.js';
+import { defineSubcommand, formWord, type SubcommandForm } from '../../contract/subcommand.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import { InvalidInputError, NotFoundError } from '../../errors.js';
 import type { Translator } from '../../i18n/translator.js';
@@ -6,12 +8,6 @@ import { capabilityFor, scopeFor } from '../../resources/perform-action.js';
 import { code, escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
 import { zonedTime } from '../../slack/blocks/zoned-words.js';
 import { CONNECTION_WORD, RESOURCE_REF, refuseShare } from '../../slack/command-text.js';
-import type { HandlerContext } from '../../slack/context.js';
-import {
-  defineSubcommand,
-  formWord,
-  type SubcommandForm,
-} from '../../slack/listeners/commands/subcommand.js';
 import { canonicalZone, daysWord, hhmm, isTimeZone, parseDays, parseSpan } from '../../time/zoned-time.js';
 import { initialEdge, occurrenceToSkip } from './window-edges.js';
 import type { Released } from './window-pass.js';

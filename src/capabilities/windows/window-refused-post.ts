@@ -1,6 +1,6 @@
+import type { CapabilityRendered } from '../../contract/card.js';
 import type { Translator } from '../../i18n/translator.js';
 import { code, escapeMrkdwn, section, truncate } from '../../slack/blocks/mrkdwn.js';
-import type { CapabilityRendered } from '../drawing-hooks.js';
 import type { WindowRefusedNote } from './window-fact.js';
 import { WINDOW_WORDS } from './words.js';
 

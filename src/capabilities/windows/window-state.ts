@@ -1,5 +1,5 @@
+import type { StartedCapabilities } from '../../contract/started.js';
 import type { LastActions } from '../../resources/last-actions.js';
-import type { CapabilityStates } from '../capability.js';
 import type { WindowPass } from './window-pass.js';
 import type { WindowStore } from './window-store.js';
 
@@ -15,6 +15,6 @@ export interface WindowsState {
 }
 
 /** The started capability's state, for its listeners and the surfaces that show windows. */
-export function windowsState(deps: { capabilities: CapabilityStates }): WindowsState {
+export function windowsState(deps: { capabilities: StartedCapabilities }): WindowsState {
   return deps.capabilities.stateOf(WINDOWS) as WindowsState;
 }

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
+import type { CapabilityRendered } from '../../contract/card.js';
 import type { Translator } from '../../i18n/translator.js';
 import { section } from '../../slack/blocks/mrkdwn.js';
-import type { CapabilityRendered } from '../drawing-hooks.js';
 import type { TimeWindow } from './window-store.js';
 import { nextWords, windowLine } from './window-words.js';
 import { WINDOW_WORDS } from './words.js';

@@ -1,4 +1,4 @@
-import { type CapabilityCore, defineCapability } from '../capability.js';
+import type { Capability, CapabilityCore } from '../../contract/capability.js';
 import { windowCardLines, windowRowLine, windowsListed, windowsOf } from './resource-windows.js';
 import type { WindowActed } from './window-acted.js';
 import { windowActor } from './window-actor.js';
@@ -18,46 +18,62 @@ import { WINDOW_WORDS } from './words.js';
  * its start and lets go at its end. Its store, its pass (a job on the one scheduler, before each
  * cycle polls and on the scheduler's timer), its subcommand and its departure clean-up live here.
  */
-export const windows = defineCapability<WindowsState>({
+export const windows: Capability = {
   name: WINDOWS,
-  start: (core) => createWindows(core),
-  subcommands: [windowCommand],
   words: WINDOW_WORDS,
-  // A cap that holds while it moves, each window's next change (its own pause: `actedLine`).
-  cardLines: (fact, tr, _now, resource) => windowCardLines(fact, resource.state, tr),
-  // Its edge's own action ("Paused by window *night* · resumes …"), and an event's "by window" words.
-  actedLine: (_said, last, state, tr) => windowActedLine(state, last, tr),
-  actedBy: (said, by, tr) => windowBy(said as WindowActed, by, tr),
-  // A status card's, a list's and Home's rows: read from the store, with the window that holds it.
-  factsOf: (s, team, resources, now) => windowsOf(s, team, resources, now),
-  rowLine: (fact, tr, _now, resource) => windowRowLine(fact, resource.state, tr),
-  // Home's "Time windows" section, after its rows (the registry's order puts it first there).
-  home: async (s, who): Promise<WindowsHome> => ({ kind: 'home', list: await windowsListed(s, who.teamId) }),
-  // Its Home section, and its reply in a card's thread when the policy refused a window's setter.
-  render: (view, tr, now) =>
-    (view as { kind?: string }).kind === 'home'
-      ? renderWindowsHome(view as WindowsHome, tr, now)
-      : renderWindowRefused(view as WindowRefusedNote, tr),
-  jobs: (s) => [
-    // The pass takes its own lease (`lease:windows`) and claims each edge on the window as well:
-    // every replica asks, one acts. Its facts are written before each cycle, which draws them.
-    { name: 'edges', cadence: 'before-cycle', replicas: 'each', run: () => s.pass.run() },
-    { name: 'facts', cadence: 'each-cycle', replicas: 'each', run: () => s.pass.showFacts() },
-  ],
-  // Gone first at an uninstall, so no pass acts for the workspace after it.
-  forgetWorkspace: (s, teamId) => s.store.forget(teamId),
-  // `GET /api/v1/windows`: the workspace's time windows, for a viewer.
-  apiReads: (s) => [
-    {
-      path: 'windows',
-      read: async (ctx) => {
-        await ctx.require('view', ctx.here, 'see time windows');
-        return { items: await s.store.list(ctx.teamId) };
+  start(core) {
+    const s = createWindows(core);
+    return {
+      state: s,
+      commands: { subcommands: [windowCommand] },
+      card: {
+        // A cap that holds while it moves, each window's next change (its own pause: `actedLine`).
+        lines: (fact, tr, _now, resource) => windowCardLines(fact, resource.state, tr),
+        // Its edge's own action ("Paused by window *night* · resumes …"), and an event's "by window" words.
+        actedLine: (_said, last, state, tr) => windowActedLine(state, last, tr),
+        actedBy: (said, by, tr) => windowBy(said as WindowActed, by, tr),
+        // A status card's, a list's and Home's rows: read from the store, with the window that holds it.
+        factsOf: (team, resources, now) => windowsOf(s, team, resources, now),
+        rowLine: (fact, tr, _now, resource) => windowRowLine(fact, resource.state, tr),
       },
-    },
-  ],
-  stop: (s) => s.pass.stop(),
-});
+      posts: {
+        // Home's "Time windows" section, after its rows (the registry's order puts it first there).
+        home: async (who): Promise<WindowsHome> => ({
+          kind: 'home',
+          list: await windowsListed(s, who.teamId),
+        }),
+        // Its Home section, and its reply in a card's thread when the policy refused a window's setter.
+        render: (view, tr, now) =>
+          (view as { kind?: string }).kind === 'home'
+            ? renderWindowsHome(view as WindowsHome, tr, now)
+            : renderWindowRefused(view as WindowRefusedNote, tr),
+      },
+      jobs: [
+        // The pass takes its own lease (`lease:windows`) and claims each edge on the window as well:
+        // every replica asks, one acts. Its facts are written before each cycle, which draws them.
+        { name: 'edges', cadence: 'before-cycle', replicas: 'each', run: () => s.pass.run() },
+        { name: 'facts', cadence: 'each-cycle', replicas: 'each', run: () => s.pass.showFacts() },
+      ],
+      // `GET /api/v1/windows`: the workspace's time windows, for a viewer.
+      http: {
+        apiReads: [
+          {
+            path: 'windows',
+            read: async (ctx) => {
+              await ctx.require('view', ctx.here, 'see time windows');
+              return { items: await s.store.list(ctx.teamId) };
+            },
+          },
+        ],
+      },
+      cleanup: {
+        // Gone first at an uninstall, so no pass acts for the workspace after it.
+        forgetWorkspace: (teamId) => s.store.forget(teamId),
+        stop: () => s.pass.stop(),
+      },
+    };
+  },
+};
 
 /** The store and the pass, composed once for the bot, on its clock and the watcher's lease. */
 function createWindows(deps: CapabilityCore): WindowsState {

@@ -1,11 +1,12 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
+import type { HandlerContext } from '../../contract/handler-context.js';
 import type { ResourceRef } from '../../domain/migration-resource.js';
 import { type AppError, asAppError, InvalidInputError, isRefusal } from '../../errors.js';
 import { AmbiguousRefError } from '../../resources/resolve-resource.js';
 import { renderError } from '../../slack/blocks/error-message.js';
 import { RESOURCE_REF } from '../../slack/command-text.js';
-import { type AppDeps, createHandlerContext, type HandlerContext, requestDone } from '../../slack/context.js';
+import { type AppDeps, createHandlerContext, requestDone } from '../../slack/context.js';
 import { USER_INPUT } from './step-definitions.js';
 
 export type StepArgs = SlackEventMiddlewareArgs<'function_executed'> & AllMiddlewareArgs;

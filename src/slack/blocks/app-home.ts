@@ -23,7 +23,7 @@ export interface ConnectionHealth {
 
 export interface HomeView {
   /**
-   * Sections the capabilities draw (`Capabilities.homeBlocks`), in their order: `first` what waits
+   * Sections the capabilities draw (`StartedCapabilities.homeBlocks`), in their order: `first` what waits
    * for this person (requests to approve), on top; `extra` the others (a plan's waves).
    */
   first?: KnownBlock[];
@@ -43,7 +43,7 @@ export interface HomeView {
   /** Titles requesters typed, by `connection:id`, where the provider named the resource itself. */
   titles?: ReadonlyMap<string, string>;
   /**
-   * The lines the capabilities draw under each row (`Capabilities.rowLines`), by `connection:id`:
+   * The lines the capabilities draw under each row (`StartedCapabilities.rowLines`), by `connection:id`:
    * who is on a failure, the window that holds a paused one.
    */
   rowLines?: ReadonlyMap<string, readonly string[]>;

@@ -1,4 +1,4 @@
-import type { CapabilityButton, CardResource } from '../../capabilities/drawing-hooks.js';
+import type { CapabilityButton, CardResource } from '../../contract/card.js';
 import type { Translator } from '../../i18n/translator.js';
 import type { ActedVia, LastAction } from '../../resources/last-actions.js';
 import { failureFacts } from '../../watcher/outbox/capability-facts.js';
@@ -9,7 +9,7 @@ type Facts = Readonly<Record<string, unknown>> | undefined;
 /**
  * What the capabilities draw on the core's resource surfaces from their facts: lines on the card,
  * buttons among its actions and a failure post's, and the line under a failure (who is on it).
- * `Capabilities` is one; the renderers stay pure and name none.
+ * `StartedCapabilities` is one; the renderers stay pure and name none.
  */
 export interface CardDrawing {
   cardLines(facts: Facts, tr: Translator, now: number, resource: CardResource): string[];

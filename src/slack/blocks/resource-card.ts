@@ -1,6 +1,6 @@
 import type { ActionsBlock, Button, KnownBlock, SectionBlock } from '@slack/types';
-import type { CapabilityButton } from '../../capabilities/drawing-hooks.js';
 import type { SurfaceButtons } from '../../catalogue/explain.js';
+import type { CapabilityButton } from '../../contract/card.js';
 import type { MigrationResource, NormalizedState } from '../../domain/migration-resource.js';
 import { ENGLISH, type MessageKey, type Translator } from '../../i18n/translator.js';
 import type { ResourceAction } from '../../providers/types.js';
@@ -67,9 +67,9 @@ export interface CardOptions {
   allActions?: readonly ResourceAction[];
   /** The title its requester typed, where the provider named it itself: it leads the card. */
   title?: string;
-  /** Buttons the capabilities add from their facts (`Capabilities.cardButtons`: I'm on it). */
+  /** Buttons the capabilities add from their facts (`StartedCapabilities.cardButtons`: I'm on it). */
   capabilityButtons?: readonly CapabilityButton[];
-  /** Lines the capabilities draw under its failure (`Capabilities.failureLines`: who is on it). */
+  /** Lines the capabilities draw under its failure (`StartedCapabilities.failureLines`: who is on it). */
   failureLines?: readonly string[];
   /** Lines the capabilities draw from their facts (mrkdwn, escaped by them), under the state line. */
   capabilityLines?: readonly string[];

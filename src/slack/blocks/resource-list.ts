@@ -40,7 +40,7 @@ export interface ListView {
   /** Titles requesters typed, by `connection:id`, where the provider named the resource itself. */
   titles?: ReadonlyMap<string, string>;
   /**
-   * The lines the capabilities draw under each row (`Capabilities.rowLines`), by `connection:id`,
+   * The lines the capabilities draw under each row (`StartedCapabilities.rowLines`), by `connection:id`,
    * as Home draws them: who is on a failure, the window that holds it.
    */
   rowLines?: ReadonlyMap<string, readonly string[]>;

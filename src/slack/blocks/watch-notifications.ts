@@ -43,7 +43,7 @@ export interface Rendered {
 
 /**
  * `now`: when it is drawn, on the bot's clock (the card's "checked" time). `lines`: what the
- * capabilities draw from the card's facts (`Capabilities.cardLines`), already in `tr`'s language;
+ * capabilities draw from the card's facts (`StartedCapabilities.cardLines`), already in `tr`'s language;
  * `drawing`, their buttons, the line under its failure and their sentences in its notice.
  */
 export function renderParentCard(

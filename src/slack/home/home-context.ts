@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
-import { type AppDeps, createHandlerContext, type HandlerContext } from '../context.js';
+import type { HandlerContext } from '../../contract/handler-context.js';
+import { type AppDeps, createHandlerContext } from '../context.js';
 import { publishHome } from './publish-home.js';
 
 /**

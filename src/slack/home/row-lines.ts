@@ -1,4 +1,4 @@
-import type { Capabilities } from '../../capabilities/capabilities.js';
+import type { StartedCapabilities } from '../../contract/started.js';
 import type { MigrationResource } from '../../domain/migration-resource.js';
 import type { Translator } from '../../i18n/translator.js';
 
@@ -8,7 +8,7 @@ import type { Translator } from '../../i18n/translator.js';
  * capability that cannot read adds nothing, the rows are still drawn.
  */
 export async function rowLinesOf(
-  capabilities: Pick<Capabilities, 'factsOf' | 'rowLines'>,
+  capabilities: Pick<StartedCapabilities, 'factsOf' | 'rowLines'>,
   team: string,
   resources: readonly MigrationResource[],
   tr: Translator,

@@ -1,17 +1,12 @@
 import type { AllMiddlewareArgs, AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import { z } from 'zod';
+import type { HandlerContext, Reply } from '../../contract/handler-context.js';
 import { LOCALES } from '../../i18n/locale.js';
 import { ENGLISH, type Translator, translatorFor } from '../../i18n/translator.js';
 import { newInteractiveScope, runInteractive, waitingOn } from '../../providers/interactive-calls.js';
 import { code, escapeMrkdwn } from '../blocks/mrkdwn.js';
 import { whoClicked } from '../button-handler.js';
-import {
-  type AppDeps,
-  createHandlerContext,
-  HANDLER_CONTEXT,
-  type HandlerContext,
-  type Reply,
-} from '../context.js';
+import { type AppDeps, createHandlerContext, HANDLER_CONTEXT } from '../context.js';
 import { homeContext } from '../home/home-context.js';
 import { workSlotReleaser } from './ack-first-receiver.js';
 import { afterAck } from './after-ack.js';

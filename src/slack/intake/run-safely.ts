@@ -1,9 +1,10 @@
+import type { HandlerContext } from '../../contract/handler-context.js';
 import { asAppError, isRefusal } from '../../errors.js';
 import { ENGLISH } from '../../i18n/translator.js';
 import { AmbiguousRefError } from '../../resources/resolve-resource.js';
 import { titlesIn } from '../../resources/resource-titles.js';
 import { renderAmbiguous, renderError } from '../blocks/error-message.js';
-import { type HandlerContext, requestDone } from '../context.js';
+import { requestDone } from '../context.js';
 
 /**
  * Runs a handler after its ack: any failure becomes a specific reply to the user (never silence),

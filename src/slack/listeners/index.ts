@@ -1,11 +1,12 @@
 import type { App } from '@slack/bolt';
+import type { ListenerRoutes } from '../../contract/listeners.js';
 import { RequestLabels } from '../../metrics/request-labels.js';
 import type { AppDeps } from '../context.js';
 import * as actions from './actions/index.js';
 import * as commands from './commands/index.js';
 import { subcommandNames } from './commands/subcommands/index.js';
 import * as events from './events/index.js';
-import { ListenerRegistry, type ListenerRoutes } from './router.js';
+import { ListenerRegistry } from './router.js';
 import * as shortcuts from './shortcuts/index.js';
 import * as createViews from './views/index.js';
 

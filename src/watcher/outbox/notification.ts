@@ -134,7 +134,7 @@ export interface EventNote {
   title?: string;
   /**
    * The capability whose timed work said it (`WatchNotes.timed`), with what it added to the note:
-   * it draws it (`CapabilityDefinition.renderNote`).
+   * it draws it (its `card.note`).
    */
   capability?: string;
   /** `failed`, as the editor redraws it: what the capabilities say of this failure now (`failureFacts`). */

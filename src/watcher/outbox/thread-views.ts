@@ -3,7 +3,7 @@ import { type LivePost, viewSig } from './living-posts.js';
 
 /**
  * A capability's own post in a watched resource's thread, as the outbox carries it: the view (data)
- * the capability handed over, drawn by that capability (`CapabilityDefinition.render`) when it is
+ * the capability handed over, drawn by that capability (its `posts.render`) when it is
  * sent, in the channel's language. Its file, if the drawing has one, goes into the same thread.
  */
 export interface ViewNote {
@@ -16,7 +16,7 @@ export interface ViewNote {
 
 /**
  * A line a capability says about a resource in its thread (`WatchNotes.say`), as data: drawn by
- * that capability (`CapabilityDefinition.renderNote`) when it is sent, in the channel's language.
+ * that capability (its `card.note`) when it is sent, in the channel's language.
  * Posted once, never edited (a post it keeps up to date is a `ViewNote`).
  */
 export interface SaidNote {

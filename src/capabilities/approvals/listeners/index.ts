@@ -1,8 +1,9 @@
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
+import type { HandlerContext } from '../../../contract/handler-context.js';
+import type { ListenerRoutes } from '../../../contract/listeners.js';
 import { code } from '../../../slack/blocks/mrkdwn.js';
 import { buttonHandler } from '../../../slack/button-handler.js';
-import type { AppDeps, HandlerContext } from '../../../slack/context.js';
-import type { ListenerRoutes } from '../../../slack/listeners/router.js';
+import type { AppDeps } from '../../../slack/context.js';
 import { approvalsOf } from '../approvals-state.js';
 import {
   HOME_APPROVE_ACTION,

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { channelScope } from '../../../access/policy.js';
+import type { RequestCheck } from '../../../contract/gate.js';
 import { createTarget, summarizeCreateRequest } from '../../../providers/create-request.js';
 import { errorText, messageModal } from '../../../slack/blocks/create/flow-modals.js';
 import { code, truncate } from '../../../slack/blocks/mrkdwn.js';
@@ -8,7 +9,6 @@ import { requestFromForm } from '../../../slack/create-forms/index.js';
 import { decodeFormMetadata } from '../../../slack/create-forms/metadata.js';
 import { readForm } from '../../../slack/create-forms/view-state.js';
 import { viewerTranslator } from '../../../slack/listeners/views/create-flow.js';
-import type { RequestCheck } from '../../request-gate.js';
 import { runPreflight } from '../preflight.js';
 import { startFromForm } from '../start-at.js';
 import { APPROVAL_WORDS } from '../words.js';

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { HandlerContext } from '../../../contract/handler-context.js';
 import { type ButtonArgs, whoClicked } from '../../../slack/button-handler.js';
-import { type AppDeps, type HandlerContext, modalContext } from '../../../slack/context.js';
+import { type AppDeps, modalContext } from '../../../slack/context.js';
 import { homeContext } from '../../../slack/home/home-context.js';
 import { runSafely } from '../../../slack/intake/run-safely.js';
 import { approvalScope } from '../approval-scope.js';

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import type { HandlerContext } from '../../../contract/handler-context.js';
 import type { ResourceKind } from '../../../domain/migration-resource.js';
 import { NotFoundError, ProviderError } from '../../../errors.js';
 import type { ResourceAction } from '../../../providers/types.js';
@@ -9,7 +10,7 @@ import { code, escapeMrkdwn, section, truncate } from '../../blocks/mrkdwn.js';
 import { actionLabel, whoActed } from '../../blocks/resource-card.js';
 import { stateLabel, stateLabelIn } from '../../blocks/state-words.js';
 import { renderShown } from '../../blocks/use-case-replies.js';
-import type { AppDeps, HandlerContext } from '../../context.js';
+import type { AppDeps } from '../../context.js';
 
 /**
  * A button pressed on a channel post that is out of date (someone resumed it already): the

@@ -1,8 +1,9 @@
 import { WORKSPACE } from '../../../access/policy.js';
+import type { HandlerContext } from '../../../contract/handler-context.js';
 import { code, context, truncate } from '../../blocks/mrkdwn.js';
 import { kindWords, renderResourceCard } from '../../blocks/resource-card.js';
 import { type ButtonArgs, buttonHandler } from '../../button-handler.js';
-import type { AppDeps, HandlerContext } from '../../context.js';
+import type { AppDeps } from '../../context.js';
 import { publishHome } from '../../home/publish-home.js';
 import { decodeResourceButton } from '../../resource-button.js';
 

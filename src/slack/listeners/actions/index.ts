@@ -1,6 +1,6 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
+import type { ListenerRoutes } from '../../../contract/listeners.js';
 import type { AppDeps } from '../../context.js';
-import type { ListenerRoutes } from '../router.js';
 import { groupFailuresButton } from './group-failures-button.js';
 import { helpButton } from './help-buttons.js';
 import { homeOpen, homeRefresh } from './home-actions.js';

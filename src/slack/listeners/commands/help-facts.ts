@@ -1,6 +1,6 @@
+import type { HandlerContext } from '../../../contract/handler-context.js';
+import type { HelpFacts } from '../../../contract/subcommand.js';
 import { providerDefinition, providerDefinitions } from '../../../providers/registry.js';
-import type { HandlerContext } from '../../context.js';
-import type { HelpFacts } from './subcommand.js';
 
 /** The shortest start of `id` (4 characters at least) that no other id shares. */
 export function uniquePrefix(id: string, ids: readonly string[]): string {

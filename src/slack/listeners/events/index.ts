@@ -1,5 +1,5 @@
+import type { ListenerRoutes } from '../../../contract/listeners.js';
 import type { AppDeps } from '../../context.js';
-import type { ListenerRoutes } from '../router.js';
 import { appHomeOpened } from './app-home-opened.js';
 import * as installationEvents from './installation-events.js';
 import { memberJoinedChannel } from './member-joined-channel.js';

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
+import type { ListenerRoutes } from '../../../contract/listeners.js';
 import type { AppDeps } from '../../context.js';
-import type { ListenerRoutes } from '../router.js';
 
 export function register(routes: ListenerRoutes, deps: AppDeps): void {
   routes.event('app_uninstalled', appUninstalled(deps));

@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, GlobalShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
+import type { ListenerRoutes } from '../../../contract/listeners.js';
 import { asAppError, ErrorCode } from '../../../errors.js';
 import { errorText, messageModal } from '../../blocks/create/flow-modals.js';
 import { type AppDeps, createHandlerContext } from '../../context.js';
-import type { ListenerRoutes } from '../router.js';
 import { openCreate } from '../views/create-flow.js';
 
 export const CREATE_SHORTCUT = 'migrate_create';

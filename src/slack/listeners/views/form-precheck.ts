@@ -1,8 +1,8 @@
-import type { RequestCheck } from '../../../capabilities/request-gate.js';
-import { refusedError } from '../../../capabilities/request-gate.js';
+import type { RequestCheck } from '../../../contract/gate.js';
 import type { Translator } from '../../../i18n/translator.js';
 import { summarizeCreateRequest } from '../../../providers/create-request.js';
 import { createTarget } from '../../../providers/registry.js';
+import { refusedError } from '../../../use-cases/refused-error.js';
 import { errorText } from '../../blocks/create/flow-modals.js';
 import type { AppDeps } from '../../context.js';
 import type { FormMetadata } from '../../create-forms/metadata.js';

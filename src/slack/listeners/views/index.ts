@@ -1,7 +1,7 @@
 import type { BlockAction, StaticSelectAction, ViewSubmitAction } from '@slack/bolt';
+import type { ListenerRoutes } from '../../../contract/listeners.js';
 import { ACTION_PREFIX, CREATE_CALLBACKS } from '../../blocks/create/modal-kit.js';
 import type { AppDeps } from '../../context.js';
-import type { ListenerRoutes } from '../router.js';
 import { bucketSuggestions, formRedraw, formSubmission, pickSubmission } from './create-listeners.js';
 
 /** Every `create.<field>` action: only bucket items ask for options, only redraw selects dispatch. */

@@ -1,13 +1,13 @@
 import type { Grant } from '../../../../access/grant-store.js';
 import { channelScope, grantApplies, WORKSPACE } from '../../../../access/policy.js';
 import { REQUIRED_ROLE, ROLES, type Role, roleAllows } from '../../../../access/roles.js';
+import type { HandlerContext } from '../../../../contract/handler-context.js';
+import { defineSubcommand, formWord, type SubcommandForm } from '../../../../contract/subcommand.js';
 import { InvalidInputError } from '../../../../errors.js';
 import type { MessageKey, Translator } from '../../../../i18n/translator.js';
 import { context, section } from '../../../blocks/mrkdwn.js';
 import { refuseShare } from '../../../command-text.js';
-import type { HandlerContext } from '../../../context.js';
 import { parseChannel, parseSubject, type Subject, subjectMention } from '../../../mentions.js';
-import { defineSubcommand, formWord, type SubcommandForm } from '../subcommand.js';
 
 type AccessRequest =
   | { op: 'show' }

@@ -1,8 +1,8 @@
+import { defineSubcommand, type Subcommand } from '../../../../contract/subcommand.js';
 import type { NormalizedState, ResourceRef } from '../../../../domain/migration-resource.js';
 import { actOnResource } from '../../../../use-cases/act-on-resource.js';
 import { renderActed } from '../../../blocks/use-case-replies.js';
 import { parseRef, refuseShare } from '../../../command-text.js';
-import { defineSubcommand, type Subcommand } from '../subcommand.js';
 
 /** `/migrate pause|resume|retry <id>`: typed intent, so it runs, then shows the card as it is now. */
 function actionSubcommand(

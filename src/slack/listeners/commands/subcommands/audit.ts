@@ -1,8 +1,8 @@
 import { WORKSPACE } from '../../../../access/policy.js';
+import { defineSubcommand } from '../../../../contract/subcommand.js';
 import { InvalidInputError } from '../../../../errors.js';
 import { auditLine } from '../../../blocks/audit-line.js';
 import { section } from '../../../blocks/mrkdwn.js';
-import { defineSubcommand } from '../subcommand.js';
 
 export const auditCommand = defineSubcommand<{ count: number }>({
   name: 'audit',

@@ -1,8 +1,8 @@
+import type { HandlerContext } from '../../../../contract/handler-context.js';
+import { defineSubcommand } from '../../../../contract/subcommand.js';
 import { InvalidInputError } from '../../../../errors.js';
 import { CONNECTION_WORD, refuseShare } from '../../../command-text.js';
-import type { HandlerContext } from '../../../context.js';
 import { openCreate } from '../../views/create-flow.js';
-import { defineSubcommand } from '../subcommand.js';
 
 /**
  * `/migrate create [connection|provider] [kind]`: opens the create modal at once with the command's

@@ -1,8 +1,8 @@
+import { defineSubcommand } from '../../../../contract/subcommand.js';
 import type { ResourceRef } from '../../../../domain/migration-resource.js';
 import { planDelete } from '../../../../use-cases/plan-delete.js';
 import { renderDeletePlan } from '../../../blocks/use-case-replies.js';
 import { parseRef, refuseShare } from '../../../command-text.js';
-import { defineSubcommand } from '../subcommand.js';
 
 /** `/migrate delete <id>` never deletes: it shows the card with only the Delete button, behind a confirm. */
 export const del = defineSubcommand<{ ref: ResourceRef }>({

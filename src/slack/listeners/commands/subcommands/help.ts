@@ -1,4 +1,5 @@
 import { roleAllows } from '../../../../access/roles.js';
+import { defineSubcommand, type Subcommand } from '../../../../contract/subcommand.js';
 import { InvalidInputError } from '../../../../errors.js';
 import type { Words } from '../../../../i18n/words.js';
 import {
@@ -13,7 +14,6 @@ import { renderHelpTopic } from '../../../blocks/help-topic.js';
 import { code } from '../../../blocks/mrkdwn.js';
 import { closest } from '../../../command-text.js';
 import { helpFacts, uniquePrefix } from '../help-facts.js';
-import { defineSubcommand, type Subcommand } from '../subcommand.js';
 import type { RunningCommands } from './index.js';
 
 type Line = { name: string; command: (id: string | undefined) => string; words?: Words };
@@ -33,7 +33,7 @@ const ACTS: readonly Line[] = [
 
 /** Help's related commands: the core's that read, and those with a line on its first screen. */
 const RELATED = ['status', 'list'];
-const relatedToHelp = (others: readonly Subcommand[]) => [
+export const relatedToHelp = (others: readonly Subcommand[]) => [
   ...RELATED,
   ...firstLines(others).map((l) => l.name),
 ];

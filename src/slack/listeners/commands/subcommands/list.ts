@@ -1,5 +1,7 @@
-import type { ListFilter } from '../../../../capabilities/capability.js';
 import type { Connection } from '../../../../connections/connection.js';
+import type { ListFilter } from '../../../../contract/commands.js';
+import type { HandlerContext } from '../../../../contract/handler-context.js';
+import { defineSubcommand } from '../../../../contract/subcommand.js';
 import type { MigrationResource, ResourceKind } from '../../../../domain/migration-resource.js';
 import { AppError, ErrorCode } from '../../../../errors.js';
 import type { Translator } from '../../../../i18n/translator.js';
@@ -9,10 +11,8 @@ import { describeUnreadable } from '../../../blocks/error-message.js';
 import { kindPlural } from '../../../blocks/resource-card.js';
 import { type ListGap, MAX_LIST_ROWS, renderResourceList } from '../../../blocks/resource-list.js';
 import { stateWords } from '../../../blocks/state-words.js';
-import type { HandlerContext } from '../../../context.js';
 import { rowLinesOf } from '../../../home/row-lines.js';
 import { closeListWord, didYouMean, type ListQuery, parseListQuery } from '../../../list-query.js';
-import { defineSubcommand } from '../subcommand.js';
 
 /** A page is at most this many rows; deeper pages read more from each connection (bounded). */
 export const PAGE_SIZE = 20;

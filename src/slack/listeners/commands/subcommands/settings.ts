@@ -1,12 +1,17 @@
 import { channelScope, WORKSPACE } from '../../../../access/policy.js';
-import type { SettingsChange, SettingsSection } from '../../../../capabilities/settings-section.js';
+import type { SettingsChange, SettingsSection } from '../../../../contract/settings-section.js';
+import {
+  defineSubcommand,
+  formWord,
+  type Subcommand,
+  type SubcommandForm,
+} from '../../../../contract/subcommand.js';
 import { InvalidInputError } from '../../../../errors.js';
 import { LANGUAGE_NAMES, LOCALES, parseLanguage } from '../../../../i18n/locale.js';
 import type { MessageKey, Translator } from '../../../../i18n/translator.js';
 import type { WorkspaceSettings } from '../../../../settings/workspace-settings.js';
 import { canonicalZone, isTimeZone } from '../../../../time/zoned-time.js';
 import { parseChannel } from '../../../mentions.js';
-import { defineSubcommand, formWord, type Subcommand, type SubcommandForm } from '../subcommand.js';
 
 /** `/migrate settings` alone shows them; any other form is a change, the core's or a section's. */
 type SettingsRequest = { op: 'show' } | { op: 'change'; change: SettingsChange };

@@ -1,8 +1,8 @@
+import { defineSubcommand } from '../../../../contract/subcommand.js';
 import type { ResourceRef } from '../../../../domain/migration-resource.js';
 import { showResource } from '../../../../use-cases/show-resource.js';
 import { renderShown } from '../../../blocks/use-case-replies.js';
 import { parseRef } from '../../../command-text.js';
-import { defineSubcommand } from '../subcommand.js';
 
 export const status = defineSubcommand<{ ref: ResourceRef; share: boolean }>({
   name: 'status',

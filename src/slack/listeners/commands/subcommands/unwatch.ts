@@ -1,6 +1,6 @@
+import { defineSubcommand } from '../../../../contract/subcommand.js';
 import { InvalidInputError, NotFoundError } from '../../../../errors.js';
 import { code, escapeMrkdwn } from '../../../blocks/mrkdwn.js';
-import { defineSubcommand } from '../subcommand.js';
 import { parseWatchArgs, type WatchArgs, watchChannel } from './watch.js';
 
 export const unwatchCommand = defineSubcommand<WatchArgs>({

@@ -1,11 +1,11 @@
+import type { HandlerContext } from '../../../../contract/handler-context.js';
+import { defineSubcommand } from '../../../../contract/subcommand.js';
 import type { ResourceRef } from '../../../../domain/migration-resource.js';
 import { operateIn } from '../../../../use-cases/context.js';
 import { watchResource } from '../../../../use-cases/watch-resource.js';
 import { renderWatched } from '../../../blocks/use-case-replies.js';
 import { oneChannelAtMost, parseRef, refuseShare } from '../../../command-text.js';
-import type { HandlerContext } from '../../../context.js';
 import { isChannelWord, parseChannel } from '../../../mentions.js';
-import { defineSubcommand } from '../subcommand.js';
 
 export interface WatchArgs {
   ref: ResourceRef;

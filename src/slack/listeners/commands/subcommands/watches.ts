@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { defineSubcommand } from '../../../../contract/subcommand.js';
 import { InvalidInputError } from '../../../../errors.js';
 import type { MessageKey } from '../../../../i18n/translator.js';
 import { brokenFixParts } from '../../../../watcher/outbox/broken-channel.js';
@@ -9,7 +10,6 @@ import { context, escapeMrkdwn, section, truncate } from '../../../blocks/mrkdwn
 import { stateLabelIn } from '../../../blocks/state-words.js';
 import { brokenLabel } from '../../../blocks/watch-notices.js';
 import { channelOnly } from '../../../command-text.js';
-import { defineSubcommand } from '../subcommand.js';
 
 const MAX_SECTIONS = 40;
 

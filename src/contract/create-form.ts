@@ -1,9 +1,7 @@
 import type { ResourceKind } from '../domain/migration-resource.js';
 import type { Translator } from '../i18n/translator.js';
-import type { FormValues } from '../providers/definition.js';
-import type { ProviderId } from '../providers/provider-ids.js';
-import type { HandlerContext } from '../slack/context.js';
-import type { ApprovalRecord } from './approvals/approval-record.js';
+import type { ApprovalRecord, FormValues, ProviderId } from './core-types.js';
+import type { HandlerContext } from './handler-context.js';
 
 /** A request to create a migration as the core's create form and workflow step hand it over. */
 export interface CreateRequestInput {
@@ -73,7 +71,7 @@ export interface CreateSubmitWords {
 }
 
 /** Fields a capability adds to every create form, and the submissions it takes instead of approvals. */
-export interface CreateFormPart<State> {
+export interface CreateFormPart {
   /** Input blocks (block ids its own), keeping what was typed. */
   fields(tr: Translator, values: FormValues, form: CreateFormContext): unknown[];
   /** Blocks under the form's inputs (a button: its own `listeners` answer it). */
@@ -86,5 +84,5 @@ export interface CreateFormPart<State> {
    */
   submit?(tr: Translator, values: FormValues): CreateSubmitWords | undefined;
   /** Undefined: not its own (it goes for approval as usual). Answered within Slack's 3 s. */
-  take?(state: State, submission: CreateSubmission): Promise<CreateTake | undefined>;
+  take?(submission: CreateSubmission): Promise<CreateTake | undefined>;
 }

@@ -1,29 +1,25 @@
 import type { ConfirmationDialog } from '@slack/types';
-import type { NextStepAction } from '../catalogue/code-classes.js';
 import type { MigrationResource, NormalizedState } from '../domain/migration-resource.js';
 import type { Translator } from '../i18n/translator.js';
-import type { ProviderId } from '../providers/provider-ids.js';
-import type { LastAction } from '../resources/last-actions.js';
-import type { CardFacts } from '../watcher/outbox/notification.js';
+import type { CardFacts, LastAction, NextStepAction, ProviderId } from './core-types.js';
 
 /**
- * What a capability draws on the core's posts and its own: lines, buttons and notices on a
- * resource's card from its fact, its notes and living posts. Each hook is optional and pure.
+ * What a capability draws on a resource's card, its rows and its threads from its fact: lines,
+ * buttons, notices and its notes. Each hook is optional and pure (`factsOf` reads its store).
  */
-export interface CapabilityDrawingHooks<State> {
+export interface CardPart {
   /**
    * Lines under the card's state line from its fact on the resource's watch (as written with
    * `watcher.notes.fact`), in the reader's language, for the resource as last observed. Pure, and mrkdwn: anything typed by a person
    * is escaped here.
    */
-  cardLines?(fact: unknown, tr: Translator, now: number, resource: CardResource): string[];
+  lines?(fact: unknown, tr: Translator, now: number, resource: CardResource): string[];
   /**
    * Its fact of resources nobody watches (a `/migrate status` card, a list's or Home's rows), read
    * from its store only, by `connection:id`: the same shape it writes on a watch with
-   * `watcher.notes.fact`, so `cardLines`, `cardButtons` and `rowLine` draw both alike.
+   * `watcher.notes.fact`, so `lines`, `buttons` and `rowLine` draw both alike.
    */
   factsOf?(
-    state: State,
     team: string,
     resources: readonly CardResource[],
     now: number,
@@ -32,13 +28,13 @@ export interface CapabilityDrawingHooks<State> {
    * A sentence it adds to the card's notice (above its title, after where the resource came from)
    * from its fact and the card as drawn (its buttons, whether it ended). Pure, and mrkdwn.
    */
-  cardNotice?(fact: unknown, tr: Translator, card: CardFacts): string | undefined;
+  notice?(fact: unknown, tr: Translator, card: CardFacts): string | undefined;
   /**
    * Buttons it adds to a resource's actions (its card, a failure post and what that post becomes)
    * from its fact, undefined where it has none (a failure nobody took on yet); its `listeners`
    * answer them. Pure.
    */
-  cardButtons?(fact: unknown, tr: Translator, resource: CardResource): CapabilityButton[];
+  buttons?(fact: unknown, tr: Translator, resource: CardResource): CapabilityButton[];
   /**
    * The line it adds under a failure on the card and the failure post, and beside a listing's
    * line, from what its fact says of the failure the resource is in now (`onFailure`, as
@@ -56,6 +52,16 @@ export interface CapabilityDrawingHooks<State> {
   /** One line it adds under a resource's row in a list or on Home (mrkdwn, escaped). Pure. */
   rowLine?(fact: unknown, tr: Translator, now: number, resource: CardResource): string | undefined;
   /**
+   * A note it wrote about a resource, drawn when the outbox posts it in the resource's thread (or
+   * channel), in the reader's language: an event its timed work said (`WatchNotes.timed`: the
+   * `EventNote` with what it added) or what it said with `WatchNotes.say` (`SaidNote.note`). Pure.
+   */
+  note?(note: unknown, tr: Translator, now: number): CapabilityRendered | undefined;
+}
+
+/** What it draws of its own: its living posts, its Home section, and buttons under a verification. */
+export interface PostsPart {
+  /**
    * Buttons it adds under a finished run's verification post (after the core's), in the reader's
    * language; its own `listeners` answer them. Pure: the value names the run, nothing typed by a person.
    */
@@ -65,13 +71,13 @@ export interface CapabilityDrawingHooks<State> {
    * handed the watcher's one editor (`CapabilityPosts.show`, `threadViewEntry`), in the reader's
    * language at send time; `more`, what the other capabilities add to it. Pure, and escaped by it.
    */
-  render?(view: unknown, tr: Translator, now: number, more: PostAdditions): CapabilityRendered;
+  render?(view: unknown, tr: Translator, now: number, more: PostAdditions): CapabilityRendered | undefined;
   /**
-   * A note it wrote about a resource, drawn when the outbox posts it in the resource's thread (or
-   * channel), in the reader's language: an event its timed work said (`WatchNotes.timed`: the
-   * `EventNote` with what it added) or what it said with `WatchNotes.say` (`SaidNote.note`). Pure.
+   * What it shows on a person's Home tab, as a view `render` draws (undefined: nothing), read from
+   * its store only as the tab is built; `first`: its section leads the tab, above the connections.
    */
-  renderNote?(note: unknown, tr: Translator, now: number): CapabilityRendered;
+  home?(who: { teamId: string; userId: string }): Promise<unknown>;
+  homeFirst?: boolean;
 }
 
 /**
@@ -83,7 +89,7 @@ export type VerifiedRun = Pick<MigrationResource, 'connection' | 'kind' | 'id' |
   provider?: ProviderId;
 };
 
-/** What the other capabilities add to a capability's post as it is drawn (`Capabilities.render`). */
+/** What the other capabilities add to a capability's post as it is drawn (the posts' `render`). */
 export interface PostAdditions {
   /** Every capability's buttons under a finished run's verification post, in the list's order. */
   verificationButtons(run: VerifiedRun, tr: Translator): CapabilityButton[];

@@ -1,7 +1,7 @@
-import type { Capability } from '../../../access/roles.js';
-import type { NormalizedState, ResourceKind } from '../../../domain/migration-resource.js';
-import type { Words } from '../../../i18n/words.js';
-import type { HandlerContext } from '../../context.js';
+import type { NormalizedState, ResourceKind } from '../domain/migration-resource.js';
+import type { Words } from '../i18n/words.js';
+import type { Permission as Capability } from './core-types.js';
+import type { HandlerContext } from './handler-context.js';
 
 /**
  * What `/migrate help <name>` may name in an example, read from the workspace that asks, so the

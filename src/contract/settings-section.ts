@@ -1,7 +1,7 @@
 import type { Translator } from '../i18n/translator.js';
-import type { WorkspaceSettings } from '../settings/workspace-settings.js';
-import type { HandlerContext } from '../slack/context.js';
-import type { SubcommandForm } from '../slack/listeners/commands/subcommand.js';
+import type { WorkspaceSettings } from './core-types.js';
+import type { HandlerContext } from './handler-context.js';
+import type { SubcommandForm } from './subcommand.js';
 
 /**
  * A section of `/migrate settings` a capability owns (`/migrate settings escalation …`): the core

@@ -1,11 +1,7 @@
 import type { ResourceKind } from '../domain/migration-resource.js';
-import { ForbiddenError } from '../errors.js';
-import type { MessageKey } from '../i18n/english.js';
-import { english } from '../i18n/english.js';
 import type { Translator } from '../i18n/translator.js';
-import type { CreateFacts } from '../providers/definition.js';
-import type { ProviderId } from '../providers/provider-ids.js';
-import type { PreflightRecord } from './preflight-record.js';
+import type { CreateFacts, PreflightRecord, ProviderId } from './core-types.js';
+import type { CoreApprovals } from './create-form.js';
 
 /**
  * When a request to create a migration is checked by the bot's capabilities: as it is made, at
@@ -86,9 +82,20 @@ export interface RequestGate {
 
 export const OPEN_GATE: RequestGate = { check: async () => ({ release: async () => {} }) };
 
-/** The refusal as the error the requester (or approver) is shown, in their language. */
-export function refusedError(refusal: Refusal): ForbiddenError {
-  const error = new ForbiddenError(english(refusal.key as MessageKey, refusal.values));
-  error.localized = { key: refusal.key, values: refusal.values };
-  return error;
+/**
+ * Its say on a request to create a migration: checked when it is made, at each approval (before the
+ * decision's compare-and-set: what it takes, a quota's share, is released if the decision goes
+ * elsewhere) and when its scheduled start is due; `approvals` is offered by the one capability that
+ * decides requests to create (the core's create form and workflow step hand theirs there).
+ */
+export interface GatePart {
+  /** Allow, refuse (the rule, why, how to get an exception), or require more approvers. */
+  check?(check: RequestCheck): Promise<GateOutcome | undefined>;
+  /** An approved request settled (created, or failed or refused at its start): keep or give back. */
+  settled?(check: RequestCheck, how: RequestSettled): Promise<void>;
+  /** Lines explaining what it would decide of the values (a dry run), in the reader's language. */
+  explain?(check: RequestCheck, tr: Translator): Promise<string[]>;
+  /** A refusal it can tell from the form's values alone (nothing counted), shown at the form's field. */
+  precheck?(check: RequestCheck): Promise<Refusal | undefined>;
+  approvals?: CoreApprovals;
 }
