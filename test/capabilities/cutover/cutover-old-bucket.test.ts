@@ -203,7 +203,7 @@ describe('the old-bucket watch', () => {
     clock.advance(DAY + HOUR);
     await passBoth();
     await passBoth();
-    expect(lines(m!.id, 'ended after 1 days')).toHaveLength(1);
+    expect(lines(m!.id, 'ended after 1 day (')).toHaveLength(1);
     write(m!.bucket, 'too-late.txt');
     clock.advance(HOUR);
     await passBoth();
