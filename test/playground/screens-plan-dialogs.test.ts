@@ -206,6 +206,12 @@ async function startAndCancel(l: (typeof LANGS)[number]): Promise<void> {
   // The card redrawn after the pass (wave 1 open, Pause plan): its Cancel plan says what is left now.
   await shows(l.open);
   await screen.shown(card.locator('.bk-button', { hasText: l.pause }), 'Pause plan on the card');
+  // The pass resumed the first task in the background (no read after it): the card shows it
+  // running once a cycle has seen it, and Cancel plan counts what the bot has seen.
+  await screen.cyclesUntil(
+    'the resumed task seen running',
+    async () => (await cardText()).split(l.paused).length - 1 <= 1,
+  );
   expect(await card.locator('.bk-button', { hasText: l.start }).count()).toBe(0);
   await card.locator('.bk-button', { hasText: l.cancel }).click();
   const cancelling = await shootDialog(`plan-cancel-confirm-${l.lang}`);
