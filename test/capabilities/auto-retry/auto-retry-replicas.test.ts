@@ -109,7 +109,10 @@ async function turnsUntil(check: (r: Map<string, WatchRecord>) => boolean, what:
   );
 }
 
-describe('automatic retries on two replicas sharing Redis, 20 failures across the classes', () => {
+// Two bots, 20 failures and their retries' cycles: CPU-bound, past 20 s on a loaded machine.
+describe('automatic retries on two replicas sharing Redis, 20 failures across the classes', {
+  timeout: 60_000,
+}, () => {
   const retried: string[] = [];
   const never: string[] = [];
 
