@@ -23,13 +23,14 @@ export interface CutView {
   cut: Cutover;
 }
 
+// Slack's shortcodes, as the bot's other posts say them: the playground draws each (with no emoji font too).
 const MARK: Record<StepState, string> = {
-  waiting: '⚪',
-  running: '🔄',
-  green: '🟢',
-  red: '🔴',
-  override: '🟠',
-  skipped: '⏭️',
+  waiting: ':white_circle:',
+  running: ':arrows_counterclockwise:',
+  green: ':large_green_circle:',
+  red: ':red_circle:',
+  override: ':large_yellow_circle:',
+  skipped: ':heavy_minus_sign:',
 };
 
 /** The cut-over post, in the channel's language: its steps and their states, and what may be pressed. Pure. */
