@@ -191,6 +191,8 @@ describe('the guided cut-over on two replicas', () => {
       )
       .filter((c) => messageText(c.body).includes(task.id));
     expect(freezes).toHaveLength(1);
+    // The freeze's end in each reader's time zone (Slack's date token), not an ISO string.
+    expect(messageText(freezes[0]!.body)).toMatch(/until <!date\^\d+\^[^>]+>\)/);
     expect(finalDeltas('cut-green')).toHaveLength(1);
     expect(said(task.id, /-freeze$/)).toHaveLength(1);
     // Every step in the audit log; the second cut-over of the same migration is refused.

@@ -102,7 +102,7 @@ describe('the cut-over at desk and phone width', { timeout: 300_000, retry: 0 },
         const cutPost = (has: string) =>
           page
             .locator('#thread-messages .message')
-            .filter({ hasText: `4. ${button('cutover.cut.step.signoff')}:` })
+            .filter({ hasText: new RegExp(`4\\. ${button('cutover.cut.step.signoff')}[:：]`) })
             .filter({ has: page.locator('.bk-button', { hasText: has }) })
             .last();
         const post = cutPost(button('cutover.cut.button.override'));
@@ -127,13 +127,18 @@ describe('the cut-over at desk and phone width', { timeout: 300_000, retry: 0 },
         const completeSays = button('cutover.cut.complete').split('{')[0]!.replaceAll('*', '');
         const complete = page
           .locator('#thread-messages .message')
-          .filter({ hasText: completeSays, hasNotText: `4. ${button('cutover.cut.step.signoff')}:` })
+          .filter({
+            hasText: completeSays,
+            hasNotText: new RegExp(`4\\. ${button('cutover.cut.step.signoff')}[:：]`),
+          })
           .last();
         await screen.shown(complete, 'Cut-over complete', 10);
         const ended = page
           .locator('#thread-messages .message')
           .filter({
-            hasText: `5. ${button('cutover.cut.step.complete')}: ${button('cutover.cut.state.green')}`,
+            hasText: new RegExp(
+              `5\\. ${button('cutover.cut.step.complete')}[:：] ?${button('cutover.cut.state.green')}`,
+            ),
           })
           .last();
         await shoot([ended, complete], `cutover-${cloud}-complete-${lang}`);

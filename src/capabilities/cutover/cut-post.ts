@@ -49,7 +49,8 @@ export function renderCut(view: CutView, tr: Translator): CapabilityRendered {
     const state = t.t(`cutover.cut.state.${s.state}`);
     const label = t.t(`cutover.cut.step.${name}`, { freeze: c.freezeMin });
     const detail = name === 'check' ? checkDetail(c, t) : s.detail ? ` · ${s.detail}` : '';
-    return `${MARK[s.state]} ${i + 1}. ${label}: *${state}*${detail}`;
+    // The line's colon is the language's own (Chinese writes a full-width one).
+    return `${MARK[s.state]} ${i + 1}. ${t.t('cutover.cut.step.line', { label, state })}${detail}`;
   });
   if (c.override)
     lines.push(
