@@ -1,4 +1,3 @@
-import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
 import { ncpPolicyDiffering } from '../../dev/simulators/ncp/seed-objects.js';
@@ -7,7 +6,7 @@ import en from '../../src/capabilities/cutover/words/en.json' with { type: 'json
 import ko from '../../src/capabilities/cutover/words/ko.json' with { type: 'json' };
 import zh from '../../src/capabilities/cutover/words/zh-CN.json' with { type: 'json' };
 import { usePlaygroundScreens } from '../harness/playground-screens.js';
-import { inChannelLanguage, openCardThread, postWithButton } from './screen-page.js';
+import { closeThread, inChannelLanguage, openCardThread, postWithButton } from './screen-page.js';
 
 /**
  * Issue 76 as people see it, at desk and phone width: on each cloud (OMS in English, NCP in
@@ -80,11 +79,22 @@ describe('the cut-over at desk and phone width', { timeout: 300_000, retry: 0 },
         const verified = await postWithButton(screen, '#thread-messages', button('cutover.cut.button.open'));
         await shoot(verified, `cutover-${cloud}-verified-${lang}`);
 
+        // The request goes to the channel, which the thread covers on a phone: closed meanwhile.
+        await closeThread(page);
         await type(`/migrate keep-sync ${m.ref} every 6h until +14d max 20`);
         const request = anywhere(button('cutover.button.approve'));
         await screen.shown(request, 'the keep-in-sync request');
         await shoot(request, `cutover-${cloud}-keep-sync-${lang}`);
+        // Bob approves it: the deltas run on that cadence until the cut-over stops them.
+        await screen.actAs('Bob');
+        await request.locator('.bk-button', { hasText: button('cutover.button.approve') }).click();
+        await screen.shown(
+          page.locator('#messages .message').filter({ hasText: /@Bob/ }).filter({ hasText: m.ref }).last(),
+          'the approved request',
+        );
+        await screen.actAs('Alice');
 
+        await openCardThread(screen, name);
         await verified.locator('.bk-button', { hasText: button('cutover.cut.button.open') }).click();
         const confirm = anywhere(button('cutover.cut.button.start'));
         await screen.shown(confirm, 'the cut-over confirmation');
@@ -141,7 +151,8 @@ describe('the cut-over at desk and phone width', { timeout: 300_000, retry: 0 },
             ),
           })
           .last();
-        await shoot([ended, complete], `cutover-${cloud}-complete-${lang}`);
+        await shoot(ended, `cutover-${cloud}-complete-${lang}`);
+        await shoot(complete, `cutover-${cloud}-complete-said-${lang}`);
         await screen.actAs('Alice');
 
         playground.simulators.objects.putObject(m.src, `${m.prefix}late-write.bin`, 'after the switch');
