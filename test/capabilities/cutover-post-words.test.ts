@@ -6,6 +6,7 @@ import { type Cutover, newSteps, STEP_STATES, STEPS } from '../../src/capabiliti
 import { requestBlocks } from '../../src/capabilities/cutover/sync-command.js';
 import type { SyncSchedule } from '../../src/capabilities/cutover/sync-record.js';
 import ko from '../../src/capabilities/cutover/words/ko.json' with { type: 'json' };
+import zh from '../../src/capabilities/cutover/words/zh-CN.json' with { type: 'json' };
 import verifyKo from '../../src/capabilities/verification/words/ko.json' with { type: 'json' };
 import { translatorFor } from '../../src/i18n/translator.js';
 
@@ -78,6 +79,12 @@ describe('the cut-over post as people see it', () => {
     ])
       expect(words[key], key).not.toContain('승인 (');
     expect(words['cutover.cut.step.signoff']).not.toContain('승인');
+  });
+
+  it('quotes in Chinese with Chinese quotation marks (“切换完成”), never ASCII ones', () => {
+    const ascii = Object.entries(zh as Record<string, string>).filter(([, v]) => v.includes('"'));
+    expect(ascii.map(([k]) => k)).toEqual([]);
+    expect((zh as Record<string, string>)['cutover.cut.plan.complete']).toContain('“切换完成”');
   });
 
   it('says the keep-in-sync end and the pre-flight time in each reader’s time zone', () => {
