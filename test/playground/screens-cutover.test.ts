@@ -118,6 +118,23 @@ describe('the cut-over at desk and phone width', { timeout: 300_000, retry: 0 },
         const post = cutPost(button('cutover.cut.button.override'));
         await screen.shown(post, 'the red check with Override…', 20);
         await shoot(post, `cutover-${cloud}-red-${lang}`);
+        // Home lists it in progress, at the step it is at.
+        await page.locator('.sidebar-item[data-nav="app"]').click();
+        await page.locator('.tab[data-tab="home"]').click();
+        const home = page
+          .locator('#home .blocks .section-main')
+          .filter({ hasText: button('cutover.cut.home.title') });
+        await screen.shown(home, 'the cut-overs in progress on Home');
+        expect(await home.innerText()).toContain(name);
+        await shoot(home, `cutover-${cloud}-home-${lang}`);
+        await page.locator('.sidebar-item[data-nav="channel"]').click();
+        // Back to the migration's own card (the first naming its reference: not the final delta's).
+        const card = page
+          .locator('#messages .message')
+          .filter({ hasText: m.ref })
+          .filter({ has: page.locator('.thread-summary') })
+          .first();
+        await card.locator('.thread-summary').click();
         await screen.actAs('Bob');
         await post.locator('.bk-button', { hasText: button('cutover.cut.button.override') }).click();
         const modal = page.locator('#modal-layer .modal');
