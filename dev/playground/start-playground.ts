@@ -114,7 +114,10 @@ export async function startPlayground(
         if (upload) conversation.addFile(upload);
       }
   });
-  const sims = await startSeededSimulators({}, { scheduleDelayMs: 5_000, pauseDelayMs: 3_000 });
+  // The buckets date their writes on the same moved clock: a write after a cut-over is after it.
+  const sims = await startSeededSimulators({}, { scheduleDelayMs: 5_000, pauseDelayMs: 3_000 }, () =>
+    playgroundClock.now(),
+  );
   for (const running of sims.running) playgroundClock.follow(running.simulator.clock);
   const stopWorld = () => Promise.all([fakeSlack.stop(), sims.stop()]);
 

@@ -44,6 +44,8 @@ export interface SeededSimulators {
 export async function startSeededSimulators(
   ports: Readonly<Record<string, number | undefined>> = {},
   timings: SimulatorTimings = {},
+  /** The object store's time (its objects' LastModified): a moved clock's, else real time. */
+  now?: () => number,
 ): Promise<SeededSimulators> {
   const env: Record<string, string> = {
     SIM_SRC_AK: 'SIMSOURCEACCESSKEY',
@@ -53,6 +55,7 @@ export async function startSeededSimulators(
   };
   const running: RunningSimulator[] = [];
   const objects = new ObjectStoreSimulator({
+    ...(now ? { now } : {}),
     keys: { [env.SIM_SRC_AK!]: { secret: env.SIM_SRC_SK! }, [env.SIM_DST_AK!]: { secret: env.SIM_DST_SK! } },
   });
   const stop = () =>

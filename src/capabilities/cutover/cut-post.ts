@@ -23,13 +23,14 @@ export interface CutView {
   cut: Cutover;
 }
 
+// Slack's shortcodes, as the bot's other posts say them: the playground draws each (with no emoji font too).
 const MARK: Record<StepState, string> = {
-  waiting: '⚪',
-  running: '🔄',
-  green: '🟢',
-  red: '🔴',
-  override: '🟠',
-  skipped: '⏭️',
+  waiting: ':white_circle:',
+  running: ':arrows_counterclockwise:',
+  green: ':large_green_circle:',
+  red: ':red_circle:',
+  override: ':large_yellow_circle:',
+  skipped: ':heavy_minus_sign:',
 };
 
 /** The cut-over post, in the channel's language: its steps and their states, and what may be pressed. Pure. */
@@ -48,7 +49,8 @@ export function renderCut(view: CutView, tr: Translator): CapabilityRendered {
     const state = t.t(`cutover.cut.state.${s.state}`);
     const label = t.t(`cutover.cut.step.${name}`, { freeze: c.freezeMin });
     const detail = name === 'check' ? checkDetail(c, t) : s.detail ? ` · ${s.detail}` : '';
-    return `${MARK[s.state]} ${i + 1}. ${label}: *${state}*${detail}`;
+    // The line's colon is the language's own (Chinese writes a full-width one).
+    return `${MARK[s.state]} ${i + 1}. ${t.t('cutover.cut.step.line', { label, state })}${detail}`;
   });
   if (c.override)
     lines.push(

@@ -1,3 +1,4 @@
+import { slackDate } from '../../slack/blocks/format.js';
 import { code } from '../../slack/blocks/mrkdwn.js';
 import { SKIP } from '../../store/atomic-kv.js';
 import { checkBuckets } from './cut-check.js';
@@ -79,7 +80,8 @@ async function freezeStep(s: CutoverState, cut: Cutover, now: number): Promise<v
   const mine = await move(s, cut, 'freeze', ['waiting'], { state: 'running', at: now, by: holder(s) });
   if (!mine) return;
   await showCut(s, mine);
-  const ends = new Date(now + cut.freezeMin * 60_000).toISOString();
+  // The freeze's end in each reader's own time zone (Slack's date token).
+  const ends = slackDate(new Date(now + cut.freezeMin * 60_000));
   const values = {
     ref: code(`${cut.connection}:${cut.resourceId}`),
     minutes: cut.freezeMin,

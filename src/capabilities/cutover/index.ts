@@ -4,6 +4,7 @@ import { underVerification } from '../shared/verified-run.js';
 import { cutCommand, START_ACTION } from './cut-command.js';
 import { abortCut, OVERRIDE_VIEW, openOverride, overrideSubmission, signOffCut } from './cut-decide.js';
 import { cutoverCardLines } from './cut-fact.js';
+import { type CutsHome, cutsHome, renderCutsHome } from './cut-home.js';
 import { cutsApiRead } from './cut-list.js';
 import { ABORT_ACTION, type CutView, OVERRIDE_ACTION, renderCut, SIGNOFF_ACTION } from './cut-post.js';
 import { forgetCuts } from './cut-record.js';
@@ -75,7 +76,12 @@ export const cutover: Capability = {
       },
       posts: {
         under: underVerification((run, tr) => [...keepSyncButton(run, tr), ...cutButton(run, tr)]),
-        render: (view, tr) => renderCut(view as CutView, tr),
+        render: (view, tr) =>
+          (view as { kind?: string }).kind === 'home'
+            ? renderCutsHome(view as CutsHome, tr)
+            : renderCut(view as CutView, tr),
+        // Home lists the workspace's cut-overs in progress, from the cut-over records only.
+        home: (who) => cutsHome(state, who),
       },
       http: { apiReads: [cutsApiRead(state)] },
       cleanup: {

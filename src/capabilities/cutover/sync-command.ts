@@ -8,6 +8,7 @@ import type { ResourceKind, ResourceRef } from '../../domain/migration-resource.
 import { InvalidInputError } from '../../errors.js';
 import type { Translator } from '../../i18n/translator.js';
 import { isProviderId, providerDefinition } from '../../providers/registry.js';
+import { slackDate } from '../../slack/blocks/format.js';
 import { code, escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
 import { parseRef } from '../../slack/command-text.js';
 import { SKIP } from '../../store/atomic-kv.js';
@@ -94,12 +95,13 @@ export function requestBlocks(
     name: escapeMrkdwn(s.name),
     ref,
     every: s.everyH,
-    until: new Date(s.until).toISOString(),
+    // Each reader's own time zone (Slack's date token), not an ISO string with milliseconds.
+    until: slackDate(new Date(s.until)),
     max: s.max,
     requester: `<@${s.requester}>`,
   });
   const modeText = t.t(`cutover.mode.${mode}`, {
-    since: since !== undefined ? new Date(since).toISOString() : '?',
+    since: since !== undefined ? slackDate(new Date(since)) : '?',
   });
   const preflight = t.t('cutover.preflight', { mode: modeText });
   const cost = t.t(`cutover.cost.${mode}`, { provider: s.provider });

@@ -101,6 +101,13 @@ const postText = (id: string) => messageText(cutPost(id) ?? {});
 const postButton = (id: string, action: string) =>
   buttons(cutPost(id) ?? {}).find((x) => x.action_id === action);
 
+/** The Home tab `bot` publishes for the starter as it is opened. */
+async function homeText(bot: TestBot): Promise<string> {
+  const before = a.fakeSlack.callsTo('views.publish').length;
+  await bot.event({ type: 'app_home_opened', user: STARTER, channel: 'D0001', tab: 'home' });
+  return JSON.stringify((await a.fakeSlack.waitFor(() => a.fakeSlack.callsTo('views.publish')[before])).body);
+}
+
 /** Asks, reads the one confirmation, presses Start (on the other replica). */
 async function startCutover(id: string, words = 'freeze 30') {
   const confirm = await a.ask(`cutover ${CONNECTION}:${id} ${words}`, ALICE);
@@ -184,6 +191,8 @@ describe('the guided cut-over on two replicas', () => {
       )
       .filter((c) => messageText(c.body).includes(task.id));
     expect(freezes).toHaveLength(1);
+    // The freeze's end in each reader's time zone (Slack's date token), not an ISO string.
+    expect(messageText(freezes[0]!.body)).toMatch(/until <!date\^\d+\^[^>]+>\)/);
     expect(finalDeltas('cut-green')).toHaveLength(1);
     expect(said(task.id, /-freeze$/)).toHaveLength(1);
     // Every step in the audit log; the second cut-over of the same migration is refused.
@@ -246,6 +255,10 @@ describe('the guided cut-over on two replicas', () => {
     expect(postButton(task.id, 'cutover.cut.signoff')).toBeUndefined();
     await tickBoth(3);
     expect(completes(task.id)).toEqual([]);
+    // Home lists it in progress: the resource, where its post is, who started it, the step it is at.
+    expect(await homeText(b)).toMatch(
+      /\*Cut-overs in progress\* \(\d+\)[^"]*• \*cut-diff\* \(`[^`]+`\) in <#C0CUTOVER>, started by <@U0ALICE01>: Check the buckets, red: needs an override/,
+    );
     const abort = postButton(task.id, 'cutover.cut.abort');
     // Its dialog says what Abort does; each claim is checked below.
     const dialog = JSON.stringify(abort?.confirm);
@@ -260,6 +273,7 @@ describe('the guided cut-over on two replicas', () => {
     expect(completes(task.id)).toEqual([]);
     expect(postText(task.id)).toContain('aborted');
     expect(postButton(task.id, 'cutover.cut.signoff')).toBeUndefined();
+    expect(await homeText(a)).not.toContain('*cut-diff*');
     // The final delta already made stays; the migration may be cut over again.
     expect(finalDeltas('cut-diff')).toHaveLength(1);
     const again = await a.ask(`cutover ${CONNECTION}:${task.id}`, ALICE);
