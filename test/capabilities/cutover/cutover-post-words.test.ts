@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderCut } from '../../src/capabilities/cutover/cut-post.js';
-import { type Cutover, newSteps, STEP_STATES, STEPS } from '../../src/capabilities/cutover/cut-record.js';
-import { requestBlocks } from '../../src/capabilities/cutover/sync-command.js';
-import type { SyncSchedule } from '../../src/capabilities/cutover/sync-record.js';
-import ko from '../../src/capabilities/cutover/words/ko.json' with { type: 'json' };
-import zh from '../../src/capabilities/cutover/words/zh-CN.json' with { type: 'json' };
-import verifyKo from '../../src/capabilities/verification/words/ko.json' with { type: 'json' };
-import { translatorFor } from '../../src/i18n/translator.js';
+import { renderCut } from '../../../src/capabilities/cutover/cut-post.js';
+import { type Cutover, newSteps, STEP_STATES, STEPS } from '../../../src/capabilities/cutover/cut-record.js';
+import { requestBlocks } from '../../../src/capabilities/cutover/sync-command.js';
+import type { SyncSchedule } from '../../../src/capabilities/cutover/sync-record.js';
+import ko from '../../../src/capabilities/cutover/words/ko.json' with { type: 'json' };
+import zh from '../../../src/capabilities/cutover/words/zh-CN.json' with { type: 'json' };
+import verifyKo from '../../../src/capabilities/verification/words/ko.json' with { type: 'json' };
+import { translatorFor } from '../../../src/i18n/translator.js';
 
 // What the cut-over screenshots (test/playground/screens-cutover.test.ts) showed wrong, each
 // checked here without a browser: marks the page drew as empty boxes, ISO times with milliseconds,
