@@ -7,10 +7,10 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import openapi from '../../src/capabilities/api/openapi.json' with { type: 'json' };
 import { ResourceTitles } from '../../src/resources/resource-titles.js';
+import { windowWorld } from '../capabilities/windows/window-world.js';
 import { compileBot } from '../harness/compiled-bot.js';
 import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
-import { windowWorld } from '../capabilities/windows/window-world.js';
 
 /**
  * Issues 73 (item 5) and 74 (items 8, 9, 10, 15): `migrate-bot`, the compiled CLI the package's

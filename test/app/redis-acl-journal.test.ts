@@ -6,13 +6,13 @@ import { generateKey } from '../../src/crypto/secret-box.js';
 import { Journal } from '../../src/store/journal.js';
 import { journalName, keySlot } from '../../src/store/key-slot.js';
 import { RedisAtomicKv } from '../../src/store/redis-atomic-kv.js';
+import { windowWorld } from '../capabilities/windows/window-world.js';
 import { type RedisTopology, startSingle } from '../harness/redis-topology.js';
 import { messageText, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 import { WebhookReceiver } from '../helpers/webhook-receiver.js';
-import { windowWorld } from '../capabilities/windows/window-world.js';
 
 /**
  * Issue 73, item 10: the bot with webhooks (whose journal hook writes each watch record's and

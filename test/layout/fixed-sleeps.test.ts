@@ -54,7 +54,8 @@ const FIXED: Record<string, { count: number; why: string }> = {
 
 /** Files that call `latency()` (test/harness/latency.ts), and the rig's reason. */
 const LATENCY: Record<string, string> = {
-  'capabilities/approvals/approval-service.test.ts': 'replicas read the store over the network; a provider slow to create',
+  'capabilities/approvals/approval-service.test.ts':
+    'replicas read the store over the network; a provider slow to create',
   'security/unique-decisions-rig.ts': 'Redis one network hop away from each replica',
   'security/unique-decisions.test.ts':
     'a critical section that takes a while; a reinstall timed into a deletion',

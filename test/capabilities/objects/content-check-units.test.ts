@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { checksumsOf, commonAlgorithm, md5OfEtag } from '../../../src/capabilities/objects/content/checksums.js';
-import { type ContentDifference, ContentTier } from '../../../src/capabilities/objects/content/content-tier.js';
+import {
+  checksumsOf,
+  commonAlgorithm,
+  md5OfEtag,
+} from '../../../src/capabilities/objects/content/checksums.js';
+import {
+  type ContentDifference,
+  ContentTier,
+} from '../../../src/capabilities/objects/content/content-tier.js';
 import { contentLines } from '../../../src/capabilities/objects/content/content-view.js';
 import { emptyContent } from '../../../src/capabilities/objects/content/outcome.js';
 import { SAMPLE_OBJECTS, upperBound95 } from '../../../src/capabilities/objects/content/sample.js';

@@ -4,7 +4,10 @@ import { deltaRuns } from '../../../src/capabilities/delta-runs/index.js';
 import { objects } from '../../../src/capabilities/objects/index.js';
 import { withVerification } from '../../../src/capabilities/shared/verification-fact.js';
 import { verification } from '../../../src/capabilities/verification/index.js';
-import { showVerification, type VerificationNote } from '../../../src/capabilities/verification/verification.js';
+import {
+  showVerification,
+  type VerificationNote,
+} from '../../../src/capabilities/verification/verification.js';
 import { verificationCsv } from '../../../src/capabilities/verification/verification-csv.js';
 import { renderVerification, verifiedRun } from '../../../src/capabilities/verification/verification-post.js';
 import { VERIFICATION_WORDS } from '../../../src/capabilities/verification/words.js';
