@@ -1,0 +1,60 @@
+import { afterEach, beforeEach } from 'vitest';
+import {
+  cleanRedis,
+  type Rig,
+  type RigOptions,
+  startRig,
+  startWorld,
+  uniquePrefix,
+  type WatchWorld,
+} from '../harness/watcher-rig.js';
+
+/** Stands for the test's current `T` (started in its `beforeEach`): read outside a test, it throws. */
+function current<T extends object>(get: () => T | undefined, what: string): T {
+  const now = () => {
+    const value = get();
+    if (!value) throw new Error(`no ${what} outside a test`);
+    return value;
+  };
+  return new Proxy({} as T, {
+    get: (_, key) => Reflect.get(now(), key, now()),
+    set: (_, key, value) => Reflect.set(now(), key, value, now()),
+  });
+}
+
+/**
+ * A fresh world (simulator, fake Slack, clocks) before each test, and what the test started on it
+ * stopped after it: the `rigs` it pushed, and with `redis`, the keys under its `prefix`. With
+ * `rig`, one rig on the world's own store is started for each test (`rig`).
+ */
+export function worldPerTest(options: { redis?: boolean; rig?: RigOptions } = {}) {
+  let world: WatchWorld | undefined;
+  let rig: Rig | undefined;
+  let prefix = '';
+  const rigs: Rig[] = [];
+  beforeEach(async () => {
+    world = await startWorld();
+    prefix = uniquePrefix();
+    if (options.rig) rig = await startRig(world, options.rig);
+  });
+  afterEach(async () => {
+    for (const started of rigs.splice(0)) await started.stop();
+    await rig?.stop();
+    rig = undefined;
+    await world?.stop();
+    world = undefined;
+    if (options.redis) await cleanRedis(prefix);
+  });
+  return {
+    world: current(() => world, 'world'),
+    rig: current(() => rig, 'rig'),
+    rigs,
+    /** Stops this test's rig and starts it again with `options` instead. */
+    restartRig: async (again: RigOptions) => {
+      await rig?.stop();
+      rig = await startRig(world!, again);
+    },
+    /** This test's Redis key prefix. */
+    prefix: () => prefix,
+  };
+}
