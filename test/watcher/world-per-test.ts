@@ -49,6 +49,12 @@ export function worldPerTest(options: { redis?: boolean; rig?: RigOptions } = {}
     world: current(() => world, 'world'),
     rig: current(() => rig, 'rig'),
     rigs,
+    /** Starts a rig on this test's world, stopped after the test. */
+    startRig: async (again: RigOptions = {}) => {
+      const started = await startRig(world!, again);
+      rigs.push(started);
+      return started;
+    },
     /** Stops this test's rig and starts it again with `options` instead. */
     restartRig: async (again: RigOptions) => {
       await rig?.stop();
