@@ -14,7 +14,15 @@ import {
   ViewTracker,
   viewLimitProblems,
 } from '../../harness/interactions.js';
-import { buttons, DST_SK, HW_SK, messageText, omsConnection, SRC_SK, TestBot } from '../../harness/test-bot.js';
+import {
+  buttons,
+  DST_SK,
+  HW_SK,
+  messageText,
+  omsConnection,
+  SRC_SK,
+  TestBot,
+} from '../../harness/test-bot.js';
 
 type Json = Record<string, unknown>;
 

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../../dev/fake-slack/fake-slack.js';
 import { approvalsOf } from '../../../src/capabilities/approvals/approvals-state.js';
-import { claimStart, STALE_START_MS, startToken } from '../../../src/capabilities/approvals/scheduled-start.js';
+import {
+  claimStart,
+  STALE_START_MS,
+  startToken,
+} from '../../../src/capabilities/approvals/scheduled-start.js';
 import type { ApprovalRecord } from '../../../src/capabilities/shared/approval-record.js';
 import { RedisAtomicKv } from '../../../src/store/redis-atomic-kv.js';
 import { OMS_TASK_FORM, postedApproval } from '../../harness/approval-requests.js';
