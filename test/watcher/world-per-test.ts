@@ -1,4 +1,5 @@
 import { afterEach, beforeEach } from 'vitest';
+import { current } from '../harness/current.js';
 import {
   cleanRedis,
   type Rig,
@@ -8,19 +9,6 @@ import {
   uniquePrefix,
   type WatchWorld,
 } from '../harness/watcher-rig.js';
-
-/** Stands for the test's current `T` (started in its `beforeEach`): read outside a test, it throws. */
-function current<T extends object>(get: () => T | undefined, what: string): T {
-  const now = () => {
-    const value = get();
-    if (!value) throw new Error(`no ${what} outside a test`);
-    return value;
-  };
-  return new Proxy({} as T, {
-    get: (_, key) => Reflect.get(now(), key, now()),
-    set: (_, key, value) => Reflect.set(now(), key, value, now()),
-  });
-}
 
 /**
  * A fresh world (simulator, fake Slack, clocks) before each test, and what the test started on it
