@@ -2,12 +2,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { SKIP } from '../../src/store/atomic-kv.js';
 import { cardDue } from '../../src/watcher/outbox/living-posts.js';
 import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
-import { GiB, MiB, REDIS_URL, type Rig, TEAM, watchTask } from '../harness/watcher-rig.js';
+import { cleanRedis, GiB, MiB, REDIS_URL, type Rig, TEAM, watchTask } from '../harness/watcher-rig.js';
 import { worldPerTest } from './world-per-test.js';
 
 // Issue 58 item 4: a card edit the budget deferred is made when its window reopens
 // (`Outbox.editDeferred`), once across replicas, and asks the provider nothing.
-const { world, prefix, startRig } = worldPerTest({ redis: true });
+const { world, prefix, startRig } = worldPerTest({ clean: cleanRedis });
 let a: Rig;
 let b: Rig;
 

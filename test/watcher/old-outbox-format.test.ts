@@ -13,6 +13,7 @@ import {
 import { HW_SK } from '../harness/test-bot.js';
 import {
   CHANNEL,
+  cleanRedis,
   notifications,
   REDIS_URL,
   type Rig,
@@ -28,7 +29,7 @@ import { worldPerTest } from './world-per-test.js';
  * upgrade, as they were rendered, once each, through the sender (so scrubbed), in their thread.
  */
 
-const { world, rigs, prefix } = worldPerTest({ redis: true });
+const { world, rigs, prefix } = worldPerTest({ clean: cleanRedis });
 
 async function rig(storeUrl: string): Promise<Rig> {
   const started = await startRig(world, { storeUrl, watcher: { keyPrefix: prefix() } });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SKIP } from '../../src/store/atomic-kv.js';
-import { REDIS_URL, startRig, watchedKey, watchTask } from '../harness/watcher-rig.js';
+import { cleanRedis, REDIS_URL, startRig, watchedKey, watchTask } from '../harness/watcher-rig.js';
 import { worldPerTest } from './world-per-test.js';
 
 /**
@@ -10,7 +10,7 @@ import { worldPerTest } from './world-per-test.js';
  * watch on every cycle.
  */
 
-const { world, rigs, prefix } = worldPerTest({ redis: true });
+const { world, rigs, prefix } = worldPerTest({ clean: cleanRedis });
 
 describe.each([
   ['memory', () => 'memory://'],

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
 import {
   CHANNEL,
+  cleanRedis,
   cycleOnceLeaseLapses,
   finishingTask,
   freezingSlackClients,
@@ -23,7 +24,7 @@ import {
 } from '../harness/watcher-rig.js';
 import { worldPerTest } from './world-per-test.js';
 
-const { world, rigs, prefix } = worldPerTest({ redis: true });
+const { world, rigs, prefix } = worldPerTest({ clean: cleanRedis });
 
 async function rig(storeUrl: string, options: Parameters<typeof startRig>[1] = {}): Promise<Rig> {
   const started = await startRig(world, {

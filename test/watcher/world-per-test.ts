@@ -1,7 +1,6 @@
 import { afterEach, beforeEach } from 'vitest';
 import { current } from '../harness/current.js';
 import {
-  cleanRedis,
   type Rig,
   type RigOptions,
   startRig,
@@ -12,10 +11,10 @@ import {
 
 /**
  * A fresh world (simulator, fake Slack, clocks) before each test, and what the test started on it
- * stopped after it: the `rigs` it pushed, and with `redis`, the keys under its `prefix`. With
+ * stopped after it: the `rigs` it pushed, and with `clean`, what it wrote under its `prefix`. With
  * `rig`, one rig on the world's own store is started for each test (`rig`).
  */
-export function worldPerTest(options: { redis?: boolean; rig?: RigOptions } = {}) {
+export function worldPerTest(options: { clean?: (prefix: string) => Promise<void>; rig?: RigOptions } = {}) {
   let world: WatchWorld | undefined;
   let rig: Rig | undefined;
   let prefix = '';
@@ -31,7 +30,7 @@ export function worldPerTest(options: { redis?: boolean; rig?: RigOptions } = {}
     rig = undefined;
     await world?.stop();
     world = undefined;
-    if (options.redis) await cleanRedis(prefix);
+    await options.clean?.(prefix);
   });
   return {
     world: current(() => world, 'world'),
