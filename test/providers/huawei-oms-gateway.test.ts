@@ -1,4 +1,3 @@
-import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connections/connection.js';
 import { ErrorCode } from '../../src/errors.js';
@@ -17,7 +16,7 @@ const aksk: Connection['auth'] = {
   accessKey: 'HWEXAMPLEACCESSKEY01',
   secretKey: 'hw-secret-0001',
 };
-const provider = omsOverNock();
+const { provider, nock } = omsOverNock();
 
 describe('403 is a refusal unless the gateway says the credentials are bad', () => {
   it('OMS.0095 on stop: a refused request, the token is kept (one IAM request in all)', async () => {

@@ -20,23 +20,19 @@ export const tokenAuth: Connection['auth'] = {
 };
 
 /**
- * For a file of OMS answers from nock: strict nock (every request answered by a mock) and the
- * provider on `auth` over real fetch, its pools closed after the file.
+ * For a file of OMS answers from nock: strict nock (every request answered by a mock, the pools
+ * closed after the file), the `nock` to mock with, and the provider on `auth` over real fetch.
  */
 export function omsOverNock() {
   const pools = new PoolRegistry();
   const { logger } = captureLogger('fatal');
-  useStrictNock({
-    afterAll: async () => {
-      await pools.close();
-    },
-    allowUnused: true,
-  });
-  return (auth: Connection['auth']): HuaweiOmsProvider =>
+  useStrictNock({ afterAll: () => pools.close(), allowUnused: true });
+  const provider = (auth: Connection['auth']): HuaweiOmsProvider =>
     new HuaweiOmsProvider(
       { name: 'hw', provider: 'huawei-oms', endpoint: OMS, projectId: PROJECT, auth, storage: {} },
       { pools, logger, transport: fetchTransport },
     );
+  return { provider, nock };
 }
 
 /** IAM answers each token request with a new token (`token-1`, `token-2`…); how many were asked for. */

@@ -1,4 +1,3 @@
-import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connections/connection.js';
 import { ErrorCode } from '../../src/errors.js';
@@ -18,7 +17,7 @@ import { IAM, iam, OMS, omsOverNock, PROJECT, TASK, tokenAuth } from './huawei-o
 
 const STOP = `/v2/${PROJECT}/tasks/${TASK}/stop`;
 const aksk: Connection['auth'] = { type: 'aksk', accessKey: 'HWEXAMPLEACCESSKEY01', secretKey: 'hw-sk-01' };
-const provider = omsOverNock();
+const { provider, nock } = omsOverNock();
 
 const OMS_9999 = { error_code: 'OMS.9999', error_msg: 'no auth' };
 

@@ -1,4 +1,3 @@
-import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, ProviderError } from '../../src/errors.js';
 import { renderError } from '../../src/slack/blocks/error-message.js';
@@ -13,7 +12,7 @@ import { iam, OMS, omsOverNock, PROJECT, TASK, tokenAuth } from './huawei-oms-no
 // call fails until the token nears expires_at, up to 24 h); a second one is the credentials.
 
 const STOP = `/v2/${PROJECT}/tasks/${TASK}/stop`;
-const onNock = omsOverNock();
+const { provider: onNock, nock } = omsOverNock();
 const provider = () => onNock(tokenAuth);
 
 const TOKEN_400 = [
