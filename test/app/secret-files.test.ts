@@ -1,11 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { FakeSlack } from '../../dev/fake-slack/fake-slack.js';
+import { expect, it } from 'vitest';
 import { BotProcess } from '../harness/bot-process.js';
-import { compileBot } from '../harness/compiled-bot.js';
+import { botProcesses } from '../harness/bot-processes.js';
 import { BOT_TOKEN, SIGNING_SECRET } from '../harness/test-bot.js';
 
 /**
@@ -16,20 +14,7 @@ import { BOT_TOKEN, SIGNING_SECRET } from '../harness/test-bot.js';
  * naming the setting, the path and the fix. Readable by others: read, and said once with the fix.
  * Before, every one of them was read without a word (and the FIFO never returned).
  */
-let dist: string;
-let fakeSlack: FakeSlack;
-const dir = mkdtempSync(path.join(tmpdir(), 'mb-secret-files-'));
-const running = new Set<BotProcess>();
-
-beforeAll(async () => {
-  dist = compileBot();
-  fakeSlack = await new FakeSlack({ botToken: BOT_TOKEN }).start();
-}, 200_000);
-afterAll(async () => {
-  await Promise.all([...running].map((bot) => bot.kill()));
-  await fakeSlack?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const { dist, fakeSlack, scratch: dir, track } = botProcesses('secret-files');
 
 let made = 0;
 function secret(content: string, mode: number): string {
@@ -46,8 +31,7 @@ function start(env: Record<string, string>): BotProcess {
     { SLACK_API_URL: fakeSlack.apiUrl, PORT: '0', HOST: '127.0.0.1', POLL_INTERVAL_SECONDS: '0', ...env },
     { cwd },
   );
-  running.add(bot);
-  bot.child.once('exit', () => running.delete(bot));
+  track(bot);
   return bot;
 }
 

@@ -1,30 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeSlack } from '../../dev/fake-slack/fake-slack.js';
+import { describe, expect, it } from 'vitest';
 import { BotProcess, closedPort } from '../harness/bot-process.js';
-import { compileBot } from '../harness/compiled-bot.js';
+import { botProcesses } from '../harness/bot-processes.js';
 import { postSigned, slashCommandBody } from '../harness/slack-requests.js';
-import { BOT_TOKEN, SIGNING_SECRET } from '../harness/test-bot.js';
+import { SIGNING_SECRET } from '../harness/test-bot.js';
 
 const REJECTING_SUBCOMMAND = path.join(import.meta.dirname, '..', 'fixtures', 'rejecting-subcommand.mjs');
 
-let dist: string;
-let fakeSlack: FakeSlack;
-const scratch = mkdtempSync(path.join(tmpdir(), 'mb-startup-'));
-const running = new Set<BotProcess>();
-
-beforeAll(async () => {
-  dist = compileBot();
-  fakeSlack = await new FakeSlack({ botToken: BOT_TOKEN }).start();
-}, 200_000);
-
-afterAll(async () => {
-  await Promise.all([...running].map((bot) => bot.kill()));
-  await fakeSlack?.stop();
-  rmSync(scratch, { recursive: true, force: true });
-});
+const { dist, fakeSlack, scratch, slackEnv, track } = botProcesses('startup');
 
 /** A fresh working directory, as a fresh clone or an empty container would be. */
 function freshDir(): string {
@@ -37,23 +21,13 @@ function startBot(
   options: { slack?: boolean; cwd?: string; nodeArgs?: string[] } = {},
 ): BotProcess {
   const slack: Record<string, string> =
-    options.slack === false
-      ? {}
-      : {
-          SLACK_SIGNING_SECRET: SIGNING_SECRET,
-          SLACK_BOT_TOKEN: BOT_TOKEN,
-          SLACK_API_URL: fakeSlack.apiUrl,
-          PORT: '0',
-          HOST: '127.0.0.1',
-          POLL_INTERVAL_SECONDS: '0',
-        };
+    options.slack === false ? {} : { ...slackEnv(), POLL_INTERVAL_SECONDS: '0' };
   const bot = new BotProcess(
     dist,
     { ...slack, ...env },
     { cwd: options.cwd ?? freshDir(), nodeArgs: options.nodeArgs },
   );
-  running.add(bot);
-  bot.child.once('exit', () => running.delete(bot));
+  track(bot);
   return bot;
 }
 

@@ -4,37 +4,19 @@ import {
   mkdirSync,
   mkdtempSync,
   realpathSync,
-  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeSlack } from '../../dev/fake-slack/fake-slack.js';
+import { describe, expect, it } from 'vitest';
 import { BotProcess } from '../harness/bot-process.js';
-import { compileBot } from '../harness/compiled-bot.js';
-import { BOT_TOKEN, SIGNING_SECRET } from '../harness/test-bot.js';
+import { botProcesses } from '../harness/bot-processes.js';
 
 // The store on disk and the start-up errors about settings, seen from outside: the compiled bot
 // started as a child process with its own umask, as `npm start` and the image run it.
 
-let dist: string;
-let fakeSlack: FakeSlack;
-const scratch = mkdtempSync(path.join(tmpdir(), 'mb-store-files-'));
-const running = new Set<BotProcess>();
-
-beforeAll(async () => {
-  dist = compileBot();
-  fakeSlack = await new FakeSlack({ botToken: BOT_TOKEN }).start();
-}, 200_000);
-
-afterAll(async () => {
-  await Promise.all([...running].map((bot) => bot.kill()));
-  await fakeSlack?.stop();
-  rmSync(scratch, { recursive: true, force: true });
-});
+const { dist, scratch, slackEnv, track } = botProcesses('store-files');
 
 /** The bot with `umask` set before anything of it runs (Node starts with its parent's). */
 function startBot(env: Record<string, string>, umask = 0o022): BotProcess {
@@ -42,18 +24,13 @@ function startBot(env: Record<string, string>, umask = 0o022): BotProcess {
   const bot = new BotProcess(
     dist,
     {
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_API_URL: fakeSlack.apiUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
+      ...slackEnv(),
       POLL_INTERVAL_SECONDS: '0',
       ...env,
     },
     { cwd: mkdtempSync(path.join(scratch, 'cwd-')), nodeArgs: ['--import', setUmask] },
   );
-  running.add(bot);
-  bot.child.once('exit', () => running.delete(bot));
+  track(bot);
   return bot;
 }
 

@@ -1,11 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeSlack } from '../../dev/fake-slack/fake-slack.js';
+import { describe, expect, it } from 'vitest';
 import { BotProcess } from '../harness/bot-process.js';
-import { compileBot } from '../harness/compiled-bot.js';
-import { BOT_TOKEN, SIGNING_SECRET } from '../harness/test-bot.js';
+import { botProcesses } from '../harness/bot-processes.js';
 
 /**
  * The running build names itself (issue #40): the compiled bot, started as the image starts it,
@@ -17,38 +14,20 @@ const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'
   .version;
 const REVISION = '4673674c0ffee4673674c0ffee4673674c0ffee0';
 
-let dist: string;
-let fakeSlack: FakeSlack;
-const scratch = mkdtempSync(path.join(tmpdir(), 'mb-build-info-'));
-const running: BotProcess[] = [];
-
-beforeAll(async () => {
-  dist = compileBot();
-  fakeSlack = await new FakeSlack({ botToken: BOT_TOKEN }).start();
-}, 200_000);
-
-afterAll(async () => {
-  await Promise.all(running.map((bot) => bot.kill()));
-  await fakeSlack?.stop();
-  rmSync(scratch, { recursive: true, force: true });
-});
+const { dist, scratch, slackEnv, track } = botProcesses('build-info');
 
 function start(env: Record<string, string>): BotProcess {
   const bot = new BotProcess(
     dist,
     {
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_API_URL: fakeSlack.apiUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
+      ...slackEnv(),
       STORE_URL: 'memory://',
       POLL_INTERVAL_SECONDS: '0',
       ...env,
     },
     { cwd: mkdtempSync(path.join(scratch, 'cwd-')) },
   );
-  running.push(bot);
+  track(bot);
   return bot;
 }
 

@@ -1,79 +1,22 @@
-import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connections/connection.js';
-import { ErrorCode, ProviderError } from '../../src/errors.js';
-import { fetchTransport, PoolRegistry } from '../../src/providers/http/http-client.js';
-import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
+import { ErrorCode } from '../../src/errors.js';
 import { parseHuaweiAuthorization, signHuaweiRequest } from '../../src/providers/huawei-oms/signer.js';
 import { SEED_LIST_GROUPS } from '../fixtures/oms-seed-responses.js';
-import { captureLogger } from '../helpers/capture-logger.js';
-import { useStrictNock } from '../helpers/strict-nock.js';
+import { failure } from '../helpers/provider-failure.js';
+import { iam, OMS, omsOverNock, PROJECT, TASK, tokenAuth } from './huawei-oms-nock-rig.js';
 
 // Issue #11, defects 3, 4 and 6 against nock: a 403 is classified by its OMS code (a refusal keeps the
 // cached token; the gateway's token-expiry codes and, since issue 37, any 401 fetch a new one), and a state that maps to
 // several task-group statuses is paged through in full, and every request carries the Content-Type
 // seed 002 §3 makes mandatory, signed.
 
-const OMS = 'https://oms.cn-north-4.myhuaweicloud.com';
-const IAM = 'https://iam.myhuaweicloud.com';
-const PROJECT = '0215ef11e49d4743be23dd97a156dddd';
-const TASK = '191297407830872';
-const pools = new PoolRegistry();
-const { logger } = captureLogger('fatal');
-
-const tokenAuth: Connection['auth'] = {
-  type: 'token',
-  iamEndpoint: IAM,
-  user: 'ops',
-  password: 'iam-password-value',
-  domain: 'acme',
-};
 const aksk: Connection['auth'] = {
   type: 'aksk',
   accessKey: 'HWEXAMPLEACCESSKEY01',
   secretKey: 'hw-secret-0001',
 };
-
-function provider(auth: Connection['auth']): HuaweiOmsProvider {
-  return new HuaweiOmsProvider(
-    { name: 'hw', provider: 'huawei-oms', endpoint: OMS, projectId: PROJECT, auth, storage: {} },
-    { pools, logger, transport: fetchTransport },
-  );
-}
-
-/** IAM answers every token request with a new token; returns how many were asked for. */
-function iam(): { requests: () => number } {
-  let n = 0;
-  nock(IAM)
-    .post('/v3/auth/tokens')
-    .query({ nocatalog: 'true' })
-    .times(5)
-    .reply(() => {
-      n++;
-      return [
-        201,
-        { token: { expires_at: new Date(Date.now() + 86_400_000).toISOString() } },
-        { 'x-subject-token': `token-${n}` },
-      ];
-    });
-  return { requests: () => n };
-}
-
-useStrictNock({
-  afterAll: async () => {
-    await pools.close();
-  },
-  allowUnused: true,
-});
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
+const { provider, nock } = omsOverNock();
 
 describe('403 is a refusal unless the gateway says the credentials are bad', () => {
   it('OMS.0095 on stop: a refused request, the token is kept (one IAM request in all)', async () => {

@@ -1,13 +1,10 @@
-import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connections/connection.js';
-import { ErrorCode, ProviderError } from '../../src/errors.js';
+import { ErrorCode } from '../../src/errors.js';
 import { translatorFor } from '../../src/i18n/translator.js';
-import { fetchTransport, PoolRegistry } from '../../src/providers/http/http-client.js';
-import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
 import { renderError } from '../../src/slack/blocks/error-message.js';
-import { captureLogger } from '../helpers/capture-logger.js';
-import { useStrictNock } from '../helpers/strict-nock.js';
+import { failure } from '../helpers/provider-failure.js';
+import { IAM, iam, OMS, omsOverNock, PROJECT, TASK, tokenAuth } from './huawei-oms-nock-rig.js';
 
 // Issue 37, items 2 and 7, against nock answering as seed 002 documents.
 // Item 2: IAM revokes a token before its expires_at (providers.md §3.3: a password, AK or permission
@@ -18,60 +15,9 @@ import { useStrictNock } from '../helpers/strict-nock.js';
 // permissions to create, modify, or delete resources" and 401 S3M.0053 "Task query failed due to
 // invalid parameters or insufficient permissions": refusals, not rejected credentials.
 
-const OMS = 'https://oms.cn-north-4.myhuaweicloud.com';
-const IAM = 'https://iam.myhuaweicloud.com';
-const PROJECT = '0215ef11e49d4743be23dd97a156dddd';
-const TASK = '191297407830872';
 const STOP = `/v2/${PROJECT}/tasks/${TASK}/stop`;
-const pools = new PoolRegistry();
-const { logger } = captureLogger('fatal');
-
-const tokenAuth: Connection['auth'] = {
-  type: 'token',
-  iamEndpoint: IAM,
-  user: 'ops',
-  password: 'iam-password-value',
-  domain: 'acme',
-};
 const aksk: Connection['auth'] = { type: 'aksk', accessKey: 'HWEXAMPLEACCESSKEY01', secretKey: 'hw-sk-01' };
-
-function provider(auth: Connection['auth']): HuaweiOmsProvider {
-  return new HuaweiOmsProvider(
-    { name: 'hw', provider: 'huawei-oms', endpoint: OMS, projectId: PROJECT, auth, storage: {} },
-    { pools, logger, transport: fetchTransport },
-  );
-}
-
-/** IAM answers each token request with a new token (`token-1`, `token-2`…). */
-function iam(times = 5): { requests: () => number } {
-  let n = 0;
-  nock(IAM)
-    .post('/v3/auth/tokens')
-    .query({ nocatalog: 'true' })
-    .times(times)
-    .reply(() => {
-      n++;
-      const expires = new Date(Date.now() + 86_400_000).toISOString();
-      return [201, { token: { expires_at: expires } }, { 'x-subject-token': `token-${n}` }];
-    });
-  return { requests: () => n };
-}
-
-useStrictNock({
-  afterAll: async () => {
-    await pools.close();
-  },
-  allowUnused: true,
-});
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
+const { provider, nock } = omsOverNock();
 
 const OMS_9999 = { error_code: 'OMS.9999', error_msg: 'no auth' };
 

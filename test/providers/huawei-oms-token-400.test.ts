@@ -1,12 +1,7 @@
-import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import type { Connection } from '../../src/connections/connection.js';
 import { ErrorCode, ProviderError } from '../../src/errors.js';
-import { fetchTransport, PoolRegistry } from '../../src/providers/http/http-client.js';
-import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
 import { renderError } from '../../src/slack/blocks/error-message.js';
-import { captureLogger } from '../helpers/capture-logger.js';
-import { useStrictNock } from '../helpers/strict-nock.js';
+import { iam, OMS, omsOverNock, PROJECT, TASK, tokenAuth } from './huawei-oms-nock-rig.js';
 
 // Issue 37 item 2 covered the 401s. Seed 002 §6.2 also files token failures under 400:
 //   400 S3M.0068 "Token authentication failed." — solution "Obtain a new token and try again."
@@ -16,50 +11,9 @@ import { useStrictNock } from '../helpers/strict-nock.js';
 // On a token connection each must drop the cached token and try once more with a new one (else every
 // call fails until the token nears expires_at, up to 24 h); a second one is the credentials.
 
-const OMS = 'https://oms.cn-north-4.myhuaweicloud.com';
-const IAM = 'https://iam.myhuaweicloud.com';
-const PROJECT = '0215ef11e49d4743be23dd97a156dddd';
-const TASK = '191297407830872';
 const STOP = `/v2/${PROJECT}/tasks/${TASK}/stop`;
-const pools = new PoolRegistry();
-const { logger } = captureLogger('fatal');
-
-const tokenAuth: Connection['auth'] = {
-  type: 'token',
-  iamEndpoint: IAM,
-  user: 'ops',
-  password: 'iam-password-value',
-  domain: 'acme',
-};
-
-function provider(): HuaweiOmsProvider {
-  return new HuaweiOmsProvider(
-    { name: 'hw', provider: 'huawei-oms', endpoint: OMS, projectId: PROJECT, auth: tokenAuth, storage: {} },
-    { pools, logger, transport: fetchTransport },
-  );
-}
-
-/** IAM answers each token request with a new token (`token-1`, `token-2`…). */
-function iam(times = 5): { requests: () => number } {
-  let n = 0;
-  nock(IAM)
-    .post('/v3/auth/tokens')
-    .query({ nocatalog: 'true' })
-    .times(times)
-    .reply(() => {
-      n++;
-      const expires = new Date(Date.now() + 86_400_000).toISOString();
-      return [201, { token: { expires_at: expires } }, { 'x-subject-token': `token-${n}` }];
-    });
-  return { requests: () => n };
-}
-
-useStrictNock({
-  afterAll: async () => {
-    await pools.close();
-  },
-  allowUnused: true,
-});
+const { provider: onNock, nock } = omsOverNock();
+const provider = () => onNock(tokenAuth);
 
 const TOKEN_400 = [
   ['S3M.0068', 'Token authentication failed.'],

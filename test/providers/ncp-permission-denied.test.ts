@@ -1,12 +1,13 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connections/connection.js';
-import { ErrorCode, ProviderError } from '../../src/errors.js';
+import { ErrorCode } from '../../src/errors.js';
 import { translatorFor } from '../../src/i18n/translator.js';
 import { fetchTransport, PoolRegistry } from '../../src/providers/http/http-client.js';
 import { NcpProvider } from '../../src/providers/ncp/index.js';
 import { renderError } from '../../src/slack/blocks/error-message.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { failure } from '../helpers/provider-failure.js';
 import { useStrictNock } from '../helpers/strict-nock.js';
 
 // The NCP side of issue 37 item 7. providers.md §1.8, the common API Gateway table NCP Object
@@ -38,15 +39,6 @@ useStrictNock({
 const gateway = (errorCode: string, message: string) => ({
   error: { errorCode, message, details: 'Invalid authentication information.' },
 });
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
 
 describe('NCP 401 code 210 "Permission Denied" is a permission, not the keys (providers.md §1.8)', () => {
   it('PauseMigrationJob refused with 401/210: a refused request, headlined and advised as a permission', async () => {

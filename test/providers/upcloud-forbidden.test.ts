@@ -1,12 +1,13 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connections/connection.js';
-import { ErrorCode, ProviderError } from '../../src/errors.js';
+import { ErrorCode } from '../../src/errors.js';
 import { translatorFor } from '../../src/i18n/translator.js';
 import { fetchTransport, PoolRegistry } from '../../src/providers/http/http-client.js';
 import { UpCloudProvider } from '../../src/providers/upcloud/index.js';
 import { renderError } from '../../src/slack/blocks/error-message.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { failure } from '../helpers/provider-failure.js';
 import { useStrictNock } from '../helpers/strict-nock.js';
 
 // The UpCloud side of issue 37 item 7. providers.md §2.4: "Auth failure is HTTP 401 with error code
@@ -44,15 +45,6 @@ useStrictNock({
     await pools.close();
   },
 });
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
 
 describe('UpCloud 403 FORBIDDEN is a permission, 401 AUTHENTICATION_FAILED the keys (providers.md §2.4, §2.5)', () => {
   it('Cancel job answered 403 FORBIDDEN: a refused request, headlined and advised as a permission', async () => {

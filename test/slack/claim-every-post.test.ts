@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FORM, postSigned } from '../harness/slack-requests.js';
-import { buttons, mrkdwnTexts, omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
+import { buttons, mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
 import { notifications } from '../harness/watcher-rig.js';
+import { editOf as editAfter, pressOnMessage } from './claim-rig.js';
 
 /**
  * Issue 39 item 2: "the person who presses I'm on it is shown on every message about that
@@ -30,54 +30,12 @@ type Json = Record<string, unknown>;
 /** A click on `message`'s claim button as Slack sends it; `ephemeral`: a private card. */
 async function pressClaim(message: Json, where: { ts: string; ephemeral?: boolean }, userId: string) {
   const claim = buttons(message).find((b) => b.action_id === 'failure.claim')!;
-  const payload = {
-    type: 'block_actions',
-    team: { id: 'T0FAKE001', domain: 'fake' },
-    user: { id: userId, username: 'someone', team_id: 'T0FAKE001' },
-    api_app_id: 'A0MIGRATE',
-    token: 'deprecated-verification-token',
-    container: {
-      type: 'message',
-      message_ts: where.ts,
-      channel_id: CHANNEL,
-      is_ephemeral: !!where.ephemeral,
-    },
-    trigger_id: `1337.${Date.now()}.claim`,
-    channel: { id: CHANNEL, name: 'ops' },
-    message: { type: 'message', ts: where.ts, text: message.text, blocks: message.blocks },
-    response_url: t.fakeSlack.responseUrl(`claim-every-${Date.now()}`),
-    actions: [
-      {
-        type: 'button',
-        action_id: 'failure.claim',
-        block_id: 'resource:x',
-        value: claim.value,
-        text: { type: 'plain_text', text: claim.text },
-        action_ts: `${Date.now() / 1000}`,
-      },
-    ],
-  };
-  const before = t.fakeSlack.callsTo('chat.update').length;
-  const http = await postSigned(
-    t.eventsUrl,
-    SIGNING_SECRET,
-    new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
-    FORM,
-  );
-  expect(http.status).toBe(200);
-  return before;
+  const click = { message, ...where, channel: CHANNEL, button: claim, blockId: 'resource:x' };
+  return pressOnMessage(t, { ...click, userId, tag: 'claim-every' });
 }
 
 /** The first edit of message `ts` after `before` edits. */
-async function editOf(ts: string, before: number): Promise<Json> {
-  const call = await t.fakeSlack.waitFor(() =>
-    t.fakeSlack
-      .callsTo('chat.update')
-      .slice(before)
-      .find((c) => c.body.ts === ts),
-  );
-  return call.body;
-}
+const editOf = (ts: string, before: number): Promise<Json> => editAfter(t, ts, before);
 
 describe('a claim is shown on every message about the failure', () => {
   it('pressed on the channel card, it is drawn on the failure post; handed back from a private card, taken off', async () => {

@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { onCallState } from '../../src/capabilities/on-call/on-call-state.js';
-import { FORM, postSigned } from '../harness/slack-requests.js';
-import {
-  buttons,
-  messageText,
-  mrkdwnTexts,
-  omsConnection,
-  SIGNING_SECRET,
-  TestBot,
-} from '../harness/test-bot.js';
-import { TestClock } from '../harness/test-clock.js';
+import { buttons, messageText, mrkdwnTexts } from '../harness/test-bot.js';
 import { until } from '../harness/until.js';
 import { notifications } from '../harness/watcher-rig.js';
+import { claimBot, editOf as editAfter, pressOnMessage } from './claim-rig.js';
 
 // Issue 39 item 2: a failure post offers "I'm on it"; the person who presses it is shown on the post
 // (edited in place), the card and the Home tab; they can hand it back; the audit has both; a viewer
@@ -20,23 +12,7 @@ const CHANNEL = 'C0CLAIM01';
 const ADMIN = 'U0ALICE01';
 const OPERATOR = 'U0OPER001';
 const VIEWER = 'U0VIEW001';
-const t = new TestBot();
-
-beforeAll(async () => {
-  await t.start({
-    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
-    // The bot's clock: real time, but the post pacer's waits between posts move it instead of
-    // taking wall time (a dozen posts within seconds otherwise wait for their slots).
-    clock: new TestClock(),
-    env: { POLL_INTERVAL_SECONDS: '0' },
-  });
-  await t.ask(`access grant <@${OPERATOR}|oper> operator`);
-  // These tests press many times within one 10 s edit window; the budget's own test sets it back.
-  t.bot.deps.watcher.options.editBudget = { windowMs: 10_000, max: 1_000 };
-});
-afterAll(async () => {
-  await t.stop();
-});
+const t = claimBot([OPERATOR]);
 beforeEach(() => {
   t.fakeSlack.clear();
 });
@@ -71,51 +47,14 @@ async function watchedFailure(name: string) {
 /** A click on the post's claim button as Slack sends it: with the message it is on, in its channel. */
 async function pressOnPost(post: { body: Record<string, unknown>; ts: string }, userId: string) {
   const claim = buttons(post.body).find((b) => b.action_id === 'failure.claim')!;
-  const payload = {
-    type: 'block_actions',
-    team: { id: 'T0FAKE001', domain: 'fake' },
-    user: { id: userId, username: 'someone', team_id: 'T0FAKE001' },
-    api_app_id: 'A0MIGRATE',
-    token: 'deprecated-verification-token',
-    container: { type: 'message', message_ts: post.ts, channel_id: CHANNEL, is_ephemeral: false },
-    trigger_id: `1337.${Date.now()}.claim`,
-    channel: { id: CHANNEL, name: 'ops' },
-    message: { type: 'message', ts: post.ts, text: post.body.text, blocks: post.body.blocks },
-    response_url: t.fakeSlack.responseUrl(`claim-${userId}-${Date.now()}`),
-    actions: [
-      {
-        type: 'button',
-        action_id: 'failure.claim',
-        block_id: 'resource:x',
-        value: claim.value,
-        text: { type: 'plain_text', text: claim.text },
-        action_ts: `${Date.now() / 1000}`,
-      },
-    ],
-  };
-  const before = t.fakeSlack.callsTo('chat.update').length;
-  const http = await postSigned(
-    t.eventsUrl,
-    SIGNING_SECRET,
-    new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
-    FORM,
-  );
-  expect(http.status).toBe(200);
-  return { before };
+  const click = { message: post.body, ts: post.ts, channel: CHANNEL, button: claim, blockId: 'resource:x' };
+  return { before: await pressOnMessage(t, { ...click, userId, tag: 'claim' }) };
 }
 
 /** The claimed resource's key, as the claims store reads it. */
 const exact = (id: string) => ({ connection: 'hw-prod', kind: 'task' as const, id });
 
-async function editOf(ts: string, before: number): Promise<Record<string, unknown>> {
-  const call = await t.fakeSlack.waitFor(() =>
-    t.fakeSlack
-      .callsTo('chat.update')
-      .slice(before)
-      .find((c) => c.body.ts === ts),
-  );
-  return call.body;
-}
+const editOf = (ts: string, before: number) => editAfter(t, ts, before);
 
 async function home(user: string): Promise<string> {
   const before = t.fakeSlack.callsTo('views.publish').length;

@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { onCallState } from '../../src/capabilities/on-call/on-call-state.js';
 import { encodeResourceButton } from '../../src/slack/resource-button.js';
-import { FORM, postSigned } from '../harness/slack-requests.js';
-import {
-  buttons,
-  messageText,
-  mrkdwnTexts,
-  omsConnection,
-  SIGNING_SECRET,
-  TestBot,
-} from '../harness/test-bot.js';
-import { TestClock } from '../harness/test-clock.js';
+import { buttons, messageText, mrkdwnTexts } from '../harness/test-bot.js';
 import { notifications } from '../harness/watcher-rig.js';
+import { claimBot, editOf, pressOnMessage } from './claim-rig.js';
 
 // Issue 48 item 3: nobody is left alone with a failure. Anyone who may operate takes over a claimed
 // failure, behind a confirm that names the current owner; an admin releases a claim. Before, only
@@ -22,23 +14,7 @@ const OPER_A = 'U0OPERAAA';
 const OPER_B = 'U0OPERBBB';
 const OPER_C = 'U0OPERCCC';
 const VIEWER = 'U0VIEWERX';
-const t = new TestBot();
-
-beforeAll(async () => {
-  // The bot's clock: real time, but the post pacer's waits between posts move it instead of
-  // taking wall time.
-  await t.start({
-    clock: new TestClock(),
-    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-  });
-  // Many presses within one 10 s edit window (claim-failure.test.ts checks the budget itself).
-  t.bot.deps.watcher.options.editBudget = { windowMs: 10_000, max: 1_000 };
-  for (const user of [OPER_A, OPER_B, OPER_C]) await t.ask(`access grant <@${user}> operator`);
-});
-afterAll(async () => {
-  await t.stop();
-});
+const t = claimBot([OPER_A, OPER_B, OPER_C]);
 
 async function failedTask(name: string): Promise<string> {
   const task = t.oms.addTask({
@@ -206,41 +182,7 @@ async function pressOn(
   actionId: string,
   userId: string,
 ) {
-  const button = buttons(post.body).find((b) => b.action_id === actionId)!;
-  const payload = {
-    type: 'block_actions',
-    team: { id: 'T0FAKE001', domain: 'fake' },
-    user: { id: userId, username: 'someone', team_id: 'T0FAKE001' },
-    api_app_id: 'A0MIGRATE',
-    token: 'deprecated-verification-token',
-    container: { type: 'message', message_ts: post.ts, channel_id: CHANNEL, is_ephemeral: false },
-    trigger_id: `1337.${Date.now()}.take`,
-    channel: { id: CHANNEL, name: 'ops' },
-    message: { type: 'message', ts: post.ts, text: post.body.text, blocks: post.body.blocks },
-    response_url: t.fakeSlack.responseUrl(`take-${userId}-${Date.now()}`),
-    actions: [
-      {
-        type: 'button',
-        action_id: actionId,
-        block_id: 'x',
-        value: button.value,
-        action_ts: `${Date.now() / 1000}`,
-      },
-    ],
-  };
-  const before = t.fakeSlack.callsTo('chat.update').length;
-  const http = await postSigned(
-    t.eventsUrl,
-    SIGNING_SECRET,
-    new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
-    FORM,
-  );
-  expect(http.status).toBe(200);
-  const call = await t.fakeSlack.waitFor(() =>
-    t.fakeSlack
-      .callsTo('chat.update')
-      .slice(before)
-      .find((c) => c.body.ts === post.ts),
-  );
-  return call.body;
+  const { value } = buttons(post.body).find((b) => b.action_id === actionId)!;
+  const click = { message: post.body, ts: post.ts, channel: CHANNEL, button: { action_id: actionId, value } };
+  return editOf(t, post.ts, await pressOnMessage(t, { ...click, blockId: 'x', userId, tag: 'take' }));
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runStoreCommand } from '../../src/cli/store-command.js';
 import { systemClock } from '../../src/clock.js';
 import { ConnectionStore } from '../../src/connections/connection-store.js';
@@ -20,12 +20,11 @@ import {
   postsPerKey,
   type Rig,
   startRig,
-  startWorld,
   TEAM,
-  type WatchWorld,
   watchTask,
 } from '../harness/watcher-rig.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { worldPerTest } from './world-per-test.js';
 
 /**
  * Backup and restore (issue 50): `store backup` copies the SQLite store while the bot runs; a bot
@@ -36,16 +35,7 @@ import { captureLogger } from '../helpers/capture-logger.js';
 const { logger } = captureLogger('silent');
 const box = new SecretBox([{ id: 'k1', key: Buffer.from(generateKey(), 'base64') }]);
 const SUB_CHANNEL = 'C0SUBS0001';
-let world: WatchWorld;
-const rigs: Rig[] = [];
-
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(async () => {
-  for (const rig of rigs.splice(0)) await rig.stop();
-  await world.stop();
-});
+const { world, rigs } = worldPerTest();
 
 async function rig(storeUrl: string): Promise<Rig> {
   const started = await startRig(world, { storeUrl });

@@ -1,26 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_POST_PACE } from '../../src/watcher/watcher.js';
-import {
-  finishingTask,
-  notifications,
-  type Rig,
-  startRig,
-  startWorld,
-  type WatchWorld,
-  watchTask,
-} from '../harness/watcher-rig.js';
+import { finishingTask, notifications, watchTask } from '../harness/watcher-rig.js';
+import { worldPerTest } from './world-per-test.js';
 
-let world: WatchWorld;
-let rig: Rig | undefined;
-
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(async () => {
-  await rig?.stop();
-  rig = undefined;
-  await world.stop();
-});
+const { world, startRig } = worldPerTest();
 
 const finishing = (name: string) => finishingTask(world, name);
 
@@ -28,7 +11,7 @@ describe('a cycle catching up on a backlog', () => {
   it('stops waiting for Slack’s pace before the next tick, and the next cycle posts the rest', async () => {
     // Slack's real pace (1 post a second per channel) and a 10 s interval, as in the replica bench:
     // 20 completions in one channel need 20 s of windows, the cycle may wait 10 s (cycleWaitMs).
-    rig = await startRig(world, { watcher: { postPace: DEFAULT_POST_PACE, pollIntervalSeconds: 10 } });
+    const rig = await startRig({ watcher: { postPace: DEFAULT_POST_PACE, pollIntervalSeconds: 10 } });
     for (let i = 0; i < 20; i++) await watchTask(rig, finishing(`done-${i}`).id);
     world.watcherClock.advance(60_000); // the cards' posts left the pace windows
     world.clock.advance(10_000); // every task finishes

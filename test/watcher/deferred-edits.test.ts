@@ -1,40 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { SKIP } from '../../src/store/atomic-kv.js';
 import { cardDue } from '../../src/watcher/outbox/living-posts.js';
 import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
-import {
-  cleanRedis,
-  GiB,
-  MiB,
-  REDIS_URL,
-  type Rig,
-  startRig,
-  startWorld,
-  TEAM,
-  uniquePrefix,
-  type WatchWorld,
-  watchTask,
-} from '../harness/watcher-rig.js';
+import { cleanRedis, GiB, MiB, REDIS_URL, type Rig, TEAM, watchTask } from '../harness/watcher-rig.js';
+import { worldPerTest } from './world-per-test.js';
 
 // Issue 58 item 4: a card edit the budget deferred is made when its window reopens
 // (`Outbox.editDeferred`), once across replicas, and asks the provider nothing.
-let world: WatchWorld;
-let prefix: string;
+const { world, prefix, startRig } = worldPerTest({ clean: cleanRedis });
 let a: Rig;
 let b: Rig;
 
 // Two replicas on one Redis (several replicas need Redis: its claims are what they share).
 beforeEach(async () => {
-  world = await startWorld();
-  prefix = uniquePrefix();
-  a = await startRig(world, { storeUrl: REDIS_URL, watcher: { keyPrefix: prefix } });
-  b = await startRig(world, { storeUrl: REDIS_URL, watcher: { keyPrefix: prefix } });
-});
-afterEach(async () => {
-  await b.stop();
-  await a.stop();
-  await world.stop();
-  await cleanRedis(prefix);
+  a = await startRig({ storeUrl: REDIS_URL, watcher: { keyPrefix: prefix() } });
+  b = await startRig({ storeUrl: REDIS_URL, watcher: { keyPrefix: prefix() } });
 });
 
 const cardEdits = () => world.fakeSlack.callsTo('chat.update').filter((c) => !c.body.thread_ts).length;

@@ -1,5 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_POST_PACE } from '../../src/watcher/watcher.js';
 import {
   CHANNEL,
@@ -8,35 +7,19 @@ import {
   MiB,
   notifications,
   postsPerKey,
-  type Rig,
-  startRig,
-  startWorld,
   trace,
-  type WatchWorld,
   watchTask,
 } from '../harness/watcher-rig.js';
+import { worldPerTest } from './world-per-test.js';
 
-let world: WatchWorld;
-let rig: Rig;
-let provider: HuaweiOmsProvider;
-
-beforeEach(async () => {
-  world = await startWorld();
-  provider = world.provider;
-  rig = await startRig(world);
-});
-afterEach(async () => {
-  await rig.stop();
-  await world.stop();
-});
+const { world, rig, restartRig } = worldPerTest({ rig: {} });
 
 const watch = (id: string, channelId = CHANNEL) => watchTask(rig, id, { channelId });
 
 describe('Slack delivery through the outbox', () => {
   it('paces posts per channel: replies ending together in one channel stay within Slack’s tier, none lost', async () => {
-    await rig.stop();
     // The production pace (1 post per second per channel) against the fake enforcing Slack's tiers.
-    rig = await startRig(world, { watcher: { postPace: DEFAULT_POST_PACE } });
+    await restartRig({ watcher: { postPace: DEFAULT_POST_PACE } });
     const tasks = Array.from({ length: 5 }, (_, i) =>
       world.oms.addTask({ name: `together-${i}`, status: 1, totalSize: GiB, speed: 100 * MiB }),
     );
@@ -82,10 +65,10 @@ describe('Slack delivery through the outbox', () => {
     expect(result.posted).toBe(false); // the card waits in the outbox
     world.clock.advance(2_000);
     await rig.watcher.runCycle(); // started
-    await provider.pause('task', task.id);
+    await world.provider.pause('task', task.id);
     world.clock.advance(1_500);
     await rig.watcher.runCycle(); // paused
-    await provider.resume('task', task.id);
+    await world.provider.resume('task', task.id);
     world.clock.advance(2_000);
     await rig.watcher.runCycle(); // resumed
     expect(world.fakeSlack.calls.length).toBe(0);
@@ -107,8 +90,7 @@ describe('Slack delivery through the outbox', () => {
   });
 
   it('keeps card edits within the workspace budget and catches up later', async () => {
-    await rig.stop();
-    rig = await startRig(world, { watcher: { editBudget: { windowMs: 1_000, max: 3 } } });
+    await restartRig({ watcher: { editBudget: { windowMs: 1_000, max: 3 } } });
     const ids: string[] = [];
     for (let i = 0; i < 8; i++) {
       const task = world.oms.addTask({ name: `bulk-${i}`, status: 2, totalSize: 10 * GiB, speed: 100 * MiB });
@@ -131,8 +113,7 @@ describe('Slack delivery through the outbox', () => {
   });
 
   it('does not read the cards left for a later edit window, and edits each of them later', async () => {
-    await rig.stop();
-    rig = await startRig(world, { watcher: { editBudget: { windowMs: 2_000, max: 3 } } });
+    await restartRig({ watcher: { editBudget: { windowMs: 2_000, max: 3 } } });
     const ids: string[] = [];
     for (let i = 0; i < 8; i++)
       ids.push(world.oms.addTask({ name: `wait-${i}`, status: 2, totalSize: 10 * GiB, speed: 100 * MiB }).id);
@@ -160,8 +141,7 @@ describe('Slack delivery through the outbox', () => {
   });
 
   it('shares the edit budget fairly: busy cards do not starve the others', async () => {
-    await rig.stop();
-    rig = await startRig(world, { watcher: { editBudget: { windowMs: 500, max: 2 } } });
+    await restartRig({ watcher: { editBudget: { windowMs: 500, max: 2 } } });
     const ids: string[] = [];
     for (let i = 0; i < 8; i++)
       ids.push(

@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
-import { NcpSimulator } from '../../dev/simulators/ncp/index.js';
-import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { verificationOf as factOf } from '../../src/capabilities/shared/verification-fact.js';
 import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
 import { advanceWhileRunning } from '../harness/oms-running.js';
-import {
-  buttons,
-  messageText,
-  mrkdwnTexts,
-  ncpConnection,
-  omsConnection,
-  TestBot,
-  upcloudConnection,
-} from '../harness/test-bot.js';
+import { buttons, messageText, mrkdwnTexts } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
-import { until } from '../harness/until.js';
 import { parseCsv } from '../helpers/csv.js';
+import { keyedPosts, pressForModal, threeClouds, untilVerified as verified } from './three-clouds-rig.js';
 
 // Issue 49 item 3: on a run that succeeded, "Run changes since" asks for the next run through the
 // same two-person approval: OMS a new task with migrate_since = the start of the last run (seconds,
@@ -37,64 +27,21 @@ const APPROVER = 'U0DELTBOB';
 const MB = 1024 ** 2;
 
 const clock = new TestClock();
-const t = new TestBot();
-const ncp = new NcpSimulator({ keys: { [NCP_AK]: NCP_SK } });
-const upcloud = new UpCloudSimulator({ serviceIds: [SERVICE], tokens: [UC_TOKEN] });
-const posts: { key: string; body: Record<string, unknown> }[] = [];
+const { t, ncp, upcloud } = threeClouds(
+  { ncp: { accessKey: NCP_AK, secretKey: NCP_SK }, service: SERVICE, ucToken: UC_TOKEN, source },
+  { env: { POLL_INTERVAL_SECONDS: '0' }, watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } } },
+);
 const ix = new Interactions(t);
+let posts: ReturnType<typeof keyedPosts>;
 let views: ViewTracker;
 
 beforeAll(async () => {
-  await Promise.all([ncp.start(), upcloud.start()]);
-  await t.start({
-    connections: (omsUrl) => [
-      omsConnection('hw-prod', omsUrl),
-      ncpConnection(ncp.url, { accessKey: NCP_AK, secretKey: NCP_SK }, source),
-      upcloudConnection(upcloud.url, SERVICE, UC_TOKEN, source),
-    ],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } },
-  });
-  // The providers move only when a test moves them: on real time, a loaded machine could see a
-  // run end before its `watch` read it, and then no ending (nor verification) is ever said.
-  for (const sim of [t.oms, ncp, upcloud]) sim.clock.freeze();
-  t.fakeSlack.observe((call: RecordedCall) => {
-    const key = (call.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
-    if (call.method === 'chat.postMessage' && key) posts.push({ key, body: call.body });
-  });
+  posts = keyedPosts(t);
   views = new ViewTracker(t.fakeSlack);
   await t.ask(`access grant <@${APPROVER}> approver`);
 });
-afterAll(async () => {
-  await t.stop();
-  await Promise.all([ncp.stop(), upcloud.stop()]);
-});
 
-const verificationOf = (id: string) =>
-  posts.filter((p) => p.key.includes(`:${id}:`) && p.key.endsWith(':verification'));
-
-async function untilVerified(id: string, advance: () => void): Promise<Record<string, unknown>> {
-  const posted = async () => {
-    if (verificationOf(id).length > 0) return true;
-    advance();
-    clock.advance(30_000);
-    await t.bot.deps.watcher.runCycle();
-    return false;
-  };
-  // Bounded in time, not in turns: the post goes out at Slack's pace for the channel (real time).
-  await until(posted, { what: 'the verification posted', timeoutMs: 60_000, everyMs: 50 }).catch(
-    () => undefined,
-  );
-  if (verificationOf(id).length === 0)
-    console.log(
-      t.logs.lines
-        .filter((l) => /"level":(40|50)/.test(l))
-        .slice(-8)
-        .join('\n'),
-    );
-  expect(verificationOf(id)).toHaveLength(1);
-  return verificationOf(id)[0]!.body;
-}
+const untilVerified = (id: string, advance: () => void) => verified({ t, clock, posts }, id, advance);
 
 function rerunButtonOf(body: Record<string, unknown>) {
   const button = buttons(body).find((b) => b.action_id === 'verification.rerun');
@@ -103,13 +50,8 @@ function rerunButtonOf(body: Record<string, unknown>) {
 }
 
 /** Presses the button as `userId`: the modal it opened, or what the presser was told instead. */
-async function press(button: { action_id: string; value: string }, userId = REQUESTER) {
-  const before = views.shown.length;
-  const click = await t.click(button.action_id, button.value, { userId, channelId: CHANNEL });
-  // The press has ended: its modal was opened by then, or the presser told why not.
-  await t.settled();
-  return { click, view: views.shown[before] };
-}
+const press = (button: { action_id: string; value: string }, userId = REQUESTER) =>
+  pressForModal(t, views, button, { userId, channelId: CHANNEL });
 
 /** Confirms the modal; resolves with the approval request posted (the channel is the approvals channel). */
 async function confirm(view: ShownView) {

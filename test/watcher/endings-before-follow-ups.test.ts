@@ -1,33 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   drainAll,
   finishingTask,
   notifications,
   postsPerKey,
-  type Rig,
-  startRig,
-  startWorld,
   TEST_POST_PACE,
-  type WatchWorld,
   watchTask,
 } from '../harness/watcher-rig.js';
+import { worldPerTest } from './world-per-test.js';
 
 // After a burst of endings, every ending is said before the completion reports and verifications
 // that follow them: with each ending's follow-ups posted right after it, the workspace's posting
 // budget went to the first endings' reports while the last endings waited (issue 47's kill -9 row
 // at 50,000 watches: 2 of 521 endings not said within the bench's window, 14 replies queued).
 
-let world: WatchWorld;
-let rig: Rig | undefined;
-
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(async () => {
-  await rig?.stop();
-  rig = undefined;
-  await world.stop();
-});
+const { world, startRig } = worldPerTest();
 
 const nearlyDone = (name: string) => finishingTask(world, name);
 
@@ -35,7 +22,7 @@ const ENDINGS = 6;
 
 describe('endings before their follow-ups', () => {
   it('says every ending of a burst before any completion report or verification, each once', async () => {
-    rig = await startRig(world, { watcher: { completionReports: true } });
+    const rig = await startRig({ watcher: { completionReports: true } });
     const tasks = Array.from({ length: ENDINGS }, (_, i) => nearlyDone(`ending-${i}`));
     for (const t of tasks) await watchTask(rig, t.id);
     world.fakeSlack.clear();
@@ -62,7 +49,7 @@ describe('endings before their follow-ups', () => {
   it('a workspace budget that fits the endings only: the cycle says them all, the follow-ups come next', async () => {
     // Room for the six endings in the cycle that sees them, not for their twelve follow-ups.
     const perWorkspace = { ...TEST_POST_PACE.perWorkspace, spanMs: 60_000, slotMs: 1_000, max: ENDINGS };
-    rig = await startRig(world, {
+    const rig = await startRig({
       watcher: { completionReports: true, postPace: { ...TEST_POST_PACE, perWorkspace } },
     });
     const tasks = Array.from({ length: ENDINGS }, (_, i) => nearlyDone(`ending-${i}`));

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   blockLimitProblems,
   MESSAGE_TOTAL_TEXT_MAX,
@@ -26,23 +26,13 @@ import {
   postsPerKey,
   type Rig,
   startRig,
-  startWorld,
   TEAM,
-  type WatchWorld,
   watchTask,
 } from '../harness/watcher-rig.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { worldPerTest } from './world-per-test.js';
 
-let world: WatchWorld;
-const rigs: Rig[] = [];
-
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(async () => {
-  for (const rig of rigs.splice(0)) await rig.stop();
-  await world.stop();
-});
+const { world, rigs } = worldPerTest();
 
 async function rig(options: Parameters<typeof startRig>[1] = {}): Promise<Rig> {
   const started = await startRig(world, options);

@@ -1,33 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
-import {
-  CHANNEL,
-  GiB,
-  MiB,
-  notifications,
-  postsPerKey,
-  type Rig,
-  startRig,
-  startWorld,
-  type WatchWorld,
-  watchTask,
-} from '../harness/watcher-rig.js';
+import { describe, expect, it } from 'vitest';
+import { CHANNEL, GiB, MiB, notifications, postsPerKey, watchTask } from '../harness/watcher-rig.js';
+import { worldPerTest } from './world-per-test.js';
 
 const OTHER_CHANNEL = 'C0WATCH02';
-let world: WatchWorld;
-let rig: Rig;
-let provider: HuaweiOmsProvider;
-
-beforeEach(async () => {
-  world = await startWorld();
-  provider = world.provider;
-  // Short timeouts, so a hung provider is a timeout within the test's time.
-  rig = await startRig(world, { timeouts: { connectMs: 500, readMs: 300 } });
-});
-afterEach(async () => {
-  await rig.stop();
-  await world.stop();
-});
+// Short timeouts, so a hung provider is a timeout within the test's time.
+const { world, rig } = worldPerTest({ rig: { timeouts: { connectMs: 500, readMs: 300 } } });
 
 const watch = (id: string, channelId = CHANNEL) => watchTask(rig, id, { channelId });
 
@@ -118,7 +95,7 @@ describe('provider faults never become migration failures', () => {
   it('rejected credentials are a connection problem, not a task failure', async () => {
     const task = world.oms.addTask({ name: 'auth', status: 2 });
     await watch(task.id);
-    await provider.pause('task', task.id);
+    await world.provider.pause('task', task.id);
     world.oms.faults.configure({});
     world.oms.faults.script(
       ...Array.from({ length: 3 }, () => ({

@@ -1,27 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ResourceKind } from '../../src/domain/migration-resource.js';
-import {
-  GiB,
-  MiB,
-  notifications,
-  type Rig,
-  startRig,
-  startWorld,
-  type WatchWorld,
-  watchTask,
-} from '../harness/watcher-rig.js';
+import { GiB, MiB, notifications, watchTask } from '../harness/watcher-rig.js';
+import { worldPerTest } from './world-per-test.js';
 
-let world: WatchWorld;
-let rig: Rig;
-
-beforeEach(async () => {
-  world = await startWorld();
-  rig = await startRig(world);
-});
-afterEach(async () => {
-  await rig.stop();
-  await world.stop();
-});
+const { world, rig } = worldPerTest({ rig: {} });
 
 const watch = (kind: ResourceKind, id: string) => watchTask(rig, id, { kind });
 

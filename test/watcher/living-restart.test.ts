@@ -1,41 +1,19 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { buttons } from '../harness/test-bot.js';
-import {
-  cleanRedis,
-  GiB,
-  MiB,
-  REDIS_URL,
-  type Rig,
-  startRig,
-  startWorld,
-  uniquePrefix,
-  type WatchWorld,
-  watchTask,
-} from '../harness/watcher-rig.js';
+import { cleanRedis, GiB, MiB, REDIS_URL, type Rig, startRig, watchTask } from '../harness/watcher-rig.js';
+import { worldPerTest } from './world-per-test.js';
 
 // Issue 39 item 1: the edit of a failure post after a recovery is due in the store, not in a
 // process. A watcher that saw the recovery but could not edit (Slack down) and stopped leaves it
 // to the next one on the same store, which edits the post once, and never again.
-let world: WatchWorld;
-let prefix: string;
-const rigs: Rig[] = [];
-
-beforeEach(async () => {
-  world = await startWorld();
-  prefix = uniquePrefix();
-});
-afterEach(async () => {
-  for (const rig of rigs.splice(0)) await rig.stop();
-  await world.stop();
-  await cleanRedis(prefix);
-});
+const { world, rigs, prefix } = worldPerTest({ clean: cleanRedis });
 
 async function rig(storeUrl: string): Promise<Rig> {
-  const started = await startRig(world, { storeUrl, watcher: { keyPrefix: prefix } });
+  const started = await startRig(world, { storeUrl, watcher: { keyPrefix: prefix() } });
   rigs.push(started);
   return started;
 }

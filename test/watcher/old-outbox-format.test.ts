@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cardOf } from '../../src/watcher/outbox/living-posts.js';
 import {
   type HealthRecord,
@@ -18,12 +18,10 @@ import {
   REDIS_URL,
   type Rig,
   startRig,
-  startWorld,
   TEAM,
-  uniquePrefix,
-  type WatchWorld,
   watchTask,
 } from '../harness/watcher-rig.js';
+import { worldPerTest } from './world-per-test.js';
 
 /**
  * Before notifications were stored as data, the outbox held them rendered (`text` and Block Kit
@@ -31,22 +29,10 @@ import {
  * upgrade, as they were rendered, once each, through the sender (so scrubbed), in their thread.
  */
 
-let world: WatchWorld;
-let prefix: string;
-const rigs: Rig[] = [];
-
-beforeEach(async () => {
-  world = await startWorld();
-  prefix = uniquePrefix();
-});
-afterEach(async () => {
-  for (const rig of rigs.splice(0)) await rig.stop();
-  await world.stop();
-  await cleanRedis(prefix);
-});
+const { world, rigs, prefix } = worldPerTest({ clean: cleanRedis });
 
 async function rig(storeUrl: string): Promise<Rig> {
-  const started = await startRig(world, { storeUrl, watcher: { keyPrefix: prefix } });
+  const started = await startRig(world, { storeUrl, watcher: { keyPrefix: prefix() } });
   rigs.push(started);
   return started;
 }

@@ -1,16 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SKIP } from '../../src/store/atomic-kv.js';
-import {
-  cleanRedis,
-  REDIS_URL,
-  type Rig,
-  startRig,
-  startWorld,
-  uniquePrefix,
-  type WatchWorld,
-  watchedKey,
-  watchTask,
-} from '../harness/watcher-rig.js';
+import { cleanRedis, REDIS_URL, startRig, watchedKey, watchTask } from '../harness/watcher-rig.js';
+import { worldPerTest } from './world-per-test.js';
 
 /**
  * A cycle whose observations change nothing writes nothing: the watcher compares the record it
@@ -19,26 +10,14 @@ import {
  * watch on every cycle.
  */
 
-let world: WatchWorld;
-let prefix: string;
-const rigs: Rig[] = [];
-
-beforeEach(async () => {
-  world = await startWorld();
-  prefix = uniquePrefix();
-});
-afterEach(async () => {
-  for (const rig of rigs.splice(0)) await rig.stop();
-  await world.stop();
-  await cleanRedis(prefix);
-});
+const { world, rigs, prefix } = worldPerTest({ clean: cleanRedis });
 
 describe.each([
   ['memory', () => 'memory://'],
   ['Redis', () => REDIS_URL],
 ])('a quiet cycle (%s)', (_name, url) => {
   it('writes no watch record, and the stored records are compact', async () => {
-    const rig = await startRig(world, { storeUrl: url(), watcher: { keyPrefix: prefix } });
+    const rig = await startRig(world, { storeUrl: url(), watcher: { keyPrefix: prefix() } });
     rigs.push(rig);
     const ids = [
       world.oms.addTask({ name: 'moving', status: 2 }).id,

@@ -1,8 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
+import { describe, expect, it } from 'vitest';
 import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
 import {
   CHANNEL,
@@ -19,35 +18,19 @@ import {
   type Rig,
   type SlackHooks,
   startRig,
-  startWorld,
   TEAM,
-  uniquePrefix,
-  type WatchWorld,
   watchedKey,
   watchTask,
 } from '../harness/watcher-rig.js';
+import { worldPerTest } from './world-per-test.js';
 
-let world: WatchWorld;
-let provider: HuaweiOmsProvider;
-let prefix: string;
-const rigs: Rig[] = [];
-
-beforeEach(async () => {
-  world = await startWorld();
-  provider = world.provider;
-  prefix = uniquePrefix();
-});
-afterEach(async () => {
-  for (const rig of rigs.splice(0)) await rig.stop();
-  await world.stop();
-  await cleanRedis(prefix);
-});
+const { world, rigs, prefix } = worldPerTest({ clean: cleanRedis });
 
 async function rig(storeUrl: string, options: Parameters<typeof startRig>[1] = {}): Promise<Rig> {
   const started = await startRig(world, {
     storeUrl,
     ...options,
-    watcher: { keyPrefix: prefix, ...options.watcher },
+    watcher: { keyPrefix: prefix(), ...options.watcher },
   });
   rigs.push(started);
   return started;
@@ -77,7 +60,7 @@ describe.each([
     await watch(first, bad.id);
     world.clock.advance(2_000);
     await first.watcher.runCycle(); // both started
-    await provider.pause('task', ok.id);
+    await world.provider.pause('task', ok.id);
     world.clock.advance(1_500);
     await first.watcher.runCycle(); // ok paused
     await first.stop();
@@ -85,7 +68,7 @@ describe.each([
 
     const second = await rig(storeUrl);
     await second.watcher.runCycle(); // nothing new
-    await provider.resume('task', ok.id);
+    await world.provider.resume('task', ok.id);
     world.clock.advance(2_000);
     await second.watcher.runCycle(); // ok resumed
     world.clock.advance(200_000);

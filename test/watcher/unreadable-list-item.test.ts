@@ -1,31 +1,13 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import {
-  CHANNEL,
-  GiB,
-  MiB,
-  type Rig,
-  startRig,
-  startWorld,
-  TEAM,
-  type WatchWorld,
-} from '../harness/watcher-rig.js';
+import { expect, it } from 'vitest';
+import { CHANNEL, GiB, MiB, TEAM } from '../harness/watcher-rig.js';
+import { worldPerTest } from './world-per-test.js';
 
 // Issue #11, defect 1: a list page now carries a stand-in for an item it could not read. The watcher
 // must not take that stand-in (state unknown, no counters) for an observation of the watched task: it
 // reads the task on its own instead (which here fails like any unreadable answer), and the watch keeps
 // the last state it really saw.
 
-let world: WatchWorld;
-let rig: Rig;
-
-beforeEach(async () => {
-  world = await startWorld();
-  rig = await startRig(world);
-});
-afterEach(async () => {
-  await rig.stop();
-  await world.stop();
-});
+const { world, rig } = worldPerTest({ rig: {} });
 
 it('an unreadable list item is no observation: the watch keeps the last state it really saw', async () => {
   const task = world.oms.addTask({ name: 'steady', status: 2, totalSize: 2 * GiB, speed: 20 * MiB });

@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
-import { NcpSimulator } from '../../dev/simulators/ncp/index.js';
-import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { verificationOf as factOf } from '../../src/capabilities/shared/verification-fact.js';
 import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
 import { Interactions, ViewTracker } from '../harness/interactions.js';
 import { advanceWhileRunning } from '../harness/oms-running.js';
-import {
-  buttons,
-  messageText,
-  mrkdwnTexts,
-  ncpConnection,
-  omsConnection,
-  TestBot,
-  upcloudConnection,
-} from '../harness/test-bot.js';
+import { buttons, messageText, mrkdwnTexts } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
+import { keyedPosts, pressForModal, threeClouds, untilVerified as verified } from './three-clouds-rig.js';
 
 // Issue 49 item 2: when a watched migration ends, its thread gets a verification post that
 // reconciles the provider's own counts (OMS: total = succeeded + skipped + failed; NCP: estimate
@@ -29,83 +19,29 @@ const UC_TOKEN = 'ucat_01VERIFY49TOKEN0000000000000001';
 const source = { name: 'verify-src', accessKey: 'VERIFYSOURCEKEY00001', secretKey: 'verify-source-secret-1' };
 const MB = 1024 ** 2;
 
-const clock = new TestClock();
-const t = new TestBot();
-const ncp = new NcpSimulator({ keys: { [NCP_AK]: NCP_SK } });
-const upcloud = new UpCloudSimulator({ serviceIds: [SERVICE], tokens: [UC_TOKEN] });
-const posts: { key: string; body: Record<string, unknown> }[] = [];
-const ix = new Interactions(t);
-let views: ViewTracker;
 const REQUESTER = 'U0ALICE01';
 const BOB = 'U0VERIBOB';
 const CAROL = 'U0VERICAR';
 
+const clock = new TestClock();
+const { t, ncp, upcloud } = threeClouds(
+  { ncp: { accessKey: NCP_AK, secretKey: NCP_SK }, service: SERVICE, ucToken: UC_TOKEN, source },
+  { env: { POLL_INTERVAL_SECONDS: '0' }, watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } } },
+);
+const ix = new Interactions(t);
+let posts: ReturnType<typeof keyedPosts>;
+let views: ViewTracker;
+
 beforeAll(async () => {
-  await Promise.all([ncp.start(), upcloud.start()]);
-  await t.start({
-    connections: (omsUrl) => [
-      omsConnection('hw-prod', omsUrl),
-      ncpConnection(ncp.url, { accessKey: NCP_AK, secretKey: NCP_SK }, source),
-      upcloudConnection(upcloud.url, SERVICE, UC_TOKEN, source),
-    ],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } },
-  });
-  // The providers move only when a test moves them. On their own clocks, running on real time, a
-  // task half done at 1 GiB/s ended before a loaded machine's `watch` read it: the watch began at
-  // the end, so no ending was ever said (CI, stop 55: "watch: succeeded, … posts: parent").
-  for (const sim of [t.oms, ncp, upcloud]) sim.clock.freeze();
-  t.fakeSlack.observe((call: RecordedCall) => {
-    const key = (call.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
-    if (call.method === 'chat.postMessage' && key) posts.push({ key, body: call.body });
-  });
+  posts = keyedPosts(t);
   views = new ViewTracker(t.fakeSlack);
   await t.ask(`access grant <@${BOB}> operator`);
   await t.ask(`access grant <@${CAROL}> operator`);
 });
-afterAll(async () => {
-  await t.stop();
-  await Promise.all([ncp.stop(), upcloud.stop()]);
-});
 
 const verificationOf = (id: string) =>
   posts.filter((p) => p.key.includes(id) && p.key.endsWith(':verification'));
-
-/** Runs cycles, moving the simulators on, until the verification of `id` is posted (bounded). */
-async function untilVerified(id: string, advance: () => void): Promise<Record<string, unknown>> {
-  // Bounded in time, not in turns: a delivery can finish after its cycle, at Slack's pace for the
-  // channel (real time), so each turn also lets the loop run. Bounded by 151 turns of 20 ms, the
-  // cluster suite under CI's load ran out of turns in 5.8 s with the post still on its way.
-  const posted = async () => {
-    if (verificationOf(id).length > 0) return true;
-    advance();
-    clock.advance(30_000);
-    await t.bot.deps.watcher.runCycle();
-    return false;
-  };
-  const started = performance.now();
-  let turns = 0;
-  const counted = () => {
-    turns++;
-    return posted();
-  };
-  await until(counted, {
-    what: 'the verification posted',
-    timeoutMs: 60_000,
-    everyMs: 50,
-  }).catch(() => undefined);
-  if (verificationOf(id).length === 0) {
-    // What the watch had come to, so a failure here says where it stopped.
-    const records = (await t.bot.deps.watcher.list('T0FAKE001')).filter((r) => r.watch.id === id);
-    const seen = records.map((r) => `${r.state}, ended ${r.ended}, outbox ${r.outbox.length}`);
-    const keys = posts.filter((p) => p.key.includes(id)).map((p) => p.key.slice(p.key.indexOf(id)));
-    expect.fail(
-      `no verification after ${turns} turns in ${Math.round(performance.now() - started)} ms; watch: ${seen.join(' | ') || 'none'}; posts: ${keys.join(', ') || 'none'}`,
-    );
-  }
-  expect(verificationOf(id)).toHaveLength(1);
-  return verificationOf(id)[0]!.body;
-}
+const untilVerified = (id: string, advance: () => void) => verified({ t, clock, posts }, id, advance);
 
 describe('the verification post when a migration ends', { timeout: 90_000 }, () => {
   it('OMS: total = succeeded + skipped + failed, with the check used and where the lists are', async () => {
@@ -274,13 +210,8 @@ function ephemeralsTo(user: string): string[] {
     .map((c) => String(c.body.text ?? ''));
 }
 
-async function signOffModal(button: { action_id: string; value: string }, userId: string) {
-  const before = views.shown.length;
-  const click = await t.click(button.action_id, button.value, { userId, channelId: CHANNEL });
-  // The press has ended: its modal was opened by then, or the presser told why not.
-  await t.settled();
-  return { click, view: views.shown[before] };
-}
+const signOffModal = (button: { action_id: string; value: string }, userId: string) =>
+  pressForModal(t, views, button, { userId, channelId: CHANNEL });
 
 describe('signing off a verification', { timeout: 90_000 }, () => {
   let signButton: { action_id: string; value: string; text?: string };

@@ -1,17 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { whereOf } from '../../src/watcher/watch-log.js';
-import {
-  CHANNEL,
-  GiB,
-  MiB,
-  notifications,
-  type Rig,
-  startRig,
-  startWorld,
-  TEAM,
-  type WatchWorld,
-  watchTask,
-} from '../harness/watcher-rig.js';
+import { CHANNEL, GiB, MiB, notifications, TEAM, watchTask } from '../harness/watcher-rig.js';
+import { worldPerTest } from './world-per-test.js';
 
 /**
  * Logs for an operator serving many workspaces (issue 50): every watcher and delivery line names
@@ -21,17 +11,7 @@ import {
  * The rig's logger is the capture logger (test/helpers/capture-logger.ts).
  */
 const OTHER_CHANNEL = 'C0WATCH02';
-let world: WatchWorld;
-let rig: Rig;
-
-beforeEach(async () => {
-  world = await startWorld();
-  rig = await startRig(world, { timeouts: { connectMs: 500, readMs: 300 } });
-});
-afterEach(async () => {
-  await rig.stop();
-  await world.stop();
-});
+const { world, rig } = worldPerTest({ rig: { timeouts: { connectMs: 500, readMs: 300 } } });
 
 type Line = Record<string, unknown> & { level: string; msg: string };
 const lines = (): Line[] => rig.logs.map((l) => JSON.parse(l) as Line);

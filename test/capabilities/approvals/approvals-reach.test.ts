@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../../dev/fake-slack/fake-slack.js';
 import { approvalsOf } from '../../../src/capabilities/approvals/approvals-state.js';
 import { renderCompletionReport } from '../../../src/slack/blocks/completion-report.js';
-import {
-  OMS_TASK_FORM,
-  postedApproval,
-  rejectModalSince,
-  submitRejectReason,
-} from '../../harness/approval-requests.js';
-import { Interactions, type ShownView, ViewTracker } from '../../harness/interactions.js';
-import { buttons, messageText, TestBot } from '../../harness/test-bot.js';
+import { OMS_TASK_FORM, rejectModalSince, submitRejectReason } from '../../harness/approval-requests.js';
+import type { ShownView } from '../../harness/interactions.js';
+import { buttons, messageText } from '../../harness/test-bot.js';
+import { APPROVALS, ASKED_IN, approvalsBot, TEAM } from './approvals-rig.js';
 
 /**
  * Issue 39 §3, "Approvals reach the approver": approvers are told of a new request (a direct
@@ -24,48 +20,24 @@ const OPERATOR = 'U0OPER001';
 const APPROVER = 'U0APPR001';
 const APPROVER2 = 'U0APPR002';
 const VIEWER = 'U0VIEW001';
-const ASKED_IN = 'C0FAKE001';
-const APPROVALS = 'C0APPROVE';
-const TEAM = 'T0FAKE001';
 const LINK = 'https://fake.slack.local/archives/C0APPROVE/p';
 
-const t = new TestBot();
-const ix = new Interactions(t);
-let views: ViewTracker;
-
-beforeAll(async () => {
-  await t.start({ env: { POLL_INTERVAL_SECONDS: '0' } });
-  views = new ViewTracker(t.fakeSlack);
-  await t.ask(`access grant <@${OPERATOR}|oper> operator`);
-  await t.ask(`access grant <@${APPROVER}|appr> approver`);
-  await t.ask(`access grant <@${APPROVER2}|appr2> approver`);
-  await t.ask(`settings approvals <#${APPROVALS}|approvals>`);
-}, 60_000);
-afterAll(async () => {
-  views?.stop();
-  await t.stop();
+const {
+  t,
+  ix,
+  requestTask: asked,
+  approversTold,
+} = approvalsBot({
+  roles: { [OPERATOR]: 'operator', [APPROVER]: 'approver', [APPROVER2]: 'approver' },
 });
 
-const OMS_VALUES = OMS_TASK_FORM;
+const _OMS_VALUES = OMS_TASK_FORM;
 
 /** `/migrate create hw-prod task` as `userId`, the title typed in the form's description; the posted request. */
 async function requestTask(title: string, userId = OPERATOR) {
-  const before = views.shown.length;
-  await t.command('create hw-prod task', { userId, channelId: ASKED_IN });
-  const form = await t.fakeSlack.waitFor(() =>
-    views.shown
-      .slice(before)
-      .find((v) => v.view.callback_id === 'migrate_create.form' && v.method === 'views.update'),
-  );
-  const since = t.fakeSlack.calls.length;
-  const res = await ix.submit(form, { ...OMS_VALUES, description: title }, { userId });
-  expect(res.status).toBe(200);
-  const request = await postedApproval(t, { team: TEAM, channel: APPROVALS }, since);
-  // Everything the request sets off (the requester's notice, the approvers' messages) has gone out.
-  await t.fakeSlack.waitFor(() =>
-    t.logs.lines.some((l) => l.includes('approvers told of a new request') && l.includes(request.id)),
-  );
-  return { ...request, since };
+  const request = await asked(title, userId);
+  await approversTold(request.id);
+  return request;
 }
 
 function callsSince(since: number, method: string, where: (c: RecordedCall) => boolean = () => true) {

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../../dev/fake-slack/fake-slack.js';
 import { approvalsOf } from '../../../src/capabilities/approvals/approvals-state.js';
-import { decideApproval, OMS_TASK_FORM, postedApproval } from '../../harness/approval-requests.js';
-import { Interactions, ViewTracker } from '../../harness/interactions.js';
-import { buttons, messageText, TestBot } from '../../harness/test-bot.js';
+import { decideApproval } from '../../harness/approval-requests.js';
+import { buttons, messageText } from '../../harness/test-bot.js';
+import { APPROVALS, approvalsBot, TEAM } from './approvals-rig.js';
 
 /**
  * Issue 39 §3, "Approvals reach the approver", at 3 a.m. on a phone: the direct message an approver
@@ -13,46 +13,20 @@ import { buttons, messageText, TestBot } from '../../harness/test-bot.js';
  */
 const OPERATOR = 'U0OPER001';
 const APPROVER = 'U0APPR001';
-const ASKED_IN = 'C0FAKE001';
-const APPROVALS = 'C0APPROVE';
 /** The approver's conversation with the app, as Slack names it in the click (the fake posts to the user id). */
 const DM = 'D0APPR001';
-const TEAM = 'T0FAKE001';
 
-const t = new TestBot();
-const ix = new Interactions(t);
-let views: ViewTracker;
-
-beforeAll(async () => {
-  await t.start({ env: { POLL_INTERVAL_SECONDS: '0' } });
-  views = new ViewTracker(t.fakeSlack);
-  await t.ask(`access grant <@${OPERATOR}|oper> operator`);
-  await t.ask(`access grant <@${APPROVER}|appr> approver`);
-  await t.ask(`settings approvals <#${APPROVALS}|approvals>`);
-}, 60_000);
-afterAll(async () => {
-  views?.stop();
-  await t.stop();
+const { t, ix, requestTask } = approvalsBot({
+  roles: { [OPERATOR]: 'operator', [APPROVER]: 'approver' },
 });
 
 /** `/migrate create hw-prod task` as the operator with `title`; the request and `to`'s DM. */
 async function requestWithDm(title: string, to = APPROVER): Promise<{ id: string; dm: RecordedCall }> {
-  const before = views.shown.length;
-  await t.command('create hw-prod task', { userId: OPERATOR, channelId: ASKED_IN });
-  const form = await t.fakeSlack.waitFor(() =>
-    views.shown
-      .slice(before)
-      .find((v) => v.view.callback_id === 'migrate_create.form' && v.method === 'views.update'),
-  );
-  const since = t.fakeSlack.calls.length;
-  const values = {
-    ...OMS_TASK_FORM,
-    description: title,
-  };
-  expect((await ix.submit(form, values, { userId: OPERATOR })).status).toBe(200);
-  const request = await postedApproval(t, { team: TEAM, channel: APPROVALS }, since);
+  const request = await requestTask(title, OPERATOR);
   const dm = await t.fakeSlack.waitFor(() =>
-    t.fakeSlack.calls.slice(since).find((c) => c.method === 'chat.postMessage' && c.body.channel === to),
+    t.fakeSlack.calls
+      .slice(request.since)
+      .find((c) => c.method === 'chat.postMessage' && c.body.channel === to),
   );
   return { id: request.id, dm };
 }

@@ -1,11 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  Interactions,
-  responseActionProblems,
-  type ShownView,
-  ViewTracker,
-} from '../../harness/interactions.js';
-import { TestBot } from '../../harness/test-bot.js';
+import { describe, expect, it } from 'vitest';
+import { responseActionProblems, type ShownView } from '../../harness/interactions.js';
+import { approvalsBot } from './approvals-rig.js';
 
 /**
  * Issue #51 item 4, "The create form calls fields optional, then refuses them as missing": the OMS
@@ -18,33 +13,19 @@ type Json = Record<string, unknown>;
 const OPERATOR = 'U0OPER004';
 const KOREAN = 'U0KOREAN4';
 const CHINESE = 'U0CHINES4';
-const ASKED_IN = 'C0FAKE001';
 
-const t = new TestBot();
-const ix = new Interactions(t);
-let views: ViewTracker;
-
-beforeAll(async () => {
-  await t.start({ env: { POLL_INTERVAL_SECONDS: '0' } });
-  views = new ViewTracker(t.fakeSlack);
-  for (const user of [OPERATOR, KOREAN, CHINESE]) await t.ask(`access grant <@${user}|u> operator`);
-  t.fakeSlack.locales.set(KOREAN, 'ko-KR');
-  t.fakeSlack.locales.set(CHINESE, 'zh-CN');
-}, 60_000);
-afterAll(async () => {
-  views?.stop();
-  await t.stop();
+const {
+  t,
+  ix,
+  views,
+  openForm: opened,
+} = approvalsBot({
+  roles: { [OPERATOR]: 'operator', [KOREAN]: 'operator', [CHINESE]: 'operator' },
+  locales: { [KOREAN]: 'ko-KR', [CHINESE]: 'zh-CN' },
+  approvalsChannel: false,
 });
 
-async function openForm(what: 'task' | 'group', userId = OPERATOR): Promise<ShownView> {
-  const before = views.shown.length;
-  await t.command(`create hw-prod ${what}`, { userId, channelId: ASKED_IN });
-  return t.fakeSlack.waitFor(() =>
-    views.shown
-      .slice(before)
-      .find((v) => v.view.callback_id === 'migrate_create.form' && v.method === 'views.update'),
-  );
-}
+const openForm = (what: 'task' | 'group', userId = OPERATOR): Promise<ShownView> => opened(what, userId);
 
 /** Picks `value` in the form's `field` select as `userId`; the form as the bot redrew it. */
 async function pick(form: ShownView, field: string, value: string, userId = OPERATOR): Promise<ShownView> {

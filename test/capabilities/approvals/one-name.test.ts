@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { approvalsOf } from '../../../src/capabilities/approvals/approvals-state.js';
-import { decideApproval, OMS_TASK_FORM, postedApproval } from '../../harness/approval-requests.js';
-import { Interactions, ViewTracker } from '../../harness/interactions.js';
-import { buttons, messageText, mrkdwnTexts, TestBot } from '../../harness/test-bot.js';
+import { decideApproval } from '../../harness/approval-requests.js';
+import { buttons, messageText, mrkdwnTexts } from '../../harness/test-bot.js';
 import { notifications } from '../../harness/watcher-rig.js';
+import { APPROVALS, ASKED_IN, approvalsBot, TEAM } from './approvals-rig.js';
 
 /**
  * Issue #51 item 2, "A task created through approval has two names": OMS names the task itself
@@ -15,36 +15,16 @@ import { notifications } from '../../harness/watcher-rig.js';
 const ADMIN = 'U0ALICE01';
 const OPERATOR = 'U0OPER002';
 const APPROVER = 'U0APPR002';
-const ASKED_IN = 'C0FAKE001';
 const OTHER = 'C0OTHER02';
-const APPROVALS = 'C0APPROVE';
-const TEAM = 'T0FAKE001';
 const TITLE = 'Quarterly invoices to OBS';
 
-const t = new TestBot();
-const ix = new Interactions(t);
-let views: ViewTracker;
+const { t, ix, requestTask } = approvalsBot({ roles: { [OPERATOR]: 'operator', [APPROVER]: 'approver' } });
 let id = '';
 let name = '';
 
 beforeAll(async () => {
-  await t.start({ env: { POLL_INTERVAL_SECONDS: '0' } });
-  views = new ViewTracker(t.fakeSlack);
-  await t.ask(`access grant <@${OPERATOR}|oper> operator`);
-  await t.ask(`access grant <@${APPROVER}|appr> approver`);
-  await t.ask(`settings approvals <#${APPROVALS}|approvals>`);
   // Asked through the form, approved with a signed click: OMS names the task itself.
-  await t.command('create hw-prod task', { userId: OPERATOR, channelId: ASKED_IN });
-  const form = await t.fakeSlack.waitFor(() =>
-    views.shown.find((v) => v.view.callback_id === 'migrate_create.form' && v.method === 'views.update'),
-  );
-  const since = t.fakeSlack.calls.length;
-  const values = {
-    ...OMS_TASK_FORM,
-    description: TITLE,
-  };
-  expect((await ix.submit(form, values, { userId: OPERATOR })).status).toBe(200);
-  const request = await postedApproval(t, { team: TEAM, channel: APPROVALS }, since);
+  const request = await requestTask(TITLE, OPERATOR);
   await decideApproval(t, ix, { ...request, channel: APPROVALS }, 'approve', APPROVER);
   // Approve answers once the task is created.
   const record = await approvalsOf(t.bot.deps).get(TEAM, request.id);
@@ -53,10 +33,6 @@ beforeAll(async () => {
   name = record.resourceName!;
   expect(name).toMatch(/^task_\d+_\d+$/);
 }, 60_000);
-afterAll(async () => {
-  views?.stop();
-  await t.stop();
-});
 
 /** The title leads in bold; the provider's name sits beside the reference, as on the list. */
 function expectOneName(text: string): void {

@@ -1,14 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../../dev/fake-slack/fake-slack.js';
 import { approvalsOf } from '../../../src/capabilities/approvals/approvals-state.js';
-import {
-  OMS_TASK_FORM,
-  postedApproval,
-  rejectModalSince,
-  submitRejectReason,
-} from '../../harness/approval-requests.js';
-import { Interactions, ViewTracker } from '../../harness/interactions.js';
-import { mrkdwnTexts, TestBot } from '../../harness/test-bot.js';
+import { rejectModalSince, submitRejectReason } from '../../harness/approval-requests.js';
+import { mrkdwnTexts } from '../../harness/test-bot.js';
+import { APPROVALS, approvalsBot, TEAM } from './approvals-rig.js';
 
 /**
  * Issue #51 item 3, "A rejection loses its reason": the reason reads as the approver typed it (no
@@ -20,47 +15,22 @@ type Json = Record<string, unknown>;
 
 const OPERATOR = 'U0OPER001';
 const APPROVER = 'U0APPR001';
-const ASKED_IN = 'C0FAKE001';
-const APPROVALS = 'C0APPROVE';
-const TEAM = 'T0FAKE001';
 /** Markup, a mention, a broadcast and a link: each must show as typed and do nothing. */
 const REASON =
   'Use the *existing* policy `payroll-2025` under _finance/_ ~not this~; ask <@U0ALICE01> or @here <!channel> & see <https://evil.example|this>.';
 
-const t = new TestBot();
-const ix = new Interactions(t);
-let views: ViewTracker;
-
-beforeAll(async () => {
-  await t.start({ env: { POLL_INTERVAL_SECONDS: '0' } });
-  views = new ViewTracker(t.fakeSlack);
-  await t.ask(`access grant <@${OPERATOR}|oper> operator`);
-  await t.ask(`access grant <@${APPROVER}|appr> approver`);
-  await t.ask(`settings approvals <#${APPROVALS}|approvals>`);
-}, 60_000);
-afterAll(async () => {
-  views?.stop();
-  await t.stop();
+const {
+  t,
+  ix,
+  requestTask: asked,
+  approversTold,
+} = approvalsBot({
+  roles: { [OPERATOR]: 'operator', [APPROVER]: 'approver' },
 });
 
 async function requestTask(title: string) {
-  const before = views.shown.length;
-  await t.command('create hw-prod task', { userId: OPERATOR, channelId: ASKED_IN });
-  const form = await t.fakeSlack.waitFor(() =>
-    views.shown
-      .slice(before)
-      .find((v) => v.view.callback_id === 'migrate_create.form' && v.method === 'views.update'),
-  );
-  const since = t.fakeSlack.calls.length;
-  const values = {
-    ...OMS_TASK_FORM,
-    description: title,
-  };
-  expect((await ix.submit(form, values, { userId: OPERATOR })).status).toBe(200);
-  const request = await postedApproval(t, { team: TEAM, channel: APPROVALS }, since);
-  await t.fakeSlack.waitFor(() =>
-    t.logs.lines.some((l) => l.includes('approvers told of a new request') && l.includes(request.id)),
-  );
+  const request = await asked(title, OPERATOR);
+  await approversTold(request.id);
   return request;
 }
 

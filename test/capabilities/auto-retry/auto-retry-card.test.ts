@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../../dev/fake-slack/fake-slack.js';
+import { describe, expect, it } from 'vitest';
 import { onEvents } from '../../../src/capabilities/auto-retry/decide.js';
 import { retryFactOf } from '../../../src/capabilities/auto-retry/retry-fact.js';
 import type { RetryPolicy } from '../../../src/capabilities/auto-retry/retry-policy.js';
 import { classifyCode } from '../../../src/catalogue/code-classes.js';
 import type { WatchRecord } from '../../../src/watcher/records/watch-store.js';
-import { buttons, messageText, mrkdwnTexts, omsConnection, TestBot } from '../../harness/test-bot.js';
-import { TestClock } from '../../harness/test-clock.js';
+import { buttons, messageText, mrkdwnTexts } from '../../harness/test-bot.js';
 import { until } from '../../harness/until.js';
+import { autoRetryBot } from './auto-retry-rig.js';
 
 // Issue 77, what the card and the report say of automatic retries: while a retry is due the card
 // says exactly that (the code, its class, which attempt, when) with Retry now and Don't retry, and
@@ -17,60 +16,19 @@ import { until } from '../../harness/until.js';
 const CHANNEL = 'C0ARCARD1';
 const ALICE = 'U0ALICE01';
 const MIN = 60_000;
-const clock = new TestClock();
-const t = new TestBot();
-const posts: RecordedCall[] = [];
-
-beforeAll(async () => {
-  await t.start({
-    connections: (omsUrl) => [
-      omsConnection('hw-card', omsUrl),
-      omsConnection('hw-part', omsUrl),
-      omsConnection('hw-later', omsUrl),
-    ],
-    clock,
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    watcher: { recheckAfterMs: [40, 80], editBudget: { windowMs: 10_000, max: 500 } },
-  });
-  t.fakeSlack.observe((call) => {
-    if (call.method === 'chat.postMessage' || call.method === 'chat.update') posts.push(call);
-  });
-  await t.ask('settings retry hw-card on max 3 after 1');
-  await t.ask('settings retry hw-part on max 3 after 1 classes network,transient,partial');
-  await t.ask('settings retry hw-later on max 3 after 10');
-});
-afterAll(async () => {
-  await t.stop();
-});
-
-const keyOf = (c: RecordedCall) =>
-  (c.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key ?? '';
-const broadcasts = (id: string) =>
-  posts.filter(
-    (c) =>
-      c.method === 'chat.postMessage' &&
-      (c.body.reply_broadcast === true || c.body.reply_broadcast === 'true') &&
-      keyOf(c).includes(id),
-  );
-const starts = (id: string) =>
-  t.oms.server.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/tasks/${id}/start`)).length;
-/** The card as last drawn (its own post or an edit of it: not in a thread, naming the task). */
-const card = (id: string) =>
-  posts
-    .filter((c) => !c.body.thread_ts && c.body.channel === CHANNEL && messageText(c.body).includes(id))
-    .at(-1)?.body;
+const { t, clock, posts, keyOf, broadcasts, starts, card, recordOf } = autoRetryBot(
+  CHANNEL,
+  ['hw-card', 'hw-part', 'hw-later'],
+  [
+    'settings retry hw-card on max 3 after 1',
+    'settings retry hw-part on max 3 after 1 classes network,transient,partial',
+    'settings retry hw-later on max 3 after 10',
+  ],
+);
 /** The completion report in the task's thread (its key ends in `:report`). */
 const report = (id: string) =>
   posts.find((c) => keyOf(c).includes(id) && keyOf(c).endsWith(':report') && c.method === 'chat.postMessage')
     ?.body;
-
-async function recordOf(id: string): Promise<WatchRecord> {
-  const store = t.bot.deps.watcher.store;
-  const loaded = await store.loadMany(await store.watchKeys());
-  const found = loaded.find((l) => l.record.watch.id === id);
-  if (!found) throw new Error(`no watch of ${id}`);
-  return found.record;
-}
 
 async function cyclesUntil(check: () => Promise<boolean>, what: string): Promise<void> {
   await until(

@@ -1,16 +1,14 @@
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../../dev/fake-slack/fake-slack.js';
+import { describe, expect, it } from 'vitest';
 import { retryFactOf } from '../../../src/capabilities/auto-retry/retry-fact.js';
 import { eventsOfEntries } from '../../../src/capabilities/events/envelope.js';
 import { classifyCode } from '../../../src/catalogue/code-classes.js';
 import { eventEntries } from '../../../src/watcher/outbox/event-entries.js';
-import type { WatchRecord } from '../../../src/watcher/records/watch-store.js';
-import { buttons, messageText, mrkdwnTexts, omsConnection, TestBot } from '../../harness/test-bot.js';
-import { TestClock } from '../../harness/test-clock.js';
+import { buttons, messageText, mrkdwnTexts } from '../../harness/test-bot.js';
 import { until } from '../../harness/until.js';
+import { autoRetryBot } from './auto-retry-rig.js';
 
 // Issue 77: failures that fix themselves. A transient or network failure on a connection whose
 // retry policy is on is held back (no broadcast, nobody paged), retried through the Retry use case
@@ -21,35 +19,18 @@ const CHANNEL = 'C0AUTORT1';
 const ALICE = 'U0ALICE01';
 const BOB = 'U0BOBVIEW';
 const MIN = 60_000;
-const clock = new TestClock();
 const ajv = new Ajv2020.default({ allErrors: true, strict: true, strictRequired: false, strictTypes: false });
 addFormats.default(ajv);
 const validate = ajv.compile(JSON.parse(readFileSync('docs/events.schema.json', 'utf8')) as object);
-const t = new TestBot();
-
-const posts: RecordedCall[] = [];
-beforeAll(async () => {
-  await t.start({
-    connections: (omsUrl) => [
-      omsConnection('hw-prod', omsUrl),
-      omsConnection('hw-tight', omsUrl),
-      omsConnection('hw-cold', omsUrl),
-      omsConnection('hw-off', omsUrl),
-    ],
-    clock,
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    watcher: { recheckAfterMs: [40, 80], editBudget: { windowMs: 10_000, max: 500 } },
-  });
-  t.fakeSlack.observe((call) => {
-    if (call.method === 'chat.postMessage' || call.method === 'chat.update') posts.push(call);
-  });
-  await t.ask('settings escalation remind 1');
-  await t.ask('settings retry hw-tight on max 3 after 1 budget 1');
-  await t.ask('settings retry hw-cold on max 3 after 1');
-});
-afterAll(async () => {
-  await t.stop();
-});
+const { t, clock, posts, keyOf, broadcasts, starts, card, recordOf } = autoRetryBot(
+  CHANNEL,
+  ['hw-prod', 'hw-tight', 'hw-cold', 'hw-off'],
+  [
+    'settings escalation remind 1',
+    'settings retry hw-tight on max 3 after 1 budget 1',
+    'settings retry hw-cold on max 3 after 1',
+  ],
+);
 
 /** Moves the bot's clock (the backoff, the budget's day). */
 function advance(ms: number) {
@@ -63,35 +44,11 @@ function simAdvance(ms: number) {
   t.oms.clock.advance(ms);
 }
 
-const keyOf = (c: RecordedCall) =>
-  (c.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key ?? '';
-const broadcasts = (id: string) =>
-  posts.filter(
-    (c) =>
-      c.method === 'chat.postMessage' &&
-      (c.body.reply_broadcast === true || c.body.reply_broadcast === 'true') &&
-      keyOf(c).includes(id),
-  );
 /** The thread's posts saying `text` (the completion report, which keeps the runs, aside). */
 const said = (id: string, text: string) =>
   posts.filter(
     (c) => keyOf(c).includes(id) && !keyOf(c).endsWith(':report') && mrkdwnTexts(c.body).includes(text),
   );
-const starts = (id: string) =>
-  t.oms.server.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/tasks/${id}/start`)).length;
-/** The card as last drawn (its own post or an edit of it: not in a thread, naming the task). */
-const card = (id: string) =>
-  posts
-    .filter((c) => !c.body.thread_ts && c.body.channel === CHANNEL && messageText(c.body).includes(id))
-    .at(-1)?.body;
-
-async function recordOf(id: string): Promise<WatchRecord> {
-  const store = t.bot.deps.watcher.store;
-  const loaded = await store.loadMany(await store.watchKeys());
-  const found = loaded.find((l) => l.record.watch.id === id);
-  if (!found) throw new Error(`no watch of ${id} among ${loaded.map((l) => l.key).join(', ')}`);
-  return found.record;
-}
 
 async function cyclesUntil<T>(check: () => Promise<T | undefined | false>, what: string): Promise<T> {
   return until(

@@ -1,20 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { approvalsOf } from '../../../src/capabilities/approvals/approvals-state.js';
-import { Interactions } from '../../harness/interactions.js';
-import { HW_AK, HW_SK, messageText, omsConnection, TestBot } from '../../harness/test-bot.js';
-import { TestClock } from '../../harness/test-clock.js';
+import { messageText } from '../../harness/test-bot.js';
 import { until } from '../../harness/until.js';
-import { dropRedisKeys, replicaRedisUrl } from '../../security/replica-redis.js';
-import { guardedRequests, writeGuardedFile } from './guardrails-world.js';
+import { addSmallBucket, guardedReplicas, guardSuffix } from './guardrails-rig.js';
+import { guardedRequests } from './guardrails-world.js';
 
 // Attacks on the guardrails, through signed requests on two replicas sharing one Redis: a rule
 // that tightens a request already waiting for its approval must hold at that approval.
-const storeUrl = replicaRedisUrl();
-const suffix = Date.now().toString(36).toUpperCase().slice(-6);
-const low = suffix.toLowerCase();
+const { suffix, low } = guardSuffix();
 const TEAM = `T0GX${suffix}`;
 const CHANNEL = 'C0GUARDX1';
 const ADMIN = 'U0ALICE01';
@@ -23,13 +16,6 @@ const APPROVER = 'U0GXAPPR1';
 const SECOND = 'U0GXAPPR2';
 const C = { late: `gx-l-${low}` };
 const BASE = Date.parse('2026-11-25T09:00:00Z');
-const clocks = [new TestClock(() => BASE), new TestClock(() => BASE)];
-const a = new TestBot();
-const b = new TestBot();
-const ixA = new Interactions(a);
-const ixB = new Interactions(b);
-const dir = mkdtempSync(path.join(tmpdir(), 'guardrails-attacks-'));
-const file = path.join(dir, 'connections.yml');
 const TIB = 2 ** 40;
 
 const POLICIES = `policies:
@@ -38,43 +24,17 @@ const POLICIES = `policies:
     regions: { allow: [cn-north-4] }
 `;
 
-function writeFile(omsUrl: string): void {
-  writeGuardedFile(file, { env: 'GX', team: TEAM, names: Object.values(C), omsUrl, policies: POLICIES });
-}
-
-beforeAll(async () => {
-  process.env.GX_HW_AK = HW_AK;
-  process.env.GX_HW_SK = HW_SK;
-  writeFile('http://127.0.0.1:1');
-  const connections = (url: string) =>
-    Object.values(C).map((name) => omsConnection(name, url, { team: TEAM }));
-  const env = { STORE_URL: storeUrl, POLL_INTERVAL_SECONDS: '0', MIGRATE_BOT_CONNECTIONS: file };
-  // The plan card is edited as often as the test moves it (no edit budget deferring it).
-  const watcher = { editBudget: { windowMs: 10_000, max: 1000 } };
-  await a.start({ env, connections, clock: clocks[0]!, watcher });
-  await b.start({
-    env: { ...env, SLACK_API_URL: a.fakeSlack.apiUrl },
-    connections: () => connections(a.oms.url),
-    clock: clocks[1]!,
-    watcher,
-  });
-  a.oms.addBucket({
-    cloudType: 'AWS',
-    region: 'us-east-1',
-    name: 'gm-bucket',
-    objects: [{ key: 'small/a.txt', size: 1_048_576 }],
-  });
-  const who = { teamId: TEAM };
-  await a.ask(`access grant <@${OPERATOR}|oper> operator`, who);
-  for (const user of [APPROVER, SECOND]) await a.ask(`access grant <@${user}|appr> approver`, who);
-}, 60_000);
-afterAll(async () => {
-  await approvalsOf(a.bot.deps)
-    .records.forget(TEAM)
-    .catch(() => undefined);
-  await Promise.allSettled([a.stop(), b.stop()]);
-  await dropRedisKeys(storeUrl, suffix);
-  rmSync(dir, { recursive: true, force: true });
+const { a, b, ixA, ixB } = guardedReplicas({
+  env: 'GX',
+  team: TEAM,
+  suffix,
+  names: Object.values(C),
+  policies: POLICIES,
+  base: BASE,
+  operator: OPERATOR,
+  approvers: [APPROVER, SECOND],
+  eagerCards: true,
+  ready: addSmallBucket,
 });
 
 const { posted, press } = guardedRequests({

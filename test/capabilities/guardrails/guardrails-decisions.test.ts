@@ -1,24 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../../dev/fake-slack/fake-slack.js';
 import { approvalsOf } from '../../../src/capabilities/approvals/approvals-state.js';
 import { rejectModalSince } from '../../harness/approval-requests.js';
-import { Interactions } from '../../harness/interactions.js';
-import { buttons, HW_AK, HW_SK, messageText, omsConnection, TestBot } from '../../harness/test-bot.js';
-import { TestClock } from '../../harness/test-clock.js';
+import { buttons, messageText } from '../../harness/test-bot.js';
 import { until } from '../../harness/until.js';
-import { dropRedisKeys, replicaRedisUrl } from '../../security/replica-redis.js';
-import { guardedRequests, writeGuardedFile } from './guardrails-world.js';
+import { guardedReplicas, guardSuffix } from './guardrails-rig.js';
+import { guardedRequests } from './guardrails-world.js';
 
 // Issues 73 (6, 7, 9) and 74 (4, 15): what the guardrails decide at an approval, through signed
 // requests on two replicas sharing one Redis: a per-connection limit taken at the approval, a size
 // rule on a lower bound, the change ticket in the audit, and every Approve confirmation compared
 // with what its click then does (creates, or only counts a vote).
-const storeUrl = replicaRedisUrl();
-const suffix = Date.now().toString(36).toUpperCase().slice(-6);
-const low = suffix.toLowerCase();
+const { suffix, low } = guardSuffix();
 const TEAM = `T0GD${suffix}`;
 const CHANNEL = 'C0GUARDD1';
 const OPERATOR = 'U0GDOPER1';
@@ -33,15 +26,6 @@ const C = {
 };
 const KOREAN = 'U0GDKOR01';
 const CHINESE = 'U0GDZHO01';
-// Now: a request's expiry stays ahead of any bot's sweep on the same store (which runs on real time).
-const BASE = Date.now();
-const clocks = [new TestClock(() => BASE), new TestClock(() => BASE)];
-const a = new TestBot();
-const b = new TestBot();
-const ixA = new Interactions(a);
-const ixB = new Interactions(b);
-const dir = mkdtempSync(path.join(tmpdir(), 'guardrails-decisions-'));
-const file = path.join(dir, 'connections.yml');
 
 const POLICIES = `policies:
   - id: two-per-connection
@@ -61,38 +45,20 @@ const POLICIES = `policies:
     regions: { allow: [cn-north-4, ap-southeast-1] }
 `;
 
-beforeAll(async () => {
-  process.env.GD_HW_AK = HW_AK;
-  process.env.GD_HW_SK = HW_SK;
-  writeGuardedFile(file, {
-    env: 'GD',
-    team: TEAM,
-    names: Object.values(C),
-    omsUrl: 'http://127.0.0.1:1',
-    policies: POLICIES,
-  });
-  const connections = (url: string) =>
-    Object.values(C).map((name) => omsConnection(name, url, { team: TEAM }));
-  const env = { STORE_URL: storeUrl, POLL_INTERVAL_SECONDS: '0', MIGRATE_BOT_CONNECTIONS: file };
-  await a.start({ env, connections, clock: clocks[0]! });
-  await b.start({
-    env: { ...env, SLACK_API_URL: a.fakeSlack.apiUrl },
-    connections: () => connections(a.oms.url),
-    clock: clocks[1]!,
-  });
-  a.fakeSlack.locales.set(KOREAN, 'ko-KR');
-  a.fakeSlack.locales.set(CHINESE, 'zh-CN');
-  const who = { teamId: TEAM };
-  await a.ask(`access grant <@${OPERATOR}|oper> operator`, who);
-  for (const user of [APPROVER, SECOND]) await a.ask(`access grant <@${user}|appr> approver`, who);
-}, 60_000);
-afterAll(async () => {
-  await approvalsOf(a.bot.deps)
-    .records.forget(TEAM)
-    .catch(() => undefined);
-  await Promise.allSettled([a.stop(), b.stop()]);
-  await dropRedisKeys(storeUrl, suffix);
-  rmSync(dir, { recursive: true, force: true });
+const { a, b, ixA, ixB } = guardedReplicas({
+  env: 'GD',
+  team: TEAM,
+  suffix,
+  names: Object.values(C),
+  policies: POLICIES,
+  // Now: a request's expiry stays ahead of any bot's sweep on the same store (which runs on real time).
+  base: Date.now(),
+  operator: OPERATOR,
+  approvers: [APPROVER, SECOND],
+  ready: (a) => {
+    a.fakeSlack.locales.set(KOREAN, 'ko-KR');
+    a.fakeSlack.locales.set(CHINESE, 'zh-CN');
+  },
 });
 
 const { request, posted, press } = guardedRequests({

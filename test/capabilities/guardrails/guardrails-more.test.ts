@@ -1,24 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../../dev/fake-slack/fake-slack.js';
 import { approvalsOf } from '../../../src/capabilities/approvals/approvals-state.js';
 import { postedApproval } from '../../harness/approval-requests.js';
-import { Interactions, type ShownView, ViewTracker } from '../../harness/interactions.js';
-import { HW_AK, HW_SK, messageText, mrkdwnTexts, omsConnection, TestBot } from '../../harness/test-bot.js';
-import { TestClock } from '../../harness/test-clock.js';
+import { type ShownView, ViewTracker } from '../../harness/interactions.js';
+import { messageText, mrkdwnTexts } from '../../harness/test-bot.js';
 import { until } from '../../harness/until.js';
-import { dropRedisKeys, replicaRedisUrl } from '../../security/replica-redis.js';
-import { guardedRequests, writeGuardedFile } from './guardrails-world.js';
+import { addSmallBucket, guardedReplicas, guardSuffix } from './guardrails-rig.js';
+import { guardedRequests } from './guardrails-world.js';
 
 // The guardrails' last parts, through signed requests on two replicas sharing one Redis: the
 // create form's "Check against policy" and the request's pre-flight line, "must start inside a
 // window", concurrent migrations per workspace, a quota's share given back, and a freeze holding a
 // plan's wave when it comes due, said on the plan's card.
-const storeUrl = replicaRedisUrl();
-const suffix = Date.now().toString(36).toUpperCase().slice(-6);
-const low = suffix.toLowerCase();
+const { suffix, low } = guardSuffix();
 const TEAM = `T0GM${suffix}`;
 const CHANNEL = 'C0GUARDM1';
 const ADMIN = 'U0ALICE01';
@@ -27,13 +21,6 @@ const APPROVER = 'U0GMAPPR1';
 const SECOND = 'U0GMAPPR2';
 const C = { form: `gm-f-${low}`, window: `gm-w-${low}`, conc: `gm-c-${low}`, give: `gm-g-${low}` };
 const BASE = Date.parse('2026-11-25T09:00:00Z');
-const clocks = [new TestClock(() => BASE), new TestClock(() => BASE)];
-const a = new TestBot();
-const b = new TestBot();
-const ixA = new Interactions(a);
-const ixB = new Interactions(b);
-const dir = mkdtempSync(path.join(tmpdir(), 'guardrails-more-'));
-const file = path.join(dir, 'connections.yml');
 const TIB = 2 ** 40;
 let views: ViewTracker;
 
@@ -52,50 +39,22 @@ const POLICIES = `policies:
     quota: { tibPerMonth: 10 }
 `;
 
-function writeFile(omsUrl: string): void {
-  writeGuardedFile(file, { env: 'GM', team: TEAM, names: Object.values(C), omsUrl, policies: POLICIES });
-}
-
-beforeAll(async () => {
-  process.env.GM_HW_AK = HW_AK;
-  process.env.GM_HW_SK = HW_SK;
-  writeFile('http://127.0.0.1:1');
-  const connections = (url: string) =>
-    Object.values(C).map((name) => omsConnection(name, url, { team: TEAM }));
-  const env = { STORE_URL: storeUrl, POLL_INTERVAL_SECONDS: '0', MIGRATE_BOT_CONNECTIONS: file };
-  // The plan card is edited as often as the test moves it (no edit budget deferring it).
-  const watcher = { editBudget: { windowMs: 10_000, max: 1000 } };
-  await a.start({ env, connections, clock: clocks[0]!, watcher });
-  await b.start({
-    env: { ...env, SLACK_API_URL: a.fakeSlack.apiUrl },
-    connections: () => connections(a.oms.url),
-    clock: clocks[1]!,
-    watcher,
-  });
-  views = new ViewTracker(a.fakeSlack);
-  a.oms.addBucket({
-    cloudType: 'AWS',
-    region: 'us-east-1',
-    name: 'gm-bucket',
-    objects: [{ key: 'small/a.txt', size: 1_048_576 }],
-  });
-  const who = { teamId: TEAM };
-  await a.ask(`access grant <@${OPERATOR}|oper> operator`, who);
-  for (const user of [APPROVER, SECOND]) await a.ask(`access grant <@${user}|appr> approver`, who);
-}, 60_000);
-afterAll(async () => {
-  views?.stop();
-  await approvalsOf(a.bot.deps)
-    .records.forget(TEAM)
-    .catch(() => undefined);
-  await Promise.allSettled([a.stop(), b.stop()]);
-  await dropRedisKeys(storeUrl, suffix);
-  rmSync(dir, { recursive: true, force: true });
+const { a, b, ixA, ixB, at } = guardedReplicas({
+  env: 'GM',
+  team: TEAM,
+  suffix,
+  names: Object.values(C),
+  policies: POLICIES,
+  base: BASE,
+  operator: OPERATOR,
+  approvers: [APPROVER, SECOND],
+  eagerCards: true,
+  ready: (a) => {
+    views = new ViewTracker(a.fakeSlack);
+    addSmallBucket(a);
+  },
 });
-
-function at(iso: string): void {
-  for (const c of clocks) c.skewMs = Date.parse(iso) - BASE;
-}
+afterAll(() => views?.stop());
 
 const { request, posted, press } = guardedRequests({
   team: TEAM,

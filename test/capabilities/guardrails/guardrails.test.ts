@@ -1,23 +1,18 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { approvalsOf } from '../../../src/capabilities/approvals/approvals-state.js';
 import { rejectModalSince } from '../../harness/approval-requests.js';
-import { Interactions } from '../../harness/interactions.js';
-import { HW_AK, HW_SK, messageText, omsConnection, TestBot } from '../../harness/test-bot.js';
-import { TestClock } from '../../harness/test-clock.js';
+import { messageText, TestBot } from '../../harness/test-bot.js';
 import { until } from '../../harness/until.js';
-import { dropRedisKeys, replicaRedisUrl } from '../../security/replica-redis.js';
-import { guardedRequests, writeGuardedFile } from './guardrails-world.js';
+import { guardedReplicas, guardSuffix } from './guardrails-rig.js';
+import { guardedRequests } from './guardrails-world.js';
 
 // Issue 61, guardrails: two bots share one Redis, one fake Slack and one OMS simulator; the rules
 // are the connections file's `policies:` section (and rules added from Slack). Requests are made
 // through the service the create form, the workflow step and the API call; decisions and the
 // policy subcommand are signed requests.
-const storeUrl = replicaRedisUrl();
-const suffix = Date.now().toString(36).toUpperCase().slice(-6);
-const low = suffix.toLowerCase();
+const { suffix, low } = guardSuffix();
 const TEAM = `T0GR${suffix}`;
 const CHANNEL = 'C0GUARDS1';
 const ADMIN = 'U0ALICE01';
@@ -33,14 +28,6 @@ const C = {
   group: `gr-g-${low}`,
 };
 const BASE = Date.parse('2026-12-18T00:00:00Z');
-const clocks = [new TestClock(() => BASE), new TestClock(() => BASE)];
-const a = new TestBot();
-const b = new TestBot();
-const ixA = new Interactions(a);
-const ixB = new Interactions(b);
-const dir = mkdtempSync(path.join(tmpdir(), 'guardrails-'));
-const file = path.join(dir, 'connections.yml');
-const _TIB = 2 ** 40;
 
 const POLICIES = `policies:
   - id: residency
@@ -58,41 +45,17 @@ const POLICIES = `policies:
     approvals: { approvers: 2, group: S0GRSEC01 }
 `;
 
-/** The file as the operators keep it: the connections (secrets named by variable) and the rules. */
-function writeFile(omsUrl: string, policies: string): void {
-  writeGuardedFile(file, { env: 'GR', team: TEAM, names: Object.values(C), omsUrl, policies });
-}
-
-beforeAll(async () => {
-  process.env.GR_HW_AK = HW_AK;
-  process.env.GR_HW_SK = HW_SK;
-  writeFile('http://127.0.0.1:1', POLICIES);
-  const connections = (url: string) =>
-    Object.values(C).map((name) => omsConnection(name, url, { team: TEAM }));
-  const env = { STORE_URL: storeUrl, POLL_INTERVAL_SECONDS: '0', MIGRATE_BOT_CONNECTIONS: file };
-  await a.start({ env, connections, clock: clocks[0]! });
-  a.fakeSlack.usergroups.set('S0GRSEC01', [APPROVER, SECOND]);
-  await b.start({
-    env: { ...env, SLACK_API_URL: a.fakeSlack.apiUrl },
-    connections: () => connections(a.oms.url),
-    clock: clocks[1]!,
-  });
-  const who = { teamId: TEAM };
-  await a.ask(`access grant <@${OPERATOR}|oper> operator`, who);
-  for (const user of [APPROVER, SECOND, THIRD]) await a.ask(`access grant <@${user}|appr> approver`, who);
-}, 60_000);
-afterAll(async () => {
-  await approvalsOf(a.bot.deps)
-    .records.forget(TEAM)
-    .catch(() => undefined);
-  await Promise.allSettled([a.stop(), b.stop()]);
-  await dropRedisKeys(storeUrl, suffix);
-  rmSync(dir, { recursive: true, force: true });
+const { a, b, ixA, ixB, at, dir, writeFile } = guardedReplicas({
+  env: 'GR',
+  team: TEAM,
+  suffix,
+  names: Object.values(C),
+  policies: POLICIES,
+  base: BASE,
+  operator: OPERATOR,
+  approvers: [APPROVER, SECOND, THIRD],
+  ready: (a) => a.fakeSlack.usergroups.set('S0GRSEC01', [APPROVER, SECOND]),
 });
-
-function at(iso: string): void {
-  for (const c of clocks) c.skewMs = Date.parse(iso) - BASE;
-}
 
 const requests = guardedRequests({
   team: TEAM,

@@ -1,17 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NcpSimulator } from '../../../dev/simulators/ncp/index.js';
-import { UpCloudSimulator } from '../../../dev/simulators/upcloud/index.js';
-import {
-  buttons,
-  messageText,
-  mrkdwnTexts,
-  ncpConnection,
-  omsConnection,
-  TestBot,
-  upcloudConnection,
-} from '../../harness/test-bot.js';
+import { describe, expect, it } from 'vitest';
+import { buttons, messageText, mrkdwnTexts } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { until } from '../../harness/until.js';
+import { threeClouds } from '../../watcher/three-clouds-rig.js';
 
 // Issue 60 across the three simulators: an OMS task in wave 1, an NCP policy and an UpCloud job in
 // wave 2. Opening wave 2 resumes the paused NCP policy through NCP's own start; the UpCloud job
@@ -27,28 +18,10 @@ const GiB = 1024 ** 3;
 const here = { userId: 'U0ALICE01', channelId: CHANNEL };
 
 const clock = new TestClock(() => Date.parse('2026-11-27T09:00:00Z'));
-const t = new TestBot();
-const ncp = new NcpSimulator({ keys: { [NCP_AK]: NCP_SK } });
-const upcloud = new UpCloudSimulator({ serviceIds: [SERVICE], tokens: [UC_TOKEN] });
-
-beforeAll(async () => {
-  await Promise.all([ncp.start(), upcloud.start()]);
-  await t.start({
-    connections: (omsUrl) => [
-      omsConnection('hw-prod', omsUrl),
-      ncpConnection(ncp.url, { accessKey: NCP_AK, secretKey: NCP_SK }, source),
-      upcloudConnection(upcloud.url, SERVICE, UC_TOKEN, source),
-    ],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    clock,
-    watcher: { editBudget: { windowMs: 10_000, max: 1000 } },
-  });
-  for (const sim of [t.oms, ncp, upcloud]) sim.clock.freeze();
-});
-afterAll(async () => {
-  await t.stop();
-  await Promise.all([ncp.stop(), upcloud.stop()]);
-});
+const { t, ncp, upcloud } = threeClouds(
+  { ncp: { accessKey: NCP_AK, secretKey: NCP_SK }, service: SERVICE, ucToken: UC_TOKEN, source },
+  { env: { POLL_INTERVAL_SECONDS: '0' }, clock, watcher: { editBudget: { windowMs: 10_000, max: 1000 } } },
+);
 
 async function cycles(n = 2): Promise<void> {
   for (let i = 0; i < n; i++) await t.bot.deps.watcher.runCycle();

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import { NcpSimulator } from '../../dev/simulators/ncp/index.js';
+import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
+import type { ViewTracker } from '../harness/interactions.js';
+import { ncpConnection, omsConnection, TestBot, upcloudConnection } from '../harness/test-bot.js';
+import type { TestClock } from '../harness/test-clock.js';
+import { until } from '../harness/until.js';
+
+/** One suite's credentials for the NCP and UpCloud simulators (OMS comes with the test bot). */
+export interface CloudKeys {
+  ncp: { accessKey: string; secretKey: string };
+  service: string;
+  ucToken: string;
+  source: { name: string; accessKey: string; secretKey: string };
+}
+
+type StartOptions = NonNullable<Parameters<TestBot['start']>[0]>;
+
+/**
+ * A bot watching the three simulated clouds (`hw-prod`, `ncp-kr`, `up-fi`), started before the
+ * suite and stopped after it. The providers move only when a test moves them: on real time, a
+ * loaded machine could see a run end before its `watch` read it, and no ending was ever said.
+ */
+export function threeClouds(keys: CloudKeys, start: Omit<StartOptions, 'connections'>) {
+  const t = new TestBot();
+  const ncp = new NcpSimulator({ keys: { [keys.ncp.accessKey]: keys.ncp.secretKey } });
+  const upcloud = new UpCloudSimulator({ serviceIds: [keys.service], tokens: [keys.ucToken] });
+  beforeAll(async () => {
+    await Promise.all([ncp.start(), upcloud.start()]);
+    await t.start({
+      ...start,
+      connections: (omsUrl) => [
+        omsConnection('hw-prod', omsUrl),
+        ncpConnection(ncp.url, keys.ncp, keys.source),
+        upcloudConnection(upcloud.url, keys.service, keys.ucToken, keys.source),
+      ],
+    });
+    for (const sim of [t.oms, ncp, upcloud]) sim.clock.freeze();
+  });
+  afterAll(async () => {
+    await t.stop();
+    await Promise.all([ncp.stop(), upcloud.stop()]);
+  });
+  return { t, ncp, upcloud };
+}
+
+/** The posts that carry an outbox key (the watcher's), recorded as fake Slack sees them. */
+export function keyedPosts(t: TestBot): { key: string; body: Record<string, unknown> }[] {
+  const posts: { key: string; body: Record<string, unknown> }[] = [];
+  t.fakeSlack.observe((call: RecordedCall) => {
+    const key = (call.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
+    if (call.method === 'chat.postMessage' && key) posts.push({ key, body: call.body });
+  });
+  return posts;
+}
+
+/**
+ * Runs cycles, moving the simulators on with `advance`, until the one verification post of `id`
+ * is out. Bounded in time, not in turns: a delivery can finish after its cycle, at Slack's pace
+ * for the channel (real time); 151 turns of 20 ms once ran out under CI's load.
+ */
+export async function untilVerified(
+  rig: { t: TestBot; clock: TestClock; posts: { key: string; body: Record<string, unknown> }[] },
+  id: string,
+  advance: () => void,
+): Promise<Record<string, unknown>> {
+  const { t, clock, posts } = rig;
+  const verificationOf = () =>
+    posts.filter((p) => p.key.includes(`:${id}:`) && p.key.endsWith(':verification'));
+  let turns = 0;
+  const posted = async () => {
+    turns++;
+    if (verificationOf().length > 0) return true;
+    advance();
+    clock.advance(30_000);
+    await t.bot.deps.watcher.runCycle();
+    return false;
+  };
+  await until(posted, { what: 'the verification posted', timeoutMs: 60_000, everyMs: 50 }).catch(
+    () => undefined,
+  );
+  if (verificationOf().length === 0) {
+    // What the watch had come to, so a failure here says where it stopped.
+    const records = (await t.bot.deps.watcher.list('T0FAKE001')).filter((r) => r.watch.id === id);
+    const seen = records.map((r) => `${r.state}, ended ${r.ended}, outbox ${r.outbox.length}`);
+    const keys = posts.filter((p) => p.key.includes(id)).map((p) => p.key.slice(p.key.indexOf(id)));
+    expect.fail(
+      `no verification after ${turns} turns; watch: ${seen.join(' | ') || 'none'}; posts: ${keys.join(', ') || 'none'}`,
+    );
+  }
+  expect(verificationOf()).toHaveLength(1);
+  return verificationOf()[0]!.body;
+}
+
+/** Presses `button` as `userId`: the modal it opened, or (no view) what the presser was told instead. */
+export async function pressForModal(
+  t: TestBot,
+  views: ViewTracker,
+  button: { action_id: string; value: string },
+  who: { userId: string; channelId: string },
+) {
+  const before = views.shown.length;
+  const click = await t.click(button.action_id, button.value, who);
+  // The press has ended: its modal was opened by then, or the presser told why not.
+  await t.settled();
+  return { click, view: views.shown[before] };
+}
