@@ -11,6 +11,8 @@ import { type CutNote, renderCutNote } from './cut-say.js';
 import { cutButton, OPEN_CUT_ACTION, openCut, startCut } from './cut-start.js';
 import { cutPass, stopChecks } from './cut-steps.js';
 import { startOldBucketPass, stopOldBucketPass } from './old-bucket-watch.js';
+import { askPlanCut, PLAN_START_ACTION, startPlanCut } from './plan-cut.js';
+import { type PlanCutView, renderPlanCut } from './plan-cut-pass.js';
 import type { CutoverState } from './state.js';
 import { FORM_VIEW, keepSyncButton, OPEN_ACTION, openSyncForm, syncSubmission } from './sync-button.js';
 import { APPROVE_ACTION, REJECT_ACTION, syncCommand } from './sync-command.js';
@@ -38,7 +40,7 @@ export const cutover: Capability = {
     const of = () => state;
     return {
       state,
-      commands: { subcommands: [syncCommand(of), cutCommand(of)] },
+      commands: { subcommands: [syncCommand(of), cutCommand(of, askPlanCut)] },
       listeners: (routes, deps) => {
         routes.action<BlockAction<ButtonAction>>(OPEN_ACTION, openSyncForm(deps));
         routes.view<ViewSubmitAction>(FORM_VIEW, syncSubmission(deps, of));
@@ -46,6 +48,7 @@ export const cutover: Capability = {
         routes.action<BlockAction<ButtonAction>>(REJECT_ACTION, decideSync(of, false));
         routes.action<BlockAction<ButtonAction>>(OPEN_CUT_ACTION, openCut(of));
         routes.action<BlockAction<ButtonAction>>(START_ACTION, startCut(of));
+        routes.action<BlockAction<ButtonAction>>(PLAN_START_ACTION, startPlanCut(of));
         routes.action<BlockAction<ButtonAction>>(SIGNOFF_ACTION, signOffCut(of));
         routes.action<BlockAction<ButtonAction>>(OVERRIDE_ACTION, openOverride(deps, of));
         routes.view<ViewSubmitAction>(OVERRIDE_VIEW, overrideSubmission(deps, of));
@@ -75,7 +78,10 @@ export const cutover: Capability = {
       },
       posts: {
         under: underVerification((run, tr) => [...keepSyncButton(run, tr), ...cutButton(run, tr)]),
-        render: (view, tr) => renderCut(view as CutView, tr),
+        render: (view, tr) =>
+          (view as { kind?: string }).kind === 'plan-cut'
+            ? renderPlanCut(view as PlanCutView, tr)
+            : renderCut(view as CutView, tr),
       },
       http: { apiReads: [cutsApiRead(state)] },
       cleanup: {

@@ -138,6 +138,37 @@ export function requestBlocks(
  */
 export async function requestSync(ctx: HandlerContext, s: CutoverState, input: SyncInput): Promise<void> {
   await ctx.require('operate', ctx.here, 'keep a migration in sync');
+  const { schedule, mode, since, ref } = await prepareSync(ctx, s, input);
+  const { channel } = schedule;
+  await ctx.audited('cutover.sync.request', ref, () => holdSchedule(s, schedule));
+  // Posted in the card's channel, where its approvers are, whichever surface asked (a modal has no channel reply).
+  const channelTr = await s.core.locales.translatorForChannel(ctx.teamId, channel);
+  await s.core.sender.to(ctx.teamId).post({ channel, ...requestBlocks(schedule, mode, since, channelTr) });
+  const tr = await ctx.translator('person');
+  await ctx.reply({
+    text: tr.with(CUTOVER_WORDS).t('cutover.asked', { channel: `<#${channel}>`, ref: code(ref) }),
+  });
+}
+
+/** One schedule held for its resource (compare-and-set, so two asks never both hold it) and saved pending. */
+export async function holdSchedule(s: CutoverState, schedule: SyncSchedule): Promise<void> {
+  const { team, id } = schedule;
+  const key = resourceKey(team, schedule.connection, schedule.resourceId);
+  const held = await s.core.state.update(key, (current) => (current === undefined ? id : SKIP));
+  if (held !== id)
+    throw bad('cutover.refused.already', {
+      ref: `${schedule.connection}:${schedule.resourceId}`,
+      id: held ?? '?',
+    });
+  await s.core.state.update(scheduleKey(team, id), () => JSON.stringify(schedule));
+  await s.core.state.setAdd(teamSet(team), id);
+}
+
+/**
+ * A keep-in-sync as it would be asked, checked and planned (nothing written): the resource of this
+ * workspace in its card's channel (operate there), the bounds, and one delta planned with the provider.
+ */
+export async function prepareSync(ctx: HandlerContext, s: CutoverState, input: SyncInput) {
   const { resource, connection, provider } = await findResource(
     ctx,
     'ref' in input ? { ref: input.ref } : { exact: input.exact },
@@ -190,24 +221,9 @@ export async function requestSync(ctx: HandlerContext, s: CutoverState, input: S
     createdAt: now,
     runs: [],
   };
-  await ctx.audited('cutover.sync.request', ref, async () => {
-    // One schedule per resource: taken by compare-and-set, so two asks never both hold it.
-    const key = resourceKey(ctx.teamId, resource.connection, resource.id);
-    const held = await s.core.state.update(key, (current) => (current === undefined ? id : SKIP));
-    if (held !== id) throw bad('cutover.refused.already', { ref, id: held ?? '?' });
-    await s.core.state.update(scheduleKey(ctx.teamId, id), () => JSON.stringify(schedule));
-    await s.core.state.setAdd(teamSet(ctx.teamId), id);
-  });
-  const mode = next.mode === 'restart' ? 'restart' : next.since !== undefined ? 'since' : 'again';
-  // Posted in the card's channel, where its approvers are, whichever surface asked (a modal has no channel reply).
-  const channelTr = await s.core.locales.translatorForChannel(ctx.teamId, channel);
-  await s.core.sender
-    .to(ctx.teamId)
-    .post({ channel, ...requestBlocks(schedule, mode, next.since, channelTr) });
-  const tr = await ctx.translator('person');
-  await ctx.reply({
-    text: tr.with(CUTOVER_WORDS).t('cutover.asked', { channel: `<#${channel}>`, ref: code(ref) }),
-  });
+  const mode: 'since' | 'again' | 'restart' =
+    next.mode === 'restart' ? 'restart' : next.since !== undefined ? 'since' : 'again';
+  return { schedule, mode, since: next.since, ref };
 }
 
 /**
