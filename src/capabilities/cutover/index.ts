@@ -13,6 +13,7 @@ import { cutPass, stopChecks } from './cut-steps.js';
 import { startOldBucketPass, stopOldBucketPass } from './old-bucket-watch.js';
 import { askPlanCut, PLAN_START_ACTION, startPlanCut } from './plan-cut.js';
 import { type PlanCutView, renderPlanCut } from './plan-cut-pass.js';
+import { askPlanSync, decidePlanSync, PLAN_SYNC_APPROVE, PLAN_SYNC_REJECT } from './plan-sync.js';
 import type { CutoverState } from './state.js';
 import { FORM_VIEW, keepSyncButton, OPEN_ACTION, openSyncForm, syncSubmission } from './sync-button.js';
 import { APPROVE_ACTION, REJECT_ACTION, syncCommand } from './sync-command.js';
@@ -40,12 +41,14 @@ export const cutover: Capability = {
     const of = () => state;
     return {
       state,
-      commands: { subcommands: [syncCommand(of), cutCommand(of, askPlanCut)] },
+      commands: { subcommands: [syncCommand(of, askPlanSync), cutCommand(of, askPlanCut)] },
       listeners: (routes, deps) => {
         routes.action<BlockAction<ButtonAction>>(OPEN_ACTION, openSyncForm(deps));
         routes.view<ViewSubmitAction>(FORM_VIEW, syncSubmission(deps, of));
         routes.action<BlockAction<ButtonAction>>(APPROVE_ACTION, decideSync(of, true));
         routes.action<BlockAction<ButtonAction>>(REJECT_ACTION, decideSync(of, false));
+        routes.action<BlockAction<ButtonAction>>(PLAN_SYNC_APPROVE, decidePlanSync(of, true));
+        routes.action<BlockAction<ButtonAction>>(PLAN_SYNC_REJECT, decidePlanSync(of, false));
         routes.action<BlockAction<ButtonAction>>(OPEN_CUT_ACTION, openCut(of));
         routes.action<BlockAction<ButtonAction>>(START_ACTION, startCut(of));
         routes.action<BlockAction<ButtonAction>>(PLAN_START_ACTION, startPlanCut(of));

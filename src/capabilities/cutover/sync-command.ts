@@ -52,10 +52,13 @@ const until = z
   .refine((n) => typeof n !== 'number' || Number.isFinite(n));
 const maxRuns = z.coerce.number().int().min(1).max(MAX_RUNS);
 
-export type SyncInput = { everyH: number; until: number | { days: number }; max?: number } & (
-  | { ref: ResourceRef }
-  | { exact: { connection: string; kind: ResourceKind; id: string } }
-);
+export type SyncInput = {
+  everyH: number;
+  until: number | { days: number };
+  max?: number;
+  /** The first word as typed: a plan's id or name asks for every migration of the plan. */
+  word?: string;
+} & ({ ref: ResourceRef } | { exact: { connection: string; kind: ResourceKind; id: string } });
 
 /** `<id> every <N>h until <date> [max <n>]`: each piece checked apart, so the refusal names which. */
 export function parseSync(args: string[]): SyncInput {
@@ -75,6 +78,7 @@ export function parseSync(args: string[]): SyncInput {
   }
   return {
     ref: parseRef('keep-sync', args.slice(0, 1)),
+    word: args[0]!,
     everyH: every.data,
     until: end.data,
     ...(max ? { max } : {}),
@@ -248,18 +252,25 @@ export async function stopSync(ctx: HandlerContext, s: CutoverState, target: Res
   await ctx.reply({ text: tr.t('cutover.stopped', { ref: code(ref), runs: schedule.runs.length }) });
 }
 
+/** Handles the ask when its word names a plan (true), else leaves it to the single keep-in-sync. */
+export type PlanSyncAsk = (
+  ctx: HandlerContext,
+  s: CutoverState,
+  input: SyncInput | { stop: ResourceRef; word: string },
+) => Promise<boolean>;
+
 /**
  * `/migrate keep-sync <id> every <N>h until <date> [max <n>]` (`/migrate sync` is the core's list of
  * OMS sync tasks, so the issue's `sync <id> every …` is spelled `keep-sync`).
  */
-export function syncCommand(of: (ctx: HandlerContext) => CutoverState) {
-  return defineSubcommand<SyncInput | { stop: ResourceRef }>({
+export function syncCommand(of: (ctx: HandlerContext) => CutoverState, plan?: PlanSyncAsk) {
+  return defineSubcommand<SyncInput | { stop: ResourceRef; word: string }>({
     name: 'keep-sync',
     needs: 'operate',
-    usage: '/migrate keep-sync <id> every <N>h until <YYYY-MM-DD | +<N>d> [max <n>]',
+    usage: '/migrate keep-sync <id|plan> every <N>h until <YYYY-MM-DD | +<N>d> [max <n>]',
     forms: [
-      { words: [''], usage: '/migrate keep-sync <id> every <N>h until <YYYY-MM-DD | +<N>d> [max <n>]' },
-      { words: ['stop'], usage: '/migrate keep-sync stop <id>' },
+      { words: [''], usage: '/migrate keep-sync <id|plan> every <N>h until <YYYY-MM-DD | +<N>d> [max <n>]' },
+      { words: ['stop'], usage: '/migrate keep-sync stop <id|plan>' },
     ],
     summary: CUTOVER_WORDS.en['help.summary.keep-sync'],
     words: CUTOVER_WORDS,
@@ -268,9 +279,11 @@ export function syncCommand(of: (ctx: HandlerContext) => CutoverState) {
     related: ['status', 'watch'],
     parse: (args) =>
       args[0]?.toLowerCase() === 'stop' && args.length === 2
-        ? { stop: parseRef('keep-sync', args.slice(1)) }
+        ? { stop: parseRef('keep-sync', args.slice(1)), word: args[1]! }
         : parseSync(args),
-    run: (ctx, parsed) =>
-      'stop' in parsed ? stopSync(ctx, of(ctx), parsed.stop) : requestSync(ctx, of(ctx), parsed),
+    run: async (ctx, parsed) => {
+      if (await plan?.(ctx, of(ctx), parsed)) return;
+      await ('stop' in parsed ? stopSync(ctx, of(ctx), parsed.stop) : requestSync(ctx, of(ctx), parsed));
+    },
   });
 }
