@@ -116,6 +116,7 @@ export function startPlanCut(of: () => CutoverState) {
     const parsed = startValue.safeParse(parseJsonOrUndefined(args.action.value));
     if (!parsed.success) throw InvalidInputError.of('error.oldButton');
     const v = parsed.data;
+    await ctx.require('operate', ctx.here, 'cut a plan over');
     const plan = await planOf(s.core, ctx.teamId, v.p);
     if (!plan) throw bad('cutover.plan.refused.unknown', { plan: code(v.p) });
     const admitted = await admitPlan(ctx, s, plan);
