@@ -128,6 +128,11 @@ describe('cutting a whole plan over', () => {
     expect(text).toContain('0 missing and 0 different');
     const start = buttons(confirm).find((x) => x.action_id === 'cutover.plan.start');
     expect(start).toBeDefined();
+    // Its dialog says how many cut-overs start and where the one freeze notice goes.
+    const dialog = start!.confirm as { title: { text: string }; text: { text: string } } | undefined;
+    expect(dialog?.title.text).toBe('Cut the plan over?');
+    expect(dialog?.text.text).toContain('3 cut-overs start now, one per migration of *estate*');
+    expect(dialog?.text.text).toContain(`one freeze notice is posted in <#${CHANNEL}>`);
     // Pressed on both replicas at once: one plan cut-over, one cut-over per migration.
     const [ra, rb] = await Promise.all([
       a.click(start!.action_id, start!.value, ALICE).then((r) => r.answer()),

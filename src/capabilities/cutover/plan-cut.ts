@@ -92,6 +92,21 @@ export async function confirmPlanCut(
           style: 'danger',
           value,
           text: { type: 'plain_text', text: t.t('cutover.plan.button.start') },
+          // Many cut-overs start at one press: the dialog says how many, and where the freeze is said.
+          confirm: {
+            title: { type: 'plain_text', text: t.t('cutover.plan.start.title') },
+            text: {
+              type: 'mrkdwn',
+              text: t.t('cutover.plan.start.text', {
+                n: admitted.length,
+                plan: escapeMrkdwn(plan.name),
+                channel: `<#${plan.channel}>`,
+              }),
+            },
+            confirm: { type: 'plain_text', text: t.t('cutover.plan.start.confirm') },
+            deny: { type: 'plain_text', text: t.t('cutover.plan.start.deny') },
+            style: 'danger',
+          },
         },
       ],
     },
