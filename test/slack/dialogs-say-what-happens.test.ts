@@ -446,7 +446,7 @@ const SITES: Record<
     elsewhere: [ELSEWHERE('test/capabilities/cutover-flow.test.ts', 'cutover.cut.abort')],
   },
   // Issue 76 for a plan: Start under the plan's cut-over confirmation, read and pressed on two replicas.
-  'src/capabilities/cutover/plan-cut.ts': {
+  'src/capabilities/cutover/plan/plan-cut.ts': {
     sites: 1,
     elsewhere: [ELSEWHERE('test/capabilities/cutover-plan.test.ts', 'cutover.plan.start')],
   },

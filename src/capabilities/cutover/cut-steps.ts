@@ -15,7 +15,7 @@ import {
   type StepName,
 } from './cut-record.js';
 import { audit, say } from './cut-say.js';
-import { movePlans } from './plan-cut-pass.js';
+import { movePlans } from './plan/plan-cut-pass.js';
 import type { CutoverState } from './state.js';
 import { CUTOVER_WORDS } from './words.js';
 

@@ -1,12 +1,12 @@
 import type { KnownBlock } from '@slack/types';
-import type { CapabilityRendered } from '../../contract/card.js';
-import type { Translator } from '../../i18n/translator.js';
-import { escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
-import { CapabilityPosts } from '../../watcher/outbox/capability-posts.js';
-import { type Cutover, readCut, STEPS } from './cut-record.js';
-import type { CutoverState } from './state.js';
-import { CUTOVER } from './sync-record.js';
-import { CUTOVER_WORDS } from './words.js';
+import type { CapabilityRendered } from '../../../contract/card.js';
+import type { Translator } from '../../../i18n/translator.js';
+import { escapeMrkdwn } from '../../../slack/blocks/mrkdwn.js';
+import { CapabilityPosts } from '../../../watcher/outbox/capability-posts.js';
+import { type Cutover, readCut, STEPS } from '../cut-record.js';
+import type { CutoverState } from '../state.js';
+import { CUTOVER } from '../sync-record.js';
+import { CUTOVER_WORDS } from '../words.js';
 
 /** A plan's cut-over: the plan, who started it, and its migrations' cut-overs (ids). */
 export interface PlanCut {

@@ -1,19 +1,19 @@
 import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
-import type { HandlerContext } from '../../contract/handler-context.js';
-import { InvalidInputError } from '../../errors.js';
-import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
-import { buttonHandler } from '../../slack/button-handler.js';
-import { SKIP } from '../../store/atomic-kv.js';
-import { parseJsonOrUndefined } from '../../store/open-atomic-kv.js';
-import { findResource } from '../../use-cases/context.js';
-import { admissible, type CutInput } from './cut-command.js';
-import { FREEZE_MAX, FREEZE_MIN, STEPS, WATCH_MAX_DAYS } from './cut-record.js';
-import { beginCut } from './cut-start.js';
+import type { HandlerContext } from '../../../contract/handler-context.js';
+import { InvalidInputError } from '../../../errors.js';
+import { code, escapeMrkdwn, truncate } from '../../../slack/blocks/mrkdwn.js';
+import { buttonHandler } from '../../../slack/button-handler.js';
+import { SKIP } from '../../../store/atomic-kv.js';
+import { parseJsonOrUndefined } from '../../../store/open-atomic-kv.js';
+import { findResource } from '../../../use-cases/context.js';
+import { admissible, type CutInput } from '../cut-command.js';
+import { FREEZE_MAX, FREEZE_MIN, STEPS, WATCH_MAX_DAYS } from '../cut-record.js';
+import { beginCut } from '../cut-start.js';
+import type { CutoverState } from '../state.js';
+import { CUTOVER_WORDS } from '../words.js';
 import { PLAN_CUT_ACTIVE, type PlanCut, planCutKey, showPlanCut } from './plan-cut-pass.js';
 import { type PlanSeen, planOf } from './plan-of.js';
-import type { CutoverState } from './state.js';
-import { CUTOVER_WORDS } from './words.js';
 
 export const PLAN_START_ACTION = 'cutover.plan.start';
 

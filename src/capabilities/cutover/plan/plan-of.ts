@@ -1,9 +1,9 @@
-import type { CapabilityCore } from '../../contract/capability.js';
-import type { ResourceKind } from '../../domain/migration-resource.js';
-import { InvalidInputError } from '../../errors.js';
-import { code } from '../../slack/blocks/mrkdwn.js';
-import { CapabilityPosts } from '../../watcher/outbox/capability-posts.js';
-import { CUTOVER_WORDS } from './words.js';
+import type { CapabilityCore } from '../../../contract/capability.js';
+import type { ResourceKind } from '../../../domain/migration-resource.js';
+import { InvalidInputError } from '../../../errors.js';
+import { code } from '../../../slack/blocks/mrkdwn.js';
+import { CapabilityPosts } from '../../../watcher/outbox/capability-posts.js';
+import { CUTOVER_WORDS } from '../words.js';
 
 /**
  * The fact plans write on each of their migrations' watches (`{ id, name, wave }`) and the name of
