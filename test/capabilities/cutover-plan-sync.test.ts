@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CutoverState } from '../../src/capabilities/cutover/state.js';
 import { buttons, messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { dropRedisKeys, replicaRedisUrl } from '../security/replica-redis.js';
@@ -133,5 +134,14 @@ describe('keep a whole plan in sync', () => {
     // The first migration was let go: a single ask for it is taken.
     const single = await a.ask(`keep-sync ${CONNECTION}:${three.id} every 6h until +2d`, ALICE);
     expect(messageText(single)).toContain('is posted in');
+  });
+
+  // Last: it forgets this file's workspace (its plans' names too, so a run after starts clean).
+  it('forgets the plan-wide requests with the workspace when the app is uninstalled', async () => {
+    const kv = (a.bot.deps.capabilities.stateOf('cutover') as CutoverState).core.state;
+    expect(await kv.setMembers('cutover:sync-plan-team:T0FAKE001')).not.toEqual([]);
+    expect((await a.event({ type: 'app_uninstalled' }, 'T0FAKE001')).status).toBe(200);
+    await a.settled();
+    expect(await kv.setMembers('cutover:sync-plan-team:T0FAKE001')).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CutoverState } from '../../src/capabilities/cutover/state.js';
 import { buttons, messageText, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { dropRedisKeys, replicaRedisUrl } from '../security/replica-redis.js';
@@ -98,6 +99,8 @@ function summary(plan: string): string {
   return messageText((edits.at(-1) ?? post).body);
 }
 
+let estate = '';
+
 describe('cutting a whole plan over', () => {
   it('refuses a plan with a migration still running its first copy, naming it', async () => {
     const done = await migrated('pc-done');
@@ -120,7 +123,7 @@ describe('cutting a whole plan over', () => {
     const one = await migrated('pc-one');
     const two = await migrated('pc-two');
     const three = await migrated('pc-three', 5, true);
-    await planOf('estate', [one.id, two.id, three.id]);
+    estate = await planOf('estate', [one.id, two.id, three.id]);
     const confirm = await a.ask('cutover estate freeze 25', ALICE);
     const text = messageText(confirm);
     expect(text).toContain('Cut over plan *estate*: its 3 migrations together');
@@ -139,9 +142,11 @@ describe('cutting a whole plan over', () => {
       b.click(start!.action_id, start!.value, ALICE).then((r) => r.answer()),
     ]);
     const answers = [messageText(ra), messageText(rb)];
-    expect(answers.filter((t) => t.includes('Cut-over of plan *estate* started: 3 migrations'))).toHaveLength(
-      1,
-    );
+    const said = JSON.stringify(answers);
+    expect(
+      answers.filter((t) => t.includes('Cut-over of plan *estate* started: 3 migrations')),
+      said,
+    ).toHaveLength(1);
     expect(answers.filter((t) => t.includes('already cutting over'))).toHaveLength(1);
     await tickBoth(3);
     // One freeze notice for the plan, none per migration in the channel.
@@ -166,5 +171,16 @@ describe('cutting a whole plan over', () => {
     await tickBoth(3);
     await a.fakeSlack.waitFor(() => /2 of 3 cut over/.test(summary('estate')), 20_000);
     expect(summary('estate')).toContain('2 of 3 cut over, 1 red (override needed)');
+  });
+
+  // Last: it forgets this file's workspace.
+  it("forgets the plan's cut-over with its workspace when the app is uninstalled", async () => {
+    const kv = (a.bot.deps.capabilities.stateOf('cutover') as CutoverState).core.state;
+    const key = `cutover:plan-cut:T0FAKE001:${estate}`;
+    expect(await kv.get(key)).toBeDefined();
+    expect((await a.event({ type: 'app_uninstalled' }, 'T0FAKE001')).status).toBe(200);
+    await a.settled();
+    expect(await kv.get(key)).toBeUndefined();
+    expect(await kv.setMembers('cutover:plan-cut:active')).not.toContain(`T0FAKE001:${estate}`);
   });
 });

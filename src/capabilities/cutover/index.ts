@@ -12,8 +12,14 @@ import { cutButton, OPEN_CUT_ACTION, openCut, startCut } from './cut-start.js';
 import { cutPass, stopChecks } from './cut-steps.js';
 import { startOldBucketPass, stopOldBucketPass } from './old-bucket-watch.js';
 import { askPlanCut, PLAN_START_ACTION, startPlanCut } from './plan/plan-cut.js';
-import { type PlanCutView, renderPlanCut } from './plan/plan-cut-pass.js';
-import { askPlanSync, decidePlanSync, PLAN_SYNC_APPROVE, PLAN_SYNC_REJECT } from './plan/plan-sync.js';
+import { forgetPlanCuts, type PlanCutView, renderPlanCut } from './plan/plan-cut-pass.js';
+import {
+  askPlanSync,
+  decidePlanSync,
+  forgetPlanSyncs,
+  PLAN_SYNC_APPROVE,
+  PLAN_SYNC_REJECT,
+} from './plan/plan-sync.js';
 import type { CutoverState } from './state.js';
 import { FORM_VIEW, keepSyncButton, OPEN_ACTION, openSyncForm, syncSubmission } from './sync-button.js';
 import { APPROVE_ACTION, REJECT_ACTION, syncCommand } from './sync-command.js';
@@ -96,6 +102,8 @@ export const cutover: Capability = {
           await forgetTeam(state.core.state, teamId);
           await forgetCuts(state.core.state, teamId);
           await forgetWatches(state.core.state, teamId);
+          await forgetPlanCuts(state, teamId);
+          await forgetPlanSyncs(state, teamId);
         },
       },
     };

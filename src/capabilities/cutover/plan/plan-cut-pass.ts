@@ -22,6 +22,8 @@ export interface PlanCut {
 
 /** One per plan: while it runs, a second is refused. */
 export const planCutKey = (team: string, plan: string) => `cutover:plan-cut:${team}:${plan}`;
+/** Every plan cut-over of a workspace (plan ids), running or ended: what an uninstall deletes. */
+export const planCutTeam = (team: string) => `cutover:plan-cut-team:${team}`;
 /** Every plan cut-over in progress (`team:plan`): what the job sums up on each pass. */
 export const PLAN_CUT_ACTIVE = 'cutover:plan-cut:active';
 
@@ -91,5 +93,16 @@ export async function movePlans(s: CutoverState): Promise<void> {
     } catch (error) {
       s.core.logger.warn({ err: error, plan: cut.plan.id }, 'could not sum a plan cut-over up');
     }
+  }
+}
+
+/** Deletes a workspace's plan cut-overs and forgets their posts (idempotent). */
+export async function forgetPlanCuts(s: CutoverState, team: string): Promise<void> {
+  const posts = new CapabilityPosts(s.core.watcher);
+  for (const plan of await s.core.state.setMembers(planCutTeam(team))) {
+    await s.core.state.update(planCutKey(team, plan), () => undefined);
+    await s.core.state.setRemove(PLAN_CUT_ACTIVE, `${team}:${plan}`);
+    await posts.forget(team, CUTOVER, `plan-${plan}`);
+    await s.core.state.setRemove(planCutTeam(team), plan);
   }
 }

@@ -12,7 +12,7 @@ import { FREEZE_MAX, FREEZE_MIN, STEPS, WATCH_MAX_DAYS } from '../cut-record.js'
 import { beginCut } from '../cut-start.js';
 import type { CutoverState } from '../state.js';
 import { CUTOVER_WORDS } from '../words.js';
-import { PLAN_CUT_ACTIVE, type PlanCut, planCutKey, showPlanCut } from './plan-cut-pass.js';
+import { PLAN_CUT_ACTIVE, type PlanCut, planCutKey, planCutTeam, showPlanCut } from './plan-cut-pass.js';
 import { type PlanSeen, planOf } from './plan-of.js';
 
 export const PLAN_START_ACTION = 'cutover.plan.start';
@@ -151,8 +151,14 @@ export function startPlanCut(of: () => CutoverState) {
     const won = await s.core.state.update(key, (current) =>
       current && (JSON.parse(current) as PlanCut).status === 'running' ? SKIP : mine,
     );
-    if (won !== mine)
-      throw bad('cutover.plan.refused.again', { plan: escapeMrkdwn(plan.name), starter: '?' });
+    if (won !== mine) {
+      const holder = won ? (JSON.parse(won) as PlanCut).starter : undefined;
+      throw bad('cutover.plan.refused.again', {
+        plan: escapeMrkdwn(plan.name),
+        starter: holder ? `<@${holder}>` : '?',
+      });
+    }
+    await s.core.state.setAdd(planCutTeam(ctx.teamId), plan.id);
     const tag = { id: plan.id, name: plan.name.slice(0, 200) };
     const cuts: string[] = [];
     for (const a of admitted) {

@@ -30,8 +30,20 @@ interface PlanSyncAsked {
   ids: string[];
   requester: string;
   channel: string;
+  /** Who decided it: taken by one compare-and-set, so two clicks decide the plan once. */
+  decidedBy?: string;
 }
 const askedKey = (team: string, id: string) => `cutover:sync-plan:${team}:${id}`;
+/** Every plan-wide request of a workspace (ids): what an uninstall deletes. */
+const askedTeam = (team: string) => `cutover:sync-plan-team:${team}`;
+
+/** Deletes a workspace's plan-wide requests (their schedules are the single ones', forgotten there). */
+export async function forgetPlanSyncs(s: CutoverState, team: string): Promise<void> {
+  for (const id of await s.core.state.setMembers(askedTeam(team))) {
+    await s.core.state.update(askedKey(team, id), () => undefined);
+    await s.core.state.setRemove(askedTeam(team), id);
+  }
+}
 
 /** A word that names a plan of this workspace asks (or stops) keep-in-sync for all of it (true). */
 export async function askPlanSync(
@@ -94,6 +106,7 @@ async function requestPlanSync(
     channel: plan.channel,
   };
   await s.core.state.update(askedKey(ctx.teamId, id), () => JSON.stringify(asked));
+  await s.core.state.setAdd(askedTeam(ctx.teamId), id);
   const tr = await s.core.locales.translatorForChannel(ctx.teamId, plan.channel);
   await s.core.sender.to(ctx.teamId).post({ channel: plan.channel, ...planRequest(id, asked, prepared, tr) });
   const t = (await ctx.translator('person')).with(CUTOVER_WORDS);
@@ -189,6 +202,15 @@ export function decidePlanSync(of: () => CutoverState, approve: boolean) {
       if (channel !== asked.channel)
         await ctx.require('approve', channelScope(channel), 'decide keeping a plan in sync');
     if (approve && asked.requester === ctx.userId) throw bad('cutover.refused.self');
+    let took = false;
+    await s.core.state.update(askedKey(ctx.teamId, id), (current) => {
+      took = false;
+      const was = current ? (JSON.parse(current) as PlanSyncAsked) : undefined;
+      if (!was || was.decidedBy) return SKIP;
+      took = true;
+      return JSON.stringify({ ...was, decidedBy: ctx.userId } satisfies PlanSyncAsked);
+    });
+    if (!took) throw bad('cutover.refused.decided', { status: schedules[0]?.status ?? 'gone' });
     const now = s.core.clock.now();
     const decided = await ctx.audited(
       approve ? 'cutover.sync.approve' : 'cutover.sync.reject',
