@@ -10,6 +10,8 @@ import { CUTOVER_WORDS } from '../words.js';
 
 /** A plan's cut-over: the plan, who started it, and its migrations' cut-overs (ids). */
 export interface PlanCut {
+  /** This start's own token: two starts of the same second write different records. */
+  claim: string;
   team: string;
   plan: { id: string; name: string };
   channel: string;

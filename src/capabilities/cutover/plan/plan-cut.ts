@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
 import type { HandlerContext } from '../../../contract/handler-context.js';
@@ -137,6 +138,7 @@ export function startPlanCut(of: () => CutoverState) {
     const admitted = await admitPlan(ctx, s, plan);
     const now = s.core.clock.now();
     const record: PlanCut = {
+      claim: randomBytes(5).toString('hex'),
       team: ctx.teamId,
       plan: { id: plan.id, name: plan.name.slice(0, 200) },
       channel: plan.channel,
