@@ -300,6 +300,10 @@ const DRIVERS: Driver[] = [
   // Issue 76: a keep-in-sync request's Approve and Reject ask for approve before reading it.
   button('action', 'cutover.sync.approve', () => '0123456789'),
   button('action', 'cutover.sync.reject', () => '0123456789'),
+  // A plan's keep-in-sync request asks for approve, its cut-over's Start for operate, before reading the plan.
+  button('action', 'cutover.plan.sync.approve', () => '0123456789'),
+  button('action', 'cutover.plan.sync.reject', () => '0123456789'),
+  button('action', 'cutover.plan.start', () => JSON.stringify({ p: 'pabcdef', f: 30, w: 7 })),
   // Run one more delta under an old-bucket batch asks for operate before reading its watch.
   button('action', 'cutover.watch.delta', () => '0123456789abcdef'),
   // "Keep in sync…" under a verification post asks for operate before its form opens...

@@ -445,6 +445,11 @@ const SITES: Record<
     sites: 1,
     elsewhere: [ELSEWHERE('test/capabilities/cutover/cutover-flow.test.ts', 'cutover.cut.abort')],
   },
+  // Issue 76 for a plan: Start under the plan's cut-over confirmation, read and pressed on two replicas.
+  'src/capabilities/cutover/plan/plan-cut.ts': {
+    sites: 1,
+    elsewhere: [ELSEWHERE('test/capabilities/cutover-plan.test.ts', 'cutover.plan.start')],
+  },
 };
 
 /** A button given a dialog: `confirm:`, `.confirm =` or `{ confirm }`, not the dialog's own button text. */

@@ -98,6 +98,8 @@ describe('one writer of the messages about a resource', () => {
     expect(writers.map((f) => f.rel).sort()).toEqual([
       'src/capabilities/approvals/approval-messenger.ts', // approval requests, approver notices, the requester's DMs
       'src/capabilities/cutover/cut-steps.ts', // a cut-over's freeze notice, once, in its channel
+      'src/capabilities/cutover/plan/plan-cut.ts', // a plan's cut-over freeze notice, once, in the plan's channel
+      'src/capabilities/cutover/plan/plan-sync.ts', // a plan's keep-in-sync request, in the plan's channel
       'src/capabilities/cutover/sync-command.ts', // a keep-in-sync request, posted in the card's channel
       'src/slack/audit-poster.ts', // the audit channel's lines
       'src/slack/watch-slack.ts', // the watcher's outbox and editor: every message about a resource
@@ -112,6 +114,8 @@ describe('one writer of the messages about a resource', () => {
     expect(replacing.map((f) => f.rel)).toEqual([
       'src/capabilities/connections/connection-actions.ts', // a connection's form answer, no resource
       'src/capabilities/cutover/cut-start.ts', // a cut-over's confirmation, seen only by its asker
+      'src/capabilities/cutover/plan/plan-cut.ts', // a plan cut-over's confirmation, seen only by its asker
+      'src/capabilities/cutover/plan/plan-sync.ts', // a plan's keep-in-sync request decided: the request, no resource
       'src/capabilities/cutover/sync-decide.ts', // a keep-in-sync request decided: the request, no resource
       'src/slack/intake/interactive-budget.ts', // a command's own "working on it", seen only by its asker
     ]);

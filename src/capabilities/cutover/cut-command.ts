@@ -24,7 +24,7 @@ const bad = (key: Key, values?: Record<string, string | number>) =>
   InvalidInputError.in(CUTOVER_WORDS, key, values);
 
 export type Target = { ref: ResourceRef } | { exact: { connection: string; kind: ResourceKind; id: string } };
-export type CutInput = { target: Target; freezeMin: number; watchDays: number };
+export type CutInput = { target: Target; freezeMin: number; watchDays: number; word?: string };
 
 const whole = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -49,7 +49,7 @@ export function parseCut(args: string[]): CutInput {
       watchDays = n.data;
     } else throw bad('cutover.cut.error.usage');
   }
-  return { target: { ref: parseRef('cutover', [first]) }, freezeMin, watchDays };
+  return { target: { ref: parseRef('cutover', [first]) }, freezeMin, watchDays, word: first };
 }
 
 /**
@@ -122,17 +122,20 @@ export async function confirmCut(ctx: HandlerContext, s: CutoverState, input: Cu
   await ctx.reply({ text, blocks });
 }
 
+/** Handles the ask when its word names a plan (true), else leaves it to the single cut-over. */
+export type PlanCutAsk = (ctx: HandlerContext, s: CutoverState, input: CutInput) => Promise<boolean>;
+
 /**
  * `/migrate cutover <id> [freeze <minutes>] [watch <days>]`, `/migrate cutover list`, and
  * `/migrate cutover watch <id> <days>` (the old-bucket watch started by hand).
  */
-export function cutCommand(of: (ctx: HandlerContext) => CutoverState) {
+export function cutCommand(of: (ctx: HandlerContext) => CutoverState, plan?: PlanCutAsk) {
   return defineSubcommand<CutInput | { list: true } | { watch: WatchInput }>({
     name: 'cutover',
     needs: 'operate',
-    usage: '/migrate cutover <id> [freeze <minutes>] [watch <days>]',
+    usage: '/migrate cutover <id|plan> [freeze <minutes>] [watch <days>]',
     forms: [
-      { words: [''], usage: '/migrate cutover <id> [freeze <minutes>] [watch <days>]' },
+      { words: [''], usage: '/migrate cutover <id|plan> [freeze <minutes>] [watch <days>]' },
       { words: ['list'], usage: '/migrate cutover list' },
       { words: ['watch'], usage: '/migrate cutover watch <id> <days>' },
     ],
@@ -151,6 +154,8 @@ export function cutCommand(of: (ctx: HandlerContext) => CutoverState) {
         ? listCuts(ctx, of(ctx))
         : 'watch' in parsed
           ? watchByHand(ctx, of(ctx), parsed.watch)
-          : confirmCut(ctx, of(ctx), parsed),
+          : (async () => {
+              if (!(await plan?.(ctx, of(ctx), parsed))) await confirmCut(ctx, of(ctx), parsed);
+            })(),
   });
 }

@@ -67,6 +67,8 @@ export const cutSchema = z.strictObject({
     .optional(),
   signoff: z.strictObject({ by: z.string().max(40), at: z.number() }).optional(),
   aborted: z.strictObject({ by: z.string().max(40), at: z.number() }).optional(),
+  /** Started with the rest of a plan (`/migrate cutover <plan>`): the freeze notice is the plan's, once. */
+  plan: z.strictObject({ id: z.string().max(20), name: z.string().max(200) }).optional(),
 });
 export type Cutover = z.infer<typeof cutSchema>;
 

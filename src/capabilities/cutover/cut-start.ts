@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { CapabilityButton } from '../../contract/card.js';
+import type { HandlerContext } from '../../contract/handler-context.js';
 import { RESOURCE_KINDS } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Translator } from '../../i18n/translator.js';
@@ -73,46 +74,63 @@ export function startCut(of: () => CutoverState) {
     const parsed = startValue.safeParse(parseJsonOrUndefined(args.action.value));
     if (!parsed.success) throw InvalidInputError.of('error.oldButton');
     const v = parsed.data;
-    const { resource, connection, channel, ref } = await admissible(ctx, s, {
-      exact: { connection: v.c, kind: v.k, id: v.id },
-    });
-    const id = randomBytes(5).toString('hex');
-    const now = s.core.clock.now();
-    const cut: Cutover = {
-      id,
-      team: ctx.teamId,
-      channel,
-      connection: resource.connection,
-      provider: connection.provider,
-      kind: resource.kind,
-      resourceId: resource.id,
-      name: resource.name.slice(0, 1024),
-      starter: ctx.userId,
-      startedAt: now,
-      freezeMin: v.f,
-      watchDays: v.w,
-      status: 'running',
-      steps: newSteps(),
-    };
-    await ctx.audited('cutover.start', ref, async () => {
-      const key = cutOfKey(ctx.teamId, resource.connection, resource.id);
-      const held = await s.core.state.update(key, (current) => (current === undefined ? id : SKIP));
-      if (held !== id)
-        throw InvalidInputError.in(CUTOVER_WORDS, 'cutover.cut.refused.again', {
-          ref: code(ref),
-          status: 'running',
-          starter: '?',
-        });
-      await s.core.state.update(cutKey(ctx.teamId, id), () => JSON.stringify(cut));
-      await s.core.state.setAdd(cutTeamSet(ctx.teamId), id);
-      await s.core.state.setAdd(CUT_ACTIVE, `${ctx.teamId}:${id}`);
-    });
-    await audit(s, cut, 'cutover.step', 'confirmed', ctx.userId);
-    await showCut(s, cut);
+    const admitted = await admissible(ctx, s, { exact: { connection: v.c, kind: v.k, id: v.id } });
+    const { channel, ref } = admitted;
+    await beginCut(ctx, s, admitted, v.f, v.w);
     const t = (await ctx.translator('person')).with(CUTOVER_WORDS);
     await ctx.reply({
       text: t.t('cutover.cut.started', { ref: code(ref), channel: `<#${channel}>` }),
       replaceOriginal: true,
     });
   });
+}
+
+/**
+ * A cut-over begun: the migration taken by one compare-and-set (a second is refused), the record
+ * written with its steps waiting, audited, and its post shown; the job does the steps from here.
+ */
+export async function beginCut(
+  ctx: HandlerContext,
+  s: CutoverState,
+  admitted: Awaited<ReturnType<typeof admissible>>,
+  freezeMin: number,
+  watchDays: number,
+  plan?: { id: string; name: string },
+): Promise<Cutover> {
+  const { resource, connection, channel, ref } = admitted;
+  const id = randomBytes(5).toString('hex');
+  const now = s.core.clock.now();
+  const cut: Cutover = {
+    id,
+    team: ctx.teamId,
+    channel,
+    connection: resource.connection,
+    provider: connection.provider,
+    kind: resource.kind,
+    resourceId: resource.id,
+    name: resource.name.slice(0, 1024),
+    starter: ctx.userId,
+    startedAt: now,
+    freezeMin,
+    watchDays,
+    status: 'running',
+    steps: newSteps(),
+    ...(plan ? { plan } : {}),
+  };
+  await ctx.audited('cutover.start', ref, async () => {
+    const key = cutOfKey(ctx.teamId, resource.connection, resource.id);
+    const held = await s.core.state.update(key, (current) => (current === undefined ? id : SKIP));
+    if (held !== id)
+      throw InvalidInputError.in(CUTOVER_WORDS, 'cutover.cut.refused.again', {
+        ref: code(ref),
+        status: 'running',
+        starter: '?',
+      });
+    await s.core.state.update(cutKey(ctx.teamId, id), () => JSON.stringify(cut));
+    await s.core.state.setAdd(cutTeamSet(ctx.teamId), id);
+    await s.core.state.setAdd(CUT_ACTIVE, `${ctx.teamId}:${id}`);
+  });
+  await audit(s, cut, 'cutover.step', 'confirmed', ctx.userId);
+  await showCut(s, cut);
+  return cut;
 }

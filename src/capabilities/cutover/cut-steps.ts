@@ -16,6 +16,7 @@ import {
   type StepName,
 } from './cut-record.js';
 import { audit, say } from './cut-say.js';
+import { movePlans } from './plan/plan-cut-pass.js';
 import type { CutoverState } from './state.js';
 import { CUTOVER_WORDS } from './words.js';
 
@@ -35,6 +36,8 @@ export async function cutPass(s: CutoverState, now: number): Promise<void> {
       s.core.logger.warn({ err: error, cutover: id }, 'could not move a cut-over on');
     }
   }
+  // Then each plan's cut-over summed up from its migrations' as they are now.
+  await movePlans(s);
 }
 
 async function passOne(s: CutoverState, team: string, id: string, now: number): Promise<void> {
@@ -89,10 +92,12 @@ async function freezeStep(s: CutoverState, cut: Cutover, now: number): Promise<v
     starter: `<@${cut.starter}>`,
   };
   const tr = (await s.core.locales.translatorForChannel(cut.team, cut.channel)).with(CUTOVER_WORDS);
-  await s.core.sender
-    .to(cut.team, { purpose: 'background' })
-    .post({ channel: cut.channel, text: tr.t('cutover.cut.freeze', values) })
-    .catch((error: unknown) => s.core.logger.warn({ err: error }, 'could not post a freeze notice'));
+  // A plan's cut-over says its freeze once for the plan (plan-cut.ts), not once per migration.
+  if (!cut.plan)
+    await s.core.sender
+      .to(cut.team, { purpose: 'background' })
+      .post({ channel: cut.channel, text: tr.t('cutover.cut.freeze', values) })
+      .catch((error: unknown) => s.core.logger.warn({ err: error }, 'could not post a freeze notice'));
   await say(s, cut, 'freeze', 'cutover.cut.freeze', values, false);
   await audit(s, mine, 'cutover.started', `freeze:${cut.freezeMin}`, cut.starter);
   const done = await move(s, mine, 'freeze', ['running'], { state: 'green', at: now, detail: ends });

@@ -12,6 +12,15 @@ import { type CutNote, renderCutNote } from './cut-say.js';
 import { cutButton, OPEN_CUT_ACTION, openCut, startCut } from './cut-start.js';
 import { cutPass, stopChecks } from './cut-steps.js';
 import { startOldBucketPass, stopOldBucketPass } from './old-bucket-watch.js';
+import { askPlanCut, PLAN_START_ACTION, startPlanCut } from './plan/plan-cut.js';
+import { forgetPlanCuts, type PlanCutView, renderPlanCut } from './plan/plan-cut-pass.js';
+import {
+  askPlanSync,
+  decidePlanSync,
+  forgetPlanSyncs,
+  PLAN_SYNC_APPROVE,
+  PLAN_SYNC_REJECT,
+} from './plan/plan-sync.js';
 import type { CutoverState } from './state.js';
 import { FORM_VIEW, keepSyncButton, OPEN_ACTION, openSyncForm, syncSubmission } from './sync-button.js';
 import { APPROVE_ACTION, REJECT_ACTION, syncCommand } from './sync-command.js';
@@ -39,14 +48,17 @@ export const cutover: Capability = {
     const of = () => state;
     return {
       state,
-      commands: { subcommands: [syncCommand(of), cutCommand(of)] },
+      commands: { subcommands: [syncCommand(of, askPlanSync), cutCommand(of, askPlanCut)] },
       listeners: (routes, deps) => {
         routes.action<BlockAction<ButtonAction>>(OPEN_ACTION, openSyncForm(deps));
         routes.view<ViewSubmitAction>(FORM_VIEW, syncSubmission(deps, of));
         routes.action<BlockAction<ButtonAction>>(APPROVE_ACTION, decideSync(of, true));
         routes.action<BlockAction<ButtonAction>>(REJECT_ACTION, decideSync(of, false));
+        routes.action<BlockAction<ButtonAction>>(PLAN_SYNC_APPROVE, decidePlanSync(of, true));
+        routes.action<BlockAction<ButtonAction>>(PLAN_SYNC_REJECT, decidePlanSync(of, false));
         routes.action<BlockAction<ButtonAction>>(OPEN_CUT_ACTION, openCut(of));
         routes.action<BlockAction<ButtonAction>>(START_ACTION, startCut(of));
+        routes.action<BlockAction<ButtonAction>>(PLAN_START_ACTION, startPlanCut(of));
         routes.action<BlockAction<ButtonAction>>(SIGNOFF_ACTION, signOffCut(of));
         routes.action<BlockAction<ButtonAction>>(OVERRIDE_ACTION, openOverride(deps, of));
         routes.view<ViewSubmitAction>(OVERRIDE_VIEW, overrideSubmission(deps, of));
@@ -79,7 +91,9 @@ export const cutover: Capability = {
         render: (view, tr) =>
           (view as { kind?: string }).kind === 'home'
             ? renderCutsHome(view as CutsHome, tr)
-            : renderCut(view as CutView, tr),
+            : (view as { kind?: string }).kind === 'plan-cut'
+              ? renderPlanCut(view as PlanCutView, tr)
+              : renderCut(view as CutView, tr),
         // Home lists the workspace's cut-overs in progress, from the cut-over records only.
         home: (who) => cutsHome(state, who),
       },
@@ -93,6 +107,8 @@ export const cutover: Capability = {
           await forgetTeam(state.core.state, teamId);
           await forgetCuts(state.core.state, teamId);
           await forgetWatches(state.core.state, teamId);
+          await forgetPlanCuts(state, teamId);
+          await forgetPlanSyncs(state, teamId);
         },
       },
     };

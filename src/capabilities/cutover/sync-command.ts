@@ -53,10 +53,13 @@ const until = z
   .refine((n) => typeof n !== 'number' || Number.isFinite(n));
 const maxRuns = z.coerce.number().int().min(1).max(MAX_RUNS);
 
-export type SyncInput = { everyH: number; until: number | { days: number }; max?: number } & (
-  | { ref: ResourceRef }
-  | { exact: { connection: string; kind: ResourceKind; id: string } }
-);
+export type SyncInput = {
+  everyH: number;
+  until: number | { days: number };
+  max?: number;
+  /** The first word as typed: a plan's id or name asks for every migration of the plan. */
+  word?: string;
+} & ({ ref: ResourceRef } | { exact: { connection: string; kind: ResourceKind; id: string } });
 
 /** `<id> every <N>h until <date> [max <n>]`: each piece checked apart, so the refusal names which. */
 export function parseSync(args: string[]): SyncInput {
@@ -76,6 +79,7 @@ export function parseSync(args: string[]): SyncInput {
   }
   return {
     ref: parseRef('keep-sync', args.slice(0, 1)),
+    word: args[0]!,
     everyH: every.data,
     until: end.data,
     ...(max ? { max } : {}),
@@ -140,6 +144,37 @@ export function requestBlocks(
  */
 export async function requestSync(ctx: HandlerContext, s: CutoverState, input: SyncInput): Promise<void> {
   await ctx.require('operate', ctx.here, 'keep a migration in sync');
+  const { schedule, mode, since, ref } = await prepareSync(ctx, s, input);
+  const { channel } = schedule;
+  await ctx.audited('cutover.sync.request', ref, () => holdSchedule(s, schedule));
+  // Posted in the card's channel, where its approvers are, whichever surface asked (a modal has no channel reply).
+  const channelTr = await s.core.locales.translatorForChannel(ctx.teamId, channel);
+  await s.core.sender.to(ctx.teamId).post({ channel, ...requestBlocks(schedule, mode, since, channelTr) });
+  const tr = await ctx.translator('person');
+  await ctx.reply({
+    text: tr.with(CUTOVER_WORDS).t('cutover.asked', { channel: `<#${channel}>`, ref: code(ref) }),
+  });
+}
+
+/** One schedule held for its resource (compare-and-set, so two asks never both hold it) and saved pending. */
+export async function holdSchedule(s: CutoverState, schedule: SyncSchedule): Promise<void> {
+  const { team, id } = schedule;
+  const key = resourceKey(team, schedule.connection, schedule.resourceId);
+  const held = await s.core.state.update(key, (current) => (current === undefined ? id : SKIP));
+  if (held !== id)
+    throw bad('cutover.refused.already', {
+      ref: `${schedule.connection}:${schedule.resourceId}`,
+      id: held ?? '?',
+    });
+  await s.core.state.update(scheduleKey(team, id), () => JSON.stringify(schedule));
+  await s.core.state.setAdd(teamSet(team), id);
+}
+
+/**
+ * A keep-in-sync as it would be asked, checked and planned (nothing written): the resource of this
+ * workspace in its card's channel (operate there), the bounds, and one delta planned with the provider.
+ */
+export async function prepareSync(ctx: HandlerContext, s: CutoverState, input: SyncInput) {
   const { resource, connection, provider } = await findResource(
     ctx,
     'ref' in input ? { ref: input.ref } : { exact: input.exact },
@@ -192,24 +227,9 @@ export async function requestSync(ctx: HandlerContext, s: CutoverState, input: S
     createdAt: now,
     runs: [],
   };
-  await ctx.audited('cutover.sync.request', ref, async () => {
-    // One schedule per resource: taken by compare-and-set, so two asks never both hold it.
-    const key = resourceKey(ctx.teamId, resource.connection, resource.id);
-    const held = await s.core.state.update(key, (current) => (current === undefined ? id : SKIP));
-    if (held !== id) throw bad('cutover.refused.already', { ref, id: held ?? '?' });
-    await s.core.state.update(scheduleKey(ctx.teamId, id), () => JSON.stringify(schedule));
-    await s.core.state.setAdd(teamSet(ctx.teamId), id);
-  });
-  const mode = next.mode === 'restart' ? 'restart' : next.since !== undefined ? 'since' : 'again';
-  // Posted in the card's channel, where its approvers are, whichever surface asked (a modal has no channel reply).
-  const channelTr = await s.core.locales.translatorForChannel(ctx.teamId, channel);
-  await s.core.sender
-    .to(ctx.teamId)
-    .post({ channel, ...requestBlocks(schedule, mode, next.since, channelTr) });
-  const tr = await ctx.translator('person');
-  await ctx.reply({
-    text: tr.with(CUTOVER_WORDS).t('cutover.asked', { channel: `<#${channel}>`, ref: code(ref) }),
-  });
+  const mode: 'since' | 'again' | 'restart' =
+    next.mode === 'restart' ? 'restart' : next.since !== undefined ? 'since' : 'again';
+  return { schedule, mode, since: next.since, ref };
 }
 
 /**
@@ -234,18 +254,25 @@ export async function stopSync(ctx: HandlerContext, s: CutoverState, target: Res
   await ctx.reply({ text: tr.t('cutover.stopped', { ref: code(ref), runs: schedule.runs.length }) });
 }
 
+/** Handles the ask when its word names a plan (true), else leaves it to the single keep-in-sync. */
+export type PlanSyncAsk = (
+  ctx: HandlerContext,
+  s: CutoverState,
+  input: SyncInput | { stop: ResourceRef; word: string },
+) => Promise<boolean>;
+
 /**
  * `/migrate keep-sync <id> every <N>h until <date> [max <n>]` (`/migrate sync` is the core's list of
  * OMS sync tasks, so the issue's `sync <id> every …` is spelled `keep-sync`).
  */
-export function syncCommand(of: (ctx: HandlerContext) => CutoverState) {
-  return defineSubcommand<SyncInput | { stop: ResourceRef }>({
+export function syncCommand(of: (ctx: HandlerContext) => CutoverState, plan?: PlanSyncAsk) {
+  return defineSubcommand<SyncInput | { stop: ResourceRef; word: string }>({
     name: 'keep-sync',
     needs: 'operate',
-    usage: '/migrate keep-sync <id> every <N>h until <YYYY-MM-DD | +<N>d> [max <n>]',
+    usage: '/migrate keep-sync <id|plan> every <N>h until <YYYY-MM-DD | +<N>d> [max <n>]',
     forms: [
-      { words: [''], usage: '/migrate keep-sync <id> every <N>h until <YYYY-MM-DD | +<N>d> [max <n>]' },
-      { words: ['stop'], usage: '/migrate keep-sync stop <id>' },
+      { words: [''], usage: '/migrate keep-sync <id|plan> every <N>h until <YYYY-MM-DD | +<N>d> [max <n>]' },
+      { words: ['stop'], usage: '/migrate keep-sync stop <id|plan>' },
     ],
     summary: CUTOVER_WORDS.en['help.summary.keep-sync'],
     words: CUTOVER_WORDS,
@@ -254,9 +281,11 @@ export function syncCommand(of: (ctx: HandlerContext) => CutoverState) {
     related: ['status', 'watch'],
     parse: (args) =>
       args[0]?.toLowerCase() === 'stop' && args.length === 2
-        ? { stop: parseRef('keep-sync', args.slice(1)) }
+        ? { stop: parseRef('keep-sync', args.slice(1)), word: args[1]! }
         : parseSync(args),
-    run: (ctx, parsed) =>
-      'stop' in parsed ? stopSync(ctx, of(ctx), parsed.stop) : requestSync(ctx, of(ctx), parsed),
+    run: async (ctx, parsed) => {
+      if (await plan?.(ctx, of(ctx), parsed)) return;
+      await ('stop' in parsed ? stopSync(ctx, of(ctx), parsed.stop) : requestSync(ctx, of(ctx), parsed));
+    },
   });
 }

@@ -3,7 +3,14 @@ import { InvalidInputError } from '../../errors.js';
 import { code } from '../../slack/blocks/mrkdwn.js';
 import { buttonHandler } from '../../slack/button-handler.js';
 import type { CutoverState } from './state.js';
-import { ACTIVE_SET, changeSchedule, dueAt, readSchedule, resourceKey } from './sync-record.js';
+import {
+  ACTIVE_SET,
+  changeSchedule,
+  dueAt,
+  readSchedule,
+  resourceKey,
+  type SyncSchedule,
+} from './sync-record.js';
 import { CUTOVER_WORDS } from './words.js';
 
 /**
@@ -27,26 +34,10 @@ export function decideSync(of: () => CutoverState, approve: boolean) {
     const now = s.core.clock.now();
     const ref = `${found.connection}:${found.resourceId}`;
     const decided = await ctx.audited(approve ? 'cutover.sync.approve' : 'cutover.sync.reject', ref, () =>
-      changeSchedule(s.core.state, ctx.teamId, id, (c) =>
-        c.status !== 'pending'
-          ? undefined
-          : approve
-            ? { ...c, status: 'active', approvedBy: ctx.userId, approvedAt: now }
-            : {
-                ...c,
-                status: 'stopped',
-                approvedBy: ctx.userId,
-                stopped: { why: 'rejected', at: now, detail: 'rejected' },
-              },
-      ),
+      decideOne(s, ctx.teamId, found, approve, ctx.userId, now),
     );
     if (!decided)
       throw InvalidInputError.in(CUTOVER_WORDS, 'cutover.refused.decided', { status: found.status });
-    if (approve) await s.core.state.setAdd(ACTIVE_SET, `${ctx.teamId}:${id}`);
-    else
-      await s.core.state.update(resourceKey(ctx.teamId, found.connection, found.resourceId), (v) =>
-        v === id ? undefined : v,
-      );
     const t = (await ctx.translator('channel')).with(CUTOVER_WORDS);
     const text = approve
       ? t.t('cutover.approved', {
@@ -60,4 +51,37 @@ export function decideSync(of: () => CutoverState, approve: boolean) {
       : t.t('cutover.rejected', { approver: `<@${ctx.userId}>`, ref: code(ref) });
     await ctx.reply({ text, share: true, replaceOriginal: true });
   });
+}
+
+/**
+ * One schedule decided by one compare-and-set (pending → active or stopped): approved, it joins the
+ * job's set; rejected, its resource is free again. Undefined when it was decided already.
+ */
+export async function decideOne(
+  s: CutoverState,
+  team: string,
+  found: SyncSchedule,
+  approve: boolean,
+  user: string,
+  now: number,
+): Promise<SyncSchedule | undefined> {
+  const decided = await changeSchedule(s.core.state, team, found.id, (c) =>
+    c.status !== 'pending'
+      ? undefined
+      : approve
+        ? { ...c, status: 'active', approvedBy: user, approvedAt: now }
+        : {
+            ...c,
+            status: 'stopped',
+            approvedBy: user,
+            stopped: { why: 'rejected', at: now, detail: 'rejected' },
+          },
+  );
+  if (!decided) return undefined;
+  if (approve) await s.core.state.setAdd(ACTIVE_SET, `${team}:${found.id}`);
+  else
+    await s.core.state.update(resourceKey(team, found.connection, found.resourceId), (v) =>
+      v === found.id ? undefined : v,
+    );
+  return decided;
 }
