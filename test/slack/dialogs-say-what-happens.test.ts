@@ -448,7 +448,7 @@ const SITES: Record<
   // Issue 76 for a plan: Start under the plan's cut-over confirmation, read and pressed on two replicas.
   'src/capabilities/cutover/plan/plan-cut.ts': {
     sites: 1,
-    elsewhere: [ELSEWHERE('test/capabilities/cutover-plan.test.ts', 'cutover.plan.start')],
+    elsewhere: [ELSEWHERE('test/capabilities/cutover/cutover-plan.test.ts', 'cutover.plan.start')],
   },
 };
 
