@@ -17,6 +17,7 @@ const HEAVY = [
   'test/capabilities/plans/plans-kill.test.ts',
   'test/capabilities/events/events-kill.test.ts',
   'test/capabilities/auto-retry/auto-retry-kill.test.ts',
+  'test/capabilities/cutover/cutover-sync-kill.test.ts',
   // 100,000 objects listed on both sides through the SDK: about 30 s on a shared 2-core machine.
   'test/capabilities/objects/objects-content-100k.test.ts',
   'test/watcher/replicas.test.ts',

@@ -1,0 +1,290 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileBot } from '../../harness/compiled-bot.js';
+import {
+  BOT_TOKEN,
+  buttons,
+  messageText,
+  omsConnection,
+  SIGNING_SECRET,
+  TestBot,
+} from '../../harness/test-bot.js';
+import { TestClock } from '../../harness/test-clock.js';
+import { until } from '../../harness/until.js';
+import { dropRedisKeys, replicaRedisUrl } from '../../security/replica-redis.js';
+
+// Issue 76, keep in sync across a real kill -9. The schedule (every hour, 12 runs due before its
+// end date) is asked and approved on a bot that runs no cycle; two replicas of the compiled bot
+// (child processes, each through its own Redis proxy, on a clock the test moves) share its Redis,
+// fake Slack and OMS simulator and run the schedule. At runs 3 and 10 both are killed (SIGKILL)
+// the moment the simulator sees the run's `POST /tasks`; at run 6 the one that claims it is killed
+// as Redis answers its claim, the other cycling on. New replicas take over each time. Each run is
+// created once (counted at the simulator by run number), run 6 never (a claim is at most once:
+// a run whose claimer died is lost, not run twice), none after the end date.
+const FIXTURE = path.join(import.meta.dirname, '..', '..', 'watcher', 'fixtures', 'replica.mjs');
+const storeUrl = replicaRedisUrl();
+const suffix = `s${Date.now().toString(36).slice(-6)}`;
+const PREFIX = `sync-kill-${suffix}:`;
+const CHANNEL = 'C0SYNCKIL';
+const REQUESTER = 'U0ALICE01';
+const APPROVER = 'U0SYNCBOB';
+const HOUR = 3_600_000;
+const LEASE_MS = 800;
+const RUNS = 12;
+const KILL_AT = new Set([3, 10]);
+/** The run whose claimer is killed as its claim is written. */
+const CLAIM_KILL = 6;
+
+type Replica = ChildProcess & { ready: Promise<boolean> };
+let dist: string;
+let movedMs = 0;
+const clock = new TestClock();
+const t = new TestBot();
+const children = new Set<Replica>();
+const proxies: Server[] = [];
+const killers = new Map<ChildProcess, Awaited<ReturnType<typeof redisProxy>>>();
+
+beforeAll(async () => {
+  dist = compileBot();
+  await t.start({
+    env: { STORE_URL: storeUrl, POLL_INTERVAL_SECONDS: '0' },
+    watcher: { keyPrefix: PREFIX, clock },
+  });
+  await t.ask(`access grant <@${APPROVER}> approver`);
+}, 300_000);
+afterAll(async () => {
+  for (const c of children) c.kill('SIGKILL');
+  for (const p of proxies) p.close();
+  await t.stop();
+  await dropRedisKeys(storeUrl, suffix);
+  await dropRedisKeys(storeUrl, 'cutover');
+});
+
+async function replica(): Promise<Replica> {
+  const proxy = await redisProxy();
+  const child = spawn(process.execPath, [FIXTURE], {
+    env: {
+      ...process.env,
+      WATCHER_DIST: dist,
+      REPLICA_CONFIG: JSON.stringify({
+        env: {
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          SLACK_BOT_TOKEN: BOT_TOKEN,
+          SLACK_API_URL: t.fakeSlack.apiUrl,
+          STORE_URL: proxy.url,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'silent',
+          POLL_INTERVAL_SECONDS: '0',
+        },
+        connections: [omsConnection('hw-prod', t.oms.url)],
+        watcher: { keyPrefix: PREFIX, leaseMs: LEASE_MS, sendingStaleMs: LEASE_MS },
+        movedClock: true,
+        cycleMs: 30,
+      }),
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  }) as Replica;
+  child.ready = new Promise((resolve) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve(true);
+    });
+    child.once('exit', () => resolve(false));
+  });
+  child.stdin?.on('error', () => undefined);
+  // A new replica's clock starts where the others' are.
+  if (movedMs > 0) child.stdin?.write(`advance ${movedMs}\n`);
+  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[replica ${child.pid}] ${chunk}`));
+  children.add(child);
+  killers.set(child, proxy);
+  child.once('exit', () => {
+    children.delete(child);
+    killers.delete(child);
+  });
+  return child;
+}
+
+/**
+ * A TCP proxy to Redis for one replica. Once `kill` is set, the first command stream that holds a
+ * journal line matching it is passed on, and the next answer Redis sends on that socket kills the
+ * replica (SIGKILL) instead of reaching it.
+ */
+async function redisProxy(): Promise<{
+  url: string;
+  killAt(marker: RegExp, child: ChildProcess, done: () => void): void;
+  disarm(): void;
+}> {
+  const target = new URL(storeUrl);
+  let trigger: { marker: RegExp; child: ChildProcess; done: () => void } | undefined;
+  const server = createServer((client: Socket) => {
+    const upstream = connect(Number(target.port || 6379), target.hostname);
+    let seen = '';
+    let armed = false;
+    client.on('data', (chunk: Buffer) => {
+      seen = (seen + chunk.toString('latin1')).slice(-200_000);
+      if (trigger?.marker.test(seen)) armed = true;
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (armed && trigger) {
+        const { child, done } = trigger;
+        trigger = undefined;
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill('SIGKILL');
+        done();
+        return;
+      }
+      client.write(chunk);
+    });
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => upstream.end());
+    upstream.on('close', () => client.destroy());
+  });
+  proxies.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(storeUrl);
+  url.host = `127.0.0.1:${(server.address() as { port: number }).port}`;
+  return {
+    url: url.toString(),
+    killAt: (marker, child, done) => {
+      trigger = { marker, child, done };
+    },
+    disarm: () => {
+      trigger = undefined;
+    },
+  };
+}
+
+const alive = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
+
+/** Moves the clock of the test's bot and of every living replica by `ms`. */
+function advance(ms: number): void {
+  movedMs += ms;
+  clock.advance(ms);
+  for (const c of children) if (alive(c)) c.stdin?.write(`advance ${ms}\n`);
+}
+
+/** The simulator's tasks created per keep-in-sync run number of `name`. */
+function createdPerRun(name: string): Map<number, number> {
+  const per = new Map<number, number>();
+  for (const task of t.oms.tasks.values()) {
+    const n = Number(new RegExp(`^${name} · sync (\\d+)$`).exec(task.description)?.[1]);
+    if (n > 0) per.set(n, (per.get(n) ?? 0) + 1);
+  }
+  return per;
+}
+
+async function approveSync(text: string) {
+  const since = t.fakeSlack.calls.length;
+  expect(messageText(await t.ask(text, { userId: REQUESTER, channelId: CHANNEL }))).toContain('is posted in');
+  const request = await t.fakeSlack.waitFor(() =>
+    t.fakeSlack.calls
+      .slice(since)
+      .find(
+        (c) =>
+          c.method === 'chat.postMessage' &&
+          buttons(c.body).some((x) => x.action_id === 'cutover.sync.approve'),
+      ),
+  );
+  const approve = buttons(request.body).find((x) => x.action_id === 'cutover.sync.approve')!;
+  const ok = await (
+    await t.click(approve.action_id, approve.value, { userId: APPROVER, channelId: CHANNEL })
+  ).answer();
+  expect(messageText(ok)).toContain('Approved by');
+}
+
+describe('keep in sync across a kill -9 of its replicas', () => {
+  it('creates each run due exactly once, none after the end date', { timeout: 120_000 }, async () => {
+    const task = t.oms.addTask({
+      name: 'sync-kill',
+      status: 5,
+      progress: 1,
+      totalSize: 10 * 1024 ** 3,
+      totalNum: 3,
+      src: { cloud_type: 'AWS', region: 'us-east-1', bucket: 'sync-kill-src' },
+      dst: { region: 'cn-north-4', bucket: 'dst-bucket' },
+    });
+    await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
+    await t.bot.deps.watcher.runCycle();
+    // Ends half an hour after run 12 is due: runs 1..12, none after.
+    const end = new Date(clock.now() + RUNS * HOUR + HOUR / 2).toISOString();
+    await approveSync(`keep-sync ${task.id} every 1h until ${end} max 40`);
+
+    // Creates as the simulator serves them; at a chosen run, every living replica is killed at once.
+    let creates = 0;
+    const killed: number[] = [];
+    let armed = 0;
+    const stop = t.oms.server.onRequest((method, p) => {
+      if (method !== 'POST' || !p.endsWith('/tasks')) return;
+      creates++;
+      if (!armed) return;
+      killed.push(armed);
+      armed = 0;
+      for (const c of children) if (alive(c)) c.kill('SIGKILL');
+    });
+    try {
+      let pair = await Promise.all([replica(), replica()]);
+      for (const r of pair) expect(await r.ready).toBe(true);
+      for (let n = 1; n <= RUNS; n++) {
+        if (KILL_AT.has(n)) armed = n;
+        let claimKilled = false;
+        if (n === CLAIM_KILL) {
+          // The claim's compare-and-set carries the key of run n and the claimer's token.
+          const marker = new RegExp(`cutover:sync-run:[^\\r]*:${n}\\r\\n[\\s\\S]{0,60}run:[^\\r]+\\r\\n`);
+          for (const [child, proxy] of killers)
+            proxy.killAt(marker, child, () => {
+              claimKilled = true;
+              for (const other of killers.values()) other.disarm();
+            });
+        }
+        advance(HOUR);
+        if (n === CLAIM_KILL) {
+          await until(() => claimKilled && pair.some((r) => !alive(r)), {
+            what: `a replica killed at run ${n}’s claim`,
+            timeoutMs: 20_000,
+          });
+          pair = [...pair.filter(alive), await replica()];
+          for (const r of pair) expect(await r.ready).toBe(true);
+          continue;
+        }
+        await until(() => createdPerRun('sync-kill').has(n), {
+          what: `run ${n} created (${JSON.stringify([...createdPerRun('sync-kill')])})`,
+          timeoutMs: 20_000,
+        });
+        if (!KILL_AT.has(n)) continue;
+        await until(() => killed.includes(n) && pair.every((r) => !alive(r)), {
+          what: `the replicas killed at run ${n}’s create`,
+          timeoutMs: 10_000,
+        });
+        pair = await Promise.all([replica(), replica()]);
+        for (const r of pair) expect(await r.ready).toBe(true);
+      }
+      // Past the end date: the schedule stops (said once in the thread), no run after.
+      advance(3 * HOUR);
+      await until(
+        () =>
+          t.fakeSlack.callsTo('chat.postMessage').some((c) => messageText(c.body).includes('its end date')),
+        { what: 'the schedule stopped at its end date', timeoutMs: 20_000 },
+      );
+      advance(3 * HOUR);
+      for (const r of pair) r.kill('SIGKILL');
+    } finally {
+      stop();
+    }
+    expect(killed).toEqual([...KILL_AT]);
+    const per = createdPerRun('sync-kill');
+    const due = Array.from({ length: RUNS }, (_, i) => i + 1).filter((n) => n !== CLAIM_KILL);
+    expect(
+      [...per.keys()].sort((a, b) => a - b),
+      JSON.stringify([...per]),
+    ).toEqual(due);
+    expect(
+      [...per.values()].every((c) => c === 1),
+      JSON.stringify([...per]),
+    ).toBe(true);
+    expect(creates).toBe(due.length);
+  });
+});
