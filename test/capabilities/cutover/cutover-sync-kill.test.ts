@@ -115,8 +115,11 @@ async function redisProxy(): Promise<{
   url: string;
   killAt(marker: RegExp, child: ChildProcess, done: () => void): void;
   disarm(): void;
+  /** Whether this replica has sent a command naming `key` since it started. */
+  named(key: RegExp): boolean;
 }> {
   const target = new URL(storeUrl);
+  let sent = '';
   let trigger: { marker: RegExp; child: ChildProcess; done: () => void } | undefined;
   const server = createServer((client: Socket) => {
     const upstream = connect(Number(target.port || 6379), target.hostname);
@@ -124,6 +127,7 @@ async function redisProxy(): Promise<{
     let armed = false;
     client.on('data', (chunk: Buffer) => {
       seen = (seen + chunk.toString('latin1')).slice(-200_000);
+      sent = (sent + chunk.toString('latin1')).slice(-200_000);
       if (trigger?.marker.test(seen)) armed = true;
       upstream.write(chunk);
     });
@@ -155,6 +159,7 @@ async function redisProxy(): Promise<{
     disarm: () => {
       trigger = undefined;
     },
+    named: (key) => key.test(sent),
   };
 }
 
@@ -226,7 +231,7 @@ describe('keep in sync across a kill -9 of its replicas', () => {
       for (const c of children) if (alive(c)) c.kill('SIGKILL');
     });
     try {
-      let pair = await Promise.all([replica(), replica()]);
+      let pair: Replica[] = await Promise.all([replica(), replica()]);
       for (const r of pair) expect(await r.ready).toBe(true);
       for (let n = 1; n <= RUNS; n++) {
         if (KILL_AT.has(n)) armed = n;
@@ -248,6 +253,14 @@ describe('keep in sync across a kill -9 of its replicas', () => {
           });
           pair = [...pair.filter(alive), await replica()];
           for (const r of pair) expect(await r.ready).toBe(true);
+          // Both living replicas have read run n's claim (each would have started it without it),
+          // or one started it anyway (what the assertions below refuse).
+          const key = new RegExp(`cutover:sync-run:[^\\r]*:${n}\\r\\n`);
+          const tried = () => pair.every((r) => killers.get(r)?.named(key));
+          await until(() => tried() || createdPerRun('sync-kill').has(n), {
+            what: `the living replicas tried run ${n}`,
+            timeoutMs: 20_000,
+          });
           continue;
         }
         await until(() => createdPerRun('sync-kill').has(n), {
