@@ -186,7 +186,10 @@ describe('fair-share leases on Redis', () => {
   });
 
   it('a replica that dies mid-cycle is counted out no later than its first lease lapses', async () => {
-    const leaseMs = 600;
+    // An announcement lasts until the earliest lease lapses but at least a third of the lease: with
+    // 600 ms, a slow setup (a Sentinel run) left that lease under 200 ms at the mid-cycle
+    // announcement, which then outlived it. 1,200 ms leaves 400 ms of margin above that third.
+    const leaseMs = 1_200;
     const clock = new TestClock();
     const [a, c] = [await replica('a', leaseMs), await replica('c', leaseMs, clock)];
     for (let i = 0; i < 3; i++) for (const r of [a, c]) await cycle(r);
