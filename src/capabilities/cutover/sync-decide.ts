@@ -1,5 +1,6 @@
 import { channelScope } from '../../access/policy.js';
 import { InvalidInputError } from '../../errors.js';
+import { slackDate } from '../../slack/blocks/format.js';
 import { code } from '../../slack/blocks/mrkdwn.js';
 import { buttonHandler } from '../../slack/button-handler.js';
 import type { CutoverState } from './state.js';
@@ -44,9 +45,9 @@ export function decideSync(of: () => CutoverState, approve: boolean) {
           approver: `<@${ctx.userId}>`,
           ref: code(ref),
           every: decided.everyH,
-          until: new Date(decided.until).toISOString(),
+          until: slackDate(new Date(decided.until)),
           max: decided.max,
-          first: new Date(dueAt(decided, 1)).toISOString(),
+          first: slackDate(new Date(dueAt(decided, 1))),
         })
       : t.t('cutover.rejected', { approver: `<@${ctx.userId}>`, ref: code(ref) });
     await ctx.reply({ text, share: true, replaceOriginal: true });

@@ -101,6 +101,9 @@ async function approveRequest(answer: Record<string, unknown>) {
     await b.click(approve!.action_id, approve!.value, { userId: APPROVER, channelId: CHANNEL })
   ).answer();
   expect(messageText(ok)).toContain('Approved by');
+  // Its end and first delta in the reader's own time zone (Slack's date), not a raw ISO string.
+  expect(messageText(ok)).toMatch(/until <!date\^\d+\^/);
+  expect(messageText(ok)).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
   return { answer, id: approve!.value };
 }
 

@@ -5,6 +5,7 @@ import type { HandlerContext } from '../../../contract/handler-context.js';
 import type { ResourceRef } from '../../../domain/migration-resource.js';
 import { InvalidInputError } from '../../../errors.js';
 import type { Translator } from '../../../i18n/translator.js';
+import { slackDate } from '../../../slack/blocks/format.js';
 import { code, escapeMrkdwn, truncate } from '../../../slack/blocks/mrkdwn.js';
 import { buttonHandler } from '../../../slack/button-handler.js';
 import { SKIP } from '../../../store/atomic-kv.js';
@@ -137,7 +138,7 @@ function planRequest(
     plan: escapeMrkdwn(asked.plan.name),
     n: prepared.length,
     every: first.everyH,
-    until: new Date(first.until).toISOString(),
+    until: slackDate(new Date(first.until)),
     max: first.max,
     requester: `<@${asked.requester}>`,
   });
@@ -235,9 +236,9 @@ export function decidePlanSync(of: () => CutoverState, approve: boolean) {
           plan,
           n: decided.length,
           every: one.everyH,
-          until: new Date(one.until).toISOString(),
+          until: slackDate(new Date(one.until)),
           max: one.max,
-          first: new Date(dueAt(one, 1)).toISOString(),
+          first: slackDate(new Date(dueAt(one, 1))),
         })
       : t.t('cutover.plan.sync.rejected', { approver: `<@${ctx.userId}>`, plan });
     await ctx.reply({ text, share: true, replaceOriginal: true });
