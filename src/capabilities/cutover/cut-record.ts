@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RESOURCE_KINDS } from '../../domain/migration-resource.js';
-import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
+import type { AtomicKv } from '../../store/atomic-kv.js';
+import { changeJson } from '../../store/change-json.js';
 
 /** Freeze minutes a cut-over may announce (documented in docs/usage.md). */
 export const FREEZE_MIN = 1;
@@ -119,18 +120,7 @@ export async function changeCut(
   id: string,
   change: (c: Cutover) => Cutover | undefined,
 ): Promise<Cutover | undefined> {
-  let written: Cutover | undefined;
-  await kv.update(cutKey(team, id), (current) => {
-    written = undefined;
-    if (!current) return SKIP;
-    const parsed = cutSchema.safeParse(JSON.parse(current));
-    if (!parsed.success) return SKIP;
-    const next = change(parsed.data);
-    if (!next) return SKIP;
-    written = next;
-    return JSON.stringify(next);
-  });
-  return written;
+  return changeJson(kv, cutKey(team, id), cutSchema, change);
 }
 
 /** Step `name` set to `next` in one compare-and-set, only from a state in `from`: who wins it does its work. */

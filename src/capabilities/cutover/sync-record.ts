@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RESOURCE_KINDS } from '../../domain/migration-resource.js';
-import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
+import type { AtomicKv } from '../../store/atomic-kv.js';
+import { changeJson } from '../../store/change-json.js';
 
 /** The capability's name: its jobs' prefix, its notes' owner. */
 export const CUTOVER = 'cutover';
@@ -100,18 +101,7 @@ export async function changeSchedule(
   id: string,
   change: (s: SyncSchedule) => SyncSchedule | undefined,
 ): Promise<SyncSchedule | undefined> {
-  let written: SyncSchedule | undefined;
-  await kv.update(scheduleKey(team, id), (current) => {
-    written = undefined;
-    if (!current) return SKIP;
-    const parsed = syncScheduleSchema.safeParse(JSON.parse(current));
-    if (!parsed.success) return SKIP;
-    const next = change(parsed.data);
-    if (!next) return SKIP;
-    written = next;
-    return JSON.stringify(next);
-  });
-  return written;
+  return changeJson(kv, scheduleKey(team, id), syncScheduleSchema, change);
 }
 
 /** Deletes every schedule of a workspace that uninstalled the app (idempotent): none runs again. */
