@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { Server } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileBot } from '../../harness/compiled-bot.js';
+import { killingRedisProxy } from '../../harness/kill-proxy.js';
 import {
   BOT_TOKEN,
   buttons,
@@ -106,62 +107,8 @@ async function replica(): Promise<Replica> {
   return child;
 }
 
-/**
- * A TCP proxy to Redis for one replica. Once `kill` is set, the first command stream that holds a
- * journal line matching it is passed on, and the next answer Redis sends on that socket kills the
- * replica (SIGKILL) instead of reaching it.
- */
-async function redisProxy(): Promise<{
-  url: string;
-  killAt(marker: RegExp, child: ChildProcess, done: () => void): void;
-  disarm(): void;
-  /** Whether this replica has sent a command naming `key` since it started. */
-  named(key: RegExp): boolean;
-}> {
-  const target = new URL(storeUrl);
-  let sent = '';
-  let trigger: { marker: RegExp; child: ChildProcess; done: () => void } | undefined;
-  const server = createServer((client: Socket) => {
-    const upstream = connect(Number(target.port || 6379), target.hostname);
-    let seen = '';
-    let armed = false;
-    client.on('data', (chunk: Buffer) => {
-      seen = (seen + chunk.toString('latin1')).slice(-200_000);
-      sent = (sent + chunk.toString('latin1')).slice(-200_000);
-      if (trigger?.marker.test(seen)) armed = true;
-      upstream.write(chunk);
-    });
-    upstream.on('data', (chunk: Buffer) => {
-      if (armed && trigger) {
-        const { child, done } = trigger;
-        trigger = undefined;
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        child.kill('SIGKILL');
-        done();
-        return;
-      }
-      client.write(chunk);
-    });
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-    client.on('close', () => upstream.end());
-    upstream.on('close', () => client.destroy());
-  });
-  proxies.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = new URL(storeUrl);
-  url.host = `127.0.0.1:${(server.address() as { port: number }).port}`;
-  return {
-    url: url.toString(),
-    killAt: (marker, child, done) => {
-      trigger = { marker, child, done };
-    },
-    disarm: () => {
-      trigger = undefined;
-    },
-    named: (key) => key.test(sent),
-  };
-}
+/** A proxy to the tests' Redis for one replica (`test/harness/kill-proxy.ts`). */
+const redisProxy = () => killingRedisProxy(storeUrl, proxies);
 
 const alive = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
 

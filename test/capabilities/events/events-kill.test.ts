@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { Server } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey } from '../../../src/crypto/secret-box.js';
 import { compileBot } from '../../harness/compiled-bot.js';
 import { messageButtonBody } from '../../harness/interactions.js';
+import { killingRedisProxy } from '../../harness/kill-proxy.js';
 import { FORM, postSigned } from '../../harness/slack-requests.js';
 import {
   BOT_TOKEN,
@@ -84,57 +85,8 @@ async function removeHooks(): Promise<void> {
     await t.ask(`webhook remove ${hook}`, { channelId: CHANNEL });
 }
 
-/**
- * A TCP proxy to Redis for one replica. Once `kill` is set, the first command stream that holds a
- * journal line matching it is passed on, and the next answer Redis sends on that socket kills the
- * replica (SIGKILL) instead of reaching it.
- */
-async function redisProxy(): Promise<{
-  url: string;
-  killAt(marker: RegExp, child: Replica, done: () => void): void;
-  disarm(): void;
-}> {
-  const target = new URL(storeUrl);
-  let trigger: { marker: RegExp; child: Replica; done: () => void } | undefined;
-  const server = createServer((client: Socket) => {
-    const upstream = connect(Number(target.port || 6379), target.hostname);
-    let seen = '';
-    let armed = false;
-    client.on('data', (chunk: Buffer) => {
-      seen = (seen + chunk.toString('latin1')).slice(-200_000);
-      if (trigger?.marker.test(seen)) armed = true;
-      upstream.write(chunk);
-    });
-    upstream.on('data', (chunk: Buffer) => {
-      if (armed && trigger) {
-        const { child, done } = trigger;
-        trigger = undefined;
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        child.kill('SIGKILL');
-        done();
-        return;
-      }
-      client.write(chunk);
-    });
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-    client.on('close', () => upstream.end());
-    upstream.on('close', () => client.destroy());
-  });
-  proxies.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = new URL(storeUrl);
-  url.host = `127.0.0.1:${(server.address() as { port: number }).port}`;
-  return {
-    url: url.toString(),
-    killAt: (marker, child, done) => {
-      trigger = { marker, child, done };
-    },
-    disarm: () => {
-      trigger = undefined;
-    },
-  };
-}
+/** A proxy to the tests' Redis for one replica (`test/harness/kill-proxy.ts`). */
+const redisProxy = () => killingRedisProxy(storeUrl, proxies);
 
 function replica(name: string, store: string): Replica {
   const child = spawn(process.execPath, [FIXTURE], {
