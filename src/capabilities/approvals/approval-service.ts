@@ -13,7 +13,7 @@ import { redrawApproverMessages, tellApprovers } from './approver-notices.js';
 import { auditDetail, requestDetail } from './audit-details.js';
 import { type CreateApprovedDeps, createApproved } from './create-approved.js';
 import { pendingRecord } from './pending-record.js';
-import { DEFAULT_PREFLIGHT_DEADLINE_MS, preflightFor } from './preflight.js';
+import { DEFAULT_PREFLIGHT_DEADLINE_MS, preflightFor } from '../shared/preflight.js';
 import { claimDecision, decidedElsewhere, RequestLocks } from './request-locks.js';
 import { checkedStart } from './scheduled-start.js';
 import { cancelStart, startDue } from './start-due.js';

@@ -5,7 +5,7 @@ import type { UseCaseContext } from '../../use-cases/context.js';
 import { titleOf } from '../../watcher/outbox/notification.js';
 import { type WatchRecord, watchKey } from '../../watcher/records/watch-store.js';
 import { approvalsOf } from '../approvals/approvals-state.js';
-import { DEFAULT_PREFLIGHT_DEADLINE_MS, runPreflight } from '../approvals/preflight.js';
+import { DEFAULT_PREFLIGHT_DEADLINE_MS, runPreflight } from '../shared/preflight.js';
 import type { PreflightRecord } from '../preflight-record.js';
 import type { ApprovalRecord } from '../shared/approval-record.js';
 import { parentRequest, type RerunDeps } from './request-rerun.js';

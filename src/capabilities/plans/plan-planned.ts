@@ -7,7 +7,7 @@ import { summarizeCreateRequest } from '../../providers/create-request.js';
 import type { FormValues } from '../../providers/definition.js';
 import { textInput } from '../../slack/blocks/create/modal-kit.js';
 import { escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
-import { runPreflight } from '../approvals/preflight.js';
+import { runPreflight } from '../shared/preflight.js';
 import { drawCard, type PlansState } from './plan-service.js';
 import { isOpen, MAX_PLAN_RESOURCES, MAX_WAVES, type Plan, type PlannedCreate } from './plan-types.js';
 import { editPlan, toldWithdrawn } from './plan-withdraw.js';

@@ -4,7 +4,7 @@ import { providerDefinition } from '../../../providers/registry.js';
 import { code, escapeMrkdwn } from '../../../slack/blocks/mrkdwn.js';
 import type { PreflightFailure, PreflightRecord } from '../../preflight-record.js';
 import type { ApprovalRecord } from '../../shared/approval-record.js';
-import { preflightFromImpact } from '../preflight.js';
+import { preflightFromImpact } from '../../shared/preflight.js';
 import { APPROVAL_WORDS } from '../words.js';
 
 const GIB = 1024 ** 3;

@@ -9,7 +9,7 @@ import { requestFromForm } from '../../../slack/create-forms/index.js';
 import { decodeFormMetadata } from '../../../slack/create-forms/metadata.js';
 import { readForm } from '../../../slack/create-forms/view-state.js';
 import { viewerTranslator } from '../../../slack/listeners/views/create-flow.js';
-import { runPreflight } from '../preflight.js';
+import { runPreflight } from '../../shared/preflight.js';
 import { startFromForm } from '../start-at.js';
 import { APPROVAL_WORDS } from '../words.js';
 
