@@ -5,9 +5,9 @@ import type { UseCaseContext } from '../../use-cases/context.js';
 import { titleOf } from '../../watcher/outbox/notification.js';
 import { type WatchRecord, watchKey } from '../../watcher/records/watch-store.js';
 import { approvalsOf } from '../approvals/approvals-state.js';
-import { DEFAULT_PREFLIGHT_DEADLINE_MS, runPreflight } from '../shared/preflight.js';
 import type { PreflightRecord } from '../preflight-record.js';
 import type { ApprovalRecord } from '../shared/approval-record.js';
+import { DEFAULT_PREFLIGHT_DEADLINE_MS, runPreflight } from '../shared/preflight.js';
 import { parentRequest, type RerunDeps } from './request-rerun.js';
 
 /** OMS descriptions are at most 255 characters (Table 5-40). */
