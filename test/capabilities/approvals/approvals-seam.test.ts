@@ -8,7 +8,7 @@ import { importersOf, SRC, sources } from '../folder-importers.js';
 /**
  * Approvals (requests to create, their pre-flight, decisions and scheduled starts) are one
  * capability folder (ADR 0014): outside `src/capabilities/approvals/` only the registry and the
- * capabilities that build on a request (plans, delta runs and the API make them) name it. The
+ * capabilities that build on a request (delta runs and the API make them) name it. The
  * list may only get shorter: an entry that no longer imports it fails here until it is removed.
  */
 const FOLDER = 'capabilities/approvals/';
@@ -29,7 +29,6 @@ const CAPABILITY_READERS = [
   'capabilities/delta-runs/request-retry.ts',
   'capabilities/delta-runs/rerun-blocks.ts',
   'capabilities/api/requests.ts',
-  'capabilities/plans/plan-planned.ts',
 ];
 
 describe('the approvals capability is one folder', () => {
