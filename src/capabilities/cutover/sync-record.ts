@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { RESOURCE_KINDS } from '../../domain/migration-resource.js';
 import type { AtomicKv } from '../../store/atomic-kv.js';
@@ -36,6 +37,8 @@ const run = z.strictObject({
   /** `ok` created; `failed:<class>` failed or refused before creating. */
   outcome: z.string().max(120).optional(),
   resource: z.string().max(200).optional(),
+  /** Who is handing the run over, until when (its lease, `takeRun`); gone once handed over. */
+  claim: z.strictObject({ holder: z.string().max(160), until: z.number() }).optional(),
 });
 export type SyncRun = z.infer<typeof run>;
 
@@ -72,8 +75,6 @@ export const scheduleKey = (team: string, id: string) => `cutover:sync:${team}:$
 export const ACTIVE_SET = 'cutover:sync:active';
 /** Every schedule of a workspace (ids), asked or approved: what an uninstall deletes. */
 export const teamSet = (team: string) => `cutover:sync-team:${team}`;
-/** A run's claim: one replica takes run `n` of a schedule, once, across restarts. */
-export const runClaimKey = (team: string, id: string, n: number) => `cutover:sync-run:${team}:${id}:${n}`;
 /** The schedule of a resource: one at a time. */
 export const resourceKey = (team: string, connection: string, id: string) =>
   `cutover:sync-of:${team}:${connection}:${id}`;
@@ -114,4 +115,108 @@ export async function forgetTeam(kv: AtomicKv, team: string): Promise<void> {
     await kv.setRemove(ACTIVE_SET, `${team}:${id}`);
     await kv.setRemove(teamSet(team), id);
   }
+}
+
+/**
+ * How long a replica holds a run it took before handing it over (the bot's clock): far longer than
+ * a hand-over takes (a provider read and a few writes: seconds), far shorter than the shortest
+ * cadence (an hour), so a run whose taker died is taken over within its own slot.
+ */
+export const RUN_LEASE_MS = 5 * 60_000;
+
+/** This replica's claim on one run: its watcher holder and a nonce (two passes never share one). */
+export function runToken(holder: string): string {
+  return `run:${holder}:${randomBytes(4).toString('hex')}`.slice(0, 160);
+}
+
+/** The run taken and not handed over yet (neither admitted nor failed), if any. */
+export function inFlight(schedule: SyncSchedule): SyncRun | undefined {
+  return schedule.runs.find((r) => !r.approval && !r.outcome);
+}
+
+/** When a run in flight may be taken over: its lease's end (a run written without one: a lease after it began). */
+export function lapsesAt(run: SyncRun): number {
+  return run.claim?.until ?? run.at + RUN_LEASE_MS;
+}
+
+const isRun = (n: number) => (r: SyncRun) => r.n === n;
+
+/**
+ * Takes run `n` for `token` in one compare-and-set on the schedule: a new run (the slot after
+ * every run so far, under the maximum) or one in flight whose lease lapsed (its taker died before
+ * handing it over). Resolves the schedule as written when this call took it.
+ */
+export async function takeRun(
+  kv: AtomicKv,
+  schedule: SyncSchedule,
+  n: number,
+  token: string,
+  now: number,
+): Promise<SyncSchedule | undefined> {
+  const claim = { holder: token, until: now + RUN_LEASE_MS };
+  const after = await changeSchedule(kv, schedule.team, schedule.id, (c) => {
+    if (c.status !== 'active') return undefined;
+    const run = c.runs.find(isRun(n));
+    if (!run) {
+      const behind = c.runs.some((r) => r.n >= n);
+      return behind || c.runs.length >= c.max
+        ? undefined
+        : { ...c, runs: [...c.runs, { n, at: now, claim }] };
+    }
+    if (run.approval || run.outcome || lapsesAt(run) > now) return undefined;
+    return { ...c, runs: c.runs.map((r) => (r === run ? { ...r, claim } : r)) };
+  });
+  return after?.runs.find(isRun(n))?.claim?.holder === token ? after : undefined;
+}
+
+/**
+ * Whether `token` still holds run `n` at `now` (schedule active, lease not lapsed, nobody took it
+ * over), renewing its lease in the same compare-and-set: asked just before admitting, so a replica
+ * that wakes after its lease lapsed does nothing.
+ */
+export async function holdRun(
+  kv: AtomicKv,
+  schedule: SyncSchedule,
+  n: number,
+  token: string,
+  now: number,
+): Promise<boolean> {
+  const after = await changeSchedule(kv, schedule.team, schedule.id, (c) => {
+    const run = c.runs.find(isRun(n));
+    const held = run?.claim?.holder === token && run.claim.until > now && !run.approval && !run.outcome;
+    if (c.status !== 'active' || !held) return undefined;
+    const claim = { holder: token, until: now + RUN_LEASE_MS };
+    return { ...c, runs: c.runs.map((r) => (r === run ? { ...r, claim } : r)) };
+  });
+  return after !== undefined;
+}
+
+/** Run `n` handed over as the approved request `approval` (deterministic: any replica writes the same). */
+export async function handedOver(
+  kv: AtomicKv,
+  schedule: SyncSchedule,
+  n: number,
+  approval: string,
+): Promise<void> {
+  await changeSchedule(kv, schedule.team, schedule.id, (c) =>
+    c.runs.some((r) => r.n === n && !r.approval)
+      ? { ...c, runs: c.runs.map((r) => (r.n === n ? { ...r, approval, claim: undefined } : r)) }
+      : undefined,
+  );
+}
+
+/** Run `n` failed before it was handed over, if `token` still holds it; resolves whether it wrote so. */
+export async function failRun(
+  kv: AtomicKv,
+  schedule: SyncSchedule,
+  n: number,
+  token: string,
+  outcome: string,
+): Promise<boolean> {
+  const after = await changeSchedule(kv, schedule.team, schedule.id, (c) => {
+    const run = c.runs.find(isRun(n));
+    if (run?.claim?.holder !== token || run.approval || run.outcome) return undefined;
+    return { ...c, runs: c.runs.map((r) => (r === run ? { ...r, claim: undefined, outcome } : r)) };
+  });
+  return after !== undefined;
 }
