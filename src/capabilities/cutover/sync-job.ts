@@ -13,18 +13,15 @@ import {
   CUTOVER,
   changeSchedule,
   dueAt,
-  failRun,
-  handedOver,
-  holdRun,
   inFlight,
   lapsesAt,
+  RunClaim,
   readSchedule,
   resourceKey,
   runToken,
   SAME_CLASS_STOP,
   type StopReason,
   type SyncSchedule,
-  takeRun,
 } from './sync-record.js';
 
 const HOUR = 3_600_000;
@@ -35,7 +32,7 @@ const KEEP_MS = 24 * HOUR;
  * The keep-in-sync job, on every replica before each cycle: for each approved schedule, settles
  * what its started runs came to, stops it (end date, maximum, two same-class failures) once, and
  * starts the run that is due. A run is taken by one compare-and-set on the schedule, for a lease
- * (`takeRun`), and handed to the approvals' scheduled start as an approved request (the
+ * (`RunClaim`), and handed to the approvals' scheduled start as an approved request (the
  * approver's standing approval), which checks windows, freezes and quotas and creates it once; a
  * run whose taker died before handing it over is taken over once its lease lapses.
  */
@@ -72,12 +69,13 @@ async function passOne(s: CutoverState, team: string, id: string, now: number): 
     await stop(s, schedule, 'end', now);
     return;
   }
-  const token = runToken(s.core.watcher.options.holder);
+  const claim = (n: number) =>
+    new RunClaim(s.core.state, schedule, n, runToken(s.core.watcher.options.holder));
   // A run taken and not handed over: its taker's while its lease lasts, then taken over (the taker died).
   const held = inFlight(schedule);
   if (held) {
-    if (lapsesAt(held) <= now && (await takeRun(s.core.state, schedule, held.n, token, now)))
-      await handOver(s, schedule, held.n, token, now);
+    const mine = claim(held.n);
+    if (lapsesAt(held) <= now && (await mine.take(now))) await handOver(s, mine, now);
     return;
   }
   if (schedule.runs.length >= schedule.max) return;
@@ -86,7 +84,8 @@ async function passOne(s: CutoverState, team: string, id: string, now: number): 
   const slot = Math.floor((now - (schedule.approvedAt ?? now)) / every);
   const last = schedule.runs.at(-1)?.n ?? 0;
   if (slot < 1 || slot <= last || dueAt(schedule, slot) > schedule.until) return;
-  if (await takeRun(s.core.state, schedule, slot, token, now)) await handOver(s, schedule, slot, token, now);
+  const mine = claim(slot);
+  if (await mine.take(now)) await handOver(s, mine, now);
 }
 
 /** Runs whose request has an outcome now: created (`ok`), or failed with its class. */
@@ -180,7 +179,8 @@ export async function stop(
  * writing so), it is only written down: the record is the proof. Otherwise the delta is planned (a
  * provider read, nothing created) and admitted only while the run is still this replica's.
  */
-async function handOver(s: CutoverState, schedule: SyncSchedule, n: number, token: string, now: number) {
+async function handOver(s: CutoverState, claim: RunClaim, now: number) {
+  const { schedule, n } = claim;
   const approvals = s.core.approvals;
   const id = createHash('sha256').update(`${schedule.team}:${schedule.id}:${n}`).digest('hex').slice(0, 10);
   try {
@@ -188,10 +188,10 @@ async function handOver(s: CutoverState, schedule: SyncSchedule, n: number, toke
     let record = await approvals.find(schedule.team, id);
     if (!record) {
       record = await deltaRecord(s, schedule, n, id, now);
-      if (!(await holdRun(s.core.state, schedule, n, token, s.core.clock.now()))) return;
+      if (!(await claim.hold(s.core.clock.now()))) return;
     }
     if (record.status === 'approved') await approvals.admitApproved(record);
-    await handedOver(s.core.state, schedule, n, id);
+    await claim.handedOver(id);
     await say(s, schedule, `run-${n}-started`, 'cutover.run.started', {
       n,
       approver: `<@${schedule.approvedBy}>`,
@@ -200,7 +200,7 @@ async function handOver(s: CutoverState, schedule: SyncSchedule, n: number, toke
     await approvals.startDue();
   } catch (error) {
     const cls = error instanceof AppError ? (error.localized?.key ?? error.code) : 'error';
-    if (await failRun(s.core.state, schedule, n, token, `failed:${cls}`))
+    if (await claim.fail(`failed:${cls}`))
       await say(s, schedule, `run-${n}-failed`, 'cutover.run.failed', { n, why: code(cls) });
   }
 }

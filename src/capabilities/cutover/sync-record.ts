@@ -37,7 +37,7 @@ const run = z.strictObject({
   /** `ok` created; `failed:<class>` failed or refused before creating. */
   outcome: z.string().max(120).optional(),
   resource: z.string().max(200).optional(),
-  /** Who is handing the run over, until when (its lease, `takeRun`); gone once handed over. */
+  /** Who is handing the run over, until when (its lease, `RunClaim`); gone once handed over. */
   claim: z.strictObject({ holder: z.string().max(160), until: z.number() }).optional(),
 });
 export type SyncRun = z.infer<typeof run>;
@@ -139,84 +139,83 @@ export function lapsesAt(run: SyncRun): number {
   return run.claim?.until ?? run.at + RUN_LEASE_MS;
 }
 
-const isRun = (n: number) => (r: SyncRun) => r.n === n;
-
 /**
- * Takes run `n` for `token` in one compare-and-set on the schedule: a new run (the slot after
- * every run so far, under the maximum) or one in flight whose lease lapsed (its taker died before
- * handing it over). Resolves the schedule as written when this call took it.
+ * One compare-and-set on run `n` of the schedule: `change` gets the schedule and the run (undefined
+ * when not written yet) and returns the run's next form (added when new), or undefined to leave it.
  */
-export async function takeRun(
+async function changeRun(
   kv: AtomicKv,
   schedule: SyncSchedule,
   n: number,
-  token: string,
-  now: number,
+  change: (c: SyncSchedule, run: SyncRun | undefined) => SyncRun | undefined,
 ): Promise<SyncSchedule | undefined> {
-  const claim = { holder: token, until: now + RUN_LEASE_MS };
-  const after = await changeSchedule(kv, schedule.team, schedule.id, (c) => {
-    if (c.status !== 'active') return undefined;
-    const run = c.runs.find(isRun(n));
-    if (!run) {
-      const behind = c.runs.some((r) => r.n >= n);
-      return behind || c.runs.length >= c.max
-        ? undefined
-        : { ...c, runs: [...c.runs, { n, at: now, claim }] };
-    }
-    if (run.approval || run.outcome || lapsesAt(run) > now) return undefined;
-    return { ...c, runs: c.runs.map((r) => (r === run ? { ...r, claim } : r)) };
+  return changeSchedule(kv, schedule.team, schedule.id, (c) => {
+    const run = c.runs.find((r) => r.n === n);
+    const next = change(c, run);
+    if (!next) return undefined;
+    return { ...c, runs: run ? c.runs.map((r) => (r === run ? next : r)) : [...c.runs, next] };
   });
-  return after?.runs.find(isRun(n))?.claim?.holder === token ? after : undefined;
 }
 
 /**
- * Whether `token` still holds run `n` at `now` (schedule active, lease not lapsed, nobody took it
- * over), renewing its lease in the same compare-and-set: asked just before admitting, so a replica
- * that wakes after its lease lapsed does nothing.
+ * One replica's claim on run `n` of a schedule (`token`: `runToken`), each step one compare-and-set
+ * on the schedule. The claim is a lease: a run whose taker died before handing it over is taken
+ * over once it lapses, and a taker that wakes after that does nothing.
  */
-export async function holdRun(
-  kv: AtomicKv,
-  schedule: SyncSchedule,
-  n: number,
-  token: string,
-  now: number,
-): Promise<boolean> {
-  const after = await changeSchedule(kv, schedule.team, schedule.id, (c) => {
-    const run = c.runs.find(isRun(n));
-    const held = run?.claim?.holder === token && run.claim.until > now && !run.approval && !run.outcome;
-    if (c.status !== 'active' || !held) return undefined;
-    const claim = { holder: token, until: now + RUN_LEASE_MS };
-    return { ...c, runs: c.runs.map((r) => (r === run ? { ...r, claim } : r)) };
-  });
-  return after !== undefined;
-}
+export class RunClaim {
+  constructor(
+    readonly kv: AtomicKv,
+    readonly schedule: SyncSchedule,
+    readonly n: number,
+    readonly token: string,
+  ) {}
 
-/** Run `n` handed over as the approved request `approval` (deterministic: any replica writes the same). */
-export async function handedOver(
-  kv: AtomicKv,
-  schedule: SyncSchedule,
-  n: number,
-  approval: string,
-): Promise<void> {
-  await changeSchedule(kv, schedule.team, schedule.id, (c) =>
-    c.runs.some((r) => r.n === n && !r.approval)
-      ? { ...c, runs: c.runs.map((r) => (r.n === n ? { ...r, approval, claim: undefined } : r)) }
-      : undefined,
-  );
-}
+  /**
+   * Takes the run: a new one (the slot after every run so far, under the maximum) or one in flight
+   * whose lease lapsed. Resolves whether this call took it.
+   */
+  async take(now: number): Promise<boolean> {
+    const { n } = this;
+    const claim = { holder: this.token, until: now + RUN_LEASE_MS };
+    const after = await changeRun(this.kv, this.schedule, n, (c, run) => {
+      if (c.status !== 'active') return undefined;
+      if (!run)
+        return c.runs.some((r) => r.n >= n) || c.runs.length >= c.max ? undefined : { n, at: now, claim };
+      return run.approval || run.outcome || lapsesAt(run) > now ? undefined : { ...run, claim };
+    });
+    return after !== undefined;
+  }
 
-/** Run `n` failed before it was handed over, if `token` still holds it; resolves whether it wrote so. */
-export async function failRun(
-  kv: AtomicKv,
-  schedule: SyncSchedule,
-  n: number,
-  token: string,
-  outcome: string,
-): Promise<boolean> {
-  const after = await changeSchedule(kv, schedule.team, schedule.id, (c) => {
-    const run = c.runs.find(isRun(n));
-    if (run?.claim?.holder !== token || run.approval || run.outcome) return undefined;
-    return { ...c, runs: c.runs.map((r) => (r === run ? { ...r, claim: undefined, outcome } : r)) };
-  });
-  return after !== undefined;
+  /**
+   * Whether the run is still this claim's at `now` (schedule active, lease not lapsed, nobody took
+   * it over), renewing the lease in the same compare-and-set: asked just before admitting.
+   */
+  async hold(now: number): Promise<boolean> {
+    const after = await changeRun(this.kv, this.schedule, this.n, (c, run) => {
+      const held = this.#holds(run) && run!.claim!.until > now;
+      return c.status === 'active' && held
+        ? { ...run!, claim: { holder: this.token, until: now + RUN_LEASE_MS } }
+        : undefined;
+    });
+    return after !== undefined;
+  }
+
+  /** Handed over as the approved request `approval` (deterministic: any replica writes the same). */
+  async handedOver(approval: string): Promise<void> {
+    await changeRun(this.kv, this.schedule, this.n, (_, run) =>
+      run && !run.approval ? { ...run, approval, claim: undefined } : undefined,
+    );
+  }
+
+  /** Failed before it was handed over, if still this claim's; resolves whether it wrote so. */
+  async fail(outcome: string): Promise<boolean> {
+    const after = await changeRun(this.kv, this.schedule, this.n, (_, run) =>
+      this.#holds(run) ? { ...run!, claim: undefined, outcome } : undefined,
+    );
+    return after !== undefined;
+  }
+
+  #holds(run: SyncRun | undefined): boolean {
+    return run?.claim?.holder === this.token && !run.approval && !run.outcome;
+  }
 }

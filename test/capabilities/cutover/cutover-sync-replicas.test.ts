@@ -3,11 +3,9 @@ import type { RecordedCall } from '../../../dev/fake-slack/fake-slack.js';
 import type { CutoverState } from '../../../src/capabilities/cutover/state.js';
 import {
   changeSchedule,
-  failRun,
-  holdRun,
   RUN_LEASE_MS,
+  RunClaim,
   readSchedule,
-  takeRun,
 } from '../../../src/capabilities/cutover/sync-record.js';
 import { Interactions, ViewTracker } from '../../harness/interactions.js';
 import { buttons, messageText, omsConnection, TestBot } from '../../harness/test-bot.js';
@@ -242,16 +240,17 @@ describe('keep in sync on two replicas', () => {
     const kv = state();
     const schedule = (await readSchedule(kv, TEAM, id))!;
     const t0 = clock.now();
-    expect(await takeRun(kv, schedule, 1, 'run:a', t0)).toBeDefined();
-    expect(await takeRun(kv, schedule, 1, 'run:b', t0 + RUN_LEASE_MS - 1)).toBeUndefined();
+    const [taker, other] = ['run:a', 'run:b'].map((token) => new RunClaim(kv, schedule, 1, token));
+    expect(await taker!.take(t0)).toBe(true);
+    expect(await other!.take(t0 + RUN_LEASE_MS - 1)).toBe(false);
     // Held, it renews its lease as it admits.
-    expect(await holdRun(kv, schedule, 1, 'run:a', t0 + 60_000)).toBe(true);
-    expect(await takeRun(kv, schedule, 1, 'run:b', t0 + RUN_LEASE_MS)).toBeUndefined();
+    expect(await taker!.hold(t0 + 60_000)).toBe(true);
+    expect(await other!.take(t0 + RUN_LEASE_MS)).toBe(false);
     const lapsed = t0 + 60_000 + RUN_LEASE_MS;
-    expect(await takeRun(kv, schedule, 1, 'run:b', lapsed)).toBeDefined();
-    expect(await holdRun(kv, schedule, 1, 'run:a', lapsed + 1)).toBe(false);
-    expect(await failRun(kv, schedule, 1, 'run:a', 'failed:late')).toBe(false);
-    expect(await holdRun(kv, schedule, 1, 'run:b', lapsed + 1)).toBe(true);
+    expect(await other!.take(lapsed)).toBe(true);
+    expect(await taker!.hold(lapsed + 1)).toBe(false);
+    expect(await taker!.fail('failed:late')).toBe(false);
+    expect(await other!.hold(lapsed + 1)).toBe(true);
     const runs = (await readSchedule(kv, TEAM, id))!.runs;
     expect(runs).toEqual([{ n: 1, at: t0, claim: { holder: 'run:b', until: lapsed + 1 + RUN_LEASE_MS } }]);
     await b.ask(`keep-sync stop ${task.id}`, { userId: REQUESTER, channelId: CHANNEL });
