@@ -174,7 +174,7 @@ export async function stop(
 }
 
 /**
- * Hands run `n` (taken by `token`) to the approvals' scheduled start as an approved request whose
+ * Hands the claimed run to the approvals' scheduled start as an approved request whose
  * id is the run's own, so every replica names it alike. Admitted already (its taker died before
  * writing so), it is only written down: the record is the proof. Otherwise the delta is planned (a
  * provider read, nothing created) and admitted only while the run is still this replica's.
