@@ -102,15 +102,27 @@ export function checkedStart(startAt: string | undefined, now: number): string |
 }
 
 /**
- * A request approved elsewhere (a plan, approved as a whole): saved approved with its start time
- * and scheduled, so the scheduled start (`startDue`) creates it once across replicas, as any other.
+ * A request approved elsewhere (a plan, a keep-in-sync run): saved approved with its start time and
+ * scheduled, so the scheduled start (`startDue`) creates it once across replicas, as any other.
+ * Admitted again under the same id (a replica took over a run whose taker died after admitting it),
+ * the record as it stands is kept, never saved over (a copy over a created one would lose what it
+ * created), and scheduled again while it still waits for its start.
  */
 export async function admitApproved(
-  records: { save(r: ApprovalRecord): Promise<ApprovalRecord>; schedule(r: ApprovalRecord): Promise<void> },
+  records: {
+    get(team: string, id: string): Promise<ApprovalRecord | undefined>;
+    save(r: ApprovalRecord): Promise<ApprovalRecord>;
+    schedule(r: ApprovalRecord): Promise<void>;
+  },
   record: ApprovalRecord,
 ): Promise<ApprovalRecord> {
   if (record.status !== 'approved' || !record.startAt || !record.decidedBy)
     throw new Error('only an approved request with a start time is admitted');
+  const existing = await records.get(record.team, record.id);
+  if (existing) {
+    if (awaitingStart(existing)) await records.schedule(existing);
+    return existing;
+  }
   const saved = await records.save(record);
   await records.schedule(saved);
   return saved;

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { AppError } from '../../errors.js';
 import type { NextRun } from '../../providers/types.js';
 import { code } from '../../slack/blocks/mrkdwn.js';
@@ -13,9 +13,12 @@ import {
   CUTOVER,
   changeSchedule,
   dueAt,
+  inFlight,
+  lapsesAt,
+  RunClaim,
   readSchedule,
   resourceKey,
-  runClaimKey,
+  runToken,
   SAME_CLASS_STOP,
   type StopReason,
   type SyncSchedule,
@@ -28,9 +31,10 @@ const KEEP_MS = 24 * HOUR;
 /**
  * The keep-in-sync job, on every replica before each cycle: for each approved schedule, settles
  * what its started runs came to, stops it (end date, maximum, two same-class failures) once, and
- * starts the run that is due. A run is claimed by one compare-and-set on `schedule id + run
- * number` and handed to the approvals' scheduled start as an approved request (the approver's
- * standing approval), which checks windows, freezes and quotas and creates it once.
+ * starts the run that is due. A run is taken by one compare-and-set on the schedule, for a lease
+ * (`RunClaim`), and handed to the approvals' scheduled start as an approved request (the
+ * approver's standing approval), which checks windows, freezes and quotas and creates it once; a
+ * run whose taker died before handing it over is taken over once its lease lapses.
  */
 export async function syncPass(s: CutoverState, now: number): Promise<void> {
   for (const member of await s.core.state.setMembers(ACTIVE_SET)) {
@@ -65,18 +69,23 @@ async function passOne(s: CutoverState, team: string, id: string, now: number): 
     await stop(s, schedule, 'end', now);
     return;
   }
+  const claim = (n: number) =>
+    new RunClaim(s.core.state, schedule, n, runToken(s.core.watcher.options.holder));
+  // A run taken and not handed over: its taker's while its lease lasts, then taken over (the taker died).
+  const held = inFlight(schedule);
+  if (held) {
+    const mine = claim(held.n);
+    if (lapsesAt(held) <= now && (await mine.take(now))) await handOver(s, mine, now);
+    return;
+  }
   if (schedule.runs.length >= schedule.max) return;
   // The latest slot due (a bot away for several cadences runs once on return, not once per slot missed).
   const every = schedule.everyH * HOUR;
   const slot = Math.floor((now - (schedule.approvedAt ?? now)) / every);
   const last = schedule.runs.at(-1)?.n ?? 0;
   if (slot < 1 || slot <= last || dueAt(schedule, slot) > schedule.until) return;
-  const token = `run:${s.core.watcher.options.holder}:${randomBytes(4).toString('hex')}`;
-  const claimed = await s.core.state.update(runClaimKey(team, id, slot), (cur) =>
-    cur === undefined ? token : SKIP,
-  );
-  if (claimed !== token) return;
-  await startRun(s, schedule, slot, now);
+  const mine = claim(slot);
+  if (await mine.take(now)) await handOver(s, mine, now);
 }
 
 /** Runs whose request has an outcome now: created (`ok`), or failed with its class. */
@@ -164,49 +173,25 @@ export async function stop(
   return true;
 }
 
-/** The run's delta: planned from the last run that created one, admitted approved, started at once. */
-async function startRun(s: CutoverState, schedule: SyncSchedule, n: number, now: number): Promise<void> {
-  const added = await changeSchedule(s.core.state, schedule.team, schedule.id, (c) =>
-    c.runs.some((r) => r.n === n) ? undefined : { ...c, runs: [...c.runs, { n, at: now }] },
-  );
-  if (!added) return;
+/**
+ * Hands the claimed run to the approvals' scheduled start as an approved request whose
+ * id is the run's own, so every replica names it alike. Admitted already (its taker died before
+ * writing so), it is only written down: the record is the proof. Otherwise the delta is planned (a
+ * provider read, nothing created) and admitted only while the run is still this replica's.
+ */
+async function handOver(s: CutoverState, claim: RunClaim, now: number) {
+  const { schedule, n } = claim;
   const approvals = s.core.approvals;
   const id = createHash('sha256').update(`${schedule.team}:${schedule.id}:${n}`).digest('hex').slice(0, 10);
   try {
     if (!approvals) throw new Error('no approvals');
-    const connection = s.core.connections.get(schedule.team, schedule.connection);
-    const provider = s.core.connections.provider(connection, 'background');
-    if (!provider.nextRun) throw new Error('no delta run');
-    const name = `${schedule.name} · sync ${n}`.slice(0, 255);
-    const { follows, next } = await planDelta(schedule, (id) => provider.nextRun!(schedule.kind, id, name));
-    const record: ApprovalRecord = {
-      id,
-      team: schedule.team,
-      requester: schedule.requester,
-      channel: schedule.channel,
-      connection: schedule.connection,
-      provider: schedule.provider as ApprovalRecord['provider'],
-      kind: next.kind,
-      request: next.request,
-      status: 'approved',
-      createdAt: new Date(now).toISOString(),
-      expiresAt: new Date(now + KEEP_MS).toISOString(),
-      decidedBy: schedule.approvedBy!,
-      decidedAt: new Date(schedule.approvedAt ?? now).toISOString(),
-      startAt: new Date(now).toISOString(),
-      rerun: {
-        mode: next.mode,
-        n,
-        of: { kind: schedule.kind, id: follows, name: schedule.name },
-        root: `${schedule.connection}:${schedule.kind}:${schedule.resourceId}`,
-        ...(next.since !== undefined ? { since: next.since } : {}),
-      },
-    };
-    await approvals.admitApproved(record);
-    await changeSchedule(s.core.state, schedule.team, schedule.id, (c) => ({
-      ...c,
-      runs: c.runs.map((r) => (r.n === n ? { ...r, approval: id } : r)),
-    }));
+    let record = await approvals.find(schedule.team, id);
+    if (!record) {
+      record = await deltaRecord(s, schedule, n, id, now);
+      if (!(await claim.hold(s.core.clock.now()))) return;
+    }
+    if (record.status === 'approved') await approvals.admitApproved(record);
+    await claim.handedOver(id);
     await say(s, schedule, `run-${n}-started`, 'cutover.run.started', {
       n,
       approver: `<@${schedule.approvedBy}>`,
@@ -215,12 +200,47 @@ async function startRun(s: CutoverState, schedule: SyncSchedule, n: number, now:
     await approvals.startDue();
   } catch (error) {
     const cls = error instanceof AppError ? (error.localized?.key ?? error.code) : 'error';
-    await changeSchedule(s.core.state, schedule.team, schedule.id, (c) => ({
-      ...c,
-      runs: c.runs.map((r) => (r.n === n && !r.outcome ? { ...r, outcome: `failed:${cls}` } : r)),
-    }));
-    await say(s, schedule, `run-${n}-failed`, 'cutover.run.failed', { n, why: code(cls) });
+    if (await claim.fail(`failed:${cls}`))
+      await say(s, schedule, `run-${n}-failed`, 'cutover.run.failed', { n, why: code(cls) });
   }
+}
+
+/** Run `n`'s delta as an approved request: planned from the last run that created one. */
+async function deltaRecord(
+  s: CutoverState,
+  schedule: SyncSchedule,
+  n: number,
+  id: string,
+  now: number,
+): Promise<ApprovalRecord> {
+  const connection = s.core.connections.get(schedule.team, schedule.connection);
+  const provider = s.core.connections.provider(connection, 'background');
+  if (!provider.nextRun) throw new Error('no delta run');
+  const name = `${schedule.name} · sync ${n}`.slice(0, 255);
+  const { follows, next } = await planDelta(schedule, (id) => provider.nextRun!(schedule.kind, id, name));
+  return {
+    id,
+    team: schedule.team,
+    requester: schedule.requester,
+    channel: schedule.channel,
+    connection: schedule.connection,
+    provider: schedule.provider as ApprovalRecord['provider'],
+    kind: next.kind,
+    request: next.request,
+    status: 'approved',
+    createdAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + KEEP_MS).toISOString(),
+    decidedBy: schedule.approvedBy!,
+    decidedAt: new Date(schedule.approvedAt ?? now).toISOString(),
+    startAt: new Date(now).toISOString(),
+    rerun: {
+      mode: next.mode,
+      n,
+      of: { kind: schedule.kind, id: follows, name: schedule.name },
+      root: `${schedule.connection}:${schedule.kind}:${schedule.resourceId}`,
+      ...(next.since !== undefined ? { since: next.since } : {}),
+    },
+  };
 }
 
 /** Writes the card's fact (the keep-in-sync and its convergence) when it changed since this replica wrote it. */

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../../dev/fake-slack/fake-slack.js';
 import { approvalsOf } from '../../../src/capabilities/approvals/approvals-state.js';
 import {
+  admitApproved,
   claimStart,
   STALE_START_MS,
   startToken,
@@ -316,6 +318,44 @@ describe('a start or a cancel whose replica died between winning it and saving',
     expect(cancelled.cancelledBy).toBe(OPERATOR);
     expect(tasksSince(before)).toBe(0);
     expect(messageText(lastEdit(posted.ts)!.body)).toContain('Start cancelled by <@U0STOPER1>');
+  });
+
+  // Issue 76: a replica taking over a keep-in-sync run admits its request again under the same id.
+  it('a request admitted again under its id after it was created: kept as it is, created once', async () => {
+    at('2026-11-09T12:00:00Z');
+    const admitted: ApprovalRecord = {
+      id: createHash('sha256').update(`admitted:${suffix}`).digest('hex').slice(0, 10),
+      team: TEAM,
+      requester: OPERATOR,
+      channel: CHANNEL,
+      connection: CONNECTION,
+      provider: 'huawei-oms',
+      kind: 'task',
+      request: { ...REQUEST, description: 'admitted twice' },
+      status: 'approved',
+      createdAt: '2026-11-09T12:00:00.000Z',
+      expiresAt: '2026-11-10T12:00:00.000Z',
+      decidedBy: APPROVER,
+      decidedAt: '2026-11-09T12:00:00.000Z',
+      startAt: '2026-11-09T12:00:00.000Z',
+    };
+    const before = a.oms.tasks.size;
+    await admitApproved(approvalsOf(a.bot.deps).records, admitted);
+    await together();
+    const created = await record(admitted.id);
+    expect(created.resourceId).toBeDefined();
+    expect(tasksSince(before)).toBe(1);
+    // Admitted again on the other replica, later: the created record stands, nothing is started again.
+    at('2026-11-09T12:05:00Z');
+    const again = await admitApproved(approvalsOf(b.bot.deps).records, {
+      ...admitted,
+      createdAt: '2026-11-09T12:05:00.000Z',
+    });
+    expect(again.resourceId).toBe(created.resourceId);
+    at(new Date(Date.parse('2026-11-09T12:05:00Z') + STALE_START_MS + 60_000).toISOString());
+    await together(3);
+    expect(await record(admitted.id)).toEqual(created);
+    expect(tasksSince(before)).toBe(1);
   });
 });
 

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import type { Server } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RUN_LEASE_MS } from '../../../src/capabilities/cutover/sync-record.js';
 import { compileBot } from '../../harness/compiled-bot.js';
 import { killingRedisProxy } from '../../harness/kill-proxy.js';
 import {
@@ -20,10 +21,11 @@ import { dropRedisKeys, replicaRedisUrl } from '../../security/replica-redis.js'
 // end date) is asked and approved on a bot that runs no cycle; two replicas of the compiled bot
 // (child processes, each through its own Redis proxy, on a clock the test moves) share its Redis,
 // fake Slack and OMS simulator and run the schedule. At runs 3 and 10 both are killed (SIGKILL)
-// the moment the simulator sees the run's `POST /tasks`; at run 6 the one that claims it is killed
-// as Redis answers its claim, the other cycling on. New replicas take over each time. Each run is
-// created once (counted at the simulator by run number), run 6 never (a claim is at most once:
-// a run whose claimer died is lost, not run twice), none after the end date.
+// the moment the simulator sees the run's `POST /tasks`; at run 6 the one that takes it is killed
+// as Redis answers its claim (its clock alone moved to run 6, so it is the taker), the other cycling
+// on. New replicas take over each time. Run 6 is left alone while its claim's lease lasts, then
+// taken over by a living replica. Each run is created exactly once (counted at the simulator by run
+// number), none after the end date.
 const FIXTURE = path.join(import.meta.dirname, '..', '..', 'watcher', 'fixtures', 'replica.mjs');
 const storeUrl = replicaRedisUrl();
 const suffix = `s${Date.now().toString(36).slice(-6)}`;
@@ -112,11 +114,16 @@ const redisProxy = () => killingRedisProxy(storeUrl, proxies);
 
 const alive = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
 
+/** Moves the clock of one replica only (it sees a run due before the others). */
+function advanceOne(c: ChildProcess, ms: number): void {
+  c.stdin?.write(`advance ${ms}\n`);
+}
+
 /** Moves the clock of the test's bot and of every living replica by `ms`. */
 function advance(ms: number): void {
   movedMs += ms;
   clock.advance(ms);
-  for (const c of children) if (alive(c)) c.stdin?.write(`advance ${ms}\n`);
+  for (const c of children) if (alive(c)) advanceOne(c, ms);
 }
 
 /** The simulator's tasks created per keep-in-sync run number of `name`. */
@@ -146,6 +153,42 @@ async function approveSync(text: string) {
     await t.click(approve.action_id, approve.value, { userId: APPROVER, channelId: CHANNEL })
   ).answer();
   expect(messageText(ok)).toContain('Approved by');
+}
+
+/**
+ * Run `n` with its taker killed as Redis answers its claim: only the first replica's clock reaches
+ * run n, so it takes it; once it is dead the others catch up and a new replica starts. Within the
+ * claim's lease nobody takes the run; once it lapsed, a living replica takes it over and creates it.
+ */
+async function takenOver(pair: Replica[], n: number): Promise<Replica[]> {
+  const [taker] = pair;
+  // The claim's compare-and-set writes run n into the schedule with its taker.
+  const marker = new RegExp(`"n":${n},"at":\\d+,"claim":\\{"holder":"run:`);
+  let claimKilled = false;
+  killers.get(taker!)!.killAt(marker, taker!, () => {
+    claimKilled = true;
+  });
+  advanceOne(taker!, HOUR);
+  await until(() => claimKilled && !alive(taker!), {
+    what: `the replica that took run ${n} killed at its claim`,
+    timeoutMs: 20_000,
+  });
+  advance(HOUR);
+  const next = [...pair.filter(alive), await replica()];
+  for (const r of next) expect(await r.ready).toBe(true);
+  // The new replica has read the schedule (the other has been cycling all along): the claim holds.
+  const schedule = /cutover:sync:[^:\r]+:[a-f0-9]{10}\r\n/;
+  await until(() => killers.get(next.at(-1)!)?.named(schedule) ?? false, {
+    what: `the new replica read the schedule of run ${n}`,
+    timeoutMs: 20_000,
+  });
+  expect(createdPerRun('sync-kill').has(n)).toBe(false);
+  advance(RUN_LEASE_MS + 60_000);
+  await until(() => createdPerRun('sync-kill').has(n), {
+    what: `run ${n} taken over and created (${JSON.stringify([...createdPerRun('sync-kill')])})`,
+    timeoutMs: 20_000,
+  });
+  return next;
 }
 
 describe('keep in sync across a kill -9 of its replicas', () => {
@@ -182,34 +225,11 @@ describe('keep in sync across a kill -9 of its replicas', () => {
       for (const r of pair) expect(await r.ready).toBe(true);
       for (let n = 1; n <= RUNS; n++) {
         if (KILL_AT.has(n)) armed = n;
-        let claimKilled = false;
         if (n === CLAIM_KILL) {
-          // The claim's compare-and-set carries the key of run n and the claimer's token.
-          const marker = new RegExp(`cutover:sync-run:[^\\r]*:${n}\\r\\n[\\s\\S]{0,60}run:[^\\r]+\\r\\n`);
-          for (const [child, proxy] of killers)
-            proxy.killAt(marker, child, () => {
-              claimKilled = true;
-              for (const other of killers.values()) other.disarm();
-            });
-        }
-        advance(HOUR);
-        if (n === CLAIM_KILL) {
-          await until(() => claimKilled && pair.some((r) => !alive(r)), {
-            what: `a replica killed at run ${n}’s claim`,
-            timeoutMs: 20_000,
-          });
-          pair = [...pair.filter(alive), await replica()];
-          for (const r of pair) expect(await r.ready).toBe(true);
-          // Both living replicas have read run n's claim (each would have started it without it),
-          // or one started it anyway (what the assertions below refuse).
-          const key = new RegExp(`cutover:sync-run:[^\\r]*:${n}\\r\\n`);
-          const tried = () => pair.every((r) => killers.get(r)?.named(key));
-          await until(() => tried() || createdPerRun('sync-kill').has(n), {
-            what: `the living replicas tried run ${n}`,
-            timeoutMs: 20_000,
-          });
+          pair = await takenOver(pair, n);
           continue;
         }
+        advance(HOUR);
         await until(() => createdPerRun('sync-kill').has(n), {
           what: `run ${n} created (${JSON.stringify([...createdPerRun('sync-kill')])})`,
           timeoutMs: 20_000,
@@ -236,7 +256,7 @@ describe('keep in sync across a kill -9 of its replicas', () => {
     }
     expect(killed).toEqual([...KILL_AT]);
     const per = createdPerRun('sync-kill');
-    const due = Array.from({ length: RUNS }, (_, i) => i + 1).filter((n) => n !== CLAIM_KILL);
+    const due = Array.from({ length: RUNS }, (_, i) => i + 1);
     expect(
       [...per.keys()].sort((a, b) => a - b),
       JSON.stringify([...per]),

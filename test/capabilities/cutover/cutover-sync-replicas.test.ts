@@ -1,14 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../../dev/fake-slack/fake-slack.js';
 import type { CutoverState } from '../../../src/capabilities/cutover/state.js';
+import {
+  changeSchedule,
+  RUN_LEASE_MS,
+  RunClaim,
+  readSchedule,
+} from '../../../src/capabilities/cutover/sync-record.js';
 import { Interactions, ViewTracker } from '../../harness/interactions.js';
 import { buttons, messageText, omsConnection, TestBot } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { dropRedisKeys, replicaRedisUrl } from '../../security/replica-redis.js';
 
-// Issue 76, keep in sync: one approval stands for every delta run; each run is claimed once across
-// replicas (schedule id + run number), goes through the approvals' scheduled start, and the
-// schedule stops by itself (end date, two same-class failures), said once in the run's thread.
+// Issue 76, keep in sync: one approval stands for every delta run; each run is taken once across
+// replicas (for a lease: one whose taker died is taken over), goes through the approvals' scheduled
+// start, and the schedule stops by itself (end date, two same-class failures), said once in the run's thread.
 // Two bots on one Redis database and one clock, the second pointed at the first's fake Slack and
 // OMS simulator, tick their schedulers together through 30 simulated days.
 const storeUrl = replicaRedisUrl();
@@ -22,6 +28,7 @@ const DAY = 24 * HOUR;
 const clock = new TestClock();
 const a = new TestBot();
 const b = new TestBot();
+const state = () => (a.bot.deps.capabilities.stateOf('cutover') as CutoverState).core.state;
 
 beforeAll(async () => {
   await dropRedisKeys(storeUrl, 'cutover');
@@ -201,26 +208,53 @@ describe('keep in sync on two replicas', () => {
     expect(messageText(stops[0]!.body)).toContain('two runs in a row failed the same way');
   });
 
-  it('does not run again a run that a replica claimed and stopped before starting', async () => {
+  it('takes over a run whose replica died before handing it over, once its lease lapsed: created once', async () => {
     const task = await succeededTask('keep-c');
     const { id } = await askAndApprove(
       `keep-sync ${task.id} every 4h until ${new Date(clock.now() + 3 * DAY).toISOString()} max 2`,
     );
-    // Replica a took run 1 and died before it recorded or started it: the claim stays.
-    const state = (a.bot.deps.capabilities.stateOf('cutover') as CutoverState).core.state;
-    await state.update(`cutover:sync-run:${TEAM}:${id}:1`, () => 'run:gone-replica:00000000');
     clock.advance(4 * HOUR);
+    // A replica took run 1 and died before its request was admitted: the run is written, nothing else.
+    await changeSchedule(state(), TEAM, id, (c) => ({ ...c, runs: [{ n: 1, at: clock.now() }] }));
     await tickBoth(3);
+    // Its taker might still be handing it over: within the lease, nobody else touches it.
     expect(syncTasks('keep-c')).toEqual([]);
+    clock.advance(RUN_LEASE_MS);
+    await tickBoth(3);
+    expect(syncTasks('keep-c')).toEqual(['keep-c · sync 1']);
+    expect(said(task.id, /-run-1-started$/)).toHaveLength(1);
     clock.advance(4 * HOUR);
     await tickBoth(3);
-    expect(syncTasks('keep-c')).toEqual(['keep-c · sync 2']);
+    expect(syncTasks('keep-c')).toEqual(['keep-c · sync 1', 'keep-c · sync 2']);
     clock.advance(4 * HOUR);
     await tickBoth(3);
-    // Its maximum of two runs made (one lost to the replica that died): stopped, said once.
+    // Its maximum of two runs made, each once: stopped, said once.
     const stops = said(task.id, /-stop$/);
     expect(stops).toHaveLength(1);
     expect(messageText(stops[0]!.body)).toContain('maximum of 2 runs');
+  });
+
+  it('a taker that wakes after its lease lapsed does nothing: the run is the one who took it over', async () => {
+    const task = await succeededTask('keep-h');
+    const { id } = await askAndApprove(`keep-sync ${task.id} every 4h until +2d`);
+    const kv = state();
+    const schedule = (await readSchedule(kv, TEAM, id))!;
+    const t0 = clock.now();
+    const [taker, other] = ['run:a', 'run:b'].map((token) => new RunClaim(kv, schedule, 1, token));
+    expect(await taker!.take(t0)).toBe(true);
+    expect(await other!.take(t0 + RUN_LEASE_MS - 1)).toBe(false);
+    // Held, it renews its lease as it admits.
+    expect(await taker!.hold(t0 + 60_000)).toBe(true);
+    expect(await other!.take(t0 + RUN_LEASE_MS)).toBe(false);
+    const lapsed = t0 + 60_000 + RUN_LEASE_MS;
+    expect(await other!.take(lapsed)).toBe(true);
+    expect(await taker!.hold(lapsed + 1)).toBe(false);
+    expect(await taker!.fail('failed:late')).toBe(false);
+    expect(await other!.hold(lapsed + 1)).toBe(true);
+    const runs = (await readSchedule(kv, TEAM, id))!.runs;
+    expect(runs).toEqual([{ n: 1, at: t0, claim: { holder: 'run:b', until: lapsed + 1 + RUN_LEASE_MS } }]);
+    await b.ask(`keep-sync stop ${task.id}`, { userId: REQUESTER, channelId: CHANNEL });
+    expect(syncTasks('keep-h')).toEqual([]);
   });
 
   it('asks from "Keep in sync…" under the verification post, through its form', async () => {
