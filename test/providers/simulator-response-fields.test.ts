@@ -16,6 +16,7 @@ import {
   SEED_VERSIONS,
 } from '../fixtures/oms-seed-responses.js';
 import { crossCheckSkippedWithout, OMS_SEED, seedText } from '../helpers/seeds.js';
+import { omsPasswordToken } from './simulator-rig.js';
 
 /**
  * Issue #51, item 11: checked with Huawei's own OMS SDK, the simulator's ShowSyncTask answered
@@ -133,19 +134,7 @@ describe('every answer of the OMS simulator carries only fields its seed table l
   let token = '';
   beforeAll(async () => {
     await sim.start();
-    const res = await fetch(`${sim.url}/v3/auth/tokens`, {
-      method: 'POST',
-      body: JSON.stringify({
-        auth: {
-          identity: {
-            methods: ['password'],
-            password: { user: { name: 'ops', password: 'ops-password-123', domain: { name: 'acme' } } },
-          },
-          scope: { project: { id: 'p1' } },
-        },
-      }),
-    });
-    token = res.headers.get('x-subject-token') ?? '';
+    token = await omsPasswordToken(sim.url, 'p1');
   });
   afterAll(() => sim.stop());
 
@@ -169,6 +158,8 @@ describe('every answer of the OMS simulator carries only fields its seed table l
     bucket: 'dst-bucket',
     region: 'cn-north-4',
   };
+  /** The keys a start or retry body carries (5.2.5, 5.3.8, 5.4.6, 5.4.7), and a sync task's create. */
+  const startKeys = { src_ak: keys.ak, src_sk: keys.sk, dst_ak: dst.ak, dst_sk: dst.sk };
   const cdn = { protocol: 'https', domain: 'cdn.aliyuncs.com', authentication_type: 'NONE' };
   const bandwidth = { bandwidth_policy: [{ start: '00:00', end: '06:00', max_bandwidth: 50_000_000 }] };
   const now = () => String(sim.clock.now());
@@ -204,12 +195,7 @@ describe('every answer of the OMS simulator carries only fields its seed table l
     await answer('5.2.4', 'POST', `{p}/tasks/${id}/stop`);
     sim.clock.advance(5_000);
     await answer('5.2.2', 'GET', `{p}/tasks/${id}`);
-    await answer('5.2.5', 'POST', `{p}/tasks/${id}/start`, {
-      src_ak: keys.ak,
-      src_sk: keys.sk,
-      dst_ak: dst.ak,
-      dst_sk: dst.sk,
-    });
+    await answer('5.2.5', 'POST', `{p}/tasks/${id}/start`, startKeys);
     sim.clock.advance(5_000);
     await answer('5.2.4', 'POST', `{p}/tasks/${id}/stop`);
     sim.clock.advance(5_000);
@@ -221,10 +207,7 @@ describe('every answer of the OMS simulator carries only fields its seed table l
       src_cloud_type: 'Aliyun',
       src_region: 'cn-beijing',
       src_bucket: 'api-auto-test1',
-      src_ak: keys.ak,
-      src_sk: keys.sk,
-      dst_ak: dst.ak,
-      dst_sk: dst.sk,
+      ...startKeys,
       dst_region: 'cn-north-4',
       dst_bucket: 'dst-bucket',
       source_cdn: { ...cdn, authentication_type: 'NONE' },
@@ -247,12 +230,7 @@ describe('every answer of the OMS simulator carries only fields its seed table l
       `{p}/sync-tasks/${id}/statistics?data_type=REQUEST&start_time=${from}&end_time=${now()}`,
     );
     await answer('5.3.7', 'POST', `{p}/sync-tasks/${id}/stop`);
-    await answer('5.3.8', 'POST', `{p}/sync-tasks/${id}/start`, {
-      src_ak: keys.ak,
-      src_sk: keys.sk,
-      dst_ak: dst.ak,
-      dst_sk: dst.sk,
-    });
+    await answer('5.3.8', 'POST', `{p}/sync-tasks/${id}/start`, startKeys);
     await answer('5.3.7', 'POST', `{p}/sync-tasks/${id}/stop`);
     await answer('5.3.6', 'DELETE', `{p}/sync-tasks/${id}`);
     // The seeded ones too, as `addSyncTask` and the documented examples make them.
@@ -284,22 +262,12 @@ describe('every answer of the OMS simulator carries only fields its seed table l
     await answer('5.4.5', 'PUT', `{p}/taskgroups/${id}/stop`);
     sim.clock.advance(5_000);
     await answer('5.4.3', 'GET', `{p}/taskgroups/${id}`);
-    await answer('5.4.6', 'PUT', `{p}/taskgroups/${id}/start`, {
-      src_ak: keys.ak,
-      src_sk: keys.sk,
-      dst_ak: dst.ak,
-      dst_sk: dst.sk,
-    });
+    await answer('5.4.6', 'PUT', `{p}/taskgroups/${id}/start`, startKeys);
     sim.clock.advance(1_500);
     await answer('5.4.3', 'GET', `{p}/taskgroups/${id}`);
     // Only an ended group can be deleted (5.4.4); a failed one restarts (5.4.7).
     const failed = sim.addTaskGroup({ status: 5 });
-    await answer('5.4.7', 'PUT', `{p}/taskgroups/${failed.id}/retry`, {
-      src_ak: keys.ak,
-      src_sk: keys.sk,
-      dst_ak: dst.ak,
-      dst_sk: dst.sk,
-    });
+    await answer('5.4.7', 'PUT', `{p}/taskgroups/${failed.id}/retry`, startKeys);
     await answer('5.4.4', 'DELETE', `{p}/taskgroups/${sim.addTaskGroup({ status: 6 }).id}`);
   });
 
