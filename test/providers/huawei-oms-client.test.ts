@@ -6,7 +6,7 @@ import { OmsClient } from '../../src/providers/huawei-oms/client.js';
 import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 import { failure as rejection } from '../helpers/provider-failure.js';
-import { useSimulator } from './simulator-rig.js';
+import { omsSimConnection, useSimulator } from './simulator-rig.js';
 
 const PROJECT = '0215ef11e49d4743be23dd97a156aaaa';
 const AK = 'HWSIMACCESSKEY000001';
@@ -25,18 +25,18 @@ const pools = useSimulator(sim, {
 const { logger, lines } = captureLogger();
 
 function connection(overrides: Partial<Connection> = {}): Connection {
-  return {
-    name: 'hw',
-    provider: 'huawei-oms',
-    endpoint: sim.url,
-    projectId: PROJECT,
-    auth: { type: 'aksk', accessKey: AK, secretKey: SK },
-    storage: {
-      source: { name: 'src', accessKey: 'SRCAK000000', secretKey: 'src-secret-000000' },
-      destination: { name: 'dst', accessKey: 'DSTAK000000', secretKey: 'dst-secret-000000' },
+  return omsSimConnection(
+    sim,
+    PROJECT,
+    { type: 'aksk', accessKey: AK, secretKey: SK },
+    {
+      storage: {
+        source: { name: 'src', accessKey: 'SRCAK000000', secretKey: 'src-secret-000000' },
+        destination: { name: 'dst', accessKey: 'DSTAK000000', secretKey: 'dst-secret-000000' },
+      },
+      ...overrides,
     },
-    ...overrides,
-  };
+  );
 }
 
 /** The user the simulator knows, signing in at its IAM endpoint. */

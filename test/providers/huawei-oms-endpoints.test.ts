@@ -4,7 +4,7 @@ import type { Connection } from '../../src/connections/connection.js';
 import { ProviderError } from '../../src/errors.js';
 import { OmsClient } from '../../src/providers/huawei-oms/client.js';
 import { captureLogger } from '../helpers/capture-logger.js';
-import { OMS_SECOND_TIMINGS, omsPasswordToken, useSimulator } from './simulator-rig.js';
+import { OMS_SECOND_TIMINGS, omsPasswordToken, omsSimConnection, useSimulator } from './simulator-rig.js';
 
 // Every one of the 33 operations of seed 002 §5 against the simulator over loopback: one success and at
 // least one documented error each (status and OMS code from §6.2).
@@ -33,14 +33,7 @@ const pools = useSimulator(sim, {
 const { logger } = captureLogger('fatal');
 
 function connection(accessKey = AK, secretKey = SK, projectId = PROJECT): Connection {
-  return {
-    name: 'hw',
-    provider: 'huawei-oms',
-    endpoint: sim.url,
-    projectId,
-    auth: { type: 'aksk', accessKey, secretKey },
-    storage: {},
-  };
+  return omsSimConnection(sim, projectId, { type: 'aksk', accessKey, secretKey });
 }
 
 /** Signed with the simulator's clock, so tests may move it by hours. */

@@ -4,7 +4,7 @@ import type { Connection } from '../../src/connections/connection.js';
 import { InvalidInputError, ProviderError } from '../../src/errors.js';
 import { createHuaweiOmsProvider, HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
 import { captureLogger } from '../helpers/capture-logger.js';
-import { OMS_SECOND_TIMINGS, useSimulator } from './simulator-rig.js';
+import { OMS_SECOND_TIMINGS, omsSimConnection, useSimulator } from './simulator-rig.js';
 
 // HuaweiOmsProvider over the simulator: the three kinds through the common interface, the create-modal
 // queries, and the promise that no key ever reaches a log line.
@@ -33,18 +33,18 @@ const pools = useSimulator(sim, {
 const { logger, lines } = captureLogger('debug');
 
 function connection(overrides: Partial<Connection> = {}): Connection {
-  return {
-    name: 'hw',
-    provider: 'huawei-oms',
-    endpoint: sim.url,
-    projectId: PROJECT,
-    auth: { type: 'aksk', accessKey: AK, secretKey: SK },
-    storage: {
-      source: { name: 'src', accessKey: SRC_AK, secretKey: SRC_SK, securityToken: SRC_TOKEN },
-      destination: { name: 'dst', accessKey: DST_AK, secretKey: DST_SK },
+  return omsSimConnection(
+    sim,
+    PROJECT,
+    { type: 'aksk', accessKey: AK, secretKey: SK },
+    {
+      storage: {
+        source: { name: 'src', accessKey: SRC_AK, secretKey: SRC_SK, securityToken: SRC_TOKEN },
+        destination: { name: 'dst', accessKey: DST_AK, secretKey: DST_SK },
+      },
+      ...overrides,
     },
-    ...overrides,
-  };
+  );
 }
 
 const provider = (overrides: Partial<Connection> = {}) =>

@@ -5,7 +5,7 @@ import type { OutgoingRequest } from '../../src/providers/http/http-client.js';
 import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
 import { formatSdkDate, signHuaweiRequest } from '../../src/providers/huawei-oms/signer.js';
 import { captureLogger } from '../helpers/capture-logger.js';
-import { useSimulator } from './simulator-rig.js';
+import { omsSimConnection, useSimulator } from './simulator-rig.js';
 
 // Issue 37, item 1. Seed 002 Table 3-3: "X-Project-ID: Subproject ID. [...] The X-Project-ID field is
 // mandatory in the request header for accessing resources in a sub-project through AK/SK-based
@@ -26,20 +26,14 @@ const pools = useSimulator(sim, { freeze: 'once' });
 const { logger } = captureLogger('fatal');
 
 function provider(auth: Connection['auth']): HuaweiOmsProvider {
-  return new HuaweiOmsProvider(
-    {
-      name: 'hw-sub',
-      provider: 'huawei-oms',
-      endpoint: sim.url,
-      projectId: SUB_PROJECT,
-      auth,
-      storage: {
-        source: { name: 'src', accessKey: 'SRCAK000000', secretKey: 'src-secret-000000' },
-        destination: { name: 'dst', accessKey: 'DSTAK000000', secretKey: 'dst-secret-000000' },
-      },
-    },
-    { pools, logger },
-  );
+  const storage = {
+    source: { name: 'src', accessKey: 'SRCAK000000', secretKey: 'src-secret-000000' },
+    destination: { name: 'dst', accessKey: 'DSTAK000000', secretKey: 'dst-secret-000000' },
+  };
+  return new HuaweiOmsProvider(omsSimConnection(sim, SUB_PROJECT, auth, { name: 'hw-sub', storage }), {
+    pools,
+    logger,
+  });
 }
 
 describe('a sub-project reached with AK/SK (seed 002 Table 3-3)', () => {

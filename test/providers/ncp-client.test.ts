@@ -9,6 +9,7 @@ import { NcpProvider } from '../../src/providers/ncp/index.js';
 import type { NcpPolicyBody } from '../../src/providers/ncp/schemas.js';
 import { signNcpRequest } from '../../src/providers/ncp/signer.js';
 import { renderError } from '../../src/slack/blocks/error-message.js';
+import { seedPolicyBody } from '../fixtures/ncp-seed-policy.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 import { failure as rejection } from '../helpers/provider-failure.js';
 import { useSimulator } from './simulator-rig.js';
@@ -44,19 +45,8 @@ function client(overrides: Partial<Connection> = {}, now = () => sim.clock.now()
 }
 
 function body(title: string, overrides: Partial<NcpPolicyBody['source']> = {}): NcpPolicyBody {
-  return {
-    title,
-    source: {
-      sourceCspType: 'AWS',
-      regionName: 'ap-southeast-2',
-      bucketName: 'migration135',
-      prefix: 'photos/',
-      accessKey: 'AKIASOURCE0000000001',
-      secretKey: SOURCE_SECRET,
-      ...overrides,
-    },
-    target: { bucketName: 'migrationbucket', prefix: 'data/' },
-  };
+  const keys = { accessKey: 'AKIASOURCE0000000001', secretKey: SOURCE_SECRET };
+  return seedPolicyBody(title, { prefix: 'photos/', ...keys, ...overrides }, { prefix: 'data/' });
 }
 
 describe('NcpObjectMigrationClient: the seven calls', () => {

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { NcpSimulator, READINGS } from '../../dev/simulators/ncp/index.js';
-import type { Connection } from '../../src/connections/connection.js';
 import { NcpProvider } from '../../src/providers/ncp/index.js';
+import { ncpSeedConnection } from '../fixtures/seed-connections.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 import { useSimulator } from './simulator-rig.js';
 
@@ -16,14 +16,7 @@ const SK = 'ncp-sim-secret-key-00000000000000000037';
 const sim = new NcpSimulator({ keys: { [AK]: SK } });
 const pools = useSimulator(sim);
 const { logger } = captureLogger('fatal');
-const connection: Connection = {
-  name: 'ncp-kr',
-  provider: 'ncp',
-  endpoint: '',
-  region: 'KR',
-  auth: { type: 'aksk', accessKey: AK, secretKey: SK },
-  storage: {},
-};
+const connection = ncpSeedConnection({ region: 'KR', auth: { type: 'aksk', accessKey: AK, secretKey: SK } });
 const provider = () =>
   new NcpProvider({ ...connection, endpoint: sim.url }, { pools, logger }, () => sim.clock.now());
 

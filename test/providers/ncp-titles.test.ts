@@ -5,6 +5,7 @@ import { InvalidInputError } from '../../src/errors.js';
 import { NcpObjectMigrationClient } from '../../src/providers/ncp/client.js';
 import type { NcpPolicyBody } from '../../src/providers/ncp/schemas.js';
 import { NCP_HEADERS, signNcpRequest } from '../../src/providers/ncp/signer.js';
+import { seedPolicyBody } from '../fixtures/ncp-seed-policy.js';
 import { buttons, messageText, TestBot } from '../harness/test-bot.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 import { useSimulator } from './simulator-rig.js';
@@ -39,17 +40,7 @@ function connection(endpoint = sim.url): Connection {
 const client = () => new NcpObjectMigrationClient(connection(), { pools, logger }, () => sim.clock.now());
 
 function body(title: string): NcpPolicyBody {
-  return {
-    title,
-    source: {
-      sourceCspType: 'AWS',
-      regionName: 'ap-southeast-2',
-      bucketName: 'migration135',
-      accessKey: 'AKIASOURCE0000000001',
-      secretKey: SOURCE_SECRET,
-    },
-    target: { bucketName: 'migrationbucket' },
-  };
+  return seedPolicyBody(title, { accessKey: 'AKIASOURCE0000000001', secretKey: SOURCE_SECRET });
 }
 
 /** A create signed as the gateway expects, sent as is: what the simulator does with it, no client check. */

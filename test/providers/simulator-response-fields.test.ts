@@ -163,6 +163,15 @@ describe('every answer of the OMS simulator carries only fields its seed table l
   const cdn = { protocol: 'https', domain: 'cdn.aliyuncs.com', authentication_type: 'NONE' };
   const bandwidth = { bandwidth_policy: [{ start: '00:00', end: '06:00', max_bandwidth: 50_000_000 }] };
   const now = () => String(sim.clock.now());
+  /** What a created task and group read from, and the optional CDN and window both carry. */
+  const awsSource = {
+    cloud_type: 'AWS',
+    region: 'us-east-1',
+    bucket: 'src-bucket',
+    object_key: ['photos/'],
+    ...keys,
+  };
+  const cdnAndWindow = { source_cdn: { ...cdn, domain: 'd.cloudfront.net' }, ...bandwidth };
 
   it('API versions (5.1)', async () => {
     await answer('5.1.1', 'GET', '/');
@@ -173,17 +182,10 @@ describe('every answer of the OMS simulator carries only fields its seed table l
     sim.addDocumentedExamples();
     const created = await answer('5.2.3', 'POST', '{p}/tasks', {
       task_type: 'prefix',
-      src_node: {
-        cloud_type: 'AWS',
-        region: 'us-east-1',
-        bucket: 'src-bucket',
-        object_key: ['photos/'],
-        ...keys,
-      },
+      src_node: awsSource,
       dst_node: dst,
       description: 'fields',
-      source_cdn: { ...cdn, domain: 'd.cloudfront.net' },
-      ...bandwidth,
+      ...cdnAndWindow,
     });
     const id = String(created.id);
     // Past the simulator's scheduling delay: the task runs, so it can be paused.
@@ -241,18 +243,11 @@ describe('every answer of the OMS simulator carries only fields its seed table l
   it('migration task groups (5.4)', async () => {
     const created = await answer('5.4.2', 'POST', '{p}/taskgroups', {
       task_type: 'PREFIX',
-      src_node: {
-        cloud_type: 'AWS',
-        region: 'us-east-1',
-        bucket: 'src-bucket',
-        object_key: ['photos/'],
-        ...keys,
-      },
+      src_node: awsSource,
       dst_node: { ...dst, cloud_type: 'HEC' },
       enable_kms: false,
       enable_failed_object_recording: true,
-      source_cdn: { ...cdn, domain: 'd.cloudfront.net' },
-      ...bandwidth,
+      ...cdnAndWindow,
     });
     const id = String(created.group_id);
     sim.clock.advance(1_500);

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
 import type { Simulator } from '../../dev/simulators/kit.js';
+import type { Connection } from '../../src/connections/connection.js';
 import { PoolRegistry } from '../../src/providers/http/http-client.js';
 
 /**
@@ -29,6 +30,16 @@ export function useSimulator(
     options.reset?.();
   });
   return pools;
+}
+
+/** A connection named `hw` to the OMS simulator `sim` for `projectId`; no storage keys unless `rest` has them. */
+export function omsSimConnection(
+  sim: Simulator,
+  projectId: string,
+  auth: Connection['auth'],
+  rest: Partial<Connection> = {},
+): Connection {
+  return { name: 'hw', provider: 'huawei-oms', endpoint: sim.url, projectId, auth, storage: {}, ...rest };
 }
 
 /** OMS timings for a test that moves the clock by seconds: each step is done a second later at most. */

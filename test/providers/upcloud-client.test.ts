@@ -7,6 +7,7 @@ import { createProvider } from '../../src/providers/registry.js';
 import { apiBaseUrl, parseUpCloudError, UpCloudJobsClient } from '../../src/providers/upcloud/client.js';
 import { UpCloudProvider } from '../../src/providers/upcloud/index.js';
 import type { CreateJobBody } from '../../src/providers/upcloud/schemas.js';
+import { upcloudSeedCreateBody } from '../fixtures/upcloud-seed-create.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 import { failure as rejection } from '../helpers/provider-failure.js';
 import { useSimulator } from './simulator-rig.js';
@@ -48,20 +49,10 @@ function connection(overrides: Partial<Connection> = {}): Connection {
 
 const client = () => new UpCloudJobsClient(connection(), { pools, logger });
 
+/** Seed 001's create example, with the secret the logs are searched for. */
 function body(overrides: Partial<CreateJobBody> = {}): CreateJobBody {
-  return {
-    name: 'aws-migration',
-    type: 'data-migration',
-    source: {
-      endpoint: 's3.amazonaws.com',
-      region: 'us-east-1',
-      bucket: 'my-aws-bucket',
-      access_key_id: 'AKIAIOSFODNN7EXAMPLE',
-      secret_access_key: SOURCE_SECRET,
-    },
-    target: { bucket: 'my-upcloud-bucket' },
-    ...overrides,
-  };
+  const seed = upcloudSeedCreateBody();
+  return { ...seed, source: { ...seed.source, secret_access_key: SOURCE_SECRET }, ...overrides };
 }
 
 // Issue #37 item 16: every client test runs under each reading of seed 001 the simulator offers.

@@ -3,6 +3,7 @@ import { ErrorCode } from '../../src/errors.js';
 import { parseUpCloudError, UpCloudJobsClient } from '../../src/providers/upcloud/client.js';
 import { UpCloudProvider } from '../../src/providers/upcloud/index.js';
 import { UPCLOUD_API, UPCLOUD_SERVICE, upcloudSeedConnection } from '../fixtures/seed-connections.js';
+import { upcloudSeedCreateBody } from '../fixtures/upcloud-seed-create.js';
 import { failure as rejection } from '../helpers/provider-failure.js';
 import { overNock } from './nock-rig.js';
 
@@ -11,18 +12,7 @@ const ENDPOINT = UPCLOUD_API;
 const SERVICE = UPCLOUD_SERVICE;
 const JOB = 'a1b2c3d4-e5f6-7890-abcd-ef1234567890';
 const JOBS_PATH = `/1.3/object-storage-2/${SERVICE}/jobs`;
-const SEED_CREATE_BODY = {
-  name: 'aws-migration',
-  type: 'data-migration',
-  source: {
-    endpoint: 's3.amazonaws.com',
-    region: 'us-east-1',
-    bucket: 'my-aws-bucket',
-    access_key_id: 'AKIAIOSFODNN7EXAMPLE',
-    secret_access_key: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-  },
-  target: { bucket: 'my-upcloud-bucket' },
-};
+const SEED_CREATE_BODY = upcloudSeedCreateBody();
 
 /**
  * [I] The seed prints no response. This is the job the seed's create example would produce, in the
@@ -48,6 +38,7 @@ function jobFixture(overrides: Record<string, unknown> = {}): Record<string, unk
 }
 
 const connection = upcloudSeedConnection({
+  region: 'europe-1',
   storage: {
     source: {
       name: 'aws',
