@@ -57,8 +57,34 @@ function keysLeftOut(example: Record<string, unknown>): Record<string, unknown> 
   return body;
 }
 
+/** The keys the start examples print (5.2.5, 5.3.8), and the create-sync-task example too. */
+const EXAMPLE_START_KEYS = { src_ak: 'src_ak', src_sk: 'src_sk', dst_ak: 'dst_ak', dst_sk: 'dst_sk' };
+
 const oms = () => nock(ENDPOINT);
 const p = (path: string) => `/v2/${PROJECT}${path}`;
+
+/** A printed body, as nock matches it. */
+type Printed = NonNullable<Parameters<ReturnType<typeof oms>['post']>[1]> & Record<string, unknown>;
+
+const CREATE = {
+  task: ['/tasks', SEED_CREATE_TASK],
+  'sync-task': ['/sync-tasks', SEED_CREATE_SYNC_TASK],
+  'task-group': ['/taskgroups', SEED_CREATE_TASK_GROUP],
+} as const;
+
+/**
+ * Creates `kind` from a printed example less its keys, the connection holding `storage`: nock
+ * expects the printed example itself on the wire and answers with the printed create response.
+ */
+function createFromExample(
+  kind: keyof typeof CREATE,
+  example: Printed,
+  storage: Connection['storage'] = EXAMPLE_KEYS,
+): Promise<{ id: string; name: string }> {
+  const [path, answer] = CREATE[kind];
+  oms().post(p(path), example).reply(200, answer);
+  return provider(storage).create(kind, keysLeftOut(example));
+}
 
 describe('API versions (5.1)', () => {
   it('lists versions whose status is printed as an object', async () => {
@@ -104,8 +130,7 @@ describe('migration tasks (5.2)', () => {
       enable_failed_object_recording: true,
       description: 'xxx',
     };
-    oms().post(p('/tasks'), example).reply(200, SEED_CREATE_TASK);
-    const created = await provider(EXAMPLE_KEYS).create('task', keysLeftOut(example));
+    const created = await createFromExample('task', example);
     expect(created).toEqual({ id: '200429548242937', name: 'task_name' });
   });
 
@@ -121,8 +146,7 @@ describe('migration tasks (5.2)', () => {
       enable_failed_object_recording: true,
       description: 'xxx',
     };
-    oms().post(p('/tasks'), example).reply(200, SEED_CREATE_TASK);
-    await provider({ destination: EXAMPLE_KEYS.destination }).create('task', keysLeftOut(example));
+    await createFromExample('task', example, { destination: EXAMPLE_KEYS.destination });
   });
 
   it('accepts the list-based CreateTask example with CDN, SMN and a 50 MB/s window', async () => {
@@ -164,10 +188,7 @@ describe('migration tasks (5.2)', () => {
   it('sends the StartTask example body', async () => {
     oms()
       .post(p('/tasks/191297407830872/start'), {
-        src_ak: 'src_ak',
-        src_sk: 'src_sk',
-        dst_ak: 'dst_ak',
-        dst_sk: 'dst_sk',
+        ...EXAMPLE_START_KEYS,
         migrate_failed_object: false,
       })
       .reply(200);
@@ -246,10 +267,7 @@ describe('synchronization tasks (5.3)', () => {
       src_cloud_type: 'Aliyun',
       src_region: 'cn-beijing',
       src_bucket: 'api-auto-test1',
-      src_ak: 'src_ak',
-      src_sk: 'src_sk',
-      dst_ak: 'dst_ak',
-      dst_sk: 'dst_sk',
+      ...EXAMPLE_START_KEYS,
       dst_region: 'cn-north-4',
       dst_bucket: 'oms-sonar-north',
       description: 'XXXX',
@@ -257,20 +275,12 @@ describe('synchronization tasks (5.3)', () => {
       enable_restore: false,
       enable_metadata_migration: false,
     };
-    oms().post(p('/sync-tasks'), example).reply(200, SEED_CREATE_SYNC_TASK);
-    const created = await provider(EXAMPLE_KEYS).create('sync-task', keysLeftOut(example));
+    const created = await createFromExample('sync-task', example);
     expect(created).toEqual({ id: 'xxxxxxxxxxxxxxxxx', name: 'XXXX' });
   });
 
   it('sends the StartSyncTask example of seed 004', async () => {
-    oms()
-      .post(p('/sync-tasks/0d146099-8cf4-437d-b6ef-88e043771c8b/start'), {
-        src_ak: 'src_ak',
-        src_sk: 'src_sk',
-        dst_ak: 'dst_ak',
-        dst_sk: 'dst_sk',
-      })
-      .reply(200);
+    oms().post(p('/sync-tasks/0d146099-8cf4-437d-b6ef-88e043771c8b/start'), EXAMPLE_START_KEYS).reply(200);
     await provider(EXAMPLE_KEYS).resume('sync-task', '0d146099-8cf4-437d-b6ef-88e043771c8b');
   });
 
@@ -356,8 +366,7 @@ describe('migration task groups (5.4)', () => {
       enable_kms: false,
       bandwidth_policy: [{ max_bandwidth: 1048576, start: '00:01', end: '23:59' }],
     };
-    oms().post(p('/taskgroups'), example).reply(200, SEED_CREATE_TASK_GROUP);
-    const created = await provider(EXAMPLE_KEYS).create('task-group', keysLeftOut(example));
+    const created = await createFromExample('task-group', example);
     expect(created.id).toBe('9ad15f51-778f-4684-b47b-4c5109c0e105');
   });
 
@@ -375,8 +384,7 @@ describe('migration task groups (5.4)', () => {
       enable_kms: false,
       task_type: 'URL_LIST',
     };
-    oms().post(p('/taskgroups'), example).reply(200, SEED_CREATE_TASK_GROUP);
-    await provider({ destination: EXAMPLE_KEYS.destination }).create('task-group', keysLeftOut(example));
+    await createFromExample('task-group', example, { destination: EXAMPLE_KEYS.destination });
   });
 
   it('sends the start and retry examples with PUT', async () => {
@@ -389,27 +397,22 @@ describe('migration task groups (5.4)', () => {
         dst_sk: 'dst_AK',
       })
       .reply(200);
+    const retry = {
+      src_ak: 'src_AK',
+      src_sk: 'src_SK',
+      dst_ak: 'dst_AK',
+      dst_sk: 'dst_SK',
+      migrate_failed_object: false,
+    };
     oms()
-      .put(p(`/taskgroups/${id}/retry`), {
-        src_ak: 'src_AK',
-        src_sk: 'src_SK',
-        dst_ak: 'dst_AK',
-        dst_sk: 'dst_SK',
-        migrate_failed_object: false,
-      })
+      .put(p(`/taskgroups/${id}/retry`), retry)
       .reply(200);
     const hw = provider({
       source: { name: 's', accessKey: 'src_AK', secretKey: 'src_SK' },
       destination: { name: 'd', accessKey: 'dst_AK', secretKey: 'dst_AK' },
     });
     await hw.resume('task-group', id);
-    await client().retryTaskGroup(id, {
-      src_ak: 'src_AK',
-      src_sk: 'src_SK',
-      dst_ak: 'dst_AK',
-      dst_sk: 'dst_SK',
-      migrate_failed_object: false,
-    });
+    await client().retryTaskGroup(id, retry);
   });
 
   it('pauses, deletes and updates traffic limits at the URIs of 5.4.4, 5.4.5 and 5.4.8', async () => {
@@ -437,16 +440,16 @@ describe('buckets, vendors and regions (5.5–5.7)', () => {
   const BUCKET_KEYS: Connection['storage'] = {
     source: { name: 's', accessKey: 'xxxxak', secretKey: 'xxxxsk' },
   };
+  /** What the ListBuckets, bucket-region and prefix-check examples all print first. */
+  const PRINTED_BUCKET_QUERY = {
+    cloud_type: 'HuaweiCloud',
+    ak: 'xxxxak',
+    sk: 'xxxxsk',
+    app_id: 'apptest123',
+  };
 
   it('sends the ListBuckets example and parses the bare array', async () => {
-    oms()
-      .post(p('/objectstorage/buckets'), {
-        cloud_type: 'HuaweiCloud',
-        ak: 'xxxxak',
-        sk: 'xxxxsk',
-        app_id: 'apptest123',
-      })
-      .reply(200, SEED_BUCKETS);
+    oms().post(p('/objectstorage/buckets'), PRINTED_BUCKET_QUERY).reply(200, SEED_BUCKETS);
     await expect(
       provider(BUCKET_KEYS).listBuckets({ cloudType: 'HuaweiCloud', appId: 'apptest123' }),
     ).resolves.toEqual(['xxxx']);
@@ -454,13 +457,7 @@ describe('buckets, vendors and regions (5.5–5.7)', () => {
 
   it('sends the bucket-region example', async () => {
     oms()
-      .post(p('/objectstorage/buckets/regions'), {
-        cloud_type: 'HuaweiCloud',
-        ak: 'xxxxak',
-        sk: 'xxxxsk',
-        app_id: 'apptest123',
-        bucket_name: 'xxx',
-      })
+      .post(p('/objectstorage/buckets/regions'), { ...PRINTED_BUCKET_QUERY, bucket_name: 'xxx' })
       .reply(200, SEED_BUCKET_REGION);
     await expect(
       provider(BUCKET_KEYS).bucketRegion({ cloudType: 'HuaweiCloud', appId: 'apptest123', bucket: 'xxx' }),
@@ -470,10 +467,7 @@ describe('buckets, vendors and regions (5.5–5.7)', () => {
   it('sends the prefix-check example', async () => {
     oms()
       .post(p('/objectstorage/buckets/prefix'), {
-        cloud_type: 'HuaweiCloud',
-        ak: 'xxxxak',
-        sk: 'xxxxsk',
-        app_id: 'apptest123',
+        ...PRINTED_BUCKET_QUERY,
         bucket_name: 'xxx',
         file_name: 'xxxx',
         data_center: 'cn-north-x',
