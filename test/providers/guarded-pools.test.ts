@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PoolRegistry } from '../../src/providers/http/http-client.js';
-import { probe } from '../harness/probe-client.js';
+import { HttpClient, PoolRegistry } from '../../src/providers/http/http-client.js';
+import { captureLogger } from '../helpers/capture-logger.js';
 
 // Issue 73: the provider HTTP clients of connections typed into Slack use the one endpoint rule
 // (the registry hands them `pools.guarded(...)`): an endpoint at an internal address, written as
@@ -31,10 +31,20 @@ afterAll(async () => {
 });
 
 const call = async (pools: PoolRegistry, baseUrl: string) =>
-  probe(pools, baseUrl).then(
-    (r) => r.status,
-    (e: unknown) => e as Error,
-  );
+  new HttpClient({
+    provider: 'test',
+    baseUrl,
+    pools,
+    logger: captureLogger().logger,
+    authenticate: () => undefined,
+    parseError: () => ({}),
+    purpose: 'interactive',
+  })
+    .send({ operation: 'Get', method: 'GET', path: '/x' })
+    .then(
+      (r) => r.status,
+      (e: unknown) => e as Error,
+    );
 
 describe('provider pools for connections typed into Slack', () => {
   it('refuse an internal address, written or resolved, and reach it when allow-listed', async () => {

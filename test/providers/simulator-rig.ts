@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
 import type { Simulator } from '../../dev/simulators/kit.js';
 import type { Connection } from '../../src/connections/connection.js';
@@ -60,6 +60,7 @@ export async function omsPasswordToken(
 ): Promise<string> {
   const res = await fetch(`${url}/v3/auth/tokens`, {
     method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       auth: {
         identity: {
@@ -70,5 +71,6 @@ export async function omsPasswordToken(
       },
     }),
   });
+  expect(res.status).toBe(201);
   return res.headers.get('x-subject-token') ?? '';
 }
