@@ -5,14 +5,15 @@ import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
 import { botOverOwnOms } from '../harness/bot-over-own-oms.js';
 import { HW_AK, HW_SK, messageText, PROJECT_ID } from '../harness/test-bot.js';
 import {
+  CHANNEL,
   GiB,
   MiB,
   notifications,
   type Rig,
   startRig,
   startWorld,
+  TEAM,
   type WatchWorld,
-  watchTask,
 } from '../harness/watcher-rig.js';
 
 const ALL_SHAPES = { nulls: true, extraFields: true, unknownEnums: true };
@@ -98,7 +99,14 @@ describe('shapes mode in the simulators', () => {
         failCode: 'TRF.0003',
         failMessage: 'Waiting for task execution timed out.',
       });
-      await watchTask(rig, task.id);
+      await rig.watcher.watch({
+        teamId: TEAM,
+        channelId: CHANNEL,
+        connection: 'hw-prod',
+        kind: 'task',
+        id: task.id,
+        by: 'U0ALICE01',
+      });
       world.clock.advance(2_000);
       await rig.watcher.runCycle();
       world.clock.advance(60_000);
