@@ -6,7 +6,7 @@ import { OmsClient } from '../../src/providers/huawei-oms/client.js';
 import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 import { failure as rejection } from '../helpers/provider-failure.js';
-import { OMS_USER, omsSimConnection, omsUserAuth, useSimulator } from './simulator-rig.js';
+import { omsSimConnection, useSimulator } from './simulator-rig.js';
 
 const PROJECT = '0215ef11e49d4743be23dd97a156aaaa';
 const AK = 'HWSIMACCESSKEY000001';
@@ -15,7 +15,7 @@ const SK = 'hw-sim-secret-key-0000000000000000000001';
 const sim = new OmsSimulator({
   projectId: PROJECT,
   keys: { [AK]: SK },
-  users: [OMS_USER],
+  users: [{ name: 'ops', password: 'ops-password-123', domain: 'acme' }],
   timings: { scheduleDelayMs: 1_000, pauseDelayMs: 1_000, speedBytesPerSecond: 1024 ** 3 },
 });
 const pools = useSimulator(sim, {
@@ -39,7 +39,14 @@ function connection(overrides: Partial<Connection> = {}): Connection {
   );
 }
 
-const iamAuth = () => omsUserAuth(sim.url);
+/** The user the simulator knows, signing in at its IAM endpoint. */
+const iamAuth = (): Connection['auth'] => ({
+  type: 'token',
+  iamEndpoint: sim.url,
+  user: 'ops',
+  password: 'ops-password-123',
+  domain: 'acme',
+});
 
 describe('OmsClient against the simulator', () => {
   it('lists and shows tasks with AK/SK signing', async () => {
@@ -203,7 +210,7 @@ describe('OmsClient against the simulator', () => {
     await provider.resume('task', task.id);
     const all = lines.join('\n');
     expect(all).toContain('StartTask');
-    for (const secret of [SK, 'src-secret-000000', 'dst-secret-000000', OMS_USER.password]) {
+    for (const secret of [SK, 'src-secret-000000', 'dst-secret-000000', 'ops-password-123']) {
       expect(all).not.toContain(secret);
     }
   });

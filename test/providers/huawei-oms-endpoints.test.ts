@@ -4,13 +4,7 @@ import type { Connection } from '../../src/connections/connection.js';
 import { ProviderError } from '../../src/errors.js';
 import { OmsClient } from '../../src/providers/huawei-oms/client.js';
 import { captureLogger } from '../helpers/capture-logger.js';
-import {
-  OMS_SECOND_TIMINGS,
-  OMS_USER,
-  omsPasswordToken,
-  omsSimConnection,
-  useSimulator,
-} from './simulator-rig.js';
+import { OMS_SECOND_TIMINGS, omsPasswordToken, omsSimConnection, useSimulator } from './simulator-rig.js';
 
 // Every one of the 33 operations of seed 002 §5 against the simulator over loopback: one success and at
 // least one documented error each (status and OMS code from §6.2).
@@ -26,7 +20,7 @@ const DST = { ak: 'DSTSTORAGEAK0001', sk: 'dst-storage-secret-0001' };
 const sim = new OmsSimulator({
   projectId: PROJECT,
   keys: { [AK]: SK, [READONLY_AK]: 'readonly-secret', [NOACCESS_AK]: 'noaccess-secret' },
-  users: [OMS_USER],
+  users: [{ name: 'ops', password: 'ops-password-123', domain: 'acme' }],
   permissions: { [READONLY_AK]: 'readonly', [NOACCESS_AK]: 'none' },
   storageKeys: { [SRC.ak]: SRC.sk },
   limits: { taskGroupsPerDay: 3, syncTasks: 2, tasksPerDay: 4 },

@@ -5,7 +5,7 @@ import type { OutgoingRequest } from '../../src/providers/http/http-client.js';
 import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
 import { formatSdkDate, signHuaweiRequest } from '../../src/providers/huawei-oms/signer.js';
 import { captureLogger } from '../helpers/capture-logger.js';
-import { OMS_USER, omsSimConnection, omsUserAuth, useSimulator } from './simulator-rig.js';
+import { omsSimConnection, useSimulator } from './simulator-rig.js';
 
 // Issue 37, item 1. Seed 002 Table 3-3: "X-Project-ID: Subproject ID. [...] The X-Project-ID field is
 // mandatory in the request header for accessing resources in a sub-project through AK/SK-based
@@ -20,7 +20,7 @@ const sim = new OmsSimulator({
   projectId: SUB_PROJECT,
   subProject: true,
   keys: { [AK]: SK },
-  users: [OMS_USER],
+  users: [{ name: 'ops', password: 'ops-password-123', domain: 'acme' }],
 });
 const pools = useSimulator(sim, { freeze: 'once' });
 const { logger } = captureLogger('fatal');
@@ -68,7 +68,13 @@ describe('a sub-project reached with AK/SK (seed 002 Table 3-3)', () => {
   });
 
   it('an IAM token is scoped to the project itself and needs no header', async () => {
-    const hw = provider(omsUserAuth(sim.url));
+    const hw = provider({
+      type: 'token',
+      iamEndpoint: sim.url,
+      user: 'ops',
+      password: 'ops-password-123',
+      domain: 'acme',
+    });
     const page = await hw.list({ kind: 'task', limit: 10, offset: 0 });
     expect(page.resources.length).toBeGreaterThan(0);
   });

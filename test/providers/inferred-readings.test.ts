@@ -7,7 +7,6 @@ import { PoolRegistry } from '../../src/providers/http/http-client.js';
 import { OmsClient } from '../../src/providers/huawei-oms/client.js';
 import { NcpProvider } from '../../src/providers/ncp/index.js';
 import { captureLogger } from '../helpers/capture-logger.js';
-import { OMS_USER, omsUserAuth } from './simulator-rig.js';
 
 /*
  * Issue #37, item 16: where the sources leave a behaviour open, the simulators answer either way
@@ -16,10 +15,11 @@ import { OMS_USER, omsUserAuth } from './simulator-rig.js';
  */
 
 const PROJECT = '0215ef11e49d4743be23dd97a156eeee';
+const USER = { name: 'ops', password: 'ops-password-123', domain: 'acme' };
 const NCP_AK = 'NCPREADINGSKEY000001';
 const NCP_SK = 'ncp-readings-secret-0000000000000001';
 
-const oms = new OmsSimulator({ projectId: PROJECT, users: [OMS_USER] });
+const oms = new OmsSimulator({ projectId: PROJECT, users: [USER] });
 const ncp = new NcpSimulator({ keys: { [NCP_AK]: NCP_SK } });
 const pools = new PoolRegistry();
 const { logger } = captureLogger('fatal');
@@ -31,7 +31,13 @@ function omsClient(): OmsClient {
     endpoint: oms.url,
     projectId: PROJECT,
     storage: {},
-    auth: omsUserAuth(oms.url),
+    auth: {
+      type: 'token',
+      iamEndpoint: oms.url,
+      user: USER.name,
+      password: USER.password,
+      domain: USER.domain,
+    },
   };
   return new OmsClient(connection, { pools, logger });
 }

@@ -11,7 +11,7 @@ import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
 import { HW_AK, HW_SK, omsConnection, PROJECT_ID } from '../harness/test-bot.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 import { crossCheckSkippedWithout, OMS_SEED, seedText } from '../helpers/seeds.js';
-import { OMS_USER, omsPasswordToken } from './simulator-rig.js';
+import { omsPasswordToken } from './simulator-rig.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 /** Seed 002's text where it lies beside the checkout; the re-reads from it are skipped otherwise. */
@@ -72,7 +72,7 @@ describe('the simulators follow the seeds, not the client', () => {
   describe('a request the seed refuses is refused, whatever the client would send', () => {
     const sim = new OmsSimulator({
       projectId: 'p1',
-      users: [OMS_USER],
+      users: [{ name: 'ops', password: 'ops-password-123', domain: 'acme' }],
     });
     let token = '';
     beforeAll(async () => {

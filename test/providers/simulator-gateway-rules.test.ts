@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { READINGS as OMS_READINGS, OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { READINGS as NCP_READINGS, NcpSimulator } from '../../dev/simulators/ncp/index.js';
 import { expectedSignature } from '../../dev/simulators/ncp/signature-v2.js';
-import { OMS_USER, omsPasswordToken, useSimulator } from './simulator-rig.js';
+import { omsPasswordToken, useSimulator } from './simulator-rig.js';
 
 /*
  * Issue #37, items 12-14 and 16: the simulators on their own, over loopback HTTP, against seed 002
@@ -14,8 +14,9 @@ const PROJECT = '0215ef11e49d4743be23dd97a156cccc';
 const OTHER_PROJECT = '0215ef11e49d4743be23dd97a156dddd';
 const AK = 'HWRULESACCESSKEY0001';
 const SK = 'hw-rules-secret-key-0000000000000000001';
+const USER = { name: 'ops', password: 'ops-password-123', domain: 'acme' };
 
-const oms = new OmsSimulator({ projectId: PROJECT, keys: { [AK]: SK }, users: [OMS_USER] });
+const oms = new OmsSimulator({ projectId: PROJECT, keys: { [AK]: SK }, users: [USER] });
 
 useSimulator(oms, {
   freeze: 'once',
@@ -25,7 +26,7 @@ useSimulator(oms, {
   },
 });
 
-const token = (projectId: string) => omsPasswordToken(oms.url, projectId);
+const token = (projectId: string) => omsPasswordToken(oms.url, projectId, USER);
 
 async function call(
   method: string,

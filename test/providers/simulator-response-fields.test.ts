@@ -16,7 +16,7 @@ import {
   SEED_VERSIONS,
 } from '../fixtures/oms-seed-responses.js';
 import { crossCheckSkippedWithout, OMS_SEED, seedText } from '../helpers/seeds.js';
-import { OMS_USER, omsPasswordToken } from './simulator-rig.js';
+import { omsPasswordToken } from './simulator-rig.js';
 
 /**
  * Issue #51, item 11: checked with Huawei's own OMS SDK, the simulator's ShowSyncTask answered
@@ -122,7 +122,7 @@ describe('the committed response tables are seed 002’s', () => {
 describe('every answer of the OMS simulator carries only fields its seed table lists', () => {
   const sim = new OmsSimulator({
     projectId: 'p1',
-    users: [OMS_USER],
+    users: [{ name: 'ops', password: 'ops-password-123', domain: 'acme' }],
     // Slow enough that a task still runs when it is paused, quick to schedule and to pause.
     timings: {
       scheduleDelayMs: 1_000,

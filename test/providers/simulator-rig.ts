@@ -52,20 +52,12 @@ export const OMS_SECOND_TIMINGS = {
   syncDelayMs: 1_000,
 };
 
-/** The IAM user the OMS simulators of these tests know. */
-export const OMS_USER = { name: 'ops', password: 'ops-password-123', domain: 'acme' };
-
-/** `OMS_USER` signing in at the IAM endpoint of the OMS simulator at `url`. */
-export const omsUserAuth = (url: string): Connection['auth'] => ({
-  type: 'token',
-  iamEndpoint: url,
-  user: OMS_USER.name,
-  password: OMS_USER.password,
-  domain: OMS_USER.domain,
-});
-
 /** An IAM token from the OMS simulator at `url`, asked for with the password of `user`. */
-export async function omsPasswordToken(url: string, projectId: string, user = OMS_USER): Promise<string> {
+export async function omsPasswordToken(
+  url: string,
+  projectId: string,
+  user = { name: 'ops', password: 'ops-password-123', domain: 'acme' },
+): Promise<string> {
   const res = await fetch(`${url}/v3/auth/tokens`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
