@@ -1,11 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import type { Connection } from '../../src/connections/connection.js';
-import { ErrorCode, InvalidInputError, ProviderError } from '../../src/errors.js';
-import { PoolRegistry } from '../../src/providers/http/http-client.js';
+import { ErrorCode, InvalidInputError } from '../../src/errors.js';
 import { OmsClient } from '../../src/providers/huawei-oms/client.js';
 import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { failure as rejection } from '../helpers/provider-failure.js';
+import { omsSimConnection, useSimulator } from './simulator-rig.js';
 
 const PROJECT = '0215ef11e49d4743be23dd97a156aaaa';
 const AK = 'HWSIMACCESSKEY000001';
@@ -17,46 +18,35 @@ const sim = new OmsSimulator({
   users: [{ name: 'ops', password: 'ops-password-123', domain: 'acme' }],
   timings: { scheduleDelayMs: 1_000, pauseDelayMs: 1_000, speedBytesPerSecond: 1024 ** 3 },
 });
-const pools = new PoolRegistry();
+const pools = useSimulator(sim, {
+  freeze: 'once',
+  reset: () => sim.tasks.clear(),
+});
 const { logger, lines } = captureLogger();
 
 function connection(overrides: Partial<Connection> = {}): Connection {
-  return {
-    name: 'hw',
-    provider: 'huawei-oms',
-    endpoint: sim.url,
-    projectId: PROJECT,
-    auth: { type: 'aksk', accessKey: AK, secretKey: SK },
-    storage: {
-      source: { name: 'src', accessKey: 'SRCAK000000', secretKey: 'src-secret-000000' },
-      destination: { name: 'dst', accessKey: 'DSTAK000000', secretKey: 'dst-secret-000000' },
+  return omsSimConnection(
+    sim,
+    PROJECT,
+    { type: 'aksk', accessKey: AK, secretKey: SK },
+    {
+      storage: {
+        source: { name: 'src', accessKey: 'SRCAK000000', secretKey: 'src-secret-000000' },
+        destination: { name: 'dst', accessKey: 'DSTAK000000', secretKey: 'dst-secret-000000' },
+      },
+      ...overrides,
     },
-    ...overrides,
-  };
-}
-
-beforeAll(async () => {
-  // Virtual time only: progress must not depend on how fast the machine runs the test.
-  sim.clock.freeze();
-  await sim.start();
-});
-afterAll(async () => {
-  await sim.stop();
-  await pools.close();
-});
-afterEach(() => {
-  sim.faults.reset();
-  sim.tasks.clear();
-});
-
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
 }
+
+/** The user the simulator knows, signing in at its IAM endpoint. */
+const iamAuth = (): Connection['auth'] => ({
+  type: 'token',
+  iamEndpoint: sim.url,
+  user: 'ops',
+  password: 'ops-password-123',
+  domain: 'acme',
+});
 
 describe('OmsClient against the simulator', () => {
   it('lists and shows tasks with AK/SK signing', async () => {
@@ -76,18 +66,7 @@ describe('OmsClient against the simulator', () => {
 
   it('authenticates with an IAM token and caches it', async () => {
     sim.addTask({ name: 'one', status: 3 });
-    const client = new OmsClient(
-      connection({
-        auth: {
-          type: 'token',
-          iamEndpoint: sim.url,
-          user: 'ops',
-          password: 'ops-password-123',
-          domain: 'acme',
-        },
-      }),
-      { pools, logger },
-    );
+    const client = new OmsClient(connection({ auth: iamAuth() }), { pools, logger });
     sim.server.resetRequestCount();
     await client.listTasks();
     await client.listTasks();
@@ -96,18 +75,7 @@ describe('OmsClient against the simulator', () => {
   });
 
   it('fetches a new token when the old one expired', async () => {
-    const client = new OmsClient(
-      connection({
-        auth: {
-          type: 'token',
-          iamEndpoint: sim.url,
-          user: 'ops',
-          password: 'ops-password-123',
-          domain: 'acme',
-        },
-      }),
-      { pools, logger },
-    );
+    const client = new OmsClient(connection({ auth: iamAuth() }), { pools, logger });
     await client.listTasks();
     sim.auth.expireAllTokens();
     await expect(client.listTasks()).resolves.toBeDefined();

@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GiB, OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { ProviderError } from '../../src/errors.js';
-import { PoolRegistry } from '../../src/providers/http/http-client.js';
 import { OmsClient } from '../../src/providers/huawei-oms/client.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { OMS_SECOND_TIMINGS, omsPasswordToken, omsSimConnection, useSimulator } from './simulator-rig.js';
 
 // Every one of the 33 operations of seed 002 §5 against the simulator over loopback: one success and at
 // least one documented error each (status and OMS code from §6.2).
@@ -24,27 +24,16 @@ const sim = new OmsSimulator({
   permissions: { [READONLY_AK]: 'readonly', [NOACCESS_AK]: 'none' },
   storageKeys: { [SRC.ak]: SRC.sk },
   limits: { taskGroupsPerDay: 3, syncTasks: 2, tasksPerDay: 4 },
-  timings: {
-    scheduleDelayMs: 1_000,
-    pauseDelayMs: 1_000,
-    speedBytesPerSecond: GiB,
-    groupCreateDelayMs: 500,
-    groupDeleteDelayMs: 500,
-    syncDelayMs: 1_000,
-  },
+  timings: OMS_SECOND_TIMINGS,
 });
-const pools = new PoolRegistry();
+const pools = useSimulator(sim, {
+  freeze: 'once',
+  reset: () => sim.reset(),
+});
 const { logger } = captureLogger('fatal');
 
 function connection(accessKey = AK, secretKey = SK, projectId = PROJECT): Connection {
-  return {
-    name: 'hw',
-    provider: 'huawei-oms',
-    endpoint: sim.url,
-    projectId,
-    auth: { type: 'aksk', accessKey, secretKey },
-    storage: {},
-  };
+  return omsSimConnection(sim, projectId, { type: 'aksk', accessKey, secretKey });
 }
 
 /** Signed with the simulator's clock, so tests may move it by hours. */
@@ -61,20 +50,6 @@ const noAccessClient = () =>
     { pools, logger },
     () => new Date(sim.clock.now()),
   );
-
-beforeAll(async () => {
-  // Virtual time only: progress must not depend on how fast the machine runs the test.
-  sim.clock.freeze();
-  await sim.start();
-});
-afterAll(async () => {
-  await sim.stop();
-  await pools.close();
-});
-afterEach(() => {
-  sim.faults.reset();
-  sim.reset();
-});
 
 async function omsError(promise: Promise<unknown>, httpStatus: number, code: string): Promise<ProviderError> {
   const error = await promise.then(
@@ -94,21 +69,7 @@ async function raw(
   path: string,
   options: { query?: Record<string, string>; body?: unknown } = {},
 ): Promise<{ status: number; body: { error_code?: string; error_msg?: string } & Record<string, unknown> }> {
-  if (!token) {
-    const res = await fetch(`${sim.url}/v3/auth/tokens`, {
-      method: 'POST',
-      body: JSON.stringify({
-        auth: {
-          identity: {
-            methods: ['password'],
-            password: { user: { name: 'ops', password: 'ops-password-123', domain: { name: 'acme' } } },
-          },
-          scope: { project: { id: PROJECT } },
-        },
-      }),
-    });
-    token = res.headers.get('x-subject-token') ?? '';
-  }
+  token ||= await omsPasswordToken(sim.url, PROJECT);
   const url = new URL(path.startsWith('/v2') || path === '/' ? path : `/v2/${PROJECT}${path}`, sim.url);
   for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
   const res = await fetch(url, {
@@ -125,33 +86,26 @@ async function raw(
   return { status: res.status, body: text ? JSON.parse(text) : {} };
 }
 
-const taskBody = (overrides: Record<string, unknown> = {}) => ({
-  task_type: 'prefix' as const,
+/** The source and destination of every task and group created here: AWS into OBS, with keys. */
+const nodes = (object_key: string[]) => ({
   src_node: {
     cloud_type: 'AWS' as const,
     region: 'us-east-1',
     bucket: 'src-bucket',
     ak: SRC.ak,
     sk: SRC.sk,
-    object_key: ['photos/'],
+    object_key,
   },
   dst_node: { region: 'cn-north-4', bucket: 'dst-bucket', ak: DST.ak, sk: DST.sk },
+});
+
+const taskBody = (overrides: Record<string, unknown> = {}) => ({
+  task_type: 'prefix' as const,
+  ...nodes(['photos/']),
   ...overrides,
 });
 
-const groupBody = () => ({
-  task_type: 'PREFIX' as const,
-  enable_kms: false,
-  src_node: {
-    cloud_type: 'AWS' as const,
-    region: 'us-east-1',
-    bucket: 'src-bucket',
-    ak: SRC.ak,
-    sk: SRC.sk,
-    object_key: ['photos/', 'logs/'],
-  },
-  dst_node: { region: 'cn-north-4', bucket: 'dst-bucket', ak: DST.ak, sk: DST.sk },
-});
+const groupBody = () => ({ task_type: 'PREFIX' as const, enable_kms: false, ...nodes(['photos/', 'logs/']) });
 
 const syncBody = () => ({
   src_cloud_type: 'Aliyun' as const,

@@ -10,6 +10,8 @@ export const OMS = 'https://oms.cn-north-4.myhuaweicloud.com';
 export const IAM = 'https://iam.myhuaweicloud.com';
 export const PROJECT = '0215ef11e49d4743be23dd97a156dddd';
 export const TASK = '191297407830872';
+/** StopTask (5.2.4) on TASK. */
+export const STOP = `/v2/${PROJECT}/tasks/${TASK}/stop`;
 
 export const tokenAuth: Connection['auth'] = {
   type: 'token',
@@ -48,4 +50,17 @@ export function iam(times = 5): { requests: () => number } {
       return [201, { token: { expires_at: expires } }, { 'x-subject-token': `token-${n}` }];
     });
   return { requests: () => n };
+}
+
+/** OMS answers StopTask on TASK with `status` and `body`, three times at most; how often it was asked. */
+export function stopRefused(status: number, body: object): { attempts: () => number } {
+  let n = 0;
+  nock(OMS)
+    .post(STOP)
+    .times(3)
+    .reply(() => {
+      n++;
+      return [status, body];
+    });
+  return { attempts: () => n };
 }

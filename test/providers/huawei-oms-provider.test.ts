@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GiB, OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { InvalidInputError, ProviderError } from '../../src/errors.js';
-import { PoolRegistry } from '../../src/providers/http/http-client.js';
 import { createHuaweiOmsProvider, HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { OMS_SECOND_TIMINGS, omsSimConnection, useSimulator } from './simulator-rig.js';
 
 // HuaweiOmsProvider over the simulator: the three kinds through the common interface, the create-modal
 // queries, and the promise that no key ever reaches a log line.
@@ -24,49 +24,31 @@ const sim = new OmsSimulator({
   keys: { [AK]: SK },
   users: [{ name: 'ops', password: IAM_PASSWORD, domain: 'acme' }],
   storageKeys: { [SRC_AK]: SRC_SK },
-  timings: {
-    scheduleDelayMs: 1_000,
-    pauseDelayMs: 1_000,
-    speedBytesPerSecond: GiB,
-    groupCreateDelayMs: 500,
-    groupDeleteDelayMs: 500,
-    syncDelayMs: 1_000,
-  },
+  timings: OMS_SECOND_TIMINGS,
 });
-const pools = new PoolRegistry();
+const pools = useSimulator(sim, {
+  freeze: 'once',
+  reset: () => sim.reset(),
+});
 const { logger, lines } = captureLogger('debug');
 
 function connection(overrides: Partial<Connection> = {}): Connection {
-  return {
-    name: 'hw',
-    provider: 'huawei-oms',
-    endpoint: sim.url,
-    projectId: PROJECT,
-    auth: { type: 'aksk', accessKey: AK, secretKey: SK },
-    storage: {
-      source: { name: 'src', accessKey: SRC_AK, secretKey: SRC_SK, securityToken: SRC_TOKEN },
-      destination: { name: 'dst', accessKey: DST_AK, secretKey: DST_SK },
+  return omsSimConnection(
+    sim,
+    PROJECT,
+    { type: 'aksk', accessKey: AK, secretKey: SK },
+    {
+      storage: {
+        source: { name: 'src', accessKey: SRC_AK, secretKey: SRC_SK, securityToken: SRC_TOKEN },
+        destination: { name: 'dst', accessKey: DST_AK, secretKey: DST_SK },
+      },
+      ...overrides,
     },
-    ...overrides,
-  };
+  );
 }
 
 const provider = (overrides: Partial<Connection> = {}) =>
   new HuaweiOmsProvider(connection(overrides), { pools, logger });
-
-beforeAll(async () => {
-  // Virtual time only: progress must not depend on how fast the machine runs the test.
-  sim.clock.freeze();
-  await sim.start();
-});
-afterAll(async () => {
-  await sim.stop();
-  await pools.close();
-});
-afterEach(() => {
-  sim.faults.reset();
-  sim.reset();
-});
 
 describe('kinds', () => {
   it('has tasks (the default), task groups and synchronization tasks', () => {

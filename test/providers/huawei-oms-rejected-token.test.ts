@@ -4,7 +4,17 @@ import { ErrorCode } from '../../src/errors.js';
 import { translatorFor } from '../../src/i18n/translator.js';
 import { renderError } from '../../src/slack/blocks/error-message.js';
 import { failure } from '../helpers/provider-failure.js';
-import { IAM, iam, OMS, omsOverNock, PROJECT, TASK, tokenAuth } from './huawei-oms-nock-rig.js';
+import {
+  IAM,
+  iam,
+  OMS,
+  omsOverNock,
+  PROJECT,
+  STOP,
+  stopRefused,
+  TASK,
+  tokenAuth,
+} from './huawei-oms-nock-rig.js';
 
 // Issue 37, items 2 and 7, against nock answering as seed 002 documents.
 // Item 2: IAM revokes a token before its expires_at (providers.md §3.3: a password, AK or permission
@@ -15,7 +25,6 @@ import { IAM, iam, OMS, omsOverNock, PROJECT, TASK, tokenAuth } from './huawei-o
 // permissions to create, modify, or delete resources" and 401 S3M.0053 "Task query failed due to
 // invalid parameters or insufficient permissions": refusals, not rejected credentials.
 
-const STOP = `/v2/${PROJECT}/tasks/${TASK}/stop`;
 const aksk: Connection['auth'] = { type: 'aksk', accessKey: 'HWEXAMPLEACCESSKEY01', secretKey: 'hw-sk-01' };
 const { provider, nock } = omsOverNock();
 
@@ -44,17 +53,10 @@ describe('a 401 on a token connection: drop the token, try once more (issue 37 i
 
   it('a second 401 is the credentials: an auth failure after exactly two tokens and two attempts', async () => {
     const tokens = iam();
-    let attempts = 0;
-    nock(OMS)
-      .post(STOP)
-      .times(3)
-      .reply(() => {
-        attempts++;
-        return [401, OMS_9999];
-      });
+    const stop = stopRefused(401, OMS_9999);
     const error = await failure(provider(tokenAuth).pause('task', TASK));
     expect(error).toMatchObject({ code: ErrorCode.ProviderAuth, httpStatus: 401, errorCode: 'OMS.9999' });
-    expect(attempts).toBe(2);
+    expect(stop.attempts()).toBe(2);
     expect(tokens.requests()).toBe(2);
   });
 

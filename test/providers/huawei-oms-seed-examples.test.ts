@@ -1,53 +1,41 @@
-import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connections/connection.js';
-import { fetchTransport, PoolRegistry } from '../../src/providers/http/http-client.js';
 import { OmsClient } from '../../src/providers/huawei-oms/client.js';
 import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
 import { type CreateTaskReq, versionStatus } from '../../src/providers/huawei-oms/schemas.js';
 import {
+  SEED_BUCKET_OBJECTS,
+  SEED_BUCKET_REGION,
+  SEED_BUCKETS,
+  SEED_CDN_INFO,
+  SEED_CREATE_SYNC_TASK,
+  SEED_CREATE_TASK,
+  SEED_CREATE_TASK_GROUP,
   SEED_LIST_GROUPS,
+  SEED_PREFIX,
+  SEED_REGIONS,
   SEED_SHOW_GROUP,
   SEED_SHOW_SYNC_TASK,
   SEED_STATISTICS,
   SEED_SYNC_TASK,
+  SEED_VENDORS,
   SEED_VERSIONS,
   VERSION_STATUS_FRAGMENT,
 } from '../fixtures/oms-seed-responses.js';
-import { captureLogger } from '../helpers/capture-logger.js';
-import { useStrictNock } from '../helpers/strict-nock.js';
+import { OMS_API, OMS_PROJECT, omsSeedConnection } from '../fixtures/seed-connections.js';
+import { overNock } from './nock-rig.js';
 
 // Every request and response below is an example printed in seed 002 §5 (or seed 004), as printed:
 // nulls, odd values and all. Where a request example leaves out a mandatory parameter, the test says so.
 
-const ENDPOINT = 'https://oms.cn-north-1.myhuaweicloud.com';
-const PROJECT = '2c0689c860ad4728a497c91ec0844383';
-const pools = new PoolRegistry();
-const { logger } = captureLogger('fatal');
+const ENDPOINT = OMS_API;
+const PROJECT = OMS_PROJECT;
+const { nock, deps } = overNock();
 
 /** The raw OMS client (the provider no longer exposes it): seed examples call operations directly. */
-function client(): OmsClient {
-  return new OmsClient(connection(), { pools, logger, transport: fetchTransport });
-}
-
-function provider(storage: Connection['storage'] = {}): HuaweiOmsProvider {
-  return new HuaweiOmsProvider(connection(storage), { pools, logger, transport: fetchTransport });
-}
-
-function connection(storage: Connection['storage'] = {}): Connection {
-  return {
-    name: 'hw',
-    provider: 'huawei-oms',
-    endpoint: ENDPOINT,
-    projectId: PROJECT,
-    auth: {
-      type: 'aksk',
-      accessKey: 'QTWAOYTTINDUT2QVKYUC',
-      secretKey: 'MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc',
-    },
-    storage,
-  };
-}
+const client = (): OmsClient => new OmsClient(omsSeedConnection(), deps);
+const provider = (storage: Connection['storage'] = {}): HuaweiOmsProvider =>
+  new HuaweiOmsProvider(omsSeedConnection({ storage }), deps);
 
 /** The storage keys the examples print (`"src_ak" : "src_ak"`…). */
 const EXAMPLE_KEYS: Connection['storage'] = {
@@ -55,14 +43,48 @@ const EXAMPLE_KEYS: Connection['storage'] = {
   destination: { name: 'dst', accessKey: 'dst_ak', secretKey: 'dst_sk' },
 };
 
+/**
+ * A create example as the provider is given it: the printed body without the keys (`ak`/`sk` in the
+ * nodes, `src_ak`… at the top) that the provider adds from the connection's storage credentials.
+ */
+function keysLeftOut(example: Record<string, unknown>): Record<string, unknown> {
+  const { src_ak: _sa, src_sk: _ss, dst_ak: _da, dst_sk: _ds, ...body } = example;
+  for (const node of ['src_node', 'dst_node']) {
+    if (!body[node]) continue;
+    const { ak: _ak, sk: _sk, ...rest } = body[node] as Record<string, unknown>;
+    body[node] = rest;
+  }
+  return body;
+}
+
+/** The keys the start examples print (5.2.5, 5.3.8), and the create-sync-task example too. */
+const EXAMPLE_START_KEYS = { src_ak: 'src_ak', src_sk: 'src_sk', dst_ak: 'dst_ak', dst_sk: 'dst_sk' };
+
 const oms = () => nock(ENDPOINT);
 const p = (path: string) => `/v2/${PROJECT}${path}`;
 
-useStrictNock({
-  afterAll: async () => {
-    await pools.close();
-  },
-});
+/** A printed body, as nock matches it. */
+type Printed = NonNullable<Parameters<ReturnType<typeof oms>['post']>[1]> & Record<string, unknown>;
+
+const CREATE = {
+  task: ['/tasks', SEED_CREATE_TASK],
+  'sync-task': ['/sync-tasks', SEED_CREATE_SYNC_TASK],
+  'task-group': ['/taskgroups', SEED_CREATE_TASK_GROUP],
+} as const;
+
+/**
+ * Creates `kind` from a printed example less its keys, the connection holding `storage`: nock
+ * expects the printed example itself on the wire and answers with the printed create response.
+ */
+function createFromExample(
+  kind: keyof typeof CREATE,
+  example: Printed,
+  storage: Connection['storage'] = EXAMPLE_KEYS,
+): Promise<{ id: string; name: string }> {
+  const [path, answer] = CREATE[kind];
+  oms().post(p(path), example).reply(200, answer);
+  return provider(storage).create(kind, keysLeftOut(example));
+}
 
 describe('API versions (5.1)', () => {
   it('lists versions whose status is printed as an object', async () => {
@@ -93,64 +115,38 @@ describe('API versions (5.1)', () => {
 
 describe('migration tasks (5.2)', () => {
   it('sends the prefix-based CreateTask example, keys from storage credentials', async () => {
-    oms()
-      .post(p('/tasks'), {
-        task_type: 'prefix',
-        src_node: {
-          cloud_type: 'HuaweiCloud',
-          region: 'cn-north-1',
-          bucket: 'src_bucket',
-          ak: 'src_ak',
-          sk: 'src_sk',
-          object_key: ['abc', '123', 'prefix3', 'path/prefix4'],
-        },
-        dst_node: { region: 'cn-north-1', ak: 'dst_ak', sk: 'dst_sk', bucket: 'dst_bucket' },
-        enable_kms: false,
-        enable_failed_object_recording: true,
-        description: 'xxx',
-      })
-      .reply(200, { id: 200429548242937, task_name: 'task_name' });
-    const created = await provider(EXAMPLE_KEYS).create('task', {
+    const example = {
       task_type: 'prefix',
       src_node: {
         cloud_type: 'HuaweiCloud',
         region: 'cn-north-1',
         bucket: 'src_bucket',
+        ak: 'src_ak',
+        sk: 'src_sk',
         object_key: ['abc', '123', 'prefix3', 'path/prefix4'],
       },
-      dst_node: { region: 'cn-north-1', bucket: 'dst_bucket' },
+      dst_node: { region: 'cn-north-1', ak: 'dst_ak', sk: 'dst_sk', bucket: 'dst_bucket' },
       enable_kms: false,
       enable_failed_object_recording: true,
       description: 'xxx',
-    });
+    };
+    const created = await createFromExample('task', example);
     expect(created).toEqual({ id: '200429548242937', name: 'task_name' });
   });
 
   it('sends the URL-list CreateTask example without source keys', async () => {
-    oms()
-      .post(p('/tasks'), {
-        task_type: 'url_list',
-        src_node: {
-          cloud_type: 'URLSource',
-          list_file: { obs_bucket: 'list_file_bucket', list_file_key: 'object_list_file.txt' },
-        },
-        dst_node: { region: 'cn-north-1', ak: 'dst_ak', sk: 'dst_sk', bucket: 'dst_bucket' },
-        enable_kms: false,
-        enable_failed_object_recording: true,
-        description: 'xxx',
-      })
-      .reply(200, { id: 200429548242937, task_name: 'task_name' });
-    await provider({ destination: EXAMPLE_KEYS.destination }).create('task', {
+    const example = {
       task_type: 'url_list',
       src_node: {
         cloud_type: 'URLSource',
         list_file: { obs_bucket: 'list_file_bucket', list_file_key: 'object_list_file.txt' },
       },
-      dst_node: { region: 'cn-north-1', bucket: 'dst_bucket' },
+      dst_node: { region: 'cn-north-1', ak: 'dst_ak', sk: 'dst_sk', bucket: 'dst_bucket' },
       enable_kms: false,
       enable_failed_object_recording: true,
       description: 'xxx',
-    });
+    };
+    await createFromExample('task', example, { destination: EXAMPLE_KEYS.destination });
   });
 
   it('accepts the list-based CreateTask example with CDN, SMN and a 50 MB/s window', async () => {
@@ -182,7 +178,7 @@ describe('migration tasks (5.2)', () => {
         language: 'en-us',
       },
     };
-    oms().post(p('/tasks'), example).reply(200, { id: 200429548242937, task_name: 'task_name' });
+    oms().post(p('/tasks'), example).reply(200, SEED_CREATE_TASK);
     await expect(client().createTask(example)).resolves.toEqual({
       id: '200429548242937',
       taskName: 'task_name',
@@ -192,10 +188,7 @@ describe('migration tasks (5.2)', () => {
   it('sends the StartTask example body', async () => {
     oms()
       .post(p('/tasks/191297407830872/start'), {
-        src_ak: 'src_ak',
-        src_sk: 'src_sk',
-        dst_ak: 'dst_ak',
-        dst_sk: 'dst_sk',
+        ...EXAMPLE_START_KEYS,
         migrate_failed_object: false,
       })
       .reply(200);
@@ -270,46 +263,24 @@ describe('synchronization tasks (5.3)', () => {
   });
 
   it('sends the CreateSyncTask example', async () => {
-    oms()
-      .post(p('/sync-tasks'), {
-        src_cloud_type: 'Aliyun',
-        src_region: 'cn-beijing',
-        src_bucket: 'api-auto-test1',
-        src_ak: 'src_ak',
-        src_sk: 'src_sk',
-        dst_ak: 'dst_ak',
-        dst_sk: 'dst_sk',
-        dst_region: 'cn-north-4',
-        dst_bucket: 'oms-sonar-north',
-        description: 'XXXX',
-        enable_kms: false,
-        enable_restore: false,
-        enable_metadata_migration: false,
-      })
-      .reply(200, { sync_task_id: 'xxxxxxxxxxxxxxxxx' });
-    const created = await provider(EXAMPLE_KEYS).create('sync-task', {
+    const example = {
       src_cloud_type: 'Aliyun',
       src_region: 'cn-beijing',
       src_bucket: 'api-auto-test1',
+      ...EXAMPLE_START_KEYS,
       dst_region: 'cn-north-4',
       dst_bucket: 'oms-sonar-north',
       description: 'XXXX',
       enable_kms: false,
       enable_restore: false,
       enable_metadata_migration: false,
-    });
+    };
+    const created = await createFromExample('sync-task', example);
     expect(created).toEqual({ id: 'xxxxxxxxxxxxxxxxx', name: 'XXXX' });
   });
 
   it('sends the StartSyncTask example of seed 004', async () => {
-    oms()
-      .post(p('/sync-tasks/0d146099-8cf4-437d-b6ef-88e043771c8b/start'), {
-        src_ak: 'src_ak',
-        src_sk: 'src_sk',
-        dst_ak: 'dst_ak',
-        dst_sk: 'dst_sk',
-      })
-      .reply(200);
+    oms().post(p('/sync-tasks/0d146099-8cf4-437d-b6ef-88e043771c8b/start'), EXAMPLE_START_KEYS).reply(200);
     await provider(EXAMPLE_KEYS).resume('sync-task', '0d146099-8cf4-437d-b6ef-88e043771c8b');
   });
 
@@ -380,68 +351,40 @@ describe('migration task groups (5.4)', () => {
   });
 
   it('sends the prefix CreateTaskGroup example', async () => {
-    oms()
-      .post(p('/taskgroups'), {
-        src_node: {
-          region: 'cn-north-4',
-          ak: 'src_ak',
-          sk: 'src_sk',
-          bucket: 'src-bucket',
-          cloud_type: 'HuaweiCloud',
-          object_key: ['Objectlist'],
-        },
-        dst_node: { region: 'cn-north-4', ak: 'dst_ak', sk: 'dst_sk', bucket: 'dst-bucket' },
-        task_type: 'PREFIX',
-        enable_failed_object_recording: true,
-        enable_kms: false,
-        bandwidth_policy: [{ max_bandwidth: 1048576, start: '00:01', end: '23:59' }],
-      })
-      .reply(200, { group_id: '9ad15f51-778f-4684-b47b-4c5109c0e105' });
-    const created = await provider(EXAMPLE_KEYS).create('task-group', {
+    const example = {
       src_node: {
         region: 'cn-north-4',
+        ak: 'src_ak',
+        sk: 'src_sk',
         bucket: 'src-bucket',
         cloud_type: 'HuaweiCloud',
         object_key: ['Objectlist'],
       },
-      dst_node: { region: 'cn-north-4', bucket: 'dst-bucket' },
+      dst_node: { region: 'cn-north-4', ak: 'dst_ak', sk: 'dst_sk', bucket: 'dst-bucket' },
       task_type: 'PREFIX',
       enable_failed_object_recording: true,
       enable_kms: false,
       bandwidth_policy: [{ max_bandwidth: 1048576, start: '00:01', end: '23:59' }],
-    });
+    };
+    const created = await createFromExample('task-group', example);
     expect(created.id).toBe('9ad15f51-778f-4684-b47b-4c5109c0e105');
   });
 
   it('sends the URL-list CreateTaskGroup example (empty description, HEC destination)', async () => {
-    oms()
-      .post(p('/taskgroups'), {
-        src_node: {
-          cloud_type: 'URLSource',
-          list_file: { obs_bucket: 'url-file-bucket', list_file_key: 'test01/' },
-        },
-        description: '',
-        dst_node: { region: 'cn-north-4', ak: 'dst_ak', sk: 'dst_sk', bucket: 'jjyy', cloud_type: 'HEC' },
-        enable_failed_object_recording: true,
-        enable_restore: false,
-        enable_metadata_migration: false,
-        enable_kms: false,
-        task_type: 'URL_LIST',
-      })
-      .reply(200, { group_id: '9ad15f51-778f-4684-b47b-4c5109c0e105' });
-    await provider({ destination: EXAMPLE_KEYS.destination }).create('task-group', {
+    const example = {
       src_node: {
         cloud_type: 'URLSource',
         list_file: { obs_bucket: 'url-file-bucket', list_file_key: 'test01/' },
       },
       description: '',
-      dst_node: { region: 'cn-north-4', bucket: 'jjyy', cloud_type: 'HEC' },
+      dst_node: { region: 'cn-north-4', ak: 'dst_ak', sk: 'dst_sk', bucket: 'jjyy', cloud_type: 'HEC' },
       enable_failed_object_recording: true,
       enable_restore: false,
       enable_metadata_migration: false,
       enable_kms: false,
       task_type: 'URL_LIST',
-    });
+    };
+    await createFromExample('task-group', example, { destination: EXAMPLE_KEYS.destination });
   });
 
   it('sends the start and retry examples with PUT', async () => {
@@ -454,27 +397,22 @@ describe('migration task groups (5.4)', () => {
         dst_sk: 'dst_AK',
       })
       .reply(200);
+    const retry = {
+      src_ak: 'src_AK',
+      src_sk: 'src_SK',
+      dst_ak: 'dst_AK',
+      dst_sk: 'dst_SK',
+      migrate_failed_object: false,
+    };
     oms()
-      .put(p(`/taskgroups/${id}/retry`), {
-        src_ak: 'src_AK',
-        src_sk: 'src_SK',
-        dst_ak: 'dst_AK',
-        dst_sk: 'dst_SK',
-        migrate_failed_object: false,
-      })
+      .put(p(`/taskgroups/${id}/retry`), retry)
       .reply(200);
     const hw = provider({
       source: { name: 's', accessKey: 'src_AK', secretKey: 'src_SK' },
       destination: { name: 'd', accessKey: 'dst_AK', secretKey: 'dst_AK' },
     });
     await hw.resume('task-group', id);
-    await client().retryTaskGroup(id, {
-      src_ak: 'src_AK',
-      src_sk: 'src_SK',
-      dst_ak: 'dst_AK',
-      dst_sk: 'dst_SK',
-      migrate_failed_object: false,
-    });
+    await client().retryTaskGroup(id, retry);
   });
 
   it('pauses, deletes and updates traffic limits at the URIs of 5.4.4, 5.4.5 and 5.4.8', async () => {
@@ -502,16 +440,16 @@ describe('buckets, vendors and regions (5.5–5.7)', () => {
   const BUCKET_KEYS: Connection['storage'] = {
     source: { name: 's', accessKey: 'xxxxak', secretKey: 'xxxxsk' },
   };
+  /** What the ListBuckets, bucket-region and prefix-check examples all print first. */
+  const PRINTED_BUCKET_QUERY = {
+    cloud_type: 'HuaweiCloud',
+    ak: 'xxxxak',
+    sk: 'xxxxsk',
+    app_id: 'apptest123',
+  };
 
   it('sends the ListBuckets example and parses the bare array', async () => {
-    oms()
-      .post(p('/objectstorage/buckets'), {
-        cloud_type: 'HuaweiCloud',
-        ak: 'xxxxak',
-        sk: 'xxxxsk',
-        app_id: 'apptest123',
-      })
-      .reply(200, ['xxxx']);
+    oms().post(p('/objectstorage/buckets'), PRINTED_BUCKET_QUERY).reply(200, SEED_BUCKETS);
     await expect(
       provider(BUCKET_KEYS).listBuckets({ cloudType: 'HuaweiCloud', appId: 'apptest123' }),
     ).resolves.toEqual(['xxxx']);
@@ -519,14 +457,8 @@ describe('buckets, vendors and regions (5.5–5.7)', () => {
 
   it('sends the bucket-region example', async () => {
     oms()
-      .post(p('/objectstorage/buckets/regions'), {
-        cloud_type: 'HuaweiCloud',
-        ak: 'xxxxak',
-        sk: 'xxxxsk',
-        app_id: 'apptest123',
-        bucket_name: 'xxx',
-      })
-      .reply(200, { id: 'string', name: 'string' });
+      .post(p('/objectstorage/buckets/regions'), { ...PRINTED_BUCKET_QUERY, bucket_name: 'xxx' })
+      .reply(200, SEED_BUCKET_REGION);
     await expect(
       provider(BUCKET_KEYS).bucketRegion({ cloudType: 'HuaweiCloud', appId: 'apptest123', bucket: 'xxx' }),
     ).resolves.toMatchObject({ id: 'string', name: 'string' });
@@ -535,16 +467,13 @@ describe('buckets, vendors and regions (5.5–5.7)', () => {
   it('sends the prefix-check example', async () => {
     oms()
       .post(p('/objectstorage/buckets/prefix'), {
-        cloud_type: 'HuaweiCloud',
-        ak: 'xxxxak',
-        sk: 'xxxxsk',
-        app_id: 'apptest123',
+        ...PRINTED_BUCKET_QUERY,
         bucket_name: 'xxx',
         file_name: 'xxxx',
         data_center: 'cn-north-x',
         security_token: 'string',
       })
-      .reply(200, { exist: true });
+      .reply(200, SEED_PREFIX);
     const hw = provider({
       source: { name: 's', accessKey: 'xxxxak', secretKey: 'xxxxsk', securityToken: 'string' },
     });
@@ -568,14 +497,7 @@ describe('buckets, vendors and regions (5.5–5.7)', () => {
         sk: 'xxxxxsk',
         data_center: 'cn-north-x',
       })
-      .reply(200, {
-        next_page: false,
-        next_marker: null,
-        records: [
-          { name: 'xxxx', size: '--' },
-          { name: 'xxxx', size: '73.59 MB' },
-        ],
-      });
+      .reply(200, SEED_BUCKET_OBJECTS);
     const hw = provider({ source: { name: 's', accessKey: 'xxxxxak', secretKey: 'xxxxxsk' } });
     const page = await hw.listBucketObjects(
       { cloudType: 'HuaweiCloud', bucket: 'xxx', region: 'cn-north-x' },
@@ -600,14 +522,7 @@ describe('buckets, vendors and regions (5.5–5.7)', () => {
           authentication_key: 'xcsad',
         },
       })
-      .reply(200, {
-        is_same_cloud_type: false,
-        is_download_available: false,
-        checked_keys: [
-          { key: 'xxx', is_etag_matching: false, is_object_existing: false },
-          { key: 'yyy', is_etag_matching: false, is_object_existing: false },
-        ],
-      });
+      .reply(200, SEED_CDN_INFO);
     const hw = provider({ source: { name: 's', accessKey: 'xxx', secretKey: 'xxx' } });
     const info = await hw.bucketCdnInfo(
       { cloudType: 'Aliyun', region: 'cn-hangzhou', bucket: 'xxx' },
@@ -617,36 +532,12 @@ describe('buckets, vendors and regions (5.5–5.7)', () => {
   });
 
   it('parses the cloud-vendor example', async () => {
-    const vendors = [
-      'AWS',
-      'Aliyun',
-      'Qiniu',
-      'QingCloud',
-      'Tencent',
-      'Baidu',
-      'KingsoftCloud',
-      'Azure',
-      'UCloud',
-      'HuaweiCloud',
-      'Google',
-      'URLSource',
-    ];
-    oms().get(p('/objectstorage/cloud-type')).query({ type: 'src' }).reply(200, vendors);
-    await expect(provider().listCloudVendors('src')).resolves.toEqual(vendors);
+    oms().get(p('/objectstorage/cloud-type')).query({ type: 'src' }).reply(200, SEED_VENDORS);
+    await expect(provider().listCloudVendors('src')).resolves.toEqual(SEED_VENDORS);
   });
 
   it('parses the regions example and filters by vendor', async () => {
-    const example = [
-      {
-        service_name: 'AWS',
-        region_list: [
-          { cloud_type: 'AWS', value: 'us-east-1', description: 'US Standard (N. Virginia)' },
-          { cloud_type: 'AWS', value: 'us-west-1', description: 'US West (N. California)' },
-          { cloud_type: 'AWS', value: 'ap-east-1', description: 'Asia Pacific (Hong Kong)' },
-        ],
-      },
-    ];
-    oms().get(p('/objectstorage/data-center')).times(2).reply(200, example);
+    oms().get(p('/objectstorage/data-center')).times(2).reply(200, SEED_REGIONS);
     const aws = await provider().listRegions('AWS');
     expect(aws[0]?.region_list.map((r) => r.value)).toEqual(['us-east-1', 'us-west-1', 'ap-east-1']);
     await expect(provider().listRegions('Aliyun')).resolves.toEqual([]);

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import type { Connection } from '../../src/connections/connection.js';
-import { type OutgoingRequest, PoolRegistry } from '../../src/providers/http/http-client.js';
+import type { OutgoingRequest } from '../../src/providers/http/http-client.js';
 import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
 import { formatSdkDate, signHuaweiRequest } from '../../src/providers/huawei-oms/signer.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { omsSimConnection, useSimulator } from './simulator-rig.js';
 
 // Issue 37, item 1. Seed 002 Table 3-3: "X-Project-ID: Subproject ID. [...] The X-Project-ID field is
 // mandatory in the request header for accessing resources in a sub-project through AK/SK-based
@@ -21,34 +22,19 @@ const sim = new OmsSimulator({
   keys: { [AK]: SK },
   users: [{ name: 'ops', password: 'ops-password-123', domain: 'acme' }],
 });
-const pools = new PoolRegistry();
+const pools = useSimulator(sim, { freeze: 'once' });
 const { logger } = captureLogger('fatal');
 
 function provider(auth: Connection['auth']): HuaweiOmsProvider {
-  return new HuaweiOmsProvider(
-    {
-      name: 'hw-sub',
-      provider: 'huawei-oms',
-      endpoint: sim.url,
-      projectId: SUB_PROJECT,
-      auth,
-      storage: {
-        source: { name: 'src', accessKey: 'SRCAK000000', secretKey: 'src-secret-000000' },
-        destination: { name: 'dst', accessKey: 'DSTAK000000', secretKey: 'dst-secret-000000' },
-      },
-    },
-    { pools, logger },
-  );
+  const storage = {
+    source: { name: 'src', accessKey: 'SRCAK000000', secretKey: 'src-secret-000000' },
+    destination: { name: 'dst', accessKey: 'DSTAK000000', secretKey: 'dst-secret-000000' },
+  };
+  return new HuaweiOmsProvider(omsSimConnection(sim, SUB_PROJECT, auth, { name: 'hw-sub', storage }), {
+    pools,
+    logger,
+  });
 }
-
-beforeAll(async () => {
-  sim.clock.freeze();
-  await sim.start();
-});
-afterAll(async () => {
-  await sim.stop();
-  await pools.close();
-});
 
 describe('a sub-project reached with AK/SK (seed 002 Table 3-3)', () => {
   it('list, show, stop and the connection check send X-Project-ID, signed', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, ProviderError } from '../../src/errors.js';
 import { renderError } from '../../src/slack/blocks/error-message.js';
-import { iam, OMS, omsOverNock, PROJECT, TASK, tokenAuth } from './huawei-oms-nock-rig.js';
+import { iam, OMS, omsOverNock, STOP, stopRefused, TASK, tokenAuth } from './huawei-oms-nock-rig.js';
 
 // Issue 37 item 2 covered the 401s. Seed 002 §6.2 also files token failures under 400:
 //   400 S3M.0068 "Token authentication failed." — solution "Obtain a new token and try again."
@@ -11,7 +11,6 @@ import { iam, OMS, omsOverNock, PROJECT, TASK, tokenAuth } from './huawei-oms-no
 // On a token connection each must drop the cached token and try once more with a new one (else every
 // call fails until the token nears expires_at, up to 24 h); a second one is the credentials.
 
-const STOP = `/v2/${PROJECT}/tasks/${TASK}/stop`;
 const { provider: onNock, nock } = omsOverNock();
 const provider = () => onNock(tokenAuth);
 
@@ -36,14 +35,7 @@ describe('400 token codes of seed 002 §6.2 drop the IAM token once, as a 401 do
 
   it.each(TOKEN_400)('400 %s twice is the credentials, headlined as such', async (code, message) => {
     const tokens = iam();
-    let attempts = 0;
-    nock(OMS)
-      .post(STOP)
-      .times(3)
-      .reply(() => {
-        attempts++;
-        return [400, { error_code: code, error_msg: message }];
-      });
+    const stop = stopRefused(400, { error_code: code, error_msg: message });
     const error = await provider()
       .pause('task', TASK)
       .then(
@@ -53,7 +45,7 @@ describe('400 token codes of seed 002 §6.2 drop the IAM token once, as a 401 do
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ code: ErrorCode.ProviderAuth, httpStatus: 400, errorCode: code });
     expect(renderError(error as ProviderError, 'op-1').text).toMatch(/credentials/);
-    expect(attempts).toBe(2);
+    expect(stop.attempts()).toBe(2);
     expect(tokens.requests()).toBe(2);
   });
 

@@ -55,10 +55,10 @@ async function invalid(promise: Promise<unknown>, message: RegExp): Promise<stri
   return (error as Error).message;
 }
 
-const task = (overrides: Partial<CreateTaskReq> = {}): CreateTaskReq => ({
-  task_type: 'object',
+/** The source and destination of every task and group below (new objects each time). */
+const nodes = () => ({
   src_node: {
-    cloud_type: 'AWS',
+    cloud_type: 'AWS' as const,
     region: 'us-east-1',
     bucket: 'src',
     ak: 'SRCAK',
@@ -66,20 +66,17 @@ const task = (overrides: Partial<CreateTaskReq> = {}): CreateTaskReq => ({
     object_key: ['a/'],
   },
   dst_node: { region: 'cn-north-4', bucket: 'dst', ak: 'DSTAK', sk: 'dstsk' },
+});
+
+const task = (overrides: Partial<CreateTaskReq> = {}): CreateTaskReq => ({
+  task_type: 'object',
+  ...nodes(),
   ...overrides,
 });
 
 const group = (overrides: Partial<CreateTaskGroupReq> = {}): CreateTaskGroupReq => ({
   enable_kms: false,
-  src_node: {
-    cloud_type: 'AWS',
-    region: 'us-east-1',
-    bucket: 'src',
-    ak: 'SRCAK',
-    sk: 'srcsk',
-    object_key: ['a/'],
-  },
-  dst_node: { region: 'cn-north-4', bucket: 'dst', ak: 'DSTAK', sk: 'dstsk' },
+  ...nodes(),
   ...overrides,
 });
 

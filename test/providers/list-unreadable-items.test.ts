@@ -1,8 +1,5 @@
-import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import type { Connection } from '../../src/connections/connection.js';
 import type { MigrationResource } from '../../src/domain/migration-resource.js';
-import { fetchTransport, PoolRegistry } from '../../src/providers/http/http-client.js';
 import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
 import { NcpProvider } from '../../src/providers/ncp/index.js';
 import { UpCloudProvider } from '../../src/providers/upcloud/index.js';
@@ -11,54 +8,43 @@ import { renderResourceList } from '../../src/slack/blocks/resource-list.js';
 import { SEED_POLICY } from '../fixtures/ncp-seed-policy.js';
 import { SEED_LIST_GROUPS, SEED_TASK } from '../fixtures/oms-seed-responses.js';
 import { UPCLOUD_JOB } from '../fixtures/provider-response-cases.js';
-import { captureLogger } from '../helpers/capture-logger.js';
-import { useStrictNock } from '../helpers/strict-nock.js';
+import {
+  NCP_API,
+  ncpSeedConnection,
+  OMS_API,
+  OMS_PROJECT,
+  omsSeedConnection,
+  UPCLOUD_API,
+  UPCLOUD_SERVICE,
+  upcloudSeedConnection,
+} from '../fixtures/seed-connections.js';
+import { overNock } from './nock-rig.js';
 
 // Issue #11, defect 1: one malformed item in a list page used to fail the whole page ("unexpected
 // response shape"), emptying `/migrate list`. Now the rest of the page is used, the bad item is logged
 // with its id and shown as unreadable; a status the bot does not know shows its raw value.
 
-const OMS = 'https://oms.cn-north-1.myhuaweicloud.com';
-const PROJECT = '2c0689c860ad4728a497c91ec0844383';
-const NCP = 'https://objectmigration.apigw.ntruss.com';
-const UPCLOUD = 'https://api.upcloud.com';
-const SERVICE = '0ab2f83f-03f3-4c48-9a38-0a3e89c6d024';
-const pools = new PoolRegistry();
-const { logger, lines } = captureLogger('warn');
-const deps = { pools, logger, transport: fetchTransport };
-const keys = { type: 'aksk', accessKey: 'AKEXAMPLE0000000', secretKey: 'sk-example-0000000000' } as const;
-
-const hw = () =>
-  new HuaweiOmsProvider(
-    { name: 'hw', provider: 'huawei-oms', endpoint: OMS, projectId: PROJECT, auth: keys, storage: {} },
-    deps,
-  );
-const ncp = () =>
-  new NcpProvider(
-    { name: 'ncp', provider: 'ncp', endpoint: NCP, region: 'KR', auth: keys, storage: {} },
-    deps,
-  );
-const upcloud = () =>
-  new UpCloudProvider(
-    {
-      name: 'up',
-      provider: 'upcloud',
-      endpoint: UPCLOUD,
-      serviceId: SERVICE,
-      auth: { type: 'bearer', token: 'ucat_example' },
-      storage: {},
-    } satisfies Connection,
-    deps,
-  );
-
-useStrictNock({
+const OMS = OMS_API;
+const PROJECT = OMS_PROJECT;
+const NCP = NCP_API;
+const UPCLOUD = UPCLOUD_API;
+const SERVICE = UPCLOUD_SERVICE;
+const { nock, deps, lines } = overNock({
+  level: 'warn',
   afterEach: () => {
     lines.length = 0;
   },
-  afterAll: async () => {
-    await pools.close();
-  },
 });
+const keys = { type: 'aksk', accessKey: 'AKEXAMPLE0000000', secretKey: 'sk-example-0000000000' } as const;
+
+const hw = () => new HuaweiOmsProvider(omsSeedConnection({ auth: keys }), deps);
+const ncp = () =>
+  new NcpProvider(ncpSeedConnection({ name: 'ncp', endpoint: NCP, region: 'KR', auth: keys }), deps);
+const upcloud = () =>
+  new UpCloudProvider(
+    upcloudSeedConnection({ name: 'up', auth: { type: 'bearer', token: 'ucat_example' } }),
+    deps,
+  );
 
 const warnings = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
 const unreadable = (resources: MigrationResource[]) => resources.filter((r) => r.unreadable);

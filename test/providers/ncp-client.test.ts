@@ -1,16 +1,18 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GiB, NcpSimulator } from '../../dev/simulators/ncp/index.js';
 import { classifyCode } from '../../src/catalogue/code-classes.js';
 import { explain } from '../../src/catalogue/explain.js';
 import type { Connection } from '../../src/connections/connection.js';
-import { ConfigError, ErrorCode, InvalidInputError, ProviderError } from '../../src/errors.js';
-import { PoolRegistry } from '../../src/providers/http/http-client.js';
+import { ConfigError, ErrorCode, InvalidInputError } from '../../src/errors.js';
 import { NcpObjectMigrationClient, parseNcpError } from '../../src/providers/ncp/client.js';
 import { NcpProvider } from '../../src/providers/ncp/index.js';
 import type { NcpPolicyBody } from '../../src/providers/ncp/schemas.js';
 import { signNcpRequest } from '../../src/providers/ncp/signer.js';
 import { renderError } from '../../src/slack/blocks/error-message.js';
+import { seedPolicyBody } from '../fixtures/ncp-seed-policy.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { failure as rejection } from '../helpers/provider-failure.js';
+import { useSimulator } from './simulator-rig.js';
 
 const AK = 'NCPSIMACCESSKEY00001';
 const SK = 'ncp-sim-secret-key-00000000000000000001';
@@ -20,7 +22,10 @@ const sim = new NcpSimulator({
   keys: { [AK]: SK },
   timings: { listingDelayMs: 2_000, speedBytesPerSecond: GiB },
 });
-const pools = new PoolRegistry();
+const pools = useSimulator(sim, {
+  freeze: 'each',
+  reset: () => sim.policies.clear(),
+});
 const { logger, lines } = captureLogger();
 
 function connection(overrides: Partial<Connection> = {}): Connection {
@@ -40,45 +45,9 @@ function client(overrides: Partial<Connection> = {}, now = () => sim.clock.now()
 }
 
 function body(title: string, overrides: Partial<NcpPolicyBody['source']> = {}): NcpPolicyBody {
-  return {
-    title,
-    source: {
-      sourceCspType: 'AWS',
-      regionName: 'ap-southeast-2',
-      bucketName: 'migration135',
-      prefix: 'photos/',
-      accessKey: 'AKIASOURCE0000000001',
-      secretKey: SOURCE_SECRET,
-      ...overrides,
-    },
-    target: { bucketName: 'migrationbucket', prefix: 'data/' },
-  };
+  const keys = { accessKey: 'AKIASOURCE0000000001', secretKey: SOURCE_SECRET };
+  return seedPolicyBody(title, { prefix: 'photos/', ...keys, ...overrides }, { prefix: 'data/' });
 }
-
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
-
-beforeAll(async () => {
-  await sim.start();
-});
-beforeEach(() => {
-  // Frozen: progress moves only when a test advances the clock.
-  sim.clock.freeze();
-});
-afterAll(async () => {
-  await sim.stop();
-  await pools.close();
-});
-afterEach(() => {
-  sim.faults.reset();
-  sim.policies.clear();
-});
 
 describe('NcpObjectMigrationClient: the seven calls', () => {
   it('creates a policy, taking the target region from x-ncp-region_code', async () => {

@@ -1,37 +1,20 @@
-import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import type { Connection } from '../../src/connections/connection.js';
 import { ErrorCode, ProviderError } from '../../src/errors.js';
-import { fetchTransport, PoolRegistry } from '../../src/providers/http/http-client.js';
 import { NcpObjectMigrationClient } from '../../src/providers/ncp/client.js';
 import { NcpProvider } from '../../src/providers/ncp/index.js';
 import { signNcpRequest } from '../../src/providers/ncp/signer.js';
 import { SEED_POLICY } from '../fixtures/ncp-seed-policy.js';
-import { captureLogger } from '../helpers/capture-logger.js';
-import { useStrictNock } from '../helpers/strict-nock.js';
+import { NCP_API, ncpSeedConnection } from '../fixtures/seed-connections.js';
+import { overNock } from './nock-rig.js';
 
 // The real base URL (providers.md §1.1); nock intercepts it, nothing leaves the machine.
-const ENDPOINT = 'https://objectmigration.apigw.ntruss.com';
+const ENDPOINT = NCP_API;
 // The keys and timestamp of the §1.7 test vectors, so the pause signature is vector 2 exactly.
 const KEYS = { accessKey: 'TESTACCESSKEY', secretKey: 'TESTSECRETKEY' };
 const TIMESTAMP = 1700000000000;
-const pools = new PoolRegistry();
-const { logger } = captureLogger('fatal');
-const connection: Connection = {
-  name: 'ncp-kr',
-  provider: 'ncp',
-  endpoint: '',
-  auth: { type: 'aksk', ...KEYS },
-  storage: {},
-};
-const deps = { pools, logger, transport: fetchTransport };
+const connection = ncpSeedConnection({ auth: { type: 'aksk', ...KEYS } });
+const { nock, deps } = overNock();
 const provider = new NcpProvider(connection, deps, () => TIMESTAMP);
-
-useStrictNock({
-  afterAll: async () => {
-    await pools.close();
-  },
-});
 
 describe('NCP Object Migration against the seed 000 example', () => {
   it('sends the pause call of seed 000 with the four gateway headers and the vector 2 signature', async () => {

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { NcpSimulator, READINGS } from '../../dev/simulators/ncp/index.js';
-import type { Connection } from '../../src/connections/connection.js';
-import { PoolRegistry } from '../../src/providers/http/http-client.js';
 import { NcpProvider } from '../../src/providers/ncp/index.js';
+import { ncpSeedConnection } from '../fixtures/seed-connections.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { useSimulator } from './simulator-rig.js';
 
 // providers.md §1.3, GetMigrationJobList: "List response body: `objStrContracted` …, `num`
 // (Integer, number of policies), `jobList`". Whether `num` counts the whole list or the page answered
@@ -14,26 +14,11 @@ import { captureLogger } from '../helpers/capture-logger.js';
 const AK = 'NCPSIMACCESSKEY00037';
 const SK = 'ncp-sim-secret-key-00000000000000000037';
 const sim = new NcpSimulator({ keys: { [AK]: SK } });
-const pools = new PoolRegistry();
+const pools = useSimulator(sim);
 const { logger } = captureLogger('fatal');
-const connection: Connection = {
-  name: 'ncp-kr',
-  provider: 'ncp',
-  endpoint: '',
-  region: 'KR',
-  auth: { type: 'aksk', accessKey: AK, secretKey: SK },
-  storage: {},
-};
+const connection = ncpSeedConnection({ region: 'KR', auth: { type: 'aksk', accessKey: AK, secretKey: SK } });
 const provider = () =>
   new NcpProvider({ ...connection, endpoint: sim.url }, { pools, logger }, () => sim.clock.now());
-
-beforeAll(async () => {
-  await sim.start();
-});
-afterAll(async () => {
-  await sim.stop();
-  await pools.close();
-});
 
 describe.each([
   { reading: READINGS.listNum.usual, otherReadings: false as const },

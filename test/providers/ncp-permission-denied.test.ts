@@ -1,14 +1,11 @@
-import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import type { Connection } from '../../src/connections/connection.js';
 import { ErrorCode } from '../../src/errors.js';
-import { translatorFor } from '../../src/i18n/translator.js';
-import { fetchTransport, PoolRegistry } from '../../src/providers/http/http-client.js';
 import { NcpProvider } from '../../src/providers/ncp/index.js';
 import { renderError } from '../../src/slack/blocks/error-message.js';
-import { captureLogger } from '../helpers/capture-logger.js';
+import { NCP_API, ncpSeedConnection } from '../fixtures/seed-connections.js';
 import { failure } from '../helpers/provider-failure.js';
-import { useStrictNock } from '../helpers/strict-nock.js';
+import { overNock } from './nock-rig.js';
+import { expectShownAsPermission } from './permission-headline.js';
 
 // The NCP side of issue 37 item 7. providers.md §1.8, the common API Gateway table NCP Object
 // Migration "uses": "401 | 200 | Authentication Failed" and "401 | 210 | Permission Denied". The
@@ -16,24 +13,10 @@ import { useStrictNock } from '../helpers/strict-nock.js';
 // (a sub account without Object Migration rights). 210 must be headlined as a permission, with the
 // permissions next step, never "rejected the connection's credentials" or "fix the keys".
 
-const ENDPOINT = 'https://objectmigration.apigw.ntruss.com';
+const ENDPOINT = NCP_API;
 const PAUSE = '/migration-api/v1/policy/migrationpolicy/pause';
-const pools = new PoolRegistry();
-const { logger } = captureLogger('fatal');
-const connection: Connection = {
-  name: 'ncp-kr',
-  provider: 'ncp',
-  endpoint: '',
-  auth: { type: 'aksk', accessKey: 'TESTACCESSKEY', secretKey: 'TESTSECRETKEY' },
-  storage: {},
-};
-const provider = new NcpProvider(connection, { pools, logger, transport: fetchTransport });
-
-useStrictNock({
-  afterAll: async () => {
-    await pools.close();
-  },
-});
+const { nock, deps } = overNock();
+const provider = new NcpProvider(ncpSeedConnection(), deps);
 
 /** The gateway's error body (providers.md §1.8): `errorCode` is a string. */
 const gateway = (errorCode: string, message: string) => ({
@@ -45,15 +28,7 @@ describe('NCP 401 code 210 "Permission Denied" is a permission, not the keys (pr
     nock(ENDPOINT).post(PAUSE).reply(401, gateway('210', 'Permission Denied'));
     const error = await failure(provider.pause('policy', 'migrationpolicy'));
     expect(error).toMatchObject({ code: ErrorCode.ProviderRequest, httpStatus: 401, errorCode: '210' });
-    for (const locale of ['en', 'ko', 'zh-CN'] as const) {
-      const shown = renderError(error, 'op-1', translatorFor(locale)).text;
-      expect(shown).not.toContain(':lock:');
-      if (locale === 'en') {
-        expect(shown).not.toMatch(/rejected the connection's credentials|keys were refused/);
-        expect(shown).toMatch(/lack of permission/);
-        expect(shown).toMatch(/Next step:.*lack the right/);
-      }
-    }
+    expectShownAsPermission(error);
   });
 
   it('401 code 200 "Authentication Failed" stays a credentials failure', async () => {

@@ -1,11 +1,11 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GiB, NcpSimulator } from '../../dev/simulators/ncp/index.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { ErrorCode, InvalidInputError, ProviderError } from '../../src/errors.js';
-import { PoolRegistry } from '../../src/providers/http/http-client.js';
 import { NcpProvider, ncpCreatePolicyRequestSchema } from '../../src/providers/ncp/index.js';
 import { createProvider } from '../../src/providers/registry.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { useSimulator } from './simulator-rig.js';
 
 const AK = 'NCPSIMACCESSKEY00002';
 const SK = 'ncp-sim-secret-key-00000000000000000002';
@@ -14,7 +14,10 @@ const sim = new NcpSimulator({
   keys: { [AK]: SK },
   timings: { listingDelayMs: 1_000, speedBytesPerSecond: GiB },
 });
-const pools = new PoolRegistry();
+const pools = useSimulator(sim, {
+  freeze: 'each',
+  reset: () => sim.policies.clear(),
+});
 const { logger } = captureLogger('fatal');
 
 function connection(overrides: Partial<Connection> = {}): Connection {
@@ -41,21 +44,6 @@ const REQUEST = {
   sourcePrefix: 'photos/',
   targetBucket: 'migrationbucket',
 };
-
-beforeAll(async () => {
-  await sim.start();
-});
-beforeEach(() => {
-  sim.clock.freeze();
-});
-afterAll(async () => {
-  await sim.stop();
-  await pools.close();
-});
-afterEach(() => {
-  sim.policies.clear();
-  sim.faults.reset();
-});
 
 describe('NcpProvider', () => {
   it('is registered as ncp', () => {

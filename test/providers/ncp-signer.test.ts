@@ -6,24 +6,22 @@ const KEYS = { accessKey: 'TESTACCESSKEY', secretKey: 'TESTSECRETKEY' };
 const TIMESTAMP = '1700000000000';
 
 describe('NCP API Gateway signature v2', () => {
-  it('reproduces vector 1 (GET with a query string)', () => {
-    const request = {
-      method: 'GET',
-      uri: '/migration-api/v1/policies?order=title&sortBy=asc&limit=3&page=0',
-      timestamp: TIMESTAMP,
-      accessKey: KEYS.accessKey,
-    };
-    expect(signNcpRequest(request, KEYS.secretKey)).toBe('43Br4OBS1QNqevVOT5F3aIRIT3+iJ2zt279ztHLeeds=');
-  });
-
-  it('reproduces vector 2 (POST pause)', () => {
-    const request = {
-      method: 'POST',
-      uri: '/migration-api/v1/policy/migrationpolicy/pause',
-      timestamp: TIMESTAMP,
-      accessKey: KEYS.accessKey,
-    };
-    expect(signNcpRequest(request, KEYS.secretKey)).toBe('nb119jJTVXubAT+rQEckVPzJI8Ty4fKJMCjIer+iqcg=');
+  it.each([
+    [
+      'vector 1 (GET with a query string)',
+      'GET',
+      '/migration-api/v1/policies?order=title&sortBy=asc&limit=3&page=0',
+      '43Br4OBS1QNqevVOT5F3aIRIT3+iJ2zt279ztHLeeds=',
+    ],
+    [
+      'vector 2 (POST pause)',
+      'POST',
+      '/migration-api/v1/policy/migrationpolicy/pause',
+      'nb119jJTVXubAT+rQEckVPzJI8Ty4fKJMCjIer+iqcg=',
+    ],
+  ])('reproduces %s', (_vector, method, uri, signature) => {
+    const request = { method, uri, timestamp: TIMESTAMP, accessKey: KEYS.accessKey };
+    expect(signNcpRequest(request, KEYS.secretKey)).toBe(signature);
   });
 
   it('builds the string to sign with one space, LF separators and no trailing newline', () => {

@@ -1,13 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GiB, NcpSimulator } from '../../dev/simulators/ncp/index.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { InvalidInputError } from '../../src/errors.js';
-import { PoolRegistry } from '../../src/providers/http/http-client.js';
 import { NcpObjectMigrationClient } from '../../src/providers/ncp/client.js';
 import type { NcpPolicyBody } from '../../src/providers/ncp/schemas.js';
 import { NCP_HEADERS, signNcpRequest } from '../../src/providers/ncp/signer.js';
+import { seedPolicyBody } from '../fixtures/ncp-seed-policy.js';
 import { buttons, messageText, TestBot } from '../harness/test-bot.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { useSimulator } from './simulator-rig.js';
 
 /*
  * Issue #37 items 8 and 15. providers.md §1.1, the title rule: "Title rule: up to 100 bytes. The
@@ -23,7 +24,7 @@ const HANGUL = '데이터_이관-2024';
 const SHORT_HANGUL = '백업';
 
 const sim = new NcpSimulator({ keys: { [AK]: SK }, timings: { speedBytesPerSecond: GiB } });
-const pools = new PoolRegistry();
+const pools = useSimulator(sim, { reset: () => sim.policies.clear() });
 const { logger } = captureLogger();
 
 function connection(endpoint = sim.url): Connection {
@@ -39,17 +40,7 @@ function connection(endpoint = sim.url): Connection {
 const client = () => new NcpObjectMigrationClient(connection(), { pools, logger }, () => sim.clock.now());
 
 function body(title: string): NcpPolicyBody {
-  return {
-    title,
-    source: {
-      sourceCspType: 'AWS',
-      regionName: 'ap-southeast-2',
-      bucketName: 'migration135',
-      accessKey: 'AKIASOURCE0000000001',
-      secretKey: SOURCE_SECRET,
-    },
-    target: { bucketName: 'migrationbucket' },
-  };
+  return seedPolicyBody(title, { accessKey: 'AKIASOURCE0000000001', secretKey: SOURCE_SECRET });
 }
 
 /** A create signed as the gateway expects, sent as is: what the simulator does with it, no client check. */
@@ -69,17 +60,6 @@ async function rawCreate(title: string): Promise<{ status: number; body: unknown
   });
   return { status: response.status, body: await response.json() };
 }
-
-beforeAll(async () => {
-  await sim.start();
-});
-afterAll(async () => {
-  await sim.stop();
-  await pools.close();
-});
-afterEach(() => {
-  sim.policies.clear();
-});
 
 describe('NCP titles beyond ASCII (providers.md §1.1: "up to 100 bytes")', () => {
   it('opens, pauses, starts and deletes a policy whose title is Hangul, as NCP returned it', async () => {

@@ -11,6 +11,7 @@ import { HuaweiOmsProvider } from '../../src/providers/huawei-oms/index.js';
 import { HW_AK, HW_SK, omsConnection, PROJECT_ID } from '../harness/test-bot.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 import { crossCheckSkippedWithout, OMS_SEED, seedText } from '../helpers/seeds.js';
+import { omsPasswordToken } from './simulator-rig.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 /** Seed 002's text where it lies beside the checkout; the re-reads from it are skipped otherwise. */
@@ -76,19 +77,7 @@ describe('the simulators follow the seeds, not the client', () => {
     let token = '';
     beforeAll(async () => {
       await sim.start();
-      const res = await fetch(`${sim.url}/v3/auth/tokens`, {
-        method: 'POST',
-        body: JSON.stringify({
-          auth: {
-            identity: {
-              methods: ['password'],
-              password: { user: { name: 'ops', password: 'ops-password-123', domain: { name: 'acme' } } },
-            },
-            scope: { project: { id: 'p1' } },
-          },
-        }),
-      });
-      token = res.headers.get('x-subject-token') ?? '';
+      token = await omsPasswordToken(sim.url, 'p1');
     });
     afterAll(() => sim.stop());
 

@@ -1,8 +1,9 @@
 import { createHash, createHmac } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { READINGS as OMS_READINGS, OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { READINGS as NCP_READINGS, NcpSimulator } from '../../dev/simulators/ncp/index.js';
 import { expectedSignature } from '../../dev/simulators/ncp/signature-v2.js';
+import { omsPasswordToken, useSimulator } from './simulator-rig.js';
 
 /*
  * Issue #37, items 12-14 and 16: the simulators on their own, over loopback HTTP, against seed 002
@@ -17,33 +18,15 @@ const USER = { name: 'ops', password: 'ops-password-123', domain: 'acme' };
 
 const oms = new OmsSimulator({ projectId: PROJECT, keys: { [AK]: SK }, users: [USER] });
 
-beforeAll(async () => {
-  oms.clock.freeze();
-  await oms.start();
-});
-afterAll(() => oms.stop());
-afterEach(() => {
-  oms.setShapes({ otherReadings: false });
-  oms.reset();
+useSimulator(oms, {
+  freeze: 'once',
+  reset: () => {
+    oms.setShapes({ otherReadings: false });
+    oms.reset();
+  },
 });
 
-async function token(projectId: string): Promise<string> {
-  const res = await fetch(`${oms.url}/v3/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: { user: { name: USER.name, password: USER.password, domain: { name: USER.domain } } },
-        },
-        scope: { project: { id: projectId } },
-      },
-    }),
-  });
-  expect(res.status).toBe(201);
-  return res.headers.get('x-subject-token') ?? '';
-}
+const token = (projectId: string) => omsPasswordToken(oms.url, projectId, USER);
 
 async function call(
   method: string,

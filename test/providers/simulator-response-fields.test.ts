@@ -16,6 +16,7 @@ import {
   SEED_VERSIONS,
 } from '../fixtures/oms-seed-responses.js';
 import { crossCheckSkippedWithout, OMS_SEED, seedText } from '../helpers/seeds.js';
+import { omsPasswordToken } from './simulator-rig.js';
 
 /**
  * Issue #51, item 11: checked with Huawei's own OMS SDK, the simulator's ShowSyncTask answered
@@ -133,19 +134,7 @@ describe('every answer of the OMS simulator carries only fields its seed table l
   let token = '';
   beforeAll(async () => {
     await sim.start();
-    const res = await fetch(`${sim.url}/v3/auth/tokens`, {
-      method: 'POST',
-      body: JSON.stringify({
-        auth: {
-          identity: {
-            methods: ['password'],
-            password: { user: { name: 'ops', password: 'ops-password-123', domain: { name: 'acme' } } },
-          },
-          scope: { project: { id: 'p1' } },
-        },
-      }),
-    });
-    token = res.headers.get('x-subject-token') ?? '';
+    token = await omsPasswordToken(sim.url, 'p1');
   });
   afterAll(() => sim.stop());
 
@@ -169,9 +158,20 @@ describe('every answer of the OMS simulator carries only fields its seed table l
     bucket: 'dst-bucket',
     region: 'cn-north-4',
   };
+  /** The keys a start or retry body carries (5.2.5, 5.3.8, 5.4.6, 5.4.7), and a sync task's create. */
+  const startKeys = { src_ak: keys.ak, src_sk: keys.sk, dst_ak: dst.ak, dst_sk: dst.sk };
   const cdn = { protocol: 'https', domain: 'cdn.aliyuncs.com', authentication_type: 'NONE' };
   const bandwidth = { bandwidth_policy: [{ start: '00:00', end: '06:00', max_bandwidth: 50_000_000 }] };
   const now = () => String(sim.clock.now());
+  /** What a created task and group read from, and the optional CDN and window both carry. */
+  const awsSource = {
+    cloud_type: 'AWS',
+    region: 'us-east-1',
+    bucket: 'src-bucket',
+    object_key: ['photos/'],
+    ...keys,
+  };
+  const cdnAndWindow = { source_cdn: { ...cdn, domain: 'd.cloudfront.net' }, ...bandwidth };
 
   it('API versions (5.1)', async () => {
     await answer('5.1.1', 'GET', '/');
@@ -182,17 +182,10 @@ describe('every answer of the OMS simulator carries only fields its seed table l
     sim.addDocumentedExamples();
     const created = await answer('5.2.3', 'POST', '{p}/tasks', {
       task_type: 'prefix',
-      src_node: {
-        cloud_type: 'AWS',
-        region: 'us-east-1',
-        bucket: 'src-bucket',
-        object_key: ['photos/'],
-        ...keys,
-      },
+      src_node: awsSource,
       dst_node: dst,
       description: 'fields',
-      source_cdn: { ...cdn, domain: 'd.cloudfront.net' },
-      ...bandwidth,
+      ...cdnAndWindow,
     });
     const id = String(created.id);
     // Past the simulator's scheduling delay: the task runs, so it can be paused.
@@ -204,12 +197,7 @@ describe('every answer of the OMS simulator carries only fields its seed table l
     await answer('5.2.4', 'POST', `{p}/tasks/${id}/stop`);
     sim.clock.advance(5_000);
     await answer('5.2.2', 'GET', `{p}/tasks/${id}`);
-    await answer('5.2.5', 'POST', `{p}/tasks/${id}/start`, {
-      src_ak: keys.ak,
-      src_sk: keys.sk,
-      dst_ak: dst.ak,
-      dst_sk: dst.sk,
-    });
+    await answer('5.2.5', 'POST', `{p}/tasks/${id}/start`, startKeys);
     sim.clock.advance(5_000);
     await answer('5.2.4', 'POST', `{p}/tasks/${id}/stop`);
     sim.clock.advance(5_000);
@@ -221,10 +209,7 @@ describe('every answer of the OMS simulator carries only fields its seed table l
       src_cloud_type: 'Aliyun',
       src_region: 'cn-beijing',
       src_bucket: 'api-auto-test1',
-      src_ak: keys.ak,
-      src_sk: keys.sk,
-      dst_ak: dst.ak,
-      dst_sk: dst.sk,
+      ...startKeys,
       dst_region: 'cn-north-4',
       dst_bucket: 'dst-bucket',
       source_cdn: { ...cdn, authentication_type: 'NONE' },
@@ -247,12 +232,7 @@ describe('every answer of the OMS simulator carries only fields its seed table l
       `{p}/sync-tasks/${id}/statistics?data_type=REQUEST&start_time=${from}&end_time=${now()}`,
     );
     await answer('5.3.7', 'POST', `{p}/sync-tasks/${id}/stop`);
-    await answer('5.3.8', 'POST', `{p}/sync-tasks/${id}/start`, {
-      src_ak: keys.ak,
-      src_sk: keys.sk,
-      dst_ak: dst.ak,
-      dst_sk: dst.sk,
-    });
+    await answer('5.3.8', 'POST', `{p}/sync-tasks/${id}/start`, startKeys);
     await answer('5.3.7', 'POST', `{p}/sync-tasks/${id}/stop`);
     await answer('5.3.6', 'DELETE', `{p}/sync-tasks/${id}`);
     // The seeded ones too, as `addSyncTask` and the documented examples make them.
@@ -263,18 +243,11 @@ describe('every answer of the OMS simulator carries only fields its seed table l
   it('migration task groups (5.4)', async () => {
     const created = await answer('5.4.2', 'POST', '{p}/taskgroups', {
       task_type: 'PREFIX',
-      src_node: {
-        cloud_type: 'AWS',
-        region: 'us-east-1',
-        bucket: 'src-bucket',
-        object_key: ['photos/'],
-        ...keys,
-      },
+      src_node: awsSource,
       dst_node: { ...dst, cloud_type: 'HEC' },
       enable_kms: false,
       enable_failed_object_recording: true,
-      source_cdn: { ...cdn, domain: 'd.cloudfront.net' },
-      ...bandwidth,
+      ...cdnAndWindow,
     });
     const id = String(created.group_id);
     sim.clock.advance(1_500);
@@ -284,22 +257,12 @@ describe('every answer of the OMS simulator carries only fields its seed table l
     await answer('5.4.5', 'PUT', `{p}/taskgroups/${id}/stop`);
     sim.clock.advance(5_000);
     await answer('5.4.3', 'GET', `{p}/taskgroups/${id}`);
-    await answer('5.4.6', 'PUT', `{p}/taskgroups/${id}/start`, {
-      src_ak: keys.ak,
-      src_sk: keys.sk,
-      dst_ak: dst.ak,
-      dst_sk: dst.sk,
-    });
+    await answer('5.4.6', 'PUT', `{p}/taskgroups/${id}/start`, startKeys);
     sim.clock.advance(1_500);
     await answer('5.4.3', 'GET', `{p}/taskgroups/${id}`);
     // Only an ended group can be deleted (5.4.4); a failed one restarts (5.4.7).
     const failed = sim.addTaskGroup({ status: 5 });
-    await answer('5.4.7', 'PUT', `{p}/taskgroups/${failed.id}/retry`, {
-      src_ak: keys.ak,
-      src_sk: keys.sk,
-      dst_ak: dst.ak,
-      dst_sk: dst.sk,
-    });
+    await answer('5.4.7', 'PUT', `{p}/taskgroups/${failed.id}/retry`, startKeys);
     await answer('5.4.4', 'DELETE', `{p}/taskgroups/${sim.addTaskGroup({ status: 6 }).id}`);
   });
 

@@ -1,8 +1,9 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
 import { NcpSimulator } from '../../dev/simulators/ncp/index.js';
 import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
-import { HW_AK, HW_SK, messageText, omsConnection, PROJECT_ID, TestBot } from '../harness/test-bot.js';
+import { botOverOwnOms } from '../harness/bot-over-own-oms.js';
+import { HW_AK, HW_SK, messageText, PROJECT_ID } from '../harness/test-bot.js';
 import {
   CHANNEL,
   GiB,
@@ -59,16 +60,7 @@ describe('shapes mode in the simulators', () => {
   });
 
   describe('/migrate list and status through signed requests', () => {
-    const oms = new OmsSimulator({ projectId: PROJECT_ID, keys: { [HW_AK]: HW_SK }, shapes: ALL_SHAPES });
-    const t = new TestBot();
-    beforeAll(async () => {
-      await oms.start();
-      await t.start({ connections: () => [omsConnection('hw-x', oms.url)] });
-    });
-    afterAll(async () => {
-      await t.stop();
-      await oms.stop();
-    });
+    const { oms, t } = botOverOwnOms('hw-x', { shapes: ALL_SHAPES });
 
     it('lists every task, an undocumented status shown as unknown with its raw value', async () => {
       const a = oms.addTask({ id: '300100000000001', name: 'shaped-first', status: 2 });

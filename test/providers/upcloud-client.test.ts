@@ -1,14 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimClock } from '../../dev/simulators/kit.js';
 import { GiB, UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
 import type { Connection } from '../../src/connections/connection.js';
-import { ConfigError, ErrorCode, InvalidInputError, ProviderError } from '../../src/errors.js';
-import { PoolRegistry } from '../../src/providers/http/http-client.js';
+import { ConfigError, ErrorCode, InvalidInputError } from '../../src/errors.js';
 import { createProvider } from '../../src/providers/registry.js';
 import { apiBaseUrl, parseUpCloudError, UpCloudJobsClient } from '../../src/providers/upcloud/client.js';
 import { UpCloudProvider } from '../../src/providers/upcloud/index.js';
 import type { CreateJobBody } from '../../src/providers/upcloud/schemas.js';
+import { upcloudSeedCreateBody } from '../fixtures/upcloud-seed-create.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { failure as rejection } from '../helpers/provider-failure.js';
+import { useSimulator } from './simulator-rig.js';
 
 const SERVICE = '0ab2f83f-03f3-4c48-9a38-0a3e89c6d024';
 const OTHER_SERVICE = '1c7f5e0a-8b8e-4f55-9b0e-6b1f0f1d2e3f';
@@ -27,7 +29,9 @@ const sim = new UpCloudSimulator({
   users: [USER],
   timings: { startDelayMs: 1_000, speedBytesPerSecond: GiB },
 });
-const pools = new PoolRegistry();
+const pools = useSimulator(sim, {
+  reset: () => sim.jobs.clear(),
+});
 const { logger, lines } = captureLogger();
 
 function connection(overrides: Partial<Connection> = {}): Connection {
@@ -45,41 +49,10 @@ function connection(overrides: Partial<Connection> = {}): Connection {
 
 const client = () => new UpCloudJobsClient(connection(), { pools, logger });
 
+/** Seed 001's create example, with the secret the logs are searched for. */
 function body(overrides: Partial<CreateJobBody> = {}): CreateJobBody {
-  return {
-    name: 'aws-migration',
-    type: 'data-migration',
-    source: {
-      endpoint: 's3.amazonaws.com',
-      region: 'us-east-1',
-      bucket: 'my-aws-bucket',
-      access_key_id: 'AKIAIOSFODNN7EXAMPLE',
-      secret_access_key: SOURCE_SECRET,
-    },
-    target: { bucket: 'my-upcloud-bucket' },
-    ...overrides,
-  };
-}
-
-beforeAll(async () => {
-  await sim.start();
-});
-afterAll(async () => {
-  await sim.stop();
-  await pools.close();
-});
-afterEach(() => {
-  sim.faults.reset();
-  sim.jobs.clear();
-});
-
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
+  const seed = upcloudSeedCreateBody();
+  return { ...seed, source: { ...seed.source, secret_access_key: SOURCE_SECRET }, ...overrides };
 }
 
 // Issue #37 item 16: every client test runs under each reading of seed 001 the simulator offers.

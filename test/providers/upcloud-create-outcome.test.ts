@@ -1,38 +1,31 @@
-import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { renderRequesterNotice } from '../../src/capabilities/approvals/blocks/approval-notices.js';
 import { outcomeLine } from '../../src/capabilities/approvals/blocks/approval-words.js';
 import type { ApprovalRecord } from '../../src/capabilities/shared/approval-record.js';
 import { ErrorCode, OutcomeUnknownError } from '../../src/errors.js';
-import { fetchTransport, PoolRegistry } from '../../src/providers/http/http-client.js';
 import { UpCloudProvider } from '../../src/providers/upcloud/index.js';
 import { UPCLOUD_JOB } from '../fixtures/provider-response-cases.js';
-import { captureLogger } from '../helpers/capture-logger.js';
-import { useStrictNock } from '../helpers/strict-nock.js';
+import { UPCLOUD_API, UPCLOUD_SERVICE, upcloudSeedConnection } from '../fixtures/seed-connections.js';
+import { overNock } from './nock-rig.js';
 
 // Issue #11, defect 5: an UpCloud create answered with a 2xx but no job body used to be reported as a
 // failure although the job had been created. Now the job is found by name in the list; when it cannot
 // be, the error says it may have been created and how to check, and the approval never says "failed".
 
-const UPCLOUD = 'https://api.upcloud.com';
-const SERVICE = '0ab2f83f-03f3-4c48-9a38-0a3e89c6d024';
-const JOBS = `/1.3/object-storage-2/${SERVICE}/jobs`;
-const pools = new PoolRegistry();
-const { logger } = captureLogger('fatal');
+const UPCLOUD = UPCLOUD_API;
+const JOBS = `/1.3/object-storage-2/${UPCLOUD_SERVICE}/jobs`;
+const { nock, deps } = overNock();
 
 const provider = () =>
   new UpCloudProvider(
-    {
+    upcloudSeedConnection({
       name: 'up',
-      provider: 'upcloud',
-      endpoint: UPCLOUD,
-      serviceId: SERVICE,
       auth: { type: 'bearer', token: 'ucat_example' },
       storage: {
         source: { name: 'aws', accessKey: 'AKIAIOSFODNN7EXAMPLE', secretKey: 'source-secret-0001' },
       },
-    },
-    { pools, logger, transport: fetchTransport },
+    }),
+    deps,
   );
 
 const REQUEST = {
@@ -52,12 +45,6 @@ const job = (uuid: string, name: string, createdAgoMs: number) => ({
 });
 const NEW_UUID = 'c1b2c3d4-e5f6-7890-abcd-ef1234567890';
 const OLD_UUID = 'd1b2c3d4-e5f6-7890-abcd-ef1234567890';
-
-useStrictNock({
-  afterAll: async () => {
-    await pools.close();
-  },
-});
 
 async function outcome(promise: Promise<unknown>): Promise<OutcomeUnknownError> {
   const error = await promise.then(

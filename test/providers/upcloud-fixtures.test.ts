@@ -1,30 +1,18 @@
-import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import type { Connection } from '../../src/connections/connection.js';
-import { ErrorCode, ProviderError } from '../../src/errors.js';
-import { fetchTransport, PoolRegistry } from '../../src/providers/http/http-client.js';
+import { ErrorCode } from '../../src/errors.js';
 import { parseUpCloudError, UpCloudJobsClient } from '../../src/providers/upcloud/client.js';
 import { UpCloudProvider } from '../../src/providers/upcloud/index.js';
-import { captureLogger } from '../helpers/capture-logger.js';
-import { useStrictNock } from '../helpers/strict-nock.js';
+import { UPCLOUD_API, UPCLOUD_SERVICE, upcloudSeedConnection } from '../fixtures/seed-connections.js';
+import { upcloudSeedCreateBody } from '../fixtures/upcloud-seed-create.js';
+import { failure as rejection } from '../helpers/provider-failure.js';
+import { overNock } from './nock-rig.js';
 
 // Values from seed 001's examples: the service and job UUIDs of its curl lines, and its create body.
-const ENDPOINT = 'https://api.upcloud.com';
-const SERVICE = '0ab2f83f-03f3-4c48-9a38-0a3e89c6d024';
+const ENDPOINT = UPCLOUD_API;
+const SERVICE = UPCLOUD_SERVICE;
 const JOB = 'a1b2c3d4-e5f6-7890-abcd-ef1234567890';
 const JOBS_PATH = `/1.3/object-storage-2/${SERVICE}/jobs`;
-const SEED_CREATE_BODY = {
-  name: 'aws-migration',
-  type: 'data-migration',
-  source: {
-    endpoint: 's3.amazonaws.com',
-    region: 'us-east-1',
-    bucket: 'my-aws-bucket',
-    access_key_id: 'AKIAIOSFODNN7EXAMPLE',
-    secret_access_key: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-  },
-  target: { bucket: 'my-upcloud-bucket' },
-};
+const SEED_CREATE_BODY = upcloudSeedCreateBody();
 
 /**
  * [I] The seed prints no response. This is the job the seed's create example would produce, in the
@@ -49,15 +37,8 @@ function jobFixture(overrides: Record<string, unknown> = {}): Record<string, unk
   };
 }
 
-const pools = new PoolRegistry();
-const { logger } = captureLogger('fatal');
-const connection: Connection = {
-  name: 'uc',
-  provider: 'upcloud',
-  endpoint: ENDPOINT,
+const connection = upcloudSeedConnection({
   region: 'europe-1',
-  serviceId: SERVICE,
-  auth: { type: 'basic', username: 'your_username', password: 'your_password' },
   storage: {
     source: {
       name: 'aws',
@@ -65,25 +46,10 @@ const connection: Connection = {
       secretKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
     },
   },
-};
-const deps = { pools, logger, transport: fetchTransport };
+});
+const { nock, deps } = overNock();
 const provider = new UpCloudProvider(connection, deps);
 const BASIC = `Basic ${Buffer.from('your_username:your_password').toString('base64')}`;
-
-useStrictNock({
-  afterAll: async () => {
-    await pools.close();
-  },
-});
-
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
 
 describe('UpCloud jobs against the seed examples', () => {
   it('lists jobs with the seed’s `-u username:password`, tolerating an unknown field', async () => {

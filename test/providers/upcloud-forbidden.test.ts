@@ -1,14 +1,11 @@
-import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import type { Connection } from '../../src/connections/connection.js';
 import { ErrorCode } from '../../src/errors.js';
-import { translatorFor } from '../../src/i18n/translator.js';
-import { fetchTransport, PoolRegistry } from '../../src/providers/http/http-client.js';
 import { UpCloudProvider } from '../../src/providers/upcloud/index.js';
 import { renderError } from '../../src/slack/blocks/error-message.js';
-import { captureLogger } from '../helpers/capture-logger.js';
+import { UPCLOUD_API, UPCLOUD_SERVICE, upcloudSeedConnection } from '../fixtures/seed-connections.js';
 import { failure } from '../helpers/provider-failure.js';
-import { useStrictNock } from '../helpers/strict-nock.js';
+import { overNock } from './nock-rig.js';
+import { expectShownAsPermission } from './permission-headline.js';
 
 // The UpCloud side of issue 37 item 7. providers.md §2.4: "Auth failure is HTTP 401 with error code
 // AUTHENTICATION_FAILED"; §2.5 lists 403 apart and gives the problem+json error format, whose code is
@@ -16,34 +13,18 @@ import { useStrictNock } from '../helpers/strict-nock.js';
 // valid but not allowed to perform this operation", e.g. a subaccount without rights to the service)
 // must be headlined as a permission, never "rejected the connection's credentials".
 
-const ENDPOINT = 'https://api.upcloud.com';
-const SERVICE = '0ab2f83f-03f3-4c48-9a38-0a3e89c6d024';
+const ENDPOINT = UPCLOUD_API;
+const SERVICE = UPCLOUD_SERVICE;
 const JOB = 'a1b2c3d4-e5f6-7890-abcd-ef1234567890';
 const JOB_PATH = `/1.3/object-storage-2/${SERVICE}/jobs/${JOB}`;
-const pools = new PoolRegistry();
-const { logger } = captureLogger('fatal');
-const connection: Connection = {
-  name: 'uc',
-  provider: 'upcloud',
-  endpoint: ENDPOINT,
-  region: 'europe-1',
-  serviceId: SERVICE,
-  auth: { type: 'basic', username: 'your_username', password: 'your_password' },
-  storage: {},
-};
-const provider = new UpCloudProvider(connection, { pools, logger, transport: fetchTransport });
+const { nock, deps } = overNock();
+const provider = new UpCloudProvider(upcloudSeedConnection({ region: 'europe-1' }), deps);
 const PROBLEM = { 'content-type': 'application/problem+json' };
 const problem = (code: string, title: string, status: number) => ({
   type: `https://developers.upcloud.com/1.3/errors#ERROR_${code}`,
   title,
   status,
   correlation_id: '01HF6V085AGBB0ZBJE5YAC42DT',
-});
-
-useStrictNock({
-  afterAll: async () => {
-    await pools.close();
-  },
 });
 
 describe('UpCloud 403 FORBIDDEN is a permission, 401 AUTHENTICATION_FAILED the keys (providers.md §2.4, §2.5)', () => {
@@ -53,15 +34,7 @@ describe('UpCloud 403 FORBIDDEN is a permission, 401 AUTHENTICATION_FAILED the k
       .reply(403, problem('FORBIDDEN', 'Forbidden.', 403), PROBLEM);
     const error = await failure(provider.cancel('job', JOB));
     expect(error).toMatchObject({ code: ErrorCode.ProviderRequest, httpStatus: 403, errorCode: 'FORBIDDEN' });
-    for (const locale of ['en', 'ko', 'zh-CN'] as const) {
-      const shown = renderError(error, 'op-1', translatorFor(locale)).text;
-      expect(shown).not.toContain(':lock:');
-      if (locale === 'en') {
-        expect(shown).not.toMatch(/rejected the connection's credentials|keys were refused/);
-        expect(shown).toMatch(/lack of permission/);
-        expect(shown).toMatch(/Next step:.*lack the right/);
-      }
-    }
+    expectShownAsPermission(error);
   });
 
   it('Get job answered 401 AUTHENTICATION_FAILED stays a credentials failure', async () => {

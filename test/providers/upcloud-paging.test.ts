@@ -1,12 +1,12 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { SimClock } from '../../dev/simulators/kit.js';
 import { READINGS, UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { InvalidInputError } from '../../src/errors.js';
-import { PoolRegistry } from '../../src/providers/http/http-client.js';
 import { MAX_PAGES, UpCloudJobsClient } from '../../src/providers/upcloud/client.js';
 import { UpCloudProvider } from '../../src/providers/upcloud/index.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { useSimulator } from './simulator-rig.js';
 
 /*
  * Issue #37 items 4, 5 and 16. Seed 001, "List jobs": `GET /1.3/object-storage-2/{service_uuid}/jobs`,
@@ -27,7 +27,12 @@ const sim = new UpCloudSimulator({
   tokens: [TOKEN],
   timings: { startDelayMs: 86_400_000 },
 });
-const pools = new PoolRegistry();
+const pools = useSimulator(sim, {
+  reset: () => {
+    sim.jobs.clear();
+    sim.setShapes({ otherReadings: false });
+  },
+});
 const { logger } = captureLogger('fatal');
 
 const connection: Connection = {
@@ -51,18 +56,6 @@ function addJobs(count: number, status: 'pending' | 'running' = 'pending'): stri
   }
   return uuids.reverse();
 }
-
-beforeAll(async () => {
-  await sim.start();
-});
-afterAll(async () => {
-  await sim.stop();
-  await pools.close();
-});
-afterEach(() => {
-  sim.jobs.clear();
-  sim.setShapes({ otherReadings: false });
-});
 
 describe('the UpCloud simulator offers both readings of seed 001 "List jobs" on its own', () => {
   it('names what it infers, and answers limit/offset or the whole list by shapes mode', async () => {

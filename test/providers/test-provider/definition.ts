@@ -5,6 +5,7 @@ import { NotFoundError } from '../../../src/errors.js';
 import type { ProviderDefinition } from '../../../src/providers/definition.js';
 import { validateWithSchema } from '../../../src/providers/form-result.js';
 import type { ListQuery, MigrationProvider, ResourcePage } from '../../../src/providers/types.js';
+import { API_TOKEN_CHOICE } from '../api-token-choice.js';
 
 /**
  * A fourth provider that lives only in the test tree: one folder, registered with one line
@@ -104,22 +105,7 @@ export const testProviderDefinition: ProviderDefinition = {
         check: { type: 'pattern', pattern: /^[a-z]{2}-\d$/, message: 'A region looks like eu-1.' },
       },
     ],
-    authChoices: [
-      {
-        type: 'bearer',
-        label: 'API token',
-        fields: [
-          {
-            key: 'token',
-            block: 'api_token',
-            label: 'API token',
-            what: 'API token',
-            secret: true,
-            check: { type: 'secret', min: 16 },
-          },
-        ],
-      },
-    ],
+    authChoices: [API_TOKEN_CHOICE],
     storage: { destination: false, serviceAccountJson: false },
   },
   createForms: [

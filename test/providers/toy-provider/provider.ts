@@ -14,6 +14,7 @@ import type {
   ResourceAction,
   ResourcePage,
 } from '../../../src/providers/types.js';
+import { API_TOKEN_CHOICE } from '../api-token-choice.js';
 
 /**
  * A fourth provider that lives only in the test tree, written from CONTRIBUTING's recipe: a client
@@ -129,22 +130,7 @@ export const toyDefinition: ProviderDefinition = {
   connect: {
     endpoint: { pattern: /^api\.toy\.example$/, example: 'https://api.toy.example' },
     fields: [],
-    authChoices: [
-      {
-        type: 'bearer',
-        label: 'API token',
-        fields: [
-          {
-            key: 'token',
-            block: 'api_token',
-            label: 'API token',
-            what: 'API token',
-            secret: true,
-            check: { type: 'secret', min: 16 },
-          },
-        ],
-      },
-    ],
+    authChoices: [API_TOKEN_CHOICE],
     storage: { destination: false, serviceAccountJson: false },
   },
   createForms: [],
