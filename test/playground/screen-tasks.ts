@@ -8,9 +8,7 @@ type Screens = ReturnType<typeof usePlaygroundScreens>;
 /** name, progress, GiB, MiB/s, the S3 region and bucket, and the OBS region (cn-north-4 unless said). */
 type S3Task = readonly [string, number, number, number, string, string, string?];
 
-/**
- * Running OMS tasks, one a row: from the S3 bucket to `<bucket>-obs`.
- */
+/** Running OMS tasks, one a row, each from its S3 bucket to `<bucket>-obs`. */
 export function s3Tasks<const T extends readonly S3Task[]>(
   screen: Screens,
   ...rows: T
