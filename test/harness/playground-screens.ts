@@ -1,18 +1,16 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { TEAM } from '../../dev/playground/people.js';
 import { PlaygroundClock } from '../../dev/playground/playground-clock.js';
 import { startPlayground } from '../../dev/playground/start-playground.js';
 import type { Clock } from '../../src/clock.js';
+import { atDeskAndPhone, openPlaygroundPage } from './chromium-page.js';
 import { until } from './until.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.resolve('test-artifacts', 'screens');
 export const WAIT_MS = 45_000;
-export const DESK = { width: 1280, height: 900 };
-export const PHONE = { width: 390, height: 844 };
 
 /**
  * The playground in headless Chromium for a screenshot test file: started before its tests, stopped
@@ -85,28 +83,12 @@ export function usePlaygroundScreens(options: { clock?: Clock; env?: Record<stri
   }
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH.`);
     mkdirSync(SHOTS, { recursive: true });
     playground = await startPlayground(
       { PORT: '0', STORE_URL: 'memory://', LOG_LEVEL: 'silent', ...options.env },
       options.clock ? { clock: options.clock } : {},
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-      timeout: 30_000,
-    });
-    page = await browser.newPage({ viewport: DESK });
-    page.setDefaultTimeout(WAIT_MS);
-    await page.goto(playground.info.pageUrl);
-    await page.locator('#live-label', { hasText: 'live' }).waitFor();
+    ({ browser, page } = await openPlaygroundPage(playground.info.pageUrl, WAIT_MS));
   }, 60_000);
 
   afterAll(async () => {
@@ -145,43 +127,35 @@ export function usePlaygroundScreens(options: { clock?: Clock; env?: Record<stri
      */
     async shoot(found: Locator | readonly Locator[], name: string): Promise<void> {
       const all = Array.isArray(found) ? found : [found as Locator];
-      try {
-        for (const [size, viewport] of [
-          ['desk', DESK],
-          ['phone', PHONE],
-        ] as const) {
-          await page.setViewportSize(viewport);
-          // A post the editor redraws between finding it and scrolling is replaced by its new
-          // version: scroll to that one (the locator finds it again) rather than fail.
-          for (const one of [...all].reverse()) {
-            await until(
-              () =>
-                one.scrollIntoViewIfNeeded({ timeout: 5_000 }).then(
-                  () => true,
-                  () => false,
-                ),
-              { what: `${name}: its post shown to scroll to`, timeoutMs: WAIT_MS, everyMs: 100 },
-            );
-          }
-          await page.screenshot({ path: path.join(SHOTS, `${name}-${size}.png`) });
-          if (size !== 'phone') continue;
-          for (const one of all) {
-            // A post the editor redraws meanwhile is briefly replaced in the page: measure it
-            // once it is back (boundingBox answers null for a node that is not shown).
-            await expect
-              .poll(
-                async () => {
-                  const box = await one.boundingBox();
-                  return box === null ? 'not shown' : box.x + box.width <= viewport.width + 1;
-                },
-                { timeout: WAIT_MS },
-              )
-              .toBe(true);
-          }
+      await atDeskAndPhone(page, async (size, viewport) => {
+        // A post the editor redraws between finding it and scrolling is replaced by its new
+        // version: scroll to that one (the locator finds it again) rather than fail.
+        for (const one of [...all].reverse()) {
+          await until(
+            () =>
+              one.scrollIntoViewIfNeeded({ timeout: 5_000 }).then(
+                () => true,
+                () => false,
+              ),
+            { what: `${name}: its post shown to scroll to`, timeoutMs: WAIT_MS, everyMs: 100 },
+          );
         }
-      } finally {
-        await page.setViewportSize(DESK);
-      }
+        await page.screenshot({ path: path.join(SHOTS, `${name}-${size}.png`) });
+        if (size !== 'phone') return;
+        for (const one of all) {
+          // A post the editor redraws meanwhile is briefly replaced in the page: measure it
+          // once it is back (boundingBox answers null for a node that is not shown).
+          await expect
+            .poll(
+              async () => {
+                const box = await one.boundingBox();
+                return box === null ? 'not shown' : box.x + box.width <= viewport.width + 1;
+              },
+              { timeout: WAIT_MS },
+            )
+            .toBe(true);
+        }
+      });
     },
     advance,
     nextCycle,

@@ -1,43 +1,32 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CHANNEL, TEAM } from '../../dev/playground/people.js';
-import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
+import { atDeskAndPhone } from '../harness/chromium-page.js';
 import { usePlaygroundScreens } from '../harness/playground-screens.js';
+import { openAppTab, openHomeTab } from './screen-home.js';
+import { speak } from './screen-language.js';
+import { askForTask } from './screen-requests.js';
 
 /**
  * Issue 39 §3 as people see it: the approver's Home tab with what waits for them, and the modal
  * Reject opens, at desk (1280 px) and phone (390×844) width, in English and Korean. Screenshots go
  * to test-artifacts/screens/; each view is also checked for sideways overflow.
  */
-const ALICE = 'U0ALICE01';
 const screen = usePlaygroundScreens();
 const { actAs, shot, shoot, noSidewaysScroll } = screen;
 
 beforeAll(async () => {
   // Alice asks for an OMS task; OMS names it itself, so only her title says what it is for.
-  await approvalsOf(screen.playground.bot.deps).request({
-    team: TEAM.id,
-    requester: ALICE,
-    channel: CHANNEL.id,
-    connection: 'hw-sim',
-    kind: 'task',
-    request: {
-      task_type: 'prefix',
-      src_node: { cloud_type: 'AWS', region: 'us-east-1', bucket: 'acme-photos', object_key: ['2024/'] },
-      dst_node: { region: 'cn-north-4', bucket: 'photos-obs' },
-      description: 'Q4 photo backfill for the EU catalogue',
-    },
-    op: 'screens1',
-    impact: { objects: 1204, bytes: 81_000_000_000, prefixes: 1, complete: true },
-  });
+  await askForTask(
+    screen,
+    ['us-east-1', 'acme-photos', ['2024/'], 'photos-obs'],
+    'Q4 photo backfill for the EU catalogue',
+    { op: 'screens1', impact: { objects: 1204, bytes: 81_000_000_000, prefixes: 1, complete: true } },
+  );
 }, 30_000);
 
 /** Opens the app's Home tab afresh (Slack sends app_home_opened each time). */
 async function openHome(waiting: string): Promise<void> {
-  const { page } = screen;
-  await page.locator('.sidebar-item[data-nav="channel"]').click();
-  await page.locator('.sidebar-item[data-nav="app"]').click();
-  await page.locator('.tab[data-tab="home"]').click();
-  await page.locator('#home .blocks', { hasText: waiting }).waitFor();
+  await openHomeTab(screen.page);
+  await screen.page.locator('#home .blocks', { hasText: waiting }).waitFor();
 }
 
 describe('approvals as the approver sees them', { timeout: 180_000 }, () => {
@@ -47,16 +36,10 @@ describe('approvals as the approver sees them', { timeout: 180_000 }, () => {
   ] as const) {
     it(`${locale}: the Home tab lists the request with Approve and Reject; Reject asks why`, async () => {
       const { page } = screen;
-      await actAs('Bob');
-      await page.locator('#language-switch').selectOption(locale);
-      await expect.poll(() => page.locator('#language-switch').inputValue()).toBe(locale);
+      await speak(screen, 'Bob', locale);
       const tag = locale.slice(0, 2);
       try {
-        for (const [width, height, size] of [
-          [1280, 900, 'desk'],
-          [390, 844, 'phone'],
-        ] as const) {
-          await page.setViewportSize({ width, height });
+        await atDeskAndPhone(page, async (size, { width }) => {
           await openHome(waiting);
           const home = page.locator('#home .blocks');
           expect(await home.innerText()).toContain('Q4 photo backfill for the EU catalogue');
@@ -72,9 +55,8 @@ describe('approvals as the approver sees them', { timeout: 180_000 }, () => {
           expect(box.x + box.width).toBeLessThanOrEqual(width + 1);
           await modal.locator('.modal-cancel').click();
           await modal.waitFor({ state: 'detached' });
-        }
+        });
       } finally {
-        await page.setViewportSize({ width: 1280, height: 900 });
         await page.locator('#language-switch').selectOption('en-US');
       }
     });
@@ -134,24 +116,11 @@ describe('approvals as the approver sees them', { timeout: 180_000 }, () => {
       ]);
       await expect.poll(() => language.inputValue()).toBe('ko-KR');
       // Written in Bob's Slack language when the request is made.
-      await approvalsOf(screen.playground.bot.deps).request({
-        team: TEAM.id,
-        requester: ALICE,
-        channel: CHANNEL.id,
-        connection: 'hw-sim',
-        kind: 'task',
-        request: {
-          task_type: 'prefix',
-          src_node: { cloud_type: 'AWS', region: 'us-east-1', bucket: 'acme-logs', object_key: ['2025/'] },
-          dst_node: { region: 'cn-north-4', bucket: 'logs-obs' },
-          description: '로그 보관 이전',
-        },
+      await askForTask(screen, ['us-east-1', 'acme-logs', ['2025/'], 'logs-obs'], '로그 보관 이전', {
         op: 'screens2',
         impact: { objects: 310, bytes: 2_000_000_000, prefixes: 1, complete: true },
       });
-      await page.locator('.sidebar-item[data-nav="channel"]').click();
-      await page.locator('.sidebar-item[data-nav="app"]').click();
-      await page.locator('.tab[data-tab="messages"]').click();
+      await openAppTab(page, 'messages');
       // The newest: a retried attempt finds the first attempt's DM above it.
       const dm = page.locator('#dm-messages .message', { hasText: '로그 보관 이전' }).last();
       await dm.waitFor();

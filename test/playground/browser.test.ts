@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlayground } from '../../dev/playground/start-playground.js';
+import { openPlaygroundPage } from '../harness/chromium-page.js';
 
 /**
  * The playground page in headless Chromium (Debian's `chromium`, driven by playwright-core),
@@ -10,7 +11,6 @@ import { startPlayground } from '../../dev/playground/start-playground.js';
  * rendered page and saves a screenshot under test-artifacts/playground/.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.resolve('test-artifacts', 'playground');
 // Generous: the full suite runs test files in parallel on 2 cores, next to CPU-bound fuzzing, so
 // the page can be slow to update (20 s was once not enough). A passing run waits far less.
@@ -21,28 +21,13 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium (CI does), or set CHROMIUM_PATH.`);
   mkdirSync(SHOTS, { recursive: true });
   playground = await startPlayground({ PORT: '0', STORE_URL: 'memory://', LOG_LEVEL: 'silent' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    timeout: 30_000,
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(WAIT_MS);
-  await page.goto(playground.info.pageUrl);
-  await page.locator('#live-label', { hasText: 'live' }).waitFor();
+  ({ browser, page } = await openPlaygroundPage(playground.info.pageUrl, WAIT_MS, [
+    '--disable-quic',
+    '--disable-component-update',
+    '--disable-sync',
+  ]));
 }, 60_000);
 
 afterAll(async () => {

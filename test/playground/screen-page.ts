@@ -2,6 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { CHANNEL, TEAM } from '../../dev/playground/people.js';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
 import type { usePlaygroundScreens } from '../harness/playground-screens.js';
+import { speak } from './screen-language.js';
 
 type Screens = ReturnType<typeof usePlaygroundScreens>;
 const MiB = 1024 ** 2;
@@ -20,8 +21,7 @@ export async function inChannelLanguage(
   const language = page.locator('#language-switch');
   try {
     await playground.bot.deps.settings.setChannelLanguage(TEAM.id, CHANNEL.id, lang);
-    await screen.actAs('Alice');
-    await language.selectOption(locale);
+    await speak(screen, 'Alice', locale);
     await body();
   } finally {
     await language.selectOption('en-US');

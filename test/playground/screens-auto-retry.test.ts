@@ -1,3 +1,4 @@
+import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
 import { usePlaygroundScreens } from '../harness/playground-screens.js';
@@ -55,10 +56,48 @@ const LANGS = [
 
 let policySet = false;
 
+/**
+ * An OMS task failing with a transient error (TRF.0001) at 40 % from 35 %, about 6 s on at 16 MiB/s,
+ * watched (the watch sees it running first, then the clock is moved past the failure); and its
+ * card once it is retrying automatically, with `l.now`.
+ */
+async function retryingTask(name: string, l: (typeof LANGS)[number]) {
+  const { page, playground } = screen;
+  const oms = playground.simulators.get('huawei-oms');
+  const task = oms.addTask({
+    name,
+    status: 2,
+    progress: 0.35,
+    totalSize: 2 * GiB,
+    totalNum: 20_000,
+    speed: 16 * MiB,
+    failAt: 0.4,
+    failCode: 'TRF.0001',
+  });
+  await type(`/migrate watch hw-sim:${task.id}`);
+  await screen.advanceWhenRunning(task.id, 10_000);
+  const card = page
+    .locator('#messages .message')
+    .filter({ hasText: name })
+    .filter({ has: page.locator('.bk-button', { hasText: l.now }) })
+    .last();
+  await screen.shown(card, 'the card retrying automatically');
+  return { sim: oms.task(task.id)!, card };
+}
+
+/** Presses `l.now` on the card (and Yes if it asks), then waits for the card of `name` saying `said`. */
+async function retryNow(card: Locator, l: (typeof LANGS)[number], name: string, said: string, what: string) {
+  const { page } = screen;
+  await card.locator('.bk-button', { hasText: l.now }).click();
+  const confirm = page.locator('#confirm-layer .confirm');
+  if (await confirm.isVisible().catch(() => false)) await confirm.locator('.confirm-yes').click();
+  const told = page.locator('#messages .message').filter({ hasText: name }).filter({ hasText: said }).last();
+  return screen.shown(told, what, 12);
+}
+
 describe('automatic retries at desk and phone width', { timeout: 600_000 }, () => {
   for (const l of LANGS) {
     it(`${l.lang}: a card retrying automatically, then succeeded after the retry`, async () => {
-      const { page, playground } = screen;
       if (!policySet) {
         await actAs('Dana');
         await type('/migrate settings retry hw-sim on max 3 after 1');
@@ -67,27 +106,7 @@ describe('automatic retries at desk and phone width', { timeout: 600_000 }, () =
       }
       await inChannelLanguage(screen, l.lang, l.locale, async () => {
         const name = `nightly-sync-${l.lang.toLowerCase()}`;
-        // About 6 s from its failure at 40 % (the watch sees it running first); the retry, at a
-        // faster speed, runs the rest in about 5 s.
-        const oms = playground.simulators.get('huawei-oms');
-        const task = oms.addTask({
-          name,
-          status: 2,
-          progress: 0.35,
-          totalSize: 2 * GiB,
-          totalNum: 20_000,
-          speed: 16 * MiB,
-          failAt: 0.4,
-          failCode: 'TRF.0001',
-        });
-        await type(`/migrate watch hw-sim:${task.id}`);
-        await screen.advanceWhenRunning(task.id, 10_000);
-        const card = page
-          .locator('#messages .message')
-          .filter({ hasText: name })
-          .filter({ has: page.locator('.bk-button', { hasText: l.now }) })
-          .last();
-        await screen.shown(card, 'the card retrying automatically');
+        const { sim, card } = await retryingTask(name, l);
         const text = await card.innerText();
         expect(text).toMatch(l.waiting);
         expect(await card.locator('.bk-button', { hasText: l.stop }).count()).toBe(1);
@@ -96,58 +115,25 @@ describe('automatic retries at desk and phone width', { timeout: 600_000 }, () =
         expect(await card.locator('.bk-button').count()).toBe(3);
         await shoot(card, `auto-retry-waiting-${l.lang}`);
 
-        Object.assign(oms.task(task.id)!, { speed: 256 * MiB });
-        await card.locator('.bk-button', { hasText: l.now }).click();
-        const confirm = page.locator('#confirm-layer .confirm');
-        if (await confirm.isVisible().catch(() => false)) await confirm.locator('.confirm-yes').click();
-        const done = page
-          .locator('#messages .message')
-          .filter({ hasText: name })
-          .filter({ hasText: l.succeeded })
-          .last();
-        await screen.shown(done, 'the card succeeded after the retry', 12);
+        // The retry, at a faster speed, runs the rest in about 5 s.
+        Object.assign(sim, { speed: 256 * MiB });
+        const done = await retryNow(card, l, name, l.succeeded, 'the card succeeded after the retry');
         await shoot(done, `auto-retry-succeeded-${l.lang}`);
       });
     });
 
     it(`${l.lang}: a failure after the retries allowed, told with the history`, async () => {
-      const { page, playground } = screen;
+      const { page } = screen;
       await actAs('Dana');
       await type('/migrate settings retry hw-sim on max 1 after 1');
       await screen.message('Automatic retries on hw-sim updated');
       try {
         await inChannelLanguage(screen, l.lang, l.locale, async () => {
           const name = `weekly-archive-${l.lang.toLowerCase()}`;
-          const oms = playground.simulators.get('huawei-oms');
-          const task = oms.addTask({
-            name,
-            status: 2,
-            progress: 0.35,
-            totalSize: 2 * GiB,
-            totalNum: 20_000,
-            speed: 16 * MiB,
-            failAt: 0.4,
-            failCode: 'TRF.0001',
-          });
-          await type(`/migrate watch hw-sim:${task.id}`);
-          await screen.advanceWhenRunning(task.id, 10_000);
-          const card = page
-            .locator('#messages .message')
-            .filter({ hasText: name })
-            .filter({ has: page.locator('.bk-button', { hasText: l.now }) })
-            .last();
-          await screen.shown(card, 'the card retrying automatically');
+          const { sim, card } = await retryingTask(name, l);
           // The retry fails again, the same way, a little further on.
-          Object.assign(oms.task(task.id)!, { speed: 64 * MiB, failAt: 0.6, failCode: 'TRF.0001' });
-          await card.locator('.bk-button', { hasText: l.now }).click();
-          const confirm = page.locator('#confirm-layer .confirm');
-          if (await confirm.isVisible().catch(() => false)) await confirm.locator('.confirm-yes').click();
-          const told = page
-            .locator('#messages .message')
-            .filter({ hasText: name })
-            .filter({ hasText: l.gaveUp })
-            .last();
-          await screen.shown(told, 'the card after the retries allowed', 12);
+          Object.assign(sim, { speed: 64 * MiB, failAt: 0.6, failCode: 'TRF.0001' });
+          const told = await retryNow(card, l, name, l.gaveUp, 'the card after the retries allowed');
           await shoot(told, `auto-retry-gave-up-${l.lang}`);
           await openCardThread(screen, name);
           const history = page.locator('#thread-messages .message').filter({ hasText: l.history }).last();

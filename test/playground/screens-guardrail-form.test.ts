@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { CHANNEL, TEAM } from '../../dev/playground/people.js';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
+import { speakIn } from './screen-language.js';
+import { addRules, askForVideoArchive, bigTransfer } from './screen-requests.js';
 
 /**
  * Issue 74's guardrail surfaces as people see them, at a desk (1280 px) and on a phone (390×844),
@@ -13,8 +15,6 @@ import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js'
  */
 const screen = usePlaygroundScreens();
 const { type, actAs, shoot } = screen;
-const ALICE = 'U0ALICE01';
-const TIB = 2 ** 40;
 
 const LANGS = [
   {
@@ -59,29 +59,13 @@ const LANGS = [
   },
 ] as const;
 
-async function rules(): Promise<void> {
-  const guardrails = screen.playground.bot.deps.capabilities.stateOf('guardrails') as {
-    addSlackRule(team: string, rule: unknown, by: string): Promise<string>;
-  };
-  await guardrails.addSlackRule(
-    TEAM.id,
-    {
-      id: 'big-transfer',
-      approvals: { approvers: 2, above: { size: 10 * TIB } },
-      scope: { workspaces: [TEAM.id], connections: ['hw-sim'] },
-    },
-    'U0DANA001',
-  );
-  await guardrails.addSlackRule(
-    TEAM.id,
-    {
-      id: 'change-ticket',
-      exception: '#platform-security',
-      ticket: 'CHG-[0-9]+',
-      scope: { workspaces: [TEAM.id], connections: ['ncp-sim'] },
-    },
-    'U0DANA001',
-  );
+function rules(): Promise<void> {
+  return addRules(screen, bigTransfer({ workspaces: [TEAM.id], connections: ['hw-sim'] }), {
+    id: 'change-ticket',
+    exception: '#platform-security',
+    ticket: 'CHG-[0-9]+',
+    scope: { workspaces: [TEAM.id], connections: ['ncp-sim'] },
+  });
 }
 
 let rulesAdded = false;
@@ -95,14 +79,7 @@ async function inLanguage(l: (typeof LANGS)[number], body: () => Promise<void>):
       await rules();
       rulesAdded = true;
     }
-    await playground.bot.deps.settings.setChannelLanguage(
-      TEAM.id,
-      CHANNEL.id,
-      l.lang === 'en' ? undefined : l.lang,
-    );
-    await actAs('Alice');
-    await language.selectOption(l.locale);
-    await expect.poll(() => language.inputValue()).toBe(l.locale);
+    await speakIn(screen, l);
     await body();
   } finally {
     const open = page.locator('#modal-layer .modal .modal-cancel');
@@ -147,30 +124,11 @@ describe('guardrails in the form and the first of two approvals', { timeout: 600
       const { page } = screen;
       await inLanguage(l, async () => {
         const description = `Video archive (${l.lang}) ${Date.now() % 10_000}`;
-        const record = await approvalsOf(screen.playground.bot.deps).request({
-          team: TEAM.id,
-          requester: ALICE,
-          channel: CHANNEL.id,
-          connection: 'hw-sim',
-          kind: 'task',
-          request: {
-            task_type: 'prefix',
-            src_node: {
-              cloud_type: 'AWS',
-              region: 'us-west-2',
-              bucket: 'acme-video',
-              object_key: ['2025/'],
-            },
-            dst_node: { region: 'cn-north-4', bucket: 'acme-video-obs' },
-            description,
-          },
-          preflight: {
-            size: { basis: 'listed', objects: 3_000, bytes: 40 * TIB, prefixes: 1 },
-            warnings: [],
-            deadlineMs: 5000,
-          },
-          op: `screens-grf-${l.lang}-${Date.now() % 100_000}`,
-        });
+        const record = await askForVideoArchive(
+          screen,
+          description,
+          `screens-grf-${l.lang}-${Date.now() % 100_000}`,
+        );
         expect(record.needs?.approvers).toBe(2);
         await actAs('Bob');
         await page.locator('#language-switch').selectOption(l.locale);

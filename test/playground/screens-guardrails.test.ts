@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { CHANNEL, TEAM } from '../../dev/playground/people.js';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
+import { speakIn } from './screen-language.js';
+import { addRules, askForVideoArchive, bigTransfer } from './screen-requests.js';
 
 /**
  * The guardrails as people see them, at a desk (1280 px) and on a phone (390×844), in English,
@@ -11,10 +13,8 @@ import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js'
  * Screenshots go to test-artifacts/screens/.
  */
 const screen = usePlaygroundScreens();
-const { type, message, actAs, shoot } = screen;
-const ALICE = 'U0ALICE01';
+const { type, message, shoot } = screen;
 const BOB = 'U0BOB0001';
-const TIB = 2 ** 40;
 
 const LANGS = [
   {
@@ -40,36 +40,13 @@ const LANGS = [
   },
 ] as const;
 
-async function speak(person: string, locale: string): Promise<void> {
-  await actAs(person);
-  const language = screen.page.locator('#language-switch');
-  await language.selectOption(locale);
-  await expect.poll(() => language.inputValue()).toBe(locale);
-}
-
-async function rules(): Promise<void> {
-  const guardrails = screen.playground.bot.deps.capabilities.stateOf('guardrails') as {
-    addSlackRule(team: string, rule: unknown, by: string): Promise<string>;
-  };
-  await guardrails.addSlackRule(
-    TEAM.id,
-    {
-      id: 'big-transfer',
-      approvals: { approvers: 2, above: { size: 10 * TIB } },
-      scope: { workspaces: [TEAM.id] },
-    },
-    'U0DANA001',
-  );
-  await guardrails.addSlackRule(
-    TEAM.id,
-    {
-      id: 'residency',
-      exception: '#platform-security',
-      regions: { allow: ['cn-north-4', 'cn-east-3'] },
-      scope: { workspaces: [TEAM.id] },
-    },
-    'U0DANA001',
-  );
+function rules(): Promise<void> {
+  return addRules(screen, bigTransfer({ workspaces: [TEAM.id] }), {
+    id: 'residency',
+    exception: '#platform-security',
+    regions: { allow: ['cn-north-4', 'cn-east-3'] },
+    scope: { workspaces: [TEAM.id] },
+  });
 }
 
 let rulesAdded = false;
@@ -81,33 +58,10 @@ describe('guardrails at desk and phone width', { timeout: 600_000 }, () => {
         await rules();
         rulesAdded = true;
       }
-      await screen.playground.bot.deps.settings.setChannelLanguage(
-        TEAM.id,
-        CHANNEL.id,
-        l.lang === 'en' ? undefined : l.lang,
-      );
-      await speak('Alice', l.locale);
+      await speakIn(screen, l);
       const description = `Archive 2025 (${l.lang}) ${Date.now() % 10_000}`;
       const approvals = approvalsOf(screen.playground.bot.deps);
-      const record = await approvals.request({
-        team: TEAM.id,
-        requester: ALICE,
-        channel: CHANNEL.id,
-        connection: 'hw-sim',
-        kind: 'task',
-        request: {
-          task_type: 'prefix',
-          src_node: { cloud_type: 'AWS', region: 'us-west-2', bucket: 'acme-video', object_key: ['2025/'] },
-          dst_node: { region: 'cn-north-4', bucket: 'acme-video-obs' },
-          description,
-        },
-        preflight: {
-          size: { basis: 'listed', objects: 3_000, bytes: 40 * TIB, prefixes: 1 },
-          warnings: [],
-          deadlineMs: 5000,
-        },
-        op: `screens-gr-${l.lang}`,
-      });
+      const record = await askForVideoArchive(screen, description, `screens-gr-${l.lang}`);
       expect(record.needs?.approvers).toBe(2);
       await approvals.approve({ team: TEAM.id, id: record.id, by: BOB, channel: CHANNEL.id, op: 'gr-vote' });
       const post = screen.page

@@ -1,9 +1,11 @@
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { GiB } from '../../dev/simulators/huawei-oms/index.js';
 import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
 import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
+import { shootHome } from './screen-home.js';
+import { postsInKorean, readingKorean } from './screen-language.js';
+import { s3Tasks } from './screen-tasks.js';
 
 /**
  * Issue 59 items 1 and 7 as people see them, at a desk (1280 px) and on a phone (390×844), in
@@ -14,7 +16,7 @@ import { until } from '../harness/until.js';
  */
 const clock = new TestClock();
 const screen = usePlaygroundScreens({ clock });
-const { type, message, actAs, shoot, shot, noSidewaysScroll } = screen;
+const { type, message, actAs, shoot } = screen;
 const MINUTE = 60_000;
 
 /** `HH:MM` in Seoul at `ms`. */
@@ -45,38 +47,6 @@ function cardEdits(id: string) {
   return card ? slack.callsTo('chat.update').filter((c) => c.body.ts === card.ts) : [];
 }
 
-/** The app's Home tab, afresh, scrolled to `row`, at desk and phone width. */
-async function shootHome(row: string, name: string): Promise<void> {
-  const { page } = screen;
-  try {
-    for (const [size, viewport] of [
-      ['desk', { width: 1280, height: 900 }],
-      ['phone', { width: 390, height: 844 }],
-    ] as const) {
-      await page.setViewportSize(viewport);
-      await page.locator('.sidebar-item[data-nav="channel"]').click();
-      await page.locator('.sidebar-item[data-nav="app"]').click();
-      await page.locator('.tab[data-tab="home"]').click();
-      const found = page.locator('#home .blocks .section-text', { hasText: row }).last();
-      await expect
-        .poll(
-          () =>
-            found.scrollIntoViewIfNeeded({ timeout: 2_000 }).then(
-              () => true,
-              () => false,
-            ),
-          { timeout: WAIT_MS },
-        )
-        .toBe(true);
-      await shot(`${name}-${size}`);
-      expect(await noSidewaysScroll()).toBe(true);
-    }
-  } finally {
-    await page.setViewportSize({ width: 1280, height: 900 });
-    await page.locator('.sidebar-item[data-nav="channel"]').click();
-  }
-}
-
 /** Presses Refresh on a post of the thread of `card`; the answer only the presser sees. */
 async function refreshInThread(card: Locator, post: RegExp, answer: RegExp): Promise<Locator> {
   const { page } = screen;
@@ -97,24 +67,11 @@ describe('issue 59 items 1 and 7 at desk and phone width', { timeout: 420_000 },
     const { page } = screen;
     await actAs('Alice');
     const oms = screen.playground.simulators.get('huawei-oms');
-    const held = oms.addTask({
-      name: 'lunch-archive',
-      status: 2,
-      progress: 0.35,
-      totalSize: 2048 * GiB,
-      speed: 40 * 1024 ** 2,
-      src: { cloud_type: 'AWS', region: 'ap-northeast-2', bucket: 'ledger' },
-      dst: { region: 'ap-southeast-1', bucket: 'ledger-obs' },
-    });
-    const moving = oms.addTask({
-      name: 'photo-backfill',
-      status: 2,
-      progress: 0.4,
-      totalSize: 1024 * GiB,
-      speed: 64 * 1024 ** 2,
-      src: { cloud_type: 'AWS', region: 'eu-west-1', bucket: 'photos' },
-      dst: { region: 'cn-north-4', bucket: 'photos-obs' },
-    });
+    const [held, moving] = s3Tasks(
+      screen,
+      ['lunch-archive', 0.35, 2048, 40, 'ap-northeast-2', 'ledger', 'ap-southeast-1'],
+      ['photo-backfill', 0.4, 1024, 64, 'eu-west-1', 'photos'],
+    );
     // Both windows start at the next minute of the bot's clock, which is then moved there.
     const start = Math.ceil((clock.now() + 1_000) / MINUTE) * MINUTE;
     await type(
@@ -154,7 +111,7 @@ describe('issue 59 items 1 and 7 at desk and phone width', { timeout: 420_000 },
     await shoot(await message(/migrate status[\s\S]*Paused by window lunch freeze/), 'held-status-en');
     await type('/migrate list hw-sim');
     await shoot(await message(/migrate list[\s\S]*lunch-archive/), 'held-list-en');
-    await shootHome('lunch-archive', 'held-home-en');
+    await shootHome(screen, 'lunch-archive', 'held-home-en');
 
     // Refresh on the watched card: the one editor redraws it whole.
     const edits = () => cardEdits(held.id).length;
@@ -177,14 +134,8 @@ describe('issue 59 items 1 and 7 at desk and phone width', { timeout: 420_000 },
     await shoot(told, 'refresh-post-en');
     await page.locator('#thread-close').click();
 
-    const language = page.locator('#language-switch');
-    try {
-      await language.selectOption('ko-KR');
-      await expect.poll(() => language.inputValue()).toBe('ko-KR');
-      await actAs('Dana');
-      await type('/migrate settings language ko');
-      await message(/Channel posts now use|채널 게시물/);
-      await actAs('Alice');
+    await readingKorean(screen, async () => {
+      await postsInKorean(screen);
       const koCard = channelCard('lunch-archive', /지켜보는 중/);
       // Refresh redraws the channel's card, now in the channel's language.
       const koBefore = cardEdits(held.id).length;
@@ -205,9 +156,7 @@ describe('issue 59 items 1 and 7 at desk and phone width', { timeout: 420_000 },
       await shoot(await message(/migrate status[\s\S]*시간 창\W*lunch freeze\W*에 따라/), 'held-status-ko');
       await type('/migrate list hw-sim');
       await shoot(await message(/migrate list[\s\S]*마이그레이션[\s\S]*lunch-archive/), 'held-list-ko');
-      await shootHome('lunch-archive', 'held-home-ko');
-    } finally {
-      await language.selectOption('en-US');
-    }
+      await shootHome(screen, 'lunch-archive', 'held-home-ko');
+    });
   });
 });

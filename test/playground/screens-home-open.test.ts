@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { atDeskAndPhone } from '../harness/chromium-page.js';
 import { usePlaygroundScreens } from '../harness/playground-screens.js';
+import { openHomeTab } from './screen-home.js';
+import { speak } from './screen-language.js';
 
 /**
  * The Home tab's Open, as people see it: the card in a modal in the reader's language, with how to
@@ -7,7 +10,7 @@ import { usePlaygroundScreens } from '../harness/playground-screens.js';
  * Screenshots go to test-artifacts/screens/; each view is also checked for sideways overflow.
  */
 const screen = usePlaygroundScreens();
-const { actAs, shot, noSidewaysScroll } = screen;
+const { shot, noSidewaysScroll } = screen;
 
 describe('a migration opened from the Home tab', { timeout: 180_000 }, () => {
   for (const [locale, open, hint, close] of [
@@ -16,19 +19,11 @@ describe('a migration opened from the Home tab', { timeout: 180_000 }, () => {
   ] as const) {
     it(`${locale}: Open shows the card, and how to act on it from a channel`, async () => {
       const { page } = screen;
-      await actAs('Bob');
-      await page.locator('#language-switch').selectOption(locale);
-      await expect.poll(() => page.locator('#language-switch').inputValue()).toBe(locale);
+      await speak(screen, 'Bob', locale);
       const tag = locale.slice(0, 2);
       try {
-        for (const [width, height, size] of [
-          [1280, 900, 'desk'],
-          [390, 844, 'phone'],
-        ] as const) {
-          await page.setViewportSize({ width, height });
-          await page.locator('.sidebar-item[data-nav="channel"]').click();
-          await page.locator('.sidebar-item[data-nav="app"]').click();
-          await page.locator('.tab[data-tab="home"]').click();
+        await atDeskAndPhone(page, async (size, { width }) => {
+          await openHomeTab(page);
           const home = page.locator('#home .blocks');
           await home.locator('.bk-button', { hasText: open }).first().click();
           const modal = page.locator('#modal-layer .modal');
@@ -40,9 +35,8 @@ describe('a migration opened from the Home tab', { timeout: 180_000 }, () => {
           expect(box.x + box.width).toBeLessThanOrEqual(width + 1);
           await modal.locator('.modal-cancel', { hasText: close }).click();
           await modal.waitFor({ state: 'detached' });
-        }
+        });
       } finally {
-        await page.setViewportSize({ width: 1280, height: 900 });
         await page.locator('#language-switch').selectOption('en-US');
       }
     });

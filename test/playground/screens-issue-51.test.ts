@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { WATCHED_AT_START } from '../../dev/playground/start-playground.js';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
 import { usePlaygroundScreens } from '../harness/playground-screens.js';
+import { postsInKorean, readingKorean } from './screen-language.js';
+import { watchFailing } from './screen-tasks.js';
 
 /**
  * Issue 51 items 1, 6 and 7 as people see them, at a desk (1280 px) and on a phone (390×844), in
@@ -12,7 +14,7 @@ import { usePlaygroundScreens } from '../harness/playground-screens.js';
  * Screenshots go to test-artifacts/screens/.
  */
 const screen = usePlaygroundScreens();
-const { type, message, actAs, shoot } = screen;
+const { type, message, shoot } = screen;
 const oms = () => screen.playground.simulators.get('huawei-oms');
 
 /** The failure post of `name` in the channel (its broadcast), once it shows `code`. */
@@ -26,14 +28,9 @@ async function failurePost(name: string, code: RegExp): Promise<Locator> {
   return screen.shown(post, `the failure post of ${name}`);
 }
 
-function failingTask(name: string, code: string) {
-  return oms().addTask({
-    name,
-    status: 2,
-    progress: 0.12,
-    totalSize: 48 * GiB,
-    totalNum: 310_000,
-    failAt: 0.14,
+/** A task failing with `code` (a system error): watched, the clock moved past its failure. */
+function watchFailingWith(name: string, code: string) {
+  return watchFailing(screen, name, {
     failCode: code,
     failMessage: 'System error.',
     src: { cloud_type: 'AWS', region: 'eu-west-1', bucket: 'acme-reports' },
@@ -74,9 +71,7 @@ describe('issue 51 surfaces at desk and phone width', { timeout: 300_000 }, () =
     expect(await keys.locator('.bk-button.bk-primary').count()).toBe(0);
     await shoot(keys, 'change-first-post-en');
 
-    const task = failingTask('reports-restart', 'TRF.0001');
-    await type(`/migrate watch hw-sim:${task.id}`);
-    await screen.advanceWhenRunning(task.id);
+    await watchFailingWith('reports-restart', 'TRF.0001');
     const restart = await failurePost('reports-restart', /TRF\.0001/);
     expect(await restart.innerText()).toContain('Press Resume to restart the migration task.');
     expect((await labels(restart))[0]).toBe('Resume');
@@ -108,22 +103,14 @@ describe('issue 51 surfaces at desk and phone width', { timeout: 300_000 }, () =
   });
 
   it('in Korean: the list summary, the fix with 재개, the group card', async () => {
-    const language = screen.page.locator('#language-switch');
-    try {
-      await language.selectOption('ko-KR');
-      await expect.poll(() => language.inputValue()).toBe('ko-KR');
+    await readingKorean(screen, async () => {
       await type('/migrate list');
       const list = await message(/\d+개 중 1–\d+번째/);
       await shoot(list.getByText(/실패 \d+ · .*진행 중 \d+/), 'list-summary-ko');
 
       // The channel reads Korean from now on (an admin sets it).
-      await actAs('Dana');
-      await type('/migrate settings language ko');
-      await message(/Channel posts now use|채널 게시물/);
-      await actAs('Alice');
-      const task = failingTask('reports-restart-kr', 'TRF.0001');
-      await type(`/migrate watch hw-sim:${task.id}`);
-      await screen.advanceWhenRunning(task.id);
+      await postsInKorean(screen);
+      await watchFailingWith('reports-restart-kr', 'TRF.0001');
       const post = await failurePost('reports-restart-kr', /TRF\.0001/);
       expect(await post.innerText()).toContain('재개 버튼을 눌러 마이그레이션 작업을 다시 시작하십시오.');
       await shoot(post, 'fix-button-post-ko');
@@ -139,8 +126,6 @@ describe('issue 51 surfaces at desk and phone width', { timeout: 300_000 }, () =
       );
       expect(await card.innerText()).toContain('그룹은 마이그레이션 중');
       await shoot(card, 'group-card-ko');
-    } finally {
-      await language.selectOption('en-US');
-    }
+    });
   });
 });

@@ -1,11 +1,12 @@
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { CHANNEL, TEAM } from '../../dev/playground/people.js';
+import { TEAM } from '../../dev/playground/people.js';
 import { PlaygroundClock } from '../../dev/playground/playground-clock.js';
 import { WATCHED_AT_START } from '../../dev/playground/start-playground.js';
-import { GiB } from '../../dev/simulators/huawei-oms/index.js';
 import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
 import { until } from '../harness/until.js';
+import { channelReads, speak } from './screen-language.js';
+import { channelCard, failingTask } from './screen-tasks.js';
 
 /**
  * Issue 59 items 2 to 6 as people see them, at a desk (1280 px) and on a phone (390×844): a failed
@@ -18,36 +19,10 @@ import { until } from '../harness/until.js';
  * test-artifacts/screens/.
  */
 const screen = usePlaygroundScreens({ clock: new PlaygroundClock() });
-const { type, message, actAs, shoot } = screen;
+const { type, message, shoot } = screen;
 const oms = () => screen.playground.simulators.get('huawei-oms');
 
 type Locale = 'en-US' | 'ko-KR' | 'zh-CN';
-
-/** Acts as `person`, reading `locale` (each person has their own Slack language). */
-async function speak(person: string, locale: Locale): Promise<void> {
-  await actAs(person);
-  const language = screen.page.locator('#language-switch');
-  await language.selectOption(locale);
-  await expect.poll(() => language.inputValue()).toBe(locale);
-}
-
-/** What the channel's posts are written in (an admin's `/migrate settings language`). */
-async function channelReads(lang: 'en' | 'ko' | 'zh-CN'): Promise<void> {
-  await screen.playground.bot.deps.settings.setChannelLanguage(
-    TEAM.id,
-    CHANNEL.id,
-    lang === 'en' ? undefined : lang,
-  );
-}
-
-/** The watcher's card of `name` in the channel: the message whose replies are its thread. */
-function channelCard(name: string): Locator {
-  return screen.page
-    .locator('#messages .message')
-    .filter({ hasText: name })
-    .filter({ has: screen.page.locator('.thread-summary') })
-    .last();
-}
 
 /** The failure post of `name` broadcast to the channel, with its buttons. */
 function failurePost(name: string): Locator {
@@ -62,20 +37,8 @@ function failurePost(name: string): Locator {
 
 /** A task that fails with TRF.0015 as soon as the simulator's clock moves, watched in the channel. */
 async function failingWatched(name: string): Promise<void> {
-  const task = oms().addTask({
-    name,
-    status: 2,
-    progress: 0.12,
-    totalSize: 48 * GiB,
-    totalNum: 310_000,
-    // A minute from failing on real time: it fails when the test moves the simulator's clock on.
-    speed: 20 * 1024 * 1024,
-    failAt: 0.14,
-    failCode: 'TRF.0015',
-    failMessage: 'The source AK/SK is invalid or has expired.',
-    src: { cloud_type: 'Azure', region: 'westeurope', bucket: 'invoices' },
-    dst: { region: 'cn-north-4', bucket: 'invoices-obs' },
-  });
+  // A minute from failing on real time: it fails when the test moves the simulator's clock on.
+  const task = failingTask(screen, name, { speed: 20 * 1024 * 1024 });
   await type(`/migrate watch hw-sim:${task.id}`);
   // 90 s at 20 MiB/s passes 14 % at once. The simulator checks the bot's request signatures
   // against its own clock (15 minutes of skew at most): the file moves it 6 minutes in all.
@@ -107,7 +70,7 @@ async function takeOverOwnClaim(
   said: RegExp,
 ): Promise<Locator> {
   await failurePost(name).locator('.bk-button', { hasText: labels.take }).first().click();
-  const over = channelCard(name).locator('.bk-button', { hasText: labels.over }).first();
+  const over = channelCard(screen, name).locator('.bk-button', { hasText: labels.over }).first();
   await over.waitFor({ timeout: WAIT_MS });
   await over.click();
   await screen.page.locator('#confirm-layer .confirm').waitFor();
@@ -119,7 +82,7 @@ async function takeOverOwnClaim(
 
 /** `/migrate settings escalation …` as Dana, its answer shot, then escalation off again. */
 async function escalationSettings(locale: Locale, said: RegExp, name: string): Promise<void> {
-  await speak('Dana', locale);
+  await speak(screen, 'Dana', locale);
   await type('/migrate settings escalation remind 1 escalate 30 check 1');
   const reply = await message(said);
   const text = await reply.innerText();
@@ -130,10 +93,10 @@ async function escalationSettings(locale: Locale, said: RegExp, name: string): P
 
 describe('issue 59 at desk and phone width', { timeout: 600_000 }, () => {
   it('in English: the failed run card, list unverified, help window, escalation, own Take over', async () => {
-    await speak('Alice', 'en-US');
+    await speak(screen, 'Alice', 'en-US');
     // The seeded invoices-azure fails with TRF.0015 (refused keys) about 15 s after start.
     await failsOnceRunning(WATCHED_AT_START.id, 'invoices-azure', 20_000);
-    const card = channelCard('invoices-azure');
+    const card = channelCard(screen, 'invoices-azure');
     await screen.cyclesUntil('the failed card', async () =>
       /This run failed/.test(await card.innerText({ timeout: 500 }).catch(() => '')),
     );
@@ -152,7 +115,7 @@ describe('issue 59 at desk and phone width', { timeout: 600_000 }, () => {
 
     await escalationSettings('en-US', /Updated the escalation/, 'escalation-settings-en');
 
-    await speak('Alice', 'en-US');
+    await speak(screen, 'Alice', 'en-US');
     const answer = await takeOverOwnClaim(
       'invoices-azure',
       { take: "I'm on it", over: 'Take over' },
@@ -163,10 +126,10 @@ describe('issue 59 at desk and phone width', { timeout: 600_000 }, () => {
   });
 
   it('in Korean: the failed run card, list unverified, help window, escalation, own Take over', async () => {
-    await channelReads('ko');
-    await speak('Alice', 'ko-KR');
+    await channelReads(screen, 'ko');
+    await speak(screen, 'Alice', 'ko-KR');
     await failingWatched('invoices-failed-kr');
-    const card = channelCard('invoices-failed-kr');
+    const card = channelCard(screen, 'invoices-failed-kr');
     await screen.cyclesUntil('the failed card', async () =>
       /이 실행은 실패했습니다/.test(await card.innerText({ timeout: 500 }).catch(() => '')),
     );
@@ -182,7 +145,7 @@ describe('issue 59 at desk and phone width', { timeout: 600_000 }, () => {
 
     await escalationSettings('ko-KR', /에스컬레이션 설정을 바꿨습니다/, 'escalation-settings-ko');
 
-    await speak('Alice', 'ko-KR');
+    await speak(screen, 'Alice', 'ko-KR');
     const answer = await takeOverOwnClaim(
       'invoices-failed-kr',
       { take: '제가 맡겠습니다', over: '인수하기' },
@@ -193,8 +156,8 @@ describe('issue 59 at desk and phone width', { timeout: 600_000 }, () => {
   });
 
   it('in Chinese: list unverified and the escalation settings', async () => {
-    await channelReads('zh-CN');
-    await speak('Alice', 'zh-CN');
+    await channelReads(screen, 'zh-CN');
+    await speak(screen, 'Alice', 'zh-CN');
     await type('/migrate list unverified');
     const list = await message(/没有等待签核的运行|已结束但未签核/);
     await shoot(list, 'list-unverified-zh');
@@ -207,24 +170,24 @@ describe('issue 59 at desk and phone width', { timeout: 600_000 }, () => {
       ['ko', 'ko-KR', /실패한 지 1분 지났지만/],
       ['zh-CN', 'zh-CN', /已失败 1 分钟，/],
     ] as const) {
-      await channelReads(lang);
-      await speak('Dana', locale);
+      await channelReads(screen, lang);
+      await speak(screen, 'Dana', locale);
       await type('/migrate settings escalation remind 1');
-      await speak('Alice', locale);
+      await speak(screen, 'Alice', locale);
       const name = `reminded-${lang}`;
       await failingWatched(name);
       // A minute and a few seconds on the bot's clock, at once: the cycle it starts reminds.
       await screen.advance(64_000);
-      const card = channelCard(name);
+      const card = channelCard(screen, name);
       await card.locator('.thread-summary').click();
       const reminder = screen.page.locator('#thread-messages .message').filter({ hasText: said }).last();
       await screen.shown(reminder, `the reminder in ${lang}`);
       expect(await reminder.innerText()).not.toMatch(/1 min \d+ s|1분 \d+초|1 分 \d+ 秒/);
       await shoot(reminder, `escalation-reminder-${lang}`);
       await screen.page.locator('#thread-close').click();
-      await speak('Dana', locale);
+      await speak(screen, 'Dana', locale);
       await type('/migrate settings escalation off');
     }
-    await channelReads('en');
+    await channelReads(screen, 'en');
   });
 });

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { WATCHED_AT_START } from '../../dev/playground/start-playground.js';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
 import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
+import { postsInKorean, readingKorean, speak } from './screen-language.js';
+import { watchFailing } from './screen-tasks.js';
 
 /**
  * Issue 39 item 1 as people see it: a failure post after the task was resumed (edited in place:
@@ -20,21 +22,6 @@ function failurePost(name: string): Locator {
     .filter({ hasText: 'replied to a thread' })
     .filter({ hasText: name })
     .last();
-}
-
-function failingTask(name: string) {
-  return screen.playground.simulators.get('huawei-oms').addTask({
-    name,
-    status: 2,
-    progress: 0.12,
-    totalSize: 48 * GiB,
-    totalNum: 310_000,
-    failAt: 0.14,
-    failCode: 'TRF.0015',
-    failMessage: 'The source AK/SK is invalid or has expired.',
-    src: { cloud_type: 'Azure', region: 'westeurope', bucket: 'invoices' },
-    dst: { region: 'cn-north-4', bucket: 'invoices-obs' },
-  });
 }
 
 /** Resumes the task of a failure post from the post, then waits for the watcher to edit it. */
@@ -56,10 +43,7 @@ async function deleteFromCard(
   deleted: RegExp,
   locale: string,
 ): Promise<Locator> {
-  await actAs('Dana');
-  const language = screen.page.locator('#language-switch');
-  await language.selectOption(locale);
-  await expect.poll(() => language.inputValue()).toBe(locale);
+  await speak(screen, 'Dana', locale);
   await type(`/migrate delete ${ref}`);
   const card = await message(name);
   await card.locator('.bk-button', { hasText: verb }).first().click();
@@ -74,9 +58,7 @@ describe('issue 39 item 1 at desk and phone width', { timeout: 240_000 }, () => 
     // listing post instead of a post each, so this task starts after that one has failed.
     await screen.advanceWhenRunning(WATCHED_AT_START.id);
     await screen.shown(failurePost('invoices-azure').filter({ hasText: /TRF\.0015/ }), 'the failure post');
-    const task = failingTask('invoices-recovered');
-    await type(`/migrate watch hw-sim:${task.id}`);
-    await screen.advanceWhenRunning(task.id);
+    await watchFailing(screen, 'invoices-recovered');
     const post = failurePost('invoices-recovered');
     await screen.shown(post.filter({ hasText: /TRF\.0015/ }), 'the failure post');
     await resumeFrom(post, 'Resume', /Earlier: .*failed at 14%/);
@@ -98,39 +80,33 @@ describe('issue 39 item 1 at desk and phone width', { timeout: 240_000 }, () => 
   });
 
   it('in Korean', async () => {
-    const language = screen.page.locator('#language-switch');
     try {
-      await language.selectOption('ko-KR');
-      await expect.poll(() => language.inputValue()).toBe('ko-KR');
-      await actAs('Dana');
-      await type('/migrate settings language ko');
-      await message(/Channel posts now use|채널 게시물/);
-      await actAs('Alice');
-      const task = failingTask('invoices-recovered-kr');
-      await type(`/migrate watch hw-sim:${task.id}`);
-      await screen.advanceWhenRunning(task.id);
-      const post = failurePost('invoices-recovered-kr');
-      await screen.shown(post.filter({ hasText: /TRF\.0015/ }), 'the failure post');
-      await resumeFrom(post, '재개', /이전: .*실패/);
-      expect(await post.locator('.bk-button', { hasText: /^재개$/ }).count()).toBe(0);
-      await shoot(post, 'recovered-failure-ko');
+      await readingKorean(screen, async () => {
+        await postsInKorean(screen);
+        await watchFailing(screen, 'invoices-recovered-kr');
+        const post = failurePost('invoices-recovered-kr');
+        await screen.shown(post.filter({ hasText: /TRF\.0015/ }), 'the failure post');
+        await resumeFrom(post, '재개', /이전: .*실패/);
+        expect(await post.locator('.bk-button', { hasText: /^재개$/ }).count()).toBe(0);
+        await shoot(post, 'recovered-failure-ko');
 
-      const done = screen.playground.simulators.get('huawei-oms').addTask({
-        name: 'site-assets-kr',
-        status: 5,
-        progress: 1,
-        totalSize: 3 * GiB,
-        totalNum: 42_000,
-        src: { cloud_type: 'Google', region: 'us-central1', bucket: 'site-assets' },
-        dst: { region: 'cn-north-4', bucket: 'site-assets-obs' },
+        const done = screen.playground.simulators.get('huawei-oms').addTask({
+          name: 'site-assets-kr',
+          status: 5,
+          progress: 1,
+          totalSize: 3 * GiB,
+          totalNum: 42_000,
+          src: { cloud_type: 'Google', region: 'us-central1', bucket: 'site-assets' },
+          dst: { region: 'cn-north-4', bucket: 'site-assets-obs' },
+        });
+        const card = await deleteFromCard(`hw-sim:${done.id}`, 'site-assets-kr', '삭제', /삭제됨/, 'ko-KR');
+        expect(await card.innerText()).not.toMatch(/성공/);
+        await shoot(card, 'deleted-card-ko');
       });
-      const card = await deleteFromCard(`hw-sim:${done.id}`, 'site-assets-kr', '삭제', /삭제됨/, 'ko-KR');
-      expect(await card.innerText()).not.toMatch(/성공/);
-      await shoot(card, 'deleted-card-ko');
     } finally {
-      await language.selectOption('en-US');
+      // readingKorean puts Dana, who acted last, back to English; Alice read Korean too.
       await actAs('Alice');
-      await language.selectOption('en-US');
+      await screen.page.locator('#language-switch').selectOption('en-US');
     }
   });
 });

@@ -1,8 +1,7 @@
-import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { CHANNEL, TEAM } from '../../dev/playground/people.js';
-import { GiB } from '../../dev/simulators/huawei-oms/index.js';
 import { usePlaygroundScreens } from '../harness/playground-screens.js';
+import { speakIn } from './screen-language.js';
+import { newPlan, stillTasks } from './screen-plans.js';
 
 /**
  * Issue 74 as people see it, at a desk (1280 px) and on a phone (390×844), in English, Korean and
@@ -13,7 +12,7 @@ import { usePlaygroundScreens } from '../harness/playground-screens.js';
  * paused OMS task that opens after wave 1 has succeeded. Screenshots go to test-artifacts/screens/.
  */
 const screen = usePlaygroundScreens();
-const { type, message, actAs, shoot } = screen;
+const { type, message, shoot } = screen;
 let tries = 0;
 const sims = () => screen.playground.simulators;
 
@@ -89,15 +88,6 @@ const LANGS = [
   },
 ] as const;
 
-/** The plan's card in the channel: the post naming its id, with buttons. */
-function planCard(id: string): Locator {
-  return screen.page
-    .locator('#messages .message')
-    .filter({ hasText: id })
-    .filter({ has: screen.page.locator('.bk-button') })
-    .last();
-}
-
 /** The open confirmation dialog at desk and phone width, as `<name>-desk.png` and `-phone.png`. */
 async function shootDialog(name: string): Promise<string> {
   const dialog = screen.page.locator('#confirm-layer .confirm');
@@ -132,49 +122,20 @@ describe('Start plan and Cancel plan say what the click does', { timeout: 600_00
 });
 
 async function startAndCancel(l: (typeof LANGS)[number]): Promise<void> {
-  const { page, playground } = screen;
-  await playground.bot.deps.settings.setChannelLanguage(
-    TEAM.id,
-    CHANNEL.id,
-    l.lang === 'en' ? undefined : l.lang,
-  );
-  await actAs('Alice');
-  const language = page.locator('#language-switch');
-  await language.selectOption(l.locale);
-  await expect.poll(() => language.inputValue()).toBe(l.locale);
+  const { page } = screen;
+  await speakIn(screen, l);
   const name = `estate-${l.lang.toLowerCase()}-${++tries}`;
-  await type(`/migrate plan new ${name}`);
-  const created = await message(`plan new ${name}`);
-  const id = /\b(p[0-9a-f]{6})\b/.exec(await created.innerText())?.[1];
-  expect(id).toBeDefined();
+  const { card, cardText, shows } = await newPlan(screen, name);
 
   const oms = sims().get('huawei-oms');
-  const first = oms.addTask({
-    name: `photos-${l.lang}-${tries}`,
-    status: 3,
-    progress: 0.4,
-    totalSize: 20 * GiB,
-    totalNum: 40_000,
-    speed: 1024,
-  });
-  const second = oms.addTask({
-    name: `invoices-${l.lang}-${tries}`,
-    status: 3,
-    progress: 0,
-    totalSize: 8 * GiB,
-    totalNum: 9_000,
-    speed: 1024,
-  });
+  const [first, second] = stillTasks(
+    screen,
+    [`photos-${l.lang}-${tries}`, 3, 0.4, 20, 40_000],
+    [`invoices-${l.lang}-${tries}`, 3, 0, 8, 9_000],
+  );
   const job = sims()
     .get('upcloud')
     .addJob({ name: `media-${l.lang}-${tries}`, status: 'running', progress: 0.3 });
-  const card = planCard(id!);
-  const cardText = () => card.innerText({ timeout: 500 }).catch(() => '');
-  const shows = (what: string, n = 1) =>
-    screen.cyclesUntil(
-      `the plan card showing ${what}`,
-      async () => (await cardText()).split(what).length - 1 >= n,
-    );
   await type(`/migrate plan add ${name} hw-sim:${first.id} upcloud-sim:${job.uuid}`);
   await shows(job.name);
   await type(`/migrate plan add ${name} hw-sim:${second.id} wave 2`);

@@ -1,8 +1,8 @@
-import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { CHANNEL, TEAM } from '../../dev/playground/people.js';
 import { GiB } from '../../dev/simulators/huawei-oms/index.js';
 import { usePlaygroundScreens } from '../harness/playground-screens.js';
+import { speakIn } from './screen-language.js';
+import { newPlan, stillTasks, timesIn } from './screen-plans.js';
 
 /**
  * A plan of three waves over the three simulators as people see it, at a desk (1280 px) and on a
@@ -12,7 +12,7 @@ import { usePlaygroundScreens } from '../harness/playground-screens.js';
  * Screenshots go to test-artifacts/screens/.
  */
 const screen = usePlaygroundScreens();
-const { type, message, actAs, shoot } = screen;
+const { type, shoot } = screen;
 let tries = 0;
 const sims = () => screen.playground.simulators;
 
@@ -48,63 +48,24 @@ const LANGS = [
   },
 ] as const;
 
-async function speak(person: string, locale: string): Promise<void> {
-  await actAs(person);
-  const language = screen.page.locator('#language-switch');
-  await language.selectOption(locale);
-  await expect.poll(() => language.inputValue()).toBe(locale);
-}
-
-async function channelReads(lang: 'en' | 'ko' | 'zh-CN'): Promise<void> {
-  await screen.playground.bot.deps.settings.setChannelLanguage(
-    TEAM.id,
-    CHANNEL.id,
-    lang === 'en' ? undefined : lang,
-  );
-}
-
-/** The plan's card in the channel: the post naming its id, with buttons. */
-function planCard(id: string): Locator {
-  return screen.page
-    .locator('#messages .message')
-    .filter({ hasText: id })
-    .filter({ has: screen.page.locator('.bk-button') })
-    .last();
-}
-
 describe('a plan of three waves at desk and phone width', { timeout: 600_000 }, () => {
   for (const l of LANGS) {
     it(`${l.lang}: the plan card with wave 2 open, and the Pause plan confirmation`, async () => {
-      await channelReads(l.lang);
-      await speak('Alice', l.locale);
+      await speakIn(screen, l);
       // A name of its own on a retry (the first try's plan keeps its name).
       const name = `estate-${l.lang.toLowerCase()}-${++tries}`;
-      await type(`/migrate plan new ${name}`);
-      const created = await message(`plan new ${name}`);
-      const id = /\b(p[0-9a-f]{6})\b/.exec(await created.innerText())?.[1];
-      expect(id).toBeDefined();
+      const { id, created, card, cardText, shows } = await newPlan(screen, name);
       // The command to copy is one code span, the plan's id inside it (not a span in a span).
       expect(await created.locator('code', { hasText: `/migrate plan add ${id} <resource>` }).count()).toBe(
         1,
       );
 
       const oms = sims().get('huawei-oms');
-      const small = oms.addTask({
-        name: `rehearsal-small-${l.lang}`,
-        status: 2,
-        progress: 0.4,
-        totalSize: 20 * GiB,
-        totalNum: 12_000,
-        speed: 1024,
-      });
-      const live = oms.addTask({
-        name: `invoices-live-${l.lang}`,
-        status: 3,
-        progress: 0,
-        totalSize: 800 * GiB,
-        totalNum: 2_400_000,
-        speed: 1024,
-      });
+      const [small, live] = stillTasks(
+        screen,
+        [`rehearsal-small-${l.lang}`, 2, 0.4, 20, 12_000],
+        [`invoices-live-${l.lang}`, 3, 0, 800, 2_400_000],
+      );
       sims()
         .get('ncp')
         .addPolicy({
@@ -118,13 +79,6 @@ describe('a plan of three waves at desk and phone width', { timeout: 600_000 }, 
       const job = sims()
         .get('upcloud')
         .addJob({ name: `media-archive-${l.lang}`, status: 'running', progress: 0.3 });
-      const card = planCard(id!);
-      const cardText = () => card.innerText({ timeout: 500 }).catch(() => '');
-      // The watcher's cycles come at once: the gate pass, a held edit's next window.
-      const shows = (what: string | RegExp) =>
-        screen.cyclesUntil(`the plan card showing ${what}`, async () =>
-          typeof what === 'string' ? (await cardText()).includes(what) : what.test(await cardText()),
-        );
       await type(`/migrate plan add ${name} hw-sim:${small.id}`);
       await shows(small.name);
       await type(`/migrate plan add ${name} ncp-sim:weekend-${l.lang} upcloud-sim:${job.uuid} wave 2`);
@@ -139,10 +93,7 @@ describe('a plan of three waves at desk and phone width', { timeout: 600_000 }, 
       // Wave 1 succeeds on the simulator: the watcher sees it at its next cycle, and wave 2 opens.
       const sim = oms.task(small.id)!;
       Object.assign(sim, { status: 5, completeSize: sim.totalSize, successfulNum: sim.totalNum });
-      await screen.cyclesUntil(
-        'wave 2 open',
-        async () => [...(await cardText()).matchAll(new RegExp(l.open, 'g'))].length === 2,
-      );
+      await screen.cyclesUntil('wave 2 open', async () => timesIn(await cardText(), l.open) === 2);
       const text = await card.innerText();
       expect(text).toContain('weekend-');
       expect(text).toContain(`media-archive-${l.lang}`);

@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL, TEAM } from '../../dev/playground/people.js';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
+import { postsInKorean, readIn } from './screen-language.js';
+import { askForTask } from './screen-requests.js';
 
 /**
  * Issue 49 §1 as people see it: the pre-flight on an approval request, in the channel and in the
@@ -15,27 +17,16 @@ const { actAs, type, message, shoot } = screen;
 
 /** An OMS task over acme-video's empty drafts/ folder and 2025/ (3,000 clips), capped at 200 MB/s. */
 function videoRequest(description: string) {
-  return approvalsOf(screen.playground.bot.deps).request({
-    team: TEAM.id,
-    requester: ALICE,
-    channel: CHANNEL.id,
-    connection: 'hw-sim',
-    kind: 'task',
-    request: {
-      task_type: 'prefix',
-      src_node: {
-        cloud_type: 'AWS',
-        region: 'us-west-2',
-        bucket: 'acme-video',
-        object_key: ['drafts/', '2025/'],
-      },
-      dst_node: { region: 'cn-north-4', bucket: 'acme-video-obs' },
+  return askForTask(
+    screen,
+    ['us-west-2', 'acme-video', ['drafts/', '2025/'], 'acme-video-obs'],
+    description,
+    { op: `screens-${description.length}` },
+    {
       object_overwrite_mode: 'FULL_OVERWRITE',
       bandwidth_policy: [{ start: '00:00', end: '06:00', max_bandwidth: 200 * 1024 * 1024 }],
-      description,
     },
-    op: `screens-${description.length}`,
-  });
+  );
 }
 
 beforeAll(async () => {
@@ -96,13 +87,9 @@ describe('the pre-flight on approval requests', { timeout: 180_000 }, () => {
     const { page } = screen;
     const language = page.locator('#language-switch');
     try {
-      await language.selectOption('ko-KR');
-      await expect.poll(() => language.inputValue()).toBe('ko-KR');
+      await readIn(screen, 'ko-KR');
       await page.locator('.sidebar-item[data-nav="channel"]').click();
-      await actAs('Dana');
-      await type('/migrate settings language ko');
-      await message(/Channel posts now use|채널 게시물/);
-      await actAs('Bob');
+      await postsInKorean(screen, 'Bob');
       await videoRequest('2025 영상 보관');
       const post = await channelPost('2025 영상 보관');
       expect(await post.innerText()).toContain('사전 점검');

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { CHANNEL, TEAM } from '../../dev/playground/people.js';
 import { failureShown } from '../../src/capabilities/approvals/approval-failure.js';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
@@ -7,6 +7,8 @@ import { APPROVAL_WORDS } from '../../src/capabilities/approvals/words.js';
 import { OutcomeUnknownError } from '../../src/errors.js';
 import { translatorFor } from '../../src/i18n/translator.js';
 import { usePlaygroundScreens } from '../harness/playground-screens.js';
+import { inChannelLanguage } from './screen-page.js';
+import { askForTask } from './screen-requests.js';
 
 /**
  * Issue 48, a start time for new jobs, as people see it at a desk (1280 px) and on a phone
@@ -15,7 +17,7 @@ import { usePlaygroundScreens } from '../harness/playground-screens.js';
  * Cancel start). Screenshots go to test-artifacts/screens/.
  */
 const screen = usePlaygroundScreens();
-const { type, shoot, message, actAs } = screen;
+const { type, shoot, message } = screen;
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
@@ -27,13 +29,7 @@ describe('a start time on the create form and the approval card', { timeout: 240
   ] as const) {
     it(`${locale}: the form refuses a past start at its field; the approved card says when it starts`, async () => {
       const { page, playground } = screen;
-      const language = page.locator('#language-switch');
-      const settings = playground.bot.deps.settings;
-      try {
-        await settings.setChannelLanguage(TEAM.id, CHANNEL.id, lang);
-        await actAs('Alice');
-        await language.selectOption(locale);
-        await expect.poll(() => language.inputValue()).toBe(locale);
+      await inChannelLanguage(screen, lang, locale, async () => {
         await type('/migrate create upcloud-sim');
         const modal = page.locator('#modal-layer .modal');
         const start = modal.locator('[data-block-id="start_date"]');
@@ -53,26 +49,15 @@ describe('a start time on the create form and the approval card', { timeout: 240
         await modal.waitFor({ state: 'detached' });
 
         const title = { en: 'Night copy of photos', ko: '사진 야간 복사', 'zh-CN': '照片夜间复制' }[lang];
-        const record = await approvalsOf(playground.bot.deps).request({
-          team: TEAM.id,
-          requester: 'U0ALICE01',
-          channel: CHANNEL.id,
-          connection: 'hw-sim',
-          kind: 'task',
-          request: {
-            task_type: 'prefix',
-            src_node: {
-              cloud_type: 'AWS',
-              region: 'us-east-1',
-              bucket: 'acme-photos',
-              object_key: ['2025/'],
-            },
-            dst_node: { region: 'cn-north-4', bucket: 'photos-obs' },
-            description: title,
+        const record = await askForTask(
+          screen,
+          ['us-east-1', 'acme-photos', ['2025/'], 'photos-obs'],
+          title,
+          {
+            op: `startat${lang}`,
+            startAt: new Date(Date.now() + 86_400_000).toISOString(),
           },
-          op: `startat${lang}`,
-          startAt: new Date(Date.now() + 86_400_000).toISOString(),
-        });
+        );
         await approvalsOf(playground.bot.deps).approve({
           team: TEAM.id,
           id: record.id,
@@ -107,10 +92,7 @@ describe('a start time on the create form and the approval card', { timeout: 240
         const interrupted = await message(new RegExp(`${title}[\\s\\S]*${stopped}`));
         // Taller than a phone too: its outcome line is what is shot there.
         await shoot([interrupted.getByText(stopped).last(), interrupted], `start-interrupted-${lang}`);
-      } finally {
-        await language.selectOption('en-US');
-        await settings.setChannelLanguage(TEAM.id, CHANNEL.id, undefined);
-      }
+      });
     });
   }
 });

@@ -1,8 +1,9 @@
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { WATCHED_AT_START } from '../../dev/playground/start-playground.js';
-import { GiB } from '../../dev/simulators/huawei-oms/index.js';
 import { usePlaygroundScreens, WAIT_MS } from '../harness/playground-screens.js';
+import { postsInKorean, readIn } from './screen-language.js';
+import { closeThread } from './screen-page.js';
+import { channelCard, seededFailurePost, watchFailing } from './screen-tasks.js';
 
 /**
  * Issue 48 item 3 as people see it, at a desk (1280 px) and on a phone (390×844), in English and
@@ -24,14 +25,7 @@ function failurePost(name: string | RegExp): Locator {
 
 describe('issue 48 item 3 at desk and phone width', { timeout: 420_000 }, () => {
   it('Take over in English: the confirm names the owner; the post says who took it from whom', async () => {
-    const post = screen.page
-      .locator('#messages .message')
-      .filter({ hasText: 'replied to a thread' })
-      .filter({ hasText: /TRF\.0015/ })
-      .first();
-    // The seeded watched task fails about 15 s after start: moved there rather than waited for.
-    await screen.advanceWhenRunning(WATCHED_AT_START.id);
-    await post.waitFor({ timeout: 60_000 });
+    const post = await seededFailurePost(screen);
     await actAs('Alice');
     await post.locator('.bk-button', { hasText: "I'm on it" }).first().click();
     await expect.poll(async () => post.innerText(), { timeout: WAIT_MS }).toMatch(/is on it/);
@@ -52,37 +46,18 @@ describe('issue 48 item 3 at desk and phone width', { timeout: 420_000 }, () => 
   it('escalation in Korean: a reminder, then the approvers mentioned, in the thread', async () => {
     const language = screen.page.locator('#language-switch');
     try {
-      await language.selectOption('ko-KR');
-      await actAs('Dana');
-      await type('/migrate settings language ko');
-      await message(/Channel posts now use|채널 게시물/);
+      await readIn(screen, 'ko-KR');
+      await postsInKorean(screen, 'Dana');
       // Both steps a minute after the failure: the test moves the playground's clock there.
       await type('/migrate settings escalation remind 1 escalate 1');
       await message(/Updated the escalation|에스컬레이션 설정을/);
       await actAs('Alice');
-      const task = screen.playground.simulators.get('huawei-oms').addTask({
-        name: 'invoices-escalated-kr',
-        status: 2,
-        progress: 0.12,
-        totalSize: 48 * GiB,
-        totalNum: 310_000,
-        failAt: 0.14,
-        failCode: 'TRF.0015',
-        failMessage: 'The source AK/SK is invalid or has expired.',
-        src: { cloud_type: 'Azure', region: 'westeurope', bucket: 'invoices' },
-        dst: { region: 'cn-north-4', bucket: 'invoices-obs' },
-      });
-      await type(`/migrate watch hw-sim:${task.id}`);
       // About 15 s on it fails: moved there once the watch has it running.
-      await screen.advanceWhenRunning(task.id);
+      const task = await watchFailing(screen, 'invoices-escalated-kr');
       await failurePost('invoices-escalated-kr').waitFor({ timeout: 60_000 });
       await shoot(failurePost('invoices-escalated-kr'), 'escalation-failure-post-ko');
       // The steps are replies in the card's thread: open it (a minute of nobody taking it on).
-      const card = screen.page
-        .locator('#messages .message')
-        .filter({ hasText: 'invoices-escalated-kr' })
-        .filter({ has: screen.page.locator('.thread-summary') })
-        .last();
+      const card = channelCard(screen, 'invoices-escalated-kr');
       await card.waitFor({ timeout: 60_000 });
       // Both steps sent (the watch record's confirmed posts) before the thread is opened.
       const watcher = screen.playground.bot.deps.watcher;
@@ -104,8 +79,7 @@ describe('issue 48 item 3 at desk and phone width', { timeout: 420_000 }, () => 
       const escalated = thread.filter({ hasText: '확인하거나' }).last();
       await escalated.waitFor();
       await shoot(escalated, 'escalation-mention-ko');
-      if (await screen.page.locator('#thread').isVisible())
-        await screen.page.locator('#thread-close').click();
+      await closeThread(screen.page);
     } finally {
       await actAs('Dana');
       await type('/migrate settings escalation off');
