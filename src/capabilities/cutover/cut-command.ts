@@ -12,7 +12,7 @@ import { watchesOf } from '../../watcher/watch-notes.js';
 import { listCuts } from './cut-list.js';
 import { cutOf, FREEZE_MAX, FREEZE_MIN, STEPS, WATCH_DEFAULT_DAYS, WATCH_MAX_DAYS } from './cut-record.js';
 import type { CutoverState } from './state.js';
-import { parseWatch, type WatchInput, watchByHand } from './watch-command.js';
+import { parseWatch, type WatchInput, watchByHand } from './watch/watch-command.js';
 import { CUTOVER_WORDS } from './words.js';
 
 export const START_ACTION = 'cutover.cut.start';

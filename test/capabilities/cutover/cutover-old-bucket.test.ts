@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeSink } from '../../../dev/simulators/changing-source.js';
-import { oldBucketPass, oldBucketPassSettled } from '../../../src/capabilities/cutover/old-bucket-watch.js';
 import type { CutoverState } from '../../../src/capabilities/cutover/state.js';
+import {
+  oldBucketPass,
+  oldBucketPassSettled,
+} from '../../../src/capabilities/cutover/watch/old-bucket-watch.js';
 import { buttons, messageText, TestBot } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { dropRedisKeys, replicaRedisUrl } from '../../security/replica-redis.js';

@@ -1,9 +1,10 @@
-import type { Endpoint } from '../../domain/migration-resource.js';
-import { InvalidInputError } from '../../errors.js';
-import { ObjectStoreError } from '../../object-store/object-store.js';
-import { code } from '../../slack/blocks/mrkdwn.js';
-import { bucketStore } from '../objects/bucket-store.js';
-import type { CutoverState } from './state.js';
+import type { Endpoint } from '../../../domain/migration-resource.js';
+import { InvalidInputError } from '../../../errors.js';
+import { ObjectStoreError } from '../../../object-store/object-store.js';
+import { code } from '../../../slack/blocks/mrkdwn.js';
+import { bucketStore } from '../../objects/bucket-store.js';
+import type { CutoverState } from '../state.js';
+import { CUTOVER_WORDS } from '../words.js';
 import { listOldBucket } from './watch-list.js';
 import { KEYS_SHOWN, type WatchNote, watchNote } from './watch-note.js';
 import {
@@ -18,7 +19,6 @@ import {
   watchEnd,
   watchIdOf,
 } from './watch-record.js';
-import { CUTOVER_WORDS } from './words.js';
 
 export interface OldBucketWatchInput {
   teamId: string;
