@@ -17,7 +17,12 @@ export type CheckResult =
  * destination that does not speak S3 cannot be checked and says so; a side it could not list, or
  * a listing cut at the check's bound, is not taken for equal.
  */
-export async function checkBuckets(s: CutoverState, cut: Cutover, signal: AbortSignal): Promise<CheckResult> {
+export async function checkBuckets(
+  s: CutoverState,
+  cut: Cutover,
+  signal: AbortSignal,
+  beat: () => Promise<void> = async () => undefined,
+): Promise<CheckResult> {
   const connection = s.core.connections.get(cut.team, cut.connection);
   const provider = s.core.connections.provider(connection, 'background');
   const resource = await provider.get(cut.kind, cut.resourceId);
@@ -37,7 +42,7 @@ export async function checkBuckets(s: CutoverState, cut: Cutover, signal: AbortS
       signal,
       storeFor: bucketStore(s.core.config, s.core.clock),
       cancelledBy: async () => undefined,
-      beat: async () => undefined,
+      beat,
     },
     plan,
     {
