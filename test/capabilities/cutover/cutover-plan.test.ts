@@ -153,6 +153,10 @@ describe('cutting a whole plan over', () => {
     await tickBoth(3);
     // One freeze notice for the plan, none per migration in the channel.
     expect(channelPosts(/^Freeze: plan \*estate\*/)).toHaveLength(1);
+    // Its end in each reader's time zone (Slack's date token, UTC as the fallback), not an ISO string.
+    expect(messageText(channelPosts(/^Freeze: plan \*estate\*/)[0]!.body)).toMatch(
+      /until <!date\^\d+\^\{date_short_pretty\} \{time\}\|\d{4}-\d\d-\d\d \d\d:\d\d UTC>\)/,
+    );
     expect(channelPosts(/^Freeze: `/)).toHaveLength(0);
     expect(summary('estate')).toMatch(/0 of 3 cut over, 3 running/);
     // A second ask while it runs is refused.

@@ -3,6 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
 import type { HandlerContext } from '../../../contract/handler-context.js';
 import { InvalidInputError } from '../../../errors.js';
+import { slackDate } from '../../../slack/blocks/format.js';
 import { code, escapeMrkdwn, truncate } from '../../../slack/blocks/mrkdwn.js';
 import { buttonHandler } from '../../../slack/button-handler.js';
 import { SKIP } from '../../../store/atomic-kv.js';
@@ -197,7 +198,8 @@ async function freezeNotice(s: CutoverState, cut: PlanCut, now: number): Promise
     plan: escapeMrkdwn(cut.plan.name),
     n: cut.cuts.length,
     minutes: cut.freezeMin,
-    ends: new Date(now + cut.freezeMin * 60_000).toISOString(),
+    // The freeze's end in each reader's own time zone, as a single cut-over's notice says it.
+    ends: slackDate(new Date(now + cut.freezeMin * 60_000)),
     starter: `<@${cut.starter}>`,
   });
   await s.core.sender
