@@ -3,7 +3,7 @@ import { bucketStore } from '../objects/bucket-store.js';
 import { CAPABILITY as OBJECTS } from '../objects/check-post.js';
 import { planCheck } from '../objects/plan.js';
 import { runCheck } from '../objects/run-check.js';
-import type { CheckFigures, Cutover } from './cut-record.js';
+import { type CheckFigures, type Cutover, readCut } from './cut-record.js';
 import type { CutoverState } from './state.js';
 
 /** What the check step came to: green only with 0 missing, 0 different, both sides listed to the end. */
@@ -41,7 +41,8 @@ export async function checkBuckets(
       logger: s.core.logger,
       signal,
       storeFor: bucketStore(s.core.config, s.core.clock),
-      cancelledBy: async () => undefined,
+      // Abort calls the check off on whichever replica runs it: it stops at its next page.
+      cancelledBy: async () => (await readCut(s.core.state, cut.team, cut.id))?.aborted?.by,
       beat,
     },
     plan,

@@ -99,6 +99,16 @@ export function newSteps(): Cutover['steps'] {
   };
 }
 
+/**
+ * The catalogue key of a step's state as said to people: only the check can be overridden, so any
+ * other red step says the cut-over stops there (Abort, then a new cut-over), not "needs an override".
+ */
+export function stateKey(name: StepName, state: StepState) {
+  return state === 'red' && name !== 'check'
+    ? ('cutover.cut.state.redStop' as const)
+    : (`cutover.cut.state.${state}` as const);
+}
+
 /** A step that lets the next go: done, overridden, or skipped. */
 export const passed = (s: Step) => s.state === 'green' || s.state === 'override' || s.state === 'skipped';
 

@@ -35,7 +35,9 @@ describe('the guided cut-over on two replicas', () => {
     const confirm = await startCutover(task.id, 'freeze 45 watch 3');
     // The one confirmation lists the steps as they will run.
     expect(confirm).toContain('A freeze notice of 45 min');
-    expect(confirm).toContain('the final delta runs');
+    // No keep-in-sync runs on it: nothing to stop, and the confirmation does not say one stops.
+    expect(confirm).toContain('The final delta runs (no keep-in-sync is active');
+    expect(confirm).not.toContain('Keep-in-sync stops');
     expect(confirm).toContain('0 missing and 0 different');
     expect(confirm).toContain('two-person rule');
     expect(confirm).toContain('watched for 3 days');
@@ -108,11 +110,16 @@ describe('the guided cut-over on two replicas', () => {
     const views = new ViewTracker(a.fakeSlack);
     const self = await (await a.click(override!.action_id, override!.value, ALICE)).answer();
     expect(messageText(self)).toContain('only another approver may override');
-    expect(messageText(self)).toContain(`<@${STARTER}>`);
+    // Whom to ask: the approvers granted in the channel, by name (not the starter).
+    expect(messageText(self)).toContain(`Ask <@${APPROVER}> (approver of <#${CHANNEL}>)`);
     expect(views.shown).toEqual([]);
     await b.click(override!.action_id, override!.value, BOB);
     const form = await a.fakeSlack.waitFor(() =>
       views.shown.find((v) => v.view.callback_id === 'cutover.cut.override.form'),
+    );
+    // The form names who may submit it (the submission asks the policy and the two-person rule again).
+    expect(JSON.stringify(form.view.blocks)).toContain(
+      `Only an approver of <#${CHANNEL}> who did not start this cut-over may override it (<@${STARTER}> started it).`,
     );
     const submitted = await new Interactions(b).submit(
       form,
@@ -200,7 +207,9 @@ describe('the guided cut-over on two replicas', () => {
     await startCutover(task.id);
     await tickBoth(4);
     expect(finalDeltas('cut-delta')).toEqual([]);
-    expect(postText(task.id)).toContain('Final delta: *red: needs an override*');
+    expect(postText(task.id)).toContain(
+      'Final delta: *red: the cut-over stops here (abort it, then cut over again)*',
+    );
     expect(postText(task.id)).toContain('Check the buckets: *waiting*');
     expect(completes(task.id)).toEqual([]);
     a.oms.faults.reset();
@@ -222,7 +231,8 @@ describe('the guided cut-over on two replicas', () => {
     const syncRuns = () =>
       [...a.oms.tasks.values()].filter((t) => t.description.startsWith('cut-sync · sync '));
     expect(syncRuns()).toHaveLength(1);
-    await startCutover(task.id);
+    const confirm = await startCutover(task.id);
+    expect(confirm).toContain('Keep-in-sync stops, then the final delta runs');
     await throughCheck('cut-sync', task.id);
     const stops = said(task.id, /cutover-[a-f0-9]+-stop$/);
     expect(stops).toHaveLength(1);
