@@ -1,8 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { ObjectStoreSimulator } from '../dev/simulators/object-store/index.js';
-import { oldBucketPassSettled } from '../src/capabilities/cutover/old-bucket-watch.js';
 import type { CutoverState } from '../src/capabilities/cutover/state.js';
-import { PASS_PAGES } from '../src/capabilities/cutover/watch-record.js';
+import { oldBucketPassSettled } from '../src/capabilities/cutover/watch/old-bucket-watch.js';
+import { PASS_PAGES } from '../src/capabilities/cutover/watch/watch-record.js';
 import { DST_SK, messageText, omsConnection, SRC_SK, TestBot } from '../test/harness/test-bot.js';
 import { TestClock } from '../test/harness/test-clock.js';
 import type { Target } from './targets.js';

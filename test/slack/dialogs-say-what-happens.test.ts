@@ -440,10 +440,14 @@ const SITES: Record<
     sites: 1,
     elsewhere: [ELSEWHERE('test/capabilities/plans/plans-dialogs.test.ts', 'plan.approve')],
   },
-  // Issue 76: a cut-over's Abort, drawn, read and pressed on two replicas (its text's claims checked there).
+  // Issue 76: a cut-over's Abort, drawn from where it stands, read and pressed on two replicas (its
+  // text's claims checked there: the delta runs to its end, a check under way is called off).
   'src/capabilities/cutover/cut-post.ts': {
     sites: 1,
-    elsewhere: [ELSEWHERE('test/capabilities/cutover/cutover-flow.test.ts', 'cutover.cut.abort')],
+    elsewhere: [
+      ELSEWHERE('test/capabilities/cutover/cutover-flow.test.ts', 'cutover.cut.abort'),
+      ELSEWHERE('test/capabilities/cutover/cutover-dialogs.test.ts', 'cutover.cut.abort'),
+    ],
   },
   // Issue 76 for a plan: Start under the plan's cut-over confirmation, read and pressed on two replicas.
   'src/capabilities/cutover/plan/plan-cut.ts': {

@@ -97,7 +97,7 @@ describe('one writer of the messages about a resource', () => {
     // Everything that posts or edits through the sender, and what it writes.
     expect(writers.map((f) => f.rel).sort()).toEqual([
       'src/capabilities/approvals/approval-messenger.ts', // approval requests, approver notices, the requester's DMs
-      'src/capabilities/cutover/cut-steps.ts', // a cut-over's freeze notice, once, in its channel
+      'src/capabilities/cutover/cut-freeze.ts', // a cut-over's freeze notice, once, in its channel
       'src/capabilities/cutover/plan/plan-cut.ts', // a plan's cut-over freeze notice, once, in the plan's channel
       'src/capabilities/cutover/plan/plan-sync.ts', // a plan's keep-in-sync request, in the plan's channel
       'src/capabilities/cutover/sync-command.ts', // a keep-in-sync request, posted in the card's channel

@@ -3,7 +3,7 @@ import { bucketStore } from '../objects/bucket-store.js';
 import { CAPABILITY as OBJECTS } from '../objects/check-post.js';
 import { planCheck } from '../objects/plan.js';
 import { runCheck } from '../objects/run-check.js';
-import type { CheckFigures, Cutover } from './cut-record.js';
+import { type CheckFigures, type Cutover, readCut } from './cut-record.js';
 import type { CutoverState } from './state.js';
 
 /** What the check step came to: green only with 0 missing, 0 different, both sides listed to the end. */
@@ -17,7 +17,12 @@ export type CheckResult =
  * destination that does not speak S3 cannot be checked and says so; a side it could not list, or
  * a listing cut at the check's bound, is not taken for equal.
  */
-export async function checkBuckets(s: CutoverState, cut: Cutover, signal: AbortSignal): Promise<CheckResult> {
+export async function checkBuckets(
+  s: CutoverState,
+  cut: Cutover,
+  signal: AbortSignal,
+  beat: () => Promise<void> = async () => undefined,
+): Promise<CheckResult> {
   const connection = s.core.connections.get(cut.team, cut.connection);
   const provider = s.core.connections.provider(connection, 'background');
   const resource = await provider.get(cut.kind, cut.resourceId);
@@ -36,8 +41,9 @@ export async function checkBuckets(s: CutoverState, cut: Cutover, signal: AbortS
       logger: s.core.logger,
       signal,
       storeFor: bucketStore(s.core.config, s.core.clock),
-      cancelledBy: async () => undefined,
-      beat: async () => undefined,
+      // Abort calls the check off on whichever replica runs it: it stops at its next page.
+      cancelledBy: async () => (await readCut(s.core.state, cut.team, cut.id))?.aborted?.by,
+      beat,
     },
     plan,
     {

@@ -5,6 +5,7 @@ import type { HandlerContext } from '../../contract/handler-context.js';
 import { defineSubcommand } from '../../contract/subcommand.js';
 import type { ResourceKind, ResourceRef } from '../../domain/migration-resource.js';
 import { InvalidInputError } from '../../errors.js';
+import type { Translator } from '../../i18n/translator.js';
 import { code, escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
 import { parseRef } from '../../slack/command-text.js';
 import { findResource } from '../../use-cases/context.js';
@@ -12,7 +13,8 @@ import { watchesOf } from '../../watcher/watch-notes.js';
 import { listCuts } from './cut-list.js';
 import { cutOf, FREEZE_MAX, FREEZE_MIN, STEPS, WATCH_DEFAULT_DAYS, WATCH_MAX_DAYS } from './cut-record.js';
 import type { CutoverState } from './state.js';
-import { parseWatch, type WatchInput, watchByHand } from './watch-command.js';
+import { readSchedule, resourceKey } from './sync-record.js';
+import { parseWatch, type WatchInput, watchByHand } from './watch/watch-command.js';
 import { CUTOVER_WORDS } from './words.js';
 
 export const START_ACTION = 'cutover.cut.start';
@@ -92,11 +94,8 @@ export async function confirmCut(ctx: HandlerContext, s: CutoverState, input: Cu
     ref: code(ref),
     channel: `<#${channel}>`,
   });
-  const steps = STEPS.map(
-    (name, i) =>
-      `${i + 1}. ${t.t(`cutover.cut.plan.${name}`, { freeze: input.freezeMin, days: input.watchDays })}`,
-  );
-  const text = `${head}\n${steps.join('\n')}`;
+  const syncs = (await syncing(s, ctx.teamId, [resource])) ? 1 : 0;
+  const text = `${head}\n${stepLines(t, input, { syncs, of: 1 }).join('\n')}`;
   const value = JSON.stringify({
     c: resource.connection,
     k: resource.kind,
@@ -120,6 +119,43 @@ export async function confirmCut(ctx: HandlerContext, s: CutoverState, input: Cu
     },
   ];
   await ctx.reply({ text, blocks });
+}
+
+/** How many of `resources` keep in sync now (approved or asked): the final delta's step stops each. */
+export async function syncing(
+  s: CutoverState,
+  team: string,
+  resources: readonly { connection: string; id: string }[],
+): Promise<number> {
+  let n = 0;
+  for (const r of resources) {
+    const id = await s.core.state.get(resourceKey(team, r.connection, r.id));
+    const schedule = id ? await readSchedule(s.core.state, team, id) : undefined;
+    if (schedule && schedule.status !== 'stopped') n++;
+  }
+  return n;
+}
+
+/**
+ * The steps as they will run, numbered: the final delta's line says whether a keep-in-sync stops
+ * (`syncs` of `of` migrations); a plan's freeze is its one notice in the channel, not one per migration.
+ */
+export function stepLines(
+  t: ReturnType<Translator['with']>,
+  input: Pick<CutInput, 'freezeMin' | 'watchDays'>,
+  delta: { syncs: number; of: number },
+  plan = false,
+): string[] {
+  const values = { freeze: input.freezeMin, days: input.watchDays, n: delta.syncs, total: delta.of };
+  const key = (name: (typeof STEPS)[number]) => {
+    if (name === 'freeze' && plan) return 'cutover.plan.step.freeze' as const;
+    if (name !== 'delta') return `cutover.cut.plan.${name}` as const;
+    if (delta.syncs === 0) return 'cutover.cut.plan.deltaOnly' as const;
+    return delta.syncs < delta.of
+      ? ('cutover.cut.plan.deltaSome' as const)
+      : ('cutover.cut.plan.delta' as const);
+  };
+  return STEPS.map((name, i) => `${i + 1}. ${t.t(key(name), values)}`);
 }
 
 /** Handles the ask when its word names a plan (true), else leaves it to the single cut-over. */

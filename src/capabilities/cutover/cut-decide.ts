@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { View } from '@slack/types';
-import { channelScope } from '../../access/policy.js';
+import { channelScope, grantApplies } from '../../access/policy.js';
+import { roleAllows } from '../../access/roles.js';
 import type { HandlerContext } from '../../contract/handler-context.js';
 import { InvalidInputError } from '../../errors.js';
 import type { Translator } from '../../i18n/translator.js';
@@ -39,13 +40,38 @@ async function pressed(
   return cut;
 }
 
+/** At most this many approvers are named to the starter (the grants' order). */
+const NAMED_MAX = 5;
+
+/**
+ * Whom the starter may ask: the people and groups granted approver or above in the cut-over's
+ * channel (or everywhere), not the starter; none granted, who can grant it. Workspace admins by
+ * Slack's flag are approvers too, but Slack lists them only by reading every member: not named.
+ */
+async function whomToAsk(s: CutoverState, cut: Cutover, tr: Translator): Promise<string> {
+  const t = tr.with(CUTOVER_WORDS);
+  const scope = channelScope(cut.channel);
+  const grants = await s.core.access.grants.list(cut.team);
+  const who = grants
+    .filter((g) => roleAllows(g.role, 'approve') && grantApplies(g.channel, scope))
+    .filter((g) => !(g.subject.kind === 'user' && g.subject.id === cut.starter))
+    .map((g) => (g.subject.kind === 'user' ? `<@${g.subject.id}>` : `<!subteam^${g.subject.id}>`));
+  const named = [...new Set(who)].slice(0, NAMED_MAX);
+  const channel = `<#${cut.channel}>`;
+  if (named.length === 0) return t.t('cutover.cut.ask.none', { channel });
+  return t.t('cutover.cut.ask.who', { who: named.join(', '), channel });
+}
+
 /** The two-person rule: the person who started the cut-over may not sign it off nor override it. */
-function notStarter(
+async function notStarter(
+  ctx: HandlerContext,
+  s: CutoverState,
   cut: Cutover,
-  userId: string,
   key: 'cutover.cut.refused.selfSign' | 'cutover.cut.refused.selfOverride',
 ) {
-  if (cut.starter === userId) throw bad(key, { starter: `<@${cut.starter}>` });
+  if (cut.starter !== ctx.userId) return;
+  const ask = await whomToAsk(s, cut, await ctx.translator('person'));
+  throw bad(key, { starter: `<@${cut.starter}>`, ask });
 }
 
 /** Sign off: an approver in the cut-over's channel who did not start it, once (one compare-and-set). */
@@ -53,7 +79,7 @@ export function signOffCut(of: () => CutoverState) {
   return buttonHandler(async (ctx, args) => {
     const s = of();
     const cut = await pressed(ctx, s, args.action.value, 'approve', 'sign a cut-over off');
-    notStarter(cut, ctx.userId, 'cutover.cut.refused.selfSign');
+    await notStarter(ctx, s, cut, 'cutover.cut.refused.selfSign');
     const now = s.core.clock.now();
     const signed = await moveStep(
       s.core.state,
@@ -75,16 +101,18 @@ export function signOffCut(of: () => CutoverState) {
   });
 }
 
-function overrideView(tr: Translator, id: string): View {
+/** The override's form: what it does, who may submit it (the policy asks again at submit), the reason. */
+function overrideView(tr: Translator, cut: Cutover): View {
   const t = tr.with(CUTOVER_WORDS);
+  const who = t.t('cutover.cut.override.who', { channel: `<#${cut.channel}>`, starter: `<@${cut.starter}>` });
   return {
     type: 'modal',
     callback_id: OVERRIDE_VIEW,
-    private_metadata: id,
+    private_metadata: cut.id,
     title: { type: 'plain_text', text: t.t('cutover.cut.override.title') },
     submit: { type: 'plain_text', text: t.t('cutover.cut.override.submit') },
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: t.t('cutover.cut.override.says') } },
+      { type: 'section', text: { type: 'mrkdwn', text: `${t.t('cutover.cut.override.says')}\n${who}` } },
       {
         type: 'input',
         block_id: 'reason',
@@ -106,12 +134,12 @@ export function openOverride(deps: AppDeps, of: () => CutoverState) {
   return buttonHandler(async (ctx, args) => {
     const s = of();
     const cut = await pressed(ctx, s, args.action.value, 'approve', 'override a cut-over step');
-    notStarter(cut, ctx.userId, 'cutover.cut.refused.selfOverride');
+    await notStarter(ctx, s, cut, 'cutover.cut.refused.selfOverride');
     if (cut.steps.check.state !== 'red') throw bad('cutover.cut.refused.notDue');
     const tr = await ctx.translator('person');
     await deps.slack.sender
       .to(ctx.teamId, { client: args.client })
-      .openView(args.body.trigger_id, overrideView(tr, cut.id));
+      .openView(args.body.trigger_id, overrideView(tr, cut));
   });
 }
 
@@ -132,7 +160,7 @@ export function overrideSubmission(_deps: AppDeps, of: () => CutoverState) {
     const ctx = inChannel(handlerContextOf(context), found?.channel);
     await runSafely(ctx, async () => {
       const cut = await pressed(ctx, s, id, 'approve', 'override a cut-over step');
-      notStarter(cut, userId, 'cutover.cut.refused.selfOverride');
+      await notStarter(ctx, s, cut, 'cutover.cut.refused.selfOverride');
       // Slack holds a shorter reason in the form; one that comes anyway is refused, nothing changed.
       if (reason.length < REASON_MIN) throw bad('cutover.cut.override.short', { min: REASON_MIN });
       const now = s.core.clock.now();

@@ -30,6 +30,13 @@ export async function startFinalDelta(s: CutoverState, cut: Cutover, now: number
   const scheduleId = await s.core.state.get(resourceKey(cut.team, cut.connection, cut.resourceId));
   const schedule = scheduleId ? await readSchedule(s.core.state, cut.team, scheduleId) : undefined;
   if (schedule && schedule.status !== 'stopped') await stop(s, schedule, 'cutover', now, cut.starter);
+  const id = finalDeltaId(cut);
+  // Asked again by a replica that took the step over: the request its holder admitted stands (saved
+  // again, it would lose what its start made); the approvals' start claim creates it once.
+  if (await approvals.find(cut.team, id)) {
+    await approvals.startDue();
+    return id;
+  }
   const connection = s.core.connections.get(cut.team, cut.connection);
   const provider = s.core.connections.provider(connection, 'background');
   if (!provider.nextRun) throw new Error('no delta run');
@@ -52,7 +59,6 @@ export async function startFinalDelta(s: CutoverState, cut: Cutover, now: number
     runs: [],
   };
   const { follows, next } = await planDelta(ran, (id) => provider.nextRun!(cut.kind, id, name));
-  const id = createHash('sha256').update(`${cut.team}:cut:${cut.id}`).digest('hex').slice(0, 10);
   const record: ApprovalRecord = {
     id,
     team: cut.team,
@@ -80,6 +86,10 @@ export async function startFinalDelta(s: CutoverState, cut: Cutover, now: number
   await approvals.startDue();
   return id;
 }
+
+/** The final delta's request id: one per cut-over, whichever replica asks it. */
+const finalDeltaId = (cut: Pick<Cutover, 'team' | 'id'>) =>
+  createHash('sha256').update(`${cut.team}:cut:${cut.id}`).digest('hex').slice(0, 10);
 
 /** The final delta's request and, once created, its run: created, then succeeded (green) or ended otherwise (red). */
 export async function settleFinalDelta(

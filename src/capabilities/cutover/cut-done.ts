@@ -4,8 +4,8 @@ import { watchesOf } from '../../watcher/watch-notes.js';
 import { showCut } from './cut-post.js';
 import { CUT_ACTIVE, type Cutover, changeCut, passed, STEPS } from './cut-record.js';
 import { audit, say } from './cut-say.js';
-import { startOldBucketWatch } from './old-bucket-watch.js';
 import type { CutoverState } from './state.js';
+import { startOldBucketWatch } from './watch/old-bucket-watch.js';
 
 /** Every step before the last is done or overridden, and the sign-off is a person's: nothing red or unknown. */
 export function mayComplete(c: Cutover): boolean {

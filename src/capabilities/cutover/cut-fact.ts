@@ -1,7 +1,7 @@
 import type { Translator } from '../../i18n/translator.js';
 import { convergenceLines, type SyncFact } from './convergence.js';
 import { stepAt } from './cut-list.js';
-import type { Cutover } from './cut-record.js';
+import { type Cutover, type StepName, type StepState, stateKey } from './cut-record.js';
 import type { CutoverState } from './state.js';
 import { CUTOVER } from './sync-record.js';
 import { CUTOVER_WORDS } from './words.js';
@@ -55,7 +55,7 @@ export function cutoverCardLines(fact: unknown, tr: Translator): string[] {
     lines.push(
       t.t(key, {
         step: t.t(`cutover.cut.step.${f.cut.step as 'freeze'}`, { freeze: f.cut.freezeMin }),
-        state: t.t(`cutover.cut.state.${f.cut.state as 'waiting'}`),
+        state: t.t(stateKey(f.cut.step as StepName, f.cut.state as StepState)),
       }),
     );
   }

@@ -2,7 +2,7 @@ import type { CapabilityRendered } from '../../contract/card.js';
 import type { Translator } from '../../i18n/translator.js';
 import { code, escapeMrkdwn, truncate } from '../../slack/blocks/mrkdwn.js';
 import { cutsInProgress, stepAt } from './cut-list.js';
-import type { StepName, StepState } from './cut-record.js';
+import { type StepName, type StepState, stateKey } from './cut-record.js';
 import type { CutoverState } from './state.js';
 import { CUTOVER_WORDS } from './words.js';
 
@@ -55,7 +55,7 @@ export function renderCutsHome(home: CutsHome, tr: Translator): CapabilityRender
       channel: `<#${c.channel}>`,
       starter: `<@${c.starter}>`,
       step: t.t(`cutover.cut.step.${c.step}`, { freeze: c.freezeMin }),
-      state: t.t(`cutover.cut.state.${c.state}`),
+      state: t.t(stateKey(c.step, c.state)),
     }),
   );
   if (home.more > 0) lines.push(t.t('cutover.cut.home.more', { n: home.more }));

@@ -3,7 +3,7 @@ import type { ApiRead } from '../../contract/http.js';
 import { code, escapeMrkdwn } from '../../slack/blocks/mrkdwn.js';
 import type { AtomicKv } from '../../store/atomic-kv.js';
 import type { UseCaseContext } from '../../use-cases/context.js';
-import { CUT_ACTIVE, type Cutover, readCut, STEPS } from './cut-record.js';
+import { CUT_ACTIVE, type Cutover, readCut, STEPS, stateKey } from './cut-record.js';
 import type { CutoverState } from './state.js';
 import { CUTOVER_WORDS } from './words.js';
 
@@ -42,7 +42,7 @@ export async function listCuts(ctx: HandlerContext, s: CutoverState): Promise<vo
       channel: `<#${c.channel}>`,
       starter: `<@${c.starter}>`,
       step: t.t(`cutover.cut.step.${at}`, { freeze: c.freezeMin }),
-      state: t.t(`cutover.cut.state.${c.steps[at].state}`),
+      state: t.t(stateKey(at, c.steps[at].state)),
     });
   });
   if (more > 0) lines.push(t.t('cutover.cut.list.more', { n: more }));

@@ -8,7 +8,7 @@ import { showInThread, threadViewEntry } from '../../watcher/outbox/thread-views
 import { dedupBase, type WatchRecord } from '../../watcher/records/watch-store.js';
 import { watchesOf } from '../../watcher/watch-notes.js';
 import { writeCutFact } from './cut-fact.js';
-import { type Cutover, STEPS, type StepState } from './cut-record.js';
+import { type Cutover, STEPS, type StepState, stateKey } from './cut-record.js';
 import type { CutoverState } from './state.js';
 import { CUTOVER } from './sync-record.js';
 import { CUTOVER_WORDS } from './words.js';
@@ -46,7 +46,7 @@ export function renderCut(view: CutView, tr: Translator): CapabilityRendered {
   });
   const lines = STEPS.map((name, i) => {
     const s = c.steps[name];
-    const state = t.t(`cutover.cut.state.${s.state}`);
+    const state = t.t(stateKey(name, s.state));
     const label = t.t(`cutover.cut.step.${name}`, { freeze: c.freezeMin });
     const detail = name === 'check' ? checkDetail(c, t) : s.detail ? ` · ${s.detail}` : '';
     // The line's colon is the language's own (Chinese writes a full-width one).
@@ -94,13 +94,29 @@ function actions(c: Cutover, t: ReturnType<Translator['with']>) {
     ...button(ABORT_ACTION, 'cutover.cut.button.abort', 'danger'),
     confirm: {
       title: { type: 'plain_text', text: t.t('cutover.cut.abort.title') },
-      text: { type: 'mrkdwn', text: t.t('cutover.cut.abort.text') },
+      text: { type: 'mrkdwn', text: truncate(abortSays(c, t), 300) },
       confirm: { type: 'plain_text', text: t.t('cutover.cut.abort.confirm') },
       deny: { type: 'plain_text', text: t.t('cutover.cut.abort.deny') },
       style: 'danger',
     },
   });
   return out;
+}
+
+/**
+ * What Abort does, from where the cut-over is (the dialog is drawn again at each step): no step
+ * after, the freeze notice not taken back, a keep-in-sync the final delta's step stopped not
+ * started again, a final delta at the provider not stopped, a check under way called off.
+ */
+function abortSays(c: Cutover, t: ReturnType<Translator['with']>): string {
+  const st = c.steps;
+  const lines = [t.t('cutover.cut.abort.stops')];
+  if (st.freeze.state !== 'waiting') lines.push(t.t('cutover.cut.abort.freeze'));
+  if (st.delta.state !== 'waiting') lines.push(t.t('cutover.cut.abort.sync'));
+  if (st.delta.state === 'running') lines.push(t.t('cutover.cut.abort.delta'));
+  if (st.check.state === 'running') lines.push(t.t('cutover.cut.abort.check'));
+  lines.push(t.t('cutover.cut.abort.again'));
+  return lines.join(' ');
 }
 
 /**

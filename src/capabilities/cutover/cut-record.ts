@@ -10,6 +10,9 @@ export const FREEZE_MAX = 1_440;
 export const WATCH_DEFAULT_DAYS = 7;
 export const WATCH_MAX_DAYS = 30;
 
+/** What a cut-over does once whoever holds its step (cut-lease.ts `markOnce`). */
+export const ONCE = ['notice', 'posted', 'started'] as const;
+
 export const STEPS = ['freeze', 'delta', 'check', 'signoff', 'complete'] as const;
 export type StepName = (typeof STEPS)[number];
 /** `override`: red, then overridden by an approver who did not start it (green for what follows). */
@@ -21,8 +24,10 @@ const step = z.strictObject({
   at: z.number().optional(),
   /** Why red, or what it found: a catalogue key's value, already inert (code) where typed by no one. */
   detail: z.string().max(300).optional(),
-  /** The replica that claimed it (a running step is done by that replica only). */
+  /** The replica that claimed it (a running step is done by that replica only, while its lease holds). */
   by: z.string().max(80).optional(),
+  /** The holder's last sign of life while it works (its lease runs from this or `at`, cut-lease.ts). */
+  beat: z.number().optional(),
 });
 export type Step = z.infer<typeof step>;
 
@@ -68,6 +73,8 @@ export const cutSchema = z.strictObject({
     .optional(),
   signoff: z.strictObject({ by: z.string().max(40), at: z.number() }).optional(),
   aborted: z.strictObject({ by: z.string().max(40), at: z.number() }).optional(),
+  /** Work done once across replicas and takeovers: the freeze notice claimed, then posted; `cutover.started` said. */
+  once: z.array(z.enum(ONCE)).max(ONCE.length).optional(),
   /** Started with the rest of a plan (`/migrate cutover <plan>`): the freeze notice is the plan's, once. */
   plan: z.strictObject({ id: z.string().max(20), name: z.string().max(200) }).optional(),
 });
@@ -90,6 +97,16 @@ export function newSteps(): Cutover['steps'] {
     signoff: { state: 'waiting' },
     complete: { state: 'waiting' },
   };
+}
+
+/**
+ * The catalogue key of a step's state as said to people: only the check can be overridden, so any
+ * other red step says the cut-over stops there (Abort, then a new cut-over), not "needs an override".
+ */
+export function stateKey(name: StepName, state: StepState) {
+  return state === 'red' && name !== 'check'
+    ? ('cutover.cut.state.redStop' as const)
+    : (`cutover.cut.state.${state}` as const);
 }
 
 /** A step that lets the next go: done, overridden, or skipped. */

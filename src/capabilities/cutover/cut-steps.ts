@@ -1,9 +1,10 @@
-import { slackDate } from '../../slack/blocks/format.js';
 import { code } from '../../slack/blocks/mrkdwn.js';
 import { SKIP } from '../../store/atomic-kv.js';
 import { checkBuckets } from './cut-check.js';
 import { settleFinalDelta, startFinalDelta } from './cut-delta.js';
 import { cutDone } from './cut-done.js';
+import { freezeStep } from './cut-freeze.js';
+import { asHolder, beatStep, type Hold, lapsed, takeStep } from './cut-lease.js';
 import { showCut } from './cut-post.js';
 import {
   CUT_ACTIVE,
@@ -15,16 +16,16 @@ import {
   type Step,
   type StepName,
 } from './cut-record.js';
-import { audit, say } from './cut-say.js';
+import { audit } from './cut-say.js';
 import { movePlans } from './plan/plan-cut-pass.js';
 import type { CutoverState } from './state.js';
-import { CUTOVER_WORDS } from './words.js';
 
 /**
  * The cut-over job, on every replica before each cycle: each cut-over in progress moves on by the
  * step that is due. A step is taken by one compare-and-set (waiting → running, with this replica's
- * name): only the replica that won it does its work (the freeze notice, the final delta, the
- * check), so each is done once across replicas; a step's end is one more compare-and-set.
+ * name): only the replica that holds it does its work (the freeze notice, the final delta, the
+ * check), so each is done once across replicas; a step's end is one more, by its holder only. A
+ * holder that died leaves its step to the first replica that sees its lease lapse (cut-lease.ts).
  */
 export async function cutPass(s: CutoverState, now: number): Promise<void> {
   for (const member of await s.core.state.setMembers(CUT_ACTIVE)) {
@@ -47,12 +48,15 @@ async function passOne(s: CutoverState, team: string, id: string, now: number): 
     return;
   }
   const st = cut.steps;
-  if (st.freeze.state === 'waiting') return freezeStep(s, cut, now);
+  if (st.freeze.state === 'waiting' || lapsed(st.freeze, now)) return freezeStep(s, cut, now);
   if (!passed(st.freeze)) return;
-  if (st.delta.state === 'waiting') return deltaStep(s, cut, now);
+  // A final delta whose request is known is settled by any replica; one not known yet is its holder's.
   if (st.delta.state === 'running' && cut.delta) return deltaSettle(s, cut, now);
+  if (st.delta.state === 'waiting' || lapsed(st.delta, now)) return deltaStep(s, cut, now);
   if (!passed(st.delta)) return;
-  if (st.check.state === 'waiting') return checkStep(s, cut, now);
+  // A check under way here is this replica's own, however long since its last sign of life.
+  if (st.check.state === 'waiting' || (lapsed(st.check, now) && !checksOf(s).has(cut.id)))
+    return checkStep(s, cut, now);
   if (!passed(st.check)) return;
   if (st.signoff.state === 'waiting') {
     const next = await move(s, cut, 'signoff', ['waiting'], { state: 'running', at: now });
@@ -61,8 +65,6 @@ async function passOne(s: CutoverState, team: string, id: string, now: number): 
   }
   if (st.signoff.state === 'green' && st.complete.state === 'waiting') await cutDone(s, cut, now);
 }
-
-const holder = (s: CutoverState) => s.core.watcher.options.holder.slice(0, 80);
 
 /** A step moved and audited (every step is in the audit log, and its event goes to the webhooks). */
 async function move(
@@ -78,49 +80,26 @@ async function move(
   return moved;
 }
 
-/** 1. The freeze notice, once: in the channel, in every card's thread of the migration, and `cutover.started`. */
-async function freezeStep(s: CutoverState, cut: Cutover, now: number): Promise<void> {
-  const mine = await move(s, cut, 'freeze', ['waiting'], { state: 'running', at: now, by: holder(s) });
-  if (!mine) return;
-  await showCut(s, mine);
-  // The freeze's end in each reader's own time zone (Slack's date token).
-  const ends = slackDate(new Date(now + cut.freezeMin * 60_000));
-  const values = {
-    ref: code(`${cut.connection}:${cut.resourceId}`),
-    minutes: cut.freezeMin,
-    ends,
-    starter: `<@${cut.starter}>`,
-  };
-  const tr = (await s.core.locales.translatorForChannel(cut.team, cut.channel)).with(CUTOVER_WORDS);
-  // A plan's cut-over says its freeze once for the plan (plan-cut.ts), not once per migration.
-  if (!cut.plan)
-    await s.core.sender
-      .to(cut.team, { purpose: 'background' })
-      .post({ channel: cut.channel, text: tr.t('cutover.cut.freeze', values) })
-      .catch((error: unknown) => s.core.logger.warn({ err: error }, 'could not post a freeze notice'));
-  await say(s, cut, 'freeze', 'cutover.cut.freeze', values, false);
-  await audit(s, mine, 'cutover.started', `freeze:${cut.freezeMin}`, cut.starter);
-  const done = await move(s, mine, 'freeze', ['running'], { state: 'green', at: now, detail: ends });
-  if (done) await showCut(s, done);
-}
-
-/** 2. The final delta: keep-in-sync stopped, the delta started through the scheduled start. */
+/**
+ * 2. The final delta: keep-in-sync stopped, the delta started through the scheduled start. Taken
+ * over from a holder that died, it is asked again under the same request id: admitted once, its
+ * start claimed once by the approvals, so it is never created twice.
+ */
 async function deltaStep(s: CutoverState, cut: Cutover, now: number): Promise<void> {
-  const mine = await move(s, cut, 'delta', ['waiting'], { state: 'running', at: now, by: holder(s) });
-  if (!mine) return;
+  const taken = await takeStep(s, cut, 'delta', now, (c) => !c.delta);
+  if (!taken) return;
+  const { cut: mine, hold } = taken;
   try {
     const approval = await startFinalDelta(s, mine, now);
-    const next = await changeCut(s.core.state, cut.team, cut.id, (c) => ({ ...c, delta: { approval } }));
+    const next = await asHolder(s.core.state, cut, 'delta', hold, undefined, () => ({ delta: { approval } }));
     if (next) await showCut(s, next);
   } catch (error) {
     s.core.logger.warn({ err: error, cutover: cut.id }, 'the final delta could not start');
     const why = error instanceof Error ? error.message : 'error';
-    const red = await move(s, mine, 'delta', ['running'], {
-      state: 'red',
-      at: now,
-      detail: code(why.slice(0, 100)),
-    });
-    if (red) await showCut(s, red);
+    const red: Step = { state: 'red', at: now, detail: code(why.slice(0, 100)) };
+    const moved = await asHolder(s.core.state, cut, 'delta', hold, () => red);
+    if (moved) await audit(s, moved, 'cutover.step', 'delta:red', moved.starter);
+    if (moved) await showCut(s, moved);
   }
 }
 
@@ -146,7 +125,7 @@ async function deltaSettle(s: CutoverState, cut: Cutover, now: number): Promise<
   if (moved) await showCut(s, moved);
 }
 
-/** The checks this process runs, by cut-over: a stopping bot calls them off (the step stays running). */
+/** The checks this process runs, by cut-over: a stopping bot calls them off (another takes the step over). */
 const running = new WeakMap<CutoverState, Map<string, { abort: AbortController; work: Promise<void> }>>();
 function checksOf(s: CutoverState) {
   const mine = running.get(s) ?? new Map<string, { abort: AbortController; work: Promise<void> }>();
@@ -157,21 +136,26 @@ function checksOf(s: CutoverState) {
 /**
  * 3. Check the buckets, in the background (a check lists up to 100,000 objects a side: it never
  * holds up the cycle): green with 0 missing and 0 different; otherwise red, waiting for an override.
+ * Its holder beats as it lists; taken over, the check runs again and the late holder's result is dropped.
  */
 async function checkStep(s: CutoverState, cut: Cutover, now: number): Promise<void> {
-  const mine = await move(s, cut, 'check', ['waiting'], { state: 'running', at: now, by: holder(s) });
-  if (!mine) return;
+  const taken = await takeStep(s, cut, 'check', now);
+  if (!taken) return;
+  const { cut: mine, hold } = taken;
   await showCut(s, mine);
   const abort = new AbortController();
   const checks = checksOf(s);
-  const work = checkAndRecord(s, mine, abort.signal).finally(() => checks.delete(cut.id));
+  const work = checkAndRecord(s, mine, hold, abort.signal).finally(() => checks.delete(cut.id));
   checks.set(cut.id, { abort, work });
 }
 
-async function checkAndRecord(s: CutoverState, cut: Cutover, signal: AbortSignal): Promise<void> {
+async function checkAndRecord(s: CutoverState, cut: Cutover, hold: Hold, signal: AbortSignal): Promise<void> {
+  const beat = async () => {
+    await beatStep(s.core.state, cut, 'check', hold, s.core.clock.now());
+  };
   let result: Awaited<ReturnType<typeof checkBuckets>>;
   try {
-    result = await checkBuckets(s, cut, signal);
+    result = await checkBuckets(s, cut, signal, beat);
   } catch (error) {
     if (signal.aborted) return;
     s.core.logger.warn({ err: error, cutover: cut.id }, 'the cut-over check could not run');
@@ -184,8 +168,17 @@ async function checkAndRecord(s: CutoverState, cut: Cutover, signal: AbortSignal
     at: s.core.clock.now(),
     ...(result.state === 'red' ? { detail: result.why } : {}),
   };
-  const ended = await move(s, cut, 'check', ['running'], step, () => (f ? { check: f } : {}));
-  if (ended) await showCut(s, ended);
+  const ended = await asHolder(
+    s.core.state,
+    cut,
+    'check',
+    hold,
+    () => step,
+    () => (f ? { check: f } : {}),
+  );
+  if (!ended) return;
+  await audit(s, ended, 'cutover.step', `check:${step.state}`, ended.starter);
+  await showCut(s, ended);
 }
 
 /** Calls off the checks under way when the bot stops. */

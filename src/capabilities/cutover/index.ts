@@ -11,7 +11,6 @@ import { forgetCuts } from './cut-record.js';
 import { type CutNote, renderCutNote } from './cut-say.js';
 import { cutButton, OPEN_CUT_ACTION, openCut, startCut } from './cut-start.js';
 import { cutPass, stopChecks } from './cut-steps.js';
-import { startOldBucketPass, stopOldBucketPass } from './old-bucket-watch.js';
 import { askPlanCut, PLAN_START_ACTION, startPlanCut } from './plan/plan-cut.js';
 import { forgetPlanCuts, type PlanCutView, renderPlanCut } from './plan/plan-cut-pass.js';
 import {
@@ -28,9 +27,10 @@ import { decideSync } from './sync-decide.js';
 import { syncPass } from './sync-job.js';
 import { renderSyncNote, type SyncNote } from './sync-note.js';
 import { CUTOVER, forgetTeam } from './sync-record.js';
-import { watchDeltaButton } from './watch-delta.js';
-import { isWatchNote, renderWatchNote, WATCH_DELTA_ACTION } from './watch-note.js';
-import { forgetWatches } from './watch-record.js';
+import { startOldBucketPass, stopOldBucketPass } from './watch/old-bucket-watch.js';
+import { watchDeltaButton } from './watch/watch-delta.js';
+import { isWatchNote, renderWatchNote, WATCH_DELTA_ACTION } from './watch/watch-note.js';
+import { forgetWatches } from './watch/watch-record.js';
 import { CUTOVER_WORDS } from './words.js';
 
 /**

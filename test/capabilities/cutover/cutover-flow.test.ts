@@ -1,135 +1,33 @@
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../../dev/fake-slack/fake-slack.js';
 import openapi from '../../../src/capabilities/api/openapi.json' with { type: 'json' };
 import { type Cutover, cutKey, moveStep, newSteps } from '../../../src/capabilities/cutover/cut-record.js';
-import type { CutoverState } from '../../../src/capabilities/cutover/state.js';
 import { Interactions, ViewTracker } from '../../harness/interactions.js';
-import { buttons, messageText, TestBot } from '../../harness/test-bot.js';
-import { TestClock } from '../../harness/test-clock.js';
-import { dropRedisKeys, replicaRedisUrl } from '../../security/replica-redis.js';
-import { ObjectsWorld } from '../objects/objects-world.js';
+import { buttons, messageText, type TestBot } from '../../harness/test-bot.js';
+import { ALICE, APPROVER, BOB, CHANNEL, CutoverWorld, STARTER, sameKeys } from './cutover-world.js';
 
 // Issue 76, the guided cut-over: one confirmation listing the steps, then a living post whose steps
 // a job moves on (freeze notice, final delta, Check the buckets, sign-off, complete). Two bots on
-// one Redis database and one clock, the second pointed at the first's fake Slack and OMS
-// simulator, tick their schedulers together: each step is done once across them, and "complete"
-// is never posted while a step is red or waiting for a person.
-const storeUrl = replicaRedisUrl();
-const CONNECTION = `hw-cut-${Date.now().toString(36)}`;
-const CHANNEL = 'C0CUTOVER';
-const STARTER = 'U0ALICE01';
-const APPROVER = 'U0CUTBOB1';
-const clock = new TestClock();
-const world = new ObjectsWorld({ oms: {} });
-const { store } = world;
-const a = new TestBot();
-const b = new TestBot();
+// one Redis database and one clock (cutover-world.ts) tick their schedulers together: each step is
+// done once across them, and "complete" is never posted while a step is red or waiting for a person.
+const w = new CutoverWorld();
+const { a, b, clock } = w;
+const CONNECTION = w.connection;
 
-beforeAll(async () => {
-  await dropRedisKeys(storeUrl, 'cutover');
-  await world.start();
-  const connections = () => [world.omsConnection(CONNECTION, a.oms.url)];
-  const env = { STORE_URL: storeUrl, POLL_INTERVAL_SECONDS: '0', ...world.allowed() };
-  const watcher = { clock, editBudget: { windowMs: 10_000, max: 1_000 } };
-  await a.start({ env, connections, watcher });
-  await b.start({ env: { ...env, SLACK_API_URL: a.fakeSlack.apiUrl }, connections, watcher });
-  a.oms.clock.freeze();
-  // A final delta runs in seconds of the simulator's clock (which must stay near the signer's).
-  a.oms.timings.speedBytesPerSecond = 1024 ** 4;
-  await a.ask(`access grant <@${APPROVER}> approver`);
-}, 60_000);
-afterAll(async () => {
-  await Promise.allSettled([a.stop(), b.stop()]);
-  await world.stop();
-  await dropRedisKeys(storeUrl, CONNECTION);
-});
+beforeAll(() => w.start(), 60_000);
+afterAll(() => w.stop());
 
-const ALICE = { userId: STARTER, channelId: CHANNEL };
-const BOB = { userId: APPROVER, channelId: CHANNEL };
-
-/** A finished OMS task whose buckets hold `keys` (the destination as `dst` says), watched in the channel. */
-async function migrated(
-  name: string,
-  dst: (keys: string[]) => Record<string, string> = sameKeys,
-  status = 5,
-) {
-  const keys = Array.from({ length: 12 }, (_, i) => `data/${String(i).padStart(3, '0')}.bin`);
-  for (const key of keys) store.putObject(`${name}-src`, key, `bytes of ${key}`);
-  for (const [key, body] of Object.entries(dst(keys))) store.putObject(`${name}-dst`, key, body);
-  const task = a.oms.addTask({
-    name,
-    status,
-    progress: status === 5 ? 1 : 0.4,
-    src: { cloud_type: 'AWS', region: 'us-east-1', bucket: `${name}-src` },
-    dst: { region: 'cn-north-4', bucket: `${name}-dst` },
-  });
-  await a.ask(`watch ${task.id} <#${CHANNEL}|ops>`, ALICE);
-  await a.bot.deps.watcher.runCycle();
-  return task;
-}
-function sameKeys(keys: string[]) {
-  return Object.fromEntries(keys.map((k) => [k, `bytes of ${k}`]));
-}
-
-/** Both replicas tick at once, `times` times. */
-async function tickBoth(times = 2) {
-  for (let i = 0; i < times; i++)
-    await Promise.all([a.bot.scheduler.tick('cycle'), b.bot.scheduler.tick('cycle')]);
-}
-
-const keyOf = (c: RecordedCall) =>
-  (c.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key ?? '';
-/** Thread lines (by dedup key) the cut-over said for resource `id`. */
-const said = (id: string, what: RegExp) =>
-  a.fakeSlack.callsTo('chat.postMessage').filter((c) => keyOf(c).includes(`:${id}:`) && what.test(keyOf(c)));
-const completes = (id: string) => said(id, /cutover-[a-f0-9]+-complete$/);
-const finalDeltas = (name: string) =>
-  [...a.oms.tasks.values()].filter((t) => t.description === `${name} · final delta`);
-
-/** The cut-over's post as last drawn (posted once in the thread, then edited). */
-function cutPost(id: string): Record<string, unknown> | undefined {
-  const post = a.fakeSlack
-    .callsTo('chat.postMessage')
-    .find((c) => keyOf(c).includes(`:${id}:`) && /-post$/.test(keyOf(c)));
-  if (!post?.ts) return undefined;
-  const edits = a.fakeSlack.callsTo('chat.update').filter((c) => c.body.ts === post.ts);
-  return (edits.at(-1) ?? post).body;
-}
-const postText = (id: string) => messageText(cutPost(id) ?? {});
-const postButton = (id: string, action: string) =>
-  buttons(cutPost(id) ?? {}).find((x) => x.action_id === action);
-
-/** The Home tab `bot` publishes for the starter as it is opened. */
-async function homeText(bot: TestBot): Promise<string> {
-  const before = a.fakeSlack.callsTo('views.publish').length;
-  await bot.event({ type: 'app_home_opened', user: STARTER, channel: 'D0001', tab: 'home' });
-  return JSON.stringify((await a.fakeSlack.waitFor(() => a.fakeSlack.callsTo('views.publish')[before])).body);
-}
-
-/** Asks, reads the one confirmation, presses Start (on the other replica). */
-async function startCutover(id: string, words = 'freeze 30') {
-  const confirm = await a.ask(`cutover ${CONNECTION}:${id} ${words}`, ALICE);
-  const start = buttons(confirm).find((x) => x.action_id === 'cutover.cut.start');
-  expect(start, messageText(confirm)).toBeDefined();
-  const started = await (await b.click(start!.action_id, start!.value, ALICE)).answer();
-  expect(messageText(started)).toContain('started');
-  return messageText(confirm);
-}
-
-/**
- * Ticks until the delta exists, lets the OMS simulator finish it, ticks the check on (it runs in
- * the background), waits for its result on the post, and ticks once more (the sign-off is due).
- */
-async function throughCheck(name: string, id: string) {
-  await tickBoth(2);
-  expect(finalDeltas(name)).toHaveLength(1);
-  a.oms.clock.advance(5_000);
-  await tickBoth(2);
-  await a.fakeSlack.waitFor(() => /Check the buckets: \*(done|red)/.test(postText(id)), 20_000);
-  await tickBoth(2);
-}
+const migrated = w.migrated.bind(w);
+const tickBoth = w.tickBoth.bind(w);
+const said = w.said.bind(w);
+const completes = w.completes.bind(w);
+const finalDeltas = w.finalDeltas.bind(w);
+const postText = w.postText.bind(w);
+const postButton = w.postButton.bind(w);
+const homeText = w.homeText.bind(w);
+const startCutover = w.startCutover.bind(w);
+const throughCheck = w.throughCheck.bind(w);
 
 describe('the guided cut-over on two replicas', () => {
   it('runs green end to end: each step once, sign-off by another approver, complete once with the evidence', async () => {
@@ -137,7 +35,9 @@ describe('the guided cut-over on two replicas', () => {
     const confirm = await startCutover(task.id, 'freeze 45 watch 3');
     // The one confirmation lists the steps as they will run.
     expect(confirm).toContain('A freeze notice of 45 min');
-    expect(confirm).toContain('the final delta runs');
+    // No keep-in-sync runs on it: nothing to stop, and the confirmation does not say one stops.
+    expect(confirm).toContain('The final delta runs (no keep-in-sync is active');
+    expect(confirm).not.toContain('Keep-in-sync stops');
     expect(confirm).toContain('0 missing and 0 different');
     expect(confirm).toContain('two-person rule');
     expect(confirm).toContain('watched for 3 days');
@@ -176,20 +76,11 @@ describe('the guided cut-over on two replicas', () => {
     expect(text).toContain(`signed off by <@${APPROVER}>`);
     // At completion the old bucket is watched for the days asked (h5's watch says so in the thread).
     const watching = await a.fakeSlack.waitFor(() =>
-      a.fakeSlack
-        .callsTo('chat.postMessage')
-        .find(
-          (c) => keyOf(c).includes(`:${task.id}:`) && messageText(c.body).includes('Watching the old bucket'),
-        ),
+      said(task.id, /./).find((c) => messageText(c.body).includes('Watching the old bucket')),
     );
     expect(messageText(watching.body)).toContain('(3 days)');
     // Each step once across the two replicas: one freeze notice in the channel, one final delta.
-    const freezes = a.fakeSlack
-      .callsTo('chat.postMessage')
-      .filter(
-        (c) => c.body.channel === CHANNEL && !c.body.thread_ts && messageText(c.body).includes('Freeze: '),
-      )
-      .filter((c) => messageText(c.body).includes(task.id));
+    const freezes = w.channelFreezes(task.id);
     expect(freezes).toHaveLength(1);
     // The freeze's end in each reader's time zone (Slack's date token), not an ISO string.
     expect(messageText(freezes[0]!.body)).toMatch(/until <!date\^\d+\^[^>]+>\)/);
@@ -219,11 +110,16 @@ describe('the guided cut-over on two replicas', () => {
     const views = new ViewTracker(a.fakeSlack);
     const self = await (await a.click(override!.action_id, override!.value, ALICE)).answer();
     expect(messageText(self)).toContain('only another approver may override');
-    expect(messageText(self)).toContain(`<@${STARTER}>`);
+    // Whom to ask: the approvers granted in the channel, by name (not the starter).
+    expect(messageText(self)).toContain(`Ask <@${APPROVER}> (approver of <#${CHANNEL}>)`);
     expect(views.shown).toEqual([]);
     await b.click(override!.action_id, override!.value, BOB);
     const form = await a.fakeSlack.waitFor(() =>
       views.shown.find((v) => v.view.callback_id === 'cutover.cut.override.form'),
+    );
+    // The form names who may submit it (the submission asks the policy and the two-person rule again).
+    expect(JSON.stringify(form.view.blocks)).toContain(
+      `Only an approver of <#${CHANNEL}> who did not start this cut-over may override it (<@${STARTER}> started it).`,
     );
     const submitted = await new Interactions(b).submit(
       form,
@@ -311,7 +207,9 @@ describe('the guided cut-over on two replicas', () => {
     await startCutover(task.id);
     await tickBoth(4);
     expect(finalDeltas('cut-delta')).toEqual([]);
-    expect(postText(task.id)).toContain('Final delta: *red: needs an override*');
+    expect(postText(task.id)).toContain(
+      'Final delta: *red: the cut-over stops here (abort it, then cut over again)*',
+    );
     expect(postText(task.id)).toContain('Check the buckets: *waiting*');
     expect(completes(task.id)).toEqual([]);
     a.oms.faults.reset();
@@ -333,7 +231,8 @@ describe('the guided cut-over on two replicas', () => {
     const syncRuns = () =>
       [...a.oms.tasks.values()].filter((t) => t.description.startsWith('cut-sync · sync '));
     expect(syncRuns()).toHaveLength(1);
-    await startCutover(task.id);
+    const confirm = await startCutover(task.id);
+    expect(confirm).toContain('Keep-in-sync stops, then the final delta runs');
     await throughCheck('cut-sync', task.id);
     const stops = said(task.id, /cutover-[a-f0-9]+-stop$/);
     expect(stops).toHaveLength(1);
@@ -348,7 +247,7 @@ describe('the guided cut-over on two replicas', () => {
   });
 
   it('gives a step to one replica only when both claim it at once', async () => {
-    const kv = (r: TestBot) => (r.bot.deps.capabilities.stateOf('cutover') as CutoverState).core.state;
+    const kv = (r: TestBot) => w.state(r).core.state;
     const cut: Cutover = {
       id: 'c0ffee0001',
       team: 'T0FAKE001',

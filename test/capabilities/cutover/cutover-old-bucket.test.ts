@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeSink } from '../../../dev/simulators/changing-source.js';
-import { oldBucketPass, oldBucketPassSettled } from '../../../src/capabilities/cutover/old-bucket-watch.js';
 import type { CutoverState } from '../../../src/capabilities/cutover/state.js';
+import {
+  oldBucketPass,
+  oldBucketPassSettled,
+} from '../../../src/capabilities/cutover/watch/old-bucket-watch.js';
 import { buttons, messageText, TestBot } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { dropRedisKeys, replicaRedisUrl } from '../../security/replica-redis.js';
@@ -128,6 +131,13 @@ describe('the old-bucket watch', () => {
     await passBoth();
     for (const m of all) {
       expect(lines(m.id, 'Watching the old bucket'), m.ref).toHaveLength(1);
+      // The watch's end in each reader's time zone (Slack's date token, UTC as the fallback): 3 days on.
+      const started = messageText(lines(m.id, 'Watching the old bucket')[0]!.body);
+      const until = /until <!date\^(\d+)\^\{date_short_pretty\} \{time\}\|[\d-]+ [\d:]+ UTC> \(3 days\)/.exec(
+        started,
+      );
+      expect(until, started).not.toBeNull();
+      expect(Number(until![1]) * 1000 - clock.now()).toBeGreaterThan(3 * DAY - HOUR);
       expect(batches(m.id), m.ref).toEqual([]);
     }
     clock.advance(HOUR);
@@ -138,7 +148,9 @@ describe('the old-bucket watch', () => {
       expect(batch, `${m.ref} within 2 passes`).toBeDefined();
       expect(more).toEqual([]);
       const text = messageText(batch!.body);
-      expect(text).toContain('1 object written to the old bucket since the cut-over');
+      expect(text).toMatch(
+        /1 object written to the old bucket since the cut-over \(<!date\^\d+\^[^|>]+\|[^>]+ UTC>\)/,
+      );
       // The key is inert: shown as code, its markup escaped.
       expect(text).toContain('stray-&lt;!channel&gt;.txt`');
       expect(text).not.toContain('<!channel>');

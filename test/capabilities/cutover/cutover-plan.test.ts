@@ -131,6 +131,11 @@ describe('cutting a whole plan over', () => {
     expect(text).toContain('Cut over plan *estate*: its 3 migrations together');
     for (const n of ['pc-one', 'pc-two', 'pc-three']) expect(text).toContain(n);
     expect(text).toContain('0 missing and 0 different');
+    // Each migration's step 1 is not a notice in the channel (the plan's is the one), and none keeps in sync.
+    expect(text).toContain(
+      "1. The freeze said in each card's thread and to the webhooks (`cutover.started`); the channel gets only the plan's notice.",
+    );
+    expect(text).toContain('2. The final delta runs (no keep-in-sync is active');
     const start = buttons(confirm).find((x) => x.action_id === 'cutover.plan.start');
     expect(start).toBeDefined();
     // Its dialog says how many cut-overs start and where the one freeze notice goes.
@@ -138,6 +143,8 @@ describe('cutting a whole plan over', () => {
     expect(dialog?.title.text).toBe('Cut the plan over?');
     expect(dialog?.text.text).toContain('3 cut-overs start now, one per migration of *estate*');
     expect(dialog?.text.text).toContain(`one freeze notice is posted in <#${CHANNEL}>`);
+    // A green check does not stop a cut-over; a red one waits for an override, each for a sign-off.
+    expect(dialog?.text.text).toContain('Each then runs its final delta and bucket check (a red check waits');
     // Pressed on both replicas at once: one plan cut-over, one cut-over per migration.
     const [ra, rb] = await Promise.all([
       a.click(start!.action_id, start!.value, ALICE).then((r) => r.answer()),
@@ -153,6 +160,10 @@ describe('cutting a whole plan over', () => {
     await tickBoth(3);
     // One freeze notice for the plan, none per migration in the channel.
     expect(channelPosts(/^Freeze: plan \*estate\*/)).toHaveLength(1);
+    // Its end in each reader's time zone (Slack's date token, UTC as the fallback), not an ISO string.
+    expect(messageText(channelPosts(/^Freeze: plan \*estate\*/)[0]!.body)).toMatch(
+      /until <!date\^\d+\^\{date_short_pretty\} \{time\}\|\d{4}-\d\d-\d\d \d\d:\d\d UTC>\)/,
+    );
     expect(channelPosts(/^Freeze: `/)).toHaveLength(0);
     expect(summary('estate')).toMatch(/0 of 3 cut over, 3 running/);
     // A second ask while it runs is refused.

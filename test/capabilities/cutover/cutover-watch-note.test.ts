@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderWatchNote, type WatchNote } from '../../../src/capabilities/cutover/watch-note.js';
+import { renderWatchNote, type WatchNote } from '../../../src/capabilities/cutover/watch/watch-note.js';
 import { translatorFor } from '../../../src/i18n/translator.js';
 
 // Issue 76: a batch of writes to the old bucket in each language: the count, the first five keys

@@ -3,13 +3,14 @@ import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
 import type { HandlerContext } from '../../../contract/handler-context.js';
 import { InvalidInputError } from '../../../errors.js';
+import { slackDate } from '../../../slack/blocks/format.js';
 import { code, escapeMrkdwn, truncate } from '../../../slack/blocks/mrkdwn.js';
 import { buttonHandler } from '../../../slack/button-handler.js';
 import { SKIP } from '../../../store/atomic-kv.js';
 import { parseJsonOrUndefined } from '../../../store/open-atomic-kv.js';
 import { findResource } from '../../../use-cases/context.js';
-import { admissible, type CutInput } from '../cut-command.js';
-import { FREEZE_MAX, FREEZE_MIN, STEPS, WATCH_MAX_DAYS } from '../cut-record.js';
+import { admissible, type CutInput, stepLines, syncing } from '../cut-command.js';
+import { FREEZE_MAX, FREEZE_MIN, WATCH_MAX_DAYS } from '../cut-record.js';
 import { beginCut } from '../cut-start.js';
 import type { CutoverState } from '../state.js';
 import { CUTOVER_WORDS } from '../words.js';
@@ -73,10 +74,9 @@ export async function confirmPlanCut(
     freeze: input.freezeMin,
   });
   const members = admitted.map((a) => `• ${escapeMrkdwn(a.resource.name)} (${code(a.ref)})`);
-  const steps = STEPS.map(
-    (name, i) =>
-      `${i + 1}. ${t.t(`cutover.cut.plan.${name}`, { freeze: input.freezeMin, days: input.watchDays })}`,
-  );
+  const resources = admitted.map((a) => a.resource);
+  const delta = { syncs: await syncing(s, ctx.teamId, resources), of: admitted.length };
+  const steps = stepLines(t, input, delta, true);
   const text = truncate(
     `${head}\n${members.join('\n')}\n${t.t('cutover.plan.steps')}\n${steps.join('\n')}`,
     3_000,
@@ -197,7 +197,8 @@ async function freezeNotice(s: CutoverState, cut: PlanCut, now: number): Promise
     plan: escapeMrkdwn(cut.plan.name),
     n: cut.cuts.length,
     minutes: cut.freezeMin,
-    ends: new Date(now + cut.freezeMin * 60_000).toISOString(),
+    // The freeze's end in each reader's own time zone, as a single cut-over's notice says it.
+    ends: slackDate(new Date(now + cut.freezeMin * 60_000)),
     starter: `<@${cut.starter}>`,
   });
   await s.core.sender

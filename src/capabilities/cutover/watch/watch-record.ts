@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { RESOURCE_KINDS } from '../../domain/migration-resource.js';
-import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
+import { RESOURCE_KINDS } from '../../../domain/migration-resource.js';
+import { type AtomicKv, SKIP } from '../../../store/atomic-kv.js';
 
 const DAY = 24 * 3_600_000;
 /** The longest watch: 90 days, as a keep-in-sync's end date (a watch left longer is forgotten). */

@@ -1,10 +1,10 @@
-import { channelScope } from '../../access/policy.js';
-import { InvalidInputError } from '../../errors.js';
-import { code } from '../../slack/blocks/mrkdwn.js';
-import { buttonHandler } from '../../slack/button-handler.js';
-import type { CutoverState } from './state.js';
+import { channelScope } from '../../../access/policy.js';
+import { InvalidInputError } from '../../../errors.js';
+import { code } from '../../../slack/blocks/mrkdwn.js';
+import { buttonHandler } from '../../../slack/button-handler.js';
+import type { CutoverState } from '../state.js';
+import { CUTOVER_WORDS } from '../words.js';
 import { readWatch } from './watch-record.js';
-import { CUTOVER_WORDS } from './words.js';
 
 /**
  * **Run one more delta** under a batch of stray writes: operate in the watch's channel, the next

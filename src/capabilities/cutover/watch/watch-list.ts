@@ -1,6 +1,6 @@
-import type { Connection } from '../../connections/connection.js';
-import type { ObjectEntry, ObjectStore } from '../../object-store/object-store.js';
-import { type PlannedSide, planCheck } from '../objects/plan.js';
+import type { Connection } from '../../../connections/connection.js';
+import type { ObjectEntry, ObjectStore } from '../../../object-store/object-store.js';
+import { type PlannedSide, planCheck } from '../../objects/plan.js';
 import { type OldBucketWatch, PASS_PAGES } from './watch-record.js';
 
 /** What one bounded pass over the old bucket found. */

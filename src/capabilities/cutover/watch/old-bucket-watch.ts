@@ -1,9 +1,11 @@
-import type { Endpoint } from '../../domain/migration-resource.js';
-import { InvalidInputError } from '../../errors.js';
-import { ObjectStoreError } from '../../object-store/object-store.js';
-import { code } from '../../slack/blocks/mrkdwn.js';
-import { bucketStore } from '../objects/bucket-store.js';
-import type { CutoverState } from './state.js';
+import type { Endpoint } from '../../../domain/migration-resource.js';
+import { InvalidInputError } from '../../../errors.js';
+import { ObjectStoreError } from '../../../object-store/object-store.js';
+import { slackDate } from '../../../slack/blocks/format.js';
+import { code } from '../../../slack/blocks/mrkdwn.js';
+import { bucketStore } from '../../objects/bucket-store.js';
+import type { CutoverState } from '../state.js';
+import { CUTOVER_WORDS } from '../words.js';
 import { listOldBucket } from './watch-list.js';
 import { KEYS_SHOWN, type WatchNote, watchNote } from './watch-note.js';
 import {
@@ -18,7 +20,6 @@ import {
   watchEnd,
   watchIdOf,
 } from './watch-record.js';
-import { CUTOVER_WORDS } from './words.js';
 
 export interface OldBucketWatchInput {
   teamId: string;
@@ -71,7 +72,7 @@ export async function startOldBucketWatch(state: CutoverState, input: OldBucketW
     values: {
       ref: refOf(watch),
       days: watch.days,
-      until: iso(watch.until),
+      until: when(watch.until),
       pages: PASS_PAGES,
       limit: PASS_PAGES * 1000,
     },
@@ -173,7 +174,7 @@ async function passOne(s: CutoverState, id: string, now: number, signal?: AbortS
   if (!batch) return;
   await say(s, watch, `batch-${batch.n}`, {
     key: 'cutover.watch.batch',
-    values: { ref: refOf(watch), count: batch.keys.length, since: iso(watch.since) },
+    values: { ref: refOf(watch), count: batch.keys.length, since: when(watch.since) },
     keys: batch.keys.slice(0, KEYS_SHOWN),
     watch: watch.id,
   });
@@ -232,7 +233,8 @@ function remember(
 /** A key as reported, with the write it was (the same key written again later is a new write). */
 const mark = (key: string, at: number | undefined) => `${key}\u0000${at ?? 0}`;
 const refOf = (w: OldBucketWatch) => code(`${w.connection}:${w.resourceId}`);
-const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+/** An instant in each reader's own time zone (Slack's date token, UTC for a client that cannot draw it). */
+const when = (ms: number) => slackDate(new Date(ms));
 
 /** Said once in the migration's thread in the watch's channel (the dedup key is the watch's, per line). */
 async function say(

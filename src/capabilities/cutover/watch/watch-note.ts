@@ -1,9 +1,9 @@
 import type { KnownBlock } from '@slack/types';
-import { ENGLISH, type Translator } from '../../i18n/translator.js';
-import { code } from '../../slack/blocks/mrkdwn.js';
-import type { SaidNote } from '../../watcher/outbox/thread-views.js';
-import { CUTOVER } from './sync-record.js';
-import { CUTOVER_WORDS } from './words.js';
+import { ENGLISH, type Translator } from '../../../i18n/translator.js';
+import { code } from '../../../slack/blocks/mrkdwn.js';
+import type { SaidNote } from '../../../watcher/outbox/thread-views.js';
+import { CUTOVER } from '../sync-record.js';
+import { CUTOVER_WORDS } from '../words.js';
 
 /** The button under a batch of stray writes: one more delta, asked through the approvals. */
 export const WATCH_DELTA_ACTION = 'cutover.watch.delta';

@@ -1,18 +1,18 @@
 import { z } from 'zod';
-import { channelScope } from '../../access/policy.js';
-import type { HandlerContext } from '../../contract/handler-context.js';
-import { defineSubcommand } from '../../contract/subcommand.js';
-import type { ResourceRef } from '../../domain/migration-resource.js';
-import { InvalidInputError } from '../../errors.js';
-import { code } from '../../slack/blocks/mrkdwn.js';
-import { parseRef } from '../../slack/command-text.js';
-import { findResource } from '../../use-cases/context.js';
-import { cardOf } from '../../watcher/outbox/living-posts.js';
-import { watchesOf } from '../../watcher/watch-notes.js';
+import { channelScope } from '../../../access/policy.js';
+import type { HandlerContext } from '../../../contract/handler-context.js';
+import { defineSubcommand } from '../../../contract/subcommand.js';
+import type { ResourceRef } from '../../../domain/migration-resource.js';
+import { InvalidInputError } from '../../../errors.js';
+import { code } from '../../../slack/blocks/mrkdwn.js';
+import { parseRef } from '../../../slack/command-text.js';
+import { findResource } from '../../../use-cases/context.js';
+import { cardOf } from '../../../watcher/outbox/living-posts.js';
+import { watchesOf } from '../../../watcher/watch-notes.js';
+import type { CutoverState } from '../state.js';
+import { CUTOVER_WORDS } from '../words.js';
 import { startOldBucketWatch } from './old-bucket-watch.js';
-import type { CutoverState } from './state.js';
 import { MAX_WATCH_DAYS } from './watch-record.js';
-import { CUTOVER_WORDS } from './words.js';
 
 export interface WatchInput {
   ref: ResourceRef;
