@@ -8,6 +8,7 @@ import { type EntryPoint, ListenerRegistry } from '../../src/slack/listeners/rou
 import { postedApproval, rejectModalSince } from '../harness/approval-requests.js';
 import { ConnectBot } from '../harness/connect-bot.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
+import { prefixDetails } from '../harness/request-details.js';
 import { FORM, postSigned } from '../harness/slack-requests.js';
 import { startedForReading } from '../harness/started-capabilities.js';
 import { buttons, SIGNING_SECRET } from '../harness/test-bot.js';
@@ -136,15 +137,7 @@ const stepInputs = {
   connection: 'hw-prod',
   kind: 'task',
   channel_id: CHANNEL,
-  details: [
-    'task_type: prefix',
-    'Source cloud: AWS',
-    'src_region: us-east-1',
-    'src_bucket: src-bucket',
-    'src_objects: photos/',
-    'dst_region: cn-north-4',
-    'dst_bucket: dst-bucket',
-  ].join('\n'),
+  details: prefixDetails(),
 };
 
 /** A request asked by someone else (nobody decides their own), posted in the approvals channel. */
