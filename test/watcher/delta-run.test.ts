@@ -5,11 +5,12 @@ import { verificationOf as factOf } from '../../src/capabilities/shared/verifica
 import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
+import { keyedPosts } from '../harness/oms-bot.js';
 import { advanceWhileRunning } from '../harness/oms-running.js';
 import { buttons, messageText, mrkdwnTexts } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { parseCsv } from '../helpers/csv.js';
-import { keyedPosts, pressForModal, threeClouds, untilVerified as verified } from './three-clouds-rig.js';
+import { pressForModal, threeClouds, untilVerified as verified } from './three-clouds-rig.js';
 
 // Issue 49 item 3: on a run that succeeded, "Run changes since" asks for the next run through the
 // same two-person approval: OMS a new task with migrate_since = the start of the last run (seconds,

@@ -1,27 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { claimOf } from '../../src/capabilities/on-call/on-call-fact.js';
 import { encodeResourceButton } from '../../src/slack/resource-button.js';
 import { type WatchRecord, WatchStore } from '../../src/watcher/records/watch-store.js';
-import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
+import { omsBot } from '../harness/oms-bot.js';
+import { messageText } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 
 // Issue 47 item 1: finding a resource's watches reads that resource's records by key. A claim (or
 // any action's note) decoded every watch record of every workspace (`loadAll`), which at 50,000
 // watches is a cost no click should pay.
-const t = new TestBot();
-
-beforeAll(async () => {
-  await t.start({
-    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
-    // The bot's clock: real time, but the post pacer's waits between posts move it instead of
-    // taking wall time (a dozen posts within seconds otherwise wait for their slots).
-    clock: new TestClock(),
-    env: { POLL_INTERVAL_SECONDS: '0' },
-  });
-});
-afterAll(async () => {
-  await t.stop();
-});
+// The bot's clock: real time, but the post pacer's waits between posts move it instead of taking
+// wall time (a dozen posts within seconds otherwise wait for their slots).
+const t = omsBot({ clock: new TestClock() });
 
 describe('a note on one resource', () => {
   it('reads only that resource’s watch records', { timeout: 60_000 }, async () => {

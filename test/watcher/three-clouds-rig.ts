@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, expect } from 'vitest';
-import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { NcpSimulator } from '../../dev/simulators/ncp/index.js';
 import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
 import type { ViewTracker } from '../harness/interactions.js';
@@ -43,16 +42,6 @@ export function threeClouds(keys: CloudKeys, start: Omit<StartOptions, 'connecti
     await Promise.all([ncp.stop(), upcloud.stop()]);
   });
   return { t, ncp, upcloud };
-}
-
-/** The posts that carry an outbox key (the watcher's), recorded as fake Slack sees them. */
-export function keyedPosts(t: TestBot): { key: string; body: Record<string, unknown> }[] {
-  const posts: { key: string; body: Record<string, unknown> }[] = [];
-  t.fakeSlack.observe((call: RecordedCall) => {
-    const key = (call.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
-    if (call.method === 'chat.postMessage' && key) posts.push({ key, body: call.body });
-  });
-  return posts;
 }
 
 /**

@@ -2,11 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { verificationOf as factOf } from '../../src/capabilities/shared/verification-fact.js';
 import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
 import { Interactions, ViewTracker } from '../harness/interactions.js';
+import { keyedPosts } from '../harness/oms-bot.js';
 import { advanceWhileRunning } from '../harness/oms-running.js';
 import { buttons, messageText, mrkdwnTexts } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
-import { keyedPosts, pressForModal, threeClouds, untilVerified as verified } from './three-clouds-rig.js';
+import { pressForModal, threeClouds, untilVerified as verified } from './three-clouds-rig.js';
 
 // Issue 49 item 2: when a watched migration ends, its thread gets a verification post that
 // reconciles the provider's own counts (OMS: total = succeeded + skipped + failed; NCP: estimate
