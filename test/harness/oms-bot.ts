@@ -45,10 +45,23 @@ export interface KeyedPost {
 /** The posts that carry an outbox key (the watcher's), recorded as fake Slack sees them. */
 export function keyedPosts(t: TestBot): KeyedPost[] {
   const posts: KeyedPost[] = [];
+  observeKeyed(t, (post) => posts.push(post));
+  return posts;
+}
+
+/** The keyed posts Slack answered with a ts (the ones a button can be pressed on). */
+export function answeredPosts(t: TestBot): (KeyedPost & { ts: string })[] {
+  const posts: (KeyedPost & { ts: string })[] = [];
+  observeKeyed(t, ({ ts, ...post }) => {
+    if (ts !== undefined) posts.push({ ...post, ts });
+  });
+  return posts;
+}
+
+function observeKeyed(t: TestBot, record: (post: KeyedPost) => void): void {
   t.fakeSlack.observe((call: RecordedCall, answer) => {
     const key = (call.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
     if (call.method !== 'chat.postMessage' || !key) return;
-    posts.push({ key, body: call.body, ...(typeof answer.ts === 'string' ? { ts: answer.ts } : {}) });
+    record({ key, body: call.body, ...(typeof answer.ts === 'string' ? { ts: answer.ts } : {}) });
   });
-  return posts;
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onCallState } from '../../src/capabilities/on-call/on-call-state.js';
 import { encodeResourceButton } from '../../src/slack/resource-button.js';
+import { failingTask } from '../harness/failing-task.js';
 import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { dropRedisKeys, replicaRedisUrl } from './replica-redis.js';
@@ -34,14 +35,7 @@ afterAll(async () => {
 
 /** A task of the shared simulator that has failed. */
 async function failedTask(name: string): Promise<string> {
-  const task = a.oms.addTask({
-    name,
-    status: 2,
-    progress: 0.1,
-    totalSize: 1024 ** 3,
-    failAt: 0.11,
-    failCode: 'TRF.0015',
-  });
+  const task = a.oms.addTask(failingTask(name, { totalSize: 1024 ** 3 }));
   a.oms.clock.advance(120_000);
   return task.id;
 }

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { failingTask } from '../harness/failing-task.js';
 import { keyedPosts, omsBot, ROOMY_EDITS } from '../harness/oms-bot.js';
 import { messageText, mrkdwnTexts } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
@@ -59,14 +60,7 @@ describe('durations as people say them', () => {
   ] as const)(
     '%s: a reminder 64 s after a failure says it has been failing for 1 min',
     async (locale, said) => {
-      const task = t.oms.addTask({
-        name: `dur-${locale}`,
-        status: 2,
-        progress: 0.1,
-        totalSize: 1024 ** 4,
-        failAt: 0.11,
-        failCode: 'TRF.0015',
-      });
+      const task = t.oms.addTask(failingTask(`dur-${locale}`));
       await t.ask(`watch ${task.id} <#${CHANNELS[locale]}|c>`);
       t.oms.clock.advance(120_000);
       const of = (step: string) =>

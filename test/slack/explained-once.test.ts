@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { failingTask } from '../harness/failing-task.js';
 import { omsBot } from '../harness/oms-bot.js';
 import { mrkdwnTexts } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
@@ -14,14 +15,7 @@ const t = omsBot({ clock: new TestClock() });
 
 describe('a watched failure in the channel', () => {
   it('is explained in the reply, and only named on the card', async () => {
-    const task = t.oms.addTask({
-      name: 'explained-once',
-      status: 2,
-      progress: 0.1,
-      totalSize: 1024 ** 4,
-      failAt: 0.11,
-      failCode: 'TRF.0015',
-    });
+    const task = t.oms.addTask(failingTask('explained-once'));
     await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
     t.oms.clock.advance(120_000);
     let failure: Record<string, unknown> | undefined;

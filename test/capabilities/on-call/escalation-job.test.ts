@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ON_CALL } from '../../../src/capabilities/on-call/on-call-state.js';
 import type { WatchRecord } from '../../../src/watcher/records/watch-store.js';
+import { failingTask } from '../../harness/failing-task.js';
 import { omsBot, ROOMY_EDITS } from '../../harness/oms-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 
@@ -44,14 +45,7 @@ describe('the escalation job', () => {
 
   it('says a due step once, without asking the provider, and the next cycle delivers it', async () => {
     await t.ask('settings escalation remind 15');
-    const task = t.oms.addTask({
-      name: 'esc-job',
-      status: 2,
-      progress: 0.1,
-      totalSize: 1024 ** 4,
-      failAt: 0.11,
-      failCode: 'TRF.0015',
-    });
+    const task = t.oms.addTask(failingTask('esc-job'));
     await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
     t.oms.clock.advance(120_000);
     for (let i = 0; i < 20 && (await theRecord(task.id)).state !== 'failed'; i++)
