@@ -1,27 +1,16 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { onCallState } from '../../src/capabilities/on-call/on-call-state.js';
 import { encodeResourceButton } from '../../src/slack/resource-button.js';
 import { failingTask } from '../harness/failing-task.js';
-import { messageText, omsConnection } from '../harness/test-bot.js';
-import { TestClock } from '../harness/test-clock.js';
-import { replicaPair } from './replica-redis.js';
+import { messageText } from '../harness/test-bot.js';
+import { operatorReplicas } from './replica-redis.js';
 
 // Issue 46 item 1: two operators press "I'm on it" at the same moment on two replicas sharing one
 // Redis. Before, checking for a claim and writing one were two store calls: both were told they had
 // it. Now the claim is one compare-and-set: one owner, and the other is told who has it.
-const CONNECTION = `hw-claim-${Date.now().toString(36)}`;
 const OPER_1 = 'U0OPERONE1';
 const OPER_2 = 'U0OPERTWO2';
-const { a, b } = replicaPair({
-  marker: CONNECTION,
-  connections: (url) => [omsConnection(CONNECTION, url)],
-  each: () => ({ watcher: { clock: new TestClock() } }),
-});
-
-beforeAll(async () => {
-  await a.ask(`access grant <@${OPER_1}|one> operator`);
-  await a.ask(`access grant <@${OPER_2}|two> operator`);
-});
+const { a, b, connection: CONNECTION } = operatorReplicas('claim', { one: OPER_1, two: OPER_2 });
 
 /** A task of the shared simulator that has failed. */
 async function failedTask(name: string): Promise<string> {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { Connection } from '../../src/connections/connection.js';
-import { TestBot } from '../harness/test-bot.js';
+import { omsConnection, TestBot } from '../harness/test-bot.js';
+import { TestClock } from '../harness/test-clock.js';
 
 /**
  * A Redis database of its own (1–15, its worker's) for a test whose replicas share one store,
@@ -71,4 +72,22 @@ export function replicaPair(o: {
     await dropRedisKeys(storeUrl, o.marker);
   });
   return { a, b, storeUrl };
+}
+
+/**
+ * Two replicas, each on a clock of its own, on one OMS connection named for `tag` and the time
+ * (its keys dropped after), with `operators` (by display name) granted operate before the suite.
+ */
+export function operatorReplicas(tag: string, operators: Record<string, string>) {
+  const connection = `hw-${tag}-${Date.now().toString(36)}`;
+  const { a, b } = replicaPair({
+    marker: connection,
+    connections: (url) => [omsConnection(connection, url)],
+    each: () => ({ watcher: { clock: new TestClock() } }),
+  });
+  beforeAll(async () => {
+    for (const [name, user] of Object.entries(operators))
+      await a.ask(`access grant <@${user}|${name}> operator`);
+  });
+  return { a, b, connection };
 }
