@@ -3,20 +3,10 @@ import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
-import { keyedPosts } from '../harness/oms-bot.js';
 import { advanceWhileRunning } from '../harness/oms-running.js';
 import { buttons, messageText, mrkdwnTexts } from '../harness/test-bot.js';
-import { TestClock } from '../harness/test-clock.js';
 import { parseCsv } from '../helpers/csv.js';
-import {
-  ADDS_UP,
-  cloudKeys,
-  failedRunVerified,
-  pressForModal,
-  threeClouds,
-  untilVerified as verified,
-  verifiedRun,
-} from './three-clouds-rig.js';
+import { ADDS_UP, cloudKeys, pressForModal, verifyingClouds } from './three-clouds-rig.js';
 
 // Issue 49 item 3: on a run that succeeded, "Run changes since" asks for the next run through the
 // same two-person approval: OMS a new task with migrate_since = the start of the last run (seconds,
@@ -29,21 +19,14 @@ const REQUESTER = 'U0ALICE01';
 const APPROVER = 'U0DELTBOB';
 const MB = 1024 ** 2;
 
-const clock = new TestClock();
-const { t, ncp, upcloud } = threeClouds(KEYS, {
-  env: { POLL_INTERVAL_SECONDS: '0' },
-  watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } },
-});
+const { t, ncp, upcloud, clock, untilVerified, verifiedRun, failedRunVerified } = verifyingClouds(KEYS);
 const ix = new Interactions(t);
-const rig = { t, clock, posts: keyedPosts(t) };
 let views: ViewTracker;
 
 beforeAll(async () => {
   views = new ViewTracker(t.fakeSlack);
   await t.ask(`access grant <@${APPROVER}> approver`);
 });
-
-const untilVerified = (id: string, advance: () => void) => verified(rig, id, advance);
 
 function rerunButtonOf(body: Record<string, unknown>) {
   const button = buttons(body).find((b) => b.action_id === 'verification.rerun');
@@ -93,7 +76,7 @@ describe('Run changes since: OMS', { timeout: 90_000 }, () => {
         { key: 'c.bin', size: 200 * MB, lastModified: started + 60_000 },
       ],
     });
-    const { post: verification } = await verifiedRun(rig, CHANNEL, {
+    const { post: verification } = await verifiedRun(CHANNEL, {
       name: 'cutover',
       status: 2,
       progress: 0.5,
@@ -183,7 +166,7 @@ describe('Run changes since: OMS', { timeout: 90_000 }, () => {
   });
 
   it('is refused for a run that did not succeed, with a clear message, and asks nothing', async () => {
-    const { post: verification, value } = await failedRunVerified(rig, CHANNEL, 'cutover-failed');
+    const { post: verification, value } = await failedRunVerified(CHANNEL, 'cutover-failed');
     expect(buttons(verification).find((b) => b.action_id === 'verification.rerun')).toBeUndefined();
     const pending = (await approvalsOf(t.bot.deps).records.pending()).length;
     const { click, view } = await press({ action_id: 'verification.rerun', value });
@@ -197,7 +180,7 @@ describe('Run changes since: OMS', { timeout: 90_000 }, () => {
 
 describe('the verification as CSV', { timeout: 90_000 }, () => {
   it('is uploaded to the thread after the post, with the figures the post shows', async () => {
-    const { task, post } = await verifiedRun(rig, CHANNEL, {
+    const { task, post } = await verifiedRun(CHANNEL, {
       name: 'csv-figures',
       ...ADDS_UP,
       speed: 16 * MB,

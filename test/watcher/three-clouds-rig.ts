@@ -5,9 +5,10 @@ import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
 import { verificationOf as factOf } from '../../src/capabilities/shared/verification-fact.js';
 import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
 import type { ViewTracker } from '../harness/interactions.js';
+import { keyedPosts, ROOMY_EDITS } from '../harness/oms-bot.js';
 import { advanceWhileRunning } from '../harness/oms-running.js';
 import { ncpConnection, omsConnection, TestBot, upcloudConnection } from '../harness/test-bot.js';
-import type { TestClock } from '../harness/test-clock.js';
+import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
 
 /** One suite's credentials for the NCP and UpCloud simulators (OMS comes with the test bot). */
@@ -140,6 +141,28 @@ export async function failedRunVerified(rig: VerifyRig, channel: string, name: s
     `w:T0FAKE001:${channel}:hw-prod:task:${task.id}`,
   );
   return { post, value: JSON.stringify({ c: 'hw-prod', k: 'task', id: task.id, at: factOf(record)!.at }) };
+}
+
+/**
+ * A three-cloud bot whose watcher runs on a clock of its own, moved by the tests, with an edit
+ * budget a test's posts do not spend, its keyed posts recorded: and the verification helpers above
+ * bound to it.
+ */
+export function verifyingClouds(keys: CloudKeys) {
+  const clock = new TestClock();
+  const clouds = threeClouds(keys, {
+    env: { POLL_INTERVAL_SECONDS: '0' },
+    watcher: { clock, editBudget: ROOMY_EDITS },
+  });
+  const rig = { t: clouds.t, clock, posts: keyedPosts(clouds.t) };
+  return {
+    ...clouds,
+    clock,
+    posts: rig.posts,
+    untilVerified: (id: string, advance: () => void) => untilVerified(rig, id, advance),
+    verifiedRun: (channel: string, seed: SeedTask) => verifiedRun(rig, channel, seed),
+    failedRunVerified: (channel: string, name: string) => failedRunVerified(rig, channel, name),
+  };
 }
 
 /** Presses `button` as `userId`: the modal it opened, or (no view) what the presser was told instead. */

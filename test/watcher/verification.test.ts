@@ -3,19 +3,9 @@ import { verificationOf as factOf } from '../../src/capabilities/shared/verifica
 import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
 import { failingTask } from '../harness/failing-task.js';
 import { Interactions, ViewTracker } from '../harness/interactions.js';
-import { keyedPosts } from '../harness/oms-bot.js';
 import { buttons, messageText, mrkdwnTexts } from '../harness/test-bot.js';
-import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
-import {
-  ADDS_UP,
-  cloudKeys,
-  failedRunVerified,
-  pressForModal,
-  threeClouds,
-  untilVerified as verified,
-  verifiedRun,
-} from './three-clouds-rig.js';
+import { ADDS_UP, cloudKeys, pressForModal, verifyingClouds } from './three-clouds-rig.js';
 
 // Issue 49 item 2: when a watched migration ends, its thread gets a verification post that
 // reconciles the provider's own counts (OMS: total = succeeded + skipped + failed; NCP: estimate
@@ -28,14 +18,9 @@ const REQUESTER = 'U0ALICE01';
 const BOB = 'U0VERIBOB';
 const CAROL = 'U0VERICAR';
 
-const clock = new TestClock();
-const { t, ncp, upcloud } = threeClouds(KEYS, {
-  env: { POLL_INTERVAL_SECONDS: '0' },
-  watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } },
-});
+const { t, ncp, upcloud, clock, posts, untilVerified, verifiedRun, failedRunVerified } =
+  verifyingClouds(KEYS);
 const ix = new Interactions(t);
-const posts = keyedPosts(t);
-const rig = { t, clock, posts };
 let views: ViewTracker;
 
 beforeAll(async () => {
@@ -46,11 +31,10 @@ beforeAll(async () => {
 
 const verificationOf = (id: string) =>
   posts.filter((p) => p.key.includes(id) && p.key.endsWith(':verification'));
-const untilVerified = (id: string, advance: () => void) => verified(rig, id, advance);
 
 describe('the verification post when a migration ends', { timeout: 90_000 }, () => {
   it('OMS: total = succeeded + skipped + failed, with the check used and where the lists are', async () => {
-    const { task, post: body } = await verifiedRun(rig, CHANNEL, { name: 'verify-adds-up', ...ADDS_UP });
+    const { task, post: body } = await verifiedRun(CHANNEL, { name: 'verify-adds-up', ...ADDS_UP });
     const text = mrkdwnTexts(body);
     expect(body.thread_ts).toBeDefined();
     expect(text).toContain('Verification of verify-adds-up');
@@ -77,7 +61,7 @@ describe('the verification post when a migration ends', { timeout: 90_000 }, () 
 
   it('OMS: a failed run whose counts leave objects out is a warning, and offers no sign-off', async () => {
     const seed = failingTask('verify-mismatch', { totalSize: 1000 * MB, totalNum: 1000, failAt: 0.5 });
-    const { post: body } = await verifiedRun(rig, CHANNEL, seed);
+    const { post: body } = await verifiedRun(CHANNEL, seed);
     const text = mrkdwnTexts(body);
     // 500 succeeded, 50 failed of 1,000: 450 objects and 500 MB never reached are not accounted for.
     expect(text).toContain('*Objects:* 1,000 in total = 500 succeeded + 0 skipped + 50 failed');
@@ -99,7 +83,6 @@ describe('the verification post when a migration ends', { timeout: 90_000 }, () 
     // Issue 59 item 2: "Its counts do not add up. Ended without a sign-off." on a failed run, whose
     // verification post (rightly) offers no Sign off: the card asked for what nobody can give.
     await verifiedRun(
-      rig,
       CHANNEL,
       failingTask('verify-failed-card', { totalSize: 1000 * MB, totalNum: 1000, failAt: 0.5 }),
     );
@@ -202,7 +185,7 @@ describe('signing off a verification', { timeout: 90_000 }, () => {
   let taskId: string;
 
   beforeAll(async () => {
-    const { task, post: body } = await verifiedRun(rig, CHANNEL, {
+    const { task, post: body } = await verifiedRun(CHANNEL, {
       name: 'verify-signoff',
       status: 2,
       progress: 0.5,
@@ -222,7 +205,7 @@ describe('signing off a verification', { timeout: 90_000 }, () => {
   });
 
   it('is refused for a failed run, even from a stale or crafted button', async () => {
-    const { value } = await failedRunVerified(rig, CHANNEL, 'verify-failed-signoff');
+    const { value } = await failedRunVerified(CHANNEL, 'verify-failed-signoff');
     const { click, view } = await signOffModal({ action_id: signButton.action_id, value }, BOB);
     expect(view).toBeUndefined();
     expect(messageText(await click.answer())).toContain('a failed run cannot be signed off as complete');
