@@ -118,6 +118,32 @@ export function rejectModalSince(t: TestBot, since: number): ShownView | undefin
     : undefined;
 }
 
+/**
+ * Clicks Reject on the request's message as `who` (signed, as Slack sends it); resolves with the
+ * modal that asks why, as `ix.submit` takes it. `tag` names the click's response URL.
+ */
+export async function openRejectModal(
+  t: TestBot,
+  ix: Interactions,
+  request: { id: string; ts: string; channel: string },
+  who: { userId: string; teamId?: string },
+  tag: string,
+): Promise<ShownView> {
+  const since = t.fakeSlack.calls.length;
+  const click = await ix.clickMessage(
+    {
+      actionId: 'approval.reject',
+      value: request.id,
+      channelId: request.channel,
+      messageTs: request.ts,
+      responseUrl: t.fakeSlack.responseUrl(tag),
+    },
+    who,
+  );
+  expect(click.status).toBe(200);
+  return t.fakeSlack.waitFor(() => rejectModalSince(t, since));
+}
+
 /** Submits the reject modal with `reason`; resolves with the ephemeral the approver gets beside the request. */
 export async function submitRejectReason(
   t: TestBot,

@@ -1,10 +1,10 @@
 import { type MessageFormatElement, parse, TYPE } from '@formatjs/icu-messageformat-parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CAPABILITIES } from '../../src/capabilities/registry.js';
 import { joinWords, wordsHolding } from '../../src/i18n/joined-words.js';
 import { MESSAGES, type MessageKey, translatorFor } from '../../src/i18n/translator.js';
-import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
+import { messageText } from '../harness/test-bot.js';
+import { omsAndUpCloudBot } from '../harness/upcloud-bot.js';
 
 /**
  * Issue #51, item 10: a Korean particle agrees with the word before it, and the catalogue cannot
@@ -243,31 +243,11 @@ describe('through the bot, a ko-KR person reads particles that fit the word', ()
   const TOKEN = 'ucat_upcloud-sim-token-0000000000000001';
   const SERVICE = '1200ecde-db95-4d1d-9c2c-bd5b4a7a8c2f';
   const KOREAN = 'U0KOREA51';
-  const upcloud = new UpCloudSimulator({ serviceIds: [SERVICE], tokens: [TOKEN] });
-  const t = new TestBot();
+  const { t, upcloud } = omsAndUpCloudBot({ service: SERVICE, token: TOKEN });
 
   beforeAll(async () => {
-    await upcloud.start();
-    await t.start({
-      env: { POLL_INTERVAL_SECONDS: '0' },
-      connections: (omsUrl) => [
-        omsConnection('hw-prod', omsUrl),
-        {
-          name: 'up-fi',
-          provider: 'upcloud',
-          endpoint: upcloud.url,
-          serviceId: SERVICE,
-          auth: { type: 'bearer', token: TOKEN },
-          storage: {},
-        },
-      ],
-    });
     t.fakeSlack.locales.set(KOREAN, 'ko-KR');
     await t.ask(`access grant <@${KOREAN}|ko> operator`);
-  });
-  afterAll(async () => {
-    await t.stop();
-    await upcloud.stop();
   });
 
   it('pausing an UpCloud job (UpCloud cannot pause) says 작업은, not 작업은(는)', async () => {

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
 import type { Connection } from '../../src/connections/connection.js';
 import { asAppError, InvalidInputError } from '../../src/errors.js';
 import { translatorFor } from '../../src/i18n/translator.js';
 import { PoolRegistry } from '../../src/providers/http/http-client.js';
 import { createProvider } from '../../src/providers/registry.js';
 import { renderError } from '../../src/slack/blocks/error-message.js';
-import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
+import { messageText, omsConnection } from '../harness/test-bot.js';
+import { omsAndUpCloudBot } from '../harness/upcloud-bot.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 
 /**
@@ -22,34 +22,16 @@ const SERVICE = '1200ecde-db95-4d1d-9c2c-bd5b4a7a8c77';
 /** Where Hangul is, English words of the old messages must not be. */
 const ENGLISH_LEFT = /is not an|has no|credentials|resources|cannot be/;
 
-const upcloud = new UpCloudSimulator({ serviceIds: [SERVICE], tokens: [UPCLOUD_TOKEN] });
-const t = new TestBot();
+const { t } = omsAndUpCloudBot(
+  { service: SERVICE, token: UPCLOUD_TOKEN },
+  // The same project, but nobody gave it the bucket keys (`storage`).
+  { between: (omsUrl) => [omsConnection('hw-nokeys', omsUrl, { storage: {} })] },
+);
 
 beforeAll(async () => {
-  await upcloud.start();
-  await t.start({
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    connections: (omsUrl) => [
-      omsConnection('hw-prod', omsUrl),
-      // The same project, but nobody gave it the bucket keys (`storage`).
-      omsConnection('hw-nokeys', omsUrl, { storage: {} }),
-      {
-        name: 'up-fi',
-        provider: 'upcloud',
-        endpoint: upcloud.url,
-        serviceId: SERVICE,
-        auth: { type: 'bearer', token: UPCLOUD_TOKEN },
-        storage: {},
-      },
-    ],
-  });
   t.fakeSlack.locales.set(KOREAN, 'ko-KR');
   t.fakeSlack.locales.set(CHINESE, 'zh-CN');
   await t.ask(`access grant <@${KOREAN}|ko> operator`);
-});
-afterAll(async () => {
-  await t.stop();
-  await upcloud.stop();
 });
 
 /** Presses an Open button carrying `target`, as a list or a card would hand it out. */

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import { describe, expect, it } from 'vitest';
+import { keyedPosts, omsBot, ROOMY_EDITS } from '../harness/oms-bot.js';
 import { advanceWhileRunning } from '../harness/oms-running.js';
-import { omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
 import { FORMULA_START, parseCsv, textParts } from '../helpers/csv.js';
@@ -14,25 +13,10 @@ const CHANNEL = 'C0CSVINRT';
 const NAME = "=1+2;=cmd|' /C calc'!A0";
 const MB = 1024 ** 2;
 const clock = new TestClock();
-const t = new TestBot();
-const verifications: string[] = [];
-
-beforeAll(async () => {
-  await t.start({
-    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } },
-  });
-  // The task moves only when the test moves it (see oms-running.ts).
-  t.oms.clock.freeze();
-  t.fakeSlack.observe((call: RecordedCall) => {
-    const key = (call.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
-    if (call.method === 'chat.postMessage' && key?.endsWith(':verification')) verifications.push(key);
-  });
-});
-afterAll(async () => {
-  await t.stop();
-});
+// The task moves only when the test moves it (see oms-running.ts).
+const t = omsBot({ watcher: { clock, editBudget: ROOMY_EDITS }, freeze: true });
+const posts = keyedPosts(t);
+const verifications = () => posts.filter((p) => p.key.endsWith(':verification'));
 
 describe('the verification CSV uploaded to the thread', { timeout: 90_000 }, () => {
   it('holds a formula-like name as inert text, and its figures as numbers', async () => {
@@ -60,7 +44,7 @@ describe('the verification CSV uploaded to the thread', { timeout: 90_000 }, () 
       },
       { what: 'the verification CSV uploaded', timeoutMs: 60_000, everyMs: 50 },
     );
-    expect(verifications).toHaveLength(1);
+    expect(verifications()).toHaveLength(1);
 
     const rows = parseCsv(upload.bytes.toString('utf8'));
     const figures = Object.fromEntries(rows.slice(1).map(([figure, value]) => [figure, value]));

@@ -11,6 +11,7 @@ import {
   shortcutBody,
   viewSubmissionBody,
 } from '../harness/interactions.js';
+import { prefixDetails } from '../harness/request-details.js';
 import { blockActionBody, eventBody, FORM, JSON_TYPE, slashCommandBody } from '../harness/slack-requests.js';
 import { buttons, TestBot } from '../harness/test-bot.js';
 import {
@@ -33,16 +34,7 @@ const OPERATOR = 'U0OPER001';
 const APPROVER = 'U0APPR001';
 const APPROVALS = 'C0APPROVE';
 /** A complete request, as test/capabilities/workflow-steps/request-step.test.ts sends it. */
-const DETAILS = [
-  'task_type: prefix',
-  'Source cloud: AWS',
-  'src_region: us-east-1',
-  'src_bucket: src-bucket',
-  'src_objects: photos/',
-  'dst_region: cn-north-4',
-  'dst_bucket: dst-bucket',
-  'description: photos to OBS',
-].join('\n');
+const DETAILS = prefixDetails({ description: 'photos to OBS' });
 
 /**
  * Every registration method of Bolt's `App`: each call the app makes is recorded by surface, and

@@ -3,6 +3,7 @@ import { approvalScope } from '../../src/capabilities/approvals/approval-service
 import { STEP_CALLBACKS } from '../../src/capabilities/workflow-steps/step-definitions.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import { Interactions } from '../harness/interactions.js';
+import { prefixDetails } from '../harness/request-details.js';
 import { buttons, messageText, TestBot } from '../harness/test-bot.js';
 
 /**
@@ -273,15 +274,7 @@ describe('connection buttons change the workspace', () => {
 
 describe('approvals are decided where the request was made', () => {
   const SANDBOX_APPROVER = 'U0SBAPPR1';
-  const details = [
-    'task_type: prefix',
-    'Source cloud: AWS',
-    'src_region: us-east-1',
-    'src_bucket: src-bucket',
-    'src_objects: photos/',
-    'dst_region: cn-north-4',
-    'dst_bucket: dst-bucket',
-  ].join('\n');
+  const details = prefixDetails();
 
   it("a workflow's request needs a workspace approver: a channel's approver (maybe its author) cannot decide it", async () => {
     await t.ask(`access grant <@${SANDBOX_APPROVER}> approver <#${SANDBOX}|sandbox>`);

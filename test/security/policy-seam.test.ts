@@ -5,9 +5,10 @@ import { subcommandNames } from '../../src/slack/listeners/commands/subcommands/
 import { SLACK_NOTICES } from '../../src/slack/listeners/events/index.js';
 import { registerRoutes } from '../../src/slack/listeners/index.js';
 import { type EntryPoint, ListenerRegistry } from '../../src/slack/listeners/router.js';
-import { postedApproval, rejectModalSince } from '../harness/approval-requests.js';
+import { openRejectModal, postedApproval } from '../harness/approval-requests.js';
 import { ConnectBot } from '../harness/connect-bot.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
+import { prefixDetails } from '../harness/request-details.js';
 import { FORM, postSigned } from '../harness/slack-requests.js';
 import { startedForReading } from '../harness/started-capabilities.js';
 import { buttons, SIGNING_SECRET } from '../harness/test-bot.js';
@@ -136,15 +137,7 @@ const stepInputs = {
   connection: 'hw-prod',
   kind: 'task',
   channel_id: CHANNEL,
-  details: [
-    'task_type: prefix',
-    'Source cloud: AWS',
-    'src_region: us-east-1',
-    'src_bucket: src-bucket',
-    'src_objects: photos/',
-    'dst_region: cn-north-4',
-    'dst_bucket: dst-bucket',
-  ].join('\n'),
+  details: prefixDetails(),
 };
 
 /** A request asked by someone else (nobody decides their own), posted in the approvals channel. */
@@ -510,18 +503,13 @@ const DRIVERS: Driver[] = [
     // Reject opens the modal (asking the policy itself); only the submission with a reason is watched.
     prepare: async () => {
       const request = await askedByAlice();
-      const since = t.fakeSlack.calls.length;
-      await ix.clickMessage(
-        {
-          actionId: 'approval.reject',
-          value: request.id,
-          channelId: 'C0APPROVE',
-          messageTs: request.ts,
-          responseUrl: t.fakeSlack.responseUrl('seam-reject-modal'),
-        },
+      return openRejectModal(
+        t,
+        ix,
+        { ...request, channel: 'C0APPROVE' },
         { userId: ACTOR },
+        'seam-reject-modal',
       );
-      return t.fakeSlack.waitFor(() => rejectModalSince(t, since));
     },
     send: (modal: ShownView) => ix.submit(modal, { reason: 'wrong bucket' }, { userId: ACTOR }),
   },

@@ -4,23 +4,26 @@ import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js
 import type { ApprovalRecord } from '../../src/capabilities/shared/approval-record.js';
 import { Interactions } from '../harness/interactions.js';
 import { latency } from '../harness/latency.js';
-import { omsConnection, TestBot } from '../harness/test-bot.js';
+import { omsConnection, type TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
-import { dropRedisKeys, replicaRedisUrl } from './replica-redis.js';
+import { replicaPair } from './replica-redis.js';
 
 // Red team of issue 46 item 2 (the pending-approvals index as a set; the sweep finds every pending
 // request; 0.2.0's list migrated), two bots on one Redis database sharing one fake Slack and one
 // OMS simulator. A workspace of its own, and requests that expire in an hour, so that a sweep run
 // "two hours from now" touches no other test's requests in the same database.
-const storeUrl = replicaRedisUrl();
 const suffix = Date.now().toString(36).toUpperCase().slice(-6);
 const TEAM = `T0AP${suffix}`;
 const CONNECTION = `hw-apatk-${suffix.toLowerCase()}`;
 const CHANNEL = 'C0FAKE001';
 const APPROVER = 'U0APPROVR1';
 const HOUR = 3_600_000;
-const a = new TestBot();
-const b = new TestBot();
+const { a, b } = replicaPair({
+  marker: suffix,
+  connections: (url) => [omsConnection(CONNECTION, url, { team: TEAM })],
+  each: () => ({ watcher: { clock: new TestClock() } }),
+  timeoutMs: 60_000,
+});
 const ixB = new Interactions(b);
 
 const REQUEST = {
@@ -30,14 +33,6 @@ const REQUEST = {
 };
 
 beforeAll(async () => {
-  const connections = (url: string) => [omsConnection(CONNECTION, url, { team: TEAM })];
-  const env = { STORE_URL: storeUrl, POLL_INTERVAL_SECONDS: '0' };
-  await a.start({ env, connections, watcher: { clock: new TestClock() } });
-  await b.start({
-    env: { ...env, SLACK_API_URL: a.fakeSlack.apiUrl },
-    connections: () => connections(a.oms.url),
-    watcher: { clock: new TestClock() },
-  });
   await a.ask(`access grant <@${APPROVER}|appr> approver`, { teamId: TEAM });
   await ttl(1);
 }, 60_000);
@@ -47,8 +42,6 @@ afterAll(async () => {
   await approvalsOf(a.bot.deps)
     .records.forget(TEAM)
     .catch(() => undefined);
-  await Promise.allSettled([a.stop(), b.stop()]);
-  await dropRedisKeys(storeUrl, suffix);
 });
 
 async function ttl(hours: number): Promise<void> {

@@ -1,42 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { claimButton, encodeTakeOver } from '../../src/capabilities/on-call/claim-blocks.js';
 import { claimOf } from '../../src/capabilities/on-call/on-call-fact.js';
 import { onCallState } from '../../src/capabilities/on-call/on-call-state.js';
 import { ENGLISH } from '../../src/i18n/translator.js';
 import { encodeResourceButton } from '../../src/slack/resource-button.js';
-import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
-import { TestClock } from '../harness/test-clock.js';
-import { dropRedisKeys, replicaRedisUrl } from './replica-redis.js';
+import { messageText, type TestBot } from '../harness/test-bot.js';
+import type { TestClock } from '../harness/test-clock.js';
+import { operatorReplicas } from './replica-redis.js';
 
 // Red team of issue 46 item 1 (claims as one compare-and-set across replicas), two bots on one
 // Redis database, the second pointed at the first's fake Slack and OMS simulator. Each attack is
 // a race or an order of presses an operator can produce; what holds stays as a regression test,
 // what breaks is an `it.fails` whose assertion is the behaviour the fix promised.
-const storeUrl = replicaRedisUrl();
-const CONNECTION = `hw-clatk-${Date.now().toString(36)}`;
 const TEAM = 'T0FAKE001';
 const ADMIN = 'U0ALICE01';
 const OPER_1 = 'U0OPERONE1';
 const OPER_2 = 'U0OPERTWO2';
-const a = new TestBot();
-const b = new TestBot();
-
-beforeAll(async () => {
-  const connections = () => [omsConnection(CONNECTION, a.oms.url)];
-  const env = { STORE_URL: storeUrl, POLL_INTERVAL_SECONDS: '0' };
-  await a.start({ env, connections, watcher: { clock: new TestClock() } });
-  await b.start({
-    env: { ...env, SLACK_API_URL: a.fakeSlack.apiUrl },
-    connections,
-    watcher: { clock: new TestClock() },
-  });
-  await a.ask(`access grant <@${OPER_1}|one> operator`);
-  await a.ask(`access grant <@${OPER_2}|two> operator`);
-});
-afterAll(async () => {
+const { a, b, connection: CONNECTION } = operatorReplicas('clatk', { one: OPER_1, two: OPER_2 });
+afterAll(() => {
   vi.restoreAllMocks();
-  await Promise.allSettled([a.stop(), b.stop()]);
-  await dropRedisKeys(storeUrl, CONNECTION);
 });
 
 /** A task of the shared simulator that has failed with `code` (seeded failed: the clock stays). */

@@ -1,9 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateKey } from '../../src/crypto/secret-box.js';
 import { installVia, oauthEnv } from '../harness/oauth-install.js';
-import { eventBody, FORM, JSON_TYPE, postSigned, slackSignature } from '../harness/slack-requests.js';
+import { eventBody, JSON_TYPE, postSigned, slackSignature } from '../harness/slack-requests.js';
 import { messageText, omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
+import { workspaceCommand } from '../harness/workspace-command.js';
 import { dropRedisKeys, replicaRedisUrl } from './replica-redis.js';
 
 // Red team of issue 46 item 4 (a reinstall during an uninstall's cleanup keeps the new
@@ -49,18 +50,9 @@ let sent = 0;
 /** `/migrate <text>` from `team` (of org `org`, installed org-wide) on `bot`; the response id. */
 async function command(bot: TestBot, team: string, text: string, org?: string): Promise<string> {
   const id = `rt46r-${++sent}`;
-  const body = new URLSearchParams({
-    command: '/migrate',
-    text,
-    team_id: team,
-    ...(org ? { enterprise_id: org, is_enterprise_install: 'true' } : {}),
-    user_id: ADMIN,
-    channel_id: 'C0FAKE001',
-    api_app_id: 'A0MIGRATE',
-    trigger_id: `1337.${id}`,
-    response_url: a.fakeSlack.responseUrl(id),
-  }).toString();
-  expect((await postSigned(bot.eventsUrl, SIGNING_SECRET, body, FORM)).status).toBe(200);
+  expect((await workspaceCommand(bot, a.fakeSlack, { text, teamId: team, responseId: id, org })).status).toBe(
+    200,
+  );
   return id;
 }
 const answered = (id: string) => messageText(a.fakeSlack.responsesTo(id)[0]?.body ?? {});

@@ -1,47 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { onCallState } from '../../src/capabilities/on-call/on-call-state.js';
 import { encodeResourceButton } from '../../src/slack/resource-button.js';
-import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
-import { TestClock } from '../harness/test-clock.js';
-import { dropRedisKeys, replicaRedisUrl } from './replica-redis.js';
+import { failingTask } from '../harness/failing-task.js';
+import { messageText } from '../harness/test-bot.js';
+import { operatorReplicas } from './replica-redis.js';
 
 // Issue 46 item 1: two operators press "I'm on it" at the same moment on two replicas sharing one
 // Redis. Before, checking for a claim and writing one were two store calls: both were told they had
 // it. Now the claim is one compare-and-set: one owner, and the other is told who has it.
-const storeUrl = replicaRedisUrl();
-const CONNECTION = `hw-claim-${Date.now().toString(36)}`;
 const OPER_1 = 'U0OPERONE1';
 const OPER_2 = 'U0OPERTWO2';
-const a = new TestBot();
-const b = new TestBot();
-
-beforeAll(async () => {
-  const connections = () => [omsConnection(CONNECTION, a.oms.url)];
-  const env = { STORE_URL: storeUrl, POLL_INTERVAL_SECONDS: '0' };
-  await a.start({ env, connections, watcher: { clock: new TestClock() } });
-  await b.start({
-    env: { ...env, SLACK_API_URL: a.fakeSlack.apiUrl },
-    connections,
-    watcher: { clock: new TestClock() },
-  });
-  await a.ask(`access grant <@${OPER_1}|one> operator`);
-  await a.ask(`access grant <@${OPER_2}|two> operator`);
-});
-afterAll(async () => {
-  await Promise.allSettled([a.stop(), b.stop()]);
-  await dropRedisKeys(storeUrl, CONNECTION);
-});
+const { a, b, connection: CONNECTION } = operatorReplicas('claim', { one: OPER_1, two: OPER_2 });
 
 /** A task of the shared simulator that has failed. */
 async function failedTask(name: string): Promise<string> {
-  const task = a.oms.addTask({
-    name,
-    status: 2,
-    progress: 0.1,
-    totalSize: 1024 ** 3,
-    failAt: 0.11,
-    failCode: 'TRF.0015',
-  });
+  const task = a.oms.addTask(failingTask(name, { totalSize: 1024 ** 3 }));
   a.oms.clock.advance(120_000);
   return task.id;
 }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { installVia, oauthEnv } from '../harness/oauth-install.js';
-import { FORM, postSigned } from '../harness/slack-requests.js';
-import { messageText, omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
+import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
+import { workspaceCommand } from '../harness/workspace-command.js';
 import { dropRedisKeys, replicaRedisUrl } from './replica-redis.js';
 
 // Issue 46 item 4 and the smaller find beside it, on Redis:
@@ -35,17 +35,7 @@ afterAll(async () => {
 });
 
 function command(text: string, responseId: string, teamId: string) {
-  const body = new URLSearchParams({
-    command: '/migrate',
-    text,
-    team_id: teamId,
-    user_id: 'U0ALICE01',
-    channel_id: 'C0FAKE001',
-    api_app_id: 'A0MIGRATE',
-    trigger_id: `1337.${responseId}`,
-    response_url: t.fakeSlack.responseUrl(responseId),
-  }).toString();
-  return postSigned(t.eventsUrl, SIGNING_SECRET, body, FORM);
+  return workspaceCommand(t, t.fakeSlack, { text, teamId, responseId });
 }
 
 describe('an uninstall and a reinstall close together', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
-import { generateKey } from '../../src/crypto/secret-box.js';
+import { installVia, oauthEnv } from '../harness/oauth-install.js';
 import { messageText, omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
 import { type OpenedView, postViewSubmission } from '../harness/views.js';
 
@@ -31,14 +31,7 @@ const baseline: Record<string, Record<string, unknown>> = {};
 beforeAll(async () => {
   await oms.start();
   await t.start({
-    env: {
-      SLACK_BOT_TOKEN: '',
-      SLACK_CLIENT_ID: t.fakeSlack.oauth.clientId,
-      SLACK_CLIENT_SECRET: t.fakeSlack.oauth.clientSecret,
-      SLACK_STATE_SECRET: 'oauth-state-secret-scoping-0123456789',
-      MIGRATE_BOT_ENCRYPTION_KEYS: `k1:${generateKey()}`,
-      MIGRATE_BOT_ALLOWED_ENDPOINTS: oms.url,
-    },
+    env: { ...oauthEnv(t.fakeSlack), MIGRATE_BOT_ALLOWED_ENDPOINTS: oms.url },
     connections: (url) => [
       omsConnection('hw-file-a', url, { team: TEAM_A }),
       omsConnection('hw-file-b', url, { team: TEAM_B }),
@@ -54,21 +47,9 @@ afterAll(async () => {
   await oms.stop();
 });
 
-/** The browser part of an install: /slack/install, Slack's consent (a code), the redirect. */
+/** The browser part of an install (installVia fails on any answer but 200). */
 async function install(teamId: string): Promise<void> {
-  const page = await fetch(`${t.url}/slack/install`);
-  const html = await page.text();
-  const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0]!;
-  const authorize = new URL(
-    /href="([^"]+oauth\/v2\/authorize[^"]+)"/.exec(html)![1]!.replaceAll('&amp;', '&'),
-  );
-  const state = authorize.searchParams.get('state')!;
-  const code = t.fakeSlack.oauth.grant({ teamId, userId: ADMIN });
-  const redirect = await fetch(
-    `${t.url}/slack/oauth_redirect?code=${code}&state=${encodeURIComponent(state)}`,
-    { headers: { cookie }, redirect: 'manual' },
-  );
-  expect(redirect.status).toBe(200);
+  await installVia(t.url, t.fakeSlack, { teamId, userId: ADMIN });
 }
 
 function help(teamId: string) {

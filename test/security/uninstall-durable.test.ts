@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { installVia, oauthEnv } from '../harness/oauth-install.js';
-import { eventBody, FORM, JSON_TYPE, postSigned } from '../harness/slack-requests.js';
+import { eventBody, JSON_TYPE, postSigned } from '../harness/slack-requests.js';
 import { messageText, omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
+import { workspaceCommand } from '../harness/workspace-command.js';
 
 // Issue 36 item 3 / issue 40 §5, as the red team found them broken (redteam36 F-uninstall,
 // F-orguninstall): an `app_uninstalled` whose handler could not take the installation's lock (slow
@@ -41,18 +42,7 @@ afterAll(async () => {
 });
 
 function command(text: string, responseId: string, teamId: string, org?: string) {
-  const body = new URLSearchParams({
-    command: '/migrate',
-    text,
-    team_id: teamId,
-    ...(org ? { enterprise_id: org, is_enterprise_install: 'true' } : {}),
-    user_id: 'U0ALICE01',
-    channel_id: 'C0FAKE001',
-    api_app_id: 'A0MIGRATE',
-    trigger_id: `1337.${responseId}`,
-    response_url: t.fakeSlack.responseUrl(responseId),
-  }).toString();
-  return postSigned(t.eventsUrl, SIGNING_SECRET, body, FORM);
+  return workspaceCommand(t, t.fakeSlack, { text, teamId, responseId, org });
 }
 
 function orgEvent(event: Record<string, unknown>) {

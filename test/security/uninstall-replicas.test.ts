@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateKey } from '../../src/crypto/secret-box.js';
 import { installVia, oauthEnv } from '../harness/oauth-install.js';
-import { FORM, postSigned } from '../harness/slack-requests.js';
-import { messageText, omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
+import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
+import { workspaceCommand } from '../harness/workspace-command.js';
 
 // ADR 0010 across replicas and restarts, on one real Redis: replica A takes `app_uninstalled` and
 // meets a store error while deleting (before: logged, nothing retried, the event never comes again);
@@ -47,17 +47,7 @@ afterAll(async () => {
 });
 
 function command(bot: TestBot, text: string, responseId: string) {
-  const body = new URLSearchParams({
-    command: '/migrate',
-    text,
-    team_id: team,
-    user_id: 'U0ALICE01',
-    channel_id: 'C0FAKE001',
-    api_app_id: 'A0MIGRATE',
-    trigger_id: `1337.${responseId}`,
-    response_url: a.fakeSlack.responseUrl(responseId),
-  }).toString();
-  return postSigned(bot.eventsUrl, SIGNING_SECRET, body, FORM);
+  return workspaceCommand(bot, a.fakeSlack, { text, teamId: team, responseId });
 }
 
 describe('an uninstall on one replica', () => {

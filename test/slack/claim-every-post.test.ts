@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buttons, mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { failingTask } from '../harness/failing-task.js';
+import { omsBot } from '../harness/oms-bot.js';
+import { buttons, mrkdwnTexts } from '../harness/test-bot.js';
 import { notifications } from '../harness/watcher-rig.js';
 import { editOf as editAfter, pressOnMessage } from './claim-rig.js';
 
@@ -12,17 +14,10 @@ import { editOf as editAfter, pressOnMessage } from './claim-rig.js';
  */
 const CHANNEL = 'C0CLAIM03';
 const OPERATOR = 'U0OPER001';
-const t = new TestBot();
+const t = omsBot();
 
 beforeAll(async () => {
-  await t.start({
-    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-  });
   await t.ask(`access grant <@${OPERATOR}|oper> operator`);
-});
-afterAll(async () => {
-  await t.stop();
 });
 
 type Json = Record<string, unknown>;
@@ -39,14 +34,7 @@ const editOf = (ts: string, before: number): Promise<Json> => editAfter(t, ts, b
 
 describe('a claim is shown on every message about the failure', () => {
   it('pressed on the channel card, it is drawn on the failure post; handed back from a private card, taken off', async () => {
-    const task = t.oms.addTask({
-      name: 'claim-everywhere',
-      status: 2,
-      progress: 0.12,
-      totalSize: 1024 ** 4,
-      failAt: 0.14,
-      failCode: 'TRF.0015',
-    });
+    const task = t.oms.addTask(failingTask('claim-everywhere', { progress: 0.12, failAt: 0.14 }));
     await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
     t.oms.clock.advance(60_000);
     let failed: { body: Json } | undefined;

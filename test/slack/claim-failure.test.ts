@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { onCallState } from '../../src/capabilities/on-call/on-call-state.js';
+import { failingTask } from '../harness/failing-task.js';
 import { buttons, messageText, mrkdwnTexts } from '../harness/test-bot.js';
 import { until } from '../harness/until.js';
 import { notifications } from '../harness/watcher-rig.js';
@@ -31,14 +32,7 @@ async function failurePost(): Promise<{ body: Record<string, unknown>; ts: strin
 
 /** A task watched in the channel that fails with TRF.0015 at 14 %, and its failure post. */
 async function watchedFailure(name: string) {
-  const task = t.oms.addTask({
-    name,
-    status: 2,
-    progress: 0.12,
-    totalSize: 1024 ** 4,
-    failAt: 0.14,
-    failCode: 'TRF.0015',
-  });
+  const task = t.oms.addTask(failingTask(name, { progress: 0.12, failAt: 0.14 }));
   await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
   t.oms.clock.advance(60_000);
   return { task, post: await failurePost() };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { onCallState } from '../../src/capabilities/on-call/on-call-state.js';
 import { encodeResourceButton } from '../../src/slack/resource-button.js';
+import { failingTask } from '../harness/failing-task.js';
 import { buttons, messageText, mrkdwnTexts } from '../harness/test-bot.js';
 import { notifications } from '../harness/watcher-rig.js';
 import { claimBot, editOf, pressOnMessage } from './claim-rig.js';
@@ -17,14 +18,7 @@ const VIEWER = 'U0VIEWERX';
 const t = claimBot([OPER_A, OPER_B, OPER_C]);
 
 async function failedTask(name: string): Promise<string> {
-  const task = t.oms.addTask({
-    name,
-    status: 2,
-    progress: 0.1,
-    totalSize: 1024 ** 3,
-    failAt: 0.11,
-    failCode: 'TRF.0015',
-  });
+  const task = t.oms.addTask(failingTask(name, { totalSize: 1024 ** 3 }));
   t.oms.clock.advance(120_000);
   return task.id;
 }
@@ -148,14 +142,7 @@ describe('taking over a claimed failure', () => {
   });
 
   it('shows Take over on the claimed failure post, and who took over from whom once pressed', async () => {
-    const task = t.oms.addTask({
-      name: 'post-take-over',
-      status: 2,
-      progress: 0.1,
-      totalSize: 1024 ** 4,
-      failAt: 0.11,
-      failCode: 'TRF.0015',
-    });
+    const task = t.oms.addTask(failingTask('post-take-over'));
     t.fakeSlack.clear();
     await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
     t.oms.clock.advance(120_000);

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
-import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
 import { messageButtonBody } from '../harness/interactions.js';
 import { FORM, postSigned } from '../harness/slack-requests.js';
-import { buttons, omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
+import { buttons, SIGNING_SECRET } from '../harness/test-bot.js';
+import { omsAndUpCloudBot } from '../harness/upcloud-bot.js';
 
 // Issue 58, item 3: every button on a watched card (Pause, Resume, Retry, Delete, Cancel, I'm on
 // it, Refresh) asks the provider for at most the action and one read; the watches take that read.
@@ -15,34 +15,14 @@ const SERVICE = '1200ecde-db95-4d1d-9c2c-0000000c1c58';
 const UC_TOKEN = 'ucat_01CLICKS58TOKEN0000000000000001';
 const source = { name: 'clicks-src', accessKey: 'CLICKSSOURCEKEY00001', secretKey: 'clicks-source-secret' };
 
-const t = new TestBot();
-const upcloud = new UpCloudSimulator({ serviceIds: [SERVICE], tokens: [UC_TOKEN] });
+// The providers move only when a test moves them: a card shows what the click was decided on.
+const { t, upcloud } = omsAndUpCloudBot(
+  { service: SERVICE, token: UC_TOKEN, source },
+  { watcher: { recheckAfterMs: [50, 100] }, freeze: true },
+);
 
-beforeAll(async () => {
-  await upcloud.start();
-  await t.start({
-    connections: (omsUrl) => [
-      omsConnection('hw-prod', omsUrl),
-      {
-        name: 'up-fi',
-        provider: 'upcloud',
-        endpoint: upcloud.url,
-        serviceId: SERVICE,
-        auth: { type: 'bearer', token: UC_TOKEN },
-        storage: { source },
-      },
-    ],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    watcher: { recheckAfterMs: [50, 100] },
-  });
+beforeAll(() => {
   t.oms.timings.pauseDelayMs = 0;
-  // The providers move only when a test moves them: a card shows what the click was decided on.
-  t.oms.clock.freeze();
-  upcloud.clock.freeze();
-});
-afterAll(async () => {
-  await t.stop();
-  await upcloud.stop();
 });
 
 type Sim = { server: { requests: readonly { method: string; path: string }[] } };

@@ -4,6 +4,7 @@ import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js
 import { onCallState } from '../../src/capabilities/on-call/on-call-state.js';
 import { postedApproval } from '../harness/approval-requests.js';
 import { ConnectBot } from '../harness/connect-bot.js';
+import { failingTask } from '../harness/failing-task.js';
 import { Interactions } from '../harness/interactions.js';
 import { buttons, messageText, omsConnection } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
@@ -78,14 +79,7 @@ const claimOf = (id: string) =>
 
 /** A watched OMS task that has just failed, and its card. */
 async function failedCard(name: string) {
-  const task = t.oms.addTask({
-    name,
-    status: 2,
-    progress: 0.1,
-    totalSize: GiB,
-    failAt: 0.11,
-    failCode: 'TRF.0015',
-  });
+  const task = t.oms.addTask(failingTask(name, { totalSize: GiB }));
   t.oms.clock.advance(120_000);
   // Its footer names `hw-prod:<id>`: the other simulator numbers its tasks the same way.
   const card = await watchedCard(`hw-prod:${task.id}`, `hw-prod:${task.id}`);

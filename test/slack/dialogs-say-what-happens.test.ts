@@ -17,6 +17,7 @@ import {
 } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { notifications } from '../harness/watcher-rig.js';
+import { cloudKeys } from '../watcher/three-clouds-rig.js';
 
 // Issue 74: every confirmation dialog the bot draws is drawn here through the real bot (signed
 // requests, the fake Slack, the three simulators), read (title, text, button), pressed, and the
@@ -27,17 +28,13 @@ import { notifications } from '../harness/watcher-rig.js';
 // table (or those files) does not cover.
 const ADMIN = 'U0ALICE01';
 const CHANNEL = 'C0DIALOGS';
-const SERVICE = '1200ecde-db95-4d1d-9c2c-00000000d174';
-const UC_TOKEN = 'ucat_01DIALOGS74TOKEN000000000000001';
-const NCP_AK = 'NCPDIALOGSACCESSKEY01';
-const NCP_SK = 'ncp-dialogs-secret-key-0000000000000001';
-const source = { name: 'dlg-src', accessKey: 'DIALOGSSOURCEKEY0001', secretKey: 'dialogs-source-secret' };
+const KEYS = cloudKeys('DIALOGS', '00000000d174');
 const GiB = 1024 ** 3;
 
 const clock = new TestClock();
 const t = new TestBot();
-const ncp = new NcpSimulator({ keys: { [NCP_AK]: NCP_SK } });
-const upcloud = new UpCloudSimulator({ serviceIds: [SERVICE], tokens: [UC_TOKEN] });
+const ncp = new NcpSimulator({ keys: { [KEYS.ncp.accessKey]: KEYS.ncp.secretKey } });
+const upcloud = new UpCloudSimulator({ serviceIds: [KEYS.service], tokens: [KEYS.ucToken] });
 
 beforeAll(async () => {
   await Promise.all([ncp.start(), upcloud.start()]);
@@ -45,8 +42,8 @@ beforeAll(async () => {
     clock,
     connections: (omsUrl) => [
       omsConnection('hw-prod', omsUrl),
-      ncpConnection(ncp.url, { accessKey: NCP_AK, secretKey: NCP_SK }, source),
-      upcloudConnection(upcloud.url, SERVICE, UC_TOKEN, source),
+      ncpConnection(ncp.url, KEYS.ncp, KEYS.source),
+      upcloudConnection(upcloud.url, KEYS.service, KEYS.ucToken, KEYS.source),
     ],
     env: { POLL_INTERVAL_SECONDS: '0' },
     watcher: { recheckAfterMs: [50, 100], editBudget: { windowMs: 10_000, max: 1_000 } },

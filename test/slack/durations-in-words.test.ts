@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
-import { messageText, mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { failingTask } from '../harness/failing-task.js';
+import { keyedPosts, omsBot, ROOMY_EDITS } from '../harness/oms-bot.js';
+import { messageText, mrkdwnTexts } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 
 // Issue 59 item 4: durations read like a stopwatch ("after 1 min 0 s · after 30 min 0 s · after
@@ -9,27 +10,15 @@ import { TestClock } from '../harness/test-clock.js';
 const ADMINS = { en: 'U0DURADEN', ko: 'U0DURADKO', 'zh-CN': 'U0DURADZH' } as const;
 const CHANNELS = { en: 'C0DURAEN1', ko: 'C0DURAKO1', 'zh-CN': 'C0DURAZH1' } as const;
 const clock = new TestClock();
-const t = new TestBot();
-const replies: { key: string; body: Record<string, unknown> }[] = [];
+const t = omsBot({ watcher: { clock, editBudget: ROOMY_EDITS } });
+const replies = keyedPosts(t);
 
 beforeAll(async () => {
-  await t.start({
-    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } },
-  });
   t.fakeSlack.locales.set(ADMINS.ko, 'ko-KR');
   t.fakeSlack.locales.set(ADMINS['zh-CN'], 'zh-CN');
   for (const admin of Object.values(ADMINS)) t.fakeSlack.admins.add(admin);
   await t.ask(`settings language ko <#${CHANNELS.ko}|ko>`);
   await t.ask(`settings language zh-CN <#${CHANNELS['zh-CN']}|zh>`);
-  t.fakeSlack.observe((call: RecordedCall) => {
-    const key = (call.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
-    if (call.method === 'chat.postMessage' && key) replies.push({ key, body: call.body });
-  });
-});
-afterAll(async () => {
-  await t.stop();
 });
 
 describe('durations as people say them', () => {
@@ -71,14 +60,7 @@ describe('durations as people say them', () => {
   ] as const)(
     '%s: a reminder 64 s after a failure says it has been failing for 1 min',
     async (locale, said) => {
-      const task = t.oms.addTask({
-        name: `dur-${locale}`,
-        status: 2,
-        progress: 0.1,
-        totalSize: 1024 ** 4,
-        failAt: 0.11,
-        failCode: 'TRF.0015',
-      });
+      const task = t.oms.addTask(failingTask(`dur-${locale}`));
       await t.ask(`watch ${task.id} <#${CHANNELS[locale]}|c>`);
       t.oms.clock.advance(120_000);
       const of = (step: string) =>

@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
+import { describe, expect, it } from 'vitest';
+import { failingTask } from '../harness/failing-task.js';
+import { omsBot } from '../harness/oms-bot.js';
+import { mrkdwnTexts } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { notifications } from '../harness/watcher-rig.js';
 
@@ -7,31 +9,13 @@ import { notifications } from '../harness/watcher-rig.js';
 // state line and the buttons; the broadcast reply carries the explanation. Before, the edited card
 // repeated the catalogue's meaning and fix right above the reply that says them.
 const CHANNEL = 'C0EXPLONE';
-const t = new TestBot();
-
-beforeAll(async () => {
-  // The bot's clock: real time, but the post pacer's waits between posts move it instead of
-  // taking wall time.
-  await t.start({
-    clock: new TestClock(),
-    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-  });
-});
-afterAll(async () => {
-  await t.stop();
-});
+// The bot's clock: real time, but the post pacer's waits between posts move it instead of taking
+// wall time.
+const t = omsBot({ clock: new TestClock() });
 
 describe('a watched failure in the channel', () => {
   it('is explained in the reply, and only named on the card', async () => {
-    const task = t.oms.addTask({
-      name: 'explained-once',
-      status: 2,
-      progress: 0.1,
-      totalSize: 1024 ** 4,
-      failAt: 0.11,
-      failCode: 'TRF.0015',
-    });
+    const task = t.oms.addTask(failingTask('explained-once'));
     await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
     t.oms.clock.advance(120_000);
     let failure: Record<string, unknown> | undefined;

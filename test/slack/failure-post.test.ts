@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
-import type { Connection } from '../../src/connections/connection.js';
-import { buttons, messageText, mrkdwnTexts, omsConnection, SRC_SK, TestBot } from '../harness/test-bot.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { buttons, messageText, mrkdwnTexts, SRC_SK } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
+import { omsAndUpCloudBot } from '../harness/upcloud-bot.js';
 import { notifications } from '../harness/watcher-rig.js';
 
 // Issue 39 item 5: a failure post leads with one line (what failed, when, what the code means),
@@ -12,33 +11,13 @@ import { notifications } from '../harness/watcher-rig.js';
 const SERVICE_ID = '1200ecde-db95-4d1d-9c2c-bd5b4a7a8c2f';
 const TOKEN = 'ucat_upcloud-sim-token-0000000000000001';
 const CHANNEL = 'C0FAILS01';
-const upcloud = new UpCloudSimulator({ serviceIds: [SERVICE_ID], tokens: [TOKEN] });
-const t = new TestBot();
-
-function connections(omsUrl: string): Connection[] {
-  return [
-    omsConnection('hw-prod', omsUrl),
-    {
-      name: 'up-fi',
-      provider: 'upcloud',
-      endpoint: upcloud.url,
-      serviceId: SERVICE_ID,
-      auth: { type: 'bearer', token: TOKEN },
-      storage: { source: { name: 'aws-src', accessKey: 'AKIASOURCE0000000001', secretKey: SRC_SK } },
-    },
-  ];
-}
-
-beforeAll(async () => {
-  await upcloud.start();
-  // The bot's clock: real time, but the post pacer's waits between posts move it instead of
-  // taking wall time.
-  await t.start({ clock: new TestClock(), connections, env: { POLL_INTERVAL_SECONDS: '0' } });
-});
-afterAll(async () => {
-  await t.stop();
-  await upcloud.stop();
-});
+const source = { name: 'aws-src', accessKey: 'AKIASOURCE0000000001', secretKey: SRC_SK };
+// The bot's clock: real time, but the post pacer's waits between posts move it instead of taking
+// wall time.
+const { t, upcloud } = omsAndUpCloudBot(
+  { service: SERVICE_ID, token: TOKEN, source },
+  { clock: new TestClock() },
+);
 beforeEach(() => {
   t.fakeSlack.clear();
 });

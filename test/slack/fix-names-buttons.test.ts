@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buttons, mrkdwnTexts, TestBot } from '../harness/test-bot.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { failingTask } from '../harness/failing-task.js';
+import { omsBot } from '../harness/oms-bot.js';
+import { buttons, mrkdwnTexts } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
 import { notifications } from '../harness/watcher-rig.js';
@@ -7,21 +9,17 @@ import { notifications } from '../harness/watcher-rig.js';
 // Issue 51 item 1, through signed requests, the OMS simulator and the fake Slack: a fix that says
 // 'Click "Restart"' (the OMS console's button) names the button the post carries instead, or none;
 // and a failure that needs a change first does not lead with Resume.
-const t = new TestBot();
+// The bot's clock: real time, but the post pacer's waits between posts move it instead of taking
+// wall time (a dozen posts within seconds otherwise wait for their slots).
+const t = omsBot({ clock: new TestClock() });
 const CHANNEL = 'C0FIXES01';
 const OPERATOR_KO = 'U0KOOPER1';
 const VIEWER_KO = 'U0KOVIEW1';
 
 beforeAll(async () => {
-  // The bot's clock: real time, but the post pacer's waits between posts move it instead of
-  // taking wall time (a dozen posts within seconds otherwise wait for their slots).
-  await t.start({ clock: new TestClock(), env: { POLL_INTERVAL_SECONDS: '0' } });
   t.fakeSlack.locales.set(OPERATOR_KO, 'ko-KR');
   t.fakeSlack.locales.set(VIEWER_KO, 'ko-KR');
   await t.ask(`access grant <@${OPERATOR_KO}|kooper> operator`);
-});
-afterAll(async () => {
-  await t.stop();
 });
 beforeEach(() => {
   t.fakeSlack.clear();
@@ -29,15 +27,9 @@ beforeEach(() => {
 
 /** Watches a task that fails with `code` once the clock moves, and returns its failure post. */
 async function failurePost(name: string, code: string): Promise<Record<string, unknown>> {
-  const task = t.oms.addTask({
-    name,
-    status: 2,
-    progress: 0.12,
-    totalSize: 1024 ** 4,
-    failAt: 0.14,
-    failCode: code,
-    failMessage: 'The provider said so.',
-  });
+  const task = t.oms.addTask(
+    failingTask(name, { progress: 0.12, failAt: 0.14, failCode: code, failMessage: 'The provider said so.' }),
+  );
   await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
   t.oms.clock.advance(60_000);
   const posted = async () => {

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeResourceButton } from '../../src/slack/resource-button.js';
+import { cyclesUntil, failingTask } from '../harness/failing-task.js';
 import { messageButtonBody } from '../harness/interactions.js';
+import { answeredPosts, omsBot, ROOMY_EDITS } from '../harness/oms-bot.js';
 import { FORM, postSigned } from '../harness/slack-requests.js';
-import { buttons, omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
-import { until } from '../harness/until.js';
+import { buttons, SIGNING_SECRET } from '../harness/test-bot.js';
 
 // Issue 39 item 1, attacked as a second person: a failure post's Resume pressed after the task
 // was deleted (before the watcher edited the post) is answered in the channel, to them alone,
@@ -12,52 +12,24 @@ import { until } from '../harness/until.js';
 const CHANNEL = 'C0STALE01';
 const ALICE = 'U0ALICE01';
 const BOB = 'U0BOB0002';
-const t = new TestBot();
-const posted: { key: string; ts: string; body: Record<string, unknown> }[] = [];
+const t = omsBot({ watcher: { recheckAfterMs: [40, 80], editBudget: ROOMY_EDITS } });
+const posted = answeredPosts(t);
 
 beforeAll(async () => {
-  await t.start({
-    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    watcher: { recheckAfterMs: [40, 80], editBudget: { windowMs: 10_000, max: 100 } },
-  });
   await t.ask(`access grant <@${BOB}|bob> operator`);
-  t.fakeSlack.observe((call: RecordedCall, answer) => {
-    if (call.method !== 'chat.postMessage') return;
-    const key = (call.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
-    if (key && typeof answer.ts === 'string') posted.push({ key, ts: answer.ts, body: call.body });
-  });
-});
-afterAll(async () => {
-  await t.stop();
 });
 beforeEach(() => {
   t.fakeSlack.clear();
   posted.length = 0;
 });
 
-async function cyclesUntil<T>(done: () => T | undefined | false, what: string): Promise<T> {
-  const cycled = async () => {
-    const value = done();
-    if (!value) await t.bot.deps.watcher.runCycle();
-    return value;
-  };
-  return until(cycled, { what, timeoutMs: 20_000, everyMs: 30, checks: 40 });
-}
-
 describe('a stale failure post', () => {
   it('answers Resume on a deleted task in the channel: Deleted, no op id', async () => {
-    const task = t.oms.addTask({
-      name: 'stale-deleted',
-      status: 2,
-      progress: 0.12,
-      totalSize: 1024 ** 4,
-      failAt: 0.14,
-      failCode: 'TRF.0015',
-    });
+    const task = t.oms.addTask(failingTask('stale-deleted', { progress: 0.12, failAt: 0.14 }));
     await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
     t.oms.clock.advance(60_000);
     const post = await cyclesUntil(
+      t,
       () => posted.find((p) => p.key.includes(task.id) && p.key.endsWith(':failed')),
       'the failure',
     );

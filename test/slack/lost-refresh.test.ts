@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installVia, oauthEnv } from '../harness/oauth-install.js';
-import { FORM, postSigned } from '../harness/slack-requests.js';
-import { messageText, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
+import { messageText, TestBot } from '../harness/test-bot.js';
+import { workspaceCommand } from '../harness/workspace-command.js';
 
 // redteam36 F-lostrefresh: Slack carried out a token refresh but the bot never got its answer (it
 // came after the bot's 8 s; Slack's token rotation has then revoked the refresh token the bot still
@@ -20,17 +20,7 @@ afterAll(async () => {
 });
 
 function help(responseId: string) {
-  const body = new URLSearchParams({
-    command: '/migrate',
-    text: 'help',
-    team_id: TEAM,
-    user_id: 'U0ALICE01',
-    channel_id: 'C0FAKE001',
-    api_app_id: 'A0MIGRATE',
-    trigger_id: `1337.${responseId}`,
-    response_url: t.fakeSlack.responseUrl(responseId),
-  }).toString();
-  return postSigned(t.eventsUrl, SIGNING_SECRET, body, FORM);
+  return workspaceCommand(t, t.fakeSlack, { text: 'help', teamId: TEAM, responseId });
 }
 
 const reinstallErrors = () =>

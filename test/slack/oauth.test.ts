@@ -7,10 +7,10 @@ import { generateKey } from '../../src/crypto/secret-box.js';
 import { OAUTH_STATE_TTL_MS, SignedStateStore } from '../../src/slack/oauth-state-store.js';
 import { LocalAtomicKv } from '../../src/store/atomic-kv.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
-import { finishInstall, startInstall } from '../harness/oauth-install.js';
-import { FORM, postSigned } from '../harness/slack-requests.js';
+import { finishInstall, OAUTH_STATE_SECRET, oauthEnv, startInstall } from '../harness/oauth-install.js';
 import { messageText, omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
 import { type OpenedView, postViewSubmission } from '../harness/views.js';
+import { workspaceCommand } from '../harness/workspace-command.js';
 
 const TEAM_A = 'T0FAKE001';
 const TEAM_B = 'T0TEAMB01';
@@ -19,7 +19,6 @@ const TEAM_D = 'T0TEAMD01';
 const TEAM_E = 'T0TEAME01';
 const ORG = 'E0ORG0001';
 const ORG_WORKSPACE = 'T0ORGWS01';
-const STATE_SECRET = 'oauth-state-secret-0123456789abcdef';
 const KEY = generateKey();
 const PROJECT = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
 const AK = 'HWOAUTHACCESSKEY0001';
@@ -31,14 +30,7 @@ const oms = new OmsSimulator({ projectId: PROJECT, keys: { [AK]: SK } });
 beforeAll(async () => {
   await oms.start();
   await t.start({
-    env: {
-      SLACK_BOT_TOKEN: '',
-      SLACK_CLIENT_ID: t.fakeSlack.oauth.clientId,
-      SLACK_CLIENT_SECRET: t.fakeSlack.oauth.clientSecret,
-      SLACK_STATE_SECRET: STATE_SECRET,
-      MIGRATE_BOT_ENCRYPTION_KEYS: `k1:${KEY}`,
-      MIGRATE_BOT_ALLOWED_ENDPOINTS: oms.url,
-    },
+    env: { ...oauthEnv(t.fakeSlack, KEY), MIGRATE_BOT_ALLOWED_ENDPOINTS: oms.url },
     // With OAuth, a file connection must name its workspace.
     connections: (url) => [omsConnection('hw-file-a', url, { team: TEAM_A })],
   });
@@ -71,25 +63,20 @@ async function install(grant: Parameters<TestBot['fakeSlack']['oauth']['grant']>
   return { status: redirect.status, html: await redirect.text() };
 }
 
-async function ask(text: string, teamId: string, extra: Record<string, string> = {}) {
+async function ask(text: string, teamId: string, org?: string) {
   const responseId = `oauth-${Math.random().toString(36).slice(2)}`;
-  const body = new URLSearchParams({
-    command: '/migrate',
+  const http = await workspaceCommand(t, t.fakeSlack, {
     text,
-    team_id: teamId,
-    user_id: 'U0ALICE01',
-    channel_id: 'C0FAKE001',
-    api_app_id: 'A0MIGRATE',
-    trigger_id: '1337.42.abcdef',
-    response_url: t.fakeSlack.responseUrl(responseId),
-    ...extra,
-  }).toString();
-  const http = await postSigned(t.eventsUrl, SIGNING_SECRET, body, FORM);
+    teamId,
+    responseId,
+    org,
+    triggerId: '1337.42.abcdef',
+  });
   return { http, responseId };
 }
 
-async function answered(text: string, teamId: string, extra: Record<string, string> = {}) {
-  const { http, responseId } = await ask(text, teamId, extra);
+async function answered(text: string, teamId: string, org?: string) {
+  const { http, responseId } = await ask(text, teamId, org);
   expect(http.status).toBe(200);
   return t.answer(responseId);
 }
@@ -138,7 +125,7 @@ describe('OAuth distribution', () => {
   });
 
   it('the state store: valid 10 minutes, and one of two racing redirects with the same state wins', async () => {
-    const states = new SignedStateStore(STATE_SECRET, new LocalAtomicKv(new MemoryStore(), 'state:'));
+    const states = new SignedStateStore(OAUTH_STATE_SECRET, new LocalAtomicKv(new MemoryStore(), 'state:'));
     const at = new Date('2030-01-01T00:00:00Z');
     const options = { scopes: ['commands'] };
     const late = await states.generateStateParam(options, at);
@@ -207,8 +194,7 @@ describe('OAuth distribution', () => {
     expect(await t.bot.deps.store.get(`installation:enterprise:${ORG}`)).toMatchObject({
       isEnterpriseInstall: true,
     });
-    const org = { enterprise_id: ORG, is_enterprise_install: 'true' };
-    expect(messageText(await answered('help', ORG_WORKSPACE, org))).toContain('migrate-bot help');
+    expect(messageText(await answered('help', ORG_WORKSPACE, ORG))).toContain('migrate-bot help');
     // Background work knows only the workspace id.
     const client = await t.bot.deps.slack.clients.forTeam(ORG_WORKSPACE, 'background');
     expect(client.token).toMatch(/^xoxb-T0ORGWS01-/);

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
-import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
+import { describe, expect, it } from 'vitest';
+import { messageText } from '../harness/test-bot.js';
+import { omsAndUpCloudBot } from '../harness/upcloud-bot.js';
 
 /**
  * Issue 39 item 6, words: a state is named as "its state is succeeded", never "<name> is
@@ -9,30 +9,7 @@ import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
  */
 const TOKEN = 'ucat_upcloud-sim-token-0000000000000001';
 const SERVICE = '1200ecde-db95-4d1d-9c2c-bd5b4a7a8c2f';
-const upcloud = new UpCloudSimulator({ serviceIds: [SERVICE], tokens: [TOKEN] });
-const t = new TestBot();
-
-beforeAll(async () => {
-  await upcloud.start();
-  await t.start({
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    connections: (omsUrl) => [
-      omsConnection('hw-prod', omsUrl),
-      {
-        name: 'up-fi',
-        provider: 'upcloud',
-        endpoint: upcloud.url,
-        serviceId: SERVICE,
-        auth: { type: 'bearer', token: TOKEN },
-        storage: {},
-      },
-    ],
-  });
-});
-afterAll(async () => {
-  await t.stop();
-  await upcloud.stop();
-});
+const { t, upcloud } = omsAndUpCloudBot({ service: SERVICE, token: TOKEN });
 
 describe('states in words', () => {
   it('a job that cannot be deleted in its state says "its state is …"', async () => {

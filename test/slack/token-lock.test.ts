@@ -7,9 +7,10 @@ import { registerRoutes } from '../../src/slack/listeners/index.js';
 import { SlackClients } from '../../src/slack/slack-clients.js';
 import { LeaseLocks } from '../../src/store/lease-lock.js';
 import { installVia, oauthEnv } from '../harness/oauth-install.js';
-import { eventBody, FORM, JSON_TYPE, postSigned } from '../harness/slack-requests.js';
+import { eventBody, JSON_TYPE, postSigned } from '../harness/slack-requests.js';
 import { omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
 import { until } from '../harness/until.js';
+import { workspaceCommand } from '../harness/workspace-command.js';
 
 const ORG = 'E0LOCKORG1';
 const ORG_WS_1 = 'T0LOCKWS01';
@@ -30,18 +31,13 @@ afterAll(async () => {
 
 /** `/migrate help` from `bot`, as Slack sends it (for a workspace of an org-wide install with `org`). */
 function command(bot: TestBot, teamId: string, responseId: string, org?: string) {
-  const body = new URLSearchParams({
-    command: '/migrate',
+  return workspaceCommand(bot, t.fakeSlack, {
     text: 'help',
-    team_id: teamId,
-    ...(org ? { enterprise_id: org, is_enterprise_install: 'true' } : {}),
-    user_id: 'U0ALICE01',
-    channel_id: 'C0FAKE001',
-    api_app_id: 'A0MIGRATE',
-    trigger_id: '1337.42.abcdef',
-    response_url: t.fakeSlack.responseUrl(responseId),
-  }).toString();
-  return postSigned(bot.eventsUrl, SIGNING_SECRET, body, FORM);
+    teamId,
+    responseId,
+    org,
+    triggerId: '1337.42.abcdef',
+  });
 }
 
 /** An Events API delivery from a workspace of an org-wide install (`authorizations` as Slack sends them). */

@@ -1,15 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
 import { approvalsOf } from '../../src/capabilities/approvals/approvals-state.js';
-import { verificationOf as factOf } from '../../src/capabilities/shared/verification-fact.js';
-import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import { Interactions, type ShownView, ViewTracker } from '../harness/interactions.js';
 import { advanceWhileRunning } from '../harness/oms-running.js';
 import { buttons, messageText, mrkdwnTexts } from '../harness/test-bot.js';
-import { TestClock } from '../harness/test-clock.js';
 import { parseCsv } from '../helpers/csv.js';
-import { keyedPosts, pressForModal, threeClouds, untilVerified as verified } from './three-clouds-rig.js';
+import { ADDS_UP, cloudKeys, pressForModal, verifyingClouds } from './three-clouds-rig.js';
 
 // Issue 49 item 3: on a run that succeeded, "Run changes since" asks for the next run through the
 // same two-person approval: OMS a new task with migrate_since = the start of the last run (seconds,
@@ -17,31 +14,19 @@ import { keyedPosts, pressForModal, threeClouds, untilVerified as verified } fro
 // thread keeps the chain.
 const TEAM = 'T0FAKE001';
 const CHANNEL = 'C0DELTA01';
-const NCP_AK = 'NCPDELTAACCESSKEY0001';
-const NCP_SK = 'ncp-delta-secret-key-000000000000001';
-const SERVICE = '1200ecde-db95-4d1d-9c2c-0000000d3174';
-const UC_TOKEN = 'ucat_01DELTA49TOKEN00000000000000001';
-const source = { name: 'delta-src', accessKey: 'DELTASOURCEKEY000001', secretKey: 'delta-source-secret-1' };
+const KEYS = cloudKeys('DELTA', '0000000d3174');
 const REQUESTER = 'U0ALICE01';
 const APPROVER = 'U0DELTBOB';
 const MB = 1024 ** 2;
 
-const clock = new TestClock();
-const { t, ncp, upcloud } = threeClouds(
-  { ncp: { accessKey: NCP_AK, secretKey: NCP_SK }, service: SERVICE, ucToken: UC_TOKEN, source },
-  { env: { POLL_INTERVAL_SECONDS: '0' }, watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } } },
-);
+const { t, ncp, upcloud, clock, untilVerified, verifiedRun, failedRunVerified } = verifyingClouds(KEYS);
 const ix = new Interactions(t);
-let posts: ReturnType<typeof keyedPosts>;
 let views: ViewTracker;
 
 beforeAll(async () => {
-  posts = keyedPosts(t);
   views = new ViewTracker(t.fakeSlack);
   await t.ask(`access grant <@${APPROVER}> approver`);
 });
-
-const untilVerified = (id: string, advance: () => void) => verified({ t, clock, posts }, id, advance);
 
 function rerunButtonOf(body: Record<string, unknown>) {
   const button = buttons(body).find((b) => b.action_id === 'verification.rerun');
@@ -91,7 +76,7 @@ describe('Run changes since: OMS', { timeout: 90_000 }, () => {
         { key: 'c.bin', size: 200 * MB, lastModified: started + 60_000 },
       ],
     });
-    const task = t.oms.addTask({
+    const { post: verification } = await verifiedRun(CHANNEL, {
       name: 'cutover',
       status: 2,
       progress: 0.5,
@@ -101,8 +86,6 @@ describe('Run changes since: OMS', { timeout: 90_000 }, () => {
       src: { cloud_type: 'AWS', region: 'us-east-1', bucket: 'cutover-src' },
       dst: { region: 'cn-north-4', bucket: 'dst-bucket' },
     });
-    await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
-    const verification = await untilVerified(task.id, advanceWhileRunning(t.oms, task.id));
     firstTs = String(verification.thread_ts);
     expect(buttons(verification).map((b) => b.text)).toEqual([
       'Sign off',
@@ -183,20 +166,8 @@ describe('Run changes since: OMS', { timeout: 90_000 }, () => {
   });
 
   it('is refused for a run that did not succeed, with a clear message, and asks nothing', async () => {
-    const failed = t.oms.addTask({
-      name: 'cutover-failed',
-      status: 2,
-      progress: 0.1,
-      failAt: 0.2,
-      failCode: 'TRF.0015',
-    });
-    await t.ask(`watch ${failed.id} <#${CHANNEL}|ops>`);
-    const verification = await untilVerified(failed.id, advanceWhileRunning(t.oms, failed.id));
+    const { post: verification, value } = await failedRunVerified(CHANNEL, 'cutover-failed');
     expect(buttons(verification).find((b) => b.action_id === 'verification.rerun')).toBeUndefined();
-    const record = await t.bot.deps.watcher.store.read<WatchRecord>(
-      `w:${TEAM}:${CHANNEL}:hw-prod:task:${failed.id}`,
-    );
-    const value = JSON.stringify({ c: 'hw-prod', k: 'task', id: failed.id, at: factOf(record)!.at });
     const pending = (await approvalsOf(t.bot.deps).records.pending()).length;
     const { click, view } = await press({ action_id: 'verification.rerun', value });
     expect(view).toBeUndefined();
@@ -209,19 +180,11 @@ describe('Run changes since: OMS', { timeout: 90_000 }, () => {
 
 describe('the verification as CSV', { timeout: 90_000 }, () => {
   it('is uploaded to the thread after the post, with the figures the post shows', async () => {
-    const task = t.oms.addTask({
+    const { task, post } = await verifiedRun(CHANNEL, {
       name: 'csv-figures',
-      status: 2,
-      progress: 0.5,
+      ...ADDS_UP,
       speed: 16 * MB,
-      totalSize: 600 * MB,
-      totalNum: 1203,
-      skippedNum: 3,
-      skippedSize: 2 * MB,
-      options: { consistency_check: 'crc64' },
     });
-    await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
-    const post = await untilVerified(task.id, advanceWhileRunning(t.oms, task.id));
     const upload = await waitFor(() =>
       t.fakeSlack.files.uploads.find((u) => u.filename === `verification-${task.id}.csv`),
     );
@@ -289,7 +252,12 @@ describe('Run again: NCP and UpCloud', { timeout: 90_000 }, () => {
   });
 
   it('UpCloud: "Run again" asks for a new job over the same source, "· delta 1"', async () => {
-    const job = upcloud.addJob({ name: 'delta-up', serviceId: SERVICE, status: 'running', progress: 0.5 });
+    const job = upcloud.addJob({
+      name: 'delta-up',
+      serviceId: KEYS.service,
+      status: 'running',
+      progress: 0.5,
+    });
     await t.ask(`watch up-fi:${job.uuid} <#${CHANNEL}|ops>`);
     const verification = await untilVerified(job.uuid, () => upcloud.clock.advance(3_600_000));
     const button = rerunButtonOf(verification);

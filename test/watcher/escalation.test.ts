@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { onCallState } from '../../src/capabilities/on-call/on-call-state.js';
-import { buttons, messageText, mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
+import { failingTask } from '../harness/failing-task.js';
+import { answeredPosts, omsBot, ROOMY_EDITS } from '../harness/oms-bot.js';
+import { buttons, messageText, mrkdwnTexts } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 
 // Issue 48 item 3: escalation, per channel or workspace, off by default. A failure nobody claims in
@@ -14,25 +15,12 @@ const OPERATOR = 'U0ESCOPER';
 const APPROVER = 'U0ESCAPPR';
 const MIN = 60_000;
 const clock = new TestClock();
-const t = new TestBot();
-const replies: { key: string; ts: string; body: Record<string, unknown> }[] = [];
+const t = omsBot({ watcher: { clock, editBudget: ROOMY_EDITS } });
+const replies = answeredPosts(t);
 
 beforeAll(async () => {
-  await t.start({
-    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } },
-  });
   await t.ask(`access grant <@${OPERATOR}> operator`);
   await t.ask(`access grant <@${APPROVER}> approver`);
-  t.fakeSlack.observe((call: RecordedCall, answer) => {
-    const key = (call.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
-    if (call.method === 'chat.postMessage' && key && typeof answer.ts === 'string')
-      replies.push({ key, ts: answer.ts, body: call.body });
-  });
-});
-afterAll(async () => {
-  await t.stop();
 });
 
 const of = (id: string, step: string) =>
@@ -44,14 +32,7 @@ async function cycles(n = 3): Promise<void> {
 }
 
 async function failedWatch(name: string, channel: string): Promise<string> {
-  const task = t.oms.addTask({
-    name,
-    status: 2,
-    progress: 0.1,
-    totalSize: 1024 ** 4,
-    failAt: 0.11,
-    failCode: 'TRF.0015',
-  });
+  const task = t.oms.addTask(failingTask(name));
   await t.ask(`watch ${task.id} <#${channel}|ops>`);
   t.oms.clock.advance(120_000);
   for (let i = 0; i < 20 && of(task.id, 'failed').length === 0; i++) await cycles(1);

@@ -1,27 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verificationOf, withVerification } from '../../src/capabilities/shared/verification-fact.js';
 import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
-import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
+import { omsBot } from '../harness/oms-bot.js';
+import { messageText } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 
 // Issue 49 item 2: `/migrate list unverified` lists what ended without a sign-off, with whether
 // its counts add up; a signed-off run leaves the list.
 const clock = new TestClock();
-const t = new TestBot();
-
-beforeAll(async () => {
-  await t.start({
-    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    watcher: { clock },
-  });
-  // OMS moves only when the test moves it: on real time, a task half done at 1 GiB/s can end
-  // before a loaded machine's `watch` reads it, and a watch that begins at the end verifies nothing.
-  t.oms.clock.freeze();
-});
-afterAll(async () => {
-  await t.stop();
-});
+// OMS moves only when the test moves it (a task half done at 1 GiB/s).
+const t = omsBot({ watcher: { clock }, freeze: true });
 
 /** Runs cycles, moving OMS on, until each watch key has its run's verification (bounded). */
 async function untilVerified(keys: readonly string[]): Promise<void> {

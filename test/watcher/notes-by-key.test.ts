@@ -1,40 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { claimOf } from '../../src/capabilities/on-call/on-call-fact.js';
 import { encodeResourceButton } from '../../src/slack/resource-button.js';
 import { type WatchRecord, WatchStore } from '../../src/watcher/records/watch-store.js';
-import { messageText, omsConnection, TestBot } from '../harness/test-bot.js';
+import { failingTask } from '../harness/failing-task.js';
+import { omsBot } from '../harness/oms-bot.js';
+import { messageText } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 
 // Issue 47 item 1: finding a resource's watches reads that resource's records by key. A claim (or
 // any action's note) decoded every watch record of every workspace (`loadAll`), which at 50,000
 // watches is a cost no click should pay.
-const t = new TestBot();
-
-beforeAll(async () => {
-  await t.start({
-    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
-    // The bot's clock: real time, but the post pacer's waits between posts move it instead of
-    // taking wall time (a dozen posts within seconds otherwise wait for their slots).
-    clock: new TestClock(),
-    env: { POLL_INTERVAL_SECONDS: '0' },
-  });
-});
-afterAll(async () => {
-  await t.stop();
-});
+// The bot's clock: real time, but the post pacer's waits between posts move it instead of taking
+// wall time (a dozen posts within seconds otherwise wait for their slots).
+const t = omsBot({ clock: new TestClock() });
 
 describe('a note on one resource', () => {
   it('reads only that resource’s watch records', { timeout: 60_000 }, async () => {
     const others = Array.from({ length: 8 }, (_, i) => t.oms.addTask({ name: `bystander-${i}`, status: 2 }));
     for (const task of others) await t.ask(`watch ${task.id}`);
-    const failing = t.oms.addTask({
-      name: 'noted',
-      status: 2,
-      progress: 0.1,
-      totalSize: 1024 ** 3,
-      failAt: 0.11,
-      failCode: 'TRF.0015',
-    });
+    const failing = t.oms.addTask(failingTask('noted', { totalSize: 1024 ** 3 }));
     await t.ask(`watch ${failing.id} <#C0NOTED01|a>`);
     await t.ask(`watch ${failing.id} <#C0NOTED02|b>`);
     t.oms.clock.advance(120_000);
@@ -66,14 +50,7 @@ describe('a note on one resource', () => {
       expect(claimOf((await store.read<WatchRecord>(key))?.facts)?.by).toBe('U0ALICE01');
   });
   it('finds watches made before the per-resource sets existed', { timeout: 60_000 }, async () => {
-    const failing = t.oms.addTask({
-      name: 'older',
-      status: 2,
-      progress: 0.1,
-      totalSize: 1024 ** 3,
-      failAt: 0.11,
-      failCode: 'TRF.0015',
-    });
+    const failing = t.oms.addTask(failingTask('older', { totalSize: 1024 ** 3 }));
     await t.ask(`watch ${failing.id} <#C0OLDER01|a>`);
     const key = `w:T0FAKE001:C0OLDER01:hw-prod:task:${failing.id}`;
     // As an older build left it: the watch in the index only, and this workspace never seeded.

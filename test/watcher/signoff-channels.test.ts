@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { verificationOf } from '../../src/capabilities/shared/verification-fact.js';
 import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
 import { decideApproval, postedApproval } from '../harness/approval-requests.js';
 import { Interactions, ViewTracker } from '../harness/interactions.js';
+import { keyedPosts, omsBot, ROOMY_EDITS } from '../harness/oms-bot.js';
 import { advanceWhileRunning } from '../harness/oms-running.js';
-import { buttons, messageText, mrkdwnTexts, omsConnection, TestBot } from '../harness/test-bot.js';
+import { buttons, messageText, mrkdwnTexts } from '../harness/test-bot.js';
 import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
 
@@ -24,31 +24,16 @@ const DAVE = 'U0SOCHDAV';
 const MB = 1024 ** 2;
 
 const clock = new TestClock();
-const t = new TestBot();
-const posts: { key: string; body: Record<string, unknown> }[] = [];
+const t = omsBot({ watcher: { clock, editBudget: ROOMY_EDITS }, freeze: true });
+const posts = keyedPosts(t);
 const ix = new Interactions(t);
 let views: ViewTracker;
 
 beforeAll(async () => {
-  await t.start({
-    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } },
-  });
-  // OMS moves only when the test moves it: on real time a run could end before a watch read it,
-  // and a watch that begins at the end verifies nothing.
-  t.oms.clock.freeze();
-  t.fakeSlack.observe((call: RecordedCall) => {
-    const key = (call.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
-    if (call.method === 'chat.postMessage' && key) posts.push({ key, body: call.body });
-  });
   views = new ViewTracker(t.fakeSlack);
   await t.ask(`access grant <@${APPROVER}> approver`);
   await t.ask(`access grant <@${CAROL}> operator`);
   await t.ask(`access grant <@${DAVE}> operator`);
-});
-afterAll(async () => {
-  await t.stop();
 });
 
 const verificationsOf = (id: string, channel?: string) =>

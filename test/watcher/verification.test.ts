@@ -1,39 +1,29 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verificationOf as factOf } from '../../src/capabilities/shared/verification-fact.js';
 import type { WatchRecord } from '../../src/watcher/records/watch-store.js';
+import { failingTask } from '../harness/failing-task.js';
 import { Interactions, ViewTracker } from '../harness/interactions.js';
-import { advanceWhileRunning } from '../harness/oms-running.js';
 import { buttons, messageText, mrkdwnTexts } from '../harness/test-bot.js';
-import { TestClock } from '../harness/test-clock.js';
 import { until } from '../harness/until.js';
-import { keyedPosts, pressForModal, threeClouds, untilVerified as verified } from './three-clouds-rig.js';
+import { ADDS_UP, cloudKeys, pressForModal, verifyingClouds } from './three-clouds-rig.js';
 
 // Issue 49 item 2: when a watched migration ends, its thread gets a verification post that
 // reconciles the provider's own counts (OMS: total = succeeded + skipped + failed; NCP: estimate
 // against migrated + skipped; UpCloud: a state only, said plainly), a mismatch said as a warning.
 const CHANNEL = 'C0VERIFY1';
-const NCP_AK = 'NCPVERIFYACCESSKEY001';
-const NCP_SK = 'ncp-verify-secret-key-0000000000000001';
-const SERVICE = '1200ecde-db95-4d1d-9c2c-000000000049';
-const UC_TOKEN = 'ucat_01VERIFY49TOKEN0000000000000001';
-const source = { name: 'verify-src', accessKey: 'VERIFYSOURCEKEY00001', secretKey: 'verify-source-secret-1' };
+const KEYS = cloudKeys('VERIFY', '000000000049');
 const MB = 1024 ** 2;
 
 const REQUESTER = 'U0ALICE01';
 const BOB = 'U0VERIBOB';
 const CAROL = 'U0VERICAR';
 
-const clock = new TestClock();
-const { t, ncp, upcloud } = threeClouds(
-  { ncp: { accessKey: NCP_AK, secretKey: NCP_SK }, service: SERVICE, ucToken: UC_TOKEN, source },
-  { env: { POLL_INTERVAL_SECONDS: '0' }, watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } } },
-);
+const { t, ncp, upcloud, clock, posts, untilVerified, verifiedRun, failedRunVerified } =
+  verifyingClouds(KEYS);
 const ix = new Interactions(t);
-let posts: ReturnType<typeof keyedPosts>;
 let views: ViewTracker;
 
 beforeAll(async () => {
-  posts = keyedPosts(t);
   views = new ViewTracker(t.fakeSlack);
   await t.ask(`access grant <@${BOB}> operator`);
   await t.ask(`access grant <@${CAROL}> operator`);
@@ -41,22 +31,10 @@ beforeAll(async () => {
 
 const verificationOf = (id: string) =>
   posts.filter((p) => p.key.includes(id) && p.key.endsWith(':verification'));
-const untilVerified = (id: string, advance: () => void) => verified({ t, clock, posts }, id, advance);
 
 describe('the verification post when a migration ends', { timeout: 90_000 }, () => {
   it('OMS: total = succeeded + skipped + failed, with the check used and where the lists are', async () => {
-    const task = t.oms.addTask({
-      name: 'verify-adds-up',
-      status: 2,
-      progress: 0.5,
-      totalSize: 600 * MB,
-      totalNum: 1203,
-      skippedNum: 3,
-      skippedSize: 2 * MB,
-      options: { consistency_check: 'crc64' },
-    });
-    await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
-    const body = await untilVerified(task.id, advanceWhileRunning(t.oms, task.id));
+    const { task, post: body } = await verifiedRun(CHANNEL, { name: 'verify-adds-up', ...ADDS_UP });
     const text = mrkdwnTexts(body);
     expect(body.thread_ts).toBeDefined();
     expect(text).toContain('Verification of verify-adds-up');
@@ -82,17 +60,8 @@ describe('the verification post when a migration ends', { timeout: 90_000 }, () 
   });
 
   it('OMS: a failed run whose counts leave objects out is a warning, and offers no sign-off', async () => {
-    const task = t.oms.addTask({
-      name: 'verify-mismatch',
-      status: 2,
-      progress: 0.1,
-      totalSize: 1000 * MB,
-      totalNum: 1000,
-      failAt: 0.5,
-      failCode: 'TRF.0015',
-    });
-    await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
-    const body = await untilVerified(task.id, advanceWhileRunning(t.oms, task.id));
+    const seed = failingTask('verify-mismatch', { totalSize: 1000 * MB, totalNum: 1000, failAt: 0.5 });
+    const { post: body } = await verifiedRun(CHANNEL, seed);
     const text = mrkdwnTexts(body);
     // 500 succeeded, 50 failed of 1,000: 450 objects and 500 MB never reached are not accounted for.
     expect(text).toContain('*Objects:* 1,000 in total = 500 succeeded + 0 skipped + 50 failed');
@@ -113,17 +82,10 @@ describe('the verification post when a migration ends', { timeout: 90_000 }, () 
   it("a failed run's card says what can be done about it, not that it ended without a sign-off", async () => {
     // Issue 59 item 2: "Its counts do not add up. Ended without a sign-off." on a failed run, whose
     // verification post (rightly) offers no Sign off: the card asked for what nobody can give.
-    const task = t.oms.addTask({
-      name: 'verify-failed-card',
-      status: 2,
-      progress: 0.1,
-      totalSize: 1000 * MB,
-      totalNum: 1000,
-      failAt: 0.5,
-      failCode: 'TRF.0015',
-    });
-    await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
-    await untilVerified(task.id, advanceWhileRunning(t.oms, task.id));
+    await verifiedRun(
+      CHANNEL,
+      failingTask('verify-failed-card', { totalSize: 1000 * MB, totalNum: 1000, failAt: 0.5 }),
+    );
     // The card, as last drawn once the run's verification is on it (the editor may take a cycle).
     const card = () =>
       t.fakeSlack.calls
@@ -192,7 +154,12 @@ describe('the verification post when a migration ends', { timeout: 90_000 }, () 
   });
 
   it('UpCloud: says plainly that only the state can be checked', async () => {
-    const job = upcloud.addJob({ name: 'verify-up', serviceId: SERVICE, status: 'running', progress: 0.5 });
+    const job = upcloud.addJob({
+      name: 'verify-up',
+      serviceId: KEYS.service,
+      status: 'running',
+      progress: 0.5,
+    });
     await t.ask(`watch up-fi:${job.uuid} <#${CHANNEL}|ops>`);
     const body = await untilVerified(job.uuid, () => upcloud.clock.advance(3_600_000));
     const text = mrkdwnTexts(body);
@@ -218,10 +185,13 @@ describe('signing off a verification', { timeout: 90_000 }, () => {
   let taskId: string;
 
   beforeAll(async () => {
-    const task = t.oms.addTask({ name: 'verify-signoff', status: 2, progress: 0.5, totalNum: 100 });
+    const { task, post: body } = await verifiedRun(CHANNEL, {
+      name: 'verify-signoff',
+      status: 2,
+      progress: 0.5,
+      totalNum: 100,
+    });
     taskId = task.id;
-    await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
-    const body = await untilVerified(task.id, advanceWhileRunning(t.oms, task.id));
     signButton = buttons(body)[0]!;
     expect(signButton.text).toBe('Sign off');
   });
@@ -235,19 +205,7 @@ describe('signing off a verification', { timeout: 90_000 }, () => {
   });
 
   it('is refused for a failed run, even from a stale or crafted button', async () => {
-    const failed = t.oms.addTask({
-      name: 'verify-failed-signoff',
-      status: 2,
-      progress: 0.1,
-      failAt: 0.2,
-      failCode: 'TRF.0015',
-    });
-    await t.ask(`watch ${failed.id} <#${CHANNEL}|ops>`);
-    await untilVerified(failed.id, advanceWhileRunning(t.oms, failed.id));
-    const record = await t.bot.deps.watcher.store.read<WatchRecord>(
-      `w:T0FAKE001:${CHANNEL}:hw-prod:task:${failed.id}`,
-    );
-    const value = JSON.stringify({ c: 'hw-prod', k: 'task', id: failed.id, at: factOf(record)!.at });
+    const { value } = await failedRunVerified(CHANNEL, 'verify-failed-signoff');
     const { click, view } = await signOffModal({ action_id: signButton.action_id, value }, BOB);
     expect(view).toBeUndefined();
     expect(messageText(await click.answer())).toContain('a failed run cannot be signed off as complete');

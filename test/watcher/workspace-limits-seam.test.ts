@@ -14,6 +14,7 @@ import {
   shortcutBody,
   viewSubmissionBody,
 } from '../harness/interactions.js';
+import { prefixDetails } from '../harness/request-details.js';
 import { FORM, newTriggerId, postSigned } from '../harness/slack-requests.js';
 import { startedForReading, stateIn } from '../harness/started-capabilities.js';
 import { omsConnection, SIGNING_SECRET, TestBot } from '../harness/test-bot.js';
@@ -54,9 +55,7 @@ const TEAM = 'T0FAKE001';
 const ADMIN = 'U0ALICE01';
 const OPERATOR = 'U0OPER036';
 const [HOME, ELSEWHERE, APPROVALS] = ['C0SEAM001', 'C0SEAM002', 'C0SEAMAPP'];
-const DETAILS = ['task_type: prefix', 'Source cloud: AWS', 'src_region: us-east-1', 'src_bucket: src-bucket']
-  .concat(['src_objects: photos/', 'dst_region: cn-north-4', 'dst_bucket: dst-bucket'])
-  .join('\n');
+const DETAILS = prefixDetails();
 const t = new TestBot();
 const ix = new Interactions(t);
 /** Set while a guarded method runs: a record written outside it was not counted. */

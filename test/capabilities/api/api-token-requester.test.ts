@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvalsOf } from '../../../src/capabilities/approvals/approvals-state.js';
 import { decideApproval, postedApproval } from '../../harness/approval-requests.js';
 import { Interactions } from '../../harness/interactions.js';
+import { prefixDetails } from '../../harness/request-details.js';
 import { messageText, mrkdwnTexts, omsConnection, TestBot } from '../../harness/test-bot.js';
 
 // Issue 73 item 8 (and issue 74 item 10): a request made with an API token is its maker's for
@@ -13,16 +14,7 @@ const APPROVALS = 'C0TOKAPP1';
 /** The admin `TestBot.ask` speaks as by default: the token's maker. */
 const MAKER = 'U0ALICE01';
 const APPROVER = 'U0TOKAPP1';
-const DETAILS = [
-  'task_type: prefix',
-  'Source cloud: AWS',
-  'src_region: us-east-1',
-  'src_bucket: src-bucket',
-  'src_objects: photos/',
-  'dst_region: cn-north-4',
-  'dst_bucket: dst-bucket',
-  'description: nightly photos',
-].join('\n');
+const DETAILS = prefixDetails({ description: 'nightly photos' });
 
 const t = new TestBot();
 const ix = new Interactions(t);

@@ -7,6 +7,7 @@ import openapi from '../../../src/capabilities/api/openapi.json' with { type: 'j
 import { EXIT, run } from '../../../src/cli/client.js';
 import { decideApproval, postedApproval } from '../../harness/approval-requests.js';
 import { Interactions } from '../../harness/interactions.js';
+import { prefixDetails } from '../../harness/request-details.js';
 import { stateIn } from '../../harness/started-capabilities.js';
 import { messageText, omsConnection, TestBot } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
@@ -21,16 +22,7 @@ const t = new TestBot();
 const { cycles, runningWatched } = windowWorld(t, CHANNEL);
 const ix = new Interactions(t);
 const APPROVALS = 'C0APPROVE';
-const DETAILS = [
-  'task_type: prefix',
-  'Source cloud: AWS',
-  'src_region: us-east-1',
-  'src_bucket: src-bucket',
-  'src_objects: photos/',
-  'dst_region: cn-north-4',
-  'dst_bucket: dst-bucket',
-  'description: photos to OBS',
-].join('\n');
+const DETAILS = prefixDetails({ description: 'photos to OBS' });
 
 const ajv = new Ajv2020.default({ allErrors: true, strict: false });
 addFormats.default(ajv);

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../../dev/fake-slack/fake-slack.js';
 import { approvalsOf } from '../../../src/capabilities/approvals/approvals-state.js';
 import { renderCompletionReport } from '../../../src/slack/blocks/completion-report.js';
-import { OMS_TASK_FORM, rejectModalSince, submitRejectReason } from '../../harness/approval-requests.js';
+import {
+  OMS_TASK_FORM,
+  openRejectModal,
+  rejectModalSince,
+  submitRejectReason,
+} from '../../harness/approval-requests.js';
 import type { ShownView } from '../../harness/interactions.js';
 import { buttons, messageText } from '../../harness/test-bot.js';
 import { APPROVALS, ASKED_IN, approvalsBot, TEAM } from './approvals-rig.js';
@@ -212,18 +217,13 @@ describe('Reject asks why, and the requester hears it', () => {
     expect(messageText(pending.body)).not.toContain(`\`${request.id}\``);
 
     const since = t.fakeSlack.calls.length;
-    const click = await ix.clickMessage(
-      {
-        actionId: 'approval.reject',
-        value: request.id,
-        channelId: APPROVALS,
-        messageTs: request.ts,
-        responseUrl: t.fakeSlack.responseUrl('reach-reject'),
-      },
+    const modal = await openRejectModal(
+      t,
+      ix,
+      { ...request, channel: APPROVALS },
       { userId: APPROVER },
+      'reach-reject',
     );
-    expect(click.status).toBe(200);
-    const modal = await t.fakeSlack.waitFor(() => rejectModalSince(t, since));
     expect(JSON.stringify(modal.view)).toContain('“Q1 logs copy”');
     const empty = await ix.submit(modal, { reason: '  ' }, { userId: APPROVER });
     expect(empty.body).toMatchObject({ response_action: 'errors', errors: { reason: expect.any(String) } });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../../dev/fake-slack/fake-slack.js';
 import { approvalsOf } from '../../../src/capabilities/approvals/approvals-state.js';
-import { rejectModalSince, submitRejectReason } from '../../harness/approval-requests.js';
+import { openRejectModal, rejectModalSince, submitRejectReason } from '../../harness/approval-requests.js';
 import { mrkdwnTexts } from '../../harness/test-bot.js';
 import { APPROVALS, approvalsBot, TEAM } from './approvals-rig.js';
 
@@ -68,17 +68,13 @@ describe('a rejection keeps its reason as typed', () => {
   it('on the request post in the channel and in the requester’s direct message', async () => {
     const request = await requestTask('Quarterly invoices to OBS');
     const since = t.fakeSlack.calls.length;
-    await ix.clickMessage(
-      {
-        actionId: 'approval.reject',
-        value: request.id,
-        channelId: APPROVALS,
-        messageTs: request.ts,
-        responseUrl: t.fakeSlack.responseUrl('reason-reject'),
-      },
+    const modal = await openRejectModal(
+      t,
+      ix,
+      { ...request, channel: APPROVALS },
       { userId: APPROVER },
+      'reason-reject',
     );
-    const modal = await t.fakeSlack.waitFor(() => rejectModalSince(t, since));
     const answer = await submitRejectReason(t, ix, modal, REASON, APPROVER);
     expect(answer).toContain('Rejected. Nothing was created');
     expect((await approvalsOf(t.bot.deps).get(TEAM, request.id)).reason).toBe(REASON);

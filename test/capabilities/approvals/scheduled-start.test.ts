@@ -12,17 +12,16 @@ import type { ApprovalRecord } from '../../../src/capabilities/shared/approval-r
 import { RedisAtomicKv } from '../../../src/store/redis-atomic-kv.js';
 import { OMS_TASK_FORM, postedApproval } from '../../harness/approval-requests.js';
 import { Interactions, type ShownView, ViewTracker } from '../../harness/interactions.js';
-import { buttons, messageText, omsConnection, TestBot } from '../../harness/test-bot.js';
+import { buttons, messageText, omsConnection, type TestBot } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { captureLogger } from '../../helpers/capture-logger.js';
-import { dropRedisKeys, replicaRedisUrl } from '../../security/replica-redis.js';
+import { replicaPair } from '../../security/replica-redis.js';
 
 // Issue 48: a start time for new jobs created through approval (UpCloud cannot pause, so a window
 // is refused there and points here). Two bots share one Redis, one fake Slack and one OMS
 // simulator; their clocks are moved, never slept on. An approved request with a start time
 // creates nothing until it is due, then exactly once across both replicas; after downtime it
 // starts late, once, and says so; its requester can call it off before it is due.
-const storeUrl = replicaRedisUrl();
 const suffix = Date.now().toString(36).toUpperCase().slice(-6);
 const TEAM = `T0ST${suffix}`;
 const CONNECTION = `hw-start-${suffix.toLowerCase()}`;
@@ -32,8 +31,12 @@ const KOREAN = 'U0STKOR01';
 const APPROVER = 'U0STAPPR1';
 const BASE = Date.parse('2026-11-09T00:00:00Z'); // 09:00 in Seoul
 const clocks = [new TestClock(() => BASE), new TestClock(() => BASE)];
-const a = new TestBot();
-const b = new TestBot();
+const { a, b, storeUrl } = replicaPair({
+  marker: suffix,
+  connections: (url) => [omsConnection(CONNECTION, url, { team: TEAM })],
+  each: (i) => ({ clock: clocks[i]! }),
+  timeoutMs: 60_000,
+});
 const ixA = new Interactions(a);
 const ixB = new Interactions(b);
 let views: ViewTracker;
@@ -45,14 +48,6 @@ const REQUEST = {
 };
 
 beforeAll(async () => {
-  const connections = (url: string) => [omsConnection(CONNECTION, url, { team: TEAM })];
-  const env = { STORE_URL: storeUrl, POLL_INTERVAL_SECONDS: '0' };
-  await a.start({ env, connections, clock: clocks[0]! });
-  await b.start({
-    env: { ...env, SLACK_API_URL: a.fakeSlack.apiUrl },
-    connections: () => connections(a.oms.url),
-    clock: clocks[1]!,
-  });
   views = new ViewTracker(a.fakeSlack);
   a.fakeSlack.locales.set(KOREAN, 'ko-KR');
   const who = { teamId: TEAM };
@@ -72,8 +67,6 @@ afterAll(async () => {
       .catch(() => [])
   ).filter((x) => x.team === TEAM))
     await approvalsOf(a.bot.deps).records.unschedule(e);
-  await Promise.allSettled([a.stop(), b.stop()]);
-  await dropRedisKeys(storeUrl, suffix);
 });
 
 function at(iso: string): void {

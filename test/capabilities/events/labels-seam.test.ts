@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LABEL_LIFE_MS, labels } from '../../fixtures/labels/labels.js';
-import { messageText, omsConnection, TestBot } from '../../harness/test-bot.js';
+import { omsBot, ROOMY_EDITS } from '../../harness/oms-bot.js';
+import { messageText, TestBot } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { windowWorld } from '../windows/window-world.js';
 
@@ -18,20 +19,8 @@ import { windowWorld } from '../windows/window-world.js';
 
 const CHANNEL = 'C0LABELS1';
 const clock = new TestClock(() => Date.parse('2026-11-27T09:00:00Z'));
-const t = new TestBot();
+const t = omsBot({ watcher: { clock, editBudget: ROOMY_EDITS }, capabilities: [labels] });
 const { cycles, card, runningWatched } = windowWorld(t, CHANNEL);
-
-beforeAll(async () => {
-  await t.start({
-    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } },
-    capabilities: [labels],
-  });
-});
-afterAll(async () => {
-  await t.stop();
-});
 
 describe('a capability in one folder', () => {
   it('answers its subcommand, draws its fact on the card, escaped, and its job takes it off in time', async () => {

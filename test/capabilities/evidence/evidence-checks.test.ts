@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type TrustedKey, verifyBundle } from '../../../src/capabilities/evidence/bundle-format.js';
-import { messageText, TestBot } from '../../harness/test-bot.js';
+import { messageText } from '../../harness/test-bot.js';
 import { until } from '../../harness/until.js';
-import { ObjectsWorld } from '../objects/objects-world.js';
+import { ObjectsWorld, worldBot } from '../objects/objects-world.js';
 
 // Issue 78: a bucket check that ended is kept for the run's evidence (capabilities/shared/kept-checks.ts):
 // the bundle's bucket-checks.json holds what it counted and named, and differences.csv the rows of
@@ -15,28 +15,17 @@ const FORMULA = '=HYPERLINK("http://x")';
 const CONTROL = 'ctl\u0001\u001f.bin';
 const world = new ObjectsWorld({ oms: { src: ['ev-src'], dst: ['ev-dst'] } });
 const { store } = world;
-const t = new TestBot();
+const t = worldBot(world, {
+  start: { env: { MIGRATE_BOT_EVIDENCE_KEYS: `k1:${randomBytes(32).toString('base64')}` } },
+});
 
-beforeAll(async () => {
-  await world.start();
-  await t.start({
-    connections: (omsUrl) => [world.omsConnection('hw-prod', omsUrl)],
-    env: {
-      POLL_INTERVAL_SECONDS: '0',
-      MIGRATE_BOT_EVIDENCE_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-      ...world.allowed(),
-    },
-  });
+beforeAll(() => {
   for (let i = 0; i < 30; i++) {
     store.putObject('ev-src', `pics/${i}.jpg`, `p${i}`);
     if (i !== 3) store.putObject('ev-dst', `pics/${i}.jpg`, `p${i}`);
   }
   store.putObject('ev-src', FORMULA, 'f');
   store.putObject('ev-src', CONTROL, 'c');
-});
-afterAll(async () => {
-  await t.stop();
-  await world.stop();
 });
 
 describe('the bucket check in the evidence bundle', { timeout: 60_000 }, () => {

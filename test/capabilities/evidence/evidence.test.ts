@@ -11,6 +11,7 @@ import { type TrustedKey, verifyBundle } from '../../../src/capabilities/evidenc
 import { decideApproval, postedApproval } from '../../harness/approval-requests.js';
 import { Interactions, ViewTracker } from '../../harness/interactions.js';
 import { advanceWhileRunning } from '../../harness/oms-running.js';
+import { prefixDetails } from '../../harness/request-details.js';
 import {
   BOT_TOKEN,
   buttons,
@@ -50,16 +51,7 @@ const ENCRYPTION = randomBytes(32).toString('base64');
 const source = { name: 'ev-src', accessKey: 'EVIDENCESOURCEKEY001', secretKey: 'evidence-source-secret-1' };
 /** A name an outsider chose: a mention, markup, a CSV formula and a control character. */
 const NASTY = '<!channel> *ev* =HYPERLINK("x")\u0007';
-const DETAILS = [
-  'task_type: prefix',
-  'Source cloud: AWS',
-  'src_region: us-east-1',
-  'src_bucket: src-bucket',
-  'src_objects: photos/',
-  'dst_region: cn-north-4',
-  'dst_bucket: dst-bucket',
-  'description: photos to OBS',
-].join('\n');
+const DETAILS = prefixDetails({ description: 'photos to OBS' });
 
 const clock = new TestClock();
 const t = new TestBot();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../../dev/fake-slack/fake-slack.js';
 import { approvalsOf } from '../../../src/capabilities/approvals/approvals-state.js';
-import { rejectModalSince } from '../../harness/approval-requests.js';
+import { openRejectModal } from '../../harness/approval-requests.js';
 import { buttons, messageText } from '../../harness/test-bot.js';
 import { until } from '../../harness/until.js';
 import { guardedReplicas, guardSuffix } from './guardrails-rig.js';
@@ -224,18 +224,13 @@ describe('what Approve says, and what it then does (issue 74, items 4 and 15)', 
     // Reject has no confirmation of its own: its modal is the dialog, and says what it does.
     const reject = buttons(requestNow(p)).find((x) => x.action_id === 'approval.reject');
     expect(reject?.confirm).toBeUndefined();
-    const since = a.fakeSlack.calls.length;
-    await ixA.clickMessage(
-      {
-        actionId: 'approval.reject',
-        value: p.id,
-        channelId: CHANNEL,
-        messageTs: p.ts,
-        responseUrl: a.fakeSlack.responseUrl('gd-reject'),
-      },
+    const modal = await openRejectModal(
+      a,
+      ixA,
+      { ...p, channel: CHANNEL },
       { userId: SECOND, teamId: TEAM },
+      'gd-reject',
     );
-    const modal = await until(() => rejectModalSince(a, since), { what: 'the reject modal' });
     expect(messageText(modal.view)).toContain('Nothing is created');
     await ixA.submit(modal, { reason: 'Not before the audit.' }, { userId: SECOND, teamId: TEAM });
     await until(

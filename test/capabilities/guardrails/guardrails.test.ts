@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { approvalsOf } from '../../../src/capabilities/approvals/approvals-state.js';
-import { rejectModalSince } from '../../harness/approval-requests.js';
+import { openRejectModal } from '../../harness/approval-requests.js';
 import { messageText, TestBot } from '../../harness/test-bot.js';
 import { until } from '../../harness/until.js';
 import { guardedReplicas, guardSuffix } from './guardrails-rig.js';
@@ -125,19 +125,14 @@ describe('guardrails from the connections file, on two replicas', () => {
   it('a reject by any approver ends a request that needs two', async () => {
     const { posted: p } = await posted(C.two, { tib: 40 });
     expect(await press(a, 'approval.approve', p, APPROVER)).toContain('1 of 2 approvals');
-    const since = a.fakeSlack.calls.length;
-    await ixA.clickMessage(
-      {
-        actionId: 'approval.reject',
-        value: p.id,
-        channelId: CHANNEL,
-        messageTs: p.ts,
-        responseUrl: a.fakeSlack.responseUrl('gr-reject'),
-      },
+    const modal = await openRejectModal(
+      a,
+      ixA,
+      { ...p, channel: CHANNEL },
       { userId: THIRD, teamId: TEAM },
+      'gr-reject',
     );
-    const modal = await until(() => rejectModalSince(a, since), { what: 'the reject modal' });
-    await ixA.submit(modal!, { reason: 'Not before the audit.' }, { userId: THIRD, teamId: TEAM });
+    await ixA.submit(modal, { reason: 'Not before the audit.' }, { userId: THIRD, teamId: TEAM });
     await until(
       async () => (await approvalsOf(a.bot.deps).get(TEAM, p.id)).status === 'rejected' || undefined,
       {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buttons, messageText, TestBot } from '../../harness/test-bot.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buttons, messageText } from '../../harness/test-bot.js';
 import { until } from '../../harness/until.js';
-import { lastDrawn, ObjectsWorld } from './objects-world.js';
+import { lastDrawn, ObjectsWorld, worldBot } from './objects-world.js';
 
 // Issue 78's "done when": a content check of 100,000 objects where both sides state a checksum
 // downloads no object bytes. The store counts what it was asked on its side: no GET, and no HEAD
@@ -15,14 +15,9 @@ const N = 100_000;
 
 const world = new ObjectsWorld({ oms: { src: ['big-src'], dst: ['big-dst'] } });
 const { store } = world;
-const t = new TestBot();
+const t = worldBot(world);
 
-beforeAll(async () => {
-  await world.start();
-  await t.start({
-    connections: (omsUrl) => [world.omsConnection('hw-prod', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0', ...world.allowed() },
-  });
+beforeAll(() => {
   for (let i = 0; i < N; i++) {
     const key = `d/${String(i).padStart(6, '0')}`;
     const etag = `"${createHash('md5').update(key).digest('hex')}"`;
@@ -30,10 +25,6 @@ beforeAll(async () => {
     store.putSynthetic('big-dst', key, 1_000 + (i % 7), etag);
   }
 }, 60_000);
-afterAll(async () => {
-  await t.stop();
-  await world.stop();
-});
 
 describe('a content check of 100,000 objects with checksums on both sides', () => {
   it('compares every one by checksum and downloads no object bytes', { timeout: 120_000 }, async () => {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { crc64 } from '../../../src/object-store/crc64.js';
-import { buttons, messageText, TestBot } from '../../harness/test-bot.js';
+import { buttons, messageText } from '../../harness/test-bot.js';
 import { until } from '../../harness/until.js';
-import { lastDrawn, ObjectsWorld } from './objects-world.js';
+import { lastDrawn, ObjectsWorld, worldBot } from './objects-world.js';
 
 // Issue 78, the content check, through signed requests on the S3 simulator: the source plays OSS
 // (CRC64 in `x-oss-hash-crc64ecma`), the destination OBS (`x-obs-hash-crc64ecma`). Single-part
@@ -16,16 +16,15 @@ const ALICE = { userId: 'U0ALICE01', channelId: CHANNEL };
 
 const world = new ObjectsWorld({ oms: { src: ['c-src'], dst: ['c-dst'] } });
 const { store } = world;
-const t = new TestBot();
+const t = worldBot(world, {
+  start: {
+    connections: (omsUrl) => [{ ...world.omsConnection('hw-prod', omsUrl), egressPricePerGiB: 0.09 }],
+  },
+});
 
 const multipart = (body: string) => `"${createHash('md5').update(body).digest('hex')}-3"`;
 
-beforeAll(async () => {
-  await world.start();
-  await t.start({
-    connections: (omsUrl) => [{ ...world.omsConnection('hw-prod', omsUrl), egressPricePerGiB: 0.09 }],
-    env: { POLL_INTERVAL_SECONDS: '0', ...world.allowed() },
-  });
+beforeAll(() => {
   for (let i = 0; i < 200; i++) {
     const key = `single/${String(i).padStart(3, '0')}`;
     store.putObject('c-src', key, `single ${i}`);
@@ -66,10 +65,6 @@ beforeAll(async () => {
     store.putObject('c-src', key, `bare ${i}`, { etag: multipart(key) });
     store.putObject('c-dst', key, i === 9 ? `BARE ${i}` : `bare ${i}`, { etag: multipart(key) });
   }
-});
-afterAll(async () => {
-  await t.stop();
-  await world.stop();
 });
 
 const post = (id: string) => lastDrawn(t.fakeSlack, 'Content check of', id);

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestBot } from '../../harness/test-bot.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../harness/until.js';
-import { lastDrawn, ObjectsWorld } from './objects-world.js';
+import { lastDrawn, ObjectsWorld, worldBot } from './objects-world.js';
 
 // Issue 73, item 1, through signed requests: a connection's buckets are on a store at a loopback
 // address the allow-list (MIGRATE_BOT_ALLOWED_ENDPOINTS) does not name. `/migrate verify` must not
@@ -13,20 +12,11 @@ const CHANNEL = 'C0RULE0001';
 const ALICE = { userId: 'U0ALICE01', channelId: CHANNEL };
 const world = new ObjectsWorld({ oms: {} });
 const { store } = world;
-const t = new TestBot();
+const t = worldBot(world, { allowed: false });
 
-beforeAll(async () => {
-  await world.start();
-  await t.start({
-    connections: (omsUrl) => [world.omsConnection('hw-prod', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-  });
+beforeAll(() => {
   store.putObject('src-bucket', 'a.txt', 'a');
   store.putObject('dst-bucket', 'a.txt', 'a');
-});
-afterAll(async () => {
-  await t.stop();
-  await world.stop();
 });
 
 describe('/migrate verify and the endpoint rule', () => {

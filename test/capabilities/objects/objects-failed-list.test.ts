@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OmsSimulator } from '../../../dev/simulators/huawei-oms/index.js';
 import { omsListTasks, writeOmsFailedLists } from '../../../dev/simulators/object-store/oms-lists.js';
 import { approvalsOf } from '../../../src/capabilities/approvals/approvals-state.js';
 import { decideApproval, postedApproval } from '../../harness/approval-requests.js';
 import { Interactions } from '../../harness/interactions.js';
-import { PROJECT_ID, TestBot } from '../../harness/test-bot.js';
+import { PROJECT_ID } from '../../harness/test-bot.js';
 import { until } from '../../harness/until.js';
-import { lastDrawn, ObjectsWorld, retryButton } from './objects-world.js';
+import { lastDrawn, ObjectsWorld, retryButton, worldBot } from './objects-world.js';
 
 // Issue 62, "Which objects failed (OMS)": a task that ends with failed objects leaves their list in
 // the destination bucket (failed_object_record.list_file_key); `/migrate verify` reads it with the
@@ -16,19 +16,7 @@ const CHANNEL = 'C0FAILLST1';
 const ALICE = { userId: 'U0ALICE01', channelId: CHANNEL };
 const world = new ObjectsWorld({ oms: {} });
 const { store } = world;
-const t = new TestBot();
-
-beforeAll(async () => {
-  await world.start();
-  await t.start({
-    connections: (omsUrl) => [world.omsConnection('hw-prod', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0', ...world.allowed() },
-  });
-});
-afterAll(async () => {
-  await t.stop();
-  await world.stop();
-});
+const t = worldBot(world);
 
 const checkPost = (ref: string) => lastDrawn(t.fakeSlack, ref);
 const ended = (text: string | undefined) => (text && !text.includes('Checking…') ? text : undefined);

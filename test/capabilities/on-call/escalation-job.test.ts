@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ON_CALL } from '../../../src/capabilities/on-call/on-call-state.js';
 import type { WatchRecord } from '../../../src/watcher/records/watch-store.js';
-import { omsConnection, TestBot } from '../../harness/test-bot.js';
+import { failingTask } from '../../harness/failing-task.js';
+import { omsBot, ROOMY_EDITS } from '../../harness/oms-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 
 // ADR 0014: escalation steps are a job on the one scheduler (`on-call:escalation`), not a part of
@@ -10,18 +11,7 @@ import { TestClock } from '../../harness/test-clock.js';
 const CHANNEL = 'C0ESCJOB1';
 const MIN = 60_000;
 const clock = new TestClock();
-const t = new TestBot();
-
-beforeAll(async () => {
-  await t.start({
-    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } },
-  });
-});
-afterAll(async () => {
-  await t.stop();
-});
+const t = omsBot({ watcher: { clock, editBudget: ROOMY_EDITS } });
 
 const reminders = (id: string) =>
   t.fakeSlack.callsTo('chat.postMessage').filter((c) => {
@@ -55,14 +45,7 @@ describe('the escalation job', () => {
 
   it('says a due step once, without asking the provider, and the next cycle delivers it', async () => {
     await t.ask('settings escalation remind 15');
-    const task = t.oms.addTask({
-      name: 'esc-job',
-      status: 2,
-      progress: 0.1,
-      totalSize: 1024 ** 4,
-      failAt: 0.11,
-      failCode: 'TRF.0015',
-    });
+    const task = t.oms.addTask(failingTask('esc-job'));
     await t.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
     t.oms.clock.advance(120_000);
     for (let i = 0; i < 20 && (await theRecord(task.id)).state !== 'failed'; i++)

@@ -1,29 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { omsConnection, TestBot } from '../../harness/test-bot.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { omsConnection } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
-import { dropRedisKeys, replicaRedisUrl } from '../../security/replica-redis.js';
+import { replicaPair } from '../../security/replica-redis.js';
 
 // ADR 0014: an escalation step is a job on the one scheduler, said once across replicas. Two bots
 // on one Redis database and one clock, the second pointed at the first's fake Slack and OMS
 // simulator, tick their schedulers at once, again and again: one reminder is posted.
-const storeUrl = replicaRedisUrl();
 const CONNECTION = `hw-escrep-${Date.now().toString(36)}`;
 const CHANNEL = 'C0ESCREPL';
 const MIN = 60_000;
 const clock = new TestClock();
-const a = new TestBot();
-const b = new TestBot();
+const { a, b } = replicaPair({
+  marker: CONNECTION,
+  connections: (url) => [omsConnection(CONNECTION, url)],
+  each: () => ({ watcher: { clock } }),
+});
 
 beforeAll(async () => {
-  const connections = () => [omsConnection(CONNECTION, a.oms.url)];
-  const env = { STORE_URL: storeUrl, POLL_INTERVAL_SECONDS: '0' };
-  await a.start({ env, connections, watcher: { clock } });
-  await b.start({ env: { ...env, SLACK_API_URL: a.fakeSlack.apiUrl }, connections, watcher: { clock } });
   await a.ask('settings escalation remind 15');
-});
-afterAll(async () => {
-  await Promise.allSettled([a.stop(), b.stop()]);
-  await dropRedisKeys(storeUrl, CONNECTION);
 });
 
 const reminders = (id: string) =>

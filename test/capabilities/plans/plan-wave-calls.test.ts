@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PlansState } from '../../../src/capabilities/plans/plan-service.js';
 import type { RequestCheck } from '../../../src/contract/gate.js';
-import { messageText, omsConnection, TestBot } from '../../harness/test-bot.js';
+import { omsBot } from '../../harness/oms-bot.js';
+import { messageText, omsConnection } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 
 // Issue 75 item 4: timed work acts one way. A plan's wave opened by its gate job starts what it
@@ -12,18 +13,11 @@ const CHANNEL = 'C0PLANCALL';
 const here = { userId: 'U0ALICE01', channelId: CHANNEL };
 const WAVE2 = 3;
 const clock = new TestClock(() => Date.parse('2026-11-27T09:00:00Z'));
-const t = new TestBot();
-
-beforeAll(async () => {
-  await t.start({
-    connections: (omsUrl) => [omsConnection('hw-calls', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    clock,
-    watcher: { editBudget: { windowMs: 10_000, max: 1000 } },
-  });
-}, 60_000);
-afterAll(async () => {
-  await t.stop();
+const t = omsBot({
+  connections: (omsUrl) => [omsConnection('hw-calls', omsUrl)],
+  clock,
+  watcher: { editBudget: { windowMs: 10_000, max: 1000 } },
+  timeoutMs: 60_000,
 });
 
 const say = async (text: string) => messageText(await t.ask(text, here));

@@ -4,16 +4,15 @@ import { gatePass, type PlansState } from '../../../src/capabilities/plans/plan-
 import { figuresOf } from '../../../src/capabilities/plans/plan-sum.js';
 import type { Plan } from '../../../src/capabilities/plans/plan-types.js';
 import { Interactions, type ShownView, ViewTracker } from '../../harness/interactions.js';
-import { buttons, messageText, mrkdwnTexts, omsConnection, TestBot } from '../../harness/test-bot.js';
+import { buttons, messageText, mrkdwnTexts, omsConnection, type TestBot } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { until } from '../../harness/until.js';
-import { dropRedisKeys, replicaRedisUrl } from '../../security/replica-redis.js';
+import { replicaPair } from '../../security/replica-redis.js';
 
 // Issue 60, Submit for approval: planned migrations (the create form's Plan and Wave fields) are
 // kept with the plan, approved as one request with their pre-flight summed, by someone other than
 // the one who submitted it; approved, wave 1's are created once, and wave 2's once when its gate
 // opens, with both replicas' gate passes racing. Editing after approval withdraws it.
-const storeUrl = replicaRedisUrl();
 const suffix = Date.now().toString(36).toUpperCase().slice(-6);
 const TEAM = `T0PA${suffix}`;
 const CONNECTION = `hw-pa-${suffix.toLowerCase()}`;
@@ -23,29 +22,22 @@ const OWNER = 'U0ALICE01';
 const APPROVER = 'U0PLANAPR';
 const BASE = Date.parse('2026-11-27T09:00:00Z');
 const clocks = [new TestClock(() => BASE), new TestClock(() => BASE)];
-const a = new TestBot();
-const b = new TestBot();
+const watcher = {
+  keyPrefix: `plans-ap-${suffix}:`,
+  leaseMs: 1_500,
+  editBudget: { windowMs: 10_000, max: 1000 },
+};
+const { a, b } = replicaPair({
+  marker: suffix,
+  connections: (url) => [omsConnection(CONNECTION, url, { team: TEAM, egressPricePerGiB: 0.09 })],
+  each: (i) => ({ clock: clocks[i]!, watcher }),
+  timeoutMs: 60_000,
+});
 const ix = new Interactions(a);
 let views: ViewTracker;
 const GiB = 1024 ** 3;
 
 beforeAll(async () => {
-  const connections = (url: string) => [
-    omsConnection(CONNECTION, url, { team: TEAM, egressPricePerGiB: 0.09 }),
-  ];
-  const env = { STORE_URL: storeUrl, POLL_INTERVAL_SECONDS: '0' };
-  const watcher = {
-    keyPrefix: `plans-ap-${suffix}:`,
-    leaseMs: 1_500,
-    editBudget: { windowMs: 10_000, max: 1000 },
-  };
-  await a.start({ env, connections, clock: clocks[0]!, watcher });
-  await b.start({
-    env: { ...env, SLACK_API_URL: a.fakeSlack.apiUrl },
-    connections: () => connections(a.oms.url),
-    clock: clocks[1]!,
-    watcher,
-  });
   views = new ViewTracker(a.fakeSlack);
   // Two prefixes of known size: 3 objects of 1 GiB under one/, 5 of 2 GiB under two/.
   a.oms.addBucket({
@@ -60,10 +52,8 @@ beforeAll(async () => {
   await a.ask(`access grant <@${APPROVER}|appr> approver`, who);
   await a.ask(`settings approvals <#${APPROVALS}|approvals>`, who);
 }, 60_000);
-afterAll(async () => {
+afterAll(() => {
   views?.stop();
-  await Promise.allSettled([a.stop(), b.stop()]);
-  await dropRedisKeys(storeUrl, suffix);
 });
 
 const who = { userId: OWNER, channelId: CHANNEL, teamId: TEAM };

@@ -2,26 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { buttons, messageText, mrkdwnTexts } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { until } from '../../harness/until.js';
-import { threeClouds } from '../../watcher/three-clouds-rig.js';
+import { cloudKeys, threeClouds } from '../../watcher/three-clouds-rig.js';
 
 // Issue 60 across the three simulators: an OMS task in wave 1, an NCP policy and an UpCloud job in
 // wave 2. Opening wave 2 resumes the paused NCP policy through NCP's own start; the UpCloud job
 // (states only, no pause) is drawn as such and named in Pause plan's confirmation as what keeps
 // running.
 const CHANNEL = 'C0PLANCLD';
-const NCP_AK = 'NCPPLANSACCESSKEY0001';
-const NCP_SK = 'ncp-plans-secret-key-00000000000000001';
-const SERVICE = '1200ecde-db95-4d1d-9c2c-000000000060';
-const UC_TOKEN = 'ucat_01PLANS60TOKEN00000000000000001';
-const source = { name: 'plan-src', accessKey: 'PLANSSOURCEKEY000001', secretKey: 'plans-source-secret-1' };
+const KEYS = cloudKeys('PLANS', '000000000060');
 const GiB = 1024 ** 3;
 const here = { userId: 'U0ALICE01', channelId: CHANNEL };
 
 const clock = new TestClock(() => Date.parse('2026-11-27T09:00:00Z'));
-const { t, ncp, upcloud } = threeClouds(
-  { ncp: { accessKey: NCP_AK, secretKey: NCP_SK }, service: SERVICE, ucToken: UC_TOKEN, source },
-  { env: { POLL_INTERVAL_SECONDS: '0' }, clock, watcher: { editBudget: { windowMs: 10_000, max: 1000 } } },
-);
+const { t, ncp, upcloud } = threeClouds(KEYS, {
+  env: { POLL_INTERVAL_SECONDS: '0' },
+  clock,
+  watcher: { editBudget: { windowMs: 10_000, max: 1000 } },
+});
 
 async function cycles(n = 2): Promise<void> {
   for (let i = 0; i < n; i++) await t.bot.deps.watcher.runCycle();
@@ -48,7 +45,12 @@ describe('a plan across three clouds', () => {
       progress: 0.2,
       speed: 1,
     });
-    const job = upcloud.addJob({ name: 'up-live', serviceId: SERVICE, status: 'running', progress: 0.3 });
+    const job = upcloud.addJob({
+      name: 'up-live',
+      serviceId: KEYS.service,
+      status: 'running',
+      progress: 0.3,
+    });
     expect(messageText(await t.ask(`plan add clouds ${task}`, here))).toContain('Added 1');
     expect(
       messageText(await t.ask(`plan add clouds ncp-kr:ncp-weekend up-fi:${job.uuid} wave 2`, here)),

@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gatePass, type PlansState } from '../../../src/capabilities/plans/plan-service.js';
 import { refOf } from '../../../src/capabilities/plans/plan-types.js';
-import { messageText, omsConnection, TestBot } from '../../harness/test-bot.js';
+import { messageText, omsConnection, type TestBot } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { until } from '../../harness/until.js';
-import { dropRedisKeys, replicaRedisUrl } from '../../security/replica-redis.js';
+import { replicaPair } from '../../security/replica-redis.js';
 
 // Issue 60: two replicas share one Redis, one fake Slack and one OMS simulator. A wave opens once
 // across them: passes racing on both replicas start each task once; a replica that dies at the
 // gate (the wave marked open, its task not yet started) leaves it to the other, which starts it
 // once, after the dead one's lease has lapsed.
-const storeUrl = replicaRedisUrl();
 const suffix = Date.now().toString(36).toUpperCase().slice(-6);
 const TEAM = `T0PL${suffix}`;
 const CONNECTION = `hw-plan-${suffix.toLowerCase()}`;
@@ -18,27 +17,15 @@ const CHANNEL = 'C0PLANRP1';
 const OWNER = 'U0ALICE01';
 const BASE = Date.parse('2026-11-27T09:00:00Z');
 const clocks = [new TestClock(() => BASE), new TestClock(() => BASE)];
-const a = new TestBot();
-const b = new TestBot();
-const GiB = 1024 ** 3;
-
-beforeAll(async () => {
-  const connections = (url: string) => [omsConnection(CONNECTION, url, { team: TEAM })];
-  const env = { STORE_URL: storeUrl, POLL_INTERVAL_SECONDS: '0' };
-  // Short leases, so the survivor takes over from a replica that died within a bounded wait.
-  const watcher = { keyPrefix: `plans-${suffix}:`, leaseMs: 1_500 };
-  await a.start({ env, connections, clock: clocks[0]!, watcher });
-  await b.start({
-    env: { ...env, SLACK_API_URL: a.fakeSlack.apiUrl },
-    connections: () => connections(a.oms.url),
-    clock: clocks[1]!,
-    watcher,
-  });
-}, 60_000);
-afterAll(async () => {
-  await Promise.allSettled([a.stop(), b.stop()]);
-  await dropRedisKeys(storeUrl, suffix);
+// Short leases, so the survivor takes over from a replica that died within a bounded wait.
+const watcher = { keyPrefix: `plans-${suffix}:`, leaseMs: 1_500 };
+const { a, b } = replicaPair({
+  marker: suffix,
+  connections: (url) => [omsConnection(CONNECTION, url, { team: TEAM })],
+  each: (i) => ({ clock: clocks[i]!, watcher }),
+  timeoutMs: 60_000,
 });
+const GiB = 1024 ** 3;
 
 const who = { userId: OWNER, channelId: CHANNEL, teamId: TEAM };
 const status = (id: string) => a.oms.task(id)?.status;

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UpCloudSimulator } from '../../../dev/simulators/upcloud/index.js';
+import { describe, expect, it } from 'vitest';
 import { translatorFor } from '../../../src/i18n/translator.js';
-import { messageText, mrkdwnTexts, omsConnection, TestBot } from '../../harness/test-bot.js';
+import { messageText, mrkdwnTexts } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { until } from '../../harness/until.js';
+import { omsAndUpCloudBot } from '../../harness/upcloud-bot.js';
 import { FORMULA_START, parseCsv, textParts } from '../../helpers/csv.js';
 
 // The plan report's CSV: posted once in the plan card's thread when the plan ends, drawn from the
@@ -18,33 +18,10 @@ const here = { userId: 'U0ALICE01', channelId: CHANNEL };
 const en = translatorFor('en');
 
 const clock = new TestClock(() => Date.parse('2026-11-27T09:00:00Z'));
-const t = new TestBot();
-const upcloud = new UpCloudSimulator({ serviceIds: [SERVICE], tokens: [UC_TOKEN] });
-
-beforeAll(async () => {
-  await upcloud.start();
-  await t.start({
-    connections: (omsUrl) => [
-      omsConnection('hw-prod', omsUrl),
-      {
-        name: 'up-fi',
-        provider: 'upcloud',
-        endpoint: upcloud.url,
-        serviceId: SERVICE,
-        auth: { type: 'bearer', token: UC_TOKEN },
-        storage: { source },
-      },
-    ],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    clock,
-    watcher: { editBudget: { windowMs: 10_000, max: 1000 } },
-  });
-  for (const sim of [t.oms, upcloud]) sim.clock.freeze();
-});
-afterAll(async () => {
-  await t.stop();
-  await upcloud.stop();
-});
+const { t, upcloud } = omsAndUpCloudBot(
+  { service: SERVICE, token: UC_TOKEN, source },
+  { clock, watcher: { editBudget: { windowMs: 10_000, max: 1000 } }, freeze: true },
+);
 
 async function cycles(n = 2): Promise<void> {
   for (let i = 0; i < n; i++) await t.bot.deps.watcher.runCycle();

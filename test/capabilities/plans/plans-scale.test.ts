@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { blockLimitProblems } from '../../../dev/fake-slack/block-limits.js';
 import { renderPlanCard } from '../../../src/capabilities/plans/plan-card.js';
 import { gatePass, type PlansState, viewOf } from '../../../src/capabilities/plans/plan-service.js';
 import { translatorFor } from '../../../src/i18n/translator.js';
-import { messageText, omsConnection, TestBot } from '../../harness/test-bot.js';
+import { omsBot } from '../../harness/oms-bot.js';
+import { messageText } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 
 // Issue 60 at its documented size: a plan of 200 migrations. Its gate pass reads only the store
@@ -14,17 +15,11 @@ import { TestClock } from '../../harness/test-clock.js';
 const CHANNEL = 'C0PLANBIG';
 const here = { userId: 'U0ALICE01', channelId: CHANNEL };
 const clock = new TestClock(() => Date.parse('2026-11-27T09:00:00Z'));
-const t = new TestBot();
+const t = omsBot({ clock, watcher: { editBudget: { windowMs: 10_000, max: 1000 } }, timeoutMs: 60_000 });
 let planId = '';
 const ids: string[] = [];
 
 beforeAll(async () => {
-  await t.start({
-    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    clock,
-    watcher: { editBudget: { windowMs: 10_000, max: 1000 } },
-  });
   planId = /`(p[0-9a-f]{6})`/.exec(messageText(await t.ask('plan new estate-200', here)))![1]!;
   for (let i = 0; i < 200; i++)
     ids.push(
@@ -40,9 +35,6 @@ beforeAll(async () => {
   }
   await t.bot.deps.watcher.runCycle();
 }, 120_000);
-afterAll(async () => {
-  await t.stop();
-});
 
 const state = () => t.bot.deps.capabilities.stateOf('plans') as PlansState;
 

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gatePass, type PlansState } from '../../../src/capabilities/plans/plan-service.js';
 import { ENGLISH } from '../../../src/i18n/translator.js';
-import { messageText, omsConnection, TestBot } from '../../harness/test-bot.js';
+import { omsBot } from '../../harness/oms-bot.js';
+import { messageText, omsConnection } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 
 // Issue 74: Start plan's answer says what the start did even when the watcher's gate pass (which
@@ -13,19 +14,8 @@ const CHANNEL = 'C0PLANRACE';
 const OWNER = 'U0ALICE01';
 const GiB = 1024 ** 3;
 const clock = new TestClock(() => Date.parse('2026-11-27T09:00:00Z'));
-const t = new TestBot();
+const t = omsBot({ connections: (url) => [omsConnection('hw-race', url)], clock, timeoutMs: 60_000 });
 const here = { userId: OWNER, channelId: CHANNEL };
-
-beforeAll(async () => {
-  await t.start({
-    connections: (url) => [omsConnection('hw-race', url)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    clock,
-  });
-}, 60_000);
-afterAll(async () => {
-  await t.stop();
-});
 
 const say = async (text: string) => messageText(await t.ask(text, here));
 const stateOf = () => t.bot.deps.capabilities.stateOf('plans') as PlansState;

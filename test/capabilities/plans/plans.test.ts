@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Interactions, ViewTracker } from '../../harness/interactions.js';
-import { buttons, messageText, mrkdwnTexts, omsConnection, TestBot } from '../../harness/test-bot.js';
+import { omsBot } from '../../harness/oms-bot.js';
+import { buttons, messageText, mrkdwnTexts } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { until } from '../../harness/until.js';
 
@@ -15,20 +16,8 @@ const VIEWER = 'U0VIEWER1';
 const BOB = 'U0PLANBOB';
 const GiB = 1024 ** 3;
 const clock = new TestClock(() => Date.parse('2026-11-27T09:00:00Z'));
-const t = new TestBot();
+const t = omsBot({ clock, watcher: { editBudget: { windowMs: 10_000, max: 1000 } } });
 const here = { userId: OWNER, channelId: CHANNEL };
-
-beforeAll(async () => {
-  await t.start({
-    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    clock,
-    watcher: { editBudget: { windowMs: 10_000, max: 1000 } },
-  });
-});
-afterAll(async () => {
-  await t.stop();
-});
 
 async function cycles(n = 2): Promise<void> {
   for (let i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messageText, mrkdwnTexts, omsConnection, TestBot } from '../../harness/test-bot.js';
+import { describe, expect, it } from 'vitest';
+import { omsBot } from '../../harness/oms-bot.js';
+import { messageText, mrkdwnTexts } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 
 // Issue 58 item 4: a window's edge is a job on the one scheduler that makes one list per kind it
@@ -11,18 +12,7 @@ const TASKS = 20;
 const START = '2026-11-10T22:00:00Z';
 const END = '2026-11-10T23:00:00Z';
 const clock = new TestClock(() => Date.parse('2026-11-10T21:50:00Z'));
-const t = new TestBot();
-
-beforeAll(async () => {
-  await t.start({
-    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    watcher: { clock, editBudget: { windowMs: 10_000, max: 7 } },
-  });
-});
-afterAll(async () => {
-  await t.stop();
-});
+const t = omsBot({ watcher: { clock, editBudget: { windowMs: 10_000, max: 7 } } });
 
 /** The card edits (`chat.update` of a card in the channel, not of a thread reply) per task name. */
 function edits(names: readonly string[]): Map<string, number> {

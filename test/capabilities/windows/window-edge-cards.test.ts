@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messageText, omsConnection, TestBot } from '../../harness/test-bot.js';
+import { describe, expect, it } from 'vitest';
+import { omsBot } from '../../harness/oms-bot.js';
+import { messageText } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 
 // Issue 58 item 4, with the default poll interval: cycles 30 s apart (never more often), the
@@ -11,18 +12,7 @@ const TASKS = 20;
 const POLL_MS = 30_000;
 const TICK_MS = 5_000;
 const clock = new TestClock(() => Date.parse('2026-11-10T21:50:00Z'));
-const t = new TestBot();
-
-beforeAll(async () => {
-  await t.start({
-    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    watcher: { clock, editBudget: { windowMs: 10_000, max: 7 } },
-  });
-});
-afterAll(async () => {
-  await t.stop();
-});
+const t = omsBot({ watcher: { clock, editBudget: { windowMs: 10_000, max: 7 } } });
 
 /** Each task's card edits (`chat.update` in the channel, not in a thread) since `from` calls. */
 function edits(names: readonly string[], from: number): number[] {

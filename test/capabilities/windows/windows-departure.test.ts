@@ -1,7 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { windowsState } from '../../../src/capabilities/windows/window-state.js';
-import { messageText, omsConnection, TestBot } from '../../harness/test-bot.js';
+import { omsBot } from '../../harness/oms-bot.js';
+import { messageText } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
+import { windowWorld } from './window-world.js';
 
 // Issue 48 item 1, with issue 40's uninstall: `app_uninstalled` (signed, as Slack sends it) deletes
 // the workspace's time windows with the rest of its data, so no window pauses or resumes anything
@@ -11,25 +13,8 @@ const LEAVING = 'T0WLEAVE1';
 const STAYING = 'T0FAKE001';
 const BASE = Date.parse('2026-11-02T12:00:00Z'); // a Monday
 const clock = new TestClock(() => BASE);
-const t = new TestBot();
-
-beforeAll(async () => {
-  await t.start({
-    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    watcher: { clock },
-  });
-});
-afterAll(async () => {
-  await t.stop();
-});
-
-async function cycles(n = 3): Promise<void> {
-  for (let i = 0; i < n; i++) {
-    await t.bot.deps.watcher.runCycle();
-    t.oms.clock.advance(2_000);
-  }
-}
+const t = omsBot({ watcher: { clock } });
+const { cycles } = windowWorld(t, CHANNEL);
 
 async function windowed(teamId: string, name: string): Promise<string> {
   const task = t.oms.addTask({ name, status: 2, progress: 0.1, totalSize: 1024 ** 4 });

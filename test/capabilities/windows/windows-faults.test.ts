@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../../dev/fake-slack/fake-slack.js';
+import { describe, expect, it } from 'vitest';
 import { dueEdge } from '../../../src/capabilities/windows/window-edges.js';
 import { windowsState } from '../../../src/capabilities/windows/window-state.js';
 import type { TimeWindow } from '../../../src/capabilities/windows/window-store.js';
-import { mrkdwnTexts, omsConnection, TestBot } from '../../harness/test-bot.js';
+import { keyedPosts, omsBot, ROOMY_EDITS } from '../../harness/oms-bot.js';
+import { mrkdwnTexts } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { windowId, windowWorld } from './window-world.js';
 
@@ -17,24 +17,8 @@ const TEAM = 'T0FAKE001';
 const CHANNEL = 'C0WINFAUL';
 const BASE = Date.parse('2026-11-01T00:00:00Z');
 const clock = new TestClock(() => BASE);
-const t = new TestBot();
-const replies: { key: string; body: Record<string, unknown> }[] = [];
-
-beforeAll(async () => {
-  await t.start({
-    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } },
-  });
-  t.oms.clock.freeze();
-  t.fakeSlack.observe((call: RecordedCall) => {
-    const key = (call.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
-    if (call.method === 'chat.postMessage' && key) replies.push({ key, body: call.body });
-  });
-});
-afterAll(async () => {
-  await t.stop();
-});
+const t = omsBot({ watcher: { clock, editBudget: ROOMY_EDITS }, freeze: true });
+const replies = keyedPosts(t);
 
 /** Moves the watcher's clock to `iso` (forward only). */
 const at = (iso: string) => clock.moveTo(iso);

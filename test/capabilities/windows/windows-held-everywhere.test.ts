@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mrkdwnTexts, omsConnection, TestBot } from '../../harness/test-bot.js';
+import { describe, expect, it } from 'vitest';
+import { omsBot, ROOMY_EDITS } from '../../harness/oms-bot.js';
+import { mrkdwnTexts } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { windowWorld } from './window-world.js';
 
@@ -10,18 +11,7 @@ import { windowWorld } from './window-world.js';
 const CHANNEL = 'C0WINHELD';
 const BASE = Date.parse('2026-11-06T08:00:00Z'); // Friday
 const clock = new TestClock(() => BASE);
-const t = new TestBot();
-
-beforeAll(async () => {
-  await t.start({
-    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } },
-  });
-});
-afterAll(async () => {
-  await t.stop();
-});
+const t = omsBot({ watcher: { clock, editBudget: ROOMY_EDITS } });
 
 const { cycles, card } = windowWorld(t, CHANNEL);
 

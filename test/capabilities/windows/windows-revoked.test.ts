@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../../dev/fake-slack/fake-slack.js';
-import { mrkdwnTexts, omsConnection, TestBot } from '../../harness/test-bot.js';
+import { omsBot, ROOMY_EDITS } from '../../harness/oms-bot.js';
+import { mrkdwnTexts } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { windowId, windowWorld } from './window-world.js';
 
@@ -16,16 +17,11 @@ const BOB = 'U0WINBOB1';
 const MB = 1024 ** 2;
 const BASE = Date.parse('2026-11-02T00:00:00Z');
 const clock = new TestClock(() => BASE);
-const t = new TestBot();
+const t = omsBot({ watcher: { clock, editBudget: ROOMY_EDITS } });
 const replies: { key: string; text: string }[] = [];
 const bandwidthPuts: string[] = [];
 
-beforeAll(async () => {
-  await t.start({
-    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } },
-  });
+beforeAll(() => {
   t.fakeSlack.observe((call: RecordedCall) => {
     const key = (call.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
     if (call.method === 'chat.postMessage' && key && call.body.thread_ts)
@@ -34,9 +30,6 @@ beforeAll(async () => {
   t.oms.server.onRequest((method, path) => {
     if (method === 'PUT' && path.endsWith('/bandwidth-policy')) bandwidthPuts.push(path);
   });
-});
-afterAll(async () => {
-  await t.stop();
 });
 
 const { card, cycles, runningWatched, state } = windowWorld(t, CHANNEL);

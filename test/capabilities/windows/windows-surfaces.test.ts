@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messageText, omsConnection, TestBot } from '../../harness/test-bot.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { omsBot, ROOMY_EDITS } from '../../harness/oms-bot.js';
+import { messageText } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { windowWorld } from './window-world.js';
 
@@ -12,19 +13,11 @@ const KOREAN = 'U0KOREAN1';
 const CHINESE = 'U0CHINES1';
 const BASE = Date.parse('2026-11-06T09:00:00Z'); // Friday, 18:00 KST
 const clock = new TestClock(() => BASE);
-const t = new TestBot();
+const t = omsBot({ watcher: { clock, editBudget: ROOMY_EDITS } });
 
-beforeAll(async () => {
-  await t.start({
-    connections: (omsUrl) => [omsConnection('hw-prod', omsUrl)],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } },
-  });
+beforeAll(() => {
   t.fakeSlack.locales.set(KOREAN, 'ko-KR');
   t.fakeSlack.locales.set(CHINESE, 'zh-CN');
-});
-afterAll(async () => {
-  await t.stop();
 });
 
 const at = (iso: string) => clock.moveTo(iso);

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../../dev/fake-slack/fake-slack.js';
-import { messageText, mrkdwnTexts, omsConnection, TestBot } from '../../harness/test-bot.js';
+import { describe, expect, it } from 'vitest';
+import { keyedPosts, omsBot, ROOMY_EDITS } from '../../harness/oms-bot.js';
+import { messageText, mrkdwnTexts, omsConnection } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { windowId, windowWorld } from './window-world.js';
 
@@ -12,36 +12,24 @@ const CHANNEL = 'C0WINDOWS';
 const ALICE = 'U0ALICE01';
 const BASE = Date.parse('2026-11-01T00:00:00Z');
 const clock = new TestClock(() => BASE);
-const t = new TestBot();
-const replies: { key: string; body: Record<string, unknown> }[] = [];
-
-beforeAll(async () => {
-  await t.start({
-    connections: (omsUrl) => [
-      omsConnection('hw-prod', omsUrl),
-      // UpCloud jobs cannot be paused: a window is refused before anything is asked of it.
-      {
-        name: 'up-eu',
-        provider: 'upcloud',
-        endpoint: 'http://127.0.0.1:9',
-        serviceId: '1200ecde-db95-4d1d-9c2c-bd5b4a7a8c2f',
-        auth: { type: 'bearer', token: 'ucat_window_test_token_0001' },
-        storage: {
-          source: { name: 'aws', accessKey: 'AKIAWINDOWTEST000001', secretKey: 'window-test-secret-0001' },
-        },
+const t = omsBot({
+  connections: (omsUrl) => [
+    omsConnection('hw-prod', omsUrl),
+    // UpCloud jobs cannot be paused: a window is refused before anything is asked of it.
+    {
+      name: 'up-eu',
+      provider: 'upcloud',
+      endpoint: 'http://127.0.0.1:9',
+      serviceId: '1200ecde-db95-4d1d-9c2c-bd5b4a7a8c2f',
+      auth: { type: 'bearer', token: 'ucat_window_test_token_0001' },
+      storage: {
+        source: { name: 'aws', accessKey: 'AKIAWINDOWTEST000001', secretKey: 'window-test-secret-0001' },
       },
-    ],
-    env: { POLL_INTERVAL_SECONDS: '0' },
-    watcher: { clock, editBudget: { windowMs: 10_000, max: 100 } },
-  });
-  t.fakeSlack.observe((call: RecordedCall) => {
-    const key = (call.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
-    if (call.method === 'chat.postMessage' && key) replies.push({ key, body: call.body });
-  });
+    },
+  ],
+  watcher: { clock, editBudget: ROOMY_EDITS },
 });
-afterAll(async () => {
-  await t.stop();
-});
+const replies = keyedPosts(t);
 
 /** Moves the watcher's clock to `iso` (forward only). */
 const at = (iso: string) => clock.moveTo(iso);

@@ -3,6 +3,7 @@ import { approvalsOf } from '../../../src/capabilities/approvals/approvals-state
 import { STEP_CALLBACKS } from '../../../src/capabilities/workflow-steps/step-definitions.js';
 import { decideApproval, postedApproval } from '../../harness/approval-requests.js';
 import { Interactions } from '../../harness/interactions.js';
+import { prefixDetails } from '../../harness/request-details.js';
 import { TestBot } from '../../harness/test-bot.js';
 
 /**
@@ -19,18 +20,11 @@ const APPROVALS = 'C0APPROVE';
 const ASKED_IN = 'C0FAKE001';
 const runner = (id: string) => ({ id, secret: 'c2VjcmV0' });
 
-const DETAILS = [
-  'task_type: prefix',
-  'Source cloud: AWS',
-  'src_region: us-east-1',
-  'src_bucket: src-bucket',
-  'src_objects: photos/',
-  'logs/',
-  'dst_region: cn-north-4',
-  'dst_bucket: dst-bucket',
-  'description: photos to OBS',
-  'bandwidth: 00:00-06:00=200MB/s',
-].join('\n');
+const DETAILS = prefixDetails({
+  objects: ['photos/', 'logs/'],
+  description: 'photos to OBS',
+  after: ['bandwidth: 00:00-06:00=200MB/s'],
+});
 
 const t = new TestBot();
 const ix = new Interactions(t);
