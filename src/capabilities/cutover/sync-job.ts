@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { AppError } from '../../errors.js';
 import type { NextRun } from '../../providers/types.js';
 import { code } from '../../slack/blocks/mrkdwn.js';
@@ -18,6 +17,7 @@ import {
   RunClaim,
   readSchedule,
   resourceKey,
+  runRequestId,
   runToken,
   SAME_CLASS_STOP,
   type StopReason,
@@ -108,7 +108,8 @@ async function settleRuns(s: CutoverState, schedule: SyncSchedule): Promise<Sync
     }),
   }));
   for (const [n, f] of found)
-    if (f.outcome !== 'ok')
+    if (f.outcome === 'ok') await saidStarted(s, schedule, n);
+    else
       await say(s, schedule, `run-${n}-failed`, 'cutover.run.failed', { n, why: code(f.outcome.slice(7)) });
   return after ?? schedule;
 }
@@ -178,11 +179,13 @@ export async function stop(
  * id is the run's own, so every replica names it alike. Admitted already (its taker died before
  * writing so), it is only written down: the record is the proof. Otherwise the delta is planned (a
  * provider read, nothing created) and admitted only while the run is still this replica's.
+ * "Started" is said once the request created the delta (here or when settled), never before: the
+ * scheduled start may still refuse it (a freeze) or a stop withdraw it.
  */
 async function handOver(s: CutoverState, claim: RunClaim, now: number) {
   const { schedule, n } = claim;
   const approvals = s.core.approvals;
-  const id = createHash('sha256').update(`${schedule.team}:${schedule.id}:${n}`).digest('hex').slice(0, 10);
+  const id = runRequestId(schedule, n);
   try {
     if (!approvals) throw new Error('no approvals');
     let record = await approvals.find(schedule.team, id);
@@ -192,12 +195,8 @@ async function handOver(s: CutoverState, claim: RunClaim, now: number) {
     }
     if (record.status === 'approved') await approvals.admitApproved(record);
     await claim.handedOver(id);
-    await say(s, schedule, `run-${n}-started`, 'cutover.run.started', {
-      n,
-      approver: `<@${schedule.approvedBy}>`,
-      request: code(id),
-    });
     await approvals.startDue();
+    if ((await approvals.find(schedule.team, id))?.resourceId) await saidStarted(s, schedule, n);
   } catch (error) {
     const cls = error instanceof AppError ? (error.localized?.key ?? error.code) : 'error';
     if (await claim.fail(`failed:${cls}`))
@@ -281,6 +280,15 @@ export async function planDelta(
     }
   }
   throw failure;
+}
+
+/** Run `n` created its delta: said once. */
+function saidStarted(s: CutoverState, schedule: SyncSchedule, n: number): Promise<void> {
+  return say(s, schedule, `run-${n}-started`, 'cutover.run.started', {
+    n,
+    approver: `<@${schedule.approvedBy}>`,
+    request: code(runRequestId(schedule, n)),
+  });
 }
 
 /** Said once in the migration's thread (the dedup key is the schedule's, per line). */
