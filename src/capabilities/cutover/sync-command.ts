@@ -234,7 +234,8 @@ export async function prepareSync(ctx: HandlerContext, s: CutoverState, input: S
 
 /**
  * Calls a keep-in-sync off (asked or approved): operate where typed and in its card's channel, one
- * compare-and-set to stopped, said once in the thread; runs already started go on.
+ * compare-and-set to stopped, said once in the thread; runs already started go on, one not
+ * started yet never starts (`stop` withdraws it).
  */
 export async function stopSync(ctx: HandlerContext, s: CutoverState, target: ResourceRef): Promise<void> {
   await ctx.require('operate', ctx.here, 'stop keeping a migration in sync');

@@ -145,12 +145,13 @@ export async function stop(
   detail: string = why,
 ): Promise<boolean> {
   let won = false;
-  await changeSchedule(s.core.state, schedule.team, schedule.id, (c) => {
+  const after = await changeSchedule(s.core.state, schedule.team, schedule.id, (c) => {
     won = c.status === 'active' || ((why === 'called' || why === 'cutover') && c.status === 'pending');
     return won
       ? { ...c, status: 'stopped', stopped: { why, at: now, detail: detail.slice(0, 200) } }
       : undefined;
   });
+  if (after) await withdrawRuns(s, after, why === 'called' || why === 'cutover' ? detail : undefined);
   await s.core.state.setRemove(ACTIVE_SET, `${schedule.team}:${schedule.id}`);
   await s.core.state.update(resourceKey(schedule.team, schedule.connection, schedule.resourceId), (v) =>
     v === schedule.id ? undefined : SKIP,
@@ -172,6 +173,20 @@ export async function stop(
     values,
   );
   return true;
+}
+
+/**
+ * A stopped schedule's runs not made yet (taken, or admitted and not started: their replica
+ * stalled or died) never start: each request's start is withdrawn (by whoever stopped it, else the
+ * approver whose standing approval it was), admitted yet or not. One that started already goes on.
+ */
+async function withdrawRuns(s: CutoverState, schedule: SyncSchedule, by: string | undefined) {
+  const approvals = s.core.approvals;
+  const who = by ?? schedule.approvedBy ?? schedule.requester;
+  for (const r of schedule.runs.filter((r) => !r.outcome))
+    await approvals
+      ?.withdraw(schedule.team, runRequestId(schedule, r.n), who)
+      .catch((error: unknown) => s.core.logger.warn({ err: error }, 'could not withdraw a keep-in-sync run'));
 }
 
 /**

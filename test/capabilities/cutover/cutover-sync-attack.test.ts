@@ -1,7 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../../dev/fake-slack/fake-slack.js';
 import type { CutoverState } from '../../../src/capabilities/cutover/state.js';
-import { RUN_LEASE_MS } from '../../../src/capabilities/cutover/sync-record.js';
+import {
+  RUN_LEASE_MS,
+  RunClaim,
+  readSchedule,
+  runRequestId,
+} from '../../../src/capabilities/cutover/sync-record.js';
+import type { AtomicKv } from '../../../src/store/atomic-kv.js';
 import { buttons, messageText, omsConnection, TestBot } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { dropRedisKeys, replicaRedisUrl } from '../../security/replica-redis.js';
@@ -12,10 +18,12 @@ import { dropRedisKeys, replicaRedisUrl } from '../../security/replica-redis.js'
 // whose approvals' `admitApproved` waits on the test (before or after it admits).
 const storeUrl = replicaRedisUrl();
 const CONNECTION = `hw-atk-${Date.now().toString(36)}`;
+const TEAM = 'T0FAKE001';
 const CHANNEL = 'C0SYNCATK';
 const REQUESTER = 'U0ALICE01';
 const APPROVER = 'U0SYNCBOB';
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const clockA = new TestClock();
 const clockB = new TestClock();
 const a = new TestBot();
@@ -34,6 +42,12 @@ beforeAll(async () => {
   });
   a.oms.clock.freeze();
   await a.ask(`access grant <@${APPROVER}> approver`);
+});
+/** Stalls still holding a replica (a test that failed early): let go, so the next test runs. */
+const stalls = new Set<() => void>();
+afterEach(() => {
+  for (const release of stalls) release();
+  stalls.clear();
 });
 afterAll(async () => {
   await Promise.allSettled([a.stop(), b.stop()]);
@@ -120,16 +134,60 @@ function stallAdmit(bot: TestBot, when: 'before' | 'after') {
     await gate;
     return admitted;
   };
-  return {
-    at,
-    release() {
-      approvals.admitApproved = admit;
-      go();
-    },
+  const release = () => {
+    approvals.admitApproved = admit;
+    go();
   };
+  stalls.add(release);
+  return { at, release };
 }
 
+/** The approved request of run `n` of schedule `id`, as the approvals keep it. */
+async function requestOf(id: string, n: number) {
+  const schedule = (await readSchedule(coreOf(a).state, TEAM, id))!;
+  return coreOf(a).approvals!.find(TEAM, runRequestId(schedule, n));
+}
+
+const stopSync = async (id: string) =>
+  messageText(await b.ask(`keep-sync stop ${id}`, { userId: REQUESTER, channelId: CHANNEL }));
+
 describe('keep in sync, attacked', () => {
+  it('called off while a replica stalls between holding a run and admitting it: the run is never made', async () => {
+    const task = await succeededTask('atk-a');
+    const id = await keepSync(`keep-sync ${task.id} every 4h until +2d`);
+    const stall = stallAdmit(a, 'before');
+    advance(4 * HOUR);
+    const stalled = a.bot.scheduler.tick('cycle');
+    await stall.at;
+    expect(await stopSync(task.id)).toContain('is no longer kept in sync');
+    stall.release();
+    await stalled;
+    await tick([a, b], 3);
+    expect(syncTasks('atk-a')).toEqual([]);
+    expect(said(task.id, /-run-1-started$/)).toEqual([]);
+    expect(said(task.id, /-stop$/)).toHaveLength(1);
+    // Admitted after the stop, it is kept called off by who stopped it, never waiting for a start.
+    expect(await requestOf(id, 1)).toMatchObject({ status: 'cancelled', cancelledBy: REQUESTER });
+  });
+
+  it('called off after a run was admitted and before it started (its replica died): never made', async () => {
+    const task = await succeededTask('atk-b');
+    const id = await keepSync(`keep-sync ${task.id} every 4h until +2d`);
+    const stall = stallAdmit(a, 'after');
+    advance(4 * HOUR);
+    const stalled = a.bot.scheduler.tick('cycle');
+    await stall.at;
+    // The admitted request waits for the next scheduled start: the stop comes first.
+    expect(await stopSync(task.id)).toContain('is no longer kept in sync');
+    await tick([b], 3);
+    expect(await requestOf(id, 1)).toMatchObject({ status: 'cancelled', cancelledBy: REQUESTER });
+    stall.release();
+    await stalled;
+    await tick([a, b], 3);
+    expect(syncTasks('atk-b')).toEqual([]);
+    expect(said(task.id, /-run-1-started$/)).toEqual([]);
+  });
+
   it('a run refused at its start (a freeze) is said once as refused, never as started', async () => {
     const task = await succeededTask('atk-c');
     const approvedAt = clockA.now();
@@ -175,5 +233,73 @@ describe('keep in sync, attacked', () => {
     expect(syncTasks('atk-d')).toEqual([]);
     expect(said(task.id, /-run-1-failed$/)).toHaveLength(1);
     expect(said(task.id, /-run-1-started$/)).toEqual([]);
+  });
+
+  it('a replica whose clock runs a lease ahead takes over a live run: created once, said once', async () => {
+    const task = await succeededTask('atk-e');
+    await keepSync(`keep-sync ${task.id} every 4h until +2d max 1`);
+    const stall = stallAdmit(a, 'before');
+    advance(4 * HOUR);
+    const stalled = a.bot.scheduler.tick('cycle');
+    await stall.at;
+    // B's clock is a lease and a minute ahead: A's claim looks lapsed to it.
+    clockB.advance(RUN_LEASE_MS + 60_000);
+    await tick([b], 3);
+    expect(syncTasks('atk-e')).toEqual(['atk-e · sync 1']);
+    stall.release();
+    await stalled;
+    await tick([a, b], 3);
+    expect(syncTasks('atk-e')).toEqual(['atk-e · sync 1']);
+    expect(said(task.id, /-run-1-started$/)).toHaveLength(1);
+    expect(said(task.id, /-run-1-failed$/)).toEqual([]);
+    // Back in step for the next tests.
+    clockA.advance(RUN_LEASE_MS + 60_000);
+  });
+
+  it('two replicas taking over the same lapsed run in the same instant: one takes it', async () => {
+    const task = await succeededTask('atk-f');
+    const id = await keepSync(`keep-sync ${task.id} every 4h until +2d`);
+    const kv: AtomicKv = coreOf(a).state;
+    const schedule = (await readSchedule(kv, TEAM, id))!;
+    const t0 = clockA.now() + 4 * HOUR;
+    expect(await new RunClaim(kv, schedule, 1, 'run:dead').take(t0)).toBe(true);
+    const lapsed = t0 + RUN_LEASE_MS;
+    const takers = Array.from({ length: 6 }, (_, i) => new RunClaim(kv, schedule, 1, `run:r${i}`));
+    const took = await Promise.all(takers.map((c) => c.take(lapsed)));
+    expect(took.filter(Boolean)).toHaveLength(1);
+    const winner = takers[took.indexOf(true)]!;
+    expect((await readSchedule(kv, TEAM, id))!.runs).toEqual([
+      { n: 1, at: t0, claim: { holder: winner.token, until: lapsed + RUN_LEASE_MS } },
+    ]);
+    // Through the job: both replicas tick at once past the lease, the run is made once.
+    advance(4 * HOUR + 2 * RUN_LEASE_MS);
+    await tick([a, b], 3);
+    expect(syncTasks('atk-f')).toEqual(['atk-f · sync 1']);
+    expect(said(task.id, /-run-1-started$/)).toHaveLength(1);
+    // Started, its start cannot be withdrawn: a stop leaves what it created as it is.
+    const created = await requestOf(id, 1);
+    expect(created?.resourceId).toBeDefined();
+    expect(await coreOf(b).approvals!.withdraw(TEAM, created!.id, REQUESTER)).toBe(false);
+    expect(await stopSync(task.id)).toContain('is no longer kept in sync');
+    expect(await requestOf(id, 1)).toEqual(created);
+  });
+
+  it('a run taken and not handed over at the end date is not made after it', async () => {
+    const task = await succeededTask('atk-g');
+    const until = clockA.now() + 4 * HOUR + HOUR;
+    await keepSync(`keep-sync ${task.id} every 4h until ${new Date(until).toISOString()}`);
+    const stall = stallAdmit(a, 'before');
+    advance(4 * HOUR);
+    const stalled = a.bot.scheduler.tick('cycle');
+    await stall.at;
+    advance(2 * HOUR);
+    await tick([b], 3);
+    expect(said(task.id, /-stop$/)).toHaveLength(1);
+    stall.release();
+    await stalled;
+    await tick([a, b], 3);
+    expect(syncTasks('atk-g')).toEqual([]);
+    expect(said(task.id, /-run-1-started$/)).toEqual([]);
+    advance(DAY);
   });
 });
