@@ -252,7 +252,7 @@ export async function stopSync(ctx: HandlerContext, s: CutoverState, target: Res
   );
   if (!stopped) throw bad('cutover.refused.none', { ref: code(ref) });
   const tr = (await ctx.translator('person')).with(CUTOVER_WORDS);
-  await ctx.reply({ text: tr.t('cutover.stopped', { ref: code(ref), runs: schedule.runs.length }) });
+  await ctx.reply({ text: tr.t('cutover.stopped', { ref: code(ref), runs: stopped.made }) });
 }
 
 /** Handles the ask when its word names a plan (true), else leaves it to the single keep-in-sync. */

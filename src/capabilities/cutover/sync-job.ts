@@ -135,7 +135,8 @@ function sameClassFailures(schedule: SyncSchedule): string | undefined {
 
 /**
  * Stops the schedule once across replicas (active or pending → stopped), and says why once in the
- * thread; resolves whether this call stopped it.
+ * thread; resolves, when this call stopped it, how many of its runs made a delta (created, or
+ * started before the stop), never counting one refused, failed or withdrawn.
  */
 export async function stop(
   s: CutoverState,
@@ -143,7 +144,7 @@ export async function stop(
   why: StopReason,
   now: number,
   detail: string = why,
-): Promise<boolean> {
+): Promise<{ made: number } | undefined> {
   let won = false;
   const after = await changeSchedule(s.core.state, schedule.team, schedule.id, (c) => {
     won = c.status === 'active' || ((why === 'called' || why === 'cutover') && c.status === 'pending');
@@ -151,16 +152,19 @@ export async function stop(
       ? { ...c, status: 'stopped', stopped: { why, at: now, detail: detail.slice(0, 200) } }
       : undefined;
   });
-  if (after) await withdrawRuns(s, after, why === 'called' || why === 'cutover' ? detail : undefined);
+  const started = after
+    ? await withdrawRuns(s, after, why === 'called' || why === 'cutover' ? detail : undefined)
+    : 0;
   await s.core.state.setRemove(ACTIVE_SET, `${schedule.team}:${schedule.id}`);
   await s.core.state.update(resourceKey(schedule.team, schedule.connection, schedule.resourceId), (v) =>
     v === schedule.id ? undefined : SKIP,
   );
   await drawFact(s, { ...schedule, status: 'stopped' });
-  if (!won) return false;
+  if (!won || !after) return undefined;
+  const made = after.runs.filter((r) => r.outcome === 'ok').length + started;
   const values = {
     until: new Date(schedule.until).toISOString(),
-    runs: schedule.runs.length,
+    runs: made,
     max: schedule.max,
     // Who called it off is a mention; a failure's class is shown as code (inert).
     why: why === 'called' || why === 'cutover' ? `<@${detail}>` : code(detail),
@@ -172,21 +176,30 @@ export async function stop(
     `cutover.stop.${why as 'end' | 'max' | 'failures' | 'called' | 'cutover'}`,
     values,
   );
-  return true;
+  return { made };
 }
 
 /**
  * A stopped schedule's runs not made yet (taken, or admitted and not started: their replica
  * stalled or died) never start: each request's start is withdrawn (by whoever stopped it, else the
- * approver whose standing approval it was), admitted yet or not. One that started already goes on.
+ * approver whose standing approval it was), admitted yet or not. One that started already goes on:
+ * resolves how many did (one whose withdrawal failed may have: counted too).
  */
 async function withdrawRuns(s: CutoverState, schedule: SyncSchedule, by: string | undefined) {
   const approvals = s.core.approvals;
+  if (!approvals) return 0;
   const who = by ?? schedule.approvedBy ?? schedule.requester;
-  for (const r of schedule.runs.filter((r) => !r.outcome))
-    await approvals
-      ?.withdraw(schedule.team, runRequestId(schedule, r.n), who)
-      .catch((error: unknown) => s.core.logger.warn({ err: error }, 'could not withdraw a keep-in-sync run'));
+  let started = 0;
+  for (const r of schedule.runs.filter((r) => !r.outcome)) {
+    const withdrawn = await approvals
+      .withdraw(schedule.team, runRequestId(schedule, r.n), who)
+      .catch((error: unknown) => {
+        s.core.logger.warn({ err: error }, 'could not withdraw a keep-in-sync run');
+        return false;
+      });
+    if (!withdrawn) started++;
+  }
+  return started;
 }
 
 /**

@@ -159,7 +159,8 @@ describe('keep in sync, attacked', () => {
     advance(4 * HOUR);
     const stalled = a.bot.scheduler.tick('cycle');
     await stall.at;
-    expect(await stopSync(task.id)).toContain('is no longer kept in sync');
+    // The run taken is not made: none counted.
+    expect(await stopSync(task.id)).toContain('is no longer kept in sync (0 runs made)');
     stall.release();
     await stalled;
     await tick([a, b], 3);
@@ -207,6 +208,11 @@ describe('keep in sync, attacked', () => {
     expect(said(task.id, /-run-1-failed$/)).toHaveLength(1);
     expect(said(task.id, /-run-1-started$/)).toEqual([]);
     expect(said(task.id, /-run-2-started$/)).toHaveLength(1);
+    // Its maximum reached, the refused run is not counted as made.
+    await tick([a, b], 2);
+    const stops = said(task.id, /-stop$/);
+    expect(stops).toHaveLength(1);
+    expect(messageText(stops[0]!.body)).toContain('maximum of 2 runs (1 made)');
   });
 
   it('taken over on a re-take whose request was refused meanwhile: said refused once, not started', async () => {
@@ -294,7 +300,9 @@ describe('keep in sync, attacked', () => {
     await stall.at;
     advance(2 * HOUR);
     await tick([b], 3);
-    expect(said(task.id, /-stop$/)).toHaveLength(1);
+    const stops = said(task.id, /-stop$/);
+    expect(stops).toHaveLength(1);
+    expect(messageText(stops[0]!.body)).toContain('(0 runs made)');
     stall.release();
     await stalled;
     await tick([a, b], 3);
