@@ -1,15 +1,29 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../../dev/fake-slack/fake-slack.js';
+import { ApprovalStore } from '../../../src/capabilities/approvals/approval-store.js';
+import {
+  claimStart,
+  startToken,
+  withdrawStart,
+} from '../../../src/capabilities/approvals/scheduled-start.js';
 import type { CutoverState } from '../../../src/capabilities/cutover/state.js';
 import {
   RUN_LEASE_MS,
   RunClaim,
   readSchedule,
   runRequestId,
+  type SyncSchedule,
+  scheduleKey,
 } from '../../../src/capabilities/cutover/sync-record.js';
-import type { AtomicKv } from '../../../src/store/atomic-kv.js';
+import type { ApprovalRecord } from '../../../src/capabilities/shared/approval-record.js';
+import { type AtomicKv, LocalAtomicKv } from '../../../src/store/atomic-kv.js';
+import { createStore } from '../../../src/store/create-store.js';
 import { buttons, messageText, omsConnection, TestBot } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
+import { captureLogger } from '../../helpers/capture-logger.js';
 import { dropRedisKeys, replicaRedisUrl } from '../../security/replica-redis.js';
 
 // Issue 76, keep in sync: attacks on a run's exactly-once through what replicas and operators do.
@@ -309,5 +323,54 @@ describe('keep in sync, attacked', () => {
     expect(syncTasks('atk-g')).toEqual([]);
     expect(said(task.id, /-run-1-started$/)).toEqual([]);
     advance(DAY);
+  });
+});
+
+// The same claims on the embedded stores (one process: memory, SQLite), taken at once.
+const dir = mkdtempSync(path.join(tmpdir(), 'sync-attack-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.each(['memory://', `sqlite://${path.join(dir, 'store.sqlite')}`])('on %s', (url) => {
+  it('one of six take-overs of a lapsed run wins; a stop and a start never both win', async () => {
+    const store = await createStore(url, captureLogger('fatal').logger);
+    const kv = new LocalAtomicKv(store, 'state:');
+    const t0 = 1_800_000_000_000;
+    const schedule: SyncSchedule = {
+      id: 'abcdef0123',
+      team: TEAM,
+      channel: CHANNEL,
+      connection: 'hw',
+      provider: 'huawei-oms',
+      kind: 'task',
+      resourceId: 'r1',
+      name: 'embedded',
+      everyH: 1,
+      until: t0 + DAY,
+      max: 5,
+      requester: REQUESTER,
+      status: 'active',
+      createdAt: t0,
+      approvedBy: APPROVER,
+      approvedAt: t0,
+      runs: [{ n: 1, at: t0, claim: { holder: 'run:dead', until: t0 + RUN_LEASE_MS } }],
+    };
+    await kv.update(scheduleKey(TEAM, schedule.id), () => JSON.stringify(schedule));
+    const takers = Array.from({ length: 6 }, (_, i) => new RunClaim(kv, schedule, 1, `run:r${i}`));
+    const took = await Promise.all(takers.map((c) => c.take(t0 + RUN_LEASE_MS)));
+    expect(took.filter(Boolean)).toHaveLength(1);
+    expect(await new RunClaim(kv, schedule, 1, 'run:dead').hold(t0 + RUN_LEASE_MS)).toBe(false);
+    // A stop's withdrawal and a scheduled start on the same run's request, at once: one wins.
+    const records = new ApprovalStore(store, kv, { clock: new TestClock(() => t0) });
+    const id = runRequestId(schedule, 1);
+    const record = { team: TEAM, id } as ApprovalRecord;
+    const [withdrawn, started] = await Promise.all([
+      withdrawStart(kv, records, { team: TEAM, id, by: REQUESTER, now: t0 }),
+      claimStart(kv, record, startToken('start', 'op1', t0)),
+    ]);
+    expect([withdrawn, started].filter(Boolean)).toHaveLength(1);
+    // Withdrawn again (a second stop): still never started; a start after it loses.
+    expect(await withdrawStart(kv, records, { team: TEAM, id, by: REQUESTER, now: t0 })).toBe(withdrawn);
+    expect(await claimStart(kv, record, startToken('start', 'op2', t0))).toBe(false);
+    await store.close();
   });
 });
