@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../../dev/fake-slack/fake-slack.js';
 import { ApprovalStore } from '../../../src/capabilities/approvals/approval-store.js';
 import {
   claimStart,
@@ -21,6 +20,11 @@ import {
 import type { ApprovalRecord } from '../../../src/capabilities/shared/approval-record.js';
 import { type AtomicKv, LocalAtomicKv } from '../../../src/store/atomic-kv.js';
 import { createStore } from '../../../src/store/create-store.js';
+import {
+  succeededTask as succeededOmsTask,
+  syncTasks as syncTasksOf,
+  threadLines,
+} from '../../harness/keep-sync.js';
 import { buttons, messageText, omsConnection, TestBot } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { captureLogger } from '../../helpers/capture-logger.js';
@@ -74,24 +78,11 @@ function advance(ms: number) {
   clockB.advance(ms);
 }
 
-const keyOf = (c: RecordedCall) =>
-  (c.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key ?? '';
-const said = (id: string, what: RegExp) =>
-  a.fakeSlack.callsTo('chat.postMessage').filter((c) => keyOf(c).includes(`:${id}:`) && what.test(keyOf(c)));
-const syncTasks = (name: string) =>
-  [...a.oms.tasks.values()].map((t) => t.description).filter((n) => n.startsWith(`${name} · sync `));
+const said = (id: string, what: RegExp) => threadLines(a, id, what);
+const syncTasks = (name: string) => syncTasksOf(a, name);
 
 async function succeededTask(name: string) {
-  const task = a.oms.addTask({
-    name,
-    status: 5,
-    progress: 1,
-    totalSize: 10 * 1024 ** 3,
-    totalNum: 3,
-    src: { cloud_type: 'AWS', region: 'us-east-1', bucket: `${name}-src` },
-    dst: { region: 'cn-north-4', bucket: 'dst-bucket' },
-  });
-  await a.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
+  const task = await succeededOmsTask(a, name, CHANNEL);
   await a.bot.deps.watcher.runCycle();
   return task;
 }
@@ -162,6 +153,30 @@ async function requestOf(id: string, n: number) {
   return coreOf(a).approvals!.find(TEAM, runRequestId(schedule, n));
 }
 
+/** A migration kept in sync every 6 h (max 2) with a freeze over its run 1 only (5 h to 7 h after approval). */
+async function keepSyncFrozen(name: string) {
+  const task = await succeededTask(name);
+  const approvedAt = clockA.now();
+  await keepSync(`keep-sync ${task.id} every 6h until +2d max 2`);
+  const at = (ms: number) => new Date(ms).toISOString().slice(0, 16);
+  const freeze = `${at(approvedAt + 5 * HOUR)}..${at(approvedAt + 7 * HOUR)}@UTC`;
+  const added = await a.ask(`policy add ${name}-freeze freeze=${freeze} connections=${CONNECTION}`, {
+    userId: REQUESTER,
+    channelId: CHANNEL,
+  });
+  expect(messageText(added)).toContain(`${name}-freeze`);
+  return task;
+}
+
+/** Moves the clocks `by` (run 1 comes due) and ticks `bot` until it stalls at run 1's admit (`stallAdmit`). */
+async function stalledAtRun(bot: TestBot, when: 'before' | 'after', by: number) {
+  const stall = stallAdmit(bot, when);
+  advance(by);
+  const stalled = bot.bot.scheduler.tick('cycle');
+  await stall.at;
+  return { stall, stalled };
+}
+
 const stopSync = async (id: string) =>
   messageText(await b.ask(`keep-sync stop ${id}`, { userId: REQUESTER, channelId: CHANNEL }));
 
@@ -169,10 +184,7 @@ describe('keep in sync, attacked', () => {
   it('called off while a replica stalls between holding a run and admitting it: the run is never made', async () => {
     const task = await succeededTask('atk-a');
     const id = await keepSync(`keep-sync ${task.id} every 4h until +2d`);
-    const stall = stallAdmit(a, 'before');
-    advance(4 * HOUR);
-    const stalled = a.bot.scheduler.tick('cycle');
-    await stall.at;
+    const { stall, stalled } = await stalledAtRun(a, 'before', 4 * HOUR);
     // The run taken is not made: none counted.
     expect(await stopSync(task.id)).toContain('is no longer kept in sync (0 runs made)');
     stall.release();
@@ -188,10 +200,7 @@ describe('keep in sync, attacked', () => {
   it('called off after a run was admitted and before it started (its replica died): never made', async () => {
     const task = await succeededTask('atk-b');
     const id = await keepSync(`keep-sync ${task.id} every 4h until +2d`);
-    const stall = stallAdmit(a, 'after');
-    advance(4 * HOUR);
-    const stalled = a.bot.scheduler.tick('cycle');
-    await stall.at;
+    const { stall, stalled } = await stalledAtRun(a, 'after', 4 * HOUR);
     // The admitted request waits for the next scheduled start: the stop comes first.
     expect(await stopSync(task.id)).toContain('is no longer kept in sync');
     await tick([b], 3);
@@ -204,16 +213,7 @@ describe('keep in sync, attacked', () => {
   });
 
   it('a run refused at its start (a freeze) is said once as refused, never as started', async () => {
-    const task = await succeededTask('atk-c');
-    const approvedAt = clockA.now();
-    await keepSync(`keep-sync ${task.id} every 6h until +2d max 2`);
-    const at = (ms: number) => new Date(ms).toISOString().slice(0, 16);
-    const freeze = `${at(approvedAt + 5 * HOUR)}..${at(approvedAt + 7 * HOUR)}@UTC`;
-    const added = await a.ask(`policy add atk-freeze freeze=${freeze} connections=${CONNECTION}`, {
-      userId: REQUESTER,
-      channelId: CHANNEL,
-    });
-    expect(messageText(added)).toContain('atk-freeze');
+    const task = await keepSyncFrozen('atk-c');
     advance(6 * HOUR);
     await tick([a, b], 3);
     advance(6 * HOUR);
@@ -230,20 +230,9 @@ describe('keep in sync, attacked', () => {
   });
 
   it('taken over on a re-take whose request was refused meanwhile: said refused once, not started', async () => {
-    const task = await succeededTask('atk-d');
-    const approvedAt = clockA.now();
-    await keepSync(`keep-sync ${task.id} every 6h until +2d max 2`);
-    const at = (ms: number) => new Date(ms).toISOString().slice(0, 16);
-    const freeze = `${at(approvedAt + 5 * HOUR)}..${at(approvedAt + 7 * HOUR)}@UTC`;
-    await a.ask(`policy add atk-freeze-d freeze=${freeze} connections=${CONNECTION}`, {
-      userId: REQUESTER,
-      channelId: CHANNEL,
-    });
+    const task = await keepSyncFrozen('atk-d');
     // A admits run 1 and dies before writing it down; B's scheduled start refuses it (the freeze).
-    const stall = stallAdmit(a, 'after');
-    advance(6 * HOUR);
-    const stalled = a.bot.scheduler.tick('cycle');
-    await stall.at;
+    const { stall, stalled } = await stalledAtRun(a, 'after', 6 * HOUR);
     await tick([b], 2);
     advance(RUN_LEASE_MS + 60_000);
     await tick([b], 3);
@@ -258,10 +247,7 @@ describe('keep in sync, attacked', () => {
   it('a replica whose clock runs a lease ahead takes over a live run: created once, said once', async () => {
     const task = await succeededTask('atk-e');
     await keepSync(`keep-sync ${task.id} every 4h until +2d max 1`);
-    const stall = stallAdmit(a, 'before');
-    advance(4 * HOUR);
-    const stalled = a.bot.scheduler.tick('cycle');
-    await stall.at;
+    const { stall, stalled } = await stalledAtRun(a, 'before', 4 * HOUR);
     // B's clock is a lease and a minute ahead: A's claim looks lapsed to it.
     clockB.advance(RUN_LEASE_MS + 60_000);
     await tick([b], 3);
@@ -308,10 +294,7 @@ describe('keep in sync, attacked', () => {
     const task = await succeededTask('atk-g');
     const until = clockA.now() + 4 * HOUR + HOUR;
     await keepSync(`keep-sync ${task.id} every 4h until ${new Date(until).toISOString()}`);
-    const stall = stallAdmit(a, 'before');
-    advance(4 * HOUR);
-    const stalled = a.bot.scheduler.tick('cycle');
-    await stall.at;
+    const { stall, stalled } = await stalledAtRun(a, 'before', 4 * HOUR);
     advance(2 * HOUR);
     await tick([b], 3);
     const stops = said(task.id, /-stop$/);
