@@ -30,6 +30,11 @@ export interface CoreApprovals {
   admitApproved(record: ApprovalRecord): Promise<ApprovalRecord>;
   startDue(): Promise<unknown>;
   find(team: string, id: string): Promise<ApprovalRecord | undefined>;
+  /**
+   * Withdraws the standing approval of a request admitted (or still to be admitted) under `id`:
+   * true when it will never start, false when it started already (`withdrawStart`).
+   */
+  withdraw(team: string, id: string, by: string): Promise<boolean>;
   pendingCount(): Promise<number>;
 }
 

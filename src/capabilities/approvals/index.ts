@@ -7,7 +7,7 @@ import { APPROVALS, type ApprovalsState } from './approvals-state.js';
 import { type PendingApprovalRow, pendingApprovalBlocks } from './blocks/approval-home.js';
 import { approvalsForm } from './create-form.js';
 import { register } from './listeners/index.js';
-import { admitApproved } from './scheduled-start.js';
+import { admitApproved, withdrawStart } from './scheduled-start.js';
 import { APPROVAL_WORDS } from './words.js';
 import { completingWorkflowSteps } from './workflow-step-decisions.js';
 
@@ -52,9 +52,12 @@ export const approvals: Capability = {
       gate: {
         approvals: {
           request: (input) => s.request(input),
-          admitApproved: (record) => admitApproved(s.records, record),
+          admitApproved: (record) =>
+            admitApproved(s.records, record, { atomic: core.state, clock: core.clock }),
           startDue: () => s.startDue(),
           find: (team, id) => s.records.get(team, id),
+          withdraw: (team, id, by) =>
+            withdrawStart(core.state, s.records, { team, id, by, now: core.clock.now() }),
           pendingCount: async () => (await s.records.pending()).length,
         },
       },

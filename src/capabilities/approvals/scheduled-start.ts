@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock.js';
 import { InvalidInputError } from '../../errors.js';
 import { type AtomicKv, SKIP } from '../../store/atomic-kv.js';
 import type { RestoredFrom } from '../../store/backup-marks.js';
@@ -109,12 +110,9 @@ export function checkedStart(startAt: string | undefined, now: number): string |
  * created), and scheduled again while it still waits for its start.
  */
 export async function admitApproved(
-  records: {
-    get(team: string, id: string): Promise<ApprovalRecord | undefined>;
-    save(r: ApprovalRecord): Promise<ApprovalRecord>;
-    schedule(r: ApprovalRecord): Promise<void>;
-  },
+  records: AdmittedRecords,
   record: ApprovalRecord,
+  withdrawn?: { atomic: AtomicKv; clock: Clock },
 ): Promise<ApprovalRecord> {
   if (record.status !== 'approved' || !record.startAt || !record.decidedBy)
     throw new Error('only an approved request with a start time is admitted');
@@ -123,7 +121,47 @@ export async function admitApproved(
     if (awaitingStart(existing)) await records.schedule(existing);
     return existing;
   }
+  // Withdrawn before it was admitted (its admitter stalled): kept as called off, never scheduled.
+  const holder = await withdrawn?.atomic.get(startKey(record.team, record.id));
+  const by = holder ? cancelledByOf(holder) : undefined;
+  if (by && withdrawn) return records.save(calledOff(record, by, withdrawn.clock.now()));
   const saved = await records.save(record);
   await records.schedule(saved);
   return saved;
+}
+
+/** Where admitted requests are kept (the approvals' store). */
+interface AdmittedRecords {
+  get(team: string, id: string): Promise<ApprovalRecord | undefined>;
+  save(r: ApprovalRecord): Promise<ApprovalRecord>;
+  schedule(r: ApprovalRecord): Promise<void>;
+  unschedule(entry: { team: string; id: string; startAt: string }): Promise<void>;
+}
+
+function calledOff(record: ApprovalRecord, by: string, now: number): ApprovalRecord {
+  return { ...record, status: 'cancelled', cancelledBy: by, cancelledAt: new Date(now).toISOString() };
+}
+
+/**
+ * Withdraws the standing approval of a request a capability approved its own way (its keep-in-sync
+ * stopped), admitted yet or not (its id is known ahead): one compare-and-set on its start key, the
+ * one the scheduled start takes, so the request is either started already (false) or never (true).
+ * Admitted and waiting, it is saved called off by `by`; admitted later, `admitApproved` does so.
+ */
+export async function withdrawStart(
+  atomic: AtomicKv,
+  records: AdmittedRecords,
+  ask: { team: string; id: string; by: string; now: number },
+): Promise<boolean> {
+  const token = startToken('cancel', `${ask.by}:withdrawn`, ask.now);
+  const holder = await atomic.update(startKey(ask.team, ask.id), (current) =>
+    current === undefined ? token : SKIP,
+  );
+  if (holder !== token) return holder?.startsWith('cancel:') ?? false;
+  const record = await records.get(ask.team, ask.id);
+  if (record && awaitingStart(record)) {
+    await records.save(calledOff(record, ask.by, ask.now));
+    await records.unschedule({ team: ask.team, id: ask.id, startAt: record.startAt ?? '' });
+  }
+  return true;
 }

@@ -74,6 +74,7 @@ export function lateApprovals(gate: Pick<GateSeam, 'approvals'>): CoreApprovals 
     admitApproved: (record) => gate.approvals().admitApproved(record),
     startDue: () => gate.approvals().startDue(),
     find: (team, id) => gate.approvals().find(team, id),
+    withdraw: (team, id, by) => gate.approvals().withdraw(team, id, by),
     pendingCount: () => gate.approvals().pendingCount(),
   };
 }

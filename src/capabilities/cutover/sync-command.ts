@@ -234,7 +234,8 @@ export async function prepareSync(ctx: HandlerContext, s: CutoverState, input: S
 
 /**
  * Calls a keep-in-sync off (asked or approved): operate where typed and in its card's channel, one
- * compare-and-set to stopped, said once in the thread; runs already started go on.
+ * compare-and-set to stopped, said once in the thread; runs already started go on, one not
+ * started yet never starts (`stop` withdraws it).
  */
 export async function stopSync(ctx: HandlerContext, s: CutoverState, target: ResourceRef): Promise<void> {
   await ctx.require('operate', ctx.here, 'stop keeping a migration in sync');
@@ -251,7 +252,7 @@ export async function stopSync(ctx: HandlerContext, s: CutoverState, target: Res
   );
   if (!stopped) throw bad('cutover.refused.none', { ref: code(ref) });
   const tr = (await ctx.translator('person')).with(CUTOVER_WORDS);
-  await ctx.reply({ text: tr.t('cutover.stopped', { ref: code(ref), runs: schedule.runs.length }) });
+  await ctx.reply({ text: tr.t('cutover.stopped', { ref: code(ref), runs: stopped.made }) });
 }
 
 /** Handles the ask when its word names a plan (true), else leaves it to the single keep-in-sync. */

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { AppError } from '../../errors.js';
 import type { NextRun } from '../../providers/types.js';
 import { code } from '../../slack/blocks/mrkdwn.js';
@@ -18,6 +17,7 @@ import {
   RunClaim,
   readSchedule,
   resourceKey,
+  runRequestId,
   runToken,
   SAME_CLASS_STOP,
   type StopReason,
@@ -108,7 +108,8 @@ async function settleRuns(s: CutoverState, schedule: SyncSchedule): Promise<Sync
     }),
   }));
   for (const [n, f] of found)
-    if (f.outcome !== 'ok')
+    if (f.outcome === 'ok') await saidStarted(s, schedule, n);
+    else
       await say(s, schedule, `run-${n}-failed`, 'cutover.run.failed', { n, why: code(f.outcome.slice(7)) });
   return after ?? schedule;
 }
@@ -134,7 +135,8 @@ function sameClassFailures(schedule: SyncSchedule): string | undefined {
 
 /**
  * Stops the schedule once across replicas (active or pending → stopped), and says why once in the
- * thread; resolves whether this call stopped it.
+ * thread; resolves, when this call stopped it, how many of its runs made a delta (created, or
+ * started before the stop), never counting one refused, failed or withdrawn.
  */
 export async function stop(
   s: CutoverState,
@@ -142,23 +144,27 @@ export async function stop(
   why: StopReason,
   now: number,
   detail: string = why,
-): Promise<boolean> {
+): Promise<{ made: number } | undefined> {
   let won = false;
-  await changeSchedule(s.core.state, schedule.team, schedule.id, (c) => {
+  const after = await changeSchedule(s.core.state, schedule.team, schedule.id, (c) => {
     won = c.status === 'active' || ((why === 'called' || why === 'cutover') && c.status === 'pending');
     return won
       ? { ...c, status: 'stopped', stopped: { why, at: now, detail: detail.slice(0, 200) } }
       : undefined;
   });
+  const started = after
+    ? await withdrawRuns(s, after, why === 'called' || why === 'cutover' ? detail : undefined)
+    : 0;
   await s.core.state.setRemove(ACTIVE_SET, `${schedule.team}:${schedule.id}`);
   await s.core.state.update(resourceKey(schedule.team, schedule.connection, schedule.resourceId), (v) =>
     v === schedule.id ? undefined : SKIP,
   );
   await drawFact(s, { ...schedule, status: 'stopped' });
-  if (!won) return false;
+  if (!won || !after) return undefined;
+  const made = after.runs.filter((r) => r.outcome === 'ok').length + started;
   const values = {
     until: new Date(schedule.until).toISOString(),
-    runs: schedule.runs.length,
+    runs: made,
     max: schedule.max,
     // Who called it off is a mention; a failure's class is shown as code (inert).
     why: why === 'called' || why === 'cutover' ? `<@${detail}>` : code(detail),
@@ -170,7 +176,30 @@ export async function stop(
     `cutover.stop.${why as 'end' | 'max' | 'failures' | 'called' | 'cutover'}`,
     values,
   );
-  return true;
+  return { made };
+}
+
+/**
+ * A stopped schedule's runs not made yet (taken, or admitted and not started: their replica
+ * stalled or died) never start: each request's start is withdrawn (by whoever stopped it, else the
+ * approver whose standing approval it was), admitted yet or not. One that started already goes on:
+ * resolves how many did (one whose withdrawal failed may have: counted too).
+ */
+async function withdrawRuns(s: CutoverState, schedule: SyncSchedule, by: string | undefined) {
+  const approvals = s.core.approvals;
+  if (!approvals) return 0;
+  const who = by ?? schedule.approvedBy ?? schedule.requester;
+  let started = 0;
+  for (const r of schedule.runs.filter((r) => !r.outcome)) {
+    const withdrawn = await approvals
+      .withdraw(schedule.team, runRequestId(schedule, r.n), who)
+      .catch((error: unknown) => {
+        s.core.logger.warn({ err: error }, 'could not withdraw a keep-in-sync run');
+        return false;
+      });
+    if (!withdrawn) started++;
+  }
+  return started;
 }
 
 /**
@@ -178,11 +207,13 @@ export async function stop(
  * id is the run's own, so every replica names it alike. Admitted already (its taker died before
  * writing so), it is only written down: the record is the proof. Otherwise the delta is planned (a
  * provider read, nothing created) and admitted only while the run is still this replica's.
+ * "Started" is said once the request created the delta (here or when settled), never before: the
+ * scheduled start may still refuse it (a freeze) or a stop withdraw it.
  */
 async function handOver(s: CutoverState, claim: RunClaim, now: number) {
   const { schedule, n } = claim;
   const approvals = s.core.approvals;
-  const id = createHash('sha256').update(`${schedule.team}:${schedule.id}:${n}`).digest('hex').slice(0, 10);
+  const id = runRequestId(schedule, n);
   try {
     if (!approvals) throw new Error('no approvals');
     let record = await approvals.find(schedule.team, id);
@@ -192,12 +223,8 @@ async function handOver(s: CutoverState, claim: RunClaim, now: number) {
     }
     if (record.status === 'approved') await approvals.admitApproved(record);
     await claim.handedOver(id);
-    await say(s, schedule, `run-${n}-started`, 'cutover.run.started', {
-      n,
-      approver: `<@${schedule.approvedBy}>`,
-      request: code(id),
-    });
     await approvals.startDue();
+    if ((await approvals.find(schedule.team, id))?.resourceId) await saidStarted(s, schedule, n);
   } catch (error) {
     const cls = error instanceof AppError ? (error.localized?.key ?? error.code) : 'error';
     if (await claim.fail(`failed:${cls}`))
@@ -281,6 +308,15 @@ export async function planDelta(
     }
   }
   throw failure;
+}
+
+/** Run `n` created its delta: said once. */
+function saidStarted(s: CutoverState, schedule: SyncSchedule, n: number): Promise<void> {
+  return say(s, schedule, `run-${n}-started`, 'cutover.run.started', {
+    n,
+    approver: `<@${schedule.approvedBy}>`,
+    request: code(runRequestId(schedule, n)),
+  });
 }
 
 /** Said once in the migration's thread (the dedup key is the schedule's, per line). */

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { RESOURCE_KINDS } from '../../domain/migration-resource.js';
 import type { AtomicKv } from '../../store/atomic-kv.js';
@@ -127,6 +127,14 @@ export const RUN_LEASE_MS = 5 * 60_000;
 /** This replica's claim on one run: its watcher holder and a nonce (two passes never share one). */
 export function runToken(holder: string): string {
   return `run:${holder}:${randomBytes(4).toString('hex')}`.slice(0, 160);
+}
+
+/**
+ * The id of run `n`'s approved request: the run's own, so every replica names it alike (a take-over
+ * finds what its taker admitted; a stop withdraws it, admitted yet or not).
+ */
+export function runRequestId(schedule: SyncSchedule, n: number): string {
+  return createHash('sha256').update(`${schedule.team}:${schedule.id}:${n}`).digest('hex').slice(0, 10);
 }
 
 /** The run taken and not handed over yet (neither admitted nor failed), if any. */

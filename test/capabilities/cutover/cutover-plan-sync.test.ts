@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CutoverState } from '../../../src/capabilities/cutover/state.js';
+import { succeededTask as succeededOmsTask, syncTasks as syncTasksOf } from '../../harness/keep-sync.js';
 import { buttons, messageText, omsConnection, TestBot } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { dropRedisKeys, replicaRedisUrl } from '../../security/replica-redis.js';
@@ -35,22 +36,8 @@ afterAll(async () => {
   await dropRedisKeys(storeUrl, CONNECTION);
 });
 
-const syncTasks = (name: string) =>
-  [...a.oms.tasks.values()].map((t) => t.description).filter((n) => n.startsWith(`${name} · sync `));
-
-async function succeededTask(name: string) {
-  const task = a.oms.addTask({
-    name,
-    status: 5,
-    progress: 1,
-    totalSize: 10 * 1024 ** 3,
-    totalNum: 3,
-    src: { cloud_type: 'AWS', region: 'us-east-1', bucket: `${name}-src` },
-    dst: { region: 'cn-north-4', bucket: 'dst-bucket' },
-  });
-  await a.ask(`watch ${task.id} <#${CHANNEL}|ops>`, ALICE);
-  return task;
-}
+const syncTasks = (name: string) => syncTasksOf(a, name);
+const succeededTask = (name: string) => succeededOmsTask(a, name, CHANNEL, ALICE);
 
 async function plan(name: string, ids: string[]) {
   const answer = messageText(await a.ask(`plan new ${name}`, ALICE));

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../../dev/fake-slack/fake-slack.js';
 import type { CutoverState } from '../../../src/capabilities/cutover/state.js';
 import {
   changeSchedule,
@@ -8,6 +7,11 @@ import {
   readSchedule,
 } from '../../../src/capabilities/cutover/sync-record.js';
 import { Interactions, ViewTracker } from '../../harness/interactions.js';
+import {
+  succeededTask as succeededOmsTask,
+  syncTasks as syncTasksOf,
+  threadLines,
+} from '../../harness/keep-sync.js';
 import { buttons, messageText, omsConnection, TestBot } from '../../harness/test-bot.js';
 import { TestClock } from '../../harness/test-clock.js';
 import { dropRedisKeys, replicaRedisUrl } from '../../security/replica-redis.js';
@@ -44,25 +48,11 @@ afterAll(async () => {
   await dropRedisKeys(storeUrl, CONNECTION);
 });
 
-const keyOf = (c: RecordedCall) =>
-  (c.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key ?? '';
-/** The thread lines of keep-in-sync `what` (a stop, a run) posted for the resource `id`. */
-const said = (id: string, what: RegExp) =>
-  a.fakeSlack.callsTo('chat.postMessage').filter((c) => keyOf(c).includes(`:${id}:`) && what.test(keyOf(c)));
-const syncTasks = (name: string) =>
-  [...a.oms.tasks.values()].map((t) => t.description).filter((n) => n.startsWith(`${name} · sync `));
+const said = (id: string, what: RegExp) => threadLines(a, id, what);
+const syncTasks = (name: string) => syncTasksOf(a, name);
 
 async function succeededTask(name: string) {
-  const task = a.oms.addTask({
-    name,
-    status: 5,
-    progress: 1,
-    totalSize: 10 * 1024 ** 3,
-    totalNum: 3,
-    src: { cloud_type: 'AWS', region: 'us-east-1', bucket: `${name}-src` },
-    dst: { region: 'cn-north-4', bucket: 'dst-bucket' },
-  });
-  await a.ask(`watch ${task.id} <#${CHANNEL}|ops>`);
+  const task = await succeededOmsTask(a, name, CHANNEL);
   await a.bot.deps.watcher.runCycle();
   return task;
 }
