@@ -2,15 +2,11 @@ import { createHash } from 'node:crypto';
 import { TERMINAL_STATES } from '../../domain/migration-resource.js';
 import { NotFoundError } from '../../errors.js';
 import { code } from '../../slack/blocks/mrkdwn.js';
-import type { ApprovalRecord } from '../shared/approval-record.js';
 import type { Cutover } from './cut-record.js';
+import { deltaRequest } from './delta-request.js';
 import type { CutoverState } from './state.js';
-import { planDelta, stop } from './sync-job.js';
-import { readSchedule, resourceKey, type SyncSchedule } from './sync-record.js';
-
-const HOUR = 3_600_000;
-/** The final delta's approved request is kept this long (the scheduled start takes it at once). */
-const KEEP_MS = 24 * HOUR;
+import { stop } from './sync-job.js';
+import { readSchedule, resourceKey } from './sync-record.js';
 
 /** What the final delta came to so far: still going, done, or red with why (inert). */
 export type DeltaOutcome =
@@ -37,51 +33,21 @@ export async function startFinalDelta(s: CutoverState, cut: Cutover, now: number
     await approvals.startDue();
     return id;
   }
-  const connection = s.core.connections.get(cut.team, cut.connection);
-  const provider = s.core.connections.provider(connection, 'background');
-  if (!provider.nextRun) throw new Error('no delta run');
-  const name = `${cut.name} · final delta`.slice(0, 255);
-  const ran: SyncSchedule = schedule ?? {
-    id: '0000000000',
-    team: cut.team,
-    channel: cut.channel,
-    connection: cut.connection,
-    provider: cut.provider,
-    kind: cut.kind,
-    resourceId: cut.resourceId,
-    name: cut.name,
-    everyH: 1,
-    until: now,
-    max: 1,
-    requester: cut.starter,
-    status: 'stopped',
-    createdAt: now,
-    runs: [],
-  };
-  const { follows, next } = await planDelta(ran, (id) => provider.nextRun!(cut.kind, id, name));
-  const record: ApprovalRecord = {
-    id,
-    team: cut.team,
-    requester: cut.starter,
-    channel: cut.channel,
-    connection: cut.connection,
-    provider: cut.provider as ApprovalRecord['provider'],
-    kind: next.kind,
-    request: next.request,
-    status: 'approved',
-    createdAt: new Date(now).toISOString(),
-    expiresAt: new Date(now + KEEP_MS).toISOString(),
-    decidedBy: cut.starter,
-    decidedAt: new Date(now).toISOString(),
-    startAt: new Date(now).toISOString(),
-    rerun: {
-      mode: next.mode,
-      n: ran.runs.length + 1,
-      of: { kind: cut.kind, id: follows, name: cut.name },
-      root: `${cut.connection}:${cut.kind}:${cut.resourceId}`,
-      ...(next.since !== undefined ? { since: next.since } : {}),
+  const runs = schedule?.runs ?? [];
+  const record = await deltaRequest(
+    s,
+    {
+      ...cut,
+      id,
+      label: 'final delta',
+      n: runs.length + 1,
+      runs,
+      requester: cut.starter,
+      decidedBy: cut.starter,
+      decidedAt: now,
     },
-  };
+    now,
+  );
   await approvals.admitApproved(record);
   await approvals.startDue();
   return id;

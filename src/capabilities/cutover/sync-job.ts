@@ -1,10 +1,10 @@
 import { AppError } from '../../errors.js';
-import type { NextRun } from '../../providers/types.js';
 import { code } from '../../slack/blocks/mrkdwn.js';
 import { SKIP } from '../../store/atomic-kv.js';
 import type { ApprovalRecord } from '../shared/approval-record.js';
 import { syncFact } from './convergence.js';
 import { withCut } from './cut-fact.js';
+import { type DeltaAsk, deltaRequest } from './delta-request.js';
 import type { CutoverState } from './state.js';
 import { syncNote } from './sync-note.js';
 import {
@@ -25,8 +25,6 @@ import {
 } from './sync-record.js';
 
 const HOUR = 3_600_000;
-/** How long the approved request of a run is kept (decided already; the scheduled start takes it at once). */
-const KEEP_MS = 24 * HOUR;
 
 /**
  * The keep-in-sync job, on every replica before each cycle: for each approved schedule, settles
@@ -210,6 +208,18 @@ async function withdrawRuns(s: CutoverState, schedule: SyncSchedule, by: string 
  * "Started" is said once the request created the delta (here or when settled), never before: the
  * scheduled start may still refuse it (a freeze) or a stop withdraw it.
  */
+/** Run `n` of the schedule as a delta to ask, on the approver's standing approval. */
+function runAsk(schedule: SyncSchedule, n: number, id: string, now: number): DeltaAsk {
+  return {
+    ...schedule,
+    id,
+    label: `sync ${n}`,
+    n,
+    decidedBy: schedule.approvedBy!,
+    decidedAt: schedule.approvedAt ?? now,
+  };
+}
+
 async function handOver(s: CutoverState, claim: RunClaim, now: number) {
   const { schedule, n } = claim;
   const approvals = s.core.approvals;
@@ -218,7 +228,7 @@ async function handOver(s: CutoverState, claim: RunClaim, now: number) {
     if (!approvals) throw new Error('no approvals');
     let record = await approvals.find(schedule.team, id);
     if (!record) {
-      record = await deltaRecord(s, schedule, n, id, now);
+      record = await deltaRequest(s, runAsk(schedule, n, id, now), now);
       if (!(await claim.hold(s.core.clock.now()))) return;
     }
     if (record.status === 'approved') await approvals.admitApproved(record);
@@ -230,44 +240,6 @@ async function handOver(s: CutoverState, claim: RunClaim, now: number) {
     if (await claim.fail(`failed:${cls}`))
       await say(s, schedule, `run-${n}-failed`, 'cutover.run.failed', { n, why: code(cls) });
   }
-}
-
-/** Run `n`'s delta as an approved request: planned from the last run that created one. */
-async function deltaRecord(
-  s: CutoverState,
-  schedule: SyncSchedule,
-  n: number,
-  id: string,
-  now: number,
-): Promise<ApprovalRecord> {
-  const connection = s.core.connections.get(schedule.team, schedule.connection);
-  const provider = s.core.connections.provider(connection, 'background');
-  if (!provider.nextRun) throw new Error('no delta run');
-  const name = `${schedule.name} · sync ${n}`.slice(0, 255);
-  const { follows, next } = await planDelta(schedule, (id) => provider.nextRun!(schedule.kind, id, name));
-  return {
-    id,
-    team: schedule.team,
-    requester: schedule.requester,
-    channel: schedule.channel,
-    connection: schedule.connection,
-    provider: schedule.provider as ApprovalRecord['provider'],
-    kind: next.kind,
-    request: next.request,
-    status: 'approved',
-    createdAt: new Date(now).toISOString(),
-    expiresAt: new Date(now + KEEP_MS).toISOString(),
-    decidedBy: schedule.approvedBy!,
-    decidedAt: new Date(schedule.approvedAt ?? now).toISOString(),
-    startAt: new Date(now).toISOString(),
-    rerun: {
-      mode: next.mode,
-      n,
-      of: { kind: schedule.kind, id: follows, name: schedule.name },
-      root: `${schedule.connection}:${schedule.kind}:${schedule.resourceId}`,
-      ...(next.since !== undefined ? { since: next.since } : {}),
-    },
-  };
 }
 
 /** Writes the card's fact (the keep-in-sync and its convergence) when it changed since this replica wrote it. */
@@ -282,32 +254,6 @@ async function drawFact(s: CutoverState, schedule: SyncSchedule): Promise<void> 
     .catch((error: unknown) =>
       s.core.logger.warn({ err: error }, 'could not draw a keep-in-sync on its card'),
     );
-}
-
-/** How many of the latest deltas are tried to follow before the migration itself. */
-const FOLLOW_TRIES = 3;
-
-/**
- * The delta after the newest run the provider can follow (OMS needs a run that started, for its
- * `migrate_since`): the latest deltas first, then the migration itself; the last error if none.
- */
-export async function planDelta(
-  schedule: SyncSchedule,
-  nextRun: (id: string) => Promise<NextRun>,
-): Promise<{ follows: string; next: NextRun }> {
-  const made = schedule.runs
-    .flatMap((r) => (r.resource ? [r.resource] : []))
-    .slice(-FOLLOW_TRIES)
-    .reverse();
-  let failure: unknown;
-  for (const id of [...made, schedule.resourceId]) {
-    try {
-      return { follows: id, next: await nextRun(id) };
-    } catch (error) {
-      failure = error;
-    }
-  }
-  throw failure;
 }
 
 /** Run `n` created its delta: said once. */
