@@ -25,6 +25,12 @@ import { startedForReading } from '../test/harness/started-capabilities.js';
 import { BENCH_BOT_TOKEN, BENCH_TEAM } from './poll-constants.js';
 import { ReplicaLoop } from './replica-loop.js';
 import { serveRpc } from './rpc.js';
+import {
+  heapSnapshot,
+  type PeakBreakdown,
+  peakBreakdown,
+  startAllocationSampling,
+} from './watcher-memory.js';
 
 /**
  * The process under test in the poll benchmark: the real watcher (its poll cycle, outbox, store)
@@ -216,10 +222,11 @@ async function cycle(): Promise<{
   cpuMs: number;
   /** Time in garbage collection pauses during the cycle (main thread). */
   gcMs: number;
-  /** `cyclePeakRssMb`: the highest RSS sampled during the cycle. */
-  memory: ReturnType<typeof memory> & { cyclePeakRssMb: number };
+  /** `cyclePeakRssMb`: the highest RSS sampled during the cycle; `atPeak`: what made it. */
+  memory: ReturnType<typeof memory> & { cyclePeakRssMb: number; atPeak?: PeakBreakdown };
 }> {
   const profiling = await startProfile();
+  const sampling = await startAllocationSampling();
   const started = performance.now();
   // The watcher's own CPU time in the cycle: steadier than wall time on a shared machine.
   const cpu = process.cpuUsage();
@@ -232,12 +239,18 @@ async function cycle(): Promise<{
   traced = wireTrace ? [] : undefined;
   // The highest RSS during the cycle, not only after it: what is left when a cycle ends depends on
   // when its last collections ran, and a memory limit has to hold the peak.
-  let peakRss = process.memoryUsage.rss();
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
-  }, RSS_SAMPLE_MS);
+  let peakRss = 0;
+  let atPeak: PeakBreakdown | undefined;
+  const sample = () => {
+    const rss = process.memoryUsage.rss();
+    if (rss <= peakRss) return;
+    peakRss = rss;
+    atPeak = peakBreakdown(rss);
+  };
+  sample();
+  const sampler = setInterval(sample, RSS_SAMPLE_MS);
   const report = await watcher.runCycle().finally(() => clearInterval(sampler));
-  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  sample();
   const ms = Math.round(performance.now() - started);
   if (wireTrace && traced) appendFileSync(wireTrace, `${JSON.stringify({ ms, requests: traced })}\n`);
   traced = undefined;
@@ -247,8 +260,15 @@ async function cycle(): Promise<{
   await new Promise((resolve) => setImmediate(resolve));
   gcs.disconnect();
   await profiling?.stop();
+  await sampling?.stop();
   if (!report) throw new Error('a cycle was already running');
-  return { report, ms, cpuMs, gcMs: Math.round(gcMs), memory: { ...memory(), cyclePeakRssMb: mb(peakRss) } };
+  return {
+    report,
+    ms,
+    cpuMs,
+    gcMs: Math.round(gcMs),
+    memory: { ...memory(), cyclePeakRssMb: mb(peakRss), ...(atPeak ? { atPeak } : {}) },
+  };
 }
 
 /** BENCH_CYCLE_PROF_DIR=dir: a CPU profile of each measured cycle (not of the setup) is written there. */
@@ -394,6 +414,7 @@ serveRpc({
   backlog,
   memory,
   liveHeap,
+  heapSnapshot: (params: { label: string }) => heapSnapshot(params, memory),
   stats: () => ({ ...watcher.outbox.stats }),
   loopStart({ name, intervalMs }: { name: string; intervalMs: number }) {
     loop = new ReplicaLoop(watcher, name, intervalMs);
