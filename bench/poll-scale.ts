@@ -46,6 +46,20 @@ export function productionNodeFlags(dockerfile = readFileSync('Dockerfile', 'utf
   return line[1]!.split(/\s+/).filter(Boolean);
 }
 
+/**
+ * The malloc setting the Dockerfile sets (`ENV MALLOC_ARENA_MAX=…`), for the processes the
+ * benchmarks measure as deployed: glibc reads it as a process starts, so it goes in its env. This
+ * process's own `MALLOC_ARENA_MAX`, when set, wins (an experiment); another build's process
+ * (`--compare`) gets it too: it is the deployment's, not a build's.
+ */
+export function productionEnv(
+  dockerfile = readFileSync('Dockerfile', 'utf8'),
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  const arenas = env.MALLOC_ARENA_MAX ?? /^ENV MALLOC_ARENA_MAX=(\d+)$/m.exec(dockerfile)?.[1];
+  return arenas ? { MALLOC_ARENA_MAX: arenas } : {};
+}
+
 export async function runPollScale(options: PollScaleOptions): Promise<PollScaleRow[]> {
   const rows: PollScaleRow[] = [];
   for (const size of options.sizes) {
@@ -94,6 +108,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
         '--expose-gc',
         ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
       ],
+      env: productionEnv(),
     });
     await watcher.call('start', {
       fakeSlackUrl: info.fakeSlackUrl,
