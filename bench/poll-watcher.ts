@@ -1,7 +1,5 @@
 import { subscribe } from 'node:diagnostics_channel';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
-import path from 'node:path';
+import { appendFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { CAPABILITIES } from '../src/capabilities/registry.js';
 import { Subscriptions } from '../src/capabilities/subscriptions/following.js';
@@ -22,6 +20,7 @@ import { type CycleReport, forEachLimited, groupBy } from '../src/watcher/poll-c
 import { type WatchTarget, watchTargetOf } from '../src/watcher/records/watch-store.js';
 import { Watcher } from '../src/watcher/watcher.js';
 import { startedForReading } from '../test/harness/started-capabilities.js';
+import { startProfiler } from './inspector-session.js';
 import { BENCH_BOT_TOKEN, BENCH_TEAM } from './poll-constants.js';
 import { ReplicaLoop } from './replica-loop.js';
 import { serveRpc } from './rpc.js';
@@ -275,22 +274,7 @@ async function cycle(): Promise<{
 async function startProfile(): Promise<{ stop(): Promise<void> } | undefined> {
   const dir = process.env.BENCH_CYCLE_PROF_DIR;
   if (!dir) return undefined;
-  const session = new Session();
-  session.connect();
-  const post = (method: string) =>
-    new Promise<unknown>((resolve, reject) =>
-      session.post(method, (error, result) => (error ? reject(error) : resolve(result))),
-    );
-  await post('Profiler.enable');
-  await post('Profiler.start');
-  return {
-    async stop() {
-      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, `cycle-${Date.now()}.cpuprofile`), JSON.stringify(profile));
-      session.disconnect();
-    },
-  };
+  return startProfiler(dir, { domain: 'Profiler', start: 'start', stop: 'stop', extension: 'cpuprofile' });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
 import path from 'node:path';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
+import { startProfiler } from './inspector-session.js';
 
 /**
  * Where the poll benchmark's watcher keeps its memory (issue 75, item 8; docs/performance.md "Where
@@ -67,24 +67,15 @@ export function heapSnapshot({ label }: { label: string }, memory: () => object)
 export async function startAllocationSampling(): Promise<{ stop(): Promise<void> } | undefined> {
   const dir = process.env.BENCH_CYCLE_ALLOC_DIR;
   if (!dir) return undefined;
-  const session = new Session();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) =>
-      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
-    );
-  await post('HeapProfiler.enable');
-  await post('HeapProfiler.startSampling', {
-    samplingInterval: 16_384,
-    includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
-  });
-  return {
-    async stop() {
-      const { profile } = (await post('HeapProfiler.stopSampling')) as { profile: unknown };
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, `cycle-${Date.now()}.heapprofile`), JSON.stringify(profile));
-      session.disconnect();
+  return startProfiler(dir, {
+    domain: 'HeapProfiler',
+    start: 'startSampling',
+    params: {
+      samplingInterval: 16_384,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
     },
-  };
+    stop: 'stopSampling',
+    extension: 'heapprofile',
+  });
 }
