@@ -5,7 +5,7 @@ import { FORM, newActionTs, newTriggerId, slackSignature } from '../test/harness
 import { SIGNING_SECRET } from '../test/harness/test-bot.js';
 import { CLICK_TASK_ID } from './click-constants.js';
 import type { ClickScaleResult, ClickSide } from './click-targets.js';
-import { productionNodeFlags } from './poll-scale.js';
+import { productionEnv, productionNodeFlags } from './poll-scale.js';
 import { untilIdle } from './process-idle.js';
 import { type RpcChild, startRpc } from './rpc.js';
 import { summarize } from './stats.js';
@@ -56,7 +56,7 @@ export async function runClickScale(options: ClickScaleOptions): Promise<ClickSc
   try {
     const info = await world.call<{ fakeSlackUrl: string; omsUrl: string; taskId: string }>('start');
     for (const [i, watches] of form.sizes.entries()) {
-      const bot = await startRpc('click-bot.js', { execArgv: productionNodeFlags() });
+      const bot = await startRpc('click-bot.js', { execArgv: productionNodeFlags(), env: productionEnv() });
       const storeUrl = redis[i]!.url;
       const channel = `C0CLICK${String(i).padStart(2, '0')}`;
       const { ms: fillMs } = await bot.call<{ ms: number }>(

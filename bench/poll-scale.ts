@@ -46,6 +46,20 @@ export function productionNodeFlags(dockerfile = readFileSync('Dockerfile', 'utf
   return line[1]!.split(/\s+/).filter(Boolean);
 }
 
+/**
+ * The malloc setting the Dockerfile sets (`ENV MALLOC_ARENA_MAX=…`), for the processes the
+ * benchmarks measure as deployed: glibc reads it as a process starts, so it goes in its env. This
+ * process's own `MALLOC_ARENA_MAX`, when set, wins (an experiment); another build's process
+ * (`--compare`) gets it too: it is the deployment's, not a build's.
+ */
+export function productionEnv(
+  dockerfile = readFileSync('Dockerfile', 'utf8'),
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  const arenas = env.MALLOC_ARENA_MAX ?? /^ENV MALLOC_ARENA_MAX=(\d+)$/m.exec(dockerfile)?.[1];
+  return arenas ? { MALLOC_ARENA_MAX: arenas } : {};
+}
+
 export async function runPollScale(options: PollScaleOptions): Promise<PollScaleRow[]> {
   const rows: PollScaleRow[] = [];
   for (const size of options.sizes) {
@@ -94,6 +108,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
         '--expose-gc',
         ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
       ],
+      env: productionEnv(),
     });
     await watcher.call('start', {
       fakeSlackUrl: info.fakeSlackUrl,
@@ -101,6 +116,12 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
       storeUrl: storeUrlOf(options.store, redisUrl, sqliteDir),
       keyPrefix: prefix,
     });
+    // BENCH_HEAP_SNAPSHOT_DIR: heap snapshots at 0 watches, after setup, the idle and the busy cycles.
+    const snapshot = (label: string) =>
+      process.env.BENCH_HEAP_SNAPSHOT_DIR
+        ? watcher!.call('heapSnapshot', { label: `${options.store}-${size}-${label}` }, 600_000)
+        : undefined;
+    await snapshot('0-start');
     // Setup (not measured): every resource watched, its card posted. Slack limits are off for it.
     const follow = options.follow ?? 'watches';
     const setup = await watcher.call<{ watches: number; ms: number }>(
@@ -112,6 +133,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
       `  ${options.store} ${watches}${options.build ? ` (${options.build})` : ''}: ${setup.watches} ${follow === 'subscriptions' ? `watches found through ${connectionCount} subscriptions` : 'watches set up'} in ${(setup.ms / 1000).toFixed(1)} s`,
     );
     if (setup.watches !== watches) throw new Error(`expected ${watches} watches, got ${setup.watches}`);
+    await snapshot('1-setup');
     await world.call('latency', { ms: rttMs });
     await world.call('tiers', { on: true });
     await watcher.call('cycle', {}, 1_800_000); // first observation with the latency on
@@ -126,8 +148,10 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
         ms: number;
         cpuMs: number;
         gcMs: number;
-        memory: { rssMb: number; cyclePeakRssMb: number };
+        memory: { rssMb: number; cyclePeakRssMb: number; atPeak?: unknown };
       }>('cycle', {}, 1_800_000);
+      if (memory.atPeak && process.env.BENCH_RSS_BREAKDOWN)
+        log(`  at the cycle's peak: ${JSON.stringify(memory.atPeak)}`);
       const stats = await world.call<WorldStats>('stats');
       const { total, ...byProvider } = stats.requests;
       // Redis commands of the cycle (docs/performance.md's capacity plan): nothing else uses it then.
@@ -153,6 +177,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
       idles.push(await measure());
       bares.push(await watcher.call<{ ms: number; pages: number }>('bareList', { follow }, 1_800_000));
     }
+    await snapshot('2-idle');
     const typical = idles.find((c) => c.ms === median(idles.map((x) => x.ms)))!;
     const idle = { ...typical, cyclePeakRssMb: Math.max(...idles.map((c) => c.cyclePeakRssMb ?? 0)) };
     const bare = bares.find((b) => b.ms === median(bares.map((x) => x.ms)))!;
@@ -180,6 +205,7 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
     const before = await watcher.call<{ editsDeferred: number }>('stats');
     await world.call('advance', { ms: BUSY_STEP_MS });
     const busy = await measure();
+    await snapshot('3-busy');
     const after = await watcher.call<{ editsDeferred: number }>('stats');
     log(
       `  busy cycle ${busy.ms} ms (CPU ${busy.cpuMs} ms, GC ${busy.gcMs} ms, RSS ${busy.rssMb} MB, peak in the cycle ${busy.cyclePeakRssMb} MB), ${busy.slackCalls} Slack calls, ${busy.slack429} answered 429, ${info.transitions} transitions`,
@@ -371,7 +397,16 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const run = process.argv.includes('--idle-only') ? runPollIdle : runPollScale;
   // --watcher-flags="--a --b": the watcher's Node flags instead of the Dockerfile's (an experiment).
   const flags = process.argv.find((a) => a.startsWith('--watcher-flags='))?.slice(16);
-  run({ sizes, store, idleCycles, watcherFlags: flags?.split(/\s+/).filter(Boolean) })
+  // --watcher-script=<path>: another build's bench/poll-watcher.js; --no-naive: no naive poller.
+  const watcherScript = process.argv.find((a) => a.startsWith('--watcher-script='))?.slice(17);
+  run({
+    sizes,
+    store,
+    idleCycles,
+    watcherFlags: flags?.split(/\s+/).filter(Boolean),
+    ...(watcherScript ? { watcherScript } : {}),
+    ...(process.argv.includes('--no-naive') ? { naiveUpTo: 0 } : {}),
+  })
     .then((rows) => {
       console.log(JSON.stringify(rows, null, 2));
       process.exit(0);

@@ -1,7 +1,5 @@
 import { subscribe } from 'node:diagnostics_channel';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
-import path from 'node:path';
+import { appendFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { CAPABILITIES } from '../src/capabilities/registry.js';
 import { Subscriptions } from '../src/capabilities/subscriptions/following.js';
@@ -22,9 +20,16 @@ import { type CycleReport, forEachLimited, groupBy } from '../src/watcher/poll-c
 import { type WatchTarget, watchTargetOf } from '../src/watcher/records/watch-store.js';
 import { Watcher } from '../src/watcher/watcher.js';
 import { startedForReading } from '../test/harness/started-capabilities.js';
+import { startProfiler } from './inspector-session.js';
 import { BENCH_BOT_TOKEN, BENCH_TEAM } from './poll-constants.js';
 import { ReplicaLoop } from './replica-loop.js';
 import { serveRpc } from './rpc.js';
+import {
+  heapSnapshot,
+  type PeakBreakdown,
+  peakBreakdown,
+  startAllocationSampling,
+} from './watcher-memory.js';
 
 /**
  * The process under test in the poll benchmark: the real watcher (its poll cycle, outbox, store)
@@ -216,10 +221,11 @@ async function cycle(): Promise<{
   cpuMs: number;
   /** Time in garbage collection pauses during the cycle (main thread). */
   gcMs: number;
-  /** `cyclePeakRssMb`: the highest RSS sampled during the cycle. */
-  memory: ReturnType<typeof memory> & { cyclePeakRssMb: number };
+  /** `cyclePeakRssMb`: the highest RSS sampled during the cycle; `atPeak`: what made it. */
+  memory: ReturnType<typeof memory> & { cyclePeakRssMb: number; atPeak?: PeakBreakdown };
 }> {
   const profiling = await startProfile();
+  const sampling = await startAllocationSampling();
   const started = performance.now();
   // The watcher's own CPU time in the cycle: steadier than wall time on a shared machine.
   const cpu = process.cpuUsage();
@@ -232,12 +238,18 @@ async function cycle(): Promise<{
   traced = wireTrace ? [] : undefined;
   // The highest RSS during the cycle, not only after it: what is left when a cycle ends depends on
   // when its last collections ran, and a memory limit has to hold the peak.
-  let peakRss = process.memoryUsage.rss();
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
-  }, RSS_SAMPLE_MS);
+  let peakRss = 0;
+  let atPeak: PeakBreakdown | undefined;
+  const sample = () => {
+    const rss = process.memoryUsage.rss();
+    if (rss <= peakRss) return;
+    peakRss = rss;
+    atPeak = peakBreakdown(rss);
+  };
+  sample();
+  const sampler = setInterval(sample, RSS_SAMPLE_MS);
   const report = await watcher.runCycle().finally(() => clearInterval(sampler));
-  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  sample();
   const ms = Math.round(performance.now() - started);
   if (wireTrace && traced) appendFileSync(wireTrace, `${JSON.stringify({ ms, requests: traced })}\n`);
   traced = undefined;
@@ -247,30 +259,22 @@ async function cycle(): Promise<{
   await new Promise((resolve) => setImmediate(resolve));
   gcs.disconnect();
   await profiling?.stop();
+  await sampling?.stop();
   if (!report) throw new Error('a cycle was already running');
-  return { report, ms, cpuMs, gcMs: Math.round(gcMs), memory: { ...memory(), cyclePeakRssMb: mb(peakRss) } };
+  return {
+    report,
+    ms,
+    cpuMs,
+    gcMs: Math.round(gcMs),
+    memory: { ...memory(), cyclePeakRssMb: mb(peakRss), ...(atPeak ? { atPeak } : {}) },
+  };
 }
 
 /** BENCH_CYCLE_PROF_DIR=dir: a CPU profile of each measured cycle (not of the setup) is written there. */
 async function startProfile(): Promise<{ stop(): Promise<void> } | undefined> {
   const dir = process.env.BENCH_CYCLE_PROF_DIR;
   if (!dir) return undefined;
-  const session = new Session();
-  session.connect();
-  const post = (method: string) =>
-    new Promise<unknown>((resolve, reject) =>
-      session.post(method, (error, result) => (error ? reject(error) : resolve(result))),
-    );
-  await post('Profiler.enable');
-  await post('Profiler.start');
-  return {
-    async stop() {
-      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, `cycle-${Date.now()}.cpuprofile`), JSON.stringify(profile));
-      session.disconnect();
-    },
-  };
+  return startProfiler(dir, { domain: 'Profiler', start: 'start', stop: 'stop', extension: 'cpuprofile' });
 }
 
 /**
@@ -394,6 +398,7 @@ serveRpc({
   backlog,
   memory,
   liveHeap,
+  heapSnapshot: (params: { label: string }) => heapSnapshot(params, memory),
   stats: () => ({ ...watcher.outbox.stats }),
   loopStart({ name, intervalMs }: { name: string; intervalMs: number }) {
     loop = new ReplicaLoop(watcher, name, intervalMs);

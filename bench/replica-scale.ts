@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { BUSY_STEP_MS } from './poll-constants.js';
-import { productionNodeFlags } from './poll-scale.js';
+import { productionEnv, productionNodeFlags } from './poll-scale.js';
 import type { WorldInfo, WorldSpec, WorldStats } from './poll-world.js';
 import { commandCounts, commandDelta, nodeUrls } from './redis-ops.js';
 import { type Phases, phases } from './replica-phases.js';
@@ -83,18 +83,20 @@ export async function runReplicaScale(options: ReplicaOptions): Promise<ReplicaR
   // its first cycle announces it); their start-up is not part of any figure.
   const started = new Map<string, Promise<RpcChild>>();
   const spawn = (name: string) => {
-    const child = startRpc(script, { execArgv: productionNodeFlags() }).then(async (c) => {
-      await c.call('start', {
-        fakeSlackUrl: info!.fakeSlackUrl,
-        connections: info!.connections,
-        storeUrl: redisUrl,
-        keyPrefix: prefix,
-        leaseMs,
-        holder: name,
-      });
-      replicas.set(name, c);
-      return c;
-    });
+    const child = startRpc(script, { execArgv: productionNodeFlags(), env: productionEnv() }).then(
+      async (c) => {
+        await c.call('start', {
+          fakeSlackUrl: info!.fakeSlackUrl,
+          connections: info!.connections,
+          storeUrl: redisUrl,
+          keyPrefix: prefix,
+          leaseMs,
+          holder: name,
+        });
+        replicas.set(name, c);
+        return c;
+      },
+    );
     started.set(name, child);
     return child;
   };

@@ -56,6 +56,17 @@ describe('src/ never imports dev/ (docs/architecture.md, rule 1)', () => {
       expect(emitted.filter((f) => /playground|fake-slack|simulator/.test(f))).toEqual([]);
     });
 
+    it('leaves the comments out: V8 keeps every module source in the heap (docs/performance.md)', () => {
+      const emitted = readdirSync(path.join(out, 'src'), { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith('.js'));
+      const commented = emitted.filter((f) =>
+        /^\s*(\/\/|\/\*\*)/m.test(readFileSync(path.join(out, 'src', f), 'utf8')),
+      );
+      expect(emitted.length).toBeGreaterThan(300);
+      expect(commented).toEqual([]);
+    });
+
     it('without Slack settings outside production, says the build has no playground instead of crashing', async () => {
       const cwd = mkdtempSync(path.join(tmpdir(), 'migrate-bot-cwd-'));
       const bot = new BotProcess(out, { PORT: '0' }, { cwd });
