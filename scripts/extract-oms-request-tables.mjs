@@ -4,8 +4,8 @@
 // with a request body, its "Request body parameters" table and the tables of the objects it nests
 // (name, mandatory, type, lengths, value range, array length, enumerated values), as the seed
 // prints them. The OMS simulator checks requests against this file, never against the client's
-// schemas, so a client mistake cannot hide behind the simulator. test/providers/simulator-seed-tables
-// .test.ts re-extracts it from the seed and compares.
+// schemas, so a client mistake cannot hide behind the simulator.
+// test/providers/simulators/simulator-follows-seeds.test.ts re-extracts it from the seed and compares.
 //   node scripts/extract-oms-request-tables.mjs [seed-002.txt] [out.json]
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -2,7 +2,7 @@
 // Writes test/fixtures/oms-seed-response-tables.json from seed 002: for each OMS API section
 // (5.x.y), the fields of its success answer ("Status code: 200" → "Response body parameters") and
 // of the objects that answer nests (the tables after it, named by type: TaskResp, SyncTaskInfo, …),
-// each field with its type as the seed prints it. test/providers/simulator-response-fields.test.ts
+// each field with its type as the seed prints it. test/providers/simulators/simulator-response-fields.test.ts
 // checks every simulator answer against this file, so a field the seed does not list (one the
 // simulator made up, or copied from a neighbouring table) fails there rather than teaching the
 // client to expect it; where the seed lies beside the checkout, the same test re-reads it from there.

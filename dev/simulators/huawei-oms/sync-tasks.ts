@@ -175,7 +175,7 @@ function toSyncTaskInfo(task: SimSyncTask) {
 /**
  * ShowSyncTaskResp (Table 5-92): the counters are those of query_time's month (UTC). Table 5-92 has
  * no `source_cdn`, unlike SyncTaskInfo (Table 5-80), so it is left out; the seed's own example
- * answer has none either (test/providers/simulator-response-fields.test.ts).
+ * answer has none either (test/providers/simulators/simulator-response-fields.test.ts).
  */
 function toShowSyncTaskResp(task: SimSyncTask, queryTime: number): JsonObject {
   const [from, to] = monthOf(queryTime);

@@ -4,7 +4,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * NCP API Gateway signature v2, written from reference/providers.md §1.6-1.7 (the NCP common guide
  * and the official Go SDK's `hmac/hmac.go`), never taken from the client's `signer.ts`: a simulator
  * that verified with the client's own signer would accept the client's mistakes (issue #37, item 11).
- * The test vectors of §1.7 check it (test/providers/simulator-signatures.test.ts).
+ * The test vectors of §1.7 check it (test/providers/simulators/simulator-signatures.test.ts).
  */
 
 /** The gateway headers of every Object Migration call (§1.6). */
