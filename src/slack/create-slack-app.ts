@@ -70,7 +70,7 @@ export function createSlackApp(deps: AppDeps, options: SlackAppOptions): SlackAp
   // OAuth: Bolt authorizes each request through the same authorize() as background work, whose token
   // refresh holds the installation's lock in the store, so two refreshes never race, on any replica.
   // Bolt refuses an `authorize` option beside its install routes and reads the installer's when the
-  // App is built, so it is replaced here, before (ADR 0009; test/slack/bolt-contract.test.ts).
+  // App is built, so it is replaced here, before (ADR 0009; test/slack/install/bolt-contract.test.ts).
   const installer = (receiver as { installer?: { authorize: unknown } }).installer;
   if (installer)
     installer.authorize = (source: InstallationQuery<boolean>) => deps.slack.clients.authorize(source);

@@ -61,7 +61,8 @@ const LATENCY: Record<string, string> = {
     'a critical section that takes a while; a reinstall timed into a deletion',
   'security/redteam-46-attacks-approvals.test.ts': 'a sweep that reads each record slowly',
   'watcher/replicas.test.ts': 'replicas starting their cycles apart',
-  'slack/interim-late-call.test.ts': 'a step before the provider call slower than the first-answer budget',
+  'slack/intake/interim-late-call.test.ts':
+    'a step before the provider call slower than the first-answer budget',
 };
 
 /** The bounded wait itself (it sleeps between checks of a condition), and this file's examples. */

@@ -9,7 +9,7 @@ import { until } from '../harness/until.js';
 
 /**
  * The RBAC matrix for modals and the approval buttons (commands and card buttons are in
- * test/slack/access.test.ts): every role submits the create form and the connect form directly (a
+ * test/slack/commands/access.test.ts): every role submits the create form and the connect form directly (a
  * modal opened earlier, or a forged submission naming the submitter as requester), and clicks
  * Approve and Reject on someone else's request. Checks run on the server: 0 unauthorized successes.
  */

@@ -16,7 +16,7 @@ import { SERVER_TIMEOUTS, type ServerTimeouts } from './ack-first-receiver.js';
  * listener and takes the place of Bolt's server (Bolt's `stop()` closes it).
  *
  * The server is a private field of Bolt's receiver; a Bolt that renames it fails here at start-up
- * (and in test/slack/socket-mode-routes.test.ts), not silently on every interface.
+ * (and in test/slack/intake/socket-mode-routes.test.ts), not silently on every interface.
  */
 export function serveRoutesOn(
   receiver: SocketModeReceiver,
