@@ -32,9 +32,21 @@ export async function postSigned(
   if (!options.omitSignature)
     headers['x-slack-signature'] = options.signature ?? slackSignature(secret, timestamp, body);
   const started = performance.now();
-  const res = await fetch(url, { method: 'POST', headers, body });
+  const res = await fetch(url, { method: 'POST', headers, body }).catch((error: unknown) => {
+    // A kept-alive socket the bot's server closed as idle just as this request went out (Node's
+    // 5 s keep-alive against the client's pool, lost under load): nothing reached the bot, so it
+    // is sent once more on a new connection, as Slack retries a request that got no answer.
+    if (!resetBeforeAnswer(error)) throw error;
+    return fetch(url, { method: 'POST', headers, body });
+  });
   const text = await res.text();
   return { status: res.status, text, ms: performance.now() - started };
+}
+
+/** `fetch failed` because the socket was reset before any answer came. */
+function resetBeforeAnswer(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  return error instanceof TypeError && (cause?.code === 'ECONNRESET' || cause?.code === 'UND_ERR_SOCKET');
 }
 
 let interactionCount = 0;
