@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type KeyvRedis from '@keyv/redis';
+import { defaultSerialize } from '@keyv/serialize';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import { systemClock } from '../clock.js';
 import { StoreUnavailableError } from '../errors.js';
@@ -24,6 +25,12 @@ export interface Store {
   /** Several values at once, in the keys' order, where a store reads them cheaper than one by one. */
   getMany?<T>(keys: readonly string[]): Promise<(T | undefined)[]>;
   set<T>(key: string, value: T, ttlMs?: number): Promise<void>;
+  /**
+   * Writes `value` only if `key` has no live value, in one atomic step of the store (Redis
+   * `SET NX`, one SQLite statement, one turn in memory): true when written, false when a value was
+   * there. A write that must never land over a newer one (a stalled replica's copy) uses it.
+   */
+  add<T>(key: string, value: T, ttlMs?: number): Promise<boolean>;
   delete(key: string): Promise<boolean>;
   /** Removes every value past its TTL (the local stores drop one only when it is read). */
   deleteExpired?(): Promise<number>;
@@ -72,6 +79,8 @@ export async function createStore(
     set: async <T>(key: string, value: T, ttlMs?: number) => {
       await guard('set', () => keyv.set(key, value, ttlMs));
     },
+    add: <T>(key: string, value: T, ttlMs?: number) =>
+      guard('add', () => addIfAbsent(keyv, adapter as KeyvRedis<unknown>, { key, value, ttlMs })),
     delete: (key: string) => guard('delete', () => keyv.delete(key)),
     healthy: async () => {
       try {
@@ -90,6 +99,29 @@ export async function createStore(
       }
     },
   };
+}
+
+/**
+ * Keyv has no write-if-absent: the value in Keyv's own form (`{"value":…,"expires":…}`) under
+ * Keyv's own key, written with `SET NX PX` (one key: atomic on a server, a cluster or Sentinel).
+ */
+async function addIfAbsent<T>(
+  keyv: Keyv,
+  adapter: KeyvRedis<unknown>,
+  entry: { key: string; value: T; ttlMs: number | undefined },
+): Promise<boolean> {
+  // Keyv's rule: a TTL of 0 is none; its expiry is on real time, as Redis's `PX` is.
+  const ttl = entry.ttlMs === 0 ? undefined : entry.ttlMs;
+  const expires = ttl === undefined ? undefined : systemClock.now() + ttl;
+  const serialize = keyv.serialize ?? defaultSerialize;
+  const text = await serialize({ value: entry.value, expires });
+  const stored = adapter.createKeyPrefix(keyv._getKeyPrefix(entry.key), adapter.namespace);
+  const client = await adapter.getClient();
+  const options =
+    ttl === undefined
+      ? { condition: 'NX' as const }
+      : { condition: 'NX' as const, expiration: { type: 'PX' as const, value: ttl } };
+  return (await client.set(stored, text, options)) !== null;
 }
 
 /** Keyv over Redis (one server, a cluster or Sentinel: redis-connection.ts); the local stores have classes of their own. */

@@ -5,7 +5,7 @@ import type { Store } from './create-store.js';
 /** Told of every store operation once it ends: its name, how long it took, whether the store failed. */
 export type StoreObserver = (operation: string, seconds: number, failed: boolean) => void;
 
-const STORE_OPERATIONS = ['get', 'getMany', 'set', 'delete', 'deleteExpired', 'healthy'] as const;
+const STORE_OPERATIONS = ['get', 'getMany', 'set', 'add', 'delete', 'deleteExpired', 'healthy'] as const;
 const ATOMIC_OPERATIONS = [
   'get',
   'getMany',

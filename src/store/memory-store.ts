@@ -41,6 +41,10 @@ export class MemoryStore implements Store {
   }
 
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
+    this.#put(key, value, ttlMs);
+  }
+
+  #put<T>(key: string, value: T, ttlMs: number | undefined): void {
     // Keyv's rule: a TTL of 0 is none.
     const expires = typeof ttlMs === 'number' && ttlMs !== 0 ? systemClock.now() + ttlMs : undefined;
     if (typeof value === 'string' && expires === undefined) {
@@ -48,6 +52,17 @@ export class MemoryStore implements Store {
       return;
     }
     this.#entries.set(key, { serialized: defaultSerialize({ value, expires }), expires });
+  }
+
+  /** Checked and written in one turn of the event loop: nothing else runs in between. */
+  async add<T>(key: string, value: T, ttlMs?: number): Promise<boolean> {
+    const entry = this.#entries.get(key);
+    const live =
+      entry !== undefined &&
+      (typeof entry === 'string' || entry.expires === undefined || systemClock.now() <= entry.expires);
+    if (live) return false;
+    this.#put(key, value, ttlMs);
+    return true;
   }
 
   async delete(key: string): Promise<boolean> {

@@ -89,11 +89,15 @@ export class SqliteStore implements Store {
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
     // Keyv's rule, kept: a TTL of 0 is none.
     const expires = typeof ttlMs === 'number' && ttlMs !== 0 ? systemClock.now() + ttlMs : null;
-    const [text, boxed] =
-      typeof value === 'string' && expires === null
-        ? [value, 0]
-        : [defaultSerialize({ value, expires: expires ?? undefined }), 1];
-    await this.#guard('set', () => this.#db.run(UPSERT, [key, text, boxed, expires]));
+    await this.#guard('set', () => this.#db.run(UPSERT, [key, ...rowOf(value, expires)]));
+  }
+
+  /** One statement: inserted, or written over a row past its expiry only. */
+  async add<T>(key: string, value: T, ttlMs?: number): Promise<boolean> {
+    const now = systemClock.now();
+    const expires = typeof ttlMs === 'number' && ttlMs !== 0 ? now + ttlMs : null;
+    const row = [key, ...rowOf(value, expires), now];
+    return this.#guard('add', async () => (await this.#db.run(INSERT_ABSENT, row)) > 0);
   }
 
   delete(key: string): Promise<boolean> {
@@ -147,6 +151,12 @@ export class SqliteStore implements Store {
   }
 }
 
+/** A value's columns (`value`, `boxed`, `expires`): a string without a TTL as it is, the rest in Keyv's form. */
+function rowOf(value: unknown, expires: number | null): [string, number, number | null] {
+  if (typeof value === 'string' && expires === null) return [value, 0, null];
+  return [defaultSerialize({ value, expires: expires ?? undefined }), 1, expires];
+}
+
 interface Row {
   value: string;
   boxed: number;
@@ -158,6 +168,8 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS ${TABLE} (key TEXT PRIMARY KEY NOT NU
 const SELECT = `SELECT value, boxed, expires FROM ${TABLE} WHERE key = ?`;
 const SELECT_MANY = `SELECT key, value, boxed, expires FROM ${TABLE} WHERE key IN (SELECT value FROM json_each(?))`;
 const UPSERT = `INSERT INTO ${TABLE} (key, value, boxed, expires) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, boxed = excluded.boxed, expires = excluded.expires`;
+/** Read treats a row as gone once `now > expires` (`#value`): the same rule lets it be written over. */
+const INSERT_ABSENT = `${UPSERT} WHERE ${TABLE}.expires IS NOT NULL AND ${TABLE}.expires < ?`;
 const DELETE = `DELETE FROM ${TABLE} WHERE key = ?`;
 const DELETE_EXPIRED = `DELETE FROM ${TABLE} WHERE key = ? AND expires = ?`;
 const DELETE_ALL_EXPIRED = `DELETE FROM ${TABLE} WHERE expires IS NOT NULL AND expires < ?`;

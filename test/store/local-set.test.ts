@@ -35,6 +35,10 @@ function countingWrites(store: Store): { store: Store; writes: () => number } {
       writes++;
       return store.set(key, value);
     },
+    add: async (key, value) => {
+      writes++;
+      return store.add(key, value);
+    },
     delete: (key) => store.delete(key),
     healthy: () => store.healthy(),
     close: () => store.close(),

@@ -147,8 +147,31 @@ export class ApprovalStore {
         ? Math.max(expiresMs - this.#clock.now(), 0) + this.#retentionMs
         : this.#retentionMs;
     await this.#store.set(recordKey(valid.team, valid.id), valid, ttl);
+    return this.#indexed(valid);
+  }
+
+  /**
+   * Saves a decided record only if the request has none yet, in one atomic write of the store:
+   * resolves the record as it stands then (this one, or the one saved first). A replica that read
+   * "none" and stalled past its lease can never write its copy over what another replica made of
+   * the request meanwhile (created, cancelled).
+   */
+  async saveNew(record: ApprovalRecord): Promise<ApprovalRecord> {
+    const valid = approvalRecordSchema.parse(record);
+    if (valid.status === 'pending') throw new Error('only a decided request is saved new');
+    // Found: the record as it stands (unless it expired between the two: then written again).
+    for (let tries = 0; tries < 3; tries++) {
+      if (await this.#store.add(recordKey(valid.team, valid.id), valid, this.#retentionMs))
+        return this.#indexed(valid);
+      const standing = await this.get(valid.team, valid.id);
+      if (standing) return standing;
+    }
+    throw new StoreUnavailableError(`Approval request ${valid.id} could not be saved; try again shortly.`);
+  }
+
+  /** After the record: an entry whose record says decided is dropped by the next sweep (`unlist`). */
+  async #indexed(valid: ApprovalRecord): Promise<ApprovalRecord> {
     await this.#migrateLegacyList();
-    // After the record: an entry whose record says decided is dropped by the next sweep (`unlist`).
     const entry = member({ team: valid.team, id: valid.id, expiresAt: valid.expiresAt });
     if (valid.status === 'pending') await this.#index.setAdd(PENDING_SET, entry);
     else await this.#index.setRemove(PENDING_SET, entry);

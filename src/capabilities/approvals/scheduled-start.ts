@@ -107,7 +107,9 @@ export function checkedStart(startAt: string | undefined, now: number): string |
  * scheduled, so the scheduled start (`startDue`) creates it once across replicas, as any other.
  * Admitted again under the same id (a replica took over a run whose taker died after admitting it),
  * the record as it stands is kept, never saved over (a copy over a created one would lose what it
- * created), and scheduled again while it still waits for its start.
+ * created), and scheduled again while it still waits for its start. The save is a write only if
+ * absent (`saveNew`), not the read before it: a replica that read "none" and stalled past its
+ * lease while another admitted and created the request must not land its copy over the created one.
  */
 export async function admitApproved(
   records: AdmittedRecords,
@@ -117,23 +119,26 @@ export async function admitApproved(
   if (record.status !== 'approved' || !record.startAt || !record.decidedBy)
     throw new Error('only an approved request with a start time is admitted');
   const existing = await records.get(record.team, record.id);
-  if (existing) {
-    if (awaitingStart(existing)) await records.schedule(existing);
-    return existing;
-  }
+  if (existing) return scheduled(records, existing);
   // Withdrawn before it was admitted (its admitter stalled): kept as called off, never scheduled.
   const holder = await withdrawn?.atomic.get(startKey(record.team, record.id));
   const by = holder ? cancelledByOf(holder) : undefined;
-  if (by && withdrawn) return records.save(calledOff(record, by, withdrawn.clock.now()));
-  const saved = await records.save(record);
-  await records.schedule(saved);
-  return saved;
+  if (by && withdrawn) return records.saveNew(calledOff(record, by, withdrawn.clock.now()));
+  return scheduled(records, await records.saveNew(record));
+}
+
+/** Scheduled (again) while it still waits for its start: the index is a set, so twice is once. */
+async function scheduled(records: AdmittedRecords, record: ApprovalRecord): Promise<ApprovalRecord> {
+  if (awaitingStart(record)) await records.schedule(record);
+  return record;
 }
 
 /** Where admitted requests are kept (the approvals' store). */
 interface AdmittedRecords {
   get(team: string, id: string): Promise<ApprovalRecord | undefined>;
   save(r: ApprovalRecord): Promise<ApprovalRecord>;
+  /** Saved only if it has no record yet; resolves the record as it stands (`ApprovalStore.saveNew`). */
+  saveNew(r: ApprovalRecord): Promise<ApprovalRecord>;
   schedule(r: ApprovalRecord): Promise<void>;
   unschedule(entry: { team: string; id: string; startAt: string }): Promise<void>;
 }

@@ -1,10 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ApprovalStore } from '../../../src/capabilities/approvals/approval-store.js';
+import { approvalsOf } from '../../../src/capabilities/approvals/approvals-state.js';
 import {
+  admitApproved,
   claimStart,
+  STALE_START_MS,
   startToken,
   withdrawStart,
 } from '../../../src/capabilities/approvals/scheduled-start.js';
@@ -113,22 +116,48 @@ async function keepSync(text: string): Promise<string> {
   return approve.value;
 }
 
+/** A promise and what settles it. */
+function signal() {
+  let fire!: () => void;
+  const fired = new Promise<void>((resolve) => {
+    fire = resolve;
+  });
+  return { fired, fire };
+}
+
+/** `records` whose next read waits on `gate` once it has read (then `reached`): a stall between an admit's read and its save. */
+function readThenWait(records: ApprovalStore, reached: () => void, gate: Promise<void>): ApprovalStore {
+  let stalled = false;
+  return new Proxy(records, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (property !== 'get' || stalled) return typeof value === 'function' ? value.bind(target) : value;
+      return async (team: string, id: string) => {
+        stalled = true;
+        const found = await target.get(team, id);
+        reached();
+        await gate;
+        return found;
+      };
+    },
+  });
+}
+
 /**
- * Stalls `bot`'s next admit of an approved request, `before` or `after` it admits: `at` resolves
- * when it got there, `release` lets it go on (and puts the real admit back).
+ * Stalls `bot`'s next admit of an approved request, `before` it admits, `inside` it (the real
+ * admit, between its read of the request and its save) or `after` it: `at` resolves when it got
+ * there, `release` lets it go on (and puts the real admit back).
  */
-function stallAdmit(bot: TestBot, when: 'before' | 'after') {
+function stallAdmit(bot: TestBot, when: 'before' | 'inside' | 'after') {
   const approvals = coreOf(bot).approvals!;
   const admit = approvals.admitApproved;
-  let go!: () => void;
-  const gate = new Promise<void>((resolve) => {
-    go = resolve;
-  });
-  let reached!: () => void;
-  const at = new Promise<void>((resolve) => {
-    reached = resolve;
-  });
+  const { fired: gate, fire: go } = signal();
+  const { fired: at, fire: reached } = signal();
   approvals.admitApproved = async (record) => {
+    if (when === 'inside') {
+      const records = readThenWait(approvalsOf(bot.bot.deps).records, reached, gate);
+      return admitApproved(records, record, { atomic: coreOf(bot).state, clock: coreOf(bot).clock });
+    }
     if (when === 'before') {
       reached();
       await gate;
@@ -169,7 +198,7 @@ async function keepSyncFrozen(name: string) {
 }
 
 /** Moves the clocks `by` (run 1 comes due) and ticks `bot` until it stalls at run 1's admit (`stallAdmit`). */
-async function stalledAtRun(bot: TestBot, when: 'before' | 'after', by: number) {
+async function stalledAtRun(bot: TestBot, when: 'before' | 'inside' | 'after', by: number) {
   const stall = stallAdmit(bot, when);
   advance(by);
   const stalled = bot.bot.scheduler.tick('cycle');
@@ -290,6 +319,32 @@ describe('keep in sync, attacked', () => {
     expect(await requestOf(id, 1)).toEqual(created);
   });
 
+  it('a take-over admits and creates a run whose first taker stalled inside its admit: it stands', async () => {
+    // Back in step afterwards: B's waits while it took the run over moved its clock on (1.5 s here).
+    onTestFinished(() => {
+      clockA.skewMs = clockB.skewMs = Math.max(clockA.skewMs, clockB.skewMs);
+    });
+    const task = await succeededTask('atk-h');
+    const id = await keepSync(`keep-sync ${task.id} every 4h until +2d max 1`);
+    // A read "no request yet" for run 1 and stalls before saving it, past its lease.
+    const { stall, stalled } = await stalledAtRun(a, 'inside', 4 * HOUR);
+    advance(RUN_LEASE_MS + 60_000);
+    await tick([b], 3);
+    const created = await requestOf(id, 1);
+    expect(created?.resourceId).toBeDefined();
+    expect(said(task.id, /-run-1-started$/)).toHaveLength(1);
+    // A's save comes after the delta was created: it must not write the approved copy over it.
+    stall.release();
+    await stalled;
+    await tick([a, b], 3);
+    advance(STALE_START_MS + 60_000);
+    await tick([a, b], 3);
+    expect(await requestOf(id, 1)).toEqual(created);
+    expect(syncTasks('atk-h')).toEqual(['atk-h · sync 1']);
+    expect(said(task.id, /-run-1-started$/)).toHaveLength(1);
+    expect(said(task.id, /-run-1-failed$/)).toEqual([]);
+  });
+
   it('a run taken and not handed over at the end date is not made after it', async () => {
     const task = await succeededTask('atk-g');
     const until = clockA.now() + 4 * HOUR + HOUR;
@@ -354,6 +409,43 @@ describe.each(['memory://', `sqlite://${path.join(dir, 'store.sqlite')}`])('on %
     // Withdrawn again (a second stop): still never started; a start after it loses.
     expect(await withdrawStart(kv, records, { team: TEAM, id, by: REQUESTER, now: t0 })).toBe(withdrawn);
     expect(await claimStart(kv, record, startToken('start', 'op2', t0))).toBe(false);
+    await store.close();
+  });
+
+  it('an admit stalled between its read and its save never writes over the run created meanwhile', async () => {
+    const store = await createStore(url, captureLogger('fatal').logger);
+    const kv = new LocalAtomicKv(store, 'state:');
+    const t0 = Date.parse('2026-11-09T12:00:00Z');
+    const clock = new TestClock(() => t0);
+    const records = new ApprovalStore(store, kv, { clock });
+    const at = new Date(t0).toISOString();
+    const request: ApprovalRecord = {
+      id: 'abcdef0123',
+      team: TEAM,
+      requester: REQUESTER,
+      channel: CHANNEL,
+      connection: 'hw',
+      provider: 'huawei-oms',
+      kind: 'task',
+      request: { description: 'embedded · sync 1' },
+      status: 'approved',
+      createdAt: at,
+      expiresAt: new Date(t0 + DAY).toISOString(),
+      decidedBy: APPROVER,
+      decidedAt: at,
+      startAt: at,
+    };
+    const { fired: gate, fire: release } = signal();
+    const { fired: reached, fire: reach } = signal();
+    const late = admitApproved(readThenWait(records, reach, gate), request, { atomic: kv, clock });
+    await reached;
+    // The take-over admits it and the scheduled start creates it while the first admit stalls.
+    await admitApproved(records, request, { atomic: kv, clock });
+    expect(await claimStart(kv, request, startToken('start', 'op1', t0))).toBe(true);
+    const created = await records.save({ ...request, startedAt: at, resourceId: 'task-1' });
+    release();
+    expect(await late).toEqual(created);
+    expect(await records.get(TEAM, request.id)).toEqual(created);
     await store.close();
   });
 });
