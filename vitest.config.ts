@@ -13,15 +13,15 @@ import { defineConfig } from 'vitest/config';
  */
 const HEAVY = [
   'test/reliability/**/*.test.ts',
-  'test/watcher/kill.test.ts',
+  'test/watcher/replicas/kill.test.ts',
   'test/capabilities/plans/plans-kill.test.ts',
   'test/capabilities/events/events-kill.test.ts',
   'test/capabilities/auto-retry/auto-retry-kill.test.ts',
   'test/capabilities/cutover/cutover-sync-kill.test.ts',
   // 100,000 objects listed on both sides through the SDK: about 30 s on a shared 2-core machine.
   'test/capabilities/objects/objects-content-100k.test.ts',
-  'test/watcher/replicas.test.ts',
-  'test/watcher/replicas-balance.test.ts',
+  'test/watcher/replicas/replicas.test.ts',
+  'test/watcher/replicas/replicas-balance.test.ts',
   'test/security/fuzz.test.ts',
   'test/security/view-fuzz.test.ts',
   'test/security/secret-masking-fuzz.test.ts',
