@@ -56,10 +56,10 @@ const FIXED: Record<string, { count: number; why: string }> = {
 const LATENCY: Record<string, string> = {
   'capabilities/approvals/approval-service.test.ts':
     'replicas read the store over the network; a provider slow to create',
-  'security/unique-decisions-rig.ts': 'Redis one network hop away from each replica',
-  'security/unique-decisions.test.ts':
+  'security/races/unique-decisions-rig.ts': 'Redis one network hop away from each replica',
+  'security/races/unique-decisions.test.ts':
     'a critical section that takes a while; a reinstall timed into a deletion',
-  'security/redteam-46-attacks-approvals.test.ts': 'a sweep that reads each record slowly',
+  'security/races/redteam-46-attacks-approvals.test.ts': 'a sweep that reads each record slowly',
   'watcher/replicas/replicas.test.ts': 'replicas starting their cycles apart',
   'slack/interim-late-call.test.ts': 'a step before the provider call slower than the first-answer budget',
 };
