@@ -11,7 +11,7 @@ import { captureLogger } from '../../helpers/capture-logger.js';
 import { dropRedisKeys } from '../replica-redis.js';
 
 /**
- * Two replicas of the bot for test/security/unique-decisions.test.ts: two Redis connections on one
+ * Two replicas of the bot for test/security/races/unique-decisions.test.ts: two Redis connections on one
  * key prefix of their own, each behind a proxy that delays every call by a round trip to a managed
  * Redis one hop away (HOP_MS each way) and records which AtomicKv method was called on which key.
  * With that delay, two replicas that read, decide, then write both read before either writes: a
