@@ -11,7 +11,7 @@ import type { Target } from './targets.js';
  * they are on), one at a time; Retry and Delete each round on a new watched failed or paused task. Counted at the simulator's request log, from the click until the
  * click's work and every re-check it started are done. OMS carries out a pause at once here, so
  * the count is the click's own; a pause still under way is asked about again until it settles
- * (its test: test/watcher/calls-per-click.test.ts).
+ * (its test: test/watcher/cards/calls-per-click.test.ts).
  */
 export interface ClickCallsOptions {
   smoke: boolean;

@@ -6,7 +6,7 @@ type StartOptions = NonNullable<Parameters<TestBot['start']>[0]>;
 
 /**
  * An edit budget that the dozen posts and card edits a test makes within seconds do not spend
- * (the budget has its own tests, test/watcher/delivery).
+ * (the budget has its own tests, test/watcher/outbox/delivery.test.ts).
  */
 export const ROOMY_EDITS = { windowMs: 10_000, max: 100 };
 

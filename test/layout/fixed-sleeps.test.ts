@@ -32,7 +32,7 @@ const FIXED: Record<string, { count: number; why: string }> = {
     count: 1,
     why: 'the load’s pause between watcher cycles while a real Redis is killed and restarted',
   },
-  'watcher/kill.test.ts': { count: 1, why: 'when kill -9 hits a real replica process, at random' },
+  'watcher/replicas/kill.test.ts': { count: 1, why: 'when kill -9 hits a real replica process, at random' },
   'capabilities/plans/plans-kill.test.ts': {
     count: 1,
     why: 'real replica processes: four leases pass after the take-over, and no start happens twice',
@@ -42,11 +42,11 @@ const FIXED: Record<string, { count: number; why: string }> = {
     why: 'real replica processes: four leases of cycles pass after the retries, and none is started twice',
   },
   'watcher/fixtures/replica.mjs': { count: 1, why: 'a real replica process’s pause between its cycles' },
-  'watcher/replicas-balance.test.ts': {
+  'watcher/replicas/replicas-balance.test.ts': {
     count: 3,
     why: 'real replica processes on Redis: shares staying put for a lease period, polls for three intervals after a kill -9, the traffic’s pace',
   },
-  'watcher/replicas-store.test.ts': {
+  'watcher/replicas/replicas-store.test.ts': {
     count: 4,
     why: 'leases and heartbeats expire on Redis’s own clock (PX, TIME): a cycle’s time passing for Redis',
   },
@@ -56,11 +56,11 @@ const FIXED: Record<string, { count: number; why: string }> = {
 const LATENCY: Record<string, string> = {
   'capabilities/approvals/approval-service.test.ts':
     'replicas read the store over the network; a provider slow to create',
-  'security/unique-decisions-rig.ts': 'Redis one network hop away from each replica',
-  'security/unique-decisions.test.ts':
+  'security/races/unique-decisions-rig.ts': 'Redis one network hop away from each replica',
+  'security/races/unique-decisions.test.ts':
     'a critical section that takes a while; a reinstall timed into a deletion',
-  'security/redteam-46-attacks-approvals.test.ts': 'a sweep that reads each record slowly',
-  'watcher/replicas.test.ts': 'replicas starting their cycles apart',
+  'security/races/redteam-46-attacks-approvals.test.ts': 'a sweep that reads each record slowly',
+  'watcher/replicas/replicas.test.ts': 'replicas starting their cycles apart',
   'slack/intake/interim-late-call.test.ts':
     'a step before the provider call slower than the first-answer budget',
 };

@@ -32,9 +32,9 @@ const NOT_ON_A_TOPOLOGY: Record<string, string> = {
   'test/store/redis-sentinel.test.ts': 'a master, a replica and a Sentinel of its own',
   'test/store/sqlite-db.test.ts': 'SQLite',
   'test/store/sqlite-process-lock.test.ts': 'SQLite',
-  'test/watcher/backup-restore.test.ts': 'a Redis server of its own (startSingle)',
-  'test/watcher/failures-first.test.ts': 'the memory store',
-  'test/watcher/workspace-limits.test.ts': 'the memory and SQLite stores',
+  'test/watcher/store/backup-restore.test.ts': 'a Redis server of its own (startSingle)',
+  'test/watcher/outbox/failures-first.test.ts': 'the memory store',
+  'test/watcher/workspace-limits/workspace-limits.test.ts': 'the memory and SQLite stores',
   ...(SAME_ON_EVERY_TOPOLOGY as Record<string, string>),
 };
 
@@ -85,7 +85,7 @@ describe('the files .ci/run runs on a Redis Cluster and a Sentinel', () => {
   it('include the replica suites of the heavy project', () => {
     // The heavy run on each topology takes them from the same list.
     for (const file of ['replicas', 'replicas-balance', 'kill'])
-      expect(files).toContain(`test/watcher/${file}.test.ts`);
+      expect(files).toContain(`test/watcher/replicas/${file}.test.ts`);
   });
 
   it('come from the script, for both topologies', () => {
@@ -136,15 +136,20 @@ describe('the rule that chooses them', () => {
     'comment-only.test.ts': '// runs on TEST_REDIS_URL one day\nexport {};\n',
     'door-module.test.ts': "import '../harness/hooked.js';\n",
     'computed-import.test.ts': "const name = './x.js';\nawait import(name);\n",
+    // The folders are grouped by idea in subfolders: a file two levels down is chosen the same way.
+    'replicas/deep-door.test.ts':
+      "import { openShared } from '../../harness/redis.js';\nawait openShared('p');\n",
+    'replicas/deep-memory.test.ts': "import { memoryRig } from '../../harness/redis.js';\nmemoryRig();\n",
   };
   for (const [name, text] of Object.entries(tests)) write(`test/store/${name}`, text);
 
-  it('follows doors through helpers, hooks and imports it cannot read, and not through comments', () => {
+  it('follows doors through helpers, hooks, subfolders and imports it cannot read, and not through comments', () => {
     const { files, doors } = choose(root, ['test/store']);
     expect(doors).toEqual(['TEST_REDIS_URL', 'URL_OF_TESTS', 'openShared']);
     expect(files).toEqual([
       'test/store/computed-import.test.ts',
       'test/store/door-module.test.ts',
+      'test/store/replicas/deep-door.test.ts',
       'test/store/uses-door.test.ts',
     ]);
   });
