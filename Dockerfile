@@ -22,7 +22,7 @@ ENV NODE_ENV=production MIGRATE_BOT_IMAGE=1 PORT=3000 STORE_URL=sqlite:///app/da
 # 10,000 watches about 185 MB instead of 330 MB, same cycle time; 50,000 fit). Semi-spaces of 4 MB:
 # about 10 MB less RSS than 8 MB at 10,000 and 50,000 watches, same cycle time and CPU since a poll
 # holds one connection's records at a time (bench/notes.md). The poll benchmark runs the watcher
-# with these same flags (bench/poll-scale.ts reads them from this line).
+# with these same flags (bench/poll/poll-scale.ts reads them from this line).
 ENV NODE_OPTIONS="--max-old-space-size=512 --max-semi-space-size=4"
 # Two malloc arenas instead of glibc's one per thread: V8 compiles and marks on worker threads;
 # about 6 MB less peak RSS at 10,000 watches on average, no CPU cost seen (docs/performance.md,

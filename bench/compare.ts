@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { AckLatencyResult } from './ack-latency.js';
-import type { HungProviderResult } from './hung-provider.js';
-import { type PollScaleOptions, type PollScaleRow, runPollScale } from './poll-scale.js';
-import type { ReplicaResult } from './replica-types.js';
+import type { AckLatencyResult } from './ack/ack-latency.js';
+import type { HungProviderResult } from './ack/hung-provider.js';
+import { type PollScaleOptions, type PollScaleRow, runPollScale } from './poll/poll-scale.js';
+import type { ReplicaResult } from './replica/replica-types.js';
 import type { StoreWritesRow } from './store-writes.js';
 import { evaluate, type Target } from './targets.js';
 
@@ -13,8 +13,8 @@ import { evaluate, type Target } from './targets.js';
  * each round, the poll rows size by size, the store writes store by store, the hung-provider
  * benchmark after this build's. Its figures stand beside this build's in the targets table.
  *
- * What the other build's processes must answer: `bench/bot-process.js` (the ack and hung-provider
- * roles, configured by environment), `bench/poll-watcher.js` (start, watchAll, cycle, bareList,
+ * What the other build's processes must answer: `bench/ack/bot-process.js` (the ack and hung-provider
+ * roles, configured by environment), `bench/poll/poll-watcher.js` (start, watchAll, cycle, bareList,
  * backlog, memory, liveHeap, stats, stop over IPC: unchanged since issue #15), and
  * `src/{logger,store/create-store,store/atomic-kv}.js` and its watch index (`watchStoreModule`) for
  * the store writes.
@@ -35,8 +35,19 @@ export interface CompareBuild {
 export const WATCH_STORE_PATHS = ['src/watcher/records/watch-store.js', 'src/watcher/watch-store.js'];
 
 export function watchStoreModule(root: string): string {
-  const found = WATCH_STORE_PATHS.find((p) => existsSync(path.join(root, p)));
-  if (!found) throw new Error(`--compare: no ${WATCH_STORE_PATHS.join(' or ')} in ${root}`);
+  return firstIn(root, WATCH_STORE_PATHS);
+}
+
+/**
+ * Where a build's bench processes are: in subfolders by idea (`bench/ack/`, `bench/poll/`) since the
+ * bench's grouping, beside `bench/run.js` in the builds before it.
+ */
+export const BOT_SCRIPT_PATHS = ['bench/ack/bot-process.js', 'bench/bot-process.js'];
+export const WATCHER_SCRIPT_PATHS = ['bench/poll/poll-watcher.js', 'bench/poll-watcher.js'];
+
+function firstIn(root: string, paths: readonly string[]): string {
+  const found = paths.find((p) => existsSync(path.join(root, p)));
+  if (!found) throw new Error(`--compare: no ${paths.join(' or ')} in ${root}`);
   return found;
 }
 
@@ -46,12 +57,10 @@ export function compareBuildOf(dir: string | undefined, label: string | undefine
   const build = {
     dir: root,
     label: label ?? `the build in ${dir}`,
-    botScript: path.join(root, 'bench', 'bot-process.js'),
-    watcherScript: path.join(root, 'bench', 'poll-watcher.js'),
+    botScript: path.join(root, firstIn(root, BOT_SCRIPT_PATHS)),
+    watcherScript: path.join(root, firstIn(root, WATCHER_SCRIPT_PATHS)),
   };
   const needed = [
-    build.botScript,
-    build.watcherScript,
     ...['logger', 'store/create-store', 'store/atomic-kv'].map((m) => path.join(root, 'src', `${m}.js`)),
   ];
   for (const file of needed) if (!existsSync(file)) throw new Error(`--compare: ${file} does not exist`);

@@ -1,4 +1,4 @@
-import { type PollScaleRow, runPollScale } from './poll-scale.js';
+import { type PollScaleRow, runPollScale } from './poll/poll-scale.js';
 
 /** `--only=detect [--watches=N]`: the poll benchmark on the memory store, for its failure detection. */
 export function runDetection(

@@ -50,8 +50,8 @@ export interface RpcChild {
 }
 
 /**
- * Forks `script` (a file beside this one in the compiled bench, or an absolute path: another build's,
- * for `--compare`) and waits until it is ready.
+ * Forks `script` (a path relative to this file's folder, the compiled `bench/`, e.g.
+ * `poll/poll-world.js`; or an absolute path: another build's, for `--compare`) and waits until it is ready.
  */
 export async function startRpc(
   script: string,

@@ -3,24 +3,24 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CONNECTIONS_POLLED_PER_PROVIDER } from '../src/watcher/watcher-options.js';
-import { type AckLatencyResult, type AckTarget, runAckLatency } from './ack-latency.js';
-import { ackSection } from './ack-section.js';
-import { type ClickCallsResult, clickCallsSection, runClickCalls } from './click-calls.js';
-import { runClickScale } from './click-scale.js';
-import { type ClickScaleResult, clickSection } from './click-targets.js';
+import { type AckLatencyResult, type AckTarget, runAckLatency } from './ack/ack-latency.js';
+import { ackSection } from './ack/ack-section.js';
+import { type HungProviderResult, hungProviderSection, runHungProvider } from './ack/hung-provider.js';
+import { type ClickCallsResult, clickCallsSection, runClickCalls } from './click/click-calls.js';
+import { runClickScale } from './click/click-scale.js';
+import { type ClickScaleResult, clickSection } from './click/click-targets.js';
 import { compareBuildOf, compareFigures, pollTurns, targetTable } from './compare.js';
 import { cpuPlacement } from './cpu-placement.js';
 import { runDetection } from './detect.js';
 import { type EvidenceRows, evidenceSection, evidenceTargets, runEvidenceRows } from './evidence-rows.js';
 import { detectionSection } from './failure-detection.js';
-import { type HungProviderResult, hungProviderSection, runHungProvider } from './hung-provider.js';
 import {
   type KeepSyncCycleResult,
   keepSyncSection,
   keepSyncTargets,
   runKeepSyncCycle,
 } from './keep-sync-cycle.js';
-import { type ObjectCheckResult, objectCheckSection, runObjectCheck } from './object-check.js';
+import { type ObjectCheckResult, objectCheckSection, runObjectCheck } from './objects/object-check.js';
 import {
   type OldBucketPassResult,
   oldBucketSection,
@@ -28,11 +28,11 @@ import {
   runOldBucketPass,
 } from './old-bucket-pass.js';
 import { type PlanCycleResult, planCycleSection, planCycleTargets, runPlanCycle } from './plan-cycle.js';
-import { type PollScaleRow, runPollScale } from './poll-scale.js';
-import { runReplicaCluster } from './replica-cluster.js';
-import { replicaSection } from './replica-report.js';
-import { runReplicaScale } from './replica-scale.js';
-import type { ReplicaResult } from './replica-types.js';
+import { type PollScaleRow, runPollScale } from './poll/poll-scale.js';
+import { runReplicaCluster } from './replica/replica-cluster.js';
+import { replicaSection } from './replica/replica-report.js';
+import { runReplicaScale } from './replica/replica-scale.js';
+import type { ReplicaResult } from './replica/replica-types.js';
 import { runStoreWrites, type StoreWritesRow, storeWritesSection } from './store-writes.js';
 import { evaluate, type Target } from './targets.js';
 
@@ -224,7 +224,9 @@ async function main(): Promise<void> {
       replica.push(await runReplicaScale({ smoke, log }));
       // The other build's replicas on one Redis, right after (a build before issue #50 has no cluster rows).
       if (compare)
-        replica.push(await runReplicaScale({ smoke, log, benchDir: compare.dir, build: compare.label }));
+        replica.push(
+          await runReplicaScale({ smoke, log, watcherScript: compare.watcherScript, build: compare.label }),
+        );
       console.log('bench: replicas on one Redis done');
     },
     // Issue #50: the same steps on a 3-master cluster, right after, judged against those.
@@ -442,7 +444,7 @@ function pollSection(rows: PollScaleRow[]): string[] {
     '',
     `${first.connections} connections (34 Huawei OMS projects, 33 NCP accounts, 33 UpCloud services, one simulator each), the watched resources spread evenly over them, ${first.rttMs} ms added to every provider request. The real watcher runs in its own process with its default settings (2 requests per provider on the wire at once, shared by the ${CONNECTIONS_POLLED_PER_PROVIDER} connections per provider polled at once, list pages of 100, 4 \`get\`s per connection at once, card edits within a budget of 7 per 10 s per workspace), one Slack channel per connection, the fake Slack enforcing the rate-limit tiers during every measured cycle (\`chat.postMessage\` 1/s per channel with a burst of 3 and 300/min per workspace, \`chat.update\` 50/min per workspace). Watches are created first (not measured, tiers off: the cards are posted then). Then: a first cycle with the latency on (not measured), **idle** cycles (nothing changed: the steady state), a **busy** cycle (the clock moved 2 minutes: every resource moved 10 points, about 1 % finished and 1 % failed), **catch-up** cycles 1 s apart until every reply of the busy step was out, and the **naive** poller (one GET per watched resource, same bounds: 2 connections per provider × 4 GETs).`,
     '',
-    '**Physical floor** = ⌈pages ÷ concurrency⌉ × RTT per provider (each provider has its own 2 lanes), the largest of the three, where pages are the list pages the connections need at the least: ⌈resources ÷ 100⌉ each (every resource is watched, so the watcher stops at the page that shows the last watched id; no closing empty page, even for UpCloud, whose list has no total). A subscription reads its lists to the end to find new resources, so its row needs more (`subscriptionPages` in bench/poll-scale.ts): OMS one page of sync tasks, the other kind it follows, UpCloud a closing empty page, since its list has no total, and NCP a closing page for a list of exactly one full page, whose `num` may count only that page. When the watcher makes more requests than that, the requests column shows it. The naive floor is the same for its GETs over 8 lanes per provider. It counts no time in the client or the server: the **measured floor** (bare list) is the same pages read by the same provider clients over the same lanes, ' +
+    '**Physical floor** = ⌈pages ÷ concurrency⌉ × RTT per provider (each provider has its own 2 lanes), the largest of the three, where pages are the list pages the connections need at the least: ⌈resources ÷ 100⌉ each (every resource is watched, so the watcher stops at the page that shows the last watched id; no closing empty page, even for UpCloud, whose list has no total). A subscription reads its lists to the end to find new resources, so its row needs more (`subscriptionPages` in bench/poll/poll-scale.ts): OMS one page of sync tasks, the other kind it follows, UpCloud a closing empty page, since its list has no total, and NCP a closing page for a list of exactly one full page, whose `num` may count only that page. When the watcher makes more requests than that, the requests column shows it. The naive floor is the same for its GETs over 8 lanes per provider. It counts no time in the client or the server: the **measured floor** (bare list) is the same pages read by the same provider clients over the same lanes, ' +
       `${CONNECTIONS_POLLED_PER_PROVIDER}` +
       ' connections per provider at once, with nothing else done (no record read, compared or written), once after each idle cycle in the same process; the median is shown.',
     '',

@@ -1,11 +1,11 @@
-import type { AckLatencyResult, AckRow } from './ack-latency.js';
-import { type ClickCallsResult, clickCallTargets } from './click-calls.js';
-import type { ClickScaleResult, ClickSide } from './click-targets.js';
+import type { AckLatencyResult, AckRow } from './ack/ack-latency.js';
+import type { HungProviderResult } from './ack/hung-provider.js';
+import { type ClickCallsResult, clickCallTargets } from './click/click-calls.js';
+import type { ClickScaleResult, ClickSide } from './click/click-targets.js';
 import { detectionTargets } from './failure-detection.js';
-import type { HungProviderResult } from './hung-provider.js';
-import type { PollScaleRow } from './poll-scale.js';
-import { clusterTargets, replicaTargets } from './replica-targets.js';
-import type { ReplicaResult } from './replica-types.js';
+import type { PollScaleRow } from './poll/poll-scale.js';
+import { clusterTargets, replicaTargets } from './replica/replica-targets.js';
+import type { ReplicaResult } from './replica/replica-types.js';
 import { median, medianRatio, ratio } from './stats.js';
 import type { StoreWritesRow } from './store-writes.js';
 

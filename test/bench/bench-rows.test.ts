@@ -1,15 +1,20 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { firstLineOrKill } from '../../bench/ack-latency.js';
-import { type ClickCallsResult, clickCallTargets } from '../../bench/click-calls.js';
-import type { ClickScaleResult, ClickSide } from '../../bench/click-targets.js';
-import { watchStoreModule } from '../../bench/compare.js';
+import { firstLineOrKill } from '../../bench/ack/ack-latency.js';
+import { type ClickCallsResult, clickCallTargets } from '../../bench/click/click-calls.js';
+import type { ClickScaleResult, ClickSide } from '../../bench/click/click-targets.js';
+import {
+  BOT_SCRIPT_PATHS,
+  compareBuildOf,
+  WATCHER_SCRIPT_PATHS,
+  watchStoreModule,
+} from '../../bench/compare.js';
 import { nodeUrls } from '../../bench/redis-ops.js';
-import { clusterTargets } from '../../bench/replica-targets.js';
-import type { ReplicaIdle, ReplicaResult } from '../../bench/replica-types.js';
+import { clusterTargets } from '../../bench/replica/replica-targets.js';
+import type { ReplicaIdle, ReplicaResult } from '../../bench/replica/replica-types.js';
 import { clickTargets } from '../../bench/targets.js';
 
 // Issue 47's click row and issue 50's cluster rows are judged from the figures of one run: these
@@ -160,6 +165,39 @@ describe('--compare with a build from before the watcher’s subfolders', () => 
       mkdirSync(path.join(root, 'src/watcher/records'));
       writeFileSync(path.join(root, 'src/watcher/records/watch-store.js'), '');
       expect(watchStoreModule(root)).toBe('src/watcher/records/watch-store.js');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('finds the bench processes where each build compiled them', () => {
+    // This build's sources are where the first choice says (bench/ack/, bench/poll/).
+    for (const file of [BOT_SCRIPT_PATHS[0], WATCHER_SCRIPT_PATHS[0]])
+      expect(existsSync(path.resolve(file!.replace(/\.js$/, '.ts')))).toBe(true);
+    const root = mkdtempSync(path.join(os.tmpdir(), 'bench-compare-'));
+    const touch = (file: string) => {
+      mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      writeFileSync(path.join(root, file), '');
+    };
+    try {
+      for (const m of ['logger', 'store/create-store', 'store/atomic-kv', 'watcher/watch-store'])
+        touch(`src/${m}.js`);
+      expect(() => compareBuildOf(root, 'old')).toThrow(
+        /no bench\/ack\/bot-process.js or bench\/bot-process.js/,
+      );
+      // A build before the bench's subfolders: both beside run.js.
+      touch('bench/bot-process.js');
+      touch('bench/poll-watcher.js');
+      expect(compareBuildOf(root, 'old')).toMatchObject({
+        botScript: path.join(root, 'bench/bot-process.js'),
+        watcherScript: path.join(root, 'bench/poll-watcher.js'),
+      });
+      touch('bench/ack/bot-process.js');
+      touch('bench/poll/poll-watcher.js');
+      expect(compareBuildOf(root, 'new')).toMatchObject({
+        botScript: path.join(root, 'bench/ack/bot-process.js'),
+        watcherScript: path.join(root, 'bench/poll/poll-watcher.js'),
+      });
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

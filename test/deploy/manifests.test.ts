@@ -12,7 +12,7 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, PersistentVolumeClaim, Service } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { productionNodeFlags } from '../../bench/poll-scale.js';
+import { productionNodeFlags } from '../../bench/poll/poll-scale.js';
 import { configSchema, createConfig, FILE_SETTINGS, SETTING_FILE_NAMES } from '../../src/config.js';
 import { parseConnections } from '../../src/connections/load-connections-file.js';
 import { BotMetrics } from '../../src/metrics/metrics.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { productionEnv, productionNodeFlags } from '../../bench/poll-scale.js';
+import { productionEnv, productionNodeFlags } from '../../bench/poll/poll-scale.js';
 
 describe('the deployed Node flags', () => {
   it('are read from the Dockerfile, so the poll benchmark measures the watcher as deployed', () => {

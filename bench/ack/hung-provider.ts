@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
-import { isInterimAnswer } from '../src/slack/intake/interactive-budget.js';
-import { slashCommandBody } from '../test/harness/slack-requests.js';
+import { isInterimAnswer } from '../../src/slack/intake/interactive-budget.js';
+import { slashCommandBody } from '../../test/harness/slack-requests.js';
+import { cpuPlacement } from '../cpu-placement.js';
+import { untilIdle } from '../process-idle.js';
+import { type LatencySummary, medianRatio, ratio, spread, summarize } from '../stats.js';
 import { type BotProcess, burst, startBotProcess, stopBotProcess } from './ack-latency.js';
-import { cpuPlacement } from './cpu-placement.js';
 import { BENCH_TASK_ID, HUNG_WORKSPACE } from './hung-constants.js';
-import { untilIdle } from './process-idle.js';
-import { type LatencySummary, medianRatio, ratio, spread, summarize } from './stats.js';
 
 /**
  * Other workspaces while one provider hangs: each round, a burst of `/migrate status` to one
@@ -60,7 +60,7 @@ interface RecordedPost {
   body: Record<string, unknown>;
 }
 
-/** `build`: another build's bot (`--compare`: its compiled `bench/bot-process.js`) and its label. */
+/** `build`: another build's bot (`--compare`: its compiled `bench/ack/bot-process.js`) and its label. */
 export async function runHungProvider(
   options: HungProviderOptions,
   build?: { script: string; label: string },

@@ -1,14 +1,14 @@
 import { pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
-import { startSingle } from '../test/harness/redis-topology.js';
-import { FORM, newActionTs, newTriggerId, slackSignature } from '../test/harness/slack-requests.js';
-import { SIGNING_SECRET } from '../test/harness/test-bot.js';
+import { startSingle } from '../../test/harness/redis-topology.js';
+import { FORM, newActionTs, newTriggerId, slackSignature } from '../../test/harness/slack-requests.js';
+import { SIGNING_SECRET } from '../../test/harness/test-bot.js';
+import { productionEnv, productionNodeFlags } from '../poll/poll-scale.js';
+import { untilIdle } from '../process-idle.js';
+import { type RpcChild, startRpc } from '../rpc.js';
+import { summarize } from '../stats.js';
 import { CLICK_TASK_ID } from './click-constants.js';
 import type { ClickScaleResult, ClickSide } from './click-targets.js';
-import { productionEnv, productionNodeFlags } from './poll-scale.js';
-import { untilIdle } from './process-idle.js';
-import { type RpcChild, startRpc } from './rpc.js';
-import { summarize } from './stats.js';
 
 /**
  * Issue #47's row: a card click's ack and answer on a store of 100 watches and on one of 50,000,
@@ -51,12 +51,15 @@ export async function runClickScale(options: ClickScaleOptions): Promise<ClickSc
   const form = options.smoke ? SMOKE : FULL;
   const { log } = options;
   const redis = await Promise.all(form.sizes.map(() => startSingle()));
-  const world = await startRpc('click-world.js');
+  const world = await startRpc('click/click-world.js');
   const sides: Side[] = [];
   try {
     const info = await world.call<{ fakeSlackUrl: string; omsUrl: string; taskId: string }>('start');
     for (const [i, watches] of form.sizes.entries()) {
-      const bot = await startRpc('click-bot.js', { execArgv: productionNodeFlags(), env: productionEnv() });
+      const bot = await startRpc('click/click-bot.js', {
+        execArgv: productionNodeFlags(),
+        env: productionEnv(),
+      });
       const storeUrl = redis[i]!.url;
       const channel = `C0CLICK${String(i).padStart(2, '0')}`;
       const { ms: fillMs } = await bot.call<{ ms: number }>(

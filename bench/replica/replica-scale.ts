@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { BUSY_STEP_MS } from './poll-constants.js';
-import { productionEnv, productionNodeFlags } from './poll-scale.js';
-import type { WorldInfo, WorldSpec, WorldStats } from './poll-world.js';
-import { commandCounts, commandDelta, nodeUrls } from './redis-ops.js';
+import { BUSY_STEP_MS } from '../poll/poll-constants.js';
+import { productionEnv, productionNodeFlags } from '../poll/poll-scale.js';
+import type { WorldInfo, WorldSpec, WorldStats } from '../poll/poll-world.js';
+import { commandCounts, commandDelta, nodeUrls } from '../redis-ops.js';
+import { type RpcChild, startRpc } from '../rpc.js';
 import { type Phases, phases } from './replica-phases.js';
 import type { ReplicaResult } from './replica-types.js';
-import { type RpcChild, startRpc } from './rpc.js';
 
 /**
  * Issue #41's replica rows: one world (100 connections, one simulator each, `rttMs` on every
@@ -22,8 +22,8 @@ import { type RpcChild, startRpc } from './rpc.js';
 export interface ReplicaOptions {
   smoke: boolean;
   redisUrl?: string;
-  /** The compiled bench of the build under test (default: this one's). */
-  benchDir?: string;
+  /** The watcher process of the build under test (`--compare`: another build's; default: this one's). */
+  watcherScript?: string;
   /** Its label in the report. */
   build?: string;
   /** What `redisUrl` is, for the report (one Redis unless told). */
@@ -75,9 +75,9 @@ export async function runReplicaScale(options: ReplicaOptions): Promise<ReplicaR
   };
   const connections = spec.connections.oms + spec.connections.ncp + spec.connections.upcloud;
   const prefix = `bench:replica:${randomBytes(4).toString('hex')}:`;
-  const world = await startRpc('poll-world.js');
+  const world = await startRpc('poll/poll-world.js');
   const replicas = new Map<string, RpcChild>();
-  const script = options.benchDir ? `${options.benchDir}/bench/poll-watcher.js` : 'poll-watcher.js';
+  const script = options.watcherScript ?? 'poll/poll-watcher.js';
   let info: WorldInfo | undefined;
   // Every replica's process is started at once, up front (a replica joins when its schedule starts:
   // its first cycle announces it); their start-up is not part of any figure.

@@ -2,11 +2,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import bolt from '@slack/bolt';
-import { OmsSimulator } from '../dev/simulators/huawei-oms/index.js';
-import { startBot } from '../src/bot.js';
-import { createConfig } from '../src/config.js';
-import type { Connection } from '../src/connections/connection.js';
-import { createLogger } from '../src/logger.js';
+import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
+import { startBot } from '../../src/bot.js';
+import { createConfig } from '../../src/config.js';
+import type { Connection } from '../../src/connections/connection.js';
+import { createLogger } from '../../src/logger.js';
 import {
   BOT_TOKEN,
   HW_AK,
@@ -15,7 +15,7 @@ import {
   PROJECT_ID,
   SIGNING_SECRET,
   TestBot,
-} from '../test/harness/test-bot.js';
+} from '../../test/harness/test-bot.js';
 import { BENCH_TASK_ID, HUNG_WORKSPACE } from './hung-constants.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { LatencySummary } from './stats.js';
+import type { LatencySummary } from '../stats.js';
 
 /** Issue #47's row (`click-scale.ts`), judged in `targets.ts` (`CLICK_SCALE_TARGET`). */
 export interface ClickSide {

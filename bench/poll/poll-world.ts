@@ -1,15 +1,15 @@
-import { FakeSlack } from '../dev/fake-slack/fake-slack.js';
-import { SimGatewayAuth } from '../dev/simulators/huawei-oms/auth.js';
-import { OmsSimulator } from '../dev/simulators/huawei-oms/index.js';
-import { SimClock, type Simulator, seededRandom } from '../dev/simulators/kit.js';
-import { SimNcpGatewayAuth } from '../dev/simulators/ncp/auth.js';
-import { NcpSimulator } from '../dev/simulators/ncp/index.js';
-import { UpCloudSimulator } from '../dev/simulators/upcloud/index.js';
-import type { Connection } from '../src/connections/connection.js';
-import { DetectionTracker } from './failure-detection.js';
+import { FakeSlack } from '../../dev/fake-slack/fake-slack.js';
+import { SimGatewayAuth } from '../../dev/simulators/huawei-oms/auth.js';
+import { OmsSimulator } from '../../dev/simulators/huawei-oms/index.js';
+import { SimClock, type Simulator, seededRandom } from '../../dev/simulators/kit.js';
+import { SimNcpGatewayAuth } from '../../dev/simulators/ncp/auth.js';
+import { NcpSimulator } from '../../dev/simulators/ncp/index.js';
+import { UpCloudSimulator } from '../../dev/simulators/upcloud/index.js';
+import type { Connection } from '../../src/connections/connection.js';
+import { DetectionTracker } from '../failure-detection.js';
+import { GapSampler, PostTracker } from '../replica/replica-world.js';
+import { serveRpc } from '../rpc.js';
 import { BENCH_BOT_TOKEN, BENCH_TEAM, BUSY_STEP_MS, TOTAL_BYTES } from './poll-constants.js';
-import { GapSampler, PostTracker } from './replica-world.js';
-import { serveRpc } from './rpc.js';
 
 /**
  * The poll benchmark's world, in its own process: one provider simulator per connection (OMS

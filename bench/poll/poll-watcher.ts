@@ -1,35 +1,35 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { appendFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { CAPABILITIES } from '../src/capabilities/registry.js';
-import { Subscriptions } from '../src/capabilities/subscriptions/following.js';
-import { subscribedKinds } from '../src/capabilities/subscriptions/subscriptions.js';
-import { verifyEnding } from '../src/capabilities/verification/verification.js';
-import { systemClock } from '../src/clock.js';
-import { createConfig } from '../src/config.js';
-import type { Connection } from '../src/connections/connection.js';
-import { ConnectionRegistry } from '../src/connections/connection-registry.js';
-import type { MigrationResource, ResourceKind } from '../src/domain/migration-resource.js';
-import { createLogger } from '../src/logger.js';
-import { PoolRegistry } from '../src/providers/http/http-client.js';
-import { SecretRegistry } from '../src/secrets.js';
-import { SlackClients } from '../src/slack/slack-clients.js';
-import { watchSlackFor } from '../src/slack/watch-slack.js';
-import { createStore, type Store } from '../src/store/create-store.js';
-import { type CycleReport, forEachLimited, groupBy } from '../src/watcher/poll-cycle.js';
-import { type WatchTarget, watchTargetOf } from '../src/watcher/records/watch-store.js';
-import { Watcher } from '../src/watcher/watcher.js';
-import { startedForReading } from '../test/harness/started-capabilities.js';
-import { startProfiler } from './inspector-session.js';
-import { BENCH_BOT_TOKEN, BENCH_TEAM } from './poll-constants.js';
-import { ReplicaLoop } from './replica-loop.js';
-import { serveRpc } from './rpc.js';
+import { CAPABILITIES } from '../../src/capabilities/registry.js';
+import { Subscriptions } from '../../src/capabilities/subscriptions/following.js';
+import { subscribedKinds } from '../../src/capabilities/subscriptions/subscriptions.js';
+import { verifyEnding } from '../../src/capabilities/verification/verification.js';
+import { systemClock } from '../../src/clock.js';
+import { createConfig } from '../../src/config.js';
+import type { Connection } from '../../src/connections/connection.js';
+import { ConnectionRegistry } from '../../src/connections/connection-registry.js';
+import type { MigrationResource, ResourceKind } from '../../src/domain/migration-resource.js';
+import { createLogger } from '../../src/logger.js';
+import { PoolRegistry } from '../../src/providers/http/http-client.js';
+import { SecretRegistry } from '../../src/secrets.js';
+import { SlackClients } from '../../src/slack/slack-clients.js';
+import { watchSlackFor } from '../../src/slack/watch-slack.js';
+import { createStore, type Store } from '../../src/store/create-store.js';
+import { type CycleReport, forEachLimited, groupBy } from '../../src/watcher/poll-cycle.js';
+import { type WatchTarget, watchTargetOf } from '../../src/watcher/records/watch-store.js';
+import { Watcher } from '../../src/watcher/watcher.js';
+import { startedForReading } from '../../test/harness/started-capabilities.js';
+import { startProfiler } from '../inspector-session.js';
+import { ReplicaLoop } from '../replica/replica-loop.js';
+import { serveRpc } from '../rpc.js';
 import {
   heapSnapshot,
   type PeakBreakdown,
   peakBreakdown,
   startAllocationSampling,
-} from './watcher-memory.js';
+} from '../watcher-memory.js';
+import { BENCH_BOT_TOKEN, BENCH_TEAM } from './poll-constants.js';
 
 /**
  * The process under test in the poll benchmark: the real watcher (its poll cycle, outbox, store)

@@ -1,7 +1,7 @@
 import { Session } from 'node:inspector/promises';
 import { pathToFileURL } from 'node:url';
-import { FORM, newActionTs, newTriggerId, postSigned } from '../test/harness/slack-requests.js';
-import { SIGNING_SECRET, TestBot } from '../test/harness/test-bot.js';
+import { FORM, newActionTs, newTriggerId, postSigned } from '../../test/harness/slack-requests.js';
+import { SIGNING_SECRET, TestBot } from '../../test/harness/test-bot.js';
 
 /**
  * Issue 58, item 8: the walk of one Pause click on a watched card, measured rather than read off

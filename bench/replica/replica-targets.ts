@@ -1,7 +1,7 @@
-import type { PollScaleRow } from './poll-scale-types.js';
+import type { PollScaleRow } from '../poll/poll-scale-types.js';
+import { ratio } from '../stats.js';
+import type { Target } from '../targets.js';
 import type { ReplicaIdle, ReplicaJoin, ReplicaResult } from './replica-types.js';
-import { ratio } from './stats.js';
-import type { Target } from './targets.js';
 
 /**
  * Issue #41's rows: replicas on Redis at 50,000 watches over 100 connections (`replica-scale.ts`),

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startCluster } from '../test/harness/redis-topology.js';
+import { startCluster } from '../../test/harness/redis-topology.js';
 import { runReplicaScale } from './replica-scale.js';
 import type { ReplicaResult } from './replica-types.js';
 

@@ -1,4 +1,4 @@
-import { ObjectStoreSimulator } from '../dev/simulators/object-store/index.js';
+import { ObjectStoreSimulator } from '../../dev/simulators/object-store/index.js';
 
 /**
  * The bucket-check bench's store, in a process of its own so the bot's memory is measured alone:

@@ -1,16 +1,16 @@
-import { type RunningBot, startBot } from '../src/bot.js';
-import { createConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
-import { createStore } from '../src/store/create-store.js';
-import { openAtomicKv } from '../src/store/open-atomic-kv.js';
-import { forEachLimited } from '../src/watcher/observe.js';
-import { cardOf } from '../src/watcher/outbox/living-posts.js';
-import { watchKeyNaming } from '../src/watcher/records/watch-key-names.js';
-import { type WatchRecord, WatchStore, watchKey } from '../src/watcher/records/watch-store.js';
-import { defaultWatcherOptions } from '../src/watcher/watcher-options.js';
-import { BOT_TOKEN, omsConnection, SIGNING_SECRET } from '../test/harness/test-bot.js';
-import { serveRpc } from './rpc.js';
-import { record } from './store-writes.js';
+import { type RunningBot, startBot } from '../../src/bot.js';
+import { createConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { createStore } from '../../src/store/create-store.js';
+import { openAtomicKv } from '../../src/store/open-atomic-kv.js';
+import { forEachLimited } from '../../src/watcher/observe.js';
+import { cardOf } from '../../src/watcher/outbox/living-posts.js';
+import { watchKeyNaming } from '../../src/watcher/records/watch-key-names.js';
+import { type WatchRecord, WatchStore, watchKey } from '../../src/watcher/records/watch-store.js';
+import { defaultWatcherOptions } from '../../src/watcher/watcher-options.js';
+import { BOT_TOKEN, omsConnection, SIGNING_SECRET } from '../../test/harness/test-bot.js';
+import { serveRpc } from '../rpc.js';
+import { record } from '../store-writes.js';
 
 /**
  * The bot under test in the click benchmark (`click-scale.ts`), in a process of its own, on its own

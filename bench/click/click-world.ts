@@ -1,7 +1,7 @@
-import type { RecordedCall } from '../dev/fake-slack/fake-slack.js';
-import { TestBot } from '../test/harness/test-bot.js';
+import type { RecordedCall } from '../../dev/fake-slack/fake-slack.js';
+import { TestBot } from '../../test/harness/test-bot.js';
+import { serveRpc } from '../rpc.js';
 import { CLICK_TASK_ID } from './click-constants.js';
-import { serveRpc } from './rpc.js';
 
 /**
  * The click benchmark's world, in a process of its own (`click-scale.ts`): the fake Slack the bots

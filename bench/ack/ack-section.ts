@@ -1,6 +1,6 @@
+import { type LatencySummary, spread } from '../stats.js';
+import { RTT_MS } from '../targets.js';
 import type { AckLatencyResult, AckRow } from './ack-latency.js';
-import { type LatencySummary, spread } from './stats.js';
-import { RTT_MS } from './targets.js';
 
 /** The ack benchmark's section of the report (moved out of run.ts, which holds the steps). */
 const ms = (s: LatencySummary | undefined) => (s ? `${s.p50} / ${s.p95} / ${s.p99} / ${s.max}` : '–');

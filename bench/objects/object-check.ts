@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import { compareListings } from '../src/capabilities/objects/compare.js';
-import { S3ObjectStore } from '../src/object-store/s3-object-store.js';
+import { compareListings } from '../../src/capabilities/objects/compare.js';
+import { S3ObjectStore } from '../../src/object-store/s3-object-store.js';
 
 /**
  * The bucket check's bench row (`npm run bench -- --only=objects`; alone:

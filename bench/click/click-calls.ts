@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
-import { FORM, newActionTs, newTriggerId, postSigned } from '../test/harness/slack-requests.js';
-import { SIGNING_SECRET, TestBot } from '../test/harness/test-bot.js';
-import type { Target } from './targets.js';
+import { FORM, newActionTs, newTriggerId, postSigned } from '../../test/harness/slack-requests.js';
+import { SIGNING_SECRET, TestBot } from '../../test/harness/test-bot.js';
+import type { Target } from '../targets.js';
 
 /**
  * Issue 58's row: what one click on a watched card asks of the provider. The real app in this

@@ -1,4 +1,4 @@
-import type { DetectionFigures } from './failure-detection.js';
+import type { DetectionFigures } from '../failure-detection.js';
 import type { WorldSpec } from './poll-world.js';
 
 /** The poll benchmark's figures and options (`poll-scale.ts` runs it). */
@@ -92,7 +92,7 @@ export interface PollScaleOptions {
   log?: (line: string) => void;
   /** Stop after the idle cycles (no busy step, catch-up or naive poller): a quick look at the idle cycle. */
   idleOnly?: boolean;
-  /** Another build's watcher process (`--compare`: its compiled `bench/poll-watcher.js`) and its label. */
+  /** Another build's watcher process (`--compare`: its compiled `bench/poll/poll-watcher.js`) and its label. */
   watcherScript?: string;
   build?: string;
 }

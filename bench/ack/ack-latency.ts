@@ -4,11 +4,16 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
-import { blockActionBody, FORM, slackSignature, slashCommandBody } from '../test/harness/slack-requests.js';
-import { SIGNING_SECRET } from '../test/harness/test-bot.js';
-import { asLoadGenerator, type Placement, type PlacementMode, placedCommand } from './cpu-placement.js';
-import { untilIdle } from './process-idle.js';
-import { type LatencySummary, summarize } from './stats.js';
+import {
+  blockActionBody,
+  FORM,
+  slackSignature,
+  slashCommandBody,
+} from '../../test/harness/slack-requests.js';
+import { SIGNING_SECRET } from '../../test/harness/test-bot.js';
+import { asLoadGenerator, type Placement, type PlacementMode, placedCommand } from '../cpu-placement.js';
+import { untilIdle } from '../process-idle.js';
+import { type LatencySummary, summarize } from '../stats.js';
 
 export type AckRole = 'bot' | 'bare-bolt' | 'raw-http';
 
@@ -16,7 +21,7 @@ export interface AckTarget {
   /** Row label in the report. */
   name: string;
   role: AckRole;
-  /** A compiled `bench/bot-process.js` (another build, e.g. the previous commit's); ours by default. */
+  /** A compiled `bench/ack/bot-process.js` (another build, e.g. the previous commit's); ours by default. */
   script?: string;
   /** Settings of its own (environment variables), to compare one build with itself set otherwise. */
   env?: Record<string, string>;

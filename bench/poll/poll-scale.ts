@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { BACKGROUND_REQUESTS_PER_PROVIDER } from '../src/providers/http/http-client.js';
-import type { CycleReport } from '../src/watcher/poll-cycle.js';
-import { BENCH_POLL_PAUSE_MS, type DetectionFigures } from './failure-detection.js';
+import { BACKGROUND_REQUESTS_PER_PROVIDER } from '../../src/providers/http/http-client.js';
+import type { CycleReport } from '../../src/watcher/poll-cycle.js';
+import { BENCH_POLL_PAUSE_MS, type DetectionFigures } from '../failure-detection.js';
+import { commandCounts, commandDelta } from '../redis-ops.js';
+import { type RpcChild, startRpc } from '../rpc.js';
+import { ratio } from '../stats.js';
 import { BUSY_STEP_MS } from './poll-constants.js';
 import {
   type CycleFigures,
@@ -17,9 +20,6 @@ import {
   type Provider,
 } from './poll-scale-types.js';
 import type { WorldInfo, WorldSpec, WorldStats } from './poll-world.js';
-import { commandCounts, commandDelta } from './redis-ops.js';
-import { type RpcChild, startRpc } from './rpc.js';
-import { ratio } from './stats.js';
 
 /**
  * The watcher's requests to one provider on the wire at once (the pools' background lanes)… The
@@ -96,13 +96,13 @@ async function runOne(size: number, options: PollScaleOptions): Promise<PollScal
   const prefix = `bench:watch:${randomBytes(4).toString('hex')}:`;
   const redisUrl = options.redisUrl ?? process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
   const sqliteDir = options.store === 'sqlite' ? mkdtempSync(path.join(tmpdir(), 'bench-poll-')) : undefined;
-  const world = await startRpc('poll-world.js');
+  const world = await startRpc('poll/poll-world.js');
   let watcher: RpcChild | undefined;
   try {
     const info = await world.call<WorldInfo>('start', spec, 600_000);
     // BENCH_CPU_PROF_DIR=dir writes a CPU profile of the watcher process there (docs/performance.md).
     const profile = process.env.BENCH_CPU_PROF_DIR;
-    watcher = await startRpc(options.watcherScript ?? 'poll-watcher.js', {
+    watcher = await startRpc(options.watcherScript ?? 'poll/poll-watcher.js', {
       execArgv: [
         ...(options.watcherFlags ?? productionNodeFlags()),
         '--expose-gc',
@@ -397,7 +397,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const run = process.argv.includes('--idle-only') ? runPollIdle : runPollScale;
   // --watcher-flags="--a --b": the watcher's Node flags instead of the Dockerfile's (an experiment).
   const flags = process.argv.find((a) => a.startsWith('--watcher-flags='))?.slice(16);
-  // --watcher-script=<path>: another build's bench/poll-watcher.js; --no-naive: no naive poller.
+  // --watcher-script=<path>: another build's bench/poll/poll-watcher.js; --no-naive: no naive poller.
   const watcherScript = process.argv.find((a) => a.startsWith('--watcher-script='))?.slice(17);
   run({
     sizes,

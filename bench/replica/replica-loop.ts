@@ -1,4 +1,4 @@
-import type { Watcher } from '../src/watcher/watcher.js';
+import type { Watcher } from '../../src/watcher/watcher.js';
 import type { LoopCycle } from './replica-types.js';
 
 /**

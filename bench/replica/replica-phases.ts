@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_POST_PACE } from '../src/watcher/watcher-options.js';
-import type { WorldStats } from './poll-world.js';
+import { DEFAULT_POST_PACE } from '../../src/watcher/watcher-options.js';
+import type { WorldStats } from '../poll/poll-world.js';
+import type { RpcChild } from '../rpc.js';
+import { median } from '../stats.js';
 import type { LoopCycle, ReplicaBusy, ReplicaIdle, ReplicaJoin, ReplicaKill } from './replica-types.js';
 import type { PostFigures } from './replica-world.js';
-import type { RpcChild } from './rpc.js';
-import { median } from './stats.js';
 
 /**
  * The replica rows' steps (`replica-scale.ts` runs them in order). Every replica runs its own
